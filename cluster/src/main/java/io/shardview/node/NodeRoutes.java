@@ -1,0 +1,115 @@
+package io.shardview.node;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.reject;
+
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.http.ApiError;
+import io.shardview.http.Json;
+import io.shardview.http.RouteMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The node's own endpoints: /health, /ready, /v1/cluster and /metrics (API.md, "Node and cluster"). */
+final class NodeRoutes {
+  private static final ContentType PROMETHEUS_TEXT =
+      ContentTypes.parse(PrometheusTextFormatWriter.CONTENT_TYPE);
+
+  private final ActorSystem<?> system;
+  private final Readiness readiness;
+  private final ShardingQueries sharding;
+  private final PrometheusRegistry registry;
+  private final RouteMetrics metrics;
+
+  NodeRoutes(ActorSystem<?> system, Readiness readiness, ShardingQueries sharding,
+      PrometheusRegistry registry, RouteMetrics metrics) {
+    this.system = system;
+    this.readiness = readiness;
+    this.sharding = sharding;
+    this.registry = registry;
+    this.metrics = metrics;
+  }
+
+  /** All node endpoints, followed by the JSON 404 for any other path. */
+  Route routes(List<Route> apiRoutes) {
+    List<Route> all = new ArrayList<>(List.of(
+        path("health", () -> metrics.endpoint("/health", get(() -> complete(Json.response(StatusCodes.OK, Map.of("status", "ok")))))),
+        path("ready", () -> metrics.endpoint("/ready", get(this::ready))),
+        path("metrics", () -> metrics.endpoint("/metrics", get(this::scrape))),
+        pathPrefix("v1", () -> path("cluster", () -> metrics.endpoint("/v1/cluster", get(this::cluster))))));
+    all.addAll(apiRoutes);
+    all.add(metrics.endpoint(RouteMetrics.UNMATCHED, reject()));
+    return concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
+  }
+
+  private Route ready() {
+    Readiness.State state = readiness.state();
+    if (state == Readiness.State.READY) {
+      return complete(Json.response(StatusCodes.OK, Map.of("status", "ready")));
+    }
+    String why = state == Readiness.State.LEAVING ? "the node is shutting down" : "the node is starting";
+    return complete(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "not_ready", why,
+        Map.of("state", state.name().toLowerCase())).toResponse()
+        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)));
+  }
+
+  private Route scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.DEFAULT);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return complete(HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS_TEXT, out.toByteArray())));
+  }
+
+  private Route cluster() {
+    return onSuccess(sharding.shardCounts(), shards -> complete(Json.response(StatusCodes.OK, clusterView(shards))));
+  }
+
+  /** The body of /v1/cluster. */
+  record ClusterView(String self, String region, String leader, List<MemberView> members,
+      Map<String, Map<String, Integer>> shards) {}
+
+  /** One member of the cluster as /v1/cluster lists it. */
+  record MemberView(String address, String region, String status, Set<String> roles) {}
+
+  private ClusterView clusterView(Map<String, Map<String, Integer>> shards) {
+    Cluster cluster = Cluster.get(system);
+    Member self = cluster.selfMember();
+    var state = cluster.state();
+    String leader = state.getLeader() == null ? null : state.getLeader().toString();
+    List<MemberView> members = java.util.stream.StreamSupport.stream(state.getMembers().spliterator(), false)
+        .map(NodeRoutes::memberView)
+        .toList();
+    return new ClusterView(self.address().toString(), self.dataCenter(), leader, members, shards);
+  }
+
+  private static MemberView memberView(Member member) {
+    Set<String> roles = new java.util.TreeSet<>(member.getRoles());
+    roles.removeIf(role -> role.startsWith("dc-")); // Pekko's internal data-center role; region says it
+    return new MemberView(member.address().toString(), member.dataCenter(),
+        member.status().toString(), roles);
+  }
+}

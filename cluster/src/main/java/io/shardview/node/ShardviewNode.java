@@ -1,0 +1,198 @@
+package io.shardview.node;
+
+import com.typesafe.config.Config;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.http.RouteMetrics;
+import io.shardview.persistence.DataDirectoryLock;
+import io.shardview.persistence.SerializationCheck;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * One Shardview node: the actor system joined to its cluster, sharding with the node's entity
+ * types, the journal, and the HTTP server. {@link #start} returns once HTTP is bound; /ready tells
+ * when the node is Up and sharding answers. {@link #stop} runs Pekko's coordinated shutdown:
+ * /ready turns 503, HTTP unbinds and drains, the member leaves, the journal closes, and only then
+ * is the data directory released.
+ */
+public final class ShardviewNode {
+  /** Name of the actor system; the same on every node of a cluster. */
+  public static final String SYSTEM_NAME = "shardview";
+
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final Path dataDir;
+  private final String region;
+
+  private ShardviewNode(ActorSystem<Void> system, ServerBinding binding, Path dataDir, String region) {
+    this.system = system;
+    this.binding = binding;
+    this.dataDir = dataDir;
+    this.region = region;
+  }
+
+  /** Why the node stopped, as coordinated shutdown records it. */
+  public enum StopReason implements CoordinatedShutdown.Reason { STOP_REQUESTED }
+
+  /** Starts a node with the given configuration (see {@link NodeConfig}) hosting {@code entityTypes}. */
+  public static ShardviewNode start(Config config, List<EntityType> entityTypes) {
+    String host = config.getString("shardview.http.host");
+    requireLoopback(host);
+    Path dataDir = Path.of(config.getString("shardview.data-dir"));
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw new NodeStartException("cannot start the actor system: " + e.getMessage(), e);
+    }
+    // The lock outlives the journal: released only after the actor system, and with it LevelDB, is gone.
+    system.getWhenTerminated().whenComplete((done, error) -> lock.close());
+    try {
+      return startServices(system, config, entityTypes, host, lock.directory());
+    } catch (RuntimeException e) {
+      system.terminate();
+      awaitQuietly(system);
+      throw e;
+    }
+  }
+
+  private static ShardviewNode startServices(ActorSystem<Void> system, Config config,
+      List<EntityType> entityTypes, String host, Path dataDir) {
+    SerializationCheck.verify(system);
+    entityTypes.forEach(type -> type.init().accept(system));
+
+    Duration shardingTimeout = config.getDuration("shardview.cluster.sharding-ready-timeout");
+    ShardingQueries sharding = new ShardingQueries(system, entityTypes, shardingTimeout);
+    Readiness readiness = new Readiness(system, sharding);
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "mark-not-ready", () -> {
+      readiness.leaving();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(readiness::memberUp);
+    if (config.getStringList("shardview.cluster.seed-nodes").isEmpty()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, new RouteMetrics(registry));
+    ServerBinding binding = bind(system, host, config.getInt("shardview.http.port"), routes);
+    binding.addToCoordinatedShutdown(config.getDuration("shardview.http.shutdown-deadline"), system);
+    return new ShardviewNode(system, binding, dataDir, config.getString("shardview.region"));
+  }
+
+  private static ServerBinding bind(ActorSystem<?> system, String host, int port, NodeRoutes routes) {
+    try {
+      return Http.get(system).newServerAt(host, port).bind(routes.routes(List.of()))
+          .toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new NodeStartException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
+    } catch (TimeoutException | InterruptedException e) {
+      throw new NodeStartException("binding " + host + ":" + port + " did not complete in " + BIND_TIMEOUT, e);
+    }
+  }
+
+  // API.md: only a node bound to loopback may run without auth, and tokens do not exist yet.
+  private static void requireLoopback(String host) {
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new NodeStartException("unknown HTTP host " + host, e);
+    }
+    if (!loopback) {
+      throw new NodeStartException("refusing to serve HTTP on " + host
+          + " without auth tokens; bind to 127.0.0.1 (this version has no token auth yet)", null);
+    }
+  }
+
+  /** The base URL clients use, with the port actually bound. */
+  public String url() {
+    InetSocketAddress address = binding.localAddress();
+    return "http://" + address.getHostString() + ":" + address.getPort();
+  }
+
+  /** The HTTP port actually bound. */
+  public int httpPort() {
+    return binding.localAddress().getPort();
+  }
+
+  /** The data directory, absolute. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The region (cluster data center) of this node. */
+  public String region() {
+    return region;
+  }
+
+  /** The node's actor system, for the entities and routes that run in it. */
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Completes when the node has fully stopped, whatever stopped it. */
+  public CompletableFuture<Done> whenTerminated() {
+    return system.getWhenTerminated().toCompletableFuture();
+  }
+
+  /** Starts coordinated shutdown and returns at once; {@link #whenTerminated} completes at its end. */
+  public void requestStop() {
+    CoordinatedShutdown.get(system).runAll(StopReason.STOP_REQUESTED);
+  }
+
+  /** Runs coordinated shutdown and waits for it to finish. */
+  public void stop() {
+    requestStop();
+    awaitQuietly(system);
+  }
+
+  /** Whether the node stopped because it was asked to, rather than e.g. being downed by the cluster. */
+  public boolean stoppedOnRequest() {
+    return CoordinatedShutdown.get(system).getShutdownReason()
+        .map(StopReason.STOP_REQUESTED::equals).orElse(false);
+  }
+
+  private static void awaitQuietly(ActorSystem<?> system) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("node did not stop within 60 s", e);
+    }
+  }
+
+  /** The node could not start; the message says why in one sentence. */
+  public static final class NodeStartException extends RuntimeException {
+    public NodeStartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

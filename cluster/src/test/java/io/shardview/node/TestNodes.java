@@ -1,0 +1,61 @@
+package io.shardview.node;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Starts in-process nodes on free ports and talks to them over real HTTP. */
+final class TestNodes {
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestNodes() {}
+
+  static Config config(Path dataDir, Map<String, Object> extra) {
+    Map<String, Object> flags = new HashMap<>(Map.of(
+        "shardview.http.port", 0,
+        "shardview.cluster.port", 0,
+        "shardview.data-dir", dataDir.toString()));
+    flags.putAll(extra);
+    return NodeConfig.load(Optional.empty(), Map.of(), flags);
+  }
+
+  static ShardviewNode start(Path dataDir, List<EntityType> types) {
+    return ShardviewNode.start(config(dataDir, Map.of()), types);
+  }
+
+  static HttpResponse<String> get(ShardviewNode node, String path) {
+    return send(node, HttpRequest.newBuilder(URI.create(node.url() + path)).GET());
+  }
+
+  static HttpResponse<String> send(ShardviewNode node, HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls {@code path} until it answers {@code status}, or fails after {@code timeout}. */
+  static HttpResponse<String> awaitStatus(ShardviewNode node, String path, int status, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpResponse<String> last = get(node, path);
+    while (last.statusCode() != status && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      last = get(node, path);
+    }
+    return last;
+  }
+}
