@@ -8,11 +8,12 @@ import picocli.CommandLine.Command;
     name = "shardview",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
+    usageHelpWidth = 100,
     description = {
         "Sharded, event-sourced incremental SQL views and Prometheus-compatible metrics on Apache Pekko.",
         "",
-        "Run `shardview serve` for a single node on embedded storage: HTTP on http://127.0.0.1:8080,",
-        "data under ./data. `shardview help serve` lists the node's options."},
+        "`shardview serve` runs a single node on embedded storage: HTTP on http://127.0.0.1:8080, "
+            + "data under ./data. `shardview help serve` lists its options."},
     subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -16,17 +16,23 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    usageHelpWidth = 100,
     description = {
         "Start a Shardview node and serve its HTTP API until SIGTERM or Ctrl-C.",
         "",
-        "With no options: a single-node cluster on embedded storage (LevelDB journal, fsync on)",
-        "under ./data, HTTP on 127.0.0.1:8080. Settings come from, highest precedence first:",
-        "these options, SHARDVIEW_* environment variables, the --config file, the shipped defaults."},
+        "With no options: a single-node cluster on embedded storage (LevelDB journal, fsync on) in the "
+            + "data directory ./data, HTTP on 127.0.0.1:8080. Settings come from, highest precedence first: these "
+            + "options, SHARDVIEW_* environment variables, the --config file, the shipped defaults "
+            + "(config/*.conf, where every key is documented).",
+        ""},
     footer = {
         "",
-        "Environment: SHARDVIEW_CONFIG, SHARDVIEW_HTTP_HOST, SHARDVIEW_HTTP_PORT, SHARDVIEW_DATA_DIR,",
-        "SHARDVIEW_REGION, SHARDVIEW_CLUSTER_HOST, SHARDVIEW_CLUSTER_PORT, SHARDVIEW_SEED_NODES.",
-        "Exit status: 0 after a requested shutdown, 1 if the node cannot start or stops on its own."})
+        "Environment: SHARDVIEW_CONFIG, SHARDVIEW_HTTP_HOST, SHARDVIEW_HTTP_PORT, SHARDVIEW_DATA_DIR, "
+            + "SHARDVIEW_REGION, SHARDVIEW_CLUSTER_HOST, SHARDVIEW_CLUSTER_PORT, SHARDVIEW_SEED_NODES, "
+            + "SHARDVIEW_LEVELDB_NATIVE; SHARDVIEW_JAVA_OPTS is passed to the JVM by ./shardview.",
+        "",
+        "Exit status: 0 after a requested shutdown (SIGTERM, Ctrl-C), 1 if the node cannot start or "
+            + "stops on its own."})
 final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE",

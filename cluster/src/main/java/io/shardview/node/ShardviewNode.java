@@ -25,6 +25,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Shardview node: the actor system joined to its cluster, sharding with the node's entity
@@ -56,6 +57,7 @@ public final class ShardviewNode {
 
   /** Starts a node with the given configuration (see {@link NodeConfig}) hosting {@code entityTypes}. */
   public static ShardviewNode start(Config config, List<EntityType> entityTypes) {
+    LoggerFactory.getILoggerFactory(); // initialise logging before Pekko's threads log concurrently
     String host = config.getString("shardview.http.host");
     requireLoopback(host);
     Path dataDir = Path.of(config.getString("shardview.data-dir"));
