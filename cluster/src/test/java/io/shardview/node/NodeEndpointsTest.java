@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardview.http.ingest.PrometheusTextParser;
+import io.shardview.http.ingest.SampleBatch;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,19 +92,41 @@ class NodeEndpointsTest {
     HttpResponse<String> response = TestNodes.get(node, "/metrics");
     assertEquals(200, response.statusCode());
     assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
-    List<PrometheusText.Sample> samples = PrometheusText.parse(response.body());
-    assertTrue(samples.stream().anyMatch(s -> s.name().equals("jvm_memory_used_bytes")), "JVM metrics present");
+
+    SampleBatch.Builder parsed = new SampleBatch.Builder(1_000_000);
+    PrometheusTextParser.parse(response.body(), 0, parsed); // throws naming the line if malformed
+    SampleBatch samples = parsed.build();
+    Set<String> typed = Pattern.compile("^# TYPE (\\S+) ", Pattern.MULTILINE).matcher(response.body())
+        .results().map(m -> m.group(1)).collect(Collectors.toSet());
+    for (int s = 0; s < samples.seriesCount(); s++) {
+      String name = label(samples.labels(s), "__name__");
+      assertTrue(typed.stream().anyMatch(family -> name.equals(family) || name.startsWith(family + "_")),
+          name + " has a TYPE line");
+    }
+    assertTrue(typed.contains("jvm_memory_used_bytes"), "JVM metrics present");
+    assertEquals("histogram", Pattern.compile("^# TYPE shardview_http_request_duration_seconds (\\S+)$", Pattern.MULTILINE)
+        .matcher(response.body()).results().findFirst().orElseThrow().group(1));
     assertTrue(count(samples, "/health", "200") >= 1, "the /health request is counted");
     assertTrue(count(samples, "unmatched", "404") >= 1, "the unknown path is counted");
-    assertTrue(samples.stream().anyMatch(s -> s.name().equals("shardview_http_request_duration_seconds_bucket")
-        && "+Inf".equals(s.labels().get("le"))), "latency is a histogram");
   }
 
-  private static double count(List<PrometheusText.Sample> samples, String route, String status) {
-    return samples.stream()
-        .filter(s -> s.name().equals("shardview_http_request_duration_seconds_count"))
-        .filter(s -> s.labels().equals(Map.of("route", route, "method", "GET", "status", status)))
-        .mapToDouble(PrometheusText.Sample::value)
-        .sum();
+  private static double count(SampleBatch samples, String route, String status) {
+    double total = 0;
+    for (int i = 0; i < samples.size(); i++) {
+      String[] labels = samples.labels(samples.seriesOf(i));
+      if (label(labels, "__name__").equals("shardview_http_request_duration_seconds_count")
+          && route.equals(label(labels, "route")) && "GET".equals(label(labels, "method"))
+          && status.equals(label(labels, "status"))) {
+        total += samples.value(i);
+      }
+    }
+    return total;
+  }
+
+  private static String label(String[] pairs, String name) {
+    for (int p = 0; p < pairs.length; p += 2) {
+      if (pairs[p].equals(name)) return pairs[p + 1];
+    }
+    return "";
   }
 }

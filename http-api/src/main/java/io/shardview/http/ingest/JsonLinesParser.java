@@ -1,0 +1,125 @@
+package io.shardview.http.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+
+/**
+ * VictoriaMetrics JSON lines, the format of {@code /api/v1/import} and {@code /api/v1/export}:
+ * one object per line, {@code {"metric":{"__name__":"m","k":"v"},"values":[...],"timestamps":[...]}}.
+ * Values are JSON numbers, or the strings "NaN", "+Inf", "-Inf" for what JSON numbers cannot
+ * hold (our export writes them so); timestamps are integer milliseconds. Unknown keys are ignored.
+ */
+public final class JsonLinesParser {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final LabelSetBuilder labels = new LabelSetBuilder();
+  private final SampleBatch.Builder out;
+  private double[] values = new double[64];
+  private long[] timestamps = new long[64];
+
+  private JsonLinesParser(SampleBatch.Builder out) {
+    this.out = out;
+  }
+
+  /** Parses the whole body into {@code out}, or throws naming the first bad line. */
+  public static void parse(String body, SampleBatch.Builder out) {
+    JsonLinesParser parser = new JsonLinesParser(out);
+    int start = 0;
+    int lineNumber = 0;
+    while (start <= body.length()) {
+      int end = body.indexOf('\n', start);
+      if (end < 0) end = body.length();
+      lineNumber++;
+      String line = body.substring(start, end).trim();
+      if (!line.isEmpty()) {
+        try {
+          parser.parseLine(line);
+        } catch (IOException | IllegalArgumentException e) {
+          throw IngestException.atLine(lineNumber, message(e));
+        }
+      }
+      start = end + 1;
+    }
+  }
+
+  private static String message(Exception e) {
+    String text = e.getMessage() == null ? e.toString() : e.getMessage();
+    int location = text.indexOf("\n at [Source");
+    return location < 0 ? text : text.substring(0, location);
+  }
+
+  private void parseLine(String line) throws IOException {
+    try (JsonParser json = JSON.createParser(line)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("expected a JSON object");
+      labels.reset();
+      boolean metricSeen = false;
+      int valueCount = -1;
+      int timestampCount = -1;
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String field = json.currentName();
+        json.nextToken();
+        switch (field) {
+          case "metric" -> {
+            readMetric(json);
+            metricSeen = true;
+          }
+          case "values" -> valueCount = readValues(json);
+          case "timestamps" -> timestampCount = readTimestamps(json);
+          default -> json.skipChildren();
+        }
+      }
+      if (json.nextToken() != null) throw new IllegalArgumentException("text after the JSON object");
+      if (!metricSeen) throw new IllegalArgumentException("missing \"metric\"");
+      if (valueCount < 0 || timestampCount < 0) throw new IllegalArgumentException("missing \"values\" or \"timestamps\"");
+      if (valueCount != timestampCount) {
+        throw new IllegalArgumentException(valueCount + " values but " + timestampCount + " timestamps");
+      }
+      int series = out.series(labels.build());
+      for (int i = 0; i < valueCount; i++) out.add(series, timestamps[i], values[i]);
+    }
+  }
+
+  private void readMetric(JsonParser json) throws IOException {
+    if (json.currentToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("\"metric\" must be an object");
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String name = json.currentName();
+      if (json.nextToken() != JsonToken.VALUE_STRING) {
+        throw new IllegalArgumentException("label " + name + " must have a string value");
+      }
+      labels.add(name, json.getText());
+    }
+  }
+
+  private int readValues(JsonParser json) throws IOException {
+    if (json.currentToken() != JsonToken.START_ARRAY) throw new IllegalArgumentException("\"values\" must be an array");
+    int n = 0;
+    for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
+      if (n == values.length) values = java.util.Arrays.copyOf(values, n * 2);
+      if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+        values[n++] = json.getDoubleValue();
+      } else if (t == JsonToken.VALUE_STRING) {
+        try {
+          values[n++] = FloatLiteral.parseWithSpecials(json.getText());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("invalid value \"" + json.getText() + "\"");
+        }
+      } else {
+        throw new IllegalArgumentException("values must be numbers");
+      }
+    }
+    return n;
+  }
+
+  private int readTimestamps(JsonParser json) throws IOException {
+    if (json.currentToken() != JsonToken.START_ARRAY) throw new IllegalArgumentException("\"timestamps\" must be an array");
+    int n = 0;
+    for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
+      if (t != JsonToken.VALUE_NUMBER_INT) throw new IllegalArgumentException("timestamps must be integer milliseconds");
+      if (n == timestamps.length) timestamps = java.util.Arrays.copyOf(timestamps, n * 2);
+      timestamps[n++] = json.getLongValue();
+    }
+    return n;
+  }
+}

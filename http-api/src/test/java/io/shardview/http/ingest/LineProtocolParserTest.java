@@ -1,0 +1,119 @@
+package io.shardview.http.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardview.http.ingest.LineProtocolParser.Precision;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LineProtocolParserTest {
+  private static final long NOW = 1_700_000_000_123L;
+
+  private static List<String> parse(String body, Precision precision) {
+    SampleBatch.Builder out = new SampleBatch.Builder(1000);
+    LineProtocolParser.parse(body, precision, NOW, out);
+    return BatchRendering.lines(out.build());
+  }
+
+  private static IngestException reject(String body) {
+    return assertThrows(IngestException.class, () -> parse(body, Precision.NS));
+  }
+
+  @Test
+  void eachFieldBecomesMetricMeasurementUnderscoreFieldWithTagsAsLabels() {
+    assertEquals(List.of(
+            "{__name__=\"cpu_usage_user\",host=\"a\",region=\"eu\"} 1700000000000 12.5",
+            "{__name__=\"cpu_usage_idle\",host=\"a\",region=\"eu\"} 1700000000000 80.0"),
+        parse("cpu,region=eu,host=a usage_user=12.5,usage_idle=80 1700000000000000000", Precision.NS));
+  }
+
+  @Test
+  void timestampsConvertFromEachPrecisionToMillisecondsRoundingDown() {
+    assertEquals("{__name__=\"m_f\"} 1700000000123 1.0", parse("m f=1 1700000000123456789", Precision.NS).get(0));
+    assertEquals("{__name__=\"m_f\"} 1700000000123 1.0", parse("m f=1 1700000000123456", Precision.US).get(0));
+    assertEquals("{__name__=\"m_f\"} 1700000000123 1.0", parse("m f=1 1700000000123", Precision.MS).get(0));
+    assertEquals("{__name__=\"m_f\"} 1700000000000 1.0", parse("m f=1 1700000000", Precision.S).get(0));
+    assertEquals("{__name__=\"m_f\"} -1 1.0", parse("m f=1 -1", Precision.NS).get(0));
+    assertEquals(Precision.US, Precision.parse("u"));
+  }
+
+  @Test
+  void lineWithoutTimestampTakesNow() {
+    assertEquals(List.of("{__name__=\"m_f\"} " + NOW + " 2.0"), parse("m f=2", Precision.NS));
+  }
+
+  @Test
+  void integersUnsignedAndBooleansAreSamplesAndStringFieldsAreSkipped() {
+    assertEquals(List.of(
+            "{__name__=\"m_i\"} 1000 -42.0",
+            "{__name__=\"m_u\"} 1000 1.8446744073709552E19",
+            "{__name__=\"m_b\"} 1000 1.0",
+            "{__name__=\"m_c\"} 1000 0.0"),
+        parse("m i=-42i,u=18446744073709551615u,s=\"a, b=c \\\" d\",b=true,c=F 1000", Precision.MS));
+  }
+
+  @Test
+  void backslashEscapesCommasSpacesAndEqualsInNamesAndTags() {
+    assertEquals(List.of("{__name__=\"my cpu,x_a=b\",host=\"web 1,eu\",k=v=\"x\"} 5 1.0"),
+        parse("my\\ cpu\\,x,host=web\\ 1\\,eu,k\\=v=x a\\=b=1 5", Precision.MS));
+  }
+
+  @Test
+  void commentsAndBlankLinesCarryNoSample() {
+    assertEquals(2, parse("# a comment\n\nm f=1 1\r\n   \nm f=2 2\n", Precision.MS).size());
+  }
+
+  @Test
+  void aLineWithOnlyStringFieldsIsNotAnError() {
+    assertEquals(List.of(), parse("m s=\"hello\" 1", Precision.MS));
+  }
+
+  @Test
+  void badLinesAreRejectedWithTheirLineNumber() {
+    assertEquals(3, reject("m f=1 1\nm f=2 2\nm f=bad 3").details().get("line"));
+    assertTrue(reject("m").getMessage().startsWith("line 1: missing fields"));
+    assertTrue(reject("m f=1 1 extra").getMessage().contains("after the timestamp"));
+    assertTrue(reject("m f=1 12x").getMessage().contains("bad timestamp"));
+    assertTrue(reject("m f=NaN").getMessage().contains("invalid value"));
+    assertTrue(reject("m f=0x10").getMessage().contains("invalid value"));
+    assertTrue(reject("m f=1.5f").getMessage().contains("invalid value"));
+    assertTrue(reject("m f=\"open").getMessage().contains("unterminated"));
+    assertTrue(reject("m,host f=1").getMessage().contains("no value"));
+    assertTrue(reject("m,h=a,h=b f=1").getMessage().contains("twice"));
+    assertTrue(reject("m,__name__=x f=1").getMessage().contains("reserved"));
+    assertTrue(reject("m f=").getMessage().contains("no value"));
+    assertTrue(reject(",h=a f=1").getMessage().contains("missing measurement"));
+    assertTrue(reject("m f=1 99999999999999999999").getMessage().contains("bad timestamp"));
+  }
+
+  @Test
+  void secondsTimestampsThatOverflowMillisecondsAreRejected() {
+    IngestException e = assertThrows(IngestException.class,
+        () -> parse("m f=1 9223372036854775807", Precision.S));
+    assertTrue(e.getMessage().contains("bad timestamp"), e.getMessage());
+  }
+
+  @Test
+  void unknownPrecisionIsRejected() {
+    assertThrows(IngestException.class, () -> Precision.parse("h"));
+  }
+
+  @Test
+  void sameSeriesAcrossLinesIsOneSeries() {
+    SampleBatch.Builder out = new SampleBatch.Builder(100);
+    LineProtocolParser.parse("m,h=a f=1 1\nm,h=a f=2 2\nm,h=b f=3 3", Precision.MS, NOW, out);
+    SampleBatch batch = out.build();
+    assertEquals(2, batch.seriesCount());
+    assertEquals(batch.seriesOf(0), batch.seriesOf(1));
+  }
+
+  @Test
+  void moreSamplesThanTheLimitRejectTheRequest() {
+    SampleBatch.Builder out = new SampleBatch.Builder(2);
+    IngestException e = assertThrows(IngestException.class,
+        () -> LineProtocolParser.parse("m a=1,b=2,c=3 1", Precision.MS, NOW, out));
+    assertEquals("max-samples-per-request", e.details().get("limit"));
+  }
+}
