@@ -27,11 +27,16 @@ public final class SerializationCheck {
     }
     Serialization serialization = SerializationExtension.get(system);
     Probe probe = new Probe("probe", 42L);
-    Serializer serializer = serialization.findSerializerFor(probe);
+    Serializer serializer;
+    try {
+      serializer = serialization.findSerializerFor(probe);
+    } catch (Exception noBinding) { // Scala's NotSerializableException, undeclared
+      serializer = null;
+    }
     if (!(serializer instanceof JacksonCborSerializer)) {
       throw new IllegalStateException("pekko.actor.serialization-bindings must bind "
           + CborSerializable.class.getName() + " to jackson-cbor, found "
-          + serializer.getClass().getName());
+          + (serializer == null ? "no binding" : serializer.getClass().getName()));
     }
     byte[] bytes = serializer.toBinary(probe);
     Object back = serialization.deserialize(bytes, serializer.identifier(), Probe.class.getName()).get();
