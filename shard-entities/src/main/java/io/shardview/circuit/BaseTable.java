@@ -1,0 +1,64 @@
+package io.shardview.circuit;
+
+import java.util.HashMap;
+
+/**
+ * The stored rows of one base table. A table with a primary key maps key to row; a keyless table is a
+ * multiset of rows with their copy counts.
+ */
+public final class BaseTable {
+    private final TableSchema schema;
+    private final HashMap<Row, Row> byKey = new HashMap<>();
+    private final ZSet multiset = new ZSet();
+    private long rowCount;
+
+    public BaseTable(TableSchema schema) {
+        this.schema = schema;
+    }
+
+    public TableSchema schema() {
+        return schema;
+    }
+
+    public long rowCount() {
+        return rowCount;
+    }
+
+    /** The row stored under a key, or null (tables with a primary key only). */
+    public Row get(Row key) {
+        return byKey.get(key);
+    }
+
+    /** Copies of a row in a keyless table. */
+    public long copies(Row row) {
+        return multiset.weight(row);
+    }
+
+    /** Applies a consolidated delta that the batch validation proved consistent with the stored rows. */
+    public void apply(ZSet delta) {
+        delta.forEach((row, w) -> rowCount += w);
+        if (!schema.hasPrimaryKey()) {
+            multiset.addAll(delta);
+            return;
+        }
+        // Retractions first: an update of a key is -old +new, in any iteration order.
+        delta.forEach((row, w) -> {
+            if (w < 0) byKey.remove(row.project(schema.primaryKey()));
+        });
+        delta.forEach((row, w) -> {
+            if (w > 0) byKey.put(row.project(schema.primaryKey()), row);
+        });
+    }
+
+    /** The whole content as a Z-set. */
+    public ZSet content() {
+        if (!schema.hasPrimaryKey()) {
+            ZSet out = new ZSet(multiset.size());
+            out.addAll(multiset);
+            return out;
+        }
+        ZSet out = new ZSet(byKey.size());
+        byKey.values().forEach(r -> out.add(r, 1));
+        return out;
+    }
+}

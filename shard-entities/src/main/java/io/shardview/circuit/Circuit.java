@@ -1,0 +1,250 @@
+package io.shardview.circuit;
+
+import io.shardview.circuit.plan.Dataflow;
+import io.shardview.circuit.plan.PlanCompiler;
+import io.shardview.circuit.plan.UnsupportedSqlException;
+import io.shardview.circuit.sql.SqlPlanner;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.calcite.rel.RelNode;
+
+/**
+ * One tenant's incremental SQL circuit: base tables, views maintained from their deltas, and the
+ * version counter. Not thread-safe: owned by exactly one entity, which calls it sequentially.
+ */
+public final class Circuit {
+    private final Map<String, BaseTable> tables = new LinkedHashMap<>();
+    private Map<String, MaterializedView> views = new LinkedHashMap<>();
+    private final ViewEvaluator evaluator = new ViewEvaluator();
+    private long version;
+
+    /** The number of accepted batches and SQL requests so far. */
+    public long version() {
+        return version;
+    }
+
+    /** Runs a request of ';'-separated statements atomically: all apply, or none and a rejection. */
+    public DdlResult executeSql(String statements) {
+        List<String> parts = DdlStatement.split(statements == null ? "" : statements);
+        if (parts.isEmpty()) return new DdlResult.Rejected(0, RejectionKind.INVALID, "no statement");
+        Map<String, BaseTable> savedTables = new LinkedHashMap<>(tables);
+        Map<String, MaterializedView> savedViews = new LinkedHashMap<>(views);
+        List<DdlResult.ChangedObject> objects = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            DdlResult.Rejected rejected = execute(i, parts.get(i), objects);
+            if (rejected != null) {
+                tables.clear();
+                tables.putAll(savedTables);
+                views = savedViews;
+                return rejected;
+            }
+        }
+        version++;
+        return new DdlResult.Applied(version, List.copyOf(objects));
+    }
+
+    private DdlResult.Rejected execute(int index, String text, List<DdlResult.ChangedObject> objects) {
+        DdlStatement statement;
+        try {
+            statement = DdlStatement.parse(text);
+        } catch (DdlStatement.ParseError e) {
+            return new DdlResult.Rejected(index, e.kind, e.getMessage());
+        }
+        String problem;
+        if (statement instanceof DdlStatement.CreateTable ct) {
+            problem = createTable(ct.schema(), objects);
+        } else if (statement instanceof DdlStatement.CreateView cv) {
+            problem = createView(cv.name(), cv.select(), objects);
+        } else {
+            problem = drop((DdlStatement.Drop) statement, objects);
+        }
+        if (problem == null) return null;
+        RejectionKind kind = RejectionKind.valueOf(problem.substring(0, problem.indexOf(':')));
+        return new DdlResult.Rejected(index, kind, problem.substring(problem.indexOf(':') + 1).trim());
+    }
+
+    private boolean exists(String name) {
+        return tables.containsKey(name) || views.containsKey(name);
+    }
+
+    private String createTable(TableSchema schema, List<DdlResult.ChangedObject> objects) {
+        if (exists(schema.name())) return "CONFLICT: relation \"" + schema.name() + "\" already exists";
+        tables.put(schema.name(), new BaseTable(schema));
+        objects.add(new DdlResult.ChangedObject("table", schema.name(), "created"));
+        return null;
+    }
+
+    private String createView(String name, String select, List<DdlResult.ChangedObject> objects) {
+        if (exists(name)) return "CONFLICT: relation \"" + name + "\" already exists";
+        Object compiled = compile(select);
+        if (compiled instanceof String problem) return problem;
+        Dataflow dataflow = (Dataflow) compiled;
+        int level = 1 + dataflow.relations().stream().mapToInt(r -> views.containsKey(r) ? views.get(r).level : 0)
+                .max().orElse(0);
+        MaterializedView view = new MaterializedView(name, select, dataflow, level);
+        try {
+            view.absorb(dataflow.step(currentContents(dataflow), true));
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            return "INVALID: evaluating view \"" + name + "\" failed: " + e.getMessage();
+        }
+        views.put(name, view);
+        objects.add(new DdlResult.ChangedObject("view", name, "created"));
+        return null;
+    }
+
+    /** A compiled dataflow, or a "KIND: message" problem. */
+    private Object compile(String select) {
+        try {
+            RelNode plan = SqlPlanner.plan(select, catalogColumns());
+            return PlanCompiler.compile(plan);
+        } catch (SqlPlanner.PlanningException e) {
+            return "UNSUPPORTED: " + e.getMessage();
+        } catch (UnsupportedSqlException e) {
+            return "UNSUPPORTED: " + e.getMessage();
+        }
+    }
+
+    private Map<String, List<Column>> catalogColumns() {
+        Map<String, List<Column>> out = new LinkedHashMap<>();
+        tables.forEach((n, t) -> out.put(n, t.schema().columns()));
+        views.forEach((n, v) -> out.put(n, v.dataflow.columns()));
+        return out;
+    }
+
+    private Map<String, ZSet> currentContents(Dataflow dataflow) {
+        Map<String, ZSet> out = new LinkedHashMap<>();
+        for (String r : dataflow.relations()) {
+            out.put(r, tables.containsKey(r) ? tables.get(r).content() : copy(views.get(r).content));
+        }
+        return out;
+    }
+
+    private static ZSet copy(ZSet z) {
+        ZSet out = new ZSet(z.size());
+        out.addAll(z);
+        return out;
+    }
+
+    private String drop(DdlStatement.Drop drop, List<DdlResult.ChangedObject> objects) {
+        String kind = drop.view() ? "view" : "table";
+        boolean present = drop.view() ? views.containsKey(drop.name()) : tables.containsKey(drop.name());
+        if (!present) {
+            if (drop.ifExists()) return null;
+            return "NOT_FOUND: " + kind + " \"" + drop.name() + "\" does not exist";
+        }
+        for (MaterializedView v : views.values()) {
+            if (v.relations().contains(drop.name())) {
+                return "CONFLICT: cannot drop " + kind + " \"" + drop.name() + "\" because view \"" + v.name + "\" depends on it";
+            }
+        }
+        if (drop.view()) views.remove(drop.name());
+        else tables.remove(drop.name());
+        objects.add(new DdlResult.ChangedObject(kind, drop.name(), "dropped"));
+        return null;
+    }
+
+    /** Validates a batch against the current state without changing anything. */
+    public BatchValidation validate(List<Op> ops) {
+        return new BatchValidator(tables).validate(ops, version);
+    }
+
+    /** Applies a batch validated at the current version; returns the new version and view deltas. */
+    public BatchOutcome.Accepted apply(ValidatedBatch batch) {
+        if (batch.baseVersion() != version) {
+            throw new IllegalStateException("batch validated at version " + batch.baseVersion() + ", circuit is at " + version);
+        }
+        batch.tableDeltas().forEach((name, delta) -> tables.get(name).apply(delta));
+        Map<String, ViewDelta> changed = evaluator.propagate(views.values(), new LinkedHashMap<>(batch.tableDeltas()));
+        version++;
+        return new BatchOutcome.Accepted(version, batch.ops(), changed);
+    }
+
+    /** Validates then applies a batch: accepted with the view deltas, or rejected with nothing changed. */
+    public BatchOutcome applyBatch(List<Op> ops) {
+        BatchValidation v = validate(ops);
+        if (v instanceof BatchOutcome.Rejected r) return r;
+        return apply((ValidatedBatch) v);
+    }
+
+    /** A page of a table's or view's rows in read order, or empty when no such relation exists. */
+    public Optional<RowsPage> read(String name, int limit, String after) {
+        List<Row> rows;
+        List<Column> columns;
+        String hash;
+        if (views.containsKey(name)) {
+            MaterializedView v = views.get(name);
+            rows = v.sortedRows();
+            columns = v.dataflow.columns();
+            hash = v.hashHex();
+        } else if (tables.containsKey(name)) {
+            ZSet content = tables.get(name).content();
+            rows = ReadOrder.expand(content, Row.NATURAL_ORDER);
+            columns = tables.get(name).schema().columns();
+            hash = ReadOrder.hash(content);
+        } else {
+            return Optional.empty();
+        }
+        int from = after == null || after.isEmpty() ? 0 : Math.max(0, Integer.parseInt(after));
+        int to = (int) Math.min(rows.size(), (long) from + Math.max(1, limit));
+        String next = to < rows.size() ? Integer.toString(to) : null;
+        List<Row> page = List.copyOf(rows.subList(Math.min(from, rows.size()), to));
+        return Optional.of(new RowsPage(name, version, hash, rows.size(), columns, page, next));
+    }
+
+    /** The tables and views with their columns and row counts. */
+    public CatalogDescription describe() {
+        List<CatalogDescription.TableInfo> t = new ArrayList<>();
+        tables.values().forEach(b -> t.add(new CatalogDescription.TableInfo(b.schema().name(), b.schema().columns(),
+                b.schema().primaryKeyNames(), b.rowCount())));
+        List<CatalogDescription.ViewInfo> v = new ArrayList<>();
+        views.values().forEach(m -> v.add(new CatalogDescription.ViewInfo(m.name, m.sql, m.dataflow.columns(), m.rowCount)));
+        return new CatalogDescription(version, t, v);
+    }
+
+    /** Evaluates a SELECT from scratch over the current tables and views. */
+    public QueryResult query(String select) {
+        Object compiled = compile(select);
+        if (compiled instanceof String problem) {
+            return new QueryResult.Rejected(RejectionKind.UNSUPPORTED, problem.substring(problem.indexOf(':') + 1).trim());
+        }
+        Dataflow dataflow = (Dataflow) compiled;
+        try {
+            ZSet result = dataflow.step(currentContents(dataflow), true);
+            return new QueryResult.Rows(dataflow.columns(), ReadOrder.expand(result, dataflow.readOrder()));
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            return new QueryResult.Rejected(RejectionKind.INVALID, "evaluation failed: " + e.getMessage());
+        }
+    }
+
+    /** Sets how many affected views of one dependency level make the evaluation go parallel. */
+    public void setParallelThreshold(int views) {
+        evaluator.setParallelThreshold(views);
+    }
+
+    /** Writes the whole state: tables, view definitions, contents and operator state. */
+    public void writeSnapshot(DataOutput out) throws IOException {
+        CircuitSnapshot.write(out, version, tables.values(), views.values());
+    }
+
+    /** Restores a circuit from {@link #writeSnapshot} output, without re-evaluating any view. */
+    public static Circuit readSnapshot(DataInput in) throws IOException {
+        Circuit c = new Circuit();
+        c.version = CircuitSnapshot.read(in, c.tables, c.views, c::compileForRestore);
+        return c;
+    }
+
+    private MaterializedView compileForRestore(String name, String sql) throws IOException {
+        Object compiled = compile(sql);
+        if (compiled instanceof String problem) throw new IOException("snapshot view " + name + ": " + problem);
+        Dataflow dataflow = (Dataflow) compiled;
+        int level = 1 + dataflow.relations().stream().mapToInt(r -> views.containsKey(r) ? views.get(r).level : 0)
+                .max().orElse(0);
+        return new MaterializedView(name, sql, dataflow, level);
+    }
+}

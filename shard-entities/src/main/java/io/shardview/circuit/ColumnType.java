@@ -1,0 +1,120 @@
+package io.shardview.circuit;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/** The SQL column types of a tenant table, with the Java value each holds (integers are all Long). */
+public enum ColumnType {
+    BOOLEAN("boolean"), SMALLINT("smallint"), INT("integer"), BIGINT("bigint"), DOUBLE("double precision"),
+    DECIMAL("numeric"), VARCHAR("varchar"), DATE("date"), TIMESTAMP("timestamp");
+
+    private final String sqlName;
+
+    ColumnType(String sqlName) {
+        this.sqlName = sqlName;
+    }
+
+    /** PostgreSQL's name of the type, as reported in catalog descriptions. */
+    public String sqlName() {
+        return sqlName;
+    }
+
+    public boolean isInteger() {
+        return this == SMALLINT || this == INT || this == BIGINT;
+    }
+
+    /** Maps a type spelling (without its length/precision) to a type, or null when unknown. */
+    public static ColumnType fromSpelling(String spelling) {
+        switch (spelling.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ")) {
+            case "boolean": case "bool": return BOOLEAN;
+            case "smallint": case "int2": return SMALLINT;
+            case "int": case "integer": case "int4": return INT;
+            case "bigint": case "int8": return BIGINT;
+            case "double": case "double precision": case "float8": case "real": case "float4": case "float":
+                return DOUBLE;
+            case "decimal": case "numeric": return DECIMAL;
+            case "varchar": case "text": case "char": case "character": case "character varying": case "string":
+                return VARCHAR;
+            case "date": return DATE;
+            case "timestamp": case "timestamp without time zone": return TIMESTAMP;
+            default: return null;
+        }
+    }
+
+    /**
+     * Converts a JSON-ish value (Long/Integer/Double/BigDecimal/String/Boolean) to this type's Java value.
+     * Returns null for null; throws IllegalArgumentException naming the problem for a wrong type.
+     */
+    public Object coerce(Object v) {
+        if (v == null) {
+            return null;
+        }
+        switch (this) {
+            case BOOLEAN:
+                if (v instanceof Boolean) return v;
+                break;
+            case SMALLINT: case INT: case BIGINT:
+                return coerceInteger(v);
+            case DOUBLE:
+                if (v instanceof Number) return ((Number) v).doubleValue();
+                break;
+            case DECIMAL:
+                return coerceDecimal(v);
+            case VARCHAR:
+                if (v instanceof String) return v;
+                break;
+            case DATE:
+                if (v instanceof LocalDate) return v;
+                if (v instanceof String) return parse(() -> LocalDate.parse((String) v));
+                break;
+            case TIMESTAMP:
+                if (v instanceof LocalDateTime) return v;
+                if (v instanceof String) return parse(() -> LocalDateTime.parse(((String) v).replace(' ', 'T')));
+                break;
+            default:
+                break;
+        }
+        throw wrongType(v);
+    }
+
+    private Object coerceInteger(Object v) {
+        long value;
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            value = ((Number) v).longValue();
+        } else if (v instanceof BigDecimal && ((BigDecimal) v).stripTrailingZeros().scale() <= 0) {
+            value = ((BigDecimal) v).longValueExact();
+        } else {
+            throw wrongType(v);
+        }
+        long min = this == SMALLINT ? Short.MIN_VALUE : this == INT ? Integer.MIN_VALUE : Long.MIN_VALUE;
+        long max = this == SMALLINT ? Short.MAX_VALUE : this == INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("value " + value + " out of range for " + sqlName);
+        }
+        return value;
+    }
+
+    private Object coerceDecimal(Object v) {
+        if (v instanceof BigDecimal) return v;
+        if (v instanceof Long || v instanceof Integer) return BigDecimal.valueOf(((Number) v).longValue());
+        if (v instanceof Double) return BigDecimal.valueOf((Double) v);
+        if (v instanceof String) return parse(() -> new BigDecimal((String) v));
+        throw wrongType(v);
+    }
+
+    private Object parse(java.util.function.Supplier<Object> parser) {
+        try {
+            return parser.get();
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException("not a valid " + sqlName + ": " + e.getMessage());
+        }
+    }
+
+    private IllegalArgumentException wrongType(Object v) {
+        return new IllegalArgumentException("wrong type: " + v.getClass().getSimpleName() + " value '" + v
+                + "' for a " + sqlName + " column");
+    }
+}

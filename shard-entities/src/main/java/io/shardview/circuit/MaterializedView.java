@@ -1,0 +1,52 @@
+package io.shardview.circuit;
+
+import io.shardview.circuit.plan.Dataflow;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A view as the circuit keeps it: its dataflow, its current content as a Z-set, and an order-independent
+ * hash of that content (the sum of the row hashes times their weights, mod 2^64), both updated from
+ * each output delta.
+ */
+final class MaterializedView {
+    final String name;
+    final String sql;
+    final Dataflow dataflow;
+    final int level;
+    final ZSet content = new ZSet();
+    long hash;
+    long rowCount;
+    private List<Row> sorted;
+
+    MaterializedView(String name, String sql, Dataflow dataflow, int level) {
+        this.name = name;
+        this.sql = sql;
+        this.dataflow = dataflow;
+        this.level = level;
+    }
+
+    Set<String> relations() {
+        return dataflow.relations();
+    }
+
+    /** Adds an output delta to the content. */
+    void absorb(ZSet delta) {
+        delta.forEach((row, w) -> {
+            content.add(row, w);
+            hash += w * row.hash64();
+            rowCount += w;
+        });
+        if (!delta.isEmpty()) sorted = null;
+    }
+
+    String hashHex() {
+        return String.format("%016x", hash);
+    }
+
+    /** The content in read order, each row repeated by its weight (cached until the next change). */
+    List<Row> sortedRows() {
+        if (sorted == null) sorted = ReadOrder.expand(content, dataflow.readOrder());
+        return sorted;
+    }
+}

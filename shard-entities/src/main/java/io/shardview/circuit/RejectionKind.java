@@ -1,0 +1,13 @@
+package io.shardview.circuit;
+
+/** Why a request was refused; the HTTP layer maps each kind to one status. */
+public enum RejectionKind {
+    /** A key conflict with the current state (HTTP 409), also DROP TABLE with dependent views. */
+    CONFLICT,
+    /** Malformed input: unknown table or column, wrong type, NULL in NOT NULL, bad DDL (HTTP 400). */
+    INVALID,
+    /** Well-formed SQL the engine does not support, or that does not validate (HTTP 422). */
+    UNSUPPORTED,
+    /** The named table or view does not exist (HTTP 404 on reads). */
+    NOT_FOUND
+}

@@ -1,0 +1,113 @@
+package io.shardview.circuit;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/** An immutable tuple of column values; equality and hash follow {@link Values#equal}. */
+public final class Row {
+    /** Orders rows column by column, NULLs last (the default read order of a view). */
+    public static final Comparator<Row> NATURAL_ORDER = Row::compareAll;
+
+    private final Object[] values;
+    private int hash;
+
+    private Row(Object[] values) {
+        this.values = values;
+    }
+
+    /** Wraps the array without copying: the caller must not modify it afterwards. */
+    public static Row wrap(Object... values) {
+        return new Row(values);
+    }
+
+    public static Row of(Object... values) {
+        return new Row(values.clone());
+    }
+
+    public Object get(int i) {
+        return values[i];
+    }
+
+    public int size() {
+        return values.length;
+    }
+
+    /** A copy of the values. */
+    public Object[] toArray() {
+        return values.clone();
+    }
+
+    /** The row of the given column positions. */
+    public Row project(int[] columns) {
+        Object[] out = new Object[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            out[i] = values[columns[i]];
+        }
+        return new Row(out);
+    }
+
+    /** This row followed by another's columns. */
+    public Row concat(Row other) {
+        Object[] out = Arrays.copyOf(values, values.length + other.values.length);
+        System.arraycopy(other.values, 0, out, values.length, other.values.length);
+        return new Row(out);
+    }
+
+    /** This row followed by n NULLs. */
+    public Row padNulls(int n) {
+        return new Row(Arrays.copyOf(values, values.length + n));
+    }
+
+    public boolean hasNull() {
+        for (Object v : values) {
+            if (v == null) return true;
+        }
+        return false;
+    }
+
+    /** Stable 64-bit hash of the row's content (used for the order-independent view hash). */
+    public long hash64() {
+        long h = 0x243F6A8885A308D3L;
+        for (Object v : values) {
+            h = Values.mix(h * 31 + Values.hash64(v));
+        }
+        return h;
+    }
+
+    private static int compareAll(Row a, Row b) {
+        int n = Math.min(a.values.length, b.values.length);
+        for (int i = 0; i < n; i++) {
+            int c = Values.compare(a.values[i], b.values[i]);
+            if (c != 0) return c;
+        }
+        return Integer.compare(a.values.length, b.values.length);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof Row)) return false;
+        Row r = (Row) o;
+        if (r.values.length != values.length || (hash != 0 && r.hash != 0 && hash != r.hash)) return false;
+        for (int i = 0; i < values.length; i++) {
+            if (!Values.equal(values[i], r.values[i])) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            long l = hash64();
+            h = (int) (l ^ (l >>> 32));
+            hash = h == 0 ? 1 : h;
+        }
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(values);
+    }
+}

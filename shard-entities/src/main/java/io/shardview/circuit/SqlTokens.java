@@ -1,0 +1,118 @@
+package io.shardview.circuit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** A small PostgreSQL-style tokenizer for DDL: identifiers fold to lower case unless double-quoted. */
+final class SqlTokens {
+    private final String text;
+    private int pos;
+
+    SqlTokens(String text) {
+        this.text = text;
+    }
+
+    private void skipSpace() {
+        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) pos++;
+    }
+
+    private String peekWordRaw() {
+        skipSpace();
+        int end = pos;
+        while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) end++;
+        return text.substring(pos, end);
+    }
+
+    boolean peekWord(String word) {
+        return peekWordRaw().equalsIgnoreCase(word);
+    }
+
+    boolean acceptWord(String word) {
+        String w = peekWordRaw();
+        if (!w.equalsIgnoreCase(word)) return false;
+        pos += w.length();
+        return true;
+    }
+
+    void expectWord(String word) throws DdlStatement.ParseError {
+        if (!acceptWord(word)) throw error("expected " + word.toUpperCase(Locale.ROOT));
+    }
+
+    boolean accept(String symbol) {
+        skipSpace();
+        if (!text.startsWith(symbol, pos)) return false;
+        pos += symbol.length();
+        return true;
+    }
+
+    void expect(String symbol) throws DdlStatement.ParseError {
+        if (!accept(symbol)) throw error("expected '" + symbol + "'");
+    }
+
+    void expectEnd() throws DdlStatement.ParseError {
+        skipSpace();
+        if (pos < text.length()) throw error("unexpected text");
+    }
+
+    String peekText() {
+        skipSpace();
+        return text.substring(pos, Math.min(text.length(), pos + 30));
+    }
+
+    /** The remaining text. */
+    String rest() {
+        skipSpace();
+        return text.substring(pos);
+    }
+
+    String identifier() throws DdlStatement.ParseError {
+        skipSpace();
+        if (accept("\"")) {
+            int end = text.indexOf('"', pos);
+            if (end < 0) throw error("unterminated quoted identifier");
+            String id = text.substring(pos, end);
+            pos = end + 1;
+            return id;
+        }
+        String w = peekWordRaw();
+        if (w.isEmpty() || Character.isDigit(w.charAt(0))) throw error("expected an identifier");
+        pos += w.length();
+        return w.toLowerCase(Locale.ROOT);
+    }
+
+    List<String> identifierList() throws DdlStatement.ParseError {
+        expect("(");
+        List<String> out = new ArrayList<>();
+        do {
+            out.add(identifier());
+        } while (accept(","));
+        expect(")");
+        return out;
+    }
+
+    /** A column type with its optional (n) / (p, s) and multi-word spellings. */
+    ColumnType type() throws DdlStatement.ParseError {
+        String word = peekWordRaw();
+        pos += word.length();
+        String spelling = word;
+        if (word.equalsIgnoreCase("double") && acceptWord("precision")) spelling = "double precision";
+        if (word.equalsIgnoreCase("character") && acceptWord("varying")) spelling = "character varying";
+        if (word.equalsIgnoreCase("timestamp") && acceptWord("without")) {
+            expectWord("time");
+            expectWord("zone");
+        }
+        ColumnType type = ColumnType.fromSpelling(spelling);
+        if (type == null) throw new DdlStatement.ParseError(RejectionKind.INVALID, "type \"" + spelling + "\" does not exist");
+        if (accept("(")) {
+            skipSpace();
+            while (pos < text.length() && text.charAt(pos) != ')') pos++;
+            expect(")");
+        }
+        return type;
+    }
+
+    private DdlStatement.ParseError error(String message) {
+        return new DdlStatement.ParseError(RejectionKind.INVALID, "syntax error at '" + peekText() + "': " + message);
+    }
+}

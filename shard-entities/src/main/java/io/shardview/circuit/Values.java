@@ -1,0 +1,105 @@
+package io.shardview.circuit;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/** PostgreSQL-like comparison, equality and stable hashing of the engine's Java values. */
+public final class Values {
+    private Values() {
+    }
+
+    /** Equality of two non-null or null values; numbers compare by value (2 = 2.0 = 2.00). */
+    public static boolean equal(Object a, Object b) {
+        if (a == b) return true;
+        if (a == null || b == null) return false;
+        if (a instanceof Number && b instanceof Number) return compareNumbers((Number) a, (Number) b) == 0;
+        return a.equals(b);
+    }
+
+    /** Total order used for ORDER BY, MIN/MAX and indexes: NULLs last, strings by code point. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static int compare(Object a, Object b) {
+        if (a == b) return 0;
+        if (a == null) return 1;
+        if (b == null) return -1;
+        if (a instanceof Number && b instanceof Number) return compareNumbers((Number) a, (Number) b);
+        if (a instanceof String && b instanceof String) return compareCodePoints((String) a, (String) b);
+        return ((Comparable) a).compareTo(b);
+    }
+
+    static int compareCodePoints(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                // Surrogates (U+D800..DFFF) sort above the BMP chars U+E000..FFFF by code point.
+                boolean sx = Character.isSurrogate(x);
+                boolean sy = Character.isSurrogate(y);
+                if (sx != sy) return sx ? 1 : -1;
+                return x - y;
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    static int compareNumbers(Number a, Number b) {
+        if (a instanceof Long && b instanceof Long) return Long.compare((Long) a, (Long) b);
+        if (a instanceof Double || b instanceof Double) return Double.compare(a.doubleValue(), b.doubleValue());
+        return toDecimal(a).compareTo(toDecimal(b));
+    }
+
+    /** A number as BigDecimal (exact for Long/BigDecimal). */
+    public static BigDecimal toDecimal(Number n) {
+        if (n instanceof BigDecimal) return (BigDecimal) n;
+        if (n instanceof Long || n instanceof Integer) return BigDecimal.valueOf(n.longValue());
+        return BigDecimal.valueOf(n.doubleValue());
+    }
+
+    /** A 64-bit hash that is stable across JVMs and consistent with {@link #equal}. */
+    public static long hash64(Object v) {
+        if (v == null) return 0x9E3779B97F4A7C15L;
+        if (v instanceof Long) return mix(((Long) v));
+        if (v instanceof Double) {
+            double d = (Double) v;
+            if (d == Math.rint(d) && Math.abs(d) < 9.0e15) return mix((long) d);
+            return mix(Double.doubleToLongBits(d == 0.0 ? 0.0 : d));
+        }
+        if (v instanceof BigDecimal) return hashDecimal((BigDecimal) v);
+        if (v instanceof String) return hashString((String) v);
+        if (v instanceof Boolean) return (Boolean) v ? 0x51AF3D2B9C6E4F11L : 0x2C1B3C6D7E8F9A0BL;
+        if (v instanceof LocalDate) return mix(((LocalDate) v).toEpochDay() ^ 0x44A7L);
+        if (v instanceof LocalDateTime) {
+            LocalDateTime t = (LocalDateTime) v;
+            return mix(t.toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L + t.getNano() ^ 0x7153L);
+        }
+        throw new IllegalArgumentException("unhashable value " + v.getClass());
+    }
+
+    private static long hashDecimal(BigDecimal d) {
+        BigDecimal s = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+        if (s.scale() <= 0 && s.precision() - s.scale() <= 18) return mix(s.longValueExact());
+        double dv = s.doubleValue();
+        if (BigDecimal.valueOf(dv).compareTo(s) == 0) return mix(Double.doubleToLongBits(dv));
+        BigInteger u = s.unscaledValue();
+        return mix(u.hashCode() * 31L + s.scale());
+    }
+
+    private static long hashString(String s) {
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001B3L;
+        }
+        return mix(h);
+    }
+
+    /** SplitMix64 finaliser. */
+    public static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,20 @@
+package io.shardview.circuit.operator;
+
+import io.shardview.circuit.Row;
+
+/**
+ * The equi-join key columns of one join input. A key with a NULL in a column compared with '='
+ * matches nothing (NULL = NULL is unknown); columns compared with IS NOT DISTINCT FROM match NULLs.
+ */
+public record JoinKeys(int[] columns, boolean[] nullSafe) {
+
+    /** The key of a row, or null when the row can match no row of the other side. */
+    public Row keyOf(Row row) {
+        Object[] key = new Object[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            key[i] = row.get(columns[i]);
+            if (key[i] == null && !nullSafe[i]) return null;
+        }
+        return Row.wrap(key);
+    }
+}

@@ -1,0 +1,87 @@
+package io.shardview.circuit.operator;
+
+import io.shardview.circuit.Row;
+import io.shardview.circuit.ZSet;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Semi-join (left rows with at least one match, EXISTS / IN) or anti-join (left rows with none,
+ * NOT EXISTS). On deltas: for each key touched by the step, the qualifying left rows after minus
+ * those before; other keys cannot change. A NULL left key matches nothing. State: both inputs
+ * indexed by key.
+ */
+public final class SemiJoin implements Operator {
+    private final JoinKeys leftKeys;
+    private final JoinKeys rightKeys;
+    private final Expr residual;
+    private final boolean anti;
+    private final JoinIndex left = new JoinIndex();
+    private final JoinIndex right = new JoinIndex();
+
+    public SemiJoin(JoinKeys leftKeys, JoinKeys rightKeys, Expr residual, boolean anti) {
+        this.leftKeys = leftKeys;
+        this.rightKeys = rightKeys;
+        this.residual = residual;
+        this.anti = anti;
+    }
+
+    @Override
+    public ZSet step(ZSet[] inputs) {
+        Set<Row> touched = new HashSet<>();
+        ZSet out = new ZSet();
+        inputs[0].forEach((l, w) -> {
+            Row key = leftKeys.keyOf(l);
+            if (key == null) {
+                if (anti) out.add(l, w);
+            } else {
+                touched.add(key);
+            }
+        });
+        inputs[1].forEach((r, v) -> {
+            Row key = rightKeys.keyOf(r);
+            if (key != null) touched.add(key);
+        });
+        touched.forEach(key -> qualifying(key, out, -1));
+        inputs[0].forEach((l, w) -> {
+            Row key = leftKeys.keyOf(l);
+            if (key != null) left.add(key, l, w);
+        });
+        inputs[1].forEach((r, v) -> {
+            Row key = rightKeys.keyOf(r);
+            if (key != null) right.add(key, r, v);
+        });
+        touched.forEach(key -> qualifying(key, out, 1));
+        return out;
+    }
+
+    private void qualifying(Row key, ZSet out, int sign) {
+        ZSet rights = right.get(key);
+        left.get(key).forEach((l, w) -> {
+            if (hasMatch(l, rights) != anti) out.add(l, sign * w);
+        });
+    }
+
+    private boolean hasMatch(Row l, ZSet rights) {
+        if (residual == null) return !rights.isEmpty();
+        for (Row r : rights.entries().keySet()) {
+            if (residual.test(l.concat(r))) return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void writeState(DataOutput out) throws IOException {
+        left.write(out);
+        right.write(out);
+    }
+
+    @Override
+    public void readState(DataInput in) throws IOException {
+        left.read(in);
+        right.read(in);
+    }
+}

@@ -1,0 +1,246 @@
+package io.shardview.circuit.plan;
+
+import io.shardview.circuit.ColumnType;
+import io.shardview.circuit.Values;
+import io.shardview.circuit.operator.Expr;
+import io.shardview.circuit.sql.SqlPlanner;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.DateString;
+import org.apache.calcite.util.NlsString;
+import org.apache.calcite.util.TimestampString;
+
+/** Compiles Calcite row expressions into {@link Expr} closures with PostgreSQL NULL semantics. */
+final class ExprCompiler {
+    private final RexBuilder rexBuilder;
+
+    ExprCompiler(RexBuilder rexBuilder) {
+        this.rexBuilder = rexBuilder;
+    }
+
+    Expr compile(RexNode node) {
+        if (node instanceof RexInputRef ref) {
+            int i = ref.getIndex();
+            return row -> row.get(i);
+        }
+        if (node instanceof RexLiteral lit) {
+            Object v = literal(lit);
+            return row -> v;
+        }
+        if (node instanceof RexCall call) {
+            return call(call);
+        }
+        throw new UnsupportedSqlException(node.getKind() == SqlKind.CORREL_VARIABLE || node.getKind() == SqlKind.FIELD_ACCESS
+                ? "correlated subquery" : "expression " + node);
+    }
+
+    static ColumnType typeOf(RelDataType t) {
+        ColumnType c = SqlPlanner.columnType(t);
+        if (c == null) throw new UnsupportedSqlException("type " + t.getSqlTypeName());
+        return c;
+    }
+
+    private Object literal(RexLiteral lit) {
+        if (lit.isNull()) return null;
+        ColumnType type = typeOf(lit.getType());
+        Comparable<?> v = lit.getValue();
+        switch (type) {
+            case BOOLEAN: return lit.getValueAs(Boolean.class);
+            case SMALLINT: case INT: case BIGINT: return ((BigDecimal) v).longValueExact();
+            case DOUBLE: return ((BigDecimal) v).doubleValue();
+            case DECIMAL: return v;
+            case VARCHAR: return ((NlsString) v).getValue();
+            case DATE: return LocalDate.ofEpochDay(lit.getValueAs(DateString.class).getDaysSinceEpoch());
+            default: return LocalDateTime.parse(lit.getValueAs(TimestampString.class).toString().replace(' ', 'T'));
+        }
+    }
+
+    private Expr call(RexCall call) {
+        List<RexNode> ops = call.getOperands();
+        switch (call.getKind()) {
+            case AND: return and(compileAll(ops));
+            case OR: return or(compileAll(ops));
+            case NOT: return not(compile(ops.get(0)));
+            case IS_NULL: { Expr e = compile(ops.get(0)); return r -> e.eval(r) == null; }
+            case IS_NOT_NULL: { Expr e = compile(ops.get(0)); return r -> e.eval(r) != null; }
+            case IS_TRUE: { Expr e = compile(ops.get(0)); return r -> Boolean.TRUE.equals(e.eval(r)); }
+            case IS_NOT_TRUE: { Expr e = compile(ops.get(0)); return r -> !Boolean.TRUE.equals(e.eval(r)); }
+            case IS_FALSE: { Expr e = compile(ops.get(0)); return r -> Boolean.FALSE.equals(e.eval(r)); }
+            case IS_NOT_FALSE: { Expr e = compile(ops.get(0)); return r -> !Boolean.FALSE.equals(e.eval(r)); }
+            case EQUALS: case NOT_EQUALS: case LESS_THAN: case LESS_THAN_OR_EQUAL:
+            case GREATER_THAN: case GREATER_THAN_OR_EQUAL:
+                return comparison(call.getKind(), compile(ops.get(0)), compile(ops.get(1)));
+            case IS_DISTINCT_FROM: case IS_NOT_DISTINCT_FROM: return distinctFrom(call);
+            case PLUS: case MINUS: case TIMES: case DIVIDE: case MOD: return arithmetic(call);
+            case MINUS_PREFIX: return negate(call);
+            case PLUS_PREFIX: return compile(ops.get(0));
+            case CASE: return caseWhen(compileAll(ops));
+            case COALESCE: return coalesce(compileAll(ops));
+            case CAST: return cast(call);
+            case SEARCH: return compile(RexUtil.expandSearch(rexBuilder, null, call));
+            case OTHER_FUNCTION: case OTHER: return function(call);
+            default: break;
+        }
+        if (call.getOperator().getName().equals("||")) return concat(call);
+        throw new UnsupportedSqlException(describe(call));
+    }
+
+    private static String describe(RexCall call) {
+        if (call.getKind() == SqlKind.OVER) return "window function (OVER)";
+        return "function or operator " + call.getOperator().getName();
+    }
+
+    private Expr[] compileAll(List<RexNode> ops) {
+        return ops.stream().map(this::compile).toArray(Expr[]::new);
+    }
+
+    private static Expr and(Expr[] parts) {
+        return r -> {
+            boolean unknown = false;
+            for (Expr p : parts) {
+                Object v = p.eval(r);
+                if (Boolean.FALSE.equals(v)) return false;
+                if (v == null) unknown = true;
+            }
+            return unknown ? null : Boolean.TRUE;
+        };
+    }
+
+    private static Expr or(Expr[] parts) {
+        return r -> {
+            boolean unknown = false;
+            for (Expr p : parts) {
+                Object v = p.eval(r);
+                if (Boolean.TRUE.equals(v)) return true;
+                if (v == null) unknown = true;
+            }
+            return unknown ? null : Boolean.FALSE;
+        };
+    }
+
+    private static Expr not(Expr e) {
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : !(Boolean) v;
+        };
+    }
+
+    private static Expr comparison(SqlKind kind, Expr left, Expr right) {
+        return r -> {
+            Object a = left.eval(r);
+            if (a == null) return null;
+            Object b = right.eval(r);
+            if (b == null) return null;
+            int c = Values.compare(a, b);
+            switch (kind) {
+                case EQUALS: return c == 0;
+                case NOT_EQUALS: return c != 0;
+                case LESS_THAN: return c < 0;
+                case LESS_THAN_OR_EQUAL: return c <= 0;
+                case GREATER_THAN: return c > 0;
+                default: return c >= 0;
+            }
+        };
+    }
+
+    private Expr distinctFrom(RexCall call) {
+        Expr a = compile(call.getOperands().get(0));
+        Expr b = compile(call.getOperands().get(1));
+        boolean distinct = call.getKind() == SqlKind.IS_DISTINCT_FROM;
+        return r -> distinct != Values.equal(a.eval(r), b.eval(r));
+    }
+
+    private Expr arithmetic(RexCall call) {
+        ColumnType type = typeOf(call.getType());
+        if (type != ColumnType.DOUBLE && type != ColumnType.DECIMAL && !type.isInteger()) {
+            throw new UnsupportedSqlException("arithmetic on " + type.sqlName());
+        }
+        char op = call.getKind() == SqlKind.PLUS ? '+' : call.getKind() == SqlKind.MINUS ? '-'
+                : call.getKind() == SqlKind.TIMES ? '*' : call.getKind() == SqlKind.DIVIDE ? '/' : '%';
+        Expr left = compile(call.getOperands().get(0));
+        Expr right = compile(call.getOperands().get(1));
+        return r -> {
+            Object a = left.eval(r);
+            if (a == null) return null;
+            Object b = right.eval(r);
+            if (b == null) return null;
+            return Scalars.arithmetic(op, type, a, b);
+        };
+    }
+
+    private Expr negate(RexCall call) {
+        ColumnType type = typeOf(call.getType());
+        Expr e = compile(call.getOperands().get(0));
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : Scalars.arithmetic('-', type, 0L, v);
+        };
+    }
+
+    private static Expr caseWhen(Expr[] ops) {
+        return r -> {
+            for (int i = 0; i + 1 < ops.length; i += 2) {
+                if (ops[i].test(r)) return ops[i + 1].eval(r);
+            }
+            return ops.length % 2 == 1 ? ops[ops.length - 1].eval(r) : null;
+        };
+    }
+
+    private static Expr coalesce(Expr[] ops) {
+        return r -> {
+            for (Expr e : ops) {
+                Object v = e.eval(r);
+                if (v != null) return v;
+            }
+            return null;
+        };
+    }
+
+    private Expr cast(RexCall call) {
+        ColumnType to = typeOf(call.getType());
+        Expr e = compile(call.getOperands().get(0));
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : Scalars.cast(v, to);
+        };
+    }
+
+    private Expr concat(RexCall call) {
+        Expr[] ops = compileAll(call.getOperands());
+        return r -> {
+            StringBuilder sb = new StringBuilder();
+            for (Expr e : ops) {
+                Object v = e.eval(r);
+                if (v == null) return null;
+                sb.append(Scalars.text(v));
+            }
+            return sb.toString();
+        };
+    }
+
+    private Expr function(RexCall call) {
+        String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+        if (name.equals("||")) return concat(call);
+        if (name.equals("LOWER") || name.equals("UPPER")) {
+            boolean lower = name.equals("LOWER");
+            Expr e = compile(call.getOperands().get(0));
+            return r -> {
+                Object v = e.eval(r);
+                if (v == null) return null;
+                return lower ? ((String) v).toLowerCase(Locale.ROOT) : ((String) v).toUpperCase(Locale.ROOT);
+            };
+        }
+        throw new UnsupportedSqlException(describe(call));
+    }
+}

@@ -1,0 +1,228 @@
+package io.shardview.circuit.plan;
+
+import io.shardview.circuit.Column;
+import io.shardview.circuit.Row;
+import io.shardview.circuit.Values;
+import io.shardview.circuit.ZSet;
+import io.shardview.circuit.operator.Accumulator;
+import io.shardview.circuit.operator.Aggregate;
+import io.shardview.circuit.operator.ConstantRows;
+import io.shardview.circuit.operator.Expr;
+import io.shardview.circuit.operator.Filter;
+import io.shardview.circuit.operator.InnerJoin;
+import io.shardview.circuit.operator.JoinKeys;
+import io.shardview.circuit.operator.LeftJoin;
+import io.shardview.circuit.operator.Operator;
+import io.shardview.circuit.operator.Project;
+import io.shardview.circuit.operator.SemiJoin;
+import io.shardview.circuit.operator.TopK;
+import io.shardview.circuit.operator.UnionAll;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.rel.RelCollation;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate.Group;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.Intersect;
+import org.apache.calcite.rel.core.Minus;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalSort;
+import org.apache.calcite.rel.logical.LogicalUnion;
+import org.apache.calcite.rel.logical.LogicalValues;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+
+/** Translates a Calcite logical plan into a {@link Dataflow} of incremental operators. */
+public final class PlanCompiler {
+    private final List<Dataflow.Node> nodes = new ArrayList<>();
+    private final Set<String> relations = new LinkedHashSet<>();
+    private ExprCompiler exprs;
+
+    private PlanCompiler() {
+    }
+
+    /** Compiles a plan; throws {@link UnsupportedSqlException} naming a construct it cannot maintain. */
+    public static Dataflow compile(RelNode root) {
+        PlanCompiler c = new PlanCompiler();
+        c.exprs = new ExprCompiler(root.getCluster().getRexBuilder());
+        c.visit(root);
+        return new Dataflow(List.copyOf(c.nodes), columns(root), readOrder(root), c.relations);
+    }
+
+    private static List<Column> columns(RelNode root) {
+        List<Column> out = new ArrayList<>();
+        for (RelDataTypeField f : root.getRowType().getFieldList()) {
+            out.add(new Column(f.getName(), ExprCompiler.typeOf(f.getType()), f.getType().isNullable()));
+        }
+        return out;
+    }
+
+    private static Comparator<Row> readOrder(RelNode root) {
+        if (root instanceof LogicalSort sort && !sort.getCollation().getFieldCollations().isEmpty()) {
+            return comparator(sort.getCollation()).thenComparing(Row.NATURAL_ORDER);
+        }
+        return Row.NATURAL_ORDER;
+    }
+
+    private int add(Operator op, int... inputs) {
+        nodes.add(new Dataflow.Node(op, inputs, null));
+        return nodes.size() - 1;
+    }
+
+    /** Compiles a subtree; returns the index of its output node. */
+    private int visit(RelNode rel) {
+        if (rel instanceof TableScan scan) {
+            List<String> name = scan.getTable().getQualifiedName();
+            String relation = name.get(name.size() - 1);
+            relations.add(relation);
+            nodes.add(new Dataflow.Node(null, new int[0], relation));
+            return nodes.size() - 1;
+        }
+        if (rel instanceof LogicalFilter f) return add(new Filter(exprs.compile(f.getCondition())), visit(f.getInput()));
+        if (rel instanceof LogicalProject p) return project(p);
+        if (rel instanceof LogicalJoin j) return join(j);
+        if (rel instanceof LogicalAggregate a) return aggregate(a);
+        if (rel instanceof LogicalSort s) return sort(s);
+        if (rel instanceof LogicalUnion u) return union(u);
+        if (rel instanceof LogicalValues v) return values(v);
+        throw new UnsupportedSqlException(describe(rel));
+    }
+
+    private static String describe(RelNode rel) {
+        if (rel instanceof Correlate) return "correlated subquery";
+        if (rel instanceof Intersect) return "INTERSECT";
+        if (rel instanceof Minus) return "EXCEPT";
+        return rel.getRelTypeName();
+    }
+
+    private int project(LogicalProject p) {
+        int input = visit(p.getInput());
+        if (RexOver.containsOver(p.getProjects(), null)) throw new UnsupportedSqlException("window function (OVER)");
+        if (RexUtil.isIdentity(p.getProjects(), p.getInput().getRowType())) return input;
+        Expr[] list = p.getProjects().stream().map(exprs::compile).toArray(Expr[]::new);
+        return add(new Project(list), input);
+    }
+
+    private int join(LogicalJoin j) {
+        List<Integer> leftKeys = new ArrayList<>();
+        List<Integer> rightKeys = new ArrayList<>();
+        List<Boolean> filterNulls = new ArrayList<>();
+        List<RexNode> nonEqui = new ArrayList<>();
+        RelOptUtil.splitJoinCondition(j.getLeft(), j.getRight(), j.getCondition(), leftKeys, rightKeys, filterNulls, nonEqui);
+        RexNode residual = RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui);
+        boolean[] nullSafe = new boolean[filterNulls.size()];
+        for (int i = 0; i < nullSafe.length; i++) {
+            nullSafe[i] = !filterNulls.get(i);
+        }
+        JoinKeys lk = new JoinKeys(leftKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe);
+        JoinKeys rk = new JoinKeys(rightKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe);
+        Expr cond = residual.isAlwaysTrue() ? null : exprs.compile(residual);
+        int left = visit(j.getLeft());
+        int right = visit(j.getRight());
+        switch (j.getJoinType()) {
+            case INNER: return add(new InnerJoin(lk, rk, cond), left, right);
+            case LEFT: return add(new LeftJoin(lk, rk, cond, j.getRight().getRowType().getFieldCount()), left, right);
+            case SEMI: return add(new SemiJoin(lk, rk, cond, false), left, right);
+            case ANTI: return add(new SemiJoin(lk, rk, cond, true), left, right);
+            default: throw new UnsupportedSqlException(j.getJoinType() + " JOIN");
+        }
+    }
+
+    private int aggregate(LogicalAggregate a) {
+        if (a.getGroupType() != Group.SIMPLE) throw new UnsupportedSqlException("GROUPING SETS / ROLLUP / CUBE");
+        int input = visit(a.getInput());
+        Aggregate.Call[] calls = a.getAggCallList().stream().map(PlanCompiler::call).toArray(Aggregate.Call[]::new);
+        return add(new Aggregate(a.getGroupSet().toArray(), calls), input);
+    }
+
+    private static Aggregate.Call call(AggregateCall c) {
+        String name = c.getAggregation().getName();
+        if (c.isDistinct()) throw new UnsupportedSqlException(name + "(DISTINCT ...)");
+        if (c.hasFilter()) throw new UnsupportedSqlException("aggregate FILTER clause");
+        List<Integer> args = c.getArgList();
+        int arg = args.isEmpty() ? -1 : args.get(0);
+        if (args.size() > 1) throw new UnsupportedSqlException(name + " with several arguments");
+        SqlKind kind = c.getAggregation().getKind();
+        io.shardview.circuit.ColumnType type = ExprCompiler.typeOf(c.getType());
+        switch (kind) {
+            case COUNT: return new Aggregate.Call(arg < 0 ? Accumulator.Kind.COUNT_STAR : Accumulator.Kind.COUNT, arg, null);
+            case SUM: case SUM0: return new Aggregate.Call(sumKind(type), arg, null);
+            case AVG:
+                return new Aggregate.Call(type == io.shardview.circuit.ColumnType.DOUBLE
+                        ? Accumulator.Kind.AVG_DOUBLE : Accumulator.Kind.AVG_DECIMAL, arg, null);
+            case MIN: return new Aggregate.Call(Accumulator.Kind.MIN, arg, null);
+            case MAX: return new Aggregate.Call(Accumulator.Kind.MAX, arg, null);
+            case LITERAL_AGG:
+                return new Aggregate.Call(Accumulator.Kind.CONSTANT, -1, ((RexLiteral) c.rexList.get(0)).getValueAs(Boolean.class));
+            default: throw new UnsupportedSqlException("aggregate function " + name);
+        }
+    }
+
+    private static Accumulator.Kind sumKind(io.shardview.circuit.ColumnType type) {
+        if (type.isInteger()) return Accumulator.Kind.SUM_LONG;
+        if (type == io.shardview.circuit.ColumnType.DOUBLE) return Accumulator.Kind.SUM_DOUBLE;
+        return Accumulator.Kind.SUM_DECIMAL;
+    }
+
+    private int sort(LogicalSort s) {
+        int input = visit(s.getInput());
+        if (s.fetch == null && s.offset == null) return input; // ORDER BY alone only orders reads
+        long offset = s.offset == null ? 0 : ((RexLiteral) s.offset).getValueAs(Long.class);
+        long limit = s.fetch == null ? Long.MAX_VALUE : ((RexLiteral) s.fetch).getValueAs(Long.class);
+        return add(new TopK(comparator(s.getCollation()), offset, limit), input);
+    }
+
+    private int union(LogicalUnion u) {
+        int[] inputs = u.getInputs().stream().mapToInt(this::visit).toArray();
+        int all = add(new UnionAll(), inputs);
+        if (u.all) return all;
+        int[] columns = java.util.stream.IntStream.range(0, u.getRowType().getFieldCount()).toArray();
+        return add(new Aggregate(columns, new Aggregate.Call[0]), all);
+    }
+
+    private int values(LogicalValues v) {
+        ZSet rows = new ZSet();
+        for (List<RexLiteral> tuple : v.getTuples()) {
+            Object[] row = tuple.stream().map(l -> exprs.compile(l).eval(null)).toArray();
+            rows.add(Row.wrap(row), 1);
+        }
+        return add(new ConstantRows(rows));
+    }
+
+    /** PostgreSQL ordering for a collation: ASC NULLS LAST and DESC NULLS FIRST unless stated. */
+    static Comparator<Row> comparator(RelCollation collation) {
+        Comparator<Row> out = (a, b) -> 0;
+        for (RelFieldCollation fc : collation.getFieldCollations()) {
+            int field = fc.getFieldIndex();
+            boolean desc = fc.getDirection().isDescending();
+            RelFieldCollation.NullDirection nulls = fc.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED
+                    ? fc.getDirection().defaultNullDirection() : fc.nullDirection;
+            boolean nullsFirst = nulls == RelFieldCollation.NullDirection.FIRST;
+            out = out.thenComparing((a, b) -> compareField(a.get(field), b.get(field), desc, nullsFirst));
+        }
+        return out;
+    }
+
+    private static int compareField(Object a, Object b, boolean desc, boolean nullsFirst) {
+        if (a == null || b == null) {
+            if (a == b) return 0;
+            return (a == null) == nullsFirst ? -1 : 1;
+        }
+        int c = Values.compare(a, b);
+        return desc ? -c : c;
+    }
+}

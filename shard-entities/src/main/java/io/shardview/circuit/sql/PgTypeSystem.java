@@ -1,0 +1,36 @@
+package io.shardview.circuit.sql;
+
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/** Calcite type derivation made to follow PostgreSQL: SUM(int) is bigint, SUM(bigint) and AVG(int) numeric. */
+public final class PgTypeSystem extends RelDataTypeSystemImpl {
+    public static final PgTypeSystem INSTANCE = new PgTypeSystem();
+
+    @Override
+    public RelDataType deriveSumType(RelDataTypeFactory factory, RelDataType argumentType) {
+        SqlTypeName t = argumentType.getSqlTypeName();
+        RelDataType out;
+        if (t == SqlTypeName.SMALLINT || t == SqlTypeName.INTEGER || t == SqlTypeName.TINYINT) {
+            out = factory.createSqlType(SqlTypeName.BIGINT);
+        } else if (t == SqlTypeName.BIGINT) {
+            out = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), 0);
+        } else if (t == SqlTypeName.DECIMAL) {
+            out = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), argumentType.getScale());
+        } else {
+            out = factory.createSqlType(SqlTypeName.DOUBLE);
+        }
+        return factory.createTypeWithNullability(out, argumentType.isNullable());
+    }
+
+    @Override
+    public RelDataType deriveAvgAggType(RelDataTypeFactory factory, RelDataType argumentType) {
+        SqlTypeName t = argumentType.getSqlTypeName();
+        RelDataType out = t == SqlTypeName.DOUBLE || t == SqlTypeName.REAL || t == SqlTypeName.FLOAT
+                ? factory.createSqlType(SqlTypeName.DOUBLE)
+                : factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), 16);
+        return factory.createTypeWithNullability(out, argumentType.isNullable());
+    }
+}

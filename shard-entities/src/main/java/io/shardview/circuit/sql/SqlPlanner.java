@@ -1,0 +1,165 @@
+package io.shardview.circuit.sql;
+
+import io.shardview.circuit.Column;
+import io.shardview.circuit.ColumnType;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.config.NullCollation;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql2rel.RelDecorrelator;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.tools.FrameworkConfig;
+import org.apache.calcite.tools.Frameworks;
+import org.apache.calcite.tools.Planner;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * Parses and validates a SELECT with Calcite against a tenant's relations, PostgreSQL style (unquoted
+ * identifiers fold to lower case, double-quote quoting, NULLs sort high), and turns it into a logical
+ * plan whose subqueries are rewritten into (decorrelated) joins.
+ */
+public final class SqlPlanner {
+    private SqlPlanner() {
+    }
+
+    /** Parser settings shared with the DDL front end. */
+    public static final SqlParser.Config PARSER = SqlParser.config()
+            .withCaseSensitive(true)
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withConformance(SqlConformanceEnum.LENIENT);
+
+    /** A failure to plan: the message names the construct or the unknown object. */
+    public static final class PlanningException extends Exception {
+        public PlanningException(String message) {
+            super(message);
+        }
+    }
+
+    /** Plans a SELECT over the given relations (name to columns). */
+    public static RelNode plan(String select, Map<String, List<Column>> relations) throws PlanningException {
+        Planner planner = Frameworks.getPlanner(config(relations));
+        try {
+            SqlNode parsed = planner.parse(select);
+            if (!parsed.isA(SqlKind.QUERY)) {
+                throw new PlanningException("only a SELECT query is allowed here, not " + parsed.getKind());
+            }
+            SqlNode validated = planner.validate(parsed);
+            RelNode rel = planner.rel(validated).project();
+            return removeSubQueries(rel);
+        } catch (PlanningException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PlanningException(cleanMessage(e));
+        } finally {
+            planner.close();
+        }
+    }
+
+    private static RelNode removeSubQueries(RelNode rel) {
+        HepProgramBuilder program = new HepProgramBuilder()
+                .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
+        HepPlanner hep = new HepPlanner(program.build());
+        hep.setRoot(rel);
+        RelNode noSubQueries = hep.findBestExp();
+        RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
+        return RelDecorrelator.decorrelateQuery(noSubQueries, builder);
+    }
+
+    private static String cleanMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.toString() : t.getMessage();
+        return m.replaceAll("\\s+", " ").trim();
+    }
+
+    private static FrameworkConfig config(Map<String, List<Column>> relations) {
+        SchemaPlus root = Frameworks.createRootSchema(false);
+        relations.forEach((name, columns) -> root.add(name, new CatalogTable(columns)));
+        return Frameworks.newConfigBuilder()
+                .defaultSchema(root)
+                .parserConfig(PARSER)
+                .typeSystem(PgTypeSystem.INSTANCE)
+                .sqlValidatorConfig(SqlValidator.Config.DEFAULT
+                        .withDefaultNullCollation(NullCollation.HIGH)
+                        .withConformance(SqlConformanceEnum.LENIENT)
+                        .withIdentifierExpansion(true))
+                .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false))
+                .build();
+    }
+
+    /** A relation of the catalog as Calcite sees it: only its row type. */
+    private static final class CatalogTable extends AbstractTable {
+        private final List<Column> columns;
+
+        CatalogTable(List<Column> columns) {
+            this.columns = columns;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory factory) {
+            RelDataTypeFactory.Builder b = factory.builder();
+            for (Column c : columns) {
+                b.add(c.name(), factory.createTypeWithNullability(sqlType(factory, c.type()), c.nullable()));
+            }
+            return b.build();
+        }
+    }
+
+    static RelDataType sqlType(RelDataTypeFactory f, ColumnType t) {
+        switch (t) {
+            case BOOLEAN: return f.createSqlType(SqlTypeName.BOOLEAN);
+            case SMALLINT: return f.createSqlType(SqlTypeName.SMALLINT);
+            case INT: return f.createSqlType(SqlTypeName.INTEGER);
+            case BIGINT: return f.createSqlType(SqlTypeName.BIGINT);
+            case DOUBLE: return f.createSqlType(SqlTypeName.DOUBLE);
+            case DECIMAL: return f.createSqlType(SqlTypeName.DECIMAL, 19, 6);
+            case VARCHAR: return f.createSqlType(SqlTypeName.VARCHAR);
+            case DATE: return f.createSqlType(SqlTypeName.DATE);
+            default: return f.createSqlType(SqlTypeName.TIMESTAMP);
+        }
+    }
+
+    /** The engine column type of a Calcite type. */
+    public static ColumnType columnType(RelDataType t) {
+        switch (t.getSqlTypeName()) {
+            case BOOLEAN: return ColumnType.BOOLEAN;
+            case TINYINT: case SMALLINT: return ColumnType.SMALLINT;
+            case INTEGER: return ColumnType.INT;
+            case BIGINT: return ColumnType.BIGINT;
+            case FLOAT: case REAL: case DOUBLE: return ColumnType.DOUBLE;
+            case DECIMAL: return ColumnType.DECIMAL;
+            case CHAR: case VARCHAR: return ColumnType.VARCHAR;
+            case DATE: return ColumnType.DATE;
+            case TIMESTAMP: return ColumnType.TIMESTAMP;
+            default: return null;
+        }
+    }
+
+    /** Debug rendering of a plan. */
+    public static String explain(RelNode rel) {
+        return RelOptUtil.toString(rel);
+    }
+}

@@ -1,0 +1,108 @@
+package io.shardview.circuit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CircuitTest {
+    static Map<String, Object> row(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
+    static Circuit circuit(String ddl) {
+        Circuit c = new Circuit();
+        DdlResult r = c.executeSql(ddl);
+        assertInstanceOf(DdlResult.Applied.class, r, r.toString());
+        return c;
+    }
+
+    static List<Row> rows(Circuit c, String name) {
+        return c.read(name, Integer.MAX_VALUE, null).orElseThrow().rows();
+    }
+
+    @Test
+    void filterViewEmitsOnlyMatchingRowsAndUpdatesRetractTheOldRow() {
+        Circuit c = circuit("CREATE TABLE Users (id BIGINT NOT NULL, name VARCHAR, age INT, PRIMARY KEY (id));"
+                + "CREATE VIEW adults AS SELECT ID, name FROM users WHERE age >= 18");
+        BatchOutcome out = c.applyBatch(List.of(
+                Op.insert("users", row("id", 1L, "name", "Ann", "age", 30)),
+                Op.insert("users", row("id", 2L, "name", "Bob", "age", 10))));
+        BatchOutcome.Accepted a = assertInstanceOf(BatchOutcome.Accepted.class, out);
+        assertEquals(2, a.version());
+        assertEquals(1, a.views().get("adults").insertedCount());
+        a = (BatchOutcome.Accepted) c.applyBatch(List.of(Op.update("users", row("id", 1L, "name", "Ann", "age", 12))));
+        assertEquals(1, a.views().get("adults").deletedCount());
+        assertTrue(rows(c, "adults").isEmpty());
+    }
+
+    @Test
+    void insertUpdateDeleteOfOneKeyInOneBatchIsNoChange() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v INT); CREATE VIEW w AS SELECT * FROM t");
+        BatchOutcome.Accepted a = (BatchOutcome.Accepted) c.applyBatch(List.of(
+                Op.insert("t", row("k", 1, "v", 1)), Op.update("t", row("k", 1, "v", 2)), Op.deleteKey("t", row("k", 1))));
+        assertTrue(a.views().isEmpty());
+        assertEquals(2, c.version());
+    }
+
+    @Test
+    void rejectionNamesTheFirstBadOpAndChangesNothing() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v INT NOT NULL); CREATE TABLE log (m VARCHAR)");
+        assertEquals(new BatchOutcome.Rejected(1, RejectionKind.CONFLICT, "op 1: insert of an existing key [1]"),
+                c.applyBatch(List.of(Op.insert("t", row("k", 1, "v", 1)), Op.insert("t", row("k", 1, "v", 1)))));
+        assertKind(c.applyBatch(List.of(Op.insert("t", row("k", 1.5, "v", 1)))), RejectionKind.INVALID);
+        assertKind(c.applyBatch(List.of(Op.insert("t", row("k", "1", "v", 1)))), RejectionKind.INVALID);
+        assertKind(c.applyBatch(List.of(Op.insert("t", row("k", 2)))), RejectionKind.INVALID);
+        assertKind(c.applyBatch(List.of(Op.insert("t", row("k", 2, "x", 1, "v", 1)))), RejectionKind.INVALID);
+        assertKind(c.applyBatch(List.of(Op.update("t", row("k", 9, "v", 1)))), RejectionKind.CONFLICT);
+        assertKind(c.applyBatch(List.of(Op.update("log", row("m", "a")))), RejectionKind.INVALID);
+        assertKind(c.applyBatch(List.of(Op.deleteRow("log", row("m", "a")))), RejectionKind.CONFLICT);
+        assertKind(c.applyBatch(List.of(Op.insert("nope", row("m", "a")))), RejectionKind.INVALID);
+        assertEquals(1, c.version());
+        assertEquals(0, c.describe().tables().get(0).rows());
+    }
+
+    private static void assertKind(BatchOutcome o, RejectionKind kind) {
+        assertEquals(kind, assertInstanceOf(BatchOutcome.Rejected.class, o).kind(), o.toString());
+    }
+
+    @Test
+    void unsupportedSqlIsRejectedNamingTheConstructAndTheRequestIsAtomic() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v INT)");
+        DdlResult r = c.executeSql("CREATE VIEW a AS SELECT k FROM t; CREATE VIEW b AS SELECT k, rank() OVER (ORDER BY v) FROM t");
+        DdlResult.Rejected rej = assertInstanceOf(DdlResult.Rejected.class, r);
+        assertEquals(RejectionKind.UNSUPPORTED, rej.kind());
+        assertTrue(rej.message().contains("OVER"), rej.message());
+        assertTrue(c.describe().views().isEmpty());
+        assertEquals(1, c.version());
+        DdlResult unknown = c.executeSql("CREATE VIEW x AS SELECT * FROM missing");
+        assertTrue(((DdlResult.Rejected) unknown).message().contains("missing"), unknown.toString());
+    }
+
+    @Test
+    void dropTableIsRefusedWhileAViewDependsOnIt() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY); CREATE VIEW v AS SELECT * FROM t");
+        assertEquals(RejectionKind.CONFLICT, ((DdlResult.Rejected) c.executeSql("DROP TABLE t")).kind());
+        assertInstanceOf(DdlResult.Applied.class, c.executeSql("DROP VIEW v; DROP TABLE t"));
+    }
+
+    @Test
+    void viewCreatedOnExistingDataIsFilledAndHashIsHistoryIndependent() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, g VARCHAR, v DOUBLE)");
+        c.applyBatch(List.of(Op.insert("t", row("k", 1, "g", "a", "v", 1.5)), Op.insert("t", row("k", 2, "g", "a", "v", 2.0)),
+                Op.insert("t", row("k", 3, "g", "b", "v", null))));
+        c.executeSql("CREATE VIEW s AS SELECT g, COUNT(*) AS n, SUM(v) AS total, AVG(v) AS mean FROM t GROUP BY g");
+        assertEquals(List.of(Row.of("a", 2L, 3.5, 1.75), Row.of("b", 1L, null, null)), rows(c, "s"));
+        Circuit d = circuit("CREATE TABLE t (k INT PRIMARY KEY, g VARCHAR, v DOUBLE);"
+                + "CREATE VIEW s AS SELECT g, COUNT(*) AS n, SUM(v) AS total, AVG(v) AS mean FROM t GROUP BY g");
+        d.applyBatch(List.of(Op.insert("t", row("k", 3, "g", "b", "v", 7.0)), Op.insert("t", row("k", 2, "g", "a", "v", 2.0))));
+        d.applyBatch(List.of(Op.upsert("t", row("k", 3, "g", "b", "v", null)), Op.insert("t", row("k", 1, "g", "a", "v", 1.5))));
+        assertEquals(c.read("s", 10, null).orElseThrow().hash(), d.read("s", 10, null).orElseThrow().hash());
+    }
+}
