@@ -55,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     ShardviewNode node;
     try {
-      node = ShardviewNode.start(config(), EntityTypes.ALL);
+      node = ShardviewNode.start(config(), List.of(new TenantModule()));
     } catch (ConfigException | ShardviewNode.NodeStartException
         | io.shardview.persistence.DataDirectoryLock.DataDirectoryInUseException e) {
       System.err.println("shardview: " + e.getMessage());
@@ -78,12 +78,5 @@ final class ServeCommand implements Callable<Integer> {
     Optional<Path> file = Optional.ofNullable(configFile)
         .or(() -> Optional.ofNullable(System.getenv("SHARDVIEW_CONFIG")).filter(s -> !s.isBlank()).map(Path::of));
     return NodeConfig.load(file, System.getenv(), flags);
-  }
-
-  /** The entity types every node hosts. */
-  static final class EntityTypes {
-    static final List<EntityType> ALL = List.of();
-
-    private EntityTypes() {}
   }
 }

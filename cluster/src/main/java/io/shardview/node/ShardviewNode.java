@@ -25,6 +25,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -55,8 +56,8 @@ public final class ShardviewNode {
   /** Why the node stopped, as coordinated shutdown records it. */
   public enum StopReason implements CoordinatedShutdown.Reason { STOP_REQUESTED }
 
-  /** Starts a node with the given configuration (see {@link NodeConfig}) hosting {@code entityTypes}. */
-  public static ShardviewNode start(Config config, List<EntityType> entityTypes) {
+  /** Starts a node with the given configuration (see {@link NodeConfig}) serving {@code modules}. */
+  public static ShardviewNode start(Config config, List<NodeModule> modules) {
     LoggerFactory.getILoggerFactory(); // initialise logging before Pekko's threads log concurrently
     String host = config.getString("shardview.http.host");
     requireLoopback(host);
@@ -72,7 +73,7 @@ public final class ShardviewNode {
     // The lock outlives the journal: released only after the actor system, and with it LevelDB, is gone.
     system.getWhenTerminated().whenComplete((done, error) -> lock.close());
     try {
-      return startServices(system, config, entityTypes, host, lock.directory());
+      return startServices(system, config, modules, host, lock.directory());
     } catch (RuntimeException e) {
       system.terminate();
       awaitQuietly(system);
@@ -81,8 +82,9 @@ public final class ShardviewNode {
   }
 
   private static ShardviewNode startServices(ActorSystem<Void> system, Config config,
-      List<EntityType> entityTypes, String host, Path dataDir) {
+      List<NodeModule> modules, String host, Path dataDir) {
     SerializationCheck.verify(system);
+    List<EntityType> entityTypes = modules.stream().flatMap(m -> m.entityTypes().stream()).toList();
     entityTypes.forEach(type -> type.init().accept(system));
 
     Duration shardingTimeout = config.getDuration("shardview.cluster.sharding-ready-timeout");
@@ -101,15 +103,17 @@ public final class ShardviewNode {
 
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
-    NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, new RouteMetrics(registry));
-    ServerBinding binding = bind(system, host, config.getInt("shardview.http.port"), routes);
+    RouteMetrics routeMetrics = new RouteMetrics(registry);
+    NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics);
+    List<Route> apiRoutes = modules.stream().flatMap(m -> m.routes(system, routeMetrics).stream()).toList();
+    ServerBinding binding = bind(system, host, config.getInt("shardview.http.port"), routes.routes(apiRoutes));
     binding.addToCoordinatedShutdown(config.getDuration("shardview.http.shutdown-deadline"), system);
     return new ShardviewNode(system, binding, dataDir, config.getString("shardview.region"));
   }
 
-  private static ServerBinding bind(ActorSystem<?> system, String host, int port, NodeRoutes routes) {
+  private static ServerBinding bind(ActorSystem<?> system, String host, int port, Route routes) {
     try {
-      return Http.get(system).newServerAt(host, port).bind(routes.routes(List.of()))
+      return Http.get(system).newServerAt(host, port).bind(routes)
           .toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();

@@ -29,7 +29,7 @@ final class TestNodes {
   }
 
   static ShardviewNode start(Path dataDir, List<EntityType> types) {
-    return ShardviewNode.start(config(dataDir, Map.of()), types);
+    return ShardviewNode.start(config(dataDir, Map.of()), List.of(NodeModule.of(types)));
   }
 
   static HttpResponse<String> get(ShardviewNode node, String path) {

@@ -1,0 +1,30 @@
+package io.shardview.node;
+
+import io.shardview.http.RouteMetrics;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** A capability the node serves: the sharded entity types it hosts and the HTTP routes in front of them. */
+public interface NodeModule {
+  /** Entity types to register with sharding once the actor system exists. */
+  List<EntityType> entityTypes();
+
+  /** The module's routes; called after its entity types have started. */
+  List<Route> routes(ActorSystem<?> system, RouteMetrics metrics);
+
+  /** A module of entity types without routes. */
+  static NodeModule of(List<EntityType> entityTypes) {
+    return new NodeModule() {
+      @Override
+      public List<EntityType> entityTypes() {
+        return entityTypes;
+      }
+
+      @Override
+      public List<Route> routes(ActorSystem<?> system, RouteMetrics metrics) {
+        return List.of();
+      }
+    };
+  }
+}

@@ -1,0 +1,29 @@
+package io.shardview.http.tenant;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** The HTTP-side limits of the tenant API, from {@code shardview.tenant} (documented in config/tenant.conf). */
+public record TenantHttpSettings(
+    int batchMaxOps,
+    long maxRequestBytes,
+    Duration askTimeout,
+    int readDefaultLimit,
+    int readMaxLimit,
+    Duration readMaxWait,
+    Duration streamHeartbeat,
+    int streamBufferChanges) {
+
+  public static TenantHttpSettings from(Config config) {
+    Config c = config.getConfig("shardview.tenant");
+    return new TenantHttpSettings(
+        c.getInt("batch-max-ops"),
+        c.getBytes("max-request-bytes"),
+        c.getDuration("ask-timeout"),
+        c.getInt("read-default-limit"),
+        c.getInt("read-max-limit"),
+        c.getDuration("read-max-wait"),
+        c.getDuration("stream-heartbeat"),
+        c.getInt("stream-buffer-changes"));
+  }
+}

@@ -1,0 +1,81 @@
+package io.shardview.http.tenant;
+
+import io.shardview.circuit.RejectionKind;
+import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.http.ApiError;
+import io.shardview.http.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/** The JSON bodies of the tenant API, built from entity replies; the one place rejections become statuses. */
+final class TenantResponses {
+  private TenantResponses() {}
+
+  static HttpResponse refused(TenantCircuit.Refused refused) {
+    StatusCode status = switch (refused.kind()) {
+      case CONFLICT -> StatusCodes.CONFLICT;
+      case INVALID -> StatusCodes.BAD_REQUEST;
+      case UNSUPPORTED -> StatusCodes.UNPROCESSABLE_ENTITY;
+      case NOT_FOUND -> StatusCodes.NOT_FOUND;
+    };
+    return new ApiError(status, code(refused.kind()), refused.message(), refused.details()).toResponse();
+  }
+
+  private static String code(RejectionKind kind) {
+    return switch (kind) {
+      case CONFLICT -> "conflict";
+      case INVALID -> "invalid";
+      case UNSUPPORTED -> "unsupported";
+      case NOT_FOUND -> "not_found";
+    };
+  }
+
+  static HttpResponse sqlApplied(TenantCircuit.SqlApplied applied) {
+    return Json.response(StatusCodes.OK, Map.of("version", applied.version(), "objects", applied.objects()));
+  }
+
+  static HttpResponse ingested(TenantCircuit.Ingested ingested) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("version", ingested.version());
+    body.put("ops", ingested.ops());
+    body.put("views", ingested.views());
+    if (ingested.duplicate()) body.put("duplicate", true);
+    return Json.response(StatusCodes.OK, body);
+  }
+
+  static HttpResponse rows(TenantCircuit.Rows rows, boolean stale) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("name", rows.name());
+    body.put("version", rows.version());
+    body.put("hash", rows.hash());
+    body.put("count", rows.count());
+    body.put("columns", rows.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList());
+    body.put("rows", objects(rows.columns(), rows.rows()));
+    body.put("next", rows.next());
+    if (stale) body.put("stale", true);
+    return Json.response(StatusCodes.OK, body);
+  }
+
+  static HttpResponse queryRows(TenantCircuit.QueryRows rows) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("columns", rows.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList());
+    body.put("rows", objects(rows.columns(), rows.rows()));
+    return Json.response(StatusCodes.OK, body);
+  }
+
+  static HttpResponse tenantInfo(TenantCircuit.TenantInfo info) {
+    return Json.response(StatusCodes.OK, info);
+  }
+
+  private static List<Map<String, Object>> objects(List<TenantCircuit.ColumnInfo> columns, List<List<Object>> rows) {
+    return rows.stream().map(row -> {
+      Map<String, Object> object = new LinkedHashMap<>();
+      for (int i = 0; i < columns.size(); i++) object.put(columns.get(i).name(), row.get(i));
+      return object;
+    }).toList();
+  }
+}

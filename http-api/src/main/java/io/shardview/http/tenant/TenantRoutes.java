@@ -1,0 +1,260 @@
+package io.shardview.http.tenant;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterMap;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.entity.tenant.ViewTopics;
+import io.shardview.http.ApiError;
+import io.shardview.http.Json;
+import io.shardview.http.RouteMetrics;
+import io.shardview.http.changes.ChangeStreamRoute;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * The tenant-circuit endpoints of API.md: SQL, ingest, view and table reads, change streams,
+ * one-off queries and the tenant description. Each request is checked for shape here and sent
+ * through sharding to the tenant's entity, which alone decides against the state.
+ */
+public final class TenantRoutes {
+  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+  private final ActorSystem<?> system;
+  private final RouteMetrics metrics;
+  private final TenantHttpSettings settings;
+  private final ChangeStreamRoute changes;
+
+  public TenantRoutes(ActorSystem<?> system, RouteMetrics metrics, TenantHttpSettings settings, ViewTopics topics) {
+    this.system = system;
+    this.metrics = metrics;
+    this.settings = settings;
+    this.changes = new ChangeStreamRoute(system, topics,
+        (tenant, view, from) -> ask(tenant, replyTo ->
+            new TenantCircuit.ReplayChanges(view, from.isPresent() ? from.getAsLong() : null, replyTo)),
+        settings.streamHeartbeat(), settings.streamBufferChanges());
+  }
+
+  /** All tenant endpoints under /v1/tenants/{t}. */
+  public Route routes() {
+    return pathPrefix("v1", () -> pathPrefix("tenants", () -> pathPrefix(PathMatchers.segment(), tenant -> concat(
+        pathEnd(() -> endpoint("/v1/tenants/{t}", tenant, () -> get(() -> describe(tenant)))),
+        path("sql", () -> endpoint("/v1/tenants/{t}/sql", tenant, () -> post(() -> sql(tenant)))),
+        path("ingest", () -> endpoint("/v1/tenants/{t}/ingest", tenant, () -> post(() -> ingest(tenant)))),
+        path("query", () -> endpoint("/v1/tenants/{t}/query", tenant, () -> post(() -> query(tenant)))),
+        pathPrefix("views", () -> pathPrefix(PathMatchers.segment(), view -> concat(
+            pathEnd(() -> endpoint("/v1/tenants/{t}/views/{v}", tenant, () -> get(() -> read(tenant, view, true)))),
+            path("changes", () -> endpoint("/v1/tenants/{t}/views/{v}/changes", tenant, () -> get(() ->
+                parameterOptional("from", from -> changes.stream(tenant, view, from)))))))),
+        pathPrefix("tables", () -> path(PathMatchers.segment(), table ->
+            endpoint("/v1/tenants/{t}/tables/{name}", tenant, () -> get(() -> read(tenant, table, false)))))))));
+  }
+
+  private Route endpoint(String template, String tenant, Supplier<Route> inner) {
+    if (!TENANT.matcher(tenant).matches()) {
+      return metrics.endpoint(template, complete(new ApiError(StatusCodes.BAD_REQUEST, "invalid_tenant",
+          "tenant names are 1 to 63 of a-z, 0-9, '_' and '-', starting with a letter or digit",
+          Map.of("tenant", tenant)).toResponse()));
+    }
+    return metrics.endpoint(template, withSizeLimit(settings.maxRequestBytes(), inner));
+  }
+
+  // ---- writes -------------------------------------------------------------------------------
+
+  private Route sql(String tenant) {
+    return extractRequest(request -> entity(Unmarshaller.entityToString(), body -> {
+      String type = mediaType(request);
+      String sql;
+      if (type.equals("application/json")) {
+        JsonNode node = parseJson(body);
+        if (node == null || !node.path("sql").isTextual()) {
+          return complete(badRequest("the body must be a JSON object with a string \"sql\""));
+        }
+        sql = node.get("sql").asText();
+      } else if (type.equals("application/sql") || type.equals("text/plain")) {
+        sql = body;
+      } else {
+        return complete(unsupportedType(type, "application/sql, text/plain or application/json"));
+      }
+      return reply(this.<TenantCircuit.SqlReply>ask(tenant, replyTo -> new TenantCircuit.ExecuteSql(sql, replyTo)), r ->
+          r instanceof TenantCircuit.SqlApplied applied ? TenantResponses.sqlApplied(applied)
+              : TenantResponses.refused((TenantCircuit.Refused) r));
+    }));
+  }
+
+  private Route ingest(String tenant) {
+    return extractRequest(request -> entity(Unmarshaller.entityToString(), body -> {
+      String type = mediaType(request);
+      IngestBody batch;
+      try {
+        if (type.equals("application/json")) {
+          batch = IngestBody.fromJson(body, settings.batchMaxOps());
+        } else if (type.equals("application/x-ndjson")) {
+          batch = IngestBody.fromNdjson(body, request.getHeader("Idempotency-Key").map(h -> h.value()).orElse(null),
+              settings.batchMaxOps());
+        } else {
+          return complete(unsupportedType(type, "application/json or application/x-ndjson"));
+        }
+      } catch (IngestBody.Invalid invalid) {
+        return complete(invalid.error.toResponse());
+      }
+      if (batch.ops().isEmpty()) return complete(badRequest("the batch has no ops"));
+      return reply(this.<TenantCircuit.IngestReply>ask(tenant, replyTo -> new TenantCircuit.Ingest(batch.ops(), batch.batchId(), replyTo)), r ->
+          r instanceof TenantCircuit.Ingested ingested ? TenantResponses.ingested(ingested)
+              : TenantResponses.refused((TenantCircuit.Refused) r));
+    }));
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  private Route describe(String tenant) {
+    return reply(this.<TenantCircuit.DescribeReply>ask(tenant, TenantCircuit.Describe::new), r ->
+        r instanceof TenantCircuit.TenantInfo info ? TenantResponses.tenantInfo(info)
+            : TenantResponses.refused((TenantCircuit.Refused) r));
+  }
+
+  private Route query(String tenant) {
+    return extractRequest(request -> entity(Unmarshaller.entityToString(), body -> {
+      String type = mediaType(request);
+      if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
+      JsonNode node = parseJson(body);
+      if (node == null || !node.path("sql").isTextual()) {
+        return complete(badRequest("the body must be a JSON object with a string \"sql\""));
+      }
+      String sql = node.get("sql").asText();
+      return reply(this.<TenantCircuit.QueryReply>ask(tenant, replyTo -> new TenantCircuit.Query(sql, replyTo)), r ->
+          r instanceof TenantCircuit.QueryRows rows ? TenantResponses.queryRows(rows)
+              : TenantResponses.refused((TenantCircuit.Refused) r));
+    }));
+  }
+
+  private Route read(String tenant, String name, boolean view) {
+    return parameterMap(params -> {
+      ReadRequest request;
+      try {
+        request = ReadRequest.of(params, settings);
+      } catch (IllegalArgumentException e) {
+        return complete(badRequest(e.getMessage()));
+      }
+      long deadline = System.nanoTime() + request.waitMillis() * 1_000_000L;
+      return reply(readAtLeast(tenant, name, view, request, deadline), r -> {
+        if (!(r instanceof TenantCircuit.Rows rows)) return TenantResponses.refused((TenantCircuit.Refused) r);
+        return TenantResponses.rows(rows, request.minVersion().isPresent() && rows.version() < request.minVersion().getAsLong());
+      });
+    });
+  }
+
+  /** Reads until the replica reaches {@code min_version} or the wait runs out (then the caller marks it stale). */
+  private CompletionStage<TenantCircuit.ReadReply> readAtLeast(String tenant, String name, boolean view,
+      ReadRequest request, long deadline) {
+    return ask(tenant, (ActorRef<TenantCircuit.ReadReply> replyTo) ->
+        new TenantCircuit.ReadRows(name, view, request.limit(), request.after(), replyTo))
+        .thenCompose(reply -> {
+          boolean behind = reply instanceof TenantCircuit.Rows rows && request.minVersion().isPresent()
+              && rows.version() < request.minVersion().getAsLong();
+          if (!behind || System.nanoTime() >= deadline) return CompletableFuture.completedFuture(reply);
+          CompletableFuture<TenantCircuit.ReadReply> later = new CompletableFuture<>();
+          system.scheduler().scheduleOnce(java.time.Duration.ofMillis(20),
+              () -> readAtLeast(tenant, name, view, request, deadline).whenComplete((r, e) -> {
+                if (e != null) later.completeExceptionally(e); else later.complete(r);
+              }), system.executionContext());
+          return later;
+        });
+  }
+
+  /** Query parameters of a view or table read. */
+  record ReadRequest(int limit, String after, OptionalLong minVersion, long waitMillis) {
+    static ReadRequest of(Map<String, String> params, TenantHttpSettings settings) {
+      int limit = params.containsKey("limit") ? parse(params.get("limit"), "limit") : settings.readDefaultLimit();
+      if (limit < 1 || limit > settings.readMaxLimit()) {
+        throw new IllegalArgumentException("limit must be between 1 and " + settings.readMaxLimit());
+      }
+      OptionalLong minVersion = params.containsKey("min_version")
+          ? OptionalLong.of(parse(params.get("min_version"), "min_version")) : OptionalLong.empty();
+      long wait = params.containsKey("wait_ms") ? parse(params.get("wait_ms"), "wait_ms") : 0;
+      if (wait < 0) throw new IllegalArgumentException("wait_ms must not be negative");
+      return new ReadRequest(limit, params.get("after"), minVersion, Math.min(wait, settings.readMaxWait().toMillis()));
+    }
+
+    private static int parse(String text, String name) {
+      try {
+        return Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be an integer");
+      }
+    }
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------------
+
+  private <R> CompletionStage<R> ask(String tenant, Function<ActorRef<R>, TenantCircuit.Command> message) {
+    EntityRef<TenantCircuit.Command> entity = ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant);
+    return entity.ask(message::apply, settings.askTimeout());
+  }
+
+  /** Completes with the reply's response; a tenant that does not answer in time is a 503 with Retry-After. */
+  private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse) {
+    return onComplete(pending, result -> {
+      if (result.isSuccess()) return complete(toResponse.apply(result.get()));
+      Throwable failure = result.failed().get();
+      if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
+        return complete(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
+            "the tenant did not answer within " + settings.askTimeout().toMillis() + " ms; retry", Map.of())
+            .toResponse().addHeader(RetryAfter.create(1L)));
+      }
+      throw new IllegalStateException("tenant request failed", failure);
+    });
+  }
+
+  private static String mediaType(HttpRequest request) {
+    return request.entity().getContentType().mediaType().toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static JsonNode parseJson(String body) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      return node != null && node.isObject() ? node : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private static HttpResponse badRequest(String message) {
+    return ApiError.of(StatusCodes.BAD_REQUEST, message).toResponse();
+  }
+
+  private static HttpResponse unsupportedType(String type, String accepted) {
+    return new ApiError(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+        "content type " + type + " is not accepted here; use " + accepted, Map.of()).toResponse();
+  }
+
+}

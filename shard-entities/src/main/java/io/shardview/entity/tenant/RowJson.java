@@ -1,0 +1,41 @@
+package io.shardview.entity.tenant;
+
+import io.shardview.circuit.Row;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Engine values as the API writes them: numbers as numbers, DECIMAL as a string (to keep its
+ * precision), DATE and TIMESTAMP as ISO-8601 strings. Replies and change events carry rows in
+ * this form, so they serialize the same way on every node.
+ */
+final class RowJson {
+  private RowJson() {}
+
+  static Object value(Object v) {
+    if (v instanceof BigDecimal decimal) return decimal.toPlainString();
+    if (v instanceof LocalDate || v instanceof LocalDateTime) return v.toString();
+    return v;
+  }
+
+  static List<Object> row(Row row) {
+    List<Object> values = new ArrayList<>(row.size());
+    for (int i = 0; i < row.size(); i++) values.add(value(row.get(i)));
+    return values;
+  }
+
+  static List<List<Object>> rows(List<Row> rows) {
+    List<List<Object>> out = new ArrayList<>(rows.size());
+    for (Row row : rows) out.add(row(row));
+    return out;
+  }
+
+  /** A row repeated {@code copies} times, as multiset rows appear in the API. */
+  static void addCopies(List<List<Object>> out, Row row, long copies) {
+    out.addAll(Collections.nCopies((int) copies, row(row)));
+  }
+}

@@ -1,0 +1,296 @@
+package io.shardview.entity.tenant;
+
+import io.shardview.circuit.BatchOutcome;
+import io.shardview.circuit.BatchValidation;
+import io.shardview.circuit.CatalogDescription;
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.Column;
+import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.Op;
+import io.shardview.circuit.QueryResult;
+import io.shardview.circuit.RejectionKind;
+import io.shardview.circuit.RowsPage;
+import io.shardview.circuit.ValidatedBatch;
+import io.shardview.entity.CborSerializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * One tenant's incremental SQL circuit as a persistent sharded entity (entity id = tenant name).
+ *
+ * <p>A write is validated against the current state, persisted as one {@link TenantEvent}, applied,
+ * and only then acknowledged; a rejected write persists and changes nothing. After a batch is
+ * persisted its view changes are published to the views' topics. Snapshots hold the whole circuit,
+ * so recovery never recomputes a view.
+ */
+public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Command, TenantEvent, TenantState> {
+  /** Sharding type key of tenant circuits. */
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "tenant-circuit");
+
+  private static final Pattern CREATE_VIEW = Pattern.compile("(?i)\\bcreate\\s+(materialized\\s+)?view\\b");
+
+  // ---- protocol ---------------------------------------------------------------------------
+
+  /** Messages a tenant circuit accepts. */
+  public sealed interface Command extends CborSerializable
+      permits ExecuteSql, Ingest, ReadRows, Describe, Query, ReplayChanges {}
+
+  /** Runs a request of ';'-separated DDL statements atomically. */
+  public record ExecuteSql(String sql, ActorRef<SqlReply> replyTo) implements Command {}
+
+  /** Applies one atomic batch; {@code batchId} (or null) makes a retry answer the original result. */
+  public record Ingest(List<IngestOp> ops, String batchId, ActorRef<IngestReply> replyTo) implements Command {}
+
+  /** One page of a view's ({@code view} true) or table's rows. */
+  public record ReadRows(String name, boolean view, int limit, String after, ActorRef<ReadReply> replyTo)
+      implements Command {}
+
+  /** The tenant's tables and views. */
+  public record Describe(ActorRef<DescribeReply> replyTo) implements Command {}
+
+  /** A one-off SELECT over current tables and views. */
+  public record Query(String sql, ActorRef<QueryReply> replyTo) implements Command {}
+
+  /** A view's snapshot ({@code from} null) or its changes after version {@code from}. */
+  public record ReplayChanges(String view, Long from, ActorRef<ChangeReplay> replyTo) implements Command {}
+
+  /** An ingest operation as the API spells it: op, table, and a row or a key of column values. */
+  public record IngestOp(String op, String table, Map<String, Object> row, Map<String, Object> key) {}
+
+  /** Reply to {@link ExecuteSql}. */
+  public sealed interface SqlReply extends CborSerializable permits SqlApplied, Refused {}
+
+  /** Reply to {@link Ingest}. */
+  public sealed interface IngestReply extends CborSerializable permits Ingested, Refused {}
+
+  /** Reply to {@link ReadRows}. */
+  public sealed interface ReadReply extends CborSerializable permits Rows, Refused {}
+
+  /** Reply to {@link Describe}. */
+  public sealed interface DescribeReply extends CborSerializable permits TenantInfo, Refused {}
+
+  /** Reply to {@link Query}. */
+  public sealed interface QueryReply extends CborSerializable permits QueryRows, Refused {}
+
+  /** The request changed nothing: why, as a kind the HTTP layer maps to a status, and where. */
+  public record Refused(RejectionKind kind, String message, Map<String, Object> details)
+      implements SqlReply, IngestReply, ReadReply, DescribeReply, QueryReply {}
+
+  /** Every statement applied. */
+  public record SqlApplied(long version, List<DdlResult.ChangedObject> objects) implements SqlReply {}
+
+  /** A batch applied (or, with {@code duplicate}, applied before under the same batch id). */
+  public record Ingested(long version, int ops, Map<String, ViewCount> views, boolean duplicate)
+      implements IngestReply {}
+
+  /** Rows a batch added to and removed from one view, copies counted. */
+  public record ViewCount(long inserted, long deleted) {}
+
+  /** A column as replies describe it. */
+  public record ColumnInfo(String name, String type, boolean nullable) {}
+
+  /** One page of rows, values as the API writes them. */
+  public record Rows(String name, long version, String hash, long count, List<ColumnInfo> columns,
+      List<List<Object>> rows, String next) implements ReadReply {}
+
+  /** The result of a one-off query. */
+  public record QueryRows(List<ColumnInfo> columns, List<List<Object>> rows) implements QueryReply {}
+
+  /** The tenant's catalog. */
+  public record TenantInfo(String tenant, long version, List<TableInfo> tables, List<ViewInfo> views)
+      implements DescribeReply {}
+
+  /** A table in {@link TenantInfo}. */
+  public record TableInfo(String name, List<ColumnInfo> columns, List<String> primaryKey, long rows) {}
+
+  /** A view in {@link TenantInfo}. */
+  public record ViewInfo(String name, String sql, List<ColumnInfo> columns, long rows) {}
+
+  // ---- sharding ---------------------------------------------------------------------------
+
+  /** Registers tenant circuits with this node's sharding. */
+  public static void init(ActorSystem<?> system, TenantSettings settings, ViewTopics topics) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+        context -> new TenantCircuit(context.getEntityId(), settings, topics)));
+  }
+
+  // ---- behavior ---------------------------------------------------------------------------
+
+  private final String tenant;
+  private final TenantSettings settings;
+  private final ViewTopics topics;
+
+  private TenantCircuit(String tenant, TenantSettings settings, ViewTopics topics) {
+    super(PersistenceId.of("tenant", tenant),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.tenant = tenant;
+    this.settings = settings;
+    this.topics = topics;
+  }
+
+  @Override
+  public TenantState emptyState() {
+    return new TenantState(tenant, settings, new Circuit());
+  }
+
+  @Override
+  public SnapshotAdapter<TenantState> snapshotAdapter() {
+    return TenantSnapshot.adapter(tenant, settings);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    var criteria = RetentionCriteria.snapshotEvery(settings.snapshotEveryEvents(), settings.keepSnapshots());
+    return settings.deleteEventsOnSnapshot() ? criteria.withDeleteEventsOnSnapshot() : criteria;
+  }
+
+  @Override
+  public EventHandler<TenantState, TenantEvent> eventHandler() {
+    return (state, event) -> state.apply(event);
+  }
+
+  @Override
+  public CommandHandler<Command, TenantEvent, TenantState> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(ExecuteSql.class, this::onSql)
+        .onCommand(Ingest.class, this::onIngest)
+        .onCommand(ReadRows.class, (state, read) -> Effect().reply(read.replyTo(), TenantReads.rows(state, read)))
+        .onCommand(Describe.class, (state, d) -> Effect().reply(d.replyTo(), TenantReads.describe(state)))
+        .onCommand(Query.class, (state, q) -> Effect().reply(q.replyTo(), TenantReads.query(state, q.sql())))
+        .onCommand(ReplayChanges.class, (state, r) -> Effect().reply(r.replyTo(), TenantReads.replay(state, r)))
+        .build();
+  }
+
+  private Effect<TenantEvent, TenantState> onSql(TenantState state, ExecuteSql command) {
+    long newViews = CREATE_VIEW.matcher(command.sql() == null ? "" : command.sql()).results().count();
+    int views = state.histories.size();
+    if (newViews > 0 && views + newViews > settings.maxViews()) {
+      return Effect().reply(command.replyTo(), new Refused(RejectionKind.UNSUPPORTED,
+          "a tenant may have at most " + settings.maxViews() + " views; it has " + views,
+          Map.of("limit", "max-views", "max", settings.maxViews())));
+    }
+    // DDL has no dry run: it runs here, and the event handler sees its version already reached.
+    DdlResult result = state.circuit.executeSql(command.sql());
+    if (result instanceof DdlResult.Rejected rejected) {
+      return Effect().reply(command.replyTo(),
+          new Refused(rejected.kind(), rejected.message(), Map.of("statement", rejected.statement())));
+    }
+    DdlResult.Applied applied = (DdlResult.Applied) result;
+    return Effect().persist(new TenantEvent.SqlApplied(applied.version(), command.sql(), applied.objects()))
+        .thenReply(command.replyTo(), s -> new SqlApplied(applied.version(), applied.objects()));
+  }
+
+  private Effect<TenantEvent, TenantState> onIngest(TenantState state, Ingest command) {
+    if (command.batchId() != null) {
+      Ingested earlier = state.batches.get(command.batchId());
+      if (earlier != null) {
+        return Effect().reply(command.replyTo(),
+            new Ingested(earlier.version(), earlier.ops(), earlier.views(), true));
+      }
+    }
+    List<Op> ops = new ArrayList<>(command.ops().size());
+    for (int i = 0; i < command.ops().size(); i++) {
+      IngestOp op = command.ops().get(i);
+      Op converted = toEngineOp(op);
+      if (converted == null) {
+        return Effect().reply(command.replyTo(), new Refused(RejectionKind.INVALID,
+            "op " + i + ": unknown op '" + op.op() + "' or missing row/key", Map.of("index", i)));
+      }
+      ops.add(converted);
+    }
+    BatchValidation validation = state.circuit.validate(ops);
+    if (validation instanceof BatchOutcome.Rejected rejected) {
+      return Effect().reply(command.replyTo(),
+          new Refused(rejected.kind(), rejected.message(), Map.of("index", rejected.index())));
+    }
+    return Effect().persist(TenantEvent.BatchApplied.of((ValidatedBatch) validation, command.batchId()))
+        .thenRun(s -> s.lastChanges.forEach(topics::publish))
+        .thenReply(command.replyTo(), s -> s.lastIngested);
+  }
+
+  private static Op toEngineOp(IngestOp op) {
+    if (op.op() == null || op.table() == null) return null;
+    return switch (op.op()) {
+      case "insert" -> op.row() == null ? null : Op.insert(op.table(), op.row());
+      case "update" -> op.row() == null ? null : Op.update(op.table(), op.row());
+      case "upsert" -> op.row() == null ? null : Op.upsert(op.table(), op.row());
+      case "delete" -> op.key() != null ? Op.deleteKey(op.table(), op.key())
+          : op.row() != null ? Op.deleteRow(op.table(), op.row()) : null;
+      default -> null;
+    };
+  }
+
+  static List<ColumnInfo> columns(List<Column> columns) {
+    return columns.stream().map(c -> new ColumnInfo(c.name(), c.type().sqlName(), c.nullable())).toList();
+  }
+
+  /** The read side of the entity: answers built from the state without changing it. */
+  static final class TenantReads {
+    private TenantReads() {}
+
+    static ReadReply rows(TenantState state, ReadRows read) {
+      CatalogDescription catalog = state.circuit.describe();
+      boolean exists = read.view()
+          ? catalog.views().stream().anyMatch(v -> v.name().equals(read.name()))
+          : catalog.tables().stream().anyMatch(t -> t.name().equals(read.name()));
+      if (!exists) {
+        return new Refused(RejectionKind.NOT_FOUND, "tenant " + state.tenant + " has no "
+            + (read.view() ? "view" : "table") + " named " + read.name(), Map.of());
+      }
+      RowsPage page;
+      try {
+        page = state.circuit.read(read.name(), read.limit(), read.after()).orElseThrow();
+      } catch (NumberFormatException badCursor) {
+        return new Refused(RejectionKind.INVALID, "invalid cursor " + read.after(), Map.of("after", read.after()));
+      }
+      return new Rows(page.name(), page.version(), page.hash(), page.count(), columns(page.columns()),
+          RowJson.rows(page.rows()), page.next());
+    }
+
+    static DescribeReply describe(TenantState state) {
+      CatalogDescription catalog = state.circuit.describe();
+      if (catalog.version() == 0) {
+        return new Refused(RejectionKind.NOT_FOUND, "no tenant named " + state.tenant, Map.of());
+      }
+      return new TenantInfo(state.tenant, catalog.version(),
+          catalog.tables().stream().map(t -> new TableInfo(t.name(), columns(t.columns()), t.primaryKey(), t.rows())).toList(),
+          catalog.views().stream().map(v -> new ViewInfo(v.name(), v.sql(), columns(v.columns()), v.rows())).toList());
+    }
+
+    static QueryReply query(TenantState state, String sql) {
+      QueryResult result = state.circuit.query(sql);
+      if (result instanceof QueryResult.Rejected rejected) {
+        return new Refused(rejected.kind(), rejected.message(), Map.of());
+      }
+      QueryResult.Rows rows = (QueryResult.Rows) result;
+      return new QueryRows(columns(rows.columns()), RowJson.rows(rows.rows()));
+    }
+
+    static ChangeReplay replay(TenantState state, ReplayChanges request) {
+      ChangeHistory history = state.histories.get(request.view());
+      if (history == null) {
+        return new ChangeReplay.NotFound("tenant " + state.tenant + " has no view named " + request.view());
+      }
+      if (request.from() != null) return history.since(request.view(), request.from());
+      RowsPage all = state.circuit.read(request.view(), Integer.MAX_VALUE, null).orElseThrow();
+      return new ChangeReplay.Snapshot(request.view(), state.circuit.version(), history.lastVersion(),
+          state.viewColumns.get(request.view()), RowJson.rows(all.rows()), all.hash());
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.shardview.entity.tenant;
+
+import com.typesafe.config.Config;
+
+/** Per-tenant limits and retention, from {@code shardview.tenant} (config/tenant.conf documents each key). */
+public record TenantSettings(
+    int maxViews,
+    int historyMaxChanges,
+    long historyMaxRows,
+    int rememberedBatchIds,
+    int snapshotEveryEvents,
+    int keepSnapshots,
+    boolean deleteEventsOnSnapshot) {
+
+  /** Reads the settings from the node's configuration. */
+  public static TenantSettings from(Config config) {
+    Config c = config.getConfig("shardview.tenant");
+    return new TenantSettings(
+        c.getInt("max-views"),
+        c.getInt("change-history.max-changes"),
+        c.getLong("change-history.max-rows"),
+        c.getInt("remembered-batch-ids"),
+        c.getInt("snapshot-every-events"),
+        c.getInt("keep-snapshots"),
+        c.getBoolean("delete-events-on-snapshot"));
+  }
+}

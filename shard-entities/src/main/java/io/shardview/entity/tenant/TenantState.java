@@ -1,0 +1,98 @@
+package io.shardview.entity.tenant;
+
+import io.shardview.circuit.BatchOutcome;
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.Column;
+import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.ViewDelta;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tenant circuit's state: the engine, the ids of recent batches, and each view's change history.
+ * Mutable and owned by one entity; the event handler ({@link #apply}) is its only writer, except
+ * that an accepted SQL request has already run on the circuit when its event is applied (the
+ * engine has no dry run for DDL), which {@link #applySql} recognises by version.
+ */
+final class TenantState {
+  final String tenant;
+  final TenantSettings settings;
+  Circuit circuit;
+  final RecentBatches batches;
+  final Map<String, ChangeHistory> histories = new HashMap<>();
+  final Map<String, List<String>> viewColumns = new HashMap<>();
+
+  /** What the last applied batch produced: its reply and the changes to publish. Not persisted. */
+  TenantCircuit.Ingested lastIngested;
+  List<ViewChange> lastChanges = List.of();
+
+  TenantState(String tenant, TenantSettings settings, Circuit circuit) {
+    this.tenant = tenant;
+    this.settings = settings;
+    this.circuit = circuit;
+    this.batches = new RecentBatches(settings.rememberedBatchIds());
+  }
+
+  TenantState apply(TenantEvent event) {
+    if (event instanceof TenantEvent.SqlApplied sql) {
+      applySql(sql);
+    } else {
+      applyBatch((TenantEvent.BatchApplied) event);
+    }
+    return this;
+  }
+
+  private void applySql(TenantEvent.SqlApplied event) {
+    if (circuit.version() < event.version()) { // recovery: replay the statements
+      DdlResult result = circuit.executeSql(event.sql());
+      if (!(result instanceof DdlResult.Applied applied) || applied.version() != event.version()) {
+        throw new IllegalStateException("replaying SQL event " + event.version() + " gave " + result);
+      }
+    }
+    for (DdlResult.ChangedObject object : event.objects()) {
+      if (!object.kind().equals("view")) continue;
+      if (object.action().equals("created")) {
+        histories.put(object.name(), new ChangeHistory(event.version(),
+            settings.historyMaxChanges(), settings.historyMaxRows()));
+        viewColumns.put(object.name(), columnsOf(object.name()));
+      } else {
+        histories.remove(object.name());
+        viewColumns.remove(object.name());
+      }
+    }
+  }
+
+  private List<String> columnsOf(String view) {
+    return circuit.describe().views().stream()
+        .filter(v -> v.name().equals(view))
+        .findFirst()
+        .map(v -> v.columns().stream().map(Column::name).toList())
+        .orElseThrow(() -> new IllegalStateException("created view " + view + " is missing"));
+  }
+
+  private void applyBatch(TenantEvent.BatchApplied event) {
+    BatchOutcome.Accepted accepted = circuit.apply(event.toValidatedBatch());
+    Map<String, TenantCircuit.ViewCount> counts = new LinkedHashMap<>();
+    List<ViewChange> changes = new ArrayList<>(accepted.views().size());
+    accepted.views().forEach((view, delta) -> {
+      counts.put(view, new TenantCircuit.ViewCount(delta.insertedCount(), delta.deletedCount()));
+      ChangeHistory history = histories.get(view);
+      ViewChange change = new ViewChange(tenant, view, accepted.version(), history.lastVersion(),
+          viewColumns.get(view), expand(delta.inserted()), expand(delta.deleted()), delta.hashAfter());
+      history.append(change);
+      changes.add(change);
+    });
+    lastIngested = new TenantCircuit.Ingested(accepted.version(), accepted.ops(), counts, false);
+    lastChanges = changes;
+    if (event.batchId() != null) batches.remember(event.batchId(), lastIngested);
+  }
+
+  private static List<List<Object>> expand(List<ViewDelta.WeightedRow> rows) {
+    List<List<Object>> out = new ArrayList<>();
+    for (ViewDelta.WeightedRow row : rows) RowJson.addCopies(out, row.row(), row.copies());
+    return out;
+  }
+}
