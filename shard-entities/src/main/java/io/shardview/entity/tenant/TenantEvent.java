@@ -1,6 +1,8 @@
 package io.shardview.entity.tenant;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.shardview.circuit.DdlResult;
@@ -37,17 +39,59 @@ public sealed interface TenantEvent {
 
   /**
    * An accepted ingest batch: its net effect per table as Z-set deltas (binary, {@link RowCodec}),
-   * which is what recovery applies; the ops themselves are not needed again.
-   *
-   * @param batchId the client's idempotency key, or null
-   * @param validated the decoded batch when the event was created in this JVM; not persisted
+   * which is what recovery applies; the ops themselves are not needed again. A class rather than a
+   * record so that the decoded batch it was created from can ride along without being persisted.
    */
-  record BatchApplied(long version, String batchId, int ops, byte[] deltas,
-      @JsonIgnore ValidatedBatch validated) implements TenantEvent {
+  final class BatchApplied implements TenantEvent {
+    private final long version;
+    private final String batchId;
+    private final int ops;
+    private final byte[] deltas;
+    @JsonIgnore // Pekko's mapper sees private fields; this one is never persisted
+    private final ValidatedBatch validated;
+
+    /** As read from the journal. */
+    @JsonCreator
+    public BatchApplied(@JsonProperty("version") long version, @JsonProperty("batchId") String batchId,
+        @JsonProperty("ops") int ops, @JsonProperty("deltas") byte[] deltas) {
+      this(version, batchId, ops, deltas, null);
+    }
+
+    private BatchApplied(long version, String batchId, int ops, byte[] deltas, ValidatedBatch validated) {
+      this.version = version;
+      this.batchId = batchId;
+      this.ops = ops;
+      this.deltas = deltas;
+      this.validated = validated;
+    }
 
     /** The event of a batch validated at version {@code version - 1}. */
     public static BatchApplied of(ValidatedBatch batch, String batchId) {
       return new BatchApplied(batch.baseVersion() + 1, batchId, batch.ops(), encode(batch.tableDeltas()), batch);
+    }
+
+    @Override
+    @JsonProperty("version")
+    public long version() {
+      return version;
+    }
+
+    /** The client's idempotency key, or null. */
+    @JsonProperty("batchId")
+    public String batchId() {
+      return batchId;
+    }
+
+    /** Number of ops in the request. */
+    @JsonProperty("ops")
+    public int ops() {
+      return ops;
+    }
+
+    /** The net table deltas in {@link RowCodec} form. */
+    @JsonProperty("deltas")
+    public byte[] deltas() {
+      return deltas;
     }
 
     /** The batch to apply: the one it was created from, else decoded from the journal bytes. */
