@@ -35,7 +35,10 @@ final class TenantResponses {
   }
 
   static HttpResponse sqlApplied(TenantCircuit.SqlApplied applied) {
-    return Json.response(StatusCodes.OK, Map.of("version", applied.version(), "objects", applied.objects()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("version", applied.version());
+    body.put("objects", applied.objects());
+    return Json.response(StatusCodes.OK, body);
   }
 
   static HttpResponse ingested(TenantCircuit.Ingested ingested) {
@@ -53,7 +56,7 @@ final class TenantResponses {
     body.put("version", rows.version());
     body.put("hash", rows.hash());
     body.put("count", rows.count());
-    body.put("columns", rows.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList());
+    body.put("columns", columns(rows.columns()));
     body.put("rows", objects(rows.columns(), rows.rows()));
     body.put("next", rows.next());
     if (stale) body.put("stale", true);
@@ -62,13 +65,22 @@ final class TenantResponses {
 
   static HttpResponse queryRows(TenantCircuit.QueryRows rows) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("columns", rows.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList());
+    body.put("columns", columns(rows.columns()));
     body.put("rows", objects(rows.columns(), rows.rows()));
     return Json.response(StatusCodes.OK, body);
   }
 
   static HttpResponse tenantInfo(TenantCircuit.TenantInfo info) {
     return Json.response(StatusCodes.OK, info);
+  }
+
+  private static List<Map<String, Object>> columns(List<TenantCircuit.ColumnInfo> columns) {
+    return columns.stream().map(c -> {
+      Map<String, Object> column = new LinkedHashMap<>();
+      column.put("name", c.name());
+      column.put("type", c.type());
+      return column;
+    }).toList();
   }
 
   private static List<Map<String, Object>> objects(List<TenantCircuit.ColumnInfo> columns, List<List<Object>> rows) {
