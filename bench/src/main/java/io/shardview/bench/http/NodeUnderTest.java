@@ -1,0 +1,70 @@
+package io.shardview.bench.http;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The packaged node in its own JVM, as the load generator drives it. */
+final class NodeUnderTest implements AutoCloseable {
+  private static final Pattern SERVING = Pattern.compile("serving (http://\\S+)");
+
+  final Process process;
+  final String url;
+
+  private NodeUnderTest(Process process, String url) {
+    this.process = process;
+    this.url = url;
+  }
+
+  /** Starts {@code java -jar jar serve} on a free port and waits until /ready answers 200. */
+  static NodeUnderTest start(Path jar, Path dataDir, String javaOpts) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("java"));
+    if (!javaOpts.isBlank()) command.addAll(List.of(javaOpts.trim().split("\\s+")));
+    command.addAll(List.of("-jar", jar.toString(), "serve", "--http-port", "0", "--data-dir", dataDir.toString()));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    Matcher m = line == null ? null : SERVING.matcher(line);
+    if (m == null || !m.find()) throw new IllegalStateException("node did not start: " + line);
+    NodeUnderTest node = new NodeUnderTest(process, m.group(1));
+    node.awaitReady();
+    return node;
+  }
+
+  private void awaitReady() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (client.send(HttpRequest.newBuilder(URI.create(url + "/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("node not ready within 60 s");
+  }
+
+  /** SIGTERM and wait. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
+  }
+
+  static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}

@@ -1,0 +1,220 @@
+package io.shardview.bench.http;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * HTTP load generator for tenant circuits (issue 4). Starts the packaged node, then measures:
+ * ingest throughput for batch sizes 1, 100 and 10,000 with 2 concurrent senders; the latency from
+ * ingest acknowledgement to the change event at an SSE client at a paced 1,000 batches/s of 10 ops;
+ * and recovery of a 1M-row tenant with 10 views against the time its data took to ingest.
+ *
+ * <p>Usage: {@code bench/tenant-load [--rows 1000000] [--seconds 10]}
+ */
+public final class TenantLoad {
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = options(args);
+    Path jar = Path.of(options.getOrDefault("--jar", "cluster/target/shardview.jar"));
+    int seconds = Integer.parseInt(options.getOrDefault("--seconds", "10"));
+    int recoveryRows = Integer.parseInt(options.getOrDefault("--rows", "1000000"));
+    String javaOpts = options.getOrDefault("--java-opts", "-Xmx8g");
+    Path data = Files.createTempDirectory("shardview-load");
+
+    try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
+      for (int batch : new int[] {1, 100, 10_000}) throughput(node.url, batch, seconds);
+      latency(node.url, seconds);
+    }
+    recovery(jar, Files.createTempDirectory("shardview-recovery"), javaOpts, recoveryRows);
+  }
+
+  // ---- throughput ------------------------------------------------------------------------
+
+  private static void throughput(String url, int batchSize, int seconds) throws Exception {
+    String tenant = "tp" + batchSize;
+    setUp(url, tenant, 1);
+    AtomicLong batches = new AtomicLong();
+    AtomicLong nextId = new AtomicLong();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long start = System.nanoTime();
+    List<Thread> senders = new ArrayList<>();
+    for (int s = 0; s < 2; s++) {
+      Thread sender = new Thread(() -> {
+        while (System.nanoTime() < deadline) {
+          long first = nextId.getAndAdd(batchSize);
+          post(url + "/v1/tenants/" + tenant + "/ingest", "application/x-ndjson", ndjson(first, batchSize));
+          batches.incrementAndGet();
+        }
+      });
+      senders.add(sender);
+      sender.start();
+    }
+    for (Thread sender : senders) sender.join();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    System.out.printf("throughput batch=%d: %.0f batches/s, %.0f row changes/s (%d batches in %.1f s, 1 filter/project view)%n",
+        batchSize, batches.get() / elapsed, batches.get() * batchSize / elapsed, batches.get(), elapsed);
+  }
+
+  // ---- ack -> change event latency ------------------------------------------------------------
+
+  private static void latency(String url, int seconds) throws Exception {
+    String tenant = "lat";
+    setUp(url, tenant, 1);
+    Map<Long, Long> ackedAt = new ConcurrentHashMap<>();
+    Map<Long, Long> eventAt = new ConcurrentHashMap<>();
+    Thread subscriber = subscribe(url + "/v1/tenants/" + tenant + "/views/v0/changes?from=1", eventAt);
+    Thread.sleep(500);
+    int rate = 1000;
+    int total = rate * seconds;
+    CountDownLatch done = new CountDownLatch(total);
+    AtomicLong nextId = new AtomicLong();
+    ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+    long start = System.nanoTime();
+    pacer.scheduleAtFixedRate(() -> {
+      if (done.getCount() == 0 || nextId.get() >= (long) total * 10) return;
+      long first = nextId.getAndAdd(10);
+      HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "/v1/tenants/" + tenant + "/ingest"))
+                  .header("Content-Type", "application/x-ndjson")
+                  .POST(HttpRequest.BodyPublishers.ofString(ndjson(first, 10))).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .thenAccept(response -> {
+            long now = System.nanoTime();
+            ackedAt.put(version(response.body()), now);
+            done.countDown();
+          });
+    }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
+    done.await(seconds + 60L, TimeUnit.SECONDS);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    pacer.shutdownNow();
+    Thread.sleep(1000);
+    subscriber.interrupt();
+    long[] deltas = ackedAt.entrySet().stream()
+        .filter(e -> eventAt.containsKey(e.getKey()))
+        .mapToLong(e -> eventAt.get(e.getKey()) - e.getValue())
+        .sorted().toArray();
+    long missing = ackedAt.keySet().stream().filter(v -> !eventAt.containsKey(v)).count();
+    System.out.printf("latency at %d batches/s of 10 ops (achieved %.0f/s): ack->SSE event p50 %.2f ms, p99 %.2f ms,"
+            + " max %.2f ms; %d events, %d acks without event; negative = event before ack%n",
+        rate, total / elapsed, percentile(deltas, 0.50) / 1e6, percentile(deltas, 0.99) / 1e6,
+        deltas.length == 0 ? 0 : deltas[deltas.length - 1] / 1e6, deltas.length, missing);
+  }
+
+  private static Thread subscribe(String url, Map<Long, Long> eventAt) {
+    Thread reader = new Thread(() -> {
+      try {
+        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+          if (line.startsWith("id: ")) eventAt.put(Long.parseLong(line.substring(4)), System.nanoTime());
+        }
+      } catch (Exception stopped) {
+        // interrupted at the end of the run
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    return reader;
+  }
+
+  // ---- recovery -------------------------------------------------------------------------------
+
+  private static void recovery(Path jar, Path data, String javaOpts, int rows) throws Exception {
+    String tenant = "big";
+    long ingestStart;
+    double ingestSeconds;
+    try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
+      setUp(node.url, tenant, 10);
+      ingestStart = System.nanoTime();
+      for (long first = 0; first < rows; first += 10_000) {
+        post(node.url + "/v1/tenants/" + tenant + "/ingest", "application/x-ndjson", ndjson(first, (int) Math.min(10_000, rows - first)));
+      }
+      ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
+    }
+    long dataBytes;
+    try (var files = Files.walk(data)) {
+      dataBytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+    try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
+      long start = System.nanoTime();
+      String body = get(node.url + "/v1/tenants/" + tenant);
+      double recoverySeconds = (System.nanoTime() - start) / 1e9;
+      if (!body.contains("\"rows\":" + rows)) throw new IllegalStateException("recovered tenant lacks rows: " + body.substring(0, 300));
+      System.out.printf("recovery of %d rows, 10 views: ingest took %.1f s, recovery (first request after restart) %.2f s"
+          + " = %.1f%% of ingest; data directory %.0f MB%n",
+          rows, ingestSeconds, recoverySeconds, 100 * recoverySeconds / ingestSeconds, dataBytes / 1e6);
+    }
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------
+
+  private static void setUp(String url, String tenant, int views) {
+    StringBuilder sql = new StringBuilder("CREATE TABLE ev (id BIGINT NOT NULL, k INT, v DOUBLE, s VARCHAR, PRIMARY KEY (id))");
+    for (int i = 0; i < views; i++) {
+      sql.append("; CREATE VIEW v").append(i).append(" AS SELECT id, v * 2 AS w, s FROM ev WHERE k % ")
+          .append(views + 1).append(" <> ").append(i);
+    }
+    post(url + "/v1/tenants/" + tenant + "/sql", "application/sql", sql.toString());
+  }
+
+  private static String ndjson(long firstId, int count) {
+    StringBuilder body = new StringBuilder(count * 80);
+    for (long id = firstId; id < firstId + count; id++) {
+      body.append("{\"op\":\"insert\",\"table\":\"ev\",\"row\":{\"id\":").append(id)
+          .append(",\"k\":").append(id % 97).append(",\"v\":").append(id * 0.5)
+          .append(",\"s\":\"s").append(id % 1000).append("\"}}\n");
+    }
+    return body.toString();
+  }
+
+  private static long version(String reply) {
+    int at = reply.indexOf("\"version\":") + 10;
+    int end = at;
+    while (end < reply.length() && Character.isDigit(reply.charAt(end))) end++;
+    return Long.parseLong(reply.substring(at, end));
+  }
+
+  private static void post(String url, String type, String body) {
+    try {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) throw new IllegalStateException(response.statusCode() + ": " + response.body());
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String get(String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) return Double.NaN;
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) options.put(args[i], args[i + 1]);
+    if (args.length % 2 != 0) throw new IllegalArgumentException("options come in pairs: " + Arrays.toString(args));
+    return options;
+  }
+}
