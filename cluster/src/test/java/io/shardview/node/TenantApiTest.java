@@ -233,6 +233,45 @@ class TenantApiTest {
     assertEquals(415, t.post("query", "application/sql", "SELECT 1").statusCode());
   }
 
+  @Test
+  void concurrentBatchesAreCommittedInGroupsYetEachGetsItsOwnVersionAndVerdict() throws Exception {
+    TenantClient t = tenant("groups");
+    int threads = 8;
+    int perThread = 25;
+    List<Long> versions = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Integer> conflicts = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+    for (int thread = 0; thread < threads; thread++) {
+      int base = thread * perThread;
+      done.add(pool.submit(() -> {
+        for (int i = 0; i < perThread; i++) {
+          int id = base + i;
+          // every 10th batch re-inserts id 0, which thread 0 inserted first: a conflict of its own
+          int key = (id % 10 == 9) ? 0 : id;
+          HttpResponse<String> response = t.post("ingest", "application/json",
+              "{\"ops\": [{\"op\": \"insert\", \"table\": \"users\", \"row\": {\"id\": " + key + ", \"age\": 30}}]}");
+          if (response.statusCode() == 409) {
+            conflicts.add(id);
+          } else {
+            assertEquals(200, response.statusCode(), response.body());
+            versions.add(JSON.readTree(response.body()).get("version").asLong());
+          }
+        }
+        return null;
+      }));
+    }
+    for (var future : done) future.get();
+    pool.shutdown();
+    List<Long> sorted = versions.stream().sorted().toList();
+    assertEquals(java.util.stream.LongStream.rangeClosed(2, 1 + sorted.size()).boxed().toList(), sorted,
+        "every accepted batch has its own version, with no gap");
+    assertEquals(threads * perThread / 10, conflicts.size(), "the conflicting batches, and only they, were refused");
+    assertEquals(1 + sorted.size(), t.version());
+    JsonNode adults = t.json(t.get("views/adults?limit=1000"), 200);
+    assertEquals(sorted.size(), adults.get("count").asLong());
+  }
+
   static List<String> names(JsonNode array) {
     List<String> names = new ArrayList<>();
     array.forEach(node -> names.add(node.get("name").asText()));

@@ -12,7 +12,9 @@ public record TenantHttpSettings(
     int readMaxLimit,
     Duration readMaxWait,
     Duration streamHeartbeat,
-    int streamBufferChanges) {
+    int streamBufferChanges,
+    int groupMaxOps,
+    int ingressQueueBatches) {
 
   public static TenantHttpSettings from(Config config) {
     Config c = config.getConfig("shardview.tenant");
@@ -24,6 +26,8 @@ public record TenantHttpSettings(
         c.getInt("read-max-limit"),
         c.getDuration("read-max-wait"),
         c.getDuration("stream-heartbeat"),
-        c.getInt("stream-buffer-changes"));
+        c.getInt("stream-buffer-changes"),
+        c.getInt("group-commit.max-ops"),
+        c.getInt("group-commit.queue-batches"));
   }
 }

@@ -53,6 +53,7 @@ public final class TenantRoutes {
   private final RouteMetrics metrics;
   private final TenantHttpSettings settings;
   private final ChangeStreamRoute changes;
+  private final TenantIngress ingress;
 
   public TenantRoutes(ActorSystem<?> system, RouteMetrics metrics, TenantHttpSettings settings, ViewTopics topics) {
     this.system = system;
@@ -62,6 +63,7 @@ public final class TenantRoutes {
         (tenant, view, from) -> ask(tenant, replyTo ->
             new TenantCircuit.ReplayChanges(view, from.isPresent() ? from.getAsLong() : null, replyTo)),
         settings.streamHeartbeat(), settings.streamBufferChanges());
+    this.ingress = new TenantIngress(system, settings.askTimeout(), settings.groupMaxOps(), settings.ingressQueueBatches());
   }
 
   /** All tenant endpoints under /v1/tenants/{t}. */
@@ -128,7 +130,10 @@ public final class TenantRoutes {
         return complete(invalid.error.toResponse());
       }
       if (batch.ops().isEmpty()) return complete(badRequest("the batch has no ops"));
-      return reply(this.<TenantCircuit.IngestReply>ask(tenant, replyTo -> new TenantCircuit.Ingest(batch.ops(), batch.batchId(), replyTo)), r ->
+      CompletionStage<TenantCircuit.IngestReply> applied = ingress.submit(tenant,
+          new TenantCircuit.BatchRequest(batch.ops(), batch.batchId()))
+          .toCompletableFuture().orTimeout(settings.askTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return reply(applied, r ->
           r instanceof TenantCircuit.Ingested ingested ? TenantResponses.ingested(ingested)
               : TenantResponses.refused((TenantCircuit.Refused) r));
     }));
@@ -226,6 +231,11 @@ public final class TenantRoutes {
     return onComplete(pending, result -> {
       if (result.isSuccess()) return complete(toResponse.apply(result.get()));
       Throwable failure = result.failed().get();
+      if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) failure = failure.getCause();
+      if (failure instanceof TenantIngress.Overloaded overloaded) {
+        return complete(new ApiError(StatusCodes.TOO_MANY_REQUESTS, "overloaded", overloaded.getMessage() + "; retry",
+            Map.of()).toResponse().addHeader(RetryAfter.create(1L)));
+      }
       if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
         return complete(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
             "the tenant did not answer within " + settings.askTimeout().toMillis() + " ms; retry", Map.of())

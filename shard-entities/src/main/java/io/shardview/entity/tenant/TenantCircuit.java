@@ -49,13 +49,23 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
   /** Messages a tenant circuit accepts. */
   public sealed interface Command extends CborSerializable
-      permits ExecuteSql, Ingest, ReadRows, Describe, Query, ReplayChanges {}
+      permits ExecuteSql, IngestMany, ReadRows, Describe, Query, ReplayChanges {}
 
   /** Runs a request of ';'-separated DDL statements atomically. */
   public record ExecuteSql(String sql, ActorRef<SqlReply> replyTo) implements Command {}
 
-  /** Applies one atomic batch; {@code batchId} (or null) makes a retry answer the original result. */
-  public record Ingest(List<IngestOp> ops, String batchId, ActorRef<IngestReply> replyTo) implements Command {}
+  /**
+   * Applies atomic batches in order, each accepted or refused on its own, and persists the accepted
+   * ones in one journal write (group commit). A node's ingress gathers the batches that arrive
+   * while the previous group is being written.
+   */
+  public record IngestMany(List<BatchRequest> batches, ActorRef<IngestResults> replyTo) implements Command {}
+
+  /** One client batch; {@code batchId} (or null) makes a retry answer the original result. */
+  public record BatchRequest(List<IngestOp> ops, String batchId) {}
+
+  /** The reply to each batch of an {@link IngestMany}, in order. */
+  public record IngestResults(List<IngestReply> replies) implements CborSerializable {}
 
   /** One page of a view's ({@code view} true) or table's rows. */
   public record ReadRows(String name, boolean view, int limit, String after, ActorRef<ReadReply> replyTo)
@@ -76,7 +86,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
   /** Reply to {@link ExecuteSql}. */
   public sealed interface SqlReply extends CborSerializable permits SqlApplied, Refused {}
 
-  /** Reply to {@link Ingest}. */
+  /** Reply to one batch of {@link IngestMany}. */
   public sealed interface IngestReply extends CborSerializable permits Ingested, Refused {}
 
   /** Reply to {@link ReadRows}. */
@@ -160,6 +170,14 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     return settings.deleteEventsOnSnapshot() ? criteria.withDeleteEventsOnSnapshot() : criteria;
   }
 
+  /** Besides every N events (retention criteria), snapshot once enough ops were applied since the last one. */
+  @Override
+  public boolean shouldSnapshot(TenantState state, TenantEvent event, long sequenceNr) {
+    if (state.opsSinceSnapshot < settings.snapshotEveryOps()) return false;
+    state.opsSinceSnapshot = 0;
+    return true;
+  }
+
   @Override
   public EventHandler<TenantState, TenantEvent> eventHandler() {
     return (state, event) -> state.apply(event);
@@ -169,7 +187,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
   public CommandHandler<Command, TenantEvent, TenantState> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(ExecuteSql.class, this::onSql)
-        .onCommand(Ingest.class, this::onIngest)
+        .onCommand(IngestMany.class, this::onIngest)
         .onCommand(ReadRows.class, (state, read) -> Effect().reply(read.replyTo(), TenantReads.rows(state, read)))
         .onCommand(Describe.class, (state, d) -> Effect().reply(d.replyTo(), TenantReads.describe(state)))
         .onCommand(Query.class, (state, q) -> Effect().reply(q.replyTo(), TenantReads.query(state, q.sql())))
@@ -196,32 +214,44 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         .thenReply(command.replyTo(), s -> new SqlApplied(applied.version(), applied.objects()));
   }
 
-  private Effect<TenantEvent, TenantState> onIngest(TenantState state, Ingest command) {
-    if (command.batchId() != null) {
-      Ingested earlier = state.batches.get(command.batchId());
-      if (earlier != null) {
-        return Effect().reply(command.replyTo(),
-            new Ingested(earlier.version(), earlier.ops(), earlier.views(), true));
-      }
+  private Effect<TenantEvent, TenantState> onIngest(TenantState state, IngestMany command) {
+    List<IngestReply> replies = new ArrayList<>(command.batches().size());
+    List<TenantEvent> events = new ArrayList<>();
+    List<ViewChange> changes = new ArrayList<>();
+    for (BatchRequest batch : command.batches()) replies.add(ingest(state, batch, events, changes));
+    IngestResults results = new IngestResults(replies);
+    if (events.isEmpty()) return Effect().reply(command.replyTo(), results);
+    return Effect().persist(events)
+        .thenRun(s -> changes.forEach(topics::publish))
+        .thenReply(command.replyTo(), s -> results);
+  }
+
+  /** Validates one batch against the state the previous ones left and, if valid, applies it (see TenantState). */
+  private static IngestReply ingest(TenantState state, BatchRequest batch, List<TenantEvent> events,
+      List<ViewChange> changes) {
+    if (batch.batchId() != null) {
+      Ingested earlier = state.batches.get(batch.batchId());
+      if (earlier != null) return new Ingested(earlier.version(), earlier.ops(), earlier.views(), true);
     }
-    List<Op> ops = new ArrayList<>(command.ops().size());
-    for (int i = 0; i < command.ops().size(); i++) {
-      IngestOp op = command.ops().get(i);
+    List<Op> ops = new ArrayList<>(batch.ops().size());
+    for (int i = 0; i < batch.ops().size(); i++) {
+      IngestOp op = batch.ops().get(i);
       Op converted = toEngineOp(op);
       if (converted == null) {
-        return Effect().reply(command.replyTo(), new Refused(RejectionKind.INVALID,
-            "op " + i + ": unknown op '" + op.op() + "' or missing row/key", Map.of("index", i)));
+        return new Refused(RejectionKind.INVALID, "op " + i + ": unknown op '" + op.op() + "' or missing row/key",
+            Map.of("index", i));
       }
       ops.add(converted);
     }
     BatchValidation validation = state.circuit.validate(ops);
     if (validation instanceof BatchOutcome.Rejected rejected) {
-      return Effect().reply(command.replyTo(),
-          new Refused(rejected.kind(), rejected.message(), Map.of("index", rejected.index())));
+      return new Refused(rejected.kind(), rejected.message(), Map.of("index", rejected.index()));
     }
-    return Effect().persist(TenantEvent.BatchApplied.of((ValidatedBatch) validation, command.batchId()))
-        .thenRun(s -> s.lastChanges.forEach(topics::publish))
-        .thenReply(command.replyTo(), s -> s.lastIngested);
+    ValidatedBatch validated = (ValidatedBatch) validation;
+    events.add(TenantEvent.BatchApplied.of(validated, batch.batchId()));
+    TenantState.AppliedBatch applied = state.applyBatch(validated, batch.batchId());
+    changes.addAll(applied.changes());
+    return applied.result();
   }
 
   private static Op toEngineOp(IngestOp op) {

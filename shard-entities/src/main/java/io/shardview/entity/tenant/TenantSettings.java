@@ -9,6 +9,7 @@ public record TenantSettings(
     long historyMaxRows,
     int rememberedBatchIds,
     int snapshotEveryEvents,
+    long snapshotEveryOps,
     int keepSnapshots,
     boolean deleteEventsOnSnapshot) {
 
@@ -21,6 +22,7 @@ public record TenantSettings(
         c.getLong("change-history.max-rows"),
         c.getInt("remembered-batch-ids"),
         c.getInt("snapshot-every-events"),
+        c.getLong("snapshot-every-ops"),
         c.getInt("keep-snapshots"),
         c.getBoolean("delete-events-on-snapshot"));
   }

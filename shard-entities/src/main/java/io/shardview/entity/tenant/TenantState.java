@@ -13,9 +13,15 @@ import java.util.Map;
 
 /**
  * A tenant circuit's state: the engine, the ids of recent batches, and each view's change history.
- * Mutable and owned by one entity; the event handler ({@link #apply}) is its only writer, except
- * that an accepted SQL request has already run on the circuit when its event is applied (the
- * engine has no dry run for DDL), which {@link #applySql} recognises by version.
+ * Mutable and owned by one entity.
+ *
+ * <p>Writes are applied in the command handler, before their events are persisted: DDL because the
+ * engine has no dry run for it, batches because a group of batches persisted in one journal write
+ * must each be validated against the state the previous ones left. This is safe because Pekko
+ * stashes every other command until the write completes (nothing unpersisted is ever read or
+ * acknowledged) and a failed write restarts the entity from the journal. The event handler applies
+ * an event only when the circuit has not reached its version yet, i.e. during recovery; both paths
+ * run the same code.
  */
 final class TenantState {
   final String tenant;
@@ -25,9 +31,8 @@ final class TenantState {
   final Map<String, ChangeHistory> histories = new HashMap<>();
   final Map<String, List<String>> viewColumns = new HashMap<>();
 
-  /** What the last applied batch produced: its reply and the changes to publish. Not persisted. */
-  TenantCircuit.Ingested lastIngested;
-  List<ViewChange> lastChanges = List.of();
+  /** Ops applied since the last snapshot: large batches call for a snapshot before N events. */
+  long opsSinceSnapshot;
 
   TenantState(String tenant, TenantSettings settings, Circuit circuit) {
     this.tenant = tenant;
@@ -74,7 +79,16 @@ final class TenantState {
   }
 
   private void applyBatch(TenantEvent.BatchApplied event) {
-    BatchOutcome.Accepted accepted = circuit.apply(event.toValidatedBatch());
+    if (circuit.version() < event.version()) applyBatch(event.toValidatedBatch(), event.batchId());
+  }
+
+  /** What applying one batch produced: its reply and the view changes to publish. */
+  record AppliedBatch(TenantCircuit.Ingested result, List<ViewChange> changes) {}
+
+  /** Applies a validated batch and records its result, view changes and batch id. */
+  AppliedBatch applyBatch(io.shardview.circuit.ValidatedBatch batch, String batchId) {
+    BatchOutcome.Accepted accepted = circuit.apply(batch);
+    opsSinceSnapshot += accepted.ops();
     Map<String, TenantCircuit.ViewCount> counts = new LinkedHashMap<>();
     List<ViewChange> changes = new ArrayList<>(accepted.views().size());
     accepted.views().forEach((view, delta) -> {
@@ -85,9 +99,9 @@ final class TenantState {
       history.append(change);
       changes.add(change);
     });
-    lastIngested = new TenantCircuit.Ingested(accepted.version(), accepted.ops(), counts, false);
-    lastChanges = changes;
-    if (event.batchId() != null) batches.remember(event.batchId(), lastIngested);
+    TenantCircuit.Ingested result = new TenantCircuit.Ingested(accepted.version(), accepted.ops(), counts, false);
+    if (batchId != null) batches.remember(batchId, result);
+    return new AppliedBatch(result, changes);
   }
 
   private static List<List<Object>> expand(List<ViewDelta.WeightedRow> rows) {
