@@ -101,6 +101,30 @@ final class NodeProcess implements AutoCloseable {
     return last;
   }
 
+  /**
+   * Sends SIGKILL to the node's JVM and waits for it to die; returns the exit status (137, that is
+   * 128 + 9, when SIGKILL ended it). Fails if the launched process is not the JVM itself (the
+   * launcher {@code exec}s java, so the pid must be the JVM's and it must have no children).
+   */
+  int kill9(Duration timeout) throws Exception {
+    ProcessHandle handle = process.toHandle();
+    String command = handle.info().command().orElse("");
+    if (!command.endsWith("/java") || handle.children().findAny().isPresent()) {
+      throw new IllegalStateException("pid " + handle.pid() + " is not the node's JVM: " + command);
+    }
+    process.destroyForcibly(); // SIGKILL on Linux (ProcessHandleImpl.destroy0 with force = true)
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("pid " + handle.pid() + " still alive " + timeout + " after SIGKILL");
+    }
+    return process.exitValue();
+  }
+
+  /** Sends SIGTERM and waits for the node to stop; returns its exit status, or -1 if it did not stop in time. */
+  int terminate(Duration timeout) throws Exception {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
   @Override
   public void close() {
     process.destroyForcibly();
