@@ -42,14 +42,20 @@ final class NodeProcess implements AutoCloseable {
 
   /** Runs {@code ./shardview serve ARGS} with a free HTTP port. */
   static NodeProcess serve(Path logDir, String... args) throws IOException {
+    return serve(logDir, java.util.Map.of(), args);
+  }
+
+  /** Runs {@code ./shardview serve ARGS} with a free HTTP port and extra environment variables. */
+  static NodeProcess serve(Path logDir, java.util.Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("shardview").toString(), "serve", "--http-port", "0"));
     command.addAll(List.of(args));
     Files.createDirectories(logDir);
     Path stderr = Files.createTempFile(logDir, "node-", ".stderr");
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .directory(ROOT.toFile())
-        .redirectError(stderr.toFile())
-        .start();
+        .redirectError(stderr.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     return new NodeProcess(process, stderr);
   }
 
