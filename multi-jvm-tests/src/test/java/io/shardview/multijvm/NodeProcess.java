@@ -42,14 +42,20 @@ final class NodeProcess implements AutoCloseable {
 
   /** Runs {@code ./shardview serve ARGS} with a free HTTP port. */
   static NodeProcess serve(Path logDir, String... args) throws IOException {
+    return serve(logDir, java.util.Map.of(), args);
+  }
+
+  /** Runs {@code ./shardview serve ARGS} with a free HTTP port and extra environment variables. */
+  static NodeProcess serve(Path logDir, java.util.Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("shardview").toString(), "serve", "--http-port", "0"));
     command.addAll(List.of(args));
     Files.createDirectories(logDir);
     Path stderr = Files.createTempFile(logDir, "node-", ".stderr");
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .directory(ROOT.toFile())
-        .redirectError(stderr.toFile())
-        .start();
+        .redirectError(stderr.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     return new NodeProcess(process, stderr);
   }
 
@@ -99,6 +105,30 @@ final class NodeProcess implements AutoCloseable {
       Thread.sleep(100);
     }
     return last;
+  }
+
+  /**
+   * Sends SIGKILL to the node's JVM and waits for it to die; returns the exit status (137, that is
+   * 128 + 9, when SIGKILL ended it). Fails if the launched process is not the JVM itself (the
+   * launcher {@code exec}s java, so the pid must be the JVM's and it must have no children).
+   */
+  int kill9(Duration timeout) throws Exception {
+    ProcessHandle handle = process.toHandle();
+    String command = handle.info().command().orElse("");
+    if (!command.endsWith("/java") || handle.children().findAny().isPresent()) {
+      throw new IllegalStateException("pid " + handle.pid() + " is not the node's JVM: " + command);
+    }
+    process.destroyForcibly(); // SIGKILL on Linux (ProcessHandleImpl.destroy0 with force = true)
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("pid " + handle.pid() + " still alive " + timeout + " after SIGKILL");
+    }
+    return process.exitValue();
+  }
+
+  /** Sends SIGTERM and waits for the node to stop; returns its exit status, or -1 if it did not stop in time. */
+  int terminate(Duration timeout) throws Exception {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   @Override
