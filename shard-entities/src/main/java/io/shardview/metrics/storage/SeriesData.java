@@ -1,0 +1,204 @@
+package io.shardview.metrics.storage;
+
+import io.shardview.metrics.chunk.ChunkIterator;
+import io.shardview.metrics.chunk.Chunks;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Raw points of one series: sealed chunks followed by a head buffer.
+ *
+ * <p>Invariants: chunks are ordered and disjoint (chunk i's maxT < chunk i+1's minT); every head
+ * timestamp is greater than the last chunk's maxT; within a chunk and within the head timestamps
+ * strictly increase (a duplicate timestamp replaces the value). A late point that falls inside
+ * the sealed range is merged by decoding, patching and re-encoding the one chunk it belongs to.
+ */
+final class SeriesData {
+  /** What {@link #put} did, which decides how rollups are maintained. */
+  enum PutKind { APPENDED, INSERTED, REPLACED }
+
+  final List<SealedChunk> chunks = new ArrayList<>();
+  long[] headTs = new long[8];
+  double[] headValues = new double[8];
+  int headSize;
+
+  /** Newest timestamp held, or Long.MIN_VALUE if empty. */
+  long maxTime() {
+    if (headSize > 0) {
+      return headTs[headSize - 1];
+    }
+    return chunks.isEmpty() ? Long.MIN_VALUE : chunks.get(chunks.size() - 1).maxT();
+  }
+
+  boolean isEmpty() {
+    return headSize == 0 && chunks.isEmpty();
+  }
+
+  PutKind put(long ts, double value, StorageConfig config) {
+    if (!chunks.isEmpty() && ts <= chunks.get(chunks.size() - 1).maxT()) {
+      return putIntoChunk(ts, value, config);
+    }
+    boolean appending = headSize == 0 || ts > headTs[headSize - 1];
+    if (appending && headSize > 0
+        && Math.floorDiv(ts, config.chunkRangeMs()) != Math.floorDiv(headTs[0], config.chunkRangeMs())) {
+      seal();
+    }
+    PutKind kind = putIntoHead(ts, value);
+    if (headSize >= config.chunkMaxPoints()) {
+      seal();
+    }
+    return kind;
+  }
+
+  private PutKind putIntoHead(long ts, double value) {
+    int i = Arrays.binarySearch(headTs, 0, headSize, ts);
+    if (i >= 0) {
+      headValues[i] = value;
+      return PutKind.REPLACED;
+    }
+    int at = -i - 1;
+    if (headSize == headTs.length) {
+      headTs = Arrays.copyOf(headTs, headSize * 2);
+      headValues = Arrays.copyOf(headValues, headSize * 2);
+    }
+    System.arraycopy(headTs, at, headTs, at + 1, headSize - at);
+    System.arraycopy(headValues, at, headValues, at + 1, headSize - at);
+    headTs[at] = ts;
+    headValues[at] = value;
+    headSize++;
+    return at == headSize - 1 ? PutKind.APPENDED : PutKind.INSERTED;
+  }
+
+  /** Encodes the head into a chunk and starts an empty head of the initial capacity. */
+  void seal() {
+    if (headSize == 0) {
+      return;
+    }
+    byte[] bytes = Chunks.encode(headTs, headValues, 0, headSize);
+    chunks.add(new SealedChunk(headTs[0], headTs[headSize - 1], headSize, bytes));
+    headTs = new long[8];
+    headValues = new double[8];
+    headSize = 0;
+  }
+
+  private PutKind putIntoChunk(long ts, double value, StorageConfig config) {
+    int c = chunkFor(ts);
+    SealedChunk chunk = chunks.get(c);
+    long[] t = new long[chunk.count() + 1];
+    double[] v = new double[chunk.count() + 1];
+    ChunkIterator it = Chunks.iterator(chunk.bytes());
+    int n = 0;
+    PutKind kind = PutKind.INSERTED;
+    boolean placed = false;
+    while (it.next()) {
+      long pt = it.timestamp();
+      if (!placed && ts <= pt) {
+        t[n] = ts;
+        v[n++] = value;
+        placed = true;
+        if (ts == pt) {
+          kind = PutKind.REPLACED;
+          continue;
+        }
+      }
+      t[n] = pt;
+      v[n++] = it.value();
+    }
+    if (!placed) {
+      t[n] = ts;
+      v[n++] = value;
+    }
+    // A chunk grows by late points; split it once it doubles so re-encoding stays cheap.
+    chunks.remove(c);
+    int parts = n > 2 * config.chunkMaxPoints() ? 2 : 1;
+    int from = 0;
+    for (int p = 0; p < parts; p++) {
+      int len = p == parts - 1 ? n - from : n / 2;
+      chunks.add(c + p, new SealedChunk(t[from], t[from + len - 1], len, Chunks.encode(t, v, from, len)));
+      from += len;
+    }
+    return kind;
+  }
+
+  /** The last chunk whose minT <= ts, or chunk 0 if ts precedes all. */
+  private int chunkFor(long ts) {
+    int lo = 0;
+    int hi = chunks.size() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (chunks.get(mid).minT() <= ts) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** Points with timestamps in [start, end], in order. */
+  Points read(long start, long end) {
+    long[] t = new long[16];
+    double[] v = new double[16];
+    int n = 0;
+    for (SealedChunk chunk : chunks) {
+      if (chunk.maxT() < start || chunk.minT() > end) {
+        continue;
+      }
+      ChunkIterator it = Chunks.iterator(chunk.bytes());
+      while (it.next()) {
+        long ts = it.timestamp();
+        if (ts >= start && ts <= end) {
+          if (n == t.length) {
+            t = Arrays.copyOf(t, n * 2);
+            v = Arrays.copyOf(v, n * 2);
+          }
+          t[n] = ts;
+          v[n++] = it.value();
+        }
+      }
+    }
+    for (int i = 0; i < headSize; i++) {
+      if (headTs[i] >= start && headTs[i] <= end) {
+        if (n == t.length) {
+          t = Arrays.copyOf(t, n * 2);
+          v = Arrays.copyOf(v, n * 2);
+        }
+        t[n] = headTs[i];
+        v[n++] = headValues[i];
+      }
+    }
+    return new Points(Arrays.copyOf(t, n), Arrays.copyOf(v, n));
+  }
+
+  /** Drops whole chunks whose points are all older than {@code cutoff}; returns points dropped. */
+  long dropChunksBefore(long cutoff) {
+    long dropped = 0;
+    int k = 0;
+    while (k < chunks.size() && chunks.get(k).maxT() < cutoff) {
+      dropped += chunks.get(k++).count();
+    }
+    chunks.subList(0, k).clear();
+    if (chunks.isEmpty() && headSize > 0 && headTs[headSize - 1] < cutoff) {
+      dropped += headSize;
+      headSize = 0;
+    }
+    return dropped;
+  }
+
+  long sealedBytes() {
+    long b = 0;
+    for (SealedChunk c : chunks) {
+      b += c.bytes().length;
+    }
+    return b;
+  }
+
+  long sealedPoints() {
+    long p = 0;
+    for (SealedChunk c : chunks) {
+      p += c.count();
+    }
+    return p;
+  }
+}
