@@ -13,6 +13,8 @@ import java.util.List;
  * timestamp is greater than the last chunk's maxT; within a chunk and within the head timestamps
  * strictly increase (a duplicate timestamp replaces the value). A late point that falls inside
  * the sealed range is merged by decoding, patching and re-encoding the one chunk it belongs to.
+ * When the head moves into a new chunk window, the chunks of the closed window are compacted
+ * into fewer, longer chunks, which compress better (the header is paid once per chunk).
  */
 final class SeriesData {
   /** What {@link #put} did, which decides how rollups are maintained. */
@@ -39,10 +41,12 @@ final class SeriesData {
     if (!chunks.isEmpty() && ts <= chunks.get(chunks.size() - 1).maxT()) {
       return putIntoChunk(ts, value, config);
     }
-    boolean appending = headSize == 0 || ts > headTs[headSize - 1];
-    if (appending && headSize > 0
-        && Math.floorDiv(ts, config.chunkRangeMs()) != Math.floorDiv(headTs[0], config.chunkRangeMs())) {
+    long last = maxTime();
+    long window = Math.floorDiv(ts, config.chunkRangeMs());
+    if (last != Long.MIN_VALUE && ts > last && window != Math.floorDiv(last, config.chunkRangeMs())) {
+      // The first point of a new window closes the previous one: seal and compact it, once.
       seal();
+      compactWindowBefore(window, config);
     }
     PutKind kind = putIntoHead(ts, value);
     if (headSize >= config.chunkMaxPoints()) {
@@ -82,6 +86,52 @@ final class SeriesData {
     headSize = 0;
   }
 
+  /** Merges the trailing chunks of the last closed window (one before {@code window}). */
+  private void compactWindowBefore(long window, StorageConfig config) {
+    int end = chunks.size();
+    if (end < 2) {
+      return;
+    }
+    long closed = Math.floorDiv(chunks.get(end - 1).minT(), config.chunkRangeMs());
+    if (closed >= window) {
+      return;
+    }
+    int begin = end - 1;
+    while (begin > 0 && Math.floorDiv(chunks.get(begin - 1).minT(), config.chunkRangeMs()) == closed) {
+      begin--;
+    }
+    if (end - begin < 2) {
+      return;
+    }
+    int total = 0;
+    for (int c = begin; c < end; c++) {
+      total += chunks.get(c).count();
+    }
+    long[] t = new long[total];
+    double[] v = new double[total];
+    int n = 0;
+    for (int c = begin; c < end; c++) { // chunks are disjoint and ordered: concatenation is sorted
+      ChunkIterator it = Chunks.iterator(chunks.get(c).bytes());
+      while (it.next()) {
+        t[n] = it.timestamp();
+        v[n++] = it.value();
+      }
+    }
+    chunks.subList(begin, end).clear();
+    addChunks(begin, t, v, n, config.compactedChunkMaxPoints());
+  }
+
+  /** Encodes t/v[0..n) as ceil(n / max) chunks of near-equal length, inserted at {@code at}. */
+  private void addChunks(int at, long[] t, double[] v, int n, int max) {
+    int parts = (n + max - 1) / max;
+    int from = 0;
+    for (int p = 0; p < parts; p++) {
+      int len = (n - from) / (parts - p);
+      chunks.add(at + p, new SealedChunk(t[from], t[from + len - 1], len, Chunks.encode(t, v, from, len)));
+      from += len;
+    }
+  }
+
   private PutKind putIntoChunk(long ts, double value, StorageConfig config) {
     int c = chunkFor(ts);
     SealedChunk chunk = chunks.get(c);
@@ -109,15 +159,9 @@ final class SeriesData {
       t[n] = ts;
       v[n++] = value;
     }
-    // A chunk grows by late points; split it once it doubles so re-encoding stays cheap.
+    // A chunk grows by late points; split it beyond the compacted size so re-encoding stays cheap.
     chunks.remove(c);
-    int parts = n > 2 * config.chunkMaxPoints() ? 2 : 1;
-    int from = 0;
-    for (int p = 0; p < parts; p++) {
-      int len = p == parts - 1 ? n - from : n / 2;
-      chunks.add(c + p, new SealedChunk(t[from], t[from + len - 1], len, Chunks.encode(t, v, from, len)));
-      from += len;
-    }
+    addChunks(c, t, v, n, config.compactedChunkMaxPoints());
     return kind;
   }
 

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * bytes and adopted as-is on restore; the head and the rollup columns are written through the
  * chunk codecs too (bucket start as timestamp, one chunk per column), which is lossless.
  *
- * <p>Layout: magic "SVM1"; config (window, chunk points, chunk range, raw and rollup retention);
+ * <p>Layout: magic "SVM1"; config (window, chunk points, chunk range, compacted chunk points, raw and rollup retention);
  * max time, raw cutoff, rejected total, next series id; live series count; per series: id,
  * labels, chunk count, per chunk (minT, maxT, count, bytes), head chunk, and per resolution the
  * bucket count and, if non-zero, five column chunks (count, sum, min, max, last).
@@ -29,6 +29,7 @@ final class ShardSnapshot {
     out.writeLong(c.outOfOrderWindowMs());
     out.writeInt(c.chunkMaxPoints());
     out.writeLong(c.chunkRangeMs());
+    out.writeInt(c.compactedChunkMaxPoints());
     out.writeLong(c.rawRetentionMs());
     out.writeLong(c.rollupRetentionMs());
     out.writeLong(shard.maxTime);
@@ -62,7 +63,7 @@ final class ShardSnapshot {
       throw new IOException("not a metrics shard snapshot");
     }
     StorageConfig config = new StorageConfig(
-        in.readLong(), in.readInt(), in.readLong(), in.readLong(), in.readLong());
+        in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readLong());
     ShardStorage shard = new ShardStorage(config);
     shard.maxTime = in.readLong();
     shard.rawCutoff = in.readLong();

@@ -23,7 +23,7 @@ class ShardStorageTest {
   static final double STALE = Double.longBitsToDouble(RollupSeries.STALE_MARKER_BITS);
 
   static StorageConfig smallChunks() {
-    return new StorageConfig(HOUR, 8, 2 * HOUR, 30 * DAY, 365 * DAY);
+    return new StorageConfig(HOUR, 8, 2 * HOUR, 20, 30 * DAY, 365 * DAY);
   }
 
   static AppendResult append(ShardStorage s, Labels l, long ts, double v) {
@@ -45,6 +45,23 @@ class ShardStorageTest {
     assertEquals(T0 + 100_000, p.timestamps()[0]);
     assertEquals(2.5, p.values()[0]);
     assertTrue(s.stats().sealedPoints() >= 40, "heads seal at 8 points");
+  }
+
+  @Test
+  void chunksOfAClosedWindowAreCompactedIntoLongerChunks() {
+    ShardStorage s = new ShardStorage(smallChunks()); // 8-point heads, 20-point compacted chunks
+    long windowStart = Math.floorDiv(T0, 2 * HOUR) * 2 * HOUR + 2 * HOUR;
+    for (int i = 0; i < 48; i++) {
+      append(s, CPU, windowStart + i * 120_000L, i); // every 2 minutes
+    }
+    List<SealedChunk> chunks = s.series.get(s.seriesId(CPU)).data.chunks;
+    assertEquals(6, chunks.size(), "48 points sealed 8 at a time while the window is open");
+    append(s, CPU, windowStart + 2 * HOUR, 48); // the first point of the next window
+    assertEquals(List.of(16, 16, 16), chunks.stream().map(SealedChunk::count).toList());
+    assertEquals(49, all(s, CPU).size());
+    // A late point (within the 1 h window of the newest point) lands in a compacted chunk.
+    assertEquals(new AppendResult(1, 0), append(s, CPU, windowStart + 61 * 60_000L, -1));
+    assertEquals(List.of(16, 17, 16), chunks.stream().map(SealedChunk::count).toList());
   }
 
   @Test
@@ -203,7 +220,7 @@ class ShardStorageTest {
 
   @Test
   void retentionDropsOldChunksAndRollupsThenSeriesAndRejectsPointsBeforeTheHorizon() {
-    StorageConfig c = new StorageConfig(HOUR, 8, 2 * HOUR, 3 * HOUR, 6 * HOUR);
+    StorageConfig c = new StorageConfig(HOUR, 8, 2 * HOUR, 20, 3 * HOUR, 6 * HOUR);
     ShardStorage s = new ShardStorage(c);
     Labels old = Labels.of("__name__", "old");
     for (int i = 0; i < 16; i++) {
