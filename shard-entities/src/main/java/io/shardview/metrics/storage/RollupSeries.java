@@ -11,12 +11,19 @@ import java.util.List;
  * point in; any other change (late point, replaced duplicate) has the caller {@link #replace}
  * the bucket with a recomputation from raw points, because min, max and a float sum cannot be
  * corrected in place (and an in-place sum would differ in rounding from the timestamp-order fold).
+ *
+ * <p>Buckets that can no longer change (they end before the oldest timestamp the shard still
+ * accepts) are frozen {@link #FREEZE_BLOCK} at a time into encoded {@link FrozenRollups}, all
+ * older than every active bucket.
  */
 final class RollupSeries {
   /** The Prometheus stale marker; it ends a series and is not a sample, so rollups skip it. */
   static final long STALE_MARKER_BITS = 0x7ff0000000000002L;
 
+  static final int FREEZE_BLOCK = 64;
+
   final long width;
+  final List<FrozenRollups> frozen = new ArrayList<>();
   long[] start = new long[4];
   long[] count = new long[4];
   double[] sum = new double[4];
@@ -51,8 +58,23 @@ final class RollupSeries {
     fold(size - 1, v);
   }
 
+  /** Freezes the oldest block once the active buckets hold two blocks and it is closed. */
+  void freeze(long oldestAcceptedTs) {
+    if (size >= 2 * FREEZE_BLOCK && start[FREEZE_BLOCK - 1] + width <= oldestAcceptedTs) {
+      frozen.add(FrozenRollups.encode(this, 0, FREEZE_BLOCK));
+      removeRange(0, FREEZE_BLOCK);
+    }
+  }
+
+  boolean isEmpty() {
+    return size == 0 && frozen.isEmpty();
+  }
+
   /** Sets bucket {@code b} to the fold of the given points (all inside it); none deletes it. */
   void replace(long b, Points points) {
+    if (!frozen.isEmpty() && b <= frozen.get(frozen.size() - 1).lastStart()) {
+      throw new IllegalStateException("a frozen rollup bucket cannot change: " + b);
+    }
     int i = Arrays.binarySearch(start, 0, size, b);
     boolean any = false;
     for (int p = 0; p < points.size(); p++) {
@@ -128,8 +150,13 @@ final class RollupSeries {
     size -= to - from;
   }
 
-  /** Drops buckets that start before {@code cutoff}. */
+  /** Drops buckets that start before {@code cutoff} (frozen ones a whole block at a time). */
   void dropBefore(long cutoff) {
+    int k = 0;
+    while (k < frozen.size() && frozen.get(k).lastStart() < cutoff) {
+      k++;
+    }
+    frozen.subList(0, k).clear();
     int i = Arrays.binarySearch(start, 0, size, cutoff);
     removeRange(0, i >= 0 ? i : -i - 1);
   }
@@ -137,6 +164,11 @@ final class RollupSeries {
   /** Buckets overlapping [from, to]. */
   List<RollupBucket> range(long from, long to) {
     List<RollupBucket> out = new ArrayList<>();
+    for (FrozenRollups block : frozen) {
+      if (block.lastStart() + width > from && block.firstStart() <= to) {
+        block.decodeInto(width, from, to, out);
+      }
+    }
     for (int i = 0; i < size; i++) {
       if (start[i] + width > from && start[i] <= to) {
         out.add(new RollupBucket(start[i], count[i], sum[i], min[i], max[i], last[i]));

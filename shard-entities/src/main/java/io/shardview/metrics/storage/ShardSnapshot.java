@@ -1,6 +1,5 @@
 package io.shardview.metrics.storage;
 
-import io.shardview.metrics.chunk.ChunkIterator;
 import io.shardview.metrics.chunk.Chunks;
 import io.shardview.metrics.index.Labels;
 import java.io.DataInput;
@@ -16,7 +15,7 @@ import java.util.Arrays;
  * <p>Layout: magic "SVM1"; config (window, chunk points, chunk range, compacted chunk points, raw and rollup retention);
  * max time, raw cutoff, rejected total, next series id; live series count; per series: id,
  * labels, chunk count, per chunk (minT, maxT, count, bytes), head chunk, and per resolution the
- * bucket count and, if non-zero, five column chunks (count, sum, min, max, last).
+ * frozen rollup blocks as stored, then a flag and the active buckets in the same block form.
  */
 final class ShardSnapshot {
   private static final int MAGIC = 0x53564D31;
@@ -83,7 +82,7 @@ final class ShardSnapshot {
       for (int c = 0; c < chunks; c++) {
         s.data.chunks.add(new SealedChunk(in.readLong(), in.readLong(), in.readInt(), readBytes(in)));
       }
-      Points head = decode(readBytes(in));
+      Points head = Points.decode(readBytes(in));
       int n = head.size();
       s.data.headTs = Arrays.copyOf(head.timestamps(), Math.max(8, n));
       s.data.headValues = Arrays.copyOf(head.values(), Math.max(8, n));
@@ -97,54 +96,37 @@ final class ShardSnapshot {
   }
 
   private static void writeRollups(DataOutput out, RollupSeries r) throws IOException {
-    out.writeInt(r.size);
-    if (r.size == 0) {
-      return;
+    out.writeInt(r.frozen.size());
+    for (FrozenRollups block : r.frozen) {
+      block.write(out);
     }
-    double[] counts = new double[r.size];
-    for (int i = 0; i < r.size; i++) {
-      counts[i] = r.count[i];
-    }
-    for (double[] column : new double[][] {counts, r.sum, r.min, r.max, r.last}) {
-      writeBytes(out, Chunks.encode(r.start, column, 0, r.size));
+    out.writeBoolean(r.size > 0);
+    if (r.size > 0) {
+      FrozenRollups.encode(r, 0, r.size).write(out);
     }
   }
 
   private static void readRollups(DataInput in, RollupSeries r) throws IOException {
-    int n = in.readInt();
-    if (n == 0) {
+    int blocks = in.readInt();
+    for (int b = 0; b < blocks; b++) {
+      r.frozen.add(FrozenRollups.read(in));
+    }
+    if (!in.readBoolean()) {
       return;
     }
-    if (n < 0) {
-      throw new IOException("corrupt snapshot: " + n + " rollup buckets");
-    }
-    Points counts = decode(readBytes(in));
+    FrozenRollups active = FrozenRollups.read(in);
+    Points counts = Points.decode(active.columns()[0]);
+    int n = active.size();
     r.start = counts.timestamps();
     r.count = new long[n];
     for (int i = 0; i < n; i++) {
       r.count[i] = (long) counts.values()[i];
     }
-    r.sum = decode(readBytes(in)).values();
-    r.min = decode(readBytes(in)).values();
-    r.max = decode(readBytes(in)).values();
-    r.last = decode(readBytes(in)).values();
+    r.sum = Points.decode(active.columns()[1]).values();
+    r.min = Points.decode(active.columns()[2]).values();
+    r.max = Points.decode(active.columns()[3]).values();
+    r.last = Points.decode(active.columns()[4]).values();
     r.size = n;
-    if (counts.size() != n || r.sum.length != n || r.min.length != n || r.max.length != n
-        || r.last.length != n) {
-      throw new IOException("corrupt snapshot: rollup columns differ in length");
-    }
-  }
-
-  private static Points decode(byte[] chunk) {
-    int n = Chunks.count(chunk);
-    long[] ts = new long[n];
-    double[] vs = new double[n];
-    ChunkIterator it = Chunks.iterator(chunk);
-    for (int i = 0; i < n && it.next(); i++) {
-      ts[i] = it.timestamp();
-      vs[i] = it.value();
-    }
-    return new Points(ts, vs);
   }
 
   static void writeBytes(DataOutput out, byte[] bytes) throws IOException {

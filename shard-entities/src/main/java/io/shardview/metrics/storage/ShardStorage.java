@@ -41,7 +41,7 @@ public final class ShardStorage {
 
     boolean isEmpty() {
       for (RollupSeries r : rollups.values()) {
-        if (r.size > 0) {
+        if (!r.isEmpty()) {
           return false;
         }
       }
@@ -107,6 +107,7 @@ public final class ShardStorage {
         long b = r.bucketStart(ts);
         r.replace(b, s.data.read(b, b + r.width - 1));
       }
+      r.freeze(maxTime - config.outOfOrderWindowMs());
     }
   }
 

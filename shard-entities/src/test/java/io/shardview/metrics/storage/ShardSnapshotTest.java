@@ -62,6 +62,16 @@ class ShardSnapshotTest {
   }
 
   @Test
+  void restoredShardKeepsFrozenRollupsAndMatchesTheModel() throws IOException {
+    ShardStorageTest.RandomIngest run = new ShardStorageTest.RandomIngest(5, 150, 600_000);
+    ShardStorage restored = restore(snapshot(run.shard));
+    for (var e : run.model.entrySet()) {
+      ShardStorageTest.assertSeriesMatches(restored, e.getKey(), e.getValue(), "restored");
+    }
+    assertArrayEquals(snapshot(run.shard), snapshot(restored));
+  }
+
+  @Test
   void sealedChunksAreAdoptedWithoutReEncoding() throws IOException {
     ShardStorage s = new ShardStorage(ShardStorageTest.smallChunks());
     Labels l = Labels.of("__name__", "x");

@@ -134,21 +134,43 @@ class ShardStorageTest {
   @Test
   void randomIngestMatchesANaiveModelForPointsAndRollups() {
     for (long seed = 0; seed < 40; seed++) {
+      RandomIngest run = new RandomIngest(seed, 60, 60_000);
+      run.assertMatches();
+    }
+  }
+
+  @Test
+  void longRandomIngestFreezesOldRollupsAndStillMatchesTheModel() {
+    for (long seed = 0; seed < 4; seed++) {
+      RandomIngest run = new RandomIngest(seed, 150, 600_000); // about 3 days
+      run.assertMatches();
+      int id = run.shard.seriesId(run.model.keySet().iterator().next());
+      assertTrue(run.shard.series.get(id).rollups.get(Resolution.FIVE_MINUTES).frozen.size() > 0,
+          "seed " + seed + ": 5 min buckets older than the window were frozen");
+    }
+  }
+
+  /** A shard and a naive model fed the same random batches (late, duplicate and stale points). */
+  static final class RandomIngest {
+    final ShardStorage shard = new ShardStorage(smallChunks());
+    final Map<Labels, TreeMap<Long, Double>> model = new HashMap<>();
+    final String where;
+    int modelRejected;
+
+    RandomIngest(long seed, int batches, int maxStepMs) {
+      where = "seed " + seed;
       Random rnd = new Random(seed);
-      ShardStorage s = new ShardStorage(smallChunks());
-      Map<Labels, TreeMap<Long, Double>> model = new HashMap<>();
       long modelMax = Long.MIN_VALUE;
-      int modelRejected = 0;
       List<Labels> labels = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         labels.add(Labels.of("__name__", "m", "i", Integer.toString(i)));
       }
       long now = T0;
-      for (int b = 0; b < 60; b++) {
+      for (int b = 0; b < batches; b++) {
         PointBatch.Builder builder = PointBatch.builder();
         for (int p = 0; p < 1 + rnd.nextInt(30); p++) {
           Labels l = labels.get(rnd.nextInt(labels.size()));
-          now += rnd.nextInt(60_000);
+          now += rnd.nextInt(maxStepMs);
           long ts = switch (rnd.nextInt(6)) {
             case 0 -> now - rnd.nextInt((int) (2 * HOUR)); // late, maybe too late
             case 1 -> now - rnd.nextInt(3) * 1000L; // likely duplicate
@@ -170,12 +192,14 @@ class ShardStorageTest {
             model.computeIfAbsent(sp.labels(), k -> new TreeMap<>()).put(ts, sp.values()[i]);
           }
         }
-        s.append(batch);
+        shard.append(batch);
       }
-      String where = "seed " + seed;
-      assertEquals(modelRejected, s.rejectedTotal(), where);
+    }
+
+    void assertMatches() {
+      assertEquals(modelRejected, shard.rejectedTotal(), where);
       for (Map.Entry<Labels, TreeMap<Long, Double>> e : model.entrySet()) {
-        assertSeriesMatches(s, e.getKey(), e.getValue(), where);
+        assertSeriesMatches(shard, e.getKey(), e.getValue(), where);
       }
     }
   }
