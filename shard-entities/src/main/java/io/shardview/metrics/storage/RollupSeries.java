@@ -20,7 +20,7 @@ final class RollupSeries {
   /** The Prometheus stale marker; it ends a series and is not a sample, so rollups skip it. */
   static final long STALE_MARKER_BITS = 0x7ff0000000000002L;
 
-  static final int FREEZE_BLOCK = 64;
+  static final int FREEZE_BLOCK = 32;
 
   final long width;
   final List<FrozenRollups> frozen = new ArrayList<>();

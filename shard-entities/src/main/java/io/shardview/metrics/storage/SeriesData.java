@@ -185,8 +185,12 @@ final class SeriesData {
     long[] t = new long[16];
     double[] v = new double[16];
     int n = 0;
-    for (SealedChunk chunk : chunks) {
-      if (chunk.maxT() < start || chunk.minT() > end) {
+    for (int c = chunks.isEmpty() ? 0 : chunkFor(start); c < chunks.size(); c++) {
+      SealedChunk chunk = chunks.get(c);
+      if (chunk.minT() > end) {
+        break;
+      }
+      if (chunk.maxT() < start) {
         continue;
       }
       ChunkIterator it = Chunks.iterator(chunk.bytes());

@@ -3,6 +3,9 @@ package io.shardview.metrics.storage;
 import io.shardview.metrics.index.LabelIndex;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.SeriesRegistry;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -189,12 +192,12 @@ public final class ShardStorage {
   }
 
   /** Writes the whole shard; sealed chunks go out as their encoded bytes. */
-  public void writeSnapshot(java.io.DataOutput out) throws java.io.IOException {
+  public void writeSnapshot(DataOutput out) throws IOException {
     ShardSnapshot.write(this, out);
   }
 
   /** Restores a shard written by {@link #writeSnapshot}, without re-encoding sealed chunks. */
-  public static ShardStorage readSnapshot(java.io.DataInput in) throws java.io.IOException {
+  public static ShardStorage readSnapshot(DataInput in) throws IOException {
     return ShardSnapshot.read(in);
   }
 
