@@ -5,6 +5,9 @@ package io.shardview.metrics.chunk;
  * dispatches reads on the first byte (the codec tag), so chunks of both kinds mix freely.
  */
 public final class Chunks {
+  /** Upper bound on points in one chunk, a guard against corrupt headers. */
+  public static final int MAX_POINTS = 1 << 24;
+
   private Chunks() {}
 
   /**
@@ -42,6 +45,10 @@ public final class Chunks {
     if (chunk.length == 0) {
       throw new IllegalArgumentException("empty chunk");
     }
-    return (int) new BitReader(chunk, 1).readVarLong();
+    long n = new BitReader(chunk, 1).readVarLong();
+    if (n < 0 || n > MAX_POINTS) {
+      throw new IllegalArgumentException("corrupt chunk: " + n + " points");
+    }
+    return (int) n;
   }
 }

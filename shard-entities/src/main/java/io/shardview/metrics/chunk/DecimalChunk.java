@@ -26,9 +26,6 @@ public final class DecimalChunk {
 
   static final int MAX_SCALE = 22; // 10^22 is the largest power of ten that is an exact double
   private static final double[] POW10 = new double[MAX_SCALE + 1];
-  /** Upper bound on points in one chunk, a guard against corrupt headers. */
-  public static final int MAX_POINTS = 1 << 24;
-
   private static final double TWO_53 = 9007199254740992.0;
   private static final long NOT_DECIMAL = Long.MIN_VALUE;
   /** Rough bits an exception costs, used only to pick the scale. */
@@ -72,8 +69,8 @@ public final class DecimalChunk {
 
   /** Encodes points {@code [from, from+n)} of the two parallel arrays. */
   public static byte[] encode(long[] ts, double[] values, int from, int n) {
-    if (n > MAX_POINTS) {
-      throw new IllegalArgumentException("chunk of " + n + " points exceeds " + MAX_POINTS);
+    if (n > Chunks.MAX_POINTS) {
+      throw new IllegalArgumentException("chunk of " + n + " points exceeds " + Chunks.MAX_POINTS);
     }
     BitWriter w = new BitWriter(16 + n);
     w.writeBits(TAG, 8);
@@ -209,7 +206,7 @@ public final class DecimalChunk {
       }
       BitReader r = new BitReader(chunk, 1);
       long count = r.readVarLong();
-      if (count > MAX_POINTS) { // constant chunks cost ~0 bits a point, so bound the allocation
+      if (count < 0 || count > Chunks.MAX_POINTS) { // points can cost ~0 bits: bound the allocation
         throw new IllegalArgumentException("corrupt decimal chunk: count " + count);
       }
       int n = (int) count;

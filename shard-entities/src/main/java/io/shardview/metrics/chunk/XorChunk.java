@@ -21,6 +21,9 @@ public final class XorChunk {
 
   /** Encodes points {@code [from, from+n)} of the two parallel arrays. */
   public static byte[] encode(long[] ts, double[] values, int from, int n) {
+    if (n > Chunks.MAX_POINTS) {
+      throw new IllegalArgumentException("chunk of " + n + " points exceeds " + Chunks.MAX_POINTS);
+    }
     BitWriter w = new BitWriter(16 + n * 2);
     w.writeBits(TAG, 8);
     w.writeVarLong(n);
@@ -107,7 +110,11 @@ public final class XorChunk {
         throw new IllegalArgumentException("not an XOR chunk");
       }
       r = new BitReader(chunk, 1);
-      count = (int) r.readVarLong();
+      long n = r.readVarLong();
+      if (n < 0 || n > Chunks.MAX_POINTS) {
+        throw new IllegalArgumentException("corrupt XOR chunk: count " + n);
+      }
+      count = (int) n;
     }
 
     @Override

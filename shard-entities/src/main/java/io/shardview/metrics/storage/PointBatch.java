@@ -2,7 +2,6 @@ package io.shardview.metrics.storage;
 
 import io.shardview.metrics.chunk.ChunkIterator;
 import io.shardview.metrics.chunk.Chunks;
-import io.shardview.metrics.chunk.DecimalChunk;
 import io.shardview.metrics.index.Labels;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -24,7 +23,14 @@ import java.util.Map;
  */
 public final class PointBatch {
   /** The points of one series within a batch. */
-  public record SeriesPoints(Labels labels, long[] timestamps, double[] values) {}
+  public record SeriesPoints(Labels labels, long[] timestamps, double[] values) {
+    /** Requires parallel arrays of equal length. */
+    public SeriesPoints {
+      if (timestamps.length != values.length) {
+        throw new IllegalArgumentException("timestamps and values differ in length");
+      }
+    }
+  }
 
   private final List<SeriesPoints> series;
 
@@ -107,7 +113,7 @@ public final class PointBatch {
       Labels labels = Labels.read(in);
       byte[] chunk = ShardSnapshot.readBytes(in);
       int count = Chunks.count(chunk);
-      if (count < 0 || count > DecimalChunk.MAX_POINTS) {
+      if (count < 0 || count > Chunks.MAX_POINTS) {
         throw new IOException("corrupt batch: " + count + " points");
       }
       long[] ts = new long[count];

@@ -2,7 +2,6 @@ package io.shardview.metrics.storage;
 
 import io.shardview.metrics.chunk.ChunkIterator;
 import io.shardview.metrics.chunk.Chunks;
-import io.shardview.metrics.chunk.DecimalChunk;
 
 /** Points of one series as parallel arrays of equal length (from storage: in timestamp order). */
 public record Points(long[] timestamps, double[] values) {
@@ -14,7 +13,7 @@ public record Points(long[] timestamps, double[] values) {
   /** Decodes all points of an encoded chunk (in chunk order). */
   public static Points decode(byte[] chunk) {
     int n = Chunks.count(chunk);
-    if (n < 0 || n > DecimalChunk.MAX_POINTS) {
+    if (n < 0 || n > Chunks.MAX_POINTS) {
       throw new IllegalArgumentException("corrupt chunk: " + n + " points");
     }
     long[] ts = new long[n];
