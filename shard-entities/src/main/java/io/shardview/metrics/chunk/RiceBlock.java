@@ -35,7 +35,11 @@ final class RiceBlock {
     w.writeBits(k, 6);
     for (int i = 0; i < n; i++) {
       long q = z[i] >>> k;
-      if (q < ESCAPE) {
+      if (q < ESCAPE && q + 1 + k <= 64) {
+        // q ones, a zero, then the k low bits, as one field
+        long low = k == 0 ? 0 : z[i] & (-1L >>> (64 - k));
+        w.writeBits((((1L << q) - 1) << (k + 1)) | low, (int) q + 1 + k);
+      } else if (q < ESCAPE) {
         w.writeUnary((int) q);
         w.writeBits(z[i], k);
       } else {
