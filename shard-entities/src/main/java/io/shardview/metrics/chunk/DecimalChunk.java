@@ -161,24 +161,30 @@ public final class DecimalChunk {
   /**
    * Picks the scale trading mantissa width (each extra digit costs about log2(10) bits per point)
    * against exceptions (values needing a finer scale, about 72 bits each).
+   *
+   * <p>Values usually share one scale, so each value is first tried at the finest scale seen so
+   * far (one multiply, round and divide); only a value that fails gets its own minimal scale
+   * searched. A value exact at the running scale is counted there, an upper bound of its
+   * minimal scale, which can only make the choice err towards a finer scale, never lose data.
    */
   private static int chooseScale(double[] values, int from, int n) {
-    int[] atScale = new int[MAX_SCALE + 1]; // how many values have this minimal scale
-    int notDecimal = 0;
-    int maxScale = 0;
+    int[] atScale = new int[MAX_SCALE + 1]; // values known exact at this scale (and finer)
+    int running = 0;
     for (int i = from; i < from + n; i++) {
+      if (mantissa(values[i], running) != NOT_DECIMAL) {
+        atScale[running]++;
+        continue;
+      }
       int s = minimalScale(values[i]);
-      if (s < 0) {
-        notDecimal++;
-      } else {
+      if (s >= 0) {
         atScale[s]++;
-        maxScale = Math.max(maxScale, s);
+        running = Math.max(running, s);
       }
     }
     int best = 0;
     double bestCost = Double.MAX_VALUE;
     int covered = 0;
-    for (int s = 0; s <= maxScale; s++) {
+    for (int s = 0; s <= running; s++) {
       covered += atScale[s];
       double cost = (double) (n - covered) * EXCEPTION_BITS + 3.33 * s * n;
       if (cost < bestCost) {

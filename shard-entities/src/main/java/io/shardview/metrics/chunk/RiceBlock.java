@@ -70,7 +70,10 @@ final class RiceBlock {
     }
   }
 
-  /** The k minimising the coded size, searched around log2 of the mean residual. */
+  /**
+   * The k minimising the coded size among floor(log2(mean)) - 1 .. + 1: for geometric-like
+   * residuals the optimum is within one of log2 of the mean.
+   */
   static int bestK(long[] z, int n) {
     if (n == 0) {
       return 0;
@@ -83,7 +86,7 @@ final class RiceBlock {
     int guess = mean < 1 ? 0 : (int) Math.floor(Math.log(mean) / Math.log(2));
     int best = 0;
     long bestCost = Long.MAX_VALUE;
-    for (int k = Math.max(0, guess - 2); k <= Math.min(63, guess + 2); k++) {
+    for (int k = Math.max(0, guess - 1); k <= Math.min(63, guess + 1); k++) {
       long c = cost(z, n, k);
       if (c < bestCost) {
         bestCost = c;
