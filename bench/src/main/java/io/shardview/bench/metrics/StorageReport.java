@@ -50,6 +50,20 @@ public final class StorageReport {
     shard.writeSnapshot(new DataOutputStream(snap));
     System.out.printf("snapshot: %d bytes (%.3f B per point held)%n", snap.size(),
         (double) snap.size() / (stats.sealedPoints() + stats.headPoints()));
+    fixedOverhead(labels.length > 0 ? 100_000 : 0);
+  }
+
+  /** Heap of series holding one point each: the per-series cost before any data accumulates. */
+  private static void fixedOverhead(int count) {
+    long before = usedHeapAfterGc();
+    ShardStorage shard = new ShardStorage(StorageConfig.defaults());
+    for (int i = 0; i < count; i++) {
+      shard.append(PointBatch.builder().add(Labels.of("__name__", "cpu_usage_user",
+          "hostname", "host_" + i, "region", "region_" + (i % 4)), CpuOnlyDataset.START_MS, 1.5).build());
+    }
+    long after = usedHeapAfterGc();
+    System.out.printf("fixed overhead: %d series with one point each = %.0f B per series%n",
+        shard.activeSeries(), (double) (after - before) / shard.activeSeries());
   }
 
   private static long usedHeapAfterGc() {
