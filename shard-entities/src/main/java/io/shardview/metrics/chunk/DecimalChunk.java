@@ -96,7 +96,7 @@ public final class DecimalChunk {
       z[i - 2] = ZigZag.encode(delta - prevDelta);
       prevDelta = delta;
     }
-    RiceBlock.write(w, z, n - 2);
+    RiceBlock.write(w, z, n - 2, RiceBlock.plan(z, n - 2));
   }
 
   private static void writeValues(BitWriter w, double[] values, int from, int n) {
@@ -124,20 +124,20 @@ public final class DecimalChunk {
       }
     }
     long[] best = null;
+    RiceBlock.Plan bestPlan = null;
     int bestOrder = 0;
-    long bestCost = Long.MAX_VALUE;
     for (int order = 0; order <= 2; order++) {
       long[] z = residuals(m, n, order);
-      long cost = RiceBlock.cost(z, n - 1);
-      if (cost < bestCost) {
-        bestCost = cost;
+      RiceBlock.Plan plan = RiceBlock.plan(z, n - 1);
+      if (bestPlan == null || plan.bits() < bestPlan.bits()) {
         best = z;
+        bestPlan = plan;
         bestOrder = order;
       }
     }
     w.writeBits(bestOrder, 2);
     w.writeVarLong(ZigZag.encode(m[0]));
-    RiceBlock.write(w, best, n - 1);
+    RiceBlock.write(w, best, n - 1, bestPlan);
   }
 
   /** Zig-zag residuals of m[1..n) under the given predictor order. */

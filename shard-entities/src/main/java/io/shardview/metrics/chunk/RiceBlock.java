@@ -16,22 +16,74 @@ final class RiceBlock {
 
   private RiceBlock() {}
 
-  /** Bits needed to write {@code z[0..n)} with the best parameter. */
-  static long cost(long[] z, int n) {
-    return cost(z, n, bestK(z, n));
+  /** The parameter chosen for a block and the bits the block will take with it. */
+  record Plan(boolean allZero, int k, long bits) {}
+
+  /**
+   * Chooses k among floor(log2(mean)) - 1 .. + 1 (for geometric-like residuals the optimum is
+   * within one of log2 of the mean), summing the quotients of all three candidates in one pass.
+   */
+  static Plan plan(long[] z, int n) {
+    double mean = 0;
+    long any = 0;
+    for (int i = 0; i < n; i++) {
+      mean += unsignedToDouble(z[i]);
+      any |= z[i];
+    }
+    if (any == 0) {
+      return new Plan(true, 0, 1);
+    }
+    mean /= n;
+    int k0 = Math.max(0, (mean < 1 ? 0 : (int) Math.floor(Math.log(mean) / Math.log(2))) - 1);
+    if (k0 + 2 > 63) {
+      return exactPlan(z, n, k0, 63);
+    }
+    long s0 = 0;
+    long s1 = 0;
+    long s2 = 0;
+    boolean escapes = false;
+    for (int i = 0; i < n; i++) {
+      long q = z[i] >>> k0;
+      s0 += q;
+      s1 += q >>> 1;
+      s2 += q >>> 2;
+      escapes |= q >= ESCAPE;
+    }
+    if (escapes) { // outliers are written differently: cost them exactly (rare)
+      return exactPlan(z, n, k0, k0 + 2);
+    }
+    // Without escapes a block costs 1 + 6 + sum(q + 1 + k) bits.
+    long c0 = 7 + s0 + (long) n * (1 + k0);
+    long c1 = 7 + s1 + (long) n * (2 + k0);
+    long c2 = 7 + s2 + (long) n * (3 + k0);
+    if (c0 <= c1 && c0 <= c2) {
+      return new Plan(false, k0, c0);
+    }
+    return c1 <= c2 ? new Plan(false, k0 + 1, c1) : new Plan(false, k0 + 2, c2);
   }
 
-  /** Writes {@code z[0..n)}. */
-  static void write(BitWriter w, long[] z, int n) {
-    boolean allZero = true;
-    for (int i = 0; i < n && allZero; i++) {
-      allZero = z[i] == 0;
+  private static Plan exactPlan(long[] z, int n, int fromK, int toK) {
+    Plan best = null;
+    for (int k = fromK; k <= toK; k++) {
+      long bits = 7;
+      for (int i = 0; i < n; i++) {
+        long q = z[i] >>> k;
+        bits += q < ESCAPE ? q + 1 + k : ESCAPE + 1 + 6 + 64 - Long.numberOfLeadingZeros(z[i]);
+      }
+      if (best == null || bits < best.bits()) {
+        best = new Plan(false, k, bits);
+      }
     }
-    w.writeBit(allZero);
-    if (allZero) {
+    return best;
+  }
+
+  /** Writes {@code z[0..n)} as planned by {@link #plan}. */
+  static void write(BitWriter w, long[] z, int n, Plan plan) {
+    w.writeBit(plan.allZero());
+    if (plan.allZero()) {
       return;
     }
-    int k = bestK(z, n);
+    int k = plan.k();
     w.writeBits(k, 6);
     for (int i = 0; i < n; i++) {
       long q = z[i] >>> k;
@@ -68,43 +120,6 @@ final class RiceBlock {
         throw new IllegalArgumentException("corrupt chunk: Rice quotient " + q);
       }
     }
-  }
-
-  /**
-   * The k minimising the coded size among floor(log2(mean)) - 1 .. + 1: for geometric-like
-   * residuals the optimum is within one of log2 of the mean.
-   */
-  static int bestK(long[] z, int n) {
-    if (n == 0) {
-      return 0;
-    }
-    double mean = 0;
-    for (int i = 0; i < n; i++) {
-      mean += unsignedToDouble(z[i]);
-    }
-    mean /= n;
-    int guess = mean < 1 ? 0 : (int) Math.floor(Math.log(mean) / Math.log(2));
-    int best = 0;
-    long bestCost = Long.MAX_VALUE;
-    for (int k = Math.max(0, guess - 1); k <= Math.min(63, guess + 1); k++) {
-      long c = cost(z, n, k);
-      if (c < bestCost) {
-        bestCost = c;
-        best = k;
-      }
-    }
-    return best;
-  }
-
-  private static long cost(long[] z, int n, int k) {
-    long bits = 1;
-    boolean allZero = true;
-    for (int i = 0; i < n; i++) {
-      long q = z[i] >>> k;
-      allZero &= z[i] == 0;
-      bits += q < ESCAPE ? q + 1 + k : ESCAPE + 1 + 6 + 64 - Long.numberOfLeadingZeros(z[i]);
-    }
-    return allZero ? 1 : bits + 6;
   }
 
   private static double unsignedToDouble(long v) {
