@@ -16,17 +16,11 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
 
   /** Encodes buckets [from, from+n) of {@code r}. */
   static FrozenRollups encode(RollupSeries r, int from, int n) {
-    double[] counts = new double[n];
-    for (int i = 0; i < n; i++) {
-      counts[i] = r.count[from + i];
+    long[] starts = Arrays.copyOfRange(r.start, from, from + n);
+    byte[][] columns = new byte[RollupSeries.COLUMNS][];
+    for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+      columns[c] = Chunks.encode(starts, r.column(c, from, n), 0, n);
     }
-    byte[][] columns = {
-      Chunks.encode(Arrays.copyOfRange(r.start, from, from + n), counts, 0, n),
-      Chunks.encode(r.start, r.sum, from, n),
-      Chunks.encode(r.start, r.min, from, n),
-      Chunks.encode(r.start, r.max, from, n),
-      Chunks.encode(r.start, r.last, from, n)
-    };
     return new FrozenRollups(r.start[from], r.start[from + n - 1], n, columns);
   }
 

@@ -24,12 +24,21 @@ final class RollupSeries {
 
   final long width;
   final List<FrozenRollups> frozen = new ArrayList<>();
+  /** Column order of a bucket's aggregates in {@link #agg}. */
+  static final int COUNT = 0;
+  static final int SUM = 1;
+  static final int MIN = 2;
+  static final int MAX = 3;
+  static final int LAST = 4;
+  static final int COLUMNS = 5;
+
   long[] start = new long[4];
-  long[] count = new long[4];
-  double[] sum = new double[4];
-  double[] min = new double[4];
-  double[] max = new double[4];
-  double[] last = new double[4];
+  /**
+   * Bucket i's aggregates at [i * COLUMNS, (i + 1) * COLUMNS): interleaved so that folding a point
+   * touches one or two cache lines rather than five arrays. The count is held as a double, exact
+   * because a bucket holds at most one point per millisecond (far below 2^53).
+   */
+  double[] agg = new double[4 * COLUMNS];
   int size;
 
   RollupSeries(long width) {
@@ -99,55 +108,67 @@ final class RollupSeries {
   }
 
   private void first(int i, double v) {
-    count[i] = 1;
-    sum[i] = v;
-    min[i] = v;
-    max[i] = v;
-    last[i] = v;
+    int a = i * COLUMNS;
+    agg[a + COUNT] = 1;
+    agg[a + SUM] = v;
+    agg[a + MIN] = v;
+    agg[a + MAX] = v;
+    agg[a + LAST] = v;
   }
 
   private void fold(int i, double v) {
-    count[i]++;
-    sum[i] += v;
-    if (v < min[i] || Double.isNaN(min[i])) {
-      min[i] = v;
+    int a = i * COLUMNS;
+    agg[a + COUNT]++;
+    agg[a + SUM] += v;
+    if (v < agg[a + MIN] || Double.isNaN(agg[a + MIN])) {
+      agg[a + MIN] = v;
     }
-    if (v > max[i] || Double.isNaN(max[i])) {
-      max[i] = v;
+    if (v > agg[a + MAX] || Double.isNaN(agg[a + MAX])) {
+      agg[a + MAX] = v;
     }
-    last[i] = v;
+    agg[a + LAST] = v;
   }
 
   private void insertAt(int i, long b) {
     if (size == start.length) {
-      int cap = size * 2;
-      start = Arrays.copyOf(start, cap);
-      count = Arrays.copyOf(count, cap);
-      sum = Arrays.copyOf(sum, cap);
-      min = Arrays.copyOf(min, cap);
-      max = Arrays.copyOf(max, cap);
-      last = Arrays.copyOf(last, cap);
+      start = Arrays.copyOf(start, size * 2);
+      agg = Arrays.copyOf(agg, size * 2 * COLUMNS);
     }
-    int tail = size - i;
-    System.arraycopy(start, i, start, i + 1, tail);
-    System.arraycopy(count, i, count, i + 1, tail);
-    System.arraycopy(sum, i, sum, i + 1, tail);
-    System.arraycopy(min, i, min, i + 1, tail);
-    System.arraycopy(max, i, max, i + 1, tail);
-    System.arraycopy(last, i, last, i + 1, tail);
+    System.arraycopy(start, i, start, i + 1, size - i);
+    System.arraycopy(agg, i * COLUMNS, agg, (i + 1) * COLUMNS, (size - i) * COLUMNS);
     start[i] = b;
     size++;
   }
 
   private void removeRange(int from, int to) {
-    int tail = size - to;
-    System.arraycopy(start, to, start, from, tail);
-    System.arraycopy(count, to, count, from, tail);
-    System.arraycopy(sum, to, sum, from, tail);
-    System.arraycopy(min, to, min, from, tail);
-    System.arraycopy(max, to, max, from, tail);
-    System.arraycopy(last, to, last, from, tail);
+    System.arraycopy(start, to, start, from, size - to);
+    System.arraycopy(agg, to * COLUMNS, agg, from * COLUMNS, (size - to) * COLUMNS);
     size -= to - from;
+  }
+
+  /** Column {@code c} of buckets [from, from+n), e.g. for encoding. */
+  double[] column(int c, int from, int n) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = agg[(from + i) * COLUMNS + c];
+    }
+    return out;
+  }
+
+  /** Replaces the active buckets with the given starts and columns (snapshot restore). */
+  void setActive(long[] starts, double[][] columns) {
+    int n = starts.length;
+    start = Arrays.copyOf(starts, Math.max(4, n));
+    agg = new double[Math.max(4, n) * COLUMNS];
+    for (int c = 0; c < COLUMNS; c++) {
+      if (columns[c].length != n) {
+        throw new IllegalArgumentException("rollup columns differ in length");
+      }
+      for (int i = 0; i < n; i++) {
+        agg[i * COLUMNS + c] = columns[c][i];
+      }
+    }
+    size = n;
   }
 
   /** Drops buckets that start before {@code cutoff} (frozen ones a whole block at a time). */
@@ -171,7 +192,9 @@ final class RollupSeries {
     }
     for (int i = 0; i < size; i++) {
       if (start[i] + width > from && start[i] <= to) {
-        out.add(new RollupBucket(start[i], count[i], sum[i], min[i], max[i], last[i]));
+        int a = i * COLUMNS;
+        out.add(new RollupBucket(start[i], (long) agg[a + COUNT], agg[a + SUM], agg[a + MIN],
+            agg[a + MAX], agg[a + LAST]));
       }
     }
     return out;

@@ -56,7 +56,8 @@ final class SeriesData {
   }
 
   private PutKind putIntoHead(long ts, double value) {
-    int i = Arrays.binarySearch(headTs, 0, headSize, ts);
+    boolean newest = headSize == 0 || ts > headTs[headSize - 1];
+    int i = newest ? -headSize - 1 : Arrays.binarySearch(headTs, 0, headSize, ts);
     if (i >= 0) {
       headValues[i] = value;
       return PutKind.REPLACED;

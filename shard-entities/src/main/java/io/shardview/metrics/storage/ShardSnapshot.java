@@ -52,7 +52,7 @@ final class ShardSnapshot {
       }
       writeBytes(out, Chunks.encode(s.data.headTs, s.data.headValues, 0, s.data.headSize));
       for (Resolution r : Resolution.values()) {
-        writeRollups(out, s.rollups.get(r));
+        writeRollups(out, s.rollup(r));
       }
     }
   }
@@ -88,7 +88,7 @@ final class ShardSnapshot {
       s.data.headValues = Arrays.copyOf(head.values(), Math.max(8, n));
       s.data.headSize = n;
       for (Resolution r : Resolution.values()) {
-        readRollups(in, s.rollups.get(r));
+        readRollups(in, s.rollup(r));
       }
     }
     shard.registry.advanceNextId(nextId);
@@ -115,18 +115,14 @@ final class ShardSnapshot {
       return;
     }
     FrozenRollups active = FrozenRollups.read(in);
-    Points counts = Points.decode(active.columns()[0]);
-    int n = active.size();
-    r.start = counts.timestamps();
-    r.count = new long[n];
-    for (int i = 0; i < n; i++) {
-      r.count[i] = (long) counts.values()[i];
+    double[][] columns = new double[RollupSeries.COLUMNS][];
+    long[] starts = null;
+    for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+      Points column = Points.decode(active.columns()[c]);
+      starts = column.timestamps();
+      columns[c] = column.values();
     }
-    r.sum = Points.decode(active.columns()[1]).values();
-    r.min = Points.decode(active.columns()[2]).values();
-    r.max = Points.decode(active.columns()[3]).values();
-    r.last = Points.decode(active.columns()[4]).values();
-    r.size = n;
+    r.setActive(starts, columns);
   }
 
   static void writeBytes(DataOutput out, byte[] bytes) throws IOException {

@@ -7,9 +7,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The metrics storage of one shard of one tenant: series registry and label index, raw points
@@ -34,16 +32,21 @@ public final class ShardStorage {
   /** Raw points and rollups of one series. */
   static final class Series {
     final SeriesData data = new SeriesData();
-    final Map<Resolution, RollupSeries> rollups = new EnumMap<>(Resolution.class);
+    /** Indexed by {@link Resolution#ordinal()}: an array, as this is touched for every point. */
+    final RollupSeries[] rollups = new RollupSeries[Resolution.values().length];
 
     Series() {
       for (Resolution r : Resolution.values()) {
-        rollups.put(r, new RollupSeries(r.millis()));
+        rollups[r.ordinal()] = new RollupSeries(r.millis());
       }
     }
 
+    RollupSeries rollup(Resolution r) {
+      return rollups[r.ordinal()];
+    }
+
     boolean isEmpty() {
-      for (RollupSeries r : rollups.values()) {
+      for (RollupSeries r : rollups) {
         if (!r.isEmpty()) {
           return false;
         }
@@ -103,7 +106,7 @@ public final class ShardStorage {
     boolean newest = ts > s.data.maxTime();
     s.data.put(ts, v, config);
     maxTime = Math.max(maxTime, ts);
-    for (RollupSeries r : s.rollups.values()) {
+    for (RollupSeries r : s.rollups) {
       if (newest) {
         r.append(ts, v);
       } else {
@@ -123,7 +126,7 @@ public final class ShardStorage {
   /** Rollup buckets of series {@code id} overlapping [startMs, endMs], in time order. */
   public List<RollupBucket> rollups(int id, Resolution resolution, long startMs, long endMs) {
     Series s = id >= 0 && id < series.size() ? series.get(id) : null;
-    return s == null ? List.of() : s.rollups.get(resolution).range(startMs, endMs);
+    return s == null ? List.of() : s.rollup(resolution).range(startMs, endMs);
   }
 
   /**
@@ -142,7 +145,7 @@ public final class ShardStorage {
         continue;
       }
       s.data.dropChunksBefore(rawCutoff);
-      for (RollupSeries r : s.rollups.values()) {
+      for (RollupSeries r : s.rollups) {
         r.dropBefore(rollupCutoff - r.width + 1); // buckets that end at or before the cutoff
       }
       if (s.isEmpty()) {

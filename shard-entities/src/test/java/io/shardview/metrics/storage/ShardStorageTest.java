@@ -145,7 +145,7 @@ class ShardStorageTest {
       RandomIngest run = new RandomIngest(seed, 150, 600_000); // about 3 days
       run.assertMatches();
       int id = run.shard.seriesId(run.model.keySet().iterator().next());
-      assertTrue(run.shard.series.get(id).rollups.get(Resolution.FIVE_MINUTES).frozen.size() > 0,
+      assertTrue(run.shard.series.get(id).rollup(Resolution.FIVE_MINUTES).frozen.size() > 0,
           "seed " + seed + ": 5 min buckets older than the window were frozen");
     }
   }
