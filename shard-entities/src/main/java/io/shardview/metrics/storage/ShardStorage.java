@@ -84,8 +84,33 @@ public final class ShardStorage {
     return new AppendResult(accepted, rejected);
   }
 
+  /**
+   * What {@link #append} would reply for this batch, without changing anything: lets a command
+   * handler answer (or drop rejected points) before the batch is persisted as an event.
+   */
+  public AppendResult check(PointBatch batch) {
+    long max = maxTime;
+    int accepted = 0;
+    int rejected = 0;
+    for (PointBatch.SeriesPoints sp : batch.series()) {
+      for (long ts : sp.timestamps()) {
+        if (isTooOld(ts, max)) {
+          rejected++;
+        } else {
+          accepted++;
+          max = Math.max(max, ts);
+        }
+      }
+    }
+    return new AppendResult(accepted, rejected);
+  }
+
   private boolean isTooOld(long ts) {
-    boolean outsideWindow = maxTime != Long.MIN_VALUE && ts < maxTime - config.outOfOrderWindowMs();
+    return isTooOld(ts, maxTime);
+  }
+
+  private boolean isTooOld(long ts, long newest) {
+    boolean outsideWindow = newest != Long.MIN_VALUE && ts < newest - config.outOfOrderWindowMs();
     return outsideWindow || ts < rawCutoff;
   }
 

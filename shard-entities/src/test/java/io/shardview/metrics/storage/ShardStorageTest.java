@@ -192,7 +192,8 @@ class ShardStorageTest {
             model.computeIfAbsent(sp.labels(), k -> new TreeMap<>()).put(ts, sp.values()[i]);
           }
         }
-        shard.append(batch);
+        AppendResult expected = shard.check(batch);
+        assertEquals(expected, shard.append(batch), where + ": check() predicts append()");
       }
     }
 
