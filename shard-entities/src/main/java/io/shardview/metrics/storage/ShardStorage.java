@@ -2,6 +2,8 @@ package io.shardview.metrics.storage;
 
 import io.shardview.metrics.index.LabelIndex;
 import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.index.Postings;
 import io.shardview.metrics.index.SeriesRegistry;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -146,6 +148,20 @@ public final class ShardStorage {
   public Points read(int id, long startMs, long endMs) {
     Series s = id >= 0 && id < series.size() ? series.get(id) : null;
     return s == null ? new Points(new long[0], new double[0]) : s.data.read(startMs, endMs);
+  }
+
+  /** Series matching every matcher that have points in [startMs, endMs], in series id order. */
+  public List<SelectedSeries> select(List<Matcher> matchers, long startMs, long endMs) {
+    Postings ids = registry.index().select(matchers);
+    List<SelectedSeries> out = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      int id = ids.get(i);
+      Points points = read(id, startMs, endMs);
+      if (points.size() > 0) {
+        out.add(new SelectedSeries(id, registry.labels(id), points));
+      }
+    }
+    return out;
   }
 
   /** Rollup buckets of series {@code id} overlapping [startMs, endMs], in time order. */

@@ -48,6 +48,22 @@ class ShardStorageTest {
   }
 
   @Test
+  void selectReturnsMatchingSeriesWithPointsInRange() {
+    ShardStorage s = new ShardStorage(smallChunks());
+    Labels cpuB = Labels.of("__name__", "cpu", "host", "b");
+    Labels mem = Labels.of("__name__", "mem", "host", "a");
+    append(s, CPU, T0, 1);
+    append(s, cpuB, T0 + 60_000, 2);
+    append(s, mem, T0, 3);
+    List<SelectedSeries> got = s.select(List.of(Matcher.eq("__name__", "cpu")), T0, T0 + 1000);
+    assertEquals(1, got.size(), "host b has no point in range");
+    assertEquals(CPU, got.get(0).labels());
+    assertEquals(1.0, got.get(0).points().values()[0]);
+    assertEquals(2, s.select(List.of(Matcher.re("host", "a|b"), Matcher.neq("__name__", "mem")),
+        T0, T0 + HOUR).size());
+  }
+
+  @Test
   void chunksOfAClosedWindowAreCompactedIntoLongerChunks() {
     ShardStorage s = new ShardStorage(smallChunks()); // 8-point heads, 20-point compacted chunks
     long windowStart = Math.floorDiv(T0, 2 * HOUR) * 2 * HOUR + 2 * HOUR;
