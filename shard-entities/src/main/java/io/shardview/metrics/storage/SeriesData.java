@@ -220,19 +220,16 @@ final class SeriesData {
     return new Points(Arrays.copyOf(t, n), Arrays.copyOf(v, n));
   }
 
-  /** Drops whole chunks whose points are all older than {@code cutoff}; returns points dropped. */
-  long dropChunksBefore(long cutoff) {
-    long dropped = 0;
+  /** Drops whole chunks whose points are all older than {@code cutoff}. */
+  void dropChunksBefore(long cutoff) {
     int k = 0;
     while (k < chunks.size() && chunks.get(k).maxT() < cutoff) {
-      dropped += chunks.get(k++).count();
+      k++;
     }
     chunks.subList(0, k).clear();
     if (chunks.isEmpty() && headSize > 0 && headTs[headSize - 1] < cutoff) {
-      dropped += headSize;
       headSize = 0;
     }
-    return dropped;
   }
 
   long sealedBytes() {

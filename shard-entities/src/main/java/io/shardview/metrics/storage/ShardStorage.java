@@ -130,8 +130,8 @@ public final class ShardStorage {
   }
 
   private void put(Series s, long ts, double v) {
-    boolean newest = ts > s.data.maxTime();
-    s.data.put(ts, v, config);
+    // Only a point newer than all of the series can be folded into its rollups in place.
+    boolean newest = s.data.put(ts, v, config) == SeriesData.PutKind.APPENDED;
     maxTime = Math.max(maxTime, ts);
     for (RollupSeries r : s.rollups) {
       if (newest) {
