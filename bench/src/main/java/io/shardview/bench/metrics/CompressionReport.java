@@ -4,6 +4,8 @@ import io.shardview.metrics.chunk.ChunkIterator;
 import io.shardview.metrics.chunk.Chunks;
 import io.shardview.metrics.chunk.DecimalChunk;
 import io.shardview.metrics.chunk.XorChunk;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Prints bytes per point of sealed chunks on the cpu-only dataset for the XOR codec, the decimal
@@ -55,7 +57,7 @@ public final class CompressionReport {
     for (int m = 0; m < metrics; m++) {
       long bytes = 0;
       long points = 0;
-      java.util.Map<Long, Integer> steps = new java.util.HashMap<>();
+      Map<Long, Integer> steps = new HashMap<>();
       for (int s = m; s < data.seriesCount(); s += metrics) {
         long[] ts = data.timestamps[s];
         double[] vs = data.values[s];

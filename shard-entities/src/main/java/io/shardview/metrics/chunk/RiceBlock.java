@@ -1,5 +1,7 @@
 package io.shardview.metrics.chunk;
 
+import java.util.Arrays;
+
 /**
  * A block of unsigned residuals coded with one Golomb-Rice parameter k chosen per block.
  *
@@ -106,7 +108,7 @@ final class RiceBlock {
   /** Reads {@code n} residuals into {@code out}. */
   static void read(BitReader r, long[] out, int n) {
     if (r.readBit()) {
-      java.util.Arrays.fill(out, 0, n, 0L);
+      Arrays.fill(out, 0, n, 0L);
       return;
     }
     int k = (int) r.readBits(6);

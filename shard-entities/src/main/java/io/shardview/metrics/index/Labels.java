@@ -5,7 +5,9 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -166,8 +168,8 @@ public final class Labels implements Comparable<Labels> {
   /** Parses canonical bytes, validating order and uniqueness. */
   public static Labels fromCanonicalBytes(byte[] bytes) {
     int[] pos = {0};
-    java.util.List<String> names = new java.util.ArrayList<>();
-    java.util.List<String> values = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<String> values = new ArrayList<>();
     while (pos[0] < bytes.length) {
       names.add(readString(bytes, pos));
       values.add(readString(bytes, pos));
