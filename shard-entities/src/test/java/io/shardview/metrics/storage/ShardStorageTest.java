@@ -45,6 +45,11 @@ class ShardStorageTest {
     assertEquals(T0 + 100_000, p.timestamps()[0]);
     assertEquals(2.5, p.values()[0]);
     assertTrue(s.stats().sealedPoints() >= 40, "heads seal at 8 points");
+    s.sealAll();
+    assertEquals(new ShardStorage.Stats(s.stats().sealedBytes(), 50, 0), s.stats());
+    Points sealed = s.read(s.seriesId(CPU), T0 + 100_000, T0 + 199_999);
+    assertArrayEquals(p.timestamps(), sealed.timestamps());
+    assertArrayEquals(p.values(), sealed.values());
   }
 
   @Test
