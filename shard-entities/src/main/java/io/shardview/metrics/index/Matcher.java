@@ -1,0 +1,88 @@
+package io.shardview.metrics.index;
+
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * One label matcher of a PromQL selector ({@code name="v"}, {@code !=}, {@code =~}, {@code !~}).
+ *
+ * <p>Prometheus semantics: a series without the label is treated as having the empty value, so
+ * {@code name=""} selects series lacking the label; regular expressions are fully anchored
+ * (Java's {@link java.util.regex.Matcher#matches()}), with Java regex syntax standing in for RE2.
+ */
+public final class Matcher {
+  /** The four matcher operators. */
+  public enum Type {
+    EQ("="), NEQ("!="), RE("=~"), NRE("!~");
+
+    private final String symbol;
+
+    Type(String symbol) {
+      this.symbol = symbol;
+    }
+  }
+
+  private final Type type;
+  private final String name;
+  private final String value;
+  private final Pattern pattern; // null for EQ and NEQ
+
+  private Matcher(Type type, String name, String value) {
+    this.type = type;
+    this.name = name;
+    this.value = value;
+    this.pattern = type == Type.RE || type == Type.NRE ? Pattern.compile(value, Pattern.DOTALL) : null;
+  }
+
+  /** Creates a matcher; throws {@link PatternSyntaxException} for a bad regular expression. */
+  public static Matcher of(Type type, String name, String value) {
+    return new Matcher(type, name, value);
+  }
+
+  /** {@code name="value"}. */
+  public static Matcher eq(String name, String value) {
+    return new Matcher(Type.EQ, name, value);
+  }
+
+  /** {@code name!="value"}. */
+  public static Matcher neq(String name, String value) {
+    return new Matcher(Type.NEQ, name, value);
+  }
+
+  /** {@code name=~"regex"}. */
+  public static Matcher re(String name, String regex) {
+    return new Matcher(Type.RE, name, regex);
+  }
+
+  /** {@code name!~"regex"}. */
+  public static Matcher nre(String name, String regex) {
+    return new Matcher(Type.NRE, name, regex);
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String value() {
+    return value;
+  }
+
+  /** Whether a series whose label has {@code labelValue} ("" when absent) is selected. */
+  public boolean matches(String labelValue) {
+    return switch (type) {
+      case EQ -> value.equals(labelValue);
+      case NEQ -> !value.equals(labelValue);
+      case RE -> pattern.matcher(labelValue).matches();
+      case NRE -> !pattern.matcher(labelValue).matches();
+    };
+  }
+
+  @Override
+  public String toString() {
+    return name + type.symbol + '"' + value + '"';
+  }
+}

@@ -1,0 +1,202 @@
+package io.shardview.metrics.storage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The rollup buckets of one series at one resolution, as sorted parallel arrays (sparse: only
+ * buckets that saw a point exist). Invariant: each bucket equals the fold, in timestamp order, of
+ * the series' non-stale points in its interval. An in-order append keeps it by folding the new
+ * point in; any other change (late point, replaced duplicate) has the caller {@link #replace}
+ * the bucket with a recomputation from raw points, because min, max and a float sum cannot be
+ * corrected in place (and an in-place sum would differ in rounding from the timestamp-order fold).
+ *
+ * <p>Buckets that can no longer change (they end before the oldest timestamp the shard still
+ * accepts) are frozen {@link #FREEZE_BLOCK} at a time into encoded {@link FrozenRollups}, all
+ * older than every active bucket.
+ */
+final class RollupSeries {
+  /** The Prometheus stale marker; it ends a series and is not a sample, so rollups skip it. */
+  static final long STALE_MARKER_BITS = 0x7ff0000000000002L;
+
+  static final int FREEZE_BLOCK = 32;
+
+  final long width;
+  final List<FrozenRollups> frozen = new ArrayList<>();
+  /** Column order of a bucket's aggregates in {@link #agg}. */
+  static final int COUNT = 0;
+  static final int SUM = 1;
+  static final int MIN = 2;
+  static final int MAX = 3;
+  static final int LAST = 4;
+  static final int COLUMNS = 5;
+
+  long[] start = new long[4];
+  /**
+   * Bucket i's aggregates at [i * COLUMNS, (i + 1) * COLUMNS): interleaved so that folding a point
+   * touches one or two cache lines rather than five arrays. The count is held as a double, exact
+   * because a bucket holds at most one point per millisecond (far below 2^53).
+   */
+  double[] agg = new double[4 * COLUMNS];
+  int size;
+
+  RollupSeries(long width) {
+    this.width = width;
+  }
+
+  static boolean isStale(double v) {
+    return Double.doubleToRawLongBits(v) == STALE_MARKER_BITS;
+  }
+
+  long bucketStart(long ts) {
+    return Math.floorDiv(ts, width) * width;
+  }
+
+  /** Folds in a point newer than every point of the series. */
+  void append(long ts, double v) {
+    if (isStale(v)) {
+      return;
+    }
+    long b = bucketStart(ts);
+    if (size == 0 || start[size - 1] != b) {
+      insertAt(size, b);
+      first(size - 1, v);
+      return;
+    }
+    fold(size - 1, v);
+  }
+
+  /** Freezes the oldest block once the active buckets hold two blocks and it is closed. */
+  void freeze(long oldestAcceptedTs) {
+    if (size >= 2 * FREEZE_BLOCK && start[FREEZE_BLOCK - 1] + width <= oldestAcceptedTs) {
+      frozen.add(FrozenRollups.encode(this, 0, FREEZE_BLOCK));
+      removeRange(0, FREEZE_BLOCK);
+    }
+  }
+
+  boolean isEmpty() {
+    return size == 0 && frozen.isEmpty();
+  }
+
+  /** Sets bucket {@code b} to the fold of the given points (all inside it); none deletes it. */
+  void replace(long b, Points points) {
+    if (!frozen.isEmpty() && b <= frozen.get(frozen.size() - 1).lastStart()) {
+      throw new IllegalStateException("a frozen rollup bucket cannot change: " + b);
+    }
+    int i = Arrays.binarySearch(start, 0, size, b);
+    boolean any = false;
+    for (int p = 0; p < points.size(); p++) {
+      double v = points.values()[p];
+      if (isStale(v)) {
+        continue;
+      }
+      if (!any) {
+        if (i < 0) {
+          i = -i - 1;
+          insertAt(i, b);
+        }
+        first(i, v);
+        any = true;
+      } else {
+        fold(i, v);
+      }
+    }
+    if (!any && i >= 0) {
+      removeRange(i, i + 1);
+    }
+  }
+
+  private void first(int i, double v) {
+    int a = i * COLUMNS;
+    agg[a + COUNT] = 1;
+    agg[a + SUM] = v;
+    agg[a + MIN] = v;
+    agg[a + MAX] = v;
+    agg[a + LAST] = v;
+  }
+
+  private void fold(int i, double v) {
+    int a = i * COLUMNS;
+    agg[a + COUNT]++;
+    agg[a + SUM] += v;
+    if (v < agg[a + MIN] || Double.isNaN(agg[a + MIN])) {
+      agg[a + MIN] = v;
+    }
+    if (v > agg[a + MAX] || Double.isNaN(agg[a + MAX])) {
+      agg[a + MAX] = v;
+    }
+    agg[a + LAST] = v;
+  }
+
+  private void insertAt(int i, long b) {
+    if (size == start.length) {
+      start = Arrays.copyOf(start, size * 2);
+      agg = Arrays.copyOf(agg, size * 2 * COLUMNS);
+    }
+    System.arraycopy(start, i, start, i + 1, size - i);
+    System.arraycopy(agg, i * COLUMNS, agg, (i + 1) * COLUMNS, (size - i) * COLUMNS);
+    start[i] = b;
+    size++;
+  }
+
+  private void removeRange(int from, int to) {
+    System.arraycopy(start, to, start, from, size - to);
+    System.arraycopy(agg, to * COLUMNS, agg, from * COLUMNS, (size - to) * COLUMNS);
+    size -= to - from;
+  }
+
+  /** Column {@code c} of buckets [from, from+n), e.g. for encoding. */
+  double[] column(int c, int from, int n) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = agg[(from + i) * COLUMNS + c];
+    }
+    return out;
+  }
+
+  /** Replaces the active buckets with the given starts and columns (snapshot restore). */
+  void setActive(long[] starts, double[][] columns) {
+    int n = starts.length;
+    start = Arrays.copyOf(starts, Math.max(4, n));
+    agg = new double[Math.max(4, n) * COLUMNS];
+    for (int c = 0; c < COLUMNS; c++) {
+      if (columns[c].length != n) {
+        throw new IllegalArgumentException("rollup columns differ in length");
+      }
+      for (int i = 0; i < n; i++) {
+        agg[i * COLUMNS + c] = columns[c][i];
+      }
+    }
+    size = n;
+  }
+
+  /** Drops buckets that start before {@code cutoff} (frozen ones a whole block at a time). */
+  void dropBefore(long cutoff) {
+    int k = 0;
+    while (k < frozen.size() && frozen.get(k).lastStart() < cutoff) {
+      k++;
+    }
+    frozen.subList(0, k).clear();
+    int i = Arrays.binarySearch(start, 0, size, cutoff);
+    removeRange(0, i >= 0 ? i : -i - 1);
+  }
+
+  /** Buckets overlapping [from, to]. */
+  List<RollupBucket> range(long from, long to) {
+    List<RollupBucket> out = new ArrayList<>();
+    for (FrozenRollups block : frozen) {
+      if (block.lastStart() + width > from && block.firstStart() <= to) {
+        block.decodeInto(width, from, to, out);
+      }
+    }
+    for (int i = 0; i < size; i++) {
+      if (start[i] + width > from && start[i] <= to) {
+        int a = i * COLUMNS;
+        out.add(new RollupBucket(start[i], (long) agg[a + COUNT], agg[a + SUM], agg[a + MIN],
+            agg[a + MAX], agg[a + LAST]));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,250 @@
+package io.shardview.metrics.storage;
+
+import io.shardview.metrics.chunk.ChunkIterator;
+import io.shardview.metrics.chunk.Chunks;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Raw points of one series: sealed chunks followed by a head buffer.
+ *
+ * <p>Invariants: chunks are ordered and disjoint (chunk i's maxT < chunk i+1's minT); every head
+ * timestamp is greater than the last chunk's maxT; within a chunk and within the head timestamps
+ * strictly increase (a duplicate timestamp replaces the value). A late point that falls inside
+ * the sealed range is merged by decoding, patching and re-encoding the one chunk it belongs to.
+ * When the head moves into a new chunk window, the chunks of the closed window are compacted
+ * into fewer, longer chunks, which compress better (the header is paid once per chunk).
+ */
+final class SeriesData {
+  /** What {@link #put} did, which decides how rollups are maintained. */
+  enum PutKind { APPENDED, INSERTED, REPLACED }
+
+  final List<SealedChunk> chunks = new ArrayList<>();
+  long[] headTs = new long[8];
+  double[] headValues = new double[8];
+  int headSize;
+
+  /** Newest timestamp held, or Long.MIN_VALUE if empty. */
+  long maxTime() {
+    if (headSize > 0) {
+      return headTs[headSize - 1];
+    }
+    return chunks.isEmpty() ? Long.MIN_VALUE : chunks.get(chunks.size() - 1).maxT();
+  }
+
+  boolean isEmpty() {
+    return headSize == 0 && chunks.isEmpty();
+  }
+
+  PutKind put(long ts, double value, StorageConfig config) {
+    if (!chunks.isEmpty() && ts <= chunks.get(chunks.size() - 1).maxT()) {
+      return putIntoChunk(ts, value, config);
+    }
+    long last = maxTime();
+    long window = Math.floorDiv(ts, config.chunkRangeMs());
+    if (last != Long.MIN_VALUE && ts > last && window != Math.floorDiv(last, config.chunkRangeMs())) {
+      // The first point of a new window closes the previous one: seal and compact it, once.
+      seal();
+      compactWindowBefore(window, config);
+    }
+    PutKind kind = putIntoHead(ts, value);
+    if (headSize >= config.chunkMaxPoints()) {
+      seal();
+    }
+    return kind;
+  }
+
+  private PutKind putIntoHead(long ts, double value) {
+    boolean newest = headSize == 0 || ts > headTs[headSize - 1];
+    int i = newest ? -headSize - 1 : Arrays.binarySearch(headTs, 0, headSize, ts);
+    if (i >= 0) {
+      headValues[i] = value;
+      return PutKind.REPLACED;
+    }
+    int at = -i - 1;
+    if (headSize == headTs.length) {
+      headTs = Arrays.copyOf(headTs, headSize * 2);
+      headValues = Arrays.copyOf(headValues, headSize * 2);
+    }
+    System.arraycopy(headTs, at, headTs, at + 1, headSize - at);
+    System.arraycopy(headValues, at, headValues, at + 1, headSize - at);
+    headTs[at] = ts;
+    headValues[at] = value;
+    headSize++;
+    return at == headSize - 1 ? PutKind.APPENDED : PutKind.INSERTED;
+  }
+
+  /** Encodes the head into a chunk and starts an empty head of the initial capacity. */
+  void seal() {
+    if (headSize == 0) {
+      return;
+    }
+    byte[] bytes = Chunks.encode(headTs, headValues, 0, headSize);
+    chunks.add(new SealedChunk(headTs[0], headTs[headSize - 1], headSize, bytes));
+    headTs = new long[8];
+    headValues = new double[8];
+    headSize = 0;
+  }
+
+  /** Merges the trailing chunks of the last closed window (one before {@code window}). */
+  private void compactWindowBefore(long window, StorageConfig config) {
+    int end = chunks.size();
+    if (end < 2) {
+      return;
+    }
+    long closed = Math.floorDiv(chunks.get(end - 1).minT(), config.chunkRangeMs());
+    if (closed >= window) {
+      return;
+    }
+    int begin = end - 1;
+    while (begin > 0 && Math.floorDiv(chunks.get(begin - 1).minT(), config.chunkRangeMs()) == closed) {
+      begin--;
+    }
+    if (end - begin < 2) {
+      return;
+    }
+    int total = 0;
+    for (int c = begin; c < end; c++) {
+      total += chunks.get(c).count();
+    }
+    long[] t = new long[total];
+    double[] v = new double[total];
+    int n = 0;
+    for (int c = begin; c < end; c++) { // chunks are disjoint and ordered: concatenation is sorted
+      ChunkIterator it = Chunks.iterator(chunks.get(c).bytes());
+      while (it.next()) {
+        t[n] = it.timestamp();
+        v[n++] = it.value();
+      }
+    }
+    chunks.subList(begin, end).clear();
+    addChunks(begin, t, v, n, config.compactedChunkMaxPoints());
+  }
+
+  /** Encodes t/v[0..n) as ceil(n / max) chunks of near-equal length, inserted at {@code at}. */
+  private void addChunks(int at, long[] t, double[] v, int n, int max) {
+    int parts = (n + max - 1) / max;
+    int from = 0;
+    for (int p = 0; p < parts; p++) {
+      int len = (n - from) / (parts - p);
+      chunks.add(at + p, new SealedChunk(t[from], t[from + len - 1], len, Chunks.encode(t, v, from, len)));
+      from += len;
+    }
+  }
+
+  private PutKind putIntoChunk(long ts, double value, StorageConfig config) {
+    int c = chunkFor(ts);
+    SealedChunk chunk = chunks.get(c);
+    long[] t = new long[chunk.count() + 1];
+    double[] v = new double[chunk.count() + 1];
+    ChunkIterator it = Chunks.iterator(chunk.bytes());
+    int n = 0;
+    PutKind kind = PutKind.INSERTED;
+    boolean placed = false;
+    while (it.next()) {
+      long pt = it.timestamp();
+      if (!placed && ts <= pt) {
+        t[n] = ts;
+        v[n++] = value;
+        placed = true;
+        if (ts == pt) {
+          kind = PutKind.REPLACED;
+          continue;
+        }
+      }
+      t[n] = pt;
+      v[n++] = it.value();
+    }
+    if (!placed) {
+      t[n] = ts;
+      v[n++] = value;
+    }
+    // A chunk grows by late points; split it beyond the compacted size so re-encoding stays cheap.
+    chunks.remove(c);
+    addChunks(c, t, v, n, config.compactedChunkMaxPoints());
+    return kind;
+  }
+
+  /** The last chunk whose minT <= ts, or chunk 0 if ts precedes all. */
+  private int chunkFor(long ts) {
+    int lo = 0;
+    int hi = chunks.size() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (chunks.get(mid).minT() <= ts) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** Points with timestamps in [start, end], in order. */
+  Points read(long start, long end) {
+    long[] t = new long[16];
+    double[] v = new double[16];
+    int n = 0;
+    for (int c = chunks.isEmpty() ? 0 : chunkFor(start); c < chunks.size(); c++) {
+      SealedChunk chunk = chunks.get(c);
+      if (chunk.minT() > end) {
+        break;
+      }
+      if (chunk.maxT() < start) {
+        continue;
+      }
+      ChunkIterator it = Chunks.iterator(chunk.bytes());
+      while (it.next()) {
+        long ts = it.timestamp();
+        if (ts >= start && ts <= end) {
+          if (n == t.length) {
+            t = Arrays.copyOf(t, n * 2);
+            v = Arrays.copyOf(v, n * 2);
+          }
+          t[n] = ts;
+          v[n++] = it.value();
+        }
+      }
+    }
+    for (int i = 0; i < headSize; i++) {
+      if (headTs[i] >= start && headTs[i] <= end) {
+        if (n == t.length) {
+          t = Arrays.copyOf(t, n * 2);
+          v = Arrays.copyOf(v, n * 2);
+        }
+        t[n] = headTs[i];
+        v[n++] = headValues[i];
+      }
+    }
+    return new Points(Arrays.copyOf(t, n), Arrays.copyOf(v, n));
+  }
+
+  /** Drops whole chunks whose points are all older than {@code cutoff}. */
+  void dropChunksBefore(long cutoff) {
+    int k = 0;
+    while (k < chunks.size() && chunks.get(k).maxT() < cutoff) {
+      k++;
+    }
+    chunks.subList(0, k).clear();
+    if (chunks.isEmpty() && headSize > 0 && headTs[headSize - 1] < cutoff) {
+      headSize = 0;
+    }
+  }
+
+  long sealedBytes() {
+    long b = 0;
+    for (SealedChunk c : chunks) {
+      b += c.bytes().length;
+    }
+    return b;
+  }
+
+  long sealedPoints() {
+    long p = 0;
+    for (SealedChunk c : chunks) {
+      p += c.count();
+    }
+    return p;
+  }
+}

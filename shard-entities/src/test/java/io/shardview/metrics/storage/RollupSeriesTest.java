@@ -1,0 +1,56 @@
+package io.shardview.metrics.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RollupSeriesTest {
+  static final long W = Resolution.FIVE_MINUTES.millis();
+
+  static RollupSeries withBuckets(int n) {
+    RollupSeries r = new RollupSeries(W);
+    for (int b = 0; b < n; b++) {
+      r.append(b * W, b * 0.25);
+      r.append(b * W + 1000, -b);
+    }
+    return r;
+  }
+
+  @Test
+  void frozenBlocksReadBackExactlyAsTheActiveBucketsWere() {
+    RollupSeries r = withBuckets(200);
+    List<RollupBucket> before = r.range(Long.MIN_VALUE, Long.MAX_VALUE);
+    r.freeze(100 * W); // buckets ending at or before 100*W can no longer change
+    assertEquals(1, r.frozen.size());
+    assertEquals(200 - RollupSeries.FREEZE_BLOCK, r.size);
+    assertEquals(before, r.range(Long.MIN_VALUE, Long.MAX_VALUE));
+    assertEquals(before.subList(60, 70), r.range(60 * W, 69 * W));
+  }
+
+  @Test
+  void bucketsStillOpenAreNotFrozen() {
+    RollupSeries r = withBuckets(200);
+    r.freeze(RollupSeries.FREEZE_BLOCK * W - 1); // the 64th bucket is still open
+    assertEquals(0, r.frozen.size());
+  }
+
+  @Test
+  void retentionDropsWholeFrozenBlocksAndOldActiveBuckets() {
+    RollupSeries r = withBuckets(200);
+    r.freeze(100 * W);
+    r.dropBefore(70 * W);
+    assertEquals(0, r.frozen.size());
+    List<RollupBucket> left = r.range(Long.MIN_VALUE, Long.MAX_VALUE);
+    assertEquals(130, left.size());
+    assertEquals(70 * W, left.get(0).startMs());
+  }
+
+  @Test
+  void aFrozenBucketRefusesRecomputation() {
+    RollupSeries r = withBuckets(200);
+    r.freeze(100 * W);
+    assertThrows(IllegalStateException.class, () -> r.replace(3 * W, new Points(new long[0], new double[0])));
+  }
+}

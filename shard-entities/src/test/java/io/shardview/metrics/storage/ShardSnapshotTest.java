@@ -1,0 +1,99 @@
+package io.shardview.metrics.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.shardview.metrics.index.Labels;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ShardSnapshotTest {
+  static final long T0 = ShardStorageTest.T0;
+
+  static PointBatch randomBatch(Random rnd, long base) {
+    PointBatch.Builder b = PointBatch.builder();
+    for (int i = 0; i < 200; i++) {
+      Labels l = Labels.of("__name__", "m" + rnd.nextInt(3), "host", "h" + rnd.nextInt(5));
+      double v = rnd.nextInt(20) == 0 ? ChunkRoundTripValues.special(rnd) : rnd.nextInt(100_000) / 100.0;
+      b.add(l, base + i * 7_000L - rnd.nextInt(600_000), v);
+    }
+    return b.build();
+  }
+
+  static byte[] snapshot(ShardStorage s) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    s.writeSnapshot(new DataOutputStream(bytes));
+    return bytes.toByteArray();
+  }
+
+  static ShardStorage restore(byte[] bytes) throws IOException {
+    return ShardStorage.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes)));
+  }
+
+  @Test
+  void restoredShardHoldsTheSameDataAndBehavesTheSameAfterwards() throws IOException {
+    Random rnd = new Random(11);
+    ShardStorage original = new ShardStorage(ShardStorageTest.smallChunks());
+    for (int b = 0; b < 20; b++) {
+      original.append(randomBatch(rnd, T0 + b * 1_400_000L));
+    }
+    original.applyRetention(T0 + 30 * 86_400_000L + 10_000_000L); // drops the oldest raw chunks
+    byte[] bytes = snapshot(original);
+    ShardStorage restored = restore(bytes);
+    assertArrayEquals(bytes, snapshot(restored), "snapshot of the restored shard is identical");
+    assertEquals(original.stats(), restored.stats());
+    assertEquals(original.activeSeries(), restored.activeSeries());
+    assertEquals(original.maxTime(), restored.maxTime());
+
+    // The same further ingest gives the same replies and the same state.
+    PointBatch next = randomBatch(rnd, T0 + 21 * 1_400_000L);
+    assertEquals(original.append(next), restored.append(next));
+    assertArrayEquals(snapshot(original), snapshot(restored));
+    Labels fresh = Labels.of("__name__", "new");
+    original.append(PointBatch.builder().add(fresh, T0 + 30_000_000L, 1).build());
+    restored.append(PointBatch.builder().add(fresh, T0 + 30_000_000L, 1).build());
+    assertEquals(original.seriesId(fresh), restored.seriesId(fresh), "ids continue, never reused");
+  }
+
+  @Test
+  void restoredShardKeepsFrozenRollupsAndMatchesTheModel() throws IOException {
+    ShardStorageTest.RandomIngest run = new ShardStorageTest.RandomIngest(5, 150, 600_000);
+    ShardStorage restored = restore(snapshot(run.shard));
+    for (var e : run.model.entrySet()) {
+      ShardStorageTest.assertSeriesMatches(restored, e.getKey(), e.getValue(), "restored");
+    }
+    assertArrayEquals(snapshot(run.shard), snapshot(restored));
+  }
+
+  @Test
+  void sealedChunksAreAdoptedWithoutReEncoding() throws IOException {
+    ShardStorage s = new ShardStorage(ShardStorageTest.smallChunks());
+    Labels l = Labels.of("__name__", "x");
+    for (int i = 0; i < 30; i++) {
+      s.append(PointBatch.builder().add(l, T0 + i * 1000L, i * 0.5).build());
+    }
+    ShardStorage r = restore(snapshot(s));
+    int id = r.seriesId(l);
+    for (int c = 0; c < s.series.get(id).data.chunks.size(); c++) {
+      assertArrayEquals(s.series.get(id).data.chunks.get(c).bytes(),
+          r.series.get(id).data.chunks.get(c).bytes());
+    }
+    assertEquals(s.read(id, 0, Long.MAX_VALUE).size(), r.read(id, 0, Long.MAX_VALUE).size());
+  }
+
+  @Test
+  void emptyShardRoundTripsAndGarbageIsRejected() throws IOException {
+    ShardStorage empty = new ShardStorage(StorageConfig.defaults());
+    ShardStorage r = restore(snapshot(empty));
+    assertEquals(0, r.activeSeries());
+    assertEquals(StorageConfig.defaults(), r.config);
+    assertEquals(Long.MIN_VALUE, r.maxTime());
+    assertThrows(IOException.class, () -> restore(new byte[] {1, 2, 3, 4}));
+  }
+}
