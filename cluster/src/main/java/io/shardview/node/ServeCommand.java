@@ -55,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     ShardviewNode node;
     try {
-      node = ShardviewNode.start(config(), List.of(new TenantModule()));
+      node = ShardviewNode.start(config(), List.of(new TenantModule(), new MetricsModule()));
     } catch (ConfigException | ShardviewNode.NodeStartException
         | io.shardview.persistence.DataDirectoryLock.DataDirectoryInUseException e) {
       System.err.println("shardview: " + e.getMessage());

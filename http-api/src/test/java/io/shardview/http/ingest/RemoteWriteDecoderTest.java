@@ -12,10 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
 
-class RemoteWriteDecoderTest {
+public class RemoteWriteDecoderTest {
 
   /** Encodes a WriteRequest by hand, field by field, as Prometheus' remote_write sends it. */
-  static byte[] writeRequest(List<String[]> labelSets, List<double[][]> samples) throws IOException {
+  public static byte[] writeRequest(List<String[]> labelSets, List<double[][]> samples) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     CodedOutputStream out = CodedOutputStream.newInstance(body);
     for (int s = 0; s < labelSets.size(); s++) {

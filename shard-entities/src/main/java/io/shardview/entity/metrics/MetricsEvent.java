@@ -1,0 +1,69 @@
+package io.shardview.entity.metrics;
+
+import io.shardview.metrics.storage.PointBatch;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * What a metrics shard journals. Written by {@code io.shardview.persistence.MetricsSerializer} as
+ * the storage's own compact binary forms (point batches as chunk-encoded points, snapshots as
+ * sealed chunks), never as JSON; the manifest names the type and its version.
+ */
+public sealed interface MetricsEvent {
+
+  /** A batch of points accepted by the shard: the binary {@link PointBatch} form. */
+  final class PointsAppended implements MetricsEvent {
+    private final byte[] bytes;
+    private PointBatch decoded;
+
+    private PointsAppended(byte[] bytes, PointBatch decoded) {
+      this.bytes = bytes;
+      this.decoded = decoded;
+    }
+
+    /** As read from the journal. */
+    public static PointsAppended fromBytes(byte[] bytes) {
+      return new PointsAppended(bytes, null);
+    }
+
+    /** For a batch this node decoded already. */
+    static PointsAppended of(byte[] bytes, PointBatch decoded) {
+      return new PointsAppended(bytes, decoded);
+    }
+
+    /** The journal payload. */
+    public byte[] bytes() {
+      return bytes;
+    }
+
+    /** The points, decoded once. */
+    public PointBatch batch() {
+      if (decoded == null) decoded = decode(bytes);
+      return decoded;
+    }
+  }
+
+  /** Encodes a batch in its journal form. */
+  static byte[] encode(PointBatch batch) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + batch.pointCount() * 4);
+    try (DataOutputStream data = new DataOutputStream(out)) {
+      batch.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Decodes a batch from its journal form. */
+  static PointBatch decode(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      return PointBatch.read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt point batch", e);
+    }
+  }
+}
