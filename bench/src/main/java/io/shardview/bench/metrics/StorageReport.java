@@ -7,6 +7,9 @@ import io.shardview.metrics.storage.StorageConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.SplittableRandom;
 
 /**
  * Ingests the full cpu-only dataset (8.64M points) into one shard and prints bytes per sealed
@@ -50,7 +53,35 @@ public final class StorageReport {
     shard.writeSnapshot(new DataOutputStream(snap));
     System.out.printf("snapshot: %d bytes (%.3f B per point held)%n", snap.size(),
         (double) snap.size() / (stats.sealedPoints() + stats.headPoints()));
-    fixedOverhead(labels.length > 0 ? 100_000 : 0);
+    fixedOverhead(100_000);
+    latePoints(shard, labels, 20_000, 1); // warm-up: the late path is cold JIT-wise until now
+    latePoints(shard, labels, Integer.getInteger("late", 20_000), 2);
+  }
+
+  /**
+   * Cost of late points (1-50 minutes late, random series): those older than the head land in a
+   * sealed chunk, which is decoded, patched and re-encoded; every late point has its rollup
+   * buckets recomputed from raw points.
+   */
+  private static void latePoints(ShardStorage shard, Labels[] labels, int n, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    PointBatch[] late = new PointBatch[n];
+    for (int i = 0; i < n; i++) {
+      long ts = shard.maxTime() - 1 - rnd.nextLong(3_000_000L); // up to 50 min late, odd ms
+      late[i] = PointBatch.builder().add(labels[rnd.nextInt(labels.length)], ts, i / 100.0).build();
+    }
+    usedHeapAfterGc();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpuStart = threads.getCurrentThreadCpuTime();
+    long start = System.nanoTime();
+    int accepted = 0;
+    for (PointBatch b : late) {
+      accepted += shard.append(b).accepted();
+    }
+    double micros = (System.nanoTime() - start) / 1e3 / n;
+    double cpuMicros = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / n;
+    System.out.printf("late points: %d of %d accepted, %.1f us wall, %.1f us thread CPU per late point%n",
+        accepted, n, micros, cpuMicros);
   }
 
   /** Heap of series holding one point each: the per-series cost before any data accumulates. */

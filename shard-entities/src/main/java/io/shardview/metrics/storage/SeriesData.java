@@ -13,14 +13,18 @@ import java.util.List;
  * timestamp is greater than the last chunk's maxT; within a chunk and within the head timestamps
  * strictly increase (a duplicate timestamp replaces the value). A late point that falls inside
  * the sealed range is merged by decoding, patching and re-encoding the one chunk it belongs to.
- * When the head moves into a new chunk window, the chunks of the closed window are compacted
- * into fewer, longer chunks, which compress better (the header is paid once per chunk).
+ * Once a closed chunk window is out of reach of late points, its chunks are compacted into
+ * fewer, longer chunks, which compress better (the header is paid once per chunk).
  */
 final class SeriesData {
   /** What {@link #put} did, which decides how rollups are maintained. */
   enum PutKind { APPENDED, INSERTED, REPLACED }
 
+  static final long NONE = Long.MIN_VALUE;
+
   final List<SealedChunk> chunks = new ArrayList<>();
+  /** A closed chunk window (index = time / chunk range) not compacted yet, or {@link #NONE}. */
+  long pendingWindow = NONE;
   long[] headTs = new long[8];
   double[] headValues = new double[8];
   int headSize;
@@ -42,17 +46,35 @@ final class SeriesData {
       return putIntoChunk(ts, value, config);
     }
     long last = maxTime();
-    long window = Math.floorDiv(ts, config.chunkRangeMs());
-    if (last != Long.MIN_VALUE && ts > last && window != Math.floorDiv(last, config.chunkRangeMs())) {
-      // The first point of a new window closes the previous one: seal and compact it, once.
-      seal();
-      compactWindowBefore(window, config);
+    if (last != Long.MIN_VALUE && ts > last) {
+      closeWindows(ts, Math.floorDiv(last, config.chunkRangeMs()), config);
     }
     PutKind kind = putIntoHead(ts, value);
     if (headSize >= config.chunkMaxPoints()) {
       seal();
     }
     return kind;
+  }
+
+  /**
+   * Seals the head when {@code ts} opens a new window, and compacts a closed window once no
+   * accepted point can reach it: the shard rejects points older than its newest point (at least
+   * this series' newest) minus the out-of-order window, so from then on the window is immutable
+   * and late points never pay for re-encoding long compacted chunks.
+   */
+  private void closeWindows(long ts, long lastWindow, StorageConfig config) {
+    long range = config.chunkRangeMs();
+    if (Math.floorDiv(ts, range) != lastWindow) {
+      seal();
+      if (pendingWindow != NONE) { // windows pass faster than late points settle: compact now
+        compactWindow(pendingWindow, config);
+      }
+      pendingWindow = lastWindow;
+    }
+    if (pendingWindow != NONE && Math.floorDiv(ts - config.outOfOrderWindowMs(), range) > pendingWindow) {
+      compactWindow(pendingWindow, config);
+      pendingWindow = NONE;
+    }
   }
 
   private PutKind putIntoHead(long ts, double value) {
@@ -87,18 +109,15 @@ final class SeriesData {
     headSize = 0;
   }
 
-  /** Merges the trailing chunks of the last closed window (one before {@code window}). */
-  private void compactWindowBefore(long window, StorageConfig config) {
+  /** Merges the chunks whose first point lies in window {@code w} into long chunks. */
+  private void compactWindow(long w, StorageConfig config) {
+    long range = config.chunkRangeMs();
     int end = chunks.size();
-    if (end < 2) {
-      return;
+    while (end > 0 && Math.floorDiv(chunks.get(end - 1).minT(), range) > w) {
+      end--;
     }
-    long closed = Math.floorDiv(chunks.get(end - 1).minT(), config.chunkRangeMs());
-    if (closed >= window) {
-      return;
-    }
-    int begin = end - 1;
-    while (begin > 0 && Math.floorDiv(chunks.get(begin - 1).minT(), config.chunkRangeMs()) == closed) {
+    int begin = end;
+    while (begin > 0 && Math.floorDiv(chunks.get(begin - 1).minT(), range) == w) {
       begin--;
     }
     if (end - begin < 2) {

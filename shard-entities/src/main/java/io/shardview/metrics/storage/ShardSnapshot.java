@@ -14,8 +14,9 @@ import java.util.Arrays;
  *
  * <p>Layout: magic "SVM1"; config (window, chunk points, chunk range, compacted chunk points, raw and rollup retention);
  * max time, raw cutoff, rejected total, next series id; live series count; per series: id,
- * labels, chunk count, per chunk (minT, maxT, count, bytes), head chunk, and per resolution the
- * frozen rollup blocks as stored, then a flag and the active buckets in the same block form.
+ * labels, chunk count, per chunk (minT, maxT, count, bytes), head chunk, pending compaction
+ * window, and per resolution the frozen rollup blocks as stored, then a flag and the active
+ * buckets in the same block form.
  */
 final class ShardSnapshot {
   private static final int MAGIC = 0x53564D31;
@@ -51,6 +52,7 @@ final class ShardSnapshot {
         writeBytes(out, chunk.bytes());
       }
       writeBytes(out, Chunks.encode(s.data.headTs, s.data.headValues, 0, s.data.headSize));
+      out.writeLong(s.data.pendingWindow);
       for (Resolution r : Resolution.values()) {
         writeRollups(out, s.rollup(r));
       }
@@ -87,6 +89,7 @@ final class ShardSnapshot {
       s.data.headTs = Arrays.copyOf(head.timestamps(), Math.max(8, n));
       s.data.headValues = Arrays.copyOf(head.values(), Math.max(8, n));
       s.data.headSize = n;
+      s.data.pendingWindow = in.readLong();
       for (Resolution r : Resolution.values()) {
         readRollups(in, s.rollup(r));
       }

@@ -10,9 +10,10 @@ package io.shardview.metrics.storage;
  *     half the re-encoding cost of an out-of-order point)
  * @param chunkRangeMs the head is sealed when a point starts a new aligned window of this length
  *     (default 2 h), so sparse series still seal and retention can drop whole chunks
- * @param compactedChunkMaxPoints once a window is closed its chunks are merged into chunks of
- *     at most this many points (default 1024): longer chunks amortise the chunk header
- *     (measured 1.35 -> 1.23 B/pt from 120 to 720 points) while the head stays small
+ * @param compactedChunkMaxPoints once a closed window is out of reach of late points (its end
+ *     is older than the newest point minus the out-of-order window) its chunks are merged into
+ *     chunks of at most this many points (default 1024): longer chunks amortise the chunk
+ *     header (measured 1.35 -> 1.23 B/pt from 120 to 720 points) while the head stays small
  * @param rawRetentionMs raw points older than this are dropped (default 30 days)
  * @param rollupRetentionMs rollup buckets older than this are dropped (default 365 days)
  */

@@ -69,20 +69,22 @@ class ShardStorageTest {
   }
 
   @Test
-  void chunksOfAClosedWindowAreCompactedIntoLongerChunks() {
+  void aClosedWindowIsCompactedOnceLatePointsCanNoLongerReachIt() {
     ShardStorage s = new ShardStorage(smallChunks()); // 8-point heads, 20-point compacted chunks
     long windowStart = Math.floorDiv(T0, 2 * HOUR) * 2 * HOUR + 2 * HOUR;
     for (int i = 0; i < 48; i++) {
-      append(s, CPU, windowStart + i * 120_000L, i); // every 2 minutes
+      append(s, CPU, windowStart + i * 150_000L, i); // every 2.5 minutes, 2 h in all
     }
     List<SealedChunk> chunks = s.series.get(s.seriesId(CPU)).data.chunks;
     assertEquals(6, chunks.size(), "48 points sealed 8 at a time while the window is open");
-    append(s, CPU, windowStart + 2 * HOUR, 48); // the first point of the next window
-    assertEquals(List.of(16, 16, 16), chunks.stream().map(SealedChunk::count).toList());
-    assertEquals(49, all(s, CPU).size());
-    // A late point (within the 1 h window of the newest point) lands in a compacted chunk.
-    assertEquals(new AppendResult(1, 0), append(s, CPU, windowStart + 61 * 60_000L, -1));
-    assertEquals(List.of(16, 17, 16), chunks.stream().map(SealedChunk::count).toList());
+    append(s, CPU, windowStart + 2 * HOUR, 48); // opens the next window
+    assertEquals(6, chunks.size(), "still within reach of late points: not compacted yet");
+    // A late point lands in a short chunk of the closed window.
+    assertEquals(new AppendResult(1, 0), append(s, CPU, windowStart + 100 * 60_000L + 1, -1));
+    assertEquals(49, chunks.stream().mapToInt(SealedChunk::count).sum());
+    append(s, CPU, windowStart + 3 * HOUR, 49); // the closed window is now out of reach
+    assertEquals(List.of(16, 16, 17), chunks.stream().map(SealedChunk::count).toList());
+    assertEquals(51, all(s, CPU).size());
   }
 
   @Test
