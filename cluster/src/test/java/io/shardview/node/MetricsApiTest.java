@@ -108,6 +108,10 @@ class MetricsApiTest {
       JsonNode reply = JSON.readTree(late.body());
       assertEquals(2, reply.get("samples").asInt());
       assertEquals(1, reply.at("/rejected/out_of_order").asInt());
+      HttpResponse<String> future = post(node, b, "{\"metric\":{\"__name__\":\"m\"},\"values\":[9],\"timestamps\":["
+          + (System.currentTimeMillis() + 86_400_000L) + "]}");
+      assertEquals(200, future.statusCode(), future.body());
+      assertEquals(1, JSON.readTree(future.body()).at("/rejected/too_far_in_future").asInt());
       JsonNode series = export(node, "rules", "m").get(0);
       assertEquals("[" + (now - 1_800_000) + "," + now + "," + (now + 10_000) + "]", series.get("timestamps").toString());
       assertEquals("[3.0,1.0,5.0]", series.get("values").toString());

@@ -134,22 +134,35 @@ public final class MetricsRoutes {
         return complete(new ApiError(limit ? StatusCodes.PAYLOAD_TOO_LARGE : StatusCodes.BAD_REQUEST,
             limit ? "too_many_samples" : "bad_data", e.getMessage(), e.details()).toResponse());
       }
-      return reply(append(tenant, batch), appended -> {
-        if (appended.rejectedOutOfOrder() == 0) return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+      return reply(append(tenant, batch), outcome -> {
+        if (outcome.outOfOrder() == 0 && outcome.tooFarAhead() == 0) return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+        Map<String, Object> rejected = new java.util.LinkedHashMap<>();
+        if (outcome.outOfOrder() > 0) rejected.put("out_of_order", outcome.outOfOrder());
+        if (outcome.tooFarAhead() > 0) rejected.put("too_far_in_future", outcome.tooFarAhead());
         Map<String, Object> reply = new java.util.LinkedHashMap<>();
-        reply.put("samples", appended.accepted());
-        reply.put("rejected", Map.of("out_of_order", appended.rejectedOutOfOrder()));
+        reply.put("samples", outcome.accepted());
+        reply.put("rejected", rejected);
         return Json.response(StatusCodes.OK, reply);
       });
     });
   }
 
-  /** Splits the batch by shard, appends every part, and sums the shards' answers. */
-  private CompletionStage<MetricsShard.Appended> append(String tenant, SampleBatch batch) {
+  /**
+   * Splits the batch by shard, appends every part, and sums the shards' answers. Points further in
+   * the future than the tolerance are refused here, before anything is persisted: the storage has
+   * no clock, so one such point would make every ordinary point look late.
+   */
+  private CompletionStage<Outcome> append(String tenant, SampleBatch batch) {
     int shards = settings.shardsPerTenant();
+    long latest = System.currentTimeMillis() + settings.futureTolerance().toMillis();
+    int future = 0;
     Labels[] labels = new Labels[batch.seriesCount()];
     PointBatch.Builder[] parts = new PointBatch.Builder[shards];
     for (int i = 0; i < batch.size(); i++) {
+      if (batch.timestamp(i) > latest) {
+        future++;
+        continue;
+      }
       int series = batch.seriesOf(i);
       if (labels[series] == null) labels[series] = Labels.of(batch.labels(series));
       int shard = labels[series].shard(shards);
@@ -164,6 +177,7 @@ public final class MetricsRoutes {
           .<MetricsShard.Appended>ask(replyTo -> new MetricsShard.Append(bytes, replyTo), settings.askTimeout())
           .toCompletableFuture());
     }
+    int tooFarAhead = future;
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
       int accepted = 0;
       int rejected = 0;
@@ -171,9 +185,12 @@ public final class MetricsRoutes {
         accepted += ask.join().accepted();
         rejected += ask.join().rejectedOutOfOrder();
       }
-      return new MetricsShard.Appended(accepted, rejected);
+      return new Outcome(accepted, rejected, tooFarAhead);
     });
   }
+
+  /** What happened to a request's points across its shards and at the edge. */
+  private record Outcome(int accepted, int outOfOrder, int tooFarAhead) {}
 
   // ---- export ---------------------------------------------------------------------------------
 
