@@ -82,14 +82,11 @@ public final class Circuit {
 
     private String createView(String name, String select, List<DdlResult.ChangedObject> objects) {
         if (exists(name)) return "CONFLICT: relation \"" + name + "\" already exists";
-        Object compiled = compile(select);
-        if (compiled instanceof String problem) return problem;
-        Dataflow dataflow = (Dataflow) compiled;
-        int level = 1 + dataflow.relations().stream().mapToInt(r -> views.containsKey(r) ? views.get(r).level : 0)
-                .max().orElse(0);
-        MaterializedView view = new MaterializedView(name, select, dataflow, level);
+        Object planned = plan(name, select);
+        if (planned instanceof String problem) return problem;
+        MaterializedView view = (MaterializedView) planned;
         try {
-            view.absorb(dataflow.step(currentContents(dataflow), true));
+            view.absorb(view.dataflow.step(currentContents(view.dataflow), true));
         } catch (ArithmeticException | IllegalArgumentException e) {
             return "INVALID: evaluating view \"" + name + "\" failed: " + e.getMessage();
         }
@@ -98,16 +95,39 @@ public final class Circuit {
         return null;
     }
 
-    /** A compiled dataflow, or a "KIND: message" problem. */
-    private Object compile(String select) {
+    /** A new, empty view compiled from its SELECT, or a "KIND: message" problem. */
+    private Object plan(String name, String select) {
         try {
             RelNode plan = SqlPlanner.plan(select, catalogColumns());
-            return PlanCompiler.compile(plan);
-        } catch (SqlPlanner.PlanningException e) {
-            return "UNSUPPORTED: " + e.getMessage();
-        } catch (UnsupportedSqlException e) {
+            return new MaterializedView(name, select, plan, level(plan));
+        } catch (SqlPlanner.PlanningException | UnsupportedSqlException e) {
             return "UNSUPPORTED: " + e.getMessage();
         }
+    }
+
+    private int level(RelNode plan) {
+        int[] deepest = {0};
+        plan.accept(new org.apache.calcite.rel.RelShuttleImpl() {
+            @Override
+            public RelNode visit(org.apache.calcite.rel.core.TableScan scan) {
+                List<String> q = scan.getTable().getQualifiedName();
+                MaterializedView v = views.get(q.get(q.size() - 1));
+                if (v != null) deepest[0] = Math.max(deepest[0], v.level);
+                return scan;
+            }
+        });
+        return deepest[0] + 1;
+    }
+
+    /** Evaluates a view from scratch with a freshly compiled copy of its plan (for verification). */
+    ZSet recompute(String view) {
+        Dataflow fresh = PlanCompiler.compile(views.get(view).plan);
+        return fresh.step(currentContents(fresh), true);
+    }
+
+    /** The incrementally maintained content of a view (for verification). */
+    ZSet content(String view) {
+        return views.get(view).content;
     }
 
     private Map<String, List<Column>> catalogColumns() {
@@ -209,11 +229,11 @@ public final class Circuit {
 
     /** Evaluates a SELECT from scratch over the current tables and views. */
     public QueryResult query(String select) {
-        Object compiled = compile(select);
-        if (compiled instanceof String problem) {
+        Object planned = plan("query", select);
+        if (planned instanceof String problem) {
             return new QueryResult.Rejected(RejectionKind.UNSUPPORTED, problem.substring(problem.indexOf(':') + 1).trim());
         }
-        Dataflow dataflow = (Dataflow) compiled;
+        Dataflow dataflow = ((MaterializedView) planned).dataflow;
         try {
             ZSet result = dataflow.step(currentContents(dataflow), true);
             return new QueryResult.Rows(dataflow.columns(), ReadOrder.expand(result, dataflow.readOrder()));
@@ -240,11 +260,8 @@ public final class Circuit {
     }
 
     private MaterializedView compileForRestore(String name, String sql) throws IOException {
-        Object compiled = compile(sql);
-        if (compiled instanceof String problem) throw new IOException("snapshot view " + name + ": " + problem);
-        Dataflow dataflow = (Dataflow) compiled;
-        int level = 1 + dataflow.relations().stream().mapToInt(r -> views.containsKey(r) ? views.get(r).level : 0)
-                .max().orElse(0);
-        return new MaterializedView(name, sql, dataflow, level);
+        Object planned = plan(name, sql);
+        if (planned instanceof String problem) throw new IOException("snapshot view " + name + ": " + problem);
+        return (MaterializedView) planned;
     }
 }

@@ -18,7 +18,6 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.util.DateString;
-import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.TimestampString;
 
 /** Compiles Calcite row expressions into {@link Expr} closures with PostgreSQL NULL semantics. */
@@ -54,13 +53,12 @@ final class ExprCompiler {
     private Object literal(RexLiteral lit) {
         if (lit.isNull()) return null;
         ColumnType type = typeOf(lit.getType());
-        Comparable<?> v = lit.getValue();
         switch (type) {
             case BOOLEAN: return lit.getValueAs(Boolean.class);
-            case SMALLINT: case INT: case BIGINT: return ((BigDecimal) v).longValueExact();
-            case DOUBLE: return ((BigDecimal) v).doubleValue();
-            case DECIMAL: return v;
-            case VARCHAR: return ((NlsString) v).getValue();
+            case SMALLINT: case INT: case BIGINT: return lit.getValueAs(Long.class);
+            case DOUBLE: return lit.getValueAs(Double.class);
+            case DECIMAL: return lit.getValueAs(BigDecimal.class);
+            case VARCHAR: return lit.getValueAs(String.class);
             case DATE: return LocalDate.ofEpochDay(lit.getValueAs(DateString.class).getDaysSinceEpoch());
             default: return LocalDateTime.parse(lit.getValueAs(TimestampString.class).toString().replace(' ', 'T'));
         }

@@ -45,6 +45,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.Litmus;
 
 /** Translates a Calcite logical plan into a {@link Dataflow} of incremental operators. */
 public final class PlanCompiler {
@@ -99,6 +100,9 @@ public final class PlanCompiler {
         if (rel instanceof LogicalSort s) return sort(s);
         if (rel instanceof LogicalUnion u) return union(u);
         if (rel instanceof LogicalValues v) return values(v);
+        if (rel instanceof Correlate c && RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
+            return uncorrelated(c);
+        }
         throw new UnsupportedSqlException(describe(rel));
     }
 
@@ -139,6 +143,20 @@ public final class PlanCompiler {
             case SEMI: return add(new SemiJoin(lk, rk, cond, false), left, right);
             case ANTI: return add(new SemiJoin(lk, rk, cond, true), left, right);
             default: throw new UnsupportedSqlException(j.getJoinType() + " JOIN");
+        }
+    }
+
+    /** A Correlate whose right side does not use the correlation (left after simplification) is a key-less join. */
+    private int uncorrelated(Correlate c) {
+        JoinKeys none = new JoinKeys(new int[0], new boolean[0]);
+        int left = visit(c.getLeft());
+        int right = visit(c.getRight());
+        switch (c.getJoinType()) {
+            case INNER: return add(new InnerJoin(none, none, null), left, right);
+            case LEFT: return add(new LeftJoin(none, none, null, c.getRight().getRowType().getFieldCount()), left, right);
+            case SEMI: return add(new SemiJoin(none, none, null, false), left, right);
+            case ANTI: return add(new SemiJoin(none, none, null, true), left, right);
+            default: throw new UnsupportedSqlException(c.getJoinType() + " correlated subquery");
         }
     }
 
