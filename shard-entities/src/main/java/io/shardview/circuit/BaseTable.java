@@ -1,19 +1,18 @@
 package io.shardview.circuit;
 
-import java.util.HashMap;
-
 /**
- * The stored rows of one base table. A table with a primary key maps key to row; a keyless table is a
- * multiset of rows with their copy counts.
+ * The stored rows of one base table. A table with a primary key keeps its rows packed, hashed by key
+ * ({@link KeyedRowStore}); a keyless table is a multiset of rows with their copy counts.
  */
 public final class BaseTable {
     private final TableSchema schema;
-    private final HashMap<Row, Row> byKey = new HashMap<>();
+    private final KeyedRowStore byKey;
     private final ZSet multiset = new ZSet();
     private long rowCount;
 
     public BaseTable(TableSchema schema) {
         this.schema = schema;
+        this.byKey = new KeyedRowStore(schema.primaryKey(), schema.columns().size());
     }
 
     public TableSchema schema() {
@@ -46,7 +45,7 @@ public final class BaseTable {
             if (w < 0) byKey.remove(row.project(schema.primaryKey()));
         });
         delta.forEach((row, w) -> {
-            if (w > 0) byKey.put(row.project(schema.primaryKey()), row);
+            if (w > 0) byKey.put(row);
         });
     }
 
@@ -58,7 +57,7 @@ public final class BaseTable {
             return out;
         }
         ZSet out = new ZSet(byKey.size());
-        byKey.values().forEach(r -> out.add(r, 1));
+        byKey.forEach(r -> out.add(r, 1));
         return out;
     }
 }

@@ -102,6 +102,9 @@ public final class Circuit {
             return new MaterializedView(name, select, plan, level(plan));
         } catch (SqlPlanner.PlanningException | UnsupportedSqlException e) {
             return "UNSUPPORTED: " + e.getMessage();
+        } catch (RuntimeException e) {
+            // A plan shape the compiler does not expect: refuse the view rather than fail the request.
+            return "UNSUPPORTED: cannot maintain this query incrementally (" + e + ")";
         }
     }
 
