@@ -56,7 +56,7 @@ public final class Circuit {
         } catch (DdlStatement.ParseError e) {
             return new DdlResult.Rejected(index, e.kind, e.getMessage());
         }
-        String problem;
+        Problem problem;
         if (statement instanceof DdlStatement.CreateTable ct) {
             problem = createTable(ct.schema(), objects);
         } else if (statement instanceof DdlStatement.CreateView cv) {
@@ -64,47 +64,49 @@ public final class Circuit {
         } else {
             problem = drop((DdlStatement.Drop) statement, objects);
         }
-        if (problem == null) return null;
-        RejectionKind kind = RejectionKind.valueOf(problem.substring(0, problem.indexOf(':')));
-        return new DdlResult.Rejected(index, kind, problem.substring(problem.indexOf(':') + 1).trim());
+        return problem == null ? null : new DdlResult.Rejected(index, problem.kind(), problem.message());
+    }
+
+    /** Why a statement cannot apply. */
+    private record Problem(RejectionKind kind, String message) {
     }
 
     private boolean exists(String name) {
         return tables.containsKey(name) || views.containsKey(name);
     }
 
-    private String createTable(TableSchema schema, List<DdlResult.ChangedObject> objects) {
-        if (exists(schema.name())) return "CONFLICT: relation \"" + schema.name() + "\" already exists";
+    private Problem createTable(TableSchema schema, List<DdlResult.ChangedObject> objects) {
+        if (exists(schema.name())) return new Problem(RejectionKind.CONFLICT, "relation \"" + schema.name() + "\" already exists");
         tables.put(schema.name(), new BaseTable(schema));
         objects.add(new DdlResult.ChangedObject("table", schema.name(), "created"));
         return null;
     }
 
-    private String createView(String name, String select, List<DdlResult.ChangedObject> objects) {
-        if (exists(name)) return "CONFLICT: relation \"" + name + "\" already exists";
+    private Problem createView(String name, String select, List<DdlResult.ChangedObject> objects) {
+        if (exists(name)) return new Problem(RejectionKind.CONFLICT, "relation \"" + name + "\" already exists");
         Object planned = plan(name, select);
-        if (planned instanceof String problem) return problem;
+        if (planned instanceof Problem problem) return problem;
         MaterializedView view = (MaterializedView) planned;
         try {
             view.absorb(view.dataflow.step(currentContents(view.dataflow), true));
         } catch (ArithmeticException | IllegalArgumentException e) {
-            return "INVALID: evaluating view \"" + name + "\" failed: " + e.getMessage();
+            return new Problem(RejectionKind.INVALID, "evaluating view \"" + name + "\" failed: " + e.getMessage());
         }
         views.put(name, view);
         objects.add(new DdlResult.ChangedObject("view", name, "created"));
         return null;
     }
 
-    /** A new, empty view compiled from its SELECT, or a "KIND: message" problem. */
+    /** A new, empty view compiled from its SELECT, or the {@link Problem} that prevents it. */
     private Object plan(String name, String select) {
         try {
             RelNode plan = SqlPlanner.plan(select, catalogColumns());
             return new MaterializedView(name, select, plan, level(plan));
         } catch (SqlPlanner.PlanningException | UnsupportedSqlException e) {
-            return "UNSUPPORTED: " + e.getMessage();
+            return new Problem(RejectionKind.UNSUPPORTED, e.getMessage());
         } catch (RuntimeException e) {
             // A plan shape the compiler does not expect: refuse the view rather than fail the request.
-            return "UNSUPPORTED: cannot maintain this query incrementally (" + e + ")";
+            return new Problem(RejectionKind.UNSUPPORTED, "cannot maintain this query incrementally (" + e + ")");
         }
     }
 
@@ -154,16 +156,16 @@ public final class Circuit {
         return out;
     }
 
-    private String drop(DdlStatement.Drop drop, List<DdlResult.ChangedObject> objects) {
+    private Problem drop(DdlStatement.Drop drop, List<DdlResult.ChangedObject> objects) {
         String kind = drop.view() ? "view" : "table";
         boolean present = drop.view() ? views.containsKey(drop.name()) : tables.containsKey(drop.name());
         if (!present) {
             if (drop.ifExists()) return null;
-            return "NOT_FOUND: " + kind + " \"" + drop.name() + "\" does not exist";
+            return new Problem(RejectionKind.NOT_FOUND, kind + " \"" + drop.name() + "\" does not exist");
         }
         for (MaterializedView v : views.values()) {
             if (v.relations().contains(drop.name())) {
-                return "CONFLICT: cannot drop " + kind + " \"" + drop.name() + "\" because view \"" + v.name + "\" depends on it";
+                return new Problem(RejectionKind.CONFLICT, "cannot drop " + kind + " \"" + drop.name() + "\" because view \"" + v.name + "\" depends on it");
             }
         }
         if (drop.view()) views.remove(drop.name());
@@ -233,8 +235,8 @@ public final class Circuit {
     /** Evaluates a SELECT from scratch over the current tables and views. */
     public QueryResult query(String select) {
         Object planned = plan("query", select);
-        if (planned instanceof String problem) {
-            return new QueryResult.Rejected(RejectionKind.UNSUPPORTED, problem.substring(problem.indexOf(':') + 1).trim());
+        if (planned instanceof Problem problem) {
+            return new QueryResult.Rejected(problem.kind(), problem.message());
         }
         Dataflow dataflow = ((MaterializedView) planned).dataflow;
         try {
@@ -264,7 +266,7 @@ public final class Circuit {
 
     private MaterializedView compileForRestore(String name, String sql) throws IOException {
         Object planned = plan(name, sql);
-        if (planned instanceof String problem) throw new IOException("snapshot view " + name + ": " + problem);
+        if (planned instanceof Problem problem) throw new IOException("snapshot view " + name + ": " + problem.message());
         return (MaterializedView) planned;
     }
 }
