@@ -78,6 +78,46 @@ final class RowBytes {
         Object[] out = new Object[columns];
         int pos = 0;
         for (int i = 0; i < columns; i++) {
+            pos = read(b, pos, out, i);
+        }
+        return Row.wrap(out);
+    }
+
+    /** Decodes only the given columns (e.g. the primary key), skipping the others without allocating. */
+    static Row decodeColumns(byte[] b, int[] columns) {
+        Object[] out = new Object[columns.length];
+        int last = 0;
+        for (int c : columns) {
+            last = Math.max(last, c);
+        }
+        int pos = 0;
+        for (int i = 0; i <= last; i++) {
+            int k = indexOf(columns, i);
+            pos = k >= 0 ? read(b, pos, out, k) : skip(b, pos);
+        }
+        return Row.wrap(out);
+    }
+
+    private static int indexOf(int[] columns, int column) {
+        for (int k = 0; k < columns.length; k++) {
+            if (columns[k] == column) return k;
+        }
+        return -1;
+    }
+
+    private static int skip(byte[] b, int pos) {
+        int tag = b[pos++];
+        switch (tag) {
+            case 0: case 5: case 6: return pos;
+            case 3: case 4: return pos + 2 + (((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF));
+            case 8: return pos + 16;
+            default: return pos + 8;
+        }
+    }
+
+    /** Decodes the value at pos into out[i]; returns the position after it. */
+    private static int read(byte[] b, int pos, Object[] out, int i) {
+        {
             int tag = b[pos++];
             switch (tag) {
                 case 0: break;
@@ -99,7 +139,7 @@ final class RowBytes {
                     break;
             }
         }
-        return Row.wrap(out);
+        return pos;
     }
 
     private static BigDecimal decimal(String s) {
