@@ -7,6 +7,7 @@ import io.shardview.circuit.ZSet;
 import io.shardview.circuit.operator.Accumulator;
 import io.shardview.circuit.operator.Aggregate;
 import io.shardview.circuit.operator.ConstantRows;
+import io.shardview.circuit.operator.Distinct;
 import io.shardview.circuit.operator.Expr;
 import io.shardview.circuit.operator.Filter;
 import io.shardview.circuit.operator.InnerJoin;
@@ -45,6 +46,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.Litmus;
 
 /** Translates a Calcite logical plan into a {@link Dataflow} of incremental operators. */
@@ -163,6 +165,10 @@ public final class PlanCompiler {
     private int aggregate(LogicalAggregate a) {
         if (a.getGroupType() != Group.SIMPLE) throw new UnsupportedSqlException("GROUPING SETS / ROLLUP / CUBE");
         int input = visit(a.getInput());
+        int width = a.getInput().getRowType().getFieldCount();
+        if (a.getAggCallList().isEmpty() && a.getGroupSet().equals(ImmutableBitSet.range(width))) {
+            return add(new Distinct(), input);
+        }
         Aggregate.Call[] calls = a.getAggCallList().stream().map(PlanCompiler::call).toArray(Aggregate.Call[]::new);
         return add(new Aggregate(a.getGroupSet().toArray(), calls), input);
     }
@@ -207,9 +213,7 @@ public final class PlanCompiler {
     private int union(LogicalUnion u) {
         int[] inputs = u.getInputs().stream().mapToInt(this::visit).toArray();
         int all = add(new UnionAll(), inputs);
-        if (u.all) return all;
-        int[] columns = java.util.stream.IntStream.range(0, u.getRowType().getFieldCount()).toArray();
-        return add(new Aggregate(columns, new Aggregate.Call[0]), all);
+        return u.all ? all : add(new Distinct(), all);
     }
 
     private int values(LogicalValues v) {
