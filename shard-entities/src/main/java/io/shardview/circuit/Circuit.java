@@ -247,9 +247,12 @@ public final class Circuit {
         }
     }
 
-    /** Sets how many affected views of one dependency level make the evaluation go parallel. */
-    public void setParallelThreshold(int views) {
-        evaluator.setParallelThreshold(views);
+    /**
+     * Sets the work (affected views of one level times changed rows) from which views are evaluated in
+     * parallel: 1 always, Long.MAX_VALUE never; the default is measured (see bench/RESULTS.md).
+     */
+    public void setParallelWork(long work) {
+        evaluator.setParallelWork(work);
     }
 
     /** Writes the whole state: tables, view definitions, contents and operator state. */

@@ -15,8 +15,8 @@ class ParallelEvaluationTest {
         RandomSchema schema = new RandomSchema(rnd);
         Circuit sequential = new Circuit();
         Circuit parallel = new Circuit();
-        sequential.setParallelThreshold(Integer.MAX_VALUE);
-        parallel.setParallelThreshold(1);
+        sequential.setParallelWork(Long.MAX_VALUE);
+        parallel.setParallelWork(1);
         sequential.executeSql(schema.ddl());
         parallel.executeSql(schema.ddl());
         RandomViews views = new RandomViews(rnd, schema);

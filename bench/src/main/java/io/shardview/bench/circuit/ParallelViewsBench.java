@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** 1,000 filter/project views: parallel (threshold 64) against sequential (threshold off) evaluation. */
+/** 1,000 filter/project views: always-parallel against always-sequential evaluation. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -37,7 +37,7 @@ public class ParallelViewsBench {
         for (int i = 0; i < 1000; i++) {
             BenchData.ok(circuit.executeSql("CREATE VIEW v" + i + " AS " + CircuitThroughputBench.viewSql("filter", i)));
         }
-        circuit.setParallelThreshold(mode.equals("parallel") ? 64 : Integer.MAX_VALUE);
+        circuit.setParallelWork(mode.equals("parallel") ? 1 : Long.MAX_VALUE);
         for (int v = 0; v < 8; v++) {
             // pairs of batches touch the same rows with alternating values, so every batch changes them
             batches.add(BenchData.updates(CircuitThroughputBench.ROWS, batch, v % 2 + 1, (v / 2) * 7919L));
