@@ -24,7 +24,7 @@ class DifferentialTest {
     @Test
     void incrementalViewsEqualFromScratchAndPostgres() throws Exception {
         long base = Long.getLong("circuit.seed", System.nanoTime());
-        int scenarios = Integer.getInteger("circuit.scenarios", 16);
+        int scenarios = Integer.getInteger("circuit.scenarios", 24);
         int batches = Integer.getInteger("circuit.batches", 150);
         int total = 0;
         try (PostgresMirror pg = new PostgresMirror()) {
