@@ -222,6 +222,13 @@ public final class Circuit {
         return Optional.of(new RowsPage(name, version, hash, rows.size(), columns, page, next));
     }
 
+    /** The columns of a table or view, or empty when no such relation exists. */
+    public Optional<List<Column>> columns(String relation) {
+        if (views.containsKey(relation)) return Optional.of(views.get(relation).dataflow.columns());
+        if (tables.containsKey(relation)) return Optional.of(tables.get(relation).schema().columns());
+        return Optional.empty();
+    }
+
     /** The tables and views with their columns and row counts. */
     public CatalogDescription describe() {
         List<CatalogDescription.TableInfo> t = new ArrayList<>();

@@ -173,7 +173,7 @@ final class ExprCompiler {
             if (a == null) return null;
             Object b = right.eval(r);
             if (b == null) return null;
-            return Scalars.arithmetic(op, type, a, b);
+            return failureAsNull(() -> Scalars.arithmetic(op, type, a, b));
         };
     }
 
@@ -182,7 +182,7 @@ final class ExprCompiler {
         Expr e = compile(call.getOperands().get(0));
         return r -> {
             Object v = e.eval(r);
-            return v == null ? null : Scalars.arithmetic('-', type, 0L, v);
+            return v == null ? null : failureAsNull(() -> Scalars.arithmetic('-', type, 0L, v));
         };
     }
 
@@ -205,12 +205,24 @@ final class ExprCompiler {
         };
     }
 
+    /**
+     * Where PostgreSQL raises an error (division by zero, overflow, an invalid cast), the engine yields
+     * NULL instead: a view is maintained inside an accepted batch and must not fail halfway through it.
+     */
+    private static Object failureAsNull(java.util.function.Supplier<Object> evaluation) {
+        try {
+            return evaluation.get();
+        } catch (ArithmeticException | IllegalArgumentException | java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
     private Expr cast(RexCall call) {
         ColumnType to = typeOf(call.getType());
         Expr e = compile(call.getOperands().get(0));
         return r -> {
             Object v = e.eval(r);
-            return v == null ? null : Scalars.cast(v, to);
+            return v == null ? null : failureAsNull(() -> Scalars.cast(v, to));
         };
     }
 
