@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * A row packed into one byte array, for compact storage of base tables: per value a tag byte, then
- * 8 bytes for BIGINT/DOUBLE/DATE, a 2-byte length plus UTF-8 for VARCHAR, nothing for NULL/booleans.
+ * 8 bytes for BIGINT/DOUBLE/DATE, a 1- or 4-byte length plus UTF-8 for VARCHAR, nothing for NULL/booleans.
  * A row (BIGINT, BIGINT, short VARCHAR, DOUBLE) packs into about 35 bytes instead of ~200 as objects.
  */
 final class RowBytes {
@@ -23,7 +23,7 @@ final class RowBytes {
             Object v = row.get(i);
             byte[] text = v instanceof String s ? s.getBytes(StandardCharsets.UTF_8)
                     : v instanceof BigDecimal d ? (d.scale() + ":" + d.unscaledValue()).getBytes(StandardCharsets.US_ASCII) : null;
-            int need = 1 + (text != null ? 2 + text.length : 16);
+            int need = 1 + (text != null ? 4 + text.length : 16);
             if (pos + need > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + need));
             pos = put(buf, pos, v, text);
         }
@@ -41,8 +41,7 @@ final class RowBytes {
             pos = putLong(b, pos, Double.doubleToRawLongBits(d));
         } else if (text != null) {
             b[pos++] = (byte) (v instanceof String ? 3 : 4);
-            b[pos++] = (byte) (text.length >>> 8);
-            b[pos++] = (byte) text.length;
+            pos = putLength(b, pos, text.length);
             System.arraycopy(text, 0, b, pos, text.length);
             pos += text.length;
         } else if (v instanceof Boolean bool) {
@@ -57,6 +56,29 @@ final class RowBytes {
             pos = putLong(b, pos, t.toLocalTime().toNanoOfDay());
         }
         return pos;
+    }
+
+    /** A length below 128 takes one byte; longer ones four, flagged by the top bit. */
+    private static int putLength(byte[] b, int pos, int length) {
+        if (length < 0x80) {
+            b[pos++] = (byte) length;
+            return pos;
+        }
+        int flagged = length | 0x80000000;
+        for (int i = 3; i >= 0; i--) {
+            b[pos++] = (byte) (flagged >>> (i * 8));
+        }
+        return pos;
+    }
+
+    /** The length at pos, and (via the second element) the position after it. */
+    private static int[] getLength(byte[] b, int pos) {
+        if ((b[pos] & 0x80) == 0) return new int[] {b[pos], pos + 1};
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            v = (v << 8) | (b[pos + i] & 0xFF);
+        }
+        return new int[] {v & 0x7FFFFFFF, pos + 4};
     }
 
     private static int putLong(byte[] b, int pos, long v) {
@@ -109,7 +131,10 @@ final class RowBytes {
         int tag = b[pos++];
         switch (tag) {
             case 0: case 5: case 6: return pos;
-            case 3: case 4: return pos + 2 + (((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF));
+            case 3: case 4: {
+                int[] length = getLength(b, pos);
+                return length[1] + length[0];
+            }
             case 8: return pos + 16;
             default: return pos + 8;
         }
@@ -124,10 +149,10 @@ final class RowBytes {
                 case 1: out[i] = getLong(b, pos); pos += 8; break;
                 case 2: out[i] = Double.longBitsToDouble(getLong(b, pos)); pos += 8; break;
                 case 3: case 4: {
-                    int len = ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
-                    String s = new String(b, pos + 2, len, tag == 3 ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
+                    int[] length = getLength(b, pos);
+                    String s = new String(b, length[1], length[0], tag == 3 ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
                     out[i] = tag == 3 ? s : decimal(s);
-                    pos += 2 + len;
+                    pos = length[1] + length[0];
                     break;
                 }
                 case 5: out[i] = Boolean.TRUE; break;
