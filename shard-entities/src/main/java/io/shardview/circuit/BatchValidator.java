@@ -33,6 +33,7 @@ final class BatchValidator {
 
     /** The net per-table deltas, or the rejection of the first bad op. */
     BatchValidation validate(List<Op> ops, long version) {
+        if (ops == null) return new BatchOutcome.Rejected(0, RejectionKind.INVALID, "missing ops");
         for (int i = 0; i < ops.size(); i++) {
             try {
                 apply(ops.get(i));
