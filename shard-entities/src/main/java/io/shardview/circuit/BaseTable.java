@@ -40,12 +40,18 @@ public final class BaseTable {
             multiset.addAll(delta);
             return;
         }
-        // Retractions first: an update of a key is -old +new, in any iteration order.
+        // An update of a key is -old +new (in any iteration order): the put replaces the old row in
+        // place, so only keys that are retracted without a new row are removed.
+        java.util.HashSet<Row> replaced = new java.util.HashSet<>();
         delta.forEach((row, w) -> {
-            if (w < 0) byKey.remove(row.project(schema.primaryKey()));
+            if (w > 0) {
+                byKey.put(row);
+                replaced.add(row.project(schema.primaryKey()));
+            }
         });
         delta.forEach((row, w) -> {
-            if (w > 0) byKey.put(row);
+            Row key = w < 0 ? row.project(schema.primaryKey()) : null;
+            if (key != null && !replaced.contains(key)) byKey.remove(key);
         });
     }
 
