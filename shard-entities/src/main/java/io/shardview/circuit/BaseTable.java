@@ -1,19 +1,18 @@
 package io.shardview.circuit;
 
-import java.util.HashMap;
-
 /**
- * The stored rows of one base table. A table with a primary key maps key to row; a keyless table is a
- * multiset of rows with their copy counts.
+ * The stored rows of one base table. A table with a primary key keeps its rows packed, hashed by key
+ * ({@link KeyedRowStore}); a keyless table is a multiset of rows with their copy counts.
  */
 public final class BaseTable {
     private final TableSchema schema;
-    private final HashMap<Row, Row> byKey = new HashMap<>();
+    private final KeyedRowStore byKey;
     private final ZSet multiset = new ZSet();
     private long rowCount;
 
     public BaseTable(TableSchema schema) {
         this.schema = schema;
+        this.byKey = new KeyedRowStore(schema.primaryKey(), schema.columns().size());
     }
 
     public TableSchema schema() {
@@ -41,12 +40,18 @@ public final class BaseTable {
             multiset.addAll(delta);
             return;
         }
-        // Retractions first: an update of a key is -old +new, in any iteration order.
+        // An update of a key is -old +new (in any iteration order): the put replaces the old row in
+        // place, so only keys that are retracted without a new row are removed.
+        java.util.HashSet<Row> replaced = new java.util.HashSet<>();
         delta.forEach((row, w) -> {
-            if (w < 0) byKey.remove(row.project(schema.primaryKey()));
+            if (w > 0) {
+                byKey.put(row);
+                replaced.add(row.project(schema.primaryKey()));
+            }
         });
         delta.forEach((row, w) -> {
-            if (w > 0) byKey.put(row.project(schema.primaryKey()), row);
+            Row key = w < 0 ? row.project(schema.primaryKey()) : null;
+            if (key != null && !replaced.contains(key)) byKey.remove(key);
         });
     }
 
@@ -58,7 +63,7 @@ public final class BaseTable {
             return out;
         }
         ZSet out = new ZSet(byKey.size());
-        byKey.values().forEach(r -> out.add(r, 1));
+        byKey.forEach(r -> out.add(r, 1));
         return out;
     }
 }

@@ -16,6 +16,7 @@ final class BatchValidator {
     private final Map<String, BaseTable> tables;
     private final Map<String, HashMap<Row, Row>> overlays = new LinkedHashMap<>();
     private final Map<String, ZSet> keylessDeltas = new LinkedHashMap<>();
+    private final Map<String, HashMap<Row, Row>> originals = new HashMap<>();
 
     BatchValidator(Map<String, BaseTable> tables) {
         this.tables = tables;
@@ -33,6 +34,7 @@ final class BatchValidator {
 
     /** The net per-table deltas, or the rejection of the first bad op. */
     BatchValidation validate(List<Op> ops, long version) {
+        if (ops == null) return new BatchOutcome.Rejected(0, RejectionKind.INVALID, "missing ops");
         for (int i = 0; i < ops.size(); i++) {
             try {
                 apply(ops.get(i));
@@ -99,7 +101,19 @@ final class BatchValidator {
     private Row current(BaseTable table, Row key) {
         HashMap<Row, Row> overlay = overlays.get(table.schema().name());
         Row row = overlay == null ? null : overlay.get(key);
-        if (row == null) return table.get(key);
+        if (row == null) return stored(table, key);
+        return row == ABSENT ? null : row;
+    }
+
+    /** The stored row of a key, looked up once per batch (netDeltas needs it again). */
+    private Row stored(BaseTable table, Row key) {
+        HashMap<Row, Row> seen = originals.computeIfAbsent(table.schema().name(), n -> new HashMap<>());
+        Row row = seen.get(key);
+        if (row == null) {
+            row = table.get(key);
+            seen.put(key, row == null ? ABSENT : row);
+            return row;
+        }
         return row == ABSENT ? null : row;
     }
 
@@ -156,7 +170,7 @@ final class BatchValidator {
             BaseTable table = tables.get(name);
             ZSet delta = new ZSet(overlay.size() * 2);
             overlay.forEach((key, fin) -> {
-                Row orig = table.get(key);
+                Row orig = stored(table, key);
                 if (orig != null) delta.add(orig, -1);
                 if (fin != ABSENT) delta.add(fin, 1);
             });

@@ -56,7 +56,7 @@ public final class Circuit {
         } catch (DdlStatement.ParseError e) {
             return new DdlResult.Rejected(index, e.kind, e.getMessage());
         }
-        String problem;
+        Problem problem;
         if (statement instanceof DdlStatement.CreateTable ct) {
             problem = createTable(ct.schema(), objects);
         } else if (statement instanceof DdlStatement.CreateView cv) {
@@ -64,50 +64,75 @@ public final class Circuit {
         } else {
             problem = drop((DdlStatement.Drop) statement, objects);
         }
-        if (problem == null) return null;
-        RejectionKind kind = RejectionKind.valueOf(problem.substring(0, problem.indexOf(':')));
-        return new DdlResult.Rejected(index, kind, problem.substring(problem.indexOf(':') + 1).trim());
+        return problem == null ? null : new DdlResult.Rejected(index, problem.kind(), problem.message());
+    }
+
+    /** Why a statement cannot apply. */
+    private record Problem(RejectionKind kind, String message) {
     }
 
     private boolean exists(String name) {
         return tables.containsKey(name) || views.containsKey(name);
     }
 
-    private String createTable(TableSchema schema, List<DdlResult.ChangedObject> objects) {
-        if (exists(schema.name())) return "CONFLICT: relation \"" + schema.name() + "\" already exists";
+    private Problem createTable(TableSchema schema, List<DdlResult.ChangedObject> objects) {
+        if (exists(schema.name())) return new Problem(RejectionKind.CONFLICT, "relation \"" + schema.name() + "\" already exists");
         tables.put(schema.name(), new BaseTable(schema));
         objects.add(new DdlResult.ChangedObject("table", schema.name(), "created"));
         return null;
     }
 
-    private String createView(String name, String select, List<DdlResult.ChangedObject> objects) {
-        if (exists(name)) return "CONFLICT: relation \"" + name + "\" already exists";
-        Object compiled = compile(select);
-        if (compiled instanceof String problem) return problem;
-        Dataflow dataflow = (Dataflow) compiled;
-        int level = 1 + dataflow.relations().stream().mapToInt(r -> views.containsKey(r) ? views.get(r).level : 0)
-                .max().orElse(0);
-        MaterializedView view = new MaterializedView(name, select, dataflow, level);
+    private Problem createView(String name, String select, List<DdlResult.ChangedObject> objects) {
+        if (exists(name)) return new Problem(RejectionKind.CONFLICT, "relation \"" + name + "\" already exists");
+        Object planned = plan(name, select);
+        if (planned instanceof Problem problem) return problem;
+        MaterializedView view = (MaterializedView) planned;
         try {
-            view.absorb(dataflow.step(currentContents(dataflow), true));
+            view.absorb(view.dataflow.step(currentContents(view.dataflow), true));
         } catch (ArithmeticException | IllegalArgumentException e) {
-            return "INVALID: evaluating view \"" + name + "\" failed: " + e.getMessage();
+            return new Problem(RejectionKind.INVALID, "evaluating view \"" + name + "\" failed: " + e.getMessage());
         }
         views.put(name, view);
         objects.add(new DdlResult.ChangedObject("view", name, "created"));
         return null;
     }
 
-    /** A compiled dataflow, or a "KIND: message" problem. */
-    private Object compile(String select) {
+    /** A new, empty view compiled from its SELECT, or the {@link Problem} that prevents it. */
+    private Object plan(String name, String select) {
         try {
             RelNode plan = SqlPlanner.plan(select, catalogColumns());
-            return PlanCompiler.compile(plan);
-        } catch (SqlPlanner.PlanningException e) {
-            return "UNSUPPORTED: " + e.getMessage();
-        } catch (UnsupportedSqlException e) {
-            return "UNSUPPORTED: " + e.getMessage();
+            return new MaterializedView(name, select, plan, level(plan));
+        } catch (SqlPlanner.PlanningException | UnsupportedSqlException e) {
+            return new Problem(RejectionKind.UNSUPPORTED, e.getMessage());
+        } catch (RuntimeException e) {
+            // A plan shape the compiler does not expect: refuse the view rather than fail the request.
+            return new Problem(RejectionKind.UNSUPPORTED, "cannot maintain this query incrementally (" + e + ")");
         }
+    }
+
+    private int level(RelNode plan) {
+        int[] deepest = {0};
+        plan.accept(new org.apache.calcite.rel.RelShuttleImpl() {
+            @Override
+            public RelNode visit(org.apache.calcite.rel.core.TableScan scan) {
+                List<String> q = scan.getTable().getQualifiedName();
+                MaterializedView v = views.get(q.get(q.size() - 1));
+                if (v != null) deepest[0] = Math.max(deepest[0], v.level);
+                return scan;
+            }
+        });
+        return deepest[0] + 1;
+    }
+
+    /** Evaluates a view from scratch with a freshly compiled copy of its plan (for verification). */
+    ZSet recompute(String view) {
+        Dataflow fresh = PlanCompiler.compile(views.get(view).plan);
+        return fresh.step(currentContents(fresh), true);
+    }
+
+    /** The incrementally maintained content of a view (for verification). */
+    ZSet content(String view) {
+        return views.get(view).content;
     }
 
     private Map<String, List<Column>> catalogColumns() {
@@ -131,16 +156,16 @@ public final class Circuit {
         return out;
     }
 
-    private String drop(DdlStatement.Drop drop, List<DdlResult.ChangedObject> objects) {
+    private Problem drop(DdlStatement.Drop drop, List<DdlResult.ChangedObject> objects) {
         String kind = drop.view() ? "view" : "table";
         boolean present = drop.view() ? views.containsKey(drop.name()) : tables.containsKey(drop.name());
         if (!present) {
             if (drop.ifExists()) return null;
-            return "NOT_FOUND: " + kind + " \"" + drop.name() + "\" does not exist";
+            return new Problem(RejectionKind.NOT_FOUND, kind + " \"" + drop.name() + "\" does not exist");
         }
         for (MaterializedView v : views.values()) {
             if (v.relations().contains(drop.name())) {
-                return "CONFLICT: cannot drop " + kind + " \"" + drop.name() + "\" because view \"" + v.name + "\" depends on it";
+                return new Problem(RejectionKind.CONFLICT, "cannot drop " + kind + " \"" + drop.name() + "\" because view \"" + v.name + "\" depends on it");
             }
         }
         if (drop.view()) views.remove(drop.name());
@@ -197,6 +222,13 @@ public final class Circuit {
         return Optional.of(new RowsPage(name, version, hash, rows.size(), columns, page, next));
     }
 
+    /** The columns of a table or view, or empty when no such relation exists. */
+    public Optional<List<Column>> columns(String relation) {
+        if (views.containsKey(relation)) return Optional.of(views.get(relation).dataflow.columns());
+        if (tables.containsKey(relation)) return Optional.of(tables.get(relation).schema().columns());
+        return Optional.empty();
+    }
+
     /** The tables and views with their columns and row counts. */
     public CatalogDescription describe() {
         List<CatalogDescription.TableInfo> t = new ArrayList<>();
@@ -209,11 +241,11 @@ public final class Circuit {
 
     /** Evaluates a SELECT from scratch over the current tables and views. */
     public QueryResult query(String select) {
-        Object compiled = compile(select);
-        if (compiled instanceof String problem) {
-            return new QueryResult.Rejected(RejectionKind.UNSUPPORTED, problem.substring(problem.indexOf(':') + 1).trim());
+        Object planned = plan("query", select);
+        if (planned instanceof Problem problem) {
+            return new QueryResult.Rejected(problem.kind(), problem.message());
         }
-        Dataflow dataflow = (Dataflow) compiled;
+        Dataflow dataflow = ((MaterializedView) planned).dataflow;
         try {
             ZSet result = dataflow.step(currentContents(dataflow), true);
             return new QueryResult.Rows(dataflow.columns(), ReadOrder.expand(result, dataflow.readOrder()));
@@ -222,9 +254,12 @@ public final class Circuit {
         }
     }
 
-    /** Sets how many affected views of one dependency level make the evaluation go parallel. */
-    public void setParallelThreshold(int views) {
-        evaluator.setParallelThreshold(views);
+    /**
+     * Sets the work (affected views of one level times changed rows) from which views are evaluated in
+     * parallel: 1 always, Long.MAX_VALUE never; the default is measured (see bench/RESULTS.md).
+     */
+    public void setParallelWork(long work) {
+        evaluator.setParallelWork(work);
     }
 
     /** Writes the whole state: tables, view definitions, contents and operator state. */
@@ -240,11 +275,8 @@ public final class Circuit {
     }
 
     private MaterializedView compileForRestore(String name, String sql) throws IOException {
-        Object compiled = compile(sql);
-        if (compiled instanceof String problem) throw new IOException("snapshot view " + name + ": " + problem);
-        Dataflow dataflow = (Dataflow) compiled;
-        int level = 1 + dataflow.relations().stream().mapToInt(r -> views.containsKey(r) ? views.get(r).level : 0)
-                .max().orElse(0);
-        return new MaterializedView(name, sql, dataflow, level);
+        Object planned = plan(name, sql);
+        if (planned instanceof Problem problem) throw new IOException("snapshot view " + name + ": " + problem.message());
+        return (MaterializedView) planned;
     }
 }

@@ -9,12 +9,15 @@ import java.util.Locale;
  * (Calcite's core parser has no DDL); a view's SELECT is kept as text for the planner.
  */
 sealed interface DdlStatement {
+    /** CREATE TABLE with its parsed schema. */
     record CreateTable(TableSchema schema) implements DdlStatement {
     }
 
+    /** CREATE [MATERIALIZED] VIEW name AS select. */
     record CreateView(String name, String select) implements DdlStatement {
     }
 
+    /** DROP VIEW / DROP TABLE [IF EXISTS] name. */
     record Drop(boolean view, String name, boolean ifExists) implements DdlStatement {
     }
 

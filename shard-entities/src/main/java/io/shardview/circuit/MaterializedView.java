@@ -1,6 +1,8 @@
 package io.shardview.circuit;
 
 import io.shardview.circuit.plan.Dataflow;
+import io.shardview.circuit.plan.PlanCompiler;
+import org.apache.calcite.rel.RelNode;
 import java.util.List;
 import java.util.Set;
 
@@ -13,16 +15,18 @@ final class MaterializedView {
     final String name;
     final String sql;
     final Dataflow dataflow;
+    final RelNode plan;
     final int level;
     final ZSet content = new ZSet();
     long hash;
     long rowCount;
     private List<Row> sorted;
 
-    MaterializedView(String name, String sql, Dataflow dataflow, int level) {
+    MaterializedView(String name, String sql, RelNode plan, int level) {
         this.name = name;
         this.sql = sql;
-        this.dataflow = dataflow;
+        this.plan = plan;
+        this.dataflow = PlanCompiler.compile(plan);
         this.level = level;
     }
 

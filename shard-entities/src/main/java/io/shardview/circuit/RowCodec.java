@@ -30,7 +30,9 @@ public final class RowCodec {
             out.write(unscaled);
         } else if (v instanceof String s) {
             out.writeByte(4);
-            out.writeUTF(s);
+            byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(utf8.length);
+            out.write(utf8);
         } else if (v instanceof Boolean b) {
             out.writeByte(b ? 5 : 6);
         } else if (v instanceof LocalDate d) {
@@ -57,7 +59,11 @@ public final class RowCodec {
                 in.readFully(unscaled);
                 return new BigDecimal(new BigInteger(unscaled), scale);
             }
-            case 4: return in.readUTF();
+            case 4: {
+                byte[] utf8 = new byte[in.readInt()];
+                in.readFully(utf8);
+                return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+            }
             case 5: return Boolean.TRUE;
             case 6: return Boolean.FALSE;
             case 7: return LocalDate.ofEpochDay(in.readLong());

@@ -2,7 +2,6 @@ package io.shardview.circuit;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,18 +11,21 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * Propagates a batch's table deltas through the views, level by level (a view's level is one more than
  * the deepest relation it reads, tables being level 0). Only views reading a changed relation run.
- * Views of one level are independent, so when enough of them are affected they run in parallel on
- * the common ForkJoin pool; each view touches only its own state, so the result is the same as
- * sequential evaluation, and deltas are reported in view creation order either way.
+ * Views of one level are independent, so when the work (affected views times changed rows) is large
+ * they run in parallel on the common ForkJoin pool; each view touches only its own state, so the
+ * result is the same as sequential evaluation, and deltas are reported in view creation order.
  */
 final class ViewEvaluator {
-    /** Measured on the 2-core bench machine: below this, fork/join overhead outweighs the gain. */
-    static final int DEFAULT_PARALLEL_THRESHOLD = 64;
+    /**
+     * Measured on the shared 2-core bench machine with 1,000 views (bench/RESULTS.md): parallel lost at
+     * 100 changed rows per batch (1e5 work) and won at 10,000 (1e7 work).
+     */
+    static final long DEFAULT_PARALLEL_WORK = 1_000_000;
 
-    private int parallelThreshold = DEFAULT_PARALLEL_THRESHOLD;
+    private long parallelWork = DEFAULT_PARALLEL_WORK;
 
-    void setParallelThreshold(int views) {
-        parallelThreshold = views;
+    void setParallelWork(long work) {
+        parallelWork = work;
     }
 
     /** Steps every affected view; relationDeltas receives each changed view's delta. */
@@ -48,7 +50,9 @@ final class ViewEvaluator {
     }
 
     private List<ZSet> step(List<MaterializedView> affected, Map<String, ZSet> relationDeltas) {
-        if (affected.size() < parallelThreshold || ForkJoinPool.getCommonPoolParallelism() < 2) {
+        long changedRows = relationDeltas.values().stream().mapToLong(ZSet::size).sum();
+        boolean parallel = affected.size() > 1 && affected.size() * changedRows >= parallelWork;
+        if (!parallel || ForkJoinPool.getCommonPoolParallelism() < 2) {
             return affected.stream().map(v -> stepOne(v, relationDeltas)).toList();
         }
         return affected.parallelStream().map(v -> stepOne(v, relationDeltas)).toList();

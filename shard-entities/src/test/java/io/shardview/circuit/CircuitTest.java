@@ -105,4 +105,55 @@ class CircuitTest {
         d.applyBatch(List.of(Op.upsert("t", row("k", 3, "g", "b", "v", null)), Op.insert("t", row("k", 1, "g", "a", "v", 1.5))));
         assertEquals(c.read("s", 10, null).orElseThrow().hash(), d.read("s", 10, null).orElseThrow().hash());
     }
+
+    @Test
+    void divisionByZeroYieldsNullInsteadOfFailingTheBatch() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v INT); CREATE VIEW q AS SELECT k, 10 / v AS r FROM t");
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 1, "v", 0)),
+                Op.insert("t", row("k", 2, "v", 3)))));
+        assertEquals(List.of(Row.of(1L, null), Row.of(2L, 3L)), rows(c, "q"));
+    }
+
+    @Test
+    void readsPageInViewOrderWithACursor() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR); CREATE VIEW o AS SELECT v, k FROM t ORDER BY v DESC LIMIT 3");
+        c.applyBatch(List.of(Op.insert("t", row("k", 1, "v", "a")), Op.insert("t", row("k", 2, "v", "c")),
+                Op.insert("t", row("k", 3, "v", "b")), Op.insert("t", row("k", 4, "v", null))));
+        RowsPage first = c.read("o", 2, null).orElseThrow();
+        assertEquals(List.of(Row.of(null, 4L), Row.of("c", 2L)), first.rows());
+        assertEquals(3, first.count());
+        RowsPage second = c.read("o", 2, first.next()).orElseThrow();
+        assertEquals(List.of(Row.of("b", 3L)), second.rows());
+        assertEquals(null, second.next());
+        assertEquals(List.of("v", "k"), c.columns("o").orElseThrow().stream().map(Column::name).toList());
+    }
+
+    @Test
+    void eachUnsupportedConstructIsNamedInTheRejection() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR)");
+        Map<String, String> cases = Map.of(
+                "SELECT k FROM t INTERSECT SELECT k FROM t", "INTERSECT",
+                "SELECT k FROM t EXCEPT SELECT k FROM t", "EXCEPT",
+                "SELECT COUNT(DISTINCT v) FROM t", "DISTINCT",
+                "SELECT v LIKE 'a%' FROM t", "LIKE",
+                "SELECT a.k FROM t a RIGHT JOIN t b ON a.k = b.k", "RIGHT",
+                "SELECT k, ROW_NUMBER() OVER (ORDER BY k) FROM t", "OVER");
+        cases.forEach((sql, construct) -> {
+            DdlResult r = c.executeSql("CREATE VIEW x AS " + sql);
+            DdlResult.Rejected rej = assertInstanceOf(DdlResult.Rejected.class, r, sql);
+            assertEquals(RejectionKind.UNSUPPORTED, rej.kind(), sql);
+            assertTrue(rej.message().toUpperCase().contains(construct), sql + " -> " + rej.message());
+        });
+    }
+
+    @Test
+    void constantsUnionAndOneOffQueriesWork() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR); CREATE VIEW one AS SELECT 1 AS x;"
+                + "CREATE VIEW u AS SELECT v FROM t UNION SELECT v FROM t");
+        c.applyBatch(List.of(Op.insert("t", row("k", 1, "v", "a")), Op.insert("t", row("k", 2, "v", "a"))));
+        assertEquals(List.of(Row.of(1L)), rows(c, "one"));
+        assertEquals(List.of(Row.of("a")), rows(c, "u"));
+        QueryResult q = c.query("SELECT COUNT(*) AS n FROM t WHERE v = 'a'");
+        assertEquals(List.of(Row.of(2L)), assertInstanceOf(QueryResult.Rows.class, q).rows());
+    }
 }

@@ -18,7 +18,6 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.util.DateString;
-import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.TimestampString;
 
 /** Compiles Calcite row expressions into {@link Expr} closures with PostgreSQL NULL semantics. */
@@ -54,13 +53,12 @@ final class ExprCompiler {
     private Object literal(RexLiteral lit) {
         if (lit.isNull()) return null;
         ColumnType type = typeOf(lit.getType());
-        Comparable<?> v = lit.getValue();
         switch (type) {
             case BOOLEAN: return lit.getValueAs(Boolean.class);
-            case SMALLINT: case INT: case BIGINT: return ((BigDecimal) v).longValueExact();
-            case DOUBLE: return ((BigDecimal) v).doubleValue();
-            case DECIMAL: return v;
-            case VARCHAR: return ((NlsString) v).getValue();
+            case SMALLINT: case INT: case BIGINT: return lit.getValueAs(Long.class);
+            case DOUBLE: return lit.getValueAs(Double.class);
+            case DECIMAL: return lit.getValueAs(BigDecimal.class);
+            case VARCHAR: return lit.getValueAs(String.class);
             case DATE: return LocalDate.ofEpochDay(lit.getValueAs(DateString.class).getDaysSinceEpoch());
             default: return LocalDateTime.parse(lit.getValueAs(TimestampString.class).toString().replace(' ', 'T'));
         }
@@ -175,7 +173,7 @@ final class ExprCompiler {
             if (a == null) return null;
             Object b = right.eval(r);
             if (b == null) return null;
-            return Scalars.arithmetic(op, type, a, b);
+            return failureAsNull(() -> Scalars.arithmetic(op, type, a, b));
         };
     }
 
@@ -184,7 +182,7 @@ final class ExprCompiler {
         Expr e = compile(call.getOperands().get(0));
         return r -> {
             Object v = e.eval(r);
-            return v == null ? null : Scalars.arithmetic('-', type, 0L, v);
+            return v == null ? null : failureAsNull(() -> Scalars.arithmetic('-', type, 0L, v));
         };
     }
 
@@ -207,12 +205,24 @@ final class ExprCompiler {
         };
     }
 
+    /**
+     * Where PostgreSQL raises an error (division by zero, overflow, an invalid cast), the engine yields
+     * NULL instead: a view is maintained inside an accepted batch and must not fail halfway through it.
+     */
+    private static Object failureAsNull(java.util.function.Supplier<Object> evaluation) {
+        try {
+            return evaluation.get();
+        } catch (ArithmeticException | IllegalArgumentException | java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
     private Expr cast(RexCall call) {
         ColumnType to = typeOf(call.getType());
         Expr e = compile(call.getOperands().get(0));
         return r -> {
             Object v = e.eval(r);
-            return v == null ? null : Scalars.cast(v, to);
+            return v == null ? null : failureAsNull(() -> Scalars.cast(v, to));
         };
     }
 

@@ -7,6 +7,7 @@ import io.shardview.circuit.ZSet;
 import io.shardview.circuit.operator.Accumulator;
 import io.shardview.circuit.operator.Aggregate;
 import io.shardview.circuit.operator.ConstantRows;
+import io.shardview.circuit.operator.Distinct;
 import io.shardview.circuit.operator.Expr;
 import io.shardview.circuit.operator.Filter;
 import io.shardview.circuit.operator.InnerJoin;
@@ -45,6 +46,8 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.ImmutableBitSet;
+import org.apache.calcite.util.Litmus;
 
 /** Translates a Calcite logical plan into a {@link Dataflow} of incremental operators. */
 public final class PlanCompiler {
@@ -99,6 +102,9 @@ public final class PlanCompiler {
         if (rel instanceof LogicalSort s) return sort(s);
         if (rel instanceof LogicalUnion u) return union(u);
         if (rel instanceof LogicalValues v) return values(v);
+        if (rel instanceof Correlate c && RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
+            return uncorrelated(c);
+        }
         throw new UnsupportedSqlException(describe(rel));
     }
 
@@ -142,9 +148,27 @@ public final class PlanCompiler {
         }
     }
 
+    /** A Correlate whose right side does not use the correlation (left after simplification) is a key-less join. */
+    private int uncorrelated(Correlate c) {
+        JoinKeys none = new JoinKeys(new int[0], new boolean[0]);
+        int left = visit(c.getLeft());
+        int right = visit(c.getRight());
+        switch (c.getJoinType()) {
+            case INNER: return add(new InnerJoin(none, none, null), left, right);
+            case LEFT: return add(new LeftJoin(none, none, null, c.getRight().getRowType().getFieldCount()), left, right);
+            case SEMI: return add(new SemiJoin(none, none, null, false), left, right);
+            case ANTI: return add(new SemiJoin(none, none, null, true), left, right);
+            default: throw new UnsupportedSqlException(c.getJoinType() + " correlated subquery");
+        }
+    }
+
     private int aggregate(LogicalAggregate a) {
         if (a.getGroupType() != Group.SIMPLE) throw new UnsupportedSqlException("GROUPING SETS / ROLLUP / CUBE");
         int input = visit(a.getInput());
+        int width = a.getInput().getRowType().getFieldCount();
+        if (a.getAggCallList().isEmpty() && a.getGroupSet().equals(ImmutableBitSet.range(width))) {
+            return add(new Distinct(), input);
+        }
         Aggregate.Call[] calls = a.getAggCallList().stream().map(PlanCompiler::call).toArray(Aggregate.Call[]::new);
         return add(new Aggregate(a.getGroupSet().toArray(), calls), input);
     }
@@ -189,9 +213,7 @@ public final class PlanCompiler {
     private int union(LogicalUnion u) {
         int[] inputs = u.getInputs().stream().mapToInt(this::visit).toArray();
         int all = add(new UnionAll(), inputs);
-        if (u.all) return all;
-        int[] columns = java.util.stream.IntStream.range(0, u.getRowType().getFieldCount()).toArray();
-        return add(new Aggregate(columns, new Aggregate.Call[0]), all);
+        return u.all ? all : add(new Distinct(), all);
     }
 
     private int values(LogicalValues v) {

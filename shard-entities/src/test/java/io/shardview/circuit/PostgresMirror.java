@@ -1,0 +1,163 @@
+package io.shardview.circuit;
+
+import io.shardview.circuit.RandomSchema.Col;
+import io.shardview.circuit.RandomSchema.Rel;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A throw-away PostgreSQL database (C collation) that receives the same DDL and ops as the engine,
+ * and answers what each view contains, as canonical row strings.
+ */
+final class PostgresMirror implements AutoCloseable {
+    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/";
+    private final String database;
+    private final Connection admin;
+    private final Connection db;
+
+    PostgresMirror() throws SQLException {
+        database = "shardview_circuit_" + Long.toHexString(System.nanoTime()) + (int) (Math.random() * 1000);
+        admin = DriverManager.getConnection(URL + "test", "postgres", "");
+        try (Statement s = admin.createStatement()) {
+            s.execute("CREATE DATABASE " + database + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'");
+        }
+        db = DriverManager.getConnection(URL + database, "postgres", "");
+    }
+
+    void reset() throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Applies one accepted batch, op by op, in a transaction. */
+    void apply(List<Op> ops, Map<String, Rel> tables) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            for (Op op : ops) {
+                apply(op, tables.get(op.table()));
+            }
+            db.commit();
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
+    private void apply(Op op, Rel t) throws SQLException {
+        if (op instanceof Op.Delete d && d.row() != null) {
+            String match = t.cols().stream().map(c -> c.name() + " IS NOT DISTINCT FROM " + param(c)).collect(Collectors.joining(" AND "));
+            run("DELETE FROM " + t.name() + " WHERE ctid IN (SELECT ctid FROM " + t.name() + " WHERE " + match + " LIMIT 1)", t.cols(), d.row());
+        } else if (op instanceof Op.Delete d) {
+            List<Col> key = keyCols(t);
+            run("DELETE FROM " + t.name() + " WHERE " + key.stream().map(c -> c.name() + " = " + param(c)).collect(Collectors.joining(" AND ")), key, d.key());
+        } else if (op instanceof Op.Update u) {
+            List<Col> cols = new ArrayList<>(t.cols());
+            cols.removeAll(keyCols(t));
+            List<Col> order = new ArrayList<>(cols);
+            order.addAll(keyCols(t));
+            run("UPDATE " + t.name() + " SET " + cols.stream().map(c -> c.name() + " = " + param(c)).collect(Collectors.joining(", "))
+                    + " WHERE " + keyCols(t).stream().map(c -> c.name() + " = " + param(c)).collect(Collectors.joining(" AND ")), order, u.row());
+        } else {
+            Map<String, Object> row = op instanceof Op.Insert i ? i.row() : ((Op.Upsert) op).row();
+            String insert = "INSERT INTO " + t.name() + " (" + t.cols().stream().map(Col::name).collect(Collectors.joining(", "))
+                    + ") VALUES (" + t.cols().stream().map(PostgresMirror::param).collect(Collectors.joining(", ")) + ")";
+            if (op instanceof Op.Upsert) {
+                insert += " ON CONFLICT (" + String.join(", ", t.pk()) + ") DO UPDATE SET "
+                        + t.cols().stream().map(c -> c.name() + " = EXCLUDED." + c.name()).collect(Collectors.joining(", "));
+            }
+            run(insert, t.cols(), row);
+        }
+    }
+
+    private static List<Col> keyCols(Rel t) {
+        return t.pk().stream().map(k -> t.cols().stream().filter(c -> c.name().equals(k)).findFirst().orElseThrow()).toList();
+    }
+
+    private static String param(Col c) {
+        return "CAST(? AS " + c.kind().sqlType + ")";
+    }
+
+    private void run(String sql, List<Col> cols, Map<String, Object> values) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < cols.size(); i++) {
+                Object v = values.get(cols.get(i).name());
+                ps.setObject(i + 1, v instanceof LocalDate d ? java.sql.Date.valueOf(d) : v);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** The rows of a SELECT as a sorted list of canonical strings (a multiset). */
+    List<String> rows(String select) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(select)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Object[] v = new Object[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = rs.getObject(i + 1);
+                }
+                out.add(canonical(v));
+            }
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    /** Canonical text of a row: numbers rounded to 6 decimals, so int/numeric/double results compare. */
+    static String canonical(Object[] values) {
+        StringBuilder sb = new StringBuilder("(");
+        for (Object v : values) {
+            if (v == null) sb.append("NULL");
+            else if (v instanceof Number n) {
+                BigDecimal d = n instanceof Double x ? BigDecimal.valueOf(x) : new BigDecimal(n.toString());
+                d = d.setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();
+                sb.append(d.signum() == 0 ? "0" : d.toPlainString());
+            } else if (v instanceof String s) sb.append('\'').append(s).append('\'');
+            else if (v instanceof java.sql.Date d) sb.append(d.toLocalDate());
+            else sb.append(v);
+            sb.append(", ");
+        }
+        return sb.append(')').toString();
+    }
+
+    /** The engine's view content in the same canonical form. */
+    static List<String> canonical(ZSet content) {
+        List<String> out = new ArrayList<>();
+        content.forEach((row, w) -> {
+            for (long i = 0; i < w; i++) {
+                out.add(canonical(row.toArray()));
+            }
+            if (w < 0) out.add("NEGATIVE WEIGHT " + w + " " + row);
+        });
+        Collections.sort(out);
+        return out;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        db.close();
+        try (Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database);
+        }
+        admin.close();
+    }
+}

@@ -1,0 +1,103 @@
+package io.shardview.circuit;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** A random tenant schema for the differential suite: three tables of mixed types, keyed in three ways. */
+final class RandomSchema {
+    /** A value domain; kinds decide which expressions a column can appear in. */
+    enum Kind {
+        INT("INT"), BIGINT("BIGINT"), DEC("DECIMAL(10,2)"), DBL("DOUBLE PRECISION"), STR("VARCHAR"), BOOL("BOOLEAN"),
+        DATE("DATE");
+
+        final String sqlType;
+
+        Kind(String sqlType) {
+            this.sqlType = sqlType;
+        }
+
+        boolean integer() {
+            return this == INT || this == BIGINT;
+        }
+
+        boolean numeric() {
+            return integer() || this == DEC || this == DBL;
+        }
+    }
+
+    /** A column of a table or view as the generator knows it. */
+    record Col(String name, Kind kind, boolean nullable) {
+    }
+
+    /** A table or view with its columns; pk is empty for a multiset table. */
+    record Rel(String name, List<Col> cols, List<String> pk, boolean isView) {
+    }
+
+    final List<Rel> tables = new ArrayList<>();
+
+    RandomSchema(Random rnd) {
+        Kind[] kinds = Kind.values();
+        for (int t = 0; t < 3; t++) {
+            List<Col> cols = new ArrayList<>();
+            List<String> pk = new ArrayList<>();
+            if (t < 2) {
+                cols.add(new Col("id", rnd.nextBoolean() ? Kind.INT : Kind.BIGINT, false));
+                pk.add("id");
+            }
+            if (t == 1) {
+                cols.add(new Col("sub", rnd.nextBoolean() ? Kind.INT : Kind.STR, false));
+                pk.add("sub");
+            }
+            cols.add(new Col("k", Kind.INT, true));
+            int extra = 2 + rnd.nextInt(3);
+            for (int i = 0; i < extra; i++) {
+                cols.add(new Col("c" + i, kinds[rnd.nextInt(kinds.length)], rnd.nextInt(5) != 0));
+            }
+            if (cols.stream().noneMatch(c -> c.kind() == Kind.STR)) cols.add(new Col("s", Kind.STR, true));
+            if (cols.stream().noneMatch(c -> c.kind() == Kind.DBL || c.kind() == Kind.DEC)) {
+                cols.add(new Col("n", rnd.nextBoolean() ? Kind.DBL : Kind.DEC, true));
+            }
+            tables.add(new Rel("t" + t, cols, pk, false));
+        }
+    }
+
+    String ddl() {
+        StringBuilder sb = new StringBuilder();
+        for (Rel r : tables) {
+            sb.append("CREATE TABLE ").append(r.name()).append(" (");
+            for (Col c : r.cols()) {
+                sb.append(c.name()).append(' ').append(c.kind().sqlType).append(c.nullable() ? "" : " NOT NULL").append(", ");
+            }
+            if (r.pk().isEmpty()) sb.setLength(sb.length() - 2);
+            else sb.append("PRIMARY KEY (").append(String.join(", ", r.pk())).append(')');
+            sb.append(");\n");
+        }
+        return sb.toString();
+    }
+
+    static Object value(Random rnd, Kind kind, boolean nullable) {
+        if (nullable && rnd.nextInt(5) == 0) return null;
+        switch (kind) {
+            case INT: case BIGINT: return (long) (rnd.nextInt(10) - 3);
+            case DEC: return new BigDecimal(new String[] {"-1.50", "0.00", "0.25", "2.75", "10.10"}[rnd.nextInt(5)]);
+            case DBL: return new double[] {-2.5, 0.0, 0.5, 1.25, 3.0, 100.0}[rnd.nextInt(6)];
+            case STR: return new String[] {"a", "b", "ab", "B", "", "zz", "\u00e9"}[rnd.nextInt(7)];
+            case BOOL: return rnd.nextBoolean();
+            default: return LocalDate.of(2024, 1, 1 + rnd.nextInt(5));
+        }
+    }
+
+    static String literal(Random rnd, Kind kind) {
+        Object v = value(rnd, kind, false);
+        switch (kind) {
+            case STR: return "'" + v + "'";
+            case DATE: return "DATE '" + v + "'";
+            case DEC: return v.toString();
+            case DBL: return "CAST(" + v + " AS DOUBLE PRECISION)";
+            default: return v.toString();
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package io.shardview.circuit;
+
+import io.shardview.circuit.RandomSchema.Col;
+import io.shardview.circuit.RandomSchema.Kind;
+import io.shardview.circuit.RandomSchema.Rel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Predicate;
+
+/**
+ * Random view definitions over a schema (and over earlier views), drawn from every construct the engine
+ * supports: filter/project expressions, inner/left joins with residuals, GROUP BY with every aggregate
+ * and HAVING, global aggregates, DISTINCT, top-k, UNION ALL, IN / NOT IN / EXISTS / NOT EXISTS. Each
+ * view names its output columns c0, c1, ... so PostgreSQL accepts it unchanged.
+ */
+final class RandomViews {
+    private final Random rnd;
+    private final List<Rel> relations = new ArrayList<>();
+
+    RandomViews(Random rnd, RandomSchema schema) {
+        this.rnd = rnd;
+        relations.addAll(schema.tables);
+    }
+
+    /** A typed expression in SQL text. */
+    private record Ex(String sql, Kind kind) {
+    }
+
+    /** The SQL of a new random view, which later views may read under the given name. */
+    String next(String name) {
+        Rel source = relations.get(rnd.nextInt(relations.size()));
+        List<Ex> out = new ArrayList<>();
+        String sql;
+        switch (rnd.nextInt(10)) {
+            case 0: case 1: sql = join(out); break;
+            case 2: sql = groupBy(source, out); break;
+            case 3: sql = globalAggregate(source, out); break;
+            case 4: sql = distinct(source, out); break;
+            case 5: sql = topK(source, out); break;
+            case 6: sql = unionAll(out); break;
+            case 7: sql = subquery(source, out); break;
+            default: sql = filterProject(source, out); break;
+        }
+        List<Col> cols = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            cols.add(new Col("c" + i, out.get(i).kind(), true));
+        }
+        relations.add(new Rel(name, cols, List.of(), true));
+        return sql;
+    }
+
+    private static String select(List<Ex> out) {
+        StringBuilder sb = new StringBuilder("SELECT ");
+        for (int i = 0; i < out.size(); i++) {
+            sb.append(i > 0 ? ", " : "").append(out.get(i).sql()).append(" AS c").append(i);
+        }
+        return sb.toString();
+    }
+
+    private Col pick(Rel r, Predicate<Col> p) {
+        List<Col> cs = r.cols().stream().filter(p).toList();
+        return cs.isEmpty() ? null : cs.get(rnd.nextInt(cs.size()));
+    }
+
+    private Ex column(Rel r, String alias, Predicate<Col> p) {
+        Col c = pick(r, p);
+        return c == null ? null : new Ex(alias + "." + c.name(), c.kind());
+    }
+
+    private Ex anyColumn(Rel r, String alias) {
+        return column(r, alias, c -> true);
+    }
+
+    /** A scalar expression over one relation. */
+    private Ex expr(Rel r, String a) {
+        Ex c = anyColumn(r, a);
+        switch (rnd.nextInt(9)) {
+            case 0:
+                if (c.kind().integer()) return new Ex("(" + c.sql() + " / 2)", c.kind());
+                if (c.kind().numeric()) return new Ex("(" + c.sql() + " * 2)", c.kind());
+                return c;
+            case 1:
+                if (c.kind().integer()) return new Ex("(" + c.sql() + " % 3) - " + c.sql(), c.kind());
+                if (c.kind() == Kind.STR) return new Ex("(" + c.sql() + " || 'x')", Kind.STR);
+                return c;
+            case 2:
+                if (c.kind() == Kind.STR) return new Ex((rnd.nextBoolean() ? "UPPER(" : "LOWER(") + c.sql() + ")", Kind.STR);
+                if (c.kind().numeric()) return new Ex("COALESCE(" + c.sql() + ", 0)", c.kind());
+                return c;
+            case 3:
+                return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + c.sql() + " ELSE NULL END", c.kind());
+            case 4:
+                return new Ex(predicate(r, a, 1), Kind.BOOL);
+            case 5:
+                if (c.kind().integer()) return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
+                if (c.kind() == Kind.DEC) return new Ex("CAST(" + c.sql() + " AS INT)", Kind.INT);
+                return c;
+            case 6: {
+                Ex d = column(r, a, x -> x.kind().numeric());
+                if (c.kind().numeric() && d != null && c.kind() == d.kind()) {
+                    return new Ex("(" + c.sql() + (rnd.nextBoolean() ? " + " : " - ") + d.sql() + ")", c.kind());
+                }
+                return c;
+            }
+            default:
+                return c;
+        }
+    }
+
+    /** A boolean condition over one relation; depth bounds AND/OR/NOT nesting. */
+    private String predicate(Rel r, String a, int depth) {
+        int choice = rnd.nextInt(depth > 0 ? 8 : 5);
+        Ex c = anyColumn(r, a);
+        switch (choice) {
+            case 0: return c.sql() + (rnd.nextBoolean() ? " IS NULL" : " IS NOT NULL");
+            case 1: case 2:
+                if (c.kind() == Kind.BOOL) return rnd.nextBoolean() ? c.sql() : "NOT " + c.sql();
+                return c.sql() + " " + comparator() + " " + RandomSchema.literal(rnd, c.kind());
+            case 3:
+                if (c.kind() == Kind.BOOL) return c.sql() + " = TRUE";
+                return c.sql() + " IN (" + RandomSchema.literal(rnd, c.kind()) + ", " + RandomSchema.literal(rnd, c.kind()) + ")";
+            case 4: {
+                Col d = pick(r, x -> x.kind() == c.kind());
+                return c.sql() + " " + comparator() + " " + a + "." + d.name();
+            }
+            case 5: return "(" + predicate(r, a, depth - 1) + " AND " + predicate(r, a, depth - 1) + ")";
+            case 6: return "(" + predicate(r, a, depth - 1) + " OR " + predicate(r, a, depth - 1) + ")";
+            default: return "NOT (" + predicate(r, a, depth - 1) + ")";
+        }
+    }
+
+    private String comparator() {
+        return new String[] {"=", "<>", "<", "<=", ">", ">="}[rnd.nextInt(6)];
+    }
+
+    private String where(Rel r, String a) {
+        return rnd.nextInt(3) == 0 ? "" : " WHERE " + predicate(r, a, 2);
+    }
+
+    private String filterProject(Rel r, List<Ex> out) {
+        int n = 1 + rnd.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            out.add(expr(r, "a"));
+        }
+        return select(out) + " FROM " + r.name() + " a" + where(r, "a");
+    }
+
+    private Rel relation() {
+        return relations.get(rnd.nextInt(relations.size()));
+    }
+
+    private String join(List<Ex> out) {
+        Rel l = relation();
+        Rel r = relation();
+        Col lk = pick(l, c -> c.kind().integer());
+        Col rk = pick(r, c -> c.kind().integer());
+        if (lk == null || rk == null) return filterProject(l, out);
+        boolean left = rnd.nextBoolean();
+        String on = "a." + lk.name() + " = b." + rk.name();
+        Ex ln = column(l, "a", c -> c.kind().numeric());
+        Ex rn = column(r, "b", c -> c.kind().numeric());
+        if (rnd.nextBoolean() && ln != null && rn != null) on += " AND " + ln.sql() + " " + comparator() + " " + rn.sql();
+        out.add(anyColumn(l, "a"));
+        out.add(anyColumn(r, "b"));
+        if (rnd.nextBoolean()) out.add(expr(r, "b"));
+        return select(out) + " FROM " + l.name() + " a " + (left ? "LEFT JOIN " : "JOIN ") + r.name() + " b ON " + on
+                + (rnd.nextInt(3) == 0 ? " WHERE " + predicate(l, "a", 1) : "");
+    }
+
+    private Ex aggregate(Rel r) {
+        Ex num = column(r, "a", c -> c.kind().numeric());
+        Ex ord = column(r, "a", c -> c.kind() != Kind.BOOL);
+        int choice = rnd.nextInt(6);
+        if (ord == null && choice >= 4) choice = 0;
+        switch (choice) {
+            case 0: return new Ex("COUNT(*)", Kind.BIGINT);
+            case 1: return new Ex("COUNT(" + anyColumn(r, "a").sql() + ")", Kind.BIGINT);
+            case 2:
+                if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
+                return new Ex("SUM(" + num.sql() + ")", num.kind() == Kind.INT ? Kind.BIGINT : num.kind() == Kind.DBL ? Kind.DBL : Kind.DEC);
+            case 3:
+                if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
+                return new Ex("AVG(" + num.sql() + ")", num.kind() == Kind.DBL ? Kind.DBL : Kind.DEC);
+            case 4: return new Ex("MIN(" + ord.sql() + ")", ord.kind());
+            default: return new Ex("MAX(" + ord.sql() + ")", ord.kind());
+        }
+    }
+
+    private String groupBy(Rel r, List<Ex> out) {
+        Ex g = anyColumn(r, "a");
+        out.add(g);
+        Ex g2 = rnd.nextBoolean() ? anyColumn(r, "a") : null;
+        if (g2 != null && !g2.sql().equals(g.sql())) out.add(g2);
+        int n = 1 + rnd.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            out.add(aggregate(r));
+        }
+        String having = rnd.nextInt(3) == 0 ? " HAVING COUNT(*) > 1" : "";
+        String groups = out.get(0).sql() + (out.size() > 1 + n ? ", " + out.get(1).sql() : "");
+        return select(out) + " FROM " + r.name() + " a" + where(r, "a") + " GROUP BY " + groups + having;
+    }
+
+    private String globalAggregate(Rel r, List<Ex> out) {
+        int n = 1 + rnd.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            out.add(aggregate(r));
+        }
+        return select(out) + " FROM " + r.name() + " a" + where(r, "a");
+    }
+
+    private String distinct(Rel r, List<Ex> out) {
+        out.add(expr(r, "a"));
+        if (rnd.nextBoolean()) out.add(anyColumn(r, "a"));
+        return select(out).replaceFirst("SELECT ", "SELECT DISTINCT ") + " FROM " + r.name() + " a" + where(r, "a");
+    }
+
+    private String topK(Rel r, List<Ex> out) {
+        out.add(anyColumn(r, "a"));
+        out.add(anyColumn(r, "a"));
+        StringBuilder order = new StringBuilder();
+        for (int i = 0; i < out.size(); i++) {
+            order.append(i > 0 ? ", " : "").append("c").append(i).append(rnd.nextBoolean() ? " DESC" : "");
+        }
+        return select(out) + " FROM " + r.name() + " a" + where(r, "a") + " ORDER BY " + order + " LIMIT " + (1 + rnd.nextInt(4));
+    }
+
+    private String unionAll(List<Ex> out) {
+        Rel l = relation();
+        Rel r = relation();
+        Ex a = column(l, "a", c -> c.kind() == Kind.INT);
+        Ex b = column(r, "b", c -> c.kind() == Kind.INT);
+        if (a == null || b == null) return filterProject(l, out);
+        out.add(a);
+        return select(out) + " FROM " + l.name() + " a" + where(l, "a") + " UNION ALL SELECT " + b.sql() + " AS c0 FROM "
+                + r.name() + " b" + where(r, "b");
+    }
+
+    private String subquery(Rel l, List<Ex> out) {
+        Rel r = relation();
+        Col lk = pick(l, c -> c.kind().integer());
+        Col rk = pick(r, c -> c.kind().integer());
+        if (lk == null || rk == null) return filterProject(l, out);
+        out.add(anyColumn(l, "a"));
+        out.add(anyColumn(l, "a"));
+        String inner = r.name() + " b" + (rnd.nextBoolean() ? " WHERE " + predicate(r, "b", 1) : "");
+        String not = rnd.nextBoolean() ? "NOT " : "";
+        String cond;
+        if (rnd.nextBoolean()) {
+            cond = "a." + lk.name() + " " + not + "IN (SELECT b." + rk.name() + " FROM " + inner + ")";
+        } else {
+            String corr = "b." + rk.name() + " = a." + lk.name();
+            cond = not + "EXISTS (SELECT 1 FROM " + inner + (inner.contains(" WHERE ") ? " AND " : " WHERE ") + corr + ")";
+        }
+        return select(out) + " FROM " + l.name() + " a WHERE " + cond;
+    }
+}

@@ -1,0 +1,67 @@
+package io.shardview.circuit.operator;
+
+import static io.shardview.circuit.operator.Deltas.delete;
+import static io.shardview.circuit.operator.Deltas.insert;
+import static io.shardview.circuit.operator.Deltas.none;
+import static io.shardview.circuit.operator.Deltas.of;
+import static io.shardview.circuit.operator.Deltas.step;
+import static io.shardview.circuit.operator.Deltas.w;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shardview.circuit.ZSet;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class AggregateTest {
+    private static Aggregate groupBy0(Accumulator.Kind kind) {
+        return new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(kind, 1, null)});
+    }
+
+    @Test
+    void deletingTheMinimumRetractsItAndExposesTheNextMinimum() {
+        Aggregate min = groupBy0(Accumulator.Kind.MIN);
+        step(min, of(w("g", 5L, 1), w("g", 3L, 1), w("g", 3L, 1), w("g", 9L, 1)));
+        assertEquals(none(), step(min, delete("g", 3L)), "one copy of the minimum remains");
+        assertEquals(of(w("g", 3L, -1), w("g", 5L, 1)), step(min, delete("g", 3L)));
+    }
+
+    @Test
+    void maxFollowsInsertAndRetractOfTheMaximum() {
+        Aggregate max = groupBy0(Accumulator.Kind.MAX);
+        step(max, of(w("g", 5L, 1), w("g", 7L, 1)));
+        assertEquals(of(w("g", 7L, -1), w("g", 5L, 1)), step(max, delete("g", 7L)));
+        assertEquals(of(w("g", 5L, -1), w("g", 8L, 1)), step(max, insert("g", 8L)));
+    }
+
+    @Test
+    void countReachingZeroRemovesTheGroupRow() {
+        Aggregate count = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)});
+        assertEquals(insert("g", 2L), step(count, of(w("g", 1L, 1), w("g", 2L, 1))));
+        assertEquals(of(w("g", 2L, -1), w("g", 1L, 1)), step(count, delete("g", 1L)));
+        assertEquals(delete("g", 1L), step(count, delete("g", 2L)));
+    }
+
+    @Test
+    void countOfNullsIgnoresThem() {
+        Aggregate count = groupBy0(Accumulator.Kind.COUNT);
+        assertEquals(insert("g", 1L), step(count, of(w("g", null, 1), w("g", 4L, 1))));
+    }
+
+    @Test
+    void avgOfAnEmptiedGlobalGroupIsNullAndCountIsZero() {
+        Aggregate global = new Aggregate(new int[0], new Aggregate.Call[] {
+            new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null), new Aggregate.Call(Accumulator.Kind.AVG_DECIMAL, 0, null)});
+        assertEquals(insert(0L, null), step(global, none()), "the first step emits the row of the empty input");
+        ZSet filled = step(global, of(w(1L, 1), w(2L, 1)));
+        assertEquals(of(w(0L, null, -1), w(2L, new BigDecimal("1.5000000000000000"), 1)), filled);
+        assertEquals(of(w(2L, new BigDecimal("1.5"), -1), w(0L, null, 1)), step(global, of(w(1L, -1), w(2L, -1))));
+    }
+
+    @Test
+    void sumOfIntegersStaysExactUnderRetraction() {
+        Aggregate sum = groupBy0(Accumulator.Kind.SUM_DOUBLE);
+        step(sum, of(w("g", 0.1, 1), w("g", 0.2, 1)));
+        assertEquals(of(w("g", 0.1 + 0.2, -1), w("g", 0.1, 1)), step(sum, delete("g", 0.2)),
+                "after retracting 0.2 the sum is exactly 0.1, as a from-scratch sum would be");
+    }
+}

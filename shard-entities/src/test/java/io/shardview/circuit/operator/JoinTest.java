@@ -1,0 +1,67 @@
+package io.shardview.circuit.operator;
+
+import static io.shardview.circuit.operator.Deltas.delete;
+import static io.shardview.circuit.operator.Deltas.insert;
+import static io.shardview.circuit.operator.Deltas.none;
+import static io.shardview.circuit.operator.Deltas.of;
+import static io.shardview.circuit.operator.Deltas.step;
+import static io.shardview.circuit.operator.Deltas.w;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class JoinTest {
+    private static final JoinKeys KEY0 = new JoinKeys(new int[] {0}, new boolean[] {false});
+
+    @Test
+    void innerJoinMatchesDeltasOnBothSidesInOneStep() {
+        InnerJoin join = new InnerJoin(KEY0, KEY0, null);
+        assertEquals(insert(1L, "l", 1L, "r"), step(join, insert(1L, "l"), insert(1L, "r")));
+        assertEquals(delete(1L, "l", 1L, "r"), step(join, delete(1L, "l"), none()));
+    }
+
+    @Test
+    void nullJoinKeysNeverMatch() {
+        InnerJoin join = new InnerJoin(KEY0, KEY0, null);
+        assertEquals(none(), step(join, insert(null, "l"), insert(null, "r")));
+        LeftJoin left = new LeftJoin(KEY0, KEY0, null, 2);
+        assertEquals(insert(null, "l", null, null), step(left, insert(null, "l"), insert(null, "r")));
+    }
+
+    @Test
+    void nullSafeKeysMatchNulls() {
+        JoinKeys safe = new JoinKeys(new int[] {0}, new boolean[] {true});
+        InnerJoin join = new InnerJoin(safe, safe, null);
+        assertEquals(insert(null, "l", null, "r"), step(join, insert(null, "l"), insert(null, "r")));
+    }
+
+    @Test
+    void leftJoinPadsUntilTheRightSideAppearsAndPadsAgainWhenItDisappears() {
+        LeftJoin join = new LeftJoin(KEY0, KEY0, null, 2);
+        assertEquals(insert(1L, "l", null, null), step(join, insert(1L, "l"), none()));
+        assertEquals(of(w(1L, "l", null, null, -1), w(1L, "l", 1L, "r", 1)), step(join, none(), insert(1L, "r")));
+        assertEquals(insert(1L, "l", 1L, "s"), step(join, none(), insert(1L, "s")), "a second match adds a joined row");
+        assertEquals(delete(1L, "l", 1L, "r"), step(join, none(), delete(1L, "r")));
+        assertEquals(of(w(1L, "l", 1L, "s", -1), w(1L, "l", null, null, 1)), step(join, none(), delete(1L, "s")));
+    }
+
+    @Test
+    void leftJoinResidualDecidesWhichRightRowsMatch() {
+        Expr rightBigger = r -> (Long) r.get(3) > (Long) r.get(1);
+        LeftJoin join = new LeftJoin(KEY0, KEY0, rightBigger, 2);
+        assertEquals(insert(1L, 5L, null, null), step(join, insert(1L, 5L), insert(1L, 2L)));
+        assertEquals(of(w(1L, 5L, null, null, -1), w(1L, 5L, 1L, 9L, 1)), step(join, none(), insert(1L, 9L)));
+    }
+
+    @Test
+    void antiJoinFlipsWhenTheRightSideAppearsAndDisappears() {
+        SemiJoin anti = new SemiJoin(KEY0, KEY0, null, true);
+        SemiJoin semi = new SemiJoin(KEY0, KEY0, null, false);
+        assertEquals(insert(1L, "l"), step(anti, insert(1L, "l"), none()));
+        assertEquals(none(), step(semi, insert(1L, "l"), none()));
+        assertEquals(delete(1L, "l"), step(anti, none(), of(w(1L, "r", 2))));
+        assertEquals(insert(1L, "l"), step(semi, none(), of(w(1L, "r", 2))));
+        assertEquals(none(), step(anti, none(), delete(1L, "r")), "one of two copies remains");
+        assertEquals(insert(1L, "l"), step(anti, none(), delete(1L, "r")));
+    }
+}
