@@ -14,9 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,7 +37,9 @@ public final class TenantLoad {
     Path data = Files.createTempDirectory("shardview-load");
 
     try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
-      for (int batch : new int[] {1, 100, 10_000}) throughput(node.url, batch, seconds);
+      for (int senders : new int[] {2, 16}) {
+        for (int batch : new int[] {1, 100, 10_000}) throughput(node.url, batch, seconds, senders);
+      }
       latency(node.url, seconds);
     }
     recovery(jar, Files.createTempDirectory("shardview-recovery"), javaOpts, recoveryRows);
@@ -48,15 +47,15 @@ public final class TenantLoad {
 
   // ---- throughput ------------------------------------------------------------------------
 
-  private static void throughput(String url, int batchSize, int seconds) throws Exception {
-    String tenant = "tp" + batchSize;
+  private static void throughput(String url, int batchSize, int seconds, int sendersCount) throws Exception {
+    String tenant = "tp" + batchSize + "-" + sendersCount;
     setUp(url, tenant, 1);
     AtomicLong batches = new AtomicLong();
     AtomicLong nextId = new AtomicLong();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
     List<Thread> senders = new ArrayList<>();
-    for (int s = 0; s < 2; s++) {
+    for (int s = 0; s < sendersCount; s++) {
       Thread sender = new Thread(() -> {
         while (System.nanoTime() < deadline) {
           long first = nextId.getAndAdd(batchSize);
@@ -69,8 +68,8 @@ public final class TenantLoad {
     }
     for (Thread sender : senders) sender.join();
     double elapsed = (System.nanoTime() - start) / 1e9;
-    System.out.printf("throughput batch=%d: %.0f batches/s, %.0f row changes/s (%d batches in %.1f s, 1 filter/project view)%n",
-        batchSize, batches.get() / elapsed, batches.get() * batchSize / elapsed, batches.get(), elapsed);
+    System.out.printf("throughput batch=%d senders=%d: %.0f batches/s, %.0f row changes/s (%d batches in %.1f s, 1 filter/project view)%n",
+        batchSize, sendersCount, batches.get() / elapsed, batches.get() * batchSize / elapsed, batches.get(), elapsed);
   }
 
   // ---- ack -> change event latency ------------------------------------------------------------
@@ -84,37 +83,44 @@ public final class TenantLoad {
     Thread.sleep(500);
     int rate = 1000;
     int total = rate * seconds;
-    CountDownLatch done = new CountDownLatch(total);
-    AtomicLong nextId = new AtomicLong();
-    ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+    int workers = 16;
+    AtomicLong next = new AtomicLong();
+    List<Long> requestNanos = java.util.Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
-    pacer.scheduleAtFixedRate(() -> {
-      if (done.getCount() == 0 || nextId.get() >= (long) total * 10) return;
-      long first = nextId.getAndAdd(10);
-      HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "/v1/tenants/" + tenant + "/ingest"))
-                  .header("Content-Type", "application/x-ndjson")
-                  .POST(HttpRequest.BodyPublishers.ofString(ndjson(first, 10))).build(),
-              HttpResponse.BodyHandlers.ofString())
-          .thenAccept(response -> {
-            long now = System.nanoTime();
-            ackedAt.put(version(response.body()), now);
-            done.countDown();
-          });
-    }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
-    done.await(seconds + 60L, TimeUnit.SECONDS);
+    // a fixed pool of sequential senders on persistent connections, each batch sent at its due time
+    List<Thread> senders = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      Thread sender = new Thread(() -> {
+        for (long i; (i = next.getAndIncrement()) < total; ) {
+          long due = start + i * 1_000_000_000L / rate;
+          long wait = due - System.nanoTime();
+          if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          long sent = System.nanoTime();
+          String reply = postReply(url + "/v1/tenants/" + tenant + "/ingest", "application/x-ndjson", ndjson(i * 10, 10));
+          long now = System.nanoTime();
+          ackedAt.put(version(reply), now);
+          requestNanos.add(now - sent);
+        }
+      });
+      senders.add(sender);
+      sender.start();
+    }
+    for (Thread sender : senders) sender.join();
     double elapsed = (System.nanoTime() - start) / 1e9;
-    pacer.shutdownNow();
     Thread.sleep(1000);
     subscriber.interrupt();
+    long[] requests = requestNanos.stream().mapToLong(Long::longValue).sorted().toArray();
     long[] deltas = ackedAt.entrySet().stream()
         .filter(e -> eventAt.containsKey(e.getKey()))
         .mapToLong(e -> eventAt.get(e.getKey()) - e.getValue())
         .sorted().toArray();
     long missing = ackedAt.keySet().stream().filter(v -> !eventAt.containsKey(v)).count();
-    System.out.printf("latency at %d batches/s of 10 ops (achieved %.0f/s): ack->SSE event p50 %.2f ms, p99 %.2f ms,"
-            + " max %.2f ms; %d events, %d acks without event; negative = event before ack%n",
-        rate, total / elapsed, percentile(deltas, 0.50) / 1e6, percentile(deltas, 0.99) / 1e6,
-        deltas.length == 0 ? 0 : deltas[deltas.length - 1] / 1e6, deltas.length, missing);
+    System.out.printf("latency at %d batches/s of 10 ops (achieved %.0f/s, %d senders): ack->SSE event p50 %.2f ms, p99 %.2f ms,"
+            + " max %.2f ms; %d events, %d acks without event; negative = event before ack;"
+            + " ingest request p50 %.2f ms, p99 %.2f ms%n",
+        rate, total / elapsed, workers, percentile(deltas, 0.50) / 1e6, percentile(deltas, 0.99) / 1e6,
+        deltas.length == 0 ? 0 : deltas[deltas.length - 1] / 1e6, deltas.length, missing,
+        percentile(requests, 0.50) / 1e6, percentile(requests, 0.99) / 1e6);
   }
 
   private static Thread subscribe(String url, Map<Long, Long> eventAt) {
@@ -198,10 +204,15 @@ public final class TenantLoad {
   }
 
   private static void post(String url, String type, String body) {
+    postReply(url, type, body);
+  }
+
+  private static String postReply(String url, String type, String body) {
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
           .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) throw new IllegalStateException(response.statusCode() + ": " + response.body());
+      return response.body();
     } catch (java.io.IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
