@@ -7,6 +7,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -60,7 +61,11 @@ final class NodeRoutes {
         pathPrefix("v1", () -> path("cluster", () -> metrics.endpoint("/v1/cluster", get(this::cluster))))));
     all.addAll(apiRoutes);
     all.add(metrics.endpoint(RouteMetrics.UNMATCHED, reject()));
-    return concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
+    Route routes = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
+    // pekko.http.server.request-timeout: answered in the error model with Retry-After, never a hang
+    return withRequestTimeoutResponse(request -> new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "timeout",
+        "the request did not complete within the server's request timeout; retry", Map.of())
+        .toResponse().addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)), () -> routes);
   }
 
   private Route ready() {

@@ -272,6 +272,20 @@ class TenantApiTest {
     assertEquals(sorted.size(), adults.get("count").asLong());
   }
 
+  @Test
+  void aRequestOutlivingTheServerTimeoutIsA503WithRetryAfterInTheErrorModel(@TempDir Path otherDir) throws Exception {
+    ShardviewNode slow = TenantNodes.start(otherDir, Map.of("pekko.http.server.request-timeout", "300 ms"));
+    try {
+      TenantClient t = new TenantClient(slow, "slow");
+      t.sql("CREATE TABLE a (x INT); CREATE VIEW v AS SELECT x FROM a", 200);
+      HttpResponse<String> response = t.get("views/v?min_version=99&wait_ms=5000"); // waits 5 s for a version that never comes
+      assertEquals("timeout", t.error(response, 503));
+      assertTrue(response.headers().firstValue("Retry-After").isPresent());
+    } finally {
+      slow.stop();
+    }
+  }
+
   static List<String> names(JsonNode array) {
     List<String> names = new ArrayList<>();
     array.forEach(node -> names.add(node.get("name").asText()));
