@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ingest acknowledgement to the change event at an SSE client at a paced 1,000 batches/s of 10 ops;
  * and recovery of a 1M-row tenant with 10 views against the time its data took to ingest.
  *
- * <p>Usage: {@code bench/tenant-load [--rows 1000000] [--seconds 10]}
+ * <p>Usage: {@code bench/tenant-load [--rows 1000000] [--seconds 10] [--only throughput|latency|recovery]}
  */
 public final class TenantLoad {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -36,13 +36,18 @@ public final class TenantLoad {
     String javaOpts = options.getOrDefault("--java-opts", "-Xmx8g");
     Path data = Files.createTempDirectory("shardview-load");
 
-    try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
-      for (int senders : new int[] {2, 16}) {
-        for (int batch : new int[] {1, 100, 10_000}) throughput(node.url, batch, seconds, senders);
+    String only = options.getOrDefault("--only", "all"); // all, throughput, latency or recovery
+    if (!only.equals("recovery")) try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
+      if (!only.equals("latency")) {
+        for (int senders : new int[] {2, 16}) {
+          for (int batch : new int[] {1, 100, 10_000}) throughput(node.url, batch, seconds, senders);
+        }
       }
-      latency(node.url, seconds);
+      if (!only.equals("throughput")) latency(node.url, seconds);
     }
-    recovery(jar, Files.createTempDirectory("shardview-recovery"), javaOpts, recoveryRows);
+    if (only.equals("all") || only.equals("recovery")) {
+      recovery(jar, Files.createTempDirectory("shardview-recovery"), javaOpts, recoveryRows);
+    }
   }
 
   // ---- throughput ------------------------------------------------------------------------
@@ -151,7 +156,7 @@ public final class TenantLoad {
       setUp(node.url, tenant, 10);
       ingestStart = System.nanoTime();
       for (long first = 0; first < rows; first += 10_000) {
-        post(node.url + "/v1/tenants/" + tenant + "/ingest", "application/x-ndjson", ndjson(first, (int) Math.min(10_000, rows - first)));
+        ingestWithRetry(node.url + "/v1/tenants/" + tenant + "/ingest", "b" + first, ndjson(first, (int) Math.min(10_000, rows - first)));
       }
       ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
     }
@@ -194,6 +199,21 @@ public final class TenantLoad {
           .append(",\"s\":\"s").append(id % 1000).append("\"}}\n");
     }
     return body.toString();
+  }
+
+  /** As a client should: a 503 is retried with the same batch id, so nothing is applied twice. */
+  private static void ingestWithRetry(String url, String batchId, String body) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+          .header("Content-Type", "application/x-ndjson").header("Idempotency-Key", batchId)
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) return;
+      if (response.statusCode() != 503 || attempt == 20) {
+        throw new IllegalStateException(response.statusCode() + ": " + response.body());
+      }
+      System.out.println("retrying batch " + batchId + " after 503");
+      Thread.sleep(1000);
+    }
   }
 
   private static long version(String reply) {
