@@ -26,28 +26,9 @@ public final class JsonLinesParser {
   /** Parses the whole body into {@code out}, or throws naming the first bad line. */
   public static void parse(String body, SampleBatch.Builder out) {
     JsonLinesParser parser = new JsonLinesParser(out);
-    int start = 0;
-    int lineNumber = 0;
-    while (start <= body.length()) {
-      int end = body.indexOf('\n', start);
-      if (end < 0) end = body.length();
-      lineNumber++;
-      String line = body.substring(start, end).trim();
-      if (!line.isEmpty()) {
-        try {
-          parser.parseLine(line);
-        } catch (IOException | IllegalArgumentException e) {
-          throw IngestException.atLine(lineNumber, message(e));
-        }
-      }
-      start = end + 1;
-    }
-  }
-
-  private static String message(Exception e) {
-    String text = e.getMessage() == null ? e.toString() : e.getMessage();
-    int location = text.indexOf("\n at [Source");
-    return location < 0 ? text : text.substring(0, location);
+    TextLines.forEach(body, line -> {
+      if (!line.isBlank()) parser.parseLine(line.trim());
+    });
   }
 
   private void parseLine(String line) throws IOException {

@@ -56,7 +56,6 @@ public final class LineProtocolParser {
 
   private String line;
   private int pos;
-  private int lineNumber;
 
   private LineProtocolParser(SampleBatch.Builder out, Precision precision, long nowMillis) {
     this.out = out;
@@ -70,20 +69,7 @@ public final class LineProtocolParser {
   }
 
   private void parseBody(String body) {
-    int start = 0;
-    while (start <= body.length()) {
-      int end = body.indexOf('\n', start);
-      if (end < 0) end = body.length();
-      lineNumber++;
-      String text = body.substring(start, end);
-      if (text.endsWith("\r")) text = text.substring(0, text.length() - 1);
-      try {
-        parseLine(text);
-      } catch (IllegalArgumentException e) {
-        throw IngestException.atLine(lineNumber, e.getMessage());
-      }
-      start = end + 1;
-    }
+    TextLines.forEach(body, this::parseLine);
   }
 
   private void parseLine(String text) {

@@ -21,24 +21,11 @@ public final class PrometheusTextParser {
 
   /** Parses the whole body into {@code out}, or throws naming the first bad line. */
   public static void parse(String body, long nowMillis, SampleBatch.Builder out) {
-    PrometheusTextParser parser = new PrometheusTextParser(out, nowMillis);
-    int start = 0;
-    int lineNumber = 0;
-    while (start <= body.length()) {
-      int end = body.indexOf('\n', start);
-      if (end < 0) end = body.length();
-      lineNumber++;
-      try {
-        parser.parseLine(body.substring(start, end));
-      } catch (IllegalArgumentException e) {
-        throw IngestException.atLine(lineNumber, e.getMessage());
-      }
-      start = end + 1;
-    }
+    TextLines.forEach(body, new PrometheusTextParser(out, nowMillis)::parseLine);
   }
 
   private void parseLine(String text) {
-    line = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+    line = text;
     pos = 0;
     skipBlanks();
     if (pos == line.length() || line.charAt(pos) == '#') return;

@@ -5,13 +5,11 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.decodeRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterList;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
-import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -21,6 +19,7 @@ import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import io.shardview.http.ApiError;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
+import io.shardview.http.TenantEndpoints;
 import io.shardview.http.ingest.IngestException;
 import io.shardview.http.ingest.JsonLinesParser;
 import io.shardview.http.ingest.LineProtocolParser;
@@ -40,17 +39,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -62,7 +58,6 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * durable: 204, or 200 with the count of points older than the out-of-order window.
  */
 public final class MetricsRoutes {
-  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   private static final JsonFactory JSON = new JsonFactory().setRootValueSeparator("\n");
 
   private final ActorSystem<?> system;
@@ -106,12 +101,7 @@ public final class MetricsRoutes {
   }
 
   private Route endpoint(String template, String tenant, Supplier<Route> inner) {
-    if (!TENANT.matcher(tenant).matches()) {
-      return metrics.endpoint(template, complete(new ApiError(StatusCodes.BAD_REQUEST, "invalid_tenant",
-          "tenant names are 1 to 63 of a-z, 0-9, '_' and '-', starting with a letter or digit",
-          Map.of("tenant", tenant)).toResponse()));
-    }
-    return metrics.endpoint(template, withSizeLimit(settings.maxRequestBytes(), inner));
+    return TenantEndpoints.endpoint(metrics, template, tenant, settings.maxRequestBytes(), inner);
   }
 
   private SampleBatch.Builder builder() {
@@ -274,17 +264,6 @@ public final class MetricsRoutes {
   }
 
   private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse) {
-    return onComplete(pending, result -> {
-      if (result.isSuccess()) return complete(toResponse.apply(result.get()));
-      Throwable failure = result.failed().get();
-      if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) failure = failure.getCause();
-      if (failure instanceof TimeoutException) {
-        return complete(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
-            "a metrics shard did not answer within " + settings.askTimeout().toMillis() + " ms; retry", Map.of())
-            .toResponse().addHeader(RetryAfter.create(1L)));
-      }
-      throw new IllegalStateException("metrics request failed", failure);
-    });
+    return TenantEndpoints.reply(pending, toResponse, "a metrics shard", settings.askTimeout());
   }
-
 }

@@ -1,6 +1,7 @@
 package io.shardview.http.tenant;
 
 import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.http.TenantEndpoints;
 import io.shardview.entity.tenant.TenantCircuit.BatchRequest;
 import io.shardview.entity.tenant.TenantCircuit.IngestReply;
 import io.shardview.entity.tenant.TenantCircuit.IngestResults;
@@ -27,13 +28,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * when the tenant is idle and turns one fsync per batch into one per group when it is busy.
  */
 public final class TenantIngress {
-  /** Refused because the tenant's queue is full: the client should back off and retry. */
-  public static final class Overloaded extends RuntimeException {
-    Overloaded(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private sealed interface Message permits Submit, GroupDone {}
 
   private record Submit(BatchRequest batch, CompletableFuture<IngestReply> reply) implements Message {}
@@ -58,7 +52,7 @@ public final class TenantIngress {
     this.queueMaxBatches = queueMaxBatches;
   }
 
-  /** Submits one batch; completes with the entity's reply to it, or fails with {@link Overloaded}. */
+  /** Submits one batch; completes with the entity's reply to it, or fails with {@link TenantEndpoints.Overloaded} when the queue is full. */
   public CompletionStage<IngestReply> submit(String tenant, BatchRequest batch) {
     CompletableFuture<IngestReply> reply = new CompletableFuture<>();
     tenants.computeIfAbsent(tenant, t -> system.systemActorOf(queue(t), "ingress-"
@@ -91,7 +85,7 @@ public final class TenantIngress {
       return Behaviors.receive(Message.class)
           .onMessage(Submit.class, submit -> {
             if (waiting.size() >= queueMaxBatches) {
-              submit.reply().completeExceptionally(new Overloaded(
+              submit.reply().completeExceptionally(new TenantEndpoints.Overloaded(
                   "tenant " + tenant + " has " + waiting.size() + " batches waiting on this node"));
             } else {
               waiting.add(submit);

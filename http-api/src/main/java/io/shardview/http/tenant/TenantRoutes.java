@@ -5,14 +5,12 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterMap;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
-import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.entity.tenant.TenantCircuit;
@@ -20,15 +18,14 @@ import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.ApiError;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
+import io.shardview.http.TenantEndpoints;
 import io.shardview.http.changes.ChangeStreamRoute;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -36,7 +33,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -47,8 +43,6 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * through sharding to the tenant's entity, which alone decides against the state.
  */
 public final class TenantRoutes {
-  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-
   private final ActorSystem<?> system;
   private final RouteMetrics metrics;
   private final TenantHttpSettings settings;
@@ -82,12 +76,7 @@ public final class TenantRoutes {
   }
 
   private Route endpoint(String template, String tenant, Supplier<Route> inner) {
-    if (!TENANT.matcher(tenant).matches()) {
-      return metrics.endpoint(template, complete(new ApiError(StatusCodes.BAD_REQUEST, "invalid_tenant",
-          "tenant names are 1 to 63 of a-z, 0-9, '_' and '-', starting with a letter or digit",
-          Map.of("tenant", tenant)).toResponse()));
-    }
-    return metrics.endpoint(template, withSizeLimit(settings.maxRequestBytes(), inner));
+    return TenantEndpoints.endpoint(metrics, template, tenant, settings.maxRequestBytes(), inner);
   }
 
   // ---- writes -------------------------------------------------------------------------------
@@ -226,23 +215,8 @@ public final class TenantRoutes {
     return entity.ask(message::apply, settings.askTimeout());
   }
 
-  /** Completes with the reply's response; a tenant that does not answer in time is a 503 with Retry-After. */
   private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse) {
-    return onComplete(pending, result -> {
-      if (result.isSuccess()) return complete(toResponse.apply(result.get()));
-      Throwable failure = result.failed().get();
-      if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) failure = failure.getCause();
-      if (failure instanceof TenantIngress.Overloaded overloaded) {
-        return complete(new ApiError(StatusCodes.TOO_MANY_REQUESTS, "overloaded", overloaded.getMessage() + "; retry",
-            Map.of()).toResponse().addHeader(RetryAfter.create(1L)));
-      }
-      if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
-        return complete(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
-            "the tenant did not answer within " + settings.askTimeout().toMillis() + " ms; retry", Map.of())
-            .toResponse().addHeader(RetryAfter.create(1L)));
-      }
-      throw new IllegalStateException("tenant request failed", failure);
-    });
+    return TenantEndpoints.reply(pending, toResponse, "the tenant", settings.askTimeout());
   }
 
   private static String mediaType(HttpRequest request) {

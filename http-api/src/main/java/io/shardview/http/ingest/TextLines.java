@@ -1,0 +1,40 @@
+package io.shardview.http.ingest;
+
+import java.io.IOException;
+
+/**
+ * Walks a text body line by line ({@code \n} or {@code \r\n}), numbering lines from 1, and turns
+ * a line parser's complaint into an {@link IngestException} naming that line.
+ */
+final class TextLines {
+  /** Parses one line (without its line break); throws IllegalArgumentException or IOException if it is bad. */
+  interface LineParser {
+    void parse(String line) throws IOException;
+  }
+
+  private TextLines() {}
+
+  static void forEach(String body, LineParser parser) {
+    int start = 0;
+    int number = 0;
+    while (start <= body.length()) {
+      int end = body.indexOf('\n', start);
+      if (end < 0) end = body.length();
+      number++;
+      String line = body.substring(start, end > start && body.charAt(end - 1) == '\r' ? end - 1 : end);
+      try {
+        parser.parse(line);
+      } catch (IllegalArgumentException | IOException e) {
+        throw IngestException.atLine(number, message(e));
+      }
+      start = end + 1;
+    }
+  }
+
+  // Jackson appends a source location on a new line; the line number says it already.
+  private static String message(Exception e) {
+    String text = e.getMessage() == null ? e.toString() : e.getMessage();
+    int location = text.indexOf("\n at [Source");
+    return location < 0 ? text : text.substring(0, location);
+  }
+}
