@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         "",
         "`shardview serve` runs a single node on embedded storage: HTTP on http://127.0.0.1:8080, "
             + "data under ./data. `shardview help serve` lists its options."},
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, JournalCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

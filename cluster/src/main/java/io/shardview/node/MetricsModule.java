@@ -1,24 +1,50 @@
 package io.shardview.node;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.shardview.entity.metrics.MetricsSettings;
 import io.shardview.entity.metrics.MetricsShard;
+import io.shardview.entity.metrics.ShardStatsBoard;
 import io.shardview.http.RouteMetrics;
+import io.shardview.http.metrics.IngestMetrics;
 import io.shardview.http.metrics.MetricsHttpSettings;
 import io.shardview.http.metrics.MetricsRoutes;
+import java.time.Clock;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Metrics shards: the sharded entity and the ingest and export routes under /v1/tenants/{t}/prom and /influx. */
+/**
+ * Metrics shards: the sharded entity, the ingest and export routes under /v1/tenants/{t}/prom and
+ * /influx, and their /metrics figures.
+ */
 final class MetricsModule implements NodeModule {
+  private final Clock clock;
+  private final ShardStatsBoard board = new ShardStatsBoard();
+  private IngestMetrics ingestMetrics;
+
+  /** On the wall clock. */
+  MetricsModule() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the clock that dates retention (tests move it). */
+  MetricsModule(Clock clock) {
+    this.clock = clock;
+  }
+
   @Override
   public List<EntityType> entityTypes() {
     return List.of(new EntityType(MetricsShard.ENTITY_KEY,
-        system -> MetricsShard.init(system, MetricsSettings.from(system.settings().config()))));
+        system -> MetricsShard.init(system, MetricsSettings.from(system.settings().config()), clock, board)));
+  }
+
+  @Override
+  public void registerMetrics(PrometheusRegistry registry) {
+    ingestMetrics = new IngestMetrics(registry, board);
   }
 
   @Override
   public List<Route> routes(ActorSystem<?> system, RouteMetrics metrics) {
-    return List.of(new MetricsRoutes(system, metrics, MetricsHttpSettings.from(system.settings().config())).routes());
+    return List.of(new MetricsRoutes(system, metrics, MetricsHttpSettings.from(system.settings().config()), ingestMetrics).routes());
   }
 }

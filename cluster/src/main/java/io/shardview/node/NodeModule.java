@@ -1,5 +1,6 @@
 package io.shardview.node;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.shardview.http.RouteMetrics;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -9,6 +10,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 public interface NodeModule {
   /** Entity types to register with sharding once the actor system exists. */
   List<EntityType> entityTypes();
+
+  /** Registers the module's own figures for /metrics; called once, before {@link #routes}. */
+  default void registerMetrics(PrometheusRegistry registry) {}
 
   /** The module's routes; called after its entity types have started. */
   List<Route> routes(ActorSystem<?> system, RouteMetrics metrics);

@@ -5,9 +5,11 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
 import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -58,7 +60,10 @@ final class NodeRoutes {
         path("health", () -> metrics.endpoint("/health", get(() -> complete(Json.response(StatusCodes.OK, Map.of("status", "ok")))))),
         path("ready", () -> metrics.endpoint("/ready", get(this::ready))),
         path("metrics", () -> metrics.endpoint("/metrics", get(this::scrape))),
-        pathPrefix("v1", () -> path("cluster", () -> metrics.endpoint("/v1/cluster", get(this::cluster))))));
+        pathPrefix("v1", () -> pathPrefix("cluster", () -> concat(
+            pathEnd(() -> metrics.endpoint("/v1/cluster", get(this::cluster))),
+            path(segment("entities").slash(segment()).slash(segment()), (type, id) ->
+                metrics.endpoint("/v1/cluster/entities/{type}/{id}", get(() -> locate(type, id)))))))));
     all.addAll(apiRoutes);
     all.add(metrics.endpoint(RouteMetrics.UNMATCHED, reject()));
     Route routes = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
@@ -91,6 +96,14 @@ final class NodeRoutes {
 
   private Route cluster() {
     return onSuccess(sharding.shardCounts(), shards -> complete(Json.response(StatusCodes.OK, clusterView(shards))));
+  }
+
+  // Operators' "where does this tenant live": the entity's shard and the node hosting it.
+  private Route locate(String type, String id) {
+    return onSuccess(sharding.locate(type, id), location -> location
+        .map(found -> complete(Json.response(StatusCodes.OK, found)))
+        .orElseGet(() -> complete(new ApiError(StatusCodes.NOT_FOUND, "not_found", "no entity type " + type,
+            Map.of("types", sharding.typeNames())).toResponse())));
   }
 
   /** The body of /v1/cluster. */

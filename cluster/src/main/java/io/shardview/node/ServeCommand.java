@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shardview serve}: starts a node and runs it until SIGTERM or Ctrl-C. */
@@ -27,17 +27,17 @@ import picocli.CommandLine.Option;
         ""},
     footer = {
         "",
-        "Environment: SHARDVIEW_CONFIG, SHARDVIEW_HTTP_HOST, SHARDVIEW_HTTP_PORT, SHARDVIEW_DATA_DIR, "
+        "Environment: SHARDVIEW_PROFILE, SHARDVIEW_CONFIG, SHARDVIEW_HTTP_HOST, SHARDVIEW_HTTP_PORT, SHARDVIEW_DATA_DIR, "
             + "SHARDVIEW_REGION, SHARDVIEW_CLUSTER_HOST, SHARDVIEW_CLUSTER_PORT, SHARDVIEW_SEED_NODES, "
+            + "SHARDVIEW_DOWN_AFTER, SHARDVIEW_JOURNAL_URL, SHARDVIEW_JOURNAL_USER, SHARDVIEW_JOURNAL_PASSWORD, "
             + "SHARDVIEW_LEVELDB_NATIVE; SHARDVIEW_JAVA_OPTS is passed to the JVM by ./shardview.",
         "",
         "Exit status: 0 after a requested shutdown (SIGTERM, Ctrl-C), 1 if the node cannot start or "
             + "stops on its own."})
 final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "HOCON file overriding the shipped defaults (keys as in config/*.conf).")
-  Path configFile;
+  @Mixin
+  ConfigOptions configOptions;
 
   @Option(names = "--http-host", paramLabel = "H", description = "Interface for HTTP (default 127.0.0.1).")
   String httpHost;
@@ -50,6 +50,19 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--region", paramLabel = "R", description = "Region (cluster data center) of this node (default 'default').")
   String region;
+
+  @Option(names = "--cluster-host", paramLabel = "H",
+      description = "Address other nodes reach this one at (Pekko remoting; default 127.0.0.1).")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", paramLabel = "P",
+      description = "Remoting port (default 25520 in the cluster profile; a free one in single-node).")
+  Integer clusterPort;
+
+  @Option(names = "--seed-nodes", paramLabel = "LIST", split = ",",
+      description = "Seed nodes, e.g. pekko://shardview@127.0.0.1:25520,pekko://shardview@127.0.0.1:25521; "
+          + "the same list on every node.")
+  List<String> seedNodes;
 
   @Override
   public Integer call() {
@@ -66,7 +79,9 @@ final class ServeCommand implements Callable<Integer> {
         + ", region " + node.region() + ")");
     System.out.flush();
     node.whenTerminated().join();
-    return node.stoppedOnRequest() ? 0 : 1;
+    if (node.stoppedOnRequest()) return 0;
+    System.err.println("shardview: node stopped: " + node.unrequestedStopReason());
+    return 1;
   }
 
   private Config config() {
@@ -75,8 +90,9 @@ final class ServeCommand implements Callable<Integer> {
     if (httpPort != null) flags.put("shardview.http.port", httpPort);
     if (dataDir != null) flags.put("shardview.data-dir", dataDir.toString());
     if (region != null) flags.put("shardview.region", region);
-    Optional<Path> file = Optional.ofNullable(configFile)
-        .or(() -> Optional.ofNullable(System.getenv("SHARDVIEW_CONFIG")).filter(s -> !s.isBlank()).map(Path::of));
-    return NodeConfig.load(file, System.getenv(), flags);
+    if (clusterHost != null) flags.put("shardview.cluster.host", clusterHost);
+    if (clusterPort != null) flags.put("shardview.cluster.port", clusterPort);
+    if (seedNodes != null) flags.put("shardview.cluster.seed-nodes", seedNodes);
+    return configOptions.load(flags);
   }
 }

@@ -3,6 +3,7 @@ package io.shardview.node;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,6 +11,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** Asks the shard coordinators how many shards each node hosts, per entity type. */
@@ -37,6 +39,32 @@ final class ShardingQueries {
         }).toCompletableFuture())
         .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(asks).thenApply(done -> result);
+  }
+
+  List<String> typeNames() {
+    return entityTypes.stream().map(t -> t.key().name()).toList();
+  }
+
+  /** Where an entity lives: its shard and the node hosting that shard. */
+  record Location(String type, String entity, String shard, String node) {}
+
+  /**
+   * The shard of {@code entityId} (the default hash extractor every entity type uses) and the node
+   * hosting it now, or a null node when the shard is not allocated yet (no message reached it).
+   * Empty when there is no such entity type.
+   */
+  CompletionStage<Optional<Location>> locate(String typeName, String entityId) {
+    Optional<EntityType> type = entityTypes.stream().filter(t -> t.key().name().equals(typeName)).findFirst();
+    if (type.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
+    int shards = system.settings().config().getInt("pekko.cluster.sharding.number-of-shards");
+    String shard = new HashCodeMessageExtractor<Object>(shards).shardId(entityId);
+    return stats(type.get()).thenApply(stats -> {
+      String node = null;
+      for (var region : stats.getRegions().entrySet()) {
+        if (region.getValue().getStats().containsKey(shard)) node = region.getKey().toString();
+      }
+      return Optional.of(new Location(typeName, entityId, shard, node));
+    });
   }
 
   private CompletionStage<ClusterShardingStats> stats(EntityType type) {

@@ -5,6 +5,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.shardview.http.RouteMetrics;
 import io.shardview.persistence.DataDirectoryLock;
+import io.shardview.persistence.JournalSettings;
 import io.shardview.persistence.SerializationCheck;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,6 +62,7 @@ public final class ShardviewNode {
     LoggerFactory.getILoggerFactory(); // initialise logging before Pekko's threads log concurrently
     String host = config.getString("shardview.http.host");
     requireLoopback(host);
+    requireUsableJournal(config);
     Path dataDir = Path.of(config.getString("shardview.data-dir"));
     DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
     ActorSystem<Void> system;
@@ -104,6 +106,7 @@ public final class ShardviewNode {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     RouteMetrics routeMetrics = new RouteMetrics(registry);
+    modules.forEach(module -> module.registerMetrics(registry));
     NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics);
     List<Route> apiRoutes = modules.stream().flatMap(m -> m.routes(system, routeMetrics).stream()).toList();
     ServerBinding binding = bind(system, host, config.getInt("shardview.http.port"), routes.routes(apiRoutes));
@@ -120,6 +123,29 @@ public final class ShardviewNode {
       throw new NodeStartException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
     } catch (TimeoutException | InterruptedException e) {
       throw new NodeStartException("binding " + host + ":" + port + " did not complete in " + BIND_TIMEOUT, e);
+    }
+  }
+
+  // Checked before the node joins anything: a LevelDB node listing other seed nodes would only be
+  // refused by them, and a node on a database without the schema would fail its first write.
+  private static void requireUsableJournal(Config config) {
+    JournalSettings journal = new JournalSettings(config);
+    if (journal.isShared()) {
+      try {
+        journal.requireSchema();
+      } catch (JournalSettings.JournalUnavailableException e) {
+        throw new NodeStartException(e.getMessage(), e);
+      }
+    }
+    if (journal.isLocal()) {
+      String self = "pekko://" + SYSTEM_NAME + "@" + config.getString("shardview.cluster.host") + ":"
+          + config.getInt("shardview.cluster.port");
+      List<String> others = config.getStringList("shardview.cluster.seed-nodes").stream()
+          .filter(seed -> !seed.equals(self)).toList();
+      if (!others.isEmpty()) {
+        throw new NodeStartException("refusing to join " + String.join(", ", others) + ": "
+            + LocalJournalJoinCheck.REASON, null);
+      }
     }
   }
 
@@ -183,6 +209,18 @@ public final class ShardviewNode {
   public boolean stoppedOnRequest() {
     return CoordinatedShutdown.get(system).getShutdownReason()
         .map(StopReason.STOP_REQUESTED::equals).orElse(false);
+  }
+
+  /** Why the node stopped, in words, when it was not asked to. */
+  public String unrequestedStopReason() {
+    CoordinatedShutdown.Reason reason = CoordinatedShutdown.get(system).getShutdownReason().orElse(null);
+    if (reason == null) return "the actor system terminated";
+    if (reason.equals(CoordinatedShutdown.incompatibleConfigurationDetectedReason())) {
+      return "the cluster refused to let it join: incompatible configuration (the log above names it)";
+    }
+    if (reason.equals(CoordinatedShutdown.clusterDowningReason())) return "the cluster downed this node";
+    if (reason.equals(CoordinatedShutdown.clusterJoinUnsuccessfulReason())) return "it could not join any seed node";
+    return "coordinated shutdown (" + reason + ")";
   }
 
   private static void awaitQuietly(ActorSystem<?> system) {

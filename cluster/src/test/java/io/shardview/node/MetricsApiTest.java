@@ -29,7 +29,9 @@ class MetricsApiTest {
   @TempDir Path dataDir;
 
   private static ShardviewNode start(Path dataDir) throws Exception {
-    ShardviewNode node = ShardviewNode.start(TestNodes.config(dataDir, Map.of()), List.of(new MetricsModule()));
+    // Points from 2023 stay within retention (the default 30 days would drop them at once).
+    ShardviewNode node = ShardviewNode.start(TestNodes.config(dataDir, Map.of(
+        "shardview.metrics.raw-retention", "36500d", "shardview.metrics.rollup-retention", "36500d")), List.of(new MetricsModule()));
     assertEquals(200, TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(30)).statusCode());
     return node;
   }

@@ -53,6 +53,20 @@ class TenantApiTest {
   }
 
   @Test
+  void theClusterEndpointLocatesATenantsShardAndNode() throws Exception {
+    tenant("where");
+    String self = JSON.readTree(TestNodes.get(node, "/v1/cluster").body()).get("self").asText();
+    HttpResponse<String> found = TestNodes.get(node, "/v1/cluster/entities/tenant-circuit/where");
+    assertEquals(200, found.statusCode(), found.body());
+    JsonNode location = JSON.readTree(found.body());
+    assertEquals(String.valueOf(Math.abs("where".hashCode() % 100)), location.get("shard").asText());
+    assertEquals(self, location.get("node").asText());
+    HttpResponse<String> unknown = TestNodes.get(node, "/v1/cluster/entities/no-such-type/where");
+    assertEquals(404, unknown.statusCode());
+    assertEquals("not_found", JSON.readTree(unknown.body()).at("/error/code").asText());
+  }
+
+  @Test
   void sqlCreatesTablesAndViewsAndTheTenantDescribesThem() throws Exception {
     TenantClient t = tenant("describe");
     JsonNode info = t.json(t.get(""), 200);
@@ -87,6 +101,32 @@ class TenantApiTest {
     t.error(t.post("sql", "application/sql", "CREATE TABLE fresh (x INT); CREATE VIEW v AS SELECT missing FROM fresh"), 422);
     assertEquals(1, t.version());
     assertEquals(404, t.get("tables/fresh").statusCode());
+  }
+
+  @Test
+  void aBatchOrViewThatHitsAnSqlErrorIsA422AndChangesNothing() throws Exception {
+    TenantClient t = tenant("sqlerror");
+    t.sql("CREATE VIEW per_year AS SELECT id, 100 / age AS r FROM users", 200);
+    t.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"users\", \"row\": {\"id\": 1, \"age\": 20}}]}", 200);
+    String hashBefore = t.json(t.get("views/adults"), 200).get("hash").asText();
+
+    JsonNode error = t.errorBody(t.post("ingest", "application/json", "{\"ops\": ["
+        + "{\"op\": \"update\", \"table\": \"users\", \"row\": {\"id\": 1, \"age\": 30}},"
+        + "{\"op\": \"insert\", \"table\": \"users\", \"row\": {\"id\": 2, \"age\": 0}}]}"), 422);
+    assertEquals("evaluation_error", error.at("/error/code").asText());
+    assertEquals("view per_year: division by zero", error.at("/error/message").asText());
+    assertEquals("per_year", error.at("/error/details/view").asText());
+    assertEquals(3, t.version(), "the failed batch is no version");
+    assertEquals(hashBefore, t.json(t.get("views/adults"), 200).get("hash").asText());
+    assertEquals("[{\"id\":1,\"r\":5}]", t.json(t.get("views/per_year"), 200).get("rows").toString());
+
+    JsonNode view = t.errorBody(t.post("sql", "application/sql", "CREATE VIEW bad AS SELECT id, CAST(name AS INT) AS n FROM users "
+        + "UNION ALL SELECT id, 2147483647 + age FROM users"), 422);
+    assertEquals("evaluation_error", view.at("/error/code").asText());
+    assertEquals("view bad: integer out of range", view.at("/error/message").asText());
+    assertEquals(404, t.get("views/bad").statusCode());
+    assertEquals("evaluation_error", t.error(t.post("query", "application/json", "{\"sql\": \"SELECT 1 / (age - 20) FROM users\"}"), 422));
+    assertEquals(3, t.version());
   }
 
   @Test
@@ -274,7 +314,7 @@ class TenantApiTest {
 
   @Test
   void aRequestOutlivingTheServerTimeoutIsA503WithRetryAfterInTheErrorModel(@TempDir Path otherDir) throws Exception {
-    ShardviewNode slow = TenantNodes.start(otherDir, Map.of("pekko.http.server.request-timeout", "300 ms"));
+    ShardviewNode slow = TenantNodes.start(otherDir, Map.of("pekko.http.server.request-timeout", "2 s"));
     try {
       TenantClient t = new TenantClient(slow, "slow");
       t.sql("CREATE TABLE a (x INT); CREATE VIEW v AS SELECT x FROM a", 200);

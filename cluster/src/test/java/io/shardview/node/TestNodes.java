@@ -20,12 +20,19 @@ final class TestNodes {
   private TestNodes() {}
 
   static Config config(Path dataDir, Map<String, Object> extra) {
+    return config(NodeConfig.DEFAULT_PROFILE, dataDir, extra);
+  }
+
+  static Config config(String profile, Path dataDir, Map<String, Object> extra) {
     Map<String, Object> flags = new HashMap<>(Map.of(
         "shardview.http.port", 0,
         "shardview.cluster.port", 0,
-        "shardview.data-dir", dataDir.toString()));
+        "shardview.data-dir", dataDir.toString(),
+        // Every message between actors goes through its serializer, as it would between nodes:
+        // a command, reply or event that cannot cross the network fails here, in one process.
+        "pekko.actor.serialize-messages", "on"));
     flags.putAll(extra);
-    return NodeConfig.load(Optional.empty(), Map.of(), flags);
+    return NodeConfig.load(profile, Optional.empty(), Map.of(), flags);
   }
 
   static ShardviewNode start(Path dataDir, List<EntityType> types) {
@@ -38,7 +45,7 @@ final class TestNodes {
 
   static HttpResponse<String> send(ShardviewNode node, HttpRequest.Builder request) {
     try {
-      return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

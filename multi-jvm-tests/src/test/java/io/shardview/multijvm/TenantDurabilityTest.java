@@ -261,7 +261,7 @@ class TenantDurabilityTest {
   // ---- checks -----------------------------------------------------------------------------------
 
   /** How many rows of {@code log} name each batch. */
-  private static Map<String, Integer> logCounts(String url) throws Exception {
+  static Map<String, Integer> logCounts(String url) throws Exception {
     Map<String, Integer> counts = new TreeMap<>();
     for (JsonNode row : read(url, "tables", "log").path("rows")) {
       String batch = row.path("batch").asText();
@@ -271,7 +271,7 @@ class TenantDurabilityTest {
     return counts;
   }
 
-  private static Map<Long, DurabilityWorkload.Acc> accRows(String url) throws Exception {
+  static Map<Long, DurabilityWorkload.Acc> accRows(String url) throws Exception {
     Map<Long, DurabilityWorkload.Acc> rows = new TreeMap<>();
     for (JsonNode row : read(url, "tables", "acc").path("rows")) {
       JsonNode bal = row.path("bal");
@@ -287,7 +287,7 @@ class TenantDurabilityTest {
    * one-off query of the same SELECT evaluated from scratch (as multisets); {@code total} and
    * {@code applied} equal the model. Returns the reads by view name.
    */
-  private static JsonNode checkViews(String url, int batches, Map<Long, DurabilityWorkload.Acc> model) throws Exception {
+  static JsonNode checkViews(String url, int batches, Map<Long, DurabilityWorkload.Acc> model) throws Exception {
     Map<String, String> recoveredSql = new LinkedHashMap<>();
     describe(url).path("views").forEach(v -> recoveredSql.put(v.path("name").asText(), v.path("sql").asText()));
     assertEquals(VIEWS, recoveredSql, "views after restart");
@@ -323,7 +323,7 @@ class TenantDurabilityTest {
    * given the recovered table contents and then the same CREATE VIEWs computes each view, and so
    * its hash, from scratch. Both must agree, and so must the table hashes.
    */
-  private static void compareWithFreshTenant(String url, JsonNode recoveredViews) throws Exception {
+  static void compareWithFreshTenant(String url, JsonNode recoveredViews) throws Exception {
     String fresh = TENANT + "-fresh";
     JsonNode acc = read(url, "tables", "acc");
     JsonNode log = read(url, "tables", "log");
@@ -364,7 +364,7 @@ class TenantDurabilityTest {
 
   // ---- HTTP -------------------------------------------------------------------------------------
 
-  private static String viewsSql() {
+  static String viewsSql() {
     return VIEWS.entrySet().stream().map(v -> "CREATE VIEW " + v.getKey() + " AS " + v.getValue())
         .collect(Collectors.joining("; "));
   }
@@ -393,7 +393,7 @@ class TenantDurabilityTest {
   }
 
   /** The distinct ERROR and "Caused by" lines of the node's stderr (timestamps dropped). */
-  private static String errors(NodeProcess node) {
+  static String errors(NodeProcess node) {
     try {
       return node.stderr().lines()
           .filter(l -> l.contains(" ERROR ") || l.startsWith("Caused by"))
@@ -404,11 +404,11 @@ class TenantDurabilityTest {
     }
   }
 
-  private static JsonNode describe(String url) throws Exception {
+  static JsonNode describe(String url) throws Exception {
     return ok(get(url + "/v1/tenants/" + TENANT), "describe");
   }
 
-  private static JsonNode read(String url, String kind, String name) throws Exception {
+  static JsonNode read(String url, String kind, String name) throws Exception {
     return read(url, TENANT, kind, name);
   }
 
@@ -423,7 +423,7 @@ class TenantDurabilityTest {
     return post(url, TENANT, path, type, body);
   }
 
-  private static HttpResponse<String> post(String url, String tenant, String path, String type, String body)
+  static HttpResponse<String> post(String url, String tenant, String path, String type, String body)
       throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/tenants/" + tenant + path))
         .timeout(REQUEST)
@@ -432,19 +432,19 @@ class TenantDurabilityTest {
         .build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+  static HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static JsonNode ok(HttpResponse<String> response, String what) throws IOException {
+  static JsonNode ok(HttpResponse<String> response, String what) throws IOException {
     assertEquals(200, response.statusCode(), what + ": " + response.body());
     JsonNode body = JSON.readTree(response.body());
     assertNotNull(body, what);
     return body;
   }
 
-  private static String stderr(NodeProcess node) {
+  static String stderr(NodeProcess node) {
     try {
       String text = node.stderr();
       return text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text;

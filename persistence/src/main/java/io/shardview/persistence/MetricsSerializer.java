@@ -3,17 +3,20 @@ package io.shardview.persistence;
 import io.shardview.entity.metrics.MetricsEvent;
 import io.shardview.entity.metrics.MetricsShardSnapshot;
 import java.io.NotSerializableException;
+import java.nio.ByteBuffer;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
  * Journal and snapshot serializer of metrics shards: the payload is the storage's own binary form
- * as is (a point batch's chunk-encoded points, a snapshot's sealed chunks), with no JSON around it.
+ * as is (a point batch's chunk-encoded points, a snapshot's sealed chunks), with no JSON around it;
+ * a retention event is its two cutoffs as 8-byte integers.
  * Manifests carry a version so a later format can be read beside this one.
  */
 public final class MetricsSerializer extends SerializerWithStringManifest {
   static final String POINTS_APPENDED = "points-appended.v1";
   static final String SHARD_SNAPSHOT = "shard-snapshot.v1";
+  static final String RETENTION_APPLIED = "retention-applied.v1";
 
   private final int identifier;
 
@@ -34,6 +37,7 @@ public final class MetricsSerializer extends SerializerWithStringManifest {
   public String manifest(Object o) {
     if (o instanceof MetricsEvent.PointsAppended) return POINTS_APPENDED;
     if (o instanceof MetricsShardSnapshot) return SHARD_SNAPSHOT;
+    if (o instanceof MetricsEvent.RetentionApplied) return RETENTION_APPLIED;
     throw new IllegalArgumentException("not a metrics journal type: " + o.getClass().getName());
   }
 
@@ -41,6 +45,9 @@ public final class MetricsSerializer extends SerializerWithStringManifest {
   public byte[] toBinary(Object o) {
     if (o instanceof MetricsEvent.PointsAppended appended) return appended.bytes();
     if (o instanceof MetricsShardSnapshot snapshot) return snapshot.bytes();
+    if (o instanceof MetricsEvent.RetentionApplied retention) {
+      return ByteBuffer.allocate(2 * Long.BYTES).putLong(retention.rawCutoffMs()).putLong(retention.rollupCutoffMs()).array();
+    }
     throw new IllegalArgumentException("not a metrics journal type: " + o.getClass().getName());
   }
 
@@ -49,6 +56,11 @@ public final class MetricsSerializer extends SerializerWithStringManifest {
     return switch (manifest) {
       case POINTS_APPENDED -> MetricsEvent.PointsAppended.fromBytes(bytes);
       case SHARD_SNAPSHOT -> new MetricsShardSnapshot(bytes);
+      case RETENTION_APPLIED -> {
+        if (bytes.length != 2 * Long.BYTES) throw new NotSerializableException("corrupt retention event: " + bytes.length + " bytes");
+        ByteBuffer cutoffs = ByteBuffer.wrap(bytes);
+        yield new MetricsEvent.RetentionApplied(cutoffs.getLong(), cutoffs.getLong());
+      }
       default -> throw new NotSerializableException("unknown metrics manifest " + manifest);
     };
   }

@@ -55,6 +55,24 @@ public final class BaseTable {
         });
     }
 
+    /** The rows as they are now, for a snapshot written later (see {@link CircuitImage}). */
+    CircuitImage.TableImage image() {
+        return schema.hasPrimaryKey()
+                ? new CircuitImage.TableImage(schema, byKey.packedRows(), byKey.size(), null)
+                : new CircuitImage.TableImage(schema, null, 0, ZSetImage.of(multiset));
+    }
+
+    /** Makes room for n packed rows about to be loaded. */
+    void reservePacked(int n) {
+        byKey.reserve(n);
+    }
+
+    /** Stores a packed row from a snapshot (tables with a primary key; see {@link CircuitSnapshot}). */
+    void loadPacked(byte[] row) {
+        byKey.putPacked(row);
+        rowCount++;
+    }
+
     /** The whole content as a Z-set. */
     public ZSet content() {
         if (!schema.hasPrimaryKey()) {

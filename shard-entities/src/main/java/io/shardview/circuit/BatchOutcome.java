@@ -9,6 +9,16 @@ public sealed interface BatchOutcome {
     record Accepted(long version, int ops, Map<String, ViewDelta> views) implements BatchOutcome {
     }
 
+    /**
+     * Nothing was applied: the batch is valid, but evaluating a view on its data raised an SQL runtime
+     * error (as PostgreSQL would fail the statement); the view and the problem, e.g. "division by zero".
+     */
+    record Failed(String view, String problem) implements BatchOutcome {
+        public String message() {
+            return "view " + view + ": " + problem;
+        }
+    }
+
     /** Nothing was applied: the first bad op, why, and a one-sentence message. */
     record Rejected(int index, RejectionKind kind, String message) implements BatchOutcome, BatchValidation {
     }

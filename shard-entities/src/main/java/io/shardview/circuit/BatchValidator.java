@@ -152,7 +152,7 @@ final class BatchValidator {
 
     private static Object coerce(Column c, Object v) {
         try {
-            return c.type().coerce(v);
+            return c.coerce(v);
         } catch (IllegalArgumentException e) {
             throw new Refusal(RejectionKind.INVALID, "column '" + c.name() + "': " + e.getMessage());
         } catch (ArithmeticException e) {

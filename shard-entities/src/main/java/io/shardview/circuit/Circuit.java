@@ -1,5 +1,6 @@
 package io.shardview.circuit;
 
+import io.shardview.circuit.operator.EvaluationException;
 import io.shardview.circuit.plan.Dataflow;
 import io.shardview.circuit.plan.PlanCompiler;
 import io.shardview.circuit.plan.UnsupportedSqlException;
@@ -88,9 +89,9 @@ public final class Circuit {
         if (planned instanceof Problem problem) return problem;
         MaterializedView view = (MaterializedView) planned;
         try {
-            view.absorb(view.dataflow.step(currentContents(view.dataflow), true));
-        } catch (ArithmeticException | IllegalArgumentException e) {
-            return new Problem(RejectionKind.INVALID, "evaluating view \"" + name + "\" failed: " + e.getMessage());
+            view.absorb(view.dataflow.step(currentContents(view.dataflow), true).output());
+        } catch (EvaluationException e) {
+            return new Problem(RejectionKind.EVALUATION_ERROR, "view " + name + ": " + e.getMessage());
         }
         views.put(name, view);
         objects.add(new DdlResult.ChangedObject("view", name, "created"));
@@ -127,7 +128,7 @@ public final class Circuit {
     /** Evaluates a view from scratch with a freshly compiled copy of its plan (for verification). */
     ZSet recompute(String view) {
         Dataflow fresh = PlanCompiler.compile(views.get(view).plan);
-        return fresh.step(currentContents(fresh), true);
+        return fresh.step(currentContents(fresh), true).output();
     }
 
     /** The incrementally maintained content of a view (for verification). */
@@ -179,13 +180,23 @@ public final class Circuit {
         return new BatchValidator(tables).validate(ops, version);
     }
 
-    /** Applies a batch validated at the current version; returns the new version and view deltas. */
-    public BatchOutcome.Accepted apply(ValidatedBatch batch) {
+    /**
+     * Applies a batch validated at the current version: accepted with the new version and view deltas,
+     * or, when evaluating a view on the batch's data raises an SQL runtime error, failed with nothing
+     * changed (tables, views, hashes and version stay as they were).
+     */
+    public BatchOutcome apply(ValidatedBatch batch) {
         if (batch.baseVersion() != version) {
             throw new IllegalStateException("batch validated at version " + batch.baseVersion() + ", circuit is at " + version);
         }
+        Map<String, ViewDelta> changed;
+        try {
+            changed = evaluator.propagate(views.values(), new LinkedHashMap<>(batch.tableDeltas()));
+        } catch (ViewEvaluator.ViewFailed failed) {
+            return new BatchOutcome.Failed(failed.view, failed.getMessage());
+        }
+        // Operators read only deltas, never the tables, so the tables change once the views succeeded.
         batch.tableDeltas().forEach((name, delta) -> tables.get(name).apply(delta));
-        Map<String, ViewDelta> changed = evaluator.propagate(views.values(), new LinkedHashMap<>(batch.tableDeltas()));
         version++;
         return new BatchOutcome.Accepted(version, batch.ops(), changed);
     }
@@ -247,10 +258,10 @@ public final class Circuit {
         }
         Dataflow dataflow = ((MaterializedView) planned).dataflow;
         try {
-            ZSet result = dataflow.step(currentContents(dataflow), true);
+            ZSet result = dataflow.step(currentContents(dataflow), true).output();
             return new QueryResult.Rows(dataflow.columns(), ReadOrder.expand(result, dataflow.readOrder()));
-        } catch (ArithmeticException | IllegalArgumentException e) {
-            return new QueryResult.Rejected(RejectionKind.INVALID, "evaluation failed: " + e.getMessage());
+        } catch (EvaluationException e) {
+            return new QueryResult.Rejected(RejectionKind.EVALUATION_ERROR, "query: " + e.getMessage());
         }
     }
 
@@ -264,7 +275,21 @@ public final class Circuit {
 
     /** Writes the whole state: tables, view definitions, contents and operator state. */
     public void writeSnapshot(DataOutput out) throws IOException {
-        CircuitSnapshot.write(out, version, tables.values(), views.values());
+        image().write(out);
+    }
+
+    /**
+     * The state at the current version, frozen, to be written by another thread while this circuit
+     * keeps applying batches (see {@link CircuitImage} for what taking it costs).
+     */
+    public CircuitImage image() {
+        List<CircuitImage.TableImage> t = new ArrayList<>(tables.size());
+        tables.values().forEach(b -> t.add(b.image()));
+        List<CircuitImage.ViewImage> v = new ArrayList<>(views.size());
+        for (MaterializedView m : views.values()) {
+            v.add(new CircuitImage.ViewImage(m.name, m.sql, ZSetImage.of(m.content), m.dataflow.stateImage()));
+        }
+        return new CircuitImage(version, List.copyOf(t), List.copyOf(v));
     }
 
     /** Restores a circuit from {@link #writeSnapshot} output, without re-evaluating any view. */

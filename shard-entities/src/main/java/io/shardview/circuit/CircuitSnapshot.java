@@ -4,17 +4,18 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The binary snapshot format of a circuit: version, tables (schema and rows), then views in creation
- * order (name, SELECT, content, hash, operator state). Restoring recompiles each view's SELECT into an
+ * order (name, SELECT, content, operator state). Since SVC2 a table with a primary key is written as
+ * its packed rows ({@link RowBytes}, which makes that in-memory form a persistent format too). Restoring recompiles each view's SELECT into an
  * empty dataflow and loads the saved state into it; no view is re-evaluated.
  */
 final class CircuitSnapshot {
-    private static final int MAGIC = 0x53564331; // "SVC1"
+    private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
+    private static final int MAGIC_PACKED = 0x53564332; // "SVC2": keyed tables as their packed rows
 
     private CircuitSnapshot() {
     }
@@ -24,39 +25,63 @@ final class CircuitSnapshot {
         MaterializedView create(String name, String sql) throws IOException;
     }
 
-    static void write(DataOutput out, long version, Collection<BaseTable> tables, Collection<MaterializedView> views)
-            throws IOException {
-        out.writeInt(MAGIC);
-        out.writeLong(version);
-        out.writeInt(tables.size());
-        for (BaseTable t : tables) {
+    static void write(DataOutput out, CircuitImage image) throws IOException {
+        out.writeInt(MAGIC_PACKED);
+        out.writeLong(image.version);
+        out.writeInt(image.tables.size());
+        for (CircuitImage.TableImage t : image.tables) {
             writeSchema(out, t.schema());
-            RowCodec.writeZSet(out, t.content());
+            if (t.packedRows() != null) {
+                writePacked(out, t.packedRows(), t.packedCount());
+            } else {
+                t.multiset().write(out);
+            }
         }
-        out.writeInt(views.size());
-        for (MaterializedView v : views) {
-            out.writeUTF(v.name);
-            writeLongString(out, v.sql);
-            RowCodec.writeZSet(out, v.content);
-            v.dataflow.writeState(out);
+        out.writeInt(image.views.size());
+        for (CircuitImage.ViewImage v : image.views) {
+            out.writeUTF(v.name());
+            writeLongString(out, v.sql());
+            v.content().write(out);
+            v.operatorState().write(out);
+        }
+    }
+
+    /** Rows of a table with a primary key as stored ({@link RowBytes}), so restoring encodes nothing. */
+    private static void writePacked(DataOutput out, byte[][] slots, int count) throws IOException {
+        out.writeInt(count);
+        for (byte[] row : slots) {
+            if (row == null) continue;
+            out.writeInt(row.length);
+            out.write(row);
         }
     }
 
     static long read(DataInput in, Map<String, BaseTable> tables, Map<String, MaterializedView> views,
                      ViewFactory factory) throws IOException {
-        if (in.readInt() != MAGIC) throw new IOException("not a circuit snapshot");
+        int magic = in.readInt();
+        if (magic != MAGIC && magic != MAGIC_PACKED) throw new IOException("not a circuit snapshot");
         long version = in.readLong();
         int nTables = in.readInt();
         for (int i = 0; i < nTables; i++) {
             BaseTable t = new BaseTable(readSchema(in));
-            t.apply(RowCodec.readZSet(in));
+            if (magic == MAGIC_PACKED && t.schema().hasPrimaryKey()) {
+                int n = in.readInt();
+                t.reservePacked(n);
+                for (int r = 0; r < n; r++) {
+                    byte[] row = new byte[in.readInt()];
+                    in.readFully(row);
+                    t.loadPacked(row);
+                }
+            } else {
+                t.apply(RowCodec.readZSet(in));
+            }
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
         for (int i = 0; i < nViews; i++) {
             String name = in.readUTF();
             MaterializedView v = factory.create(name, readLongString(in));
-            v.absorb(RowCodec.readZSet(in));
+            v.loadContent(in);
             v.dataflow.readState(in);
             views.put(name, v);
         }
@@ -70,6 +95,7 @@ final class CircuitSnapshot {
             out.writeUTF(c.name());
             out.writeByte(c.type().ordinal());
             out.writeBoolean(c.nullable());
+            if (c.type() == ColumnType.CHAR) out.writeShort(c.length());
         }
         out.writeShort(s.primaryKey().length);
         for (int k : s.primaryKey()) {
@@ -82,7 +108,10 @@ final class CircuitSnapshot {
         int n = in.readShort();
         List<Column> columns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            columns.add(new Column(in.readUTF(), ColumnType.values()[in.readByte()], in.readBoolean()));
+            String column = in.readUTF();
+            ColumnType type = ColumnType.values()[in.readByte()];
+            boolean nullable = in.readBoolean();
+            columns.add(new Column(column, type, nullable, type == ColumnType.CHAR ? in.readShort() : 0));
         }
         int[] pk = new int[in.readShort()];
         for (int i = 0; i < pk.length; i++) {

@@ -9,7 +9,9 @@ import java.util.Locale;
 /** The SQL column types of a tenant table, with the Java value each holds (integers are all Long). */
 public enum ColumnType {
     BOOLEAN("boolean"), SMALLINT("smallint"), INT("integer"), BIGINT("bigint"), DOUBLE("double precision"),
-    DECIMAL("numeric"), VARCHAR("varchar"), DATE("date"), TIMESTAMP("timestamp");
+    DECIMAL("numeric"), VARCHAR("varchar"), DATE("date"), TIMESTAMP("timestamp"),
+    /** CHAR(n): the length is the column's ({@link Column#length}), values are {@link FixedChar}s. */
+    CHAR("character");
 
     private final String sqlName;
 
@@ -36,8 +38,9 @@ public enum ColumnType {
             case "double": case "double precision": case "float8": case "real": case "float4": case "float":
                 return DOUBLE;
             case "decimal": case "numeric": return DECIMAL;
-            case "varchar": case "text": case "char": case "character": case "character varying": case "string":
+            case "varchar": case "text": case "character varying": case "string":
                 return VARCHAR;
+            case "char": case "character": case "bpchar": return CHAR;
             case "date": return DATE;
             case "timestamp": case "timestamp without time zone": return TIMESTAMP;
             default: return null;
@@ -66,18 +69,25 @@ public enum ColumnType {
             case VARCHAR:
                 if (v instanceof String) return v;
                 break;
+            case CHAR: // only Column.coerce, which knows n, turns a string into a CHAR(n) value
+                break;
             case DATE:
                 if (v instanceof LocalDate) return v;
                 if (v instanceof String) return parse(() -> LocalDate.parse((String) v));
                 break;
             case TIMESTAMP:
-                if (v instanceof LocalDateTime) return v;
-                if (v instanceof String) return parse(() -> LocalDateTime.parse(((String) v).replace(' ', 'T')));
+                if (v instanceof LocalDateTime t) return toMicros(t);
+                if (v instanceof String) return parse(() -> toMicros(LocalDateTime.parse(((String) v).replace(' ', 'T'))));
                 break;
             default:
                 break;
         }
         throw wrongType(v);
+    }
+
+    /** A timestamp rounded to the microsecond, PostgreSQL's resolution. */
+    private static LocalDateTime toMicros(LocalDateTime t) {
+        return t.getNano() % 1000 == 0 ? t : t.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     private Object coerceInteger(Object v) {

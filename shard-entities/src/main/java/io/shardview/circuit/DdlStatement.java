@@ -104,7 +104,7 @@ sealed interface DdlStatement {
 
     private static Column column(SqlTokens t, List<String> pk) throws ParseError {
         String name = t.identifier();
-        ColumnType type = t.type();
+        SqlTokens.TypeSpec type = t.type();
         boolean nullable = true;
         while (true) {
             if (t.acceptWord("not")) {
@@ -117,7 +117,7 @@ sealed interface DdlStatement {
                 if (!pk.isEmpty()) throw new ParseError(RejectionKind.INVALID, "multiple primary keys");
                 pk.add(name);
             } else {
-                return new Column(name, type, nullable);
+                return new Column(name, type.type(), nullable, type.length());
             }
         }
     }
@@ -129,7 +129,7 @@ sealed interface DdlStatement {
                 throw new ParseError(RejectionKind.INVALID, "column \"" + c.name() + "\" specified more than once");
             }
             boolean inKey = pk.contains(c.name());
-            out.add(inKey ? new Column(c.name(), c.type(), false) : c); // key columns are NOT NULL
+            out.add(inKey ? new Column(c.name(), c.type(), false, c.length()) : c); // key columns are NOT NULL
         }
         int[] key = new int[pk.size()];
         for (int i = 0; i < key.length; i++) {

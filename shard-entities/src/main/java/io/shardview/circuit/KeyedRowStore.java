@@ -62,6 +62,27 @@ final class KeyedRowStore {
         }
     }
 
+    /**
+     * The stored rows as they are now, packed, with empty slots as null. A stored row array is never
+     * written again (a put stores a new array), so copying the slot array freezes the content.
+     */
+    byte[][] packedRows() {
+        return rows.clone();
+    }
+
+    /** Makes room for n more rows at once (before loading a snapshot's rows). */
+    void reserve(int n) {
+        while ((size + n) * 4 > rows.length * 3) grow();
+    }
+
+    /** Stores a packed row read from a snapshot, whose key no stored row has. */
+    void putPacked(byte[] row) {
+        Row key = RowBytes.decodeColumns(row, keyColumns);
+        if ((size + 1) * 4 > rows.length * 3) grow();
+        insert(row, key.hashCode());
+        size++;
+    }
+
     void forEach(Consumer<Row> action) {
         for (byte[] r : rows) {
             if (r != null) action.accept(RowBytes.decode(r, width));

@@ -17,7 +17,7 @@ final class MaterializedView {
     final Dataflow dataflow;
     final RelNode plan;
     final int level;
-    final ZSet content = new ZSet();
+    ZSet content = new ZSet();
     long hash;
     long rowCount;
     private List<Row> sorted;
@@ -42,6 +42,20 @@ final class MaterializedView {
             rowCount += w;
         });
         if (!delta.isEmpty()) sorted = null;
+    }
+
+    /** Adds rows read from a snapshot to the (empty) content, without building an intermediate Z-set. */
+    void loadContent(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        if (content.isEmpty()) content = new ZSet(n); // sized once instead of rehashed as it grows
+        for (int i = 0; i < n; i++) {
+            Row row = RowCodec.readRow(in);
+            long w = in.readLong();
+            content.add(row, w);
+            hash += w * row.hash64();
+            rowCount += w;
+        }
+        sorted = null;
     }
 
     String hashHex() {

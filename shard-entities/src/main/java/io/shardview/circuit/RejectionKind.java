@@ -9,5 +9,10 @@ public enum RejectionKind {
     /** Well-formed SQL the engine does not support, or that does not validate (HTTP 422). */
     UNSUPPORTED,
     /** The named table or view does not exist (HTTP 404 on reads). */
-    NOT_FOUND
+    NOT_FOUND,
+    /**
+     * Evaluating a view or query on the data raised an SQL runtime error where PostgreSQL fails the
+     * statement: division by zero, a value out of range, an invalid cast (HTTP 422).
+     */
+    EVALUATION_ERROR
 }

@@ -9,7 +9,9 @@ public final class Row {
     public static final Comparator<Row> NATURAL_ORDER = Row::compareAll;
 
     private final Object[] values;
-    private int hash;
+    // The 64-bit content hash, computed once (0 = not yet): the hash map key hash and the view hash
+    // both derive from it. A racy first computation is benign, every thread computes the same value.
+    private long hash;
 
     private Row(Object[] values) {
         this.values = values;
@@ -67,9 +69,13 @@ public final class Row {
 
     /** Stable 64-bit hash of the row's content (used for the order-independent view hash). */
     public long hash64() {
-        long h = 0x243F6A8885A308D3L;
-        for (Object v : values) {
-            h = Values.mix(h * 31 + Values.hash64(v));
+        long h = hash;
+        if (h == 0) {
+            h = 0x243F6A8885A308D3L;
+            for (Object v : values) {
+                h = Values.mix(h * 31 + Values.hash64(v));
+            }
+            hash = h;
         }
         return h;
     }
@@ -97,13 +103,8 @@ public final class Row {
 
     @Override
     public int hashCode() {
-        int h = hash;
-        if (h == 0) {
-            long l = hash64();
-            h = (int) (l ^ (l >>> 32));
-            hash = h == 0 ? 1 : h;
-        }
-        return hash;
+        long l = hash64();
+        return (int) (l ^ (l >>> 32));
     }
 
     @Override

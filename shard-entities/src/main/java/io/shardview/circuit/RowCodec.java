@@ -42,6 +42,10 @@ public final class RowCodec {
             out.writeByte(8);
             out.writeLong(t.toLocalDate().toEpochDay());
             out.writeLong(t.toLocalTime().toNanoOfDay());
+        } else if (v instanceof FixedChar c) {
+            out.writeByte(9);
+            out.writeInt(c.length());
+            writeValue(out, c.text());
         } else {
             throw new IOException("cannot encode " + v.getClass());
         }
@@ -68,6 +72,10 @@ public final class RowCodec {
             case 6: return Boolean.FALSE;
             case 7: return LocalDate.ofEpochDay(in.readLong());
             case 8: return LocalDate.ofEpochDay(in.readLong()).atStartOfDay().plusNanos(in.readLong());
+            case 9: {
+                int length = in.readInt();
+                return new FixedChar((String) readValue(in), length);
+            }
             default: throw new IOException("bad value tag " + tag);
         }
     }

@@ -91,8 +91,12 @@ final class SqlTokens {
         return out;
     }
 
+    /** A column type and, for CHAR(n), its length (CHAR alone is CHAR(1), as in PostgreSQL). */
+    record TypeSpec(ColumnType type, int length) {
+    }
+
     /** A column type with its optional (n) / (p, s) and multi-word spellings. */
-    ColumnType type() throws DdlStatement.ParseError {
+    TypeSpec type() throws DdlStatement.ParseError {
         String word = peekWordRaw();
         pos += word.length();
         String spelling = word;
@@ -104,12 +108,26 @@ final class SqlTokens {
         }
         ColumnType type = ColumnType.fromSpelling(spelling);
         if (type == null) throw new DdlStatement.ParseError(RejectionKind.INVALID, "type \"" + spelling + "\" does not exist");
+        int length = type == ColumnType.CHAR ? 1 : 0;
         if (accept("(")) {
             skipSpace();
+            int from = pos;
             while (pos < text.length() && text.charAt(pos) != ')') pos++;
+            String arguments = text.substring(from, pos).trim();
             expect(")");
+            if (type == ColumnType.CHAR) length = charLength(arguments);
         }
-        return type;
+        return new TypeSpec(type, length);
+    }
+
+    private static int charLength(String n) throws DdlStatement.ParseError {
+        try {
+            int length = Integer.parseInt(n);
+            if (length >= 1 && length <= 10_485_760) return length;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new DdlStatement.ParseError(RejectionKind.INVALID, "length for type character must be between 1 and 10485760, not \"" + n + "\"");
     }
 
     private DdlStatement.ParseError error(String message) {

@@ -6,7 +6,10 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
-/** PostgreSQL-like comparison, equality and stable hashing of the engine's Java values. */
+/**
+ * PostgreSQL-like comparison, equality and stable hashing of the engine's Java values (a
+ * {@link FixedChar} as its text without trailing blanks).
+ */
 public final class Values {
     private Values() {
     }
@@ -16,7 +19,13 @@ public final class Values {
         if (a == b) return true;
         if (a == null || b == null) return false;
         if (a instanceof Number && b instanceof Number) return compareNumbers((Number) a, (Number) b) == 0;
+        if (a instanceof FixedChar || b instanceof FixedChar) return text(a).equals(text(b));
         return a.equals(b);
+    }
+
+    /** A string or CHAR(n) value as text: CHAR(n) without its insignificant trailing blanks. */
+    private static Object text(Object v) {
+        return v instanceof FixedChar c ? c.text() : v;
     }
 
     /** Total order used for ORDER BY, MIN/MAX and indexes: NULLs last, strings by code point. */
@@ -26,6 +35,10 @@ public final class Values {
         if (a == null) return 1;
         if (b == null) return -1;
         if (a instanceof Number && b instanceof Number) return compareNumbers((Number) a, (Number) b);
+        if (a instanceof FixedChar || b instanceof FixedChar) {
+            a = text(a);
+            b = text(b);
+        }
         if (a instanceof String && b instanceof String) return compareCodePoints((String) a, (String) b);
         return ((Comparable) a).compareTo(b);
     }
@@ -70,6 +83,7 @@ public final class Values {
         }
         if (v instanceof BigDecimal) return hashDecimal((BigDecimal) v);
         if (v instanceof String) return hashString((String) v);
+        if (v instanceof FixedChar c) return hashString(c.text());
         if (v instanceof Boolean) return (Boolean) v ? 0x51AF3D2B9C6E4F11L : 0x2C1B3C6D7E8F9A0BL;
         if (v instanceof LocalDate) return mix(((LocalDate) v).toEpochDay() ^ 0x44A7L);
         if (v instanceof LocalDateTime) {
@@ -101,5 +115,32 @@ public final class Values {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * NUMERIC division as PostgreSQL does it (numeric_div, select_div_scale): the result keeps at least
+     * 16 significant digits, and at least the scale of either operand, rounded half away from zero.
+     * So AVG of small values has 16 decimals and a quotient of 19 integer digits has none.
+     */
+    public static BigDecimal divideNumeric(BigDecimal dividend, BigDecimal divisor) {
+        int qweight = nbaseWeight(dividend) - nbaseWeight(divisor);
+        if (nbaseFirstDigit(dividend) <= nbaseFirstDigit(divisor)) qweight--;
+        int scale = 16 - qweight * 4;
+        scale = Math.max(scale, Math.max(dividend.scale(), divisor.scale()));
+        scale = Math.min(Math.max(scale, 0), 1000);
+        return dividend.divide(divisor, scale, java.math.RoundingMode.HALF_UP);
+    }
+
+    // PostgreSQL stores NUMERIC in base-10000 digits: the weight is the power of 10000 of the first
+    // non-zero digit (0 for zero), the first digit its value (0 for zero).
+    private static int nbaseWeight(BigDecimal v) {
+        if (v.signum() == 0) return 0;
+        int log10 = v.precision() - v.scale() - 1;
+        return Math.floorDiv(log10, 4);
+    }
+
+    private static int nbaseFirstDigit(BigDecimal v) {
+        if (v.signum() == 0) return 0;
+        return v.abs().movePointLeft(4 * nbaseWeight(v)).intValue();
     }
 }

@@ -1,5 +1,7 @@
 package io.shardview.circuit;
 
+import io.shardview.circuit.operator.EvaluationException;
+import io.shardview.circuit.plan.Dataflow;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -14,6 +16,10 @@ import java.util.concurrent.ForkJoinPool;
  * Views of one level are independent, so when the work (affected views times changed rows) is large
  * they run in parallel on the common ForkJoin pool; each view touches only its own state, so the
  * result is the same as sequential evaluation, and deltas are reported in view creation order.
+ *
+ * <p>A batch is all or nothing: views are first stepped, and their contents and hashes change only
+ * once every affected view has stepped without an SQL runtime error. If one fails, every step taken
+ * is undone and the first failing view (lowest level, then creation order) is reported.
  */
 final class ViewEvaluator {
     /**
@@ -28,43 +34,84 @@ final class ViewEvaluator {
         parallelWork = work;
     }
 
-    /** Steps every affected view; relationDeltas receives each changed view's delta. */
-    Map<String, ViewDelta> propagate(Collection<MaterializedView> views, Map<String, ZSet> relationDeltas) {
+    /** Evaluating a view raised an SQL runtime error; no view's state changed. */
+    static final class ViewFailed extends Exception {
+        final String view;
+
+        ViewFailed(String view, EvaluationException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.view = view;
+        }
+    }
+
+    /** One view's step in a batch: completed, or failed with the exception. */
+    private record Attempt(MaterializedView view, Dataflow.Step step, RuntimeException failure) {
+    }
+
+    /**
+     * Steps every affected view and, if all succeed, updates their contents; relationDeltas receives
+     * each changed view's delta. Returns the changed views' deltas.
+     */
+    Map<String, ViewDelta> propagate(Collection<MaterializedView> views, Map<String, ZSet> relationDeltas) throws ViewFailed {
         TreeMap<Integer, List<MaterializedView>> byLevel = new TreeMap<>();
         for (MaterializedView v : views) {
             byLevel.computeIfAbsent(v.level, l -> new ArrayList<>()).add(v);
         }
-        Map<MaterializedView, ZSet> outputs = new LinkedHashMap<>();
+        List<Attempt> done = new ArrayList<>();
+        boolean parallel = false;
         for (List<MaterializedView> level : byLevel.values()) {
             List<MaterializedView> affected = level.stream()
                     .filter(v -> v.relations().stream().anyMatch(relationDeltas::containsKey)).toList();
-            List<ZSet> deltas = step(affected, relationDeltas);
-            for (int i = 0; i < affected.size(); i++) {
-                ZSet d = deltas.get(i);
-                if (d.isEmpty()) continue;
-                relationDeltas.put(affected.get(i).name, d);
-                outputs.put(affected.get(i), d);
+            boolean parallelLevel = parallel(affected.size(), relationDeltas);
+            parallel |= parallelLevel;
+            List<Attempt> attempts = step(affected, relationDeltas, parallelLevel);
+            for (Attempt a : attempts) {
+                if (a.failure() == null) done.add(a);
+            }
+            for (Attempt a : attempts) {
+                if (a.failure() != null) throw fail(a, done);
+            }
+            for (Attempt a : attempts) {
+                if (!a.step().output().isEmpty()) relationDeltas.put(a.view().name, a.step().output());
             }
         }
-        return report(views, outputs);
+        return commit(views, done, parallel);
     }
 
-    private List<ZSet> step(List<MaterializedView> affected, Map<String, ZSet> relationDeltas) {
+    private boolean parallel(int affectedViews, Map<String, ZSet> relationDeltas) {
         long changedRows = relationDeltas.values().stream().mapToLong(ZSet::size).sum();
-        boolean parallel = affected.size() > 1 && affected.size() * changedRows >= parallelWork;
-        if (!parallel || ForkJoinPool.getCommonPoolParallelism() < 2) {
-            return affected.stream().map(v -> stepOne(v, relationDeltas)).toList();
-        }
+        return affectedViews > 1 && affectedViews * changedRows >= parallelWork && ForkJoinPool.getCommonPoolParallelism() >= 2;
+    }
+
+    private static List<Attempt> step(List<MaterializedView> affected, Map<String, ZSet> relationDeltas, boolean parallel) {
+        if (!parallel) return affected.stream().map(v -> stepOne(v, relationDeltas)).toList();
         return affected.parallelStream().map(v -> stepOne(v, relationDeltas)).toList();
     }
 
-    private static ZSet stepOne(MaterializedView v, Map<String, ZSet> relationDeltas) {
-        ZSet d = v.dataflow.step(relationDeltas, false);
-        v.absorb(d);
-        return d;
+    /** Steps one view; a failure is returned, not thrown, so the views that did step can be undone. */
+    private static Attempt stepOne(MaterializedView v, Map<String, ZSet> relationDeltas) {
+        try {
+            return new Attempt(v, v.dataflow.step(relationDeltas, false), null);
+        } catch (RuntimeException e) {
+            return new Attempt(v, null, e);
+        }
     }
 
-    private static Map<String, ViewDelta> report(Collection<MaterializedView> views, Map<MaterializedView, ZSet> outputs) {
+    /** Undoes every completed step, newest first, and turns the failure into what the caller sees. */
+    private static ViewFailed fail(Attempt failed, List<Attempt> done) {
+        for (int i = done.size() - 1; i >= 0; i--) {
+            done.get(i).step().undo();
+        }
+        if (failed.failure() instanceof EvaluationException e) return new ViewFailed(failed.view().name, e);
+        throw failed.failure(); // a bug, not bad data: still leaves the views as they were
+    }
+
+    private static Map<String, ViewDelta> commit(Collection<MaterializedView> views, List<Attempt> done, boolean parallel) {
+        (parallel ? done.parallelStream() : done.stream()).forEach(a -> a.view().absorb(a.step().output()));
+        Map<MaterializedView, ZSet> outputs = new LinkedHashMap<>();
+        for (Attempt a : done) {
+            if (!a.step().output().isEmpty()) outputs.put(a.view(), a.step().output());
+        }
         Map<String, ViewDelta> out = new LinkedHashMap<>();
         for (MaterializedView v : views) {
             ZSet d = outputs.get(v);

@@ -107,11 +107,33 @@ class CircuitTest {
     }
 
     @Test
-    void divisionByZeroYieldsNullInsteadOfFailingTheBatch() {
-        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v INT); CREATE VIEW q AS SELECT k, 10 / v AS r FROM t");
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 1, "v", 0)),
-                Op.insert("t", row("k", 2, "v", 3)))));
-        assertEquals(List.of(Row.of(1L, null), Row.of(2L, 3L)), rows(c, "q"));
+    void timestampsKeepMicrosecondsAndPrintAsPostgresDoes() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, ts TIMESTAMP);"
+                + "CREATE VIEW exact AS SELECT k, CAST(ts AS VARCHAR) AS text FROM t WHERE ts = TIMESTAMP '2024-01-03 10:00:15.123456'");
+        c.applyBatch(List.of(Op.insert("t", row("k", 1, "ts", "2024-01-03 10:00:15.123456")),
+                Op.insert("t", row("k", 2, "ts", "2024-01-03T10:00:15.123")),
+                Op.insert("t", row("k", 3, "ts", "2024-01-03T10:00:15.1234564"))));
+        assertEquals(List.of(Row.of(1L, "2024-01-03 10:00:15.123456"), Row.of(3L, "2024-01-03 10:00:15.123456")), rows(c, "exact"));
+        QueryResult q = c.query("SELECT CAST(TIMESTAMP '2024-01-03 10:00:00' AS VARCHAR) AS a, CAST(ts AS VARCHAR) AS b FROM t WHERE k = 2");
+        assertEquals(List.of(Row.of("2024-01-03 10:00:00", "2024-01-03 10:00:15.123")), assertInstanceOf(QueryResult.Rows.class, q).rows());
+    }
+
+    @Test
+    void charColumnsArePaddedWithBlanksThatNoComparisonOrTextConversionSees() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, c CHAR(3));"
+                + "CREATE VIEW picked AS SELECT k, c, CAST(c AS VARCHAR) AS v, c || '|' AS cat, UPPER(c) AS up FROM t WHERE c = 'a ' OR c IN ('bb');"
+                + "CREATE VIEW groups AS SELECT c, COUNT(*) AS n, MIN(c) AS least FROM t GROUP BY c;"
+                + "CREATE VIEW outer_cast AS SELECT CAST(c AS VARCHAR) AS v FROM picked");
+        BatchOutcome tooLong = c.applyBatch(List.of(Op.insert("t", row("k", 9, "c", "abcd"))));
+        assertEquals("op 0: column 'c': value too long for type character(3)", assertInstanceOf(BatchOutcome.Rejected.class, tooLong).message());
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 1, "c", "a")),
+                Op.insert("t", row("k", 2, "c", "a  ")), Op.insert("t", row("k", 3, "c", "bb")), Op.insert("t", row("k", 4, "c", "abc   ")))));
+        assertEquals("[[1, a  , a, a|, A], [2, a  , a, a|, A], [3, bb , bb, bb|, BB]]", rows(c, "picked").toString());
+        assertEquals("[[a  , 2, a  ], [abc, 1, abc], [bb , 1, bb ]]", rows(c, "groups").toString());
+        assertEquals("[[a], [a], [bb]]", rows(c, "outer_cast").toString());
+        assertEquals("character(3)", c.describe().tables().get(0).columns().get(1).sqlTypeName());
+        assertEquals(List.of("integer", "character(3)", "varchar", "varchar", "varchar"),
+                c.columns("picked").orElseThrow().stream().map(Column::sqlTypeName).toList());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.shardview.circuit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.RandomSchema.Rel;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * The randomized proof of correctness: random schemas, random (nested) views over every supported
  * construct, random batches of mixed ops. After every batch each view's incrementally maintained
  * content must equal a from-scratch evaluation of the same plan (rows, weights and hash) and
- * PostgreSQL's answer for the same SQL on the same data.
+ * PostgreSQL's answer for the same SQL on the same data. Batches and view creations that hit an SQL
+ * runtime error (division by zero, overflow, a bad cast) must fail in both, changing nothing.
  * Replay a failure with -Dcircuit.seed=SEED -Dcircuit.scenarios=1 (the seed is printed per scenario).
  */
 class DifferentialTest {
@@ -27,14 +29,26 @@ class DifferentialTest {
         int scenarios = Integer.getInteger("circuit.scenarios", 24);
         int batches = Integer.getInteger("circuit.batches", 150);
         int total = 0;
+        int failedBatches = 0;
+        int failedViews = 0;
+        int differentMessages = 0;
+        int notInViews = 0;
         try (PostgresMirror pg = new PostgresMirror()) {
             for (int s = 0; s < scenarios; s++) {
                 long seed = base + s;
                 System.out.println("DifferentialTest scenario seed " + seed);
-                total += new Scenario(seed, pg).run(batches);
+                Scenario scenario = new Scenario(seed, pg);
+                total += scenario.run(batches);
+                failedBatches += scenario.failedBatches;
+                failedViews += scenario.failedViews;
+                differentMessages += scenario.differentMessages;
+                notInViews += scenario.notInViews;
             }
         }
-        System.out.println("DifferentialTest: " + total + " accepted batches checked against scratch and PostgreSQL");
+        System.out.println("DifferentialTest: " + total + " accepted batches checked against scratch and PostgreSQL; "
+                + failedBatches + " batches and " + failedViews + " view creations failed with an SQL error in both ("
+                + differentMessages + " with another message, PostgreSQL having met another bad row first); "
+                + notInViews + " views used NOT IN");
     }
 
     /** One schema with its views and batches. */
@@ -47,6 +61,12 @@ class DifferentialTest {
         private final List<String> views = new ArrayList<>();
         private final Map<String, String> sqlOf = new LinkedHashMap<>();
         private Circuit circuit = new Circuit();
+        private int viewsTried;
+        int failedBatches;
+        int failedViews;
+        int notInViews;
+        /** Failures where PostgreSQL met another bad row first (row order differs), so its message differs. */
+        int differentMessages;
 
         Scenario(long seed, PostgresMirror pg) {
             this.seed = seed;
@@ -77,10 +97,21 @@ class DifferentialTest {
                     ops.rollback();
                     continue;
                 }
+                PostgresMirror.BatchResult expected = pg.apply(batch.ops(), tables, views);
+                if (outcome instanceof BatchOutcome.Failed failed) {
+                    // Both fail, and the view the engine names fails in PostgreSQL too (views over it fail as well).
+                    assertTrue(expected.errors().containsKey(failed.view()), where(b, failed.view()) + ": engine failed with '"
+                            + failed.problem() + "', PostgreSQL errors " + expected.errors());
+                    if (!expected.errors().get(failed.view()).equals(failed.problem())) differentMessages++;
+                    assertEquals(before, circuit.version());
+                    ops.rollback();
+                    failedBatches++;
+                    continue;
+                }
                 BatchOutcome.Accepted a = assertInstanceOf(BatchOutcome.Accepted.class, outcome, where(b, null) + " " + outcome);
+                assertEquals(Map.of(), expected.errors(), where(b, null) + ": PostgreSQL failed, the engine accepted");
                 assertEquals(before + 1, a.version());
-                pg.apply(batch.ops(), tables);
-                checkAll(b);
+                checkAll(b, expected.rows());
                 accepted++;
             }
             return accepted;
@@ -88,30 +119,39 @@ class DifferentialTest {
 
         private void createViews(RandomViews generator, int n) throws Exception {
             for (int i = 0; i < n; i++) {
-                String name = "v" + views.size();
+                String name = "v" + viewsTried++;
                 String sql = generator.next(name);
                 DdlResult r = circuit.executeSql("CREATE VIEW " + name + " AS " + sql);
+                String pgError = pg.createView(name, sql);
+                if (pgError != null) {
+                    // PostgreSQL cannot read the view on the current data; the engine, which fills it now, refuses it.
+                    DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r, "seed " + seed + " view " + sql
+                            + ": PostgreSQL fails with " + pgError);
+                    assertEquals(RejectionKind.EVALUATION_ERROR, rejected.kind(), "seed " + seed + " view " + sql + " -> " + r);
+                    generator.discard(name);
+                    failedViews++;
+                    continue;
+                }
                 assertInstanceOf(DdlResult.Applied.class, r, "seed " + seed + " view " + sql + " -> " + r);
-                pg.execute("CREATE VIEW " + name + " AS " + sql);
                 views.add(name);
                 sqlOf.put(name, sql);
-                check(name, -1);
+                if (sql.contains(" NOT IN (")) notInViews++;
+                check(name, -1, pg.rows("SELECT * FROM " + name));
             }
         }
 
-        private void checkAll(int batch) throws Exception {
+        private void checkAll(int batch, Map<String, List<String>> pgRows) {
             for (String v : views) {
-                check(v, batch);
+                check(v, batch, pgRows.get(v));
             }
         }
 
-        private void check(String view, int batch) throws Exception {
+        private void check(String view, int batch, List<String> pgRows) {
             ZSet incremental = circuit.content(view);
             ZSet scratch = circuit.recompute(view);
             assertEquals(scratch, incremental, where(batch, view) + " incremental vs from-scratch");
             assertEquals(ReadOrder.hash(scratch), circuit.read(view, 1, null).orElseThrow().hash(), where(batch, view) + " hash");
-            assertEquals(pg.rows("SELECT * FROM " + view), PostgresMirror.canonical(incremental),
-                    where(batch, view) + " vs PostgreSQL");
+            assertEquals(pgRows, PostgresMirror.canonical(incremental), where(batch, view) + " vs PostgreSQL");
         }
 
         private String where(int batch, String view) {

@@ -28,7 +28,7 @@ class ParallelEvaluationTest {
         for (int b = 0; b < 150; b++) {
             RandomBatches.Batch batch = batches.next(20);
             BatchOutcome expected = sequential.applyBatch(batch.ops());
-            if (expected instanceof BatchOutcome.Rejected) batches.rollback();
+            if (!(expected instanceof BatchOutcome.Accepted)) batches.rollback(); // refused, or failed on a view
             assertEquals(expected, parallel.applyBatch(batch.ops()), "seed " + seed + " batch " + b);
         }
         assertEquals(sequential.describe(), parallel.describe());

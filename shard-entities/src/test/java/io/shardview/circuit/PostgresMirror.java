@@ -9,10 +9,12 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -48,17 +50,68 @@ final class PostgresMirror implements AutoCloseable {
         }
     }
 
-    /** Applies one accepted batch, op by op, in a transaction. */
-    void apply(List<Op> ops, Map<String, Rel> tables) throws SQLException {
+    /** What a batch gave: each view's rows, or for the views whose query failed, PostgreSQL's message. */
+    record BatchResult(Map<String, List<String>> rows, Map<String, String> errors) {
+    }
+
+    /**
+     * Applies one batch, op by op, in a transaction, and reads every view in it. When some view fails
+     * with a data exception (SQLSTATE class 22: division by zero, out of range, invalid input), the
+     * transaction is rolled back, as the statement that read the view would have failed.
+     */
+    BatchResult apply(List<Op> ops, Map<String, Rel> tables, List<String> views) throws SQLException {
         db.setAutoCommit(false);
         try {
             for (Op op : ops) {
                 apply(op, tables.get(op.table()));
             }
-            db.commit();
+            BatchResult result = readAll(views);
+            if (result.errors().isEmpty()) db.commit();
+            else db.rollback();
+            return result;
         } finally {
             db.setAutoCommit(true);
         }
+    }
+
+    private BatchResult readAll(List<String> views) throws SQLException {
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (String view : views) {
+            Savepoint before = db.setSavepoint();
+            try {
+                rows.put(view, rows("SELECT * FROM " + view));
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || !e.getSQLState().startsWith("22")) throw e;
+                db.rollback(before);
+                errors.put(view, message(e));
+            }
+        }
+        return new BatchResult(rows, errors);
+    }
+
+    /**
+     * Creates a view unless reading it fails with a data exception; returns PostgreSQL's message then
+     * (the engine must refuse such a view, as it fills views at creation), else null.
+     */
+    String createView(String name, String select) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            execute("CREATE VIEW " + name + " AS " + select);
+            BatchResult read = readAll(List.of(name));
+            if (read.errors().isEmpty()) db.commit();
+            else db.rollback();
+            return read.errors().get(name);
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
+    private static String message(SQLException e) {
+        if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+            return p.getServerErrorMessage().getMessage();
+        }
+        return e.getMessage();
     }
 
     private void apply(Op op, Rel t) throws SQLException {
@@ -99,7 +152,7 @@ final class PostgresMirror implements AutoCloseable {
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             for (int i = 0; i < cols.size(); i++) {
                 Object v = values.get(cols.get(i).name());
-                ps.setObject(i + 1, v instanceof LocalDate d ? java.sql.Date.valueOf(d) : v);
+                ps.setObject(i + 1, v instanceof LocalDate d ? java.sql.Date.valueOf(d) : v); // LocalDateTime binds as is
             }
             ps.executeUpdate();
         }
@@ -131,8 +184,9 @@ final class PostgresMirror implements AutoCloseable {
                 BigDecimal d = n instanceof Double x ? BigDecimal.valueOf(x) : new BigDecimal(n.toString());
                 d = d.setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();
                 sb.append(d.signum() == 0 ? "0" : d.toPlainString());
-            } else if (v instanceof String s) sb.append('\'').append(s).append('\'');
+            } else if (v instanceof String || v instanceof FixedChar) sb.append('\'').append(v).append('\'');
             else if (v instanceof java.sql.Date d) sb.append(d.toLocalDate());
+            else if (v instanceof java.sql.Timestamp t) sb.append(t.toLocalDateTime());
             else sb.append(v);
             sb.append(", ");
         }

@@ -149,13 +149,14 @@ final class RandomBatches {
         return key;
     }
 
-    /** A full row with the given key values and random others (dates sometimes as ISO strings). */
+    /** A full row with the given key values and random others (dates and timestamps sometimes as ISO strings). */
     private Map<String, Object> row(Rel t, Map<String, Object> key) {
         Map<String, Object> row = new HashMap<>(key);
         for (Col c : t.cols()) {
             if (row.containsKey(c.name())) continue;
             Object v = RandomSchema.value(rnd, c.kind(), c.nullable());
             if (v instanceof java.time.LocalDate d && rnd.nextBoolean()) v = d.toString();
+            if (v instanceof java.time.LocalDateTime ts && rnd.nextBoolean()) v = rnd.nextBoolean() ? ts.toString() : ts.toString().replace('T', ' ');
             if (v != null || rnd.nextBoolean()) row.put(c.name(), v);
         }
         return row;

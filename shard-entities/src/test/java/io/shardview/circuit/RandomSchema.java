@@ -2,6 +2,7 @@ package io.shardview.circuit;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -11,7 +12,7 @@ final class RandomSchema {
     /** A value domain; kinds decide which expressions a column can appear in. */
     enum Kind {
         INT("INT"), BIGINT("BIGINT"), DEC("DECIMAL(10,2)"), DBL("DOUBLE PRECISION"), STR("VARCHAR"), BOOL("BOOLEAN"),
-        DATE("DATE");
+        DATE("DATE"), TS("TIMESTAMP"), CH("CHAR(3)");
 
         final String sqlType;
 
@@ -81,20 +82,43 @@ final class RandomSchema {
     static Object value(Random rnd, Kind kind, boolean nullable) {
         if (nullable && rnd.nextInt(5) == 0) return null;
         switch (kind) {
-            case INT: case BIGINT: return (long) (rnd.nextInt(10) - 3);
+            case INT: case BIGINT:
+                // Now and then the ends of the type's range, so sums and products overflow (an error in both engines).
+                if (rnd.nextInt(40) == 0) return extreme(rnd, kind);
+                return (long) (rnd.nextInt(10) - 3);
             case DEC: return new BigDecimal(new String[] {"-1.50", "0.00", "0.25", "2.75", "10.10"}[rnd.nextInt(5)]);
             case DBL: return new double[] {-2.5, 0.0, 0.5, 1.25, 3.0, 100.0}[rnd.nextInt(6)];
-            case STR: return new String[] {"a", "b", "ab", "B", "", "zz", "\u00e9"}[rnd.nextInt(7)];
+            case STR: return new String[] {"a", "b", "ab", "B", "", "zz", "\u00e9", "7", " -2"}[rnd.nextInt(9)];
             case BOOL: return rnd.nextBoolean();
+            // Shorter than 3 (stored blank-padded), with a trailing blank (the same value), and 3 long.
+            case CH: return new String[] {"a", "a ", "ab", "B", "", "abc", "zz "}[rnd.nextInt(7)];
+            case TS:
+                // Whole seconds, minutes and hours, and fractions down to PostgreSQL's microsecond.
+                return LocalDateTime.of(2024, 1, 1 + rnd.nextInt(3), new int[] {0, 10, 23}[rnd.nextInt(3)],
+                        rnd.nextInt(3) * 30 % 60, rnd.nextBoolean() ? 0 : 15, new int[] {0, 0, 500_000_000, 123_456_000}[rnd.nextInt(4)]);
             default: return LocalDate.of(2024, 1, 1 + rnd.nextInt(5));
         }
+    }
+
+    private static long extreme(Random rnd, Kind kind) {
+        if (kind == Kind.INT) return rnd.nextBoolean() ? Integer.MAX_VALUE : Integer.MIN_VALUE;
+        return rnd.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+
+    private static String fraction(LocalDateTime t) {
+        if (t.getNano() == 0) return "";
+        return String.format(".%09d", t.getNano()).replaceAll("0+$", "");
     }
 
     static String literal(Random rnd, Kind kind) {
         Object v = value(rnd, kind, false);
         switch (kind) {
-            case STR: return "'" + v + "'";
+            case STR: case CH: return "'" + v + "'";
             case DATE: return "DATE '" + v + "'";
+            case TS: {
+                LocalDateTime t = (LocalDateTime) v;
+                return String.format("TIMESTAMP '%s %02d:%02d:%02d%s'", t.toLocalDate(), t.getHour(), t.getMinute(), t.getSecond(), fraction(t));
+            }
             case DEC: return v.toString();
             case DBL: return "CAST(" + v + " AS DOUBLE PRECISION)";
             default: return v.toString();

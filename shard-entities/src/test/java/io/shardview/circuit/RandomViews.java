@@ -11,12 +11,15 @@ import java.util.function.Predicate;
 /**
  * Random view definitions over a schema (and over earlier views), drawn from every construct the engine
  * supports: filter/project expressions, inner/left joins with residuals, GROUP BY with every aggregate
- * and HAVING, global aggregates, DISTINCT, top-k, UNION ALL, IN / NOT IN / EXISTS / NOT EXISTS. Each
- * view names its output columns c0, c1, ... so PostgreSQL accepts it unchanged.
+ * and HAVING, global aggregates, DISTINCT, top-k, UNION ALL, IN / NOT IN / EXISTS / NOT EXISTS, and
+ * expressions that fail on some data (division by zero, overflow, bad casts). Each view names its
+ * output columns c0, c1, ... so PostgreSQL accepts it unchanged.
  */
 final class RandomViews {
     private final Random rnd;
     private final List<Rel> relations = new ArrayList<>();
+    /** Whether the view being generated has an expression that can fail on some data. */
+    private boolean mayFail;
 
     RandomViews(Random rnd, RandomSchema schema) {
         this.rnd = rnd;
@@ -29,6 +32,7 @@ final class RandomViews {
 
     /** The SQL of a new random view, which later views may read under the given name. */
     String next(String name) {
+        mayFail = false;
         Rel source = relations.get(rnd.nextInt(relations.size()));
         List<Ex> out = new ArrayList<>();
         String sql;
@@ -39,14 +43,17 @@ final class RandomViews {
             case 4: sql = distinct(source, out); break;
             case 5: sql = topK(source, out); break;
             case 6: sql = unionAll(out); break;
-            case 7: sql = subquery(source, out); break;
+            case 7: case 8: sql = subquery(source, out); break;
             default: sql = filterProject(source, out); break;
         }
         List<Col> cols = new ArrayList<>();
         for (int i = 0; i < out.size(); i++) {
             cols.add(new Col("c" + i, out.get(i).kind(), true));
         }
-        relations.add(new Rel(name, cols, List.of(), true));
+        // A view that may fail is not read by later views: PostgreSQL inlines views and pushes an outer
+        // WHERE on a computed column below the inner view's joins and filters, so whether it fails then
+        // depends on its plan (it may evaluate the expression on rows the inner view never outputs).
+        if (!mayFail) relations.add(new Rel(name, cols, List.of(), true));
         return sql;
     }
 
@@ -75,37 +82,72 @@ final class RandomViews {
     /** A scalar expression over one relation. */
     private Ex expr(Rel r, String a) {
         Ex c = anyColumn(r, a);
-        switch (rnd.nextInt(9)) {
+        switch (rnd.nextInt(11)) {
             case 0:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " / 2)", c.kind());
                 if (c.kind().numeric()) return new Ex("(" + c.sql() + " * 2)", c.kind());
                 return c;
             case 1:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " % 3) - " + c.sql(), c.kind());
-                if (c.kind() == Kind.STR) return new Ex("(" + c.sql() + " || 'x')", Kind.STR);
+                if (c.kind() == Kind.STR || c.kind() == Kind.CH) return new Ex("(" + c.sql() + " || 'x')", Kind.STR);
                 return c;
             case 2:
-                if (c.kind() == Kind.STR) return new Ex((rnd.nextBoolean() ? "UPPER(" : "LOWER(") + c.sql() + ")", Kind.STR);
+                if (c.kind() == Kind.STR || c.kind() == Kind.CH) {
+                    return new Ex((rnd.nextBoolean() ? "UPPER(" : "LOWER(") + c.sql() + ")", Kind.STR);
+                }
                 if (c.kind().numeric()) return new Ex("COALESCE(" + c.sql() + ", 0)", c.kind());
+                if (c.kind() == Kind.TS) return new Ex("CAST(" + c.sql() + " AS DATE)", Kind.DATE);
                 return c;
             case 3:
+                // Known gap (README, issue 3): a CASE over a CHAR(n) value does not always keep bpchar's padding
+                // the way PostgreSQL does, so CHAR columns are left out of CASE until that is fixed.
+                if (c.kind() == Kind.CH) return c;
                 return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + c.sql() + " ELSE NULL END", c.kind());
             case 4:
                 return new Ex(predicate(r, a, 1), Kind.BOOL);
             case 5:
-                if (c.kind().integer()) return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
+                if (c.kind().integer() || c.kind() == Kind.TS || c.kind() == Kind.CH) return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
                 if (c.kind() == Kind.DEC) return new Ex("CAST(" + c.sql() + " AS INT)", Kind.INT);
+                if (c.kind() == Kind.DATE) return new Ex("CAST(" + c.sql() + " AS TIMESTAMP)", Kind.TS);
                 return c;
             case 6: {
                 Ex d = column(r, a, x -> x.kind().numeric());
                 if (c.kind().numeric() && d != null && c.kind() == d.kind()) {
+                    mayFail |= c.kind().integer(); // overflows at the ends of the type's range
                     return new Ex("(" + c.sql() + (rnd.nextBoolean() ? " + " : " - ") + d.sql() + ")", c.kind());
                 }
                 return c;
             }
+            case 9: case 10:
+                return failing(r, a, c);
             default:
                 return c;
         }
+    }
+
+    /**
+     * An expression that fails on some data, as in PostgreSQL: integer division or modulo by a column that
+     * may be 0, negation of a column that may be the type's minimum, or a cast of text to an integer.
+     * Only in select lists, which both engines evaluate for exactly the rows passing WHERE and ON (the
+     * order of AND/OR operands in a condition is the planner's choice in PostgreSQL).
+     */
+    private Ex failing(Rel r, String a, Ex c) {
+        mayFail |= c.kind() == Kind.STR || c.kind().integer();
+        if (c.kind() == Kind.STR) {
+            return new Ex("CASE WHEN " + c.sql() + " IN ('7', ' -2', 'zz') THEN CAST(" + c.sql() + " AS INT) END", Kind.INT);
+        }
+        if (!c.kind().integer()) return c;
+        Ex d = column(r, a, x -> x.kind() == c.kind());
+        switch (rnd.nextInt(3)) {
+            case 0: return new Ex("(" + c.sql() + " / " + d.sql() + ")", c.kind());
+            case 1: return new Ex("(" + c.sql() + " % " + d.sql() + ")", c.kind());
+            default: return new Ex("(- " + c.sql() + ")", c.kind());
+        }
+    }
+
+    /** Forgets the view last generated (its creation was refused), so later views do not read it. */
+    void discard(String name) {
+        relations.removeIf(r -> r.name().equals(name));
     }
 
     /** A boolean condition over one relation; depth bounds AND/OR/NOT nesting. */
@@ -238,15 +280,19 @@ final class RandomViews {
 
     private String subquery(Rel l, List<Ex> out) {
         Rel r = relation();
-        Col lk = pick(l, c -> c.kind().integer());
-        Col rk = pick(r, c -> c.kind().integer());
+        boolean in = rnd.nextInt(3) != 0;
+        // IN and NOT IN mostly compare nullable columns, so NULLs reach both sides of NOT IN's three-valued logic.
+        Col lk = pick(l, c -> c.kind().integer() && (c.nullable() || !in || rnd.nextInt(4) == 0));
+        Col rk = pick(r, c -> c.kind().integer() && (c.nullable() || !in || rnd.nextInt(4) == 0));
+        if (lk == null) lk = pick(l, c -> c.kind().integer());
+        if (rk == null) rk = pick(r, c -> c.kind().integer());
         if (lk == null || rk == null) return filterProject(l, out);
         out.add(anyColumn(l, "a"));
         out.add(anyColumn(l, "a"));
         String inner = r.name() + " b" + (rnd.nextBoolean() ? " WHERE " + predicate(r, "b", 1) : "");
-        String not = rnd.nextBoolean() ? "NOT " : "";
+        String not = rnd.nextInt(3) < (in ? 2 : 1) ? "NOT " : ""; // NOT IN, with its NULL semantics, the most often
         String cond;
-        if (rnd.nextBoolean()) {
+        if (in) {
             cond = "a." + lk.name() + " " + not + "IN (SELECT b." + rk.name() + " FROM " + inner + ")";
         } else {
             String corr = "b." + rk.name() + " = a." + lk.name();

@@ -43,8 +43,9 @@ class SnapshotTest {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String sql = "CREATE VIEW v" + i + " AS " + views.next("v" + i);
-            assertInstanceOf(DdlResult.Applied.class, plain.executeSql(sql), sql);
-            restored.executeSql(sql);
+            // A view whose evaluation fails already (say 0 % 0 over a global aggregate's row) is refused; skip it.
+            if (!(plain.executeSql(sql) instanceof DdlResult.Applied)) continue;
+            assertInstanceOf(DdlResult.Applied.class, restored.executeSql(sql), sql);
             names.add("v" + i);
         }
         RandomBatches batches = new RandomBatches(rnd, schema.tables);
@@ -53,7 +54,7 @@ class SnapshotTest {
             RandomBatches.Batch batch = batches.next(8);
             BatchOutcome expected = plain.applyBatch(batch.ops());
             BatchOutcome actual = restored.applyBatch(batch.ops());
-            if (expected instanceof BatchOutcome.Rejected) batches.rollback();
+            if (!(expected instanceof BatchOutcome.Accepted)) batches.rollback(); // refused, or failed on a view
             assertEquals(summary(expected), summary(actual), "seed " + seed + " batch " + b);
             for (String v : names) {
                 assertEquals(plain.content(v), restored.content(v), "seed " + seed + " batch " + b + " " + v);
@@ -64,7 +65,7 @@ class SnapshotTest {
     }
 
     private static String summary(BatchOutcome o) {
-        if (o instanceof BatchOutcome.Rejected r) return r.toString();
+        if (!(o instanceof BatchOutcome.Accepted)) return o.toString();
         BatchOutcome.Accepted a = (BatchOutcome.Accepted) o;
         StringBuilder sb = new StringBuilder("v" + a.version());
         a.views().forEach((name, d) -> sb.append(' ').append(name).append(" +").append(d.insertedCount())

@@ -29,14 +29,24 @@ final class NodeUnderTest implements AutoCloseable {
 
   /** Starts {@code java -jar jar serve} on a free port and waits until /ready answers 200. */
   static NodeUnderTest start(Path jar, Path dataDir, String javaOpts) throws Exception {
+    return start(jar, dataDir, javaOpts, List.of());
+  }
+
+  /** As above, with more arguments for {@code serve} (e.g. {@code --config FILE}). */
+  static NodeUnderTest start(Path jar, Path dataDir, String javaOpts, List<String> serveArgs) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("java"));
     if (!javaOpts.isBlank()) command.addAll(List.of(javaOpts.trim().split("\\s+")));
     command.addAll(List.of("-jar", jar.toString(), "serve", "--http-port", "0", "--data-dir", dataDir.toString()));
+    command.addAll(serveArgs);
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    Matcher m = line == null ? null : SERVING.matcher(line);
-    if (m == null || !m.find()) throw new IllegalStateException("node did not start: " + line);
+    // The node prints one line once it serves; JVM options such as a flight recording may print before it.
+    String line;
+    Matcher m = null;
+    while ((line = out.readLine()) != null && !(m = SERVING.matcher(line)).find()) {
+      System.err.println("node: " + line);
+    }
+    if (line == null) throw new IllegalStateException("node exited before serving");
     NodeUnderTest node = new NodeUnderTest(process, m.group(1));
     node.awaitReady();
     return node;
@@ -57,11 +67,16 @@ final class NodeUnderTest implements AutoCloseable {
     throw new IllegalStateException("node not ready within 60 s");
   }
 
-  /** SIGTERM and wait. */
+  /** The node's process id (for jcmd). */
+  long pid() {
+    return process.pid();
+  }
+
+  /** SIGTERM and wait (long enough for a tenant to finish writing a large snapshot first). */
   @Override
   public void close() throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) process.destroyForcibly();
   }
 
   static Duration since(long startNanos) {

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,14 +28,14 @@ public final class TenantLoad {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = options(args);
-    Path jar = Path.of(options.getOrDefault("--jar", "cluster/target/shardview.jar"));
-    int seconds = Integer.parseInt(options.getOrDefault("--seconds", "10"));
-    int recoveryRows = Integer.parseInt(options.getOrDefault("--rows", "1000000"));
-    String javaOpts = options.getOrDefault("--java-opts", "-Xmx8g");
+    Options options = new Options(args);
+    Path jar = Path.of(options.get("--jar", "cluster/target/shardview.jar"));
+    int seconds = options.getInt("--seconds", 10);
+    int recoveryRows = options.getInt("--rows", 1000000);
+    String javaOpts = options.get("--java-opts", "-Xmx8g");
     Path data = Files.createTempDirectory("shardview-load");
 
-    String only = options.getOrDefault("--only", "all"); // all, throughput, latency or recovery
+    String only = options.get("--only", "all"); // all, throughput, latency or recovery
     if (!only.equals("recovery")) try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
       if (!only.equals("latency")) {
         for (int senders : new int[] {2, 16}) {
@@ -182,16 +181,23 @@ public final class TenantLoad {
 
   // ---- plumbing -------------------------------------------------------------------------------
 
+  /** Creates the tenant's table {@code ev} and {@code views} filter/project views v0, v1, ... */
   private static void setUp(String url, String tenant, int views) {
+    post(url + "/v1/tenants/" + tenant + "/sql", "application/sql", setUpSql(views));
+  }
+
+  /** The SQL that creates table {@code ev} and {@code views} filter/project views over it. */
+  static String setUpSql(int views) {
     StringBuilder sql = new StringBuilder("CREATE TABLE ev (id BIGINT NOT NULL, k INT, v DOUBLE, s VARCHAR, PRIMARY KEY (id))");
     for (int i = 0; i < views; i++) {
       sql.append("; CREATE VIEW v").append(i).append(" AS SELECT id, v * 2 AS w, s FROM ev WHERE k % ")
           .append(views + 1).append(" <> ").append(i);
     }
-    post(url + "/v1/tenants/" + tenant + "/sql", "application/sql", sql.toString());
+    return sql.toString();
   }
 
-  private static String ndjson(long firstId, int count) {
+  /** {@code count} NDJSON inserts into {@code ev} with ids from {@code firstId}. */
+  static String ndjson(long firstId, int count) {
     StringBuilder body = new StringBuilder(count * 80);
     for (long id = firstId; id < firstId + count; id++) {
       body.append("{\"op\":\"insert\",\"table\":\"ev\",\"row\":{\"id\":").append(id)
@@ -242,15 +248,8 @@ public final class TenantLoad {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  private static double percentile(long[] sorted, double p) {
+  static double percentile(long[] sorted, double p) {
     if (sorted.length == 0) return Double.NaN;
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new java.util.HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) options.put(args[i], args[i + 1]);
-    if (args.length % 2 != 0) throw new IllegalArgumentException("options come in pairs: " + Arrays.toString(args));
-    return options;
   }
 }

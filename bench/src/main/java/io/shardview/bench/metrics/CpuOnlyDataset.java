@@ -28,6 +28,14 @@ public final class CpuOnlyDataset {
 
   /** Generates {@code hosts} x 10 series of {@code pointsPerSeries} points from {@code seed}. */
   public CpuOnlyDataset(int hosts, int pointsPerSeries, long seed) {
+    this(hosts, pointsPerSeries, seed, START_MS);
+  }
+
+  /**
+   * As above, with the first point at {@code startMs}: the same values, shifted in time (a server
+   * with a retention period refuses points older than it, so HTTP load uses recent timestamps).
+   */
+  public CpuOnlyDataset(int hosts, int pointsPerSeries, long seed, long startMs) {
     this.hosts = hosts;
     this.pointsPerSeries = pointsPerSeries;
     int series = hosts * METRICS.length;
@@ -37,7 +45,7 @@ public final class CpuOnlyDataset {
     for (int s = 0; s < series; s++) {
       long[] ts = new long[pointsPerSeries];
       for (int i = 0; i < pointsPerSeries; i++) {
-        ts[i] = START_MS + i * STEP_MS;
+        ts[i] = startMs + i * STEP_MS;
       }
       timestamps[s] = ts;
       values[s] = walk(rnd, s % METRICS.length, pointsPerSeries);

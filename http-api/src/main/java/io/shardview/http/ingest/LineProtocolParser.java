@@ -1,6 +1,12 @@
 package io.shardview.http.ingest;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Influx line protocol: {@code measurement[,tag=value...] field=value[,field=value...] [timestamp]}.
@@ -10,6 +16,10 @@ import java.util.Locale;
  * fields carry no sample and are skipped, as VictoriaMetrics does. Timestamps are converted from
  * the request's precision to milliseconds (rounding down); a line without one takes {@code now}.
  * Escapes follow InfluxDB: a backslash makes the next comma, space or equals sign literal.
+ *
+ * <p>The body is parsed as UTF-8 bytes in place: structure characters are ASCII, which never
+ * occur inside a multi-byte UTF-8 sequence, and names and values become strings only when a
+ * series key is first met in the request (a body repeats each key once per timestamp).
  */
 public final class LineProtocolParser {
   /** Units of line timestamps. */
@@ -41,21 +51,29 @@ public final class LineProtocolParser {
     }
   }
 
-  private static final char[] MEASUREMENT_STOPS = {',', ' '};
-  private static final char[] KEY_STOPS = {'=', ',', ' '};
-  private static final char[] VALUE_STOPS = {',', ' '};
+  private static final byte[] MEASUREMENT_STOPS = {',', ' '};
+  private static final byte[] KEY_STOPS = {'=', ',', ' '};
+  private static final byte[] VALUE_STOPS = {',', ' '};
 
   private final LabelSetBuilder labels = new LabelSetBuilder();
-  private final java.util.List<String> tags = new java.util.ArrayList<>();
-  private final java.util.List<String> fieldNames = new java.util.ArrayList<>();
-  private final java.util.List<Double> fieldValues = new java.util.ArrayList<>();
-  private final StringBuilder token = new StringBuilder();
+  /** The numeric fields of the current line: series indexes and values. */
+  private int[] fieldSeries = new int[16];
+  private double[] fieldValues = new double[16];
+  private int fieldCount;
+  /**
+   * Series keys (the raw text before the fields: measurement and tags) seen in this request, a hash
+   * table of chains. A repeated key skips tag parsing and label building.
+   */
+  private SeriesKey[] seriesKeys = new SeriesKey[64];
+  private int seriesKeyCount;
   private final SampleBatch.Builder out;
   private final Precision precision;
   private final long nowMillis;
 
-  private String line;
+  private byte[] buf;
   private int pos;
+  /** End (exclusive) of the current line. */
+  private int end;
 
   private LineProtocolParser(SampleBatch.Builder out, Precision precision, long nowMillis) {
     this.out = out;
@@ -65,65 +83,169 @@ public final class LineProtocolParser {
 
   /** Parses the whole body into {@code out}, or throws naming the first bad line. */
   public static void parse(String body, Precision precision, long nowMillis, SampleBatch.Builder out) {
-    new LineProtocolParser(out, precision, nowMillis).parseBody(body);
+    parse(body.getBytes(StandardCharsets.UTF_8), precision, nowMillis, out);
   }
 
-  private void parseBody(String body) {
-    TextLines.forEach(body, this::parseLine);
+  /** Parses the whole UTF-8 body into {@code out}, or throws naming the first bad line. */
+  public static void parse(byte[] body, Precision precision, long nowMillis, SampleBatch.Builder out) {
+    LineProtocolParser parser = new LineProtocolParser(out, precision, nowMillis);
+    parser.buf = body;
+    TextLines.forEach(body, parser::parseLine);
   }
 
-  private void parseLine(String text) {
-    line = text;
-    pos = 0;
+  private void parseLine(int start, int lineEnd) {
+    pos = start;
+    end = lineEnd;
     skipSpaces();
-    if (pos == line.length() || line.charAt(pos) == '#') return;
+    if (pos == end || buf[pos] == '#') return;
 
-    String measurement = readToken(MEASUREMENT_STOPS, false);
-    if (measurement.isEmpty()) throw new IllegalArgumentException("missing measurement");
-    tags.clear();
-    while (peek() == ',') {
-      pos++;
-      String key = readToken(KEY_STOPS, false);
-      expect('=', "tag " + key + " has no value");
-      String value = readToken(VALUE_STOPS, false);
-      if (key.isEmpty() || value.isEmpty()) throw new IllegalArgumentException("empty tag key or value");
-      if (key.equals(LabelSetBuilder.METRIC_NAME)) throw new IllegalArgumentException("tag __name__ is reserved");
-      tags.add(key);
-      tags.add(value);
-    }
+    SeriesKey key = seriesKey();
     if (peek() != ' ') throw new IllegalArgumentException("missing fields");
     skipSpaces();
 
-    fieldNames.clear();
-    fieldValues.clear();
+    fieldCount = 0;
     while (true) {
-      String field = readToken(KEY_STOPS, false);
-      if (field.isEmpty()) throw new IllegalArgumentException("empty field name");
-      expect('=', "field " + field + " has no value");
-      Double value = readFieldValue(field);
-      if (value != null) {
-        fieldNames.add(field);
-        fieldValues.add(value);
+      int nameStart = pos;
+      boolean escaped = scan(KEY_STOPS, false);
+      if (pos == nameStart) throw new IllegalArgumentException("empty field name");
+      int nameEnd = pos;
+      if (peek() != '=') throw new IllegalArgumentException("field " + text(nameStart, nameEnd, escaped) + " has no value");
+      pos++;
+      if (peek() == '"') {
+        skipString(nameStart, nameEnd, escaped);
+      } else {
+        double value = readNumber(nameStart, nameEnd, escaped);
+        addField(key.series(nameStart, nameEnd, escaped), value);
       }
       if (peek() != ',') break;
       pos++;
     }
 
     long timestamp = readTimestamp();
-    for (int i = 0; i < fieldNames.size(); i++) {
-      labels.reset();
-      for (int t = 0; t < tags.size(); t += 2) labels.add(tags.get(t), tags.get(t + 1));
-      labels.add(LabelSetBuilder.METRIC_NAME, measurement + "_" + fieldNames.get(i));
-      out.add(out.series(labels.build()), timestamp, fieldValues.get(i));
+    for (int i = 0; i < fieldCount; i++) {
+      out.add(fieldSeries[i], timestamp, fieldValues[i]);
+    }
+  }
+
+  private void addField(int series, double value) {
+    if (fieldCount == fieldSeries.length) {
+      fieldSeries = Arrays.copyOf(fieldSeries, fieldCount * 2);
+      fieldValues = Arrays.copyOf(fieldValues, fieldCount * 2);
+    }
+    fieldSeries[fieldCount] = series;
+    fieldValues[fieldCount++] = value;
+  }
+
+  /**
+   * The measurement and tags of this line, parsed at the first sight of their exact bytes in this
+   * request. The bytes are hashed as they are scanned and compared in place.
+   */
+  private SeriesKey seriesKey() {
+    int start = pos;
+    int keyEnd = start;
+    int hash = 0;
+    while (keyEnd < end && buf[keyEnd] != ' ') {
+      hash = 31 * hash + buf[keyEnd];
+      keyEnd += buf[keyEnd] == '\\' && keyEnd + 1 < end && isEscapable(buf[keyEnd + 1]) ? 2 : 1;
+    }
+    for (SeriesKey k = seriesKeys[hash & (seriesKeys.length - 1)]; k != null; k = k.next) {
+      if (k.hash == hash && Arrays.equals(buf, start, keyEnd, k.bytes, 0, k.bytes.length)) {
+        pos = keyEnd;
+        return k;
+      }
+    }
+    String measurement = readToken(MEASUREMENT_STOPS);
+    if (measurement.isEmpty()) throw new IllegalArgumentException("missing measurement");
+    List<String> tags = new ArrayList<>();
+    while (peek() == ',') {
+      pos++;
+      String name = readToken(KEY_STOPS);
+      if (peek() != '=') throw new IllegalArgumentException("tag " + name + " has no value");
+      pos++;
+      String value = readToken(VALUE_STOPS);
+      if (name.isEmpty() || value.isEmpty()) throw new IllegalArgumentException("empty tag key or value");
+      if (name.equals(LabelSetBuilder.METRIC_NAME)) throw new IllegalArgumentException("tag __name__ is reserved");
+      tags.add(name);
+      tags.add(value);
+    }
+    SeriesKey key = new SeriesKey(Arrays.copyOfRange(buf, start, keyEnd), hash, measurement, tags.toArray(String[]::new));
+    if (pos == keyEnd) remember(key); // else the line has no fields: rejected by the caller
+    return key;
+  }
+
+  private void remember(SeriesKey key) {
+    if (++seriesKeyCount > seriesKeys.length / 2) {
+      SeriesKey[] old = seriesKeys;
+      seriesKeys = new SeriesKey[old.length * 2];
+      for (SeriesKey chain : old) {
+        for (SeriesKey k = chain, next; k != null; k = next) {
+          next = k.next;
+          int slot = k.hash & (seriesKeys.length - 1);
+          k.next = seriesKeys[slot];
+          seriesKeys[slot] = k;
+        }
+      }
+    }
+    int slot = key.hash & (seriesKeys.length - 1);
+    key.next = seriesKeys[slot];
+    seriesKeys[slot] = key;
+  }
+
+  /**
+   * A measurement with its tags, and the batch's series index of each of its fields met so far
+   * (by the field's raw bytes); chained by the hash of its bytes in {@link #seriesKeys}.
+   */
+  private final class SeriesKey {
+    private final byte[] bytes;
+    private final int hash;
+    private SeriesKey next;
+    private final String measurement;
+    private final String[] tags;
+    private byte[][] fieldNames = new byte[4][];
+    private int[] fieldSeries = new int[4];
+    private int fields;
+    private final Map<String, Integer> seriesOfField = new HashMap<>();
+
+    SeriesKey(byte[] bytes, int hash, String measurement, String[] tags) {
+      this.bytes = bytes;
+      this.hash = hash;
+      this.measurement = measurement;
+      this.tags = tags;
+    }
+
+    /** The series of the field named by buf[from, to). */
+    int series(int from, int to, boolean escaped) {
+      for (int i = 0; i < fields; i++) {
+        if (Arrays.equals(buf, from, to, fieldNames[i], 0, fieldNames[i].length)) return fieldSeries[i];
+      }
+      String field = text(from, to, escaped);
+      Integer series = seriesOfField.get(field);
+      if (series == null) {
+        labels.reset();
+        for (int t = 0; t < tags.length; t += 2) labels.add(tags[t], tags[t + 1]);
+        labels.add(LabelSetBuilder.METRIC_NAME, measurement + "_" + field);
+        series = out.series(labels.build());
+        seriesOfField.put(field, series);
+      }
+      if (fields == fieldNames.length) {
+        fieldNames = Arrays.copyOf(fieldNames, fields * 2);
+        fieldSeries = Arrays.copyOf(fieldSeries, fields * 2);
+      }
+      fieldNames[fields] = Arrays.copyOfRange(buf, from, to);
+      fieldSeries[fields++] = series;
+      return series;
     }
   }
 
   private long readTimestamp() {
     skipSpaces();
-    if (pos == line.length()) return nowMillis;
-    String ts = readToken(VALUE_STOPS, true);
+    if (pos == end) return nowMillis;
+    int start = pos;
+    scan(VALUE_STOPS, true);
+    int tsEnd = pos;
     skipSpaces();
-    if (pos != line.length()) throw new IllegalArgumentException("unexpected text after the timestamp");
+    if (pos != end) throw new IllegalArgumentException("unexpected text after the timestamp");
+    String ts = text(start, tsEnd, false);
     try {
       return precision.toMillis(Long.parseLong(ts));
     } catch (NumberFormatException | ArithmeticException e) {
@@ -131,32 +253,44 @@ public final class LineProtocolParser {
     }
   }
 
-  /** A numeric sample value, or null for a string field (which has none). */
-  private Double readFieldValue(String field) {
-    if (peek() == '"') {
-      pos++;
-      while (pos < line.length() && line.charAt(pos) != '"') {
-        pos += line.charAt(pos) == '\\' ? 2 : 1;
-      }
-      if (pos >= line.length()) throw new IllegalArgumentException("unterminated string in field " + field);
-      pos++;
-      return null;
+  private void skipString(int nameStart, int nameEnd, boolean escaped) {
+    pos++;
+    while (pos < end && buf[pos] != '"') {
+      pos += buf[pos] == '\\' ? 2 : 1;
     }
-    String raw = readToken(VALUE_STOPS, true);
-    if (raw.isEmpty()) throw new IllegalArgumentException("field " + field + " has no value");
+    if (pos >= end) {
+      throw new IllegalArgumentException("unterminated string in field " + text(nameStart, nameEnd, escaped));
+    }
+    pos++;
+  }
+
+  /** A numeric field value (float, integer, unsigned or boolean). */
+  private double readNumber(int nameStart, int nameEnd, boolean escaped) {
+    int start = pos;
+    scan(VALUE_STOPS, true);
+    if (pos == start) {
+      throw new IllegalArgumentException("field " + text(nameStart, nameEnd, escaped) + " has no value");
+    }
+    double fast = FloatLiteral.parseShortDecimal(buf, start, pos);
+    if (!Double.isNaN(fast)) return fast;
+    String raw = text(start, pos, false);
+    try {
+      return numericValue(raw);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("field " + text(nameStart, nameEnd, escaped) + " has an invalid value " + raw);
+    }
+  }
+
+  private static double numericValue(String raw) {
     switch (raw) {
       case "t", "T", "true", "True", "TRUE": return 1.0;
       case "f", "F", "false", "False", "FALSE": return 0.0;
       default: break;
     }
     char last = raw.charAt(raw.length() - 1);
-    try {
-      if (last == 'i') return (double) Long.parseLong(raw.substring(0, raw.length() - 1));
-      if (last == 'u') return unsigned(raw.substring(0, raw.length() - 1));
-      return FloatLiteral.parseDecimal(raw);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("field " + field + " has an invalid value " + raw);
-    }
+    if (last == 'i') return (double) Long.parseLong(raw.substring(0, raw.length() - 1));
+    if (last == 'u') return unsigned(raw.substring(0, raw.length() - 1));
+    return FloatLiteral.parseDecimal(raw);
   }
 
   private static double unsigned(String digits) {
@@ -164,38 +298,54 @@ public final class LineProtocolParser {
     return Double.parseDouble(Long.toUnsignedString(Long.parseUnsignedLong(digits)));
   }
 
-  private String readToken(char[] stops, boolean raw) {
-    token.setLength(0);
-    while (pos < line.length()) {
-      char c = line.charAt(pos);
-      if (!raw && c == '\\' && pos + 1 < line.length() && isEscapable(line.charAt(pos + 1))) {
-        token.append(line.charAt(pos + 1));
+  /**
+   * Moves {@code pos} to the next stop byte (or the line end); unless {@code raw}, a backslash
+   * before an escapable character makes it literal. Answers whether the token had such escapes.
+   */
+  private boolean scan(byte[] stops, boolean raw) {
+    boolean escaped = false;
+    while (pos < end) {
+      byte c = buf[pos];
+      if (!raw && c == '\\' && pos + 1 < end && isEscapable(buf[pos + 1])) {
+        escaped = true;
         pos += 2;
         continue;
       }
-      for (char stop : stops) {
-        if (c == stop) return token.toString();
+      for (byte stop : stops) {
+        if (c == stop) return escaped;
       }
-      token.append(c);
       pos++;
     }
-    return token.toString();
+    return escaped;
   }
 
-  private static boolean isEscapable(char c) {
+  private String readToken(byte[] stops) {
+    int start = pos;
+    boolean escaped = scan(stops, false);
+    return text(start, pos, escaped);
+  }
+
+  /** The text of buf[from, to), with escapes resolved if it has any. */
+  private String text(int from, int to, boolean escaped) {
+    if (!escaped) return new String(buf, from, to - from, StandardCharsets.UTF_8);
+    byte[] unescaped = new byte[to - from];
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      if (buf[i] == '\\' && i + 1 < to && isEscapable(buf[i + 1])) i++;
+      unescaped[n++] = buf[i];
+    }
+    return new String(unescaped, 0, n, StandardCharsets.UTF_8);
+  }
+
+  private static boolean isEscapable(byte c) {
     return c == ',' || c == ' ' || c == '=' || c == '\\' || c == '"';
   }
 
-  private char peek() {
-    return pos < line.length() ? line.charAt(pos) : '\n';
-  }
-
-  private void expect(char c, String message) {
-    if (peek() != c) throw new IllegalArgumentException(message);
-    pos++;
+  private byte peek() {
+    return pos < end ? buf[pos] : (byte) '\n';
   }
 
   private void skipSpaces() {
-    while (pos < line.length() && (line.charAt(pos) == ' ' || line.charAt(pos) == '\t')) pos++;
+    while (pos < end && (buf[pos] == ' ' || buf[pos] == '\t')) pos++;
   }
 }

@@ -79,7 +79,7 @@ public final class SampleBatch {
     /** Adds a point of series {@code seriesIndex}. */
     void add(int seriesIndex, long timestampMillis, double value) {
       if (size == maxPoints) {
-        throw new IngestException("the request has more than " + maxPoints + " samples",
+        throw new IngestException("the request has more than " + maxPoints + " samples (max-samples-per-request = " + maxPoints + "); split it",
             Map.of("limit", "max-samples-per-request", "max", maxPoints));
       }
       if (size == timestamps.length) {

@@ -12,7 +12,29 @@ final class TextLines {
     void parse(String line) throws IOException;
   }
 
+  /** Parses one line, bytes [start, end) of the body (without its line break); throws IllegalArgumentException if it is bad. */
+  interface ByteLineParser {
+    void parse(int start, int end);
+  }
+
   private TextLines() {}
+
+  /** As {@link #forEach(String, LineParser)}, over a body kept as bytes. */
+  static void forEach(byte[] body, ByteLineParser parser) {
+    int start = 0;
+    int number = 0;
+    while (start <= body.length) {
+      int end = start;
+      while (end < body.length && body[end] != '\n') end++;
+      number++;
+      try {
+        parser.parse(start, end > start && body[end - 1] == '\r' ? end - 1 : end);
+      } catch (IllegalArgumentException e) {
+        throw IngestException.atLine(number, message(e));
+      }
+      start = end + 1;
+    }
+  }
 
   static void forEach(String body, LineParser parser) {
     int start = 0;

@@ -13,7 +13,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.shardview.entity.metrics.MetricsEvent;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import io.shardview.http.ApiError;
@@ -26,8 +25,7 @@ import io.shardview.http.ingest.LineProtocolParser;
 import io.shardview.http.ingest.PrometheusTextParser;
 import io.shardview.http.ingest.RemoteWriteDecoder;
 import io.shardview.http.ingest.SampleBatch;
-import io.shardview.metrics.index.Labels;
-import io.shardview.metrics.storage.PointBatch;
+import io.shardview.http.metrics.IngestMetrics.Format;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,11 +61,15 @@ public final class MetricsRoutes {
   private final ActorSystem<?> system;
   private final RouteMetrics metrics;
   private final MetricsHttpSettings settings;
+  private final ShardedAppend appender;
+  private final IngestMetrics ingestMetrics;
 
-  public MetricsRoutes(ActorSystem<?> system, RouteMetrics metrics, MetricsHttpSettings settings) {
+  public MetricsRoutes(ActorSystem<?> system, RouteMetrics metrics, MetricsHttpSettings settings, IngestMetrics ingestMetrics) {
     this.system = system;
     this.metrics = metrics;
     this.settings = settings;
+    this.appender = new ShardedAppend(system, settings);
+    this.ingestMetrics = ingestMetrics;
   }
 
   /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
@@ -75,11 +77,11 @@ public final class MetricsRoutes {
     return pathPrefix("v1", () -> pathPrefix("tenants", () -> pathPrefix(PathMatchers.segment(), tenant -> concat(
         pathPrefix("prom", () -> pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             path("write", () -> endpoint("/v1/tenants/{t}/prom/api/v1/write", tenant, () -> post(() ->
-                ingest(tenant, body -> { SampleBatch.Builder out = builder(); RemoteWriteDecoder.decode(body, (int) settings.maxRequestBytes() * 8, out); return out; })))),
+                ingest(tenant, Format.REMOTE_WRITE, body -> { SampleBatch.Builder out = builder(); RemoteWriteDecoder.decode(body, (int) settings.maxRequestBytes() * 8, out); return out; })))),
             path("import", () -> endpoint("/v1/tenants/{t}/prom/api/v1/import", tenant, () -> post(() -> decodeRequest(() ->
-                ingest(tenant, body -> { SampleBatch.Builder out = builder(); JsonLinesParser.parse(text(body), out); return out; }))))),
+                ingest(tenant, Format.VM_IMPORT, body -> { SampleBatch.Builder out = builder(); JsonLinesParser.parse(text(body), out); return out; }))))),
             path(PathMatchers.segment("import").slash("prometheus"), () -> endpoint("/v1/tenants/{t}/prom/api/v1/import/prometheus", tenant,
-                () -> post(() -> decodeRequest(() -> ingest(tenant, body -> {
+                () -> post(() -> decodeRequest(() -> ingest(tenant, Format.PROMETHEUS_TEXT, body -> {
                   SampleBatch.Builder out = builder();
                   PrometheusTextParser.parse(text(body), System.currentTimeMillis(), out);
                   return out;
@@ -92,9 +94,9 @@ public final class MetricsRoutes {
   }
 
   private Route influx(String tenant) {
-    return parameterOptional("precision", precision -> decodeRequest(() -> ingest(tenant, body -> {
+    return parameterOptional("precision", precision -> decodeRequest(() -> ingest(tenant, Format.INFLUX, body -> {
       SampleBatch.Builder out = builder();
-      LineProtocolParser.parse(text(body), LineProtocolParser.Precision.parse(precision.orElse("ns")),
+      LineProtocolParser.parse(body, LineProtocolParser.Precision.parse(precision.orElse("ns")),
           System.currentTimeMillis(), out);
       return out;
     })));
@@ -114,20 +116,27 @@ public final class MetricsRoutes {
 
   // ---- ingest ---------------------------------------------------------------------------------
 
-  private Route ingest(String tenant, Function<byte[], SampleBatch.Builder> parse) {
+  private Route ingest(String tenant, Format format, Function<byte[], SampleBatch.Builder> parse) {
     return entity(Unmarshaller.entityToByteArray(), body -> {
       SampleBatch batch;
       try {
         batch = parse.apply(body).build();
       } catch (IngestException e) {
         boolean limit = e.details().containsKey("limit");
+        String code = limit ? "too_many_samples" : "bad_data";
+        ingestMetrics.rejectedRequest(code);
         return complete(new ApiError(limit ? StatusCodes.PAYLOAD_TOO_LARGE : StatusCodes.BAD_REQUEST,
-            limit ? "too_many_samples" : "bad_data", e.getMessage(), e.details()).toResponse());
+            code, e.getMessage(), e.details()).toResponse());
       }
-      return reply(append(tenant, batch), outcome -> {
-        if (outcome.outOfOrder() == 0 && outcome.tooFarAhead() == 0) return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+      return reply(appender.append(tenant, batch), outcome -> {
+        count(format, batch, outcome);
+        if (outcome.refusal() != null) return seriesLimit(tenant, outcome);
+        if (outcome.outOfOrder() == 0 && outcome.tooOld() == 0 && outcome.tooFarAhead() == 0) {
+          return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+        }
         Map<String, Object> rejected = new java.util.LinkedHashMap<>();
         if (outcome.outOfOrder() > 0) rejected.put("out_of_order", outcome.outOfOrder());
+        if (outcome.tooOld() > 0) rejected.put("too_old", outcome.tooOld());
         if (outcome.tooFarAhead() > 0) rejected.put("too_far_in_future", outcome.tooFarAhead());
         Map<String, Object> reply = new java.util.LinkedHashMap<>();
         reply.put("samples", outcome.accepted());
@@ -137,50 +146,38 @@ public final class MetricsRoutes {
     });
   }
 
-  /**
-   * Splits the batch by shard, appends every part, and sums the shards' answers. Points further in
-   * the future than the tolerance are refused here, before anything is persisted: the storage has
-   * no clock, so one such point would make every ordinary point look late.
-   */
-  private CompletionStage<Outcome> append(String tenant, SampleBatch batch) {
-    int shards = settings.shardsPerTenant();
-    long latest = System.currentTimeMillis() + settings.futureTolerance().toMillis();
-    int future = 0;
-    Labels[] labels = new Labels[batch.seriesCount()];
-    PointBatch.Builder[] parts = new PointBatch.Builder[shards];
-    for (int i = 0; i < batch.size(); i++) {
-      if (batch.timestamp(i) > latest) {
-        future++;
-        continue;
-      }
-      int series = batch.seriesOf(i);
-      if (labels[series] == null) labels[series] = Labels.of(batch.labels(series));
-      int shard = labels[series].shard(shards);
-      if (parts[shard] == null) parts[shard] = PointBatch.builder();
-      parts[shard].add(labels[series], batch.timestamp(i), batch.value(i));
+  private void count(Format format, SampleBatch batch, ShardedAppend.Outcome outcome) {
+    ingestMetrics.stored(format, outcome.accepted());
+    ingestMetrics.rejectedPoints("out_of_order", outcome.outOfOrder());
+    ingestMetrics.rejectedPoints("too_old", outcome.tooOld());
+    ingestMetrics.rejectedPoints("too_far_in_future", outcome.tooFarAhead());
+    if (outcome.refusal() != null) {
+      ingestMetrics.rejectedRequest("series_limit");
+      ingestMetrics.rejectedPoints("series_limit",
+          batch.size() - outcome.accepted() - outcome.outOfOrder() - outcome.tooOld() - outcome.tooFarAhead());
     }
-    List<CompletableFuture<MetricsShard.Appended>> asks = new ArrayList<>();
-    for (int shard = 0; shard < shards; shard++) {
-      if (parts[shard] == null) continue;
-      byte[] bytes = MetricsEvent.encode(parts[shard].build());
-      asks.add(ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard))
-          .<MetricsShard.Appended>ask(replyTo -> new MetricsShard.Append(bytes, replyTo), settings.askTimeout())
-          .toCompletableFuture());
-    }
-    int tooFarAhead = future;
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      int accepted = 0;
-      int rejected = 0;
-      for (CompletableFuture<MetricsShard.Appended> ask : asks) {
-        accepted += ask.join().accepted();
-        rejected += ask.join().rejectedOutOfOrder();
-      }
-      return new Outcome(accepted, rejected, tooFarAhead);
-    });
   }
 
-  /** What happened to a request's points across its shards and at the edge. */
-  private record Outcome(int accepted, int outOfOrder, int tooFarAhead) {}
+  /** 429 naming the limit; Retry-After as for every 429, though only retention or a raised limit makes room. */
+  private HttpResponse seriesLimit(String tenant, ShardedAppend.Outcome outcome) {
+    ShardedAppend.SeriesRefusal r = outcome.refusal();
+    String message = "the request would add " + r.newSeries() + " new series to shard " + r.shard() + " of tenant " + tenant
+        + ", which holds " + r.activeSeries() + " of its share of " + r.shardLimit() + " under max-active-series-per-tenant = "
+        + settings.maxActiveSeriesPerTenant() + " (split over " + settings.shardsPerTenant() + " shards); "
+        + (outcome.partiallyApplied()
+            ? "the parts of the request in other shards were stored (" + outcome.accepted() + " samples), this part was not"
+            : "nothing of the request was stored");
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("limit", "max-active-series-per-tenant");
+    details.put("max", settings.maxActiveSeriesPerTenant());
+    details.put("shard", r.shard());
+    details.put("shard_max", r.shardLimit());
+    details.put("shard_active_series", r.activeSeries());
+    details.put("new_series", r.newSeries());
+    details.put("partially_applied", outcome.partiallyApplied());
+    return new ApiError(StatusCodes.TOO_MANY_REQUESTS, "too_many_series", message, details).toResponse()
+        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(60L));
+  }
 
   // ---- export ---------------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ public record TenantHttpSettings(
     Duration streamHeartbeat,
     int streamBufferChanges,
     int groupMaxOps,
-    int ingressQueueBatches) {
+    int ingressQueueBatches,
+    Duration retryAttemptTimeout) {
 
   public static TenantHttpSettings from(Config config) {
     Config c = config.getConfig("shardview.tenant");
@@ -28,6 +29,7 @@ public record TenantHttpSettings(
         c.getDuration("stream-heartbeat"),
         c.getInt("stream-buffer-changes"),
         c.getInt("group-commit.max-ops"),
-        c.getInt("group-commit.queue-batches"));
+        c.getInt("group-commit.queue-batches"),
+        c.getDuration("retry-attempt-timeout"));
   }
 }

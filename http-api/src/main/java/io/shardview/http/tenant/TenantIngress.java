@@ -1,6 +1,7 @@
 package io.shardview.http.tenant;
 
 import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.http.RetriedAsk;
 import io.shardview.http.TenantEndpoints;
 import io.shardview.entity.tenant.TenantCircuit.BatchRequest;
 import io.shardview.entity.tenant.TenantCircuit.IngestReply;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -26,28 +28,44 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * the tenant's entity; batches that arrive meanwhile queue up and go together as the next group,
  * persisted in one journal write. A lone batch goes out at once, so group commit adds no latency
  * when the tenant is idle and turns one fsync per batch into one per group when it is busy.
+ *
+ * <p>While a shard moves after its node died, messages sent to the old node are lost. A group whose
+ * batches all carry a batch id is therefore sent again when its entity has not answered within
+ * the attempt timeout, until the request's deadline: the entity deduplicates by batch id, so a
+ * batch is applied once whichever attempt arrives first (a later attempt may be answered with
+ * {@code duplicate: true}). A group with a batch without an id is sent once and waits the whole
+ * deadline, since sending it again could apply it twice.
  */
 public final class TenantIngress {
-  private sealed interface Message permits Submit, GroupDone {}
+  /** Local to this node's ingress actors: never serialized. */
+  private sealed interface Message extends NoSerializationVerificationNeeded permits Submit, GroupDone {}
 
-  private record Submit(BatchRequest batch, CompletableFuture<IngestReply> reply) implements Message {}
+  private record Submit(BatchRequest batch, CompletableFuture<IngestReply> reply, long deadlineNanos) implements Message {
+    boolean retriable() {
+      return batch.batchId() != null && System.nanoTime() < deadlineNanos;
+    }
+  }
 
-  private record GroupDone(List<CompletableFuture<IngestReply>> replies, IngestResults results, Throwable failure)
-      implements Message {}
+  private record GroupDone(List<Submit> group, IngestResults results, Throwable failure) implements Message {}
 
   private final ActorSystem<?> system;
   private final Duration askTimeout;
+  private final Duration attemptTimeout;
   private final int groupMaxOps;
   private final int queueMaxBatches;
   private final ConcurrentHashMap<String, ActorRef<Message>> tenants = new ConcurrentHashMap<>();
 
   /**
+   * @param askTimeout how long a batch may wait for its reply in all
+   * @param attemptTimeout how long one attempt of a group of batches with ids waits before it is sent again
    * @param groupMaxOps ops per group, beyond which the queue waits for the next group
    * @param queueMaxBatches batches queued per tenant before new ones are refused as overload
    */
-  public TenantIngress(ActorSystem<?> system, Duration askTimeout, int groupMaxOps, int queueMaxBatches) {
+  public TenantIngress(ActorSystem<?> system, Duration askTimeout, Duration attemptTimeout, int groupMaxOps,
+      int queueMaxBatches) {
     this.system = system;
     this.askTimeout = askTimeout;
+    this.attemptTimeout = attemptTimeout;
     this.groupMaxOps = groupMaxOps;
     this.queueMaxBatches = queueMaxBatches;
   }
@@ -57,7 +75,7 @@ public final class TenantIngress {
     CompletableFuture<IngestReply> reply = new CompletableFuture<>();
     tenants.computeIfAbsent(tenant, t -> system.systemActorOf(queue(t), "ingress-"
             + URLEncoder.encode(t, StandardCharsets.UTF_8), Props.empty()))
-        .tell(new Submit(batch, reply));
+        .tell(new Submit(batch, reply, System.nanoTime() + askTimeout.toNanos()));
     return reply;
   }
 
@@ -67,20 +85,24 @@ public final class TenantIngress {
       boolean[] inFlight = {false};
       Runnable sendNext = () -> {
         if (inFlight[0] || waiting.isEmpty()) return;
-        List<BatchRequest> group = new ArrayList<>();
-        List<CompletableFuture<IngestReply>> replies = new ArrayList<>();
+        List<Submit> group = new ArrayList<>();
         int ops = 0;
         while (!waiting.isEmpty() && (group.isEmpty() || ops + waiting.peek().batch().ops().size() <= groupMaxOps)) {
           Submit next = waiting.poll();
-          group.add(next.batch());
-          replies.add(next.reply());
+          group.add(next);
           ops += next.batch().ops().size();
+        }
+        List<BatchRequest> batches = group.stream().map(Submit::batch).toList();
+        long remainingNanos = group.stream().mapToLong(Submit::deadlineNanos).max().orElseThrow() - System.nanoTime();
+        Duration timeout = Duration.ofNanos(Math.max(1, remainingNanos));
+        if (group.stream().allMatch(submit -> submit.batch().batchId() != null) && attemptTimeout.compareTo(timeout) < 0) {
+          timeout = attemptTimeout;
         }
         inFlight[0] = true;
         context.pipeToSelf(
             ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant)
-                .<IngestResults>ask(replyTo -> new TenantCircuit.IngestMany(group, replyTo), askTimeout),
-            (results, failure) -> new GroupDone(replies, results, failure));
+                .<IngestResults>ask(replyTo -> new TenantCircuit.IngestMany(batches, replyTo), timeout),
+            (results, failure) -> new GroupDone(group, results, failure));
       };
       return Behaviors.receive(Message.class)
           .onMessage(Submit.class, submit -> {
@@ -94,11 +116,18 @@ public final class TenantIngress {
             return Behaviors.same();
           })
           .onMessage(GroupDone.class, done -> {
-            for (int i = 0; i < done.replies().size(); i++) {
-              if (done.failure() != null) {
-                done.replies().get(i).completeExceptionally(done.failure());
-              } else {
-                done.replies().get(i).complete(done.results().replies().get(i));
+            List<Submit> group = done.group();
+            if (done.failure() == null) {
+              for (int i = 0; i < group.size(); i++) group.get(i).reply().complete(done.results().replies().get(i));
+            } else {
+              // Resent ahead of later batches, in their order; the rest fail (503 with Retry-After).
+              for (int i = group.size() - 1; i >= 0; i--) {
+                Submit submit = group.get(i);
+                if (RetriedAsk.isTimeout(done.failure()) && submit.retriable()) {
+                  waiting.addFirst(submit);
+                } else {
+                  submit.reply().completeExceptionally(done.failure());
+                }
               }
             }
             inFlight[0] = false;

@@ -19,7 +19,7 @@ final class TenantResponses {
     StatusCode status = switch (refused.kind()) {
       case CONFLICT -> StatusCodes.CONFLICT;
       case INVALID -> StatusCodes.BAD_REQUEST;
-      case UNSUPPORTED -> StatusCodes.UNPROCESSABLE_ENTITY;
+      case UNSUPPORTED, EVALUATION_ERROR -> StatusCodes.UNPROCESSABLE_ENTITY;
       case NOT_FOUND -> StatusCodes.NOT_FOUND;
     };
     return new ApiError(status, code(refused.kind()), refused.message(), refused.details()).toResponse();
@@ -31,6 +31,7 @@ final class TenantResponses {
       case INVALID -> "invalid";
       case UNSUPPORTED -> "unsupported";
       case NOT_FOUND -> "not_found";
+      case EVALUATION_ERROR -> "evaluation_error";
     };
   }
 

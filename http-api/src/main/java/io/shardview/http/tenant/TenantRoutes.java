@@ -57,7 +57,8 @@ public final class TenantRoutes {
         (tenant, view, from) -> ask(tenant, replyTo ->
             new TenantCircuit.ReplayChanges(view, from.isPresent() ? from.getAsLong() : null, replyTo)),
         settings.streamHeartbeat(), settings.streamBufferChanges());
-    this.ingress = new TenantIngress(system, settings.askTimeout(), settings.groupMaxOps(), settings.ingressQueueBatches());
+    this.ingress = new TenantIngress(system, settings.askTimeout(), settings.retryAttemptTimeout(),
+        settings.groupMaxOps(), settings.ingressQueueBatches());
   }
 
   /** All tenant endpoints under /v1/tenants/{t}. */

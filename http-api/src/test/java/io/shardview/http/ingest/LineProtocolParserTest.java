@@ -116,4 +116,55 @@ class LineProtocolParserTest {
         () -> LineProtocolParser.parse("m a=1,b=2,c=3 1", Precision.MS, NOW, out));
     assertEquals("max-samples-per-request", e.details().get("limit"));
   }
+
+  @Test
+  void linesRepeatingASeriesKeyShareItsSeriesAndMayAddFields() {
+    SampleBatch.Builder out = new SampleBatch.Builder(100);
+    LineProtocolParser.parse("cpu,h=a,r=x u=1,s=2 1\ncpu,h=a,r=x s=3,i=4 2\ncpu,r=x,h=a u=5 3\n"
+        + "my\\ m,h=a\\ b f=1 1\nmy\\ m,h=a\\ b f=2 2", Precision.MS, NOW, out);
+    SampleBatch batch = out.build();
+    assertEquals(List.of(
+            "{__name__=\"cpu_u\",h=\"a\",r=\"x\"} 1 1.0",
+            "{__name__=\"cpu_s\",h=\"a\",r=\"x\"} 1 2.0",
+            "{__name__=\"cpu_s\",h=\"a\",r=\"x\"} 2 3.0",
+            "{__name__=\"cpu_i\",h=\"a\",r=\"x\"} 2 4.0",
+            "{__name__=\"cpu_u\",h=\"a\",r=\"x\"} 3 5.0",
+            "{__name__=\"my m_f\",h=\"a b\"} 1 1.0",
+            "{__name__=\"my m_f\",h=\"a b\"} 2 2.0"),
+        BatchRendering.lines(batch));
+    assertEquals(4, batch.seriesCount());
+    assertEquals(batch.seriesOf(0), batch.seriesOf(4)); // tags in another order: the same series
+    assertEquals(batch.seriesOf(5), batch.seriesOf(6));
+  }
+
+  @Test
+  void aRepeatedSeriesKeyIsStillCheckedForFields() {
+    assertTrue(reject("m,h=a f=1 1\nm,h=a").getMessage().startsWith("line 2: missing fields"));
+    assertTrue(reject("m,h=a f=1 1\nm,h=a f=x 2").getMessage().startsWith("line 2: field f has an invalid value"));
+  }
+
+  @Test
+  void manySeriesKeysEachRepeatedKeepTheirOwnSeries() {
+    StringBuilder body = new StringBuilder();
+    for (int round = 0; round < 2; round++) {
+      for (int h = 0; h < 500; h++) body.append("m,h=").append(h).append(" f=").append(h).append(' ').append(round).append('\n');
+    }
+    SampleBatch.Builder out = new SampleBatch.Builder(10_000);
+    LineProtocolParser.parse(body.toString(), Precision.MS, NOW, out);
+    SampleBatch batch = out.build();
+    assertEquals(500, batch.seriesCount());
+    for (int h = 0; h < 500; h++) {
+      assertEquals(batch.seriesOf(h), batch.seriesOf(500 + h));
+      assertEquals(List.of("__name__", "m_f", "h", Integer.toString(h)), List.of(batch.labels(batch.seriesOf(h))));
+    }
+  }
+
+  @Test
+  void utf8NamesAndValuesAndEscapedFieldNamesSurviveRepetition() {
+    assertEquals(List.of(
+            "{__name__=\"température_a=b\",hôte=\"café\"} 1 1.5",
+            "{__name__=\"température_a=b\",hôte=\"café\"} 2 2.5",
+            "{__name__=\"température_ü\",hôte=\"café\"} 2 3.0"),
+        parse("température,hôte=café a\\=b=1.5 1\ntempérature,hôte=café a\\=b=2.5,ü=3 2", Precision.MS));
+  }
 }

@@ -73,6 +73,10 @@ public interface Accumulator {
         private final Kind kind;
         private BigDecimal sum = BigDecimal.ZERO;
         private long count;
+        /** Copies of NaN and of each infinity among float8 inputs, which have no exact decimal form. */
+        private long nans;
+        private long positiveInfinities;
+        private long negativeInfinities;
 
         Sum(Kind kind) {
             this.kind = kind;
@@ -80,32 +84,74 @@ public interface Accumulator {
 
         @Override
         public void add(Object value, long weight) {
+            count += weight;
+            if (value instanceof Double d && !Double.isFinite(d)) {
+                if (d.isNaN()) nans += weight;
+                else if (d > 0) positiveInfinities += weight;
+                else negativeInfinities += weight;
+                return;
+            }
             BigDecimal v = value instanceof Double d ? new BigDecimal(d) : Values.toDecimal((Number) value);
             sum = sum.add(weight == 1 ? v : v.multiply(BigDecimal.valueOf(weight)));
-            count += weight;
         }
 
+        /**
+         * Fails where PostgreSQL does: SUM(int) is a bigint and SUM(float8) a float8, so a total outside
+         * their range is an error (SUM(bigint) and SUM(numeric) are numeric and cannot overflow).
+         */
         @Override
         public Object result() {
             if (count == 0) return null;
+            if (nans != 0 || positiveInfinities != 0 || negativeInfinities != 0) return nonFinite();
             switch (kind) {
-                case SUM_LONG: return sum.longValueExact();
+                case SUM_LONG:
+                    if (sum.unscaledValue().bitLength() > 63) throw EvaluationException.outOfRange("bigint");
+                    return sum.longValue();
                 case SUM_DECIMAL: return sum;
-                case SUM_DOUBLE: return sum.doubleValue();
+                case SUM_DOUBLE: return finite(sum.doubleValue());
                 case AVG_DOUBLE: return sum.divide(BigDecimal.valueOf(count), AVG_CONTEXT).doubleValue();
-                default: return sum.divide(BigDecimal.valueOf(count), AVG_CONTEXT).setScale(16, RoundingMode.HALF_UP);
+                default: return Values.divideNumeric(sum, BigDecimal.valueOf(count));
             }
         }
 
+        private static double finite(double total) {
+            if (Double.isInfinite(total)) throw new EvaluationException("value out of range: overflow");
+            return total;
+        }
+
+        /** SUM and AVG with a NaN or infinite input, as float8 arithmetic gives them. */
+        private double nonFinite() {
+            if (nans != 0 || (positiveInfinities != 0 && negativeInfinities != 0)) return Double.NaN;
+            return positiveInfinities != 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        }
+
+        /**
+         * The sum and count; only when non-finite inputs are present, a NaN marker and their counts
+         * first, so snapshots without them keep the format written before they were counted.
+         */
         @Override
         public void write(DataOutput out) throws IOException {
+            if (nans != 0 || positiveInfinities != 0 || negativeInfinities != 0) {
+                RowCodec.writeValue(out, Double.NaN);
+                out.writeLong(nans);
+                out.writeLong(positiveInfinities);
+                out.writeLong(negativeInfinities);
+            }
             RowCodec.writeValue(out, sum);
             out.writeLong(count);
         }
 
         @Override
         public void read(DataInput in) throws IOException {
-            sum = (BigDecimal) RowCodec.readValue(in);
+            Object first = RowCodec.readValue(in);
+            nans = positiveInfinities = negativeInfinities = 0;
+            if (first instanceof Double) {
+                nans = in.readLong();
+                positiveInfinities = in.readLong();
+                negativeInfinities = in.readLong();
+                first = RowCodec.readValue(in);
+            }
+            sum = (BigDecimal) first;
             count = in.readLong();
         }
     }

@@ -72,29 +72,64 @@ public final class Aggregate implements Operator {
         return global();
     }
 
+    /**
+     * Adds the delta to the groups, then computes the new output row of every touched group; only when
+     * all succeed (a SUM may overflow) are the outputs replaced and emptied groups dropped.
+     */
     @Override
     public ZSet step(ZSet[] inputs) {
-        Map<Row, Group> touched = new HashMap<>();
-        if (global() && !started) touched.put(Row.wrap(), groups.computeIfAbsent(Row.wrap(), k -> new Group()));
+        boolean first = global() && !started;
+        Map<Row, Group> touched = add(inputs[0], 1);
+        if (first) touched.put(Row.wrap(), groups.computeIfAbsent(Row.wrap(), k -> new Group()));
+        Map<Row, Row> results = new HashMap<>(touched.size() * 2);
+        try {
+            touched.forEach((key, g) -> {
+                if (g.rows != 0 || global()) results.put(key, g.result(key));
+            });
+        } catch (RuntimeException e) { // leave the state as it was
+            add(inputs[0], -1);
+            dropEmpty(touched.keySet());
+            throw e;
+        }
         started = true;
-        inputs[0].forEach((row, w) -> {
-            Row key = row.project(groupColumns);
-            Group g = touched.computeIfAbsent(key, k -> groups.computeIfAbsent(k, x -> new Group()));
-            g.add(row, w);
-        });
         ZSet out = new ZSet(touched.size() * 2);
-        touched.forEach((key, g) -> emit(key, g, out));
+        touched.forEach((key, g) -> {
+            if (g.output != null) out.add(g.output, -1);
+            g.output = results.get(key);
+            if (g.output != null) out.add(g.output, 1);
+        });
+        dropEmpty(touched.keySet());
         return out;
     }
 
-    private void emit(Row key, Group g, ZSet out) {
-        if (g.output != null) out.add(g.output, -1);
-        if (g.rows == 0 && !global()) {
-            groups.remove(key);
-            return;
+    /** Un-adds the delta and restores the touched groups' outputs, which are functions of their rows. */
+    @Override
+    public void undo(ZSet[] inputs) {
+        Map<Row, Group> touched = add(inputs[0], -1);
+        dropEmpty(touched.keySet());
+        touched.forEach((key, g) -> {
+            if (groups.get(key) == g) g.output = g.result(key);
+        });
+    }
+
+    /** Adds sign times each delta row to its group (creating it); returns the groups touched. */
+    private Map<Row, Group> add(ZSet delta, int sign) {
+        Map<Row, Group> touched = new HashMap<>();
+        delta.forEach((row, w) -> {
+            Row key = row.project(groupColumns);
+            Group g = touched.computeIfAbsent(key, k -> groups.computeIfAbsent(k, x -> new Group()));
+            g.add(row, sign * w);
+        });
+        return touched;
+    }
+
+    /** Drops the groups left without rows; the one group of a global aggregate always stays. */
+    private void dropEmpty(java.util.Set<Row> keys) {
+        if (global()) return;
+        for (Row key : keys) {
+            Group g = groups.get(key);
+            if (g != null && g.rows == 0) groups.remove(key);
         }
-        g.output = g.result(key);
-        out.add(g.output, 1);
     }
 
     @Override

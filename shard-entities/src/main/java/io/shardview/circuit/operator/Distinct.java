@@ -3,6 +3,7 @@ package io.shardview.circuit.operator;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.RowCodec;
 import io.shardview.circuit.ZSet;
+import io.shardview.circuit.ZSetImage;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -21,14 +22,26 @@ public final class Distinct implements Operator {
     public ZSet step(ZSet[] inputs) {
         ZSet out = new ZSet();
         inputs[0].forEach((row, w) -> {
-            long before = copies.getOrDefault(row, 0L);
+            long before = count(row, w);
             long after = before + w;
-            if (after == 0) copies.remove(row);
-            else copies.put(row, after);
             if (before <= 0 && after > 0) out.add(row, 1);
             if (before > 0 && after <= 0) out.add(row, -1);
         });
         return out;
+    }
+
+    @Override
+    public void undo(ZSet[] inputs) {
+        inputs[0].forEach((row, w) -> count(row, -w));
+    }
+
+    /** Adds w copies of a row; returns the count before. */
+    private long count(Row row, long w) {
+        long before = copies.getOrDefault(row, 0L);
+        long after = before + w;
+        if (after == 0) copies.remove(row);
+        else copies.put(row, after);
+        return before;
     }
 
     @Override
@@ -38,6 +51,11 @@ public final class Distinct implements Operator {
             RowCodec.writeRow(out, e.getKey());
             out.writeLong(e.getValue());
         }
+    }
+
+    @Override
+    public StateImage stateImage() {
+        return ZSetImage.of(copies)::write;
     }
 
     @Override

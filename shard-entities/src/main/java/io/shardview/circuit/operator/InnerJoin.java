@@ -26,29 +26,51 @@ public final class InnerJoin implements Operator {
 
     @Override
     public ZSet step(ZSet[] inputs) {
-        ZSet out = new ZSet();
+        ZSet pairs = new ZSet();
         inputs[0].forEach((l, w) -> {
             Row key = leftKeys.keyOf(l);
-            if (key != null) right.get(key).forEach((r, v) -> emit(out, l, r, w * v));
+            if (key != null) right.get(key).forEach((r, v) -> pairs.add(l.concat(r), w * v));
         });
-        inputs[0].forEach((l, w) -> {
-            Row key = leftKeys.keyOf(l);
-            if (key != null) left.add(key, l, w);
-        });
+        index(inputs[0], leftKeys, left, 1);
         inputs[1].forEach((r, v) -> {
             Row key = rightKeys.keyOf(r);
-            if (key != null) left.get(key).forEach((l, w) -> emit(out, l, r, w * v));
+            if (key != null) left.get(key).forEach((l, w) -> pairs.add(l.concat(r), w * v));
         });
-        inputs[1].forEach((r, v) -> {
-            Row key = rightKeys.keyOf(r);
-            if (key != null) right.add(key, r, v);
+        index(inputs[1], rightKeys, right, 1);
+        if (residual == null) return pairs;
+        try {
+            return matching(pairs);
+        } catch (RuntimeException e) { // the residual failed: leave the state as it was
+            undo(inputs);
+            throw e;
+        }
+    }
+
+    /**
+     * The pairs whose residual holds. It is tested only once the pairs are consolidated: a pair of a
+     * row inserted and a row deleted in the same step cancels out, and is in neither the old nor the
+     * new join, so evaluating it could raise an error that PostgreSQL never sees.
+     */
+    private ZSet matching(ZSet pairs) {
+        ZSet out = new ZSet(pairs.size());
+        pairs.forEach((joined, w) -> {
+            if (residual.test(joined)) out.add(joined, w);
         });
         return out;
     }
 
-    private void emit(ZSet out, Row l, Row r, long weight) {
-        Row joined = l.concat(r);
-        if (residual == null || residual.test(joined)) out.add(joined, weight);
+    @Override
+    public void undo(ZSet[] inputs) {
+        index(inputs[0], leftKeys, left, -1);
+        index(inputs[1], rightKeys, right, -1);
+    }
+
+    /** Adds sign times a delta to one side's index. */
+    static void index(ZSet delta, JoinKeys keys, JoinIndex index, int sign) {
+        delta.forEach((row, w) -> {
+            Row key = keys.keyOf(row);
+            if (key != null) index.add(key, row, sign * w);
+        });
     }
 
     /** Whether a left row matches a right row of the same key (the residual holds). */
@@ -58,13 +80,16 @@ public final class InnerJoin implements Operator {
 
     @Override
     public void writeState(DataOutput out) throws IOException {
-        left.write(out);
-        right.write(out);
+        JoinIndex.writeBoth(out, left, right);
+    }
+
+    @Override
+    public StateImage stateImage() {
+        return JoinIndex.imageOfBoth(left, right);
     }
 
     @Override
     public void readState(DataInput in) throws IOException {
-        left.read(in);
-        right.read(in);
+        JoinIndex.readBoth(in, left, right);
     }
 }

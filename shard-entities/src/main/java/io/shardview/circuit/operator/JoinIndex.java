@@ -3,6 +3,7 @@ package io.shardview.circuit.operator;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.RowCodec;
 import io.shardview.circuit.ZSet;
+import io.shardview.circuit.ZSetImage;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -32,11 +33,50 @@ final class JoinIndex {
         }
     }
 
+    /** The index as it is now, written later as {@link #write} would have written it (inner Z-sets change in place, so each is imaged). */
+    StateImage image() {
+        Row[] keys = new Row[byKey.size()];
+        ZSetImage[] rows = new ZSetImage[keys.length];
+        int i = 0;
+        for (var e : byKey.entrySet()) {
+            keys[i] = e.getKey();
+            rows[i++] = ZSetImage.of(e.getValue());
+        }
+        return out -> {
+            out.writeInt(keys.length);
+            for (int k = 0; k < keys.length; k++) {
+                RowCodec.writeRow(out, keys[k]);
+                rows[k].write(out);
+            }
+        };
+    }
+
     void read(DataInput in) throws IOException {
         byKey.clear();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             byKey.put(RowCodec.readRow(in), RowCodec.readZSet(in));
         }
+    }
+
+    // The state of a two-input operator is its two arrangements, left then right.
+
+    static void writeBoth(DataOutput out, JoinIndex left, JoinIndex right) throws IOException {
+        left.write(out);
+        right.write(out);
+    }
+
+    static StateImage imageOfBoth(JoinIndex left, JoinIndex right) {
+        StateImage l = left.image();
+        StateImage r = right.image();
+        return out -> {
+            l.write(out);
+            r.write(out);
+        };
+    }
+
+    static void readBoth(DataInput in, JoinIndex left, JoinIndex right) throws IOException {
+        left.read(in);
+        right.read(in);
     }
 }

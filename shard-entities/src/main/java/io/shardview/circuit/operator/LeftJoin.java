@@ -40,10 +40,20 @@ public final class LeftJoin implements Operator {
             padded(key, out, -1);
         }
         out.addAll(inner.step(inputs));
-        for (Row key : touched) {
-            padded(key, out, 1);
+        try {
+            for (Row key : touched) {
+                padded(key, out, 1);
+            }
+        } catch (RuntimeException e) { // the residual failed on a new pair: leave the state as it was
+            inner.undo(inputs);
+            throw e;
         }
         return out;
+    }
+
+    @Override
+    public void undo(ZSet[] inputs) {
+        inner.undo(inputs);
     }
 
     /** Adds sign times the padded (unmatched) left rows of one key. */
@@ -65,6 +75,11 @@ public final class LeftJoin implements Operator {
     @Override
     public void writeState(DataOutput out) throws IOException {
         inner.writeState(out);
+    }
+
+    @Override
+    public StateImage stateImage() {
+        return inner.stateImage();
     }
 
     @Override

@@ -46,16 +46,21 @@ public final class SemiJoin implements Operator {
             if (key != null) touched.add(key);
         });
         touched.forEach(key -> qualifying(key, out, -1));
-        inputs[0].forEach((l, w) -> {
-            Row key = leftKeys.keyOf(l);
-            if (key != null) left.add(key, l, w);
-        });
-        inputs[1].forEach((r, v) -> {
-            Row key = rightKeys.keyOf(r);
-            if (key != null) right.add(key, r, v);
-        });
-        touched.forEach(key -> qualifying(key, out, 1));
+        InnerJoin.index(inputs[0], leftKeys, left, 1);
+        InnerJoin.index(inputs[1], rightKeys, right, 1);
+        try {
+            touched.forEach(key -> qualifying(key, out, 1));
+        } catch (RuntimeException e) { // the residual failed on a new pair: leave the state as it was
+            undo(inputs);
+            throw e;
+        }
         return out;
+    }
+
+    @Override
+    public void undo(ZSet[] inputs) {
+        InnerJoin.index(inputs[0], leftKeys, left, -1);
+        InnerJoin.index(inputs[1], rightKeys, right, -1);
     }
 
     private void qualifying(Row key, ZSet out, int sign) {
@@ -75,13 +80,16 @@ public final class SemiJoin implements Operator {
 
     @Override
     public void writeState(DataOutput out) throws IOException {
-        left.write(out);
-        right.write(out);
+        JoinIndex.writeBoth(out, left, right);
+    }
+
+    @Override
+    public StateImage stateImage() {
+        return JoinIndex.imageOfBoth(left, right);
     }
 
     @Override
     public void readState(DataInput in) throws IOException {
-        left.read(in);
-        right.read(in);
+        JoinIndex.readBoth(in, left, right);
     }
 }

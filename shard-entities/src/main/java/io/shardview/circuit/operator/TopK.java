@@ -3,6 +3,7 @@ package io.shardview.circuit.operator;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.RowCodec;
 import io.shardview.circuit.ZSet;
+import io.shardview.circuit.ZSetImage;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -42,6 +43,11 @@ public final class TopK implements Operator {
         apply(delta);
         out.addAll(window());
         return out;
+    }
+
+    @Override
+    public void undo(ZSet[] inputs) {
+        apply(inputs[0].negate());
     }
 
     private boolean allAfter(ZSet delta, Row last) {
@@ -89,6 +95,11 @@ public final class TopK implements Operator {
             RowCodec.writeRow(out, e.getKey());
             out.writeLong(e.getValue());
         }
+    }
+
+    @Override
+    public StateImage stateImage() {
+        return ZSetImage.of(rows)::write;
     }
 
     @Override

@@ -4,9 +4,11 @@ import io.shardview.circuit.Column;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.ZSet;
 import io.shardview.circuit.operator.Operator;
+import io.shardview.circuit.operator.StateImage;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -53,25 +55,64 @@ public final class Dataflow {
     /**
      * Runs one step: the output delta for the given deltas of the relations (absent means unchanged).
      * The first step of a new dataflow passes first = true so constant and global-aggregate rows appear.
+     * If an operator throws (an {@link io.shardview.circuit.operator.EvaluationException} for an SQL
+     * runtime error), the operators that already stepped are undone and the exception propagates, so
+     * the state is as before; a first step is not undone: a view whose filling fails is dropped.
      */
-    public ZSet step(Map<String, ZSet> relationDeltas, boolean first) {
+    public Step step(Map<String, ZSet> relationDeltas, boolean first) {
         ZSet[] deltas = new ZSet[nodes.size()];
-        for (int i = 0; i < deltas.length; i++) {
-            Node n = nodes.get(i);
-            if (n.operator() == null) {
-                deltas[i] = relationDeltas.getOrDefault(n.relation(), EMPTY);
-                continue;
+        ZSet[][] inputs = new ZSet[nodes.size()][];
+        int i = 0;
+        try {
+            for (; i < deltas.length; i++) {
+                Node n = nodes.get(i);
+                if (n.operator() == null) {
+                    deltas[i] = relationDeltas.getOrDefault(n.relation(), EMPTY);
+                    continue;
+                }
+                ZSet[] in = new ZSet[n.inputs().length];
+                boolean allEmpty = true;
+                for (int k = 0; k < in.length; k++) {
+                    in[k] = deltas[n.inputs()[k]];
+                    allEmpty &= in[k].isEmpty();
+                }
+                boolean run = !allEmpty || (first && n.operator().needsFirstStep());
+                deltas[i] = run ? n.operator().step(in) : EMPTY;
+                if (run) inputs[i] = in;
             }
-            ZSet[] in = new ZSet[n.inputs().length];
-            boolean allEmpty = true;
-            for (int k = 0; k < in.length; k++) {
-                in[k] = deltas[n.inputs()[k]];
-                allEmpty &= in[k].isEmpty();
-            }
-            boolean run = !allEmpty || (first && n.operator().needsFirstStep());
-            deltas[i] = run ? n.operator().step(in) : EMPTY;
+        } catch (RuntimeException e) {
+            if (!first) undo(inputs, i);
+            throw e;
         }
-        return deltas[deltas.length - 1];
+        return new Step(deltas[deltas.length - 1], first ? null : inputs);
+    }
+
+    /** Undoes the operators that ran before node end, newest first. */
+    private void undo(ZSet[][] inputs, int end) {
+        for (int i = end - 1; i >= 0; i--) {
+            if (inputs[i] != null) nodes.get(i).operator().undo(inputs[i]);
+        }
+    }
+
+    /** A completed step: its output delta, and until the dataflow's next step, a way to revert it. */
+    public final class Step {
+        private final ZSet output;
+        private final ZSet[][] inputs;
+
+        private Step(ZSet output, ZSet[][] inputs) {
+            this.output = output;
+            this.inputs = inputs;
+        }
+
+        public ZSet output() {
+            return output;
+        }
+
+        /** Reverts every operator's state to before this step (a later view of the batch failed). */
+        public void undo() {
+            if (inputs == null) throw new IllegalStateException("a dataflow's first step is not undone");
+            Dataflow.this.undo(inputs, inputs.length);
+        }
     }
 
     /** Writes every operator's state, in node order. */
@@ -79,6 +120,17 @@ public final class Dataflow {
         for (Node n : nodes) {
             if (n.operator() != null) n.operator().writeState(out);
         }
+    }
+
+    /** Every operator's state as it is now, written later as {@link #writeState} would have written it. */
+    public StateImage stateImage() {
+        List<StateImage> images = new ArrayList<>();
+        for (Node n : nodes) {
+            if (n.operator() != null) images.add(n.operator().stateImage());
+        }
+        return out -> {
+            for (StateImage image : images) image.write(out);
+        };
     }
 
     /** Restores the state written by {@link #writeState} into a freshly compiled, identical dataflow. */

@@ -1,6 +1,7 @@
 package io.shardview.circuit.plan;
 
 import io.shardview.circuit.ColumnType;
+import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.operator.Expr;
 import io.shardview.circuit.sql.SqlPlanner;
@@ -17,10 +18,15 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.TimestampString;
 
-/** Compiles Calcite row expressions into {@link Expr} closures with PostgreSQL NULL semantics. */
+/**
+ * Compiles Calcite row expressions into {@link Expr} closures with PostgreSQL NULL semantics. Where
+ * PostgreSQL fails the statement (division by zero, overflow, an invalid cast) the closure throws
+ * {@link io.shardview.circuit.operator.EvaluationException}, and the batch or view creation is refused.
+ */
 final class ExprCompiler {
     private final RexBuilder rexBuilder;
 
@@ -78,7 +84,7 @@ final class ExprCompiler {
             case IS_NOT_FALSE: { Expr e = compile(ops.get(0)); return r -> !Boolean.FALSE.equals(e.eval(r)); }
             case EQUALS: case NOT_EQUALS: case LESS_THAN: case LESS_THAN_OR_EQUAL:
             case GREATER_THAN: case GREATER_THAN_OR_EQUAL:
-                return comparison(call.getKind(), compile(ops.get(0)), compile(ops.get(1)));
+                return comparison(call.getKind(), operand(ops.get(0)), operand(ops.get(1)));
             case IS_DISTINCT_FROM: case IS_NOT_DISTINCT_FROM: return distinctFrom(call);
             case PLUS: case MINUS: case TIMES: case DIVIDE: case MOD: return arithmetic(call);
             case MINUS_PREFIX: return negate(call);
@@ -134,12 +140,39 @@ final class ExprCompiler {
         };
     }
 
+    /**
+     * A comparison operand. A string literal compared with a CHAR(n) value is itself CHAR, as PostgreSQL
+     * types an untyped literal by the other side: its trailing blanks do not count ('a ' = 'a').
+     */
+    private Expr operand(RexNode node) {
+        Expr e = compile(node);
+        RexNode literal = node;
+        while (literal.getKind() == SqlKind.CAST && SqlTypeUtil.inCharFamily(literal.getType())) {
+            literal = ((RexCall) literal).getOperands().get(0); // Calcite casts literals to the column's CHAR(n)
+        }
+        if (!(literal instanceof RexLiteral lit) || !(lit.getValue2() instanceof String text)) return e;
+        String stripped = FixedChar.stripTrailingBlanks(text);
+        if (stripped.equals(text)) return e;
+        return r -> new StringLiteral(text, stripped);
+    }
+
+    /** A string literal with trailing blanks: it is its text, except against a CHAR(n) value. */
+    private record StringLiteral(String text, String withoutTrailingBlanks) {
+    }
+
+    private static Object against(Object v, Object other) {
+        if (!(v instanceof StringLiteral lit)) return v;
+        return other instanceof FixedChar ? lit.withoutTrailingBlanks() : lit.text();
+    }
+
     private static Expr comparison(SqlKind kind, Expr left, Expr right) {
         return r -> {
-            Object a = left.eval(r);
-            if (a == null) return null;
-            Object b = right.eval(r);
-            if (b == null) return null;
+            Object a0 = left.eval(r);
+            if (a0 == null) return null;
+            Object b0 = right.eval(r);
+            if (b0 == null) return null;
+            Object a = against(a0, b0);
+            Object b = against(b0, a0);
             int c = Values.compare(a, b);
             switch (kind) {
                 case EQUALS: return c == 0;
@@ -173,7 +206,7 @@ final class ExprCompiler {
             if (a == null) return null;
             Object b = right.eval(r);
             if (b == null) return null;
-            return failureAsNull(() -> Scalars.arithmetic(op, type, a, b));
+            return Scalars.arithmetic(op, type, a, b);
         };
     }
 
@@ -182,7 +215,7 @@ final class ExprCompiler {
         Expr e = compile(call.getOperands().get(0));
         return r -> {
             Object v = e.eval(r);
-            return v == null ? null : failureAsNull(() -> Scalars.arithmetic('-', type, 0L, v));
+            return v == null ? null : Scalars.arithmetic('-', type, 0L, v);
         };
     }
 
@@ -205,24 +238,12 @@ final class ExprCompiler {
         };
     }
 
-    /**
-     * Where PostgreSQL raises an error (division by zero, overflow, an invalid cast), the engine yields
-     * NULL instead: a view is maintained inside an accepted batch and must not fail halfway through it.
-     */
-    private static Object failureAsNull(java.util.function.Supplier<Object> evaluation) {
-        try {
-            return evaluation.get();
-        } catch (ArithmeticException | IllegalArgumentException | java.time.DateTimeException e) {
-            return null;
-        }
-    }
-
     private Expr cast(RexCall call) {
         ColumnType to = typeOf(call.getType());
         Expr e = compile(call.getOperands().get(0));
         return r -> {
             Object v = e.eval(r);
-            return v == null ? null : failureAsNull(() -> Scalars.cast(v, to));
+            return v == null ? null : Scalars.cast(v, to);
         };
     }
 
@@ -248,7 +269,8 @@ final class ExprCompiler {
             return r -> {
                 Object v = e.eval(r);
                 if (v == null) return null;
-                return lower ? ((String) v).toLowerCase(Locale.ROOT) : ((String) v).toUpperCase(Locale.ROOT);
+                String text = Scalars.text(v);
+                return lower ? text.toLowerCase(Locale.ROOT) : text.toUpperCase(Locale.ROOT);
             };
         }
         throw new UnsupportedSqlException(describe(call));

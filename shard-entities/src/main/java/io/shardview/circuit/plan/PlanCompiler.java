@@ -1,6 +1,7 @@
 package io.shardview.circuit.plan;
 
 import io.shardview.circuit.Column;
+import io.shardview.circuit.ColumnType;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.ZSet;
@@ -13,11 +14,13 @@ import io.shardview.circuit.operator.Filter;
 import io.shardview.circuit.operator.InnerJoin;
 import io.shardview.circuit.operator.JoinKeys;
 import io.shardview.circuit.operator.LeftJoin;
+import io.shardview.circuit.operator.NotIn;
 import io.shardview.circuit.operator.Operator;
 import io.shardview.circuit.operator.Project;
 import io.shardview.circuit.operator.SemiJoin;
 import io.shardview.circuit.operator.TopK;
 import io.shardview.circuit.operator.UnionAll;
+import io.shardview.circuit.sql.NotInJoin;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -38,9 +41,12 @@ import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.logical.LogicalUnion;
+import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
@@ -69,9 +75,70 @@ public final class PlanCompiler {
     private static List<Column> columns(RelNode root) {
         List<Column> out = new ArrayList<>();
         for (RelDataTypeField f : root.getRowType().getFieldList()) {
-            out.add(new Column(f.getName(), ExprCompiler.typeOf(f.getType()), f.getType().isNullable()));
+            if (isCharColumn(root, f)) {
+                out.add(new Column(f.getName(), ColumnType.CHAR, f.getType().isNullable(), f.getType().getPrecision()));
+            } else {
+                out.add(new Column(f.getName(), ExprCompiler.typeOf(f.getType()), f.getType().isNullable()));
+            }
         }
         return out;
+    }
+
+    /**
+     * Whether an output column passes CHAR(n) columns through (a view's column then stays CHAR(n), so
+     * views over it keep PostgreSQL's bpchar typing, e.g. CAST AS VARCHAR drops the blanks). Calcite
+     * also types string literals CHAR(n), which PostgreSQL types text: those stay VARCHAR.
+     */
+    private static boolean isCharColumn(RelNode root, RelDataTypeField f) {
+        if (f.getType().getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.CHAR) return false;
+        Set<RelColumnOrigin> origins =
+                root.getCluster().getMetadataQuery().getColumnOrigins(root, f.getIndex());
+        if (origins == null || origins.isEmpty()) return false;
+        // Derived (CASE, MIN, ...): its origins include columns of conditions too, so follow the values instead.
+        if (origins.stream().anyMatch(RelColumnOrigin::isDerived)) return passesValuesThrough(root, f.getIndex());
+        for (var origin : origins) {
+            RelDataType type = origin.getOriginTable().getRowType().getFieldList().get(origin.getOriginColumnOrdinal()).getType();
+            if (type.getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.CHAR) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether output field {@code field} of {@code rel} carries its input's values unchanged: column
+     * references, CASE and COALESCE (PostgreSQL types a CASE over a bpchar column bpchar too), MIN and
+     * MAX, group keys, and what filters, sorts, joins and unions pass on. A function that computes a
+     * new string (UPPER, ||, CAST) makes text.
+     */
+    private static boolean passesValuesThrough(RelNode rel, int field) {
+        if (rel instanceof TableScan) {
+            return rel.getRowType().getFieldList().get(field).getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR;
+        }
+        if (rel instanceof LogicalFilter || rel instanceof LogicalSort) return passesValuesThrough(rel.getInput(0), field);
+        if (rel instanceof LogicalProject p) {
+            RexNode e = p.getProjects().get(field);
+            if (e instanceof RexInputRef ref) return passesValuesThrough(p.getInput(), ref.getIndex());
+            if (!(e instanceof org.apache.calcite.rex.RexCall call)) return false;
+            if (call.getKind() != SqlKind.CASE && call.getKind() != SqlKind.COALESCE) return false;
+            for (int i = 0; i < call.getOperands().size(); i++) {
+                boolean value = call.getKind() == SqlKind.COALESCE || i % 2 == 1 || i == call.getOperands().size() - 1;
+                RexNode operand = call.getOperands().get(i);
+                if (!value || (operand instanceof RexLiteral literal && literal.isNull())) continue;
+                if (!(operand instanceof RexInputRef ref) || !passesValuesThrough(p.getInput(), ref.getIndex())) return false;
+            }
+            return true;
+        }
+        if (rel instanceof LogicalAggregate a) {
+            int groups = a.getGroupCount();
+            if (field < groups) return passesValuesThrough(a.getInput(), a.getGroupSet().nth(field));
+            SqlKind kind = a.getAggCallList().get(field - groups).getAggregation().getKind();
+            return kind == SqlKind.MIN || kind == SqlKind.MAX;
+        }
+        if (rel instanceof LogicalJoin j) {
+            int leftWidth = j.getLeft().getRowType().getFieldCount();
+            return field < leftWidth ? passesValuesThrough(j.getLeft(), field) : passesValuesThrough(j.getRight(), field - leftWidth);
+        }
+        if (rel instanceof LogicalUnion u) return u.getInputs().stream().allMatch(input -> passesValuesThrough(input, field));
+        return false;
     }
 
     private static Comparator<Row> readOrder(RelNode root) {
@@ -102,6 +169,7 @@ public final class PlanCompiler {
         if (rel instanceof LogicalSort s) return sort(s);
         if (rel instanceof LogicalUnion u) return union(u);
         if (rel instanceof LogicalValues v) return values(v);
+        if (rel instanceof NotInJoin n) return add(new NotIn(n.keyColumn()), visit(n.getLeft()), visit(n.getRight()));
         if (rel instanceof Correlate c && RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
             return uncorrelated(c);
         }

@@ -1,52 +1,93 @@
 package io.shardview.circuit.plan;
 
 import io.shardview.circuit.ColumnType;
+import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Values;
+import io.shardview.circuit.operator.EvaluationException;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 
-/** PostgreSQL semantics of the scalar operations on non-null values (callers handle NULL). */
+/**
+ * PostgreSQL semantics of the scalar operations on non-null values (callers handle NULL), including
+ * its runtime errors: where PostgreSQL fails the statement these throw {@link EvaluationException}.
+ */
 final class Scalars {
-    private static final MathContext DIVISION = new MathContext(34, RoundingMode.HALF_EVEN);
 
     private Scalars() {
     }
 
-    /** Arithmetic in the representation of the result type: Long (integers), Double or BigDecimal. */
+    /**
+     * Arithmetic in the representation of the result type: Long (integers), Double or BigDecimal.
+     * Fails as PostgreSQL does: division by zero, and results outside the result type's range.
+     */
     static Object arithmetic(char op, ColumnType type, Object a, Object b) {
-        if (type.isInteger()) return longArithmetic(op, ((Number) a).longValue(), ((Number) b).longValue());
+        if (type.isInteger()) return inRange(longArithmetic(op, ((Number) a).longValue(), ((Number) b).longValue(), type), type);
         if (type == ColumnType.DOUBLE) return doubleArithmetic(op, ((Number) a).doubleValue(), ((Number) b).doubleValue());
         return decimalArithmetic(op, Values.toDecimal((Number) a), Values.toDecimal((Number) b));
     }
 
-    private static Object longArithmetic(char op, long a, long b) {
-        switch (op) {
-            case '+': return Math.addExact(a, b);
-            case '-': return Math.subtractExact(a, b);
-            case '*': return Math.multiplyExact(a, b);
-            case '/': return a / nonZero(b); // Java truncates toward zero, as PostgreSQL does
-            default: return a % nonZero(b);
+    private static long longArithmetic(char op, long a, long b, ColumnType type) {
+        try {
+            switch (op) {
+                case '+': return Math.addExact(a, b);
+                case '-': return Math.subtractExact(a, b);
+                case '*': return Math.multiplyExact(a, b);
+                case '/':
+                    // Java truncates toward zero, as PostgreSQL does; MIN / -1 is the one quotient that overflows.
+                    if (a == Long.MIN_VALUE && b == -1) throw EvaluationException.outOfRange(type.sqlName());
+                    return a / nonZero(b);
+                default: return a % nonZero(b); // MIN % -1 is 0 in Java, as in PostgreSQL
+            }
+        } catch (ArithmeticException overflow) {
+            throw EvaluationException.outOfRange(type.sqlName());
         }
+    }
+
+    /** An integer value checked against the range of its SQL type (all integers are held as Long). */
+    static long inRange(long v, ColumnType type) {
+        boolean fits = switch (type) {
+            case SMALLINT -> v >= Short.MIN_VALUE && v <= Short.MAX_VALUE;
+            case INT -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+            default -> true;
+        };
+        if (!fits) throw EvaluationException.outOfRange(type.sqlName());
+        return v;
     }
 
     private static long nonZero(long b) {
-        if (b == 0) throw new ArithmeticException("division by zero");
+        if (b == 0) throw divisionByZero();
         return b;
     }
 
+    private static EvaluationException divisionByZero() {
+        return new EvaluationException("division by zero");
+    }
+
+    /** float8 arithmetic with PostgreSQL's checks: an infinite or zero result from finite, non-zero inputs fails. */
     private static Object doubleArithmetic(char op, double a, double b) {
+        double r;
         switch (op) {
-            case '+': return a + b;
-            case '-': return a - b;
-            case '*': return a * b;
+            case '+': r = a + b; break;
+            case '-': r = a - b; break;
+            case '*':
+                r = a * b;
+                if (r == 0 && a != 0 && b != 0) throw new EvaluationException("value out of range: underflow");
+                break;
             case '/':
-                if (b == 0) throw new ArithmeticException("division by zero");
-                return a / b;
-            default: return a % b;
+                if (b == 0 && !Double.isNaN(a)) throw divisionByZero();
+                r = a / b;
+                if (r == 0 && a != 0 && !Double.isInfinite(b)) throw new EvaluationException("value out of range: underflow");
+                break;
+            default:
+                if (b == 0) throw divisionByZero();
+                r = a % b;
         }
+        if (Double.isInfinite(r) && !Double.isInfinite(a) && !Double.isInfinite(b)) {
+            throw new EvaluationException("value out of range: overflow");
+        }
+        return r;
     }
 
     private static Object decimalArithmetic(char op, BigDecimal a, BigDecimal b) {
@@ -55,50 +96,66 @@ final class Scalars {
             case '-': return a.subtract(b);
             case '*': return a.multiply(b);
             case '/':
-                if (b.signum() == 0) throw new ArithmeticException("division by zero");
-                return a.divide(b, DIVISION);
-            default: return a.remainder(b);
+                if (b.signum() == 0) throw divisionByZero();
+                return Values.divideNumeric(a, b);
+            default:
+                if (b.signum() == 0) throw divisionByZero();
+                return a.remainder(b);
         }
     }
 
-    /** CAST of a non-null value to a column type. */
+    /** CAST of a non-null value to a column type; an input PostgreSQL would refuse fails the same way. */
     static Object cast(Object v, ColumnType to) {
         switch (to) {
-            case SMALLINT: case INT: case BIGINT: return castToInteger(v);
+            case SMALLINT: case INT: case BIGINT: return castToInteger(v, to);
             case DOUBLE:
                 if (v instanceof Number) return ((Number) v).doubleValue();
-                return Double.parseDouble(v.toString().trim());
+                return TextInput.toDouble(v.toString());
             case DECIMAL:
+                if (v instanceof Double d) {
+                    if (d.isNaN() || d.isInfinite()) throw new EvaluationException("cannot convert " + text(d) + " to numeric");
+                    return BigDecimal.valueOf(d);
+                }
                 if (v instanceof Number) return Values.toDecimal((Number) v);
-                return new BigDecimal(v.toString().trim());
+                return TextInput.toDecimal(v.toString());
             case VARCHAR: return text(v);
             case BOOLEAN:
                 if (v instanceof Boolean) return v;
-                return parseBoolean(v.toString());
+                if (v instanceof Long n) return n != 0;
+                return TextInput.toBoolean(v.toString());
             case DATE:
                 if (v instanceof LocalDateTime) return ((LocalDateTime) v).toLocalDate();
                 if (v instanceof LocalDate) return v;
-                return LocalDate.parse(v.toString().trim());
+                return TextInput.toDate(v.toString());
             default:
                 if (v instanceof LocalDate) return ((LocalDate) v).atStartOfDay();
                 if (v instanceof LocalDateTime) return v;
-                return LocalDateTime.parse(v.toString().trim().replace(' ', 'T'));
+                return TextInput.toTimestamp(v.toString());
         }
     }
 
-    private static Object castToInteger(Object v) {
-        if (v instanceof Long) return v;
-        if (v instanceof Double) return (long) Math.rint((Double) v); // PostgreSQL rounds half to even for float8
-        if (v instanceof BigDecimal) return ((BigDecimal) v).setScale(0, RoundingMode.HALF_UP).longValueExact();
-        if (v instanceof Boolean) return (Boolean) v ? 1L : 0L;
-        return Long.parseLong(v.toString().trim());
+    private static Object castToInteger(Object v, ColumnType to) {
+        if (v instanceof Long n) return inRange(n, to);
+        if (v instanceof Double d) {
+            // PostgreSQL rounds half to even for float8 and refuses what does not fit, NaN included.
+            double r = Math.rint(d);
+            if (Double.isNaN(r) || r < -0x1p63 || r >= 0x1p63) throw EvaluationException.outOfRange(to.sqlName());
+            return inRange((long) r, to);
+        }
+        if (v instanceof BigDecimal d) {
+            BigDecimal r = d.setScale(0, RoundingMode.HALF_UP); // numeric rounds half away from zero
+            if (r.unscaledValue().bitLength() > 63) throw EvaluationException.outOfRange(to.sqlName());
+            return inRange(r.longValue(), to);
+        }
+        if (v instanceof Boolean b) return b ? 1L : 0L;
+        return TextInput.toInteger(v.toString(), to);
     }
 
-    private static Boolean parseBoolean(String s) {
-        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.equals("true") || t.equals("t") || t.equals("yes") || t.equals("on") || t.equals("1")) return true;
-        if (t.equals("false") || t.equals("f") || t.equals("no") || t.equals("off") || t.equals("0")) return false;
-        throw new IllegalArgumentException("invalid boolean '" + s + "'");
+    /** PostgreSQL's text of a timestamp: seconds always, a fraction only when non-zero, without trailing zeros. */
+    private static String timestampText(LocalDateTime t) {
+        String text = t.toLocalDate() + " " + String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+        if (t.getNano() == 0) return text;
+        return text + String.format(".%09d", t.getNano()).replaceAll("0+$", "");
     }
 
     /** The text form PostgreSQL gives a value. */
@@ -110,7 +167,8 @@ final class Scalars {
         }
         if (v instanceof BigDecimal) return ((BigDecimal) v).toPlainString();
         if (v instanceof Boolean) return (Boolean) v ? "true" : "false";
-        if (v instanceof LocalDateTime) return v.toString().replace('T', ' ');
+        if (v instanceof LocalDateTime t) return timestampText(t);
+        if (v instanceof FixedChar c) return c.text(); // bpchar to text drops the trailing blanks
         return v.toString();
     }
 }

@@ -5,9 +5,23 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
 import org.apache.calcite.sql.type.SqlTypeName;
 
-/** Calcite type derivation made to follow PostgreSQL: SUM(int) is bigint, SUM(bigint) and AVG(int) numeric. */
+/**
+ * Calcite type derivation made to follow PostgreSQL: SUM(int) is bigint, SUM(bigint) and AVG(int) numeric,
+ * timestamps have microseconds.
+ */
 public final class PgTypeSystem extends RelDataTypeSystemImpl {
     public static final PgTypeSystem INSTANCE = new PgTypeSystem();
+
+    /** TIMESTAMP holds microseconds, as PostgreSQL's does (Calcite's default is milliseconds). */
+    @Override
+    public int getMaxPrecision(SqlTypeName typeName) {
+        return typeName == SqlTypeName.TIMESTAMP ? 6 : super.getMaxPrecision(typeName);
+    }
+
+    @Override
+    public int getDefaultPrecision(SqlTypeName typeName) {
+        return typeName == SqlTypeName.TIMESTAMP ? 6 : super.getDefaultPrecision(typeName);
+    }
 
     @Override
     public RelDataType deriveSumType(RelDataTypeFactory factory, RelDataType argumentType) {

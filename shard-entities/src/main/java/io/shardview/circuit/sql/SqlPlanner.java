@@ -33,7 +33,8 @@ import org.apache.calcite.tools.RelBuilder;
 /**
  * Parses and validates a SELECT with Calcite against a tenant's relations, PostgreSQL style (unquoted
  * identifiers fold to lower case, double-quote quoting, NULLs sort high), and turns it into a logical
- * plan whose subqueries are rewritten into (decorrelated) joins.
+ * plan whose subqueries are rewritten into (decorrelated) joins; WHERE x NOT IN (subquery) becomes a
+ * {@link NotInJoin}.
  */
 public final class SqlPlanner {
     private SqlPlanner() {
@@ -64,7 +65,7 @@ public final class SqlPlanner {
             }
             SqlNode validated = planner.validate(parsed);
             RelNode rel = planner.rel(validated).project();
-            return removeSubQueries(rel);
+            return removeSubQueries(NotInSubQueries.extract(rel));
         } catch (PlanningException e) {
             throw e;
         } catch (Exception e) {
@@ -122,7 +123,9 @@ public final class SqlPlanner {
         public RelDataType getRowType(RelDataTypeFactory factory) {
             RelDataTypeFactory.Builder b = factory.builder();
             for (Column c : columns) {
-                b.add(c.name(), factory.createTypeWithNullability(sqlType(factory, c.type()), c.nullable()));
+                RelDataType type = c.type() == ColumnType.CHAR
+                        ? factory.createSqlType(SqlTypeName.CHAR, c.length()) : sqlType(factory, c.type());
+                b.add(c.name(), factory.createTypeWithNullability(type, c.nullable()));
             }
             return b.build();
         }
@@ -136,7 +139,7 @@ public final class SqlPlanner {
             case BIGINT: return f.createSqlType(SqlTypeName.BIGINT);
             case DOUBLE: return f.createSqlType(SqlTypeName.DOUBLE);
             case DECIMAL: return f.createSqlType(SqlTypeName.DECIMAL, 19, 6);
-            case VARCHAR: return f.createSqlType(SqlTypeName.VARCHAR);
+            case VARCHAR: case CHAR: return f.createSqlType(SqlTypeName.VARCHAR);
             case DATE: return f.createSqlType(SqlTypeName.DATE);
             default: return f.createSqlType(SqlTypeName.TIMESTAMP);
         }

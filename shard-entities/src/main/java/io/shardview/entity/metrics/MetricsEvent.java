@@ -1,6 +1,7 @@
 package io.shardview.entity.metrics;
 
 import io.shardview.metrics.storage.PointBatch;
+import io.shardview.metrics.storage.RetentionCutoffs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -44,6 +45,18 @@ public sealed interface MetricsEvent {
     public PointBatch batch() {
       if (decoded == null) decoded = decode(bytes);
       return decoded;
+    }
+  }
+
+  /**
+   * Retention ran, with the cutoffs computed from the wall clock and the settings at the time:
+   * replay applies the same cutoffs, so the journal, not the clock or the settings at replay,
+   * decides what was dropped.
+   */
+  record RetentionApplied(long rawCutoffMs, long rollupCutoffMs) implements MetricsEvent {
+    /** The cutoffs in the storage's terms. */
+    public RetentionCutoffs cutoffs() {
+      return new RetentionCutoffs(rawCutoffMs, rollupCutoffMs);
     }
   }
 

@@ -3,8 +3,21 @@ package io.shardview.entity.metrics;
 import com.typesafe.config.Config;
 import io.shardview.metrics.storage.StorageConfig;
 
-/** Settings of metrics shards, from {@code shardview.metrics} (config/metrics.conf documents each key). */
-public record MetricsSettings(int shardsPerTenant, StorageConfig storage, int snapshotEveryEvents, int keepSnapshots) {
+/**
+ * Settings of metrics shards, from {@code shardview.metrics} (config/metrics.conf documents each key).
+ *
+ * @param maxActiveSeriesPerTenant the tenant-wide series limit; each shard enforces its share of it
+ * @param retentionInterval how often a running shard applies retention
+ * @param statsInterval how often a running shard publishes its figures for /metrics
+ */
+public record MetricsSettings(int shardsPerTenant, StorageConfig storage, int snapshotEveryEvents, int keepSnapshots,
+    int maxActiveSeriesPerTenant, java.time.Duration retentionInterval, java.time.Duration statsInterval) {
+
+  public MetricsSettings {
+    if (shardsPerTenant < 1 || maxActiveSeriesPerTenant < 1) {
+      throw new IllegalArgumentException("shards-per-tenant and max-active-series-per-tenant must be positive");
+    }
+  }
 
   public static MetricsSettings from(Config config) {
     Config c = config.getConfig("shardview.metrics");
@@ -16,6 +29,17 @@ public record MetricsSettings(int shardsPerTenant, StorageConfig storage, int sn
         c.getDuration("raw-retention").toMillis(),
         c.getDuration("rollup-retention").toMillis());
     return new MetricsSettings(c.getInt("shards-per-tenant"), storage, c.getInt("snapshot-every-events"),
-        c.getInt("keep-snapshots"));
+        c.getInt("keep-snapshots"), c.getInt("max-active-series-per-tenant"), c.getDuration("retention-interval"),
+        c.getDuration("stats-interval"));
+  }
+
+  /**
+   * The series one shard may hold: ceil(tenant limit / shards), as Cortex and Mimir ingesters split
+   * a global limit. Shards are independent entities, so each enforces its share without asking
+   * the others; a tenant therefore never holds more than shards x share, which is less than
+   * limit + shards, and may be refused slightly before the limit when its series hash unevenly.
+   */
+  public int maxActiveSeriesPerShard() {
+    return (int) ((maxActiveSeriesPerTenant + (long) shardsPerTenant - 1) / shardsPerTenant);
   }
 }

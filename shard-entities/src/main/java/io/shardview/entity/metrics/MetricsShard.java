@@ -5,8 +5,10 @@ import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.storage.AppendResult;
 import io.shardview.metrics.storage.PointBatch;
+import io.shardview.metrics.storage.RetentionCutoffs;
 import io.shardview.metrics.storage.SelectedSeries;
 import io.shardview.metrics.storage.ShardStorage;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,23 +16,32 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One of a tenant's metrics shards as a persistent sharded entity (entity id {@code tenant.n}).
  * A series lives in shard {@code labels.shard(N)}. An append is checked against the storage (which
  * points the out-of-order window rejects), persisted as one binary point batch, applied, and only
- * then acknowledged. Snapshots hold the storage with its sealed chunks as encoded.
+ * then acknowledged. Snapshots hold the storage with its sealed chunks as encoded. Retention is
+ * journaled as the time it ran at, so replay is deterministic.
  */
 public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Command, MetricsEvent, ShardStorage> {
   /** Sharding type key of metrics shards. */
@@ -42,13 +53,45 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   }
 
   /** Messages a metrics shard accepts. */
-  public sealed interface Command extends CborSerializable permits Append, Select {}
+  public sealed interface Command extends CborSerializable permits Append, CheckSeries, Select, ApplyRetention, PublishStats {}
 
-  /** Store a batch of points (its binary {@link PointBatch} form). */
-  public record Append(byte[] batch, ActorRef<Appended> replyTo) implements Command {}
+  /**
+   * Store a batch of points (its binary {@link PointBatch} form). The batch is stored whole or, if
+   * it would take the shard past its series limit, not at all.
+   */
+  public record Append(byte[] batch, ActorRef<AppendReply> replyTo) implements Command {}
 
-  /** The shard's answer to an append: points stored, and points older than the out-of-order window. */
-  public record Appended(int accepted, int rejectedOutOfOrder) implements CborSerializable {}
+  /** The shard's answer to an {@link Append}. */
+  public sealed interface AppendReply extends CborSerializable permits Appended, SeriesLimitReached {}
+
+  /** Stored: points stored, and points dropped as older than the out-of-order window or the retention horizon. */
+  public record Appended(int accepted, int rejectedOutOfOrder, int rejectedTooOld) implements AppendReply {}
+
+  /**
+   * Nothing stored: the batch would create {@code newSeries} series in a shard holding
+   * {@code activeSeries} of at most {@code shardLimit}.
+   */
+  public record SeriesLimitReached(int activeSeries, int newSeries, int shardLimit) implements AppendReply {}
+
+  /**
+   * How much series room the shard has for these label sets (canonical name/value pairs), changing
+   * nothing: lets a request spread over several shards be refused before any shard stores its part.
+   */
+  public record CheckSeries(List<String[]> labelSets, ActorRef<SeriesRoom> replyTo) implements Command {}
+
+  /** The shard's series count, how many of the checked label sets it does not hold, and its limit. */
+  public record SeriesRoom(int activeSeries, int unknownSeries, int shardLimit) implements CborSerializable {
+    /** Whether storing every checked series would stay within the limit. */
+    public boolean fits() {
+      return (long) activeSeries + unknownSeries <= shardLimit;
+    }
+  }
+
+  /** Apply retention now (sent by the shard's own timer). */
+  public record ApplyRetention() implements Command {}
+
+  /** Publish the shard's figures to the node's {@link ShardStatsBoard} (sent by the shard's own timer). */
+  public record PublishStats() implements Command {}
 
   /** Series matching every matcher, with their points in [start, end] (milliseconds). */
   public record Select(List<MatcherSpec> matchers, long startMs, long endMs, ActorRef<Selected> replyTo)
@@ -73,18 +116,38 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   /** One series' labels and points. */
   public record SeriesPoints(Map<String, String> labels, long[] timestamps, double[] values) {}
 
-  /** Registers metrics shards with this node's sharding. */
-  public static void init(ActorSystem<?> system, MetricsSettings settings) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        context -> new MetricsShard(context.getEntityId(), settings)));
+  /**
+   * Registers metrics shards with this node's sharding; {@code clock} dates retention (the wall
+   * clock but in tests), and shards publish their figures to {@code board}.
+   */
+  public static void init(ActorSystem<?> system, MetricsSettings settings, Clock clock, ShardStatsBoard board) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> Behaviors.<Command>setup(context ->
+        Behaviors.withTimers(timers -> new MetricsShard(entity.getEntityId(), settings, clock, board, context, timers)))));
   }
 
   private final MetricsSettings settings;
+  private final Clock clock;
+  private final ShardStatsBoard board;
+  private final String entityId;
+  private final String persistenceId;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  /** Set by the event handler: whether the last retention event dropped data (then snapshot and prune). */
+  private boolean retentionDroppedData;
+  /** Sequence number of the snapshot being taken after a retention that dropped data, or -1. */
+  private long retentionSnapshotSeqNr = -1;
 
-  private MetricsShard(String entityId, MetricsSettings settings) {
+  private MetricsShard(String entityId, MetricsSettings settings, Clock clock, ShardStatsBoard board,
+      ActorContext<Command> context, TimerScheduler<Command> timers) {
     super(PersistenceId.of("metrics", entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.settings = settings;
+    this.clock = clock;
+    this.board = board;
+    this.entityId = entityId;
+    this.persistenceId = PersistenceId.of("metrics", entityId).id();
+    this.context = context;
+    this.timers = timers;
   }
 
   @Override
@@ -94,7 +157,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
 
   @Override
   public SnapshotAdapter<ShardStorage> snapshotAdapter() {
-    return MetricsShardSnapshot.adapter();
+    return MetricsShardSnapshot.adapter(settings.storage());
   }
 
   @Override
@@ -105,18 +168,67 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         .withDeleteEventsOnSnapshot();
   }
 
+  /**
+   * A snapshot right after a retention that dropped data, besides the regular ones: together with
+   * the pruning in {@link #signalHandler} it makes the dropped data leave the journal and the
+   * snapshot store at once rather than after keep-snapshots x snapshot-every-events more batches.
+   */
+  @Override
+  public boolean shouldSnapshot(ShardStorage storage, MetricsEvent event, long sequenceNr) {
+    if (event instanceof MetricsEvent.RetentionApplied && retentionDroppedData) {
+      retentionSnapshotSeqNr = sequenceNr;
+      return true;
+    }
+    return false;
+  }
+
   @Override
   public EventHandler<ShardStorage, MetricsEvent> eventHandler() {
     return (storage, event) -> {
-      storage.append(((MetricsEvent.PointsAppended) event).batch());
+      if (event instanceof MetricsEvent.PointsAppended appended) {
+        storage.append(appended.batch());
+      } else if (event instanceof MetricsEvent.RetentionApplied retention) {
+        retentionDroppedData = storage.applyRetention(retention.cutoffs());
+      }
       return storage;
     };
+  }
+
+  /**
+   * Retention runs when the shard starts (so a shard passivated for long catches up at once) and
+   * then every retention-interval while it runs; the shard's figures go to the node's board
+   * likewise, every stats-interval (computing them walks every chunk, too much for every batch).
+   * Once the snapshot after a retention that dropped data is saved, the events up to it and the
+   * older snapshots are deleted; when the shard stops, its figures leave the board.
+   */
+  @Override
+  public SignalHandler<ShardStorage> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), storage -> {
+          timers.startTimerWithFixedDelay("retention", new ApplyRetention(), Duration.ZERO, settings.retentionInterval());
+          timers.startTimerWithFixedDelay("stats", new PublishStats(), Duration.ZERO, settings.statsInterval());
+        })
+        .onSignal(PostStop.instance(), storage -> board.remove(entityId))
+        .onSignal(SnapshotCompleted.class, (storage, completed) -> {
+          if (completed.metadata().sequenceNr() == retentionSnapshotSeqNr) {
+            retentionSnapshotSeqNr = -1;
+            Adapter.actorOf(context, JournalPruner.props(persistenceId, completed.metadata().sequenceNr()));
+          }
+        })
+        .build();
   }
 
   @Override
   public CommandHandler<Command, MetricsEvent, ShardStorage> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Append.class, this::onAppend)
+        .onCommand(CheckSeries.class, (storage, check) -> Effect().reply(check.replyTo(), seriesRoom(storage, check)))
+        .onCommand(ApplyRetention.class, this::onApplyRetention)
+        .onCommand(PublishStats.class, (storage, publish) -> {
+          ShardStorage.Stats stats = storage.stats();
+          board.update(entityId, new ShardStatsBoard.Stats(storage.activeSeries(), stats.sealedBytes(), stats.sealedPoints()));
+          return Effect().none();
+        })
         .onCommand(Select.class, (storage, select) -> Effect().reply(select.replyTo(), select(storage, select)))
         .build();
   }
@@ -124,10 +236,30 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   private Effect<MetricsEvent, ShardStorage> onAppend(ShardStorage storage, Append append) {
     PointBatch batch = MetricsEvent.decode(append.batch());
     AppendResult expected = storage.check(batch);
-    Appended reply = new Appended(expected.accepted(), expected.rejectedOutOfOrder());
+    int limit = settings.maxActiveSeriesPerShard();
+    if (expected.newSeries() > 0 && (long) storage.activeSeries() + expected.newSeries() > limit) {
+      return Effect().reply(append.replyTo(), new SeriesLimitReached(storage.activeSeries(), expected.newSeries(), limit));
+    }
+    Appended reply = new Appended(expected.accepted(), expected.rejectedOutOfOrder(), expected.rejectedTooOld());
     if (expected.accepted() == 0) return Effect().reply(append.replyTo(), reply);
     return Effect().persist(MetricsEvent.PointsAppended.of(append.batch(), batch))
         .thenReply(append.replyTo(), s -> reply);
+  }
+
+  /**
+   * Journals the cutoffs computed from the wall clock and applies retention from the event, so
+   * replay drops exactly what was dropped here. Skipped until the raw horizon moves (once an hour).
+   */
+  private Effect<MetricsEvent, ShardStorage> onApplyRetention(ShardStorage storage, ApplyRetention apply) {
+    long now = clock.millis();
+    if (!storage.retentionDue(now)) return Effect().none();
+    RetentionCutoffs cutoffs = storage.retentionCutoffs(now);
+    return Effect().persist(new MetricsEvent.RetentionApplied(cutoffs.rawCutoffMs(), cutoffs.rollupCutoffMs()));
+  }
+
+  private SeriesRoom seriesRoom(ShardStorage storage, CheckSeries check) {
+    List<Labels> labels = check.labelSets().stream().map(Labels::of).toList();
+    return new SeriesRoom(storage.activeSeries(), storage.unknownSeries(labels), settings.maxActiveSeriesPerShard());
   }
 
   private static Selected select(ShardStorage storage, Select select) {

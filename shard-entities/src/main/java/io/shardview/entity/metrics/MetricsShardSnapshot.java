@@ -1,6 +1,7 @@
 package io.shardview.entity.metrics;
 
 import io.shardview.metrics.storage.ShardStorage;
+import io.shardview.metrics.storage.StorageConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -16,7 +17,8 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
  */
 public record MetricsShardSnapshot(byte[] bytes) {
 
-  static SnapshotAdapter<ShardStorage> adapter() {
+  /** Restored shards run under {@code current}, the node's settings now, not those they were written with. */
+  static SnapshotAdapter<ShardStorage> adapter(StorageConfig current) {
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(ShardStorage storage) {
@@ -32,7 +34,7 @@ public record MetricsShardSnapshot(byte[] bytes) {
       @Override
       public ShardStorage fromJournal(Object from) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(((MetricsShardSnapshot) from).bytes()))) {
-          return ShardStorage.readSnapshot(in);
+          return ShardStorage.readSnapshot(in, current);
         } catch (IOException e) {
           throw new UncheckedIOException("corrupt metrics shard snapshot", e);
         }

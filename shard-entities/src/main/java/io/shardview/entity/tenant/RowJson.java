@@ -1,5 +1,6 @@
 package io.shardview.entity.tenant;
 
+import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Row;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -18,7 +19,7 @@ final class RowJson {
 
   static Object value(Object v) {
     if (v instanceof BigDecimal decimal) return decimal.toPlainString();
-    if (v instanceof LocalDate || v instanceof LocalDateTime) return v.toString();
+    if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof FixedChar) return v.toString();
     return v;
   }
 

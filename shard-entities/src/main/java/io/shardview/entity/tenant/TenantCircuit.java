@@ -1,5 +1,7 @@
 package io.shardview.entity.tenant;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.shardview.circuit.BatchOutcome;
 import io.shardview.circuit.BatchValidation;
 import io.shardview.circuit.CatalogDescription;
@@ -20,16 +22,24 @@ import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One tenant's incremental SQL circuit as a persistent sharded entity (entity id = tenant name).
@@ -49,7 +59,17 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
   /** Messages a tenant circuit accepts. */
   public sealed interface Command extends CborSerializable
-      permits ExecuteSql, IngestMany, ReadRows, Describe, Query, ReplayChanges {}
+      permits ExecuteSql, IngestMany, ReadRows, Describe, Query, ReplayChanges, Stop, SnapshotWritten {}
+
+  /**
+   * Sharding's stop message (passivation, hand-off, node shutdown). A tenant writing a snapshot stops
+   * once the snapshot is written: the snapshot store encodes it after the entity took its image, and
+   * a snapshot cut off by a shutdown would make the next recovery replay everything since the last one.
+   */
+  public record Stop() implements Command {}
+
+  /** From the entity to itself: the snapshot it took is written (or failed). */
+  private record SnapshotWritten() implements Command {}
 
   /** Runs a request of ';'-separated DDL statements atomically. */
   public record ExecuteSql(String sql, ActorRef<SqlReply> replyTo) implements Command {}
@@ -81,12 +101,28 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
   public record ReplayChanges(String view, Long from, ActorRef<ChangeReplay> replyTo) implements Command {}
 
   /** An ingest operation as the API spells it: op, table, and a row or a key of column values. */
-  public record IngestOp(String op, String table, Map<String, Object> row, Map<String, Object> key) {}
+  public record IngestOp(String op, String table, Map<String, Object> row, Map<String, Object> key) {
+    public IngestOp {
+      row = widenIntegers(row);
+      key = widenIntegers(key);
+    }
+
+    // Integers are Longs here, as the HTTP parser makes them; CBOR reads small ones back as
+    // Integer on the entity's node, so the same batch means the same values on every node.
+    private static Map<String, Object> widenIntegers(Map<String, Object> values) {
+      if (values == null || values.values().stream().noneMatch(v -> v instanceof Integer)) return values;
+      Map<String, Object> widened = new java.util.LinkedHashMap<>(values);
+      widened.replaceAll((column, v) -> v instanceof Integer i ? (Object) i.longValue() : v);
+      return widened;
+    }
+  }
 
   /** Reply to {@link ExecuteSql}. */
   public sealed interface SqlReply extends CborSerializable permits SqlApplied, Refused {}
 
-  /** Reply to one batch of {@link IngestMany}. */
+  /** Reply to one batch of {@link IngestMany}; typed by name inside {@link IngestResults}, which crosses nodes. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({@JsonSubTypes.Type(value = Ingested.class, name = "ingested"), @JsonSubTypes.Type(value = Refused.class, name = "refused")})
   public sealed interface IngestReply extends CborSerializable permits Ingested, Refused {}
 
   /** Reply to {@link ReadRows}. */
@@ -134,21 +170,37 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
   // ---- sharding ---------------------------------------------------------------------------
 
-  /** Registers tenant circuits with this node's sharding. */
+  /**
+   * Published on the actor system's event stream when a tenant finished recovering: the version its
+   * snapshot restored (0 without one), the events replayed after it, and the version reached. Local
+   * to the node (the event stream does not cross nodes), so never serialized.
+   */
+  public record Recovered(String tenant, long snapshotVersion, long eventsReplayed, long version)
+      implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+  /** Registers tenant circuits with this node's sharding; idle tenants are passivated (tenant.conf). */
   public static void init(ActorSystem<?> system, TenantSettings settings, ViewTopics topics) {
+    ClusterShardingSettings sharding = ClusterShardingSettings.create(system);
+    sharding = settings.passivateIdleAfter().isZero() ? sharding.withNoPassivationStrategy()
+        : sharding.withPassivationStrategy(
+            sharding.passivationStrategySettings().withIdleEntityPassivation(settings.passivateIdleAfter()));
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        context -> new TenantCircuit(context.getEntityId(), settings, topics)));
+            context -> Behaviors.<Command>setup(actor -> new TenantCircuit(actor, context.getEntityId(), settings, topics)))
+        .withSettings(sharding)
+        .withStopMessage(new Stop()));
   }
 
   // ---- behavior ---------------------------------------------------------------------------
 
+  private final ActorContext<Command> actor;
   private final String tenant;
   private final TenantSettings settings;
   private final ViewTopics topics;
 
-  private TenantCircuit(String tenant, TenantSettings settings, ViewTopics topics) {
+  private TenantCircuit(ActorContext<Command> actor, String tenant, TenantSettings settings, ViewTopics topics) {
     super(PersistenceId.of("tenant", tenant),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.actor = actor;
     this.tenant = tenant;
     this.settings = settings;
     this.topics = topics;
@@ -179,6 +231,27 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
   }
 
   @Override
+  public SignalHandler<TenantState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(SnapshotCompleted.class, (state, done) -> actor.getSelf().tell(new SnapshotWritten()))
+        .onSignal(SnapshotFailed.class, (state, failed) -> {
+          actor.getLog().warn("tenant {}: snapshot failed", tenant, failed.getFailure());
+          actor.getSelf().tell(new SnapshotWritten());
+        })
+        .build();
+  }
+
+  private void onRecovered(TenantState state) {
+    Recovered recovered = new Recovered(tenant, state.snapshotVersion, state.eventsReplayed, state.circuit.version());
+    if (recovered.version() > 0) {
+      actor.getLog().info("tenant {} recovered at version {}: snapshot at version {}, {} events replayed",
+          tenant, recovered.version(), recovered.snapshotVersion(), recovered.eventsReplayed());
+    }
+    actor.getSystem().eventStream().tell(new EventStream.Publish<>(recovered));
+  }
+
+  @Override
   public EventHandler<TenantState, TenantEvent> eventHandler() {
     return (state, event) -> state.apply(event);
   }
@@ -192,6 +265,11 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         .onCommand(Describe.class, (state, d) -> Effect().reply(d.replyTo(), TenantReads.describe(state)))
         .onCommand(Query.class, (state, q) -> Effect().reply(q.replyTo(), TenantReads.query(state, q.sql())))
         .onCommand(ReplayChanges.class, (state, r) -> Effect().reply(r.replyTo(), TenantReads.replay(state, r)))
+        .onCommand(Stop.class, (state, stop) -> state.snapshotsInFlight > 0 ? Effect().stash() : Effect().stop())
+        .onCommand(SnapshotWritten.class, (state, written) -> {
+          state.snapshotsInFlight--;
+          return Effect().unstashAll();
+        })
         .build();
   }
 
@@ -226,7 +304,10 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         .thenReply(command.replyTo(), s -> results);
   }
 
-  /** Validates one batch against the state the previous ones left and, if valid, applies it (see TenantState). */
+  /**
+   * Validates one batch against the state the previous ones left and, if valid, applies it (see
+   * TenantState); only a batch that applied becomes an event.
+   */
   private static IngestReply ingest(TenantState state, BatchRequest batch, List<TenantEvent> events,
       List<ViewChange> changes) {
     if (batch.batchId() != null) {
@@ -248,9 +329,11 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
       return new Refused(rejected.kind(), rejected.message(), Map.of("index", rejected.index()));
     }
     ValidatedBatch validated = (ValidatedBatch) validation;
-    events.add(TenantEvent.BatchApplied.of(validated, batch.batchId()));
     TenantState.AppliedBatch applied = state.applyBatch(validated, batch.batchId());
-    changes.addAll(applied.changes());
+    if (applied.result() instanceof Ingested) { // else a view failed on the batch's data: nothing changed
+      events.add(TenantEvent.BatchApplied.of(validated, batch.batchId()));
+      changes.addAll(applied.changes());
+    }
     return applied.result();
   }
 
@@ -267,7 +350,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
   }
 
   static List<ColumnInfo> columns(List<Column> columns) {
-    return columns.stream().map(c -> new ColumnInfo(c.name(), c.type().sqlName(), c.nullable())).toList();
+    return columns.stream().map(c -> new ColumnInfo(c.name(), c.sqlTypeName(), c.nullable())).toList();
   }
 
   /** The read side of the entity: answers built from the state without changing it. */

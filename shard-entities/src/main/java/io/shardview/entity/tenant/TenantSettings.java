@@ -1,6 +1,7 @@
 package io.shardview.entity.tenant;
 
 import com.typesafe.config.Config;
+import java.time.Duration;
 
 /** Per-tenant limits and retention, from {@code shardview.tenant} (config/tenant.conf documents each key). */
 public record TenantSettings(
@@ -11,7 +12,8 @@ public record TenantSettings(
     int snapshotEveryEvents,
     long snapshotEveryOps,
     int keepSnapshots,
-    boolean deleteEventsOnSnapshot) {
+    boolean deleteEventsOnSnapshot,
+    Duration passivateIdleAfter) {
 
   /** Reads the settings from the node's configuration. */
   public static TenantSettings from(Config config) {
@@ -24,6 +26,7 @@ public record TenantSettings(
         c.getInt("snapshot-every-events"),
         c.getLong("snapshot-every-ops"),
         c.getInt("keep-snapshots"),
-        c.getBoolean("delete-events-on-snapshot"));
+        c.getBoolean("delete-events-on-snapshot"),
+        c.getDuration("passivate-idle-after"));
   }
 }

@@ -2,22 +2,17 @@ package io.shardview.entity.tenant;
 
 import io.shardview.circuit.Circuit;
 import io.shardview.entity.CborSerializable;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 
 /**
  * The snapshot of a tenant: the circuit in the engine's binary form (tables, view contents,
  * operator state and indexes, so recovery recomputes nothing), the remembered batch ids, and the
- * views' change histories. Built synchronously in the entity, so the mutable state never leaves it.
+ * views' change histories. Taken in the entity as immutable copies and images, so the mutable state
+ * never leaves it; the circuit is encoded later by the snapshot store ({@link SnapshotCircuit}).
  */
 public record TenantSnapshot(
-    byte[] circuit,
+    SnapshotCircuit circuit,
     List<RememberedBatch> batches,
     List<History> histories) implements CborSerializable {
 
@@ -42,29 +37,20 @@ public record TenantSnapshot(
   }
 
   static TenantSnapshot of(TenantState state) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      state.circuit.writeSnapshot(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     List<RememberedBatch> batches = state.batches.entries().stream()
         .map(e -> new RememberedBatch(e.getKey(), e.getValue())).toList();
     List<History> histories = state.histories.entrySet().stream()
         .map(e -> new History(e.getKey(), e.getValue().horizon(), e.getValue().lastVersion(),
             state.viewColumns.get(e.getKey()), e.getValue().retained()))
         .toList();
-    return new TenantSnapshot(bytes.toByteArray(), batches, histories);
+    state.snapshotsInFlight++;
+    return new TenantSnapshot(SnapshotCircuit.of(state.circuit.image()), batches, histories);
   }
 
   TenantState restore(String tenant, TenantSettings settings) {
-    Circuit restored;
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(circuit))) {
-      restored = Circuit.readSnapshot(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("corrupt tenant snapshot", e);
-    }
+    Circuit restored = circuit.restore();
     TenantState state = new TenantState(tenant, settings, restored);
+    state.snapshotVersion = restored.version();
     for (RememberedBatch batch : batches) state.batches.remember(batch.batchId(), batch.result());
     for (History h : histories) {
       state.histories.put(h.view(), ChangeHistory.restore(h.horizon(), h.lastVersion(), h.retained(),

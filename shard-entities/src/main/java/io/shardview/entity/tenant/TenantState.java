@@ -4,6 +4,7 @@ import io.shardview.circuit.BatchOutcome;
 import io.shardview.circuit.Circuit;
 import io.shardview.circuit.Column;
 import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.RejectionKind;
 import io.shardview.circuit.ViewDelta;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,13 @@ final class TenantState {
   /** Ops applied since the last snapshot: large batches call for a snapshot before N events. */
   long opsSinceSnapshot;
 
+  /** Snapshots taken and still being written (the entity waits for them before stopping). */
+  int snapshotsInFlight;
+
+  /** For the recovery report: the version the snapshot restored, and the events replayed after it. */
+  long snapshotVersion;
+  long eventsReplayed;
+
   TenantState(String tenant, TenantSettings settings, Circuit circuit) {
     this.tenant = tenant;
     this.settings = settings;
@@ -52,6 +60,7 @@ final class TenantState {
 
   private void applySql(TenantEvent.SqlApplied event) {
     if (circuit.version() < event.version()) { // recovery: replay the statements
+      eventsReplayed++;
       DdlResult result = circuit.executeSql(event.sql());
       if (!(result instanceof DdlResult.Applied applied) || applied.version() != event.version()) {
         throw new IllegalStateException("replaying SQL event " + event.version() + " gave " + result);
@@ -79,15 +88,30 @@ final class TenantState {
   }
 
   private void applyBatch(TenantEvent.BatchApplied event) {
-    if (circuit.version() < event.version()) applyBatch(event.toValidatedBatch(), event.batchId());
+    if (circuit.version() < event.version()) { // recovery: the batch was accepted before, so it evaluates again
+      eventsReplayed++;
+      AppliedBatch applied = applyBatch(event.toValidatedBatch(), event.batchId());
+      if (applied.result() instanceof TenantCircuit.Refused refused) {
+        throw new IllegalStateException("replaying batch event " + event.version() + " failed: " + refused.message());
+      }
+    }
   }
 
-  /** What applying one batch produced: its reply and the view changes to publish. */
-  record AppliedBatch(TenantCircuit.Ingested result, List<ViewChange> changes) {}
+  /**
+   * What applying one batch produced: its reply ({@link TenantCircuit.Ingested}, or
+   * {@link TenantCircuit.Refused} when a view fails on the batch's data and nothing changed) and the
+   * view changes to publish.
+   */
+  record AppliedBatch(TenantCircuit.IngestReply result, List<ViewChange> changes) {}
 
   /** Applies a validated batch and records its result, view changes and batch id. */
   AppliedBatch applyBatch(io.shardview.circuit.ValidatedBatch batch, String batchId) {
-    BatchOutcome.Accepted accepted = circuit.apply(batch);
+    BatchOutcome outcome = circuit.apply(batch);
+    if (outcome instanceof BatchOutcome.Failed failed) {
+      return new AppliedBatch(new TenantCircuit.Refused(RejectionKind.EVALUATION_ERROR, failed.message(),
+          Map.of("view", failed.view(), "problem", failed.problem())), List.of());
+    }
+    BatchOutcome.Accepted accepted = (BatchOutcome.Accepted) outcome;
     opsSinceSnapshot += accepted.ops();
     Map<String, TenantCircuit.ViewCount> counts = new LinkedHashMap<>();
     List<ViewChange> changes = new ArrayList<>(accepted.views().size());

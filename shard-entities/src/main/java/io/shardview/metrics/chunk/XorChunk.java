@@ -68,6 +68,27 @@ public final class XorChunk {
     return w.toByteArray();
   }
 
+  /**
+   * A lower bound of {@link #encode}'s length for these values, whatever the timestamps: the header
+   * with each var-long at its shortest, at least one bit per timestamp field, and per value field
+   * one bit for a repeat, else two control bits plus the span of the XOR's meaningful bits (both
+   * value encodings write at least that span). Cheap: one pass of bit counting, no writing.
+   */
+  static int minEncodedBytes(double[] values, int from, int n) {
+    if (n == 0) {
+      return 2;
+    }
+    long bits = 8 + 8 + 8 + 64; // tag, count, first timestamp, first value
+    long prev = Double.doubleToRawLongBits(values[from]);
+    for (int i = from + 1; i < from + n; i++) {
+      long cur = Double.doubleToRawLongBits(values[i]);
+      long xor = cur ^ prev;
+      prev = cur;
+      bits += 1 + (xor == 0 ? 1 : 2 + 64 - Long.numberOfLeadingZeros(xor) - Long.numberOfTrailingZeros(xor));
+    }
+    return (int) ((bits + 7) / 8);
+  }
+
   private static void writeDod(BitWriter w, long dod) {
     if (dod == 0) {
       w.writeBit(false);

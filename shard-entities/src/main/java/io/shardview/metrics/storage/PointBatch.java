@@ -67,6 +67,15 @@ public final class PointBatch {
       return this;
     }
 
+    /** Adds points [from, from + n) of the parallel arrays, all of one series, in their order. */
+    public Builder add(Labels labels, long[] timestampsMs, double[] values, int from, int n) {
+      Group g = groups.computeIfAbsent(labels, l -> new Group());
+      for (int i = from; i < from + n; i++) {
+        g.add(timestampsMs[i], values[i]);
+      }
+      return this;
+    }
+
     /** The batch; the builder may not be reused. */
     public PointBatch build() {
       List<SeriesPoints> out = new ArrayList<>(groups.size());

@@ -172,14 +172,16 @@ final class RollupSeries {
   }
 
   /** Drops buckets that start before {@code cutoff} (frozen ones a whole block at a time). */
-  void dropBefore(long cutoff) {
+  boolean dropBefore(long cutoff) {
     int k = 0;
     while (k < frozen.size() && frozen.get(k).lastStart() < cutoff) {
       k++;
     }
     frozen.subList(0, k).clear();
     int i = Arrays.binarySearch(start, 0, size, cutoff);
-    removeRange(0, i >= 0 ? i : -i - 1);
+    int active = i >= 0 ? i : -i - 1;
+    removeRange(0, active);
+    return k > 0 || active > 0;
   }
 
   /** Buckets overlapping [from, to]. */

@@ -11,8 +11,9 @@ import java.util.List;
  *
  * <p>Invariants: chunks are ordered and disjoint (chunk i's maxT < chunk i+1's minT); every head
  * timestamp is greater than the last chunk's maxT; within a chunk and within the head timestamps
- * strictly increase (a duplicate timestamp replaces the value). A late point that falls inside
- * the sealed range is merged by decoding, patching and re-encoding the one chunk it belongs to.
+ * strictly increase (a duplicate timestamp replaces the value). Late points that fall inside
+ * the sealed range are queued and merged once per batch: each chunk they land in is decoded,
+ * patched and re-encoded once (the queue is empty whenever anything but {@link #put} runs).
  * Once a closed chunk window is out of reach of late points, its chunks are compacted into
  * fewer, longer chunks, which compress better (the header is paid once per chunk).
  */
@@ -28,6 +29,10 @@ final class SeriesData {
   long[] headTs = new long[8];
   double[] headValues = new double[8];
   int headSize;
+  /** Points waiting for {@link #mergeLate}, in arrival order. */
+  private long[] lateTs = new long[0];
+  private double[] lateValues = new double[0];
+  private int lateCount;
 
   /** Newest timestamp held, or Long.MIN_VALUE if empty. */
   long maxTime() {
@@ -41,9 +46,15 @@ final class SeriesData {
     return headSize == 0 && chunks.isEmpty();
   }
 
+  /**
+   * Stores a point, except one that falls into the sealed range: that one is queued for
+   * {@link #mergeLate}, which the caller runs before anything reads the series, and is reported
+   * as INSERTED whether it replaces a value or not (only APPENDED changes what callers do).
+   */
   PutKind put(long ts, double value, StorageConfig config) {
     if (!chunks.isEmpty() && ts <= chunks.get(chunks.size() - 1).maxT()) {
-      return putIntoChunk(ts, value, config);
+      queueLate(ts, value);
+      return PutKind.INSERTED;
     }
     long last = maxTime();
     if (last != Long.MIN_VALUE && ts > last) {
@@ -152,37 +163,83 @@ final class SeriesData {
     }
   }
 
-  private PutKind putIntoChunk(long ts, double value, StorageConfig config) {
-    int c = chunkFor(ts);
+  private void queueLate(long ts, double value) {
+    if (lateCount == lateTs.length) {
+      lateTs = Arrays.copyOf(lateTs, Math.max(8, lateCount * 2));
+      lateValues = Arrays.copyOf(lateValues, Math.max(8, lateCount * 2));
+    }
+    lateTs[lateCount] = ts;
+    lateValues[lateCount++] = value;
+  }
+
+  /**
+   * Merges the queued late points into their sealed chunks: one decode and re-encode per chunk
+   * touched, however many of the points land in it. Of points with one timestamp the last queued
+   * wins, over the sealed value too, as if each had been put on its own.
+   */
+  void mergeLate(StorageConfig config) {
+    if (lateCount == 0) {
+      return;
+    }
+    Integer[] order = new Integer[lateCount];
+    for (int i = 0; i < lateCount; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(lateTs[a], lateTs[b])); // stable: arrival order within a timestamp
+    long[] t = new long[lateCount];
+    double[] v = new double[lateCount];
+    int n = 0;
+    for (int i : order) {
+      if (n > 0 && t[n - 1] == lateTs[i]) {
+        v[n - 1] = lateValues[i];
+      } else {
+        t[n] = lateTs[i];
+        v[n++] = lateValues[i];
+      }
+    }
+    lateCount = 0;
+    // Last chunk first: re-encoding may split a chunk, which leaves the indexes before it valid.
+    int end = n;
+    while (end > 0) {
+      int c = chunkFor(t[end - 1]);
+      int begin = end - 1;
+      while (begin > 0 && chunkFor(t[begin - 1]) == c) {
+        begin--;
+      }
+      mergeIntoChunk(c, t, v, begin, end, config);
+      end = begin;
+    }
+  }
+
+  /** Merges sorted, distinct points t/v[from, to) into chunk c; they win over equal timestamps. */
+  private void mergeIntoChunk(int c, long[] lt, double[] lv, int from, int to, StorageConfig config) {
     SealedChunk chunk = chunks.get(c);
-    long[] t = new long[chunk.count() + 1];
-    double[] v = new double[chunk.count() + 1];
+    long[] t = new long[chunk.count() + to - from];
+    double[] v = new double[t.length];
     ChunkIterator it = Chunks.iterator(chunk.bytes());
     int n = 0;
-    PutKind kind = PutKind.INSERTED;
-    boolean placed = false;
+    int l = from;
     while (it.next()) {
       long pt = it.timestamp();
-      if (!placed && ts <= pt) {
-        t[n] = ts;
-        v[n++] = value;
-        placed = true;
-        if (ts == pt) {
-          kind = PutKind.REPLACED;
-          continue;
-        }
+      while (l < to && lt[l] < pt) {
+        t[n] = lt[l];
+        v[n++] = lv[l++];
+      }
+      if (l < to && lt[l] == pt) {
+        t[n] = lt[l];
+        v[n++] = lv[l++];
+        continue;
       }
       t[n] = pt;
       v[n++] = it.value();
     }
-    if (!placed) {
-      t[n] = ts;
-      v[n++] = value;
+    while (l < to) {
+      t[n] = lt[l];
+      v[n++] = lv[l++];
     }
     // A chunk grows by late points; split it beyond the compacted size so re-encoding stays cheap.
     chunks.remove(c);
     addChunks(c, t, v, n, config.compactedChunkMaxPoints());
-    return kind;
   }
 
   /** The last chunk whose minT <= ts, or chunk 0 if ts precedes all. */
@@ -239,16 +296,18 @@ final class SeriesData {
     return new Points(Arrays.copyOf(t, n), Arrays.copyOf(v, n));
   }
 
-  /** Drops whole chunks whose points are all older than {@code cutoff}. */
-  void dropChunksBefore(long cutoff) {
+  /** Drops whole chunks whose points are all older than {@code cutoff}; whether anything went. */
+  boolean dropChunksBefore(long cutoff) {
     int k = 0;
     while (k < chunks.size() && chunks.get(k).maxT() < cutoff) {
       k++;
     }
     chunks.subList(0, k).clear();
-    if (chunks.isEmpty() && headSize > 0 && headTs[headSize - 1] < cutoff) {
+    boolean headDropped = chunks.isEmpty() && headSize > 0 && headTs[headSize - 1] < cutoff;
+    if (headDropped) {
       headSize = 0;
     }
+    return k > 0 || headDropped;
   }
 
   long sealedBytes() {

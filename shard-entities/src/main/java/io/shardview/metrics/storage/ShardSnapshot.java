@@ -59,13 +59,14 @@ final class ShardSnapshot {
     }
   }
 
-  static ShardStorage read(DataInput in) throws IOException {
+  /** Reads a snapshot; the shard runs under {@code current} if given, else the settings it was written with. */
+  static ShardStorage read(DataInput in, StorageConfig current) throws IOException {
     if (in.readInt() != MAGIC) {
       throw new IOException("not a metrics shard snapshot");
     }
-    StorageConfig config = new StorageConfig(
+    StorageConfig written = new StorageConfig(
         in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readLong());
-    ShardStorage shard = new ShardStorage(config);
+    ShardStorage shard = new ShardStorage(current == null ? written : current);
     shard.maxTime = in.readLong();
     shard.rawCutoff = in.readLong();
     shard.rejectedTotal = in.readLong();

@@ -9,6 +9,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,6 +31,9 @@ public final class ShardStorage {
   /** Raw points older than this were dropped; aligned to an hour so rollup buckets stay whole. */
   long rawCutoff = Long.MIN_VALUE;
   long rejectedTotal;
+  /** Timestamps of the points of the series being appended whose rollup buckets await recomputation. */
+  private long[] lateTs = new long[16];
+  private int lateCount;
 
   /** Raw points and rollups of one series. */
   static final class Series {
@@ -65,25 +69,36 @@ public final class ShardStorage {
   /** Applies a batch in its order; see the class comment for what is rejected. */
   public AppendResult append(PointBatch batch) {
     int accepted = 0;
-    int rejected = 0;
+    int outOfOrder = 0;
+    int tooOld = 0;
+    int created = 0;
     for (PointBatch.SeriesPoints sp : batch.series()) {
       Series s = null;
       long[] ts = sp.timestamps();
       double[] vs = sp.values();
       for (int i = 0; i < ts.length; i++) {
-        if (isTooOld(ts[i])) {
-          rejected++;
+        Refusal refusal = refusal(ts[i], maxTime);
+        if (refusal != Refusal.NONE) {
+          outOfOrder += refusal == Refusal.OUT_OF_ORDER ? 1 : 0;
+          tooOld += refusal == Refusal.TOO_OLD ? 1 : 0;
           continue;
         }
         if (s == null) {
+          created += registry.idOf(sp.labels()) < 0 ? 1 : 0;
           s = seriesFor(sp.labels());
         }
         put(s, ts[i], vs[i]);
         accepted++;
       }
+      if (s != null) {
+        s.data.mergeLate(config);
+      }
+      if (lateCount > 0) {
+        recomputeLateBuckets(s);
+      }
     }
-    rejectedTotal += rejected;
-    return new AppendResult(accepted, rejected);
+    rejectedTotal += outOfOrder + tooOld;
+    return new AppendResult(accepted, outOfOrder, tooOld, created);
   }
 
   /**
@@ -93,27 +108,39 @@ public final class ShardStorage {
   public AppendResult check(PointBatch batch) {
     long max = maxTime;
     int accepted = 0;
-    int rejected = 0;
+    int outOfOrder = 0;
+    int tooOld = 0;
+    int created = 0;
     for (PointBatch.SeriesPoints sp : batch.series()) {
+      boolean known = registry.idOf(sp.labels()) >= 0;
+      int acceptedBefore = accepted;
       for (long ts : sp.timestamps()) {
-        if (isTooOld(ts, max)) {
-          rejected++;
-        } else {
+        Refusal refusal = refusal(ts, max);
+        if (refusal == Refusal.NONE) {
           accepted++;
           max = Math.max(max, ts);
+        } else if (refusal == Refusal.OUT_OF_ORDER) {
+          outOfOrder++;
+        } else {
+          tooOld++;
         }
       }
+      if (!known && accepted > acceptedBefore) {
+        created++;
+      }
     }
-    return new AppendResult(accepted, rejected);
+    return new AppendResult(accepted, outOfOrder, tooOld, created);
   }
 
-  private boolean isTooOld(long ts) {
-    return isTooOld(ts, maxTime);
-  }
+  /** Why a point is not stored; the retention horizon is checked first, as it is final. */
+  private enum Refusal { NONE, OUT_OF_ORDER, TOO_OLD }
 
-  private boolean isTooOld(long ts, long newest) {
+  private Refusal refusal(long ts, long newest) {
+    if (ts < rawCutoff) {
+      return Refusal.TOO_OLD;
+    }
     boolean outsideWindow = newest != Long.MIN_VALUE && ts < newest - config.outOfOrderWindowMs();
-    return outsideWindow || ts < rawCutoff;
+    return outsideWindow ? Refusal.OUT_OF_ORDER : Refusal.NONE;
   }
 
   private Series seriesFor(Labels labels) {
@@ -129,19 +156,45 @@ public final class ShardStorage {
     return s;
   }
 
+  /**
+   * Stores a point. Only a point newer than all of the series can be folded into its rollups in
+   * place; the buckets of any other point are recomputed from raw points once the series' part of
+   * the batch is in ({@link #recomputeLateBuckets}), so a batch with many late points of a series
+   * (two senders overtaking each other) decodes each affected bucket once, not once per point.
+   * Freezing waits until then: it must not close a bucket that is still to be recomputed.
+   */
   private void put(Series s, long ts, double v) {
-    // Only a point newer than all of the series can be folded into its rollups in place.
     boolean newest = s.data.put(ts, v, config) == SeriesData.PutKind.APPENDED;
     maxTime = Math.max(maxTime, ts);
+    if (!newest) {
+      if (lateCount == lateTs.length) {
+        lateTs = Arrays.copyOf(lateTs, lateCount * 2);
+      }
+      lateTs[lateCount++] = ts;
+      return;
+    }
     for (RollupSeries r : s.rollups) {
-      if (newest) {
-        r.append(ts, v);
-      } else {
-        long b = r.bucketStart(ts);
-        r.replace(b, s.data.read(b, b + r.width - 1));
+      r.append(ts, v);
+      if (lateCount == 0) {
+        r.freeze(maxTime - config.outOfOrderWindowMs());
+      }
+    }
+  }
+
+  private void recomputeLateBuckets(Series s) {
+    Arrays.sort(lateTs, 0, lateCount);
+    for (RollupSeries r : s.rollups) {
+      long done = Long.MIN_VALUE;
+      for (int i = 0; i < lateCount; i++) {
+        long b = r.bucketStart(lateTs[i]);
+        if (b != done) {
+          r.replace(b, s.data.read(b, b + r.width - 1));
+          done = b;
+        }
       }
       r.freeze(maxTime - config.outOfOrderWindowMs());
     }
+    lateCount = 0;
   }
 
   /** Points of series {@code id} with timestamps in [startMs, endMs]; empty if unknown. */
@@ -170,30 +223,57 @@ public final class ShardStorage {
     return s == null ? List.of() : s.rollup(resolution).range(startMs, endMs);
   }
 
+  /** The horizons retention at {@code nowMs} applies: see {@link #applyRetention(RetentionCutoffs)}. */
+  public RetentionCutoffs retentionCutoffs(long nowMs) {
+    return new RetentionCutoffs(Math.max(rawCutoff, rawHorizon(nowMs)), nowMs - config.rollupRetentionMs());
+  }
+
+  /** Applies retention at {@code nowMs} under this shard's settings. */
+  public boolean applyRetention(long nowMs) {
+    return applyRetention(retentionCutoffs(nowMs));
+  }
+
   /**
-   * Drops raw chunks entirely older than {@code nowMs} - raw retention (the horizon rounded down
-   * to the hour), rollup buckets older than {@code nowMs} - rollup retention, and series left
-   * with nothing. Points older than the raw horizon are rejected from then on. The caller passes
-   * a time recorded in its journal (not the wall clock at replay) to keep replay deterministic.
+   * Drops raw chunks entirely older than the raw cutoff, rollup buckets that end at or before the
+   * rollup cutoff, and series left with nothing. Points older than the raw cutoff are rejected
+   * from then on. The caller journals the cutoffs (computed once from the wall clock) so replay
+   * drops the same data whatever the clock or the settings are at replay.
+   *
+   * @return whether any point, bucket or series was dropped
    */
-  public void applyRetention(long nowMs) {
-    long hour = Resolution.ONE_HOUR.millis();
-    rawCutoff = Math.max(rawCutoff, Math.floorDiv(nowMs - config.rawRetentionMs(), hour) * hour);
-    long rollupCutoff = nowMs - config.rollupRetentionMs();
+  public boolean applyRetention(RetentionCutoffs cutoffs) {
+    rawCutoff = Math.max(rawCutoff, cutoffs.rawCutoffMs());
+    boolean dropped = false;
     for (int id = 0; id < series.size(); id++) {
       Series s = series.get(id);
       if (s == null) {
         continue;
       }
-      s.data.dropChunksBefore(rawCutoff);
+      dropped |= s.data.dropChunksBefore(rawCutoff);
       for (RollupSeries r : s.rollups) {
-        r.dropBefore(rollupCutoff - r.width + 1); // buckets that end at or before the cutoff
+        dropped |= r.dropBefore(cutoffs.rollupCutoffMs() - r.width + 1); // buckets that end at or before the cutoff
       }
       if (s.isEmpty()) {
         series.set(id, null);
         registry.remove(id);
+        dropped = true;
       }
     }
+    return dropped;
+  }
+
+  /**
+   * Whether retention at {@code nowMs} would move the raw horizon. Moving it changes which points
+   * later batches accept, so it must be recorded (journaled) before it happens; it moves at most
+   * once an hour.
+   */
+  public boolean retentionDue(long nowMs) {
+    return rawHorizon(nowMs) > rawCutoff;
+  }
+
+  private long rawHorizon(long nowMs) {
+    long hour = Resolution.ONE_HOUR.millis();
+    return Math.floorDiv(nowMs - config.rawRetentionMs(), hour) * hour;
   }
 
   /** Seals every head into a chunk (e.g. before measuring or on shutdown). */
@@ -203,6 +283,20 @@ public final class ShardStorage {
         s.data.seal();
       }
     }
+  }
+
+  /**
+   * How many of {@code labels} this shard does not hold: an upper bound of the series a batch of
+   * them would create, for checking a limit before the points themselves are sent.
+   */
+  public int unknownSeries(List<Labels> labels) {
+    int unknown = 0;
+    for (Labels l : labels) {
+      if (registry.idOf(l) < 0) {
+        unknown++;
+      }
+    }
+    return unknown;
   }
 
   /** The series id of {@code labels}, or -1. */
@@ -242,7 +336,16 @@ public final class ShardStorage {
 
   /** Restores a shard written by {@link #writeSnapshot}, without re-encoding sealed chunks. */
   public static ShardStorage readSnapshot(DataInput in) throws IOException {
-    return ShardSnapshot.read(in);
+    return ShardSnapshot.read(in, null);
+  }
+
+  /**
+   * Restores a shard written by {@link #writeSnapshot} to run under {@code config} from now on
+   * rather than the settings it was written with, so that changed settings (a shorter retention,
+   * say) apply to shards that already have a snapshot.
+   */
+  public static ShardStorage readSnapshot(DataInput in, StorageConfig config) throws IOException {
+    return ShardSnapshot.read(in, config);
   }
 
   /** Byte accounting of raw data. */

@@ -8,6 +8,7 @@ import static io.shardview.circuit.operator.Deltas.step;
 import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.ZSet;
 import org.junit.jupiter.api.Test;
 
 class JoinTest {
@@ -18,6 +19,20 @@ class JoinTest {
         InnerJoin join = new InnerJoin(KEY0, KEY0, null);
         assertEquals(insert(1L, "l", 1L, "r"), step(join, insert(1L, "l"), insert(1L, "r")));
         assertEquals(delete(1L, "l", 1L, "r"), step(join, delete(1L, "l"), none()));
+    }
+
+    @Test
+    void theResidualIsNeverEvaluatedOnAPairThatCancelsWithinAStep() {
+        // Fails like 1 / 0 on a right row whose second column is 0.
+        Expr residual = row -> {
+            if (Long.valueOf(0).equals(row.get(3))) throw new EvaluationException("division by zero");
+            return true;
+        };
+        InnerJoin join = new InnerJoin(KEY0, KEY0, residual);
+        assertEquals(none(), step(join, none(), insert(1L, 0L)));
+        // The new left row meets the old right row only in the cancelling terms of the delta.
+        ZSet replaced = of(w(1L, 0L, -1), w(1L, 2L, 1));
+        assertEquals(insert(1L, 5L, 1L, 2L), step(join, insert(1L, 5L), replaced));
     }
 
     @Test

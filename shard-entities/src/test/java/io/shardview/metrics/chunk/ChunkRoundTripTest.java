@@ -40,6 +40,26 @@ class ChunkRoundTripTest {
     DECIMAL_WALK, INTEGER_COUNTER, CONSTANT, RANDOM_BITS, SPECIALS, MIXED, HUGE_AND_TINY
   }
 
+  /** The XOR lower bound never exceeds the real size, so skipping XOR never changes the choice. */
+  @org.junit.jupiter.api.Test
+  void theXorLowerBoundHoldsAndTheChoiceIsTheSmallerCodec() {
+    for (long seed = 1; seed <= 400; seed++) {
+      Random rnd = new Random(seed);
+      TimeShape tShape = TimeShape.values()[rnd.nextInt(TimeShape.values().length)];
+      ValueShape vShape = ValueShape.values()[rnd.nextInt(ValueShape.values().length)];
+      int n = rnd.nextInt(10) == 0 ? rnd.nextInt(3) : 1 + rnd.nextInt(400);
+      long[] ts = new long[n];
+      double[] vs = new double[n];
+      fillTimes(rnd, tShape, ts);
+      fillValues(rnd, vShape, vs);
+      String where = "seed " + seed + " " + tShape + "/" + vShape + " n=" + n;
+      byte[] xor = XorChunk.encode(ts, vs, 0, n);
+      byte[] decimal = DecimalChunk.encode(ts, vs, 0, n);
+      assertTrue(XorChunk.minEncodedBytes(vs, 0, n) <= xor.length, where);
+      assertTrue(java.util.Arrays.equals(xor.length < decimal.length ? xor : decimal, Chunks.encode(ts, vs, 0, n)), where);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Codec.class)
   void randomSeriesOfEveryShapeRoundTripBitExactly(Codec codec) {

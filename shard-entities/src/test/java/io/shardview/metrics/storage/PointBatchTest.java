@@ -25,6 +25,20 @@ class PointBatchTest {
   }
 
   @Test
+  void aRangeOfPointsJoinsItsSeriesGroupAfterEarlierPoints() {
+    Labels a = Labels.of("__name__", "a");
+    Labels b = Labels.of("__name__", "b");
+    long[] ts = {10, 20, 30, 40};
+    double[] vs = {1, 2, 3, 4};
+    PointBatch batch = PointBatch.builder().add(b, 5, 0).add(a, ts, vs, 1, 2).add(b, ts, vs, 0, 4).build();
+    assertEquals(b, batch.series().get(0).labels());
+    assertArrayEquals(new long[] {5, 10, 20, 30, 40}, batch.series().get(0).timestamps());
+    assertArrayEquals(new long[] {20, 30}, batch.series().get(1).timestamps());
+    assertArrayEquals(new double[] {2, 3}, batch.series().get(1).values());
+    assertEquals(7, batch.pointCount());
+  }
+
+  @Test
   void binaryFormRoundTripsEveryTimestampAndValueBit() throws IOException {
     for (long seed = 0; seed < 30; seed++) {
       Random rnd = new Random(seed);

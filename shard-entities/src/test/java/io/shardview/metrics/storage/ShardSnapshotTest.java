@@ -2,7 +2,9 @@ package io.shardview.metrics.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.metrics.index.Labels;
 import java.io.ByteArrayInputStream;
@@ -34,6 +36,21 @@ class ShardSnapshotTest {
 
   static ShardStorage restore(byte[] bytes) throws IOException {
     return ShardStorage.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes)));
+  }
+
+  @Test
+  void aShardRestoredUnderNewSettingsRunsUnderThemSoAShorterRetentionApplies() throws IOException {
+    long hour = 3_600_000L;
+    ShardStorage original = new ShardStorage(ShardStorageTest.smallChunks()); // 30 days of raw points
+    Labels old = Labels.of("__name__", "old");
+    Labels recent = Labels.of("__name__", "recent");
+    original.append(PointBatch.builder().add(old, T0, 1).add(recent, T0 + 10 * hour, 2).build());
+    StorageConfig shorter = new StorageConfig(hour, 8, 2 * hour, 20, 3 * hour, 6 * hour);
+    ShardStorage restored = ShardStorage.readSnapshot(new DataInputStream(new ByteArrayInputStream(snapshot(original))), shorter);
+    assertFalse(original.applyRetention(T0 + 10 * hour), "30 days keep both");
+    assertTrue(restored.applyRetention(T0 + 10 * hour), "6 hours of rollups keep only the recent series");
+    assertEquals(-1, restored.seriesId(old));
+    assertEquals(1, restored.activeSeries());
   }
 
   @Test

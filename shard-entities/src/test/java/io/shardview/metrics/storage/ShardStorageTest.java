@@ -2,6 +2,7 @@ package io.shardview.metrics.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.metrics.index.Labels;
@@ -80,7 +81,7 @@ class ShardStorageTest {
     append(s, CPU, windowStart + 2 * HOUR, 48); // opens the next window
     assertEquals(6, chunks.size(), "still within reach of late points: not compacted yet");
     // A late point lands in a short chunk of the closed window.
-    assertEquals(new AppendResult(1, 0), append(s, CPU, windowStart + 100 * 60_000L + 1, -1));
+    assertEquals(new AppendResult(1, 0, 0, 0), append(s, CPU, windowStart + 100 * 60_000L + 1, -1));
     assertEquals(49, chunks.stream().mapToInt(SealedChunk::count).sum());
     append(s, CPU, windowStart + 3 * HOUR, 49); // the closed window is now out of reach
     assertEquals(List.of(16, 16, 17), chunks.stream().map(SealedChunk::count).toList());
@@ -94,7 +95,7 @@ class ShardStorageTest {
       append(s, CPU, T0 + i * 1000L, i);
     }
     for (int i = 1; i < 40; i += 2) {
-      assertEquals(new AppendResult(1, 0), append(s, CPU, T0 + i * 1000L, i));
+      assertEquals(new AppendResult(1, 0, 0, 0), append(s, CPU, T0 + i * 1000L, i));
     }
     Points p = all(s, CPU);
     assertEquals(40, p.size());
@@ -115,9 +116,28 @@ class ShardStorageTest {
         .add(CPU, T0 + 5 * HOUR, 3)
         .add(CPU, T0 + 3 * HOUR, 4) // now older than the new max minus the window
         .build();
-    assertEquals(new AppendResult(2, 2), s.append(batch));
+    assertEquals(new AppendResult(2, 2, 0, 1), s.append(batch), "mem is new, cpu known");
     assertEquals(2, s.rejectedTotal());
     assertEquals(1, all(s, other).size());
+  }
+
+  @Test
+  void aNewSeriesCountsAsCreatedOnlyIfOneOfItsPointsIsAccepted() {
+    ShardStorage s = new ShardStorage(smallChunks());
+    append(s, CPU, T0, 1);
+    Labels late = Labels.of("__name__", "late");
+    Labels fresh = Labels.of("__name__", "fresh");
+    PointBatch batch = PointBatch.builder()
+        .add(late, T0 - 2 * HOUR, 1) // outside the window: the series is not created
+        .add(fresh, T0 - 2 * HOUR, 2)
+        .add(fresh, T0, 3)
+        .add(CPU, T0 + 1, 4)
+        .build();
+    assertEquals(2, s.unknownSeries(List.of(late, fresh, CPU)), "the pre-check's upper bound");
+    assertEquals(new AppendResult(2, 2, 0, 1), s.check(batch));
+    assertEquals(s.check(batch), s.append(batch));
+    assertEquals(2, s.activeSeries());
+    assertEquals(0, s.unknownSeries(List.of(fresh, CPU)));
   }
 
   @Test
@@ -151,6 +171,33 @@ class ShardStorageTest {
     assertEquals(5, b.max());
     assertTrue(Double.isNaN(b.sum()));
     assertEquals(5, b.last());
+  }
+
+  /** Two senders overtaking each other: every point of the second batch is late, across bucket edges. */
+  @Test
+  void aBatchOfLatePointsLeavesRollupsEqualToTheFoldOfRawPoints() {
+    ShardStorage s = new ShardStorage(smallChunks());
+    Labels other = Labels.of("__name__", "cpu", "host", "b");
+    long start = T0 - Math.floorMod(T0, HOUR) + HOUR - 90_000; // the batches straddle a 5 min and an hour edge
+    PointBatch.Builder later = PointBatch.builder();
+    PointBatch.Builder earlier = PointBatch.builder();
+    TreeMap<Long, Double> cpu = new TreeMap<>();
+    TreeMap<Long, Double> b = new TreeMap<>();
+    for (int i = 0; i < 60; i++) {
+      long ts = start + i * 10_000L;
+      PointBatch.Builder batch = i < 30 ? earlier : later;
+      batch.add(CPU, ts, i * 0.25).add(other, ts, 100 - i * 0.5);
+      cpu.put(ts, i * 0.25);
+      b.put(ts, 100 - i * 0.5);
+    }
+    // Repeated timestamps in the late batch: the last value wins, over a sealed value too.
+    earlier.add(CPU, start, 7.0).add(CPU, start + 450_000, -1.0).add(CPU, start + 450_000, -2.0);
+    cpu.put(start, 7.0);
+    cpu.put(start + 450_000, -2.0);
+    s.append(later.build());
+    assertEquals(new AppendResult(63, 0, 0, 0), s.append(earlier.build()));
+    assertSeriesMatches(s, CPU, cpu, "late batch");
+    assertSeriesMatches(s, other, b, "late batch");
   }
 
   /** Random ingest with late points and duplicates, checked against a naive model. */
@@ -277,7 +324,10 @@ class ShardStorageTest {
     for (int h = 0; h < 10; h++) {
       append(s, CPU, T0 + h * HOUR, h);
     }
-    s.applyRetention(T0 + 5 * HOUR);
+    assertTrue(s.retentionDue(T0 + 5 * HOUR));
+    assertTrue(s.applyRetention(T0 + 5 * HOUR), "something was dropped");
+    assertFalse(s.retentionDue(T0 + 5 * HOUR + 60_000), "the horizon moves once an hour");
+    assertFalse(s.applyRetention(T0 + 5 * HOUR), "nothing more to drop");
     assertEquals(0, all(s, old).size(), "raw data older than 3 h is gone");
     assertEquals(1, s.rollups(s.seriesId(old), Resolution.ONE_HOUR, 0, Long.MAX_VALUE).size(),
         "rollups live longer");
@@ -286,7 +336,7 @@ class ShardStorageTest {
     s.applyRetention(T0 + 7 * HOUR);
     assertEquals(-1, s.seriesId(old), "a series with nothing left leaves the index");
     assertEquals(Postings.EMPTY, s.index().select(List.of(Matcher.eq("__name__", "old"))));
-    assertEquals(new AppendResult(0, 1), append(s, CPU, T0 + 3 * HOUR, 1), "before the raw horizon");
+    assertEquals(new AppendResult(0, 0, 1, 0), append(s, CPU, T0 + 3 * HOUR, 1), "before the raw horizon");
   }
 
   static List<Double> toList(double[] vs) {

@@ -1,0 +1,274 @@
+package io.shardview.bench.http;
+
+import io.shardview.bench.metrics.CpuOnlyDataset;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Metrics ingest load (issue 5): the TSBS cpu-only-style dataset ({@link CpuOnlyDataset}, 100 hosts x
+ * 10 metrics x 24 h at 10 s = 8.64M points) as Influx line protocol over HTTP with 2 concurrent
+ * senders, into the packaged Shardview node and into VictoriaMetrics, alternately, each on a fresh
+ * data directory. Per system and run: points/s (first request sent to last acknowledged), bytes
+ * per point on disk after a clean stop (VictoriaMetrics: after a flush and once its background
+ * merges left the size steady for 6 s), heap per active series (used heap after ingest minus used
+ * heap of the idle server, per series: after full GCs for the JVM, Go's heap in use for
+ * VictoriaMetrics, which has no GC trigger), and the server's CPU time while it ingested, which
+ * depends much less than points/s on the other work sharing the machine's cores.
+ *
+ * <p>Usage: {@code bench/metrics-load [--runs 2] [--hosts 100] [--hours 24] [--rows-per-request 10000]
+ * [--senders 2] [--only both|shardview|victoriametrics] [--java-opts "-Xmx4g"]
+ * [--victoria-metrics /usr/bin/victoria-metrics] [--baseline-jar OLDER/shardview.jar] [--node-config FILE]}
+ */
+public final class MetricsLoad {
+  private static final String TENANT = "bench";
+  private static final Pattern QUERY_VALUE = Pattern.compile("\"value\":\\[[^,]+,\"([0-9.e+]+)\"\\]");
+
+  /** One system's figures in one run. */
+  record Measurement(String system, int run, long points, int series, double seconds, double cpuSeconds,
+      long diskBytes, long heapGrowthBytes, long rssGrowthBytes, String note) {
+    double pointsPerSecond() {
+      return points / seconds;
+    }
+
+    /** Points per second of the server's own CPU time (user + system) while it ingested. */
+    double pointsPerCpuSecond() {
+      return points / cpuSeconds;
+    }
+
+    double bytesPerPoint() {
+      return (double) diskBytes / points;
+    }
+
+    double heapPerSeries() {
+      return (double) heapGrowthBytes / series;
+    }
+  }
+
+  private record Sent(double seconds, long retries, String firstPartialReply) {}
+
+  public static void main(String[] args) throws Exception {
+    Options options = new Options(args);
+    Path jar = Path.of(options.get("--jar", "cluster/target/shardview.jar"));
+    Path vmBinary = Path.of(options.get("--victoria-metrics", "/usr/bin/victoria-metrics"));
+    // Optionally an older build of the node, measured in the same runs: before/after ratios of a change.
+    String baselineJar = options.get("--baseline-jar", "");
+    // Optionally a HOCON file for the node (e.g. other snapshot settings), passed as serve --config.
+    String nodeConfig = options.get("--node-config", "");
+    List<String> serveArgs = nodeConfig.isEmpty() ? List.of() : List.of("--config", nodeConfig);
+    int hosts = options.getInt("--hosts", 100);
+    int hours = options.getInt("--hours", 24);
+    int rowsPerRequest = options.getInt("--rows-per-request", 10_000);
+    int senders = options.getInt("--senders", 2);
+    int runs = options.getInt("--runs", 2);
+    String only = options.get("--only", "both");
+    String javaOpts = options.get("--java-opts", "-Xmx4g");
+
+    // Recent timestamps (the last point 10 minutes ago): VictoriaMetrics refuses points older than its
+    // retention (1 month by default) and Shardview points more than 10 minutes ahead of its clock.
+    long step = CpuOnlyDataset.STEP_MS;
+    int pointsPerSeries = hours * 3600 / 10;
+    long start = (System.currentTimeMillis() - 600_000 - pointsPerSeries * step) / step * step;
+    CpuOnlyDataset data = new CpuOnlyDataset(hosts, pointsPerSeries, 42, start);
+    List<byte[]> bodies = CpuOnlyLineProtocol.bodies(data, rowsPerRequest);
+    long points = data.totalPoints();
+    int series = data.seriesCount();
+    long lastMs = start + (pointsPerSeries - 1) * step;
+    long bodyBytes = bodies.stream().mapToLong(b -> b.length).sum();
+    data = null; // only the rendered bodies are needed from here on
+    System.out.printf("dataset: %d hosts x 10 metrics x %d h at 10 s = %,d points, %d series; %d requests of %d rows"
+        + " (%d points), %.1f MB of line protocol (%.1f B/pt), %d senders%n",
+        hosts, hours, points, series, bodies.size(), rowsPerRequest, rowsPerRequest * 10, bodyBytes / 1e6,
+        (double) bodyBytes / points, senders);
+
+    List<Measurement> results = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      if (!only.equals("victoriametrics")) {
+        results.add(report(shardview("shardview", jar, javaOpts, serveArgs, bodies, senders, run, points, series)));
+        if (!baselineJar.isEmpty()) {
+          results.add(report(shardview("shardview-baseline", Path.of(baselineJar), javaOpts, serveArgs, bodies, senders, run,
+              points, series)));
+        }
+      }
+      if (!only.equals("shardview")) results.add(report(victoriaMetrics(vmBinary, bodies, senders, run, points, series, lastMs)));
+    }
+    summary(results);
+  }
+
+  // ---- the two systems ------------------------------------------------------------------------
+
+  private static Measurement shardview(String name, Path jar, String javaOpts, List<String> serveArgs,
+      List<byte[]> bodies, int senders, int run, long points, int series) throws Exception {
+    Path dir = Files.createTempDirectory("shardview-metrics-load");
+    Sent sent;
+    double cpu;
+    long heapBefore;
+    long heapAfter;
+    long rssBefore;
+    long rssAfter;
+    try (NodeUnderTest node = NodeUnderTest.start(jar, dir, javaOpts, serveArgs)) {
+      heapBefore = ProcessResources.heapAfterFullGc(node.pid());
+      rssBefore = ProcessResources.residentBytes(node.pid());
+      double cpuBefore = ProcessResources.cpuSeconds(node.pid());
+      sent = send(node.url + "/v1/tenants/" + TENANT + "/influx/write?precision=ms", bodies, senders);
+      cpu = ProcessResources.cpuSeconds(node.pid()) - cpuBefore;
+      heapAfter = ProcessResources.heapAfterFullGc(node.pid());
+      rssAfter = ProcessResources.residentBytes(node.pid());
+    }
+    String note = String.format("journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB",
+        bytesUnder(dir.resolve("journal")) / 1e6, bytesUnder(dir.resolve("snapshots")) / 1e6, heapBefore / 1e6, heapAfter / 1e6);
+    if (sent.firstPartialReply() != null) note += "; partial reply: " + sent.firstPartialReply();
+    return new Measurement(name, run, points, series, sent.seconds(), cpu, bytesUnder(dir),
+        heapAfter - heapBefore, rssAfter - rssBefore, note + retries(sent));
+  }
+
+  private static Measurement victoriaMetrics(Path binary, List<byte[]> bodies, int senders, int run, long points,
+      int series, long lastMs) throws Exception {
+    Path dir = Files.createTempDirectory("victoria-metrics-load").resolve("data");
+    Sent sent;
+    double cpu;
+    double heapBefore;
+    double heapAfter;
+    long rssBefore;
+    long rssAfter;
+    String stored;
+    try (VictoriaMetricsUnderTest vm = VictoriaMetricsUnderTest.start(binary, dir)) {
+      heapBefore = vm.metric("go_memstats_heap_inuse_bytes");
+      rssBefore = ProcessResources.residentBytes(vm.pid());
+      double cpuBefore = ProcessResources.cpuSeconds(vm.pid());
+      sent = send(vm.url + "/write?precision=ms", bodies, senders);
+      vm.get("/internal/force_flush"); // its 204 means buffered in memory: make the points searchable
+      cpu = ProcessResources.cpuSeconds(vm.pid()) - cpuBefore; // its background merges come later, uncounted
+      // Count what it stored, as its 204 is no proof of that.
+      String reply = vm.get("/api/v1/query?query=" + java.net.URLEncoder.encode(
+          "sum(count_over_time({__name__=~\"cpu_.+|system_.+\"}[2d]))", java.nio.charset.StandardCharsets.UTF_8)
+          + "&time=" + (lastMs / 1000 + 1));
+      Matcher m = QUERY_VALUE.matcher(reply);
+      stored = m.find() ? m.group(1) : "? (" + reply + ")";
+      Thread.sleep(2000); // its /metrics page refreshes Go's memory statistics only now and then
+      heapAfter = vm.metric("go_memstats_heap_inuse_bytes");
+      rssAfter = ProcessResources.residentBytes(vm.pid());
+      awaitSteadySize(dir); // background merges shrink what it flushed: measure their result
+    }
+    return new Measurement("victoria-metrics", run, points, series, sent.seconds(), cpu, bytesUnder(dir),
+        Math.round(heapAfter - heapBefore), rssAfter - rssBefore, String.format("stored points: %s; Go heap in use %.1f -> %.1f MB",
+        stored, heapBefore / 1e6, heapAfter / 1e6) + retries(sent));
+  }
+
+  private static String retries(Sent sent) {
+    return sent.retries() == 0 ? "" : "; " + sent.retries() + " requests retried after 429/503";
+  }
+
+  // ---- load -----------------------------------------------------------------------------------
+
+  /**
+   * Sends every body once, {@code senders} requests at a time on persistent connections; a 429 or
+   * 503 is retried after a second (a repeated point keeps its value, so a retry changes nothing).
+   */
+  private static Sent send(String url, List<byte[]> bodies, int senders) throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong retries = new AtomicLong();
+    AtomicReference<String> partial = new AtomicReference<>();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long startNanos = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int s = 0; s < senders; s++) {
+      Thread sender = new Thread(() -> {
+        try {
+          for (int i; failure.get() == null && (i = next.getAndIncrement()) < bodies.size(); ) {
+            post(client, url, bodies.get(i), retries, partial);
+          }
+        } catch (Exception e) {
+          failure.compareAndSet(null, e);
+        }
+      });
+      threads.add(sender);
+      sender.start();
+    }
+    for (Thread sender : threads) sender.join();
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    if (failure.get() != null) throw failure.get();
+    return new Sent(seconds, retries.get(), partial.get());
+  }
+
+  private static void post(HttpClient client, String url, byte[] body, AtomicLong retries,
+      AtomicReference<String> partial) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      int status = response.statusCode();
+      if (status == 204) return;
+      if (status == 200) { // accepted, but some points were dropped by rule: keep the first such reply
+        partial.compareAndSet(null, response.body());
+        return;
+      }
+      if ((status == 429 || status == 503) && attempt < 30) {
+        retries.incrementAndGet();
+        Thread.sleep(1000);
+        continue;
+      }
+      throw new IllegalStateException(url + " answered " + status + ": " + response.body());
+    }
+  }
+
+  // ---- reporting ------------------------------------------------------------------------------
+
+  /** Waits (at most 2 minutes) until the size under {@code dir} has not changed for 6 s. */
+  private static void awaitSteadySize(Path dir) throws Exception {
+    long last = -1;
+    int steady = 0;
+    for (int i = 0; i < 60 && steady < 3; i++) {
+      Thread.sleep(2000);
+      long now = bytesUnder(dir);
+      steady = now == last ? steady + 1 : 0;
+      last = now;
+    }
+  }
+
+  private static long bytesUnder(Path dir) throws Exception {
+    if (!Files.exists(dir)) return 0;
+    try (var files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private static Measurement report(Measurement m) {
+    System.out.printf("run %d %s: %,.0f points/s (%.1f s), %,.0f points per CPU second (%.1f CPU s), %.3f B/pt on disk"
+        + " (%.1f MB), heap %.0f B/series, RSS growth %.1f MB; %s%n", m.run(), m.system(), m.pointsPerSecond(),
+        m.seconds(), m.pointsPerCpuSecond(), m.cpuSeconds(), m.bytesPerPoint(), m.diskBytes() / 1e6, m.heapPerSeries(),
+        m.rssGrowthBytes() / 1e6, m.note());
+    return m;
+  }
+
+  private static void summary(List<Measurement> results) {
+    System.out.println();
+    System.out.println("| run | system | points/s | points per CPU s | bytes/point on disk | heap/series | RSS growth |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|");
+    for (Measurement m : results) {
+      System.out.printf("| %d | %s | %,.0f | %,.0f | %.3f | %,.0f B | %.1f MB |%n", m.run(), m.system(),
+          m.pointsPerSecond(), m.pointsPerCpuSecond(), m.bytesPerPoint(), m.heapPerSeries(), m.rssGrowthBytes() / 1e6);
+    }
+    for (Measurement ours : results) {
+      if (!ours.system().equals("shardview")) continue;
+      for (Measurement other : results) {
+        if (other.run() != ours.run() || other == ours) continue;
+        System.out.printf("run %d, shardview : %s = points/s %.3fx, points per CPU s %.3fx, bytes/point %.2fx,"
+            + " heap/series %.2fx%n", ours.run(), other.system(), ours.pointsPerSecond() / other.pointsPerSecond(),
+            ours.pointsPerCpuSecond() / other.pointsPerCpuSecond(), ours.bytesPerPoint() / other.bytesPerPoint(),
+            ours.heapPerSeries() / other.heapPerSeries());
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.shardview.http;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * An idempotent request to a sharded entity, sent again when no answer came within the attempt
+ * timeout, until the deadline. While a shard moves after its node died, a message sent to the dead
+ * node is lost; a later attempt reaches the shard's new home. Only for requests whose repetition
+ * changes nothing (a batch with an id the entity deduplicates, points written again with the same
+ * values).
+ */
+public final class RetriedAsk {
+  private RetriedAsk() {}
+
+  /**
+   * @param attempt sends the request once, failing with a {@link TimeoutException} after the timeout it is given
+   * @param attemptTimeout how long one attempt waits
+   * @param total how long all attempts together may take; the last attempt gets what is left
+   */
+  public static <T> CompletableFuture<T> ask(Function<Duration, CompletionStage<T>> attempt, Duration attemptTimeout, Duration total) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    send(attempt, attemptTimeout, System.nanoTime() + total.toNanos(), result);
+    return result;
+  }
+
+  private static <T> void send(Function<Duration, CompletionStage<T>> attempt, Duration attemptTimeout, long deadline,
+      CompletableFuture<T> result) {
+    long remaining = deadline - System.nanoTime();
+    Duration timeout = Duration.ofNanos(Math.max(1, Math.min(attemptTimeout.toNanos(), remaining)));
+    boolean last = timeout.toNanos() >= remaining;
+    attempt.apply(timeout).whenComplete((value, failure) -> {
+      if (failure == null) {
+        result.complete(value);
+      } else if (isTimeout(failure) && !last) {
+        send(attempt, attemptTimeout, deadline, result);
+      } else {
+        result.completeExceptionally(failure);
+      }
+    });
+  }
+
+  /** Whether the failure is an ask that timed out (possibly wrapped). */
+  public static boolean isTimeout(Throwable failure) {
+    if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
+    return failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
+  }
+}

@@ -1,0 +1,154 @@
+package io.shardview.http.metrics;
+
+import io.shardview.entity.metrics.MetricsEvent;
+import io.shardview.entity.metrics.MetricsShard;
+import io.shardview.http.RetriedAsk;
+import io.shardview.http.ingest.SampleBatch;
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.storage.PointBatch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * Stores one parsed ingest request in a tenant's shards: splits its points by series into one part
+ * per shard and appends every part, answering once all are durable.
+ *
+ * <p>The series limit is a share per shard (see {@code MetricsSettings.maxActiveSeriesPerShard}),
+ * and each shard stores its part whole or not at all. A request spread over several shards is
+ * first checked against every shard's room (a side-effect-free ask), so in the ordinary case a
+ * request over the limit is refused before any part is stored. Only when concurrent requests of
+ * the tenant fill a shard between the check and the append can one shard refuse its part after
+ * others stored theirs; the outcome then says so ({@link Outcome#partiallyApplied}).
+ */
+final class ShardedAppend {
+  private final ActorSystem<?> system;
+  private final MetricsHttpSettings settings;
+
+  ShardedAppend(ActorSystem<?> system, MetricsHttpSettings settings) {
+    this.system = system;
+    this.settings = settings;
+  }
+
+  /** What happened to a request: points stored and dropped, or the shard that refused it. */
+  record Outcome(int accepted, int outOfOrder, int tooOld, int tooFarAhead, SeriesRefusal refusal, boolean partiallyApplied) {}
+
+  /** A shard refused (or would refuse) its part for the series limit. */
+  record SeriesRefusal(int shard, int activeSeries, int newSeries, int shardLimit) {}
+
+  /** One shard's part of a request. */
+  private record Part(int shard, PointBatch.Builder points, List<String[]> labelSets) {}
+
+  /**
+   * Appends {@code batch}; points further in the future than the tolerance are refused here, before
+   * anything is persisted: the storage has no clock, so one such point would make every ordinary
+   * point look late.
+   */
+  CompletionStage<Outcome> append(String tenant, SampleBatch batch) {
+    int shards = settings.shardsPerTenant();
+    long latest = System.currentTimeMillis() + settings.futureTolerance().toMillis();
+    // Points grouped by series (series in first-seen order, points in request order), so each
+    // series is looked up and added to its shard's part once, not once per point.
+    int seriesCount = batch.seriesCount();
+    int[] first = new int[seriesCount + 1];
+    int future = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.timestamp(i) > latest) {
+        future++;
+      } else {
+        first[batch.seriesOf(i) + 1]++;
+      }
+    }
+    for (int s = 0; s < seriesCount; s++) first[s + 1] += first[s];
+    long[] ts = new long[first[seriesCount]];
+    double[] values = new double[ts.length];
+    int[] next = Arrays.copyOf(first, seriesCount);
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.timestamp(i) > latest) continue;
+      int at = next[batch.seriesOf(i)]++;
+      ts[at] = batch.timestamp(i);
+      values[at] = batch.value(i);
+    }
+    Part[] parts = new Part[shards];
+    for (int s = 0; s < seriesCount; s++) {
+      if (first[s + 1] == first[s]) continue;
+      Labels labels = Labels.of(batch.labels(s));
+      int shard = labels.shard(shards);
+      if (parts[shard] == null) parts[shard] = new Part(shard, PointBatch.builder(), new ArrayList<>());
+      parts[shard].labelSets().add(batch.labels(s));
+      parts[shard].points().add(labels, ts, values, first[s], first[s + 1] - first[s]);
+    }
+    List<Part> used = new ArrayList<>();
+    for (Part part : parts) if (part != null) used.add(part);
+    int tooFarAhead = future;
+    // One part is stored whole or not at all by its shard: no check round trip needed.
+    if (used.size() <= 1) return store(tenant, used, tooFarAhead);
+    return checkRoom(tenant, used).thenCompose(refusal -> refusal == null
+        ? store(tenant, used, tooFarAhead)
+        : CompletableFuture.completedFuture(new Outcome(0, 0, 0, tooFarAhead, refusal, false)));
+  }
+
+  /** The first shard without room for its part's new series, or null when all have room. */
+  private CompletionStage<SeriesRefusal> checkRoom(String tenant, List<Part> parts) {
+    List<CompletableFuture<MetricsShard.SeriesRoom>> asks = new ArrayList<>();
+    for (Part part : parts) {
+      var shard = shard(tenant, part.shard());
+      asks.add(retried(timeout -> shard.<MetricsShard.SeriesRoom>ask(
+          replyTo -> new MetricsShard.CheckSeries(part.labelSets(), replyTo), timeout)));
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      for (int i = 0; i < parts.size(); i++) {
+        MetricsShard.SeriesRoom room = asks.get(i).join();
+        if (!room.fits()) {
+          return new SeriesRefusal(parts.get(i).shard(), room.activeSeries(), room.unknownSeries(), room.shardLimit());
+        }
+      }
+      return null;
+    });
+  }
+
+  // Both asks may be sent twice: the check has no effect, and writing the same points again changes
+  // nothing (a duplicate keeps the last value). A part whose shard is moving after its node died is
+  // resent until the request's deadline.
+  private <T> CompletableFuture<T> retried(Function<Duration, CompletionStage<T>> ask) {
+    return RetriedAsk.ask(ask, settings.retryAttemptTimeout(), settings.askTimeout());
+  }
+
+  private CompletionStage<Outcome> store(String tenant, List<Part> parts, int tooFarAhead) {
+    List<CompletableFuture<MetricsShard.AppendReply>> asks = new ArrayList<>();
+    for (Part part : parts) {
+      byte[] bytes = MetricsEvent.encode(part.points().build());
+      var shard = shard(tenant, part.shard());
+      asks.add(retried(timeout -> shard.<MetricsShard.AppendReply>ask(
+          replyTo -> new MetricsShard.Append(bytes, replyTo), timeout)));
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      int accepted = 0;
+      int outOfOrder = 0;
+      int tooOld = 0;
+      SeriesRefusal refusal = null;
+      for (int i = 0; i < parts.size(); i++) {
+        MetricsShard.AppendReply reply = asks.get(i).join();
+        if (reply instanceof MetricsShard.Appended stored) {
+          accepted += stored.accepted();
+          outOfOrder += stored.rejectedOutOfOrder();
+          tooOld += stored.rejectedTooOld();
+        } else if (reply instanceof MetricsShard.SeriesLimitReached full && refusal == null) {
+          refusal = new SeriesRefusal(parts.get(i).shard(), full.activeSeries(), full.newSeries(), full.shardLimit());
+        }
+      }
+      return new Outcome(accepted, outOfOrder, tooOld, tooFarAhead, refusal, refusal != null && accepted > 0);
+    });
+  }
+
+  private EntityRef<MetricsShard.Command> shard(String tenant, int shard) {
+    return ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
+  }
+}

@@ -1,0 +1,68 @@
+package io.shardview.circuit.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.shardview.circuit.ColumnType;
+import io.shardview.circuit.operator.EvaluationException;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Where PostgreSQL fails a statement at run time, the scalar operations fail with its message. */
+class ScalarsTest {
+    private static void fails(String message, Executable e) {
+        assertEquals(message, assertThrows(EvaluationException.class, e).getMessage());
+    }
+
+    @Test
+    void integerArithmeticFailsOutsideTheResultTypeAndOnZeroDivisors() {
+        assertEquals(2147483647L, Scalars.arithmetic('+', ColumnType.INT, 2147483646L, 1L));
+        fails("integer out of range", () -> Scalars.arithmetic('+', ColumnType.INT, 2147483647L, 1L));
+        fails("integer out of range", () -> Scalars.arithmetic('-', ColumnType.INT, -2147483648L, 1L));
+        fails("integer out of range", () -> Scalars.arithmetic('*', ColumnType.INT, 65536L, 32768L));
+        fails("integer out of range", () -> Scalars.arithmetic('/', ColumnType.INT, -2147483648L, -1L));
+        fails("smallint out of range", () -> Scalars.arithmetic('*', ColumnType.SMALLINT, 200L, 200L));
+        fails("bigint out of range", () -> Scalars.arithmetic('+', ColumnType.BIGINT, Long.MAX_VALUE, 1L));
+        fails("bigint out of range", () -> Scalars.arithmetic('/', ColumnType.BIGINT, Long.MIN_VALUE, -1L));
+        assertEquals(0L, Scalars.arithmetic('%', ColumnType.BIGINT, Long.MIN_VALUE, -1L));
+        assertEquals(-2L, Scalars.arithmetic('/', ColumnType.INT, -7L, 3L));
+        fails("division by zero", () -> Scalars.arithmetic('/', ColumnType.INT, 1L, 0L));
+        fails("division by zero", () -> Scalars.arithmetic('%', ColumnType.BIGINT, 1L, 0L));
+    }
+
+    @Test
+    void decimalAndDoubleArithmeticFailLikePostgres() {
+        fails("division by zero", () -> Scalars.arithmetic('/', ColumnType.DECIMAL, BigDecimal.ONE, BigDecimal.ZERO));
+        fails("division by zero", () -> Scalars.arithmetic('%', ColumnType.DECIMAL, BigDecimal.ONE, new BigDecimal("0.00")));
+        fails("division by zero", () -> Scalars.arithmetic('/', ColumnType.DOUBLE, 1.0, 0.0));
+        fails("value out of range: overflow", () -> Scalars.arithmetic('*', ColumnType.DOUBLE, 1e300, 1e10));
+        fails("value out of range: underflow", () -> Scalars.arithmetic('*', ColumnType.DOUBLE, 1e-300, 1e-300));
+        assertEquals(Double.POSITIVE_INFINITY, Scalars.arithmetic('+', ColumnType.DOUBLE, Double.POSITIVE_INFINITY, 1.0));
+    }
+
+    @Test
+    void castsRefuseWhatPostgresInputFunctionsRefuse() {
+        assertEquals(42L, Scalars.cast(" 42\n", ColumnType.INT));
+        assertEquals(-7L, Scalars.cast("-7", ColumnType.BIGINT));
+        fails("invalid input syntax for type integer: \"x\"", () -> Scalars.cast("x", ColumnType.INT));
+        fails("invalid input syntax for type integer: \"1.5\"", () -> Scalars.cast("1.5", ColumnType.INT));
+        fails("invalid input syntax for type bigint: \"\"", () -> Scalars.cast("", ColumnType.BIGINT));
+        fails("invalid input syntax for type integer: \"\u0663\"", () -> Scalars.cast("\u0663", ColumnType.INT));
+        fails("value \"3000000000\" is out of range for type integer", () -> Scalars.cast("3000000000", ColumnType.INT));
+        fails("integer out of range", () -> Scalars.cast(3000000000L, ColumnType.INT));
+        fails("integer out of range", () -> Scalars.cast(2147483647.5, ColumnType.INT));
+        fails("smallint out of range", () -> Scalars.cast(new BigDecimal("32767.5"), ColumnType.SMALLINT));
+        assertEquals(2L, Scalars.cast(2.5, ColumnType.INT), "float8 rounds half to even");
+        assertEquals(3L, Scalars.cast(new BigDecimal("2.5"), ColumnType.INT), "numeric rounds half away from zero");
+        fails("invalid input syntax for type numeric: \"1,5\"", () -> Scalars.cast("1,5", ColumnType.DECIMAL));
+        fails("invalid input syntax for type double precision: \"1d\"", () -> Scalars.cast("1d", ColumnType.DOUBLE));
+        assertEquals(Double.NEGATIVE_INFINITY, Scalars.cast("-Infinity", ColumnType.DOUBLE));
+        assertEquals(true, Scalars.cast(" ye", ColumnType.BOOLEAN));
+        assertEquals(false, Scalars.cast("OF", ColumnType.BOOLEAN));
+        fails("invalid input syntax for type boolean: \"o\"", () -> Scalars.cast("o", ColumnType.BOOLEAN));
+        fails("date/time field value out of range: \"2024-13-01\"", () -> Scalars.cast("2024-13-01", ColumnType.DATE));
+        fails("invalid input syntax for type date: \"soon\"", () -> Scalars.cast("soon", ColumnType.DATE));
+        assertEquals(java.time.LocalDateTime.of(2024, 1, 5, 7, 8, 9, 500_000_000), Scalars.cast("2024-1-5 07:08:09.5", ColumnType.TIMESTAMP));
+    }
+}
