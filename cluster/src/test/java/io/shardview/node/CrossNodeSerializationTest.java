@@ -64,7 +64,7 @@ class CrossNodeSerializationTest {
         assertEquals(valueClass(row.get(column)), valueClass(value), column));
 
     assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", ref()));
-    assertRoundTrip(new TenantCircuit.ReadRows("v", true, 100, "cursor", ref()));
+    assertRoundTrip(new TenantCircuit.ReadRows("v", true, 100, "cursor", 7L, 250L, ref()));
     assertRoundTrip(new TenantCircuit.Describe(ref()));
     assertRoundTrip(new TenantCircuit.Query("SELECT 1", ref()));
     assertRoundTrip(new TenantCircuit.ReplayChanges("v", 7L, ref()));

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -247,6 +248,18 @@ class TenantApiTest {
     JsonNode stale = t.json(t.get("views/adults?min_version=99&wait_ms=100"), 200);
     assertTrue(stale.get("stale").asBoolean());
     assertFalse(t.json(t.get("views/adults?min_version=2&wait_ms=100"), 200).has("stale"));
+
+    // A read waiting for the next version is answered by the ingest that writes it, long before its
+    // wait runs out (the test gives up after 15 s; the read would wait 30 s).
+    long next = t.json(t.get("views/adults"), 200).get("version").asLong() + 1;
+    var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> TestNodes.send(node,
+        HttpRequest.newBuilder(URI.create(t.base + "/views/adults?min_version=" + next + "&wait_ms=30000")).GET()));
+    Thread.sleep(200);
+    t.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"users\", \"row\": {\"id\": 1000, \"age\": 40}}]}", 200);
+    JsonNode reached = JSON.readTree(waiting.get(15, TimeUnit.SECONDS).body());
+    assertEquals(next, reached.get("version").asLong(), reached.toString());
+    assertFalse(reached.has("stale"), reached.toString());
+    assertEquals(26, reached.get("count").asLong());
     assertEquals(400, t.get("views/adults?limit=0").statusCode());
     assertEquals(400, t.get("views/adults?limit=x").statusCode());
     assertEquals("not_found", t.error(t.get("views/users"), 404), "a table is not a view");
@@ -317,7 +330,15 @@ class TenantApiTest {
     ShardviewNode slow = TenantNodes.start(otherDir, Map.of("pekko.http.server.request-timeout", "2 s"));
     try {
       TenantClient t = new TenantClient(slow, "slow");
-      t.sql("CREATE TABLE a (x INT); CREATE VIEW v AS SELECT x FROM a", 200);
+      HttpResponse<String> created = t.post("sql", "application/sql", "CREATE TABLE a (x INT); CREATE VIEW v AS SELECT x FROM a");
+      if (created.statusCode() == 503) {
+        // On a busy machine a fresh node's first statement (entity start, SQL planner warm-up) can
+        // outlive the 2 s: it still completes, and the view appears.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (t.get("views/v").statusCode() != 200 && System.nanoTime() < deadline) Thread.sleep(100);
+      } else {
+        assertEquals(200, created.statusCode(), created.body());
+      }
       HttpResponse<String> response = t.get("views/v?min_version=99&wait_ms=5000"); // waits 5 s for a version that never comes
       assertEquals("timeout", t.error(response, 503));
       assertTrue(response.headers().firstValue("Retry-After").isPresent());

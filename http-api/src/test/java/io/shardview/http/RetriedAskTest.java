@@ -22,7 +22,7 @@ class RetriedAskTest {
     String answer = RetriedAsk.<String>ask(timeout -> {
       attempts.add(timeout);
       return attempts.size() < 3 ? CompletableFuture.failedFuture(new TimeoutException("lost")) : CompletableFuture.completedFuture("ok");
-    }, Duration.ofSeconds(1), Duration.ofSeconds(30)).get(5, TimeUnit.SECONDS);
+    }, Duration.ofSeconds(1), Duration.ofSeconds(30), () -> false).get(5, TimeUnit.SECONDS);
     assertEquals("ok", answer);
     assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)), attempts);
   }
@@ -35,7 +35,7 @@ class RetriedAskTest {
       return CompletableFuture.supplyAsync(() -> {
         throw new java.util.concurrent.CompletionException(new TimeoutException("no answer in " + timeout));
       }, CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS));
-    }, Duration.ofMillis(40), Duration.ofMillis(100));
+    }, Duration.ofMillis(40), Duration.ofMillis(100), () -> false);
     ExecutionException failed = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
     assertTrue(RetriedAsk.isTimeout(failed.getCause()), failed.toString());
     assertTrue(attempts.size() >= 2, attempts.toString());
@@ -50,9 +50,21 @@ class RetriedAskTest {
     CompletableFuture<String> result = RetriedAsk.ask(timeout -> {
       attempts.add(timeout);
       return CompletableFuture.failedFuture(new IllegalStateException("refused"));
-    }, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }, Duration.ofSeconds(1), Duration.ofSeconds(30), () -> false);
     ExecutionException failed = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
     assertInstanceOf(IllegalStateException.class, failed.getCause());
     assertEquals(1, attempts.size());
+  }
+
+  @Test
+  void nothingIsResentOnceTheNodeIsStopping() {
+    List<Duration> attempts = new ArrayList<>();
+    CompletableFuture<String> result = RetriedAsk.ask(timeout -> {
+      attempts.add(timeout);
+      return CompletableFuture.failedFuture(new TimeoutException("lost"));
+    }, Duration.ofSeconds(1), Duration.ofSeconds(30), () -> attempts.size() >= 2);
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
+    assertTrue(RetriedAsk.isTimeout(failed.getCause()), failed.toString());
+    assertEquals(2, attempts.size(), "the attempt after the node began stopping is the last");
   }
 }

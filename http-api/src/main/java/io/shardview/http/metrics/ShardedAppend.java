@@ -118,7 +118,7 @@ final class ShardedAppend {
   // nothing (a duplicate keeps the last value). A part whose shard is moving after its node died is
   // resent until the request's deadline.
   private <T> CompletableFuture<T> retried(Function<Duration, CompletionStage<T>> ask) {
-    return RetriedAsk.ask(ask, settings.retryAttemptTimeout(), settings.askTimeout());
+    return RetriedAsk.ask(system, ask, settings.retryAttemptTimeout(), settings.askTimeout());
   }
 
   private CompletionStage<Outcome> store(String tenant, List<Part> parts, int tooFarAhead) {

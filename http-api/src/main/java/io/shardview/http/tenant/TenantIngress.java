@@ -123,7 +123,7 @@ public final class TenantIngress {
               // Resent ahead of later batches, in their order; the rest fail (503 with Retry-After).
               for (int i = group.size() - 1; i >= 0; i--) {
                 Submit submit = group.get(i);
-                if (RetriedAsk.isTimeout(done.failure()) && submit.retriable()) {
+                if (RetriedAsk.isTimeout(done.failure()) && submit.retriable() && !RetriedAsk.shuttingDown(system)) {
                   waiting.addFirst(submit);
                 } else {
                   submit.reply().completeExceptionally(done.failure());

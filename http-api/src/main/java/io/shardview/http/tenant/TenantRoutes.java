@@ -160,30 +160,15 @@ public final class TenantRoutes {
       } catch (IllegalArgumentException e) {
         return complete(badRequest(e.getMessage()));
       }
-      long deadline = System.nanoTime() + request.waitMillis() * 1_000_000L;
-      return reply(readAtLeast(tenant, name, view, request, deadline), r -> {
-        if (!(r instanceof TenantCircuit.Rows rows)) return TenantResponses.refused((TenantCircuit.Refused) r);
-        return TenantResponses.rows(rows, request.minVersion().isPresent() && rows.version() < request.minVersion().getAsLong());
+      long minVersion = request.minVersion().orElse(0);
+      CompletionStage<TenantCircuit.ReadReply> rows = ask(tenant, settings.askTimeout().plusMillis(request.waitMillis()),
+          (ActorRef<TenantCircuit.ReadReply> replyTo) -> new TenantCircuit.ReadRows(name, view, request.limit(),
+              request.after(), minVersion, request.waitMillis(), replyTo));
+      return reply(rows, r -> {
+        if (!(r instanceof TenantCircuit.Rows page)) return TenantResponses.refused((TenantCircuit.Refused) r);
+        return TenantResponses.rows(page, page.version() < minVersion);
       });
     });
-  }
-
-  /** Reads until the replica reaches {@code min_version} or the wait runs out (then the caller marks it stale). */
-  private CompletionStage<TenantCircuit.ReadReply> readAtLeast(String tenant, String name, boolean view,
-      ReadRequest request, long deadline) {
-    return ask(tenant, (ActorRef<TenantCircuit.ReadReply> replyTo) ->
-        new TenantCircuit.ReadRows(name, view, request.limit(), request.after(), replyTo))
-        .thenCompose(reply -> {
-          boolean behind = reply instanceof TenantCircuit.Rows rows && request.minVersion().isPresent()
-              && rows.version() < request.minVersion().getAsLong();
-          if (!behind || System.nanoTime() >= deadline) return CompletableFuture.completedFuture(reply);
-          CompletableFuture<TenantCircuit.ReadReply> later = new CompletableFuture<>();
-          system.scheduler().scheduleOnce(java.time.Duration.ofMillis(20),
-              () -> readAtLeast(tenant, name, view, request, deadline).whenComplete((r, e) -> {
-                if (e != null) later.completeExceptionally(e); else later.complete(r);
-              }), system.executionContext());
-          return later;
-        });
   }
 
   /** Query parameters of a view or table read. */
@@ -212,8 +197,13 @@ public final class TenantRoutes {
   // ---- plumbing -----------------------------------------------------------------------------
 
   private <R> CompletionStage<R> ask(String tenant, Function<ActorRef<R>, TenantCircuit.Command> message) {
+    return ask(tenant, settings.askTimeout(), message);
+  }
+
+  private <R> CompletionStage<R> ask(String tenant, java.time.Duration timeout,
+      Function<ActorRef<R>, TenantCircuit.Command> message) {
     EntityRef<TenantCircuit.Command> entity = ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant);
-    return entity.ask(message::apply, settings.askTimeout());
+    return entity.ask(message::apply, timeout);
   }
 
   private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse) {

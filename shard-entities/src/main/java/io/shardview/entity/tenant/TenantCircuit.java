@@ -16,6 +16,7 @@ import io.shardview.circuit.ValidatedBatch;
 import io.shardview.entity.CborSerializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -25,6 +26,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -59,7 +61,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
   /** Messages a tenant circuit accepts. */
   public sealed interface Command extends CborSerializable
-      permits ExecuteSql, IngestMany, ReadRows, Describe, Query, ReplayChanges, Stop, SnapshotWritten {}
+      permits ExecuteSql, IngestMany, ReadRows, Describe, Query, ReplayChanges, Stop, SnapshotWritten, ReadWaitOver {}
 
   /**
    * Sharding's stop message (passivation, hand-off, node shutdown). A tenant writing a snapshot stops
@@ -70,6 +72,9 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
   /** From the entity to itself: the snapshot it took is written (or failed). */
   private record SnapshotWritten() implements Command {}
+
+  /** From the entity to itself: the read {@code id}, waiting for a version, has waited long enough. */
+  private record ReadWaitOver(long id) implements Command {}
 
   /** Runs a request of ';'-separated DDL statements atomically. */
   public record ExecuteSql(String sql, ActorRef<SqlReply> replyTo) implements Command {}
@@ -87,9 +92,15 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
   /** The reply to each batch of an {@link IngestMany}, in order. */
   public record IngestResults(List<IngestReply> replies) implements CborSerializable {}
 
-  /** One page of a view's ({@code view} true) or table's rows. */
-  public record ReadRows(String name, boolean view, int limit, String after, ActorRef<ReadReply> replyTo)
-      implements Command {}
+  /**
+   * One page of a view's ({@code view} true) or table's rows. Read at once when the circuit has
+   * reached {@code minVersion}; otherwise the answer waits in the entity until it does, or for at
+   * most {@code waitMillis}, then comes with whatever version the circuit has (the caller tells
+   * the client it is stale). Waiting here rather than asking again and again means one message per
+   * read, and the answer leaves as soon as the version is written.
+   */
+  public record ReadRows(String name, boolean view, int limit, String after, long minVersion, long waitMillis,
+      ActorRef<ReadReply> replyTo) implements Command {}
 
   /** The tenant's tables and views. */
   public record Describe(ActorRef<DescribeReply> replyTo) implements Command {}
@@ -185,7 +196,8 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         : sharding.withPassivationStrategy(
             sharding.passivationStrategySettings().withIdleEntityPassivation(settings.passivateIdleAfter()));
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-            context -> Behaviors.<Command>setup(actor -> new TenantCircuit(actor, context.getEntityId(), settings, topics)))
+            context -> Behaviors.<Command>setup(actor -> Behaviors.withTimers(
+                timers -> new TenantCircuit(actor, timers, context.getEntityId(), settings, topics))))
         .withSettings(sharding)
         .withStopMessage(new Stop()));
   }
@@ -193,14 +205,21 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
   // ---- behavior ---------------------------------------------------------------------------
 
   private final ActorContext<Command> actor;
+  private final TimerScheduler<Command> timers;
   private final String tenant;
   private final TenantSettings settings;
   private final ViewTopics topics;
 
-  private TenantCircuit(ActorContext<Command> actor, String tenant, TenantSettings settings, ViewTopics topics) {
+  /** Reads waiting for a version, by id (a timer with the same key ends each wait). Not state: a stop answers them. */
+  private final Map<Long, ReadRows> waitingReads = new HashMap<>();
+  private long nextReadId;
+
+  private TenantCircuit(ActorContext<Command> actor, TimerScheduler<Command> timers, String tenant,
+      TenantSettings settings, ViewTopics topics) {
     super(PersistenceId.of("tenant", tenant),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.actor = actor;
+    this.timers = timers;
     this.tenant = tenant;
     this.settings = settings;
     this.topics = topics;
@@ -261,16 +280,48 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(ExecuteSql.class, this::onSql)
         .onCommand(IngestMany.class, this::onIngest)
-        .onCommand(ReadRows.class, (state, read) -> Effect().reply(read.replyTo(), TenantReads.rows(state, read)))
+        .onCommand(ReadRows.class, this::onRead)
+        .onCommand(ReadWaitOver.class, (state, over) -> {
+          ReadRows read = waitingReads.remove(over.id());
+          if (read != null) read.replyTo().tell(TenantReads.rows(state, read));
+          return Effect().none();
+        })
         .onCommand(Describe.class, (state, d) -> Effect().reply(d.replyTo(), TenantReads.describe(state)))
         .onCommand(Query.class, (state, q) -> Effect().reply(q.replyTo(), TenantReads.query(state, q.sql())))
         .onCommand(ReplayChanges.class, (state, r) -> Effect().reply(r.replyTo(), TenantReads.replay(state, r)))
-        .onCommand(Stop.class, (state, stop) -> state.snapshotsInFlight > 0 ? Effect().stash() : Effect().stop())
+        .onCommand(Stop.class, (state, stop) -> {
+          answerWaitingReads(state, Long.MAX_VALUE);
+          return state.snapshotsInFlight > 0 ? Effect().stash() : Effect().stop();
+        })
         .onCommand(SnapshotWritten.class, (state, written) -> {
           state.snapshotsInFlight--;
           return Effect().unstashAll();
         })
         .build();
+  }
+
+  private Effect<TenantEvent, TenantState> onRead(TenantState state, ReadRows read) {
+    ReadReply reply = TenantReads.rows(state, read);
+    if (state.circuit.version() >= read.minVersion() || read.waitMillis() <= 0 || !(reply instanceof Rows)) {
+      return Effect().reply(read.replyTo(), reply);
+    }
+    long id = nextReadId++;
+    waitingReads.put(id, read);
+    timers.startSingleTimer(id, new ReadWaitOver(id), Duration.ofMillis(read.waitMillis()));
+    return Effect().none();
+  }
+
+  /** Answers the waiting reads whose version the circuit has reached, all of them with {@code Long.MAX_VALUE}. */
+  private void answerWaitingReads(TenantState state, long reached) {
+    if (waitingReads.isEmpty()) return;
+    var waiting = waitingReads.entrySet().iterator();
+    while (waiting.hasNext()) {
+      var entry = waiting.next();
+      if (entry.getValue().minVersion() > reached) continue;
+      waiting.remove();
+      timers.cancel(entry.getKey());
+      entry.getValue().replyTo().tell(TenantReads.rows(state, entry.getValue()));
+    }
   }
 
   private Effect<TenantEvent, TenantState> onSql(TenantState state, ExecuteSql command) {
@@ -289,6 +340,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     }
     DdlResult.Applied applied = (DdlResult.Applied) result;
     return Effect().persist(new TenantEvent.SqlApplied(applied.version(), command.sql(), applied.objects()))
+        .thenRun(s -> answerWaitingReads(s, s.circuit.version()))
         .thenReply(command.replyTo(), s -> new SqlApplied(applied.version(), applied.objects()));
   }
 
@@ -300,7 +352,10 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     IngestResults results = new IngestResults(replies);
     if (events.isEmpty()) return Effect().reply(command.replyTo(), results);
     return Effect().persist(events)
-        .thenRun(s -> changes.forEach(topics::publish))
+        .thenRun(s -> {
+          changes.forEach(topics::publish);
+          answerWaitingReads(s, s.circuit.version());
+        })
         .thenReply(command.replyTo(), s -> results);
   }
 
