@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * ingest acknowledgement to the change event at an SSE client at a paced 1,000 batches/s of 10 ops;
  * and recovery of a 1M-row tenant with 10 views against the time its data took to ingest.
  *
- * <p>Usage: {@code bench/tenant-load [--rows 1000000] [--seconds 10] [--only throughput|latency|recovery]}
+ * <p>Usage: {@code bench/tenant-load [--rows 1000000] [--seconds 10] [--only throughput|latency|recovery]
+ * [--latency-senders 16] [--rate 1000] [--warmup-seconds 5]}. The latency scenario's senders are
+ * sequential: each waits for its acknowledgement (a group's fsync), so it needs enough of them to offer
+ * the rate. Its first {@code --warmup-seconds} run the same paced load unmeasured (a fresh JVM compiles
+ * its hot paths then).
  */
 public final class TenantLoad {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -42,7 +46,10 @@ public final class TenantLoad {
           for (int batch : new int[] {1, 100, 10_000}) throughput(node.url, batch, seconds, senders);
         }
       }
-      if (!only.equals("throughput")) latency(node.url, seconds);
+      if (!only.equals("throughput")) {
+        latency(node.url, seconds, options.getInt("--rate", 1000), options.getInt("--latency-senders", 16),
+            options.getInt("--warmup-seconds", 5));
+      }
     }
     if (only.equals("all") || only.equals("recovery")) {
       recovery(jar, Files.createTempDirectory("shardview-recovery"), javaOpts, recoveryRows);
@@ -78,19 +85,19 @@ public final class TenantLoad {
 
   // ---- ack -> change event latency ------------------------------------------------------------
 
-  private static void latency(String url, int seconds) throws Exception {
+  private static void latency(String url, int seconds, int rate, int workers, int warmupSeconds) throws Exception {
     String tenant = "lat";
     setUp(url, tenant, 1);
     Map<Long, Long> ackedAt = new ConcurrentHashMap<>();
     Map<Long, Long> eventAt = new ConcurrentHashMap<>();
     Thread subscriber = subscribe(url + "/v1/tenants/" + tenant + "/views/v0/changes?from=1", eventAt);
     Thread.sleep(500);
-    int rate = 1000;
-    int total = rate * seconds;
-    int workers = 16;
+    long warmup = (long) rate * warmupSeconds;
+    long total = warmup + (long) rate * seconds;
     AtomicLong next = new AtomicLong();
     List<Long> requestNanos = java.util.Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
+    long measuredFrom = start + warmup * 1_000_000_000L / rate;
     // a fixed pool of sequential senders on persistent connections, each batch sent at its due time
     List<Thread> senders = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
@@ -102,6 +109,7 @@ public final class TenantLoad {
           long sent = System.nanoTime();
           String reply = postReply(url + "/v1/tenants/" + tenant + "/ingest", "application/x-ndjson", ndjson(i * 10, 10));
           long now = System.nanoTime();
+          if (i < warmup) continue;
           ackedAt.put(version(reply), now);
           requestNanos.add(now - sent);
         }
@@ -110,7 +118,7 @@ public final class TenantLoad {
       sender.start();
     }
     for (Thread sender : senders) sender.join();
-    double elapsed = (System.nanoTime() - start) / 1e9;
+    double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
     Thread.sleep(1000);
     subscriber.interrupt();
     long[] requests = requestNanos.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -122,7 +130,7 @@ public final class TenantLoad {
     System.out.printf("latency at %d batches/s of 10 ops (achieved %.0f/s, %d senders): ack->SSE event p50 %.2f ms, p99 %.2f ms,"
             + " max %.2f ms; %d events, %d acks without event; negative = event before ack;"
             + " ingest request p50 %.2f ms, p99 %.2f ms%n",
-        rate, total / elapsed, workers, percentile(deltas, 0.50) / 1e6, percentile(deltas, 0.99) / 1e6,
+        rate, (total - warmup) / elapsed, workers, percentile(deltas, 0.50) / 1e6, percentile(deltas, 0.99) / 1e6,
         deltas.length == 0 ? 0 : deltas[deltas.length - 1] / 1e6, deltas.length, missing,
         percentile(requests, 0.50) / 1e6, percentile(requests, 0.99) / 1e6);
   }

@@ -121,10 +121,15 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     // Integers are Longs here, as the HTTP parser makes them; CBOR reads small ones back as
     // Integer on the entity's node, so the same batch means the same values on every node.
     private static Map<String, Object> widenIntegers(Map<String, Object> values) {
-      if (values == null || values.values().stream().noneMatch(v -> v instanceof Integer)) return values;
+      if (values == null || !containsInteger(values)) return values;
       Map<String, Object> widened = new java.util.LinkedHashMap<>(values);
       widened.replaceAll((column, v) -> v instanceof Integer i ? (Object) i.longValue() : v);
       return widened;
+    }
+
+    private static boolean containsInteger(Map<String, Object> values) {
+      for (Object value : values.values()) if (value instanceof Integer) return true;
+      return false;
     }
   }
 
