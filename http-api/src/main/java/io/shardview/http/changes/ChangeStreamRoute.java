@@ -149,10 +149,17 @@ public final class ChangeStreamRoute {
     return streamed(NDJSON, events.map(ChangeStreamRoute::toNdjsonLine));
   }
 
+  // Events that pile up while the connection is still writing earlier ones (a group commit publishes
+  // a change per batch at once) leave together, in one chunk and one socket write.
   private static Route streamed(ContentType type, Source<String, NotUsed> text) {
+    Source<ByteString, NotUsed> chunks = text
+        .batch(COALESCED_EVENTS, StringBuilder::new, StringBuilder::append)
+        .map(events -> ByteString.fromString(events.toString()));
     return complete(org.apache.pekko.http.javadsl.model.HttpResponse.create()
-        .withEntity(HttpEntities.createChunked(type, text.map(ByteString::fromString))));
+        .withEntity(HttpEntities.createChunked(type, chunks)));
   }
+
+  private static final int COALESCED_EVENTS = 256;
 
   /** Server-Sent Events: {@code id} is the version; a heartbeat is a comment line; errors are event {@code error}. */
   static String toSse(ChangeEvent event) {

@@ -15,6 +15,7 @@ public record TenantHttpSettings(
     int streamBufferChanges,
     int groupMaxOps,
     int ingressQueueBatches,
+    Duration ingressIdleAfter,
     Duration retryAttemptTimeout) {
 
   public static TenantHttpSettings from(Config config) {
@@ -30,6 +31,7 @@ public record TenantHttpSettings(
         c.getInt("stream-buffer-changes"),
         c.getInt("group-commit.max-ops"),
         c.getInt("group-commit.queue-batches"),
+        c.getDuration("group-commit.idle-after"),
         c.getDuration("retry-attempt-timeout"));
   }
 }

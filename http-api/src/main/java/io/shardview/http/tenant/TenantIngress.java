@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,7 +39,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  */
 public final class TenantIngress {
   /** Local to this node's ingress actors: never serialized. */
-  private sealed interface Message extends NoSerializationVerificationNeeded permits Submit, GroupDone {}
+  private sealed interface Message extends NoSerializationVerificationNeeded permits Submit, GroupDone, Idle {}
 
   private record Submit(BatchRequest batch, CompletableFuture<IngestReply> reply, long deadlineNanos) implements Message {
     boolean retriable() {
@@ -48,41 +49,52 @@ public final class TenantIngress {
 
   private record GroupDone(List<Submit> group, IngestResults results, Throwable failure) implements Message {}
 
+  /** No message for the idle time. */
+  private record Idle() implements Message {}
+
   private final ActorSystem<?> system;
   private final Duration askTimeout;
   private final Duration attemptTimeout;
   private final int groupMaxOps;
   private final int queueMaxBatches;
+  private final Duration idleAfter;
   private final ConcurrentHashMap<String, ActorRef<Message>> tenants = new ConcurrentHashMap<>();
+  private final AtomicLong started = new AtomicLong();
 
   /**
    * @param askTimeout how long a batch may wait for its reply in all
    * @param attemptTimeout how long one attempt of a group of batches with ids waits before it is sent again
    * @param groupMaxOps ops per group, beyond which the queue waits for the next group
    * @param queueMaxBatches batches queued per tenant before new ones are refused as overload
+   * @param idleAfter how long a tenant's queue waits for batches before it goes away
    */
   public TenantIngress(ActorSystem<?> system, Duration askTimeout, Duration attemptTimeout, int groupMaxOps,
-      int queueMaxBatches) {
+      int queueMaxBatches, Duration idleAfter) {
     this.system = system;
     this.askTimeout = askTimeout;
     this.attemptTimeout = attemptTimeout;
     this.groupMaxOps = groupMaxOps;
     this.queueMaxBatches = queueMaxBatches;
+    this.idleAfter = idleAfter;
   }
 
   /** Submits one batch; completes with the entity's reply to it, or fails with {@link TenantEndpoints.Overloaded} when the queue is full. */
   public CompletionStage<IngestReply> submit(String tenant, BatchRequest batch) {
     CompletableFuture<IngestReply> reply = new CompletableFuture<>();
     tenants.computeIfAbsent(tenant, t -> system.systemActorOf(queue(t), "ingress-"
-            + URLEncoder.encode(t, StandardCharsets.UTF_8), Props.empty()))
+            + URLEncoder.encode(t, StandardCharsets.UTF_8) + "-" + started.incrementAndGet(), Props.empty()))
         .tell(new Submit(batch, reply, System.nanoTime() + askTimeout.toNanos()));
     return reply;
   }
 
+  // An idle queue first leaves the map, so new batches start a new queue, and stops one idle period
+  // later: a batch sent by a thread that looked it up just before it left is still served.
   private Behavior<Message> queue(String tenant) {
     return Behaviors.setup(context -> {
       ArrayDeque<Submit> waiting = new ArrayDeque<>();
       boolean[] inFlight = {false};
+      boolean[] retiring = {false};
+      context.setReceiveTimeout(idleAfter, new Idle());
       Runnable sendNext = () -> {
         if (inFlight[0] || waiting.isEmpty()) return;
         List<Submit> group = new ArrayList<>();
@@ -132,6 +144,13 @@ public final class TenantIngress {
             }
             inFlight[0] = false;
             sendNext.run();
+            return Behaviors.same();
+          })
+          .onMessage(Idle.class, idle -> {
+            if (inFlight[0] || !waiting.isEmpty()) return Behaviors.same();
+            if (retiring[0]) return Behaviors.stopped();
+            tenants.remove(tenant, context.getSelf());
+            retiring[0] = true;
             return Behaviors.same();
           })
           .build();

@@ -58,7 +58,7 @@ public final class TenantRoutes {
             new TenantCircuit.ReplayChanges(view, from.isPresent() ? from.getAsLong() : null, replyTo)),
         settings.streamHeartbeat(), settings.streamBufferChanges());
     this.ingress = new TenantIngress(system, settings.askTimeout(), settings.retryAttemptTimeout(),
-        settings.groupMaxOps(), settings.ingressQueueBatches());
+        settings.groupMaxOps(), settings.ingressQueueBatches(), settings.ingressIdleAfter());
   }
 
   /** All tenant endpoints under /v1/tenants/{t}. */
