@@ -17,7 +17,7 @@ final class TenantModule implements NodeModule {
   @Override
   public List<EntityType> entityTypes() {
     return List.of(new EntityType(TenantCircuit.ENTITY_KEY, system -> {
-      topics = new ViewTopics(system);
+      topics = new ViewTopics(system, system.settings().config().getDuration("shardview.tenant.change-topic-idle-after"));
       TenantCircuit.init(system, TenantSettings.from(system.settings().config()), topics);
     }));
   }
