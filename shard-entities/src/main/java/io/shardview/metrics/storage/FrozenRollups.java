@@ -2,7 +2,6 @@ package io.shardview.metrics.storage;
 
 import io.shardview.metrics.chunk.Chunks;
 import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -40,13 +39,7 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
     }
   }
 
-  void write(DataOutput out) throws IOException {
-    out.writeInt(size);
-    for (byte[] column : columns) {
-      ShardSnapshot.writeBytes(out, column);
-    }
-  }
-
+  /** Reads a block as snapshot layout v1 stored it (its size, then the five column chunks). */
   static FrozenRollups read(DataInput in) throws IOException {
     int size = in.readInt();
     byte[][] columns = new byte[5][];

@@ -171,6 +171,32 @@ final class RollupSeries {
     size = n;
   }
 
+  /**
+   * Freezes every block {@link #freeze} would freeze, all at once (after a restore put every
+   * bucket into the active arrays): the same condition, but one array move in the end.
+   */
+  void freezeAll(long oldestAcceptedTs) {
+    int from = 0;
+    while (size - from >= 2 * FREEZE_BLOCK && start[from + FREEZE_BLOCK - 1] + width <= oldestAcceptedTs) {
+      frozen.add(FrozenRollups.encode(this, from, FREEZE_BLOCK));
+      from += FREEZE_BLOCK;
+    }
+    removeRange(0, from);
+  }
+
+  /** Appends buckets older than every bucket held (snapshot restore of buckets raw data no longer covers). */
+  void appendBuckets(long[] starts, double[][] columns, int n) {
+    for (int i = 0; i < n; i++) {
+      if (size > 0 && starts[i] <= start[size - 1] || !frozen.isEmpty()) {
+        throw new IllegalArgumentException("restored rollup buckets out of order");
+      }
+      insertAt(size, starts[i]);
+      for (int c = 0; c < COLUMNS; c++) {
+        agg[(size - 1) * COLUMNS + c] = columns[c][i];
+      }
+    }
+  }
+
   /** Drops buckets that start before {@code cutoff} (frozen ones a whole block at a time). */
   boolean dropBefore(long cutoff) {
     int k = 0;
