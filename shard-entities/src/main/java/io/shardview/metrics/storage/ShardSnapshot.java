@@ -23,9 +23,11 @@ import java.util.List;
  * <p>Layout v2: magic "SVM2"; config (window, chunk points, chunk range, compacted chunk points,
  * raw and rollup retention); max time, raw cutoff, rollup cutoff, rejected total, next series id;
  * live series count; per series: id, labels, chunk count, per chunk (minT, maxT, count, bytes),
- * head chunk, pending compaction window, and per resolution the count of stored buckets and then,
- * per block of up to {@link #ROLLUP_BLOCK} buckets, five chunks (count, sum, min, max, last with the
- * bucket starts as timestamps). Layout v1 ("SVM1", every bucket stored as frozen blocks plus the
+ * head chunk, pending compaction window, and per resolution the buckets that start before the
+ * raw cutoff (rounded up to the bucket width): the count of frozen blocks wholly before it and
+ * those blocks as stored, then the count of the other such buckets and them in blocks of up to
+ * {@link #ROLLUP_BLOCK} (a block: its size and five {@link RollupColumn}s: count, sum, min, max,
+ * last with the bucket starts as timestamps). Layout v1 ("SVM1", every bucket stored as frozen blocks plus the
  * active ones, no rollup cutoff) is still read.
  */
 final class ShardSnapshot {
@@ -132,39 +134,49 @@ final class ShardSnapshot {
     return rawCutoff == Long.MIN_VALUE ? Long.MIN_VALUE : -Math.floorDiv(-rawCutoff, width) * width;
   }
 
+  /**
+   * Writes the buckets that start before {@code rebuildableFrom}: the frozen blocks wholly before
+   * it as stored (no re-encoding, however long the rollup retention), then the rest of them
+   * encoded in blocks of up to {@link #ROLLUP_BLOCK}.
+   */
   private static void writeUnrebuildableRollups(DataOutput out, RollupSeries r, long rebuildableFrom) throws IOException {
-    List<RollupBucket> old = rebuildableFrom == Long.MIN_VALUE ? List.of() : r.range(Long.MIN_VALUE, rebuildableFrom - 1);
-    out.writeInt(old.size());
-    for (int from = 0; from < old.size(); from += ROLLUP_BLOCK) {
-      int n = Math.min(ROLLUP_BLOCK, old.size() - from);
-      long[] starts = new long[n];
-      double[][] columns = new double[RollupSeries.COLUMNS][n];
-      for (int i = 0; i < n; i++) {
-        RollupBucket b = old.get(from + i);
-        starts[i] = b.startMs();
-        columns[RollupSeries.COUNT][i] = b.count();
-        columns[RollupSeries.SUM][i] = b.sum();
-        columns[RollupSeries.MIN][i] = b.min();
-        columns[RollupSeries.MAX][i] = b.max();
-        columns[RollupSeries.LAST][i] = b.last();
-      }
-      for (double[] column : columns) {
-        writeBytes(out, Chunks.encode(starts, column, 0, n));
-      }
+    int stored = 0;
+    while (rebuildableFrom != Long.MIN_VALUE && stored < r.frozen.size() && r.frozen.get(stored).lastStart() < rebuildableFrom) {
+      stored++;
+    }
+    out.writeInt(stored);
+    for (int b = 0; b < stored; b++) {
+      r.frozen.get(b).write(out);
+    }
+    long after = stored == 0 ? Long.MIN_VALUE : r.frozen.get(stored - 1).lastStart();
+    List<RollupBucket> rest = rebuildableFrom == Long.MIN_VALUE ? List.of()
+        : r.range(after == Long.MIN_VALUE ? after : after + 1, rebuildableFrom - 1).stream()
+            .filter(b -> b.startMs() > after).toList();
+    out.writeInt(rest.size());
+    for (int from = 0; from < rest.size(); from += ROLLUP_BLOCK) {
+      FrozenRollups.of(rest, from, Math.min(ROLLUP_BLOCK, rest.size() - from)).write(out);
     }
   }
 
   private static void readUnrebuildableRollups(DataInput in, RollupSeries r) throws IOException {
+    int stored = in.readInt();
+    for (int b = 0; b < stored; b++) {
+      FrozenRollups block = FrozenRollups.read(in);
+      if (!r.frozen.isEmpty() && block.firstStart() <= r.frozen.get(r.frozen.size() - 1).lastStart()) {
+        throw new IOException("corrupt rollup blocks: out of order");
+      }
+      r.frozen.add(block);
+    }
     int total = in.readInt();
     if (total < 0) {
       throw new IOException("corrupt rollup count " + total);
     }
-    for (int from = 0; from < total; from += ROLLUP_BLOCK) {
-      int n = Math.min(ROLLUP_BLOCK, total - from);
-      long[] starts = null;
+    for (int read = 0; read < total; ) {
+      FrozenRollups block = FrozenRollups.read(in);
       double[][] columns = new double[RollupSeries.COLUMNS][];
+      long[] starts = null;
       for (int c = 0; c < RollupSeries.COLUMNS; c++) {
-        Points column = decodeColumn(readBytes(in), n);
+        Points column = RollupColumn.decode(block.columns()[c]);
         if (starts != null && !Arrays.equals(starts, column.timestamps())) {
           throw new IOException("corrupt rollup block: columns disagree on bucket starts");
         }
@@ -172,22 +184,11 @@ final class ShardSnapshot {
         columns[c] = column.values();
       }
       try {
-        r.appendBuckets(starts, columns, n);
+        r.appendBuckets(starts, columns, block.size());
       } catch (IllegalArgumentException e) {
         throw new IOException("corrupt rollup block", e);
       }
-    }
-  }
-
-  private static Points decodeColumn(byte[] chunk, int n) throws IOException {
-    try {
-      Points column = Points.decode(chunk);
-      if (column.size() != n) {
-        throw new IOException("corrupt rollup block: " + column.size() + " buckets, expected " + n);
-      }
-      return column;
-    } catch (IllegalArgumentException e) {
-      throw new IOException("corrupt rollup block", e);
+      read += block.size();
     }
   }
 
@@ -225,7 +226,7 @@ final class ShardSnapshot {
     double[][] columns = new double[RollupSeries.COLUMNS][];
     long[] starts = null;
     for (int c = 0; c < RollupSeries.COLUMNS; c++) {
-      Points column = Points.decode(active.columns()[c]);
+      Points column = RollupColumn.decode(active.columns()[c]);
       starts = column.timestamps();
       columns[c] = column.values();
     }
