@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sealed layout over HTTP: an idle shard seals its heads and snapshots, the events the
- * snapshot covers and older snapshots are deleted, and a restart recovers exactly the same data
- * from the snapshot alone, or from the snapshot plus the events after it.
+ * The sealed layout over HTTP: an idle shard seals its heads and snapshots (when enough was written
+ * since its last snapshot), the events the snapshot covers and older snapshots are deleted, and a
+ * restart recovers exactly the same data from the snapshot alone, or from the snapshot plus the
+ * events after it.
  */
 class MetricsSealingTest {
   private static final String TENANT = "seal";
@@ -80,11 +81,20 @@ class MetricsSealingTest {
     try {
       write(node, lines(now - 3_600_000L, 300, 10));
       write(node, lines(now - 60_000L, 200, 20));
-      sealed = exported(node);
-      assertEquals(3, sealed.size());
+      List<String> written = exported(node);
+      assertEquals(3, written.size());
       awaitTrue(() -> events(node) == 0 && snapshots() == 1,
           "idle: heads sealed, snapshot saved, the events it covers and older snapshots deleted");
-      assertEquals(sealed, exported(node), "sealing changes no point");
+      assertEquals(written, exported(node), "sealing changes no point");
+
+      // One more point is far less than idle-seal-min-growth (10%) of the snapshot: no rewrite of it.
+      write(node, "cpu,host=b usage=7.5 " + (now - 30_001L) + "\n");
+      Thread.sleep(1500); // five idle checks
+      assertEquals(1, events(node), "a small write does not make an idle shard rewrite its snapshot");
+      write(node, lines(now, 300, 30)); // later points, and one late into sealed chunks
+      awaitTrue(() -> events(node) == 0 && snapshots() == 1, "a larger one does");
+      sealed = exported(node);
+      assertTrue(sealed.stream().anyMatch(series -> series.contains("7.5")), "the small write is kept: " + sealed);
     } finally {
       node.stop();
     }
@@ -93,7 +103,7 @@ class MetricsSealingTest {
     try {
       assertEquals(0, events(fromSnapshot));
       assertEquals(sealed, exported(fromSnapshot), "recovered from the snapshot alone");
-      write(fromSnapshot, lines(now, 10, 30)); // more points, and late ones into sealed chunks
+      write(fromSnapshot, lines(now + 60_000L, 10, 40));
       withMore = exported(fromSnapshot);
       assertTrue(!withMore.equals(sealed));
     } finally {

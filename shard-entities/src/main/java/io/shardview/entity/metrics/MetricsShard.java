@@ -152,6 +152,10 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   private boolean unsealedEvents;
   /** When this shard last persisted a point batch (System.nanoTime), or started. */
   private long lastWriteNanos = System.nanoTime();
+  /** Size of the shard's latest snapshot (taken or recovered from), 0 if none. */
+  private long snapshotBytes;
+  /** Bytes of the point batch events applied since that snapshot was taken (replayed ones included). */
+  private long journalBytesSinceSnapshot;
 
   private MetricsShard(String entityId, MetricsSettings settings, Clock clock, ShardStatsBoard board,
       ActorContext<Command> context, TimerScheduler<Command> timers) {
@@ -171,9 +175,25 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
     return new ShardStorage(settings.storage());
   }
 
+  /** The binary snapshot form, noting the sizes the idle seal weighs (both calls run in the entity). */
   @Override
   public SnapshotAdapter<ShardStorage> snapshotAdapter() {
-    return MetricsShardSnapshot.adapter(settings.storage());
+    SnapshotAdapter<ShardStorage> codec = MetricsShardSnapshot.adapter(settings.storage());
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(ShardStorage storage) {
+        MetricsShardSnapshot snapshot = (MetricsShardSnapshot) codec.toJournal(storage);
+        snapshotBytes = snapshot.bytes().length;
+        journalBytesSinceSnapshot = 0;
+        return snapshot;
+      }
+
+      @Override
+      public ShardStorage fromJournal(Object from) {
+        snapshotBytes = ((MetricsShardSnapshot) from).bytes().length;
+        return codec.fromJournal(from);
+      }
+    };
   }
 
   /**
@@ -194,6 +214,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
     return (storage, event) -> {
       if (event instanceof MetricsEvent.PointsAppended appended) {
         storage.append(appended.batch());
+        journalBytesSinceSnapshot += appended.bytes().length;
       } else if (event instanceof MetricsEvent.RetentionApplied retention) {
         retentionDroppedData = storage.applyRetention(retention.cutoffs());
       } else if (event instanceof MetricsEvent.HeadsSealed) {
@@ -261,12 +282,14 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   }
 
   /**
-   * Seals the heads once nothing was stored for seal-after-idle and something is unsealed; the
+   * Seals the heads once nothing was stored for seal-after-idle, something is unsealed, and enough
+   * was journaled since the last snapshot to be worth rewriting it (idle-seal-min-growth); the
    * snapshot after the {@code HeadsSealed} event lets the pruner delete every raw batch event.
    */
   private Effect<MetricsEvent, ShardStorage> onSealIfIdle(ShardStorage storage, SealIfIdle seal) {
     boolean idle = System.nanoTime() - lastWriteNanos >= settings.sealAfterIdle().toNanos();
-    if (!idle || !unsealedEvents) return Effect().none();
+    boolean grown = snapshotBytes == 0 || journalBytesSinceSnapshot >= settings.idleSealMinGrowth() * snapshotBytes;
+    if (!idle || !unsealedEvents || !grown) return Effect().none();
     return Effect().persist(new MetricsEvent.HeadsSealed());
   }
 
