@@ -10,13 +10,15 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 /**
  * Journal and snapshot serializer of metrics shards: the payload is the storage's own binary form
  * as is (a point batch's chunk-encoded points, a snapshot's sealed chunks), with no JSON around it;
- * a retention event is its two cutoffs as 8-byte integers.
+ * a retention event is its two cutoffs as 8-byte integers; a heads-sealed event is empty.
  * Manifests carry a version so a later format can be read beside this one.
  */
 public final class MetricsSerializer extends SerializerWithStringManifest {
   static final String POINTS_APPENDED = "points-appended.v1";
   static final String SHARD_SNAPSHOT = "shard-snapshot.v1";
   static final String RETENTION_APPLIED = "retention-applied.v1";
+  static final String HEADS_SEALED = "heads-sealed.v1";
+  private static final byte[] EMPTY = new byte[0];
 
   private final int identifier;
 
@@ -38,6 +40,7 @@ public final class MetricsSerializer extends SerializerWithStringManifest {
     if (o instanceof MetricsEvent.PointsAppended) return POINTS_APPENDED;
     if (o instanceof MetricsShardSnapshot) return SHARD_SNAPSHOT;
     if (o instanceof MetricsEvent.RetentionApplied) return RETENTION_APPLIED;
+    if (o instanceof MetricsEvent.HeadsSealed) return HEADS_SEALED;
     throw new IllegalArgumentException("not a metrics journal type: " + o.getClass().getName());
   }
 
@@ -48,6 +51,7 @@ public final class MetricsSerializer extends SerializerWithStringManifest {
     if (o instanceof MetricsEvent.RetentionApplied retention) {
       return ByteBuffer.allocate(2 * Long.BYTES).putLong(retention.rawCutoffMs()).putLong(retention.rollupCutoffMs()).array();
     }
+    if (o instanceof MetricsEvent.HeadsSealed) return EMPTY;
     throw new IllegalArgumentException("not a metrics journal type: " + o.getClass().getName());
   }
 
@@ -60,6 +64,10 @@ public final class MetricsSerializer extends SerializerWithStringManifest {
         if (bytes.length != 2 * Long.BYTES) throw new NotSerializableException("corrupt retention event: " + bytes.length + " bytes");
         ByteBuffer cutoffs = ByteBuffer.wrap(bytes);
         yield new MetricsEvent.RetentionApplied(cutoffs.getLong(), cutoffs.getLong());
+      }
+      case HEADS_SEALED -> {
+        if (bytes.length != 0) throw new NotSerializableException("corrupt heads-sealed event: " + bytes.length + " bytes");
+        yield new MetricsEvent.HeadsSealed();
       }
       default -> throw new NotSerializableException("unknown metrics manifest " + manifest);
     };

@@ -35,4 +35,16 @@ class MetricsSerializerTest {
     Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, event)).get();
     assertEquals(event, back);
   }
+
+  @Test
+  void aHeadsSealedEventIsBoundToTheBinarySerializerAndEmpty() {
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    MetricsEvent.HeadsSealed event = new MetricsEvent.HeadsSealed();
+    var serializer = serialization.findSerializerFor(event);
+    assertInstanceOf(MetricsSerializer.class, serializer);
+    byte[] bytes = serialization.serialize(event).get();
+    assertEquals(0, bytes.length);
+    Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, event)).get();
+    assertEquals(event, back);
+  }
 }

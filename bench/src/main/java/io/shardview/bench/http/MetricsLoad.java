@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,11 +21,16 @@ import java.util.regex.Pattern;
  * 10 metrics x 24 h at 10 s = 8.64M points) as Influx line protocol over HTTP with 2 concurrent
  * senders, into the packaged Shardview node and into VictoriaMetrics, alternately, each on a fresh
  * data directory. Per system and run: points/s (first request sent to last acknowledged), bytes
- * per point on disk after a clean stop (VictoriaMetrics: after a flush and once its background
- * merges left the size steady for 6 s), heap per active series (used heap after ingest minus used
+ * per point on disk after sealing and a clean stop (Shardview: once every shard, idle for its
+ * seal-after-idle, sealed its heads, snapshotted and deleted the events the snapshot covers, i.e.
+ * /metrics counts every point as sealed and the data directory's size was steady for 6 s;
+ * VictoriaMetrics: after a flush and once its background merges left the size steady for 6 s),
+ * heap per active series (used heap after ingest minus used
  * heap of the idle server, per series: after full GCs for the JVM, Go's heap in use for
  * VictoriaMetrics, which has no GC trigger), and the server's CPU time while it ingested, which
- * depends much less than points/s on the other work sharing the machine's cores.
+ * depends much less than points/s on the other work sharing the machine's cores. For Shardview it
+ * then restarts the node on the loaded data directory and reports how long recovery took (all
+ * shards, started by one export that reaches every shard and must return a whole series).
  *
  * <p>Usage: {@code bench/metrics-load [--runs 2] [--hosts 100] [--hours 24] [--rows-per-request 10000]
  * [--senders 2] [--only both|shardview|victoriametrics] [--java-opts "-Xmx4g"]
@@ -33,6 +39,7 @@ import java.util.regex.Pattern;
 public final class MetricsLoad {
   private static final String TENANT = "bench";
   private static final Pattern QUERY_VALUE = Pattern.compile("\"value\":\\[[^,]+,\"([0-9.e+]+)\"\\]");
+  private static final Pattern SEALED_POINTS = Pattern.compile("(?m)^shardview_metrics_sealed_points (\\S+)$");
 
   /** One system's figures in one run. */
   record Measurement(String system, int run, long points, int series, double seconds, double cpuSeconds,
@@ -94,10 +101,11 @@ public final class MetricsLoad {
     List<Measurement> results = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
       if (!only.equals("victoriametrics")) {
-        results.add(report(shardview("shardview", jar, javaOpts, serveArgs, bodies, senders, run, points, series)));
+        results.add(report(shardview("shardview", jar, javaOpts, serveArgs, bodies, senders, run, points, series,
+            pointsPerSeries)));
         if (!baselineJar.isEmpty()) {
           results.add(report(shardview("shardview-baseline", Path.of(baselineJar), javaOpts, serveArgs, bodies, senders, run,
-              points, series)));
+              points, series, pointsPerSeries)));
         }
       }
       if (!only.equals("shardview")) results.add(report(victoriaMetrics(vmBinary, bodies, senders, run, points, series, lastMs)));
@@ -108,10 +116,11 @@ public final class MetricsLoad {
   // ---- the two systems ------------------------------------------------------------------------
 
   private static Measurement shardview(String name, Path jar, String javaOpts, List<String> serveArgs,
-      List<byte[]> bodies, int senders, int run, long points, int series) throws Exception {
+      List<byte[]> bodies, int senders, int run, long points, int series, int pointsPerSeries) throws Exception {
     Path dir = Files.createTempDirectory("shardview-metrics-load");
     Sent sent;
     double cpu;
+    String sealing;
     long heapBefore;
     long heapAfter;
     long rssBefore;
@@ -124,12 +133,68 @@ public final class MetricsLoad {
       cpu = ProcessResources.cpuSeconds(node.pid()) - cpuBefore;
       heapAfter = ProcessResources.heapAfterFullGc(node.pid());
       rssAfter = ProcessResources.residentBytes(node.pid());
+      sealing = awaitSealed(node, dir, points);
     }
-    String note = String.format("journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB",
-        bytesUnder(dir.resolve("journal")) / 1e6, bytesUnder(dir.resolve("snapshots")) / 1e6, heapBefore / 1e6, heapAfter / 1e6);
+    String note = String.format("journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB; %s; %s",
+        bytesUnder(dir.resolve("journal")) / 1e6, bytesUnder(dir.resolve("snapshots")) / 1e6, heapBefore / 1e6, heapAfter / 1e6,
+        sealing, recovery(jar, dir, javaOpts, serveArgs, pointsPerSeries));
     if (sent.firstPartialReply() != null) note += "; partial reply: " + sent.firstPartialReply();
     return new Measurement(name, run, points, series, sent.seconds(), cpu, bytesUnder(dir),
         heapAfter - heapBefore, rssAfter - rssBefore, note + retries(sent));
+  }
+
+  /**
+   * Waits (at most 5 minutes) until the node's /metrics counts every point as sealed (its shards
+   * went idle, sealed their heads and snapshotted), then until the data directory's size is steady
+   * (the events the snapshots cover deleted and compacted away); returns what that took.
+   */
+  private static String awaitSealed(NodeUnderTest node, Path dir, long points) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    long startNanos = System.nanoTime();
+    double cpuBefore = ProcessResources.cpuSeconds(node.pid());
+    double sealed = 0;
+    while (sealed < points) {
+      if (System.nanoTime() - startNanos > TimeUnit.MINUTES.toNanos(5)) {
+        throw new IllegalStateException("shards sealed only " + sealed + " of " + points + " points within 5 minutes");
+      }
+      Thread.sleep(1000);
+      String page = client.send(HttpRequest.newBuilder(URI.create(node.url + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      Matcher m = SEALED_POINTS.matcher(page);
+      sealed = m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+    double sealedAfter = (System.nanoTime() - startNanos) / 1e9;
+    awaitSteadySize(dir);
+    return String.format("all points sealed %.0f s after the load, size steady after %.0f s, %.1f CPU s",
+        sealedAfter, (System.nanoTime() - startNanos) / 1e9, ProcessResources.cpuSeconds(node.pid()) - cpuBefore);
+  }
+
+  /**
+   * Restarts the node on {@code dir} and exports one series, which starts (recovers) every shard of
+   * the tenant; checks the series is whole. Returns the time to ready, to the export, and the CPU
+   * the process used by then (JVM start included).
+   */
+  private static String recovery(Path jar, Path dir, String javaOpts, List<String> serveArgs, int pointsPerSeries)
+      throws Exception {
+    long startNanos = System.nanoTime();
+    try (NodeUnderTest node = NodeUnderTest.start(jar, dir, javaOpts, serveArgs)) {
+      double ready = (System.nanoTime() - startNanos) / 1e9;
+      String match = java.net.URLEncoder.encode("{__name__=\"cpu_usage_user\",hostname=\"host_0\"}",
+          java.nio.charset.StandardCharsets.UTF_8);
+      HttpResponse<String> export = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(node.url + "/v1/tenants/" + TENANT + "/prom/api/v1/export?match%5B%5D=" + match))
+          .timeout(java.time.Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
+      double exported = (System.nanoTime() - startNanos) / 1e9;
+      String body = export.body();
+      int timestamps = body.indexOf("\"timestamps\":[");
+      long count = timestamps < 0 ? 0 : body.substring(timestamps, body.indexOf(']', timestamps)).chars().filter(c -> c == ',').count() + 1;
+      if (export.statusCode() != 200 || count != pointsPerSeries) {
+        throw new IllegalStateException("after restart the export answered " + export.statusCode() + " with " + count
+            + " points, expected " + pointsPerSeries);
+      }
+      return String.format("restart: ready after %.1f s, all shards recovered and one series exported whole after %.1f s,"
+          + " %.1f CPU s", ready, exported, ProcessResources.cpuSeconds(node.pid()));
+    }
   }
 
   private static Measurement victoriaMetrics(Path binary, List<byte[]> bodies, int senders, int run, long points,

@@ -2,6 +2,7 @@ package io.shardview.bench.metrics;
 
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.storage.PointBatch;
+import io.shardview.metrics.storage.RetentionCutoffs;
 import io.shardview.metrics.storage.ShardStorage;
 import io.shardview.metrics.storage.StorageConfig;
 import java.io.ByteArrayOutputStream;
@@ -54,8 +55,33 @@ public final class StorageReport {
     System.out.printf("snapshot: %d bytes (%.3f B per point held)%n", snap.size(),
         (double) snap.size() / (stats.sealedPoints() + stats.headPoints()));
     fixedOverhead(100_000);
+    rollupsBeyondRawRetention(2, 8);
     latePoints(shard, labels, 20_000, 1); // warm-up: the late path is cold JIT-wise until now
     latePoints(shard, labels, Integer.getInteger("late", 20_000), 2);
+  }
+
+  /**
+   * What rollups cost in a snapshot once raw retention dropped their points (beyond 30 days they are
+   * all a series keeps, up to a year): {@code hosts} hosts of the dataset over {@code days} days, then
+   * a retention whose raw cutoff lies past the newest point (rollups kept).
+   */
+  private static void rollupsBeyondRawRetention(int hosts, int days) throws IOException {
+    CpuOnlyDataset data = new CpuOnlyDataset(hosts, days * 8640, 42);
+    Labels[] labels = ScrapeBatches.labels(data);
+    ShardStorage shard = new ShardStorage(StorageConfig.defaults());
+    for (int from = 0; from < data.pointsPerSeries; from += 720) {
+      for (PointBatch b : ScrapeBatches.build(data, labels, from, Math.min(720, data.pointsPerSeries - from))) {
+        shard.append(b);
+      }
+    }
+    shard.applyRetention(new RetentionCutoffs(shard.maxTime() + 7_200_000L, 0));
+    ByteArrayOutputStream snap = new ByteArrayOutputStream();
+    shard.writeSnapshot(new DataOutputStream(snap));
+    long points = data.totalPoints();
+    long buckets = (long) data.seriesCount() * (data.pointsPerSeries / 30 + data.pointsPerSeries / 360);
+    System.out.printf("rollups beyond raw retention (%d hosts x %d days): snapshot %d bytes = %.2f B per 5 min or 1 h"
+        + " bucket, %.3f B per raw point they summarize%n", hosts, days, snap.size(), (double) snap.size() / buckets,
+        (double) snap.size() / points);
   }
 
   /**

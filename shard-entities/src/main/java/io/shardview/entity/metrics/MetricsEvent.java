@@ -60,6 +60,13 @@ public sealed interface MetricsEvent {
     }
   }
 
+  /**
+   * The shard sealed every head into a chunk (after being idle for seal-after-idle). A snapshot
+   * follows it, and once that is saved the events up to it are deleted: from then on the shard's
+   * data is held as encoded chunks only.
+   */
+  record HeadsSealed() implements MetricsEvent {}
+
   /** Encodes a batch in its journal form. */
   static byte[] encode(PointBatch batch) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + batch.pointCount() * 4);

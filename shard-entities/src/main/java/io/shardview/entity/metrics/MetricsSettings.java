@@ -7,15 +7,23 @@ import io.shardview.metrics.storage.StorageConfig;
  * Settings of metrics shards, from {@code shardview.metrics} (config/metrics.conf documents each key).
  *
  * @param maxActiveSeriesPerTenant the tenant-wide series limit; each shard enforces its share of it
+ * @param snapshotEveryEvents a shard snapshots (and deletes the events the snapshot covers) every this many events
+ * @param sealAfterIdle a shard that stored nothing for this long seals its heads, snapshots and deletes the
+ *     events the snapshot covers, provided the bytes journaled since its last snapshot are at least
+ *     {@code idleSealMinGrowth} times that snapshot's size (or it has none)
  * @param retentionInterval how often a running shard applies retention
  * @param statsInterval how often a running shard publishes its figures for /metrics
  */
-public record MetricsSettings(int shardsPerTenant, StorageConfig storage, int snapshotEveryEvents, int keepSnapshots,
-    int maxActiveSeriesPerTenant, java.time.Duration retentionInterval, java.time.Duration statsInterval) {
+public record MetricsSettings(int shardsPerTenant, StorageConfig storage, int snapshotEveryEvents,
+    java.time.Duration sealAfterIdle, double idleSealMinGrowth, int maxActiveSeriesPerTenant, java.time.Duration retentionInterval, java.time.Duration statsInterval) {
 
   public MetricsSettings {
-    if (shardsPerTenant < 1 || maxActiveSeriesPerTenant < 1) {
-      throw new IllegalArgumentException("shards-per-tenant and max-active-series-per-tenant must be positive");
+    if (shardsPerTenant < 1 || maxActiveSeriesPerTenant < 1 || snapshotEveryEvents < 1) {
+      throw new IllegalArgumentException(
+          "shards-per-tenant, max-active-series-per-tenant and snapshot-every-events must be positive");
+    }
+    if (sealAfterIdle.isNegative() || sealAfterIdle.isZero() || !(idleSealMinGrowth >= 0)) {
+      throw new IllegalArgumentException("seal-after-idle must be positive and idle-seal-min-growth not negative");
     }
   }
 
@@ -29,7 +37,7 @@ public record MetricsSettings(int shardsPerTenant, StorageConfig storage, int sn
         c.getDuration("raw-retention").toMillis(),
         c.getDuration("rollup-retention").toMillis());
     return new MetricsSettings(c.getInt("shards-per-tenant"), storage, c.getInt("snapshot-every-events"),
-        c.getInt("keep-snapshots"), c.getInt("max-active-series-per-tenant"), c.getDuration("retention-interval"),
+        c.getDuration("seal-after-idle"), c.getDouble("idle-seal-min-growth"), c.getInt("max-active-series-per-tenant"), c.getDuration("retention-interval"),
         c.getDuration("stats-interval"));
   }
 

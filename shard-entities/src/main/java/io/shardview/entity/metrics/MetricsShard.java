@@ -28,12 +28,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
@@ -42,6 +42,13 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * points the out-of-order window rejects), persisted as one binary point batch, applied, and only
  * then acknowledged. Snapshots hold the storage with its sealed chunks as encoded. Retention is
  * journaled as the time it ran at, so replay is deterministic.
+ *
+ * <p>Storage layout (docs/storage.md): the journal holds only what happened since the shard's one
+ * snapshot. A snapshot is taken every snapshot-every-events events, after a retention that dropped
+ * data, and when the shard has been idle for seal-after-idle (it then journals {@code HeadsSealed}
+ * first, so every head is sealed into a chunk); once the snapshot store confirms it, the events up
+ * to it and every older snapshot are deleted ({@link JournalPruner}). An acknowledged point is thus
+ * always in the journal or in a snapshot that is saved.
  */
 public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Command, MetricsEvent, ShardStorage> {
   /** Sharding type key of metrics shards. */
@@ -53,7 +60,8 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   }
 
   /** Messages a metrics shard accepts. */
-  public sealed interface Command extends CborSerializable permits Append, CheckSeries, Select, ApplyRetention, PublishStats {}
+  public sealed interface Command extends CborSerializable permits Append, CheckSeries, Select, ApplyRetention, PublishStats,
+      SealIfIdle {}
 
   /**
    * Store a batch of points (its binary {@link PointBatch} form). The batch is stored whole or, if
@@ -89,6 +97,9 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
 
   /** Apply retention now (sent by the shard's own timer). */
   public record ApplyRetention() implements Command {}
+
+  /** Seal, snapshot and prune if the shard stored nothing for seal-after-idle (sent by the shard's own timer). */
+  public record SealIfIdle() implements Command {}
 
   /** Publish the shard's figures to the node's {@link ShardStatsBoard} (sent by the shard's own timer). */
   public record PublishStats() implements Command {}
@@ -134,8 +145,17 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   private final TimerScheduler<Command> timers;
   /** Set by the event handler: whether the last retention event dropped data (then snapshot and prune). */
   private boolean retentionDroppedData;
-  /** Sequence number of the snapshot being taken after a retention that dropped data, or -1. */
-  private long retentionSnapshotSeqNr = -1;
+  /**
+   * Set by the event handler: whether an event other than {@code HeadsSealed} came after the last
+   * one (or after the snapshot recovery started from), i.e. whether an idle shard should seal.
+   */
+  private boolean unsealedEvents;
+  /** When this shard last persisted a point batch (System.nanoTime), or started. */
+  private long lastWriteNanos = System.nanoTime();
+  /** Size of the shard's latest snapshot (taken or recovered from), 0 if none. */
+  private long snapshotBytes;
+  /** Bytes of the point batch events applied since that snapshot was taken (replayed ones included). */
+  private long journalBytesSinceSnapshot;
 
   private MetricsShard(String entityId, MetricsSettings settings, Clock clock, ShardStatsBoard board,
       ActorContext<Command> context, TimerScheduler<Command> timers) {
@@ -155,31 +175,38 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
     return new ShardStorage(settings.storage());
   }
 
+  /** The binary snapshot form, noting the sizes the idle seal weighs (both calls run in the entity). */
   @Override
   public SnapshotAdapter<ShardStorage> snapshotAdapter() {
-    return MetricsShardSnapshot.adapter(settings.storage());
-  }
+    SnapshotAdapter<ShardStorage> codec = MetricsShardSnapshot.adapter(settings.storage());
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(ShardStorage storage) {
+        MetricsShardSnapshot snapshot = (MetricsShardSnapshot) codec.toJournal(storage);
+        snapshotBytes = snapshot.bytes().length;
+        journalBytesSinceSnapshot = 0;
+        return snapshot;
+      }
 
-  @Override
-  public RetentionCriteria retentionCriteria() {
-    // Sealed data lives on in snapshots; point batches older than the kept snapshots are deleted,
-    // so the journal holds about the codec's bytes per point, not every raw batch.
-    return RetentionCriteria.snapshotEvery(settings.snapshotEveryEvents(), settings.keepSnapshots())
-        .withDeleteEventsOnSnapshot();
+      @Override
+      public ShardStorage fromJournal(Object from) {
+        snapshotBytes = ((MetricsShardSnapshot) from).bytes().length;
+        return codec.fromJournal(from);
+      }
+    };
   }
 
   /**
-   * A snapshot right after a retention that dropped data, besides the regular ones: together with
-   * the pruning in {@link #signalHandler} it makes the dropped data leave the journal and the
-   * snapshot store at once rather than after keep-snapshots x snapshot-every-events more batches.
+   * A snapshot every snapshot-every-events events, after the heads were sealed, and right after a
+   * retention that dropped data (so dropped data leaves the journal and snapshot store at once).
+   * No Pekko retention criteria: {@link #signalHandler} prunes after every snapshot instead, since
+   * typed retention deletes only events older than the kept snapshots, and keeps at least two.
    */
   @Override
   public boolean shouldSnapshot(ShardStorage storage, MetricsEvent event, long sequenceNr) {
-    if (event instanceof MetricsEvent.RetentionApplied && retentionDroppedData) {
-      retentionSnapshotSeqNr = sequenceNr;
-      return true;
-    }
-    return false;
+    if (event instanceof MetricsEvent.HeadsSealed) return true;
+    if (event instanceof MetricsEvent.RetentionApplied && retentionDroppedData) return true;
+    return sequenceNr % settings.snapshotEveryEvents() == 0;
   }
 
   @Override
@@ -187,9 +214,13 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
     return (storage, event) -> {
       if (event instanceof MetricsEvent.PointsAppended appended) {
         storage.append(appended.batch());
+        journalBytesSinceSnapshot += appended.bytes().length;
       } else if (event instanceof MetricsEvent.RetentionApplied retention) {
         retentionDroppedData = storage.applyRetention(retention.cutoffs());
+      } else if (event instanceof MetricsEvent.HeadsSealed) {
+        storage.sealAll();
       }
+      unsealedEvents = !(event instanceof MetricsEvent.HeadsSealed);
       return storage;
     };
   }
@@ -197,9 +228,9 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   /**
    * Retention runs when the shard starts (so a shard passivated for long catches up at once) and
    * then every retention-interval while it runs; the shard's figures go to the node's board
-   * likewise, every stats-interval (computing them walks every chunk, too much for every batch).
-   * Once the snapshot after a retention that dropped data is saved, the events up to it and the
-   * older snapshots are deleted; when the shard stops, its figures leave the board.
+   * likewise, every stats-interval (computing them walks every chunk, too much for every batch),
+   * and the idle check every half seal-after-idle. Once any snapshot is saved, the events up to it
+   * and the older snapshots are deleted; when the shard stops, its figures leave the board.
    */
   @Override
   public SignalHandler<ShardStorage> signalHandler() {
@@ -207,13 +238,15 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         .onSignal(RecoveryCompleted.instance(), storage -> {
           timers.startTimerWithFixedDelay("retention", new ApplyRetention(), Duration.ZERO, settings.retentionInterval());
           timers.startTimerWithFixedDelay("stats", new PublishStats(), Duration.ZERO, settings.statsInterval());
+          timers.startTimerWithFixedDelay("seal", new SealIfIdle(), settings.sealAfterIdle().dividedBy(2));
         })
         .onSignal(PostStop.instance(), storage -> board.remove(entityId))
-        .onSignal(SnapshotCompleted.class, (storage, completed) -> {
-          if (completed.metadata().sequenceNr() == retentionSnapshotSeqNr) {
-            retentionSnapshotSeqNr = -1;
-            Adapter.actorOf(context, JournalPruner.props(persistenceId, completed.metadata().sequenceNr()));
-          }
+        .onSignal(SnapshotCompleted.class, (storage, completed) ->
+            Adapter.actorOf(context, JournalPruner.props(persistenceId, completed.metadata().sequenceNr())))
+        .onSignal(SnapshotFailed.class, (storage, failed) -> {
+          context.getLog().warn("{}: snapshot at {} failed, its events stay in the journal", persistenceId,
+              failed.metadata().sequenceNr(), failed.getFailure());
+          unsealedEvents = true; // try again once idle
         })
         .build();
   }
@@ -224,6 +257,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         .onCommand(Append.class, this::onAppend)
         .onCommand(CheckSeries.class, (storage, check) -> Effect().reply(check.replyTo(), seriesRoom(storage, check)))
         .onCommand(ApplyRetention.class, this::onApplyRetention)
+        .onCommand(SealIfIdle.class, this::onSealIfIdle)
         .onCommand(PublishStats.class, (storage, publish) -> {
           ShardStorage.Stats stats = storage.stats();
           board.update(entityId, new ShardStatsBoard.Stats(storage.activeSeries(), stats.sealedBytes(), stats.sealedPoints()));
@@ -242,8 +276,21 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
     }
     Appended reply = new Appended(expected.accepted(), expected.rejectedOutOfOrder(), expected.rejectedTooOld());
     if (expected.accepted() == 0) return Effect().reply(append.replyTo(), reply);
+    lastWriteNanos = System.nanoTime();
     return Effect().persist(MetricsEvent.PointsAppended.of(append.batch(), batch))
         .thenReply(append.replyTo(), s -> reply);
+  }
+
+  /**
+   * Seals the heads once nothing was stored for seal-after-idle, something is unsealed, and enough
+   * was journaled since the last snapshot to be worth rewriting it (idle-seal-min-growth); the
+   * snapshot after the {@code HeadsSealed} event lets the pruner delete every raw batch event.
+   */
+  private Effect<MetricsEvent, ShardStorage> onSealIfIdle(ShardStorage storage, SealIfIdle seal) {
+    boolean idle = System.nanoTime() - lastWriteNanos >= settings.sealAfterIdle().toNanos();
+    boolean grown = snapshotBytes == 0 || journalBytesSinceSnapshot >= settings.idleSealMinGrowth() * snapshotBytes;
+    if (!idle || !unsealedEvents || !grown) return Effect().none();
+    return Effect().persist(new MetricsEvent.HeadsSealed());
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.shardview.metrics.storage;
 
-import io.shardview.metrics.chunk.Chunks;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -8,29 +7,57 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A block of consecutive rollup buckets that can no longer change, stored as five chunks (count,
- * sum, min, max, last), each with the bucket starts as timestamps. Rollups are kept far longer
- * than raw points, so closed buckets are encoded like raw data instead of held as arrays.
+ * A block of consecutive rollup buckets that can no longer change, stored as five
+ * {@link RollupColumn}s (count, sum, min, max, last), each with the bucket starts as timestamps.
+ * Rollups are kept far longer than raw points, so closed buckets are encoded like raw data instead
+ * of held as arrays; sums take the split form when it is smaller.
  */
 record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns) {
 
   /** Encodes buckets [from, from+n) of {@code r}. */
   static FrozenRollups encode(RollupSeries r, int from, int n) {
-    long[] starts = Arrays.copyOfRange(r.start, from, from + n);
-    byte[][] columns = new byte[RollupSeries.COLUMNS][];
+    double[][] columns = new double[RollupSeries.COLUMNS][];
     for (int c = 0; c < RollupSeries.COLUMNS; c++) {
-      columns[c] = Chunks.encode(starts, r.column(c, from, n), 0, n);
+      columns[c] = r.column(c, from, n);
     }
-    return new FrozenRollups(r.start[from], r.start[from + n - 1], n, columns);
+    return encode(Arrays.copyOfRange(r.start, from, from + n), columns);
+  }
+
+  /** Encodes buckets [from, from+n) of a list in time order. */
+  static FrozenRollups of(List<RollupBucket> buckets, int from, int n) {
+    long[] starts = new long[n];
+    double[][] columns = new double[RollupSeries.COLUMNS][n];
+    for (int i = 0; i < n; i++) {
+      RollupBucket b = buckets.get(from + i);
+      starts[i] = b.startMs();
+      columns[RollupSeries.COUNT][i] = b.count();
+      columns[RollupSeries.SUM][i] = b.sum();
+      columns[RollupSeries.MIN][i] = b.min();
+      columns[RollupSeries.MAX][i] = b.max();
+      columns[RollupSeries.LAST][i] = b.last();
+    }
+    return encode(starts, columns);
+  }
+
+  /** Encodes buckets with these starts and columns (in {@link RollupSeries} column order). */
+  static FrozenRollups encode(long[] starts, double[][] columns) {
+    int n = starts.length;
+    byte[][] encoded = new byte[RollupSeries.COLUMNS][];
+    for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+      encoded[c] = c == RollupSeries.SUM
+          ? RollupColumn.encodeSums(starts, columns[c], 0, n)
+          : RollupColumn.encode(starts, columns[c], 0, n);
+    }
+    return new FrozenRollups(starts[0], starts[n - 1], n, encoded);
   }
 
   /** Appends the buckets overlapping [from, to] to {@code out}. */
   void decodeInto(long width, long from, long to, List<RollupBucket> out) {
-    Points counts = Points.decode(columns[0]);
-    Points sums = Points.decode(columns[1]);
-    Points mins = Points.decode(columns[2]);
-    Points maxs = Points.decode(columns[3]);
-    Points lasts = Points.decode(columns[4]);
+    Points counts = RollupColumn.decode(columns[RollupSeries.COUNT]);
+    Points sums = RollupColumn.decode(columns[RollupSeries.SUM]);
+    Points mins = RollupColumn.decode(columns[RollupSeries.MIN]);
+    Points maxs = RollupColumn.decode(columns[RollupSeries.MAX]);
+    Points lasts = RollupColumn.decode(columns[RollupSeries.LAST]);
     for (int i = 0; i < size; i++) {
       long start = counts.timestamps()[i];
       if (start + width > from && start <= to) {
@@ -40,6 +67,7 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
     }
   }
 
+  /** Writes the block as stored: its size, then the five columns. */
   void write(DataOutput out) throws IOException {
     out.writeInt(size);
     for (byte[] column : columns) {
@@ -47,16 +75,21 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
     }
   }
 
+  /** Reads a block written by {@link #write} (snapshot layouts v1 and v2). */
   static FrozenRollups read(DataInput in) throws IOException {
     int size = in.readInt();
-    byte[][] columns = new byte[5][];
-    for (int c = 0; c < 5; c++) {
-      columns[c] = ShardSnapshot.readBytes(in);
-      if (Chunks.count(columns[c]) != size || size <= 0) {
-        throw new IOException("corrupt rollup block");
+    byte[][] columns = new byte[RollupSeries.COLUMNS][];
+    try {
+      for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+        columns[c] = ShardSnapshot.readBytes(in);
+        if (size <= 0 || RollupColumn.count(columns[c]) != size) {
+          throw new IOException("corrupt rollup block");
+        }
       }
+      Points starts = RollupColumn.decode(columns[RollupSeries.COUNT]);
+      return new FrozenRollups(starts.timestamps()[0], starts.timestamps()[size - 1], size, columns);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("corrupt rollup block", e);
     }
-    Points starts = Points.decode(columns[0]);
-    return new FrozenRollups(starts.timestamps()[0], starts.timestamps()[size - 1], size, columns);
   }
 }

@@ -14,13 +14,19 @@ import java.util.List;
  *
  * <p>Buckets that can no longer change (they end before the oldest timestamp the shard still
  * accepts) are frozen {@link #FREEZE_BLOCK} at a time into encoded {@link FrozenRollups}, all
- * older than every active bucket.
+ * older than every active bucket, and every {@link #MERGED_BLOCKS} such blocks are merged into one
+ * (a longer block compresses better: chunk headers are paid once). Measured on 8 days of the
+ * cpu-only data: 7.9 B per bucket with the split sums of {@link RollupColumn}, against 14.5 B in
+ * 32-bucket blocks with plain sums (bench StorageReport). Rollups are kept a
+ * year, so this is most of a long-lived series' memory and of its snapshot beyond raw retention.
  */
 final class RollupSeries {
   /** The Prometheus stale marker; it ends a series and is not a sample, so rollups skip it. */
   static final long STALE_MARKER_BITS = 0x7ff0000000000002L;
 
   static final int FREEZE_BLOCK = 32;
+  /** Full frozen blocks merged into one: 1024 buckets, 3.6 days of 5 min or 43 days of 1 h buckets. */
+  static final int MERGED_BLOCKS = 32;
 
   final long width;
   final List<FrozenRollups> frozen = new ArrayList<>();
@@ -70,9 +76,29 @@ final class RollupSeries {
   /** Freezes the oldest block once the active buckets hold two blocks and it is closed. */
   void freeze(long oldestAcceptedTs) {
     if (size >= 2 * FREEZE_BLOCK && start[FREEZE_BLOCK - 1] + width <= oldestAcceptedTs) {
-      frozen.add(FrozenRollups.encode(this, 0, FREEZE_BLOCK));
+      addFrozen(FrozenRollups.encode(this, 0, FREEZE_BLOCK));
       removeRange(0, FREEZE_BLOCK);
     }
+  }
+
+  /** Adds a newly frozen block, merging the last {@link #MERGED_BLOCKS} once they are all full ones. */
+  private void addFrozen(FrozenRollups block) {
+    frozen.add(block);
+    int n = frozen.size();
+    if (n < MERGED_BLOCKS) {
+      return;
+    }
+    for (int i = n - MERGED_BLOCKS; i < n; i++) {
+      if (frozen.get(i).size() != FREEZE_BLOCK) {
+        return;
+      }
+    }
+    List<RollupBucket> buckets = new ArrayList<>(MERGED_BLOCKS * FREEZE_BLOCK);
+    for (int i = n - MERGED_BLOCKS; i < n; i++) {
+      frozen.get(i).decodeInto(width, Long.MIN_VALUE, Long.MAX_VALUE, buckets);
+    }
+    frozen.subList(n - MERGED_BLOCKS, n).clear();
+    frozen.add(FrozenRollups.of(buckets, 0, buckets.size()));
   }
 
   boolean isEmpty() {
@@ -171,17 +197,53 @@ final class RollupSeries {
     size = n;
   }
 
-  /** Drops buckets that start before {@code cutoff} (frozen ones a whole block at a time). */
+  /**
+   * Freezes every block {@link #freeze} would freeze, all at once (after a restore put every
+   * bucket into the active arrays): the same condition, but one array move in the end.
+   */
+  void freezeAll(long oldestAcceptedTs) {
+    int from = 0;
+    while (size - from >= 2 * FREEZE_BLOCK && start[from + FREEZE_BLOCK - 1] + width <= oldestAcceptedTs) {
+      addFrozen(FrozenRollups.encode(this, from, FREEZE_BLOCK));
+      from += FREEZE_BLOCK;
+    }
+    removeRange(0, from);
+  }
+
+  /** Appends buckets older than every bucket held (snapshot restore of buckets raw data no longer covers). */
+  void appendBuckets(long[] starts, double[][] columns, int n) {
+    for (int i = 0; i < n; i++) {
+      boolean afterFrozen = frozen.isEmpty() || starts[i] > frozen.get(frozen.size() - 1).lastStart();
+      if (size > 0 && starts[i] <= start[size - 1] || !afterFrozen) {
+        throw new IllegalArgumentException("restored rollup buckets out of order");
+      }
+      insertAt(size, starts[i]);
+      for (int c = 0; c < COLUMNS; c++) {
+        agg[(size - 1) * COLUMNS + c] = columns[c][i];
+      }
+    }
+  }
+
+  /**
+   * Drops buckets that start before {@code cutoff}: whole frozen blocks, and the older part of a
+   * block the cutoff falls into, which is re-encoded without it (once per retention run at most).
+   */
   boolean dropBefore(long cutoff) {
     int k = 0;
     while (k < frozen.size() && frozen.get(k).lastStart() < cutoff) {
       k++;
     }
     frozen.subList(0, k).clear();
+    boolean trimmed = !frozen.isEmpty() && frozen.get(0).firstStart() < cutoff;
+    if (trimmed) {
+      List<RollupBucket> kept = new ArrayList<>();
+      frozen.get(0).decodeInto(width, cutoff + width - 1, Long.MAX_VALUE, kept); // buckets starting at or after the cutoff
+      frozen.set(0, FrozenRollups.of(kept, 0, kept.size()));
+    }
     int i = Arrays.binarySearch(start, 0, size, cutoff);
     int active = i >= 0 ? i : -i - 1;
     removeRange(0, active);
-    return k > 0 || active > 0;
+    return k > 0 || trimmed || active > 0;
   }
 
   /** Buckets overlapping [from, to]. */

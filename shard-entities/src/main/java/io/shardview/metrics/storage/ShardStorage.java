@@ -30,6 +30,8 @@ public final class ShardStorage {
   long maxTime = Long.MIN_VALUE;
   /** Raw points older than this were dropped; aligned to an hour so rollup buckets stay whole. */
   long rawCutoff = Long.MIN_VALUE;
+  /** Rollup buckets ending at or before this were dropped (the highest rollup cutoff applied). */
+  long rollupCutoff = Long.MIN_VALUE;
   long rejectedTotal;
   /** Timestamps of the points of the series being appended whose rollup buckets await recomputation. */
   private long[] lateTs = new long[16];
@@ -243,6 +245,7 @@ public final class ShardStorage {
    */
   public boolean applyRetention(RetentionCutoffs cutoffs) {
     rawCutoff = Math.max(rawCutoff, cutoffs.rawCutoffMs());
+    rollupCutoff = Math.max(rollupCutoff, cutoffs.rollupCutoffMs());
     boolean dropped = false;
     for (int id = 0; id < series.size(); id++) {
       Series s = series.get(id);

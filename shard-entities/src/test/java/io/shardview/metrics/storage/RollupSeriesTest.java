@@ -1,6 +1,8 @@
 package io.shardview.metrics.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -27,6 +29,30 @@ class RollupSeriesTest {
     assertEquals(200 - RollupSeries.FREEZE_BLOCK, r.size);
     assertEquals(before, r.range(Long.MIN_VALUE, Long.MAX_VALUE));
     assertEquals(before.subList(60, 70), r.range(60 * W, 69 * W));
+  }
+
+  @Test
+  void fullFrozenBlocksAreMergedIntoOneLongBlockThatReadsBackTheSame() {
+    RollupSeries r = withBuckets(1200);
+    List<RollupBucket> before = r.range(Long.MIN_VALUE, Long.MAX_VALUE);
+    for (int i = 0; i < 40; i++) {
+      r.freeze(Long.MAX_VALUE);
+    }
+    assertEquals(RollupSeries.MERGED_BLOCKS * RollupSeries.FREEZE_BLOCK, r.frozen.get(0).size());
+    assertEquals(before, r.range(Long.MIN_VALUE, Long.MAX_VALUE));
+    assertEquals(before.subList(500, 510), r.range(500 * W, 509 * W));
+  }
+
+  @Test
+  void retentionInsideAMergedBlockDropsExactlyTheOlderBuckets() {
+    RollupSeries r = withBuckets(1200);
+    List<RollupBucket> before = r.range(Long.MIN_VALUE, Long.MAX_VALUE);
+    for (int i = 0; i < 40; i++) {
+      r.freeze(Long.MAX_VALUE);
+    }
+    assertTrue(r.dropBefore(100 * W));
+    assertEquals(before.subList(100, before.size()), r.range(Long.MIN_VALUE, Long.MAX_VALUE));
+    assertFalse(r.dropBefore(100 * W), "nothing more to drop");
   }
 
   @Test

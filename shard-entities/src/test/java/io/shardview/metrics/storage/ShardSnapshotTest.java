@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,57 @@ class ShardSnapshotTest {
       ShardStorageTest.assertSeriesMatches(restored, e.getKey(), e.getValue(), "restored");
     }
     assertArrayEquals(snapshot(run.shard), snapshot(restored));
+  }
+
+  @Test
+  void rollupsWithinRawRetentionAreRebuiltFromChunksAndOlderOnesAreStored() throws IOException {
+    ShardStorageTest.RandomIngest run = new ShardStorageTest.RandomIngest(3, 150, 600_000); // about 3 days
+    ShardStorage shard = run.shard;
+    long maxTime = shard.maxTime();
+    byte[] full = snapshot(shard);
+    // Raw retention drops the first day and a half; the rollups of that time stay (365 days).
+    assertTrue(shard.applyRetention(maxTime + 30 * ShardStorageTest.DAY - 36 * ShardStorageTest.HOUR));
+    byte[] bytes = snapshot(shard);
+    ShardStorage restored = restore(bytes);
+    for (Labels l : run.model.keySet()) {
+      int id = shard.seriesId(l);
+      assertEquals(shard.read(id, Long.MIN_VALUE, Long.MAX_VALUE).size(), restored.read(id, Long.MIN_VALUE, Long.MAX_VALUE).size());
+      for (Resolution r : Resolution.values()) {
+        List<RollupBucket> expected = shard.rollups(id, r, Long.MIN_VALUE, Long.MAX_VALUE);
+        assertTrue(expected.get(0).startMs() < shard.rawCutoff, "some buckets predate the raw horizon");
+        assertEquals(expected, restored.rollups(id, r, Long.MIN_VALUE, Long.MAX_VALUE), l + " " + r);
+        assertTrue(restored.series.get(id).rollup(r).frozen.size() > 0 || r == Resolution.ONE_HOUR,
+            "closed 5 min buckets are frozen again after the restore");
+      }
+    }
+    assertArrayEquals(bytes, snapshot(restored));
+
+    // Without retention no bucket is stored: dropping every rollup changes nothing in the snapshot.
+    ShardStorageTest.RandomIngest fresh = new ShardStorageTest.RandomIngest(3, 150, 600_000);
+    for (ShardStorage.Series s : fresh.shard.series) {
+      if (s != null) {
+        for (RollupSeries r : s.rollups) {
+          r.dropBefore(Long.MAX_VALUE);
+        }
+      }
+    }
+    assertArrayEquals(full, snapshot(fresh.shard));
+  }
+
+  @Test
+  void aLaterRollupRetentionStaysAppliedAfterARestore() throws IOException {
+    long hour = ShardStorageTest.HOUR;
+    StorageConfig config = new StorageConfig(hour, 8, 2 * hour, 20, 3 * hour, 3 * hour);
+    ShardStorage s = new ShardStorage(config);
+    Labels l = Labels.of("__name__", "x");
+    for (int i = 0; i < 60; i++) {
+      s.append(PointBatch.builder().add(l, T0 + i * 300_000L, i).build());
+    }
+    s.applyRetention(new RetentionCutoffs(T0, T0 + 2 * hour)); // a rollup cutoff past the raw one
+    ShardStorage restored = restore(snapshot(s));
+    for (Resolution r : Resolution.values()) {
+      assertEquals(s.rollups(0, r, Long.MIN_VALUE, Long.MAX_VALUE), restored.rollups(0, r, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
   }
 
   @Test
