@@ -1,14 +1,14 @@
 package io.shardview.http.tenant;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import io.shardview.entity.tenant.TenantCircuit.IngestOp;
 import io.shardview.http.ApiError;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * exact value (integers as Long, others as BigDecimal); the entity checks them against the schema.
  */
 record IngestBody(List<IngestOp> ops, String batchId) {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final JsonFactory JSON = new JsonFactory();
 
   /** A body that is not a batch of ops: the API error to answer. */
   static final class Invalid extends Exception {
@@ -34,42 +32,187 @@ record IngestBody(List<IngestOp> ops, String batchId) {
     }
   }
 
+  /** JSON {@code {"ops": [...], "batch_id": "..."}}, read with a streaming parser (no tree). */
   static IngestBody fromJson(String body, int maxOps) throws Invalid {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(body);
+    List<IngestOp> ops = null;
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw invalid("the body must be a JSON object with \"ops\"", Map.of());
+      }
+      boolean opsNotArray = false;
+      String batchId = null;
+      boolean batchIdNotText = false;
+      for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (name.equals("ops") && value == JsonToken.START_ARRAY) {
+          ops = new ArrayList<>();
+          for (JsonToken op = parser.nextToken(); op != JsonToken.END_ARRAY; op = parser.nextToken()) {
+            checkSize(ops.size() + 1, maxOps);
+            ops.add(op(parser, ops.size()));
+          }
+        } else if (name.equals("ops")) {
+          opsNotArray = true;
+          parser.skipChildren();
+        } else if (name.equals("batch_id")) {
+          batchId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          batchIdNotText = value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL;
+          parser.skipChildren();
+        } else {
+          parser.skipChildren();
+        }
+      }
+      if (parser.nextToken() != null) throw malformed(parser.currentTokenLocation().getLineNr(), 0, "trailing content");
+      if (ops == null || opsNotArray) throw invalid("\"ops\" must be an array of operations", Map.of());
+      if (batchIdNotText) throw invalid("\"batch_id\" must be a string", Map.of());
+      return new IngestBody(ops, batchId);
+    } catch (JsonProcessingException e) {
+      throw malformed(e, lineOf(e), ops == null ? 0 : ops.size());
     } catch (IOException e) {
-      throw invalid("malformed JSON: " + firstLine(e.getMessage()), Map.of());
+      throw new IllegalStateException("reading a string cannot fail", e);
     }
-    if (root == null || !root.isObject()) throw invalid("the body must be a JSON object with \"ops\"", Map.of());
-    JsonNode ops = root.get("ops");
-    if (ops == null || !ops.isArray()) throw invalid("\"ops\" must be an array of operations", Map.of());
-    JsonNode batchId = root.get("batch_id");
-    if (batchId != null && !batchId.isNull() && !batchId.isTextual()) throw invalid("\"batch_id\" must be a string", Map.of());
-    checkSize(ops.size(), maxOps);
-    List<IngestOp> parsed = new ArrayList<>(ops.size());
-    for (int i = 0; i < ops.size(); i++) parsed.add(op(ops.get(i), i));
-    return new IngestBody(parsed, batchId == null || batchId.isNull() ? null : batchId.asText());
   }
 
+  /**
+   * NDJSON, read with one streaming parser over the whole body (no tree per line): each op must be
+   * a JSON object on a line of its own.
+   */
   static IngestBody fromNdjson(String body, String idempotencyKey, int maxOps) throws Invalid {
     List<IngestOp> parsed = new ArrayList<>();
-    String[] lines = body.split("\n", -1);
-    for (int line = 0; line < lines.length; line++) {
-      String text = lines[line].trim();
-      if (text.isEmpty()) continue;
-      checkSize(parsed.size() + 1, maxOps);
-      JsonNode node;
-      try {
-        node = MAPPER.readTree(text);
-      } catch (IOException e) {
-        throw invalid("line " + (line + 1) + ": malformed JSON: " + firstLine(e.getMessage()),
-            Map.of("index", parsed.size(), "line", line + 1));
+    int opLine = 0; // the line of the op being read, 0 between ops
+    try (JsonParser parser = JSON.createParser(body)) {
+      int previousLine = 0;
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        int line = parser.currentTokenLocation().getLineNr();
+        opLine = line;
+        if (line == previousLine) throw malformed(line, parsed.size() - 1, "a second value on the line");
+        checkSize(parsed.size() + 1, maxOps);
+        parsed.add(op(parser, parsed.size()));
+        previousLine = parser.currentLocation().getLineNr();
+        if (previousLine != line) throw malformed(line, parsed.size() - 1, "the op does not end on its line");
+        opLine = 0;
       }
-      parsed.add(op(node, parsed.size()));
+    } catch (JsonProcessingException e) {
+      // An op cut short shows up where the parser gives up, possibly on a later line: name the op's line.
+      throw malformed(e, opLine > 0 ? opLine : lineOf(e), parsed.size());
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a string cannot fail", e);
     }
     String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.trim();
     return new IngestBody(parsed, key);
+  }
+
+  private static Invalid malformed(JsonProcessingException e, int line, int index) {
+    return malformed(line, index, firstLine(e.getOriginalMessage()));
+  }
+
+  private static int lineOf(JsonProcessingException e) {
+    return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+  }
+
+  private static Invalid malformed(int line, int index, String why) {
+    return invalid("line " + line + ": malformed JSON: " + why, Map.of("index", index, "line", line));
+  }
+
+  /** One op, the parser on its first token; the checks run in the same order as for a tree. */
+  private static IngestOp op(JsonParser parser, int index) throws Invalid, IOException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      throw invalid("op " + index + " must be a JSON object", Map.of("index", index));
+    }
+    Field op = null;
+    Field table = null;
+    Field row = null;
+    Field key = null;
+    for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (name) {
+        case "op" -> op = Field.scalar(parser, value);
+        case "table" -> table = Field.scalar(parser, value);
+        case "row" -> row = Field.values(parser, value, index);
+        case "key" -> key = Field.values(parser, value, index);
+        default -> parser.skipChildren();
+      }
+    }
+    String opName = text(op, "op", index);
+    String tableName = text(table, "table", index);
+    if (!List.of("insert", "update", "upsert", "delete").contains(opName)) {
+      throw invalid("op " + index + ": unknown op '" + opName + "' (insert, update, upsert, delete)", Map.of("index", index));
+    }
+    Map<String, Object> rowValues = values(row, "row", index);
+    Map<String, Object> keyValues = values(key, "key", index);
+    if (!opName.equals("delete") && rowValues == null) {
+      throw invalid("op " + index + ": " + opName + " needs a \"row\"", Map.of("index", index));
+    }
+    if (opName.equals("delete") && rowValues == null && keyValues == null) {
+      throw invalid("op " + index + ": delete needs a \"key\" (or a whole \"row\" for a table without primary key)", Map.of("index", index));
+    }
+    return new IngestOp(opName, tableName, rowValues, keyValues);
+  }
+
+  /** A field of an op as read: a string, column values, or what was wrong with it (reported in order later). */
+  private record Field(String text, Map<String, Object> values, boolean notObject, String nestedColumn) {
+    static Field scalar(JsonParser parser, JsonToken token) throws IOException {
+      String text = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+      parser.skipChildren();
+      return new Field(text, null, false, null);
+    }
+
+    static Field values(JsonParser parser, JsonToken token, int index) throws Invalid, IOException {
+      if (token == JsonToken.VALUE_NULL) return null;
+      if (token != JsonToken.START_OBJECT) {
+        parser.skipChildren();
+        return new Field(null, null, true, null);
+      }
+      Map<String, Object> values = new LinkedHashMap<>();
+      String nested = null;
+      for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
+        String column = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+          if (nested == null) nested = column;
+          parser.skipChildren();
+        } else {
+          values.put(column, scalarValue(parser, value));
+        }
+      }
+      return new Field(null, values, false, nested);
+    }
+  }
+
+  private static Object scalarValue(JsonParser parser, JsonToken token) throws IOException {
+    return switch (token) {
+      case VALUE_NULL -> null;
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_STRING -> parser.getText();
+      case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+          ? new BigDecimal(parser.getBigIntegerValue()) : (Object) parser.getLongValue();
+      default -> decimal(parser.getDecimalValue());
+    };
+  }
+
+  // As a JSON tree has it: zero is 0, other decimals lose trailing zeros (1.50 is 1.5).
+  private static BigDecimal decimal(BigDecimal value) {
+    return value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
+  }
+
+  private static String text(Field field, String name, int index) throws Invalid {
+    if (field == null || field.text() == null) {
+      throw invalid("op " + index + ": \"" + name + "\" must be a string", Map.of("index", index));
+    }
+    return field.text();
+  }
+
+  private static Map<String, Object> values(Field field, String name, int index) throws Invalid {
+    if (field == null) return null;
+    if (field.notObject()) throw invalid("op " + index + ": \"" + name + "\" must be an object", Map.of("index", index));
+    if (field.nestedColumn() != null) {
+      throw invalid("op " + index + ": column " + field.nestedColumn() + " has a nested value; values are scalars",
+          Map.of("index", index, "column", field.nestedColumn()));
+    }
+    return field.values();
   }
 
   private static void checkSize(int ops, int maxOps) throws Invalid {
@@ -77,51 +220,6 @@ record IngestBody(List<IngestOp> ops, String batchId) {
       throw new Invalid(new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_many_ops",
           "a batch may hold at most " + maxOps + " ops", Map.of("limit", "batch-max-ops", "max", maxOps)));
     }
-  }
-
-  private static IngestOp op(JsonNode node, int index) throws Invalid {
-    if (node == null || !node.isObject()) throw invalid("op " + index + " must be a JSON object", Map.of("index", index));
-    String op = text(node, "op", index);
-    String table = text(node, "table", index);
-    if (!List.of("insert", "update", "upsert", "delete").contains(op)) {
-      throw invalid("op " + index + ": unknown op '" + op + "' (insert, update, upsert, delete)", Map.of("index", index));
-    }
-    Map<String, Object> row = values(node.get("row"), "row", index);
-    Map<String, Object> key = values(node.get("key"), "key", index);
-    if (!op.equals("delete") && row == null) throw invalid("op " + index + ": " + op + " needs a \"row\"", Map.of("index", index));
-    if (op.equals("delete") && row == null && key == null) {
-      throw invalid("op " + index + ": delete needs a \"key\" (or a whole \"row\" for a table without primary key)", Map.of("index", index));
-    }
-    return new IngestOp(op, table, row, key);
-  }
-
-  private static String text(JsonNode node, String field, int index) throws Invalid {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw invalid("op " + index + ": \"" + field + "\" must be a string", Map.of("index", index));
-    }
-    return value.asText();
-  }
-
-  private static Map<String, Object> values(JsonNode node, String field, int index) throws Invalid {
-    if (node == null || node.isNull()) return null;
-    if (!node.isObject()) throw invalid("op " + index + ": \"" + field + "\" must be an object", Map.of("index", index));
-    Map<String, Object> values = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> column = it.next();
-      values.put(column.getKey(), value(column.getValue(), column.getKey(), index));
-    }
-    return values;
-  }
-
-  private static Object value(JsonNode node, String column, int index) throws Invalid {
-    if (node.isNull()) return null;
-    if (node.isBoolean()) return node.booleanValue();
-    if (node.isTextual()) return node.textValue();
-    if (node.isIntegralNumber()) return node.canConvertToLong() ? (Object) node.longValue() : new BigDecimal(node.bigIntegerValue());
-    if (node.isNumber()) return node.decimalValue();
-    throw invalid("op " + index + ": column " + column + " has a nested value; values are scalars",
-        Map.of("index", index, "column", column));
   }
 
   private static Invalid invalid(String message, Map<String, Object> details) {
