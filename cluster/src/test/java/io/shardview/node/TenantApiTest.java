@@ -250,13 +250,13 @@ class TenantApiTest {
     assertFalse(t.json(t.get("views/adults?min_version=2&wait_ms=100"), 200).has("stale"));
 
     // A read waiting for the next version is answered by the ingest that writes it, long before its
-    // wait runs out (the test gives up after 15 s; the read would wait 30 s).
+    // wait runs out (the test gives up after 10 s; the read would wait 15 s).
     long next = t.json(t.get("views/adults"), 200).get("version").asLong() + 1;
     var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> TestNodes.send(node,
-        HttpRequest.newBuilder(URI.create(t.base + "/views/adults?min_version=" + next + "&wait_ms=30000")).GET()));
+        HttpRequest.newBuilder(URI.create(t.base + "/views/adults?min_version=" + next + "&wait_ms=15000")).GET()));
     Thread.sleep(200);
     t.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"users\", \"row\": {\"id\": 1000, \"age\": 40}}]}", 200);
-    JsonNode reached = JSON.readTree(waiting.get(15, TimeUnit.SECONDS).body());
+    JsonNode reached = JSON.readTree(waiting.get(10, TimeUnit.SECONDS).body());
     assertEquals(next, reached.get("version").asLong(), reached.toString());
     assertFalse(reached.has("stale"), reached.toString());
     assertEquals(26, reached.get("count").asLong());
