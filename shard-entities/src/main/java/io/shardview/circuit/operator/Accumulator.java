@@ -70,8 +70,15 @@ public interface Accumulator {
      */
     final class Sum implements Accumulator {
         private static final MathContext AVG_CONTEXT = new MathContext(34, RoundingMode.HALF_EVEN);
+        private static final Long SCALES_MARKER = 3L;
         private final Kind kind;
         private BigDecimal sum = BigDecimal.ZERO;
+        /**
+         * NUMERIC results only: how many current inputs have each scale. PostgreSQL shows a numeric sum
+         * with the largest scale among its inputs, so after the input with the largest scale is retracted
+         * the sum shows the largest remaining one, as a from-scratch sum of the same rows would.
+         */
+        private final TreeMap<Integer, Long> scales = new TreeMap<>();
         private long count;
         /** Copies of NaN and of each infinity among float8 inputs, which have no exact decimal form. */
         private long nans;
@@ -93,6 +100,9 @@ public interface Accumulator {
             }
             BigDecimal v = value instanceof Double d ? new BigDecimal(d) : Values.toDecimal((Number) value);
             sum = sum.add(weight == 1 ? v : v.multiply(BigDecimal.valueOf(weight)));
+            if (kind == Kind.SUM_DECIMAL || kind == Kind.AVG_DECIMAL) {
+                scales.merge(Math.max(0, v.scale()), weight, (a, b) -> a + b == 0 ? null : a + b);
+            }
         }
 
         /**
@@ -107,11 +117,16 @@ public interface Accumulator {
                 case SUM_LONG:
                     if (sum.unscaledValue().bitLength() > 63) throw EvaluationException.outOfRange("bigint");
                     return sum.longValue();
-                case SUM_DECIMAL: return sum;
+                case SUM_DECIMAL: return shownSum();
                 case SUM_DOUBLE: return finite(sum.doubleValue());
                 case AVG_DOUBLE: return sum.divide(BigDecimal.valueOf(count), AVG_CONTEXT).doubleValue();
-                default: return Values.divideNumeric(sum, BigDecimal.valueOf(count));
+                default: return Values.divideNumeric(shownSum(), BigDecimal.valueOf(count));
             }
+        }
+
+        /** The exact sum at the largest scale among the current inputs (it needs no more). */
+        private BigDecimal shownSum() {
+            return scales.isEmpty() ? sum : sum.setScale(scales.lastKey(), RoundingMode.UNNECESSARY);
         }
 
         private static double finite(double total) {
@@ -131,6 +146,14 @@ public interface Accumulator {
          */
         @Override
         public void write(DataOutput out) throws IOException {
+            if (!scales.isEmpty()) {
+                RowCodec.writeValue(out, SCALES_MARKER);
+                out.writeInt(scales.size());
+                for (Map.Entry<Integer, Long> scale : scales.entrySet()) {
+                    out.writeInt(scale.getKey());
+                    out.writeLong(scale.getValue());
+                }
+            }
             if (nans != 0 || positiveInfinities != 0 || negativeInfinities != 0) {
                 RowCodec.writeValue(out, Double.NaN);
                 out.writeLong(nans);
@@ -144,6 +167,11 @@ public interface Accumulator {
         @Override
         public void read(DataInput in) throws IOException {
             Object first = RowCodec.readValue(in);
+            scales.clear();
+            if (SCALES_MARKER.equals(first)) {
+                for (int i = in.readInt(); i > 0; i--) scales.put(in.readInt(), in.readLong());
+                first = RowCodec.readValue(in);
+            }
             nans = positiveInfinities = negativeInfinities = 0;
             if (first instanceof Double) {
                 nans = in.readLong();

@@ -48,6 +48,16 @@ class AggregateTest {
     }
 
     @Test
+    void aNumericSumShowsTheLargestScaleAmongTheRowsStillInTheGroup() {
+        Aggregate sum = groupBy0(Accumulator.Kind.SUM_DECIMAL);
+        step(sum, of(w("g", new BigDecimal("2.5"), 1), w("g", new BigDecimal("1.250"), 1)));
+        ZSet after = step(sum, delete("g", new BigDecimal("1.250")));
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        after.forEach((row, weight) -> { if (weight > 0) shown.add(row.get(1).toString()); });
+        assertEquals(java.util.List.of("2.5"), shown, "as SUM over the one remaining row, 2.5, shows it");
+    }
+
+    @Test
     void avgOfAnEmptiedGlobalGroupIsNullAndCountIsZero() {
         Aggregate global = new Aggregate(new int[0], new Aggregate.Call[] {
             new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null), new Aggregate.Call(Accumulator.Kind.AVG_DECIMAL, 0, null)});
