@@ -99,9 +99,6 @@ final class RandomViews {
                 if (c.kind() == Kind.TS) return new Ex("CAST(" + c.sql() + " AS DATE)", Kind.DATE);
                 return c;
             case 3:
-                // Known gap (README, issue 3): a CASE over a CHAR(n) value does not always keep bpchar's padding
-                // the way PostgreSQL does, so CHAR columns are left out of CASE until that is fixed.
-                if (c.kind() == Kind.CH) return c;
                 return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + c.sql() + " ELSE NULL END", c.kind());
             case 4:
                 return new Ex(predicate(r, a, 1), Kind.BOOL);
@@ -118,11 +115,62 @@ final class RandomViews {
                 }
                 return c;
             }
+            case 7:
+                return stringTyping(r, a, c);
+            case 8:
+                return charCast(c);
             case 9: case 10:
                 return failing(r, a, c);
             default:
                 return c;
         }
+    }
+
+    /** A 3-character CHAR literal: the same length as the CHAR(3) columns (see {@link #stringTyping}). */
+    private String charLiteral() {
+        return new String[] {"'abc'", "'zz '", "'a  '", "'B  '"}[rnd.nextInt(4)];
+    }
+
+    /**
+     * CASE, COALESCE and NULLIF over CHAR(3) and VARCHAR values and literals, typed as PostgreSQL does
+     * (CASE by its ELSE, COALESCE by its first argument; bpchar keeps its blanks, text loses them). Only
+     * mixes whose bpchar values all have length 3: where 'a' and 'a  ' would meet in one bpchar column,
+     * PostgreSQL keeps both spellings and the engine one (they are the same value).
+     */
+    private Ex stringTyping(Rel r, String a, Ex c) {
+        Ex ch = column(r, a, x -> x.kind() == Kind.CH);
+        Ex str = column(r, a, x -> x.kind() == Kind.STR);
+        if (c.kind() != Kind.CH && c.kind() != Kind.STR) c = ch != null ? ch : str;
+        if (c == null) return anyColumn(r, a);
+        String p = predicate(r, a, 1);
+        switch (rnd.nextInt(6)) {
+            case 0: // bpchar: a CHAR(3) column, a CHAR(3) or NULL
+                if (ch == null) return c;
+                return new Ex("CASE WHEN " + p + " THEN " + (rnd.nextBoolean() ? charLiteral() : ch.sql()) + " ELSE " + ch.sql() + " END", Kind.CH);
+            case 1:
+                if (ch == null) return c;
+                return new Ex("COALESCE(" + ch.sql() + ", " + (rnd.nextBoolean() ? charLiteral() : ch.sql()) + ")", Kind.CH);
+            case 2: // text: the VARCHAR decides (CASE's ELSE, COALESCE's first argument), the CHAR(3) loses its blanks
+                if (ch == null || str == null) return c;
+                return rnd.nextBoolean() ? new Ex("CASE WHEN " + p + " THEN " + ch.sql() + " ELSE " + str.sql() + " END", Kind.STR)
+                        : new Ex("COALESCE(" + str.sql() + ", " + ch.sql() + ")", Kind.STR);
+            case 3:
+                return new Ex("NULLIF(" + c.sql() + ", " + (c.kind() == Kind.CH ? charLiteral() : RandomSchema.literal(rnd, Kind.STR)) + ")", c.kind());
+            case 4: // literals only: text, not padded
+                return new Ex("CASE WHEN " + p + " THEN 'a' ELSE 'bb ' END", Kind.STR);
+            default:
+                return new Ex("CASE WHEN " + p + " THEN " + c.sql() + " END", c.kind());
+        }
+    }
+
+    /**
+     * A written CAST to CHAR(n): PostgreSQL pads to n and cuts a longer text. CHAR(3) is read as is; other
+     * lengths only through VARCHAR (see {@link #stringTyping} on mixed lengths).
+     */
+    private Ex charCast(Ex c) {
+        if (c.kind() == Kind.DBL) return c; // Java and PostgreSQL spell some doubles differently (1.0E308, 1e+308)
+        if (rnd.nextBoolean()) return new Ex("CAST(" + c.sql() + " AS CHAR(3))", Kind.CH);
+        return new Ex("CAST(CAST(" + c.sql() + " AS CHAR(" + (1 + rnd.nextInt(5)) + ")) AS VARCHAR)", Kind.STR);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.shardview.circuit.ColumnType;
 import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.operator.Expr;
+import io.shardview.circuit.sql.SourceMarkers;
 import io.shardview.circuit.sql.SqlPlanner;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -29,9 +30,20 @@ import org.apache.calcite.util.TimestampString;
  */
 final class ExprCompiler {
     private final RexBuilder rexBuilder;
+    /** Which fields of the input row are bpchar (see {@link StringTyping}). */
+    private final boolean[] input;
 
-    ExprCompiler(RexBuilder rexBuilder) {
+    ExprCompiler(RexBuilder rexBuilder, boolean[] input) {
         this.rexBuilder = rexBuilder;
+        this.input = input;
+    }
+
+    /**
+     * An output column's expression: as {@link #compile}, its value converted to the column's string type
+     * (a bpchar value that PostgreSQL types text loses its blanks, a text value typed bpchar keeps them).
+     */
+    Expr compileOutput(RexNode node) {
+        return converted(compile(node), StringTyping.of(node, input));
     }
 
     Expr compile(RexNode node) {
@@ -89,8 +101,8 @@ final class ExprCompiler {
             case PLUS: case MINUS: case TIMES: case DIVIDE: case MOD: return arithmetic(call);
             case MINUS_PREFIX: return negate(call);
             case PLUS_PREFIX: return compile(ops.get(0));
-            case CASE: return caseWhen(compileAll(ops));
-            case COALESCE: return coalesce(compileAll(ops));
+            case CASE: return caseWhen(call, false);
+            case COALESCE: return converted(coalesce(compileAll(ops)), StringTyping.of(call, input));
             case CAST: return cast(call);
             case SEARCH: return compile(RexUtil.expandSearch(rexBuilder, null, call));
             case OTHER_FUNCTION: case OTHER: return function(call);
@@ -219,7 +231,19 @@ final class ExprCompiler {
         };
     }
 
-    private static Expr caseWhen(Expr[] ops) {
+    /**
+     * A CASE; its values are converted to its PostgreSQL string type (see {@link StringTyping}), so a
+     * CHAR(n) value keeps or loses its blanks as it does there. coalesce: it was a COALESCE.
+     */
+    private Expr caseWhen(RexCall call, boolean coalesce) {
+        StringTyping.Type type = coalesce ? StringTyping.of(rexBuilder.makeCall(SourceMarkers.COALESCE, call), input)
+                : StringTyping.of(call, input);
+        List<RexNode> operands = call.getOperands();
+        Expr[] ops = new Expr[operands.size()];
+        for (int i = 0; i < ops.length; i++) {
+            boolean value = i % 2 == 1 || i == ops.length - 1;
+            ops[i] = value ? converted(compile(operands.get(i)), type) : compile(operands.get(i));
+        }
         return r -> {
             for (int i = 0; i + 1 < ops.length; i += 2) {
                 if (ops[i].test(r)) return ops[i + 1].eval(r);
@@ -238,9 +262,28 @@ final class ExprCompiler {
         };
     }
 
+    /** A string value as PostgreSQL's bpchar or text, for an expression of that type. */
+    private static Expr converted(Expr e, StringTyping.Type type) {
+        if (type == StringTyping.Type.BPCHAR) return r -> bpchar(e.eval(r));
+        if (type == StringTyping.Type.TEXT) return r -> {
+            Object v = e.eval(r);
+            return v instanceof FixedChar c ? c.text() : v;
+        };
+        return e;
+    }
+
+    /** A string as bpchar without a length: it keeps its own trailing blanks (its padding). */
+    private static Object bpchar(Object v) {
+        if (!(v instanceof String s)) return v;
+        return new FixedChar(FixedChar.stripTrailingBlanks(s), s.codePointCount(0, s.length()));
+    }
+
     private Expr cast(RexCall call) {
         ColumnType to = typeOf(call.getType());
-        Expr e = compile(call.getOperands().get(0));
+        RexNode operand = call.getOperands().get(0);
+        // Calcite's own casts between string types convert nothing (a written one is marked, see explicitCast).
+        if (SqlTypeUtil.inCharFamily(call.getType()) && SqlTypeUtil.inCharFamily(operand.getType())) return compile(operand);
+        Expr e = compile(operand);
         return r -> {
             Object v = e.eval(r);
             return v == null ? null : Scalars.cast(v, to);
@@ -260,7 +303,31 @@ final class ExprCompiler {
         };
     }
 
+    /**
+     * A CAST written to CHAR(n) or VARCHAR(n): PostgreSQL's explicit cast pads CHAR(n) with blanks and cuts
+     * a longer value to n characters, without error (an assignment would refuse it).
+     */
+    private Expr explicitCast(RexCall call) {
+        Expr e = compile(call.getOperands().get(0));
+        RelDataType type = call.getType();
+        int n = type.getPrecision();
+        boolean bpchar = type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR;
+        return r -> {
+            Object v = e.eval(r);
+            if (v == null) return null;
+            String text = Scalars.text(v);
+            if (n > 0 && text.codePointCount(0, text.length()) > n) text = text.substring(0, text.offsetByCodePoints(0, n));
+            return bpchar ? new FixedChar(FixedChar.stripTrailingBlanks(text), n) : text;
+        };
+    }
+
     private Expr function(RexCall call) {
+        if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) return explicitCast(call);
+        if (call.getOperator() == SourceMarkers.COALESCE) {
+            RexNode inner = call.getOperands().get(0);
+            if (inner.getKind() == SqlKind.CASE) return caseWhen((RexCall) inner, true);
+            return converted(compile(inner), StringTyping.of(call, input));
+        }
         String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
         if (name.equals("||")) return concat(call);
         if (name.equals("LOWER") || name.equals("UPPER")) {

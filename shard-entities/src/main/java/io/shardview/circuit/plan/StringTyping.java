@@ -1,0 +1,129 @@
+package io.shardview.circuit.plan;
+
+import io.shardview.circuit.sql.NotInJoin;
+import io.shardview.circuit.sql.SourceMarkers;
+import io.shardview.circuit.sql.SqlPlanner;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalSort;
+import org.apache.calcite.rel.logical.LogicalUnion;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+
+/**
+ * PostgreSQL's type of a string expression, bpchar (CHAR(n)) or text, which Calcite's types do not tell:
+ * Calcite types string literals CHAR(n) and inserts casts between CHAR and VARCHAR of its own. The rules
+ * followed are PostgreSQL's: a column keeps its type, a string literal has no type until its context
+ * gives one (alone it is text), a written CAST has its target type, and CASE and COALESCE take the type of
+ * the first of their values that has one (CASE looks at its ELSE first, COALESCE at its first argument),
+ * so a bpchar value there stays bpchar (blank-padded) unless a text value comes first. Functions that
+ * compute a string (||, UPPER, LOWER) make text.
+ */
+final class StringTyping {
+    /** The string type of an expression; OTHER for a non-string one. */
+    enum Type { BPCHAR, TEXT, UNKNOWN, OTHER }
+
+    private final Map<RelNode, boolean[]> fields = new IdentityHashMap<>();
+
+    /** Which output fields of a relational expression are bpchar. */
+    boolean[] bpcharFields(RelNode rel) {
+        boolean[] known = fields.get(rel);
+        if (known != null) return known;
+        boolean[] out = new boolean[rel.getRowType().getFieldCount()];
+        if (rel instanceof TableScan scan) {
+            for (int i = 0; i < out.length; i++) out[i] = SqlPlanner.isBpchar(scan.getTable(), i);
+        } else if (rel instanceof LogicalFilter || rel instanceof LogicalSort) {
+            out = bpcharFields(rel.getInput(0));
+        } else if (rel instanceof LogicalProject p) {
+            boolean[] input = bpcharFields(p.getInput());
+            for (int i = 0; i < out.length; i++) out[i] = of(p.getProjects().get(i), input) == Type.BPCHAR;
+        } else if (rel instanceof LogicalAggregate a) {
+            boolean[] input = bpcharFields(a.getInput());
+            int groups = a.getGroupCount();
+            for (int i = 0; i < groups; i++) out[i] = input[a.getGroupSet().nth(i)];
+            for (int i = groups; i < out.length; i++) {
+                var call = a.getAggCallList().get(i - groups);
+                SqlKind kind = call.getAggregation().getKind();
+                out[i] = (kind == SqlKind.MIN || kind == SqlKind.MAX) && input[call.getArgList().get(0)];
+            }
+        } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {
+            out = joinInput(rel.getInput(0), rel.getInput(1));
+            if (out.length != rel.getRowType().getFieldCount()) out = bpcharFields(rel.getInput(0)); // semi, anti
+        } else if (rel instanceof LogicalUnion u) {
+            // Unions of CHAR with VARCHAR are not resolved as PostgreSQL does (the first input's type): text.
+            for (int i = 0; i < out.length; i++) {
+                int field = i;
+                out[i] = u.getInputs().stream().allMatch(input -> bpcharFields(input)[field]);
+            }
+        }
+        fields.put(rel, out);
+        return out;
+    }
+
+    /** The bpchar fields of a join's input row (left then right), which its condition reads. */
+    boolean[] joinInput(RelNode left, RelNode right) {
+        boolean[] l = bpcharFields(left);
+        boolean[] r = bpcharFields(right);
+        boolean[] out = java.util.Arrays.copyOf(l, l.length + r.length);
+        System.arraycopy(r, 0, out, l.length, r.length);
+        return out;
+    }
+
+    /** The type of an expression over an input whose bpchar fields are given. */
+    static Type of(RexNode e, boolean[] input) {
+        if (!SqlTypeUtil.inCharFamily(e.getType())) return e instanceof RexLiteral l && l.isNull() ? Type.UNKNOWN : Type.OTHER;
+        if (e instanceof RexInputRef ref) return input[ref.getIndex()] ? Type.BPCHAR : Type.TEXT;
+        if (e instanceof RexLiteral) return Type.UNKNOWN;
+        if (!(e instanceof RexCall call)) return Type.TEXT;
+        if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) {
+            return call.getType().getSqlTypeName() == SqlTypeName.CHAR ? Type.BPCHAR : Type.TEXT;
+        }
+        if (call.getOperator() == SourceMarkers.COALESCE) {
+            RexNode inner = call.getOperands().get(0);
+            return inner.getKind() == SqlKind.CASE ? resolve(values((RexCall) inner, true), input) : of(inner, input);
+        }
+        if (call.getKind() == SqlKind.CAST) {
+            RexNode operand = call.getOperands().get(0);
+            // A cast Calcite added between string types is no conversion in PostgreSQL.
+            return SqlTypeUtil.inCharFamily(operand.getType()) || operand instanceof RexLiteral ? of(operand, input) : Type.TEXT;
+        }
+        if (call.getKind() == SqlKind.CASE) return resolve(values(call, false), input);
+        return Type.TEXT;
+    }
+
+    /**
+     * The value operands of a CASE in the order PostgreSQL resolves their type: the ELSE first, then the
+     * THEN values; for a CASE that was a COALESCE, the arguments in order (the ELSE is the last one).
+     */
+    static List<RexNode> values(RexCall caseCall, boolean coalesce) {
+        List<RexNode> ops = caseCall.getOperands();
+        List<RexNode> out = new java.util.ArrayList<>();
+        for (int i = 1; i < ops.size(); i += 2) out.add(ops.get(i));
+        RexNode otherwise = ops.get(ops.size() - 1);
+        if (coalesce) out.add(otherwise);
+        else out.add(0, otherwise);
+        return out;
+    }
+
+    private static Type resolve(List<RexNode> values, boolean[] input) {
+        for (RexNode v : values) {
+            Type t = of(v, input);
+            if (t == Type.BPCHAR || t == Type.TEXT) return t;
+        }
+        return Type.TEXT; // only literals (and NULLs): text
+    }
+}
