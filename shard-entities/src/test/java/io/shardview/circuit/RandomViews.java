@@ -85,7 +85,10 @@ final class RandomViews {
         switch (rnd.nextInt(11)) {
             case 0:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " / 2)", c.kind());
-                if (c.kind().numeric()) return new Ex("(" + c.sql() + " * 2)", c.kind());
+                if (c.kind().numeric()) {
+                    mayFail |= c.kind() == Kind.DBL; // 1e308 * 2 overflows
+                    return new Ex("(" + c.sql() + " * 2)", c.kind());
+                }
                 return c;
             case 1:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " % 3) - " + c.sql(), c.kind());
@@ -110,7 +113,7 @@ final class RandomViews {
             case 6: {
                 Ex d = column(r, a, x -> x.kind().numeric());
                 if (c.kind().numeric() && d != null && c.kind() == d.kind()) {
-                    mayFail |= c.kind().integer(); // overflows at the ends of the type's range
+                    mayFail |= c.kind().integer() || c.kind() == Kind.DBL; // overflows at the ends of the type's range
                     return new Ex("(" + c.sql() + (rnd.nextBoolean() ? " + " : " - ") + d.sql() + ")", c.kind());
                 }
                 return c;

@@ -70,8 +70,12 @@ public interface Accumulator {
      */
     final class Sum implements Accumulator {
         private static final MathContext AVG_CONTEXT = new MathContext(34, RoundingMode.HALF_EVEN);
+        private static final Long SQUARES_MARKER = 2L;
+        private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
         private final Kind kind;
         private BigDecimal sum = BigDecimal.ZERO;
+        /** AVG(float8) only: the exact sum of the squares of the finite inputs (see {@link #avgDouble}). */
+        private BigDecimal squares = BigDecimal.ZERO;
         private long count;
         /** Copies of NaN and of each infinity among float8 inputs, which have no exact decimal form. */
         private long nans;
@@ -93,6 +97,7 @@ public interface Accumulator {
             }
             BigDecimal v = value instanceof Double d ? new BigDecimal(d) : Values.toDecimal((Number) value);
             sum = sum.add(weight == 1 ? v : v.multiply(BigDecimal.valueOf(weight)));
+            if (kind == Kind.AVG_DOUBLE) squares = squares.add(v.multiply(v).multiply(BigDecimal.valueOf(weight)));
         }
 
         /**
@@ -109,9 +114,26 @@ public interface Accumulator {
                     return sum.longValue();
                 case SUM_DECIMAL: return sum;
                 case SUM_DOUBLE: return finite(sum.doubleValue());
-                case AVG_DOUBLE: return sum.divide(BigDecimal.valueOf(count), AVG_CONTEXT).doubleValue();
+                case AVG_DOUBLE: return avgDouble();
                 default: return Values.divideNumeric(sum, BigDecimal.valueOf(count));
             }
+        }
+
+        /**
+         * AVG(float8) as PostgreSQL's float8_accum computes it: besides the sum it accumulates the sum of
+         * squared deviations (for the variances), and fails with {@code value out of range: overflow} when
+         * either becomes infinite from finite inputs. The sum of squared deviations only grows as inputs
+         * come, so it overflows at some point exactly when its final value, N Sxx = N sum(x^2) - sum(x)^2,
+         * exceeds the float8 range; that is order-independent and kept exact here. (PostgreSQL also fails
+         * where an intermediate sum overflows and later inputs of the other sign would bring it back.)
+         */
+        private double avgDouble() {
+            finite(sum.doubleValue());
+            BigDecimal n = BigDecimal.valueOf(count);
+            if (count > 1 && squares.multiply(n).subtract(sum.multiply(sum)).compareTo(MAX_DOUBLE.multiply(n)) > 0) {
+                throw new EvaluationException("value out of range: overflow");
+            }
+            return sum.divide(n, AVG_CONTEXT).doubleValue();
         }
 
         private static double finite(double total) {
@@ -127,10 +149,16 @@ public interface Accumulator {
 
         /**
          * The sum and count; only when non-finite inputs are present, a NaN marker and their counts
-         * first, so snapshots without them keep the format written before they were counted.
+         * first, and only for AVG(float8) with inputs, a marker 2 and the sum of squares first, so
+         * snapshots without them keep the format written before they were kept (a snapshot from before
+         * restores a sum of squares of 0: its groups miss that overflow check until rebuilt).
          */
         @Override
         public void write(DataOutput out) throws IOException {
+            if (squares.signum() != 0) {
+                RowCodec.writeValue(out, SQUARES_MARKER);
+                RowCodec.writeValue(out, squares);
+            }
             if (nans != 0 || positiveInfinities != 0 || negativeInfinities != 0) {
                 RowCodec.writeValue(out, Double.NaN);
                 out.writeLong(nans);
@@ -144,6 +172,11 @@ public interface Accumulator {
         @Override
         public void read(DataInput in) throws IOException {
             Object first = RowCodec.readValue(in);
+            squares = BigDecimal.ZERO;
+            if (SQUARES_MARKER.equals(first)) {
+                squares = (BigDecimal) RowCodec.readValue(in);
+                first = RowCodec.readValue(in);
+            }
             nans = positiveInfinities = negativeInfinities = 0;
             if (first instanceof Double) {
                 nans = in.readLong();
