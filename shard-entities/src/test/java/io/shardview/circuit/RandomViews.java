@@ -82,7 +82,7 @@ final class RandomViews {
     /** A scalar expression over one relation. */
     private Ex expr(Rel r, String a) {
         Ex c = anyColumn(r, a);
-        switch (rnd.nextInt(11)) {
+        switch (rnd.nextInt(12)) {
             case 0:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " / 2)", c.kind());
                 if (c.kind().numeric()) {
@@ -124,6 +124,8 @@ final class RandomViews {
                 return charCast(c);
             case 9: case 10:
                 return failing(r, a, c);
+            case 11:
+                return dateText(r, a, c);
             default:
                 return c;
         }
@@ -174,6 +176,23 @@ final class RandomViews {
         if (c.kind() == Kind.DBL) return c; // Java and PostgreSQL spell some doubles differently (1.0E308, 1e+308)
         if (rnd.nextBoolean()) return new Ex("CAST(" + c.sql() + " AS CHAR(3))", Kind.CH);
         return new Ex("CAST(CAST(" + c.sql() + " AS CHAR(" + (1 + rnd.nextInt(5)) + ")) AS VARCHAR)", Kind.STR);
+    }
+
+    /** Text forms of 2024-01-0D that PostgreSQL reads the same under every DateStyle (see {@link #dateText}). */
+    private static final String[] DATE_TEXTS = {
+        "'Jan ' || D || ', 2024'", "'2024/01/0' || D", "'2024.01.0' || D", "'2024010' || D", "D || '-Jan-2024'",
+        "'Monday, January ' || D || ', 2024'", "'2024-Jan-0' || D || ' 10:30 PM'", "'2024-01-0' || D || 'T10:30:15.1234567'",
+        "'2024-01-0' || D || ' 24:00'", "'jan ' || D || ' 2024 12:00 AM'", "'2024-01-0' || D || ' 10:30:00+02'",
+        "'2024-01-0' || D || ' 10:30:59.9999999'"};
+
+    /** A CAST of text built from an integer column (the day D, 1 to 5) to DATE or TIMESTAMP. */
+    private Ex dateText(Rel r, String a, Ex c) {
+        Ex n = column(r, a, x -> x.kind().integer());
+        if (n == null) return c;
+        String day = "CAST(((" + n.sql() + " % 3) + 3) AS VARCHAR)";
+        String text = DATE_TEXTS[rnd.nextInt(DATE_TEXTS.length)].replace("D", day);
+        boolean date = rnd.nextBoolean();
+        return new Ex("CAST(" + text + " AS " + (date ? "DATE" : "TIMESTAMP") + ")", date ? Kind.DATE : Kind.TS);
     }
 
     /**

@@ -65,4 +65,10 @@ class ScalarsTest {
         fails("invalid input syntax for type date: \"soon\"", () -> Scalars.cast("soon", ColumnType.DATE));
         assertEquals(java.time.LocalDateTime.of(2024, 1, 5, 7, 8, 9, 500_000_000), Scalars.cast("2024-1-5 07:08:09.5", ColumnType.TIMESTAMP));
     }
+
+    @Test
+    void castOfTextToDateAndTimestampReadsMoreThanIso() {
+        assertEquals(java.time.LocalDate.of(2024, 1, 15), Scalars.cast("January 15, 2024", ColumnType.DATE));
+        assertEquals(java.time.LocalDateTime.of(2024, 1, 15, 22, 30), Scalars.cast("2024/01/15 10:30 PM", ColumnType.TIMESTAMP));
+    }
 }
