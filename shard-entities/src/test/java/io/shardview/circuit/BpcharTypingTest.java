@@ -76,4 +76,17 @@ class BpcharTypingTest {
     void aWrittenCastToVarcharOfALengthTruncates() {
         assertEquals("[[1], [7]] [[2], [123]] [integer, varchar]", view("SELECT id, CAST(n AS VARCHAR(3)) AS a FROM t"));
     }
+
+    @Test
+    void bpcharComparesWithVarcharAsBpcharAndWithTextAsText() {
+        // PostgreSQL: 'a'::char(3) = 'a '::varchar is true (bpchareq), = 'a '::text false (texteq).
+        Circuit c = CircuitTest.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR);"
+                + "CREATE VIEW w AS SELECT id, c = v AS e, c IS DISTINCT FROM v AS d, c = v || '' AS t, c = LOWER(c) AS l FROM q;"
+                + "CREATE VIEW j AS SELECT a.id FROM q a JOIN q b ON a.c = b.v;"
+                + "CREATE VIEW s AS SELECT id FROM q WHERE c IN (SELECT v FROM q)");
+        c.applyBatch(List.of(Op.insert("q", row("id", 1, "c", "a", "v", "a "))));
+        assertEquals("[1, true, false, false, true]", Arrays.toString(CircuitTest.rows(c, "w").get(0).toArray()));
+        assertEquals(1, CircuitTest.rows(c, "j").size());
+        assertEquals(1, CircuitTest.rows(c, "s").size());
+    }
 }

@@ -30,10 +30,10 @@ import org.apache.calcite.util.TimestampString;
  */
 final class ExprCompiler {
     private final RexBuilder rexBuilder;
-    /** Which fields of the input row are bpchar (see {@link StringTyping}). */
-    private final boolean[] input;
+    /** The string types of the input row's fields (see {@link StringTyping}). */
+    private final StringTyping.Type[] input;
 
-    ExprCompiler(RexBuilder rexBuilder, boolean[] input) {
+    ExprCompiler(RexBuilder rexBuilder, StringTyping.Type[] input) {
         this.rexBuilder = rexBuilder;
         this.input = input;
     }
@@ -96,7 +96,7 @@ final class ExprCompiler {
             case IS_NOT_FALSE: { Expr e = compile(ops.get(0)); return r -> !Boolean.FALSE.equals(e.eval(r)); }
             case EQUALS: case NOT_EQUALS: case LESS_THAN: case LESS_THAN_OR_EQUAL:
             case GREATER_THAN: case GREATER_THAN_OR_EQUAL:
-                return comparison(call.getKind(), operand(ops.get(0)), operand(ops.get(1)));
+                return comparison(call.getKind(), operand(ops.get(0), ops.get(1)), operand(ops.get(1), ops.get(0)));
             case IS_DISTINCT_FROM: case IS_NOT_DISTINCT_FROM: return distinctFrom(call);
             case PLUS: case MINUS: case TIMES: case DIVIDE: case MOD: return arithmetic(call);
             case MINUS_PREFIX: return negate(call);
@@ -154,10 +154,14 @@ final class ExprCompiler {
 
     /**
      * A comparison operand. A string literal compared with a CHAR(n) value is itself CHAR, as PostgreSQL
-     * types an untyped literal by the other side: its trailing blanks do not count ('a ' = 'a').
+     * types an untyped literal by the other side: its trailing blanks do not count ('a ' = 'a'). A varchar
+     * compared with a bpchar is converted to bpchar (PostgreSQL picks bpchar's operators for that pair).
      */
-    private Expr operand(RexNode node) {
+    private Expr operand(RexNode node, RexNode other) {
         Expr e = compile(node);
+        if (StringTyping.comparesAsBpchar(StringTyping.of(node, input), StringTyping.of(other, input))) {
+            return converted(e, StringTyping.Type.BPCHAR);
+        }
         RexNode literal = node;
         while (literal.getKind() == SqlKind.CAST && SqlTypeUtil.inCharFamily(literal.getType())) {
             literal = ((RexCall) literal).getOperands().get(0); // Calcite casts literals to the column's CHAR(n)
@@ -198,8 +202,8 @@ final class ExprCompiler {
     }
 
     private Expr distinctFrom(RexCall call) {
-        Expr a = compile(call.getOperands().get(0));
-        Expr b = compile(call.getOperands().get(1));
+        Expr a = operand(call.getOperands().get(0), call.getOperands().get(1));
+        Expr b = operand(call.getOperands().get(1), call.getOperands().get(0));
         boolean distinct = call.getKind() == SqlKind.IS_DISTINCT_FROM;
         return r -> distinct != Values.equal(a.eval(r), b.eval(r));
     }
@@ -265,7 +269,7 @@ final class ExprCompiler {
     /** A string value as PostgreSQL's bpchar or text, for an expression of that type. */
     private static Expr converted(Expr e, StringTyping.Type type) {
         if (type == StringTyping.Type.BPCHAR) return r -> bpchar(e.eval(r));
-        if (type == StringTyping.Type.TEXT) return r -> {
+        if (type == StringTyping.Type.TEXT || type == StringTyping.Type.VARCHAR) return r -> {
             Object v = e.eval(r);
             return v instanceof FixedChar c ? c.text() : v;
         };

@@ -74,7 +74,7 @@ public final class PlanCompiler {
 
     /** An expression compiler over the output row of rel. */
     private ExprCompiler over(RelNode rel) {
-        return new ExprCompiler(rexBuilder, typing.bpcharFields(rel));
+        return new ExprCompiler(rexBuilder, typing.fields(rel));
     }
 
     /**
@@ -83,9 +83,9 @@ public final class PlanCompiler {
      */
     private List<Column> columns(RelNode root) {
         List<Column> out = new ArrayList<>();
-        boolean[] bpchar = typing.bpcharFields(root);
+        StringTyping.Type[] types = typing.fields(root);
         for (RelDataTypeField f : root.getRowType().getFieldList()) {
-            if (bpchar[f.getIndex()]) {
+            if (types[f.getIndex()] == StringTyping.Type.BPCHAR) {
                 RelDataType t = f.getType();
                 int length = t.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR ? t.getPrecision() : 0;
                 out.add(new Column(f.getName(), ColumnType.CHAR, t.isNullable(), length));
@@ -155,11 +155,15 @@ public final class PlanCompiler {
         RelOptUtil.splitJoinCondition(j.getLeft(), j.getRight(), j.getCondition(), leftKeys, rightKeys, filterNulls, nonEqui);
         RexNode residual = RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui);
         boolean[] nullSafe = new boolean[filterNulls.size()];
+        boolean[] asBpchar = new boolean[filterNulls.size()];
+        StringTyping.Type[] leftTypes = typing.fields(j.getLeft());
+        StringTyping.Type[] rightTypes = typing.fields(j.getRight());
         for (int i = 0; i < nullSafe.length; i++) {
             nullSafe[i] = !filterNulls.get(i);
+            asBpchar[i] = StringTyping.comparesAsBpchar(leftTypes[leftKeys.get(i)], rightTypes[rightKeys.get(i)]);
         }
-        JoinKeys lk = new JoinKeys(leftKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe);
-        JoinKeys rk = new JoinKeys(rightKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe);
+        JoinKeys lk = new JoinKeys(leftKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
+        JoinKeys rk = new JoinKeys(rightKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
         Expr cond = residual.isAlwaysTrue() ? null
                 : new ExprCompiler(rexBuilder, typing.joinInput(j.getLeft(), j.getRight())).compile(residual);
         int left = visit(j.getLeft());
@@ -244,7 +248,7 @@ public final class PlanCompiler {
     private int values(LogicalValues v) {
         ZSet rows = new ZSet();
         for (List<RexLiteral> tuple : v.getTuples()) {
-            ExprCompiler exprs = new ExprCompiler(rexBuilder, new boolean[0]);
+            ExprCompiler exprs = new ExprCompiler(rexBuilder, new StringTyping.Type[0]);
             Object[] row = tuple.stream().map(l -> exprs.compileOutput(l).eval(null)).toArray();
             rows.add(Row.wrap(row), 1);
         }

@@ -25,72 +25,86 @@ import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
- * PostgreSQL's type of a string expression, bpchar (CHAR(n)) or text, which Calcite's types do not tell:
- * Calcite types string literals CHAR(n) and inserts casts between CHAR and VARCHAR of its own. The rules
- * followed are PostgreSQL's: a column keeps its type, a string literal has no type until its context
+ * PostgreSQL's type of a string expression, bpchar (CHAR(n)), varchar or text, which Calcite's types do not
+ * tell: Calcite types string literals CHAR(n) and inserts casts between CHAR and VARCHAR of its own. The
+ * rules followed are PostgreSQL's: a column keeps its type, a string literal has no type until its context
  * gives one (alone it is text), a written CAST has its target type, and CASE and COALESCE take the type of
  * the first of their values that has one (CASE looks at its ELSE first, COALESCE at its first argument),
- * so a bpchar value there stays bpchar (blank-padded) unless a text value comes first. Functions that
- * compute a string (||, UPPER, LOWER) make text.
+ * so a bpchar value there stays bpchar (blank-padded) unless a varchar or text value comes first.
+ * Functions that compute a string (||, UPPER, LOWER) make text. The difference between varchar and text
+ * shows in comparisons with bpchar: bpchar = varchar compares as bpchar (trailing blanks of neither side
+ * count), bpchar = text as text. A view's string column that is not bpchar is read as varchar.
  */
 final class StringTyping {
     /** The string type of an expression; OTHER for a non-string one. */
-    enum Type { BPCHAR, TEXT, UNKNOWN, OTHER }
+    enum Type { BPCHAR, VARCHAR, TEXT, UNKNOWN, OTHER }
 
-    private final Map<RelNode, boolean[]> fields = new IdentityHashMap<>();
+    private final Map<RelNode, Type[]> fields = new IdentityHashMap<>();
 
-    /** Which output fields of a relational expression are bpchar. */
-    boolean[] bpcharFields(RelNode rel) {
-        boolean[] known = fields.get(rel);
+    /** The string types of the output fields of a relational expression (OTHER for non-strings). */
+    Type[] fields(RelNode rel) {
+        Type[] known = fields.get(rel);
         if (known != null) return known;
-        boolean[] out = new boolean[rel.getRowType().getFieldCount()];
+        Type[] out = new Type[rel.getRowType().getFieldCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = SqlTypeUtil.inCharFamily(rel.getRowType().getFieldList().get(i).getType()) ? Type.VARCHAR : Type.OTHER;
+        }
         if (rel instanceof TableScan scan) {
-            for (int i = 0; i < out.length; i++) out[i] = SqlPlanner.isBpchar(scan.getTable(), i);
+            for (int i = 0; i < out.length; i++) if (SqlPlanner.isBpchar(scan.getTable(), i)) out[i] = Type.BPCHAR;
         } else if (rel instanceof LogicalFilter || rel instanceof LogicalSort) {
-            out = bpcharFields(rel.getInput(0));
+            out = fields(rel.getInput(0));
         } else if (rel instanceof LogicalProject p) {
-            boolean[] input = bpcharFields(p.getInput());
-            for (int i = 0; i < out.length; i++) out[i] = of(p.getProjects().get(i), input) == Type.BPCHAR;
+            Type[] input = fields(p.getInput());
+            for (int i = 0; i < out.length; i++) {
+                Type t = of(p.getProjects().get(i), input);
+                if (t != Type.UNKNOWN) out[i] = t;
+                else if (out[i] != Type.OTHER) out[i] = Type.TEXT; // a literal alone is text
+            }
         } else if (rel instanceof LogicalAggregate a) {
-            boolean[] input = bpcharFields(a.getInput());
+            Type[] input = fields(a.getInput());
             int groups = a.getGroupCount();
             for (int i = 0; i < groups; i++) out[i] = input[a.getGroupSet().nth(i)];
             for (int i = groups; i < out.length; i++) {
                 var call = a.getAggCallList().get(i - groups);
                 SqlKind kind = call.getAggregation().getKind();
-                out[i] = (kind == SqlKind.MIN || kind == SqlKind.MAX) && input[call.getArgList().get(0)];
+                if (kind == SqlKind.MIN || kind == SqlKind.MAX) out[i] = input[call.getArgList().get(0)];
             }
         } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {
-            out = joinInput(rel.getInput(0), rel.getInput(1));
-            if (out.length != rel.getRowType().getFieldCount()) out = bpcharFields(rel.getInput(0)); // semi, anti
+            Type[] both = joinInput(rel.getInput(0), rel.getInput(1));
+            out = both.length == out.length ? both : fields(rel.getInput(0)); // semi and anti joins output the left side
         } else if (rel instanceof LogicalUnion u) {
-            // Unions of CHAR with VARCHAR are not resolved as PostgreSQL does (the first input's type): text.
+            // Unions of CHAR with VARCHAR are not resolved as PostgreSQL does (the first input's type): varchar.
             for (int i = 0; i < out.length; i++) {
                 int field = i;
-                out[i] = u.getInputs().stream().allMatch(input -> bpcharFields(input)[field]);
+                if (u.getInputs().stream().allMatch(input -> fields(input)[field] == Type.BPCHAR)) out[i] = Type.BPCHAR;
             }
         }
         fields.put(rel, out);
         return out;
     }
 
-    /** The bpchar fields of a join's input row (left then right), which its condition reads. */
-    boolean[] joinInput(RelNode left, RelNode right) {
-        boolean[] l = bpcharFields(left);
-        boolean[] r = bpcharFields(right);
-        boolean[] out = java.util.Arrays.copyOf(l, l.length + r.length);
+    /** The string types of a join's input row (left then right), which its condition reads. */
+    Type[] joinInput(RelNode left, RelNode right) {
+        Type[] l = fields(left);
+        Type[] r = fields(right);
+        Type[] out = java.util.Arrays.copyOf(l, l.length + r.length);
         System.arraycopy(r, 0, out, l.length, r.length);
         return out;
     }
 
-    /** The type of an expression over an input whose bpchar fields are given. */
-    static Type of(RexNode e, boolean[] input) {
+    /** Whether two string types compare as bpchar although one is not: bpchar with varchar. */
+    static boolean comparesAsBpchar(Type a, Type b) {
+        return (a == Type.BPCHAR && b == Type.VARCHAR) || (a == Type.VARCHAR && b == Type.BPCHAR);
+    }
+
+    /** The type of an expression over an input whose field types are given. */
+    static Type of(RexNode e, Type[] input) {
         if (!SqlTypeUtil.inCharFamily(e.getType())) return e instanceof RexLiteral l && l.isNull() ? Type.UNKNOWN : Type.OTHER;
-        if (e instanceof RexInputRef ref) return input[ref.getIndex()] ? Type.BPCHAR : Type.TEXT;
+        if (e instanceof RexInputRef ref) return input[ref.getIndex()] == Type.OTHER ? Type.VARCHAR : input[ref.getIndex()];
         if (e instanceof RexLiteral) return Type.UNKNOWN;
         if (!(e instanceof RexCall call)) return Type.TEXT;
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) {
-            return call.getType().getSqlTypeName() == SqlTypeName.CHAR ? Type.BPCHAR : Type.TEXT;
+            return call.getType().getSqlTypeName() == SqlTypeName.CHAR ? Type.BPCHAR : Type.VARCHAR;
         }
         if (call.getOperator() == SourceMarkers.COALESCE) {
             RexNode inner = call.getOperands().get(0);
@@ -119,10 +133,10 @@ final class StringTyping {
         return out;
     }
 
-    private static Type resolve(List<RexNode> values, boolean[] input) {
+    private static Type resolve(List<RexNode> values, Type[] input) {
         for (RexNode v : values) {
             Type t = of(v, input);
-            if (t == Type.BPCHAR || t == Type.TEXT) return t;
+            if (t != Type.UNKNOWN && t != Type.OTHER) return t;
         }
         return Type.TEXT; // only literals (and NULLs): text
     }
