@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * is refused, as are the rest this engine cannot hold or does not read (see README).
  *
  * <p>Dates: a year of 4 or more digits first, then month and day, separated by '-', '/' or '.'
- * (2024-1-5, 2024/01/15, 2024.01.15); YYYYMMDD; a month name or abbreviation with a 4-digit year, in any
+ * (2024-1-5, 2024/01/15, 2024.01.15); YYYYMMDD and YYMMDD (1970..2069); a year and day of the year
+ * (2024.015); a Julian day (J2460325); a month name or abbreviation with a 4-digit year, in any
  * of the orders 2024-Jan-15, Jan-15-2024, 15-Jan-2024, January 15, 2024 (blanks, '-' or '/' between the
  * fields), after an optional weekday name (Monday, January 15, 2024); and epoch (1970-01-01).
  * Times, after a blank or T: H:MM, H:MM:SS or H:MM:SS.fraction (rounded to microseconds), then optionally
@@ -27,10 +28,15 @@ final class DateTimeInput {
     private static final String MONTH = "(?<mon>[a-z]+)\\.?";
     private static final String YEAR_FIRST = "(?<y>\\d{4,})(?<sep>[-/.])(?<m>\\d{1,2})\\k<sep>(?<d>\\d{1,2})";
     private static final String UNDELIMITED = "(?<y>\\d{4})(?<m>\\d{2})(?<d>\\d{2})";
+    private static final String TWO_DIGIT_YEAR = "(?<yy>\\d{2})(?<m>\\d{2})(?<d>\\d{2})";
+    private static final String DAY_OF_YEAR = "(?<y>\\d{4})\\.(?<doy>\\d{3})";
+    private static final String JULIAN_DAY = "j(?<jd>\\d{1,8})";
+    /** The Julian day number of 1970-01-01. */
+    private static final long JULIAN_EPOCH = 2440588;
     private static final String S = "[-/\\s]+";
     private static final String WEEKDAY = "(?:(?<wd>[a-z]+),?\\s+)?";
     private static final List<Pattern> DATES = List.of(
-            date(YEAR_FIRST), date(UNDELIMITED),
+            date(YEAR_FIRST), date(UNDELIMITED), date(TWO_DIGIT_YEAR), date(DAY_OF_YEAR), date(JULIAN_DAY),
             date(WEEKDAY + "(?<y>\\d{4})" + S + MONTH + S + "(?<d>\\d{1,2})"),
             date(WEEKDAY + MONTH + S + "(?<d>\\d{1,2}),?" + S + "(?<y>\\d{4})"),
             date(WEEKDAY + "(?<d>\\d{1,2})" + S + MONTH + ",?" + S + "(?<y>\\d{4})"));
@@ -78,19 +84,38 @@ final class DateTimeInput {
     }
 
     private static Integer month(Matcher m) {
-        if (m.pattern().pattern().contains("(?<mon>")) return MONTHS.get(m.group("mon"));
-        return Integer.parseInt(m.group("m"));
+        if (has(m, "mon")) return MONTHS.get(m.group("mon"));
+        return has(m, "m") ? Integer.parseInt(m.group("m")) : 1;
+    }
+
+    private static boolean has(Matcher m, String group) {
+        return m.pattern().pattern().contains("(?<" + group + ">");
     }
 
     private static boolean weekdayOrNone(Matcher m) {
-        return !m.pattern().pattern().contains("(?<wd>") || m.group("wd") == null || WEEKDAYS.contains(m.group("wd"));
+        return !has(m, "wd") || m.group("wd") == null || WEEKDAYS.contains(m.group("wd"));
     }
 
+    /**
+     * The day of the matched date fields. A two-digit year is 1970..2069, as PostgreSQL reads it; a day of
+     * the year may be 366 in any year (the next January 1st then). Days before year 1 (BC) are refused.
+     */
     private static LocalDate day(Matcher m, int month, String input, String type) {
         try {
-            int year = Integer.parseInt(m.group("y"));
-            if (year < 1) throw fieldOutOfRange(input);
-            return LocalDate.of(year, month, Integer.parseInt(m.group("d")));
+            LocalDate day;
+            if (has(m, "jd")) {
+                day = LocalDate.ofEpochDay(Long.parseLong(m.group("jd")) - JULIAN_EPOCH);
+            } else if (has(m, "doy")) {
+                int dayOfYear = Integer.parseInt(m.group("doy"));
+                if (dayOfYear < 1 || dayOfYear > 366) throw fieldOutOfRange(input);
+                day = LocalDate.of(Integer.parseInt(m.group("y")), 1, 1).plusDays(dayOfYear - 1);
+            } else {
+                int year = has(m, "yy") ? 1900 + Integer.parseInt(m.group("yy")) : Integer.parseInt(m.group("y"));
+                if (has(m, "yy") && year < 1970) year += 100;
+                day = LocalDate.of(year, month, Integer.parseInt(m.group("d")));
+            }
+            if (day.getYear() < 1) throw fieldOutOfRange(input);
+            return day;
         } catch (DateTimeException | NumberFormatException e) {
             throw fieldOutOfRange(input);
         }

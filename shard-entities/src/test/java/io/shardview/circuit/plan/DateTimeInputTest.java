@@ -30,6 +30,11 @@ class DateTimeInputTest {
         assertEquals(LocalDate.of(2024, 1, 5), DateTimeInput.toDate("2024-1-5"));
         assertEquals(LocalDate.of(2024, 9, 3), DateTimeInput.toDate("Sept 3, 2024"));
         assertEquals(LocalDate.of(1970, 1, 1), DateTimeInput.toDate("epoch"));
+        assertEquals(LocalDate.of(1970, 1, 15), DateTimeInput.toDate("700115"));
+        assertEquals(LocalDate.of(2069, 12, 31), DateTimeInput.toDate("691231"));
+        assertEquals(LocalDate.of(2024, 1, 15), DateTimeInput.toDate("2024.015"));
+        assertEquals(LocalDate.of(2024, 1, 1), DateTimeInput.toDate("2023.366"));
+        assertEquals(LocalDateTime.of(2024, 1, 15, 10, 30), ts("J2460325 10:30"));
         assertEquals(LocalDate.of(2024, 1, 15), DateTimeInput.toDate("2024-01-15 24:00"), "a date drops the time");
     }
 
