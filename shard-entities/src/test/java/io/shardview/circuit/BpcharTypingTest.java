@@ -89,4 +89,11 @@ class BpcharTypingTest {
         assertEquals(1, CircuitTest.rows(c, "j").size());
         assertEquals(1, CircuitTest.rows(c, "s").size());
     }
+
+    @Test
+    void unionTakesTheTypeOfItsFirstInput() {
+        // PostgreSQL: SELECT c UNION ALL SELECT v is bpchar ('zz ' and 'x'); SELECT v UNION ALL SELECT c varchar ('x', 'zz').
+        assertEquals("[[x]] [[zz ]] [NULL] [bpchar]", view("SELECT c AS a FROM t UNION ALL SELECT v FROM t WHERE id = 1"));
+        assertEquals("[[x]] [[zz]] [NULL] [varchar]", view("SELECT v AS a FROM t WHERE id = 1 UNION ALL SELECT c FROM t"));
+    }
 }

@@ -266,6 +266,17 @@ final class ExprCompiler {
         };
     }
 
+    /** Each field of a row of the given string types, converted to the target types. */
+    static Expr[] conversions(StringTyping.Type[] from, StringTyping.Type[] to) {
+        Expr[] out = new Expr[from.length];
+        for (int i = 0; i < out.length; i++) {
+            int field = i;
+            Expr ref = r -> r.get(field);
+            out[i] = from[i] == to[i] ? ref : converted(ref, to[i]);
+        }
+        return out;
+    }
+
     /** A string value as PostgreSQL's bpchar or text, for an expression of that type. */
     private static Expr converted(Expr e, StringTyping.Type type) {
         if (type == StringTyping.Type.BPCHAR) return r -> bpchar(e.eval(r));

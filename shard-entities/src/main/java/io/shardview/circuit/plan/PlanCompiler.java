@@ -239,8 +239,17 @@ public final class PlanCompiler {
         return add(new TopK(comparator(s.getCollation()), offset, limit), input);
     }
 
+    /** UNION [ALL]; an input whose string column has another type than the union's is converted to it. */
     private int union(LogicalUnion u) {
-        int[] inputs = u.getInputs().stream().mapToInt(this::visit).toArray();
+        StringTyping.Type[] types = typing.fields(u);
+        int[] inputs = new int[u.getInputs().size()];
+        for (int i = 0; i < inputs.length; i++) {
+            RelNode input = u.getInput(i);
+            inputs[i] = visit(input);
+            if (!java.util.Arrays.equals(typing.fields(input), types)) {
+                inputs[i] = add(new Project(ExprCompiler.conversions(typing.fields(input), types)), inputs[i]);
+            }
+        }
         int all = add(new UnionAll(), inputs);
         return u.all ? all : add(new Distinct(), all);
     }

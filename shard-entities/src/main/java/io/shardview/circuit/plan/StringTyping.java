@@ -73,11 +73,9 @@ final class StringTyping {
             Type[] both = joinInput(rel.getInput(0), rel.getInput(1));
             out = both.length == out.length ? both : fields(rel.getInput(0)); // semi and anti joins output the left side
         } else if (rel instanceof LogicalUnion u) {
-            // Unions of CHAR with VARCHAR are not resolved as PostgreSQL does (the first input's type): varchar.
-            for (int i = 0; i < out.length; i++) {
-                int field = i;
-                if (u.getInputs().stream().allMatch(input -> fields(input)[field] == Type.BPCHAR)) out[i] = Type.BPCHAR;
-            }
+            // As for CASE: the first input's type (PostgreSQL resolves a UNION column left to right).
+            Type[] first = fields(u.getInput(0));
+            for (int i = 0; i < out.length; i++) if (out[i] != Type.OTHER) out[i] = first[i];
         }
         fields.put(rel, out);
         return out;
