@@ -83,11 +83,15 @@ class BpcharTypingTest {
         Circuit c = CircuitTest.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR);"
                 + "CREATE VIEW w AS SELECT id, c = v AS e, c IS DISTINCT FROM v AS d, c = v || '' AS t, c = LOWER(c) AS l FROM q;"
                 + "CREATE VIEW j AS SELECT a.id FROM q a JOIN q b ON a.c = b.v;"
-                + "CREATE VIEW s AS SELECT id FROM q WHERE c IN (SELECT v FROM q)");
+                + "CREATE VIEW s AS SELECT id FROM q WHERE c IN (SELECT v FROM q);"
+                + "CREATE VIEW n AS SELECT id FROM q WHERE c NOT IN (SELECT v FROM q WHERE v IS NOT NULL);"
+                + "CREATE VIEW m AS SELECT id FROM q WHERE v NOT IN (SELECT c FROM q WHERE c IS NOT NULL)");
         c.applyBatch(List.of(Op.insert("q", row("id", 1, "c", "a", "v", "a "))));
         assertEquals("[1, true, false, false, true]", Arrays.toString(CircuitTest.rows(c, "w").get(0).toArray()));
         assertEquals(1, CircuitTest.rows(c, "j").size());
         assertEquals(1, CircuitTest.rows(c, "s").size());
+        assertEquals(0, CircuitTest.rows(c, "n").size());
+        assertEquals(0, CircuitTest.rows(c, "m").size());
     }
 
     @Test

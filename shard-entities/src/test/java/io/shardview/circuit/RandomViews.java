@@ -370,6 +370,15 @@ final class RandomViews {
         Col rk = pick(r, c -> c.kind().integer() && (c.nullable() || !in || rnd.nextInt(4) == 0));
         if (lk == null) lk = pick(l, c -> c.kind().integer());
         if (rk == null) rk = pick(r, c -> c.kind().integer());
+        if (rnd.nextInt(4) == 0) {
+            // String keys: CHAR(3) against VARCHAR compares as bpchar (trailing blanks of neither side count).
+            Col ls = pick(l, c -> c.kind() == Kind.CH || c.kind() == Kind.STR);
+            Col rs = pick(r, c -> c.kind() == Kind.CH || c.kind() == Kind.STR);
+            if (ls != null && rs != null) {
+                lk = ls;
+                rk = rs;
+            }
+        }
         if (lk == null || rk == null) return filterProject(l, out);
         out.add(anyColumn(l, "a"));
         out.add(anyColumn(l, "a"));

@@ -124,7 +124,10 @@ public final class PlanCompiler {
         if (rel instanceof LogicalSort s) return sort(s);
         if (rel instanceof LogicalUnion u) return union(u);
         if (rel instanceof LogicalValues v) return values(v);
-        if (rel instanceof NotInJoin n) return add(new NotIn(n.keyColumn()), visit(n.getLeft()), visit(n.getRight()));
+        if (rel instanceof NotInJoin n) {
+            boolean asBpchar = StringTyping.comparesAsBpchar(typing.fields(n.getLeft())[n.keyColumn()], typing.fields(n.getRight())[0]);
+            return add(new NotIn(n.keyColumn(), asBpchar), visit(n.getLeft()), visit(n.getRight()));
+        }
         if (rel instanceof Correlate c && RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
             return uncorrelated(c);
         }
