@@ -43,6 +43,7 @@ final class ExprCompiler {
      * (a bpchar value that PostgreSQL types text loses its blanks, a text value typed bpchar keeps them).
      */
     Expr compileOutput(RexNode node) {
+        if (node instanceof RexInputRef) return compile(node); // its values already have its type's form
         return converted(compile(node), StringTyping.of(node, input));
     }
 
@@ -240,8 +241,7 @@ final class ExprCompiler {
      * CHAR(n) value keeps or loses its blanks as it does there. coalesce: it was a COALESCE.
      */
     private Expr caseWhen(RexCall call, boolean coalesce) {
-        StringTyping.Type type = coalesce ? StringTyping.of(rexBuilder.makeCall(SourceMarkers.COALESCE, call), input)
-                : StringTyping.of(call, input);
+        StringTyping.Type type = StringTyping.ofCase(call, coalesce, input);
         List<RexNode> operands = call.getOperands();
         Expr[] ops = new Expr[operands.size()];
         for (int i = 0; i < ops.length; i++) {

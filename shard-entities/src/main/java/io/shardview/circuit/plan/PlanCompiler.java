@@ -259,8 +259,8 @@ public final class PlanCompiler {
 
     private int values(LogicalValues v) {
         ZSet rows = new ZSet();
+        ExprCompiler exprs = new ExprCompiler(rexBuilder, new StringTyping.Type[0]);
         for (List<RexLiteral> tuple : v.getTuples()) {
-            ExprCompiler exprs = new ExprCompiler(rexBuilder, new StringTyping.Type[0]);
             Object[] row = tuple.stream().map(l -> exprs.compileOutput(l).eval(null)).toArray();
             rows.add(Row.wrap(row), 1);
         }

@@ -106,22 +106,28 @@ final class StringTyping {
         }
         if (call.getOperator() == SourceMarkers.COALESCE) {
             RexNode inner = call.getOperands().get(0);
-            return inner.getKind() == SqlKind.CASE ? resolve(values((RexCall) inner, true), input) : of(inner, input);
+            return inner.getKind() == SqlKind.CASE ? ofCase((RexCall) inner, true, input) : of(inner, input);
         }
         if (call.getKind() == SqlKind.CAST) {
             RexNode operand = call.getOperands().get(0);
             // A cast Calcite added between string types is no conversion in PostgreSQL.
             return SqlTypeUtil.inCharFamily(operand.getType()) || operand instanceof RexLiteral ? of(operand, input) : Type.TEXT;
         }
-        if (call.getKind() == SqlKind.CASE) return resolve(values(call, false), input);
+        if (call.getKind() == SqlKind.CASE) return ofCase(call, false, input);
+        if (call.getKind() == SqlKind.COALESCE) return resolve(call.getOperands(), input);
         return Type.TEXT;
+    }
+
+    /** The type of a CASE; coalesce: it was a COALESCE. */
+    static Type ofCase(RexCall caseCall, boolean coalesce, Type[] input) {
+        return resolve(values(caseCall, coalesce), input);
     }
 
     /**
      * The value operands of a CASE in the order PostgreSQL resolves their type: the ELSE first, then the
      * THEN values; for a CASE that was a COALESCE, the arguments in order (the ELSE is the last one).
      */
-    static List<RexNode> values(RexCall caseCall, boolean coalesce) {
+    private static List<RexNode> values(RexCall caseCall, boolean coalesce) {
         List<RexNode> ops = caseCall.getOperands();
         List<RexNode> out = new java.util.ArrayList<>();
         for (int i = 1; i < ops.size(); i += 2) out.add(ops.get(i));
