@@ -106,7 +106,9 @@ final class RandomViews {
             case 4:
                 return new Ex(predicate(r, a, 1), Kind.BOOL);
             case 5:
-                if (c.kind().integer() || c.kind() == Kind.TS || c.kind() == Kind.CH) return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
+                if (c.kind().integer() || c.kind() == Kind.TS || c.kind() == Kind.CH || c.kind() == Kind.DBL) {
+                    return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
+                }
                 if (c.kind() == Kind.DEC) return new Ex("CAST(" + c.sql() + " AS INT)", Kind.INT);
                 if (c.kind() == Kind.DATE) return new Ex("CAST(" + c.sql() + " AS TIMESTAMP)", Kind.TS);
                 return c;
@@ -173,7 +175,6 @@ final class RandomViews {
      * lengths only through VARCHAR (see {@link #stringTyping} on mixed lengths).
      */
     private Ex charCast(Ex c) {
-        if (c.kind() == Kind.DBL) return c; // Java and PostgreSQL spell some doubles differently (1.0E308, 1e+308)
         if (rnd.nextBoolean()) return new Ex("CAST(" + c.sql() + " AS CHAR(3))", Kind.CH);
         return new Ex("CAST(CAST(" + c.sql() + " AS CHAR(" + (1 + rnd.nextInt(5)) + ")) AS VARCHAR)", Kind.STR);
     }
