@@ -22,6 +22,7 @@ import io.shardview.circuit.operator.TopK;
 import io.shardview.circuit.operator.UnionAll;
 import io.shardview.circuit.sql.NotInJoin;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -249,7 +250,7 @@ public final class PlanCompiler {
         for (int i = 0; i < inputs.length; i++) {
             RelNode input = u.getInput(i);
             inputs[i] = visit(input);
-            if (!java.util.Arrays.equals(typing.fields(input), types)) {
+            if (!Arrays.equals(typing.fields(input), types)) {
                 inputs[i] = add(new Project(ExprCompiler.conversions(typing.fields(input), types)), inputs[i]);
             }
         }

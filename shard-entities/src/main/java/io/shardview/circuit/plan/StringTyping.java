@@ -3,6 +3,8 @@ package io.shardview.circuit.plan;
 import io.shardview.circuit.sql.NotInJoin;
 import io.shardview.circuit.sql.SourceMarkers;
 import io.shardview.circuit.sql.SqlPlanner;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +87,7 @@ final class StringTyping {
     Type[] joinInput(RelNode left, RelNode right) {
         Type[] l = fields(left);
         Type[] r = fields(right);
-        Type[] out = java.util.Arrays.copyOf(l, l.length + r.length);
+        Type[] out = Arrays.copyOf(l, l.length + r.length);
         System.arraycopy(r, 0, out, l.length, r.length);
         return out;
     }
@@ -111,7 +113,8 @@ final class StringTyping {
         if (call.getKind() == SqlKind.CAST) {
             RexNode operand = call.getOperands().get(0);
             // A cast Calcite added between string types is no conversion in PostgreSQL.
-            return SqlTypeUtil.inCharFamily(operand.getType()) || operand instanceof RexLiteral ? of(operand, input) : Type.TEXT;
+            boolean string = SqlTypeUtil.inCharFamily(operand.getType()) || (operand instanceof RexLiteral l && l.isNull());
+            return string ? of(operand, input) : Type.TEXT;
         }
         if (call.getKind() == SqlKind.CASE) return ofCase(call, false, input);
         if (call.getKind() == SqlKind.COALESCE) return resolve(call.getOperands(), input);
@@ -129,7 +132,7 @@ final class StringTyping {
      */
     private static List<RexNode> values(RexCall caseCall, boolean coalesce) {
         List<RexNode> ops = caseCall.getOperands();
-        List<RexNode> out = new java.util.ArrayList<>();
+        List<RexNode> out = new ArrayList<>();
         for (int i = 1; i < ops.size(); i += 2) out.add(ops.get(i));
         RexNode otherwise = ops.get(ops.size() - 1);
         if (coalesce) out.add(otherwise);
