@@ -65,6 +65,13 @@ class BpcharTypingTest {
     }
 
     @Test
+    void nullIfOfAVarcharAndABpcharIsBpchar() {
+        // PostgreSQL: NULLIF(v, c) returns the left side of bpchar's =, so 'y ' stays 'y ' but as bpchar; as text 'y'.
+        assertEquals("[[1], [x], [x]] [[2], [y ], [y]] [integer, bpchar, varchar]",
+                view("SELECT id, NULLIF(v, c) AS a, CAST(NULLIF(v, c) AS VARCHAR) AS b FROM t"));
+    }
+
+    @Test
     void aWrittenCastToCharPadsAndTruncates() {
         assertEquals("[[1], [zz   ], [7 ], [x   ], [b], [true]] [[2], NULL, [12], [y   ], [bb], [true]]"
                         + " [integer, character(5), character(2), character(4), varchar, boolean]",

@@ -162,6 +162,10 @@ final class RandomViews {
                 return rnd.nextBoolean() ? new Ex("CASE WHEN " + p + " THEN " + ch.sql() + " ELSE " + str.sql() + " END", Kind.STR)
                         : new Ex("COALESCE(" + str.sql() + ", " + ch.sql() + ")", Kind.STR);
             case 3:
+                if (c.kind() == Kind.STR && ch != null && rnd.nextBoolean()) {
+                    // NULLIF(varchar, char) is bpchar in PostgreSQL; read through VARCHAR, which drops its blanks.
+                    return new Ex("CAST(NULLIF(" + c.sql() + ", " + ch.sql() + ") AS VARCHAR)", Kind.STR);
+                }
                 return new Ex("NULLIF(" + c.sql() + ", " + (c.kind() == Kind.CH ? charLiteral() : RandomSchema.literal(rnd, Kind.STR)) + ")", c.kind());
             case 4: // literals only: text, not padded
                 return new Ex("CASE WHEN " + p + " THEN 'a' ELSE 'bb ' END", Kind.STR);

@@ -19,6 +19,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.TimestampString;
@@ -102,7 +103,7 @@ final class ExprCompiler {
             case PLUS: case MINUS: case TIMES: case DIVIDE: case MOD: return arithmetic(call);
             case MINUS_PREFIX: return negate(call);
             case PLUS_PREFIX: return compile(ops.get(0));
-            case CASE: return caseWhen(call, false);
+            case CASE: return caseWhen(call, null);
             case COALESCE: return converted(coalesce(compileAll(ops)), StringTyping.of(call, input));
             case CAST: return cast(call);
             case SEARCH: return compile(RexUtil.expandSearch(rexBuilder, null, call));
@@ -238,10 +239,11 @@ final class ExprCompiler {
 
     /**
      * A CASE; its values are converted to its PostgreSQL string type (see {@link StringTyping}), so a
-     * CHAR(n) value keeps or loses its blanks as it does there. coalesce: it was a COALESCE.
+     * CHAR(n) value keeps or loses its blanks as it does there. origin: the marker of the function it
+     * was (COALESCE, NULLIF), or null.
      */
-    private Expr caseWhen(RexCall call, boolean coalesce) {
-        StringTyping.Type type = StringTyping.ofCase(call, coalesce, input);
+    private Expr caseWhen(RexCall call, SqlOperator origin) {
+        StringTyping.Type type = StringTyping.ofCase(call, origin, input);
         List<RexNode> operands = call.getOperands();
         Expr[] ops = new Expr[operands.size()];
         for (int i = 0; i < ops.length; i++) {
@@ -338,9 +340,9 @@ final class ExprCompiler {
 
     private Expr function(RexCall call) {
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) return explicitCast(call);
-        if (call.getOperator() == SourceMarkers.COALESCE) {
+        if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
-            if (inner.getKind() == SqlKind.CASE) return caseWhen((RexCall) inner, true);
+            if (inner.getKind() == SqlKind.CASE) return caseWhen((RexCall) inner, call.getOperator());
             return converted(compile(inner), StringTyping.of(call, input));
         }
         String name = call.getOperator().getName().toUpperCase(Locale.ROOT);

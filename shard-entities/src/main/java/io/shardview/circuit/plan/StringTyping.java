@@ -23,6 +23,7 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
@@ -31,7 +32,8 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * tell: Calcite types string literals CHAR(n) and inserts casts between CHAR and VARCHAR of its own. The
  * rules followed are PostgreSQL's: a column keeps its type, a string literal has no type until its context
  * gives one (alone it is text), a written CAST has its target type, and CASE and COALESCE take the type of
- * the first of their values that has one (CASE looks at its ELSE first, COALESCE at its first argument),
+ * the first of their values that has one (CASE looks at its ELSE first, COALESCE at its first argument;
+ * NULLIF(a, b) is a's, except that a varchar a against a bpchar b is bpchar),
  * so a bpchar value there stays bpchar (blank-padded) unless a varchar or text value comes first.
  * Functions that compute a string (||, UPPER, LOWER) make text. The difference between varchar and text
  * shows in comparisons with bpchar: bpchar = varchar compares as bpchar (trailing blanks of neither side
@@ -106,9 +108,9 @@ final class StringTyping {
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) {
             return call.getType().getSqlTypeName() == SqlTypeName.CHAR ? Type.BPCHAR : Type.VARCHAR;
         }
-        if (call.getOperator() == SourceMarkers.COALESCE) {
+        if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
-            return inner.getKind() == SqlKind.CASE ? ofCase((RexCall) inner, true, input) : of(inner, input);
+            return inner.getKind() == SqlKind.CASE ? ofCase((RexCall) inner, call.getOperator(), input) : of(inner, input);
         }
         if (call.getKind() == SqlKind.CAST) {
             RexNode operand = call.getOperands().get(0);
@@ -116,14 +118,24 @@ final class StringTyping {
             boolean string = SqlTypeUtil.inCharFamily(operand.getType()) || (operand instanceof RexLiteral l && l.isNull());
             return string ? of(operand, input) : Type.TEXT;
         }
-        if (call.getKind() == SqlKind.CASE) return ofCase(call, false, input);
+        if (call.getKind() == SqlKind.CASE) return ofCase(call, null, input);
         if (call.getKind() == SqlKind.COALESCE) return resolve(call.getOperands(), input);
         return Type.TEXT;
     }
 
-    /** The type of a CASE; coalesce: it was a COALESCE. */
-    static Type ofCase(RexCall caseCall, boolean coalesce, Type[] input) {
-        return resolve(values(caseCall, coalesce), input);
+    /** The type of a CASE; origin: the marker of the function it was (COALESCE, NULLIF), or null. */
+    static Type ofCase(RexCall caseCall, SqlOperator origin, Type[] input) {
+        if (origin == SourceMarkers.NULLIF && nullIfComparesAsBpchar(caseCall, input)) return Type.BPCHAR;
+        return resolve(values(caseCall, origin == SourceMarkers.COALESCE), input);
+    }
+
+    /**
+     * Whether NULLIF(a, b), which is CASE WHEN a = b THEN NULL ELSE a END, is bpchar although a is varchar:
+     * PostgreSQL returns the left side of the = it picks, and for a varchar and a bpchar that is bpchar's.
+     */
+    private static boolean nullIfComparesAsBpchar(RexCall caseCall, Type[] input) {
+        if (!(caseCall.getOperands().get(0) instanceof RexCall eq) || eq.getKind() != SqlKind.EQUALS) return false;
+        return of(eq.getOperands().get(0), input) == Type.VARCHAR && of(eq.getOperands().get(1), input) == Type.BPCHAR;
     }
 
     /**

@@ -21,8 +21,8 @@ import org.apache.calcite.sql.util.SqlShuttle;
 /**
  * Marks in the parsed SQL what PostgreSQL's string typing needs and Calcite's plan forgets: which casts
  * to a string type were written in the query (Calcite inserts casts of its own, and folds a written
- * cast of a literal into the literal), and which CASE expressions were COALESCE (PostgreSQL resolves
- * COALESCE's type from its first argument, CASE's from its ELSE). A marker is an identity function
+ * cast of a literal into the literal), and which CASE expressions were COALESCE or NULLIF (PostgreSQL
+ * resolves COALESCE's type from its first argument, NULLIF's from its =, CASE's from its ELSE). A marker is an identity function
  * around the marked expression; {@code io.shardview.circuit.plan} reads it.
  */
 public final class SourceMarkers {
@@ -30,10 +30,12 @@ public final class SourceMarkers {
     public static final SqlFunction EXPLICIT_CAST = marker("PG_EXPLICIT_CAST");
     /** Around a COALESCE, which Calcite turns into a CASE. */
     public static final SqlFunction COALESCE = marker("PG_COALESCE");
+    /** Around a NULLIF, which Calcite turns into a CASE. */
+    public static final SqlFunction NULLIF = marker("PG_NULLIF");
 
     /** The standard operators and the markers. */
     static final SqlOperatorTable OPERATORS =
-            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, COALESCE));
+            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, COALESCE, NULLIF));
 
     private SourceMarkers() {
     }
@@ -43,16 +45,19 @@ public final class SourceMarkers {
                 SqlFunctionCategory.SYSTEM);
     }
 
-    /** The query with its string casts and COALESCEs marked. */
+    /** The query with its string casts, COALESCEs and NULLIFs marked. */
     static SqlNode mark(SqlNode query) {
         return query.accept(new SqlShuttle() {
             @Override
             public SqlNode visit(SqlCall call) {
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;
-                // The parser may leave COALESCE an unresolved function of that name.
+                // The parser may leave COALESCE and NULLIF unresolved functions of that name.
                 if (c.getKind() == SqlKind.COALESCE || c.getOperator().getName().equalsIgnoreCase("COALESCE")) {
                     return wrap(COALESCE, c);
+                }
+                if (c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF")) {
+                    return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
                 return c;
