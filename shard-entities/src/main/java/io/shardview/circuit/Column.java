@@ -2,7 +2,8 @@ package io.shardview.circuit;
 
 /**
  * A column of a table or view: folded name, type, whether it accepts NULL, and for CHAR(n) its length
- * n (0 for other types).
+ * n (0 for other types, and for a view's bpchar column whose values have several lengths, as
+ * PostgreSQL's bpchar without a length, e.g. COALESCE of a CHAR(3) and a VARCHAR).
  */
 public record Column(String name, ColumnType type, boolean nullable, int length) {
 
@@ -12,7 +13,8 @@ public record Column(String name, ColumnType type, boolean nullable, int length)
 
     /** PostgreSQL's name of the column's type, with the length of CHAR(n). */
     public String sqlTypeName() {
-        return type == ColumnType.CHAR ? "character(" + length + ")" : type.sqlName();
+        if (type != ColumnType.CHAR) return type.sqlName();
+        return length > 0 ? "character(" + length + ")" : "bpchar";
     }
 
     /** A JSON-ish value as this column's Java value (see {@link ColumnType#coerce}); CHAR(n) pads to n. */

@@ -161,4 +161,15 @@ class EvaluationErrorTest {
         assertEquals(observe(clean), observe(failing));
         assertEquals(30, accepted.size());
     }
+
+    @Test
+    void avgOfDoublesThatOverflowFailsTheBatchAsInPostgres() {
+        Circuit c = circuit("CREATE TABLE d (k INT PRIMARY KEY, x DOUBLE PRECISION); CREATE VIEW m AS SELECT AVG(x) AS a FROM d");
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("d", row("k", 1, "x", 1e308)))));
+        long version = c.version();
+        // PostgreSQL: avg of 1e308 and 0 fails (its sum of squared deviations overflows), so the batch fails.
+        assertFailed(c.applyBatch(List.of(Op.insert("d", row("k", 2, "x", 0.0)))), "m", "value out of range: overflow");
+        assertEquals(version, c.version());
+        assertEquals(List.of(1e308), rows(c, "m").stream().map(r -> r.get(0)).toList());
+    }
 }

@@ -82,10 +82,13 @@ final class RandomViews {
     /** A scalar expression over one relation. */
     private Ex expr(Rel r, String a) {
         Ex c = anyColumn(r, a);
-        switch (rnd.nextInt(11)) {
+        switch (rnd.nextInt(12)) {
             case 0:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " / 2)", c.kind());
-                if (c.kind().numeric()) return new Ex("(" + c.sql() + " * 2)", c.kind());
+                if (c.kind().numeric()) {
+                    mayFail |= c.kind() == Kind.DBL; // 1e308 * 2 overflows
+                    return new Ex("(" + c.sql() + " * 2)", c.kind());
+                }
                 return c;
             case 1:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " % 3) - " + c.sql(), c.kind());
@@ -99,30 +102,102 @@ final class RandomViews {
                 if (c.kind() == Kind.TS) return new Ex("CAST(" + c.sql() + " AS DATE)", Kind.DATE);
                 return c;
             case 3:
-                // Known gap (README, issue 3): a CASE over a CHAR(n) value does not always keep bpchar's padding
-                // the way PostgreSQL does, so CHAR columns are left out of CASE until that is fixed.
-                if (c.kind() == Kind.CH) return c;
                 return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + c.sql() + " ELSE NULL END", c.kind());
             case 4:
                 return new Ex(predicate(r, a, 1), Kind.BOOL);
             case 5:
-                if (c.kind().integer() || c.kind() == Kind.TS || c.kind() == Kind.CH) return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
+                if (c.kind().integer() || c.kind() == Kind.TS || c.kind() == Kind.CH || c.kind() == Kind.DBL) {
+                    return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
+                }
                 if (c.kind() == Kind.DEC) return new Ex("CAST(" + c.sql() + " AS INT)", Kind.INT);
                 if (c.kind() == Kind.DATE) return new Ex("CAST(" + c.sql() + " AS TIMESTAMP)", Kind.TS);
                 return c;
             case 6: {
                 Ex d = column(r, a, x -> x.kind().numeric());
                 if (c.kind().numeric() && d != null && c.kind() == d.kind()) {
-                    mayFail |= c.kind().integer(); // overflows at the ends of the type's range
+                    mayFail |= c.kind().integer() || c.kind() == Kind.DBL; // overflows at the ends of the type's range
                     return new Ex("(" + c.sql() + (rnd.nextBoolean() ? " + " : " - ") + d.sql() + ")", c.kind());
                 }
                 return c;
             }
+            case 7:
+                return stringTyping(r, a, c);
+            case 8:
+                return charCast(c);
             case 9: case 10:
                 return failing(r, a, c);
+            case 11:
+                return dateText(r, a, c);
             default:
                 return c;
         }
+    }
+
+    /** A 3-character CHAR literal: the same length as the CHAR(3) columns (see {@link #stringTyping}). */
+    private String charLiteral() {
+        return new String[] {"'abc'", "'zz '", "'a  '", "'B  '"}[rnd.nextInt(4)];
+    }
+
+    /**
+     * CASE, COALESCE and NULLIF over CHAR(3) and VARCHAR values and literals, typed as PostgreSQL does
+     * (CASE by its ELSE, COALESCE by its first argument; bpchar keeps its blanks, text loses them). Only
+     * mixes whose bpchar values all have length 3: where 'a' and 'a  ' would meet in one bpchar column,
+     * PostgreSQL keeps both spellings and the engine one (they are the same value).
+     */
+    private Ex stringTyping(Rel r, String a, Ex c) {
+        Ex ch = column(r, a, x -> x.kind() == Kind.CH);
+        Ex str = column(r, a, x -> x.kind() == Kind.STR);
+        if (c.kind() != Kind.CH && c.kind() != Kind.STR) c = ch != null ? ch : str;
+        if (c == null) return anyColumn(r, a);
+        String p = predicate(r, a, 1);
+        switch (rnd.nextInt(6)) {
+            case 0: // bpchar: a CHAR(3) column, a CHAR(3) or NULL
+                if (ch == null) return c;
+                return new Ex("CASE WHEN " + p + " THEN " + (rnd.nextBoolean() ? charLiteral() : ch.sql()) + " ELSE " + ch.sql() + " END", Kind.CH);
+            case 1:
+                if (ch == null) return c;
+                return new Ex("COALESCE(" + ch.sql() + ", " + (rnd.nextBoolean() ? charLiteral() : ch.sql()) + ")", Kind.CH);
+            case 2: // text: the VARCHAR decides (CASE's ELSE, COALESCE's first argument), the CHAR(3) loses its blanks
+                if (ch == null || str == null) return c;
+                return rnd.nextBoolean() ? new Ex("CASE WHEN " + p + " THEN " + ch.sql() + " ELSE " + str.sql() + " END", Kind.STR)
+                        : new Ex("COALESCE(" + str.sql() + ", " + ch.sql() + ")", Kind.STR);
+            case 3:
+                if (c.kind() == Kind.STR && ch != null && rnd.nextBoolean()) {
+                    // NULLIF(varchar, char) is bpchar in PostgreSQL; read through VARCHAR, which drops its blanks.
+                    return new Ex("CAST(NULLIF(" + c.sql() + ", " + ch.sql() + ") AS VARCHAR)", Kind.STR);
+                }
+                return new Ex("NULLIF(" + c.sql() + ", " + (c.kind() == Kind.CH ? charLiteral() : RandomSchema.literal(rnd, Kind.STR)) + ")", c.kind());
+            case 4: // literals only: text, not padded
+                return new Ex("CASE WHEN " + p + " THEN 'a' ELSE 'bb ' END", Kind.STR);
+            default:
+                return new Ex("CASE WHEN " + p + " THEN " + c.sql() + " END", c.kind());
+        }
+    }
+
+    /**
+     * A written CAST to CHAR(n): PostgreSQL pads to n and cuts a longer text. CHAR(3) is read as is; other
+     * lengths only through VARCHAR (see {@link #stringTyping} on mixed lengths).
+     */
+    private Ex charCast(Ex c) {
+        if (rnd.nextBoolean()) return new Ex("CAST(" + c.sql() + " AS CHAR(3))", Kind.CH);
+        return new Ex("CAST(CAST(" + c.sql() + " AS CHAR(" + (1 + rnd.nextInt(5)) + ")) AS VARCHAR)", Kind.STR);
+    }
+
+    /** Text forms of 2024-01-0D that PostgreSQL reads the same under every DateStyle (see {@link #dateText}). */
+    private static final String[] DATE_TEXTS = {
+        "'Jan ' || D || ', 2024'", "'2024/01/0' || D", "'2024.01.0' || D", "'2024010' || D", "D || '-Jan-2024'",
+        "'Monday, January ' || D || ', 2024'", "'2024-Jan-0' || D || ' 10:30 PM'", "'2024-01-0' || D || 'T10:30:15.1234567'",
+        "'2024-01-0' || D || ' 24:00'", "'jan ' || D || ' 2024 12:00 AM'", "'2024-01-0' || D || ' 10:30:00+02'",
+        "'2024-01-0' || D || ' 10:30:59.9999999'", "'24010' || D", "'2024.00' || D", "'J246031' || D || ' 10:30'"};
+
+    /** A CAST of text built from an integer column (the day D, 1 to 5) to DATE or TIMESTAMP. */
+    private Ex dateText(Rel r, String a, Ex c) {
+        Ex n = column(r, a, x -> x.kind().integer());
+        if (n == null) return c;
+        String day = "CAST(((" + n.sql() + " % 3) + 3) AS VARCHAR)";
+        String text = DATE_TEXTS[rnd.nextInt(DATE_TEXTS.length)].replace("D", day);
+        boolean date = rnd.nextBoolean();
+        return new Ex("CAST(" + text + " AS " + (date ? "DATE" : "TIMESTAMP") + ")", date ? Kind.DATE : Kind.TS);
     }
 
     /**
@@ -163,7 +238,11 @@ final class RandomViews {
                 if (c.kind() == Kind.BOOL) return c.sql() + " = TRUE";
                 return c.sql() + " IN (" + RandomSchema.literal(rnd, c.kind()) + ", " + RandomSchema.literal(rnd, c.kind()) + ")";
             case 4: {
-                Col d = pick(r, x -> x.kind() == c.kind());
+                // Now and then CHAR(3) with VARCHAR, which PostgreSQL compares as bpchar (no trailing blanks count).
+                boolean mixed = (c.kind() == Kind.CH || c.kind() == Kind.STR) && rnd.nextBoolean();
+                Kind other = mixed ? (c.kind() == Kind.CH ? Kind.STR : Kind.CH) : c.kind();
+                Col d = pick(r, x -> x.kind() == other);
+                if (d == null) d = pick(r, x -> x.kind() == c.kind());
                 return c.sql() + " " + comparator() + " " + a + "." + d.name();
             }
             case 5: return "(" + predicate(r, a, depth - 1) + " AND " + predicate(r, a, depth - 1) + ")";
@@ -272,6 +351,16 @@ final class RandomViews {
         Rel r = relation();
         Ex a = column(l, "a", c -> c.kind() == Kind.INT);
         Ex b = column(r, "b", c -> c.kind() == Kind.INT);
+        if (rnd.nextBoolean()) {
+            // Strings: PostgreSQL types the column by the first input; VARCHAR then CHAR(3) is varchar (the CHAR
+            // values lose their blanks). Not CHAR(3) then VARCHAR: see stringTyping on mixed bpchar lengths.
+            Ex s = column(l, "a", c -> c.kind() == Kind.STR || c.kind() == Kind.CH);
+            Ex t = s == null ? null : column(r, "b", c -> c.kind() == s.kind() || (s.kind() == Kind.STR && c.kind() == Kind.CH));
+            if (t != null) {
+                a = s;
+                b = t;
+            }
+        }
         if (a == null || b == null) return filterProject(l, out);
         out.add(a);
         return select(out) + " FROM " + l.name() + " a" + where(l, "a") + " UNION ALL SELECT " + b.sql() + " AS c0 FROM "
@@ -286,6 +375,15 @@ final class RandomViews {
         Col rk = pick(r, c -> c.kind().integer() && (c.nullable() || !in || rnd.nextInt(4) == 0));
         if (lk == null) lk = pick(l, c -> c.kind().integer());
         if (rk == null) rk = pick(r, c -> c.kind().integer());
+        if (rnd.nextInt(4) == 0) {
+            // String keys: CHAR(3) against VARCHAR compares as bpchar (trailing blanks of neither side count).
+            Col ls = pick(l, c -> c.kind() == Kind.CH || c.kind() == Kind.STR);
+            Col rs = pick(r, c -> c.kind() == Kind.CH || c.kind() == Kind.STR);
+            if (ls != null && rs != null) {
+                lk = ls;
+                rk = rs;
+            }
+        }
         if (lk == null || rk == null) return filterProject(l, out);
         out.add(anyColumn(l, "a"));
         out.add(anyColumn(l, "a"));

@@ -70,9 +70,13 @@ public interface Accumulator {
      */
     final class Sum implements Accumulator {
         private static final MathContext AVG_CONTEXT = new MathContext(34, RoundingMode.HALF_EVEN);
+        private static final Long SQUARES_MARKER = 2L;
         private static final Long SCALES_MARKER = 3L;
+        private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
         private final Kind kind;
         private BigDecimal sum = BigDecimal.ZERO;
+        /** AVG(float8) only: the exact sum of the squares of the finite inputs (see {@link #avgDouble}). */
+        private BigDecimal squares = BigDecimal.ZERO;
         /**
          * NUMERIC results only: how many current inputs have each scale. PostgreSQL shows a numeric sum
          * with the largest scale among its inputs, so after the input with the largest scale is retracted
@@ -100,6 +104,7 @@ public interface Accumulator {
             }
             BigDecimal v = value instanceof Double d ? new BigDecimal(d) : Values.toDecimal((Number) value);
             sum = sum.add(weight == 1 ? v : v.multiply(BigDecimal.valueOf(weight)));
+            if (kind == Kind.AVG_DOUBLE) squares = squares.add(v.multiply(v).multiply(BigDecimal.valueOf(weight)));
             if (kind == Kind.SUM_DECIMAL || kind == Kind.AVG_DECIMAL) {
                 scales.merge(Math.max(0, v.scale()), weight, (a, b) -> a + b == 0 ? null : a + b);
             }
@@ -119,7 +124,7 @@ public interface Accumulator {
                     return sum.longValue();
                 case SUM_DECIMAL: return shownSum();
                 case SUM_DOUBLE: return finite(sum.doubleValue());
-                case AVG_DOUBLE: return sum.divide(BigDecimal.valueOf(count), AVG_CONTEXT).doubleValue();
+                case AVG_DOUBLE: return avgDouble();
                 default: return Values.divideNumeric(shownSum(), BigDecimal.valueOf(count));
             }
         }
@@ -127,6 +132,23 @@ public interface Accumulator {
         /** The exact sum at the largest scale among the current inputs (it needs no more). */
         private BigDecimal shownSum() {
             return scales.isEmpty() ? sum : sum.setScale(scales.lastKey(), RoundingMode.UNNECESSARY);
+        }
+
+        /**
+         * AVG(float8) as PostgreSQL's float8_accum computes it: besides the sum it accumulates the sum of
+         * squared deviations (for the variances), and fails with {@code value out of range: overflow} when
+         * either becomes infinite from finite inputs. The sum of squared deviations only grows as inputs
+         * come, so it overflows at some point exactly when its final value, N Sxx = N sum(x^2) - sum(x)^2,
+         * exceeds the float8 range; that is order-independent and kept exact here. (PostgreSQL also fails
+         * where an intermediate sum overflows and later inputs of the other sign would bring it back.)
+         */
+        private double avgDouble() {
+            finite(sum.doubleValue());
+            BigDecimal n = BigDecimal.valueOf(count);
+            if (count > 1 && squares.multiply(n).subtract(sum.multiply(sum)).compareTo(MAX_DOUBLE.multiply(n)) > 0) {
+                throw new EvaluationException("value out of range: overflow");
+            }
+            return sum.divide(n, AVG_CONTEXT).doubleValue();
         }
 
         private static double finite(double total) {
@@ -142,7 +164,10 @@ public interface Accumulator {
 
         /**
          * The sum and count; only when non-finite inputs are present, a NaN marker and their counts
-         * first, so snapshots without them keep the format written before they were counted.
+         * first, before that only for AVG(float8) with inputs a marker 2 and the sum of squares, and
+         * before everything only for NUMERIC results a marker 3 and the count of inputs per scale, so
+         * snapshots without them keep the format written before they were kept (a snapshot from before
+         * restores a sum of squares of 0: its groups miss that overflow check until rebuilt).
          */
         @Override
         public void write(DataOutput out) throws IOException {
@@ -153,6 +178,10 @@ public interface Accumulator {
                     out.writeInt(scale.getKey());
                     out.writeLong(scale.getValue());
                 }
+            }
+            if (squares.signum() != 0) {
+                RowCodec.writeValue(out, SQUARES_MARKER);
+                RowCodec.writeValue(out, squares);
             }
             if (nans != 0 || positiveInfinities != 0 || negativeInfinities != 0) {
                 RowCodec.writeValue(out, Double.NaN);
@@ -170,6 +199,11 @@ public interface Accumulator {
             scales.clear();
             if (SCALES_MARKER.equals(first)) {
                 for (int i = in.readInt(); i > 0; i--) scales.put(in.readInt(), in.readLong());
+                first = RowCodec.readValue(in);
+            }
+            squares = BigDecimal.ZERO;
+            if (SQUARES_MARKER.equals(first)) {
+                squares = (BigDecimal) RowCodec.readValue(in);
                 first = RowCodec.readValue(in);
             }
             nans = positiveInfinities = negativeInfinities = 0;

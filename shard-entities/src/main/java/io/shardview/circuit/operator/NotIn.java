@@ -1,5 +1,6 @@
 package io.shardview.circuit.operator;
 
+import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.RowCodec;
 import io.shardview.circuit.ZSet;
@@ -22,7 +23,8 @@ import java.util.Set;
  * before; when the subquery gains its first NULL or loses its last, U leaves or enters the output
  * whole, and when it turns empty or non-empty the NULL-x rows do: those steps cost the output change,
  * never a rescan of either input. State: the rows by x, kept apart by whether x has a match (so U is
- * at hand), the NULL-x rows, and the subquery's value counts, NULL count and row count.
+ * at hand), the NULL-x rows, and the subquery's value counts, NULL count and row count. With asBpchar
+ * (a CHAR(n) against a VARCHAR, which PostgreSQL compares as bpchar) keys match without trailing blanks.
  */
 public final class NotIn implements Operator {
     private static final ZSet EMPTY = new ZSet();
@@ -34,8 +36,21 @@ public final class NotIn implements Operator {
     private long nulls;
     private long total;
 
+    private final boolean asBpchar;
+
     public NotIn(int keyColumn) {
+        this(keyColumn, false);
+    }
+
+    public NotIn(int keyColumn, boolean asBpchar) {
         this.keyColumn = keyColumn;
+        this.asBpchar = asBpchar;
+    }
+
+    /** The key of a non-null value. */
+    private Row key(Object v) {
+        if (asBpchar && v instanceof String s) return Row.wrap(FixedChar.of(s, s.codePointCount(0, s.length())));
+        return Row.wrap(v);
     }
 
     /** The subquery's state, which decides which rows can qualify. */
@@ -59,13 +74,13 @@ public final class NotIn implements Operator {
         inputs[0].forEach((l, w) -> {
             Object x = l.get(keyColumn);
             if (x == null) nullKeyedDelta.add(l, w);
-            else touched.add(Row.wrap(x));
+            else touched.add(key(x));
         });
         long[] counts = {total, nulls};
         inputs[1].forEach((r, v) -> {
             counts[0] += v;
             if (r.get(0) == null) counts[1] += v;
-            else touched.add(Row.wrap(r.get(0)));
+            else touched.add(key(r.get(0)));
         });
         Mode before = Mode.of(total, nulls);
         Mode after = Mode.of(counts[0], counts[1]);
@@ -106,7 +121,7 @@ public final class NotIn implements Operator {
             nullKeyed.add(l, w);
             return;
         }
-        Row key = Row.wrap(x);
+        Row key = key(x);
         HashMap<Row, ZSet> side = values.containsKey(key) ? matched : unmatched;
         ZSet rows = side.computeIfAbsent(key, k -> new ZSet(1));
         rows.add(l, w);
@@ -120,7 +135,7 @@ public final class NotIn implements Operator {
             nulls += v;
             return;
         }
-        Row key = Row.wrap(r.get(0));
+        Row key = key(r.get(0));
         long before = values.getOrDefault(key, 0L);
         long after = before + v;
         if (after == 0) values.remove(key);

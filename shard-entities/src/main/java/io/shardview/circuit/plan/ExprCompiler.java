@@ -4,6 +4,7 @@ import io.shardview.circuit.ColumnType;
 import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.operator.Expr;
+import io.shardview.circuit.sql.SourceMarkers;
 import io.shardview.circuit.sql.SqlPlanner;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -18,6 +19,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.TimestampString;
@@ -29,9 +31,21 @@ import org.apache.calcite.util.TimestampString;
  */
 final class ExprCompiler {
     private final RexBuilder rexBuilder;
+    /** The string types of the input row's fields (see {@link StringTyping}). */
+    private final StringTyping.Type[] input;
 
-    ExprCompiler(RexBuilder rexBuilder) {
+    ExprCompiler(RexBuilder rexBuilder, StringTyping.Type[] input) {
         this.rexBuilder = rexBuilder;
+        this.input = input;
+    }
+
+    /**
+     * An output column's expression: as {@link #compile}, its value converted to the column's string type
+     * (a bpchar value that PostgreSQL types text loses its blanks, a text value typed bpchar keeps them).
+     */
+    Expr compileOutput(RexNode node) {
+        if (node instanceof RexInputRef) return compile(node); // its values already have its type's form
+        return converted(compile(node), StringTyping.of(node, input));
     }
 
     Expr compile(RexNode node) {
@@ -84,13 +98,13 @@ final class ExprCompiler {
             case IS_NOT_FALSE: { Expr e = compile(ops.get(0)); return r -> !Boolean.FALSE.equals(e.eval(r)); }
             case EQUALS: case NOT_EQUALS: case LESS_THAN: case LESS_THAN_OR_EQUAL:
             case GREATER_THAN: case GREATER_THAN_OR_EQUAL:
-                return comparison(call.getKind(), operand(ops.get(0)), operand(ops.get(1)));
+                return comparison(call.getKind(), operand(ops.get(0), ops.get(1)), operand(ops.get(1), ops.get(0)));
             case IS_DISTINCT_FROM: case IS_NOT_DISTINCT_FROM: return distinctFrom(call);
             case PLUS: case MINUS: case TIMES: case DIVIDE: case MOD: return arithmetic(call);
             case MINUS_PREFIX: return negate(call);
             case PLUS_PREFIX: return compile(ops.get(0));
-            case CASE: return caseWhen(compileAll(ops));
-            case COALESCE: return coalesce(compileAll(ops));
+            case CASE: return caseWhen(call, null);
+            case COALESCE: return converted(coalesce(compileAll(ops)), StringTyping.of(call, input));
             case CAST: return cast(call);
             case SEARCH: return compile(RexUtil.expandSearch(rexBuilder, null, call));
             case OTHER_FUNCTION: case OTHER: return function(call);
@@ -142,10 +156,14 @@ final class ExprCompiler {
 
     /**
      * A comparison operand. A string literal compared with a CHAR(n) value is itself CHAR, as PostgreSQL
-     * types an untyped literal by the other side: its trailing blanks do not count ('a ' = 'a').
+     * types an untyped literal by the other side: its trailing blanks do not count ('a ' = 'a'). A varchar
+     * compared with a bpchar is converted to bpchar (PostgreSQL picks bpchar's operators for that pair).
      */
-    private Expr operand(RexNode node) {
+    private Expr operand(RexNode node, RexNode other) {
         Expr e = compile(node);
+        if (StringTyping.comparesAsBpchar(StringTyping.of(node, input), StringTyping.of(other, input))) {
+            return converted(e, StringTyping.Type.BPCHAR);
+        }
         RexNode literal = node;
         while (literal.getKind() == SqlKind.CAST && SqlTypeUtil.inCharFamily(literal.getType())) {
             literal = ((RexCall) literal).getOperands().get(0); // Calcite casts literals to the column's CHAR(n)
@@ -186,8 +204,8 @@ final class ExprCompiler {
     }
 
     private Expr distinctFrom(RexCall call) {
-        Expr a = compile(call.getOperands().get(0));
-        Expr b = compile(call.getOperands().get(1));
+        Expr a = operand(call.getOperands().get(0), call.getOperands().get(1));
+        Expr b = operand(call.getOperands().get(1), call.getOperands().get(0));
         boolean distinct = call.getKind() == SqlKind.IS_DISTINCT_FROM;
         return r -> distinct != Values.equal(a.eval(r), b.eval(r));
     }
@@ -219,7 +237,19 @@ final class ExprCompiler {
         };
     }
 
-    private static Expr caseWhen(Expr[] ops) {
+    /**
+     * A CASE; its values are converted to its PostgreSQL string type (see {@link StringTyping}), so a
+     * CHAR(n) value keeps or loses its blanks as it does there. origin: the marker of the function it
+     * was (COALESCE, NULLIF), or null.
+     */
+    private Expr caseWhen(RexCall call, SqlOperator origin) {
+        StringTyping.Type type = StringTyping.ofCase(call, origin, input);
+        List<RexNode> operands = call.getOperands();
+        Expr[] ops = new Expr[operands.size()];
+        for (int i = 0; i < ops.length; i++) {
+            boolean value = i % 2 == 1 || i == ops.length - 1;
+            ops[i] = value ? converted(compile(operands.get(i)), type) : compile(operands.get(i));
+        }
         return r -> {
             for (int i = 0; i + 1 < ops.length; i += 2) {
                 if (ops[i].test(r)) return ops[i + 1].eval(r);
@@ -238,9 +268,39 @@ final class ExprCompiler {
         };
     }
 
+    /** Each field of a row of the given string types, converted to the target types. */
+    static Expr[] conversions(StringTyping.Type[] from, StringTyping.Type[] to) {
+        Expr[] out = new Expr[from.length];
+        for (int i = 0; i < out.length; i++) {
+            int field = i;
+            Expr ref = r -> r.get(field);
+            out[i] = from[i] == to[i] ? ref : converted(ref, to[i]);
+        }
+        return out;
+    }
+
+    /** A string value as PostgreSQL's bpchar or text, for an expression of that type. */
+    private static Expr converted(Expr e, StringTyping.Type type) {
+        if (type == StringTyping.Type.BPCHAR) return r -> bpchar(e.eval(r));
+        if (type == StringTyping.Type.TEXT || type == StringTyping.Type.VARCHAR) return r -> {
+            Object v = e.eval(r);
+            return v instanceof FixedChar c ? c.text() : v;
+        };
+        return e;
+    }
+
+    /** A string as bpchar without a length: it keeps its own trailing blanks (its padding). */
+    private static Object bpchar(Object v) {
+        if (!(v instanceof String s)) return v;
+        return new FixedChar(FixedChar.stripTrailingBlanks(s), s.codePointCount(0, s.length()));
+    }
+
     private Expr cast(RexCall call) {
         ColumnType to = typeOf(call.getType());
-        Expr e = compile(call.getOperands().get(0));
+        RexNode operand = call.getOperands().get(0);
+        // Calcite's own casts between string types convert nothing (a written one is marked, see explicitCast).
+        if (SqlTypeUtil.inCharFamily(call.getType()) && SqlTypeUtil.inCharFamily(operand.getType())) return compile(operand);
+        Expr e = compile(operand);
         return r -> {
             Object v = e.eval(r);
             return v == null ? null : Scalars.cast(v, to);
@@ -260,7 +320,31 @@ final class ExprCompiler {
         };
     }
 
+    /**
+     * A CAST written to CHAR(n) or VARCHAR(n): PostgreSQL's explicit cast pads CHAR(n) with blanks and cuts
+     * a longer value to n characters, without error (an assignment would refuse it).
+     */
+    private Expr explicitCast(RexCall call) {
+        Expr e = compile(call.getOperands().get(0));
+        RelDataType type = call.getType();
+        int n = type.getPrecision();
+        boolean bpchar = type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR;
+        return r -> {
+            Object v = e.eval(r);
+            if (v == null) return null;
+            String text = Scalars.text(v);
+            if (n > 0 && text.codePointCount(0, text.length()) > n) text = text.substring(0, text.offsetByCodePoints(0, n));
+            return bpchar ? new FixedChar(FixedChar.stripTrailingBlanks(text), n) : text;
+        };
+    }
+
     private Expr function(RexCall call) {
+        if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) return explicitCast(call);
+        if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
+            RexNode inner = call.getOperands().get(0);
+            if (inner.getKind() == SqlKind.CASE) return caseWhen((RexCall) inner, call.getOperator());
+            return converted(compile(inner), StringTyping.of(call, input));
+        }
         String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
         if (name.equals("||")) return concat(call);
         if (name.equals("LOWER") || name.equals("UPPER")) {

@@ -22,6 +22,7 @@ import io.shardview.circuit.operator.TopK;
 import io.shardview.circuit.operator.UnionAll;
 import io.shardview.circuit.sql.NotInJoin;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,12 +42,11 @@ import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.logical.LogicalUnion;
-import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
-import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
@@ -59,7 +59,8 @@ import org.apache.calcite.util.Litmus;
 public final class PlanCompiler {
     private final List<Dataflow.Node> nodes = new ArrayList<>();
     private final Set<String> relations = new LinkedHashSet<>();
-    private ExprCompiler exprs;
+    private RexBuilder rexBuilder;
+    private final StringTyping typing = new StringTyping();
 
     private PlanCompiler() {
     }
@@ -67,78 +68,33 @@ public final class PlanCompiler {
     /** Compiles a plan; throws {@link UnsupportedSqlException} naming a construct it cannot maintain. */
     public static Dataflow compile(RelNode root) {
         PlanCompiler c = new PlanCompiler();
-        c.exprs = new ExprCompiler(root.getCluster().getRexBuilder());
+        c.rexBuilder = root.getCluster().getRexBuilder();
         c.visit(root);
-        return new Dataflow(List.copyOf(c.nodes), columns(root), readOrder(root), c.relations);
+        return new Dataflow(List.copyOf(c.nodes), c.columns(root), readOrder(root), c.relations);
     }
 
-    private static List<Column> columns(RelNode root) {
+    /** An expression compiler over the output row of rel. */
+    private ExprCompiler over(RelNode rel) {
+        return new ExprCompiler(rexBuilder, typing.fields(rel));
+    }
+
+    /**
+     * The output columns. A bpchar column (see {@link StringTyping}) is CHAR(n) when Calcite gives its
+     * values one length, else CHAR without a length; views over the view keep PostgreSQL's bpchar typing.
+     */
+    private List<Column> columns(RelNode root) {
         List<Column> out = new ArrayList<>();
+        StringTyping.Type[] types = typing.fields(root);
         for (RelDataTypeField f : root.getRowType().getFieldList()) {
-            if (isCharColumn(root, f)) {
-                out.add(new Column(f.getName(), ColumnType.CHAR, f.getType().isNullable(), f.getType().getPrecision()));
+            if (types[f.getIndex()] == StringTyping.Type.BPCHAR) {
+                RelDataType t = f.getType();
+                int length = t.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR ? t.getPrecision() : 0;
+                out.add(new Column(f.getName(), ColumnType.CHAR, t.isNullable(), length));
             } else {
                 out.add(new Column(f.getName(), ExprCompiler.typeOf(f.getType()), f.getType().isNullable()));
             }
         }
         return out;
-    }
-
-    /**
-     * Whether an output column passes CHAR(n) columns through (a view's column then stays CHAR(n), so
-     * views over it keep PostgreSQL's bpchar typing, e.g. CAST AS VARCHAR drops the blanks). Calcite
-     * also types string literals CHAR(n), which PostgreSQL types text: those stay VARCHAR.
-     */
-    private static boolean isCharColumn(RelNode root, RelDataTypeField f) {
-        if (f.getType().getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.CHAR) return false;
-        Set<RelColumnOrigin> origins =
-                root.getCluster().getMetadataQuery().getColumnOrigins(root, f.getIndex());
-        if (origins == null || origins.isEmpty()) return false;
-        // Derived (CASE, MIN, ...): its origins include columns of conditions too, so follow the values instead.
-        if (origins.stream().anyMatch(RelColumnOrigin::isDerived)) return passesValuesThrough(root, f.getIndex());
-        for (var origin : origins) {
-            RelDataType type = origin.getOriginTable().getRowType().getFieldList().get(origin.getOriginColumnOrdinal()).getType();
-            if (type.getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.CHAR) return false;
-        }
-        return true;
-    }
-
-    /**
-     * Whether output field {@code field} of {@code rel} carries its input's values unchanged: column
-     * references, CASE and COALESCE (PostgreSQL types a CASE over a bpchar column bpchar too), MIN and
-     * MAX, group keys, and what filters, sorts, joins and unions pass on. A function that computes a
-     * new string (UPPER, ||, CAST) makes text.
-     */
-    private static boolean passesValuesThrough(RelNode rel, int field) {
-        if (rel instanceof TableScan) {
-            return rel.getRowType().getFieldList().get(field).getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR;
-        }
-        if (rel instanceof LogicalFilter || rel instanceof LogicalSort) return passesValuesThrough(rel.getInput(0), field);
-        if (rel instanceof LogicalProject p) {
-            RexNode e = p.getProjects().get(field);
-            if (e instanceof RexInputRef ref) return passesValuesThrough(p.getInput(), ref.getIndex());
-            if (!(e instanceof org.apache.calcite.rex.RexCall call)) return false;
-            if (call.getKind() != SqlKind.CASE && call.getKind() != SqlKind.COALESCE) return false;
-            for (int i = 0; i < call.getOperands().size(); i++) {
-                boolean value = call.getKind() == SqlKind.COALESCE || i % 2 == 1 || i == call.getOperands().size() - 1;
-                RexNode operand = call.getOperands().get(i);
-                if (!value || (operand instanceof RexLiteral literal && literal.isNull())) continue;
-                if (!(operand instanceof RexInputRef ref) || !passesValuesThrough(p.getInput(), ref.getIndex())) return false;
-            }
-            return true;
-        }
-        if (rel instanceof LogicalAggregate a) {
-            int groups = a.getGroupCount();
-            if (field < groups) return passesValuesThrough(a.getInput(), a.getGroupSet().nth(field));
-            SqlKind kind = a.getAggCallList().get(field - groups).getAggregation().getKind();
-            return kind == SqlKind.MIN || kind == SqlKind.MAX;
-        }
-        if (rel instanceof LogicalJoin j) {
-            int leftWidth = j.getLeft().getRowType().getFieldCount();
-            return field < leftWidth ? passesValuesThrough(j.getLeft(), field) : passesValuesThrough(j.getRight(), field - leftWidth);
-        }
-        if (rel instanceof LogicalUnion u) return u.getInputs().stream().allMatch(input -> passesValuesThrough(input, field));
-        return false;
     }
 
     private static Comparator<Row> readOrder(RelNode root) {
@@ -162,14 +118,17 @@ public final class PlanCompiler {
             nodes.add(new Dataflow.Node(null, new int[0], relation));
             return nodes.size() - 1;
         }
-        if (rel instanceof LogicalFilter f) return add(new Filter(exprs.compile(f.getCondition())), visit(f.getInput()));
+        if (rel instanceof LogicalFilter f) return add(new Filter(over(f.getInput()).compile(f.getCondition())), visit(f.getInput()));
         if (rel instanceof LogicalProject p) return project(p);
         if (rel instanceof LogicalJoin j) return join(j);
         if (rel instanceof LogicalAggregate a) return aggregate(a);
         if (rel instanceof LogicalSort s) return sort(s);
         if (rel instanceof LogicalUnion u) return union(u);
         if (rel instanceof LogicalValues v) return values(v);
-        if (rel instanceof NotInJoin n) return add(new NotIn(n.keyColumn()), visit(n.getLeft()), visit(n.getRight()));
+        if (rel instanceof NotInJoin n) {
+            boolean asBpchar = StringTyping.comparesAsBpchar(typing.fields(n.getLeft())[n.keyColumn()], typing.fields(n.getRight())[0]);
+            return add(new NotIn(n.keyColumn(), asBpchar), visit(n.getLeft()), visit(n.getRight()));
+        }
         if (rel instanceof Correlate c && RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
             return uncorrelated(c);
         }
@@ -187,7 +146,8 @@ public final class PlanCompiler {
         int input = visit(p.getInput());
         if (RexOver.containsOver(p.getProjects(), null)) throw new UnsupportedSqlException("window function (OVER)");
         if (RexUtil.isIdentity(p.getProjects(), p.getInput().getRowType())) return input;
-        Expr[] list = p.getProjects().stream().map(exprs::compile).toArray(Expr[]::new);
+        ExprCompiler exprs = over(p.getInput());
+        Expr[] list = p.getProjects().stream().map(exprs::compileOutput).toArray(Expr[]::new);
         return add(new Project(list), input);
     }
 
@@ -199,12 +159,17 @@ public final class PlanCompiler {
         RelOptUtil.splitJoinCondition(j.getLeft(), j.getRight(), j.getCondition(), leftKeys, rightKeys, filterNulls, nonEqui);
         RexNode residual = RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui);
         boolean[] nullSafe = new boolean[filterNulls.size()];
+        boolean[] asBpchar = new boolean[filterNulls.size()];
+        StringTyping.Type[] leftTypes = typing.fields(j.getLeft());
+        StringTyping.Type[] rightTypes = typing.fields(j.getRight());
         for (int i = 0; i < nullSafe.length; i++) {
             nullSafe[i] = !filterNulls.get(i);
+            asBpchar[i] = StringTyping.comparesAsBpchar(leftTypes[leftKeys.get(i)], rightTypes[rightKeys.get(i)]);
         }
-        JoinKeys lk = new JoinKeys(leftKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe);
-        JoinKeys rk = new JoinKeys(rightKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe);
-        Expr cond = residual.isAlwaysTrue() ? null : exprs.compile(residual);
+        JoinKeys lk = new JoinKeys(leftKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
+        JoinKeys rk = new JoinKeys(rightKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
+        Expr cond = residual.isAlwaysTrue() ? null
+                : new ExprCompiler(rexBuilder, typing.joinInput(j.getLeft(), j.getRight())).compile(residual);
         int left = visit(j.getLeft());
         int right = visit(j.getRight());
         switch (j.getJoinType()) {
@@ -278,16 +243,26 @@ public final class PlanCompiler {
         return add(new TopK(comparator(s.getCollation()), offset, limit), input);
     }
 
+    /** UNION [ALL]; an input whose string column has another type than the union's is converted to it. */
     private int union(LogicalUnion u) {
-        int[] inputs = u.getInputs().stream().mapToInt(this::visit).toArray();
+        StringTyping.Type[] types = typing.fields(u);
+        int[] inputs = new int[u.getInputs().size()];
+        for (int i = 0; i < inputs.length; i++) {
+            RelNode input = u.getInput(i);
+            inputs[i] = visit(input);
+            if (!Arrays.equals(typing.fields(input), types)) {
+                inputs[i] = add(new Project(ExprCompiler.conversions(typing.fields(input), types)), inputs[i]);
+            }
+        }
         int all = add(new UnionAll(), inputs);
         return u.all ? all : add(new Distinct(), all);
     }
 
     private int values(LogicalValues v) {
         ZSet rows = new ZSet();
+        ExprCompiler exprs = new ExprCompiler(rexBuilder, new StringTyping.Type[0]);
         for (List<RexLiteral> tuple : v.getTuples()) {
-            Object[] row = tuple.stream().map(l -> exprs.compile(l).eval(null)).toArray();
+            Object[] row = tuple.stream().map(l -> exprs.compileOutput(l).eval(null)).toArray();
             rows.add(Row.wrap(row), 1);
         }
         return add(new ConstantRows(rows));

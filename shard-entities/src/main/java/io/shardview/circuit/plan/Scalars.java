@@ -5,6 +5,7 @@ import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.operator.EvaluationException;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -158,13 +159,36 @@ final class Scalars {
         return text + String.format(".%09d", t.getNano()).replaceAll("0+$", "");
     }
 
+    /**
+     * PostgreSQL's float8 output: the shortest decimal that reads back as the same double, plain when its
+     * leading digit's exponent is in -4..14, else as 1.5e-05 / 1e+308 (printf's %g thresholds).
+     */
+    static String doubleText(double d) {
+        if (Double.isNaN(d)) return "NaN";
+        if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
+        if (d == 0) return 1 / d < 0 ? "-0" : "0";
+        BigDecimal exact = new BigDecimal(d);
+        BigDecimal shortest = exact;
+        for (int digits = 1; digits <= 17; digits++) {
+            BigDecimal rounded = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+            if (rounded.doubleValue() == d) {
+                shortest = rounded;
+                break;
+            }
+        }
+        shortest = shortest.stripTrailingZeros();
+        int exponent = shortest.precision() - shortest.scale() - 1;
+        if (exponent >= -4 && exponent < 15) return shortest.toPlainString();
+        String digits = shortest.unscaledValue().abs().toString();
+        StringBuilder sb = new StringBuilder(d < 0 ? "-" : "").append(digits.charAt(0));
+        if (digits.length() > 1) sb.append('.').append(digits, 1, digits.length());
+        String e = Integer.toString(Math.abs(exponent));
+        return sb.append('e').append(exponent < 0 ? '-' : '+').append(e.length() < 2 ? "0" : "").append(e).toString();
+    }
+
     /** The text form PostgreSQL gives a value. */
     static String text(Object v) {
-        if (v instanceof Double) {
-            double d = (Double) v;
-            if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
-            return Double.toString(d);
-        }
+        if (v instanceof Double d) return doubleText(d);
         if (v instanceof BigDecimal) return ((BigDecimal) v).toPlainString();
         if (v instanceof Boolean) return (Boolean) v ? "true" : "false";
         if (v instanceof LocalDateTime t) return timestampText(t);

@@ -23,6 +23,15 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
         return typeName == SqlTypeName.TIMESTAMP ? 6 : super.getDefaultPrecision(typeName);
     }
 
+    /**
+     * CHAR values of different lengths meet as VARCHAR (CASE, COALESCE, comparisons), so Calcite does not
+     * pad the shorter ones: PostgreSQL keeps each value's own blanks (its bpchar without a length).
+     */
+    @Override
+    public boolean shouldConvertRaggedUnionTypesToVarying() {
+        return true;
+    }
+
     @Override
     public RelDataType deriveSumType(RelDataTypeFactory factory, RelDataType argumentType) {
         SqlTypeName t = argumentType.getSqlTypeName();

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.config.NullCollation;
+import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
@@ -63,7 +64,7 @@ public final class SqlPlanner {
             if (!parsed.isA(SqlKind.QUERY)) {
                 throw new PlanningException("only a SELECT query is allowed here, not " + parsed.getKind());
             }
-            SqlNode validated = planner.validate(parsed);
+            SqlNode validated = planner.validate(SourceMarkers.mark(parsed));
             RelNode rel = planner.rel(validated).project();
             return removeSubQueries(NotInSubQueries.extract(rel));
         } catch (PlanningException e) {
@@ -102,6 +103,7 @@ public final class SqlPlanner {
         return Frameworks.newConfigBuilder()
                 .defaultSchema(root)
                 .parserConfig(PARSER)
+                .operatorTable(SourceMarkers.OPERATORS)
                 .typeSystem(PgTypeSystem.INSTANCE)
                 .sqlValidatorConfig(SqlValidator.Config.DEFAULT
                         .withDefaultNullCollation(NullCollation.HIGH)
@@ -111,7 +113,16 @@ public final class SqlPlanner {
                 .build();
     }
 
-    /** A relation of the catalog as Calcite sees it: only its row type. */
+    /** Whether a column of a catalog relation is CHAR(n) (bpchar). */
+    public static boolean isBpchar(RelOptTable table, int column) {
+        CatalogTable t = table.unwrap(CatalogTable.class);
+        return t != null && t.columns.get(column).type() == ColumnType.CHAR;
+    }
+
+    /**
+     * A relation of the catalog as Calcite sees it: only its row type. A view's bpchar column without a
+     * length (its values of several lengths, each keeping its own blanks) is VARCHAR to Calcite.
+     */
     private static final class CatalogTable extends AbstractTable {
         private final List<Column> columns;
 
@@ -123,7 +134,7 @@ public final class SqlPlanner {
         public RelDataType getRowType(RelDataTypeFactory factory) {
             RelDataTypeFactory.Builder b = factory.builder();
             for (Column c : columns) {
-                RelDataType type = c.type() == ColumnType.CHAR
+                RelDataType type = c.type() == ColumnType.CHAR && c.length() > 0
                         ? factory.createSqlType(SqlTypeName.CHAR, c.length()) : sqlType(factory, c.type());
                 b.add(c.name(), factory.createTypeWithNullability(type, c.nullable()));
             }

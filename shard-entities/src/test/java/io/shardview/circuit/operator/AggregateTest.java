@@ -74,4 +74,48 @@ class AggregateTest {
         assertEquals(of(w("g", 0.1 + 0.2, -1), w("g", 0.1, 1)), step(sum, delete("g", 0.2)),
                 "after retracting 0.2 the sum is exactly 0.1, as a from-scratch sum would be");
     }
+
+    /** The result of an accumulator fed the given (value, weight) pairs, or the error it fails with. */
+    private static Object result(Accumulator.Kind kind, Object... valueWeight) {
+        Accumulator a = Accumulator.create(kind, null);
+        for (int i = 0; i < valueWeight.length; i += 2) a.add(valueWeight[i], ((Number) valueWeight[i + 1]).longValue());
+        try {
+            return a.result();
+        } catch (EvaluationException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void avgOfDoublesOverflowsWherePostgresFloat8AccumOverflows() {
+        String overflow = "value out of range: overflow";
+        // PostgreSQL 15: avg of (1e308, 1e308), (1e308, 0), (1e308, -1e308), (2e154, 0) fail; of (1e308), (1e154, 0) do not.
+        assertEquals(1e308, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1));
+        assertEquals(overflow, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 2), "the sum overflows");
+        assertEquals(overflow, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1, 0.0, 1), "the sum of squared deviations overflows");
+        assertEquals(overflow, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1, -1e308, 1));
+        assertEquals(overflow, result(Accumulator.Kind.AVG_DOUBLE, 2e154, 1, 0.0, 1));
+        assertEquals(5e153, result(Accumulator.Kind.AVG_DOUBLE, 1e154, 1, 0.0, 1));
+        assertEquals(1e300, result(Accumulator.Kind.AVG_DOUBLE, 1e300, 2));
+        assertEquals(1e308, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1, 0.0, 1, 0.0, -1), "retracting the 0 removes the overflow");
+        assertEquals(Double.POSITIVE_INFINITY, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 2, Double.POSITIVE_INFINITY, 1),
+                "with an infinite input the result is infinite, as in PostgreSQL when it comes first");
+        // SUM(float8) adds with float8 overflow checks: only the total matters here.
+        assertEquals(1e308, result(Accumulator.Kind.SUM_DOUBLE, 1e308, 1, 0.0, 1));
+        assertEquals(overflow, result(Accumulator.Kind.SUM_DOUBLE, 1e308, 2));
+    }
+
+    @Test
+    void theSumOfSquaresOfAvgSurvivesASnapshot() throws Exception {
+        Accumulator a = Accumulator.create(Accumulator.Kind.AVG_DOUBLE, null);
+        a.add(1e308, 1);
+        a.add(0.0, 1);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        a.write(new java.io.DataOutputStream(bytes));
+        Accumulator b = Accumulator.create(Accumulator.Kind.AVG_DOUBLE, null);
+        b.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        org.junit.jupiter.api.Assertions.assertThrows(EvaluationException.class, b::result);
+        b.add(0.0, -1);
+        assertEquals(1e308, b.result());
+    }
 }

@@ -65,4 +65,24 @@ class ScalarsTest {
         fails("invalid input syntax for type date: \"soon\"", () -> Scalars.cast("soon", ColumnType.DATE));
         assertEquals(java.time.LocalDateTime.of(2024, 1, 5, 7, 8, 9, 500_000_000), Scalars.cast("2024-1-5 07:08:09.5", ColumnType.TIMESTAMP));
     }
+
+    @Test
+    void castOfTextToDateAndTimestampReadsMoreThanIso() {
+        assertEquals(java.time.LocalDate.of(2024, 1, 15), Scalars.cast("January 15, 2024", ColumnType.DATE));
+        assertEquals(java.time.LocalDateTime.of(2024, 1, 15, 22, 30), Scalars.cast("2024/01/15 10:30 PM", ColumnType.TIMESTAMP));
+    }
+
+    @Test
+    void doublesPrintAsPostgresFloat8Output() {
+        // PostgreSQL 15, SELECT x::float8::text.
+        double[] values = {1e308, 12345678.5, 0.0001, 0.00001, 1e15, 123456789012345.6, -0.0, 5e-324, 0.1 + 0.2, 100,
+            1.5e-5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -2.5, 1e14, 99999999999999.9,
+            Double.MAX_VALUE, 2e-3, 1e22};
+        String[] texts = {"1e+308", "12345678.5", "0.0001", "1e-05", "1e+15", "123456789012345.6", "-0", "5e-324",
+            "0.30000000000000004", "100", "1.5e-05", "NaN", "Infinity", "-Infinity", "-2.5", "100000000000000",
+            "99999999999999.9", "1.7976931348623157e+308", "0.002", "1e+22"};
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(texts[i], Scalars.cast(values[i], ColumnType.VARCHAR), "text of " + values[i]);
+        }
+    }
 }

@@ -1,0 +1,162 @@
+package io.shardview.circuit.plan;
+
+import io.shardview.circuit.sql.NotInJoin;
+import io.shardview.circuit.sql.SourceMarkers;
+import io.shardview.circuit.sql.SqlPlanner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalSort;
+import org.apache.calcite.rel.logical.LogicalUnion;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+
+/**
+ * PostgreSQL's type of a string expression, bpchar (CHAR(n)), varchar or text, which Calcite's types do not
+ * tell: Calcite types string literals CHAR(n) and inserts casts between CHAR and VARCHAR of its own. The
+ * rules followed are PostgreSQL's: a column keeps its type, a string literal has no type until its context
+ * gives one (alone it is text), a written CAST has its target type, and CASE and COALESCE take the type of
+ * the first of their values that has one (CASE looks at its ELSE first, COALESCE at its first argument;
+ * NULLIF(a, b) is a's, except that a varchar a against a bpchar b is bpchar),
+ * so a bpchar value there stays bpchar (blank-padded) unless a varchar or text value comes first.
+ * Functions that compute a string (||, UPPER, LOWER) make text. The difference between varchar and text
+ * shows in comparisons with bpchar: bpchar = varchar compares as bpchar (trailing blanks of neither side
+ * count), bpchar = text as text. A view's string column that is not bpchar is read as varchar.
+ */
+final class StringTyping {
+    /** The string type of an expression; OTHER for a non-string one. */
+    enum Type { BPCHAR, VARCHAR, TEXT, UNKNOWN, OTHER }
+
+    private final Map<RelNode, Type[]> fields = new IdentityHashMap<>();
+
+    /** The string types of the output fields of a relational expression (OTHER for non-strings). */
+    Type[] fields(RelNode rel) {
+        Type[] known = fields.get(rel);
+        if (known != null) return known;
+        Type[] out = new Type[rel.getRowType().getFieldCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = SqlTypeUtil.inCharFamily(rel.getRowType().getFieldList().get(i).getType()) ? Type.VARCHAR : Type.OTHER;
+        }
+        if (rel instanceof TableScan scan) {
+            for (int i = 0; i < out.length; i++) if (SqlPlanner.isBpchar(scan.getTable(), i)) out[i] = Type.BPCHAR;
+        } else if (rel instanceof LogicalFilter || rel instanceof LogicalSort) {
+            out = fields(rel.getInput(0));
+        } else if (rel instanceof LogicalProject p) {
+            Type[] input = fields(p.getInput());
+            for (int i = 0; i < out.length; i++) {
+                Type t = of(p.getProjects().get(i), input);
+                if (t != Type.UNKNOWN) out[i] = t;
+                else if (out[i] != Type.OTHER) out[i] = Type.TEXT; // a literal alone is text
+            }
+        } else if (rel instanceof LogicalAggregate a) {
+            Type[] input = fields(a.getInput());
+            int groups = a.getGroupCount();
+            for (int i = 0; i < groups; i++) out[i] = input[a.getGroupSet().nth(i)];
+            for (int i = groups; i < out.length; i++) {
+                var call = a.getAggCallList().get(i - groups);
+                SqlKind kind = call.getAggregation().getKind();
+                if (kind == SqlKind.MIN || kind == SqlKind.MAX) out[i] = input[call.getArgList().get(0)];
+            }
+        } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {
+            Type[] both = joinInput(rel.getInput(0), rel.getInput(1));
+            out = both.length == out.length ? both : fields(rel.getInput(0)); // semi and anti joins output the left side
+        } else if (rel instanceof LogicalUnion u) {
+            // As for CASE: the first input's type (PostgreSQL resolves a UNION column left to right).
+            Type[] first = fields(u.getInput(0));
+            for (int i = 0; i < out.length; i++) if (out[i] != Type.OTHER) out[i] = first[i];
+        }
+        fields.put(rel, out);
+        return out;
+    }
+
+    /** The string types of a join's input row (left then right), which its condition reads. */
+    Type[] joinInput(RelNode left, RelNode right) {
+        Type[] l = fields(left);
+        Type[] r = fields(right);
+        Type[] out = Arrays.copyOf(l, l.length + r.length);
+        System.arraycopy(r, 0, out, l.length, r.length);
+        return out;
+    }
+
+    /** Whether two string types compare as bpchar although one is not: bpchar with varchar. */
+    static boolean comparesAsBpchar(Type a, Type b) {
+        return (a == Type.BPCHAR && b == Type.VARCHAR) || (a == Type.VARCHAR && b == Type.BPCHAR);
+    }
+
+    /** The type of an expression over an input whose field types are given. */
+    static Type of(RexNode e, Type[] input) {
+        if (!SqlTypeUtil.inCharFamily(e.getType())) return e instanceof RexLiteral l && l.isNull() ? Type.UNKNOWN : Type.OTHER;
+        if (e instanceof RexInputRef ref) return input[ref.getIndex()] == Type.OTHER ? Type.VARCHAR : input[ref.getIndex()];
+        if (e instanceof RexLiteral) return Type.UNKNOWN;
+        if (!(e instanceof RexCall call)) return Type.TEXT;
+        if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) {
+            return call.getType().getSqlTypeName() == SqlTypeName.CHAR ? Type.BPCHAR : Type.VARCHAR;
+        }
+        if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
+            RexNode inner = call.getOperands().get(0);
+            return inner.getKind() == SqlKind.CASE ? ofCase((RexCall) inner, call.getOperator(), input) : of(inner, input);
+        }
+        if (call.getKind() == SqlKind.CAST) {
+            RexNode operand = call.getOperands().get(0);
+            // A cast Calcite added between string types is no conversion in PostgreSQL.
+            boolean string = SqlTypeUtil.inCharFamily(operand.getType()) || (operand instanceof RexLiteral l && l.isNull());
+            return string ? of(operand, input) : Type.TEXT;
+        }
+        if (call.getKind() == SqlKind.CASE) return ofCase(call, null, input);
+        if (call.getKind() == SqlKind.COALESCE) return resolve(call.getOperands(), input);
+        return Type.TEXT;
+    }
+
+    /** The type of a CASE; origin: the marker of the function it was (COALESCE, NULLIF), or null. */
+    static Type ofCase(RexCall caseCall, SqlOperator origin, Type[] input) {
+        if (origin == SourceMarkers.NULLIF && nullIfComparesAsBpchar(caseCall, input)) return Type.BPCHAR;
+        return resolve(values(caseCall, origin == SourceMarkers.COALESCE), input);
+    }
+
+    /**
+     * Whether NULLIF(a, b), which is CASE WHEN a = b THEN NULL ELSE a END, is bpchar although a is varchar:
+     * PostgreSQL returns the left side of the = it picks, and for a varchar and a bpchar that is bpchar's.
+     */
+    private static boolean nullIfComparesAsBpchar(RexCall caseCall, Type[] input) {
+        if (!(caseCall.getOperands().get(0) instanceof RexCall eq) || eq.getKind() != SqlKind.EQUALS) return false;
+        return of(eq.getOperands().get(0), input) == Type.VARCHAR && of(eq.getOperands().get(1), input) == Type.BPCHAR;
+    }
+
+    /**
+     * The value operands of a CASE in the order PostgreSQL resolves their type: the ELSE first, then the
+     * THEN values; for a CASE that was a COALESCE, the arguments in order (the ELSE is the last one).
+     */
+    private static List<RexNode> values(RexCall caseCall, boolean coalesce) {
+        List<RexNode> ops = caseCall.getOperands();
+        List<RexNode> out = new ArrayList<>();
+        for (int i = 1; i < ops.size(); i += 2) out.add(ops.get(i));
+        RexNode otherwise = ops.get(ops.size() - 1);
+        if (coalesce) out.add(otherwise);
+        else out.add(0, otherwise);
+        return out;
+    }
+
+    private static Type resolve(List<RexNode> values, Type[] input) {
+        for (RexNode v : values) {
+            Type t = of(v, input);
+            if (t != Type.UNKNOWN && t != Type.OTHER) return t;
+        }
+        return Type.TEXT; // only literals (and NULLs): text
+    }
+}

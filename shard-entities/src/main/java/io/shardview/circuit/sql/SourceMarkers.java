@@ -1,0 +1,79 @@
+package io.shardview.circuit.sql;
+
+import java.util.List;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+/**
+ * Marks in the parsed SQL what PostgreSQL's string typing needs and Calcite's plan forgets: which casts
+ * to a string type were written in the query (Calcite inserts casts of its own, and folds a written
+ * cast of a literal into the literal), and which CASE expressions were COALESCE or NULLIF (PostgreSQL
+ * resolves COALESCE's type from its first argument, NULLIF's from its =, CASE's from its ELSE). A marker is an identity function
+ * around the marked expression; {@code io.shardview.circuit.plan} reads it.
+ */
+public final class SourceMarkers {
+    /** Around a CAST written to CHAR(n) or VARCHAR: PostgreSQL's explicit cast (pads, truncates). */
+    public static final SqlFunction EXPLICIT_CAST = marker("PG_EXPLICIT_CAST");
+    /** Around a COALESCE, which Calcite turns into a CASE. */
+    public static final SqlFunction COALESCE = marker("PG_COALESCE");
+    /** Around a NULLIF, which Calcite turns into a CASE. */
+    public static final SqlFunction NULLIF = marker("PG_NULLIF");
+
+    /** The standard operators and the markers. */
+    static final SqlOperatorTable OPERATORS =
+            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, COALESCE, NULLIF));
+
+    private SourceMarkers() {
+    }
+
+    private static SqlFunction marker(String name) {
+        return new SqlFunction(name, SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null, OperandTypes.ANY,
+                SqlFunctionCategory.SYSTEM);
+    }
+
+    /** The query with its string casts, COALESCEs and NULLIFs marked. */
+    static SqlNode mark(SqlNode query) {
+        return query.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                SqlNode copy = super.visit(call);
+                if (!(copy instanceof SqlCall c)) return copy;
+                // The parser may leave COALESCE and NULLIF unresolved functions of that name.
+                if (c.getKind() == SqlKind.COALESCE || c.getOperator().getName().equalsIgnoreCase("COALESCE")) {
+                    return wrap(COALESCE, c);
+                }
+                if (c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF")) {
+                    return wrap(NULLIF, c);
+                }
+                if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
+                return c;
+            }
+        });
+    }
+
+    private static SqlNode wrap(SqlFunction marker, SqlCall call) {
+        return new SqlBasicCall(marker, List.of(call), SqlParserPos.ZERO);
+    }
+
+    private static boolean isStringType(SqlNode node) {
+        if (!(node instanceof SqlDataTypeSpec spec) || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
+            return false;
+        }
+        SqlTypeName name = SqlTypeName.get(basic.getTypeName().getSimple());
+        return name == SqlTypeName.CHAR || name == SqlTypeName.VARCHAR;
+    }
+}

@@ -1,0 +1,110 @@
+package io.shardview.circuit;
+
+import static io.shardview.circuit.CircuitTest.row;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CHAR(n) (bpchar) through CASE, COALESCE, NULLIF and CAST, with the values and types PostgreSQL 15 gives
+ * (checked there): CASE takes the type of its ELSE, COALESCE of its first argument; a bpchar result keeps
+ * each value's blanks, a text one loses them; a written CAST AS CHAR(n) pads and truncates.
+ */
+class BpcharTypingTest {
+    private static final String TABLE = "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), c5 CHAR(5), v VARCHAR, n INT NOT NULL, cn CHAR(3) NOT NULL);";
+
+    /** The single row of a one-row view, each value as PostgreSQL prints it, and the view's column types. */
+    private static String view(String select) {
+        Circuit c = CircuitTest.circuit(TABLE);
+        c.applyBatch(List.of(
+                Op.insert("t", row("id", 1, "c", "zz", "c5", "b", "v", "x", "n", 7, "cn", "a")),
+                Op.insert("t", row("id", 2, "c5", "bb", "v", "y ", "n", 12345, "cn", "b"))));
+        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW w AS " + select));
+        List<Row> rows = CircuitTest.rows(c, "w");
+        StringBuilder out = new StringBuilder();
+        for (Row r : rows) {
+            out.append(Arrays.stream(r.toArray()).map(v -> v == null ? "NULL" : "[" + v + "]").toList()).append(' ');
+        }
+        return out + c.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList().toString();
+    }
+
+    @Test
+    void caseOverCharKeepsItsBlanksEvenWhenCalciteSimplifiesItToACast() {
+        // On a NOT NULL column Calcite simplifies this CASE to a cast to the nullable type.
+        assertEquals("[[1], [a  ]] [[2], [b  ]] [integer, character(3)]",
+                view("SELECT id, CASE WHEN cn IS NOT NULL THEN cn ELSE NULL END AS a FROM t"));
+        assertEquals("[[1], [zz ]] [[2], NULL] [integer, character(3)]", view("SELECT id, CASE WHEN n < 10 THEN c END AS a FROM t"));
+    }
+
+    @Test
+    void caseTakesTheTypeOfItsElseAndCoalesceOfItsFirstArgument() {
+        // CASE ... THEN c ELSE v is varchar (c loses its blanks); COALESCE(c, v) is bpchar (v's value keeps its length).
+        assertEquals("[[1], [zz], [zz ]] [[2], [y ], [y ]] [integer, varchar, bpchar]",
+                view("SELECT id, CASE WHEN n < 10 THEN c ELSE v END AS a, COALESCE(c, v) AS b FROM t"));
+        assertEquals("[[1], [x], [zz ]] [[2], [y ], [bb   ]] [integer, varchar, bpchar]",
+                view("SELECT id, COALESCE(v, c) AS a, COALESCE(c, c5) AS b FROM t"));
+    }
+
+    @Test
+    void aLiteralInABpcharCoalesceKeepsItsOwnLengthAndComparesWithoutBlanks() {
+        assertEquals("[[1], [zz ], [false], [zz ]] [[2], [q], [true], [ab ]] [integer, bpchar, boolean, character(3)]",
+                view("SELECT id, COALESCE(c, 'q') AS a, COALESCE(c, 'q') = 'q  ' AS b, COALESCE(c, 'ab ') AS d FROM t"));
+    }
+
+    @Test
+    void aCaseOfLiteralsOnlyIsTextAndNotPadded() {
+        assertEquals("[[1], [a]] [[2], [bb]] [integer, varchar]", view("SELECT id, CASE WHEN n < 10 THEN 'a' ELSE 'bb' END AS a FROM t"));
+    }
+
+    @Test
+    void nullIfKeepsTheBpcharOfItsFirstArgument() {
+        assertEquals("[[1], [zz ]] [[2], NULL] [integer, character(3)]", view("SELECT id, NULLIF(c, 'a') AS a FROM t"));
+    }
+
+    @Test
+    void nullIfOfAVarcharAndABpcharIsBpchar() {
+        // PostgreSQL: NULLIF(v, c) returns the left side of bpchar's =, so 'y ' stays 'y ' but as bpchar; as text 'y'.
+        assertEquals("[[1], [x], [x]] [[2], [y ], [y]] [integer, bpchar, varchar]",
+                view("SELECT id, NULLIF(v, c) AS a, CAST(NULLIF(v, c) AS VARCHAR) AS b FROM t"));
+    }
+
+    @Test
+    void aWrittenCastToCharPadsAndTruncates() {
+        assertEquals("[[1], [zz   ], [7 ], [x   ], [b], [true]] [[2], NULL, [12], [y   ], [bb], [true]]"
+                        + " [integer, character(5), character(2), character(4), varchar, boolean]",
+                view("SELECT id, CAST(c AS CHAR(5)) AS a, CAST(n AS CHAR(2)) AS b, CAST(v AS CHAR(4)) AS d,"
+                        + " CAST(CAST(c5 AS CHAR(2)) AS VARCHAR) AS e, CAST('abcd' AS CHAR(2)) = 'ab' AS f FROM t"));
+    }
+
+    @Test
+    void aWrittenCastToVarcharOfALengthTruncates() {
+        assertEquals("[[1], [7]] [[2], [123]] [integer, varchar]", view("SELECT id, CAST(n AS VARCHAR(3)) AS a FROM t"));
+    }
+
+    @Test
+    void bpcharComparesWithVarcharAsBpcharAndWithTextAsText() {
+        // PostgreSQL: 'a'::char(3) = 'a '::varchar is true (bpchareq), = 'a '::text false (texteq).
+        Circuit c = CircuitTest.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR);"
+                + "CREATE VIEW w AS SELECT id, c = v AS e, c IS DISTINCT FROM v AS d, c = v || '' AS t, c = LOWER(c) AS l FROM q;"
+                + "CREATE VIEW j AS SELECT a.id FROM q a JOIN q b ON a.c = b.v;"
+                + "CREATE VIEW s AS SELECT id FROM q WHERE c IN (SELECT v FROM q);"
+                + "CREATE VIEW n AS SELECT id FROM q WHERE c NOT IN (SELECT v FROM q WHERE v IS NOT NULL);"
+                + "CREATE VIEW m AS SELECT id FROM q WHERE v NOT IN (SELECT c FROM q WHERE c IS NOT NULL)");
+        c.applyBatch(List.of(Op.insert("q", row("id", 1, "c", "a", "v", "a "))));
+        assertEquals("[1, true, false, false, true]", Arrays.toString(CircuitTest.rows(c, "w").get(0).toArray()));
+        assertEquals(1, CircuitTest.rows(c, "j").size());
+        assertEquals(1, CircuitTest.rows(c, "s").size());
+        assertEquals(0, CircuitTest.rows(c, "n").size());
+        assertEquals(0, CircuitTest.rows(c, "m").size());
+    }
+
+    @Test
+    void unionTakesTheTypeOfItsFirstInput() {
+        // PostgreSQL: SELECT c UNION ALL SELECT v is bpchar ('zz ' and 'x'); SELECT v UNION ALL SELECT c varchar ('x', 'zz').
+        assertEquals("[[x]] [[zz ]] [NULL] [bpchar]", view("SELECT c AS a FROM t UNION ALL SELECT v FROM t WHERE id = 1"));
+        assertEquals("[[x]] [[zz]] [NULL] [varchar]", view("SELECT v AS a FROM t WHERE id = 1 UNION ALL SELECT c FROM t"));
+    }
+}
