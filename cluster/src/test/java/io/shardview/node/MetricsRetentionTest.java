@@ -22,10 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,7 +110,7 @@ class MetricsRetentionTest {
       clock.millis = now; // the next timer tick drops everything older than 3 h
       List<String> kept = List.of("mixed_v [" + now + "]", "new_v [" + now + "]");
       awaitExport(node, kept);
-      awaitTrue(() -> events(node) == 0 && snapshots() == 1,
+      TestNodes.awaitTrue(() -> events(node) == 0 && snapshots() == 1,
           "the events up to the retention snapshot and older snapshots are deleted");
       HttpResponse<String> late = write(node, "new v=9 " + old);
       assertEquals(200, late.statusCode(), late.body());
@@ -142,24 +138,9 @@ class MetricsRetentionTest {
     assertEquals(expected, seen);
   }
 
-  interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Condition condition, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) throw new AssertionError(what);
-      Thread.sleep(100);
-    }
-  }
-
   /** Events the journal still holds for the tenant's shard. */
   private static long events(ShardviewNode node) throws Exception {
-    LeveldbReadJournal journal = PersistenceQuery.get(Adapter.toClassic(node.system()))
-        .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
-    return journal.currentEventsByPersistenceId("metrics|ret.0", 0, Long.MAX_VALUE)
-        .runWith(Sink.seq(), node.system()).toCompletableFuture().get(10, TimeUnit.SECONDS).size();
+    return TestNodes.journalEvents(node, "metrics|ret.0");
   }
 
   /** Snapshot files of the tenant's shard. */

@@ -16,12 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,7 +78,7 @@ class MetricsSealingTest {
       write(node, lines(now - 60_000L, 200, 20));
       List<String> written = exported(node);
       assertEquals(3, written.size());
-      awaitTrue(() -> events(node) == 0 && snapshots() == 1,
+      TestNodes.awaitTrue(() -> events(node) == 0 && snapshots() == 1,
           "idle: heads sealed, snapshot saved, the events it covers and older snapshots deleted");
       assertEquals(written, exported(node), "sealing changes no point");
 
@@ -92,7 +87,7 @@ class MetricsSealingTest {
       Thread.sleep(1500); // five idle checks
       assertEquals(1, events(node), "a small write does not make an idle shard rewrite its snapshot");
       write(node, lines(now, 300, 30)); // later points, and one late into sealed chunks
-      awaitTrue(() -> events(node) == 0 && snapshots() == 1, "a larger one does");
+      TestNodes.awaitTrue(() -> events(node) == 0 && snapshots() == 1, "a larger one does");
       sealed = exported(node);
       assertTrue(sealed.stream().anyMatch(series -> series.contains("7.5")), "the small write is kept: " + sealed);
     } finally {
@@ -119,24 +114,9 @@ class MetricsSealingTest {
     }
   }
 
-  interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Condition condition, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) throw new AssertionError(what);
-      Thread.sleep(100);
-    }
-  }
-
   /** Events the journal still holds for the tenant's shard. */
   private static long events(ShardviewNode node) throws Exception {
-    LeveldbReadJournal journal = PersistenceQuery.get(Adapter.toClassic(node.system()))
-        .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
-    return journal.currentEventsByPersistenceId("metrics|" + TENANT + ".0", 0, Long.MAX_VALUE)
-        .runWith(Sink.seq(), node.system()).toCompletableFuture().get(10, TimeUnit.SECONDS).size();
+    return TestNodes.journalEvents(node, "metrics|" + TENANT + ".0");
   }
 
   /** Snapshot files of the tenant's shard. */

@@ -65,4 +65,29 @@ final class TestNodes {
     }
     return last;
   }
+
+  /** A condition a test waits for; it may throw. */
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /** Waits up to 15 s for the condition, failing with {@code what}. */
+  static void awaitTrue(Condition condition, String what) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) throw new AssertionError(what);
+      Thread.sleep(100);
+    }
+  }
+
+  /** Events the node's LevelDB journal still holds for a persistence id. */
+  static long journalEvents(ShardviewNode node, String persistenceId) throws Exception {
+    var journal = org.apache.pekko.persistence.query.PersistenceQuery.get(
+            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()))
+        .getReadJournalFor(org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal.class,
+            org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal.Identifier());
+    return journal.currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
+        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), node.system())
+        .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).size();
+  }
 }
