@@ -35,9 +35,24 @@ public final class BaseTable {
 
     /** Applies a consolidated delta that the batch validation proved consistent with the stored rows. */
     public void apply(ZSet delta) {
+        apply(delta, null);
+    }
+
+    /**
+     * Applies a validated delta; for a table with a primary key, changes (when known) are the same
+     * delta per key, as the validation found it, and are applied instead of re-deriving keys from it.
+     */
+    void apply(ZSet delta, java.util.List<KeyChange> changes) {
         delta.forEach((row, w) -> rowCount += w);
         if (!schema.hasPrimaryKey()) {
             multiset.addAll(delta);
+            return;
+        }
+        if (changes != null) {
+            for (KeyChange c : changes) {
+                if (c.after != null) byKey.put(c.after, c.key);
+                else byKey.remove(c.key);
+            }
             return;
         }
         // An update of a key is -old +new (in any iteration order): the put replaces the old row in
@@ -45,8 +60,9 @@ public final class BaseTable {
         java.util.HashSet<Row> replaced = new java.util.HashSet<>();
         delta.forEach((row, w) -> {
             if (w > 0) {
-                byKey.put(row);
-                replaced.add(row.project(schema.primaryKey()));
+                Row key = row.project(schema.primaryKey());
+                byKey.put(row, key);
+                replaced.add(key);
             }
         });
         delta.forEach((row, w) -> {

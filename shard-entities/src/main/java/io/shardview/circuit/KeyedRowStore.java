@@ -30,7 +30,11 @@ final class KeyedRowStore {
 
     /** Stores a row, replacing the row with the same key. */
     void put(Row row) {
-        Row key = row.project(keyColumns);
+        put(row, row.project(keyColumns));
+    }
+
+    /** Stores a row whose key (its primary-key columns) the caller has at hand. */
+    void put(Row row, Row key) {
         int hash = key.hashCode();
         int slot = find(key, hash);
         if (slot >= 0) {
