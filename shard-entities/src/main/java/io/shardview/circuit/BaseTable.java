@@ -28,6 +28,15 @@ public final class BaseTable {
         return byKey.get(key);
     }
 
+    /**
+     * The change of a key about to be validated: its stored row, and where it is stored, so that
+     * applying the change need not look the key up again.
+     */
+    KeyChange change(Row key) {
+        int slot = byKey.slotOf(key);
+        return new KeyChange(key, slot < 0 ? null : byKey.rowAt(slot), byKey, slot, byKey.moves());
+    }
+
     /** Copies of a row in a keyless table. */
     public long copies(Row row) {
         return multiset.weight(row);
@@ -50,8 +59,9 @@ public final class BaseTable {
         }
         if (changes != null) {
             for (KeyChange c : changes) {
-                if (c.after != null) byKey.put(c.after, c.key);
-                else byKey.remove(c.key);
+                if (c.after == null) byKey.remove(c.key);
+                else if (c.slot >= 0 && c.store == byKey && c.moves == byKey.moves()) byKey.replaceAt(c.slot, c.after);
+                else byKey.put(c.after, c.key);
             }
             return;
         }

@@ -110,9 +110,8 @@ final class BatchValidator {
                 n -> new Touched(new HashMap<>(Math.max(16, expectedKeys * 4 / 3 + 1)), new ArrayList<>()));
         KeyChange change = keys.byKey().get(key);
         if (change == null) {
-            Row stored = table.get(key);
-            if (stored != null) stored.hash64(); // as for a new row: hashed while just decoded
-            change = new KeyChange(key, stored);
+            change = table.change(key);
+            if (change.before != null) change.before.hash64(); // as for a new row: hashed while just decoded
             keys.byKey().put(key, change);
             keys.inOrder().add(change);
         }

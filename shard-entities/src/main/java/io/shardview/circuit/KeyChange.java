@@ -9,10 +9,17 @@ public final class KeyChange {
     final Row key;
     final Row before;
     Row after;
+    /** Where the validation found the stored row: the store, its slot (-1: none) and moves count. */
+    final Object store;
+    final int slot;
+    final int moves;
 
-    KeyChange(Row key, Row before) {
+    KeyChange(Row key, Row before, Object store, int slot, int moves) {
         this.key = key;
         this.before = before;
         this.after = before;
+        this.store = store;
+        this.slot = slot;
+        this.moves = moves;
     }
 }
