@@ -31,7 +31,7 @@ public final class ZSet {
     /** Entries appended so far, removed ones included. */
     private int used;
     private int size;
-    /** Slot -> entry + 1, 0 = empty; at least twice the entry capacity, so probes stay short. */
+    /** Slot -> entry + 1, 0 = empty; the power of two at or above twice the entry capacity. */
     private int[] index;
 
     public ZSet() {
@@ -47,7 +47,7 @@ public final class ZSet {
         rows = new Row[capacity];
         weights = new long[capacity];
         hashes = new int[capacity];
-        index = new int[Integer.highestOneBit(capacity) << 2];
+        index = new int[Integer.highestOneBit(capacity * 2 - 1) << 1];
     }
 
     private static int spread(Row row) {
