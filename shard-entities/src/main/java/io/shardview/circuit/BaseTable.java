@@ -23,11 +23,6 @@ public final class BaseTable {
         return rowCount;
     }
 
-    /** The row stored under a key, or null (tables with a primary key only). */
-    public Row get(Row key) {
-        return byKey.get(key);
-    }
-
     /**
      * The change of a key about to be validated: its stored row, and where it is stored, so that
      * applying the change need not look the key up again.
