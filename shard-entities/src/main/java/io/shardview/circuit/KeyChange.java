@@ -10,11 +10,11 @@ public final class KeyChange {
     final Row before;
     Row after;
     /** Where the validation found the stored row: the store, its slot (-1: none) and moves count. */
-    final Object store;
+    final KeyedRowStore store;
     final int slot;
     final int moves;
 
-    KeyChange(Row key, Row before, Object store, int slot, int moves) {
+    KeyChange(Row key, Row before, KeyedRowStore store, int slot, int moves) {
         this.key = key;
         this.before = before;
         this.after = before;
