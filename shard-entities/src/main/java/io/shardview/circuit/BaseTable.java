@@ -23,9 +23,13 @@ public final class BaseTable {
         return rowCount;
     }
 
-    /** The row stored under a key, or null (tables with a primary key only). */
-    public Row get(Row key) {
-        return byKey.get(key);
+    /**
+     * The change of a key about to be validated: its stored row, and where it is stored, so that
+     * applying the change need not look the key up again.
+     */
+    KeyChange change(Row key) {
+        int slot = byKey.slotOf(key);
+        return new KeyChange(key, slot < 0 ? null : byKey.rowAt(slot), byKey, slot, byKey.moves());
     }
 
     /** Copies of a row in a keyless table. */
@@ -35,9 +39,25 @@ public final class BaseTable {
 
     /** Applies a consolidated delta that the batch validation proved consistent with the stored rows. */
     public void apply(ZSet delta) {
+        apply(delta, null);
+    }
+
+    /**
+     * Applies a validated delta; for a table with a primary key, changes (when known) are the same
+     * delta per key, as the validation found it, and are applied instead of re-deriving keys from it.
+     */
+    void apply(ZSet delta, java.util.List<KeyChange> changes) {
         delta.forEach((row, w) -> rowCount += w);
         if (!schema.hasPrimaryKey()) {
             multiset.addAll(delta);
+            return;
+        }
+        if (changes != null) {
+            for (KeyChange c : changes) {
+                if (c.after == null) byKey.remove(c.key);
+                else if (c.slot >= 0 && c.store == byKey && c.moves == byKey.moves()) byKey.replaceAt(c.slot, c.after);
+                else byKey.put(c.after, c.key);
+            }
             return;
         }
         // An update of a key is -old +new (in any iteration order): the put replaces the old row in
@@ -45,8 +65,9 @@ public final class BaseTable {
         java.util.HashSet<Row> replaced = new java.util.HashSet<>();
         delta.forEach((row, w) -> {
             if (w > 0) {
-                byKey.put(row);
-                replaced.add(row.project(schema.primaryKey()));
+                Row key = row.project(schema.primaryKey());
+                byKey.put(row, key);
+                replaced.add(key);
             }
         });
         delta.forEach((row, w) -> {

@@ -1,5 +1,6 @@
 package io.shardview.circuit;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,13 +11,12 @@ import java.util.Map;
  * reduces it to the net effect per key: the original row retracted and the final row inserted.
  */
 final class BatchValidator {
-    /** Marks a key deleted in the overlay. */
-    private static final Row ABSENT = Row.wrap();
-
     private final Map<String, BaseTable> tables;
-    private final Map<String, HashMap<Row, Row>> overlays = new LinkedHashMap<>();
+    /** Per table with a primary key, the keys touched so far, each looked up in the table once. */
+    private final Map<String, Touched> touched = new LinkedHashMap<>();
     private final Map<String, ZSet> keylessDeltas = new LinkedHashMap<>();
-    private final Map<String, HashMap<Row, Row>> originals = new HashMap<>();
+    /** Ops in the batch: the touched-key maps are sized for it, not rehashed as they grow. */
+    private int expectedKeys;
 
     BatchValidator(Map<String, BaseTable> tables) {
         this.tables = tables;
@@ -35,6 +35,7 @@ final class BatchValidator {
     /** The net per-table deltas, or the rejection of the first bad op. */
     BatchValidation validate(List<Op> ops, long version) {
         if (ops == null) return new BatchOutcome.Rejected(0, RejectionKind.INVALID, "missing ops");
+        expectedKeys = ops.size();
         for (int i = 0; i < ops.size(); i++) {
             try {
                 apply(ops.get(i));
@@ -42,7 +43,8 @@ final class BatchValidator {
                 return new BatchOutcome.Rejected(i, r.kind, "op " + i + ": " + r.getMessage());
             }
         }
-        return new ValidatedBatch(version, ops.size(), netDeltas());
+        Map<String, List<KeyChange>> keyChanges = new LinkedHashMap<>();
+        return new ValidatedBatch(version, ops.size(), netDeltas(keyChanges), keyChanges);
     }
 
     private void apply(Op op) {
@@ -56,17 +58,18 @@ final class BatchValidator {
         }
         if (op instanceof Op.Delete d) {
             if (d.key() == null) throw new Refusal(RejectionKind.INVALID, "delete on '" + schema.name() + "' needs a key");
-            Row key = keyRow(schema, d.key());
-            if (current(table, key) == null) throw conflict("delete of a missing key " + key);
-            overlay(schema).put(key, ABSENT);
+            KeyChange change = touch(table, keyRow(schema, d.key()));
+            if (change.after == null) throw conflict("delete of a missing key " + change.key);
+            change.after = null;
             return;
         }
         Row row = fullRow(schema, rowOf(op));
-        Row key = row.project(schema.primaryKey());
-        boolean exists = current(table, key) != null;
-        if (op instanceof Op.Insert && exists) throw conflict("insert of an existing key " + key);
-        if (op instanceof Op.Update && !exists) throw conflict("update of a missing key " + key);
-        overlay(schema).put(key, row);
+        KeyChange change = touch(table, row.project(schema.primaryKey()));
+        boolean exists = change.after != null;
+        if (op instanceof Op.Insert && exists) throw conflict("insert of an existing key " + change.key);
+        if (op instanceof Op.Update && !exists) throw conflict("update of a missing key " + change.key);
+        row.hash64(); // while its values are in cache: the delta hashes it after all other ops
+        change.after = row;
     }
 
     private void applyKeyless(Op op, BaseTable table) {
@@ -94,27 +97,25 @@ final class BatchValidator {
         return op.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private HashMap<Row, Row> overlay(TableSchema schema) {
-        return overlays.computeIfAbsent(schema.name(), n -> new HashMap<>());
+    /**
+     * One table's touched keys: by key, and in the order first touched, which later passes follow so
+     * they visit the batch's rows about in the order they were allocated.
+     */
+    private record Touched(HashMap<Row, KeyChange> byKey, List<KeyChange> inOrder) {
     }
 
-    private Row current(BaseTable table, Row key) {
-        HashMap<Row, Row> overlay = overlays.get(table.schema().name());
-        Row row = overlay == null ? null : overlay.get(key);
-        if (row == null) return stored(table, key);
-        return row == ABSENT ? null : row;
-    }
-
-    /** The stored row of a key, looked up once per batch (netDeltas needs it again). */
-    private Row stored(BaseTable table, Row key) {
-        HashMap<Row, Row> seen = originals.computeIfAbsent(table.schema().name(), n -> new HashMap<>());
-        Row row = seen.get(key);
-        if (row == null) {
-            row = table.get(key);
-            seen.put(key, row == null ? ABSENT : row);
-            return row;
+    /** The key's change so far in this batch, its stored row looked up on first touch. */
+    private KeyChange touch(BaseTable table, Row key) {
+        Touched keys = touched.computeIfAbsent(table.schema().name(),
+                n -> new Touched(new HashMap<>(Math.max(16, expectedKeys * 4 / 3 + 1)), new ArrayList<>()));
+        KeyChange change = keys.byKey().get(key);
+        if (change == null) {
+            change = table.change(key);
+            if (change.before != null) change.before.hash64(); // as for a new row: hashed while just decoded
+            keys.byKey().put(key, change);
+            keys.inOrder().add(change);
         }
-        return row == ABSENT ? null : row;
+        return change;
     }
 
     /** A full typed row: unknown columns and wrong types are INVALID, missing columns are NULL. */
@@ -164,17 +165,23 @@ final class BatchValidator {
         return new Refusal(RejectionKind.CONFLICT, message);
     }
 
-    private Map<String, ZSet> netDeltas() {
+    /** The net delta per changed table; keyChanges receives each keyed table's changes. */
+    private Map<String, ZSet> netDeltas(Map<String, List<KeyChange>> keyChanges) {
         Map<String, ZSet> out = new LinkedHashMap<>();
-        overlays.forEach((name, overlay) -> {
-            BaseTable table = tables.get(name);
-            ZSet delta = new ZSet(overlay.size() * 2);
-            overlay.forEach((key, fin) -> {
-                Row orig = stored(table, key);
-                if (orig != null) delta.add(orig, -1);
-                if (fin != ABSENT) delta.add(fin, 1);
-            });
-            if (!delta.isEmpty()) out.put(name, delta);
+        touched.forEach((name, keys) -> {
+            ZSet delta = new ZSet(keys.inOrder().size() * 2);
+            List<KeyChange> changes = new ArrayList<>(keys.inOrder().size());
+            for (KeyChange c : keys.inOrder()) {
+                // Left as it was (an equal row cancels in the delta, so the table keeps the stored one).
+                if (c.before == c.after || (c.before != null && c.before.equals(c.after))) continue;
+                if (c.before != null) delta.add(c.before, -1);
+                if (c.after != null) delta.add(c.after, 1);
+                changes.add(c);
+            }
+            if (!delta.isEmpty()) {
+                out.put(name, delta);
+                keyChanges.put(name, changes);
+            }
         });
         keylessDeltas.forEach((name, delta) -> {
             if (!delta.isEmpty()) out.put(name, delta);

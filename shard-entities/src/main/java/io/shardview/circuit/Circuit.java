@@ -196,7 +196,7 @@ public final class Circuit {
             return new BatchOutcome.Failed(failed.view, failed.getMessage());
         }
         // Operators read only deltas, never the tables, so the tables change once the views succeeded.
-        batch.tableDeltas().forEach((name, delta) -> tables.get(name).apply(delta));
+        batch.tableDeltas().forEach((name, delta) -> tables.get(name).apply(delta, batch.keyChanges().get(name)));
         version++;
         return new BatchOutcome.Accepted(version, batch.ops(), changed);
     }

@@ -13,6 +13,8 @@ final class KeyedRowStore {
     private byte[][] rows = new byte[16][];
     private int[] hashes = new int[16];
     private int size;
+    /** Bumped whenever stored rows change slots (a removal's backward shift, a grow). */
+    private int moves;
 
     KeyedRowStore(int[] keyColumns, int width) {
         this.keyColumns = keyColumns;
@@ -28,9 +30,33 @@ final class KeyedRowStore {
         return slot < 0 ? null : RowBytes.decode(rows[slot], width);
     }
 
+    /** The slot of a key's row, or -1; valid while {@link #moves} stays the same. */
+    int slotOf(Row key) {
+        return find(key, key.hashCode());
+    }
+
+    /** The row in a slot that {@link #slotOf} returned. */
+    Row rowAt(int slot) {
+        return RowBytes.decode(rows[slot], width);
+    }
+
+    /** A count that changes whenever rows may have changed slots since a {@link #slotOf}. */
+    int moves() {
+        return moves;
+    }
+
+    /** Replaces the row in a slot found by {@link #slotOf} while {@link #moves} is unchanged. */
+    void replaceAt(int slot, Row row) {
+        rows[slot] = RowBytes.encode(row);
+    }
+
     /** Stores a row, replacing the row with the same key. */
     void put(Row row) {
-        Row key = row.project(keyColumns);
+        put(row, row.project(keyColumns));
+    }
+
+    /** Stores a row whose key (its primary-key columns) the caller has at hand. */
+    void put(Row row, Row key) {
         int hash = key.hashCode();
         int slot = find(key, hash);
         if (slot >= 0) {
@@ -46,6 +72,7 @@ final class KeyedRowStore {
         int slot = find(key, key.hashCode());
         if (slot < 0) return;
         size--;
+        moves++;
         int mask = rows.length - 1;
         int hole = slot;
         rows[hole] = null;
@@ -111,6 +138,7 @@ final class KeyedRowStore {
     }
 
     private void grow() {
+        moves++;
         byte[][] oldRows = rows;
         int[] oldHashes = hashes;
         rows = new byte[oldRows.length * 2][];

@@ -59,7 +59,8 @@ final class MaterializedView {
     }
 
     String hashHex() {
-        return String.format("%016x", hash);
+        String hex = Long.toHexString(hash); // as String.format("%016x"), which costs more than a small batch
+        return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
     }
 
     /** The content in read order, each row repeated by its weight (cached until the next change). */

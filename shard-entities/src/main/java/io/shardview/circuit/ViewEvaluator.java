@@ -4,6 +4,7 @@ import io.shardview.circuit.operator.EvaluationException;
 import io.shardview.circuit.plan.Dataflow;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +61,11 @@ final class ViewEvaluator {
         List<Attempt> done = new ArrayList<>();
         boolean parallel = false;
         for (List<MaterializedView> level : byLevel.values()) {
-            List<MaterializedView> affected = level.stream()
-                    .filter(v -> v.relations().stream().anyMatch(relationDeltas::containsKey)).toList();
+            List<MaterializedView> affected = new ArrayList<>();
+            for (MaterializedView v : level) {
+                if (readsAny(v, relationDeltas)) affected.add(v);
+            }
+            if (affected.isEmpty()) continue;
             boolean parallelLevel = parallel(affected.size(), relationDeltas);
             parallel |= parallelLevel;
             List<Attempt> attempts = step(affected, relationDeltas, parallelLevel);
@@ -78,14 +82,25 @@ final class ViewEvaluator {
         return commit(views, done, parallel);
     }
 
+    private static boolean readsAny(MaterializedView v, Map<String, ZSet> relationDeltas) {
+        for (String r : v.relations()) {
+            if (relationDeltas.containsKey(r)) return true;
+        }
+        return false;
+    }
+
     private boolean parallel(int affectedViews, Map<String, ZSet> relationDeltas) {
-        long changedRows = relationDeltas.values().stream().mapToLong(ZSet::size).sum();
-        return affectedViews > 1 && affectedViews * changedRows >= parallelWork && ForkJoinPool.getCommonPoolParallelism() >= 2;
+        if (affectedViews < 2) return false;
+        long changedRows = 0;
+        for (ZSet d : relationDeltas.values()) changedRows += d.size();
+        return affectedViews * changedRows >= parallelWork && ForkJoinPool.getCommonPoolParallelism() >= 2;
     }
 
     private static List<Attempt> step(List<MaterializedView> affected, Map<String, ZSet> relationDeltas, boolean parallel) {
-        if (!parallel) return affected.stream().map(v -> stepOne(v, relationDeltas)).toList();
-        return affected.parallelStream().map(v -> stepOne(v, relationDeltas)).toList();
+        if (parallel) return affected.parallelStream().map(v -> stepOne(v, relationDeltas)).toList();
+        List<Attempt> out = new ArrayList<>(affected.size());
+        for (MaterializedView v : affected) out.add(stepOne(v, relationDeltas));
+        return out;
     }
 
     /** Steps one view; a failure is returned, not thrown, so the views that did step can be undone. */
@@ -107,12 +122,14 @@ final class ViewEvaluator {
     }
 
     private static Map<String, ViewDelta> commit(Collection<MaterializedView> views, List<Attempt> done, boolean parallel) {
-        (parallel ? done.parallelStream() : done.stream()).forEach(a -> a.view().absorb(a.step().output()));
-        Map<MaterializedView, ZSet> outputs = new LinkedHashMap<>();
+        if (parallel) done.parallelStream().forEach(a -> a.view().absorb(a.step().output()));
+        else for (Attempt a : done) a.view().absorb(a.step().output());
+        Map<MaterializedView, ZSet> outputs = new HashMap<>();
         for (Attempt a : done) {
             if (!a.step().output().isEmpty()) outputs.put(a.view(), a.step().output());
         }
         Map<String, ViewDelta> out = new LinkedHashMap<>();
+        if (outputs.isEmpty()) return out;
         for (MaterializedView v : views) {
             ZSet d = outputs.get(v);
             if (d != null) out.put(v.name, ViewDelta.of(d, v.hashHex()));

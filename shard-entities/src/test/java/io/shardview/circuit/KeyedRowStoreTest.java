@@ -33,4 +33,23 @@ class KeyedRowStoreTest {
         store.forEach(r -> actual.put(r.project(new int[] {0, 1}), r));
         assertEquals(expected, actual);
     }
+
+    @Test
+    void aSlotStaysTheKeysUntilRowsMove() {
+        KeyedRowStore store = new KeyedRowStore(new int[] {0}, 2);
+        for (long k = 0; k < 10; k++) store.put(Row.of(k, "v" + k));
+        int moves = store.moves();
+        int slot = store.slotOf(Row.of(3L));
+        assertEquals(Row.of(3L, "v3"), store.rowAt(slot));
+        store.put(Row.of(4L, "new")); // replacing in place moves nothing
+        assertEquals(moves, store.moves());
+        store.replaceAt(slot, Row.of(3L, "w3"));
+        assertEquals(Row.of(3L, "w3"), store.get(Row.of(3L)));
+        assertEquals(-1, store.slotOf(Row.of(99L)));
+        store.remove(Row.of(0L));
+        org.junit.jupiter.api.Assertions.assertNotEquals(moves, store.moves());
+        int grown = store.moves();
+        for (long k = 10; k < 40; k++) store.put(Row.of(k, "v" + k));
+        org.junit.jupiter.api.Assertions.assertNotEquals(grown, store.moves());
+    }
 }

@@ -12,7 +12,7 @@ public final class Filter implements Operator {
 
     @Override
     public ZSet step(ZSet[] inputs) {
-        ZSet out = new ZSet(inputs[0].size());
+        ZSet out = new ZSet(); // not sized for the input: a selective filter keeps few rows
         inputs[0].forEach((row, w) -> {
             if (predicate.test(row)) out.add(row, w);
         });
