@@ -66,6 +66,11 @@ public final class LineProtocolParser {
    */
   private SeriesKey[] seriesKeys = new SeriesKey[64];
   private int seriesKeyCount;
+  /**
+   * The key of the previous line. Bodies repeat their keys in the same order at every timestamp,
+   * so the key that followed a key last time is tried first, by comparing bytes without hashing.
+   */
+  private SeriesKey previousKey;
   private final SampleBatch.Builder out;
   private final Precision precision;
   private final long nowMillis;
@@ -104,18 +109,28 @@ public final class LineProtocolParser {
     skipSpaces();
 
     fieldCount = 0;
-    while (true) {
+    for (int ordinal = 0; ; ordinal++) {
       int nameStart = pos;
-      boolean escaped = scan(KEY_STOPS, false);
-      if (pos == nameStart) throw new IllegalArgumentException("empty field name");
-      int nameEnd = pos;
-      if (peek() != '=') throw new IllegalArgumentException("field " + text(nameStart, nameEnd, escaped) + " has no value");
-      pos++;
-      if (peek() == '"') {
-        skipString(nameStart, nameEnd, escaped);
+      int known = key.fieldAt(ordinal, nameStart);
+      if (known >= 0) { // the field this key had at this place before: its name is not scanned again
+        pos += key.fieldNames[ordinal].length + 1;
+        if (peek() == '"') {
+          skipString(nameStart, pos - 1, true);
+        } else {
+          addField(known, readNumber(nameStart, pos - 1, true));
+        }
       } else {
-        double value = readNumber(nameStart, nameEnd, escaped);
-        addField(key.series(nameStart, nameEnd, escaped), value);
+        boolean escaped = scan(KEY_STOPS, false);
+        if (pos == nameStart) throw new IllegalArgumentException("empty field name");
+        int nameEnd = pos;
+        if (peek() != '=') throw new IllegalArgumentException("field " + text(nameStart, nameEnd, escaped) + " has no value");
+        pos++;
+        if (peek() == '"') {
+          skipString(nameStart, nameEnd, escaped);
+        } else {
+          double value = readNumber(nameStart, nameEnd, escaped);
+          addField(key.series(nameStart, nameEnd, escaped), value);
+        }
       }
       if (peek() != ',') break;
       pos++;
@@ -141,6 +156,21 @@ public final class LineProtocolParser {
    * request. The bytes are hashed as they are scanned and compared in place.
    */
   private SeriesKey seriesKey() {
+    SeriesKey predicted = previousKey == null ? null : previousKey.successor;
+    if (predicted != null && predicted.isAt(pos)) {
+      pos += predicted.bytes.length;
+      previousKey = predicted;
+      return predicted;
+    }
+    SeriesKey key = lookUpOrParseKey();
+    if (key.remembered) {
+      if (previousKey != null) previousKey.successor = key;
+      previousKey = key;
+    }
+    return key;
+  }
+
+  private SeriesKey lookUpOrParseKey() {
     int start = pos;
     int keyEnd = start;
     int hash = 0;
@@ -174,6 +204,7 @@ public final class LineProtocolParser {
   }
 
   private void remember(SeriesKey key) {
+    key.remembered = true;
     if (++seriesKeyCount > seriesKeys.length / 2) {
       SeriesKey[] old = seriesKeys;
       seriesKeys = new SeriesKey[old.length * 2];
@@ -199,6 +230,10 @@ public final class LineProtocolParser {
     private final byte[] bytes;
     private final int hash;
     private SeriesKey next;
+    /** The key of the line after the last line with this key; see {@link #previousKey}. */
+    private SeriesKey successor;
+    /** Whether the key is in {@link #seriesKeys} (a key of a line without fields is not). */
+    private boolean remembered;
     private final String measurement;
     private final String[] tags;
     private byte[][] fieldNames = new byte[4][];
@@ -211,6 +246,26 @@ public final class LineProtocolParser {
       this.hash = hash;
       this.measurement = measurement;
       this.tags = tags;
+    }
+
+    /**
+     * Whether buf holds exactly this key at {@code at}, followed by the space before the fields:
+     * equal bytes scan to the same end, escapes included.
+     */
+    boolean isAt(int at) {
+      int to = at + bytes.length;
+      return to < end && buf[to] == ' ' && Arrays.equals(buf, at, to, bytes, 0, bytes.length);
+    }
+
+    /**
+     * The series of the field named at {@code at} if that name is the {@code ordinal}-th one this
+     * key met (lines of a key usually list their fields in the same order), else -1.
+     */
+    int fieldAt(int ordinal, int at) {
+      if (ordinal >= fields) return -1;
+      byte[] name = fieldNames[ordinal];
+      int to = at + name.length;
+      return to < end && buf[to] == '=' && Arrays.equals(buf, at, to, name, 0, name.length) ? fieldSeries[ordinal] : -1;
     }
 
     /** The series of the field named by buf[from, to). */
@@ -241,16 +296,33 @@ public final class LineProtocolParser {
     skipSpaces();
     if (pos == end) return nowMillis;
     int start = pos;
-    scan(VALUE_STOPS, true);
+    skipValue();
     int tsEnd = pos;
     skipSpaces();
     if (pos != end) throw new IllegalArgumentException("unexpected text after the timestamp");
+    long digits = plainDigits(start, tsEnd);
+    if (digits >= 0 && precision != Precision.S) return precision.toMillis(digits);
     String ts = text(start, tsEnd, false);
     try {
       return precision.toMillis(Long.parseLong(ts));
     } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException("bad timestamp " + ts);
     }
+  }
+
+  /**
+   * The value of buf[from, to) if it is 1 to 18 ASCII digits (no sign), which cannot overflow;
+   * else -1, and the caller parses the text the general way.
+   */
+  private long plainDigits(int from, int to) {
+    if (to == from || to - from > 18) return -1;
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      int d = buf[i] - '0';
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+    }
+    return v;
   }
 
   private void skipString(int nameStart, int nameEnd, boolean escaped) {
@@ -267,7 +339,7 @@ public final class LineProtocolParser {
   /** A numeric field value (float, integer, unsigned or boolean). */
   private double readNumber(int nameStart, int nameEnd, boolean escaped) {
     int start = pos;
-    scan(VALUE_STOPS, true);
+    skipValue();
     if (pos == start) {
       throw new IllegalArgumentException("field " + text(nameStart, nameEnd, escaped) + " has no value");
     }
@@ -317,6 +389,11 @@ public final class LineProtocolParser {
       pos++;
     }
     return escaped;
+  }
+
+  /** Moves {@code pos} to the next comma or space (or the line end): a value has no escapes. */
+  private void skipValue() {
+    while (pos < end && buf[pos] != ',' && buf[pos] != ' ') pos++;
   }
 
   private String readToken(byte[] stops) {

@@ -167,4 +167,24 @@ class LineProtocolParserTest {
             "{__name__=\"température_ü\",hôte=\"café\"} 2 3.0"),
         parse("température,hôte=café a\\=b=1.5 1\ntempérature,hôte=café a\\=b=2.5,ü=3 2", Precision.MS));
   }
+
+  @Test
+  void keysAndFieldsMetInAnotherOrderThanBeforeKeepTheirSeries() {
+    // The parser first tries the key that followed the previous line's key last time and the field
+    // name met at the same place before; a prefix of the right key or name must not pass for it.
+    assertEquals(List.of(
+            "{__name__=\"m_f\",h=\"a\"} 1 1.0",
+            "{__name__=\"m_g\",h=\"a\"} 1 2.0",
+            "{__name__=\"m_f\",h=\"ab\"} 1 3.0",
+            "{__name__=\"m_f\",h=\"a\"} 2 4.0",
+            "{__name__=\"m_f\",h=\"a\"} 2 5.0",
+            "{__name__=\"m_ff\",h=\"a\"} 2 6.0",
+            "{__name__=\"m_f\",h=\"ab\"} 2 7.0",
+            "{__name__=\"m_g\",h=\"a\"} 2 8.0",
+            "{__name__=\"m_f\",h=\"a\"} 2 9.0",
+            "{__name__=\"m_g\",h=\"ab\"} 3 10.0",
+            "{__name__=\"m_f\",h=\"a\"} 3 11.0"),
+        parse("m,h=a f=1,g=2 1\nm,h=ab f=3 1\nm,h=a f=4 2\nm,h=a f=5,ff=6 2\nm,h=ab f=7 2\nm,h=a g=8,f=9 2\n"
+            + "m,h=ab g=10 3\nm,h=a f=11 3", Precision.MS));
+  }
 }

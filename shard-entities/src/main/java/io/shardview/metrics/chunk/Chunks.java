@@ -18,7 +18,7 @@ public final class Chunks {
    */
   public static byte[] encode(long[] ts, double[] values, int from, int n) {
     byte[] decimal = DecimalChunk.encode(ts, values, from, n);
-    if (decimal.length <= XorChunk.minEncodedBytes(values, from, n)) {
+    if (decimal.length <= XorChunk.minEncodedBytes(values, from, n, decimal.length)) {
       return decimal;
     }
     byte[] xor = XorChunk.encode(ts, values, from, n);

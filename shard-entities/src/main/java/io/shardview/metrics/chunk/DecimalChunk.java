@@ -126,8 +126,9 @@ public final class DecimalChunk {
     long[] best = null;
     RiceBlock.Plan bestPlan = null;
     int bestOrder = 0;
+    long[][] residuals = residuals(m, n);
     for (int order = 0; order <= 2; order++) {
-      long[] z = residuals(m, n, order);
+      long[] z = residuals[order];
       RiceBlock.Plan plan = RiceBlock.plan(z, n - 1);
       if (bestPlan == null || plan.bits() < bestPlan.bits()) {
         best = z;
@@ -140,22 +141,20 @@ public final class DecimalChunk {
     RiceBlock.write(w, best, n - 1, bestPlan);
   }
 
-  /** Zig-zag residuals of m[1..n) under the given predictor order. */
-  private static long[] residuals(long[] m, int n, int order) {
-    long[] z = new long[Math.max(0, n - 1)];
+  /** Zig-zag residuals of m[1..n) under each predictor order (indexed by order), in one pass. */
+  private static long[][] residuals(long[] m, int n) {
+    long[] level = new long[Math.max(0, n - 1)];
+    long[] walk = new long[level.length];
+    long[] counter = new long[level.length];
     long prevDelta = 0;
     for (int i = 1; i < n; i++) {
       long delta = m[i] - m[i - 1];
-      long r =
-          switch (order) {
-            case 0 -> m[i] - m[0];
-            case 1 -> delta;
-            default -> delta - prevDelta;
-          };
+      level[i - 1] = ZigZag.encode(m[i] - m[0]);
+      walk[i - 1] = ZigZag.encode(delta);
+      counter[i - 1] = ZigZag.encode(delta - prevDelta);
       prevDelta = delta;
-      z[i - 1] = ZigZag.encode(r);
     }
-    return z;
+    return new long[][] {level, walk, counter};
   }
 
   /**

@@ -75,12 +75,22 @@ public final class XorChunk {
    * value encodings write at least that span). Cheap: one pass of bit counting, no writing.
    */
   static int minEncodedBytes(double[] values, int from, int n) {
+    return minEncodedBytes(values, from, n, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #minEncodedBytes(double[], int, int)}, but stops counting once the bound reaches
+   * {@code enough} bytes (and then returns at least that): the caller only asks whether the XOR
+   * encoding could be smaller than a chunk it has.
+   */
+  static int minEncodedBytes(double[] values, int from, int n, int enough) {
     if (n == 0) {
       return 2;
     }
     long bits = 8 + 8 + 8 + 64; // tag, count, first timestamp, first value
+    long enoughBits = 8L * enough;
     long prev = Double.doubleToRawLongBits(values[from]);
-    for (int i = from + 1; i < from + n; i++) {
+    for (int i = from + 1; i < from + n && bits < enoughBits; i++) {
       long cur = Double.doubleToRawLongBits(values[i]);
       long xor = cur ^ prev;
       prev = cur;

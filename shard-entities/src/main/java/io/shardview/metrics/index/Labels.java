@@ -1,6 +1,5 @@
 package io.shardview.metrics.index;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -33,9 +32,13 @@ public final class Labels implements Comparable<Labels> {
   private final long hash;
 
   private Labels(String[] names, String[] values) {
+    this(names, values, encode(names, values));
+  }
+
+  private Labels(String[] names, String[] values, byte[] canonical) {
     this.names = names;
     this.values = values;
-    this.canonical = encode(names, values);
+    this.canonical = canonical;
     this.hash = fnv1aFmix(canonical);
   }
 
@@ -67,6 +70,9 @@ public final class Labels implements Comparable<Labels> {
   }
 
   private static Labels sorted(String[] names, String[] values) {
+    if (names.length > 0 && isCanonicalOrder(names, values)) { // as most label sets arrive: no sorting
+      return new Labels(names, values);
+    }
     Integer[] order = new Integer[names.length];
     int kept = 0;
     for (int i = 0; i < names.length; i++) {
@@ -92,6 +98,19 @@ public final class Labels implements Comparable<Labels> {
       }
     }
     return kept == 0 ? EMPTY : new Labels(n, v);
+  }
+
+  /** Whether the pairs are already canonical: names non-empty and strictly increasing, values non-empty. */
+  private static boolean isCanonicalOrder(String[] names, String[] values) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i] == null || names[i].isEmpty() || values[i] == null || values[i].isEmpty()) {
+        return false;
+      }
+      if (i > 0 && compareCodePoints(names[i - 1], names[i]) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Number of labels. */
@@ -174,7 +193,13 @@ public final class Labels implements Comparable<Labels> {
       names.add(readString(bytes, pos));
       values.add(readString(bytes, pos));
     }
-    Labels labels = sorted(names.toArray(new String[0]), values.toArray(new String[0]));
+    String[] n = names.toArray(new String[0]);
+    String[] v = values.toArray(new String[0]);
+    if (n.length > 0 && isAscii(bytes) && isCanonicalOrder(n, v) && minimalAsciiSize(n, v) == bytes.length) {
+      // ASCII decodes and encodes back to the same bytes, and the size rules out padded lengths
+      return new Labels(n, v, bytes.clone());
+    }
+    Labels labels = sorted(n, v);
     if (!Arrays.equals(labels.canonical, bytes)) {
       throw new IllegalArgumentException("label bytes are not canonical");
     }
@@ -232,24 +257,54 @@ public final class Labels implements Comparable<Labels> {
     return Boolean.compare(i < a.length(), j < b.length());
   }
 
-  private static byte[] encode(String[] names, String[] values) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * names.length);
+  /** The canonical size of ASCII pairs: each string's length as a minimal var-int, then its bytes. */
+  private static int minimalAsciiSize(String[] names, String[] values) {
+    int size = 0;
     for (int i = 0; i < names.length; i++) {
-      writeString(out, names[i]);
-      writeString(out, values[i]);
+      size += varIntSize(names[i].length()) + names[i].length() + varIntSize(values[i].length()) + values[i].length();
     }
-    return out.toByteArray();
+    return size;
   }
 
-  private static void writeString(ByteArrayOutputStream out, String s) {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    int len = utf8.length;
+  private static int varIntSize(int len) {
+    int size = 1;
     while (len >= 0x80) {
-      out.write((len & 0x7F) | 0x80);
       len >>>= 7;
+      size++;
     }
-    out.write(len);
-    out.write(utf8, 0, utf8.length);
+    return size;
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] encode(String[] names, String[] values) {
+    byte[][] utf8 = new byte[2 * names.length][];
+    int size = 0;
+    for (int i = 0; i < names.length; i++) {
+      utf8[2 * i] = names[i].getBytes(StandardCharsets.UTF_8);
+      utf8[2 * i + 1] = values[i].getBytes(StandardCharsets.UTF_8);
+      size += utf8[2 * i].length + utf8[2 * i + 1].length + 10;
+    }
+    byte[] out = new byte[size];
+    int at = 0;
+    for (byte[] s : utf8) {
+      int len = s.length;
+      while (len >= 0x80) {
+        out[at++] = (byte) ((len & 0x7F) | 0x80);
+        len >>>= 7;
+      }
+      out[at++] = (byte) len;
+      System.arraycopy(s, 0, out, at, s.length);
+      at += s.length;
+    }
+    return Arrays.copyOf(out, at);
   }
 
   private static String readString(byte[] b, int[] pos) {

@@ -56,6 +56,9 @@ class ChunkRoundTripTest {
       byte[] xor = XorChunk.encode(ts, vs, 0, n);
       byte[] decimal = DecimalChunk.encode(ts, vs, 0, n);
       assertTrue(XorChunk.minEncodedBytes(vs, 0, n) <= xor.length, where);
+      // counting stops early once the bound reaches the decimal chunk's size: the same comparison
+      assertEquals(XorChunk.minEncodedBytes(vs, 0, n) < decimal.length,
+          XorChunk.minEncodedBytes(vs, 0, n, decimal.length) < decimal.length, where);
       assertTrue(java.util.Arrays.equals(xor.length < decimal.length ? xor : decimal, Chunks.encode(ts, vs, 0, n)), where);
     }
   }

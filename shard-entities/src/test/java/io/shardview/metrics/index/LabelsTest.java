@@ -68,6 +68,14 @@ class LabelsTest {
   void nonCanonicalBytesAreRejected() {
     byte[] unsorted = {1, 'b', 1, '1', 1, 'a', 1, '2'};
     assertThrows(IllegalArgumentException.class, () -> Labels.fromCanonicalBytes(unsorted));
+    byte[] paddedLength = {(byte) 0x81, 0, 'a', 1, '1'}; // length 1 as a two-byte var-int
+    assertThrows(IllegalArgumentException.class, () -> Labels.fromCanonicalBytes(paddedLength));
+    byte[] emptyValue = {1, 'a', 0, 1, 'b', 1, '2'};
+    assertThrows(IllegalArgumentException.class, () -> Labels.fromCanonicalBytes(emptyValue));
+    byte[] repeatedName = {1, 'a', 1, '1', 1, 'a', 1, '2'};
+    assertThrows(IllegalArgumentException.class, () -> Labels.fromCanonicalBytes(repeatedName));
+    byte[] canonical = {1, 'a', 1, '1', 1, 'b', 1, '2'};
+    assertEquals(Labels.of("b", "2", "a", "1"), Labels.fromCanonicalBytes(canonical));
   }
 
   @Test
