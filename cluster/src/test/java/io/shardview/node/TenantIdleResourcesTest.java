@@ -36,7 +36,7 @@ class TenantIdleResourcesTest {
 
   @Test
   void anIdleTenantsQueueStopsAndTheNextBatchStartsANewOne(@TempDir Path dir) throws Exception {
-    ShardviewNode node = TenantNodes.start(dir, Map.of("shardview.tenant.group-commit.idle-after", "300ms"));
+    ShardviewNode node = TenantNodes.start(dir, Map.of("shardview.tenant.group-commit.idle-after", "2s"));
     try {
       String base = node.url() + "/v1/tenants/quiet";
       assertEquals(200, post(node, base + "/sql", "application/sql", "CREATE TABLE t (x INT)"));
@@ -58,7 +58,7 @@ class TenantIdleResourcesTest {
   @Test
   void aViewsTopicLivesWhileSomeoneFollowsItAndStopsWhenIdle(@TempDir Path dir) throws Exception {
     // The server notices a client that went away when it next writes to it: frequent heartbeats.
-    ShardviewNode node = TenantNodes.start(dir, Map.of("shardview.tenant.change-topic-idle-after", "400ms",
+    ShardviewNode node = TenantNodes.start(dir, Map.of("shardview.tenant.change-topic-idle-after", "2s",
         "shardview.tenant.stream-heartbeat", "300ms"));
     try {
       String base = node.url() + "/v1/tenants/topics";
@@ -77,7 +77,7 @@ class TenantIdleResourcesTest {
         }
       });
       reader.start();
-      Thread.sleep(1500);
+      Thread.sleep(5000); // two and a half idle periods
       assertEquals(1, topics.getAsInt(), "the followed view's topic is still there");
       assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(7)));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
