@@ -133,12 +133,7 @@ class ThreeNodeClusterTest {
     TenantLoad load = TenantLoad.start(cluster.url(client), work, 1);
 
     load.awaitAcks(ACKS_BEFORE, TAKEOVER);
-    int ackedAtKill = load.acks.size();
-    long killedAt = System.nanoTime();
-    assertEquals(137, cluster.node(victim).kill9(Duration.ofSeconds(10)));
-    alive.remove(Integer.valueOf(victim));
-    load.awaitAcks(ackedAtKill + ACKS_AFTER, TAKEOVER);
-    load.stop();
+    long killedAt = killDuring(victim, load);
     report("SIGKILL of node " + victim + " hosting tenant " + TENANT, load, killedAt);
 
     batchesSent = load.checkAcknowledgements(1);
@@ -172,12 +167,7 @@ class ThreeNodeClusterTest {
     for (int shard = 0; shard < 16; shard++) hosted.merge(cluster.hostNow(client, "metrics-shard", "mk." + shard), 1, Integer::sum);
     int victim = alive.stream().filter(i -> i != client).max((a, b) -> hosted.getOrDefault(a, 0) - hosted.getOrDefault(b, 0)).orElseThrow();
     assertTrue(hosted.getOrDefault(victim, 0) > 0, "the victim hosts metrics shards: " + hosted);
-    int ackedAtKill = load.acks.size();
-    long killedAt = System.nanoTime();
-    assertEquals(137, cluster.node(victim).kill9(Duration.ofSeconds(10)));
-    alive.remove(Integer.valueOf(victim));
-    load.awaitAcks(ackedAtKill + ACKS_AFTER, TAKEOVER);
-    load.stop();
+    long killedAt = killDuring(victim, load);
     report("SIGKILL of node " + victim + " hosting " + hosted.get(victim) + " metrics shards of the tenant", load, killedAt);
     assertEquals(List.of(), load.unexpected, "failures other than 503 or a refused connection");
 
@@ -220,6 +210,20 @@ class ThreeNodeClusterTest {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /**
+   * SIGKILLs node {@code victim} while the load runs, waits until ACKS_AFTER more requests are
+   * acknowledged by the survivors and stops the load; returns when the node was killed.
+   */
+  private long killDuring(int victim, RetryingLoad load) throws Exception {
+    int ackedAtKill = load.acks.size();
+    long killedAt = System.nanoTime();
+    assertEquals(137, cluster.node(victim).kill9(Duration.ofSeconds(10)));
+    alive.remove(Integer.valueOf(victim));
+    load.awaitAcks(ackedAtKill + ACKS_AFTER, TAKEOVER);
+    load.stop();
+    return killedAt;
+  }
 
   /** The figures bench/RESULTS.md reports, printed to the test's output. */
   private static void report(String event, RetryingLoad load, long since) {
