@@ -55,6 +55,20 @@ class BpcharTypingTest {
     }
 
     @Test
+    void aCharInSubqueryOfVarcharsDifferingInBlanksKeepsEachOuterRowOnce() {
+        // 'zz '::char(3) matches both 'zz' and 'zz ' (bpchar comparison); IN still keeps row 1 once.
+        Circuit c = CircuitTest.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
+        c.applyBatch(List.of(
+                Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
+                Op.insert("s", row("id", 1, "v", "zz")),
+                Op.insert("s", row("id", 2, "v", "zz "))));
+        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE c IN (SELECT v FROM s)"));
+        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"));
+        c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
+        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"), "one match left");
+    }
+
+    @Test
     void aCaseOfLiteralsOnlyIsTextAndNotPadded() {
         assertEquals("[[1], [a]] [[2], [bb]] [integer, varchar]", view("SELECT id, CASE WHEN n < 10 THEN 'a' ELSE 'bb' END AS a FROM t"));
     }

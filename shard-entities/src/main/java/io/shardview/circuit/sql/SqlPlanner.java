@@ -85,7 +85,16 @@ public final class SqlPlanner {
         hep.setRoot(rel);
         RelNode noSubQueries = hep.findBestExp();
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
-        return RelDecorrelator.decorrelateQuery(noSubQueries, builder);
+        RelNode decorrelated = RelDecorrelator.decorrelateQuery(noSubQueries, builder);
+        // An IN subquery comes out as an inner join with the subquery's distinct values; as a semi-join it
+        // keeps each outer row once even when the join compares more loosely than DISTINCT grouped (a
+        // CHAR(n) against VARCHAR values 'a' and 'a ' matches both).
+        HepPlanner semi = new HepPlanner(new HepProgramBuilder()
+                .addRuleInstance(CoreRules.PROJECT_TO_SEMI_JOIN)
+                .addRuleInstance(CoreRules.JOIN_TO_SEMI_JOIN)
+                .build());
+        semi.setRoot(decorrelated);
+        return semi.findBestExp();
     }
 
     private static String cleanMessage(Throwable e) {
