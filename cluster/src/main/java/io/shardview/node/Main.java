@@ -17,7 +17,19 @@ import picocli.CommandLine.Command;
     subcommands = {ServeCommand.class, JournalCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
+  /**
+   * Pekko's Java API hands out CompletableFutures (Scala's converters) whose non-async callbacks run
+   * on the default async executor, which is the common ForkJoinPool only when that pool's parallelism
+   * is at least 2; on a machine of 1 or 2 cores the JDK starts a new thread for every callback instead
+   * (one per shard ask, per ingest group, ...). The common pool's size is read once, when it is first
+   * used, so it is set here, before anything else runs.
+   */
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
     int exitCode = new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .execute(args);

@@ -92,6 +92,8 @@ class MetricsIngestCountersTest {
       double bytes = s.get("shardview_metrics_sealed_bytes");
       assertTrue(bytes > 0);
       assertEquals(bytes / 32, s.get("shardview_metrics_bytes_per_point"), 1e-9);
+      double events = s.get("shardview_metrics_events_since_snapshot");
+      assertTrue(events >= 3 && events <= 4, "one event per shard part of the influx write (1 or 2) and of each import: " + events);
     } finally {
       node.stop();
     }

@@ -25,14 +25,19 @@ import java.util.regex.Pattern;
  * seal-after-idle, sealed its heads, snapshotted and deleted the events the snapshot covers, i.e.
  * /metrics counts every point as sealed and the data directory's size was steady for 6 s;
  * VictoriaMetrics: after a flush and once its background merges left the size steady for 6 s),
- * heap per active series (used heap after ingest minus used
+ * heap per active series (used heap after ingest, warm-up included, minus used
  * heap of the idle server, per series: after full GCs for the JVM, Go's heap in use for
  * VictoriaMetrics, which has no GC trigger), and the server's CPU time while it ingested, which
  * depends much less than points/s on the other work sharing the machine's cores. For Shardview it
  * then restarts the node on the loaded data directory and reports how long recovery took (all
  * shards, started by one export that reaches every shard and must return a whole series).
  *
- * <p>Usage: {@code bench/metrics-load [--runs 2] [--hosts 100] [--hours 24] [--rows-per-request 10000]
+ * <p>Before the measured hours, {@code --warmup-hours} (24) of the same hosts are sent to each system,
+ * untimed: the servers are measured warm, as long-running ones are (the JVM's JIT compiles the node's
+ * ingest path meanwhile; 0 measures a freshly started node, JIT work included). Bytes per point
+ * count every stored point, warm-up included.
+ *
+ * <p>Usage: {@code bench/metrics-load [--runs 2] [--hosts 100] [--hours 24] [--warmup-hours 24] [--rows-per-request 10000]
  * [--senders 2] [--only both|shardview|victoriametrics] [--java-opts "-Xmx4g"]
  * [--victoria-metrics /usr/bin/victoria-metrics] [--baseline-jar OLDER/shardview.jar] [--node-config FILE]}
  */
@@ -40,9 +45,10 @@ public final class MetricsLoad {
   private static final String TENANT = "bench";
   private static final Pattern QUERY_VALUE = Pattern.compile("\"value\":\\[[^,]+,\"([0-9.e+]+)\"\\]");
   private static final Pattern SEALED_POINTS = Pattern.compile("(?m)^shardview_metrics_sealed_points (\\S+)$");
+  private static final Pattern EVENTS_SINCE_SNAPSHOT = Pattern.compile("(?m)^shardview_metrics_events_since_snapshot (\\S+)$");
 
   /** One system's figures in one run. */
-  record Measurement(String system, int run, long points, int series, double seconds, double cpuSeconds,
+  record Measurement(String system, int run, long points, long storedPoints, int series, double seconds, double cpuSeconds,
       long diskBytes, long heapGrowthBytes, long rssGrowthBytes, String note) {
     double pointsPerSecond() {
       return points / seconds;
@@ -53,8 +59,9 @@ public final class MetricsLoad {
       return points / cpuSeconds;
     }
 
+    /** Bytes on disk per point stored, warm-up points included. */
     double bytesPerPoint() {
-      return (double) diskBytes / points;
+      return (double) diskBytes / storedPoints;
     }
 
     double heapPerSeries() {
@@ -75,6 +82,9 @@ public final class MetricsLoad {
     List<String> serveArgs = nodeConfig.isEmpty() ? List.of() : List.of("--config", nodeConfig);
     int hosts = options.getInt("--hosts", 100);
     int hours = options.getInt("--hours", 24);
+    // The hours before the measured ones, sent first and not timed: the server is measured warm (its
+    // JIT compiled the ingest path), as a long-running one is; 0 measures a freshly started server.
+    int warmupHours = options.getInt("--warmup-hours", 24);
     int rowsPerRequest = options.getInt("--rows-per-request", 10_000);
     int senders = options.getInt("--senders", 2);
     int runs = options.getInt("--runs", 2);
@@ -89,6 +99,10 @@ public final class MetricsLoad {
     CpuOnlyDataset data = new CpuOnlyDataset(hosts, pointsPerSeries, 42, start);
     List<byte[]> bodies = CpuOnlyLineProtocol.bodies(data, rowsPerRequest);
     long points = data.totalPoints();
+    int warmupPerSeries = warmupHours * 3600 / 10;
+    List<byte[]> warmup = warmupPerSeries == 0 ? List.of() : CpuOnlyLineProtocol.bodies(
+        new CpuOnlyDataset(hosts, warmupPerSeries, 43, start - warmupPerSeries * step), rowsPerRequest);
+    Load load = new Load(warmup, bodies, points, points + (long) hosts * 10 * warmupPerSeries, warmupPerSeries + pointsPerSeries);
     int series = data.seriesCount();
     long lastMs = start + (pointsPerSeries - 1) * step;
     long bodyBytes = bodies.stream().mapToLong(b -> b.length).sum();
@@ -97,6 +111,7 @@ public final class MetricsLoad {
         + " (%d points), %.1f MB of line protocol (%.1f B/pt), %d senders%n",
         hosts, hours, points, series, bodies.size(), rowsPerRequest, rowsPerRequest * 10, bodyBytes / 1e6,
         (double) bodyBytes / points, senders);
+    System.out.printf("warm-up: the %d h before, %d requests, sent first and not timed%n", warmupHours, warmup.size());
 
     List<Measurement> results = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
@@ -107,19 +122,24 @@ public final class MetricsLoad {
             : run % 2 == 1 ? List.of("shardview", "shardview-baseline") : List.of("shardview-baseline", "shardview");
         for (String name : order) {
           Path build = name.equals("shardview") ? jar : Path.of(baselineJar);
-          results.add(report(shardview(name, build, javaOpts, serveArgs, bodies, senders, run, points, series,
-              pointsPerSeries)));
+          results.add(report(shardview(name, build, javaOpts, serveArgs, load, senders, run, series)));
         }
       }
-      if (!only.equals("shardview")) results.add(report(victoriaMetrics(vmBinary, bodies, senders, run, points, series, lastMs)));
+      if (!only.equals("shardview")) results.add(report(victoriaMetrics(vmBinary, load, senders, run, series, lastMs)));
     }
     summary(results);
   }
 
+  /**
+   * What is sent: the warm-up bodies (untimed), then the measured ones; points per series counts
+   * both, as the stores hold both.
+   */
+  private record Load(List<byte[]> warmup, List<byte[]> bodies, long points, long storedPoints, int pointsPerSeries) {}
+
   // ---- the two systems ------------------------------------------------------------------------
 
   private static Measurement shardview(String name, Path jar, String javaOpts, List<String> serveArgs,
-      List<byte[]> bodies, int senders, int run, long points, int series, int pointsPerSeries) throws Exception {
+      Load load, int senders, int run, int series) throws Exception {
     Path dir = Files.createTempDirectory("shardview-metrics-load");
     Sent sent;
     double cpu;
@@ -129,42 +149,50 @@ public final class MetricsLoad {
     long rssBefore;
     long rssAfter;
     try (NodeUnderTest node = NodeUnderTest.start(jar, dir, javaOpts, serveArgs)) {
+      String url = node.url + "/v1/tenants/" + TENANT + "/influx/write?precision=ms";
       heapBefore = ProcessResources.heapAfterFullGc(node.pid());
       rssBefore = ProcessResources.residentBytes(node.pid());
+      send(url, load.warmup(), senders);
       double cpuBefore = ProcessResources.cpuSeconds(node.pid());
-      sent = send(node.url + "/v1/tenants/" + TENANT + "/influx/write?precision=ms", bodies, senders);
+      sent = send(url, load.bodies(), senders);
       cpu = ProcessResources.cpuSeconds(node.pid()) - cpuBefore;
       heapAfter = ProcessResources.heapAfterFullGc(node.pid());
       rssAfter = ProcessResources.residentBytes(node.pid());
-      sealing = awaitSealed(node, dir, points);
+      sealing = awaitSealed(node, dir, load.storedPoints());
     }
     String note = String.format("journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB; %s; %s",
         bytesUnder(dir.resolve("journal")) / 1e6, bytesUnder(dir.resolve("snapshots")) / 1e6, heapBefore / 1e6, heapAfter / 1e6,
-        sealing, recovery(jar, dir, javaOpts, serveArgs, pointsPerSeries));
+        sealing, recovery(jar, dir, javaOpts, serveArgs, load.pointsPerSeries()));
     if (sent.firstPartialReply() != null) note += "; partial reply: " + sent.firstPartialReply();
-    return new Measurement(name, run, points, series, sent.seconds(), cpu, bytesUnder(dir),
+    return new Measurement(name, run, load.points(), load.storedPoints(), series, sent.seconds(), cpu, bytesUnder(dir),
         heapAfter - heapBefore, rssAfter - rssBefore, note + retries(sent));
   }
 
   /**
-   * Waits (at most 5 minutes) until the node's /metrics counts every point as sealed (its shards
-   * went idle, sealed their heads and snapshotted), then until the data directory's size is steady
-   * (the events the snapshots cover deleted and compacted away); returns what that took.
+   * Waits (at most 5 minutes) until the node's /metrics counts every point as sealed and no event
+   * after the shards' latest snapshots (they went idle, sealed their heads and snapshotted), then
+   * until the data directory's size is steady (the events the snapshots cover deleted and compacted
+   * away); returns what that took. Every point may be in a sealed chunk long before the idle seal
+   * (a head is sealed at 120 points), so the event count is what tells the snapshots were taken.
    */
   private static String awaitSealed(NodeUnderTest node, Path dir, long points) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     long startNanos = System.nanoTime();
     double cpuBefore = ProcessResources.cpuSeconds(node.pid());
     double sealed = 0;
-    while (sealed < points) {
+    double events = -1;
+    while (sealed < points || events != 0) {
       if (System.nanoTime() - startNanos > TimeUnit.MINUTES.toNanos(5)) {
-        throw new IllegalStateException("shards sealed only " + sealed + " of " + points + " points within 5 minutes");
+        throw new IllegalStateException("within 5 minutes shards sealed only " + sealed + " of " + points
+            + " points, with " + events + " events after their snapshots");
       }
       Thread.sleep(1000);
       String page = client.send(HttpRequest.newBuilder(URI.create(node.url + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       Matcher m = SEALED_POINTS.matcher(page);
       sealed = m.find() ? Double.parseDouble(m.group(1)) : 0;
+      Matcher e = EVENTS_SINCE_SNAPSHOT.matcher(page);
+      events = e.find() ? Double.parseDouble(e.group(1)) : 0; // builds before the gauge: sealed points only
     }
     double sealedAfter = (System.nanoTime() - startNanos) / 1e9;
     awaitSteadySize(dir);
@@ -200,8 +228,8 @@ public final class MetricsLoad {
     }
   }
 
-  private static Measurement victoriaMetrics(Path binary, List<byte[]> bodies, int senders, int run, long points,
-      int series, long lastMs) throws Exception {
+  private static Measurement victoriaMetrics(Path binary, Load load, int senders, int run, int series, long lastMs)
+      throws Exception {
     Path dir = Files.createTempDirectory("victoria-metrics-load").resolve("data");
     Sent sent;
     double cpu;
@@ -213,13 +241,15 @@ public final class MetricsLoad {
     try (VictoriaMetricsUnderTest vm = VictoriaMetricsUnderTest.start(binary, dir)) {
       heapBefore = vm.metric("go_memstats_heap_inuse_bytes");
       rssBefore = ProcessResources.residentBytes(vm.pid());
+      send(vm.url + "/write?precision=ms", load.warmup(), senders);
       double cpuBefore = ProcessResources.cpuSeconds(vm.pid());
-      sent = send(vm.url + "/write?precision=ms", bodies, senders);
+      sent = send(vm.url + "/write?precision=ms", load.bodies(), senders);
       vm.get("/internal/force_flush"); // its 204 means buffered in memory: make the points searchable
       cpu = ProcessResources.cpuSeconds(vm.pid()) - cpuBefore; // its background merges come later, uncounted
       // Count what it stored, as its 204 is no proof of that.
       String reply = vm.get("/api/v1/query?query=" + java.net.URLEncoder.encode(
-          "sum(count_over_time({__name__=~\"cpu_.+|system_.+\"}[2d]))", java.nio.charset.StandardCharsets.UTF_8)
+          "sum(count_over_time({__name__=~\"cpu_.+|system_.+\"}[" + (load.pointsPerSeries() / 8640 + 2) + "d]))",
+          java.nio.charset.StandardCharsets.UTF_8)
           + "&time=" + (lastMs / 1000 + 1));
       Matcher m = QUERY_VALUE.matcher(reply);
       stored = m.find() ? m.group(1) : "? (" + reply + ")";
@@ -228,7 +258,7 @@ public final class MetricsLoad {
       rssAfter = ProcessResources.residentBytes(vm.pid());
       awaitSteadySize(dir); // background merges shrink what it flushed: measure their result
     }
-    return new Measurement("victoria-metrics", run, points, series, sent.seconds(), cpu, bytesUnder(dir),
+    return new Measurement("victoria-metrics", run, load.points(), load.storedPoints(), series, sent.seconds(), cpu, bytesUnder(dir),
         Math.round(heapAfter - heapBefore), rssAfter - rssBefore, String.format("stored points: %s; Go heap in use %.1f -> %.1f MB",
         stored, heapBefore / 1e6, heapAfter / 1e6) + retries(sent));
   }

@@ -51,6 +51,9 @@ public final class IngestMetrics {
     GaugeWithCallback.builder().name("shardview_metrics_sealed_points")
         .help("Points in the sealed chunks of the metrics shards running on this node")
         .callback(cb -> cb.call(board.total().sealedPoints())).register(registry);
+    GaugeWithCallback.builder().name("shardview_metrics_events_since_snapshot")
+        .help("Journal events of the metrics shards running on this node since their latest snapshots (what recovery replays)")
+        .callback(cb -> cb.call(board.total().eventsSinceSnapshot())).register(registry);
     GaugeWithCallback.builder().name("shardview_metrics_bytes_per_point")
         .help("Sealed bytes / sealed points of the metrics shards running on this node (NaN before any is sealed)")
         .callback(cb -> {

@@ -4,11 +4,9 @@ import io.shardview.entity.metrics.MetricsEvent;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.http.RetriedAsk;
 import io.shardview.http.ingest.SampleBatch;
-import io.shardview.metrics.index.Labels;
-import io.shardview.metrics.storage.PointBatch;
+import io.shardview.http.metrics.ShardSplit.Part;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -43,51 +41,12 @@ final class ShardedAppend {
   /** A shard refused (or would refuse) its part for the series limit. */
   record SeriesRefusal(int shard, int activeSeries, int newSeries, int shardLimit) {}
 
-  /** One shard's part of a request. */
-  private record Part(int shard, PointBatch.Builder points, List<String[]> labelSets) {}
-
-  /**
-   * Appends {@code batch}; points further in the future than the tolerance are refused here, before
-   * anything is persisted: the storage has no clock, so one such point would make every ordinary
-   * point look late.
-   */
+  /** Appends {@code batch}; points further in the future than the tolerance are refused before anything is persisted. */
   CompletionStage<Outcome> append(String tenant, SampleBatch batch) {
-    int shards = settings.shardsPerTenant();
     long latest = System.currentTimeMillis() + settings.futureTolerance().toMillis();
-    // Points grouped by series (series in first-seen order, points in request order), so each
-    // series is looked up and added to its shard's part once, not once per point.
-    int seriesCount = batch.seriesCount();
-    int[] first = new int[seriesCount + 1];
-    int future = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      if (batch.timestamp(i) > latest) {
-        future++;
-      } else {
-        first[batch.seriesOf(i) + 1]++;
-      }
-    }
-    for (int s = 0; s < seriesCount; s++) first[s + 1] += first[s];
-    long[] ts = new long[first[seriesCount]];
-    double[] values = new double[ts.length];
-    int[] next = Arrays.copyOf(first, seriesCount);
-    for (int i = 0; i < batch.size(); i++) {
-      if (batch.timestamp(i) > latest) continue;
-      int at = next[batch.seriesOf(i)]++;
-      ts[at] = batch.timestamp(i);
-      values[at] = batch.value(i);
-    }
-    Part[] parts = new Part[shards];
-    for (int s = 0; s < seriesCount; s++) {
-      if (first[s + 1] == first[s]) continue;
-      Labels labels = Labels.of(batch.labels(s));
-      int shard = labels.shard(shards);
-      if (parts[shard] == null) parts[shard] = new Part(shard, PointBatch.builder(), new ArrayList<>());
-      parts[shard].labelSets().add(batch.labels(s));
-      parts[shard].points().add(labels, ts, values, first[s], first[s + 1] - first[s]);
-    }
-    List<Part> used = new ArrayList<>();
-    for (Part part : parts) if (part != null) used.add(part);
-    int tooFarAhead = future;
+    ShardSplit split = ShardSplit.of(batch, settings.shardsPerTenant(), latest);
+    List<Part> used = split.parts();
+    int tooFarAhead = split.tooFarAhead();
     // One part is stored whole or not at all by its shard: no check round trip needed.
     if (used.size() <= 1) return store(tenant, used, tooFarAhead);
     return checkRoom(tenant, used).thenCompose(refusal -> refusal == null
@@ -124,7 +83,7 @@ final class ShardedAppend {
   private CompletionStage<Outcome> store(String tenant, List<Part> parts, int tooFarAhead) {
     List<CompletableFuture<MetricsShard.AppendReply>> asks = new ArrayList<>();
     for (Part part : parts) {
-      byte[] bytes = MetricsEvent.encode(part.points().build());
+      byte[] bytes = MetricsEvent.encode(part.points());
       var shard = shard(tenant, part.shard());
       asks.add(retried(timeout -> shard.<MetricsShard.AppendReply>ask(
           replyTo -> new MetricsShard.Append(bytes, replyTo), timeout)));

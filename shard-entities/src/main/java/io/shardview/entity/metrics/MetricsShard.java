@@ -156,6 +156,8 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   private long snapshotBytes;
   /** Bytes of the point batch events applied since that snapshot was taken (replayed ones included). */
   private long journalBytesSinceSnapshot;
+  /** Events applied since that snapshot was taken (replayed ones included): what a recovery would replay. */
+  private long eventsSinceSnapshot;
 
   private MetricsShard(String entityId, MetricsSettings settings, Clock clock, ShardStatsBoard board,
       ActorContext<Command> context, TimerScheduler<Command> timers) {
@@ -185,6 +187,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         MetricsShardSnapshot snapshot = (MetricsShardSnapshot) codec.toJournal(storage);
         snapshotBytes = snapshot.bytes().length;
         journalBytesSinceSnapshot = 0;
+        eventsSinceSnapshot = 0;
         return snapshot;
       }
 
@@ -221,6 +224,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         storage.sealAll();
       }
       unsealedEvents = !(event instanceof MetricsEvent.HeadsSealed);
+      eventsSinceSnapshot++;
       return storage;
     };
   }
@@ -260,7 +264,8 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         .onCommand(SealIfIdle.class, this::onSealIfIdle)
         .onCommand(PublishStats.class, (storage, publish) -> {
           ShardStorage.Stats stats = storage.stats();
-          board.update(entityId, new ShardStatsBoard.Stats(storage.activeSeries(), stats.sealedBytes(), stats.sealedPoints()));
+          board.update(entityId, new ShardStatsBoard.Stats(storage.activeSeries(), stats.sealedBytes(), stats.sealedPoints(),
+              eventsSinceSnapshot));
           return Effect().none();
         })
         .onCommand(Select.class, (storage, select) -> Effect().reply(select.replyTo(), select(storage, select)))

@@ -9,12 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * state, only numbers.
  */
 public final class ShardStatsBoard {
-  /** One shard's figures: series held, and encoded bytes and points of its sealed chunks. */
-  public record Stats(long activeSeries, long sealedBytes, long sealedPoints) {
-    static final Stats ZERO = new Stats(0, 0, 0);
+  /**
+   * One shard's figures: series held, encoded bytes and points of its sealed chunks, and the events
+   * journaled since its latest snapshot (what a recovery would replay).
+   */
+  public record Stats(long activeSeries, long sealedBytes, long sealedPoints, long eventsSinceSnapshot) {
+    static final Stats ZERO = new Stats(0, 0, 0, 0);
 
     Stats plus(Stats other) {
-      return new Stats(activeSeries + other.activeSeries, sealedBytes + other.sealedBytes, sealedPoints + other.sealedPoints);
+      return new Stats(activeSeries + other.activeSeries, sealedBytes + other.sealedBytes, sealedPoints + other.sealedPoints,
+          eventsSinceSnapshot + other.eventsSinceSnapshot);
     }
   }
 
