@@ -48,7 +48,9 @@ public final class RetriedAsk {
     long remaining = deadline - System.nanoTime();
     Duration timeout = Duration.ofNanos(Math.max(1, Math.min(attemptTimeout.toNanos(), remaining)));
     boolean last = timeout.toNanos() >= remaining;
-    attempt.apply(timeout).whenComplete((value, failure) -> {
+    // Run where the reply arrives: Pekko's futures would otherwise hand a plain whenComplete to the
+    // default async executor, one more thread hop per shard's reply for a few field writes.
+    attempt.apply(timeout).whenCompleteAsync((value, failure) -> {
       if (failure == null) {
         result.complete(value);
       } else if (isTimeout(failure) && !last && !stopping.getAsBoolean()) {
@@ -56,7 +58,7 @@ public final class RetriedAsk {
       } else {
         result.completeExceptionally(failure);
       }
-    });
+    }, Runnable::run);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,6 +145,7 @@ public final class MetricsLoad {
     Sent sent;
     double cpu;
     String sealing;
+    String threadCpu;
     long heapBefore;
     long heapAfter;
     long rssBefore;
@@ -154,13 +156,16 @@ public final class MetricsLoad {
       rssBefore = ProcessResources.residentBytes(node.pid());
       send(url, load.warmup(), senders);
       double cpuBefore = ProcessResources.cpuSeconds(node.pid());
+      Map<String, Double> threadsBefore = ProcessResources.cpuSecondsByThread(node.pid());
       sent = send(url, load.bodies(), senders);
       cpu = ProcessResources.cpuSeconds(node.pid()) - cpuBefore;
+      threadCpu = threadCpu(threadsBefore, ProcessResources.cpuSecondsByThread(node.pid()));
       heapAfter = ProcessResources.heapAfterFullGc(node.pid());
       rssAfter = ProcessResources.residentBytes(node.pid());
       sealing = awaitSealed(node, dir, load.storedPoints());
     }
-    String note = String.format("journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB; %s; %s",
+    String note = String.format("CPU s by thread during the load: %s; journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB; %s; %s",
+        threadCpu,
         bytesUnder(dir.resolve("journal")) / 1e6, bytesUnder(dir.resolve("snapshots")) / 1e6, heapBefore / 1e6, heapAfter / 1e6,
         sealing, recovery(jar, dir, javaOpts, serveArgs, load.pointsPerSeries()));
     if (sent.firstPartialReply() != null) note += "; partial reply: " + sent.firstPartialReply();
@@ -261,6 +266,17 @@ public final class MetricsLoad {
     return new Measurement("victoria-metrics", run, load.points(), load.storedPoints(), series, sent.seconds(), cpu, bytesUnder(dir),
         Math.round(heapAfter - heapBefore), rssAfter - rssBefore, String.format("stored points: %s; Go heap in use %.1f -> %.1f MB",
         stored, heapBefore / 1e6, heapAfter / 1e6) + retries(sent));
+  }
+
+  /** The thread groups that used at least 0.05 CPU s between two readings, most first. */
+  private static String threadCpu(Map<String, Double> before, Map<String, Double> after) {
+    StringBuilder out = new StringBuilder();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        .filter(e -> e.getValue() >= 0.05)
+        .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+        .forEach(e -> out.append(out.length() == 0 ? "" : ", ").append(e.getKey()).append(String.format(" %.2f", e.getValue())));
+    return out.toString();
   }
 
   private static String retries(Sent sent) {

@@ -27,6 +27,28 @@ final class ProcessResources {
     return ticks / 100.0; // USER_HZ is 100 on Linux
   }
 
+  /**
+   * CPU seconds of the process' threads so far, summed by thread name with digits replaced by N
+   * (Linux keeps the first 15 characters of a name): which pools used the CPU. Threads that ended
+   * are missing, so compare two readings only for a process whose pools keep their threads.
+   */
+  static java.util.Map<String, Double> cpuSecondsByThread(long pid) throws Exception {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String name = Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "N");
+          String stat = Files.readString(task.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0, Double::sum);
+        } catch (java.nio.file.NoSuchFileException ended) {
+          // the thread ended while listing
+        }
+      }
+    }
+    return out;
+  }
+
   /** Resident set size in bytes. */
   static long residentBytes(long pid) throws Exception {
     Matcher m = RSS.matcher(Files.readString(Path.of("/proc/" + pid + "/status")));

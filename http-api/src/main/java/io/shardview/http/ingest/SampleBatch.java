@@ -59,13 +59,22 @@ public final class SampleBatch {
     private final Map<SeriesKey, Integer> index = new HashMap<>();
     private final List<String[]> series = new ArrayList<>();
     private final int maxPoints;
-    private int[] seriesOfPoint = new int[256];
-    private long[] timestamps = new long[256];
-    private double[] values = new double[256];
+    private int[] seriesOfPoint;
+    private long[] timestamps;
+    private double[] values;
     private int size;
 
     public Builder(int maxPoints) {
+      this(maxPoints, 256);
+    }
+
+    /** As above, with room for {@code expectedPoints} (at most {@code maxPoints}) before the columns grow. */
+    public Builder(int maxPoints, int expectedPoints) {
       this.maxPoints = maxPoints;
+      int capacity = Math.max(16, Math.min(expectedPoints, maxPoints));
+      seriesOfPoint = new int[capacity];
+      timestamps = new long[capacity];
+      values = new double[capacity];
     }
 
     /** The index of the series with these canonical labels, added if new. */

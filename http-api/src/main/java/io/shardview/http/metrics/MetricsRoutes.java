@@ -95,7 +95,8 @@ public final class MetricsRoutes {
 
   private Route influx(String tenant) {
     return parameterOptional("precision", precision -> decodeRequest(() -> ingest(tenant, Format.INFLUX, body -> {
-      SampleBatch.Builder out = builder();
+      // A line carries a key, a field and a timestamp: sized for short lines, the columns rarely grow.
+      SampleBatch.Builder out = new SampleBatch.Builder(settings.maxSamplesPerRequest(), body.length / 24);
       LineProtocolParser.parse(body, LineProtocolParser.Precision.parse(precision.orElse("ns")),
           System.currentTimeMillis(), out);
       return out;

@@ -69,7 +69,12 @@ public final class PointBatch {
 
     /** Adds points [from, from + n) of the parallel arrays, all of one series, in their order. */
     public Builder add(Labels labels, long[] timestampsMs, double[] values, int from, int n) {
-      Group g = groups.computeIfAbsent(labels, l -> new Group());
+      Group g = groups.get(labels);
+      if (g == null) { // the usual case: a series' points arrive together, copied at their size
+        groups.put(labels, new Group(Arrays.copyOfRange(timestampsMs, from, from + n),
+            Arrays.copyOfRange(values, from, from + n)));
+        return this;
+      }
       for (int i = from; i < from + n; i++) {
         g.add(timestampsMs[i], values[i]);
       }
@@ -79,21 +84,32 @@ public final class PointBatch {
     /** The batch; the builder may not be reused. */
     public PointBatch build() {
       List<SeriesPoints> out = new ArrayList<>(groups.size());
-      groups.forEach((labels, g) -> out.add(new SeriesPoints(labels,
-          Arrays.copyOf(g.ts, g.n), Arrays.copyOf(g.values, g.n))));
+      groups.forEach((labels, g) -> out.add(g.n == g.ts.length ? new SeriesPoints(labels, g.ts, g.values)
+          : new SeriesPoints(labels, Arrays.copyOf(g.ts, g.n), Arrays.copyOf(g.values, g.n))));
       return new PointBatch(out);
     }
   }
 
   private static final class Group {
-    long[] ts = new long[4];
-    double[] values = new double[4];
+    long[] ts;
+    double[] values;
     int n;
+
+    Group() {
+      this(new long[4], new double[4]);
+      n = 0;
+    }
+
+    Group(long[] ts, double[] values) {
+      this.ts = ts;
+      this.values = values;
+      this.n = ts.length;
+    }
 
     void add(long t, double v) {
       if (n == ts.length) {
-        ts = Arrays.copyOf(ts, n * 2);
-        values = Arrays.copyOf(values, n * 2);
+        ts = Arrays.copyOf(ts, Math.max(4, n * 2));
+        values = Arrays.copyOf(values, Math.max(4, n * 2));
       }
       ts[n] = t;
       values[n++] = v;

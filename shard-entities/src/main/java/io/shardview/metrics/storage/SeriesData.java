@@ -11,11 +11,18 @@ import java.util.List;
  *
  * <p>Invariants: chunks are ordered and disjoint (chunk i's maxT < chunk i+1's minT); every head
  * timestamp is greater than the last chunk's maxT; within a chunk and within the head timestamps
- * strictly increase (a duplicate timestamp replaces the value). Late points that fall inside
- * the sealed range are queued and merged once per batch: each chunk they land in is decoded,
- * patched and re-encoded once (the queue is empty whenever anything but {@link #put} runs).
- * Once a closed chunk window is out of reach of late points, its chunks are compacted into
- * fewer, longer chunks, which compress better (the header is paid once per chunk).
+ * strictly increase (a duplicate timestamp replaces the value).
+ *
+ * <p>The head holds every point of the chunk windows (aligned, chunk-range long) that late points
+ * can still reach: a window is sealed, its points encoded once into chunks of up to the compacted
+ * size, when its end is older than the series' newest point minus the out-of-order window (the
+ * shard rejects any point older than its newest minus that window, and its newest is at least the
+ * series'), so from then on nothing can change it. A late point is thus an insertion into the raw
+ * head, and each point is encoded once. Only a head that reaches its cap (a series far denser than
+ * the window) or is sealed whole (an idle shard, before a snapshot) seals points that can still get
+ * late ones: those are queued and merged once per batch (each chunk they land in is decoded,
+ * patched and re-encoded once; the queue is empty whenever anything but {@link #put} runs), and a
+ * window's several chunks are merged into fewer, longer ones once it is out of reach.
  */
 final class SeriesData {
   /** What {@link #put} did, which decides how rollups are maintained. */
@@ -24,7 +31,10 @@ final class SeriesData {
   static final long NONE = Long.MIN_VALUE;
 
   final List<SealedChunk> chunks = new ArrayList<>();
-  /** A closed chunk window (index = time / chunk range) not compacted yet, or {@link #NONE}. */
+  /**
+   * A window whose chunks may still be merged once out of reach (it got chunks while it could still
+   * change: a capped or wholly sealed head), or {@link #NONE}.
+   */
   long pendingWindow = NONE;
   long[] headTs = new long[8];
   double[] headValues = new double[8];
@@ -56,36 +66,76 @@ final class SeriesData {
       queueLate(ts, value);
       return PutKind.INSERTED;
     }
-    long last = maxTime();
-    if (last != Long.MIN_VALUE && ts > last) {
-      closeWindows(ts, Math.floorDiv(last, config.chunkRangeMs()), config);
-    }
     PutKind kind = putIntoHead(ts, value);
+    if (kind == PutKind.APPENDED) {
+      sealOutOfReach(ts, config);
+    }
     if (headSize >= config.chunkMaxPoints()) {
-      seal();
+      sealHead(config);
     }
     return kind;
   }
 
   /**
-   * Seals the head when {@code ts} opens a new window, and compacts a closed window once no
-   * accepted point can reach it: the shard rejects points older than its newest point (at least
-   * this series' newest) minus the out-of-order window, so from then on the window is immutable
-   * and late points never pay for re-encoding long compacted chunks.
+   * Seals the head's points of every window out of reach of late points once {@code newest} is
+   * the series' newest point, window by window, and merges an out-of-reach window's chunks.
    */
-  private void closeWindows(long ts, long lastWindow, StorageConfig config) {
+  private void sealOutOfReach(long newest, StorageConfig config) {
     long range = config.chunkRangeMs();
-    if (Math.floorDiv(ts, range) != lastWindow) {
-      seal();
-      if (pendingWindow != NONE) { // windows pass faster than late points settle: compact now
-        compactWindow(pendingWindow, config);
-      }
-      pendingWindow = lastWindow;
-    }
-    if (pendingWindow != NONE && Math.floorDiv(ts - config.outOfOrderWindowMs(), range) > pendingWindow) {
-      compactWindow(pendingWindow, config);
+    long reach = Math.floorDiv(newest - config.outOfOrderWindowMs(), range); // windows before it are out of reach
+    if (pendingWindow != NONE && pendingWindow < reach) {
+      long w = pendingWindow;
       pendingWindow = NONE;
+      if (headSize == 0 || Math.floorDiv(headTs[0], range) != w) {
+        compactWindow(w, config);
+      } // else the head's points of w are sealed below, together with its chunks
     }
+    while (headSize > 0 && Math.floorDiv(headTs[0], range) < reach) {
+      long w = Math.floorDiv(headTs[0], range);
+      int n = lowerBound(headTs, headSize, (w + 1) * range);
+      boolean hasChunks = !chunks.isEmpty() && Math.floorDiv(chunks.get(chunks.size() - 1).minT(), range) == w;
+      addChunks(chunks.size(), headTs, headValues, 0, n, config.compactedChunkMaxPoints());
+      dropHeadPrefix(n);
+      if (hasChunks) {
+        compactWindow(w, config);
+      }
+    }
+  }
+
+  /** Seals the whole head (capped, or the shard seals everything); its newest window may still change. */
+  private void sealHead(StorageConfig config) {
+    if (headSize == 0) {
+      return;
+    }
+    long range = config.chunkRangeMs();
+    long newestWindow = Math.floorDiv(headTs[headSize - 1], range);
+    addChunks(chunks.size(), headTs, headValues, 0, headSize, config.compactedChunkMaxPoints());
+    dropHeadPrefix(headSize);
+    pendingWindow = newestWindow;
+  }
+
+  /** The first index in t[0..n) whose value is at least {@code key}. */
+  private static int lowerBound(long[] t, int n, long key) {
+    int i = Arrays.binarySearch(t, 0, n, key);
+    return i >= 0 ? i : -i - 1;
+  }
+
+  /**
+   * Removes the head's first {@code n} points. The arrays are reused, or shrunk to twice what is
+   * left when they are larger than that (a window sealed leaves about the out-of-order window's
+   * points, and the head grows by doubling, so it would otherwise keep twice its peak).
+   */
+  private void dropHeadPrefix(int n) {
+    int left = headSize - n;
+    if (headTs.length > 2 * left + 16) {
+      int capacity = Math.max(8, 2 * left);
+      headTs = Arrays.copyOfRange(headTs, n, n + capacity);
+      headValues = Arrays.copyOfRange(headValues, n, n + capacity);
+    } else {
+      System.arraycopy(headTs, n, headTs, 0, left);
+      System.arraycopy(headValues, n, headValues, 0, left);
+    }
+    headSize = left;
   }
 
   private PutKind putIntoHead(long ts, double value) {
@@ -108,16 +158,12 @@ final class SeriesData {
     return at == headSize - 1 ? PutKind.APPENDED : PutKind.INSERTED;
   }
 
-  /** Encodes the head into a chunk and starts an empty head of the initial capacity. */
-  void seal() {
-    if (headSize == 0) {
-      return;
-    }
-    byte[] bytes = Chunks.encode(headTs, headValues, 0, headSize);
-    chunks.add(new SealedChunk(headTs[0], headTs[headSize - 1], headSize, bytes));
-    headTs = new long[8];
-    headValues = new double[8];
-    headSize = 0;
+  /**
+   * Encodes the whole head into chunks (an idle shard before its snapshot, or a measurement): the
+   * head's newest window may still get points, so it stays pending for a merge of its chunks.
+   */
+  void seal(StorageConfig config) {
+    sealHead(config);
   }
 
   /** Merges the chunks whose first point lies in window {@code w} into long chunks. */
@@ -154,10 +200,16 @@ final class SeriesData {
 
   /** Encodes t/v[0..n) as ceil(n / max) chunks of near-equal length, inserted at {@code at}. */
   private void addChunks(int at, long[] t, double[] v, int n, int max) {
+    addChunks(at, t, v, 0, n, max);
+  }
+
+  /** Encodes t/v[start..start + n) as ceil(n / max) chunks of near-equal length, inserted at {@code at}. */
+  private void addChunks(int at, long[] t, double[] v, int start, int n, int max) {
     int parts = (n + max - 1) / max;
-    int from = 0;
+    int from = start;
+    int end = start + n;
     for (int p = 0; p < parts; p++) {
-      int len = (n - from) / (parts - p);
+      int len = (end - from) / (parts - p);
       chunks.add(at + p, new SealedChunk(t[from], t[from + len - 1], len, Chunks.encode(t, v, from, len)));
       from += len;
     }
@@ -283,17 +335,18 @@ final class SeriesData {
         }
       }
     }
-    for (int i = 0; i < headSize; i++) {
-      if (headTs[i] >= start && headTs[i] <= end) {
-        if (n == t.length) {
-          t = Arrays.copyOf(t, n * 2);
-          v = Arrays.copyOf(v, n * 2);
-        }
-        t[n] = headTs[i];
-        v[n++] = headValues[i];
+    int from = lowerBound(headTs, headSize, start);
+    int to = end == Long.MAX_VALUE ? headSize : lowerBound(headTs, headSize, end + 1);
+    if (to > from) {
+      if (n + to - from > t.length) {
+        t = Arrays.copyOf(t, n + to - from);
+        v = Arrays.copyOf(v, n + to - from);
       }
+      System.arraycopy(headTs, from, t, n, to - from);
+      System.arraycopy(headValues, from, v, n, to - from);
+      n += to - from;
     }
-    return new Points(Arrays.copyOf(t, n), Arrays.copyOf(v, n));
+    return new Points(n == t.length ? t : Arrays.copyOf(t, n), n == v.length ? v : Arrays.copyOf(v, n));
   }
 
   /** Drops whole chunks whose points are all older than {@code cutoff}; whether anything went. */

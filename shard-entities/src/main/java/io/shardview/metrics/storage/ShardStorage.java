@@ -283,7 +283,7 @@ public final class ShardStorage {
   public void sealAll() {
     for (Series s : series) {
       if (s != null) {
-        s.data.seal();
+        s.data.seal(config);
       }
     }
   }

@@ -210,6 +210,40 @@ class ShardStorageTest {
   }
 
   @Test
+  void randomIngestMatchesTheModelWhenHeadsHoldWholeWindows() {
+    for (StorageConfig config : List.of(new StorageConfig(HOUR, 4096, 2 * HOUR, 20, 30 * DAY, 365 * DAY),
+        new StorageConfig(HOUR, 64, 2 * HOUR, 20, 30 * DAY, 365 * DAY))) {
+      for (long seed = 0; seed < 40; seed++) {
+        RandomIngest run = new RandomIngest(seed, 60, 60_000, config);
+        run.assertMatches();
+        run.shard.sealAll(); // an idle shard's seal leaves the newest window pending ...
+        run.assertMatches();
+      }
+    }
+  }
+
+  @Test
+  void aWindowIsSealedOnceOutOfReachAndItsLatePointsStayRaw() {
+    StorageConfig config = new StorageConfig(HOUR, 4096, 2 * HOUR, 20, 30 * DAY, 365 * DAY);
+    ShardStorage s = new ShardStorage(config);
+    long windowStart = Math.floorDiv(T0, 2 * HOUR) * 2 * HOUR + 2 * HOUR;
+    for (int i = 0; i < 48; i++) {
+      append(s, CPU, windowStart + i * 150_000L, i); // every 2.5 minutes, 2 h in all
+    }
+    SeriesData data = s.series.get(s.seriesId(CPU)).data;
+    append(s, CPU, windowStart + 2 * HOUR + 30 * 60_000L, 48); // the next window, still within reach
+    assertEquals(0, data.chunks.size(), "a window within reach of late points stays raw");
+    assertEquals(new AppendResult(1, 0, 0, 0), append(s, CPU, windowStart + 100 * 60_000L + 1, -1));
+    assertEquals(50, data.headSize, "the late point went into the raw head");
+    append(s, CPU, windowStart + 3 * HOUR, 49); // the first window is now out of reach
+    assertEquals(List.of(16, 16, 17), data.chunks.stream().map(SealedChunk::count).toList(),
+        "sealed once, in chunks of up to the compacted size");
+    assertEquals(2, data.headSize);
+    assertEquals(51, all(s, CPU).size());
+    assertEquals(-1.0, s.read(s.seriesId(CPU), windowStart + 100 * 60_000L + 1, windowStart + 100 * 60_000L + 1).values()[0]);
+  }
+
+  @Test
   void longRandomIngestFreezesOldRollupsAndStillMatchesTheModel() {
     for (long seed = 0; seed < 4; seed++) {
       RandomIngest run = new RandomIngest(seed, 150, 600_000); // about 3 days
@@ -222,13 +256,18 @@ class ShardStorageTest {
 
   /** A shard and a naive model fed the same random batches (late, duplicate and stale points). */
   static final class RandomIngest {
-    final ShardStorage shard = new ShardStorage(smallChunks());
+    final ShardStorage shard;
     final Map<Labels, TreeMap<Long, Double>> model = new HashMap<>();
     final String where;
     int modelRejected;
 
     RandomIngest(long seed, int batches, int maxStepMs) {
-      where = "seed " + seed;
+      this(seed, batches, maxStepMs, smallChunks());
+    }
+
+    RandomIngest(long seed, int batches, int maxStepMs, StorageConfig config) {
+      shard = new ShardStorage(config);
+      where = "seed " + seed + ", " + config;
       Random rnd = new Random(seed);
       long modelMax = Long.MIN_VALUE;
       List<Labels> labels = new ArrayList<>();
