@@ -156,10 +156,14 @@ public final class MetricsLoad {
       rssBefore = ProcessResources.residentBytes(node.pid());
       send(url, load.warmup(), senders);
       double cpuBefore = ProcessResources.cpuSeconds(node.pid());
+      double systemBefore = ProcessResources.systemCpuSeconds(node.pid());
       Map<String, Double> threadsBefore = ProcessResources.cpuSecondsByThread(node.pid());
+      System.out.println("measured load of " + name + " from " + java.time.Instant.now()); // to cut profiles
       sent = send(url, load.bodies(), senders);
+      System.out.println("measured load of " + name + " until " + java.time.Instant.now());
       cpu = ProcessResources.cpuSeconds(node.pid()) - cpuBefore;
-      threadCpu = threadCpu(threadsBefore, ProcessResources.cpuSecondsByThread(node.pid()));
+      threadCpu = threadCpu(threadsBefore, ProcessResources.cpuSecondsByThread(node.pid()))
+          + String.format(" (kernel time %.2f s of %.2f)", ProcessResources.systemCpuSeconds(node.pid()) - systemBefore, cpu);
       heapAfter = ProcessResources.heapAfterFullGc(node.pid());
       rssAfter = ProcessResources.residentBytes(node.pid());
       sealing = awaitSealed(node, dir, load.storedPoints());

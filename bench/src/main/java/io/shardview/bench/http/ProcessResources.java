@@ -49,6 +49,13 @@ final class ProcessResources {
     return out;
   }
 
+  /** System (kernel) CPU time of the process so far, in seconds: a part of {@link #cpuSeconds}. */
+  static double systemCpuSeconds(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[12]) / 100.0;
+  }
+
   /** Resident set size in bytes. */
   static long residentBytes(long pid) throws Exception {
     Matcher m = RSS.matcher(Files.readString(Path.of("/proc/" + pid + "/status")));

@@ -54,6 +54,25 @@ class RollupColumnTest {
   }
 
   @Test
+  void theLikelyScaleFindsTheSmallestSplitOfDecimalSums() {
+    for (int seed = 0; seed < 20; seed++) {
+      Random rnd = new Random(seed);
+      double[] sums = decimalSums(rnd, 32 + rnd.nextInt(1000));
+      if (seed % 2 == 1) { // sums of 3-decimal values
+        for (int i = 0; i < sums.length; i++) sums[i] = Math.round(sums[i] * 1000 + rnd.nextInt(10)) / 1000.0 * 3 + 0.001;
+      }
+      long[] t = starts(sums.length);
+      int exhaustive = Chunks.encode(t, sums, 0, sums.length).length;
+      for (int s = 0; s <= 6; s++) {
+        byte[] split = RollupColumn.split(t, sums, 0, sums.length, s);
+        if (split != null) exhaustive = Math.min(exhaustive, split.length);
+      }
+      assertEquals(exhaustive, RollupColumn.encodeSums(t, sums, 0, sums.length).length, "seed " + seed);
+      assertRoundTrips(t, sums, "seed " + seed);
+    }
+  }
+
+  @Test
   void adversarialSumsRoundTripBitExactly() {
     double[][] cases = {
         {Double.NaN, 1.5, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY},
