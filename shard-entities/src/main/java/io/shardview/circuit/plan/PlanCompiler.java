@@ -80,7 +80,8 @@ public final class PlanCompiler {
 
     /**
      * The output columns. A bpchar column (see {@link StringTyping}) is CHAR(n) when Calcite gives its
-     * values one length, else CHAR without a length; views over the view keep PostgreSQL's bpchar typing.
+     * values one length, else CHAR without a length, and a text one TEXT; views over the view keep
+     * PostgreSQL's typing.
      */
     private List<Column> columns(RelNode root) {
         List<Column> out = new ArrayList<>();
@@ -90,6 +91,8 @@ public final class PlanCompiler {
                 RelDataType t = f.getType();
                 int length = t.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR ? t.getPrecision() : 0;
                 out.add(new Column(f.getName(), ColumnType.CHAR, t.isNullable(), length));
+            } else if (types[f.getIndex()] == StringTyping.Type.TEXT) {
+                out.add(new Column(f.getName(), ColumnType.TEXT, f.getType().isNullable()));
             } else {
                 out.add(new Column(f.getName(), ExprCompiler.typeOf(f.getType()), f.getType().isNullable()));
             }
