@@ -69,6 +69,21 @@ class BpcharTypingTest {
     }
 
     @Test
+    void aCharExistsAgainstVarcharsDifferingInBlanksKeepsEachOuterRowOnce() {
+        // 'zz '::char(3) = 'zz' and = 'zz ' (bpchar comparison); EXISTS still keeps row 1 once.
+        Circuit c = CircuitTest.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
+        c.applyBatch(List.of(
+                Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
+                Op.insert("s", row("id", 1, "v", "zz")),
+                Op.insert("s", row("id", 2, "v", "zz "))));
+        assertInstanceOf(DdlResult.Applied.class,
+                c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM s WHERE s.v = t.c)"));
+        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"));
+        c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
+        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"), "one match left");
+    }
+
+    @Test
     void aCaseOfLiteralsOnlyIsTextAndNotPadded() {
         assertEquals("[[1], [a]] [[2], [bb]] [integer, text]", view("SELECT id, CASE WHEN n < 10 THEN 'a' ELSE 'bb' END AS a FROM t"));
     }

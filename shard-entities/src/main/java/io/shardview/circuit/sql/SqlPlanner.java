@@ -86,14 +86,14 @@ public final class SqlPlanner {
         RelNode noSubQueries = hep.findBestExp();
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = RelDecorrelator.decorrelateQuery(noSubQueries, builder);
-        // An IN subquery comes out as an inner join with the subquery's distinct values; as a semi-join it
-        // keeps each outer row once even when the join compares more loosely than DISTINCT grouped (a
-        // CHAR(n) against VARCHAR values 'a' and 'a ' matches both).
+        // An IN or EXISTS subquery comes out as an inner join with the subquery's distinct values; as a
+        // semi-join it keeps each outer row once even when the join compares more loosely than DISTINCT
+        // grouped (a CHAR(n) against VARCHAR values 'a' and 'a ' matches both).
         HepPlanner semi = new HepPlanner(new HepProgramBuilder()
                 .addRuleInstance(CoreRules.PROJECT_TO_SEMI_JOIN)
                 .addRuleInstance(CoreRules.JOIN_TO_SEMI_JOIN)
                 .build());
-        semi.setRoot(decorrelated);
+        semi.setRoot(DistinctSidePullUp.apply(decorrelated));
         return semi.findBestExp();
     }
 
