@@ -39,8 +39,8 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * NULLIF(a, b) is bpchar when a = b compares as bpchar, else text. Functions that compute a string (||,
  * UPPER, LOWER) make text, and so do MIN/MAX of a varchar (there is only min(text)). The difference
  * between varchar and text shows in comparisons with bpchar: bpchar = varchar compares as bpchar
- * (trailing blanks of neither side count), bpchar = text as text. A view's column keeps its type for views over it (TEXT and CHAR columns
- * are VARCHAR to Calcite, see {@link SqlPlanner#catalogType}).
+ * (trailing blanks of neither side count), bpchar = text as text. A view's column keeps its type for
+ * views over it (TEXT and CHAR columns are VARCHAR to Calcite, see {@link SqlPlanner#catalogType}).
  */
 final class StringTyping {
     /** The string type of an expression; OTHER for a non-string one. */
