@@ -29,6 +29,7 @@ public final class Values {
      * padding. Rows of a Z-set are told apart by this, so each keeps its own spelling, as in PostgreSQL.
      */
     public static boolean identical(Object a, Object b) {
+        if (a == b) return true;
         if (a instanceof FixedChar x) return b instanceof FixedChar y && x.sameSpelling(y);
         return !(b instanceof FixedChar) && equal(a, b);
     }
