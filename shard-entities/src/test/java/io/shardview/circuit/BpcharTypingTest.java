@@ -40,6 +40,12 @@ class BpcharTypingTest {
     }
 
     @Test
+    void aCaseWhoseConditionIsAlwaysTrueKeepsTheTypeOfItsElse() {
+        // n >= n holds on the NOT NULL n; PostgreSQL still types the CASE by its ELSE (varchar), so c loses its blanks.
+        assertEquals("[[1], [zz]] [[2], NULL] [integer, varchar]", view("SELECT id, CASE WHEN n >= n THEN c ELSE v END AS a FROM t"));
+    }
+
+    @Test
     void caseTakesTheTypeOfItsElseAndCoalesceOfItsFirstArgument() {
         // CASE ... THEN c ELSE v is varchar (c loses its blanks); COALESCE(c, v) is bpchar (v's value keeps its length).
         assertEquals("[[1], [zz], [zz ]] [[2], [y ], [y ]] [integer, varchar, bpchar]",
