@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +112,26 @@ class BpcharSpellingTest {
         assertEquals("[a ][a ]", show(c, "m"));
         delete(c, 3);
         assertEquals("[a  ][a  ]", show(c, "m"));
+    }
+
+    @Test
+    void viewsOfASnapshotFromBeforeSpellingsAreEvaluatedAfresh() throws IOException {
+        Circuit c = circuit("CREATE VIEW w AS SELECT COALESCE(c, v) AS x FROM t");
+        // As the engine before SVC4 kept it: the three rows merged into one spelling.
+        ZSet merged = new ZSet();
+        merged.add(Row.of(new FixedChar("a", 3)), 3);
+        CircuitImage now = c.image();
+        CircuitImage.ViewImage w = now.views.get(0);
+        CircuitImage old = new CircuitImage(now.version, now.tables,
+                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), ZSetImage.of(merged), w.operatorState())));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        old.write(new DataOutputStream(bytes));
+        byte[] svc3 = bytes.toByteArray();
+        ByteBuffer.wrap(svc3).putInt(0, 0x53564333);
+        Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc3)));
+        assertEquals("[a] [a ] [a  ]", show(restored, "w"));
+        delete(restored, 2);
+        assertEquals("[a ] [a  ]", show(restored, "w"));
     }
 
     @Test
