@@ -16,7 +16,7 @@ import org.apache.calcite.tools.RelBuilder;
 
 /**
  * Decorrelating EXISTS leaves Project(inner join(outer, Project(keys, TRUE) over a grouping Aggregate)).
- * This folds the inner Project (of fields and constants only, so nothing is evaluated on other rows)
+ * This folds the inner Project (of fields and the flag only, so nothing is evaluated on other rows)
  * into the outer one, so that Calcite's semi-join rule recognises the join as the semi-join it is; as
  * one it keeps each outer row once even when the join compares more loosely than the Aggregate grouped
  * (a CHAR(n) against VARCHAR values 'a' and 'a ' matches both).
@@ -35,7 +35,7 @@ final class DistinctSidePullUp extends RelShuttleImpl {
         if (!(visited instanceof LogicalProject top) || !(top.getInput() instanceof LogicalJoin j)
                 || j.getJoinType() != JoinRelType.INNER || !(j.getRight() instanceof LogicalProject p)
                 || !(p.getInput() instanceof LogicalAggregate a) || !a.getAggCallList().isEmpty()
-                || !p.getProjects().stream().allMatch(e -> e instanceof RexInputRef || e instanceof RexLiteral)) {
+                || !isKeysAndTrueFlag(p.getProjects())) {
             return visited;
         }
         int leftWidth = j.getLeft().getRowType().getFieldCount();
@@ -51,5 +51,17 @@ final class DistinctSidePullUp extends RelShuttleImpl {
         b.push(j.getLeft()).push(a).join(JoinRelType.INNER, j.getCondition().accept(overAggregate));
         List<RexNode> out = top.getProjects().stream().map(e -> e.accept(overAggregate)).toList();
         return b.project(out, top.getRowType().getFieldNames(), true).build();
+    }
+
+    /**
+     * Whether a Project is the decorrelator's: fields, then a TRUE flag. A join written with a DISTINCT
+     * subquery has no flag and stays a join (PostgreSQL joins each row with every matching value).
+     */
+    private static boolean isKeysAndTrueFlag(List<RexNode> projects) {
+        int last = projects.size() - 1;
+        if (last < 1 || !(projects.get(last) instanceof RexLiteral flag) || !Boolean.TRUE.equals(flag.getValueAs(Boolean.class))) {
+            return false;
+        }
+        return projects.subList(0, last).stream().allMatch(e -> e instanceof RexInputRef);
     }
 }
