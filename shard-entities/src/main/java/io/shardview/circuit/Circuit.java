@@ -295,13 +295,28 @@ public final class Circuit {
     /** Restores a circuit from {@link #writeSnapshot} output, without re-evaluating any view. */
     public static Circuit readSnapshot(DataInput in) throws IOException {
         Circuit c = new Circuit();
-        c.version = CircuitSnapshot.read(in, c.tables, c.views, c::compileForRestore);
+        c.version = CircuitSnapshot.read(in, c.tables, c.views, c.new Restore());
         return c;
     }
 
-    private MaterializedView compileForRestore(String name, String sql) throws IOException {
-        Object planned = plan(name, sql);
-        if (planned instanceof Problem problem) throw new IOException("snapshot view " + name + ": " + problem.message());
-        return (MaterializedView) planned;
+    /** Compiles (and for an older snapshot, evaluates) the views of a snapshot being restored. */
+    private final class Restore implements CircuitSnapshot.ViewFactory {
+        @Override
+        public MaterializedView create(String name, String sql) throws IOException {
+            Object planned = plan(name, sql);
+            if (planned instanceof Problem problem) throw new IOException("snapshot view " + name + ": " + problem.message());
+            return (MaterializedView) planned;
+        }
+
+        @Override
+        public MaterializedView evaluate(String name, String sql) throws IOException {
+            MaterializedView view = create(name, sql);
+            try {
+                view.absorb(view.dataflow.step(currentContents(view.dataflow), true).output());
+            } catch (EvaluationException e) {
+                throw new IOException("snapshot view " + name + ": " + e.getMessage(), e);
+            }
+            return view;
+        }
     }
 }

@@ -18,23 +18,31 @@ import java.util.stream.IntStream;
  * SVC3 each view's content and operator state follow as one length-prefixed section, so a restore
  * decodes the views in parallel (on a large tenant most of the restore is decoding view contents).
  * Restoring recompiles each view's SELECT into an empty dataflow, in creation order, and loads the
- * saved state into it; no view is re-evaluated.
+ * saved state into it; no view is re-evaluated. SVC4 marks the engine that keeps each row's CHAR
+ * padding and types view columns text as PostgreSQL does: the views of an older snapshot may hold
+ * rows merged or filtered under the old rules, so they are evaluated afresh from the restored tables
+ * instead (once, on the first restore after the upgrade).
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
     private static final int MAGIC_PACKED = 0x53564332; // "SVC2": keyed tables as their packed rows (still read)
-    private static final int MAGIC_SECTIONS = 0x53564333; // "SVC3": and each view's state as a sized section
+    private static final int MAGIC_SECTIONS = 0x53564333; // "SVC3": and each view's state as a sized section (still read)
+    private static final int MAGIC_SPELLED = 0x53564334; // "SVC4": views maintained with CHAR padding and text kept
 
     private CircuitSnapshot() {
     }
 
-    /** Compiles a view definition into an empty view during restore. */
+    /** Compiles the views of a snapshot during restore. */
     interface ViewFactory {
+        /** A view compiled from its definition, empty, for the saved state to be loaded into. */
         MaterializedView create(String name, String sql) throws IOException;
+
+        /** A view compiled from its definition and filled from the tables and views restored so far. */
+        MaterializedView evaluate(String name, String sql) throws IOException;
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_SECTIONS);
+        out.writeInt(MAGIC_SPELLED);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
@@ -72,7 +80,9 @@ final class CircuitSnapshot {
     static long read(DataInput in, Map<String, BaseTable> tables, Map<String, MaterializedView> views,
                      ViewFactory factory) throws IOException {
         int magic = in.readInt();
-        if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS) throw new IOException("not a circuit snapshot");
+        if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED) {
+            throw new IOException("not a circuit snapshot");
+        }
         long version = in.readLong();
         int nTables = in.readInt();
         for (int i = 0; i < nTables; i++) {
@@ -91,13 +101,8 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_SECTIONS) {
-            for (int i = 0; i < nViews; i++) {
-                String name = in.readUTF();
-                MaterializedView v = factory.create(name, readLongString(in));
-                loadState(v, in);
-                views.put(name, v);
-            }
+        if (magic != MAGIC_SPELLED) {
+            readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
         // Views are compiled in creation order (a view may read an earlier one), then their sections,
@@ -125,6 +130,21 @@ final class CircuitSnapshot {
             throw e.getCause();
         }
         return version;
+    }
+
+    /** The views of a snapshot before SVC4, each evaluated afresh in creation order (its saved state skipped). */
+    private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
+                                       ViewFactory factory) throws IOException {
+        for (int i = 0; i < nViews; i++) {
+            String name = in.readUTF();
+            String sql = readLongString(in);
+            if (magic == MAGIC_SECTIONS) {
+                in.readFully(new byte[in.readInt()]);
+            } else {
+                loadState(factory.create(name, sql), in); // inline: decoded only to find where the next view starts
+            }
+            views.put(name, factory.evaluate(name, sql));
+        }
     }
 
     private static void loadState(MaterializedView v, DataInput in) throws IOException {

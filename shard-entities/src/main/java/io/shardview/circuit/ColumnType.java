@@ -11,7 +11,12 @@ public enum ColumnType {
     BOOLEAN("boolean"), SMALLINT("smallint"), INT("integer"), BIGINT("bigint"), DOUBLE("double precision"),
     DECIMAL("numeric"), VARCHAR("varchar"), DATE("date"), TIMESTAMP("timestamp"),
     /** CHAR(n): the length is the column's ({@link Column#length}), values are {@link FixedChar}s. */
-    CHAR("character");
+    CHAR("character"),
+    /**
+     * Like VARCHAR, except compared with CHAR(n): PostgreSQL compares bpchar with varchar as bpchar and
+     * with text as text (see plan.StringTyping). Declared as TEXT, and a view's column computed as text.
+     */
+    TEXT("text");
 
     private final String sqlName;
 
@@ -38,8 +43,9 @@ public enum ColumnType {
             case "double": case "double precision": case "float8": case "real": case "float4": case "float":
                 return DOUBLE;
             case "decimal": case "numeric": return DECIMAL;
-            case "varchar": case "text": case "character varying": case "string":
+            case "varchar": case "character varying": case "string":
                 return VARCHAR;
+            case "text": return TEXT;
             case "char": case "character": case "bpchar": return CHAR;
             case "date": return DATE;
             case "timestamp": case "timestamp without time zone": return TIMESTAMP;
@@ -66,7 +72,7 @@ public enum ColumnType {
                 break;
             case DECIMAL:
                 return coerceDecimal(v);
-            case VARCHAR:
+            case VARCHAR: case TEXT:
                 if (v instanceof String) return v;
                 break;
             case CHAR: // only Column.coerce, which knows n, turns a string into a CHAR(n) value

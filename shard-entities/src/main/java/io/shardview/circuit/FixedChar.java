@@ -5,6 +5,8 @@ package io.shardview.circuit;
  * trailing blanks are insignificant: it compares, hashes and converts to text (||, LOWER/UPPER,
  * CAST AS VARCHAR) as its text without them. So 'a' and 'a  ' in a CHAR(3) column are one value, and
  * it equals the VARCHAR 'a' (PostgreSQL converts the bpchar to text to compare it with a text value).
+ * Its spelling, the padded form, still tells values apart where PostgreSQL shows each row as stored:
+ * a bpchar without a length holds 'a' and 'a  ' as two spellings of one value (see {@link #sameSpelling}).
  *
  * @param text the value without trailing blanks
  * @param length n, the declared length
@@ -28,6 +30,16 @@ public record FixedChar(String text, int length) {
         int end = s.length();
         while (end > 0 && s.charAt(end - 1) == ' ') end--;
         return s.substring(0, end);
+    }
+
+    /** Whether both are spelled alike: the same text padded to the same width. */
+    public boolean sameSpelling(FixedChar other) {
+        return text.equals(other.text) && (length == other.length || width() == other.width());
+    }
+
+    /** The number of characters of the padded form. */
+    public int width() {
+        return Math.max(length, text.codePointCount(0, text.length()));
     }
 
     /** The stored and output form: the text padded with blanks to n characters. */

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * A view as the circuit keeps it: its dataflow, its current content as a Z-set, and an order-independent
  * hash of that content (the sum of the row hashes times their weights, mod 2^64), both updated from
- * each output delta.
+ * each output delta. The row hash is {@link Row#contentHash64}; a view without CHAR columns skips its
+ * look at the values for padding, which finds none there.
  */
 final class MaterializedView {
     final String name;
@@ -17,6 +18,8 @@ final class MaterializedView {
     final Dataflow dataflow;
     final RelNode plan;
     final int level;
+    /** Whether a column is CHAR: only then can rows differ in padding alone (see {@link #rowHash}). */
+    private final boolean charColumns;
     ZSet content = new ZSet();
     long hash;
     long rowCount;
@@ -28,6 +31,11 @@ final class MaterializedView {
         this.plan = plan;
         this.dataflow = PlanCompiler.compile(plan);
         this.level = level;
+        this.charColumns = dataflow.columns().stream().anyMatch(c -> c.type() == ColumnType.CHAR);
+    }
+
+    private long rowHash(Row row) {
+        return charColumns ? row.contentHash64() : row.hash64();
     }
 
     Set<String> relations() {
@@ -38,7 +46,7 @@ final class MaterializedView {
     void absorb(ZSet delta) {
         delta.forEach((row, w) -> {
             content.add(row, w);
-            hash += w * row.hash64();
+            hash += w * rowHash(row);
             rowCount += w;
         });
         if (!delta.isEmpty()) sorted = null;
@@ -52,7 +60,7 @@ final class MaterializedView {
             Row row = RowCodec.readRow(in);
             long w = in.readLong();
             content.add(row, w);
-            hash += w * row.hash64();
+            hash += w * rowHash(row);
             rowCount += w;
         }
         sorted = null;

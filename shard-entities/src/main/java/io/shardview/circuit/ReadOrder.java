@@ -25,7 +25,7 @@ final class ReadOrder {
     static String hash(ZSet content) {
         long h = 0;
         for (var e : content.entries().entrySet()) {
-            h += e.getValue() * e.getKey().hash64();
+            h += e.getValue() * e.getKey().contentHash64();
         }
         return String.format("%016x", h);
     }

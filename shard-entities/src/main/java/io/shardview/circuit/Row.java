@@ -3,9 +3,16 @@ package io.shardview.circuit;
 import java.util.Arrays;
 import java.util.Comparator;
 
-/** An immutable tuple of column values; equality and hash follow {@link Values#equal}. */
+/**
+ * An immutable tuple of column values. Equality and hash follow {@link Values#equal}, SQL's equality, as
+ * keys of joins and groups need; {@link #identical} also tells apart the paddings of CHAR values, as the
+ * rows of a Z-set need (PostgreSQL shows each row's own spelling).
+ */
 public final class Row {
-    /** Orders rows column by column, NULLs last (the default read order of a view). */
+    /**
+     * Orders rows column by column, NULLs last (the default read order of a view); rows equal as SQL
+     * values by their CHAR values' padding, fewer blanks first, so only identical rows tie.
+     */
     public static final Comparator<Row> NATURAL_ORDER = Row::compareAll;
 
     private final Object[] values;
@@ -80,13 +87,49 @@ public final class Row {
         return h;
     }
 
+    /** Whether a value is CHAR (only then can an equal row be spelled otherwise). */
+    public boolean hasChar() {
+        for (Object v : values) {
+            if (v instanceof FixedChar) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The hash of the row as stored: {@link #hash64}, and for CHAR values their padding too, so rows
+     * spelled differently hash apart (the view hash is over what reads show).
+     */
+    public long contentHash64() {
+        long h = hash64();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof FixedChar c) h = Values.mix(h + (i + 1L) * c.width());
+        }
+        return h;
+    }
+
     private static int compareAll(Row a, Row b) {
         int n = Math.min(a.values.length, b.values.length);
         for (int i = 0; i < n; i++) {
             int c = Values.compare(a.values[i], b.values[i]);
             if (c != 0) return c;
         }
-        return Integer.compare(a.values.length, b.values.length);
+        int c = Integer.compare(a.values.length, b.values.length);
+        if (c != 0) return c;
+        for (int i = 0; i < n; i++) {
+            c = Values.compareSpelled(a.values[i], b.values[i]);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+
+    /** Whether both rows hold the same values spelled alike (see {@link Values#identical}). */
+    public boolean identical(Row r) {
+        if (this == r) return true;
+        if (r.values.length != values.length || (hash != 0 && r.hash != 0 && hash != r.hash)) return false;
+        for (int i = 0; i < values.length; i++) {
+            if (!Values.identical(values[i], r.values[i])) return false;
+        }
+        return true;
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.time.ZoneOffset;
 
 /**
  * PostgreSQL-like comparison, equality and stable hashing of the engine's Java values (a
- * {@link FixedChar} as its text without trailing blanks).
+ * {@link FixedChar} as its text without trailing blanks), and the identity of stored values, which
+ * also tells apart the spellings of a bpchar value ('a' and 'a  ').
  */
 public final class Values {
     private Values() {
@@ -21,6 +22,26 @@ public final class Values {
         if (a instanceof Number && b instanceof Number) return compareNumbers((Number) a, (Number) b) == 0;
         if (a instanceof FixedChar || b instanceof FixedChar) return text(a).equals(text(b));
         return a.equals(b);
+    }
+
+    /**
+     * Whether two values are stored alike: {@link #equal}, except that CHAR values must also have the same
+     * padding. Rows of a Z-set are told apart by this, so each keeps its own spelling, as in PostgreSQL.
+     */
+    public static boolean identical(Object a, Object b) {
+        if (a == b) return true;
+        if (a instanceof FixedChar x) return b instanceof FixedChar y && x.sameSpelling(y);
+        return !(b instanceof FixedChar) && equal(a, b);
+    }
+
+    /**
+     * {@link #compare}, then CHAR values that tie (equal as bpchar) by their padding, fewer blanks first:
+     * only {@link #identical} values tie.
+     */
+    public static int compareSpelled(Object a, Object b) {
+        int c = compare(a, b);
+        if (c != 0 || !(a instanceof FixedChar x) || !(b instanceof FixedChar y)) return c;
+        return Integer.compare(x.width(), y.width());
     }
 
     /** A string or CHAR(n) value as text: CHAR(n) without its insignificant trailing blanks. */
@@ -72,7 +93,7 @@ public final class Values {
         return BigDecimal.valueOf(n.doubleValue());
     }
 
-    /** A 64-bit hash that is stable across JVMs and consistent with {@link #equal}. */
+    /** A 64-bit hash that is stable across JVMs and consistent with {@link #equal} (so it ignores padding). */
     public static long hash64(Object v) {
         if (v == null) return 0x9E3779B97F4A7C15L;
         if (v instanceof Long) return mix(((Long) v));

@@ -11,7 +11,9 @@ import java.util.function.BiConsumer;
 /**
  * A Z-set: rows with non-zero integer weights. A positive weight is that many copies inserted, a
  * negative weight that many retracted. Entries that reach zero are removed, so a ZSet is always
- * consolidated.
+ * consolidated. Rows are told apart by {@link Row#identical}: two rows equal as SQL values but with
+ * CHAR values padded differently ('a' and 'a  ') are two entries. The index hashes by {@link Row#hashCode},
+ * which ignores padding, so such rows share a hash and the probe tells them apart.
  *
  * <p>Kept like a compact dict: the entries (rows, primitive weights, the rows' spread hashes) in
  * parallel arrays in insertion order, and an open-addressing index (linear probing, backward-shift
@@ -61,7 +63,7 @@ public final class ZSet {
         int i = hash & mask;
         for (int e; (e = index[i]) != 0; i = (i + 1) & mask) {
             Row r = rows[e - 1];
-            if (hashes[e - 1] == hash && (r == row || r.equals(row))) return i;
+            if (hashes[e - 1] == hash && r.identical(row)) return i;
         }
         return -i - 1;
     }

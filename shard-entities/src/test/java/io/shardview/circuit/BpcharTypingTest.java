@@ -40,6 +40,12 @@ class BpcharTypingTest {
     }
 
     @Test
+    void aCaseWhoseConditionIsAlwaysTrueKeepsTheTypeOfItsElse() {
+        // n >= n holds on the NOT NULL n; PostgreSQL still types the CASE by its ELSE (varchar), so c loses its blanks.
+        assertEquals("[[1], [zz]] [[2], NULL] [integer, varchar]", view("SELECT id, CASE WHEN n >= n THEN c ELSE v END AS a FROM t"));
+    }
+
+    @Test
     void caseTakesTheTypeOfItsElseAndCoalesceOfItsFirstArgument() {
         // CASE ... THEN c ELSE v is varchar (c loses its blanks); COALESCE(c, v) is bpchar (v's value keeps its length).
         assertEquals("[[1], [zz], [zz ]] [[2], [y ], [y ]] [integer, varchar, bpchar]",
@@ -69,8 +75,23 @@ class BpcharTypingTest {
     }
 
     @Test
+    void aCharExistsAgainstVarcharsDifferingInBlanksKeepsEachOuterRowOnce() {
+        // 'zz '::char(3) = 'zz' and = 'zz ' (bpchar comparison); EXISTS still keeps row 1 once.
+        Circuit c = CircuitTest.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
+        c.applyBatch(List.of(
+                Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
+                Op.insert("s", row("id", 1, "v", "zz")),
+                Op.insert("s", row("id", 2, "v", "zz "))));
+        assertInstanceOf(DdlResult.Applied.class,
+                c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM s WHERE s.v = t.c)"));
+        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"));
+        c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
+        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"), "one match left");
+    }
+
+    @Test
     void aCaseOfLiteralsOnlyIsTextAndNotPadded() {
-        assertEquals("[[1], [a]] [[2], [bb]] [integer, varchar]", view("SELECT id, CASE WHEN n < 10 THEN 'a' ELSE 'bb' END AS a FROM t"));
+        assertEquals("[[1], [a]] [[2], [bb]] [integer, text]", view("SELECT id, CASE WHEN n < 10 THEN 'a' ELSE 'bb' END AS a FROM t"));
     }
 
     @Test
@@ -120,5 +141,55 @@ class BpcharTypingTest {
         // PostgreSQL: SELECT c UNION ALL SELECT v is bpchar ('zz ' and 'x'); SELECT v UNION ALL SELECT c varchar ('x', 'zz').
         assertEquals("[[x]] [[zz ]] [NULL] [bpchar]", view("SELECT c AS a FROM t UNION ALL SELECT v FROM t WHERE id = 1"));
         assertEquals("[[x]] [[zz]] [NULL] [varchar]", view("SELECT v AS a FROM t WHERE id = 1 UNION ALL SELECT c FROM t"));
+    }
+
+    /** The rows of a view, each as its values' text, after one row (id 1, c 'a', v 'a ') in q. */
+    private static String overRow(String views, String view) {
+        Circuit c = CircuitTest.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT);" + views);
+        c.applyBatch(List.of(Op.insert("q", row("id", 1, "c", "a", "v", "a ", "x", "a "))));
+        return CircuitTest.rows(c, view).stream().map(r -> Arrays.toString(r.toArray())).toList().toString();
+    }
+
+    private static List<String> types(String views, String view) {
+        Circuit c = CircuitTest.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT);" + views);
+        return c.columns(view).orElseThrow().stream().map(Column::sqlTypeName).toList();
+    }
+
+    @Test
+    void aLaterViewReadsTextColumnsAsTextAndVarcharColumnsAsVarchar() {
+        // PostgreSQL: w.l (LOWER), w.k (||) and w.lit (a literal) are text, so 'a'::char(3) = 'a ' is false
+        // there; w.pv stays varchar, compared as bpchar (true).
+        String w = "CREATE VIEW w AS SELECT id, c, v AS pv, LOWER(v) AS l, v || '' AS k, 'a ' AS lit FROM q;";
+        assertEquals(List.of("integer", "character(3)", "varchar", "text", "text", "text"), types(w, "w"));
+        assertEquals("[[1, false, false, true, false]]",
+                overRow(w + "CREATE VIEW z AS SELECT id, c = l AS el, c = k AS ek, c = pv AS ev, c = lit AS elit FROM w", "z"));
+    }
+
+    @Test
+    void aTextTableColumnComparesWithCharAsText() {
+        assertEquals(List.of("text"), types("", "q").subList(3, 4));
+        assertEquals("[[false, true]]", overRow("CREATE VIEW z AS SELECT c = x AS ex, c = v AS ev FROM q", "z"));
+    }
+
+    @Test
+    void minAndMaxOfAVarcharAreText() {
+        // PostgreSQL has no min(varchar): min(text) makes the column text; max(bpchar) stays bpchar.
+        String w = "CREATE VIEW w AS SELECT MIN(v) AS lo, MAX(c) AS hi FROM q;";
+        assertEquals("text", types(w, "w").get(0));
+        assertEquals("[[false]]", overRow(w + "CREATE VIEW z AS SELECT hi = lo AS e FROM w", "z"));
+    }
+
+    @Test
+    void nullIfIsBpcharOnlyWhenItComparesAsBpchar() {
+        // PostgreSQL 15: NULLIF(v, 'q') and NULLIF(c, x) are text (text's =), NULLIF(c, v) bpchar.
+        String w = "CREATE VIEW w AS SELECT c, NULLIF(v, 'q') AS a, NULLIF(c, x) AS b, NULLIF(c, v) AS d FROM q;";
+        assertEquals(List.of("character(3)", "text", "text", "character(3)"), types(w, "w"));
+        assertEquals("[[a  , a , a, null]]", overRow(w, "w"));
+        assertEquals("[[false]]", overRow(w + "CREATE VIEW z AS SELECT c = a AS e FROM w", "z"));
+    }
+
+    @Test
+    void aSelectOfLiteralsAloneIsText() {
+        assertEquals(List.of("text"), types("CREATE VIEW w AS SELECT 'a' AS a UNION ALL SELECT 'b '", "w"));
     }
 }

@@ -132,7 +132,7 @@ class CircuitTest {
         assertEquals("[[a  , 2, a  ], [abc, 1, abc], [bb , 1, bb ]]", rows(c, "groups").toString());
         assertEquals("[[a], [a], [bb]]", rows(c, "outer_cast").toString());
         assertEquals("character(3)", c.describe().tables().get(0).columns().get(1).sqlTypeName());
-        assertEquals(List.of("integer", "character(3)", "varchar", "varchar", "varchar"),
+        assertEquals(List.of("integer", "character(3)", "varchar", "text", "text"),
                 c.columns("picked").orElseThrow().stream().map(Column::sqlTypeName).toList());
     }
 

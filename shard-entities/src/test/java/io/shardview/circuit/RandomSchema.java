@@ -4,15 +4,24 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /** A random tenant schema for the differential suite: three tables of mixed types, keyed in three ways. */
 final class RandomSchema {
     /** A value domain; kinds decide which expressions a column can appear in. */
     enum Kind {
         INT("INT"), BIGINT("BIGINT"), DEC("DECIMAL(10,2)"), DBL("DOUBLE PRECISION"), STR("VARCHAR"), BOOL("BOOLEAN"),
-        DATE("DATE"), TS("TIMESTAMP"), CH("CHAR(3)");
+        DATE("DATE"), TS("TIMESTAMP"), CH("CHAR(3)"),
+        /**
+         * A view's bpchar column whose values may be padded differently ('a', 'a  '), e.g. COALESCE of a CHAR(3)
+         * and a VARCHAR; never a table's. Each row shows its own padding, but where PostgreSQL keeps one row
+         * of several equal ones (GROUP BY, DISTINCT, MIN/MAX, ties at a LIMIT) its spelling depends on the
+         * order PostgreSQL met them, so those are not generated over it.
+         */
+        BP("BPCHAR");
 
         final String sqlType;
 
@@ -27,6 +36,15 @@ final class RandomSchema {
         boolean numeric() {
             return integer() || this == DEC || this == DBL;
         }
+
+        boolean string() {
+            return this == STR || this == CH || this == BP;
+        }
+
+        /** CHAR(3) or a mixed bpchar: compared with a VARCHAR as bpchar. */
+        boolean bpchar() {
+            return this == CH || this == BP;
+        }
     }
 
     /** A column of a table or view as the generator knows it. */
@@ -38,9 +56,11 @@ final class RandomSchema {
     }
 
     final List<Rel> tables = new ArrayList<>();
+    /** The VARCHAR columns declared TEXT instead (table.column): text compares with CHAR(n) as text. */
+    private final Set<String> declaredText = new HashSet<>();
 
     RandomSchema(Random rnd) {
-        Kind[] kinds = Kind.values();
+        Kind[] kinds = {Kind.INT, Kind.BIGINT, Kind.DEC, Kind.DBL, Kind.STR, Kind.BOOL, Kind.DATE, Kind.TS, Kind.CH};
         for (int t = 0; t < 3; t++) {
             List<Col> cols = new ArrayList<>();
             List<String> pk = new ArrayList<>();
@@ -58,9 +78,11 @@ final class RandomSchema {
                 cols.add(new Col("c" + i, kinds[rnd.nextInt(kinds.length)], rnd.nextInt(5) != 0));
             }
             if (cols.stream().noneMatch(c -> c.kind() == Kind.STR)) cols.add(new Col("s", Kind.STR, true));
+            if (cols.stream().noneMatch(c -> c.kind() == Kind.CH) && rnd.nextBoolean()) cols.add(new Col("ch", Kind.CH, true));
             if (cols.stream().noneMatch(c -> c.kind() == Kind.DBL || c.kind() == Kind.DEC)) {
                 cols.add(new Col("n", rnd.nextBoolean() ? Kind.DBL : Kind.DEC, true));
             }
+            for (Col c : cols) if (c.kind() == Kind.STR && rnd.nextInt(3) == 0) declaredText.add("t" + t + "." + c.name());
             tables.add(new Rel("t" + t, cols, pk, false));
         }
     }
@@ -70,7 +92,8 @@ final class RandomSchema {
         for (Rel r : tables) {
             sb.append("CREATE TABLE ").append(r.name()).append(" (");
             for (Col c : r.cols()) {
-                sb.append(c.name()).append(' ').append(c.kind().sqlType).append(c.nullable() ? "" : " NOT NULL").append(", ");
+                String type = declaredText.contains(r.name() + "." + c.name()) ? "TEXT" : c.kind().sqlType;
+                sb.append(c.name()).append(' ').append(type).append(c.nullable() ? "" : " NOT NULL").append(", ");
             }
             if (r.pk().isEmpty()) sb.setLength(sb.length() - 2);
             else sb.append("PRIMARY KEY (").append(String.join(", ", r.pk())).append(')');
@@ -95,7 +118,7 @@ final class RandomSchema {
             case STR: return new String[] {"a", "b", "ab", "B", "", "zz", "\u00e9", "7", " -2", "a "}[rnd.nextInt(10)]; // "a " = CHAR "a"
             case BOOL: return rnd.nextBoolean();
             // Shorter than 3 (stored blank-padded), with a trailing blank (the same value), and 3 long.
-            case CH: return new String[] {"a", "a ", "ab", "B", "", "abc", "zz "}[rnd.nextInt(7)];
+            case CH: case BP: return new String[] {"a", "a ", "ab", "B", "", "abc", "zz "}[rnd.nextInt(7)];
             case TS:
                 // Whole seconds, minutes and hours, and fractions down to PostgreSQL's microsecond.
                 return LocalDateTime.of(2024, 1, 1 + rnd.nextInt(3), new int[] {0, 10, 23}[rnd.nextInt(3)],
@@ -117,7 +140,7 @@ final class RandomSchema {
     static String literal(Random rnd, Kind kind) {
         Object v = value(rnd, kind, false);
         switch (kind) {
-            case STR: case CH: return "'" + v + "'";
+            case STR: case CH: case BP: return "'" + v + "'";
             case DATE: return "DATE '" + v + "'";
             case TS: {
                 LocalDateTime t = (LocalDateTime) v;

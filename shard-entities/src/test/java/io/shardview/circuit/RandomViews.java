@@ -82,7 +82,7 @@ final class RandomViews {
     /** A scalar expression over one relation. */
     private Ex expr(Rel r, String a) {
         Ex c = anyColumn(r, a);
-        switch (rnd.nextInt(12)) {
+        switch (rnd.nextInt(13)) {
             case 0:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " / 2)", c.kind());
                 if (c.kind().numeric()) {
@@ -92,10 +92,11 @@ final class RandomViews {
                 return c;
             case 1:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " % 3) - " + c.sql(), c.kind());
-                if (c.kind() == Kind.STR || c.kind() == Kind.CH) return new Ex("(" + c.sql() + " || 'x')", Kind.STR);
+                // Text, now and then with a trailing blank that a comparison with CHAR(3) sees (text's =, not bpchar's).
+                if (c.kind().string()) return new Ex("(" + c.sql() + (rnd.nextBoolean() ? " || 'x')" : " || ' ')"), Kind.STR);
                 return c;
             case 2:
-                if (c.kind() == Kind.STR || c.kind() == Kind.CH) {
+                if (c.kind().string()) {
                     return new Ex((rnd.nextBoolean() ? "UPPER(" : "LOWER(") + c.sql() + ")", Kind.STR);
                 }
                 if (c.kind().numeric()) return new Ex("COALESCE(" + c.sql() + ", 0)", c.kind());
@@ -106,7 +107,7 @@ final class RandomViews {
             case 4:
                 return new Ex(predicate(r, a, 1), Kind.BOOL);
             case 5:
-                if (c.kind().integer() || c.kind() == Kind.TS || c.kind() == Kind.CH || c.kind() == Kind.DBL) {
+                if (c.kind().integer() || c.kind() == Kind.TS || c.kind().bpchar() || c.kind() == Kind.DBL) {
                     return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
                 }
                 if (c.kind() == Kind.DEC) return new Ex("CAST(" + c.sql() + " AS INT)", Kind.INT);
@@ -128,45 +129,65 @@ final class RandomViews {
                 return failing(r, a, c);
             case 11:
                 return dateText(r, a, c);
+            case 12:
+                return mixedBpchar(r, a, c);
             default:
                 return c;
         }
     }
 
-    /** A 3-character CHAR literal: the same length as the CHAR(3) columns (see {@link #stringTyping}). */
+    /** A 3-character CHAR literal: the same length as the CHAR(3) columns, so a bpchar of it stays CHAR(3). */
     private String charLiteral() {
         return new String[] {"'abc'", "'zz '", "'a  '", "'B  '"}[rnd.nextInt(4)];
     }
 
+    /** A string literal of another length: in a bpchar it keeps its own ('a', 'zz'). */
+    private String shortLiteral() {
+        return new String[] {"'a'", "'zz'", "'a '", "''"}[rnd.nextInt(4)];
+    }
+
     /**
      * CASE, COALESCE and NULLIF over CHAR(3) and VARCHAR values and literals, typed as PostgreSQL does
-     * (CASE by its ELSE, COALESCE by its first argument; bpchar keeps its blanks, text loses them). Only
-     * mixes whose bpchar values all have length 3: where 'a' and 'a  ' would meet in one bpchar column,
-     * PostgreSQL keeps both spellings and the engine one (they are the same value).
+     * (CASE by its ELSE, COALESCE by its first argument; bpchar keeps its blanks, text loses them). A bpchar
+     * of CHAR(3) values and VARCHARs or shorter literals holds 'a  ' and 'a' alike ({@link Kind#BP}).
      */
     private Ex stringTyping(Rel r, String a, Ex c) {
-        Ex ch = column(r, a, x -> x.kind() == Kind.CH);
+        Ex ch = column(r, a, x -> x.kind().bpchar());
         Ex str = column(r, a, x -> x.kind() == Kind.STR);
-        if (c.kind() != Kind.CH && c.kind() != Kind.STR) c = ch != null ? ch : str;
+        if (!c.kind().string()) c = ch != null ? ch : str;
         if (c == null) return anyColumn(r, a);
         String p = predicate(r, a, 1);
         switch (rnd.nextInt(6)) {
-            case 0: // bpchar: a CHAR(3) column, a CHAR(3) or NULL
+            case 0: // bpchar: a CHAR(3) column, a CHAR(3), a shorter literal, a VARCHAR or NULL
                 if (ch == null) return c;
-                return new Ex("CASE WHEN " + p + " THEN " + (rnd.nextBoolean() ? charLiteral() : ch.sql()) + " ELSE " + ch.sql() + " END", Kind.CH);
+                switch (rnd.nextInt(4)) {
+                    case 0: return new Ex("CASE WHEN " + p + " THEN " + charLiteral() + " ELSE " + ch.sql() + " END", ch.kind());
+                    case 1: return new Ex("CASE WHEN " + p + " THEN " + ch.sql() + " ELSE " + ch.sql() + " END", ch.kind());
+                    case 2: return new Ex("CASE WHEN " + p + " THEN " + shortLiteral() + " ELSE " + ch.sql() + " END", Kind.BP);
+                    default:
+                        if (str == null) return c;
+                        return new Ex("CASE WHEN " + p + " THEN " + str.sql() + " ELSE " + ch.sql() + " END", Kind.BP);
+                }
             case 1:
                 if (ch == null) return c;
-                return new Ex("COALESCE(" + ch.sql() + ", " + (rnd.nextBoolean() ? charLiteral() : ch.sql()) + ")", Kind.CH);
+                switch (rnd.nextInt(4)) {
+                    case 0: return new Ex("COALESCE(" + ch.sql() + ", " + charLiteral() + ")", ch.kind());
+                    case 1: return new Ex("COALESCE(" + ch.sql() + ", " + shortLiteral() + ")", Kind.BP);
+                    case 2: return new Ex("COALESCE(" + ch.sql() + ", " + (str != null ? str.sql() : ch.sql()) + ")", Kind.BP);
+                    default: return new Ex("COALESCE(" + ch.sql() + ", " + ch.sql() + ")", ch.kind());
+                }
             case 2: // text: the VARCHAR decides (CASE's ELSE, COALESCE's first argument), the CHAR(3) loses its blanks
                 if (ch == null || str == null) return c;
                 return rnd.nextBoolean() ? new Ex("CASE WHEN " + p + " THEN " + ch.sql() + " ELSE " + str.sql() + " END", Kind.STR)
                         : new Ex("COALESCE(" + str.sql() + ", " + ch.sql() + ")", Kind.STR);
             case 3:
-                if (c.kind() == Kind.STR && ch != null && rnd.nextBoolean()) {
-                    // NULLIF(varchar, char) is bpchar in PostgreSQL; read through VARCHAR, which drops its blanks.
-                    return new Ex("CAST(NULLIF(" + c.sql() + ", " + ch.sql() + ") AS VARCHAR)", Kind.STR);
+                if (c.kind() == Kind.STR && ch != null) {
+                    // NULLIF(varchar, char) is bpchar in PostgreSQL (each value keeps its padding); of a TEXT, text.
+                    String nullIf = "NULLIF(" + c.sql() + ", " + ch.sql() + ")";
+                    return rnd.nextBoolean() ? new Ex("CAST(" + nullIf + " AS VARCHAR)", Kind.STR) : new Ex(nullIf, Kind.BP);
                 }
-                return new Ex("NULLIF(" + c.sql() + ", " + (c.kind() == Kind.CH ? charLiteral() : RandomSchema.literal(rnd, Kind.STR)) + ")", c.kind());
+                // NULLIF(varchar, 'x') is text; NULLIF(char, 'x') bpchar.
+                return new Ex("NULLIF(" + c.sql() + ", " + (c.kind().bpchar() ? charLiteral() : RandomSchema.literal(rnd, Kind.STR)) + ")", c.kind());
             case 4: // literals only: text, not padded
                 return new Ex("CASE WHEN " + p + " THEN 'a' ELSE 'bb ' END", Kind.STR);
             default:
@@ -175,12 +196,30 @@ final class RandomViews {
     }
 
     /**
-     * A written CAST to CHAR(n): PostgreSQL pads to n and cuts a longer text. CHAR(3) is read as is; other
-     * lengths only through VARCHAR (see {@link #stringTyping} on mixed lengths).
+     * A bpchar holding CHAR(3) values and VARCHARs or literals of other lengths, so one value comes in
+     * several paddings ('a  ' from the CHAR(3), 'a' from the VARCHAR), each row showing its own.
      */
+    private Ex mixedBpchar(Rel r, String a, Ex c) {
+        Ex ch = column(r, a, x -> x.kind().bpchar());
+        Ex str = column(r, a, x -> x.kind() == Kind.STR);
+        if (ch == null) return c;
+        String other = str != null && rnd.nextInt(3) != 0 ? str.sql() : shortLiteral();
+        switch (rnd.nextInt(3)) {
+            case 0: return new Ex("COALESCE(" + ch.sql() + ", " + other + ")", Kind.BP);
+            case 1: return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + other + " ELSE " + ch.sql() + " END", Kind.BP);
+            default: return str == null ? c : new Ex("NULLIF(" + str.sql() + ", " + ch.sql() + ")", Kind.BP);
+        }
+    }
+
+    /** A written CAST to CHAR(n): PostgreSQL pads to n and cuts a longer text; read as is or through VARCHAR. */
     private Ex charCast(Ex c) {
-        if (rnd.nextBoolean()) return new Ex("CAST(" + c.sql() + " AS CHAR(3))", Kind.CH);
-        return new Ex("CAST(CAST(" + c.sql() + " AS CHAR(" + (1 + rnd.nextInt(5)) + ")) AS VARCHAR)", Kind.STR);
+        int n = 1 + rnd.nextInt(5);
+        String cast = "CAST(" + c.sql() + " AS CHAR(" + n + "))";
+        switch (rnd.nextInt(3)) {
+            case 0: return new Ex("CAST(" + c.sql() + " AS CHAR(3))", Kind.CH);
+            case 1: return new Ex(cast, n == 3 ? Kind.CH : Kind.BP); // another length than the CHAR(3) columns
+            default: return new Ex("CAST(" + cast + " AS VARCHAR)", Kind.STR);
+        }
     }
 
     /** Text forms of 2024-01-0D that PostgreSQL reads the same under every DateStyle (see {@link #dateText}). */
@@ -238,10 +277,12 @@ final class RandomViews {
                 if (c.kind() == Kind.BOOL) return c.sql() + " = TRUE";
                 return c.sql() + " IN (" + RandomSchema.literal(rnd, c.kind()) + ", " + RandomSchema.literal(rnd, c.kind()) + ")";
             case 4: {
-                // Now and then CHAR(3) with VARCHAR, which PostgreSQL compares as bpchar (no trailing blanks count).
-                boolean mixed = (c.kind() == Kind.CH || c.kind() == Kind.STR) && rnd.nextBoolean();
-                Kind other = mixed ? (c.kind() == Kind.CH ? Kind.STR : Kind.CH) : c.kind();
-                Col d = pick(r, x -> x.kind() == other);
+                // Now and then CHAR(3) with VARCHAR, which PostgreSQL compares as bpchar (no trailing blanks count),
+                // or with text (a view's || or LOWER, a TEXT column) as text.
+                boolean mixed = c.kind().string() && rnd.nextBoolean();
+                Predicate<Col> other = !mixed ? x -> x.kind() == c.kind()
+                        : c.kind().bpchar() ? x -> x.kind() == Kind.STR : x -> x.kind().bpchar();
+                Col d = pick(r, other);
                 if (d == null) d = pick(r, x -> x.kind() == c.kind());
                 return c.sql() + " " + comparator() + " " + a + "." + d.name();
             }
@@ -256,13 +297,28 @@ final class RandomViews {
     }
 
     private String where(Rel r, String a) {
-        return rnd.nextInt(3) == 0 ? "" : " WHERE " + predicate(r, a, 2);
+        if (rnd.nextInt(3) == 0) return "";
+        Col ch = pick(r, c -> c.kind().bpchar());
+        Col str = pick(r, c -> c.kind() == Kind.STR);
+        if (r.isView() && ch != null && str != null && rnd.nextBoolean()) {
+            // A view's string column may be varchar (compared with CHAR as bpchar) or text (as text).
+            return " WHERE " + a + "." + ch.name() + " " + comparator() + " " + a + "." + str.name();
+        }
+        return " WHERE " + predicate(r, a, 2);
     }
 
     private String filterProject(Rel r, List<Ex> out) {
         int n = 1 + rnd.nextInt(4);
         for (int i = 0; i < n; i++) {
             out.add(expr(r, "a"));
+        }
+        if (rnd.nextBoolean()) out.add(mixedBpchar(r, "a", anyColumn(r, "a")));
+        Ex ch = column(r, "a", c -> c.kind().bpchar());
+        Ex text = column(r, "a", c -> c.kind().string());
+        if (ch != null && rnd.nextBoolean()) {
+            // A CHAR(3) beside text with trailing blanks: views over this one compare them as text, not bpchar.
+            out.add(ch);
+            out.add(new Ex("(" + text.sql() + " || ' ')", Kind.STR));
         }
         return select(out) + " FROM " + r.name() + " a" + where(r, "a");
     }
@@ -285,13 +341,14 @@ final class RandomViews {
         out.add(anyColumn(l, "a"));
         out.add(anyColumn(r, "b"));
         if (rnd.nextBoolean()) out.add(expr(r, "b"));
+        if (rnd.nextInt(4) == 0) out.add(mixedBpchar(l, "a", anyColumn(l, "a")));
         return select(out) + " FROM " + l.name() + " a " + (left ? "LEFT JOIN " : "JOIN ") + r.name() + " b ON " + on
                 + (rnd.nextInt(3) == 0 ? " WHERE " + predicate(l, "a", 1) : "");
     }
 
     private Ex aggregate(Rel r) {
         Ex num = column(r, "a", c -> c.kind().numeric());
-        Ex ord = column(r, "a", c -> c.kind() != Kind.BOOL);
+        Ex ord = column(r, "a", c -> c.kind() != Kind.BOOL && c.kind() != Kind.BP); // see Kind.BP
         int choice = rnd.nextInt(6);
         if (ord == null && choice >= 4) choice = 0;
         switch (choice) {
@@ -308,10 +365,22 @@ final class RandomViews {
         }
     }
 
+    /**
+     * A column to group, deduplicate or order by: a mixed bpchar only as VARCHAR, since PostgreSQL shows one
+     * row of several equal ones spelled as the one it met first (see {@link Kind#BP}).
+     */
+    private Ex keyColumn(Rel r, String alias) {
+        return withoutPadding(anyColumn(r, alias));
+    }
+
+    private static Ex withoutPadding(Ex e) {
+        return e.kind() == Kind.BP ? new Ex("CAST(" + e.sql() + " AS VARCHAR)", Kind.STR) : e;
+    }
+
     private String groupBy(Rel r, List<Ex> out) {
-        Ex g = anyColumn(r, "a");
+        Ex g = keyColumn(r, "a");
         out.add(g);
-        Ex g2 = rnd.nextBoolean() ? anyColumn(r, "a") : null;
+        Ex g2 = rnd.nextBoolean() ? keyColumn(r, "a") : null;
         if (g2 != null && !g2.sql().equals(g.sql())) out.add(g2);
         int n = 1 + rnd.nextInt(3);
         for (int i = 0; i < n; i++) {
@@ -331,14 +400,14 @@ final class RandomViews {
     }
 
     private String distinct(Rel r, List<Ex> out) {
-        out.add(expr(r, "a"));
-        if (rnd.nextBoolean()) out.add(anyColumn(r, "a"));
+        out.add(withoutPadding(expr(r, "a")));
+        if (rnd.nextBoolean()) out.add(keyColumn(r, "a"));
         return select(out).replaceFirst("SELECT ", "SELECT DISTINCT ") + " FROM " + r.name() + " a" + where(r, "a");
     }
 
     private String topK(Rel r, List<Ex> out) {
-        out.add(anyColumn(r, "a"));
-        out.add(anyColumn(r, "a"));
+        out.add(keyColumn(r, "a"));
+        out.add(keyColumn(r, "a"));
         StringBuilder order = new StringBuilder();
         for (int i = 0; i < out.size(); i++) {
             order.append(i > 0 ? ", " : "").append("c").append(i).append(rnd.nextBoolean() ? " DESC" : "");
@@ -353,11 +422,11 @@ final class RandomViews {
         Ex b = column(r, "b", c -> c.kind() == Kind.INT);
         if (rnd.nextBoolean()) {
             // Strings: PostgreSQL types the column by the first input; VARCHAR then CHAR(3) is varchar (the CHAR
-            // values lose their blanks). Not CHAR(3) then VARCHAR: see stringTyping on mixed bpchar lengths.
-            Ex s = column(l, "a", c -> c.kind() == Kind.STR || c.kind() == Kind.CH);
-            Ex t = s == null ? null : column(r, "b", c -> c.kind() == s.kind() || (s.kind() == Kind.STR && c.kind() == Kind.CH));
+            // values lose their blanks), CHAR(3) then VARCHAR bpchar (each value keeps its padding).
+            Ex s = column(l, "a", c -> c.kind().string());
+            Ex t = s == null ? null : column(r, "b", c -> c.kind().string());
             if (t != null) {
-                a = s;
+                a = s.kind() == t.kind() || s.kind() == Kind.STR ? s : new Ex(s.sql(), Kind.BP);
                 b = t;
             }
         }
@@ -377,8 +446,8 @@ final class RandomViews {
         if (rk == null) rk = pick(r, c -> c.kind().integer());
         if (rnd.nextInt(4) == 0) {
             // String keys: CHAR(3) against VARCHAR compares as bpchar (trailing blanks of neither side count).
-            Col ls = pick(l, c -> c.kind() == Kind.CH || c.kind() == Kind.STR);
-            Col rs = pick(r, c -> c.kind() == Kind.CH || c.kind() == Kind.STR);
+            Col ls = pick(l, c -> c.kind().string());
+            Col rs = pick(r, c -> c.kind().string());
             if (ls != null && rs != null) {
                 lk = ls;
                 rk = rs;

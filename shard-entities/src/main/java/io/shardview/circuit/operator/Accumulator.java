@@ -221,10 +221,21 @@ public interface Accumulator {
     /** MIN / MAX: an ordered multiset of the inputs, so retracting the extreme exposes the next one. */
     final class Extreme implements Accumulator {
         private final boolean max;
-        private final TreeMap<Object, Long> values = new TreeMap<>(Values::compare);
+        /**
+         * CHAR values equal as bpchar but padded differently are distinct keys, ordered so that the one
+         * with the fewest blanks is nearest the result's end: PostgreSQL returns one of them, depending on
+         * the order it reads rows in; this is one it may return, whatever the order of the deltas.
+         */
+        private final TreeMap<Object, Long> values;
 
         Extreme(boolean max) {
             this.max = max;
+            this.values = new TreeMap<>(max ? Extreme::compareForMax : Values::compareSpelled);
+        }
+
+        private static int compareForMax(Object a, Object b) {
+            int c = Values.compare(a, b);
+            return c != 0 ? c : -Values.compareSpelled(a, b);
         }
 
         @Override

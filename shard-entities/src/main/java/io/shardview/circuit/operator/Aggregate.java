@@ -13,37 +13,49 @@ import java.util.Map;
  * GROUP BY with aggregates (and DISTINCT, which is GROUP BY without aggregates). On deltas: each delta
  * row updates its group's accumulators; for each touched group the previous output row is retracted
  * and the new one inserted (none when the group emptied). Without GROUP BY there is exactly one group,
- * always present, so COUNT(*) of an empty input is 0. State: per group, the row count, one
- * accumulator per aggregate and the last output row.
+ * always present, so COUNT(*) of an empty input is 0. Keys equal as SQL values whose CHAR values are
+ * padded differently ('a' and 'a  ') are one group, shown in the spelling with the fewest blanks among its
+ * rows ({@link Spellings}). State: per group, the row count, one accumulator per aggregate, the last
+ * output row, and for a key with CHAR values the copies of each spelling.
  */
 public final class Aggregate implements Operator {
     /** One aggregate call: its kind, argument column (-1 for none) and constant for CONSTANT. */
     public record Call(Accumulator.Kind kind, int argument, Object constant) {
     }
 
+    /** The first state byte when the groups' spellings follow their keys (else 0 or 1: started). */
+    private static final int WITH_SPELLINGS = 2;
     private final int[] groupColumns;
     private final Call[] calls;
+    private final boolean charKeys;
     private final HashMap<Row, Group> groups = new HashMap<>();
     private boolean started;
 
-    public Aggregate(int[] groupColumns, Call[] calls) {
+    /** charKeys: whether a group column is CHAR (else no key is looked at for padding). */
+    public Aggregate(int[] groupColumns, Call[] calls, boolean charKeys) {
         this.groupColumns = groupColumns;
         this.calls = calls;
+        this.charKeys = charKeys;
     }
 
     private final class Group {
         long rows;
         final Accumulator[] accumulators = new Accumulator[calls.length];
         Row output;
+        /** The copies of each spelling of the key, when it has CHAR values; else null. */
+        final Spellings spellings;
 
-        Group() {
+        Group(Row key) {
             for (int i = 0; i < calls.length; i++) {
                 accumulators[i] = Accumulator.create(calls[i].kind(), calls[i].constant());
             }
+            spellings = charKeys && key.hasChar() ? new Spellings() : null;
         }
 
-        void add(Row row, long weight) {
+        /** Adds an input row whose key (spelled as in the row) is key. */
+        void add(Row row, Row key, long weight) {
             rows += weight;
+            if (spellings != null) spellings.add(key, weight);
             for (int i = 0; i < calls.length; i++) {
                 int arg = calls[i].argument();
                 Object v = arg < 0 ? null : row.get(arg);
@@ -52,6 +64,8 @@ public final class Aggregate implements Operator {
         }
 
         Row result(Row key) {
+            Row shown = spellings == null ? null : spellings.shown();
+            if (shown != null) key = shown;
             Object[] out = new Object[groupColumns.length + calls.length];
             for (int i = 0; i < groupColumns.length; i++) {
                 out[i] = key.get(i);
@@ -80,7 +94,7 @@ public final class Aggregate implements Operator {
     public ZSet step(ZSet[] inputs) {
         boolean first = global() && !started;
         Map<Row, Group> touched = add(inputs[0], 1);
-        if (first) touched.put(Row.wrap(), groups.computeIfAbsent(Row.wrap(), k -> new Group()));
+        if (first) touched.put(Row.wrap(), groups.computeIfAbsent(Row.wrap(), Group::new));
         Map<Row, Row> results = new HashMap<>(touched.size() * 2);
         try {
             touched.forEach((key, g) -> {
@@ -117,8 +131,8 @@ public final class Aggregate implements Operator {
         Map<Row, Group> touched = new HashMap<>();
         delta.forEach((row, w) -> {
             Row key = row.project(groupColumns);
-            Group g = touched.computeIfAbsent(key, k -> groups.computeIfAbsent(k, x -> new Group()));
-            g.add(row, sign * w);
+            Group g = touched.computeIfAbsent(key, k -> groups.computeIfAbsent(k, Group::new));
+            g.add(row, key, sign * w);
         });
         return touched;
     }
@@ -134,7 +148,7 @@ public final class Aggregate implements Operator {
 
     @Override
     public void writeState(DataOutput out) throws IOException {
-        out.writeBoolean(started);
+        out.writeByte((charKeys ? WITH_SPELLINGS : 0) | (started ? 1 : 0));
         out.writeInt(groups.size());
         for (var e : groups.entrySet()) {
             RowCodec.writeRow(out, e.getKey());
@@ -143,20 +157,27 @@ public final class Aggregate implements Operator {
             for (Accumulator a : g.accumulators) {
                 a.write(out);
             }
+            if (g.spellings != null) RowCodec.writeZSet(out, g.spellings.copies());
         }
     }
 
+    /** Reads the groups; a snapshot from before spellings were kept gives each group its key's spelling. */
     @Override
     public void readState(DataInput in) throws IOException {
-        started = in.readBoolean();
+        int flags = in.readByte();
+        started = (flags & 1) != 0;
         groups.clear();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             Row key = RowCodec.readRow(in);
-            Group g = new Group();
+            Group g = new Group(key);
             g.rows = in.readLong();
             for (Accumulator a : g.accumulators) {
                 a.read(in);
+            }
+            if (g.spellings != null) {
+                if ((flags & WITH_SPELLINGS) != 0) g.spellings.copies().addAll(RowCodec.readZSet(in));
+                else g.spellings.add(key, g.rows);
             }
             g.output = g.result(key);
             groups.put(key, g);

@@ -8,20 +8,33 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.Map;
 
 /**
  * SELECT DISTINCT and UNION: each input row once while it has copies. On deltas: a row is inserted when
  * its copy count rises from zero and retracted when it falls back to zero; other changes emit nothing.
- * State: the copy count of every distinct input row.
+ * Rows equal as SQL values whose CHAR values are padded differently ('a' and 'a  ') are one row, shown
+ * in the spelling with the fewest blanks among those with copies ({@link Spellings}). State: the copy
+ * count of every distinct input row; for a row with CHAR values, of each of its spellings.
  */
 public final class Distinct implements Operator {
+    private final boolean charColumns;
     private final HashMap<Row, Long> copies = new HashMap<>();
+    /** Rows with a CHAR value, by SQL equality. */
+    private final HashMap<Row, Spellings> spelled = new HashMap<>();
+
+    /** charColumns: whether an input column is CHAR (else no row is looked at for padding). */
+    public Distinct(boolean charColumns) {
+        this.charColumns = charColumns;
+    }
 
     @Override
     public ZSet step(ZSet[] inputs) {
         ZSet out = new ZSet();
         inputs[0].forEach((row, w) -> {
+            if (charColumns && row.hasChar()) {
+                respell(row, w, out);
+                return;
+            }
             long before = count(row, w);
             long after = before + w;
             if (before <= 0 && after > 0) out.add(row, 1);
@@ -32,7 +45,10 @@ public final class Distinct implements Operator {
 
     @Override
     public void undo(ZSet[] inputs) {
-        inputs[0].forEach((row, w) -> count(row, -w));
+        inputs[0].forEach((row, w) -> {
+            if (charColumns && row.hasChar()) respell(row, -w, null);
+            else count(row, -w);
+        });
     }
 
     /** Adds w copies of a row; returns the count before. */
@@ -44,27 +60,47 @@ public final class Distinct implements Operator {
         return before;
     }
 
+    /** Adds w copies of a row with CHAR values; its group's shown spelling may change (into out, when given). */
+    private void respell(Row row, long w, ZSet out) {
+        Spellings s = spelled.computeIfAbsent(row, k -> new Spellings());
+        Row before = s.shown();
+        s.add(row, w);
+        if (s.isEmpty()) spelled.remove(row);
+        if (out == null) return;
+        if (before != null) out.add(before, -1);
+        Row after = s.shown();
+        if (after != null) out.add(after, 1);
+    }
+
+    /** Every row with its copies, as one Z-set (the rows of a spelled group apart). */
+    private ZSet allCopies() {
+        ZSet all = new ZSet(copies.size() + spelled.size());
+        copies.forEach(all::add);
+        spelled.values().forEach(s -> all.addAll(s.copies()));
+        return all;
+    }
+
     @Override
     public void writeState(DataOutput out) throws IOException {
-        out.writeInt(copies.size());
-        for (Map.Entry<Row, Long> e : copies.entrySet()) {
-            RowCodec.writeRow(out, e.getKey());
-            out.writeLong(e.getValue());
-        }
+        RowCodec.writeZSet(out, allCopies());
     }
 
     @Override
     public StateImage stateImage() {
-        return ZSetImage.of(copies)::write;
+        return (spelled.isEmpty() ? ZSetImage.of(copies) : ZSetImage.of(allCopies()))::write;
     }
 
+    /** Reads the rows with their copies; a snapshot from before spellings were kept apart holds one per group. */
     @Override
     public void readState(DataInput in) throws IOException {
         copies.clear();
+        spelled.clear();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             Row r = RowCodec.readRow(in);
-            copies.put(r, in.readLong());
+            long w = in.readLong();
+            if (charColumns && r.hasChar()) respell(r, w, null);
+            else copies.put(r, w);
         }
     }
 }

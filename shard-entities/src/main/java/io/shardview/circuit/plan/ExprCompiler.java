@@ -340,6 +340,7 @@ final class ExprCompiler {
 
     private Expr function(RexCall call) {
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) return explicitCast(call);
+        if (call.getOperator() == SourceMarkers.CASE_CONDITION) return compile(call.getOperands().get(0));
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
             if (inner.getKind() == SqlKind.CASE) return caseWhen((RexCall) inner, call.getOperator());

@@ -80,7 +80,8 @@ public final class PlanCompiler {
 
     /**
      * The output columns. A bpchar column (see {@link StringTyping}) is CHAR(n) when Calcite gives its
-     * values one length, else CHAR without a length; views over the view keep PostgreSQL's bpchar typing.
+     * values one length, else CHAR without a length, and a text one TEXT; views over the view keep
+     * PostgreSQL's typing.
      */
     private List<Column> columns(RelNode root) {
         List<Column> out = new ArrayList<>();
@@ -90,6 +91,8 @@ public final class PlanCompiler {
                 RelDataType t = f.getType();
                 int length = t.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR ? t.getPrecision() : 0;
                 out.add(new Column(f.getName(), ColumnType.CHAR, t.isNullable(), length));
+            } else if (types[f.getIndex()] == StringTyping.Type.TEXT) {
+                out.add(new Column(f.getName(), ColumnType.TEXT, f.getType().isNullable()));
             } else {
                 out.add(new Column(f.getName(), ExprCompiler.typeOf(f.getType()), f.getType().isNullable()));
             }
@@ -199,11 +202,17 @@ public final class PlanCompiler {
         if (a.getGroupType() != Group.SIMPLE) throw new UnsupportedSqlException("GROUPING SETS / ROLLUP / CUBE");
         int input = visit(a.getInput());
         int width = a.getInput().getRowType().getFieldCount();
+        StringTyping.Type[] types = typing.fields(a.getInput());
         if (a.getAggCallList().isEmpty() && a.getGroupSet().equals(ImmutableBitSet.range(width))) {
-            return add(new Distinct(), input);
+            return add(new Distinct(anyBpchar(types, a.getGroupSet())), input);
         }
         Aggregate.Call[] calls = a.getAggCallList().stream().map(PlanCompiler::call).toArray(Aggregate.Call[]::new);
-        return add(new Aggregate(a.getGroupSet().toArray(), calls), input);
+        return add(new Aggregate(a.getGroupSet().toArray(), calls, anyBpchar(types, a.getGroupSet())), input);
+    }
+
+    /** Whether one of the columns is bpchar, whose equal values may be padded differently. */
+    private static boolean anyBpchar(StringTyping.Type[] types, ImmutableBitSet columns) {
+        return columns.asList().stream().anyMatch(c -> types[c] == StringTyping.Type.BPCHAR);
     }
 
     private static Aggregate.Call call(AggregateCall c) {
@@ -255,7 +264,7 @@ public final class PlanCompiler {
             }
         }
         int all = add(new UnionAll(), inputs);
-        return u.all ? all : add(new Distinct(), all);
+        return u.all ? all : add(new Distinct(anyBpchar(types, ImmutableBitSet.range(types.length))), all);
     }
 
     private int values(LogicalValues v) {

@@ -1,5 +1,6 @@
 package io.shardview.circuit.plan;
 
+import io.shardview.circuit.ColumnType;
 import io.shardview.circuit.sql.NotInJoin;
 import io.shardview.circuit.sql.SourceMarkers;
 import io.shardview.circuit.sql.SqlPlanner;
@@ -18,6 +19,7 @@ import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.logical.LogicalUnion;
+import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
@@ -32,12 +34,13 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * tell: Calcite types string literals CHAR(n) and inserts casts between CHAR and VARCHAR of its own. The
  * rules followed are PostgreSQL's: a column keeps its type, a string literal has no type until its context
  * gives one (alone it is text), a written CAST has its target type, and CASE and COALESCE take the type of
- * the first of their values that has one (CASE looks at its ELSE first, COALESCE at its first argument;
- * NULLIF(a, b) is a's, except that a varchar a against a bpchar b is bpchar),
+ * the first of their values that has one (CASE looks at its ELSE first, COALESCE at its first argument),
  * so a bpchar value there stays bpchar (blank-padded) unless a varchar or text value comes first.
- * Functions that compute a string (||, UPPER, LOWER) make text. The difference between varchar and text
- * shows in comparisons with bpchar: bpchar = varchar compares as bpchar (trailing blanks of neither side
- * count), bpchar = text as text. A view's string column that is not bpchar is read as varchar.
+ * NULLIF(a, b) is bpchar when a = b compares as bpchar, else text. Functions that compute a string (||,
+ * UPPER, LOWER) make text, and so do MIN/MAX of a varchar (there is only min(text)). The difference
+ * between varchar and text shows in comparisons with bpchar: bpchar = varchar compares as bpchar
+ * (trailing blanks of neither side count), bpchar = text as text. A view's column keeps its type for
+ * views over it (TEXT and CHAR columns are VARCHAR to Calcite, see {@link SqlPlanner#catalogType}).
  */
 final class StringTyping {
     /** The string type of an expression; OTHER for a non-string one. */
@@ -54,7 +57,13 @@ final class StringTyping {
             out[i] = SqlTypeUtil.inCharFamily(rel.getRowType().getFieldList().get(i).getType()) ? Type.VARCHAR : Type.OTHER;
         }
         if (rel instanceof TableScan scan) {
-            for (int i = 0; i < out.length; i++) if (SqlPlanner.isBpchar(scan.getTable(), i)) out[i] = Type.BPCHAR;
+            for (int i = 0; i < out.length; i++) {
+                ColumnType t = SqlPlanner.catalogType(scan.getTable(), i);
+                if (t == ColumnType.CHAR) out[i] = Type.BPCHAR;
+                else if (t == ColumnType.TEXT) out[i] = Type.TEXT;
+            }
+        } else if (rel instanceof LogicalValues) {
+            for (int i = 0; i < out.length; i++) if (out[i] == Type.VARCHAR) out[i] = Type.TEXT; // literals alone are text
         } else if (rel instanceof LogicalFilter || rel instanceof LogicalSort) {
             out = fields(rel.getInput(0));
         } else if (rel instanceof LogicalProject p) {
@@ -71,7 +80,10 @@ final class StringTyping {
             for (int i = groups; i < out.length; i++) {
                 var call = a.getAggCallList().get(i - groups);
                 SqlKind kind = call.getAggregation().getKind();
-                if (kind == SqlKind.MIN || kind == SqlKind.MAX) out[i] = input[call.getArgList().get(0)];
+                if (kind == SqlKind.MIN || kind == SqlKind.MAX) {
+                    Type arg = input[call.getArgList().get(0)];
+                    out[i] = arg == Type.VARCHAR ? Type.TEXT : arg; // min(bpchar) and min(text) exist, min(varchar) does not
+                }
             }
         } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {
             Type[] both = joinInput(rel.getInput(0), rel.getInput(1));
@@ -125,17 +137,22 @@ final class StringTyping {
 
     /** The type of a CASE; origin: the marker of the function it was (COALESCE, NULLIF), or null. */
     static Type ofCase(RexCall caseCall, SqlOperator origin, Type[] input) {
-        if (origin == SourceMarkers.NULLIF && nullIfComparesAsBpchar(caseCall, input)) return Type.BPCHAR;
-        return resolve(values(caseCall, origin == SourceMarkers.COALESCE), input);
+        Type nullIf = origin == SourceMarkers.NULLIF ? ofNullIf(caseCall, input) : null;
+        return nullIf != null ? nullIf : resolve(values(caseCall, origin == SourceMarkers.COALESCE), input);
     }
 
     /**
-     * Whether NULLIF(a, b), which is CASE WHEN a = b THEN NULL ELSE a END, is bpchar although a is varchar:
-     * PostgreSQL returns the left side of the = it picks, and for a varchar and a bpchar that is bpchar's.
+     * The type of a string NULLIF(a, b), which is CASE WHEN a = b THEN NULL ELSE a END, or null when it is
+     * not that. PostgreSQL returns the left side of the = it picks: bpchar's = when one side is bpchar and
+     * the other bpchar, varchar or a literal, else text's (varchar has none of its own).
      */
-    private static boolean nullIfComparesAsBpchar(RexCall caseCall, Type[] input) {
-        if (!(caseCall.getOperands().get(0) instanceof RexCall eq) || eq.getKind() != SqlKind.EQUALS) return false;
-        return of(eq.getOperands().get(0), input) == Type.VARCHAR && of(eq.getOperands().get(1), input) == Type.BPCHAR;
+    private static Type ofNullIf(RexCall caseCall, Type[] input) {
+        if (!(caseCall.getOperands().get(0) instanceof RexCall eq) || eq.getKind() != SqlKind.EQUALS) return null;
+        Type a = of(eq.getOperands().get(0), input);
+        Type b = of(eq.getOperands().get(1), input);
+        if (a == Type.OTHER || b == Type.OTHER) return null;
+        boolean bpchar = (a == Type.BPCHAR || b == Type.BPCHAR) && a != Type.TEXT && b != Type.TEXT;
+        return bpchar ? Type.BPCHAR : Type.TEXT;
     }
 
     /**

@@ -9,7 +9,9 @@ import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.OperandTypes;
@@ -22,8 +24,11 @@ import org.apache.calcite.sql.util.SqlShuttle;
  * Marks in the parsed SQL what PostgreSQL's string typing needs and Calcite's plan forgets: which casts
  * to a string type were written in the query (Calcite inserts casts of its own, and folds a written
  * cast of a literal into the literal), and which CASE expressions were COALESCE or NULLIF (PostgreSQL
- * resolves COALESCE's type from its first argument, NULLIF's from its =, CASE's from its ELSE). A marker is an identity function
- * around the marked expression; {@code io.shardview.circuit.plan} reads it.
+ * resolves COALESCE's type from its first argument, NULLIF's from its =, CASE's from its ELSE). A marker
+ * is an identity function around the marked expression; {@code io.shardview.circuit.plan} reads it.
+ * The conditions of a written CASE are marked too, so Calcite cannot drop a branch whose condition it
+ * proves always true: the CASE would become its THEN value cast to Calcite's type, which no longer
+ * tells the type PostgreSQL gives the CASE (a CHAR(n) THEN with a VARCHAR ELSE is varchar).
  */
 public final class SourceMarkers {
     /** Around a CAST written to CHAR(n) or VARCHAR: PostgreSQL's explicit cast (pads, truncates). */
@@ -32,10 +37,12 @@ public final class SourceMarkers {
     public static final SqlFunction COALESCE = marker("PG_COALESCE");
     /** Around a NULLIF, which Calcite turns into a CASE. */
     public static final SqlFunction NULLIF = marker("PG_NULLIF");
+    /** Around each condition of a written (searched) CASE. */
+    public static final SqlFunction CASE_CONDITION = marker("PG_CASE_CONDITION");
 
     /** The standard operators and the markers. */
     static final SqlOperatorTable OPERATORS =
-            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, COALESCE, NULLIF));
+            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, COALESCE, NULLIF, CASE_CONDITION));
 
     private SourceMarkers() {
     }
@@ -60,13 +67,17 @@ public final class SourceMarkers {
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
+                if (c instanceof SqlCase searched && searched.getValueOperand() == null) {
+                    SqlNodeList conditions = searched.getWhenOperands();
+                    for (int i = 0; i < conditions.size(); i++) conditions.set(i, wrap(CASE_CONDITION, conditions.get(i)));
+                }
                 return c;
             }
         });
     }
 
-    private static SqlNode wrap(SqlFunction marker, SqlCall call) {
-        return new SqlBasicCall(marker, List.of(call), SqlParserPos.ZERO);
+    private static SqlNode wrap(SqlFunction marker, SqlNode node) {
+        return new SqlBasicCall(marker, List.of(node), SqlParserPos.ZERO);
     }
 
     private static boolean isStringType(SqlNode node) {

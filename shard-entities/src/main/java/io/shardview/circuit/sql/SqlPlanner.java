@@ -86,14 +86,14 @@ public final class SqlPlanner {
         RelNode noSubQueries = hep.findBestExp();
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = RelDecorrelator.decorrelateQuery(noSubQueries, builder);
-        // An IN subquery comes out as an inner join with the subquery's distinct values; as a semi-join it
-        // keeps each outer row once even when the join compares more loosely than DISTINCT grouped (a
-        // CHAR(n) against VARCHAR values 'a' and 'a ' matches both).
+        // An IN or EXISTS subquery comes out as an inner join with the subquery's distinct values; as a
+        // semi-join it keeps each outer row once even when the join compares more loosely than DISTINCT
+        // grouped (a CHAR(n) against VARCHAR values 'a' and 'a ' matches both).
         HepPlanner semi = new HepPlanner(new HepProgramBuilder()
                 .addRuleInstance(CoreRules.PROJECT_TO_SEMI_JOIN)
                 .addRuleInstance(CoreRules.JOIN_TO_SEMI_JOIN)
                 .build());
-        semi.setRoot(decorrelated);
+        semi.setRoot(DistinctSidePullUp.apply(decorrelated));
         return semi.findBestExp();
     }
 
@@ -122,10 +122,10 @@ public final class SqlPlanner {
                 .build();
     }
 
-    /** Whether a column of a catalog relation is CHAR(n) (bpchar). */
-    public static boolean isBpchar(RelOptTable table, int column) {
+    /** The type of a column of a catalog relation (Calcite sees CHAR without a length and TEXT as VARCHAR). */
+    public static ColumnType catalogType(RelOptTable table, int column) {
         CatalogTable t = table.unwrap(CatalogTable.class);
-        return t != null && t.columns.get(column).type() == ColumnType.CHAR;
+        return t == null ? null : t.columns.get(column).type();
     }
 
     /**
@@ -159,7 +159,7 @@ public final class SqlPlanner {
             case BIGINT: return f.createSqlType(SqlTypeName.BIGINT);
             case DOUBLE: return f.createSqlType(SqlTypeName.DOUBLE);
             case DECIMAL: return f.createSqlType(SqlTypeName.DECIMAL, 19, 6);
-            case VARCHAR: case CHAR: return f.createSqlType(SqlTypeName.VARCHAR);
+            case VARCHAR: case CHAR: case TEXT: return f.createSqlType(SqlTypeName.VARCHAR);
             case DATE: return f.createSqlType(SqlTypeName.DATE);
             default: return f.createSqlType(SqlTypeName.TIMESTAMP);
         }

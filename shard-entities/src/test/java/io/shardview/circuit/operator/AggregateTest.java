@@ -8,13 +8,21 @@ import static io.shardview.circuit.operator.Deltas.step;
 import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.FixedChar;
+import io.shardview.circuit.Row;
+import io.shardview.circuit.RowCodec;
 import io.shardview.circuit.ZSet;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 class AggregateTest {
     private static Aggregate groupBy0(Accumulator.Kind kind) {
-        return new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(kind, 1, null)});
+        return new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(kind, 1, null)}, false);
     }
 
     @Test
@@ -35,7 +43,7 @@ class AggregateTest {
 
     @Test
     void countReachingZeroRemovesTheGroupRow() {
-        Aggregate count = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)});
+        Aggregate count = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, false);
         assertEquals(insert("g", 2L), step(count, of(w("g", 1L, 1), w("g", 2L, 1))));
         assertEquals(of(w("g", 2L, -1), w("g", 1L, 1)), step(count, delete("g", 1L)));
         assertEquals(delete("g", 1L), step(count, delete("g", 2L)));
@@ -60,7 +68,7 @@ class AggregateTest {
     @Test
     void avgOfAnEmptiedGlobalGroupIsNullAndCountIsZero() {
         Aggregate global = new Aggregate(new int[0], new Aggregate.Call[] {
-            new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null), new Aggregate.Call(Accumulator.Kind.AVG_DECIMAL, 0, null)});
+            new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null), new Aggregate.Call(Accumulator.Kind.AVG_DECIMAL, 0, null)}, false);
         assertEquals(insert(0L, null), step(global, none()), "the first step emits the row of the empty input");
         ZSet filled = step(global, of(w(1L, 1), w(2L, 1)));
         assertEquals(of(w(0L, null, -1), w(2L, new BigDecimal("1.5000000000000000"), 1)), filled);
@@ -117,5 +125,31 @@ class AggregateTest {
         org.junit.jupiter.api.Assertions.assertThrows(EvaluationException.class, b::result);
         b.add(0.0, -1);
         assertEquals(1e308, b.result());
+    }
+
+    @Test
+    void aGroupKeyPaddedDifferentlyIsOneGroupShownWithTheFewestBlanksPresent() {
+        FixedChar a3 = new FixedChar("a", 3);
+        FixedChar a1 = new FixedChar("a", 1);
+        Aggregate count = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, true);
+        assertEquals(insert(a3, 1L), step(count, insert(a3, 0L)));
+        assertEquals(of(w(a3, 1L, -1), w(a1, 2L, 1)), step(count, insert(a1, 0L)));
+        assertEquals(of(w(a1, 2L, -1), w(a3, 1L, 1)), step(count, delete(a1, 0L)), "no row spelled 'a' is left");
+    }
+
+    @Test
+    void aStateWrittenBeforeSpellingsWereKeptReadsWithTheKeysSpelling() throws IOException {
+        // The layout before: started, the groups, each as key, row count and accumulators (COUNT(*): the count).
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream old = new DataOutputStream(bytes);
+        old.writeBoolean(true);
+        old.writeInt(1);
+        RowCodec.writeRow(old, Row.of(new FixedChar("a", 3)));
+        old.writeLong(2);
+        old.writeLong(2);
+        Aggregate count = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, true);
+        count.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        FixedChar a1 = new FixedChar("a", 1);
+        assertEquals(of(w(new FixedChar("a", 3), 2L, -1), w(a1, 3L, 1)), step(count, insert(a1, 0L)));
     }
 }

@@ -29,13 +29,13 @@ class UndoTest {
 
     private static Map<String, Supplier<Operator>> operators() {
         Map<String, Supplier<Operator>> out = new LinkedHashMap<>();
-        out.put("distinct", Distinct::new);
+        out.put("distinct", () -> new Distinct(false));
         out.put("top-k", () -> new TopK(Comparator.comparing((Row r) -> (Long) r.get(1)), 1, 2));
         out.put("aggregate", () -> new Aggregate(new int[] {0}, new Aggregate.Call[] {
                 new Aggregate.Call(Accumulator.Kind.MIN, 1, null), new Aggregate.Call(Accumulator.Kind.SUM_LONG, 1, null),
-                new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}));
+                new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, false));
         out.put("global aggregate", () -> new Aggregate(new int[0], new Aggregate.Call[] {
-                new Aggregate.Call(Accumulator.Kind.MAX, 1, null)}));
+                new Aggregate.Call(Accumulator.Kind.MAX, 1, null)}, false));
         out.put("inner join", () -> new InnerJoin(KEY0, KEY0, FAILS_ON_ZERO));
         out.put("left join", () -> new LeftJoin(KEY0, KEY0, FAILS_ON_ZERO, 2));
         out.put("semi-join", () -> new SemiJoin(KEY0, KEY0, FAILS_ON_ZERO, false));
@@ -104,7 +104,7 @@ class UndoTest {
 
     @Test
     void anAggregateWhoseSumOverflowsThrowsAndKeepsItsGroups() {
-        Aggregate sum = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.SUM_LONG, 1, null)});
+        Aggregate sum = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.SUM_LONG, 1, null)}, false);
         assertEquals(Deltas.insert("g", Long.MAX_VALUE), sum.step(new ZSet[] {Deltas.insert("g", Long.MAX_VALUE)}));
         EvaluationException e = assertThrows(EvaluationException.class, () -> sum.step(new ZSet[] {Deltas.insert("g", 1L)}));
         assertEquals("bigint out of range", e.getMessage());
