@@ -31,8 +31,11 @@ import scala.util.Try;
  * 1.8) appends through a shared mmap of the log, the pure-Java port through a mapped buffer or
  * {@code FileChannel.write}, neither buffers in the process. fsync and fdatasync act on the file,
  * not the descriptor, so forcing the log through our own descriptor writes every dirty page of it,
- * including pages dirtied through another process's or thread's mmap (Linux tracks those in the
- * page cache; {@code msync(MS_SYNC)}, which LevelDB's own sync uses, is the same call on a range).
+ * including pages written through LevelDB's mmap: Linux (since 2.6.19) marks a shared mapping's
+ * page dirty in the page cache at its first write, and LevelDB's own sync, {@code msync(MS_SYNC)},
+ * is fdatasync of a range of the file in the kernel. We use fdatasync too (force(false)); verified
+ * with strace: with group commit LevelDB makes no msync, the sync thread one fdatasync per log per
+ * round ({@code bench/journal-fsyncs}).
  * {@link LeveldbLogs} forces every log in the directory, not only the newest, since LevelDB closes
  * a full log without syncing it, and the directory when a log is new.
  *
