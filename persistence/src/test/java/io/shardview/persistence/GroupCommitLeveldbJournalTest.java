@@ -59,8 +59,17 @@ class GroupCommitLeveldbJournalTest {
 
   @Test
   void concurrentWritesShareSyncRoundsAndEachIsAcknowledgedAfterARoundThatCoveredIt() throws Exception {
+    writeConcurrentlyAndReplay(Map.of());
+  }
+
+  @Test
+  void thePureJavaLevelDbGroupCommitsToo() throws Exception {
+    writeConcurrentlyAndReplay(Map.of("pekko.persistence.journal.leveldb.native", "off"));
+  }
+
+  private void writeConcurrentlyAndReplay(Map<String, String> overrides) throws Exception {
     RecordingGroupCommitJournal.reset(WRITERS); // round 1 holds until every writer has written once
-    start(Map.of());
+    start(overrides);
     List<ActorRef> writers = writers();
     List<CompletableFuture<Object>> done = new ArrayList<>();
     for (ActorRef writer : writers) done.add(ask(writer, new Writer.Write(EVENTS)));
@@ -81,7 +90,7 @@ class GroupCommitLeveldbJournalTest {
     assertTrue(rounds.size() <= writes - (WRITERS - 2), rounds.size() + " sync rounds for " + writes + " writes");
 
     terminate();
-    start(Map.of());
+    start(overrides);
     for (int w = 0; w < WRITERS; w++) {
       assertEquals(events(1, EVENTS), ask(writer(w), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
           "replay of writer " + w);
