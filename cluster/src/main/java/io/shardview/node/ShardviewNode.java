@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.shardview.http.RouteMetrics;
 import io.shardview.persistence.DataDirectoryLock;
 import io.shardview.persistence.JournalSettings;
+import io.shardview.persistence.JournalSyncStats;
 import io.shardview.persistence.SerializationCheck;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -105,6 +106,7 @@ public final class ShardviewNode {
 
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
+    if (new JournalSettings(config).isLocal()) JournalMetrics.register(registry, JournalSyncStats.get(system));
     RouteMetrics routeMetrics = new RouteMetrics(registry);
     modules.forEach(module -> module.registerMetrics(registry));
     NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics);

@@ -27,6 +27,8 @@ class NodeConfigTest {
     assertEquals(config.getString("shardview.data-dir") + "/journal",
         config.getString("pekko.persistence.journal.leveldb.dir"));
     assertTrue(config.getBoolean("pekko.persistence.journal.leveldb.fsync"));
+    assertTrue(config.getBoolean("pekko.persistence.journal.leveldb.group-commit"));
+    assertEquals("io.shardview.persistence.GroupCommitLeveldbJournal", config.getString("pekko.persistence.journal.leveldb.class"));
     assertEquals("cluster", config.getString("pekko.actor.provider"));
     assertEquals(List.of(), config.getStringList("pekko.cluster.seed-nodes"));
   }

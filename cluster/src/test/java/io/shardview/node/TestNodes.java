@@ -12,10 +12,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.persistence.AbstractPersistentActor;
+import org.apache.pekko.persistence.Recovery;
+import org.apache.pekko.persistence.RecoveryCompleted;
+import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 
 /** Starts in-process nodes on free ports and talks to them over real HTTP. */
 final class TestNodes {
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final AtomicLong PROBES = new AtomicLong();
 
   private TestNodes() {}
 
@@ -73,21 +84,60 @@ final class TestNodes {
 
   /** Waits up to 15 s for the condition, failing with {@code what}. */
   static void awaitTrue(Condition condition, String what) throws Exception {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!condition.holds()) {
       if (System.nanoTime() > deadline) throw new AssertionError(what);
       Thread.sleep(100);
     }
   }
 
-  /** Events the node's LevelDB journal still holds for a persistence id. */
+  /**
+   * Events the node's journal still holds for a persistence id, counted by a probe that replays
+   * them (no snapshot) and never writes. Pekko's LevelDB read journal cannot be used: it refuses
+   * any journal class but Pekko's own, and the node runs GroupCommitLeveldbJournal.
+   */
   static long journalEvents(ShardviewNode node, String persistenceId) throws Exception {
-    var journal = org.apache.pekko.persistence.query.PersistenceQuery.get(
-            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()))
-        .getReadJournalFor(org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal.class,
-            org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal.Identifier());
-    return journal.currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
-        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), node.system())
-        .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).size();
+    CompletableFuture<Long> count = new CompletableFuture<>();
+    ((ExtendedActorSystem) Adapter.toClassic(node.system())).systemActorOf(Props.create(JournalEventCount.class,
+        () -> new JournalEventCount(persistenceId, count)), "journal-event-count-" + PROBES.incrementAndGet());
+    return count.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Replays a persistence id's events, completes {@code count} with their number, and stops. */
+  private static final class JournalEventCount extends AbstractPersistentActor {
+    private final String persistenceId;
+    private final CompletableFuture<Long> count;
+    private long events;
+
+    JournalEventCount(String persistenceId, CompletableFuture<Long> count) {
+      this.persistenceId = persistenceId;
+      this.count = count;
+    }
+
+    @Override
+    public String persistenceId() {
+      return persistenceId;
+    }
+
+    @Override
+    public Recovery recovery() {
+      return Recovery.create(SnapshotSelectionCriteria.none());
+    }
+
+    @Override
+    public Receive createReceiveRecover() {
+      return receiveBuilder()
+          .match(RecoveryCompleted.class, done -> {
+            count.complete(events);
+            getContext().stop(getSelf());
+          })
+          .matchAny(event -> events++)
+          .build();
+    }
+
+    @Override
+    public Receive createReceive() {
+      return receiveBuilder().build();
+    }
   }
 }

@@ -1,0 +1,134 @@
+package io.shardview.persistence;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
+import scala.collection.immutable.Seq;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.FutureConverters;
+import scala.runtime.BoxedUnit;
+import scala.util.Try;
+
+/**
+ * Pekko's LevelDB journal with group commit: writes of many persistent actors share one fsync,
+ * and each is still acknowledged only after an fsync that covers it. Plugged in as the
+ * {@code class} of {@code pekko.persistence.journal.leveldb}, so the plugin id and the data
+ * directory stay Pekko's. Pekko's LevelDB read journal (persistence-query) refuses any journal
+ * class but its own; the node does not use it.
+ *
+ * <p>Pekko's store writes each batch synchronously on the journal actor, and with {@code fsync = on}
+ * each write waited for its own fsync, one persistent actor after another. Here LevelDB writes
+ * without sync (the config handed to Pekko says {@code fsync = off}), the journal actor goes on
+ * with the next write at once, and the write's future completes only after a {@link GroupSync}
+ * round that started after the write returned: one thread forces the LevelDB logs for every write
+ * waiting when it starts, while new writes wait for the next round.
+ *
+ * <p>Why a round makes a write durable. A LevelDB write appends its batch to the current log file
+ * and returns only once the bytes are in the kernel's page cache: the bundled LevelDB (leveldbjni
+ * 1.8) appends through a shared mmap of the log, the pure-Java port through a mapped buffer or
+ * {@code FileChannel.write}, neither buffers in the process. fsync and fdatasync act on the file,
+ * not the descriptor, so forcing the log through our own descriptor writes every dirty page of it,
+ * including pages written through LevelDB's mmap: Linux (since 2.6.19) marks a shared mapping's
+ * page dirty in the page cache at its first write, and LevelDB's own sync, {@code msync(MS_SYNC)},
+ * is fdatasync of a range of the file in the kernel. We use fdatasync too (force(false)); verified
+ * with strace: with group commit LevelDB makes no msync, the sync thread one fdatasync per log per
+ * round ({@code bench/journal-fsyncs}).
+ * {@link LeveldbLogs} forces every log in the directory, not only the newest, since LevelDB closes
+ * a full log without syncing it, and the directory when a log is new.
+ *
+ * <p>Everything else the store writes rides on the same rounds. Deletions of events (after a
+ * snapshot) are acknowledged after a round too: a lost deletion would only bring back events
+ * recovery skips, since every entity deletes only what a saved snapshot covers, but waiting keeps
+ * the old meaning of an acknowledgement at the price of one round per snapshot. The persistence id
+ * mapping LevelDB writes for a new entity (Pekko writes it without sync even with fsync on) comes
+ * before that entity's first batch in the logs, so the round covering the batch covers it too.
+ *
+ * <p>Reads are not held back: LevelDB makes a write visible when it returns, so a replay or query
+ * can see an event up to one round before it is durable (with Pekko's per-write fsync it could
+ * not). Entities are not affected in practice: an entity applies an event only once its write is
+ * acknowledged, so only an entity that restarted while its own write waited can replay the event
+ * early, and that write was never acknowledged; its next write is acknowledged after a round that
+ * covers the earlier event too.
+ *
+ * <p>{@code group-commit = off} (or {@code fsync = off}) leaves Pekko's journal exactly as it is.
+ */
+@SuppressWarnings("deprecation") // LeveldbJournal: LevelDB is deprecated in Pekko but is our embedded store
+public class GroupCommitLeveldbJournal extends LeveldbJournal {
+  private final boolean groupCommit;
+  private LeveldbLogs logs;
+  private GroupSync groupSync;
+  private JournalSyncStats stats;
+
+  /** Pekko passes the plugin's config section ({@code pekko.persistence.journal.leveldb}). */
+  public GroupCommitLeveldbJournal(Config config) {
+    super(config);
+    this.groupCommit = groupCommits(config);
+  }
+
+  /** Whether a journal of this config syncs writes in groups (both {@code fsync} and {@code group-commit} on). */
+  static boolean groupCommits(Config config) {
+    return config.getBoolean("fsync") && (!config.hasPath("group-commit") || config.getBoolean("group-commit"));
+  }
+
+  /** The config Pekko's store reads: with group commit its own per-write fsync is off. */
+  @Override
+  public Config prepareConfig() {
+    Config config = super.prepareConfig();
+    return groupCommits(config) ? config.withValue("fsync", ConfigValueFactory.fromAnyRef(false)) : config;
+  }
+
+  @Override
+  public void preStart() {
+    super.preStart();
+    if (groupCommit) {
+      logs = new LeveldbLogs(leveldbDir().toPath());
+      stats = JournalSyncStats.get(context().system());
+      groupSync = new GroupSync("shardview-journal-fsync-" + context().system().name(), () -> {
+        syncLogs();
+        stats.synced();
+      });
+    }
+  }
+
+  @Override
+  public void postStop() {
+    if (groupSync != null) groupSync.close(); // the writes already made get their round first
+    super.postStop();
+  }
+
+  @Override
+  public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
+    return afterSync(super.asyncWriteMessages(messages));
+  }
+
+  @Override
+  public Future<BoxedUnit> asyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+    return afterSync(super.asyncDeleteMessagesTo(persistenceId, toSequenceNr));
+  }
+
+  /** Makes the LevelDB logs durable; runs on the sync thread, once per round. */
+  protected void syncLogs() throws IOException {
+    logs.force();
+  }
+
+  /** {@code written}'s outcome, once a round that started after it completed has finished. */
+  private <T> Future<T> afterSync(Future<T> written) {
+    if (groupSync == null) return written;
+    CompletableFuture<T> durable = new CompletableFuture<>();
+    FutureConverters.asJava(written).whenComplete((result, writeError) -> {
+      if (writeError != null) { // nothing was written: nothing to wait for
+        durable.completeExceptionally(writeError);
+        return;
+      }
+      stats.wrote();
+      groupSync.request().whenComplete((ignored, syncError) -> {
+        if (syncError == null) durable.complete(result);
+        else durable.completeExceptionally(syncError);
+      });
+    });
+    return FutureConverters.asScala(durable);
+  }
+}
