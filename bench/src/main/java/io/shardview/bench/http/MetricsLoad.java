@@ -146,6 +146,7 @@ public final class MetricsLoad {
     double cpu;
     String sealing;
     String threadCpu;
+    String settled;
     long heapBefore;
     long heapAfter;
     long rssBefore;
@@ -155,6 +156,7 @@ public final class MetricsLoad {
       heapBefore = ProcessResources.heapAfterFullGc(node.pid());
       rssBefore = ProcessResources.residentBytes(node.pid());
       send(url, load.warmup(), senders);
+      settled = awaitQuiet(node.pid());
       double cpuBefore = ProcessResources.cpuSeconds(node.pid());
       double systemBefore = ProcessResources.systemCpuSeconds(node.pid());
       Map<String, Double> threadsBefore = ProcessResources.cpuSecondsByThread(node.pid());
@@ -168,8 +170,8 @@ public final class MetricsLoad {
       rssAfter = ProcessResources.residentBytes(node.pid());
       sealing = awaitSealed(node, dir, load.storedPoints());
     }
-    String note = String.format("CPU s by thread during the load: %s; journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB; %s; %s",
-        threadCpu,
+    String note = String.format("%s; CPU s by thread during the load: %s; journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB; %s; %s",
+        settled, threadCpu,
         bytesUnder(dir.resolve("journal")) / 1e6, bytesUnder(dir.resolve("snapshots")) / 1e6, heapBefore / 1e6, heapAfter / 1e6,
         sealing, recovery(jar, dir, javaOpts, serveArgs, load.pointsPerSeries()));
     if (sent.firstPartialReply() != null) note += "; partial reply: " + sent.firstPartialReply();
@@ -247,10 +249,12 @@ public final class MetricsLoad {
     long rssBefore;
     long rssAfter;
     String stored;
+    String settled;
     try (VictoriaMetricsUnderTest vm = VictoriaMetricsUnderTest.start(binary, dir)) {
       heapBefore = vm.metric("go_memstats_heap_inuse_bytes");
       rssBefore = ProcessResources.residentBytes(vm.pid());
       send(vm.url + "/write?precision=ms", load.warmup(), senders);
+      settled = awaitQuiet(vm.pid());
       double cpuBefore = ProcessResources.cpuSeconds(vm.pid());
       sent = send(vm.url + "/write?precision=ms", load.bodies(), senders);
       vm.get("/internal/force_flush"); // its 204 means buffered in memory: make the points searchable
@@ -268,8 +272,8 @@ public final class MetricsLoad {
       awaitSteadySize(dir); // background merges shrink what it flushed: measure their result
     }
     return new Measurement("victoria-metrics", run, load.points(), load.storedPoints(), series, sent.seconds(), cpu, bytesUnder(dir),
-        Math.round(heapAfter - heapBefore), rssAfter - rssBefore, String.format("stored points: %s; Go heap in use %.1f -> %.1f MB",
-        stored, heapBefore / 1e6, heapAfter / 1e6) + retries(sent));
+        Math.round(heapAfter - heapBefore), rssAfter - rssBefore, String.format("%s; stored points: %s; Go heap in use %.1f -> %.1f MB",
+        settled, stored, heapBefore / 1e6, heapAfter / 1e6) + retries(sent));
   }
 
   /** The thread groups that used at least 0.05 CPU s between two readings, most first. */
@@ -281,6 +285,27 @@ public final class MetricsLoad {
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
         .forEach(e -> out.append(out.length() == 0 ? "" : ", ").append(e.getKey()).append(String.format(" %.2f", e.getValue())));
     return out.toString();
+  }
+
+  /**
+   * After the warm-up, waits until the server used under 0.05 CPU s in a second (its JIT compiled
+   * what the warm-up queued, VictoriaMetrics merged what it flushed), for at most 20 s: less than
+   * Shardview's seal-after-idle, so the measured load still finds the warm-up's data unsealed.
+   */
+  private static String awaitQuiet(long pid) throws Exception {
+    long start = System.nanoTime();
+    double before = ProcessResources.cpuSeconds(pid);
+    double total = 0;
+    while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
+      Thread.sleep(1000);
+      double now = ProcessResources.cpuSeconds(pid);
+      total += now - before;
+      if (now - before < 0.05) {
+        return String.format("quiet %.0f s after the warm-up (%.1f CPU s meanwhile)", (System.nanoTime() - start) / 1e9, total);
+      }
+      before = now;
+    }
+    return String.format("not quiet 20 s after the warm-up (%.1f CPU s meanwhile)", total);
   }
 
   private static String retries(Sent sent) {
