@@ -1,6 +1,7 @@
 package io.shardview.circuit.sql;
 
 import java.util.List;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.JoinRelType;
@@ -15,11 +16,12 @@ import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.tools.RelBuilder;
 
 /**
- * Decorrelating EXISTS leaves Project(inner join(outer, Project(keys, TRUE) over a grouping Aggregate)).
- * This folds the inner Project (of fields and the flag only, so nothing is evaluated on other rows)
- * into the outer one, so that Calcite's semi-join rule recognises the join as the semi-join it is; as
- * one it keeps each outer row once even when the join compares more loosely than the Aggregate grouped
- * (a CHAR(n) against VARCHAR values 'a' and 'a ' matches both).
+ * Decorrelating EXISTS leaves Project(inner join(outer, Project(keys, TRUE) over a grouping Aggregate)),
+ * the outer Project reading only outer columns. This makes it the semi-join it is, of the outer rows
+ * with the Aggregate's input: as one it keeps each outer row once even when the join compares more
+ * loosely than the Aggregate grouped (a CHAR(n) against VARCHAR values 'a' and 'a ' matches both).
+ * Only this shape becomes a semi-join; a written join, which PostgreSQL joins with every matching row,
+ * stays a join.
  */
 final class DistinctSidePullUp extends RelShuttleImpl {
     private DistinctSidePullUp() {
@@ -39,17 +41,23 @@ final class DistinctSidePullUp extends RelShuttleImpl {
             return visited;
         }
         int leftWidth = j.getLeft().getRowType().getFieldCount();
-        RexShuttle overAggregate = new RexShuttle() {
+        List<Integer> groupKeys = a.getGroupSet().asList();
+        // A right field is the flag (TRUE) or a grouping key: read it from the Aggregate's input, as the
+        // semi-join only asks whether some input row matches.
+        RexShuttle overGroupedRows = new RexShuttle() {
             @Override
             public RexNode visitInputRef(RexInputRef ref) {
                 if (ref.getIndex() < leftWidth) return ref;
                 RexNode e = p.getProjects().get(ref.getIndex() - leftWidth);
-                return e instanceof RexInputRef r ? new RexInputRef(leftWidth + r.getIndex(), r.getType()) : e;
+                if (!(e instanceof RexInputRef key)) return e;
+                int field = groupKeys.get(key.getIndex());
+                return new RexInputRef(leftWidth + field, a.getInput().getRowType().getFieldList().get(field).getType());
             }
         };
+        List<RexNode> out = top.getProjects().stream().map(e -> e.accept(overGroupedRows)).toList();
+        if (!RelOptUtil.InputFinder.bits(out, null).asList().stream().allMatch(i -> i < leftWidth)) return visited;
         RelBuilder b = RelFactories.LOGICAL_BUILDER.create(j.getCluster(), null);
-        b.push(j.getLeft()).push(a).join(JoinRelType.INNER, j.getCondition().accept(overAggregate));
-        List<RexNode> out = top.getProjects().stream().map(e -> e.accept(overAggregate)).toList();
+        b.push(j.getLeft()).push(a.getInput()).semiJoin(j.getCondition().accept(overGroupedRows));
         return b.project(out, top.getRowType().getFieldNames(), true).build();
     }
 

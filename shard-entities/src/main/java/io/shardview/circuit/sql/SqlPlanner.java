@@ -35,7 +35,7 @@ import org.apache.calcite.tools.RelBuilder;
  * Parses and validates a SELECT with Calcite against a tenant's relations, PostgreSQL style (unquoted
  * identifiers fold to lower case, double-quote quoting, NULLs sort high), and turns it into a logical
  * plan whose subqueries are rewritten into (decorrelated) joins; WHERE x NOT IN (subquery) becomes a
- * {@link NotInJoin}.
+ * {@link NotInJoin}, IN and EXISTS become semi-joins (and only they: a written join stays a join).
  */
 public final class SqlPlanner {
     private SqlPlanner() {
@@ -66,7 +66,7 @@ public final class SqlPlanner {
             }
             SqlNode validated = planner.validate(SourceMarkers.mark(parsed));
             RelNode rel = planner.rel(validated).project();
-            return removeSubQueries(NotInSubQueries.extract(rel));
+            return removeSubQueries(InSubQueries.rewrite(rel));
         } catch (PlanningException e) {
             throw e;
         } catch (Exception e) {
@@ -86,15 +86,8 @@ public final class SqlPlanner {
         RelNode noSubQueries = hep.findBestExp();
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = RelDecorrelator.decorrelateQuery(noSubQueries, builder);
-        // An IN or EXISTS subquery comes out as an inner join with the subquery's distinct values; as a
-        // semi-join it keeps each outer row once even when the join compares more loosely than DISTINCT
-        // grouped (a CHAR(n) against VARCHAR values 'a' and 'a ' matches both).
-        HepPlanner semi = new HepPlanner(new HepProgramBuilder()
-                .addRuleInstance(CoreRules.PROJECT_TO_SEMI_JOIN)
-                .addRuleInstance(CoreRules.JOIN_TO_SEMI_JOIN)
-                .build());
-        semi.setRoot(DistinctSidePullUp.apply(decorrelated));
-        return semi.findBestExp();
+        // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
+        return DistinctSidePullUp.apply(decorrelated);
     }
 
     private static String cleanMessage(Throwable e) {

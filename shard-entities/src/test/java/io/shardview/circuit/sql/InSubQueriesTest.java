@@ -1,0 +1,85 @@
+package io.shardview.circuit.sql;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardview.circuit.Column;
+import io.shardview.circuit.ColumnType;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WHERE x NOT IN (subquery) plans as a NotInJoin, not as Calcite's cross join with the subquery's counts;
+ * IN and EXISTS plan as semi-joins, and a written join never does.
+ */
+class InSubQueriesTest {
+    private static final Map<String, List<Column>> CATALOG = Map.of(
+            "t", List.of(new Column("k", ColumnType.INT, true), new Column("v", ColumnType.VARCHAR, true),
+                    new Column("c", ColumnType.CHAR, true, 3)),
+            "u", List.of(new Column("x", ColumnType.BIGINT, true), new Column("y", ColumnType.INT, true),
+                    new Column("w", ColumnType.VARCHAR, true)));
+
+    private static String plan(String sql) throws SqlPlanner.PlanningException {
+        return SqlPlanner.explain(SqlPlanner.plan(sql, CATALOG));
+    }
+
+    @Test
+    void aNotInConjunctBecomesANullAwareAntiJoinWithoutACountAggregate() throws Exception {
+        String plan = plan("SELECT k, v FROM t WHERE v <> 'x' AND k NOT IN (SELECT x FROM u WHERE y > 1)");
+        assertTrue(plan.contains("NotInJoin"), plan);
+        assertFalse(plan.contains("LogicalAggregate"), plan);
+        assertFalse(plan.contains("joinType"), plan);
+        assertTrue(plan.contains("<>($1, 'x')"), "the other conjunct stays a filter: " + plan);
+    }
+
+    @Test
+    void aNotInBesideACorrelatedExistsStillPlans() throws Exception {
+        String plan = plan("SELECT k FROM t a WHERE k + 1 NOT IN (SELECT x FROM u) AND EXISTS (SELECT 1 FROM u b WHERE b.y = a.k)");
+        assertTrue(plan.contains("NotInJoin"), plan);
+    }
+
+    @Test
+    void otherNotInFormsKeepCalcitesRewrite() throws Exception {
+        assertFalse(plan("SELECT k NOT IN (SELECT x FROM u) AS flag FROM t").contains("NotInJoin"));
+        assertFalse(plan("SELECT k FROM t a WHERE k NOT IN (SELECT x FROM u b WHERE b.y = a.k)").contains("NotInJoin"));
+    }
+
+    @Test
+    void inConjunctsBecomeSemiJoinsWithoutADistinctAggregate() throws Exception {
+        for (String sql : List.of(
+                "SELECT k FROM t WHERE c IN (SELECT w FROM u)",
+                "SELECT k FROM t WHERE k + 1 IN (SELECT x FROM u WHERE y > 2) AND k > 3",
+                "SELECT k FROM t WHERE (c, k) IN (SELECT w, y FROM u)",
+                "SELECT k FROM t WHERE c IN (SELECT w FROM u WHERE w IN (SELECT v FROM t))")) {
+            String plan = plan(sql);
+            assertTrue(plan.contains("joinType=[semi]"), plan);
+            assertFalse(plan.contains("joinType=[inner]"), plan);
+            assertFalse(plan.contains("LogicalAggregate"), plan);
+        }
+    }
+
+    @Test
+    void correlatedInAndExistsBecomeSemiJoins() throws Exception {
+        for (String sql : List.of(
+                "SELECT k FROM t WHERE c IN (SELECT w FROM u WHERE u.y = t.k)",
+                "SELECT k FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.w = t.c)")) {
+            String plan = plan(sql);
+            assertTrue(plan.startsWith("LogicalProject(k=[$0])\n  LogicalJoin(condition="), plan);
+            assertTrue(plan.contains("joinType=[semi]"), plan);
+            assertFalse(plan.contains("LogicalAggregate"), plan);
+        }
+    }
+
+    @Test
+    void aWrittenJoinWithADistinctSubqueryStaysAJoin() throws Exception {
+        for (String sql : List.of(
+                "SELECT t.k FROM t JOIN (SELECT DISTINCT w FROM u) d ON t.c = d.w",
+                "SELECT t.k FROM t JOIN (SELECT w, y FROM u GROUP BY w, y) d ON t.c = d.w AND t.k = d.y")) {
+            String plan = plan(sql);
+            assertFalse(plan.contains("joinType=[semi]"), plan);
+            assertTrue(plan.contains("joinType=[inner]"), plan);
+            assertTrue(plan.contains("LogicalAggregate"), plan);
+        }
+    }
+}
