@@ -1,6 +1,7 @@
 package io.shardview.circuit.sql;
 
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
@@ -24,6 +25,9 @@ import org.apache.calcite.tools.RelBuilder;
  * stays a join.
  */
 final class DistinctSidePullUp extends RelShuttleImpl {
+    /** How RelBuilder names a field nobody named; SQL names a select item without an alias EXPR$n. */
+    private static final Pattern GENERATED_NAME = Pattern.compile("\\$f[0-9]+");
+
     private DistinctSidePullUp() {
     }
 
@@ -37,7 +41,7 @@ final class DistinctSidePullUp extends RelShuttleImpl {
         if (!(visited instanceof LogicalProject top) || !(top.getInput() instanceof LogicalJoin j)
                 || j.getJoinType() != JoinRelType.INNER || !(j.getRight() instanceof LogicalProject p)
                 || !(p.getInput() instanceof LogicalAggregate a) || !a.getAggCallList().isEmpty()
-                || !isKeysAndTrueFlag(p.getProjects())) {
+                || !isKeysAndTrueFlag(p)) {
             return visited;
         }
         int leftWidth = j.getLeft().getRowType().getFieldCount();
@@ -62,12 +66,15 @@ final class DistinctSidePullUp extends RelShuttleImpl {
     }
 
     /**
-     * Whether a Project is the decorrelator's: fields, then a TRUE flag. A join written with a DISTINCT
-     * subquery has no flag and stays a join (PostgreSQL joins each row with every matching value).
+     * Whether a Project is the decorrelator's: fields, then a TRUE flag with a generated name ($f1, ...).
+     * A join written with a DISTINCT subquery has no flag, or one named as written (EXPR$1, or its alias),
+     * and stays a join (PostgreSQL joins each row with every matching value).
      */
-    private static boolean isKeysAndTrueFlag(List<RexNode> projects) {
+    private static boolean isKeysAndTrueFlag(LogicalProject p) {
+        List<RexNode> projects = p.getProjects();
         int last = projects.size() - 1;
-        if (last < 1 || !(projects.get(last) instanceof RexLiteral flag) || !Boolean.TRUE.equals(flag.getValueAs(Boolean.class))) {
+        if (last < 1 || !(projects.get(last) instanceof RexLiteral flag) || !Boolean.TRUE.equals(flag.getValueAs(Boolean.class))
+                || !GENERATED_NAME.matcher(p.getRowType().getFieldNames().get(last)).matches()) {
             return false;
         }
         return projects.subList(0, last).stream().allMatch(e -> e instanceof RexInputRef);

@@ -75,7 +75,10 @@ class InSubQueriesTest {
     void aWrittenJoinWithADistinctSubqueryStaysAJoin() throws Exception {
         for (String sql : List.of(
                 "SELECT t.k FROM t JOIN (SELECT DISTINCT w FROM u) d ON t.c = d.w",
-                "SELECT t.k FROM t JOIN (SELECT w, y FROM u GROUP BY w, y) d ON t.c = d.w AND t.k = d.y")) {
+                "SELECT t.k FROM t JOIN (SELECT w, y FROM u GROUP BY w, y) d ON t.c = d.w AND t.k = d.y",
+                // Shaped like a decorrelated EXISTS (grouped keys and a TRUE flag), but written.
+                "SELECT t.k FROM t JOIN (SELECT w, TRUE AS f FROM u GROUP BY w) d ON t.c = d.w",
+                "SELECT t.k FROM t JOIN (SELECT w, TRUE FROM u GROUP BY w) d ON t.c = d.w")) {
             String plan = plan(sql);
             assertFalse(plan.contains("joinType=[semi]"), plan);
             assertTrue(plan.contains("joinType=[inner]"), plan);
