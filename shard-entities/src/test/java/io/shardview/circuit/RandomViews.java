@@ -11,9 +11,10 @@ import java.util.function.Predicate;
 /**
  * Random view definitions over a schema (and over earlier views), drawn from every construct the engine
  * supports: filter/project expressions, inner/left joins with residuals, GROUP BY with every aggregate
- * and HAVING, global aggregates, DISTINCT, top-k, UNION ALL, IN / NOT IN / EXISTS / NOT EXISTS, and
- * expressions that fail on some data (division by zero, overflow, bad casts). Each view names its
- * output columns c0, c1, ... so PostgreSQL accepts it unchanged.
+ * and HAVING, global aggregates, DISTINCT, top-k, UNION ALL, IN (correlated too) / NOT IN / EXISTS /
+ * NOT EXISTS, joins with a DISTINCT subquery in FROM, and expressions that fail on some data (division
+ * by zero, overflow, bad casts). Each view names its output columns c0, c1, ... so PostgreSQL accepts
+ * it unchanged.
  */
 final class RandomViews {
     private final Random rnd;
@@ -328,6 +329,7 @@ final class RandomViews {
     }
 
     private String join(List<Ex> out) {
+        if (rnd.nextInt(3) == 0) return distinctJoin(out);
         Rel l = relation();
         Rel r = relation();
         Col lk = pick(l, c -> c.kind().integer());
@@ -343,6 +345,38 @@ final class RandomViews {
         if (rnd.nextBoolean()) out.add(expr(r, "b"));
         if (rnd.nextInt(4) == 0) out.add(mixedBpchar(l, "a", anyColumn(l, "a")));
         return select(out) + " FROM " + l.name() + " a " + (left ? "LEFT JOIN " : "JOIN ") + r.name() + " b ON " + on
+                + (rnd.nextInt(3) == 0 ? " WHERE " + predicate(l, "a", 1) : "");
+    }
+
+    /**
+     * A join with a DISTINCT subquery in FROM that selects only left columns: still a join, so a left row
+     * appears once per distinct value it matches (a CHAR(3) 'a' matches both VARCHARs 'a' and 'a ').
+     */
+    private String distinctJoin(List<Ex> out) {
+        Rel l = relation();
+        Rel r = relation();
+        Col lk = pick(l, c -> c.kind().integer());
+        Col rk = pick(r, c -> c.kind().integer());
+        if (rnd.nextInt(3) != 0) { // mostly a CHAR(3) against VARCHARs, of which several distinct ones may match
+            Col ls = pick(l, c -> c.kind().bpchar());
+            Col rs = pick(r, c -> c.kind() == Kind.STR);
+            if (ls == null || rs == null) {
+                ls = pick(l, c -> c.kind().string());
+                rs = pick(r, c -> c.kind().string());
+            }
+            if (ls != null && rs != null) {
+                lk = ls;
+                rk = rs;
+            }
+        }
+        if (lk == null || rk == null) return filterProject(l, out);
+        out.add(anyColumn(l, "a"));
+        if (rnd.nextBoolean()) out.add(anyColumn(l, "a"));
+        Ex key = withoutPadding(new Ex("d." + rk.name(), rk.kind()));
+        String values = rnd.nextInt(4) == 0 // the shape of a decorrelated EXISTS: grouped keys and a TRUE flag
+                ? "SELECT " + key.sql() + " AS k, TRUE AS f FROM " + r.name() + " d" + where(r, "d") + " GROUP BY " + key.sql()
+                : "SELECT DISTINCT " + key.sql() + " AS k FROM " + r.name() + " d" + where(r, "d");
+        return select(out) + " FROM " + l.name() + " a JOIN (" + values + ") b ON a." + lk.name() + " = b.k"
                 + (rnd.nextInt(3) == 0 ? " WHERE " + predicate(l, "a", 1) : "");
     }
 
@@ -460,6 +494,12 @@ final class RandomViews {
         String not = rnd.nextInt(3) < (in ? 2 : 1) ? "NOT " : ""; // NOT IN, with its NULL semantics, the most often
         String cond;
         if (in) {
+            Col lc = pick(l, c -> c.kind().integer());
+            Col rc = pick(r, c -> c.kind().integer());
+            // Correlated only for IN: a correlated NOT IN is not always decorrelated (the engine refuses some).
+            if (not.isEmpty() && lc != null && rc != null && rnd.nextInt(3) == 0) {
+                inner += (inner.contains(" WHERE ") ? " AND " : " WHERE ") + "b." + rc.name() + " = a." + lc.name();
+            }
             cond = "a." + lk.name() + " " + not + "IN (SELECT b." + rk.name() + " FROM " + inner + ")";
         } else {
             String corr = "b." + rk.name() + " = a." + lk.name();
