@@ -147,6 +147,7 @@ public final class MetricsLoad {
     String sealing;
     String threadCpu;
     String settled;
+    String serverTime;
     long heapBefore;
     long heapAfter;
     long rssBefore;
@@ -161,8 +162,13 @@ public final class MetricsLoad {
       double systemBefore = ProcessResources.systemCpuSeconds(node.pid());
       Map<String, Double> threadsBefore = ProcessResources.cpuSecondsByThread(node.pid());
       System.out.println("measured load of " + name + " from " + java.time.Instant.now()); // to cut profiles
+      double[] routeBefore = writeRouteSeconds(node.url);
       sent = send(url, load.bodies(), senders);
+      double[] routeAfter = writeRouteSeconds(node.url);
       System.out.println("measured load of " + name + " until " + java.time.Instant.now());
+      serverTime = String.format("server time per request %.1f ms (%d requests), client %.1f ms",
+          (routeAfter[0] - routeBefore[0]) * 1000 / (routeAfter[1] - routeBefore[1]), Math.round(routeAfter[1] - routeBefore[1]),
+          sent.seconds() * 1000 * senders / load.bodies().size());
       cpu = ProcessResources.cpuSeconds(node.pid()) - cpuBefore;
       threadCpu = threadCpu(threadsBefore, ProcessResources.cpuSecondsByThread(node.pid()))
           + String.format(" (kernel time %.2f s of %.2f)", ProcessResources.systemCpuSeconds(node.pid()) - systemBefore, cpu);
@@ -170,8 +176,8 @@ public final class MetricsLoad {
       rssAfter = ProcessResources.residentBytes(node.pid());
       sealing = awaitSealed(node, dir, load.storedPoints());
     }
-    String note = String.format("%s; CPU s by thread during the load: %s; journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB; %s; %s",
-        settled, threadCpu,
+    String note = String.format("%s; %s; CPU s by thread during the load: %s; journal %.1f MB, snapshots %.1f MB; heap after full GC %.1f -> %.1f MB; %s; %s",
+        settled, serverTime, threadCpu,
         bytesUnder(dir.resolve("journal")) / 1e6, bytesUnder(dir.resolve("snapshots")) / 1e6, heapBefore / 1e6, heapAfter / 1e6,
         sealing, recovery(jar, dir, javaOpts, serveArgs, load.pointsPerSeries()));
     if (sent.firstPartialReply() != null) note += "; partial reply: " + sent.firstPartialReply();
@@ -306,6 +312,19 @@ public final class MetricsLoad {
       before = now;
     }
     return String.format("not quiet 20 s after the warm-up (%.1f CPU s meanwhile)", total);
+  }
+
+  private static final Pattern WRITE_ROUTE = Pattern.compile(
+      "(?m)^shardview_http_request_duration_seconds_(sum|count)\\{[^}]*route=\"/v1/tenants/\\{t}/influx/write\"[^}]*} (\\S+)$");
+
+  /** The node's summed seconds and count of influx write requests (all statuses), from its /metrics. */
+  private static double[] writeRouteSeconds(String nodeUrl) throws Exception {
+    String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(nodeUrl + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    double[] out = new double[2];
+    Matcher m = WRITE_ROUTE.matcher(page);
+    while (m.find()) out[m.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(m.group(2));
+    return out;
   }
 
   private static String retries(Sent sent) {
