@@ -34,11 +34,11 @@ import java.util.regex.Pattern;
  * shards, started by one export that reaches every shard and must return a whole series).
  *
  * <p>Before the measured hours, {@code --warmup-hours} (24) of the same hosts are sent to each system,
- * untimed: the servers are measured warm, as long-running ones are (the JVM's JIT compiles the node's
+ * untimed, in requests of {@code --warmup-rows-per-request} (1,000) rows: the servers are measured warm, as long-running ones are (the JVM's JIT compiles the node's
  * ingest path meanwhile; 0 measures a freshly started node, JIT work included). Bytes per point
  * count every stored point, warm-up included.
  *
- * <p>Usage: {@code bench/metrics-load [--runs 2] [--hosts 100] [--hours 24] [--warmup-hours 24] [--rows-per-request 10000]
+ * <p>Usage: {@code bench/metrics-load [--runs 2] [--hosts 100] [--hours 24] [--warmup-hours 24] [--warmup-rows-per-request 1000] [--rows-per-request 10000]
  * [--senders 2] [--only both|shardview|victoriametrics] [--java-opts "-Xmx4g"]
  * [--victoria-metrics /usr/bin/victoria-metrics] [--baseline-jar OLDER/shardview.jar] [--node-config FILE]}
  */
@@ -86,6 +86,11 @@ public final class MetricsLoad {
     // The hours before the measured ones, sent first and not timed: the server is measured warm (its
     // JIT compiled the ingest path), as a long-running one is; 0 measures a freshly started server.
     int warmupHours = options.getInt("--warmup-hours", 24);
+    // In smaller requests than the measured ones: ten times as many requests run the per-request code
+    // (HTTP, sharding asks, journal writes) often enough for the JIT to compile it, as in a server that
+    // has been up for a while; with 87 requests of 10,000 rows a JVM still compiles it during the
+    // measured load (about a third of its CPU time there, measured).
+    int warmupRows = options.getInt("--warmup-rows-per-request", 1_000);
     int rowsPerRequest = options.getInt("--rows-per-request", 10_000);
     int senders = options.getInt("--senders", 2);
     int runs = options.getInt("--runs", 2);
@@ -102,7 +107,7 @@ public final class MetricsLoad {
     long points = data.totalPoints();
     int warmupPerSeries = warmupHours * 3600 / 10;
     List<byte[]> warmup = warmupPerSeries == 0 ? List.of() : CpuOnlyLineProtocol.bodies(
-        new CpuOnlyDataset(hosts, warmupPerSeries, 43, start - warmupPerSeries * step), rowsPerRequest);
+        new CpuOnlyDataset(hosts, warmupPerSeries, 43, start - warmupPerSeries * step), warmupRows);
     Load load = new Load(warmup, bodies, points, points + (long) hosts * 10 * warmupPerSeries, warmupPerSeries + pointsPerSeries);
     int series = data.seriesCount();
     long lastMs = start + (pointsPerSeries - 1) * step;
@@ -112,7 +117,8 @@ public final class MetricsLoad {
         + " (%d points), %.1f MB of line protocol (%.1f B/pt), %d senders%n",
         hosts, hours, points, series, bodies.size(), rowsPerRequest, rowsPerRequest * 10, bodyBytes / 1e6,
         (double) bodyBytes / points, senders);
-    System.out.printf("warm-up: the %d h before, %d requests, sent first and not timed%n", warmupHours, warmup.size());
+    System.out.printf("warm-up: the %d h before, %d requests of %d rows, sent first and not timed%n", warmupHours,
+        warmup.size(), warmupRows);
 
     List<Measurement> results = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
