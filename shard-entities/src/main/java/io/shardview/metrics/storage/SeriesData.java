@@ -71,7 +71,7 @@ final class SeriesData {
       sealOutOfReach(ts, config);
     }
     if (headSize >= config.chunkMaxPoints()) {
-      sealHead(config);
+      seal(config);
     }
     return kind;
   }
@@ -102,8 +102,12 @@ final class SeriesData {
     }
   }
 
-  /** Seals the whole head (capped, or the shard seals everything); its newest window may still change. */
-  private void sealHead(StorageConfig config) {
+  /**
+   * Encodes the whole head into chunks (capped, or an idle shard seals everything before its
+   * snapshot): the head's newest window may still get points, so it stays pending for a merge of its
+   * chunks once out of reach.
+   */
+  void seal(StorageConfig config) {
     if (headSize == 0) {
       return;
     }
@@ -156,14 +160,6 @@ final class SeriesData {
     headValues[at] = value;
     headSize++;
     return at == headSize - 1 ? PutKind.APPENDED : PutKind.INSERTED;
-  }
-
-  /**
-   * Encodes the whole head into chunks (an idle shard before its snapshot, or a measurement): the
-   * head's newest window may still get points, so it stays pending for a merge of its chunks.
-   */
-  void seal(StorageConfig config) {
-    sealHead(config);
   }
 
   /** Merges the chunks whose first point lies in window {@code w} into long chunks. */
