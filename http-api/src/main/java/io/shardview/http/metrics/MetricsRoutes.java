@@ -17,6 +17,7 @@ import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import io.shardview.http.ApiError;
 import io.shardview.http.Json;
+import io.shardview.http.RetriedAsk;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.TenantEndpoints;
 import io.shardview.http.ingest.IngestException;
@@ -206,9 +207,11 @@ public final class MetricsRoutes {
     List<CompletableFuture<MetricsShard.Selected>> asks = new ArrayList<>();
     for (List<MatcherSpec> matchers : selectors) {
       for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
-        asks.add(ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard))
-            .<MetricsShard.Selected>ask(replyTo -> new MetricsShard.Select(matchers, startMs, endMs, replyTo), settings.askTimeout())
-            .toCompletableFuture());
+        var ref = ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
+        // A select changes nothing, so it is sent again when a shard's home died with the message.
+        asks.add(RetriedAsk.ask(system, timeout -> ref.<MetricsShard.Selected>ask(
+            replyTo -> new MetricsShard.Select(matchers, startMs, endMs, replyTo), timeout),
+            settings.retryAttemptTimeout(), settings.askTimeout()));
       }
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
