@@ -73,6 +73,19 @@ class NumericScaleTest {
     }
 
     @Test
+    void aValueWrittenWithAnExponentIsStoredWithScaleZeroAsInPostgresql() {
+        Circuit exponent = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        exponent.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("1E+2"))),
+                Op.insert("t", row("id", 2, "n", "1.5e1"))));
+        Circuit plain = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        plain.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("100"))),
+                Op.insert("t", row("id", 2, "n", new BigDecimal("15")))));
+        assertEquals("[15] [100]", show(exponent, "w"));
+        assertEquals(plain.content("w"), exponent.content("w"));
+        assertEquals(plain.read("w", 10, null).orElseThrow().hash(), exponent.read("w", 10, null).orElseThrow().hash());
+    }
+
+    @Test
     void arithmeticKeepsTheScalesPostgresqlGives() {
         Circuit c = circuit("CREATE VIEW a AS SELECT n * 1 AS m, n + 1 AS p, n * 1.5 AS q FROM t");
         assertEquals("[2][3][3.0] [2.0][3.0][3.00] [2.00][3.00][3.000]", show(c, "a"));
