@@ -123,9 +123,11 @@ public enum ColumnType {
 
     /**
      * 1E+2 as 100: a NUMERIC's scale is part of the value as stored and shown (2.0 is not 2.00), and
-     * PostgreSQL's is never negative ('1e2'::numeric is 100, scale 0).
+     * PostgreSQL's is never negative ('1e2'::numeric is 100, scale 0). More than PostgreSQL's 131072 digits
+     * before the point are refused as there, before they are written out (1e1000000000 is a short input).
      */
     private static BigDecimal withoutNegativeScale(BigDecimal d) {
+        if ((long) d.precision() - d.scale() > 131072) throw new IllegalArgumentException("value overflows numeric format");
         return d.scale() < 0 ? d.setScale(0) : d;
     }
 

@@ -132,7 +132,8 @@ public final class Values {
         BigDecimal s = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
         if (s.scale() <= 0 && s.precision() - s.scale() <= 18) return mix(s.longValueExact());
         double dv = s.doubleValue();
-        if (BigDecimal.valueOf(dv).compareTo(s) == 0) return mix(Double.doubleToLongBits(dv));
+        // Beyond the double range a value equals (as compareNumbers has it) the infinity it rounds to.
+        if (Double.isInfinite(dv) || BigDecimal.valueOf(dv).compareTo(s) == 0) return mix(Double.doubleToLongBits(dv));
         BigInteger u = s.unscaledValue();
         return mix(u.hashCode() * 31L + s.scale());
     }

@@ -4,6 +4,7 @@ import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -83,6 +84,16 @@ class NumericScaleTest {
         assertEquals("[15] [100]", show(exponent, "w"));
         assertEquals(plain.content("w"), exponent.content("w"));
         assertEquals(plain.read("w", 10, null).orElseThrow().hash(), exponent.read("w", 10, null).orElseThrow().hash());
+    }
+
+    @Test
+    void moreDigitsBeforeThePointThanPostgresqlKeepsAreRefusedAndFewerKept() {
+        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        BatchOutcome.Rejected r = assertInstanceOf(BatchOutcome.Rejected.class,
+                c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", "1e1000000000")))));
+        assertTrue(r.toString().contains("value overflows numeric format"), r.toString());
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", "1e400")))));
+        assertEquals("[1" + "0".repeat(400) + "]", show(c, "w"));
     }
 
     @Test
