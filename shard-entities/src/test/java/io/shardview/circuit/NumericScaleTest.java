@@ -97,6 +97,16 @@ class NumericScaleTest {
     }
 
     @Test
+    void aDeleteFromAKeylessTableRemovesARowOfTheSameScale() {
+        Circuit c = CircuitTest.circuit("CREATE TABLE m (n NUMERIC); CREATE VIEW w AS SELECT n FROM m");
+        c.applyBatch(List.of(Op.insert("m", row("n", new BigDecimal("2.0"))), Op.insert("m", row("n", new BigDecimal("2.00")))));
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.deleteRow("m", row("n", new BigDecimal("2.00"))))));
+        assertEquals("[2.0]", show(c, "w"));
+        assertInstanceOf(BatchOutcome.Rejected.class, c.applyBatch(List.of(Op.deleteRow("m", row("n", new BigDecimal("2"))))),
+                "no row 2 is left, only 2.0");
+    }
+
+    @Test
     void arithmeticKeepsTheScalesPostgresqlGives() {
         Circuit c = circuit("CREATE VIEW a AS SELECT n * 1 AS m, n + 1 AS p, n * 1.5 AS q FROM t");
         assertEquals("[2][3][3.0] [2.0][3.0][3.00] [2.00][3.00][3.000]", show(c, "a"));
