@@ -24,14 +24,17 @@ import java.util.stream.IntStream;
  * instead (once, on the first restore after the upgrade). SVC5 marks the planner that makes semi-joins
  * only of IN and EXISTS: before it a written join with a DISTINCT subquery could be one (its rows kept
  * once where PostgreSQL joins them with every match), so the views of an SVC4 snapshot, whose compiled
- * graphs may differ too, are evaluated afresh the same way.
+ * graphs may differ too, are evaluated afresh the same way. SVC6 marks the engine that keeps each row's
+ * NUMERIC scale (2.0 and 2.00 as two rows, as CHAR paddings since SVC4): the views of an SVC5 snapshot
+ * may hold such rows merged into one scale, so they are evaluated afresh too.
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
     private static final int MAGIC_PACKED = 0x53564332; // "SVC2": keyed tables as their packed rows (still read)
     private static final int MAGIC_SECTIONS = 0x53564333; // "SVC3": and each view's state as a sized section (still read)
     private static final int MAGIC_SPELLED = 0x53564334; // "SVC4": views maintained with CHAR padding and text kept (still read)
-    private static final int MAGIC_SEMI = 0x53564335; // "SVC5": and semi-joins only for IN and EXISTS
+    private static final int MAGIC_SEMI = 0x53564335; // "SVC5": and semi-joins only for IN and EXISTS (still read)
+    private static final int MAGIC_SCALED = 0x53564336; // "SVC6": and NUMERIC scales kept
 
     private CircuitSnapshot() {
     }
@@ -46,7 +49,7 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_SEMI);
+        out.writeInt(MAGIC_SCALED);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
@@ -84,7 +87,8 @@ final class CircuitSnapshot {
     static long read(DataInput in, Map<String, BaseTable> tables, Map<String, MaterializedView> views,
                      ViewFactory factory) throws IOException {
         int magic = in.readInt();
-        if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI) {
+        if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
+                && magic != MAGIC_SCALED) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
@@ -105,7 +109,7 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_SEMI) {
+        if (magic != MAGIC_SCALED) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -136,13 +140,13 @@ final class CircuitSnapshot {
         return version;
     }
 
-    /** The views of a snapshot before SVC5, each evaluated afresh in creation order (its saved state skipped). */
+    /** The views of a snapshot before SVC6, each evaluated afresh in creation order (its saved state skipped). */
     private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
                                        ViewFactory factory) throws IOException {
         for (int i = 0; i < nViews; i++) {
             String name = in.readUTF();
             String sql = readLongString(in);
-            if (magic == MAGIC_SECTIONS || magic == MAGIC_SPELLED) {
+            if (magic == MAGIC_SECTIONS || magic == MAGIC_SPELLED || magic == MAGIC_SEMI) {
                 in.readFully(new byte[in.readInt()]);
             } else {
                 loadState(factory.create(name, sql), in); // inline: decoded only to find where the next view starts

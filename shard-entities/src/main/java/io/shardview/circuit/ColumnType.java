@@ -114,11 +114,21 @@ public enum ColumnType {
     }
 
     private Object coerceDecimal(Object v) {
-        if (v instanceof BigDecimal) return v;
+        if (v instanceof BigDecimal d) return withoutNegativeScale(d);
         if (v instanceof Long || v instanceof Integer) return BigDecimal.valueOf(((Number) v).longValue());
-        if (v instanceof Double) return BigDecimal.valueOf((Double) v);
-        if (v instanceof String) return parse(() -> new BigDecimal((String) v));
+        if (v instanceof Double) return withoutNegativeScale(BigDecimal.valueOf((Double) v));
+        if (v instanceof String) return parse(() -> withoutNegativeScale(new BigDecimal((String) v)));
         throw wrongType(v);
+    }
+
+    /**
+     * 1E+2 as 100: a NUMERIC's scale is part of the value as stored and shown (2.0 is not 2.00), and
+     * PostgreSQL's is never negative ('1e2'::numeric is 100, scale 0). More than PostgreSQL's 131072 digits
+     * before the point are refused as there, before they are written out (1e1000000000 is a short input).
+     */
+    private static BigDecimal withoutNegativeScale(BigDecimal d) {
+        if ((long) d.precision() - d.scale() > 131072) throw new IllegalArgumentException("value overflows numeric format");
+        return d.scale() < 0 ? d.setScale(0) : d;
     }
 
     private Object parse(java.util.function.Supplier<Object> parser) {

@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * A view as the circuit keeps it: its dataflow, its current content as a Z-set, and an order-independent
  * hash of that content (the sum of the row hashes times their weights, mod 2^64), both updated from
- * each output delta. The row hash is {@link Row#contentHash64}; a view without CHAR columns skips its
- * look at the values for padding, which finds none there.
+ * each output delta. The row hash is {@link Row#contentHash64}; a view without CHAR or NUMERIC columns
+ * skips its look at the values for spellings, which finds none there.
  */
 final class MaterializedView {
     final String name;
@@ -18,8 +18,8 @@ final class MaterializedView {
     final Dataflow dataflow;
     final RelNode plan;
     final int level;
-    /** Whether a column is CHAR: only then can rows differ in padding alone (see {@link #rowHash}). */
-    private final boolean charColumns;
+    /** Whether a column is CHAR or NUMERIC: only then can rows differ in spelling alone (see {@link #rowHash}). */
+    private final boolean spelledColumns;
     ZSet content = new ZSet();
     long hash;
     long rowCount;
@@ -31,11 +31,12 @@ final class MaterializedView {
         this.plan = plan;
         this.dataflow = PlanCompiler.compile(plan);
         this.level = level;
-        this.charColumns = dataflow.columns().stream().anyMatch(c -> c.type() == ColumnType.CHAR);
+        this.spelledColumns = dataflow.columns().stream()
+                .anyMatch(c -> c.type() == ColumnType.CHAR || c.type() == ColumnType.DECIMAL);
     }
 
     private long rowHash(Row row) {
-        return charColumns ? row.contentHash64() : row.hash64();
+        return spelledColumns ? row.contentHash64() : row.hash64();
     }
 
     Set<String> relations() {

@@ -5,13 +5,13 @@ import java.util.Comparator;
 
 /**
  * An immutable tuple of column values. Equality and hash follow {@link Values#equal}, SQL's equality, as
- * keys of joins and groups need; {@link #identical} also tells apart the paddings of CHAR values, as the
- * rows of a Z-set need (PostgreSQL shows each row's own spelling).
+ * keys of joins and groups need; {@link #identical} also tells apart the paddings of CHAR values and the
+ * scales of NUMERIC values, as the rows of a Z-set need (PostgreSQL shows each row's own spelling).
  */
 public final class Row {
     /**
      * Orders rows column by column, NULLs last (the default read order of a view); rows equal as SQL
-     * values by their CHAR values' padding, fewer blanks first, so only identical rows tie.
+     * values by their spellings ({@link Values#compareSpelled}), so only identical rows tie.
      */
     public static final Comparator<Row> NATURAL_ORDER = Row::compareAll;
 
@@ -87,22 +87,26 @@ public final class Row {
         return h;
     }
 
-    /** Whether a value is CHAR (only then can an equal row be spelled otherwise). */
-    public boolean hasChar() {
+    /** Whether a value is CHAR or NUMERIC (only then can an equal row be spelled otherwise). */
+    public boolean hasSpelled() {
         for (Object v : values) {
-            if (v instanceof FixedChar) return true;
+            if (Values.isSpelled(v)) return true;
         }
         return false;
     }
 
     /**
-     * The hash of the row as stored: {@link #hash64}, and for CHAR values their padding too, so rows
-     * spelled differently hash apart (the view hash is over what reads show).
+     * The hash of the row as stored: {@link #hash64}, and for CHAR values their padding too, for NUMERIC
+     * values their scale (unless 0, as an integer's), so rows spelled differently hash apart (the view hash
+     * is over what reads show) and identical rows alike.
      */
     public long contentHash64() {
         long h = hash64();
         for (int i = 0; i < values.length; i++) {
             if (values[i] instanceof FixedChar c) h = Values.mix(h + (i + 1L) * c.width());
+            else if (values[i] instanceof java.math.BigDecimal d && d.scale() != 0) {
+                h = Values.mix(h ^ ((i + 1L) << 32 | (d.scale() & 0xFFFFFFFFL)));
+            }
         }
         return h;
     }

@@ -9,7 +9,8 @@ import java.time.ZoneOffset;
 /**
  * PostgreSQL-like comparison, equality and stable hashing of the engine's Java values (a
  * {@link FixedChar} as its text without trailing blanks), and the identity of stored values, which
- * also tells apart the spellings of a bpchar value ('a' and 'a  ').
+ * also tells apart the spellings of a value: the paddings of a bpchar value ('a' and 'a  ') and the
+ * scales of a NUMERIC one (2.0 and 2.00).
  */
 public final class Values {
     private Values() {
@@ -26,22 +27,35 @@ public final class Values {
 
     /**
      * Whether two values are stored alike: {@link #equal}, except that CHAR values must also have the same
-     * padding. Rows of a Z-set are told apart by this, so each keeps its own spelling, as in PostgreSQL.
+     * padding and NUMERIC values the same scale. Rows of a Z-set are told apart by this, so each keeps its
+     * own spelling, as in PostgreSQL. An integer counts as scale 0 (2 and 2::numeric look alike).
      */
     public static boolean identical(Object a, Object b) {
         if (a == b) return true;
         if (a instanceof FixedChar x) return b instanceof FixedChar y && x.sameSpelling(y);
-        return !(b instanceof FixedChar) && equal(a, b);
+        if (b instanceof FixedChar) return false;
+        return equal(a, b) && scale(a) == scale(b);
     }
 
     /**
-     * {@link #compare}, then CHAR values that tie (equal as bpchar) by their padding, fewer blanks first:
-     * only {@link #identical} values tie.
+     * {@link #compare}, then values that tie by their spelling: CHAR values equal as bpchar by their padding,
+     * fewer blanks first, NUMERIC values by their scale, smallest first. Only {@link #identical} values tie.
      */
     public static int compareSpelled(Object a, Object b) {
         int c = compare(a, b);
-        if (c != 0 || !(a instanceof FixedChar x) || !(b instanceof FixedChar y)) return c;
-        return Integer.compare(x.width(), y.width());
+        if (c != 0) return c;
+        if (a instanceof FixedChar x && b instanceof FixedChar y) return Integer.compare(x.width(), y.width());
+        return Integer.compare(scale(a), scale(b));
+    }
+
+    /** Whether a value has spellings that {@link #equal} does not tell apart: CHAR and NUMERIC values. */
+    public static boolean isSpelled(Object v) {
+        return v instanceof FixedChar || v instanceof BigDecimal;
+    }
+
+    /** The scale a NUMERIC value is shown with; 0 for any other value. */
+    static int scale(Object v) {
+        return v instanceof BigDecimal d ? d.scale() : 0;
     }
 
     /** A string or CHAR(n) value as text: CHAR(n) without its insignificant trailing blanks. */
@@ -118,7 +132,8 @@ public final class Values {
         BigDecimal s = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
         if (s.scale() <= 0 && s.precision() - s.scale() <= 18) return mix(s.longValueExact());
         double dv = s.doubleValue();
-        if (BigDecimal.valueOf(dv).compareTo(s) == 0) return mix(Double.doubleToLongBits(dv));
+        // Beyond the double range a value equals (as compareNumbers has it) the infinity it rounds to.
+        if (Double.isInfinite(dv) || BigDecimal.valueOf(dv).compareTo(s) == 0) return mix(Double.doubleToLongBits(dv));
         BigInteger u = s.unscaledValue();
         return mix(u.hashCode() * 31L + s.scale());
     }

@@ -175,11 +175,15 @@ final class PostgresMirror implements AutoCloseable {
         return out;
     }
 
-    /** Canonical text of a row: numbers rounded to 6 decimals, so int/numeric/double results compare. */
+    /**
+     * Canonical text of a row: a NUMERIC with decimals as shown (its scale counts: 2.0 is not 2.00), other
+     * numbers rounded to 6 decimals, so int/numeric/double results compare.
+     */
     static String canonical(Object[] values) {
         StringBuilder sb = new StringBuilder("(");
         for (Object v : values) {
             if (v == null) sb.append("NULL");
+            else if (v instanceof BigDecimal d && d.scale() > 0) sb.append(d.toPlainString());
             else if (v instanceof Number n) {
                 BigDecimal d = n instanceof Double x ? BigDecimal.valueOf(x) : new BigDecimal(n.toString());
                 d = d.setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();

@@ -16,6 +16,12 @@ final class RandomSchema {
         INT("INT"), BIGINT("BIGINT"), DEC("DECIMAL(10,2)"), DBL("DOUBLE PRECISION"), STR("VARCHAR"), BOOL("BOOLEAN"),
         DATE("DATE"), TS("TIMESTAMP"), CH("CHAR(3)"),
         /**
+         * An unconstrained NUMERIC: equal values come with different scales (2, 2.0, 2.00), and each row shows its
+         * own. Like {@link #BP}, not grouped, deduplicated, ordered or taken MIN/MAX of as itself, since
+         * PostgreSQL then shows the scale of the row it met first; as text (CAST AS VARCHAR) instead.
+         */
+        NUM("NUMERIC"),
+        /**
          * A view's bpchar column whose values may be padded differently ('a', 'a  '), e.g. COALESCE of a CHAR(3)
          * and a VARCHAR; never a table's. Each row shows its own padding, but where PostgreSQL keeps one row
          * of several equal ones (GROUP BY, DISTINCT, MIN/MAX, ties at a LIMIT) its spelling depends on the
@@ -34,7 +40,7 @@ final class RandomSchema {
         }
 
         boolean numeric() {
-            return integer() || this == DEC || this == DBL;
+            return integer() || this == DEC || this == DBL || this == NUM;
         }
 
         boolean string() {
@@ -60,7 +66,7 @@ final class RandomSchema {
     private final Set<String> declaredText = new HashSet<>();
 
     RandomSchema(Random rnd) {
-        Kind[] kinds = {Kind.INT, Kind.BIGINT, Kind.DEC, Kind.DBL, Kind.STR, Kind.BOOL, Kind.DATE, Kind.TS, Kind.CH};
+        Kind[] kinds = {Kind.INT, Kind.BIGINT, Kind.DEC, Kind.DBL, Kind.STR, Kind.BOOL, Kind.DATE, Kind.TS, Kind.CH, Kind.NUM};
         for (int t = 0; t < 3; t++) {
             List<Col> cols = new ArrayList<>();
             List<String> pk = new ArrayList<>();
@@ -110,6 +116,8 @@ final class RandomSchema {
                 if (rnd.nextInt(40) == 0) return extreme(rnd, kind);
                 return (long) (rnd.nextInt(10) - 3);
             case DEC: return new BigDecimal(new String[] {"-1.50", "0.00", "0.25", "2.75", "10.10"}[rnd.nextInt(5)]);
+            // The same values with different scales: 2, 2.0 and 2.00 are equal, and each is shown as it is.
+            case NUM: return new BigDecimal(new String[] {"2", "2.0", "2.00", "-1.5", "-1.50", "0", "0.0", "0.25", "10.1"}[rnd.nextInt(9)]);
             case DBL:
                 // Now and then a huge value: two of them overflow SUM, AVG and arithmetic (an error in both
                 // engines). Only positive, so the error does not depend on the order PostgreSQL adds rows in.
@@ -146,7 +154,7 @@ final class RandomSchema {
                 LocalDateTime t = (LocalDateTime) v;
                 return String.format("TIMESTAMP '%s %02d:%02d:%02d%s'", t.toLocalDate(), t.getHour(), t.getMinute(), t.getSecond(), fraction(t));
             }
-            case DEC: return v.toString();
+            case DEC: case NUM: return ((BigDecimal) v).toPlainString();
             case DBL: return "CAST(" + v + " AS DOUBLE PRECISION)";
             default: return v.toString();
         }

@@ -222,9 +222,10 @@ public interface Accumulator {
     final class Extreme implements Accumulator {
         private final boolean max;
         /**
-         * CHAR values equal as bpchar but padded differently are distinct keys, ordered so that the one
-         * with the fewest blanks is nearest the result's end: PostgreSQL returns one of them, depending on
-         * the order it reads rows in; this is one it may return, whatever the order of the deltas.
+         * CHAR values equal as bpchar but padded differently, and NUMERIC values equal but of different
+         * scales, are distinct keys, ordered so that the one with the fewest blanks or smallest scale is
+         * nearest the result's end: PostgreSQL returns one of them, depending on the order it reads rows
+         * in; this is one it may return, whatever the order of the deltas.
          */
         private final TreeMap<Object, Long> values;
 

@@ -13,10 +13,11 @@ import java.util.Map;
  * GROUP BY with aggregates (and DISTINCT, which is GROUP BY without aggregates). On deltas: each delta
  * row updates its group's accumulators; for each touched group the previous output row is retracted
  * and the new one inserted (none when the group emptied). Without GROUP BY there is exactly one group,
- * always present, so COUNT(*) of an empty input is 0. Keys equal as SQL values whose CHAR values are
- * padded differently ('a' and 'a  ') are one group, shown in the spelling with the fewest blanks among its
- * rows ({@link Spellings}). State: per group, the row count, one accumulator per aggregate, the last
- * output row, and for a key with CHAR values the copies of each spelling.
+ * always present, so COUNT(*) of an empty input is 0. Keys equal as SQL values but spelled differently
+ * (CHAR values padded differently, 'a' and 'a  ', NUMERIC values of different scales, 2.0 and 2.00) are
+ * one group, shown in the spelling {@link Spellings} chooses among its rows. State: per group, the row
+ * count, one accumulator per aggregate, the last output row, and for a key with CHAR or NUMERIC values
+ * the copies of each spelling.
  */
 public final class Aggregate implements Operator {
     /** One aggregate call: its kind, argument column (-1 for none) and constant for CONSTANT. */
@@ -27,29 +28,29 @@ public final class Aggregate implements Operator {
     private static final int WITH_SPELLINGS = 2;
     private final int[] groupColumns;
     private final Call[] calls;
-    private final boolean charKeys;
+    private final boolean spelledKeys;
     private final HashMap<Row, Group> groups = new HashMap<>();
     private boolean started;
 
-    /** charKeys: whether a group column is CHAR (else no key is looked at for padding). */
-    public Aggregate(int[] groupColumns, Call[] calls, boolean charKeys) {
+    /** spelledKeys: whether a group column is CHAR or NUMERIC (else no key is looked at for spellings). */
+    public Aggregate(int[] groupColumns, Call[] calls, boolean spelledKeys) {
         this.groupColumns = groupColumns;
         this.calls = calls;
-        this.charKeys = charKeys;
+        this.spelledKeys = spelledKeys;
     }
 
     private final class Group {
         long rows;
         final Accumulator[] accumulators = new Accumulator[calls.length];
         Row output;
-        /** The copies of each spelling of the key, when it has CHAR values; else null. */
+        /** The copies of each spelling of the key, when it has CHAR or NUMERIC values; else null. */
         final Spellings spellings;
 
         Group(Row key) {
             for (int i = 0; i < calls.length; i++) {
                 accumulators[i] = Accumulator.create(calls[i].kind(), calls[i].constant());
             }
-            spellings = charKeys && key.hasChar() ? new Spellings() : null;
+            spellings = spelledKeys && key.hasSpelled() ? new Spellings() : null;
         }
 
         /** Adds an input row whose key (spelled as in the row) is key. */
@@ -148,7 +149,7 @@ public final class Aggregate implements Operator {
 
     @Override
     public void writeState(DataOutput out) throws IOException {
-        out.writeByte((charKeys ? WITH_SPELLINGS : 0) | (started ? 1 : 0));
+        out.writeByte((spelledKeys ? WITH_SPELLINGS : 0) | (started ? 1 : 0));
         out.writeInt(groups.size());
         for (var e : groups.entrySet()) {
             RowCodec.writeRow(out, e.getKey());

@@ -12,26 +12,27 @@ import java.util.HashMap;
 /**
  * SELECT DISTINCT and UNION: each input row once while it has copies. On deltas: a row is inserted when
  * its copy count rises from zero and retracted when it falls back to zero; other changes emit nothing.
- * Rows equal as SQL values whose CHAR values are padded differently ('a' and 'a  ') are one row, shown
- * in the spelling with the fewest blanks among those with copies ({@link Spellings}). State: the copy
- * count of every distinct input row; for a row with CHAR values, of each of its spellings.
+ * Rows equal as SQL values but spelled differently (CHAR values padded differently, 'a' and 'a  ', or
+ * NUMERIC values of different scales, 2.0 and 2.00) are one row, shown in the spelling chosen by
+ * {@link Spellings} among those with copies. State: the copy count of every distinct input row; for a
+ * row with CHAR or NUMERIC values, of each of its spellings.
  */
 public final class Distinct implements Operator {
-    private final boolean charColumns;
+    private final boolean spelledColumns;
     private final HashMap<Row, Long> copies = new HashMap<>();
-    /** Rows with a CHAR value, by SQL equality. */
+    /** Rows with a CHAR or NUMERIC value, by SQL equality. */
     private final HashMap<Row, Spellings> spelled = new HashMap<>();
 
-    /** charColumns: whether an input column is CHAR (else no row is looked at for padding). */
-    public Distinct(boolean charColumns) {
-        this.charColumns = charColumns;
+    /** spelledColumns: whether an input column is CHAR or NUMERIC (else no row is looked at for spellings). */
+    public Distinct(boolean spelledColumns) {
+        this.spelledColumns = spelledColumns;
     }
 
     @Override
     public ZSet step(ZSet[] inputs) {
         ZSet out = new ZSet();
         inputs[0].forEach((row, w) -> {
-            if (charColumns && row.hasChar()) {
+            if (spelledColumns && row.hasSpelled()) {
                 respell(row, w, out);
                 return;
             }
@@ -46,7 +47,7 @@ public final class Distinct implements Operator {
     @Override
     public void undo(ZSet[] inputs) {
         inputs[0].forEach((row, w) -> {
-            if (charColumns && row.hasChar()) respell(row, -w, null);
+            if (spelledColumns && row.hasSpelled()) respell(row, -w, null);
             else count(row, -w);
         });
     }
@@ -60,7 +61,7 @@ public final class Distinct implements Operator {
         return before;
     }
 
-    /** Adds w copies of a row with CHAR values; its group's shown spelling may change (into out, when given). */
+    /** Adds w copies of a row with CHAR or NUMERIC values; its group's shown spelling may change (into out, when given). */
     private void respell(Row row, long w, ZSet out) {
         Spellings s = spelled.computeIfAbsent(row, k -> new Spellings());
         Row before = s.shown();
@@ -99,7 +100,7 @@ public final class Distinct implements Operator {
         for (int i = 0; i < n; i++) {
             Row r = RowCodec.readRow(in);
             long w = in.readLong();
-            if (charColumns && r.hasChar()) respell(r, w, null);
+            if (spelledColumns && r.hasSpelled()) respell(r, w, null);
             else copies.put(r, w);
         }
     }

@@ -6,10 +6,11 @@ import java.util.Map;
 
 /**
  * The spellings of one group of rows that are equal as SQL values but whose CHAR values are padded
- * differently ('a', 'a ', 'a  '), each with its copies. DISTINCT, UNION and GROUP BY show such a group
- * as one row: PostgreSQL as the spelling it meets first, which depends on its plan and the order of its
- * rows; here as the one with the fewest blanks among those with copies, a choice PostgreSQL may make
- * that depends only on the rows present.
+ * differently ('a', 'a ', 'a  ') or whose NUMERIC values have different scales (2, 2.0, 2.00), each with
+ * its copies. DISTINCT, UNION and GROUP BY show such a group as one row: PostgreSQL as the spelling it
+ * meets first, which depends on its plan and the order of its rows; here as the first in
+ * {@link Row#NATURAL_ORDER} among those with copies (fewest blanks, then smallest scale, column by
+ * column), a choice PostgreSQL may make that depends only on the rows present.
  */
 final class Spellings {
     private final ZSet copies = new ZSet(1);

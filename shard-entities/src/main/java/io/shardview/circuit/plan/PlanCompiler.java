@@ -52,6 +52,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.Litmus;
 
@@ -89,7 +90,7 @@ public final class PlanCompiler {
         for (RelDataTypeField f : root.getRowType().getFieldList()) {
             if (types[f.getIndex()] == StringTyping.Type.BPCHAR) {
                 RelDataType t = f.getType();
-                int length = t.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR ? t.getPrecision() : 0;
+                int length = t.getSqlTypeName() == SqlTypeName.CHAR ? t.getPrecision() : 0;
                 out.add(new Column(f.getName(), ColumnType.CHAR, t.isNullable(), length));
             } else if (types[f.getIndex()] == StringTyping.Type.TEXT) {
                 out.add(new Column(f.getName(), ColumnType.TEXT, f.getType().isNullable()));
@@ -204,15 +205,20 @@ public final class PlanCompiler {
         int width = a.getInput().getRowType().getFieldCount();
         StringTyping.Type[] types = typing.fields(a.getInput());
         if (a.getAggCallList().isEmpty() && a.getGroupSet().equals(ImmutableBitSet.range(width))) {
-            return add(new Distinct(anyBpchar(types, a.getGroupSet())), input);
+            return add(new Distinct(anySpelled(a.getInput(), types, a.getGroupSet())), input);
         }
         Aggregate.Call[] calls = a.getAggCallList().stream().map(PlanCompiler::call).toArray(Aggregate.Call[]::new);
-        return add(new Aggregate(a.getGroupSet().toArray(), calls, anyBpchar(types, a.getGroupSet())), input);
+        return add(new Aggregate(a.getGroupSet().toArray(), calls, anySpelled(a.getInput(), types, a.getGroupSet())), input);
     }
 
-    /** Whether one of the columns is bpchar, whose equal values may be padded differently. */
-    private static boolean anyBpchar(StringTyping.Type[] types, ImmutableBitSet columns) {
-        return columns.asList().stream().anyMatch(c -> types[c] == StringTyping.Type.BPCHAR);
+    /**
+     * Whether one of the columns of rel is bpchar or NUMERIC, whose equal values may be spelled differently
+     * (padded, 'a' and 'a  ', or scaled, 2.0 and 2.00); only then do Distinct and Aggregate look for spellings.
+     */
+    private static boolean anySpelled(RelNode rel, StringTyping.Type[] types, ImmutableBitSet columns) {
+        List<RelDataTypeField> fields = rel.getRowType().getFieldList();
+        return columns.asList().stream().anyMatch(c -> types[c] == StringTyping.Type.BPCHAR
+                || fields.get(c).getType().getSqlTypeName() == SqlTypeName.DECIMAL);
     }
 
     private static Aggregate.Call call(AggregateCall c) {
@@ -264,7 +270,7 @@ public final class PlanCompiler {
             }
         }
         int all = add(new UnionAll(), inputs);
-        return u.all ? all : add(new Distinct(anyBpchar(types, ImmutableBitSet.range(types.length))), all);
+        return u.all ? all : add(new Distinct(anySpelled(u, types, ImmutableBitSet.range(types.length))), all);
     }
 
     private int values(LogicalValues v) {

@@ -72,7 +72,7 @@ class AggregateTest {
         assertEquals(insert(0L, null), step(global, none()), "the first step emits the row of the empty input");
         ZSet filled = step(global, of(w(1L, 1), w(2L, 1)));
         assertEquals(of(w(0L, null, -1), w(2L, new BigDecimal("1.5000000000000000"), 1)), filled);
-        assertEquals(of(w(2L, new BigDecimal("1.5"), -1), w(0L, null, 1)), step(global, of(w(1L, -1), w(2L, -1))));
+        assertEquals(of(w(2L, new BigDecimal("1.5000000000000000"), -1), w(0L, null, 1)), step(global, of(w(1L, -1), w(2L, -1))));
     }
 
     @Test
