@@ -123,6 +123,19 @@ class NumericTypmodTest {
     }
 
     @Test
+    void aNegativeScaleRoundsToTensOrHundredsStoredWithScaleZero() {
+        Circuit c = CircuitTest.circuit("CREATE TABLE k (id INT PRIMARY KEY, a NUMERIC(5,-2)); CREATE VIEW v AS SELECT id, a FROM k");
+        accept(c, Op.insert("k", row("id", 1, "a", new BigDecimal("12349.9"))), Op.insert("k", row("id", 2, "a", -1250)),
+                Op.insert("k", row("id", 3, "a", 1249)), Op.insert("k", row("id", 4, "a", new BigDecimal("9999949.9"))));
+        assertEquals(List.of(Row.of(1L, new BigDecimal("12300")), Row.of(2L, new BigDecimal("-1300")), Row.of(3L, new BigDecimal("1200")),
+                Row.of(4L, new BigDecimal("9999900"))),
+                CircuitTest.rows(c, "v").stream().sorted((x, y) -> Long.compare((Long) x.toArray()[0], (Long) y.toArray()[0])).toList());
+        BatchOutcome o = c.applyBatch(List.of(Op.insert("k", row("id", 5, "a", new BigDecimal("9999950")))));
+        assertEquals(new BatchOutcome.Rejected(0, RejectionKind.INVALID, "op 0: column 'a': numeric field overflow (a field with"
+                + " precision 5, scale -2 must round to an absolute value less than 10^7)"), o);
+    }
+
+    @Test
     void aSnapshotKeepsPrecisionAndScale() throws IOException {
         Circuit c = CircuitTest.circuit(TABLE);
         accept(c, Op.insert("t", row("id", 1, "a", new BigDecimal("2.005"), "b", 1)));

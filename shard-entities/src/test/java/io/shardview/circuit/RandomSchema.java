@@ -13,11 +13,12 @@ import java.util.Set;
 final class RandomSchema {
     /** A value domain; kinds decide which expressions a column can appear in. */
     enum Kind {
+        INT("INT"), BIGINT("BIGINT"),
         /**
          * A NUMERIC(p,2) column (DECIMAL(10,2), or NUMERIC(5,2) for some): inputs are rounded to 2 decimals
          * and padded, so every stored value has scale 2 and equal values are spelled alike.
          */
-        INT("INT"), BIGINT("BIGINT"), DEC("DECIMAL(10,2)"), DBL("DOUBLE PRECISION"), STR("VARCHAR"), BOOL("BOOLEAN"),
+        DEC("DECIMAL(10,2)"), DBL("DOUBLE PRECISION"), STR("VARCHAR"), BOOL("BOOLEAN"),
         DATE("DATE"), TS("TIMESTAMP"), CH("CHAR(3)"),
         /**
          * An unconstrained NUMERIC: equal values come with different scales (2, 2.0, 2.00), and each row shows its
