@@ -26,7 +26,10 @@ import java.util.stream.IntStream;
  * once where PostgreSQL joins them with every match), so the views of an SVC4 snapshot, whose compiled
  * graphs may differ too, are evaluated afresh the same way. SVC6 marks the engine that keeps each row's
  * NUMERIC scale (2.0 and 2.00 as two rows, as CHAR paddings since SVC4): the views of an SVC5 snapshot
- * may hold such rows merged into one scale, so they are evaluated afresh too.
+ * may hold such rows merged into one scale, so they are evaluated afresh too. SVC7 adds to each NUMERIC
+ * column of a table schema its precision and scale (0 and 0 when unconstrained); the NUMERIC columns of
+ * an older snapshot are read as unconstrained, as that engine stored them, and its views, if SVC6, are
+ * loaded as saved (the typmod changes no stored value, only what later batches may store).
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -34,7 +37,8 @@ final class CircuitSnapshot {
     private static final int MAGIC_SECTIONS = 0x53564333; // "SVC3": and each view's state as a sized section (still read)
     private static final int MAGIC_SPELLED = 0x53564334; // "SVC4": views maintained with CHAR padding and text kept (still read)
     private static final int MAGIC_SEMI = 0x53564335; // "SVC5": and semi-joins only for IN and EXISTS (still read)
-    private static final int MAGIC_SCALED = 0x53564336; // "SVC6": and NUMERIC scales kept
+    private static final int MAGIC_SCALED = 0x53564336; // "SVC6": and NUMERIC scales kept (still read)
+    private static final int MAGIC_TYPMOD = 0x53564337; // "SVC7": and NUMERIC(p,s) in table schemas
 
     private CircuitSnapshot() {
     }
@@ -49,7 +53,7 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_SCALED);
+        out.writeInt(MAGIC_TYPMOD);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
@@ -88,13 +92,13 @@ final class CircuitSnapshot {
                      ViewFactory factory) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
-                && magic != MAGIC_SCALED) {
+                && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
         for (int i = 0; i < nTables; i++) {
-            BaseTable t = new BaseTable(readSchema(in));
+            BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -109,7 +113,7 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_SCALED) {
+        if (magic != MAGIC_SCALED && magic != MAGIC_TYPMOD) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -168,6 +172,10 @@ final class CircuitSnapshot {
             out.writeByte(c.type().ordinal());
             out.writeBoolean(c.nullable());
             if (c.type() == ColumnType.CHAR) out.writeShort(c.length());
+            if (c.type() == ColumnType.DECIMAL) {
+                out.writeShort(c.precision());
+                out.writeShort(c.scale());
+            }
         }
         out.writeShort(s.primaryKey().length);
         for (int k : s.primaryKey()) {
@@ -175,7 +183,8 @@ final class CircuitSnapshot {
         }
     }
 
-    private static TableSchema readSchema(DataInput in) throws IOException {
+    /** A table schema; withTypmods: whether its NUMERIC columns are followed by precision and scale (SVC7). */
+    private static TableSchema readSchema(DataInput in, boolean withTypmods) throws IOException {
         String name = in.readUTF();
         int n = in.readShort();
         List<Column> columns = new ArrayList<>();
@@ -183,7 +192,11 @@ final class CircuitSnapshot {
             String column = in.readUTF();
             ColumnType type = ColumnType.values()[in.readByte()];
             boolean nullable = in.readBoolean();
-            columns.add(new Column(column, type, nullable, type == ColumnType.CHAR ? in.readShort() : 0));
+            int length = type == ColumnType.CHAR ? in.readShort() : 0;
+            boolean typmod = withTypmods && type == ColumnType.DECIMAL;
+            int precision = typmod ? in.readShort() : 0;
+            int scale = typmod ? in.readShort() : 0;
+            columns.add(new Column(column, type, nullable, length, precision, scale));
         }
         int[] pk = new int[in.readShort()];
         for (int i = 0; i < pk.length; i++) {

@@ -117,7 +117,7 @@ sealed interface DdlStatement {
                 if (!pk.isEmpty()) throw new ParseError(RejectionKind.INVALID, "multiple primary keys");
                 pk.add(name);
             } else {
-                return new Column(name, type.type(), nullable, type.length());
+                return new Column(name, type.type(), nullable, type.length(), type.precision(), type.scale());
             }
         }
     }
@@ -129,7 +129,7 @@ sealed interface DdlStatement {
                 throw new ParseError(RejectionKind.INVALID, "column \"" + c.name() + "\" specified more than once");
             }
             boolean inKey = pk.contains(c.name());
-            out.add(inKey ? new Column(c.name(), c.type(), false, c.length()) : c); // key columns are NOT NULL
+            out.add(inKey ? c.withNullable(false) : c); // key columns are NOT NULL
         }
         int[] key = new int[pk.size()];
         for (int i = 0; i < key.length; i++) {

@@ -91,8 +91,11 @@ final class SqlTokens {
         return out;
     }
 
-    /** A column type and, for CHAR(n), its length (CHAR alone is CHAR(1), as in PostgreSQL). */
-    record TypeSpec(ColumnType type, int length) {
+    /**
+     * A column type; for CHAR(n) its length (CHAR alone is CHAR(1), as in PostgreSQL); for NUMERIC(p,s)
+     * its precision and scale (NUMERIC(p) has scale 0; NUMERIC alone is unconstrained, precision 0).
+     */
+    record TypeSpec(ColumnType type, int length, int precision, int scale) {
     }
 
     /** A column type with its optional (n) / (p, s) and multi-word spellings. */
@@ -116,8 +119,30 @@ final class SqlTokens {
             String arguments = text.substring(from, pos).trim();
             expect(")");
             if (type == ColumnType.CHAR) length = charLength(arguments);
+            if (type == ColumnType.DECIMAL) return numericTypmod(arguments);
         }
-        return new TypeSpec(type, length);
+        return new TypeSpec(type, length, 0, 0);
+    }
+
+    /** NUMERIC(p) or NUMERIC(p, s), with PostgreSQL's bounds: p in 1..1000, s in -1000..1000. */
+    private static TypeSpec numericTypmod(String arguments) throws DdlStatement.ParseError {
+        String[] parts = arguments.split(",", -1);
+        int precision;
+        int scale;
+        try {
+            if (parts.length > 2) throw new NumberFormatException();
+            precision = Integer.parseInt(parts[0].trim());
+            scale = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : 0;
+        } catch (NumberFormatException e) {
+            throw new DdlStatement.ParseError(RejectionKind.INVALID, "invalid NUMERIC type modifier \"(" + arguments + ")\"");
+        }
+        if (precision < 1 || precision > NumericTypmod.MAX_PRECISION) {
+            throw new DdlStatement.ParseError(RejectionKind.INVALID, "NUMERIC precision " + precision + " must be between 1 and " + NumericTypmod.MAX_PRECISION);
+        }
+        if (scale < -NumericTypmod.MAX_SCALE || scale > NumericTypmod.MAX_SCALE) {
+            throw new DdlStatement.ParseError(RejectionKind.INVALID, "NUMERIC scale " + scale + " must be between -" + NumericTypmod.MAX_SCALE + " and " + NumericTypmod.MAX_SCALE);
+        }
+        return new TypeSpec(ColumnType.DECIMAL, 0, precision, scale);
     }
 
     private static int charLength(String n) throws DdlStatement.ParseError {

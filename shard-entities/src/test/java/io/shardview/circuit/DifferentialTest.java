@@ -94,6 +94,7 @@ class DifferentialTest {
                     assertEquals(batch.badIndex(), r.index(), where(b, null));
                     assertEquals(batch.badKind(), r.kind(), where(b, null));
                     assertEquals(before, circuit.version());
+                    if (batch.pgSqlState() != null) assertEquals(batch.pgSqlState(), pg.refusal(batch.ops(), tables), where(b, null));
                     ops.rollback();
                     continue;
                 }

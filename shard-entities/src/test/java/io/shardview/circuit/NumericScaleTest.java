@@ -176,12 +176,30 @@ class NumericScaleTest {
                 List.of(new CircuitImage.ViewImage(w.name(), w.sql(), ZSetImage.of(merged), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         old.write(new DataOutputStream(bytes));
-        byte[] svc5 = bytes.toByteArray();
+        byte[] svc5 = withoutTypmod(bytes.toByteArray());
         ByteBuffer.wrap(svc5).putInt(0, 0x53564335);
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc5)));
         assertEquals("[2] [2.0] [2.00]", show(restored, "w"));
         delete(restored, 1);
         assertEquals("[2] [2.00]", show(restored, "w"));
+    }
+
+    /**
+     * A snapshot of t in the layout before SVC7: column n (nullable NUMERIC) without the precision and
+     * scale (two shorts) that follow its type since.
+     */
+    static byte[] withoutTypmod(byte[] snapshot) {
+        byte[] column = {0, 1, 'n', (byte) ColumnType.DECIMAL.ordinal(), 1};
+        for (int at = 0; at + column.length <= snapshot.length; at++) {
+            if (java.util.Arrays.equals(snapshot, at, at + column.length, column, 0, column.length)) {
+                int cut = at + column.length;
+                byte[] out = new byte[snapshot.length - 4];
+                System.arraycopy(snapshot, 0, out, 0, cut);
+                System.arraycopy(snapshot, cut + 4, out, cut, out.length - cut);
+                return out;
+            }
+        }
+        throw new AssertionError("column n not found in the snapshot");
     }
 
     @Test

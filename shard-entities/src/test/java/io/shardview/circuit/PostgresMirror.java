@@ -74,6 +74,22 @@ final class PostgresMirror implements AutoCloseable {
         }
     }
 
+    /** The SQLSTATE of the error that applying the ops raises (null if none); nothing is committed. */
+    String refusal(List<Op> ops, Map<String, Rel> tables) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            for (Op op : ops) {
+                apply(op, tables.get(op.table()));
+            }
+            return null;
+        } catch (SQLException e) {
+            return e.getSQLState();
+        } finally {
+            db.rollback();
+            db.setAutoCommit(true);
+        }
+    }
+
     private BatchResult readAll(List<String> views) throws SQLException {
         Map<String, List<String>> rows = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();

@@ -16,8 +16,11 @@ import java.util.Random;
  * Some batches carry one deliberately bad op, whose index and kind the test then expects.
  */
 final class RandomBatches {
-    /** A batch, and for a deliberately bad one the index and kind of the rejection expected. */
-    record Batch(List<Op> ops, int badIndex, RejectionKind badKind) {
+    /**
+     * A batch, and for a deliberately bad one the index and kind of the rejection expected, and when
+     * PostgreSQL refuses the bad op too (a NUMERIC overflow), its SQLSTATE (else null).
+     */
+    record Batch(List<Op> ops, int badIndex, RejectionKind badKind, String pgSqlState) {
     }
 
     private final Random rnd;
@@ -43,7 +46,7 @@ final class RandomBatches {
         for (int i = 0; i < n; i++) {
             ops.add(op(tables.get(rnd.nextInt(tables.size()))));
         }
-        if (rnd.nextInt(15) != 0) return new Batch(ops, -1, null);
+        if (rnd.nextInt(15) != 0) return new Batch(ops, -1, null, null);
         int at = rnd.nextInt(ops.size() + 1);
         // The bad op is judged against the state after the ops before it, so cut the batch there.
         List<Op> prefix = new ArrayList<>(ops.subList(0, at));
@@ -51,10 +54,11 @@ final class RandomBatches {
         Rel t = tables.get(rnd.nextInt(tables.size()));
         Map<String, Object> row = row(t, key(t));
         Col target = t.cols().get(rnd.nextInt(t.cols().size()));
-        row.put(target.name(), target.kind() == Kind.STR ? (Object) 12L : "not a value");
+        boolean overflow = target.kind() == Kind.DEC && rnd.nextBoolean();
+        row.put(target.name(), overflow ? RandomSchema.decimalOverflow(rnd) : target.kind() == Kind.STR ? (Object) 12L : "not a value");
         prefix.add(Op.insert(t.name(), row));
         prefix.add(op(t));
-        return new Batch(prefix, at, RejectionKind.INVALID);
+        return new Batch(prefix, at, RejectionKind.INVALID, overflow ? "22003" : null);
     }
 
     private Map<String, LinkedHashMap<List<Object>, Map<String, Object>>> savedKeyed;

@@ -13,7 +13,12 @@ import java.util.Set;
 final class RandomSchema {
     /** A value domain; kinds decide which expressions a column can appear in. */
     enum Kind {
-        INT("INT"), BIGINT("BIGINT"), DEC("DECIMAL(10,2)"), DBL("DOUBLE PRECISION"), STR("VARCHAR"), BOOL("BOOLEAN"),
+        INT("INT"), BIGINT("BIGINT"),
+        /**
+         * A NUMERIC(p,2) column (DECIMAL(10,2), or NUMERIC(5,2) for some): inputs are rounded to 2 decimals
+         * and padded, so every stored value has scale 2 and equal values are spelled alike.
+         */
+        DEC("DECIMAL(10,2)"), DBL("DOUBLE PRECISION"), STR("VARCHAR"), BOOL("BOOLEAN"),
         DATE("DATE"), TS("TIMESTAMP"), CH("CHAR(3)"),
         /**
          * An unconstrained NUMERIC: equal values come with different scales (2, 2.0, 2.00), and each row shows its
@@ -64,6 +69,8 @@ final class RandomSchema {
     final List<Rel> tables = new ArrayList<>();
     /** The VARCHAR columns declared TEXT instead (table.column): text compares with CHAR(n) as text. */
     private final Set<String> declaredText = new HashSet<>();
+    /** The DEC columns declared NUMERIC(5,2) instead (table.column): the same scale, a smaller precision. */
+    private final Set<String> declaredNarrow = new HashSet<>();
 
     RandomSchema(Random rnd) {
         Kind[] kinds = {Kind.INT, Kind.BIGINT, Kind.DEC, Kind.DBL, Kind.STR, Kind.BOOL, Kind.DATE, Kind.TS, Kind.CH, Kind.NUM};
@@ -89,6 +96,7 @@ final class RandomSchema {
                 cols.add(new Col("n", rnd.nextBoolean() ? Kind.DBL : Kind.DEC, true));
             }
             for (Col c : cols) if (c.kind() == Kind.STR && rnd.nextInt(3) == 0) declaredText.add("t" + t + "." + c.name());
+            for (Col c : cols) if (c.kind() == Kind.DEC && rnd.nextInt(3) == 0) declaredNarrow.add("t" + t + "." + c.name());
             tables.add(new Rel("t" + t, cols, pk, false));
         }
     }
@@ -98,7 +106,8 @@ final class RandomSchema {
         for (Rel r : tables) {
             sb.append("CREATE TABLE ").append(r.name()).append(" (");
             for (Col c : r.cols()) {
-                String type = declaredText.contains(r.name() + "." + c.name()) ? "TEXT" : c.kind().sqlType;
+                String column = r.name() + "." + c.name();
+                String type = declaredText.contains(column) ? "TEXT" : declaredNarrow.contains(column) ? "NUMERIC(5,2)" : c.kind().sqlType;
                 sb.append(c.name()).append(' ').append(type).append(c.nullable() ? "" : " NOT NULL").append(", ");
             }
             if (r.pk().isEmpty()) sb.setLength(sb.length() - 2);
@@ -115,7 +124,10 @@ final class RandomSchema {
                 // Now and then the ends of the type's range, so sums and products overflow (an error in both engines).
                 if (rnd.nextInt(40) == 0) return extreme(rnd, kind);
                 return (long) (rnd.nextInt(10) - 3);
-            case DEC: return new BigDecimal(new String[] {"-1.50", "0.00", "0.25", "2.75", "10.10"}[rnd.nextInt(5)]);
+            case DEC:
+                // As stored, or an input that rounds (half away from zero, also below zero) or pads to one of them.
+                if (rnd.nextBoolean()) return decimal(rnd);
+                return new BigDecimal(new String[] {"-1.495", "-1.505", "0.245", "2.745", "1.01E+1", "0", "-0.004", "0.2", "275E-2"}[rnd.nextInt(9)]);
             // The same values with different scales: 2, 2.0 and 2.00 are equal, and each is shown as it is.
             case NUM: return new BigDecimal(new String[] {"2", "2.0", "2.00", "-1.5", "-1.50", "0", "0.0", "0.25", "10.1"}[rnd.nextInt(9)]);
             case DBL:
@@ -135,6 +147,16 @@ final class RandomSchema {
         }
     }
 
+    /** A DEC value as stored: scale 2. */
+    private static BigDecimal decimal(Random rnd) {
+        return new BigDecimal(new String[] {"-1.50", "0.00", "0.25", "2.75", "10.10"}[rnd.nextInt(5)]);
+    }
+
+    /** A value too large for any DEC column, once rounded (PostgreSQL: numeric field overflow, SQLSTATE 22003). */
+    static BigDecimal decimalOverflow(Random rnd) {
+        return new BigDecimal(rnd.nextBoolean() ? "99999999.995" : "-123456789");
+    }
+
     private static long extreme(Random rnd, Kind kind) {
         if (kind == Kind.INT) return rnd.nextBoolean() ? Integer.MAX_VALUE : Integer.MIN_VALUE;
         return rnd.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE;
@@ -146,7 +168,7 @@ final class RandomSchema {
     }
 
     static String literal(Random rnd, Kind kind) {
-        Object v = value(rnd, kind, false);
+        Object v = kind == Kind.DEC ? decimal(rnd) : value(rnd, kind, false);
         switch (kind) {
             case STR: case CH: case BP: return "'" + v + "'";
             case DATE: return "DATE '" + v + "'";
