@@ -29,7 +29,10 @@ import java.util.stream.IntStream;
  * may hold such rows merged into one scale, so they are evaluated afresh too. SVC7 adds to each NUMERIC
  * column of a table schema its precision and scale (0 and 0 when unconstrained); the NUMERIC columns of
  * an older snapshot are read as unconstrained, as that engine stored them, and its views, if SVC6, are
- * loaded as saved (the typmod changes no stored value, only what later batches may store).
+ * loaded as saved (the typmod changes no stored value, only what later batches may store). SVC8 marks the
+ * engine whose view expressions give NUMERIC results PostgreSQL's scale (CAST to NUMERIC(p,s) rounds to
+ * s, a float8 cast to numeric has 15 significant digits): the views of an SVC6 or SVC7 snapshot may hold
+ * rows with the old scales, which a later retraction would no longer match, so they are evaluated afresh.
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -38,7 +41,8 @@ final class CircuitSnapshot {
     private static final int MAGIC_SPELLED = 0x53564334; // "SVC4": views maintained with CHAR padding and text kept (still read)
     private static final int MAGIC_SEMI = 0x53564335; // "SVC5": and semi-joins only for IN and EXISTS (still read)
     private static final int MAGIC_SCALED = 0x53564336; // "SVC6": and NUMERIC scales kept (still read)
-    private static final int MAGIC_TYPMOD = 0x53564337; // "SVC7": and NUMERIC(p,s) in table schemas
+    private static final int MAGIC_TYPMOD = 0x53564337; // "SVC7": and NUMERIC(p,s) in table schemas (still read)
+    private static final int MAGIC_EXPRESSION_SCALES = 0x53564338; // "SVC8": and views' NUMERIC results scaled as PostgreSQL
 
     private CircuitSnapshot() {
     }
@@ -53,7 +57,7 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_TYPMOD);
+        out.writeInt(MAGIC_EXPRESSION_SCALES);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
@@ -92,13 +96,13 @@ final class CircuitSnapshot {
                      ViewFactory factory) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
-                && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD) {
+                && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
         for (int i = 0; i < nTables; i++) {
-            BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD));
+            BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -113,7 +117,7 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_SCALED && magic != MAGIC_TYPMOD) {
+        if (magic != MAGIC_EXPRESSION_SCALES) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -144,13 +148,13 @@ final class CircuitSnapshot {
         return version;
     }
 
-    /** The views of a snapshot before SVC6, each evaluated afresh in creation order (its saved state skipped). */
+    /** The views of a snapshot before SVC8, each evaluated afresh in creation order (its saved state skipped). */
     private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
                                        ViewFactory factory) throws IOException {
         for (int i = 0; i < nViews; i++) {
             String name = in.readUTF();
             String sql = readLongString(in);
-            if (magic == MAGIC_SECTIONS || magic == MAGIC_SPELLED || magic == MAGIC_SEMI) {
+            if (magic != MAGIC && magic != MAGIC_PACKED) { // SVC3 on: a sized section
                 in.readFully(new byte[in.readInt()]);
             } else {
                 loadState(factory.create(name, sql), in); // inline: decoded only to find where the next view starts

@@ -10,7 +10,7 @@ import java.math.RoundingMode;
  * precision (NUMERIC(3,4) holds values below 0.1) and a negative one (NUMERIC(5,-2) rounds to hundreds,
  * stored with scale 0). A precision of 0 is the unconstrained NUMERIC, whose values are kept as given.
  */
-final class NumericTypmod {
+public final class NumericTypmod {
     static final int MAX_PRECISION = 1000;
     static final int MAX_SCALE = 1000;
 
@@ -18,7 +18,7 @@ final class NumericTypmod {
     }
 
     /** The value as a NUMERIC(precision, scale) column stores it; IllegalArgumentException on overflow. */
-    static BigDecimal fit(BigDecimal v, int precision, int scale) {
+    public static BigDecimal fit(BigDecimal v, int precision, int scale) {
         if (precision == 0) return v;
         BigDecimal rounded = v.setScale(scale, RoundingMode.HALF_UP);
         int integerDigits = precision - scale;

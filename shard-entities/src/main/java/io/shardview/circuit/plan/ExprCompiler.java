@@ -338,9 +338,26 @@ final class ExprCompiler {
         };
     }
 
+    /**
+     * A CAST written to NUMERIC(p,s): the value rounded half away from zero to s decimals and padded, as a
+     * NUMERIC(p,s) column stores it; more than p - s integer digits fail as numeric field overflow.
+     */
+    private Expr numericCast(RexCall call) {
+        Expr e = compile(call.getOperands().get(0));
+        int precision = call.getType().getPrecision();
+        int scale = call.getType().getScale();
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : Scalars.fit((BigDecimal) v, precision, scale);
+        };
+    }
+
     private Expr function(RexCall call) {
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) return explicitCast(call);
-        if (call.getOperator() == SourceMarkers.CASE_CONDITION) return compile(call.getOperands().get(0));
+        if (call.getOperator() == SourceMarkers.NUMERIC_CAST) return numericCast(call);
+        if (call.getOperator() == SourceMarkers.CASE_CONDITION || call.getOperator() == SourceMarkers.NUMERIC_LITERAL) {
+            return compile(call.getOperands().get(0));
+        }
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
             if (inner.getKind() == SqlKind.CASE) return caseWhen((RexCall) inner, call.getOperator());

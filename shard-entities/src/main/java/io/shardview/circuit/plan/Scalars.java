@@ -2,6 +2,7 @@ package io.shardview.circuit.plan;
 
 import io.shardview.circuit.ColumnType;
 import io.shardview.circuit.FixedChar;
+import io.shardview.circuit.NumericTypmod;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.operator.EvaluationException;
 import java.math.BigDecimal;
@@ -115,7 +116,7 @@ final class Scalars {
             case DECIMAL:
                 if (v instanceof Double d) {
                     if (d.isNaN() || d.isInfinite()) throw new EvaluationException("cannot convert " + text(d) + " to numeric");
-                    return BigDecimal.valueOf(d);
+                    return numeric(d);
                 }
                 if (v instanceof Number) return Values.toDecimal((Number) v);
                 return TextInput.toDecimal(v.toString());
@@ -132,6 +133,25 @@ final class Scalars {
                 if (v instanceof LocalDate) return ((LocalDate) v).atStartOfDay();
                 if (v instanceof LocalDateTime) return v;
                 return TextInput.toTimestamp(v.toString());
+        }
+    }
+
+    /**
+     * PostgreSQL 15's float8 to numeric: the double's 15 significant digits (its %.15g text, rounded from the
+     * exact binary value) read as numeric, so 100.0 is 100 (scale 0), 0.1 is 0.1 and 1e-7 is 0.0000001.
+     */
+    static BigDecimal numeric(double d) {
+        if (d == 0) return BigDecimal.ZERO;
+        BigDecimal digits = new BigDecimal(d).round(new MathContext(15, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        return digits.scale() < 0 ? digits.setScale(0) : digits;
+    }
+
+    /** A value as CAST(v AS NUMERIC(precision, scale)) gives it; numeric field overflow as PostgreSQL. */
+    static BigDecimal fit(BigDecimal v, int precision, int scale) {
+        try {
+            return NumericTypmod.fit(v, precision, scale);
+        } catch (IllegalArgumentException overflow) {
+            throw new EvaluationException(overflow.getMessage());
         }
     }
 

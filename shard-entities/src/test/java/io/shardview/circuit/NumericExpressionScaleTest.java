@@ -1,0 +1,115 @@
+package io.shardview.circuit;
+
+import static io.shardview.circuit.CircuitTest.row;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scale of NUMERIC results of view expressions, as PostgreSQL 15 gives it (checked there): a value keeps
+ * its own scale through COALESCE, a product's scale is the sum of its factors' scales, CAST to NUMERIC(p,s)
+ * rounds and pads to s, and a float8 turned into numeric has the digits of its 15-significant-digit text.
+ */
+class NumericExpressionScaleTest {
+    private static final String TABLE = "CREATE TABLE t (id INT PRIMARY KEY, n NUMERIC, m NUMERIC(5,2), d DOUBLE PRECISION);";
+
+    /** The view's single column over the given rows (id, n, m, d), as plain strings ordered by id. */
+    private static List<String> column(String select, Object[]... rows) {
+        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT id, " + select + " AS v FROM t");
+        List<Op> ops = new ArrayList<>();
+        for (Object[] r : rows) ops.add(Op.insert("t", row("id", r[0], "n", r[1], "m", r[2], "d", r[3])));
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
+        assertEquals(c.recompute("w"), c.content("w"), "incremental vs from scratch");
+        return CircuitTest.rows(c, "w").stream()
+                .sorted((a, b) -> Long.compare(((Number) a.get(0)).longValue(), ((Number) b.get(0)).longValue()))
+                .map(r -> r.get(1) instanceof BigDecimal v ? v.toPlainString() : String.valueOf(r.get(1)))
+                .toList();
+    }
+
+    private static Object[] r(int id, String n, String m, Double d) {
+        return new Object[] {id, n == null ? null : new BigDecimal(n), m == null ? null : new BigDecimal(m), d};
+    }
+
+    @Test
+    void coalesceWithAnIntegerLiteralGivesTheLiteralWithScaleZero() {
+        assertEquals(List.of("0", "2.5"), column("COALESCE(n, 0)", r(1, null, null, null), r(2, "2.5", null, null)));
+        assertEquals(List.of("0", "2.50"), column("COALESCE(m, 0)", r(1, null, null, null), r(2, null, "2.5", null)));
+        assertEquals(List.of("-2"), column("COALESCE(n, -2)", r(1, null, null, null)));
+    }
+
+    @Test
+    void coalesceWithADecimalLiteralKeepsTheLiteralsScale() {
+        assertEquals(List.of("1.50", "2.5"), column("COALESCE(n, 1.50)", r(1, null, null, null), r(2, "2.5", null, null)));
+    }
+
+    @Test
+    void aProductsScaleIsTheSumOfItsFactorsScales() {
+        assertEquals(List.of("2.50", "2.500"), column("n * 1.0", r(1, "2.5", null, null), r(2, "2.50", null, null)));
+        assertEquals(List.of("2.5"), column("n * 1", r(1, "2.5", null, null)));
+        assertEquals(List.of("2.500"), column("m * 1.0", r(1, null, "2.5", null)));
+        assertEquals(List.of("3.0"), column("3 * 1.0 + n", r(1, "0", null, null)));
+    }
+
+    @Test
+    void aQuotientByADecimalLiteralIsComputedNotFolded() {
+        assertEquals(List.of("2.5000000000000000"), column("n / 1.0", r(1, "2.5", null, null)));
+    }
+
+    @Test
+    void viewsOfASnapshotFromBeforeSvc8AreEvaluatedAfresh() throws IOException {
+        // An SVC7 snapshot whose view CAST(n AS NUMERIC(9,3)) holds 2.5, as that engine computed it: the saved
+        // content and state are those of SELECT n (a projection too), under the CAST's definition.
+        Circuit old = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        old.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.5")))));
+        CircuitImage now = old.image();
+        CircuitImage.ViewImage w = now.views.get(0);
+        CircuitImage image = new CircuitImage(now.version, now.tables, List.of(new CircuitImage.ViewImage(
+                w.name(), "SELECT CAST(n AS NUMERIC(9,3)) FROM t", w.content(), w.operatorState())));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        image.write(new DataOutputStream(bytes));
+        byte[] svc7 = bytes.toByteArray();
+        ByteBuffer.wrap(svc7).putInt(0, 0x53564337);
+        Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc7)));
+        List<Row> rows = CircuitTest.rows(restored, "w");
+        assertEquals(1, rows.size());
+        assertEquals("2.500", ((BigDecimal) rows.get(0).get(0)).toPlainString());
+        assertInstanceOf(BatchOutcome.Accepted.class, restored.applyBatch(List.of(Op.deleteKey("t", row("id", 1)))));
+        assertEquals(List.of(), CircuitTest.rows(restored, "w"));
+    }
+
+
+    @Test
+    void castToNumericWithATypmodRoundsHalfAwayFromZeroAndPads() {
+        assertEquals(List.of("2.500", "-1.235", "3.000"), column("CAST(n AS DECIMAL(10,3))",
+                r(1, "2.5", null, null), r(2, "-1.2345", null, null), r(3, "3", null, null)));
+        assertEquals(List.of("3", "-3"), column("CAST(n AS NUMERIC(10,0))", r(1, "2.5", null, null), r(2, "-2.5", null, null)));
+    }
+
+    @Test
+    void castToNumericWithATypmodRefusesTooManyIntegerDigits() {
+        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT CAST(n AS NUMERIC(5,1)) AS v FROM t");
+        BatchOutcome out = c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("12345.5")))));
+        BatchOutcome.Failed failed = assertInstanceOf(BatchOutcome.Failed.class, out, String.valueOf(out));
+        assertEquals("w", failed.view());
+        assertTrue(failed.problem().startsWith("numeric field overflow"), failed.problem());
+    }
+
+    @Test
+    void aDoubleTurnedIntoNumericHasTheDigitsOfItsFifteenDigitText() {
+        assertEquals(List.of("100", "0.1", "100000000000000000000", "1.23456789012346", "0.0000001", "123456789012346000", "2.5"),
+                column("CAST(d AS NUMERIC)", r(1, null, null, 100.0), r(2, null, null, 0.1), r(3, null, null, 1e20),
+                        r(4, null, null, 1.23456789012345678), r(5, null, null, 1e-7), r(6, null, null, 123456789012345678.0),
+                        r(7, null, null, 2.5)));
+    }
+}
