@@ -100,11 +100,15 @@ final class RandomViews {
                 if (c.kind().string()) {
                     return new Ex((rnd.nextBoolean() ? "UPPER(" : "LOWER(") + c.sql() + ")", Kind.STR);
                 }
-                if (c.kind() == Kind.DEC || c.kind() == Kind.NUM) {
-                    // Not with a literal: the engine types NUMERIC columns DECIMAL(19,6) for Calcite, which casts
-                    // the literal to scale 6 (0.000000 where PostgreSQL shows 0), a known difference.
-                    Ex d = column(r, a, x -> x.kind() == c.kind());
-                    return new Ex("COALESCE(" + c.sql() + ", " + d.sql() + ")", c.kind());
+                if (c.kind() == Kind.NUM) {
+                    // A literal keeps its own scale (0, 1.50) beside the column's values.
+                    String other = new String[] {column(r, a, x -> x.kind() == c.kind()).sql(), "0", "1.50"}[rnd.nextInt(3)];
+                    return new Ex("COALESCE(" + c.sql() + ", " + other + ")", c.kind());
+                }
+                if (c.kind() == Kind.DEC) {
+                    // Only a literal of scale 2: DEC values, grouped as they are, all have that scale.
+                    String other = rnd.nextBoolean() ? column(r, a, x -> x.kind() == c.kind()).sql() : "1.50";
+                    return new Ex("COALESCE(" + c.sql() + ", " + other + ")", c.kind());
                 }
                 if (c.kind().numeric()) return new Ex("COALESCE(" + c.sql() + ", 0)", c.kind());
                 if (c.kind() == Kind.TS) return new Ex("CAST(" + c.sql() + " AS DATE)", Kind.DATE);
@@ -218,6 +222,22 @@ final class RandomViews {
         }
     }
 
+    /**
+     * A NUMERIC result whose scale PostgreSQL derives from its inputs: COALESCE with a literal (its own scale),
+     * a product by 1.0 (the scales added), CAST to NUMERIC(12,1) (rounded half away from zero), a float8 as
+     * numeric (the digits of its 15-digit text: 100.0 is 100). Those of another scale than DEC's are NUM.
+     */
+    private Ex numericScale(Rel r, String a) {
+        Ex c = column(r, a, x -> x.kind() == Kind.DEC || x.kind() == Kind.NUM || x.kind() == Kind.DBL);
+        if (c == null) return null;
+        if (c.kind() == Kind.DBL) return new Ex("CAST(" + c.sql() + " AS NUMERIC)", Kind.NUM);
+        switch (rnd.nextInt(3)) {
+            case 0: return new Ex("COALESCE(" + c.sql() + ", " + (c.kind() == Kind.NUM && rnd.nextBoolean() ? "0" : "1.50") + ")", c.kind());
+            case 1: return new Ex("(" + c.sql() + " * 1.0)", Kind.NUM);
+            default: return new Ex("CAST(" + c.sql() + " AS NUMERIC(12,1))", Kind.NUM);
+        }
+    }
+
     /** A written CAST to CHAR(n): PostgreSQL pads to n and cuts a longer text; read as is or through VARCHAR. */
     private Ex charCast(Ex c) {
         int n = 1 + rnd.nextInt(5);
@@ -320,6 +340,8 @@ final class RandomViews {
             out.add(expr(r, "a"));
         }
         if (rnd.nextBoolean()) out.add(mixedBpchar(r, "a", anyColumn(r, "a")));
+        Ex scaled = rnd.nextInt(3) == 0 ? numericScale(r, "a") : null;
+        if (scaled != null) out.add(scaled);
         Ex ch = column(r, "a", c -> c.kind().bpchar());
         Ex text = column(r, "a", c -> c.kind().string());
         if (ch != null && rnd.nextBoolean()) {
