@@ -94,6 +94,9 @@ class NumericExpressionScaleTest {
         assertEquals(List.of("2.500", "-1.235", "3.000"), column("CAST(n AS DECIMAL(10,3))",
                 r(1, "2.5", null, null), r(2, "-1.2345", null, null), r(3, "3", null, null)));
         assertEquals(List.of("3", "-3"), column("CAST(n AS NUMERIC(10,0))", r(1, "2.5", null, null), r(2, "-2.5", null, null)));
+        // More digits than Calcite's DECIMAL holds (19): the written precision counts.
+        assertEquals(List.of("123456789012345678.13"), column("CAST(n AS NUMERIC(30,2))", r(1, "123456789012345678.125", null, null)));
+        assertEquals(List.of("3"), column("CAST(n AS NUMERIC(4))", r(1, "2.5", null, null)));
     }
 
     @Test

@@ -344,8 +344,8 @@ final class ExprCompiler {
      */
     private Expr numericCast(RexCall call) {
         Expr e = compile(call.getOperands().get(0));
-        int precision = call.getType().getPrecision();
-        int scale = call.getType().getScale();
+        int precision = ((RexLiteral) call.getOperands().get(1)).getValueAs(Integer.class);
+        int scale = ((RexLiteral) call.getOperands().get(2)).getValueAs(Integer.class);
         return r -> {
             Object v = e.eval(r);
             return v == null ? null : Scalars.fit((BigDecimal) v, precision, scale);

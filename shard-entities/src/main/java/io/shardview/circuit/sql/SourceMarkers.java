@@ -8,6 +8,7 @@ import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
@@ -17,6 +18,7 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.util.SqlShuttle;
@@ -34,8 +36,13 @@ import org.apache.calcite.sql.util.SqlShuttle;
 public final class SourceMarkers {
     /** Around a CAST written to CHAR(n) or VARCHAR: PostgreSQL's explicit cast (pads, truncates). */
     public static final SqlFunction EXPLICIT_CAST = marker("PG_EXPLICIT_CAST");
-    /** Around a CAST written to NUMERIC(p,s) or NUMERIC(p): PostgreSQL rounds to s and refuses overflow. */
-    public static final SqlFunction NUMERIC_CAST = marker("PG_NUMERIC_CAST");
+    /**
+     * Around a CAST written to NUMERIC(p,s) or NUMERIC(p), with p and s as written (Calcite's DECIMAL holds
+     * at most 19 digits): PostgreSQL rounds to s and refuses overflow.
+     */
+    public static final SqlFunction NUMERIC_CAST = new SqlFunction("PG_NUMERIC_CAST", SqlKind.OTHER_FUNCTION,
+            ReturnTypes.ARG0, null, OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER),
+            SqlFunctionCategory.SYSTEM);
     /**
      * Around a numeric literal that is an argument of COALESCE or a decimal factor of * or /: Calcite would
      * give the first the scale of Calcite's NUMERIC type (0 as 0.000000) and fold `n * 1.0` into n, where
@@ -78,7 +85,13 @@ public final class SourceMarkers {
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
-                if (c.getKind() == SqlKind.CAST && isNumericWithTypmod(c.operand(1))) return wrap(NUMERIC_CAST, c);
+                if (c.getKind() == SqlKind.CAST && c.operand(1) instanceof SqlDataTypeSpec spec && isNumericWithTypmod(spec)) {
+                    SqlBasicTypeNameSpec typmod = (SqlBasicTypeNameSpec) spec.getTypeNameSpec();
+                    // NUMERIC(p) has no scale (-1 here): 0, as in PostgreSQL; the parser reads no negative scale.
+                    return new SqlBasicCall(NUMERIC_CAST, List.of(c, SqlLiteral.createExactNumeric(
+                            Integer.toString(typmod.getPrecision()), SqlParserPos.ZERO), SqlLiteral.createExactNumeric(
+                            Integer.toString(Math.max(typmod.getScale(), 0)), SqlParserPos.ZERO)), SqlParserPos.ZERO);
+                }
                 if (c instanceof SqlCase searched && searched.getValueOperand() == null) {
                     SqlNodeList conditions = searched.getWhenOperands();
                     for (int i = 0; i < conditions.size(); i++) conditions.set(i, wrap(CASE_CONDITION, conditions.get(i)));
