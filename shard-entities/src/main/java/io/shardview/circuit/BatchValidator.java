@@ -172,8 +172,9 @@ final class BatchValidator {
             ZSet delta = new ZSet(keys.inOrder().size() * 2);
             List<KeyChange> changes = new ArrayList<>(keys.inOrder().size());
             for (KeyChange c : keys.inOrder()) {
-                // Left as it was (an equal row cancels in the delta, so the table keeps the stored one).
-                if (c.before == c.after || (c.before != null && c.before.equals(c.after))) continue;
+                // Left as it was (an identical row cancels in the delta, so the table keeps the stored one). Not
+                // merely equal: an update from 2.00 to 2 stores 2, as PostgreSQL does.
+                if (c.before == c.after || (c.before != null && c.after != null && c.before.identical(c.after))) continue;
                 if (c.before != null) delta.add(c.before, -1);
                 if (c.after != null) delta.add(c.after, 1);
                 changes.add(c);

@@ -65,6 +65,17 @@ class NumericScaleTest {
     }
 
     @Test
+    void anUpdateOrUpsertThatOnlyChangesTheScaleIsStored() {
+        Circuit c = circuit("CREATE VIEW w AS SELECT n FROM t WHERE id = 2;"
+                + "CREATE VIEW j AS SELECT a.n AS an, b.n AS bn FROM t a JOIN t b ON a.id = b.id AND a.id = 2");
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.update("t", row("id", 2, "n", new BigDecimal("2"))))));
+        assertEquals("[2]", show(c, "w"));
+        assertEquals("[2][2]", show(c, "j"));
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.upsert("t", row("id", 2, "n", new BigDecimal("2.0"))))));
+        assertEquals("[2.0]", show(c, "w"));
+    }
+
+    @Test
     void theViewHashTellsScalesApart() {
         Circuit one = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
         one.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.0")))));
