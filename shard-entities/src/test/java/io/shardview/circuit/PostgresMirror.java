@@ -1,6 +1,7 @@
 package io.shardview.circuit;
 
 import io.shardview.circuit.RandomSchema.Col;
+import io.shardview.circuit.RandomSchema.Kind;
 import io.shardview.circuit.RandomSchema.Rel;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -132,7 +133,10 @@ final class PostgresMirror implements AutoCloseable {
 
     private void apply(Op op, Rel t) throws SQLException {
         if (op instanceof Op.Delete d && d.row() != null) {
-            String match = t.cols().stream().map(c -> c.name() + " IS NOT DISTINCT FROM " + param(c)).collect(Collectors.joining(" AND "));
+            // A NUMERIC matches with its scale too: the engine deletes a row spelled alike (2.00, not 2.0).
+            String match = t.cols().stream().map(c -> c.kind() == Kind.NUM
+                    ? c.name() + "::text IS NOT DISTINCT FROM " + param(c) + "::text"
+                    : c.name() + " IS NOT DISTINCT FROM " + param(c)).collect(Collectors.joining(" AND "));
             run("DELETE FROM " + t.name() + " WHERE ctid IN (SELECT ctid FROM " + t.name() + " WHERE " + match + " LIMIT 1)", t.cols(), d.row());
         } else if (op instanceof Op.Delete d) {
             List<Col> key = keyCols(t);
