@@ -30,8 +30,8 @@ import java.util.stream.IntStream;
  * column of a table schema its precision and scale (0 and 0 when unconstrained); the NUMERIC columns of
  * an older snapshot are read as unconstrained, as that engine stored them, and its views, if SVC6, are
  * loaded as saved (the typmod changes no stored value, only what later batches may store). SVC8 marks the
- * engine whose view expressions give NUMERIC results PostgreSQL's scale (CAST to NUMERIC(p,s) rounds to
- * s, a float8 cast to numeric has 15 significant digits): the views of an SVC6 or SVC7 snapshot may hold
+ * engine whose view expressions give NUMERIC results PostgreSQL's scale (COALESCE(n, 0) is 0, not 0.000000,
+ * CAST to NUMERIC(p,s) rounds to s, a float8 cast to numeric has 15 significant digits): the views of an SVC6 or SVC7 snapshot may hold
  * rows with the old scales, which a later retraction would no longer match, so they are evaluated afresh.
  */
 final class CircuitSnapshot {

@@ -28,7 +28,8 @@ import org.apache.calcite.sql.util.SqlShuttle;
  * string type or to NUMERIC(p,s) were written in the query (Calcite inserts casts of its own, and folds a written
  * cast of a literal into the literal), and which CASE expressions were COALESCE or NULLIF (PostgreSQL
  * resolves COALESCE's type from its first argument, NULLIF's from its =, CASE's from its ELSE). A marker
- * is an identity function around the marked expression; {@code io.shardview.circuit.plan} reads it.
+ * is an identity function around the marked expression (the NUMERIC cast's also carries p and s);
+ * {@code io.shardview.circuit.plan} reads it.
  * The conditions of a written CASE are marked too, so Calcite cannot drop a branch whose condition it
  * proves always true: the CASE would become its THEN value cast to Calcite's type, which no longer
  * tells the type PostgreSQL gives the CASE (a CHAR(n) THEN with a VARCHAR ELSE is varchar).
