@@ -1,6 +1,8 @@
 package io.shardview.circuit.sql;
 
+import io.shardview.circuit.NumericTypmod;
 import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
@@ -13,6 +15,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -45,9 +48,10 @@ public final class SourceMarkers {
             ReturnTypes.ARG0, null, OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER),
             SqlFunctionCategory.SYSTEM);
     /**
-     * Around a numeric literal that is an argument of COALESCE or a decimal factor of * or /: Calcite would
-     * give the first the scale of Calcite's NUMERIC type (0 as 0.000000) and fold `n * 1.0` into n, where
-     * PostgreSQL keeps the literal's own scale (COALESCE(n, 0) is 0, 2.5 * 1.0 is 2.50).
+     * Around a numeric literal that is an argument of COALESCE, a decimal factor of * or /, a CASE's THEN or
+     * ELSE value, a UNION branch's select item or in a VALUES row (there arithmetic of literals too, 0 + 1):
+     * Calcite would give it the scale of Calcite's NUMERIC type (0 as 0.000000) and fold `n * 1.0` into n,
+     * where PostgreSQL keeps the literal's own scale (COALESCE(n, 0) is 0, 2.5 * 1.0 is 2.50).
      */
     public static final SqlFunction NUMERIC_LITERAL = marker("PG_NUMERIC_LITERAL");
     /** Around a COALESCE, which Calcite turns into a CASE. */
@@ -69,7 +73,7 @@ public final class SourceMarkers {
                 SqlFunctionCategory.SYSTEM);
     }
 
-    /** The query with its string casts, COALESCEs and NULLIFs marked. */
+    /** The query with its string and NUMERIC(p,s) casts, COALESCEs, NULLIFs, CASE conditions and numeric literals marked. */
     static SqlNode mark(SqlNode query) {
         return query.accept(new SqlShuttle() {
             @Override
@@ -82,20 +86,31 @@ public final class SourceMarkers {
                     return wrap(COALESCE, c);
                 }
                 if (c.getKind() == SqlKind.TIMES || c.getKind() == SqlKind.DIVIDE) markLiterals(c, true);
+                if (c.getKind() == SqlKind.VALUES) {
+                    for (SqlNode row : c.getOperandList()) if (row instanceof SqlCall r && r.getKind() == SqlKind.ROW) markConstants(r);
+                }
+                if (c.getKind() == SqlKind.UNION) {
+                    for (SqlNode branch : c.getOperandList()) if (branch instanceof SqlSelect select) markSelectItems(select);
+                }
                 if (c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF")) {
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
                 if (c.getKind() == SqlKind.CAST && c.operand(1) instanceof SqlDataTypeSpec spec && isNumericWithTypmod(spec)) {
                     SqlBasicTypeNameSpec typmod = (SqlBasicTypeNameSpec) spec.getTypeNameSpec();
-                    // NUMERIC(p) has no scale (-1 here): 0, as in PostgreSQL; the parser reads no negative scale.
+                    // NUMERIC(p) has scale 0, as in PostgreSQL; a negative scale rounds to tens, hundreds, ...
+                    int scale = typmod.getScale() == RelDataType.SCALE_NOT_SPECIFIED ? 0 : typmod.getScale();
+                    checkTypmod(typmod.getPrecision(), scale);
                     return new SqlBasicCall(NUMERIC_CAST, List.of(c, SqlLiteral.createExactNumeric(
                             Integer.toString(typmod.getPrecision()), SqlParserPos.ZERO), SqlLiteral.createExactNumeric(
-                            Integer.toString(Math.max(typmod.getScale(), 0)), SqlParserPos.ZERO)), SqlParserPos.ZERO);
+                            Integer.toString(scale), SqlParserPos.ZERO)), SqlParserPos.ZERO);
                 }
-                if (c instanceof SqlCase searched && searched.getValueOperand() == null) {
-                    SqlNodeList conditions = searched.getWhenOperands();
-                    for (int i = 0; i < conditions.size(); i++) conditions.set(i, wrap(CASE_CONDITION, conditions.get(i)));
+                if (c instanceof SqlCase written) {
+                    markCaseValues(written);
+                    if (written.getValueOperand() == null) {
+                        SqlNodeList conditions = written.getWhenOperands();
+                        for (int i = 0; i < conditions.size(); i++) conditions.set(i, wrap(CASE_CONDITION, conditions.get(i)));
+                    }
                 }
                 return c;
             }
@@ -106,14 +121,78 @@ public final class SourceMarkers {
     private static void markLiterals(SqlCall call, boolean onlyFractions) {
         for (int i = 0; i < call.operandCount(); i++) {
             SqlNode operand = call.operand(i);
-            SqlNode literal = operand;
-            if (literal instanceof SqlCall sign && (sign.getKind() == SqlKind.MINUS_PREFIX || sign.getKind() == SqlKind.PLUS_PREFIX)) {
-                literal = sign.operand(0);
+            if (isExactLiteral(operand, onlyFractions)) call.setOperand(i, wrap(NUMERIC_LITERAL, operand));
+        }
+    }
+
+    /**
+     * Marks the numeric constants among a CASE's THEN and ELSE values: PostgreSQL converts an integer or
+     * decimal literal there (or arithmetic of literals, THEN 0 + 1) to the CASE's numeric type keeping its
+     * own scale (THEN 0 beside a NUMERIC is 0), where Calcite folds its cast into a literal of its scale.
+     */
+    private static void markCaseValues(SqlCase written) {
+        SqlNodeList values = written.getThenOperands();
+        for (int i = 0; i < values.size(); i++) {
+            if (isExactConstant(values.get(i))) values.set(i, wrap(NUMERIC_LITERAL, values.get(i)));
+        }
+        SqlNode otherwise = written.getElseOperand();
+        if (isExactConstant(otherwise)) written.setOperand(3, wrap(NUMERIC_LITERAL, otherwise));
+    }
+
+    /**
+     * Marks the numeric constants among the items of a UNION's branch: PostgreSQL converts each to the
+     * column's numeric type keeping its own scale (SELECT 0 ... UNION ALL SELECT n is 0), where Calcite
+     * folds its cast into a literal of its scale. An item `0 AS x` keeps its name.
+     */
+    private static void markSelectItems(SqlSelect select) {
+        SqlNodeList items = select.getSelectList();
+        for (int i = 0; i < items.size(); i++) {
+            SqlNode item = items.get(i);
+            if (item instanceof SqlCall as && as.getKind() == SqlKind.AS && isExactConstant(as.operand(0))) {
+                as.setOperand(0, wrap(NUMERIC_LITERAL, as.operand(0)));
+            } else if (isExactConstant(item)) {
+                items.set(i, wrap(NUMERIC_LITERAL, item));
             }
-            if (literal instanceof SqlNumericLiteral number && number.isExact()
-                    && (!onlyFractions || (number.getScale() != null && number.getScale() > 0))) {
-                call.setOperand(i, wrap(NUMERIC_LITERAL, operand));
-            }
+        }
+    }
+
+    /**
+     * Marks the numeric constants of a VALUES row: PostgreSQL resolves a VALUES column as a UNION's, each
+     * literal keeping its own scale (VALUES (1.0), (2.00), (3) is 1.0, 2.00 and 3).
+     */
+    private static void markConstants(SqlCall row) {
+        for (int i = 0; i < row.operandCount(); i++) {
+            if (isExactConstant(row.operand(i))) row.setOperand(i, wrap(NUMERIC_LITERAL, row.operand(i)));
+        }
+    }
+
+    /** Whether a node is an exact numeric literal or arithmetic of such literals only (marked ones too). */
+    private static boolean isExactConstant(SqlNode node) {
+        if (isExactLiteral(node, false)) return true;
+        if (!(node instanceof SqlCall call)) return false;
+        boolean arithmetic = call.getOperator() == NUMERIC_LITERAL || call.getKind() == SqlKind.PLUS
+                || call.getKind() == SqlKind.MINUS || call.getKind() == SqlKind.TIMES || call.getKind() == SqlKind.DIVIDE
+                || call.getKind() == SqlKind.MINUS_PREFIX || call.getKind() == SqlKind.PLUS_PREFIX;
+        return arithmetic && call.getOperandList().stream().allMatch(SourceMarkers::isExactConstant);
+    }
+
+    /** Whether a node is an exact numeric literal, signed or not; onlyFractions: one with a decimal point. */
+    private static boolean isExactLiteral(SqlNode node, boolean onlyFractions) {
+        SqlNode literal = node;
+        if (literal instanceof SqlCall sign && (sign.getKind() == SqlKind.MINUS_PREFIX || sign.getKind() == SqlKind.PLUS_PREFIX)) {
+            literal = sign.operand(0);
+        }
+        return literal instanceof SqlNumericLiteral number && number.isExact()
+                && (!onlyFractions || (number.getScale() != null && number.getScale() > 0));
+    }
+
+    /** PostgreSQL's bounds of NUMERIC(p,s), with its messages (Calcite's DECIMAL has narrower ones). */
+    private static void checkTypmod(int precision, int scale) {
+        if (precision < 1 || precision > NumericTypmod.MAX_PRECISION) {
+            throw new IllegalArgumentException("NUMERIC precision " + precision + " must be between 1 and " + NumericTypmod.MAX_PRECISION);
+        }
+        if (scale < -NumericTypmod.MAX_SCALE || scale > NumericTypmod.MAX_SCALE) {
+            throw new IllegalArgumentException("NUMERIC scale " + scale + " must be between -" + NumericTypmod.MAX_SCALE + " and " + NumericTypmod.MAX_SCALE);
         }
     }
 
