@@ -34,8 +34,9 @@ import java.util.stream.IntStream;
  * CAST to NUMERIC(p,s) rounds to s, a float8 cast to numeric has 15 significant digits): the views of an SVC6 or SVC7 snapshot may hold
  * rows with the old scales, which a later retraction would no longer match, so they are evaluated afresh.
  * SVC9 marks the engine that keeps a numeric literal's own scale as a CASE value, a UNION item or in
- * VALUES (THEN 0 beside a NUMERIC is 0, not 0.000000): the views of an SVC8 snapshot are evaluated afresh
- * for the same reason.
+ * VALUES (THEN 0 beside a NUMERIC is 0, not 0.000000), in CAST(1.5 AS NUMERIC) (1.5, not 1) and computes
+ * arithmetic with a literal Calcite folded (n / 1 is 2.5000000000000000): the views of an SVC8 snapshot
+ * are evaluated afresh for the same reason.
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)

@@ -161,6 +161,19 @@ class NumericExpressionScaleTest {
     }
 
     @Test
+    void castToAnUnconstrainedNumericKeepsTheValuesScale() {
+        assertEquals(List.of("1.5 2.25 -1.50 1.5 2.5 2"), view("SELECT CAST(1.5 AS NUMERIC) AS a, CAST(2.25 AS DECIMAL) AS b,"
+                + " CAST(-1.50 AS NUMERIC) AS c, CAST(1.5e0 AS NUMERIC) AS d, CAST(n AS NUMERIC) AS e, CAST(id AS NUMERIC) AS f FROM t",
+                r(2, "2.5", null, null)));
+    }
+
+    @Test
+    void arithmeticWithAnIntegerLiteralIsComputed() {
+        assertEquals(List.of("2.50 2.50 2.50 2.5000000000000000"),
+                view("SELECT m + 0 AS a, m * 1 AS b, m - 0 AS c, n / 1 AS d FROM t", r(1, "2.5", "2.5", null)));
+    }
+
+    @Test
     void castToNumericWithATypmodRoundsHalfAwayFromZeroAndPads() {
         assertEquals(List.of("2.500", "-1.235", "3.000"), column("CAST(n AS DECIMAL(10,3))",
                 r(1, "2.5", null, null), r(2, "-1.2345", null, null), r(3, "3", null, null)));

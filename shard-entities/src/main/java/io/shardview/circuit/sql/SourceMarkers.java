@@ -42,16 +42,18 @@ public final class SourceMarkers {
     public static final SqlFunction EXPLICIT_CAST = marker("PG_EXPLICIT_CAST");
     /**
      * Around a CAST written to NUMERIC(p,s) or NUMERIC(p), with p and s as written (Calcite's DECIMAL holds
-     * at most 19 digits): PostgreSQL rounds to s and refuses overflow.
+     * at most 19 digits): PostgreSQL rounds to s and refuses overflow. Around one to NUMERIC, with p and s 0:
+     * the value keeps its scale, and the column has no typmod.
      */
     public static final SqlFunction NUMERIC_CAST = new SqlFunction("PG_NUMERIC_CAST", SqlKind.OTHER_FUNCTION,
             ReturnTypes.ARG0, null, OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER),
             SqlFunctionCategory.SYSTEM);
     /**
-     * Around a numeric literal that is an argument of COALESCE, a decimal factor of * or /, a CASE's THEN or
+     * Around a numeric literal that is an argument of COALESCE, an operand of + - * /, a CASE's THEN or
      * ELSE value, a UNION branch's select item or in a VALUES row (there arithmetic of literals too, 0 + 1):
      * Calcite would give it the scale of Calcite's NUMERIC type (0 as 0.000000) and fold `n * 1.0` into n,
-     * where PostgreSQL keeps the literal's own scale (COALESCE(n, 0) is 0, 2.5 * 1.0 is 2.50).
+     * where PostgreSQL keeps the literal's own scale (COALESCE(n, 0) is 0, 2.5 * 1.0 is 2.50) and computes
+     * `m + 0` (a numeric without m's typmod).
      */
     public static final SqlFunction NUMERIC_LITERAL = marker("PG_NUMERIC_LITERAL");
     /** Around a COALESCE, which Calcite turns into a CASE. */
@@ -82,10 +84,13 @@ public final class SourceMarkers {
                 if (!(copy instanceof SqlCall c)) return copy;
                 // The parser may leave COALESCE and NULLIF unresolved functions of that name.
                 if (c.getKind() == SqlKind.COALESCE || c.getOperator().getName().equalsIgnoreCase("COALESCE")) {
-                    markLiterals(c, false);
+                    markLiterals(c);
                     return wrap(COALESCE, c);
                 }
-                if (c.getKind() == SqlKind.TIMES || c.getKind() == SqlKind.DIVIDE) markLiterals(c, true);
+                if (c.getKind() == SqlKind.PLUS || c.getKind() == SqlKind.MINUS || c.getKind() == SqlKind.TIMES
+                        || c.getKind() == SqlKind.DIVIDE) {
+                    markLiterals(c);
+                }
                 if (c.getKind() == SqlKind.VALUES) {
                     for (SqlNode row : c.getOperandList()) if (row instanceof SqlCall r && r.getKind() == SqlKind.ROW) markConstants(r);
                 }
@@ -96,15 +101,7 @@ public final class SourceMarkers {
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
-                if (c.getKind() == SqlKind.CAST && c.operand(1) instanceof SqlDataTypeSpec spec && isNumericWithTypmod(spec)) {
-                    SqlBasicTypeNameSpec typmod = (SqlBasicTypeNameSpec) spec.getTypeNameSpec();
-                    // NUMERIC(p) has scale 0, as in PostgreSQL; a negative scale rounds to tens, hundreds, ...
-                    int scale = typmod.getScale() == RelDataType.SCALE_NOT_SPECIFIED ? 0 : typmod.getScale();
-                    checkTypmod(typmod.getPrecision(), scale);
-                    return new SqlBasicCall(NUMERIC_CAST, List.of(c, SqlLiteral.createExactNumeric(
-                            Integer.toString(typmod.getPrecision()), SqlParserPos.ZERO), SqlLiteral.createExactNumeric(
-                            Integer.toString(scale), SqlParserPos.ZERO)), SqlParserPos.ZERO);
-                }
+                if (c.getKind() == SqlKind.CAST && isNumeric(c.operand(1))) return numericCast(c);
                 if (c instanceof SqlCase written) {
                     markCaseValues(written);
                     if (written.getValueOperand() == null) {
@@ -117,11 +114,11 @@ public final class SourceMarkers {
         });
     }
 
-    /** Marks the call's exact numeric literal operands (signed or not); onlyFractions: those with a decimal point. */
-    private static void markLiterals(SqlCall call, boolean onlyFractions) {
+    /** Marks the call's exact numeric literal operands (signed or not). */
+    private static void markLiterals(SqlCall call) {
         for (int i = 0; i < call.operandCount(); i++) {
             SqlNode operand = call.operand(i);
-            if (isExactLiteral(operand, onlyFractions)) call.setOperand(i, wrap(NUMERIC_LITERAL, operand));
+            if (isExactLiteral(operand)) call.setOperand(i, wrap(NUMERIC_LITERAL, operand));
         }
     }
 
@@ -168,7 +165,7 @@ public final class SourceMarkers {
 
     /** Whether a node is an exact numeric literal or arithmetic of such literals only (marked ones too). */
     private static boolean isExactConstant(SqlNode node) {
-        if (isExactLiteral(node, false)) return true;
+        if (isExactLiteral(node)) return true;
         if (!(node instanceof SqlCall call)) return false;
         boolean arithmetic = call.getOperator() == NUMERIC_LITERAL || call.getKind() == SqlKind.PLUS
                 || call.getKind() == SqlKind.MINUS || call.getKind() == SqlKind.TIMES || call.getKind() == SqlKind.DIVIDE
@@ -176,14 +173,13 @@ public final class SourceMarkers {
         return arithmetic && call.getOperandList().stream().allMatch(SourceMarkers::isExactConstant);
     }
 
-    /** Whether a node is an exact numeric literal, signed or not; onlyFractions: one with a decimal point. */
-    private static boolean isExactLiteral(SqlNode node, boolean onlyFractions) {
+    /** Whether a node is an exact numeric literal, signed or not. */
+    private static boolean isExactLiteral(SqlNode node) {
         SqlNode literal = node;
         if (literal instanceof SqlCall sign && (sign.getKind() == SqlKind.MINUS_PREFIX || sign.getKind() == SqlKind.PLUS_PREFIX)) {
             literal = sign.operand(0);
         }
-        return literal instanceof SqlNumericLiteral number && number.isExact()
-                && (!onlyFractions || (number.getScale() != null && number.getScale() > 0));
+        return literal instanceof SqlNumericLiteral number && number.isExact();
     }
 
     /** PostgreSQL's bounds of NUMERIC(p,s), with its messages (Calcite's DECIMAL has narrower ones). */
@@ -200,11 +196,33 @@ public final class SourceMarkers {
         return new SqlBasicCall(marker, List.of(node), SqlParserPos.ZERO);
     }
 
-    private static boolean isNumericWithTypmod(SqlNode node) {
+    private static boolean isNumeric(SqlNode node) {
         if (!(node instanceof SqlDataTypeSpec spec) || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
             return false;
         }
-        return SqlTypeName.get(basic.getTypeName().getSimple()) == SqlTypeName.DECIMAL && basic.getPrecision() >= 0;
+        return SqlTypeName.get(basic.getTypeName().getSimple()) == SqlTypeName.DECIMAL;
+    }
+
+    /**
+     * A written CAST to NUMERIC, marked with the precision and scale written (0 and 0 for an unconstrained
+     * NUMERIC, whose cast keeps the value's scale: CAST(1.5 AS NUMERIC) is 1.5, where Calcite would fold
+     * it into a literal of its DECIMAL(19,0), 1; so a literal operand is marked too).
+     */
+    private static SqlNode numericCast(SqlCall cast) {
+        SqlBasicTypeNameSpec typmod = (SqlBasicTypeNameSpec) ((SqlDataTypeSpec) cast.operand(1)).getTypeNameSpec();
+        boolean unconstrained = typmod.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED;
+        int precision = unconstrained ? 0 : typmod.getPrecision();
+        // NUMERIC(p) has scale 0, as in PostgreSQL; a negative scale rounds to tens, hundreds, ...
+        int scale = unconstrained || typmod.getScale() == RelDataType.SCALE_NOT_SPECIFIED ? 0 : typmod.getScale();
+        if (unconstrained) {
+            if (isExactConstant(cast.operand(0)) || cast.operand(0) instanceof SqlNumericLiteral) {
+                cast.setOperand(0, wrap(NUMERIC_LITERAL, cast.operand(0)));
+            }
+        } else {
+            checkTypmod(typmod.getPrecision(), scale);
+        }
+        return new SqlBasicCall(NUMERIC_CAST, List.of(cast, SqlLiteral.createExactNumeric(Integer.toString(precision), SqlParserPos.ZERO),
+                SqlLiteral.createExactNumeric(Integer.toString(scale), SqlParserPos.ZERO)), SqlParserPos.ZERO);
     }
 
     private static boolean isStringType(SqlNode node) {

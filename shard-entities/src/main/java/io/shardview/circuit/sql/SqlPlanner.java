@@ -117,8 +117,14 @@ public final class SqlPlanner {
 
     /** The type of a column of a catalog relation (Calcite sees CHAR without a length and TEXT as VARCHAR). */
     public static ColumnType catalogType(RelOptTable table, int column) {
+        Column c = catalogColumn(table, column);
+        return c == null ? null : c.type();
+    }
+
+    /** A column of a catalog relation as declared, with its CHAR(n) length and NUMERIC(p,s) typmod; null if none. */
+    public static Column catalogColumn(RelOptTable table, int column) {
         CatalogTable t = table.unwrap(CatalogTable.class);
-        return t == null ? null : t.columns.get(column).type();
+        return t == null ? null : t.columns.get(column);
     }
 
     /**
