@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class ViewColumnTypmodTest {
     private static final String TABLES = "CREATE TABLE t (id INT PRIMARY KEY, n NUMERIC, m NUMERIC(5,2), m2 NUMERIC(5,2), k NUMERIC(7,3),"
-            + " c CHAR(3), c2 CHAR(3), c4 CHAR(4), v VARCHAR);"
+            + " c CHAR(3), c2 CHAR(3), c4 CHAR(4), v VARCHAR, cn CHAR(3) NOT NULL, mn NUMERIC(5,2) NOT NULL);"
             + "CREATE TABLE u (id INT PRIMARY KEY, m NUMERIC(5,2));";
 
     /** The described types of the last view's columns. */
@@ -51,6 +51,9 @@ class ViewColumnTypmodTest {
                 types("SELECT COALESCE(m, m2) AS a, COALESCE(m, k) AS b, COALESCE(m, 0) AS c, CASE WHEN id = 1 THEN m ELSE m2 END AS d,"
                         + " CASE WHEN id = 1 THEN m END AS e, CASE WHEN id = 1 THEN m ELSE 0 END AS f, NULLIF(m, m2) AS g,"
                         + " NULLIF(m, 1) AS h, COALESCE(m, NULL) AS i, CASE WHEN id = 1 THEN CAST(n AS NUMERIC(5,2)) ELSE m END AS j FROM t"));
+        // A first argument NOT NULL decides nothing: the COALESCE's typmod is still that of all its arguments.
+        assertEquals(List.of("bpchar", "character(3)", "numeric", "numeric(5,2)"),
+                types("SELECT COALESCE(cn, 'a ') AS a, COALESCE(cn, c) AS b, COALESCE(mn, 0) AS d, COALESCE(mn, m) AS e FROM t"));
         assertEquals(List.of("numeric(5,2)"), types("SELECT m FROM t UNION ALL SELECT m FROM u"));
         assertEquals(List.of("numeric(5,2)"), types("SELECT m FROM t UNION SELECT m2 FROM t"));
         assertEquals(List.of("numeric"), types("SELECT m FROM t UNION ALL SELECT k FROM t"));

@@ -56,7 +56,7 @@ public final class SourceMarkers {
      * `m + 0` (a numeric without m's typmod).
      */
     public static final SqlFunction NUMERIC_LITERAL = marker("PG_NUMERIC_LITERAL");
-    /** Around a COALESCE, which Calcite turns into a CASE. */
+    /** Around a COALESCE, turned into a CASE (see {@link #asCase}). */
     public static final SqlFunction COALESCE = marker("PG_COALESCE");
     /** Around a NULLIF, which Calcite turns into a CASE. */
     public static final SqlFunction NULLIF = marker("PG_NULLIF");
@@ -85,7 +85,7 @@ public final class SourceMarkers {
                 // The parser may leave COALESCE and NULLIF unresolved functions of that name.
                 if (c.getKind() == SqlKind.COALESCE || c.getOperator().getName().equalsIgnoreCase("COALESCE")) {
                     markLiterals(c);
-                    return wrap(COALESCE, c);
+                    return wrap(COALESCE, asCase(c));
                 }
                 if (c.getKind() == SqlKind.PLUS || c.getKind() == SqlKind.MINUS || c.getKind() == SqlKind.TIMES
                         || c.getKind() == SqlKind.DIVIDE) {
@@ -112,6 +112,23 @@ public final class SourceMarkers {
                 return c;
             }
         });
+    }
+
+    /**
+     * COALESCE(a, b, c) as CASE WHEN a IS NOT NULL THEN a WHEN b IS NOT NULL THEN b ELSE c END, as Calcite
+     * would turn it, but with its conditions marked: Calcite would reduce COALESCE(a, b) of a NOT NULL a to a,
+     * which no longer tells PostgreSQL's type (the typmod of a CHAR(3) a is lost beside a literal b).
+     */
+    private static SqlNode asCase(SqlCall coalesce) {
+        List<SqlNode> args = coalesce.getOperandList();
+        if (args.size() < 2) return coalesce;
+        SqlNodeList conditions = new SqlNodeList(SqlParserPos.ZERO);
+        SqlNodeList values = new SqlNodeList(SqlParserPos.ZERO);
+        for (SqlNode arg : args.subList(0, args.size() - 1)) {
+            conditions.add(wrap(CASE_CONDITION, SqlStdOperatorTable.IS_NOT_NULL.createCall(SqlParserPos.ZERO, arg)));
+            values.add(arg);
+        }
+        return new SqlCase(SqlParserPos.ZERO, null, conditions, values, args.get(args.size() - 1));
     }
 
     /** Marks the call's exact numeric literal operands (signed or not). */
