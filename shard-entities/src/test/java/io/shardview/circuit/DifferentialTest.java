@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * The randomized proof of correctness: random schemas, random (nested) views over every supported
  * construct, random batches of mixed ops. After every batch each view's incrementally maintained
  * content must equal a from-scratch evaluation of the same plan (rows, weights and hash) and
- * PostgreSQL's answer for the same SQL on the same data. Batches and view creations that hit an SQL
+ * PostgreSQL's answer for the same SQL on the same data (its NUMERIC and bpchar columns described with
+ * PostgreSQL's typmods). Batches and view creations that hit an SQL
  * runtime error (division by zero, overflow, a bad cast) must fail in both, changing nothing.
  * Replay a failure with -Dcircuit.seed=SEED -Dcircuit.scenarios=1 (the seed is printed per scenario).
  */
@@ -138,6 +139,19 @@ class DifferentialTest {
                 sqlOf.put(name, sql);
                 if (sql.contains(" NOT IN (")) notInViews++;
                 check(name, -1, pg.rows("SELECT * FROM " + name));
+                checkTypes(name);
+            }
+        }
+
+        /** The view's NUMERIC and bpchar columns are described as PostgreSQL describes them (their typmods). */
+        private void checkTypes(String view) throws Exception {
+            List<String> expected = pg.columnTypes(view);
+            List<Column> columns = circuit.columns(view).orElseThrow();
+            for (int i = 0; i < expected.size(); i++) {
+                String type = expected.get(i);
+                if (type.startsWith("numeric") || type.startsWith("character(") || type.equals("bpchar")) {
+                    assertEquals(type, columns.get(i).sqlTypeName(), where(-1, view) + " column " + columns.get(i).name() + " type");
+                }
             }
         }
 
