@@ -28,14 +28,16 @@ import org.apache.calcite.sql.util.SqlShuttle;
 
 /**
  * Marks in the parsed SQL what PostgreSQL's typing needs and Calcite's plan forgets: which casts to a
- * string type or to NUMERIC(p,s) were written in the query (Calcite inserts casts of its own, and folds a written
- * cast of a literal into the literal), and which CASE expressions were COALESCE or NULLIF (PostgreSQL
+ * string type or to NUMERIC were written in the query (Calcite inserts casts of its own, and folds a written
+ * cast of a literal into the literal), which numeric literals keep their own scale where Calcite would cast
+ * them to its DECIMAL(19,6), and which CASE expressions were COALESCE or NULLIF (PostgreSQL
  * resolves COALESCE's type from its first argument, NULLIF's from its =, CASE's from its ELSE). A marker
  * is an identity function around the marked expression (the NUMERIC cast's also carries p and s);
  * {@code io.shardview.circuit.plan} reads it.
- * The conditions of a written CASE are marked too, so Calcite cannot drop a branch whose condition it
- * proves always true: the CASE would become its THEN value cast to Calcite's type, which no longer
- * tells the type PostgreSQL gives the CASE (a CHAR(n) THEN with a VARCHAR ELSE is varchar).
+ * The conditions of a written CASE (and of the CASE a COALESCE becomes) are marked too, so Calcite cannot
+ * drop a branch whose condition it proves always true: the CASE would become its THEN value cast to
+ * Calcite's type, which no longer tells the type PostgreSQL gives the CASE (a CHAR(n) THEN with a VARCHAR
+ * ELSE is varchar).
  */
 public final class SourceMarkers {
     /** Around a CAST written to CHAR(n) or VARCHAR: PostgreSQL's explicit cast (pads, truncates). */
