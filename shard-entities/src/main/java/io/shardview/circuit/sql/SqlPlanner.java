@@ -96,6 +96,9 @@ public final class SqlPlanner {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.toString() : t.getMessage();
+        // A syntax error lists every token the parser could take next (hundreds): the position says enough.
+        int expecting = m.indexOf("Was expecting");
+        if (expecting > 0) m = m.substring(0, expecting);
         return m.replaceAll("\\s+", " ").trim();
     }
 
