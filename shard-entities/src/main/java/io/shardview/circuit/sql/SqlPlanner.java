@@ -85,7 +85,8 @@ public final class SqlPlanner {
         hep.setRoot(rel);
         RelNode noSubQueries = hep.findBestExp();
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
-        RelNode decorrelated = RelDecorrelator.decorrelateQuery(noSubQueries, builder);
+        RelNode decorrelated = DecorrelationShield.restore(
+                RelDecorrelator.decorrelateQuery(DecorrelationShield.hide(noSubQueries), builder));
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
         return DistinctSidePullUp.apply(decorrelated);
     }
