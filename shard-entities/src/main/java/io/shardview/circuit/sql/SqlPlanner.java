@@ -66,7 +66,8 @@ public final class SqlPlanner {
             }
             SqlNode validated = planner.validate(SourceMarkers.mark(parsed));
             RelNode rel = planner.rel(validated).project();
-            return removeSubQueries(InSubQueries.rewrite(rel));
+            RelNode written = InSubQueries.rewrite(rel);
+            return InCountFlags.apply(removeSubQueries(written), written);
         } catch (PlanningException e) {
             throw e;
         } catch (Exception e) {
