@@ -218,6 +218,20 @@ class NumericExpressionScaleTest {
     }
 
     @Test
+    void aViewWithACastOlderEnginesAcceptedOutsideTheBoundsStillReplaysAndRestores() throws IOException {
+        String view = "CREATE VIEW w AS SELECT CAST(n AS NUMERIC(1001,0)) AS v FROM t";
+        assertInstanceOf(DdlResult.Rejected.class, CircuitTest.circuit(TABLE).executeSql(view));
+        Circuit replayed = CircuitTest.circuit(TABLE);
+        assertInstanceOf(DdlResult.Applied.class, replayed.replaySql(view));
+        assertInstanceOf(BatchOutcome.Accepted.class, replayed.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.5"))))));
+        assertEquals("3", ((BigDecimal) CircuitTest.rows(replayed, "w").get(0).get(0)).toPlainString());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        replayed.image().write(new DataOutputStream(bytes));
+        Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(replayed.content("w"), restored.content("w"));
+    }
+
+    @Test
     void aDoubleTurnedIntoNumericHasTheDigitsOfItsFifteenDigitText() {
         assertEquals(List.of("100", "0.1", "100000000000000000000", "1.23456789012346", "0.0000001", "123456789012346000", "2.5"),
                 column("CAST(d AS NUMERIC)", r(1, null, null, 100.0), r(2, null, null, 0.1), r(3, null, null, 1e20),

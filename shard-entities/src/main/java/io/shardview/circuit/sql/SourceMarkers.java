@@ -77,8 +77,12 @@ public final class SourceMarkers {
                 SqlFunctionCategory.SYSTEM);
     }
 
-    /** The query with its string and NUMERIC(p,s) casts, COALESCEs, NULLIFs, CASE conditions and numeric literals marked. */
-    static SqlNode mark(SqlNode query) {
+    /**
+     * The query with its string and NUMERIC(p,s) casts, COALESCEs, NULLIFs, CASE conditions and numeric literals
+     * marked; checkTypmods: refuse a NUMERIC(p,s) outside PostgreSQL's bounds (a view replayed or restored from
+     * an engine that accepted one, p 1001 or s 1001, is planned as that engine did).
+     */
+    static SqlNode mark(SqlNode query, boolean checkTypmods) {
         return query.accept(new SqlShuttle() {
             @Override
             public SqlNode visit(SqlCall call) {
@@ -103,7 +107,7 @@ public final class SourceMarkers {
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
-                if (c.getKind() == SqlKind.CAST && isNumeric(c.operand(1))) return numericCast(c);
+                if (c.getKind() == SqlKind.CAST && isNumeric(c.operand(1))) return numericCast(c, checkTypmods);
                 if (c instanceof SqlCase written) {
                     markCaseValues(written);
                     if (written.getValueOperand() == null) {
@@ -227,7 +231,7 @@ public final class SourceMarkers {
      * NUMERIC, whose cast keeps the value's scale: CAST(1.5 AS NUMERIC) is 1.5, where Calcite would fold
      * it into a literal of its DECIMAL(19,0), 1; so a literal operand is marked too).
      */
-    private static SqlNode numericCast(SqlCall cast) {
+    private static SqlNode numericCast(SqlCall cast, boolean checkTypmod) {
         SqlBasicTypeNameSpec typmod = (SqlBasicTypeNameSpec) ((SqlDataTypeSpec) cast.operand(1)).getTypeNameSpec();
         boolean unconstrained = typmod.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED;
         int precision = unconstrained ? 0 : typmod.getPrecision();
@@ -237,7 +241,7 @@ public final class SourceMarkers {
             if (isExactConstant(cast.operand(0)) || cast.operand(0) instanceof SqlNumericLiteral) {
                 cast.setOperand(0, wrap(NUMERIC_LITERAL, cast.operand(0)));
             }
-        } else {
+        } else if (checkTypmod) {
             checkTypmod(typmod.getPrecision(), scale);
         }
         return new SqlBasicCall(NUMERIC_CAST, List.of(cast, SqlLiteral.createExactNumeric(Integer.toString(precision), SqlParserPos.ZERO),

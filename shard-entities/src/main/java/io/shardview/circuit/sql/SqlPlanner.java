@@ -58,13 +58,21 @@ public final class SqlPlanner {
 
     /** Plans a SELECT over the given relations (name to columns). */
     public static RelNode plan(String select, Map<String, List<Column>> relations) throws PlanningException {
+        return plan(select, relations, false);
+    }
+
+    /**
+     * Plans a SELECT; accepted: it was accepted once (a view replayed or restored), so a NUMERIC(p,s) cast
+     * outside PostgreSQL's bounds, which engines before them accepted, is planned as then.
+     */
+    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted) throws PlanningException {
         Planner planner = Frameworks.getPlanner(config(relations));
         try {
             SqlNode parsed = planner.parse(select);
             if (!parsed.isA(SqlKind.QUERY)) {
                 throw new PlanningException("only a SELECT query is allowed here, not " + parsed.getKind());
             }
-            SqlNode validated = planner.validate(SourceMarkers.mark(parsed));
+            SqlNode validated = planner.validate(SourceMarkers.mark(parsed, !accepted));
             RelNode rel = planner.rel(validated).project();
             RelNode written = InSubQueries.rewrite(rel);
             return InCountFlags.apply(removeSubQueries(written), written);
