@@ -110,6 +110,17 @@ class NumericExpressionScaleTest {
     }
 
     @Test
+    void aNumberWithAnExponentIsNumericWithTheScalePostgresqlReads() {
+        // PostgreSQL 15: 1.50e0 is 1.50, 1e2 is numeric 100 (1e2 / 3 is 33.33..., not 33), 1e-1 + 0.2 is exactly 0.3.
+        assertEquals(List.of("1.50"), column("1.50e0", r(1, null, null, null)));
+        assertEquals(List.of("33.3333333333333333"), column("1e2 / 3", r(1, null, null, null)));
+        assertEquals(List.of("0.3"), column("1e-1 + 0.2", r(1, null, null, null)));
+        assertEquals(List.of("0.0015", "25.0"), column("COALESCE(n * 1e1, 1.5e-3)", r(1, null, null, null), r(2, "2.5", null, null)));
+        assertEquals(List.of("-10"), column("-1e1", r(1, null, null, null)));
+        assertEquals(List.of("1.5"), column("d + 1e0", r(1, null, null, 0.5)));
+    }
+
+    @Test
     void aQuotientByADecimalLiteralIsComputedNotFolded() {
         assertEquals(List.of("2.5000000000000000"), column("n / 1.0", r(1, "2.5", null, null)));
     }

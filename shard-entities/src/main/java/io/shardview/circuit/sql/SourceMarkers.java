@@ -1,5 +1,6 @@
 package io.shardview.circuit.sql;
 
+import java.math.BigDecimal;
 import io.shardview.circuit.NumericTypmod;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
@@ -85,9 +86,27 @@ public final class SourceMarkers {
     static SqlNode mark(SqlNode query, boolean checkTypmods) {
         return query.accept(new SqlShuttle() {
             @Override
+            public SqlNode visit(SqlNodeList list) {
+                SqlNode copy = super.visit(list);
+                if (copy instanceof SqlNodeList items) {
+                    for (int i = 0; i < items.size(); i++) items.set(i, exactNumeric(items.get(i), checkTypmods));
+                }
+                return copy;
+            }
+
+            @Override
             public SqlNode visit(SqlCall call) {
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;
+                if (c instanceof SqlBasicCall || c instanceof SqlCase) { // not LIMIT / OFFSET of a SELECT or ORDER BY
+                    for (int i = 0; i < c.operandCount(); i++) {
+                        SqlNode operand = c.operand(i);
+                        if (operand != null) {
+                            SqlNode exact = exactNumeric(operand, checkTypmods);
+                            if (exact != operand) c.setOperand(i, exact);
+                        }
+                    }
+                }
                 // The parser may leave COALESCE and NULLIF unresolved functions of that name.
                 if (c.getKind() == SqlKind.COALESCE || c.getOperator().getName().equalsIgnoreCase("COALESCE")) {
                     markLiterals(c);
@@ -118,6 +137,21 @@ public final class SourceMarkers {
                 return c;
             }
         });
+    }
+
+    /**
+     * A number written with an exponent is numeric in PostgreSQL (1.50e0 is 1.50, 1e2 is 100, not the integer
+     * 100), where Calcite reads a DOUBLE: it becomes CAST(exact literal AS NUMERIC), marked as a written one,
+     * with the scale PostgreSQL reads (0 or more). Other nodes are returned as they are.
+     */
+    private static SqlNode exactNumeric(SqlNode node, boolean checkTypmods) {
+        if (!(node instanceof SqlNumericLiteral number) || number.isExact()) return node;
+        BigDecimal value = number.bigDecimalValue();
+        if (value == null) return node;
+        SqlParserPos pos = number.getParserPosition();
+        SqlNode exact = SqlLiteral.createExactNumeric(value.setScale(Math.max(value.scale(), 0)).toPlainString(), pos);
+        SqlDataTypeSpec numeric = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DECIMAL, pos), pos);
+        return numericCast((SqlCall) SqlStdOperatorTable.CAST.createCall(pos, exact, numeric), checkTypmods);
     }
 
     /**
