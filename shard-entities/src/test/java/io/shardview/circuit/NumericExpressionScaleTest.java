@@ -118,6 +118,8 @@ class NumericExpressionScaleTest {
         assertEquals(List.of("0.0015", "25.0"), column("COALESCE(n * 1e1, 1.5e-3)", r(1, null, null, null), r(2, "2.5", null, null)));
         assertEquals(List.of("-10"), column("-1e1", r(1, null, null, null)));
         assertEquals(List.of("1.5"), column("d + 1e0", r(1, null, null, 0.5)));
+        // More digits than the planner's DECIMAL holds: a DOUBLE, as it was (same value once cast to one).
+        assertEquals(List.of("1.0E308"), column("CAST(1.0E308 AS DOUBLE PRECISION)", r(1, null, null, null)));
     }
 
     @Test

@@ -142,14 +142,18 @@ public final class SourceMarkers {
     /**
      * A number written with an exponent is numeric in PostgreSQL (1.50e0 is 1.50, 1e2 is 100, not the integer
      * 100), where Calcite reads a DOUBLE: it becomes CAST(exact literal AS NUMERIC), marked as a written one,
-     * with the scale PostgreSQL reads (0 or more). Other nodes are returned as they are.
+     * with the scale PostgreSQL reads (0 or more). Other nodes are returned as they are, and so is a number
+     * of more digits than Calcite's DECIMAL holds (1.0E308 stays a DOUBLE: the planner could not type it).
      */
     private static SqlNode exactNumeric(SqlNode node, boolean checkTypmods) {
         if (!(node instanceof SqlNumericLiteral number) || number.isExact()) return node;
         BigDecimal value = number.bigDecimalValue();
         if (value == null) return node;
+        BigDecimal plain = value.setScale(Math.max(value.scale(), 0));
+        int maxDigits = PgTypeSystem.INSTANCE.getMaxPrecision(SqlTypeName.DECIMAL);
+        if (plain.precision() > maxDigits || plain.scale() > maxDigits) return node;
         SqlParserPos pos = number.getParserPosition();
-        SqlNode exact = SqlLiteral.createExactNumeric(value.setScale(Math.max(value.scale(), 0)).toPlainString(), pos);
+        SqlNode exact = SqlLiteral.createExactNumeric(plain.toPlainString(), pos);
         SqlDataTypeSpec numeric = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DECIMAL, pos), pos);
         return numericCast((SqlCall) SqlStdOperatorTable.CAST.createCall(pos, exact, numeric), checkTypmods);
     }
