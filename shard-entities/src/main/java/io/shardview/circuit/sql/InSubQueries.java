@@ -8,7 +8,10 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -19,6 +22,7 @@ import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * Rewrites WHERE conjuncts over IN subqueries before Calcite removes the remaining subqueries.
@@ -41,8 +45,11 @@ final class InSubQueries extends RelShuttleImpl {
     public RelNode visit(LogicalFilter filter) {
         LogicalFilter visited = (LogicalFilter) super.visit(filter);
         RelNode input = visited.getInput();
+        CorrelationId row = visited.getVariablesSet().size() == 1 ? visited.getVariablesSet().iterator().next() : null;
+        InMarks marks = new InMarks(input, row);
         boolean changed = false;
         List<RexNode> rest = new ArrayList<>();
+        List<RexNode> marked = new ArrayList<>();
         for (RexNode conjunct : RelOptUtil.conjunctions(visited.getCondition())) {
             RexSubQuery notIn = conjunct.getKind() == SqlKind.NOT ? in(((RexCall) conjunct).getOperands().get(0)) : null;
             RexSubQuery in = in(conjunct);
@@ -53,14 +60,141 @@ final class InSubQueries extends RelShuttleImpl {
             } else if (in != null && correlatedWith(visited.getVariablesSet(), in)) {
                 rest.add(asExists(visited, in));
                 changed = true;
+            } else if (marks.canMark(conjunct)) {
+                // Under OR or NOT, or a correlated NOT IN: the IN's value beside each row, read by the condition.
+                marked.add(conjunct);
             } else {
-                rest.add(conjunct);
+                RexNode nested = rewriteNested(conjunct);
+                changed |= nested != conjunct;
+                rest.add(nested);
             }
         }
-        if (input == visited.getInput() && !changed) return visited;
+        if (input == visited.getInput() && !changed && marked.isEmpty()) return visited;
         // The joins keep the input's columns, so the other conjuncts' references stay valid.
-        RexNode condition = RexUtil.composeConjunction(visited.getCluster().getRexBuilder(), rest);
-        return condition.isAlwaysTrue() ? input : visited.copy(visited.getTraitSet(), input, condition);
+        RexBuilder rex = visited.getCluster().getRexBuilder();
+        RexNode condition = RexUtil.composeConjunction(rex, rest);
+        RelNode out = condition.isAlwaysTrue() ? input : visited.copy(visited.getTraitSet(), input, condition);
+        if (marked.isEmpty()) return out;
+        // The marks go over the filtered rows, whose columns the correlation variable describes.
+        int width = out.getRowType().getFieldCount();
+        marks = new InMarks(out, row);
+        RexNode markedCondition = marks.mark(RexUtil.composeConjunction(rex, marked));
+        return InMarks.dropMarks(LogicalFilter.create(marks.rel(), markedCondition), width);
+    }
+
+    /** A select list's IN subqueries as marks; other subqueries in it with their own IN rewritten. */
+    @Override
+    public RelNode visit(LogicalProject project) {
+        LogicalProject visited = (LogicalProject) super.visit(project);
+        CorrelationId row = visited.getVariablesSet().size() == 1 ? visited.getVariablesSet().iterator().next() : null;
+        InMarks marks = new InMarks(visited.getInput(), row);
+        boolean changed = false;
+        List<RexNode> projects = new ArrayList<>();
+        RexBuilder rex = visited.getCluster().getRexBuilder();
+        for (RexNode e : visited.getProjects()) {
+            RexNode out = marks.canMark(e) ? marks.mark(e) : rewriteNested(e);
+            // A mark is a nullable BOOLEAN; the column keeps the type it had (so the plan above stays valid).
+            if (!out.getType().equals(e.getType())) out = rex.makeAbstractCast(e.getType(), out);
+            changed |= out != e;
+            projects.add(out);
+        }
+        if (!changed) return visited;
+        boolean stillCorrelated = projects.stream().anyMatch(RexUtil::containsCorrelation)
+                || projects.stream().anyMatch(e -> RexUtil.SubQueryFinder.find(e) != null);
+        return LogicalProject.create(marks.rel(), visited.getHints(), projects, visited.getRowType(),
+                stillCorrelated ? visited.getVariablesSet() : Set.of());
+    }
+
+    /**
+     * IN subqueries in a join's ON condition. In an inner join ON and WHERE filter alike, so its conjuncts
+     * with an IN become a filter above it; in a left join the ON condition only decides which right rows
+     * a left row meets (a left row stays, matched or not), so an IN over one side's columns becomes that
+     * side's mark.
+     */
+    @Override
+    public RelNode visit(LogicalJoin join) {
+        LogicalJoin visited = (LogicalJoin) super.visit(join);
+        if (RexUtil.SubQueryFinder.find(visited.getCondition()) == null || !visited.getVariablesSet().isEmpty()) return visited;
+        RexBuilder rex = visited.getCluster().getRexBuilder();
+        if (visited.getJoinType() == JoinRelType.INNER) {
+            List<RexNode> on = new ArrayList<>();
+            List<RexNode> where = new ArrayList<>();
+            for (RexNode c : RelOptUtil.conjunctions(visited.getCondition())) {
+                (RexUtil.SubQueryFinder.find(c) == null ? on : where).add(c);
+            }
+            RelNode joined = visited.copy(visited.getTraitSet(), RexUtil.composeConjunction(rex, on),
+                    visited.getLeft(), visited.getRight(), visited.getJoinType(), visited.isSemiJoinDone());
+            return visit(LogicalFilter.create(joined, RexUtil.composeConjunction(rex, where)));
+        }
+        if (visited.getJoinType() != JoinRelType.LEFT) return visited;
+        return leftJoinMarks(visited);
+    }
+
+    private static RelNode leftJoinMarks(LogicalJoin join) {
+        int leftWidth = join.getLeft().getRowType().getFieldCount();
+        int rightWidth = join.getRight().getRowType().getFieldCount();
+        InMarks left = new InMarks(join.getLeft(), null);
+        InMarks right = new InMarks(join.getRight(), null);
+        RexBuilder rex = join.getCluster().getRexBuilder();
+        // Marks of the left side come before the right's columns, which therefore move.
+        RexShuttle toRightSide = new RexShuttle() {
+            @Override
+            public RexNode visitInputRef(RexInputRef ref) {
+                return new RexInputRef(ref.getIndex() - leftWidth, ref.getType());
+            }
+        };
+        List<RexNode> conjuncts = new ArrayList<>();
+        List<Integer> sides = new ArrayList<>();
+        for (RexNode c : RelOptUtil.conjunctions(join.getCondition())) {
+            ImmutableBitSet used = RelOptUtil.InputFinder.bits(c);
+            boolean leftOnly = used.length() <= leftWidth;
+            boolean rightOnly = !used.isEmpty() && used.nextSetBit(0) >= leftWidth;
+            if (RexUtil.SubQueryFinder.find(c) == null) {
+                conjuncts.add(c);
+                sides.add(0);
+            } else if (leftOnly && left.canMark(c)) {
+                conjuncts.add(left.mark(c));
+                sides.add(1);
+            } else if (rightOnly && right.canMark(c.accept(toRightSide))) {
+                conjuncts.add(right.mark(c.accept(toRightSide)));
+                sides.add(2);
+            } else {
+                return join; // an IN over both sides: Calcite's rewrite
+            }
+        }
+        int leftMarks = left.rel().getRowType().getFieldCount() - leftWidth;
+        RelNode l = left.rel();
+        RelNode r = right.rel();
+        List<RexNode> condition = new ArrayList<>();
+        for (int i = 0; i < conjuncts.size(); i++) {
+            int side = sides.get(i);
+            int shift = side == 1 ? 0 : side == 2 ? leftWidth + leftMarks : leftMarks;
+            int from = side == 0 ? leftWidth : 0;
+            condition.add(conjuncts.get(i).accept(new RexShuttle() {
+                @Override
+                public RexNode visitInputRef(RexInputRef ref) {
+                    if (side == 1 || ref.getIndex() < from) return new RexInputRef(ref.getIndex(), ref.getType());
+                    return new RexInputRef(ref.getIndex() + shift, ref.getType());
+                }
+            }));
+        }
+        RelBuilder b = RelFactories.LOGICAL_BUILDER.create(join.getCluster(), null);
+        b.push(l).push(r).join(JoinRelType.LEFT, RexUtil.composeConjunction(rex, condition));
+        List<RexNode> fields = new ArrayList<>(b.fields().subList(0, leftWidth));
+        fields.addAll(b.fields().subList(leftWidth + leftMarks, leftWidth + leftMarks + rightWidth));
+        return b.project(fields, join.getRowType().getFieldNames(), true).build();
+    }
+
+    /** e with the IN subqueries nested in its subqueries rewritten. */
+    private static RexNode rewriteNested(RexNode e) {
+        if (RexUtil.SubQueryFinder.find(e) == null) return e;
+        return e.accept(new RexShuttle() {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery) {
+                RelNode rel = rewrite(subQuery.rel);
+                return rel == subQuery.rel ? subQuery : subQuery.clone(rel);
+            }
+        });
     }
 
     /** The IN subquery a conjunct is, when the values it looks up use neither correlation nor subqueries. */
