@@ -370,7 +370,7 @@ final class RandomViews {
         if (rnd.nextBoolean() && ln != null && rn != null) on += " AND " + ln.sql() + " " + comparator() + " " + rn.sql();
         if (rnd.nextInt(4) == 0) { // an IN over the left or the right side decides the match (a LEFT JOIN keeps the left row)
             boolean overLeft = rnd.nextBoolean();
-            String in = in(overLeft ? l : r, overLeft ? "a" : "b", relation(), "", false);
+            String in = in(overLeft ? l : r, overLeft ? "a" : "b", relation(), "", Correlation.NONE);
             if (in != null) on += " AND " + in;
         }
         out.add(anyColumn(l, "a"));
@@ -512,10 +512,12 @@ final class RandomViews {
         String not = rnd.nextInt(3) < (in ? 2 : 1) ? "NOT " : ""; // NOT IN, with its NULL semantics, the most often
         String cond;
         if (in) {
-            cond = in(l, "a", r, not, true);
-            if (cond == null) return filterProject(l, out);
             // IN under OR or NOT (its NULL counts there), or as a select list's column.
-            switch (rnd.nextInt(6)) {
+            int place = rnd.nextInt(6);
+            // An IN nested in a NOT IN's subquery or in a non-plain one is not correlated two levels out (refused).
+            cond = in(l, "a", r, not, place > 2 && not.isEmpty() ? Correlation.TWO_LEVELS : Correlation.ONE_LEVEL);
+            if (cond == null) return filterProject(l, out);
+            switch (place) {
                 case 0: cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")"; break;
                 case 1: cond = "NOT (" + cond + " AND " + predicate(l, "a", 0) + ")"; break;
                 case 2: out.add(new Ex(cond, Kind.BOOL)); cond = predicate(l, "a", 1); break;
@@ -532,24 +534,32 @@ final class RandomViews {
         return select(out) + " FROM " + l.name() + " a WHERE " + cond;
     }
 
+    /** How far an IN's subquery may refer to the outer row: a correlated subquery in a join's ON is refused. */
+    private enum Correlation { NONE, ONE_LEVEL, TWO_LEVELS }
+
     /**
      * a.x [NOT] IN (SELECT b.y FROM r b ...) over comparable columns: integers, CHAR(3) against VARCHAR
      * (compared as bpchar: several VARCHARs differing in trailing blanks equal one CHAR), or NUMERICs of mixed
      * scales. Now and then correlated with a's row, and the subquery's WHERE holding an IN of its own,
-     * correlated with a's row (two levels out) at times; never correlated in a join's ON (the engine refuses a
-     * correlated subquery there). Null when the relations have no such columns.
+     * correlated with a's row (two levels out) at times, as far as allowed. Null when the relations have no
+     * such columns.
      */
-    private String in(Rel l, String a, Rel r, String not, boolean correlate) {
+    private String in(Rel l, String a, Rel r, String not, Correlation correlation) {
         String b = "i" + a;
         // IN and NOT IN mostly compare nullable columns, so NULLs reach both sides of their three-valued logic.
         Col lk = pick(l, c -> c.kind().integer() && (c.nullable() || rnd.nextInt(4) == 0));
         Col rk = pick(r, c -> c.kind().integer() && (c.nullable() || rnd.nextInt(4) == 0));
         if (lk == null) lk = pick(l, c -> c.kind().integer());
         if (rk == null) rk = pick(r, c -> c.kind().integer());
-        Predicate<Col> spelled = rnd.nextBoolean() ? c -> c.kind().string() : c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC;
-        if (rnd.nextInt(3) == 0) {
-            Col ls = pick(l, spelled);
-            Col rs = pick(r, spelled);
+        boolean strings = rnd.nextBoolean();
+        if (rnd.nextBoolean()) {
+            // Mostly a CHAR(3) against VARCHARs, several of which may equal it (as NUMERICs of several scales do).
+            Col ls = strings ? pick(l, c -> c.kind().bpchar()) : pick(l, c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC);
+            Col rs = strings ? pick(r, c -> c.kind() == Kind.STR) : pick(r, c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC);
+            if (strings && (ls == null || rs == null || rnd.nextInt(4) == 0)) {
+                ls = pick(l, c -> c.kind().string());
+                rs = pick(r, c -> c.kind().string());
+            }
             if (ls != null && rs != null) {
                 lk = ls;
                 rk = rs;
@@ -558,7 +568,7 @@ final class RandomViews {
         if (lk == null || rk == null) return null;
         List<String> where = new ArrayList<>();
         if (rnd.nextBoolean()) where.add(predicate(r, b, 1));
-        Col lc = correlate ? pick(l, c -> c.kind().integer()) : null;
+        Col lc = correlation != Correlation.NONE ? pick(l, c -> c.kind().integer()) : null;
         Col rc = pick(r, c -> c.kind().integer());
         if (lc != null && rc != null && rnd.nextInt(3) == 0) where.add(b + "." + rc.name() + " = " + a + "." + lc.name());
         if (rnd.nextInt(4) == 0) {
@@ -569,7 +579,7 @@ final class RandomViews {
             if (rn != null && nn != null) {
                 String c = "n" + a;
                 String nested = "SELECT " + c + "." + nn.name() + " FROM " + n.name() + " " + c;
-                if (lc != null && nc != null && rnd.nextBoolean()) nested += " WHERE " + c + "." + nc.name() + " = " + a + "." + lc.name();
+                if (correlation == Correlation.TWO_LEVELS && lc != null && nc != null && rnd.nextBoolean()) nested += " WHERE " + c + "." + nc.name() + " = " + a + "." + lc.name();
                 where.add(b + "." + rn.name() + " IN (" + nested + ")");
             }
         }
