@@ -24,8 +24,8 @@ import org.apache.calcite.tools.RelBuilder;
  * to it, so each row meets the subquery once (Calcite's rewrite joins it with the subquery's DISTINCT
  * values, and a CHAR(n) 'a' equals both VARCHARs 'a' and 'a ', NUMERIC 2 both 2.0 and 2.00 when the
  * values are kept apart). The subquery may be uncorrelated, or correlated with the relation's own row
- * (correlation variable row) only through conjuncts {@code inner = row.field} of its WHERE; those become
- * the mark's groups. The relation keeps its columns in front, so expressions over it stay valid.
+ * (correlation variable row) only through conjuncts {@code inner = outer} of its WHERE, outer reading only
+ * the row; those become the mark's groups. The relation keeps its columns in front, so expressions over it stay valid.
  */
 final class InMarks {
     private final CorrelationId row;
@@ -70,23 +70,24 @@ final class InMarks {
         });
     }
 
-    /** The subquery as input of a mark (its values, then its correlation values), with the row columns they meet; null if not markable. */
+    /** The subquery as input of a mark (its values, then its correlation values), with the row values they meet; null if not markable. */
     private Decorrelated markable(RexSubQuery in) {
         if (in.getOperands().size() != 1) return null;
         RexNode x = in.getOperands().get(0);
         if (RexUtil.containsCorrelation(x) || RexUtil.SubQueryFinder.find(x) != null) return null;
         RelNode subquery = InSubQueries.rewrite(in.rel);
-        if (RelOptUtil.getVariablesUsed(subquery).isEmpty()) return new Decorrelated(subquery, new int[0]);
+        if (RelOptUtil.getVariablesUsed(subquery).isEmpty()) return new Decorrelated(subquery, List.of());
         return row == null ? null : decorrelate(subquery);
     }
 
-    /** A subquery without correlation, and the row columns its columns 1, 2, ... are compared with. */
-    private record Decorrelated(RelNode values, int[] groups) {
+    /** A subquery without correlation, and the expressions over the row its columns 1, 2, ... are compared with. */
+    private record Decorrelated(RelNode values, List<RexNode> groups) {
     }
 
     /**
      * Project(Filter(input, conjuncts)) where input and the projection do not use the correlation and each
-     * correlated conjunct is inner = row.field: the values with the inner sides as further columns.
+     * correlated conjunct is inner = outer, outer reading only the row: the values with the inner sides as
+     * further columns.
      */
     private Decorrelated decorrelate(RelNode subquery) {
         if (!(subquery instanceof LogicalProject p) || !(p.getInput() instanceof LogicalFilter f)
@@ -96,7 +97,7 @@ final class InMarks {
         }
         List<RexNode> uncorrelated = new ArrayList<>();
         List<RexNode> columns = new ArrayList<>(p.getProjects());
-        List<Integer> groups = new ArrayList<>();
+        List<RexNode> groups = new ArrayList<>();
         for (RexNode c : RelOptUtil.conjunctions(f.getCondition())) {
             if (!RexUtil.containsCorrelation(c)) {
                 uncorrelated.add(c);
@@ -104,45 +105,72 @@ final class InMarks {
             }
             if (c.getKind() != SqlKind.EQUALS) return null;
             List<RexNode> sides = ((RexCall) c).getOperands();
-            int field = rowField(sides.get(1));
+            RexNode outer = overRow(sides.get(1));
             RexNode inner = sides.get(0);
-            if (field < 0) {
-                field = rowField(sides.get(0));
+            if (outer == null) {
+                outer = overRow(sides.get(0));
                 inner = sides.get(1);
             }
-            if (field < 0 || RexUtil.containsCorrelation(inner) || RexUtil.SubQueryFinder.find(inner) != null) return null;
+            if (outer == null || !plain(inner) || RexUtil.containsCorrelation(inner)) return null;
             columns.add(inner);
-            groups.add(field);
+            groups.add(outer);
         }
         RelBuilder b = RelFactories.LOGICAL_BUILDER.create(f.getCluster(), null);
         b.push(f.getInput()).filter(uncorrelated).project(columns);
-        return new Decorrelated(b.build(), groups.stream().mapToInt(Integer::intValue).toArray());
+        return new Decorrelated(b.build(), groups);
     }
 
-    /** The field of the row a correlated expression reads ($cor.field), or -1. */
-    private int rowField(RexNode e) {
-        if (e instanceof RexFieldAccess a && a.getReferenceExpr() instanceof RexCorrelVariable v && v.id.equals(row)) {
-            return a.getField().getIndex();
-        }
-        return -1;
+    /**
+     * Whether e is a column, or a cast of one (as Calcite widens one side of an '='). Only those are taken
+     * apart from the correlated '=': evaluated for every row on either side, not only for the pairs
+     * PostgreSQL compares, they must not fail.
+     */
+    private static boolean plain(RexNode e) {
+        if (e.getKind() == SqlKind.CAST) return plain(((RexCall) e).getOperands().get(0));
+        return e instanceof RexInputRef || e instanceof RexFieldAccess;
+    }
+
+    /** A correlated expression reading only the row's fields ($cor.field), as an expression over the row; else null. */
+    private RexNode overRow(RexNode e) {
+        if (!plain(e) || !RexUtil.containsCorrelation(e) || !RelOptUtil.InputFinder.bits(e).isEmpty()) return null;
+        boolean[] onlyRow = {true};
+        RexNode out = e.accept(new RexShuttle() {
+            @Override
+            public RexNode visitFieldAccess(RexFieldAccess a) {
+                if (a.getReferenceExpr() instanceof RexCorrelVariable v && v.id.equals(row)) {
+                    return new RexInputRef(a.getField().getIndex(), a.getType());
+                }
+                onlyRow[0] = false;
+                return a;
+            }
+
+            @Override
+            public RexNode visitCorrelVariable(RexCorrelVariable v) {
+                onlyRow[0] = false;
+                return v;
+            }
+        });
+        return onlyRow[0] ? out : null;
     }
 
     /** Appends the mark of x IN (values) to rel; returns a reference to it. */
     private RexNode add(RexNode x, Decorrelated values) {
-        int key;
-        if (x instanceof RexInputRef ref) {
-            key = ref.getIndex();
-        } else {
-            RelBuilder b = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
-            b.push(rel);
-            List<RexNode> withKey = new ArrayList<>(b.fields());
-            withKey.add(x);
-            rel = b.project(withKey).build();
-            key = rel.getRowType().getFieldCount() - 1;
-        }
-        rel = new InMarkJoin(rel.getCluster(), rel.getTraitSet(), rel, values.values(), key, values.groups());
+        int key = column(x);
+        int[] groups = values.groups().stream().mapToInt(this::column).toArray();
+        rel = new InMarkJoin(rel.getCluster(), rel.getTraitSet(), rel, values.values(), key, groups);
         int mark = rel.getRowType().getFieldCount() - 1;
         return new RexInputRef(mark, rel.getRowType().getFieldList().get(mark).getType());
+    }
+
+    /** The column of rel holding e: e's own, or one appended to rel for it. */
+    private int column(RexNode e) {
+        if (e instanceof RexInputRef ref) return ref.getIndex();
+        RelBuilder b = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
+        b.push(rel);
+        List<RexNode> withColumn = new ArrayList<>(b.fields());
+        withColumn.add(e);
+        rel = b.project(withColumn).build();
+        return rel.getRowType().getFieldCount() - 1;
     }
 
     /** rel's first width columns: the relation without its marks. */

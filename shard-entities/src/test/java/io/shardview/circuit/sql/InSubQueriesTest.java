@@ -66,6 +66,15 @@ class InSubQueriesTest {
     }
 
     @Test
+    void aCorrelationThroughACastIsAGroupColumnOfTheCastValue() throws Exception {
+        String plan = plan("SELECT k FROM t a WHERE k NOT IN (SELECT x FROM u b WHERE b.x = a.k)");
+        assertTrue(plan.contains("InMarkJoin(key=[3], groups=[[4]])"), plan);
+        assertFalse(plan.contains("LogicalAggregate"), plan);
+        // An expression that may fail is not taken apart: it goes through Calcite's rewrite.
+        assertFalse(plan("SELECT k FROM t a WHERE k NOT IN (SELECT x FROM u b WHERE b.x = a.k + 1)").contains("InMarkJoin"));
+    }
+
+    @Test
     void anInInAnInnerJoinsOnConditionBecomesASemiJoinAboveTheJoin() throws Exception {
         String plan = plan("SELECT t.k FROM t JOIN u ON t.k = u.y AND t.c IN (SELECT w FROM u)");
         assertTrue(plan.contains("joinType=[semi]"), plan);
