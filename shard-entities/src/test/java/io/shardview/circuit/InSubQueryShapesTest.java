@@ -58,6 +58,16 @@ class InSubQueryShapesTest {
     }
 
     @Test
+    void anInInAnInnerJoinsOnConditionCorrelatedWithTheJoinedRowKeepsEachJoinedRowOnce() {
+        Circuit c = circuit("SELECT t.id, u.id AS uid FROM t JOIN u ON t.n = u.k AND t.c IN (SELECT v FROM s WHERE s.g = u.k)");
+        assertEquals("1:1 3:3", rows(c));
+        c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
+        assertEquals("1:1 3:3", rows(c));
+        c.applyBatch(List.of(Op.deleteKey("s", row("id", 2))));
+        assertEquals("3:3", rows(c));
+    }
+
+    @Test
     void anInInALeftJoinsOnConditionDecidesTheMatchAndKeepsEveryLeftRow() {
         Circuit c = circuit("SELECT t.id, u.id AS uid FROM t LEFT JOIN u ON t.n = u.k AND t.c IN (SELECT v FROM s)");
         assertEquals("1:1 2:- 3:3", rows(c));

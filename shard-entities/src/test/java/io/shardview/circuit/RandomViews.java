@@ -370,7 +370,7 @@ final class RandomViews {
         if (rnd.nextBoolean() && ln != null && rn != null) on += " AND " + ln.sql() + " " + comparator() + " " + rn.sql();
         if (rnd.nextInt(4) == 0) { // an IN over the left or the right side decides the match (a LEFT JOIN keeps the left row)
             boolean overLeft = rnd.nextBoolean();
-            String in = in(overLeft ? l : r, overLeft ? "a" : "b", relation(), "", Correlation.NONE);
+            String in = in(overLeft ? l : r, overLeft ? "a" : "b", relation(), "", left ? Correlation.NONE : Correlation.ONE_LEVEL);
             if (in != null) on += " AND " + in;
         }
         out.add(anyColumn(l, "a"));
@@ -534,7 +534,7 @@ final class RandomViews {
         return select(out) + " FROM " + l.name() + " a WHERE " + cond;
     }
 
-    /** How far an IN's subquery may refer to the outer row: a correlated subquery in a join's ON is refused. */
+    /** How far an IN's subquery may refer to the outer row: a correlated subquery in a LEFT JOIN's ON is refused. */
     private enum Correlation { NONE, ONE_LEVEL, TWO_LEVELS }
 
     /**

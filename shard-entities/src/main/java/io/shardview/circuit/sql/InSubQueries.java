@@ -1,5 +1,6 @@
 package io.shardview.circuit.sql;
 
+import com.google.common.collect.ImmutableSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,13 +26,16 @@ import org.apache.calcite.tools.RelBuilder;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
- * Rewrites WHERE conjuncts over IN subqueries before Calcite removes the remaining subqueries.
- * {@code x NOT IN (SELECT y ...)} over an uncorrelated one-column subquery becomes a {@link NotInJoin};
- * {@code (x, ...) IN (SELECT y, ...)} becomes a semi-join when uncorrelated, and when correlated an
- * EXISTS with the equalities added, whose decorrelated form {@link DistinctSidePullUp} makes a semi-join.
- * A semi-join keeps each outer row once however many values it matches (a CHAR(n) is equal to both
- * VARCHARs 'a' and 'a '); Calcite's rewrite, an inner join with the subquery's distinct values, keeps
- * it once per value. Other forms (in a select list, under OR) keep Calcite's rewrite.
+ * Rewrites IN subqueries before Calcite removes the remaining subqueries, in subqueries too. As a WHERE
+ * conjunct, {@code x NOT IN (SELECT y ...)} over an uncorrelated one-column subquery becomes a
+ * {@link NotInJoin}; {@code (x, ...) IN (SELECT y, ...)} becomes a semi-join when uncorrelated, and when
+ * correlated an EXISTS with the equalities added, whose decorrelated form {@link DistinctSidePullUp} makes
+ * a semi-join. An inner join's ON conjuncts with an IN become such a WHERE above it. A one-column IN
+ * elsewhere (under OR or NOT, a correlated NOT IN, in a LEFT JOIN's ON over one side, in a select list)
+ * becomes a mark, its three-valued value beside each row ({@link InMarks}). Semi-joins and marks keep each
+ * outer row once however many values it matches (a CHAR(n) is equal to both VARCHARs 'a' and 'a ');
+ * Calcite's rewrite, a join with the subquery's distinct values, keeps it once per value. Other forms
+ * (several columns under OR, a subquery correlated otherwise than by '=') keep Calcite's rewrite.
  */
 final class InSubQueries extends RelShuttleImpl {
     private InSubQueries() {
@@ -114,7 +118,7 @@ final class InSubQueries extends RelShuttleImpl {
     @Override
     public RelNode visit(LogicalJoin join) {
         LogicalJoin visited = (LogicalJoin) super.visit(join);
-        if (RexUtil.SubQueryFinder.find(visited.getCondition()) == null || !visited.getVariablesSet().isEmpty()) return visited;
+        if (RexUtil.SubQueryFinder.find(visited.getCondition()) == null) return visited;
         RexBuilder rex = visited.getCluster().getRexBuilder();
         if (visited.getJoinType() == JoinRelType.INNER) {
             List<RexNode> on = new ArrayList<>();
@@ -122,11 +126,13 @@ final class InSubQueries extends RelShuttleImpl {
             for (RexNode c : RelOptUtil.conjunctions(visited.getCondition())) {
                 (RexUtil.SubQueryFinder.find(c) == null ? on : where).add(c);
             }
-            RelNode joined = visited.copy(visited.getTraitSet(), RexUtil.composeConjunction(rex, on),
-                    visited.getLeft(), visited.getRight(), visited.getJoinType(), visited.isSemiJoinDone());
-            return visit(LogicalFilter.create(joined, RexUtil.composeConjunction(rex, where)));
+            // A correlated subquery of the ON reads the joined row ($cor over left and right), as the filter's would.
+            RelNode joined = LogicalJoin.create(visited.getLeft(), visited.getRight(), visited.getHints(),
+                    RexUtil.composeConjunction(rex, on), Set.of(), visited.getJoinType());
+            return visit(LogicalFilter.create(joined, RexUtil.composeConjunction(rex, where),
+                    ImmutableSet.copyOf(visited.getVariablesSet())));
         }
-        if (visited.getJoinType() != JoinRelType.LEFT) return visited;
+        if (visited.getJoinType() != JoinRelType.LEFT || !visited.getVariablesSet().isEmpty()) return visited;
         return leftJoinMarks(visited);
     }
 
