@@ -287,6 +287,19 @@ class TenantApiTest {
   }
 
   @Test
+  void decimalsKeepTheScaleTheyAreWrittenWithAsJsonNumbersOrStrings() throws Exception {
+    TenantClient t = tenant("decimals");
+    t.json(t.post("sql", "application/sql", "CREATE TABLE prices (id INT PRIMARY KEY, n NUMERIC, m NUMERIC(6,2))"), 200);
+    t.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"prices\", \"row\": {\"id\": 1, \"n\": 1.50, \"m\": 2.5}},"
+        + "{\"op\": \"insert\", \"table\": \"prices\", \"row\": {\"id\": 2, \"n\": \"2.500\", \"m\": \"3\"}},"
+        + "{\"op\": \"insert\", \"table\": \"prices\", \"row\": {\"id\": 3, \"n\": 1e2, \"m\": 0.0}}]}", 200);
+    JsonNode result = t.json(t.post("query", "application/json", "{\"sql\": \"SELECT id, n, m FROM prices ORDER BY id\"}"), 200);
+    // As PostgreSQL stores the literals 1.50, '2.500' and 1e2: each with its own scale (1e2 has none).
+    assertEquals("[{\"id\":1,\"n\":\"1.50\",\"m\":\"2.50\"},{\"id\":2,\"n\":\"2.500\",\"m\":\"3.00\"},"
+        + "{\"id\":3,\"n\":\"100\",\"m\":\"0.00\"}]", result.get("rows").toString());
+  }
+
+  @Test
   void concurrentBatchesAreCommittedInGroupsYetEachGetsItsOwnVersionAndVerdict() throws Exception {
     TenantClient t = tenant("groups");
     int threads = 8;

@@ -32,13 +32,25 @@ public final class Circuit {
 
     /** Runs a request of ';'-separated statements atomically: all apply, or none and a rejection. */
     public DdlResult executeSql(String statements) {
+        return executeSql(statements, false);
+    }
+
+    /**
+     * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older
+     * engine accepted as it did (a NUMERIC type modifier outside PostgreSQL's bounds is an unconstrained NUMERIC).
+     */
+    public DdlResult replaySql(String statements) {
+        return executeSql(statements, true);
+    }
+
+    private DdlResult executeSql(String statements, boolean replaying) {
         List<String> parts = DdlStatement.split(statements == null ? "" : statements);
         if (parts.isEmpty()) return new DdlResult.Rejected(0, RejectionKind.INVALID, "no statement");
         Map<String, BaseTable> savedTables = new LinkedHashMap<>(tables);
         Map<String, MaterializedView> savedViews = new LinkedHashMap<>(views);
         List<DdlResult.ChangedObject> objects = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            DdlResult.Rejected rejected = execute(i, parts.get(i), objects);
+            DdlResult.Rejected rejected = execute(i, parts.get(i), replaying, objects);
             if (rejected != null) {
                 tables.clear();
                 tables.putAll(savedTables);
@@ -50,10 +62,10 @@ public final class Circuit {
         return new DdlResult.Applied(version, List.copyOf(objects));
     }
 
-    private DdlResult.Rejected execute(int index, String text, List<DdlResult.ChangedObject> objects) {
+    private DdlResult.Rejected execute(int index, String text, boolean replaying, List<DdlResult.ChangedObject> objects) {
         DdlStatement statement;
         try {
-            statement = DdlStatement.parse(text);
+            statement = DdlStatement.parse(text, replaying);
         } catch (DdlStatement.ParseError e) {
             return new DdlResult.Rejected(index, e.kind, e.getMessage());
         }

@@ -55,8 +55,8 @@ sealed interface DdlStatement {
         return out;
     }
 
-    static DdlStatement parse(String statement) throws ParseError {
-        SqlTokens t = new SqlTokens(statement);
+    static DdlStatement parse(String statement, boolean replaying) throws ParseError {
+        SqlTokens t = new SqlTokens(statement, replaying);
         if (t.acceptWord("create")) {
             if (t.acceptWord("table")) return createTable(t);
             t.acceptWord("materialized");

@@ -7,10 +7,13 @@ import java.util.Locale;
 /** A small PostgreSQL-style tokenizer for DDL: identifiers fold to lower case unless double-quoted. */
 final class SqlTokens {
     private final String text;
+    private final boolean replaying;
     private int pos;
 
-    SqlTokens(String text) {
+    /** replaying: the statement was accepted once, by an engine that may have read it more leniently. */
+    SqlTokens(String text, boolean replaying) {
         this.text = text;
+        this.replaying = replaying;
     }
 
     private void skipSpace() {
@@ -124,8 +127,21 @@ final class SqlTokens {
         return new TypeSpec(type, length, 0, 0);
     }
 
-    /** NUMERIC(p) or NUMERIC(p, s), with PostgreSQL's bounds: p in 1..1000, s in -1000..1000. */
-    private static TypeSpec numericTypmod(String arguments) throws DdlStatement.ParseError {
+    /**
+     * NUMERIC(p) or NUMERIC(p, s), with PostgreSQL's bounds: p in 1..1000, s in -1000..1000. When replaying, a
+     * modifier outside them is an unconstrained NUMERIC: engines before NUMERIC(p,s) was kept ignored modifiers,
+     * accepted any, and stored the column's values unconstrained.
+     */
+    private TypeSpec numericTypmod(String arguments) throws DdlStatement.ParseError {
+        try {
+            return checkedNumericTypmod(arguments);
+        } catch (DdlStatement.ParseError e) {
+            if (replaying) return new TypeSpec(ColumnType.DECIMAL, 0, 0, 0);
+            throw e;
+        }
+    }
+
+    private static TypeSpec checkedNumericTypmod(String arguments) throws DdlStatement.ParseError {
         String[] parts = arguments.split(",", -1);
         int precision;
         int scale;

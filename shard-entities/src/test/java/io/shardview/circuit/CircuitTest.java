@@ -83,6 +83,9 @@ class CircuitTest {
         assertEquals(1, c.version());
         DdlResult unknown = c.executeSql("CREATE VIEW x AS SELECT * FROM missing");
         assertTrue(((DdlResult.Rejected) unknown).message().contains("missing"), unknown.toString());
+        // A syntax error says where, without the parser's list of every token it could have taken.
+        DdlResult.Rejected syntax = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW y AS SELECT DISTINCT ON (k) k FROM t"));
+        assertEquals("Incorrect syntax near the keyword 'ON' at line 1, column 17.", syntax.message());
     }
 
     @Test

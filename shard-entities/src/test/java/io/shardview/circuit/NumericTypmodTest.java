@@ -114,6 +114,23 @@ class NumericTypmodTest {
     }
 
     @Test
+    void replayingAStatementAnOlderEngineAcceptedReadsAnOutOfBoundsModifierAsUnconstrained() {
+        // Engines before NUMERIC(p,s) was kept accepted any modifier and stored the values as given; a
+        // tenant's journal may hold such a CREATE TABLE, and its recovery must not fail on it.
+        Circuit c = new Circuit();
+        DdlResult r = c.replaySql("CREATE TABLE t (id INT PRIMARY KEY, a NUMERIC(0), b DECIMAL(1001, 2), d NUMERIC(x), e NUMERIC(4,1));"
+                + "CREATE VIEW w AS SELECT a, b, d, e FROM t");
+        assertInstanceOf(DdlResult.Applied.class, r, r.toString());
+        List<String> types = new ArrayList<>();
+        for (Column col : c.describe().tables().get(0).columns()) types.add(col.sqlTypeName());
+        assertEquals(List.of("integer", "numeric", "numeric", "numeric", "numeric(4,1)"), types);
+        accept(c, Op.insert("t", row("id", 1, "a", new BigDecimal("12.345"), "b", new BigDecimal("1.5"), "d", 7, "e", new BigDecimal("1.25"))));
+        assertEquals(List.of(Row.of(new BigDecimal("12.345"), new BigDecimal("1.5"), BigDecimal.valueOf(7), new BigDecimal("1.3"))),
+                CircuitTest.rows(c, "w"));
+        assertInstanceOf(DdlResult.Rejected.class, c.replaySql("CREATE TABLE u (a NUMERIC(1,2,3"), "other syntax errors still fail");
+    }
+
+    @Test
     void aScaleLargerThanThePrecisionAllowsOnlySmallValues() {
         Circuit c = CircuitTest.circuit("CREATE TABLE k (id INT PRIMARY KEY, a NUMERIC(3,4)); CREATE VIEW v AS SELECT a FROM k");
         accept(c, Op.insert("k", row("id", 1, "a", new BigDecimal("0.00012"))), Op.insert("k", row("id", 2, "a", new BigDecimal("0.001"))));

@@ -17,7 +17,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 /**
  * The body of {@code POST /v1/tenants/{t}/ingest}, checked for shape at the edge: JSON
  * {@code {"ops": [...], "batch_id": "..."}} or NDJSON with one op per line. Numbers keep their
- * exact value (integers as Long, others as BigDecimal); the entity checks them against the schema.
+ * exact value (integers as Long, others as BigDecimal with the scale as written: 1.50 stays 1.50, as
+ * PostgreSQL keeps a numeric literal's scale); the entity checks them against the schema.
  */
 record IngestBody(List<IngestOp> ops, String batchId) {
   private static final JsonFactory JSON = new JsonFactory();
@@ -189,13 +190,8 @@ record IngestBody(List<IngestOp> ops, String batchId) {
       case VALUE_STRING -> parser.getText();
       case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
           ? new BigDecimal(parser.getBigIntegerValue()) : (Object) parser.getLongValue();
-      default -> decimal(parser.getDecimalValue());
+      default -> parser.getDecimalValue();
     };
-  }
-
-  // As a JSON tree has it: zero is 0, other decimals lose trailing zeros (1.50 is 1.5).
-  private static BigDecimal decimal(BigDecimal value) {
-    return value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
   }
 
   private static String text(Field field, String name, int index) throws Invalid {

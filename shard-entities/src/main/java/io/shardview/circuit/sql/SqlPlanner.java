@@ -67,7 +67,8 @@ public final class SqlPlanner {
             }
             SqlNode validated = planner.validate(SourceMarkers.mark(parsed));
             RelNode rel = planner.rel(validated).project();
-            return removeSubQueries(InSubQueries.rewrite(rel));
+            RelNode written = InSubQueries.rewrite(rel);
+            return InCountFlags.apply(removeSubQueries(written), written);
         } catch (PlanningException e) {
             throw e;
         } catch (Exception e) {
@@ -86,7 +87,8 @@ public final class SqlPlanner {
         hep.setRoot(rel);
         RelNode noSubQueries = hep.findBestExp();
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
-        RelNode decorrelated = RelDecorrelator.decorrelateQuery(noSubQueries, builder);
+        RelNode decorrelated = DecorrelationShield.restore(
+                RelDecorrelator.decorrelateQuery(DecorrelationShield.hide(noSubQueries), builder));
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
         return DistinctSidePullUp.apply(decorrelated);
     }
@@ -97,6 +99,9 @@ public final class SqlPlanner {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.toString() : t.getMessage();
+        // A syntax error lists every token the parser could take next (hundreds): the position says enough.
+        int expecting = m.indexOf("Was expecting");
+        if (expecting > 0) m = m.substring(0, expecting);
         return m.replaceAll("\\s+", " ").trim();
     }
 
