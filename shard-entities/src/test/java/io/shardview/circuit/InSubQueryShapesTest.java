@@ -95,6 +95,16 @@ class InSubQueryShapesTest {
     }
 
     @Test
+    void anInUnderOrCorrelatedOtherwiseThanByEqualsKeepsEachRowOnce() {
+        Circuit c = circuit("SELECT id FROM t WHERE c IN (SELECT v FROM s WHERE s.g >= t.n) OR n > 5");
+        assertEquals("1 3", rows(c));
+        c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
+        assertEquals("1 3", rows(c));
+        c.applyBatch(List.of(Op.deleteKey("s", row("id", 2))));
+        assertEquals("3", rows(c));
+    }
+
+    @Test
     void anInUnderNotIsNullForANullRowOfANonEmptySubquery() {
         // Row 2: c IN (...) is NULL, n > 1 TRUE, so NOT (NULL) drops it until s is empty (then IN is FALSE).
         Circuit c = circuit("SELECT id FROM t WHERE NOT (c IN (SELECT v FROM s) AND n > 1)");

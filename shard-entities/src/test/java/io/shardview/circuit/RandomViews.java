@@ -515,7 +515,10 @@ final class RandomViews {
             // IN under OR or NOT (its NULL counts there), or as a select list's column.
             int place = rnd.nextInt(6);
             // An IN nested in a NOT IN's subquery or in a non-plain one is not correlated two levels out (refused).
-            cond = in(l, "a", r, not, place > 2 && not.isEmpty() ? Correlation.TWO_LEVELS : Correlation.ONE_LEVEL);
+            // Correlated by another comparison than '=' only where the IN is TRUE or not (a plain conjunct, under
+            // OR): under NOT or in a select list it still goes through Calcite's rewrite, which can repeat a row.
+            cond = in(l, "a", r, not, place > 2 && not.isEmpty() ? Correlation.TWO_LEVELS
+                    : place == 0 || place > 2 ? Correlation.ANY_COMPARISON : Correlation.ONE_LEVEL);
             if (cond == null) return filterProject(l, out);
             switch (place) {
                 case 0: cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")"; break;
@@ -535,7 +538,7 @@ final class RandomViews {
     }
 
     /** How far an IN's subquery may refer to the outer row: a correlated subquery in a LEFT JOIN's ON is refused. */
-    private enum Correlation { NONE, ONE_LEVEL, TWO_LEVELS }
+    private enum Correlation { NONE, ONE_LEVEL, ANY_COMPARISON, TWO_LEVELS }
 
     /**
      * a.x [NOT] IN (SELECT b.y FROM r b ...) over comparable columns: integers, CHAR(3) against VARCHAR
@@ -570,7 +573,10 @@ final class RandomViews {
         if (rnd.nextBoolean()) where.add(predicate(r, b, 1));
         Col lc = correlation != Correlation.NONE ? pick(l, c -> c.kind().integer()) : null;
         Col rc = pick(r, c -> c.kind().integer());
-        if (lc != null && rc != null && rnd.nextInt(3) == 0) where.add(b + "." + rc.name() + " = " + a + "." + lc.name());
+        if (lc != null && rc != null && rnd.nextInt(3) == 0) {
+            String op = correlation.compareTo(Correlation.ANY_COMPARISON) >= 0 && rnd.nextInt(3) == 0 ? comparator() : "=";
+            where.add(b + "." + rc.name() + " " + op + " " + a + "." + lc.name());
+        }
         if (rnd.nextInt(4) == 0) {
             Rel n = relation();
             Col rn = pick(r, c -> c.kind().integer());

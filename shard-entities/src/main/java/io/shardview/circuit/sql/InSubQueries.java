@@ -13,6 +13,7 @@ import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -51,6 +52,9 @@ final class InSubQueries extends RelShuttleImpl {
         RelNode input = visited.getInput();
         CorrelationId row = visited.getVariablesSet().size() == 1 ? visited.getVariablesSet().iterator().next() : null;
         InMarks marks = new InMarks(input, row);
+        // The variable an IN turned EXISTS reads the row by: the filter's own, or a new one.
+        CorrelationId existsRow = visited.getVariablesSet().isEmpty() ? visited.getCluster().createCorrel() : row;
+        boolean newVariable = false;
         boolean changed = false;
         List<RexNode> rest = new ArrayList<>();
         List<RexNode> marked = new ArrayList<>();
@@ -62,11 +66,15 @@ final class InSubQueries extends RelShuttleImpl {
             } else if (in != null && uncorrelated(in)) {
                 input = semiJoin(input, in.getOperands(), rewrite(in.rel));
             } else if (in != null && correlatedWith(visited.getVariablesSet(), in)) {
-                rest.add(asExists(visited, in));
+                rest.add(asExists(input.getRowType(), row, in));
                 changed = true;
             } else if (marks.canMark(conjunct)) {
                 // Under OR or NOT, or a correlated NOT IN: the IN's value beside each row, read by the condition.
                 marked.add(conjunct);
+            } else if (existsRow != null && existsWherePositive(conjunct, true, input.getRowType(), existsRow) != conjunct) {
+                rest.add(existsWherePositive(conjunct, true, input.getRowType(), existsRow));
+                newVariable |= existsRow != row;
+                changed = true;
             } else {
                 RexNode nested = rewriteNested(conjunct);
                 changed |= nested != conjunct;
@@ -77,7 +85,9 @@ final class InSubQueries extends RelShuttleImpl {
         // The joins keep the input's columns, so the other conjuncts' references stay valid.
         RexBuilder rex = visited.getCluster().getRexBuilder();
         RexNode condition = RexUtil.composeConjunction(rex, rest);
-        RelNode out = condition.isAlwaysTrue() ? input : visited.copy(visited.getTraitSet(), input, condition);
+        RelNode out = condition.isAlwaysTrue() ? input
+                : newVariable ? LogicalFilter.create(input, condition, ImmutableSet.of(existsRow))
+                : visited.copy(visited.getTraitSet(), input, condition);
         if (marked.isEmpty()) return out;
         // The marks go over the filtered rows, whose columns the correlation variable describes.
         int width = out.getRowType().getFieldCount();
@@ -267,10 +277,31 @@ final class InSubQueries extends RelShuttleImpl {
         return b.build();
     }
 
-    /** EXISTS (SELECT * FROM (subquery) WHERE y = x AND ...), x read from the filter's row. */
-    private static RexNode asExists(LogicalFilter filter, RexSubQuery in) {
-        RexBuilder rex = filter.getCluster().getRexBuilder();
-        RexNode row = rex.makeCorrel(filter.getInput().getRowType(), filter.getVariablesSet().iterator().next());
+    /**
+     * e with each IN that only AND and OR lead to (no NOT) and whose subquery uses no correlation but the
+     * row's turned into an EXISTS (as {@link #asExists}): there its NULL counts as FALSE, so EXISTS, TRUE
+     * exactly when IN is, gives the same rows; and Calcite's EXISTS keeps each row once, which its IN (a
+     * join with the distinct values) does not. For an IN that cannot be a mark, such as one correlated
+     * by other than '='. positive: whether e itself is under no NOT.
+     */
+    private static RexNode existsWherePositive(RexNode e, boolean positive, RelDataType rowType, CorrelationId row) {
+        if (e.getKind() == SqlKind.AND || e.getKind() == SqlKind.OR || e.getKind() == SqlKind.NOT) {
+            RexCall call = (RexCall) e;
+            boolean operandsPositive = e.getKind() == SqlKind.NOT ? !positive : positive;
+            List<RexNode> operands = call.getOperands().stream()
+                    .map(o -> existsWherePositive(o, operandsPositive, rowType, row)).toList();
+            return operands.equals(call.getOperands()) ? e : call.clone(call.getType(), operands);
+        }
+        RexSubQuery in = in(e);
+        // Only a correlated one: Calcite decorrelates an uncorrelated one joined on equalities with its values.
+        if (!positive || in == null || in.getOperands().size() != 1 || !Set.of(row).equals(RelOptUtil.getVariablesUsed(in.rel))) return e;
+        return asExists(rowType, row, in);
+    }
+
+    /** EXISTS (SELECT * FROM (subquery) WHERE y = x AND ...), x read from the row (of the given type) by the variable. */
+    private static RexNode asExists(RelDataType rowType, CorrelationId variable, RexSubQuery in) {
+        RexBuilder rex = in.rel.getCluster().getRexBuilder();
+        RexNode row = rex.makeCorrel(rowType, variable);
         RexShuttle fromRow = new RexShuttle() {
             @Override
             public RexNode visitInputRef(RexInputRef ref) {
@@ -278,11 +309,19 @@ final class InSubQueries extends RelShuttleImpl {
             }
         };
         RelNode subquery = rewrite(in.rel);
-        List<RexNode> equalities = new ArrayList<>();
-        for (int i = 0; i < in.getOperands().size(); i++) {
-            equalities.add(rex.makeCall(SqlStdOperatorTable.EQUALS,
-                    rex.makeInputRef(subquery, i), in.getOperands().get(i).accept(fromRow)));
+        List<RexNode> ys = new ArrayList<>();
+        List<RexNode> conditions = new ArrayList<>();
+        if (subquery instanceof LogicalProject p && p.getInput() instanceof LogicalFilter f) {
+            // One WHERE of the subquery's and the equalities: decorrelated, its rows meet each outer row once.
+            ys.addAll(p.getProjects());
+            conditions.add(f.getCondition());
+            subquery = f.getInput();
+        } else {
+            for (int i = 0; i < in.getOperands().size(); i++) ys.add(rex.makeInputRef(subquery, i));
         }
-        return RexSubQuery.exists(LogicalFilter.create(subquery, RexUtil.composeConjunction(rex, equalities)));
+        for (int i = 0; i < in.getOperands().size(); i++) {
+            conditions.add(rex.makeCall(SqlStdOperatorTable.EQUALS, ys.get(i), in.getOperands().get(i).accept(fromRow)));
+        }
+        return RexSubQuery.exists(LogicalFilter.create(subquery, RexUtil.composeConjunction(rex, conditions)));
     }
 }
