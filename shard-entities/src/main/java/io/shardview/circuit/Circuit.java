@@ -73,7 +73,7 @@ public final class Circuit {
         if (statement instanceof DdlStatement.CreateTable ct) {
             problem = createTable(ct.schema(), objects);
         } else if (statement instanceof DdlStatement.CreateView cv) {
-            problem = createView(cv.name(), cv.select(), objects);
+            problem = createView(cv.name(), cv.select(), replaying, objects);
         } else {
             problem = drop((DdlStatement.Drop) statement, objects);
         }
@@ -95,9 +95,9 @@ public final class Circuit {
         return null;
     }
 
-    private Problem createView(String name, String select, List<DdlResult.ChangedObject> objects) {
+    private Problem createView(String name, String select, boolean replaying, List<DdlResult.ChangedObject> objects) {
         if (exists(name)) return new Problem(RejectionKind.CONFLICT, "relation \"" + name + "\" already exists");
-        Object planned = plan(name, select);
+        Object planned = plan(name, select, replaying);
         if (planned instanceof Problem problem) return problem;
         MaterializedView view = (MaterializedView) planned;
         try {
@@ -110,10 +110,13 @@ public final class Circuit {
         return null;
     }
 
-    /** A new, empty view compiled from its SELECT, or the {@link Problem} that prevents it. */
-    private Object plan(String name, String select) {
+    /**
+     * A new, empty view compiled from its SELECT, or the {@link Problem} that prevents it. accepted: the SELECT
+     * was accepted once (replayed or restored), so it is read as leniently as the engine that accepted it.
+     */
+    private Object plan(String name, String select, boolean accepted) {
         try {
-            RelNode plan = SqlPlanner.plan(select, catalogColumns());
+            RelNode plan = SqlPlanner.plan(select, catalogColumns(), accepted);
             return new MaterializedView(name, select, plan, level(plan));
         } catch (SqlPlanner.PlanningException | UnsupportedSqlException e) {
             return new Problem(RejectionKind.UNSUPPORTED, e.getMessage());
@@ -264,7 +267,7 @@ public final class Circuit {
 
     /** Evaluates a SELECT from scratch over the current tables and views. */
     public QueryResult query(String select) {
-        Object planned = plan("query", select);
+        Object planned = plan("query", select, false);
         if (planned instanceof Problem problem) {
             return new QueryResult.Rejected(problem.kind(), problem.message());
         }
@@ -315,7 +318,7 @@ public final class Circuit {
     private final class Restore implements CircuitSnapshot.ViewFactory {
         @Override
         public MaterializedView create(String name, String sql) throws IOException {
-            Object planned = plan(name, sql);
+            Object planned = plan(name, sql, true);
             if (planned instanceof Problem problem) throw new IOException("snapshot view " + name + ": " + problem.message());
             return (MaterializedView) planned;
         }

@@ -33,6 +33,10 @@ import java.util.stream.IntStream;
  * engine whose view expressions give NUMERIC results PostgreSQL's scale (COALESCE(n, 0) is 0, not 0.000000,
  * CAST to NUMERIC(p,s) rounds to s, a float8 cast to numeric has 15 significant digits): the views of an SVC6 or SVC7 snapshot may hold
  * rows with the old scales, which a later retraction would no longer match, so they are evaluated afresh.
+ * SVC9 marks the engine that keeps a numeric literal's own scale as a CASE value, a UNION item or in
+ * VALUES (THEN 0 beside a NUMERIC is 0, not 0.000000), in CAST(1.5 AS NUMERIC) (1.5, not 1) and computes
+ * arithmetic with a literal Calcite folded (n / 1 is 2.5000000000000000): the views of an SVC8 snapshot
+ * are evaluated afresh for the same reason.
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -42,7 +46,8 @@ final class CircuitSnapshot {
     private static final int MAGIC_SEMI = 0x53564335; // "SVC5": and semi-joins only for IN and EXISTS (still read)
     private static final int MAGIC_SCALED = 0x53564336; // "SVC6": and NUMERIC scales kept (still read)
     private static final int MAGIC_TYPMOD = 0x53564337; // "SVC7": and NUMERIC(p,s) in table schemas (still read)
-    private static final int MAGIC_EXPRESSION_SCALES = 0x53564338; // "SVC8": and views' NUMERIC results scaled as PostgreSQL
+    private static final int MAGIC_EXPRESSION_SCALES = 0x53564338; // "SVC8": and views' NUMERIC results scaled as PostgreSQL (still read)
+    private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES
 
     private CircuitSnapshot() {
     }
@@ -57,7 +62,7 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_EXPRESSION_SCALES);
+        out.writeInt(MAGIC_LITERAL_SCALES);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
@@ -96,13 +101,13 @@ final class CircuitSnapshot {
                      ViewFactory factory) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
-                && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES) {
+                && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES && magic != MAGIC_LITERAL_SCALES) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
         for (int i = 0; i < nTables; i++) {
-            BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES));
+            BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES || magic == MAGIC_LITERAL_SCALES));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -117,7 +122,7 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_EXPRESSION_SCALES) {
+        if (magic != MAGIC_LITERAL_SCALES) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -148,7 +153,7 @@ final class CircuitSnapshot {
         return version;
     }
 
-    /** The views of a snapshot before SVC8, each evaluated afresh in creation order (its saved state skipped). */
+    /** The views of a snapshot before SVC9, each evaluated afresh in creation order (its saved state skipped). */
     private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
                                        ViewFactory factory) throws IOException {
         for (int i = 0; i < nViews; i++) {

@@ -6,7 +6,9 @@ import java.math.BigDecimal;
  * A column of a table or view: folded name, type, whether it accepts NULL, for CHAR(n) its length
  * n (0 for other types, and for a view's bpchar column whose values have several lengths, as
  * PostgreSQL's bpchar without a length, e.g. COALESCE of a CHAR(3) and a VARCHAR), and for a table's
- * NUMERIC(p,s) its precision and scale (both 0 for an unconstrained NUMERIC, a view's, and other types).
+ * NUMERIC(p,s) its precision and scale (both 0 for an unconstrained NUMERIC and other types); a view's
+ * column has the length or precision and scale PostgreSQL gives it (see {@code plan.Typmods}), for its
+ * description only: its values were fitted where they came from.
  */
 public record Column(String name, ColumnType type, boolean nullable, int length, int precision, int scale) {
 

@@ -11,8 +11,8 @@ import java.math.RoundingMode;
  * stored with scale 0). A precision of 0 is the unconstrained NUMERIC, whose values are kept as given.
  */
 public final class NumericTypmod {
-    static final int MAX_PRECISION = 1000;
-    static final int MAX_SCALE = 1000;
+    public static final int MAX_PRECISION = 1000;
+    public static final int MAX_SCALE = 1000;
 
     private NumericTypmod() {
     }

@@ -34,9 +34,10 @@ class BpcharTypingTest {
     @Test
     void caseOverCharKeepsItsBlanksEvenWhenCalciteSimplifiesItToACast() {
         // On a NOT NULL column Calcite simplifies this CASE to a cast to the nullable type.
-        assertEquals("[[1], [a  ]] [[2], [b  ]] [integer, character(3)]",
+        // Its implicit ELSE NULL has no length, so PostgreSQL describes it as bpchar.
+        assertEquals("[[1], [a  ]] [[2], [b  ]] [integer, bpchar]",
                 view("SELECT id, CASE WHEN cn IS NOT NULL THEN cn ELSE NULL END AS a FROM t"));
-        assertEquals("[[1], [zz ]] [[2], NULL] [integer, character(3)]", view("SELECT id, CASE WHEN n < 10 THEN c END AS a FROM t"));
+        assertEquals("[[1], [zz ]] [[2], NULL] [integer, bpchar]", view("SELECT id, CASE WHEN n < 10 THEN c END AS a FROM t"));
     }
 
     @Test
@@ -56,7 +57,7 @@ class BpcharTypingTest {
 
     @Test
     void aLiteralInABpcharCoalesceKeepsItsOwnLengthAndComparesWithoutBlanks() {
-        assertEquals("[[1], [zz ], [false], [zz ]] [[2], [q], [true], [ab ]] [integer, bpchar, boolean, character(3)]",
+        assertEquals("[[1], [zz ], [false], [zz ]] [[2], [q], [true], [ab ]] [integer, bpchar, boolean, bpchar]",
                 view("SELECT id, COALESCE(c, 'q') AS a, COALESCE(c, 'q') = 'q  ' AS b, COALESCE(c, 'ab ') AS d FROM t"));
     }
 

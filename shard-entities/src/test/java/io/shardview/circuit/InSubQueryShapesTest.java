@@ -105,6 +105,14 @@ class InSubQueryShapesTest {
     }
 
     @Test
+    void columnsBesideAMarkKeepTheirTypmods() {
+        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), n INT, d NUMERIC(5,2));"
+                + "CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);"
+                + "CREATE VIEW w AS SELECT c, d FROM t WHERE c IN (SELECT v FROM s) OR n > 2");
+        assertEquals(List.of("character(3)", "numeric(5,2)"), c.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList());
+    }
+
+    @Test
     void anInUnderNotIsNullForANullRowOfANonEmptySubquery() {
         // Row 2: c IN (...) is NULL, n > 1 TRUE, so NOT (NULL) drops it until s is empty (then IN is FALSE).
         Circuit c = circuit("SELECT id FROM t WHERE NOT (c IN (SELECT v FROM s) AND n > 1)");

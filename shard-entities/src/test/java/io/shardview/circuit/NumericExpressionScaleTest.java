@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +39,19 @@ class NumericExpressionScaleTest {
                 .toList();
     }
 
+    /** A view's rows (any SELECT over t) over the given rows, each as its values' plain strings, sorted. */
+    private static List<String> view(String select, Object[]... rows) {
+        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS " + select);
+        List<Op> ops = new ArrayList<>();
+        for (Object[] r : rows) ops.add(Op.insert("t", row("id", r[0], "n", r[1], "m", r[2], "d", r[3])));
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
+        assertEquals(c.recompute("w"), c.content("w"), "incremental vs from scratch");
+        return CircuitTest.rows(c, "w").stream()
+                .map(r -> Arrays.stream(r.toArray()).map(v -> v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v))
+                        .collect(Collectors.joining(" ")))
+                .sorted().toList();
+    }
+
     private static Object[] r(int id, String n, String m, Double d) {
         return new Object[] {id, n == null ? null : new BigDecimal(n), m == null ? null : new BigDecimal(m), d};
     }
@@ -54,11 +69,55 @@ class NumericExpressionScaleTest {
     }
 
     @Test
+    void aCaseValueLiteralKeepsItsOwnScaleBesideANumeric() {
+        Object[] nullRow = r(1, null, null, null);
+        Object[] row = r(2, "2.5", "2.5", null);
+        assertEquals(List.of("0", "2.5"), column("CASE WHEN n IS NULL THEN 0 ELSE n END", nullRow, row));
+        assertEquals(List.of("1.50", "2.5"), column("CASE WHEN n IS NULL THEN 1.50 ELSE n END", nullRow, row));
+        assertEquals(List.of("7", "7"), column("CASE WHEN id > 5 THEN n ELSE 7 END", nullRow, row));
+        assertEquals(List.of("7", "7"), column("CASE WHEN id > 5 THEN m ELSE 7 END", nullRow, row));
+        assertEquals(List.of("-1.50", "2.5"), column("CASE WHEN id = 1 THEN -1.50 ELSE n END", nullRow, row));
+        assertEquals(List.of("1", "2.5"), column("CASE WHEN id = 1 THEN 0 + 1 ELSE n END", nullRow, row));
+        assertEquals(List.of("0", "2.5"), column("CASE id WHEN 1 THEN 0 ELSE n END", nullRow, row));
+        assertEquals(List.of("1.0", "2"), column("CASE WHEN id = 1 THEN 1.0 ELSE 2 END", nullRow, row));
+        assertEquals(List.of("0", "2.50"), column("CASE WHEN id = 1 THEN CASE WHEN m IS NULL THEN 0 ELSE m END ELSE m END", nullRow, row));
+    }
+
+    @Test
+    void aUnionsLiteralItemKeepsItsOwnScaleBesideANumeric() {
+        Object[] nullRow = r(1, null, null, null);
+        Object[] row = r(2, "2.5", "2.5", null);
+        assertEquals(List.of("0", "0", "2.5", "null"), view("SELECT 0 AS x FROM t UNION ALL SELECT n FROM t", nullRow, row));
+        assertEquals(List.of("1.50", "2.5", "null"), view("SELECT n FROM t UNION SELECT 1.50 FROM t", nullRow, row));
+        assertEquals(List.of("-1", "2.50", "null"), view("SELECT m FROM t UNION SELECT -1 FROM t", nullRow, row));
+        assertEquals(List.of("1 0", "2 0", "2 2.5"),
+                view("SELECT id, 0 AS v FROM t UNION ALL SELECT id, n FROM t WHERE n IS NOT NULL", nullRow, row));
+        assertEquals(List.of("0", "1", "2.50"), view("SELECT 0 AS x UNION ALL SELECT 1 UNION ALL SELECT 2.50"));
+    }
+
+    @Test
+    void aValuesLiteralKeepsItsOwnScale() {
+        assertEquals(List.of("1.0 a", "2.00 bb", "3 c"), view("SELECT x, y FROM (VALUES (1.0, 'a'), (2.00, 'bb'), (3, 'c')) AS v(x, y)"));
+        assertEquals(List.of("0", "1.50", "2.5"), view("SELECT n FROM t UNION ALL VALUES (0), (1.50)", r(1, "2.5", null, null)));
+    }
+
+    @Test
     void aProductsScaleIsTheSumOfItsFactorsScales() {
         assertEquals(List.of("2.50", "2.500"), column("n * 1.0", r(1, "2.5", null, null), r(2, "2.50", null, null)));
         assertEquals(List.of("2.5"), column("n * 1", r(1, "2.5", null, null)));
         assertEquals(List.of("2.500"), column("m * 1.0", r(1, null, "2.5", null)));
         assertEquals(List.of("3.0"), column("3 * 1.0 + n", r(1, "0", null, null)));
+    }
+
+    @Test
+    void aNumberWithAnExponentIsNumericWithTheScalePostgresqlReads() {
+        // PostgreSQL 15: 1.50e0 is 1.50, 1e2 is numeric 100 (1e2 / 3 is 33.33..., not 33), 1e-1 + 0.2 is exactly 0.3.
+        assertEquals(List.of("1.50"), column("1.50e0", r(1, null, null, null)));
+        assertEquals(List.of("33.3333333333333333"), column("1e2 / 3", r(1, null, null, null)));
+        assertEquals(List.of("0.3"), column("1e-1 + 0.2", r(1, null, null, null)));
+        assertEquals(List.of("0.0015", "25.0"), column("COALESCE(n * 1e1, 1.5e-3)", r(1, null, null, null), r(2, "2.5", null, null)));
+        assertEquals(List.of("-10"), column("-1e1", r(1, null, null, null)));
+        assertEquals(List.of("1.5"), column("d + 1e0", r(1, null, null, 0.5)));
     }
 
     @Test
@@ -90,6 +149,42 @@ class NumericExpressionScaleTest {
 
 
     @Test
+    void viewsOfAnSvc8SnapshotAreEvaluatedAfresh() throws IOException {
+        // An SVC8 snapshot whose view CASE ... THEN 0 holds 0.000000, as that engine computed it: the saved
+        // content and state are those of SELECT CAST(0.000000 ...), under the CASE's definition.
+        Circuit old = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT CASE WHEN n IS NULL THEN 0.000000 ELSE n END AS v FROM t");
+        old.applyBatch(List.of(Op.insert("t", row("id", 1))));
+        assertEquals("0.000000", ((BigDecimal) CircuitTest.rows(old, "w").get(0).get(0)).toPlainString());
+        CircuitImage now = old.image();
+        CircuitImage.ViewImage w = now.views.get(0);
+        CircuitImage image = new CircuitImage(now.version, now.tables, List.of(new CircuitImage.ViewImage(
+                w.name(), "SELECT CASE WHEN n IS NULL THEN 0 ELSE n END AS v FROM t", w.content(), w.operatorState())));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        image.write(new DataOutputStream(bytes));
+        byte[] svc8 = bytes.toByteArray();
+        ByteBuffer.wrap(svc8).putInt(0, 0x53564338);
+        Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc8)));
+        List<Row> rows = CircuitTest.rows(restored, "w");
+        assertEquals(1, rows.size());
+        assertEquals("0", ((BigDecimal) rows.get(0).get(0)).toPlainString());
+        assertInstanceOf(BatchOutcome.Accepted.class, restored.applyBatch(List.of(Op.deleteKey("t", row("id", 1)))));
+        assertEquals(List.of(), CircuitTest.rows(restored, "w"));
+    }
+
+    @Test
+    void castToAnUnconstrainedNumericKeepsTheValuesScale() {
+        assertEquals(List.of("1.5 2.25 -1.50 1.5 2.5 2"), view("SELECT CAST(1.5 AS NUMERIC) AS a, CAST(2.25 AS DECIMAL) AS b,"
+                + " CAST(-1.50 AS NUMERIC) AS c, CAST(1.5e0 AS NUMERIC) AS d, CAST(n AS NUMERIC) AS e, CAST(id AS NUMERIC) AS f FROM t",
+                r(2, "2.5", null, null)));
+    }
+
+    @Test
+    void arithmeticWithAnIntegerLiteralIsComputed() {
+        assertEquals(List.of("2.50 2.50 2.50 2.5000000000000000"),
+                view("SELECT m + 0 AS a, m * 1 AS b, m - 0 AS c, n / 1 AS d FROM t", r(1, "2.5", "2.5", null)));
+    }
+
+    @Test
     void castToNumericWithATypmodRoundsHalfAwayFromZeroAndPads() {
         assertEquals(List.of("2.500", "-1.235", "3.000"), column("CAST(n AS DECIMAL(10,3))",
                 r(1, "2.5", null, null), r(2, "-1.2345", null, null), r(3, "3", null, null)));
@@ -106,6 +201,45 @@ class NumericExpressionScaleTest {
         BatchOutcome.Failed failed = assertInstanceOf(BatchOutcome.Failed.class, out, String.valueOf(out));
         assertEquals("w", failed.view());
         assertTrue(failed.problem().startsWith("numeric field overflow"), failed.problem());
+    }
+
+    @Test
+    void castToANegativeScaleRoundsToTensOrHundreds() {
+        assertEquals(List.of("1300", "-1300", "0"), column("CAST(n AS NUMERIC(5,-2))",
+                r(1, "1250", null, null), r(2, "-1250", null, null), r(3, "49.99", null, null)));
+        assertEquals(List.of("1200"), column("CAST(1234 AS NUMERIC(5,-2))", r(1, null, null, null)));
+        assertEquals(List.of("1"), column("CAST(n AS NUMERIC(3,-1)) + 1", r(1, "2.5", null, null)));
+        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT CAST(n AS NUMERIC(2,-1)) AS v FROM t");
+        BatchOutcome out = c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("995")))));
+        assertTrue(assertInstanceOf(BatchOutcome.Failed.class, out, String.valueOf(out)).problem().startsWith("numeric field overflow"));
+    }
+
+    @Test
+    void castToNumericBeyondPostgresqlsBoundsIsRefusedAtCreateView() {
+        for (String[] typmod : new String[][] {{"5,1001", "NUMERIC scale 1001 must be between -1000 and 1000"},
+                {"5,-1001", "NUMERIC scale -1001 must be between -1000 and 1000"},
+                {"1001,0", "NUMERIC precision 1001 must be between 1 and 1000"},
+                {"0", "NUMERIC precision 0 must be between 1 and 1000"}}) {
+            Circuit c = CircuitTest.circuit(TABLE);
+            DdlResult r = c.executeSql("CREATE VIEW w AS SELECT CAST(n AS NUMERIC(" + typmod[0] + ")) AS v FROM t");
+            DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r, typmod[0]);
+            assertEquals(typmod[1], rejected.message());
+            assertTrue(c.columns("w").isEmpty(), "no view w");
+        }
+    }
+
+    @Test
+    void aViewWithACastOlderEnginesAcceptedOutsideTheBoundsStillReplaysAndRestores() throws IOException {
+        String view = "CREATE VIEW w AS SELECT CAST(n AS NUMERIC(1001,0)) AS v FROM t";
+        assertInstanceOf(DdlResult.Rejected.class, CircuitTest.circuit(TABLE).executeSql(view));
+        Circuit replayed = CircuitTest.circuit(TABLE);
+        assertInstanceOf(DdlResult.Applied.class, replayed.replaySql(view));
+        assertInstanceOf(BatchOutcome.Accepted.class, replayed.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.5"))))));
+        assertEquals("3", ((BigDecimal) CircuitTest.rows(replayed, "w").get(0).get(0)).toPlainString());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        replayed.image().write(new DataOutputStream(bytes));
+        Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(replayed.content("w"), restored.content("w"));
     }
 
     @Test

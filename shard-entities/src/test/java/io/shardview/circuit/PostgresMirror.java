@@ -178,6 +178,19 @@ final class PostgresMirror implements AutoCloseable {
         }
     }
 
+    /** The types of a view's columns as PostgreSQL describes them (format_type: numeric(5,2), bpchar, ...). */
+    List<String> columnTypes(String view) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+            ps.setString(1, view);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** The rows of a SELECT as a sorted list of canonical strings (a multiset). */
     List<String> rows(String select) throws SQLException {
         List<String> out = new ArrayList<>();

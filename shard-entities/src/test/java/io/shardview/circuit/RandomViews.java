@@ -223,18 +223,36 @@ final class RandomViews {
     }
 
     /**
-     * A NUMERIC result whose scale PostgreSQL derives from its inputs: COALESCE with a literal (its own scale),
-     * a product by 1.0 (the scales added), CAST to NUMERIC(12,1) (rounded half away from zero), a float8 as
+     * A NUMERIC result whose scale PostgreSQL derives from its inputs: COALESCE or CASE with a literal (its own
+     * scale), a product by 1.0 (the scales added), CAST to NUMERIC(12,1) (rounded half away from zero), a float8 as
      * numeric (the digits of its 15-digit text: 100.0 is 100). Those of another scale than DEC's are NUM.
      */
     private Ex numericScale(Rel r, String a) {
         Ex c = column(r, a, x -> x.kind() == Kind.DEC || x.kind() == Kind.NUM || x.kind() == Kind.DBL);
         if (c == null) return null;
         if (c.kind() == Kind.DBL) return new Ex("CAST(" + c.sql() + " AS NUMERIC)", Kind.NUM);
-        switch (rnd.nextInt(3)) {
+        switch (rnd.nextInt(5)) {
             case 0: return new Ex("COALESCE(" + c.sql() + ", " + (c.kind() == Kind.NUM && rnd.nextBoolean() ? "0" : "1.50") + ")", c.kind());
             case 1: return new Ex("(" + c.sql() + " * 1.0)", Kind.NUM);
-            default: return new Ex("CAST(" + c.sql() + " AS NUMERIC(12,1))", Kind.NUM);
+            case 2: return new Ex("CAST(" + c.sql() + " AS NUMERIC(12,1))", Kind.NUM);
+            default: return numericCase(r, a, c);
+        }
+    }
+
+    /** Numeric literals of several scales, a negative one and arithmetic of literals; the first two have DEC's scale 2. */
+    private static final String[] NUMERIC_LITERALS = {"1.50", "-2.25", "0", "7", "-1.5", "0 + 1", "2.500"};
+
+    /**
+     * A CASE with a numeric literal as its THEN or its ELSE beside a NUMERIC column: PostgreSQL keeps the
+     * literal's own scale (THEN 0 is 0, not 0.000000). Only a literal of scale 2 beside a DEC column keeps DEC.
+     */
+    private Ex numericCase(Rel r, String a, Ex c) {
+        String literal = NUMERIC_LITERALS[rnd.nextInt(NUMERIC_LITERALS.length)];
+        Kind kind = c.kind() == Kind.DEC && literal.matches("-?\\d+\\.\\d\\d") ? Kind.DEC : Kind.NUM;
+        switch (rnd.nextInt(3)) {
+            case 0: return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + literal + " ELSE " + c.sql() + " END", kind);
+            case 1: return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + c.sql() + " ELSE " + literal + " END", kind);
+            default: return new Ex("CASE " + c.sql() + " WHEN 1.50 THEN " + literal + " ELSE " + c.sql() + " END", kind);
         }
     }
 
@@ -496,6 +514,17 @@ final class RandomViews {
             if (t != null) {
                 a = s.kind() == t.kind() || s.kind() == Kind.STR ? s : new Ex(s.sql(), Kind.BP);
                 b = t;
+            }
+        }
+        if (rnd.nextInt(4) == 0) {
+            // A numeric literal beside a NUMERIC column, in either input: it keeps its own scale.
+            Ex s = column(l, "a", c -> c.kind() == Kind.DEC || c.kind() == Kind.NUM);
+            Ex t = s == null ? null : column(r, "b", c -> c.kind() == Kind.DEC || c.kind() == Kind.NUM);
+            if (t != null) {
+                String literal = NUMERIC_LITERALS[rnd.nextInt(NUMERIC_LITERALS.length)];
+                boolean first = rnd.nextBoolean();
+                a = first ? new Ex(literal, Kind.NUM) : new Ex(s.sql(), Kind.NUM);
+                b = first ? t : new Ex(literal, Kind.NUM);
             }
         }
         if (a == null || b == null) return filterProject(l, out);

@@ -46,7 +46,6 @@ import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.plan.RelOptUtil;
-import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexLiteral;
@@ -64,6 +63,7 @@ public final class PlanCompiler {
     private final Set<String> relations = new LinkedHashSet<>();
     private RexBuilder rexBuilder;
     private final StringTyping typing = new StringTyping();
+    private final Typmods typmods = new Typmods();
 
     private PlanCompiler() {
     }
@@ -82,22 +82,25 @@ public final class PlanCompiler {
     }
 
     /**
-     * The output columns. A bpchar column (see {@link StringTyping}) is CHAR(n) when Calcite gives its
-     * values one length, else CHAR without a length, and a text one TEXT; views over the view keep
-     * PostgreSQL's typing.
+     * The output columns. A bpchar column (see {@link StringTyping}) is CHAR(n) when PostgreSQL gives it
+     * the typmod n (see {@link Typmods}), else CHAR without a length, and a text one TEXT; a NUMERIC column
+     * has PostgreSQL's typmod (p,s) or none; views over the view keep PostgreSQL's typing.
      */
     private List<Column> columns(RelNode root) {
         List<Column> out = new ArrayList<>();
         StringTyping.Type[] types = typing.fields(root);
+        Typmods.Typmod[] modifiers = typmods.fields(root);
         for (RelDataTypeField f : root.getRowType().getFieldList()) {
+            Typmods.Typmod typmod = modifiers[f.getIndex()];
+            boolean nullable = f.getType().isNullable();
             if (types[f.getIndex()] == StringTyping.Type.BPCHAR) {
-                RelDataType t = f.getType();
-                int length = t.getSqlTypeName() == SqlTypeName.CHAR ? t.getPrecision() : 0;
-                out.add(new Column(f.getName(), ColumnType.CHAR, t.isNullable(), length));
+                out.add(new Column(f.getName(), ColumnType.CHAR, nullable, typmod == null ? 0 : typmod.length()));
             } else if (types[f.getIndex()] == StringTyping.Type.TEXT) {
-                out.add(new Column(f.getName(), ColumnType.TEXT, f.getType().isNullable()));
+                out.add(new Column(f.getName(), ColumnType.TEXT, nullable));
             } else {
-                out.add(new Column(f.getName(), ExprCompiler.typeOf(f.getType()), f.getType().isNullable()));
+                ColumnType type = ExprCompiler.typeOf(f.getType());
+                boolean numeric = type == ColumnType.DECIMAL && typmod != null;
+                out.add(new Column(f.getName(), type, nullable, 0, numeric ? typmod.precision() : 0, numeric ? typmod.scale() : 0));
             }
         }
         return out;

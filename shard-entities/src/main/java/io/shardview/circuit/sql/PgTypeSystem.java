@@ -1,5 +1,6 @@
 package io.shardview.circuit.sql;
 
+import io.shardview.circuit.NumericTypmod;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
@@ -16,6 +17,12 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
     @Override
     public int getMaxPrecision(SqlTypeName typeName) {
         return typeName == SqlTypeName.TIMESTAMP ? 6 : super.getMaxPrecision(typeName);
+    }
+
+    /** NUMERIC(p,s) may have a negative scale, down to PostgreSQL's -1000 (NUMERIC(5,-2) rounds to hundreds). */
+    @Override
+    public int getMinScale(SqlTypeName typeName) {
+        return typeName == SqlTypeName.DECIMAL ? -NumericTypmod.MAX_SCALE : super.getMinScale(typeName);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.shardview.circuit.sql;
 
+import java.math.BigDecimal;
+import io.shardview.circuit.NumericTypmod;
 import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
@@ -13,6 +16,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -25,32 +29,37 @@ import org.apache.calcite.sql.util.SqlShuttle;
 
 /**
  * Marks in the parsed SQL what PostgreSQL's typing needs and Calcite's plan forgets: which casts to a
- * string type or to NUMERIC(p,s) were written in the query (Calcite inserts casts of its own, and folds a written
- * cast of a literal into the literal), and which CASE expressions were COALESCE or NULLIF (PostgreSQL
+ * string type or to NUMERIC were written in the query (Calcite inserts casts of its own, and folds a written
+ * cast of a literal into the literal), which numeric literals keep their own scale where Calcite would cast
+ * them to its DECIMAL(19,6), and which CASE expressions were COALESCE or NULLIF (PostgreSQL
  * resolves COALESCE's type from its first argument, NULLIF's from its =, CASE's from its ELSE). A marker
  * is an identity function around the marked expression (the NUMERIC cast's also carries p and s);
  * {@code io.shardview.circuit.plan} reads it.
- * The conditions of a written CASE are marked too, so Calcite cannot drop a branch whose condition it
- * proves always true: the CASE would become its THEN value cast to Calcite's type, which no longer
- * tells the type PostgreSQL gives the CASE (a CHAR(n) THEN with a VARCHAR ELSE is varchar).
+ * The conditions of a written CASE (and of the CASE a COALESCE becomes) are marked too, so Calcite cannot
+ * drop a branch whose condition it proves always true: the CASE would become its THEN value cast to
+ * Calcite's type, which no longer tells the type PostgreSQL gives the CASE (a CHAR(n) THEN with a VARCHAR
+ * ELSE is varchar).
  */
 public final class SourceMarkers {
     /** Around a CAST written to CHAR(n) or VARCHAR: PostgreSQL's explicit cast (pads, truncates). */
     public static final SqlFunction EXPLICIT_CAST = marker("PG_EXPLICIT_CAST");
     /**
      * Around a CAST written to NUMERIC(p,s) or NUMERIC(p), with p and s as written (Calcite's DECIMAL holds
-     * at most 19 digits): PostgreSQL rounds to s and refuses overflow.
+     * at most 19 digits): PostgreSQL rounds to s and refuses overflow. Around one to NUMERIC, with p and s 0:
+     * the value keeps its scale, and the column has no typmod.
      */
     public static final SqlFunction NUMERIC_CAST = new SqlFunction("PG_NUMERIC_CAST", SqlKind.OTHER_FUNCTION,
             ReturnTypes.ARG0, null, OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER),
             SqlFunctionCategory.SYSTEM);
     /**
-     * Around a numeric literal that is an argument of COALESCE or a decimal factor of * or /: Calcite would
-     * give the first the scale of Calcite's NUMERIC type (0 as 0.000000) and fold `n * 1.0` into n, where
-     * PostgreSQL keeps the literal's own scale (COALESCE(n, 0) is 0, 2.5 * 1.0 is 2.50).
+     * Around a numeric literal that is an argument of COALESCE, an operand of + - * /, a CASE's THEN or
+     * ELSE value, a UNION branch's select item or in a VALUES row (there arithmetic of literals too, 0 + 1):
+     * Calcite would give it the scale of Calcite's NUMERIC type (0 as 0.000000) and fold `n * 1.0` into n,
+     * where PostgreSQL keeps the literal's own scale (COALESCE(n, 0) is 0, 2.5 * 1.0 is 2.50) and computes
+     * `m + 0` (a numeric without m's typmod).
      */
     public static final SqlFunction NUMERIC_LITERAL = marker("PG_NUMERIC_LITERAL");
-    /** Around a COALESCE, which Calcite turns into a CASE. */
+    /** Around a COALESCE, turned into a CASE (see {@link #asCase}). */
     public static final SqlFunction COALESCE = marker("PG_COALESCE");
     /** Around a NULLIF, which Calcite turns into a CASE. */
     public static final SqlFunction NULLIF = marker("PG_NULLIF");
@@ -69,51 +78,174 @@ public final class SourceMarkers {
                 SqlFunctionCategory.SYSTEM);
     }
 
-    /** The query with its string casts, COALESCEs and NULLIFs marked. */
-    static SqlNode mark(SqlNode query) {
+    /**
+     * The query with its string and NUMERIC(p,s) casts, COALESCEs, NULLIFs, CASE conditions and numeric literals
+     * marked; checkTypmods: refuse a NUMERIC(p,s) outside PostgreSQL's bounds (a view replayed or restored from
+     * an engine that accepted one, p 1001 or s 1001, is planned as that engine did).
+     */
+    static SqlNode mark(SqlNode query, boolean checkTypmods) {
         return query.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlNodeList list) {
+                SqlNode copy = super.visit(list);
+                if (copy instanceof SqlNodeList items) {
+                    for (int i = 0; i < items.size(); i++) items.set(i, exactNumeric(items.get(i), checkTypmods));
+                }
+                return copy;
+            }
+
             @Override
             public SqlNode visit(SqlCall call) {
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;
+                if (c instanceof SqlBasicCall || c instanceof SqlCase) { // not LIMIT / OFFSET of a SELECT or ORDER BY
+                    for (int i = 0; i < c.operandCount(); i++) {
+                        SqlNode operand = c.operand(i);
+                        if (operand != null) {
+                            SqlNode exact = exactNumeric(operand, checkTypmods);
+                            if (exact != operand) c.setOperand(i, exact);
+                        }
+                    }
+                }
                 // The parser may leave COALESCE and NULLIF unresolved functions of that name.
                 if (c.getKind() == SqlKind.COALESCE || c.getOperator().getName().equalsIgnoreCase("COALESCE")) {
-                    markLiterals(c, false);
-                    return wrap(COALESCE, c);
+                    markLiterals(c);
+                    return wrap(COALESCE, asCase(c));
                 }
-                if (c.getKind() == SqlKind.TIMES || c.getKind() == SqlKind.DIVIDE) markLiterals(c, true);
+                if (c.getKind() == SqlKind.PLUS || c.getKind() == SqlKind.MINUS || c.getKind() == SqlKind.TIMES
+                        || c.getKind() == SqlKind.DIVIDE) {
+                    markLiterals(c);
+                }
+                if (c.getKind() == SqlKind.VALUES) {
+                    for (SqlNode row : c.getOperandList()) if (row instanceof SqlCall r && r.getKind() == SqlKind.ROW) markConstants(r);
+                }
+                if (c.getKind() == SqlKind.UNION) {
+                    for (SqlNode branch : c.getOperandList()) if (branch instanceof SqlSelect select) markSelectItems(select);
+                }
                 if (c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF")) {
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
-                if (c.getKind() == SqlKind.CAST && c.operand(1) instanceof SqlDataTypeSpec spec && isNumericWithTypmod(spec)) {
-                    SqlBasicTypeNameSpec typmod = (SqlBasicTypeNameSpec) spec.getTypeNameSpec();
-                    // NUMERIC(p) has no scale (-1 here): 0, as in PostgreSQL; the parser reads no negative scale.
-                    return new SqlBasicCall(NUMERIC_CAST, List.of(c, SqlLiteral.createExactNumeric(
-                            Integer.toString(typmod.getPrecision()), SqlParserPos.ZERO), SqlLiteral.createExactNumeric(
-                            Integer.toString(Math.max(typmod.getScale(), 0)), SqlParserPos.ZERO)), SqlParserPos.ZERO);
-                }
-                if (c instanceof SqlCase searched && searched.getValueOperand() == null) {
-                    SqlNodeList conditions = searched.getWhenOperands();
-                    for (int i = 0; i < conditions.size(); i++) conditions.set(i, wrap(CASE_CONDITION, conditions.get(i)));
+                if (c.getKind() == SqlKind.CAST && isNumeric(c.operand(1))) return numericCast(c, checkTypmods);
+                if (c instanceof SqlCase written) {
+                    markCaseValues(written);
+                    if (written.getValueOperand() == null) {
+                        SqlNodeList conditions = written.getWhenOperands();
+                        for (int i = 0; i < conditions.size(); i++) conditions.set(i, wrap(CASE_CONDITION, conditions.get(i)));
+                    }
                 }
                 return c;
             }
         });
     }
 
-    /** Marks the call's exact numeric literal operands (signed or not); onlyFractions: those with a decimal point. */
-    private static void markLiterals(SqlCall call, boolean onlyFractions) {
+    /**
+     * A number written with an exponent is numeric in PostgreSQL (1.50e0 is 1.50, 1e2 is 100, not the integer
+     * 100), where Calcite reads a DOUBLE: it becomes CAST(exact literal AS NUMERIC), marked as a written one,
+     * with the scale PostgreSQL reads (0 or more). Other nodes are returned as they are.
+     */
+    private static SqlNode exactNumeric(SqlNode node, boolean checkTypmods) {
+        if (!(node instanceof SqlNumericLiteral number) || number.isExact()) return node;
+        BigDecimal value = number.bigDecimalValue();
+        if (value == null) return node;
+        SqlParserPos pos = number.getParserPosition();
+        SqlNode exact = SqlLiteral.createExactNumeric(value.setScale(Math.max(value.scale(), 0)).toPlainString(), pos);
+        SqlDataTypeSpec numeric = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DECIMAL, pos), pos);
+        return numericCast((SqlCall) SqlStdOperatorTable.CAST.createCall(pos, exact, numeric), checkTypmods);
+    }
+
+    /**
+     * COALESCE(a, b, c) as CASE WHEN a IS NOT NULL THEN a WHEN b IS NOT NULL THEN b ELSE c END, as Calcite
+     * would turn it, but with its conditions marked: Calcite would reduce COALESCE(a, b) of a NOT NULL a to a,
+     * which no longer tells PostgreSQL's type (the typmod of a CHAR(3) a is lost beside a literal b).
+     */
+    private static SqlNode asCase(SqlCall coalesce) {
+        List<SqlNode> args = coalesce.getOperandList();
+        if (args.size() < 2) return coalesce;
+        SqlNodeList conditions = new SqlNodeList(SqlParserPos.ZERO);
+        SqlNodeList values = new SqlNodeList(SqlParserPos.ZERO);
+        for (SqlNode arg : args.subList(0, args.size() - 1)) {
+            conditions.add(wrap(CASE_CONDITION, SqlStdOperatorTable.IS_NOT_NULL.createCall(SqlParserPos.ZERO, arg)));
+            values.add(arg);
+        }
+        return new SqlCase(SqlParserPos.ZERO, null, conditions, values, args.get(args.size() - 1));
+    }
+
+    /** Marks the call's exact numeric literal operands (signed or not). */
+    private static void markLiterals(SqlCall call) {
         for (int i = 0; i < call.operandCount(); i++) {
             SqlNode operand = call.operand(i);
-            SqlNode literal = operand;
-            if (literal instanceof SqlCall sign && (sign.getKind() == SqlKind.MINUS_PREFIX || sign.getKind() == SqlKind.PLUS_PREFIX)) {
-                literal = sign.operand(0);
+            if (isExactLiteral(operand)) call.setOperand(i, wrap(NUMERIC_LITERAL, operand));
+        }
+    }
+
+    /**
+     * Marks the numeric constants among a CASE's THEN and ELSE values: PostgreSQL converts an integer or
+     * decimal literal there (or arithmetic of literals, THEN 0 + 1) to the CASE's numeric type keeping its
+     * own scale (THEN 0 beside a NUMERIC is 0), where Calcite folds its cast into a literal of its scale.
+     */
+    private static void markCaseValues(SqlCase written) {
+        SqlNodeList values = written.getThenOperands();
+        for (int i = 0; i < values.size(); i++) {
+            if (isExactConstant(values.get(i))) values.set(i, wrap(NUMERIC_LITERAL, values.get(i)));
+        }
+        SqlNode otherwise = written.getElseOperand();
+        if (isExactConstant(otherwise)) written.setOperand(3, wrap(NUMERIC_LITERAL, otherwise));
+    }
+
+    /**
+     * Marks the numeric constants among the items of a UNION's branch: PostgreSQL converts each to the
+     * column's numeric type keeping its own scale (SELECT 0 ... UNION ALL SELECT n is 0), where Calcite
+     * folds its cast into a literal of its scale. An item `0 AS x` keeps its name.
+     */
+    private static void markSelectItems(SqlSelect select) {
+        SqlNodeList items = select.getSelectList();
+        for (int i = 0; i < items.size(); i++) {
+            SqlNode item = items.get(i);
+            if (item instanceof SqlCall as && as.getKind() == SqlKind.AS && isExactConstant(as.operand(0))) {
+                as.setOperand(0, wrap(NUMERIC_LITERAL, as.operand(0)));
+            } else if (isExactConstant(item)) {
+                items.set(i, wrap(NUMERIC_LITERAL, item));
             }
-            if (literal instanceof SqlNumericLiteral number && number.isExact()
-                    && (!onlyFractions || (number.getScale() != null && number.getScale() > 0))) {
-                call.setOperand(i, wrap(NUMERIC_LITERAL, operand));
-            }
+        }
+    }
+
+    /**
+     * Marks the numeric constants of a VALUES row: PostgreSQL resolves a VALUES column as a UNION's, each
+     * literal keeping its own scale (VALUES (1.0), (2.00), (3) is 1.0, 2.00 and 3).
+     */
+    private static void markConstants(SqlCall row) {
+        for (int i = 0; i < row.operandCount(); i++) {
+            if (isExactConstant(row.operand(i))) row.setOperand(i, wrap(NUMERIC_LITERAL, row.operand(i)));
+        }
+    }
+
+    /** Whether a node is an exact numeric literal or arithmetic of such literals only (marked ones too). */
+    private static boolean isExactConstant(SqlNode node) {
+        if (isExactLiteral(node)) return true;
+        if (!(node instanceof SqlCall call)) return false;
+        boolean arithmetic = call.getOperator() == NUMERIC_LITERAL || call.getKind() == SqlKind.PLUS
+                || call.getKind() == SqlKind.MINUS || call.getKind() == SqlKind.TIMES || call.getKind() == SqlKind.DIVIDE
+                || call.getKind() == SqlKind.MINUS_PREFIX || call.getKind() == SqlKind.PLUS_PREFIX;
+        return arithmetic && call.getOperandList().stream().allMatch(SourceMarkers::isExactConstant);
+    }
+
+    /** Whether a node is an exact numeric literal, signed or not. */
+    private static boolean isExactLiteral(SqlNode node) {
+        SqlNode literal = node;
+        if (literal instanceof SqlCall sign && (sign.getKind() == SqlKind.MINUS_PREFIX || sign.getKind() == SqlKind.PLUS_PREFIX)) {
+            literal = sign.operand(0);
+        }
+        return literal instanceof SqlNumericLiteral number && number.isExact();
+    }
+
+    /** PostgreSQL's bounds of NUMERIC(p,s), with its messages (Calcite's DECIMAL has narrower ones). */
+    private static void checkTypmod(int precision, int scale) {
+        if (precision < 1 || precision > NumericTypmod.MAX_PRECISION) {
+            throw new IllegalArgumentException("NUMERIC precision " + precision + " must be between 1 and " + NumericTypmod.MAX_PRECISION);
+        }
+        if (scale < -NumericTypmod.MAX_SCALE || scale > NumericTypmod.MAX_SCALE) {
+            throw new IllegalArgumentException("NUMERIC scale " + scale + " must be between -" + NumericTypmod.MAX_SCALE + " and " + NumericTypmod.MAX_SCALE);
         }
     }
 
@@ -121,11 +253,33 @@ public final class SourceMarkers {
         return new SqlBasicCall(marker, List.of(node), SqlParserPos.ZERO);
     }
 
-    private static boolean isNumericWithTypmod(SqlNode node) {
+    private static boolean isNumeric(SqlNode node) {
         if (!(node instanceof SqlDataTypeSpec spec) || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
             return false;
         }
-        return SqlTypeName.get(basic.getTypeName().getSimple()) == SqlTypeName.DECIMAL && basic.getPrecision() >= 0;
+        return SqlTypeName.get(basic.getTypeName().getSimple()) == SqlTypeName.DECIMAL;
+    }
+
+    /**
+     * A written CAST to NUMERIC, marked with the precision and scale written (0 and 0 for an unconstrained
+     * NUMERIC, whose cast keeps the value's scale: CAST(1.5 AS NUMERIC) is 1.5, where Calcite would fold
+     * it into a literal of its DECIMAL(19,0), 1; so a literal operand is marked too).
+     */
+    private static SqlNode numericCast(SqlCall cast, boolean checkTypmod) {
+        SqlBasicTypeNameSpec typmod = (SqlBasicTypeNameSpec) ((SqlDataTypeSpec) cast.operand(1)).getTypeNameSpec();
+        boolean unconstrained = typmod.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED;
+        int precision = unconstrained ? 0 : typmod.getPrecision();
+        // NUMERIC(p) has scale 0, as in PostgreSQL; a negative scale rounds to tens, hundreds, ...
+        int scale = unconstrained || typmod.getScale() == RelDataType.SCALE_NOT_SPECIFIED ? 0 : typmod.getScale();
+        if (unconstrained) {
+            if (isExactConstant(cast.operand(0)) || cast.operand(0) instanceof SqlNumericLiteral) {
+                cast.setOperand(0, wrap(NUMERIC_LITERAL, cast.operand(0)));
+            }
+        } else if (checkTypmod) {
+            checkTypmod(typmod.getPrecision(), scale);
+        }
+        return new SqlBasicCall(NUMERIC_CAST, List.of(cast, SqlLiteral.createExactNumeric(Integer.toString(precision), SqlParserPos.ZERO),
+                SqlLiteral.createExactNumeric(Integer.toString(scale), SqlParserPos.ZERO)), SqlParserPos.ZERO);
     }
 
     private static boolean isStringType(SqlNode node) {

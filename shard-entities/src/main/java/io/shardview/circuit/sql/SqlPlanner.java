@@ -59,13 +59,21 @@ public final class SqlPlanner {
 
     /** Plans a SELECT over the given relations (name to columns). */
     public static RelNode plan(String select, Map<String, List<Column>> relations) throws PlanningException {
+        return plan(select, relations, false);
+    }
+
+    /**
+     * Plans a SELECT; accepted: it was accepted once (a view replayed or restored), so a NUMERIC(p,s) cast
+     * outside PostgreSQL's bounds, which engines before them accepted, is planned as then.
+     */
+    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted) throws PlanningException {
         Planner planner = Frameworks.getPlanner(config(relations));
         try {
             SqlNode parsed = planner.parse(select);
             if (!parsed.isA(SqlKind.QUERY)) {
                 throw new PlanningException("only a SELECT query is allowed here, not " + parsed.getKind());
             }
-            SqlNode validated = planner.validate(SourceMarkers.mark(parsed));
+            SqlNode validated = planner.validate(SourceMarkers.mark(parsed, !accepted));
             RelNode rel = planner.rel(validated).project();
             RelNode written = InSubQueries.rewrite(rel);
             return InCountFlags.apply(removeSubQueries(written), written);
@@ -123,8 +131,14 @@ public final class SqlPlanner {
 
     /** The type of a column of a catalog relation (Calcite sees CHAR without a length and TEXT as VARCHAR). */
     public static ColumnType catalogType(RelOptTable table, int column) {
+        Column c = catalogColumn(table, column);
+        return c == null ? null : c.type();
+    }
+
+    /** A column of a catalog relation as declared, with its CHAR(n) length and NUMERIC(p,s) typmod; null if none. */
+    public static Column catalogColumn(RelOptTable table, int column) {
         CatalogTable t = table.unwrap(CatalogTable.class);
-        return t == null ? null : t.columns.get(column).type();
+        return t == null ? null : t.columns.get(column);
     }
 
     /**
