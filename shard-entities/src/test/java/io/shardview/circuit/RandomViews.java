@@ -11,9 +11,9 @@ import java.util.function.Predicate;
 /**
  * Random view definitions over a schema (and over earlier views), drawn from every construct the engine
  * supports: filter/project expressions, inner/left joins with residuals, GROUP BY with every aggregate
- * and HAVING, global aggregates, DISTINCT, top-k, UNION ALL, IN (correlated too) / NOT IN / EXISTS /
- * NOT EXISTS, joins with a DISTINCT subquery in FROM, and expressions that fail on some data (division
- * by zero, overflow, bad casts). Each view names its output columns c0, c1, ... so PostgreSQL accepts
+ * and HAVING, global aggregates, DISTINCT, top-k, UNION ALL, IN and NOT IN (correlated, nested, under OR
+ * or NOT, in a select list or a join's ON) / EXISTS / NOT EXISTS, joins with a DISTINCT subquery in FROM,
+ * and expressions that fail on some data (division by zero, overflow, bad casts). Each view names its output columns c0, c1, ... so PostgreSQL accepts
  * it unchanged.
  */
 final class RandomViews {
@@ -386,6 +386,11 @@ final class RandomViews {
         Ex ln = column(l, "a", c -> c.kind().numeric());
         Ex rn = column(r, "b", c -> c.kind().numeric());
         if (rnd.nextBoolean() && ln != null && rn != null) on += " AND " + ln.sql() + " " + comparator() + " " + rn.sql();
+        if (rnd.nextInt(4) == 0) { // an IN over the left or the right side decides the match (a LEFT JOIN keeps the left row)
+            boolean overLeft = rnd.nextBoolean();
+            String in = in(overLeft ? l : r, overLeft ? "a" : "b", relation(), "", left ? Correlation.NONE : Correlation.ONE_LEVEL);
+            if (in != null) on += " AND " + in;
+        }
         out.add(anyColumn(l, "a"));
         out.add(anyColumn(r, "b"));
         if (rnd.nextBoolean()) out.add(expr(r, "b"));
@@ -531,38 +536,89 @@ final class RandomViews {
     private String subquery(Rel l, List<Ex> out) {
         Rel r = relation();
         boolean in = rnd.nextInt(3) != 0;
-        // IN and NOT IN mostly compare nullable columns, so NULLs reach both sides of NOT IN's three-valued logic.
-        Col lk = pick(l, c -> c.kind().integer() && (c.nullable() || !in || rnd.nextInt(4) == 0));
-        Col rk = pick(r, c -> c.kind().integer() && (c.nullable() || !in || rnd.nextInt(4) == 0));
+        out.add(anyColumn(l, "a"));
+        out.add(anyColumn(l, "a"));
+        String not = rnd.nextInt(3) < (in ? 2 : 1) ? "NOT " : ""; // NOT IN, with its NULL semantics, the most often
+        String cond;
+        if (in) {
+            // IN under OR or NOT (its NULL counts there), or as a select list's column.
+            int place = rnd.nextInt(6);
+            // An IN nested in a NOT IN's subquery or in a non-plain one is not correlated two levels out (refused).
+            // Correlated by another comparison than '=' only where the IN is TRUE or not (a plain conjunct, under
+            // OR): under NOT or in a select list it still goes through Calcite's rewrite, which can repeat a row.
+            cond = in(l, "a", r, not, place > 2 && not.isEmpty() ? Correlation.TWO_LEVELS
+                    : place == 0 || place > 2 ? Correlation.ANY_COMPARISON : Correlation.ONE_LEVEL);
+            if (cond == null) return filterProject(l, out);
+            switch (place) {
+                case 0: cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")"; break;
+                case 1: cond = "NOT (" + cond + " AND " + predicate(l, "a", 0) + ")"; break;
+                case 2: out.add(new Ex(cond, Kind.BOOL)); cond = predicate(l, "a", 1); break;
+                default: break;
+            }
+        } else {
+            Col lk = pick(l, c -> c.kind().integer());
+            Col rk = pick(r, c -> c.kind().integer());
+            if (lk == null || rk == null) return filterProject(l, out);
+            String inner = r.name() + " b" + (rnd.nextBoolean() ? " WHERE " + predicate(r, "b", 1) : "");
+            String corr = "b." + rk.name() + " = a." + lk.name();
+            cond = not + "EXISTS (SELECT 1 FROM " + inner + (inner.contains(" WHERE ") ? " AND " : " WHERE ") + corr + ")";
+        }
+        return select(out) + " FROM " + l.name() + " a WHERE " + cond;
+    }
+
+    /** How far an IN's subquery may refer to the outer row: a correlated subquery in a LEFT JOIN's ON is refused. */
+    private enum Correlation { NONE, ONE_LEVEL, ANY_COMPARISON, TWO_LEVELS }
+
+    /**
+     * a.x [NOT] IN (SELECT b.y FROM r b ...) over comparable columns: integers, CHAR(3) against VARCHAR
+     * (compared as bpchar: several VARCHARs differing in trailing blanks equal one CHAR), or NUMERICs of mixed
+     * scales. Now and then correlated with a's row, and the subquery's WHERE holding an IN of its own,
+     * correlated with a's row (two levels out) at times, as far as allowed. Null when the relations have no
+     * such columns.
+     */
+    private String in(Rel l, String a, Rel r, String not, Correlation correlation) {
+        String b = "i" + a;
+        // IN and NOT IN mostly compare nullable columns, so NULLs reach both sides of their three-valued logic.
+        Col lk = pick(l, c -> c.kind().integer() && (c.nullable() || rnd.nextInt(4) == 0));
+        Col rk = pick(r, c -> c.kind().integer() && (c.nullable() || rnd.nextInt(4) == 0));
         if (lk == null) lk = pick(l, c -> c.kind().integer());
         if (rk == null) rk = pick(r, c -> c.kind().integer());
-        if (rnd.nextInt(4) == 0) {
-            // String keys: CHAR(3) against VARCHAR compares as bpchar (trailing blanks of neither side count).
-            Col ls = pick(l, c -> c.kind().string());
-            Col rs = pick(r, c -> c.kind().string());
+        boolean strings = rnd.nextBoolean();
+        if (rnd.nextBoolean()) {
+            // Mostly a CHAR(3) against VARCHARs, several of which may equal it (as NUMERICs of several scales do).
+            Col ls = strings ? pick(l, c -> c.kind().bpchar()) : pick(l, c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC);
+            Col rs = strings ? pick(r, c -> c.kind() == Kind.STR) : pick(r, c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC);
+            if (strings && (ls == null || rs == null || rnd.nextInt(4) == 0)) {
+                ls = pick(l, c -> c.kind().string());
+                rs = pick(r, c -> c.kind().string());
+            }
             if (ls != null && rs != null) {
                 lk = ls;
                 rk = rs;
             }
         }
-        if (lk == null || rk == null) return filterProject(l, out);
-        out.add(anyColumn(l, "a"));
-        out.add(anyColumn(l, "a"));
-        String inner = r.name() + " b" + (rnd.nextBoolean() ? " WHERE " + predicate(r, "b", 1) : "");
-        String not = rnd.nextInt(3) < (in ? 2 : 1) ? "NOT " : ""; // NOT IN, with its NULL semantics, the most often
-        String cond;
-        if (in) {
-            Col lc = pick(l, c -> c.kind().integer());
-            Col rc = pick(r, c -> c.kind().integer());
-            // Correlated only for IN: a correlated NOT IN is not always decorrelated (the engine refuses some).
-            if (not.isEmpty() && lc != null && rc != null && rnd.nextInt(3) == 0) {
-                inner += (inner.contains(" WHERE ") ? " AND " : " WHERE ") + "b." + rc.name() + " = a." + lc.name();
-            }
-            cond = "a." + lk.name() + " " + not + "IN (SELECT b." + rk.name() + " FROM " + inner + ")";
-        } else {
-            String corr = "b." + rk.name() + " = a." + lk.name();
-            cond = not + "EXISTS (SELECT 1 FROM " + inner + (inner.contains(" WHERE ") ? " AND " : " WHERE ") + corr + ")";
+        if (lk == null || rk == null) return null;
+        List<String> where = new ArrayList<>();
+        if (rnd.nextBoolean()) where.add(predicate(r, b, 1));
+        Col lc = correlation != Correlation.NONE ? pick(l, c -> c.kind().integer()) : null;
+        Col rc = pick(r, c -> c.kind().integer());
+        if (lc != null && rc != null && rnd.nextInt(3) == 0) {
+            String op = correlation.compareTo(Correlation.ANY_COMPARISON) >= 0 && rnd.nextInt(3) == 0 ? comparator() : "=";
+            where.add(b + "." + rc.name() + " " + op + " " + a + "." + lc.name());
         }
-        return select(out) + " FROM " + l.name() + " a WHERE " + cond;
+        if (rnd.nextInt(4) == 0) {
+            Rel n = relation();
+            Col rn = pick(r, c -> c.kind().integer());
+            Col nn = pick(n, c -> c.kind().integer());
+            Col nc = pick(n, c -> c.kind().integer());
+            if (rn != null && nn != null) {
+                String c = "n" + a;
+                String nested = "SELECT " + c + "." + nn.name() + " FROM " + n.name() + " " + c;
+                if (correlation == Correlation.TWO_LEVELS && lc != null && nc != null && rnd.nextBoolean()) nested += " WHERE " + c + "." + nc.name() + " = " + a + "." + lc.name();
+                where.add(b + "." + rn.name() + " IN (" + nested + ")");
+            }
+        }
+        return a + "." + lk.name() + " " + not + "IN (SELECT " + b + "." + rk.name() + " FROM " + r.name() + " " + b
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ")";
     }
 }

@@ -11,6 +11,7 @@ import io.shardview.circuit.operator.ConstantRows;
 import io.shardview.circuit.operator.Distinct;
 import io.shardview.circuit.operator.Expr;
 import io.shardview.circuit.operator.Filter;
+import io.shardview.circuit.operator.InMark;
 import io.shardview.circuit.operator.InnerJoin;
 import io.shardview.circuit.operator.JoinKeys;
 import io.shardview.circuit.operator.LeftJoin;
@@ -20,6 +21,7 @@ import io.shardview.circuit.operator.Project;
 import io.shardview.circuit.operator.SemiJoin;
 import io.shardview.circuit.operator.TopK;
 import io.shardview.circuit.operator.UnionAll;
+import io.shardview.circuit.sql.InMarkJoin;
 import io.shardview.circuit.sql.NotInJoin;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -136,6 +138,7 @@ public final class PlanCompiler {
             boolean asBpchar = StringTyping.comparesAsBpchar(typing.fields(n.getLeft())[n.keyColumn()], typing.fields(n.getRight())[0]);
             return add(new NotIn(n.keyColumn(), asBpchar), visit(n.getLeft()), visit(n.getRight()));
         }
+        if (rel instanceof InMarkJoin m) return inMark(m);
         if (rel instanceof Correlate c && RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
             return uncorrelated(c);
         }
@@ -186,6 +189,25 @@ public final class PlanCompiler {
             case ANTI: return add(new SemiJoin(lk, rk, cond, true), left, right);
             default: throw new UnsupportedSqlException(j.getJoinType() + " JOIN");
         }
+    }
+
+    /** IN as a column beside each row; each pair of compared columns compares as bpchar when PostgreSQL's '=' would. */
+    private int inMark(InMarkJoin m) {
+        StringTyping.Type[] left = typing.fields(m.getLeft());
+        StringTyping.Type[] right = typing.fields(m.getRight());
+        int[] groups = m.groupColumns();
+        int[] rightGroups = new int[groups.length];
+        boolean[] groupsAsBpchar = new boolean[groups.length];
+        for (int i = 0; i < groups.length; i++) {
+            rightGroups[i] = i + 1;
+            groupsAsBpchar[i] = StringTyping.comparesAsBpchar(left[groups[i]], right[i + 1]);
+        }
+        boolean[] asBpchar = {StringTyping.comparesAsBpchar(left[m.keyColumn()], right[0])};
+        InMark op = new InMark(new JoinKeys(new int[] {m.keyColumn()}, new boolean[1], asBpchar),
+                new JoinKeys(new int[] {0}, new boolean[1], asBpchar),
+                new JoinKeys(groups, new boolean[groups.length], groupsAsBpchar),
+                new JoinKeys(rightGroups, new boolean[groups.length], groupsAsBpchar));
+        return add(op, visit(m.getLeft()), visit(m.getRight()));
     }
 
     /** A Correlate whose right side does not use the correlation (left after simplification) is a key-less join. */

@@ -1,6 +1,7 @@
 package io.shardview.circuit.plan;
 
 import io.shardview.circuit.ColumnType;
+import io.shardview.circuit.sql.InMarkJoin;
 import io.shardview.circuit.sql.NotInJoin;
 import io.shardview.circuit.sql.SourceMarkers;
 import io.shardview.circuit.sql.SqlPlanner;
@@ -88,6 +89,8 @@ final class StringTyping {
         } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {
             Type[] both = joinInput(rel.getInput(0), rel.getInput(1));
             out = both.length == out.length ? both : fields(rel.getInput(0)); // semi and anti joins output the left side
+        } else if (rel instanceof InMarkJoin m) {
+            System.arraycopy(fields(m.getLeft()), 0, out, 0, out.length - 1); // and the BOOLEAN mark
         } else if (rel instanceof LogicalUnion u) {
             // As for CASE: the first input's type (PostgreSQL resolves a UNION column left to right).
             Type[] first = fields(u.getInput(0));

@@ -2,6 +2,7 @@ package io.shardview.circuit.plan;
 
 import io.shardview.circuit.Column;
 import io.shardview.circuit.ColumnType;
+import io.shardview.circuit.sql.InMarkJoin;
 import io.shardview.circuit.sql.NotInJoin;
 import io.shardview.circuit.sql.SourceMarkers;
 import io.shardview.circuit.sql.SqlPlanner;
@@ -73,6 +74,8 @@ final class Typmods {
             Typmod[] both = Arrays.copyOf(left, left.length + right.length);
             System.arraycopy(right, 0, both, left.length, right.length);
             out = both.length == out.length ? both : left; // semi and anti joins output the left side
+        } else if (rel instanceof InMarkJoin m) {
+            System.arraycopy(fields(m.getLeft()), 0, out, 0, out.length - 1); // and the BOOLEAN mark
         } else if (rel instanceof LogicalUnion u) {
             out = fields(u.getInput(0)).clone();
             for (RelNode input : u.getInputs()) {

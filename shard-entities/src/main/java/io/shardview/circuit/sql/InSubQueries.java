@@ -1,5 +1,6 @@
 package io.shardview.circuit.sql;
 
+import com.google.common.collect.ImmutableSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -7,8 +8,12 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -19,15 +24,19 @@ import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
- * Rewrites WHERE conjuncts over IN subqueries before Calcite removes the remaining subqueries.
- * {@code x NOT IN (SELECT y ...)} over an uncorrelated one-column subquery becomes a {@link NotInJoin};
- * {@code (x, ...) IN (SELECT y, ...)} becomes a semi-join when uncorrelated, and when correlated an
- * EXISTS with the equalities added, whose decorrelated form {@link DistinctSidePullUp} makes a semi-join.
- * A semi-join keeps each outer row once however many values it matches (a CHAR(n) is equal to both
- * VARCHARs 'a' and 'a '); Calcite's rewrite, an inner join with the subquery's distinct values, keeps
- * it once per value. Other forms (in a select list, under OR) keep Calcite's rewrite.
+ * Rewrites IN subqueries before Calcite removes the remaining subqueries, in subqueries too. As a WHERE
+ * conjunct, {@code x NOT IN (SELECT y ...)} over an uncorrelated one-column subquery becomes a
+ * {@link NotInJoin}; {@code (x, ...) IN (SELECT y, ...)} becomes a semi-join when uncorrelated, and when
+ * correlated an EXISTS with the equalities added, whose decorrelated form {@link DistinctSidePullUp} makes
+ * a semi-join. An inner join's ON conjuncts with an IN become such a WHERE above it. A one-column IN
+ * elsewhere (under OR or NOT, a correlated NOT IN, in a LEFT JOIN's ON over one side, in a select list)
+ * becomes a mark, its three-valued value beside each row ({@link InMarks}). Semi-joins and marks keep each
+ * outer row once however many values it matches (a CHAR(n) is equal to both VARCHARs 'a' and 'a ');
+ * Calcite's rewrite, a join with the subquery's distinct values, keeps it once per value. Other forms
+ * (several columns under OR, a subquery correlated otherwise than by '=') keep Calcite's rewrite.
  */
 final class InSubQueries extends RelShuttleImpl {
     private InSubQueries() {
@@ -41,8 +50,14 @@ final class InSubQueries extends RelShuttleImpl {
     public RelNode visit(LogicalFilter filter) {
         LogicalFilter visited = (LogicalFilter) super.visit(filter);
         RelNode input = visited.getInput();
+        CorrelationId row = visited.getVariablesSet().size() == 1 ? visited.getVariablesSet().iterator().next() : null;
+        InMarks marks = new InMarks(input, row);
+        // The variable an IN turned EXISTS reads the row by: the filter's own, or a new one.
+        CorrelationId existsRow = visited.getVariablesSet().isEmpty() ? visited.getCluster().createCorrel() : row;
+        boolean newVariable = false;
         boolean changed = false;
         List<RexNode> rest = new ArrayList<>();
+        List<RexNode> marked = new ArrayList<>();
         for (RexNode conjunct : RelOptUtil.conjunctions(visited.getCondition())) {
             RexSubQuery notIn = conjunct.getKind() == SqlKind.NOT ? in(((RexCall) conjunct).getOperands().get(0)) : null;
             RexSubQuery in = in(conjunct);
@@ -51,16 +66,151 @@ final class InSubQueries extends RelShuttleImpl {
             } else if (in != null && uncorrelated(in)) {
                 input = semiJoin(input, in.getOperands(), rewrite(in.rel));
             } else if (in != null && correlatedWith(visited.getVariablesSet(), in)) {
-                rest.add(asExists(visited, in));
+                rest.add(asExists(input.getRowType(), row, in));
+                changed = true;
+            } else if (marks.canMark(conjunct)) {
+                // Under OR or NOT, or a correlated NOT IN: the IN's value beside each row, read by the condition.
+                marked.add(conjunct);
+            } else if (existsRow != null && existsWherePositive(conjunct, true, input.getRowType(), existsRow) != conjunct) {
+                rest.add(existsWherePositive(conjunct, true, input.getRowType(), existsRow));
+                newVariable |= existsRow != row;
                 changed = true;
             } else {
-                rest.add(conjunct);
+                RexNode nested = rewriteNested(conjunct);
+                changed |= nested != conjunct;
+                rest.add(nested);
             }
         }
-        if (input == visited.getInput() && !changed) return visited;
+        if (input == visited.getInput() && !changed && marked.isEmpty()) return visited;
         // The joins keep the input's columns, so the other conjuncts' references stay valid.
-        RexNode condition = RexUtil.composeConjunction(visited.getCluster().getRexBuilder(), rest);
-        return condition.isAlwaysTrue() ? input : visited.copy(visited.getTraitSet(), input, condition);
+        RexBuilder rex = visited.getCluster().getRexBuilder();
+        RexNode condition = RexUtil.composeConjunction(rex, rest);
+        RelNode out = condition.isAlwaysTrue() ? input
+                : newVariable ? LogicalFilter.create(input, condition, ImmutableSet.of(existsRow))
+                : visited.copy(visited.getTraitSet(), input, condition);
+        if (marked.isEmpty()) return out;
+        // The marks go over the filtered rows, whose columns the correlation variable describes.
+        int width = out.getRowType().getFieldCount();
+        marks = new InMarks(out, row);
+        RexNode markedCondition = marks.mark(RexUtil.composeConjunction(rex, marked));
+        return InMarks.dropMarks(LogicalFilter.create(marks.rel(), markedCondition), width);
+    }
+
+    /** A select list's IN subqueries as marks; other subqueries in it with their own IN rewritten. */
+    @Override
+    public RelNode visit(LogicalProject project) {
+        LogicalProject visited = (LogicalProject) super.visit(project);
+        CorrelationId row = visited.getVariablesSet().size() == 1 ? visited.getVariablesSet().iterator().next() : null;
+        InMarks marks = new InMarks(visited.getInput(), row);
+        boolean changed = false;
+        List<RexNode> projects = new ArrayList<>();
+        RexBuilder rex = visited.getCluster().getRexBuilder();
+        for (RexNode e : visited.getProjects()) {
+            RexNode out = marks.canMark(e) ? marks.mark(e) : rewriteNested(e);
+            // A mark is a nullable BOOLEAN; the column keeps the type it had (so the plan above stays valid).
+            if (!out.getType().equals(e.getType())) out = rex.makeAbstractCast(e.getType(), out);
+            changed |= out != e;
+            projects.add(out);
+        }
+        if (!changed) return visited;
+        boolean stillCorrelated = projects.stream().anyMatch(RexUtil::containsCorrelation)
+                || projects.stream().anyMatch(e -> RexUtil.SubQueryFinder.find(e) != null);
+        return LogicalProject.create(marks.rel(), visited.getHints(), projects, visited.getRowType(),
+                stillCorrelated ? visited.getVariablesSet() : Set.of());
+    }
+
+    /**
+     * IN subqueries in a join's ON condition. In an inner join ON and WHERE filter alike, so its conjuncts
+     * with an IN become a filter above it; in a left join the ON condition only decides which right rows
+     * a left row meets (a left row stays, matched or not), so an IN over one side's columns becomes that
+     * side's mark.
+     */
+    @Override
+    public RelNode visit(LogicalJoin join) {
+        LogicalJoin visited = (LogicalJoin) super.visit(join);
+        if (RexUtil.SubQueryFinder.find(visited.getCondition()) == null) return visited;
+        RexBuilder rex = visited.getCluster().getRexBuilder();
+        if (visited.getJoinType() == JoinRelType.INNER) {
+            List<RexNode> on = new ArrayList<>();
+            List<RexNode> where = new ArrayList<>();
+            for (RexNode c : RelOptUtil.conjunctions(visited.getCondition())) {
+                (RexUtil.SubQueryFinder.find(c) == null ? on : where).add(c);
+            }
+            // A correlated subquery of the ON reads the joined row ($cor over left and right), as the filter's would.
+            RelNode joined = LogicalJoin.create(visited.getLeft(), visited.getRight(), visited.getHints(),
+                    RexUtil.composeConjunction(rex, on), Set.of(), visited.getJoinType());
+            return visit(LogicalFilter.create(joined, RexUtil.composeConjunction(rex, where),
+                    ImmutableSet.copyOf(visited.getVariablesSet())));
+        }
+        if (visited.getJoinType() != JoinRelType.LEFT || !visited.getVariablesSet().isEmpty()) return visited;
+        return leftJoinMarks(visited);
+    }
+
+    private static RelNode leftJoinMarks(LogicalJoin join) {
+        int leftWidth = join.getLeft().getRowType().getFieldCount();
+        int rightWidth = join.getRight().getRowType().getFieldCount();
+        InMarks left = new InMarks(join.getLeft(), null);
+        InMarks right = new InMarks(join.getRight(), null);
+        RexBuilder rex = join.getCluster().getRexBuilder();
+        // Marks of the left side come before the right's columns, which therefore move.
+        RexShuttle toRightSide = new RexShuttle() {
+            @Override
+            public RexNode visitInputRef(RexInputRef ref) {
+                return new RexInputRef(ref.getIndex() - leftWidth, ref.getType());
+            }
+        };
+        List<RexNode> conjuncts = new ArrayList<>();
+        List<Integer> sides = new ArrayList<>();
+        for (RexNode c : RelOptUtil.conjunctions(join.getCondition())) {
+            ImmutableBitSet used = RelOptUtil.InputFinder.bits(c);
+            boolean leftOnly = used.length() <= leftWidth;
+            boolean rightOnly = !used.isEmpty() && used.nextSetBit(0) >= leftWidth;
+            if (RexUtil.SubQueryFinder.find(c) == null) {
+                conjuncts.add(c);
+                sides.add(0);
+            } else if (leftOnly && left.canMark(c)) {
+                conjuncts.add(left.mark(c));
+                sides.add(1);
+            } else if (rightOnly && right.canMark(c.accept(toRightSide))) {
+                conjuncts.add(right.mark(c.accept(toRightSide)));
+                sides.add(2);
+            } else {
+                return join; // an IN over both sides: Calcite's rewrite
+            }
+        }
+        int leftMarks = left.rel().getRowType().getFieldCount() - leftWidth;
+        RelNode l = left.rel();
+        RelNode r = right.rel();
+        List<RexNode> condition = new ArrayList<>();
+        for (int i = 0; i < conjuncts.size(); i++) {
+            int side = sides.get(i);
+            int shift = side == 1 ? 0 : side == 2 ? leftWidth + leftMarks : leftMarks;
+            int from = side == 0 ? leftWidth : 0;
+            condition.add(conjuncts.get(i).accept(new RexShuttle() {
+                @Override
+                public RexNode visitInputRef(RexInputRef ref) {
+                    if (side == 1 || ref.getIndex() < from) return new RexInputRef(ref.getIndex(), ref.getType());
+                    return new RexInputRef(ref.getIndex() + shift, ref.getType());
+                }
+            }));
+        }
+        RelBuilder b = RelFactories.LOGICAL_BUILDER.create(join.getCluster(), null);
+        b.push(l).push(r).join(JoinRelType.LEFT, RexUtil.composeConjunction(rex, condition));
+        List<RexNode> fields = new ArrayList<>(b.fields().subList(0, leftWidth));
+        fields.addAll(b.fields().subList(leftWidth + leftMarks, leftWidth + leftMarks + rightWidth));
+        return b.project(fields, join.getRowType().getFieldNames(), true).build();
+    }
+
+    /** e with the IN subqueries nested in its subqueries rewritten. */
+    private static RexNode rewriteNested(RexNode e) {
+        if (RexUtil.SubQueryFinder.find(e) == null) return e;
+        return e.accept(new RexShuttle() {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery) {
+                RelNode rel = rewrite(subQuery.rel);
+                return rel == subQuery.rel ? subQuery : subQuery.clone(rel);
+            }
+        });
     }
 
     /** The IN subquery a conjunct is, when the values it looks up use neither correlation nor subqueries. */
@@ -127,10 +277,31 @@ final class InSubQueries extends RelShuttleImpl {
         return b.build();
     }
 
-    /** EXISTS (SELECT * FROM (subquery) WHERE y = x AND ...), x read from the filter's row. */
-    private static RexNode asExists(LogicalFilter filter, RexSubQuery in) {
-        RexBuilder rex = filter.getCluster().getRexBuilder();
-        RexNode row = rex.makeCorrel(filter.getInput().getRowType(), filter.getVariablesSet().iterator().next());
+    /**
+     * e with each IN that only AND and OR lead to (no NOT) and whose subquery uses no correlation but the
+     * row's turned into an EXISTS (as {@link #asExists}): there its NULL counts as FALSE, so EXISTS, TRUE
+     * exactly when IN is, gives the same rows; and Calcite's EXISTS keeps each row once, which its IN (a
+     * join with the distinct values) does not. For an IN that cannot be a mark, such as one correlated
+     * by other than '='. positive: whether e itself is under no NOT.
+     */
+    private static RexNode existsWherePositive(RexNode e, boolean positive, RelDataType rowType, CorrelationId row) {
+        if (e.getKind() == SqlKind.AND || e.getKind() == SqlKind.OR || e.getKind() == SqlKind.NOT) {
+            RexCall call = (RexCall) e;
+            boolean operandsPositive = e.getKind() == SqlKind.NOT ? !positive : positive;
+            List<RexNode> operands = call.getOperands().stream()
+                    .map(o -> existsWherePositive(o, operandsPositive, rowType, row)).toList();
+            return operands.equals(call.getOperands()) ? e : call.clone(call.getType(), operands);
+        }
+        RexSubQuery in = in(e);
+        // Only a correlated one: Calcite decorrelates an uncorrelated one joined on equalities with its values.
+        if (!positive || in == null || in.getOperands().size() != 1 || !Set.of(row).equals(RelOptUtil.getVariablesUsed(in.rel))) return e;
+        return asExists(rowType, row, in);
+    }
+
+    /** EXISTS (SELECT * FROM (subquery) WHERE y = x AND ...), x read from the row (of the given type) by the variable. */
+    private static RexNode asExists(RelDataType rowType, CorrelationId variable, RexSubQuery in) {
+        RexBuilder rex = in.rel.getCluster().getRexBuilder();
+        RexNode row = rex.makeCorrel(rowType, variable);
         RexShuttle fromRow = new RexShuttle() {
             @Override
             public RexNode visitInputRef(RexInputRef ref) {
@@ -138,11 +309,19 @@ final class InSubQueries extends RelShuttleImpl {
             }
         };
         RelNode subquery = rewrite(in.rel);
-        List<RexNode> equalities = new ArrayList<>();
-        for (int i = 0; i < in.getOperands().size(); i++) {
-            equalities.add(rex.makeCall(SqlStdOperatorTable.EQUALS,
-                    rex.makeInputRef(subquery, i), in.getOperands().get(i).accept(fromRow)));
+        List<RexNode> ys = new ArrayList<>();
+        List<RexNode> conditions = new ArrayList<>();
+        if (subquery instanceof LogicalProject p && p.getInput() instanceof LogicalFilter f) {
+            // One WHERE of the subquery's and the equalities: decorrelated, its rows meet each outer row once.
+            ys.addAll(p.getProjects());
+            conditions.add(f.getCondition());
+            subquery = f.getInput();
+        } else {
+            for (int i = 0; i < in.getOperands().size(); i++) ys.add(rex.makeInputRef(subquery, i));
         }
-        return RexSubQuery.exists(LogicalFilter.create(subquery, RexUtil.composeConjunction(rex, equalities)));
+        for (int i = 0; i < in.getOperands().size(); i++) {
+            conditions.add(rex.makeCall(SqlStdOperatorTable.EQUALS, ys.get(i), in.getOperands().get(i).accept(fromRow)));
+        }
+        return RexSubQuery.exists(LogicalFilter.create(subquery, RexUtil.composeConjunction(rex, conditions)));
     }
 }

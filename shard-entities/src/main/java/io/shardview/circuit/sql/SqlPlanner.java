@@ -35,7 +35,8 @@ import org.apache.calcite.tools.RelBuilder;
  * Parses and validates a SELECT with Calcite against a tenant's relations, PostgreSQL style (unquoted
  * identifiers fold to lower case, double-quote quoting, NULLs sort high), and turns it into a logical
  * plan whose subqueries are rewritten into (decorrelated) joins; WHERE x NOT IN (subquery) becomes a
- * {@link NotInJoin}, IN and EXISTS become semi-joins (and only they: a written join stays a join).
+ * {@link NotInJoin}, IN and EXISTS become semi-joins (and only they: a written join stays a join), other
+ * INs an {@link InMarkJoin}.
  */
 public final class SqlPlanner {
     private SqlPlanner() {

@@ -1,0 +1,182 @@
+package io.shardview.circuit.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexFieldAccess;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * Replaces one-column IN subqueries in expressions over a relation by {@link InMarkJoin} columns appended
+ * to it, so each row meets the subquery once (Calcite's rewrite joins it with the subquery's DISTINCT
+ * values, and a CHAR(n) 'a' equals both VARCHARs 'a' and 'a ', NUMERIC 2 both 2.0 and 2.00 when the
+ * values are kept apart). The subquery may be uncorrelated, or correlated with the relation's own row
+ * (correlation variable row) only through conjuncts {@code inner = outer} of its WHERE, outer reading only
+ * the row; those become the mark's groups. The relation keeps its columns in front, so expressions over it stay valid.
+ */
+final class InMarks {
+    private final CorrelationId row;
+    private RelNode rel;
+
+    /** Marks over rel; row is the correlation variable of rel's rows (null if none). */
+    InMarks(RelNode rel, CorrelationId row) {
+        this.rel = rel;
+        this.row = row;
+    }
+
+    /** The relation with the marks added so far. */
+    RelNode rel() {
+        return rel;
+    }
+
+    /** Whether every IN subquery in e can be marked and no other subquery in e uses the row's correlation. */
+    boolean canMark(RexNode e) {
+        boolean[] ok = {true};
+        e.accept(new RexShuttle() {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery) {
+                if (subQuery.getKind() == SqlKind.IN) {
+                    ok[0] &= markable(subQuery) != null;
+                } else {
+                    ok[0] &= row == null || !RelOptUtil.getVariablesUsed(subQuery.rel).contains(row);
+                }
+                return subQuery;
+            }
+        });
+        return ok[0] && RexUtil.SubQueryFinder.find(e) != null;
+    }
+
+    /** e with its IN subqueries replaced by references to mark columns (canMark(e) must hold). */
+    RexNode mark(RexNode e) {
+        return e.accept(new RexShuttle() {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery) {
+                if (subQuery.getKind() != SqlKind.IN) return subQuery.clone(InSubQueries.rewrite(subQuery.rel));
+                return add(subQuery.getOperands().get(0), markable(subQuery));
+            }
+        });
+    }
+
+    /** The subquery as input of a mark (its values, then its correlation values), with the row values they meet; null if not markable. */
+    private Decorrelated markable(RexSubQuery in) {
+        if (in.getOperands().size() != 1) return null;
+        RexNode x = in.getOperands().get(0);
+        if (RexUtil.containsCorrelation(x) || RexUtil.SubQueryFinder.find(x) != null) return null;
+        RelNode subquery = InSubQueries.rewrite(in.rel);
+        if (RelOptUtil.getVariablesUsed(subquery).isEmpty()) return new Decorrelated(subquery, List.of());
+        return row == null ? null : decorrelate(subquery);
+    }
+
+    /** A subquery without correlation, and the expressions over the row its columns 1, 2, ... are compared with. */
+    private record Decorrelated(RelNode values, List<RexNode> groups) {
+    }
+
+    /**
+     * Project(Filter(input, conjuncts)) where input and the projection do not use the correlation and each
+     * correlated conjunct is inner = outer, outer reading only the row: the values with the inner sides as
+     * further columns.
+     */
+    private Decorrelated decorrelate(RelNode subquery) {
+        if (!(subquery instanceof LogicalProject p) || !(p.getInput() instanceof LogicalFilter f)
+                || !RelOptUtil.getVariablesUsed(f.getInput()).isEmpty() || p.getProjects().size() != 1
+                || RexUtil.containsCorrelation(p.getProjects().get(0))) {
+            return null;
+        }
+        List<RexNode> uncorrelated = new ArrayList<>();
+        List<RexNode> columns = new ArrayList<>(p.getProjects());
+        List<RexNode> groups = new ArrayList<>();
+        for (RexNode c : RelOptUtil.conjunctions(f.getCondition())) {
+            if (!RexUtil.containsCorrelation(c)) {
+                uncorrelated.add(c);
+                continue;
+            }
+            if (c.getKind() != SqlKind.EQUALS) return null;
+            List<RexNode> sides = ((RexCall) c).getOperands();
+            RexNode outer = overRow(sides.get(1));
+            RexNode inner = sides.get(0);
+            if (outer == null) {
+                outer = overRow(sides.get(0));
+                inner = sides.get(1);
+            }
+            if (outer == null || !plain(inner) || RexUtil.containsCorrelation(inner)) return null;
+            columns.add(inner);
+            groups.add(outer);
+        }
+        RelBuilder b = RelFactories.LOGICAL_BUILDER.create(f.getCluster(), null);
+        b.push(f.getInput()).filter(uncorrelated).project(columns);
+        return new Decorrelated(b.build(), groups);
+    }
+
+    /**
+     * Whether e is a column, or a cast of one (as Calcite widens one side of an '='). Only those are taken
+     * apart from the correlated '=': evaluated for every row on either side, not only for the pairs
+     * PostgreSQL compares, they must not fail.
+     */
+    private static boolean plain(RexNode e) {
+        if (e.getKind() == SqlKind.CAST) return plain(((RexCall) e).getOperands().get(0));
+        return e instanceof RexInputRef || e instanceof RexFieldAccess;
+    }
+
+    /** A correlated expression reading only the row's fields ($cor.field), as an expression over the row; else null. */
+    private RexNode overRow(RexNode e) {
+        if (!plain(e) || !RexUtil.containsCorrelation(e) || !RelOptUtil.InputFinder.bits(e).isEmpty()) return null;
+        boolean[] onlyRow = {true};
+        RexNode out = e.accept(new RexShuttle() {
+            @Override
+            public RexNode visitFieldAccess(RexFieldAccess a) {
+                if (a.getReferenceExpr() instanceof RexCorrelVariable v && v.id.equals(row)) {
+                    return new RexInputRef(a.getField().getIndex(), a.getType());
+                }
+                onlyRow[0] = false;
+                return a;
+            }
+
+            @Override
+            public RexNode visitCorrelVariable(RexCorrelVariable v) {
+                onlyRow[0] = false;
+                return v;
+            }
+        });
+        return onlyRow[0] ? out : null;
+    }
+
+    /** Appends the mark of x IN (values) to rel; returns a reference to it. */
+    private RexNode add(RexNode x, Decorrelated values) {
+        int key = column(x);
+        int[] groups = values.groups().stream().mapToInt(this::column).toArray();
+        rel = new InMarkJoin(rel.getCluster(), rel.getTraitSet(), rel, values.values(), key, groups);
+        int mark = rel.getRowType().getFieldCount() - 1;
+        return new RexInputRef(mark, rel.getRowType().getFieldList().get(mark).getType());
+    }
+
+    /** The column of rel holding e: e's own, or one appended to rel for it. */
+    private int column(RexNode e) {
+        if (e instanceof RexInputRef ref) return ref.getIndex();
+        RelBuilder b = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
+        b.push(rel);
+        List<RexNode> withColumn = new ArrayList<>(b.fields());
+        withColumn.add(e);
+        rel = b.project(withColumn).build();
+        return rel.getRowType().getFieldCount() - 1;
+    }
+
+    /** rel's first width columns: the relation without its marks. */
+    static RelNode dropMarks(RelNode rel, int width) {
+        RelBuilder b = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
+        b.push(rel);
+        return b.project(b.fields().subList(0, width)).build();
+    }
+}
