@@ -75,8 +75,7 @@ public final class SqlPlanner {
             }
             SqlNode validated = planner.validate(SourceMarkers.mark(parsed, !accepted));
             RelNode rel = planner.rel(validated).project();
-            RelNode written = InSubQueries.rewrite(rel);
-            return InCountFlags.apply(removeSubQueries(written), written);
+            return removeSubQueries(InSubQueries.rewrite(rel));
         } catch (PlanningException e) {
             throw e;
         } catch (Exception e) {
