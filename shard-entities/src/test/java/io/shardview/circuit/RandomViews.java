@@ -562,6 +562,18 @@ final class RandomViews {
             String inner = r.name() + " b" + (rnd.nextBoolean() ? " WHERE " + predicate(r, "b", 1) : "");
             String corr = "b." + rk.name() + " = a." + lk.name();
             cond = not + "EXISTS (SELECT 1 FROM " + inner + (inner.contains(" WHERE ") ? " AND " : " WHERE ") + corr + ")";
+            if (rnd.nextInt(3) == 0) {
+                // An uncorrelated EXISTS beside the correlated one: Calcite's decorrelator made it TRUE even over
+                // an empty relation (DecorrelationShield), in WHERE and in the select list.
+                Rel u = relation();
+                String plain = (rnd.nextBoolean() ? "NOT " : "") + "EXISTS (SELECT 1 FROM " + u.name() + " c"
+                        + (rnd.nextBoolean() ? " WHERE " + predicate(u, "c", 1) : "") + ")";
+                switch (rnd.nextInt(3)) {
+                    case 0: cond = "(" + cond + " OR " + plain + ")"; break;
+                    case 1: cond = cond + " AND " + plain; break;
+                    default: out.add(new Ex(plain, Kind.BOOL)); break;
+                }
+            }
         }
         return select(out) + " FROM " + l.name() + " a WHERE " + cond;
     }
