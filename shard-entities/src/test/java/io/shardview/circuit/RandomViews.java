@@ -558,10 +558,24 @@ final class RandomViews {
         } else {
             Col lk = pick(l, c -> c.kind().integer());
             Col rk = pick(r, c -> c.kind().integer());
+            if (rnd.nextInt(3) == 0) {
+                // A CHAR(3) against a VARCHAR, compared as bpchar: VARCHARs differing in trailing blanks match one row.
+                Col ls = pick(l, c -> c.kind().bpchar());
+                Col rs = pick(r, c -> c.kind() == Kind.STR);
+                if (ls != null && rs != null) {
+                    lk = ls;
+                    rk = rs;
+                }
+            }
             if (lk == null || rk == null) return filterProject(l, out);
             String inner = r.name() + " b" + (rnd.nextBoolean() ? " WHERE " + predicate(r, "b", 1) : "");
             String corr = "b." + rk.name() + " = a." + lk.name();
             cond = not + "EXISTS (SELECT 1 FROM " + inner + (inner.contains(" WHERE ") ? " AND " : " WHERE ") + corr + ")";
+            switch (rnd.nextInt(4)) {
+                case 0: cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")"; break; // decorrelated as a left join
+                case 1: out.add(new Ex(cond, Kind.BOOL)); cond = predicate(l, "a", 1); break;
+                default: break;
+            }
             if (rnd.nextInt(3) == 0) {
                 // An uncorrelated EXISTS beside the correlated one: Calcite's decorrelator made it TRUE even over
                 // an empty relation (DecorrelationShield), in WHERE and in the select list.

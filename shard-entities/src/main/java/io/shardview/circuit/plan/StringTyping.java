@@ -123,6 +123,7 @@ final class StringTyping {
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) {
             return call.getType().getSqlTypeName() == SqlTypeName.CHAR ? Type.BPCHAR : Type.VARCHAR;
         }
+        if (call.getOperator() == SourceMarkers.BPCHAR) return Type.BPCHAR;
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
             return inner.getKind() == SqlKind.CASE ? ofCase((RexCall) inner, call.getOperator(), input) : of(inner, input);

@@ -65,6 +65,13 @@ public final class SourceMarkers {
     public static final SqlFunction NULLIF = marker("PG_NULLIF");
     /** Around each condition of a written (searched) CASE. */
     public static final SqlFunction CASE_CONDITION = marker("PG_CASE_CONDITION");
+    /**
+     * Around a varchar that PostgreSQL compares as bpchar (with a CHAR(n) of an outer row, in a correlated
+     * subquery): the value as a bpchar keeping its own blanks, so a decorrelated subquery grouped by it keeps
+     * 'a' and 'a ' in one group, as both match that CHAR(n) ({@code io.shardview.circuit.plan.BpcharCorrelations}).
+     * Not written in SQL: the planner puts it there.
+     */
+    public static final SqlFunction BPCHAR = marker("PG_BPCHAR");
 
     /** The standard operators and the markers. */
     static final SqlOperatorTable OPERATORS =

@@ -2,6 +2,7 @@ package io.shardview.circuit.sql;
 
 import io.shardview.circuit.Column;
 import io.shardview.circuit.ColumnType;
+import io.shardview.circuit.plan.BpcharCorrelations;
 import java.util.List;
 import java.util.Map;
 import org.apache.calcite.avatica.util.Casing;
@@ -92,7 +93,7 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
         HepPlanner hep = new HepPlanner(program.build());
         hep.setRoot(rel);
-        RelNode noSubQueries = hep.findBestExp();
+        RelNode noSubQueries = BpcharCorrelations.mark(hep.findBestExp());
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = DecorrelationShield.restore(
                 RelDecorrelator.decorrelateQuery(DecorrelationShield.hide(noSubQueries), builder));

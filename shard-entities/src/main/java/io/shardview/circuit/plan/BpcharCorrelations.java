@@ -1,0 +1,88 @@
+package io.shardview.circuit.plan;
+
+import io.shardview.circuit.sql.SourceMarkers;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelShuttleImpl;
+import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.logical.LogicalCorrelate;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexFieldAccess;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+
+/**
+ * A correlated subquery's {@code inner = outer.c} where c is a CHAR(n) and inner a varchar compares as
+ * bpchar in PostgreSQL: the VARCHARs 'a' and 'a ' both equal the outer 'a  '. Decorrelating groups the
+ * subquery by inner, where 'a' and 'a ' are two groups, and joins them with the outer row, which then came
+ * out once per group (an EXISTS in a select list twice, a COUNT(*) split in two). Before decorrelation each
+ * such inner side is marked {@link SourceMarkers#BPCHAR}, which groups as bpchar (one group, the two rows).
+ */
+public final class BpcharCorrelations {
+    private BpcharCorrelations() {
+    }
+
+    /** The plan (with its Correlates, before decorrelation) with such inner sides marked. */
+    public static RelNode mark(RelNode root) {
+        StringTyping typing = new StringTyping();
+        Map<CorrelationId, StringTyping.Type[]> outerTypes = new HashMap<>();
+        root.accept(new RelShuttleImpl() {
+            @Override
+            public RelNode visit(LogicalCorrelate correlate) {
+                outerTypes.put(correlate.getCorrelationId(), typing.fields(correlate.getLeft()));
+                return super.visit(correlate);
+            }
+        });
+        if (outerTypes.isEmpty()) return root;
+        RexBuilder rex = root.getCluster().getRexBuilder();
+        return root.accept(new RelShuttleImpl() {
+            @Override
+            public RelNode visit(LogicalFilter filter) {
+                LogicalFilter visited = (LogicalFilter) super.visit(filter);
+                StringTyping.Type[] input = typing.fields(visited.getInput());
+                RexNode condition = visited.getCondition().accept(new RexShuttle() {
+                    @Override
+                    public RexNode visitCall(RexCall call) {
+                        if (call.getKind() != SqlKind.EQUALS) return super.visitCall(call);
+                        RexNode a = call.getOperands().get(0);
+                        RexNode b = call.getOperands().get(1);
+                        if (innerVarcharAgainstOuterBpchar(a, b, input, outerTypes)) {
+                            return rex.makeCall(SqlStdOperatorTable.EQUALS, rex.makeCall(SourceMarkers.BPCHAR, a), b);
+                        }
+                        if (innerVarcharAgainstOuterBpchar(b, a, input, outerTypes)) {
+                            return rex.makeCall(SqlStdOperatorTable.EQUALS, a, rex.makeCall(SourceMarkers.BPCHAR, b));
+                        }
+                        return call;
+                    }
+                });
+                return condition == visited.getCondition() ? visited : visited.copy(visited.getTraitSet(), visited.getInput(), condition);
+            }
+        });
+    }
+
+    private static boolean innerVarcharAgainstOuterBpchar(RexNode inner, RexNode outer, StringTyping.Type[] input,
+            Map<CorrelationId, StringTyping.Type[]> outerTypes) {
+        RexNode in = withoutStringCast(inner);
+        RexNode out = withoutStringCast(outer);
+        if (!(in instanceof RexInputRef ref) || input[ref.getIndex()] != StringTyping.Type.VARCHAR) return false;
+        if (!(out instanceof RexFieldAccess access) || !(access.getReferenceExpr() instanceof RexCorrelVariable variable)) return false;
+        StringTyping.Type[] types = outerTypes.get(variable.id);
+        return types != null && types[access.getField().getIndex()] == StringTyping.Type.BPCHAR;
+    }
+
+    /** A cast Calcite put between string types (it widens one side of =) is no conversion in PostgreSQL. */
+    private static RexNode withoutStringCast(RexNode e) {
+        while (e.getKind() == SqlKind.CAST && SqlTypeUtil.inCharFamily(((RexCall) e).getOperands().get(0).getType())) {
+            e = ((RexCall) e).getOperands().get(0);
+        }
+        return e;
+    }
+}

@@ -1,0 +1,50 @@
+package io.shardview.circuit;
+
+import static io.shardview.circuit.CircuitTest.row;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Correlated subqueries outside a WHERE conjunct comparing a VARCHAR of the subquery with a CHAR(3) of the
+ * outer row (as bpchar: 'a' and 'a ' both equal 'a  '): each outer row once, counting every equal row, as
+ * PostgreSQL 15 gives them (each step checked there). Decorrelation grouped the subquery by the VARCHAR
+ * and the outer row came out once per spelling.
+ */
+class BpcharCorrelationTest {
+    private static final String SCHEMA = "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR);"
+            + "CREATE VIEW w AS SELECT id, EXISTS (SELECT 1 FROM u WHERE u.v = t.c) AS e, (SELECT COUNT(*) FROM u WHERE u.v = t.c) AS n,"
+            + " (SELECT MAX(v) FROM u WHERE u.v = t.c) AS m FROM t;"
+            + "CREATE VIEW o AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.v = t.c) OR id > 2";
+
+    private static void apply(Circuit c, Op... ops) {
+        BatchOutcome o = c.applyBatch(List.of(ops));
+        assertInstanceOf(BatchOutcome.Accepted.class, o, o.toString());
+        for (String view : List.of("w", "o")) assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
+    }
+
+    /** Rows of w as [id, e, n, [m]] (m bracketed to show its blanks), by id. */
+    private static String show(Circuit c) {
+        return CircuitTest.rows(c, "w").stream()
+                .map(r -> { Object[] v = r.toArray(); return "[" + v[0] + ", " + v[1] + ", " + v[2] + ", [" + v[3] + "]]"; })
+                .sorted().toList().toString();
+    }
+
+    @Test
+    void eachOuterRowOnceWithEveryEqualSpellingCounted() {
+        Circuit c = CircuitTest.circuit(SCHEMA);
+        apply(c, Op.insert("t", row("id", 1, "c", "a")), Op.insert("t", row("id", 2, "c", "b")), Op.insert("t", row("id", 3, "c", null)),
+                Op.insert("u", row("id", 1, "v", "a")), Op.insert("u", row("id", 2, "v", "a ")));
+        assertEquals("[[1, true, 2, [a ]], [2, false, 0, [null]], [3, false, 0, [null]]]", show(c));
+        assertEquals("[[1], [3]]", CircuitTest.rows(c, "o").stream().map(Row::toString).sorted().toList().toString());
+
+        apply(c, Op.insert("u", row("id", 3, "v", "b  ")), Op.insert("u", row("id", 4, "v", "a  ")));
+        assertEquals("[[1, true, 3, [a  ]], [2, true, 1, [b  ]], [3, false, 0, [null]]]", show(c));
+
+        apply(c, Op.deleteKey("u", Map.of("id", 1)), Op.deleteKey("u", Map.of("id", 4)));
+        assertEquals("[[1, true, 1, [a ]], [2, true, 1, [b  ]], [3, false, 0, [null]]]", show(c));
+    }
+}
