@@ -2,7 +2,6 @@ package io.shardview.circuit;
 
 import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.List;
 import java.util.Map;
@@ -21,9 +20,7 @@ class BpcharCorrelationTest {
             + "CREATE VIEW o AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.v = t.c) OR id > 2";
 
     private static void apply(Circuit c, Op... ops) {
-        BatchOutcome o = c.applyBatch(List.of(ops));
-        assertInstanceOf(BatchOutcome.Accepted.class, o, o.toString());
-        for (String view : List.of("w", "o")) assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
+        CircuitTest.applyAndCheck(c, List.of("w", "o"), ops);
     }
 
     /** Rows of w as [id, e, n, [m]] (m bracketed to show its blanks), by id. */

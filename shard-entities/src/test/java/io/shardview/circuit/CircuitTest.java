@@ -23,6 +23,13 @@ class CircuitTest {
         return c;
     }
 
+    /** Applies a batch that must be accepted, then checks each view's incremental content against a from-scratch one. */
+    static void applyAndCheck(Circuit c, List<String> views, Op... ops) {
+        BatchOutcome o = c.applyBatch(List.of(ops));
+        assertInstanceOf(BatchOutcome.Accepted.class, o, o.toString());
+        for (String view : views) assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
+    }
+
     static List<Row> rows(Circuit c, String name) {
         return c.read(name, Integer.MAX_VALUE, null).orElseThrow().rows();
     }

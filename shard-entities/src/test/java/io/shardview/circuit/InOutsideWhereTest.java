@@ -3,7 +3,6 @@ package io.shardview.circuit;
 import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.sql.SqlPlanner;
@@ -22,11 +21,7 @@ class InOutsideWhereTest {
             + "CREATE VIEW ored AS SELECT id FROM t WHERE v IN (SELECT v FROM u) OR id > 2";
 
     private static void apply(Circuit c, Op... ops) {
-        BatchOutcome o = c.applyBatch(List.of(ops));
-        assertInstanceOf(BatchOutcome.Accepted.class, o, o.toString());
-        for (String view : List.of("isin", "notin", "ored")) {
-            assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
-        }
+        CircuitTest.applyAndCheck(c, List.of("isin", "notin", "ored"), ops);
     }
 
     private static String show(Circuit c, String view) {

@@ -2,7 +2,6 @@ package io.shardview.circuit;
 
 import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.List;
 import java.util.Map;
@@ -22,11 +21,7 @@ class UncorrelatedBesideCorrelatedTest {
             + "CREATE VIEW scalar AS SELECT id, (SELECT MAX(v) FROM u WHERE u.v = t.v) AS m, EXISTS (SELECT 1 FROM u) AS e FROM t";
 
     private static void apply(Circuit c, Op... ops) {
-        BatchOutcome o = c.applyBatch(List.of(ops));
-        assertInstanceOf(BatchOutcome.Accepted.class, o, o.toString());
-        for (String view : List.of("cased", "ored", "grouped", "scalar")) {
-            assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
-        }
+        CircuitTest.applyAndCheck(c, List.of("cased", "ored", "grouped", "scalar"), ops);
     }
 
     private static String show(Circuit c, String view) {
