@@ -44,4 +44,27 @@ class BpcharCorrelationTest {
         apply(c, Op.deleteKey("u", Map.of("id", 1)), Op.deleteKey("u", Map.of("id", 4)));
         assertEquals("[[1, true, 1, [a ]], [2, true, 1, [b  ]], [3, false, 0, [null]]]", show(c));
     }
+
+    @Test
+    void anInThatCalcitesRewriteKeepsComparesItsVarcharAsBpcharToo() {
+        // Correlated by >=: no mark; Calcite joins each row with the subquery's distinct values, now as bpchar.
+        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), n INT); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR, g INT);"
+                + "CREATE VIEW f AS SELECT id, c IN (SELECT v FROM u WHERE u.g >= t.n) AS f FROM t;"
+                + "CREATE VIEW x AS SELECT id FROM t WHERE NOT (c IN (SELECT v FROM u WHERE u.g >= t.n))");
+        List<String> views = List.of("f", "x");
+        CircuitTest.applyAndCheck(c, views, Op.insert("t", row("id", 1, "c", "a", "n", 1)), Op.insert("t", row("id", 2, "c", "b", "n", 9)),
+                Op.insert("t", row("id", 3, "c", null, "n", 1)), Op.insert("u", row("id", 1, "v", "a", "g", 5)), Op.insert("u", row("id", 2, "v", "a ", "g", 5)));
+        assertEquals("[[1, true], [2, false], [3, null]]", sorted(c, "f"));
+        assertEquals("[[2]]", sorted(c, "x"));
+        CircuitTest.applyAndCheck(c, views, Op.insert("u", row("id", 3, "v", null, "g", 9)), Op.insert("u", row("id", 4, "v", "b ", "g", 1)));
+        assertEquals("[[1, true], [2, null], [3, null]]", sorted(c, "f"));
+        assertEquals("[]", sorted(c, "x"));
+        CircuitTest.applyAndCheck(c, views, Op.deleteKey("u", Map.of("id", 3)));
+        assertEquals("[[1, true], [2, false], [3, null]]", sorted(c, "f"));
+        assertEquals("[[2]]", sorted(c, "x"));
+    }
+
+    private static String sorted(Circuit c, String view) {
+        return CircuitTest.rows(c, view).stream().map(Row::toString).sorted().toList().toString();
+    }
 }

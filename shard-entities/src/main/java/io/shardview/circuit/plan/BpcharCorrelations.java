@@ -1,13 +1,18 @@
 package io.shardview.circuit.plan;
 
 import io.shardview.circuit.sql.SourceMarkers;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.logical.LogicalCorrelate;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexCorrelVariable;
@@ -15,6 +20,7 @@ import org.apache.calcite.rex.RexFieldAccess;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeUtil;
@@ -64,6 +70,61 @@ public final class BpcharCorrelations {
                     }
                 });
                 return condition == visited.getCondition() ? visited : visited.copy(visited.getTraitSet(), visited.getInput(), condition);
+            }
+        });
+    }
+
+    /**
+     * The plan (before its subqueries are removed) with each IN subquery that Calcite will rewrite, whose
+     * VARCHAR column is compared as bpchar with a CHAR(n) of the outer row, reading that column as a bpchar:
+     * Calcite's rewrite joins the outer row with the subquery's distinct values, where 'a' and 'a ' were two
+     * values, both equal to the outer 'a  '. Same answers otherwise (the comparison was bpchar already).
+     */
+    public static RelNode markInSubqueries(RelNode root) {
+        StringTyping typing = new StringTyping();
+        RexBuilder rex = root.getCluster().getRexBuilder();
+        return root.accept(new RelShuttleImpl() {
+            @Override
+            public RelNode visit(LogicalFilter filter) {
+                RelNode visited = super.visit(filter);
+                return withMarkedIns(visited, typing.fields(visited.getInput(0)), typing, rex);
+            }
+
+            @Override
+            public RelNode visit(LogicalProject project) {
+                RelNode visited = super.visit(project);
+                return withMarkedIns(visited, typing.fields(visited.getInput(0)), typing, rex);
+            }
+
+            @Override
+            public RelNode visit(LogicalJoin join) {
+                RelNode visited = super.visit(join);
+                return withMarkedIns(visited, typing.joinInput(visited.getInput(0), visited.getInput(1)), typing, rex);
+            }
+        });
+    }
+
+    private static RelNode withMarkedIns(RelNode rel, StringTyping.Type[] input, StringTyping typing, RexBuilder rex) {
+        return rel.accept(new RexShuttle() {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery) {
+                if (subQuery.getKind() != SqlKind.IN) return super.visitSubQuery(subQuery);
+                StringTyping.Type[] values = typing.fields(subQuery.rel);
+                List<RexNode> columns = new ArrayList<>();
+                boolean marked = false;
+                for (int i = 0; i < values.length; i++) {
+                    RexNode column = rex.makeInputRef(subQuery.rel, i);
+                    if (i < subQuery.getOperands().size() && values[i] == StringTyping.Type.VARCHAR
+                            && StringTyping.of(withoutStringCast(subQuery.getOperands().get(i)), input) == StringTyping.Type.BPCHAR) {
+                        column = rex.makeCall(SourceMarkers.BPCHAR, column);
+                        marked = true;
+                    }
+                    columns.add(column);
+                }
+                if (!marked) return super.visitSubQuery(subQuery);
+                RelNode bpchar = LogicalProject.create(subQuery.rel, List.of(), columns,
+                        subQuery.rel.getRowType().getFieldNames(), Set.of());
+                return subQuery.clone(bpchar);
             }
         });
     }

@@ -76,7 +76,7 @@ public final class SqlPlanner {
             }
             SqlNode validated = planner.validate(SourceMarkers.mark(parsed, !accepted));
             RelNode rel = planner.rel(validated).project();
-            return removeSubQueries(InSubQueries.rewrite(rel));
+            return removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)));
         } catch (PlanningException e) {
             throw e;
         } catch (Exception e) {
