@@ -1,7 +1,8 @@
 package io.shardview.circuit.sql;
 
-import java.math.BigDecimal;
 import io.shardview.circuit.NumericTypmod;
+import io.shardview.circuit.plan.UnsupportedSqlException;
+import java.math.BigDecimal;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicCall;
@@ -105,7 +106,9 @@ public final class SourceMarkers {
             public SqlNode visit(SqlCall call) {
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;
-                if (c instanceof SqlBasicCall || c instanceof SqlCase) { // not LIMIT / OFFSET of a SELECT or ORDER BY
+                // Not LIMIT / OFFSET of a SELECT or ORDER BY, nor the value of a CAST to a float type: PostgreSQL's
+                // numeric to float8 rounds the exact value as reading the literal as a double does (1.0E308).
+                if ((c instanceof SqlBasicCall || c instanceof SqlCase) && !isFloatCast(c)) {
                     for (int i = 0; i < c.operandCount(); i++) {
                         SqlNode operand = c.operand(i);
                         if (operand != null) {
@@ -149,8 +152,9 @@ public final class SourceMarkers {
     /**
      * A number written with an exponent is numeric in PostgreSQL (1.50e0 is 1.50, 1e2 is 100, not the integer
      * 100), where Calcite reads a DOUBLE: it becomes CAST(exact literal AS NUMERIC), marked as a written one,
-     * with the scale PostgreSQL reads (0 or more). Other nodes are returned as they are, and so is a number
-     * of more digits than Calcite's DECIMAL holds (1.0E308 stays a DOUBLE: the planner could not type it).
+     * with the scale PostgreSQL reads (0 or more). Other nodes are returned as they are. A number of more
+     * digits than Calcite's DECIMAL holds (1e20) cannot be typed so by the planner, and as a DOUBLE it would
+     * compute otherwise (1e20 + 1): refused, unless it is cast to a float type.
      */
     private static SqlNode exactNumeric(SqlNode node, boolean checkTypmods) {
         if (!(node instanceof SqlNumericLiteral number) || number.isExact()) return node;
@@ -158,7 +162,10 @@ public final class SourceMarkers {
         if (value == null) return node;
         BigDecimal plain = value.setScale(Math.max(value.scale(), 0));
         int maxDigits = PgTypeSystem.INSTANCE.getMaxPrecision(SqlTypeName.DECIMAL);
-        if (plain.precision() > maxDigits || plain.scale() > maxDigits) return node;
+        if (plain.precision() > maxDigits || plain.scale() > maxDigits) {
+            throw new UnsupportedSqlException("number " + number.toValue() + " written with an exponent and more than "
+                    + maxDigits + " digits (write it as CAST('" + number.toValue() + "' AS NUMERIC), or cast it to DOUBLE PRECISION)");
+        }
         SqlParserPos pos = number.getParserPosition();
         SqlNode exact = SqlLiteral.createExactNumeric(plain.toPlainString(), pos);
         SqlDataTypeSpec numeric = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DECIMAL, pos), pos);
@@ -291,6 +298,15 @@ public final class SourceMarkers {
         }
         return new SqlBasicCall(NUMERIC_CAST, List.of(cast, SqlLiteral.createExactNumeric(Integer.toString(precision), SqlParserPos.ZERO),
                 SqlLiteral.createExactNumeric(Integer.toString(scale), SqlParserPos.ZERO)), SqlParserPos.ZERO);
+    }
+
+    private static boolean isFloatCast(SqlCall call) {
+        if (call.getKind() != SqlKind.CAST || !(call.operand(1) instanceof SqlDataTypeSpec spec)
+                || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
+            return false;
+        }
+        SqlTypeName name = SqlTypeName.get(basic.getTypeName().getSimple());
+        return name == SqlTypeName.DOUBLE || name == SqlTypeName.REAL || name == SqlTypeName.FLOAT;
     }
 
     private static boolean isStringType(SqlNode node) {
