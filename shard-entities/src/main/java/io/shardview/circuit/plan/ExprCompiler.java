@@ -58,10 +58,26 @@ final class ExprCompiler {
             return row -> v;
         }
         if (node instanceof RexCall call) {
-            return call(call);
+            return constant(call, call(call));
         }
         throw new UnsupportedSqlException(node.getKind() == SqlKind.CORREL_VARIABLE || node.getKind() == SqlKind.FIELD_ACCESS
                 ? "correlated subquery" : "expression " + node);
+    }
+
+    /**
+     * A call over literals only (500 + 10, marked to keep PostgreSQL's numeric scale, so Calcite does not
+     * fold it) evaluated once, here, with the engine's own semantics; one that fails (1 / 0) is left to fail
+     * where PostgreSQL's would, on evaluation.
+     */
+    private static Expr constant(RexCall call, Expr compiled) {
+        if (!RexUtil.isConstant(call) || RexUtil.containsInputRef(call)) return compiled;
+        Object value;
+        try {
+            value = compiled.eval(null);
+        } catch (RuntimeException e) {
+            return compiled;
+        }
+        return row -> value;
     }
 
     static ColumnType typeOf(RelDataType t) {
