@@ -227,7 +227,8 @@ public final class ShardStorage {
 
   /** The horizons retention at {@code nowMs} applies: see {@link #applyRetention(RetentionCutoffs)}. */
   public RetentionCutoffs retentionCutoffs(long nowMs) {
-    return new RetentionCutoffs(Math.max(rawCutoff, rawHorizon(nowMs)), nowMs - config.rollupRetentionMs());
+    long rollupCutoff = nowMs >= Long.MIN_VALUE + config.rollupRetentionMs() ? nowMs - config.rollupRetentionMs() : Long.MIN_VALUE;
+    return new RetentionCutoffs(Math.max(rawCutoff, rawHorizon(nowMs)), rollupCutoff);
   }
 
   /** Applies retention at {@code nowMs} under this shard's settings. */
@@ -254,7 +255,10 @@ public final class ShardStorage {
       }
       dropped |= s.data.dropChunksBefore(rawCutoff);
       for (RollupSeries r : s.rollups) {
-        dropped |= r.dropBefore(cutoffs.rollupCutoffMs() - r.width + 1); // buckets that end at or before the cutoff
+        // Buckets that end at or before the cutoff: none when cutoff - width + 1 lies before Long.MIN_VALUE.
+        if (cutoffs.rollupCutoffMs() >= Long.MIN_VALUE + r.width - 1) {
+          dropped |= r.dropBefore(cutoffs.rollupCutoffMs() - r.width + 1);
+        }
       }
       if (s.isEmpty()) {
         series.set(id, null);
@@ -276,6 +280,7 @@ public final class ShardStorage {
 
   private long rawHorizon(long nowMs) {
     long hour = Resolution.ONE_HOUR.millis();
+    if (nowMs < Long.MIN_VALUE + config.rawRetentionMs() + hour) return Long.MIN_VALUE; // before any time there is
     return Math.floorDiv(nowMs - config.rawRetentionMs(), hour) * hour;
   }
 

@@ -378,6 +378,21 @@ class ShardStorageTest {
     assertEquals(new AppendResult(0, 0, 1, 0), append(s, CPU, T0 + 3 * HOUR, 1), "before the raw horizon");
   }
 
+  @Test
+  void cutoffsAtTheStartOfTimeDropNothing() {
+    // A rollup bucket ends at or before the cutoff when it starts at or before cutoff - width + 1, which
+    // wrapped around for a cutoff near Long.MIN_VALUE and dropped every bucket.
+    ShardStorage s = new ShardStorage(new StorageConfig(HOUR, 8, 2 * HOUR, 20, 3 * HOUR, 6 * HOUR));
+    for (int h = 0; h < 3; h++) {
+      append(s, CPU, T0 + h * HOUR, h);
+    }
+    assertFalse(s.applyRetention(new RetentionCutoffs(Long.MIN_VALUE, Long.MIN_VALUE)), "nothing to drop");
+    assertEquals(new RetentionCutoffs(Long.MIN_VALUE, Long.MIN_VALUE), s.retentionCutoffs(Long.MIN_VALUE + 1), "no wrap-around");
+    assertFalse(s.applyRetention(Long.MIN_VALUE + 1), "nothing to drop");
+    assertEquals(3, s.rollups(s.seriesId(CPU), Resolution.ONE_HOUR, 0, Long.MAX_VALUE).size());
+    assertEquals(List.of(0.0, 1.0, 2.0), toList(all(s, CPU).values()));
+  }
+
   static List<Double> toList(double[] vs) {
     List<Double> out = new ArrayList<>();
     for (double v : vs) {
