@@ -272,10 +272,7 @@ public final class SourceMarkers {
     }
 
     private static boolean isNumeric(SqlNode node) {
-        if (!(node instanceof SqlDataTypeSpec spec) || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
-            return false;
-        }
-        return SqlTypeName.get(basic.getTypeName().getSimple()) == SqlTypeName.DECIMAL;
+        return typeName(node) == SqlTypeName.DECIMAL;
     }
 
     /**
@@ -301,19 +298,21 @@ public final class SourceMarkers {
     }
 
     private static boolean isFloatCast(SqlCall call) {
-        if (call.getKind() != SqlKind.CAST || !(call.operand(1) instanceof SqlDataTypeSpec spec)
-                || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
-            return false;
-        }
-        SqlTypeName name = SqlTypeName.get(basic.getTypeName().getSimple());
+        if (call.getKind() != SqlKind.CAST) return false;
+        SqlTypeName name = typeName(call.operand(1));
         return name == SqlTypeName.DOUBLE || name == SqlTypeName.REAL || name == SqlTypeName.FLOAT;
     }
 
     private static boolean isStringType(SqlNode node) {
-        if (!(node instanceof SqlDataTypeSpec spec) || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
-            return false;
-        }
-        SqlTypeName name = SqlTypeName.get(basic.getTypeName().getSimple());
+        SqlTypeName name = typeName(node);
         return name == SqlTypeName.CHAR || name == SqlTypeName.VARCHAR;
+    }
+
+    /** The type a CAST's target spells (NUMERIC is DECIMAL), or null for another node or a type it does not name. */
+    private static SqlTypeName typeName(SqlNode node) {
+        if (!(node instanceof SqlDataTypeSpec spec) || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
+            return null;
+        }
+        return SqlTypeName.get(basic.getTypeName().getSimple());
     }
 }
