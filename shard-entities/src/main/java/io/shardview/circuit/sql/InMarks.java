@@ -25,7 +25,8 @@ import org.apache.calcite.tools.RelBuilder;
  * values, and a CHAR(n) 'a' equals both VARCHARs 'a' and 'a ', NUMERIC 2 both 2.0 and 2.00 when the
  * values are kept apart). The subquery may be uncorrelated, or correlated with the relation's own row
  * (correlation variable row) only through conjuncts {@code inner = outer} of its WHERE, outer reading only
- * the row; those become the mark's groups. The relation keeps its columns in front, so expressions over it stay valid.
+ * the row and inner only the subquery's, each a column or an expression that cannot fail ({@link TotalExpressions});
+ * those become the mark's groups, computed as further columns on either side. The relation keeps its columns in front, so expressions over it stay valid.
  */
 final class InMarks {
     private final CorrelationId row;
@@ -86,8 +87,9 @@ final class InMarks {
 
     /**
      * Project(Filter(input, conjuncts)) where input and the projection do not use the correlation and each
-     * correlated conjunct is inner = outer, outer reading only the row: the values with the inner sides as
-     * further columns.
+     * correlated conjunct is inner = outer, outer reading only the row and inner only the subquery's row,
+     * either a column or computed (u.y + 1 = t.c * 2, UPPER(u.s) = t.s): the values with the inner sides as
+     * further columns, compared with the outer sides as '=' compares them (both are typed as in the '=').
      */
     private Decorrelated decorrelate(RelNode subquery) {
         if (!(subquery instanceof LogicalProject p) || !(p.getInput() instanceof LogicalFilter f)
@@ -111,7 +113,7 @@ final class InMarks {
                 outer = overRow(sides.get(0));
                 inner = sides.get(1);
             }
-            if (outer == null || !plain(inner) || RexUtil.containsCorrelation(inner)) return null;
+            if (outer == null || !innerSide(inner)) return null;
             columns.add(inner);
             groups.add(outer);
         }
@@ -121,18 +123,20 @@ final class InMarks {
     }
 
     /**
-     * Whether e is a column, or a cast of one (as Calcite widens one side of an '='). Only those are taken
-     * apart from the correlated '=': evaluated for every row on either side, not only for the pairs
-     * PostgreSQL compares, they must not fail.
+     * Whether e can be the subquery's side of a correlation: it reads the subquery's row and no other, and
+     * cannot fail (see {@link TotalExpressions}: the mark evaluates it for every row of the subquery, not
+     * only for the pairs PostgreSQL compares).
      */
-    private static boolean plain(RexNode e) {
-        if (e.getKind() == SqlKind.CAST) return plain(((RexCall) e).getOperands().get(0));
-        return e instanceof RexInputRef || e instanceof RexFieldAccess;
+    private static boolean innerSide(RexNode e) {
+        return !RexUtil.containsCorrelation(e) && !RelOptUtil.InputFinder.bits(e).isEmpty() && TotalExpressions.isTotal(e);
     }
 
-    /** A correlated expression reading only the row's fields ($cor.field), as an expression over the row; else null. */
+    /**
+     * A correlated expression reading only the row's fields ($cor.field), as an expression over the row; else
+     * null. It must not fail either: the mark evaluates it for every row.
+     */
     private RexNode overRow(RexNode e) {
-        if (!plain(e) || !RexUtil.containsCorrelation(e) || !RelOptUtil.InputFinder.bits(e).isEmpty()) return null;
+        if (!TotalExpressions.isTotal(e) || !RexUtil.containsCorrelation(e) || !RelOptUtil.InputFinder.bits(e).isEmpty()) return null;
         boolean[] onlyRow = {true};
         RexNode out = e.accept(new RexShuttle() {
             @Override
