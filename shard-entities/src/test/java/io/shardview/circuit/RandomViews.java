@@ -631,6 +631,11 @@ final class RandomViews {
             String op = correlation.compareTo(Correlation.ANY_COMPARISON) >= 0 && rnd.nextInt(3) == 0 ? comparator() : "=";
             where.add(b + "." + rc.name() + " " + op + " " + a + "." + lc.name());
         }
+        // Not beside a correlation by another comparison than '=' (that IN keeps Calcite's rewrite anyway).
+        if (correlation != Correlation.NONE && where.stream().noneMatch(w -> w.contains(" " + a + ".") && !w.contains(" = ")) && rnd.nextInt(2) == 0) {
+            String computed = computedCorrelation(l, a, r, b);
+            if (computed != null) where.add(computed);
+        }
         if (rnd.nextInt(4) == 0) {
             Rel n = relation();
             Col rn = pick(r, c -> c.kind().integer());
@@ -645,5 +650,46 @@ final class RandomViews {
         }
         return a + "." + lk.name() + " " + not + "IN (SELECT " + b + "." + rk.name() + " FROM " + r.name() + " " + b
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ")";
+    }
+
+    /**
+     * A correlation '=' of computed values of the subquery's row (alias b) and the outer one (alias a) that
+     * cannot fail, which an IN under OR or NOT, in a select list or a correlated NOT IN marks: an INT widened
+     * before + 1, integer / 2, NUMERIC arithmetic against INT, NUMERIC or DOUBLE PRECISION values, LOWER,
+     * UPPER, || and CHAR(3) casts of strings (text compares with CHAR(3) as text, a CHAR cast as bpchar), and
+     * COALESCE; null when the relations have no such columns.
+     */
+    private String computedCorrelation(Rel l, String a, Rel r, String b) {
+        switch (rnd.nextInt(3)) {
+            case 0: {
+                Ex x = column(r, b, c -> c.kind().integer());
+                Ex y = column(l, a, c -> c.kind().integer());
+                return x == null || y == null ? null : computedInteger(x) + " = " + computedInteger(y);
+            }
+            case 1: {
+                Ex x = column(r, b, c -> c.kind().string());
+                Ex y = column(l, a, c -> c.kind().string());
+                String[] forms = {"LOWER(%s)", "UPPER(%s)", "(%s || 'x')", "CAST(%s AS CHAR(3))", "%s"};
+                return x == null || y == null ? null
+                        : String.format(forms[rnd.nextInt(4)], x.sql()) + " = " + String.format(forms[rnd.nextInt(5)], y.sql());
+            }
+            default: {
+                Ex x = column(r, b, c -> c.kind() == Kind.DEC || c.kind() == Kind.NUM || c.kind() == Kind.DBL || c.kind().integer());
+                Ex y = column(l, a, c -> c.kind() == Kind.DEC || c.kind() == Kind.NUM);
+                if (x == null || y == null) return null;
+                String inner = x.kind().integer() ? "CAST(" + x.sql() + " AS NUMERIC)" : x.sql();
+                return inner + " = " + String.format(new String[] {"(%s * 2)", "(%s + 1.50)", "(%s - 1)", "COALESCE(%s, 0)"}[rnd.nextInt(4)], y.sql());
+            }
+        }
+    }
+
+    /** An integer column computed without overflow: widened before + 1, halved, COALESCEd, or as is. */
+    private String computedInteger(Ex c) {
+        switch (rnd.nextInt(4)) {
+            case 0: return "(CAST(" + c.sql() + (c.kind() == Kind.INT ? " AS BIGINT) + 1)" : " AS NUMERIC) + 1)");
+            case 1: return "(" + c.sql() + " / 2)";
+            case 2: return "COALESCE(" + c.sql() + ", 0)";
+            default: return c.sql();
+        }
     }
 }

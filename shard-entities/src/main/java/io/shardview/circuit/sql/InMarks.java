@@ -25,8 +25,9 @@ import org.apache.calcite.tools.RelBuilder;
  * values, and a CHAR(n) 'a' equals both VARCHARs 'a' and 'a ', NUMERIC 2 both 2.0 and 2.00 when the
  * values are kept apart). The subquery may be uncorrelated, or correlated with the relation's own row
  * (correlation variable row) only through conjuncts {@code inner = outer} of its WHERE, outer reading only
- * the row and inner only the subquery's, each a column or an expression that cannot fail ({@link TotalExpressions});
- * those become the mark's groups, computed as further columns on either side. The relation keeps its columns in front, so expressions over it stay valid.
+ * the row and inner only the subquery's, each a column or an expression that cannot fail
+ * ({@link TotalExpressions}); those become the mark's groups, computed as further columns on either side.
+ * The relation keeps its columns in front, so expressions over it stay valid.
  */
 final class InMarks {
     private final CorrelationId row;
