@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Thread CPU time of a one-row change to the table a view's subquery reads, with the outer table t at
  * 100,000 rows (BenchData): what a view with [NOT] IN in its select list or under OR costs when only the
- * subquery's side changes: a row the outer rows do not match comes and goes. Arguments: shape (in-select, notin-select, in-or, exists-select, in-where)
+ * subquery's side changes: a row the outer rows do not match comes and goes. Arguments: shape (in-select, notin-select, in-or, exists-select, in-where,
+ * in-select-computed, notin-select-computed, in-or-computed, in-select-may-fail)
  * changes rounds; round 0 is warm-up and not printed.
  */
 public final class SubqueryChangeCpuTime {
@@ -23,6 +24,12 @@ public final class SubqueryChangeCpuTime {
             case "in-or": return "SELECT id FROM t WHERE k IN (SELECT k FROM dim WHERE name <> 'none') OR d < 1";
             case "exists-select": return "SELECT id, EXISTS (SELECT 1 FROM dim WHERE dim.k = t.k AND name <> 'none') AS f FROM t";
             case "in-where": return "SELECT id FROM t WHERE k IN (SELECT k FROM dim WHERE name <> 'none')";
+            // Correlated through '=' of a computed value: a mark when that value cannot fail (NUMERIC - 1), Calcite's
+            // rewrite when it may (BIGINT - 1 overflows at the type's minimum).
+            case "in-select-computed": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
+            case "notin-select-computed": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
+            case "in-or-computed": return "SELECT id FROM t WHERE s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) OR d < 1";
+            case "in-select-may-fail": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k = t.k - 1) AS f FROM t";
             default: throw new IllegalArgumentException("unknown shape " + shape);
         }
     }
