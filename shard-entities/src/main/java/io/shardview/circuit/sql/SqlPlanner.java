@@ -124,7 +124,8 @@ public final class SqlPlanner {
                 .sqlValidatorConfig(SqlValidator.Config.DEFAULT
                         .withDefaultNullCollation(NullCollation.HIGH)
                         .withConformance(SqlConformanceEnum.LENIENT)
-                        .withIdentifierExpansion(true))
+                        .withIdentifierExpansion(true)
+                        .withTypeCoercionFactory(PgTypeCoercion::new))
                 .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false))
                 .build();
     }
@@ -171,6 +172,7 @@ public final class SqlPlanner {
             case INT: return f.createSqlType(SqlTypeName.INTEGER);
             case BIGINT: return f.createSqlType(SqlTypeName.BIGINT);
             case DOUBLE: return f.createSqlType(SqlTypeName.DOUBLE);
+            case REAL: return f.createSqlType(SqlTypeName.REAL);
             case DECIMAL: return f.createSqlType(SqlTypeName.DECIMAL, 19, 6);
             case VARCHAR: case CHAR: case TEXT: return f.createSqlType(SqlTypeName.VARCHAR);
             case DATE: return f.createSqlType(SqlTypeName.DATE);
@@ -185,7 +187,8 @@ public final class SqlPlanner {
             case TINYINT: case SMALLINT: return ColumnType.SMALLINT;
             case INTEGER: return ColumnType.INT;
             case BIGINT: return ColumnType.BIGINT;
-            case FLOAT: case REAL: case DOUBLE: return ColumnType.DOUBLE;
+            case FLOAT: case DOUBLE: return ColumnType.DOUBLE;
+            case REAL: return ColumnType.REAL;
             case DECIMAL: return ColumnType.DECIMAL;
             case CHAR: case VARCHAR: return ColumnType.VARCHAR;
             case DATE: return ColumnType.DATE;
