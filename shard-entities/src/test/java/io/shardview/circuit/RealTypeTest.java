@@ -133,6 +133,12 @@ class RealTypeTest {
         for (Column col : c.columns("s").orElseThrow()) types.add(col.sqlTypeName());
         assertEquals(List.of("real", "real", "double precision", "double precision", "double precision"), types);
         assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE TABLE u (a FLOAT(54))"));
+        // PostgreSQL's short names in a view's CAST.
+        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW w AS SELECT CAST(c AS float4) AS a,"
+                + " CAST(a AS float8) AS b, CAST(c AS int2) AS i2, CAST(c AS int4) AS i4, CAST(c AS int8) AS i8, CAST(1 AS bool) AS t FROM s"));
+        types.clear();
+        for (Column col : c.columns("w").orElseThrow()) types.add(col.sqlTypeName());
+        assertEquals(List.of("real", "double precision", "smallint", "integer", "bigint", "boolean"), types);
     }
 
     @Test

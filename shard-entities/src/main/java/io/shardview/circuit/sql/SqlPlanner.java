@@ -113,9 +113,15 @@ public final class SqlPlanner {
         return m.replaceAll("\\s+", " ").trim();
     }
 
+    /** PostgreSQL's own names of types, as a CAST may spell them (CAST(x AS float4)). */
+    private static final Map<String, SqlTypeName> TYPE_ALIASES = Map.of("int2", SqlTypeName.SMALLINT,
+            "int4", SqlTypeName.INTEGER, "int8", SqlTypeName.BIGINT, "float4", SqlTypeName.REAL,
+            "float8", SqlTypeName.DOUBLE, "bool", SqlTypeName.BOOLEAN);
+
     private static FrameworkConfig config(Map<String, List<Column>> relations) {
         SchemaPlus root = Frameworks.createRootSchema(false);
         relations.forEach((name, columns) -> root.add(name, new CatalogTable(columns)));
+        TYPE_ALIASES.forEach((alias, type) -> root.add(alias, factory -> factory.createSqlType(type)));
         return Frameworks.newConfigBuilder()
                 .defaultSchema(root)
                 .parserConfig(PARSER)
