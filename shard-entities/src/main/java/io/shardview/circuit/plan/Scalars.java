@@ -26,8 +26,9 @@ final class Scalars {
      */
     static Object arithmetic(char op, ColumnType type, Object a, Object b) {
         if (type.isInteger()) return inRange(longArithmetic(op, ((Number) a).longValue(), ((Number) b).longValue(), type), type);
-        if (type == ColumnType.DOUBLE) return doubleArithmetic(op, ((Number) a).doubleValue(), ((Number) b).doubleValue());
-        if (type == ColumnType.REAL) return realArithmetic(op, ((Number) a).floatValue(), ((Number) b).floatValue());
+        if (type == ColumnType.DOUBLE || type == ColumnType.REAL) {
+            return floatArithmetic(op, ((Number) a).doubleValue(), ((Number) b).doubleValue(), type == ColumnType.REAL);
+        }
         return decimalArithmetic(op, Values.toDecimal((Number) a), Values.toDecimal((Number) b));
     }
 
@@ -68,54 +69,32 @@ final class Scalars {
         return new EvaluationException("division by zero");
     }
 
-    /** float8 arithmetic with PostgreSQL's checks: an infinite or zero result from finite, non-zero inputs fails. */
-    private static Object doubleArithmetic(char op, double a, double b) {
+    /**
+     * float8 or float4 arithmetic with PostgreSQL's checks: an infinite or zero result from finite, non-zero inputs
+     * fails. A float4 result is the float8 one rounded, which is the correctly rounded float4 result: a double
+     * holds more than twice a float's digits, so rounding twice cannot differ from rounding once.
+     */
+    private static Object floatArithmetic(char op, double a, double b, boolean float4) {
         double r;
         switch (op) {
             case '+': r = a + b; break;
             case '-': r = a - b; break;
-            case '*':
-                r = a * b;
-                if (r == 0 && a != 0 && b != 0) throw new EvaluationException("value out of range: underflow");
-                break;
+            case '*': r = a * b; break;
             case '/':
                 if (b == 0 && !Double.isNaN(a)) throw divisionByZero();
                 r = a / b;
-                if (r == 0 && a != 0 && !Double.isInfinite(b)) throw new EvaluationException("value out of range: underflow");
                 break;
             default:
                 if (b == 0) throw divisionByZero();
                 r = a % b;
         }
-        if (Double.isInfinite(r) && !Double.isInfinite(a) && !Double.isInfinite(b)) {
+        double v = float4 ? (float) r : r;
+        if (Double.isInfinite(v) && !Double.isInfinite(a) && !Double.isInfinite(b)) {
             throw new EvaluationException("value out of range: overflow");
         }
-        return r;
-    }
-
-    /** float4 arithmetic (both operands float4), with the checks of {@link #doubleArithmetic}. */
-    private static Object realArithmetic(char op, float a, float b) {
-        float r;
-        switch (op) {
-            case '+': r = a + b; break;
-            case '-': r = a - b; break;
-            case '*':
-                r = a * b;
-                if (r == 0 && a != 0 && b != 0) throw new EvaluationException("value out of range: underflow");
-                break;
-            case '/':
-                if (b == 0 && !Float.isNaN(a)) throw divisionByZero();
-                r = a / b;
-                if (r == 0 && a != 0 && !Float.isInfinite(b)) throw new EvaluationException("value out of range: underflow");
-                break;
-            default:
-                if (b == 0) throw divisionByZero();
-                r = a % b;
-        }
-        if (Float.isInfinite(r) && !Float.isInfinite(a) && !Float.isInfinite(b)) {
-            throw new EvaluationException("value out of range: overflow");
-        }
-        return r;
+        boolean underflow = op == '*' ? a != 0 && b != 0 : op == '/' && a != 0 && !Double.isInfinite(b);
+        if (v == 0 && underflow) throw new EvaluationException("value out of range: underflow");
+        return float4 ? (Object) (float) v : (Object) v;
     }
 
     /** Unary minus: a float's sign flips (-0 from 0, as in PostgreSQL), other numbers are 0 - v. */
