@@ -8,6 +8,7 @@ import io.shardview.circuit.RejectionKind;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.tenant.ChangeReplay;
 import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.entity.tenant.TenantEvent;
 import io.shardview.entity.tenant.TenantCircuit.ColumnInfo;
 import io.shardview.entity.tenant.ViewChange;
 import java.math.BigDecimal;
@@ -118,6 +119,26 @@ class CrossNodeSerializationTest {
 
   private static Class<?> valueClass(Object value) {
     return value == null ? Void.class : value.getClass();
+  }
+
+  @Test
+  void aSqlEventWrittenBeforeTheSqlRevisionWasKeptReadsAsRevisionZero() throws Exception {
+    org.apache.pekko.serialization.Serialization serialization =
+        org.apache.pekko.serialization.SerializationExtension.get(kit.system().classicSystem());
+    TenantEvent.SqlApplied now = new TenantEvent.SqlApplied(1, "CREATE TABLE t (r REAL)",
+        List.of(new DdlResult.ChangedObject("table", "t", "created")), io.shardview.circuit.Circuit.SQL_REVISION);
+    org.apache.pekko.serialization.Serializer serializer = serialization.findSerializerFor(now);
+    String manifest = org.apache.pekko.serialization.Serializers.manifestFor(serializer, now);
+    byte[] bytes = serializer.toBinary(now);
+    assertEquals(now, serialization.deserialize(bytes, serializer.identifier(), manifest).get());
+    // The same event as a node before the revision wrote it: without the field.
+    com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) cbor.readTree(bytes);
+    assertEquals(io.shardview.circuit.Circuit.SQL_REVISION, tree.remove("revision").asInt());
+    TenantEvent.SqlApplied old = (TenantEvent.SqlApplied)
+        serialization.deserialize(cbor.writeValueAsBytes(tree), serializer.identifier(), manifest).get();
+    assertEquals(0, old.sqlRevision());
+    assertEquals(now.sql(), old.sql());
   }
 
   private static <T> ActorRef<T> ref() {

@@ -32,25 +32,34 @@ public final class Circuit {
 
     /** Runs a request of ';'-separated statements atomically: all apply, or none and a rejection. */
     public DdlResult executeSql(String statements) {
-        return executeSql(statements, false);
+        return executeSql(statements, -1);
     }
 
     /**
-     * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older
-     * engine accepted as it did (a NUMERIC type modifier outside PostgreSQL's bounds is an unconstrained NUMERIC).
+     * The revision of the SQL this engine accepts, journaled with each statement so that a replay reads it as
+     * it was accepted. 1: REAL, FLOAT4 and FLOAT(1..24) columns are float4 (under 0 they were double precision).
      */
-    public DdlResult replaySql(String statements) {
-        return executeSql(statements, true);
+    public static final int SQL_REVISION = 1;
+
+    /**
+     * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older
+     * engine accepted as it did (a NUMERIC type modifier outside PostgreSQL's bounds is an unconstrained NUMERIC),
+     * and with the column types of the SQL revision they were accepted under.
+     */
+    public DdlResult replaySql(String statements, int revision) {
+        return executeSql(statements, revision);
     }
 
-    private DdlResult executeSql(String statements, boolean replaying) {
+    /** revision: the SQL revision of statements replayed from the journal, or -1 for new ones. */
+    private DdlResult executeSql(String statements, int revision) {
+        boolean replaying = revision >= 0;
         List<String> parts = DdlStatement.split(statements == null ? "" : statements);
         if (parts.isEmpty()) return new DdlResult.Rejected(0, RejectionKind.INVALID, "no statement");
         Map<String, BaseTable> savedTables = new LinkedHashMap<>(tables);
         Map<String, MaterializedView> savedViews = new LinkedHashMap<>(views);
         List<DdlResult.ChangedObject> objects = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            DdlResult.Rejected rejected = execute(i, parts.get(i), replaying, objects);
+            DdlResult.Rejected rejected = execute(i, parts.get(i), replaying, revision, objects);
             if (rejected != null) {
                 tables.clear();
                 tables.putAll(savedTables);
@@ -62,10 +71,11 @@ public final class Circuit {
         return new DdlResult.Applied(version, List.copyOf(objects));
     }
 
-    private DdlResult.Rejected execute(int index, String text, boolean replaying, List<DdlResult.ChangedObject> objects) {
+    private DdlResult.Rejected execute(int index, String text, boolean replaying, int revision,
+                                       List<DdlResult.ChangedObject> objects) {
         DdlStatement statement;
         try {
-            statement = DdlStatement.parse(text, replaying);
+            statement = DdlStatement.parse(text, replaying, replaying && revision < 1);
         } catch (DdlStatement.ParseError e) {
             return new DdlResult.Rejected(index, e.kind, e.getMessage());
         }

@@ -36,7 +36,8 @@ import java.util.stream.IntStream;
  * SVC9 marks the engine that keeps a numeric literal's own scale as a CASE value, a UNION item or in
  * VALUES (THEN 0 beside a NUMERIC is 0, not 0.000000), in CAST(1.5 AS NUMERIC) (1.5, not 1) and computes
  * arithmetic with a literal Calcite folded (n / 1 is 2.5000000000000000): the views of an SVC8 snapshot
- * are evaluated afresh for the same reason.
+ * are evaluated afresh for the same reason. SVC: (SVC10) marks the engine with a float4 REAL and -0 equal to 0: an
+ * SVC9 snapshot's views may hold a CAST AS REAL as a double, or -0 and 0 apart, so they are evaluated afresh.
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -47,7 +48,8 @@ final class CircuitSnapshot {
     private static final int MAGIC_SCALED = 0x53564336; // "SVC6": and NUMERIC scales kept (still read)
     private static final int MAGIC_TYPMOD = 0x53564337; // "SVC7": and NUMERIC(p,s) in table schemas (still read)
     private static final int MAGIC_EXPRESSION_SCALES = 0x53564338; // "SVC8": and views' NUMERIC results scaled as PostgreSQL (still read)
-    private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES
+    private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES (still read)
+    private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0
 
     private CircuitSnapshot() {
     }
@@ -62,7 +64,7 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_LITERAL_SCALES);
+        out.writeInt(MAGIC_FLOAT4);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
@@ -101,13 +103,15 @@ final class CircuitSnapshot {
                      ViewFactory factory) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
-                && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES && magic != MAGIC_LITERAL_SCALES) {
+                && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES && magic != MAGIC_LITERAL_SCALES
+                && magic != MAGIC_FLOAT4) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
         for (int i = 0; i < nTables; i++) {
-            BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES || magic == MAGIC_LITERAL_SCALES));
+            BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES || magic == MAGIC_LITERAL_SCALES
+                    || magic == MAGIC_FLOAT4));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -122,7 +126,7 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_LITERAL_SCALES) {
+        if (magic != MAGIC_FLOAT4) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -153,7 +157,7 @@ final class CircuitSnapshot {
         return version;
     }
 
-    /** The views of a snapshot before SVC9, each evaluated afresh in creation order (its saved state skipped). */
+    /** The views of a snapshot before SVC10, each evaluated afresh in creation order (its saved state skipped). */
     private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
                                        ViewFactory factory) throws IOException {
         for (int i = 0; i < nViews; i++) {

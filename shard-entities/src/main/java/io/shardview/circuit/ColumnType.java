@@ -16,7 +16,9 @@ public enum ColumnType {
      * Like VARCHAR, except compared with CHAR(n): PostgreSQL compares bpchar with varchar as bpchar and
      * with text as text (see plan.StringTyping). Declared as TEXT, and a view's column computed as text.
      */
-    TEXT("text");
+    TEXT("text"),
+    /** float4: values are {@link Float}s, about 6 significant digits (appended last: snapshots store the ordinal). */
+    REAL("real");
 
     private final String sqlName;
 
@@ -40,8 +42,8 @@ public enum ColumnType {
             case "smallint": case "int2": return SMALLINT;
             case "int": case "integer": case "int4": return INT;
             case "bigint": case "int8": return BIGINT;
-            case "double": case "double precision": case "float8": case "real": case "float4": case "float":
-                return DOUBLE;
+            case "double": case "double precision": case "float8": case "float": return DOUBLE;
+            case "real": case "float4": return REAL;
             case "decimal": case "numeric": return DECIMAL;
             case "varchar": case "character varying": case "string":
                 return VARCHAR;
@@ -70,6 +72,9 @@ public enum ColumnType {
             case DOUBLE:
                 if (v instanceof Number) return ((Number) v).doubleValue();
                 break;
+            case REAL:
+                if (v instanceof Number n) return toReal(n);
+                break;
             case DECIMAL:
                 return coerceDecimal(v);
             case VARCHAR: case TEXT:
@@ -89,6 +94,24 @@ public enum ColumnType {
                 break;
         }
         throw wrongType(v);
+    }
+
+    /**
+     * A number as float4, rounded once from its exact value as PostgreSQL's float4in rounds the text (a double
+     * is rounded from its shortest text, which is what a JSON reader made of the written number); a value
+     * beyond float4's range, or one so small it would become 0, is refused as there.
+     */
+    public static float toReal(Number n) {
+        float f;
+        if (n instanceof Float x) return x;
+        if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) return (float) n.longValue();
+        if (n instanceof Double d && !Double.isFinite(d)) return (float) d.doubleValue();
+        BigDecimal exact = n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
+        f = exact.floatValue();
+        if (Float.isInfinite(f) || (f == 0 && exact.signum() != 0)) {
+            throw new IllegalArgumentException("\"" + exact + "\" is out of range for type real");
+        }
+        return f;
     }
 
     /** A timestamp rounded to the microsecond, PostgreSQL's resolution. */

@@ -55,8 +55,9 @@ sealed interface DdlStatement {
         return out;
     }
 
-    static DdlStatement parse(String statement, boolean replaying) throws ParseError {
-        SqlTokens t = new SqlTokens(statement, replaying);
+    /** realIsDouble: REAL means double precision, as in statements journaled under SQL revision 0. */
+    static DdlStatement parse(String statement, boolean replaying, boolean realIsDouble) throws ParseError {
+        SqlTokens t = new SqlTokens(statement, replaying, realIsDouble);
         if (t.acceptWord("create")) {
             if (t.acceptWord("table")) return createTable(t);
             t.acceptWord("materialized");

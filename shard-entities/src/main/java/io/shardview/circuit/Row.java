@@ -87,7 +87,7 @@ public final class Row {
         return h;
     }
 
-    /** Whether a value is CHAR or NUMERIC (only then can an equal row be spelled otherwise). */
+    /** Whether a value is CHAR, NUMERIC or a float zero (only then can an equal row be spelled otherwise). */
     public boolean hasSpelled() {
         for (Object v : values) {
             if (Values.isSpelled(v)) return true;
@@ -97,7 +97,7 @@ public final class Row {
 
     /**
      * The hash of the row as stored: {@link #hash64}, and for CHAR values their padding too, for NUMERIC
-     * values their scale (unless 0, as an integer's), so rows spelled differently hash apart (the view hash
+     * values their scale (unless 0, as an integer's), for a float -0 its sign, so rows spelled differently hash apart (the view hash
      * is over what reads show) and identical rows alike.
      */
     public long contentHash64() {
@@ -106,6 +106,8 @@ public final class Row {
             if (values[i] instanceof FixedChar c) h = Values.mix(h + (i + 1L) * c.width());
             else if (values[i] instanceof java.math.BigDecimal d && d.scale() != 0) {
                 h = Values.mix(h ^ ((i + 1L) << 32 | (d.scale() & 0xFFFFFFFFL)));
+            } else if (Values.isNegativeZero(values[i])) {
+                h = Values.mix(h ^ (i + 1L) * 0x2D5L);
             }
         }
         return h;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * A row packed into one byte array, for compact storage of base tables: per value a tag byte, then
- * 8 bytes for BIGINT/DOUBLE/DATE, a 1- or 4-byte length plus UTF-8 for VARCHAR (CHAR(n): n, then
+ * 8 bytes for BIGINT/DOUBLE/DATE, 4 for REAL, a 1- or 4-byte length plus UTF-8 for VARCHAR (CHAR(n): n, then
  * its text without trailing blanks, likewise), nothing for NULL/booleans.
  * A row (BIGINT, BIGINT, short VARCHAR, DOUBLE) packs into about 35 bytes instead of ~200 as objects.
  */
@@ -41,6 +41,10 @@ final class RowBytes {
         } else if (v instanceof Double d) {
             b[pos++] = 2;
             pos = putLong(b, pos, Double.doubleToRawLongBits(d));
+        } else if (v instanceof Float f) {
+            b[pos++] = 10;
+            int bits = Float.floatToRawIntBits(f);
+            for (int i = 3; i >= 0; i--) b[pos++] = (byte) (bits >>> (i * 8));
         } else if (v instanceof FixedChar c) {
             b[pos++] = 9;
             pos = putLength(b, pos, c.length());
@@ -104,6 +108,10 @@ final class RowBytes {
         return v;
     }
 
+    private static int getInt(byte[] b, int pos) {
+        return (b[pos] & 0xFF) << 24 | (b[pos + 1] & 0xFF) << 16 | (b[pos + 2] & 0xFF) << 8 | (b[pos + 3] & 0xFF);
+    }
+
     static Row decode(byte[] b, int columns) {
         Object[] out = new Object[columns];
         int pos = 0;
@@ -148,6 +156,7 @@ final class RowBytes {
                 return length[1] + length[0];
             }
             case 8: return pos + 16;
+            case 10: return pos + 4;
             default: return pos + 8;
         }
     }
@@ -174,6 +183,7 @@ final class RowBytes {
                     pos = length[1] + length[0];
                     break;
                 }
+                case 10: out[i] = Float.intBitsToFloat(getInt(b, pos)); pos += 4; break;
                 case 5: out[i] = Boolean.TRUE; break;
                 case 6: out[i] = Boolean.FALSE; break;
                 case 7: out[i] = LocalDate.ofEpochDay(getLong(b, pos)); pos += 8; break;

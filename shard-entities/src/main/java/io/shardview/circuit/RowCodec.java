@@ -22,6 +22,9 @@ public final class RowCodec {
         } else if (v instanceof Double d) {
             out.writeByte(2);
             out.writeDouble(d);
+        } else if (v instanceof Float f) {
+            out.writeByte(10);
+            out.writeFloat(f);
         } else if (v instanceof BigDecimal d) {
             out.writeByte(3);
             byte[] unscaled = d.unscaledValue().toByteArray();
@@ -76,6 +79,7 @@ public final class RowCodec {
                 int length = in.readInt();
                 return new FixedChar((String) readValue(in), length);
             }
+            case 10: return in.readFloat();
             default: throw new IOException("bad value tag " + tag);
         }
     }

@@ -8,12 +8,17 @@ import java.util.Locale;
 final class SqlTokens {
     private final String text;
     private final boolean replaying;
+    private final boolean realIsDouble;
     private int pos;
 
-    /** replaying: the statement was accepted once, by an engine that may have read it more leniently. */
-    SqlTokens(String text, boolean replaying) {
+    /**
+     * replaying: the statement was accepted once, by an engine that may have read it more leniently;
+     * realIsDouble: by one that read REAL, FLOAT4 and FLOAT(1..24) as double precision.
+     */
+    SqlTokens(String text, boolean replaying, boolean realIsDouble) {
         this.text = text;
         this.replaying = replaying;
+        this.realIsDouble = realIsDouble;
     }
 
     private void skipSpace() {
@@ -123,7 +128,9 @@ final class SqlTokens {
             expect(")");
             if (type == ColumnType.CHAR) length = charLength(arguments);
             if (type == ColumnType.DECIMAL) return numericTypmod(arguments);
+            if (word.equalsIgnoreCase("float")) type = floatPrecision(arguments);
         }
+        if (type == ColumnType.REAL && realIsDouble) type = ColumnType.DOUBLE;
         return new TypeSpec(type, length, 0, 0);
     }
 
@@ -159,6 +166,19 @@ final class SqlTokens {
             throw new DdlStatement.ParseError(RejectionKind.INVALID, "NUMERIC scale " + scale + " must be between -" + NumericTypmod.MAX_SCALE + " and " + NumericTypmod.MAX_SCALE);
         }
         return new TypeSpec(ColumnType.DECIMAL, 0, precision, scale);
+    }
+
+    /** FLOAT(p): real for p in 1..24, double precision for 25..53, as in PostgreSQL. */
+    private static ColumnType floatPrecision(String p) throws DdlStatement.ParseError {
+        int bits;
+        try {
+            bits = Integer.parseInt(p);
+        } catch (NumberFormatException e) {
+            throw new DdlStatement.ParseError(RejectionKind.INVALID, "invalid FLOAT precision \"" + p + "\"");
+        }
+        if (bits < 1) throw new DdlStatement.ParseError(RejectionKind.INVALID, "precision for type float must be at least 1 bit");
+        if (bits > 53) throw new DdlStatement.ParseError(RejectionKind.INVALID, "precision for type float must be less than 54 bits");
+        return bits <= 24 ? ColumnType.REAL : ColumnType.DOUBLE;
     }
 
     private static int charLength(String n) throws DdlStatement.ParseError {

@@ -27,30 +27,39 @@ public final class Values {
 
     /**
      * Whether two values are stored alike: {@link #equal}, except that CHAR values must also have the same
-     * padding and NUMERIC values the same scale. Rows of a Z-set are told apart by this, so each keeps its
+     * padding, NUMERIC values the same scale and float zeros the same sign. Rows of a Z-set are told apart by this, so each keeps its
      * own spelling, as in PostgreSQL. An integer counts as scale 0 (2 and 2::numeric look alike).
      */
     public static boolean identical(Object a, Object b) {
         if (a == b) return true;
         if (a instanceof FixedChar x) return b instanceof FixedChar y && x.sameSpelling(y);
         if (b instanceof FixedChar) return false;
-        return equal(a, b) && scale(a) == scale(b);
+        return equal(a, b) && scale(a) == scale(b) && isNegativeZero(a) == isNegativeZero(b);
     }
 
     /**
      * {@link #compare}, then values that tie by their spelling: CHAR values equal as bpchar by their padding,
-     * fewer blanks first, NUMERIC values by their scale, smallest first. Only {@link #identical} values tie.
+     * fewer blanks first, NUMERIC values by their scale, smallest first, a float -0 before 0. Only {@link #identical} values tie.
      */
     public static int compareSpelled(Object a, Object b) {
         int c = compare(a, b);
         if (c != 0) return c;
         if (a instanceof FixedChar x && b instanceof FixedChar y) return Integer.compare(x.width(), y.width());
-        return Integer.compare(scale(a), scale(b));
+        c = Integer.compare(scale(a), scale(b));
+        return c != 0 ? c : Boolean.compare(!isNegativeZero(a), !isNegativeZero(b));
     }
 
-    /** Whether a value has spellings that {@link #equal} does not tell apart: CHAR and NUMERIC values. */
+    /**
+     * Whether a value has spellings that {@link #equal} does not tell apart: CHAR and NUMERIC values, and a
+     * float zero (-0 = 0, as in PostgreSQL, which still shows each as written).
+     */
     public static boolean isSpelled(Object v) {
-        return v instanceof FixedChar || v instanceof BigDecimal;
+        return v instanceof FixedChar || v instanceof BigDecimal || (isFloat(v) && ((Number) v).doubleValue() == 0);
+    }
+
+    /** Whether a value is a float -0. */
+    public static boolean isNegativeZero(Object v) {
+        return isFloat(v) && Double.doubleToRawLongBits(((Number) v).doubleValue()) == Long.MIN_VALUE;
     }
 
     /** The scale a NUMERIC value is shown with; 0 for any other value. */
@@ -96,8 +105,18 @@ public final class Values {
 
     static int compareNumbers(Number a, Number b) {
         if (a instanceof Long && b instanceof Long) return Long.compare((Long) a, (Long) b);
-        if (a instanceof Double || b instanceof Double) return Double.compare(a.doubleValue(), b.doubleValue());
+        if (isFloat(a) || isFloat(b)) {
+            // float4 meets other numbers as float8, as in PostgreSQL; -0 = 0, NaN above everything and equal to NaN.
+            double x = a.doubleValue();
+            double y = b.doubleValue();
+            return x == y ? 0 : Double.compare(x, y);
+        }
         return toDecimal(a).compareTo(toDecimal(b));
+    }
+
+    /** Whether a number is a float8 or float4 value. */
+    public static boolean isFloat(Object n) {
+        return n instanceof Double || n instanceof Float;
     }
 
     /** A number as BigDecimal (exact for Long/BigDecimal). */
@@ -111,8 +130,8 @@ public final class Values {
     public static long hash64(Object v) {
         if (v == null) return 0x9E3779B97F4A7C15L;
         if (v instanceof Long) return mix(((Long) v));
-        if (v instanceof Double) {
-            double d = (Double) v;
+        if (isFloat(v)) {
+            double d = ((Number) v).doubleValue();
             if (d == Math.rint(d) && Math.abs(d) < 9.0e15) return mix((long) d);
             return mix(Double.doubleToLongBits(d == 0.0 ? 0.0 : d));
         }

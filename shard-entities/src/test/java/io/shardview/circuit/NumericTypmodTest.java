@@ -119,7 +119,7 @@ class NumericTypmodTest {
         // tenant's journal may hold such a CREATE TABLE, and its recovery must not fail on it.
         Circuit c = new Circuit();
         DdlResult r = c.replaySql("CREATE TABLE t (id INT PRIMARY KEY, a NUMERIC(0), b DECIMAL(1001, 2), d NUMERIC(x), e NUMERIC(4,1));"
-                + "CREATE VIEW w AS SELECT a, b, d, e FROM t");
+                + "CREATE VIEW w AS SELECT a, b, d, e FROM t", 0);
         assertInstanceOf(DdlResult.Applied.class, r, r.toString());
         List<String> types = new ArrayList<>();
         for (Column col : c.describe().tables().get(0).columns()) types.add(col.sqlTypeName());
@@ -127,7 +127,7 @@ class NumericTypmodTest {
         accept(c, Op.insert("t", row("id", 1, "a", new BigDecimal("12.345"), "b", new BigDecimal("1.5"), "d", 7, "e", new BigDecimal("1.25"))));
         assertEquals(List.of(Row.of(new BigDecimal("12.345"), new BigDecimal("1.5"), BigDecimal.valueOf(7), new BigDecimal("1.3"))),
                 CircuitTest.rows(c, "w"));
-        assertInstanceOf(DdlResult.Rejected.class, c.replaySql("CREATE TABLE u (a NUMERIC(1,2,3"), "other syntax errors still fail");
+        assertInstanceOf(DdlResult.Rejected.class, c.replaySql("CREATE TABLE u (a NUMERIC(1,2,3", 0), "other syntax errors still fail");
     }
 
     @Test

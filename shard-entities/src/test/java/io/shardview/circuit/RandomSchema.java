@@ -32,7 +32,12 @@ final class RandomSchema {
          * of several equal ones (GROUP BY, DISTINCT, MIN/MAX, ties at a LIMIT) its spelling depends on the
          * order PostgreSQL met them, so those are not generated over it.
          */
-        BP("BPCHAR");
+        BP("BPCHAR"),
+        /**
+         * float4: inputs that round to a float4 of few significant bits (3.0000001 is 3), so a SUM of them is exact
+         * whatever order PostgreSQL adds rows in, while a float8 would keep the written digits (its text shows them).
+         */
+        REAL("REAL");
 
         final String sqlType;
 
@@ -45,7 +50,7 @@ final class RandomSchema {
         }
 
         boolean numeric() {
-            return integer() || this == DEC || this == DBL || this == NUM;
+            return integer() || this == DEC || this == DBL || this == NUM || this == REAL;
         }
 
         boolean string() {
@@ -73,7 +78,7 @@ final class RandomSchema {
     private final Set<String> declaredNarrow = new HashSet<>();
 
     RandomSchema(Random rnd) {
-        Kind[] kinds = {Kind.INT, Kind.BIGINT, Kind.DEC, Kind.DBL, Kind.STR, Kind.BOOL, Kind.DATE, Kind.TS, Kind.CH, Kind.NUM};
+        Kind[] kinds = {Kind.INT, Kind.BIGINT, Kind.DEC, Kind.DBL, Kind.STR, Kind.BOOL, Kind.DATE, Kind.TS, Kind.CH, Kind.NUM, Kind.REAL};
         for (int t = 0; t < 3; t++) {
             List<Col> cols = new ArrayList<>();
             List<String> pk = new ArrayList<>();
@@ -135,6 +140,10 @@ final class RandomSchema {
                 // engines). Only positive, so the error does not depend on the order PostgreSQL adds rows in.
                 if (rnd.nextInt(15) == 0) return 1e308;
                 return new double[] {-2.5, 0.0, 0.5, 1.25, 3.0, 100.0}[rnd.nextInt(6)];
+            case REAL:
+                // Now and then a huge one: two overflow a float4 SUM and real + real (not AVG, a float8).
+                if (rnd.nextInt(15) == 0) return new BigDecimal("2e38");
+                return new BigDecimal(new String[] {"-2.50000001", "0", "0.5", "1.25", "3.0000001", "100.000001"}[rnd.nextInt(6)]);
             case STR: return new String[] {"a", "b", "ab", "B", "", "zz", "\u00e9", "7", " -2", "a "}[rnd.nextInt(10)]; // "a " = CHAR "a"
             case BOOL: return rnd.nextBoolean();
             // Shorter than 3 (stored blank-padded), with a trailing blank (the same value), and 3 long.
@@ -178,6 +187,7 @@ final class RandomSchema {
             }
             case DEC: case NUM: return ((BigDecimal) v).toPlainString();
             case DBL: return "CAST(" + v + " AS DOUBLE PRECISION)";
+            case REAL: return "CAST(" + ((BigDecimal) v).toPlainString() + " AS REAL)";
             default: return v.toString();
         }
     }

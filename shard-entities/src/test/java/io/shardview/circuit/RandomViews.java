@@ -86,6 +86,12 @@ final class RandomViews {
         switch (rnd.nextInt(13)) {
             case 0:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " / 2)", c.kind());
+                if (c.kind() == Kind.REAL) {
+                    // real * integer is a float8; real * real a float4, which 2e38 * 2 overflows.
+                    if (rnd.nextBoolean()) return new Ex("(" + c.sql() + " * 2)", Kind.DBL);
+                    mayFail = true;
+                    return new Ex("(" + c.sql() + " * CAST(2 AS REAL))", Kind.REAL);
+                }
                 if (c.kind().numeric()) {
                     mayFail |= c.kind() == Kind.DBL; // 1e308 * 2 overflows
                     return new Ex("(" + c.sql() + " * 2)", c.kind());
@@ -118,7 +124,8 @@ final class RandomViews {
             case 4:
                 return new Ex(predicate(r, a, 1), Kind.BOOL);
             case 5:
-                if (c.kind().integer() || c.kind() == Kind.TS || c.kind().bpchar() || c.kind() == Kind.DBL || c.kind() == Kind.NUM) {
+                if (c.kind().integer() || c.kind() == Kind.TS || c.kind().bpchar() || c.kind() == Kind.DBL || c.kind() == Kind.NUM
+                        || c.kind() == Kind.REAL) {
                     return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
                 }
                 if (c.kind() == Kind.DEC) return new Ex("CAST(" + c.sql() + " AS INT)", Kind.INT);
@@ -127,7 +134,7 @@ final class RandomViews {
             case 6: {
                 Ex d = column(r, a, x -> x.kind().numeric());
                 if (c.kind().numeric() && d != null && c.kind() == d.kind()) {
-                    mayFail |= c.kind().integer() || c.kind() == Kind.DBL; // overflows at the ends of the type's range
+                    mayFail |= c.kind().integer() || c.kind() == Kind.DBL || c.kind() == Kind.REAL; // overflows at the ends of the type's range
                     return new Ex("(" + c.sql() + (rnd.nextBoolean() ? " + " : " - ") + d.sql() + ")", c.kind());
                 }
                 return c;
@@ -228,9 +235,9 @@ final class RandomViews {
      * numeric (the digits of its 15-digit text: 100.0 is 100). Those of another scale than DEC's are NUM.
      */
     private Ex numericScale(Rel r, String a) {
-        Ex c = column(r, a, x -> x.kind() == Kind.DEC || x.kind() == Kind.NUM || x.kind() == Kind.DBL);
+        Ex c = column(r, a, x -> x.kind() == Kind.DEC || x.kind() == Kind.NUM || x.kind() == Kind.DBL || x.kind() == Kind.REAL);
         if (c == null) return null;
-        if (c.kind() == Kind.DBL) return new Ex("CAST(" + c.sql() + " AS NUMERIC)", Kind.NUM);
+        if (c.kind() == Kind.DBL || c.kind() == Kind.REAL) return new Ex("CAST(" + c.sql() + " AS NUMERIC)", Kind.NUM);
         switch (rnd.nextInt(5)) {
             case 0: return new Ex("COALESCE(" + c.sql() + ", " + (c.kind() == Kind.NUM && rnd.nextBoolean() ? "0" : "1.50") + ")", c.kind());
             case 1: return new Ex("(" + c.sql() + " * 1.0)", Kind.NUM);
@@ -441,10 +448,13 @@ final class RandomViews {
             case 1: return new Ex("COUNT(" + anyColumn(r, "a").sql() + ")", Kind.BIGINT);
             case 2:
                 if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
-                return new Ex("SUM(" + num.sql() + ")", num.kind() == Kind.INT ? Kind.BIGINT : num.kind() == Kind.DBL || num.kind() == Kind.NUM ? num.kind() : Kind.DEC);
+                mayFail |= num.kind() == Kind.REAL; // two 2e38 overflow a float4 sum
+                return new Ex("SUM(" + num.sql() + ")", num.kind() == Kind.INT ? Kind.BIGINT
+                        : num.kind() == Kind.DBL || num.kind() == Kind.NUM || num.kind() == Kind.REAL ? num.kind() : Kind.DEC);
             case 3:
                 if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
-                return new Ex("AVG(" + num.sql() + ")", num.kind() == Kind.DBL || num.kind() == Kind.NUM ? num.kind() : Kind.DEC);
+                return new Ex("AVG(" + num.sql() + ")", num.kind() == Kind.DBL || num.kind() == Kind.REAL ? Kind.DBL
+                        : num.kind() == Kind.NUM ? num.kind() : Kind.DEC);
             case 4: return new Ex("MIN(" + ord.sql() + ")", ord.kind());
             default: return new Ex("MAX(" + ord.sql() + ")", ord.kind());
         }

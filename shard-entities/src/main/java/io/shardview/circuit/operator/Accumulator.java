@@ -26,13 +26,13 @@ public interface Accumulator {
     void read(DataInput in) throws IOException;
 
     /** The kinds of aggregate the engine maintains. */
-    enum Kind { COUNT_STAR, COUNT, SUM_LONG, SUM_DECIMAL, SUM_DOUBLE, AVG_DECIMAL, AVG_DOUBLE, MIN, MAX, CONSTANT }
+    enum Kind { COUNT_STAR, COUNT, SUM_LONG, SUM_DECIMAL, SUM_DOUBLE, AVG_DECIMAL, AVG_DOUBLE, MIN, MAX, CONSTANT, SUM_REAL }
 
     /** A fresh accumulator; constant is the value of a CONSTANT (LITERAL_AGG) aggregate. */
     static Accumulator create(Kind kind, Object constant) {
         switch (kind) {
             case COUNT_STAR: case COUNT: return new Count();
-            case SUM_LONG: case SUM_DECIMAL: case SUM_DOUBLE: case AVG_DECIMAL: case AVG_DOUBLE:
+            case SUM_LONG: case SUM_DECIMAL: case SUM_DOUBLE: case SUM_REAL: case AVG_DECIMAL: case AVG_DOUBLE:
                 return new Sum(kind);
             case MIN: case MAX: return new Extreme(kind == Kind.MAX);
             default: return new Constant(constant);
@@ -96,13 +96,14 @@ public interface Accumulator {
         @Override
         public void add(Object value, long weight) {
             count += weight;
-            if (value instanceof Double d && !Double.isFinite(d)) {
-                if (d.isNaN()) nans += weight;
+            if (Values.isFloat(value) && !Double.isFinite(((Number) value).doubleValue())) {
+                double d = ((Number) value).doubleValue();
+                if (Double.isNaN(d)) nans += weight;
                 else if (d > 0) positiveInfinities += weight;
                 else negativeInfinities += weight;
                 return;
             }
-            BigDecimal v = value instanceof Double d ? new BigDecimal(d) : Values.toDecimal((Number) value);
+            BigDecimal v = Values.isFloat(value) ? new BigDecimal(((Number) value).doubleValue()) : Values.toDecimal((Number) value);
             sum = sum.add(weight == 1 ? v : v.multiply(BigDecimal.valueOf(weight)));
             if (kind == Kind.AVG_DOUBLE) squares = squares.add(v.multiply(v).multiply(BigDecimal.valueOf(weight)));
             if (kind == Kind.SUM_DECIMAL || kind == Kind.AVG_DECIMAL) {
@@ -111,19 +112,26 @@ public interface Accumulator {
         }
 
         /**
-         * Fails where PostgreSQL does: SUM(int) is a bigint and SUM(float8) a float8, so a total outside
-         * their range is an error (SUM(bigint) and SUM(numeric) are numeric and cannot overflow).
+         * Fails where PostgreSQL does: SUM(int) is a bigint, SUM(float8) a float8 and SUM(float4) a float4, so
+         * a total outside their range is an error (SUM(bigint) and SUM(numeric) are numeric and cannot overflow).
          */
         @Override
         public Object result() {
             if (count == 0) return null;
-            if (nans != 0 || positiveInfinities != 0 || negativeInfinities != 0) return nonFinite();
+            if (nans != 0 || positiveInfinities != 0 || negativeInfinities != 0) {
+                return kind == Kind.SUM_REAL ? (Object) (float) nonFinite() : (Object) nonFinite();
+            }
             switch (kind) {
                 case SUM_LONG:
                     if (sum.unscaledValue().bitLength() > 63) throw EvaluationException.outOfRange("bigint");
                     return sum.longValue();
                 case SUM_DECIMAL: return shownSum();
                 case SUM_DOUBLE: return finite(sum.doubleValue());
+                case SUM_REAL: {
+                    float total = sum.floatValue(); // float4: the exact sum rounded once
+                    finite(total);
+                    return total;
+                }
                 case AVG_DOUBLE: return avgDouble();
                 default: return Values.divideNumeric(shownSum(), BigDecimal.valueOf(count));
             }

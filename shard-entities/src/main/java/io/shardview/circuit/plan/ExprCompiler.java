@@ -93,6 +93,7 @@ final class ExprCompiler {
             case BOOLEAN: return lit.getValueAs(Boolean.class);
             case SMALLINT: case INT: case BIGINT: return lit.getValueAs(Long.class);
             case DOUBLE: return lit.getValueAs(Double.class);
+            case REAL: return ColumnType.toReal(lit.getValueAs(BigDecimal.class));
             case DECIMAL: return lit.getValueAs(BigDecimal.class);
             case VARCHAR: return lit.getValueAs(String.class);
             case DATE: return LocalDate.ofEpochDay(lit.getValueAs(DateString.class).getDaysSinceEpoch());
@@ -228,7 +229,7 @@ final class ExprCompiler {
 
     private Expr arithmetic(RexCall call) {
         ColumnType type = typeOf(call.getType());
-        if (type != ColumnType.DOUBLE && type != ColumnType.DECIMAL && !type.isInteger()) {
+        if (type != ColumnType.DOUBLE && type != ColumnType.REAL && type != ColumnType.DECIMAL && !type.isInteger()) {
             throw new UnsupportedSqlException("arithmetic on " + type.sqlName());
         }
         char op = call.getKind() == SqlKind.PLUS ? '+' : call.getKind() == SqlKind.MINUS ? '-'
@@ -249,7 +250,7 @@ final class ExprCompiler {
         Expr e = compile(call.getOperands().get(0));
         return r -> {
             Object v = e.eval(r);
-            return v == null ? null : Scalars.arithmetic('-', type, 0L, v);
+            return v == null ? null : Scalars.negate(type, v);
         };
     }
 

@@ -237,13 +237,15 @@ public final class PlanCompiler {
     }
 
     /**
-     * Whether one of the columns of rel is bpchar or NUMERIC, whose equal values may be spelled differently
-     * (padded, 'a' and 'a  ', or scaled, 2.0 and 2.00); only then do Distinct and Aggregate look for spellings.
+     * Whether one of the columns of rel is bpchar, NUMERIC or a float, whose equal values may be spelled
+     * differently (padded, 'a' and 'a  ', scaled, 2.0 and 2.00, or signed, -0 and 0); only then do Distinct and
+     * Aggregate look for spellings.
      */
     private static boolean anySpelled(RelNode rel, StringTyping.Type[] types, ImmutableBitSet columns) {
         List<RelDataTypeField> fields = rel.getRowType().getFieldList();
         return columns.asList().stream().anyMatch(c -> types[c] == StringTyping.Type.BPCHAR
-                || fields.get(c).getType().getSqlTypeName() == SqlTypeName.DECIMAL);
+                || SqlTypeName.DECIMAL == fields.get(c).getType().getSqlTypeName()
+                || SqlTypeName.APPROX_TYPES.contains(fields.get(c).getType().getSqlTypeName()));
     }
 
     private static Aggregate.Call call(AggregateCall c) {
@@ -260,7 +262,7 @@ public final class PlanCompiler {
             case SUM: case SUM0: return new Aggregate.Call(sumKind(type), arg, null);
             case AVG:
                 return new Aggregate.Call(type == io.shardview.circuit.ColumnType.DOUBLE
-                        ? Accumulator.Kind.AVG_DOUBLE : Accumulator.Kind.AVG_DECIMAL, arg, null);
+                        ? Accumulator.Kind.AVG_DOUBLE : Accumulator.Kind.AVG_DECIMAL, arg, null); // AVG(real) is float8
             case MIN: return new Aggregate.Call(Accumulator.Kind.MIN, arg, null);
             case MAX: return new Aggregate.Call(Accumulator.Kind.MAX, arg, null);
             case LITERAL_AGG:
@@ -272,6 +274,7 @@ public final class PlanCompiler {
     private static Accumulator.Kind sumKind(io.shardview.circuit.ColumnType type) {
         if (type.isInteger()) return Accumulator.Kind.SUM_LONG;
         if (type == io.shardview.circuit.ColumnType.DOUBLE) return Accumulator.Kind.SUM_DOUBLE;
+        if (type == io.shardview.circuit.ColumnType.REAL) return Accumulator.Kind.SUM_REAL;
         return Accumulator.Kind.SUM_DECIMAL;
     }
 

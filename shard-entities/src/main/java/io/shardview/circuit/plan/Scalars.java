@@ -26,7 +26,9 @@ final class Scalars {
      */
     static Object arithmetic(char op, ColumnType type, Object a, Object b) {
         if (type.isInteger()) return inRange(longArithmetic(op, ((Number) a).longValue(), ((Number) b).longValue(), type), type);
-        if (type == ColumnType.DOUBLE) return doubleArithmetic(op, ((Number) a).doubleValue(), ((Number) b).doubleValue());
+        if (type == ColumnType.DOUBLE || type == ColumnType.REAL) {
+            return floatArithmetic(op, ((Number) a).doubleValue(), ((Number) b).doubleValue(), type == ColumnType.REAL);
+        }
         return decimalArithmetic(op, Values.toDecimal((Number) a), Values.toDecimal((Number) b));
     }
 
@@ -67,29 +69,39 @@ final class Scalars {
         return new EvaluationException("division by zero");
     }
 
-    /** float8 arithmetic with PostgreSQL's checks: an infinite or zero result from finite, non-zero inputs fails. */
-    private static Object doubleArithmetic(char op, double a, double b) {
+    /**
+     * float8 or float4 arithmetic with PostgreSQL's checks: an infinite or zero result from finite, non-zero inputs
+     * fails. A float4 result is the float8 one rounded, which is the correctly rounded float4 result: a double
+     * holds more than twice a float's digits, so rounding twice cannot differ from rounding once.
+     */
+    private static Object floatArithmetic(char op, double a, double b, boolean float4) {
         double r;
         switch (op) {
             case '+': r = a + b; break;
             case '-': r = a - b; break;
-            case '*':
-                r = a * b;
-                if (r == 0 && a != 0 && b != 0) throw new EvaluationException("value out of range: underflow");
-                break;
+            case '*': r = a * b; break;
             case '/':
                 if (b == 0 && !Double.isNaN(a)) throw divisionByZero();
                 r = a / b;
-                if (r == 0 && a != 0 && !Double.isInfinite(b)) throw new EvaluationException("value out of range: underflow");
                 break;
             default:
                 if (b == 0) throw divisionByZero();
                 r = a % b;
         }
-        if (Double.isInfinite(r) && !Double.isInfinite(a) && !Double.isInfinite(b)) {
+        double v = float4 ? (float) r : r;
+        if (Double.isInfinite(v) && !Double.isInfinite(a) && !Double.isInfinite(b)) {
             throw new EvaluationException("value out of range: overflow");
         }
-        return r;
+        boolean underflow = op == '*' ? a != 0 && b != 0 : op == '/' && a != 0 && !Double.isInfinite(b);
+        if (v == 0 && underflow) throw new EvaluationException("value out of range: underflow");
+        return float4 ? (Object) (float) v : (Object) v;
+    }
+
+    /** Unary minus: a float's sign flips (-0 from 0, as in PostgreSQL), other numbers are 0 - v. */
+    static Object negate(ColumnType type, Object v) {
+        if (v instanceof Double d) return -d;
+        if (v instanceof Float f) return -f;
+        return arithmetic('-', type, 0L, v);
     }
 
     private static Object decimalArithmetic(char op, BigDecimal a, BigDecimal b) {
@@ -113,10 +125,12 @@ final class Scalars {
             case DOUBLE:
                 if (v instanceof Number) return ((Number) v).doubleValue();
                 return TextInput.toDouble(v.toString());
+            case REAL: return v instanceof Number n ? real(n) : TextInput.toReal(v.toString());
             case DECIMAL:
-                if (v instanceof Double d) {
-                    if (d.isNaN() || d.isInfinite()) throw new EvaluationException("cannot convert " + text(d) + " to numeric");
-                    return numeric(d);
+                if (Values.isFloat(v)) {
+                    double d = ((Number) v).doubleValue();
+                    if (Double.isNaN(d) || Double.isInfinite(d)) throw new EvaluationException("cannot convert " + text(v) + " to numeric");
+                    return numeric(d, v instanceof Float ? 6 : 15);
                 }
                 if (v instanceof Number) return Values.toDecimal((Number) v);
                 return TextInput.toDecimal(v.toString());
@@ -137,12 +151,33 @@ final class Scalars {
     }
 
     /**
-     * PostgreSQL 15's float8 to numeric: the double's 15 significant digits (its %.15g text, rounded from the
-     * exact binary value) read as numeric, so 100.0 is 100 (scale 0), 0.1 is 0.1 and 1e-7 is 0.0000001.
+     * A number as float4: float8 and NUMERIC values rounded once, failing as PostgreSQL's float8 to float4 does
+     * when the result overflows or becomes 0 (its numeric to float4 reads the numeric's text, likewise).
      */
-    static BigDecimal numeric(double d) {
+    private static Float real(Number n) {
+        if (n instanceof Float f) return f;
+        if (n instanceof Long l) return (float) l;
+        if (n instanceof Double d) {
+            float f = (float) d.doubleValue();
+            if (Float.isInfinite(f) && !d.isInfinite()) throw new EvaluationException("value out of range: overflow");
+            if (f == 0 && d != 0) throw new EvaluationException("value out of range: underflow");
+            return f;
+        }
+        try {
+            return ColumnType.toReal(n);
+        } catch (IllegalArgumentException outOfRange) {
+            throw new EvaluationException(outOfRange.getMessage());
+        }
+    }
+
+    /**
+     * PostgreSQL 15's float8 (float4) to numeric: the value's 15 (6) significant digits, its %.15g (%.6g) text
+     * rounded from the exact binary value, read as numeric, so 100.0 is 100 (scale 0), 0.1 is 0.1 and 1e-7 is
+     * 0.0000001; the float4 1.2345679 is 1.23457.
+     */
+    static BigDecimal numeric(double d, int significantDigits) {
         if (d == 0) return BigDecimal.ZERO;
-        BigDecimal digits = new BigDecimal(d).round(new MathContext(15, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        BigDecimal digits = new BigDecimal(d).round(new MathContext(significantDigits, RoundingMode.HALF_EVEN)).stripTrailingZeros();
         return digits.scale() < 0 ? digits.setScale(0) : digits;
     }
 
@@ -157,9 +192,9 @@ final class Scalars {
 
     private static Object castToInteger(Object v, ColumnType to) {
         if (v instanceof Long n) return inRange(n, to);
-        if (v instanceof Double d) {
-            // PostgreSQL rounds half to even for float8 and refuses what does not fit, NaN included.
-            double r = Math.rint(d);
+        if (Values.isFloat(v)) {
+            // PostgreSQL rounds half to even for float8 and float4 and refuses what does not fit, NaN included.
+            double r = Math.rint(((Number) v).doubleValue());
             if (Double.isNaN(r) || r < -0x1p63 || r >= 0x1p63) throw EvaluationException.outOfRange(to.sqlName());
             return inRange((long) r, to);
         }
@@ -180,27 +215,42 @@ final class Scalars {
     }
 
     /**
-     * PostgreSQL's float8 output: the shortest decimal that reads back as the same double, plain when its
-     * leading digit's exponent is in -4..14, else as 1.5e-05 / 1e+308 (printf's %g thresholds).
+     * PostgreSQL's float8 or float4 output: the shortest decimal strictly nearer to the value than to either
+     * neighbour (the nearest such one; a tie, which reading would settle to even, does not count, as in
+     * PostgreSQL's Ryu), plain when its leading digit's exponent is in -4..14 (float4: -4..5), else as 1.5e-05.
      */
-    static String doubleText(double d) {
+    private static String floatText(double d, boolean float4) {
         if (Double.isNaN(d)) return "NaN";
         if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
         if (d == 0) return 1 / d < 0 ? "-0" : "0";
-        BigDecimal exact = new BigDecimal(d);
+        double a = Math.abs(d);
+        BigDecimal exact = new BigDecimal(a);
+        BigDecimal two = BigDecimal.valueOf(2);
+        double above = float4 ? Math.ulp((float) a) : Math.ulp(a);
+        double below = a - (float4 ? Math.nextDown((float) a) : Math.nextDown(a));
+        BigDecimal high = exact.add(new BigDecimal(above).divide(two));
+        BigDecimal low = exact.subtract(new BigDecimal(below).divide(two));
         BigDecimal shortest = exact;
         for (int digits = 1; digits <= 17; digits++) {
-            BigDecimal rounded = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-            if (rounded.doubleValue() == d) {
-                shortest = rounded;
+            BigDecimal nearest = null;
+            for (RoundingMode mode : new RoundingMode[] {RoundingMode.HALF_EVEN, RoundingMode.FLOOR, RoundingMode.CEILING}) {
+                BigDecimal candidate = exact.round(new MathContext(digits, mode));
+                if (candidate.compareTo(low) > 0 && candidate.compareTo(high) < 0 && (nearest == null
+                        || candidate.subtract(exact).abs().compareTo(nearest.subtract(exact).abs()) < 0)) {
+                    nearest = candidate;
+                }
+            }
+            if (nearest != null) {
+                shortest = nearest;
                 break;
             }
         }
         shortest = shortest.stripTrailingZeros();
+        String sign = d < 0 ? "-" : "";
         int exponent = shortest.precision() - shortest.scale() - 1;
-        if (exponent >= -4 && exponent < 15) return shortest.toPlainString();
-        String digits = shortest.unscaledValue().abs().toString();
-        StringBuilder sb = new StringBuilder(d < 0 ? "-" : "").append(digits.charAt(0));
+        if (exponent >= -4 && exponent < (float4 ? 6 : 15)) return sign + shortest.toPlainString();
+        String digits = shortest.unscaledValue().toString();
+        StringBuilder sb = new StringBuilder(sign).append(digits.charAt(0));
         if (digits.length() > 1) sb.append('.').append(digits, 1, digits.length());
         String e = Integer.toString(Math.abs(exponent));
         return sb.append('e').append(exponent < 0 ? '-' : '+').append(e.length() < 2 ? "0" : "").append(e).toString();
@@ -208,7 +258,8 @@ final class Scalars {
 
     /** The text form PostgreSQL gives a value. */
     static String text(Object v) {
-        if (v instanceof Double d) return doubleText(d);
+        if (v instanceof Double d) return floatText(d, false);
+        if (v instanceof Float f) return floatText(f, true);
         if (v instanceof BigDecimal) return ((BigDecimal) v).toPlainString();
         if (v instanceof Boolean) return (Boolean) v ? "true" : "false";
         if (v instanceof LocalDateTime t) return timestampText(t);

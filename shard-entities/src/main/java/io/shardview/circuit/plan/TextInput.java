@@ -59,6 +59,19 @@ final class TextInput {
         return d;
     }
 
+    /** PostgreSQL's float4in: like float8's, rounded to float4; a value that overflows or becomes 0 is refused. */
+    static float toReal(String input) {
+        String s = trim(input);
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (SPECIAL_DOUBLE.matcher(lower).matches()) return (float) toDouble(input);
+        if (!DECIMAL.matcher(s).matches()) throw invalid("real", input);
+        float f = Float.parseFloat(s);
+        if (Float.isInfinite(f) || (f == 0 && new BigDecimal(s).signum() != 0)) {
+            throw new EvaluationException("\"" + s + "\" is out of range for type real");
+        }
+        return f;
+    }
+
     static BigDecimal toDecimal(String input) {
         String s = trim(input);
         if (!DECIMAL.matcher(s).matches()) throw invalid("numeric", input);

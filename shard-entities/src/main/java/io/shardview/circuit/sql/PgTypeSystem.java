@@ -5,10 +5,12 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
  * Calcite type derivation made to follow PostgreSQL: SUM(int) is bigint, SUM(bigint) and AVG(int) numeric,
- * timestamps have microseconds.
+ * SUM(real) real,
+ * real with another number float8, timestamps have microseconds.
  */
 public final class PgTypeSystem extends RelDataTypeSystemImpl {
     public static final PgTypeSystem INSTANCE = new PgTypeSystem();
@@ -49,10 +51,42 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
             out = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), 0);
         } else if (t == SqlTypeName.DECIMAL) {
             out = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), argumentType.getScale());
+        } else if (t == SqlTypeName.REAL) {
+            out = factory.createSqlType(SqlTypeName.REAL);
         } else {
             out = factory.createSqlType(SqlTypeName.DOUBLE);
         }
         return factory.createTypeWithNullability(out, argumentType.isNullable());
+    }
+
+    /**
+     * float4 arithmetic only between two float4 values: PostgreSQL computes real + integer, real + numeric and
+     * real + double precision in float8 (Calcite would keep real + integer a REAL).
+     */
+    @Override
+    public RelDataType deriveDecimalPlusType(RelDataTypeFactory factory, RelDataType a, RelDataType b) {
+        RelDataType mixed = mixedReal(factory, a, b);
+        return mixed != null ? mixed : super.deriveDecimalPlusType(factory, a, b);
+    }
+
+    @Override
+    public RelDataType deriveDecimalMultiplyType(RelDataTypeFactory factory, RelDataType a, RelDataType b) {
+        RelDataType mixed = mixedReal(factory, a, b);
+        return mixed != null ? mixed : super.deriveDecimalMultiplyType(factory, a, b);
+    }
+
+    @Override
+    public RelDataType deriveDecimalDivideType(RelDataTypeFactory factory, RelDataType a, RelDataType b) {
+        RelDataType mixed = mixedReal(factory, a, b);
+        return mixed != null ? mixed : super.deriveDecimalDivideType(factory, a, b);
+    }
+
+    /** DOUBLE when exactly one of two numeric operands is REAL, else null. */
+    static RelDataType mixedReal(RelDataTypeFactory factory, RelDataType a, RelDataType b) {
+        boolean realA = a.getSqlTypeName() == SqlTypeName.REAL;
+        boolean realB = b.getSqlTypeName() == SqlTypeName.REAL;
+        if (realA == realB || !SqlTypeUtil.isNumeric(a) || !SqlTypeUtil.isNumeric(b)) return null;
+        return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.DOUBLE), a.isNullable() || b.isNullable());
     }
 
     @Override

@@ -113,9 +113,15 @@ public final class SqlPlanner {
         return m.replaceAll("\\s+", " ").trim();
     }
 
+    /** PostgreSQL's own names of types, as a CAST may spell them (CAST(x AS float4)). */
+    private static final Map<String, SqlTypeName> TYPE_ALIASES = Map.of("int2", SqlTypeName.SMALLINT,
+            "int4", SqlTypeName.INTEGER, "int8", SqlTypeName.BIGINT, "float4", SqlTypeName.REAL,
+            "float8", SqlTypeName.DOUBLE, "bool", SqlTypeName.BOOLEAN);
+
     private static FrameworkConfig config(Map<String, List<Column>> relations) {
         SchemaPlus root = Frameworks.createRootSchema(false);
         relations.forEach((name, columns) -> root.add(name, new CatalogTable(columns)));
+        TYPE_ALIASES.forEach((alias, type) -> root.add(alias, factory -> factory.createSqlType(type)));
         return Frameworks.newConfigBuilder()
                 .defaultSchema(root)
                 .parserConfig(PARSER)
@@ -124,7 +130,8 @@ public final class SqlPlanner {
                 .sqlValidatorConfig(SqlValidator.Config.DEFAULT
                         .withDefaultNullCollation(NullCollation.HIGH)
                         .withConformance(SqlConformanceEnum.LENIENT)
-                        .withIdentifierExpansion(true))
+                        .withIdentifierExpansion(true)
+                        .withTypeCoercionFactory(PgTypeCoercion::new))
                 .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false))
                 .build();
     }
@@ -171,6 +178,7 @@ public final class SqlPlanner {
             case INT: return f.createSqlType(SqlTypeName.INTEGER);
             case BIGINT: return f.createSqlType(SqlTypeName.BIGINT);
             case DOUBLE: return f.createSqlType(SqlTypeName.DOUBLE);
+            case REAL: return f.createSqlType(SqlTypeName.REAL);
             case DECIMAL: return f.createSqlType(SqlTypeName.DECIMAL, 19, 6);
             case VARCHAR: case CHAR: case TEXT: return f.createSqlType(SqlTypeName.VARCHAR);
             case DATE: return f.createSqlType(SqlTypeName.DATE);
@@ -185,7 +193,8 @@ public final class SqlPlanner {
             case TINYINT: case SMALLINT: return ColumnType.SMALLINT;
             case INTEGER: return ColumnType.INT;
             case BIGINT: return ColumnType.BIGINT;
-            case FLOAT: case REAL: case DOUBLE: return ColumnType.DOUBLE;
+            case FLOAT: case DOUBLE: return ColumnType.DOUBLE;
+            case REAL: return ColumnType.REAL;
             case DECIMAL: return ColumnType.DECIMAL;
             case CHAR: case VARCHAR: return ColumnType.VARCHAR;
             case DATE: return ColumnType.DATE;

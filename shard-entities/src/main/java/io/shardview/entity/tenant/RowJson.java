@@ -10,7 +10,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Engine values as the API writes them: numbers as numbers, DECIMAL as a string (to keep its
+ * Engine values as the API writes them: numbers as numbers (REAL as the double of its digits), DECIMAL as a string (to keep its
  * precision), DATE and TIMESTAMP as ISO-8601 strings. Replies and change events carry rows in
  * this form, so they serialize the same way on every node.
  */
@@ -19,6 +19,8 @@ final class RowJson {
 
   static Object value(Object v) {
     if (v instanceof BigDecimal decimal) return decimal.toPlainString();
+    // A float4 as the double of its own digits: JSON shows 1.2345679, and a double crosses nodes unchanged.
+    if (v instanceof Float f) return Double.valueOf(f.toString());
     if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof FixedChar) return v.toString();
     return v;
   }

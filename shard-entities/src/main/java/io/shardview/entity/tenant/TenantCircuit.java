@@ -344,7 +344,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
           new Refused(rejected.kind(), rejected.message(), Map.of("statement", rejected.statement())));
     }
     DdlResult.Applied applied = (DdlResult.Applied) result;
-    return Effect().persist(new TenantEvent.SqlApplied(applied.version(), command.sql(), applied.objects()))
+    return Effect().persist(new TenantEvent.SqlApplied(applied.version(), command.sql(), applied.objects(), Circuit.SQL_REVISION))
         .thenRun(s -> answerWaitingReads(s, s.circuit.version()))
         .thenReply(command.replyTo(), s -> new SqlApplied(applied.version(), applied.objects()));
   }

@@ -34,8 +34,17 @@ public sealed interface TenantEvent {
   /** The tenant's version after this event. */
   long version();
 
-  /** A SQL request whose statements all applied, and the objects it created or dropped. */
-  record SqlApplied(long version, String sql, List<DdlResult.ChangedObject> objects) implements TenantEvent {}
+  /**
+   * A SQL request whose statements all applied, and the objects it created or dropped; revision: the
+   * {@link io.shardview.circuit.Circuit#SQL_REVISION} they were accepted under, null in events written before it
+   * was kept (revision 0).
+   */
+  record SqlApplied(long version, String sql, List<DdlResult.ChangedObject> objects, Integer revision) implements TenantEvent {
+    /** The SQL revision, 0 for an event written before it was kept. */
+    public int sqlRevision() {
+      return revision == null ? 0 : revision;
+    }
+  }
 
   /**
    * An accepted ingest batch: its net effect per table as Z-set deltas (binary, {@link RowCodec}),

@@ -61,7 +61,7 @@ final class TenantState {
   private void applySql(TenantEvent.SqlApplied event) {
     if (circuit.version() < event.version()) { // recovery: replay the statements
       eventsReplayed++;
-      DdlResult result = circuit.replaySql(event.sql());
+      DdlResult result = circuit.replaySql(event.sql(), event.sqlRevision());
       if (!(result instanceof DdlResult.Applied applied) || applied.version() != event.version()) {
         throw new IllegalStateException("replaying SQL event " + event.version() + " gave " + result);
       }

@@ -42,6 +42,21 @@ class ScalarsTest {
     }
 
     @Test
+    void realArithmeticIsFloat4AndFailsLikePostgres() {
+        // PostgreSQL 15: '3e38'::real * '10'::real, '1e-30'::real * '1e-30'::real, '0.1'::real + '0.2'::real.
+        fails("value out of range: overflow", () -> Scalars.arithmetic('*', ColumnType.REAL, 3e38f, 10f));
+        fails("value out of range: underflow", () -> Scalars.arithmetic('*', ColumnType.REAL, 1e-30f, 1e-30f));
+        fails("division by zero", () -> Scalars.arithmetic('/', ColumnType.REAL, 1.5f, 0f));
+        assertEquals(0.3f, Scalars.arithmetic('+', ColumnType.REAL, 0.1f, 0.2f));
+        assertEquals("0.3", Scalars.cast(Scalars.arithmetic('+', ColumnType.REAL, 0.1f, 0.2f), ColumnType.VARCHAR));
+        assertEquals(-0f, Scalars.negate(ColumnType.REAL, 0f));
+        fails("value out of range: overflow", () -> Scalars.cast(1e39, ColumnType.REAL));
+        fails("value out of range: underflow", () -> Scalars.cast(1e-50, ColumnType.REAL));
+        fails("\"1e39\" is out of range for type real", () -> Scalars.cast("1e39", ColumnType.REAL));
+        assertEquals(2L, Scalars.cast(2.5f, ColumnType.INT), "float4 rounds half to even");
+    }
+
+    @Test
     void castsRefuseWhatPostgresInputFunctionsRefuse() {
         assertEquals(42L, Scalars.cast(" 42\n", ColumnType.INT));
         assertEquals(-7L, Scalars.cast("-7", ColumnType.BIGINT));

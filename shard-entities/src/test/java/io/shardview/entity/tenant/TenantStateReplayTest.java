@@ -15,7 +15,7 @@ class TenantStateReplayTest {
   private static final TenantSettings SETTINGS = new TenantSettings(1000, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ofMinutes(2));
 
   private static TenantEvent.SqlApplied created(long version, String sql, String table) {
-    return new TenantEvent.SqlApplied(version, sql, List.of(new DdlResult.ChangedObject("table", table, "created")));
+    return new TenantEvent.SqlApplied(version, sql, List.of(new DdlResult.ChangedObject("table", table, "created")), Circuit.SQL_REVISION);
   }
 
   @Test
