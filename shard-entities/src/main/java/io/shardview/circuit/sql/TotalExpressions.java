@@ -25,7 +25,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * over total operands, NUMERIC + - * (and / by a non-zero literal), and integer + - * / whose result
  * provably fits its type: CAST(n AS BIGINT) + 1 for an INT n, not n + 1, which overflows at 2^31 - 1.
  * Not total: division by a column, float arithmetic (overflow), casts that may refuse their input
- * (text to a number, NUMERIC to an integer, CAST AS NUMERIC(p,s)). The engine's NUMERIC arithmetic has no
+ * (text to a number, NUMERIC to an integer or to REAL, CAST AS NUMERIC(p,s)). The engine's NUMERIC arithmetic has no
  * overflow; PostgreSQL's fails only beyond 131,072 digits, and its NUMERIC to DOUBLE PRECISION beyond
  * 1e308, where the engine's does not either (as in any other expression).
  */
@@ -93,12 +93,14 @@ final class TotalExpressions {
         SqlTypeName f = from.getSqlTypeName();
         SqlTypeName t = to.getSqlTypeName();
         if (SqlTypeUtil.inCharFamily(to)) return true; // text of any value; Calcite's casts between strings convert nothing
+        boolean float8 = t == SqlTypeName.DOUBLE || t == SqlTypeName.FLOAT;
         if (SqlTypeName.INT_TYPES.contains(f)) {
             if (SqlTypeName.INT_TYPES.contains(t)) return fits(range(e), to);
-            return t == SqlTypeName.DECIMAL || SqlTypeName.APPROX_TYPES.contains(t);
+            return t == SqlTypeName.DECIMAL || SqlTypeName.APPROX_TYPES.contains(t); // |bigint| < 1e19, far inside float4
         }
-        if (f == SqlTypeName.DECIMAL) return t == SqlTypeName.DECIMAL || SqlTypeName.APPROX_TYPES.contains(t);
-        if (SqlTypeName.APPROX_TYPES.contains(f)) return SqlTypeName.APPROX_TYPES.contains(t);
+        // To float4 (REAL) only from an integer or a float4: a NUMERIC or float8 beyond 3.4e38 overflows it.
+        if (f == SqlTypeName.DECIMAL) return t == SqlTypeName.DECIMAL || float8;
+        if (SqlTypeName.APPROX_TYPES.contains(f)) return float8 || t == f;
         boolean datetime = from.getFamily() == SqlTypeFamily.DATE || from.getFamily() == SqlTypeFamily.TIMESTAMP;
         return datetime && (t == SqlTypeName.DATE || t == SqlTypeName.TIMESTAMP) || f == t;
     }
