@@ -116,6 +116,13 @@ final class RandomViews {
                     String other = rnd.nextBoolean() ? column(r, a, x -> x.kind() == c.kind()).sql() : "1.50";
                     return new Ex("COALESCE(" + c.sql() + ", " + other + ")", c.kind());
                 }
+                if (c.kind() == Kind.REAL) {
+                    // A numeric or integer beside a real is a real (1.00000001 is 1), in CASE as in COALESCE.
+                    Ex dec = column(r, a, x -> x.kind() == Kind.DEC);
+                    String other = new String[] {"0", "1.00000001", "2.5", dec == null ? "-1" : dec.sql()}[rnd.nextInt(4)];
+                    return new Ex(rnd.nextBoolean() ? "COALESCE(" + c.sql() + ", " + other + ")"
+                            : "CASE WHEN " + c.sql() + " IS NULL THEN " + other + " ELSE " + c.sql() + " END", Kind.REAL);
+                }
                 if (c.kind().numeric()) return new Ex("COALESCE(" + c.sql() + ", 0)", c.kind());
                 if (c.kind() == Kind.TS) return new Ex("CAST(" + c.sql() + " AS DATE)", Kind.DATE);
                 return c;
