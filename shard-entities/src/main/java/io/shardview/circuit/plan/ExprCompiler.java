@@ -371,6 +371,7 @@ final class ExprCompiler {
 
     private Expr function(RexCall call) {
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) return explicitCast(call);
+        if (call.getOperator() == SourceMarkers.TEXT_CAST) return converted(compile(call.getOperands().get(0)), StringTyping.Type.TEXT);
         if (call.getOperator() == SourceMarkers.NUMERIC_CAST) return numericCast(call);
         if (call.getOperator() == SourceMarkers.BPCHAR) return converted(compile(call.getOperands().get(0)), StringTyping.Type.BPCHAR);
         if (call.getOperator() == SourceMarkers.CASE_CONDITION || call.getOperator() == SourceMarkers.NUMERIC_LITERAL) {

@@ -18,6 +18,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUserDefinedTypeNameSpec;
 import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -44,6 +45,11 @@ import org.apache.calcite.sql.util.SqlShuttle;
 public final class SourceMarkers {
     /** Around a CAST written to CHAR(n) or VARCHAR: PostgreSQL's explicit cast (pads, truncates). */
     public static final SqlFunction EXPLICIT_CAST = marker("PG_EXPLICIT_CAST");
+    /**
+     * Around a CAST written to TEXT (to Calcite a VARCHAR, see SqlPlanner's type names): PostgreSQL's text, which
+     * a CHAR(n) loses its trailing blanks to and which compares with a CHAR(n) as text, not as bpchar.
+     */
+    public static final SqlFunction TEXT_CAST = marker("PG_TEXT_CAST");
     /**
      * Around a CAST written to NUMERIC(p,s) or NUMERIC(p), with p and s as written (Calcite's DECIMAL holds
      * at most 19 digits): PostgreSQL rounds to s and refuses overflow. Around one to NUMERIC, with p and s 0:
@@ -76,7 +82,7 @@ public final class SourceMarkers {
 
     /** The standard operators and the markers. */
     static final SqlOperatorTable OPERATORS =
-            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, CASE_CONDITION));
+            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, TEXT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, CASE_CONDITION));
 
     private SourceMarkers() {
     }
@@ -136,6 +142,7 @@ public final class SourceMarkers {
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
+                if (c.getKind() == SqlKind.CAST && isText(c.operand(1))) return wrap(TEXT_CAST, c);
                 if (c.getKind() == SqlKind.CAST && isNumeric(c.operand(1))) return numericCast(c, checkTypmods);
                 if (c instanceof SqlCase written) {
                     markCaseValues(written);
@@ -306,6 +313,12 @@ public final class SourceMarkers {
     private static boolean isStringType(SqlNode node) {
         SqlTypeName name = typeName(node);
         return name == SqlTypeName.CHAR || name == SqlTypeName.VARCHAR;
+    }
+
+    /** Whether a CAST's target is TEXT, a type name Calcite knows only from the catalog. */
+    private static boolean isText(SqlNode node) {
+        return node instanceof SqlDataTypeSpec spec && spec.getTypeNameSpec() instanceof SqlUserDefinedTypeNameSpec named
+                && named.getTypeName().isSimple() && named.getTypeName().getSimple().equalsIgnoreCase("text");
     }
 
     /** The type a CAST's target spells (NUMERIC is DECIMAL), or null for another node or a type it does not name. */

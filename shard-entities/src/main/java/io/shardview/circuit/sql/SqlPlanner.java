@@ -126,10 +126,13 @@ public final class SqlPlanner {
         return m.replaceAll("\\s+", " ").trim();
     }
 
-    /** PostgreSQL's own names of types, as a CAST may spell them (CAST(x AS float4)). */
+    /**
+     * PostgreSQL's own names of types, as a CAST may spell them (CAST(x AS float4)); TEXT is a VARCHAR to Calcite,
+     * and its CAST is marked ({@link SourceMarkers#TEXT_CAST}).
+     */
     private static final Map<String, SqlTypeName> TYPE_ALIASES = Map.of("int2", SqlTypeName.SMALLINT,
             "int4", SqlTypeName.INTEGER, "int8", SqlTypeName.BIGINT, "float4", SqlTypeName.REAL,
-            "float8", SqlTypeName.DOUBLE, "bool", SqlTypeName.BOOLEAN);
+            "float8", SqlTypeName.DOUBLE, "bool", SqlTypeName.BOOLEAN, "text", SqlTypeName.VARCHAR);
 
     private static final SqlValidator.Config VALIDATOR = SqlValidator.Config.DEFAULT
             .withDefaultNullCollation(NullCollation.HIGH)
