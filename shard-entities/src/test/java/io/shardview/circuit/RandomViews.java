@@ -123,6 +123,11 @@ final class RandomViews {
                     return new Ex(rnd.nextBoolean() ? "COALESCE(" + c.sql() + ", " + other + ")"
                             : "CASE WHEN " + c.sql() + " IS NULL THEN " + other + " ELSE " + c.sql() + " END", Kind.REAL);
                 }
+                if (c.kind().integer() && rnd.nextBoolean()) {
+                    // NULLIF(integer, numeric) is a numeric (the = promotes its left side), NULLIF(integer, float) a float8.
+                    Ex other = column(r, a, x -> x.kind() == Kind.DEC || x.kind() == Kind.DBL);
+                    if (other != null) return new Ex("NULLIF(" + c.sql() + ", " + other.sql() + ")", other.kind() == Kind.DBL ? Kind.DBL : Kind.NUM);
+                }
                 if (c.kind().numeric()) return new Ex("COALESCE(" + c.sql() + ", 0)", c.kind());
                 if (c.kind() == Kind.TS) return new Ex("CAST(" + c.sql() + " AS DATE)", Kind.DATE);
                 return c;

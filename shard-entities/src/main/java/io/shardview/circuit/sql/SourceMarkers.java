@@ -5,6 +5,9 @@ import io.shardview.circuit.plan.UnsupportedSqlException;
 import java.math.BigDecimal;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.SqlOperatorBinding;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
@@ -70,6 +73,13 @@ public final class SourceMarkers {
     public static final SqlFunction COALESCE = marker("PG_COALESCE");
     /** Around a NULLIF, which Calcite turns into a CASE. */
     public static final SqlFunction NULLIF = marker("PG_NULLIF");
+    /**
+     * NULLIF(a, b)'s first argument, written NULLIF(PG_NULLIF_VALUE(a, b), b): a as the left side of the = PostgreSQL
+     * picks, which promotes an integer beside a numeric to numeric, an integer or numeric beside a float to float8
+     * (NULLIF(0, n) is a numeric); otherwise a as it is.
+     */
+    public static final SqlFunction NULLIF_VALUE = new SqlFunction("PG_NULLIF_VALUE", SqlKind.OTHER_FUNCTION,
+            SourceMarkers::nullIfValueType, null, OperandTypes.ANY_ANY, SqlFunctionCategory.SYSTEM);
     /** Around each condition of a written (searched) CASE. */
     public static final SqlFunction CASE_CONDITION = marker("PG_CASE_CONDITION");
     /**
@@ -82,9 +92,25 @@ public final class SourceMarkers {
 
     /** The standard operators and the markers. */
     static final SqlOperatorTable OPERATORS =
-            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, TEXT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, CASE_CONDITION));
+            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, TEXT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, NULLIF_VALUE,
+                    CASE_CONDITION));
 
     private SourceMarkers() {
+    }
+
+    /** The type of {@link #NULLIF_VALUE}: its first operand's, promoted as PostgreSQL's = promotes it. */
+    private static RelDataType nullIfValueType(SqlOperatorBinding binding) {
+        RelDataType a = binding.getOperandType(0);
+        RelDataType b = binding.getOperandType(1);
+        boolean exactA = SqlTypeUtil.isExactNumeric(a);
+        SqlTypeName promoted = exactA && !SqlTypeUtil.isDecimal(a) && SqlTypeUtil.isDecimal(b) ? SqlTypeName.DECIMAL
+                : exactA && SqlTypeUtil.isApproximateNumeric(b) ? SqlTypeName.DOUBLE : null;
+        if (promoted == null) return a;
+        RelDataTypeFactory factory = binding.getTypeFactory();
+        RelDataType type = promoted == SqlTypeName.DECIMAL
+                ? factory.createSqlType(SqlTypeName.DECIMAL, factory.getTypeSystem().getMaxPrecision(SqlTypeName.DECIMAL), 0)
+                : factory.createSqlType(promoted);
+        return factory.createTypeWithNullability(type, a.isNullable());
     }
 
     private static SqlFunction marker(String name) {
@@ -138,7 +164,9 @@ public final class SourceMarkers {
                 if (c.getKind() == SqlKind.UNION) {
                     for (SqlNode branch : c.getOperandList()) if (branch instanceof SqlSelect select) markSelectItems(select);
                 }
-                if (c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF")) {
+                if ((c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF")) && c.operandCount() == 2) {
+                    SqlNode b = c.operand(1);
+                    c.setOperand(0, NULLIF_VALUE.createCall(c.getParserPosition(), c.operand(0), b.clone(b.getParserPosition())));
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
