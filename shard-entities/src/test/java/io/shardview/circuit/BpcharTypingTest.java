@@ -224,4 +224,14 @@ class BpcharTypingTest {
     void aSelectOfLiteralsAloneIsText() {
         assertEquals(List.of("text"), types("CREATE VIEW w AS SELECT 'a' AS a UNION ALL SELECT 'b '", "w"));
     }
+
+    @Test
+    void aCastToTextDropsTheBlanksAndComparesAsText() {
+        // PostgreSQL 15: c::text is 'zz' (text); 'y'::char(3)::text = 'y ' compares as text (false), as bpchar it is true.
+        assertEquals("[[1], [zz], [false], [false], [7x]] [[2], NULL, [false], [true], [12345x]] [integer, text, boolean, boolean, text]",
+                view("SELECT id, CAST(c AS TEXT) AS a, CAST(CAST('y' AS CHAR(3)) AS text) = v AS b, CAST('y' AS CHAR(3)) = v AS bp,"
+                        + " CAST(n AS TEXT) || 'x' AS d FROM t"));
+        assertEquals("[[2]] [integer]", view("SELECT id FROM t WHERE CAST(cn AS TEXT) || ' ' = CAST('b ' AS TEXT)"));
+        assertEquals("[[1]] [integer]", view("SELECT id FROM t WHERE CAST(cn AS TEXT) = 'a'"));
+    }
 }

@@ -116,6 +116,18 @@ final class RandomViews {
                     String other = rnd.nextBoolean() ? column(r, a, x -> x.kind() == c.kind()).sql() : "1.50";
                     return new Ex("COALESCE(" + c.sql() + ", " + other + ")", c.kind());
                 }
+                if (c.kind() == Kind.REAL) {
+                    // A numeric or integer beside a real is a real (1.00000001 is 1), in CASE as in COALESCE.
+                    Ex dec = column(r, a, x -> x.kind() == Kind.DEC);
+                    String other = new String[] {"0", "1.00000001", "2.5", dec == null ? "-1" : dec.sql()}[rnd.nextInt(4)];
+                    return new Ex(rnd.nextBoolean() ? "COALESCE(" + c.sql() + ", " + other + ")"
+                            : "CASE WHEN " + c.sql() + " IS NULL THEN " + other + " ELSE " + c.sql() + " END", Kind.REAL);
+                }
+                if (c.kind().integer() && rnd.nextBoolean()) {
+                    // NULLIF(integer, numeric) is a numeric (the = promotes its left side), NULLIF(integer, float) a float8.
+                    Ex other = column(r, a, x -> x.kind() == Kind.DEC || x.kind() == Kind.DBL);
+                    if (other != null) return new Ex("NULLIF(" + c.sql() + ", " + other.sql() + ")", other.kind() == Kind.DBL ? Kind.DBL : Kind.NUM);
+                }
                 if (c.kind().numeric()) return new Ex("COALESCE(" + c.sql() + ", 0)", c.kind());
                 if (c.kind() == Kind.TS) return new Ex("CAST(" + c.sql() + " AS DATE)", Kind.DATE);
                 return c;
@@ -124,6 +136,8 @@ final class RandomViews {
             case 4:
                 return new Ex(predicate(r, a, 1), Kind.BOOL);
             case 5:
+                // A CHAR(3) as text loses its blanks and then compares as text, not as bpchar.
+                if ((c.kind().bpchar() || c.kind().integer()) && rnd.nextInt(3) == 0) return new Ex("CAST(" + c.sql() + " AS TEXT)", Kind.STR);
                 if (c.kind().integer() || c.kind() == Kind.TS || c.kind().bpchar() || c.kind() == Kind.DBL || c.kind() == Kind.NUM
                         || c.kind() == Kind.REAL) {
                     return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);

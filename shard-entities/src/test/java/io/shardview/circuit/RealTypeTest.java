@@ -204,4 +204,18 @@ class RealTypeTest {
         assertEquals(List.of(), show(c, "wide"));
         assertEquals(List.of("2"), show(c, "same"));
     }
+
+    @Test
+    void caseCoalesceAndUnionOfARealWithExactNumbersAreReal() {
+        Circuit c = circuit("CREATE VIEW w AS SELECT id, COALESCE(r, 1.23456789) AS a, CASE WHEN id > 1 THEN r ELSE 2.5 END AS b,"
+                + " COALESCE(r, 1) AS c, COALESCE(r, d) AS e FROM t;"
+                + "CREATE VIEW u AS SELECT r FROM t UNION ALL SELECT 1.23456789 FROM t WHERE id = 1");
+        List<String> types = new ArrayList<>();
+        for (Column col : c.columns("w").orElseThrow()) types.add(col.sqlTypeName());
+        assertEquals(List.of("integer", "real", "real", "real", "double precision"), types);
+        assertEquals(List.of("1|1.2345679|2.5|1.2345679|1.2345678806304932", "2|0.1|0.1|0.1|0.10000000149011612",
+                "3|1.23456792E8|1.23456792E8|1.23456792E8|1.23456792E8", "4|1.2345679|null|1.0|null"), show(c, "w"));
+        assertEquals("real", type(c, "u", 0));
+        assertEquals(List.of("0.1", "1.2345679", "1.2345679", "1.23456792E8", "null"), show(c, "u"));
+    }
 }

@@ -81,4 +81,12 @@ class ViewColumnTypmodTest {
         assertEquals(List.of("bpchar"), types("SELECT c FROM t UNION ALL SELECT c4 FROM t"));
         assertEquals(List.of("character(3)", "bigint"), types("SELECT c, COUNT(*) AS k FROM t GROUP BY c"));
     }
+
+    @Test
+    void nullifHasTheTypeOfTheLeftSideOfItsEquals() {
+        // PostgreSQL 15: integer = numeric promotes the integer, integer = bigint does not, numeric = real is float8.
+        assertEquals(List.of("numeric", "integer", "double precision", "numeric(5,2)"),
+                types("SELECT NULLIF(0, m) AS a, NULLIF(id, CAST(k AS BIGINT)) AS b, NULLIF(m, CAST(1.5 AS REAL)) AS c,"
+                        + " NULLIF(m, k) AS d FROM t"));
+    }
 }

@@ -324,6 +324,18 @@ final class ExprCompiler {
         };
     }
 
+    /** NULLIF's first argument as the type PostgreSQL's = promotes it to (see SourceMarkers.NULLIF_VALUE). */
+    private Expr nullIfValue(RexCall call) {
+        RexNode a = call.getOperands().get(0);
+        Expr e = compile(a);
+        if (call.getType().getSqlTypeName() == a.getType().getSqlTypeName()) return e;
+        ColumnType to = typeOf(call.getType());
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : Scalars.cast(v, to);
+        };
+    }
+
     private Expr concat(RexCall call) {
         Expr[] ops = compileAll(call.getOperands());
         return r -> {
@@ -371,6 +383,8 @@ final class ExprCompiler {
 
     private Expr function(RexCall call) {
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) return explicitCast(call);
+        if (call.getOperator() == SourceMarkers.TEXT_CAST) return converted(compile(call.getOperands().get(0)), StringTyping.Type.TEXT);
+        if (call.getOperator() == SourceMarkers.NULLIF_VALUE) return nullIfValue(call);
         if (call.getOperator() == SourceMarkers.NUMERIC_CAST) return numericCast(call);
         if (call.getOperator() == SourceMarkers.BPCHAR) return converted(compile(call.getOperands().get(0)), StringTyping.Type.BPCHAR);
         if (call.getOperator() == SourceMarkers.CASE_CONDITION || call.getOperator() == SourceMarkers.NUMERIC_LITERAL) {

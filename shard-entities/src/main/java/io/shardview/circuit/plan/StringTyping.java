@@ -124,6 +124,8 @@ final class StringTyping {
             return call.getType().getSqlTypeName() == SqlTypeName.CHAR ? Type.BPCHAR : Type.VARCHAR;
         }
         if (call.getOperator() == SourceMarkers.BPCHAR) return Type.BPCHAR;
+        if (call.getOperator() == SourceMarkers.TEXT_CAST) return Type.TEXT;
+        if (call.getOperator() == SourceMarkers.NULLIF_VALUE) return of(call.getOperands().get(0), input);
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
             return inner.getKind() == SqlKind.CASE ? ofCase((RexCall) inner, call.getOperator(), input) : of(inner, input);

@@ -100,6 +100,10 @@ final class Typmods {
             return precision == 0 ? null : new Typmod(0, precision, ((RexLiteral) ops.get(2)).getValueAs(Integer.class));
         }
         if (call.getOperator() == SourceMarkers.COALESCE) return of(ops.get(0), input);
+        if (call.getOperator() == SourceMarkers.NULLIF_VALUE) { // a promoted to another type has no typmod
+            boolean promoted = call.getType().getSqlTypeName() != ops.get(0).getType().getSqlTypeName();
+            return promoted ? null : of(ops.get(0), input);
+        }
         if (call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = ops.get(0); // CASE WHEN a = b THEN NULL ELSE a END: a's
             if (!(inner instanceof RexCall c) || c.getKind() != SqlKind.CASE) return of(inner, input);

@@ -5,6 +5,9 @@ import io.shardview.circuit.plan.UnsupportedSqlException;
 import java.math.BigDecimal;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.SqlOperatorBinding;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
@@ -18,6 +21,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUserDefinedTypeNameSpec;
 import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -45,6 +49,11 @@ public final class SourceMarkers {
     /** Around a CAST written to CHAR(n) or VARCHAR: PostgreSQL's explicit cast (pads, truncates). */
     public static final SqlFunction EXPLICIT_CAST = marker("PG_EXPLICIT_CAST");
     /**
+     * Around a CAST written to TEXT (to Calcite a VARCHAR, see SqlPlanner's type names): PostgreSQL's text, which
+     * a CHAR(n) loses its trailing blanks to and which compares with a CHAR(n) as text, not as bpchar.
+     */
+    public static final SqlFunction TEXT_CAST = marker("PG_TEXT_CAST");
+    /**
      * Around a CAST written to NUMERIC(p,s) or NUMERIC(p), with p and s as written (Calcite's DECIMAL holds
      * at most 19 digits): PostgreSQL rounds to s and refuses overflow. Around one to NUMERIC, with p and s 0:
      * the value keeps its scale, and the column has no typmod.
@@ -64,6 +73,13 @@ public final class SourceMarkers {
     public static final SqlFunction COALESCE = marker("PG_COALESCE");
     /** Around a NULLIF, which Calcite turns into a CASE. */
     public static final SqlFunction NULLIF = marker("PG_NULLIF");
+    /**
+     * NULLIF(a, b)'s first argument, written NULLIF(PG_NULLIF_VALUE(a, b), b): a as the left side of the = PostgreSQL
+     * picks, which promotes an integer beside a numeric to numeric, an integer or numeric beside a float to float8
+     * (NULLIF(0, n) is a numeric); otherwise a as it is.
+     */
+    public static final SqlFunction NULLIF_VALUE = new SqlFunction("PG_NULLIF_VALUE", SqlKind.OTHER_FUNCTION,
+            SourceMarkers::nullIfValueType, null, OperandTypes.ANY_ANY, SqlFunctionCategory.SYSTEM);
     /** Around each condition of a written (searched) CASE. */
     public static final SqlFunction CASE_CONDITION = marker("PG_CASE_CONDITION");
     /**
@@ -76,9 +92,25 @@ public final class SourceMarkers {
 
     /** The standard operators and the markers. */
     static final SqlOperatorTable OPERATORS =
-            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, CASE_CONDITION));
+            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, TEXT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, NULLIF_VALUE,
+                    CASE_CONDITION));
 
     private SourceMarkers() {
+    }
+
+    /** The type of {@link #NULLIF_VALUE}: its first operand's, promoted as PostgreSQL's = promotes it. */
+    private static RelDataType nullIfValueType(SqlOperatorBinding binding) {
+        RelDataType a = binding.getOperandType(0);
+        RelDataType b = binding.getOperandType(1);
+        boolean exactA = SqlTypeUtil.isExactNumeric(a);
+        SqlTypeName promoted = exactA && !SqlTypeUtil.isDecimal(a) && SqlTypeUtil.isDecimal(b) ? SqlTypeName.DECIMAL
+                : exactA && SqlTypeUtil.isApproximateNumeric(b) ? SqlTypeName.DOUBLE : null;
+        if (promoted == null) return a;
+        RelDataTypeFactory factory = binding.getTypeFactory();
+        RelDataType type = promoted == SqlTypeName.DECIMAL
+                ? factory.createSqlType(SqlTypeName.DECIMAL, factory.getTypeSystem().getMaxPrecision(SqlTypeName.DECIMAL), 0)
+                : factory.createSqlType(promoted);
+        return factory.createTypeWithNullability(type, a.isNullable());
     }
 
     private static SqlFunction marker(String name) {
@@ -132,10 +164,13 @@ public final class SourceMarkers {
                 if (c.getKind() == SqlKind.UNION) {
                     for (SqlNode branch : c.getOperandList()) if (branch instanceof SqlSelect select) markSelectItems(select);
                 }
-                if (c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF")) {
+                if ((c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF")) && c.operandCount() == 2) {
+                    SqlNode b = c.operand(1);
+                    c.setOperand(0, NULLIF_VALUE.createCall(c.getParserPosition(), c.operand(0), b.clone(b.getParserPosition())));
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
+                if (c.getKind() == SqlKind.CAST && isText(c.operand(1))) return wrap(TEXT_CAST, c);
                 if (c.getKind() == SqlKind.CAST && isNumeric(c.operand(1))) return numericCast(c, checkTypmods);
                 if (c instanceof SqlCase written) {
                     markCaseValues(written);
@@ -306,6 +341,12 @@ public final class SourceMarkers {
     private static boolean isStringType(SqlNode node) {
         SqlTypeName name = typeName(node);
         return name == SqlTypeName.CHAR || name == SqlTypeName.VARCHAR;
+    }
+
+    /** Whether a CAST's target is TEXT, a type name Calcite knows only from the catalog. */
+    private static boolean isText(SqlNode node) {
+        return node instanceof SqlDataTypeSpec spec && spec.getTypeNameSpec() instanceof SqlUserDefinedTypeNameSpec named
+                && named.getTypeName().isSimple() && named.getTypeName().getSimple().equalsIgnoreCase("text");
     }
 
     /** The type a CAST's target spells (NUMERIC is DECIMAL), or null for another node or a type it does not name. */

@@ -8,7 +8,18 @@ import java.util.Map;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.config.NullCollation;
+import java.util.Properties;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
@@ -27,9 +38,6 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.tools.FrameworkConfig;
-import org.apache.calcite.tools.Frameworks;
-import org.apache.calcite.tools.Planner;
 import org.apache.calcite.tools.RelBuilder;
 
 /**
@@ -68,21 +76,26 @@ public final class SqlPlanner {
      * outside PostgreSQL's bounds, which engines before them accepted, is planned as then.
      */
     public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted) throws PlanningException {
-        Planner planner = Frameworks.getPlanner(config(relations));
         try {
-            SqlNode parsed = planner.parse(select);
+            SqlNode parsed = SqlParser.create(select, PARSER).parseQuery();
             if (!parsed.isA(SqlKind.QUERY)) {
                 throw new PlanningException("only a SELECT query is allowed here, not " + parsed.getKind());
             }
-            SqlNode validated = planner.validate(SourceMarkers.mark(parsed, !accepted));
-            RelNode rel = planner.rel(validated).project();
+            PgTypeFactory types = new PgTypeFactory();
+            CalciteCatalogReader catalog = catalog(relations, types);
+            SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SourceMarkers.OPERATORS, catalog),
+                    catalog, types, VALIDATOR);
+            SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted));
+            RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(types));
+            SqlToRelConverter converter = new SqlToRelConverter(NO_VIEWS, validator, catalog, cluster,
+                    StandardConvertletTable.INSTANCE, CONVERTER);
+            RelNode rel = converter.flattenTypes(converter.convertQuery(validated, false, true).project(), true);
+            rel = RelDecorrelator.decorrelateQuery(rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
             return removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)));
         } catch (PlanningException e) {
             throw e;
         } catch (Exception e) {
             throw new PlanningException(cleanMessage(e));
-        } finally {
-            planner.close();
         }
     }
 
@@ -113,27 +126,36 @@ public final class SqlPlanner {
         return m.replaceAll("\\s+", " ").trim();
     }
 
-    /** PostgreSQL's own names of types, as a CAST may spell them (CAST(x AS float4)). */
+    /**
+     * PostgreSQL's own names of types, as a CAST may spell them (CAST(x AS float4)); TEXT is a VARCHAR to Calcite,
+     * and its CAST is marked ({@link SourceMarkers#TEXT_CAST}).
+     */
     private static final Map<String, SqlTypeName> TYPE_ALIASES = Map.of("int2", SqlTypeName.SMALLINT,
             "int4", SqlTypeName.INTEGER, "int8", SqlTypeName.BIGINT, "float4", SqlTypeName.REAL,
-            "float8", SqlTypeName.DOUBLE, "bool", SqlTypeName.BOOLEAN);
+            "float8", SqlTypeName.DOUBLE, "bool", SqlTypeName.BOOLEAN, "text", SqlTypeName.VARCHAR);
 
-    private static FrameworkConfig config(Map<String, List<Column>> relations) {
-        SchemaPlus root = Frameworks.createRootSchema(false);
+    private static final SqlValidator.Config VALIDATOR = SqlValidator.Config.DEFAULT
+            .withDefaultNullCollation(NullCollation.HIGH)
+            .withConformance(SqlConformanceEnum.LENIENT)
+            .withIdentifierExpansion(true)
+            .withTypeCoercionFactory(PgTypeCoercion::new);
+
+    private static final SqlToRelConverter.Config CONVERTER = SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false);
+
+    /** The catalog holds tables only: no view of Calcite's own to expand. */
+    private static final RelOptTable.ViewExpander NO_VIEWS = (rowType, query, schemaPath, viewPath) -> {
+        throw new UnsupportedOperationException("view expansion");
+    };
+
+    /** The tenant's relations and PostgreSQL's short type names, case-sensitive (the parser folds unquoted names). */
+    private static CalciteCatalogReader catalog(Map<String, List<Column>> relations, PgTypeFactory types) {
+        SchemaPlus root = CalciteSchema.createRootSchema(false).plus();
         relations.forEach((name, columns) -> root.add(name, new CatalogTable(columns)));
         TYPE_ALIASES.forEach((alias, type) -> root.add(alias, factory -> factory.createSqlType(type)));
-        return Frameworks.newConfigBuilder()
-                .defaultSchema(root)
-                .parserConfig(PARSER)
-                .operatorTable(SourceMarkers.OPERATORS)
-                .typeSystem(PgTypeSystem.INSTANCE)
-                .sqlValidatorConfig(SqlValidator.Config.DEFAULT
-                        .withDefaultNullCollation(NullCollation.HIGH)
-                        .withConformance(SqlConformanceEnum.LENIENT)
-                        .withIdentifierExpansion(true)
-                        .withTypeCoercionFactory(PgTypeCoercion::new))
-                .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false))
-                .build();
+        Properties settings = new Properties();
+        settings.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
+        settings.setProperty(CalciteConnectionProperty.CONFORMANCE.camelName(), SqlConformanceEnum.LENIENT.name());
+        return new CalciteCatalogReader(CalciteSchema.from(root), List.of(), types, new CalciteConnectionConfigImpl(settings));
     }
 
     /** The type of a column of a catalog relation (Calcite sees CHAR without a length and TEXT as VARCHAR). */
