@@ -32,8 +32,15 @@ public final class Values {
      */
     public static boolean identical(Object a, Object b) {
         if (a == b) return true;
+        if (a instanceof Long x && b instanceof Long y) return x.longValue() == y.longValue(); // the common case, first
         if (a instanceof FixedChar x) return b instanceof FixedChar y && x.sameSpelling(y);
         if (b instanceof FixedChar) return false;
+        if (isFloat(a) && isFloat(b)) {
+            double x = ((Number) a).doubleValue();
+            double y = ((Number) b).doubleValue();
+            if (x != y) return Double.isNaN(x) && Double.isNaN(y);
+            return x != 0 || Double.doubleToRawLongBits(x) == Double.doubleToRawLongBits(y); // -0 and 0 apart
+        }
         return equal(a, b) && scale(a) == scale(b) && isNegativeZero(a) == isNegativeZero(b);
     }
 
