@@ -35,6 +35,22 @@ public final class ZSetImage {
         return new ZSetImage(rows, weights);
     }
 
+    /** An image of the entries of several Z-sets holding different rows, as one Z-set. */
+    public static ZSetImage concat(java.util.Collection<ZSet> parts) {
+        int n = 0;
+        for (ZSet z : parts) n += z.size();
+        Row[] rows = new Row[n];
+        long[] weights = new long[n];
+        int i = 0;
+        for (ZSet z : parts) {
+            for (Map.Entry<Row, Long> e : z.entries().entrySet()) {
+                rows[i] = e.getKey();
+                weights[i++] = e.getValue();
+            }
+        }
+        return new ZSetImage(rows, weights);
+    }
+
     /** Writes the entries exactly as {@link RowCodec#writeZSet} does. */
     public void write(DataOutput out) throws IOException {
         out.writeInt(rows.length);

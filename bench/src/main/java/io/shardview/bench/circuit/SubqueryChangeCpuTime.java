@@ -10,7 +10,7 @@ import java.util.Map;
  * Thread CPU time of a one-row change to the table a view's subquery reads, with the outer table t at
  * 100,000 rows (BenchData): what a view with [NOT] IN in its select list or under OR costs when only the
  * subquery's side changes: a row the outer rows do not match comes and goes. Arguments: shape (in-select, notin-select, in-or, exists-select, in-where,
- * in-select-computed, notin-select-computed, in-or-computed, in-select-may-fail)
+ * in-select-computed, notin-select-computed, in-or-computed, in-select-may-fail, in-select-range, notin-select-range)
  * changes rounds; round 0 is warm-up and not printed.
  */
 public final class SubqueryChangeCpuTime {
@@ -30,6 +30,9 @@ public final class SubqueryChangeCpuTime {
             case "notin-select-computed": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
             case "in-or-computed": return "SELECT id FROM t WHERE s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) OR d < 1";
             case "in-select-may-fail": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k = t.k - 1) AS f FROM t";
+            // Correlated by a comparison (Calcite's rewrite: dim joined with t's distinct k on dim.k < t.k).
+            case "in-select-range": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
+            case "notin-select-range": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
             default: throw new IllegalArgumentException("unknown shape " + shape);
         }
     }

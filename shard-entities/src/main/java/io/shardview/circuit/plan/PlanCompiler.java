@@ -15,6 +15,7 @@ import io.shardview.circuit.operator.InMark;
 import io.shardview.circuit.operator.InnerJoin;
 import io.shardview.circuit.operator.JoinKeys;
 import io.shardview.circuit.operator.LeftJoin;
+import io.shardview.circuit.operator.RangeJoin;
 import io.shardview.circuit.operator.NotIn;
 import io.shardview.circuit.operator.Operator;
 import io.shardview.circuit.operator.Project;
@@ -48,6 +49,8 @@ import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
@@ -183,12 +186,58 @@ public final class PlanCompiler {
         int left = visit(j.getLeft());
         int right = visit(j.getRight());
         switch (j.getJoinType()) {
-            case INNER: return add(new InnerJoin(lk, rk, cond), left, right);
+            case INNER: {
+                RangeJoin range = rangeJoin(j, nonEqui, lk, rk, cond);
+                return add(range != null ? range : new InnerJoin(lk, rk, cond), left, right);
+            }
             case LEFT: return add(new LeftJoin(lk, rk, cond, j.getRight().getRowType().getFieldCount()), left, right);
             case SEMI: return add(new SemiJoin(lk, rk, cond, false), left, right);
             case ANTI: return add(new SemiJoin(lk, rk, cond, true), left, right);
             default: throw new UnsupportedSqlException(j.getJoinType() + " JOIN");
         }
+    }
+
+    /**
+     * An inner join whose non-equi condition has a conjunct comparing a left column with a right one of the same
+     * type (numbers, dates, timestamps, ordered alike by the engine and by SQL): a {@link RangeJoin}; else null.
+     */
+    private static RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
+        int leftWidth = j.getLeft().getRowType().getFieldCount();
+        for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
+            RangeJoin.Comparison comparison = switch (conjunct.getKind()) {
+                case LESS_THAN -> RangeJoin.Comparison.LESS;
+                case LESS_THAN_OR_EQUAL -> RangeJoin.Comparison.LESS_OR_EQUAL;
+                case GREATER_THAN -> RangeJoin.Comparison.GREATER;
+                case GREATER_THAN_OR_EQUAL -> RangeJoin.Comparison.GREATER_OR_EQUAL;
+                default -> null;
+            };
+            if (comparison == null) continue;
+            List<RexNode> ops = ((RexCall) conjunct).getOperands();
+            if (!(ops.get(0) instanceof RexInputRef a) || !(ops.get(1) instanceof RexInputRef b) || !orderedAlike(a, b)) continue;
+            if (a.getIndex() < leftWidth && b.getIndex() >= leftWidth) {
+                return new RangeJoin(lk, rk, a.getIndex(), comparison, b.getIndex() - leftWidth, cond);
+            }
+            if (b.getIndex() < leftWidth && a.getIndex() >= leftWidth) {
+                return new RangeJoin(lk, rk, b.getIndex(), flipped(comparison), a.getIndex() - leftWidth, cond);
+            }
+        }
+        return null;
+    }
+
+    private static boolean orderedAlike(RexInputRef a, RexInputRef b) {
+        SqlTypeName type = a.getType().getSqlTypeName();
+        return type == b.getType().getSqlTypeName() && (SqlTypeName.NUMERIC_TYPES.contains(type)
+                || type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP);
+    }
+
+    /** b OP a as a OP' b. */
+    private static RangeJoin.Comparison flipped(RangeJoin.Comparison c) {
+        return switch (c) {
+            case LESS -> RangeJoin.Comparison.GREATER;
+            case LESS_OR_EQUAL -> RangeJoin.Comparison.GREATER_OR_EQUAL;
+            case GREATER -> RangeJoin.Comparison.LESS;
+            case GREATER_OR_EQUAL -> RangeJoin.Comparison.LESS_OR_EQUAL;
+        };
     }
 
     /** IN as a column beside each row; each pair of compared columns compares as bpchar when PostgreSQL's '=' would. */
