@@ -287,6 +287,23 @@ class TenantApiTest {
   }
 
   @Test
+  void realsAreFloat4AndReadWithTheirOwnDigits() throws Exception {
+    TenantClient t = tenant("reals");
+    t.json(t.post("sql", "application/sql", "CREATE TABLE m (id INT PRIMARY KEY, r REAL, d DOUBLE PRECISION);"
+        + "CREATE VIEW w AS SELECT id, r, r + r AS rr, r + 1 AS r1, SUM(r) OVER () IS NULL AS x FROM m"), 422);
+    t.json(t.post("sql", "application/sql", "CREATE TABLE m (id INT PRIMARY KEY, r REAL, d DOUBLE PRECISION);"
+        + "CREATE VIEW w AS SELECT id, r, r + r AS rr, r + 1 AS r1, d FROM m"), 200);
+    t.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"m\", \"row\": {\"id\": 1, \"r\": 1.23456789, \"d\": 1.23456789}}]}", 200);
+    // PostgreSQL 15: 1.2345679 | 2.4691358 | 2.234567880630493 | 1.23456789
+    JsonNode result = t.json(t.get("views/w"), 200);
+    assertEquals("[{\"id\":1,\"r\":1.2345679,\"rr\":2.4691358,\"r1\":2.234567880630493,\"d\":1.23456789}]",
+        result.get("rows").toString());
+    JsonNode tooLarge = t.errorBody(t.post("ingest", "application/json",
+        "{\"ops\": [{\"op\": \"insert\", \"table\": \"m\", \"row\": {\"id\": 2, \"r\": 1e39}}]}"), 400);
+    assertTrue(tooLarge.at("/error/message").asText().contains("out of range for type real"), tooLarge.toString());
+  }
+
+  @Test
   void decimalsKeepTheScaleTheyAreWrittenWithAsJsonNumbersOrStrings() throws Exception {
     TenantClient t = tenant("decimals");
     t.json(t.post("sql", "application/sql", "CREATE TABLE prices (id INT PRIMARY KEY, n NUMERIC, m NUMERIC(6,2))"), 200);
