@@ -37,6 +37,7 @@ class DifferentialTest {
         int failedViews = 0;
         int differentMessages = 0;
         int notInViews = 0;
+        int rowInViews = 0;
         try (PostgresMirror pg = new PostgresMirror()) {
             for (int s = 0; s < scenarios; s++) {
                 long seed = base + s;
@@ -47,12 +48,13 @@ class DifferentialTest {
                 failedViews += scenario.failedViews;
                 differentMessages += scenario.differentMessages;
                 notInViews += scenario.notInViews;
+                rowInViews += scenario.rowInViews;
             }
         }
         System.out.println("DifferentialTest: " + total + " accepted batches checked against scratch and PostgreSQL; "
                 + failedBatches + " batches and " + failedViews + " view creations failed with an SQL error in both ("
                 + differentMessages + " with another message, PostgreSQL having met another bad row first); "
-                + notInViews + " views used NOT IN");
+                + notInViews + " views used NOT IN, " + rowInViews + " a several-column [NOT] IN");
     }
 
     /** One schema with its views and batches. */
@@ -71,6 +73,7 @@ class DifferentialTest {
         int failedBatches;
         int failedViews;
         int notInViews;
+        int rowInViews;
         /** Failures where PostgreSQL met another bad row first (row order differs), so its message differs. */
         int differentMessages;
 
@@ -143,6 +146,7 @@ class DifferentialTest {
                 views.add(name);
                 sqlOf.put(name, sql);
                 if (sql.contains(" NOT IN (")) notInViews++;
+                if (sql.contains(") IN (SELECT ") || sql.contains(") NOT IN (SELECT ")) rowInViews++;
                 typesToCheck.add(name);
                 check(name, -1, pg.rows("SELECT * FROM " + name));
             }

@@ -626,6 +626,10 @@ final class RandomViews {
      * such columns.
      */
     private String in(Rel l, String a, Rel r, String not, Correlation correlation) {
+        if (rnd.nextInt(4) == 0) {
+            String row = rowIn(l, a, r, not, correlation);
+            if (row != null) return row;
+        }
         String b = "i" + a;
         // IN and NOT IN mostly compare nullable columns, so NULLs reach both sides of their three-valued logic.
         Col lk = pick(l, c -> c.kind().integer() && (c.nullable() || rnd.nextInt(4) == 0));
@@ -673,6 +677,39 @@ final class RandomViews {
             }
         }
         return a + "." + lk.name() + " " + not + "IN (SELECT " + b + "." + rk.name() + " FROM " + r.name() + " " + b
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ")";
+    }
+
+    /**
+     * (a.x, a.z, ...) [NOT] IN (SELECT b.y, b.w, ... FROM r b ...), two or three pairs of comparable columns
+     * (integers, strings, NUMERICs), mostly nullable so NULLs on both sides meet PostgreSQL's row comparison
+     * ((1, NULL) against (1, 2) is NULL); now and then correlated by '=' with a's row. Null when the relations
+     * have no such columns.
+     */
+    private String rowIn(Rel l, String a, Rel r, String not, Correlation correlation) {
+        String b = "i" + a;
+        List<String> xs = new ArrayList<>();
+        List<String> ys = new ArrayList<>();
+        for (int i = 2 + rnd.nextInt(4) / 3; i > 0; i--) {
+            int family = rnd.nextInt(3);
+            Predicate<Col> kind = family == 0 ? c -> c.kind().integer() : family == 1 ? c -> c.kind().string()
+                    : c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC;
+            Col x = pick(l, c -> kind.test(c) && (c.nullable() || rnd.nextInt(4) == 0));
+            Col y = pick(r, c -> kind.test(c) && (c.nullable() || rnd.nextInt(4) == 0));
+            if (x == null || y == null) {
+                x = pick(l, c -> c.kind().integer());
+                y = pick(r, c -> c.kind().integer());
+            }
+            if (x == null || y == null) return null;
+            xs.add(a + "." + x.name());
+            ys.add(b + "." + y.name());
+        }
+        List<String> where = new ArrayList<>();
+        if (rnd.nextBoolean()) where.add(predicate(r, b, 1));
+        Col lc = correlation != Correlation.NONE ? pick(l, c -> c.kind().integer()) : null;
+        Col rc = pick(r, c -> c.kind().integer());
+        if (lc != null && rc != null && rnd.nextInt(3) == 0) where.add(b + "." + rc.name() + " = " + a + "." + lc.name());
+        return "(" + String.join(", ", xs) + ") " + not + "IN (SELECT " + String.join(", ", ys) + " FROM " + r.name() + " " + b
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ")";
     }
 

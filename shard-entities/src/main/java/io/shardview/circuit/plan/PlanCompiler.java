@@ -16,6 +16,7 @@ import io.shardview.circuit.operator.InnerJoin;
 import io.shardview.circuit.operator.JoinKeys;
 import io.shardview.circuit.operator.LeftJoin;
 import io.shardview.circuit.operator.RangeJoin;
+import io.shardview.circuit.operator.RowInMark;
 import io.shardview.circuit.operator.NotIn;
 import io.shardview.circuit.operator.Operator;
 import io.shardview.circuit.operator.Project;
@@ -240,22 +241,37 @@ public final class PlanCompiler {
         };
     }
 
-    /** IN as a column beside each row; each pair of compared columns compares as bpchar when PostgreSQL's '=' would. */
+    /**
+     * IN as a column beside each row (a {@link RowInMark} for several columns, whose NULLs stay in its keys);
+     * each pair of compared columns compares as bpchar when PostgreSQL's '=' would.
+     */
     private int inMark(InMarkJoin m) {
         StringTyping.Type[] left = typing.fields(m.getLeft());
         StringTyping.Type[] right = typing.fields(m.getRight());
+        int[] keys = m.keyColumns();
+        int[] values = new int[keys.length];
+        boolean[] asBpchar = new boolean[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            values[i] = i;
+            asBpchar[i] = StringTyping.comparesAsBpchar(left[keys[i]], right[i]);
+        }
         int[] groups = m.groupColumns();
         int[] rightGroups = new int[groups.length];
         boolean[] groupsAsBpchar = new boolean[groups.length];
         for (int i = 0; i < groups.length; i++) {
-            rightGroups[i] = i + 1;
-            groupsAsBpchar[i] = StringTyping.comparesAsBpchar(left[groups[i]], right[i + 1]);
+            rightGroups[i] = keys.length + i;
+            groupsAsBpchar[i] = StringTyping.comparesAsBpchar(left[groups[i]], right[keys.length + i]);
         }
-        boolean[] asBpchar = {StringTyping.comparesAsBpchar(left[m.keyColumn()], right[0])};
-        InMark op = new InMark(new JoinKeys(new int[] {m.keyColumn()}, new boolean[1], asBpchar),
-                new JoinKeys(new int[] {0}, new boolean[1], asBpchar),
-                new JoinKeys(groups, new boolean[groups.length], groupsAsBpchar),
-                new JoinKeys(rightGroups, new boolean[groups.length], groupsAsBpchar));
+        JoinKeys leftGroup = new JoinKeys(groups, new boolean[groups.length], groupsAsBpchar);
+        JoinKeys rightGroup = new JoinKeys(rightGroups, new boolean[groups.length], groupsAsBpchar);
+        boolean[] nullSafe = new boolean[keys.length];
+        Operator op;
+        if (keys.length == 1) {
+            op = new InMark(new JoinKeys(keys, nullSafe, asBpchar), new JoinKeys(values, nullSafe, asBpchar), leftGroup, rightGroup);
+        } else {
+            Arrays.fill(nullSafe, true);
+            op = new RowInMark(new JoinKeys(keys, nullSafe, asBpchar), new JoinKeys(values, nullSafe, asBpchar), leftGroup, rightGroup);
+        }
         return add(op, visit(m.getLeft()), visit(m.getRight()));
     }
 

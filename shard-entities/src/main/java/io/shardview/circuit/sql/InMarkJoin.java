@@ -12,28 +12,28 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * The left rows, each with one more (nullable BOOLEAN) column: {@code left[keyColumn] IN (SELECT y ...)},
- * y being the right's column 0, the right's further columns the values a correlated subquery compares with
- * '=' to the left's group columns (in order). PostgreSQL's three-valued IN, kept per outer row however many
+ * The left rows, each with one more (nullable BOOLEAN) column: {@code (left[keyColumns[0]], ...) IN (SELECT y1,
+ * ...)}, the y's being the right's first columns (one per key column), the right's further columns the values a
+ * correlated subquery compares with '=' to the left's group columns (in order). PostgreSQL's three-valued IN, kept per outer row however many
  * values match, for an IN the planner cannot make a semi-join (under OR or NOT, in a LEFT JOIN's ON, in a
  * select list, a correlated NOT IN). Compiled to the incremental {@code InMark} operator.
  */
 public final class InMarkJoin extends BiRel {
-    private final int keyColumn;
+    private final int[] keyColumns;
     private final int[] groupColumns;
 
-    InMarkJoin(RelOptCluster cluster, RelTraitSet traits, RelNode left, RelNode right, int keyColumn, int[] groupColumns) {
+    InMarkJoin(RelOptCluster cluster, RelTraitSet traits, RelNode left, RelNode right, int[] keyColumns, int[] groupColumns) {
         super(cluster, traits, left, right);
-        this.keyColumn = keyColumn;
+        this.keyColumns = keyColumns.clone();
         this.groupColumns = groupColumns.clone();
     }
 
-    /** The left column compared with the subquery's values. */
-    public int keyColumn() {
-        return keyColumn;
+    /** The left columns compared with the subquery's values (the right's columns 0, 1, ...). */
+    public int[] keyColumns() {
+        return keyColumns.clone();
     }
 
-    /** The left columns the correlated subquery compares with the right's columns 1, 2, ... */
+    /** The left columns the correlated subquery compares with the right's columns after the values. */
     public int[] groupColumns() {
         return groupColumns.clone();
     }
@@ -48,11 +48,11 @@ public final class InMarkJoin extends BiRel {
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new InMarkJoin(getCluster(), traitSet, inputs.get(0), inputs.get(1), keyColumn, groupColumns);
+        return new InMarkJoin(getCluster(), traitSet, inputs.get(0), inputs.get(1), keyColumns, groupColumns);
     }
 
     @Override
     public RelWriter explainTerms(RelWriter pw) {
-        return super.explainTerms(pw).item("key", keyColumn).item("groups", Arrays.toString(groupColumns));
+        return super.explainTerms(pw).item("key", keyColumns.length == 1 ? Integer.toString(keyColumns[0]) : Arrays.toString(keyColumns)).item("groups", Arrays.toString(groupColumns));
     }
 }

@@ -20,7 +20,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.tools.RelBuilder;
 
 /**
- * Replaces one-column IN subqueries in expressions over a relation by {@link InMarkJoin} columns appended
+ * Replaces IN subqueries (of one to four columns) in expressions over a relation by {@link InMarkJoin} columns appended
  * to it, so each row meets the subquery once (Calcite's rewrite joins it with the subquery's DISTINCT
  * values, and a CHAR(n) 'a' equals both VARCHARs 'a' and 'a ', NUMERIC 2 both 2.0 and 2.00 when the
  * values are kept apart). The subquery may be uncorrelated, or correlated with the relation's own row
@@ -30,6 +30,12 @@ import org.apache.calcite.tools.RelBuilder;
  * The relation keeps its columns in front, so expressions over it stay valid.
  */
 final class InMarks {
+    /**
+     * The most columns a row IN is marked for: its mark keeps 2^k counts per subquery row and up to 2^k index
+     * entries per row (one per NULL pattern it can meet); wider ones keep Calcite's rewrite.
+     */
+    private static final int MAX_COLUMNS = 4;
+
     private final CorrelationId row;
     private RelNode rel;
 
@@ -67,22 +73,23 @@ final class InMarks {
             @Override
             public RexNode visitSubQuery(RexSubQuery subQuery) {
                 if (subQuery.getKind() != SqlKind.IN) return subQuery.clone(InSubQueries.rewrite(subQuery.rel));
-                return add(subQuery.getOperands().get(0), markable(subQuery));
+                return add(subQuery.getOperands(), markable(subQuery));
             }
         });
     }
 
     /** The subquery as input of a mark (its values, then its correlation values), with the row values they meet; null if not markable. */
     private Decorrelated markable(RexSubQuery in) {
-        if (in.getOperands().size() != 1) return null;
-        RexNode x = in.getOperands().get(0);
-        if (RexUtil.containsCorrelation(x) || RexUtil.SubQueryFinder.find(x) != null) return null;
+        if (in.getOperands().size() > MAX_COLUMNS) return null;
+        for (RexNode x : in.getOperands()) {
+            if (RexUtil.containsCorrelation(x) || RexUtil.SubQueryFinder.find(x) != null) return null;
+        }
         RelNode subquery = InSubQueries.rewrite(in.rel);
         if (RelOptUtil.getVariablesUsed(subquery).isEmpty()) return new Decorrelated(subquery, List.of());
-        return row == null ? null : decorrelate(subquery);
+        return row == null ? null : decorrelate(subquery, in.getOperands().size());
     }
 
-    /** A subquery without correlation, and the expressions over the row its columns 1, 2, ... are compared with. */
+    /** A subquery without correlation, and the expressions over the row its columns after the values are compared with. */
     private record Decorrelated(RelNode values, List<RexNode> groups) {
     }
 
@@ -92,10 +99,10 @@ final class InMarks {
      * either a column or computed (u.y + 1 = t.c * 2, UPPER(u.s) = t.s): the values with the inner sides as
      * further columns, compared with the outer sides as '=' compares them (both are typed as in the '=').
      */
-    private Decorrelated decorrelate(RelNode subquery) {
+    private Decorrelated decorrelate(RelNode subquery, int width) {
         if (!(subquery instanceof LogicalProject p) || !(p.getInput() instanceof LogicalFilter f)
-                || !RelOptUtil.getVariablesUsed(f.getInput()).isEmpty() || p.getProjects().size() != 1
-                || RexUtil.containsCorrelation(p.getProjects().get(0))) {
+                || !RelOptUtil.getVariablesUsed(f.getInput()).isEmpty() || p.getProjects().size() != width
+                || p.getProjects().stream().anyMatch(RexUtil::containsCorrelation)) {
             return null;
         }
         List<RexNode> uncorrelated = new ArrayList<>();
@@ -158,11 +165,11 @@ final class InMarks {
         return onlyRow[0] ? out : null;
     }
 
-    /** Appends the mark of x IN (values) to rel; returns a reference to it. */
-    private RexNode add(RexNode x, Decorrelated values) {
-        int key = column(x);
+    /** Appends the mark of (x, ...) IN (values) to rel; returns a reference to it. */
+    private RexNode add(List<RexNode> xs, Decorrelated values) {
+        int[] keys = xs.stream().mapToInt(this::column).toArray();
         int[] groups = values.groups().stream().mapToInt(this::column).toArray();
-        rel = new InMarkJoin(rel.getCluster(), rel.getTraitSet(), rel, values.values(), key, groups);
+        rel = new InMarkJoin(rel.getCluster(), rel.getTraitSet(), rel, values.values(), keys, groups);
         int mark = rel.getRowType().getFieldCount() - 1;
         return new RexInputRef(mark, rel.getRowType().getFieldList().get(mark).getType());
     }

@@ -31,12 +31,12 @@ import org.apache.calcite.util.ImmutableBitSet;
  * conjunct, {@code x NOT IN (SELECT y ...)} over an uncorrelated one-column subquery becomes a
  * {@link NotInJoin}; {@code (x, ...) IN (SELECT y, ...)} becomes a semi-join when uncorrelated, and when
  * correlated an EXISTS with the equalities added, whose decorrelated form {@link DistinctSidePullUp} makes
- * a semi-join. An inner join's ON conjuncts with an IN become such a WHERE above it. A one-column IN
- * elsewhere (under OR or NOT, a correlated NOT IN, in a LEFT JOIN's ON over one side, in a select list)
- * becomes a mark, its three-valued value beside each row ({@link InMarks}). Semi-joins and marks keep each
+ * a semi-join. An inner join's ON conjuncts with an IN become such a WHERE above it. An IN of one to four
+ * columns elsewhere (under OR or NOT, a correlated or several-column NOT IN, in a LEFT JOIN's ON over one
+ * side, in a select list) becomes a mark, its three-valued value beside each row ({@link InMarks}). Semi-joins and marks keep each
  * outer row once however many values it matches (a CHAR(n) is equal to both VARCHARs 'a' and 'a ');
  * Calcite's rewrite, a join with the subquery's distinct values, keeps it once per value. Other forms
- * (several columns under OR, a subquery correlated otherwise than by '=') keep Calcite's rewrite.
+ * (more than four columns under OR, a subquery correlated otherwise than by '=') keep Calcite's rewrite.
  */
 final class InSubQueries extends RelShuttleImpl {
     private InSubQueries() {
