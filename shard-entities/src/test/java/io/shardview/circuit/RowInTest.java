@@ -3,6 +3,7 @@ package io.shardview.circuit;
 import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.sql.SqlPlanner;
@@ -95,6 +96,17 @@ class RowInTest {
             String plan = SqlPlanner.explain(SqlPlanner.plan(sql, catalog));
             assertTrue(plan.contains("InMarkJoin(key=[["), plan);
             assertFalse(plan.contains("COUNT("), plan);
+        }
+    }
+
+    @Test
+    void aRowInCorrelatedByAComparisonOrOfFiveColumnsIsRefusedNamingIt() {
+        for (String sql : List.of("SELECT id FROM t WHERE (a, b) NOT IN (SELECT x, y FROM u WHERE u.g < t.id)",
+                "SELECT id, (a, b, c, n, id) IN (SELECT x, y, y, n, g FROM u) AS f FROM t")) {
+            DdlResult r = CircuitTest.circuit(SCHEMA).executeSql("CREATE VIEW w AS " + sql);
+            DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r, sql);
+            assertEquals(RejectionKind.UNSUPPORTED, rejected.kind(), sql);
+            assertTrue(rejected.message().contains("IN of more than 4 columns, or of several columns correlated otherwise than by '='"), sql);
         }
     }
 }

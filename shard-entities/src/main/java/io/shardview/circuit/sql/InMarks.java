@@ -1,5 +1,6 @@
 package io.shardview.circuit.sql;
 
+import io.shardview.circuit.plan.UnsupportedSqlException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptUtil;
@@ -50,14 +51,22 @@ final class InMarks {
         return rel;
     }
 
-    /** Whether every IN subquery in e can be marked and no other subquery in e uses the row's correlation. */
+    /**
+     * Whether every IN subquery in e can be marked and no other subquery in e uses the row's correlation. An IN
+     * of several columns that cannot is refused here: Calcite's rewrite of it counts with FILTER aggregates.
+     */
     boolean canMark(RexNode e) {
         boolean[] ok = {true};
         e.accept(new RexShuttle() {
             @Override
             public RexNode visitSubQuery(RexSubQuery subQuery) {
                 if (subQuery.getKind() == SqlKind.IN) {
-                    ok[0] &= markable(subQuery) != null;
+                    boolean markable = markable(subQuery) != null;
+                    if (!markable && subQuery.getOperands().size() > 1) {
+                        throw new UnsupportedSqlException("IN of more than " + MAX_COLUMNS + " columns, or of several columns"
+                                + " correlated otherwise than by '=', under OR or NOT, in a select list or as NOT IN");
+                    }
+                    ok[0] &= markable;
                 } else {
                     ok[0] &= row == null || !RelOptUtil.getVariablesUsed(subQuery.rel).contains(row);
                 }
