@@ -10,7 +10,8 @@ import java.util.Map;
  * Thread CPU time of a one-row change to the table a view's subquery reads, with the outer table t at
  * 100,000 rows (BenchData): what a view with [NOT] IN in its select list or under OR costs when only the
  * subquery's side changes: a row the outer rows do not match comes and goes. Arguments: shape (in-select, notin-select, in-or, exists-select, in-where,
- * in-select-computed, notin-select-computed, in-or-computed, in-select-may-fail, in-select-range, notin-select-range)
+ * in-select-computed, notin-select-computed, in-or-computed, in-select-may-fail, in-select-range, notin-select-range,
+ * rowin-select, rownotin-select, rowin-or)
  * changes rounds; round 0 is warm-up and not printed.
  */
 public final class SubqueryChangeCpuTime {
@@ -33,6 +34,10 @@ public final class SubqueryChangeCpuTime {
             // Correlated by a comparison (Calcite's rewrite: dim joined with t's distinct k on dim.k < t.k).
             case "in-select-range": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
             case "notin-select-range": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
+            // Several columns (a RowInMark: counts per NULL pattern and compared columns).
+            case "rowin-select": return "SELECT id, (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
+            case "rownotin-select": return "SELECT id, (k, s) NOT IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
+            case "rowin-or": return "SELECT id FROM t WHERE (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') OR d < 1";
             default: throw new IllegalArgumentException("unknown shape " + shape);
         }
     }
