@@ -35,12 +35,17 @@ final class JoinIndex {
 
     /** The index as it is now, written later as {@link #write} would have written it (inner Z-sets change in place, so each is imaged). */
     StateImage image() {
+        return imageOf(byKey, ZSetImage::of);
+    }
+
+    /** An image of rows by key, each key's rows imaged by image, written as {@link #write} writes an index. */
+    static <V> StateImage imageOf(java.util.Map<Row, V> byKey, java.util.function.Function<V, ZSetImage> image) {
         Row[] keys = new Row[byKey.size()];
         ZSetImage[] rows = new ZSetImage[keys.length];
         int i = 0;
         for (var e : byKey.entrySet()) {
             keys[i] = e.getKey();
-            rows[i++] = ZSetImage.of(e.getValue());
+            rows[i++] = image.apply(e.getValue());
         }
         return out -> {
             out.writeInt(keys.length);

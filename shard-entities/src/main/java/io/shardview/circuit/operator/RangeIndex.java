@@ -52,20 +52,7 @@ final class RangeIndex {
 
     /** The index as it is now, written later as {@link #write} would have written it. */
     StateImage image() {
-        Row[] keys = new Row[byKey.size()];
-        ZSetImage[] rows = new ZSetImage[keys.length];
-        int i = 0;
-        for (var e : byKey.entrySet()) {
-            keys[i] = e.getKey();
-            rows[i++] = ZSetImage.concat(e.getValue().values());
-        }
-        return out -> {
-            out.writeInt(keys.length);
-            for (int k = 0; k < keys.length; k++) {
-                RowCodec.writeRow(out, keys[k]);
-                rows[k].write(out);
-            }
-        };
+        return JoinIndex.imageOf(byKey, ordered -> ZSetImage.concat(ordered.values()));
     }
 
     void read(DataInput in) throws IOException {
