@@ -102,12 +102,11 @@ public enum ColumnType {
      * beyond float4's range, or one so small it would become 0, is refused as there.
      */
     public static float toReal(Number n) {
-        float f;
         if (n instanceof Float x) return x;
         if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) return (float) n.longValue();
         if (n instanceof Double d && !Double.isFinite(d)) return (float) d.doubleValue();
         BigDecimal exact = n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
-        f = exact.floatValue();
+        float f = exact.floatValue();
         if (Float.isInfinite(f) || (f == 0 && exact.signum() != 0)) {
             throw new IllegalArgumentException("\"" + exact + "\" is out of range for type real");
         }
