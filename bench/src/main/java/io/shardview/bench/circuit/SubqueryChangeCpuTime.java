@@ -31,6 +31,9 @@ public final class SubqueryChangeCpuTime {
             case "notin-select-computed": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
             case "in-or-computed": return "SELECT id FROM t WHERE s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) OR d < 1";
             case "in-select-may-fail": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k = t.k - 1) AS f FROM t";
+            case "notin-select-may-fail": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k = t.k - 1) AS f FROM t";
+            case "exists-or-may-fail": return "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM dim WHERE dim.k = t.k - 1 AND name <> 'none') OR d < 1";
+            case "count-select-may-fail": return "SELECT id, (SELECT COUNT(*) FROM dim WHERE dim.k = t.k - 1) AS c FROM t";
             // Correlated by a comparison (Calcite's rewrite: dim joined with t's distinct k on dim.k < t.k).
             case "in-select-range": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
             case "notin-select-range": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";

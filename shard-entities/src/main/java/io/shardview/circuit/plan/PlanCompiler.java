@@ -6,6 +6,7 @@ import io.shardview.circuit.Row;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.ZSet;
 import io.shardview.circuit.operator.Accumulator;
+import io.shardview.circuit.operator.ComputedJoin;
 import io.shardview.circuit.operator.Aggregate;
 import io.shardview.circuit.operator.ConstantRows;
 import io.shardview.circuit.operator.Distinct;
@@ -188,6 +189,8 @@ public final class PlanCompiler {
         int right = visit(j.getRight());
         switch (j.getJoinType()) {
             case INNER: {
+                ComputedJoin computed = computedJoin(j, nonEqui, lk, rk, cond);
+                if (computed != null) return add(computed, left, right);
                 RangeJoin range = rangeJoin(j, nonEqui, lk, rk, cond);
                 return add(range != null ? range : new InnerJoin(lk, rk, cond), left, right);
             }
@@ -196,6 +199,51 @@ public final class PlanCompiler {
             case ANTI: return add(new SemiJoin(lk, rk, cond, true), left, right);
             default: throw new UnsupportedSqlException(j.getJoinType() + " JOIN");
         }
+    }
+
+    /**
+     * An inner join whose non-equi condition has '=' conjuncts between a value of the left row and one of the right
+     * (u.y = t.n + 1, Calcite's rewrite of a subquery correlated so): a {@link ComputedJoin} on those values; else null.
+     * The residual stays whole: it is still tested on each pair, and decides the pairs of a value that failed.
+     */
+    private ComputedJoin computedJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
+        int leftWidth = j.getLeft().getRowType().getFieldCount();
+        StringTyping.Type[] leftTypes = typing.fields(j.getLeft());
+        StringTyping.Type[] rightTypes = typing.fields(j.getRight());
+        List<Expr> leftValues = new ArrayList<>();
+        List<Expr> rightValues = new ArrayList<>();
+        List<Boolean> asBpchar = new ArrayList<>();
+        for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
+            if (conjunct.getKind() != SqlKind.EQUALS) continue;
+            RexNode a = ((RexCall) conjunct).getOperands().get(0);
+            RexNode b = ((RexCall) conjunct).getOperands().get(1);
+            if (!onlyBelow(b, leftWidth)) {
+                RexNode swap = a;
+                a = b;
+                b = swap;
+            }
+            if (!onlyBelow(b, leftWidth) || !onlyFrom(a, leftWidth)) continue;
+            RexNode right = RexUtil.shift(a, -leftWidth);
+            leftValues.add(over(j.getLeft()).compileOutput(b));
+            rightValues.add(over(j.getRight()).compileOutput(right));
+            asBpchar.add(StringTyping.comparesAsBpchar(StringTyping.of(b, leftTypes), StringTyping.of(right, rightTypes)));
+        }
+        if (leftValues.isEmpty()) return null;
+        boolean[] bpchar = new boolean[asBpchar.size()];
+        for (int i = 0; i < bpchar.length; i++) bpchar[i] = asBpchar.get(i);
+        return new ComputedJoin(lk, leftValues.toArray(Expr[]::new), rk, rightValues.toArray(Expr[]::new), bpchar, cond);
+    }
+
+    /** Whether e reads some input column, all below width (the left input's). */
+    private static boolean onlyBelow(RexNode e, int width) {
+        ImmutableBitSet used = RelOptUtil.InputFinder.bits(e);
+        return !used.isEmpty() && used.nextSetBit(width) < 0;
+    }
+
+    /** Whether e reads some input column, all from width on (the right input's). */
+    private static boolean onlyFrom(RexNode e, int width) {
+        ImmutableBitSet used = RelOptUtil.InputFinder.bits(e);
+        return !used.isEmpty() && used.nextSetBit(0) >= width;
     }
 
     /**
