@@ -380,6 +380,10 @@ public final class PlanCompiler {
             case MAX: return new Aggregate.Call(Accumulator.Kind.MAX, arg, null);
             case LITERAL_AGG:
                 return new Aggregate.Call(Accumulator.Kind.CONSTANT, -1, ((RexLiteral) c.rexList.get(0)).getValueAs(Boolean.class));
+            case SINGLE_VALUE:
+                // Calcite's check of a scalar subquery's row count. Decorrelated, it would be computed for every
+                // correlation value, where PostgreSQL fails only for an outer row that meets several rows.
+                throw new UnsupportedSqlException("scalar subquery that is not one aggregate (it may return several rows)");
             default: throw new UnsupportedSqlException("aggregate function " + name);
         }
     }

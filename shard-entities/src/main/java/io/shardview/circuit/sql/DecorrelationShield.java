@@ -10,6 +10,7 @@ import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexNode;
@@ -20,9 +21,11 @@ import org.apache.calcite.rex.RexShuttle;
  * with correlation, it rewrites every Aggregate it meets, and an uncorrelated one that groups by a
  * constant, {@code SELECT DISTINCT TRUE FROM u} as an uncorrelated EXISTS plans it, comes out as a
  * constant one-row relation: the EXISTS is then TRUE even when u is empty (also in
- * {@code FROM (SELECT 2 AS k FROM u GROUP BY 1)} beside a correlated EXISTS). So before decorrelating,
- * each largest subtree that uses no correlation and holds an Aggregate is hidden in a leaf, and put
- * back afterwards.
+ * {@code FROM (SELECT 2 AS k FROM u GROUP BY 1)} beside a correlated EXISTS). It also simplifies every
+ * Filter it meets, and one it can prove false ({@code WHERE t.n <> t.n}) becomes an empty Values, which
+ * has lost the typmods (CHAR(3), NUMERIC(10,2)) of the columns it stands for. So before decorrelating,
+ * each largest subtree that uses no correlation and holds an Aggregate or a Filter is hidden in a leaf,
+ * and put back afterwards.
  */
 final class DecorrelationShield {
     private DecorrelationShield() {
@@ -34,7 +37,7 @@ final class DecorrelationShield {
         return root.accept(new RelShuttleImpl() {
             @Override
             protected RelNode visitChild(RelNode parent, int i, RelNode child) {
-                if (!holdsCorrelation(child) && holdsAggregate(child)) {
+                if (!holdsCorrelation(child) && holdsAggregateOrFilter(child)) {
                     List<RelNode> inputs = new ArrayList<>(parent.getInputs());
                     inputs.set(i, new Shielded(child));
                     return parent.copy(parent.getTraitSet(), inputs);
@@ -71,10 +74,10 @@ final class DecorrelationShield {
         return false;
     }
 
-    private static boolean holdsAggregate(RelNode rel) {
-        if (rel instanceof Aggregate) return true;
+    private static boolean holdsAggregateOrFilter(RelNode rel) {
+        if (rel instanceof Aggregate || rel instanceof Filter) return true;
         for (RelNode input : rel.getInputs()) {
-            if (holdsAggregate(input)) return true;
+            if (holdsAggregateOrFilter(input)) return true;
         }
         return false;
     }

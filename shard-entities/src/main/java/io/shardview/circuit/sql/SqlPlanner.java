@@ -24,6 +24,8 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
@@ -89,9 +91,11 @@ public final class SqlPlanner {
             RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(types));
             SqlToRelConverter converter = new SqlToRelConverter(NO_VIEWS, validator, catalog, cluster,
                     StandardConvertletTable.INSTANCE, CONVERTER);
-            RelNode rel = converter.flattenTypes(converter.convertQuery(validated, false, true).project(), true);
+            RelRoot root = converter.convertQuery(validated, false, true);
+            RelNode rel = converter.flattenTypes(root.project(), true);
             rel = RelDecorrelator.decorrelateQuery(rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
-            return removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)));
+            rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)));
+            return named(rel, root.validatedRowType.getFieldNames());
         } catch (PlanningException e) {
             throw e;
         } catch (Exception e) {
@@ -106,12 +110,24 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
         HepPlanner hep = new HepPlanner(program.build());
         hep.setRoot(rel);
-        RelNode noSubQueries = BpcharCorrelations.mark(hep.findBestExp());
+        RelNode noSubQueries = FalseCorrelatedFilters.uncorrelate(BpcharCorrelations.mark(hep.findBestExp()));
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = DecorrelationShield.restore(
                 RelDecorrelator.decorrelateQuery(DecorrelationShield.hide(noSubQueries), builder));
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
         return DistinctSidePullUp.apply(decorrelated);
+    }
+
+    /**
+     * The plan with the query's column names: the decorrelator drops a Project that only renames (SELECT v.x,
+     * (SELECT MIN(y) FROM u) AS m FROM v, v of one column, became a join whose columns are x and EXPR$0), and views
+     * over the view read them by name. A Sort stays on top, where it gives the view its read order.
+     */
+    private static RelNode named(RelNode rel, List<String> names) {
+        if (rel.getRowType().getFieldNames().equals(names)) return rel;
+        if (rel instanceof Sort s) return s.copy(s.getTraitSet(), named(s.getInput(), names), s.getCollation(), s.offset, s.fetch);
+        RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
+        return builder.push(rel).project(builder.fields(), names, true).build();
     }
 
     private static String cleanMessage(Throwable e) {
