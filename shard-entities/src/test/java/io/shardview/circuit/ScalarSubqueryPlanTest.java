@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScalarSubqueryPlanTest {
     private static final String TABLES = "CREATE TABLE t (id INT PRIMARY KEY, k INT, c CHAR(3), s VARCHAR, d DECIMAL(10,2), ts TIMESTAMP NOT NULL);"
-            + "CREATE TABLE u (id INT PRIMARY KEY, k INT, c CHAR(3), d DECIMAL(10,2), ts TIMESTAMP NOT NULL);";
+            + "CREATE TABLE u (id INT PRIMARY KEY, k INT, c CHAR(3), d DECIMAL(10,2), ts TIMESTAMP NOT NULL, v VARCHAR);";
 
     private static final Map<String, String> VIEWS = Map.of(
             "v0", "SELECT id FROM t",
@@ -31,7 +31,10 @@ class ScalarSubqueryPlanTest {
             "v3", "SELECT t.c, t.d, (SELECT MAX(u.c) FROM u WHERE u.k = t.k) AS m, NOT EXISTS (SELECT 1 FROM u WHERE u.k = t.k) AS e"
                     + " FROM t WHERE t.ts <> t.ts",
             "v4", "SELECT t.id, (SELECT COUNT(*) FROM u WHERE u.k = t.k) AS n, (SELECT COUNT(*) FROM u WHERE u.ts <> u.ts AND u.c = t.s) AS f,"
-                    + " (SELECT MAX(u.c) FROM u WHERE u.c IS NULL AND u.c = t.c) AS m FROM t");
+                    + " (SELECT MAX(u.c) FROM u WHERE u.c IS NULL AND u.c = t.c) AS m FROM t",
+            "v5", "SELECT t.id, (SELECT u.d FROM u WHERE u.k = t.k ORDER BY u.d LIMIT 1) AS d,"
+                    + " (SELECT u.v FROM u WHERE u.k >= t.k ORDER BY u.v LIMIT 1) AS v, (SELECT u.c FROM u WHERE u.k = t.k ORDER BY u.c LIMIT 1) AS c FROM t",
+            "v6", "SELECT t.id FROM t WHERE t.c = (SELECT u.v FROM u WHERE u.k = t.k ORDER BY u.v LIMIT 1)");
 
     /** The tables with the given views, filled. */
     private static Circuit circuit(String... views) {
@@ -41,8 +44,8 @@ class ScalarSubqueryPlanTest {
         apply(c, Op.insert("t", row("id", 1, "k", 1, "c", "a", "s", "a", "d", new BigDecimal("1.50"), "ts", day(1))),
                 Op.insert("t", row("id", 2, "k", 2, "c", "b", "s", "b ", "d", new BigDecimal("2.00"), "ts", day(2))),
                 Op.insert("t", row("id", 3, "ts", day(3))),
-                Op.insert("u", row("id", 1, "k", 1, "c", "a", "d", new BigDecimal("0.25"), "ts", day(1))),
-                Op.insert("u", row("id", 2, "k", 1, "c", "b", "d", new BigDecimal("2.75"), "ts", day(1))),
+                Op.insert("u", row("id", 1, "k", 1, "c", "a", "d", new BigDecimal("0.25"), "ts", day(1), "v", "a ")),
+                Op.insert("u", row("id", 2, "k", 1, "c", "b", "d", new BigDecimal("2.75"), "ts", day(1), "v", "b")),
                 Op.insert("u", row("id", 3, "k", 2, "c", "b", "ts", day(2))));
         return c;
     }
@@ -93,6 +96,22 @@ class ScalarSubqueryPlanTest {
         apply(c, Op.insert("u", row("id", 4, "d", new BigDecimal("-1.50"), "ts", day(3))),
                 Op.update("t", row("id", 3, "k", 1, "ts", day(3))), Op.deleteKey("u", row("id", 1)));
         assertEquals("1:1:0:- 2:1:0:- 3:1:0:-", rows(c, "v4"));
+    }
+
+    /**
+     * A correlated ORDER BY x LIMIT 1 over x is the least x, planned as a MIN, yet has x's type: a varchar, which
+     * compares with a CHAR(3) as bpchar ('a' = 'a '), where MIN(x) is text; a NUMERIC(10,2) or CHAR(3) keeps its typmod.
+     */
+    @Test
+    void theFirstValueInOrderOfACorrelatedSubqueryHasTheColumnsType() {
+        Circuit c = circuit("v5", "v6");
+        assertEquals(List.of("id integer", "d numeric(10,2)", "v varchar", "c character(3)"), described(c, "v5"));
+        assertEquals("1:0.25:a :a   2:-:-:b   3:-:-:-", rows(c, "v5"));
+        assertEquals("1", rows(c, "v6"));
+        apply(c, Op.insert("u", row("id", 4, "k", 2, "d", new BigDecimal("-1.50"), "ts", day(3), "v", "b  ")),
+                Op.update("t", row("id", 3, "k", 1, "ts", day(3))), Op.deleteKey("u", row("id", 1)));
+        assertEquals("1:2.75:b:b   2:-1.50:b  :b   3:2.75:b:b  ", rows(c, "v5"));
+        assertEquals("2", rows(c, "v6"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.shardview.circuit.plan;
 import io.shardview.circuit.ColumnType;
 import io.shardview.circuit.sql.InMarkJoin;
 import io.shardview.circuit.sql.NotInJoin;
+import io.shardview.circuit.sql.OrderedFirstSubqueries;
 import io.shardview.circuit.sql.SourceMarkers;
 import io.shardview.circuit.sql.SqlPlanner;
 import java.util.ArrayList;
@@ -83,7 +84,8 @@ final class StringTyping {
                 SqlKind kind = call.getAggregation().getKind();
                 if (kind == SqlKind.MIN || kind == SqlKind.MAX) {
                     Type arg = input[call.getArgList().get(0)];
-                    out[i] = arg == Type.VARCHAR ? Type.TEXT : arg; // min(bpchar) and min(text) exist, min(varchar) does not
+                    // min(bpchar) and min(text) exist, min(varchar) does not; ORDER BY x LIMIT 1 gives x itself.
+                    out[i] = arg == Type.VARCHAR && call.getAggregation() != OrderedFirstSubqueries.FIRST ? Type.TEXT : arg;
                 }
             }
         } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {

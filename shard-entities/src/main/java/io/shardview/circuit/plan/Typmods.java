@@ -4,6 +4,7 @@ import io.shardview.circuit.Column;
 import io.shardview.circuit.ColumnType;
 import io.shardview.circuit.sql.InMarkJoin;
 import io.shardview.circuit.sql.NotInJoin;
+import io.shardview.circuit.sql.OrderedFirstSubqueries;
 import io.shardview.circuit.sql.SourceMarkers;
 import io.shardview.circuit.sql.SqlPlanner;
 import java.util.Arrays;
@@ -36,7 +37,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * GROUP BY keys and DISTINCT; a written CAST to CHAR(n) or NUMERIC(p,s) has the written one; CASE,
  * COALESCE and UNION keep one only when all their values have the same (a literal or NULL has none, nor
  * does a CASE without ELSE); NULLIF has its first argument's; any other expression, MIN/MAX included, has
- * none (bpchar, numeric).
+ * none (bpchar, numeric), but for the MIN a scalar subquery ORDER BY x LIMIT 1 became (x's).
  */
 final class Typmods {
     /** A type modifier: CHAR(n)'s length (precision and scale 0), or NUMERIC(p,s)'s precision and scale. */
@@ -68,6 +69,10 @@ final class Typmods {
         } else if (rel instanceof LogicalAggregate a) {
             Typmod[] input = fields(a.getInput());
             for (int i = 0; i < a.getGroupCount(); i++) out[i] = input[a.getGroupSet().nth(i)];
+            for (int i = a.getGroupCount(); i < out.length; i++) { // ORDER BY x LIMIT 1: x's own
+                var call = a.getAggCallList().get(i - a.getGroupCount());
+                if (call.getAggregation() == OrderedFirstSubqueries.FIRST) out[i] = input[call.getArgList().get(0)];
+            }
         } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {
             Typmod[] left = fields(rel.getInput(0));
             Typmod[] right = fields(rel.getInput(1));

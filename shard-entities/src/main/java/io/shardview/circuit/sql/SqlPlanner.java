@@ -110,7 +110,7 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
         HepPlanner hep = new HepPlanner(program.build());
         hep.setRoot(rel);
-        RelNode noSubQueries = FalseCorrelatedFilters.uncorrelate(BpcharCorrelations.mark(hep.findBestExp()));
+        RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(BpcharCorrelations.mark(hep.findBestExp())));
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = DecorrelationShield.restore(
                 RelDecorrelator.decorrelateQuery(DecorrelationShield.hide(noSubQueries), builder));
