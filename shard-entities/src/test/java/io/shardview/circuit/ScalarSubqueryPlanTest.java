@@ -114,6 +114,20 @@ class ScalarSubqueryPlanTest {
         assertEquals("2", rows(c, "v6"));
     }
 
+    /** SUM of a BIGINT is a numeric: -1 <> -1.50 (the literal was cast to the sum's scale 0 when the plan was made). */
+    @Test
+    void aSumOfBigintsComparesWithAFractionalLiteralByValue() {
+        Circuit c = CircuitTest.circuit("CREATE TABLE b (id INT PRIMARY KEY, k INT, n BIGINT);"
+                + "CREATE VIEW h AS SELECT k, SUM(n) AS s FROM b GROUP BY k HAVING SUM(n) <> -1.50;"
+                + "CREATE VIEW w AS SELECT x.id FROM b x WHERE -1.50 < (SELECT SUM(y.n) FROM b y WHERE y.k = x.k);"
+                + "CREATE VIEW p AS SELECT x.id, (SELECT SUM(y.n) FROM b y WHERE y.k < x.k) > -1.5 AS f FROM b x");
+        CircuitTest.applyAndCheck(c, List.of("h", "w", "p"), Op.insert("b", row("id", 1, "k", 1, "n", -1)),
+                Op.insert("b", row("id", 2, "k", 2, "n", 5)), Op.insert("b", row("id", 3, "k", 2)), Op.insert("b", row("id", 4, "k", 3, "n", -2)));
+        assertEquals("1:-1 2:5 3:-2", rows(c, "h"));
+        assertEquals("1 2 3", rows(c, "w"));
+        assertEquals("1:- 2:true 3:true 4:true", rows(c, "p"));
+    }
+
     @Test
     void aScalarSubqueryThatMayReturnSeveralRowsIsRefusedNamingIt() {
         for (String sql : List.of("SELECT t.id, (SELECT u.c FROM u WHERE u.k = t.k) AS x FROM t",

@@ -48,7 +48,9 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
         if (t == SqlTypeName.SMALLINT || t == SqlTypeName.INTEGER || t == SqlTypeName.TINYINT) {
             out = factory.createSqlType(SqlTypeName.BIGINT);
         } else if (t == SqlTypeName.BIGINT) {
-            out = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), 0);
+            // Scaled like a NUMERIC column (the values keep scale 0): Calcite's DECIMAL holds 19 digits, so with scale 0
+            // a comparison with -1.50 would cast the literal to the sum's type, -1, when the plan is made.
+            out = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), SqlPlanner.NUMERIC_SCALE);
         } else if (t == SqlTypeName.DECIMAL) {
             out = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), argumentType.getScale());
         } else if (t == SqlTypeName.REAL) {

@@ -209,6 +209,12 @@ public final class SqlPlanner {
         }
     }
 
+    /**
+     * The scale of Calcite's DECIMAL for a NUMERIC column, whatever its typmod (values keep their own): a literal
+     * compared with it is cast to the common type when the plan is made, so to at most this many decimals.
+     */
+    static final int NUMERIC_SCALE = 6;
+
     static RelDataType sqlType(RelDataTypeFactory f, ColumnType t) {
         switch (t) {
             case BOOLEAN: return f.createSqlType(SqlTypeName.BOOLEAN);
@@ -217,7 +223,7 @@ public final class SqlPlanner {
             case BIGINT: return f.createSqlType(SqlTypeName.BIGINT);
             case DOUBLE: return f.createSqlType(SqlTypeName.DOUBLE);
             case REAL: return f.createSqlType(SqlTypeName.REAL);
-            case DECIMAL: return f.createSqlType(SqlTypeName.DECIMAL, 19, 6);
+            case DECIMAL: return f.createSqlType(SqlTypeName.DECIMAL, 19, NUMERIC_SCALE);
             case VARCHAR: case CHAR: case TEXT: return f.createSqlType(SqlTypeName.VARCHAR);
             case DATE: return f.createSqlType(SqlTypeName.DATE);
             default: return f.createSqlType(SqlTypeName.TIMESTAMP);
