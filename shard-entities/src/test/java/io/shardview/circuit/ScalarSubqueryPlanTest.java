@@ -128,6 +128,30 @@ class ScalarSubqueryPlanTest {
         assertEquals("1:- 2:true 3:true 4:true", rows(c, "p"));
     }
 
+    /**
+     * u.d = COALESCE(t.d, 0) holds for a NULL t.d: its values are joined back by IS NOT DISTINCT FROM, also beside a
+     * LEFT JOIN on t.d or a subquery correlated by u.d = t.d (Calcite took t.d there for NOT NULL, and joined by '=').
+     */
+    @Test
+    void aCorrelationThatHoldsForANullOuterValueKeepsItsRowsBesideALeftJoinOnThatValue() {
+        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(10,2)); CREATE TABLE u (id INT PRIMARY KEY, k INT, d DECIMAL(10,2));"
+                + "CREATE TABLE w (id INT PRIMARY KEY, d DECIMAL(10,2));"
+                + "CREATE VIEW a AS SELECT t.id, (SELECT MAX(u.k) FROM u WHERE u.d = t.d) AS m,"
+                + " (SELECT SUM(u.d) FROM u WHERE u.d = COALESCE(t.d, 0)) AS s FROM t;"
+                + "CREATE VIEW b AS SELECT t.id, w.id AS wid, (SELECT SUM(u.d) FROM u WHERE u.d = COALESCE(t.d, 0)) AS s"
+                + " FROM t LEFT JOIN w ON t.d = w.d");
+        List<String> views = List.of("a", "b");
+        CircuitTest.applyAndCheck(c, views, Op.insert("t", row("id", 1)), Op.insert("t", row("id", 2, "d", new BigDecimal("0.00"))),
+                Op.insert("t", row("id", 3, "d", new BigDecimal("2.50"))), Op.insert("u", row("id", 1, "k", 1, "d", new BigDecimal("0.00"))),
+                Op.insert("u", row("id", 2, "k", 2, "d", new BigDecimal("0.00"))), Op.insert("u", row("id", 3, "k", 3, "d", new BigDecimal("2.50"))),
+                Op.insert("w", row("id", 1, "d", new BigDecimal("2.50"))));
+        assertEquals("1:-:0.00 2:2:0.00 3:3:2.50", rows(c, "a"));
+        assertEquals("1:-:0.00 2:-:0.00 3:1:2.50", rows(c, "b"));
+        CircuitTest.applyAndCheck(c, views, Op.update("t", row("id", 3)), Op.deleteKey("u", row("id", 1)), Op.insert("w", row("id", 2)));
+        assertEquals("1:-:0.00 2:2:0.00 3:-:0.00", rows(c, "a"));
+        assertEquals("1:-:0.00 2:-:0.00 3:-:0.00", rows(c, "b"));
+    }
+
     @Test
     void aScalarSubqueryThatMayReturnSeveralRowsIsRefusedNamingIt() {
         for (String sql : List.of("SELECT t.id, (SELECT u.c FROM u WHERE u.k = t.k) AS x FROM t",

@@ -112,8 +112,7 @@ public final class SqlPlanner {
         hep.setRoot(rel);
         RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(BpcharCorrelations.mark(hep.findBestExp())));
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
-        RelNode decorrelated = DecorrelationShield.restore(
-                RelDecorrelator.decorrelateQuery(DecorrelationShield.hide(noSubQueries), builder));
+        RelNode decorrelated = DecorrelationShield.decorrelate(noSubQueries, builder);
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
         return DistinctSidePullUp.apply(decorrelated);
     }
