@@ -4,21 +4,27 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.AbstractRelNode;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalCorrelate;
+import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.tools.RelBuilderFactory;
 
 /**
  * Decorrelates a plan with Calcite's decorrelator, keeping it away from the parts of the plan that need no
@@ -42,7 +48,7 @@ final class DecorrelationShield {
 
     /** The plan decorrelated, its uncorrelated parts as they were. */
     static RelNode decorrelate(RelNode root, RelBuilder builder) {
-        RelNode outerInputsFirst = root.accept(new RelShuttleImpl() {
+        RelNode outerInputsFirst = filtersIntoOuterInputs(root).accept(new RelShuttleImpl() {
             @Override
             public RelNode visit(LogicalCorrelate correlate) {
                 RelNode left = correlate.getLeft();
@@ -51,6 +57,21 @@ final class DecorrelationShield {
             }
         });
         return restore(RelDecorrelator.decorrelateQuery(hide(outerInputsFirst), builder));
+    }
+
+    /**
+     * The plan with the conditions of a Filter above a correlated subquery (a WHERE beside one in a select list or
+     * a join's ON) pushed into the subquery's outer input, where they are hidden with it; pushed without being
+     * simplified, so one that never holds stays a Filter (see the class comment).
+     */
+    private static RelNode filtersIntoOuterInputs(RelNode root) {
+        RelBuilderFactory unsimplified = RelBuilder.proto(Contexts.of(RelFactories.DEFAULT_STRUCT, RelBuilder.Config.DEFAULT.withSimplify(false)));
+        HepPlanner hep = new HepPlanner(HepProgram.builder()
+                .addRuleInstance(CoreRules.FILTER_PROJECT_TRANSPOSE.config.withRelBuilderFactory(unsimplified).toRule())
+                .addRuleInstance(CoreRules.FILTER_CORRELATE.config.withRelBuilderFactory(unsimplified).toRule())
+                .build());
+        hep.setRoot(root);
+        return hep.findBestExp();
     }
 
     /** The plan with each largest uncorrelated subtree but a leaf replaced by a {@link Shielded} leaf. */
