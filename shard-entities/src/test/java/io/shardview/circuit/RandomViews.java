@@ -4,15 +4,18 @@ import io.shardview.circuit.RandomSchema.Col;
 import io.shardview.circuit.RandomSchema.Kind;
 import io.shardview.circuit.RandomSchema.Rel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Random view definitions over a schema (and over earlier views), drawn from every construct the engine
  * supports: filter/project expressions, inner/left joins with residuals, GROUP BY with every aggregate
  * and HAVING, global aggregates, DISTINCT, top-k, UNION ALL, IN and NOT IN (correlated, nested, under OR
- * or NOT, in a select list or a join's ON) / EXISTS / NOT EXISTS, joins with a DISTINCT subquery in FROM,
+ * or NOT, in a select list or a join's ON) / EXISTS / NOT EXISTS, scalar subqueries (an aggregate or ORDER BY x
+ * LIMIT 1, correlated or not, in a select list, WHERE, under OR), joins with a DISTINCT subquery in FROM,
  * and expressions that fail on some data (division by zero, overflow, bad casts). Each view names its output columns c0, c1, ... so PostgreSQL accepts
  * it unchanged.
  */
@@ -21,6 +24,10 @@ final class RandomViews {
     private final List<Rel> relations = new ArrayList<>();
     /** Whether the view being generated has an expression that can fail on some data. */
     private boolean mayFail;
+    /** The views with a subquery, or reading one (see {@link #scalarRelation}). */
+    private final Set<String> subplanned = new HashSet<>();
+    /** Whether the view being generated has a correlated scalar subquery (see {@link #next}). */
+    private boolean correlatedScalar;
 
     RandomViews(Random rnd, RandomSchema schema) {
         this.rnd = rnd;
@@ -34,6 +41,7 @@ final class RandomViews {
     /** The SQL of a new random view, which later views may read under the given name. */
     String next(String name) {
         mayFail = false;
+        correlatedScalar = false;
         Rel source = relations.get(rnd.nextInt(relations.size()));
         List<Ex> out = new ArrayList<>();
         String sql;
@@ -44,7 +52,7 @@ final class RandomViews {
             case 4: sql = distinct(source, out); break;
             case 5: sql = topK(source, out); break;
             case 6: sql = unionAll(out); break;
-            case 7: case 8: sql = subquery(source, out); break;
+            case 7: case 8: sql = rnd.nextInt(3) == 0 ? scalarSubquery(source, out) : subquery(source, out); break;
             default: sql = filterProject(source, out); break;
         }
         List<Col> cols = new ArrayList<>();
@@ -54,7 +62,10 @@ final class RandomViews {
         // A view that may fail is not read by later views: PostgreSQL inlines views and pushes an outer
         // WHERE on a computed column below the inner view's joins and filters, so whether it fails then
         // depends on its plan (it may evaluate the expression on rows the inner view never outputs).
-        if (!mayFail) relations.add(new Rel(name, cols, List.of(), true));
+        // Nor one with a correlated scalar subquery: PostgreSQL runs it once per row of the view's outer relation, for
+        // each row a later view's subquery or join reads (a scenario took minutes).
+        if (!mayFail && !correlatedScalar) relations.add(new Rel(name, cols, List.of(), true));
+        if (sql.contains("(SELECT ") || subplanned.stream().anyMatch(v -> sql.contains(" " + v + " "))) subplanned.add(name);
         return sql;
     }
 
@@ -752,5 +763,127 @@ final class RandomViews {
             case 2: return "COALESCE(" + c.sql() + ", 0)";
             default: return c.sql();
         }
+    }
+
+    /**
+     * A view with an aggregate scalar subquery (see {@link #scalar}) in the select list or in WHERE compared with
+     * an outer column or a literal, alone or under OR; now and then a second one in the select list.
+     */
+    private String scalarSubquery(Rel l, List<Ex> out) {
+        Ex sub = scalar(l);
+        out.add(anyColumn(l, "a"));
+        if (rnd.nextInt(4) == 0) out.add(scalar(l));
+        if (rnd.nextBoolean()) {
+            out.add(sub);
+            return select(out) + " FROM " + l.name() + " a" + where(l, "a");
+        }
+        if (rnd.nextBoolean()) out.add(anyColumn(l, "a"));
+        Ex outer = column(l, "a", c -> comparable(c.kind(), sub.kind()));
+        // A literal of the subquery's kind, or a NUMERIC one beside an exact number (COUNT(*) > 1.5, SUM(bigint) <> -1.50).
+        boolean exact = sub.kind().numeric() && sub.kind() != Kind.REAL && sub.kind() != Kind.DBL;
+        String literal = RandomSchema.literal(rnd, exact && rnd.nextBoolean() ? Kind.NUM : sub.kind());
+        String other = outer != null && rnd.nextInt(3) != 0 ? outer.sql() : literal;
+        String cond = rnd.nextBoolean() ? other + " " + comparator() + " " + sub.sql() : sub.sql() + " " + comparator() + " " + other;
+        if (rnd.nextInt(3) == 0) cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")";
+        return select(out) + " FROM " + l.name() + " a WHERE " + cond;
+    }
+
+    /**
+     * An aggregate scalar subquery over a relation (alias b), now and then inside COALESCE(..., 0) or instead the
+     * first value of a column in its order (ORDER BY x LIMIT 1, which Calcite plans as MIN): uncorrelated
+     * or correlated with the outer row of l (alias a) by '=' of columns, by '=' of computed values that cannot
+     * fail or by a comparison of two columns of one type, and now and then filtered by a predicate of its own.
+     * Nothing in it fails: PostgreSQL runs it only for the outer rows its plan meets.
+     */
+    private Ex scalar(Rel l) {
+        Rel r = scalarRelation();
+        List<String> where = new ArrayList<>();
+        if (rnd.nextInt(3) == 0) where.add(predicate(r, "b", 1));
+        String correlation = scalarCorrelation(l, "a", r, "b");
+        if (correlation != null) where.add(correlation);
+        correlatedScalar |= correlation != null;
+        if (correlation != null && rnd.nextInt(5) == 0) {
+            String second = scalarCorrelation(l, "a", r, "b");
+            if (second != null) where.add(second);
+        }
+        String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+        Ex first = rnd.nextInt(6) == 0 ? column(r, "b", c -> c.kind() != Kind.BOOL && c.kind() != Kind.BP && c.kind() != Kind.NUM) : null;
+        if (first != null) {
+            // One row at most, the least value (NULLs last): MIN, also where the subquery is empty or all NULL.
+            return new Ex("(SELECT " + first.sql() + " FROM " + r.name() + " b" + filter + " ORDER BY " + first.sql() + " LIMIT 1)", first.kind());
+        }
+        Ex agg = scalarAggregate(r, "b");
+        String query = "(SELECT " + agg.sql() + " FROM " + r.name() + " b" + filter + ")";
+        // An empty subquery is NULL (0 for COUNT); COALESCE's 0 keeps its own scale beside a NUMERIC.
+        if (agg.kind().numeric() && rnd.nextInt(3) == 0) return new Ex("COALESCE(" + query + ", 0)", agg.kind() == Kind.DEC ? Kind.NUM : agg.kind());
+        return new Ex(query, agg.kind());
+    }
+
+    /**
+     * The relation a scalar subquery reads: not a view with a subquery of its own or reading one, since PostgreSQL
+     * runs a correlated scalar subquery once per outer row (a SubPlan), and the inner view's subqueries once per row
+     * of each run (a scenario took minutes).
+     */
+    private Rel scalarRelation() {
+        List<Rel> plain = relations.stream().filter(r -> !subplanned.contains(r.name())).toList();
+        return plain.get(rnd.nextInt(plain.size()));
+    }
+
+    /**
+     * COUNT(*), COUNT, SUM, AVG, MIN or MAX over a column of r: SUM and AVG only of integers and NUMERICs,
+     * which cannot overflow (two 1e308 overflow a DOUBLE PRECISION sum, in PostgreSQL only if it runs the subquery
+     * for that outer row), MIN and MAX not of a mixed bpchar or an unconstrained NUMERIC (see {@link Kind#BP}).
+     */
+    private Ex scalarAggregate(Rel r, String b) {
+        Ex num = column(r, b, c -> c.kind().integer() || c.kind() == Kind.DEC || c.kind() == Kind.NUM);
+        Ex ord = column(r, b, c -> c.kind() != Kind.BOOL && c.kind() != Kind.BP && c.kind() != Kind.NUM);
+        switch (rnd.nextInt(6)) {
+            case 0: return new Ex("COUNT(*)", Kind.BIGINT);
+            case 1: return new Ex("COUNT(" + anyColumn(r, b).sql() + ")", Kind.BIGINT);
+            case 2:
+                if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
+                return new Ex("SUM(" + num.sql() + ")", num.kind() == Kind.INT ? Kind.BIGINT : num.kind() == Kind.DEC ? Kind.DEC : Kind.NUM);
+            case 3:
+                if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
+                return new Ex("AVG(" + num.sql() + ")", Kind.NUM);
+            case 4: return ord == null ? new Ex("COUNT(*)", Kind.BIGINT) : new Ex("MIN(" + ord.sql() + ")", ord.kind());
+            default: return ord == null ? new Ex("COUNT(*)", Kind.BIGINT) : new Ex("MAX(" + ord.sql() + ")", ord.kind());
+        }
+    }
+
+    /**
+     * A scalar subquery's correlation with the outer row, or null (uncorrelated): '=' of comparable columns,
+     * '=' of computed values that cannot fail ({@link #computedCorrelation}), or &lt;, &lt;=, &gt;, &gt;= of two
+     * columns of one type.
+     */
+    private String scalarCorrelation(Rel l, String a, Rel r, String b) {
+        switch (rnd.nextInt(5)) {
+            case 0: return null;
+            case 1: case 2: {
+                Col y = pick(r, c -> c.nullable() || rnd.nextInt(4) == 0);
+                Col x = y == null ? null : pick(l, c -> comparable(c.kind(), y.kind()));
+                return x == null ? null : b + "." + y.name() + " = " + a + "." + x.name();
+            }
+            case 3: return computedCorrelation(l, a, r, b);
+            default: {
+                Col y = pick(r, c -> c.kind() != Kind.BOOL);
+                Col x = y == null ? null : pick(l, c -> c.kind() == y.kind());
+                String op = new String[] {"<", "<=", ">", ">="}[rnd.nextInt(4)];
+                return x == null ? null : b + "." + y.name() + " " + op + " " + a + "." + x.name();
+            }
+        }
+    }
+
+    /**
+     * Whether PostgreSQL compares values of the two kinds without a cast written: numbers with numbers (a REAL
+     * or DOUBLE PRECISION only with its own kind), strings with strings, dates, timestamps and booleans each
+     * with their own.
+     */
+    private static boolean comparable(Kind x, Kind y) {
+        if (x.string() || y.string()) return x.string() && y.string();
+        boolean xFloat = x == Kind.REAL || x == Kind.DBL;
+        boolean yFloat = y == Kind.REAL || y == Kind.DBL;
+        if (x.numeric() && y.numeric()) return !(xFloat || yFloat) || x == y;
+        return x == y;
     }
 }
