@@ -86,7 +86,9 @@ public final class SqlPlanner {
             SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SourceMarkers.OPERATORS, catalog),
                     catalog, types, VALIDATOR);
             SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted));
-            RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(types));
+            HepPlanner planner = new HepPlanner(HepProgram.builder().build());
+            planner.setExecutor(PgConstantReducer.INSTANCE);
+            RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(types));
             SqlToRelConverter converter = new SqlToRelConverter(NO_VIEWS, validator, catalog, cluster,
                     StandardConvertletTable.INSTANCE, CONVERTER);
             RelNode rel = converter.flattenTypes(converter.convertQuery(validated, false, true).project(), true);
