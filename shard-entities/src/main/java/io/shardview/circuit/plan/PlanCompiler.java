@@ -59,6 +59,7 @@ import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.Litmus;
 
@@ -247,10 +248,11 @@ public final class PlanCompiler {
     }
 
     /**
-     * An inner join whose non-equi condition has a conjunct comparing a left column with a right one of the same
-     * type (numbers, dates, timestamps, ordered alike by the engine and by SQL): a {@link RangeJoin}; else null.
+     * An inner join whose non-equi condition has a conjunct comparing a value of the left row with one of the right
+     * row, both of one type ordered alike by the engine and by SQL (numbers, dates, timestamps, strings other than
+     * bpchar): a {@link RangeJoin}; else null.
      */
-    private static RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
+    private RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
         int leftWidth = j.getLeft().getRowType().getFieldCount();
         for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
             RangeJoin.Comparison comparison = switch (conjunct.getKind()) {
@@ -261,20 +263,28 @@ public final class PlanCompiler {
                 default -> null;
             };
             if (comparison == null) continue;
-            List<RexNode> ops = ((RexCall) conjunct).getOperands();
-            if (!(ops.get(0) instanceof RexInputRef a) || !(ops.get(1) instanceof RexInputRef b) || !orderedAlike(a, b)) continue;
-            if (a.getIndex() < leftWidth && b.getIndex() >= leftWidth) {
-                return new RangeJoin(lk, rk, a.getIndex(), comparison, b.getIndex() - leftWidth, cond);
+            RexNode a = ((RexCall) conjunct).getOperands().get(0);
+            RexNode b = ((RexCall) conjunct).getOperands().get(1);
+            if (onlyFrom(a, leftWidth) && onlyBelow(b, leftWidth)) {
+                RexNode swap = a;
+                a = b;
+                b = swap;
+                comparison = flipped(comparison);
             }
-            if (b.getIndex() < leftWidth && a.getIndex() >= leftWidth) {
-                return new RangeJoin(lk, rk, b.getIndex(), flipped(comparison), a.getIndex() - leftWidth, cond);
-            }
+            if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth)) continue;
+            RexNode right = RexUtil.shift(b, -leftWidth);
+            if (!orderedAlike(a, typing.fields(j.getLeft()), right, typing.fields(j.getRight()))) continue;
+            return new RangeJoin(lk, rk, over(j.getLeft()).compile(a), comparison, over(j.getRight()).compile(right), cond);
         }
         return null;
     }
 
-    private static boolean orderedAlike(RexInputRef a, RexInputRef b) {
+    /** Whether the engine orders two values as SQL compares them: of one number, date or timestamp type, or both strings not bpchar. */
+    private static boolean orderedAlike(RexNode a, StringTyping.Type[] aInput, RexNode b, StringTyping.Type[] bInput) {
         SqlTypeName type = a.getType().getSqlTypeName();
+        if (SqlTypeUtil.inCharFamily(a.getType()) && SqlTypeUtil.inCharFamily(b.getType())) {
+            return StringTyping.of(a, aInput) != StringTyping.Type.BPCHAR && StringTyping.of(b, bInput) != StringTyping.Type.BPCHAR;
+        }
         return type == b.getType().getSqlTypeName() && (SqlTypeName.NUMERIC_TYPES.contains(type)
                 || type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP);
     }

@@ -35,6 +35,13 @@ class JoinChoiceTest {
     }
 
     @Test
+    void aSubqueryCorrelatedByAComparisonOfComputedValuesOrStringsJoinsThroughTheOrderedIndex() throws Exception {
+        assertEquals("RangeJoin RangeJoin RangeJoin", joins("SELECT id, n NOT IN (SELECT u.id FROM u WHERE u.y < t.n + 1) AS f FROM t"));
+        assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE u.w >= t.c) AS c FROM t"));
+        assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE UPPER(u.w) < t.c || 'x') AS c FROM t"));
+    }
+
+    @Test
     void writtenJoinsKeepTheirOperators() throws Exception {
         assertEquals("InnerJoin", joins("SELECT t.id FROM t JOIN u ON u.y = t.n"));
         assertEquals("RangeJoin", joins("SELECT t.id FROM t JOIN u ON u.y < t.n"));
