@@ -279,14 +279,17 @@ public final class PlanCompiler {
         return null;
     }
 
-    /** Whether the engine orders two values as SQL compares them: of one number, date or timestamp type, or both strings not bpchar. */
+    /**
+     * Whether the engine orders two values in one order that the condition's comparison follows: both numbers (of
+     * any types: Values.compare orders them by value), of one date or timestamp type, or both strings not bpchar.
+     */
     private static boolean orderedAlike(RexNode a, StringTyping.Type[] aInput, RexNode b, StringTyping.Type[] bInput) {
         SqlTypeName type = a.getType().getSqlTypeName();
         if (SqlTypeUtil.inCharFamily(a.getType()) && SqlTypeUtil.inCharFamily(b.getType())) {
             return StringTyping.of(a, aInput) != StringTyping.Type.BPCHAR && StringTyping.of(b, bInput) != StringTyping.Type.BPCHAR;
         }
-        return type == b.getType().getSqlTypeName() && (SqlTypeName.NUMERIC_TYPES.contains(type)
-                || type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP);
+        if (SqlTypeName.NUMERIC_TYPES.contains(type)) return SqlTypeName.NUMERIC_TYPES.contains(b.getType().getSqlTypeName());
+        return type == b.getType().getSqlTypeName() && (type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP);
     }
 
     /** b OP a as a OP' b. */

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class JoinChoiceTest {
     private static final Map<String, List<Column>> TABLES = Map.of(
-            "t", List.of(new Column("id", ColumnType.INT, false), new Column("n", ColumnType.INT, true), new Column("c", ColumnType.VARCHAR, true)),
+            "t", List.of(new Column("id", ColumnType.INT, false), new Column("n", ColumnType.INT, true), new Column("c", ColumnType.VARCHAR, true),
+                    new Column("b", ColumnType.BIGINT, true), new Column("d", ColumnType.DOUBLE, true), new Column("m", ColumnType.DECIMAL, true)),
             "u", List.of(new Column("id", ColumnType.INT, false), new Column("y", ColumnType.INT, true), new Column("w", ColumnType.VARCHAR, true)));
 
     /** The inner joins of the compiled view, in order. */
@@ -39,6 +40,10 @@ class JoinChoiceTest {
         assertEquals("RangeJoin RangeJoin RangeJoin", joins("SELECT id, n NOT IN (SELECT u.id FROM u WHERE u.y < t.n + 1) AS f FROM t"));
         assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE u.w >= t.c) AS c FROM t"));
         assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE UPPER(u.w) < t.c || 'x') AS c FROM t"));
+        // Numbers of different types compare by value.
+        for (String outer : new String[] {"t.b", "t.d", "t.m", "t.m * 2"}) {
+            assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE u.y <= " + outer + ") AS c FROM t"), outer);
+        }
     }
 
     @Test
