@@ -38,6 +38,8 @@ import java.util.stream.IntStream;
  * arithmetic with a literal Calcite folded (n / 1 is 2.5000000000000000): the views of an SVC8 snapshot
  * are evaluated afresh for the same reason. SVC: (SVC10) marks the engine with a float4 REAL and -0 equal to 0: an
  * SVC9 snapshot's views may hold a CAST AS REAL as a double, or -0 and 0 apart, so they are evaluated afresh.
+ * SVC; (SVC11) marks the planner that joins on values computed from each side (u.y = t.n + 1) through their
+ * index: an SVC10 snapshot's views may hold such a join's state as a plain join's, so they are evaluated afresh.
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -49,7 +51,8 @@ final class CircuitSnapshot {
     private static final int MAGIC_TYPMOD = 0x53564337; // "SVC7": and NUMERIC(p,s) in table schemas (still read)
     private static final int MAGIC_EXPRESSION_SCALES = 0x53564338; // "SVC8": and views' NUMERIC results scaled as PostgreSQL (still read)
     private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES (still read)
-    private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0
+    private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0 (still read)
+    private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed
 
     private CircuitSnapshot() {
     }
@@ -64,7 +67,7 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_FLOAT4);
+        out.writeInt(MAGIC_COMPUTED_KEYS);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
@@ -104,14 +107,14 @@ final class CircuitSnapshot {
         int magic = in.readInt();
         if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
                 && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES && magic != MAGIC_LITERAL_SCALES
-                && magic != MAGIC_FLOAT4) {
+                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
         for (int i = 0; i < nTables; i++) {
             BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES || magic == MAGIC_LITERAL_SCALES
-                    || magic == MAGIC_FLOAT4));
+                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -126,7 +129,7 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_FLOAT4) {
+        if (magic != MAGIC_COMPUTED_KEYS) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -157,7 +160,7 @@ final class CircuitSnapshot {
         return version;
     }
 
-    /** The views of a snapshot before SVC10, each evaluated afresh in creation order (its saved state skipped). */
+    /** The views of a snapshot before SVC11, each evaluated afresh in creation order (its saved state skipped). */
     private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
                                        ViewFactory factory) throws IOException {
         for (int i = 0; i < nViews; i++) {

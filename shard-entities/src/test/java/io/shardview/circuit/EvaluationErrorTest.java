@@ -111,6 +111,25 @@ class EvaluationErrorTest {
     }
 
     @Test
+    void aNullOperandDoesNotSpareTheOtherOperandsEvaluation() {
+        // PostgreSQL evaluates every argument of a strict operator before it sees a NULL: y = 12 / n, y + 12 / n and
+        // s || 12 / n fail for y and s NULL and n 0 (checked in PostgreSQL 15), where CASE and COALESCE do not.
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, y INT, n INT, s VARCHAR);"
+                + "CREATE VIEW lazy AS SELECT k, COALESCE(y, 1) AS c, CASE WHEN n = 0 THEN 0 ELSE 12 / n END AS q FROM t;"
+                + "CREATE VIEW eq AS SELECT k FROM t WHERE y = 12 / n;"
+                + "CREATE VIEW plus AS SELECT k, y + 12 / n AS p FROM t;"
+                + "CREATE VIEW cat AS SELECT k, s || CAST(12 / n AS VARCHAR) AS t FROM t");
+        assertFailed(c.applyBatch(List.of(Op.insert("t", row("k", 1, "n", 0)))), "eq", "division by zero");
+        c.executeSql("DROP VIEW eq");
+        assertFailed(c.applyBatch(List.of(Op.insert("t", row("k", 1, "n", 0)))), "plus", "division by zero");
+        c.executeSql("DROP VIEW plus");
+        assertFailed(c.applyBatch(List.of(Op.insert("t", row("k", 1, "n", 0)))), "cat", "division by zero");
+        c.executeSql("DROP VIEW cat");
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 1, "n", 0)))));
+        assertEquals(List.of(Row.of(1L, 1L, 0L)), rows(c, "lazy"));
+    }
+
+    @Test
     void anInvalidCastFailsWithPostgresMessage() {
         Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, s VARCHAR); CREATE VIEW n AS SELECT k, CAST(s AS INT) AS i FROM t");
         assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 1, "s", " 42 ")))));

@@ -663,7 +663,8 @@ final class RandomViews {
         Col rc = pick(r, c -> c.kind().integer());
         if (lc != null && rc != null && rnd.nextInt(3) == 0) {
             String op = correlation.compareTo(Correlation.ANY_COMPARISON) >= 0 && rnd.nextInt(3) == 0 ? comparator() : "=";
-            where.add(b + "." + rc.name() + " " + op + " " + a + "." + lc.name());
+            String comparison = op.equals("=") || op.equals("<>") ? null : comparedCorrelation(l, a, r, b, op);
+            where.add(comparison != null ? comparison : b + "." + rc.name() + " " + op + " " + a + "." + lc.name());
         }
         // Not beside a correlation by another comparison than '=' (that IN keeps Calcite's rewrite anyway).
         if (correlation != Correlation.NONE && where.stream().noneMatch(w -> w.contains(" " + a + ".") && !w.contains(" = ")) && rnd.nextInt(2) == 0) {
@@ -747,6 +748,32 @@ final class RandomViews {
                 String inner = x.kind().integer() ? "CAST(" + x.sql() + " AS NUMERIC)" : x.sql();
                 return inner + " = " + String.format(new String[] {"(%s * 2)", "(%s + 1.50)", "(%s - 1)", "COALESCE(%s, 0)"}[rnd.nextInt(4)], y.sql());
             }
+        }
+    }
+
+    /**
+     * Now and then, a correlation by a comparison (op) of strings (text or varchar, not CHAR(3), which compares
+     * as bpchar), of computed strings, or of integers computed without overflow: Calcite's rewrite joins them
+     * through an ordered index. Null otherwise, or when the relations have no such columns.
+     */
+    private String comparedCorrelation(Rel l, String a, Rel r, String b, String op) {
+        switch (rnd.nextInt(4)) {
+            case 0: {
+                Ex x = column(r, b, c -> c.kind() == Kind.STR);
+                Ex y = column(l, a, c -> c.kind() == Kind.STR);
+                return x == null || y == null ? null : x.sql() + " " + op + " " + y.sql();
+            }
+            case 1: {
+                Ex x = column(r, b, c -> c.kind() == Kind.STR);
+                Ex y = column(l, a, c -> c.kind() == Kind.STR);
+                return x == null || y == null ? null : "UPPER(" + x.sql() + ") " + op + " (" + y.sql() + " || 'b')";
+            }
+            case 2: {
+                Ex x = column(r, b, c -> c.kind().integer());
+                Ex y = column(l, a, c -> c.kind().integer());
+                return x == null || y == null ? null : computedInteger(x) + " " + op + " " + computedInteger(y);
+            }
+            default: return null;
         }
     }
 

@@ -19,6 +19,11 @@ final class JoinIndex {
         return rows == null ? EMPTY : rows;
     }
 
+    /** Each key with its rows. */
+    void forEach(java.util.function.BiConsumer<Row, ZSet> action) {
+        byKey.forEach(action);
+    }
+
     void add(Row key, Row row, long weight) {
         ZSet rows = byKey.computeIfAbsent(key, k -> new ZSet(1));
         rows.add(row, weight);

@@ -21,8 +21,13 @@ public record JoinKeys(int[] columns, boolean[] nullSafe, boolean[] asBpchar) {
         for (int i = 0; i < columns.length; i++) {
             key[i] = row.get(columns[i]);
             if (key[i] == null && !nullSafe[i]) return null;
-            if (asBpchar[i] && key[i] instanceof String s) key[i] = FixedChar.of(s, s.codePointCount(0, s.length()));
+            if (asBpchar[i]) key[i] = bpcharOf(key[i]);
         }
         return Row.wrap(key);
+    }
+
+    /** A varchar value as the bpchar PostgreSQL compares it as (its trailing blanks do not count); any other value as it is. */
+    static Object bpcharOf(Object v) {
+        return v instanceof String s ? FixedChar.of(s, s.codePointCount(0, s.length())) : v;
     }
 }

@@ -10,6 +10,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +46,17 @@ public final class Dataflow {
     /** The order rows are read in: the query's ORDER BY, then all columns ascending, NULLs last. */
     public Comparator<Row> readOrder() {
         return readOrder;
+    }
+
+    /** The nodes in order, each as its relation or its operator's class and its inputs: "t, u, ComputedJoin(0, 1)". */
+    @Override
+    public String toString() {
+        List<String> out = new java.util.ArrayList<>();
+        for (Node n : nodes) {
+            out.add(n.operator() == null ? n.relation() : n.operator().getClass().getSimpleName()
+                    + Arrays.toString(n.inputs()).replace('[', '(').replace(']', ')'));
+        }
+        return String.join(", ", out);
     }
 
     /** The tables and views this dataflow reads. */

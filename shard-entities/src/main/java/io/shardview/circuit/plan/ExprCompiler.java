@@ -203,9 +203,8 @@ final class ExprCompiler {
     private static Expr comparison(SqlKind kind, Expr left, Expr right) {
         return r -> {
             Object a0 = left.eval(r);
-            if (a0 == null) return null;
-            Object b0 = right.eval(r);
-            if (b0 == null) return null;
+            Object b0 = right.eval(r); // both, as PostgreSQL evaluates a strict operator's arguments: NULL = 1 / 0 fails
+            if (a0 == null || b0 == null) return null;
             Object a = against(a0, b0);
             Object b = against(b0, a0);
             int c = Values.compare(a, b);
@@ -238,9 +237,8 @@ final class ExprCompiler {
         Expr right = compile(call.getOperands().get(1));
         return r -> {
             Object a = left.eval(r);
-            if (a == null) return null;
-            Object b = right.eval(r);
-            if (b == null) return null;
+            Object b = right.eval(r); // both, as PostgreSQL evaluates a strict operator's arguments: NULL + 1 / 0 fails
+            if (a == null || b == null) return null;
             return Scalars.arithmetic(op, type, a, b);
         };
     }
@@ -340,12 +338,13 @@ final class ExprCompiler {
         Expr[] ops = compileAll(call.getOperands());
         return r -> {
             StringBuilder sb = new StringBuilder();
-            for (Expr e : ops) {
+            boolean anyNull = false;
+            for (Expr e : ops) { // every operand, as PostgreSQL evaluates a strict operator's arguments
                 Object v = e.eval(r);
-                if (v == null) return null;
-                sb.append(Scalars.text(v));
+                if (v == null) anyNull = true;
+                if (!anyNull) sb.append(Scalars.text(v));
             }
-            return sb.toString();
+            return anyNull ? null : sb.toString();
         };
     }
 
@@ -387,7 +386,8 @@ final class ExprCompiler {
         if (call.getOperator() == SourceMarkers.NULLIF_VALUE) return nullIfValue(call);
         if (call.getOperator() == SourceMarkers.NUMERIC_CAST) return numericCast(call);
         if (call.getOperator() == SourceMarkers.BPCHAR) return converted(compile(call.getOperands().get(0)), StringTyping.Type.BPCHAR);
-        if (call.getOperator() == SourceMarkers.CASE_CONDITION || call.getOperator() == SourceMarkers.NUMERIC_LITERAL) {
+        if (call.getOperator() == SourceMarkers.CASE_CONDITION || call.getOperator() == SourceMarkers.NUMERIC_LITERAL
+                || call.getOperator() == SourceMarkers.NEVER_TRUE) {
             return compile(call.getOperands().get(0));
         }
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {

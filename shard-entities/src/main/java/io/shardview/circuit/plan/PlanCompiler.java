@@ -6,6 +6,7 @@ import io.shardview.circuit.Row;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.ZSet;
 import io.shardview.circuit.operator.Accumulator;
+import io.shardview.circuit.operator.ComputedJoin;
 import io.shardview.circuit.operator.Aggregate;
 import io.shardview.circuit.operator.ConstantRows;
 import io.shardview.circuit.operator.Distinct;
@@ -58,6 +59,7 @@ import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.Litmus;
 
@@ -188,6 +190,8 @@ public final class PlanCompiler {
         int right = visit(j.getRight());
         switch (j.getJoinType()) {
             case INNER: {
+                ComputedJoin computed = computedJoin(j, nonEqui, lk, rk, cond);
+                if (computed != null) return add(computed, left, right);
                 RangeJoin range = rangeJoin(j, nonEqui, lk, rk, cond);
                 return add(range != null ? range : new InnerJoin(lk, rk, cond), left, right);
             }
@@ -199,10 +203,56 @@ public final class PlanCompiler {
     }
 
     /**
-     * An inner join whose non-equi condition has a conjunct comparing a left column with a right one of the same
-     * type (numbers, dates, timestamps, ordered alike by the engine and by SQL): a {@link RangeJoin}; else null.
+     * An inner join whose non-equi condition has '=' conjuncts between a value of the left row and one of the right
+     * (u.y = t.n + 1, Calcite's rewrite of a subquery correlated so): a {@link ComputedJoin} on those values; else null.
+     * The residual stays whole: it is still tested on each pair, and decides the pairs of a value that failed.
      */
-    private static RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
+    private ComputedJoin computedJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
+        int leftWidth = j.getLeft().getRowType().getFieldCount();
+        StringTyping.Type[] leftTypes = typing.fields(j.getLeft());
+        StringTyping.Type[] rightTypes = typing.fields(j.getRight());
+        List<Expr> leftValues = new ArrayList<>();
+        List<Expr> rightValues = new ArrayList<>();
+        List<Boolean> asBpchar = new ArrayList<>();
+        for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
+            if (conjunct.getKind() != SqlKind.EQUALS) continue;
+            RexNode a = ((RexCall) conjunct).getOperands().get(0);
+            RexNode b = ((RexCall) conjunct).getOperands().get(1);
+            if (!onlyBelow(b, leftWidth)) {
+                RexNode swap = a;
+                a = b;
+                b = swap;
+            }
+            if (!onlyBelow(b, leftWidth) || !onlyFrom(a, leftWidth)) continue;
+            RexNode right = RexUtil.shift(a, -leftWidth);
+            leftValues.add(over(j.getLeft()).compileOutput(b));
+            rightValues.add(over(j.getRight()).compileOutput(right));
+            asBpchar.add(StringTyping.comparesAsBpchar(StringTyping.of(b, leftTypes), StringTyping.of(right, rightTypes)));
+        }
+        if (leftValues.isEmpty()) return null;
+        boolean[] bpchar = new boolean[asBpchar.size()];
+        for (int i = 0; i < bpchar.length; i++) bpchar[i] = asBpchar.get(i);
+        return new ComputedJoin(lk, leftValues.toArray(Expr[]::new), rk, rightValues.toArray(Expr[]::new), bpchar, cond);
+    }
+
+    /** Whether e reads some input column, all below width (the left input's). */
+    private static boolean onlyBelow(RexNode e, int width) {
+        ImmutableBitSet used = RelOptUtil.InputFinder.bits(e);
+        return !used.isEmpty() && used.nextSetBit(width) < 0;
+    }
+
+    /** Whether e reads some input column, all from width on (the right input's). */
+    private static boolean onlyFrom(RexNode e, int width) {
+        ImmutableBitSet used = RelOptUtil.InputFinder.bits(e);
+        return !used.isEmpty() && used.nextSetBit(0) >= width;
+    }
+
+    /**
+     * An inner join whose non-equi condition has a conjunct comparing a value of the left row with one of the right
+     * row, both of one type ordered alike by the engine and by SQL (numbers, dates, timestamps, strings other than
+     * bpchar): a {@link RangeJoin}; else null.
+     */
+    private RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
         int leftWidth = j.getLeft().getRowType().getFieldCount();
         for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
             RangeJoin.Comparison comparison = switch (conjunct.getKind()) {
@@ -213,22 +263,33 @@ public final class PlanCompiler {
                 default -> null;
             };
             if (comparison == null) continue;
-            List<RexNode> ops = ((RexCall) conjunct).getOperands();
-            if (!(ops.get(0) instanceof RexInputRef a) || !(ops.get(1) instanceof RexInputRef b) || !orderedAlike(a, b)) continue;
-            if (a.getIndex() < leftWidth && b.getIndex() >= leftWidth) {
-                return new RangeJoin(lk, rk, a.getIndex(), comparison, b.getIndex() - leftWidth, cond);
+            RexNode a = ((RexCall) conjunct).getOperands().get(0);
+            RexNode b = ((RexCall) conjunct).getOperands().get(1);
+            if (onlyFrom(a, leftWidth) && onlyBelow(b, leftWidth)) {
+                RexNode swap = a;
+                a = b;
+                b = swap;
+                comparison = flipped(comparison);
             }
-            if (b.getIndex() < leftWidth && a.getIndex() >= leftWidth) {
-                return new RangeJoin(lk, rk, b.getIndex(), flipped(comparison), a.getIndex() - leftWidth, cond);
-            }
+            if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth)) continue;
+            RexNode right = RexUtil.shift(b, -leftWidth);
+            if (!orderedAlike(a, typing.fields(j.getLeft()), right, typing.fields(j.getRight()))) continue;
+            return new RangeJoin(lk, rk, over(j.getLeft()).compile(a), comparison, over(j.getRight()).compile(right), cond);
         }
         return null;
     }
 
-    private static boolean orderedAlike(RexInputRef a, RexInputRef b) {
+    /**
+     * Whether the engine orders two values in one order that the condition's comparison follows: both numbers (of
+     * any types: Values.compare orders them by value), of one date or timestamp type, or both strings not bpchar.
+     */
+    private static boolean orderedAlike(RexNode a, StringTyping.Type[] aInput, RexNode b, StringTyping.Type[] bInput) {
         SqlTypeName type = a.getType().getSqlTypeName();
-        return type == b.getType().getSqlTypeName() && (SqlTypeName.NUMERIC_TYPES.contains(type)
-                || type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP);
+        if (SqlTypeUtil.inCharFamily(a.getType()) && SqlTypeUtil.inCharFamily(b.getType())) {
+            return StringTyping.of(a, aInput) != StringTyping.Type.BPCHAR && StringTyping.of(b, bInput) != StringTyping.Type.BPCHAR;
+        }
+        if (SqlTypeName.NUMERIC_TYPES.contains(type)) return SqlTypeName.NUMERIC_TYPES.contains(b.getType().getSqlTypeName());
+        return type == b.getType().getSqlTypeName() && (type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP);
     }
 
     /** b OP a as a OP' b. */

@@ -90,6 +90,13 @@ public final class SourceMarkers {
      */
     public static final SqlFunction BPCHAR = marker("PG_BPCHAR");
 
+    /**
+     * Around a WHERE or ON condition that is never TRUE (a.x < a.x, 1 = 0), so Calcite's rules do not replace the
+     * relation it filters by an empty VALUES, which would lose what PostgreSQL still describes: its columns'
+     * typmods (numeric(5,2), character(3)). Not written in SQL: the planner puts it there.
+     */
+    public static final SqlFunction NEVER_TRUE = marker("PG_NEVER_TRUE");
+
     /** The standard operators and the markers. */
     static final SqlOperatorTable OPERATORS =
             SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, TEXT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, NULLIF_VALUE,

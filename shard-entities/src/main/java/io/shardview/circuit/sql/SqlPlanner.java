@@ -13,6 +13,13 @@ import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptPredicateList;
+import org.apache.calcite.rel.RelShuttleImpl;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexSimplify;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.prepare.CalciteCatalogReader;
@@ -91,7 +98,7 @@ public final class SqlPlanner {
             RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(types));
             SqlToRelConverter converter = new SqlToRelConverter(NO_VIEWS, validator, catalog, cluster,
                     StandardConvertletTable.INSTANCE, CONVERTER);
-            RelNode rel = converter.flattenTypes(converter.convertQuery(validated, false, true).project(), true);
+            RelNode rel = keepNeverTrue(converter.flattenTypes(converter.convertQuery(validated, false, true).project(), true));
             rel = RelDecorrelator.decorrelateQuery(rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
             return removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)));
         } catch (PlanningException e) {
@@ -99,6 +106,31 @@ public final class SqlPlanner {
         } catch (Exception e) {
             throw new PlanningException(cleanMessage(e));
         }
+    }
+
+    /**
+     * Each WHERE or ON condition that is never TRUE wrapped in {@link SourceMarkers#NEVER_TRUE}: Calcite's rules would
+     * replace what it filters by an empty VALUES, whose columns no longer say the typmods PostgreSQL describes.
+     */
+    private static RelNode keepNeverTrue(RelNode rel) {
+        RexSimplify simplify = new RexSimplify(rel.getCluster().getRexBuilder(), RelOptPredicateList.EMPTY, RexUtil.EXECUTOR);
+        java.util.function.UnaryOperator<RexNode> kept = c -> !simplify.simplifyUnknownAsFalse(c).isAlwaysFalse()
+                ? c : rel.getCluster().getRexBuilder().makeCall(SourceMarkers.NEVER_TRUE, c);
+        return rel.accept(new RelShuttleImpl() {
+            @Override
+            public RelNode visit(LogicalFilter filter) {
+                LogicalFilter f = (LogicalFilter) super.visit(filter);
+                RexNode c = kept.apply(f.getCondition());
+                return c == f.getCondition() ? f : f.copy(f.getTraitSet(), f.getInput(), c);
+            }
+
+            @Override
+            public RelNode visit(LogicalJoin join) {
+                LogicalJoin j = (LogicalJoin) super.visit(join);
+                RexNode c = kept.apply(j.getCondition());
+                return c == j.getCondition() ? j : j.copy(j.getTraitSet(), c, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone());
+            }
+        });
     }
 
     private static RelNode removeSubQueries(RelNode rel) {

@@ -4,6 +4,8 @@ import static io.shardview.circuit.operator.Deltas.insert;
 import static io.shardview.circuit.operator.Deltas.none;
 import static io.shardview.circuit.operator.Deltas.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.Row;
 import io.shardview.circuit.Values;
@@ -67,6 +69,64 @@ class RangeJoinTest {
                     rightRows.addAll(dr);
                     if (s % 50 == 49) range = restored(range, keys, comparison, condition);
                 }
+            }
+        }
+    }
+
+    /** 12 / value, failing for 0, and 6 / (value - 3), failing for 3: the values a computed range join orders by. */
+    private static final Expr LEFT_VALUE = row -> divide(12, row.get(1), 0);
+    private static final Expr RIGHT_VALUE = row -> divide(6, row.get(1), 3);
+
+    private static Object divide(long a, Object b, long minus) {
+        if (b == null) return null;
+        if ((Long) b - minus == 0) throw new EvaluationException("division by zero");
+        return a / ((Long) b - minus);
+    }
+
+    /** 12 / left.c1 OP 6 / (right.c1 - 3), both sides computed before a NULL decides, as PostgreSQL does. */
+    private static Expr computedCondition(RangeJoin.Comparison comparison) {
+        Expr compare = condition(comparison);
+        return row -> {
+            Object a = LEFT_VALUE.eval(row);
+            Object b = RIGHT_VALUE.eval(row.project(new int[] {3, 4, 5}));
+            return compare.eval(Row.of(null, a, null, null, b));
+        };
+    }
+
+    @Test
+    void computedValuesThatMayFailMatchAnInnerJoinTestingEveryPair() throws IOException {
+        for (RangeJoin.Comparison comparison : RangeJoin.Comparison.values()) {
+            for (JoinKeys keys : new JoinKeys[] {KEY0, NONE}) {
+                Random rnd = new Random(comparison.ordinal() * 17L + keys.columns().length);
+                Expr condition = computedCondition(comparison);
+                Operator range = new RangeJoin(keys, keys, LEFT_VALUE, comparison, RIGHT_VALUE, condition);
+                InnerJoin plain = new InnerJoin(keys, keys, condition);
+                ZSet leftRows = new ZSet();
+                ZSet rightRows = new ZSet();
+                int failures = 0;
+                for (int s = 0; s < 300; s++) {
+                    ZSet dl = delta(rnd, leftRows);
+                    ZSet dr = delta(rnd, rightRows);
+                    ZSet expected;
+                    try {
+                        expected = step(plain, dl, dr);
+                    } catch (EvaluationException e) {
+                        Operator op = range;
+                        assertThrows(EvaluationException.class, () -> step(op, dl, dr), comparison + " step " + s);
+                        failures++;
+                        continue;
+                    }
+                    assertEquals(expected, step(range, dl, dr), comparison + " keys " + keys + " step " + s);
+                    leftRows.addAll(dl);
+                    rightRows.addAll(dr);
+                    if (s % 50 == 49) {
+                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                        range.stateImage().write(new DataOutputStream(bytes));
+                        range = new RangeJoin(keys, keys, LEFT_VALUE, comparison, RIGHT_VALUE, condition);
+                        range.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+                    }
+                }
+                assertTrue(failures > 10 && failures < 250, "failed steps " + failures);
             }
         }
     }

@@ -1,0 +1,185 @@
+package io.shardview.circuit.operator;
+
+import io.shardview.circuit.Row;
+import io.shardview.circuit.RowCodec;
+import io.shardview.circuit.Values;
+import io.shardview.circuit.ZSet;
+import io.shardview.circuit.ZSetImage;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.function.BiConsumer;
+
+/**
+ * Inner join on values computed from each side's row ({@code u.y = t.n + 1}), besides any plain key columns,
+ * with the join's whole non-equi condition as residual: both inputs are indexed by key, so a delta row meets
+ * the rows of its key only. Calcite decorrelates a subquery correlated through such an '=' into a join of the
+ * subquery's rows with the distinct correlation values; indexed so, a change to the subquery finds the values it
+ * matches instead of testing them all.
+ *
+ * <p>A computed value may fail (integer overflow, division by zero). A join testing its condition on every pair
+ * fails only when such a row meets a row of the other side; so a row whose value fails is kept apart and meets
+ * every row of the other side with its plain key, and the residual, which holds the '=', decides on each pair: it
+ * fails there as that join would (or is NULL or FALSE before it gets there). A row whose computed value is NULL
+ * meets only such rows, as '=' is never TRUE for it; one whose plain key is NULL meets none, as in {@link InnerJoin}.
+ *
+ * <p>State: each side's rows by key, and each side's rows whose computed value failed.
+ */
+public final class ComputedJoin implements Operator {
+    private final Side left;
+    private final Side right;
+    private final Expr residual;
+
+    /**
+     * plain: the key columns; computed: the values compared with '=', the i-th of the left with the i-th of the
+     * right, compared as bpchar where asBpchar says; residual sees the left columns followed by the right ones.
+     */
+    public ComputedJoin(JoinKeys leftPlain, Expr[] leftComputed, JoinKeys rightPlain, Expr[] rightComputed,
+            boolean[] asBpchar, Expr residual) {
+        this.left = new Side(leftPlain, leftComputed, asBpchar);
+        this.right = new Side(rightPlain, rightComputed, asBpchar);
+        this.residual = residual;
+    }
+
+    @Override
+    public ZSet step(ZSet[] inputs) {
+        ZSet pairs = new ZSet();
+        inputs[0].forEach((l, w) -> right.forEachMatch(left, l, (r, v) -> pairs.add(l.concat(r), w * v)));
+        left.add(inputs[0], 1);
+        inputs[1].forEach((r, v) -> left.forEachMatch(right, r, (l, w) -> pairs.add(l.concat(r), w * v)));
+        right.add(inputs[1], 1);
+        try {
+            ZSet out = new ZSet(pairs.size());
+            pairs.forEach((joined, w) -> {
+                if (residual.test(joined)) out.add(joined, w);
+            });
+            return out;
+        } catch (RuntimeException e) { // the residual failed: leave the state as it was
+            undo(inputs);
+            throw e;
+        }
+    }
+
+    @Override
+    public void undo(ZSet[] inputs) {
+        left.add(inputs[0], -1);
+        right.add(inputs[1], -1);
+    }
+
+    @Override
+    public void writeState(DataOutput out) throws IOException {
+        stateImage().write(out);
+    }
+
+    @Override
+    public StateImage stateImage() {
+        StateImage l = left.image();
+        StateImage r = right.image();
+        return out -> {
+            l.write(out);
+            r.write(out);
+        };
+    }
+
+    @Override
+    public void readState(DataInput in) throws IOException {
+        left.read(in);
+        right.read(in);
+    }
+
+    /**
+     * A row's key: its plain key, then its computed values (null when a plain key column is NULL: the row meets
+     * nothing); failed when a computed value failed; withNull when one is NULL, so it meets no key, only failed rows.
+     */
+    private record Key(Row plain, Row full, boolean failed, boolean withNull) {
+        static final Key NONE = new Key(null, null, false, false);
+    }
+
+    /**
+     * One input: its rows indexed by their whole key (also those with a NULL value, which no key finds but a
+     * failed row of the other side meets), and apart those whose computed value failed.
+     */
+    private static final class Side {
+        private final JoinKeys plain;
+        private final Expr[] computed;
+        private final boolean[] asBpchar;
+        private final JoinIndex rows = new JoinIndex();
+        private ZSet failed = new ZSet();
+
+        Side(JoinKeys plain, Expr[] computed, boolean[] asBpchar) {
+            this.plain = plain;
+            this.computed = computed;
+            this.asBpchar = asBpchar;
+        }
+
+        Key keyOf(Row row) {
+            Row plainKey = plain.keyOf(row);
+            if (plainKey == null) return Key.NONE;
+            Object[] key = new Object[plainKey.size() + computed.length];
+            for (int i = 0; i < plainKey.size(); i++) key[i] = plainKey.get(i);
+            boolean withNull = false;
+            for (int i = 0; i < computed.length; i++) {
+                Object v;
+                try {
+                    v = computed[i].eval(row);
+                } catch (EvaluationException e) {
+                    return new Key(plainKey, null, true, false);
+                }
+                withNull |= v == null;
+                key[plainKey.size() + i] = asBpchar[i] ? JoinKeys.bpcharOf(v) : v;
+            }
+            return new Key(plainKey, Row.wrap(key), false, withNull);
+        }
+
+        /**
+         * Each row of this side that a row of the other side meets: the rows of its key, or all rows of its plain
+         * key if its value failed, and the failed rows of its plain key.
+         */
+        void forEachMatch(Side other, Row row, BiConsumer<Row, Long> action) {
+            Key key = other.keyOf(row);
+            if (key.plain() == null) return;
+            if (key.failed()) {
+                rows.forEach((k, matching) -> {
+                    if (startsWith(k, key.plain())) matching.forEach(action);
+                });
+            } else if (!key.withNull()) {
+                rows.get(key.full()).forEach(action);
+            }
+            failed.forEach((r, w) -> {
+                if (plain.keyOf(r).equals(key.plain())) action.accept(r, w);
+            });
+        }
+
+        private static boolean startsWith(Row key, Row prefix) {
+            for (int i = 0; i < prefix.size(); i++) {
+                if (!Values.equal(key.get(i), prefix.get(i))) return false;
+            }
+            return true;
+        }
+
+        void add(ZSet delta, int sign) {
+            delta.forEach((row, w) -> {
+                Key key = keyOf(row);
+                if (key.failed()) {
+                    failed.add(row, sign * w);
+                } else if (key.plain() != null) {
+                    rows.add(key.full(), row, sign * w);
+                }
+            });
+        }
+
+        StateImage image() {
+            StateImage indexed = rows.image();
+            ZSetImage apart = ZSetImage.of(failed);
+            return out -> {
+                indexed.write(out);
+                apart.write(out);
+            };
+        }
+
+        void read(DataInput in) throws IOException {
+            rows.read(in);
+            failed = RowCodec.readZSet(in);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.shardview.circuit.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shardview.circuit.Column;
+import io.shardview.circuit.ColumnType;
+import io.shardview.circuit.sql.SqlPlanner;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which join operator an inner join becomes: an equi-join on columns an {@code InnerJoin}, on values computed from
+ * each side a {@code ComputedJoin} (Calcite's rewrite of a subquery correlated through such an '=' included),
+ * on a comparison of two columns of one orderable type a {@code RangeJoin}; otherwise the pairs are all tested.
+ */
+class JoinChoiceTest {
+    private static final Map<String, List<Column>> TABLES = Map.of(
+            "t", List.of(new Column("id", ColumnType.INT, false), new Column("n", ColumnType.INT, true), new Column("c", ColumnType.VARCHAR, true),
+                    new Column("b", ColumnType.BIGINT, true), new Column("d", ColumnType.DOUBLE, true), new Column("m", ColumnType.DECIMAL, true)),
+            "u", List.of(new Column("id", ColumnType.INT, false), new Column("y", ColumnType.INT, true), new Column("w", ColumnType.VARCHAR, true)));
+
+    /** The inner joins of the compiled view, in order. */
+    private static String joins(String select) throws SqlPlanner.PlanningException {
+        String nodes = PlanCompiler.compile(SqlPlanner.plan(select, TABLES)).toString();
+        return String.join(" ", java.util.Arrays.stream(nodes.split(", "))
+                .filter(n -> n.matches("(Inner|Computed|Range)Join.*")).map(n -> n.substring(0, n.indexOf('('))).toList());
+    }
+
+    @Test
+    void aSubqueryCorrelatedThroughEqualsOfAValueThatMayFailJoinsOnTheComputedValues() throws Exception {
+        assertEquals("ComputedJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE u.y = t.n + 1) AS c FROM t"));
+        assertEquals("ComputedJoin", joins("SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.y = t.n + 1) OR id > 3"));
+        // NOT IN: Calcite joins the subquery with the distinct correlation values three times (counts, values).
+        assertEquals("ComputedJoin ComputedJoin ComputedJoin", joins("SELECT id FROM t WHERE n NOT IN (SELECT u.id FROM u WHERE u.y = 10 / t.n)"));
+    }
+
+    @Test
+    void aSubqueryCorrelatedByAComparisonOfComputedValuesOrStringsJoinsThroughTheOrderedIndex() throws Exception {
+        assertEquals("RangeJoin RangeJoin RangeJoin", joins("SELECT id, n NOT IN (SELECT u.id FROM u WHERE u.y < t.n + 1) AS f FROM t"));
+        assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE u.w >= t.c) AS c FROM t"));
+        assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE UPPER(u.w) < t.c || 'x') AS c FROM t"));
+        // Numbers of different types compare by value.
+        for (String outer : new String[] {"t.b", "t.d", "t.m", "t.m * 2"}) {
+            assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE u.y <= " + outer + ") AS c FROM t"), outer);
+        }
+    }
+
+    @Test
+    void writtenJoinsKeepTheirOperators() throws Exception {
+        assertEquals("InnerJoin", joins("SELECT t.id FROM t JOIN u ON u.y = t.n"));
+        assertEquals("RangeJoin", joins("SELECT t.id FROM t JOIN u ON u.y < t.n"));
+        assertEquals("InnerJoin", joins("SELECT t.id FROM t JOIN u ON u.y < t.n OR u.id = 1"));
+    }
+}
