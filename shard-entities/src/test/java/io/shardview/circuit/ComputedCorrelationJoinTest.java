@@ -14,10 +14,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,15 +67,8 @@ class ComputedCorrelationJoinTest {
         for (String name : NAMES) assertEquals(c.recompute(name), c.content(name), name);
     }
 
-    /** Each view's rows in order, values joined by ':', NULL as '-', views by " | ". */
     private static String rows(Circuit c) {
-        List<String> out = new ArrayList<>();
-        for (String view : NAMES) {
-            out.add(CircuitTest.rows(c, view).stream()
-                    .map(r -> Arrays.stream(r.toArray()).map(v -> v == null ? "-" : v.toString()).collect(Collectors.joining(":")))
-                    .sorted().collect(Collectors.joining(" ")));
-        }
-        return String.join(" | ", out);
+        return CircuitTest.shown(c, NAMES);
     }
 
     @Test

@@ -55,16 +55,7 @@ public final class RangeJoin implements Operator {
             if (key != null) left.forEachMeeting(key, right.valueOf(r), !upward, (l, w) -> pairs.add(l.concat(r), w * v));
         });
         index(inputs[1], rightKeys, right, 1);
-        try {
-            ZSet out = new ZSet(pairs.size());
-            pairs.forEach((joined, w) -> {
-                if (residual.test(joined)) out.add(joined, w);
-            });
-            return out;
-        } catch (RuntimeException e) { // the residual failed: leave the state as it was
-            undo(inputs);
-            throw e;
-        }
+        return InnerJoin.matching(pairs, residual, () -> undo(inputs));
     }
 
     @Override
