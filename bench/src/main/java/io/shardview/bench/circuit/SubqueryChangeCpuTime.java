@@ -40,6 +40,8 @@ public final class SubqueryChangeCpuTime {
             // ... of a computed value (BIGINT - 1000 may overflow) and of strings: the range join orders by the value.
             case "in-select-range-computed": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k - 1000) AS f FROM t";
             case "in-select-range-string": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.name > 'name-' || CAST(t.k AS VARCHAR)) AS f FROM t";
+            // Compared with an uncorrelated scalar subquery (a RangeSemiJoin: only the rows between the old and new AVG).
+            case "scalar-where": return "SELECT id FROM t WHERE k > (SELECT AVG(k) FROM dim WHERE name <> 'none')";
             // Several columns (a RowInMark: counts per NULL pattern and compared columns).
             case "rowin-select": return "SELECT id, (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
             case "rownotin-select": return "SELECT id, (k, s) NOT IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";

@@ -17,6 +17,7 @@ import io.shardview.circuit.operator.InnerJoin;
 import io.shardview.circuit.operator.JoinKeys;
 import io.shardview.circuit.operator.LeftJoin;
 import io.shardview.circuit.operator.RangeJoin;
+import io.shardview.circuit.operator.RangeSemiJoin;
 import io.shardview.circuit.operator.RowInMark;
 import io.shardview.circuit.operator.NotIn;
 import io.shardview.circuit.operator.Operator;
@@ -26,6 +27,7 @@ import io.shardview.circuit.operator.TopK;
 import io.shardview.circuit.operator.UnionAll;
 import io.shardview.circuit.sql.InMarkJoin;
 import io.shardview.circuit.sql.NotInJoin;
+import io.shardview.circuit.sql.TotalExpressions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,6 +41,7 @@ import org.apache.calcite.rel.core.Aggregate.Group;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Intersect;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalAggregate;
@@ -196,8 +199,11 @@ public final class PlanCompiler {
                 return add(range != null ? range : new InnerJoin(lk, rk, cond), left, right);
             }
             case LEFT: return add(new LeftJoin(lk, rk, cond, j.getRight().getRowType().getFieldCount()), left, right);
-            case SEMI: return add(new SemiJoin(lk, rk, cond, false), left, right);
-            case ANTI: return add(new SemiJoin(lk, rk, cond, true), left, right);
+            case SEMI: case ANTI: {
+                boolean anti = j.getJoinType() == JoinRelType.ANTI;
+                RangeSemiJoin range = rangeSemiJoin(j, nonEqui, lk, rk, anti);
+                return add(range != null ? range : new SemiJoin(lk, rk, cond, anti), left, right);
+            }
             default: throw new UnsupportedSqlException(j.getJoinType() + " JOIN");
         }
     }
@@ -255,13 +261,7 @@ public final class PlanCompiler {
     private RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
         int leftWidth = j.getLeft().getRowType().getFieldCount();
         for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
-            RangeJoin.Comparison comparison = switch (conjunct.getKind()) {
-                case LESS_THAN -> RangeJoin.Comparison.LESS;
-                case LESS_THAN_OR_EQUAL -> RangeJoin.Comparison.LESS_OR_EQUAL;
-                case GREATER_THAN -> RangeJoin.Comparison.GREATER;
-                case GREATER_THAN_OR_EQUAL -> RangeJoin.Comparison.GREATER_OR_EQUAL;
-                default -> null;
-            };
+            RangeJoin.Comparison comparison = comparison(conjunct);
             if (comparison == null) continue;
             RexNode a = ((RexCall) conjunct).getOperands().get(0);
             RexNode b = ((RexCall) conjunct).getOperands().get(1);
@@ -277,6 +277,40 @@ public final class PlanCompiler {
             return new RangeJoin(lk, rk, over(j.getLeft()).compile(a), comparison, over(j.getRight()).compile(right), cond);
         }
         return null;
+    }
+
+    /**
+     * A semi- or anti-join whose non-equi condition is one comparison of a value of the left row with a value of the
+     * right row that cannot fail, ordered alike (see {@link #orderedAlike}): a {@link RangeSemiJoin}; else null.
+     */
+    private RangeSemiJoin rangeSemiJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, boolean anti) {
+        List<RexNode> conjuncts = RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui));
+        if (conjuncts.size() != 1) return null;
+        RangeJoin.Comparison comparison = comparison(conjuncts.get(0));
+        if (comparison == null) return null;
+        int leftWidth = j.getLeft().getRowType().getFieldCount();
+        RexNode a = ((RexCall) conjuncts.get(0)).getOperands().get(0);
+        RexNode b = ((RexCall) conjuncts.get(0)).getOperands().get(1);
+        if (onlyFrom(a, leftWidth) && onlyBelow(b, leftWidth)) {
+            RexNode swap = a;
+            a = b;
+            b = swap;
+            comparison = flipped(comparison);
+        }
+        if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth) || !TotalExpressions.isTotal(b)) return null;
+        RexNode right = RexUtil.shift(b, -leftWidth);
+        if (!orderedAlike(a, typing.fields(j.getLeft()), right, typing.fields(j.getRight()))) return null;
+        return new RangeSemiJoin(lk, rk, over(j.getLeft()).compile(a), comparison, over(j.getRight()).compile(right), anti);
+    }
+
+    private static RangeJoin.Comparison comparison(RexNode conjunct) {
+        return switch (conjunct.getKind()) {
+            case LESS_THAN -> RangeJoin.Comparison.LESS;
+            case LESS_THAN_OR_EQUAL -> RangeJoin.Comparison.LESS_OR_EQUAL;
+            case GREATER_THAN -> RangeJoin.Comparison.GREATER;
+            case GREATER_THAN_OR_EQUAL -> RangeJoin.Comparison.GREATER_OR_EQUAL;
+            default -> null;
+        };
     }
 
     /**

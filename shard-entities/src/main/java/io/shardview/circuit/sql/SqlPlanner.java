@@ -145,7 +145,7 @@ public final class SqlPlanner {
         RelNode decorrelated = DecorrelationShield.restore(
                 RelDecorrelator.decorrelateQuery(DecorrelationShield.hide(noSubQueries), builder));
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
-        return DistinctSidePullUp.apply(decorrelated);
+        return OneRowSemiJoins.apply(DistinctSidePullUp.apply(decorrelated));
     }
 
     private static String cleanMessage(Throwable e) {

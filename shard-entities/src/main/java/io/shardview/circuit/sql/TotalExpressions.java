@@ -30,12 +30,12 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * both, but counts as total: a mark would fail where PostgreSQL does not only on a NUMERIC of over 308 digits,
  * and its correlation with a float column (u.f = t.m * 2) stays a mark.
  */
-final class TotalExpressions {
+public final class TotalExpressions {
     private TotalExpressions() {
     }
 
     /** Whether e evaluates without a runtime error whatever the row. */
-    static boolean isTotal(RexNode e) {
+    public static boolean isTotal(RexNode e) {
         if (e instanceof RexInputRef || e instanceof RexFieldAccess || e instanceof RexLiteral) return true;
         if (!(e instanceof RexCall call)) return false;
         List<RexNode> ops = call.getOperands();

@@ -47,6 +47,21 @@ class JoinChoiceTest {
     }
 
     @Test
+    void aComparisonWithAnUncorrelatedScalarSubqueryIsARangeSemiJoin() throws Exception {
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id FROM t WHERE n > (SELECT AVG(y) FROM u)"));
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id, c FROM t WHERE c <= (SELECT MAX(w) FROM u WHERE u.y > 2) AND id < 5"));
+        // MAX(y) + 1 may overflow: PostgreSQL computes it only for the rows it compares, so the pairs are tested.
+        assertEquals("SemiJoin", semiJoins("SELECT id FROM t WHERE n > (SELECT MAX(y) FROM u) + 1"));
+        assertEquals("", semiJoins("SELECT id, n - (SELECT MAX(y) FROM u) AS gap FROM t"), "in a select list, every row changes");
+    }
+
+    private static String semiJoins(String select) throws SqlPlanner.PlanningException {
+        String nodes = PlanCompiler.compile(SqlPlanner.plan(select, TABLES)).toString();
+        return String.join(" ", java.util.Arrays.stream(nodes.split(", "))
+                .filter(n -> n.matches("(Range)?SemiJoin.*")).map(n -> n.substring(0, n.indexOf('('))).toList());
+    }
+
+    @Test
     void writtenJoinsKeepTheirOperators() throws Exception {
         assertEquals("InnerJoin", joins("SELECT t.id FROM t JOIN u ON u.y = t.n"));
         assertEquals("RangeJoin", joins("SELECT t.id FROM t JOIN u ON u.y < t.n"));

@@ -1,0 +1,126 @@
+package io.shardview.circuit.operator;
+
+import static io.shardview.circuit.operator.Deltas.delete;
+import static io.shardview.circuit.operator.Deltas.insert;
+import static io.shardview.circuit.operator.Deltas.none;
+import static io.shardview.circuit.operator.Deltas.of;
+import static io.shardview.circuit.operator.Deltas.step;
+import static io.shardview.circuit.operator.Deltas.w;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.shardview.circuit.Row;
+import io.shardview.circuit.Values;
+import io.shardview.circuit.ZSet;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A semi- or anti-join on one comparison, judged against the least or greatest right value, gives what the plain
+ * semi-join testing every pair gives: random deltas of rows (key, value, tag) on both sides with NULL keys and
+ * values, ties, retractions and several copies, for each comparison, semi and anti, with and without an equi-key,
+ * across a snapshot; and a change of the right side's extreme re-judges only the rows in between.
+ */
+class RangeSemiJoinTest {
+    private static final JoinKeys KEY0 = new JoinKeys(new int[] {0}, new boolean[] {false});
+    private static final JoinKeys NONE = new JoinKeys(new int[0], new boolean[0]);
+    private static final Expr VALUE = row -> row.get(1);
+
+    /** left.value OP right.value over (left row, right row). */
+    private static Expr condition(RangeJoin.Comparison comparison) {
+        return row -> {
+            Object a = row.get(1);
+            Object b = row.get(4);
+            if (a == null || b == null) return null;
+            int c = Values.compare(a, b);
+            return switch (comparison) {
+                case LESS -> c < 0;
+                case LESS_OR_EQUAL -> c <= 0;
+                case GREATER -> c > 0;
+                case GREATER_OR_EQUAL -> c >= 0;
+            };
+        };
+    }
+
+    private static RangeSemiJoin join(JoinKeys keys, RangeJoin.Comparison comparison, boolean anti) {
+        return new RangeSemiJoin(keys, keys, VALUE, comparison, VALUE, anti);
+    }
+
+    @Test
+    void aNewExtremeReJudgesOnlyTheRowsBetweenTheOldAndTheNew() {
+        RangeSemiJoin join = join(NONE, RangeJoin.Comparison.GREATER, false);
+        ZSet rows = new ZSet();
+        for (long v = 0; v < 10; v++) rows.add(Row.of(0L, v, "l" + v), 1);
+        assertEquals(none(), step(join, rows, none()), "no right row: nothing matches");
+        assertEquals(of(w(0L, 8L, "l8", 1), w(0L, 9L, "l9", 1)), step(join, none(), insert(0L, 7L, "avg")));
+        // The extreme moves from 7 to 5: only the rows valued 6 and 7 are judged again.
+        assertEquals(of(w(0L, 6L, "l6", 1), w(0L, 7L, "l7", 1)), step(join, none(), of(w(0L, 7L, "avg", -1), w(0L, 5L, "avg", 1))));
+        assertEquals(none(), step(join, none(), insert(0L, 6L, "other")), "the least right value is still 5");
+        assertEquals(delete(0L, 6L, "l6"), step(join, none(), delete(0L, 5L, "avg")));
+        assertEquals(of(w(0L, 7L, "l7", -1), w(0L, 8L, "l8", -1), w(0L, 9L, "l9", -1), w(0L, null, "ln", 0)),
+                step(join, insert(0L, null, "ln"), delete(0L, 6L, "other")));
+    }
+
+    @Test
+    void aLeftValueThatFailsLeavesTheStateAsItWas() {
+        Expr failing = row -> {
+            if (Long.valueOf(0).equals(row.get(1))) throw new EvaluationException("division by zero");
+            return row.get(1);
+        };
+        RangeSemiJoin join = new RangeSemiJoin(NONE, NONE, failing, RangeJoin.Comparison.LESS, VALUE, false);
+        assertEquals(none(), step(join, none(), insert(0L, 5L, "r")));
+        assertThrows(EvaluationException.class, () -> step(join, of(w(0L, 1L, "ok", 1), w(0L, 0L, "bad", 1)), delete(0L, 5L, "r")));
+        assertEquals(insert(0L, 1L, "ok"), step(join, insert(0L, 1L, "ok"), none()), "the right row is still there");
+    }
+
+    @Test
+    void matchesTheSemiJoinTestingEveryPair() throws IOException {
+        for (boolean anti : new boolean[] {false, true}) {
+            for (RangeJoin.Comparison comparison : RangeJoin.Comparison.values()) {
+                for (JoinKeys keys : new JoinKeys[] {KEY0, NONE}) {
+                    Random rnd = new Random(comparison.ordinal() * 31L + keys.columns().length + (anti ? 7 : 0));
+                    Operator range = join(keys, comparison, anti);
+                    SemiJoin plain = new SemiJoin(keys, keys, condition(comparison), anti);
+                    ZSet leftRows = new ZSet();
+                    ZSet rightRows = new ZSet();
+                    for (int s = 0; s < 300; s++) {
+                        ZSet dl = delta(rnd, leftRows);
+                        ZSet dr = delta(rnd, rightRows);
+                        String what = (anti ? "anti " : "semi ") + comparison + " keys " + keys.columns().length + " step " + s;
+                        assertEquals(step(plain, dl, dr), step(range, dl, dr), what);
+                        leftRows.addAll(dl);
+                        rightRows.addAll(dr);
+                        if (s % 50 == 49) range = restored(range, keys, comparison, anti);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Inserts of new rows and deletes of current ones, values 0..5 or NULL, keys 0..2 or NULL. */
+    private static ZSet delta(Random rnd, ZSet current) {
+        ZSet d = new ZSet();
+        for (int i = rnd.nextInt(4); i > 0; i--) {
+            Long key = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(3);
+            Long value = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(6);
+            d.add(Row.of(key, value, "t" + rnd.nextInt(1000)), 1 + rnd.nextInt(2));
+        }
+        current.forEach((row, w) -> {
+            if (rnd.nextInt(4) == 0) d.add(row, -w);
+        });
+        return d;
+    }
+
+    private static Operator restored(Operator op, JoinKeys keys, RangeJoin.Comparison comparison, boolean anti) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        op.stateImage().write(new DataOutputStream(bytes));
+        Operator fresh = join(keys, comparison, anti);
+        fresh.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        return fresh;
+    }
+}
