@@ -64,12 +64,7 @@ public final class ComputedJoin implements Operator {
 
     @Override
     public StateImage stateImage() {
-        StateImage l = left.image();
-        StateImage r = right.image();
-        return out -> {
-            l.write(out);
-            r.write(out);
-        };
+        return StateImage.inOrder(left.image(), right.image());
     }
 
     @Override
@@ -160,12 +155,7 @@ public final class ComputedJoin implements Operator {
         }
 
         StateImage image() {
-            StateImage indexed = rows.image();
-            ZSetImage apart = ZSetImage.of(failed);
-            return out -> {
-                indexed.write(out);
-                apart.write(out);
-            };
+            return StateImage.inOrder(rows.image(), ZSetImage.of(failed)::write);
         }
 
         void read(DataInput in) throws IOException {

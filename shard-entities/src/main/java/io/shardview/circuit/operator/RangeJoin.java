@@ -79,12 +79,7 @@ public final class RangeJoin implements Operator {
 
     @Override
     public StateImage stateImage() {
-        StateImage l = left.image();
-        StateImage r = right.image();
-        return out -> {
-            l.write(out);
-            r.write(out);
-        };
+        return StateImage.inOrder(left.image(), right.image());
     }
 
     @Override

@@ -183,12 +183,7 @@ public final class RangeSemiJoin implements Operator {
             values.forEach((b, n) -> z.add(Row.wrap(b), n));
             counts.put(key, z);
         });
-        StateImage l = JoinIndex.imageOf(rows, io.shardview.circuit.ZSetImage::of);
-        StateImage r = JoinIndex.imageOf(counts, io.shardview.circuit.ZSetImage::of);
-        return out -> {
-            l.write(out);
-            r.write(out);
-        };
+        return StateImage.inOrder(JoinIndex.imageOf(rows, io.shardview.circuit.ZSetImage::of), JoinIndex.imageOf(counts, io.shardview.circuit.ZSetImage::of));
     }
 
     @Override

@@ -10,10 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.ZSet;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -62,12 +58,12 @@ class RangeJoinTest {
                 ZSet leftRows = new ZSet();
                 ZSet rightRows = new ZSet();
                 for (int s = 0; s < 200; s++) {
-                    ZSet dl = delta(rnd, leftRows);
-                    ZSet dr = delta(rnd, rightRows);
+                    ZSet dl = Deltas.random(rnd, leftRows, 3, 6);
+                    ZSet dr = Deltas.random(rnd, rightRows, 3, 6);
                     assertEquals(step(plain, dl, dr), step(range, dl, dr), comparison + " keys " + keys + " step " + s);
                     leftRows.addAll(dl);
                     rightRows.addAll(dr);
-                    if (s % 50 == 49) range = restored(range, keys, comparison, condition);
+                    if (s % 50 == 49) range = Deltas.restored(range, new RangeJoin(keys, keys, 1, comparison, 1, condition));
                 }
             }
         }
@@ -105,8 +101,8 @@ class RangeJoinTest {
                 ZSet rightRows = new ZSet();
                 int failures = 0;
                 for (int s = 0; s < 300; s++) {
-                    ZSet dl = delta(rnd, leftRows);
-                    ZSet dr = delta(rnd, rightRows);
+                    ZSet dl = Deltas.random(rnd, leftRows, 3, 6);
+                    ZSet dr = Deltas.random(rnd, rightRows, 3, 6);
                     ZSet expected;
                     try {
                         expected = step(plain, dl, dr);
@@ -119,37 +115,12 @@ class RangeJoinTest {
                     assertEquals(expected, step(range, dl, dr), comparison + " keys " + keys + " step " + s);
                     leftRows.addAll(dl);
                     rightRows.addAll(dr);
-                    if (s % 50 == 49) {
-                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                        range.stateImage().write(new DataOutputStream(bytes));
-                        range = new RangeJoin(keys, keys, LEFT_VALUE, comparison, RIGHT_VALUE, condition);
-                        range.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-                    }
+                    if (s % 50 == 49) range = Deltas.restored(range, new RangeJoin(keys, keys, LEFT_VALUE, comparison, RIGHT_VALUE, condition));
                 }
                 assertTrue(failures > 10 && failures < 250, "failed steps " + failures);
             }
         }
     }
 
-    /** Inserts of new rows and deletes of current ones, values 0..5 or NULL, keys 0..2 or NULL. */
-    private static ZSet delta(Random rnd, ZSet current) {
-        ZSet d = new ZSet();
-        for (int i = rnd.nextInt(4); i > 0; i--) {
-            Long key = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(3);
-            Long value = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(6);
-            d.add(Row.of(key, value, "t" + rnd.nextInt(1000)), 1 + rnd.nextInt(2));
-        }
-        current.forEach((row, w) -> {
-            if (rnd.nextInt(5) == 0) d.add(row, -w);
-        });
-        return d;
-    }
 
-    private static Operator restored(Operator op, JoinKeys keys, RangeJoin.Comparison comparison, Expr condition) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        op.stateImage().write(new DataOutputStream(bytes));
-        Operator fresh = new RangeJoin(keys, keys, 1, comparison, 1, condition);
-        fresh.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        return fresh;
-    }
 }

@@ -12,10 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.ZSet;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -89,38 +85,18 @@ class RangeSemiJoinTest {
                     ZSet leftRows = new ZSet();
                     ZSet rightRows = new ZSet();
                     for (int s = 0; s < 300; s++) {
-                        ZSet dl = delta(rnd, leftRows);
-                        ZSet dr = delta(rnd, rightRows);
+                        ZSet dl = Deltas.random(rnd, leftRows, 3, 6);
+                        ZSet dr = Deltas.random(rnd, rightRows, 3, 6);
                         String what = (anti ? "anti " : "semi ") + comparison + " keys " + keys.columns().length + " step " + s;
                         assertEquals(step(plain, dl, dr), step(range, dl, dr), what);
                         leftRows.addAll(dl);
                         rightRows.addAll(dr);
-                        if (s % 50 == 49) range = restored(range, keys, comparison, anti);
+                        if (s % 50 == 49) range = Deltas.restored(range, join(keys, comparison, anti));
                     }
                 }
             }
         }
     }
 
-    /** Inserts of new rows and deletes of current ones, values 0..5 or NULL, keys 0..2 or NULL. */
-    private static ZSet delta(Random rnd, ZSet current) {
-        ZSet d = new ZSet();
-        for (int i = rnd.nextInt(4); i > 0; i--) {
-            Long key = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(3);
-            Long value = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(6);
-            d.add(Row.of(key, value, "t" + rnd.nextInt(1000)), 1 + rnd.nextInt(2));
-        }
-        current.forEach((row, w) -> {
-            if (rnd.nextInt(4) == 0) d.add(row, -w);
-        });
-        return d;
-    }
 
-    private static Operator restored(Operator op, JoinKeys keys, RangeJoin.Comparison comparison, boolean anti) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        op.stateImage().write(new DataOutputStream(bytes));
-        Operator fresh = join(keys, comparison, anti);
-        fresh.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        return fresh;
-    }
 }

@@ -20,11 +20,20 @@ class JoinChoiceTest {
                     new Column("b", ColumnType.BIGINT, true), new Column("d", ColumnType.DOUBLE, true), new Column("m", ColumnType.DECIMAL, true)),
             "u", List.of(new Column("id", ColumnType.INT, false), new Column("y", ColumnType.INT, true), new Column("w", ColumnType.VARCHAR, true)));
 
-    /** The inner joins of the compiled view, in order. */
-    private static String joins(String select) throws SqlPlanner.PlanningException {
+    /** The operators of the compiled view whose names match, in order. */
+    private static String operators(String select, String names) throws SqlPlanner.PlanningException {
         String nodes = PlanCompiler.compile(SqlPlanner.plan(select, TABLES)).toString();
         return String.join(" ", java.util.Arrays.stream(nodes.split(", "))
-                .filter(n -> n.matches("(Inner|Computed|Range)Join.*")).map(n -> n.substring(0, n.indexOf('('))).toList());
+                .filter(n -> n.matches(names + "\\(.*")).map(n -> n.substring(0, n.indexOf('('))).toList());
+    }
+
+    /** The inner joins of the compiled view, in order. */
+    private static String joins(String select) throws SqlPlanner.PlanningException {
+        return operators(select, "(Inner|Computed|Range)Join");
+    }
+
+    private static String semiJoins(String select) throws SqlPlanner.PlanningException {
+        return operators(select, "(Range)?SemiJoin");
     }
 
     @Test
@@ -57,12 +66,6 @@ class JoinChoiceTest {
         // MAX(y) + 1 may overflow: PostgreSQL computes it only for the rows it compares, so the pairs are tested.
         assertEquals("SemiJoin", semiJoins("SELECT id FROM t WHERE n > (SELECT MAX(y) FROM u) + 1"));
         assertEquals("", semiJoins("SELECT id, n - (SELECT MAX(y) FROM u) AS gap FROM t"), "in a select list, every row changes");
-    }
-
-    private static String semiJoins(String select) throws SqlPlanner.PlanningException {
-        String nodes = PlanCompiler.compile(SqlPlanner.plan(select, TABLES)).toString();
-        return String.join(" ", java.util.Arrays.stream(nodes.split(", "))
-                .filter(n -> n.matches("(Range)?SemiJoin.*")).map(n -> n.substring(0, n.indexOf('('))).toList());
     }
 
     @Test
