@@ -62,6 +62,18 @@ final class Deltas {
         return fresh;
     }
 
+    /** a OP b as SQL compares them: NULL when either is NULL. */
+    static Boolean compared(Object a, RangeJoin.Comparison comparison, Object b) {
+        if (a == null || b == null) return null;
+        int c = io.shardview.circuit.Values.compare(a, b);
+        return switch (comparison) {
+            case LESS -> c < 0;
+            case LESS_OR_EQUAL -> c <= 0;
+            case GREATER -> c > 0;
+            case GREATER_OR_EQUAL -> c >= 0;
+        };
+    }
+
     static ZSet step(Operator op, ZSet... inputs) {
         return op.step(inputs);
     }

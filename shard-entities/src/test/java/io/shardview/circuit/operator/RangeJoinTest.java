@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.Row;
-import io.shardview.circuit.Values;
 import io.shardview.circuit.ZSet;
 import java.io.IOException;
 import java.util.Random;
@@ -23,20 +22,9 @@ class RangeJoinTest {
     private static final JoinKeys KEY0 = new JoinKeys(new int[] {0}, new boolean[] {false});
     private static final JoinKeys NONE = new JoinKeys(new int[0], new boolean[0]);
 
-    /** left.c1 OP right.c1 over rows (key, value, tag): the right row's value is column 4 of the pair. */
+    /** left.c1 OP right.c1 over a pair of rows (key, value, tag): the right row's value is column 4 of the pair. */
     private static Expr condition(RangeJoin.Comparison comparison) {
-        return row -> {
-            Object a = row.get(1);
-            Object b = row.get(4);
-            if (a == null || b == null) return false;
-            int c = Values.compare(a, b);
-            return switch (comparison) {
-                case LESS -> c < 0;
-                case LESS_OR_EQUAL -> c <= 0;
-                case GREATER -> c > 0;
-                case GREATER_OR_EQUAL -> c >= 0;
-            };
-        };
+        return row -> Deltas.compared(row.get(1), comparison, row.get(4));
     }
 
     @Test
@@ -81,11 +69,10 @@ class RangeJoinTest {
 
     /** 12 / left.c1 OP 6 / (right.c1 - 3), both sides computed before a NULL decides, as PostgreSQL does. */
     private static Expr computedCondition(RangeJoin.Comparison comparison) {
-        Expr compare = condition(comparison);
         return row -> {
             Object a = LEFT_VALUE.eval(row);
             Object b = RIGHT_VALUE.eval(row.project(new int[] {3, 4, 5}));
-            return compare.eval(Row.of(null, a, null, null, b));
+            return Deltas.compared(a, comparison, b);
         };
     }
 

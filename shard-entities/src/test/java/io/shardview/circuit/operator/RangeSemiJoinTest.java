@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.shardview.circuit.Row;
-import io.shardview.circuit.Values;
 import io.shardview.circuit.ZSet;
 import java.io.IOException;
 import java.util.Random;
@@ -27,20 +26,9 @@ class RangeSemiJoinTest {
     private static final JoinKeys NONE = new JoinKeys(new int[0], new boolean[0]);
     private static final Expr VALUE = row -> row.get(1);
 
-    /** left.value OP right.value over (left row, right row). */
+    /** left.c1 OP right.c1 over a pair of rows (key, value, tag): the right row's value is column 4 of the pair. */
     private static Expr condition(RangeJoin.Comparison comparison) {
-        return row -> {
-            Object a = row.get(1);
-            Object b = row.get(4);
-            if (a == null || b == null) return null;
-            int c = Values.compare(a, b);
-            return switch (comparison) {
-                case LESS -> c < 0;
-                case LESS_OR_EQUAL -> c <= 0;
-                case GREATER -> c > 0;
-                case GREATER_OR_EQUAL -> c >= 0;
-            };
-        };
+        return row -> Deltas.compared(row.get(1), comparison, row.get(4));
     }
 
     private static RangeSemiJoin join(JoinKeys keys, RangeJoin.Comparison comparison, boolean anti) {
