@@ -42,7 +42,7 @@ public final class SubqueryChangeCpuTime {
             case "in-select-range-string": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.name > 'name-' || CAST(t.k AS VARCHAR)) AS f FROM t";
             // Compared with an uncorrelated scalar subquery (a RangeSemiJoin: only the rows between the old and new AVG).
             case "scalar-where": return "SELECT id FROM t WHERE k > (SELECT AVG(k) FROM dim WHERE name <> 'none')";
-            // Several columns (a RowInMark: counts per NULL pattern and compared columns).
+            // Several columns (an InMark: counts per NULL pattern and compared columns).
             case "rowin-select": return "SELECT id, (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
             case "rownotin-select": return "SELECT id, (k, s) NOT IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
             case "rowin-or": return "SELECT id FROM t WHERE (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') OR d < 1";

@@ -18,7 +18,6 @@ import io.shardview.circuit.operator.JoinKeys;
 import io.shardview.circuit.operator.LeftJoin;
 import io.shardview.circuit.operator.RangeJoin;
 import io.shardview.circuit.operator.RangeSemiJoin;
-import io.shardview.circuit.operator.RowInMark;
 import io.shardview.circuit.operator.NotIn;
 import io.shardview.circuit.operator.Operator;
 import io.shardview.circuit.operator.Project;
@@ -337,7 +336,7 @@ public final class PlanCompiler {
     }
 
     /**
-     * IN as a column beside each row (a {@link RowInMark} for several columns, whose NULLs stay in its keys);
+     * IN of one or more columns as a column beside each row (an {@link InMark}, whose NULLs stay in its keys);
      * each pair of compared columns compares as bpchar when PostgreSQL's '=' would.
      */
     private int inMark(InMarkJoin m) {
@@ -360,13 +359,8 @@ public final class PlanCompiler {
         JoinKeys leftGroup = new JoinKeys(groups, new boolean[groups.length], groupsAsBpchar);
         JoinKeys rightGroup = new JoinKeys(rightGroups, new boolean[groups.length], groupsAsBpchar);
         boolean[] nullSafe = new boolean[keys.length];
-        Operator op;
-        if (keys.length == 1) {
-            op = new InMark(new JoinKeys(keys, nullSafe, asBpchar), new JoinKeys(values, nullSafe, asBpchar), leftGroup, rightGroup);
-        } else {
-            Arrays.fill(nullSafe, true);
-            op = new RowInMark(new JoinKeys(keys, nullSafe, asBpchar), new JoinKeys(values, nullSafe, asBpchar), leftGroup, rightGroup);
-        }
+        Arrays.fill(nullSafe, true);
+        Operator op = new InMark(new JoinKeys(keys, nullSafe, asBpchar), new JoinKeys(values, nullSafe, asBpchar), leftGroup, rightGroup);
         return add(op, visit(m.getLeft()), visit(m.getRight()));
     }
 
