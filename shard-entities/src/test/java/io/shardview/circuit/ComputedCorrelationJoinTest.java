@@ -119,7 +119,7 @@ class ComputedCorrelationJoinTest {
         if (asSvc10) {
             List<CircuitImage.ViewImage> views = new ArrayList<>();
             for (CircuitImage.ViewImage v : image.views) {
-                views.add(new CircuitImage.ViewImage(v.name(), v.sql(), v.content(), out -> { }));
+                views.add(new CircuitImage.ViewImage(v.name(), v.sql(), v.revision(), v.content(), out -> { }));
             }
             image = new CircuitImage(image.version, image.tables, views);
         }

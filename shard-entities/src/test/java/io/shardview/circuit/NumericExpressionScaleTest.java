@@ -137,7 +137,7 @@ class NumericExpressionScaleTest {
         CircuitImage now = old.image();
         CircuitImage.ViewImage w = now.views.get(0);
         CircuitImage image = new CircuitImage(now.version, now.tables, List.of(new CircuitImage.ViewImage(
-                w.name(), "SELECT CAST(n AS NUMERIC(9,3)) FROM t", w.content(), w.operatorState())));
+                w.name(), "SELECT CAST(n AS NUMERIC(9,3)) FROM t", w.revision(), w.content(), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         image.write(new DataOutputStream(bytes));
         byte[] svc7 = bytes.toByteArray();
@@ -161,7 +161,7 @@ class NumericExpressionScaleTest {
         CircuitImage now = old.image();
         CircuitImage.ViewImage w = now.views.get(0);
         CircuitImage image = new CircuitImage(now.version, now.tables, List.of(new CircuitImage.ViewImage(
-                w.name(), "SELECT CASE WHEN n IS NULL THEN 0 ELSE n END AS v FROM t", w.content(), w.operatorState())));
+                w.name(), "SELECT CASE WHEN n IS NULL THEN 0 ELSE n END AS v FROM t", w.revision(), w.content(), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         image.write(new DataOutputStream(bytes));
         byte[] svc8 = bytes.toByteArray();

@@ -73,12 +73,21 @@ public final class PlanCompiler {
     private final StringTyping typing = new StringTyping();
     private final Typmods typmods = new Typmods();
 
-    private PlanCompiler() {
+    /** See {@link ExprCompiler}: whether operators compute every operand before a NULL decides (SQL revision 2 on). */
+    private final boolean strictOperands;
+
+    private PlanCompiler(boolean strictOperands) {
+        this.strictOperands = strictOperands;
     }
 
     /** Compiles a plan; throws {@link UnsupportedSqlException} naming a construct it cannot maintain. */
     public static Dataflow compile(RelNode root) {
-        PlanCompiler c = new PlanCompiler();
+        return compile(root, true);
+    }
+
+    /** Compiles a plan, its operators computing every operand before a NULL decides or (older views) not. */
+    public static Dataflow compile(RelNode root, boolean strictOperands) {
+        PlanCompiler c = new PlanCompiler(strictOperands);
         c.rexBuilder = root.getCluster().getRexBuilder();
         c.visit(root);
         return new Dataflow(List.copyOf(c.nodes), c.columns(root), readOrder(root), c.relations);
@@ -86,7 +95,7 @@ public final class PlanCompiler {
 
     /** An expression compiler over the output row of rel. */
     private ExprCompiler over(RelNode rel) {
-        return new ExprCompiler(rexBuilder, typing.fields(rel));
+        return new ExprCompiler(rexBuilder, typing.fields(rel), strictOperands);
     }
 
     /**
@@ -187,7 +196,7 @@ public final class PlanCompiler {
         JoinKeys lk = new JoinKeys(leftKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
         JoinKeys rk = new JoinKeys(rightKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
         Expr cond = residual.isAlwaysTrue() ? null
-                : new ExprCompiler(rexBuilder, typing.joinInput(j.getLeft(), j.getRight())).compile(residual);
+                : new ExprCompiler(rexBuilder, typing.joinInput(j.getLeft(), j.getRight()), strictOperands).compile(residual);
         int left = visit(j.getLeft());
         int right = visit(j.getRight());
         switch (j.getJoinType()) {
@@ -457,7 +466,7 @@ public final class PlanCompiler {
 
     private int values(LogicalValues v) {
         ZSet rows = new ZSet();
-        ExprCompiler exprs = new ExprCompiler(rexBuilder, new StringTyping.Type[0]);
+        ExprCompiler exprs = new ExprCompiler(rexBuilder, new StringTyping.Type[0], strictOperands);
         for (List<RexLiteral> tuple : v.getTuples()) {
             Object[] row = tuple.stream().map(l -> exprs.compileOutput(l).eval(null)).toArray();
             rows.add(Row.wrap(row), 1);

@@ -83,6 +83,14 @@ public final class SqlPlanner {
      * outside PostgreSQL's bounds, which engines before them accepted, is planned as then.
      */
     public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted) throws PlanningException {
+        return plan(select, relations, accepted, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #plan(String, Map, boolean)}, for a view of the given SQL revision: before revision 2 Calcite folded
+     * a literal's CAST with its own rules (CAST(1.5 AS INTEGER) was 1), and a view of then keeps doing so.
+     */
+    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted, int revision) throws PlanningException {
         try {
             SqlNode parsed = SqlParser.create(select, PARSER).parseQuery();
             if (!parsed.isA(SqlKind.QUERY)) {
@@ -94,7 +102,7 @@ public final class SqlPlanner {
                     catalog, types, VALIDATOR);
             SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted));
             HepPlanner planner = new HepPlanner(HepProgram.builder().build());
-            planner.setExecutor(PgConstantReducer.INSTANCE);
+            if (revision >= 2) planner.setExecutor(PgConstantReducer.INSTANCE);
             RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(types));
             SqlToRelConverter converter = new SqlToRelConverter(NO_VIEWS, validator, catalog, cluster,
                     StandardConvertletTable.INSTANCE, CONVERTER);
