@@ -40,7 +40,7 @@ import java.util.stream.IntStream;
  * SVC9 snapshot's views may hold a CAST AS REAL as a double, or -0 and 0 apart, so they are evaluated afresh.
  * SVC; (SVC11) marks the planner that joins on values computed from each side (u.y = t.n + 1) through their
  * index: an SVC10 snapshot's views may hold such a join's state as a plain join's, so they are evaluated afresh
- * (under SQL revision 1, as they were created). SVC11 also writes each view's SQL revision after its SELECT.
+ * (under SQL revision 1, as they were created). SVC11 also opens each view's section with its SQL revision.
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -86,9 +86,9 @@ final class CircuitSnapshot {
         for (CircuitImage.ViewImage v : image.views) {
             out.writeUTF(v.name());
             writeLongString(out, v.sql());
-            out.writeInt(v.revision());
             ByteArrayOutputStream section = new ByteArrayOutputStream(1 << 16);
             DataOutputStream sectionOut = new DataOutputStream(section);
+            sectionOut.writeInt(v.revision());
             v.content().write(sectionOut);
             v.operatorState().write(sectionOut);
             sectionOut.flush();
@@ -145,9 +145,9 @@ final class CircuitSnapshot {
         for (int i = 0; i < nViews; i++) {
             String name = in.readUTF();
             String sql = readLongString(in);
-            MaterializedView v = factory.create(name, sql, in.readInt());
             byte[] section = new byte[in.readInt()];
             in.readFully(section);
+            MaterializedView v = factory.create(name, sql, new ByteArrayInput(section).readInt()); // the section opens with it
             views.put(name, v);
             created.add(v);
             sections.add(section);
@@ -155,7 +155,9 @@ final class CircuitSnapshot {
         try {
             IntStream.range(0, nViews).parallel().forEach(i -> {
                 try {
-                    loadState(created.get(i), new ByteArrayInput(sections.get(i)));
+                    ByteArrayInput section = new ByteArrayInput(sections.get(i));
+                    section.readInt(); // the view's SQL revision, read above
+                    loadState(created.get(i), section);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
