@@ -38,8 +38,11 @@ public final class Circuit {
     /**
      * The revision of the SQL this engine accepts, journaled with each statement so that a replay reads it as
      * it was accepted. 1: REAL, FLOAT4 and FLOAT(1..24) columns are float4 (under 0 they were double precision).
+     * 2: an operator computes every operand before a NULL decides (NULL = 1 / 0 fails, as in PostgreSQL), and a
+     * literal's CAST is PostgreSQL's (CAST(1.5 AS INTEGER) is 2); a view created under an older revision keeps
+     * evaluating as then, so a batch the journal holds evaluates on replay as it did when it was accepted.
      */
-    public static final int SQL_REVISION = 1;
+    public static final int SQL_REVISION = 2;
 
     /**
      * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older
@@ -83,7 +86,7 @@ public final class Circuit {
         if (statement instanceof DdlStatement.CreateTable ct) {
             problem = createTable(ct.schema(), objects);
         } else if (statement instanceof DdlStatement.CreateView cv) {
-            problem = createView(cv.name(), cv.select(), replaying, objects);
+            problem = createView(cv.name(), cv.select(), replaying, replaying ? revision : SQL_REVISION, objects);
         } else {
             problem = drop((DdlStatement.Drop) statement, objects);
         }
@@ -105,9 +108,9 @@ public final class Circuit {
         return null;
     }
 
-    private Problem createView(String name, String select, boolean replaying, List<DdlResult.ChangedObject> objects) {
+    private Problem createView(String name, String select, boolean replaying, int revision, List<DdlResult.ChangedObject> objects) {
         if (exists(name)) return new Problem(RejectionKind.CONFLICT, "relation \"" + name + "\" already exists");
-        Object planned = plan(name, select, replaying);
+        Object planned = plan(name, select, replaying, revision);
         if (planned instanceof Problem problem) return problem;
         MaterializedView view = (MaterializedView) planned;
         try {
@@ -124,10 +127,10 @@ public final class Circuit {
      * A new, empty view compiled from its SELECT, or the {@link Problem} that prevents it. accepted: the SELECT
      * was accepted once (replayed or restored), so it is read as leniently as the engine that accepted it.
      */
-    private Object plan(String name, String select, boolean accepted) {
+    private Object plan(String name, String select, boolean accepted, int revision) {
         try {
-            RelNode plan = SqlPlanner.plan(select, catalogColumns(), accepted);
-            return new MaterializedView(name, select, plan, level(plan));
+            RelNode plan = SqlPlanner.plan(select, catalogColumns(), accepted, revision);
+            return new MaterializedView(name, select, plan, level(plan), revision);
         } catch (SqlPlanner.PlanningException | UnsupportedSqlException e) {
             return new Problem(RejectionKind.UNSUPPORTED, e.getMessage());
         } catch (RuntimeException e) {
@@ -152,7 +155,7 @@ public final class Circuit {
 
     /** Evaluates a view from scratch with a freshly compiled copy of its plan (for verification). */
     ZSet recompute(String view) {
-        Dataflow fresh = PlanCompiler.compile(views.get(view).plan);
+        Dataflow fresh = views.get(view).compile();
         return fresh.step(currentContents(fresh), true).output();
     }
 
@@ -277,7 +280,7 @@ public final class Circuit {
 
     /** Evaluates a SELECT from scratch over the current tables and views. */
     public QueryResult query(String select) {
-        Object planned = plan("query", select, false);
+        Object planned = plan("query", select, false, SQL_REVISION);
         if (planned instanceof Problem problem) {
             return new QueryResult.Rejected(problem.kind(), problem.message());
         }
@@ -312,7 +315,7 @@ public final class Circuit {
         tables.values().forEach(b -> t.add(b.image()));
         List<CircuitImage.ViewImage> v = new ArrayList<>(views.size());
         for (MaterializedView m : views.values()) {
-            v.add(new CircuitImage.ViewImage(m.name, m.sql, ZSetImage.of(m.content), m.dataflow.stateImage()));
+            v.add(new CircuitImage.ViewImage(m.name, m.sql, m.revision, ZSetImage.of(m.content), m.dataflow.stateImage()));
         }
         return new CircuitImage(version, List.copyOf(t), List.copyOf(v));
     }
@@ -327,15 +330,15 @@ public final class Circuit {
     /** Compiles (and for an older snapshot, evaluates) the views of a snapshot being restored. */
     private final class Restore implements CircuitSnapshot.ViewFactory {
         @Override
-        public MaterializedView create(String name, String sql) throws IOException {
-            Object planned = plan(name, sql, true);
+        public MaterializedView create(String name, String sql, int revision) throws IOException {
+            Object planned = plan(name, sql, true, revision);
             if (planned instanceof Problem problem) throw new IOException("snapshot view " + name + ": " + problem.message());
             return (MaterializedView) planned;
         }
 
         @Override
-        public MaterializedView evaluate(String name, String sql) throws IOException {
-            MaterializedView view = create(name, sql);
+        public MaterializedView evaluate(String name, String sql, int revision) throws IOException {
+            MaterializedView view = create(name, sql, revision);
             try {
                 view.absorb(view.dataflow.step(currentContents(view.dataflow), true).output());
             } catch (EvaluationException e) {

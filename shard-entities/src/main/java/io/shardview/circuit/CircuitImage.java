@@ -18,8 +18,8 @@ public final class CircuitImage {
     record TableImage(TableSchema schema, byte[][] packedRows, int packedCount, ZSetImage multiset) {
     }
 
-    /** A view's definition, content and operator state. */
-    record ViewImage(String name, String sql, ZSetImage content, StateImage operatorState) {
+    /** A view's definition, the SQL revision it was created under, its content and operator state. */
+    record ViewImage(String name, String sql, int revision, ZSetImage content, StateImage operatorState) {
     }
 
     final long version;

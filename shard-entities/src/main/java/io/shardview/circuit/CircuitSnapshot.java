@@ -39,7 +39,8 @@ import java.util.stream.IntStream;
  * are evaluated afresh for the same reason. SVC: (SVC10) marks the engine with a float4 REAL and -0 equal to 0: an
  * SVC9 snapshot's views may hold a CAST AS REAL as a double, or -0 and 0 apart, so they are evaluated afresh.
  * SVC; (SVC11) marks the planner that joins on values computed from each side (u.y = t.n + 1) through their
- * index: an SVC10 snapshot's views may hold such a join's state as a plain join's, so they are evaluated afresh.
+ * index: an SVC10 snapshot's views may hold such a join's state as a plain join's, so they are evaluated afresh
+ * (under SQL revision 1, as they were created). SVC11 also opens each view's section with its SQL revision.
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -54,16 +55,19 @@ final class CircuitSnapshot {
     private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0 (still read)
     private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed
 
+    /** The SQL revision of a view in a snapshot before SVC11, which kept none: all were created under 1 or 0. */
+    private static final int OLDER_REVISION = 1;
+
     private CircuitSnapshot() {
     }
 
     /** Compiles the views of a snapshot during restore. */
     interface ViewFactory {
-        /** A view compiled from its definition, empty, for the saved state to be loaded into. */
-        MaterializedView create(String name, String sql) throws IOException;
+        /** A view compiled from its definition and SQL revision, empty, for the saved state to be loaded into. */
+        MaterializedView create(String name, String sql, int revision) throws IOException;
 
-        /** A view compiled from its definition and filled from the tables and views restored so far. */
-        MaterializedView evaluate(String name, String sql) throws IOException;
+        /** A view compiled from its definition and SQL revision and filled from the tables and views restored so far. */
+        MaterializedView evaluate(String name, String sql, int revision) throws IOException;
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
@@ -84,6 +88,7 @@ final class CircuitSnapshot {
             writeLongString(out, v.sql());
             ByteArrayOutputStream section = new ByteArrayOutputStream(1 << 16);
             DataOutputStream sectionOut = new DataOutputStream(section);
+            sectionOut.writeInt(v.revision());
             v.content().write(sectionOut);
             v.operatorState().write(sectionOut);
             sectionOut.flush();
@@ -139,9 +144,10 @@ final class CircuitSnapshot {
         List<byte[]> sections = new ArrayList<>(nViews);
         for (int i = 0; i < nViews; i++) {
             String name = in.readUTF();
-            MaterializedView v = factory.create(name, readLongString(in));
+            String sql = readLongString(in);
             byte[] section = new byte[in.readInt()];
             in.readFully(section);
+            MaterializedView v = factory.create(name, sql, new ByteArrayInput(section).readInt()); // the section opens with it
             views.put(name, v);
             created.add(v);
             sections.add(section);
@@ -149,7 +155,9 @@ final class CircuitSnapshot {
         try {
             IntStream.range(0, nViews).parallel().forEach(i -> {
                 try {
-                    loadState(created.get(i), new ByteArrayInput(sections.get(i)));
+                    ByteArrayInput section = new ByteArrayInput(sections.get(i));
+                    section.readInt(); // the view's SQL revision, read above
+                    loadState(created.get(i), section);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -169,9 +177,9 @@ final class CircuitSnapshot {
             if (magic != MAGIC && magic != MAGIC_PACKED) { // SVC3 on: a sized section
                 in.readFully(new byte[in.readInt()]);
             } else {
-                loadState(factory.create(name, sql), in); // inline: decoded only to find where the next view starts
+                loadState(factory.create(name, sql, OLDER_REVISION), in); // inline: decoded only to find where the next view starts
             }
-            views.put(name, factory.evaluate(name, sql));
+            views.put(name, factory.evaluate(name, sql, OLDER_REVISION));
         }
     }
 

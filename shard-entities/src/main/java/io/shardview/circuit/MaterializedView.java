@@ -25,14 +25,23 @@ final class MaterializedView {
     long rowCount;
     private List<Row> sorted;
 
-    MaterializedView(String name, String sql, RelNode plan, int level) {
+    /** The SQL revision the view was created under (see {@link Circuit#SQL_REVISION}), which it is evaluated by. */
+    final int revision;
+
+    MaterializedView(String name, String sql, RelNode plan, int level, int revision) {
         this.name = name;
         this.sql = sql;
         this.plan = plan;
-        this.dataflow = PlanCompiler.compile(plan);
+        this.revision = revision;
+        this.dataflow = compile();
         this.level = level;
         this.spelledColumns = dataflow.columns().stream()
                 .anyMatch(c -> c.type() == ColumnType.CHAR || c.type() == ColumnType.DECIMAL);
+    }
+
+    /** A fresh dataflow of the view's plan, evaluating as its revision does. */
+    Dataflow compile() {
+        return PlanCompiler.compile(plan, revision >= 2);
     }
 
     private long rowHash(Row row) {

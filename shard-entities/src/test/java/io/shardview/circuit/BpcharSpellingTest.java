@@ -123,7 +123,7 @@ class BpcharSpellingTest {
         CircuitImage now = c.image();
         CircuitImage.ViewImage w = now.views.get(0);
         CircuitImage old = new CircuitImage(now.version, now.tables,
-                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), ZSetImage.of(merged), w.operatorState())));
+                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), ZSetImage.of(merged), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         old.write(new DataOutputStream(bytes));
         byte[] svc3 = bytes.toByteArray();

@@ -34,6 +34,18 @@ class CircuitTest {
         return c.read(name, Integer.MAX_VALUE, null).orElseThrow().rows();
     }
 
+    /** Each view's rows sorted, values joined by ':', NULL as '-', rows by ' ', views by " | ". */
+    static String shown(Circuit c, List<String> views) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String view : views) {
+            out.add(rows(c, view).stream()
+                    .map(r -> java.util.Arrays.stream(r.toArray()).map(v -> v == null ? "-" : v.toString())
+                            .collect(java.util.stream.Collectors.joining(":")))
+                    .sorted().collect(java.util.stream.Collectors.joining(" ")));
+        }
+        return String.join(" | ", out);
+    }
+
     @Test
     void filterViewEmitsOnlyMatchingRowsAndUpdatesRetractTheOldRow() {
         Circuit c = circuit("CREATE TABLE Users (id BIGINT NOT NULL, name VARCHAR, age INT, PRIMARY KEY (id));"

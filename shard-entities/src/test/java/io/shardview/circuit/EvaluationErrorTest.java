@@ -130,6 +130,29 @@ class EvaluationErrorTest {
     }
 
     @Test
+    void aViewOfAnOlderSqlRevisionEvaluatesAsItDidThenAlsoAfterASnapshot() throws java.io.IOException {
+        // A journal replayed after the upgrade: the view was created under revision 1, when y = 12 / n stopped at a
+        // NULL y, and the batch below was accepted then; it must be accepted again on replay, and after a snapshot.
+        Circuit old = new Circuit();
+        assertInstanceOf(DdlResult.Applied.class, old.replaySql("CREATE TABLE t (k INT PRIMARY KEY, y INT, n INT)", 1));
+        assertInstanceOf(DdlResult.Applied.class, old.replaySql(
+                "CREATE VIEW eq AS SELECT k FROM t WHERE y = 12 / n; CREATE VIEW c AS SELECT k, CAST(1.5 AS INTEGER) AS i FROM t", 1));
+        assertInstanceOf(BatchOutcome.Accepted.class, old.applyBatch(List.of(Op.insert("t", row("k", 1, "n", 0)))));
+        assertEquals(List.of(Row.of(1L, 1L)), rows(old, "c"), "Calcite folded the cast then, truncating");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        old.writeSnapshot(new java.io.DataOutputStream(bytes));
+        Circuit restored = Circuit.readSnapshot(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertInstanceOf(BatchOutcome.Accepted.class, restored.applyBatch(List.of(Op.insert("t", row("k", 2, "n", 0)))));
+        assertEquals(List.of(Row.of(1L, 1L), Row.of(2L, 1L)), rows(restored, "c"));
+
+        // The same views created now follow PostgreSQL.
+        assertInstanceOf(DdlResult.Applied.class, restored.executeSql("CREATE VIEW c2 AS SELECT k, CAST(1.5 AS INTEGER) AS i FROM t"));
+        assertEquals(List.of(Row.of(1L, 2L), Row.of(2L, 2L)), rows(restored, "c2"));
+        DdlResult now = restored.executeSql("CREATE VIEW eq2 AS SELECT k FROM t WHERE y = 12 / n");
+        assertEquals(RejectionKind.EVALUATION_ERROR, assertInstanceOf(DdlResult.Rejected.class, now).kind());
+    }
+
+    @Test
     void anInvalidCastFailsWithPostgresMessage() {
         Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, s VARCHAR); CREATE VIEW n AS SELECT k, CAST(s AS INT) AS i FROM t");
         assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 1, "s", " 42 ")))));

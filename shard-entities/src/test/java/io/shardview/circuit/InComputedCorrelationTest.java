@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardview.circuit.sql.SqlPlanner;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,15 +53,8 @@ class InComputedCorrelationTest {
         CircuitTest.applyAndCheck(c, NAMES, ops);
     }
 
-    /** Each view's rows in order, values joined by ':', NULL as '-', views by " | ". */
     private static String rows(Circuit c) {
-        List<String> out = new ArrayList<>();
-        for (String view : NAMES) {
-            out.add(CircuitTest.rows(c, view).stream()
-                    .map(r -> Arrays.stream(r.toArray()).map(v -> v == null ? "-" : v.toString()).collect(Collectors.joining(":")))
-                    .sorted().collect(Collectors.joining(" ")));
-        }
-        return String.join(" | ", out);
+        return CircuitTest.shown(c, NAMES);
     }
 
     @Test

@@ -184,7 +184,7 @@ class NumericScaleTest {
         CircuitImage now = c.image();
         CircuitImage.ViewImage w = now.views.get(0);
         CircuitImage old = new CircuitImage(now.version, now.tables,
-                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), ZSetImage.of(merged), w.operatorState())));
+                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), ZSetImage.of(merged), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         old.write(new DataOutputStream(bytes));
         byte[] svc5 = withoutTypmod(bytes.toByteArray());

@@ -176,7 +176,27 @@ final class RandomSchema {
         return String.format(".%09d", t.getNano()).replaceAll("0+$", "");
     }
 
+    /** A number of 20 to 30 digits, a numeric in PostgreSQL: whole, beyond bigint's range, or {@link #longDecimal}. */
+    static String longNumber(Random rnd) {
+        if (rnd.nextBoolean()) return longDecimal(rnd);
+        StringBuilder whole = new StringBuilder(rnd.nextBoolean() ? "-" : "").append(1 + rnd.nextInt(9));
+        for (int i = 20 + rnd.nextInt(11); i > 1; i--) whole.append(rnd.nextInt(10));
+        return whole.toString();
+    }
+
+    /**
+     * A number of 20 to 30 digits near the columns' values, with a tail of decimals (0.25 as 0.250000000000000000000001):
+     * as a numeric it differs from the value, rounded to a float it is the value (of few significant bits).
+     */
+    static String longDecimal(Random rnd) {
+        String near = new String[] {"0.5", "-1.5", "2.75", "0.25", "1.25", "-2.5", "3.0", "100.0"}[rnd.nextInt(8)];
+        int written = near.length() - (near.startsWith("-") ? 2 : 1);
+        return near + "0".repeat(20 + rnd.nextInt(11) - written - 1) + "1";
+    }
+
+    /** A literal of the kind's values; for a number, now and then one of 20 to 30 digits ({@link #longNumber}). */
     static String literal(Random rnd, Kind kind) {
+        if (kind.numeric() && rnd.nextInt(8) == 0) return longNumber(rnd);
         Object v = kind == Kind.DEC ? decimal(rnd) : value(rnd, kind, false);
         switch (kind) {
             case STR: case CH: case BP: return "'" + v + "'";
@@ -187,7 +207,6 @@ final class RandomSchema {
             }
             case DEC: case NUM: return ((BigDecimal) v).toPlainString();
             case DBL: return "CAST(" + v + " AS DOUBLE PRECISION)";
-            // 2E+38 with its exponent: written out it has more digits than the planner's DECIMAL holds.
             case REAL: return "CAST(" + v + " AS REAL)";
             default: return v.toString();
         }

@@ -118,8 +118,8 @@ final class RandomViews {
                     return new Ex((rnd.nextBoolean() ? "UPPER(" : "LOWER(") + c.sql() + ")", Kind.STR);
                 }
                 if (c.kind() == Kind.NUM) {
-                    // A literal keeps its own scale (0, 1.50) beside the column's values.
-                    String other = new String[] {column(r, a, x -> x.kind() == c.kind()).sql(), "0", "1.50"}[rnd.nextInt(3)];
+                    // A literal keeps its own scale (0, 1.50, one of 20 to 30 digits) beside the column's values.
+                    String other = new String[] {column(r, a, x -> x.kind() == c.kind()).sql(), "0", "1.50", RandomSchema.longNumber(rnd)}[rnd.nextInt(4)];
                     return new Ex("COALESCE(" + c.sql() + ", " + other + ")", c.kind());
                 }
                 if (c.kind() == Kind.DEC) {
@@ -128,9 +128,10 @@ final class RandomViews {
                     return new Ex("COALESCE(" + c.sql() + ", " + other + ")", c.kind());
                 }
                 if (c.kind() == Kind.REAL) {
-                    // A numeric or integer beside a real is a real (1.00000001 is 1), in CASE as in COALESCE.
+                    // A numeric or integer beside a real is a real (1.00000001 is 1), in CASE as in COALESCE (a long
+                    // decimal only: a whole one would keep a float4 SUM exact only while it is the column's one huge value).
                     Ex dec = column(r, a, x -> x.kind() == Kind.DEC);
-                    String other = new String[] {"0", "1.00000001", "2.5", dec == null ? "-1" : dec.sql()}[rnd.nextInt(4)];
+                    String other = new String[] {"0", "1.00000001", "2.5", dec == null ? "-1" : dec.sql(), RandomSchema.longDecimal(rnd)}[rnd.nextInt(5)];
                     return new Ex(rnd.nextBoolean() ? "COALESCE(" + c.sql() + ", " + other + ")"
                             : "CASE WHEN " + c.sql() + " IS NULL THEN " + other + " ELSE " + c.sql() + " END", Kind.REAL);
                 }
@@ -274,12 +275,17 @@ final class RandomViews {
     /** Numeric literals of several scales, a negative one and arithmetic of literals; the first two have DEC's scale 2. */
     private static final String[] NUMERIC_LITERALS = {"1.50", "-2.25", "0", "7", "-1.5", "0 + 1", "2.500"};
 
+    /** One of {@link #NUMERIC_LITERALS}, or now and then a number of 20 to 30 digits (never of scale 2). */
+    private String numericLiteral() {
+        return rnd.nextInt(6) == 0 ? RandomSchema.longNumber(rnd) : NUMERIC_LITERALS[rnd.nextInt(NUMERIC_LITERALS.length)];
+    }
+
     /**
      * A CASE with a numeric literal as its THEN or its ELSE beside a NUMERIC column: PostgreSQL keeps the
      * literal's own scale (THEN 0 is 0, not 0.000000). Only a literal of scale 2 beside a DEC column keeps DEC.
      */
     private Ex numericCase(Rel r, String a, Ex c) {
-        String literal = NUMERIC_LITERALS[rnd.nextInt(NUMERIC_LITERALS.length)];
+        String literal = numericLiteral();
         Kind kind = c.kind() == Kind.DEC && literal.matches("-?\\d+\\.\\d\\d") ? Kind.DEC : Kind.NUM;
         switch (rnd.nextInt(3)) {
             case 0: return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + literal + " ELSE " + c.sql() + " END", kind);
@@ -556,7 +562,7 @@ final class RandomViews {
             Ex s = column(l, "a", c -> c.kind() == Kind.DEC || c.kind() == Kind.NUM);
             Ex t = s == null ? null : column(r, "b", c -> c.kind() == Kind.DEC || c.kind() == Kind.NUM);
             if (t != null) {
-                String literal = NUMERIC_LITERALS[rnd.nextInt(NUMERIC_LITERALS.length)];
+                String literal = numericLiteral();
                 boolean first = rnd.nextBoolean();
                 a = first ? new Ex(literal, Kind.NUM) : new Ex(s.sql(), Kind.NUM);
                 b = first ? t : new Ex(literal, Kind.NUM);
@@ -668,7 +674,8 @@ final class RandomViews {
         Col rc = pick(r, c -> c.kind().integer());
         if (lc != null && rc != null && rnd.nextInt(3) == 0) {
             String op = correlation.compareTo(Correlation.ANY_COMPARISON) >= 0 && rnd.nextInt(3) == 0 ? comparator() : "=";
-            where.add(b + "." + rc.name() + " " + op + " " + a + "." + lc.name());
+            String comparison = op.equals("=") || op.equals("<>") ? null : comparedCorrelation(l, a, r, b, op);
+            where.add(comparison != null ? comparison : b + "." + rc.name() + " " + op + " " + a + "." + lc.name());
         }
         // Not beside a correlation by another comparison than '=' (that IN keeps Calcite's rewrite anyway).
         if (correlation != Correlation.NONE && where.stream().noneMatch(w -> w.contains(" " + a + ".") && !w.contains(" = ")) && rnd.nextInt(2) == 0) {
@@ -752,6 +759,32 @@ final class RandomViews {
                 String inner = x.kind().integer() ? "CAST(" + x.sql() + " AS NUMERIC)" : x.sql();
                 return inner + " = " + String.format(new String[] {"(%s * 2)", "(%s + 1.50)", "(%s - 1)", "COALESCE(%s, 0)"}[rnd.nextInt(4)], y.sql());
             }
+        }
+    }
+
+    /**
+     * Now and then, a correlation by a comparison (op) of strings (text or varchar, not CHAR(3), which compares
+     * as bpchar), of computed strings, or of integers computed without overflow: Calcite's rewrite joins them
+     * through an ordered index. Null otherwise, or when the relations have no such columns.
+     */
+    private String comparedCorrelation(Rel l, String a, Rel r, String b, String op) {
+        switch (rnd.nextInt(4)) {
+            case 0: {
+                Ex x = column(r, b, c -> c.kind() == Kind.STR);
+                Ex y = column(l, a, c -> c.kind() == Kind.STR);
+                return x == null || y == null ? null : x.sql() + " " + op + " " + y.sql();
+            }
+            case 1: {
+                Ex x = column(r, b, c -> c.kind() == Kind.STR);
+                Ex y = column(l, a, c -> c.kind() == Kind.STR);
+                return x == null || y == null ? null : "UPPER(" + x.sql() + ") " + op + " (" + y.sql() + " || 'b')";
+            }
+            case 2: {
+                Ex x = column(r, b, c -> c.kind().integer());
+                Ex y = column(l, a, c -> c.kind().integer());
+                return x == null || y == null ? null : computedInteger(x) + " " + op + " " + computedInteger(y);
+            }
+            default: return null;
         }
     }
 

@@ -161,7 +161,7 @@ class RealTypeTest {
         CircuitImage now = old.image();
         CircuitImage.ViewImage w = now.views.get(0);
         CircuitImage image = new CircuitImage(now.version, now.tables, List.of(new CircuitImage.ViewImage(
-                w.name(), "SELECT id, CAST(d AS REAL) AS x FROM t WHERE id = 2", w.content(), w.operatorState())));
+                w.name(), "SELECT id, CAST(d AS REAL) AS x FROM t WHERE id = 2", w.revision(), w.content(), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         image.write(new DataOutputStream(bytes));
         byte[] svc9 = bytes.toByteArray();

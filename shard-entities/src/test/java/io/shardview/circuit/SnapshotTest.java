@@ -97,7 +97,7 @@ class SnapshotTest {
         CircuitImage now = c.image();
         CircuitImage.ViewImage w = now.views.get(0);
         CircuitImage old = new CircuitImage(now.version, now.tables,
-                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), ZSetImage.of(once), w.operatorState())));
+                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), ZSetImage.of(once), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         old.write(new DataOutputStream(bytes));
         byte[] svc4 = bytes.toByteArray();

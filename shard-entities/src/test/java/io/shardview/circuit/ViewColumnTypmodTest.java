@@ -37,6 +37,16 @@ class ViewColumnTypmodTest {
     }
 
     @Test
+    void aViewThatIsNeverTrueKeepsItsColumnsTypmods() {
+        // Calcite's rules replaced such a view's relation by an empty VALUES, which had lost the typmods.
+        assertEquals(List.of("numeric(5,2)", "character(3)"), types("SELECT m, c FROM t WHERE id < id"));
+        assertEquals(List.of("numeric(5,2)"), types("SELECT m FROM t WHERE 1 = 0"));
+        assertEquals(List.of("numeric(5,2)", "numeric(5,2)"),
+                types("SELECT t.m, u.m AS um FROM t JOIN u ON t.id = u.id AND t.id IN (SELECT u2.id FROM u u2 WHERE u2.m = t.m) WHERE t.k < t.k"));
+        assertEquals(List.of("numeric(5,2)"), types("SELECT m FROM t WHERE n <> n AND EXISTS (SELECT 1 FROM u WHERE u.id = t.id)"));
+    }
+
+    @Test
     void aWrittenCastGivesItsTypmod() {
         assertEquals(List.of("numeric(7,3)", "numeric", "numeric(5,2)", "numeric(5,-2)", "numeric(4,0)"),
                 types("SELECT CAST(n AS NUMERIC(7,3)) AS a, CAST(m AS NUMERIC) AS b, CAST(m AS DECIMAL(5,2)) AS c,"

@@ -26,7 +26,7 @@ public final class SubqueryChangeCpuTime {
             case "exists-select": return "SELECT id, EXISTS (SELECT 1 FROM dim WHERE dim.k = t.k AND name <> 'none') AS f FROM t";
             case "in-where": return "SELECT id FROM t WHERE k IN (SELECT k FROM dim WHERE name <> 'none')";
             // Correlated through '=' of a computed value: a mark when that value cannot fail (NUMERIC - 1), Calcite's
-            // rewrite when it may (BIGINT - 1 overflows at the type's minimum).
+            // rewrite when it may (BIGINT - 1 overflows at the type's minimum), whose join is then a ComputedJoin.
             case "in-select-computed": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
             case "notin-select-computed": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
             case "in-or-computed": return "SELECT id FROM t WHERE s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) OR d < 1";
@@ -37,7 +37,12 @@ public final class SubqueryChangeCpuTime {
             // Correlated by a comparison (Calcite's rewrite: dim joined with t's distinct k on dim.k < t.k).
             case "in-select-range": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
             case "notin-select-range": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
-            // Several columns (a RowInMark: counts per NULL pattern and compared columns).
+            // ... of a computed value (BIGINT - 1000 may overflow) and of strings: the range join orders by the value.
+            case "in-select-range-computed": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k - 1000) AS f FROM t";
+            case "in-select-range-string": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.name > 'name-' || CAST(t.k AS VARCHAR)) AS f FROM t";
+            // Compared with an uncorrelated scalar subquery (a RangeSemiJoin: only the rows between the old and new AVG).
+            case "scalar-where": return "SELECT id FROM t WHERE k > (SELECT AVG(k) FROM dim WHERE name <> 'none')";
+            // Several columns (an InMark: counts per NULL pattern and compared columns).
             case "rowin-select": return "SELECT id, (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
             case "rownotin-select": return "SELECT id, (k, s) NOT IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
             case "rowin-or": return "SELECT id FROM t WHERE (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') OR d < 1";

@@ -48,16 +48,7 @@ public final class ComputedJoin implements Operator {
         left.add(inputs[0], 1);
         inputs[1].forEach((r, v) -> left.forEachMatch(right, r, (l, w) -> pairs.add(l.concat(r), w * v)));
         right.add(inputs[1], 1);
-        try {
-            ZSet out = new ZSet(pairs.size());
-            pairs.forEach((joined, w) -> {
-                if (residual.test(joined)) out.add(joined, w);
-            });
-            return out;
-        } catch (RuntimeException e) { // the residual failed: leave the state as it was
-            undo(inputs);
-            throw e;
-        }
+        return InnerJoin.matching(pairs, residual, () -> undo(inputs));
     }
 
     @Override
@@ -73,12 +64,7 @@ public final class ComputedJoin implements Operator {
 
     @Override
     public StateImage stateImage() {
-        StateImage l = left.image();
-        StateImage r = right.image();
-        return out -> {
-            l.write(out);
-            r.write(out);
-        };
+        return StateImage.inOrder(left.image(), right.image());
     }
 
     @Override
@@ -169,12 +155,7 @@ public final class ComputedJoin implements Operator {
         }
 
         StateImage image() {
-            StateImage indexed = rows.image();
-            ZSetImage apart = ZSetImage.of(failed);
-            return out -> {
-                indexed.write(out);
-                apart.write(out);
-            };
+            return StateImage.inOrder(rows.image(), ZSetImage.of(failed)::write);
         }
 
         void read(DataInput in) throws IOException {

@@ -12,63 +12,126 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Each row of input 0 with one more column, the value of {@code x IN (SELECT y FROM input 1 WHERE
- * correlation)}, with PostgreSQL's three-valued logic: TRUE when some y equals x; else FALSE when the
- * subquery is empty (even for a NULL x); else NULL when x is NULL or some y is NULL; else FALSE. Input 1's
- * column 0 is y, its further columns the correlation values compared with '=' with the row's group
- * columns: a row whose group holds a NULL has an empty subquery. Without group columns the subquery
+ * Each row of input 0 with one more column, the value of {@code (x1, ..., xk) IN (SELECT y1, ..., yk FROM
+ * input 1 WHERE correlation)} with PostgreSQL's row comparison: TRUE when some subquery row equals the row's
+ * values in every column; else NULL when some subquery row compares FALSE in no column (each column equal or
+ * NULL on either side: (1, NULL) against (1, 2), (1, 2) against (NULL, 2)); else FALSE, also when the
+ * subquery is empty (even for NULL values). For one column that is IN's own rule: TRUE when some y equals x, else
+ * FALSE when the subquery is empty (even for a NULL x), else NULL when x is NULL or some y is NULL, else FALSE.
+ * Input 1's columns 0..k-1 are the y's, its further columns the correlation values compared with '=' with the
+ * row's group columns: a row whose group holds a NULL has an empty subquery. Without group columns the subquery
  * is uncorrelated (one group).
  *
- * <p>On deltas: per group touched by the step, the marked rows of the touched x values after minus those
- * before; when a group's subquery turns empty or non-empty, or gains its first NULL or loses its last,
- * all its rows are re-marked (their marks may change). State: per group, its rows by x and its NULL-x
- * rows, and the subquery's value counts, NULL count and row count. Keys compare as PostgreSQL's '='
- * does (asBpchar in the {@link JoinKeys}: a CHAR(n) against a VARCHAR without trailing blanks).
+ * <p>A row whose values are NULL at the positions N (its pattern) meets a subquery row NULL at M exactly
+ * when they are equal on the positions D = not N and not M. So the subquery is counted per (M, D, its values
+ * on D) for every D within its non-NULL positions (2^(k-|M|) counts per row), and the rows are indexed per
+ * (N, D, their values on D) for every D within their non-NULL positions: a row's mark reads one count per
+ * subquery pattern present, and a count that turns zero or non-zero re-marks the rows of the patterns it
+ * serves whose values on D are the count's. A group whose subquery turns empty or non-empty re-marks all
+ * its rows. So a step costs its delta times 2^k and the rows whose witnesses of a kind come or go, never a
+ * rescan. Keys compare as PostgreSQL's '=' does, per column (asBpchar in the {@link JoinKeys}, which must be
+ * null-safe so that NULLs stay in place).
  */
 public final class InMark implements Operator {
     private final JoinKeys x;
     private final JoinKeys y;
     private final JoinKeys leftGroup;
     private final JoinKeys rightGroup;
+    private final int all;
     private final HashMap<Row, Group> groups = new HashMap<>();
 
     /**
-     * x: the row's compared column; y: input 1's column 0; the group keys: the row's correlation
-     * columns and input 1's columns 1..n, pairwise compared with '='.
+     * x: the row's compared columns; y: input 1's columns 0..k-1, both null-safe; the group keys: the row's
+     * correlation columns and input 1's columns k.., pairwise compared with '='.
      */
     public InMark(JoinKeys x, JoinKeys y, JoinKeys leftGroup, JoinKeys rightGroup) {
+        int k = x.columns().length;
+        if (k < 1 || k > 16 || y.columns().length != k) throw new IllegalArgumentException("1 to 16 compared columns");
         this.x = x;
         this.y = y;
         this.leftGroup = leftGroup;
         this.rightGroup = rightGroup;
+        this.all = (1 << k) - 1;
     }
 
-    /** One correlation group: its rows and its subquery. */
-    private static final class Group {
-        final HashMap<Row, ZSet> rows = new HashMap<>();
-        final ZSet nullRows = new ZSet();
-        final HashMap<Row, Long> values = new HashMap<>();
-        long nulls;
+    /** The positions where a key is NULL, as bits. */
+    private static int nulls(Row key) {
+        int n = 0;
+        for (int i = 0; i < key.size(); i++) if (key.get(i) == null) n |= 1 << i;
+        return n;
+    }
+
+    /** (pattern, D, the key's values at D): a cell of the counts or of the rows' index. */
+    private static Row cell(int pattern, int d, Row key) {
+        Object[] c = new Object[2 + Integer.bitCount(d)];
+        c[0] = (long) pattern;
+        c[1] = (long) d;
+        int j = 2;
+        for (int i = 0; i < key.size(); i++) if ((d & 1 << i) != 0) c[j++] = key.get(i);
+        return Row.wrap(c);
+    }
+
+    /** The key with the values of a cell at D and NULLs elsewhere. */
+    private Row keyOf(int d, Row cell) {
+        Object[] key = new Object[Integer.bitCount(all)];
+        int j = 2;
+        for (int i = 0; i < key.length; i++) if ((d & 1 << i) != 0) key[i] = cell.get(j++);
+        return Row.wrap(key);
+    }
+
+    /** One correlation group: its rows and its subquery's counts. */
+    private final class Group {
+        /** The rows by pattern N, then by key (NULLs in place). */
+        final HashMap<Integer, HashMap<Row, ZSet>> rows = new HashMap<>();
+        /** The keys of the rows by (N, D, values at D), D a proper non-empty part of not N. */
+        final HashMap<Row, Set<Row>> index = new HashMap<>();
+        /** Subquery rows by (M, D, values at D), D any part of not M; (M, 0) counts the rows of pattern M. */
+        final HashMap<Row, Long> counts = new HashMap<>();
+        /** The subquery's patterns present, with their row counts. */
+        final HashMap<Integer, Long> patterns = new HashMap<>();
         long total;
 
         boolean isEmpty() {
-            return rows.isEmpty() && nullRows.isEmpty() && total == 0;
+            return rows.isEmpty() && total == 0 && patterns.isEmpty();
+        }
+
+        long count(Row cell) {
+            return counts.getOrDefault(cell, 0L);
         }
 
         Boolean mark(Row key) {
-            if (key != null && values.containsKey(key)) return Boolean.TRUE;
             if (total == 0) return Boolean.FALSE;
-            if (key == null || nulls > 0) return null;
+            int n = nulls(key);
+            if (n == 0 && count(cell(0, all, key)) > 0) return Boolean.TRUE;
+            for (int m : patterns.keySet()) {
+                if (count(cell(m, all & ~n & ~m, key)) > 0) return null;
+            }
             return Boolean.FALSE;
+        }
+
+        /** Adds to keys the keys of the rows that a count of cell (m, d, ...) serves. */
+        void served(int m, int d, Row cell, Set<Row> keys) {
+            Row values = keyOf(d, cell);
+            rows.forEach((n, byKey) -> {
+                int open = all & ~n;
+                if ((open & ~m) != d) return;
+                if (d == 0) {
+                    keys.addAll(byKey.keySet());
+                } else if (d == open) {
+                    if (byKey.containsKey(values)) keys.add(values);
+                } else {
+                    Set<Row> indexed = index.get(cell(n, d, values));
+                    if (indexed != null) keys.addAll(indexed);
+                }
+            });
         }
     }
 
-    /** What a step changes in one group: the x values it touches, and whether all its rows are re-marked. */
+    /** What a step changes in one group: the keys of rows it may re-mark, and the subquery's count changes. */
     private static final class Touch {
         final Set<Row> keys = new HashSet<>();
-        boolean nullRows;
+        final HashMap<Row, Long> counts = new HashMap<>();
         long total;
-        long nulls;
     }
 
     @Override
@@ -81,10 +144,7 @@ public final class InMark implements Operator {
                 out.add(l.concat(Row.wrap(Boolean.FALSE)), w);
                 return;
             }
-            Touch t = touched.computeIfAbsent(g, k -> new Touch());
-            Row key = x.keyOf(l);
-            if (key == null) t.nullRows = true;
-            else t.keys.add(key);
+            touched.computeIfAbsent(g, k -> new Touch()).keys.add(x.keyOf(l));
         });
         inputs[1].forEach((r, v) -> {
             Row g = rightGroup.keyOf(r);
@@ -92,17 +152,29 @@ public final class InMark implements Operator {
             Touch t = touched.computeIfAbsent(g, k -> new Touch());
             t.total += v;
             Row key = y.keyOf(r);
-            if (key == null) t.nulls += v;
-            else t.keys.add(key);
+            int m = nulls(key);
+            int open = all & ~m;
+            for (int d = open; ; d = (d - 1) & open) { // every part of open
+                t.counts.merge(cell(m, d, key), v, Long::sum);
+                if (d == 0) break;
+            }
         });
         Map<Row, Boolean> remarkAll = new HashMap<>();
         touched.forEach((g, t) -> {
             Group before = groups.get(g);
             long total = before == null ? 0 : before.total;
-            long nulls = before == null ? 0 : before.nulls;
-            boolean all = (total == 0) != (total + t.total == 0) || (nulls > 0) != (nulls + t.nulls > 0);
-            remarkAll.put(g, all);
-            if (before != null) emit(before, t, all, -1, out);
+            boolean everyRow = (total == 0) != (total + t.total == 0);
+            remarkAll.put(g, everyRow);
+            if (before == null) return;
+            if (!everyRow) {
+                t.counts.forEach((cell, v) -> {
+                    long c = before.count(cell);
+                    if ((c == 0) != (c + v == 0)) {
+                        before.served(((Number) cell.get(0)).intValue(), ((Number) cell.get(1)).intValue(), cell, t.keys);
+                    }
+                });
+            }
+            emit(before, t, everyRow, -1, out);
         });
         apply(inputs, 1);
         touched.forEach((g, t) -> {
@@ -113,16 +185,16 @@ public final class InMark implements Operator {
     }
 
     /** Adds sign times the marked rows of a group that the step may re-mark. */
-    private static void emit(Group group, Touch t, boolean all, int sign, ZSet out) {
-        if (all) {
-            group.rows.forEach((key, rows) -> mark(rows, group.mark(key), sign, out));
-        } else {
-            for (Row key : t.keys) {
-                ZSet rows = group.rows.get(key);
-                if (rows != null) mark(rows, group.mark(key), sign, out);
-            }
+    private static void emit(Group group, Touch t, boolean everyRow, int sign, ZSet out) {
+        if (everyRow) {
+            group.rows.values().forEach(byKey -> byKey.forEach((key, rows) -> mark(rows, group.mark(key), sign, out)));
+            return;
         }
-        if (all || t.nullRows) mark(group.nullRows, group.mark(null), sign, out);
+        for (Row key : t.keys) {
+            var byKey = group.rows.get(nulls(key));
+            ZSet rows = byKey == null ? null : byKey.get(key);
+            if (rows != null) mark(rows, group.mark(key), sign, out);
+        }
     }
 
     private static void mark(ZSet rows, Boolean mark, int sign, ZSet out) {
@@ -143,7 +215,7 @@ public final class InMark implements Operator {
         });
         inputs[0].forEach((l, w) -> {
             Row g = leftGroup.keyOf(l);
-            if (g != null) addRow(g, l, sign * w);
+            if (g != null) addRow(g, x.keyOf(l), l, sign * w);
         });
     }
 
@@ -155,30 +227,67 @@ public final class InMark implements Operator {
         if (group.isEmpty()) groups.remove(g);
     }
 
-    private void addRow(Row g, Row l, long w) {
+    private void addRow(Row g, Row key, Row l, long w) {
         Group group = group(g);
-        Row key = x.keyOf(l);
-        if (key == null) {
-            group.nullRows.add(l, w);
-        } else {
-            ZSet rows = group.rows.computeIfAbsent(key, k -> new ZSet(1));
-            rows.add(l, w);
-            if (rows.isEmpty()) group.rows.remove(key);
+        int n = nulls(key);
+        HashMap<Row, ZSet> byKey = group.rows.computeIfAbsent(n, k -> new HashMap<>());
+        ZSet rows = byKey.get(key);
+        if (rows == null) {
+            rows = new ZSet(1);
+            byKey.put(key, rows);
+            index(group, n, key, true);
+        }
+        rows.add(l, w);
+        if (rows.isEmpty()) {
+            byKey.remove(key);
+            index(group, n, key, false);
+            if (byKey.isEmpty()) group.rows.remove(n);
         }
         dropIfEmpty(g, group);
+    }
+
+    /** Adds a key to, or removes it from, the index cells of its proper non-empty parts of not n. */
+    private void index(Group group, int n, Row key, boolean add) {
+        int open = all & ~n;
+        for (int d = (open - 1) & open; d != 0; d = (d - 1) & open) {
+            Row cell = cell(n, d, key);
+            if (add) {
+                group.index.computeIfAbsent(cell, c -> new HashSet<>()).add(key);
+            } else {
+                Set<Row> keys = group.index.get(cell);
+                keys.remove(key);
+                if (keys.isEmpty()) group.index.remove(cell);
+            }
+        }
     }
 
     private void addValue(Row g, Row key, long v) {
         Group group = group(g);
         group.total += v;
-        if (key == null) {
-            group.nulls += v;
-        } else {
-            long count = group.values.getOrDefault(key, 0L) + v;
-            if (count == 0) group.values.remove(key);
-            else group.values.put(key, count);
+        int m = nulls(key);
+        long p = group.patterns.getOrDefault(m, 0L) + v;
+        if (p == 0) group.patterns.remove(m);
+        else group.patterns.put(m, p);
+        int open = all & ~m;
+        for (int d = open; ; d = (d - 1) & open) {
+            Row cell = cell(m, d, key);
+            long count = group.count(cell) + v;
+            if (count == 0) group.counts.remove(cell);
+            else group.counts.put(cell, count);
+            if (d == 0) break;
         }
         dropIfEmpty(g, group);
+    }
+
+    /** The subquery's rows, by key (NULLs in place), of a group: the counts of its cells that cover every non-NULL position. */
+    private Map<Row, Long> values(Group group) {
+        Map<Row, Long> out = new HashMap<>();
+        group.counts.forEach((cell, count) -> {
+            int m = ((Number) cell.get(0)).intValue();
+            int d = ((Number) cell.get(1)).intValue();
+            if (d == (all & ~m)) out.put(keyOf(d, cell), count);
+        });
+        return out;
     }
 
     @Override
@@ -187,19 +296,15 @@ public final class InMark implements Operator {
         for (var e : groups.entrySet()) {
             Group group = e.getValue();
             RowCodec.writeRow(out, e.getKey());
-            out.writeInt(group.rows.size());
-            for (var rows : group.rows.entrySet()) {
-                RowCodec.writeRow(out, rows.getKey());
-                RowCodec.writeZSet(out, rows.getValue());
-            }
-            RowCodec.writeZSet(out, group.nullRows);
-            out.writeInt(group.values.size());
-            for (var value : group.values.entrySet()) {
+            ZSet rows = new ZSet();
+            group.rows.values().forEach(byKey -> byKey.values().forEach(rows::addAll));
+            RowCodec.writeZSet(out, rows);
+            Map<Row, Long> values = values(group);
+            out.writeInt(values.size());
+            for (var value : values.entrySet()) {
                 RowCodec.writeRow(out, value.getKey());
                 out.writeLong(value.getValue());
             }
-            out.writeLong(group.nulls);
-            out.writeLong(group.total);
         }
     }
 
@@ -207,17 +312,9 @@ public final class InMark implements Operator {
     public void readState(DataInput in) throws IOException {
         groups.clear();
         for (int n = in.readInt(); n > 0; n--) {
-            Group group = new Group();
-            groups.put(RowCodec.readRow(in), group);
-            for (int i = in.readInt(); i > 0; i--) {
-                group.rows.put(RowCodec.readRow(in), RowCodec.readZSet(in));
-            }
-            group.nullRows.addAll(RowCodec.readZSet(in));
-            for (int i = in.readInt(); i > 0; i--) {
-                group.values.put(RowCodec.readRow(in), in.readLong());
-            }
-            group.nulls = in.readLong();
-            group.total = in.readLong();
+            Row g = RowCodec.readRow(in);
+            RowCodec.readZSet(in).forEach((l, w) -> addRow(g, x.keyOf(l), l, w));
+            for (int i = in.readInt(); i > 0; i--) addValue(g, RowCodec.readRow(in), in.readLong());
         }
     }
 }

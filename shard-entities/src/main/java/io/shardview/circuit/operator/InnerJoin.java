@@ -37,26 +37,26 @@ public final class InnerJoin implements Operator {
             if (key != null) left.get(key).forEach((l, w) -> pairs.add(l.concat(r), w * v));
         });
         index(inputs[1], rightKeys, right, 1);
-        if (residual == null) return pairs;
-        try {
-            return matching(pairs);
-        } catch (RuntimeException e) { // the residual failed: leave the state as it was
-            undo(inputs);
-            throw e;
-        }
+        return residual == null ? pairs : matching(pairs, residual, () -> undo(inputs));
     }
 
     /**
-     * The pairs whose residual holds. It is tested only once the pairs are consolidated: a pair of a
-     * row inserted and a row deleted in the same step cancels out, and is in neither the old nor the
-     * new join, so evaluating it could raise an error that PostgreSQL never sees.
+     * The pairs whose residual holds; if it fails, undo runs (leaving the join's state as before the step) and
+     * the failure propagates. It is tested only once the pairs are consolidated: a pair of a row inserted and a
+     * row deleted in the same step cancels out, and is in neither the old nor the new join, so evaluating it
+     * could raise an error that PostgreSQL never sees.
      */
-    private ZSet matching(ZSet pairs) {
-        ZSet out = new ZSet(pairs.size());
-        pairs.forEach((joined, w) -> {
-            if (residual.test(joined)) out.add(joined, w);
-        });
-        return out;
+    static ZSet matching(ZSet pairs, Expr residual, Runnable undo) {
+        try {
+            ZSet out = new ZSet(pairs.size());
+            pairs.forEach((joined, w) -> {
+                if (residual.test(joined)) out.add(joined, w);
+            });
+            return out;
+        } catch (RuntimeException e) {
+            undo.run();
+            throw e;
+        }
     }
 
     @Override

@@ -77,12 +77,7 @@ final class JoinIndex {
     }
 
     static StateImage imageOfBoth(JoinIndex left, JoinIndex right) {
-        StateImage l = left.image();
-        StateImage r = right.image();
-        return out -> {
-            l.write(out);
-            r.write(out);
-        };
+        return StateImage.inOrder(left.image(), right.image());
     }
 
     static void readBoth(DataInput in, JoinIndex left, JoinIndex right) throws IOException {

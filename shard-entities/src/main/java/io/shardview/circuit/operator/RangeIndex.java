@@ -8,42 +8,94 @@ import io.shardview.circuit.ZSetImage;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * An arrangement of one join input hashed by join key, then ordered by one column, so the rows whose value lies
- * on one side of a bound are found without looking at the others. A row whose value is NULL compares with
- * nothing and is not kept. Written as a {@link JoinIndex} is (key, then the key's rows as one Z-set).
+ * An arrangement of one join input hashed by join key, then ordered by a value computed from each row (a
+ * column, or an expression of the row), so the rows whose value lies on one side of a bound are found without
+ * looking at the others. A row whose value is NULL compares with nothing, and one whose value failed to compute
+ * (integer overflow, division by zero) with everything: both are kept apart, for the failed rows of the other
+ * side, which meet every row. Written as a {@link JoinIndex} is (key, then the key's rows as one Z-set); the
+ * values are computed again when read.
  */
 final class RangeIndex {
-    private final int column;
-    private final HashMap<Row, TreeMap<Object, ZSet>> byKey = new HashMap<>();
+    private final Expr value;
+    private final HashMap<Row, Bucket> byKey = new HashMap<>();
 
-    RangeIndex(int column) {
-        this.column = column;
+    /** A key's rows: ordered by value, and apart those whose value is NULL or failed. */
+    private static final class Bucket {
+        final TreeMap<Object, ZSet> ordered = new TreeMap<>(Values::compare);
+        final ZSet nulls = new ZSet();
+        final ZSet failed = new ZSet();
+
+        boolean isEmpty() {
+            return ordered.isEmpty() && nulls.isEmpty() && failed.isEmpty();
+        }
+
+        List<ZSet> parts() {
+            List<ZSet> parts = new ArrayList<>(ordered.values());
+            parts.add(nulls);
+            parts.add(failed);
+            return parts;
+        }
+    }
+
+    /** A row's value, or why it has none. */
+    record Value(Object value, boolean failed) {
+        static final Value NULL = new Value(null, false);
+        static final Value FAILED = new Value(null, true);
+    }
+
+    RangeIndex(Expr value) {
+        this.value = value;
+    }
+
+    Value valueOf(Row row) {
+        try {
+            Object v = value.eval(row);
+            return v == null ? Value.NULL : new Value(v, false);
+        } catch (EvaluationException e) {
+            return Value.FAILED;
+        }
     }
 
     void add(Row key, Row row, long weight) {
-        Object value = row.get(column);
-        if (value == null) return;
-        TreeMap<Object, ZSet> ordered = byKey.computeIfAbsent(key, k -> new TreeMap<>(Values::compare));
-        ZSet rows = ordered.computeIfAbsent(value, v -> new ZSet(1));
-        rows.add(row, weight);
-        if (rows.isEmpty()) {
-            ordered.remove(value);
-            if (ordered.isEmpty()) byKey.remove(key);
+        Bucket bucket = byKey.computeIfAbsent(key, k -> new Bucket());
+        Value v = valueOf(row);
+        if (v.failed()) {
+            bucket.failed.add(row, weight);
+        } else if (v.value() == null) {
+            bucket.nulls.add(row, weight);
+        } else {
+            ZSet rows = bucket.ordered.computeIfAbsent(v.value(), x -> new ZSet(1));
+            rows.add(row, weight);
+            if (rows.isEmpty()) bucket.ordered.remove(v.value());
         }
+        if (bucket.isEmpty()) byKey.remove(key);
     }
 
-    /** Each row of the key whose value is at least (from = true) or at most (from = false) the bound, equal ones included. */
-    void forEach(Row key, Object bound, boolean from, BiConsumer<Row, Long> action) {
-        TreeMap<Object, ZSet> ordered = byKey.get(key);
-        if (ordered == null) return;
-        for (ZSet rows : (from ? ordered.tailMap(bound, true) : ordered.headMap(bound, true)).values()) {
-            rows.forEach(action);
+    /**
+     * Each row of the key that a row of the other side with value v meets: those whose value is at least (from =
+     * true) or at most (from = false) v, equal ones included, and the failed ones; all of them if v failed; only
+     * the failed ones if v is NULL.
+     */
+    void forEachMeeting(Row key, Value v, boolean from, BiConsumer<Row, Long> action) {
+        Bucket bucket = byKey.get(key);
+        if (bucket == null) return;
+        if (v.failed()) {
+            bucket.parts().forEach(rows -> rows.forEach(action));
+            return;
         }
+        if (v.value() != null) {
+            for (ZSet rows : (from ? bucket.ordered.tailMap(v.value(), true) : bucket.ordered.headMap(v.value(), true)).values()) {
+                rows.forEach(action);
+            }
+        }
+        bucket.failed.forEach(action);
     }
 
     void write(DataOutput out) throws IOException {
@@ -52,7 +104,7 @@ final class RangeIndex {
 
     /** The index as it is now, written later as {@link #write} would have written it. */
     StateImage image() {
-        return JoinIndex.imageOf(byKey, ordered -> ZSetImage.concat(ordered.values()));
+        return JoinIndex.imageOf(byKey, bucket -> ZSetImage.concat(bucket.parts()));
     }
 
     void read(DataInput in) throws IOException {

@@ -7,11 +7,13 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Inner join whose condition, besides any equi-keys, compares a left column with a right one (left.a < right.b,
- * or <=, >, >=): both inputs are indexed by key, then ordered by the compared column, so a delta row meets only
- * the rows on its side of the bound. The subquery a correlation u.y < t.b decorrelates into joins u with t's
- * distinct b values this way: a change to u looks up the values above its y instead of testing them all. The
- * whole residual, the comparison included, is still tested on each pair, as {@link InnerJoin} does.
+ * Inner join whose condition, besides any equi-keys, compares a value of the left row with one of the right row
+ * (left.a < right.b, or <=, >, >=; columns, or expressions of one row, u.y < t.n + 1, u.w >= LOWER(t.c)): both
+ * inputs are indexed by key, then ordered by the compared value, so a delta row meets only the rows on its side of
+ * the bound. The subquery a correlation u.y < t.b decorrelates into joins u with t's distinct b values this way: a
+ * change to u looks up the values above its y instead of testing them all. The whole residual, the comparison
+ * included, is still tested on each pair, as {@link InnerJoin} does; so a row whose value failed to compute meets
+ * every row of the other side, and the residual fails on the pair as a join testing every pair would.
  */
 public final class RangeJoin implements Operator {
     /** How the left column compares with the right one. */
@@ -23,19 +25,20 @@ public final class RangeJoin implements Operator {
     private final Expr residual;
     private final RangeIndex left;
     private final RangeIndex right;
-    private final int leftColumn;
-    private final int rightColumn;
 
-    /** residual: the join's non-equi condition, holding leftColumn's comparison with rightColumn (of the right input). */
-    public RangeJoin(JoinKeys leftKeys, JoinKeys rightKeys, int leftColumn, Comparison comparison, int rightColumn, Expr residual) {
+    /** residual: the join's non-equi condition, holding the comparison of leftValue with rightValue (over the right row). */
+    public RangeJoin(JoinKeys leftKeys, JoinKeys rightKeys, Expr leftValue, Comparison comparison, Expr rightValue, Expr residual) {
         this.leftKeys = leftKeys;
         this.rightKeys = rightKeys;
-        this.leftColumn = leftColumn;
-        this.rightColumn = rightColumn;
         this.upward = comparison == Comparison.LESS || comparison == Comparison.LESS_OR_EQUAL;
         this.residual = residual;
-        this.left = new RangeIndex(leftColumn);
-        this.right = new RangeIndex(rightColumn);
+        this.left = new RangeIndex(leftValue);
+        this.right = new RangeIndex(rightValue);
+    }
+
+    /** A join on left column &lt;comparison&gt; right column. */
+    public RangeJoin(JoinKeys leftKeys, JoinKeys rightKeys, int leftColumn, Comparison comparison, int rightColumn, Expr residual) {
+        this(leftKeys, rightKeys, row -> row.get(leftColumn), comparison, row -> row.get(rightColumn), residual);
     }
 
     @Override
@@ -44,26 +47,15 @@ public final class RangeJoin implements Operator {
         // left.a < right.b: a left row meets the right rows from its value up, a right row the left rows up to its value.
         inputs[0].forEach((l, w) -> {
             Row key = leftKeys.keyOf(l);
-            Object value = l.get(leftColumn);
-            if (key != null && value != null) right.forEach(key, value, upward, (r, v) -> pairs.add(l.concat(r), w * v));
+            if (key != null) right.forEachMeeting(key, left.valueOf(l), upward, (r, v) -> pairs.add(l.concat(r), w * v));
         });
         index(inputs[0], leftKeys, left, 1);
         inputs[1].forEach((r, v) -> {
             Row key = rightKeys.keyOf(r);
-            Object value = r.get(rightColumn);
-            if (key != null && value != null) left.forEach(key, value, !upward, (l, w) -> pairs.add(l.concat(r), w * v));
+            if (key != null) left.forEachMeeting(key, right.valueOf(r), !upward, (l, w) -> pairs.add(l.concat(r), w * v));
         });
         index(inputs[1], rightKeys, right, 1);
-        try {
-            ZSet out = new ZSet(pairs.size());
-            pairs.forEach((joined, w) -> {
-                if (residual.test(joined)) out.add(joined, w);
-            });
-            return out;
-        } catch (RuntimeException e) { // the residual failed: leave the state as it was
-            undo(inputs);
-            throw e;
-        }
+        return InnerJoin.matching(pairs, residual, () -> undo(inputs));
     }
 
     @Override
@@ -87,12 +79,7 @@ public final class RangeJoin implements Operator {
 
     @Override
     public StateImage stateImage() {
-        StateImage l = left.image();
-        StateImage r = right.image();
-        return out -> {
-            l.write(out);
-            r.write(out);
-        };
+        return StateImage.inOrder(left.image(), right.image());
     }
 
     @Override

@@ -5,14 +5,16 @@ import io.shardview.circuit.ZSet;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Semi-join (left rows with at least one match, EXISTS / IN) or anti-join (left rows with none,
  * NOT EXISTS). On deltas: for each key touched by the step, the qualifying left rows after minus
- * those before; other keys cannot change. A NULL left key matches nothing. State: both inputs
- * indexed by key.
+ * those before; other keys cannot change. Without a residual, only the keys whose right side turns
+ * empty or non-empty. A NULL left key matches nothing. State: both inputs indexed by key.
  */
 public final class SemiJoin implements Operator {
     private final JoinKeys leftKeys;
@@ -45,6 +47,7 @@ public final class SemiJoin implements Operator {
             Row key = rightKeys.keyOf(r);
             if (key != null) touched.add(key);
         });
+        if (residual == null) return byExistence(inputs, touched, out);
         touched.forEach(key -> qualifying(key, out, -1));
         InnerJoin.index(inputs[0], leftKeys, left, 1);
         InnerJoin.index(inputs[1], rightKeys, right, 1);
@@ -54,6 +57,28 @@ public final class SemiJoin implements Operator {
             undo(inputs);
             throw e;
         }
+        return out;
+    }
+
+    /**
+     * Without a residual a left row has a match exactly when its key has a right row: a key's earlier rows change
+     * only when that turns, and the step's own rows are judged once, so a change to the right side that leaves a
+     * key with rows costs nothing for its left rows.
+     */
+    private ZSet byExistence(ZSet[] inputs, Set<Row> touched, ZSet out) {
+        Map<Row, Boolean> had = new HashMap<>();
+        for (Row key : touched) had.put(key, !right.get(key).isEmpty());
+        InnerJoin.index(inputs[1], rightKeys, right, 1);
+        for (Row key : touched) {
+            boolean has = !right.get(key).isEmpty();
+            long sign = has != anti ? 1 : -1;
+            if (has != had.get(key)) left.get(key).forEach((l, w) -> out.add(l, sign * w));
+        }
+        inputs[0].forEach((l, w) -> {
+            Row key = leftKeys.keyOf(l);
+            if (key != null && right.get(key).isEmpty() == anti) out.add(l, w);
+        });
+        InnerJoin.index(inputs[0], leftKeys, left, 1);
         return out;
     }
 

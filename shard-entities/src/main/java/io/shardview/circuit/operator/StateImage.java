@@ -11,4 +11,11 @@ import java.io.IOException;
 public interface StateImage {
     /** Writes the frozen state. */
     void write(DataOutput out) throws IOException;
+
+    /** The images written one after the other (a two-input operator's: left, then right). */
+    static StateImage inOrder(StateImage... parts) {
+        return out -> {
+            for (StateImage part : parts) part.write(out);
+        };
+    }
 }

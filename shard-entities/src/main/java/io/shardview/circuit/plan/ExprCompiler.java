@@ -33,10 +33,16 @@ final class ExprCompiler {
     private final RexBuilder rexBuilder;
     /** The string types of the input row's fields (see {@link StringTyping}). */
     private final StringTyping.Type[] input;
+    /**
+     * Whether an operator computes every operand before a NULL decides (NULL = 1 / 0 fails), as PostgreSQL does;
+     * a view created under SQL revision 1 or older stops at the first NULL operand, as the engine did then.
+     */
+    private final boolean strictOperands;
 
-    ExprCompiler(RexBuilder rexBuilder, StringTyping.Type[] input) {
+    ExprCompiler(RexBuilder rexBuilder, StringTyping.Type[] input, boolean strictOperands) {
         this.rexBuilder = rexBuilder;
         this.input = input;
+        this.strictOperands = strictOperands;
     }
 
     /**
@@ -200,9 +206,11 @@ final class ExprCompiler {
         return other instanceof FixedChar ? lit.withoutTrailingBlanks() : lit.text();
     }
 
-    private static Expr comparison(SqlKind kind, Expr left, Expr right) {
+    private Expr comparison(SqlKind kind, Expr left, Expr right) {
+        boolean strict = strictOperands;
         return r -> {
             Object a0 = left.eval(r);
+            if (a0 == null && !strict) return null;
             Object b0 = right.eval(r); // both, as PostgreSQL evaluates a strict operator's arguments: NULL = 1 / 0 fails
             if (a0 == null || b0 == null) return null;
             Object a = against(a0, b0);
@@ -235,8 +243,10 @@ final class ExprCompiler {
                 : call.getKind() == SqlKind.TIMES ? '*' : call.getKind() == SqlKind.DIVIDE ? '/' : '%';
         Expr left = compile(call.getOperands().get(0));
         Expr right = compile(call.getOperands().get(1));
+        boolean strict = strictOperands;
         return r -> {
             Object a = left.eval(r);
+            if (a == null && !strict) return null;
             Object b = right.eval(r); // both, as PostgreSQL evaluates a strict operator's arguments: NULL + 1 / 0 fails
             if (a == null || b == null) return null;
             return Scalars.arithmetic(op, type, a, b);
@@ -341,6 +351,7 @@ final class ExprCompiler {
             boolean anyNull = false;
             for (Expr e : ops) { // every operand, as PostgreSQL evaluates a strict operator's arguments
                 Object v = e.eval(r);
+                if (v == null && !strictOperands) return null;
                 if (v == null) anyNull = true;
                 if (!anyNull) sb.append(Scalars.text(v));
             }
@@ -386,7 +397,8 @@ final class ExprCompiler {
         if (call.getOperator() == SourceMarkers.NULLIF_VALUE) return nullIfValue(call);
         if (call.getOperator() == SourceMarkers.NUMERIC_CAST) return numericCast(call);
         if (call.getOperator() == SourceMarkers.BPCHAR) return converted(compile(call.getOperands().get(0)), StringTyping.Type.BPCHAR);
-        if (call.getOperator() == SourceMarkers.CASE_CONDITION || call.getOperator() == SourceMarkers.NUMERIC_LITERAL) {
+        if (call.getOperator() == SourceMarkers.CASE_CONDITION || call.getOperator() == SourceMarkers.NUMERIC_LITERAL
+                || call.getOperator() == SourceMarkers.NEVER_TRUE) {
             return compile(call.getOperands().get(0));
         }
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {

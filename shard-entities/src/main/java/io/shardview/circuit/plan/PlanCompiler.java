@@ -17,7 +17,7 @@ import io.shardview.circuit.operator.InnerJoin;
 import io.shardview.circuit.operator.JoinKeys;
 import io.shardview.circuit.operator.LeftJoin;
 import io.shardview.circuit.operator.RangeJoin;
-import io.shardview.circuit.operator.RowInMark;
+import io.shardview.circuit.operator.RangeSemiJoin;
 import io.shardview.circuit.operator.NotIn;
 import io.shardview.circuit.operator.Operator;
 import io.shardview.circuit.operator.Project;
@@ -26,6 +26,7 @@ import io.shardview.circuit.operator.TopK;
 import io.shardview.circuit.operator.UnionAll;
 import io.shardview.circuit.sql.InMarkJoin;
 import io.shardview.circuit.sql.NotInJoin;
+import io.shardview.circuit.sql.TotalExpressions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,6 +40,7 @@ import org.apache.calcite.rel.core.Aggregate.Group;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Intersect;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalAggregate;
@@ -59,6 +61,7 @@ import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.Litmus;
 
@@ -70,12 +73,21 @@ public final class PlanCompiler {
     private final StringTyping typing = new StringTyping();
     private final Typmods typmods = new Typmods();
 
-    private PlanCompiler() {
+    /** See {@link ExprCompiler}: whether operators compute every operand before a NULL decides (SQL revision 2 on). */
+    private final boolean strictOperands;
+
+    private PlanCompiler(boolean strictOperands) {
+        this.strictOperands = strictOperands;
     }
 
     /** Compiles a plan; throws {@link UnsupportedSqlException} naming a construct it cannot maintain. */
     public static Dataflow compile(RelNode root) {
-        PlanCompiler c = new PlanCompiler();
+        return compile(root, true);
+    }
+
+    /** Compiles a plan, its operators computing every operand before a NULL decides or (older views) not. */
+    public static Dataflow compile(RelNode root, boolean strictOperands) {
+        PlanCompiler c = new PlanCompiler(strictOperands);
         c.rexBuilder = root.getCluster().getRexBuilder();
         c.visit(root);
         return new Dataflow(List.copyOf(c.nodes), c.columns(root), readOrder(root), c.relations);
@@ -83,7 +95,7 @@ public final class PlanCompiler {
 
     /** An expression compiler over the output row of rel. */
     private ExprCompiler over(RelNode rel) {
-        return new ExprCompiler(rexBuilder, typing.fields(rel));
+        return new ExprCompiler(rexBuilder, typing.fields(rel), strictOperands);
     }
 
     /**
@@ -184,7 +196,7 @@ public final class PlanCompiler {
         JoinKeys lk = new JoinKeys(leftKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
         JoinKeys rk = new JoinKeys(rightKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
         Expr cond = residual.isAlwaysTrue() ? null
-                : new ExprCompiler(rexBuilder, typing.joinInput(j.getLeft(), j.getRight())).compile(residual);
+                : new ExprCompiler(rexBuilder, typing.joinInput(j.getLeft(), j.getRight()), strictOperands).compile(residual);
         int left = visit(j.getLeft());
         int right = visit(j.getRight());
         switch (j.getJoinType()) {
@@ -195,8 +207,11 @@ public final class PlanCompiler {
                 return add(range != null ? range : new InnerJoin(lk, rk, cond), left, right);
             }
             case LEFT: return add(new LeftJoin(lk, rk, cond, j.getRight().getRowType().getFieldCount()), left, right);
-            case SEMI: return add(new SemiJoin(lk, rk, cond, false), left, right);
-            case ANTI: return add(new SemiJoin(lk, rk, cond, true), left, right);
+            case SEMI: case ANTI: {
+                boolean anti = j.getJoinType() == JoinRelType.ANTI;
+                RangeSemiJoin range = rangeSemiJoin(j, nonEqui, lk, rk, anti);
+                return add(range != null ? range : new SemiJoin(lk, rk, cond, anti), left, right);
+            }
             default: throw new UnsupportedSqlException(j.getJoinType() + " JOIN");
         }
     }
@@ -247,36 +262,76 @@ public final class PlanCompiler {
     }
 
     /**
-     * An inner join whose non-equi condition has a conjunct comparing a left column with a right one of the same
-     * type (numbers, dates, timestamps, ordered alike by the engine and by SQL): a {@link RangeJoin}; else null.
+     * An inner join whose non-equi condition has a conjunct comparing a value of the left row with one of the right
+     * row, both of one type ordered alike by the engine and by SQL (numbers, dates, timestamps, strings other than
+     * bpchar): a {@link RangeJoin}; else null.
      */
-    private static RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
+    private RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
         int leftWidth = j.getLeft().getRowType().getFieldCount();
         for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
-            RangeJoin.Comparison comparison = switch (conjunct.getKind()) {
-                case LESS_THAN -> RangeJoin.Comparison.LESS;
-                case LESS_THAN_OR_EQUAL -> RangeJoin.Comparison.LESS_OR_EQUAL;
-                case GREATER_THAN -> RangeJoin.Comparison.GREATER;
-                case GREATER_THAN_OR_EQUAL -> RangeJoin.Comparison.GREATER_OR_EQUAL;
-                default -> null;
-            };
+            RangeJoin.Comparison comparison = comparison(conjunct);
             if (comparison == null) continue;
-            List<RexNode> ops = ((RexCall) conjunct).getOperands();
-            if (!(ops.get(0) instanceof RexInputRef a) || !(ops.get(1) instanceof RexInputRef b) || !orderedAlike(a, b)) continue;
-            if (a.getIndex() < leftWidth && b.getIndex() >= leftWidth) {
-                return new RangeJoin(lk, rk, a.getIndex(), comparison, b.getIndex() - leftWidth, cond);
+            RexNode a = ((RexCall) conjunct).getOperands().get(0);
+            RexNode b = ((RexCall) conjunct).getOperands().get(1);
+            if (onlyFrom(a, leftWidth) && onlyBelow(b, leftWidth)) {
+                RexNode swap = a;
+                a = b;
+                b = swap;
+                comparison = flipped(comparison);
             }
-            if (b.getIndex() < leftWidth && a.getIndex() >= leftWidth) {
-                return new RangeJoin(lk, rk, b.getIndex(), flipped(comparison), a.getIndex() - leftWidth, cond);
-            }
+            if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth)) continue;
+            RexNode right = RexUtil.shift(b, -leftWidth);
+            if (!orderedAlike(a, typing.fields(j.getLeft()), right, typing.fields(j.getRight()))) continue;
+            return new RangeJoin(lk, rk, over(j.getLeft()).compile(a), comparison, over(j.getRight()).compile(right), cond);
         }
         return null;
     }
 
-    private static boolean orderedAlike(RexInputRef a, RexInputRef b) {
+    /**
+     * A semi- or anti-join whose non-equi condition is one comparison of a value of the left row with a value of the
+     * right row that cannot fail, ordered alike (see {@link #orderedAlike}): a {@link RangeSemiJoin}; else null.
+     */
+    private RangeSemiJoin rangeSemiJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, boolean anti) {
+        List<RexNode> conjuncts = RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui));
+        if (conjuncts.size() != 1) return null;
+        RangeJoin.Comparison comparison = comparison(conjuncts.get(0));
+        if (comparison == null) return null;
+        int leftWidth = j.getLeft().getRowType().getFieldCount();
+        RexNode a = ((RexCall) conjuncts.get(0)).getOperands().get(0);
+        RexNode b = ((RexCall) conjuncts.get(0)).getOperands().get(1);
+        if (onlyFrom(a, leftWidth) && onlyBelow(b, leftWidth)) {
+            RexNode swap = a;
+            a = b;
+            b = swap;
+            comparison = flipped(comparison);
+        }
+        if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth) || !TotalExpressions.isTotal(b)) return null;
+        RexNode right = RexUtil.shift(b, -leftWidth);
+        if (!orderedAlike(a, typing.fields(j.getLeft()), right, typing.fields(j.getRight()))) return null;
+        return new RangeSemiJoin(lk, rk, over(j.getLeft()).compile(a), comparison, over(j.getRight()).compile(right), anti);
+    }
+
+    private static RangeJoin.Comparison comparison(RexNode conjunct) {
+        return switch (conjunct.getKind()) {
+            case LESS_THAN -> RangeJoin.Comparison.LESS;
+            case LESS_THAN_OR_EQUAL -> RangeJoin.Comparison.LESS_OR_EQUAL;
+            case GREATER_THAN -> RangeJoin.Comparison.GREATER;
+            case GREATER_THAN_OR_EQUAL -> RangeJoin.Comparison.GREATER_OR_EQUAL;
+            default -> null;
+        };
+    }
+
+    /**
+     * Whether the engine orders two values in one order that the condition's comparison follows: both numbers (of
+     * any types: Values.compare orders them by value), of one date or timestamp type, or both strings not bpchar.
+     */
+    private static boolean orderedAlike(RexNode a, StringTyping.Type[] aInput, RexNode b, StringTyping.Type[] bInput) {
         SqlTypeName type = a.getType().getSqlTypeName();
-        return type == b.getType().getSqlTypeName() && (SqlTypeName.NUMERIC_TYPES.contains(type)
-                || type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP);
+        if (SqlTypeUtil.inCharFamily(a.getType()) && SqlTypeUtil.inCharFamily(b.getType())) {
+            return StringTyping.of(a, aInput) != StringTyping.Type.BPCHAR && StringTyping.of(b, bInput) != StringTyping.Type.BPCHAR;
+        }
+        if (SqlTypeName.NUMERIC_TYPES.contains(type)) return SqlTypeName.NUMERIC_TYPES.contains(b.getType().getSqlTypeName());
+        return type == b.getType().getSqlTypeName() && (type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP);
     }
 
     /** b OP a as a OP' b. */
@@ -290,7 +345,7 @@ public final class PlanCompiler {
     }
 
     /**
-     * IN as a column beside each row (a {@link RowInMark} for several columns, whose NULLs stay in its keys);
+     * IN of one or more columns as a column beside each row (an {@link InMark}, whose NULLs stay in its keys);
      * each pair of compared columns compares as bpchar when PostgreSQL's '=' would.
      */
     private int inMark(InMarkJoin m) {
@@ -313,13 +368,8 @@ public final class PlanCompiler {
         JoinKeys leftGroup = new JoinKeys(groups, new boolean[groups.length], groupsAsBpchar);
         JoinKeys rightGroup = new JoinKeys(rightGroups, new boolean[groups.length], groupsAsBpchar);
         boolean[] nullSafe = new boolean[keys.length];
-        Operator op;
-        if (keys.length == 1) {
-            op = new InMark(new JoinKeys(keys, nullSafe, asBpchar), new JoinKeys(values, nullSafe, asBpchar), leftGroup, rightGroup);
-        } else {
-            Arrays.fill(nullSafe, true);
-            op = new RowInMark(new JoinKeys(keys, nullSafe, asBpchar), new JoinKeys(values, nullSafe, asBpchar), leftGroup, rightGroup);
-        }
+        Arrays.fill(nullSafe, true);
+        Operator op = new InMark(new JoinKeys(keys, nullSafe, asBpchar), new JoinKeys(values, nullSafe, asBpchar), leftGroup, rightGroup);
         return add(op, visit(m.getLeft()), visit(m.getRight()));
     }
 
@@ -420,7 +470,7 @@ public final class PlanCompiler {
 
     private int values(LogicalValues v) {
         ZSet rows = new ZSet();
-        ExprCompiler exprs = new ExprCompiler(rexBuilder, new StringTyping.Type[0]);
+        ExprCompiler exprs = new ExprCompiler(rexBuilder, new StringTyping.Type[0], strictOperands);
         for (List<RexLiteral> tuple : v.getTuples()) {
             Object[] row = tuple.stream().map(l -> exprs.compileOutput(l).eval(null)).toArray();
             rows.add(Row.wrap(row), 1);

@@ -27,7 +27,7 @@ final class Scalars {
     static Object arithmetic(char op, ColumnType type, Object a, Object b) {
         if (type.isInteger()) return inRange(longArithmetic(op, ((Number) a).longValue(), ((Number) b).longValue(), type), type);
         if (type == ColumnType.DOUBLE || type == ColumnType.REAL) {
-            return floatArithmetic(op, ((Number) a).doubleValue(), ((Number) b).doubleValue(), type == ColumnType.REAL);
+            return floatArithmetic(op, float8((Number) a), float8((Number) b), type == ColumnType.REAL);
         }
         return decimalArithmetic(op, Values.toDecimal((Number) a), Values.toDecimal((Number) b));
     }
@@ -123,7 +123,7 @@ final class Scalars {
         switch (to) {
             case SMALLINT: case INT: case BIGINT: return castToInteger(v, to);
             case DOUBLE:
-                if (v instanceof Number) return ((Number) v).doubleValue();
+                if (v instanceof Number n) return float8(n);
                 return TextInput.toDouble(v.toString());
             case REAL: return v instanceof Number n ? real(n) : TextInput.toReal(v.toString());
             case DECIMAL:
@@ -152,7 +152,8 @@ final class Scalars {
 
     /**
      * A number as float4: float8 and NUMERIC values rounded once, failing as PostgreSQL's float8 to float4 does
-     * when the result overflows or becomes 0 (its numeric to float4 reads the numeric's text, likewise).
+     * when the result overflows or becomes 0 (its numeric to float4 reads the numeric's text, likewise, and
+     * names it in its message).
      */
     private static Float real(Number n) {
         if (n instanceof Float f) return f;
@@ -163,11 +164,26 @@ final class Scalars {
             if (f == 0 && d != 0) throw new EvaluationException("value out of range: underflow");
             return f;
         }
-        try {
-            return ColumnType.toReal(n);
-        } catch (IllegalArgumentException outOfRange) {
-            throw new EvaluationException(outOfRange.getMessage());
+        BigDecimal exact = Values.toDecimal(n);
+        float f = exact.floatValue();
+        if (Float.isInfinite(f) || (f == 0 && exact.signum() != 0)) throw outOfRange(exact, "real");
+        return f;
+    }
+
+    /**
+     * A number as float8; a NUMERIC as PostgreSQL's numeric to float8 turns it, reading its text as float8 input
+     * does: the nearest double, failing beyond the double's range or nearer to 0 than its least value (1e400, 1e-400).
+     */
+    private static double float8(Number n) {
+        double d = n.doubleValue();
+        if (n instanceof BigDecimal exact && (Double.isInfinite(d) || (d == 0 && exact.signum() != 0))) {
+            throw outOfRange(n, "double precision");
         }
+        return d;
+    }
+
+    private static EvaluationException outOfRange(Number numeric, String type) {
+        return new EvaluationException("\"" + text(numeric) + "\" is out of range for type " + type);
     }
 
     /**

@@ -14,11 +14,25 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  */
 public final class PgTypeSystem extends RelDataTypeSystemImpl {
     public static final PgTypeSystem INSTANCE = new PgTypeSystem();
+    /** The most digits a PostgreSQL numeric value has before the decimal point. */
+    public static final int NUMERIC_INTEGER_DIGITS = 131072;
+    /** The most digits a PostgreSQL numeric value has after the decimal point (its largest display scale). */
+    public static final int NUMERIC_SCALE = 16383;
 
-    /** TIMESTAMP holds microseconds, as PostgreSQL's does (Calcite's default is milliseconds). */
+    /**
+     * TIMESTAMP holds microseconds, as PostgreSQL's does (Calcite's default is milliseconds). DECIMAL holds
+     * what PostgreSQL's numeric holds (Calcite's default is 19 digits): a literal of any length PostgreSQL
+     * reads is typed as the planner's DECIMAL, and a common type of several is not cut to 19 digits.
+     */
     @Override
     public int getMaxPrecision(SqlTypeName typeName) {
+        if (typeName == SqlTypeName.DECIMAL) return NUMERIC_INTEGER_DIGITS + NUMERIC_SCALE;
         return typeName == SqlTypeName.TIMESTAMP ? 6 : super.getMaxPrecision(typeName);
+    }
+
+    @Override
+    public int getMaxScale(SqlTypeName typeName) {
+        return typeName == SqlTypeName.DECIMAL ? NUMERIC_SCALE : super.getMaxScale(typeName);
     }
 
     /** NUMERIC(p,s) may have a negative scale, down to PostgreSQL's -1000 (NUMERIC(5,-2) rounds to hundreds). */
@@ -81,6 +95,19 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
     public RelDataType deriveDecimalDivideType(RelDataTypeFactory factory, RelDataType a, RelDataType b) {
         RelDataType mixed = mixedReal(factory, a, b);
         return mixed != null ? mixed : super.deriveDecimalDivideType(factory, a, b);
+    }
+
+    /**
+     * The remainder of two whole numbers one of which is NUMERIC is a numeric, as in PostgreSQL (Calcite would give
+     * 12345678901234567890 % 7 the divisor's type, integer, and the engine would compute it on a truncated long).
+     */
+    @Override
+    public RelDataType deriveDecimalModType(RelDataTypeFactory factory, RelDataType a, RelDataType b) {
+        RelDataType mod = super.deriveDecimalModType(factory, a, b);
+        boolean numeric = SqlTypeUtil.isExactNumeric(a) && SqlTypeUtil.isExactNumeric(b) && (SqlTypeUtil.isDecimal(a) || SqlTypeUtil.isDecimal(b));
+        if (!numeric || mod == null || SqlTypeUtil.isDecimal(mod)) return mod;
+        RelDataType whole = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), 0);
+        return factory.createTypeWithNullability(whole, a.isNullable() || b.isNullable());
     }
 
     /** DOUBLE when exactly one of two numeric operands is REAL, else null. */

@@ -90,10 +90,20 @@ public final class SourceMarkers {
      */
     public static final SqlFunction BPCHAR = marker("PG_BPCHAR");
 
+    /**
+     * Around a WHERE or ON condition that is never TRUE (a.x < a.x, 1 = 0), so Calcite's rules do not replace the
+     * relation it filters by an empty VALUES, which would lose what PostgreSQL still describes: its columns'
+     * typmods (numeric(5,2), character(3)). Not written in SQL: the planner puts it there.
+     */
+    public static final SqlFunction NEVER_TRUE = marker("PG_NEVER_TRUE");
+
     /** The standard operators and the markers. */
     static final SqlOperatorTable OPERATORS =
             SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, TEXT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, NULLIF_VALUE,
                     CASE_CONDITION));
+
+    /** The most digits of a number in a view or query, before and after the point: PostgreSQL's largest NUMERIC(p). */
+    static final int MAX_DIGITS = NumericTypmod.MAX_PRECISION;
 
     private SourceMarkers() {
     }
@@ -126,6 +136,12 @@ public final class SourceMarkers {
     static SqlNode mark(SqlNode query, boolean checkTypmods) {
         return query.accept(new SqlShuttle() {
             @Override
+            public SqlNode visit(SqlLiteral literal) {
+                if (literal instanceof SqlNumericLiteral number) checkNumericFormat(number);
+                return literal;
+            }
+
+            @Override
             public SqlNode visit(SqlNodeList list) {
                 SqlNode copy = super.visit(list);
                 if (copy instanceof SqlNodeList items) {
@@ -138,9 +154,8 @@ public final class SourceMarkers {
             public SqlNode visit(SqlCall call) {
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;
-                // Not LIMIT / OFFSET of a SELECT or ORDER BY, nor the value of a CAST to a float type: PostgreSQL's
-                // numeric to float8 rounds the exact value as reading the literal as a double does (1.0E308).
-                if ((c instanceof SqlBasicCall || c instanceof SqlCase) && !isFloatCast(c)) {
+                // Not LIMIT / OFFSET of a SELECT or ORDER BY.
+                if (c instanceof SqlBasicCall || c instanceof SqlCase) {
                     for (int i = 0; i < c.operandCount(); i++) {
                         SqlNode operand = c.operand(i);
                         if (operand != null) {
@@ -187,24 +202,37 @@ public final class SourceMarkers {
     /**
      * A number written with an exponent is numeric in PostgreSQL (1.50e0 is 1.50, 1e2 is 100, not the integer
      * 100), where Calcite reads a DOUBLE: it becomes CAST(exact literal AS NUMERIC), marked as a written one,
-     * with the scale PostgreSQL reads (0 or more). Other nodes are returned as they are. A number of more
-     * digits than Calcite's DECIMAL holds (1e20) cannot be typed so by the planner, and as a DOUBLE it would
-     * compute otherwise (1e20 + 1): refused, unless it is cast to a float type.
+     * with the scale PostgreSQL reads (0 or more), of up to {@link #MAX_DIGITS} digits written out.
+     * A CAST of it to a float type is then PostgreSQL's numeric to float8 or float4, which fails beyond their
+     * range (1e400). Other nodes are returned as they are.
      */
     private static SqlNode exactNumeric(SqlNode node, boolean checkTypmods) {
         if (!(node instanceof SqlNumericLiteral number) || number.isExact()) return node;
         BigDecimal value = number.bigDecimalValue();
         if (value == null) return node;
-        BigDecimal plain = value.setScale(Math.max(value.scale(), 0));
-        int maxDigits = PgTypeSystem.INSTANCE.getMaxPrecision(SqlTypeName.DECIMAL);
-        if (plain.precision() > maxDigits || plain.scale() > maxDigits) {
-            throw new UnsupportedSqlException("number " + number.toValue() + " written with an exponent and more than "
-                    + maxDigits + " digits (write it as CAST('" + number.toValue() + "' AS NUMERIC), or cast it to DOUBLE PRECISION)");
-        }
         SqlParserPos pos = number.getParserPosition();
-        SqlNode exact = SqlLiteral.createExactNumeric(plain.toPlainString(), pos);
+        SqlNode exact = SqlLiteral.createExactNumeric(value.setScale(Math.max(value.scale(), 0)).toPlainString(), pos);
         SqlDataTypeSpec numeric = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DECIMAL, pos), pos);
         return numericCast((SqlCall) SqlStdOperatorTable.CAST.createCall(pos, exact, numeric), checkTypmods);
+    }
+
+    /**
+     * Refuses a number PostgreSQL's numeric cannot hold, more than 131072 digits before the point or 16383
+     * after it (1e131072, 1e-16384), with its message (its parser reads every number as one), and one of more
+     * than {@link #MAX_DIGITS} digits written out, which PostgreSQL would read: Calcite's validation, and the
+     * engine's hashing of a value, strip its trailing zeros one division at a time (seconds for 1e131071).
+     */
+    private static void checkNumericFormat(SqlNumericLiteral number) {
+        BigDecimal value = number.bigDecimalValue();
+        if (value == null) return;
+        long integerDigits = value.signum() == 0 ? 0 : Math.max((long) value.precision() - value.scale(), 0);
+        long scale = Math.max(value.scale(), 0);
+        if (integerDigits > PgTypeSystem.NUMERIC_INTEGER_DIGITS || scale > PgTypeSystem.NUMERIC_SCALE) {
+            throw new IllegalArgumentException("value overflows numeric format");
+        }
+        if (integerDigits + scale > MAX_DIGITS) {
+            throw new UnsupportedSqlException("a number of more than " + MAX_DIGITS + " digits");
+        }
     }
 
     /**
@@ -330,12 +358,6 @@ public final class SourceMarkers {
         }
         return new SqlBasicCall(NUMERIC_CAST, List.of(cast, SqlLiteral.createExactNumeric(Integer.toString(precision), SqlParserPos.ZERO),
                 SqlLiteral.createExactNumeric(Integer.toString(scale), SqlParserPos.ZERO)), SqlParserPos.ZERO);
-    }
-
-    private static boolean isFloatCast(SqlCall call) {
-        if (call.getKind() != SqlKind.CAST) return false;
-        SqlTypeName name = typeName(call.operand(1));
-        return name == SqlTypeName.DOUBLE || name == SqlTypeName.REAL || name == SqlTypeName.FLOAT;
     }
 
     private static boolean isStringType(SqlNode node) {

@@ -13,6 +13,13 @@ import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptPredicateList;
+import org.apache.calcite.rel.RelShuttleImpl;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexSimplify;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.prepare.CalciteCatalogReader;
@@ -78,6 +85,14 @@ public final class SqlPlanner {
      * outside PostgreSQL's bounds, which engines before them accepted, is planned as then.
      */
     public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted) throws PlanningException {
+        return plan(select, relations, accepted, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #plan(String, Map, boolean)}, for a view of the given SQL revision: before revision 2 Calcite folded
+     * a literal's CAST with its own rules (CAST(1.5 AS INTEGER) was 1), and a view of then keeps doing so.
+     */
+    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted, int revision) throws PlanningException {
         try {
             SqlNode parsed = SqlParser.create(select, PARSER).parseQuery();
             if (!parsed.isA(SqlKind.QUERY)) {
@@ -88,11 +103,13 @@ public final class SqlPlanner {
             SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SourceMarkers.OPERATORS, catalog),
                     catalog, types, VALIDATOR);
             SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted));
-            RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(types));
+            HepPlanner planner = new HepPlanner(HepProgram.builder().build());
+            if (revision >= 2) planner.setExecutor(PgConstantReducer.INSTANCE);
+            RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(types));
             SqlToRelConverter converter = new SqlToRelConverter(NO_VIEWS, validator, catalog, cluster,
                     StandardConvertletTable.INSTANCE, CONVERTER);
             RelRoot root = converter.convertQuery(validated, false, true);
-            RelNode rel = converter.flattenTypes(root.project(), true);
+            RelNode rel = keepNeverTrue(converter.flattenTypes(root.project(), true));
             rel = RelDecorrelator.decorrelateQuery(rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
             rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)));
             return named(rel, root.validatedRowType.getFieldNames());
@@ -101,6 +118,31 @@ public final class SqlPlanner {
         } catch (Exception e) {
             throw new PlanningException(cleanMessage(e));
         }
+    }
+
+    /**
+     * Each WHERE or ON condition that is never TRUE wrapped in {@link SourceMarkers#NEVER_TRUE}: Calcite's rules would
+     * replace what it filters by an empty VALUES, whose columns no longer say the typmods PostgreSQL describes.
+     */
+    private static RelNode keepNeverTrue(RelNode rel) {
+        RexSimplify simplify = new RexSimplify(rel.getCluster().getRexBuilder(), RelOptPredicateList.EMPTY, RexUtil.EXECUTOR);
+        java.util.function.UnaryOperator<RexNode> kept = c -> !simplify.simplifyUnknownAsFalse(c).isAlwaysFalse()
+                ? c : rel.getCluster().getRexBuilder().makeCall(SourceMarkers.NEVER_TRUE, c);
+        return rel.accept(new RelShuttleImpl() {
+            @Override
+            public RelNode visit(LogicalFilter filter) {
+                LogicalFilter f = (LogicalFilter) super.visit(filter);
+                RexNode c = kept.apply(f.getCondition());
+                return c == f.getCondition() ? f : f.copy(f.getTraitSet(), f.getInput(), c);
+            }
+
+            @Override
+            public RelNode visit(LogicalJoin join) {
+                LogicalJoin j = (LogicalJoin) super.visit(join);
+                RexNode c = kept.apply(j.getCondition());
+                return c == j.getCondition() ? j : j.copy(j.getTraitSet(), c, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone());
+            }
+        });
     }
 
     private static RelNode removeSubQueries(RelNode rel) {
@@ -114,7 +156,7 @@ public final class SqlPlanner {
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = DecorrelationShield.decorrelate(noSubQueries, builder);
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
-        return DistinctSidePullUp.apply(decorrelated);
+        return OneRowSemiJoins.apply(DistinctSidePullUp.apply(decorrelated));
     }
 
     /**

@@ -26,15 +26,16 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * provably fits its type: CAST(n AS BIGINT) + 1 for an INT n, not n + 1, which overflows at 2^31 - 1.
  * Not total: division by a column, float arithmetic (overflow), casts that may refuse their input
  * (text to a number, NUMERIC to an integer or to REAL, CAST AS NUMERIC(p,s)). The engine's NUMERIC arithmetic has no
- * overflow; PostgreSQL's fails only beyond 131,072 digits, and its NUMERIC to DOUBLE PRECISION beyond
- * 1e308, where the engine's does not either (as in any other expression).
+ * overflow; PostgreSQL's fails only beyond 131,072 digits. NUMERIC to DOUBLE PRECISION fails beyond 1e308, in
+ * both, but counts as total: a mark would fail where PostgreSQL does not only on a NUMERIC of over 308 digits,
+ * and its correlation with a float column (u.f = t.m * 2) stays a mark.
  */
-final class TotalExpressions {
+public final class TotalExpressions {
     private TotalExpressions() {
     }
 
     /** Whether e evaluates without a runtime error whatever the row. */
-    static boolean isTotal(RexNode e) {
+    public static boolean isTotal(RexNode e) {
         if (e instanceof RexInputRef || e instanceof RexFieldAccess || e instanceof RexLiteral) return true;
         if (!(e instanceof RexCall call)) return false;
         List<RexNode> ops = call.getOperands();

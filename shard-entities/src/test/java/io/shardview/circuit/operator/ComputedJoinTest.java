@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.shardview.circuit.Row;
 import io.shardview.circuit.ZSet;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -84,8 +80,8 @@ class ComputedJoinTest {
             ZSet rightRows = new ZSet();
             int failures = 0;
             for (int s = 0; s < 400; s++) {
-                ZSet dl = delta(rnd, leftRows);
-                ZSet dr = delta(rnd, rightRows);
+                ZSet dl = Deltas.random(rnd, leftRows, 2, 7);
+                ZSet dr = Deltas.random(rnd, rightRows, 2, 7);
                 ZSet expected;
                 try {
                     expected = step(plain, dl, dr);
@@ -98,31 +94,11 @@ class ComputedJoinTest {
                 assertEquals(expected, step(computed, dl, dr), "keys " + keys + " step " + s);
                 leftRows.addAll(dl);
                 rightRows.addAll(dr);
-                if (s % 50 == 49) computed = restored(computed, keys);
+                if (s % 50 == 49) computed = Deltas.restored(computed, join(keys));
             }
             assertEquals(true, failures > 20 && failures < 300, "failed steps " + failures);
         }
     }
 
-    /** Inserts of new rows and deletes of current ones, values 0..6 or NULL, keys 0..2 or NULL. */
-    private static ZSet delta(Random rnd, ZSet current) {
-        ZSet d = new ZSet();
-        for (int i = rnd.nextInt(3); i > 0; i--) {
-            Long key = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(3);
-            Long value = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(7);
-            d.add(Row.of(key, value, "t" + rnd.nextInt(1000)), 1 + rnd.nextInt(2));
-        }
-        current.forEach((row, w) -> {
-            if (rnd.nextInt(4) == 0) d.add(row, -w);
-        });
-        return d;
-    }
 
-    private static Operator restored(Operator op, JoinKeys keys) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        op.stateImage().write(new DataOutputStream(bytes));
-        Operator fresh = join(keys);
-        fresh.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        return fresh;
-    }
 }

@@ -37,6 +37,43 @@ final class Deltas {
         return rowThenWeight;
     }
 
+    /**
+     * A random delta of rows (key 0..2, value 0..values-1, tag), key and value NULL one time in six: up to
+     * maxInserts new rows of one or two copies, and about a quarter of the current rows deleted.
+     */
+    static ZSet random(java.util.Random rnd, ZSet current, int maxInserts, int values) {
+        ZSet d = new ZSet();
+        for (int i = rnd.nextInt(maxInserts + 1); i > 0; i--) {
+            Long key = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(3);
+            Long value = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(values);
+            d.add(Row.of(key, value, "t" + rnd.nextInt(1000)), 1 + rnd.nextInt(2));
+        }
+        current.forEach((row, w) -> {
+            if (rnd.nextInt(4) == 0) d.add(row, -w);
+        });
+        return d;
+    }
+
+    /** The operator's state written as a snapshot and read into fresh. */
+    static <T extends Operator> T restored(Operator op, T fresh) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        op.stateImage().write(new java.io.DataOutputStream(bytes));
+        fresh.readState(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        return fresh;
+    }
+
+    /** a OP b as SQL compares them: NULL when either is NULL. */
+    static Boolean compared(Object a, RangeJoin.Comparison comparison, Object b) {
+        if (a == null || b == null) return null;
+        int c = io.shardview.circuit.Values.compare(a, b);
+        return switch (comparison) {
+            case LESS -> c < 0;
+            case LESS_OR_EQUAL -> c <= 0;
+            case GREATER -> c > 0;
+            case GREATER_OR_EQUAL -> c >= 0;
+        };
+    }
+
     static ZSet step(Operator op, ZSet... inputs) {
         return op.step(inputs);
     }

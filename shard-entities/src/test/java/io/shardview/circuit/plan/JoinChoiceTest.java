@@ -16,14 +16,24 @@ import org.junit.jupiter.api.Test;
  */
 class JoinChoiceTest {
     private static final Map<String, List<Column>> TABLES = Map.of(
-            "t", List.of(new Column("id", ColumnType.INT, false), new Column("n", ColumnType.INT, true), new Column("c", ColumnType.VARCHAR, true)),
+            "t", List.of(new Column("id", ColumnType.INT, false), new Column("n", ColumnType.INT, true), new Column("c", ColumnType.VARCHAR, true),
+                    new Column("b", ColumnType.BIGINT, true), new Column("d", ColumnType.DOUBLE, true), new Column("m", ColumnType.DECIMAL, true)),
             "u", List.of(new Column("id", ColumnType.INT, false), new Column("y", ColumnType.INT, true), new Column("w", ColumnType.VARCHAR, true)));
+
+    /** The operators of the compiled view whose names match, in order. */
+    private static String operators(String select, String names) throws SqlPlanner.PlanningException {
+        String nodes = PlanCompiler.compile(SqlPlanner.plan(select, TABLES)).toString();
+        return String.join(" ", java.util.Arrays.stream(nodes.split(", "))
+                .filter(n -> n.matches(names + "\\(.*")).map(n -> n.substring(0, n.indexOf('('))).toList());
+    }
 
     /** The inner joins of the compiled view, in order. */
     private static String joins(String select) throws SqlPlanner.PlanningException {
-        String nodes = PlanCompiler.compile(SqlPlanner.plan(select, TABLES)).toString();
-        return String.join(" ", java.util.Arrays.stream(nodes.split(", "))
-                .filter(n -> n.matches("(Inner|Computed|Range)Join.*")).map(n -> n.substring(0, n.indexOf('('))).toList());
+        return operators(select, "(Inner|Computed|Range)Join");
+    }
+
+    private static String semiJoins(String select) throws SqlPlanner.PlanningException {
+        return operators(select, "(Range)?SemiJoin");
     }
 
     @Test
@@ -32,6 +42,30 @@ class JoinChoiceTest {
         assertEquals("ComputedJoin", joins("SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.y = t.n + 1) OR id > 3"));
         // NOT IN: Calcite joins the subquery with the distinct correlation values three times (counts, values).
         assertEquals("ComputedJoin ComputedJoin ComputedJoin", joins("SELECT id FROM t WHERE n NOT IN (SELECT u.id FROM u WHERE u.y = 10 / t.n)"));
+    }
+
+    @Test
+    void aSubqueryCorrelatedByAComparisonOfComputedValuesOrStringsJoinsThroughTheOrderedIndex() throws Exception {
+        assertEquals("RangeJoin RangeJoin RangeJoin", joins("SELECT id, n NOT IN (SELECT u.id FROM u WHERE u.y < t.n + 1) AS f FROM t"));
+        assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE u.w >= t.c) AS c FROM t"));
+        assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE UPPER(u.w) < t.c || 'x') AS c FROM t"));
+        // Numbers of different types compare by value.
+        for (String outer : new String[] {"t.b", "t.d", "t.m", "t.m * 2"}) {
+            assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE u.y <= " + outer + ") AS c FROM t"), outer);
+        }
+    }
+
+    @Test
+    void aComparisonWithAnUncorrelatedScalarSubqueryIsARangeSemiJoin() throws Exception {
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id FROM t WHERE n > (SELECT AVG(y) FROM u)"));
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id, c FROM t WHERE c <= (SELECT MAX(w) FROM u WHERE u.y > 2) AND id < 5"));
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id FROM t WHERE n > (SELECT AVG(y) FROM u WHERE u.id = t.id)"));
+        assertEquals("RangeSemiJoin", semiJoins("SELECT t.id FROM t JOIN (SELECT id, MAX(y) AS m FROM u GROUP BY id) g ON g.id = t.n WHERE t.n < g.m"));
+        // Grouped by a string, a CHAR(n) could equal two groups ('a' and 'a '): the join stays.
+        assertEquals("", semiJoins("SELECT id FROM t WHERE n > (SELECT AVG(y) FROM u WHERE u.w = t.c)"));
+        // MAX(y) + 1 may overflow: PostgreSQL computes it only for the rows it compares, so the pairs are tested.
+        assertEquals("SemiJoin", semiJoins("SELECT id FROM t WHERE n > (SELECT MAX(y) FROM u) + 1"));
+        assertEquals("", semiJoins("SELECT id, n - (SELECT MAX(y) FROM u) AS gap FROM t"), "in a select list, every row changes");
     }
 
     @Test

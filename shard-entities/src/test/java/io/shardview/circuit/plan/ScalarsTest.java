@@ -57,6 +57,21 @@ class ScalarsTest {
     }
 
     @Test
+    void aNumericBeyondAFloatTypesRangeFailsAsPostgresqlsNumericToFloatCastFails() {
+        // PostgreSQL 15: 1e400::numeric::float8, 1e-400::numeric::float8, 1e39::numeric::float4, 1e20 + 0.5::float8.
+        fails("\"1" + "0".repeat(400) + "\" is out of range for type double precision",
+                () -> Scalars.cast(new BigDecimal("1e400"), ColumnType.DOUBLE));
+        fails("\"0." + "0".repeat(399) + "1\" is out of range for type double precision",
+                () -> Scalars.cast(new BigDecimal("1e-400"), ColumnType.DOUBLE));
+        fails("\"1000000000000000000000000000000000000000\" is out of range for type real",
+                () -> Scalars.cast(new BigDecimal("1e39"), ColumnType.REAL));
+        fails("\"1" + "0".repeat(400) + "\" is out of range for type double precision",
+                () -> Scalars.arithmetic('+', ColumnType.DOUBLE, 0.5, new BigDecimal("1e400")));
+        assertEquals(1.0E20, Scalars.arithmetic('+', ColumnType.DOUBLE, new BigDecimal("1e20"), 0.5));
+        assertEquals(4.9E-324, Scalars.cast(new BigDecimal("4.9e-324"), ColumnType.DOUBLE), "a subnormal double is in range");
+    }
+
+    @Test
     void castsRefuseWhatPostgresInputFunctionsRefuse() {
         assertEquals(42L, Scalars.cast(" 42\n", ColumnType.INT));
         assertEquals(-7L, Scalars.cast("-7", ColumnType.BIGINT));
