@@ -4,41 +4,33 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
-import org.apache.calcite.plan.hep.HepPlanner;
-import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.AbstractRelNode;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.CorrelationId;
-import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalCorrelate;
-import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.RelBuilder;
-import org.apache.calcite.tools.RelBuilderFactory;
 
 /**
  * Decorrelates a plan with Calcite's decorrelator, keeping it away from the parts of the plan that need no
  * decorrelation. Given a plan with correlation, the decorrelator rewrites every Aggregate it meets, and an
  * uncorrelated one that groups by a constant, {@code SELECT DISTINCT TRUE FROM u} as an uncorrelated EXISTS plans
- * it, comes out as a constant one-row relation: the EXISTS is then TRUE even when u is empty (also in
- * {@code FROM (SELECT 2 AS k FROM u GROUP BY 1)} beside a correlated EXISTS). It simplifies every Filter it meets,
- * and one it can prove false ({@code WHERE t.n <> t.n}) becomes an empty Values, which has lost the typmods
- * (CHAR(3), NUMERIC(10,2)) of the columns it stands for. And it joins a subquery's values back to the outer rows
- * by '=' rather than IS NOT DISTINCT FROM where it takes the outer column for NOT NULL, which it does for the left
- * column of a LEFT JOIN's '=' (Calcite 1.42 reads that condition as rejecting the left row's NULL): beside
- * {@code t LEFT JOIN w ON t.d = w.d}, or beside a subquery correlated by {@code u.d = t.d}, whose rewrite is such
- * a join, {@code (SELECT SUM(u.d) FROM u WHERE u.d = COALESCE(t.d, 0))} was NULL for a NULL t.d. So the outer
- * input of a correlated subquery is decorrelated first when it holds subqueries of its own, and before
+ * it, comes out as a constant one-row relation: the EXISTS is then TRUE even when u is empty (also in {@code FROM
+ * (SELECT 2 AS k FROM u GROUP BY 1)} beside a correlated EXISTS). And it joins a subquery's values back to the
+ * outer rows by '=' rather than IS NOT DISTINCT FROM where it takes the outer column for NOT NULL, which it does
+ * for the left column of a LEFT JOIN's '=' (Calcite 1.42 reads that condition as rejecting the left row's NULL):
+ * beside {@code t LEFT JOIN w ON t.d = w.d}, or beside a subquery correlated by {@code u.d = t.d}, whose rewrite
+ * is such a join, {@code (SELECT SUM(u.d) FROM u WHERE u.d = COALESCE(t.d, 0))} was NULL for a NULL t.d. So the
+ * outer input of a correlated subquery is decorrelated first when it holds subqueries of its own, and before
  * decorrelating, each largest subtree that uses no correlation, but a single table, is hidden in a leaf and put
  * back afterwards.
  */
@@ -48,7 +40,7 @@ final class DecorrelationShield {
 
     /** The plan decorrelated, its uncorrelated parts as they were. */
     static RelNode decorrelate(RelNode root, RelBuilder builder) {
-        RelNode outerInputsFirst = filtersIntoOuterInputs(root).accept(new RelShuttleImpl() {
+        RelNode outerInputsFirst = root.accept(new RelShuttleImpl() {
             @Override
             public RelNode visit(LogicalCorrelate correlate) {
                 RelNode left = correlate.getLeft();
@@ -57,21 +49,6 @@ final class DecorrelationShield {
             }
         });
         return restore(RelDecorrelator.decorrelateQuery(hide(outerInputsFirst), builder));
-    }
-
-    /**
-     * The plan with the conditions of a Filter above a correlated subquery (a WHERE beside one in a select list or
-     * a join's ON) pushed into the subquery's outer input, where they are hidden with it; pushed without being
-     * simplified, so one that never holds stays a Filter (see the class comment).
-     */
-    private static RelNode filtersIntoOuterInputs(RelNode root) {
-        RelBuilderFactory unsimplified = RelBuilder.proto(Contexts.of(RelFactories.DEFAULT_STRUCT, RelBuilder.Config.DEFAULT.withSimplify(false)));
-        HepPlanner hep = new HepPlanner(HepProgram.builder()
-                .addRuleInstance(CoreRules.FILTER_PROJECT_TRANSPOSE.config.withRelBuilderFactory(unsimplified).toRule())
-                .addRuleInstance(CoreRules.FILTER_CORRELATE.config.withRelBuilderFactory(unsimplified).toRule())
-                .build());
-        hep.setRoot(root);
-        return hep.findBestExp();
     }
 
     /** The plan with each largest uncorrelated subtree but a leaf replaced by a {@link Shielded} leaf. */
