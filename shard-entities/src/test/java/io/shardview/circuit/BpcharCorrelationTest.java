@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * Correlated subqueries outside a WHERE conjunct comparing a VARCHAR of the subquery with a CHAR(3) of the
  * outer row (as bpchar: 'a' and 'a ' both equal 'a  '): each outer row once, counting every equal row, as
  * PostgreSQL 15 gives them (each step checked there). Decorrelation grouped the subquery by the VARCHAR
- * and the outer row came out once per spelling.
+ * and the outer row came out once per spelling. And one outer string compared with inner ones of several types.
  */
 class BpcharCorrelationTest {
     private static final String SCHEMA = "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR);"
@@ -43,6 +43,26 @@ class BpcharCorrelationTest {
 
         apply(c, Op.deleteKey("u", Map.of("id", 1)), Op.deleteKey("u", Map.of("id", 4)));
         assertEquals("[[1, true, 1, [a ]], [2, true, 1, [b  ]], [3, false, 0, [null]]]", show(c));
+    }
+
+    /**
+     * One outer varchar compared with a CHAR(3) (as bpchar) and with a text (as text): both comparisons hold as
+     * written. Decorrelated, the text stood for the varchar in the other one, u.c = u.x, compared as text.
+     */
+    @Test
+    void oneOuterVarcharComparedAsBpcharAndAsTextKeepsBothComparisons() {
+        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR); CREATE TABLE u (id INT PRIMARY KEY, c CHAR(3), x TEXT);"
+                + "CREATE VIEW n AS SELECT t.id, (SELECT COUNT(*) FROM u WHERE u.x = t.s AND u.c = t.s) AS n FROM t;"
+                + "CREATE VIEW e AS SELECT t.id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.x = t.s AND u.c = t.s)");
+        List<String> views = List.of("n", "e");
+        CircuitTest.applyAndCheck(c, views, Op.insert("t", row("id", 1, "s", "zz ")), Op.insert("t", row("id", 2, "s", "zz")),
+                Op.insert("t", row("id", 3, "s", null)), Op.insert("u", row("id", 1, "c", "zz", "x", "zz ")));
+        assertEquals("[[1, 1], [2, 0], [3, 0]]", sorted(c, "n"));
+        assertEquals("[[1]]", sorted(c, "e"));
+        CircuitTest.applyAndCheck(c, views, Op.insert("u", row("id", 2, "c", "zz", "x", "zz")), Op.insert("u", row("id", 3, "c", "ab", "x", "zz")),
+                Op.deleteKey("u", Map.of("id", 1)));
+        assertEquals("[[1, 0], [2, 1], [3, 0]]", sorted(c, "n"));
+        assertEquals("[[2]]", sorted(c, "e"));
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.shardview.circuit.plan;
 import io.shardview.circuit.sql.SourceMarkers;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.CorrelationId;
@@ -21,6 +23,7 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeUtil;
@@ -69,6 +72,7 @@ public final class BpcharCorrelations {
                         return call;
                     }
                 });
+                condition = separated(condition, input, outerTypes, rex);
                 return condition == visited.getCondition() ? visited : visited.copy(visited.getTraitSet(), visited.getInput(), condition);
             }
         });
@@ -137,6 +141,41 @@ public final class BpcharCorrelations {
         if (!(out instanceof RexFieldAccess access) || !(access.getReferenceExpr() instanceof RexCorrelVariable variable)) return false;
         StringTyping.Type[] types = outerTypes.get(variable.id);
         return types != null && types[access.getField().getIndex()] == StringTyping.Type.BPCHAR;
+    }
+
+    /**
+     * The condition with each of its conjuncts {@code inner = outer} marked {@link SourceMarkers#CORRELATION} where the
+     * same outer string is compared with several inner ones, not all of its type: Calcite's decorrelator would put
+     * one inner value for the outer one in the other comparisons, which then compare otherwise (as text, not bpchar).
+     */
+    private static RexNode separated(RexNode condition, StringTyping.Type[] input, Map<CorrelationId, StringTyping.Type[]> outerTypes,
+            RexBuilder rex) {
+        Map<String, List<RexNode>> byOuter = new HashMap<>();
+        Set<String> mixed = new HashSet<>();
+        for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+            if (conjunct.getKind() != SqlKind.EQUALS) continue;
+            List<RexNode> sides = ((RexCall) conjunct).getOperands();
+            for (int i = 0; i < 2; i++) {
+                RexNode outer = withoutStringCast(sides.get(i));
+                RexNode inner = withoutStringCast(sides.get(1 - i));
+                if (!(outer instanceof RexFieldAccess access) || !(access.getReferenceExpr() instanceof RexCorrelVariable variable)
+                        || !SqlTypeUtil.inCharFamily(outer.getType()) || !SqlTypeUtil.inCharFamily(inner.getType())
+                        || RexUtil.containsCorrelation(inner) || !outerTypes.containsKey(variable.id)) {
+                    continue;
+                }
+                String key = variable.id + "." + access.getField().getIndex();
+                byOuter.computeIfAbsent(key, k -> new ArrayList<>()).add(conjunct);
+                if (StringTyping.of(inner, input) != outerTypes.get(variable.id)[access.getField().getIndex()]) mixed.add(key);
+            }
+        }
+        Set<RexNode> marked = new HashSet<>();
+        for (String key : mixed) if (byOuter.get(key).size() > 1) marked.addAll(byOuter.get(key));
+        if (marked.isEmpty()) return condition;
+        List<RexNode> conjuncts = new ArrayList<>();
+        for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+            conjuncts.add(marked.contains(conjunct) ? rex.makeCall(SourceMarkers.CORRELATION, conjunct) : conjunct);
+        }
+        return RexUtil.composeConjunction(rex, conjuncts);
     }
 
     /** A cast Calcite put between string types (it widens one side of =) is no conversion in PostgreSQL. */

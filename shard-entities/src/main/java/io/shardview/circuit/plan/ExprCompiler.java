@@ -398,7 +398,7 @@ final class ExprCompiler {
         if (call.getOperator() == SourceMarkers.NUMERIC_CAST) return numericCast(call);
         if (call.getOperator() == SourceMarkers.BPCHAR) return converted(compile(call.getOperands().get(0)), StringTyping.Type.BPCHAR);
         if (call.getOperator() == SourceMarkers.CASE_CONDITION || call.getOperator() == SourceMarkers.NUMERIC_LITERAL
-                || call.getOperator() == SourceMarkers.NEVER_TRUE) {
+                || call.getOperator() == SourceMarkers.NEVER_TRUE || call.getOperator() == SourceMarkers.CORRELATION) {
             return compile(call.getOperands().get(0));
         }
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {

@@ -97,6 +97,16 @@ public final class SourceMarkers {
      */
     public static final SqlFunction NEVER_TRUE = marker("PG_NEVER_TRUE");
 
+    /**
+     * Around each {@code inner = outer} of a correlated subquery that compares one outer string with several inner
+     * ones, not all of its type (a CHAR(n) or a text with a varchar): the comparison itself, but not one Calcite's
+     * decorrelator reads as equality. It would put one inner value for the outer one in the other comparisons
+     * ({@code u.x = t.v AND u.c = t.v} became {@code u.c = u.x}, text, where PostgreSQL compares u.c with the
+     * varchar t.v as bpchar). Not written in SQL: the planner puts it there
+     * ({@code io.shardview.circuit.plan.BpcharCorrelations}).
+     */
+    public static final SqlFunction CORRELATION = marker("PG_CORRELATION");
+
     /** The standard operators and the markers. */
     static final SqlOperatorTable OPERATORS =
             SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, TEXT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, NULLIF_VALUE,

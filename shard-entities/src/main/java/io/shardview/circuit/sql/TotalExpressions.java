@@ -66,7 +66,7 @@ public final class TotalExpressions {
             return isTotal(ops.get(0)) && ((RexLiteral) ops.get(1)).getValueAs(Integer.class) == 0;
         }
         boolean known = op == SourceMarkers.EXPLICIT_CAST || op == SourceMarkers.NUMERIC_LITERAL || op == SourceMarkers.COALESCE
-                || op == SourceMarkers.NULLIF || op == SourceMarkers.CASE_CONDITION || op == SourceMarkers.BPCHAR
+                || op == SourceMarkers.NULLIF || op == SourceMarkers.CASE_CONDITION || op == SourceMarkers.BPCHAR || op == SourceMarkers.CORRELATION
                 || op.getName().equals("||") || op.getName().equalsIgnoreCase("UPPER") || op.getName().equalsIgnoreCase("LOWER");
         return known && allTotal(ops);
     }
