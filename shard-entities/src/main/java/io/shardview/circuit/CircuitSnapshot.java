@@ -41,6 +41,11 @@ import java.util.stream.IntStream;
  * SVC; (SVC11) marks the planner that joins on values computed from each side (u.y = t.n + 1) through their
  * index: an SVC10 snapshot's views may hold such a join's state as a plain join's, so they are evaluated afresh
  * (under SQL revision 1, as they were created). SVC11 also opens each view's section with its SQL revision.
+ * SVC< (SVC12) adds to each VARCHAR column of a table schema its length (0 for none; an older snapshot's are
+ * read without one, as they were created), writes a CHAR(n)'s length as an int (a short cut n beyond 32767), and marks the engine whose expressions follow PostgreSQL where an
+ * SVC11 one did not (a numeric remainder's scale, a boolean's text, the division of n by a cast literal, which
+ * Calcite folded): an SVC11 snapshot's views may hold rows computed otherwise, so they are evaluated afresh,
+ * under the SQL revision each was created with.
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -53,7 +58,8 @@ final class CircuitSnapshot {
     private static final int MAGIC_EXPRESSION_SCALES = 0x53564338; // "SVC8": and views' NUMERIC results scaled as PostgreSQL (still read)
     private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES (still read)
     private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0 (still read)
-    private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed
+    private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed (still read)
+    private static final int MAGIC_VARCHAR_LENGTHS = 0x5356433C; // "SVC<": and VARCHAR(n) in table schemas
 
     /** The SQL revision of a view in a snapshot before SVC11, which kept none: all were created under 1 or 0. */
     private static final int OLDER_REVISION = 1;
@@ -71,11 +77,19 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_COMPUTED_KEYS);
+        write(out, image, MAGIC_VARCHAR_LENGTHS);
+    }
+
+    /**
+     * The image under the given format's magic, with table schemas laid out as that format's (CHAR lengths as shorts
+     * and no VARCHAR lengths before SVC12), the rest as now: how tests make the snapshots of older engines.
+     */
+    static void write(DataOutput out, CircuitImage image, int magic) throws IOException {
+        out.writeInt(magic);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
-            writeSchema(out, t.schema());
+            writeSchema(out, t.schema(), magic == MAGIC_VARCHAR_LENGTHS);
             if (t.packedRows() != null) {
                 writePacked(out, t.packedRows(), t.packedCount());
             } else {
@@ -112,14 +126,14 @@ final class CircuitSnapshot {
         int magic = in.readInt();
         if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
                 && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES && magic != MAGIC_LITERAL_SCALES
-                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS) {
+                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS && magic != MAGIC_VARCHAR_LENGTHS) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
         for (int i = 0; i < nTables; i++) {
             BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES || magic == MAGIC_LITERAL_SCALES
-                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS));
+                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS || magic == MAGIC_VARCHAR_LENGTHS, magic == MAGIC_VARCHAR_LENGTHS));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -134,7 +148,7 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_COMPUTED_KEYS) {
+        if (magic != MAGIC_VARCHAR_LENGTHS) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -168,18 +182,24 @@ final class CircuitSnapshot {
         return version;
     }
 
-    /** The views of a snapshot before SVC11, each evaluated afresh in creation order (its saved state skipped). */
+    /**
+     * The views of a snapshot before SVC12, each evaluated afresh in creation order (its saved state skipped), under
+     * its SQL revision (SVC11 sections open with it; views of older snapshots were all created under 1 or 0).
+     */
     private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
                                        ViewFactory factory) throws IOException {
         for (int i = 0; i < nViews; i++) {
             String name = in.readUTF();
             String sql = readLongString(in);
+            int revision = OLDER_REVISION;
             if (magic != MAGIC && magic != MAGIC_PACKED) { // SVC3 on: a sized section
-                in.readFully(new byte[in.readInt()]);
+                byte[] section = new byte[in.readInt()];
+                in.readFully(section);
+                if (magic == MAGIC_COMPUTED_KEYS) revision = new ByteArrayInput(section).readInt();
             } else {
                 loadState(factory.create(name, sql, OLDER_REVISION), in); // inline: decoded only to find where the next view starts
             }
-            views.put(name, factory.evaluate(name, sql, OLDER_REVISION));
+            views.put(name, factory.evaluate(name, sql, revision));
         }
     }
 
@@ -188,14 +208,15 @@ final class CircuitSnapshot {
         v.dataflow.readState(in);
     }
 
-    private static void writeSchema(DataOutput out, TableSchema s) throws IOException {
+    private static void writeSchema(DataOutput out, TableSchema s, boolean withLengths) throws IOException {
         out.writeUTF(s.name());
         out.writeShort(s.columns().size());
         for (Column c : s.columns()) {
             out.writeUTF(c.name());
             out.writeByte(c.type().ordinal());
             out.writeBoolean(c.nullable());
-            if (c.type() == ColumnType.CHAR) out.writeShort(c.length());
+            if (withLengths && (c.type() == ColumnType.CHAR || c.type() == ColumnType.VARCHAR)) out.writeInt(c.length());
+            else if (c.type() == ColumnType.CHAR) out.writeShort(c.length());
             if (c.type() == ColumnType.DECIMAL) {
                 out.writeShort(c.precision());
                 out.writeShort(c.scale());
@@ -207,8 +228,11 @@ final class CircuitSnapshot {
         }
     }
 
-    /** A table schema; withTypmods: whether its NUMERIC columns are followed by precision and scale (SVC7). */
-    private static TableSchema readSchema(DataInput in, boolean withTypmods) throws IOException {
+    /**
+     * A table schema; withTypmods: whether its NUMERIC columns are followed by precision and scale (SVC7);
+     * withLengths: its CHAR and VARCHAR columns by their length as an int (SVC12; CHAR's was a short).
+     */
+    private static TableSchema readSchema(DataInput in, boolean withTypmods, boolean withLengths) throws IOException {
         String name = in.readUTF();
         int n = in.readShort();
         List<Column> columns = new ArrayList<>();
@@ -216,7 +240,9 @@ final class CircuitSnapshot {
             String column = in.readUTF();
             ColumnType type = ColumnType.values()[in.readByte()];
             boolean nullable = in.readBoolean();
-            int length = type == ColumnType.CHAR ? in.readShort() : 0;
+            int length = 0;
+            if (withLengths && (type == ColumnType.CHAR || type == ColumnType.VARCHAR)) length = in.readInt();
+            else if (type == ColumnType.CHAR) length = in.readShort(); // before SVC12 (so CHAR(n) beyond 32767 was cut)
             boolean typmod = withTypmods && type == ColumnType.DECIMAL;
             int precision = typmod ? in.readShort() : 0;
             int scale = typmod ? in.readShort() : 0;

@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -49,7 +48,7 @@ class SnapshotTest {
             assertInstanceOf(DdlResult.Applied.class, restored.executeSql(sql), sql);
             names.add("v" + i);
         }
-        RandomBatches batches = new RandomBatches(rnd, schema.tables);
+        RandomBatches batches = new RandomBatches(rnd, schema);
         for (int b = 0; b < 120; b++) {
             if (b % 10 == 0) restored = roundTrip(restored);
             RandomBatches.Batch batch = batches.next(8);
@@ -99,9 +98,8 @@ class SnapshotTest {
         CircuitImage old = new CircuitImage(now.version, now.tables,
                 List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), ZSetImage.of(once), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        old.write(new DataOutputStream(bytes));
+        CircuitSnapshot.write(new DataOutputStream(bytes), old, 0x53564334);
         byte[] svc4 = bytes.toByteArray();
-        ByteBuffer.wrap(svc4).putInt(0, 0x53564334);
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc4)));
         assertEquals(List.of(Row.wrap(1), Row.wrap(1)), CircuitTest.rows(restored, "w"));
         restored.applyBatch(List.of(Op.deleteKey("s", CircuitTest.row("id", 2))));
