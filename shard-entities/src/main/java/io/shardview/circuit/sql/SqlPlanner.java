@@ -157,8 +157,8 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
         HepPlanner hep = new HepPlanner(program.build());
         hep.setRoot(rel);
-        RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(
-                UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp()))));
+        RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp()));
+        RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(correlated));
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = UnsafeSubstitutions.unmarked(DecorrelationShield.decorrelate(noSubQueries, builder));
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.

@@ -25,7 +25,9 @@ import org.apache.calcite.sql.SqlKind;
  * batch where PostgreSQL, computing a.k + 1 for the outer rows, does not. Such an equality is marked
  * {@link SourceMarkers#CORRELATION}, which the decorrelator does not read as one, before decorrelation; the
  * markers, these and those of {@code plan.BpcharCorrelations}, are taken off after it ({@link #unmarked}), so the
- * join it makes is still indexed by the equality.
+ * join it makes is still indexed by the equality. This only takes failures away from a view created before
+ * (computing with an outer value fails only where it equals an inner one, whose substitute failed as well), so a
+ * batch its journal holds still replays.
  */
 final class UnsafeSubstitutions {
     private UnsafeSubstitutions() {
