@@ -76,7 +76,8 @@ final class PgCasts {
     /**
      * Refuses, with PostgreSQL's message, a written CAST it has no form of ({@code CAST(ts AS INT)}), MIN or MAX
      * of a boolean (PostgreSQL has bool_and and bool_or instead), SUM or AVG of a string literal or NULL, and a
-     * date or timestamp plus or minus one (which PostgreSQL cannot resolve, or resolves as an interval), and a string
+     * date or timestamp plus or minus one (which PostgreSQL cannot resolve, or resolves as an interval), arithmetic of
+     * NULLs alone (NULL + NULL, which PostgreSQL cannot resolve either), and a string
      * literal read as a number, boolean, date or timestamp that does not convert (i = 'a'): the first such problem, or null.
      */
     static String problem(SqlNode validated, SqlValidator validator) {
@@ -101,6 +102,13 @@ final class PgCasts {
                 if ((call.getKind() == SqlKind.SUM || call.getKind() == SqlKind.AVG) && call.operandCount() == 1
                         && PgTypeCoercion.unknownLiteral(call.operand(0)) && problem[0] == null) {
                     problem[0] = "function " + call.getOperator().getName().toLowerCase(Locale.ROOT) + "(unknown) is not unique";
+                }
+                boolean arithmetic = call.getKind() == SqlKind.PLUS || call.getKind() == SqlKind.MINUS || call.getKind() == SqlKind.TIMES
+                        || call.getKind() == SqlKind.DIVIDE || call.getKind() == SqlKind.MOD || call.getKind() == SqlKind.MINUS_PREFIX
+                        || call.getKind() == SqlKind.FLOOR || call.getKind() == SqlKind.CEIL;
+                if (arithmetic && problem[0] == null && call.getOperandList().stream().allMatch(PgTypeCoercion::unknownLiteral)) {
+                    // NULL + NULL: PostgreSQL finds no one operator; floor(NULL) it reads as float8, which the engine does not.
+                    problem[0] = "operator is not unique: " + call.getOperator().getName() + " of unknown";
                 }
                 if ((call.getKind() == SqlKind.PLUS || call.getKind() == SqlKind.MINUS) && call.operandCount() == 2 && problem[0] == null) {
                     for (int i = 0; i < 2; i++) {

@@ -112,6 +112,10 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
      */
     @Override
     public RelDataType deriveDecimalModType(RelDataTypeFactory factory, RelDataType a, RelDataType b) {
+        if (widerRemainder && (a.getSqlTypeName() == SqlTypeName.NULL || b.getSqlTypeName() == SqlTypeName.NULL)) {
+            RelDataType typed = a.getSqlTypeName() == SqlTypeName.NULL ? b : a; // s % NULL: NULL read as s's type
+            return factory.createTypeWithNullability(typed, true);
+        }
         if (widerRemainder && integer(a) && integer(b)) {
             RelDataType wider = a.getSqlTypeName().ordinal() >= b.getSqlTypeName().ordinal() ? a : b;
             return factory.createTypeWithNullability(factory.createSqlType(wider.getSqlTypeName()), a.isNullable() || b.isNullable());

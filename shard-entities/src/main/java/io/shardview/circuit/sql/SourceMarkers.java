@@ -122,6 +122,7 @@ public final class SourceMarkers {
     private static RelDataType nullIfValueType(SqlOperatorBinding binding) {
         RelDataType a = binding.getOperandType(0);
         RelDataType b = binding.getOperandType(1);
+        if (a.getSqlTypeName() == SqlTypeName.NULL) return b; // NULLIF(NULL, b): PostgreSQL's = reads the NULL as b's type
         boolean exactA = SqlTypeUtil.isExactNumeric(a);
         SqlTypeName promoted = exactA && !SqlTypeUtil.isDecimal(a) && SqlTypeUtil.isDecimal(b) ? SqlTypeName.DECIMAL
                 : exactA && SqlTypeUtil.isApproximateNumeric(b) ? SqlTypeName.DOUBLE : null;
