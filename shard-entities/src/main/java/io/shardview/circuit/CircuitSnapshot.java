@@ -45,7 +45,9 @@ import java.util.stream.IntStream;
  * read without one, as they were created), writes a CHAR(n)'s length as an int (a short cut n beyond 32767), and marks the engine whose expressions follow PostgreSQL where an
  * SVC11 one did not (a numeric remainder's scale, a boolean's text, the division of n by a cast literal, which
  * Calcite folded): an SVC11 snapshot's views may hold rows computed otherwise, so they are evaluated afresh,
- * under the SQL revision each was created with.
+ * under the SQL revision each was created with. SVC12 also marks the planner that
+ * leaves a value before IN that may fail (1 / c IN (...)) to the semi-join or mark comparing it, which computes it
+ * only when the subquery has rows, instead of a projection below it (an SVC11 view's state was laid out otherwise).
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -59,7 +61,7 @@ final class CircuitSnapshot {
     private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES (still read)
     private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0 (still read)
     private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed (still read)
-    private static final int MAGIC_VARCHAR_LENGTHS = 0x5356433C; // "SVC<": and VARCHAR(n) in table schemas
+    private static final int MAGIC_VARCHAR_LENGTHS = 0x5356433C; // "SVC<": and VARCHAR(n) in table schemas, values before IN computed by the IN
 
     /** The SQL revision of a view in a snapshot before SVC11, which kept none: all were created under 1 or 0. */
     private static final int OLDER_REVISION = 1;

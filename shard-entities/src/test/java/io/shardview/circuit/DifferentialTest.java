@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL's answer for the same SQL on the same data (its NUMERIC and bpchar columns described with
  * PostgreSQL's typmods). Batches and view creations that hit an SQL
  * runtime error (division by zero, overflow, a bad cast) must fail in both, changing nothing.
- * Replay a failure with -Dcircuit.seed=SEED -Dcircuit.scenarios=1 (the seed is printed per scenario).
+ * Replay a failure with -Dcircuit.seed=SEED -Dcircuit.scenarios=1 (the seed is printed per scenario);
+ * -Dcircuit.inViews=true draws IN, NOT IN and scalar subquery views only (see RandomViews).
  */
 class DifferentialTest {
     private static final int VIEWS = 8;
@@ -38,6 +39,7 @@ class DifferentialTest {
         int differentMessages = 0;
         int notInViews = 0;
         int rowInViews = 0;
+        int failingInViews = 0;
         try (PostgresMirror pg = new PostgresMirror()) {
             for (int s = 0; s < scenarios; s++) {
                 long seed = base + s;
@@ -49,12 +51,14 @@ class DifferentialTest {
                 differentMessages += scenario.differentMessages;
                 notInViews += scenario.notInViews;
                 rowInViews += scenario.rowInViews;
+                failingInViews += scenario.failingInViews;
             }
         }
         System.out.println("DifferentialTest: " + total + " accepted batches checked against scratch and PostgreSQL; "
                 + failedBatches + " batches and " + failedViews + " view creations failed with an SQL error in both ("
                 + differentMessages + " with another message, PostgreSQL having met another bad row first); "
-                + notInViews + " views used NOT IN, " + rowInViews + " a several-column [NOT] IN");
+                + notInViews + " views used NOT IN, " + rowInViews + " a several-column [NOT] IN, " + failingInViews
+                + " a value before IN that may fail");
     }
 
     /** One schema with its views and batches. */
@@ -74,6 +78,7 @@ class DifferentialTest {
         int failedViews;
         int notInViews;
         int rowInViews;
+        int failingInViews;
         /** Failures where PostgreSQL met another bad row first (row order differs), so its message differs. */
         int differentMessages;
 
@@ -147,6 +152,7 @@ class DifferentialTest {
                 sqlOf.put(name, sql);
                 if (sql.contains(" NOT IN (")) notInViews++;
                 if (sql.contains(") IN (SELECT ") || sql.contains(") NOT IN (SELECT ")) rowInViews++;
+                if (generator.failingIn()) failingInViews++;
                 typesToCheck.add(name);
                 check(name, -1, pg.rows("SELECT * FROM " + name));
             }

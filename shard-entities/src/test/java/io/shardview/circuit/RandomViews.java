@@ -16,10 +16,15 @@ import java.util.function.Predicate;
  * and HAVING, global aggregates, DISTINCT, top-k, UNION ALL, IN and NOT IN (correlated, nested, under OR
  * or NOT, in a select list or a join's ON) / EXISTS / NOT EXISTS, scalar subqueries (an aggregate or ORDER BY x
  * LIMIT 1, correlated or not, in a select list, WHERE, under OR), joins with a DISTINCT subquery in FROM,
- * and expressions that fail on some data (division by zero, overflow, bad casts). Each view names its output columns c0, c1, ... so PostgreSQL accepts
- * it unchanged.
+ * and expressions that fail on some data (division by zero, overflow, bad casts), in select lists and before IN.
+ * Each view names its output columns c0, c1, ... so PostgreSQL accepts it unchanged.
  */
 final class RandomViews {
+    /**
+     * -Dcircuit.inViews=true: every view a subquery view, two in three with a one-column IN or NOT IN, the others a
+     * scalar subquery, so a run exercises them (values before IN that may fail among them).
+     */
+    private static final boolean IN_VIEWS = Boolean.getBoolean("circuit.inViews");
     private final Random rnd;
     private final List<Rel> relations = new ArrayList<>();
     /** Whether the view being generated has an expression that can fail on some data. */
@@ -28,6 +33,8 @@ final class RandomViews {
     private final Set<String> subplanned = new HashSet<>();
     /** Whether the view being generated has a correlated scalar subquery (see {@link #next}). */
     private boolean correlatedScalar;
+    /** Whether the view last generated has a value before IN that may fail (see {@link #failingBeforeIn}). */
+    private boolean failingIn;
 
     RandomViews(Random rnd, RandomSchema schema) {
         this.rnd = rnd;
@@ -42,10 +49,11 @@ final class RandomViews {
     String next(String name) {
         mayFail = false;
         correlatedScalar = false;
+        failingIn = false;
         Rel source = relations.get(rnd.nextInt(relations.size()));
         List<Ex> out = new ArrayList<>();
         String sql;
-        switch (rnd.nextInt(10)) {
+        switch (IN_VIEWS ? 7 + rnd.nextInt(3) : rnd.nextInt(10)) {
             case 0: case 1: sql = join(out); break;
             case 2: sql = groupBy(source, out); break;
             case 3: sql = globalAggregate(source, out); break;
@@ -53,7 +61,7 @@ final class RandomViews {
             case 5: sql = topK(source, out); break;
             case 6: sql = unionAll(out); break;
             case 7: case 8: sql = rnd.nextInt(3) == 0 ? scalarSubquery(source, out) : subquery(source, out); break;
-            default: sql = filterProject(source, out); break;
+            default: sql = IN_VIEWS ? subquery(source, out) : filterProject(source, out); break;
         }
         List<Col> cols = new ArrayList<>();
         for (int i = 0; i < out.size(); i++) {
@@ -342,6 +350,11 @@ final class RandomViews {
         }
     }
 
+    /** Whether the view last generated has a value before IN that may fail. */
+    boolean failingIn() {
+        return failingIn;
+    }
+
     /** Forgets the view last generated (its creation was refused), so later views do not read it. */
     void discard(String name) {
         relations.removeIf(r -> r.name().equals(name));
@@ -426,7 +439,7 @@ final class RandomViews {
         if (rnd.nextBoolean() && ln != null && rn != null) on += " AND " + ln.sql() + " " + comparator() + " " + rn.sql();
         if (rnd.nextInt(4) == 0) { // an IN over the left or the right side decides the match (a LEFT JOIN keeps the left row)
             boolean overLeft = rnd.nextBoolean();
-            String in = in(overLeft ? l : r, overLeft ? "a" : "b", relation(), "", left ? Correlation.NONE : Correlation.ONE_LEVEL);
+            String in = in(overLeft ? l : r, overLeft ? "a" : "b", relation(), "", left ? Correlation.NONE : Correlation.ONE_LEVEL, false);
             if (in != null) on += " AND " + in;
         }
         out.add(anyColumn(l, "a"));
@@ -576,7 +589,7 @@ final class RandomViews {
 
     private String subquery(Rel l, List<Ex> out) {
         Rel r = relation();
-        boolean in = rnd.nextInt(3) != 0;
+        boolean in = IN_VIEWS || rnd.nextInt(3) != 0;
         out.add(anyColumn(l, "a"));
         out.add(anyColumn(l, "a"));
         String not = rnd.nextInt(3) < (in ? 2 : 1) ? "NOT " : ""; // NOT IN, with its NULL semantics, the most often
@@ -587,7 +600,7 @@ final class RandomViews {
             // An IN nested in a NOT IN's subquery or in a non-plain one is not correlated two levels out (refused).
             // Correlated by another comparison than '=' anywhere (under NOT or in a select list it goes through
             // Calcite's rewrite, whose distinct values compare a VARCHAR as bpchar with a CHAR(3)).
-            cond = in(l, "a", r, not, place > 2 && not.isEmpty() ? Correlation.TWO_LEVELS : Correlation.ANY_COMPARISON);
+            cond = in(l, "a", r, not, place > 2 && not.isEmpty() ? Correlation.TWO_LEVELS : Correlation.ANY_COMPARISON, true);
             if (cond == null) return filterProject(l, out);
             switch (place) {
                 case 0: cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")"; break;
@@ -640,10 +653,10 @@ final class RandomViews {
      * (compared as bpchar: several VARCHARs differing in trailing blanks equal one CHAR), or NUMERICs of mixed
      * scales. Now and then correlated with a's row, and the subquery's WHERE holding an IN of its own,
      * correlated with a's row (two levels out) at times, as far as allowed. Null when the relations have no
-     * such columns.
+     * such columns. failing: whether the value before IN may be one that fails on some rows ({@link #failingBeforeIn}).
      */
-    private String in(Rel l, String a, Rel r, String not, Correlation correlation) {
-        if (rnd.nextInt(4) == 0) {
+    private String in(Rel l, String a, Rel r, String not, Correlation correlation, boolean failing) {
+        if (!IN_VIEWS && rnd.nextInt(4) == 0) {
             String row = rowIn(l, a, r, not, correlation);
             if (row != null) return row;
         }
@@ -672,8 +685,10 @@ final class RandomViews {
         if (rnd.nextBoolean()) where.add(predicate(r, b, 1));
         Col lc = correlation != Correlation.NONE ? pick(l, c -> c.kind().integer()) : null;
         Col rc = pick(r, c -> c.kind().integer());
+        boolean otherwiseCorrelated = false; // than through '=' in the subquery's own WHERE
         if (lc != null && rc != null && rnd.nextInt(3) == 0) {
             String op = correlation.compareTo(Correlation.ANY_COMPARISON) >= 0 && rnd.nextInt(3) == 0 ? comparator() : "=";
+            otherwiseCorrelated = !op.equals("=");
             String comparison = op.equals("=") || op.equals("<>") ? null : comparedCorrelation(l, a, r, b, op);
             where.add(comparison != null ? comparison : b + "." + rc.name() + " " + op + " " + a + "." + lc.name());
         }
@@ -690,12 +705,43 @@ final class RandomViews {
             if (rn != null && nn != null) {
                 String c = "n" + a;
                 String nested = "SELECT " + c + "." + nn.name() + " FROM " + n.name() + " " + c;
-                if (correlation == Correlation.TWO_LEVELS && lc != null && nc != null && rnd.nextBoolean()) nested += " WHERE " + c + "." + nc.name() + " = " + a + "." + lc.name();
+                if (correlation == Correlation.TWO_LEVELS && lc != null && nc != null && rnd.nextBoolean()) {
+                    nested += " WHERE " + c + "." + nc.name() + " = " + a + "." + lc.name();
+                    otherwiseCorrelated = true;
+                }
                 where.add(b + "." + rn.name() + " IN (" + nested + ")");
             }
         }
-        return a + "." + lk.name() + " " + not + "IN (SELECT " + b + "." + rk.name() + " FROM " + r.name() + " " + b
+        String x = a + "." + lk.name();
+        boolean number = lk.kind().integer() || lk.kind() == Kind.DEC || lk.kind() == Kind.NUM;
+        if (failing && number && !l.isView() && !otherwiseCorrelated && rnd.nextBoolean()) x = failingBeforeIn(l, a, lk);
+        return x + " " + not + "IN (SELECT " + b + "." + rk.name() + " FROM " + r.name() + " " + b
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ")";
+    }
+
+    /**
+     * A value before IN that fails on some rows, of x's type: x divided by a column of its type (0 now and then), an
+     * integer added to one (overflow at the ends of the type's range), or an INT read from a string that is 'zz' at
+     * times. PostgreSQL computes it only when the subquery has rows to compare it with. Over a table only: over a view
+     * it estimates at a row or a few (an aggregate, a LIMIT) it may loop, or hash the rows instead of the subquery,
+     * comparing it otherwise; and not in an IN correlated otherwise than by '=' in its own WHERE (by a comparison, or
+     * two levels out through a nested IN), which keeps Calcite's rewrite, computing the value for other rows (see the
+     * README).
+     */
+    private String failingBeforeIn(Rel l, String a, Col x) {
+        mayFail = true;
+        failingIn = true;
+        Ex d = column(l, a, c -> c.kind() == x.kind());
+        Ex s = column(l, a, c -> c.kind() == Kind.STR);
+        String column = a + "." + x.name();
+        if (!x.kind().integer()) return "(" + column + " / " + d.sql() + ")";
+        switch (rnd.nextInt(3)) {
+            case 0: return "(" + column + " / " + d.sql() + ")";
+            case 1: return "(" + column + " + " + d.sql() + ")";
+            default:
+                if (s == null || x.kind() != Kind.INT) return "(" + column + " % " + d.sql() + ")";
+                return "CASE WHEN " + s.sql() + " IN ('7', ' -2', 'zz') THEN CAST(" + s.sql() + " AS INT) END";
+        }
     }
 
     /**

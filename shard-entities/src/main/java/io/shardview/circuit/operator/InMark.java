@@ -31,12 +31,20 @@ import java.util.Set;
  * its rows. So a step costs its delta times 2^k and the rows whose witnesses of a kind come or go, never a
  * rescan. Keys compare as PostgreSQL's '=' does, per column (asBpchar in the {@link JoinKeys}, which must be
  * null-safe so that NULLs stay in place).
+ *
+ * <p>Values that may fail ({@code 1 / c}) are computed here ({@link InValues}): PostgreSQL computes them only when the
+ * row's subquery has rows to compare them with, so a row whose value fails is kept apart in its group, marked FALSE
+ * (the subquery's answer for it while there is nothing to compare), and fails the step exactly while its group's
+ * subquery has such rows: any row for a plain subplan (correlated, in a select list, under NOT), only rows without a
+ * NULL for a hashed one where NULL and FALSE are alike (uncorrelated, under AND and OR of a WHERE), which leaves those
+ * out. State per group: the rows (those whose value failed among them) and the subquery's rows.
  */
 public final class InMark implements Operator {
-    private final JoinKeys x;
+    private final InValues x;
     private final JoinKeys y;
     private final JoinKeys leftGroup;
     private final JoinKeys rightGroup;
+    private final boolean nullRowsIgnored;
     private final int all;
     private final HashMap<Row, Group> groups = new HashMap<>();
 
@@ -45,12 +53,21 @@ public final class InMark implements Operator {
      * correlation columns and input 1's columns k.., pairwise compared with '='.
      */
     public InMark(JoinKeys x, JoinKeys y, JoinKeys leftGroup, JoinKeys rightGroup) {
-        int k = x.columns().length;
-        if (k < 1 || k > 16 || y.columns().length != k) throw new IllegalArgumentException("1 to 16 compared columns");
+        this(InValues.columns(x), y, leftGroup, rightGroup, false);
+    }
+
+    /**
+     * x: the row's compared values (null-safe), computed here; nullRowsIgnored: whether a row whose value failed
+     * meets only subquery rows without a NULL (a hashed subplan where NULL and FALSE are alike).
+     */
+    public InMark(InValues x, JoinKeys y, JoinKeys leftGroup, JoinKeys rightGroup, boolean nullRowsIgnored) {
+        int k = y.columns().length;
+        if (k < 1 || k > 16) throw new IllegalArgumentException("1 to 16 compared columns");
         this.x = x;
         this.y = y;
         this.leftGroup = leftGroup;
         this.rightGroup = rightGroup;
+        this.nullRowsIgnored = nullRowsIgnored;
         this.all = (1 << k) - 1;
     }
 
@@ -90,9 +107,16 @@ public final class InMark implements Operator {
         /** The subquery's patterns present, with their row counts. */
         final HashMap<Integer, Long> patterns = new HashMap<>();
         long total;
+        /** The rows whose compared values failed: marked FALSE, and the step fails while the subquery has rows to compare them with. */
+        final ZSet failed = new ZSet(1);
 
         boolean isEmpty() {
-            return rows.isEmpty() && total == 0 && patterns.isEmpty();
+            return rows.isEmpty() && total == 0 && patterns.isEmpty() && failed.isEmpty();
+        }
+
+        /** Whether a row whose value failed would be compared with some subquery row. */
+        boolean comparesFailed() {
+            return !failed.isEmpty() && (nullRowsIgnored ? patterns.getOrDefault(0, 0L) > 0 : total != 0);
         }
 
         long count(Row cell) {
@@ -144,7 +168,13 @@ public final class InMark implements Operator {
                 out.add(l.concat(Row.wrap(Boolean.FALSE)), w);
                 return;
             }
-            touched.computeIfAbsent(g, k -> new Touch()).keys.add(x.keyOf(l));
+            Touch t = touched.computeIfAbsent(g, k -> new Touch());
+            Row key = x.keyOf(l);
+            if (key == InValues.FAILED) {
+                out.add(l.concat(Row.wrap(Boolean.FALSE)), w); // FALSE while it is not compared, else the step fails
+            } else {
+                t.keys.add(key);
+            }
         });
         inputs[1].forEach((r, v) -> {
             Row g = rightGroup.keyOf(r);
@@ -177,6 +207,14 @@ public final class InMark implements Operator {
             emit(before, t, everyRow, -1, out);
         });
         apply(inputs, 1);
+        for (Row g : touched.keySet()) {
+            Group after = groups.get(g);
+            if (after != null && after.comparesFailed()) {
+                Row row = after.failed.entries().keySet().iterator().next();
+                apply(inputs, -1);
+                throw x.failure(row);
+            }
+        }
         touched.forEach((g, t) -> {
             Group after = groups.get(g);
             if (after != null) emit(after, t, remarkAll.get(g), 1, out);
@@ -229,6 +267,11 @@ public final class InMark implements Operator {
 
     private void addRow(Row g, Row key, Row l, long w) {
         Group group = group(g);
+        if (key == InValues.FAILED) {
+            group.failed.add(l, w);
+            dropIfEmpty(g, group);
+            return;
+        }
         int n = nulls(key);
         HashMap<Row, ZSet> byKey = group.rows.computeIfAbsent(n, k -> new HashMap<>());
         ZSet rows = byKey.get(key);
@@ -298,6 +341,7 @@ public final class InMark implements Operator {
             RowCodec.writeRow(out, e.getKey());
             ZSet rows = new ZSet();
             group.rows.values().forEach(byKey -> byKey.values().forEach(rows::addAll));
+            rows.addAll(group.failed); // read back apart, as their values fail again
             RowCodec.writeZSet(out, rows);
             Map<Row, Long> values = values(group);
             out.writeInt(values.size());

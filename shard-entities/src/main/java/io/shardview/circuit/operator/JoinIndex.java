@@ -19,6 +19,11 @@ final class JoinIndex {
         return rows == null ? EMPTY : rows;
     }
 
+    /** Whether no key has rows. */
+    boolean isEmpty() {
+        return byKey.isEmpty();
+    }
+
     /** Each key with its rows. */
     void forEach(java.util.function.BiConsumer<Row, ZSet> action) {
         byKey.forEach(action);

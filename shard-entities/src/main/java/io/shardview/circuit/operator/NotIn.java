@@ -1,6 +1,5 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.RowCodec;
 import io.shardview.circuit.ZSet;
@@ -23,15 +22,22 @@ import java.util.Set;
  * before; when the subquery gains its first NULL or loses its last, U leaves or enters the output
  * whole, and when it turns empty or non-empty the NULL-x rows do: those steps cost the output change,
  * never a rescan of either input. State: the rows by x, kept apart by whether x has a match (so U is
- * at hand), the NULL-x rows, and the subquery's value counts, NULL count and row count. With asBpchar
+ * at hand), the NULL-x rows (with those whose x failed), and the subquery's value counts, NULL count and row count. With asBpchar
  * (a CHAR(n) against a VARCHAR, which PostgreSQL compares as bpchar) keys match without trailing blanks.
+ *
+ * <p>An x that may fail ({@code 1 / c}) is computed here: PostgreSQL answers TRUE for an empty subquery without
+ * computing it. A row whose x fails qualifies, as a NULL-x row does, while the subquery is empty, and fails the step
+ * whenever the subquery has a row (a NULL one too: PostgreSQL's subplan under NOT keeps them).
  */
 public final class NotIn implements Operator {
     private static final ZSet EMPTY = new ZSet();
-    private final int keyColumn;
+    private final InValues x;
     private final HashMap<Row, ZSet> unmatched = new HashMap<>();
     private final HashMap<Row, ZSet> matched = new HashMap<>();
+    /** The rows whose x is NULL or failed: both qualify exactly while the subquery is empty. */
     private final ZSet nullKeyed = new ZSet();
+    /** The rows whose x failed (also in nullKeyed). */
+    private final ZSet failed = new ZSet();
     private final HashMap<Row, Long> values = new HashMap<>();
     private long nulls;
     private long total;
@@ -43,14 +49,22 @@ public final class NotIn implements Operator {
     }
 
     public NotIn(int keyColumn, boolean asBpchar) {
-        this.keyColumn = keyColumn;
+        this(InValues.columns(new JoinKeys(new int[] {keyColumn}, new boolean[] {true}, new boolean[] {asBpchar})), asBpchar);
+    }
+
+    /** x computed from the row by an expression that may fail. */
+    public NotIn(Expr x, boolean asBpchar) {
+        this(new InValues(new Expr[] {x}, new boolean[] {true}, new boolean[] {asBpchar}), asBpchar);
+    }
+
+    private NotIn(InValues x, boolean asBpchar) {
+        this.x = x;
         this.asBpchar = asBpchar;
     }
 
-    /** The key of a non-null value. */
+    /** The key of a subquery's non-null value. */
     private Row key(Object v) {
-        if (asBpchar && v instanceof String s) return Row.wrap(FixedChar.of(s, s.codePointCount(0, s.length())));
-        return Row.wrap(v);
+        return Row.wrap(asBpchar ? JoinKeys.bpcharOf(v) : v);
     }
 
     /** The subquery's state, which decides which rows can qualify. */
@@ -71,10 +85,12 @@ public final class NotIn implements Operator {
     public ZSet step(ZSet[] inputs) {
         Set<Row> touched = new HashSet<>();
         ZSet nullKeyedDelta = new ZSet();
+        ZSet failing = new ZSet();
         inputs[0].forEach((l, w) -> {
-            Object x = l.get(keyColumn);
-            if (x == null) nullKeyedDelta.add(l, w);
-            else touched.add(key(x));
+            Row key = x.keyOf(l);
+            if (key == InValues.FAILED) failing.add(l, w);
+            if (key == InValues.FAILED || key.get(0) == null) nullKeyedDelta.add(l, w);
+            else touched.add(key);
         });
         long[] counts = {total, nulls};
         inputs[1].forEach((r, v) -> {
@@ -84,6 +100,10 @@ public final class NotIn implements Operator {
         });
         Mode before = Mode.of(total, nulls);
         Mode after = Mode.of(counts[0], counts[1]);
+        if (after != Mode.EMPTY && !(failing.isEmpty() && failed.isEmpty())) { // before any state changes
+            failing.addAll(failed);
+            if (!failing.isEmpty()) throw x.failure(failing.entries().keySet().iterator().next());
+        }
         ZSet out = new ZSet();
         if (before != Mode.BLOCKED) {
             if (after == Mode.BLOCKED) unmatched.values().forEach(rows -> out.addScaled(rows, -1));
@@ -116,12 +136,12 @@ public final class NotIn implements Operator {
     }
 
     private void addRow(Row l, long w) {
-        Object x = l.get(keyColumn);
-        if (x == null) {
+        Row key = x.keyOf(l);
+        if (key == InValues.FAILED) failed.add(l, w);
+        if (key == InValues.FAILED || key.get(0) == null) {
             nullKeyed.add(l, w);
             return;
         }
-        Row key = key(x);
         HashMap<Row, ZSet> side = values.containsKey(key) ? matched : unmatched;
         ZSet rows = side.computeIfAbsent(key, k -> new ZSet(1));
         rows.add(l, w);
@@ -186,5 +206,9 @@ public final class NotIn implements Operator {
         rows.forEach((key, zset) -> (values.containsKey(key) ? matched : unmatched).put(key, zset));
         nullKeyed.addAll(nullKeyed.negate()); // empties it
         nullKeyed.addAll(nullRows);
+        failed.addAll(failed.negate());
+        nullRows.forEach((l, w) -> {
+            if (x.keyOf(l) == InValues.FAILED) failed.add(l, w);
+        });
     }
 }

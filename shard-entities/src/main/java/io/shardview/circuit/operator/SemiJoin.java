@@ -1,7 +1,9 @@
 package io.shardview.circuit.operator;
 
 import io.shardview.circuit.Row;
+import io.shardview.circuit.RowCodec;
 import io.shardview.circuit.ZSet;
+import io.shardview.circuit.ZSetImage;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -14,17 +16,33 @@ import java.util.Set;
  * Semi-join (left rows with at least one match, EXISTS / IN) or anti-join (left rows with none,
  * NOT EXISTS). On deltas: for each key touched by the step, the qualifying left rows after minus
  * those before; other keys cannot change. Without a residual, only the keys whose right side turns
- * empty or non-empty. A NULL left key matches nothing. State: both inputs indexed by key.
+ * empty or non-empty. A NULL left key matches nothing.
+ *
+ * <p>An uncorrelated {@code x IN (SELECT y ...)} whose x may fail ({@code 1 / c}) computes x here: PostgreSQL's hash
+ * semi-join hashes the subquery first and scans the rows only if some y is not NULL, so a row whose x fails is kept
+ * apart, matches nothing, and fails the step exactly while the right side holds a row with a non-NULL key (when the
+ * row arrives, or when the right side gains its first such row). State: both inputs indexed by key, and the left
+ * rows whose key failed.
  */
 public final class SemiJoin implements Operator {
-    private final JoinKeys leftKeys;
+    private final InValues leftKeys;
     private final JoinKeys rightKeys;
     private final Expr residual;
     private final boolean anti;
     private final JoinIndex left = new JoinIndex();
     private final JoinIndex right = new JoinIndex();
+    private ZSet failed = new ZSet();
 
     public SemiJoin(JoinKeys leftKeys, JoinKeys rightKeys, Expr residual, boolean anti) {
+        this(InValues.columns(leftKeys), rightKeys, residual, anti);
+    }
+
+    /** The rows whose values, computed here, equal those of some right row: IN as a WHERE conjunct. */
+    public SemiJoin(InValues leftValues, JoinKeys rightKeys) {
+        this(leftValues, rightKeys, null, false);
+    }
+
+    private SemiJoin(InValues leftKeys, JoinKeys rightKeys, Expr residual, boolean anti) {
         this.leftKeys = leftKeys;
         this.rightKeys = rightKeys;
         this.residual = residual;
@@ -39,7 +57,7 @@ public final class SemiJoin implements Operator {
             Row key = leftKeys.keyOf(l);
             if (key == null) {
                 if (anti) out.add(l, w);
-            } else {
+            } else if (key != InValues.FAILED) {
                 touched.add(key);
             }
         });
@@ -49,7 +67,7 @@ public final class SemiJoin implements Operator {
         });
         if (residual == null) return byExistence(inputs, touched, out);
         touched.forEach(key -> qualifying(key, out, -1));
-        InnerJoin.index(inputs[0], leftKeys, left, 1);
+        indexLeft(inputs[0], 1);
         InnerJoin.index(inputs[1], rightKeys, right, 1);
         try {
             touched.forEach(key -> qualifying(key, out, 1));
@@ -57,7 +75,25 @@ public final class SemiJoin implements Operator {
             undo(inputs);
             throw e;
         }
+        failIfCompared(inputs);
         return out;
+    }
+
+    /** Adds sign times the left delta to the index, or to the failed rows. */
+    private void indexLeft(ZSet delta, int sign) {
+        delta.forEach((l, w) -> {
+            Row key = leftKeys.keyOf(l);
+            if (key == InValues.FAILED) failed.add(l, sign * w);
+            else if (key != null) left.add(key, l, sign * w);
+        });
+    }
+
+    /** Fails the step (undoing it) when a row whose key failed is present beside a right row it would be compared with. */
+    private void failIfCompared(ZSet[] inputs) {
+        if (failed.isEmpty() || right.isEmpty()) return;
+        Row row = failed.entries().keySet().iterator().next();
+        undo(inputs);
+        throw leftKeys.failure(row);
     }
 
     /**
@@ -76,15 +112,16 @@ public final class SemiJoin implements Operator {
         }
         inputs[0].forEach((l, w) -> {
             Row key = leftKeys.keyOf(l);
-            if (key != null && right.get(key).isEmpty() == anti) out.add(l, w);
+            if (key != null && key != InValues.FAILED && right.get(key).isEmpty() == anti) out.add(l, w);
         });
-        InnerJoin.index(inputs[0], leftKeys, left, 1);
+        indexLeft(inputs[0], 1);
+        failIfCompared(inputs);
         return out;
     }
 
     @Override
     public void undo(ZSet[] inputs) {
-        InnerJoin.index(inputs[0], leftKeys, left, -1);
+        indexLeft(inputs[0], -1);
         InnerJoin.index(inputs[1], rightKeys, right, -1);
     }
 
@@ -103,18 +140,21 @@ public final class SemiJoin implements Operator {
         return false;
     }
 
+    /** Both indexes, then, where left values may fail, the rows whose key failed. */
     @Override
     public void writeState(DataOutput out) throws IOException {
-        JoinIndex.writeBoth(out, left, right);
+        stateImage().write(out);
     }
 
     @Override
     public StateImage stateImage() {
-        return JoinIndex.imageOfBoth(left, right);
+        StateImage indexes = JoinIndex.imageOfBoth(left, right);
+        return leftKeys.mayFail() ? StateImage.inOrder(indexes, ZSetImage.of(failed)::write) : indexes;
     }
 
     @Override
     public void readState(DataInput in) throws IOException {
         JoinIndex.readBoth(in, left, right);
+        if (leftKeys.mayFail()) failed = RowCodec.readZSet(in);
     }
 }

@@ -13,6 +13,7 @@ import io.shardview.circuit.operator.Distinct;
 import io.shardview.circuit.operator.Expr;
 import io.shardview.circuit.operator.Filter;
 import io.shardview.circuit.operator.InMark;
+import io.shardview.circuit.operator.InValues;
 import io.shardview.circuit.operator.InnerJoin;
 import io.shardview.circuit.operator.JoinKeys;
 import io.shardview.circuit.operator.LeftJoin;
@@ -154,10 +155,7 @@ public final class PlanCompiler {
         if (rel instanceof LogicalSort s) return sort(s);
         if (rel instanceof LogicalUnion u) return union(u);
         if (rel instanceof LogicalValues v) return values(v);
-        if (rel instanceof NotInJoin n) {
-            boolean asBpchar = StringTyping.comparesAsBpchar(typing.fields(n.getLeft())[n.keyColumn()], typing.fields(n.getRight())[0]);
-            return add(new NotIn(n.keyColumn(), asBpchar), visit(n.getLeft()), visit(n.getRight()));
-        }
+        if (rel instanceof NotInJoin n) return notIn(n);
         if (rel instanceof InMarkJoin m) return inMark(m);
         if (rel instanceof Correlate c && RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
             return uncorrelated(c);
@@ -211,6 +209,8 @@ public final class PlanCompiler {
             }
             case LEFT: return add(new LeftJoin(lk, rk, cond, j.getRight().getRowType().getFieldCount()), left, right);
             case SEMI: case ANTI: {
+                SemiJoin computed = inSemiJoin(j);
+                if (computed != null) return add(computed, left, right);
                 boolean anti = j.getJoinType() == JoinRelType.ANTI;
                 RangeSemiJoin range = rangeSemiJoin(j, nonEqui, lk, rk, anti);
                 return add(range != null ? range : new SemiJoin(lk, rk, cond, anti), left, right);
@@ -314,6 +314,36 @@ public final class PlanCompiler {
         return new RangeSemiJoin(lk, rk, over(j.getLeft()).compile(a), comparison, over(j.getRight()).compile(right), anti);
     }
 
+    /**
+     * A semi-join whose condition is '=' conjuncts, in order, of a value of the left row with a right column, some value
+     * one that may fail (InSubQueries' uncorrelated IN, {@code 1 / c IN (SELECT y ...)}): a {@link SemiJoin} that
+     * computes the values itself, only while the right side has rows to compare them with; else null.
+     */
+    private SemiJoin inSemiJoin(LogicalJoin j) {
+        if (j.getJoinType() != JoinRelType.SEMI) return null;
+        int leftWidth = j.getLeft().getRowType().getFieldCount();
+        List<RexNode> conjuncts = RelOptUtil.conjunctions(j.getCondition());
+        StringTyping.Type[] leftTypes = typing.fields(j.getLeft());
+        StringTyping.Type[] rightTypes = typing.fields(j.getRight());
+        Expr[] values = new Expr[conjuncts.size()];
+        int[] rightColumns = new int[values.length];
+        boolean[] asBpchar = new boolean[values.length];
+        boolean mayFail = false;
+        for (int i = 0; i < values.length; i++) {
+            if (conjuncts.get(i).getKind() != SqlKind.EQUALS) return null;
+            RexNode x = ((RexCall) conjuncts.get(i)).getOperands().get(0);
+            RexNode y = ((RexCall) conjuncts.get(i)).getOperands().get(1);
+            if (!onlyBelow(x, leftWidth) || !(y instanceof RexInputRef ref) || ref.getIndex() < leftWidth) return null;
+            mayFail |= !TotalExpressions.isTotal(x);
+            values[i] = over(j.getLeft()).compileOutput(x);
+            rightColumns[i] = ref.getIndex() - leftWidth;
+            asBpchar[i] = StringTyping.comparesAsBpchar(StringTyping.of(x, leftTypes), rightTypes[rightColumns[i]]);
+        }
+        if (!mayFail) return null;
+        boolean[] nullSafe = new boolean[values.length];
+        return new SemiJoin(new InValues(values, nullSafe, asBpchar), new JoinKeys(rightColumns, nullSafe, asBpchar));
+    }
+
     private static RangeJoin.Comparison comparison(RexNode conjunct) {
         return switch (conjunct.getKind()) {
             case LESS_THAN -> RangeJoin.Comparison.LESS;
@@ -347,32 +377,58 @@ public final class PlanCompiler {
         };
     }
 
+    /** The string type of a column of an input, or of an expression over it. */
+    private static StringTyping.Type typeOf(RexNode e, StringTyping.Type[] input) {
+        return e instanceof RexInputRef ref ? input[ref.getIndex()] : StringTyping.of(e, input);
+    }
+
+    /** x NOT IN (subquery) as a null-aware anti-join, computing x itself when it is an expression (one that may fail). */
+    private int notIn(NotInJoin n) {
+        StringTyping.Type[] left = typing.fields(n.getLeft());
+        boolean asBpchar = StringTyping.comparesAsBpchar(typeOf(n.key(), left), typing.fields(n.getRight())[0]);
+        Operator op = n.key() instanceof RexInputRef ref ? new NotIn(ref.getIndex(), asBpchar)
+                : new NotIn(over(n.getLeft()).compileOutput(n.key()), asBpchar);
+        return add(op, visit(n.getLeft()), visit(n.getRight()));
+    }
+
     /**
      * IN of one or more columns as a column beside each row (an {@link InMark}, whose NULLs stay in its keys);
-     * each pair of compared columns compares as bpchar when PostgreSQL's '=' would.
+     * each pair of compared values compares as bpchar when PostgreSQL's '=' would. Keys that are expressions (some
+     * may fail) are computed by the mark.
      */
     private int inMark(InMarkJoin m) {
         StringTyping.Type[] left = typing.fields(m.getLeft());
         StringTyping.Type[] right = typing.fields(m.getRight());
-        int[] keys = m.keyColumns();
-        int[] values = new int[keys.length];
-        boolean[] asBpchar = new boolean[keys.length];
-        for (int i = 0; i < keys.length; i++) {
+        List<RexNode> keys = m.keys();
+        int[] values = new int[keys.size()];
+        boolean[] asBpchar = new boolean[keys.size()];
+        for (int i = 0; i < values.length; i++) {
             values[i] = i;
-            asBpchar[i] = StringTyping.comparesAsBpchar(left[keys[i]], right[i]);
+            asBpchar[i] = StringTyping.comparesAsBpchar(typeOf(keys.get(i), left), right[i]);
         }
         int[] groups = m.groupColumns();
         int[] rightGroups = new int[groups.length];
         boolean[] groupsAsBpchar = new boolean[groups.length];
         for (int i = 0; i < groups.length; i++) {
-            rightGroups[i] = keys.length + i;
-            groupsAsBpchar[i] = StringTyping.comparesAsBpchar(left[groups[i]], right[keys.length + i]);
+            rightGroups[i] = values.length + i;
+            groupsAsBpchar[i] = StringTyping.comparesAsBpchar(left[groups[i]], right[values.length + i]);
         }
         JoinKeys leftGroup = new JoinKeys(groups, new boolean[groups.length], groupsAsBpchar);
         JoinKeys rightGroup = new JoinKeys(rightGroups, new boolean[groups.length], groupsAsBpchar);
-        boolean[] nullSafe = new boolean[keys.length];
+        boolean[] nullSafe = new boolean[values.length];
         Arrays.fill(nullSafe, true);
-        Operator op = new InMark(new JoinKeys(keys, nullSafe, asBpchar), new JoinKeys(values, nullSafe, asBpchar), leftGroup, rightGroup);
+        JoinKeys y = new JoinKeys(values, nullSafe, asBpchar);
+        Operator op;
+        if (keys.stream().allMatch(k -> k instanceof RexInputRef)) {
+            int[] columns = keys.stream().mapToInt(k -> ((RexInputRef) k).getIndex()).toArray();
+            op = new InMark(new JoinKeys(columns, nullSafe, asBpchar), y, leftGroup, rightGroup);
+        } else {
+            ExprCompiler exprs = over(m.getLeft());
+            Expr[] x = keys.stream().map(exprs::compileOutput).toArray(Expr[]::new);
+            // A view of SQL revision 1 stopped at a NULL operand: Calcite's rewrite of a correlated IN compared a value
+            // that fails with a NULL subquery value without failing, so its marks leave those rows out too.
+            op = new InMark(new InValues(x, nullSafe, asBpchar), y, leftGroup, rightGroup, m.nullRowsIgnored() || !strictOperands);
+        }
         return add(op, visit(m.getLeft()), visit(m.getRight()));
     }
 

@@ -28,7 +28,9 @@ import org.apache.calcite.tools.RelBuilder;
  * (correlation variable row) only through conjuncts {@code inner = outer} of its WHERE, outer reading only
  * the row and inner only the subquery's, each a column or an expression that cannot fail
  * ({@link TotalExpressions}); those become the mark's groups, computed as further columns on either side.
- * The relation keeps its columns in front, so expressions over it stay valid.
+ * A compared value that may fail ({@code 1 / c}) stays an expression of the mark, which computes it only for rows
+ * whose subquery has rows, as PostgreSQL does; one that cannot is a further column of the relation. The relation
+ * keeps its columns in front, so expressions over it stay valid.
  */
 final class InMarks {
     /**
@@ -76,13 +78,40 @@ final class InMarks {
         return ok[0] && RexUtil.SubQueryFinder.find(e) != null;
     }
 
+    /** Whether an IN subquery can be marked (no refusal: one that cannot keeps Calcite's rewrite). */
+    boolean canMarkIn(RexSubQuery in) {
+        return markable(in) != null;
+    }
+
     /** e with its IN subqueries replaced by references to mark columns (canMark(e) must hold). */
     RexNode mark(RexNode e) {
+        return mark(e, false);
+    }
+
+    /**
+     * A WHERE condition with its IN subqueries replaced by references to mark columns (canMark(condition) must hold).
+     * PostgreSQL's subplan of an uncorrelated IN that only AND and OR lead to is hashed without the subquery's
+     * rows with a NULL (NULL and FALSE are alike there), so it compares a value only when the subquery has rows
+     * without one.
+     */
+    RexNode markCondition(RexNode condition) {
+        return mark(condition, true);
+    }
+
+    /** e marked; top: whether e is a WHERE condition or reached from one through AND and OR only. */
+    private RexNode mark(RexNode e, boolean top) {
+        if (top && (e.getKind() == SqlKind.AND || e.getKind() == SqlKind.OR)) {
+            RexCall call = (RexCall) e;
+            List<RexNode> operands = call.getOperands().stream().map(o -> mark(o, true)).toList();
+            return operands.equals(call.getOperands()) ? e : call.clone(call.getType(), operands);
+        }
+        boolean hashed = top && e instanceof RexSubQuery;
         return e.accept(new RexShuttle() {
             @Override
             public RexNode visitSubQuery(RexSubQuery subQuery) {
                 if (subQuery.getKind() != SqlKind.IN) return subQuery.clone(InSubQueries.rewrite(subQuery.rel));
-                return add(subQuery.getOperands(), markable(subQuery));
+                Decorrelated values = markable(subQuery);
+                return add(subQuery.getOperands(), values, hashed && values.groups().isEmpty());
             }
         });
     }
@@ -174,13 +203,21 @@ final class InMarks {
         return onlyRow[0] ? out : null;
     }
 
-    /** Appends the mark of (x, ...) IN (values) to rel; returns a reference to it. */
-    private RexNode add(List<RexNode> xs, Decorrelated values) {
-        int[] keys = xs.stream().mapToInt(this::column).toArray();
+    /**
+     * Appends the mark of (x, ...) IN (values) to rel; returns a reference to it. Values that may fail stay
+     * expressions, computed by the mark (nullRowsIgnored: see {@link InMarkJoin#nullRowsIgnored}).
+     */
+    private RexNode add(List<RexNode> xs, Decorrelated values, boolean nullRowsIgnored) {
+        boolean computed = !xs.stream().allMatch(TotalExpressions::isTotal);
+        List<RexNode> keys = computed ? xs : xs.stream().map(x -> (RexNode) rexRef(column(x))).toList();
         int[] groups = values.groups().stream().mapToInt(this::column).toArray();
-        rel = new InMarkJoin(rel.getCluster(), rel.getTraitSet(), rel, values.values(), keys, groups);
+        rel = new InMarkJoin(rel.getCluster(), rel.getTraitSet(), rel, values.values(), keys, groups, computed && nullRowsIgnored);
         int mark = rel.getRowType().getFieldCount() - 1;
-        return new RexInputRef(mark, rel.getRowType().getFieldList().get(mark).getType());
+        return rexRef(mark);
+    }
+
+    private RexInputRef rexRef(int column) {
+        return new RexInputRef(column, rel.getRowType().getFieldList().get(column).getType());
     }
 
     /** The column of rel holding e: e's own, or one appended to rel for it. */

@@ -50,6 +50,17 @@ final class InSubQueries extends RelShuttleImpl {
     public RelNode visit(LogicalFilter filter) {
         LogicalFilter visited = (LogicalFilter) super.visit(filter);
         RelNode input = visited.getInput();
+        List<RexNode> conjuncts = RelOptUtil.conjunctions(visited.getCondition());
+        if (conjuncts.stream().anyMatch(InSubQueries::comparesValueThatMayFail)) {
+            // PostgreSQL judges the row's own conditions before it compares a value with the subquery's (a hash semi-join's
+            // outer scan filters, a subplan is the costliest condition): the rows they exclude compute no value. Only
+            // conditions that cannot fail move below the IN, so no view fails where it did not (replay stays valid).
+            List<RexNode> first = conjuncts.stream().filter(InSubQueries::rowOnlyAndTotal).toList();
+            if (!first.isEmpty()) {
+                input = LogicalFilter.create(input, RexUtil.composeConjunction(visited.getCluster().getRexBuilder(), first));
+                conjuncts = conjuncts.stream().filter(c -> !first.contains(c)).toList();
+            }
+        }
         CorrelationId row = visited.getVariablesSet().size() == 1 ? visited.getVariablesSet().iterator().next() : null;
         InMarks marks = new InMarks(input, row);
         // The variable an IN turned EXISTS reads the row by: the filter's own, or a new one.
@@ -58,18 +69,23 @@ final class InSubQueries extends RelShuttleImpl {
         boolean changed = false;
         List<RexNode> rest = new ArrayList<>();
         List<RexNode> marked = new ArrayList<>();
-        for (RexNode conjunct : RelOptUtil.conjunctions(visited.getCondition())) {
+        for (RexNode conjunct : conjuncts) {
             RexSubQuery notIn = conjunct.getKind() == SqlKind.NOT ? in(((RexCall) conjunct).getOperands().get(0)) : null;
             RexSubQuery in = in(conjunct);
             if (notIn != null && notIn.getOperands().size() == 1 && uncorrelated(notIn)) {
                 input = notIn(input, notIn.getOperands().get(0), rewrite(notIn.rel));
             } else if (in != null && uncorrelated(in)) {
                 input = semiJoin(input, in.getOperands(), rewrite(in.rel));
-            } else if (in != null && correlatedWith(visited.getVariablesSet(), in)) {
+            } else if (in != null && correlatedWith(visited.getVariablesSet(), in) && !(conjuncts.size() == 1
+                    && in.getOperands().size() == 1 && comparesValueThatMayFail(conjunct) && marks.canMarkIn(in))) {
                 rest.add(asExists(input.getRowType(), row, in));
                 changed = true;
             } else if (marks.canMark(conjunct)) {
-                // Under OR or NOT, or a correlated NOT IN: the IN's value beside each row, read by the condition.
+                // Under OR or NOT, a correlated NOT IN, or a correlated one-column IN whose value may fail that is all
+                // the WHERE leaves: Calcite's rewrite would compute that value for the subquery's rows, putting their
+                // columns for the row's in it, where PostgreSQL computes it only for rows whose subquery has rows. (It
+                // stays beside other conditions that may fail, which that rewrite judges after it, and for several
+                // columns, which PostgreSQL compares one by one, skipping the rest after one that is FALSE.)
                 marked.add(conjunct);
             } else if (existsRow != null && existsWherePositive(conjunct, true, input.getRowType(), existsRow) != conjunct) {
                 rest.add(existsWherePositive(conjunct, true, input.getRowType(), existsRow));
@@ -92,7 +108,7 @@ final class InSubQueries extends RelShuttleImpl {
         // The marks go over the filtered rows, whose columns the correlation variable describes.
         int width = out.getRowType().getFieldCount();
         marks = new InMarks(out, row);
-        RexNode markedCondition = marks.mark(RexUtil.composeConjunction(rex, marked));
+        RexNode markedCondition = marks.markCondition(RexUtil.composeConjunction(rex, marked));
         return InMarks.dropMarks(LogicalFilter.create(marks.rel(), markedCondition), width);
     }
 
@@ -222,6 +238,17 @@ final class InSubQueries extends RelShuttleImpl {
         return in;
     }
 
+    /** Whether a conjunct is an IN or NOT IN whose values before IN may fail ({@link TotalExpressions}). */
+    private static boolean comparesValueThatMayFail(RexNode conjunct) {
+        RexSubQuery in = in(conjunct.getKind() == SqlKind.NOT ? ((RexCall) conjunct).getOperands().get(0) : conjunct);
+        return in != null && !in.getOperands().stream().allMatch(TotalExpressions::isTotal);
+    }
+
+    /** Whether a conjunct reads only the row (no subquery, no correlation) and cannot fail. */
+    private static boolean rowOnlyAndTotal(RexNode conjunct) {
+        return RexUtil.SubQueryFinder.find(conjunct) == null && !RexUtil.containsCorrelation(conjunct) && TotalExpressions.isTotal(conjunct);
+    }
+
     private static boolean uncorrelated(RexSubQuery in) {
         return RelOptUtil.getVariablesUsed(in.rel).isEmpty();
     }
@@ -231,10 +258,10 @@ final class InSubQueries extends RelShuttleImpl {
         return filterSets.size() == 1 && filterSets.containsAll(RelOptUtil.getVariablesUsed(in.rel));
     }
 
-    /** input's rows for which x NOT IN (subquery) is TRUE, with input's columns. */
+    /** input's rows for which x NOT IN (subquery) is TRUE, with input's columns; an x that may fail is computed by the NOT IN. */
     private static RelNode notIn(RelNode input, RexNode x, RelNode subquery) {
-        if (x instanceof RexInputRef ref) {
-            return new NotInJoin(input.getCluster(), input.getTraitSet(), input, subquery, ref.getIndex());
+        if (x instanceof RexInputRef || !TotalExpressions.isTotal(x)) {
+            return new NotInJoin(input.getCluster(), input.getTraitSet(), input, subquery, x);
         }
         RelBuilder b = RelFactories.LOGICAL_BUILDER.create(input.getCluster(), null);
         int width = input.getRowType().getFieldCount();
@@ -242,18 +269,26 @@ final class InSubQueries extends RelShuttleImpl {
         List<RexNode> withKey = new ArrayList<>(b.fields());
         withKey.add(x);
         RelNode keyed = b.project(withKey).build();
-        RelNode join = new NotInJoin(input.getCluster(), keyed.getTraitSet(), keyed, subquery, width);
+        RexNode key = new RexInputRef(width, keyed.getRowType().getFieldList().get(width).getType());
+        RelNode join = new NotInJoin(input.getCluster(), keyed.getTraitSet(), keyed, subquery, key);
         return b.push(join).project(b.fields().subList(0, width)).build();
     }
 
     /**
      * input's rows for which (x, ...) IN (subquery) is TRUE, with input's columns: those with a subquery
      * row equal in every column (a NULL on either side is equal to nothing, so it cannot make the IN TRUE).
+     * When some x may fail, the semi-join compares the x's as they are, and so computes them itself.
      */
     private static RelNode semiJoin(RelNode input, List<RexNode> xs, RelNode subquery) {
         RelBuilder b = RelFactories.LOGICAL_BUILDER.create(input.getCluster(), null);
         int width = input.getRowType().getFieldCount();
         b.push(input);
+        if (!xs.stream().allMatch(TotalExpressions::isTotal)) {
+            b.push(subquery);
+            List<RexNode> equalities = new ArrayList<>();
+            for (int i = 0; i < xs.size(); i++) equalities.add(b.equals(xs.get(i), b.field(2, 1, i)));
+            return b.semiJoin(equalities).build();
+        }
         List<RexNode> columns = new ArrayList<>(b.fields());
         int[] keys = new int[xs.size()];
         for (int i = 0; i < keys.length; i++) {

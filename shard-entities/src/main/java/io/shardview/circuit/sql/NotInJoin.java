@@ -7,24 +7,26 @@ import org.apache.calcite.rel.BiRel;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
 
 /**
- * The left rows for which {@code left[keyColumn] NOT IN (right)} is TRUE, right being an uncorrelated
- * one-column subquery, with PostgreSQL's NULL semantics. Calcite has no null-aware anti-join, and its
- * own rewrite of NOT IN (a cross join with the subquery's row counts) is not incremental, so the
- * planner puts this node in its place.
+ * The left rows for which {@code key NOT IN (right)} is TRUE, right being an uncorrelated one-column subquery, with
+ * PostgreSQL's NULL semantics. Calcite has no null-aware anti-join, and its own rewrite of NOT IN (a cross join with
+ * the subquery's row counts) is not incremental, so the planner puts this node in its place. The key is a left column,
+ * or an expression over the left row that may fail, which the node computes itself, only while the subquery has rows.
  */
 public final class NotInJoin extends BiRel {
-    private final int keyColumn;
+    private final RexNode key;
 
-    NotInJoin(RelOptCluster cluster, RelTraitSet traits, RelNode left, RelNode right, int keyColumn) {
+    NotInJoin(RelOptCluster cluster, RelTraitSet traits, RelNode left, RelNode right, RexNode key) {
         super(cluster, traits, left, right);
-        this.keyColumn = keyColumn;
+        this.key = key;
     }
 
-    /** The left column compared with the subquery's values. */
-    public int keyColumn() {
-        return keyColumn;
+    /** The left value compared with the subquery's values: a column reference, or an expression that may fail. */
+    public RexNode key() {
+        return key;
     }
 
     @Override
@@ -34,11 +36,11 @@ public final class NotInJoin extends BiRel {
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new NotInJoin(getCluster(), traitSet, inputs.get(0), inputs.get(1), keyColumn);
+        return new NotInJoin(getCluster(), traitSet, inputs.get(0), inputs.get(1), key);
     }
 
     @Override
     public RelWriter explainTerms(RelWriter pw) {
-        return super.explainTerms(pw).item("key", keyColumn);
+        return super.explainTerms(pw).item("key", key instanceof RexInputRef ref ? ref.getIndex() : key);
     }
 }

@@ -74,6 +74,21 @@ final class Deltas {
         };
     }
 
+    /** 12 / the row's column, as PostgreSQL's integer division: NULL for NULL, "division by zero" for 0. */
+    static Expr twelveBy(int column) {
+        return row -> {
+            Long v = (Long) row.get(column);
+            if (v == null) return null;
+            if (v == 0) throw new EvaluationException("division by zero");
+            return 12 / v;
+        };
+    }
+
+    /** A present row of a Z-set, picked at random. */
+    static Row anyRow(java.util.Random rnd, ZSet z) {
+        return z.entries().keySet().stream().skip(rnd.nextInt(z.size())).findFirst().orElseThrow();
+    }
+
     static ZSet step(Operator op, ZSet... inputs) {
         return op.step(inputs);
     }

@@ -4,8 +4,11 @@ import static io.shardview.circuit.operator.Deltas.delete;
 import static io.shardview.circuit.operator.Deltas.insert;
 import static io.shardview.circuit.operator.Deltas.none;
 import static io.shardview.circuit.operator.Deltas.of;
+import static io.shardview.circuit.operator.Deltas.twelveBy;
 import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.Row;
 import io.shardview.circuit.ZSet;
@@ -16,7 +19,12 @@ import java.io.DataOutputStream;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** x IN (subquery) as a three-valued column beside each row, per correlation group, from deltas on both sides. */
+/**
+ * x IN (subquery) as a three-valued column beside each row, per correlation group, from deltas on both sides; an x
+ * computed by the mark that fails ({@code 12 / x} for x = 0) is FALSE while its group's subquery has nothing to
+ * compare it with, and fails the step as soon as it has (PostgreSQL 15: SELECT (1 / 0) IN (SELECT 1 WHERE false) is
+ * FALSE, SELECT (1 / 0) IN (SELECT NULL::int) fails).
+ */
 class InMarkOneColumnTest {
     /** x in column 0 of the rows, y in column 0 of the subquery; correlated: rows' column 1 with the subquery's column 1. */
     private static InMark op(boolean correlated, boolean asBpchar) {
@@ -108,6 +116,100 @@ class InMarkOneColumnTest {
         InMark copy = op(true, false);
         copy.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         return copy;
+    }
+
+    /** 12 / x IN (SELECT y FROM subquery WHERE g = row.g); nullRowsIgnored: a hashed subplan's (see InMark). */
+    private static InMark twelveByXIn(boolean nullRowsIgnored) {
+        JoinKeys group = new JoinKeys(new int[] {1}, new boolean[1]);
+        return new InMark(new InValues(new Expr[] {twelveBy(0)}, new boolean[] {true}, new boolean[1]),
+                new JoinKeys(new int[] {0}, new boolean[] {true}), group, group, nullRowsIgnored);
+    }
+
+    @Test
+    void aRowWhoseValueFailsIsFalseAndFailsTheStepWhileItsGroupsSubqueryHasRows() {
+        InMark op = twelveByXIn(false);
+        assertEquals(of(w(0L, 1L, false, 1), w(3L, 1L, false, 1), w(0L, null, false, 1)),
+                step(op, of(w(0L, 1L, 1), w(3L, 1L, 1), w(0L, null, 1)), of(w(4L, 2L, 1), w(4L, null, 1))),
+                "group 1 is empty, a NULL group meets nothing");
+        EvaluationException e = assertThrows(EvaluationException.class, () -> step(op, none(), insert(null, 1L)),
+                "a NULL y is compared too");
+        assertEquals("division by zero", e.getMessage());
+        assertThrows(EvaluationException.class, () -> step(op, insert(0L, 2L), none()), "group 2 has a row");
+        assertEquals(of(w(0L, 1L, false, -1), w(3L, 1L, false, -1), w(3L, 1L, true, 1)),
+                step(op, delete(0L, 1L), insert(4L, 1L)), "the failing row leaves as its group turns non-empty");
+        assertEquals(of(w(3L, 1L, true, -1), w(3L, 1L, false, 1), w(0L, 1L, false, 1)),
+                step(op, insert(0L, 1L), delete(4L, 1L)), "its group turns empty as it comes back");
+        assertThrows(EvaluationException.class, () -> step(op, none(), insert(7L, 1L)));
+        assertEquals(of(w(0L, 1L, false, -1)), step(op, delete(0L, 1L), none()));
+    }
+
+    @Test
+    void aHashedMarkComparesAFailingValueOnlyWithSubqueryRowsWithoutNull() {
+        InMark op = twelveByXIn(true);
+        assertEquals(of(w(0L, 1L, false, 1), w(3L, 1L, false, 1)), step(op, of(w(0L, 1L, 1), w(3L, 1L, 1)), none()));
+        assertEquals(of(w(3L, 1L, false, -1), w(3L, 1L, null, 1)), step(op, none(), insert(null, 1L)),
+                "x = 3 meets a NULL; 12 / 0 is not compared with it");
+        assertThrows(EvaluationException.class, () -> step(op, none(), insert(5L, 1L)));
+    }
+
+    /** From scratch, x computed as 12 / x: FALSE for x = 0 (the step must not have failed). */
+    private static ZSet scratchTwelveBy(ZSet rows, ZSet subquery) {
+        ZSet computed = new ZSet();
+        rows.forEach((row, w) -> {
+            Long x = (Long) row.get(0);
+            computed.add(Row.of(x == null || x == 0 ? null : 12 / x, row.get(1), row.get(0)), w);
+        });
+        ZSet out = new ZSet();
+        scratch(computed, subquery).forEach((r, w) -> {
+            boolean failed = Long.valueOf(0).equals(r.get(2));
+            out.add(Row.of(r.get(2), r.get(1), failed ? Boolean.FALSE : r.get(3)), w);
+        });
+        return out;
+    }
+
+    @Test
+    void randomDeltasWithFailingValuesMatchAFromScratchEvaluationThroughFailuresUndoAndSnapshots() throws Exception {
+        int failures = 0;
+        for (boolean nullRowsIgnored : new boolean[] {false, true}) {
+            for (long seed = 0; seed < 200; seed++) {
+                Random rnd = new Random(seed);
+                InMark op = twelveByXIn(nullRowsIgnored);
+                ZSet rows = new ZSet();
+                ZSet subquery = new ZSet();
+                ZSet content = new ZSet();
+                for (int step = 0; step < 15; step++) {
+                    ZSet dRows = delta(rnd, rows);
+                    ZSet dSub = delta(rnd, subquery);
+                    ZSet nextRows = new ZSet();
+                    nextRows.addAll(rows);
+                    nextRows.addAll(dRows);
+                    ZSet nextSub = new ZSet();
+                    nextSub.addAll(subquery);
+                    nextSub.addAll(dSub);
+                    if (rnd.nextInt(4) == 0) op = Deltas.restored(op, twelveByXIn(nullRowsIgnored));
+                    boolean fails = nextRows.entries().keySet().stream().anyMatch(r -> Long.valueOf(0).equals(r.get(0))
+                            && r.get(1) != null && nextSub.entries().keySet().stream().anyMatch(v -> r.get(1).equals(v.get(1))
+                                    && (!nullRowsIgnored || v.get(0) != null)));
+                    InMark probe = op;
+                    String where = "seed " + seed + " step " + step + " ignoring NULLs " + nullRowsIgnored;
+                    if (fails) {
+                        assertThrows(EvaluationException.class, () -> step(probe, dRows, dSub), where);
+                        failures++;
+                        continue;
+                    }
+                    ZSet out = step(op, dRows, dSub);
+                    if (rnd.nextInt(5) == 0) { // a step undone, then taken again
+                        op.undo(new ZSet[] {dRows, dSub});
+                        out = step(op, dRows, dSub);
+                    }
+                    content.addAll(out);
+                    rows = nextRows;
+                    subquery = nextSub;
+                    assertEquals(scratchTwelveBy(rows, subquery), content, where);
+                }
+            }
+        }
+        assertTrue(failures > 100, failures + " failed steps");
     }
 
     /** Inserts of small values and groups (NULL now and then) and deletes of present rows. */

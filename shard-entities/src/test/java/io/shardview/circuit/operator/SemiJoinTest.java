@@ -3,8 +3,13 @@ package io.shardview.circuit.operator;
 import static io.shardview.circuit.operator.Deltas.delete;
 import static io.shardview.circuit.operator.Deltas.insert;
 import static io.shardview.circuit.operator.Deltas.none;
+import static io.shardview.circuit.operator.Deltas.of;
 import static io.shardview.circuit.operator.Deltas.step;
+import static io.shardview.circuit.operator.Deltas.twelveBy;
+import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.Row;
 import io.shardview.circuit.ZSet;
@@ -14,7 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A semi- or anti-join on keys alone, which re-judges a key's rows only when its right side turns empty or not,
  * gives what re-judging every touched key's rows with a residual that always holds gives: random deltas with NULL
- * keys, retractions and several copies on both sides.
+ * keys, retractions and several copies on both sides. An IN whose value, computed by the semi-join, fails
+ * ({@code 12 / x IN (SELECT y ...)} for x = 0) fails only while the subquery has a non-NULL y, as PostgreSQL's hash
+ * semi-join.
  */
 class SemiJoinTest {
     private static final JoinKeys KEY0 = new JoinKeys(new int[] {0}, new boolean[] {false});
@@ -45,6 +52,73 @@ class SemiJoinTest {
                 rightRows.addAll(dr);
             }
         }
+    }
+
+    /** 12 / x IN (SELECT y ...), x the rows' column 0, y the subquery's. */
+    private static SemiJoin twelveByXIn() {
+        return new SemiJoin(new InValues(new Expr[] {twelveBy(0)}, new boolean[1], new boolean[1]), KEY0);
+    }
+
+    @Test
+    void aRowWhoseValueFailsFailsTheStepOnlyWhileTheSubqueryHasANonNullValue() {
+        SemiJoin in = twelveByXIn();
+        assertEquals(none(), step(in, of(w(0L, "z", 1), w(3L, "a", 1)), none()), "nothing to compare 12 / 0 with");
+        assertEquals(none(), step(in, none(), insert((Object) null)), "a NULL y is not hashed: still nothing to compare");
+        EvaluationException e = assertThrows(EvaluationException.class, () -> step(in, none(), insert(4L)));
+        assertEquals("division by zero", e.getMessage());
+        assertThrows(EvaluationException.class, () -> step(in, none(), insert(5L)), "the failed step left x = 0 in place");
+        assertEquals(insert(3L, "a"), step(in, delete(0L, "z"), insert(4L)), "the failing row leaves as the value comes");
+        assertThrows(EvaluationException.class, () -> step(in, insert(0L, "y"), none()), "a failing row meets the value");
+        assertEquals(delete(3L, "a"), step(in, insert(0L, "y"), delete(4L)), "the subquery turns empty as it comes");
+        assertEquals(none(), step(in, none(), delete((Object) null)));
+        assertThrows(EvaluationException.class, () -> step(in, none(), insert(6L)), "non-empty again");
+        assertEquals(none(), step(in, of(w(0L, "y", -1), w(null, "n", 1)), none()));
+        assertEquals(insert(3L, "a"), step(in, none(), of(w(6L, 1), w(4L, 1))));
+    }
+
+    @Test
+    void aSemiJoinComputingFailingValuesMatchesAFromScratchEvaluationThroughFailuresUndoAndSnapshots() throws Exception {
+        Random rnd = new Random(7);
+        SemiJoin in = twelveByXIn();
+        ZSet leftRows = new ZSet();
+        ZSet rightRows = new ZSet();
+        ZSet content = new ZSet();
+        int failures = 0;
+        for (int s = 0; s < 600; s++) {
+            ZSet dl = delta(rnd, leftRows);
+            ZSet dr = delta(rnd, rightRows);
+            ZSet left = new ZSet();
+            left.addAll(leftRows);
+            left.addAll(dl);
+            ZSet right = new ZSet();
+            right.addAll(rightRows);
+            right.addAll(dr);
+            if (rnd.nextInt(6) == 0) in = Deltas.restored(in, twelveByXIn());
+            boolean fails = left.entries().keySet().stream().anyMatch(l -> Long.valueOf(0).equals(l.get(0)))
+                    && right.entries().keySet().stream().anyMatch(r -> r.get(0) != null);
+            SemiJoin op = in;
+            if (fails) {
+                assertThrows(EvaluationException.class, () -> step(op, dl, dr), "step " + s);
+                failures++;
+                continue;
+            }
+            ZSet out = step(in, dl, dr);
+            if (rnd.nextInt(5) == 0) { // a later view failed: undone, then taken again
+                in.undo(new ZSet[] {dl, dr});
+                out = step(in, dl, dr);
+            }
+            content.addAll(out);
+            leftRows = left;
+            rightRows = right;
+            ZSet expected = new ZSet();
+            ZSet values = rightRows;
+            leftRows.forEach((l, w) -> {
+                Long x = (Long) l.get(0);
+                if (x != null && x != 0 && values.entries().keySet().stream().anyMatch(r -> Long.valueOf(12 / x).equals(r.get(0)))) expected.add(l, w);
+            });
+            assertEquals(expected, content, "step " + s);
+        }
+        assertTrue(failures > 50 && failures < 500, failures + " failed steps");
     }
 
     /** Inserts of new rows and deletes of current ones, keys 0..3 or NULL. */

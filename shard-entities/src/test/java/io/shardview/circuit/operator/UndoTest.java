@@ -41,6 +41,12 @@ class UndoTest {
         out.put("semi-join", () -> new SemiJoin(KEY0, KEY0, FAILS_ON_ZERO, false));
         out.put("anti-join", () -> new SemiJoin(KEY0, KEY0, FAILS_ON_ZERO, true));
         out.put("not in join", () -> new NotIn(1));
+        // IN and NOT IN computing a value that fails for a row's second column 0 (12 / 0), only while compared.
+        Expr[] twelveBySecond = {Deltas.twelveBy(1)};
+        out.put("in semi-join", () -> new SemiJoin(new InValues(twelveBySecond, new boolean[1], new boolean[1]), KEY0));
+        out.put("in mark join", () -> new InMark(new InValues(twelveBySecond, new boolean[] {true}, new boolean[1]),
+                new JoinKeys(new int[] {1}, new boolean[] {true}), KEY0, KEY0, false));
+        out.put("computed not in join", () -> new NotIn(Deltas.twelveBy(1), false));
         return out;
     }
 

@@ -34,6 +34,22 @@ class InSubQueriesTest {
     }
 
     @Test
+    void aValueBeforeInThatMayFailIsComputedByTheInAfterTheRowsOwnConditionsAndOneThatCannotByAProjection() throws Exception {
+        String semi = plan("SELECT v FROM t WHERE k > 2 AND 12 / k IN (SELECT y FROM u)");
+        assertTrue(semi.contains("LogicalJoin(condition=[=(/(PG_NUMERIC_LITERAL(12), $0), $3)], joinType=[semi])\n"
+                + "    LogicalFilter(condition=[>($0, 2)])"), semi);
+        String notIn = plan("SELECT v FROM t WHERE 12 / k NOT IN (SELECT y FROM u)");
+        assertTrue(notIn.contains("NotInJoin(key=[/(PG_NUMERIC_LITERAL(12), $0)])"), notIn);
+        String or = plan("SELECT v FROM t WHERE 12 / k IN (SELECT y FROM u) OR k > 2");
+        assertTrue(or.contains("InMarkJoin(key=[[/(PG_NUMERIC_LITERAL(12), $0)]], groups=[[]], nullRowsIgnored=[true])"), or);
+        String correlated = plan("SELECT v FROM t WHERE 12 / k IN (SELECT y FROM u WHERE u.x = t.k)");
+        assertTrue(correlated.contains("InMarkJoin(key=[[/(PG_NUMERIC_LITERAL(12), $0)]], groups=[[3]])"), correlated);
+        // k / 2 cannot fail: computed below the semi-join, as before.
+        String total = plan("SELECT v FROM t WHERE k > 2 AND k / 2 IN (SELECT y FROM u)");
+        assertTrue(total.contains("$f3=[/($0, PG_NUMERIC_LITERAL(2))]"), total);
+    }
+
+    @Test
     void aNotInBesideACorrelatedExistsStillPlans() throws Exception {
         String plan = plan("SELECT k FROM t a WHERE k + 1 NOT IN (SELECT x FROM u) AND EXISTS (SELECT 1 FROM u b WHERE b.y = a.k)");
         assertTrue(plan.contains("NotInJoin"), plan);
