@@ -41,6 +41,10 @@ import java.util.stream.IntStream;
  * SVC; (SVC11) marks the planner that joins on values computed from each side (u.y = t.n + 1) through their
  * index: an SVC10 snapshot's views may hold such a join's state as a plain join's, so they are evaluated afresh
  * (under SQL revision 1, as they were created). SVC11 also opens each view's section with its SQL revision.
+ * SVC< (SVC12) marks the planner that judges a comparison of CHAR(n) values with a scalar subquery through ordered
+ * values ({@code c > (SELECT MAX(k) FROM u WHERE u.id = t.id)}, a RangeSemiJoin, which keeps the right side's values,
+ * not its rows): an SVC11 snapshot's views may hold such a semi-join's state as a plain semi-join's, so they are
+ * evaluated afresh (under the SQL revision their sections record).
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -53,7 +57,8 @@ final class CircuitSnapshot {
     private static final int MAGIC_EXPRESSION_SCALES = 0x53564338; // "SVC8": and views' NUMERIC results scaled as PostgreSQL (still read)
     private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES (still read)
     private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0 (still read)
-    private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed
+    private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed (still read)
+    private static final int MAGIC_CHAR_RANGES = 0x5356433C; // "SVC<": and semi-joins on comparisons of CHAR(n) values ordered
 
     /** The SQL revision of a view in a snapshot before SVC11, which kept none: all were created under 1 or 0. */
     private static final int OLDER_REVISION = 1;
@@ -71,7 +76,7 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_COMPUTED_KEYS);
+        out.writeInt(MAGIC_CHAR_RANGES);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
@@ -112,14 +117,14 @@ final class CircuitSnapshot {
         int magic = in.readInt();
         if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
                 && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES && magic != MAGIC_LITERAL_SCALES
-                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS) {
+                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS && magic != MAGIC_CHAR_RANGES) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
         for (int i = 0; i < nTables; i++) {
             BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES || magic == MAGIC_LITERAL_SCALES
-                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS));
+                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS || magic == MAGIC_CHAR_RANGES));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -134,7 +139,7 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_COMPUTED_KEYS) {
+        if (magic != MAGIC_CHAR_RANGES) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -168,18 +173,24 @@ final class CircuitSnapshot {
         return version;
     }
 
-    /** The views of a snapshot before SVC11, each evaluated afresh in creation order (its saved state skipped). */
+    /**
+     * The views of a snapshot before SVC12, each evaluated afresh in creation order (its saved state skipped), under
+     * the SQL revision its section opens with (SVC11), else {@link #OLDER_REVISION}.
+     */
     private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
                                        ViewFactory factory) throws IOException {
         for (int i = 0; i < nViews; i++) {
             String name = in.readUTF();
             String sql = readLongString(in);
+            int revision = OLDER_REVISION;
             if (magic != MAGIC && magic != MAGIC_PACKED) { // SVC3 on: a sized section
-                in.readFully(new byte[in.readInt()]);
+                byte[] section = new byte[in.readInt()];
+                in.readFully(section);
+                if (magic == MAGIC_COMPUTED_KEYS) revision = new ByteArrayInput(section).readInt();
             } else {
                 loadState(factory.create(name, sql, OLDER_REVISION), in); // inline: decoded only to find where the next view starts
             }
-            views.put(name, factory.evaluate(name, sql, OLDER_REVISION));
+            views.put(name, factory.evaluate(name, sql, revision));
         }
     }
 
