@@ -41,8 +41,12 @@ public final class Circuit {
      * 2: an operator computes every operand before a NULL decides (NULL = 1 / 0 fails, as in PostgreSQL), and a
      * literal's CAST is PostgreSQL's (CAST(1.5 AS INTEGER) is 2); a view created under an older revision keeps
      * evaluating as then, so a batch the journal holds evaluates on replay as it did when it was accepted.
+     * 3: PostgreSQL's operator and function resolution: only its implicit casts (v + 1 of a varchar v, d % d,
+     * LOWER(i), COALESCE(v, 1), bo = 1 and a CAST it has no form of are refused), and its result types where
+     * Calcite's differed (b % 7 of a bigint b is a bigint); a view created under an older revision keeps its types.
+     * Also 3: VARCHAR(n) keeps its length (a longer value is refused); a table created before keeps VARCHAR uncut.
      */
-    public static final int SQL_REVISION = 2;
+    public static final int SQL_REVISION = 3;
 
     /**
      * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older
@@ -78,7 +82,7 @@ public final class Circuit {
                                        List<DdlResult.ChangedObject> objects) {
         DdlStatement statement;
         try {
-            statement = DdlStatement.parse(text, replaying, replaying && revision < 1);
+            statement = DdlStatement.parse(text, replaying, replaying ? revision : SQL_REVISION);
         } catch (DdlStatement.ParseError e) {
             return new DdlResult.Rejected(index, e.kind, e.getMessage());
         }

@@ -41,10 +41,14 @@ import java.util.stream.IntStream;
  * SVC; (SVC11) marks the planner that joins on values computed from each side (u.y = t.n + 1) through their
  * index: an SVC10 snapshot's views may hold such a join's state as a plain join's, so they are evaluated afresh
  * (under SQL revision 1, as they were created). SVC11 also opens each view's section with its SQL revision.
- * SVC< (SVC12) marks the planner that judges a comparison of CHAR(n) values with a scalar subquery through ordered
- * values ({@code c > (SELECT MAX(k) FROM u WHERE u.id = t.id)}, a RangeSemiJoin, which keeps the right side's values,
- * not its rows): an SVC11 snapshot's views may hold such a semi-join's state as a plain semi-join's, so they are
- * evaluated afresh (under the SQL revision their sections record).
+ * SVC< (SVC12) adds to each VARCHAR column of a table schema its length (0 for none; an older snapshot's are
+ * read without one, as they were created), writes a CHAR(n)'s length as an int (a short cut n beyond 32767), and marks the engine whose expressions follow PostgreSQL where an
+ * SVC11 one did not (a numeric remainder's scale, a boolean's text, the division of n by a cast literal, which
+ * Calcite folded): an SVC11 snapshot's views may hold rows computed otherwise, so they are evaluated afresh,
+ * under the SQL revision each was created with. SVC= (SVC13) marks the planner that judges a comparison of CHAR(n)
+ * values with a scalar subquery through ordered values ({@code c > (SELECT MAX(k) FROM u WHERE u.id = t.id)}, a
+ * RangeSemiJoin, which keeps the right side's values, not its rows): an SVC12 snapshot's views may hold such a
+ * semi-join's state as a plain semi-join's, so they are evaluated afresh too (under their recorded SQL revision).
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -58,7 +62,8 @@ final class CircuitSnapshot {
     private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES (still read)
     private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0 (still read)
     private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed (still read)
-    private static final int MAGIC_CHAR_RANGES = 0x5356433C; // "SVC<": and semi-joins on comparisons of CHAR(n) values ordered
+    private static final int MAGIC_VARCHAR_LENGTHS = 0x5356433C; // "SVC<": and VARCHAR(n) in table schemas (still read)
+    private static final int MAGIC_CHAR_RANGES = 0x5356433D; // "SVC=": and semi-joins on comparisons of CHAR(n) values ordered
 
     /** The SQL revision of a view in a snapshot before SVC11, which kept none: all were created under 1 or 0. */
     private static final int OLDER_REVISION = 1;
@@ -76,11 +81,19 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        out.writeInt(MAGIC_CHAR_RANGES);
+        write(out, image, MAGIC_CHAR_RANGES);
+    }
+
+    /**
+     * The image under the given format's magic, with table schemas laid out as that format's (CHAR lengths as shorts
+     * and no VARCHAR lengths before SVC12), the rest as now: how tests make the snapshots of older engines.
+     */
+    static void write(DataOutput out, CircuitImage image, int magic) throws IOException {
+        out.writeInt(magic);
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
-            writeSchema(out, t.schema());
+            writeSchema(out, t.schema(), magic == MAGIC_VARCHAR_LENGTHS || magic == MAGIC_CHAR_RANGES);
             if (t.packedRows() != null) {
                 writePacked(out, t.packedRows(), t.packedCount());
             } else {
@@ -117,14 +130,15 @@ final class CircuitSnapshot {
         int magic = in.readInt();
         if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
                 && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES && magic != MAGIC_LITERAL_SCALES
-                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS && magic != MAGIC_CHAR_RANGES) {
+                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS && magic != MAGIC_VARCHAR_LENGTHS && magic != MAGIC_CHAR_RANGES) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
+        boolean withLengths = magic == MAGIC_VARCHAR_LENGTHS || magic == MAGIC_CHAR_RANGES;
         for (int i = 0; i < nTables; i++) {
             BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES || magic == MAGIC_LITERAL_SCALES
-                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS || magic == MAGIC_CHAR_RANGES));
+                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS || withLengths, withLengths));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -174,8 +188,8 @@ final class CircuitSnapshot {
     }
 
     /**
-     * The views of a snapshot before SVC12, each evaluated afresh in creation order (its saved state skipped), under
-     * the SQL revision its section opens with (SVC11), else {@link #OLDER_REVISION}.
+     * The views of a snapshot before SVC13, each evaluated afresh in creation order (its saved state skipped), under
+     * its SQL revision (SVC11 and SVC12 sections open with it; views of older snapshots were all created under 1 or 0).
      */
     private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
                                        ViewFactory factory) throws IOException {
@@ -186,7 +200,7 @@ final class CircuitSnapshot {
             if (magic != MAGIC && magic != MAGIC_PACKED) { // SVC3 on: a sized section
                 byte[] section = new byte[in.readInt()];
                 in.readFully(section);
-                if (magic == MAGIC_COMPUTED_KEYS) revision = new ByteArrayInput(section).readInt();
+                if (magic == MAGIC_COMPUTED_KEYS || magic == MAGIC_VARCHAR_LENGTHS) revision = new ByteArrayInput(section).readInt();
             } else {
                 loadState(factory.create(name, sql, OLDER_REVISION), in); // inline: decoded only to find where the next view starts
             }
@@ -199,14 +213,15 @@ final class CircuitSnapshot {
         v.dataflow.readState(in);
     }
 
-    private static void writeSchema(DataOutput out, TableSchema s) throws IOException {
+    private static void writeSchema(DataOutput out, TableSchema s, boolean withLengths) throws IOException {
         out.writeUTF(s.name());
         out.writeShort(s.columns().size());
         for (Column c : s.columns()) {
             out.writeUTF(c.name());
             out.writeByte(c.type().ordinal());
             out.writeBoolean(c.nullable());
-            if (c.type() == ColumnType.CHAR) out.writeShort(c.length());
+            if (withLengths && (c.type() == ColumnType.CHAR || c.type() == ColumnType.VARCHAR)) out.writeInt(c.length());
+            else if (c.type() == ColumnType.CHAR) out.writeShort(c.length());
             if (c.type() == ColumnType.DECIMAL) {
                 out.writeShort(c.precision());
                 out.writeShort(c.scale());
@@ -218,8 +233,11 @@ final class CircuitSnapshot {
         }
     }
 
-    /** A table schema; withTypmods: whether its NUMERIC columns are followed by precision and scale (SVC7). */
-    private static TableSchema readSchema(DataInput in, boolean withTypmods) throws IOException {
+    /**
+     * A table schema; withTypmods: whether its NUMERIC columns are followed by precision and scale (SVC7);
+     * withLengths: its CHAR and VARCHAR columns by their length as an int (SVC12; CHAR's was a short).
+     */
+    private static TableSchema readSchema(DataInput in, boolean withTypmods, boolean withLengths) throws IOException {
         String name = in.readUTF();
         int n = in.readShort();
         List<Column> columns = new ArrayList<>();
@@ -227,7 +245,9 @@ final class CircuitSnapshot {
             String column = in.readUTF();
             ColumnType type = ColumnType.values()[in.readByte()];
             boolean nullable = in.readBoolean();
-            int length = type == ColumnType.CHAR ? in.readShort() : 0;
+            int length = 0;
+            if (withLengths && (type == ColumnType.CHAR || type == ColumnType.VARCHAR)) length = in.readInt();
+            else if (type == ColumnType.CHAR) length = in.readShort(); // before SVC12 (so CHAR(n) beyond 32767 was cut)
             boolean typmod = withTypmods && type == ColumnType.DECIMAL;
             int precision = typmod ? in.readShort() : 0;
             int scale = typmod ? in.readShort() : 0;

@@ -55,9 +55,9 @@ sealed interface DdlStatement {
         return out;
     }
 
-    /** realIsDouble: REAL means double precision, as in statements journaled under SQL revision 0. */
-    static DdlStatement parse(String statement, boolean replaying, boolean realIsDouble) throws ParseError {
-        SqlTokens t = new SqlTokens(statement, replaying, realIsDouble);
+    /** revision: the SQL revision the statement is read under (REAL was double precision under 0, see {@link SqlTokens}). */
+    static DdlStatement parse(String statement, boolean replaying, int revision) throws ParseError {
+        SqlTokens t = new SqlTokens(statement, replaying, revision);
         if (t.acceptWord("create")) {
             if (t.acceptWord("table")) return createTable(t);
             t.acceptWord("materialized");

@@ -9,16 +9,19 @@ final class SqlTokens {
     private final String text;
     private final boolean replaying;
     private final boolean realIsDouble;
+    private final boolean varcharLength;
     private int pos;
 
     /**
-     * replaying: the statement was accepted once, by an engine that may have read it more leniently;
-     * realIsDouble: by one that read REAL, FLOAT4 and FLOAT(1..24) as double precision.
+     * replaying: the statement was accepted once, by an engine that may have read it more leniently; revision: the
+     * SQL revision it was accepted under (see Circuit.SQL_REVISION): under 0 REAL, FLOAT4 and FLOAT(1..24) were
+     * double precision, under 3 VARCHAR(n) was a VARCHAR without a length (its values were stored uncut).
      */
-    SqlTokens(String text, boolean replaying, boolean realIsDouble) {
+    SqlTokens(String text, boolean replaying, int revision) {
         this.text = text;
         this.replaying = replaying;
-        this.realIsDouble = realIsDouble;
+        this.realIsDouble = revision < 1;
+        this.varcharLength = revision >= 3;
     }
 
     private void skipSpace() {
@@ -100,7 +103,8 @@ final class SqlTokens {
     }
 
     /**
-     * A column type; for CHAR(n) its length (CHAR alone is CHAR(1), as in PostgreSQL); for NUMERIC(p,s)
+     * A column type; for CHAR(n) and VARCHAR(n) its length (CHAR alone is CHAR(1), VARCHAR alone has none, 0, as in
+     * PostgreSQL); for NUMERIC(p,s)
      * its precision and scale (NUMERIC(p) has scale 0; NUMERIC alone is unconstrained, precision 0).
      */
     record TypeSpec(ColumnType type, int length, int precision, int scale) {
@@ -126,7 +130,8 @@ final class SqlTokens {
             while (pos < text.length() && text.charAt(pos) != ')') pos++;
             String arguments = text.substring(from, pos).trim();
             expect(")");
-            if (type == ColumnType.CHAR) length = charLength(arguments);
+            if (type == ColumnType.CHAR) length = charLength(arguments, "character");
+            if (type == ColumnType.VARCHAR && varcharLength) length = charLength(arguments, "character varying");
             if (type == ColumnType.DECIMAL) return numericTypmod(arguments);
             if (word.equalsIgnoreCase("float")) type = floatPrecision(arguments);
         }
@@ -181,14 +186,14 @@ final class SqlTokens {
         return bits <= 24 ? ColumnType.REAL : ColumnType.DOUBLE;
     }
 
-    private static int charLength(String n) throws DdlStatement.ParseError {
+    private static int charLength(String n, String type) throws DdlStatement.ParseError {
         try {
             int length = Integer.parseInt(n);
             if (length >= 1 && length <= 10_485_760) return length;
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw new DdlStatement.ParseError(RejectionKind.INVALID, "length for type character must be between 1 and 10485760, not \"" + n + "\"");
+        throw new DdlStatement.ParseError(RejectionKind.INVALID, "length for type " + type + " must be between 1 and 10485760, not \"" + n + "\"");
     }
 
     private DdlStatement.ParseError error(String message) {

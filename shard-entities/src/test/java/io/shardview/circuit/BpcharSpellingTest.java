@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -125,9 +124,8 @@ class BpcharSpellingTest {
         CircuitImage old = new CircuitImage(now.version, now.tables,
                 List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), ZSetImage.of(merged), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        old.write(new DataOutputStream(bytes));
+        CircuitSnapshot.write(new DataOutputStream(bytes), old, 0x53564333);
         byte[] svc3 = bytes.toByteArray();
-        ByteBuffer.wrap(svc3).putInt(0, 0x53564333);
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc3)));
         assertEquals("[a] [a ] [a  ]", show(restored, "w"));
         delete(restored, 2);

@@ -148,7 +148,7 @@ class BpcharTypingTest {
 
     @Test
     void aWrittenCastToVarcharOfALengthTruncates() {
-        assertEquals("[[1], [7]] [[2], [123]] [integer, varchar]", view("SELECT id, CAST(n AS VARCHAR(3)) AS a FROM t"));
+        assertEquals("[[1], [7]] [[2], [123]] [integer, varchar(3)]", view("SELECT id, CAST(n AS VARCHAR(3)) AS a FROM t"));
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,9 +123,9 @@ class ComputedCorrelationJoinTest {
             image = new CircuitImage(image.version, image.tables, views);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        image.write(new DataOutputStream(bytes));
+        if (asSvc10) CircuitSnapshot.write(new DataOutputStream(bytes), image, 0x5356433A);
+        else image.write(new DataOutputStream(bytes));
         byte[] snapshot = bytes.toByteArray();
-        if (asSvc10) ByteBuffer.wrap(snapshot).putInt(0, 0x5356433A);
         return Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(snapshot)));
     }
 }

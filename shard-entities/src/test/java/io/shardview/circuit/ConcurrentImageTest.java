@@ -63,7 +63,7 @@ class ConcurrentImageTest {
             assertInstanceOf(DdlResult.Applied.class, stopped.executeSql(sql), sql);
             names.add("v" + i);
         }
-        RandomBatches batches = new RandomBatches(rnd, schema.tables);
+        RandomBatches batches = new RandomBatches(rnd, schema);
         List<List<Op>> accepted = new ArrayList<>();
         for (int b = 0; b < 60; b++) {
             RandomBatches.Batch batch = batches.next(8);

@@ -11,7 +11,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -139,9 +138,8 @@ class NumericExpressionScaleTest {
         CircuitImage image = new CircuitImage(now.version, now.tables, List.of(new CircuitImage.ViewImage(
                 w.name(), "SELECT CAST(n AS NUMERIC(9,3)) FROM t", w.revision(), w.content(), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        image.write(new DataOutputStream(bytes));
+        CircuitSnapshot.write(new DataOutputStream(bytes), image, 0x53564337);
         byte[] svc7 = bytes.toByteArray();
-        ByteBuffer.wrap(svc7).putInt(0, 0x53564337);
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc7)));
         List<Row> rows = CircuitTest.rows(restored, "w");
         assertEquals(1, rows.size());
@@ -163,9 +161,8 @@ class NumericExpressionScaleTest {
         CircuitImage image = new CircuitImage(now.version, now.tables, List.of(new CircuitImage.ViewImage(
                 w.name(), "SELECT CASE WHEN n IS NULL THEN 0 ELSE n END AS v FROM t", w.revision(), w.content(), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        image.write(new DataOutputStream(bytes));
+        CircuitSnapshot.write(new DataOutputStream(bytes), image, 0x53564338);
         byte[] svc8 = bytes.toByteArray();
-        ByteBuffer.wrap(svc8).putInt(0, 0x53564338);
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc8)));
         List<Row> rows = CircuitTest.rows(restored, "w");
         assertEquals(1, rows.size());

@@ -12,7 +12,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -186,9 +185,8 @@ class NumericScaleTest {
         CircuitImage old = new CircuitImage(now.version, now.tables,
                 List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), ZSetImage.of(merged), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        old.write(new DataOutputStream(bytes));
+        CircuitSnapshot.write(new DataOutputStream(bytes), old, 0x53564335);
         byte[] svc5 = withoutTypmod(bytes.toByteArray());
-        ByteBuffer.wrap(svc5).putInt(0, 0x53564335);
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc5)));
         assertEquals("[2] [2.0] [2.00]", show(restored, "w"));
         delete(restored, 1);

@@ -24,7 +24,7 @@ class ParallelEvaluationTest {
             String sql = "CREATE VIEW v" + i + " AS " + views.next("v" + i);
             assertEquals(sequential.executeSql(sql), parallel.executeSql(sql));
         }
-        RandomBatches batches = new RandomBatches(rnd, schema.tables);
+        RandomBatches batches = new RandomBatches(rnd, schema);
         for (int b = 0; b < 150; b++) {
             RandomBatches.Batch batch = batches.next(20);
             BatchOutcome expected = sequential.applyBatch(batch.ops());

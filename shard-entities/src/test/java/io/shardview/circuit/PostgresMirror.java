@@ -195,6 +195,17 @@ final class PostgresMirror implements AutoCloseable {
         return out;
     }
 
+    /** A column's type as PostgreSQL's format_type spells it (varchar and timestamp are spelled out there). */
+    static String formatType(Column column) {
+        String name = column.sqlTypeName();
+        if (name.startsWith("varchar(")) return "character varying" + name.substring("varchar".length());
+        return switch (name) {
+            case "varchar" -> "character varying";
+            case "timestamp" -> "timestamp without time zone";
+            default -> name;
+        };
+    }
+
     /** The rows of a SELECT as a sorted list of canonical strings (a multiset). */
     List<String> rows(String select) throws SQLException {
         List<String> out = new ArrayList<>();

@@ -18,19 +18,21 @@ import java.util.Random;
 final class RandomBatches {
     /**
      * A batch, and for a deliberately bad one the index and kind of the rejection expected, and when
-     * PostgreSQL refuses the bad op too (a NUMERIC overflow), its SQLSTATE (else null).
+     * PostgreSQL refuses the bad op too (a NUMERIC overflow, a value too long for a VARCHAR(3)), its SQLSTATE (else null).
      */
     record Batch(List<Op> ops, int badIndex, RejectionKind badKind, String pgSqlState) {
     }
 
     private final Random rnd;
     private final List<Rel> tables;
+    private final RandomSchema schema;
     private Map<String, LinkedHashMap<List<Object>, Map<String, Object>>> keyed = new HashMap<>();
     private Map<String, List<Map<String, Object>>> keyless = new HashMap<>();
 
-    RandomBatches(Random rnd, List<Rel> tables) {
+    RandomBatches(Random rnd, RandomSchema schema) {
         this.rnd = rnd;
-        this.tables = tables;
+        this.schema = schema;
+        this.tables = schema.tables;
         for (Rel t : tables) {
             if (t.pk().isEmpty()) keyless.put(t.name(), new ArrayList<>());
             else keyed.put(t.name(), new LinkedHashMap<>());
@@ -55,10 +57,11 @@ final class RandomBatches {
         Map<String, Object> row = row(t, key(t));
         Col target = t.cols().get(rnd.nextInt(t.cols().size()));
         boolean overflow = target.kind() == Kind.DEC && rnd.nextBoolean();
-        row.put(target.name(), overflow ? RandomSchema.decimalOverflow(rnd) : target.kind() == Kind.STR ? (Object) 12L : "not a value");
+        boolean tooLong = schema.isShort(t.name(), target.name()) && rnd.nextBoolean();
+        row.put(target.name(), overflow ? RandomSchema.decimalOverflow(rnd) : tooLong ? "abcd" : target.kind() == Kind.STR ? (Object) 12L : "not a value");
         prefix.add(Op.insert(t.name(), row));
         prefix.add(op(t));
-        return new Batch(prefix, at, RejectionKind.INVALID, overflow ? "22003" : null);
+        return new Batch(prefix, at, RejectionKind.INVALID, overflow ? "22003" : tooLong ? "22001" : null);
     }
 
     private Map<String, LinkedHashMap<List<Object>, Map<String, Object>>> savedKeyed;

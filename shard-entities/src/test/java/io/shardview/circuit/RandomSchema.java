@@ -76,6 +76,11 @@ final class RandomSchema {
     private final Set<String> declaredText = new HashSet<>();
     /** The DEC columns declared NUMERIC(5,2) instead (table.column): the same scale, a smaller precision. */
     private final Set<String> declaredNarrow = new HashSet<>();
+    /**
+     * The VARCHAR columns declared VARCHAR(3) instead (table.column): every value drawn fits, views keep the length
+     * in their columns' types, and a longer value is a bad op (see {@link RandomBatches}).
+     */
+    private final Set<String> declaredShort = new HashSet<>();
 
     RandomSchema(Random rnd) {
         Kind[] kinds = {Kind.INT, Kind.BIGINT, Kind.DEC, Kind.DBL, Kind.STR, Kind.BOOL, Kind.DATE, Kind.TS, Kind.CH, Kind.NUM, Kind.REAL};
@@ -101,9 +106,18 @@ final class RandomSchema {
                 cols.add(new Col("n", rnd.nextBoolean() ? Kind.DBL : Kind.DEC, true));
             }
             for (Col c : cols) if (c.kind() == Kind.STR && rnd.nextInt(3) == 0) declaredText.add("t" + t + "." + c.name());
+            for (Col c : cols) {
+                String column = "t" + t + "." + c.name();
+                if (c.kind() == Kind.STR && !declaredText.contains(column) && rnd.nextInt(3) == 0) declaredShort.add(column);
+            }
             for (Col c : cols) if (c.kind() == Kind.DEC && rnd.nextInt(3) == 0) declaredNarrow.add("t" + t + "." + c.name());
             tables.add(new Rel("t" + t, cols, pk, false));
         }
+    }
+
+    /** Whether the column of the table is declared VARCHAR(3). */
+    boolean isShort(String table, String column) {
+        return declaredShort.contains(table + "." + column);
     }
 
     String ddl() {
@@ -112,7 +126,8 @@ final class RandomSchema {
             sb.append("CREATE TABLE ").append(r.name()).append(" (");
             for (Col c : r.cols()) {
                 String column = r.name() + "." + c.name();
-                String type = declaredText.contains(column) ? "TEXT" : declaredNarrow.contains(column) ? "NUMERIC(5,2)" : c.kind().sqlType;
+                String type = declaredText.contains(column) ? "TEXT" : declaredNarrow.contains(column) ? "NUMERIC(5,2)"
+                        : declaredShort.contains(column) ? "VARCHAR(3)" : c.kind().sqlType;
                 sb.append(c.name()).append(' ').append(type).append(c.nullable() ? "" : " NOT NULL").append(", ");
             }
             if (r.pk().isEmpty()) sb.setLength(sb.length() - 2);

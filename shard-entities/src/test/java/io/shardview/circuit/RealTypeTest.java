@@ -11,7 +11,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -163,9 +162,8 @@ class RealTypeTest {
         CircuitImage image = new CircuitImage(now.version, now.tables, List.of(new CircuitImage.ViewImage(
                 w.name(), "SELECT id, CAST(d AS REAL) AS x FROM t WHERE id = 2", w.revision(), w.content(), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        image.write(new DataOutputStream(bytes));
+        CircuitSnapshot.write(new DataOutputStream(bytes), image, 0x53564339);
         byte[] svc9 = bytes.toByteArray();
-        ByteBuffer.wrap(svc9).putInt(0, 0x53564339);
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc9)));
         assertEquals(List.of("2|0.1"), show(restored, "w"));
         assertInstanceOf(Float.class, CircuitTest.rows(restored, "w").get(0).get(1));

@@ -20,6 +20,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.TimestampString;
@@ -87,6 +88,7 @@ final class ExprCompiler {
     }
 
     static ColumnType typeOf(RelDataType t) {
+        if (t.getSqlTypeName() == SqlTypeName.NULL) return ColumnType.TEXT; // a NULL no context types is text, as in PostgreSQL
         ColumnType c = SqlPlanner.columnType(t);
         if (c == null) throw new UnsupportedSqlException("type " + t.getSqlTypeName());
         return c;

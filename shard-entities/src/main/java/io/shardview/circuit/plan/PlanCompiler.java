@@ -100,7 +100,8 @@ public final class PlanCompiler {
 
     /**
      * The output columns. A bpchar column (see {@link StringTyping}) is CHAR(n) when PostgreSQL gives it
-     * the typmod n (see {@link Typmods}), else CHAR without a length, and a text one TEXT; a NUMERIC column
+     * the typmod n (see {@link Typmods}), else CHAR without a length, a varchar one VARCHAR(n) or VARCHAR likewise,
+     * and a text one TEXT; a NUMERIC column
      * has PostgreSQL's typmod (p,s) or none; views over the view keep PostgreSQL's typing.
      */
     private List<Column> columns(RelNode root) {
@@ -111,7 +112,9 @@ public final class PlanCompiler {
             Typmods.Typmod typmod = modifiers[f.getIndex()];
             boolean nullable = f.getType().isNullable();
             if (types[f.getIndex()] == StringTyping.Type.BPCHAR) {
-                out.add(new Column(f.getName(), ColumnType.CHAR, nullable, typmod == null ? 0 : typmod.length()));
+                out.add(new Column(f.getName(), ColumnType.CHAR, nullable, typmod == null ? 0 : typmod.length(false)));
+            } else if (types[f.getIndex()] == StringTyping.Type.VARCHAR) {
+                out.add(new Column(f.getName(), ColumnType.VARCHAR, nullable, typmod == null ? 0 : typmod.length(true)));
             } else if (types[f.getIndex()] == StringTyping.Type.TEXT) {
                 out.add(new Column(f.getName(), ColumnType.TEXT, nullable));
             } else {

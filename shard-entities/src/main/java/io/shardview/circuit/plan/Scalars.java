@@ -113,8 +113,9 @@ final class Scalars {
                 if (b.signum() == 0) throw divisionByZero();
                 return Values.divideNumeric(a, b);
             default:
+                // PostgreSQL's numeric remainder has the larger scale of the two (2 % 2.50 is 2.00).
                 if (b.signum() == 0) throw divisionByZero();
-                return a.remainder(b);
+                return a.remainder(b).setScale(Math.max(Math.max(a.scale(), b.scale()), 0));
         }
     }
 

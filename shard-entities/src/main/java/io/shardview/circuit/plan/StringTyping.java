@@ -94,12 +94,28 @@ final class StringTyping {
         } else if (rel instanceof InMarkJoin m) {
             System.arraycopy(fields(m.getLeft()), 0, out, 0, out.length - 1); // and the BOOLEAN mark
         } else if (rel instanceof LogicalUnion u) {
-            // As for CASE: the first input's type (PostgreSQL resolves a UNION column left to right).
-            Type[] first = fields(u.getInput(0));
-            for (int i = 0; i < out.length; i++) if (out[i] != Type.OTHER) out[i] = first[i];
+            // As for CASE: the first input's type that is not a literal's (PostgreSQL resolves a UNION column left to
+            // right, a literal taking the type the others give it: SELECT 'a' UNION ALL SELECT v is a varchar).
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] == Type.OTHER) continue;
+                out[i] = Type.TEXT; // only literals: text
+                for (RelNode input : u.getInputs()) {
+                    if (isLiteral(input, i)) continue;
+                    out[i] = fields(input)[i];
+                    break;
+                }
+            }
         }
         fields.put(rel, out);
         return out;
+    }
+
+    /** Whether the column of rel is a literal written in its select list (or NULL), PostgreSQL's unknown type. */
+    private static boolean isLiteral(RelNode rel, int column) {
+        if (!(rel instanceof LogicalProject p)) return false;
+        RexNode e = p.getProjects().get(column);
+        while (e.getKind() == SqlKind.CAST) e = ((RexCall) e).getOperands().get(0); // Calcite's, to the UNION's type
+        return e instanceof RexLiteral;
     }
 
     /** The string types of a join's input row (left then right), which its condition reads. */
@@ -130,7 +146,9 @@ final class StringTyping {
         if (call.getOperator() == SourceMarkers.NULLIF_VALUE) return of(call.getOperands().get(0), input);
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
-            return inner.getKind() == SqlKind.CASE ? ofCase((RexCall) inner, call.getOperator(), input) : of(inner, input);
+            if (inner.getKind() == SqlKind.CASE) return ofCase((RexCall) inner, call.getOperator(), input);
+            // NULLIF(a, NULL), which Calcite reduced to a: the = PostgreSQL picks is a's.
+            return call.getOperator() == SourceMarkers.NULLIF ? nullIf(of(inner, input), Type.UNKNOWN) : of(inner, input);
         }
         if (call.getKind() == SqlKind.CAST) {
             RexNode operand = call.getOperands().get(0);
@@ -156,8 +174,11 @@ final class StringTyping {
      */
     private static Type ofNullIf(RexCall caseCall, Type[] input) {
         if (!(caseCall.getOperands().get(0) instanceof RexCall eq) || eq.getKind() != SqlKind.EQUALS) return null;
-        Type a = of(eq.getOperands().get(0), input);
-        Type b = of(eq.getOperands().get(1), input);
+        return nullIf(of(eq.getOperands().get(0), input), of(eq.getOperands().get(1), input));
+    }
+
+    /** The type of a string NULLIF(a, b) of the given argument types, or null when they are not strings. */
+    private static Type nullIf(Type a, Type b) {
         if (a == Type.OTHER || b == Type.OTHER) return null;
         boolean bpchar = (a == Type.BPCHAR || b == Type.BPCHAR) && a != Type.TEXT && b != Type.TEXT;
         return bpchar ? Type.BPCHAR : Type.TEXT;

@@ -13,12 +13,25 @@ import java.util.regex.Pattern;
  * anything else they refuse fails with their message ({@code invalid input syntax for type integer: "x"}).
  * Dates and timestamps are read by {@link DateTimeInput}.
  */
-final class TextInput {
+public final class TextInput {
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
     private static final Pattern SPECIAL_DOUBLE = Pattern.compile("[+-]?(inf|infinity)|nan");
 
     private TextInput() {
+    }
+
+    /**
+     * Why PostgreSQL refuses to read a string literal as a value of the type (its message, as it gives it when it
+     * plans the statement: invalid input syntax for type integer: "a"), or null if it reads it.
+     */
+    public static String problem(String literal, ColumnType type) {
+        try {
+            Scalars.cast(literal, type);
+            return null;
+        } catch (EvaluationException e) {
+            return e.getMessage();
+        }
     }
 
     /** PostgreSQL's whitespace (isspace in the C locale), which its input functions skip. */

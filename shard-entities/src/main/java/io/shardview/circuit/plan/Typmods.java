@@ -34,18 +34,27 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * PostgreSQL's type modifier of a view column, which the catalog shows (character(3), numeric(5,2)) and
  * Calcite's types do not tell (every NUMERIC is DECIMAL(19,6) to it, a string literal is CHAR(n)). The
  * rules followed are PostgreSQL's: a column keeps its typmod through projections, filters, joins, ORDER BY,
- * GROUP BY keys and DISTINCT; a written CAST to CHAR(n) or NUMERIC(p,s) has the written one; CASE,
+ * GROUP BY keys and DISTINCT; a written CAST to CHAR(n), VARCHAR(n) or NUMERIC(p,s) has the written one; CASE,
  * COALESCE and UNION keep one only when all their values have the same (a literal or NULL has none, nor
  * does a CASE without ELSE); NULLIF has its first argument's; any other expression, MIN/MAX included, has
  * none (bpchar, numeric), but for the MIN a scalar subquery ORDER BY x LIMIT 1 became (x's).
  */
 final class Typmods {
-    /** A type modifier: CHAR(n)'s length (precision and scale 0), or NUMERIC(p,s)'s precision and scale. */
-    record Typmod(int length, int precision, int scale) {
+    /**
+     * A type modifier: CHAR(n)'s or VARCHAR(n)'s length (precision and scale 0; varying for VARCHAR), or
+     * NUMERIC(p,s)'s precision and scale.
+     */
+    record Typmod(int length, int precision, int scale, boolean varying) {
         static Typmod of(Column c) {
-            if (c.type() == ColumnType.CHAR && c.length() > 0) return new Typmod(c.length(), 0, 0);
-            if (c.type() == ColumnType.DECIMAL && c.precision() > 0) return new Typmod(0, c.precision(), c.scale());
+            if (c.type() == ColumnType.CHAR && c.length() > 0) return new Typmod(c.length(), 0, 0, false);
+            if (c.type() == ColumnType.VARCHAR && c.length() > 0) return new Typmod(c.length(), 0, 0, true);
+            if (c.type() == ColumnType.DECIMAL && c.precision() > 0) return new Typmod(0, c.precision(), c.scale(), false);
             return null;
+        }
+
+        /** The length of a CHAR(n), or of a VARCHAR(n) (varying), else 0. */
+        int length(boolean varying) {
+            return this.varying == varying ? length : 0;
         }
     }
 
@@ -98,11 +107,13 @@ final class Typmods {
         if (!(e instanceof RexCall call)) return null;
         List<RexNode> ops = call.getOperands();
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) {
-            return call.getType().getSqlTypeName() == SqlTypeName.CHAR ? new Typmod(call.getType().getPrecision(), 0, 0) : null;
+            int length = call.getType().getPrecision();
+            if (call.getType().getSqlTypeName() == SqlTypeName.CHAR) return new Typmod(length, 0, 0, false);
+            return length > 0 ? new Typmod(length, 0, 0, true) : null; // VARCHAR(n); VARCHAR alone has none
         }
         if (call.getOperator() == SourceMarkers.NUMERIC_CAST) {
             int precision = ((RexLiteral) ops.get(1)).getValueAs(Integer.class);
-            return precision == 0 ? null : new Typmod(0, precision, ((RexLiteral) ops.get(2)).getValueAs(Integer.class));
+            return precision == 0 ? null : new Typmod(0, precision, ((RexLiteral) ops.get(2)).getValueAs(Integer.class), false);
         }
         if (call.getOperator() == SourceMarkers.COALESCE) return of(ops.get(0), input);
         if (call.getOperator() == SourceMarkers.NULLIF_VALUE) { // a promoted to another type has no typmod

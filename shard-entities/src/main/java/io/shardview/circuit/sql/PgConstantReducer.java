@@ -11,6 +11,8 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
  * Calcite's reduction of constant expressions while it plans (a CAST of a literal, written or added to compare
@@ -18,7 +20,8 @@ import org.apache.calcite.sql.SqlKind;
  * stays a cast, for the engine to evaluate with PostgreSQL's semantics: Calcite's would truncate where
  * PostgreSQL rounds half away from zero (CAST(1.5 AS INTEGER) is 2, CAST(1.123456 AS NUMERIC(10,5)) 1.12346)
  * and turn a number beyond a float type's range into Infinity or 0 (CAST(1e400 AS DOUBLE PRECISION)), where
- * PostgreSQL's numeric to float8 fails ("... is out of range for type double precision").
+ * PostgreSQL's numeric to float8 fails ("... is out of range for type double precision"); and a boolean's text
+ * stays a cast, which the engine spells true and false, as PostgreSQL does (Calcite's would be TRUE).
  */
 final class PgConstantReducer implements RexExecutor {
     static final PgConstantReducer INSTANCE = new PgConstantReducer();
@@ -29,11 +32,17 @@ final class PgConstantReducer implements RexExecutor {
     @Override
     public void reduce(RexBuilder rexBuilder, List<RexNode> constExps, List<RexNode> reducedValues) {
         List<RexNode> reducible = new ArrayList<>();
-        for (RexNode e : constExps) if (!inexactCast(e)) reducible.add(e);
+        for (RexNode e : constExps) if (!keptCast(e)) reducible.add(e);
         List<RexNode> reduced = new ArrayList<>();
         if (!reducible.isEmpty()) RexUtil.EXECUTOR.reduce(rexBuilder, reducible, reduced);
         int next = 0;
-        for (RexNode e : constExps) reducedValues.add(inexactCast(e) ? e : reduced.get(next++));
+        for (RexNode e : constExps) reducedValues.add(keptCast(e) ? e : reduced.get(next++));
+    }
+
+    /** Whether e is a cast the engine evaluates: see {@link #inexactCast}, and a boolean's text (true, not Calcite's TRUE). */
+    private static boolean keptCast(RexNode e) {
+        return inexactCast(e) || e instanceof RexCall cast && cast.getKind() == SqlKind.CAST
+                && cast.getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.BOOLEAN && SqlTypeUtil.inCharFamily(cast.getType());
     }
 
     /** Whether e casts a number literal to a number type that does not hold its value exactly. */

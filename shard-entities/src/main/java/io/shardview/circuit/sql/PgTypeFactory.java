@@ -14,12 +14,20 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * {@link PgTypeSystem#deriveDecimalPlusType}, {@link PgTypeCoercion}).
  */
 final class PgTypeFactory extends JavaTypeFactoryImpl {
-    PgTypeFactory() {
-        super(PgTypeSystem.INSTANCE);
+    private final boolean pgTypes;
+
+    /**
+     * pgTypes: the types of SQL revision 3 on (see {@link PgTypeSystem}), where values of different type categories
+     * have no common type, as in PostgreSQL (COALESCE(s, dt) of a smallint and a date; Calcite would make it a date).
+     */
+    PgTypeFactory(boolean pgTypes) {
+        super(pgTypes ? PgTypeSystem.INSTANCE : PgTypeSystem.BEFORE_REVISION_3);
+        this.pgTypes = pgTypes;
     }
 
     @Override
     public RelDataType leastRestrictive(List<RelDataType> types, SqlTypeMappingRule rule) {
+        if (pgTypes && !oneCategory(types)) return null;
         boolean real = false;
         boolean nullable = false;
         for (RelDataType t : types) {
@@ -31,5 +39,18 @@ final class PgTypeFactory extends JavaTypeFactoryImpl {
             }
         }
         return real ? createTypeWithNullability(createSqlType(SqlTypeName.REAL), nullable) : super.leastRestrictive(types, rule);
+    }
+
+    /** Whether the types not NULL are all of one of PostgreSQL's categories (other types: left to Calcite). */
+    private static boolean oneCategory(List<RelDataType> types) {
+        int category = 0;
+        for (RelDataType t : types) {
+            int c = PgCasts.category(t);
+            if (c < 0) return true;
+            if (c == 0) continue;
+            if (category != 0 && c != category) return false;
+            category = c;
+        }
+        return true;
     }
 }

@@ -13,7 +13,15 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * real with another number float8, timestamps have microseconds.
  */
 public final class PgTypeSystem extends RelDataTypeSystemImpl {
-    public static final PgTypeSystem INSTANCE = new PgTypeSystem();
+    /** The types of SQL revision 3 on. */
+    public static final PgTypeSystem INSTANCE = new PgTypeSystem(true);
+    /** The types before SQL revision 3: the remainder of two integers has the divisor's type, as Calcite gives it. */
+    static final PgTypeSystem BEFORE_REVISION_3 = new PgTypeSystem(false);
+    private final boolean widerRemainder;
+
+    private PgTypeSystem(boolean widerRemainder) {
+        this.widerRemainder = widerRemainder;
+    }
     /** The most digits a PostgreSQL numeric value has before the decimal point. */
     public static final int NUMERIC_INTEGER_DIGITS = 131072;
     /** The most digits a PostgreSQL numeric value has after the decimal point (its largest display scale). */
@@ -99,15 +107,29 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
 
     /**
      * The remainder of two whole numbers one of which is NUMERIC is a numeric, as in PostgreSQL (Calcite would give
-     * 12345678901234567890 % 7 the divisor's type, integer, and the engine would compute it on a truncated long).
+     * 12345678901234567890 % 7 the divisor's type, integer, and the engine would compute it on a truncated long);
+     * of two integers, the wider one's type (b % 7 of a bigint b is a bigint, Calcite's would be an integer).
      */
     @Override
     public RelDataType deriveDecimalModType(RelDataTypeFactory factory, RelDataType a, RelDataType b) {
+        if (widerRemainder && (a.getSqlTypeName() == SqlTypeName.NULL || b.getSqlTypeName() == SqlTypeName.NULL)) {
+            RelDataType typed = a.getSqlTypeName() == SqlTypeName.NULL ? b : a; // s % NULL: NULL read as s's type
+            return factory.createTypeWithNullability(typed, true);
+        }
+        if (widerRemainder && integer(a) && integer(b)) {
+            RelDataType wider = a.getSqlTypeName().ordinal() >= b.getSqlTypeName().ordinal() ? a : b;
+            return factory.createTypeWithNullability(factory.createSqlType(wider.getSqlTypeName()), a.isNullable() || b.isNullable());
+        }
         RelDataType mod = super.deriveDecimalModType(factory, a, b);
         boolean numeric = SqlTypeUtil.isExactNumeric(a) && SqlTypeUtil.isExactNumeric(b) && (SqlTypeUtil.isDecimal(a) || SqlTypeUtil.isDecimal(b));
         if (!numeric || mod == null || SqlTypeUtil.isDecimal(mod)) return mod;
         RelDataType whole = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), 0);
         return factory.createTypeWithNullability(whole, a.isNullable() || b.isNullable());
+    }
+
+    private static boolean integer(RelDataType t) {
+        SqlTypeName n = t.getSqlTypeName();
+        return n == SqlTypeName.TINYINT || n == SqlTypeName.SMALLINT || n == SqlTypeName.INTEGER || n == SqlTypeName.BIGINT;
     }
 
     /** DOUBLE when exactly one of two numeric operands is REAL, else null. */

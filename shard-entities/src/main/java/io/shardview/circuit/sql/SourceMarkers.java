@@ -122,6 +122,7 @@ public final class SourceMarkers {
     private static RelDataType nullIfValueType(SqlOperatorBinding binding) {
         RelDataType a = binding.getOperandType(0);
         RelDataType b = binding.getOperandType(1);
+        if (a.getSqlTypeName() == SqlTypeName.NULL) return b; // NULLIF(NULL, b): PostgreSQL's = reads the NULL as b's type
         boolean exactA = SqlTypeUtil.isExactNumeric(a);
         SqlTypeName promoted = exactA && !SqlTypeUtil.isDecimal(a) && SqlTypeUtil.isDecimal(b) ? SqlTypeName.DECIMAL
                 : exactA && SqlTypeUtil.isApproximateNumeric(b) ? SqlTypeName.DOUBLE : null;
@@ -141,9 +142,10 @@ public final class SourceMarkers {
     /**
      * The query with its string and NUMERIC(p,s) casts, COALESCEs, NULLIFs, CASE conditions and numeric literals
      * marked; checkTypmods: refuse a NUMERIC(p,s) outside PostgreSQL's bounds (a view replayed or restored from
-     * an engine that accepted one, p 1001 or s 1001, is planned as that engine did).
+     * an engine that accepted one, p 1001 or s 1001, is planned as that engine did); pgTypes: SQL revision 3 on
+     * (see {@link #asCase}).
      */
-    static SqlNode mark(SqlNode query, boolean checkTypmods) {
+    static SqlNode mark(SqlNode query, boolean checkTypmods, boolean pgTypes) {
         return query.accept(new SqlShuttle() {
             @Override
             public SqlNode visit(SqlLiteral literal) {
@@ -177,7 +179,7 @@ public final class SourceMarkers {
                 // The parser may leave COALESCE and NULLIF unresolved functions of that name.
                 if (c.getKind() == SqlKind.COALESCE || c.getOperator().getName().equalsIgnoreCase("COALESCE")) {
                     markLiterals(c);
-                    return wrap(COALESCE, asCase(c));
+                    return wrap(COALESCE, asCase(c, pgTypes));
                 }
                 if (c.getKind() == SqlKind.PLUS || c.getKind() == SqlKind.MINUS || c.getKind() == SqlKind.TIMES
                         || c.getKind() == SqlKind.DIVIDE) {
@@ -249,24 +251,31 @@ public final class SourceMarkers {
      * COALESCE(a, b, c) as CASE WHEN a IS NOT NULL THEN a WHEN b IS NOT NULL THEN b ELSE c END, as Calcite
      * would turn it, but with its conditions marked: Calcite would reduce COALESCE(a, b) of a NOT NULL a to a,
      * which no longer tells PostgreSQL's type (the typmod of a CHAR(3) a is lost beside a literal b).
+     * pgTypes: each condition tests a copy of its value, so a NULL value is not typed as the varchar Calcite infers
+     * for the operand of IS NOT NULL (COALESCE(NULL, 1) was text; in PostgreSQL an integer).
      */
-    private static SqlNode asCase(SqlCall coalesce) {
+    private static SqlNode asCase(SqlCall coalesce, boolean pgTypes) {
         List<SqlNode> args = coalesce.getOperandList();
         if (args.size() < 2) return coalesce;
         SqlNodeList conditions = new SqlNodeList(SqlParserPos.ZERO);
         SqlNodeList values = new SqlNodeList(SqlParserPos.ZERO);
         for (SqlNode arg : args.subList(0, args.size() - 1)) {
-            conditions.add(wrap(CASE_CONDITION, SqlStdOperatorTable.IS_NOT_NULL.createCall(SqlParserPos.ZERO, arg)));
+            SqlNode tested = pgTypes ? arg.clone(arg.getParserPosition()) : arg;
+            conditions.add(wrap(CASE_CONDITION, SqlStdOperatorTable.IS_NOT_NULL.createCall(SqlParserPos.ZERO, tested)));
             values.add(arg);
         }
         return new SqlCase(SqlParserPos.ZERO, null, conditions, values, args.get(args.size() - 1));
     }
 
-    /** Marks the call's exact numeric literal operands (signed or not). */
+    /**
+     * Marks the call's exact numeric literal operands (signed or not), and casts of one (CAST(1 AS SMALLINT), which
+     * Calcite would fold into a literal and then drop from n / 1, where PostgreSQL computes n / 1::int2).
+     */
     private static void markLiterals(SqlCall call) {
         for (int i = 0; i < call.operandCount(); i++) {
             SqlNode operand = call.operand(i);
-            if (isExactLiteral(operand)) call.setOperand(i, wrap(NUMERIC_LITERAL, operand));
+            boolean literalCast = operand instanceof SqlCall cast && cast.getKind() == SqlKind.CAST && isExactLiteral(cast.operand(0));
+            if (isExactLiteral(operand) || literalCast) call.setOperand(i, wrap(NUMERIC_LITERAL, operand));
         }
     }
 

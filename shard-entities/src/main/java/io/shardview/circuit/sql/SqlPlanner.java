@@ -96,7 +96,9 @@ public final class SqlPlanner {
 
     /**
      * As {@link #plan(String, Map, boolean)}, for a view of the given SQL revision: before revision 2 Calcite folded
-     * a literal's CAST with its own rules (CAST(1.5 AS INTEGER) was 1), and a view of then keeps doing so.
+     * a literal's CAST with its own rules (CAST(1.5 AS INTEGER) was 1), and before revision 3 Calcite's implicit
+     * casts and result types applied where PostgreSQL's differ (v + 1 was accepted, b % 7 of a bigint b was an
+     * integer); a view of then keeps them.
      */
     public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted, int revision) throws PlanningException {
         try {
@@ -104,11 +106,14 @@ public final class SqlPlanner {
             if (!parsed.isA(SqlKind.QUERY)) {
                 throw new PlanningException("only a SELECT query is allowed here, not " + parsed.getKind());
             }
-            PgTypeFactory types = new PgTypeFactory();
+            boolean pgTypes = revision >= 3;
+            PgTypeFactory types = new PgTypeFactory(pgTypes);
             CalciteCatalogReader catalog = catalog(relations, types);
             SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SourceMarkers.OPERATORS, catalog),
-                    catalog, types, VALIDATOR);
-            SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted));
+                    catalog, types, VALIDATOR.withTypeCoercionFactory((f, v) -> new PgTypeCoercion(f, v, pgTypes)));
+            SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted, pgTypes));
+            String typeProblem = pgTypes ? PgCasts.problem(validated, validator) : null;
+            if (typeProblem != null) throw new PlanningException(typeProblem);
             HepPlanner planner = new HepPlanner(HepProgram.builder().build());
             if (revision >= 2) planner.setExecutor(PgConstantReducer.INSTANCE);
             RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(types));
@@ -219,9 +224,10 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
         HepPlanner hep = new HepPlanner(program.build());
         hep.setRoot(rel);
-        RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(BpcharCorrelations.mark(hep.findBestExp())));
+        RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp()));
+        RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(correlated));
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
-        RelNode decorrelated = DecorrelationShield.decorrelate(noSubQueries, builder);
+        RelNode decorrelated = UnsafeSubstitutions.unmarked(DecorrelationShield.decorrelate(noSubQueries, builder));
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
         return OneRowSemiJoins.apply(DistinctSidePullUp.apply(decorrelated));
     }
@@ -261,8 +267,7 @@ public final class SqlPlanner {
     private static final SqlValidator.Config VALIDATOR = SqlValidator.Config.DEFAULT
             .withDefaultNullCollation(NullCollation.HIGH)
             .withConformance(SqlConformanceEnum.LENIENT)
-            .withIdentifierExpansion(true)
-            .withTypeCoercionFactory(PgTypeCoercion::new);
+            .withIdentifierExpansion(true);
 
     private static final SqlToRelConverter.Config CONVERTER = SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false);
 
