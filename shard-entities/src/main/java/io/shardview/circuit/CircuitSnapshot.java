@@ -42,12 +42,15 @@ import java.util.stream.IntStream;
  * index: an SVC10 snapshot's views may hold such a join's state as a plain join's, so they are evaluated afresh
  * (under SQL revision 1, as they were created). SVC11 also opens each view's section with its SQL revision.
  * SVC< (SVC12) adds to each VARCHAR column of a table schema its length (0 for none; an older snapshot's are
- * read without one, as they were created), writes a CHAR(n)'s length as an int (a short cut n beyond 32767), and marks the engine whose expressions follow PostgreSQL where an
- * SVC11 one did not (a numeric remainder's scale, a boolean's text, the division of n by a cast literal, which
- * Calcite folded): an SVC11 snapshot's views may hold rows computed otherwise, so they are evaluated afresh,
- * under the SQL revision each was created with. SVC12 also marks the planner that
- * leaves a value before IN that may fail (1 / c IN (...)) to the semi-join or mark comparing it, which computes it
- * only when the subquery has rows, instead of a projection below it (an SVC11 view's state was laid out otherwise).
+ * read without one, as they were created), writes a CHAR(n)'s length as an int (a short cut n beyond 32767), and
+ * marks the engine whose expressions follow PostgreSQL where an SVC11 one did not (a numeric remainder's scale, a
+ * boolean's text, the division of n by a cast literal, which Calcite folded) and that leaves a value before IN that
+ * may fail (1 / c IN (...)) to the semi-join or mark comparing it, which computes it only when the subquery has rows:
+ * an SVC11 snapshot's views may hold rows computed otherwise, or state laid out otherwise, so they are evaluated
+ * afresh, under the SQL revision each was created with. SVC= (SVC13) marks the planner that judges a comparison of
+ * CHAR(n) values with a scalar subquery through ordered values ({@code c > (SELECT MAX(k) FROM u WHERE u.id = t.id)}, a
+ * RangeSemiJoin, which keeps the right side's values, not its rows): an SVC12 snapshot's views may hold such a
+ * semi-join's state as a plain semi-join's, so they are evaluated afresh too (under their recorded SQL revision).
  */
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -61,7 +64,8 @@ final class CircuitSnapshot {
     private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES (still read)
     private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0 (still read)
     private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed (still read)
-    private static final int MAGIC_VARCHAR_LENGTHS = 0x5356433C; // "SVC<": and VARCHAR(n) in table schemas, values before IN computed by the IN
+    private static final int MAGIC_VARCHAR_LENGTHS = 0x5356433C; // "SVC<": and VARCHAR(n) in table schemas, values before IN computed by the IN (still read)
+    private static final int MAGIC_CHAR_RANGES = 0x5356433D; // "SVC=": and semi-joins on comparisons of CHAR(n) values ordered
 
     /** The SQL revision of a view in a snapshot before SVC11, which kept none: all were created under 1 or 0. */
     private static final int OLDER_REVISION = 1;
@@ -79,7 +83,7 @@ final class CircuitSnapshot {
     }
 
     static void write(DataOutput out, CircuitImage image) throws IOException {
-        write(out, image, MAGIC_VARCHAR_LENGTHS);
+        write(out, image, MAGIC_CHAR_RANGES);
     }
 
     /**
@@ -91,7 +95,7 @@ final class CircuitSnapshot {
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (CircuitImage.TableImage t : image.tables) {
-            writeSchema(out, t.schema(), magic == MAGIC_VARCHAR_LENGTHS);
+            writeSchema(out, t.schema(), magic == MAGIC_VARCHAR_LENGTHS || magic == MAGIC_CHAR_RANGES);
             if (t.packedRows() != null) {
                 writePacked(out, t.packedRows(), t.packedCount());
             } else {
@@ -128,14 +132,15 @@ final class CircuitSnapshot {
         int magic = in.readInt();
         if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
                 && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES && magic != MAGIC_LITERAL_SCALES
-                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS && magic != MAGIC_VARCHAR_LENGTHS) {
+                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS && magic != MAGIC_VARCHAR_LENGTHS && magic != MAGIC_CHAR_RANGES) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
+        boolean withLengths = magic == MAGIC_VARCHAR_LENGTHS || magic == MAGIC_CHAR_RANGES;
         for (int i = 0; i < nTables; i++) {
             BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES || magic == MAGIC_LITERAL_SCALES
-                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS || magic == MAGIC_VARCHAR_LENGTHS, magic == MAGIC_VARCHAR_LENGTHS));
+                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS || withLengths, withLengths));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -150,7 +155,7 @@ final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_VARCHAR_LENGTHS) {
+        if (magic != MAGIC_CHAR_RANGES) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -185,8 +190,8 @@ final class CircuitSnapshot {
     }
 
     /**
-     * The views of a snapshot before SVC12, each evaluated afresh in creation order (its saved state skipped), under
-     * its SQL revision (SVC11 sections open with it; views of older snapshots were all created under 1 or 0).
+     * The views of a snapshot before SVC13, each evaluated afresh in creation order (its saved state skipped), under
+     * its SQL revision (SVC11 and SVC12 sections open with it; views of older snapshots were all created under 1 or 0).
      */
     private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
                                        ViewFactory factory) throws IOException {
@@ -197,7 +202,7 @@ final class CircuitSnapshot {
             if (magic != MAGIC && magic != MAGIC_PACKED) { // SVC3 on: a sized section
                 byte[] section = new byte[in.readInt()];
                 in.readFully(section);
-                if (magic == MAGIC_COMPUTED_KEYS) revision = new ByteArrayInput(section).readInt();
+                if (magic == MAGIC_COMPUTED_KEYS || magic == MAGIC_VARCHAR_LENGTHS) revision = new ByteArrayInput(section).readInt();
             } else {
                 loadState(factory.create(name, sql, OLDER_REVISION), in); // inline: decoded only to find where the next view starts
             }

@@ -623,6 +623,11 @@ final class RandomViews {
             if (lk == null || rk == null) return filterProject(l, out);
             String inner = r.name() + " b" + (rnd.nextBoolean() ? " WHERE " + predicate(r, "b", 1) : "");
             String corr = "b." + rk.name() + " = a." + lk.name();
+            if (rnd.nextInt(3) == 0) {
+                // Correlated by a comparison of a CHAR with a string or of a date with a timestamp (Calcite's rewrite).
+                String mixed = mixedComparison(l, "a", r, "b", new String[] {"<", "<=", ">", ">="}[rnd.nextInt(4)]);
+                if (mixed != null) corr = mixed;
+            }
             cond = not + "EXISTS (SELECT 1 FROM " + inner + (inner.contains(" WHERE ") ? " AND " : " WHERE ") + corr + ")";
             switch (rnd.nextInt(4)) {
                 case 0: cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")"; break; // decorrelated as a left join
@@ -809,12 +814,12 @@ final class RandomViews {
     }
 
     /**
-     * Now and then, a correlation by a comparison (op) of strings (text or varchar, not CHAR(3), which compares
-     * as bpchar), of computed strings, or of integers computed without overflow: Calcite's rewrite joins them
-     * through an ordered index. Null otherwise, or when the relations have no such columns.
+     * Now and then, a correlation by a comparison (op) of strings (text or varchar), of computed strings, of integers
+     * computed without overflow or of values PostgreSQL compares after converting one ({@link #mixedComparison}):
+     * Calcite's rewrite joins them through an ordered index. Null otherwise, or when the relations have no such columns.
      */
     private String comparedCorrelation(Rel l, String a, Rel r, String b, String op) {
-        switch (rnd.nextInt(4)) {
+        switch (rnd.nextInt(5)) {
             case 0: {
                 Ex x = column(r, b, c -> c.kind() == Kind.STR);
                 Ex y = column(l, a, c -> c.kind() == Kind.STR);
@@ -830,8 +835,29 @@ final class RandomViews {
                 Ex y = column(l, a, c -> c.kind().integer());
                 return x == null || y == null ? null : computedInteger(x) + " " + op + " " + computedInteger(y);
             }
+            case 3: return mixedComparison(l, a, r, b, op);
             default: return null;
         }
+    }
+
+    /**
+     * b.y op a.x for a CHAR(3) or mixed bpchar value against a CHAR, VARCHAR (compared as bpchar: 'a' = 'a ') or TEXT
+     * one (as text: 'a' &lt; 'a '), or a date against a timestamp (as timestamps, the date at midnight), either
+     * kind on either side; null when the relations have no such columns.
+     */
+    private String mixedComparison(Rel l, String a, Rel r, String b, String op) {
+        boolean dates = rnd.nextBoolean();
+        boolean innerFirst = rnd.nextBoolean();
+        for (int attempt = 0; attempt < 4; attempt++) { // the other orientation, then the other pairing, if missing
+            boolean d = dates ^ attempt >= 2;
+            boolean first = innerFirst ^ attempt % 2 == 1;
+            Predicate<Col> one = d ? c -> c.kind() == Kind.DATE : c -> c.kind().bpchar();
+            Predicate<Col> other = d ? c -> c.kind() == Kind.TS : c -> c.kind().string();
+            Col y = pick(r, first ? one : other);
+            Col x = pick(l, first ? other : one);
+            if (x != null && y != null) return b + "." + y.name() + " " + op + " " + a + "." + x.name();
+        }
+        return null;
     }
 
     /** An integer column computed without overflow: widened before + 1, halved, COALESCEd, or as is. */
@@ -933,10 +959,10 @@ final class RandomViews {
     /**
      * A scalar subquery's correlation with the outer row, or null (uncorrelated): '=' of comparable columns,
      * '=' of computed values that cannot fail ({@link #computedCorrelation}), or &lt;, &lt;=, &gt;, &gt;= of two
-     * columns of one type.
+     * columns of one type or of a CHAR and a string or a date and a timestamp ({@link #mixedComparison}).
      */
     private String scalarCorrelation(Rel l, String a, Rel r, String b) {
-        switch (rnd.nextInt(5)) {
+        switch (rnd.nextInt(6)) {
             case 0: return null;
             case 1: case 2: {
                 Col y = pick(r, c -> c.nullable() || rnd.nextInt(4) == 0);
@@ -945,9 +971,11 @@ final class RandomViews {
             }
             case 3: return computedCorrelation(l, a, r, b);
             default: {
+                String op = new String[] {"<", "<=", ">", ">="}[rnd.nextInt(4)];
+                String mixed = rnd.nextInt(3) != 0 ? mixedComparison(l, a, r, b, op) : null;
+                if (mixed != null) return mixed;
                 Col y = pick(r, c -> c.kind() != Kind.BOOL);
                 Col x = y == null ? null : pick(l, c -> c.kind() == y.kind());
-                String op = new String[] {"<", "<=", ">", ">="}[rnd.nextInt(4)];
                 return x == null ? null : b + "." + y.name() + " " + op + " " + a + "." + x.name();
             }
         }
@@ -955,11 +983,12 @@ final class RandomViews {
 
     /**
      * Whether PostgreSQL compares values of the two kinds without a cast written: numbers with numbers (a REAL
-     * or DOUBLE PRECISION only with its own kind), strings with strings, dates, timestamps and booleans each
-     * with their own.
+     * or DOUBLE PRECISION only with its own kind), strings with strings, dates and timestamps with either (a date
+     * as the timestamp of its midnight), booleans with booleans.
      */
     private static boolean comparable(Kind x, Kind y) {
         if (x.string() || y.string()) return x.string() && y.string();
+        if ((x == Kind.DATE || x == Kind.TS) && (y == Kind.DATE || y == Kind.TS)) return true;
         boolean xFloat = x == Kind.REAL || x == Kind.DBL;
         boolean yFloat = y == Kind.REAL || y == Kind.DBL;
         if (x.numeric() && y.numeric()) return !(xFloat || yFloat) || x == y;

@@ -85,6 +85,28 @@ class SnapshotTest {
     }
 
     @Test
+    void viewsOfAnSvc11OrSvc12SnapshotAreEvaluatedAfreshUnderTheirSqlRevision() throws IOException {
+        // Until SVC13 a CHAR(n) value compared with a scalar subquery was a plain semi-join, whose state holds the
+        // subquery's rows, not its values; CAST(1.5 AS INT) is 2 under SQL revision 2 on (1 under revision 1).
+        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE u (id INT PRIMARY KEY, k CHAR(2));"
+                + "CREATE VIEW w AS SELECT id, CAST(1.5 AS INT) AS two FROM t WHERE c < (SELECT MAX(k) FROM u WHERE u.id = t.id)");
+        c.applyBatch(List.of(Op.insert("t", CircuitTest.row("id", 1, "c", "a")), Op.insert("t", CircuitTest.row("id", 2, "c", "b")),
+                Op.insert("u", CircuitTest.row("id", 1, "k", "b")), Op.insert("u", CircuitTest.row("id", 2, "k", "a"))));
+        CircuitImage now = c.image();
+        CircuitImage.ViewImage w = now.views.get(0);
+        CircuitImage old = new CircuitImage(now.version, now.tables,
+                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), w.content(), out -> { })));
+        for (int magic : new int[] {0x5356433B, 0x5356433C}) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            CircuitSnapshot.write(new DataOutputStream(bytes), old, magic);
+            Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            assertEquals(List.of(Row.wrap(1L, 2L)), CircuitTest.rows(restored, "w"));
+            restored.applyBatch(List.of(Op.update("u", CircuitTest.row("id", 2, "k", "c")), Op.update("u", CircuitTest.row("id", 1, "k", "a"))));
+            assertEquals(List.of(Row.wrap(2L, 2L)), CircuitTest.rows(restored, "w"));
+        }
+    }
+
+    @Test
     void viewsOfAnSvc4SnapshotAreEvaluatedAfresh() throws IOException {
         Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);"
                 + "CREATE VIEW w AS SELECT t.id FROM t JOIN (SELECT DISTINCT v FROM s) d ON t.c = d.v");

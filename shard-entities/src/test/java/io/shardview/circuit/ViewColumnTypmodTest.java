@@ -47,6 +47,18 @@ class ViewColumnTypmodTest {
     }
 
     @Test
+    void aViewWhoseSubqueryNeverHoldsKeepsItsColumnsTypes() {
+        // Calcite made a view whose EXISTS never holds (u.id IS NULL over a primary key) an empty VALUES, typed text.
+        assertEquals(List.of("numeric(5,2)", "character(3)"), types("SELECT m, c FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.id IS NULL AND u.m = t.m)"));
+        assertEquals(List.of("bpchar", "numeric(5,2)"),
+                types("SELECT COALESCE(c, v) AS b, m FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.id IS NULL AND u.m >= t.m)"));
+        assertEquals(List.of("character(3)", "boolean"), types("SELECT c, EXISTS (SELECT 1 FROM u WHERE u.id IS NULL) AS e FROM t"));
+        assertEquals(List.of("numeric(5,2)", "character(3)"), types("SELECT m, c FROM t WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.id IS NULL AND u.m = t.m)"));
+        // One that still reads the outer row is left to the correlation's rewrite (a mark here), then made empty.
+        assertEquals(List.of("integer", "boolean"), types("SELECT id, m NOT IN (SELECT u.m FROM u WHERE u.m <> u.m AND u.id = t.id) AS f FROM t"));
+    }
+
+    @Test
     void aWrittenCastGivesItsTypmod() {
         assertEquals(List.of("numeric(7,3)", "numeric", "numeric(5,2)", "numeric(5,-2)", "numeric(4,0)"),
                 types("SELECT CAST(n AS NUMERIC(7,3)) AS a, CAST(m AS NUMERIC) AS b, CAST(m AS DECIMAL(5,2)) AS c,"

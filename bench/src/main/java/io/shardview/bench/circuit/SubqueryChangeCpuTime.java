@@ -11,7 +11,8 @@ import java.util.Map;
  * 100,000 rows (BenchData): what a view with [NOT] IN in its select list or under OR costs when only the
  * subquery's side changes: a row the outer rows do not match comes and goes. Arguments: shape (in-select, notin-select, in-or, exists-select, in-where,
  * in-select-computed, notin-select-computed, in-or-computed, in-select-may-fail, in-select-range, notin-select-range,
- * rowin-select, rownotin-select, rowin-or)
+ * in-select-range-computed, in-select-range-string, in-select-range-char, in-select-range-date, rowin-select,
+ * rownotin-select, rowin-or)
  * changes rounds; round 0 is warm-up and not printed.
  */
 public final class SubqueryChangeCpuTime {
@@ -40,6 +41,10 @@ public final class SubqueryChangeCpuTime {
             // ... of a computed value (BIGINT - 1000 may overflow) and of strings: the range join orders by the value.
             case "in-select-range-computed": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k - 1000) AS f FROM t";
             case "in-select-range-string": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.name > 'name-' || CAST(t.k AS VARCHAR)) AS f FROM t";
+            // ... of a VARCHAR with a CHAR(12) (compared as bpchar), and of a timestamp with a date (the date at midnight).
+            case "in-select-range-char": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.name > CAST('name-' || CAST(t.k AS VARCHAR) AS CHAR(12))) AS f FROM t";
+            case "in-select-range-date": return "SELECT id, s IN (SELECT name FROM dim WHERE CAST(CAST(2000 + dim.k AS VARCHAR) || '-06-01 12:00:00' AS TIMESTAMP)"
+                    + " < CAST(CAST(2000 + t.k AS VARCHAR) || '-01-01' AS DATE)) AS f FROM t";
             // Compared with an uncorrelated scalar subquery (a RangeSemiJoin: only the rows between the old and new AVG).
             case "scalar-where": return "SELECT id FROM t WHERE k > (SELECT AVG(k) FROM dim WHERE name <> 'none')";
             // Several columns (an InMark: counts per NULL pattern and compared columns).

@@ -11,7 +11,9 @@ import java.io.IOException;
  * (left.a < right.b, or <=, >, >=; columns, or expressions of one row, u.y < t.n + 1, u.w >= LOWER(t.c)): both
  * inputs are indexed by key, then ordered by the compared value, so a delta row meets only the rows on its side of
  * the bound. The subquery a correlation u.y < t.b decorrelates into joins u with t's distinct b values this way: a
- * change to u looks up the values above its y instead of testing them all. The whole residual, the comparison
+ * change to u looks up the values above its y instead of testing them all. The values are those the comparison
+ * compares (a VARCHAR compared with a CHAR(n) as bpchar, without its trailing blanks; a date compared with a timestamp
+ * cast to one), so Values.compare orders them as the comparison does. The whole residual, the comparison
  * included, is still tested on each pair, as {@link InnerJoin} does; so a row whose value failed to compute meets
  * every row of the other side, and the residual fails on the pair as a join testing every pair would.
  */

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * rows of its key hold a value b with a OP b, that is when a OP the least (for &gt;, &gt;=) or the greatest (for
  * &lt;, &lt;=) right value. So the right side is kept as the count of each value per key, and a step re-judges only
  * the left rows whose value lies between that extreme before and after the step: when the average moves from
- * 10.0 to 10.5, the rows priced in between, not the whole table. NULLs compare with nothing.
+ * 10.0 to 10.5, the rows priced in between, not the whole table. NULLs compare with nothing. The values are those
+ * the comparison compares (a VARCHAR compared with a CHAR(n) as bpchar), so Values.compare orders them as it does.
  *
  * <p>State: the left rows per key ordered by value (NULL-valued ones apart), and the right values' counts per key.
  * The left value may fail to compute (it is computed for every left row, as PostgreSQL's filter does); the right

@@ -185,10 +185,9 @@ final class ExprCompiler {
      * compared with a bpchar is converted to bpchar (PostgreSQL picks bpchar's operators for that pair).
      */
     private Expr operand(RexNode node, RexNode other) {
+        StringTyping.Type otherType = StringTyping.of(other, input);
+        if (StringTyping.comparesAsBpchar(StringTyping.of(node, input), otherType)) return compared(node, otherType);
         Expr e = compile(node);
-        if (StringTyping.comparesAsBpchar(StringTyping.of(node, input), StringTyping.of(other, input))) {
-            return converted(e, StringTyping.Type.BPCHAR);
-        }
         RexNode literal = node;
         while (literal.getKind() == SqlKind.CAST && SqlTypeUtil.inCharFamily(literal.getType())) {
             literal = ((RexCall) literal).getOperands().get(0); // Calcite casts literals to the column's CHAR(n)
@@ -197,6 +196,18 @@ final class ExprCompiler {
         String stripped = FixedChar.stripTrailingBlanks(text);
         if (stripped.equals(text)) return e;
         return r -> new StringLiteral(text, stripped);
+    }
+
+    /**
+     * A comparison's operand that reads the row, with the string type of the other operand (over another row, as
+     * in a join's two inputs): the value {@link #comparison} compares, a varchar compared with a bpchar converted
+     * to bpchar (its trailing blanks do not count), so {@code Values.compare} of two such operands is the
+     * comparison's order in every pairing of string types (bpchar with text compares the bpchar's text without
+     * its blanks with the text as it is, as PostgreSQL does).
+     */
+    Expr compared(RexNode node, StringTyping.Type other) {
+        Expr e = compile(node);
+        return StringTyping.comparesAsBpchar(StringTyping.of(node, input), other) ? converted(e, StringTyping.Type.BPCHAR) : e;
     }
 
     /** A string literal with trailing blanks: it is its text, except against a CHAR(n) value. */

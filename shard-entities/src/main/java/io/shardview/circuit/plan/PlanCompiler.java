@@ -266,8 +266,8 @@ public final class PlanCompiler {
 
     /**
      * An inner join whose non-equi condition has a conjunct comparing a value of the left row with one of the right
-     * row, both of one type ordered alike by the engine and by SQL (numbers, dates, timestamps, strings other than
-     * bpchar): a {@link RangeJoin}; else null.
+     * row, both of one type ordered alike by the engine and by SQL (numbers, dates, timestamps, strings): a
+     * {@link RangeJoin}; else null.
      */
     private RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
         int leftWidth = j.getLeft().getRowType().getFieldCount();
@@ -283,16 +283,15 @@ public final class PlanCompiler {
                 comparison = flipped(comparison);
             }
             if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth)) continue;
-            RexNode right = RexUtil.shift(b, -leftWidth);
-            if (!orderedAlike(a, typing.fields(j.getLeft()), right, typing.fields(j.getRight()))) continue;
-            return new RangeJoin(lk, rk, over(j.getLeft()).compile(a), comparison, over(j.getRight()).compile(right), cond);
+            Expr[] values = orderedValues(j, a, RexUtil.shift(b, -leftWidth));
+            if (values != null) return new RangeJoin(lk, rk, values[0], comparison, values[1], cond);
         }
         return null;
     }
 
     /**
      * A semi- or anti-join whose non-equi condition is one comparison of a value of the left row with a value of the
-     * right row that cannot fail, ordered alike (see {@link #orderedAlike}): a {@link RangeSemiJoin}; else null.
+     * right row that cannot fail, ordered alike (see {@link #orderedValues}): a {@link RangeSemiJoin}; else null.
      */
     private RangeSemiJoin rangeSemiJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, boolean anti) {
         List<RexNode> conjuncts = RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui));
@@ -309,9 +308,8 @@ public final class PlanCompiler {
             comparison = flipped(comparison);
         }
         if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth) || !TotalExpressions.isTotal(b)) return null;
-        RexNode right = RexUtil.shift(b, -leftWidth);
-        if (!orderedAlike(a, typing.fields(j.getLeft()), right, typing.fields(j.getRight()))) return null;
-        return new RangeSemiJoin(lk, rk, over(j.getLeft()).compile(a), comparison, over(j.getRight()).compile(right), anti);
+        Expr[] values = orderedValues(j, a, RexUtil.shift(b, -leftWidth));
+        return values == null ? null : new RangeSemiJoin(lk, rk, values[0], comparison, values[1], anti);
     }
 
     /**
@@ -355,16 +353,23 @@ public final class PlanCompiler {
     }
 
     /**
-     * Whether the engine orders two values in one order that the condition's comparison follows: both numbers (of
-     * any types: Values.compare orders them by value), of one date or timestamp type, or both strings not bpchar.
+     * The values a comparison of a (over the join's left row) with right (over its right row) compares, compiled over
+     * each input, when Values.compare orders them as the comparison does, else null: both numbers (of any types:
+     * Values.compare orders them by value), of one date or timestamp type (Calcite casts a date compared with a
+     * timestamp to one, at midnight, as PostgreSQL does), or both strings, each as the comparison sees it (see
+     * {@link ExprCompiler#compared}: a varchar compared with a bpchar as bpchar, a bpchar with a text as its text).
      */
-    private static boolean orderedAlike(RexNode a, StringTyping.Type[] aInput, RexNode b, StringTyping.Type[] bInput) {
+    private Expr[] orderedValues(LogicalJoin j, RexNode a, RexNode right) {
+        StringTyping.Type[] leftTypes = typing.fields(j.getLeft());
+        StringTyping.Type[] rightTypes = typing.fields(j.getRight());
         SqlTypeName type = a.getType().getSqlTypeName();
-        if (SqlTypeUtil.inCharFamily(a.getType()) && SqlTypeUtil.inCharFamily(b.getType())) {
-            return StringTyping.of(a, aInput) != StringTyping.Type.BPCHAR && StringTyping.of(b, bInput) != StringTyping.Type.BPCHAR;
-        }
-        if (SqlTypeName.NUMERIC_TYPES.contains(type)) return SqlTypeName.NUMERIC_TYPES.contains(b.getType().getSqlTypeName());
-        return type == b.getType().getSqlTypeName() && (type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP);
+        SqlTypeName other = right.getType().getSqlTypeName();
+        boolean strings = SqlTypeUtil.inCharFamily(a.getType()) && SqlTypeUtil.inCharFamily(right.getType());
+        boolean ordered = strings || (SqlTypeName.NUMERIC_TYPES.contains(type) && SqlTypeName.NUMERIC_TYPES.contains(other))
+                || (type == other && (type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP));
+        if (!ordered) return null;
+        return new Expr[] {over(j.getLeft()).compared(a, StringTyping.of(right, rightTypes)),
+                over(j.getRight()).compared(right, StringTyping.of(a, leftTypes))};
     }
 
     /** b OP a as a OP' b. */

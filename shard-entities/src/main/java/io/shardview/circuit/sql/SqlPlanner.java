@@ -18,6 +18,12 @@ import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexVisitorImpl;
+import org.apache.calcite.util.Util;
+import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSimplify;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.plan.RelOptTable;
@@ -126,28 +132,89 @@ public final class SqlPlanner {
     }
 
     /**
-     * Each WHERE or ON condition that is never TRUE wrapped in {@link SourceMarkers#NEVER_TRUE}: Calcite's rules would
-     * replace what it filters by an empty VALUES, whose columns no longer say the typmods PostgreSQL describes.
+     * Each WHERE or ON condition that is never TRUE wrapped in {@link SourceMarkers#NEVER_TRUE}, in subqueries too:
+     * Calcite's rules would replace what it filters by an empty VALUES, whose columns no longer say the types and
+     * typmods PostgreSQL describes (an EXISTS whose WHERE never holds made the whole view an empty VALUES).
      */
     private static RelNode keepNeverTrue(RelNode rel) {
-        RexSimplify simplify = new RexSimplify(rel.getCluster().getRexBuilder(), RelOptPredicateList.EMPTY, RexUtil.EXECUTOR);
-        java.util.function.UnaryOperator<RexNode> kept = c -> !simplify.simplifyUnknownAsFalse(c).isAlwaysFalse()
-                ? c : rel.getCluster().getRexBuilder().makeCall(SourceMarkers.NEVER_TRUE, c);
-        return rel.accept(new RelShuttleImpl() {
-            @Override
-            public RelNode visit(LogicalFilter filter) {
-                LogicalFilter f = (LogicalFilter) super.visit(filter);
-                RexNode c = kept.apply(f.getCondition());
-                return c == f.getCondition() ? f : f.copy(f.getTraitSet(), f.getInput(), c);
-            }
+        return rel.accept(new NeverTrueKeeper(rel.getCluster().getRexBuilder()));
+    }
 
-            @Override
-            public RelNode visit(LogicalJoin join) {
-                LogicalJoin j = (LogicalJoin) super.visit(join);
-                RexNode c = kept.apply(j.getCondition());
-                return c == j.getCondition() ? j : j.copy(j.getTraitSet(), c, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone());
+    /** See {@link #keepNeverTrue}. */
+    private static final class NeverTrueKeeper extends RelShuttleImpl {
+        private final RexBuilder rex;
+        private final RexSimplify simplify;
+
+        NeverTrueKeeper(RexBuilder rex) {
+            this.rex = rex;
+            this.simplify = new RexSimplify(rex, RelOptPredicateList.EMPTY, RexUtil.EXECUTOR);
+        }
+
+        @Override
+        public RelNode visit(LogicalFilter filter) {
+            LogicalFilter f = (LogicalFilter) super.visit(filter);
+            RexNode c = kept(f.getCondition());
+            return c == f.getCondition() ? f : f.copy(f.getTraitSet(), f.getInput(), c);
+        }
+
+        @Override
+        public RelNode visit(LogicalJoin join) {
+            LogicalJoin j = (LogicalJoin) super.visit(join);
+            RexNode c = kept(j.getCondition());
+            return c == j.getCondition() ? j : j.copy(j.getTraitSet(), c, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone());
+        }
+
+        @Override
+        public RelNode visit(LogicalProject project) {
+            LogicalProject p = (LogicalProject) super.visit(project);
+            List<RexNode> exprs = p.getProjects().stream().map(this::inSubqueries).toList();
+            return exprs.equals(p.getProjects()) ? p : p.copy(p.getTraitSet(), p.getInput(), exprs, p.getRowType());
+        }
+
+        /**
+         * A condition with its subqueries' conditions kept, itself wrapped if it is never TRUE, unless it reads the
+         * outer row: such a subquery's filter stays visible to the rewrites of correlations (see
+         * {@link FalseCorrelatedFilters}, which makes it FALSE once they are done).
+         */
+        private RexNode kept(RexNode condition) {
+            RexNode c = inSubqueries(condition);
+            if (readsOuterRow(c) || !simplify.simplifyUnknownAsFalse(c).isAlwaysFalse()) return c;
+            return rex.makeCall(SourceMarkers.NEVER_TRUE, c);
+        }
+
+        /** Whether c reads a correlation variable itself (not only in a subquery it holds). */
+        private static boolean readsOuterRow(RexNode c) {
+            try {
+                c.accept(new RexVisitorImpl<Void>(true) {
+                    @Override
+                    public Void visitCorrelVariable(RexCorrelVariable variable) {
+                        throw Util.FoundOne.NULL;
+                    }
+
+                    @Override
+                    public Void visitSubQuery(RexSubQuery subQuery) {
+                        subQuery.getOperands().forEach(operand -> operand.accept(this)); // not its relation
+                        return null;
+                    }
+                });
+                return false;
+            } catch (Util.FoundOne e) {
+                return true;
             }
-        });
+        }
+
+        /** e with the conditions of the subqueries it holds kept. */
+        private RexNode inSubqueries(RexNode e) {
+            RelShuttleImpl rels = this;
+            return e.accept(new RexShuttle() {
+                @Override
+                public RexNode visitSubQuery(RexSubQuery subQuery) {
+                    RexSubQuery visited = (RexSubQuery) super.visitSubQuery(subQuery);
+                    RelNode rel = visited.rel.accept(rels);
+                    return rel == visited.rel ? visited : visited.clone(rel);
+                }
+            });
+        }
     }
 
     private static RelNode removeSubQueries(RelNode rel) {

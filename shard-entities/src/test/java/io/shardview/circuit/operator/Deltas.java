@@ -42,10 +42,15 @@ final class Deltas {
      * maxInserts new rows of one or two copies, and about a quarter of the current rows deleted.
      */
     static ZSet random(java.util.Random rnd, ZSet current, int maxInserts, int values) {
+        return random(rnd, current, maxInserts, java.util.stream.LongStream.range(0, values).boxed().toArray());
+    }
+
+    /** As {@link #random(java.util.Random, ZSet, int, int)}, the values drawn from the given ones. */
+    static ZSet random(java.util.Random rnd, ZSet current, int maxInserts, Object[] values) {
         ZSet d = new ZSet();
         for (int i = rnd.nextInt(maxInserts + 1); i > 0; i--) {
             Long key = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(3);
-            Long value = rnd.nextInt(6) == 0 ? null : (long) rnd.nextInt(values);
+            Object value = rnd.nextInt(6) == 0 ? null : values[rnd.nextInt(values.length)];
             d.add(Row.of(key, value, "t" + rnd.nextInt(1000)), 1 + rnd.nextInt(2));
         }
         current.forEach((row, w) -> {

@@ -3,10 +3,12 @@ package io.shardview.circuit.operator;
 import static io.shardview.circuit.operator.Deltas.insert;
 import static io.shardview.circuit.operator.Deltas.none;
 import static io.shardview.circuit.operator.Deltas.step;
+import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.ZSet;
 import java.io.IOException;
@@ -16,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A join on a comparison of a left and a right column, found through the ordered index, gives what the
  * plain inner join testing every pair gives: random deltas of both inputs with NULL keys and values, ties,
- * retractions and several copies, for each comparison, with and without an equi-key, across a snapshot.
+ * retractions and several copies, for each comparison, with and without an equi-key, across a snapshot; also a
+ * CHAR value against a VARCHAR (as bpchar), a TEXT (as text) or a CHAR, and a date against a timestamp, ordered
+ * by the values the plan compares (see {@link MixedComparison}), each row keeping its own spelling.
  */
 class RangeJoinTest {
     private static final JoinKeys KEY0 = new JoinKeys(new int[] {0}, new boolean[] {false});
@@ -52,6 +56,44 @@ class RangeJoinTest {
                     leftRows.addAll(dl);
                     rightRows.addAll(dr);
                     if (s % 50 == 49) range = Deltas.restored(range, new RangeJoin(keys, keys, 1, comparison, 1, condition));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCharValueMeetsTheVarcharsEqualAsBpcharEachKeepingItsSpelling() {
+        // CHAR(3) 'a' <= VARCHAR: as bpchar it equals 'a' and 'a ', and is below 'a\t' (a blank-free 'a' is shorter).
+        RangeJoin join = new RangeJoin(NONE, NONE, row -> row.get(1), RangeJoin.Comparison.LESS_OR_EQUAL,
+                row -> JoinKeys.bpcharOf(row.get(1)), MixedComparison.all().get(0).condition(RangeJoin.Comparison.LESS_OR_EQUAL));
+        ZSet varchars = Deltas.of(w(0L, "a", "r1", 1), w(0L, "a ", "r2", 1), w(0L, "a\t", "r3", 1), w(0L, "", "r4", 1));
+        assertEquals(none(), step(join, none(), varchars));
+        FixedChar a = FixedChar.of("a", 3);
+        assertEquals(Deltas.of(w(0L, a, "l", 0L, "a", "r1", 1), w(0L, a, "l", 0L, "a ", "r2", 1), w(0L, a, "l", 0L, "a\t", "r3", 1)),
+                step(join, insert(0L, a, "l"), none()));
+    }
+
+    @Test
+    void charValuesAgainstVarcharOrTextAndDatesAgainstTimestampsMatchAnInnerJoinTestingEveryPair() throws IOException {
+        for (MixedComparison mixed : MixedComparison.all()) {
+            for (RangeJoin.Comparison comparison : RangeJoin.Comparison.values()) {
+                for (JoinKeys keys : new JoinKeys[] {KEY0, NONE}) {
+                    Random rnd = new Random(mixed.name().hashCode() + comparison.ordinal() * 31L + keys.columns().length);
+                    Expr condition = mixed.condition(comparison);
+                    Operator range = new RangeJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), condition);
+                    InnerJoin plain = new InnerJoin(keys, keys, condition);
+                    ZSet leftRows = new ZSet();
+                    ZSet rightRows = new ZSet();
+                    for (int s = 0; s < 200; s++) {
+                        ZSet dl = Deltas.random(rnd, leftRows, 3, mixed.left());
+                        ZSet dr = Deltas.random(rnd, rightRows, 3, mixed.right());
+                        assertEquals(step(plain, dl, dr), step(range, dl, dr), mixed.name() + " " + comparison + " keys " + keys.columns().length + " step " + s);
+                        leftRows.addAll(dl);
+                        rightRows.addAll(dr);
+                        if (s % 50 == 49) {
+                            range = Deltas.restored(range, new RangeJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), condition));
+                        }
+                    }
                 }
             }
         }

@@ -9,6 +9,7 @@ import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.shardview.circuit.FixedChar;
 import io.shardview.circuit.Row;
 import io.shardview.circuit.ZSet;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * A semi- or anti-join on one comparison, judged against the least or greatest right value, gives what the plain
  * semi-join testing every pair gives: random deltas of rows (key, value, tag) on both sides with NULL keys and
  * values, ties, retractions and several copies, for each comparison, semi and anti, with and without an equi-key,
- * across a snapshot; and a change of the right side's extreme re-judges only the rows in between.
+ * across a snapshot, also for a CHAR value against a VARCHAR (as bpchar), a TEXT (as text) or a CHAR and a date
+ * against a timestamp (see {@link MixedComparison}); and a change of the right side's extreme re-judges only the
+ * rows in between.
  */
 class RangeSemiJoinTest {
     private static final JoinKeys KEY0 = new JoinKeys(new int[] {0}, new boolean[] {false});
@@ -60,6 +63,46 @@ class RangeSemiJoinTest {
         assertEquals(none(), step(join, none(), insert(0L, 5L, "r")));
         assertThrows(EvaluationException.class, () -> step(join, of(w(0L, 1L, "ok", 1), w(0L, 0L, "bad", 1)), delete(0L, 5L, "r")));
         assertEquals(insert(0L, 1L, "ok"), step(join, insert(0L, 1L, "ok"), none()), "the right row is still there");
+    }
+
+    @Test
+    void aCharValueIsJudgedAgainstTheLeastVarcharAsBpchar() {
+        // CHAR(3) c > VARCHAR MIN: 'a ' is 'a' as bpchar, so only the CHAR values above 'a' match; then 'a\t' is the least.
+        RangeSemiJoin join = new RangeSemiJoin(NONE, NONE, VALUE, RangeJoin.Comparison.GREATER, row -> JoinKeys.bpcharOf(row.get(1)), false);
+        FixedChar a = FixedChar.of("a", 3);
+        FixedChar tab = FixedChar.of("a\t", 3);
+        FixedChar b = FixedChar.of("b", 3);
+        assertEquals(of(w(0L, tab, "l2", 1), w(0L, b, "l3", 1)),
+                step(join, of(w(0L, a, "l1", 1), w(0L, tab, "l2", 1), w(0L, b, "l3", 1)), insert(0L, "a ", "min")));
+        assertEquals(delete(0L, tab, "l2"), step(join, none(), of(w(0L, "a ", "min", -1), w(0L, "a\t", "min", 1))));
+    }
+
+    @Test
+    void charValuesAgainstVarcharOrTextAndDatesAgainstTimestampsMatchTheSemiJoinTestingEveryPair() throws IOException {
+        for (MixedComparison mixed : MixedComparison.all()) {
+            for (boolean anti : new boolean[] {false, true}) {
+                for (RangeJoin.Comparison comparison : RangeJoin.Comparison.values()) {
+                    for (JoinKeys keys : new JoinKeys[] {KEY0, NONE}) {
+                        Random rnd = new Random(mixed.name().hashCode() + comparison.ordinal() * 31L + keys.columns().length + (anti ? 7 : 0));
+                        Operator range = new RangeSemiJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), anti);
+                        SemiJoin plain = new SemiJoin(keys, keys, mixed.condition(comparison), anti);
+                        ZSet leftRows = new ZSet();
+                        ZSet rightRows = new ZSet();
+                        for (int s = 0; s < 200; s++) {
+                            ZSet dl = Deltas.random(rnd, leftRows, 3, mixed.left());
+                            ZSet dr = Deltas.random(rnd, rightRows, 3, mixed.right());
+                            String what = mixed.name() + (anti ? " anti " : " semi ") + comparison + " keys " + keys.columns().length + " step " + s;
+                            assertEquals(step(plain, dl, dr), step(range, dl, dr), what);
+                            leftRows.addAll(dl);
+                            rightRows.addAll(dr);
+                            if (s % 50 == 49) {
+                                range = Deltas.restored(range, new RangeSemiJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), anti));
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test

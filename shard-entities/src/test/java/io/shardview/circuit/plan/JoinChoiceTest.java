@@ -12,13 +12,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Which join operator an inner join becomes: an equi-join on columns an {@code InnerJoin}, on values computed from
  * each side a {@code ComputedJoin} (Calcite's rewrite of a subquery correlated through such an '=' included),
- * on a comparison of two columns of one orderable type a {@code RangeJoin}; otherwise the pairs are all tested.
+ * on a comparison of two orderable values (numbers, strings, CHAR(n) ones too, dates, timestamps) a {@code RangeJoin};
+ * otherwise the pairs are all tested.
  */
 class JoinChoiceTest {
     private static final Map<String, List<Column>> TABLES = Map.of(
             "t", List.of(new Column("id", ColumnType.INT, false), new Column("n", ColumnType.INT, true), new Column("c", ColumnType.VARCHAR, true),
-                    new Column("b", ColumnType.BIGINT, true), new Column("d", ColumnType.DOUBLE, true), new Column("m", ColumnType.DECIMAL, true)),
-            "u", List.of(new Column("id", ColumnType.INT, false), new Column("y", ColumnType.INT, true), new Column("w", ColumnType.VARCHAR, true)));
+                    new Column("b", ColumnType.BIGINT, true), new Column("d", ColumnType.DOUBLE, true), new Column("m", ColumnType.DECIMAL, true),
+                    new Column("ch", ColumnType.CHAR, true, 3), new Column("x", ColumnType.TEXT, true), new Column("dt", ColumnType.DATE, true),
+                    new Column("ts", ColumnType.TIMESTAMP, true)),
+            "u", List.of(new Column("id", ColumnType.INT, false), new Column("y", ColumnType.INT, true), new Column("w", ColumnType.VARCHAR, true),
+                    new Column("k", ColumnType.CHAR, true, 2), new Column("dt", ColumnType.DATE, true), new Column("ts", ColumnType.TIMESTAMP, true)));
 
     /** The operators of the compiled view whose names match, in order. */
     private static String operators(String select, String names) throws SqlPlanner.PlanningException {
@@ -53,6 +57,27 @@ class JoinChoiceTest {
         for (String outer : new String[] {"t.b", "t.d", "t.m", "t.m * 2"}) {
             assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE u.y <= " + outer + ") AS c FROM t"), outer);
         }
+    }
+
+    @Test
+    void aSubqueryCorrelatedByAComparisonOfCharValuesOrOfADateWithATimestampJoinsThroughTheOrderedIndex() throws Exception {
+        // CHAR(n) with CHAR(n), with VARCHAR (compared as bpchar) and with TEXT (as text), either side outer; a date
+        // with a timestamp (Calcite casts the date to a timestamp, at midnight, as PostgreSQL compares them).
+        for (String correlation : new String[] {"u.k < t.ch", "u.k >= t.c", "u.w <= t.ch", "u.k > t.x", "LOWER(u.w) > t.ch",
+                "u.dt < t.ts", "u.ts >= t.dt"}) {
+            assertEquals("RangeJoin", joins("SELECT id, (SELECT COUNT(*) FROM u WHERE " + correlation + ") AS c FROM t"), correlation);
+        }
+        assertEquals("RangeJoin", joins("SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k < t.c)"));
+        assertEquals("RangeJoin RangeJoin RangeJoin", joins("SELECT id, ch NOT IN (SELECT u.k FROM u WHERE u.w < t.ch) AS f FROM t"));
+    }
+
+    @Test
+    void aComparisonOfACharValueOrOfADateWithATimestampAndAScalarSubqueryIsARangeSemiJoin() throws Exception {
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id FROM t WHERE ch > (SELECT MAX(k) FROM u)"));
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id FROM t WHERE c > (SELECT MAX(k) FROM u)"), "varchar with bpchar");
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id FROM t WHERE ch <= (SELECT MIN(w) FROM u)"), "bpchar with text (min(varchar))");
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id FROM t WHERE ch < (SELECT MAX(k) FROM u WHERE u.id = t.id)"));
+        assertEquals("RangeSemiJoin", semiJoins("SELECT id FROM t WHERE ts > (SELECT MAX(dt) FROM u)"));
     }
 
     @Test
