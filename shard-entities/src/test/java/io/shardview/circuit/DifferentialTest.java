@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class DifferentialTest {
     private static final int VIEWS = 8;
+    /** The refusal of the one shape a view PostgreSQL answers may still be refused for (see sql.NestedCorrelations). */
+    private static final String NESTED_CORRELATION = "a subquery correlated to a row two or more levels out";
 
     @Test
     void incrementalViewsEqualFromScratchAndPostgres() throws Exception {
@@ -40,6 +42,7 @@ class DifferentialTest {
         int notInViews = 0;
         int rowInViews = 0;
         int failingInViews = 0;
+        int refusedNested = 0;
         try (PostgresMirror pg = new PostgresMirror()) {
             for (int s = 0; s < scenarios; s++) {
                 long seed = base + s;
@@ -51,6 +54,7 @@ class DifferentialTest {
                 differentMessages += scenario.differentMessages;
                 notInViews += scenario.notInViews;
                 rowInViews += scenario.rowInViews;
+                refusedNested += scenario.refusedNested;
                 failingInViews += scenario.failingInViews;
             }
         }
@@ -58,7 +62,7 @@ class DifferentialTest {
                 + failedBatches + " batches and " + failedViews + " view creations failed with an SQL error in both ("
                 + differentMessages + " with another message, PostgreSQL having met another bad row first); "
                 + notInViews + " views used NOT IN, " + rowInViews + " a several-column [NOT] IN, " + failingInViews
-                + " a value before IN that may fail");
+                + " a value before IN that may fail; " + refusedNested + " views refused as correlated two levels out beside a comparison");
     }
 
     /** One schema with its views and batches. */
@@ -74,6 +78,7 @@ class DifferentialTest {
         private final Set<String> typesToCheck = new HashSet<>();
         private Circuit circuit = new Circuit();
         private int viewsTried;
+        int refusedNested;
         int failedBatches;
         int failedViews;
         int notInViews;
@@ -145,6 +150,11 @@ class DifferentialTest {
                     assertEquals(RejectionKind.EVALUATION_ERROR, rejected.kind(), "seed " + seed + " view " + sql + " -> " + r);
                     generator.discard(name);
                     failedViews++;
+                    continue;
+                }
+                if (r instanceof DdlResult.Rejected refused && refused.message().contains(NESTED_CORRELATION)) {
+                    generator.discard(name); // a shape Calcite's decorrelator gets wrong (see NestedCorrelations)
+                    refusedNested++;
                     continue;
                 }
                 assertInstanceOf(DdlResult.Applied.class, r, "seed " + seed + " view " + sql + " -> " + r);

@@ -346,10 +346,13 @@ final class InSubQueries extends RelShuttleImpl {
         RelNode subquery = rewrite(in.rel);
         List<RexNode> ys = new ArrayList<>();
         List<RexNode> conditions = new ArrayList<>();
+        Set<CorrelationId> variables = Set.of();
         if (subquery instanceof LogicalProject p && p.getInput() instanceof LogicalFilter f) {
-            // One WHERE of the subquery's and the equalities: decorrelated, its rows meet each outer row once.
+            // One WHERE of the subquery's and the equalities: decorrelated, its rows meet each outer row once. The WHERE
+            // keeps the variable its own subqueries read its row by.
             ys.addAll(p.getProjects());
             conditions.add(f.getCondition());
+            variables = f.getVariablesSet();
             subquery = f.getInput();
         } else {
             for (int i = 0; i < in.getOperands().size(); i++) ys.add(rex.makeInputRef(subquery, i));
@@ -357,6 +360,6 @@ final class InSubQueries extends RelShuttleImpl {
         for (int i = 0; i < in.getOperands().size(); i++) {
             conditions.add(rex.makeCall(SqlStdOperatorTable.EQUALS, ys.get(i), in.getOperands().get(i).accept(fromRow)));
         }
-        return RexSubQuery.exists(LogicalFilter.create(subquery, RexUtil.composeConjunction(rex, conditions)));
+        return RexSubQuery.exists(LogicalFilter.create(subquery, RexUtil.composeConjunction(rex, conditions), ImmutableSet.copyOf(variables)));
     }
 }

@@ -122,7 +122,7 @@ public final class SqlPlanner {
             RelRoot root = converter.convertQuery(validated, false, true);
             RelNode rel = keepNeverTrue(converter.flattenTypes(root.project(), true));
             rel = RelDecorrelator.decorrelateQuery(rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
-            rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)));
+            rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted);
             return named(rel, root.validatedRowType.getFieldNames());
         } catch (PlanningException e) {
             throw e;
@@ -217,7 +217,11 @@ public final class SqlPlanner {
         }
     }
 
-    private static RelNode removeSubQueries(RelNode rel) {
+    /**
+     * accepted: the view was accepted once (replayed or restored), so a shape {@link NestedCorrelations} finds is
+     * planned as it was then rather than refused.
+     */
+    private static RelNode removeSubQueries(RelNode rel, boolean accepted) throws PlanningException {
         HepProgramBuilder program = new HepProgramBuilder()
                 .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
                 .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
@@ -226,6 +230,10 @@ public final class SqlPlanner {
         hep.setRoot(rel);
         RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp()));
         RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(correlated));
+        if (!accepted && NestedCorrelations.misread(noSubQueries)) {
+            throw new PlanningException("unsupported SQL construct: a subquery correlated to a row two or more levels out whose"
+                    + " other columns a subquery between compares otherwise than by '=' with a column of its own");
+        }
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = UnsafeSubstitutions.unmarked(DecorrelationShield.decorrelate(noSubQueries, builder));
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
