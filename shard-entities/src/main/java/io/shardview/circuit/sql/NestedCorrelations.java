@@ -76,12 +76,10 @@ final class NestedCorrelations {
         for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
             if (conjunct.getKind() != SqlKind.EQUALS) continue;
             for (int i = 0; i < 2; i++) {
-                RexNode side = ((RexCall) conjunct).getOperands().get(i);
-                while (side.getKind() == SqlKind.CAST) side = ((RexCall) side).getOperands().get(0);
+                RexFieldAccess field = UnsafeSubstitutions.outerField(((RexCall) conjunct).getOperands().get(i));
                 RexNode other = ((RexCall) conjunct).getOperands().get(1 - i);
-                if (side instanceof RexFieldAccess access && access.getReferenceExpr() instanceof RexCorrelVariable v
-                        && v.id.equals(id) && !RexUtil.containsCorrelation(other)) {
-                    out.add(access.getField().getIndex());
+                if (field != null && ((RexCorrelVariable) field.getReferenceExpr()).id.equals(id) && !RexUtil.containsCorrelation(other)) {
+                    out.add(field.getField().getIndex());
                 }
             }
         }

@@ -8,7 +8,6 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -94,9 +93,8 @@ final class PgCasts {
                     }
                     // A string literal read as another type is read when PostgreSQL plans the statement.
                     ColumnType type = to == null ? null : SqlPlanner.columnType(to);
-                    if (call.operand(0) instanceof SqlLiteral literal && literal.getTypeName().getFamily() == SqlTypeFamily.CHARACTER
-                            && type != null && type != ColumnType.VARCHAR && problem[0] == null) {
-                        problem[0] = TextInput.problem(literal.getValueAs(String.class), type);
+                    if (PgTypeCoercion.stringLiteral(call.operand(0)) && type != null && type != ColumnType.VARCHAR && problem[0] == null) {
+                        problem[0] = TextInput.problem(((SqlLiteral) call.operand(0)).getValueAs(String.class), type);
                     }
                 }
                 if ((call.getKind() == SqlKind.SUM || call.getKind() == SqlKind.AVG) && call.operandCount() == 1

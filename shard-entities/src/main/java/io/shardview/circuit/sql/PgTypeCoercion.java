@@ -58,7 +58,7 @@ final class PgTypeCoercion extends TypeCoercionImpl {
         boolean coerced = false;
         if (strict) {
             for (int i = 0; i + 1 < binding.getOperandCount(); i++) {
-                if (!comparable(binding, binding.operand(i), binding.getOperandType(i), binding.operand(i + 1), binding.getOperandType(i + 1))) {
+                if (!comparable(binding.operand(i), binding.getOperandType(i), binding.operand(i + 1), binding.getOperandType(i + 1))) {
                     throw binding.newValidationSignatureError();
                 }
             }
@@ -74,11 +74,12 @@ final class PgTypeCoercion extends TypeCoercionImpl {
         return super.binaryComparisonCoercion(binding) || coerced;
     }
 
-    private static boolean stringLiteral(SqlNode node) {
+    /** A string literal ('a'), of PostgreSQL's type unknown. */
+    static boolean stringLiteral(SqlNode node) {
         return node instanceof SqlLiteral l && l.getTypeName().getFamily() == SqlTypeFamily.CHARACTER;
     }
 
-    private static boolean comparable(SqlCallBinding binding, SqlNode a, RelDataType aType, SqlNode b, RelDataType bType) {
+    private static boolean comparable(SqlNode a, RelDataType aType, SqlNode b, RelDataType bType) {
         if (unknownLiteral(a) || unknownLiteral(b)) return true;
         if (aType.isStruct() && bType.isStruct() && aType.getFieldCount() == bType.getFieldCount()) {
             for (int i = 0; i < aType.getFieldCount(); i++) {
@@ -96,11 +97,11 @@ final class PgTypeCoercion extends TypeCoercionImpl {
             RelDataType left = binding.getOperandType(0);
             if (binding.operand(1) instanceof SqlNodeList values) {
                 for (SqlNode value : values) {
-                    if (!comparable(binding, binding.operand(0), left, value, validator.deriveType(binding.getScope(), value))) {
+                    if (!comparable(binding.operand(0), left, value, validator.deriveType(binding.getScope(), value))) {
                         throw binding.newValidationSignatureError();
                     }
                 }
-            } else if (!comparable(binding, binding.operand(0), left, binding.operand(1), binding.getOperandType(1))) {
+            } else if (!comparable(binding.operand(0), left, binding.operand(1), binding.getOperandType(1))) {
                 throw binding.newValidationSignatureError();
             }
         }
@@ -144,7 +145,6 @@ final class PgTypeCoercion extends TypeCoercionImpl {
 
     /** A string literal or NULL: of PostgreSQL's type unknown, which takes the type its context needs. */
     static boolean unknownLiteral(SqlNode node) {
-        return SqlUtil.isNullLiteral(node, true) || node instanceof SqlLiteral l && l.getTypeName().getFamily() == SqlTypeFamily.CHARACTER
-                || node.getKind() == SqlKind.AS && unknownLiteral(((SqlCall) node).operand(0));
+        return SqlUtil.isNullLiteral(node, true) || stringLiteral(node) || node.getKind() == SqlKind.AS && unknownLiteral(((SqlCall) node).operand(0));
     }
 }

@@ -71,7 +71,7 @@ final class UnsafeSubstitutions {
     }
 
     /** The correlation field e reads, through casts (CAST(a.k AS BIGINT)); null if e is not one. */
-    private static RexFieldAccess outerField(RexNode e) {
+    static RexFieldAccess outerField(RexNode e) {
         while (e.getKind() == SqlKind.CAST) e = ((RexCall) e).getOperands().get(0);
         return e instanceof RexFieldAccess access && access.getReferenceExpr() instanceof RexCorrelVariable ? access : null;
     }

@@ -1,7 +1,16 @@
 package io.shardview.circuit.operator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.shardview.circuit.Row;
 import io.shardview.circuit.ZSet;
+import java.io.IOException;
+import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
 
 /** Small builders for operator tests. */
 final class Deltas {
@@ -96,5 +105,49 @@ final class Deltas {
 
     static ZSet step(Operator op, ZSet... inputs) {
         return op.step(inputs);
+    }
+
+    /**
+     * Steps an operator of two inputs through random deltas (each drawn by its function from that input's current
+     * rows): one time in restoreOneIn it is first restored from its snapshot into a fresh one; a step after which
+     * fails judges the inputs failing must throw; the others are one time in five undone (as when a later view
+     * fails) and taken again, and the output summed over the steps must then equal expected(left, right).
+     * Returns how many steps failed.
+     */
+    static <T extends Operator> int throughFailures(Random rnd, int steps, Supplier<T> fresh, int restoreOneIn,
+            BiFunction<Random, ZSet, ZSet> leftDelta, BiFunction<Random, ZSet, ZSet> rightDelta,
+            BiPredicate<ZSet, ZSet> fails, BinaryOperator<ZSet> expected, String where) throws IOException {
+        T op = fresh.get();
+        ZSet left = new ZSet();
+        ZSet right = new ZSet();
+        ZSet content = new ZSet();
+        int failures = 0;
+        for (int s = 0; s < steps; s++) {
+            ZSet dl = leftDelta.apply(rnd, left);
+            ZSet dr = rightDelta.apply(rnd, right);
+            ZSet nextLeft = new ZSet();
+            nextLeft.addAll(left);
+            nextLeft.addAll(dl);
+            ZSet nextRight = new ZSet();
+            nextRight.addAll(right);
+            nextRight.addAll(dr);
+            if (rnd.nextInt(restoreOneIn) == 0) op = restored(op, fresh.get());
+            T probe = op;
+            if (fails.test(nextLeft, nextRight)) {
+                assertThrows(EvaluationException.class, () -> step(probe, dl, dr), where + " step " + s);
+                failures++;
+                continue;
+            }
+            ZSet out = step(op, dl, dr);
+            if (rnd.nextInt(5) == 0) {
+                op.undo(new ZSet[] {dl, dr});
+                out = step(op, dl, dr);
+            }
+            content.addAll(out);
+            left = nextLeft;
+            right = nextRight;
+            assertEquals(expected.apply(left, right), content, where + " step " + s);
+        }
+        return failures;
     }
 }

@@ -172,41 +172,12 @@ class InMarkOneColumnTest {
         int failures = 0;
         for (boolean nullRowsIgnored : new boolean[] {false, true}) {
             for (long seed = 0; seed < 200; seed++) {
-                Random rnd = new Random(seed);
-                InMark op = twelveByXIn(nullRowsIgnored);
-                ZSet rows = new ZSet();
-                ZSet subquery = new ZSet();
-                ZSet content = new ZSet();
-                for (int step = 0; step < 15; step++) {
-                    ZSet dRows = delta(rnd, rows);
-                    ZSet dSub = delta(rnd, subquery);
-                    ZSet nextRows = new ZSet();
-                    nextRows.addAll(rows);
-                    nextRows.addAll(dRows);
-                    ZSet nextSub = new ZSet();
-                    nextSub.addAll(subquery);
-                    nextSub.addAll(dSub);
-                    if (rnd.nextInt(4) == 0) op = Deltas.restored(op, twelveByXIn(nullRowsIgnored));
-                    boolean fails = nextRows.entries().keySet().stream().anyMatch(r -> Long.valueOf(0).equals(r.get(0))
-                            && r.get(1) != null && nextSub.entries().keySet().stream().anyMatch(v -> r.get(1).equals(v.get(1))
-                                    && (!nullRowsIgnored || v.get(0) != null)));
-                    InMark probe = op;
-                    String where = "seed " + seed + " step " + step + " ignoring NULLs " + nullRowsIgnored;
-                    if (fails) {
-                        assertThrows(EvaluationException.class, () -> step(probe, dRows, dSub), where);
-                        failures++;
-                        continue;
-                    }
-                    ZSet out = step(op, dRows, dSub);
-                    if (rnd.nextInt(5) == 0) { // a step undone, then taken again
-                        op.undo(new ZSet[] {dRows, dSub});
-                        out = step(op, dRows, dSub);
-                    }
-                    content.addAll(out);
-                    rows = nextRows;
-                    subquery = nextSub;
-                    assertEquals(scratchTwelveBy(rows, subquery), content, where);
-                }
+                failures += Deltas.throughFailures(new Random(seed), 15, () -> twelveByXIn(nullRowsIgnored), 4,
+                        InMarkOneColumnTest::delta, InMarkOneColumnTest::delta,
+                        (rows, subquery) -> rows.entries().keySet().stream().anyMatch(r -> Long.valueOf(0).equals(r.get(0))
+                                && r.get(1) != null && subquery.entries().keySet().stream().anyMatch(v -> r.get(1).equals(v.get(1))
+                                        && (!nullRowsIgnored || v.get(0) != null))),
+                        InMarkOneColumnTest::scratchTwelveBy, "seed " + seed + " ignoring NULLs " + nullRowsIgnored);
             }
         }
         assertTrue(failures > 100, failures + " failed steps");
