@@ -1,36 +1,35 @@
 package io.shardview.node;
 
+import io.shardview.testsupport.TestPostgres;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * A PostgreSQL database of its own for one test (127.0.0.1:5432, trust auth), dropped at close,
- * with the journal settings that point a node at it.
+ * A PostgreSQL database of its own for one test, on the tests' server ({@link TestPostgres}: 127.0.0.1:5432
+ * when it answers, else an embedded one; trust auth), dropped at close, with the journal settings that point a
+ * node at it.
  */
 final class JournalDatabase implements AutoCloseable {
-  private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
-
   final String name = "shardview_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
   JournalDatabase() throws SQLException {
-    admin("CREATE DATABASE " + name);
+    TestPostgres.createDatabase(name);
   }
 
   String url() {
-    return SERVER + name;
+    return TestPostgres.url(name);
   }
 
   /** Node settings for the cluster profile on this database. */
   Map<String, Object> settings() {
-    return Map.of("shardview.journal.url", url(), "shardview.journal.user", "postgres");
+    return Map.of("shardview.journal.url", url(), "shardview.journal.user", TestPostgres.USER);
   }
 
   long count(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url(), "postgres", "");
+    try (Connection c = TestPostgres.connect(name);
          Statement s = c.createStatement();
          var result = s.executeQuery(sql)) {
       result.next();
@@ -40,13 +39,6 @@ final class JournalDatabase implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  }
-
-  private static void admin(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(SERVER + "test", "postgres", "");
-         Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
+    TestPostgres.dropDatabase(name);
   }
 }

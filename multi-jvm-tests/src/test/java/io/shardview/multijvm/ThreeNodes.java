@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardview.testsupport.TestPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,10 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,13 +24,13 @@ import java.util.stream.IntStream;
 
 /**
  * Three nodes of the packaged node, each in its own JVM on loopback, in the cluster profile: a
- * PostgreSQL journal database created for the test (and dropped at close), its schema made by
- * {@code shardview journal init}, the same three seed nodes on every node, and a short downing delay.
+ * PostgreSQL journal database created for the test on the tests' server ({@link TestPostgres}; dropped at
+ * close), its schema made by {@code shardview journal init}, the same three seed nodes on every node, and a
+ * short downing delay.
  */
 final class ThreeNodes implements AutoCloseable {
   static final Duration START = Duration.ofSeconds(120);
   static final Duration REQUEST = Duration.ofSeconds(15);
-  private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -47,7 +44,7 @@ final class ThreeNodes implements AutoCloseable {
 
   ThreeNodes(Path dir) throws Exception {
     this.dir = dir;
-    admin("CREATE DATABASE " + database);
+    TestPostgres.createDatabase(database);
     for (int i = 0; i < 3; i++) remotePorts[i] = freePort();
     config = dir.resolve("node.conf");
     // Shards move every 2 s instead of 10 s, so a joining node fills up within the test's patience.
@@ -63,7 +60,7 @@ final class ThreeNodes implements AutoCloseable {
   }
 
   String journalUrl() {
-    return SERVER + database;
+    return TestPostgres.url(database);
   }
 
   String address(int i) {
@@ -74,7 +71,9 @@ final class ThreeNodes implements AutoCloseable {
   Map<String, String> environment() {
     Map<String, String> env = new HashMap<>();
     env.put("SHARDVIEW_PROFILE", "cluster");
+    // The tests' server (TestPostgres): the nodes' JVMs reach an embedded one this JVM started over TCP as well.
     env.put("SHARDVIEW_JOURNAL_URL", journalUrl());
+    env.put("SHARDVIEW_JOURNAL_USER", TestPostgres.USER);
     env.put("SHARDVIEW_SEED_NODES", String.join(",", IntStream.range(0, 3).mapToObj(this::address).toList()));
     env.put("SHARDVIEW_DOWN_AFTER", "4s");
     // C1 only: the JVMs start in about half the time on a busy 2-core machine.
@@ -82,13 +81,13 @@ final class ThreeNodes implements AutoCloseable {
     return env;
   }
 
-  /** Starts node {@code i} (again, after a kill) and returns at once. */
-  void start(int i) throws IOException {
+  /** Starts node {@code i} (again, after a kill), with {@code extraArgs} for {@code serve}, and returns at once. */
+  void start(int i, String... extraArgs) throws IOException {
     urls[i] = null;
-    nodes[i] = NodeProcess.serve(dir.resolve("logs"), environment(),
-        "--cluster-port", String.valueOf(remotePorts[i]),
-        "--data-dir", dir.resolve("data-" + i).toString(),
-        "--config", config.toString());
+    List<String> args = new ArrayList<>(List.of("--cluster-port", String.valueOf(remotePorts[i]),
+        "--data-dir", dir.resolve("data-" + i).toString(), "--config", config.toString()));
+    args.addAll(List.of(extraArgs));
+    nodes[i] = NodeProcess.serve(dir.resolve("logs"), environment(), args.toArray(String[]::new));
   }
 
   /** Waits for node {@code i}'s /ready and returns its URL. */
@@ -180,19 +179,12 @@ final class ThreeNodes implements AutoCloseable {
   public void close() throws Exception {
     for (NodeProcess node : nodes) if (node != null) node.close();
     for (NodeProcess node : nodes) if (node != null) node.process.waitFor(10, TimeUnit.SECONDS);
-    admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    TestPostgres.dropDatabase(database);
   }
 
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static void admin(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(SERVER + "test", "postgres", "");
-         Statement s = c.createStatement()) {
-      s.execute(sql);
     }
   }
 

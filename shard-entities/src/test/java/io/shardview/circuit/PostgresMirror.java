@@ -3,10 +3,10 @@ package io.shardview.circuit;
 import io.shardview.circuit.RandomSchema.Col;
 import io.shardview.circuit.RandomSchema.Kind;
 import io.shardview.circuit.RandomSchema.Rel;
+import io.shardview.testsupport.TestPostgres;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,22 +21,21 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A throw-away PostgreSQL database (C collation) that receives the same DDL and ops as the engine,
- * and answers what each view contains, as canonical row strings.
+ * A throw-away PostgreSQL database (C collation) on the tests' server ({@link TestPostgres}) that receives the
+ * same DDL and ops as the engine, and answers what each view contains, as canonical row strings.
  */
 final class PostgresMirror implements AutoCloseable {
-    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/";
     private final String database;
     private final Connection admin;
     private final Connection db;
 
     PostgresMirror() throws SQLException {
         database = "shardview_circuit_" + Long.toHexString(System.nanoTime()) + (int) (Math.random() * 1000);
-        admin = DriverManager.getConnection(URL + "test", "postgres", "");
+        admin = TestPostgres.connect(TestPostgres.MAINTENANCE_DATABASE);
         try (Statement s = admin.createStatement()) {
             s.execute("CREATE DATABASE " + database + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'");
         }
-        db = DriverManager.getConnection(URL + database, "postgres", "");
+        db = TestPostgres.connect(database);
     }
 
     void reset() throws SQLException {

@@ -3,9 +3,9 @@ package io.shardview.circuit.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardview.circuit.ColumnType;
+import io.shardview.testsupport.TestPostgres;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -41,7 +41,7 @@ class FloatTextTest {
             reals.add(Float.parseFloat(s));
             doubles.add(Double.parseDouble(s));
         }
-        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+        try (Connection db = TestPostgres.connect(TestPostgres.MAINTENANCE_DATABASE);
              Statement st = db.createStatement()) {
             check(st, "real", reals);
             check(st, "double precision", doubles);
