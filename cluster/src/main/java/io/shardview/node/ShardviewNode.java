@@ -56,7 +56,7 @@ public final class ShardviewNode {
   }
 
   /** Why the node stopped, as coordinated shutdown records it. */
-  public enum StopReason implements CoordinatedShutdown.Reason { STOP_REQUESTED }
+  public enum StopReason implements CoordinatedShutdown.Reason { STOP_REQUESTED, START_FAILED }
 
   /** Starts a node with the given configuration (see {@link NodeConfig}) serving {@code modules}. */
   public static ShardviewNode start(Config config, List<NodeModule> modules) {
@@ -78,8 +78,13 @@ public final class ShardviewNode {
     try {
       return startServices(system, config, modules, host, lock.directory());
     } catch (RuntimeException e) {
-      system.terminate();
+      // The system may already be stopping on its own (the cluster refused the join while services started).
+      boolean stopping = CoordinatedShutdown.get(system).getShutdownReason().isPresent();
+      CoordinatedShutdown.get(system).runAll(StopReason.START_FAILED);
       awaitQuietly(system);
+      if (stopping && !(e instanceof NodeStartException)) {
+        throw new NodeStartException(stopReason(system, config.getString("shardview.region")), e);
+      }
       throw e;
     }
   }
@@ -98,6 +103,12 @@ public final class ShardviewNode {
       readiness.leaving();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "exit-on-fatal-error", () -> {
+      if (shutdown.getShutdownReason().filter(CoordinatedShutdown.actorSystemTerminateReason()::equals).isPresent()) {
+        exitOnFatalError();
+      }
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
     org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(readiness::memberUp);
     if (config.getStringList("shardview.cluster.seed-nodes").isEmpty()) {
       Cluster cluster = Cluster.get(system);
@@ -107,6 +118,10 @@ public final class ShardviewNode {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     if (new JournalSettings(config).isLocal()) JournalMetrics.register(registry, JournalSyncStats.get(system));
+    InternalErrorMetrics.register(registry);
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("shardview_http_inflight_request_bytes")
+        .help("Bytes of request bodies the node holds now, against shardview.http.max-inflight-request-bytes")
+        .callback(cb -> cb.call(io.shardview.http.InflightBodies.get(system).held())).register(registry);
     RouteMetrics routeMetrics = new RouteMetrics(registry);
     modules.forEach(module -> module.registerMetrics(registry));
     NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics);
@@ -114,6 +129,19 @@ public final class ShardviewNode {
     ServerBinding binding = bind(system, host, config.getInt("shardview.http.port"), routes.routes(apiRoutes));
     binding.addToCoordinatedShutdown(config.getDuration("shardview.http.shutdown-deadline"), system);
     return new ShardviewNode(system, binding, dataDir, config.getString("shardview.region"));
+  }
+
+  /**
+   * The actor system is terminating on its own: Pekko met a fatal error (an OutOfMemoryError; pekko.conf's
+   * jvm-exit-on-fatal-error is off, so it terminates instead of exiting). A graceful stop cannot be trusted then:
+   * the actor that failed never stops, so the hand-off of its shard would wait out its timeout with HTTP already
+   * closed, a process alive that serves nothing. The process ends at once instead, as a kill -9 would, which loses no
+   * acknowledged write (every one is in the journal); a supervisor restarts it (docs/operations.md).
+   */
+  private static void exitOnFatalError() {
+    System.err.println("shardview: the node met a fatal error (see the log above) and exits now (exit code 1)");
+    System.err.flush();
+    Runtime.getRuntime().halt(1);
   }
 
   private static ServerBinding bind(ActorSystem<?> system, String host, int port, Route routes) {
@@ -215,10 +243,17 @@ public final class ShardviewNode {
 
   /** Why the node stopped, in words, when it was not asked to. */
   public String unrequestedStopReason() {
+    return stopReason(system, region);
+  }
+
+  private static String stopReason(ActorSystem<?> system, String region) {
     CoordinatedShutdown.Reason reason = CoordinatedShutdown.get(system).getShutdownReason().orElse(null);
     if (reason == null) return "the actor system terminated";
     if (reason.equals(CoordinatedShutdown.incompatibleConfigurationDetectedReason())) {
-      return "the cluster refused to let it join: incompatible configuration (the log above names it)";
+      // The member that refused logs which setting differs; the joining node is told only that one did.
+      return "the cluster refused to let it join: its configuration is incompatible with the members' (every node "
+          + "of a cluster must have the same --region, this node's is '" + region + "', and the same journal; "
+          + "the members' logs name the setting)";
     }
     if (reason.equals(CoordinatedShutdown.clusterDowningReason())) return "the cluster downed this node";
     if (reason.equals(CoordinatedShutdown.clusterJoinUnsuccessfulReason())) return "it could not join any seed node";

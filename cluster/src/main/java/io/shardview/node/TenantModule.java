@@ -1,5 +1,6 @@
 package io.shardview.node;
 
+import io.shardview.entity.tenant.SqlPlanning;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.TenantSettings;
 import io.shardview.entity.tenant.ViewTopics;
@@ -18,7 +19,10 @@ final class TenantModule implements NodeModule {
   public List<EntityType> entityTypes() {
     return List.of(new EntityType(TenantCircuit.ENTITY_KEY, system -> {
       topics = new ViewTopics(system, system.settings().config().getDuration("shardview.tenant.change-topic-idle-after"));
-      TenantCircuit.init(system, TenantSettings.from(system.settings().config()), topics);
+      SqlPlanning planning = TenantSettings.planning(system.settings().config());
+      system.getWhenTerminated().thenRun(planning::shutdown);
+      planning.warmUp();
+      TenantCircuit.init(system, TenantSettings.from(system.settings().config()), topics, planning);
     }));
   }
 

@@ -57,17 +57,18 @@ class CrossNodeSerializationTest {
     row.put("none", null);
     TenantCircuit.IngestOp op = new TenantCircuit.IngestOp("upsert", "t", row, null);
     TenantCircuit.IngestMany ingest = new TenantCircuit.IngestMany(
-        List.of(new TenantCircuit.BatchRequest(List.of(op), "b-1"), new TenantCircuit.BatchRequest(List.of(op), null)),
+        List.of(new TenantCircuit.BatchRequest(List.of(op), "b-1", 1_700_000_000_000L), new TenantCircuit.BatchRequest(List.of(op), null, 0)),
         ref());
     TenantCircuit.IngestMany back = roundTrip(ingest);
     assertEquals(ingest, back);
     back.batches().get(0).ops().get(0).row().forEach((column, value) ->
         assertEquals(valueClass(row.get(column)), valueClass(value), column));
 
-    assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", ref()));
+    assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", "key-1", 1_700_000_000_000L, ref()));
+    assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", null, 0, ref()));
     assertRoundTrip(new TenantCircuit.ReadRows("v", true, 100, "cursor", 7L, 250L, ref()));
     assertRoundTrip(new TenantCircuit.Describe(ref()));
-    assertRoundTrip(new TenantCircuit.Query("SELECT 1", ref()));
+    assertRoundTrip(new TenantCircuit.Query("SELECT 1", 1_700_000_000_000L, ref()));
     assertRoundTrip(new TenantCircuit.ReplayChanges("v", 7L, ref()));
     assertRoundTrip(new TenantCircuit.ReplayChanges("v", null, ref()));
   }
@@ -80,7 +81,10 @@ class CrossNodeSerializationTest {
         Map.of("v", new TenantCircuit.ViewCount(1, 1)), false);
     assertRoundTrip(new TenantCircuit.IngestResults(List.of(ingested, refused, new TenantCircuit.Ingested(6, 1, Map.of(), true))));
     assertRoundTrip(refused);
-    assertRoundTrip(new TenantCircuit.SqlApplied(3, List.of(new DdlResult.ChangedObject("view", "v", "created"))));
+    assertRoundTrip(new TenantCircuit.SqlApplied(3, List.of(new DdlResult.ChangedObject("view", "v", "created")), false));
+    assertRoundTrip(new TenantCircuit.SqlApplied(3, List.of(), true));
+    assertRoundTrip(new TenantCircuit.Refused(RejectionKind.SYNTAX, "syntax error at or near \"x\"", Map.of("line", 2, "column", 7)));
+    assertRoundTrip(new TenantCircuit.Refused(RejectionKind.INTERNAL, "internal error", Map.of("request_id", "abc")));
     List<ColumnInfo> columns = List.of(new ColumnInfo("id", "bigint", false), new ColumnInfo("x", "double", true));
     List<List<Object>> rows = List.of(Arrays.asList(1L, 2.5), Arrays.asList(2L, null), Arrays.asList(3L, Double.NaN));
     assertRoundTrip(new TenantCircuit.Rows("v", 9, "abc", 3, columns, rows, "next"));
@@ -126,7 +130,7 @@ class CrossNodeSerializationTest {
     org.apache.pekko.serialization.Serialization serialization =
         org.apache.pekko.serialization.SerializationExtension.get(kit.system().classicSystem());
     TenantEvent.SqlApplied now = new TenantEvent.SqlApplied(1, "CREATE TABLE t (r REAL)",
-        List.of(new DdlResult.ChangedObject("table", "t", "created")), io.shardview.circuit.Circuit.SQL_REVISION);
+        List.of(new DdlResult.ChangedObject("table", "t", "created")), io.shardview.circuit.Circuit.SQL_REVISION, "key");
     org.apache.pekko.serialization.Serializer serializer = serialization.findSerializerFor(now);
     String manifest = org.apache.pekko.serialization.Serializers.manifestFor(serializer, now);
     byte[] bytes = serializer.toBinary(now);
@@ -135,9 +139,11 @@ class CrossNodeSerializationTest {
     com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
     com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) cbor.readTree(bytes);
     assertEquals(io.shardview.circuit.Circuit.SQL_REVISION, tree.remove("revision").asInt());
+    assertEquals("key", tree.remove("requestKey").asText()); // nor the Idempotency-Key, kept since
     TenantEvent.SqlApplied old = (TenantEvent.SqlApplied)
         serialization.deserialize(cbor.writeValueAsBytes(tree), serializer.identifier(), manifest).get();
     assertEquals(0, old.sqlRevision());
+    assertEquals(null, old.requestKey());
     assertEquals(now.sql(), old.sql());
   }
 

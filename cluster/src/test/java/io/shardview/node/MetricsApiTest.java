@@ -165,6 +165,20 @@ class MetricsApiTest {
     }
   }
 
+  @Test
+  void shardsRunOnTheirOwnDispatcherNotOnTheOneHttpUses() throws Exception {
+    ShardviewNode node = start(dataDir);
+    try {
+      assertEquals(204, post(node, "/v1/tenants/pool/influx/write?precision=s", "cpu,host=a user=1 1700000000").statusCode());
+      // Pekko names a pool's threads after the system and the dispatcher, and starts them on first use.
+      String pool = "shardview-" + MetricsShard.DISPATCHER + "-";
+      assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith(pool)),
+          "a thread of " + MetricsShard.DISPATCHER + " ran the shard");
+    } finally {
+      node.stop();
+    }
+  }
+
   private static List<Integer> shardsHolding(ShardviewNode node) throws Exception {
     List<Integer> holding = new ArrayList<>();
     for (int shard = 0; shard < 16; shard++) {

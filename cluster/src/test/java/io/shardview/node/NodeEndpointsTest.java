@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardview.http.ingest.PrometheusTextParser;
+import io.shardview.http.ingest.IngestLimits;
 import io.shardview.http.ingest.SampleBatch;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -93,7 +94,7 @@ class NodeEndpointsTest {
     assertEquals(200, response.statusCode());
     assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
 
-    SampleBatch.Builder parsed = new SampleBatch.Builder(1_000_000);
+    SampleBatch.Builder parsed = new SampleBatch.Builder(IngestLimits.ofSamples(1_000_000));
     PrometheusTextParser.parse(response.body(), 0, parsed); // throws naming the line if malformed
     SampleBatch samples = parsed.build();
     Set<String> typed = Pattern.compile("^# TYPE (\\S+) ", Pattern.MULTILINE).matcher(response.body())

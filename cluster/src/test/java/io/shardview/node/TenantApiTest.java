@@ -282,7 +282,8 @@ class TenantApiTest {
         + "{\"op\": \"insert\", \"table\": \"users\", \"row\": {\"id\": 2, \"age\": 9}}]}", 200);
     JsonNode result = t.json(t.post("query", "application/json", "{\"sql\": \"SELECT SUM(age) AS s, COUNT(*) AS n FROM users\"}"), 200);
     assertEquals("[{\"s\":16,\"n\":2}]", result.get("rows").toString());
-    t.error(t.post("query", "application/json", "{\"sql\": \"SELECT * FROM missing\"}"), 422);
+    JsonNode missing = t.errorBody(t.post("query", "application/json", "{\"sql\": \"SELECT * FROM missing\"}"), 404);
+    assertEquals("relation \"missing\" does not exist", missing.at("/error/message").asText());
     assertEquals(415, t.post("query", "application/sql", "SELECT 1").statusCode());
   }
 

@@ -7,19 +7,15 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns Pekko HTTP rejections and unexpected exceptions into the API's JSON error model.
  *
  * <p>Rejections keep Pekko's status and wording (405 lists the allowed methods in its message and
- * its Allow header), only the body becomes JSON. An exception is a bug: 500, logged with its
- * stack trace, and a body that leaks nothing of it.
+ * its Allow header), only the body becomes JSON. An exception is a bug: 500 with a request id, logged with its
+ * stack trace under that id ({@link Contained}), and a body that leaks nothing of it.
  */
 public final class ErrorHandling {
-  private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
-
   /** Pekko's default rejection handling with JSON bodies. */
   public static final RejectionHandler REJECTIONS =
       RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJsonError);
@@ -30,11 +26,7 @@ public final class ErrorHandling {
           org.apache.pekko.http.javadsl.server.Directives.complete(
               ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "request body is larger than "
                   + e.limit() + " bytes").toResponse()))
-      .matchAny(e -> {
-        log.error("request failed", e);
-        return org.apache.pekko.http.javadsl.server.Directives.complete(
-            ApiError.of(StatusCodes.INTERNAL_SERVER_ERROR, "internal error; the node log has the details").toResponse());
-      })
+      .matchAny(e -> org.apache.pekko.http.javadsl.server.Directives.complete(Contained.internalError("route", e, true)))
       .build();
 
   private ErrorHandling() {}

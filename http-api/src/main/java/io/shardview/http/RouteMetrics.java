@@ -32,7 +32,7 @@ public final class RouteMetrics {
         .register(registry);
   }
 
-  /** Wraps an endpoint: errors become JSON, and every response is counted under {@code template}. */
+  /** Wraps an endpoint: errors become JSON, bugs a contained 500, and every response is counted under {@code template}. */
   public Route endpoint(String template, Route inner) {
     return extractRequest(request -> {
       long started = System.nanoTime();
@@ -41,7 +41,8 @@ public final class RouteMetrics {
         duration.labelValues(template, method, Integer.toString(response.status().intValue()))
             .observe((System.nanoTime() - started) / 1e9);
         return response;
-      }, () -> handleExceptions(ErrorHandling.EXCEPTIONS, () -> handleRejections(ErrorHandling.REJECTIONS, () -> inner)));
+      }, () -> handleExceptions(ErrorHandling.EXCEPTIONS, () -> handleRejections(ErrorHandling.REJECTIONS,
+          () -> Contained.route(template, inner))));
     });
   }
 }

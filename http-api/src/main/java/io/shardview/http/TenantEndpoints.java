@@ -1,6 +1,7 @@
 package io.shardview.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
@@ -30,37 +31,75 @@ public final class TenantEndpoints {
 
   private TenantEndpoints() {}
 
-  /** An endpoint counted under {@code template}: an invalid tenant name is a 400, bodies are limited to {@code maxBytes}. */
-  public static Route endpoint(RouteMetrics metrics, String template, String tenant, long maxBytes, Supplier<Route> inner) {
+  /**
+   * An endpoint counted under {@code template}: an invalid tenant name is a 400, bodies are limited to {@code maxBytes}
+   * and to what the node's budget of bodies in flight has room for ({@link InflightBodies}).
+   */
+  public static Route endpoint(RouteMetrics metrics, InflightBodies inflight, String template, String tenant, long maxBytes,
+      Supplier<Route> inner) {
     if (!TENANT.matcher(tenant).matches()) {
       return metrics.endpoint(template, complete(new ApiError(StatusCodes.BAD_REQUEST, "invalid_tenant",
           "tenant names are 1 to 63 of a-z, 0-9, '_' and '-', starting with a letter or digit",
           Map.of("tenant", tenant)).toResponse()));
     }
-    return metrics.endpoint(template, withSizeLimit(maxBytes, inner));
+    return metrics.endpoint(template, extractRequest(request ->
+        inflight.limit(request, maxBytes, () -> withSizeLimit(maxBytes, inner))));
+  }
+
+  /** What a request does, which decides what a missing answer means to its client. */
+  public enum Effect {
+    /** Changes nothing: a missing answer is a 503, retry at will. */
+    READ,
+    /**
+     * Writes: a missing answer is a 504 {@code outcome_unknown}, since the entity may have applied it before its
+     * answer was lost (its node died, the journal hung); a retry with the same batch_id or Idempotency-Key is safe.
+     */
+    WRITE
   }
 
   /**
-   * Completes with the reply's response; an entity that does not answer within {@code timeout} is a
-   * 503 and an overloaded node a 429, both with Retry-After, so clients back off and retry.
+   * Completes with the reply's response. An overloaded node is a 429 and, for a read, an entity that did not answer
+   * within {@code timeout} a 503, both with Retry-After and nothing applied; a write without an answer is a 504
+   * {@code outcome_unknown} (see {@link Effect#WRITE}). A bug while building the response is a contained 500.
    */
-  public static <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse, String who, Duration timeout) {
-    return onComplete(pending, result -> {
+  public static <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse, String who,
+      Duration timeout, Effect effect) {
+    return onComplete(pending, Contained.body(who + " reply", result -> {
       if (result.isSuccess()) return complete(toResponse.apply(result.get()));
       Throwable failure = result.failed().get();
       if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
+      if (failure instanceof InternalFailure internal) {
+        return complete(new ApiError(StatusCodes.INTERNAL_SERVER_ERROR, "internal", internal.getMessage()
+            + "; what the request asked for may have been applied in part: sending it again is safe",
+            Map.of("request_id", internal.requestId())).toResponse());
+      }
       if (failure instanceof Overloaded overloaded) {
-        return complete(retryLater(new ApiError(StatusCodes.TOO_MANY_REQUESTS, "overloaded", overloaded.getMessage() + "; retry", Map.of())));
+        return complete(retryLater(new ApiError(StatusCodes.TOO_MANY_REQUESTS, "overloaded",
+            overloaded.getMessage() + "; nothing of the request was applied; retry", Map.of())));
       }
       if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
-        return complete(retryLater(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
-            who + " did not answer within " + timeout.toMillis() + " ms; retry", Map.of())));
+        if (effect == Effect.READ) {
+          return complete(retryLater(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
+              who + " did not answer within " + timeout.toMillis() + " ms; retry", Map.of())));
+        }
+        return complete(outcomeUnknown(who + " did not answer within " + timeout.toMillis() + " ms"));
       }
-      throw new IllegalStateException(who + " failed", failure);
-    });
+      return complete(Contained.internalError(who + " request", failure, effect == Effect.WRITE));
+    }));
   }
 
-  private static HttpResponse retryLater(ApiError error) {
+  /**
+   * The 504 for a write whose fate is unknown: it may or may not have been applied. Sending it again with the same
+   * batch_id (or Idempotency-Key) is safe: it is applied at most once, and the answer says which.
+   */
+  public static HttpResponse outcomeUnknown(String why) {
+    return retryLater(new ApiError(StatusCodes.GATEWAY_TIMEOUT, "outcome_unknown", why + "; the write may or may not "
+        + "have been applied: send it again with the same batch_id or Idempotency-Key, which applies it at most once",
+        Map.of()));
+  }
+
+  /** {@code error} with Retry-After: 1 s. */
+  public static HttpResponse retryLater(ApiError error) {
     return error.toResponse().addHeader(RetryAfter.create(1L));
   }
 }

@@ -109,6 +109,35 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
     return afterSync(super.asyncDeleteMessagesTo(persistenceId, toSequenceNr));
   }
 
+  /**
+   * Asks the journal for the persistence ids that wrote at least one event, sorted; answered with a
+   * {@code List<String>}. LevelDB maps an id to a number as soon as an entity of that id recovers, so the mapping
+   * alone would also name entities that were only ever read.
+   */
+  public record ListWrittenIds() implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+  @Override
+  public scala.PartialFunction<Object, BoxedUnit> receivePluginInternal() {
+    scala.PartialFunction<Object, BoxedUnit> listing = new scala.runtime.AbstractPartialFunction<>() {
+      @Override
+      public boolean isDefinedAt(Object message) {
+        return message instanceof ListWrittenIds;
+      }
+
+      @Override
+      public BoxedUnit apply(Object message) {
+        java.util.List<String> written = new java.util.ArrayList<>();
+        scala.jdk.javaapi.CollectionConverters.asJava(allPersistenceIds()).forEach(id -> {
+          if (readHighestSequenceNr(numericId(id)) > 0) written.add(id);
+        });
+        java.util.Collections.sort(written);
+        sender().tell(written, self());
+        return BoxedUnit.UNIT;
+      }
+    };
+    return listing.orElse(super.receivePluginInternal());
+  }
+
   /** Makes the LevelDB logs durable; runs on the sync thread, once per round. */
   protected void syncLogs() throws IOException {
     logs.force();

@@ -123,7 +123,11 @@ public enum ColumnType {
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             value = ((Number) v).longValue();
         } else if (v instanceof BigDecimal && ((BigDecimal) v).stripTrailingZeros().scale() <= 0) {
-            value = ((BigDecimal) v).longValueExact();
+            try {
+                value = ((BigDecimal) v).longValueExact();
+            } catch (ArithmeticException beyondLong) { // 1e30, or 11e99999999920 from an ingest body: was a 500
+                throw new IllegalArgumentException("value " + v + " out of range for " + sqlName);
+            }
         } else {
             throw wrongType(v);
         }

@@ -13,7 +13,18 @@ public sealed interface DdlResult {
     record Applied(long version, List<ChangedObject> objects) implements DdlResult {
     }
 
-    /** Nothing applied: which statement (0-based) failed, the kind and a message naming the problem. */
-    record Rejected(int statement, RejectionKind kind, String message) implements DdlResult {
+    /**
+     * Nothing applied: which statement (0-based) failed, the kind, a message naming the problem, and details for a
+     * client to act on (line and column of a syntax error, the limit passed).
+     */
+    record Rejected(int statement, RejectionKind kind, String message, java.util.Map<String, Object> details)
+            implements DdlResult {
+        public Rejected {
+            details = details == null ? java.util.Map.of() : java.util.Map.copyOf(details);
+        }
+
+        public Rejected(int statement, RejectionKind kind, String message) {
+            this(statement, kind, message, java.util.Map.of());
+        }
     }
 }

@@ -13,47 +13,94 @@ sealed interface DdlStatement {
     record CreateTable(TableSchema schema) implements DdlStatement {
     }
 
-    /** CREATE [MATERIALIZED] VIEW name AS select. */
-    record CreateView(String name, String select) implements DdlStatement {
+    /** CREATE [MATERIALIZED] VIEW name AS select; selectOffset: where the SELECT starts in the statement's text. */
+    record CreateView(String name, String select, int selectOffset) implements DdlStatement {
     }
 
     /** DROP VIEW / DROP TABLE [IF EXISTS] name. */
     record Drop(boolean view, String name, boolean ifExists) implements DdlStatement {
     }
 
-    /** A malformed or unsupported statement. */
+    /** PostgreSQL's limit on the columns of a table (its MaxHeapAttributeNumber is 1600). */
+    int MAX_COLUMNS = 1600;
+
+    /** A malformed or unsupported statement; position: the offset in the statement's text it was found at, or -1. */
     final class ParseError extends Exception {
         final RejectionKind kind;
+        final int position;
+        final java.util.Map<String, Object> details;
 
         ParseError(RejectionKind kind, String message) {
+            this(kind, message, -1);
+        }
+
+        ParseError(RejectionKind kind, String message, int position) {
+            this(kind, message, position, java.util.Map.of());
+        }
+
+        ParseError(RejectionKind kind, String message, int position, java.util.Map<String, Object> details) {
             super(message);
             this.kind = kind;
+            this.position = position;
+            this.details = details;
         }
     }
 
-    /** Splits a request at semicolons outside quotes and comments; blank statements are dropped. */
-    static List<String> split(String sql) {
-        List<String> out = new ArrayList<>();
+    /** One statement of a request: its text and where it starts in the request's text. */
+    record Part(String text, int offset) {
+    }
+
+    /**
+     * Splits a request at semicolons outside quotes and comments; blank statements are dropped. A comment becomes
+     * spaces of its length, so an offset in a statement's text is its offset in the request plus the part's offset.
+     */
+    static List<Part> split(String sql) {
+        List<Part> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
+        int start = 0;
         char quote = 0;
         for (int i = 0; i < sql.length(); i++) {
             char c = sql.charAt(i);
             if (quote == 0 && c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
-                while (i < sql.length() && sql.charAt(i) != '\n') i++;
-                cur.append(' ');
+                while (i < sql.length() && sql.charAt(i) != '\n') {
+                    cur.append(' ');
+                    i++;
+                }
+                if (i < sql.length()) cur.append('\n');
                 continue;
             }
             if (quote == 0 && c == ';') {
-                if (!cur.toString().isBlank()) out.add(cur.toString().trim());
+                addPart(out, cur, start);
                 cur.setLength(0);
+                start = i + 1;
                 continue;
             }
             if (c == '\'' || c == '"') quote = quote == 0 ? c : quote == c ? 0 : quote;
             cur.append(c);
         }
-        if (!cur.toString().isBlank()) out.add(cur.toString().trim());
+        addPart(out, cur, start);
         return out;
     }
+
+    private static void addPart(List<Part> out, StringBuilder text, int start) {
+        String s = text.toString();
+        if (s.isBlank()) return;
+        int lead = 0;
+        while (Character.isWhitespace(s.charAt(lead))) lead++;
+        out.add(new Part(s.trim(), start + lead));
+    }
+
+    /** Is this word a statement PostgreSQL has (so an unsupported statement, not a syntax error)? */
+    static boolean isStatementKeyword(String word) {
+        return STATEMENT_KEYWORDS.contains(word.toLowerCase(Locale.ROOT));
+    }
+
+    java.util.Set<String> STATEMENT_KEYWORDS = java.util.Set.of("select", "insert", "update", "delete", "merge",
+            "with", "values", "table", "alter", "create", "drop", "truncate", "grant", "revoke", "begin", "start",
+            "commit", "rollback", "end", "abort", "savepoint", "release", "set", "reset", "show", "explain", "analyze",
+            "analyse", "copy", "vacuum", "comment", "lock", "prepare", "execute", "deallocate", "declare", "fetch",
+            "move", "close", "listen", "notify", "unlisten", "discard", "do", "call", "cluster", "reindex", "refresh",
+            "security", "import", "load", "checkpoint", "reassign");
 
     /** revision: the SQL revision the statement is read under (REAL was double precision under 0, see {@link SqlTokens}). */
     static DdlStatement parse(String statement, boolean replaying, int revision) throws ParseError {
@@ -64,7 +111,11 @@ sealed interface DdlStatement {
             if (t.acceptWord("view")) {
                 String name = t.identifier();
                 t.expectWord("as");
-                return new CreateView(name, t.rest());
+                int selectOffset = t.position();
+                if (t.rest().isEmpty()) {
+                    throw new ParseError(RejectionKind.SYNTAX, "syntax error at end of input: a SELECT is expected after AS", selectOffset);
+                }
+                return new CreateView(name, t.rest(), selectOffset);
             }
             throw new ParseError(RejectionKind.UNSUPPORTED, "unsupported statement: CREATE " + t.peekText());
         }
@@ -79,8 +130,11 @@ sealed interface DdlStatement {
             t.expectEnd();
             return new Drop(view, name, ifExists);
         }
-        String first = statement.split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
-        throw new ParseError(RejectionKind.UNSUPPORTED, "unsupported statement: " + first
+        String first = statement.split("[\\s(;]+", 2)[0];
+        if (!isStatementKeyword(first)) {
+            throw new ParseError(RejectionKind.SYNTAX, "syntax error at or near \"" + first + "\"", 0);
+        }
+        throw new ParseError(RejectionKind.UNSUPPORTED, "unsupported statement: " + first.toUpperCase(Locale.ROOT)
                 + " (use CREATE TABLE, CREATE [MATERIALIZED] VIEW, DROP VIEW or DROP TABLE)");
     }
 
@@ -96,6 +150,10 @@ sealed interface DdlStatement {
                 pk.addAll(t.identifierList());
             } else {
                 columns.add(column(t, pk));
+            }
+            if (columns.size() > MAX_COLUMNS) {
+                throw new ParseError(RejectionKind.LIMIT_EXCEEDED, "tables can have at most " + MAX_COLUMNS + " columns",
+                        -1, java.util.Map.of("limit", "max-columns", "max", MAX_COLUMNS));
             }
         } while (t.accept(","));
         t.expect(")");
@@ -125,8 +183,9 @@ sealed interface DdlStatement {
 
     private static TableSchema schema(String name, List<Column> columns, List<String> pk) throws ParseError {
         List<Column> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (Column c : columns) {
-            if (out.stream().anyMatch(o -> o.name().equals(c.name()))) {
+            if (!names.add(c.name())) {
                 throw new ParseError(RejectionKind.INVALID, "column \"" + c.name() + "\" specified more than once");
             }
             boolean inKey = pk.contains(c.name());

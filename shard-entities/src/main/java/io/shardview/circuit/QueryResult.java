@@ -9,7 +9,14 @@ public sealed interface QueryResult {
     record Rows(List<Column> columns, List<Row> rows) implements QueryResult {
     }
 
-    /** The query could not be planned or evaluated. */
-    record Rejected(RejectionKind kind, String message) implements QueryResult {
+    /** The query could not be planned or evaluated; details as {@link DdlResult.Rejected}'s. */
+    record Rejected(RejectionKind kind, String message, java.util.Map<String, Object> details) implements QueryResult {
+        public Rejected {
+            details = details == null ? java.util.Map.of() : java.util.Map.copyOf(details);
+        }
+
+        public Rejected(RejectionKind kind, String message) {
+            this(kind, message, java.util.Map.of());
+        }
     }
 }

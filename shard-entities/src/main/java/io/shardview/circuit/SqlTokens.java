@@ -196,7 +196,15 @@ final class SqlTokens {
         throw new DdlStatement.ParseError(RejectionKind.INVALID, "length for type " + type + " must be between 1 and 10485760, not \"" + n + "\"");
     }
 
+    /** The offset of the next token in the statement's text. */
+    int position() {
+        skipSpace();
+        return pos;
+    }
+
     private DdlStatement.ParseError error(String message) {
-        return new DdlStatement.ParseError(RejectionKind.INVALID, "syntax error at '" + peekText() + "': " + message);
+        String near = peekText();
+        String at = near.isEmpty() ? "syntax error at end of input" : "syntax error at or near \"" + near.split("\\s+", 2)[0] + "\"";
+        return new DdlStatement.ParseError(RejectionKind.SYNTAX, at + ": " + message, pos);
     }
 }

@@ -10,13 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Propagates a batch's table deltas through the views, level by level (a view's level is one more than
  * the deepest relation it reads, tables being level 0). Only views reading a changed relation run.
  * Views of one level are independent, so when the work (affected views times changed rows) is large
- * they run in parallel on the common ForkJoin pool; each view touches only its own state, so the
- * result is the same as sequential evaluation, and deltas are reported in view creation order.
+ * they run in parallel, in the ForkJoin pool of the calling thread (the node runs tenant circuits on
+ * one, so their steps never use the common pool) or else the common pool; each view touches only its
+ * own state, so the result is the same as sequential evaluation, and deltas are reported in view
+ * creation order.
  *
  * <p>A batch is all or nothing: views are first stepped, and their contents and hashes change only
  * once every affected view has stepped without an SQL runtime error. If one fails, every step taken
@@ -93,7 +96,16 @@ final class ViewEvaluator {
         if (affectedViews < 2) return false;
         long changedRows = 0;
         for (ZSet d : relationDeltas.values()) changedRows += d.size();
-        return affectedViews * changedRows >= parallelWork && ForkJoinPool.getCommonPoolParallelism() >= 2;
+        return affectedViews * changedRows >= parallelWork && poolParallelism() >= 2;
+    }
+
+    /**
+     * Threads a parallel step can use: a parallel stream forks into the pool of the thread that runs it
+     * (in the node, the tenant circuits' own pool), else into the common pool.
+     */
+    private static int poolParallelism() {
+        ForkJoinPool pool = ForkJoinTask.getPool();
+        return pool != null ? pool.getParallelism() : ForkJoinPool.getCommonPoolParallelism();
     }
 
     private static List<Attempt> step(List<MaterializedView> affected, Map<String, ZSet> relationDeltas, boolean parallel) {

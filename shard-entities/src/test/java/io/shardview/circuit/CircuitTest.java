@@ -102,9 +102,11 @@ class CircuitTest {
         assertEquals(1, c.version());
         DdlResult unknown = c.executeSql("CREATE VIEW x AS SELECT * FROM missing");
         assertTrue(((DdlResult.Rejected) unknown).message().contains("missing"), unknown.toString());
-        // A syntax error says where, without the parser's list of every token it could have taken.
+        // A syntax error says where in the request, without the parser's list of every token it could have taken.
         DdlResult.Rejected syntax = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW y AS SELECT DISTINCT ON (k) k FROM t"));
-        assertEquals("Incorrect syntax near the keyword 'ON' at line 1, column 17.", syntax.message());
+        assertEquals(RejectionKind.SYNTAX, syntax.kind());
+        assertEquals("syntax error at or near \"ON\" (line 1, column 34)", syntax.message());
+        assertEquals(Map.of("line", 1, "column", 34), syntax.details());
     }
 
     @Test

@@ -52,10 +52,12 @@ public final class LineProtocolParser {
   }
 
   private static final byte[] MEASUREMENT_STOPS = {',', ' '};
+  /** Fields of a key looked up by comparing bytes before the map is asked (lines usually carry a few). */
+  private static final int BYTE_COMPARED_FIELDS = 16;
   private static final byte[] KEY_STOPS = {'=', ',', ' '};
   private static final byte[] VALUE_STOPS = {',', ' '};
 
-  private final LabelSetBuilder labels = new LabelSetBuilder();
+  private final LabelSetBuilder labels;
   /** The numeric fields of the current line: series indexes and values. */
   private int[] fieldSeries = new int[16];
   private double[] fieldValues = new double[16];
@@ -84,6 +86,7 @@ public final class LineProtocolParser {
     this.out = out;
     this.precision = precision;
     this.nowMillis = nowMillis;
+    this.labels = new LabelSetBuilder(out.limits());
   }
 
   /** Parses the whole body into {@code out}, or throws naming the first bad line. */
@@ -144,6 +147,7 @@ public final class LineProtocolParser {
 
   private void addField(int series, double value) {
     if (fieldCount == fieldSeries.length) {
+      out.checkRoom(fieldCount + 1); // a line repeating one field must not grow past the samples limit
       fieldSeries = Arrays.copyOf(fieldSeries, fieldCount * 2);
       fieldValues = Arrays.copyOf(fieldValues, fieldCount * 2);
     }
@@ -195,6 +199,10 @@ public final class LineProtocolParser {
       String value = readToken(VALUE_STOPS);
       if (name.isEmpty() || value.isEmpty()) throw new IllegalArgumentException("empty tag key or value");
       if (name.equals(LabelSetBuilder.METRIC_NAME)) throw new IllegalArgumentException("tag __name__ is reserved");
+      // Checked as read, so a line of a million tags is refused at its limit, not held first.
+      labels.checkName(name);
+      labels.checkValue(name, value);
+      if (tags.size() / 2 + 1 >= out.limits().maxLabelsPerSeries()) throw LabelSetBuilder.tooManyLabels(out.limits());
       tags.add(name);
       tags.add(value);
     }
@@ -270,18 +278,19 @@ public final class LineProtocolParser {
 
     /** The series of the field named by buf[from, to). */
     int series(int from, int to, boolean escaped) {
-      for (int i = 0; i < fields; i++) {
+      // A key's first few fields are compared as bytes, in place; past them, the map: scanning every name
+      // for every new one was quadratic, and a line of 100,000 fields held a request for 20 s.
+      for (int i = 0; i < Math.min(fields, BYTE_COMPARED_FIELDS); i++) {
         if (Arrays.equals(buf, from, to, fieldNames[i], 0, fieldNames[i].length)) return fieldSeries[i];
       }
       String field = text(from, to, escaped);
-      Integer series = seriesOfField.get(field);
-      if (series == null) {
-        labels.reset();
-        for (int t = 0; t < tags.length; t += 2) labels.add(tags[t], tags[t + 1]);
-        labels.add(LabelSetBuilder.METRIC_NAME, measurement + "_" + field);
-        series = out.series(labels.build());
-        seriesOfField.put(field, series);
-      }
+      Integer known = seriesOfField.get(field);
+      if (known != null) return known; // a field past the compared ones, already in fieldNames
+      labels.reset();
+      for (int t = 0; t < tags.length; t += 2) labels.add(tags[t], tags[t + 1]);
+      labels.add(LabelSetBuilder.METRIC_NAME, measurement + "_" + field);
+      int series = out.series(labels.build());
+      seriesOfField.put(field, series);
       if (fields == fieldNames.length) {
         fieldNames = Arrays.copyOf(fieldNames, fields * 2);
         fieldSeries = Arrays.copyOf(fieldSeries, fields * 2);
@@ -404,14 +413,14 @@ public final class LineProtocolParser {
 
   /** The text of buf[from, to), with escapes resolved if it has any. */
   private String text(int from, int to, boolean escaped) {
-    if (!escaped) return new String(buf, from, to - from, StandardCharsets.UTF_8);
+    if (!escaped) return TextLines.utf8(buf, from, to - from);
     byte[] unescaped = new byte[to - from];
     int n = 0;
     for (int i = from; i < to; i++) {
       if (buf[i] == '\\' && i + 1 < to && isEscapable(buf[i + 1])) i++;
       unescaped[n++] = buf[i];
     }
-    return new String(unescaped, 0, n, StandardCharsets.UTF_8);
+    return TextLines.utf8(unescaped, 0, n);
   }
 
   private static boolean isEscapable(byte c) {

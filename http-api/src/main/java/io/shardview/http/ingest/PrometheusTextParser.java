@@ -7,7 +7,7 @@ package io.shardview.http.ingest;
  * sample without a timestamp takes {@code now}.
  */
 public final class PrometheusTextParser {
-  private final LabelSetBuilder labels = new LabelSetBuilder();
+  private final LabelSetBuilder labels;
   private final StringBuilder token = new StringBuilder();
   private final SampleBatch.Builder out;
   private final long nowMillis;
@@ -17,6 +17,12 @@ public final class PrometheusTextParser {
   private PrometheusTextParser(SampleBatch.Builder out, long nowMillis) {
     this.out = out;
     this.nowMillis = nowMillis;
+    this.labels = new LabelSetBuilder(out.limits());
+  }
+
+  /** Parses the whole UTF-8 body into {@code out}, or throws naming the first bad line. */
+  public static void parse(byte[] body, long nowMillis, SampleBatch.Builder out) {
+    parse(TextLines.decode(body), nowMillis, out);
   }
 
   /** Parses the whole body into {@code out}, or throws naming the first bad line. */

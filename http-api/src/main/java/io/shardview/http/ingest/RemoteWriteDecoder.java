@@ -3,6 +3,8 @@ package io.shardview.http.ingest;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import org.xerial.snappy.Snappy;
 
@@ -12,22 +14,23 @@ import org.xerial.snappy.Snappy;
  * <p>Decoded straight from the wire format with protobuf's {@link CodedInputStream}, no generated
  * classes: WriteRequest{1: repeated TimeSeries}, TimeSeries{1: repeated Label, 2: repeated Sample},
  * Label{1: name, 2: value}, Sample{1: double value, 2: int64 timestamp_ms}. Metadata, exemplars
- * and native histograms are skipped (they carry no float sample).
+ * and native histograms are skipped (they carry no float sample). Strings must be UTF-8.
  */
 public final class RemoteWriteDecoder {
-  private final LabelSetBuilder labels = new LabelSetBuilder();
+  private final LabelSetBuilder labels;
   private final SampleBatch.Builder out;
   private double[] values = new double[64];
   private long[] timestamps = new long[64];
 
   private RemoteWriteDecoder(SampleBatch.Builder out) {
     this.out = out;
+    this.labels = new LabelSetBuilder(out.limits());
   }
 
   /**
    * Decodes {@code body} into {@code out}.
    *
-   * @param maxUncompressedBytes refuse bodies that would inflate beyond this
+   * @param maxUncompressedBytes refuse bodies that would inflate beyond this (413, before inflating)
    */
   public static void decode(byte[] body, int maxUncompressedBytes, SampleBatch.Builder out) {
     byte[] raw = uncompress(body, maxUncompressedBytes);
@@ -46,9 +49,28 @@ public final class RemoteWriteDecoder {
           in.skipField(tag);
         }
       }
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IngestException("timeseries " + series + ": " + e.getMessage(), Map.of("timeseries", series));
+    } catch (IOException e) {
+      throw new IngestException("malformed WriteRequest: " + malformation(e), Map.of()).at("timeseries", series);
+    } catch (IllegalArgumentException e) {
+      throw new IngestException(e.getMessage(), Map.of()).at("timeseries", series);
+    } catch (IngestException e) {
+      throw e.at("timeseries", series);
     }
+  }
+
+  /** What protobuf found wrong, in our words: its messages name its own classes and settings. */
+  private static String malformation(IOException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    if (message.contains("utf-8")) return "a string is not valid UTF-8";
+    if (message.contains("ended unexpectedly") || message.contains("truncated")) {
+      return "it ends inside a field (truncated, or a length reaching past its end)";
+    }
+    if (message.contains("negative size")) return "a field claims a negative length";
+    if (message.contains("too large")) return "a field claims a length beyond the body";
+    if (message.contains("varint")) return "a malformed varint";
+    if (message.contains("tag") || message.contains("wire type")) return "an invalid field tag or wire type";
+    if (message.contains("recursion") || message.contains("nested")) return "groups nested too deeply";
+    return "not a protobuf message";
   }
 
   private static byte[] uncompress(byte[] body, int maxUncompressedBytes) {
@@ -57,13 +79,14 @@ public final class RemoteWriteDecoder {
         throw new IngestException("body is not snappy block-compressed protobuf", Map.of());
       }
       int length = Snappy.uncompressedLength(body);
-      if (length > maxUncompressedBytes) {
-        throw new IngestException("body inflates to " + length + " bytes, over the limit of " + maxUncompressedBytes,
-            Map.of("limit", "max-uncompressed-bytes", "max", maxUncompressedBytes));
+      if (length < 0 || length > maxUncompressedBytes) {
+        throw IngestException.requestLimit("payload_too_large", "max-decoded-request-bytes", maxUncompressedBytes,
+            "the body inflates to " + Integer.toUnsignedString(length) + " bytes, more than max-decoded-request-bytes = "
+                + maxUncompressedBytes);
       }
       return Snappy.uncompress(body);
     } catch (IOException e) {
-      throw new IngestException("body is not snappy block-compressed protobuf: " + e.getMessage(), Map.of());
+      throw new IngestException("body is not snappy block-compressed protobuf", Map.of());
     }
   }
 
@@ -79,8 +102,9 @@ public final class RemoteWriteDecoder {
       } else if (field == 2 && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
         int limit = in.pushLimit(in.readRawVarint32());
         if (n == values.length) {
-          values = java.util.Arrays.copyOf(values, n * 2);
-          timestamps = java.util.Arrays.copyOf(timestamps, n * 2);
+          out.checkRoom(n + 1); // a series' samples are held until its labels are complete
+          values = Arrays.copyOf(values, n * 2);
+          timestamps = Arrays.copyOf(timestamps, n * 2);
         }
         readSample(in, n++);
         in.popLimit(limit);
@@ -96,13 +120,14 @@ public final class RemoteWriteDecoder {
     String name = "";
     String value = "";
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      switch (WireFormat.getTagFieldNumber(tag)) {
+      // A known field number with another wire type is an unknown field, as protobuf reads it.
+      boolean text = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+      switch (text ? WireFormat.getTagFieldNumber(tag) : 0) {
         case 1 -> name = in.readStringRequireUtf8();
         case 2 -> value = in.readStringRequireUtf8();
         default -> in.skipField(tag);
       }
     }
-    if (name.isEmpty()) throw new IllegalArgumentException("label with an empty name");
     labels.add(name, value);
   }
 
@@ -110,9 +135,9 @@ public final class RemoteWriteDecoder {
     double value = 0;
     long timestamp = 0;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      switch (WireFormat.getTagFieldNumber(tag)) {
-        case 1 -> value = in.readDouble();
-        case 2 -> timestamp = in.readInt64();
+      switch (tag) {
+        case 1 << 3 | WireFormat.WIRETYPE_FIXED64 -> value = in.readDouble();
+        case 2 << 3 | WireFormat.WIRETYPE_VARINT -> timestamp = in.readInt64();
         default -> in.skipField(tag);
       }
     }

@@ -54,45 +54,58 @@ public final class SampleBatch {
     return values[i];
   }
 
-  /** Accumulates a batch; refuses to grow past {@code maxPoints}. */
+  /** Accumulates a batch; refuses to grow past the request limits (samples and series). */
   public static final class Builder {
     private final Map<SeriesKey, Integer> index = new HashMap<>();
     private final List<String[]> series = new ArrayList<>();
-    private final int maxPoints;
+    private final IngestLimits limits;
     private int[] seriesOfPoint;
     private long[] timestamps;
     private double[] values;
     private int size;
 
-    public Builder(int maxPoints) {
-      this(maxPoints, 256);
+    public Builder(IngestLimits limits) {
+      this(limits, 256);
     }
 
-    /** As above, with room for {@code expectedPoints} (at most {@code maxPoints}) before the columns grow. */
-    public Builder(int maxPoints, int expectedPoints) {
-      this.maxPoints = maxPoints;
-      int capacity = Math.max(16, Math.min(expectedPoints, maxPoints));
+    /** As above, with room for {@code expectedPoints} (at most the samples limit) before the columns grow. */
+    public Builder(IngestLimits limits, int expectedPoints) {
+      this.limits = limits;
+      int capacity = Math.max(16, Math.min(expectedPoints, limits.maxSamplesPerRequest()));
       seriesOfPoint = new int[capacity];
       timestamps = new long[capacity];
       values = new double[capacity];
     }
 
+    /** The limits the parsers filling this batch enforce. */
+    IngestLimits limits() {
+      return limits;
+    }
+
     /** The index of the series with these canonical labels, added if new. */
     int series(String[] canonicalPairs) {
-      return index.computeIfAbsent(new SeriesKey(canonicalPairs), key -> {
-        series.add(key.pairs());
-        return series.size() - 1;
-      });
+      SeriesKey key = new SeriesKey(canonicalPairs);
+      Integer known = index.get(key);
+      if (known != null) return known;
+      if (series.size() == limits.maxSeriesPerRequest()) throw limits.tooManySeries();
+      series.add(canonicalPairs);
+      index.put(key, series.size() - 1);
+      return series.size() - 1;
+    }
+
+    /**
+     * Fails unless {@code more} points fit beside those added: a parser that collects a series'
+     * points before adding them calls this as they come, so it never holds more than the limit.
+     */
+    void checkRoom(int more) {
+      if ((long) size + more > limits.maxSamplesPerRequest()) throw limits.tooManySamples();
     }
 
     /** Adds a point of series {@code seriesIndex}. */
     void add(int seriesIndex, long timestampMillis, double value) {
-      if (size == maxPoints) {
-        throw new IngestException("the request has more than " + maxPoints + " samples (max-samples-per-request = " + maxPoints + "); split it",
-            Map.of("limit", "max-samples-per-request", "max", maxPoints));
-      }
+      if (size == limits.maxSamplesPerRequest()) throw limits.tooManySamples();
       if (size == timestamps.length) {
-        int capacity = Math.min(Math.max(size * 2, 256), maxPoints);
+        int capacity = (int) Math.min(Math.max(size * 2L, 256), limits.maxSamplesPerRequest());
         seriesOfPoint = Arrays.copyOf(seriesOfPoint, capacity);
         timestamps = Arrays.copyOf(timestamps, capacity);
         values = Arrays.copyOf(values, capacity);

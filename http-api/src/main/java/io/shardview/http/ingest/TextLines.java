@@ -3,11 +3,19 @@ package io.shardview.http.ingest;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Walks a text body line by line ({@code \n} or {@code \r\n}), numbering lines from 1, and turns
- * a line parser's complaint into an {@link IngestException} naming that line.
+ * a line parser's complaint into an {@link IngestException} naming that line. Bodies are UTF-8, and
+ * bytes that are not are refused (naming their line), never replaced by U+FFFD: a label must be
+ * stored as the client wrote it or not at all.
  */
 final class TextLines {
   /** Parses one line (without its line break); throws IllegalArgumentException or IOException if it is bad. */
@@ -36,6 +44,8 @@ final class TextLines {
         parser.parse(start, end > start && body[end - 1] == '\r' ? end - 1 : end);
       } catch (IllegalArgumentException e) {
         throw IngestException.atLine(number, message(e));
+      } catch (IngestException e) {
+        throw e.at("line", number);
       }
       start = end + 1;
     }
@@ -57,6 +67,43 @@ final class TextLines {
     return i;
   }
 
+  /** The body as text, or an IngestException naming the line of its first byte that is not UTF-8. */
+  static String decode(byte[] body) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(body);
+    CharBuffer out = CharBuffer.allocate(body.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) result = decoder.flush(out);
+    if (result.isError()) throw notUtf8(body, in.position());
+    return out.flip().toString();
+  }
+
+  /**
+   * The text of bytes[from, from + length), or IllegalArgumentException (the caller's line) if they
+   * are not UTF-8. ASCII, the common case, is decoded without a decoder.
+   */
+  static String utf8(byte[] bytes, int from, int length) {
+    boolean ascii = true;
+    for (int i = from; i < from + length && ascii; i++) ascii = bytes[i] >= 0;
+    if (ascii) return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, from, length)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException("the text is not valid UTF-8");
+    }
+  }
+
+  /** The fault of a body whose byte at {@code offset} is not UTF-8. */
+  static IngestException notUtf8(byte[] body, int offset) {
+    int line = 1;
+    for (int i = 0; i < offset; i++) {
+      if (body[i] == '\n') line++;
+    }
+    return IngestException.atLine(line, "the text is not valid UTF-8 (at byte " + offset + " of the body)");
+  }
+
   static void forEach(String body, LineParser parser) {
     int start = 0;
     int number = 0;
@@ -69,6 +116,8 @@ final class TextLines {
         parser.parse(line);
       } catch (IllegalArgumentException | IOException e) {
         throw IngestException.atLine(number, message(e));
+      } catch (IngestException e) {
+        throw e.at("line", number);
       }
       start = end + 1;
     }

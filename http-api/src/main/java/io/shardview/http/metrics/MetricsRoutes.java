@@ -2,8 +2,9 @@ package io.shardview.http.metrics;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.decodeRequest;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterList;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import io.shardview.http.ApiError;
+import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
 import io.shardview.http.RetriedAsk;
 import io.shardview.http.RouteMetrics;
@@ -30,8 +32,6 @@ import io.shardview.http.metrics.IngestMetrics.Format;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +45,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
  * The metrics ingest endpoints of API.md (remote_write, VictoriaMetrics JSON lines, Prometheus text,
@@ -78,15 +79,23 @@ public final class MetricsRoutes {
     return pathPrefix("v1", () -> pathPrefix("tenants", () -> pathPrefix(PathMatchers.segment(), tenant -> concat(
         pathPrefix("prom", () -> pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             path("write", () -> endpoint("/v1/tenants/{t}/prom/api/v1/write", tenant, () -> post(() ->
-                ingest(tenant, Format.REMOTE_WRITE, body -> { SampleBatch.Builder out = builder(); RemoteWriteDecoder.decode(body, (int) settings.maxRequestBytes() * 8, out); return out; })))),
-            path("import", () -> endpoint("/v1/tenants/{t}/prom/api/v1/import", tenant, () -> post(() -> decodeRequest(() ->
-                ingest(tenant, Format.VM_IMPORT, body -> { SampleBatch.Builder out = builder(); JsonLinesParser.parse(text(body), out); return out; }))))),
-            path(PathMatchers.segment("import").slash("prometheus"), () -> endpoint("/v1/tenants/{t}/prom/api/v1/import/prometheus", tenant,
-                () -> post(() -> decodeRequest(() -> ingest(tenant, Format.PROMETHEUS_TEXT, body -> {
+                ingest(tenant, Format.REMOTE_WRITE, MetricsRequestBody.Kind.REMOTE_WRITE, body -> {
                   SampleBatch.Builder out = builder();
-                  PrometheusTextParser.parse(text(body), System.currentTimeMillis(), out);
+                  RemoteWriteDecoder.decode(body, settings.maxDecodedRequestBytes(), out);
                   return out;
-                }))))),
+                })))),
+            path("import", () -> endpoint("/v1/tenants/{t}/prom/api/v1/import", tenant, () -> post(() ->
+                ingest(tenant, Format.VM_IMPORT, MetricsRequestBody.Kind.TEXT, body -> {
+                  SampleBatch.Builder out = builder();
+                  JsonLinesParser.parse(body, out);
+                  return out;
+                })))),
+            path(PathMatchers.segment("import").slash("prometheus"), () -> endpoint("/v1/tenants/{t}/prom/api/v1/import/prometheus", tenant,
+                () -> post(() -> ingest(tenant, Format.PROMETHEUS_TEXT, MetricsRequestBody.Kind.TEXT, body -> {
+                  SampleBatch.Builder out = builder();
+                  PrometheusTextParser.parse(body, System.currentTimeMillis(), out);
+                  return out;
+                })))),
             path("export", () -> endpoint("/v1/tenants/{t}/prom/api/v1/export", tenant, () -> get(() -> export(tenant)))))))),
         pathPrefix("influx", () -> concat(
             path("write", () -> endpoint("/v1/tenants/{t}/influx/write", tenant, () -> post(() -> influx(tenant)))),
@@ -95,57 +104,88 @@ public final class MetricsRoutes {
   }
 
   private Route influx(String tenant) {
-    return parameterOptional("precision", precision -> decodeRequest(() -> ingest(tenant, Format.INFLUX, body -> {
+    return parameterOptional("precision", precision -> ingest(tenant, Format.INFLUX, MetricsRequestBody.Kind.TEXT, body -> {
       // A line carries a key, a field and a timestamp: sized for short lines, the columns rarely grow.
-      SampleBatch.Builder out = new SampleBatch.Builder(settings.maxSamplesPerRequest(), body.length / 24);
+      SampleBatch.Builder out = new SampleBatch.Builder(settings.ingestLimits(), body.length / 24);
       LineProtocolParser.parse(body, LineProtocolParser.Precision.parse(precision.orElse("ns")),
           System.currentTimeMillis(), out);
       return out;
-    })));
+    }));
   }
 
   private Route endpoint(String template, String tenant, Supplier<Route> inner) {
-    return TenantEndpoints.endpoint(metrics, template, tenant, settings.maxRequestBytes(), inner);
+    return TenantEndpoints.endpoint(metrics, InflightBodies.get(system), template, tenant, settings.maxRequestBytes(), inner);
   }
 
   private SampleBatch.Builder builder() {
-    return new SampleBatch.Builder(settings.maxSamplesPerRequest());
-  }
-
-  private static String text(byte[] body) {
-    return new String(body, StandardCharsets.UTF_8);
+    return new SampleBatch.Builder(settings.ingestLimits());
   }
 
   // ---- ingest ---------------------------------------------------------------------------------
 
-  private Route ingest(String tenant, Format format, Function<byte[], SampleBatch.Builder> parse) {
-    return entity(Unmarshaller.entityToByteArray(), body -> {
-      SampleBatch batch;
+  /**
+   * Checks the body's type and encoding, reads it whole (within max-request-bytes), decodes it and
+   * parses it, then stores it. Every refusal of the body is an IngestException, answered here.
+   */
+  private Route ingest(String tenant, Format format, MetricsRequestBody.Kind kind, Function<byte[], SampleBatch.Builder> parse) {
+    return extractRequest(request -> {
       try {
-        batch = parse.apply(body).build();
+        MetricsRequestBody.checkType(request, kind);
       } catch (IngestException e) {
-        boolean limit = e.details().containsKey("limit");
-        String code = limit ? "too_many_samples" : "bad_data";
-        ingestMetrics.rejectedRequest(code);
-        return complete(new ApiError(limit ? StatusCodes.PAYLOAD_TOO_LARGE : StatusCodes.BAD_REQUEST,
-            code, e.getMessage(), e.details()).toResponse());
+        return complete(refused(e));
       }
-      return reply(appender.append(tenant, batch), outcome -> {
-        count(format, batch, outcome);
-        if (outcome.refusal() != null) return seriesLimit(tenant, outcome);
-        if (outcome.outOfOrder() == 0 && outcome.tooOld() == 0 && outcome.tooFarAhead() == 0) {
-          return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
-        }
-        Map<String, Object> rejected = new java.util.LinkedHashMap<>();
-        if (outcome.outOfOrder() > 0) rejected.put("out_of_order", outcome.outOfOrder());
-        if (outcome.tooOld() > 0) rejected.put("too_old", outcome.tooOld());
-        if (outcome.tooFarAhead() > 0) rejected.put("too_far_in_future", outcome.tooFarAhead());
-        Map<String, Object> reply = new java.util.LinkedHashMap<>();
-        reply.put("samples", outcome.accepted());
-        reply.put("rejected", rejected);
-        return Json.response(StatusCodes.OK, reply);
-      });
+      return extractMaterializer(materializer -> onComplete(
+          request.entity().toStrict(settings.askTimeout().toMillis(), settings.maxRequestBytes(), materializer),
+          read -> {
+            if (read.isFailure()) return complete(unread(read.failed().get()));
+            SampleBatch batch;
+            try {
+              byte[] body = MetricsRequestBody.decoded(request, kind, read.get().getData().toArray(), settings.maxDecodedRequestBytes());
+              batch = parse.apply(body).build();
+            } catch (IngestException e) {
+              return complete(refused(e));
+            }
+            return reply(appender.append(tenant, batch), outcome -> stored(tenant, format, batch, outcome),
+                TenantEndpoints.Effect.WRITE);
+          }));
     });
+  }
+
+  /** An ingest request refused whole, counted by its code. */
+  private HttpResponse refused(IngestException e) {
+    StatusCode status = switch (e.kind()) {
+      case BAD_DATA -> StatusCodes.BAD_REQUEST;
+      case TOO_LARGE -> StatusCodes.PAYLOAD_TOO_LARGE;
+      case UNSUPPORTED_MEDIA_TYPE -> StatusCodes.UNSUPPORTED_MEDIA_TYPE;
+    };
+    ingestMetrics.rejectedRequest(e.code());
+    return new ApiError(status, e.code(), e.getMessage(), e.details()).toResponse();
+  }
+
+  /** A body that could not be read: too large for max-request-bytes, or cut off by the client. */
+  private HttpResponse unread(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof EntityStreamSizeException) {
+      return refused(IngestException.requestLimit("payload_too_large", "max-request-bytes", settings.maxRequestBytes(),
+          "the body is larger than max-request-bytes = " + settings.maxRequestBytes() + " bytes"));
+    }
+    return refused(new IngestException("the body could not be read whole", Map.of()));
+  }
+
+  private HttpResponse stored(String tenant, Format format, SampleBatch batch, ShardedAppend.Outcome outcome) {
+    count(format, batch, outcome);
+    if (outcome.refusal() != null) return seriesLimit(tenant, outcome);
+    if (outcome.outOfOrder() == 0 && outcome.tooOld() == 0 && outcome.tooFarAhead() == 0) {
+      return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+    }
+    Map<String, Object> rejected = new java.util.LinkedHashMap<>();
+    if (outcome.outOfOrder() > 0) rejected.put("out_of_order", outcome.outOfOrder());
+    if (outcome.tooOld() > 0) rejected.put("too_old", outcome.tooOld());
+    if (outcome.tooFarAhead() > 0) rejected.put("too_far_in_future", outcome.tooFarAhead());
+    Map<String, Object> reply = new java.util.LinkedHashMap<>();
+    reply.put("samples", outcome.accepted());
+    reply.put("rejected", rejected);
+    return Json.response(StatusCodes.OK, reply);
   }
 
   private void count(Format format, SampleBatch batch, ShardedAppend.Outcome outcome) {
@@ -185,19 +225,14 @@ public final class MetricsRoutes {
 
   private Route export(String tenant) {
     return parameterList("match[]", selectors -> parameterOptional("start", start -> parameterOptional("end", end -> {
-      List<List<MatcherSpec>> matchers = new ArrayList<>();
-      long startMs;
-      long endMs;
+      ExportRequest request;
       try {
-        if (selectors.isEmpty()) throw new IllegalArgumentException("missing match[]: give at least one series selector");
-        for (String selector : selectors) matchers.add(SeriesSelector.parse(selector));
-        startMs = start.map(MetricsRoutes::timeMillis).orElse(Long.MIN_VALUE / 2);
-        endMs = end.map(MetricsRoutes::timeMillis).orElse(Long.MAX_VALUE / 2);
+        request = ExportRequest.of(selectors, start, end);
       } catch (IllegalArgumentException e) {
         return complete(new ApiError(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage(), Map.of()).toResponse());
       }
-      return reply(select(tenant, matchers, startMs, endMs), series -> HttpResponse.create()
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, jsonLines(series))));
+      return reply(select(tenant, request.selectors(), request.startMs(), request.endMs()), series -> HttpResponse.create()
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, jsonLines(series))), TenantEndpoints.Effect.READ);
     })));
   }
 
@@ -251,20 +286,7 @@ public final class MetricsRoutes {
     return out.toByteArray();
   }
 
-  /** Unix seconds (with a fraction) or RFC 3339, as Prometheus' HTTP API takes times. */
-  static long timeMillis(String text) {
-    try {
-      return Math.round(Double.parseDouble(text) * 1000);
-    } catch (NumberFormatException notSeconds) {
-      try {
-        return Instant.parse(text).toEpochMilli();
-      } catch (java.time.format.DateTimeParseException e) {
-        throw new IllegalArgumentException("cannot parse time " + text + ": use unix seconds or RFC 3339");
-      }
-    }
-  }
-
-  private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse) {
-    return TenantEndpoints.reply(pending, toResponse, "a metrics shard", settings.askTimeout());
+  private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse, TenantEndpoints.Effect effect) {
+    return TenantEndpoints.reply(pending, toResponse, "a metrics shard", settings.askTimeout(), effect);
   }
 }

@@ -3,10 +3,12 @@ package io.shardview.http.metrics;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import java.util.ArrayList;
 import java.util.List;
+import io.shardview.metrics.index.Matcher;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * A Prometheus series selector as {@code match[]} takes it: {@code name{label="v", l2=~"re", ...}}
- * or {@code {...}} alone. Values are quoted with " or ' and unescape \\, \", \' and \n. At least one
+ * or {@code {...}} alone, regular expressions in RE2 syntax (as the shards run them). Values are quoted with " or ' and unescape \\, \", \' and \n. At least one
  * matcher must not match the empty string, as Prometheus requires, so a selector cannot pick every
  * series by accident.
  */
@@ -41,7 +43,9 @@ final class SeriesSelector {
         skipSpaces();
         String op = operator();
         skipSpaces();
-        matchers.add(new MatcherSpec(op, label, quoted()));
+        String value = quoted();
+        if (op.endsWith("~")) checkRegex(label, op, value);
+        matchers.add(new MatcherSpec(op, label, value));
         skipSpaces();
         if (peek() == ',') pos++;
         else if (peek() != '}') throw new IllegalArgumentException("expected , or } at position " + pos + " of " + text);
@@ -59,9 +63,19 @@ final class SeriesSelector {
     return switch (m.type()) {
       case "=" -> m.value().isEmpty();
       case "!=" -> !m.value().isEmpty();
-      case "=~" -> "".matches(m.value());
-      default -> !"".matches(m.value());
+      case "=~" -> Matcher.compile(m.value()).matcher("").matches();
+      default -> !Matcher.compile(m.value()).matcher("").matches();
     };
+  }
+
+  /** A bad regular expression is named with what is wrong and where, in one line. */
+  private static void checkRegex(String label, String op, String regex) {
+    try {
+      Matcher.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("invalid regular expression in " + label + op + ": " + e.getDescription()
+          + (e.getIndex() >= 0 ? " at position " + e.getIndex() : ""));
+    }
   }
 
   private String operator() {

@@ -2,6 +2,7 @@ package io.shardview.http.metrics;
 
 import io.shardview.entity.metrics.MetricsEvent;
 import io.shardview.entity.metrics.MetricsShard;
+import io.shardview.http.InternalFailure;
 import io.shardview.http.RetriedAsk;
 import io.shardview.http.ingest.SampleBatch;
 import io.shardview.http.metrics.ShardSplit.Part;
@@ -99,6 +100,8 @@ final class ShardedAppend {
           accepted += stored.accepted();
           outOfOrder += stored.rejectedOutOfOrder();
           tooOld += stored.rejectedTooOld();
+        } else if (reply instanceof MetricsShard.Failed failed) {
+          throw new InternalFailure("metrics shard " + parts.get(i).shard() + " of tenant " + tenant, failed.requestId());
         } else if (reply instanceof MetricsShard.SeriesLimitReached full && refusal == null) {
           refusal = new SeriesRefusal(parts.get(i).shard(), full.activeSeries(), full.newSeries(), full.shardLimit());
         }

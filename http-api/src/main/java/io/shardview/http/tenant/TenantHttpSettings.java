@@ -3,11 +3,16 @@ package io.shardview.http.tenant;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** The HTTP-side limits of the tenant API, from {@code shardview.tenant} (documented in config/tenant.conf). */
+/**
+ * The HTTP-side limits of the tenant API, from {@code shardview.tenant} (documented in config/tenant.conf).
+ * askTimeout: a request's deadline at its entity (past it the entity refuses to start it); replyGrace: how much
+ * longer the route waits for the answer of a write that started in time.
+ */
 public record TenantHttpSettings(
     int batchMaxOps,
     long maxRequestBytes,
     Duration askTimeout,
+    Duration replyGrace,
     int readDefaultLimit,
     int readMaxLimit,
     Duration readMaxWait,
@@ -15,6 +20,7 @@ public record TenantHttpSettings(
     int streamBufferChanges,
     int groupMaxOps,
     int ingressQueueBatches,
+    Duration ingressQueueMaxWait,
     Duration ingressIdleAfter,
     Duration retryAttemptTimeout) {
 
@@ -24,6 +30,7 @@ public record TenantHttpSettings(
         c.getInt("batch-max-ops"),
         c.getBytes("max-request-bytes"),
         c.getDuration("ask-timeout"),
+        c.getDuration("reply-grace"),
         c.getInt("read-default-limit"),
         c.getInt("read-max-limit"),
         c.getDuration("read-max-wait"),
@@ -31,6 +38,7 @@ public record TenantHttpSettings(
         c.getInt("stream-buffer-changes"),
         c.getInt("group-commit.max-ops"),
         c.getInt("group-commit.queue-batches"),
+        c.getDuration("group-commit.max-queue-wait"),
         c.getDuration("group-commit.idle-after"),
         c.getDuration("retry-attempt-timeout"));
   }

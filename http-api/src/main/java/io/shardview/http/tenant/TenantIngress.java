@@ -30,6 +30,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * persisted in one journal write. A lone batch goes out at once, so group commit adds no latency
  * when the tenant is idle and turns one fsync per batch into one per group when it is busy.
  *
+ * <p>The queue is bounded in batches and in the time its oldest batch has waited: past either, new batches are
+ * refused at once (429 with Retry-After), so an overloaded tenant sheds load instead of answering late.
+ *
  * <p>While a shard moves after its node died, messages sent to the old node are lost. A group whose
  * batches all carry a batch id is therefore sent again when its entity has not answered within
  * the attempt timeout, until the request's deadline: the entity deduplicates by batch id, so a
@@ -41,7 +44,8 @@ public final class TenantIngress {
   /** Local to this node's ingress actors: never serialized. */
   private sealed interface Message extends NoSerializationVerificationNeeded permits Submit, GroupDone, Idle {}
 
-  private record Submit(BatchRequest batch, CompletableFuture<IngestReply> reply, long deadlineNanos) implements Message {
+  private record Submit(BatchRequest batch, CompletableFuture<IngestReply> reply, long deadlineNanos, long arrivedNanos)
+      implements Message {
     boolean retriable() {
       return batch.batchId() != null && System.nanoTime() < deadlineNanos;
     }
@@ -54,27 +58,33 @@ public final class TenantIngress {
 
   private final ActorSystem<?> system;
   private final Duration askTimeout;
+  private final Duration replyGrace;
   private final Duration attemptTimeout;
   private final int groupMaxOps;
   private final int queueMaxBatches;
+  private final Duration queueMaxWait;
   private final Duration idleAfter;
   private final ConcurrentHashMap<String, ActorRef<Message>> tenants = new ConcurrentHashMap<>();
   private final AtomicLong started = new AtomicLong();
 
   /**
-   * @param askTimeout how long a batch may wait for its reply in all
+   * @param askTimeout a batch's deadline at its entity, past which it is sent no more
+   * @param replyGrace how much longer its reply is waited for (an attempt sent in time may still be applied)
    * @param attemptTimeout how long one attempt of a group of batches with ids waits before it is sent again
    * @param groupMaxOps ops per group, beyond which the queue waits for the next group
    * @param queueMaxBatches batches queued per tenant before new ones are refused as overload
+   * @param queueMaxWait how long the oldest queued batch may have waited before new ones are refused as overload
    * @param idleAfter how long a tenant's queue waits for batches before it goes away
    */
-  public TenantIngress(ActorSystem<?> system, Duration askTimeout, Duration attemptTimeout, int groupMaxOps,
-      int queueMaxBatches, Duration idleAfter) {
+  public TenantIngress(ActorSystem<?> system, Duration askTimeout, Duration replyGrace, Duration attemptTimeout,
+      int groupMaxOps, int queueMaxBatches, Duration queueMaxWait, Duration idleAfter) {
     this.system = system;
     this.askTimeout = askTimeout;
+    this.replyGrace = replyGrace;
     this.attemptTimeout = attemptTimeout;
     this.groupMaxOps = groupMaxOps;
     this.queueMaxBatches = queueMaxBatches;
+    this.queueMaxWait = queueMaxWait;
     this.idleAfter = idleAfter;
   }
 
@@ -83,7 +93,7 @@ public final class TenantIngress {
     CompletableFuture<IngestReply> reply = new CompletableFuture<>();
     tenants.computeIfAbsent(tenant, t -> system.systemActorOf(queue(t), "ingress-"
             + URLEncoder.encode(t, StandardCharsets.UTF_8) + "-" + started.incrementAndGet(), Props.empty()))
-        .tell(new Submit(batch, reply, System.nanoTime() + askTimeout.toNanos()));
+        .tell(new Submit(batch, reply, System.nanoTime() + askTimeout.toNanos(), System.nanoTime()));
     return reply;
   }
 
@@ -105,7 +115,8 @@ public final class TenantIngress {
           ops += next.batch().ops().size();
         }
         List<BatchRequest> batches = group.stream().map(Submit::batch).toList();
-        long remainingNanos = group.stream().mapToLong(Submit::deadlineNanos).max().orElseThrow() - System.nanoTime();
+        long remainingNanos = group.stream().mapToLong(Submit::deadlineNanos).max().orElseThrow()
+            + replyGrace.toNanos() - System.nanoTime();
         Duration timeout = Duration.ofNanos(Math.max(1, remainingNanos));
         if (group.stream().allMatch(submit -> submit.batch().batchId() != null) && attemptTimeout.compareTo(timeout) < 0) {
           timeout = attemptTimeout;
@@ -118,9 +129,11 @@ public final class TenantIngress {
       };
       return Behaviors.receive(Message.class)
           .onMessage(Submit.class, submit -> {
-            if (waiting.size() >= queueMaxBatches) {
-              submit.reply().completeExceptionally(new TenantEndpoints.Overloaded(
-                  "tenant " + tenant + " has " + waiting.size() + " batches waiting on this node"));
+            long waited = waiting.isEmpty() ? 0 : System.nanoTime() - waiting.peek().arrivedNanos();
+            if (waiting.size() >= queueMaxBatches || waited > queueMaxWait.toNanos()) {
+              // Shed at once rather than queue what would wait past its deadline: the client backs off.
+              submit.reply().completeExceptionally(new TenantEndpoints.Overloaded("tenant " + tenant + " has "
+                  + waiting.size() + " batches waiting on this node, the oldest for " + waited / 1_000_000 + " ms"));
             } else {
               waiting.add(submit);
               sendNext.run();

@@ -4,6 +4,7 @@ import io.shardview.circuit.RejectionKind;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.http.ApiError;
 import io.shardview.http.Json;
+import io.shardview.http.TenantEndpoints;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,20 +19,27 @@ final class TenantResponses {
   static HttpResponse refused(TenantCircuit.Refused refused) {
     StatusCode status = switch (refused.kind()) {
       case CONFLICT -> StatusCodes.CONFLICT;
-      case INVALID -> StatusCodes.BAD_REQUEST;
-      case UNSUPPORTED, EVALUATION_ERROR -> StatusCodes.UNPROCESSABLE_ENTITY;
+      case INVALID, SYNTAX -> StatusCodes.BAD_REQUEST;
+      case UNSUPPORTED, EVALUATION_ERROR, LIMIT_EXCEEDED -> StatusCodes.UNPROCESSABLE_ENTITY;
       case NOT_FOUND -> StatusCodes.NOT_FOUND;
+      case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+      case INTERNAL -> StatusCodes.INTERNAL_SERVER_ERROR;
     };
-    return new ApiError(status, code(refused.kind()), refused.message(), refused.details()).toResponse();
+    ApiError error = new ApiError(status, code(refused.kind()), refused.message(), refused.details());
+    return refused.kind() == RejectionKind.UNAVAILABLE ? TenantEndpoints.retryLater(error) : error.toResponse();
   }
 
   private static String code(RejectionKind kind) {
     return switch (kind) {
       case CONFLICT -> "conflict";
       case INVALID -> "invalid";
+      case SYNTAX -> "syntax_error";
       case UNSUPPORTED -> "unsupported";
       case NOT_FOUND -> "not_found";
       case EVALUATION_ERROR -> "evaluation_error";
+      case LIMIT_EXCEEDED -> "limit_exceeded";
+      case UNAVAILABLE -> "unavailable";
+      case INTERNAL -> "internal";
     };
   }
 
@@ -39,6 +47,7 @@ final class TenantResponses {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("version", applied.version());
     body.put("objects", applied.objects());
+    if (applied.duplicate()) body.put("duplicate", true);
     return Json.response(StatusCodes.OK, body);
   }
 

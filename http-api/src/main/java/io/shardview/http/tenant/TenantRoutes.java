@@ -15,11 +15,15 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.ViewTopics;
+import io.shardview.entity.fault.FailPoints;
 import io.shardview.http.ApiError;
+import io.shardview.http.Contained;
+import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.TenantEndpoints;
 import io.shardview.http.changes.ChangeStreamRoute;
+import io.shardview.persistence.WrittenIds;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -48,22 +52,26 @@ public final class TenantRoutes {
   private final TenantHttpSettings settings;
   private final ChangeStreamRoute changes;
   private final TenantIngress ingress;
+  private final TenantBodyLimits bodyLimits;
 
   public TenantRoutes(ActorSystem<?> system, RouteMetrics metrics, TenantHttpSettings settings, ViewTopics topics) {
     this.system = system;
     this.metrics = metrics;
     this.settings = settings;
     this.changes = new ChangeStreamRoute(system, topics,
-        (tenant, view, from) -> ask(tenant, replyTo ->
+        (tenant, view, from) -> ask(tenant, settings.askTimeout(), replyTo ->
             new TenantCircuit.ReplayChanges(view, from.isPresent() ? from.getAsLong() : null, replyTo)),
         settings.streamHeartbeat(), settings.streamBufferChanges());
-    this.ingress = new TenantIngress(system, settings.askTimeout(), settings.retryAttemptTimeout(),
-        settings.groupMaxOps(), settings.ingressQueueBatches(), settings.ingressIdleAfter());
+    this.ingress = new TenantIngress(system, settings.askTimeout(), settings.replyGrace(), settings.retryAttemptTimeout(),
+        settings.groupMaxOps(), settings.ingressQueueBatches(), settings.ingressQueueMaxWait(), settings.ingressIdleAfter());
+    this.bodyLimits = TenantBodyLimits.from(system.settings().config());
   }
 
   /** All tenant endpoints under /v1/tenants/{t}. */
   public Route routes() {
-    return pathPrefix("v1", () -> pathPrefix("tenants", () -> pathPrefix(PathMatchers.segment(), tenant -> concat(
+    return pathPrefix("v1", () -> pathPrefix("tenants", () -> concat(
+        pathEnd(() -> metrics.endpoint("/v1/tenants", get(this::list))),
+        pathPrefix(PathMatchers.segment(), tenant -> concat(
         pathEnd(() -> endpoint("/v1/tenants/{t}", tenant, () -> get(() -> describe(tenant)))),
         path("sql", () -> endpoint("/v1/tenants/{t}/sql", tenant, () -> post(() -> sql(tenant)))),
         path("ingest", () -> endpoint("/v1/tenants/{t}/ingest", tenant, () -> post(() -> ingest(tenant)))),
@@ -73,17 +81,17 @@ public final class TenantRoutes {
             path("changes", () -> endpoint("/v1/tenants/{t}/views/{v}/changes", tenant, () -> get(() ->
                 parameterOptional("from", from -> changes.stream(tenant, view, from)))))))),
         pathPrefix("tables", () -> path(PathMatchers.segment(), table ->
-            endpoint("/v1/tenants/{t}/tables/{name}", tenant, () -> get(() -> read(tenant, table, false)))))))));
+            endpoint("/v1/tenants/{t}/tables/{name}", tenant, () -> get(() -> read(tenant, table, false))))))))));
   }
 
   private Route endpoint(String template, String tenant, Supplier<Route> inner) {
-    return TenantEndpoints.endpoint(metrics, template, tenant, settings.maxRequestBytes(), inner);
+    return TenantEndpoints.endpoint(metrics, InflightBodies.get(system), template, tenant, settings.maxRequestBytes(), inner);
   }
 
   // ---- writes -------------------------------------------------------------------------------
 
   private Route sql(String tenant) {
-    return extractRequest(request -> entity(Unmarshaller.entityToString(), body -> {
+    return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("sql", body -> {
       String type = mediaType(request);
       String sql;
       if (type.equals("application/json")) {
@@ -97,22 +105,28 @@ public final class TenantRoutes {
       } else {
         return complete(unsupportedType(type, "application/sql, text/plain or application/json"));
       }
-      return reply(this.<TenantCircuit.SqlReply>ask(tenant, replyTo -> new TenantCircuit.ExecuteSql(sql, replyTo)), r ->
-          r instanceof TenantCircuit.SqlApplied applied ? TenantResponses.sqlApplied(applied)
-              : TenantResponses.refused((TenantCircuit.Refused) r));
-    }));
+      var tooLarge = bodyLimits.checkSql(sql);
+      if (tooLarge.isPresent()) return complete(tooLarge.get().toResponse());
+      String requestKey = request.getHeader("Idempotency-Key").map(h -> h.value()).orElse(null);
+      long deadline = deadline();
+      return reply(this.<TenantCircuit.SqlReply>ask(tenant, writeTimeout(),
+              replyTo -> new TenantCircuit.ExecuteSql(sql, requestKey, deadline, replyTo)),
+          r -> r instanceof TenantCircuit.SqlApplied applied ? TenantResponses.sqlApplied(applied)
+              : TenantResponses.refused((TenantCircuit.Refused) r), TenantEndpoints.Effect.WRITE);
+    })));
   }
 
   private Route ingest(String tenant) {
-    return extractRequest(request -> entity(Unmarshaller.entityToString(), body -> {
+    return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("ingest", body -> {
+      FailPoints.raise(request.getHeader(FailPoints.HEADER).map(h -> h.value()).orElse(null));
       String type = mediaType(request);
       IngestBody batch;
       try {
         if (type.equals("application/json")) {
-          batch = IngestBody.fromJson(body, settings.batchMaxOps());
+          batch = IngestBody.fromJson(body, settings.batchMaxOps(), bodyLimits);
         } else if (type.equals("application/x-ndjson")) {
           batch = IngestBody.fromNdjson(body, request.getHeader("Idempotency-Key").map(h -> h.value()).orElse(null),
-              settings.batchMaxOps());
+              settings.batchMaxOps(), bodyLimits);
         } else {
           return complete(unsupportedType(type, "application/json or application/x-ndjson"));
         }
@@ -121,24 +135,38 @@ public final class TenantRoutes {
       }
       if (batch.ops().isEmpty()) return complete(badRequest("the batch has no ops"));
       CompletionStage<TenantCircuit.IngestReply> applied = ingress.submit(tenant,
-          new TenantCircuit.BatchRequest(batch.ops(), batch.batchId()))
-          .toCompletableFuture().orTimeout(settings.askTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          new TenantCircuit.BatchRequest(batch.ops(), batch.batchId(), deadline()))
+          .toCompletableFuture().orTimeout(writeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       return reply(applied, r ->
           r instanceof TenantCircuit.Ingested ingested ? TenantResponses.ingested(ingested)
-              : TenantResponses.refused((TenantCircuit.Refused) r));
-    }));
+              : TenantResponses.refused((TenantCircuit.Refused) r), TenantEndpoints.Effect.WRITE);
+    })));
   }
 
   // ---- reads --------------------------------------------------------------------------------
 
+  /** {@code GET /v1/tenants?limit=&after=}: the tenants that exist, by name, a page at a time. */
+  private Route list() {
+    return parameterMap(params -> {
+      TenantListing.Page page;
+      try {
+        page = TenantListing.Page.of(params, settings.readDefaultLimit(), settings.readMaxLimit());
+      } catch (IllegalArgumentException e) {
+        return complete(badRequest(e.getMessage()));
+      }
+      return reply(WrittenIds.list(system, settings.askTimeout()), ids -> Json.response(StatusCodes.OK,
+          TenantListing.of(ids, page)), TenantEndpoints.Effect.READ);
+    });
+  }
+
   private Route describe(String tenant) {
-    return reply(this.<TenantCircuit.DescribeReply>ask(tenant, TenantCircuit.Describe::new), r ->
+    return reply(this.<TenantCircuit.DescribeReply>ask(tenant, settings.askTimeout(), TenantCircuit.Describe::new), r ->
         r instanceof TenantCircuit.TenantInfo info ? TenantResponses.tenantInfo(info)
-            : TenantResponses.refused((TenantCircuit.Refused) r));
+            : TenantResponses.refused((TenantCircuit.Refused) r), TenantEndpoints.Effect.READ);
   }
 
   private Route query(String tenant) {
-    return extractRequest(request -> entity(Unmarshaller.entityToString(), body -> {
+    return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("query", body -> {
       String type = mediaType(request);
       if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
       JsonNode node = parseJson(body);
@@ -146,10 +174,14 @@ public final class TenantRoutes {
         return complete(badRequest("the body must be a JSON object with a string \"sql\""));
       }
       String sql = node.get("sql").asText();
-      return reply(this.<TenantCircuit.QueryReply>ask(tenant, replyTo -> new TenantCircuit.Query(sql, replyTo)), r ->
-          r instanceof TenantCircuit.QueryRows rows ? TenantResponses.queryRows(rows)
-              : TenantResponses.refused((TenantCircuit.Refused) r));
-    }));
+      var tooLarge = bodyLimits.checkSql(sql);
+      if (tooLarge.isPresent()) return complete(tooLarge.get().toResponse());
+      long deadline = deadline();
+      return reply(this.<TenantCircuit.QueryReply>ask(tenant, writeTimeout(),
+              replyTo -> new TenantCircuit.Query(sql, deadline, replyTo)),
+          r -> r instanceof TenantCircuit.QueryRows rows ? TenantResponses.queryRows(rows)
+              : TenantResponses.refused((TenantCircuit.Refused) r), TenantEndpoints.Effect.READ);
+    })));
   }
 
   private Route read(String tenant, String name, boolean view) {
@@ -167,7 +199,7 @@ public final class TenantRoutes {
       return reply(rows, r -> {
         if (!(r instanceof TenantCircuit.Rows page)) return TenantResponses.refused((TenantCircuit.Refused) r);
         return TenantResponses.rows(page, page.version() < minVersion);
-      });
+      }, TenantEndpoints.Effect.READ);
     });
   }
 
@@ -196,8 +228,14 @@ public final class TenantRoutes {
 
   // ---- plumbing -----------------------------------------------------------------------------
 
-  private <R> CompletionStage<R> ask(String tenant, Function<ActorRef<R>, TenantCircuit.Command> message) {
-    return ask(tenant, settings.askTimeout(), message);
+  /** The deadline a request carries to its entity (wall clock, epoch ms). */
+  private long deadline() {
+    return System.currentTimeMillis() + settings.askTimeout().toMillis();
+  }
+
+  /** How long a request that carries a deadline waits for its answer: the deadline plus the grace to finish. */
+  private java.time.Duration writeTimeout() {
+    return settings.askTimeout().plus(settings.replyGrace());
   }
 
   private <R> CompletionStage<R> ask(String tenant, java.time.Duration timeout,
@@ -206,8 +244,9 @@ public final class TenantRoutes {
     return entity.ask(message::apply, timeout);
   }
 
-  private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse) {
-    return TenantEndpoints.reply(pending, toResponse, "the tenant", settings.askTimeout());
+  private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse, TenantEndpoints.Effect effect) {
+    return TenantEndpoints.reply(pending, toResponse, "the tenant",
+        effect == TenantEndpoints.Effect.WRITE ? writeTimeout() : settings.askTimeout(), effect);
   }
 
   private static String mediaType(HttpRequest request) {

@@ -12,7 +12,7 @@ class LineProtocolParserTest {
   private static final long NOW = 1_700_000_000_123L;
 
   private static List<String> parse(String body, Precision precision) {
-    SampleBatch.Builder out = new SampleBatch.Builder(1000);
+    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
     LineProtocolParser.parse(body, precision, NOW, out);
     return BatchRendering.lines(out.build());
   }
@@ -102,7 +102,7 @@ class LineProtocolParserTest {
 
   @Test
   void sameSeriesAcrossLinesIsOneSeries() {
-    SampleBatch.Builder out = new SampleBatch.Builder(100);
+    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(100));
     LineProtocolParser.parse("m,h=a f=1 1\nm,h=a f=2 2\nm,h=b f=3 3", Precision.MS, NOW, out);
     SampleBatch batch = out.build();
     assertEquals(2, batch.seriesCount());
@@ -111,7 +111,7 @@ class LineProtocolParserTest {
 
   @Test
   void moreSamplesThanTheLimitRejectTheRequest() {
-    SampleBatch.Builder out = new SampleBatch.Builder(2);
+    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(2));
     IngestException e = assertThrows(IngestException.class,
         () -> LineProtocolParser.parse("m a=1,b=2,c=3 1", Precision.MS, NOW, out));
     assertEquals("max-samples-per-request", e.details().get("limit"));
@@ -119,7 +119,7 @@ class LineProtocolParserTest {
 
   @Test
   void linesRepeatingASeriesKeyShareItsSeriesAndMayAddFields() {
-    SampleBatch.Builder out = new SampleBatch.Builder(100);
+    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(100));
     LineProtocolParser.parse("cpu,h=a,r=x u=1,s=2 1\ncpu,h=a,r=x s=3,i=4 2\ncpu,r=x,h=a u=5 3\n"
         + "my\\ m,h=a\\ b f=1 1\nmy\\ m,h=a\\ b f=2 2", Precision.MS, NOW, out);
     SampleBatch batch = out.build();
@@ -149,7 +149,7 @@ class LineProtocolParserTest {
     for (int round = 0; round < 2; round++) {
       for (int h = 0; h < 500; h++) body.append("m,h=").append(h).append(" f=").append(h).append(' ').append(round).append('\n');
     }
-    SampleBatch.Builder out = new SampleBatch.Builder(10_000);
+    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(10_000));
     LineProtocolParser.parse(body.toString(), Precision.MS, NOW, out);
     SampleBatch batch = out.build();
     assertEquals(500, batch.seriesCount());
@@ -186,5 +186,27 @@ class LineProtocolParserTest {
             "{__name__=\"m_f\",h=\"a\"} 3 11.0"),
         parse("m,h=a f=1,g=2 1\nm,h=ab f=3 1\nm,h=a f=4 2\nm,h=a f=5,ff=6 2\nm,h=ab f=7 2\nm,h=a g=8,f=9 2\n"
             + "m,h=ab g=10 3\nm,h=a f=11 3", Precision.MS));
+  }
+
+  @Test
+  void keysWithManyFieldsInAnyOrderKeepOneSeriesPerField() {
+    StringBuilder body = new StringBuilder();
+    for (int line = 0; line < 3; line++) {
+      StringBuilder fields = new StringBuilder();
+      for (int f = 0; f < 40; f++) {
+        int field = line == 1 ? 39 - f : f; // the second line lists them backwards
+        fields.append(f == 0 ? "" : ",").append("f").append(field).append('=').append(line * 100 + field);
+      }
+      body.append("m,h=a ").append(fields).append(' ').append(line + 1).append('\n');
+    }
+    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
+    LineProtocolParser.parse(body.toString(), Precision.MS, NOW, out);
+    SampleBatch batch = out.build();
+    assertEquals(40, batch.seriesCount());
+    assertEquals(120, batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      String name = batch.labels(batch.seriesOf(i))[1]; // m_f<k>
+      assertEquals((batch.timestamp(i) - 1) * 100 + Integer.parseInt(name.substring(3)), batch.value(i), 0.0, name);
+    }
   }
 }

@@ -48,7 +48,7 @@ public class RemoteWriteDecoderTest {
   }
 
   private static List<String> decode(byte[] body) {
-    SampleBatch.Builder out = new SampleBatch.Builder(1000);
+    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
     RemoteWriteDecoder.decode(body, 1 << 20, out);
     return BatchRendering.lines(out.build());
   }
@@ -72,7 +72,7 @@ public class RemoteWriteDecoderTest {
     long stale = 0x7ff0000000000002L;
     byte[] body = writeRequest(List.<String[]>of(new String[] {"__name__", "m"}),
         List.<double[][]>of(new double[][] {{1, Double.longBitsToDouble(stale)}}));
-    SampleBatch.Builder out = new SampleBatch.Builder(10);
+    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(10));
     RemoteWriteDecoder.decode(body, 1 << 20, out);
     assertEquals(stale, Double.doubleToRawLongBits(out.build().value(0)));
   }
@@ -94,9 +94,10 @@ public class RemoteWriteDecoderTest {
   @Test
   void bodiesInflatingPastTheLimitAreRejectedBeforeInflating() throws IOException {
     byte[] zeros = Snappy.compress(new byte[4 << 20]);
-    SampleBatch.Builder out = new SampleBatch.Builder(10);
+    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(10));
     IngestException e = assertThrows(IngestException.class, () -> RemoteWriteDecoder.decode(zeros, 1 << 20, out));
-    assertEquals("max-uncompressed-bytes", e.details().get("limit"));
+    assertEquals("max-decoded-request-bytes", e.details().get("limit"));
+    assertEquals(IngestException.Kind.TOO_LARGE, e.kind());
   }
 
   @Test

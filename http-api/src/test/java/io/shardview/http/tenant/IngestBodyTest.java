@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /** The NDJSON ingest body: one op per line, each checked for shape, with the line of the first bad one. */
 class IngestBodyTest {
+  static final TenantBodyLimits LIMITS = new TenantBodyLimits(1 << 20, 32, 1 << 20);
 
   @Test
   void readsOneOpPerLineSkippingBlankLinesWithEitherLineBreak() throws Exception {
     IngestBody body = IngestBody.fromNdjson(
         "{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"id\":1,\"s\":\"a\"}}\r\n\n   \n"
-            + "{\"op\":\"delete\",\"table\":\"t\",\"key\":{\"id\":1}}\n", " b-7 ", 10);
+            + "{\"op\":\"delete\",\"table\":\"t\",\"key\":{\"id\":1}}\n", " b-7 ", 10, LIMITS);
     assertEquals("b-7", body.batchId());
     assertEquals(2, body.ops().size());
     IngestOp insert = body.ops().get(0);
@@ -30,14 +31,14 @@ class IngestBodyTest {
     assertEquals(1L, insert.row().get("id"));
     assertNull(insert.key());
     assertEquals(Map.of("id", 1L), body.ops().get(1).key());
-    assertNull(IngestBody.fromNdjson("", "  ", 10).batchId());
-    assertEquals(0, IngestBody.fromNdjson("\n\n", null, 10).ops().size());
+    assertNull(IngestBody.fromNdjson("", "  ", 10, LIMITS).batchId());
+    assertEquals(0, IngestBody.fromNdjson("\n\n", null, 10, LIMITS).ops().size());
   }
 
   @Test
   void numbersKeepTheirExactValueAndScalarsTheirType() throws Exception {
     IngestOp op = IngestBody.fromNdjson("{\"op\":\"upsert\",\"table\":\"t\",\"row\":{\"a\":12,\"b\":1.50,\"c\":1e400,"
-        + "\"d\":99999999999999999999,\"e\":true,\"f\":null,\"g\":\"x\",\"h\":-0.0,\"a\":13}}", null, 10).ops().get(0);
+        + "\"d\":99999999999999999999,\"e\":true,\"f\":null,\"g\":\"x\",\"h\":-0.0,\"a\":13}}", null, 10, LIMITS).ops().get(0);
     Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("a", 13L); // a repeated name keeps the last value
     expected.put("b", new BigDecimal("1.50")); // the scale as written, as in a PostgreSQL literal
@@ -76,7 +77,7 @@ class IngestBodyTest {
         new Case("{\"row\":{\"a\":{}},\"table\":7,\"op\":\"insert\"}", "op 1: \"table\" must be a string"));
     for (Case c : cases) {
       IngestBody.Invalid invalid = assertThrows(IngestBody.Invalid.class,
-          () -> IngestBody.fromNdjson(ok + "\n\n" + c.line() + "\n" + ok, null, 10), c.line());
+          () -> IngestBody.fromNdjson(ok + "\n\n" + c.line() + "\n" + ok, null, 10, LIMITS), c.line());
       assertTrue(invalid.error.message().startsWith(c.message()), c.line() + " -> " + invalid.error.message());
       assertEquals(1, invalid.error.details().get("index"), c.line());
       if (c.message().startsWith("line")) assertEquals(3, invalid.error.details().get("line"), c.line());
@@ -86,7 +87,7 @@ class IngestBodyTest {
   @Test
   void anOpSpanningTwoLinesIsMalformed() {
     IngestBody.Invalid invalid = assertThrows(IngestBody.Invalid.class,
-        () -> IngestBody.fromNdjson("{\"op\":\"insert\",\n\"table\":\"t\",\"row\":{}}", null, 10));
+        () -> IngestBody.fromNdjson("{\"op\":\"insert\",\n\"table\":\"t\",\"row\":{}}", null, 10, LIMITS));
     assertTrue(invalid.error.message().startsWith("line 1: malformed JSON"), invalid.error.message());
   }
 
@@ -94,7 +95,7 @@ class IngestBodyTest {
   void tooManyOpsIsRefusedBeforeTheRestIsRead() {
     String ok = "{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"id\":1}}\n";
     IngestBody.Invalid invalid = assertThrows(IngestBody.Invalid.class,
-        () -> IngestBody.fromNdjson(ok.repeat(3) + "{garbage", null, 2));
+        () -> IngestBody.fromNdjson(ok.repeat(3) + "{garbage", null, 2, LIMITS));
     assertEquals("too_many_ops", invalid.error.code());
   }
 }

@@ -47,7 +47,9 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -75,9 +77,38 @@ public final class SqlPlanner {
             .withConformance(SqlConformanceEnum.LENIENT);
 
     /** A failure to plan: the message names the construct or the unknown object. */
-    public static final class PlanningException extends Exception {
+    public static class PlanningException extends Exception {
         public PlanningException(String message) {
             super(message);
+        }
+    }
+
+    /** A SELECT that does not parse: where, as 1-based line and column in the SELECT's own text, and near what. */
+    public static final class SyntaxError extends PlanningException {
+        public final int line;
+        public final int column;
+
+        public SyntaxError(String message, int line, int column) {
+            super(message);
+            this.line = line;
+            this.column = column;
+        }
+    }
+
+    /** A SELECT that reads a relation the tenant does not have (PostgreSQL: relation "x" does not exist). */
+    public static final class UnknownRelation extends PlanningException {
+        public UnknownRelation(String relation) {
+            super("relation \"" + relation + "\" does not exist");
+        }
+    }
+
+    /** A SELECT nested deeper than the limit the planner takes (see {@link SqlDepth}). */
+    public static final class TooDeep extends PlanningException {
+        public final int limit;
+
+        public TooDeep(String message, int limit) {
+            super(message);
+            this.limit = limit;
         }
     }
 
@@ -101,11 +132,101 @@ public final class SqlPlanner {
      * integer); a view of then keeps them.
      */
     public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted, int revision) throws PlanningException {
+        return plan(select, relations, accepted, revision, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #plan(String, Map, boolean, int)}, refusing a SELECT nested deeper than {@code maxDepth} (parentheses
+     * and CASE in its text, or its parse tree; see {@link SqlDepth}) before the planner recurses through it. A stack
+     * overflow while planning is refused the same way: the planner's state is the request's own and is dropped.
+     */
+    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted, int revision,
+                               int maxDepth) throws PlanningException {
         try {
-            SqlNode parsed = SqlParser.create(select, PARSER).parseQuery();
-            if (!parsed.isA(SqlKind.QUERY)) {
-                throw new PlanningException("only a SELECT query is allowed here, not " + parsed.getKind());
-            }
+            if (SqlDepth.textNesting(select) > maxDepth) throw tooDeep(maxDepth);
+            SqlNode parsed = parse(select);
+            if (SqlDepth.treeDepth(parsed, maxDepth) > maxDepth) throw tooDeep(maxDepth);
+            return plan(parsed, relations, accepted, revision);
+        } catch (StackOverflowError e) {
+            throw tooDeep(maxDepth);
+        }
+    }
+
+    private static TooDeep tooDeep(int maxDepth) {
+        return new TooDeep("the statement nests deeper than " + (maxDepth == Integer.MAX_VALUE ? "this node can plan"
+                : "the limit of " + maxDepth + " levels (parentheses, CASE, subqueries and chains of operators or "
+                + "UNIONs each add a level)"), maxDepth);
+    }
+
+    private static SqlNode parse(String select) throws PlanningException {
+        SqlNode parsed;
+        try {
+            parsed = SqlParser.create(select, PARSER).parseQuery();
+        } catch (SqlParseException e) {
+            // Calcite's parser turns a stack overflow of its own into a parse error.
+            for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof StackOverflowError) throw new StackOverflowError();
+            throw syntaxError(e, select);
+        } catch (RuntimeException e) {
+            throw new PlanningException(cleanMessage(e));
+        }
+        if (!parsed.isA(SqlKind.QUERY)) {
+            throw new PlanningException("only a SELECT query is allowed here, not " + parsed.getKind());
+        }
+        return parsed;
+    }
+
+    /**
+     * PostgreSQL's wording, {@code syntax error at or near "x"}, with the position; Calcite's message lists every token
+     * it could take next (hundreds). A parse that failed without a position (Calcite's "Non-query expression
+     * encountered in illegal context" for a statement where a SELECT belongs) is placed at the start.
+     */
+    private static SyntaxError syntaxError(SqlParseException e, String select) {
+        SqlParserPos pos = e.getPos();
+        int line = pos == null || pos.getLineNum() < 1 ? 1 : pos.getLineNum();
+        int column = pos == null || pos.getColumnNum() < 1 ? 1 : pos.getColumnNum();
+        String message = POSITION.matcher(cleanMessage(e)).replaceAll("");
+        java.util.regex.Matcher near = NEAR.matcher(message);
+        if (near.find()) {
+            String tokens = near.group(1) != null ? near.group(1) : near.group(2);
+            // Calcite may name the tokens from the one it stopped at to the end: "> <EOF>".
+            message = tokens.contains("<EOF>") ? "syntax error at end of input"
+                    : "syntax error at or near \"" + tokens.split(" ", 2)[0] + "\"";
+        } else if (message.contains("Non-query expression")) {
+            // Calcite read an expression where a query belongs: a misspelt SELECT, most often.
+            String word = wordAt(select, line, column);
+            message = word.isEmpty() ? "syntax error: a SELECT query is expected here" : "syntax error at or near \"" + word + "\"";
+        } else if (INTERNAL.matcher(message).find()) {
+            message = "syntax error"; // the parser failed inside (an index out of bounds): its words mean nothing to a client
+        } else {
+            message = "syntax error: " + message;
+        }
+        return new SyntaxError(message, line, column);
+    }
+
+    /** The word that starts at a 1-based line and column of {@code text}, or "". */
+    private static String wordAt(String text, int line, int column) {
+        int at = 0;
+        for (int l = 1; l < line && at < text.length(); at++) if (text.charAt(at) == '\n') l++;
+        at = Math.min(text.length(), at + column - 1);
+        int end = at;
+        while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) end++;
+        return text.substring(at, end);
+    }
+
+    /** Calcite's validator on a table or view it cannot find. */
+    private static final java.util.regex.Pattern UNKNOWN_OBJECT = java.util.regex.Pattern.compile("Object '([^']*)' not found");
+
+    /** A Java exception's name in a parser's message. */
+    private static final java.util.regex.Pattern INTERNAL = java.util.regex.Pattern.compile("\\b[a-z]+\\.[a-z.]+[A-Z]\\w*(Exception|Error)\\b");
+
+    /** The token Calcite's parser stopped at, in its two wordings. */
+    private static final java.util.regex.Pattern NEAR =
+            java.util.regex.Pattern.compile("^Encountered \"(.*?)\"|^Incorrect syntax near the keyword '(.*?)'");
+    /** Calcite's position, relative to the SELECT alone: the rejection gives it relative to the request. */
+    private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile(" at line \\d+, column \\d+\\.?");
+
+    private static RelNode plan(SqlNode parsed, Map<String, List<Column>> relations, boolean accepted, int revision) throws PlanningException {
+        try {
             boolean pgTypes = revision >= 3;
             PgTypeFactory types = new PgTypeFactory(pgTypes);
             CalciteCatalogReader catalog = catalog(relations, types);
@@ -127,7 +248,10 @@ public final class SqlPlanner {
         } catch (PlanningException e) {
             throw e;
         } catch (Exception e) {
-            throw new PlanningException(cleanMessage(e));
+            String message = cleanMessage(e);
+            java.util.regex.Matcher unknown = UNKNOWN_OBJECT.matcher(message);
+            if (unknown.find()) throw new UnknownRelation(unknown.group(1));
+            throw new PlanningException(message);
         }
     }
 

@@ -46,8 +46,10 @@ final class JournalPruner extends AbstractPersistentActor {
     this.upTo = upTo;
   }
 
+  /** On the snapshots' pool (config/dispatchers.conf): forcing a snapshot file to disk blocks its thread. */
   static Props props(String persistenceId, long upTo) {
-    return Props.create(JournalPruner.class, () -> new JournalPruner(persistenceId, upTo));
+    return Props.create(JournalPruner.class, () -> new JournalPruner(persistenceId, upTo))
+        .withDispatcher("shardview.dispatchers.snapshots");
   }
 
   @Override

@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import io.shardview.entity.fault.InternalErrors;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -54,6 +56,9 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   /** Sharding type key of metrics shards. */
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "metrics-shard");
 
+  /** The bounded pool metrics shards run on, never the dispatcher HTTP runs on (config/dispatchers.conf). */
+  public static final String DISPATCHER = "shardview.dispatchers.metrics-shards";
+
   /** The entity id of shard {@code shard} of {@code tenant}. */
   public static String entityId(String tenant, int shard) {
     return tenant + "." + shard; // tenant names have no dot
@@ -70,7 +75,13 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   public record Append(byte[] batch, ActorRef<AppendReply> replyTo) implements Command {}
 
   /** The shard's answer to an {@link Append}. */
-  public sealed interface AppendReply extends CborSerializable permits Appended, SeriesLimitReached {}
+  public sealed interface AppendReply extends CborSerializable permits Appended, SeriesLimitReached, Failed {}
+
+  /**
+   * Nothing stored: a bug failed the shard while it handled the append, logged under {@code requestId}; the shard
+   * restarts from its journal.
+   */
+  public record Failed(String requestId) implements AppendReply {}
 
   /** Stored: points stored, and points dropped as older than the out-of-order window or the retention horizon. */
   public record Appended(int accepted, int rejectedOutOfOrder, int rejectedTooOld) implements AppendReply {}
@@ -128,12 +139,22 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
   public record SeriesPoints(Map<String, String> labels, long[] timestamps, double[] values) {}
 
   /**
-   * Registers metrics shards with this node's sharding; {@code clock} dates retention (the wall
-   * clock but in tests), and shards publish their figures to {@code board}.
+   * Registers metrics shards with this node's sharding, on their own dispatcher; {@code clock} dates
+   * retention (the wall clock but in tests), and shards publish their figures to {@code board}.
    */
   public static void init(ActorSystem<?> system, MetricsSettings settings, Clock clock, ShardStatsBoard board) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> Behaviors.<Command>setup(context ->
-        Behaviors.withTimers(timers -> new MetricsShard(entity.getEntityId(), settings, clock, board, context, timers)))));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> Behaviors.supervise(Behaviors.<Command>setup(context ->
+        Behaviors.withTimers(timers -> new MetricsShard(entity.getEntityId(), settings, clock, board, context, timers))))
+        .onFailure(ShardFailed.class, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
+            .withLoggingEnabled(false))) // logged once, with its request id
+        .withEntityProps(DispatcherSelector.fromConfig(DISPATCHER)));
+  }
+
+  /** Thrown after a contained failure was answered: the storage may be half-changed, so the shard restarts. */
+  static final class ShardFailed extends RuntimeException {
+    ShardFailed(String requestId, Throwable cause) {
+      super("metrics shard failed (request id " + requestId + ")", cause);
+    }
   }
 
   private final MetricsSettings settings;
@@ -161,8 +182,10 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
 
   private MetricsShard(String entityId, MetricsSettings settings, Clock clock, ShardStatsBoard board,
       ActorContext<Command> context, TimerScheduler<Command> timers) {
-    super(PersistenceId.of("metrics", entityId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    // A failed write stops this instance, and sharding starts a new one with the next message: Pekko's own restart
+    // (onPersistFailure) would recover onto the storage this instance already holds (emptyState is evaluated once
+    // per instance and the storage is mutable), applying every event again.
+    super(PersistenceId.of("metrics", entityId));
     this.settings = settings;
     this.clock = clock;
     this.board = board;
@@ -255,8 +278,26 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         .build();
   }
 
+  /**
+   * Every command runs guarded, as a tenant's do: a Throwable that escapes (a bug, a class missing at run time) is
+   * logged once under a request id, an append is answered {@link Failed}, and the shard restarts from its journal.
+   */
   @Override
   public CommandHandler<Command, MetricsEvent, ShardStorage> commandHandler() {
+    CommandHandler<Command, MetricsEvent, ShardStorage> handler = commands();
+    return (storage, command) -> {
+      try {
+        return handler.apply(storage, command);
+      } catch (Throwable error) {
+        String requestId = InternalErrors.record(context.getLog(), "metrics-shard",
+            "shard " + entityId + ", " + command.getClass().getSimpleName(), error);
+        if (command instanceof Append append) append.replyTo().tell(new Failed(requestId));
+        throw new ShardFailed(requestId, error);
+      }
+    };
+  }
+
+  private CommandHandler<Command, MetricsEvent, ShardStorage> commands() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Append.class, this::onAppend)
         .onCommand(CheckSeries.class, (storage, check) -> Effect().reply(check.replyTo(), seriesRoom(storage, check)))
@@ -272,18 +313,30 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         .build();
   }
 
+  /**
+   * Stores a batch, judged against the retention horizon of now. The retention timer's first tick
+   * reaches a shard after the commands stashed while it recovered, so without this a shard that just
+   * started (or one whose horizon moved since the last tick) would acknowledge points older than the
+   * horizon and drop them at that tick: a due retention is journaled together with the batch, first.
+   */
   private Effect<MetricsEvent, ShardStorage> onAppend(ShardStorage storage, Append append) {
     PointBatch batch = MetricsEvent.decode(append.batch());
-    AppendResult expected = storage.check(batch);
+    long now = clock.millis();
+    RetentionCutoffs due = storage.retentionDue(now) ? storage.retentionCutoffs(now) : null;
+    AppendResult expected = due == null ? storage.check(batch) : storage.checkAfter(due, batch);
     int limit = settings.maxActiveSeriesPerShard();
     if (expected.newSeries() > 0 && (long) storage.activeSeries() + expected.newSeries() > limit) {
       return Effect().reply(append.replyTo(), new SeriesLimitReached(storage.activeSeries(), expected.newSeries(), limit));
     }
     Appended reply = new Appended(expected.accepted(), expected.rejectedOutOfOrder(), expected.rejectedTooOld());
-    if (expected.accepted() == 0) return Effect().reply(append.replyTo(), reply);
-    lastWriteNanos = System.nanoTime();
-    return Effect().persist(MetricsEvent.PointsAppended.of(append.batch(), batch))
-        .thenReply(append.replyTo(), s -> reply);
+    List<MetricsEvent> events = new ArrayList<>(2);
+    if (due != null) events.add(new MetricsEvent.RetentionApplied(due.rawCutoffMs(), due.rollupCutoffMs()));
+    if (expected.accepted() > 0) {
+      lastWriteNanos = System.nanoTime();
+      events.add(MetricsEvent.PointsAppended.of(append.batch(), batch));
+    }
+    if (events.isEmpty()) return Effect().reply(append.replyTo(), reply);
+    return Effect().persist(events).thenReply(append.replyTo(), s -> reply);
   }
 
   /**

@@ -14,8 +14,9 @@ import java.io.UncheckedIOException;
 /**
  * The circuit inside a {@link TenantSnapshot}. Taken from the entity as a {@link CircuitImage} (cheap,
  * on the entity's thread) and encoded only when the snapshot store serializes the snapshot, on the
- * store's thread, while the entity goes on ingesting. Serialized as one byte string in the engine's
- * snapshot format, as the earlier {@code byte[]} field was, so older snapshots still read.
+ * store's thread (shardview.dispatchers.snapshots, config/dispatchers.conf), while the entity goes on
+ * ingesting. Serialized as one byte string in the engine's snapshot format, as the earlier
+ * {@code byte[]} field was, so older snapshots still read.
  */
 public final class SnapshotCircuit {
   private CircuitImage image; // dropped once encoded

@@ -37,9 +37,10 @@ public sealed interface TenantEvent {
   /**
    * A SQL request whose statements all applied, and the objects it created or dropped; revision: the
    * {@link io.shardview.circuit.Circuit#SQL_REVISION} they were accepted under, null in events written before it
-   * was kept (revision 0).
+   * was kept (revision 0); requestKey: the client's Idempotency-Key, or null (so a retry of it answers this result).
    */
-  record SqlApplied(long version, String sql, List<DdlResult.ChangedObject> objects, Integer revision) implements TenantEvent {
+  record SqlApplied(long version, String sql, List<DdlResult.ChangedObject> objects, Integer revision, String requestKey)
+      implements TenantEvent {
     /** The SQL revision, 0 for an event written before it was kept. */
     public int sqlRevision() {
       return revision == null ? 0 : revision;

@@ -13,7 +13,15 @@ public record TenantSettings(
     long snapshotEveryOps,
     int keepSnapshots,
     boolean deleteEventsOnSnapshot,
-    Duration passivateIdleAfter) {
+    Duration passivateIdleAfter,
+    int sqlMaxWaiting) {
+
+  /** The node's SQL planner, from {@code shardview.tenant.sql}. */
+  public static SqlPlanning planning(Config config) {
+    Config c = config.getConfig("shardview.tenant.sql");
+    return new SqlPlanning(c.getInt("planner-threads"), c.getInt("planner-queue"), c.getDuration("plan-budget"),
+        c.getInt("max-depth"));
+  }
 
   /** Reads the settings from the node's configuration. */
   public static TenantSettings from(Config config) {
@@ -27,6 +35,7 @@ public record TenantSettings(
         c.getLong("snapshot-every-ops"),
         c.getInt("keep-snapshots"),
         c.getBoolean("delete-events-on-snapshot"),
-        c.getDuration("passivate-idle-after"));
+        c.getDuration("passivate-idle-after"),
+        c.getInt("sql.max-waiting-per-tenant"));
   }
 }

@@ -14,10 +14,14 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
 public record TenantSnapshot(
     SnapshotCircuit circuit,
     List<RememberedBatch> batches,
-    List<History> histories) implements CborSerializable {
+    List<History> histories,
+    List<RememberedSql> sqlRequests) implements CborSerializable {
 
   /** A remembered batch id with its original result. */
   public record RememberedBatch(String batchId, TenantCircuit.Ingested result) {}
+
+  /** A remembered SQL request key with its original result (absent from snapshots taken before keys were kept). */
+  public record RememberedSql(String key, TenantCircuit.SqlApplied result) {}
 
   /** One view's change history. */
   public record History(String view, long horizon, long lastVersion, List<String> columns, List<ViewChange> retained) {}
@@ -43,8 +47,10 @@ public record TenantSnapshot(
         .map(e -> new History(e.getKey(), e.getValue().horizon(), e.getValue().lastVersion(),
             state.viewColumns.get(e.getKey()), e.getValue().retained()))
         .toList();
+    List<RememberedSql> sqlRequests = state.sqlRequests.entries().stream()
+        .map(e -> new RememberedSql(e.getKey(), e.getValue())).toList();
     state.snapshotsInFlight++;
-    return new TenantSnapshot(SnapshotCircuit.of(state.circuit.image()), batches, histories);
+    return new TenantSnapshot(SnapshotCircuit.of(state.circuit.image()), batches, histories, sqlRequests);
   }
 
   TenantState restore(String tenant, TenantSettings settings) {
@@ -52,6 +58,7 @@ public record TenantSnapshot(
     TenantState state = new TenantState(tenant, settings, restored);
     state.snapshotVersion = restored.version();
     for (RememberedBatch batch : batches) state.batches.remember(batch.batchId(), batch.result());
+    if (sqlRequests != null) for (RememberedSql sql : sqlRequests) state.sqlRequests.remember(sql.key(), sql.result());
     for (History h : histories) {
       state.histories.put(h.view(), ChangeHistory.restore(h.horizon(), h.lastVersion(), h.retained(),
           settings.historyMaxChanges(), settings.historyMaxRows()));

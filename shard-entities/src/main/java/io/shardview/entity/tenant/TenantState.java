@@ -28,7 +28,9 @@ final class TenantState {
   final String tenant;
   final TenantSettings settings;
   Circuit circuit;
-  final RecentBatches batches;
+  final RecentResults<TenantCircuit.Ingested> batches;
+  /** SQL requests applied under an Idempotency-Key, with their results. */
+  final RecentResults<TenantCircuit.SqlApplied> sqlRequests;
   final Map<String, ChangeHistory> histories = new HashMap<>();
   final Map<String, List<String>> viewColumns = new HashMap<>();
 
@@ -46,7 +48,8 @@ final class TenantState {
     this.tenant = tenant;
     this.settings = settings;
     this.circuit = circuit;
-    this.batches = new RecentBatches(settings.rememberedBatchIds());
+    this.batches = new RecentResults<>(settings.rememberedBatchIds());
+    this.sqlRequests = new RecentResults<>(settings.rememberedBatchIds());
   }
 
   TenantState apply(TenantEvent event) {
@@ -66,25 +69,31 @@ final class TenantState {
         throw new IllegalStateException("replaying SQL event " + event.version() + " gave " + result);
       }
     }
+    if (event.requestKey() != null) {
+      sqlRequests.remember(event.requestKey(), new TenantCircuit.SqlApplied(event.version(), event.objects(), false));
+    }
+    // The objects in statement order; a view created and dropped by the same request (or dropped and created
+    // again) ends as the circuit holds it after the whole request.
     for (DdlResult.ChangedObject object : event.objects()) {
       if (!object.kind().equals("view")) continue;
-      if (object.action().equals("created")) {
+      histories.remove(object.name());
+      viewColumns.remove(object.name());
+      List<String> columns = columnsOf(object.name());
+      if (object.action().equals("created") && columns != null) {
         histories.put(object.name(), new ChangeHistory(event.version(),
             settings.historyMaxChanges(), settings.historyMaxRows()));
-        viewColumns.put(object.name(), columnsOf(object.name()));
-      } else {
-        histories.remove(object.name());
-        viewColumns.remove(object.name());
+        viewColumns.put(object.name(), columns);
       }
     }
   }
 
+  /** The columns of the view the circuit holds under that name, or null when it holds none. */
   private List<String> columnsOf(String view) {
     return circuit.describe().views().stream()
         .filter(v -> v.name().equals(view))
         .findFirst()
         .map(v -> v.columns().stream().map(Column::name).toList())
-        .orElseThrow(() -> new IllegalStateException("created view " + view + " is missing"));
+        .orElse(null);
   }
 
   private void applyBatch(TenantEvent.BatchApplied event) {

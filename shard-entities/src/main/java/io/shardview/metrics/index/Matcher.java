@@ -1,14 +1,16 @@
 package io.shardview.metrics.index;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
  * One label matcher of a PromQL selector ({@code name="v"}, {@code !=}, {@code =~}, {@code !~}).
  *
  * <p>Prometheus semantics: a series without the label is treated as having the empty value, so
- * {@code name=""} selects series lacking the label; regular expressions are fully anchored
- * (Java's {@link java.util.regex.Matcher#matches()}), with Java regex syntax standing in for RE2.
+ * {@code name=""} selects series lacking the label; regular expressions are fully anchored and
+ * in RE2 syntax, run by RE2/J as Prometheus runs RE2: in time linear in the label value and without
+ * recursion over it. java.util.regex backtracks recursively: {@code (a|b)*} over a 4 KiB label value
+ * overflowed a dispatcher thread's stack, which Pekko treats as fatal and ends the JVM.
  */
 public final class Matcher {
   /** The four matcher operators. */
@@ -31,7 +33,16 @@ public final class Matcher {
     this.type = type;
     this.name = name;
     this.value = value;
-    this.pattern = type == Type.RE || type == Type.NRE ? Pattern.compile(value, Pattern.DOTALL) : null;
+    this.pattern = type == Type.RE || type == Type.NRE ? compile(value) : null;
+  }
+
+  /** The pattern, or java.util.regex's exception for one RE2 does not take (the API callers know). */
+  public static Pattern compile(String regex) {
+    try {
+      return Pattern.compile(regex, Pattern.DOTALL);
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      throw new PatternSyntaxException(e.getDescription(), regex, e.getIndex());
+    }
   }
 
   /** Creates a matcher; throws {@link PatternSyntaxException} for a bad regular expression. */

@@ -79,7 +79,7 @@ public final class ShardStorage {
       long[] ts = sp.timestamps();
       double[] vs = sp.values();
       for (int i = 0; i < ts.length; i++) {
-        Refusal refusal = refusal(ts[i], maxTime);
+        Refusal refusal = refusal(ts[i], maxTime, rawCutoff);
         if (refusal != Refusal.NONE) {
           outOfOrder += refusal == Refusal.OUT_OF_ORDER ? 1 : 0;
           tooOld += refusal == Refusal.TOO_OLD ? 1 : 0;
@@ -108,6 +108,18 @@ public final class ShardStorage {
    * handler answer (or drop rejected points) before the batch is persisted as an event.
    */
   public AppendResult check(PointBatch batch) {
+    return check(batch, rawCutoff);
+  }
+
+  /**
+   * What {@link #append} would reply for this batch once retention with {@code cutoffs} is applied
+   * first: lets a command handler journal a due retention and the batch together, and answer for both.
+   */
+  public AppendResult checkAfter(RetentionCutoffs cutoffs, PointBatch batch) {
+    return check(batch, Math.max(rawCutoff, cutoffs.rawCutoffMs()));
+  }
+
+  private AppendResult check(PointBatch batch, long rawCutoff) {
     long max = maxTime;
     int accepted = 0;
     int outOfOrder = 0;
@@ -117,7 +129,7 @@ public final class ShardStorage {
       boolean known = registry.idOf(sp.labels()) >= 0;
       int acceptedBefore = accepted;
       for (long ts : sp.timestamps()) {
-        Refusal refusal = refusal(ts, max);
+        Refusal refusal = refusal(ts, max, rawCutoff);
         if (refusal == Refusal.NONE) {
           accepted++;
           max = Math.max(max, ts);
@@ -137,7 +149,7 @@ public final class ShardStorage {
   /** Why a point is not stored; the retention horizon is checked first, as it is final. */
   private enum Refusal { NONE, OUT_OF_ORDER, TOO_OLD }
 
-  private Refusal refusal(long ts, long newest) {
+  private Refusal refusal(long ts, long newest, long rawCutoff) {
     if (ts < rawCutoff) {
       return Refusal.TOO_OLD;
     }

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /** Recovery replays the journal's SQL events through the engine of today. */
 class TenantStateReplayTest {
-  private static final TenantSettings SETTINGS = new TenantSettings(1000, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ofMinutes(2));
+  private static final TenantSettings SETTINGS = new TenantSettings(1000, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ofMinutes(2), 100);
 
   private static TenantEvent.SqlApplied created(long version, String sql, String table) {
-    return new TenantEvent.SqlApplied(version, sql, List.of(new DdlResult.ChangedObject("table", table, "created")), Circuit.SQL_REVISION);
+    return new TenantEvent.SqlApplied(version, sql, List.of(new DdlResult.ChangedObject("table", table, "created")), Circuit.SQL_REVISION, null);
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.shardview.metrics.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -127,5 +129,22 @@ class LabelIndexTest {
             reg.index().select(ms), "seed " + seed + " " + ms);
       }
     }
+  }
+
+  @Test
+  void aRegexOverALongLabelValueNeitherRecursesNorBacktracks() throws Exception {
+    // java.util.regex overflowed a 1 MiB stack on (a|b)* over 4,096 characters, and Pekko ends the JVM
+    // on a StackOverflowError; (a+)+b backtracks exponentially there. RE2/J does neither.
+    String value = "ab".repeat(50_000);
+    boolean[] matched = new boolean[2];
+    Thread small = new Thread(null, () -> {
+      matched[0] = Matcher.re("job", "(a|b)*").matches(value);
+      matched[1] = Matcher.re("job", "(a+)+b").matches("a".repeat(10_000) + "c");
+    }, "small-stack", 256 * 1024);
+    small.start();
+    small.join(10_000);
+    assertFalse(small.isAlive(), "both matches done within 10 s: no exponential backtracking");
+    assertTrue(matched[0], "matched over a 256 KiB stack, no StackOverflowError");
+    assertFalse(matched[1]);
   }
 }

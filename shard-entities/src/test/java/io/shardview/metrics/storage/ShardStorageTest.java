@@ -379,6 +379,19 @@ class ShardStorageTest {
   }
 
   @Test
+  void checkAfterADueRetentionCountsPointsBeforeItsHorizonAsTooOldAsAppendAfterItDoes() {
+    ShardStorage s = new ShardStorage(new StorageConfig(HOUR, 8, 2 * HOUR, 20, 3 * HOUR, 6 * HOUR));
+    PointBatch batch = PointBatch.builder().add(CPU, -1, 1).add(CPU, T0, 2).add(CPU, T0 + 5 * HOUR, 3).build();
+    assertEquals(new AppendResult(3, 0, 0, 1), s.check(batch), "no retention has run: nothing is too old yet");
+    RetentionCutoffs due = s.retentionCutoffs(T0 + 5 * HOUR);
+    AppendResult expected = s.checkAfter(due, batch);
+    assertEquals(new AppendResult(1, 0, 2, 1), expected);
+    s.applyRetention(due);
+    assertEquals(expected, s.append(batch), "what the check promised is what append does");
+    assertEquals(List.of(3.0), toList(all(s, CPU).values()));
+  }
+
+  @Test
   void cutoffsAtTheStartOfTimeDropNothing() {
     // A rollup bucket ends at or before the cutoff when it starts at or before cutoff - width + 1, which
     // wrapped around for a cutoff near Long.MIN_VALUE and dropped every bucket.

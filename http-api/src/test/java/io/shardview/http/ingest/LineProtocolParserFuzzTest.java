@@ -1,0 +1,35 @@
+package io.shardview.http.ingest;
+
+import static io.shardview.http.ParserContract.allocatedBytes;
+import static io.shardview.http.ParserContract.assertAllocationBounded;
+import static io.shardview.http.ParserContract.assertCleanMessage;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Influx line protocol: parsed or refused with an IngestException naming the line, nothing else. The
+ * first byte picks the precision (the query parameter), the rest is the body.
+ */
+class LineProtocolParserFuzzTest {
+  private static final LineProtocolParser.Precision[] PRECISIONS = LineProtocolParser.Precision.values();
+
+  @FuzzTest
+  void parsesOrRejectsCleanly(byte[] input) {
+    if (input.length == 0) return;
+    LineProtocolParser.Precision precision = PRECISIONS[(input[0] & 0xff) % PRECISIONS.length];
+    byte[] body = java.util.Arrays.copyOfRange(input, 1, input.length);
+    // Measured on a second run: the first loads classes and fills caches.
+    for (int run = 0; run < 2; run++) {
+      long before = allocatedBytes();
+      try {
+        SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
+        LineProtocolParser.parse(body, precision, 1_700_000_000_000L, out);
+        FuzzLimits.assertWithin(out);
+      } catch (IngestException e) {
+        assertCleanMessage(e.getMessage(), new String(body, StandardCharsets.UTF_8));
+      }
+      if (run == 1) assertAllocationBounded(before, body.length, 16 << 20, 64);
+    }
+  }
+}
