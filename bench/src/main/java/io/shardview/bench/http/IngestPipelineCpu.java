@@ -3,6 +3,7 @@ package io.shardview.bench.http;
 import io.shardview.bench.metrics.CpuOnlyDataset;
 import io.shardview.entity.metrics.MetricsEvent;
 import io.shardview.http.ingest.LineProtocolParser;
+import io.shardview.http.ingest.IngestLimits;
 import io.shardview.http.ingest.SampleBatch;
 import io.shardview.http.metrics.ShardSplit;
 import io.shardview.metrics.storage.AppendResult;
@@ -59,7 +60,7 @@ public final class IngestPipelineCpu {
       for (int b = 0; b < bodies.size(); b++) {
         int at = overtake ? (b ^ 1) < bodies.size() ? b ^ 1 : b : b;
         long t0 = mx.getCurrentThreadCpuTime();
-        SampleBatch.Builder builder = new SampleBatch.Builder(Integer.MAX_VALUE, bodies.get(at).length / 24); // as the route
+        SampleBatch.Builder builder = new SampleBatch.Builder(IngestLimits.ofSamples(Integer.MAX_VALUE), bodies.get(at).length / 24); // as the route
         LineProtocolParser.parse(bodies.get(at), LineProtocolParser.Precision.MS, 0, builder);
         SampleBatch batch = builder.build();
         long t1 = mx.getCurrentThreadCpuTime();

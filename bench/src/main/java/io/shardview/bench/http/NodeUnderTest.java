@@ -15,12 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The packaged node in its own JVM, as the load generator drives it. */
-final class NodeUnderTest implements AutoCloseable {
+/** The packaged node in its own JVM, as the load generators (and the HTTP fuzzer) drive it. */
+public final class NodeUnderTest implements AutoCloseable {
   private static final Pattern SERVING = Pattern.compile("serving (http://\\S+)");
 
-  final Process process;
-  final String url;
+  public final Process process;
+  public final String url;
 
   private NodeUnderTest(Process process, String url) {
     this.process = process;
@@ -28,12 +28,12 @@ final class NodeUnderTest implements AutoCloseable {
   }
 
   /** Starts {@code java -jar jar serve} on a free port and waits until /ready answers 200. */
-  static NodeUnderTest start(Path jar, Path dataDir, String javaOpts) throws Exception {
+  public static NodeUnderTest start(Path jar, Path dataDir, String javaOpts) throws Exception {
     return start(jar, dataDir, javaOpts, List.of());
   }
 
   /** As above, with more arguments for {@code serve} (e.g. {@code --config FILE}). */
-  static NodeUnderTest start(Path jar, Path dataDir, String javaOpts, List<String> serveArgs) throws Exception {
+  public static NodeUnderTest start(Path jar, Path dataDir, String javaOpts, List<String> serveArgs) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("java"));
     if (!javaOpts.isBlank()) command.addAll(List.of(javaOpts.trim().split("\\s+")));
     command.addAll(List.of("-jar", jar.toString(), "serve", "--http-port", "0", "--data-dir", dataDir.toString()));
