@@ -135,6 +135,7 @@ public final class OverloadLoad {
     final BitSet unknown = new BitSet(); // 504 outcome_unknown
     final Map<String, LongAdder> byStatus = new ConcurrentHashMap<>();
     final LongAdder transportErrors = new LongAdder();
+    final Map<String, LongAdder> transportErrorKinds = new ConcurrentHashMap<>();
     final LongAdder notSent = new LongAdder();
     final LongAdder retryAfterMissing = new LongAdder();
     long firstNumber;
@@ -152,7 +153,10 @@ public final class OverloadLoad {
     String summary() {
       Map<String, Long> statuses = new TreeMap<>();
       byStatus.forEach((status, n) -> statuses.put(status, n.sum()));
-      return "replies " + statuses + ", transport errors " + transportErrors.sum() + ", not sent (client cap) "
+      Map<String, Long> kinds = new TreeMap<>();
+      transportErrorKinds.forEach((kind, n) -> kinds.put(kind, n.sum()));
+      return "replies " + statuses + ", transport errors " + transportErrors.sum() + (kinds.isEmpty() ? "" : " " + kinds)
+          + ", not sent (client cap) "
           + notSent.sum() + ", 429/503 without Retry-After " + retryAfterMissing.sum();
     }
   }
@@ -175,7 +179,10 @@ public final class OverloadLoad {
       }
       HTTP.sendAsync(request(node.url, number), HttpResponse.BodyHandlers.discarding()).whenComplete((reply, error) -> {
         inFlight.release();
-        if (error != null) outcomes.transportErrors.increment();
+        if (error != null) {
+          outcomes.transportErrors.increment();
+          outcomes.transportErrorKinds.computeIfAbsent(kind(error), k -> new LongAdder()).increment();
+        }
         else outcomes.record(number, reply.statusCode(), reply.headers().firstValue("Retry-After").isPresent());
       });
     }, 0, periodNanos, TimeUnit.NANOSECONDS);
@@ -199,6 +206,14 @@ public final class OverloadLoad {
     outcomes.lastNumber = numbers.get() - 1;
     System.out.println("RSS curve (MiB, every 5 s): " + rssCsv);
     return outcomes;
+  }
+
+  /** A transport error's kind: its innermost cause's class and message, numbers left out so that kinds group. */
+  static String kind(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null) cause = cause.getCause();
+    String message = cause.getMessage() == null ? "" : ": " + cause.getMessage().replaceAll("\\d+", "N");
+    return cause.getClass().getSimpleName() + message;
   }
 
   /** Every acknowledged batch's ledger row is there, and no refused one's. */
