@@ -17,7 +17,7 @@ class JsonLinesParserFuzzTest {
       try {
         SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
         JsonLinesParser.parse(body, out);
-        FuzzLimits.assertWithin(out);
+        FuzzLimits.assertWithin(out, body);
       } catch (IngestException e) {
         assertCleanMessage(e.getMessage(), new String(body, StandardCharsets.UTF_8));
       }
