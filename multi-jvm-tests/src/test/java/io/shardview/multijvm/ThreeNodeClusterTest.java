@@ -243,7 +243,13 @@ class ThreeNodeClusterTest {
   }
 
   private static String viewHash(String url, String tenant, String view) throws Exception {
-    return ok(ThreeNodes.get(url + "/v1/tenants/" + tenant + "/views/" + view), view).path("hash").asText();
+    // A 503 promises nothing happened and asks for a retry: a read may meet the tenant while its shard moves.
+    HttpResponse<String> response = ThreeNodes.get(url + "/v1/tenants/" + tenant + "/views/" + view);
+    for (int attempt = 0; attempt < 5 && response.statusCode() == 503; attempt++) {
+      Thread.sleep(1000);
+      response = ThreeNodes.get(url + "/v1/tenants/" + tenant + "/views/" + view);
+    }
+    return ok(response, view).path("hash").asText();
   }
 
   private static List<String> export(String url, String tenant) throws Exception {
