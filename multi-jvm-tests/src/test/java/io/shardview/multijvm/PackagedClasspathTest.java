@@ -28,7 +28,7 @@ class PackagedClasspathTest {
   private static final Path TARGET = NodeProcess.ROOT.resolve("cluster/target");
   private static final Path JAR = TARGET.resolve("shardview.jar");
   /** Our modules: their classes must resolve; third-party jars may have optional dependencies missing. */
-  private static final List<String> OUR_MODULES = List.of("shard-entities", "persistence", "http-api");
+  private static final List<String> OUR_MODULES = List.of("circuit-engine", "metrics-engine", "entities", "persistence", "http-api");
 
   @BeforeAll
   static void packaged() throws Exception {
