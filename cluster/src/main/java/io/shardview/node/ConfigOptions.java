@@ -9,20 +9,28 @@ import picocli.CommandLine.Option;
 /** The options every command that reads the node's configuration shares: the profile and the user's file. */
 final class ConfigOptions {
 
-  @Option(names = "--profile", paramLabel = "NAME",
-      description = "Configuration profile: single-node (LevelDB journal, the default) or cluster (PostgreSQL journal). "
-          + "Env SHARDVIEW_PROFILE.")
-  String profile;
+    @Option(
+            names = "--profile",
+            paramLabel = "NAME",
+            description =
+                    "Configuration profile: single-node (LevelDB journal, the default) or cluster (PostgreSQL journal). "
+                            + "Env SHARDVIEW_PROFILE.")
+    String profile;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "HOCON file overriding the shipped defaults (keys as in config/*.conf). Env SHARDVIEW_CONFIG.")
-  Path configFile;
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "HOCON file overriding the shipped defaults (keys as in config/*.conf). Env SHARDVIEW_CONFIG.")
+    Path configFile;
 
-  /** The node's configuration with {@code flags} on top. */
-  Config load(Map<String, Object> flags) {
-    Map<String, String> environment = System.getenv();
-    Optional<Path> file = Optional.ofNullable(configFile)
-        .or(() -> Optional.ofNullable(environment.get("SHARDVIEW_CONFIG")).filter(s -> !s.isBlank()).map(Path::of));
-    return NodeConfig.load(NodeConfig.profile(profile, environment), file, environment, flags);
-  }
+    /** The node's configuration with {@code flags} on top. */
+    Config load(Map<String, Object> flags) {
+        Map<String, String> environment = System.getenv();
+        Optional<Path> file = Optional.ofNullable(configFile)
+                .or(() -> Optional.ofNullable(environment.get("SHARDVIEW_CONFIG"))
+                        .filter(s -> !s.isBlank())
+                        .map(Path::of));
+        return NodeConfig.load(NodeConfig.profile(profile, environment), file, environment, flags);
+    }
 }

@@ -10,14 +10,18 @@ import io.shardview.persistence.JournalSyncStats;
  * fsync (group-commit off) both stay 0.
  */
 final class JournalMetrics {
-  private JournalMetrics() {}
+    private JournalMetrics() {}
 
-  static void register(PrometheusRegistry registry, JournalSyncStats stats) {
-    CounterWithCallback.builder().name("shardview_journal_writes_total")
-        .help("Journal writes (one per entity write or deletion) acknowledged after a group fsync")
-        .callback(cb -> cb.call(stats.writes())).register(registry);
-    CounterWithCallback.builder().name("shardview_journal_fsyncs_total")
-        .help("Group fsync rounds of the journal, each covering every write made before it started")
-        .callback(cb -> cb.call(stats.syncs())).register(registry);
-  }
+    static void register(PrometheusRegistry registry, JournalSyncStats stats) {
+        CounterWithCallback.builder()
+                .name("shardview_journal_writes_total")
+                .help("Journal writes (one per entity write or deletion) acknowledged after a group fsync")
+                .callback(cb -> cb.call(stats.writes()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("shardview_journal_fsyncs_total")
+                .help("Group fsync rounds of the journal, each covering every write made before it started")
+                .callback(cb -> cb.call(stats.syncs()))
+                .register(registry);
+    }
 }

@@ -18,33 +18,40 @@ import org.apache.pekko.http.javadsl.server.Route;
  * /influx, and their /metrics figures.
  */
 final class MetricsModule implements NodeModule {
-  private final Clock clock;
-  private final ShardStatsBoard board = new ShardStatsBoard();
-  private IngestMetrics ingestMetrics;
+    private final Clock clock;
+    private final ShardStatsBoard board = new ShardStatsBoard();
+    private IngestMetrics ingestMetrics;
 
-  /** On the wall clock. */
-  MetricsModule() {
-    this(Clock.systemUTC());
-  }
+    /** On the wall clock. */
+    MetricsModule() {
+        this(Clock.systemUTC());
+    }
 
-  /** With the clock that dates retention (tests move it). */
-  MetricsModule(Clock clock) {
-    this.clock = clock;
-  }
+    /** With the clock that dates retention (tests move it). */
+    MetricsModule(Clock clock) {
+        this.clock = clock;
+    }
 
-  @Override
-  public List<EntityType> entityTypes() {
-    return List.of(new EntityType(MetricsShard.ENTITY_KEY,
-        system -> MetricsShard.init(system, MetricsSettings.from(system.settings().config()), clock, board)));
-  }
+    @Override
+    public List<EntityType> entityTypes() {
+        return List.of(new EntityType(
+                MetricsShard.ENTITY_KEY,
+                system -> MetricsShard.init(
+                        system, MetricsSettings.from(system.settings().config()), clock, board)));
+    }
 
-  @Override
-  public void registerMetrics(PrometheusRegistry registry) {
-    ingestMetrics = new IngestMetrics(registry, board);
-  }
+    @Override
+    public void registerMetrics(PrometheusRegistry registry) {
+        ingestMetrics = new IngestMetrics(registry, board);
+    }
 
-  @Override
-  public List<Route> routes(ActorSystem<?> system, RouteMetrics metrics) {
-    return List.of(new MetricsRoutes(system, metrics, MetricsHttpSettings.from(system.settings().config()), ingestMetrics).routes());
-  }
+    @Override
+    public List<Route> routes(ActorSystem<?> system, RouteMetrics metrics) {
+        return List.of(new MetricsRoutes(
+                        system,
+                        metrics,
+                        MetricsHttpSettings.from(system.settings().config()),
+                        ingestMetrics)
+                .routes());
+    }
 }

@@ -8,27 +8,27 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /** A capability the node serves: the sharded entity types it hosts and the HTTP routes in front of them. */
 public interface NodeModule {
-  /** Entity types to register with sharding once the actor system exists. */
-  List<EntityType> entityTypes();
+    /** Entity types to register with sharding once the actor system exists. */
+    List<EntityType> entityTypes();
 
-  /** Registers the module's own figures for /metrics; called once, before {@link #routes}. */
-  default void registerMetrics(PrometheusRegistry registry) {}
+    /** Registers the module's own figures for /metrics; called once, before {@link #routes}. */
+    default void registerMetrics(PrometheusRegistry registry) {}
 
-  /** The module's routes; called after its entity types have started. */
-  List<Route> routes(ActorSystem<?> system, RouteMetrics metrics);
+    /** The module's routes; called after its entity types have started. */
+    List<Route> routes(ActorSystem<?> system, RouteMetrics metrics);
 
-  /** A module of entity types without routes. */
-  static NodeModule of(List<EntityType> entityTypes) {
-    return new NodeModule() {
-      @Override
-      public List<EntityType> entityTypes() {
-        return entityTypes;
-      }
+    /** A module of entity types without routes. */
+    static NodeModule of(List<EntityType> entityTypes) {
+        return new NodeModule() {
+            @Override
+            public List<EntityType> entityTypes() {
+                return entityTypes;
+            }
 
-      @Override
-      public List<Route> routes(ActorSystem<?> system, RouteMetrics metrics) {
-        return List.of();
-      }
-    };
-  }
+            @Override
+            public List<Route> routes(ActorSystem<?> system, RouteMetrics metrics) {
+                return List.of();
+            }
+        };
+    }
 }

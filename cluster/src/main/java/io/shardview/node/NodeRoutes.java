@@ -36,98 +36,136 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /** The node's own endpoints: /health, /ready, /v1/cluster and /metrics (API.md, "Node and cluster"). */
 final class NodeRoutes {
-  private static final ContentType PROMETHEUS_TEXT =
-      ContentTypes.parse(PrometheusTextFormatWriter.CONTENT_TYPE);
+    private static final ContentType PROMETHEUS_TEXT = ContentTypes.parse(PrometheusTextFormatWriter.CONTENT_TYPE);
 
-  private final ActorSystem<?> system;
-  private final Readiness readiness;
-  private final ShardingQueries sharding;
-  private final PrometheusRegistry registry;
-  private final RouteMetrics metrics;
+    private final ActorSystem<?> system;
+    private final Readiness readiness;
+    private final ShardingQueries sharding;
+    private final PrometheusRegistry registry;
+    private final RouteMetrics metrics;
 
-  NodeRoutes(ActorSystem<?> system, Readiness readiness, ShardingQueries sharding,
-      PrometheusRegistry registry, RouteMetrics metrics) {
-    this.system = system;
-    this.readiness = readiness;
-    this.sharding = sharding;
-    this.registry = registry;
-    this.metrics = metrics;
-  }
-
-  /** All node endpoints, followed by the JSON 404 for any other path. */
-  Route routes(List<Route> apiRoutes) {
-    List<Route> all = new ArrayList<>(List.of(
-        path("health", () -> metrics.endpoint("/health", get(() -> complete(Json.response(StatusCodes.OK, Map.of("status", "ok")))))),
-        path("ready", () -> metrics.endpoint("/ready", get(this::ready))),
-        path("metrics", () -> metrics.endpoint("/metrics", get(this::scrape))),
-        pathPrefix("v1", () -> pathPrefix("cluster", () -> concat(
-            pathEnd(() -> metrics.endpoint("/v1/cluster", get(this::cluster))),
-            path(segment("entities").slash(segment()).slash(segment()), (type, id) ->
-                metrics.endpoint("/v1/cluster/entities/{type}/{id}", get(() -> locate(type, id)))))))));
-    all.addAll(apiRoutes);
-    all.add(metrics.endpoint(RouteMetrics.UNMATCHED, reject()));
-    Route routes = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
-    // pekko.http.server.request-timeout: answered in the error model with Retry-After, never a hang
-    return withRequestTimeoutResponse(request -> new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "timeout",
-        "the request did not complete within the server's request timeout; retry", Map.of())
-        .toResponse().addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)), () -> routes);
-  }
-
-  private Route ready() {
-    Readiness.State state = readiness.state();
-    if (state == Readiness.State.READY) {
-      return complete(Json.response(StatusCodes.OK, Map.of("status", "ready")));
+    NodeRoutes(
+            ActorSystem<?> system,
+            Readiness readiness,
+            ShardingQueries sharding,
+            PrometheusRegistry registry,
+            RouteMetrics metrics) {
+        this.system = system;
+        this.readiness = readiness;
+        this.sharding = sharding;
+        this.registry = registry;
+        this.metrics = metrics;
     }
-    String why = state == Readiness.State.LEAVING ? "the node is shutting down" : "the node is starting";
-    return complete(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "not_ready", why,
-        Map.of("state", state.name().toLowerCase())).toResponse()
-        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)));
-  }
 
-  private Route scrape() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-    try {
-      PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.DEFAULT);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** All node endpoints, followed by the JSON 404 for any other path. */
+    Route routes(List<Route> apiRoutes) {
+        List<Route> all = new ArrayList<>(List.of(
+                path(
+                        "health",
+                        () -> metrics.endpoint(
+                                "/health", get(() -> complete(Json.response(StatusCodes.OK, Map.of("status", "ok")))))),
+                path("ready", () -> metrics.endpoint("/ready", get(this::ready))),
+                path("metrics", () -> metrics.endpoint("/metrics", get(this::scrape))),
+                pathPrefix(
+                        "v1",
+                        () -> pathPrefix(
+                                "cluster",
+                                () -> concat(
+                                        pathEnd(() -> metrics.endpoint("/v1/cluster", get(this::cluster))),
+                                        path(
+                                                segment("entities")
+                                                        .slash(segment())
+                                                        .slash(segment()),
+                                                (type, id) -> metrics.endpoint(
+                                                        "/v1/cluster/entities/{type}/{id}",
+                                                        get(() -> locate(type, id)))))))));
+        all.addAll(apiRoutes);
+        all.add(metrics.endpoint(RouteMetrics.UNMATCHED, reject()));
+        Route routes = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
+        // pekko.http.server.request-timeout: answered in the error model with Retry-After, never a hang
+        return withRequestTimeoutResponse(
+                request -> new ApiError(
+                                StatusCodes.SERVICE_UNAVAILABLE,
+                                "timeout",
+                                "the request did not complete within the server's request timeout; retry",
+                                Map.of())
+                        .toResponse()
+                        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)),
+                () -> routes);
     }
-    return complete(HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS_TEXT, out.toByteArray())));
-  }
 
-  private Route cluster() {
-    return onSuccess(sharding.shardCounts(), shards -> complete(Json.response(StatusCodes.OK, clusterView(shards))));
-  }
+    private Route ready() {
+        Readiness.State state = readiness.state();
+        if (state == Readiness.State.READY) {
+            return complete(Json.response(StatusCodes.OK, Map.of("status", "ready")));
+        }
+        String why = state == Readiness.State.LEAVING ? "the node is shutting down" : "the node is starting";
+        return complete(new ApiError(
+                        StatusCodes.SERVICE_UNAVAILABLE,
+                        "not_ready",
+                        why,
+                        Map.of("state", state.name().toLowerCase()))
+                .toResponse()
+                .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)));
+    }
 
-  // Operators' "where does this tenant live": the entity's shard and the node hosting it.
-  private Route locate(String type, String id) {
-    return onSuccess(sharding.locate(type, id), location -> location
-        .map(found -> complete(Json.response(StatusCodes.OK, found)))
-        .orElseGet(() -> complete(new ApiError(StatusCodes.NOT_FOUND, "not_found", "no entity type " + type,
-            Map.of("types", sharding.typeNames())).toResponse())));
-  }
+    private Route scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.DEFAULT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return complete(HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS_TEXT, out.toByteArray())));
+    }
 
-  /** The body of /v1/cluster. */
-  record ClusterView(String self, String region, String leader, List<MemberView> members,
-      Map<String, Map<String, Integer>> shards) {}
+    private Route cluster() {
+        return onSuccess(
+                sharding.shardCounts(), shards -> complete(Json.response(StatusCodes.OK, clusterView(shards))));
+    }
 
-  /** One member of the cluster as /v1/cluster lists it. */
-  record MemberView(String address, String region, String status, Set<String> roles) {}
+    // Operators' "where does this tenant live": the entity's shard and the node hosting it.
+    private Route locate(String type, String id) {
+        return onSuccess(sharding.locate(type, id), location -> location.map(
+                        found -> complete(Json.response(StatusCodes.OK, found)))
+                .orElseGet(() -> complete(new ApiError(
+                                StatusCodes.NOT_FOUND,
+                                "not_found",
+                                "no entity type " + type,
+                                Map.of("types", sharding.typeNames()))
+                        .toResponse())));
+    }
 
-  private ClusterView clusterView(Map<String, Map<String, Integer>> shards) {
-    Cluster cluster = Cluster.get(system);
-    Member self = cluster.selfMember();
-    var state = cluster.state();
-    String leader = state.getLeader() == null ? null : state.getLeader().toString();
-    List<MemberView> members = java.util.stream.StreamSupport.stream(state.getMembers().spliterator(), false)
-        .map(NodeRoutes::memberView)
-        .toList();
-    return new ClusterView(self.address().toString(), self.dataCenter(), leader, members, shards);
-  }
+    /** The body of /v1/cluster. */
+    record ClusterView(
+            String self,
+            String region,
+            String leader,
+            List<MemberView> members,
+            Map<String, Map<String, Integer>> shards) {}
 
-  private static MemberView memberView(Member member) {
-    Set<String> roles = new java.util.TreeSet<>(member.getRoles());
-    roles.removeIf(role -> role.startsWith("dc-")); // Pekko's internal data-center role; region says it
-    return new MemberView(member.address().toString(), member.dataCenter(),
-        member.status().toString(), roles);
-  }
+    /** One member of the cluster as /v1/cluster lists it. */
+    record MemberView(String address, String region, String status, Set<String> roles) {}
+
+    private ClusterView clusterView(Map<String, Map<String, Integer>> shards) {
+        Cluster cluster = Cluster.get(system);
+        Member self = cluster.selfMember();
+        var state = cluster.state();
+        String leader = state.getLeader() == null ? null : state.getLeader().toString();
+        List<MemberView> members = java.util.stream.StreamSupport.stream(
+                        state.getMembers().spliterator(), false)
+                .map(NodeRoutes::memberView)
+                .toList();
+        return new ClusterView(self.address().toString(), self.dataCenter(), leader, members, shards);
+    }
+
+    private static MemberView memberView(Member member) {
+        Set<String> roles = new java.util.TreeSet<>(member.getRoles());
+        roles.removeIf(role -> role.startsWith("dc-")); // Pekko's internal data-center role; region says it
+        return new MemberView(
+                member.address().toString(),
+                member.dataCenter(),
+                member.status().toString(),
+                roles);
+    }
 }

@@ -17,25 +17,27 @@ import scala.jdk.javaapi.CollectionConverters;
  * region is refused whichever side it is on, and stops with this reason.
  */
 public final class RegionJoinCheck extends JoinConfigCompatChecker {
-  static final String REGION = "shardview.region";
+    static final String REGION = "shardview.region";
 
-  @Override
-  public Seq<String> requiredKeys() {
-    return CollectionConverters.asScala(List.of(REGION)).toList();
-  }
+    @Override
+    public Seq<String> requiredKeys() {
+        return CollectionConverters.asScala(List.of(REGION)).toList();
+    }
 
-  @Override
-  public ConfigValidation check(Config toCheck, Config actualConfig) {
-    String joining = toCheck.hasPath(REGION) ? toCheck.getString(REGION) : "default";
-    String self = actualConfig.getString(REGION);
-    if (joining.equals(self)) return Valid$.MODULE$;
-    return new Invalid(CollectionConverters.asScala(List.of(reason(joining, self))).toList());
-  }
+    @Override
+    public ConfigValidation check(Config toCheck, Config actualConfig) {
+        String joining = toCheck.hasPath(REGION) ? toCheck.getString(REGION) : "default";
+        String self = actualConfig.getString(REGION);
+        if (joining.equals(self)) return Valid$.MODULE$;
+        return new Invalid(
+                CollectionConverters.asScala(List.of(reason(joining, self))).toList());
+    }
 
-  /** Why nodes of two regions cannot form one cluster yet. */
-  static String reason(String joining, String self) {
-    return "the joining node is in region '" + joining + "' and this cluster in region '" + self + "': every node of "
-        + "a cluster must have the same --region (shardview.region) until regions are supported, or each region would "
-        + "run its own copy of every tenant over the one journal";
-  }
+    /** Why nodes of two regions cannot form one cluster yet. */
+    static String reason(String joining, String self) {
+        return "the joining node is in region '" + joining + "' and this cluster in region '" + self
+                + "': every node of "
+                + "a cluster must have the same --region (shardview.region) until regions are supported, or each region would "
+                + "run its own copy of every tenant over the one journal";
+    }
 }

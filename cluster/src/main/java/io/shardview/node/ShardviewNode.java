@@ -38,242 +38,265 @@ import org.slf4j.LoggerFactory;
  * is the data directory released.
  */
 public final class ShardviewNode {
-  /** Name of the actor system; the same on every node of a cluster. */
-  public static final String SYSTEM_NAME = "shardview";
+    /** Name of the actor system; the same on every node of a cluster. */
+    public static final String SYSTEM_NAME = "shardview";
 
-  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
 
-  private final ActorSystem<Void> system;
-  private final ServerBinding binding;
-  private final Path dataDir;
-  private final String region;
+    private final ActorSystem<Void> system;
+    private final ServerBinding binding;
+    private final Path dataDir;
+    private final String region;
 
-  private ShardviewNode(ActorSystem<Void> system, ServerBinding binding, Path dataDir, String region) {
-    this.system = system;
-    this.binding = binding;
-    this.dataDir = dataDir;
-    this.region = region;
-  }
-
-  /** Why the node stopped, as coordinated shutdown records it. */
-  public enum StopReason implements CoordinatedShutdown.Reason { STOP_REQUESTED, START_FAILED }
-
-  /** Starts a node with the given configuration (see {@link NodeConfig}) serving {@code modules}. */
-  public static ShardviewNode start(Config config, List<NodeModule> modules) {
-    LoggerFactory.getILoggerFactory(); // initialise logging before Pekko's threads log concurrently
-    String host = config.getString("shardview.http.host");
-    requireLoopback(host);
-    requireUsableJournal(config);
-    Path dataDir = Path.of(config.getString("shardview.data-dir"));
-    DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
-    ActorSystem<Void> system;
-    try {
-      system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
-    } catch (RuntimeException e) {
-      lock.close();
-      throw new NodeStartException("cannot start the actor system: " + e.getMessage(), e);
-    }
-    // The lock outlives the journal: released only after the actor system, and with it LevelDB, is gone.
-    system.getWhenTerminated().whenComplete((done, error) -> lock.close());
-    try {
-      return startServices(system, config, modules, host, lock.directory());
-    } catch (RuntimeException e) {
-      // The system may already be stopping on its own (the cluster refused the join while services started).
-      boolean stopping = CoordinatedShutdown.get(system).getShutdownReason().isPresent();
-      CoordinatedShutdown.get(system).runAll(StopReason.START_FAILED);
-      awaitQuietly(system);
-      if (stopping && !(e instanceof NodeStartException)) {
-        throw new NodeStartException(stopReason(system, config.getString("shardview.region")), e);
-      }
-      throw e;
-    }
-  }
-
-  private static ShardviewNode startServices(ActorSystem<Void> system, Config config,
-      List<NodeModule> modules, String host, Path dataDir) {
-    SerializationCheck.verify(system);
-    List<EntityType> entityTypes = modules.stream().flatMap(m -> m.entityTypes().stream()).toList();
-    entityTypes.forEach(type -> type.init().accept(system));
-
-    Duration shardingTimeout = config.getDuration("shardview.cluster.sharding-ready-timeout");
-    ShardingQueries sharding = new ShardingQueries(system, entityTypes, shardingTimeout);
-    Readiness readiness = new Readiness(system, sharding);
-    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "mark-not-ready", () -> {
-      readiness.leaving();
-      return CompletableFuture.completedFuture(Done.getInstance());
-    });
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "exit-on-fatal-error", () -> {
-      if (shutdown.getShutdownReason().filter(CoordinatedShutdown.actorSystemTerminateReason()::equals).isPresent()) {
-        exitOnFatalError();
-      }
-      return CompletableFuture.completedFuture(Done.getInstance());
-    });
-    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(readiness::memberUp);
-    if (config.getStringList("shardview.cluster.seed-nodes").isEmpty()) {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    private ShardviewNode(ActorSystem<Void> system, ServerBinding binding, Path dataDir, String region) {
+        this.system = system;
+        this.binding = binding;
+        this.dataDir = dataDir;
+        this.region = region;
     }
 
-    PrometheusRegistry registry = new PrometheusRegistry();
-    JvmMetrics.builder().register(registry);
-    if (new JournalSettings(config).isLocal()) JournalMetrics.register(registry, JournalSyncStats.get(system));
-    InternalErrorMetrics.register(registry);
-    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("shardview_http_inflight_request_bytes")
-        .help("Bytes of request bodies the node holds now, against shardview.http.max-inflight-request-bytes")
-        .callback(cb -> cb.call(io.shardview.http.InflightBodies.get(system).held())).register(registry);
-    RouteMetrics routeMetrics = new RouteMetrics(registry);
-    modules.forEach(module -> module.registerMetrics(registry));
-    NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics);
-    List<Route> apiRoutes = modules.stream().flatMap(m -> m.routes(system, routeMetrics).stream()).toList();
-    ServerBinding binding = bind(system, host, config.getInt("shardview.http.port"), routes.routes(apiRoutes));
-    binding.addToCoordinatedShutdown(config.getDuration("shardview.http.shutdown-deadline"), system);
-    return new ShardviewNode(system, binding, dataDir, config.getString("shardview.region"));
-  }
-
-  /**
-   * The actor system is terminating on its own: Pekko met a fatal error (an OutOfMemoryError; pekko.conf's
-   * jvm-exit-on-fatal-error is off, so it terminates instead of exiting). A graceful stop cannot be trusted then:
-   * the actor that failed never stops, so the hand-off of its shard would wait out its timeout with HTTP already
-   * closed, a process alive that serves nothing. The process ends at once instead, as a kill -9 would, which loses no
-   * acknowledged write (every one is in the journal); a supervisor restarts it (docs/operations.md).
-   */
-  private static void exitOnFatalError() {
-    System.err.println("shardview: the node met a fatal error (see the log above) and exits now (exit code 1)");
-    System.err.flush();
-    Runtime.getRuntime().halt(1);
-  }
-
-  private static ServerBinding bind(ActorSystem<?> system, String host, int port, Route routes) {
-    try {
-      return Http.get(system).newServerAt(host, port).bind(routes)
-          .toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new NodeStartException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
-    } catch (TimeoutException | InterruptedException e) {
-      throw new NodeStartException("binding " + host + ":" + port + " did not complete in " + BIND_TIMEOUT, e);
+    /** Why the node stopped, as coordinated shutdown records it. */
+    public enum StopReason implements CoordinatedShutdown.Reason {
+        STOP_REQUESTED,
+        START_FAILED
     }
-  }
 
-  // Checked before the node joins anything: a LevelDB node listing other seed nodes would only be
-  // refused by them, and a node on a database without the schema would fail its first write.
-  private static void requireUsableJournal(Config config) {
-    JournalSettings journal = new JournalSettings(config);
-    if (journal.isShared()) {
-      try {
-        journal.requireSchema();
-      } catch (JournalSettings.JournalUnavailableException e) {
-        throw new NodeStartException(e.getMessage(), e);
-      }
+    /** Starts a node with the given configuration (see {@link NodeConfig}) serving {@code modules}. */
+    public static ShardviewNode start(Config config, List<NodeModule> modules) {
+        LoggerFactory.getILoggerFactory(); // initialise logging before Pekko's threads log concurrently
+        String host = config.getString("shardview.http.host");
+        requireLoopback(host);
+        requireUsableJournal(config);
+        Path dataDir = Path.of(config.getString("shardview.data-dir"));
+        DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+        ActorSystem<Void> system;
+        try {
+            system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw new NodeStartException("cannot start the actor system: " + e.getMessage(), e);
+        }
+        // The lock outlives the journal: released only after the actor system, and with it LevelDB, is gone.
+        system.getWhenTerminated().whenComplete((done, error) -> lock.close());
+        try {
+            return startServices(system, config, modules, host, lock.directory());
+        } catch (RuntimeException e) {
+            // The system may already be stopping on its own (the cluster refused the join while services started).
+            boolean stopping =
+                    CoordinatedShutdown.get(system).getShutdownReason().isPresent();
+            CoordinatedShutdown.get(system).runAll(StopReason.START_FAILED);
+            awaitQuietly(system);
+            if (stopping && !(e instanceof NodeStartException)) {
+                throw new NodeStartException(stopReason(system, config.getString("shardview.region")), e);
+            }
+            throw e;
+        }
     }
-    if (journal.isLocal()) {
-      String self = "pekko://" + SYSTEM_NAME + "@" + config.getString("shardview.cluster.host") + ":"
-          + config.getInt("shardview.cluster.port");
-      List<String> others = config.getStringList("shardview.cluster.seed-nodes").stream()
-          .filter(seed -> !seed.equals(self)).toList();
-      if (!others.isEmpty()) {
-        throw new NodeStartException("refusing to join " + String.join(", ", others) + ": "
-            + LocalJournalJoinCheck.REASON, null);
-      }
+
+    private static ShardviewNode startServices(
+            ActorSystem<Void> system, Config config, List<NodeModule> modules, String host, Path dataDir) {
+        SerializationCheck.verify(system);
+        List<EntityType> entityTypes =
+                modules.stream().flatMap(m -> m.entityTypes().stream()).toList();
+        entityTypes.forEach(type -> type.init().accept(system));
+
+        Duration shardingTimeout = config.getDuration("shardview.cluster.sharding-ready-timeout");
+        ShardingQueries sharding = new ShardingQueries(system, entityTypes, shardingTimeout);
+        Readiness readiness = new Readiness(system, sharding);
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "mark-not-ready", () -> {
+            readiness.leaving();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "exit-on-fatal-error", () -> {
+            if (shutdown.getShutdownReason()
+                    .filter(CoordinatedShutdown.actorSystemTerminateReason()::equals)
+                    .isPresent()) {
+                exitOnFatalError();
+            }
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(readiness::memberUp);
+        if (config.getStringList("shardview.cluster.seed-nodes").isEmpty()) {
+            Cluster cluster = Cluster.get(system);
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        if (new JournalSettings(config).isLocal()) JournalMetrics.register(registry, JournalSyncStats.get(system));
+        InternalErrorMetrics.register(registry);
+        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+                .name("shardview_http_inflight_request_bytes")
+                .help("Bytes of request bodies the node holds now, against shardview.http.max-inflight-request-bytes")
+                .callback(cb ->
+                        cb.call(io.shardview.http.InflightBodies.get(system).held()))
+                .register(registry);
+        RouteMetrics routeMetrics = new RouteMetrics(registry);
+        modules.forEach(module -> module.registerMetrics(registry));
+        NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics);
+        List<Route> apiRoutes = modules.stream()
+                .flatMap(m -> m.routes(system, routeMetrics).stream())
+                .toList();
+        ServerBinding binding = bind(system, host, config.getInt("shardview.http.port"), routes.routes(apiRoutes));
+        binding.addToCoordinatedShutdown(config.getDuration("shardview.http.shutdown-deadline"), system);
+        return new ShardviewNode(system, binding, dataDir, config.getString("shardview.region"));
     }
-  }
 
-  // API.md: only a node bound to loopback may run without auth, and tokens do not exist yet.
-  private static void requireLoopback(String host) {
-    boolean loopback;
-    try {
-      loopback = InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      throw new NodeStartException("unknown HTTP host " + host, e);
+    /**
+     * The actor system is terminating on its own: Pekko met a fatal error (an OutOfMemoryError; pekko.conf's
+     * jvm-exit-on-fatal-error is off, so it terminates instead of exiting). A graceful stop cannot be trusted then:
+     * the actor that failed never stops, so the hand-off of its shard would wait out its timeout with HTTP already
+     * closed, a process alive that serves nothing. The process ends at once instead, as a kill -9 would, which loses no
+     * acknowledged write (every one is in the journal); a supervisor restarts it (docs/operations.md).
+     */
+    private static void exitOnFatalError() {
+        System.err.println("shardview: the node met a fatal error (see the log above) and exits now (exit code 1)");
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
     }
-    if (!loopback) {
-      throw new NodeStartException("refusing to serve HTTP on " + host
-          + " without auth tokens; bind to 127.0.0.1 (this version has no token auth yet)", null);
+
+    private static ServerBinding bind(ActorSystem<?> system, String host, int port, Route routes) {
+        try {
+            return Http.get(system)
+                    .newServerAt(host, port)
+                    .bind(routes)
+                    .toCompletableFuture()
+                    .get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new NodeStartException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException | InterruptedException e) {
+            throw new NodeStartException("binding " + host + ":" + port + " did not complete in " + BIND_TIMEOUT, e);
+        }
     }
-  }
 
-  /** The base URL clients use, with the port actually bound. */
-  public String url() {
-    InetSocketAddress address = binding.localAddress();
-    return "http://" + address.getHostString() + ":" + address.getPort();
-  }
-
-  /** The HTTP port actually bound. */
-  public int httpPort() {
-    return binding.localAddress().getPort();
-  }
-
-  /** The data directory, absolute. */
-  public Path dataDir() {
-    return dataDir;
-  }
-
-  /** The region (cluster data center) of this node. */
-  public String region() {
-    return region;
-  }
-
-  /** The node's actor system, for the entities and routes that run in it. */
-  public ActorSystem<Void> system() {
-    return system;
-  }
-
-  /** Completes when the node has fully stopped, whatever stopped it. */
-  public CompletableFuture<Done> whenTerminated() {
-    return system.getWhenTerminated().toCompletableFuture();
-  }
-
-  /** Starts coordinated shutdown and returns at once; {@link #whenTerminated} completes at its end. */
-  public void requestStop() {
-    CoordinatedShutdown.get(system).runAll(StopReason.STOP_REQUESTED);
-  }
-
-  /** Runs coordinated shutdown and waits for it to finish. */
-  public void stop() {
-    requestStop();
-    awaitQuietly(system);
-  }
-
-  /** Whether the node stopped because it was asked to, rather than e.g. being downed by the cluster. */
-  public boolean stoppedOnRequest() {
-    return CoordinatedShutdown.get(system).getShutdownReason()
-        .map(StopReason.STOP_REQUESTED::equals).orElse(false);
-  }
-
-  /** Why the node stopped, in words, when it was not asked to. */
-  public String unrequestedStopReason() {
-    return stopReason(system, region);
-  }
-
-  private static String stopReason(ActorSystem<?> system, String region) {
-    CoordinatedShutdown.Reason reason = CoordinatedShutdown.get(system).getShutdownReason().orElse(null);
-    if (reason == null) return "the actor system terminated";
-    if (reason.equals(CoordinatedShutdown.incompatibleConfigurationDetectedReason())) {
-      // The member that refused logs which setting differs; the joining node is told only that one did.
-      return "the cluster refused to let it join: its configuration is incompatible with the members' (every node "
-          + "of a cluster must have the same --region, this node's is '" + region + "', and the same journal; "
-          + "the members' logs name the setting)";
+    // Checked before the node joins anything: a LevelDB node listing other seed nodes would only be
+    // refused by them, and a node on a database without the schema would fail its first write.
+    private static void requireUsableJournal(Config config) {
+        JournalSettings journal = new JournalSettings(config);
+        if (journal.isShared()) {
+            try {
+                journal.requireSchema();
+            } catch (JournalSettings.JournalUnavailableException e) {
+                throw new NodeStartException(e.getMessage(), e);
+            }
+        }
+        if (journal.isLocal()) {
+            String self = "pekko://" + SYSTEM_NAME + "@" + config.getString("shardview.cluster.host") + ":"
+                    + config.getInt("shardview.cluster.port");
+            List<String> others = config.getStringList("shardview.cluster.seed-nodes").stream()
+                    .filter(seed -> !seed.equals(self))
+                    .toList();
+            if (!others.isEmpty()) {
+                throw new NodeStartException(
+                        "refusing to join " + String.join(", ", others) + ": " + LocalJournalJoinCheck.REASON, null);
+            }
+        }
     }
-    if (reason.equals(CoordinatedShutdown.clusterDowningReason())) return "the cluster downed this node";
-    if (reason.equals(CoordinatedShutdown.clusterJoinUnsuccessfulReason())) return "it could not join any seed node";
-    return "coordinated shutdown (" + reason + ")";
-  }
 
-  private static void awaitQuietly(ActorSystem<?> system) {
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("node did not stop within 60 s", e);
+    // API.md: only a node bound to loopback may run without auth, and tokens do not exist yet.
+    private static void requireLoopback(String host) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new NodeStartException("unknown HTTP host " + host, e);
+        }
+        if (!loopback) {
+            throw new NodeStartException(
+                    "refusing to serve HTTP on " + host
+                            + " without auth tokens; bind to 127.0.0.1 (this version has no token auth yet)",
+                    null);
+        }
     }
-  }
 
-  /** The node could not start; the message says why in one sentence. */
-  public static final class NodeStartException extends RuntimeException {
-    public NodeStartException(String message, Throwable cause) {
-      super(message, cause);
+    /** The base URL clients use, with the port actually bound. */
+    public String url() {
+        InetSocketAddress address = binding.localAddress();
+        return "http://" + address.getHostString() + ":" + address.getPort();
     }
-  }
+
+    /** The HTTP port actually bound. */
+    public int httpPort() {
+        return binding.localAddress().getPort();
+    }
+
+    /** The data directory, absolute. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The region (cluster data center) of this node. */
+    public String region() {
+        return region;
+    }
+
+    /** The node's actor system, for the entities and routes that run in it. */
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    /** Completes when the node has fully stopped, whatever stopped it. */
+    public CompletableFuture<Done> whenTerminated() {
+        return system.getWhenTerminated().toCompletableFuture();
+    }
+
+    /** Starts coordinated shutdown and returns at once; {@link #whenTerminated} completes at its end. */
+    public void requestStop() {
+        CoordinatedShutdown.get(system).runAll(StopReason.STOP_REQUESTED);
+    }
+
+    /** Runs coordinated shutdown and waits for it to finish. */
+    public void stop() {
+        requestStop();
+        awaitQuietly(system);
+    }
+
+    /** Whether the node stopped because it was asked to, rather than e.g. being downed by the cluster. */
+    public boolean stoppedOnRequest() {
+        return CoordinatedShutdown.get(system)
+                .getShutdownReason()
+                .map(StopReason.STOP_REQUESTED::equals)
+                .orElse(false);
+    }
+
+    /** Why the node stopped, in words, when it was not asked to. */
+    public String unrequestedStopReason() {
+        return stopReason(system, region);
+    }
+
+    private static String stopReason(ActorSystem<?> system, String region) {
+        CoordinatedShutdown.Reason reason =
+                CoordinatedShutdown.get(system).getShutdownReason().orElse(null);
+        if (reason == null) return "the actor system terminated";
+        if (reason.equals(CoordinatedShutdown.incompatibleConfigurationDetectedReason())) {
+            // The member that refused logs which setting differs; the joining node is told only that one did.
+            return "the cluster refused to let it join: its configuration is incompatible with the members' (every node "
+                    + "of a cluster must have the same --region, this node's is '" + region
+                    + "', and the same journal; "
+                    + "the members' logs name the setting)";
+        }
+        if (reason.equals(CoordinatedShutdown.clusterDowningReason())) return "the cluster downed this node";
+        if (reason.equals(CoordinatedShutdown.clusterJoinUnsuccessfulReason()))
+            return "it could not join any seed node";
+        return "coordinated shutdown (" + reason + ")";
+    }
+
+    private static void awaitQuietly(ActorSystem<?> system) {
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("node did not stop within 60 s", e);
+        }
+    }
+
+    /** The node could not start; the message says why in one sentence. */
+    public static final class NodeStartException extends RuntimeException {
+        public NodeStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

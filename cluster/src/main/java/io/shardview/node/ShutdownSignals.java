@@ -9,11 +9,11 @@ import sun.misc.Signal;
  * reads that as a crash. Handling the signal ourselves lets the node stop in order and exit 0.
  */
 final class ShutdownSignals {
-  private ShutdownSignals() {}
+    private ShutdownSignals() {}
 
-  static void install(ShardviewNode node) {
-    for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> node.requestStop());
+    static void install(ShardviewNode node) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> node.requestStop());
+        }
     }
-  }
 }

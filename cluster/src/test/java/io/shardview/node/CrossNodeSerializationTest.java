@@ -8,8 +8,8 @@ import io.shardview.circuit.RejectionKind;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.tenant.ChangeReplay;
 import io.shardview.entity.tenant.TenantCircuit;
-import io.shardview.entity.tenant.TenantEvent;
 import io.shardview.entity.tenant.TenantCircuit.ColumnInfo;
+import io.shardview.entity.tenant.TenantEvent;
 import io.shardview.entity.tenant.ViewChange;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -18,8 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,147 +31,184 @@ import org.junit.jupiter.api.io.TempDir;
  * serializer, id and manifest chosen by the node's configuration, as Artery does it.
  */
 class CrossNodeSerializationTest {
-  @TempDir static Path dataDir;
-  static ActorTestKit kit;
-  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    @TempDir
+    static Path dataDir;
 
-  @BeforeAll
-  static void start() {
-    kit = ActorTestKit.create("shardview", TestNodes.config(dataDir, Map.of("pekko.actor.provider", "local")));
-  }
+    static ActorTestKit kit;
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  @AfterAll
-  static void stop() {
-    kit.shutdownTestKit();
-  }
-
-  @Test
-  void tenantCommandsKeepEveryValueAndItsType() {
-    Map<String, Object> row = new HashMap<>();
-    row.put("small", 1L);
-    row.put("big", 1L << 40);
-    row.put("exact", new BigDecimal("12.50"));
-    row.put("huge", new BigDecimal("123456789012345678901234567890.0123456789"));
-    row.put("text", "héllo");
-    row.put("flag", true);
-    row.put("none", null);
-    TenantCircuit.IngestOp op = new TenantCircuit.IngestOp("upsert", "t", row, null);
-    TenantCircuit.IngestMany ingest = new TenantCircuit.IngestMany(
-        List.of(new TenantCircuit.BatchRequest(List.of(op), "b-1", 1_700_000_000_000L), new TenantCircuit.BatchRequest(List.of(op), null, 0)),
-        ref());
-    TenantCircuit.IngestMany back = roundTrip(ingest);
-    assertEquals(ingest, back);
-    back.batches().get(0).ops().get(0).row().forEach((column, value) ->
-        assertEquals(valueClass(row.get(column)), valueClass(value), column));
-
-    assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", "key-1", 1_700_000_000_000L, ref()));
-    assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", null, 0, ref()));
-    assertRoundTrip(new TenantCircuit.ReadRows("v", true, 100, "cursor", 7L, 250L, ref()));
-    assertRoundTrip(new TenantCircuit.Describe(ref()));
-    assertRoundTrip(new TenantCircuit.Query("SELECT 1", 1_700_000_000_000L, ref()));
-    assertRoundTrip(new TenantCircuit.ReplayChanges("v", 7L, ref()));
-    assertRoundTrip(new TenantCircuit.ReplayChanges("v", null, ref()));
-  }
-
-  @Test
-  void tenantRepliesKeepTheirKindInsideGroups() {
-    TenantCircuit.Refused refused = new TenantCircuit.Refused(RejectionKind.CONFLICT, "op 0: key exists",
-        Map.of("op_index", 0, "table", "t"));
-    TenantCircuit.Ingested ingested = new TenantCircuit.Ingested(5, 2,
-        Map.of("v", new TenantCircuit.ViewCount(1, 1)), false);
-    assertRoundTrip(new TenantCircuit.IngestResults(List.of(ingested, refused, new TenantCircuit.Ingested(6, 1, Map.of(), true))));
-    assertRoundTrip(refused);
-    assertRoundTrip(new TenantCircuit.SqlApplied(3, List.of(new DdlResult.ChangedObject("view", "v", "created")), false));
-    assertRoundTrip(new TenantCircuit.SqlApplied(3, List.of(), true));
-    assertRoundTrip(new TenantCircuit.Refused(RejectionKind.SYNTAX, "syntax error at or near \"x\"", Map.of("line", 2, "column", 7)));
-    assertRoundTrip(new TenantCircuit.Refused(RejectionKind.INTERNAL, "internal error", Map.of("request_id", "abc")));
-    List<ColumnInfo> columns = List.of(new ColumnInfo("id", "bigint", false), new ColumnInfo("x", "double", true));
-    List<List<Object>> rows = List.of(Arrays.asList(1L, 2.5), Arrays.asList(2L, null), Arrays.asList(3L, Double.NaN));
-    assertRoundTrip(new TenantCircuit.Rows("v", 9, "abc", 3, columns, rows, "next"));
-    assertRoundTrip(new TenantCircuit.QueryRows(columns, rows));
-    assertRoundTrip(new TenantCircuit.TenantInfo("t", 4,
-        List.of(new TenantCircuit.TableInfo("a", columns, List.of("id"), 10)),
-        List.of(new TenantCircuit.ViewInfo("v", "SELECT id FROM a", columns, 3))));
-    ViewChange change = new ViewChange("t", "v", 5, 4, List.of("id", "x"), rows, List.of(List.of(7L, "12.50")), "h");
-    assertRoundTrip(change);
-    assertRoundTrip(new ChangeReplay.Snapshot("v", 5, 4, List.of("id", "x"), rows, "h"));
-    assertRoundTrip(new ChangeReplay.Changes("v", List.of(change), 5));
-    assertRoundTrip(new ChangeReplay.Gone("v", 1, 3));
-    assertRoundTrip(new ChangeReplay.NotFound("no view v"));
-  }
-
-  @Test
-  void metricsMessagesKeepTheirPoints() {
-    byte[] batch = {1, 2, 3, (byte) 0xff};
-    MetricsShard.Append append = roundTrip(new MetricsShard.Append(batch, ref()));
-    assertArrayEquals(batch, append.batch());
-    assertRoundTrip(new MetricsShard.Appended(10, 2, 1));
-    assertRoundTrip(new MetricsShard.SeriesLimitReached(100, 3, 100));
-    assertRoundTrip(new MetricsShard.SeriesRoom(10, 2, 100));
-    MetricsShard.CheckSeries check = roundTrip(new MetricsShard.CheckSeries(
-        List.<String[]>of(new String[] {"__name__", "up", "job", "a"}), ref()));
-    assertArrayEquals(new String[] {"__name__", "up", "job", "a"}, check.labelSets().get(0));
-    assertRoundTrip(new MetricsShard.Select(List.of(new MetricsShard.MatcherSpec("=~", "job", "a.*")), 1, 2, ref()));
-    MetricsShard.SeriesPoints points = new MetricsShard.SeriesPoints(Map.of("__name__", "up"),
-        new long[] {1000, 2000}, new double[] {1.5, Double.longBitsToDouble(0x7ff0000000000002L)});
-    MetricsShard.SeriesPoints back = roundTrip(new MetricsShard.Selected(List.of(points))).series().get(0);
-    assertEquals(points.labels(), back.labels());
-    assertArrayEquals(points.timestamps(), back.timestamps());
-    assertEquals(Double.doubleToRawLongBits(points.values()[1]), Double.doubleToRawLongBits(back.values()[1]),
-        "the stale-marker NaN keeps its payload");
-  }
-
-  private static Class<?> valueClass(Object value) {
-    return value == null ? Void.class : value.getClass();
-  }
-
-  @Test
-  void aSqlEventWrittenBeforeTheSqlRevisionWasKeptReadsAsRevisionZero() throws Exception {
-    org.apache.pekko.serialization.Serialization serialization =
-        org.apache.pekko.serialization.SerializationExtension.get(kit.system().classicSystem());
-    TenantEvent.SqlApplied now = new TenantEvent.SqlApplied(1, "CREATE TABLE t (r REAL)",
-        List.of(new DdlResult.ChangedObject("table", "t", "created")), io.shardview.circuit.Circuit.SQL_REVISION, "key");
-    org.apache.pekko.serialization.Serializer serializer = serialization.findSerializerFor(now);
-    String manifest = org.apache.pekko.serialization.Serializers.manifestFor(serializer, now);
-    byte[] bytes = serializer.toBinary(now);
-    assertEquals(now, serialization.deserialize(bytes, serializer.identifier(), manifest).get());
-    // The same event as a node before the revision wrote it: without the field.
-    com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
-    com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) cbor.readTree(bytes);
-    assertEquals(io.shardview.circuit.Circuit.SQL_REVISION, tree.remove("revision").asInt());
-    assertEquals("key", tree.remove("requestKey").asText()); // nor the Idempotency-Key, kept since
-    TenantEvent.SqlApplied old = (TenantEvent.SqlApplied)
-        serialization.deserialize(cbor.writeValueAsBytes(tree), serializer.identifier(), manifest).get();
-    assertEquals(0, old.sqlRevision());
-    assertEquals(null, old.requestKey());
-    assertEquals(now.sql(), old.sql());
-  }
-
-  private static <T> ActorRef<T> ref() {
-    return kit.<T>createTestProbe().ref();
-  }
-
-  /** Equal after the trip; a reply (no actor ref inside) also renders as the same JSON, which is what clients see. */
-  private static void assertRoundTrip(Object message) {
-    Object back = roundTrip(message);
-    assertEquals(message.getClass(), back.getClass());
-    if (message instanceof TenantCircuit.Command || message instanceof MetricsShard.Command) {
-      assertEquals(message, back, message.getClass().getSimpleName());
-    } else {
-      assertEquals(json(message), json(back), message.getClass().getSimpleName());
+    @BeforeAll
+    static void start() {
+        kit = ActorTestKit.create("shardview", TestNodes.config(dataDir, Map.of("pekko.actor.provider", "local")));
     }
-  }
 
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
     }
-  }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T roundTrip(T message) {
-    return (T) new SerializationTestKit(kit.system()).verifySerialization(message, false);
-  }
+    @Test
+    void tenantCommandsKeepEveryValueAndItsType() {
+        Map<String, Object> row = new HashMap<>();
+        row.put("small", 1L);
+        row.put("big", 1L << 40);
+        row.put("exact", new BigDecimal("12.50"));
+        row.put("huge", new BigDecimal("123456789012345678901234567890.0123456789"));
+        row.put("text", "héllo");
+        row.put("flag", true);
+        row.put("none", null);
+        TenantCircuit.IngestOp op = new TenantCircuit.IngestOp("upsert", "t", row, null);
+        TenantCircuit.IngestMany ingest = new TenantCircuit.IngestMany(
+                List.of(
+                        new TenantCircuit.BatchRequest(List.of(op), "b-1", 1_700_000_000_000L),
+                        new TenantCircuit.BatchRequest(List.of(op), null, 0)),
+                ref());
+        TenantCircuit.IngestMany back = roundTrip(ingest);
+        assertEquals(ingest, back);
+        back.batches()
+                .get(0)
+                .ops()
+                .get(0)
+                .row()
+                .forEach((column, value) -> assertEquals(valueClass(row.get(column)), valueClass(value), column));
+
+        assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", "key-1", 1_700_000_000_000L, ref()));
+        assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", null, 0, ref()));
+        assertRoundTrip(new TenantCircuit.ReadRows("v", true, 100, "cursor", 7L, 250L, ref()));
+        assertRoundTrip(new TenantCircuit.Describe(ref()));
+        assertRoundTrip(new TenantCircuit.Query("SELECT 1", 1_700_000_000_000L, ref()));
+        assertRoundTrip(new TenantCircuit.ReplayChanges("v", 7L, ref()));
+        assertRoundTrip(new TenantCircuit.ReplayChanges("v", null, ref()));
+    }
+
+    @Test
+    void tenantRepliesKeepTheirKindInsideGroups() {
+        TenantCircuit.Refused refused = new TenantCircuit.Refused(
+                RejectionKind.CONFLICT, "op 0: key exists", Map.of("op_index", 0, "table", "t"));
+        TenantCircuit.Ingested ingested =
+                new TenantCircuit.Ingested(5, 2, Map.of("v", new TenantCircuit.ViewCount(1, 1)), false);
+        assertRoundTrip(new TenantCircuit.IngestResults(
+                List.of(ingested, refused, new TenantCircuit.Ingested(6, 1, Map.of(), true))));
+        assertRoundTrip(refused);
+        assertRoundTrip(
+                new TenantCircuit.SqlApplied(3, List.of(new DdlResult.ChangedObject("view", "v", "created")), false));
+        assertRoundTrip(new TenantCircuit.SqlApplied(3, List.of(), true));
+        assertRoundTrip(new TenantCircuit.Refused(
+                RejectionKind.SYNTAX, "syntax error at or near \"x\"", Map.of("line", 2, "column", 7)));
+        assertRoundTrip(
+                new TenantCircuit.Refused(RejectionKind.INTERNAL, "internal error", Map.of("request_id", "abc")));
+        List<ColumnInfo> columns = List.of(new ColumnInfo("id", "bigint", false), new ColumnInfo("x", "double", true));
+        List<List<Object>> rows =
+                List.of(Arrays.asList(1L, 2.5), Arrays.asList(2L, null), Arrays.asList(3L, Double.NaN));
+        assertRoundTrip(new TenantCircuit.Rows("v", 9, "abc", 3, columns, rows, "next"));
+        assertRoundTrip(new TenantCircuit.QueryRows(columns, rows));
+        assertRoundTrip(new TenantCircuit.TenantInfo(
+                "t",
+                4,
+                List.of(new TenantCircuit.TableInfo("a", columns, List.of("id"), 10)),
+                List.of(new TenantCircuit.ViewInfo("v", "SELECT id FROM a", columns, 3))));
+        ViewChange change =
+                new ViewChange("t", "v", 5, 4, List.of("id", "x"), rows, List.of(List.of(7L, "12.50")), "h");
+        assertRoundTrip(change);
+        assertRoundTrip(new ChangeReplay.Snapshot("v", 5, 4, List.of("id", "x"), rows, "h"));
+        assertRoundTrip(new ChangeReplay.Changes("v", List.of(change), 5));
+        assertRoundTrip(new ChangeReplay.Gone("v", 1, 3));
+        assertRoundTrip(new ChangeReplay.NotFound("no view v"));
+    }
+
+    @Test
+    void metricsMessagesKeepTheirPoints() {
+        byte[] batch = {1, 2, 3, (byte) 0xff};
+        MetricsShard.Append append = roundTrip(new MetricsShard.Append(batch, ref()));
+        assertArrayEquals(batch, append.batch());
+        assertRoundTrip(new MetricsShard.Appended(10, 2, 1));
+        assertRoundTrip(new MetricsShard.SeriesLimitReached(100, 3, 100));
+        assertRoundTrip(new MetricsShard.SeriesRoom(10, 2, 100));
+        MetricsShard.CheckSeries check = roundTrip(
+                new MetricsShard.CheckSeries(List.<String[]>of(new String[] {"__name__", "up", "job", "a"}), ref()));
+        assertArrayEquals(
+                new String[] {"__name__", "up", "job", "a"}, check.labelSets().get(0));
+        assertRoundTrip(
+                new MetricsShard.Select(List.of(new MetricsShard.MatcherSpec("=~", "job", "a.*")), 1, 2, ref()));
+        MetricsShard.SeriesPoints points =
+                new MetricsShard.SeriesPoints(Map.of("__name__", "up"), new long[] {1000, 2000}, new double[] {
+                    1.5, Double.longBitsToDouble(0x7ff0000000000002L)
+                });
+        MetricsShard.SeriesPoints back =
+                roundTrip(new MetricsShard.Selected(List.of(points))).series().get(0);
+        assertEquals(points.labels(), back.labels());
+        assertArrayEquals(points.timestamps(), back.timestamps());
+        assertEquals(
+                Double.doubleToRawLongBits(points.values()[1]),
+                Double.doubleToRawLongBits(back.values()[1]),
+                "the stale-marker NaN keeps its payload");
+    }
+
+    private static Class<?> valueClass(Object value) {
+        return value == null ? Void.class : value.getClass();
+    }
+
+    @Test
+    void aSqlEventWrittenBeforeTheSqlRevisionWasKeptReadsAsRevisionZero() throws Exception {
+        org.apache.pekko.serialization.Serialization serialization =
+                org.apache.pekko.serialization.SerializationExtension.get(
+                        kit.system().classicSystem());
+        TenantEvent.SqlApplied now = new TenantEvent.SqlApplied(
+                1,
+                "CREATE TABLE t (r REAL)",
+                List.of(new DdlResult.ChangedObject("table", "t", "created")),
+                io.shardview.circuit.Circuit.SQL_REVISION,
+                "key");
+        org.apache.pekko.serialization.Serializer serializer = serialization.findSerializerFor(now);
+        String manifest = org.apache.pekko.serialization.Serializers.manifestFor(serializer, now);
+        byte[] bytes = serializer.toBinary(now);
+        assertEquals(
+                now,
+                serialization
+                        .deserialize(bytes, serializer.identifier(), manifest)
+                        .get());
+        // The same event as a node before the revision wrote it: without the field.
+        com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper cbor =
+                new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree =
+                (com.fasterxml.jackson.databind.node.ObjectNode) cbor.readTree(bytes);
+        assertEquals(
+                io.shardview.circuit.Circuit.SQL_REVISION,
+                tree.remove("revision").asInt());
+        assertEquals("key", tree.remove("requestKey").asText()); // nor the Idempotency-Key, kept since
+        TenantEvent.SqlApplied old = (TenantEvent.SqlApplied) serialization
+                .deserialize(cbor.writeValueAsBytes(tree), serializer.identifier(), manifest)
+                .get();
+        assertEquals(0, old.sqlRevision());
+        assertEquals(null, old.requestKey());
+        assertEquals(now.sql(), old.sql());
+    }
+
+    private static <T> ActorRef<T> ref() {
+        return kit.<T>createTestProbe().ref();
+    }
+
+    /** Equal after the trip; a reply (no actor ref inside) also renders as the same JSON, which is what clients see. */
+    private static void assertRoundTrip(Object message) {
+        Object back = roundTrip(message);
+        assertEquals(message.getClass(), back.getClass());
+        if (message instanceof TenantCircuit.Command || message instanceof MetricsShard.Command) {
+            assertEquals(message, back, message.getClass().getSimpleName());
+        } else {
+            assertEquals(json(message), json(back), message.getClass().getSimpleName());
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(T message) {
+        return (T) new SerializationTestKit(kit.system()).verifySerialization(message, false);
+    }
 }

@@ -54,134 +54,187 @@ import org.slf4j.LoggerFactory;
  * placement of the work still is.
  */
 class HeavyBatchResponsivenessTest {
-  private static final int TENANTS = 10;
-  private static final int ROWS = 50_000;
-  private static final int GROUPS = 100;
-  private static final int BATCHES = 3;
-  private static final long HEALTH_WITHIN_MS = 200;
-  private static final long HEARTBEAT_LATE_MS = 2_000; // Pekko warns at twice the 1 s heartbeat interval
-  private static final double MAX_LOAD_PER_CORE = 8;
-  private static final String SNAPSHOT_POOL = "shardview.dispatchers.snapshots";
-  private static final Pattern HEARTBEAT_DELAY =
-      Pattern.compile("Scheduled sending of heartbeat was delayed\\. Previous heartbeat was sent \\[(\\d+)\\] ms ago");
+    private static final int TENANTS = 10;
+    private static final int ROWS = 50_000;
+    private static final int GROUPS = 100;
+    private static final int BATCHES = 3;
+    private static final long HEALTH_WITHIN_MS = 200;
+    private static final long HEARTBEAT_LATE_MS = 2_000; // Pekko warns at twice the 1 s heartbeat interval
+    private static final double MAX_LOAD_PER_CORE = 8;
+    private static final String SNAPSHOT_POOL = "shardview.dispatchers.snapshots";
+    private static final Pattern HEARTBEAT_DELAY = Pattern.compile(
+            "Scheduled sending of heartbeat was delayed\\. Previous heartbeat was sent \\[(\\d+)\\] ms ago");
 
-  @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
-  @Test
-  void healthAnswersAndHeartbeatsKeepTimeWhileTenantsRunTheirHeaviestBatches() throws Exception {
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    log.start();
-    root.addAppender(log);
-    ShardviewNode node = TenantNodes.start(dataDir, Map.of(
-        "pekko.actor.serialize-messages", "off", // as in production: local messages stay objects
-        "shardview.tenant.snapshot-every-events", 2, // snapshots are encoded while batches run
-        // Ten tenants' batches queue for the node's cores; each waits its turn, however long.
-        "shardview.tenant.ask-timeout", "120s",
-        "pekko.http.server.request-timeout", "150s"));
-    try {
-      List<TenantClient> tenants = new ArrayList<>();
-      for (int t = 0; t < TENANTS; t++) tenants.add(filled(new TenantClient(node, "heavy" + t)));
-      Observed run = batchAllAtOnce(node, tenants, log);
-      System.out.println(run);
+    @Test
+    void healthAnswersAndHeartbeatsKeepTimeWhileTenantsRunTheirHeaviestBatches() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        ShardviewNode node = TenantNodes.start(
+                dataDir,
+                Map.of(
+                        "pekko.actor.serialize-messages", "off", // as in production: local messages stay objects
+                        "shardview.tenant.snapshot-every-events", 2, // snapshots are encoded while batches run
+                        // Ten tenants' batches queue for the node's cores; each waits its turn, however long.
+                        "shardview.tenant.ask-timeout", "120s",
+                        "pekko.http.server.request-timeout", "150s"));
+        try {
+            List<TenantClient> tenants = new ArrayList<>();
+            for (int t = 0; t < TENANTS; t++) tenants.add(filled(new TenantClient(node, "heavy" + t)));
+            Observed run = batchAllAtOnce(node, tenants, log);
+            System.out.println(run);
 
-      List<Executable> checks = new ArrayList<>(List.of(
-          () -> assertEquals(Collections.nCopies(TENANTS * BATCHES, "200"), run.outcomes(), "every batch applied"),
-          () -> assertTrue(run.batchesMillis() >= 3_000, "the batches ran long enough to show starvation"),
-          () -> assertTrue(!run.steps().isEmpty() && run.steps().stream().allMatch(t -> t.contains(TenantCircuit.DISPATCHER)),
-              "circuit steps ran only on " + TenantCircuit.DISPATCHER + ": " + run.steps()),
-          () -> assertTrue(run.encodings().stream().allMatch(t -> t.contains(SNAPSHOT_POOL)),
-              "snapshots were encoded only on " + SNAPSHOT_POOL + ": " + run.encodings())));
-      boolean timingsMeaningful = run.loadPerCore() <= MAX_LOAD_PER_CORE;
-      if (timingsMeaningful) {
-        checks.add(() -> assertEquals(List.of(), run.slowPolls(), "/health answered within " + HEALTH_WITHIN_MS
-            + " ms (beyond timer stalls) every time"));
-        checks.add(() -> assertEquals(List.of(), run.lateHeartbeats(), "no heartbeat was delayed beyond timer stalls"));
-      }
-      assertAll(checks);
-      assumeTrue(timingsMeaningful, "the machine's load average was " + run.loadPerCore()
-          + " per core: beyond " + MAX_LOAD_PER_CORE + " the OS run queue, not the node, decides response times");
-    } finally {
-      node.stop();
-      root.detachAppender(log);
-    }
-  }
-
-  /** What one run of the batches showed: the node's answers, and what ran where. */
-  private record Observed(List<String> outcomes, long batchesMillis, double loadPerCore, List<HealthPoller.Poll> polls,
-      TimerStalls stalls, List<String> heartbeatWarnings, List<String> lateHeartbeats, Set<String> steps,
-      Set<String> encodings) {
-
-    /** Polls slower than the limit once the stalls during them are taken out. */
-    List<String> slowPolls() {
-      return polls.stream().filter(p -> beyondStalls(p) > HEALTH_WITHIN_MS)
-          .map(p -> p.millis() + " ms (stalled " + stalls.stalledMillis(p.startMs(), p.endMs()) + " ms)").toList();
-    }
-
-    private long beyondStalls(HealthPoller.Poll poll) {
-      return poll.millis() - stalls.stalledMillis(poll.startMs(), poll.endMs());
+            List<Executable> checks = new ArrayList<>(List.of(
+                    () -> assertEquals(
+                            Collections.nCopies(TENANTS * BATCHES, "200"), run.outcomes(), "every batch applied"),
+                    () -> assertTrue(run.batchesMillis() >= 3_000, "the batches ran long enough to show starvation"),
+                    () -> assertTrue(
+                            !run.steps().isEmpty()
+                                    && run.steps().stream().allMatch(t -> t.contains(TenantCircuit.DISPATCHER)),
+                            "circuit steps ran only on " + TenantCircuit.DISPATCHER + ": " + run.steps()),
+                    () -> assertTrue(
+                            run.encodings().stream().allMatch(t -> t.contains(SNAPSHOT_POOL)),
+                            "snapshots were encoded only on " + SNAPSHOT_POOL + ": " + run.encodings())));
+            boolean timingsMeaningful = run.loadPerCore() <= MAX_LOAD_PER_CORE;
+            if (timingsMeaningful) {
+                checks.add(() -> assertEquals(
+                        List.of(),
+                        run.slowPolls(),
+                        "/health answered within " + HEALTH_WITHIN_MS + " ms (beyond timer stalls) every time"));
+                checks.add(() ->
+                        assertEquals(List.of(), run.lateHeartbeats(), "no heartbeat was delayed beyond timer stalls"));
+            }
+            assertAll(checks);
+            assumeTrue(
+                    timingsMeaningful,
+                    "the machine's load average was " + run.loadPerCore() + " per core: beyond " + MAX_LOAD_PER_CORE
+                            + " the OS run queue, not the node, decides response times");
+        } finally {
+            node.stop();
+            root.detachAppender(log);
+        }
     }
 
-    @Override
-    public String toString() {
-      return String.format("load average per core %.1f; %d tenants x %d batches: %d ms; %d polls of /health, worst %d ms, "
-              + "largest beyond stalls %s ms, slow: %s; timer stalls of 100 ms or more: %d, longest %d ms; "
-              + "heartbeat warnings: %s; circuit steps ran on %s; snapshots encoded on %s",
-          loadPerCore, TENANTS, BATCHES, batchesMillis, polls.size(), polls.stream().mapToLong(HealthPoller.Poll::millis).max().orElse(0),
-          polls.stream().map(this::beyondStalls).sorted(Collections.reverseOrder()).limit(5).toList(), slowPolls(),
-          stalls.countAtLeast(100), stalls.longestMillis(), heartbeatWarnings, steps, encodings);
-    }
-  }
+    /** What one run of the batches showed: the node's answers, and what ran where. */
+    private record Observed(
+            List<String> outcomes,
+            long batchesMillis,
+            double loadPerCore,
+            List<HealthPoller.Poll> polls,
+            TimerStalls stalls,
+            List<String> heartbeatWarnings,
+            List<String> lateHeartbeats,
+            Set<String> steps,
+            Set<String> encodings) {
 
-  /** Every tenant sends its batches one after another, all tenants at once, while the node is watched. */
-  private static Observed batchAllAtOnce(ShardviewNode node, List<TenantClient> tenants, ListAppender<ILoggingEvent> log)
-      throws Exception {
-    double loadAtStart = loadPerCore();
-    TimerStalls stalls = TimerStalls.start();
-    EngineThreads engine = EngineThreads.start();
-    HealthPoller health = HealthPoller.start(node);
-    synchronized (log) { // the appender appends under its own lock
-      log.list.clear();
-    }
-    long started = System.nanoTime();
-    List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
-    List<Thread> senders = new ArrayList<>();
-    for (TenantClient tenant : tenants) {
-      Thread sender = new Thread(() -> {
-        for (int round = 1; round <= BATCHES; round++) outcomes.add(send(tenant, renamedGroups(round)));
-      });
-      sender.start();
-      senders.add(sender);
-    }
-    for (Thread sender : senders) sender.join();
-    long batchesMillis = (System.nanoTime() - started) / 1_000_000;
-    List<HealthPoller.Poll> polls = health.stop();
-    engine.stop();
-    drainPekkoLog(node, log);
-    stalls.stop();
-    List<String> warnings = messages(log).stream().filter(m -> m.contains("Scheduled sending of heartbeat")).toList();
-    return new Observed(List.copyOf(outcomes), batchesMillis, Math.max(loadAtStart, loadPerCore()), polls, stalls,
-        warnings, lateHeartbeats(log, stalls), engine.steps(), engine.encodings());
-  }
+        /** Polls slower than the limit once the stalls during them are taken out. */
+        List<String> slowPolls() {
+            return polls.stream()
+                    .filter(p -> beyondStalls(p) > HEALTH_WITHIN_MS)
+                    .map(p -> p.millis() + " ms (stalled " + stalls.stalledMillis(p.startMs(), p.endMs()) + " ms)")
+                    .toList();
+        }
 
-  /** The batch's status, or the error that kept it from one. */
-  private static String send(TenantClient tenant, String ndjson) {
-    HttpRequest batch = HttpRequest.newBuilder(URI.create(tenant.base + "/ingest")).timeout(Duration.ofSeconds(150))
-        .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(ndjson)).build();
-    try {
-      return String.valueOf(TestNodes.HTTP.send(batch, HttpResponse.BodyHandlers.discarding()).statusCode());
-    } catch (IOException | InterruptedException e) {
-      return e.toString();
+        private long beyondStalls(HealthPoller.Poll poll) {
+            return poll.millis() - stalls.stalledMillis(poll.startMs(), poll.endMs());
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "load average per core %.1f; %d tenants x %d batches: %d ms; %d polls of /health, worst %d ms, "
+                            + "largest beyond stalls %s ms, slow: %s; timer stalls of 100 ms or more: %d, longest %d ms; "
+                            + "heartbeat warnings: %s; circuit steps ran on %s; snapshots encoded on %s",
+                    loadPerCore,
+                    TENANTS,
+                    BATCHES,
+                    batchesMillis,
+                    polls.size(),
+                    polls.stream().mapToLong(HealthPoller.Poll::millis).max().orElse(0),
+                    polls.stream()
+                            .map(this::beyondStalls)
+                            .sorted(Collections.reverseOrder())
+                            .limit(5)
+                            .toList(),
+                    slowPolls(),
+                    stalls.countAtLeast(100),
+                    stalls.longestMillis(),
+                    heartbeatWarnings,
+                    steps,
+                    encodings);
+        }
     }
-  }
 
-  private static double loadPerCore() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() / Runtime.getRuntime().availableProcessors();
-  }
+    /** Every tenant sends its batches one after another, all tenants at once, while the node is watched. */
+    private static Observed batchAllAtOnce(
+            ShardviewNode node, List<TenantClient> tenants, ListAppender<ILoggingEvent> log) throws Exception {
+        double loadAtStart = loadPerCore();
+        TimerStalls stalls = TimerStalls.start();
+        EngineThreads engine = EngineThreads.start();
+        HealthPoller health = HealthPoller.start(node);
+        synchronized (log) { // the appender appends under its own lock
+            log.list.clear();
+        }
+        long started = System.nanoTime();
+        List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> senders = new ArrayList<>();
+        for (TenantClient tenant : tenants) {
+            Thread sender = new Thread(() -> {
+                for (int round = 1; round <= BATCHES; round++) outcomes.add(send(tenant, renamedGroups(round)));
+            });
+            sender.start();
+            senders.add(sender);
+        }
+        for (Thread sender : senders) sender.join();
+        long batchesMillis = (System.nanoTime() - started) / 1_000_000;
+        List<HealthPoller.Poll> polls = health.stop();
+        engine.stop();
+        drainPekkoLog(node, log);
+        stalls.stop();
+        List<String> warnings = messages(log).stream()
+                .filter(m -> m.contains("Scheduled sending of heartbeat"))
+                .toList();
+        return new Observed(
+                List.copyOf(outcomes),
+                batchesMillis,
+                Math.max(loadAtStart, loadPerCore()),
+                polls,
+                stalls,
+                warnings,
+                lateHeartbeats(log, stalls),
+                engine.steps(),
+                engine.encodings());
+    }
 
-  /** A tenant whose views join a large table with a small one, and aggregate the join. */
-  private static TenantClient filled(TenantClient tenant) throws Exception {
-    tenant.sql("""
+    /** The batch's status, or the error that kept it from one. */
+    private static String send(TenantClient tenant, String ndjson) {
+        HttpRequest batch = HttpRequest.newBuilder(URI.create(tenant.base + "/ingest"))
+                .timeout(Duration.ofSeconds(150))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson))
+                .build();
+        try {
+            return String.valueOf(TestNodes.HTTP
+                    .send(batch, HttpResponse.BodyHandlers.discarding())
+                    .statusCode());
+        } catch (IOException | InterruptedException e) {
+            return e.toString();
+        }
+    }
+
+    private static double loadPerCore() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+                / Runtime.getRuntime().availableProcessors();
+    }
+
+    /** A tenant whose views join a large table with a small one, and aggregate the join. */
+    private static TenantClient filled(TenantClient tenant) throws Exception {
+        tenant.sql(
+                """
         CREATE TABLE grps (grp INT NOT NULL, name VARCHAR, PRIMARY KEY (grp));
         CREATE TABLE items (id BIGINT NOT NULL, grp INT, v BIGINT, PRIMARY KEY (id));
         CREATE VIEW by_name AS SELECT g.name, COUNT(*) AS n, SUM(i.v) AS s FROM items i JOIN grps g ON i.grp = g.grp GROUP BY g.name;
@@ -190,71 +243,85 @@ class HeavyBatchResponsivenessTest {
         CREATE VIEW joined AS SELECT i.id, i.v, g.name FROM items i JOIN grps g ON i.grp = g.grp;
         CREATE VIEW by_grp AS SELECT grp, COUNT(*) AS n, SUM(v) AS s, AVG(v) AS a FROM items GROUP BY grp;
         CREATE VIEW hot AS SELECT i.id, g.name FROM items i JOIN grps g ON i.grp = g.grp WHERE i.v % 1000 = 7
-        """, 200);
-    assertEquals(200, tenant.post("ingest", "application/x-ndjson", renamedGroups(0)).statusCode());
-    for (int start = 0; start < ROWS; start += 25_000) {
-      StringBuilder items = new StringBuilder();
-      for (long id = start; id < start + 25_000; id++) {
-        items.append("{\"op\":\"insert\",\"table\":\"items\",\"row\":{\"id\":").append(id)
-            .append(",\"grp\":").append(id % GROUPS).append(",\"v\":").append(id * 7919L % 1_000_003).append("}}\n");
-      }
-      assertEquals(200, tenant.post("ingest", "application/x-ndjson", items.toString()).statusCode());
+        """,
+                200);
+        assertEquals(
+                200,
+                tenant.post("ingest", "application/x-ndjson", renamedGroups(0)).statusCode());
+        for (int start = 0; start < ROWS; start += 25_000) {
+            StringBuilder items = new StringBuilder();
+            for (long id = start; id < start + 25_000; id++) {
+                items.append("{\"op\":\"insert\",\"table\":\"items\",\"row\":{\"id\":")
+                        .append(id)
+                        .append(",\"grp\":")
+                        .append(id % GROUPS)
+                        .append(",\"v\":")
+                        .append(id * 7919L % 1_000_003)
+                        .append("}}\n");
+            }
+            assertEquals(
+                    200,
+                    tenant.post("ingest", "application/x-ndjson", items.toString())
+                            .statusCode());
+        }
+        return tenant;
     }
-    return tenant;
-  }
 
-  /** Every group under a new name: each moves its 500 items, and their joined rows, to other groups. */
-  private static String renamedGroups(int round) {
-    StringBuilder groups = new StringBuilder();
-    for (int g = 0; g < GROUPS; g++) {
-      groups.append("{\"op\":\"upsert\",\"table\":\"grps\",\"row\":{\"grp\":").append(g)
-          .append(",\"name\":\"g").append((g + round * 7) % 30).append("\"}}\n");
+    /** Every group under a new name: each moves its 500 items, and their joined rows, to other groups. */
+    private static String renamedGroups(int round) {
+        StringBuilder groups = new StringBuilder();
+        for (int g = 0; g < GROUPS; g++) {
+            groups.append("{\"op\":\"upsert\",\"table\":\"grps\",\"row\":{\"grp\":")
+                    .append(g)
+                    .append(",\"name\":\"g")
+                    .append((g + round * 7) % 30)
+                    .append("\"}}\n");
+        }
+        return groups.toString();
     }
-    return groups.toString();
-  }
 
-  /**
-   * Heartbeat warnings whose delay is still two intervals once the timer stalls in it are taken out.
-   * Pekko stamps each log event when it is raised (MDC pekkoTimestamp, UTC time of day).
-   */
-  private static List<String> lateHeartbeats(ListAppender<ILoggingEvent> log, TimerStalls stalls) {
-    List<ILoggingEvent> events;
-    synchronized (log) {
-      events = List.copyOf(log.list);
+    /**
+     * Heartbeat warnings whose delay is still two intervals once the timer stalls in it are taken out.
+     * Pekko stamps each log event when it is raised (MDC pekkoTimestamp, UTC time of day).
+     */
+    private static List<String> lateHeartbeats(ListAppender<ILoggingEvent> log, TimerStalls stalls) {
+        List<ILoggingEvent> events;
+        synchronized (log) {
+            events = List.copyOf(log.list);
+        }
+        List<String> late = new ArrayList<>();
+        for (ILoggingEvent event : events) {
+            Matcher delay = HEARTBEAT_DELAY.matcher(event.getFormattedMessage());
+            if (!delay.find()) continue;
+            long delayMs = Long.parseLong(delay.group(1));
+            long raisedMs = raisedAt(event);
+            long stalled = stalls.stalledMillis(raisedMs - delayMs, raisedMs);
+            if (delayMs - stalled >= HEARTBEAT_LATE_MS) late.add(delayMs + " ms (stalled " + stalled + " ms)");
+        }
+        return late;
     }
-    List<String> late = new ArrayList<>();
-    for (ILoggingEvent event : events) {
-      Matcher delay = HEARTBEAT_DELAY.matcher(event.getFormattedMessage());
-      if (!delay.find()) continue;
-      long delayMs = Long.parseLong(delay.group(1));
-      long raisedMs = raisedAt(event);
-      long stalled = stalls.stalledMillis(raisedMs - delayMs, raisedMs);
-      if (delayMs - stalled >= HEARTBEAT_LATE_MS) late.add(delayMs + " ms (stalled " + stalled + " ms)");
+
+    private static long raisedAt(ILoggingEvent event) {
+        String stamp = event.getMDCPropertyMap().get("pekkoTimestamp"); // e.g. 22:18:26.142UTC
+        if (stamp == null) return event.getTimeStamp();
+        long dayStart = event.getTimeStamp() - event.getTimeStamp() % 86_400_000L;
+        long raised = dayStart + LocalTime.parse(stamp.replace("UTC", "")).toNanoOfDay() / 1_000_000;
+        return raised > event.getTimeStamp() ? raised - 86_400_000L : raised; // raised just before midnight
     }
-    return late;
-  }
 
-  private static long raisedAt(ILoggingEvent event) {
-    String stamp = event.getMDCPropertyMap().get("pekkoTimestamp"); // e.g. 22:18:26.142UTC
-    if (stamp == null) return event.getTimeStamp();
-    long dayStart = event.getTimeStamp() - event.getTimeStamp() % 86_400_000L;
-    long raised = dayStart + LocalTime.parse(stamp.replace("UTC", "")).toNanoOfDay() / 1_000_000;
-    return raised > event.getTimeStamp() ? raised - 86_400_000L : raised; // raised just before midnight
-  }
-
-  /**
-   * Pekko logs through its event bus to the SLF4J logger actor; a warning of ours logged the same
-   * way, once seen, tells that every warning raised before it has reached the appender.
-   */
-  private static void drainPekkoLog(ShardviewNode node, ListAppender<ILoggingEvent> log) throws Exception {
-    String marker = "responsiveness check: log drained " + System.nanoTime();
-    Adapter.toClassic(node.system()).log().warning(marker);
-    TestNodes.awaitTrue(() -> messages(log).contains(marker), "the log marker arrives");
-  }
-
-  private static List<String> messages(ListAppender<ILoggingEvent> log) {
-    synchronized (log) {
-      return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    /**
+     * Pekko logs through its event bus to the SLF4J logger actor; a warning of ours logged the same
+     * way, once seen, tells that every warning raised before it has reached the appender.
+     */
+    private static void drainPekkoLog(ShardviewNode node, ListAppender<ILoggingEvent> log) throws Exception {
+        String marker = "responsiveness check: log drained " + System.nanoTime();
+        Adapter.toClassic(node.system()).log().warning(marker);
+        TestNodes.awaitTrue(() -> messages(log).contains(marker), "the log marker arrives");
     }
-  }
+
+    private static List<String> messages(ListAppender<ILoggingEvent> log) {
+        synchronized (log) {
+            return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
 }

@@ -13,32 +13,33 @@ import java.util.UUID;
  * node at it.
  */
 final class JournalDatabase implements AutoCloseable {
-  final String name = "shardview_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    final String name =
+            "shardview_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
-  JournalDatabase() throws SQLException {
-    TestPostgres.createDatabase(name);
-  }
-
-  String url() {
-    return TestPostgres.url(name);
-  }
-
-  /** Node settings for the cluster profile on this database. */
-  Map<String, Object> settings() {
-    return Map.of("shardview.journal.url", url(), "shardview.journal.user", TestPostgres.USER);
-  }
-
-  long count(String sql) throws SQLException {
-    try (Connection c = TestPostgres.connect(name);
-         Statement s = c.createStatement();
-         var result = s.executeQuery(sql)) {
-      result.next();
-      return result.getLong(1);
+    JournalDatabase() throws SQLException {
+        TestPostgres.createDatabase(name);
     }
-  }
 
-  @Override
-  public void close() throws SQLException {
-    TestPostgres.dropDatabase(name);
-  }
+    String url() {
+        return TestPostgres.url(name);
+    }
+
+    /** Node settings for the cluster profile on this database. */
+    Map<String, Object> settings() {
+        return Map.of("shardview.journal.url", url(), "shardview.journal.user", TestPostgres.USER);
+    }
+
+    long count(String sql) throws SQLException {
+        try (Connection c = TestPostgres.connect(name);
+                Statement s = c.createStatement();
+                var result = s.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        TestPostgres.dropDatabase(name);
+    }
 }

@@ -18,87 +18,94 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NodeLifecycleTest {
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  @Test
-  void readyIs503UntilTheNodeIsUpWhileHealthIs200() throws Exception {
-    // The node joins itself but waits for a second member that never comes: it never becomes Up.
-    ShardviewNode node = ShardviewNode.start(TestNodes.config(tmp, Map.of(
-        "pekko.cluster.min-nr-of-members", 2)), List.of());
-    try {
-      assertEquals(200, TestNodes.get(node, "/health").statusCode());
-      var ready = TestNodes.get(node, "/ready");
-      assertEquals(503, ready.statusCode());
-      assertTrue(ready.body().contains("\"not_ready\""), ready.body());
-      assertTrue(ready.headers().firstValue("Retry-After").isPresent());
-    } finally {
-      node.stop();
+    @Test
+    void readyIs503UntilTheNodeIsUpWhileHealthIs200() throws Exception {
+        // The node joins itself but waits for a second member that never comes: it never becomes Up.
+        ShardviewNode node =
+                ShardviewNode.start(TestNodes.config(tmp, Map.of("pekko.cluster.min-nr-of-members", 2)), List.of());
+        try {
+            assertEquals(200, TestNodes.get(node, "/health").statusCode());
+            var ready = TestNodes.get(node, "/ready");
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().contains("\"not_ready\""), ready.body());
+            assertTrue(ready.headers().firstValue("Retry-After").isPresent());
+        } finally {
+            node.stop();
+        }
     }
-  }
 
-  @Test
-  void shutdownLeavesNoNonDaemonThreadAndFreesThePort() throws Exception {
-    Set<Thread> before = nonDaemonThreads();
-    ShardviewNode node = TestNodes.start(tmp, List.of());
-    int port = node.httpPort();
-    assertEquals(200, TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(30)).statusCode());
-    node.stop();
+    @Test
+    void shutdownLeavesNoNonDaemonThreadAndFreesThePort() throws Exception {
+        Set<Thread> before = nonDaemonThreads();
+        ShardviewNode node = TestNodes.start(tmp, List.of());
+        int port = node.httpPort();
+        assertEquals(
+                200,
+                TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(30))
+                        .statusCode());
+        node.stop();
 
-    Set<Thread> leftover = awaitNoNewNonDaemonThreads(before, Duration.ofSeconds(10));
-    assertTrue(leftover.isEmpty(), "threads left running: "
-        + leftover.stream().map(Thread::getName).collect(Collectors.joining(", ")));
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      assertEquals(port, socket.getLocalPort());
+        Set<Thread> leftover = awaitNoNewNonDaemonThreads(before, Duration.ofSeconds(10));
+        assertTrue(
+                leftover.isEmpty(),
+                "threads left running: "
+                        + leftover.stream().map(Thread::getName).collect(Collectors.joining(", ")));
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, socket.getLocalPort());
+        }
+        TestNodes.start(tmp, List.of()).stop(); // the data directory was released too
     }
-    TestNodes.start(tmp, List.of()).stop(); // the data directory was released too
-  }
 
-  @Test
-  void secondNodeOnTheSameDataDirectoryIsRefusedWithAClearMessage() {
-    ShardviewNode first = TestNodes.start(tmp, List.of());
-    try {
-      DataDirectoryInUseException refused =
-          assertThrows(DataDirectoryInUseException.class, () -> TestNodes.start(tmp, List.of()));
-      assertTrue(refused.getMessage().contains(tmp.toAbsolutePath().toString()), refused.getMessage());
-      assertTrue(refused.getMessage().contains("in use"), refused.getMessage());
-    } finally {
-      first.stop();
+    @Test
+    void secondNodeOnTheSameDataDirectoryIsRefusedWithAClearMessage() {
+        ShardviewNode first = TestNodes.start(tmp, List.of());
+        try {
+            DataDirectoryInUseException refused =
+                    assertThrows(DataDirectoryInUseException.class, () -> TestNodes.start(tmp, List.of()));
+            assertTrue(refused.getMessage().contains(tmp.toAbsolutePath().toString()), refused.getMessage());
+            assertTrue(refused.getMessage().contains("in use"), refused.getMessage());
+        } finally {
+            first.stop();
+        }
     }
-  }
 
-  @Test
-  void startingOpensTheLevelDbJournalInTheDataDirectory() {
-    ShardviewNode node = TestNodes.start(tmp, List.of());
-    try {
-      assertTrue(Files.isDirectory(tmp.resolve("journal")), "journal directory created at start-up");
-    } finally {
-      node.stop();
+    @Test
+    void startingOpensTheLevelDbJournalInTheDataDirectory() {
+        ShardviewNode node = TestNodes.start(tmp, List.of());
+        try {
+            assertTrue(Files.isDirectory(tmp.resolve("journal")), "journal directory created at start-up");
+        } finally {
+            node.stop();
+        }
     }
-  }
 
-  @Test
-  void nonLoopbackHttpHostIsRefusedWithoutAuth() {
-    var refused = assertThrows(ShardviewNode.NodeStartException.class, () ->
-        ShardviewNode.start(TestNodes.config(tmp, Map.of("shardview.http.host", "0.0.0.0")), List.of()));
-    assertTrue(refused.getMessage().contains("auth"), refused.getMessage());
-  }
+    @Test
+    void nonLoopbackHttpHostIsRefusedWithoutAuth() {
+        var refused = assertThrows(
+                ShardviewNode.NodeStartException.class,
+                () -> ShardviewNode.start(TestNodes.config(tmp, Map.of("shardview.http.host", "0.0.0.0")), List.of()));
+        assertTrue(refused.getMessage().contains("auth"), refused.getMessage());
+    }
 
-  private static Set<Thread> nonDaemonThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> !t.isDaemon() && t.isAlive())
-        .collect(Collectors.toSet());
-  }
+    private static Set<Thread> nonDaemonThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !t.isDaemon() && t.isAlive())
+                .collect(Collectors.toSet());
+    }
 
-  private static Set<Thread> awaitNoNewNonDaemonThreads(Set<Thread> before, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Set<Thread> extra;
-    do {
-      extra = nonDaemonThreads();
-      extra.removeAll(before);
-      if (extra.isEmpty()) return extra;
-      Thread.sleep(100);
-    } while (System.nanoTime() < deadline);
-    return extra;
-  }
+    private static Set<Thread> awaitNoNewNonDaemonThreads(Set<Thread> before, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<Thread> extra;
+        do {
+            extra = nonDaemonThreads();
+            extra.removeAll(before);
+            if (extra.isEmpty()) return extra;
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return extra;
+    }
 }

@@ -32,110 +32,129 @@ import org.junit.jupiter.api.io.TempDir;
  * queue and a view's pub-sub topic stop when idle and come back when needed.
  */
 class TenantIdleResourcesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Test
-  void anIdleTenantsQueueStopsAndTheNextBatchStartsANewOne(@TempDir Path dir) throws Exception {
-    ShardviewNode node = TenantNodes.start(dir, Map.of("shardview.tenant.group-commit.idle-after", "2s"));
-    try {
-      String base = node.url() + "/v1/tenants/quiet";
-      assertEquals(200, post(node, base + "/sql", "application/sql", "CREATE TABLE t (x INT)"));
-      assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(1)));
-      IntSupplier queues = () -> actors(node, "/system/ingress-quiet-*");
-      assertEquals(1, queues.getAsInt(), "the tenant's queue runs after an ingest");
-      awaitZero(queues, "the idle queue stopped");
+    @Test
+    void anIdleTenantsQueueStopsAndTheNextBatchStartsANewOne(@TempDir Path dir) throws Exception {
+        ShardviewNode node = TenantNodes.start(dir, Map.of("shardview.tenant.group-commit.idle-after", "2s"));
+        try {
+            String base = node.url() + "/v1/tenants/quiet";
+            assertEquals(200, post(node, base + "/sql", "application/sql", "CREATE TABLE t (x INT)"));
+            assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(1)));
+            IntSupplier queues = () -> actors(node, "/system/ingress-quiet-*");
+            assertEquals(1, queues.getAsInt(), "the tenant's queue runs after an ingest");
+            awaitZero(queues, "the idle queue stopped");
 
-      assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(2)));
-      assertEquals(1, queues.getAsInt(), "the next batch started a new queue");
-      var table = JSON.readTree(TestNodes.get(node, "/v1/tenants/quiet/tables/t").body());
-      assertEquals(2, table.get("count").asLong());
-      assertEquals(3, table.get("version").asLong());
-    } finally {
-      node.stop();
-    }
-  }
-
-  @Test
-  void aViewsTopicLivesWhileSomeoneFollowsItAndStopsWhenIdle(@TempDir Path dir) throws Exception {
-    // The server notices a client that went away when it next writes to it: frequent heartbeats.
-    ShardviewNode node = TenantNodes.start(dir, Map.of("shardview.tenant.change-topic-idle-after", "2s",
-        "shardview.tenant.stream-heartbeat", "300ms"));
-    try {
-      String base = node.url() + "/v1/tenants/topics";
-      assertEquals(200, post(node, base + "/sql", "application/sql", "CREATE TABLE t (x INT); CREATE VIEW v AS SELECT x FROM t"));
-      IntSupplier topics = () -> actors(node, "/system/topic-view-changes%3Atopics%3Av-*");
-
-      // A follower keeps the topic, however long nothing is published.
-      List<String> events = new CopyOnWriteArrayList<>();
-      HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(base + "/views/v/changes")).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
-          for (String line; (line = in.readLine()) != null; ) if (line.startsWith("id: ")) events.add(line.substring(4));
-        } catch (java.io.IOException closed) {
-          // the test closed the stream
+            assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(2)));
+            assertEquals(1, queues.getAsInt(), "the next batch started a new queue");
+            var table = JSON.readTree(
+                    TestNodes.get(node, "/v1/tenants/quiet/tables/t").body());
+            assertEquals(2, table.get("count").asLong());
+            assertEquals(3, table.get("version").asLong());
+        } finally {
+            node.stop();
         }
-      });
-      reader.start();
-      Thread.sleep(5000); // two and a half idle periods
-      assertEquals(1, topics.getAsInt(), "the followed view's topic is still there");
-      assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(7)));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!events.contains("2") && System.nanoTime() < deadline) Thread.sleep(50);
-      assertTrue(events.contains("2"), "the follower got version 2 live: " + events);
-
-      // Without its follower the topic stops, and a later change starts it again.
-      stream.body().close();
-      reader.join(10_000);
-      awaitZero(topics, "the unfollowed topic stopped");
-      assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(8)));
-      assertEquals(1, topics.getAsInt(), "publishing started the topic again");
-    } finally {
-      node.stop();
-    }
-  }
-
-  private static String insert(int x) {
-    return "{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"x\":" + x + "}}";
-  }
-
-  private static int post(ShardviewNode node, String url, String type, String body) {
-    return TestNodes.send(node, HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
-        .POST(HttpRequest.BodyPublishers.ofString(body))).statusCode();
-  }
-
-  private static void awaitZero(IntSupplier count, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (count.getAsInt() > 0 && System.nanoTime() < deadline) Thread.sleep(100);
-    assertEquals(0, count.getAsInt(), what);
-  }
-
-  /** How many live actors match the path pattern (each answers Identify; no match answers nothing). */
-  private static int actors(ShardviewNode node, String pattern) {
-    var system = (ExtendedActorSystem) Adapter.toClassic(node.system());
-    List<ActorIdentity> replies = new CopyOnWriteArrayList<>();
-    var probe = system.systemActorOf(Props.create(Collector.class, () -> new Collector(replies)), "probe-" + System.nanoTime());
-    system.actorSelection(pattern).tell(new Identify("count"), probe);
-    try {
-      Thread.sleep(300);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    system.stop(probe);
-    return (int) replies.stream().filter(r -> r.getActorRef().isPresent()).count();
-  }
-
-  /** Collects the identities the selection's actors send back. */
-  static final class Collector extends AbstractActor {
-    private final List<ActorIdentity> replies;
-
-    Collector(List<ActorIdentity> replies) {
-      this.replies = replies;
     }
 
-    @Override
-    public Receive createReceive() {
-      return receiveBuilder().match(ActorIdentity.class, replies::add).build();
+    @Test
+    void aViewsTopicLivesWhileSomeoneFollowsItAndStopsWhenIdle(@TempDir Path dir) throws Exception {
+        // The server notices a client that went away when it next writes to it: frequent heartbeats.
+        ShardviewNode node = TenantNodes.start(
+                dir,
+                Map.of("shardview.tenant.change-topic-idle-after", "2s", "shardview.tenant.stream-heartbeat", "300ms"));
+        try {
+            String base = node.url() + "/v1/tenants/topics";
+            assertEquals(
+                    200,
+                    post(
+                            node,
+                            base + "/sql",
+                            "application/sql",
+                            "CREATE TABLE t (x INT); CREATE VIEW v AS SELECT x FROM t"));
+            IntSupplier topics = () -> actors(node, "/system/topic-view-changes%3Atopics%3Av-*");
+
+            // A follower keeps the topic, however long nothing is published.
+            List<String> events = new CopyOnWriteArrayList<>();
+            HttpResponse<InputStream> stream = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base + "/views/v/changes"))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; )
+                        if (line.startsWith("id: ")) events.add(line.substring(4));
+                } catch (java.io.IOException closed) {
+                    // the test closed the stream
+                }
+            });
+            reader.start();
+            Thread.sleep(5000); // two and a half idle periods
+            assertEquals(1, topics.getAsInt(), "the followed view's topic is still there");
+            assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(7)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!events.contains("2") && System.nanoTime() < deadline) Thread.sleep(50);
+            assertTrue(events.contains("2"), "the follower got version 2 live: " + events);
+
+            // Without its follower the topic stops, and a later change starts it again.
+            stream.body().close();
+            reader.join(10_000);
+            awaitZero(topics, "the unfollowed topic stopped");
+            assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(8)));
+            assertEquals(1, topics.getAsInt(), "publishing started the topic again");
+        } finally {
+            node.stop();
+        }
     }
-  }
+
+    private static String insert(int x) {
+        return "{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"x\":" + x + "}}";
+    }
+
+    private static int post(ShardviewNode node, String url, String type, String body) {
+        return TestNodes.send(
+                        node,
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Content-Type", type)
+                                .POST(HttpRequest.BodyPublishers.ofString(body)))
+                .statusCode();
+    }
+
+    private static void awaitZero(IntSupplier count, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (count.getAsInt() > 0 && System.nanoTime() < deadline) Thread.sleep(100);
+        assertEquals(0, count.getAsInt(), what);
+    }
+
+    /** How many live actors match the path pattern (each answers Identify; no match answers nothing). */
+    private static int actors(ShardviewNode node, String pattern) {
+        var system = (ExtendedActorSystem) Adapter.toClassic(node.system());
+        List<ActorIdentity> replies = new CopyOnWriteArrayList<>();
+        var probe = system.systemActorOf(
+                Props.create(Collector.class, () -> new Collector(replies)), "probe-" + System.nanoTime());
+        system.actorSelection(pattern).tell(new Identify("count"), probe);
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        system.stop(probe);
+        return (int) replies.stream().filter(r -> r.getActorRef().isPresent()).count();
+    }
+
+    /** Collects the identities the selection's actors send back. */
+    static final class Collector extends AbstractActor {
+        private final List<ActorIdentity> replies;
+
+        Collector(List<ActorIdentity> replies) {
+            this.replies = replies;
+        }
+
+        @Override
+        public Receive createReceive() {
+            return receiveBuilder().match(ActorIdentity.class, replies::add).build();
+        }
+    }
 }

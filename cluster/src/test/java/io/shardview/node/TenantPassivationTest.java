@@ -25,107 +25,133 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** An idle tenant is passivated and its next request recovers it from its snapshot, not by recomputing. */
 class TenantPassivationTest {
-  @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
-  @Test
-  void anIdleTenantStopsAndComesBackFromItsSnapshotWithTheSameVersionAndHashes() throws Exception {
-    Map<String, Object> settings = Map.of(
-        "shardview.tenant.passivate-idle-after", "1s",
-        "shardview.tenant.snapshot-every-events", 3);
-    ShardviewNode node = TenantNodes.start(dataDir, settings);
-    try {
-      TestProbe<TenantCircuit.Recovered> recoveries = ActorTestKit.create(node.system()).createTestProbe();
-      node.system().eventStream().tell(new EventStream.Subscribe<>(TenantCircuit.Recovered.class, recoveries.ref()));
-      TenantClient t = new TenantClient(node, "sleepy");
-      t.sql("""
+    @Test
+    void anIdleTenantStopsAndComesBackFromItsSnapshotWithTheSameVersionAndHashes() throws Exception {
+        Map<String, Object> settings =
+                Map.of("shardview.tenant.passivate-idle-after", "1s", "shardview.tenant.snapshot-every-events", 3);
+        ShardviewNode node = TenantNodes.start(dataDir, settings);
+        try {
+            TestProbe<TenantCircuit.Recovered> recoveries =
+                    ActorTestKit.create(node.system()).createTestProbe();
+            node.system()
+                    .eventStream()
+                    .tell(new EventStream.Subscribe<>(TenantCircuit.Recovered.class, recoveries.ref()));
+            TenantClient t = new TenantClient(node, "sleepy");
+            t.sql(
+                    """
           CREATE TABLE users (id BIGINT NOT NULL, name VARCHAR, age INT, PRIMARY KEY (id));
           CREATE VIEW adults AS SELECT id, name FROM users WHERE age >= 18;
           CREATE VIEW by_age AS SELECT age, COUNT(*) AS n FROM users GROUP BY age
-          """, 200);
-      for (int b = 0; b < 7; b++) { // events 2..8: snapshots at 3 and 6, then 2 events after the last
-        t.ingest("{\"ops\": [{\"op\": \"upsert\", \"table\": \"users\", \"row\": {\"id\": " + (b % 3)
-            + ", \"name\": \"n" + b + "\", \"age\": " + (15 + b) + "}}]}", 200);
-      }
-      long version = t.version();
-      JsonNode adults = t.json(t.get("views/adults"), 200);
-      JsonNode byAge = t.json(t.get("views/by_age"), 200);
-      assertTrue(liveTenants(node).contains("sleepy"), "the tenant runs after its requests");
+          """,
+                    200);
+            for (int b = 0; b < 7; b++) { // events 2..8: snapshots at 3 and 6, then 2 events after the last
+                t.ingest(
+                        "{\"ops\": [{\"op\": \"upsert\", \"table\": \"users\", \"row\": {\"id\": " + (b % 3)
+                                + ", \"name\": \"n" + b + "\", \"age\": " + (15 + b) + "}}]}",
+                        200);
+            }
+            long version = t.version();
+            JsonNode adults = t.json(t.get("views/adults"), 200);
+            JsonNode byAge = t.json(t.get("views/by_age"), 200);
+            assertTrue(liveTenants(node).contains("sleepy"), "the tenant runs after its requests");
 
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (liveTenants(node).contains("sleepy") && System.nanoTime() < deadline) Thread.sleep(200);
-      assertTrue(!liveTenants(node).contains("sleepy"), "the idle tenant was passivated");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (liveTenants(node).contains("sleepy") && System.nanoTime() < deadline) Thread.sleep(200);
+            assertTrue(!liveTenants(node).contains("sleepy"), "the idle tenant was passivated");
 
-      assertEquals(version, t.version());
-      JsonNode adultsAfter = t.json(t.get("views/adults"), 200);
-      JsonNode byAgeAfter = t.json(t.get("views/by_age"), 200);
-      assertEquals(adults, adultsAfter);
-      assertEquals(byAge, byAgeAfter);
-      assertTrue(liveTenants(node).contains("sleepy"), "the request brought the tenant back");
+            assertEquals(version, t.version());
+            JsonNode adultsAfter = t.json(t.get("views/adults"), 200);
+            JsonNode byAgeAfter = t.json(t.get("views/by_age"), 200);
+            assertEquals(adults, adultsAfter);
+            assertEquals(byAge, byAgeAfter);
+            assertTrue(liveTenants(node).contains("sleepy"), "the request brought the tenant back");
 
-      TenantCircuit.Recovered recovered;
-      do { // skip reports of earlier starts (its first, and any passivation between the requests)
-        recovered = recoveries.receiveMessage(Duration.ofSeconds(10));
-      } while (recovered.version() < version);
-      assertEquals(new TenantCircuit.Recovered("sleepy", 6, version - 6, version), recovered,
-          "restored from the snapshot at version 6, replaying only the events after it");
-    } finally {
-      node.stop();
-    }
-  }
-
-  @Test
-  void aNodeStoppedWhileASnapshotIsWrittenKeepsThatSnapshot() throws Exception {
-    Map<String, Object> settings = Map.of("shardview.tenant.snapshot-every-events", 4);
-    ShardviewNode first = TenantNodes.start(dataDir, settings);
-    long version;
-    try {
-      TenantClient t = new TenantClient(first, "stopping");
-      t.sql("CREATE TABLE ev (id BIGINT NOT NULL, s VARCHAR, PRIMARY KEY (id));"
-          + " CREATE VIEW v AS SELECT id, s FROM ev WHERE id >= 0", 200);
-      for (int b = 0; b < 3; b++) { // events 2..4: the last one starts a snapshot of 150,000 rows and views rows
-        StringBuilder ndjson = new StringBuilder();
-        for (int i = b * 50_000; i < (b + 1) * 50_000; i++) {
-          ndjson.append("{\"op\": \"insert\", \"table\": \"ev\", \"row\": {\"id\": ").append(i)
-              .append(", \"s\": \"row ").append(i).append("\"}}\n");
+            TenantCircuit.Recovered recovered;
+            do { // skip reports of earlier starts (its first, and any passivation between the requests)
+                recovered = recoveries.receiveMessage(Duration.ofSeconds(10));
+            } while (recovered.version() < version);
+            assertEquals(
+                    new TenantCircuit.Recovered("sleepy", 6, version - 6, version),
+                    recovered,
+                    "restored from the snapshot at version 6, replaying only the events after it");
+        } finally {
+            node.stop();
         }
-        assertEquals(200, t.post("ingest", "application/x-ndjson", ndjson.toString()).statusCode());
-      }
-      version = 4;
-    } finally {
-      first.stop(); // at once: the snapshot of version 4 is still being encoded and written
     }
-    ShardviewNode second = startOnceReleased(settings);
-    try {
-      TestProbe<TenantCircuit.Recovered> recoveries = ActorTestKit.create(second.system()).createTestProbe();
-      second.system().eventStream().tell(new EventStream.Subscribe<>(TenantCircuit.Recovered.class, recoveries.ref()));
-      Thread.sleep(200); // let the subscription register before the tenant starts
-      assertEquals(version, new TenantClient(second, "stopping").version());
-      assertEquals(new TenantCircuit.Recovered("stopping", version, 0, version), recoveries.receiveMessage(Duration.ofSeconds(10)),
-          "the snapshot taken by the last batch was written before the node stopped");
-    } finally {
-      second.stop();
-    }
-  }
 
-  /** Starts a node on the data directory once the stopped node has released it (it does so just after stop() returns). */
-  private ShardviewNode startOnceReleased(Map<String, Object> settings) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return TenantNodes.start(dataDir, settings);
-      } catch (DataDirectoryLock.DataDirectoryInUseException inUse) {
-        if (attempt == 50) throw inUse;
-        Thread.sleep(100);
-      }
+    @Test
+    void aNodeStoppedWhileASnapshotIsWrittenKeepsThatSnapshot() throws Exception {
+        Map<String, Object> settings = Map.of("shardview.tenant.snapshot-every-events", 4);
+        ShardviewNode first = TenantNodes.start(dataDir, settings);
+        long version;
+        try {
+            TenantClient t = new TenantClient(first, "stopping");
+            t.sql(
+                    "CREATE TABLE ev (id BIGINT NOT NULL, s VARCHAR, PRIMARY KEY (id));"
+                            + " CREATE VIEW v AS SELECT id, s FROM ev WHERE id >= 0",
+                    200);
+            for (int b = 0; b < 3; b++) { // events 2..4: the last one starts a snapshot of 150,000 rows and views rows
+                StringBuilder ndjson = new StringBuilder();
+                for (int i = b * 50_000; i < (b + 1) * 50_000; i++) {
+                    ndjson.append("{\"op\": \"insert\", \"table\": \"ev\", \"row\": {\"id\": ")
+                            .append(i)
+                            .append(", \"s\": \"row ")
+                            .append(i)
+                            .append("\"}}\n");
+                }
+                assertEquals(
+                        200,
+                        t.post("ingest", "application/x-ndjson", ndjson.toString())
+                                .statusCode());
+            }
+            version = 4;
+        } finally {
+            first.stop(); // at once: the snapshot of version 4 is still being encoded and written
+        }
+        ShardviewNode second = startOnceReleased(settings);
+        try {
+            TestProbe<TenantCircuit.Recovered> recoveries =
+                    ActorTestKit.create(second.system()).createTestProbe();
+            second.system()
+                    .eventStream()
+                    .tell(new EventStream.Subscribe<>(TenantCircuit.Recovered.class, recoveries.ref()));
+            Thread.sleep(200); // let the subscription register before the tenant starts
+            assertEquals(version, new TenantClient(second, "stopping").version());
+            assertEquals(
+                    new TenantCircuit.Recovered("stopping", version, 0, version),
+                    recoveries.receiveMessage(Duration.ofSeconds(10)),
+                    "the snapshot taken by the last batch was written before the node stopped");
+        } finally {
+            second.stop();
+        }
     }
-  }
 
-  /** The entity ids running in this node's tenant region. */
-  private static Set<String> liveTenants(ShardviewNode node) throws Exception {
-    CurrentShardRegionState state = AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
-            ClusterSharding.get(node.system()).shardState(),
-            replyTo -> new GetShardRegionState(TenantCircuit.ENTITY_KEY, replyTo),
-            Duration.ofSeconds(5), node.system().scheduler())
-        .toCompletableFuture().get();
-    return state.getShards().stream().flatMap(s -> s.getEntityIds().stream()).collect(Collectors.toSet());
-  }
+    /** Starts a node on the data directory once the stopped node has released it (it does so just after stop() returns). */
+    private ShardviewNode startOnceReleased(Map<String, Object> settings) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return TenantNodes.start(dataDir, settings);
+            } catch (DataDirectoryLock.DataDirectoryInUseException inUse) {
+                if (attempt == 50) throw inUse;
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** The entity ids running in this node's tenant region. */
+    private static Set<String> liveTenants(ShardviewNode node) throws Exception {
+        CurrentShardRegionState state = AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+                        ClusterSharding.get(node.system()).shardState(),
+                        replyTo -> new GetShardRegionState(TenantCircuit.ENTITY_KEY, replyTo),
+                        Duration.ofSeconds(5),
+                        node.system().scheduler())
+                .toCompletableFuture()
+                .get();
+        return state.getShards().stream()
+                .flatMap(s -> s.getEntityIds().stream())
+                .collect(Collectors.toSet());
+    }
 }

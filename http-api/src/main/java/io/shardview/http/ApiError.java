@@ -11,42 +11,42 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  */
 public record ApiError(StatusCode status, String code, String message, Map<String, Object> details) {
 
-  /** The JSON body, as API.md defines it. */
-  public record Body(Detail error) {}
+    /** The JSON body, as API.md defines it. */
+    public record Body(Detail error) {}
 
-  /** The inner object of the body. */
-  public record Detail(String code, String message, Map<String, Object> details) {}
+    /** The inner object of the body. */
+    public record Detail(String code, String message, Map<String, Object> details) {}
 
-  public ApiError {
-    details = details == null ? Map.of() : Map.copyOf(details);
-  }
+    public ApiError {
+        details = details == null ? Map.of() : Map.copyOf(details);
+    }
 
-  /** An error whose machine code follows from its status (404 -> not_found). */
-  public static ApiError of(StatusCode status, String message) {
-    return new ApiError(status, codeFor(status), message, Map.of());
-  }
+    /** An error whose machine code follows from its status (404 -> not_found). */
+    public static ApiError of(StatusCode status, String message) {
+        return new ApiError(status, codeFor(status), message, Map.of());
+    }
 
-  /** The HTTP response carrying this error. */
-  public HttpResponse toResponse() {
-    return Json.response(status, new Body(new Detail(code, message, details)));
-  }
+    /** The HTTP response carrying this error. */
+    public HttpResponse toResponse() {
+        return Json.response(status, new Body(new Detail(code, message, details)));
+    }
 
-  /** The machine code used for errors that carry no more specific one. */
-  static String codeFor(StatusCode status) {
-    int value = status.intValue();
-    if (value == StatusCodes.BAD_REQUEST.intValue()) return "bad_request";
-    if (value == StatusCodes.UNAUTHORIZED.intValue()) return "unauthorized";
-    if (value == StatusCodes.FORBIDDEN.intValue()) return "forbidden";
-    if (value == StatusCodes.NOT_FOUND.intValue()) return "not_found";
-    if (value == StatusCodes.METHOD_NOT_ALLOWED.intValue()) return "method_not_allowed";
-    if (value == StatusCodes.NOT_ACCEPTABLE.intValue()) return "not_acceptable";
-    if (value == StatusCodes.CONFLICT.intValue()) return "conflict";
-    if (value == StatusCodes.PAYLOAD_TOO_LARGE.intValue()) return "payload_too_large";
-    if (value == StatusCodes.UNSUPPORTED_MEDIA_TYPE.intValue()) return "unsupported_media_type";
-    if (value == StatusCodes.UNPROCESSABLE_ENTITY.intValue()) return "unprocessable";
-    if (value == StatusCodes.TOO_MANY_REQUESTS.intValue()) return "too_many_requests";
-    if (value == StatusCodes.SERVICE_UNAVAILABLE.intValue()) return "unavailable";
-    if (value >= 500) return "internal_error";
-    return "error_" + value;
-  }
+    /** The machine code used for errors that carry no more specific one. */
+    static String codeFor(StatusCode status) {
+        int value = status.intValue();
+        if (value == StatusCodes.BAD_REQUEST.intValue()) return "bad_request";
+        if (value == StatusCodes.UNAUTHORIZED.intValue()) return "unauthorized";
+        if (value == StatusCodes.FORBIDDEN.intValue()) return "forbidden";
+        if (value == StatusCodes.NOT_FOUND.intValue()) return "not_found";
+        if (value == StatusCodes.METHOD_NOT_ALLOWED.intValue()) return "method_not_allowed";
+        if (value == StatusCodes.NOT_ACCEPTABLE.intValue()) return "not_acceptable";
+        if (value == StatusCodes.CONFLICT.intValue()) return "conflict";
+        if (value == StatusCodes.PAYLOAD_TOO_LARGE.intValue()) return "payload_too_large";
+        if (value == StatusCodes.UNSUPPORTED_MEDIA_TYPE.intValue()) return "unsupported_media_type";
+        if (value == StatusCodes.UNPROCESSABLE_ENTITY.intValue()) return "unprocessable";
+        if (value == StatusCodes.TOO_MANY_REQUESTS.intValue()) return "too_many_requests";
+        if (value == StatusCodes.SERVICE_UNAVAILABLE.intValue()) return "unavailable";
+        if (value >= 500) return "internal_error";
+        return "error_" + value;
+    }
 }

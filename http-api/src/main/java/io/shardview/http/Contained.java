@@ -26,45 +26,52 @@ import scala.runtime.AbstractFunction1;
  * after the body was read or a reply arrived ({@link #body}, used by every such callback).
  */
 public final class Contained {
-  private static final Logger log = LoggerFactory.getLogger(Contained.class);
+    private static final Logger log = LoggerFactory.getLogger(Contained.class);
 
-  private Contained() {}
+    private Contained() {}
 
-  /** {@code inner}, with whatever it throws while being evaluated answered 500. */
-  public static Route route(String template, Route inner) {
-    var scala = inner.asScala();
-    return RouteAdapter.asJava(new AbstractFunction1<RequestContext, Future<RouteResult>>() {
-      @Override
-      public Future<RouteResult> apply(RequestContext context) {
-        try {
-          return scala.apply(context);
-        } catch (Throwable error) {
-          return Directives.complete(internalError(template, error, false)).asScala().apply(context);
-        }
-      }
-    });
-  }
+    /** {@code inner}, with whatever it throws while being evaluated answered 500. */
+    public static Route route(String template, Route inner) {
+        var scala = inner.asScala();
+        return RouteAdapter.asJava(new AbstractFunction1<RequestContext, Future<RouteResult>>() {
+            @Override
+            public Future<RouteResult> apply(RequestContext context) {
+                try {
+                    return scala.apply(context);
+                } catch (Throwable error) {
+                    return Directives.complete(internalError(template, error, false))
+                            .asScala()
+                            .apply(context);
+                }
+            }
+        });
+    }
 
-  /** A callback producing a route, with whatever it throws answered 500. */
-  public static <T> Function<T, Route> body(String what, Function<T, Route> callback) {
-    return value -> {
-      try {
-        return callback.apply(value);
-      } catch (Throwable error) {
-        return Directives.complete(internalError(what, error, false));
-      }
-    };
-  }
+    /** A callback producing a route, with whatever it throws answered 500. */
+    public static <T> Function<T, Route> body(String what, Function<T, Route> callback) {
+        return value -> {
+            try {
+                return callback.apply(value);
+            } catch (Throwable error) {
+                return Directives.complete(internalError(what, error, false));
+            }
+        };
+    }
 
-  /**
-   * The 500 for {@code error}, logged and counted (a JVM-level failure is rethrown instead). afterReply: the error
-   * came while answering a reply, so whatever the request asked for may have been applied.
-   */
-  public static HttpResponse internalError(String what, Throwable error, boolean afterReply) {
-    String requestId = InternalErrors.record(log, "http", what, error);
-    String outcome = afterReply ? "the request's outcome is unknown (retry with the same batch_id or Idempotency-Key)"
-        : "nothing of the request was applied";
-    return new ApiError(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "internal error; " + outcome
-        + "; the node log has the details under request id " + requestId, Map.of("request_id", requestId)).toResponse();
-  }
+    /**
+     * The 500 for {@code error}, logged and counted (a JVM-level failure is rethrown instead). afterReply: the error
+     * came while answering a reply, so whatever the request asked for may have been applied.
+     */
+    public static HttpResponse internalError(String what, Throwable error, boolean afterReply) {
+        String requestId = InternalErrors.record(log, "http", what, error);
+        String outcome = afterReply
+                ? "the request's outcome is unknown (retry with the same batch_id or Idempotency-Key)"
+                : "nothing of the request was applied";
+        return new ApiError(
+                        StatusCodes.INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "internal error; " + outcome + "; the node log has the details under request id " + requestId,
+                        Map.of("request_id", requestId))
+                .toResponse();
+    }
 }

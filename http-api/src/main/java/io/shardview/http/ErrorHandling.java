@@ -16,26 +16,29 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
  * stack trace under that id ({@link Contained}), and a body that leaks nothing of it.
  */
 public final class ErrorHandling {
-  /** Pekko's default rejection handling with JSON bodies. */
-  public static final RejectionHandler REJECTIONS =
-      RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJsonError);
+    /** Pekko's default rejection handling with JSON bodies. */
+    public static final RejectionHandler REJECTIONS =
+            RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJsonError);
 
-  /** Exceptions that escape a route. */
-  public static final ExceptionHandler EXCEPTIONS = ExceptionHandler.newBuilder()
-      .match(EntityStreamSizeException.class, e ->
-          org.apache.pekko.http.javadsl.server.Directives.complete(
-              ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "request body is larger than "
-                  + e.limit() + " bytes").toResponse()))
-      .matchAny(e -> org.apache.pekko.http.javadsl.server.Directives.complete(Contained.internalError("route", e, true)))
-      .build();
+    /** Exceptions that escape a route. */
+    public static final ExceptionHandler EXCEPTIONS = ExceptionHandler.newBuilder()
+            .match(
+                    EntityStreamSizeException.class,
+                    e -> org.apache.pekko.http.javadsl.server.Directives.complete(ApiError.of(
+                                    StatusCodes.PAYLOAD_TOO_LARGE,
+                                    "request body is larger than " + e.limit() + " bytes")
+                            .toResponse()))
+            .matchAny(e ->
+                    org.apache.pekko.http.javadsl.server.Directives.complete(Contained.internalError("route", e, true)))
+            .build();
 
-  private ErrorHandling() {}
+    private ErrorHandling() {}
 
-  private static HttpResponse asJsonError(HttpResponse response) {
-    if (!(response.entity() instanceof HttpEntity.Strict strict)) return response;
-    String text = strict.getData().decodeString(StandardCharsets.UTF_8).trim();
-    if (text.startsWith("{")) return response; // already the JSON error model
-    HttpResponse json = ApiError.of(response.status(), text).toResponse();
-    return json.withHeaders(response.getHeaders());
-  }
+    private static HttpResponse asJsonError(HttpResponse response) {
+        if (!(response.entity() instanceof HttpEntity.Strict strict)) return response;
+        String text = strict.getData().decodeString(StandardCharsets.UTF_8).trim();
+        if (text.startsWith("{")) return response; // already the JSON error model
+        HttpResponse json = ApiError.of(response.status(), text).toResponse();
+        return json.withHeaders(response.getHeaders());
+    }
 }

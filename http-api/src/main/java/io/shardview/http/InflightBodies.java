@@ -20,54 +20,57 @@ import org.apache.pekko.http.javadsl.server.Route;
  * A body of unknown length (chunked) counts as the endpoint's largest.
  */
 public final class InflightBodies implements Extension {
-  private static final AbstractExtensionId<InflightBodies> ID = new AbstractExtensionId<>() {
-    @Override
-    public InflightBodies createExtension(ExtendedActorSystem system) {
-      return new InflightBodies(system.settings().config().getBytes("shardview.http.max-inflight-request-bytes"));
+    private static final AbstractExtensionId<InflightBodies> ID = new AbstractExtensionId<>() {
+        @Override
+        public InflightBodies createExtension(ExtendedActorSystem system) {
+            return new InflightBodies(system.settings().config().getBytes("shardview.http.max-inflight-request-bytes"));
+        }
+    };
+
+    private final long budget;
+    private final AtomicLong held = new AtomicLong();
+
+    InflightBodies(long budget) {
+        this.budget = budget;
     }
-  };
 
-  private final long budget;
-  private final AtomicLong held = new AtomicLong();
-
-  InflightBodies(long budget) {
-    this.budget = budget;
-  }
-
-  /** This node's budget. */
-  public static InflightBodies get(ActorSystem<?> system) {
-    return ID.get(system.classicSystem());
-  }
-
-  /** Bytes of request bodies held now. */
-  public long held() {
-    return held.get();
-  }
-
-  /** {@code inner}, run only if the request's body fits in the budget (at most {@code maxBytes}), else a 503. */
-  public Route limit(HttpRequest request, long maxBytes, Supplier<Route> inner) {
-    long length = request.entity().getContentLengthOption().orElse(maxBytes);
-    long cost = Math.min(length, maxBytes);
-    if (cost == 0) return inner.get();
-    if (!tryHold(cost)) {
-      return Directives.complete(TenantEndpoints.retryLater(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "overloaded",
-          "the node holds " + held.get() / (1 << 20) + " MiB of request bodies in flight, its budget "
-              + "(shardview.http.max-inflight-request-bytes) is " + budget / (1 << 20)
-              + " MiB; nothing of the request was applied; retry", Map.of("limit", "max-inflight-request-bytes"))));
+    /** This node's budget. */
+    public static InflightBodies get(ActorSystem<?> system) {
+        return ID.get(system.classicSystem());
     }
-    return Directives.mapRouteResultFuture(result -> result.whenComplete((done, error) -> release(cost)), inner);
-  }
 
-  void release(long cost) {
-    held.addAndGet(-cost);
-  }
-
-  boolean tryHold(long cost) {
-    while (true) {
-      long now = held.get();
-      // One request larger than the whole budget still runs alone, so the budget never blocks an allowed size.
-      if (now > 0 && now + cost > budget) return false;
-      if (held.compareAndSet(now, now + cost)) return true;
+    /** Bytes of request bodies held now. */
+    public long held() {
+        return held.get();
     }
-  }
+
+    /** {@code inner}, run only if the request's body fits in the budget (at most {@code maxBytes}), else a 503. */
+    public Route limit(HttpRequest request, long maxBytes, Supplier<Route> inner) {
+        long length = request.entity().getContentLengthOption().orElse(maxBytes);
+        long cost = Math.min(length, maxBytes);
+        if (cost == 0) return inner.get();
+        if (!tryHold(cost)) {
+            return Directives.complete(TenantEndpoints.retryLater(new ApiError(
+                    StatusCodes.SERVICE_UNAVAILABLE,
+                    "overloaded",
+                    "the node holds " + held.get() / (1 << 20) + " MiB of request bodies in flight, its budget "
+                            + "(shardview.http.max-inflight-request-bytes) is " + budget / (1 << 20)
+                            + " MiB; nothing of the request was applied; retry",
+                    Map.of("limit", "max-inflight-request-bytes"))));
+        }
+        return Directives.mapRouteResultFuture(result -> result.whenComplete((done, error) -> release(cost)), inner);
+    }
+
+    void release(long cost) {
+        held.addAndGet(-cost);
+    }
+
+    boolean tryHold(long cost) {
+        while (true) {
+            long now = held.get();
+            // One request larger than the whole budget still runs alone, so the budget never blocks an allowed size.
+            if (now > 0 && now + cost > budget) return false;
+            if (held.compareAndSet(now, now + cost)) return true;
+        }
+    }
 }

@@ -5,15 +5,15 @@ package io.shardview.http;
  * answers 500 with that id instead of logging the failure again.
  */
 public final class InternalFailure extends RuntimeException {
-  private final String requestId;
+    private final String requestId;
 
-  public InternalFailure(String what, String requestId) {
-    super(what + " failed with an internal error (request id " + requestId + ")", null, false, false);
-    this.requestId = requestId;
-  }
+    public InternalFailure(String what, String requestId) {
+        super(what + " failed with an internal error (request id " + requestId + ")", null, false, false);
+        this.requestId = requestId;
+    }
 
-  /** The id the failure is logged under. */
-  public String requestId() {
-    return requestId;
-  }
+    /** The id the failure is logged under. */
+    public String requestId() {
+        return requestId;
+    }
 }

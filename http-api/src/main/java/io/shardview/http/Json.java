@@ -10,20 +10,19 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 
 /** JSON bodies of the HTTP API: one ObjectMapper, one way to build a JSON response. */
 public final class Json {
-  /** Shared, thread-safe once configured. */
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /** Shared, thread-safe once configured. */
+    public static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-  private Json() {}
+    private Json() {}
 
-  /** A response with the given status and {@code body} written as JSON. */
-  public static HttpResponse response(StatusCode status, Object body) {
-    try {
-      return HttpResponse.create()
-          .withStatus(status)
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write " + body.getClass().getName() + " as JSON", e);
+    /** A response with the given status and {@code body} written as JSON. */
+    public static HttpResponse response(StatusCode status, Object body) {
+        try {
+            return HttpResponse.create()
+                    .withStatus(status)
+                    .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + body.getClass().getName() + " as JSON", e);
+        }
     }
-  }
 }

@@ -19,44 +19,58 @@ import org.apache.pekko.http.scaladsl.settings.ServerSettings;
  * and a 5xx is never the answer to bad input (API.md), so they are 400s here.
  */
 public final class JsonParsingErrorHandler extends ParsingErrorHandler {
-  @Override
-  public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
-    if (log.isDebugEnabled()) log.debug("unparsable request answered {}: {}", status.intValue(), info.formatPretty());
-    return error(status, info, settings).toResponse();
-  }
-
-  private static ApiError error(StatusCode status, ErrorInfo info, ServerSettings settings) {
-    int max;
-    // Pekko answers too many headers with 400; they are as much "header fields too large" as a long one.
-    boolean tooManyHeaders = summary(info).matches("HTTP message contains more than the configured limit of \\d+ headers");
-    switch (tooManyHeaders ? 431 : status.intValue()) {
-      case 414:
-        max = settings.parserSettings().maxUriLength();
-        return new ApiError(status, "uri_too_long", "the request URI is longer than " + max
-            + " characters (pekko.http.server.parsing.max-uri-length)", Map.of("limit", "max-uri-length", "max", max));
-      case 431:
-        return new ApiError(StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", summary(info) + " (pekko.http.server.parsing limits header"
-            + " names, values and their count)", Map.of());
-      case 413:
-        return new ApiError(status, "payload_too_large", summary(info), Map.of());
-      case 501:
-        return new ApiError(StatusCodes.BAD_REQUEST, "unsupported_method", "unsupported HTTP method", Map.of());
-      case 505:
-        return new ApiError(StatusCodes.BAD_REQUEST, "unsupported_http_version", "unsupported HTTP version; use HTTP/1.1",
-            Map.of());
-      default:
-        return status.intValue() >= 500
-            ? new ApiError(StatusCodes.BAD_REQUEST, "bad_request", summary(info), Map.of())
-            : new ApiError(status, ApiError.codeFor(status), summary(info), Map.of());
+    @Override
+    public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
+        if (log.isDebugEnabled())
+            log.debug("unparsable request answered {}: {}", status.intValue(), info.formatPretty());
+        return error(status, info, settings).toResponse();
     }
-  }
 
-  /** Pekko's one-line summary, without the client address it may append. */
-  private static String summary(ErrorInfo info) {
-    String text = info.summary() == null || info.summary().isBlank() ? "the request cannot be parsed" : info.summary();
-    int newline = text.indexOf('\n');
-    if (newline >= 0) text = text.substring(0, newline);
-    int from = text.indexOf(" from ");
-    return (from > 0 && text.substring(from).matches(" from \\S*[:/]\\S*$") ? text.substring(0, from) : text).trim();
-  }
+    private static ApiError error(StatusCode status, ErrorInfo info, ServerSettings settings) {
+        int max;
+        // Pekko answers too many headers with 400; they are as much "header fields too large" as a long one.
+        boolean tooManyHeaders =
+                summary(info).matches("HTTP message contains more than the configured limit of \\d+ headers");
+        switch (tooManyHeaders ? 431 : status.intValue()) {
+            case 414:
+                max = settings.parserSettings().maxUriLength();
+                return new ApiError(
+                        status,
+                        "uri_too_long",
+                        "the request URI is longer than " + max
+                                + " characters (pekko.http.server.parsing.max-uri-length)",
+                        Map.of("limit", "max-uri-length", "max", max));
+            case 431:
+                return new ApiError(
+                        StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "headers_too_large",
+                        summary(info) + " (pekko.http.server.parsing limits header" + " names, values and their count)",
+                        Map.of());
+            case 413:
+                return new ApiError(status, "payload_too_large", summary(info), Map.of());
+            case 501:
+                return new ApiError(StatusCodes.BAD_REQUEST, "unsupported_method", "unsupported HTTP method", Map.of());
+            case 505:
+                return new ApiError(
+                        StatusCodes.BAD_REQUEST,
+                        "unsupported_http_version",
+                        "unsupported HTTP version; use HTTP/1.1",
+                        Map.of());
+            default:
+                return status.intValue() >= 500
+                        ? new ApiError(StatusCodes.BAD_REQUEST, "bad_request", summary(info), Map.of())
+                        : new ApiError(status, ApiError.codeFor(status), summary(info), Map.of());
+        }
+    }
+
+    /** Pekko's one-line summary, without the client address it may append. */
+    private static String summary(ErrorInfo info) {
+        String text =
+                info.summary() == null || info.summary().isBlank() ? "the request cannot be parsed" : info.summary();
+        int newline = text.indexOf('\n');
+        if (newline >= 0) text = text.substring(0, newline);
+        int from = text.indexOf(" from ");
+        return (from > 0 && text.substring(from).matches(" from \\S*[:/]\\S*$") ? text.substring(0, from) : text)
+                .trim();
+    }
 }

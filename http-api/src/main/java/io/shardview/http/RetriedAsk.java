@@ -23,55 +23,70 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  * holds the region's shutdown until that phase times out.
  */
 public final class RetriedAsk {
-  private RetriedAsk() {}
+    private RetriedAsk() {}
 
-  /**
-   * @param attempt sends the request once, failing with a {@link TimeoutException} after the timeout it is given
-   * @param attemptTimeout how long one attempt waits
-   * @param total how long all attempts together may take; the last attempt gets what is left
-   */
-  public static <T> CompletableFuture<T> ask(ActorSystem<?> system, Function<Duration, CompletionStage<T>> attempt,
-      Duration attemptTimeout, Duration total) {
-    return ask(attempt, attemptTimeout, total, () -> shuttingDown(system));
-  }
+    /**
+     * @param attempt sends the request once, failing with a {@link TimeoutException} after the timeout it is given
+     * @param attemptTimeout how long one attempt waits
+     * @param total how long all attempts together may take; the last attempt gets what is left
+     */
+    public static <T> CompletableFuture<T> ask(
+            ActorSystem<?> system,
+            Function<Duration, CompletionStage<T>> attempt,
+            Duration attemptTimeout,
+            Duration total) {
+        return ask(attempt, attemptTimeout, total, () -> shuttingDown(system));
+    }
 
-  /** As above, with {@code stopping} telling when to resend no more. */
-  static <T> CompletableFuture<T> ask(Function<Duration, CompletionStage<T>> attempt, Duration attemptTimeout,
-      Duration total, BooleanSupplier stopping) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    send(attempt, attemptTimeout, System.nanoTime() + total.toNanos(), stopping, result);
-    return result;
-  }
+    /** As above, with {@code stopping} telling when to resend no more. */
+    static <T> CompletableFuture<T> ask(
+            Function<Duration, CompletionStage<T>> attempt,
+            Duration attemptTimeout,
+            Duration total,
+            BooleanSupplier stopping) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        send(attempt, attemptTimeout, System.nanoTime() + total.toNanos(), stopping, result);
+        return result;
+    }
 
-  private static <T> void send(Function<Duration, CompletionStage<T>> attempt, Duration attemptTimeout, long deadline,
-      BooleanSupplier stopping, CompletableFuture<T> result) {
-    long remaining = deadline - System.nanoTime();
-    Duration timeout = Duration.ofNanos(Math.max(1, Math.min(attemptTimeout.toNanos(), remaining)));
-    boolean last = timeout.toNanos() >= remaining;
-    // Run where the reply arrives: Pekko's futures would otherwise hand a plain whenComplete to the
-    // default async executor, one more thread hop per shard's reply for a few field writes.
-    attempt.apply(timeout).whenCompleteAsync((value, failure) -> {
-      if (failure == null) {
-        result.complete(value);
-      } else if (isTimeout(failure) && !last && !stopping.getAsBoolean()) {
-        send(attempt, attemptTimeout, deadline, stopping, result);
-      } else {
-        result.completeExceptionally(failure);
-      }
-    }, Runnable::run);
-  }
+    private static <T> void send(
+            Function<Duration, CompletionStage<T>> attempt,
+            Duration attemptTimeout,
+            long deadline,
+            BooleanSupplier stopping,
+            CompletableFuture<T> result) {
+        long remaining = deadline - System.nanoTime();
+        Duration timeout = Duration.ofNanos(Math.max(1, Math.min(attemptTimeout.toNanos(), remaining)));
+        boolean last = timeout.toNanos() >= remaining;
+        // Run where the reply arrives: Pekko's futures would otherwise hand a plain whenComplete to the
+        // default async executor, one more thread hop per shard's reply for a few field writes.
+        attempt.apply(timeout)
+                .whenCompleteAsync(
+                        (value, failure) -> {
+                            if (failure == null) {
+                                result.complete(value);
+                            } else if (isTimeout(failure) && !last && !stopping.getAsBoolean()) {
+                                send(attempt, attemptTimeout, deadline, stopping, result);
+                            } else {
+                                result.completeExceptionally(failure);
+                            }
+                        },
+                        Runnable::run);
+    }
 
-  /**
-   * Whether the node has begun its coordinated shutdown: requests in flight may finish, but retries
-   * and polls should stop sending to sharding (see above).
-   */
-  public static boolean shuttingDown(ActorSystem<?> system) {
-    return CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().isPresent();
-  }
+    /**
+     * Whether the node has begun its coordinated shutdown: requests in flight may finish, but retries
+     * and polls should stop sending to sharding (see above).
+     */
+    public static boolean shuttingDown(ActorSystem<?> system) {
+        return CoordinatedShutdown.get(Adapter.toClassic(system))
+                .getShutdownReason()
+                .isPresent();
+    }
 
-  /** Whether the failure is an ask that timed out (possibly wrapped). */
-  public static boolean isTimeout(Throwable failure) {
-    if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
-    return failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
-  }
+    /** Whether the failure is an ask that timed out (possibly wrapped). */
+    public static boolean isTimeout(Throwable failure) {
+        if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
+        return failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
+    }
 }

@@ -17,32 +17,38 @@ import org.apache.pekko.http.javadsl.server.Route;
  * the endpoint so that their status is counted under the endpoint that produced them.
  */
 public final class RouteMetrics {
-  /** Label for requests that matched no endpoint. */
-  public static final String UNMATCHED = "unmatched";
+    /** Label for requests that matched no endpoint. */
+    public static final String UNMATCHED = "unmatched";
 
-  private final Histogram duration;
+    private final Histogram duration;
 
-  public RouteMetrics(PrometheusRegistry registry) {
-    this.duration = Histogram.builder()
-        .name("shardview_http_request_duration_seconds")
-        .help("HTTP requests served, by route template, method and status, with their latency")
-        .labelNames("route", "method", "status")
-        .classicOnly()
-        .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-        .register(registry);
-  }
+    public RouteMetrics(PrometheusRegistry registry) {
+        this.duration = Histogram.builder()
+                .name("shardview_http_request_duration_seconds")
+                .help("HTTP requests served, by route template, method and status, with their latency")
+                .labelNames("route", "method", "status")
+                .classicOnly()
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+    }
 
-  /** Wraps an endpoint: errors become JSON, bugs a contained 500, and every response is counted under {@code template}. */
-  public Route endpoint(String template, Route inner) {
-    return extractRequest(request -> {
-      long started = System.nanoTime();
-      String method = request.method().value();
-      return mapResponse(response -> {
-        duration.labelValues(template, method, Integer.toString(response.status().intValue()))
-            .observe((System.nanoTime() - started) / 1e9);
-        return response;
-      }, () -> handleExceptions(ErrorHandling.EXCEPTIONS, () -> handleRejections(ErrorHandling.REJECTIONS,
-          () -> Contained.route(template, inner))));
-    });
-  }
+    /** Wraps an endpoint: errors become JSON, bugs a contained 500, and every response is counted under {@code template}. */
+    public Route endpoint(String template, Route inner) {
+        return extractRequest(request -> {
+            long started = System.nanoTime();
+            String method = request.method().value();
+            return mapResponse(
+                    response -> {
+                        duration.labelValues(
+                                        template,
+                                        method,
+                                        Integer.toString(response.status().intValue()))
+                                .observe((System.nanoTime() - started) / 1e9);
+                        return response;
+                    },
+                    () -> handleExceptions(
+                            ErrorHandling.EXCEPTIONS,
+                            () -> handleRejections(ErrorHandling.REJECTIONS, () -> Contained.route(template, inner))));
+        });
+    }
 }

@@ -20,86 +20,114 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /** What every endpoint under /v1/tenants/{t} shares: the tenant name rule, body limit, metrics, and overload replies. */
 public final class TenantEndpoints {
-  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
-  /** The node cannot take more of this right now: answered 429 with Retry-After. */
-  public static final class Overloaded extends RuntimeException {
-    public Overloaded(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private TenantEndpoints() {}
-
-  /**
-   * An endpoint counted under {@code template}: an invalid tenant name is a 400, bodies are limited to {@code maxBytes}
-   * and to what the node's budget of bodies in flight has room for ({@link InflightBodies}).
-   */
-  public static Route endpoint(RouteMetrics metrics, InflightBodies inflight, String template, String tenant, long maxBytes,
-      Supplier<Route> inner) {
-    if (!TENANT.matcher(tenant).matches()) {
-      return metrics.endpoint(template, complete(new ApiError(StatusCodes.BAD_REQUEST, "invalid_tenant",
-          "tenant names are 1 to 63 of a-z, 0-9, '_' and '-', starting with a letter or digit",
-          Map.of("tenant", tenant)).toResponse()));
-    }
-    return metrics.endpoint(template, extractRequest(request ->
-        inflight.limit(request, maxBytes, () -> withSizeLimit(maxBytes, inner))));
-  }
-
-  /** What a request does, which decides what a missing answer means to its client. */
-  public enum Effect {
-    /** Changes nothing: a missing answer is a 503, retry at will. */
-    READ,
-    /**
-     * Writes: a missing answer is a 504 {@code outcome_unknown}, since the entity may have applied it before its
-     * answer was lost (its node died, the journal hung); a retry with the same batch_id or Idempotency-Key is safe.
-     */
-    WRITE
-  }
-
-  /**
-   * Completes with the reply's response. An overloaded node is a 429 and, for a read, an entity that did not answer
-   * within {@code timeout} a 503, both with Retry-After and nothing applied; a write without an answer is a 504
-   * {@code outcome_unknown} (see {@link Effect#WRITE}). A bug while building the response is a contained 500.
-   */
-  public static <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse, String who,
-      Duration timeout, Effect effect) {
-    return onComplete(pending, Contained.body(who + " reply", result -> {
-      if (result.isSuccess()) return complete(toResponse.apply(result.get()));
-      Throwable failure = result.failed().get();
-      if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
-      if (failure instanceof InternalFailure internal) {
-        return complete(new ApiError(StatusCodes.INTERNAL_SERVER_ERROR, "internal", internal.getMessage()
-            + "; what the request asked for may have been applied in part: sending it again is safe",
-            Map.of("request_id", internal.requestId())).toResponse());
-      }
-      if (failure instanceof Overloaded overloaded) {
-        return complete(retryLater(new ApiError(StatusCodes.TOO_MANY_REQUESTS, "overloaded",
-            overloaded.getMessage() + "; nothing of the request was applied; retry", Map.of())));
-      }
-      if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
-        if (effect == Effect.READ) {
-          return complete(retryLater(new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
-              who + " did not answer within " + timeout.toMillis() + " ms; retry", Map.of())));
+    /** The node cannot take more of this right now: answered 429 with Retry-After. */
+    public static final class Overloaded extends RuntimeException {
+        public Overloaded(String message) {
+            super(message, null, false, false);
         }
-        return complete(outcomeUnknown(who + " did not answer within " + timeout.toMillis() + " ms"));
-      }
-      return complete(Contained.internalError(who + " request", failure, effect == Effect.WRITE));
-    }));
-  }
+    }
 
-  /**
-   * The 504 for a write whose fate is unknown: it may or may not have been applied. Sending it again with the same
-   * batch_id (or Idempotency-Key) is safe: it is applied at most once, and the answer says which.
-   */
-  public static HttpResponse outcomeUnknown(String why) {
-    return retryLater(new ApiError(StatusCodes.GATEWAY_TIMEOUT, "outcome_unknown", why + "; the write may or may not "
-        + "have been applied: send it again with the same batch_id or Idempotency-Key, which applies it at most once",
-        Map.of()));
-  }
+    private TenantEndpoints() {}
 
-  /** {@code error} with Retry-After: 1 s. */
-  public static HttpResponse retryLater(ApiError error) {
-    return error.toResponse().addHeader(RetryAfter.create(1L));
-  }
+    /**
+     * An endpoint counted under {@code template}: an invalid tenant name is a 400, bodies are limited to {@code maxBytes}
+     * and to what the node's budget of bodies in flight has room for ({@link InflightBodies}).
+     */
+    public static Route endpoint(
+            RouteMetrics metrics,
+            InflightBodies inflight,
+            String template,
+            String tenant,
+            long maxBytes,
+            Supplier<Route> inner) {
+        if (!TENANT.matcher(tenant).matches()) {
+            return metrics.endpoint(
+                    template,
+                    complete(new ApiError(
+                                    StatusCodes.BAD_REQUEST,
+                                    "invalid_tenant",
+                                    "tenant names are 1 to 63 of a-z, 0-9, '_' and '-', starting with a letter or digit",
+                                    Map.of("tenant", tenant))
+                            .toResponse()));
+        }
+        return metrics.endpoint(
+                template,
+                extractRequest(request -> inflight.limit(request, maxBytes, () -> withSizeLimit(maxBytes, inner))));
+    }
+
+    /** What a request does, which decides what a missing answer means to its client. */
+    public enum Effect {
+        /** Changes nothing: a missing answer is a 503, retry at will. */
+        READ,
+        /**
+         * Writes: a missing answer is a 504 {@code outcome_unknown}, since the entity may have applied it before its
+         * answer was lost (its node died, the journal hung); a retry with the same batch_id or Idempotency-Key is safe.
+         */
+        WRITE
+    }
+
+    /**
+     * Completes with the reply's response. An overloaded node is a 429 and, for a read, an entity that did not answer
+     * within {@code timeout} a 503, both with Retry-After and nothing applied; a write without an answer is a 504
+     * {@code outcome_unknown} (see {@link Effect#WRITE}). A bug while building the response is a contained 500.
+     */
+    public static <R> Route reply(
+            CompletionStage<R> pending,
+            Function<R, HttpResponse> toResponse,
+            String who,
+            Duration timeout,
+            Effect effect) {
+        return onComplete(pending, Contained.body(who + " reply", result -> {
+            if (result.isSuccess()) return complete(toResponse.apply(result.get()));
+            Throwable failure = result.failed().get();
+            if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
+            if (failure instanceof InternalFailure internal) {
+                return complete(new ApiError(
+                                StatusCodes.INTERNAL_SERVER_ERROR,
+                                "internal",
+                                internal.getMessage()
+                                        + "; what the request asked for may have been applied in part: sending it again is safe",
+                                Map.of("request_id", internal.requestId()))
+                        .toResponse());
+            }
+            if (failure instanceof Overloaded overloaded) {
+                return complete(retryLater(new ApiError(
+                        StatusCodes.TOO_MANY_REQUESTS,
+                        "overloaded",
+                        overloaded.getMessage() + "; nothing of the request was applied; retry",
+                        Map.of())));
+            }
+            if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
+                if (effect == Effect.READ) {
+                    return complete(retryLater(new ApiError(
+                            StatusCodes.SERVICE_UNAVAILABLE,
+                            "unavailable",
+                            who + " did not answer within " + timeout.toMillis() + " ms; retry",
+                            Map.of())));
+                }
+                return complete(outcomeUnknown(who + " did not answer within " + timeout.toMillis() + " ms"));
+            }
+            return complete(Contained.internalError(who + " request", failure, effect == Effect.WRITE));
+        }));
+    }
+
+    /**
+     * The 504 for a write whose fate is unknown: it may or may not have been applied. Sending it again with the same
+     * batch_id (or Idempotency-Key) is safe: it is applied at most once, and the answer says which.
+     */
+    public static HttpResponse outcomeUnknown(String why) {
+        return retryLater(new ApiError(
+                StatusCodes.GATEWAY_TIMEOUT,
+                "outcome_unknown",
+                why + "; the write may or may not "
+                        + "have been applied: send it again with the same batch_id or Idempotency-Key, which applies it at most once",
+                Map.of()));
+    }
+
+    /** {@code error} with Retry-After: 1 s. */
+    public static HttpResponse retryLater(ApiError error) {
+        return error.toResponse().addHeader(RetryAfter.create(1L));
+    }
 }

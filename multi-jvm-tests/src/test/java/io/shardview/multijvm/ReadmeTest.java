@@ -29,119 +29,137 @@ import org.junit.jupiter.api.io.TempDir;
  * a marker fails, so no command can reach the README untested.
  */
 class ReadmeTest {
-  private static final Path README = NodeProcess.ROOT.resolve("README.md");
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern BLOCK = Pattern.compile("(?:<!-- readme: ([a-z ]+) -->\\s*\\n)?```(\\w*)\\n(.*?)```", Pattern.DOTALL);
+    private static final Path README = NodeProcess.ROOT.resolve("README.md");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern BLOCK =
+            Pattern.compile("(?:<!-- readme: ([a-z ]+) -->\\s*\\n)?```(\\w*)\\n(.*?)```", Pattern.DOTALL);
 
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  record Block(String marker, String language, String text) {}
+    record Block(String marker, String language, String text) {}
 
-  static List<Block> blocks() throws Exception {
-    List<Block> blocks = new ArrayList<>();
-    Matcher m = BLOCK.matcher(Files.readString(README));
-    while (m.find()) blocks.add(new Block(m.group(1), m.group(2), m.group(3)));
-    return blocks;
-  }
-
-  private static List<Block> marked(String marker) throws Exception {
-    return blocks().stream().filter(b -> marker.equals(b.marker())).toList();
-  }
-
-  @Test
-  void everyShellBlockSaysWhichTestRunsIt() throws Exception {
-    Set<String> known = Set.of("walkthrough", "runs", "launcher", "cluster");
-    for (Block block : blocks()) {
-      if (!block.language().equals("sh")) continue;
-      assertTrue(block.marker() != null && known.contains(block.marker()),
-          "a README shell block without a known <!-- readme: ... --> marker:\n" + block.text());
+    static List<Block> blocks() throws Exception {
+        List<Block> blocks = new ArrayList<>();
+        Matcher m = BLOCK.matcher(Files.readString(README));
+        while (m.find()) blocks.add(new Block(m.group(1), m.group(2), m.group(3)));
+        return blocks;
     }
-  }
 
-  @Test
-  void theQuickStartIsTheLauncherAndTheCommandCiRuns() throws Exception {
-    List<Block> launcher = marked("launcher");
-    assertEquals(1, launcher.size());
-    List<String> commands = commands(launcher.get(0).text());
-    assertEquals(List.of("./shardview serve", "mvn -B verify"), commands);
-    // LauncherTest and every suite in this module start the node as `./shardview serve`; CI runs the test command.
-    String ci = Files.readString(NodeProcess.ROOT.resolve(".ci/run"));
-    assertTrue(ci.lines().anyMatch(line -> line.strip().equals("mvn -B verify")), ".ci/run calls the README's command");
-  }
-
-  @Test
-  void theClusterCommandsAreTheOnesThreeNodeClusterTestRuns() throws Exception {
-    List<Block> cluster = marked("cluster");
-    assertEquals(1, cluster.size());
-    Set<String> exported = new TreeSet<>();
-    List<String> shardview = new ArrayList<>();
-    for (String command : commands(cluster.get(0).text())) {
-      if (command.startsWith("export ")) exported.add(command.substring(7, command.indexOf('=')));
-      else if (command.startsWith("./shardview ")) shardview.add(command.replaceAll("\\d+", "N"));
+    private static List<Block> marked(String marker) throws Exception {
+        return blocks().stream().filter(b -> marker.equals(b.marker())).toList();
     }
-    // ThreeNodes: the same variables through the environment, journal init, then serve with these flags.
-    assertEquals(Set.of("SHARDVIEW_JOURNAL_URL", "SHARDVIEW_PROFILE", "SHARDVIEW_SEED_NODES"), exported);
-    assertEquals(List.of("./shardview journal init", "./shardview serve --http-port N --cluster-port N --data-dir dataN",
-        "./shardview serve --http-port N --cluster-port N --data-dir dataN",
-        "./shardview serve --http-port N --cluster-port N --data-dir dataN"), shardview);
-  }
 
-  @Test
-  void theWalkthroughPrintsWhatTheReadmeSaysAndEveryOtherCommandRuns() throws Exception {
-    List<Block> walkthrough = marked("walkthrough");
-    List<Block> output = marked("walkthrough output");
-    assertEquals(1, walkthrough.size());
-    assertEquals(1, output.size());
-    try (NodeProcess node = NodeProcess.serve(tmp, "--data-dir", tmp.resolve("data").toString())) {
-      assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(90)), "the node did not start");
-      String url = node.url(Duration.ofSeconds(5));
-      String printed = bash(walkthrough.get(0).text(), url, 0);
-      List<String> expected = lines(output.get(0).text());
-      List<String> actual = lines(printed);
-      assertEquals(expected.size(), actual.size(), "output:\n" + printed);
-      for (int i = 0; i < expected.size(); i++) assertSameLine(expected.get(i), actual.get(i));
-
-      for (Block block : marked("runs")) {
-        String out = bash(block.text(), url, 0);
-        assertFalse(out.contains("{\"error\":"), "a README command answered an error:\n" + block.text() + "\n" + out);
-      }
+    @Test
+    void everyShellBlockSaysWhichTestRunsIt() throws Exception {
+        Set<String> known = Set.of("walkthrough", "runs", "launcher", "cluster");
+        for (Block block : blocks()) {
+            if (!block.language().equals("sh")) continue;
+            assertTrue(
+                    block.marker() != null && known.contains(block.marker()),
+                    "a README shell block without a known <!-- readme: ... --> marker:\n" + block.text());
+        }
     }
-  }
 
-  /** Runs {@code script} with bash against the node at {@code url}; fails unless it exits {@code status}. */
-  private String bash(String script, String url, int status) throws Exception {
-    ProcessBuilder bash = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script)
-        .directory(NodeProcess.ROOT.toFile()).redirectErrorStream(true);
-    bash.environment().put("SHARDVIEW", url);
-    Process process = bash.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "README block still running:\n" + script);
-    assertEquals(status, process.exitValue(), "README block:\n" + script + "\nprinted:\n" + out);
-    return out;
-  }
-
-  /** The commands of a shell block: comments and blank lines dropped, continuation lines joined. */
-  private static List<String> commands(String block) {
-    List<String> commands = new ArrayList<>();
-    for (String line : block.replace("\\\n", " ").split("\n")) {
-      int comment = line.indexOf(" #");
-      String command = (line.startsWith("#") ? "" : comment >= 0 ? line.substring(0, comment) : line).strip();
-      if (!command.isEmpty()) commands.add(command.replaceAll("\\s+", " "));
+    @Test
+    void theQuickStartIsTheLauncherAndTheCommandCiRuns() throws Exception {
+        List<Block> launcher = marked("launcher");
+        assertEquals(1, launcher.size());
+        List<String> commands = commands(launcher.get(0).text());
+        assertEquals(List.of("./shardview serve", "mvn -B verify"), commands);
+        // LauncherTest and every suite in this module start the node as `./shardview serve`; CI runs the test command.
+        String ci = Files.readString(NodeProcess.ROOT.resolve(".ci/run"));
+        assertTrue(
+                ci.lines().anyMatch(line -> line.strip().equals("mvn -B verify")),
+                ".ci/run calls the README's command");
     }
-    return commands;
-  }
 
-  private static void assertSameLine(String expected, String actual) throws Exception {
-    String prefix = expected.startsWith("data: ") ? "data: " : "";
-    if (expected.substring(prefix.length()).startsWith("{")) {
-      assertEquals(prefix, actual.substring(0, Math.min(prefix.length(), actual.length())), actual);
-      assertEquals(JSON.readTree(expected.substring(prefix.length())), JSON.readTree(actual.substring(prefix.length())));
-    } else {
-      assertEquals(expected, actual);
+    @Test
+    void theClusterCommandsAreTheOnesThreeNodeClusterTestRuns() throws Exception {
+        List<Block> cluster = marked("cluster");
+        assertEquals(1, cluster.size());
+        Set<String> exported = new TreeSet<>();
+        List<String> shardview = new ArrayList<>();
+        for (String command : commands(cluster.get(0).text())) {
+            if (command.startsWith("export ")) exported.add(command.substring(7, command.indexOf('=')));
+            else if (command.startsWith("./shardview ")) shardview.add(command.replaceAll("\\d+", "N"));
+        }
+        // ThreeNodes: the same variables through the environment, journal init, then serve with these flags.
+        assertEquals(Set.of("SHARDVIEW_JOURNAL_URL", "SHARDVIEW_PROFILE", "SHARDVIEW_SEED_NODES"), exported);
+        assertEquals(
+                List.of(
+                        "./shardview journal init",
+                        "./shardview serve --http-port N --cluster-port N --data-dir dataN",
+                        "./shardview serve --http-port N --cluster-port N --data-dir dataN",
+                        "./shardview serve --http-port N --cluster-port N --data-dir dataN"),
+                shardview);
     }
-  }
 
-  private static List<String> lines(String text) {
-    return Arrays.stream(text.split("\n")).map(String::strip).filter(line -> !line.isEmpty()).toList();
-  }
+    @Test
+    void theWalkthroughPrintsWhatTheReadmeSaysAndEveryOtherCommandRuns() throws Exception {
+        List<Block> walkthrough = marked("walkthrough");
+        List<Block> output = marked("walkthrough output");
+        assertEquals(1, walkthrough.size());
+        assertEquals(1, output.size());
+        try (NodeProcess node =
+                NodeProcess.serve(tmp, "--data-dir", tmp.resolve("data").toString())) {
+            assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(90)), "the node did not start");
+            String url = node.url(Duration.ofSeconds(5));
+            String printed = bash(walkthrough.get(0).text(), url, 0);
+            List<String> expected = lines(output.get(0).text());
+            List<String> actual = lines(printed);
+            assertEquals(expected.size(), actual.size(), "output:\n" + printed);
+            for (int i = 0; i < expected.size(); i++) assertSameLine(expected.get(i), actual.get(i));
+
+            for (Block block : marked("runs")) {
+                String out = bash(block.text(), url, 0);
+                assertFalse(
+                        out.contains("{\"error\":"),
+                        "a README command answered an error:\n" + block.text() + "\n" + out);
+            }
+        }
+    }
+
+    /** Runs {@code script} with bash against the node at {@code url}; fails unless it exits {@code status}. */
+    private String bash(String script, String url, int status) throws Exception {
+        ProcessBuilder bash = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script)
+                .directory(NodeProcess.ROOT.toFile())
+                .redirectErrorStream(true);
+        bash.environment().put("SHARDVIEW", url);
+        Process process = bash.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "README block still running:\n" + script);
+        assertEquals(status, process.exitValue(), "README block:\n" + script + "\nprinted:\n" + out);
+        return out;
+    }
+
+    /** The commands of a shell block: comments and blank lines dropped, continuation lines joined. */
+    private static List<String> commands(String block) {
+        List<String> commands = new ArrayList<>();
+        for (String line : block.replace("\\\n", " ").split("\n")) {
+            int comment = line.indexOf(" #");
+            String command = (line.startsWith("#") ? "" : comment >= 0 ? line.substring(0, comment) : line).strip();
+            if (!command.isEmpty()) commands.add(command.replaceAll("\\s+", " "));
+        }
+        return commands;
+    }
+
+    private static void assertSameLine(String expected, String actual) throws Exception {
+        String prefix = expected.startsWith("data: ") ? "data: " : "";
+        if (expected.substring(prefix.length()).startsWith("{")) {
+            assertEquals(prefix, actual.substring(0, Math.min(prefix.length(), actual.length())), actual);
+            assertEquals(
+                    JSON.readTree(expected.substring(prefix.length())),
+                    JSON.readTree(actual.substring(prefix.length())));
+        } else {
+            assertEquals(expected, actual);
+        }
+    }
+
+    private static List<String> lines(String text) {
+        return Arrays.stream(text.split("\n"))
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .toList();
+    }
 }

@@ -16,26 +16,27 @@ import org.junit.jupiter.api.io.TempDir;
  * still joins.
  */
 class RegionMismatchTest {
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  @Test
-  void aNodeOfAnotherRegionIsRefusedAndSaysWhy() throws Exception {
-    try (ThreeNodes cluster = new ThreeNodes(tmp)) {
-      cluster.start(0);
-      cluster.awaitReady(0);
-      cluster.start(1, "--region", "eu");
-      NodeProcess refused = cluster.node(1);
-      assertTrue(refused.process.waitFor(120, TimeUnit.SECONDS), "the node of region eu stops");
-      assertEquals(1, refused.process.exitValue());
-      String stderr = refused.stderr();
-      assertTrue(stderr.contains("the cluster refused to let it join") && stderr.contains("'eu'"), stderr);
-      // The member that refused it names the setting.
-      String member = cluster.node(0).stderr();
-      assertTrue(member.contains("region 'eu'") && member.contains("region 'default'"), member);
+    @Test
+    void aNodeOfAnotherRegionIsRefusedAndSaysWhy() throws Exception {
+        try (ThreeNodes cluster = new ThreeNodes(tmp)) {
+            cluster.start(0);
+            cluster.awaitReady(0);
+            cluster.start(1, "--region", "eu");
+            NodeProcess refused = cluster.node(1);
+            assertTrue(refused.process.waitFor(120, TimeUnit.SECONDS), "the node of region eu stops");
+            assertEquals(1, refused.process.exitValue());
+            String stderr = refused.stderr();
+            assertTrue(stderr.contains("the cluster refused to let it join") && stderr.contains("'eu'"), stderr);
+            // The member that refused it names the setting.
+            String member = cluster.node(0).stderr();
+            assertTrue(member.contains("region 'eu'") && member.contains("region 'default'"), member);
 
-      cluster.start(2);
-      cluster.awaitReady(2);
-      cluster.awaitMembers(0, List.of(0, 2));
+            cluster.start(2);
+            cluster.awaitReady(2);
+            cluster.awaitMembers(0, List.of(0, 2));
+        }
     }
-  }
 }

@@ -17,81 +17,85 @@ import java.nio.file.StandardOpenOption;
  * starts. The lock is released by the OS when the process dies, so kill -9 never leaves it stale.
  */
 public final class DataDirectoryLock implements AutoCloseable {
-  private static final String LOCK_FILE = "shardview.lock";
+    private static final String LOCK_FILE = "shardview.lock";
 
-  private final Path directory;
-  private final FileChannel channel;
-  private final FileLock lock;
+    private final Path directory;
+    private final FileChannel channel;
+    private final FileLock lock;
 
-  private DataDirectoryLock(Path directory, FileChannel channel, FileLock lock) {
-    this.directory = directory;
-    this.channel = channel;
-    this.lock = lock;
-  }
-
-  /** Creates the directory if needed and locks it, or fails naming the directory and the holder. */
-  public static DataDirectoryLock acquire(Path directory) throws DataDirectoryInUseException {
-    Path dir = directory.toAbsolutePath().normalize();
-    FileChannel channel = null;
-    try {
-      Files.createDirectories(dir);
-      channel = FileChannel.open(dir.resolve(LOCK_FILE),
-          StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileLock lock = tryLock(channel);
-      if (lock == null) {
-        String holder = Files.readString(dir.resolve(LOCK_FILE), StandardCharsets.UTF_8).trim();
-        channel.close();
-        throw new DataDirectoryInUseException(dir, holder);
-      }
-      byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
-      channel.truncate(0);
-      channel.write(java.nio.ByteBuffer.wrap(pid), 0);
-      channel.force(true);
-      return new DataDirectoryLock(dir, channel, lock);
-    } catch (IOException e) {
-      closeQuietly(channel);
-      throw new DataDirectoryInUseException(dir, "unknown (" + e.getMessage() + ")");
+    private DataDirectoryLock(Path directory, FileChannel channel, FileLock lock) {
+        this.directory = directory;
+        this.channel = channel;
+        this.lock = lock;
     }
-  }
 
-  private static FileLock tryLock(FileChannel channel) throws IOException {
-    try {
-      return channel.tryLock();
-    } catch (OverlappingFileLockException heldByThisJvm) {
-      return null;
+    /** Creates the directory if needed and locks it, or fails naming the directory and the holder. */
+    public static DataDirectoryLock acquire(Path directory) throws DataDirectoryInUseException {
+        Path dir = directory.toAbsolutePath().normalize();
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(
+                    dir.resolve(LOCK_FILE),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock = tryLock(channel);
+            if (lock == null) {
+                String holder = Files.readString(dir.resolve(LOCK_FILE), StandardCharsets.UTF_8)
+                        .trim();
+                channel.close();
+                throw new DataDirectoryInUseException(dir, holder);
+            }
+            byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap(pid), 0);
+            channel.force(true);
+            return new DataDirectoryLock(dir, channel, lock);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new DataDirectoryInUseException(dir, "unknown (" + e.getMessage() + ")");
+        }
     }
-  }
 
-  private static void closeQuietly(FileChannel channel) {
-    if (channel == null) return;
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // nothing to release beyond the descriptor
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException heldByThisJvm) {
+            return null;
+        }
     }
-  }
 
-  /** The locked directory, absolute. */
-  public Path directory() {
-    return directory;
-  }
-
-  @Override
-  public void close() {
-    try {
-      lock.release();
-    } catch (IOException ignored) {
-      // the channel close below releases it as well
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) return;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to release beyond the descriptor
+        }
     }
-    closeQuietly(channel);
-  }
 
-  /** The data directory is held by another node process (or another node in this JVM). */
-  public static final class DataDirectoryInUseException extends RuntimeException {
-    DataDirectoryInUseException(Path dir, String holder) {
-      super("data directory " + dir + " is in use by another shardview node"
-          + (holder.isEmpty() ? "" : " (pid " + holder + ")")
-          + "; stop it or choose another --data-dir");
+    /** The locked directory, absolute. */
+    public Path directory() {
+        return directory;
     }
-  }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the channel close below releases it as well
+        }
+        closeQuietly(channel);
+    }
+
+    /** The data directory is held by another node process (or another node in this JVM). */
+    public static final class DataDirectoryInUseException extends RuntimeException {
+        DataDirectoryInUseException(Path dir, String holder) {
+            super("data directory " + dir + " is in use by another shardview node"
+                    + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                    + "; stop it or choose another --data-dir");
+        }
+    }
 }

@@ -57,107 +57,109 @@ import scala.util.Try;
  */
 @SuppressWarnings("deprecation") // LeveldbJournal: LevelDB is deprecated in Pekko but is our embedded store
 public class GroupCommitLeveldbJournal extends LeveldbJournal {
-  private final boolean groupCommit;
-  private LeveldbLogs logs;
-  private GroupSync groupSync;
-  private JournalSyncStats stats;
+    private final boolean groupCommit;
+    private LeveldbLogs logs;
+    private GroupSync groupSync;
+    private JournalSyncStats stats;
 
-  /** Pekko passes the plugin's config section ({@code pekko.persistence.journal.leveldb}). */
-  public GroupCommitLeveldbJournal(Config config) {
-    super(config);
-    this.groupCommit = groupCommits(config);
-  }
-
-  /** Whether a journal of this config syncs writes in groups (both {@code fsync} and {@code group-commit} on). */
-  static boolean groupCommits(Config config) {
-    return config.getBoolean("fsync") && (!config.hasPath("group-commit") || config.getBoolean("group-commit"));
-  }
-
-  /** The config Pekko's store reads: with group commit its own per-write fsync is off. */
-  @Override
-  public Config prepareConfig() {
-    Config config = super.prepareConfig();
-    return groupCommits(config) ? config.withValue("fsync", ConfigValueFactory.fromAnyRef(false)) : config;
-  }
-
-  @Override
-  public void preStart() {
-    super.preStart();
-    if (groupCommit) {
-      logs = new LeveldbLogs(leveldbDir().toPath());
-      stats = JournalSyncStats.get(context().system());
-      groupSync = new GroupSync("shardview-journal-fsync-" + context().system().name(), () -> {
-        syncLogs();
-        stats.synced();
-      });
+    /** Pekko passes the plugin's config section ({@code pekko.persistence.journal.leveldb}). */
+    public GroupCommitLeveldbJournal(Config config) {
+        super(config);
+        this.groupCommit = groupCommits(config);
     }
-  }
 
-  @Override
-  public void postStop() {
-    if (groupSync != null) groupSync.close(); // the writes already made get their round first
-    super.postStop();
-  }
+    /** Whether a journal of this config syncs writes in groups (both {@code fsync} and {@code group-commit} on). */
+    static boolean groupCommits(Config config) {
+        return config.getBoolean("fsync") && (!config.hasPath("group-commit") || config.getBoolean("group-commit"));
+    }
 
-  @Override
-  public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
-    return afterSync(super.asyncWriteMessages(messages));
-  }
+    /** The config Pekko's store reads: with group commit its own per-write fsync is off. */
+    @Override
+    public Config prepareConfig() {
+        Config config = super.prepareConfig();
+        return groupCommits(config) ? config.withValue("fsync", ConfigValueFactory.fromAnyRef(false)) : config;
+    }
 
-  @Override
-  public Future<BoxedUnit> asyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
-    return afterSync(super.asyncDeleteMessagesTo(persistenceId, toSequenceNr));
-  }
+    @Override
+    public void preStart() {
+        super.preStart();
+        if (groupCommit) {
+            logs = new LeveldbLogs(leveldbDir().toPath());
+            stats = JournalSyncStats.get(context().system());
+            groupSync = new GroupSync(
+                    "shardview-journal-fsync-" + context().system().name(), () -> {
+                        syncLogs();
+                        stats.synced();
+                    });
+        }
+    }
 
-  /**
-   * Asks the journal for the persistence ids that wrote at least one event, sorted; answered with a
-   * {@code List<String>}. LevelDB maps an id to a number as soon as an entity of that id recovers, so the mapping
-   * alone would also name entities that were only ever read.
-   */
-  public record ListWrittenIds() implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+    @Override
+    public void postStop() {
+        if (groupSync != null) groupSync.close(); // the writes already made get their round first
+        super.postStop();
+    }
 
-  @Override
-  public scala.PartialFunction<Object, BoxedUnit> receivePluginInternal() {
-    scala.PartialFunction<Object, BoxedUnit> listing = new scala.runtime.AbstractPartialFunction<>() {
-      @Override
-      public boolean isDefinedAt(Object message) {
-        return message instanceof ListWrittenIds;
-      }
+    @Override
+    public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
+        return afterSync(super.asyncWriteMessages(messages));
+    }
 
-      @Override
-      public BoxedUnit apply(Object message) {
-        java.util.List<String> written = new java.util.ArrayList<>();
-        scala.jdk.javaapi.CollectionConverters.asJava(allPersistenceIds()).forEach(id -> {
-          if (readHighestSequenceNr(numericId(id)) > 0) written.add(id);
+    @Override
+    public Future<BoxedUnit> asyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+        return afterSync(super.asyncDeleteMessagesTo(persistenceId, toSequenceNr));
+    }
+
+    /**
+     * Asks the journal for the persistence ids that wrote at least one event, sorted; answered with a
+     * {@code List<String>}. LevelDB maps an id to a number as soon as an entity of that id recovers, so the mapping
+     * alone would also name entities that were only ever read.
+     */
+    public record ListWrittenIds() implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+    @Override
+    public scala.PartialFunction<Object, BoxedUnit> receivePluginInternal() {
+        scala.PartialFunction<Object, BoxedUnit> listing = new scala.runtime.AbstractPartialFunction<>() {
+            @Override
+            public boolean isDefinedAt(Object message) {
+                return message instanceof ListWrittenIds;
+            }
+
+            @Override
+            public BoxedUnit apply(Object message) {
+                java.util.List<String> written = new java.util.ArrayList<>();
+                scala.jdk.javaapi.CollectionConverters.asJava(allPersistenceIds())
+                        .forEach(id -> {
+                            if (readHighestSequenceNr(numericId(id)) > 0) written.add(id);
+                        });
+                java.util.Collections.sort(written);
+                sender().tell(written, self());
+                return BoxedUnit.UNIT;
+            }
+        };
+        return listing.orElse(super.receivePluginInternal());
+    }
+
+    /** Makes the LevelDB logs durable; runs on the sync thread, once per round. */
+    protected void syncLogs() throws IOException {
+        logs.force();
+    }
+
+    /** {@code written}'s outcome, once a round that started after it completed has finished. */
+    private <T> Future<T> afterSync(Future<T> written) {
+        if (groupSync == null) return written;
+        CompletableFuture<T> durable = new CompletableFuture<>();
+        FutureConverters.asJava(written).whenComplete((result, writeError) -> {
+            if (writeError != null) { // nothing was written: nothing to wait for
+                durable.completeExceptionally(writeError);
+                return;
+            }
+            stats.wrote();
+            groupSync.request().whenComplete((ignored, syncError) -> {
+                if (syncError == null) durable.complete(result);
+                else durable.completeExceptionally(syncError);
+            });
         });
-        java.util.Collections.sort(written);
-        sender().tell(written, self());
-        return BoxedUnit.UNIT;
-      }
-    };
-    return listing.orElse(super.receivePluginInternal());
-  }
-
-  /** Makes the LevelDB logs durable; runs on the sync thread, once per round. */
-  protected void syncLogs() throws IOException {
-    logs.force();
-  }
-
-  /** {@code written}'s outcome, once a round that started after it completed has finished. */
-  private <T> Future<T> afterSync(Future<T> written) {
-    if (groupSync == null) return written;
-    CompletableFuture<T> durable = new CompletableFuture<>();
-    FutureConverters.asJava(written).whenComplete((result, writeError) -> {
-      if (writeError != null) { // nothing was written: nothing to wait for
-        durable.completeExceptionally(writeError);
-        return;
-      }
-      stats.wrote();
-      groupSync.request().whenComplete((ignored, syncError) -> {
-        if (syncError == null) durable.complete(result);
-        else durable.completeExceptionally(syncError);
-      });
-    });
-    return FutureConverters.asScala(durable);
-  }
+        return FutureConverters.asScala(durable);
+    }
 }

@@ -16,78 +16,85 @@ import java.util.Properties;
  * whose tables {@code shardview journal init} creates.
  */
 public final class JournalSettings {
-  /** The tables of pekko-persistence-jdbc's default schema that a node writes and reads. */
-  public static final List<String> REQUIRED_TABLES = List.of("event_journal", "event_tag", "snapshot");
+    /** The tables of pekko-persistence-jdbc's default schema that a node writes and reads. */
+    public static final List<String> REQUIRED_TABLES = List.of("event_journal", "event_tag", "snapshot");
 
-  private static final String JDBC_JOURNAL = "jdbc-journal";
-  private static final String LEVELDB_JOURNAL = "pekko.persistence.journal.leveldb";
+    private static final String JDBC_JOURNAL = "jdbc-journal";
+    private static final String LEVELDB_JOURNAL = "pekko.persistence.journal.leveldb";
 
-  private final Config config;
+    private final Config config;
 
-  public JournalSettings(Config config) {
-    this.config = config;
-  }
+    public JournalSettings(Config config) {
+        this.config = config;
+    }
 
-  /** Whether the journal is the shared PostgreSQL one. */
-  public boolean isShared() {
-    return JDBC_JOURNAL.equals(plugin());
-  }
+    /** Whether the journal is the shared PostgreSQL one. */
+    public boolean isShared() {
+        return JDBC_JOURNAL.equals(plugin());
+    }
 
-  /** Whether the journal is local to this node (LevelDB). */
-  public boolean isLocal() {
-    return isLocalPlugin(plugin());
-  }
+    /** Whether the journal is local to this node (LevelDB). */
+    public boolean isLocal() {
+        return isLocalPlugin(plugin());
+    }
 
-  /** Whether the journal plugin of that id keeps its events on this node only. */
-  public static boolean isLocalPlugin(String plugin) {
-    return LEVELDB_JOURNAL.equals(plugin);
-  }
+    /** Whether the journal plugin of that id keeps its events on this node only. */
+    public static boolean isLocalPlugin(String plugin) {
+        return LEVELDB_JOURNAL.equals(plugin);
+    }
 
-  public String plugin() {
-    return config.getString("pekko.persistence.journal.plugin");
-  }
+    public String plugin() {
+        return config.getString("pekko.persistence.journal.plugin");
+    }
 
-  public String url() {
-    return config.getString("shardview.journal.url");
-  }
+    public String url() {
+        return config.getString("shardview.journal.url");
+    }
 
-  /**
-   * Fails with a one-sentence reason unless the shared journal's database answers and holds every
-   * table of the schema.
-   */
-  public void requireSchema() {
-    List<String> missing = new ArrayList<>();
-    try (Connection connection = connect();
-         PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-      for (String table : REQUIRED_TABLES) {
-        exists.setString(1, table);
-        try (ResultSet result = exists.executeQuery()) {
-          result.next();
-          if (!result.getBoolean(1)) missing.add(table);
+    /**
+     * Fails with a one-sentence reason unless the shared journal's database answers and holds every
+     * table of the schema.
+     */
+    public void requireSchema() {
+        List<String> missing = new ArrayList<>();
+        try (Connection connection = connect();
+                PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            for (String table : REQUIRED_TABLES) {
+                exists.setString(1, table);
+                try (ResultSet result = exists.executeQuery()) {
+                    result.next();
+                    if (!result.getBoolean(1)) missing.add(table);
+                }
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException(
+                    "cannot reach the journal database " + url() + ": " + e.getMessage(), e);
         }
-      }
-    } catch (SQLException e) {
-      throw new JournalUnavailableException("cannot reach the journal database " + url() + ": " + e.getMessage(), e);
+        if (!missing.isEmpty()) {
+            throw new JournalUnavailableException(
+                    "the journal database " + url() + " has no " + String.join(", ", missing)
+                            + " table; create the schema with `shardview journal init` (same profile and settings as the node)",
+                    null);
+        }
     }
-    if (!missing.isEmpty()) {
-      throw new JournalUnavailableException("the journal database " + url() + " has no " + String.join(", ", missing)
-          + " table; create the schema with `shardview journal init` (same profile and settings as the node)", null);
-    }
-  }
 
-  private Connection connect() throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", config.getString("shardview.journal.user"));
-    properties.setProperty("password", config.getString("shardview.journal.password"));
-    properties.setProperty("connectTimeout", String.valueOf(
-        Math.max(1, config.getDuration("shardview.journal.pool.connection-timeout").toSeconds())));
-    return DriverManager.getConnection(url(), properties);
-  }
-
-  /** The shared journal cannot be used; the message says why and what to do. */
-  public static final class JournalUnavailableException extends RuntimeException {
-    JournalUnavailableException(String message, Throwable cause) {
-      super(message, cause);
+    private Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", config.getString("shardview.journal.user"));
+        properties.setProperty("password", config.getString("shardview.journal.password"));
+        properties.setProperty(
+                "connectTimeout",
+                String.valueOf(Math.max(
+                        1,
+                        config.getDuration("shardview.journal.pool.connection-timeout")
+                                .toSeconds())));
+        return DriverManager.getConnection(url(), properties);
     }
-  }
+
+    /** The shared journal cannot be used; the message says why and what to do. */
+    public static final class JournalUnavailableException extends RuntimeException {
+        JournalUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

@@ -12,41 +12,41 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  * them durable, so that writes per round shows how much group commit shares (exported on /metrics).
  */
 public final class JournalSyncStats implements Extension {
-  private static final AbstractExtensionId<JournalSyncStats> ID = new AbstractExtensionId<>() {
-    @Override
-    public JournalSyncStats createExtension(ExtendedActorSystem system) {
-      return new JournalSyncStats();
+    private static final AbstractExtensionId<JournalSyncStats> ID = new AbstractExtensionId<>() {
+        @Override
+        public JournalSyncStats createExtension(ExtendedActorSystem system) {
+            return new JournalSyncStats();
+        }
+    };
+
+    private final LongAdder writes = new LongAdder();
+    private final LongAdder syncs = new LongAdder();
+
+    private JournalSyncStats() {}
+
+    public static JournalSyncStats get(ActorSystem system) {
+        return ID.get(system);
     }
-  };
 
-  private final LongAdder writes = new LongAdder();
-  private final LongAdder syncs = new LongAdder();
+    public static JournalSyncStats get(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+        return get(Adapter.toClassic(system));
+    }
 
-  private JournalSyncStats() {}
+    /** Journal writes (one per persistent actor's write or deletion) acknowledged after a group sync. */
+    public long writes() {
+        return writes.sum();
+    }
 
-  public static JournalSyncStats get(ActorSystem system) {
-    return ID.get(system);
-  }
+    /** Group sync rounds completed, each covering every write that returned before it started. */
+    public long syncs() {
+        return syncs.sum();
+    }
 
-  public static JournalSyncStats get(org.apache.pekko.actor.typed.ActorSystem<?> system) {
-    return get(Adapter.toClassic(system));
-  }
+    void wrote() {
+        writes.increment();
+    }
 
-  /** Journal writes (one per persistent actor's write or deletion) acknowledged after a group sync. */
-  public long writes() {
-    return writes.sum();
-  }
-
-  /** Group sync rounds completed, each covering every write that returned before it started. */
-  public long syncs() {
-    return syncs.sum();
-  }
-
-  void wrote() {
-    writes.increment();
-  }
-
-  void synced() {
-    syncs.increment();
-  }
+    void synced() {
+        syncs.increment();
+    }
 }

@@ -25,45 +25,45 @@ import java.util.Set;
  * directory). Where a directory cannot be opened (Windows) that step is skipped.
  */
 final class LeveldbLogs {
-  private final Path directory;
-  /** Logs whose directory entry an earlier call made durable. */
-  private Set<Path> known = new HashSet<>();
+    private final Path directory;
+    /** Logs whose directory entry an earlier call made durable. */
+    private Set<Path> known = new HashSet<>();
 
-  LeveldbLogs(Path directory) {
-    this.directory = directory;
-  }
+    LeveldbLogs(Path directory) {
+        this.directory = directory;
+    }
 
-  /** Forces every log file, and the directory when a log is new. Called from one thread at a time. */
-  void force() throws IOException {
-    Set<Path> present = new HashSet<>();
-    try (DirectoryStream<Path> logs = Files.newDirectoryStream(directory, "[0-9]*.log")) {
-      for (Path log : logs) {
-        if (forceFile(log)) present.add(log);
-      }
+    /** Forces every log file, and the directory when a log is new. Called from one thread at a time. */
+    void force() throws IOException {
+        Set<Path> present = new HashSet<>();
+        try (DirectoryStream<Path> logs = Files.newDirectoryStream(directory, "[0-9]*.log")) {
+            for (Path log : logs) {
+                if (forceFile(log)) present.add(log);
+            }
+        }
+        if (!known.containsAll(present)) forceDirectory();
+        known = present;
     }
-    if (!known.containsAll(present)) forceDirectory();
-    known = present;
-  }
 
-  /** False if LevelDB deleted the file first. */
-  private static boolean forceFile(Path log) throws IOException {
-    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
-      channel.force(false); // fdatasync, as LevelDB's own sync: data and the size needed to read it
-      return true;
-    } catch (NoSuchFileException e) {
-      return false;
+    /** False if LevelDB deleted the file first. */
+    private static boolean forceFile(Path log) throws IOException {
+        try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+            channel.force(false); // fdatasync, as LevelDB's own sync: data and the size needed to read it
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
-  }
 
-  private void forceDirectory() throws IOException {
-    FileChannel channel;
-    try {
-      channel = FileChannel.open(directory, StandardOpenOption.READ);
-    } catch (IOException e) {
-      return; // no file handle on a directory on this platform
+    private void forceDirectory() throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(directory, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return; // no file handle on a directory on this platform
+        }
+        try (channel) {
+            channel.force(true);
+        }
     }
-    try (channel) {
-      channel.force(true);
-    }
-  }
 }

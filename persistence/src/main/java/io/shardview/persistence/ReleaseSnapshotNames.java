@@ -12,18 +12,18 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
  * (config/serialization.conf). A manifest without a version counts as version 1.
  */
 public final class ReleaseSnapshotNames extends JacksonMigration {
-  @Override
-  public int currentVersion() {
-    return 2;
-  }
+    @Override
+    public int currentVersion() {
+        return 2;
+    }
 
-  @Override
-  public String transformClassName(int fromVersion, String className) {
-    return TenantSnapshot.class.getName();
-  }
+    @Override
+    public String transformClassName(int fromVersion, String className) {
+        return TenantSnapshot.class.getName();
+    }
 
-  @Override
-  public JsonNode transform(int fromVersion, JsonNode json) {
-    return json;
-  }
+    @Override
+    public JsonNode transform(int fromVersion, JsonNode json) {
+        return json;
+    }
 }

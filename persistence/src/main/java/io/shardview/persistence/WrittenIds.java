@@ -16,21 +16,22 @@ import org.apache.pekko.stream.javadsl.Sink;
  * read journal ({@code currentPersistenceIds}, a scan of the distinct ids of the event table).
  */
 public final class WrittenIds {
-  private WrittenIds() {}
+    private WrittenIds() {}
 
-  /** The ids, sorted. */
-  @SuppressWarnings("unchecked")
-  public static CompletionStage<List<String>> list(ActorSystem<?> system, Duration timeout) {
-    JournalSettings journal = new JournalSettings(system.settings().config());
-    if (journal.isLocal()) {
-      var actor = Persistence.get(system.classicSystem()).journalFor(journal.plugin(), com.typesafe.config.ConfigFactory.empty());
-      return Patterns.ask(actor, new GroupCommitLeveldbJournal.ListWrittenIds(), timeout)
-          .thenApply(ids -> (List<String>) ids);
+    /** The ids, sorted. */
+    @SuppressWarnings("unchecked")
+    public static CompletionStage<List<String>> list(ActorSystem<?> system, Duration timeout) {
+        JournalSettings journal = new JournalSettings(system.settings().config());
+        if (journal.isLocal()) {
+            var actor = Persistence.get(system.classicSystem())
+                    .journalFor(journal.plugin(), com.typesafe.config.ConfigFactory.empty());
+            return Patterns.ask(actor, new GroupCommitLeveldbJournal.ListWrittenIds(), timeout)
+                    .thenApply(ids -> (List<String>) ids);
+        }
+        return PersistenceQuery.get(system.classicSystem())
+                .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())
+                .currentPersistenceIds()
+                .runWith(Sink.seq(), system)
+                .thenApply(ids -> ids.stream().sorted().toList());
     }
-    return PersistenceQuery.get(system.classicSystem())
-        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())
-        .currentPersistenceIds()
-        .runWith(Sink.seq(), system)
-        .thenApply(ids -> ids.stream().sorted().toList());
-  }
 }

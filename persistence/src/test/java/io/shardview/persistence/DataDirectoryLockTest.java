@@ -11,23 +11,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DataDirectoryLockTest {
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  @Test
-  void createsTheDirectoryAndRecordsThePid() throws Exception {
-    Path dir = tmp.resolve("a/b");
-    try (DataDirectoryLock lock = DataDirectoryLock.acquire(dir)) {
-      assertEquals(dir.toAbsolutePath(), lock.directory());
-      assertEquals(Long.toString(ProcessHandle.current().pid()), Files.readString(dir.resolve("shardview.lock")));
+    @Test
+    void createsTheDirectoryAndRecordsThePid() throws Exception {
+        Path dir = tmp.resolve("a/b");
+        try (DataDirectoryLock lock = DataDirectoryLock.acquire(dir)) {
+            assertEquals(dir.toAbsolutePath(), lock.directory());
+            assertEquals(Long.toString(ProcessHandle.current().pid()), Files.readString(dir.resolve("shardview.lock")));
+        }
     }
-  }
 
-  @Test
-  void aHeldDirectoryIsRefusedAndFreedOnClose() {
-    DataDirectoryLock first = DataDirectoryLock.acquire(tmp);
-    DataDirectoryInUseException refused = assertThrows(DataDirectoryInUseException.class, () -> DataDirectoryLock.acquire(tmp));
-    assertTrue(refused.getMessage().contains(tmp.toString()), refused.getMessage());
-    first.close();
-    DataDirectoryLock.acquire(tmp).close();
-  }
+    @Test
+    void aHeldDirectoryIsRefusedAndFreedOnClose() {
+        DataDirectoryLock first = DataDirectoryLock.acquire(tmp);
+        DataDirectoryInUseException refused =
+                assertThrows(DataDirectoryInUseException.class, () -> DataDirectoryLock.acquire(tmp));
+        assertTrue(refused.getMessage().contains(tmp.toString()), refused.getMessage());
+        first.close();
+        DataDirectoryLock.acquire(tmp).close();
+    }
 }

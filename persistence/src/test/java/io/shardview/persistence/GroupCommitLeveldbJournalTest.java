@@ -34,192 +34,204 @@ import org.junit.jupiter.api.io.TempDir;
  * persistent actors that each persist their events one at a time, all at once.
  */
 class GroupCommitLeveldbJournalTest {
-  private static final int WRITERS = 20;
-  private static final int EVENTS = 10;
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int WRITERS = 20;
+    private static final int EVENTS = 10;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  /** A write's acknowledgement as its persistent actor saw it, at a logical time. */
-  record Ack(String persistenceId, long sequenceNr, long tick) {}
+    /** A write's acknowledgement as its persistent actor saw it, at a logical time. */
+    record Ack(String persistenceId, long sequenceNr, long tick) {}
 
-  private static final List<Ack> ACKS = new CopyOnWriteArrayList<>();
+    private static final List<Ack> ACKS = new CopyOnWriteArrayList<>();
 
-  @TempDir Path tmp;
-  private ActorSystem system;
+    @TempDir
+    Path tmp;
 
-  @BeforeEach
-  void clear() {
-    ACKS.clear();
-    RecordingGroupCommitJournal.reset(0);
-  }
+    private ActorSystem system;
 
-  @AfterEach
-  void stop() throws Exception {
-    if (system != null) terminate();
-  }
-
-  @Test
-  void concurrentWritesShareSyncRoundsAndEachIsAcknowledgedAfterARoundThatCoveredIt() throws Exception {
-    writeConcurrentlyAndReplay(Map.of());
-  }
-
-  @Test
-  void thePureJavaLevelDbGroupCommitsToo() throws Exception {
-    writeConcurrentlyAndReplay(Map.of("pekko.persistence.journal.leveldb.native", "off"));
-  }
-
-  private void writeConcurrentlyAndReplay(Map<String, String> overrides) throws Exception {
-    RecordingGroupCommitJournal.reset(WRITERS); // round 1 holds until every writer has written once
-    start(overrides);
-    List<ActorRef> writers = writers();
-    List<CompletableFuture<Object>> done = new ArrayList<>();
-    for (ActorRef writer : writers) done.add(ask(writer, new Writer.Write(EVENTS)));
-    for (CompletableFuture<Object> reply : done) assertEquals("done", reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-
-    int writes = WRITERS * EVENTS;
-    assertEquals(writes, ACKS.size());
-    List<Round> rounds = List.copyOf(RecordingGroupCommitJournal.ROUNDS);
-    for (Ack ack : ACKS) {
-      assertTrue(rounds.stream().anyMatch(round -> round.endTick() < ack.tick()
-              && round.highestSequenceNrs().getOrDefault(ack.persistenceId(), 0L) >= ack.sequenceNr()),
-          ack + " was acknowledged before any round that started with it written had ended");
-    }
-    JournalSyncStats stats = JournalSyncStats.get(system);
-    assertEquals(writes, stats.writes());
-    assertEquals(rounds.size(), stats.syncs());
-    // The first writes of all writers wait together behind the held first round.
-    assertTrue(rounds.size() <= writes - (WRITERS - 2), rounds.size() + " sync rounds for " + writes + " writes");
-
-    terminate();
-    start(overrides);
-    for (int w = 0; w < WRITERS; w++) {
-      assertEquals(events(1, EVENTS), ask(writer(w), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
-          "replay of writer " + w);
-    }
-  }
-
-  @Test
-  void aDeletionIsAcknowledgedAfterASyncRound() throws Exception {
-    start(Map.of());
-    ActorRef writer = writer(0);
-    assertEquals("done", ask(writer, new Writer.Write(EVENTS)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-    JournalSyncStats stats = JournalSyncStats.get(system);
-    long syncsBefore = stats.syncs();
-
-    Object deleted = ask(writer, new Writer.Delete(4)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    assertInstanceOf(DeleteMessagesSuccess.class, deleted);
-    assertEquals(EVENTS + 1, stats.writes());
-    assertTrue(stats.syncs() > syncsBefore, "no round for the deletion");
-
-    terminate();
-    start(Map.of());
-    assertEquals(events(5, EVENTS), ask(writer(0), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-  }
-
-  @Test
-  void withGroupCommitOffPekkoSyncsEachWriteItself() throws Exception {
-    start(Map.of("pekko.persistence.journal.leveldb.group-commit", "off"));
-    assertEquals("done", ask(writer(0), new Writer.Write(EVENTS)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-    assertEquals(0, JournalSyncStats.get(system).writes());
-    assertTrue(RecordingGroupCommitJournal.ROUNDS.isEmpty());
-
-    terminate();
-    start(Map.of("pekko.persistence.journal.leveldb.group-commit", "off"));
-    assertEquals(events(1, EVENTS), ask(writer(0), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-  }
-
-  @Test
-  void groupCommitNeedsFsync() {
-    assertTrue(GroupCommitLeveldbJournal.groupCommits(ConfigFactory.parseString("fsync = on, group-commit = on")));
-    assertTrue(GroupCommitLeveldbJournal.groupCommits(ConfigFactory.parseString("fsync = on")));
-    assertFalse(GroupCommitLeveldbJournal.groupCommits(ConfigFactory.parseString("fsync = on, group-commit = off")));
-    assertFalse(GroupCommitLeveldbJournal.groupCommits(ConfigFactory.parseString("fsync = off, group-commit = on")));
-  }
-
-  private void start(Map<String, String> overrides) {
-    Config config = ConfigFactory.parseMap(overrides)
-        .withFallback(ConfigFactory.parseMap(Map.of(
-            "shardview.data-dir", tmp.toString(),
-            "pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb",
-            "pekko.persistence.journal.leveldb.class", RecordingGroupCommitJournal.class.getName(),
-            "pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local",
-            "pekko.loglevel", "WARNING")))
-        .withFallback(ConfigFactory.parseResources("persistence.conf"));
-    system = ActorSystem.create("group-commit", ConfigFactory.load(config));
-  }
-
-  private void terminate() throws Exception {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    system = null;
-  }
-
-  private List<ActorRef> writers() {
-    return IntStream.range(0, WRITERS).mapToObj(this::writer).toList();
-  }
-
-  private ActorRef writer(int index) {
-    String id = "writer-" + index;
-    return system.actorOf(Props.create(Writer.class, () -> new Writer(id)), id);
-  }
-
-  private static CompletableFuture<Object> ask(ActorRef actor, Object message) {
-    return Patterns.ask(actor, message, TIMEOUT).toCompletableFuture();
-  }
-
-  private static List<String> events(int from, int to) {
-    return IntStream.rangeClosed(from, to).mapToObj(n -> "event-" + n).toList();
-  }
-
-  /** Persists events one at a time (each after the previous one's acknowledgement). */
-  static final class Writer extends AbstractPersistentActor {
-    record Write(int events) {}
-
-    record Replayed() {}
-
-    record Delete(long upTo) {}
-
-    private final String id;
-    private final List<String> replayed = new ArrayList<>();
-    private ActorRef replyTo;
-    private int left;
-
-    Writer(String id) {
-      this.id = id;
+    @BeforeEach
+    void clear() {
+        ACKS.clear();
+        RecordingGroupCommitJournal.reset(0);
     }
 
-    @Override
-    public String persistenceId() {
-      return id;
+    @AfterEach
+    void stop() throws Exception {
+        if (system != null) terminate();
     }
 
-    @Override
-    public Receive createReceiveRecover() {
-      return receiveBuilder().match(String.class, replayed::add).build();
+    @Test
+    void concurrentWritesShareSyncRoundsAndEachIsAcknowledgedAfterARoundThatCoveredIt() throws Exception {
+        writeConcurrentlyAndReplay(Map.of());
     }
 
-    @Override
-    public Receive createReceive() {
-      return receiveBuilder()
-          .match(Write.class, write -> {
-            replyTo = getSender();
-            left = write.events();
-            persistNext();
-          })
-          .match(Replayed.class, ask -> getSender().tell(List.copyOf(replayed), getSelf()))
-          .match(Delete.class, delete -> {
-            replyTo = getSender();
-            deleteMessages(delete.upTo());
-          })
-          .match(DeleteMessagesSuccess.class, success -> replyTo.tell(success, getSelf()))
-          .build();
+    @Test
+    void thePureJavaLevelDbGroupCommitsToo() throws Exception {
+        writeConcurrentlyAndReplay(Map.of("pekko.persistence.journal.leveldb.native", "off"));
     }
 
-    private void persistNext() {
-      persist("event-" + (lastSequenceNr() + 1), event -> {
-        ACKS.add(new Ack(id, lastSequenceNr(), RecordingGroupCommitJournal.tick()));
-        if (--left == 0) replyTo.tell("done", getSelf());
-        else persistNext();
-      });
+    private void writeConcurrentlyAndReplay(Map<String, String> overrides) throws Exception {
+        RecordingGroupCommitJournal.reset(WRITERS); // round 1 holds until every writer has written once
+        start(overrides);
+        List<ActorRef> writers = writers();
+        List<CompletableFuture<Object>> done = new ArrayList<>();
+        for (ActorRef writer : writers) done.add(ask(writer, new Writer.Write(EVENTS)));
+        for (CompletableFuture<Object> reply : done)
+            assertEquals("done", reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+
+        int writes = WRITERS * EVENTS;
+        assertEquals(writes, ACKS.size());
+        List<Round> rounds = List.copyOf(RecordingGroupCommitJournal.ROUNDS);
+        for (Ack ack : ACKS) {
+            assertTrue(
+                    rounds.stream()
+                            .anyMatch(round -> round.endTick() < ack.tick()
+                                    && round.highestSequenceNrs().getOrDefault(ack.persistenceId(), 0L)
+                                            >= ack.sequenceNr()),
+                    ack + " was acknowledged before any round that started with it written had ended");
+        }
+        JournalSyncStats stats = JournalSyncStats.get(system);
+        assertEquals(writes, stats.writes());
+        assertEquals(rounds.size(), stats.syncs());
+        // The first writes of all writers wait together behind the held first round.
+        assertTrue(rounds.size() <= writes - (WRITERS - 2), rounds.size() + " sync rounds for " + writes + " writes");
+
+        terminate();
+        start(overrides);
+        for (int w = 0; w < WRITERS; w++) {
+            assertEquals(
+                    events(1, EVENTS),
+                    ask(writer(w), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                    "replay of writer " + w);
+        }
     }
-  }
+
+    @Test
+    void aDeletionIsAcknowledgedAfterASyncRound() throws Exception {
+        start(Map.of());
+        ActorRef writer = writer(0);
+        assertEquals("done", ask(writer, new Writer.Write(EVENTS)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        JournalSyncStats stats = JournalSyncStats.get(system);
+        long syncsBefore = stats.syncs();
+
+        Object deleted = ask(writer, new Writer.Delete(4)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertInstanceOf(DeleteMessagesSuccess.class, deleted);
+        assertEquals(EVENTS + 1, stats.writes());
+        assertTrue(stats.syncs() > syncsBefore, "no round for the deletion");
+
+        terminate();
+        start(Map.of());
+        assertEquals(
+                events(5, EVENTS), ask(writer(0), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void withGroupCommitOffPekkoSyncsEachWriteItself() throws Exception {
+        start(Map.of("pekko.persistence.journal.leveldb.group-commit", "off"));
+        assertEquals("done", ask(writer(0), new Writer.Write(EVENTS)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, JournalSyncStats.get(system).writes());
+        assertTrue(RecordingGroupCommitJournal.ROUNDS.isEmpty());
+
+        terminate();
+        start(Map.of("pekko.persistence.journal.leveldb.group-commit", "off"));
+        assertEquals(
+                events(1, EVENTS), ask(writer(0), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void groupCommitNeedsFsync() {
+        assertTrue(GroupCommitLeveldbJournal.groupCommits(ConfigFactory.parseString("fsync = on, group-commit = on")));
+        assertTrue(GroupCommitLeveldbJournal.groupCommits(ConfigFactory.parseString("fsync = on")));
+        assertFalse(
+                GroupCommitLeveldbJournal.groupCommits(ConfigFactory.parseString("fsync = on, group-commit = off")));
+        assertFalse(
+                GroupCommitLeveldbJournal.groupCommits(ConfigFactory.parseString("fsync = off, group-commit = on")));
+    }
+
+    private void start(Map<String, String> overrides) {
+        Config config = ConfigFactory.parseMap(overrides)
+                .withFallback(ConfigFactory.parseMap(Map.of(
+                        "shardview.data-dir", tmp.toString(),
+                        "pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb",
+                        "pekko.persistence.journal.leveldb.class", RecordingGroupCommitJournal.class.getName(),
+                        "pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local",
+                        "pekko.loglevel", "WARNING")))
+                .withFallback(ConfigFactory.parseResources("persistence.conf"));
+        system = ActorSystem.create("group-commit", ConfigFactory.load(config));
+    }
+
+    private void terminate() throws Exception {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        system = null;
+    }
+
+    private List<ActorRef> writers() {
+        return IntStream.range(0, WRITERS).mapToObj(this::writer).toList();
+    }
+
+    private ActorRef writer(int index) {
+        String id = "writer-" + index;
+        return system.actorOf(Props.create(Writer.class, () -> new Writer(id)), id);
+    }
+
+    private static CompletableFuture<Object> ask(ActorRef actor, Object message) {
+        return Patterns.ask(actor, message, TIMEOUT).toCompletableFuture();
+    }
+
+    private static List<String> events(int from, int to) {
+        return IntStream.rangeClosed(from, to).mapToObj(n -> "event-" + n).toList();
+    }
+
+    /** Persists events one at a time (each after the previous one's acknowledgement). */
+    static final class Writer extends AbstractPersistentActor {
+        record Write(int events) {}
+
+        record Replayed() {}
+
+        record Delete(long upTo) {}
+
+        private final String id;
+        private final List<String> replayed = new ArrayList<>();
+        private ActorRef replyTo;
+        private int left;
+
+        Writer(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String persistenceId() {
+            return id;
+        }
+
+        @Override
+        public Receive createReceiveRecover() {
+            return receiveBuilder().match(String.class, replayed::add).build();
+        }
+
+        @Override
+        public Receive createReceive() {
+            return receiveBuilder()
+                    .match(Write.class, write -> {
+                        replyTo = getSender();
+                        left = write.events();
+                        persistNext();
+                    })
+                    .match(Replayed.class, ask -> getSender().tell(List.copyOf(replayed), getSelf()))
+                    .match(Delete.class, delete -> {
+                        replyTo = getSender();
+                        deleteMessages(delete.upTo());
+                    })
+                    .match(DeleteMessagesSuccess.class, success -> replyTo.tell(success, getSelf()))
+                    .build();
+        }
+
+        private void persistNext() {
+            persist("event-" + (lastSequenceNr() + 1), event -> {
+                ACKS.add(new Ack(id, lastSequenceNr(), RecordingGroupCommitJournal.tick()));
+                if (--left == 0) replyTo.tell("done", getSelf());
+                else persistNext();
+            });
+        }
+    }
 }

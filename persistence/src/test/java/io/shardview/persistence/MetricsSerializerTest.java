@@ -19,32 +19,36 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestKitJUnit5Extension.class)
 class MetricsSerializerTest {
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ConfigFactory.parseResources("serialization.conf"))
-      .build();
+    @JUnit5TestKit
+    ActorTestKit testKit = new JUnit5TestKitBuilder()
+            .withCustomConfig(ConfigFactory.parseResources("serialization.conf"))
+            .build();
 
-  @Test
-  void aRetentionEventIsBoundToTheBinarySerializerAndKeepsItsCutoffs() {
-    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
-    MetricsEvent.RetentionApplied event = new MetricsEvent.RetentionApplied(1_763_760_000_000L, 1_732_224_000_123L);
-    var serializer = serialization.findSerializerFor(event);
-    assertInstanceOf(MetricsSerializer.class, serializer);
-    byte[] bytes = serialization.serialize(event).get();
-    assertEquals(16, bytes.length);
-    Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, event)).get();
-    assertEquals(event, back);
-  }
+    @Test
+    void aRetentionEventIsBoundToTheBinarySerializerAndKeepsItsCutoffs() {
+        Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        MetricsEvent.RetentionApplied event = new MetricsEvent.RetentionApplied(1_763_760_000_000L, 1_732_224_000_123L);
+        var serializer = serialization.findSerializerFor(event);
+        assertInstanceOf(MetricsSerializer.class, serializer);
+        byte[] bytes = serialization.serialize(event).get();
+        assertEquals(16, bytes.length);
+        Object back = serialization
+                .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, event))
+                .get();
+        assertEquals(event, back);
+    }
 
-  @Test
-  void aHeadsSealedEventIsBoundToTheBinarySerializerAndEmpty() {
-    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
-    MetricsEvent.HeadsSealed event = new MetricsEvent.HeadsSealed();
-    var serializer = serialization.findSerializerFor(event);
-    assertInstanceOf(MetricsSerializer.class, serializer);
-    byte[] bytes = serialization.serialize(event).get();
-    assertEquals(0, bytes.length);
-    Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, event)).get();
-    assertEquals(event, back);
-  }
+    @Test
+    void aHeadsSealedEventIsBoundToTheBinarySerializerAndEmpty() {
+        Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        MetricsEvent.HeadsSealed event = new MetricsEvent.HeadsSealed();
+        var serializer = serialization.findSerializerFor(event);
+        assertInstanceOf(MetricsSerializer.class, serializer);
+        byte[] bytes = serialization.serialize(event).get();
+        assertEquals(0, bytes.length);
+        Object back = serialization
+                .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, event))
+                .get();
+        assertEquals(event, back);
+    }
 }

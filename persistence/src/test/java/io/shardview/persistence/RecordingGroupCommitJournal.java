@@ -25,54 +25,55 @@ import scala.util.Try;
  * <p>Static, because Pekko instantiates the plugin; one test at a time uses it ({@link #reset}).
  */
 public class RecordingGroupCommitJournal extends GroupCommitLeveldbJournal {
-  /** A sync round: what LevelDB held when it started, and when it started and ended. */
-  record Round(long startTick, long endTick, Map<String, Long> highestSequenceNrs) {}
+    /** A sync round: what LevelDB held when it started, and when it started and ended. */
+    record Round(long startTick, long endTick, Map<String, Long> highestSequenceNrs) {}
 
-  static final AtomicLong CLOCK = new AtomicLong();
-  static final List<Round> ROUNDS = new CopyOnWriteArrayList<>();
-  /** The first round waits (up to 10 s) until this many writes have been made. */
-  private static volatile CountDownLatch firstRoundWaitsFor = new CountDownLatch(0);
-  private static final AtomicLong WRITES = new AtomicLong();
+    static final AtomicLong CLOCK = new AtomicLong();
+    static final List<Round> ROUNDS = new CopyOnWriteArrayList<>();
+    /** The first round waits (up to 10 s) until this many writes have been made. */
+    private static volatile CountDownLatch firstRoundWaitsFor = new CountDownLatch(0);
 
-  public RecordingGroupCommitJournal(Config config) {
-    super(config);
-  }
+    private static final AtomicLong WRITES = new AtomicLong();
 
-  static void reset(int writesBeforeFirstRound) {
-    ROUNDS.clear();
-    WRITES.set(0);
-    firstRoundWaitsFor = new CountDownLatch(writesBeforeFirstRound);
-  }
-
-  static long tick() {
-    return CLOCK.incrementAndGet();
-  }
-
-  @Override
-  public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
-    Future<Seq<Try<BoxedUnit>>> durable = super.asyncWriteMessages(messages);
-    WRITES.incrementAndGet();
-    firstRoundWaitsFor.countDown();
-    return durable;
-  }
-
-  @Override
-  protected void syncLogs() throws IOException {
-    if (ROUNDS.isEmpty()) awaitFirstWrites();
-    long start = tick();
-    Map<String, Long> highest = new HashMap<>();
-    for (String persistenceId : CollectionConverters.asJava(allPersistenceIds())) {
-      highest.put(persistenceId, readHighestSequenceNr(numericId(persistenceId)));
+    public RecordingGroupCommitJournal(Config config) {
+        super(config);
     }
-    super.syncLogs();
-    ROUNDS.add(new Round(start, tick(), highest));
-  }
 
-  private static void awaitFirstWrites() {
-    try {
-      firstRoundWaitsFor.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    static void reset(int writesBeforeFirstRound) {
+        ROUNDS.clear();
+        WRITES.set(0);
+        firstRoundWaitsFor = new CountDownLatch(writesBeforeFirstRound);
     }
-  }
+
+    static long tick() {
+        return CLOCK.incrementAndGet();
+    }
+
+    @Override
+    public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
+        Future<Seq<Try<BoxedUnit>>> durable = super.asyncWriteMessages(messages);
+        WRITES.incrementAndGet();
+        firstRoundWaitsFor.countDown();
+        return durable;
+    }
+
+    @Override
+    protected void syncLogs() throws IOException {
+        if (ROUNDS.isEmpty()) awaitFirstWrites();
+        long start = tick();
+        Map<String, Long> highest = new HashMap<>();
+        for (String persistenceId : CollectionConverters.asJava(allPersistenceIds())) {
+            highest.put(persistenceId, readHighestSequenceNr(numericId(persistenceId)));
+        }
+        super.syncLogs();
+        ROUNDS.add(new Round(start, tick(), highest));
+    }
+
+    private static void awaitFirstWrites() {
+        try {
+            firstRoundWaitsFor.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -14,39 +14,41 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestKitJUnit5Extension.class)
 class SerializationCheckTest {
 
-  @JUnit5TestKit
-  ActorTestKit testKit = new JUnit5TestKitBuilder()
-      .withCustomConfig(ConfigFactory.parseResources("serialization.conf"))
-      .build();
+    @JUnit5TestKit
+    ActorTestKit testKit = new JUnit5TestKitBuilder()
+            .withCustomConfig(ConfigFactory.parseResources("serialization.conf"))
+            .build();
 
-  @Test
-  void theShippedBindingsPassTheCheck() {
-    SerializationCheck.verify(testKit.system());
-  }
-
-  @Test
-  void aMissingBindingFailsTheCheckNamingTheSetting() {
-    ActorTestKit unbound = ActorTestKit.create("unbound",
-        ConfigFactory.parseString("pekko.actor.allow-java-serialization = off"));
-    try {
-      IllegalStateException failure =
-          assertThrows(IllegalStateException.class, () -> SerializationCheck.verify(unbound.system()));
-      assertTrue(failure.getMessage().contains("serialization-bindings"), failure.getMessage());
-    } finally {
-      unbound.shutdownTestKit();
+    @Test
+    void theShippedBindingsPassTheCheck() {
+        SerializationCheck.verify(testKit.system());
     }
-  }
 
-  @Test
-  void javaSerializationLeftOnFailsTheCheck() {
-    ActorTestKit permissive = ActorTestKit.create("permissive", ConfigFactory.parseString(
-        "pekko.actor.allow-java-serialization = on").withFallback(ConfigFactory.parseResources("serialization.conf")));
-    try {
-      IllegalStateException failure =
-          assertThrows(IllegalStateException.class, () -> SerializationCheck.verify(permissive.system()));
-      assertTrue(failure.getMessage().contains("allow-java-serialization"), failure.getMessage());
-    } finally {
-      permissive.shutdownTestKit();
+    @Test
+    void aMissingBindingFailsTheCheckNamingTheSetting() {
+        ActorTestKit unbound =
+                ActorTestKit.create("unbound", ConfigFactory.parseString("pekko.actor.allow-java-serialization = off"));
+        try {
+            IllegalStateException failure =
+                    assertThrows(IllegalStateException.class, () -> SerializationCheck.verify(unbound.system()));
+            assertTrue(failure.getMessage().contains("serialization-bindings"), failure.getMessage());
+        } finally {
+            unbound.shutdownTestKit();
+        }
     }
-  }
+
+    @Test
+    void javaSerializationLeftOnFailsTheCheck() {
+        ActorTestKit permissive = ActorTestKit.create(
+                "permissive",
+                ConfigFactory.parseString("pekko.actor.allow-java-serialization = on")
+                        .withFallback(ConfigFactory.parseResources("serialization.conf")));
+        try {
+            IllegalStateException failure =
+                    assertThrows(IllegalStateException.class, () -> SerializationCheck.verify(permissive.system()));
+            assertTrue(failure.getMessage().contains("allow-java-serialization"), failure.getMessage());
+        } finally {
+            permissive.shutdownTestKit();
+        }
+    }
 }

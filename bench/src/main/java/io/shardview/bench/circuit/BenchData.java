@@ -15,8 +15,7 @@ final class BenchData {
             + "CREATE TABLE dim (k BIGINT PRIMARY KEY, name VARCHAR)";
     static final int KEYS = 1000;
 
-    private BenchData() {
-    }
+    private BenchData() {}
 
     static Circuit circuit() {
         Circuit c = new Circuit();

@@ -13,8 +13,7 @@ import java.util.List;
  * Arguments: shape batch seconds-per-round rounds; round 0 is warm-up and not printed.
  */
 public final class CircuitCpuTime {
-    private CircuitCpuTime() {
-    }
+    private CircuitCpuTime() {}
 
     public static void main(String[] a) {
         String shape = a[0];

@@ -45,11 +45,14 @@ public class CircuitThroughputBench {
             case "filter":
                 int lo = (i % 100) * 10; // each view passes 1% of the rows
                 return "SELECT id, k * 2 AS k2, UPPER(s) AS s FROM t WHERE d >= " + lo + " AND d < " + (lo + 10);
-            case "join": return "SELECT t.id, t.d, dim.name FROM t JOIN dim ON t.k = dim.k WHERE t.d >= " + (i % 500);
-            // An IN outside a WHERE conjunct: a mark beside each row (CircuitCpuTime only).
-            case "mark": return "SELECT id, d, k NOT IN (SELECT k FROM dim WHERE name <> 'name-" + (i % 500) + "') AS f FROM t";
-            default: return "SELECT k, COUNT(*) AS n, SUM(d) AS total, MIN(d) AS lo, MAX(d) AS hi FROM t WHERE d >= "
-                    + (i % 500) + " GROUP BY k";
+            case "join":
+                return "SELECT t.id, t.d, dim.name FROM t JOIN dim ON t.k = dim.k WHERE t.d >= " + (i % 500);
+                // An IN outside a WHERE conjunct: a mark beside each row (CircuitCpuTime only).
+            case "mark":
+                return "SELECT id, d, k NOT IN (SELECT k FROM dim WHERE name <> 'name-" + (i % 500) + "') AS f FROM t";
+            default:
+                return "SELECT k, COUNT(*) AS n, SUM(d) AS total, MIN(d) AS lo, MAX(d) AS hi FROM t WHERE d >= "
+                        + (i % 500) + " GROUP BY k";
         }
     }
 

@@ -35,7 +35,8 @@ public class ParallelViewsBench {
         circuit = BenchData.circuit();
         BenchData.load(circuit, CircuitThroughputBench.ROWS);
         for (int i = 0; i < 1000; i++) {
-            BenchData.ok(circuit.executeSql("CREATE VIEW v" + i + " AS " + CircuitThroughputBench.viewSql("filter", i)));
+            BenchData.ok(
+                    circuit.executeSql("CREATE VIEW v" + i + " AS " + CircuitThroughputBench.viewSql("filter", i)));
         }
         circuit.setParallelWork(mode.equals("parallel") ? 1 : Long.MAX_VALUE);
         for (int v = 0; v < 8; v++) {

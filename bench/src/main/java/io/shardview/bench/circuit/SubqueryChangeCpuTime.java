@@ -16,42 +16,68 @@ import java.util.Map;
  * changes rounds; round 0 is warm-up and not printed.
  */
 public final class SubqueryChangeCpuTime {
-    private SubqueryChangeCpuTime() {
-    }
+    private SubqueryChangeCpuTime() {}
 
     static String viewSql(String shape) {
         switch (shape) {
-            case "in-select": return "SELECT id, k IN (SELECT k FROM dim WHERE name <> 'none') AS f FROM t";
-            case "notin-select": return "SELECT id, k NOT IN (SELECT k FROM dim WHERE name <> 'none') AS f FROM t";
-            case "in-or": return "SELECT id FROM t WHERE k IN (SELECT k FROM dim WHERE name <> 'none') OR d < 1";
-            case "exists-select": return "SELECT id, EXISTS (SELECT 1 FROM dim WHERE dim.k = t.k AND name <> 'none') AS f FROM t";
-            case "in-where": return "SELECT id FROM t WHERE k IN (SELECT k FROM dim WHERE name <> 'none')";
-            // Correlated through '=' of a computed value: a mark when that value cannot fail (NUMERIC - 1), Calcite's
-            // rewrite when it may (BIGINT - 1 overflows at the type's minimum), whose join is then a ComputedJoin.
-            case "in-select-computed": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
-            case "notin-select-computed": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
-            case "in-or-computed": return "SELECT id FROM t WHERE s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) OR d < 1";
-            case "in-select-may-fail": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k = t.k - 1) AS f FROM t";
-            case "notin-select-may-fail": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k = t.k - 1) AS f FROM t";
-            case "exists-or-may-fail": return "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM dim WHERE dim.k = t.k - 1 AND name <> 'none') OR d < 1";
-            case "count-select-may-fail": return "SELECT id, (SELECT COUNT(*) FROM dim WHERE dim.k = t.k - 1) AS c FROM t";
-            // Correlated by a comparison (Calcite's rewrite: dim joined with t's distinct k on dim.k < t.k).
-            case "in-select-range": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
-            case "notin-select-range": return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
-            // ... of a computed value (BIGINT - 1000 may overflow) and of strings: the range join orders by the value.
-            case "in-select-range-computed": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k - 1000) AS f FROM t";
-            case "in-select-range-string": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.name > 'name-' || CAST(t.k AS VARCHAR)) AS f FROM t";
-            // ... of a VARCHAR with a CHAR(12) (compared as bpchar), and of a timestamp with a date (the date at midnight).
-            case "in-select-range-char": return "SELECT id, s IN (SELECT name FROM dim WHERE dim.name > CAST('name-' || CAST(t.k AS VARCHAR) AS CHAR(12))) AS f FROM t";
-            case "in-select-range-date": return "SELECT id, s IN (SELECT name FROM dim WHERE CAST(CAST(2000 + dim.k AS VARCHAR) || '-06-01 12:00:00' AS TIMESTAMP)"
-                    + " < CAST(CAST(2000 + t.k AS VARCHAR) || '-01-01' AS DATE)) AS f FROM t";
-            // Compared with an uncorrelated scalar subquery (a RangeSemiJoin: only the rows between the old and new AVG).
-            case "scalar-where": return "SELECT id FROM t WHERE k > (SELECT AVG(k) FROM dim WHERE name <> 'none')";
-            // Several columns (an InMark: counts per NULL pattern and compared columns).
-            case "rowin-select": return "SELECT id, (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
-            case "rownotin-select": return "SELECT id, (k, s) NOT IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
-            case "rowin-or": return "SELECT id FROM t WHERE (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') OR d < 1";
-            default: throw new IllegalArgumentException("unknown shape " + shape);
+            case "in-select":
+                return "SELECT id, k IN (SELECT k FROM dim WHERE name <> 'none') AS f FROM t";
+            case "notin-select":
+                return "SELECT id, k NOT IN (SELECT k FROM dim WHERE name <> 'none') AS f FROM t";
+            case "in-or":
+                return "SELECT id FROM t WHERE k IN (SELECT k FROM dim WHERE name <> 'none') OR d < 1";
+            case "exists-select":
+                return "SELECT id, EXISTS (SELECT 1 FROM dim WHERE dim.k = t.k AND name <> 'none') AS f FROM t";
+            case "in-where":
+                return "SELECT id FROM t WHERE k IN (SELECT k FROM dim WHERE name <> 'none')";
+                // Correlated through '=' of a computed value: a mark when that value cannot fail (NUMERIC - 1),
+                // Calcite's
+                // rewrite when it may (BIGINT - 1 overflows at the type's minimum), whose join is then a ComputedJoin.
+            case "in-select-computed":
+                return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
+            case "notin-select-computed":
+                return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) AS f FROM t";
+            case "in-or-computed":
+                return "SELECT id FROM t WHERE s IN (SELECT name FROM dim WHERE dim.k = CAST(t.k AS NUMERIC) - 1) OR d < 1";
+            case "in-select-may-fail":
+                return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k = t.k - 1) AS f FROM t";
+            case "notin-select-may-fail":
+                return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k = t.k - 1) AS f FROM t";
+            case "exists-or-may-fail":
+                return "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM dim WHERE dim.k = t.k - 1 AND name <> 'none') OR d < 1";
+            case "count-select-may-fail":
+                return "SELECT id, (SELECT COUNT(*) FROM dim WHERE dim.k = t.k - 1) AS c FROM t";
+                // Correlated by a comparison (Calcite's rewrite: dim joined with t's distinct k on dim.k < t.k).
+            case "in-select-range":
+                return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
+            case "notin-select-range":
+                return "SELECT id, s NOT IN (SELECT name FROM dim WHERE dim.k < t.k) AS f FROM t";
+                // ... of a computed value (BIGINT - 1000 may overflow) and of strings: the range join orders by the
+                // value.
+            case "in-select-range-computed":
+                return "SELECT id, s IN (SELECT name FROM dim WHERE dim.k < t.k - 1000) AS f FROM t";
+            case "in-select-range-string":
+                return "SELECT id, s IN (SELECT name FROM dim WHERE dim.name > 'name-' || CAST(t.k AS VARCHAR)) AS f FROM t";
+                // ... of a VARCHAR with a CHAR(12) (compared as bpchar), and of a timestamp with a date (the date at
+                // midnight).
+            case "in-select-range-char":
+                return "SELECT id, s IN (SELECT name FROM dim WHERE dim.name > CAST('name-' || CAST(t.k AS VARCHAR) AS CHAR(12))) AS f FROM t";
+            case "in-select-range-date":
+                return "SELECT id, s IN (SELECT name FROM dim WHERE CAST(CAST(2000 + dim.k AS VARCHAR) || '-06-01 12:00:00' AS TIMESTAMP)"
+                        + " < CAST(CAST(2000 + t.k AS VARCHAR) || '-01-01' AS DATE)) AS f FROM t";
+                // Compared with an uncorrelated scalar subquery (a RangeSemiJoin: only the rows between the old and new
+                // AVG).
+            case "scalar-where":
+                return "SELECT id FROM t WHERE k > (SELECT AVG(k) FROM dim WHERE name <> 'none')";
+                // Several columns (an InMark: counts per NULL pattern and compared columns).
+            case "rowin-select":
+                return "SELECT id, (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
+            case "rownotin-select":
+                return "SELECT id, (k, s) NOT IN (SELECT k, name FROM dim WHERE name <> 'none') AS f FROM t";
+            case "rowin-or":
+                return "SELECT id FROM t WHERE (k, s) IN (SELECT k, name FROM dim WHERE name <> 'none') OR d < 1";
+            default:
+                throw new IllegalArgumentException("unknown shape " + shape);
         }
     }
 
@@ -71,7 +97,9 @@ public final class SubqueryChangeCpuTime {
                 // adds a dimension row no row of t refers to, then removes it: the subquery's row count
                 // changes every time, the answer for t's rows never
                 long k = BenchData.KEYS + step / 2;
-                Op op = step % 2 == 0 ? Op.insert("dim", Map.of("k", k, "name", "extra")) : Op.deleteKey("dim", Map.of("k", k));
+                Op op = step % 2 == 0
+                        ? Op.insert("dim", Map.of("k", k, "name", "extra"))
+                        : Op.deleteKey("dim", Map.of("k", k));
                 BenchData.accept(circuit.applyBatch(List.of(op)));
             }
             double usPerChange = (mx.getCurrentThreadCpuTime() - c0) / 1e3 / changes;

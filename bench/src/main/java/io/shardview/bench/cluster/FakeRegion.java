@@ -11,24 +11,24 @@ import org.apache.pekko.actor.Address;
  * simulation never sends any.
  */
 final class FakeRegion extends ActorRef {
-  private final ActorPath path;
+    private final ActorPath path;
 
-  FakeRegion(Address node) {
-    this.path = ActorPaths.fromString(node + "/system/sharding/tenant");
-  }
+    FakeRegion(Address node) {
+        this.path = ActorPaths.fromString(node + "/system/sharding/tenant");
+    }
 
-  @Override
-  public ActorPath path() {
-    return path;
-  }
+    @Override
+    public ActorPath path() {
+        return path;
+    }
 
-  @Override
-  public void $bang(Object message, ActorRef sender) {
-    // never called: the strategy only reads the path
-  }
+    @Override
+    public void $bang(Object message, ActorRef sender) {
+        // never called: the strategy only reads the path
+    }
 
-  @Override
-  public boolean isTerminated() {
-    return false;
-  }
+    @Override
+    public boolean isTerminated() {
+        return false;
+    }
 }

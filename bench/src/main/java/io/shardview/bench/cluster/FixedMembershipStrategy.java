@@ -21,43 +21,48 @@ import scala.jdk.javaapi.CollectionConverters;
  * strategy ignores regions, so this is what lets it see 100 nodes in one JVM.
  */
 final class FixedMembershipStrategy extends LeastShardAllocationStrategy {
-  /** The data-center role every member carries (pekko.cluster.multi-data-center defaults). */
-  private static final String DEFAULT_DC_ROLE = "dc-default";
+    /** The data-center role every member carries (pekko.cluster.multi-data-center defaults). */
+    private static final String DEFAULT_DC_ROLE = "dc-default";
 
-  private volatile CurrentClusterState state;
-  private volatile Member self;
+    private volatile CurrentClusterState state;
+    private volatile Member self;
 
-  FixedMembershipStrategy(int absoluteLimit, double relativeLimit) {
-    super(absoluteLimit, relativeLimit);
-  }
+    FixedMembershipStrategy(int absoluteLimit, double relativeLimit) {
+        super(absoluteLimit, relativeLimit);
+    }
 
-  /** The cluster from now on: these nodes, all Up, reachable and on the same app version; the first is this node. */
-  void membersUp(List<Address> nodes) {
-    List<Member> members = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) members.add(upMember(nodes.get(i), i + 1));
-    state = new CurrentClusterState(
-        scala.collection.immutable.TreeSet$.MODULE$.from(CollectionConverters.asScala(members), Member.ordering()),
-        scala.collection.immutable.Set$.MODULE$.empty(),
-        scala.collection.immutable.Set$.MODULE$.empty(),
-        scala.Option.apply(nodes.get(0)),
-        scala.collection.immutable.Map$.MODULE$.empty());
-    self = members.get(0);
-  }
+    /** The cluster from now on: these nodes, all Up, reachable and on the same app version; the first is this node. */
+    void membersUp(List<Address> nodes) {
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) members.add(upMember(nodes.get(i), i + 1));
+        state = new CurrentClusterState(
+                scala.collection.immutable.TreeSet$.MODULE$.from(
+                        CollectionConverters.asScala(members), Member.ordering()),
+                scala.collection.immutable.Set$.MODULE$.empty(),
+                scala.collection.immutable.Set$.MODULE$.empty(),
+                scala.Option.apply(nodes.get(0)),
+                scala.collection.immutable.Map$.MODULE$.empty());
+        self = members.get(0);
+    }
 
-  private static Member upMember(Address address, int upNumber) {
-    scala.collection.immutable.Set<String> roles =
-        CollectionConverters.asScala(java.util.Set.of(DEFAULT_DC_ROLE)).toSet();
-    return new Member(new UniqueAddress(address, (long) upNumber), upNumber, MemberStatus.up(), roles,
-        Version.apply("1.0.0"));
-  }
+    private static Member upMember(Address address, int upNumber) {
+        scala.collection.immutable.Set<String> roles =
+                CollectionConverters.asScala(java.util.Set.of(DEFAULT_DC_ROLE)).toSet();
+        return new Member(
+                new UniqueAddress(address, (long) upNumber),
+                upNumber,
+                MemberStatus.up(),
+                roles,
+                Version.apply("1.0.0"));
+    }
 
-  @Override
-  public CurrentClusterState clusterState() {
-    return state;
-  }
+    @Override
+    public CurrentClusterState clusterState() {
+        return state;
+    }
 
-  @Override
-  public Member selfMember() {
-    return self;
-  }
+    @Override
+    public Member selfMember() {
+        return self;
+    }
 }

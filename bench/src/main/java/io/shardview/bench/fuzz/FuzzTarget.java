@@ -9,8 +9,8 @@ import java.util.Random;
  * request that carries a mutated input to the node (its body, or its query string).
  */
 record FuzzTarget(String name, List<byte[]> seeds, List<byte[]> dictionary, RequestMaker requests) {
-  /** Builds the request for mutated input number {@code index}. */
-  interface RequestMaker {
-    HttpRequest.Builder make(String baseUrl, byte[] input, long index, Random random) throws Exception;
-  }
+    /** Builds the request for mutated input number {@code index}. */
+    interface RequestMaker {
+        HttpRequest.Builder make(String baseUrl, byte[] input, long index, Random random) throws Exception;
+    }
 }

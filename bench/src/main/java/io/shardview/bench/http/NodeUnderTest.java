@@ -17,69 +17,77 @@ import java.util.regex.Pattern;
 
 /** The packaged node in its own JVM, as the load generators (and the HTTP fuzzer) drive it. */
 public final class NodeUnderTest implements AutoCloseable {
-  private static final Pattern SERVING = Pattern.compile("serving (http://\\S+)");
+    private static final Pattern SERVING = Pattern.compile("serving (http://\\S+)");
 
-  public final Process process;
-  public final String url;
+    public final Process process;
+    public final String url;
 
-  private NodeUnderTest(Process process, String url) {
-    this.process = process;
-    this.url = url;
-  }
-
-  /** Starts {@code java -jar jar serve} on a free port and waits until /ready answers 200. */
-  public static NodeUnderTest start(Path jar, Path dataDir, String javaOpts) throws Exception {
-    return start(jar, dataDir, javaOpts, List.of());
-  }
-
-  /** As above, with more arguments for {@code serve} (e.g. {@code --config FILE}). */
-  public static NodeUnderTest start(Path jar, Path dataDir, String javaOpts, List<String> serveArgs) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("java"));
-    if (!javaOpts.isBlank()) command.addAll(List.of(javaOpts.trim().split("\\s+")));
-    command.addAll(List.of("-jar", jar.toString(), "serve", "--http-port", "0", "--data-dir", dataDir.toString()));
-    command.addAll(serveArgs);
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    // The node prints one line once it serves; JVM options such as a flight recording may print before it.
-    String line;
-    Matcher m = null;
-    while ((line = out.readLine()) != null && !(m = SERVING.matcher(line)).find()) {
-      System.err.println("node: " + line);
+    private NodeUnderTest(Process process, String url) {
+        this.process = process;
+        this.url = url;
     }
-    if (line == null) throw new IllegalStateException("node exited before serving");
-    NodeUnderTest node = new NodeUnderTest(process, m.group(1));
-    node.awaitReady();
-    return node;
-  }
 
-  private void awaitReady() throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try {
-        if (client.send(HttpRequest.newBuilder(URI.create(url + "/ready")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(50);
+    /** Starts {@code java -jar jar serve} on a free port and waits until /ready answers 200. */
+    public static NodeUnderTest start(Path jar, Path dataDir, String javaOpts) throws Exception {
+        return start(jar, dataDir, javaOpts, List.of());
     }
-    throw new IllegalStateException("node not ready within 60 s");
-  }
 
-  /** The node's process id (for jcmd). */
-  long pid() {
-    return process.pid();
-  }
+    /** As above, with more arguments for {@code serve} (e.g. {@code --config FILE}). */
+    public static NodeUnderTest start(Path jar, Path dataDir, String javaOpts, List<String> serveArgs)
+            throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("java"));
+        if (!javaOpts.isBlank()) command.addAll(List.of(javaOpts.trim().split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--http-port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(serveArgs);
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        // The node prints one line once it serves; JVM options such as a flight recording may print before it.
+        String line;
+        Matcher m = null;
+        while ((line = out.readLine()) != null && !(m = SERVING.matcher(line)).find()) {
+            System.err.println("node: " + line);
+        }
+        if (line == null) throw new IllegalStateException("node exited before serving");
+        NodeUnderTest node = new NodeUnderTest(process, m.group(1));
+        node.awaitReady();
+        return node;
+    }
 
-  /** SIGTERM and wait (long enough for a tenant to finish writing a large snapshot first). */
-  @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) process.destroyForcibly();
-  }
+    private void awaitReady() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (client.send(
+                                        HttpRequest.newBuilder(URI.create(url + "/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) return;
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("node not ready within 60 s");
+    }
 
-  static Duration since(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
-  }
+    /** The node's process id (for jcmd). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM and wait (long enough for a tenant to finish writing a large snapshot first). */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) process.destroyForcibly();
+    }
+
+    static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
 }

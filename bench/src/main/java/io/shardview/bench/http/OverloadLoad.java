@@ -42,209 +42,268 @@ import java.util.concurrent.atomic.LongAdder;
  * warm-up, with enough concurrent senders that group commit writes full groups.
  */
 public final class OverloadLoad {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-  private static final String TENANT = "overload";
-  private static final int UPSERTS = 99;
-  private static final int KEYS = 100_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private static final String TENANT = "overload";
+    private static final int UPSERTS = 99;
+    private static final int KEYS = 100_000;
 
-  public static void main(String[] args) throws Exception {
-    Options options = new Options(args);
-    Path jar = Path.of(options.get("--jar", "cluster/target/shardview.jar"));
-    int seconds = options.getInt("--seconds", 600);
-    int capacitySeconds = options.getInt("--capacity-seconds", 30);
-    double factor = Double.parseDouble(options.get("--factor", "1.2"));
-    int maxInFlight = options.getInt("--max-in-flight", 512);
-    Path data = Files.createTempDirectory("shardview-overload");
-    Path results = Path.of("bench/results");
-    Files.createDirectories(results);
-    try (NodeUnderTest node = NodeUnderTest.start(jar, data, options.get("--java-opts", "-Xmx2g"))) {
-      setUp(node.url);
-      AtomicLong batchNumbers = new AtomicLong();
-      int senders = options.getInt("--capacity-senders", 64);
-      capacity(node.url, options.getInt("--warmup-seconds", 20), senders, batchNumbers); // the JVM compiles its hot paths
-      double capacity = capacity(node.url, capacitySeconds, senders, batchNumbers);
-      System.out.printf("capacity: %.0f batches/s (%.0f ops/s), closed loop, %d senders, %d s after a warm-up%n",
-          capacity, capacity * (UPSERTS + 1), senders, capacitySeconds);
-      double rate = capacity * factor;
-      Outcomes outcomes = offer(node, rate, seconds, maxInFlight, batchNumbers,
-          results.resolve("overload-rss-" + System.currentTimeMillis() / 1000 + ".csv"));
-      System.out.printf("offered %.0f batches/s (%.0f%% of capacity) for %d s: %s%n", rate, factor * 100, seconds, outcomes.summary());
-      verify(node.url, outcomes);
+    public static void main(String[] args) throws Exception {
+        Options options = new Options(args);
+        Path jar = Path.of(options.get("--jar", "cluster/target/shardview.jar"));
+        int seconds = options.getInt("--seconds", 600);
+        int capacitySeconds = options.getInt("--capacity-seconds", 30);
+        double factor = Double.parseDouble(options.get("--factor", "1.2"));
+        int maxInFlight = options.getInt("--max-in-flight", 512);
+        Path data = Files.createTempDirectory("shardview-overload");
+        Path results = Path.of("bench/results");
+        Files.createDirectories(results);
+        try (NodeUnderTest node = NodeUnderTest.start(jar, data, options.get("--java-opts", "-Xmx2g"))) {
+            setUp(node.url);
+            AtomicLong batchNumbers = new AtomicLong();
+            int senders = options.getInt("--capacity-senders", 64);
+            capacity(
+                    node.url,
+                    options.getInt("--warmup-seconds", 20),
+                    senders,
+                    batchNumbers); // the JVM compiles its hot paths
+            double capacity = capacity(node.url, capacitySeconds, senders, batchNumbers);
+            System.out.printf(
+                    "capacity: %.0f batches/s (%.0f ops/s), closed loop, %d senders, %d s after a warm-up%n",
+                    capacity, capacity * (UPSERTS + 1), senders, capacitySeconds);
+            double rate = capacity * factor;
+            Outcomes outcomes = offer(
+                    node,
+                    rate,
+                    seconds,
+                    maxInFlight,
+                    batchNumbers,
+                    results.resolve("overload-rss-" + System.currentTimeMillis() / 1000 + ".csv"));
+            System.out.printf(
+                    "offered %.0f batches/s (%.0f%% of capacity) for %d s: %s%n",
+                    rate, factor * 100, seconds, outcomes.summary());
+            verify(node.url, outcomes);
+        }
     }
-  }
 
-  private static void setUp(String url) throws Exception {
-    HttpResponse<String> reply = post(url + "/v1/tenants/" + TENANT + "/sql", "application/sql",
-        "CREATE TABLE ledger (batch BIGINT NOT NULL, n INT, PRIMARY KEY (batch));"
-            + "CREATE TABLE kv (k BIGINT NOT NULL, g INT, v BIGINT, PRIMARY KEY (k));"
-            + "CREATE VIEW by_g AS SELECT g, COUNT(*) AS n, SUM(v) AS s FROM kv GROUP BY g;"
-            + "CREATE VIEW high AS SELECT k, v FROM kv WHERE v > 900000");
-    if (reply.statusCode() != 200) throw new IllegalStateException("set-up failed: " + reply.body());
-  }
-
-  /** A batch: its ledger row and 99 upserts over the bounded key space. */
-  private static String batch(long number) {
-    StringBuilder body = new StringBuilder(100 * 80);
-    body.append("{\"batch_id\":\"b").append(number).append("\",\"ops\":[")
-        .append("{\"op\":\"insert\",\"table\":\"ledger\",\"row\":{\"batch\":").append(number).append(",\"n\":")
-        .append(UPSERTS).append("}}");
-    for (int i = 0; i < UPSERTS; i++) {
-      long k = (number * 7919 + i * 104_729L) % KEYS;
-      body.append(",{\"op\":\"upsert\",\"table\":\"kv\",\"row\":{\"k\":").append(k).append(",\"g\":").append(k % 100)
-          .append(",\"v\":").append((number * 31 + i) % 1_000_000).append("}}");
+    private static void setUp(String url) throws Exception {
+        HttpResponse<String> reply = post(
+                url + "/v1/tenants/" + TENANT + "/sql",
+                "application/sql",
+                "CREATE TABLE ledger (batch BIGINT NOT NULL, n INT, PRIMARY KEY (batch));"
+                        + "CREATE TABLE kv (k BIGINT NOT NULL, g INT, v BIGINT, PRIMARY KEY (k));"
+                        + "CREATE VIEW by_g AS SELECT g, COUNT(*) AS n, SUM(v) AS s FROM kv GROUP BY g;"
+                        + "CREATE VIEW high AS SELECT k, v FROM kv WHERE v > 900000");
+        if (reply.statusCode() != 200) throw new IllegalStateException("set-up failed: " + reply.body());
     }
-    return body.append("]}").toString();
-  }
 
-  private static HttpRequest request(String url, long number) {
-    return HttpRequest.newBuilder(URI.create(url + "/v1/tenants/" + TENANT + "/ingest"))
-        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(batch(number))).build();
-  }
+    /** A batch: its ledger row and 99 upserts over the bounded key space. */
+    private static String batch(long number) {
+        StringBuilder body = new StringBuilder(100 * 80);
+        body.append("{\"batch_id\":\"b")
+                .append(number)
+                .append("\",\"ops\":[")
+                .append("{\"op\":\"insert\",\"table\":\"ledger\",\"row\":{\"batch\":")
+                .append(number)
+                .append(",\"n\":")
+                .append(UPSERTS)
+                .append("}}");
+        for (int i = 0; i < UPSERTS; i++) {
+            long k = (number * 7919 + i * 104_729L) % KEYS;
+            body.append(",{\"op\":\"upsert\",\"table\":\"kv\",\"row\":{\"k\":")
+                    .append(k)
+                    .append(",\"g\":")
+                    .append(k % 100)
+                    .append(",\"v\":")
+                    .append((number * 31 + i) % 1_000_000)
+                    .append("}}");
+        }
+        return body.append("]}").toString();
+    }
 
-  private static double capacity(String url, int seconds, int sendersCount, AtomicLong numbers) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    LongAdder acknowledged = new LongAdder();
-    List<Thread> senders = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int s = 0; s < sendersCount; s++) {
-      Thread sender = new Thread(() -> {
-        while (System.nanoTime() < deadline) {
-          try {
-            if (HTTP.send(request(url, numbers.getAndIncrement()), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-              acknowledged.increment();
+    private static HttpRequest request(String url, long number) {
+        return HttpRequest.newBuilder(URI.create(url + "/v1/tenants/" + TENANT + "/ingest"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch(number)))
+                .build();
+    }
+
+    private static double capacity(String url, int seconds, int sendersCount, AtomicLong numbers) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        LongAdder acknowledged = new LongAdder();
+        List<Thread> senders = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int s = 0; s < sendersCount; s++) {
+            Thread sender = new Thread(() -> {
+                while (System.nanoTime() < deadline) {
+                    try {
+                        if (HTTP.send(request(url, numbers.getAndIncrement()), HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200) {
+                            acknowledged.increment();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            senders.add(sender);
+            sender.start();
+        }
+        for (Thread sender : senders) sender.join();
+        return acknowledged.sum() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** What the node answered, by batch number. */
+    static final class Outcomes {
+        final BitSet acknowledged = new BitSet();
+        final BitSet refused = new BitSet(); // 429 or 503: nothing applied
+        final BitSet unknown = new BitSet(); // 504 outcome_unknown
+        final Map<String, LongAdder> byStatus = new ConcurrentHashMap<>();
+        final LongAdder transportErrors = new LongAdder();
+        final Map<String, LongAdder> transportErrorKinds = new ConcurrentHashMap<>();
+        final LongAdder notSent = new LongAdder();
+        final LongAdder retryAfterMissing = new LongAdder();
+        long firstNumber;
+        long lastNumber;
+
+        synchronized void record(long number, int status, boolean retryAfter) {
+            byStatus.computeIfAbsent(Integer.toString(status), s -> new LongAdder())
+                    .increment();
+            if (status == 200) acknowledged.set((int) (number - firstNumber));
+            else if (status == 429 || status == 503) {
+                refused.set((int) (number - firstNumber));
+                if (!retryAfter) retryAfterMissing.increment();
+            } else if (status == 504) unknown.set((int) (number - firstNumber));
+        }
+
+        String summary() {
+            Map<String, Long> statuses = new TreeMap<>();
+            byStatus.forEach((status, n) -> statuses.put(status, n.sum()));
+            Map<String, Long> kinds = new TreeMap<>();
+            transportErrorKinds.forEach((kind, n) -> kinds.put(kind, n.sum()));
+            return "replies " + statuses + ", transport errors " + transportErrors.sum()
+                    + (kinds.isEmpty() ? "" : " " + kinds)
+                    + ", not sent (client cap) "
+                    + notSent.sum() + ", 429/503 without Retry-After " + retryAfterMissing.sum();
+        }
+    }
+
+    private static Outcomes offer(
+            NodeUnderTest node, double rate, int seconds, int maxInFlight, AtomicLong numbers, Path rssCsv)
+            throws Exception {
+        Outcomes outcomes = new Outcomes();
+        outcomes.firstNumber = numbers.get();
+        Semaphore inFlight = new Semaphore(maxInFlight);
+        ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
+        long periodNanos = (long) (1e9 / rate);
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        clock.scheduleAtFixedRate(
+                () -> {
+                    if (System.nanoTime() >= end) return;
+                    long number = numbers.getAndIncrement();
+                    if (!inFlight.tryAcquire()) {
+                        outcomes.notSent.increment();
+                        return;
+                    }
+                    HTTP.sendAsync(request(node.url, number), HttpResponse.BodyHandlers.discarding())
+                            .whenComplete((reply, error) -> {
+                                inFlight.release();
+                                if (error != null) {
+                                    outcomes.transportErrors.increment();
+                                    outcomes.transportErrorKinds
+                                            .computeIfAbsent(kind(error), k -> new LongAdder())
+                                            .increment();
+                                } else
+                                    outcomes.record(
+                                            number,
+                                            reply.statusCode(),
+                                            reply.headers()
+                                                    .firstValue("Retry-After")
+                                                    .isPresent());
+                            });
+                },
+                0,
+                periodNanos,
+                TimeUnit.NANOSECONDS);
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(rssCsv, StandardCharsets.UTF_8))) {
+            csv.println("seconds,rss_mib,live_heap_mib");
+            while (System.nanoTime() < end) {
+                Thread.sleep(5000);
+                long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
+                long rss = ProcessResources.residentBytes(node.pid()) >> 20;
+                // Every minute the heap after a full GC: the live data, which RSS (the heap up to -Xmx, as the GC
+                // lets it grow, plus native memory) does not show by itself.
+                String live = elapsed % 60 < 5 ? Long.toString(ProcessResources.heapAfterFullGc(node.pid()) >> 20) : "";
+                csv.println(elapsed + "," + rss + "," + live);
+                csv.flush();
+                if (elapsed % 30 < 5)
+                    System.out.printf(
+                            "t=%4d s  rss %5d MiB  live heap %5s MiB  %s%n", elapsed, rss, live, outcomes.summary());
             }
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
         }
-      });
-      senders.add(sender);
-      sender.start();
-    }
-    for (Thread sender : senders) sender.join();
-    return acknowledged.sum() / ((System.nanoTime() - start) / 1e9);
-  }
-
-  /** What the node answered, by batch number. */
-  static final class Outcomes {
-    final BitSet acknowledged = new BitSet();
-    final BitSet refused = new BitSet(); // 429 or 503: nothing applied
-    final BitSet unknown = new BitSet(); // 504 outcome_unknown
-    final Map<String, LongAdder> byStatus = new ConcurrentHashMap<>();
-    final LongAdder transportErrors = new LongAdder();
-    final Map<String, LongAdder> transportErrorKinds = new ConcurrentHashMap<>();
-    final LongAdder notSent = new LongAdder();
-    final LongAdder retryAfterMissing = new LongAdder();
-    long firstNumber;
-    long lastNumber;
-
-    synchronized void record(long number, int status, boolean retryAfter) {
-      byStatus.computeIfAbsent(Integer.toString(status), s -> new LongAdder()).increment();
-      if (status == 200) acknowledged.set((int) (number - firstNumber));
-      else if (status == 429 || status == 503) {
-        refused.set((int) (number - firstNumber));
-        if (!retryAfter) retryAfterMissing.increment();
-      } else if (status == 504) unknown.set((int) (number - firstNumber));
+        clock.shutdown();
+        clock.awaitTermination(10, TimeUnit.SECONDS);
+        inFlight.acquire(maxInFlight); // every reply in
+        outcomes.lastNumber = numbers.get() - 1;
+        System.out.println("RSS curve (MiB, every 5 s): " + rssCsv);
+        return outcomes;
     }
 
-    String summary() {
-      Map<String, Long> statuses = new TreeMap<>();
-      byStatus.forEach((status, n) -> statuses.put(status, n.sum()));
-      Map<String, Long> kinds = new TreeMap<>();
-      transportErrorKinds.forEach((kind, n) -> kinds.put(kind, n.sum()));
-      return "replies " + statuses + ", transport errors " + transportErrors.sum() + (kinds.isEmpty() ? "" : " " + kinds)
-          + ", not sent (client cap) "
-          + notSent.sum() + ", 429/503 without Retry-After " + retryAfterMissing.sum();
+    /** A transport error's kind: its innermost cause's class and message, numbers left out so that kinds group. */
+    static String kind(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null) cause = cause.getCause();
+        String message =
+                cause.getMessage() == null ? "" : ": " + cause.getMessage().replaceAll("\\d+", "N");
+        return cause.getClass().getSimpleName() + message;
     }
-  }
 
-  private static Outcomes offer(NodeUnderTest node, double rate, int seconds, int maxInFlight, AtomicLong numbers,
-      Path rssCsv) throws Exception {
-    Outcomes outcomes = new Outcomes();
-    outcomes.firstNumber = numbers.get();
-    Semaphore inFlight = new Semaphore(maxInFlight);
-    ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
-    long periodNanos = (long) (1e9 / rate);
-    long start = System.nanoTime();
-    long end = start + TimeUnit.SECONDS.toNanos(seconds);
-    clock.scheduleAtFixedRate(() -> {
-      if (System.nanoTime() >= end) return;
-      long number = numbers.getAndIncrement();
-      if (!inFlight.tryAcquire()) {
-        outcomes.notSent.increment();
-        return;
-      }
-      HTTP.sendAsync(request(node.url, number), HttpResponse.BodyHandlers.discarding()).whenComplete((reply, error) -> {
-        inFlight.release();
-        if (error != null) {
-          outcomes.transportErrors.increment();
-          outcomes.transportErrorKinds.computeIfAbsent(kind(error), k -> new LongAdder()).increment();
-        }
-        else outcomes.record(number, reply.statusCode(), reply.headers().firstValue("Retry-After").isPresent());
-      });
-    }, 0, periodNanos, TimeUnit.NANOSECONDS);
-    try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(rssCsv, StandardCharsets.UTF_8))) {
-      csv.println("seconds,rss_mib,live_heap_mib");
-      while (System.nanoTime() < end) {
-        Thread.sleep(5000);
-        long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
-        long rss = ProcessResources.residentBytes(node.pid()) >> 20;
-        // Every minute the heap after a full GC: the live data, which RSS (the heap up to -Xmx, as the GC
-        // lets it grow, plus native memory) does not show by itself.
-        String live = elapsed % 60 < 5 ? Long.toString(ProcessResources.heapAfterFullGc(node.pid()) >> 20) : "";
-        csv.println(elapsed + "," + rss + "," + live);
-        csv.flush();
-        if (elapsed % 30 < 5) System.out.printf("t=%4d s  rss %5d MiB  live heap %5s MiB  %s%n", elapsed, rss, live, outcomes.summary());
-      }
+    /** Every acknowledged batch's ledger row is there, and no refused one's. */
+    private static void verify(String url, Outcomes outcomes) throws Exception {
+        BitSet present = new BitSet();
+        String after = null;
+        do {
+            String page = url + "/v1/tenants/" + TENANT + "/tables/ledger?limit=100000"
+                    + (after == null ? "" : "&after=" + after);
+            JsonNode rows = JSON.readTree(
+                    HTTP.send(HttpRequest.newBuilder(URI.create(page)).build(), HttpResponse.BodyHandlers.ofString())
+                            .body());
+            for (JsonNode row : rows.path("rows")) {
+                long batch = row.path("batch").asLong();
+                if (batch >= outcomes.firstNumber) present.set((int) (batch - outcomes.firstNumber));
+            }
+            after = rows.path("next").isNull() ? null : rows.path("next").asText();
+        } while (after != null);
+        BitSet lost = (BitSet) outcomes.acknowledged.clone();
+        lost.andNot(present);
+        BitSet appliedThoughRefused = (BitSet) outcomes.refused.clone();
+        appliedThoughRefused.and(present);
+        BitSet unknownPresent = (BitSet) outcomes.unknown.clone();
+        unknownPresent.and(present);
+        System.out.printf(
+                "verified: %d acknowledged batches, %d missing; %d refused (429/503), %d of them applied; "
+                        + "%d outcome_unknown, %d of them applied%n",
+                outcomes.acknowledged.cardinality(),
+                lost.cardinality(),
+                outcomes.refused.cardinality(),
+                appliedThoughRefused.cardinality(),
+                outcomes.unknown.cardinality(),
+                unknownPresent.cardinality());
+        if (!lost.isEmpty() || !appliedThoughRefused.isEmpty()) throw new IllegalStateException("promise broken");
     }
-    clock.shutdown();
-    clock.awaitTermination(10, TimeUnit.SECONDS);
-    inFlight.acquire(maxInFlight); // every reply in
-    outcomes.lastNumber = numbers.get() - 1;
-    System.out.println("RSS curve (MiB, every 5 s): " + rssCsv);
-    return outcomes;
-  }
 
-  /** A transport error's kind: its innermost cause's class and message, numbers left out so that kinds group. */
-  static String kind(Throwable error) {
-    Throwable cause = error;
-    while (cause.getCause() != null) cause = cause.getCause();
-    String message = cause.getMessage() == null ? "" : ": " + cause.getMessage().replaceAll("\\d+", "N");
-    return cause.getClass().getSimpleName() + message;
-  }
-
-  /** Every acknowledged batch's ledger row is there, and no refused one's. */
-  private static void verify(String url, Outcomes outcomes) throws Exception {
-    BitSet present = new BitSet();
-    String after = null;
-    do {
-      String page = url + "/v1/tenants/" + TENANT + "/tables/ledger?limit=100000" + (after == null ? "" : "&after=" + after);
-      JsonNode rows = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(page)).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-      for (JsonNode row : rows.path("rows")) {
-        long batch = row.path("batch").asLong();
-        if (batch >= outcomes.firstNumber) present.set((int) (batch - outcomes.firstNumber));
-      }
-      after = rows.path("next").isNull() ? null : rows.path("next").asText();
-    } while (after != null);
-    BitSet lost = (BitSet) outcomes.acknowledged.clone();
-    lost.andNot(present);
-    BitSet appliedThoughRefused = (BitSet) outcomes.refused.clone();
-    appliedThoughRefused.and(present);
-    BitSet unknownPresent = (BitSet) outcomes.unknown.clone();
-    unknownPresent.and(present);
-    System.out.printf("verified: %d acknowledged batches, %d missing; %d refused (429/503), %d of them applied; "
-            + "%d outcome_unknown, %d of them applied%n", outcomes.acknowledged.cardinality(), lost.cardinality(),
-        outcomes.refused.cardinality(), appliedThoughRefused.cardinality(), outcomes.unknown.cardinality(),
-        unknownPresent.cardinality());
-    if (!lost.isEmpty() || !appliedThoughRefused.isEmpty()) throw new IllegalStateException("promise broken");
-  }
-
-  private static HttpResponse<String> post(String url, String type, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
+    private static HttpResponse<String> post(String url, String type, String body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -22,88 +22,88 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ChunkCodecBench {
-  static final int HOSTS = 20;
-  static final int POINTS = 6000;
-  static final int CHUNK = 120;
-  static final int OPS = HOSTS * 10 * POINTS;
+    static final int HOSTS = 20;
+    static final int POINTS = 6000;
+    static final int CHUNK = 120;
+    static final int OPS = HOSTS * 10 * POINTS;
 
-  CpuOnlyDataset data;
-  byte[][] xorChunks;
-  byte[][] decimalChunks;
+    CpuOnlyDataset data;
+    byte[][] xorChunks;
+    byte[][] decimalChunks;
 
-  @Setup
-  public void setup() {
-    data = new CpuOnlyDataset(HOSTS, POINTS, 42);
-    int perSeries = POINTS / CHUNK;
-    xorChunks = new byte[data.seriesCount() * perSeries][];
-    decimalChunks = new byte[xorChunks.length][];
-    int c = 0;
-    for (int s = 0; s < data.seriesCount(); s++) {
-      for (int from = 0; from < POINTS; from += CHUNK, c++) {
-        xorChunks[c] = XorChunk.encode(data.timestamps[s], data.values[s], from, CHUNK);
-        decimalChunks[c] = DecimalChunk.encode(data.timestamps[s], data.values[s], from, CHUNK);
-      }
+    @Setup
+    public void setup() {
+        data = new CpuOnlyDataset(HOSTS, POINTS, 42);
+        int perSeries = POINTS / CHUNK;
+        xorChunks = new byte[data.seriesCount() * perSeries][];
+        decimalChunks = new byte[xorChunks.length][];
+        int c = 0;
+        for (int s = 0; s < data.seriesCount(); s++) {
+            for (int from = 0; from < POINTS; from += CHUNK, c++) {
+                xorChunks[c] = XorChunk.encode(data.timestamps[s], data.values[s], from, CHUNK);
+                decimalChunks[c] = DecimalChunk.encode(data.timestamps[s], data.values[s], from, CHUNK);
+            }
+        }
     }
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(OPS)
-  public long encodeXor() {
-    long bytes = 0;
-    for (int s = 0; s < data.seriesCount(); s++) {
-      for (int from = 0; from < POINTS; from += CHUNK) {
-        bytes += XorChunk.encode(data.timestamps[s], data.values[s], from, CHUNK).length;
-      }
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long encodeXor() {
+        long bytes = 0;
+        for (int s = 0; s < data.seriesCount(); s++) {
+            for (int from = 0; from < POINTS; from += CHUNK) {
+                bytes += XorChunk.encode(data.timestamps[s], data.values[s], from, CHUNK).length;
+            }
+        }
+        return bytes;
     }
-    return bytes;
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(OPS)
-  public long encodeDecimal() {
-    long bytes = 0;
-    for (int s = 0; s < data.seriesCount(); s++) {
-      for (int from = 0; from < POINTS; from += CHUNK) {
-        bytes += DecimalChunk.encode(data.timestamps[s], data.values[s], from, CHUNK).length;
-      }
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long encodeDecimal() {
+        long bytes = 0;
+        for (int s = 0; s < data.seriesCount(); s++) {
+            for (int from = 0; from < POINTS; from += CHUNK) {
+                bytes += DecimalChunk.encode(data.timestamps[s], data.values[s], from, CHUNK).length;
+            }
+        }
+        return bytes;
     }
-    return bytes;
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(OPS)
-  public long encodeChosen() {
-    long bytes = 0;
-    for (int s = 0; s < data.seriesCount(); s++) {
-      for (int from = 0; from < POINTS; from += CHUNK) {
-        bytes += Chunks.encode(data.timestamps[s], data.values[s], from, CHUNK).length;
-      }
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long encodeChosen() {
+        long bytes = 0;
+        for (int s = 0; s < data.seriesCount(); s++) {
+            for (int from = 0; from < POINTS; from += CHUNK) {
+                bytes += Chunks.encode(data.timestamps[s], data.values[s], from, CHUNK).length;
+            }
+        }
+        return bytes;
     }
-    return bytes;
-  }
 
-  @Benchmark
-  @OperationsPerInvocation(OPS)
-  public double decodeXor() {
-    return decodeAll(xorChunks);
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(OPS)
-  public double decodeDecimal() {
-    return decodeAll(decimalChunks);
-  }
-
-  private static double decodeAll(byte[][] chunks) {
-    double sum = 0;
-    long tsum = 0;
-    for (byte[] chunk : chunks) {
-      ChunkIterator it = Chunks.iterator(chunk);
-      while (it.next()) {
-        tsum += it.timestamp();
-        sum += it.value();
-      }
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public double decodeXor() {
+        return decodeAll(xorChunks);
     }
-    return sum + tsum;
-  }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public double decodeDecimal() {
+        return decodeAll(decimalChunks);
+    }
+
+    private static double decodeAll(byte[][] chunks) {
+        double sum = 0;
+        long tsum = 0;
+        for (byte[] chunk : chunks) {
+            ChunkIterator it = Chunks.iterator(chunk);
+            while (it.next()) {
+                tsum += it.timestamp();
+                sum += it.value();
+            }
+        }
+        return sum + tsum;
+    }
 }

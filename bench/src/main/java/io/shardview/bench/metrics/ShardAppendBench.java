@@ -23,24 +23,24 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ShardAppendBench {
-  static final int POINTS = 720;
-  static final int OPS = 100 * 10 * POINTS;
+    static final int POINTS = 720;
+    static final int OPS = 100 * 10 * POINTS;
 
-  PointBatch[] batches;
+    PointBatch[] batches;
 
-  @Setup
-  public void setup() {
-    CpuOnlyDataset data = new CpuOnlyDataset(100, POINTS, 42);
-    batches = ScrapeBatches.build(data, ScrapeBatches.labels(data), 0, POINTS);
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(OPS)
-  public ShardStorage append() {
-    ShardStorage shard = new ShardStorage(StorageConfig.defaults());
-    for (PointBatch b : batches) {
-      shard.append(b);
+    @Setup
+    public void setup() {
+        CpuOnlyDataset data = new CpuOnlyDataset(100, POINTS, 42);
+        batches = ScrapeBatches.build(data, ScrapeBatches.labels(data), 0, POINTS);
     }
-    return shard;
-  }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public ShardStorage append() {
+        ShardStorage shard = new ShardStorage(StorageConfig.defaults());
+        for (PointBatch b : batches) {
+            shard.append(b);
+        }
+        return shard;
+    }
 }

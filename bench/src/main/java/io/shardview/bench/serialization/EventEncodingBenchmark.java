@@ -34,57 +34,58 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class EventEncodingBenchmark {
 
-  /** A row operation as the ingest event carries it. */
-  public record RowOp(String op, String table, Map<String, Object> row) {}
+    /** A row operation as the ingest event carries it. */
+    public record RowOp(String op, String table, Map<String, Object> row) {}
 
-  /** The event an accepted batch becomes. */
-  public record BatchApplied(String batchId, long version, List<RowOp> ops) {}
+    /** The event an accepted batch becomes. */
+    public record BatchApplied(String batchId, long version, List<RowOp> ops) {}
 
-  @Param({"1", "100", "10000"})
-  public int ops;
+    @Param({"1", "100", "10000"})
+    public int ops;
 
-  private final ObjectMapper cbor = new CBORMapper();
-  private final ObjectMapper json = new ObjectMapper();
-  private BatchApplied event;
-  private byte[] cborBytes;
-  private byte[] jsonBytes;
+    private final ObjectMapper cbor = new CBORMapper();
+    private final ObjectMapper json = new ObjectMapper();
+    private BatchApplied event;
+    private byte[] cborBytes;
+    private byte[] jsonBytes;
 
-  @Setup(Level.Trial)
-  public void setUp() throws IOException {
-    Random random = new Random(42);
-    List<RowOp> list = new ArrayList<>(ops);
-    for (int i = 0; i < ops; i++) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("id", (long) i);
-      row.put("account", random.nextLong());
-      row.put("name", "user-" + random.nextInt(100_000));
-      row.put("score", random.nextDouble() * 100);
-      list.add(new RowOp(i % 3 == 0 ? "upsert" : "insert", "users", row));
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        Random random = new Random(42);
+        List<RowOp> list = new ArrayList<>(ops);
+        for (int i = 0; i < ops; i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", (long) i);
+            row.put("account", random.nextLong());
+            row.put("name", "user-" + random.nextInt(100_000));
+            row.put("score", random.nextDouble() * 100);
+            list.add(new RowOp(i % 3 == 0 ? "upsert" : "insert", "users", row));
+        }
+        event = new BatchApplied("batch-" + ops, 7, list);
+        cborBytes = cbor.writeValueAsBytes(event);
+        jsonBytes = json.writeValueAsBytes(event);
+        System.out.printf(
+                "%n[bytes] ops=%d cbor=%d json=%d ratio=%.2f%n",
+                ops, cborBytes.length, jsonBytes.length, (double) cborBytes.length / jsonBytes.length);
     }
-    event = new BatchApplied("batch-" + ops, 7, list);
-    cborBytes = cbor.writeValueAsBytes(event);
-    jsonBytes = json.writeValueAsBytes(event);
-    System.out.printf("%n[bytes] ops=%d cbor=%d json=%d ratio=%.2f%n",
-        ops, cborBytes.length, jsonBytes.length, (double) cborBytes.length / jsonBytes.length);
-  }
 
-  @Benchmark
-  public byte[] cborWrite() throws IOException {
-    return cbor.writeValueAsBytes(event);
-  }
+    @Benchmark
+    public byte[] cborWrite() throws IOException {
+        return cbor.writeValueAsBytes(event);
+    }
 
-  @Benchmark
-  public BatchApplied cborRead() throws IOException {
-    return cbor.readValue(cborBytes, BatchApplied.class);
-  }
+    @Benchmark
+    public BatchApplied cborRead() throws IOException {
+        return cbor.readValue(cborBytes, BatchApplied.class);
+    }
 
-  @Benchmark
-  public byte[] jsonWrite() throws IOException {
-    return json.writeValueAsBytes(event);
-  }
+    @Benchmark
+    public byte[] jsonWrite() throws IOException {
+        return json.writeValueAsBytes(event);
+    }
 
-  @Benchmark
-  public BatchApplied jsonRead() throws IOException {
-    return json.readValue(jsonBytes, BatchApplied.class);
-  }
+    @Benchmark
+    public BatchApplied jsonRead() throws IOException {
+        return json.readValue(jsonBytes, BatchApplied.class);
+    }
 }

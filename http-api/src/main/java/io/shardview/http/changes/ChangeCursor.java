@@ -22,63 +22,66 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * (the stream runs them with {@code mapAsync(1)}).
  */
 final class ChangeCursor {
-  private final ChangeFeed feed;
-  private final String tenant;
-  private final String view;
-  private long last;
+    private final ChangeFeed feed;
+    private final String tenant;
+    private final String view;
+    private long last;
 
-  /** A cursor positioned after version {@code last} of the view's changes. */
-  ChangeCursor(ChangeFeed feed, String tenant, String view, long last) {
-    this.feed = feed;
-    this.tenant = tenant;
-    this.view = view;
-    this.last = last;
-  }
-
-  /** Events for a live change from pub-sub. */
-  CompletionStage<List<ChangeEvent>> onLive(ViewChange change) {
-    if (change.version() <= last) return done(List.of());
-    if (change.previousVersion() <= last) return done(List.of(accept(change)));
-    return catchUp(false);
-  }
-
-  /** Events for a heartbeat tick: anything missed, else a heartbeat. */
-  CompletionStage<List<ChangeEvent>> onTick() {
-    return catchUp(true);
-  }
-
-  /** Events for the changes of a replay (the first read of a resumed stream). */
-  List<ChangeEvent> accept(List<ViewChange> changes) {
-    List<ChangeEvent> events = new ArrayList<>(changes.size());
-    for (ViewChange change : changes) {
-      if (change.version() > last) events.add(accept(change));
+    /** A cursor positioned after version {@code last} of the view's changes. */
+    ChangeCursor(ChangeFeed feed, String tenant, String view, long last) {
+        this.feed = feed;
+        this.tenant = tenant;
+        this.view = view;
+        this.last = last;
     }
-    return events;
-  }
 
-  private ChangeEvent accept(ViewChange change) {
-    last = change.version();
-    return new ChangeEvent.Change(change);
-  }
+    /** Events for a live change from pub-sub. */
+    CompletionStage<List<ChangeEvent>> onLive(ViewChange change) {
+        if (change.version() <= last) return done(List.of());
+        if (change.previousVersion() <= last) return done(List.of(accept(change)));
+        return catchUp(false);
+    }
 
-  private CompletionStage<List<ChangeEvent>> catchUp(boolean heartbeatIfNothing) {
-    return feed.replay(tenant, view, OptionalLong.of(last)).thenApply(replay -> {
-      if (replay instanceof ChangeReplay.Changes changes) {
-        List<ChangeEvent> events = accept(changes.changes());
-        if (events.isEmpty() && heartbeatIfNothing) events.add(new ChangeEvent.Heartbeat());
+    /** Events for a heartbeat tick: anything missed, else a heartbeat. */
+    CompletionStage<List<ChangeEvent>> onTick() {
+        return catchUp(true);
+    }
+
+    /** Events for the changes of a replay (the first read of a resumed stream). */
+    List<ChangeEvent> accept(List<ViewChange> changes) {
+        List<ChangeEvent> events = new ArrayList<>(changes.size());
+        for (ViewChange change : changes) {
+            if (change.version() > last) events.add(accept(change));
+        }
         return events;
-      }
-      if (replay instanceof ChangeReplay.Gone gone) {
-        return List.of(new ChangeEvent.Failure(new ApiError(StatusCodes.GONE, "history_gone",
-            "changes after version " + last + " are no longer retained; read the snapshot again",
-            Map.of("from", last, "oldest", gone.oldestResumable()))));
-      }
-      String message = replay instanceof ChangeReplay.NotFound notFound ? notFound.message() : "view " + view + " is gone";
-      return List.of(new ChangeEvent.Failure(ApiError.of(StatusCodes.NOT_FOUND, message)));
-    });
-  }
+    }
 
-  private static CompletionStage<List<ChangeEvent>> done(List<ChangeEvent> events) {
-    return CompletableFuture.completedFuture(events);
-  }
+    private ChangeEvent accept(ViewChange change) {
+        last = change.version();
+        return new ChangeEvent.Change(change);
+    }
+
+    private CompletionStage<List<ChangeEvent>> catchUp(boolean heartbeatIfNothing) {
+        return feed.replay(tenant, view, OptionalLong.of(last)).thenApply(replay -> {
+            if (replay instanceof ChangeReplay.Changes changes) {
+                List<ChangeEvent> events = accept(changes.changes());
+                if (events.isEmpty() && heartbeatIfNothing) events.add(new ChangeEvent.Heartbeat());
+                return events;
+            }
+            if (replay instanceof ChangeReplay.Gone gone) {
+                return List.of(new ChangeEvent.Failure(new ApiError(
+                        StatusCodes.GONE,
+                        "history_gone",
+                        "changes after version " + last + " are no longer retained; read the snapshot again",
+                        Map.of("from", last, "oldest", gone.oldestResumable()))));
+            }
+            String message =
+                    replay instanceof ChangeReplay.NotFound notFound ? notFound.message() : "view " + view + " is gone";
+            return List.of(new ChangeEvent.Failure(ApiError.of(StatusCodes.NOT_FOUND, message)));
+        });
+    }
+
+    private static CompletionStage<List<ChangeEvent>> done(List<ChangeEvent> events) {
+        return CompletableFuture.completedFuture(events);
+    }
 }

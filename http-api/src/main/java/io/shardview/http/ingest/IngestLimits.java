@@ -5,32 +5,48 @@ package io.shardview.http.ingest;
  * than they allow at any time (config/metrics.conf documents each). Per-series limits make the series
  * bad data (400 naming its line or timeseries); per-request totals make the request too large (413).
  */
-public record IngestLimits(int maxSamplesPerRequest, int maxSeriesPerRequest, int maxLabelsPerSeries,
-    int maxLabelNameBytes, int maxLabelValueBytes) {
+public record IngestLimits(
+        int maxSamplesPerRequest,
+        int maxSeriesPerRequest,
+        int maxLabelsPerSeries,
+        int maxLabelNameBytes,
+        int maxLabelValueBytes) {
 
-  public IngestLimits {
-    if (maxSamplesPerRequest < 1 || maxSeriesPerRequest < 1 || maxLabelsPerSeries < 1 || maxLabelNameBytes < 1
-        || maxLabelValueBytes < 1) {
-      throw new IllegalArgumentException("ingest limits must be positive: " + this);
+    public IngestLimits {
+        if (maxSamplesPerRequest < 1
+                || maxSeriesPerRequest < 1
+                || maxLabelsPerSeries < 1
+                || maxLabelNameBytes < 1
+                || maxLabelValueBytes < 1) {
+            throw new IllegalArgumentException("ingest limits must be positive: " + this);
+        }
     }
-  }
 
-  /**
-   * Only a limit on samples, no other (benchmarks, and tests of a parser's own behaviour).
-   */
-  public static IngestLimits ofSamples(int maxSamplesPerRequest) {
-    return new IngestLimits(maxSamplesPerRequest, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
-  }
+    /**
+     * Only a limit on samples, no other (benchmarks, and tests of a parser's own behaviour).
+     */
+    public static IngestLimits ofSamples(int maxSamplesPerRequest) {
+        return new IngestLimits(
+                maxSamplesPerRequest, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
 
-  /** The request has more samples than it may. */
-  IngestException tooManySamples() {
-    return IngestException.requestLimit("too_many_samples", "max-samples-per-request", maxSamplesPerRequest,
-        "the request has more than " + maxSamplesPerRequest + " samples (max-samples-per-request = " + maxSamplesPerRequest + "); split it");
-  }
+    /** The request has more samples than it may. */
+    IngestException tooManySamples() {
+        return IngestException.requestLimit(
+                "too_many_samples",
+                "max-samples-per-request",
+                maxSamplesPerRequest,
+                "the request has more than " + maxSamplesPerRequest + " samples (max-samples-per-request = "
+                        + maxSamplesPerRequest + "); split it");
+    }
 
-  /** The request has more series than it may. */
-  IngestException tooManySeries() {
-    return IngestException.requestLimit("too_many_series_in_request", "max-series-per-request", maxSeriesPerRequest,
-        "the request has more than " + maxSeriesPerRequest + " series (max-series-per-request = " + maxSeriesPerRequest + "); split it");
-  }
+    /** The request has more series than it may. */
+    IngestException tooManySeries() {
+        return IngestException.requestLimit(
+                "too_many_series_in_request",
+                "max-series-per-request",
+                maxSeriesPerRequest,
+                "the request has more than " + maxSeriesPerRequest + " series (max-series-per-request = "
+                        + maxSeriesPerRequest + "); split it");
+    }
 }

@@ -17,126 +17,134 @@ import java.io.IOException;
  * up to {@value #MAX_DEPTH} levels deep (the format itself has two).
  */
 public final class JsonLinesParser {
-  private static final int MAX_DEPTH = 64;
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
+    private static final int MAX_DEPTH = 64;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
 
-  private final LabelSetBuilder labels;
-  private final SampleBatch.Builder out;
-  private double[] values = new double[64];
-  private long[] timestamps = new long[64];
+    private final LabelSetBuilder labels;
+    private final SampleBatch.Builder out;
+    private double[] values = new double[64];
+    private long[] timestamps = new long[64];
 
-  private JsonLinesParser(SampleBatch.Builder out) {
-    this.out = out;
-    this.labels = new LabelSetBuilder(out.limits());
-  }
-
-  /** Parses the whole UTF-8 body into {@code out}, or throws naming the first bad line. */
-  public static void parse(byte[] body, SampleBatch.Builder out) {
-    parse(TextLines.decode(body), out);
-  }
-
-  /** Parses the whole body into {@code out}, or throws naming the first bad line. */
-  public static void parse(String body, SampleBatch.Builder out) {
-    JsonLinesParser parser = new JsonLinesParser(out);
-    TextLines.forEach(body, line -> {
-      if (!line.isBlank()) parser.parseLine(line.trim());
-    });
-  }
-
-  private void parseLine(String line) throws IOException {
-    try (JsonParser json = JSON.createParser(line)) {
-      parseObject(json);
-    } catch (StreamConstraintsException e) {
-      throw new IllegalArgumentException("the JSON is nested deeper than " + MAX_DEPTH + " levels, or holds a number too long to read");
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("malformed JSON: " + JsonMessages.readable(e));
+    private JsonLinesParser(SampleBatch.Builder out) {
+        this.out = out;
+        this.labels = new LabelSetBuilder(out.limits());
     }
-  }
 
-  private void parseObject(JsonParser json) throws IOException {
-    if (json.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("expected a JSON object");
-    labels.reset();
-    boolean metricSeen = false;
-    int valueCount = -1;
-    int timestampCount = -1;
-    while (json.nextToken() == JsonToken.FIELD_NAME) {
-      String field = json.currentName();
-      json.nextToken();
-      switch (field) {
-        case "metric" -> {
-          readMetric(json);
-          metricSeen = true;
+    /** Parses the whole UTF-8 body into {@code out}, or throws naming the first bad line. */
+    public static void parse(byte[] body, SampleBatch.Builder out) {
+        parse(TextLines.decode(body), out);
+    }
+
+    /** Parses the whole body into {@code out}, or throws naming the first bad line. */
+    public static void parse(String body, SampleBatch.Builder out) {
+        JsonLinesParser parser = new JsonLinesParser(out);
+        TextLines.forEach(body, line -> {
+            if (!line.isBlank()) parser.parseLine(line.trim());
+        });
+    }
+
+    private void parseLine(String line) throws IOException {
+        try (JsonParser json = JSON.createParser(line)) {
+            parseObject(json);
+        } catch (StreamConstraintsException e) {
+            throw new IllegalArgumentException(
+                    "the JSON is nested deeper than " + MAX_DEPTH + " levels, or holds a number too long to read");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("malformed JSON: " + JsonMessages.readable(e));
         }
-        case "values" -> valueCount = readValues(json);
-        case "timestamps" -> timestampCount = readTimestamps(json);
-        default -> json.skipChildren();
-      }
     }
-    if (json.nextToken() != null) throw new IllegalArgumentException("text after the JSON object");
-    if (!metricSeen) throw new IllegalArgumentException("missing \"metric\"");
-    if (valueCount < 0 || timestampCount < 0) throw new IllegalArgumentException("missing \"values\" or \"timestamps\"");
-    if (valueCount != timestampCount) {
-      throw new IllegalArgumentException(valueCount + " values but " + timestampCount + " timestamps");
-    }
-    int series = out.series(labels.build());
-    for (int i = 0; i < valueCount; i++) out.add(series, timestamps[i], values[i]);
-  }
 
-  private void readMetric(JsonParser json) throws IOException {
-    if (json.currentToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("\"metric\" must be an object");
-    while (json.nextToken() == JsonToken.FIELD_NAME) {
-      String name = json.currentName();
-      if (json.nextToken() != JsonToken.VALUE_STRING) {
-        throw new IllegalArgumentException("label " + name + " must have a string value");
-      }
-      labels.add(name, json.getText());
+    private void parseObject(JsonParser json) throws IOException {
+        if (json.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("expected a JSON object");
+        labels.reset();
+        boolean metricSeen = false;
+        int valueCount = -1;
+        int timestampCount = -1;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            json.nextToken();
+            switch (field) {
+                case "metric" -> {
+                    readMetric(json);
+                    metricSeen = true;
+                }
+                case "values" -> valueCount = readValues(json);
+                case "timestamps" -> timestampCount = readTimestamps(json);
+                default -> json.skipChildren();
+            }
+        }
+        if (json.nextToken() != null) throw new IllegalArgumentException("text after the JSON object");
+        if (!metricSeen) throw new IllegalArgumentException("missing \"metric\"");
+        if (valueCount < 0 || timestampCount < 0)
+            throw new IllegalArgumentException("missing \"values\" or \"timestamps\"");
+        if (valueCount != timestampCount) {
+            throw new IllegalArgumentException(valueCount + " values but " + timestampCount + " timestamps");
+        }
+        int series = out.series(labels.build());
+        for (int i = 0; i < valueCount; i++) out.add(series, timestamps[i], values[i]);
     }
-  }
 
-  private int readValues(JsonParser json) throws IOException {
-    if (json.currentToken() != JsonToken.START_ARRAY) throw new IllegalArgumentException("\"values\" must be an array");
-    int n = 0;
-    for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
-      if (n == values.length) {
-        out.checkRoom(n + 1);
-        values = java.util.Arrays.copyOf(values, n * 2);
-      }
-      if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-        values[n++] = doubleValue(json);
-      } else if (t == JsonToken.VALUE_STRING) {
+    private void readMetric(JsonParser json) throws IOException {
+        if (json.currentToken() != JsonToken.START_OBJECT)
+            throw new IllegalArgumentException("\"metric\" must be an object");
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String name = json.currentName();
+            if (json.nextToken() != JsonToken.VALUE_STRING) {
+                throw new IllegalArgumentException("label " + name + " must have a string value");
+            }
+            labels.add(name, json.getText());
+        }
+    }
+
+    private int readValues(JsonParser json) throws IOException {
+        if (json.currentToken() != JsonToken.START_ARRAY)
+            throw new IllegalArgumentException("\"values\" must be an array");
+        int n = 0;
+        for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
+            if (n == values.length) {
+                out.checkRoom(n + 1);
+                values = java.util.Arrays.copyOf(values, n * 2);
+            }
+            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                values[n++] = doubleValue(json);
+            } else if (t == JsonToken.VALUE_STRING) {
+                try {
+                    values[n++] = FloatLiteral.parseWithSpecials(json.getText());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("invalid value \"" + json.getText() + "\"");
+                }
+            } else {
+                throw new IllegalArgumentException("values must be numbers");
+            }
+        }
+        return n;
+    }
+
+    /** Jackson throws a NumberFormatException (not a parse error) for a number it cannot convert. */
+    private static double doubleValue(JsonParser json) throws IOException {
         try {
-          values[n++] = FloatLiteral.parseWithSpecials(json.getText());
+            return json.getDoubleValue();
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("invalid value \"" + json.getText() + "\"");
+            throw new IllegalArgumentException("invalid value " + json.getText());
         }
-      } else {
-        throw new IllegalArgumentException("values must be numbers");
-      }
     }
-    return n;
-  }
 
-  /** Jackson throws a NumberFormatException (not a parse error) for a number it cannot convert. */
-  private static double doubleValue(JsonParser json) throws IOException {
-    try {
-      return json.getDoubleValue();
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("invalid value " + json.getText());
+    private int readTimestamps(JsonParser json) throws IOException {
+        if (json.currentToken() != JsonToken.START_ARRAY)
+            throw new IllegalArgumentException("\"timestamps\" must be an array");
+        int n = 0;
+        for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
+            if (t != JsonToken.VALUE_NUMBER_INT)
+                throw new IllegalArgumentException("timestamps must be integer milliseconds");
+            if (n == timestamps.length) {
+                out.checkRoom(n + 1);
+                timestamps = java.util.Arrays.copyOf(timestamps, n * 2);
+            }
+            timestamps[n++] = json.getLongValue();
+        }
+        return n;
     }
-  }
-
-  private int readTimestamps(JsonParser json) throws IOException {
-    if (json.currentToken() != JsonToken.START_ARRAY) throw new IllegalArgumentException("\"timestamps\" must be an array");
-    int n = 0;
-    for (JsonToken t = json.nextToken(); t != JsonToken.END_ARRAY; t = json.nextToken()) {
-      if (t != JsonToken.VALUE_NUMBER_INT) throw new IllegalArgumentException("timestamps must be integer milliseconds");
-      if (n == timestamps.length) {
-        out.checkRoom(n + 1);
-        timestamps = java.util.Arrays.copyOf(timestamps, n * 2);
-      }
-      timestamps[n++] = json.getLongValue();
-    }
-    return n;
-  }
 }

@@ -16,38 +16,40 @@ import java.util.regex.Pattern;
  * IllegalArgumentException whose message names the parameter.
  */
 record ExportRequest(List<List<MatcherSpec>> selectors, long startMs, long endMs) {
-  /** Far enough from the ends of a long that no arithmetic on a time overflows (about 73 million years). */
-  static final long MAX_ABS_MILLIS = Long.MAX_VALUE / 4;
-  private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,4})?");
+    /** Far enough from the ends of a long that no arithmetic on a time overflows (about 73 million years). */
+    static final long MAX_ABS_MILLIS = Long.MAX_VALUE / 4;
 
-  static ExportRequest of(List<String> matches, Optional<String> start, Optional<String> end) {
-    if (matches.isEmpty()) throw new IllegalArgumentException("missing match[]: give at least one series selector");
-    List<List<MatcherSpec>> selectors = new ArrayList<>();
-    for (String selector : matches) selectors.add(SeriesSelector.parse(selector));
-    long startMs = start.map(text -> timeMillis(text, "start")).orElse(-MAX_ABS_MILLIS);
-    long endMs = end.map(text -> timeMillis(text, "end")).orElse(MAX_ABS_MILLIS);
-    if (endMs < startMs) throw new IllegalArgumentException("end is before start");
-    return new ExportRequest(List.copyOf(selectors), startMs, endMs);
-  }
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,4})?");
 
-  /** Unix seconds (with a fraction) or RFC 3339, in milliseconds; {@code name} is the parameter. */
-  static long timeMillis(String text, String name) {
-    String t = text.trim();
-    if (DECIMAL.matcher(t).matches()) {
-      double millis = Math.rint(Double.parseDouble(t) * 1000);
-      if (Math.abs(millis) > MAX_ABS_MILLIS) throw outOfRange(name, text);
-      return (long) millis;
+    static ExportRequest of(List<String> matches, Optional<String> start, Optional<String> end) {
+        if (matches.isEmpty()) throw new IllegalArgumentException("missing match[]: give at least one series selector");
+        List<List<MatcherSpec>> selectors = new ArrayList<>();
+        for (String selector : matches) selectors.add(SeriesSelector.parse(selector));
+        long startMs = start.map(text -> timeMillis(text, "start")).orElse(-MAX_ABS_MILLIS);
+        long endMs = end.map(text -> timeMillis(text, "end")).orElse(MAX_ABS_MILLIS);
+        if (endMs < startMs) throw new IllegalArgumentException("end is before start");
+        return new ExportRequest(List.copyOf(selectors), startMs, endMs);
     }
-    try {
-      Instant instant = OffsetDateTime.parse(t).toInstant();
-      if (instant.getEpochSecond() > MAX_ABS_MILLIS / 1000 || instant.getEpochSecond() < -MAX_ABS_MILLIS / 1000) throw outOfRange(name, text);
-      return instant.toEpochMilli();
-    } catch (DateTimeException e) {
-      throw new IllegalArgumentException("cannot parse " + name + " " + text + ": use unix seconds or RFC 3339");
-    }
-  }
 
-  private static IllegalArgumentException outOfRange(String name, String text) {
-    return new IllegalArgumentException(name + " " + text + " is out of range");
-  }
+    /** Unix seconds (with a fraction) or RFC 3339, in milliseconds; {@code name} is the parameter. */
+    static long timeMillis(String text, String name) {
+        String t = text.trim();
+        if (DECIMAL.matcher(t).matches()) {
+            double millis = Math.rint(Double.parseDouble(t) * 1000);
+            if (Math.abs(millis) > MAX_ABS_MILLIS) throw outOfRange(name, text);
+            return (long) millis;
+        }
+        try {
+            Instant instant = OffsetDateTime.parse(t).toInstant();
+            if (instant.getEpochSecond() > MAX_ABS_MILLIS / 1000 || instant.getEpochSecond() < -MAX_ABS_MILLIS / 1000)
+                throw outOfRange(name, text);
+            return instant.toEpochMilli();
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("cannot parse " + name + " " + text + ": use unix seconds or RFC 3339");
+        }
+    }
+
+    private static IllegalArgumentException outOfRange(String name, String text) {
+        return new IllegalArgumentException(name + " " + text + " is out of range");
+    }
 }

@@ -4,8 +4,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterList;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
@@ -58,235 +58,371 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
  * durable: 204, or 200 with the count of points older than the out-of-order window.
  */
 public final class MetricsRoutes {
-  private static final JsonFactory JSON = new JsonFactory().setRootValueSeparator("\n");
+    private static final JsonFactory JSON = new JsonFactory().setRootValueSeparator("\n");
 
-  private final ActorSystem<?> system;
-  private final RouteMetrics metrics;
-  private final MetricsHttpSettings settings;
-  private final ShardedAppend appender;
-  private final IngestMetrics ingestMetrics;
+    private final ActorSystem<?> system;
+    private final RouteMetrics metrics;
+    private final MetricsHttpSettings settings;
+    private final ShardedAppend appender;
+    private final IngestMetrics ingestMetrics;
 
-  public MetricsRoutes(ActorSystem<?> system, RouteMetrics metrics, MetricsHttpSettings settings, IngestMetrics ingestMetrics) {
-    this.system = system;
-    this.metrics = metrics;
-    this.settings = settings;
-    this.appender = new ShardedAppend(system, settings);
-    this.ingestMetrics = ingestMetrics;
-  }
+    public MetricsRoutes(
+            ActorSystem<?> system, RouteMetrics metrics, MetricsHttpSettings settings, IngestMetrics ingestMetrics) {
+        this.system = system;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.appender = new ShardedAppend(system, settings);
+        this.ingestMetrics = ingestMetrics;
+    }
 
-  /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
-  public Route routes() {
-    return pathPrefix("v1", () -> pathPrefix("tenants", () -> pathPrefix(PathMatchers.segment(), tenant -> concat(
-        pathPrefix("prom", () -> pathPrefix("api", () -> pathPrefix("v1", () -> concat(
-            path("write", () -> endpoint("/v1/tenants/{t}/prom/api/v1/write", tenant, () -> post(() ->
-                ingest(tenant, Format.REMOTE_WRITE, MetricsRequestBody.Kind.REMOTE_WRITE, body -> {
-                  SampleBatch.Builder out = builder();
-                  RemoteWriteDecoder.decode(body, settings.maxDecodedRequestBytes(), out);
-                  return out;
-                })))),
-            path("import", () -> endpoint("/v1/tenants/{t}/prom/api/v1/import", tenant, () -> post(() ->
-                ingest(tenant, Format.VM_IMPORT, MetricsRequestBody.Kind.TEXT, body -> {
-                  SampleBatch.Builder out = builder();
-                  JsonLinesParser.parse(body, out);
-                  return out;
-                })))),
-            path(PathMatchers.segment("import").slash("prometheus"), () -> endpoint("/v1/tenants/{t}/prom/api/v1/import/prometheus", tenant,
-                () -> post(() -> ingest(tenant, Format.PROMETHEUS_TEXT, MetricsRequestBody.Kind.TEXT, body -> {
-                  SampleBatch.Builder out = builder();
-                  PrometheusTextParser.parse(body, System.currentTimeMillis(), out);
-                  return out;
-                })))),
-            path("export", () -> endpoint("/v1/tenants/{t}/prom/api/v1/export", tenant, () -> get(() -> export(tenant)))))))),
-        pathPrefix("influx", () -> concat(
-            path("write", () -> endpoint("/v1/tenants/{t}/influx/write", tenant, () -> post(() -> influx(tenant)))),
-            path(PathMatchers.segment("api").slash("v2").slash("write"),
-                () -> endpoint("/v1/tenants/{t}/influx/api/v2/write", tenant, () -> post(() -> influx(tenant))))))))));
-  }
+    /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
+    public Route routes() {
+        return pathPrefix(
+                "v1",
+                () -> pathPrefix(
+                        "tenants",
+                        () -> pathPrefix(
+                                PathMatchers.segment(),
+                                tenant -> concat(
+                                        pathPrefix(
+                                                "prom",
+                                                () -> pathPrefix(
+                                                        "api",
+                                                        () -> pathPrefix(
+                                                                "v1",
+                                                                () -> concat(
+                                                                        path(
+                                                                                "write",
+                                                                                () -> endpoint(
+                                                                                        "/v1/tenants/{t}/prom/api/v1/write",
+                                                                                        tenant,
+                                                                                        () -> post(
+                                                                                                () -> ingest(
+                                                                                                        tenant,
+                                                                                                        Format
+                                                                                                                .REMOTE_WRITE,
+                                                                                                        MetricsRequestBody
+                                                                                                                .Kind
+                                                                                                                .REMOTE_WRITE,
+                                                                                                        body -> {
+                                                                                                            SampleBatch
+                                                                                                                            .Builder
+                                                                                                                    out =
+                                                                                                                            builder();
+                                                                                                            RemoteWriteDecoder
+                                                                                                                    .decode(
+                                                                                                                            body,
+                                                                                                                            settings
+                                                                                                                                    .maxDecodedRequestBytes(),
+                                                                                                                            out);
+                                                                                                            return out;
+                                                                                                        })))),
+                                                                        path(
+                                                                                "import",
+                                                                                () -> endpoint(
+                                                                                        "/v1/tenants/{t}/prom/api/v1/import",
+                                                                                        tenant,
+                                                                                        () -> post(
+                                                                                                () -> ingest(
+                                                                                                        tenant,
+                                                                                                        Format
+                                                                                                                .VM_IMPORT,
+                                                                                                        MetricsRequestBody
+                                                                                                                .Kind
+                                                                                                                .TEXT,
+                                                                                                        body -> {
+                                                                                                            SampleBatch
+                                                                                                                            .Builder
+                                                                                                                    out =
+                                                                                                                            builder();
+                                                                                                            JsonLinesParser
+                                                                                                                    .parse(
+                                                                                                                            body,
+                                                                                                                            out);
+                                                                                                            return out;
+                                                                                                        })))),
+                                                                        path(
+                                                                                PathMatchers.segment("import")
+                                                                                        .slash("prometheus"),
+                                                                                () -> endpoint(
+                                                                                        "/v1/tenants/{t}/prom/api/v1/import/prometheus",
+                                                                                        tenant,
+                                                                                        () -> post(
+                                                                                                () -> ingest(
+                                                                                                        tenant,
+                                                                                                        Format
+                                                                                                                .PROMETHEUS_TEXT,
+                                                                                                        MetricsRequestBody
+                                                                                                                .Kind
+                                                                                                                .TEXT,
+                                                                                                        body -> {
+                                                                                                            SampleBatch
+                                                                                                                            .Builder
+                                                                                                                    out =
+                                                                                                                            builder();
+                                                                                                            PrometheusTextParser
+                                                                                                                    .parse(
+                                                                                                                            body,
+                                                                                                                            System
+                                                                                                                                    .currentTimeMillis(),
+                                                                                                                            out);
+                                                                                                            return out;
+                                                                                                        })))),
+                                                                        path(
+                                                                                "export",
+                                                                                () -> endpoint(
+                                                                                        "/v1/tenants/{t}/prom/api/v1/export",
+                                                                                        tenant,
+                                                                                        () -> get(
+                                                                                                () -> export(
+                                                                                                        tenant)))))))),
+                                        pathPrefix(
+                                                "influx",
+                                                () -> concat(
+                                                        path(
+                                                                "write",
+                                                                () -> endpoint(
+                                                                        "/v1/tenants/{t}/influx/write",
+                                                                        tenant,
+                                                                        () -> post(() -> influx(tenant)))),
+                                                        path(
+                                                                PathMatchers.segment("api")
+                                                                        .slash("v2")
+                                                                        .slash("write"),
+                                                                () -> endpoint(
+                                                                        "/v1/tenants/{t}/influx/api/v2/write",
+                                                                        tenant,
+                                                                        () -> post(() -> influx(tenant))))))))));
+    }
 
-  private Route influx(String tenant) {
-    return parameterOptional("precision", precision -> ingest(tenant, Format.INFLUX, MetricsRequestBody.Kind.TEXT, body -> {
-      // A line carries a key, a field and a timestamp: sized for short lines, the columns rarely grow.
-      SampleBatch.Builder out = new SampleBatch.Builder(settings.ingestLimits(), body.length / 24);
-      LineProtocolParser.parse(body, LineProtocolParser.Precision.parse(precision.orElse("ns")),
-          System.currentTimeMillis(), out);
-      return out;
-    }));
-  }
+    private Route influx(String tenant) {
+        return parameterOptional(
+                "precision",
+                precision -> ingest(tenant, Format.INFLUX, MetricsRequestBody.Kind.TEXT, body -> {
+                    // A line carries a key, a field and a timestamp: sized for short lines, the columns rarely grow.
+                    SampleBatch.Builder out = new SampleBatch.Builder(settings.ingestLimits(), body.length / 24);
+                    LineProtocolParser.parse(
+                            body,
+                            LineProtocolParser.Precision.parse(precision.orElse("ns")),
+                            System.currentTimeMillis(),
+                            out);
+                    return out;
+                }));
+    }
 
-  private Route endpoint(String template, String tenant, Supplier<Route> inner) {
-    return TenantEndpoints.endpoint(metrics, InflightBodies.get(system), template, tenant, settings.maxRequestBytes(), inner);
-  }
+    private Route endpoint(String template, String tenant, Supplier<Route> inner) {
+        return TenantEndpoints.endpoint(
+                metrics, InflightBodies.get(system), template, tenant, settings.maxRequestBytes(), inner);
+    }
 
-  private SampleBatch.Builder builder() {
-    return new SampleBatch.Builder(settings.ingestLimits());
-  }
+    private SampleBatch.Builder builder() {
+        return new SampleBatch.Builder(settings.ingestLimits());
+    }
 
-  // ---- ingest ---------------------------------------------------------------------------------
+    // ---- ingest ---------------------------------------------------------------------------------
 
-  /**
-   * Checks the body's type and encoding, reads it whole (within max-request-bytes), decodes it and
-   * parses it, then stores it. Every refusal of the body is an IngestException, answered here.
-   */
-  private Route ingest(String tenant, Format format, MetricsRequestBody.Kind kind, Function<byte[], SampleBatch.Builder> parse) {
-    return extractRequest(request -> {
-      try {
-        MetricsRequestBody.checkType(request, kind);
-      } catch (IngestException e) {
-        return complete(refused(e));
-      }
-      return extractMaterializer(materializer -> onComplete(
-          request.entity().toStrict(settings.askTimeout().toMillis(), settings.maxRequestBytes(), materializer),
-          read -> {
-            if (read.isFailure()) return complete(unread(read.failed().get()));
-            SampleBatch batch;
+    /**
+     * Checks the body's type and encoding, reads it whole (within max-request-bytes), decodes it and
+     * parses it, then stores it. Every refusal of the body is an IngestException, answered here.
+     */
+    private Route ingest(
+            String tenant, Format format, MetricsRequestBody.Kind kind, Function<byte[], SampleBatch.Builder> parse) {
+        return extractRequest(request -> {
             try {
-              byte[] body = MetricsRequestBody.decoded(request, kind, read.get().getData().toArray(), settings.maxDecodedRequestBytes());
-              batch = parse.apply(body).build();
+                MetricsRequestBody.checkType(request, kind);
             } catch (IngestException e) {
-              return complete(refused(e));
+                return complete(refused(e));
             }
-            return reply(appender.append(tenant, batch), outcome -> stored(tenant, format, batch, outcome),
-                TenantEndpoints.Effect.WRITE);
-          }));
-    });
-  }
-
-  /** An ingest request refused whole, counted by its code. */
-  private HttpResponse refused(IngestException e) {
-    StatusCode status = switch (e.kind()) {
-      case BAD_DATA -> StatusCodes.BAD_REQUEST;
-      case TOO_LARGE -> StatusCodes.PAYLOAD_TOO_LARGE;
-      case UNSUPPORTED_MEDIA_TYPE -> StatusCodes.UNSUPPORTED_MEDIA_TYPE;
-    };
-    ingestMetrics.rejectedRequest(e.code());
-    return new ApiError(status, e.code(), e.getMessage(), e.details()).toResponse();
-  }
-
-  /** A body that could not be read: too large for max-request-bytes, or cut off by the client. */
-  private HttpResponse unread(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof EntityStreamSizeException) {
-      return refused(IngestException.requestLimit("payload_too_large", "max-request-bytes", settings.maxRequestBytes(),
-          "the body is larger than max-request-bytes = " + settings.maxRequestBytes() + " bytes"));
+            return extractMaterializer(materializer -> onComplete(
+                    request.entity()
+                            .toStrict(settings.askTimeout().toMillis(), settings.maxRequestBytes(), materializer),
+                    read -> {
+                        if (read.isFailure())
+                            return complete(unread(read.failed().get()));
+                        SampleBatch batch;
+                        try {
+                            byte[] body = MetricsRequestBody.decoded(
+                                    request, kind, read.get().getData().toArray(), settings.maxDecodedRequestBytes());
+                            batch = parse.apply(body).build();
+                        } catch (IngestException e) {
+                            return complete(refused(e));
+                        }
+                        return reply(
+                                appender.append(tenant, batch),
+                                outcome -> stored(tenant, format, batch, outcome),
+                                TenantEndpoints.Effect.WRITE);
+                    }));
+        });
     }
-    return refused(new IngestException("the body could not be read whole", Map.of()));
-  }
 
-  private HttpResponse stored(String tenant, Format format, SampleBatch batch, ShardedAppend.Outcome outcome) {
-    count(format, batch, outcome);
-    if (outcome.refusal() != null) return seriesLimit(tenant, outcome);
-    if (outcome.outOfOrder() == 0 && outcome.tooOld() == 0 && outcome.tooFarAhead() == 0) {
-      return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+    /** An ingest request refused whole, counted by its code. */
+    private HttpResponse refused(IngestException e) {
+        StatusCode status =
+                switch (e.kind()) {
+                    case BAD_DATA -> StatusCodes.BAD_REQUEST;
+                    case TOO_LARGE -> StatusCodes.PAYLOAD_TOO_LARGE;
+                    case UNSUPPORTED_MEDIA_TYPE -> StatusCodes.UNSUPPORTED_MEDIA_TYPE;
+                };
+        ingestMetrics.rejectedRequest(e.code());
+        return new ApiError(status, e.code(), e.getMessage(), e.details()).toResponse();
     }
-    Map<String, Object> rejected = new java.util.LinkedHashMap<>();
-    if (outcome.outOfOrder() > 0) rejected.put("out_of_order", outcome.outOfOrder());
-    if (outcome.tooOld() > 0) rejected.put("too_old", outcome.tooOld());
-    if (outcome.tooFarAhead() > 0) rejected.put("too_far_in_future", outcome.tooFarAhead());
-    Map<String, Object> reply = new java.util.LinkedHashMap<>();
-    reply.put("samples", outcome.accepted());
-    reply.put("rejected", rejected);
-    return Json.response(StatusCodes.OK, reply);
-  }
 
-  private void count(Format format, SampleBatch batch, ShardedAppend.Outcome outcome) {
-    ingestMetrics.stored(format, outcome.accepted());
-    ingestMetrics.rejectedPoints("out_of_order", outcome.outOfOrder());
-    ingestMetrics.rejectedPoints("too_old", outcome.tooOld());
-    ingestMetrics.rejectedPoints("too_far_in_future", outcome.tooFarAhead());
-    if (outcome.refusal() != null) {
-      ingestMetrics.rejectedRequest("series_limit");
-      ingestMetrics.rejectedPoints("series_limit",
-          batch.size() - outcome.accepted() - outcome.outOfOrder() - outcome.tooOld() - outcome.tooFarAhead());
-    }
-  }
-
-  /** 429 naming the limit; Retry-After as for every 429, though only retention or a raised limit makes room. */
-  private HttpResponse seriesLimit(String tenant, ShardedAppend.Outcome outcome) {
-    ShardedAppend.SeriesRefusal r = outcome.refusal();
-    String message = "the request would add " + r.newSeries() + " new series to shard " + r.shard() + " of tenant " + tenant
-        + ", which holds " + r.activeSeries() + " of its share of " + r.shardLimit() + " under max-active-series-per-tenant = "
-        + settings.maxActiveSeriesPerTenant() + " (split over " + settings.shardsPerTenant() + " shards); "
-        + (outcome.partiallyApplied()
-            ? "the parts of the request in other shards were stored (" + outcome.accepted() + " samples), this part was not"
-            : "nothing of the request was stored");
-    Map<String, Object> details = new java.util.LinkedHashMap<>();
-    details.put("limit", "max-active-series-per-tenant");
-    details.put("max", settings.maxActiveSeriesPerTenant());
-    details.put("shard", r.shard());
-    details.put("shard_max", r.shardLimit());
-    details.put("shard_active_series", r.activeSeries());
-    details.put("new_series", r.newSeries());
-    details.put("partially_applied", outcome.partiallyApplied());
-    return new ApiError(StatusCodes.TOO_MANY_REQUESTS, "too_many_series", message, details).toResponse()
-        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(60L));
-  }
-
-  // ---- export ---------------------------------------------------------------------------------
-
-  private Route export(String tenant) {
-    return parameterList("match[]", selectors -> parameterOptional("start", start -> parameterOptional("end", end -> {
-      ExportRequest request;
-      try {
-        request = ExportRequest.of(selectors, start, end);
-      } catch (IllegalArgumentException e) {
-        return complete(new ApiError(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage(), Map.of()).toResponse());
-      }
-      return reply(select(tenant, request.selectors(), request.startMs(), request.endMs()), series -> HttpResponse.create()
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, jsonLines(series))), TenantEndpoints.Effect.READ);
-    })));
-  }
-
-  /** Every series matching any selector, from every shard, sorted by labels. */
-  private CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> select(String tenant,
-      List<List<MatcherSpec>> selectors, long startMs, long endMs) {
-    List<CompletableFuture<MetricsShard.Selected>> asks = new ArrayList<>();
-    for (List<MatcherSpec> matchers : selectors) {
-      for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
-        var ref = ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
-        // A select changes nothing, so it is sent again when a shard's home died with the message.
-        asks.add(RetriedAsk.ask(system, timeout -> ref.<MetricsShard.Selected>ask(
-            replyTo -> new MetricsShard.Select(matchers, startMs, endMs, replyTo), timeout),
-            settings.retryAttemptTimeout(), settings.askTimeout()));
-      }
-    }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      TreeMap<String, MetricsShard.SeriesPoints> series = new TreeMap<>();
-      for (CompletableFuture<MetricsShard.Selected> ask : asks) {
-        for (MetricsShard.SeriesPoints s : ask.join().series()) series.put(s.labels().toString(), s);
-      }
-      return series;
-    });
-  }
-
-  /** The VictoriaMetrics export format; NaN and infinities as the strings our import reads back. */
-  private static byte[] jsonLines(TreeMap<String, MetricsShard.SeriesPoints> series) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      for (MetricsShard.SeriesPoints s : series.values()) {
-        json.writeStartObject();
-        json.writeObjectFieldStart("metric");
-        for (Map.Entry<String, String> label : s.labels().entrySet()) json.writeStringField(label.getKey(), label.getValue());
-        json.writeEndObject();
-        json.writeArrayFieldStart("values");
-        for (double v : s.values()) {
-          if (Double.isNaN(v)) json.writeString("NaN");
-          else if (Double.isInfinite(v)) json.writeString(v > 0 ? "+Inf" : "-Inf");
-          else json.writeNumber(v);
+    /** A body that could not be read: too large for max-request-bytes, or cut off by the client. */
+    private HttpResponse unread(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        if (cause instanceof EntityStreamSizeException) {
+            return refused(IngestException.requestLimit(
+                    "payload_too_large",
+                    "max-request-bytes",
+                    settings.maxRequestBytes(),
+                    "the body is larger than max-request-bytes = " + settings.maxRequestBytes() + " bytes"));
         }
-        json.writeEndArray();
-        json.writeArrayFieldStart("timestamps");
-        for (long t : s.timestamps()) json.writeNumber(t);
-        json.writeEndArray();
-        json.writeEndObject();
-      }
-      if (!series.isEmpty()) json.writeRaw('\n');
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+        return refused(new IngestException("the body could not be read whole", Map.of()));
     }
-    return out.toByteArray();
-  }
 
-  private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse, TenantEndpoints.Effect effect) {
-    return TenantEndpoints.reply(pending, toResponse, "a metrics shard", settings.askTimeout(), effect);
-  }
+    private HttpResponse stored(String tenant, Format format, SampleBatch batch, ShardedAppend.Outcome outcome) {
+        count(format, batch, outcome);
+        if (outcome.refusal() != null) return seriesLimit(tenant, outcome);
+        if (outcome.outOfOrder() == 0 && outcome.tooOld() == 0 && outcome.tooFarAhead() == 0) {
+            return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+        }
+        Map<String, Object> rejected = new java.util.LinkedHashMap<>();
+        if (outcome.outOfOrder() > 0) rejected.put("out_of_order", outcome.outOfOrder());
+        if (outcome.tooOld() > 0) rejected.put("too_old", outcome.tooOld());
+        if (outcome.tooFarAhead() > 0) rejected.put("too_far_in_future", outcome.tooFarAhead());
+        Map<String, Object> reply = new java.util.LinkedHashMap<>();
+        reply.put("samples", outcome.accepted());
+        reply.put("rejected", rejected);
+        return Json.response(StatusCodes.OK, reply);
+    }
+
+    private void count(Format format, SampleBatch batch, ShardedAppend.Outcome outcome) {
+        ingestMetrics.stored(format, outcome.accepted());
+        ingestMetrics.rejectedPoints("out_of_order", outcome.outOfOrder());
+        ingestMetrics.rejectedPoints("too_old", outcome.tooOld());
+        ingestMetrics.rejectedPoints("too_far_in_future", outcome.tooFarAhead());
+        if (outcome.refusal() != null) {
+            ingestMetrics.rejectedRequest("series_limit");
+            ingestMetrics.rejectedPoints(
+                    "series_limit",
+                    batch.size()
+                            - outcome.accepted()
+                            - outcome.outOfOrder()
+                            - outcome.tooOld()
+                            - outcome.tooFarAhead());
+        }
+    }
+
+    /** 429 naming the limit; Retry-After as for every 429, though only retention or a raised limit makes room. */
+    private HttpResponse seriesLimit(String tenant, ShardedAppend.Outcome outcome) {
+        ShardedAppend.SeriesRefusal r = outcome.refusal();
+        String message = "the request would add " + r.newSeries() + " new series to shard " + r.shard() + " of tenant "
+                + tenant
+                + ", which holds " + r.activeSeries() + " of its share of " + r.shardLimit()
+                + " under max-active-series-per-tenant = "
+                + settings.maxActiveSeriesPerTenant() + " (split over " + settings.shardsPerTenant() + " shards); "
+                + (outcome.partiallyApplied()
+                        ? "the parts of the request in other shards were stored (" + outcome.accepted()
+                                + " samples), this part was not"
+                        : "nothing of the request was stored");
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("limit", "max-active-series-per-tenant");
+        details.put("max", settings.maxActiveSeriesPerTenant());
+        details.put("shard", r.shard());
+        details.put("shard_max", r.shardLimit());
+        details.put("shard_active_series", r.activeSeries());
+        details.put("new_series", r.newSeries());
+        details.put("partially_applied", outcome.partiallyApplied());
+        return new ApiError(StatusCodes.TOO_MANY_REQUESTS, "too_many_series", message, details)
+                .toResponse()
+                .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(60L));
+    }
+
+    // ---- export ---------------------------------------------------------------------------------
+
+    private Route export(String tenant) {
+        return parameterList(
+                "match[]",
+                selectors -> parameterOptional(
+                        "start",
+                        start -> parameterOptional("end", end -> {
+                            ExportRequest request;
+                            try {
+                                request = ExportRequest.of(selectors, start, end);
+                            } catch (IllegalArgumentException e) {
+                                return complete(
+                                        new ApiError(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage(), Map.of())
+                                                .toResponse());
+                            }
+                            return reply(
+                                    select(tenant, request.selectors(), request.startMs(), request.endMs()),
+                                    series -> HttpResponse.create()
+                                            .withEntity(HttpEntities.create(
+                                                    ContentTypes.APPLICATION_JSON, jsonLines(series))),
+                                    TenantEndpoints.Effect.READ);
+                        })));
+    }
+
+    /** Every series matching any selector, from every shard, sorted by labels. */
+    private CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> select(
+            String tenant, List<List<MatcherSpec>> selectors, long startMs, long endMs) {
+        List<CompletableFuture<MetricsShard.Selected>> asks = new ArrayList<>();
+        for (List<MatcherSpec> matchers : selectors) {
+            for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
+                var ref = ClusterSharding.get(system)
+                        .entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
+                // A select changes nothing, so it is sent again when a shard's home died with the message.
+                asks.add(RetriedAsk.ask(
+                        system,
+                        timeout -> ref.<MetricsShard.Selected>ask(
+                                replyTo -> new MetricsShard.Select(matchers, startMs, endMs, replyTo), timeout),
+                        settings.retryAttemptTimeout(),
+                        settings.askTimeout()));
+            }
+        }
+        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            TreeMap<String, MetricsShard.SeriesPoints> series = new TreeMap<>();
+            for (CompletableFuture<MetricsShard.Selected> ask : asks) {
+                for (MetricsShard.SeriesPoints s : ask.join().series())
+                    series.put(s.labels().toString(), s);
+            }
+            return series;
+        });
+    }
+
+    /** The VictoriaMetrics export format; NaN and infinities as the strings our import reads back. */
+    private static byte[] jsonLines(TreeMap<String, MetricsShard.SeriesPoints> series) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            for (MetricsShard.SeriesPoints s : series.values()) {
+                json.writeStartObject();
+                json.writeObjectFieldStart("metric");
+                for (Map.Entry<String, String> label : s.labels().entrySet())
+                    json.writeStringField(label.getKey(), label.getValue());
+                json.writeEndObject();
+                json.writeArrayFieldStart("values");
+                for (double v : s.values()) {
+                    if (Double.isNaN(v)) json.writeString("NaN");
+                    else if (Double.isInfinite(v)) json.writeString(v > 0 ? "+Inf" : "-Inf");
+                    else json.writeNumber(v);
+                }
+                json.writeEndArray();
+                json.writeArrayFieldStart("timestamps");
+                for (long t : s.timestamps()) json.writeNumber(t);
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+            if (!series.isEmpty()) json.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private <R> Route reply(
+            CompletionStage<R> pending, Function<R, HttpResponse> toResponse, TenantEndpoints.Effect effect) {
+        return TenantEndpoints.reply(pending, toResponse, "a metrics shard", settings.askTimeout(), effect);
+    }
 }

@@ -28,89 +28,99 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * others stored theirs; the outcome then says so ({@link Outcome#partiallyApplied}).
  */
 final class ShardedAppend {
-  private final ActorSystem<?> system;
-  private final MetricsHttpSettings settings;
+    private final ActorSystem<?> system;
+    private final MetricsHttpSettings settings;
 
-  ShardedAppend(ActorSystem<?> system, MetricsHttpSettings settings) {
-    this.system = system;
-    this.settings = settings;
-  }
-
-  /** What happened to a request: points stored and dropped, or the shard that refused it. */
-  record Outcome(int accepted, int outOfOrder, int tooOld, int tooFarAhead, SeriesRefusal refusal, boolean partiallyApplied) {}
-
-  /** A shard refused (or would refuse) its part for the series limit. */
-  record SeriesRefusal(int shard, int activeSeries, int newSeries, int shardLimit) {}
-
-  /** Appends {@code batch}; points further in the future than the tolerance are refused before anything is persisted. */
-  CompletionStage<Outcome> append(String tenant, SampleBatch batch) {
-    long latest = System.currentTimeMillis() + settings.futureTolerance().toMillis();
-    ShardSplit split = ShardSplit.of(batch, settings.shardsPerTenant(), latest);
-    List<Part> used = split.parts();
-    int tooFarAhead = split.tooFarAhead();
-    // One part is stored whole or not at all by its shard: no check round trip needed.
-    if (used.size() <= 1) return store(tenant, used, tooFarAhead);
-    return checkRoom(tenant, used).thenCompose(refusal -> refusal == null
-        ? store(tenant, used, tooFarAhead)
-        : CompletableFuture.completedFuture(new Outcome(0, 0, 0, tooFarAhead, refusal, false)));
-  }
-
-  /** The first shard without room for its part's new series, or null when all have room. */
-  private CompletionStage<SeriesRefusal> checkRoom(String tenant, List<Part> parts) {
-    List<CompletableFuture<MetricsShard.SeriesRoom>> asks = new ArrayList<>();
-    for (Part part : parts) {
-      var shard = shard(tenant, part.shard());
-      asks.add(retried(timeout -> shard.<MetricsShard.SeriesRoom>ask(
-          replyTo -> new MetricsShard.CheckSeries(part.labelSets(), replyTo), timeout)));
+    ShardedAppend(ActorSystem<?> system, MetricsHttpSettings settings) {
+        this.system = system;
+        this.settings = settings;
     }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      for (int i = 0; i < parts.size(); i++) {
-        MetricsShard.SeriesRoom room = asks.get(i).join();
-        if (!room.fits()) {
-          return new SeriesRefusal(parts.get(i).shard(), room.activeSeries(), room.unknownSeries(), room.shardLimit());
-        }
-      }
-      return null;
-    });
-  }
 
-  // Both asks may be sent twice: the check has no effect, and writing the same points again changes
-  // nothing (a duplicate keeps the last value). A part whose shard is moving after its node died is
-  // resent until the request's deadline.
-  private <T> CompletableFuture<T> retried(Function<Duration, CompletionStage<T>> ask) {
-    return RetriedAsk.ask(system, ask, settings.retryAttemptTimeout(), settings.askTimeout());
-  }
+    /** What happened to a request: points stored and dropped, or the shard that refused it. */
+    record Outcome(
+            int accepted,
+            int outOfOrder,
+            int tooOld,
+            int tooFarAhead,
+            SeriesRefusal refusal,
+            boolean partiallyApplied) {}
 
-  private CompletionStage<Outcome> store(String tenant, List<Part> parts, int tooFarAhead) {
-    List<CompletableFuture<MetricsShard.AppendReply>> asks = new ArrayList<>();
-    for (Part part : parts) {
-      byte[] bytes = MetricsEvent.encode(part.points());
-      var shard = shard(tenant, part.shard());
-      asks.add(retried(timeout -> shard.<MetricsShard.AppendReply>ask(
-          replyTo -> new MetricsShard.Append(bytes, replyTo), timeout)));
+    /** A shard refused (or would refuse) its part for the series limit. */
+    record SeriesRefusal(int shard, int activeSeries, int newSeries, int shardLimit) {}
+
+    /** Appends {@code batch}; points further in the future than the tolerance are refused before anything is persisted. */
+    CompletionStage<Outcome> append(String tenant, SampleBatch batch) {
+        long latest = System.currentTimeMillis() + settings.futureTolerance().toMillis();
+        ShardSplit split = ShardSplit.of(batch, settings.shardsPerTenant(), latest);
+        List<Part> used = split.parts();
+        int tooFarAhead = split.tooFarAhead();
+        // One part is stored whole or not at all by its shard: no check round trip needed.
+        if (used.size() <= 1) return store(tenant, used, tooFarAhead);
+        return checkRoom(tenant, used)
+                .thenCompose(refusal -> refusal == null
+                        ? store(tenant, used, tooFarAhead)
+                        : CompletableFuture.completedFuture(new Outcome(0, 0, 0, tooFarAhead, refusal, false)));
     }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      int accepted = 0;
-      int outOfOrder = 0;
-      int tooOld = 0;
-      SeriesRefusal refusal = null;
-      for (int i = 0; i < parts.size(); i++) {
-        MetricsShard.AppendReply reply = asks.get(i).join();
-        if (reply instanceof MetricsShard.Appended stored) {
-          accepted += stored.accepted();
-          outOfOrder += stored.rejectedOutOfOrder();
-          tooOld += stored.rejectedTooOld();
-        } else if (reply instanceof MetricsShard.Failed failed) {
-          throw new InternalFailure("metrics shard " + parts.get(i).shard() + " of tenant " + tenant, failed.requestId());
-        } else if (reply instanceof MetricsShard.SeriesLimitReached full && refusal == null) {
-          refusal = new SeriesRefusal(parts.get(i).shard(), full.activeSeries(), full.newSeries(), full.shardLimit());
-        }
-      }
-      return new Outcome(accepted, outOfOrder, tooOld, tooFarAhead, refusal, refusal != null && accepted > 0);
-    });
-  }
 
-  private EntityRef<MetricsShard.Command> shard(String tenant, int shard) {
-    return ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
-  }
+    /** The first shard without room for its part's new series, or null when all have room. */
+    private CompletionStage<SeriesRefusal> checkRoom(String tenant, List<Part> parts) {
+        List<CompletableFuture<MetricsShard.SeriesRoom>> asks = new ArrayList<>();
+        for (Part part : parts) {
+            var shard = shard(tenant, part.shard());
+            asks.add(retried(timeout -> shard.<MetricsShard.SeriesRoom>ask(
+                    replyTo -> new MetricsShard.CheckSeries(part.labelSets(), replyTo), timeout)));
+        }
+        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            for (int i = 0; i < parts.size(); i++) {
+                MetricsShard.SeriesRoom room = asks.get(i).join();
+                if (!room.fits()) {
+                    return new SeriesRefusal(
+                            parts.get(i).shard(), room.activeSeries(), room.unknownSeries(), room.shardLimit());
+                }
+            }
+            return null;
+        });
+    }
+
+    // Both asks may be sent twice: the check has no effect, and writing the same points again changes
+    // nothing (a duplicate keeps the last value). A part whose shard is moving after its node died is
+    // resent until the request's deadline.
+    private <T> CompletableFuture<T> retried(Function<Duration, CompletionStage<T>> ask) {
+        return RetriedAsk.ask(system, ask, settings.retryAttemptTimeout(), settings.askTimeout());
+    }
+
+    private CompletionStage<Outcome> store(String tenant, List<Part> parts, int tooFarAhead) {
+        List<CompletableFuture<MetricsShard.AppendReply>> asks = new ArrayList<>();
+        for (Part part : parts) {
+            byte[] bytes = MetricsEvent.encode(part.points());
+            var shard = shard(tenant, part.shard());
+            asks.add(retried(timeout ->
+                    shard.<MetricsShard.AppendReply>ask(replyTo -> new MetricsShard.Append(bytes, replyTo), timeout)));
+        }
+        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            int accepted = 0;
+            int outOfOrder = 0;
+            int tooOld = 0;
+            SeriesRefusal refusal = null;
+            for (int i = 0; i < parts.size(); i++) {
+                MetricsShard.AppendReply reply = asks.get(i).join();
+                if (reply instanceof MetricsShard.Appended stored) {
+                    accepted += stored.accepted();
+                    outOfOrder += stored.rejectedOutOfOrder();
+                    tooOld += stored.rejectedTooOld();
+                } else if (reply instanceof MetricsShard.Failed failed) {
+                    throw new InternalFailure(
+                            "metrics shard " + parts.get(i).shard() + " of tenant " + tenant, failed.requestId());
+                } else if (reply instanceof MetricsShard.SeriesLimitReached full && refusal == null) {
+                    refusal = new SeriesRefusal(
+                            parts.get(i).shard(), full.activeSeries(), full.newSeries(), full.shardLimit());
+                }
+            }
+            return new Outcome(accepted, outOfOrder, tooOld, tooFarAhead, refusal, refusal != null && accepted > 0);
+        });
+    }
+
+    private EntityRef<MetricsShard.Command> shard(String tenant, int shard) {
+        return ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
+    }
 }

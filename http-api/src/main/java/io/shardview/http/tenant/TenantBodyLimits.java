@@ -14,34 +14,43 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  */
 public record TenantBodyLimits(int maxSqlBytes, int maxJsonDepth, int maxValueBytes) {
 
-  public static TenantBodyLimits from(Config config) {
-    Config c = config.getConfig("shardview.tenant");
-    return new TenantBodyLimits(intBytes(c, "max-sql-bytes"), c.getInt("max-json-depth"), intBytes(c, "max-value-bytes"));
-  }
-
-  private static int intBytes(Config c, String key) {
-    long bytes = c.getBytes(key);
-    if (bytes < 1 || bytes > Integer.MAX_VALUE / 4) {
-      throw new IllegalArgumentException("shardview.tenant." + key + " must be between 1 byte and 512 MiB, got " + bytes);
+    public static TenantBodyLimits from(Config config) {
+        Config c = config.getConfig("shardview.tenant");
+        return new TenantBodyLimits(
+                intBytes(c, "max-sql-bytes"), c.getInt("max-json-depth"), intBytes(c, "max-value-bytes"));
     }
-    return (int) bytes;
-  }
 
-  /**
-   * 413 naming max-sql-bytes if {@code sql} is longer; 400 if it holds half a surrogate pair (a JSON
-   * {@code {"sql": "\\ud800"}} can), which no UTF-8 journal can hold; else empty.
-   */
-  public Optional<ApiError> checkSql(String sql) {
-    int unpaired = IngestBody.unpairedSurrogate(sql);
-    if (unpaired >= 0) {
-      return Optional.of(new ApiError(StatusCodes.BAD_REQUEST, "invalid", "the SQL text holds an unpaired UTF-16 surrogate at"
-          + " character " + unpaired + ", which is not text", Map.of()));
+    private static int intBytes(Config c, String key) {
+        long bytes = c.getBytes(key);
+        if (bytes < 1 || bytes > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException(
+                    "shardview.tenant." + key + " must be between 1 byte and 512 MiB, got " + bytes);
+        }
+        return (int) bytes;
     }
-    // Three bytes per char at most: only a text near the limit is counted.
-    if ((long) sql.length() * 3 <= maxSqlBytes) return Optional.empty();
-    int bytes = sql.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes <= maxSqlBytes) return Optional.empty();
-    return Optional.of(new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "sql_too_large", "the SQL text is " + bytes
-        + " bytes, more than max-sql-bytes = " + maxSqlBytes, Map.of("limit", "max-sql-bytes", "max", maxSqlBytes)));
-  }
+
+    /**
+     * 413 naming max-sql-bytes if {@code sql} is longer; 400 if it holds half a surrogate pair (a JSON
+     * {@code {"sql": "\\ud800"}} can), which no UTF-8 journal can hold; else empty.
+     */
+    public Optional<ApiError> checkSql(String sql) {
+        int unpaired = IngestBody.unpairedSurrogate(sql);
+        if (unpaired >= 0) {
+            return Optional.of(new ApiError(
+                    StatusCodes.BAD_REQUEST,
+                    "invalid",
+                    "the SQL text holds an unpaired UTF-16 surrogate at" + " character " + unpaired
+                            + ", which is not text",
+                    Map.of()));
+        }
+        // Three bytes per char at most: only a text near the limit is counted.
+        if ((long) sql.length() * 3 <= maxSqlBytes) return Optional.empty();
+        int bytes = sql.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes <= maxSqlBytes) return Optional.empty();
+        return Optional.of(new ApiError(
+                StatusCodes.PAYLOAD_TOO_LARGE,
+                "sql_too_large",
+                "the SQL text is " + bytes + " bytes, more than max-sql-bytes = " + maxSqlBytes,
+                Map.of("limit", "max-sql-bytes", "max", maxSqlBytes)));
+    }
 }

@@ -9,37 +9,37 @@ import java.time.Duration;
  * longer the route waits for the answer of a write that started in time.
  */
 public record TenantHttpSettings(
-    int batchMaxOps,
-    long maxRequestBytes,
-    Duration askTimeout,
-    Duration replyGrace,
-    int readDefaultLimit,
-    int readMaxLimit,
-    Duration readMaxWait,
-    Duration streamHeartbeat,
-    int streamBufferChanges,
-    int groupMaxOps,
-    int ingressQueueBatches,
-    Duration ingressQueueMaxWait,
-    Duration ingressIdleAfter,
-    Duration retryAttemptTimeout) {
+        int batchMaxOps,
+        long maxRequestBytes,
+        Duration askTimeout,
+        Duration replyGrace,
+        int readDefaultLimit,
+        int readMaxLimit,
+        Duration readMaxWait,
+        Duration streamHeartbeat,
+        int streamBufferChanges,
+        int groupMaxOps,
+        int ingressQueueBatches,
+        Duration ingressQueueMaxWait,
+        Duration ingressIdleAfter,
+        Duration retryAttemptTimeout) {
 
-  public static TenantHttpSettings from(Config config) {
-    Config c = config.getConfig("shardview.tenant");
-    return new TenantHttpSettings(
-        c.getInt("batch-max-ops"),
-        c.getBytes("max-request-bytes"),
-        c.getDuration("ask-timeout"),
-        c.getDuration("reply-grace"),
-        c.getInt("read-default-limit"),
-        c.getInt("read-max-limit"),
-        c.getDuration("read-max-wait"),
-        c.getDuration("stream-heartbeat"),
-        c.getInt("stream-buffer-changes"),
-        c.getInt("group-commit.max-ops"),
-        c.getInt("group-commit.queue-batches"),
-        c.getDuration("group-commit.max-queue-wait"),
-        c.getDuration("group-commit.idle-after"),
-        c.getDuration("retry-attempt-timeout"));
-  }
+    public static TenantHttpSettings from(Config config) {
+        Config c = config.getConfig("shardview.tenant");
+        return new TenantHttpSettings(
+                c.getInt("batch-max-ops"),
+                c.getBytes("max-request-bytes"),
+                c.getDuration("ask-timeout"),
+                c.getDuration("reply-grace"),
+                c.getInt("read-default-limit"),
+                c.getInt("read-max-limit"),
+                c.getDuration("read-max-wait"),
+                c.getDuration("stream-heartbeat"),
+                c.getInt("stream-buffer-changes"),
+                c.getInt("group-commit.max-ops"),
+                c.getInt("group-commit.queue-batches"),
+                c.getDuration("group-commit.max-queue-wait"),
+                c.getDuration("group-commit.idle-after"),
+                c.getDuration("retry-attempt-timeout"));
+    }
 }

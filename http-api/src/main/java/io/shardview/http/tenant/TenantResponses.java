@@ -14,90 +14,96 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /** The JSON bodies of the tenant API, built from entity replies; the one place rejections become statuses. */
 final class TenantResponses {
-  private TenantResponses() {}
+    private TenantResponses() {}
 
-  static HttpResponse refused(TenantCircuit.Refused refused) {
-    StatusCode status = switch (refused.kind()) {
-      case CONFLICT -> StatusCodes.CONFLICT;
-      case INVALID, SYNTAX -> StatusCodes.BAD_REQUEST;
-      case UNSUPPORTED, EVALUATION_ERROR, LIMIT_EXCEEDED -> StatusCodes.UNPROCESSABLE_ENTITY;
-      case NOT_FOUND -> StatusCodes.NOT_FOUND;
-      case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
-      case INTERNAL -> StatusCodes.INTERNAL_SERVER_ERROR;
-    };
-    ApiError error = new ApiError(status, code(refused.kind()), refused.message(), refused.details());
-    return refused.kind() == RejectionKind.UNAVAILABLE ? TenantEndpoints.retryLater(error) : error.toResponse();
-  }
+    static HttpResponse refused(TenantCircuit.Refused refused) {
+        StatusCode status =
+                switch (refused.kind()) {
+                    case CONFLICT -> StatusCodes.CONFLICT;
+                    case INVALID, SYNTAX -> StatusCodes.BAD_REQUEST;
+                    case UNSUPPORTED, EVALUATION_ERROR, LIMIT_EXCEEDED -> StatusCodes.UNPROCESSABLE_ENTITY;
+                    case NOT_FOUND -> StatusCodes.NOT_FOUND;
+                    case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+                    case INTERNAL -> StatusCodes.INTERNAL_SERVER_ERROR;
+                };
+        ApiError error = new ApiError(status, code(refused.kind()), refused.message(), refused.details());
+        return refused.kind() == RejectionKind.UNAVAILABLE ? TenantEndpoints.retryLater(error) : error.toResponse();
+    }
 
-  private static String code(RejectionKind kind) {
-    return switch (kind) {
-      case CONFLICT -> "conflict";
-      case INVALID -> "invalid";
-      case SYNTAX -> "syntax_error";
-      case UNSUPPORTED -> "unsupported";
-      case NOT_FOUND -> "not_found";
-      case EVALUATION_ERROR -> "evaluation_error";
-      case LIMIT_EXCEEDED -> "limit_exceeded";
-      case UNAVAILABLE -> "unavailable";
-      case INTERNAL -> "internal";
-    };
-  }
+    private static String code(RejectionKind kind) {
+        return switch (kind) {
+            case CONFLICT -> "conflict";
+            case INVALID -> "invalid";
+            case SYNTAX -> "syntax_error";
+            case UNSUPPORTED -> "unsupported";
+            case NOT_FOUND -> "not_found";
+            case EVALUATION_ERROR -> "evaluation_error";
+            case LIMIT_EXCEEDED -> "limit_exceeded";
+            case UNAVAILABLE -> "unavailable";
+            case INTERNAL -> "internal";
+        };
+    }
 
-  static HttpResponse sqlApplied(TenantCircuit.SqlApplied applied) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("version", applied.version());
-    body.put("objects", applied.objects());
-    if (applied.duplicate()) body.put("duplicate", true);
-    return Json.response(StatusCodes.OK, body);
-  }
+    static HttpResponse sqlApplied(TenantCircuit.SqlApplied applied) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", applied.version());
+        body.put("objects", applied.objects());
+        if (applied.duplicate()) body.put("duplicate", true);
+        return Json.response(StatusCodes.OK, body);
+    }
 
-  static HttpResponse ingested(TenantCircuit.Ingested ingested) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("version", ingested.version());
-    body.put("ops", ingested.ops());
-    body.put("views", ingested.views());
-    if (ingested.duplicate()) body.put("duplicate", true);
-    return Json.response(StatusCodes.OK, body);
-  }
+    static HttpResponse ingested(TenantCircuit.Ingested ingested) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", ingested.version());
+        body.put("ops", ingested.ops());
+        body.put("views", ingested.views());
+        if (ingested.duplicate()) body.put("duplicate", true);
+        return Json.response(StatusCodes.OK, body);
+    }
 
-  static HttpResponse rows(TenantCircuit.Rows rows, boolean stale) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", rows.name());
-    body.put("version", rows.version());
-    body.put("hash", rows.hash());
-    body.put("count", rows.count());
-    body.put("columns", columns(rows.columns()));
-    body.put("rows", objects(rows.columns(), rows.rows()));
-    body.put("next", rows.next());
-    if (stale) body.put("stale", true);
-    return Json.response(StatusCodes.OK, body);
-  }
+    static HttpResponse rows(TenantCircuit.Rows rows, boolean stale) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", rows.name());
+        body.put("version", rows.version());
+        body.put("hash", rows.hash());
+        body.put("count", rows.count());
+        body.put("columns", columns(rows.columns()));
+        body.put("rows", objects(rows.columns(), rows.rows()));
+        body.put("next", rows.next());
+        if (stale) body.put("stale", true);
+        return Json.response(StatusCodes.OK, body);
+    }
 
-  static HttpResponse queryRows(TenantCircuit.QueryRows rows) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("columns", columns(rows.columns()));
-    body.put("rows", objects(rows.columns(), rows.rows()));
-    return Json.response(StatusCodes.OK, body);
-  }
+    static HttpResponse queryRows(TenantCircuit.QueryRows rows) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("columns", columns(rows.columns()));
+        body.put("rows", objects(rows.columns(), rows.rows()));
+        return Json.response(StatusCodes.OK, body);
+    }
 
-  static HttpResponse tenantInfo(TenantCircuit.TenantInfo info) {
-    return Json.response(StatusCodes.OK, info);
-  }
+    static HttpResponse tenantInfo(TenantCircuit.TenantInfo info) {
+        return Json.response(StatusCodes.OK, info);
+    }
 
-  private static List<Map<String, Object>> columns(List<TenantCircuit.ColumnInfo> columns) {
-    return columns.stream().map(c -> {
-      Map<String, Object> column = new LinkedHashMap<>();
-      column.put("name", c.name());
-      column.put("type", c.type());
-      return column;
-    }).toList();
-  }
+    private static List<Map<String, Object>> columns(List<TenantCircuit.ColumnInfo> columns) {
+        return columns.stream()
+                .map(c -> {
+                    Map<String, Object> column = new LinkedHashMap<>();
+                    column.put("name", c.name());
+                    column.put("type", c.type());
+                    return column;
+                })
+                .toList();
+    }
 
-  private static List<Map<String, Object>> objects(List<TenantCircuit.ColumnInfo> columns, List<List<Object>> rows) {
-    return rows.stream().map(row -> {
-      Map<String, Object> object = new LinkedHashMap<>();
-      for (int i = 0; i < columns.size(); i++) object.put(columns.get(i).name(), row.get(i));
-      return object;
-    }).toList();
-  }
+    private static List<Map<String, Object>> objects(List<TenantCircuit.ColumnInfo> columns, List<List<Object>> rows) {
+        return rows.stream()
+                .map(row -> {
+                    Map<String, Object> object = new LinkedHashMap<>();
+                    for (int i = 0; i < columns.size(); i++)
+                        object.put(columns.get(i).name(), row.get(i));
+                    return object;
+                })
+                .toList();
+    }
 }

@@ -13,9 +13,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shardview.entity.fault.FailPoints;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.ViewTopics;
-import io.shardview.entity.fault.FailPoints;
 import io.shardview.http.ApiError;
 import io.shardview.http.Contained;
 import io.shardview.http.InflightBodies;
@@ -26,7 +26,6 @@ import io.shardview.http.changes.ChangeStreamRoute;
 import io.shardview.persistence.WrittenIds;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -47,228 +46,342 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * through sharding to the tenant's entity, which alone decides against the state.
  */
 public final class TenantRoutes {
-  private final ActorSystem<?> system;
-  private final RouteMetrics metrics;
-  private final TenantHttpSettings settings;
-  private final ChangeStreamRoute changes;
-  private final TenantIngress ingress;
-  private final TenantBodyLimits bodyLimits;
+    private final ActorSystem<?> system;
+    private final RouteMetrics metrics;
+    private final TenantHttpSettings settings;
+    private final ChangeStreamRoute changes;
+    private final TenantIngress ingress;
+    private final TenantBodyLimits bodyLimits;
 
-  public TenantRoutes(ActorSystem<?> system, RouteMetrics metrics, TenantHttpSettings settings, ViewTopics topics) {
-    this.system = system;
-    this.metrics = metrics;
-    this.settings = settings;
-    this.changes = new ChangeStreamRoute(system, topics,
-        (tenant, view, from) -> ask(tenant, settings.askTimeout(), replyTo ->
-            new TenantCircuit.ReplayChanges(view, from.isPresent() ? from.getAsLong() : null, replyTo)),
-        settings.streamHeartbeat(), settings.streamBufferChanges());
-    this.ingress = new TenantIngress(system, settings.askTimeout(), settings.replyGrace(), settings.retryAttemptTimeout(),
-        settings.groupMaxOps(), settings.ingressQueueBatches(), settings.ingressQueueMaxWait(), settings.ingressIdleAfter());
-    this.bodyLimits = TenantBodyLimits.from(system.settings().config());
-  }
+    public TenantRoutes(ActorSystem<?> system, RouteMetrics metrics, TenantHttpSettings settings, ViewTopics topics) {
+        this.system = system;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.changes = new ChangeStreamRoute(
+                system,
+                topics,
+                (tenant, view, from) -> ask(
+                        tenant,
+                        settings.askTimeout(),
+                        replyTo -> new TenantCircuit.ReplayChanges(
+                                view, from.isPresent() ? from.getAsLong() : null, replyTo)),
+                settings.streamHeartbeat(),
+                settings.streamBufferChanges());
+        this.ingress = new TenantIngress(
+                system,
+                settings.askTimeout(),
+                settings.replyGrace(),
+                settings.retryAttemptTimeout(),
+                settings.groupMaxOps(),
+                settings.ingressQueueBatches(),
+                settings.ingressQueueMaxWait(),
+                settings.ingressIdleAfter());
+        this.bodyLimits = TenantBodyLimits.from(system.settings().config());
+    }
 
-  /** All tenant endpoints under /v1/tenants/{t}. */
-  public Route routes() {
-    return pathPrefix("v1", () -> pathPrefix("tenants", () -> concat(
-        pathEnd(() -> metrics.endpoint("/v1/tenants", get(this::list))),
-        pathPrefix(PathMatchers.segment(), tenant -> concat(
-        pathEnd(() -> endpoint("/v1/tenants/{t}", tenant, () -> get(() -> describe(tenant)))),
-        path("sql", () -> endpoint("/v1/tenants/{t}/sql", tenant, () -> post(() -> sql(tenant)))),
-        path("ingest", () -> endpoint("/v1/tenants/{t}/ingest", tenant, () -> post(() -> ingest(tenant)))),
-        path("query", () -> endpoint("/v1/tenants/{t}/query", tenant, () -> post(() -> query(tenant)))),
-        pathPrefix("views", () -> pathPrefix(PathMatchers.segment(), view -> concat(
-            pathEnd(() -> endpoint("/v1/tenants/{t}/views/{v}", tenant, () -> get(() -> read(tenant, view, true)))),
-            path("changes", () -> endpoint("/v1/tenants/{t}/views/{v}/changes", tenant, () -> get(() ->
-                parameterOptional("from", from -> changes.stream(tenant, view, from)))))))),
-        pathPrefix("tables", () -> path(PathMatchers.segment(), table ->
-            endpoint("/v1/tenants/{t}/tables/{name}", tenant, () -> get(() -> read(tenant, table, false))))))))));
-  }
+    /** All tenant endpoints under /v1/tenants/{t}. */
+    public Route routes() {
+        return pathPrefix(
+                "v1",
+                () -> pathPrefix(
+                        "tenants",
+                        () -> concat(
+                                pathEnd(() -> metrics.endpoint("/v1/tenants", get(this::list))),
+                                pathPrefix(
+                                        PathMatchers.segment(),
+                                        tenant -> concat(
+                                                pathEnd(
+                                                        () -> endpoint(
+                                                                "/v1/tenants/{t}",
+                                                                tenant,
+                                                                () -> get(() -> describe(tenant)))),
+                                                path(
+                                                        "sql",
+                                                        () -> endpoint(
+                                                                "/v1/tenants/{t}/sql",
+                                                                tenant,
+                                                                () -> post(() -> sql(tenant)))),
+                                                path(
+                                                        "ingest",
+                                                        () -> endpoint(
+                                                                "/v1/tenants/{t}/ingest",
+                                                                tenant,
+                                                                () -> post(() -> ingest(tenant)))),
+                                                path(
+                                                        "query",
+                                                        () -> endpoint(
+                                                                "/v1/tenants/{t}/query",
+                                                                tenant,
+                                                                () -> post(() -> query(tenant)))),
+                                                pathPrefix(
+                                                        "views",
+                                                        () -> pathPrefix(
+                                                                PathMatchers.segment(),
+                                                                view -> concat(
+                                                                        pathEnd(
+                                                                                () -> endpoint(
+                                                                                        "/v1/tenants/{t}/views/{v}",
+                                                                                        tenant,
+                                                                                        () -> get(
+                                                                                                () -> read(
+                                                                                                        tenant, view,
+                                                                                                        true)))),
+                                                                        path(
+                                                                                "changes",
+                                                                                () -> endpoint(
+                                                                                        "/v1/tenants/{t}/views/{v}/changes",
+                                                                                        tenant,
+                                                                                        () -> get(
+                                                                                                () -> parameterOptional(
+                                                                                                        "from",
+                                                                                                        from ->
+                                                                                                                changes
+                                                                                                                        .stream(
+                                                                                                                                tenant,
+                                                                                                                                view,
+                                                                                                                                from)))))))),
+                                                pathPrefix(
+                                                        "tables",
+                                                        () -> path(
+                                                                PathMatchers.segment(),
+                                                                table -> endpoint(
+                                                                        "/v1/tenants/{t}/tables/{name}",
+                                                                        tenant,
+                                                                        () -> get(
+                                                                                () -> read(
+                                                                                        tenant, table, false))))))))));
+    }
 
-  private Route endpoint(String template, String tenant, Supplier<Route> inner) {
-    return TenantEndpoints.endpoint(metrics, InflightBodies.get(system), template, tenant, settings.maxRequestBytes(), inner);
-  }
+    private Route endpoint(String template, String tenant, Supplier<Route> inner) {
+        return TenantEndpoints.endpoint(
+                metrics, InflightBodies.get(system), template, tenant, settings.maxRequestBytes(), inner);
+    }
 
-  // ---- writes -------------------------------------------------------------------------------
+    // ---- writes -------------------------------------------------------------------------------
 
-  private Route sql(String tenant) {
-    return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("sql", body -> {
-      String type = mediaType(request);
-      String sql;
-      if (type.equals("application/json")) {
-        JsonNode node = parseJson(body);
-        if (node == null || !node.path("sql").isTextual()) {
-          return complete(badRequest("the body must be a JSON object with a string \"sql\""));
+    private Route sql(String tenant) {
+        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("sql", body -> {
+            String type = mediaType(request);
+            String sql;
+            if (type.equals("application/json")) {
+                JsonNode node = parseJson(body);
+                if (node == null || !node.path("sql").isTextual()) {
+                    return complete(badRequest("the body must be a JSON object with a string \"sql\""));
+                }
+                sql = node.get("sql").asText();
+            } else if (type.equals("application/sql") || type.equals("text/plain")) {
+                sql = body;
+            } else {
+                return complete(unsupportedType(type, "application/sql, text/plain or application/json"));
+            }
+            var tooLarge = bodyLimits.checkSql(sql);
+            if (tooLarge.isPresent()) return complete(tooLarge.get().toResponse());
+            String requestKey =
+                    request.getHeader("Idempotency-Key").map(h -> h.value()).orElse(null);
+            long deadline = deadline();
+            return reply(
+                    this.<TenantCircuit.SqlReply>ask(
+                            tenant,
+                            writeTimeout(),
+                            replyTo -> new TenantCircuit.ExecuteSql(sql, requestKey, deadline, replyTo)),
+                    r -> r instanceof TenantCircuit.SqlApplied applied
+                            ? TenantResponses.sqlApplied(applied)
+                            : TenantResponses.refused((TenantCircuit.Refused) r),
+                    TenantEndpoints.Effect.WRITE);
+        })));
+    }
+
+    private Route ingest(String tenant) {
+        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("ingest", body -> {
+            FailPoints.raise(
+                    request.getHeader(FailPoints.HEADER).map(h -> h.value()).orElse(null));
+            String type = mediaType(request);
+            IngestBody batch;
+            try {
+                if (type.equals("application/json")) {
+                    batch = IngestBody.fromJson(body, settings.batchMaxOps(), bodyLimits);
+                } else if (type.equals("application/x-ndjson")) {
+                    batch = IngestBody.fromNdjson(
+                            body,
+                            request.getHeader("Idempotency-Key")
+                                    .map(h -> h.value())
+                                    .orElse(null),
+                            settings.batchMaxOps(),
+                            bodyLimits);
+                } else {
+                    return complete(unsupportedType(type, "application/json or application/x-ndjson"));
+                }
+            } catch (IngestBody.Invalid invalid) {
+                return complete(invalid.error.toResponse());
+            }
+            if (batch.ops().isEmpty()) return complete(badRequest("the batch has no ops"));
+            CompletionStage<TenantCircuit.IngestReply> applied = ingress.submit(
+                            tenant, new TenantCircuit.BatchRequest(batch.ops(), batch.batchId(), deadline()))
+                    .toCompletableFuture()
+                    .orTimeout(writeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return reply(
+                    applied,
+                    r -> r instanceof TenantCircuit.Ingested ingested
+                            ? TenantResponses.ingested(ingested)
+                            : TenantResponses.refused((TenantCircuit.Refused) r),
+                    TenantEndpoints.Effect.WRITE);
+        })));
+    }
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    /** {@code GET /v1/tenants?limit=&after=}: the tenants that exist, by name, a page at a time. */
+    private Route list() {
+        return parameterMap(params -> {
+            TenantListing.Page page;
+            try {
+                page = TenantListing.Page.of(params, settings.readDefaultLimit(), settings.readMaxLimit());
+            } catch (IllegalArgumentException e) {
+                return complete(badRequest(e.getMessage()));
+            }
+            return reply(
+                    WrittenIds.list(system, settings.askTimeout()),
+                    ids -> Json.response(StatusCodes.OK, TenantListing.of(ids, page)),
+                    TenantEndpoints.Effect.READ);
+        });
+    }
+
+    private Route describe(String tenant) {
+        return reply(
+                this.<TenantCircuit.DescribeReply>ask(tenant, settings.askTimeout(), TenantCircuit.Describe::new),
+                r -> r instanceof TenantCircuit.TenantInfo info
+                        ? TenantResponses.tenantInfo(info)
+                        : TenantResponses.refused((TenantCircuit.Refused) r),
+                TenantEndpoints.Effect.READ);
+    }
+
+    private Route query(String tenant) {
+        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("query", body -> {
+            String type = mediaType(request);
+            if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
+            JsonNode node = parseJson(body);
+            if (node == null || !node.path("sql").isTextual()) {
+                return complete(badRequest("the body must be a JSON object with a string \"sql\""));
+            }
+            String sql = node.get("sql").asText();
+            var tooLarge = bodyLimits.checkSql(sql);
+            if (tooLarge.isPresent()) return complete(tooLarge.get().toResponse());
+            long deadline = deadline();
+            return reply(
+                    this.<TenantCircuit.QueryReply>ask(
+                            tenant, writeTimeout(), replyTo -> new TenantCircuit.Query(sql, deadline, replyTo)),
+                    r -> r instanceof TenantCircuit.QueryRows rows
+                            ? TenantResponses.queryRows(rows)
+                            : TenantResponses.refused((TenantCircuit.Refused) r),
+                    TenantEndpoints.Effect.READ);
+        })));
+    }
+
+    private Route read(String tenant, String name, boolean view) {
+        return parameterMap(params -> {
+            ReadRequest request;
+            try {
+                request = ReadRequest.of(params, settings);
+            } catch (IllegalArgumentException e) {
+                return complete(badRequest(e.getMessage()));
+            }
+            long minVersion = request.minVersion().orElse(0);
+            CompletionStage<TenantCircuit.ReadReply> rows = ask(
+                    tenant,
+                    settings.askTimeout().plusMillis(request.waitMillis()),
+                    (ActorRef<TenantCircuit.ReadReply> replyTo) -> new TenantCircuit.ReadRows(
+                            name, view, request.limit(), request.after(), minVersion, request.waitMillis(), replyTo));
+            return reply(
+                    rows,
+                    r -> {
+                        if (!(r instanceof TenantCircuit.Rows page))
+                            return TenantResponses.refused((TenantCircuit.Refused) r);
+                        return TenantResponses.rows(page, page.version() < minVersion);
+                    },
+                    TenantEndpoints.Effect.READ);
+        });
+    }
+
+    /** Query parameters of a view or table read. */
+    record ReadRequest(int limit, String after, OptionalLong minVersion, long waitMillis) {
+        static ReadRequest of(Map<String, String> params, TenantHttpSettings settings) {
+            int limit = params.containsKey("limit") ? parse(params.get("limit"), "limit") : settings.readDefaultLimit();
+            if (limit < 1 || limit > settings.readMaxLimit()) {
+                throw new IllegalArgumentException("limit must be between 1 and " + settings.readMaxLimit());
+            }
+            OptionalLong minVersion = params.containsKey("min_version")
+                    ? OptionalLong.of(parse(params.get("min_version"), "min_version"))
+                    : OptionalLong.empty();
+            long wait = params.containsKey("wait_ms") ? parse(params.get("wait_ms"), "wait_ms") : 0;
+            if (wait < 0) throw new IllegalArgumentException("wait_ms must not be negative");
+            return new ReadRequest(
+                    limit,
+                    params.get("after"),
+                    minVersion,
+                    Math.min(wait, settings.readMaxWait().toMillis()));
         }
-        sql = node.get("sql").asText();
-      } else if (type.equals("application/sql") || type.equals("text/plain")) {
-        sql = body;
-      } else {
-        return complete(unsupportedType(type, "application/sql, text/plain or application/json"));
-      }
-      var tooLarge = bodyLimits.checkSql(sql);
-      if (tooLarge.isPresent()) return complete(tooLarge.get().toResponse());
-      String requestKey = request.getHeader("Idempotency-Key").map(h -> h.value()).orElse(null);
-      long deadline = deadline();
-      return reply(this.<TenantCircuit.SqlReply>ask(tenant, writeTimeout(),
-              replyTo -> new TenantCircuit.ExecuteSql(sql, requestKey, deadline, replyTo)),
-          r -> r instanceof TenantCircuit.SqlApplied applied ? TenantResponses.sqlApplied(applied)
-              : TenantResponses.refused((TenantCircuit.Refused) r), TenantEndpoints.Effect.WRITE);
-    })));
-  }
 
-  private Route ingest(String tenant) {
-    return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("ingest", body -> {
-      FailPoints.raise(request.getHeader(FailPoints.HEADER).map(h -> h.value()).orElse(null));
-      String type = mediaType(request);
-      IngestBody batch;
-      try {
-        if (type.equals("application/json")) {
-          batch = IngestBody.fromJson(body, settings.batchMaxOps(), bodyLimits);
-        } else if (type.equals("application/x-ndjson")) {
-          batch = IngestBody.fromNdjson(body, request.getHeader("Idempotency-Key").map(h -> h.value()).orElse(null),
-              settings.batchMaxOps(), bodyLimits);
-        } else {
-          return complete(unsupportedType(type, "application/json or application/x-ndjson"));
+        private static int parse(String text, String name) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be an integer");
+            }
         }
-      } catch (IngestBody.Invalid invalid) {
-        return complete(invalid.error.toResponse());
-      }
-      if (batch.ops().isEmpty()) return complete(badRequest("the batch has no ops"));
-      CompletionStage<TenantCircuit.IngestReply> applied = ingress.submit(tenant,
-          new TenantCircuit.BatchRequest(batch.ops(), batch.batchId(), deadline()))
-          .toCompletableFuture().orTimeout(writeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      return reply(applied, r ->
-          r instanceof TenantCircuit.Ingested ingested ? TenantResponses.ingested(ingested)
-              : TenantResponses.refused((TenantCircuit.Refused) r), TenantEndpoints.Effect.WRITE);
-    })));
-  }
-
-  // ---- reads --------------------------------------------------------------------------------
-
-  /** {@code GET /v1/tenants?limit=&after=}: the tenants that exist, by name, a page at a time. */
-  private Route list() {
-    return parameterMap(params -> {
-      TenantListing.Page page;
-      try {
-        page = TenantListing.Page.of(params, settings.readDefaultLimit(), settings.readMaxLimit());
-      } catch (IllegalArgumentException e) {
-        return complete(badRequest(e.getMessage()));
-      }
-      return reply(WrittenIds.list(system, settings.askTimeout()), ids -> Json.response(StatusCodes.OK,
-          TenantListing.of(ids, page)), TenantEndpoints.Effect.READ);
-    });
-  }
-
-  private Route describe(String tenant) {
-    return reply(this.<TenantCircuit.DescribeReply>ask(tenant, settings.askTimeout(), TenantCircuit.Describe::new), r ->
-        r instanceof TenantCircuit.TenantInfo info ? TenantResponses.tenantInfo(info)
-            : TenantResponses.refused((TenantCircuit.Refused) r), TenantEndpoints.Effect.READ);
-  }
-
-  private Route query(String tenant) {
-    return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("query", body -> {
-      String type = mediaType(request);
-      if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
-      JsonNode node = parseJson(body);
-      if (node == null || !node.path("sql").isTextual()) {
-        return complete(badRequest("the body must be a JSON object with a string \"sql\""));
-      }
-      String sql = node.get("sql").asText();
-      var tooLarge = bodyLimits.checkSql(sql);
-      if (tooLarge.isPresent()) return complete(tooLarge.get().toResponse());
-      long deadline = deadline();
-      return reply(this.<TenantCircuit.QueryReply>ask(tenant, writeTimeout(),
-              replyTo -> new TenantCircuit.Query(sql, deadline, replyTo)),
-          r -> r instanceof TenantCircuit.QueryRows rows ? TenantResponses.queryRows(rows)
-              : TenantResponses.refused((TenantCircuit.Refused) r), TenantEndpoints.Effect.READ);
-    })));
-  }
-
-  private Route read(String tenant, String name, boolean view) {
-    return parameterMap(params -> {
-      ReadRequest request;
-      try {
-        request = ReadRequest.of(params, settings);
-      } catch (IllegalArgumentException e) {
-        return complete(badRequest(e.getMessage()));
-      }
-      long minVersion = request.minVersion().orElse(0);
-      CompletionStage<TenantCircuit.ReadReply> rows = ask(tenant, settings.askTimeout().plusMillis(request.waitMillis()),
-          (ActorRef<TenantCircuit.ReadReply> replyTo) -> new TenantCircuit.ReadRows(name, view, request.limit(),
-              request.after(), minVersion, request.waitMillis(), replyTo));
-      return reply(rows, r -> {
-        if (!(r instanceof TenantCircuit.Rows page)) return TenantResponses.refused((TenantCircuit.Refused) r);
-        return TenantResponses.rows(page, page.version() < minVersion);
-      }, TenantEndpoints.Effect.READ);
-    });
-  }
-
-  /** Query parameters of a view or table read. */
-  record ReadRequest(int limit, String after, OptionalLong minVersion, long waitMillis) {
-    static ReadRequest of(Map<String, String> params, TenantHttpSettings settings) {
-      int limit = params.containsKey("limit") ? parse(params.get("limit"), "limit") : settings.readDefaultLimit();
-      if (limit < 1 || limit > settings.readMaxLimit()) {
-        throw new IllegalArgumentException("limit must be between 1 and " + settings.readMaxLimit());
-      }
-      OptionalLong minVersion = params.containsKey("min_version")
-          ? OptionalLong.of(parse(params.get("min_version"), "min_version")) : OptionalLong.empty();
-      long wait = params.containsKey("wait_ms") ? parse(params.get("wait_ms"), "wait_ms") : 0;
-      if (wait < 0) throw new IllegalArgumentException("wait_ms must not be negative");
-      return new ReadRequest(limit, params.get("after"), minVersion, Math.min(wait, settings.readMaxWait().toMillis()));
     }
 
-    private static int parse(String text, String name) {
-      try {
-        return Integer.parseInt(text);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be an integer");
-      }
+    // ---- plumbing -----------------------------------------------------------------------------
+
+    /** The deadline a request carries to its entity (wall clock, epoch ms). */
+    private long deadline() {
+        return System.currentTimeMillis() + settings.askTimeout().toMillis();
     }
-  }
 
-  // ---- plumbing -----------------------------------------------------------------------------
-
-  /** The deadline a request carries to its entity (wall clock, epoch ms). */
-  private long deadline() {
-    return System.currentTimeMillis() + settings.askTimeout().toMillis();
-  }
-
-  /** How long a request that carries a deadline waits for its answer: the deadline plus the grace to finish. */
-  private java.time.Duration writeTimeout() {
-    return settings.askTimeout().plus(settings.replyGrace());
-  }
-
-  private <R> CompletionStage<R> ask(String tenant, java.time.Duration timeout,
-      Function<ActorRef<R>, TenantCircuit.Command> message) {
-    EntityRef<TenantCircuit.Command> entity = ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant);
-    return entity.ask(message::apply, timeout);
-  }
-
-  private <R> Route reply(CompletionStage<R> pending, Function<R, HttpResponse> toResponse, TenantEndpoints.Effect effect) {
-    return TenantEndpoints.reply(pending, toResponse, "the tenant",
-        effect == TenantEndpoints.Effect.WRITE ? writeTimeout() : settings.askTimeout(), effect);
-  }
-
-  private static String mediaType(HttpRequest request) {
-    return request.entity().getContentType().mediaType().toString().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static JsonNode parseJson(String body) {
-    try {
-      JsonNode node = Json.MAPPER.readTree(body);
-      return node != null && node.isObject() ? node : null;
-    } catch (java.io.IOException e) {
-      return null;
+    /** How long a request that carries a deadline waits for its answer: the deadline plus the grace to finish. */
+    private java.time.Duration writeTimeout() {
+        return settings.askTimeout().plus(settings.replyGrace());
     }
-  }
 
-  private static HttpResponse badRequest(String message) {
-    return ApiError.of(StatusCodes.BAD_REQUEST, message).toResponse();
-  }
+    private <R> CompletionStage<R> ask(
+            String tenant, java.time.Duration timeout, Function<ActorRef<R>, TenantCircuit.Command> message) {
+        EntityRef<TenantCircuit.Command> entity =
+                ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant);
+        return entity.ask(message::apply, timeout);
+    }
 
-  private static HttpResponse unsupportedType(String type, String accepted) {
-    return new ApiError(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-        "content type " + type + " is not accepted here; use " + accepted, Map.of()).toResponse();
-  }
+    private <R> Route reply(
+            CompletionStage<R> pending, Function<R, HttpResponse> toResponse, TenantEndpoints.Effect effect) {
+        return TenantEndpoints.reply(
+                pending,
+                toResponse,
+                "the tenant",
+                effect == TenantEndpoints.Effect.WRITE ? writeTimeout() : settings.askTimeout(),
+                effect);
+    }
 
+    private static String mediaType(HttpRequest request) {
+        return request.entity().getContentType().mediaType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static JsonNode parseJson(String body) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static HttpResponse badRequest(String message) {
+        return ApiError.of(StatusCodes.BAD_REQUEST, message).toResponse();
+    }
+
+    private static HttpResponse unsupportedType(String type, String accepted) {
+        return new ApiError(
+                        StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_media_type",
+                        "content type " + type + " is not accepted here; use " + accepted,
+                        Map.of())
+                .toResponse();
+    }
 }

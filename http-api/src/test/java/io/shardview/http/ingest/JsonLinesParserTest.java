@@ -8,42 +8,61 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JsonLinesParserTest {
-  private static List<String> parse(String body) {
-    SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
-    JsonLinesParser.parse(body, out);
-    return BatchRendering.lines(out.build());
-  }
+    private static List<String> parse(String body) {
+        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
+        JsonLinesParser.parse(body, out);
+        return BatchRendering.lines(out.build());
+    }
 
-  private static IngestException reject(String body) {
-    return assertThrows(IngestException.class, () -> parse(body));
-  }
+    private static IngestException reject(String body) {
+        return assertThrows(IngestException.class, () -> parse(body));
+    }
 
-  @Test
-  void parsesTheVictoriaMetricsImportFormat() {
-    assertEquals(List.of(
-            "{__name__=\"cpu_usage\",host=\"a\"} 1700000000000 1.5",
-            "{__name__=\"cpu_usage\",host=\"a\"} 1700000010000 2.0",
-            "{__name__=\"up\"} 5 NaN",
-            "{__name__=\"up\"} 6 -Infinity"),
-        parse("""
+    @Test
+    void parsesTheVictoriaMetricsImportFormat() {
+        assertEquals(
+                List.of(
+                        "{__name__=\"cpu_usage\",host=\"a\"} 1700000000000 1.5",
+                        "{__name__=\"cpu_usage\",host=\"a\"} 1700000010000 2.0",
+                        "{__name__=\"up\"} 5 NaN",
+                        "{__name__=\"up\"} 6 -Infinity"),
+                parse(
+                        """
             {"metric":{"__name__":"cpu_usage","host":"a"},"values":[1.5,2],"timestamps":[1700000000000,1700000010000]}
 
             {"timestamps":[5,6],"values":["NaN","-Inf"],"metric":{"__name__":"up"},"extra":{"x":[1]}}
             """));
-  }
+    }
 
-  @Test
-  void badLinesAreRejectedWithTheirLineNumber() {
-    assertEquals(2, reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1],\"timestamps\":[1]}\n{bad json")
-        .details().get("line"));
-    assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1,2],\"timestamps\":[1]}").getMessage().contains("2 values but 1 timestamps"));
-    assertTrue(reject("{\"metric\":{\"host\":\"a\"},\"values\":[1],\"timestamps\":[1]}").getMessage().contains("no metric name"));
-    assertTrue(reject("{\"values\":[1],\"timestamps\":[1]}").getMessage().contains("missing \"metric\""));
-    assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[\"x\"],\"timestamps\":[1]}").getMessage().contains("invalid value"));
-    assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1],\"timestamps\":[1.5]}").getMessage().contains("integer"));
-    assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1]}").getMessage().contains("missing"));
-    assertTrue(reject("{\"metric\":{\"__name__\":1},\"values\":[1],\"timestamps\":[1]}").getMessage().contains("string"));
-    assertTrue(reject("[1]").getMessage().contains("object"));
-    assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1],\"timestamps\":[1]} {}").getMessage().contains("after"));
-  }
+    @Test
+    void badLinesAreRejectedWithTheirLineNumber() {
+        assertEquals(
+                2,
+                reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1],\"timestamps\":[1]}\n{bad json")
+                        .details()
+                        .get("line"));
+        assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1,2],\"timestamps\":[1]}")
+                .getMessage()
+                .contains("2 values but 1 timestamps"));
+        assertTrue(reject("{\"metric\":{\"host\":\"a\"},\"values\":[1],\"timestamps\":[1]}")
+                .getMessage()
+                .contains("no metric name"));
+        assertTrue(reject("{\"values\":[1],\"timestamps\":[1]}").getMessage().contains("missing \"metric\""));
+        assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[\"x\"],\"timestamps\":[1]}")
+                .getMessage()
+                .contains("invalid value"));
+        assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1],\"timestamps\":[1.5]}")
+                .getMessage()
+                .contains("integer"));
+        assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1]}")
+                .getMessage()
+                .contains("missing"));
+        assertTrue(reject("{\"metric\":{\"__name__\":1},\"values\":[1],\"timestamps\":[1]}")
+                .getMessage()
+                .contains("string"));
+        assertTrue(reject("[1]").getMessage().contains("object"));
+        assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[1],\"timestamps\":[1]} {}")
+                .getMessage()
+                .contains("after"));
+    }
 }

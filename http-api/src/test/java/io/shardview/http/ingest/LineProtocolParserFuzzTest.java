@@ -12,27 +12,27 @@ import java.nio.charset.StandardCharsets;
  * first byte picks the precision (the query parameter), the rest is the body.
  */
 class LineProtocolParserFuzzTest {
-  private static final LineProtocolParser.Precision[] PRECISIONS = LineProtocolParser.Precision.values();
+    private static final LineProtocolParser.Precision[] PRECISIONS = LineProtocolParser.Precision.values();
 
-  @FuzzTest
-  void parsesOrRejectsCleanly(byte[] input) {
-    if (input.length == 0) return;
-    LineProtocolParser.Precision precision = PRECISIONS[(input[0] & 0xff) % PRECISIONS.length];
-    byte[] body = java.util.Arrays.copyOfRange(input, 1, input.length);
-    // Measured on a second run: the first loads classes and fills caches.
-    for (int run = 0; run < 2; run++) {
-      long before = allocatedBytes();
-      long allocated; // by the parse alone, not by the checks of its outcome
-      try {
-        SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
-        LineProtocolParser.parse(body, precision, 1_700_000_000_000L, out);
-        allocated = allocatedBytes() - before;
-        FuzzLimits.assertWithin(out, body);
-      } catch (IngestException e) {
-        allocated = allocatedBytes() - before;
-        assertCleanMessage(e.getMessage(), new String(body, StandardCharsets.UTF_8));
-      }
-      if (run == 1) assertAllocationBounded(allocated, body.length, 16 << 20, 64);
+    @FuzzTest
+    void parsesOrRejectsCleanly(byte[] input) {
+        if (input.length == 0) return;
+        LineProtocolParser.Precision precision = PRECISIONS[(input[0] & 0xff) % PRECISIONS.length];
+        byte[] body = java.util.Arrays.copyOfRange(input, 1, input.length);
+        // Measured on a second run: the first loads classes and fills caches.
+        for (int run = 0; run < 2; run++) {
+            long before = allocatedBytes();
+            long allocated; // by the parse alone, not by the checks of its outcome
+            try {
+                SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
+                LineProtocolParser.parse(body, precision, 1_700_000_000_000L, out);
+                allocated = allocatedBytes() - before;
+                FuzzLimits.assertWithin(out, body);
+            } catch (IngestException e) {
+                allocated = allocatedBytes() - before;
+                assertCleanMessage(e.getMessage(), new String(body, StandardCharsets.UTF_8));
+            }
+            if (run == 1) assertAllocationBounded(allocated, body.length, 16 << 20, 64);
+        }
     }
-  }
 }

@@ -9,22 +9,22 @@ import java.nio.charset.StandardCharsets;
 
 /** Prometheus text exposition: parsed or refused with an IngestException naming the line, nothing else. */
 class PrometheusTextParserFuzzTest {
-  @FuzzTest
-  void parsesOrRejectsCleanly(byte[] body) {
-    // Measured on a second run: the first loads classes and fills caches.
-    for (int run = 0; run < 2; run++) {
-      long before = allocatedBytes();
-      long allocated; // by the parse alone, not by the checks of its outcome
-      try {
-        SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
-        PrometheusTextParser.parse(body, 1_700_000_000_000L, out);
-        allocated = allocatedBytes() - before;
-        FuzzLimits.assertWithin(out, body);
-      } catch (IngestException e) {
-        allocated = allocatedBytes() - before;
-        assertCleanMessage(e.getMessage(), new String(body, StandardCharsets.UTF_8));
-      }
-      if (run == 1) assertAllocationBounded(allocated, body.length, 16 << 20, 64);
+    @FuzzTest
+    void parsesOrRejectsCleanly(byte[] body) {
+        // Measured on a second run: the first loads classes and fills caches.
+        for (int run = 0; run < 2; run++) {
+            long before = allocatedBytes();
+            long allocated; // by the parse alone, not by the checks of its outcome
+            try {
+                SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
+                PrometheusTextParser.parse(body, 1_700_000_000_000L, out);
+                allocated = allocatedBytes() - before;
+                FuzzLimits.assertWithin(out, body);
+            } catch (IngestException e) {
+                allocated = allocatedBytes() - before;
+                assertCleanMessage(e.getMessage(), new String(body, StandardCharsets.UTF_8));
+            }
+            if (run == 1) assertAllocationBounded(allocated, body.length, 16 << 20, 64);
+        }
     }
-  }
 }

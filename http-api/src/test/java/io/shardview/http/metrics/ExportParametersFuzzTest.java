@@ -17,26 +17,30 @@ import java.util.Optional;
  * then optionally start and end.
  */
 class ExportParametersFuzzTest {
-  @FuzzTest
-  void parsesOrRejectsCleanly(byte[] input) {
-    String text = new String(input, StandardCharsets.UTF_8);
-    String[] lines = text.split("\n", 3);
-    // Measured on a second run: the first loads classes and fills caches.
-    for (int run = 0; run < 2; run++) {
-      long before = allocatedBytes();
-      long allocated; // by the parse alone, not by the checks of its outcome
-      try {
-        ExportRequest request = ExportRequest.of(List.of(lines[0]),
-            lines.length > 1 ? Optional.of(lines[1]) : Optional.empty(), lines.length > 2 ? Optional.of(lines[2]) : Optional.empty());
-        allocated = allocatedBytes() - before;
-        assertTrue(request.startMs() <= request.endMs(), "a range");
-        assertTrue(Math.abs(request.startMs()) <= ExportRequest.MAX_ABS_MILLIS && Math.abs(request.endMs()) <= ExportRequest.MAX_ABS_MILLIS,
-            "times that arithmetic cannot overflow");
-      } catch (IllegalArgumentException e) {
-        allocated = allocatedBytes() - before;
-        assertCleanMessage(e.getMessage(), text);
-      }
-      if (run == 1) assertAllocationBounded(allocated, input.length, 16 << 20, 256);
+    @FuzzTest
+    void parsesOrRejectsCleanly(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        String[] lines = text.split("\n", 3);
+        // Measured on a second run: the first loads classes and fills caches.
+        for (int run = 0; run < 2; run++) {
+            long before = allocatedBytes();
+            long allocated; // by the parse alone, not by the checks of its outcome
+            try {
+                ExportRequest request = ExportRequest.of(
+                        List.of(lines[0]),
+                        lines.length > 1 ? Optional.of(lines[1]) : Optional.empty(),
+                        lines.length > 2 ? Optional.of(lines[2]) : Optional.empty());
+                allocated = allocatedBytes() - before;
+                assertTrue(request.startMs() <= request.endMs(), "a range");
+                assertTrue(
+                        Math.abs(request.startMs()) <= ExportRequest.MAX_ABS_MILLIS
+                                && Math.abs(request.endMs()) <= ExportRequest.MAX_ABS_MILLIS,
+                        "times that arithmetic cannot overflow");
+            } catch (IllegalArgumentException e) {
+                allocated = allocatedBytes() - before;
+                assertCleanMessage(e.getMessage(), text);
+            }
+            if (run == 1) assertAllocationBounded(allocated, input.length, 16 << 20, 256);
+        }
     }
-  }
 }

@@ -6,8 +6,7 @@ import java.util.Map;
 public sealed interface BatchOutcome {
 
     /** The batch was applied: the new circuit version and the delta of every view that changed. */
-    record Accepted(long version, int ops, Map<String, ViewDelta> views) implements BatchOutcome {
-    }
+    record Accepted(long version, int ops, Map<String, ViewDelta> views) implements BatchOutcome {}
 
     /**
      * Nothing was applied: the batch is valid, but evaluating a view on its data raised an SQL runtime
@@ -20,6 +19,5 @@ public sealed interface BatchOutcome {
     }
 
     /** Nothing was applied: the first bad op, why, and a one-sentence message. */
-    record Rejected(int index, RejectionKind kind, String message) implements BatchOutcome, BatchValidation {
-    }
+    record Rejected(int index, RejectionKind kind, String message) implements BatchOutcome, BatchValidation {}
 }

@@ -14,6 +14,7 @@ final class BatchValidator {
     private final Map<String, BaseTable> tables;
     /** Per table with a primary key, the keys touched so far, each looked up in the table once. */
     private final Map<String, Touched> touched = new LinkedHashMap<>();
+
     private final Map<String, ZSet> keylessDeltas = new LinkedHashMap<>();
     /** Ops in the batch: the touched-key maps are sized for it, not rehashed as they grow. */
     private int expectedKeys;
@@ -57,7 +58,8 @@ final class BatchValidator {
             return;
         }
         if (op instanceof Op.Delete d) {
-            if (d.key() == null) throw new Refusal(RejectionKind.INVALID, "delete on '" + schema.name() + "' needs a key");
+            if (d.key() == null)
+                throw new Refusal(RejectionKind.INVALID, "delete on '" + schema.name() + "' needs a key");
             KeyChange change = touch(table, keyRow(schema, d.key()));
             if (change.after == null) throw conflict("delete of a missing key " + change.key);
             change.after = null;
@@ -82,8 +84,10 @@ final class BatchValidator {
             if (table.copies(row) + delta.weight(row) <= 0) throw conflict("delete of a missing row " + row);
             delta.add(row, -1);
         } else {
-            throw new Refusal(RejectionKind.INVALID, opName(op) + " on table '" + name
-                    + "' without a primary key (only insert and delete by row are allowed)");
+            throw new Refusal(
+                    RejectionKind.INVALID,
+                    opName(op) + " on table '" + name
+                            + "' without a primary key (only insert and delete by row are allowed)");
         }
     }
 
@@ -101,12 +105,12 @@ final class BatchValidator {
      * One table's touched keys: by key, and in the order first touched, which later passes follow so
      * they visit the batch's rows about in the order they were allocated.
      */
-    private record Touched(HashMap<Row, KeyChange> byKey, List<KeyChange> inOrder) {
-    }
+    private record Touched(HashMap<Row, KeyChange> byKey, List<KeyChange> inOrder) {}
 
     /** The key's change so far in this batch, its stored row looked up on first touch. */
     private KeyChange touch(BaseTable table, Row key) {
-        Touched keys = touched.computeIfAbsent(table.schema().name(),
+        Touched keys = touched.computeIfAbsent(
+                table.schema().name(),
                 n -> new Touched(new HashMap<>(Math.max(16, expectedKeys * 4 / 3 + 1)), new ArrayList<>()));
         KeyChange change = keys.byKey().get(key);
         if (change == null) {
@@ -125,12 +129,16 @@ final class BatchValidator {
         Object[] out = new Object[columns.size()];
         values.forEach((name, v) -> {
             int i = schema.columnIndex(name);
-            if (i < 0) throw new Refusal(RejectionKind.INVALID, "unknown column '" + name + "' in table '" + schema.name() + "'");
+            if (i < 0)
+                throw new Refusal(
+                        RejectionKind.INVALID, "unknown column '" + name + "' in table '" + schema.name() + "'");
             out[i] = coerce(columns.get(i), v);
         });
         for (int i = 0; i < out.length; i++) {
             if (out[i] == null && !columns.get(i).nullable()) {
-                throw new Refusal(RejectionKind.INVALID, "NULL in NOT NULL column '" + columns.get(i).name() + "'");
+                throw new Refusal(
+                        RejectionKind.INVALID,
+                        "NULL in NOT NULL column '" + columns.get(i).name() + "'");
             }
         }
         return Row.wrap(out);
@@ -139,12 +147,14 @@ final class BatchValidator {
     private static Row keyRow(TableSchema schema, Map<String, Object> values) {
         int[] pk = schema.primaryKey();
         if (values.size() != pk.length) {
-            throw new Refusal(RejectionKind.INVALID, "key must name exactly the primary key columns " + schema.primaryKeyNames());
+            throw new Refusal(
+                    RejectionKind.INVALID, "key must name exactly the primary key columns " + schema.primaryKeyNames());
         }
         Object[] out = new Object[pk.length];
         for (int k = 0; k < pk.length; k++) {
             Column c = schema.columns().get(pk[k]);
-            if (!values.containsKey(c.name())) throw new Refusal(RejectionKind.INVALID, "key lacks column '" + c.name() + "'");
+            if (!values.containsKey(c.name()))
+                throw new Refusal(RejectionKind.INVALID, "key lacks column '" + c.name() + "'");
             out[k] = coerce(c, values.get(c.name()));
             if (out[k] == null) throw new Refusal(RejectionKind.INVALID, "NULL in key column '" + c.name() + "'");
         }
@@ -174,7 +184,8 @@ final class BatchValidator {
             for (KeyChange c : keys.inOrder()) {
                 // Left as it was (an identical row cancels in the delta, so the table keeps the stored one). Not
                 // merely equal: an update from 2.00 to 2 stores 2, as PostgreSQL does.
-                if (c.before == c.after || (c.before != null && c.after != null && c.before.identical(c.after))) continue;
+                if (c.before == c.after || (c.before != null && c.after != null && c.before.identical(c.after)))
+                    continue;
                 if (c.before != null) delta.add(c.before, -1);
                 if (c.after != null) delta.add(c.after, 1);
                 changes.add(c);

@@ -76,7 +76,10 @@ public final class ByteArrayInput implements DataInput {
     @Override
     public int readInt() throws IOException {
         int at = take(4);
-        return (bytes[at] << 24) | ((bytes[at + 1] & 0xFF) << 16) | ((bytes[at + 2] & 0xFF) << 8) | (bytes[at + 3] & 0xFF);
+        return (bytes[at] << 24)
+                | ((bytes[at + 1] & 0xFF) << 16)
+                | ((bytes[at + 2] & 0xFF) << 8)
+                | (bytes[at + 3] & 0xFF);
     }
 
     @Override

@@ -6,10 +6,8 @@ import java.util.List;
 public record CatalogDescription(long version, List<TableInfo> tables, List<ViewInfo> views) {
 
     /** A base table. */
-    public record TableInfo(String name, List<Column> columns, List<String> primaryKey, long rows) {
-    }
+    public record TableInfo(String name, List<Column> columns, List<String> primaryKey, long rows) {}
 
     /** A view with its defining SELECT. */
-    public record ViewInfo(String name, String sql, List<Column> columns, long rows) {
-    }
+    public record ViewInfo(String name, String sql, List<Column> columns, long rows) {}
 }

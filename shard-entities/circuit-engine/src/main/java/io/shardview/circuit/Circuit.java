@@ -71,8 +71,10 @@ public final class Circuit {
         Map<String, List<Column>> t = new LinkedHashMap<>();
         tables.forEach((name, table) -> t.put(name, table.schema().columns()));
         Map<String, PreparedSql.CatalogView> v = new LinkedHashMap<>();
-        views.forEach((name, view) -> v.put(name, new PreparedSql.CatalogView(view.dataflow.columns(), view.level,
-                java.util.Set.copyOf(view.relations()))));
+        views.forEach((name, view) -> v.put(
+                name,
+                new PreparedSql.CatalogView(
+                        view.dataflow.columns(), view.level, java.util.Set.copyOf(view.relations()))));
         return new PreparedSql.Catalog(epoch, t, v);
     }
 
@@ -83,7 +85,8 @@ public final class Circuit {
     public DdlResult apply(PreparedSql prepared) {
         if (prepared.rejection() != null) return prepared.rejection();
         if (prepared.epoch != epoch) {
-            throw new IllegalStateException("request prepared at catalog epoch " + prepared.epoch + ", circuit is at " + epoch);
+            throw new IllegalStateException(
+                    "request prepared at catalog epoch " + prepared.epoch + ", circuit is at " + epoch);
         }
         Map<String, BaseTable> savedTables = new LinkedHashMap<>(tables);
         Map<String, MaterializedView> savedViews = new LinkedHashMap<>(views);
@@ -109,9 +112,11 @@ public final class Circuit {
         } else if (step instanceof PreparedSql.CreateView cv) {
             MaterializedView view = cv.view();
             try {
-                view.absorb(view.dataflow.step(currentContents(view.dataflow), true).output());
+                view.absorb(
+                        view.dataflow.step(currentContents(view.dataflow), true).output());
             } catch (EvaluationException e) {
-                return new DdlResult.Rejected(index, RejectionKind.EVALUATION_ERROR, "view " + view.name + ": " + e.getMessage());
+                return new DdlResult.Rejected(
+                        index, RejectionKind.EVALUATION_ERROR, "view " + view.name + ": " + e.getMessage());
             }
             views.put(view.name, view);
             objects.add(new DdlResult.ChangedObject("view", view.name, "created"));
@@ -132,15 +137,18 @@ public final class Circuit {
     private Object plan(String name, String select, int revision) {
         PreparedSql.Catalog catalog = catalog();
         PreparedSql.Catalog withoutEpoch = new PreparedSql.Catalog(0, catalog.tables(), catalog.views());
-        PreparedSql prepared = PreparedSql.prepare("CREATE VIEW \"" + name.replace("\"", "\"\"") + "\" AS " + select,
-                withoutEpoch, revision, Integer.MAX_VALUE);
-        if (prepared.rejection() != null) return new Problem(prepared.rejection().kind(), prepared.rejection().message());
+        PreparedSql prepared = PreparedSql.prepare(
+                "CREATE VIEW \"" + name.replace("\"", "\"\"") + "\" AS " + select,
+                withoutEpoch,
+                revision,
+                Integer.MAX_VALUE);
+        if (prepared.rejection() != null)
+            return new Problem(prepared.rejection().kind(), prepared.rejection().message());
         return ((PreparedSql.CreateView) prepared.steps.get(0)).view();
     }
 
     /** Why a statement cannot apply. */
-    private record Problem(RejectionKind kind, String message) {
-    }
+    private record Problem(RejectionKind kind, String message) {}
 
     /** Evaluates a view from scratch with a freshly compiled copy of its plan (for verification). */
     ZSet recompute(String view) {
@@ -179,7 +187,8 @@ public final class Circuit {
      */
     public BatchOutcome apply(ValidatedBatch batch) {
         if (batch.baseVersion() != version) {
-            throw new IllegalStateException("batch validated at version " + batch.baseVersion() + ", circuit is at " + version);
+            throw new IllegalStateException(
+                    "batch validated at version " + batch.baseVersion() + ", circuit is at " + version);
         }
         Map<String, ViewDelta> changed;
         try {
@@ -188,7 +197,8 @@ public final class Circuit {
             return new BatchOutcome.Failed(failed.view, failed.getMessage());
         }
         // Operators read only deltas, never the tables, so the tables change once the views succeeded.
-        batch.tableDeltas().forEach((name, delta) -> tables.get(name).apply(delta, batch.keyChanges().get(name)));
+        batch.tableDeltas().forEach((name, delta) -> tables.get(name)
+                .apply(delta, batch.keyChanges().get(name)));
         version++;
         return new BatchOutcome.Accepted(version, batch.ops(), changed);
     }
@@ -227,18 +237,22 @@ public final class Circuit {
 
     /** The columns of a table or view, or empty when no such relation exists. */
     public Optional<List<Column>> columns(String relation) {
-        if (views.containsKey(relation)) return Optional.of(views.get(relation).dataflow.columns());
-        if (tables.containsKey(relation)) return Optional.of(tables.get(relation).schema().columns());
+        if (views.containsKey(relation))
+            return Optional.of(views.get(relation).dataflow.columns());
+        if (tables.containsKey(relation))
+            return Optional.of(tables.get(relation).schema().columns());
         return Optional.empty();
     }
 
     /** The tables and views with their columns and row counts. */
     public CatalogDescription describe() {
         List<CatalogDescription.TableInfo> t = new ArrayList<>();
-        tables.values().forEach(b -> t.add(new CatalogDescription.TableInfo(b.schema().name(), b.schema().columns(),
-                b.schema().primaryKeyNames(), b.rowCount())));
+        tables.values()
+                .forEach(b -> t.add(new CatalogDescription.TableInfo(
+                        b.schema().name(), b.schema().columns(), b.schema().primaryKeyNames(), b.rowCount())));
         List<CatalogDescription.ViewInfo> v = new ArrayList<>();
-        views.values().forEach(m -> v.add(new CatalogDescription.ViewInfo(m.name, m.sql, m.dataflow.columns(), m.rowCount)));
+        views.values()
+                .forEach(m -> v.add(new CatalogDescription.ViewInfo(m.name, m.sql, m.dataflow.columns(), m.rowCount)));
         return new CatalogDescription(version, t, v);
     }
 
@@ -253,7 +267,8 @@ public final class Circuit {
         Dataflow dataflow = prepared.plan().dataflow;
         for (String relation : dataflow.relations()) {
             if (!tables.containsKey(relation) && !views.containsKey(relation)) {
-                return new QueryResult.Rejected(RejectionKind.NOT_FOUND, "relation \"" + relation + "\" does not exist");
+                return new QueryResult.Rejected(
+                        RejectionKind.NOT_FOUND, "relation \"" + relation + "\" does not exist");
             }
         }
         try {
@@ -286,7 +301,8 @@ public final class Circuit {
         tables.values().forEach(b -> t.add(b.image()));
         List<CircuitImage.ViewImage> v = new ArrayList<>(views.size());
         for (MaterializedView m : views.values()) {
-            v.add(new CircuitImage.ViewImage(m.name, m.sql, m.revision, ZSetImage.of(m.content), m.dataflow.stateImage()));
+            v.add(new CircuitImage.ViewImage(
+                    m.name, m.sql, m.revision, ZSetImage.of(m.content), m.dataflow.stateImage()));
         }
         return new CircuitImage(version, List.copyOf(t), List.copyOf(v));
     }
@@ -303,7 +319,8 @@ public final class Circuit {
         @Override
         public MaterializedView create(String name, String sql, int revision) throws IOException {
             Object planned = plan(name, sql, revision);
-            if (planned instanceof Problem problem) throw new IOException("snapshot view " + name + ": " + problem.message());
+            if (planned instanceof Problem problem)
+                throw new IOException("snapshot view " + name + ": " + problem.message());
             return (MaterializedView) planned;
         }
 
@@ -311,7 +328,8 @@ public final class Circuit {
         public MaterializedView evaluate(String name, String sql, int revision) throws IOException {
             MaterializedView view = create(name, sql, revision);
             try {
-                view.absorb(view.dataflow.step(currentContents(view.dataflow), true).output());
+                view.absorb(
+                        view.dataflow.step(currentContents(view.dataflow), true).output());
             } catch (EvaluationException e) {
                 throw new IOException("snapshot view " + name + ": " + e.getMessage(), e);
             }

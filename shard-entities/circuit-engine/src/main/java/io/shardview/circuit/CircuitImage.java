@@ -15,12 +15,10 @@ import java.util.List;
  */
 public final class CircuitImage {
     /** A table's schema and rows: packed rows (with a primary key) or the multiset's entries. */
-    record TableImage(TableSchema schema, byte[][] packedRows, int packedCount, ZSetImage multiset) {
-    }
+    record TableImage(TableSchema schema, byte[][] packedRows, int packedCount, ZSetImage multiset) {}
 
     /** A view's definition, the SQL revision it was created under, its content and operator state. */
-    record ViewImage(String name, String sql, int revision, ZSetImage content, StateImage operatorState) {
-    }
+    record ViewImage(String name, String sql, int revision, ZSetImage content, StateImage operatorState) {}
 
     final long version;
     final List<TableImage> tables;

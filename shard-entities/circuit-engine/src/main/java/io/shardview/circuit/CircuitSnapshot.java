@@ -55,23 +55,29 @@ import java.util.stream.IntStream;
 final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
     private static final int MAGIC_PACKED = 0x53564332; // "SVC2": keyed tables as their packed rows (still read)
-    private static final int MAGIC_SECTIONS = 0x53564333; // "SVC3": and each view's state as a sized section (still read)
-    private static final int MAGIC_SPELLED = 0x53564334; // "SVC4": views maintained with CHAR padding and text kept (still read)
+    private static final int MAGIC_SECTIONS =
+            0x53564333; // "SVC3": and each view's state as a sized section (still read)
+    private static final int MAGIC_SPELLED =
+            0x53564334; // "SVC4": views maintained with CHAR padding and text kept (still read)
     private static final int MAGIC_SEMI = 0x53564335; // "SVC5": and semi-joins only for IN and EXISTS (still read)
     private static final int MAGIC_SCALED = 0x53564336; // "SVC6": and NUMERIC scales kept (still read)
     private static final int MAGIC_TYPMOD = 0x53564337; // "SVC7": and NUMERIC(p,s) in table schemas (still read)
-    private static final int MAGIC_EXPRESSION_SCALES = 0x53564338; // "SVC8": and views' NUMERIC results scaled as PostgreSQL (still read)
-    private static final int MAGIC_LITERAL_SCALES = 0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES (still read)
+    private static final int MAGIC_EXPRESSION_SCALES =
+            0x53564338; // "SVC8": and views' NUMERIC results scaled as PostgreSQL (still read)
+    private static final int MAGIC_LITERAL_SCALES =
+            0x53564339; // "SVC9": and numeric literals' scales kept in CASE, UNION, VALUES (still read)
     private static final int MAGIC_FLOAT4 = 0x5356433A; // "SVC:": and REAL as float4, -0 = 0 (still read)
-    private static final int MAGIC_COMPUTED_KEYS = 0x5356433B; // "SVC;": and joins on computed values indexed (still read)
-    private static final int MAGIC_VARCHAR_LENGTHS = 0x5356433C; // "SVC<": and VARCHAR(n) in table schemas, values before IN computed by the IN (still read)
-    private static final int MAGIC_CHAR_RANGES = 0x5356433D; // "SVC=": and semi-joins on comparisons of CHAR(n) values ordered
+    private static final int MAGIC_COMPUTED_KEYS =
+            0x5356433B; // "SVC;": and joins on computed values indexed (still read)
+    private static final int MAGIC_VARCHAR_LENGTHS =
+            0x5356433C; // "SVC<": and VARCHAR(n) in table schemas, values before IN computed by the IN (still read)
+    private static final int MAGIC_CHAR_RANGES =
+            0x5356433D; // "SVC=": and semi-joins on comparisons of CHAR(n) values ordered
 
     /** The SQL revision of a view in a snapshot before SVC11, which kept none: all were created under 1 or 0. */
     private static final int OLDER_REVISION = 1;
 
-    private CircuitSnapshot() {
-    }
+    private CircuitSnapshot() {}
 
     /** Compiles the views of a snapshot during restore. */
     interface ViewFactory {
@@ -127,20 +133,38 @@ final class CircuitSnapshot {
         }
     }
 
-    static long read(DataInput in, Map<String, BaseTable> tables, Map<String, MaterializedView> views,
-                     ViewFactory factory) throws IOException {
+    static long read(
+            DataInput in, Map<String, BaseTable> tables, Map<String, MaterializedView> views, ViewFactory factory)
+            throws IOException {
         int magic = in.readInt();
-        if (magic != MAGIC && magic != MAGIC_PACKED && magic != MAGIC_SECTIONS && magic != MAGIC_SPELLED && magic != MAGIC_SEMI
-                && magic != MAGIC_SCALED && magic != MAGIC_TYPMOD && magic != MAGIC_EXPRESSION_SCALES && magic != MAGIC_LITERAL_SCALES
-                && magic != MAGIC_FLOAT4 && magic != MAGIC_COMPUTED_KEYS && magic != MAGIC_VARCHAR_LENGTHS && magic != MAGIC_CHAR_RANGES) {
+        if (magic != MAGIC
+                && magic != MAGIC_PACKED
+                && magic != MAGIC_SECTIONS
+                && magic != MAGIC_SPELLED
+                && magic != MAGIC_SEMI
+                && magic != MAGIC_SCALED
+                && magic != MAGIC_TYPMOD
+                && magic != MAGIC_EXPRESSION_SCALES
+                && magic != MAGIC_LITERAL_SCALES
+                && magic != MAGIC_FLOAT4
+                && magic != MAGIC_COMPUTED_KEYS
+                && magic != MAGIC_VARCHAR_LENGTHS
+                && magic != MAGIC_CHAR_RANGES) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
         boolean withLengths = magic == MAGIC_VARCHAR_LENGTHS || magic == MAGIC_CHAR_RANGES;
         for (int i = 0; i < nTables; i++) {
-            BaseTable t = new BaseTable(readSchema(in, magic == MAGIC_TYPMOD || magic == MAGIC_EXPRESSION_SCALES || magic == MAGIC_LITERAL_SCALES
-                    || magic == MAGIC_FLOAT4 || magic == MAGIC_COMPUTED_KEYS || withLengths, withLengths));
+            BaseTable t = new BaseTable(readSchema(
+                    in,
+                    magic == MAGIC_TYPMOD
+                            || magic == MAGIC_EXPRESSION_SCALES
+                            || magic == MAGIC_LITERAL_SCALES
+                            || magic == MAGIC_FLOAT4
+                            || magic == MAGIC_COMPUTED_KEYS
+                            || withLengths,
+                    withLengths));
             if (magic != MAGIC && t.schema().hasPrimaryKey()) {
                 int n = in.readInt();
                 t.reservePacked(n);
@@ -168,7 +192,8 @@ final class CircuitSnapshot {
             String sql = readLongString(in);
             byte[] section = new byte[in.readInt()];
             in.readFully(section);
-            MaterializedView v = factory.create(name, sql, new ByteArrayInput(section).readInt()); // the section opens with it
+            MaterializedView v =
+                    factory.create(name, sql, new ByteArrayInput(section).readInt()); // the section opens with it
             views.put(name, v);
             created.add(v);
             sections.add(section);
@@ -193,8 +218,9 @@ final class CircuitSnapshot {
      * The views of a snapshot before SVC13, each evaluated afresh in creation order (its saved state skipped), under
      * its SQL revision (SVC11 and SVC12 sections open with it; views of older snapshots were all created under 1 or 0).
      */
-    private static void readOlderViews(DataInput in, int magic, int nViews, Map<String, MaterializedView> views,
-                                       ViewFactory factory) throws IOException {
+    private static void readOlderViews(
+            DataInput in, int magic, int nViews, Map<String, MaterializedView> views, ViewFactory factory)
+            throws IOException {
         for (int i = 0; i < nViews; i++) {
             String name = in.readUTF();
             String sql = readLongString(in);
@@ -202,9 +228,12 @@ final class CircuitSnapshot {
             if (magic != MAGIC && magic != MAGIC_PACKED) { // SVC3 on: a sized section
                 byte[] section = new byte[in.readInt()];
                 in.readFully(section);
-                if (magic == MAGIC_COMPUTED_KEYS || magic == MAGIC_VARCHAR_LENGTHS) revision = new ByteArrayInput(section).readInt();
+                if (magic == MAGIC_COMPUTED_KEYS || magic == MAGIC_VARCHAR_LENGTHS)
+                    revision = new ByteArrayInput(section).readInt();
             } else {
-                loadState(factory.create(name, sql, OLDER_REVISION), in); // inline: decoded only to find where the next view starts
+                loadState(
+                        factory.create(name, sql, OLDER_REVISION),
+                        in); // inline: decoded only to find where the next view starts
             }
             views.put(name, factory.evaluate(name, sql, revision));
         }
@@ -222,7 +251,8 @@ final class CircuitSnapshot {
             out.writeUTF(c.name());
             out.writeByte(c.type().ordinal());
             out.writeBoolean(c.nullable());
-            if (withLengths && (c.type() == ColumnType.CHAR || c.type() == ColumnType.VARCHAR)) out.writeInt(c.length());
+            if (withLengths && (c.type() == ColumnType.CHAR || c.type() == ColumnType.VARCHAR))
+                out.writeInt(c.length());
             else if (c.type() == ColumnType.CHAR) out.writeShort(c.length());
             if (c.type() == ColumnType.DECIMAL) {
                 out.writeShort(c.precision());

@@ -38,7 +38,8 @@ public record Column(String name, ColumnType type, boolean nullable, int length,
      * NUMERIC(p,s) rounds to s decimals (and refuses a value too large for p), VARCHAR(n) refuses a longer value.
      */
     public Object coerce(Object v) {
-        if (type == ColumnType.DECIMAL && v != null) return NumericTypmod.fit((BigDecimal) type.coerce(v), precision, scale);
+        if (type == ColumnType.DECIMAL && v != null)
+            return NumericTypmod.fit((BigDecimal) type.coerce(v), precision, scale);
         if (type == ColumnType.VARCHAR && length > 0 && v instanceof String s) return fitVarchar(s);
         if (type != ColumnType.CHAR || v == null) return type.coerce(v);
         if (!(v instanceof String s)) return type.coerce(v); // refuses it as the wrong type

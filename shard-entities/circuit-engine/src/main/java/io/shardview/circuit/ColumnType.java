@@ -8,8 +8,15 @@ import java.util.Locale;
 
 /** The SQL column types of a tenant table, with the Java value each holds (integers are all Long). */
 public enum ColumnType {
-    BOOLEAN("boolean"), SMALLINT("smallint"), INT("integer"), BIGINT("bigint"), DOUBLE("double precision"),
-    DECIMAL("numeric"), VARCHAR("varchar"), DATE("date"), TIMESTAMP("timestamp"),
+    BOOLEAN("boolean"),
+    SMALLINT("smallint"),
+    INT("integer"),
+    BIGINT("bigint"),
+    DOUBLE("double precision"),
+    DECIMAL("numeric"),
+    VARCHAR("varchar"),
+    DATE("date"),
+    TIMESTAMP("timestamp"),
     /** CHAR(n): the length is the column's ({@link Column#length}), values are {@link FixedChar}s. */
     CHAR("character"),
     /**
@@ -38,20 +45,47 @@ public enum ColumnType {
     /** Maps a type spelling (without its length/precision) to a type, or null when unknown. */
     public static ColumnType fromSpelling(String spelling) {
         switch (spelling.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ")) {
-            case "boolean": case "bool": return BOOLEAN;
-            case "smallint": case "int2": return SMALLINT;
-            case "int": case "integer": case "int4": return INT;
-            case "bigint": case "int8": return BIGINT;
-            case "double": case "double precision": case "float8": case "float": return DOUBLE;
-            case "real": case "float4": return REAL;
-            case "decimal": case "numeric": return DECIMAL;
-            case "varchar": case "character varying": case "string":
+            case "boolean":
+            case "bool":
+                return BOOLEAN;
+            case "smallint":
+            case "int2":
+                return SMALLINT;
+            case "int":
+            case "integer":
+            case "int4":
+                return INT;
+            case "bigint":
+            case "int8":
+                return BIGINT;
+            case "double":
+            case "double precision":
+            case "float8":
+            case "float":
+                return DOUBLE;
+            case "real":
+            case "float4":
+                return REAL;
+            case "decimal":
+            case "numeric":
+                return DECIMAL;
+            case "varchar":
+            case "character varying":
+            case "string":
                 return VARCHAR;
-            case "text": return TEXT;
-            case "char": case "character": case "bpchar": return CHAR;
-            case "date": return DATE;
-            case "timestamp": case "timestamp without time zone": return TIMESTAMP;
-            default: return null;
+            case "text":
+                return TEXT;
+            case "char":
+            case "character":
+            case "bpchar":
+                return CHAR;
+            case "date":
+                return DATE;
+            case "timestamp":
+            case "timestamp without time zone":
+                return TIMESTAMP;
+            default:
+                return null;
         }
     }
 
@@ -67,7 +101,9 @@ public enum ColumnType {
             case BOOLEAN:
                 if (v instanceof Boolean) return v;
                 break;
-            case SMALLINT: case INT: case BIGINT:
+            case SMALLINT:
+            case INT:
+            case BIGINT:
                 return coerceInteger(v);
             case DOUBLE:
                 if (v instanceof Number) return ((Number) v).doubleValue();
@@ -77,7 +113,8 @@ public enum ColumnType {
                 break;
             case DECIMAL:
                 return coerceDecimal(v);
-            case VARCHAR: case TEXT:
+            case VARCHAR:
+            case TEXT:
                 if (v instanceof String) return v;
                 break;
             case CHAR: // only Column.coerce, which knows n, turns a string into a CHAR(n) value
@@ -88,7 +125,8 @@ public enum ColumnType {
                 break;
             case TIMESTAMP:
                 if (v instanceof LocalDateTime t) return toMicros(t);
-                if (v instanceof String) return parse(() -> toMicros(LocalDateTime.parse(((String) v).replace(' ', 'T'))));
+                if (v instanceof String)
+                    return parse(() -> toMicros(LocalDateTime.parse(((String) v).replace(' ', 'T'))));
                 break;
             default:
                 break;
@@ -103,7 +141,8 @@ public enum ColumnType {
      */
     public static float toReal(Number n) {
         if (n instanceof Float x) return x;
-        if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) return (float) n.longValue();
+        if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte)
+            return (float) n.longValue();
         if (n instanceof Double d && !Double.isFinite(d)) return (float) d.doubleValue();
         BigDecimal exact = n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
         float f = exact.floatValue();
@@ -122,7 +161,8 @@ public enum ColumnType {
         long value;
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             value = ((Number) v).longValue();
-        } else if (v instanceof BigDecimal && ((BigDecimal) v).stripTrailingZeros().scale() <= 0) {
+        } else if (v instanceof BigDecimal
+                && ((BigDecimal) v).stripTrailingZeros().scale() <= 0) {
             try {
                 value = ((BigDecimal) v).longValueExact();
             } catch (ArithmeticException beyondLong) { // 1e30, or 11e99999999920 from an ingest body: was a 500
@@ -153,7 +193,8 @@ public enum ColumnType {
      * before the point are refused as there, before they are written out (1e1000000000 is a short input).
      */
     private static BigDecimal withoutNegativeScale(BigDecimal d) {
-        if ((long) d.precision() - d.scale() > 131072) throw new IllegalArgumentException("value overflows numeric format");
+        if ((long) d.precision() - d.scale() > 131072)
+            throw new IllegalArgumentException("value overflows numeric format");
         return d.scale() < 0 ? d.setScale(0) : d;
     }
 
@@ -166,7 +207,7 @@ public enum ColumnType {
     }
 
     private IllegalArgumentException wrongType(Object v) {
-        return new IllegalArgumentException("wrong type: " + v.getClass().getSimpleName() + " value '" + v
-                + "' for a " + sqlName + " column");
+        return new IllegalArgumentException(
+                "wrong type: " + v.getClass().getSimpleName() + " value '" + v + "' for a " + sqlName + " column");
     }
 }

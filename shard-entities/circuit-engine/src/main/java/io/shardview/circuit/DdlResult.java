@@ -6,12 +6,10 @@ import java.util.List;
 public sealed interface DdlResult {
 
     /** A table or view created or dropped by the request. */
-    record ChangedObject(String kind, String name, String action) {
-    }
+    record ChangedObject(String kind, String name, String action) {}
 
     /** All statements applied; the version grew by one. */
-    record Applied(long version, List<ChangedObject> objects) implements DdlResult {
-    }
+    record Applied(long version, List<ChangedObject> objects) implements DdlResult {}
 
     /**
      * Nothing applied: which statement (0-based) failed, the kind, a message naming the problem, and details for a

@@ -10,16 +10,13 @@ import java.util.Locale;
  */
 sealed interface DdlStatement {
     /** CREATE TABLE with its parsed schema. */
-    record CreateTable(TableSchema schema) implements DdlStatement {
-    }
+    record CreateTable(TableSchema schema) implements DdlStatement {}
 
     /** CREATE [MATERIALIZED] VIEW name AS select; selectOffset: where the SELECT starts in the statement's text. */
-    record CreateView(String name, String select, int selectOffset) implements DdlStatement {
-    }
+    record CreateView(String name, String select, int selectOffset) implements DdlStatement {}
 
     /** DROP VIEW / DROP TABLE [IF EXISTS] name. */
-    record Drop(boolean view, String name, boolean ifExists) implements DdlStatement {
-    }
+    record Drop(boolean view, String name, boolean ifExists) implements DdlStatement {}
 
     /** PostgreSQL's limit on the columns of a table (its MaxHeapAttributeNumber is 1600). */
     int MAX_COLUMNS = 1600;
@@ -47,8 +44,7 @@ sealed interface DdlStatement {
     }
 
     /** One statement of a request: its text and where it starts in the request's text. */
-    record Part(String text, int offset) {
-    }
+    record Part(String text, int offset) {}
 
     /**
      * Splits a request at semicolons outside quotes and comments; blank statements are dropped. A comment becomes
@@ -95,12 +91,60 @@ sealed interface DdlStatement {
         return STATEMENT_KEYWORDS.contains(word.toLowerCase(Locale.ROOT));
     }
 
-    java.util.Set<String> STATEMENT_KEYWORDS = java.util.Set.of("select", "insert", "update", "delete", "merge",
-            "with", "values", "table", "alter", "create", "drop", "truncate", "grant", "revoke", "begin", "start",
-            "commit", "rollback", "end", "abort", "savepoint", "release", "set", "reset", "show", "explain", "analyze",
-            "analyse", "copy", "vacuum", "comment", "lock", "prepare", "execute", "deallocate", "declare", "fetch",
-            "move", "close", "listen", "notify", "unlisten", "discard", "do", "call", "cluster", "reindex", "refresh",
-            "security", "import", "load", "checkpoint", "reassign");
+    java.util.Set<String> STATEMENT_KEYWORDS = java.util.Set.of(
+            "select",
+            "insert",
+            "update",
+            "delete",
+            "merge",
+            "with",
+            "values",
+            "table",
+            "alter",
+            "create",
+            "drop",
+            "truncate",
+            "grant",
+            "revoke",
+            "begin",
+            "start",
+            "commit",
+            "rollback",
+            "end",
+            "abort",
+            "savepoint",
+            "release",
+            "set",
+            "reset",
+            "show",
+            "explain",
+            "analyze",
+            "analyse",
+            "copy",
+            "vacuum",
+            "comment",
+            "lock",
+            "prepare",
+            "execute",
+            "deallocate",
+            "declare",
+            "fetch",
+            "move",
+            "close",
+            "listen",
+            "notify",
+            "unlisten",
+            "discard",
+            "do",
+            "call",
+            "cluster",
+            "reindex",
+            "refresh",
+            "security",
+            "import",
+            "load",
+            "checkpoint",
+            "reassign");
 
     /** revision: the SQL revision the statement is read under (REAL was double precision under 0, see {@link SqlTokens}). */
     static DdlStatement parse(String statement, boolean replaying, int revision) throws ParseError {
@@ -113,7 +157,10 @@ sealed interface DdlStatement {
                 t.expectWord("as");
                 int selectOffset = t.position();
                 if (t.rest().isEmpty()) {
-                    throw new ParseError(RejectionKind.SYNTAX, "syntax error at end of input: a SELECT is expected after AS", selectOffset);
+                    throw new ParseError(
+                            RejectionKind.SYNTAX,
+                            "syntax error at end of input: a SELECT is expected after AS",
+                            selectOffset);
                 }
                 return new CreateView(name, t.rest(), selectOffset);
             }
@@ -134,8 +181,10 @@ sealed interface DdlStatement {
         if (!isStatementKeyword(first)) {
             throw new ParseError(RejectionKind.SYNTAX, "syntax error at or near \"" + first + "\"", 0);
         }
-        throw new ParseError(RejectionKind.UNSUPPORTED, "unsupported statement: " + first.toUpperCase(Locale.ROOT)
-                + " (use CREATE TABLE, CREATE [MATERIALIZED] VIEW, DROP VIEW or DROP TABLE)");
+        throw new ParseError(
+                RejectionKind.UNSUPPORTED,
+                "unsupported statement: " + first.toUpperCase(Locale.ROOT)
+                        + " (use CREATE TABLE, CREATE [MATERIALIZED] VIEW, DROP VIEW or DROP TABLE)");
     }
 
     private static DdlStatement createTable(SqlTokens t) throws ParseError {
@@ -146,14 +195,18 @@ sealed interface DdlStatement {
         do {
             if (t.acceptWord("primary")) {
                 t.expectWord("key");
-                if (!pk.isEmpty()) throw new ParseError(RejectionKind.INVALID, "multiple primary keys for table " + name);
+                if (!pk.isEmpty())
+                    throw new ParseError(RejectionKind.INVALID, "multiple primary keys for table " + name);
                 pk.addAll(t.identifierList());
             } else {
                 columns.add(column(t, pk));
             }
             if (columns.size() > MAX_COLUMNS) {
-                throw new ParseError(RejectionKind.LIMIT_EXCEEDED, "tables can have at most " + MAX_COLUMNS + " columns",
-                        -1, java.util.Map.of("limit", "max-columns", "max", MAX_COLUMNS));
+                throw new ParseError(
+                        RejectionKind.LIMIT_EXCEEDED,
+                        "tables can have at most " + MAX_COLUMNS + " columns",
+                        -1,
+                        java.util.Map.of("limit", "max-columns", "max", MAX_COLUMNS));
             }
         } while (t.accept(","));
         t.expect(")");
@@ -198,7 +251,8 @@ sealed interface DdlStatement {
             for (int j = 0; j < out.size(); j++) {
                 if (out.get(j).name().equals(k)) key[i] = j;
             }
-            if (key[i] < 0) throw new ParseError(RejectionKind.INVALID, "primary key column \"" + k + "\" does not exist");
+            if (key[i] < 0)
+                throw new ParseError(RejectionKind.INVALID, "primary key column \"" + k + "\" does not exist");
         }
         return new TableSchema(name, List.copyOf(out), key);
     }

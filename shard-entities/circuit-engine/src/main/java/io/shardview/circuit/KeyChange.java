@@ -11,6 +11,7 @@ public final class KeyChange {
     Row after;
     /** Where the validation found the stored row: the store, its slot (-1: none) and moves count. */
     final KeyedRowStore store;
+
     final int slot;
     final int moves;
 

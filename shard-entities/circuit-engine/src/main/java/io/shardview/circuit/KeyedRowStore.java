@@ -119,7 +119,8 @@ final class KeyedRowStore {
     private int find(Row key, int hash) {
         int mask = rows.length - 1;
         for (int i = spread(hash) & mask; rows[i] != null; i = (i + 1) & mask) {
-            if (hashes[i] == spread(hash) && RowBytes.decodeColumns(rows[i], keyColumns).equals(key)) return i;
+            if (hashes[i] == spread(hash)
+                    && RowBytes.decodeColumns(rows[i], keyColumns).equals(key)) return i;
         }
         return -1;
     }

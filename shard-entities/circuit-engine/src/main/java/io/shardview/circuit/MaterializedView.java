@@ -2,9 +2,9 @@ package io.shardview.circuit;
 
 import io.shardview.circuit.plan.Dataflow;
 import io.shardview.circuit.plan.PlanCompiler;
-import org.apache.calcite.rel.RelNode;
 import java.util.List;
 import java.util.Set;
+import org.apache.calcite.rel.RelNode;
 
 /**
  * A view as the circuit keeps it: its dataflow, its current content as a Z-set, and an order-independent
@@ -20,6 +20,7 @@ final class MaterializedView {
     final int level;
     /** Whether a column is CHAR or NUMERIC: only then can rows differ in spelling alone (see {@link #rowHash}). */
     private final boolean spelledColumns;
+
     ZSet content = new ZSet();
     long hash;
     long rowCount;

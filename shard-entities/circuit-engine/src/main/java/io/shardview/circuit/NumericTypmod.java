@@ -14,8 +14,7 @@ public final class NumericTypmod {
     public static final int MAX_PRECISION = 1000;
     public static final int MAX_SCALE = 1000;
 
-    private NumericTypmod() {
-    }
+    private NumericTypmod() {}
 
     /** The value as a NUMERIC(precision, scale) column stores it; IllegalArgumentException on overflow. */
     public static BigDecimal fit(BigDecimal v, int precision, int scale) {
@@ -23,8 +22,9 @@ public final class NumericTypmod {
         BigDecimal rounded = v.setScale(scale, RoundingMode.HALF_UP);
         int integerDigits = precision - scale;
         if (rounded.signum() != 0 && rounded.precision() - rounded.scale() > integerDigits) {
-            throw new IllegalArgumentException("numeric field overflow (a field with precision " + precision + ", scale "
-                    + scale + " must round to an absolute value less than " + (integerDigits == 0 ? "1" : "10^" + integerDigits) + ")");
+            throw new IllegalArgumentException("numeric field overflow (a field with precision " + precision
+                    + ", scale " + scale + " must round to an absolute value less than "
+                    + (integerDigits == 0 ? "1" : "10^" + integerDigits) + ")");
         }
         return scale < 0 ? rounded.setScale(0) : rounded;
     }

@@ -7,20 +7,16 @@ public sealed interface Op {
     String table();
 
     /** Inserts a row; a conflict if its primary key exists. */
-    record Insert(String table, Map<String, Object> row) implements Op {
-    }
+    record Insert(String table, Map<String, Object> row) implements Op {}
 
     /** Replaces the row with the same primary key; a conflict if the key is missing. */
-    record Update(String table, Map<String, Object> row) implements Op {
-    }
+    record Update(String table, Map<String, Object> row) implements Op {}
 
     /** Inserts or replaces the row with the same primary key. */
-    record Upsert(String table, Map<String, Object> row) implements Op {
-    }
+    record Upsert(String table, Map<String, Object> row) implements Op {}
 
     /** Deletes by primary key ({@code key}), or one copy of a whole row of a keyless table ({@code row}). */
-    record Delete(String table, Map<String, Object> key, Map<String, Object> row) implements Op {
-    }
+    record Delete(String table, Map<String, Object> key, Map<String, Object> row) implements Op {}
 
     static Op insert(String table, Map<String, Object> row) {
         return new Insert(table, row);

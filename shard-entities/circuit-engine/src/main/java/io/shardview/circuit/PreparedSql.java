@@ -23,27 +23,21 @@ import org.apache.calcite.rel.core.TableScan;
  */
 public final class PreparedSql {
     /** What planning a request needs of the circuit: its relations' columns, view levels and dependencies. */
-    public record Catalog(long epoch, Map<String, List<Column>> tables, Map<String, CatalogView> views) {
-    }
+    public record Catalog(long epoch, Map<String, List<Column>> tables, Map<String, CatalogView> views) {}
 
     /** A view as planning sees it. */
-    public record CatalogView(List<Column> columns, int level, Set<String> relations) {
-    }
+    public record CatalogView(List<Column> columns, int level, Set<String> relations) {}
 
     /** One statement's effect, in request order. */
-    sealed interface Step {
-    }
+    sealed interface Step {}
 
-    record CreateTable(TableSchema schema) implements Step {
-    }
+    record CreateTable(TableSchema schema) implements Step {}
 
     /** A view compiled and still empty: the apply fills it from the data. */
-    record CreateView(MaterializedView view) implements Step {
-    }
+    record CreateView(MaterializedView view) implements Step {}
 
     /** Drops a table or view; absent: DROP ... IF EXISTS of nothing, which changes nothing. */
-    record Drop(boolean view, String name, boolean absent) implements Step {
-    }
+    record Drop(boolean view, String name, boolean absent) implements Step {}
 
     final long epoch;
     final List<Step> steps;
@@ -70,7 +64,11 @@ public final class PreparedSql {
         String text = sql == null ? "" : sql;
         List<DdlStatement.Part> parts = DdlStatement.split(text);
         if (parts.isEmpty()) return rejected(catalog, new DdlResult.Rejected(0, RejectionKind.INVALID, "no statement"));
-        Planning planning = new Planning(catalog, text, replaying, replaying ? revision : Circuit.SQL_REVISION,
+        Planning planning = new Planning(
+                catalog,
+                text,
+                replaying,
+                replaying ? revision : Circuit.SQL_REVISION,
                 replaying ? Integer.MAX_VALUE : maxDepth);
         List<Step> steps = new ArrayList<>(parts.size());
         for (int i = 0; i < parts.size(); i++) {
@@ -82,8 +80,7 @@ public final class PreparedSql {
     }
 
     /** A one-off SELECT planned against a catalog: its dataflow to evaluate once, or why it cannot run. */
-    public record PreparedQuery(MaterializedView plan, QueryResult.Rejected rejection) {
-    }
+    public record PreparedQuery(MaterializedView plan, QueryResult.Rejected rejection) {}
 
     /** Plans a one-off SELECT as {@link #prepare} plans a view's, without creating anything. */
     public static PreparedQuery prepareQuery(String select, Catalog catalog, int maxDepth) {
@@ -161,9 +158,13 @@ public final class PreparedSql {
                 RelNode plan = SqlPlanner.plan(select, relations, replaying, revision, maxDepth);
                 return new MaterializedView(name, select, plan, level(plan), revision);
             } catch (SqlPlanner.SyntaxError e) {
-                return reject(0, RejectionKind.SYNTAX, e.getMessage(), selectOffset + offsetOf(select, e.line, e.column));
+                return reject(
+                        0, RejectionKind.SYNTAX, e.getMessage(), selectOffset + offsetOf(select, e.line, e.column));
             } catch (SqlPlanner.TooDeep e) {
-                return new DdlResult.Rejected(0, RejectionKind.LIMIT_EXCEEDED, e.getMessage(),
+                return new DdlResult.Rejected(
+                        0,
+                        RejectionKind.LIMIT_EXCEEDED,
+                        e.getMessage(),
                         Map.of("limit", "max-sql-depth", "max", e.limit));
             } catch (SqlPlanner.UnknownRelation e) {
                 return new DdlResult.Rejected(0, RejectionKind.NOT_FOUND, e.getMessage());
@@ -171,7 +172,8 @@ public final class PreparedSql {
                 return new DdlResult.Rejected(0, RejectionKind.UNSUPPORTED, e.getMessage());
             } catch (RuntimeException e) {
                 // A plan shape the compiler does not expect: refuse the view rather than fail the request.
-                return new DdlResult.Rejected(0, RejectionKind.UNSUPPORTED, "cannot maintain this query incrementally (" + e + ")");
+                return new DdlResult.Rejected(
+                        0, RejectionKind.UNSUPPORTED, "cannot maintain this query incrementally (" + e + ")");
             }
         }
 
@@ -194,12 +196,16 @@ public final class PreparedSql {
             boolean present = drop.view() ? views.containsKey(drop.name()) : tables.containsKey(drop.name());
             if (!present) {
                 if (drop.ifExists()) return new Drop(drop.view(), drop.name(), true);
-                return new DdlResult.Rejected(index, RejectionKind.NOT_FOUND, kind + " \"" + drop.name() + "\" does not exist");
+                return new DdlResult.Rejected(
+                        index, RejectionKind.NOT_FOUND, kind + " \"" + drop.name() + "\" does not exist");
             }
             for (Map.Entry<String, CatalogView> v : views.entrySet()) {
                 if (v.getValue().relations().contains(drop.name())) {
-                    return new DdlResult.Rejected(index, RejectionKind.CONFLICT, "cannot drop " + kind + " \"" + drop.name()
-                            + "\" because view \"" + v.getKey() + "\" depends on it");
+                    return new DdlResult.Rejected(
+                            index,
+                            RejectionKind.CONFLICT,
+                            "cannot drop " + kind + " \"" + drop.name() + "\" because view \"" + v.getKey()
+                                    + "\" depends on it");
                 }
             }
             if (drop.view()) views.remove(drop.name());
@@ -215,7 +221,10 @@ public final class PreparedSql {
         private DdlResult.Rejected reject(int index, RejectionKind kind, String message, int offset) {
             if (offset < 0) return new DdlResult.Rejected(index, kind, message);
             int[] at = lineAndColumn(request, offset);
-            return new DdlResult.Rejected(index, kind, message + " (line " + at[0] + ", column " + at[1] + ")",
+            return new DdlResult.Rejected(
+                    index,
+                    kind,
+                    message + " (line " + at[0] + ", column " + at[1] + ")",
                     Map.of("line", at[0], "column", at[1]));
         }
     }

@@ -6,8 +6,7 @@ import java.util.List;
 public sealed interface QueryResult {
 
     /** The rows of the query (copies repeated) in its ORDER BY, else all columns ascending. */
-    record Rows(List<Column> columns, List<Row> rows) implements QueryResult {
-    }
+    record Rows(List<Column> columns, List<Row> rows) implements QueryResult {}
 
     /** The query could not be planned or evaluated; details as {@link DdlResult.Rejected}'s. */
     record Rejected(RejectionKind kind, String message, java.util.Map<String, Object> details) implements QueryResult {

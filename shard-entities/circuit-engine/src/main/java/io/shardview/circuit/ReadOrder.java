@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Turns a Z-set into the list of rows a read returns: sorted, a row of weight n repeated n times. */
 final class ReadOrder {
-    private ReadOrder() {
-    }
+    private ReadOrder() {}
 
     static List<Row> expand(ZSet content, Comparator<Row> order) {
         List<Row> distinct = new ArrayList<>(content.entries().keySet());

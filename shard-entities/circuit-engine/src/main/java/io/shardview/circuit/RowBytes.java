@@ -14,17 +14,18 @@ import java.util.Arrays;
  * A row (BIGINT, BIGINT, short VARCHAR, DOUBLE) packs into about 35 bytes instead of ~200 as objects.
  */
 final class RowBytes {
-    private RowBytes() {
-    }
+    private RowBytes() {}
 
     static byte[] encode(Row row) {
         byte[] buf = new byte[64];
         int pos = 0;
         for (int i = 0; i < row.size(); i++) {
             Object v = row.get(i);
-            byte[] text = v instanceof String s ? s.getBytes(StandardCharsets.UTF_8)
-                    : v instanceof BigDecimal d ? (d.scale() + ":" + d.unscaledValue()).getBytes(StandardCharsets.US_ASCII)
-                    : v instanceof FixedChar c ? c.text().getBytes(StandardCharsets.UTF_8) : null;
+            byte[] text = v instanceof String s
+                    ? s.getBytes(StandardCharsets.UTF_8)
+                    : v instanceof BigDecimal d
+                            ? (d.scale() + ":" + d.unscaledValue()).getBytes(StandardCharsets.US_ASCII)
+                            : v instanceof FixedChar c ? c.text().getBytes(StandardCharsets.UTF_8) : null;
             int need = 1 + (text != null ? 8 + text.length : 16);
             if (pos + need > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + need));
             pos = put(buf, pos, v, text);
@@ -146,8 +147,12 @@ final class RowBytes {
     private static int skip(byte[] b, int pos) {
         int tag = b[pos++];
         switch (tag) {
-            case 0: case 5: case 6: return pos;
-            case 3: case 4: {
+            case 0:
+            case 5:
+            case 6:
+                return pos;
+            case 3:
+            case 4: {
                 int[] length = getLength(b, pos);
                 return length[1] + length[0];
             }
@@ -155,9 +160,12 @@ final class RowBytes {
                 int[] length = getLength(b, getLength(b, pos)[1]);
                 return length[1] + length[0];
             }
-            case 8: return pos + 16;
-            case 10: return pos + 4;
-            default: return pos + 8;
+            case 8:
+                return pos + 16;
+            case 10:
+                return pos + 4;
+            default:
+                return pos + 8;
         }
     }
 
@@ -166,12 +174,21 @@ final class RowBytes {
         {
             int tag = b[pos++];
             switch (tag) {
-                case 0: break;
-                case 1: out[i] = getLong(b, pos); pos += 8; break;
-                case 2: out[i] = Double.longBitsToDouble(getLong(b, pos)); pos += 8; break;
-                case 3: case 4: {
+                case 0:
+                    break;
+                case 1:
+                    out[i] = getLong(b, pos);
+                    pos += 8;
+                    break;
+                case 2:
+                    out[i] = Double.longBitsToDouble(getLong(b, pos));
+                    pos += 8;
+                    break;
+                case 3:
+                case 4: {
                     int[] length = getLength(b, pos);
-                    String s = new String(b, length[1], length[0], tag == 3 ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
+                    String s = new String(
+                            b, length[1], length[0], tag == 3 ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
                     out[i] = tag == 3 ? s : decimal(s);
                     pos = length[1] + length[0];
                     break;
@@ -183,12 +200,23 @@ final class RowBytes {
                     pos = length[1] + length[0];
                     break;
                 }
-                case 10: out[i] = Float.intBitsToFloat(getInt(b, pos)); pos += 4; break;
-                case 5: out[i] = Boolean.TRUE; break;
-                case 6: out[i] = Boolean.FALSE; break;
-                case 7: out[i] = LocalDate.ofEpochDay(getLong(b, pos)); pos += 8; break;
+                case 10:
+                    out[i] = Float.intBitsToFloat(getInt(b, pos));
+                    pos += 4;
+                    break;
+                case 5:
+                    out[i] = Boolean.TRUE;
+                    break;
+                case 6:
+                    out[i] = Boolean.FALSE;
+                    break;
+                case 7:
+                    out[i] = LocalDate.ofEpochDay(getLong(b, pos));
+                    pos += 8;
+                    break;
                 default:
-                    out[i] = LocalDate.ofEpochDay(getLong(b, pos)).atStartOfDay().plusNanos(getLong(b, pos + 8));
+                    out[i] =
+                            LocalDate.ofEpochDay(getLong(b, pos)).atStartOfDay().plusNanos(getLong(b, pos + 8));
                     pos += 16;
                     break;
             }

@@ -10,8 +10,7 @@ import java.time.LocalDateTime;
 
 /** Compact binary encoding of values, rows and Z-sets for snapshots: a tag byte then the value. */
 public final class RowCodec {
-    private RowCodec() {
-    }
+    private RowCodec() {}
 
     public static void writeValue(DataOutput out, Object v) throws IOException {
         if (v == null) {
@@ -57,9 +56,12 @@ public final class RowCodec {
     public static Object readValue(DataInput in) throws IOException {
         int tag = in.readByte();
         switch (tag) {
-            case 0: return null;
-            case 1: return in.readLong();
-            case 2: return in.readDouble();
+            case 0:
+                return null;
+            case 1:
+                return in.readLong();
+            case 2:
+                return in.readDouble();
             case 3: {
                 int scale = in.readInt();
                 byte[] unscaled = new byte[in.readShort()];
@@ -71,16 +73,22 @@ public final class RowCodec {
                 in.readFully(utf8);
                 return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
             }
-            case 5: return Boolean.TRUE;
-            case 6: return Boolean.FALSE;
-            case 7: return LocalDate.ofEpochDay(in.readLong());
-            case 8: return LocalDate.ofEpochDay(in.readLong()).atStartOfDay().plusNanos(in.readLong());
+            case 5:
+                return Boolean.TRUE;
+            case 6:
+                return Boolean.FALSE;
+            case 7:
+                return LocalDate.ofEpochDay(in.readLong());
+            case 8:
+                return LocalDate.ofEpochDay(in.readLong()).atStartOfDay().plusNanos(in.readLong());
             case 9: {
                 int length = in.readInt();
                 return new FixedChar((String) readValue(in), length);
             }
-            case 10: return in.readFloat();
-            default: throw new IOException("bad value tag " + tag);
+            case 10:
+                return in.readFloat();
+            default:
+                throw new IOException("bad value tag " + tag);
         }
     }
 

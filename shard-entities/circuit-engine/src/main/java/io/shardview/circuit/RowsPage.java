@@ -7,6 +7,5 @@ import java.util.List;
  * (copies counted); {@code next} is the cursor of the following page or null. A cursor is a position
  * and is meant to be used at the same version.
  */
-public record RowsPage(String name, long version, String hash, long count, List<Column> columns, List<Row> rows,
-                       String next) {
-}
+public record RowsPage(
+        String name, long version, String hash, long count, List<Column> columns, List<Row> rows, String next) {}

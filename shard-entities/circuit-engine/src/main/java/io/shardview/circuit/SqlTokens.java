@@ -107,8 +107,7 @@ final class SqlTokens {
      * PostgreSQL); for NUMERIC(p,s)
      * its precision and scale (NUMERIC(p) has scale 0; NUMERIC alone is unconstrained, precision 0).
      */
-    record TypeSpec(ColumnType type, int length, int precision, int scale) {
-    }
+    record TypeSpec(ColumnType type, int length, int precision, int scale) {}
 
     /** A column type with its optional (n) / (p, s) and multi-word spellings. */
     TypeSpec type() throws DdlStatement.ParseError {
@@ -122,7 +121,8 @@ final class SqlTokens {
             expectWord("zone");
         }
         ColumnType type = ColumnType.fromSpelling(spelling);
-        if (type == null) throw new DdlStatement.ParseError(RejectionKind.INVALID, "type \"" + spelling + "\" does not exist");
+        if (type == null)
+            throw new DdlStatement.ParseError(RejectionKind.INVALID, "type \"" + spelling + "\" does not exist");
         int length = type == ColumnType.CHAR ? 1 : 0;
         if (accept("(")) {
             skipSpace();
@@ -162,13 +162,19 @@ final class SqlTokens {
             precision = Integer.parseInt(parts[0].trim());
             scale = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : 0;
         } catch (NumberFormatException e) {
-            throw new DdlStatement.ParseError(RejectionKind.INVALID, "invalid NUMERIC type modifier \"(" + arguments + ")\"");
+            throw new DdlStatement.ParseError(
+                    RejectionKind.INVALID, "invalid NUMERIC type modifier \"(" + arguments + ")\"");
         }
         if (precision < 1 || precision > NumericTypmod.MAX_PRECISION) {
-            throw new DdlStatement.ParseError(RejectionKind.INVALID, "NUMERIC precision " + precision + " must be between 1 and " + NumericTypmod.MAX_PRECISION);
+            throw new DdlStatement.ParseError(
+                    RejectionKind.INVALID,
+                    "NUMERIC precision " + precision + " must be between 1 and " + NumericTypmod.MAX_PRECISION);
         }
         if (scale < -NumericTypmod.MAX_SCALE || scale > NumericTypmod.MAX_SCALE) {
-            throw new DdlStatement.ParseError(RejectionKind.INVALID, "NUMERIC scale " + scale + " must be between -" + NumericTypmod.MAX_SCALE + " and " + NumericTypmod.MAX_SCALE);
+            throw new DdlStatement.ParseError(
+                    RejectionKind.INVALID,
+                    "NUMERIC scale " + scale + " must be between -" + NumericTypmod.MAX_SCALE + " and "
+                            + NumericTypmod.MAX_SCALE);
         }
         return new TypeSpec(ColumnType.DECIMAL, 0, precision, scale);
     }
@@ -181,8 +187,11 @@ final class SqlTokens {
         } catch (NumberFormatException e) {
             throw new DdlStatement.ParseError(RejectionKind.INVALID, "invalid FLOAT precision \"" + p + "\"");
         }
-        if (bits < 1) throw new DdlStatement.ParseError(RejectionKind.INVALID, "precision for type float must be at least 1 bit");
-        if (bits > 53) throw new DdlStatement.ParseError(RejectionKind.INVALID, "precision for type float must be less than 54 bits");
+        if (bits < 1)
+            throw new DdlStatement.ParseError(RejectionKind.INVALID, "precision for type float must be at least 1 bit");
+        if (bits > 53)
+            throw new DdlStatement.ParseError(
+                    RejectionKind.INVALID, "precision for type float must be less than 54 bits");
         return bits <= 24 ? ColumnType.REAL : ColumnType.DOUBLE;
     }
 
@@ -193,7 +202,9 @@ final class SqlTokens {
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw new DdlStatement.ParseError(RejectionKind.INVALID, "length for type " + type + " must be between 1 and 10485760, not \"" + n + "\"");
+        throw new DdlStatement.ParseError(
+                RejectionKind.INVALID,
+                "length for type " + type + " must be between 1 and 10485760, not \"" + n + "\"");
     }
 
     /** The offset of the next token in the statement's text. */
@@ -204,7 +215,9 @@ final class SqlTokens {
 
     private DdlStatement.ParseError error(String message) {
         String near = peekText();
-        String at = near.isEmpty() ? "syntax error at end of input" : "syntax error at or near \"" + near.split("\\s+", 2)[0] + "\"";
+        String at = near.isEmpty()
+                ? "syntax error at end of input"
+                : "syntax error at or near \"" + near.split("\\s+", 2)[0] + "\"";
         return new DdlStatement.ParseError(RejectionKind.SYNTAX, at + ": " + message, pos);
     }
 }

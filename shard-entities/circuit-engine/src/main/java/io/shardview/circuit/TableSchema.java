@@ -18,6 +18,8 @@ public record TableSchema(String name, List<Column> columns, int[] primaryKey) {
     }
 
     public List<String> primaryKeyNames() {
-        return java.util.Arrays.stream(primaryKey).mapToObj(i -> columns.get(i).name()).toList();
+        return java.util.Arrays.stream(primaryKey)
+                .mapToObj(i -> columns.get(i).name())
+                .toList();
     }
 }

@@ -9,8 +9,9 @@ import java.util.Map;
  * before and after, so the table applies them without re-deriving keys from the delta; it is empty
  * for a batch rebuilt from its journaled deltas, which the tables then apply alone.
  */
-public record ValidatedBatch(long baseVersion, int ops, Map<String, ZSet> tableDeltas,
-        Map<String, List<KeyChange>> keyChanges) implements BatchValidation {
+public record ValidatedBatch(
+        long baseVersion, int ops, Map<String, ZSet> tableDeltas, Map<String, List<KeyChange>> keyChanges)
+        implements BatchValidation {
 
     /** A batch rebuilt from its net table deltas (e.g. read back from the journal). */
     public ValidatedBatch(long baseVersion, int ops, Map<String, ZSet> tableDeltas) {

@@ -13,8 +13,7 @@ import java.time.ZoneOffset;
  * scales of a NUMERIC one (2.0 and 2.00).
  */
 public final class Values {
-    private Values() {
-    }
+    private Values() {}
 
     /** Equality of two non-null or null values; numbers compare by value (2 = 2.0 = 2.00). */
     public static boolean equal(Object a, Object b) {

@@ -9,8 +9,7 @@ import java.util.List;
 public record ViewDelta(List<WeightedRow> inserted, List<WeightedRow> deleted, String hashAfter) {
 
     /** A row with a positive number of copies. */
-    public record WeightedRow(Row row, long copies) {
-    }
+    public record WeightedRow(Row row, long copies) {}
 
     public long insertedCount() {
         return inserted.stream().mapToLong(WeightedRow::copies).sum();

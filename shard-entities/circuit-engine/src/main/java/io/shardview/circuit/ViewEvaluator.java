@@ -49,14 +49,14 @@ final class ViewEvaluator {
     }
 
     /** One view's step in a batch: completed, or failed with the exception. */
-    private record Attempt(MaterializedView view, Dataflow.Step step, RuntimeException failure) {
-    }
+    private record Attempt(MaterializedView view, Dataflow.Step step, RuntimeException failure) {}
 
     /**
      * Steps every affected view and, if all succeed, updates their contents; relationDeltas receives
      * each changed view's delta. Returns the changed views' deltas.
      */
-    Map<String, ViewDelta> propagate(Collection<MaterializedView> views, Map<String, ZSet> relationDeltas) throws ViewFailed {
+    Map<String, ViewDelta> propagate(Collection<MaterializedView> views, Map<String, ZSet> relationDeltas)
+            throws ViewFailed {
         TreeMap<Integer, List<MaterializedView>> byLevel = new TreeMap<>();
         for (MaterializedView v : views) {
             byLevel.computeIfAbsent(v.level, l -> new ArrayList<>()).add(v);
@@ -79,7 +79,8 @@ final class ViewEvaluator {
                 if (a.failure() != null) throw fail(a, done);
             }
             for (Attempt a : attempts) {
-                if (!a.step().output().isEmpty()) relationDeltas.put(a.view().name, a.step().output());
+                if (!a.step().output().isEmpty())
+                    relationDeltas.put(a.view().name, a.step().output());
             }
         }
         return commit(views, done, parallel);
@@ -108,8 +109,12 @@ final class ViewEvaluator {
         return pool != null ? pool.getParallelism() : ForkJoinPool.getCommonPoolParallelism();
     }
 
-    private static List<Attempt> step(List<MaterializedView> affected, Map<String, ZSet> relationDeltas, boolean parallel) {
-        if (parallel) return affected.parallelStream().map(v -> stepOne(v, relationDeltas)).toList();
+    private static List<Attempt> step(
+            List<MaterializedView> affected, Map<String, ZSet> relationDeltas, boolean parallel) {
+        if (parallel)
+            return affected.parallelStream()
+                    .map(v -> stepOne(v, relationDeltas))
+                    .toList();
         List<Attempt> out = new ArrayList<>(affected.size());
         for (MaterializedView v : affected) out.add(stepOne(v, relationDeltas));
         return out;
@@ -133,8 +138,10 @@ final class ViewEvaluator {
         throw failed.failure(); // a bug, not bad data: still leaves the views as they were
     }
 
-    private static Map<String, ViewDelta> commit(Collection<MaterializedView> views, List<Attempt> done, boolean parallel) {
-        if (parallel) done.parallelStream().forEach(a -> a.view().absorb(a.step().output()));
+    private static Map<String, ViewDelta> commit(
+            Collection<MaterializedView> views, List<Attempt> done, boolean parallel) {
+        if (parallel)
+            done.parallelStream().forEach(a -> a.view().absorb(a.step().output()));
         else for (Attempt a : done) a.view().absorb(a.step().output());
         Map<MaterializedView, ZSet> outputs = new HashMap<>();
         for (Attempt a : done) {

@@ -28,10 +28,12 @@ public final class ZSet {
 
     /** Entry i: rows[i] (null once its weight reached zero), weights[i], hashes[i]. */
     private Row[] rows;
+
     private long[] weights;
     private int[] hashes;
     /** Entries appended so far, removed ones included. */
     private int used;
+
     private int size;
     /** Slot -> entry + 1, 0 = empty; the power of two at or above twice the entry capacity. */
     private int[] index;

@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
  * and the outer row came out once per spelling. And one outer string compared with inner ones of several types.
  */
 class BpcharCorrelationTest {
-    private static final String SCHEMA = "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR);"
-            + "CREATE VIEW w AS SELECT id, EXISTS (SELECT 1 FROM u WHERE u.v = t.c) AS e, (SELECT COUNT(*) FROM u WHERE u.v = t.c) AS n,"
-            + " (SELECT MAX(v) FROM u WHERE u.v = t.c) AS m FROM t;"
-            + "CREATE VIEW o AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.v = t.c) OR id > 2";
+    private static final String SCHEMA =
+            "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR);"
+                    + "CREATE VIEW w AS SELECT id, EXISTS (SELECT 1 FROM u WHERE u.v = t.c) AS e, (SELECT COUNT(*) FROM u WHERE u.v = t.c) AS n,"
+                    + " (SELECT MAX(v) FROM u WHERE u.v = t.c) AS m FROM t;"
+                    + "CREATE VIEW o AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.v = t.c) OR id > 2";
 
     private static void apply(Circuit c, Op... ops) {
         CircuitTest.applyAndCheck(c, List.of("w", "o"), ops);
@@ -26,17 +27,33 @@ class BpcharCorrelationTest {
     /** Rows of w as [id, e, n, [m]] (m bracketed to show its blanks), by id. */
     private static String show(Circuit c) {
         return CircuitTest.rows(c, "w").stream()
-                .map(r -> { Object[] v = r.toArray(); return "[" + v[0] + ", " + v[1] + ", " + v[2] + ", [" + v[3] + "]]"; })
-                .sorted().toList().toString();
+                .map(r -> {
+                    Object[] v = r.toArray();
+                    return "[" + v[0] + ", " + v[1] + ", " + v[2] + ", [" + v[3] + "]]";
+                })
+                .sorted()
+                .toList()
+                .toString();
     }
 
     @Test
     void eachOuterRowOnceWithEveryEqualSpellingCounted() {
         Circuit c = CircuitTest.circuit(SCHEMA);
-        apply(c, Op.insert("t", row("id", 1, "c", "a")), Op.insert("t", row("id", 2, "c", "b")), Op.insert("t", row("id", 3, "c", null)),
-                Op.insert("u", row("id", 1, "v", "a")), Op.insert("u", row("id", 2, "v", "a ")));
+        apply(
+                c,
+                Op.insert("t", row("id", 1, "c", "a")),
+                Op.insert("t", row("id", 2, "c", "b")),
+                Op.insert("t", row("id", 3, "c", null)),
+                Op.insert("u", row("id", 1, "v", "a")),
+                Op.insert("u", row("id", 2, "v", "a ")));
         assertEquals("[[1, true, 2, [a ]], [2, false, 0, [null]], [3, false, 0, [null]]]", show(c));
-        assertEquals("[[1], [3]]", CircuitTest.rows(c, "o").stream().map(Row::toString).sorted().toList().toString());
+        assertEquals(
+                "[[1], [3]]",
+                CircuitTest.rows(c, "o").stream()
+                        .map(Row::toString)
+                        .sorted()
+                        .toList()
+                        .toString());
 
         apply(c, Op.insert("u", row("id", 3, "v", "b  ")), Op.insert("u", row("id", 4, "v", "a  ")));
         assertEquals("[[1, true, 3, [a  ]], [2, true, 1, [b  ]], [3, false, 0, [null]]]", show(c));
@@ -51,15 +68,25 @@ class BpcharCorrelationTest {
      */
     @Test
     void oneOuterVarcharComparedAsBpcharAndAsTextKeepsBothComparisons() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR); CREATE TABLE u (id INT PRIMARY KEY, c CHAR(3), x TEXT);"
-                + "CREATE VIEW n AS SELECT t.id, (SELECT COUNT(*) FROM u WHERE u.x = t.s AND u.c = t.s) AS n FROM t;"
-                + "CREATE VIEW e AS SELECT t.id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.x = t.s AND u.c = t.s)");
+        Circuit c = CircuitTest.circuit(
+                "CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR); CREATE TABLE u (id INT PRIMARY KEY, c CHAR(3), x TEXT);"
+                        + "CREATE VIEW n AS SELECT t.id, (SELECT COUNT(*) FROM u WHERE u.x = t.s AND u.c = t.s) AS n FROM t;"
+                        + "CREATE VIEW e AS SELECT t.id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.x = t.s AND u.c = t.s)");
         List<String> views = List.of("n", "e");
-        CircuitTest.applyAndCheck(c, views, Op.insert("t", row("id", 1, "s", "zz ")), Op.insert("t", row("id", 2, "s", "zz")),
-                Op.insert("t", row("id", 3, "s", null)), Op.insert("u", row("id", 1, "c", "zz", "x", "zz ")));
+        CircuitTest.applyAndCheck(
+                c,
+                views,
+                Op.insert("t", row("id", 1, "s", "zz ")),
+                Op.insert("t", row("id", 2, "s", "zz")),
+                Op.insert("t", row("id", 3, "s", null)),
+                Op.insert("u", row("id", 1, "c", "zz", "x", "zz ")));
         assertEquals("[[1, 1], [2, 0], [3, 0]]", sorted(c, "n"));
         assertEquals("[[1]]", sorted(c, "e"));
-        CircuitTest.applyAndCheck(c, views, Op.insert("u", row("id", 2, "c", "zz", "x", "zz")), Op.insert("u", row("id", 3, "c", "ab", "x", "zz")),
+        CircuitTest.applyAndCheck(
+                c,
+                views,
+                Op.insert("u", row("id", 2, "c", "zz", "x", "zz")),
+                Op.insert("u", row("id", 3, "c", "ab", "x", "zz")),
                 Op.deleteKey("u", Map.of("id", 1)));
         assertEquals("[[1, 0], [2, 1], [3, 0]]", sorted(c, "n"));
         assertEquals("[[2]]", sorted(c, "e"));
@@ -68,15 +95,26 @@ class BpcharCorrelationTest {
     @Test
     void anInThatCalcitesRewriteKeepsComparesItsVarcharAsBpcharToo() {
         // Correlated by >=: no mark; Calcite joins each row with the subquery's distinct values, now as bpchar.
-        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), n INT); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR, g INT);"
-                + "CREATE VIEW f AS SELECT id, c IN (SELECT v FROM u WHERE u.g >= t.n) AS f FROM t;"
-                + "CREATE VIEW x AS SELECT id FROM t WHERE NOT (c IN (SELECT v FROM u WHERE u.g >= t.n))");
+        Circuit c = CircuitTest.circuit(
+                "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), n INT); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR, g INT);"
+                        + "CREATE VIEW f AS SELECT id, c IN (SELECT v FROM u WHERE u.g >= t.n) AS f FROM t;"
+                        + "CREATE VIEW x AS SELECT id FROM t WHERE NOT (c IN (SELECT v FROM u WHERE u.g >= t.n))");
         List<String> views = List.of("f", "x");
-        CircuitTest.applyAndCheck(c, views, Op.insert("t", row("id", 1, "c", "a", "n", 1)), Op.insert("t", row("id", 2, "c", "b", "n", 9)),
-                Op.insert("t", row("id", 3, "c", null, "n", 1)), Op.insert("u", row("id", 1, "v", "a", "g", 5)), Op.insert("u", row("id", 2, "v", "a ", "g", 5)));
+        CircuitTest.applyAndCheck(
+                c,
+                views,
+                Op.insert("t", row("id", 1, "c", "a", "n", 1)),
+                Op.insert("t", row("id", 2, "c", "b", "n", 9)),
+                Op.insert("t", row("id", 3, "c", null, "n", 1)),
+                Op.insert("u", row("id", 1, "v", "a", "g", 5)),
+                Op.insert("u", row("id", 2, "v", "a ", "g", 5)));
         assertEquals("[[1, true], [2, false], [3, null]]", sorted(c, "f"));
         assertEquals("[[2]]", sorted(c, "x"));
-        CircuitTest.applyAndCheck(c, views, Op.insert("u", row("id", 3, "v", null, "g", 9)), Op.insert("u", row("id", 4, "v", "b ", "g", 1)));
+        CircuitTest.applyAndCheck(
+                c,
+                views,
+                Op.insert("u", row("id", 3, "v", null, "g", 9)),
+                Op.insert("u", row("id", 4, "v", "b ", "g", 1)));
         assertEquals("[[1, true], [2, null], [3, null]]", sorted(c, "f"));
         assertEquals("[]", sorted(c, "x"));
         CircuitTest.applyAndCheck(c, views, Op.deleteKey("u", Map.of("id", 3)));
@@ -85,6 +123,10 @@ class BpcharCorrelationTest {
     }
 
     private static String sorted(Circuit c, String view) {
-        return CircuitTest.rows(c, view).stream().map(Row::toString).sorted().toList().toString();
+        return CircuitTest.rows(c, view).stream()
+                .map(Row::toString)
+                .sorted()
+                .toList()
+                .toString();
     }
 }

@@ -26,10 +26,12 @@ class BpcharSpellingTest {
     /** Rows 1 ('a' in the CHAR(3)), 2 ('a' in the VARCHAR) and 3 ('a ' in the VARCHAR), then the views. */
     private static Circuit circuit(String views) {
         Circuit c = CircuitTest.circuit(TABLE + views);
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(
-                Op.insert("t", row("id", 1, "c", "a")),
-                Op.insert("t", row("id", 2, "v", "a")),
-                Op.insert("t", row("id", 3, "v", "a ")))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(
+                        Op.insert("t", row("id", 1, "c", "a")),
+                        Op.insert("t", row("id", 2, "v", "a")),
+                        Op.insert("t", row("id", 3, "v", "a ")))));
         return c;
     }
 
@@ -64,8 +66,12 @@ class BpcharSpellingTest {
         padded.applyBatch(List.of(Op.insert("t", row("id", 1, "c", "a"))));
         Circuit bare = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT COALESCE(c, v) AS x FROM t");
         bare.applyBatch(List.of(Op.insert("t", row("id", 1, "v", "a"))));
-        assertNotEquals(padded.read("w", 10, null).orElseThrow().hash(), bare.read("w", 10, null).orElseThrow().hash());
-        assertEquals(ReadOrder.hash(padded.recompute("w")), padded.read("w", 10, null).orElseThrow().hash());
+        assertNotEquals(
+                padded.read("w", 10, null).orElseThrow().hash(),
+                bare.read("w", 10, null).orElseThrow().hash());
+        assertEquals(
+                ReadOrder.hash(padded.recompute("w")),
+                padded.read("w", 10, null).orElseThrow().hash());
     }
 
     @Test
@@ -77,8 +83,9 @@ class BpcharSpellingTest {
 
     @Test
     void unionAllAndTopKKeepEverySpelling() {
-        Circuit c = circuit("CREATE VIEW u AS SELECT COALESCE(c, v) AS x FROM t WHERE id = 1 UNION ALL SELECT COALESCE(c, v) FROM t;"
-                + "CREATE VIEW k AS SELECT COALESCE(c, v) AS x FROM t ORDER BY x LIMIT 2");
+        Circuit c = circuit(
+                "CREATE VIEW u AS SELECT COALESCE(c, v) AS x FROM t WHERE id = 1 UNION ALL SELECT COALESCE(c, v) FROM t;"
+                        + "CREATE VIEW k AS SELECT COALESCE(c, v) AS x FROM t ORDER BY x LIMIT 2");
         assertEquals("[a] [a ] [a  ] [a  ]", show(c, "u"));
         assertEquals("[a] [a ]", show(c, "k"));
         delete(c, 2);
@@ -121,8 +128,11 @@ class BpcharSpellingTest {
         merged.add(Row.of(new FixedChar("a", 3)), 3);
         CircuitImage now = c.image();
         CircuitImage.ViewImage w = now.views.get(0);
-        CircuitImage old = new CircuitImage(now.version, now.tables,
-                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), ZSetImage.of(merged), w.operatorState())));
+        CircuitImage old = new CircuitImage(
+                now.version,
+                now.tables,
+                List.of(new CircuitImage.ViewImage(
+                        w.name(), w.sql(), w.revision(), ZSetImage.of(merged), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CircuitSnapshot.write(new DataOutputStream(bytes), old, 0x53564333);
         byte[] svc3 = bytes.toByteArray();

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * each value's blanks, a text one loses them; a written CAST AS CHAR(n) pads and truncates.
  */
 class BpcharTypingTest {
-    private static final String TABLE = "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), c5 CHAR(5), v VARCHAR, n INT NOT NULL, cn CHAR(3) NOT NULL);";
+    private static final String TABLE =
+            "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), c5 CHAR(5), v VARCHAR, n INT NOT NULL, cn CHAR(3) NOT NULL);";
 
     /** The single row of a one-row view, each value as PostgreSQL prints it, and the view's column types. */
     private static String view(String select) {
@@ -26,39 +27,56 @@ class BpcharTypingTest {
         List<Row> rows = CircuitTest.rows(c, "w");
         StringBuilder out = new StringBuilder();
         for (Row r : rows) {
-            out.append(Arrays.stream(r.toArray()).map(v -> v == null ? "NULL" : "[" + v + "]").toList()).append(' ');
+            out.append(Arrays.stream(r.toArray())
+                            .map(v -> v == null ? "NULL" : "[" + v + "]")
+                            .toList())
+                    .append(' ');
         }
-        return out + c.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList().toString();
+        return out
+                + c.columns("w").orElseThrow().stream()
+                        .map(Column::sqlTypeName)
+                        .toList()
+                        .toString();
     }
 
     @Test
     void caseOverCharKeepsItsBlanksEvenWhenCalciteSimplifiesItToACast() {
         // On a NOT NULL column Calcite simplifies this CASE to a cast to the nullable type.
         // Its implicit ELSE NULL has no length, so PostgreSQL describes it as bpchar.
-        assertEquals("[[1], [a  ]] [[2], [b  ]] [integer, bpchar]",
+        assertEquals(
+                "[[1], [a  ]] [[2], [b  ]] [integer, bpchar]",
                 view("SELECT id, CASE WHEN cn IS NOT NULL THEN cn ELSE NULL END AS a FROM t"));
-        assertEquals("[[1], [zz ]] [[2], NULL] [integer, bpchar]", view("SELECT id, CASE WHEN n < 10 THEN c END AS a FROM t"));
+        assertEquals(
+                "[[1], [zz ]] [[2], NULL] [integer, bpchar]",
+                view("SELECT id, CASE WHEN n < 10 THEN c END AS a FROM t"));
     }
 
     @Test
     void aCaseWhoseConditionIsAlwaysTrueKeepsTheTypeOfItsElse() {
         // n >= n holds on the NOT NULL n; PostgreSQL still types the CASE by its ELSE (varchar), so c loses its blanks.
-        assertEquals("[[1], [zz]] [[2], NULL] [integer, varchar]", view("SELECT id, CASE WHEN n >= n THEN c ELSE v END AS a FROM t"));
+        assertEquals(
+                "[[1], [zz]] [[2], NULL] [integer, varchar]",
+                view("SELECT id, CASE WHEN n >= n THEN c ELSE v END AS a FROM t"));
     }
 
     @Test
     void caseTakesTheTypeOfItsElseAndCoalesceOfItsFirstArgument() {
-        // CASE ... THEN c ELSE v is varchar (c loses its blanks); COALESCE(c, v) is bpchar (v's value keeps its length).
-        assertEquals("[[1], [zz], [zz ]] [[2], [y ], [y ]] [integer, varchar, bpchar]",
+        // CASE ... THEN c ELSE v is varchar (c loses its blanks); COALESCE(c, v) is bpchar (v's value keeps its
+        // length).
+        assertEquals(
+                "[[1], [zz], [zz ]] [[2], [y ], [y ]] [integer, varchar, bpchar]",
                 view("SELECT id, CASE WHEN n < 10 THEN c ELSE v END AS a, COALESCE(c, v) AS b FROM t"));
-        assertEquals("[[1], [x], [zz ]] [[2], [y ], [bb   ]] [integer, varchar, bpchar]",
+        assertEquals(
+                "[[1], [x], [zz ]] [[2], [y ], [bb   ]] [integer, varchar, bpchar]",
                 view("SELECT id, COALESCE(v, c) AS a, COALESCE(c, c5) AS b FROM t"));
     }
 
     @Test
     void aLiteralInABpcharCoalesceKeepsItsOwnLengthAndComparesWithoutBlanks() {
-        assertEquals("[[1], [zz ], [false], [zz ]] [[2], [q], [true], [ab ]] [integer, bpchar, boolean, bpchar]",
-                view("SELECT id, COALESCE(c, 'q') AS a, COALESCE(c, 'q') = 'q  ' AS b, COALESCE(c, 'ab ') AS d FROM t"));
+        assertEquals(
+                "[[1], [zz ], [false], [zz ]] [[2], [q], [true], [ab ]] [integer, bpchar, boolean, bpchar]",
+                view(
+                        "SELECT id, COALESCE(c, 'q') AS a, COALESCE(c, 'q') = 'q  ' AS b, COALESCE(c, 'ab ') AS d FROM t"));
     }
 
     @Test
@@ -69,7 +87,9 @@ class BpcharTypingTest {
                 Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
                 Op.insert("s", row("id", 1, "v", "zz")),
                 Op.insert("s", row("id", 2, "v", "zz "))));
-        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE c IN (SELECT v FROM s)"));
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE c IN (SELECT v FROM s)"));
         assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"));
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
         assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"), "one match left");
@@ -82,7 +102,8 @@ class BpcharTypingTest {
                 Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
                 Op.insert("s", row("id", 1, "v", "zz")),
                 Op.insert("s", row("id", 2, "v", "zz "))));
-        assertInstanceOf(DdlResult.Applied.class,
+        assertInstanceOf(
+                DdlResult.Applied.class,
                 c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE c IN (SELECT v FROM s WHERE s.id >= t.n)"));
         assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"));
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
@@ -99,7 +120,8 @@ class BpcharTypingTest {
                 Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
                 Op.insert("s", row("id", 1, "v", "zz")),
                 Op.insert("s", row("id", 2, "v", "zz "))));
-        assertInstanceOf(DdlResult.Applied.class,
+        assertInstanceOf(
+                DdlResult.Applied.class,
                 c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM s WHERE s.v = t.c)"));
         assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"));
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
@@ -114,7 +136,8 @@ class BpcharTypingTest {
                 Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
                 Op.insert("s", row("id", 1, "v", "zz")),
                 Op.insert("s", row("id", 2, "v", "zz "))));
-        assertInstanceOf(DdlResult.Applied.class,
+        assertInstanceOf(
+                DdlResult.Applied.class,
                 c.executeSql("CREATE VIEW w AS SELECT t.id FROM t JOIN (SELECT DISTINCT v FROM s) d ON t.c = d.v"));
         assertEquals(List.of(Row.wrap(1), Row.wrap(1)), CircuitTest.rows(c, "w"));
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
@@ -123,7 +146,9 @@ class BpcharTypingTest {
 
     @Test
     void aCaseOfLiteralsOnlyIsTextAndNotPadded() {
-        assertEquals("[[1], [a]] [[2], [bb]] [integer, text]", view("SELECT id, CASE WHEN n < 10 THEN 'a' ELSE 'bb' END AS a FROM t"));
+        assertEquals(
+                "[[1], [a]] [[2], [bb]] [integer, text]",
+                view("SELECT id, CASE WHEN n < 10 THEN 'a' ELSE 'bb' END AS a FROM t"));
     }
 
     @Test
@@ -134,13 +159,15 @@ class BpcharTypingTest {
     @Test
     void nullIfOfAVarcharAndABpcharIsBpchar() {
         // PostgreSQL: NULLIF(v, c) returns the left side of bpchar's =, so 'y ' stays 'y ' but as bpchar; as text 'y'.
-        assertEquals("[[1], [x], [x]] [[2], [y ], [y]] [integer, bpchar, varchar]",
+        assertEquals(
+                "[[1], [x], [x]] [[2], [y ], [y]] [integer, bpchar, varchar]",
                 view("SELECT id, NULLIF(v, c) AS a, CAST(NULLIF(v, c) AS VARCHAR) AS b FROM t"));
     }
 
     @Test
     void aWrittenCastToCharPadsAndTruncates() {
-        assertEquals("[[1], [zz   ], [7 ], [x   ], [b], [true]] [[2], NULL, [12], [y   ], [bb], [true]]"
+        assertEquals(
+                "[[1], [zz   ], [7 ], [x   ], [b], [true]] [[2], NULL, [12], [y   ], [bb], [true]]"
                         + " [integer, character(5), character(2), character(4), varchar, boolean]",
                 view("SELECT id, CAST(c AS CHAR(5)) AS a, CAST(n AS CHAR(2)) AS b, CAST(v AS CHAR(4)) AS d,"
                         + " CAST(CAST(c5 AS CHAR(2)) AS VARCHAR) AS e, CAST('abcd' AS CHAR(2)) = 'ab' AS f FROM t"));
@@ -148,7 +175,8 @@ class BpcharTypingTest {
 
     @Test
     void aWrittenCastToVarcharOfALengthTruncates() {
-        assertEquals("[[1], [7]] [[2], [123]] [integer, varchar(3)]", view("SELECT id, CAST(n AS VARCHAR(3)) AS a FROM t"));
+        assertEquals(
+                "[[1], [7]] [[2], [123]] [integer, varchar(3)]", view("SELECT id, CAST(n AS VARCHAR(3)) AS a FROM t"));
     }
 
     @Test
@@ -161,7 +189,9 @@ class BpcharTypingTest {
                 + "CREATE VIEW n AS SELECT id FROM q WHERE c NOT IN (SELECT v FROM q WHERE v IS NOT NULL);"
                 + "CREATE VIEW m AS SELECT id FROM q WHERE v NOT IN (SELECT c FROM q WHERE c IS NOT NULL)");
         c.applyBatch(List.of(Op.insert("q", row("id", 1, "c", "a", "v", "a "))));
-        assertEquals("[1, true, false, false, true]", Arrays.toString(CircuitTest.rows(c, "w").get(0).toArray()));
+        assertEquals(
+                "[1, true, false, false, true]",
+                Arrays.toString(CircuitTest.rows(c, "w").get(0).toArray()));
         assertEquals(1, CircuitTest.rows(c, "j").size());
         assertEquals(1, CircuitTest.rows(c, "s").size());
         assertEquals(0, CircuitTest.rows(c, "n").size());
@@ -170,16 +200,22 @@ class BpcharTypingTest {
 
     @Test
     void unionTakesTheTypeOfItsFirstInput() {
-        // PostgreSQL: SELECT c UNION ALL SELECT v is bpchar ('zz ' and 'x'); SELECT v UNION ALL SELECT c varchar ('x', 'zz').
-        assertEquals("[[x]] [[zz ]] [NULL] [bpchar]", view("SELECT c AS a FROM t UNION ALL SELECT v FROM t WHERE id = 1"));
-        assertEquals("[[x]] [[zz]] [NULL] [varchar]", view("SELECT v AS a FROM t WHERE id = 1 UNION ALL SELECT c FROM t"));
+        // PostgreSQL: SELECT c UNION ALL SELECT v is bpchar ('zz ' and 'x'); SELECT v UNION ALL SELECT c varchar ('x',
+        // 'zz').
+        assertEquals(
+                "[[x]] [[zz ]] [NULL] [bpchar]", view("SELECT c AS a FROM t UNION ALL SELECT v FROM t WHERE id = 1"));
+        assertEquals(
+                "[[x]] [[zz]] [NULL] [varchar]", view("SELECT v AS a FROM t WHERE id = 1 UNION ALL SELECT c FROM t"));
     }
 
     /** The rows of a view, each as its values' text, after one row (id 1, c 'a', v 'a ') in q. */
     private static String overRow(String views, String view) {
         Circuit c = CircuitTest.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT);" + views);
         c.applyBatch(List.of(Op.insert("q", row("id", 1, "c", "a", "v", "a ", "x", "a "))));
-        return CircuitTest.rows(c, view).stream().map(r -> Arrays.toString(r.toArray())).toList().toString();
+        return CircuitTest.rows(c, view).stream()
+                .map(r -> Arrays.toString(r.toArray()))
+                .toList()
+                .toString();
     }
 
     private static List<String> types(String views, String view) {
@@ -193,8 +229,12 @@ class BpcharTypingTest {
         // there; w.pv stays varchar, compared as bpchar (true).
         String w = "CREATE VIEW w AS SELECT id, c, v AS pv, LOWER(v) AS l, v || '' AS k, 'a ' AS lit FROM q;";
         assertEquals(List.of("integer", "character(3)", "varchar", "text", "text", "text"), types(w, "w"));
-        assertEquals("[[1, false, false, true, false]]",
-                overRow(w + "CREATE VIEW z AS SELECT id, c = l AS el, c = k AS ek, c = pv AS ev, c = lit AS elit FROM w", "z"));
+        assertEquals(
+                "[[1, false, false, true, false]]",
+                overRow(
+                        w
+                                + "CREATE VIEW z AS SELECT id, c = l AS el, c = k AS ek, c = pv AS ev, c = lit AS elit FROM w",
+                        "z"));
     }
 
     @Test
@@ -227,10 +267,13 @@ class BpcharTypingTest {
 
     @Test
     void aCastToTextDropsTheBlanksAndComparesAsText() {
-        // PostgreSQL 15: c::text is 'zz' (text); 'y'::char(3)::text = 'y ' compares as text (false), as bpchar it is true.
-        assertEquals("[[1], [zz], [false], [false], [7x]] [[2], NULL, [false], [true], [12345x]] [integer, text, boolean, boolean, text]",
-                view("SELECT id, CAST(c AS TEXT) AS a, CAST(CAST('y' AS CHAR(3)) AS text) = v AS b, CAST('y' AS CHAR(3)) = v AS bp,"
-                        + " CAST(n AS TEXT) || 'x' AS d FROM t"));
+        // PostgreSQL 15: c::text is 'zz' (text); 'y'::char(3)::text = 'y ' compares as text (false), as bpchar it is
+        // true.
+        assertEquals(
+                "[[1], [zz], [false], [false], [7x]] [[2], NULL, [false], [true], [12345x]] [integer, text, boolean, boolean, text]",
+                view(
+                        "SELECT id, CAST(c AS TEXT) AS a, CAST(CAST('y' AS CHAR(3)) AS text) = v AS b, CAST('y' AS CHAR(3)) = v AS bp,"
+                                + " CAST(n AS TEXT) || 'x' AS d FROM t"));
         assertEquals("[[2]] [integer]", view("SELECT id FROM t WHERE CAST(cn AS TEXT) || ' ' = CAST('b ' AS TEXT)"));
         assertEquals("[[1]] [integer]", view("SELECT id FROM t WHERE CAST(cn AS TEXT) = 'a'"));
     }

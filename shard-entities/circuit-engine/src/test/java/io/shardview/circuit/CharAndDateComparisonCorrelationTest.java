@@ -33,18 +33,87 @@ class CharAndDateComparisonCorrelationTest {
     private static final List<String> NAMES = VIEWS.keySet().stream().sorted().toList();
 
     private static Circuit circuit() {
-        StringBuilder ddl = new StringBuilder("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT, d DATE, ts TIMESTAMP);"
-                + "CREATE TABLE u (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT, d DATE, ts TIMESTAMP);");
-        for (String name : NAMES) ddl.append("CREATE VIEW ").append(name).append(" AS ").append(VIEWS.get(name)).append(';');
+        StringBuilder ddl = new StringBuilder(
+                "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT, d DATE, ts TIMESTAMP);"
+                        + "CREATE TABLE u (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT, d DATE, ts TIMESTAMP);");
+        for (String name : NAMES)
+            ddl.append("CREATE VIEW ")
+                    .append(name)
+                    .append(" AS ")
+                    .append(VIEWS.get(name))
+                    .append(';');
         Circuit c = CircuitTest.circuit(ddl.toString());
-        apply(c, Op.insert("t", row("id", 1, "c", "a", "v", "a", "x", "a", "d", "2024-01-02", "ts", "2024-01-02 00:00:00")),
-                Op.insert("t", row("id", 2, "c", "a\t", "v", "a ", "x", "a ", "d", "2024-01-01", "ts", "2024-01-01 23:59:59.999999")),
-                Op.insert("t", row("id", 3, "c", "ab", "v", "a\t", "x", "a\t", "d", "2024-01-03", "ts", "2024-01-02 00:00:00.000001")),
+        apply(
+                c,
+                Op.insert(
+                        "t",
+                        row("id", 1, "c", "a", "v", "a", "x", "a", "d", "2024-01-02", "ts", "2024-01-02 00:00:00")),
+                Op.insert(
+                        "t",
+                        row(
+                                "id",
+                                2,
+                                "c",
+                                "a\t",
+                                "v",
+                                "a ",
+                                "x",
+                                "a ",
+                                "d",
+                                "2024-01-01",
+                                "ts",
+                                "2024-01-01 23:59:59.999999")),
+                Op.insert(
+                        "t",
+                        row(
+                                "id",
+                                3,
+                                "c",
+                                "ab",
+                                "v",
+                                "a\t",
+                                "x",
+                                "a\t",
+                                "d",
+                                "2024-01-03",
+                                "ts",
+                                "2024-01-02 00:00:00.000001")),
                 Op.insert("t", row("id", 4)),
-                Op.insert("t", row("id", 5, "c", "", "v", "", "x", " ", "d", "2024-01-02", "ts", "2024-01-03 00:00:00")),
-                Op.insert("u", row("id", 1, "c", "a", "v", "a ", "x", "a ", "d", "2024-01-02", "ts", "2024-01-02 00:00:00")),
-                Op.insert("u", row("id", 2, "c", "a\t", "v", "a\t", "x", "a\t", "d", "2024-01-01", "ts", "2024-01-01 23:59:59.999999")),
-                Op.insert("u", row("id", 3, "c", "b", "v", "a", "x", "a", "d", "2024-01-03", "ts", "2024-01-02 00:00:00.000001")),
+                Op.insert(
+                        "t", row("id", 5, "c", "", "v", "", "x", " ", "d", "2024-01-02", "ts", "2024-01-03 00:00:00")),
+                Op.insert(
+                        "u",
+                        row("id", 1, "c", "a", "v", "a ", "x", "a ", "d", "2024-01-02", "ts", "2024-01-02 00:00:00")),
+                Op.insert(
+                        "u",
+                        row(
+                                "id",
+                                2,
+                                "c",
+                                "a\t",
+                                "v",
+                                "a\t",
+                                "x",
+                                "a\t",
+                                "d",
+                                "2024-01-01",
+                                "ts",
+                                "2024-01-01 23:59:59.999999")),
+                Op.insert(
+                        "u",
+                        row(
+                                "id",
+                                3,
+                                "c",
+                                "b",
+                                "v",
+                                "a",
+                                "x",
+                                "a",
+                                "d",
+                                "2024-01-03",
+                                "ts",
+                                "2024-01-02 00:00:00.000001")),
                 Op.insert("u", row("id", 4)));
         return c;
     }
@@ -60,27 +129,63 @@ class CharAndDateComparisonCorrelationTest {
     @Test
     void viewsCompareCharValuesAndDatesWithTimestampsAsPostgresDoes() throws IOException {
         Circuit c = circuit();
-        assertEquals("1:2 2:3 3:3 4:0 5:0 | 1:0 2:1 3:3 4:0 5:0 | 1:a 2:a  3:a\t 5: | 1:a  :true 2:a\t :false 3:ab :false"
-                + " 4:-:false 5:   :false | 1:1 2:1 3:2 4:0 5:2 | 1 3 5 | 1:a 2:a  3:a\t 5: | 1:a   2:a\t  3:ab  | 1 3 5", rows(c));
+        assertEquals(
+                "1:2 2:3 3:3 4:0 5:0 | 1:0 2:1 3:3 4:0 5:0 | 1:a 2:a  3:a\t 5: | 1:a  :true 2:a\t :false 3:ab :false"
+                        + " 4:-:false 5:   :false | 1:1 2:1 3:2 4:0 5:2 | 1 3 5 | 1:a 2:a  3:a\t 5: | 1:a   2:a\t  3:ab  | 1 3 5",
+                rows(c));
 
         // A blank-only VARCHAR (the empty bpchar), a timestamp at midnight; the 'b' CHAR goes.
-        apply(c, Op.insert("u", row("id", 5, "c", " ", "v", " ", "x", "", "d", "2024-01-01", "ts", "2024-01-03 00:00:00")),
+        apply(
+                c,
+                Op.insert(
+                        "u", row("id", 5, "c", " ", "v", " ", "x", "", "d", "2024-01-01", "ts", "2024-01-03 00:00:00")),
                 Op.deleteKey("u", row("id", 3)));
-        assertEquals("1:2 2:3 3:3 4:0 5:1 | 1:1 2:1 3:3 4:0 5:0 | 1:a 2:a  5: | 1:a  :false 2:a\t :false 3:ab :false"
-                + " 4:-:false 5:   :false | 1:2 2:2 3:3 4:0 5:3 | 1 3 5 | 1:a 2:a  5: | 1:a   2:a\t  3:ab  5:    | 1 3 5", rows(c));
+        assertEquals(
+                "1:2 2:3 3:3 4:0 5:1 | 1:1 2:1 3:3 4:0 5:0 | 1:a 2:a  5: | 1:a  :false 2:a\t :false 3:ab :false"
+                        + " 4:-:false 5:   :false | 1:2 2:2 3:3 4:0 5:3 | 1 3 5 | 1:a 2:a  5: | 1:a   2:a\t  3:ab  5:    | 1 3 5",
+                rows(c));
 
         c = SnapshotTest.roundTrip(c);
-        apply(c, Op.update("u", row("id", 2, "c", "ab", "v", "ab ", "x", "a", "d", "2024-01-02", "ts", "2024-01-01 00:00:00")),
-                Op.update("t", row("id", 3, "c", "a ", "v", "ab", "x", "a\t", "d", "2024-01-03", "ts", "2024-01-01 00:00:00")));
-        assertEquals("1:2 2:2 3:2 4:0 5:1 | 1:1 2:2 3:1 4:0 5:0 | 1:a 2:a  5: | 1:a  :false 2:a\t :false 3:a  :false"
-                + " 4:-:false 5:   :false | 1:1 2:1 3:0 4:0 5:3 | 1 2 3 5 | 1:a 2:a  5: | 1:a   2:a\t  3:a   5:    | 1 3 5", rows(c));
+        apply(
+                c,
+                Op.update(
+                        "u",
+                        row("id", 2, "c", "ab", "v", "ab ", "x", "a", "d", "2024-01-02", "ts", "2024-01-01 00:00:00")),
+                Op.update(
+                        "t",
+                        row(
+                                "id",
+                                3,
+                                "c",
+                                "a ",
+                                "v",
+                                "ab",
+                                "x",
+                                "a\t",
+                                "d",
+                                "2024-01-03",
+                                "ts",
+                                "2024-01-01 00:00:00")));
+        assertEquals(
+                "1:2 2:2 3:2 4:0 5:1 | 1:1 2:2 3:1 4:0 5:0 | 1:a 2:a  5: | 1:a  :false 2:a\t :false 3:a  :false"
+                        + " 4:-:false 5:   :false | 1:1 2:1 3:0 4:0 5:3 | 1 2 3 5 | 1:a 2:a  5: | 1:a   2:a\t  3:a   5:    | 1 3 5",
+                rows(c));
 
         apply(c, Op.deleteKey("u", row("id", 1)), Op.deleteKey("u", row("id", 2)), Op.deleteKey("u", row("id", 5)));
-        assertEquals("1:0 2:0 3:0 4:0 5:0 | 1:0 2:0 3:0 4:0 5:0 |  | 1:a  :false 2:a\t :false 3:a  :false 4:-:false 5:   :false"
-                + " | 1:0 2:0 3:0 4:0 5:0 |  |  |  | ", rows(c), "u holds only NULLs");
+        assertEquals(
+                "1:0 2:0 3:0 4:0 5:0 | 1:0 2:0 3:0 4:0 5:0 |  | 1:a  :false 2:a\t :false 3:a  :false 4:-:false 5:   :false"
+                        + " | 1:0 2:0 3:0 4:0 5:0 |  |  |  | ",
+                rows(c),
+                "u holds only NULLs");
 
-        apply(c, Op.insert("u", row("id", 6, "c", "zz", "v", "a", "x", "a\t", "d", "2024-01-03", "ts", "2024-01-02 00:00:00")));
-        assertEquals("1:1 2:1 3:1 4:0 5:0 | 1:0 2:0 3:0 4:0 5:0 | 1:a 2:a  3:ab 5: | 1:a  :true 2:a\t :false 3:a  :false"
-                + " 4:-:false 5:   :false | 1:0 2:0 3:0 4:0 5:0 | 1 3 5 | 1:a 2:a  3:ab 5: | 2:a\t  | 3", rows(c));
+        apply(
+                c,
+                Op.insert(
+                        "u",
+                        row("id", 6, "c", "zz", "v", "a", "x", "a\t", "d", "2024-01-03", "ts", "2024-01-02 00:00:00")));
+        assertEquals(
+                "1:1 2:1 3:1 4:0 5:0 | 1:0 2:0 3:0 4:0 5:0 | 1:a 2:a  3:ab 5: | 1:a  :true 2:a\t :false 3:a  :false"
+                        + " 4:-:false 5:   :false | 1:0 2:0 3:0 4:0 5:0 | 1 3 5 | 1:a 2:a  3:ab 5: | 2:a\t  | 3",
+                rows(c));
     }
 }

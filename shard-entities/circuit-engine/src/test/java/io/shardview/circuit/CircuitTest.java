@@ -27,7 +27,8 @@ class CircuitTest {
     static void applyAndCheck(Circuit c, List<String> views, Op... ops) {
         BatchOutcome o = c.applyBatch(List.of(ops));
         assertInstanceOf(BatchOutcome.Accepted.class, o, o.toString());
-        for (String view : views) assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
+        for (String view : views)
+            assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
     }
 
     static List<Row> rows(Circuit c, String name) {
@@ -39,9 +40,11 @@ class CircuitTest {
         List<String> out = new java.util.ArrayList<>();
         for (String view : views) {
             out.add(rows(c, view).stream()
-                    .map(r -> java.util.Arrays.stream(r.toArray()).map(v -> v == null ? "-" : v.toString())
+                    .map(r -> java.util.Arrays.stream(r.toArray())
+                            .map(v -> v == null ? "-" : v.toString())
                             .collect(java.util.stream.Collectors.joining(":")))
-                    .sorted().collect(java.util.stream.Collectors.joining(" ")));
+                    .sorted()
+                    .collect(java.util.stream.Collectors.joining(" ")));
         }
         return String.join(" | ", out);
     }
@@ -65,7 +68,9 @@ class CircuitTest {
     void insertUpdateDeleteOfOneKeyInOneBatchIsNoChange() {
         Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v INT); CREATE VIEW w AS SELECT * FROM t");
         BatchOutcome.Accepted a = (BatchOutcome.Accepted) c.applyBatch(List.of(
-                Op.insert("t", row("k", 1, "v", 1)), Op.update("t", row("k", 1, "v", 2)), Op.deleteKey("t", row("k", 1))));
+                Op.insert("t", row("k", 1, "v", 1)),
+                Op.update("t", row("k", 1, "v", 2)),
+                Op.deleteKey("t", row("k", 1))));
         assertTrue(a.views().isEmpty());
         assertEquals(2, c.version());
     }
@@ -73,7 +78,8 @@ class CircuitTest {
     @Test
     void rejectionNamesTheFirstBadOpAndChangesNothing() {
         Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v INT NOT NULL); CREATE TABLE log (m VARCHAR)");
-        assertEquals(new BatchOutcome.Rejected(1, RejectionKind.CONFLICT, "op 1: insert of an existing key [1]"),
+        assertEquals(
+                new BatchOutcome.Rejected(1, RejectionKind.CONFLICT, "op 1: insert of an existing key [1]"),
                 c.applyBatch(List.of(Op.insert("t", row("k", 1, "v", 1)), Op.insert("t", row("k", 1, "v", 1)))));
         assertKind(c.applyBatch(List.of(Op.insert("t", row("k", 1.5, "v", 1)))), RejectionKind.INVALID);
         assertKind(c.applyBatch(List.of(Op.insert("t", row("k", "1", "v", 1)))), RejectionKind.INVALID);
@@ -94,7 +100,8 @@ class CircuitTest {
     @Test
     void unsupportedSqlIsRejectedNamingTheConstructAndTheRequestIsAtomic() {
         Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v INT)");
-        DdlResult r = c.executeSql("CREATE VIEW a AS SELECT k FROM t; CREATE VIEW b AS SELECT k, rank() OVER (ORDER BY v) FROM t");
+        DdlResult r = c.executeSql(
+                "CREATE VIEW a AS SELECT k FROM t; CREATE VIEW b AS SELECT k, rank() OVER (ORDER BY v) FROM t");
         DdlResult.Rejected rej = assertInstanceOf(DdlResult.Rejected.class, r);
         assertEquals(RejectionKind.UNSUPPORTED, rej.kind());
         assertTrue(rej.message().contains("OVER"), rej.message());
@@ -103,7 +110,8 @@ class CircuitTest {
         DdlResult unknown = c.executeSql("CREATE VIEW x AS SELECT * FROM missing");
         assertTrue(((DdlResult.Rejected) unknown).message().contains("missing"), unknown.toString());
         // A syntax error says where in the request, without the parser's list of every token it could have taken.
-        DdlResult.Rejected syntax = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW y AS SELECT DISTINCT ON (k) k FROM t"));
+        DdlResult.Rejected syntax = assertInstanceOf(
+                DdlResult.Rejected.class, c.executeSql("CREATE VIEW y AS SELECT DISTINCT ON (k) k FROM t"));
         assertEquals(RejectionKind.SYNTAX, syntax.kind());
         assertEquals("syntax error at or near \"ON\" (line 1, column 34)", syntax.message());
         assertEquals(Map.of("line", 1, "column", 34), syntax.details());
@@ -119,27 +127,40 @@ class CircuitTest {
     @Test
     void viewCreatedOnExistingDataIsFilledAndHashIsHistoryIndependent() {
         Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, g VARCHAR, v DOUBLE)");
-        c.applyBatch(List.of(Op.insert("t", row("k", 1, "g", "a", "v", 1.5)), Op.insert("t", row("k", 2, "g", "a", "v", 2.0)),
+        c.applyBatch(List.of(
+                Op.insert("t", row("k", 1, "g", "a", "v", 1.5)),
+                Op.insert("t", row("k", 2, "g", "a", "v", 2.0)),
                 Op.insert("t", row("k", 3, "g", "b", "v", null))));
         c.executeSql("CREATE VIEW s AS SELECT g, COUNT(*) AS n, SUM(v) AS total, AVG(v) AS mean FROM t GROUP BY g");
         assertEquals(List.of(Row.of("a", 2L, 3.5, 1.75), Row.of("b", 1L, null, null)), rows(c, "s"));
         Circuit d = circuit("CREATE TABLE t (k INT PRIMARY KEY, g VARCHAR, v DOUBLE);"
                 + "CREATE VIEW s AS SELECT g, COUNT(*) AS n, SUM(v) AS total, AVG(v) AS mean FROM t GROUP BY g");
-        d.applyBatch(List.of(Op.insert("t", row("k", 3, "g", "b", "v", 7.0)), Op.insert("t", row("k", 2, "g", "a", "v", 2.0))));
-        d.applyBatch(List.of(Op.upsert("t", row("k", 3, "g", "b", "v", null)), Op.insert("t", row("k", 1, "g", "a", "v", 1.5))));
-        assertEquals(c.read("s", 10, null).orElseThrow().hash(), d.read("s", 10, null).orElseThrow().hash());
+        d.applyBatch(List.of(
+                Op.insert("t", row("k", 3, "g", "b", "v", 7.0)), Op.insert("t", row("k", 2, "g", "a", "v", 2.0))));
+        d.applyBatch(List.of(
+                Op.upsert("t", row("k", 3, "g", "b", "v", null)), Op.insert("t", row("k", 1, "g", "a", "v", 1.5))));
+        assertEquals(
+                c.read("s", 10, null).orElseThrow().hash(),
+                d.read("s", 10, null).orElseThrow().hash());
     }
 
     @Test
     void timestampsKeepMicrosecondsAndPrintAsPostgresDoes() {
-        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, ts TIMESTAMP);"
-                + "CREATE VIEW exact AS SELECT k, CAST(ts AS VARCHAR) AS text FROM t WHERE ts = TIMESTAMP '2024-01-03 10:00:15.123456'");
-        c.applyBatch(List.of(Op.insert("t", row("k", 1, "ts", "2024-01-03 10:00:15.123456")),
+        Circuit c = circuit(
+                "CREATE TABLE t (k INT PRIMARY KEY, ts TIMESTAMP);"
+                        + "CREATE VIEW exact AS SELECT k, CAST(ts AS VARCHAR) AS text FROM t WHERE ts = TIMESTAMP '2024-01-03 10:00:15.123456'");
+        c.applyBatch(List.of(
+                Op.insert("t", row("k", 1, "ts", "2024-01-03 10:00:15.123456")),
                 Op.insert("t", row("k", 2, "ts", "2024-01-03T10:00:15.123")),
                 Op.insert("t", row("k", 3, "ts", "2024-01-03T10:00:15.1234564"))));
-        assertEquals(List.of(Row.of(1L, "2024-01-03 10:00:15.123456"), Row.of(3L, "2024-01-03 10:00:15.123456")), rows(c, "exact"));
-        QueryResult q = c.query("SELECT CAST(TIMESTAMP '2024-01-03 10:00:00' AS VARCHAR) AS a, CAST(ts AS VARCHAR) AS b FROM t WHERE k = 2");
-        assertEquals(List.of(Row.of("2024-01-03 10:00:00", "2024-01-03 10:00:15.123")), assertInstanceOf(QueryResult.Rows.class, q).rows());
+        assertEquals(
+                List.of(Row.of(1L, "2024-01-03 10:00:15.123456"), Row.of(3L, "2024-01-03 10:00:15.123456")),
+                rows(c, "exact"));
+        QueryResult q = c.query(
+                "SELECT CAST(TIMESTAMP '2024-01-03 10:00:00' AS VARCHAR) AS a, CAST(ts AS VARCHAR) AS b FROM t WHERE k = 2");
+        assertEquals(
+                List.of(Row.of("2024-01-03 10:00:00", "2024-01-03 10:00:15.123")),
+                assertInstanceOf(QueryResult.Rows.class, q).rows());
     }
 
     @Test
@@ -149,29 +170,50 @@ class CircuitTest {
                 + "CREATE VIEW groups AS SELECT c, COUNT(*) AS n, MIN(c) AS least FROM t GROUP BY c;"
                 + "CREATE VIEW outer_cast AS SELECT CAST(c AS VARCHAR) AS v FROM picked");
         BatchOutcome tooLong = c.applyBatch(List.of(Op.insert("t", row("k", 9, "c", "abcd"))));
-        assertEquals("op 0: column 'c': value too long for type character(3)", assertInstanceOf(BatchOutcome.Rejected.class, tooLong).message());
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 1, "c", "a")),
-                Op.insert("t", row("k", 2, "c", "a  ")), Op.insert("t", row("k", 3, "c", "bb")), Op.insert("t", row("k", 4, "c", "abc   ")))));
-        assertEquals("[[1, a  , a, a|, A], [2, a  , a, a|, A], [3, bb , bb, bb|, BB]]", rows(c, "picked").toString());
-        assertEquals("[[a  , 2, a  ], [abc, 1, abc], [bb , 1, bb ]]", rows(c, "groups").toString());
+        assertEquals(
+                "op 0: column 'c': value too long for type character(3)",
+                assertInstanceOf(BatchOutcome.Rejected.class, tooLong).message());
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(
+                        Op.insert("t", row("k", 1, "c", "a")),
+                        Op.insert("t", row("k", 2, "c", "a  ")),
+                        Op.insert("t", row("k", 3, "c", "bb")),
+                        Op.insert("t", row("k", 4, "c", "abc   ")))));
+        assertEquals(
+                "[[1, a  , a, a|, A], [2, a  , a, a|, A], [3, bb , bb, bb|, BB]]",
+                rows(c, "picked").toString());
+        assertEquals(
+                "[[a  , 2, a  ], [abc, 1, abc], [bb , 1, bb ]]",
+                rows(c, "groups").toString());
         assertEquals("[[a], [a], [bb]]", rows(c, "outer_cast").toString());
-        assertEquals("character(3)", c.describe().tables().get(0).columns().get(1).sqlTypeName());
-        assertEquals(List.of("integer", "character(3)", "varchar", "text", "text"),
-                c.columns("picked").orElseThrow().stream().map(Column::sqlTypeName).toList());
+        assertEquals(
+                "character(3)", c.describe().tables().get(0).columns().get(1).sqlTypeName());
+        assertEquals(
+                List.of("integer", "character(3)", "varchar", "text", "text"),
+                c.columns("picked").orElseThrow().stream()
+                        .map(Column::sqlTypeName)
+                        .toList());
     }
 
     @Test
     void readsPageInViewOrderWithACursor() {
-        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR); CREATE VIEW o AS SELECT v, k FROM t ORDER BY v DESC LIMIT 3");
-        c.applyBatch(List.of(Op.insert("t", row("k", 1, "v", "a")), Op.insert("t", row("k", 2, "v", "c")),
-                Op.insert("t", row("k", 3, "v", "b")), Op.insert("t", row("k", 4, "v", null))));
+        Circuit c = circuit(
+                "CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR); CREATE VIEW o AS SELECT v, k FROM t ORDER BY v DESC LIMIT 3");
+        c.applyBatch(List.of(
+                Op.insert("t", row("k", 1, "v", "a")),
+                Op.insert("t", row("k", 2, "v", "c")),
+                Op.insert("t", row("k", 3, "v", "b")),
+                Op.insert("t", row("k", 4, "v", null))));
         RowsPage first = c.read("o", 2, null).orElseThrow();
         assertEquals(List.of(Row.of(null, 4L), Row.of("c", 2L)), first.rows());
         assertEquals(3, first.count());
         RowsPage second = c.read("o", 2, first.next()).orElseThrow();
         assertEquals(List.of(Row.of("b", 3L)), second.rows());
         assertEquals(null, second.next());
-        assertEquals(List.of("v", "k"), c.columns("o").orElseThrow().stream().map(Column::name).toList());
+        assertEquals(
+                List.of("v", "k"),
+                c.columns("o").orElseThrow().stream().map(Column::name).toList());
     }
 
     @Test
@@ -200,6 +242,7 @@ class CircuitTest {
         assertEquals(List.of(Row.of(1L)), rows(c, "one"));
         assertEquals(List.of(Row.of("a")), rows(c, "u"));
         QueryResult q = c.query("SELECT COUNT(*) AS n FROM t WHERE v = 'a'");
-        assertEquals(List.of(Row.of(2L)), assertInstanceOf(QueryResult.Rows.class, q).rows());
+        assertEquals(
+                List.of(Row.of(2L)), assertInstanceOf(QueryResult.Rows.class, q).rows());
     }
 }

@@ -43,12 +43,23 @@ class ComputedCorrelationJoinTest {
 
     private static Circuit circuit() {
         StringBuilder ddl = new StringBuilder(TABLES);
-        for (String name : NAMES) ddl.append("CREATE VIEW ").append(name).append(" AS ").append(VIEWS.get(name)).append(';');
+        for (String name : NAMES)
+            ddl.append("CREATE VIEW ")
+                    .append(name)
+                    .append(" AS ")
+                    .append(VIEWS.get(name))
+                    .append(';');
         Circuit c = CircuitTest.circuit(ddl.toString());
-        apply(c, Op.insert("t", row("id", 1, "n", 1, "c", "a")), Op.insert("t", row("id", 2, "n", 2, "c", "b")),
-                Op.insert("t", row("id", 3, "c", "c")), Op.insert("t", row("id", 4, "n", 5)),
-                Op.insert("u", row("id", 1, "y", 2, "w", "ax")), Op.insert("u", row("id", 2, "y", 4, "w", "zz")),
-                Op.insert("u", row("id", 3, "w", "cx")), Op.insert("u", row("id", 4, "y", 10)));
+        apply(
+                c,
+                Op.insert("t", row("id", 1, "n", 1, "c", "a")),
+                Op.insert("t", row("id", 2, "n", 2, "c", "b")),
+                Op.insert("t", row("id", 3, "c", "c")),
+                Op.insert("t", row("id", 4, "n", 5)),
+                Op.insert("u", row("id", 1, "y", 2, "w", "ax")),
+                Op.insert("u", row("id", 2, "y", 4, "w", "zz")),
+                Op.insert("u", row("id", 3, "w", "cx")),
+                Op.insert("u", row("id", 4, "y", 10)));
         return c;
     }
 
@@ -73,30 +84,55 @@ class ComputedCorrelationJoinTest {
     @Test
     void viewsFollowBothSidesAndFailOnlyWhereTheFailingValueMeetsARow() throws IOException {
         Circuit c = circuit();
-        assertEquals("1:true 2:false 3:false 4:false | 2 3 4 | 1:1 2:1 3:0 4:1 | 1 3 4 | 1:false 2:false 3:false 4:true"
-                + " | 1:0 2:1 3:0 4:2 | 2 4", rows(c));
+        assertEquals(
+                "1:true 2:false 3:false 4:false | 2 3 4 | 1:1 2:1 3:0 4:1 | 1 3 4 | 1:false 2:false 3:false 4:true"
+                        + " | 1:0 2:1 3:0 4:2 | 2 4",
+                rows(c));
 
         assertFails(c, List.of("v5"), "division by zero", Op.update("t", row("id", 4, "n", 0)));
-        assertFails(c, List.of("v1", "v3", "v6"), "integer out of range", Op.insert("t", row("id", 5, "n", Integer.MAX_VALUE, "c", "e")));
+        assertFails(
+                c,
+                List.of("v1", "v3", "v6"),
+                "integer out of range",
+                Op.insert("t", row("id", 5, "n", Integer.MAX_VALUE, "c", "e")));
 
-        apply(c, Op.insert("u", row("id", 5, "y", 3, "w", "bx")), Op.deleteKey("u", row("id", 1)),
+        apply(
+                c,
+                Op.insert("u", row("id", 5, "y", 3, "w", "bx")),
+                Op.deleteKey("u", row("id", 1)),
                 Op.update("t", row("id", 2, "n", 2, "c", "z")));
-        assertEquals("1:false 2:false 3:false 4:false | 1 3 4 | 1:0 2:1 3:0 4:1 | 3 4 | 1:false 2:false 3:false 4:false"
-                + " | 1:0 2:0 3:0 4:2 | 1 2 4", rows(c));
+        assertEquals(
+                "1:false 2:false 3:false 4:false | 1 3 4 | 1:0 2:1 3:0 4:1 | 3 4 | 1:false 2:false 3:false 4:false"
+                        + " | 1:0 2:0 3:0 4:2 | 1 2 4",
+                rows(c));
 
         // With u empty, t.n + 1 is never computed for 2147483647; a row of u then makes it fail, until that t row goes.
-        apply(c, Op.deleteKey("u", row("id", 2)), Op.deleteKey("u", row("id", 3)), Op.deleteKey("u", row("id", 4)),
-                Op.deleteKey("u", row("id", 5)), Op.insert("t", row("id", 5, "n", Integer.MAX_VALUE, "c", "e")));
-        assertEquals("1:false 2:false 3:false 4:false 5:false | 1 2 3 4 5 | 1:0 2:0 3:0 4:0 5:0 | 4 5"
-                + " | 1:false 2:false 3:false 4:false 5:false | 1:0 2:0 3:0 4:0 5:0 | 1 2 3 4 5", rows(c));
-        assertFails(c, List.of("v1", "v3", "v6"), "integer out of range", Op.insert("u", row("id", 6, "y", 1, "w", "q")));
+        apply(
+                c,
+                Op.deleteKey("u", row("id", 2)),
+                Op.deleteKey("u", row("id", 3)),
+                Op.deleteKey("u", row("id", 4)),
+                Op.deleteKey("u", row("id", 5)),
+                Op.insert("t", row("id", 5, "n", Integer.MAX_VALUE, "c", "e")));
+        assertEquals(
+                "1:false 2:false 3:false 4:false 5:false | 1 2 3 4 5 | 1:0 2:0 3:0 4:0 5:0 | 4 5"
+                        + " | 1:false 2:false 3:false 4:false 5:false | 1:0 2:0 3:0 4:0 5:0 | 1 2 3 4 5",
+                rows(c));
+        assertFails(
+                c, List.of("v1", "v3", "v6"), "integer out of range", Op.insert("u", row("id", 6, "y", 1, "w", "q")));
         Circuit restored = restored(c, false);
-        assertFails(restored, List.of("v1", "v3", "v6"), "integer out of range", Op.insert("u", row("id", 6, "y", 1, "w", "q")));
+        assertFails(
+                restored,
+                List.of("v1", "v3", "v6"),
+                "integer out of range",
+                Op.insert("u", row("id", 6, "y", 1, "w", "q")));
 
         for (Circuit each : List.of(c, restored)) {
             apply(each, Op.deleteKey("t", row("id", 5)), Op.insert("u", row("id", 6, "y", 1, "w", "q")));
-            assertEquals("1:false 2:false 3:false 4:false | 1 2 3 4 | 1:0 2:0 3:0 4:0 | 4 | 1:false 2:false 3:false 4:false"
-                    + " | 1:1 2:1 3:0 4:1 | 1 2 3 4", rows(each));
+            assertEquals(
+                    "1:false 2:false 3:false 4:false | 1 2 3 4 | 1:0 2:0 3:0 4:0 | 4 | 1:false 2:false 3:false 4:false"
+                            + " | 1:1 2:1 3:0 4:1 | 1 2 3 4",
+                    rows(each));
         }
     }
 
@@ -106,10 +142,15 @@ class ComputedCorrelationJoinTest {
         Circuit c = circuit();
         Circuit restored = restored(c, true);
         assertEquals(rows(c), rows(restored));
-        apply(restored, Op.insert("u", row("id", 5, "y", 3, "w", "bx")), Op.deleteKey("u", row("id", 1)),
+        apply(
+                restored,
+                Op.insert("u", row("id", 5, "y", 3, "w", "bx")),
+                Op.deleteKey("u", row("id", 1)),
                 Op.update("t", row("id", 2, "n", 2, "c", "z")));
-        assertEquals("1:false 2:false 3:false 4:false | 1 3 4 | 1:0 2:1 3:0 4:1 | 3 4 | 1:false 2:false 3:false 4:false"
-                + " | 1:0 2:0 3:0 4:2 | 1 2 4", rows(restored));
+        assertEquals(
+                "1:false 2:false 3:false 4:false | 1 3 4 | 1:0 2:1 3:0 4:1 | 3 4 | 1:false 2:false 3:false 4:false"
+                        + " | 1:0 2:0 3:0 4:2 | 1 2 4",
+                rows(restored));
     }
 
     /** The circuit restored from its snapshot; asSvc10: written as SVC10 with the views' operator state emptied. */
@@ -118,7 +159,7 @@ class ComputedCorrelationJoinTest {
         if (asSvc10) {
             List<CircuitImage.ViewImage> views = new ArrayList<>();
             for (CircuitImage.ViewImage v : image.views) {
-                views.add(new CircuitImage.ViewImage(v.name(), v.sql(), v.revision(), v.content(), out -> { }));
+                views.add(new CircuitImage.ViewImage(v.name(), v.sql(), v.revision(), v.content(), out -> {}));
             }
             image = new CircuitImage(image.version, image.tables, views);
         }

@@ -84,7 +84,10 @@ class ConcurrentImageTest {
         assertEquals(stopped.describe(), restored.describe(), where);
         for (String v : names) assertEquals(stopped.content(v), restored.content(v), where + " " + v);
         for (var t : stopped.describe().tables()) {
-            assertEquals(stopped.read(t.name(), Integer.MAX_VALUE, null), restored.read(t.name(), Integer.MAX_VALUE, null), where);
+            assertEquals(
+                    stopped.read(t.name(), Integer.MAX_VALUE, null),
+                    restored.read(t.name(), Integer.MAX_VALUE, null),
+                    where);
         }
         // Operator state is part of the image too: both go on to the live circuit's state.
         for (List<Op> ops : accepted) {
@@ -98,8 +101,14 @@ class ConcurrentImageTest {
         if (!(o instanceof BatchOutcome.Accepted)) return o.toString(); // rejected, or failed evaluating a view
         BatchOutcome.Accepted a = (BatchOutcome.Accepted) o;
         StringBuilder sb = new StringBuilder("v" + a.version());
-        a.views().forEach((name, d) -> sb.append(' ').append(name).append(" +").append(d.insertedCount())
-                .append(" -").append(d.deletedCount()).append(' ').append(d.hashAfter()));
+        a.views().forEach((name, d) -> sb.append(' ')
+                .append(name)
+                .append(" +")
+                .append(d.insertedCount())
+                .append(" -")
+                .append(d.deletedCount())
+                .append(' ')
+                .append(d.hashAfter()));
         return sb.toString();
     }
 
@@ -117,8 +126,10 @@ class ConcurrentImageTest {
             for (int k = 0; k < 2000; k += 100) {
                 List<Op> ops = new ArrayList<>();
                 for (int j = k; j < k + 100; j++) {
-                    ops.add(j % 2 == 0 ? Op.update("t", CircuitTest.row("k", j, "s", "changed", "n", -j))
-                            : Op.deleteKey("t", CircuitTest.row("k", j)));
+                    ops.add(
+                            j % 2 == 0
+                                    ? Op.update("t", CircuitTest.row("k", j, "s", "changed", "n", -j))
+                                    : Op.deleteKey("t", CircuitTest.row("k", j)));
                 }
                 assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
             }

@@ -16,26 +16,37 @@ import org.junit.jupiter.api.Test;
  * maintained (a Calcite assertion, stricter than its code, stopped it in tests).
  */
 class DecorrelationLimitsTest {
-    private static final String TABLES = "CREATE TABLE t1 (id BIGINT PRIMARY KEY, k INT, c2 NUMERIC); CREATE TABLE t2 (k INT);"
-            + " CREATE TABLE t0 (id BIGINT NOT NULL, k INT, s VARCHAR, PRIMARY KEY (id))";
-    private static final String TWO_LEVELS_BESIDE_A_COMPARISON = "SELECT a.c2, a.k FROM t1 a WHERE a.k IN (SELECT ia.k FROM t1 ia"
-            + " WHERE CAST(ia.id AS NUMERIC) = (a.c2 - 1) AND ia.id IN (SELECT na.k FROM t2 na WHERE na.k = a.k))";
+    private static final String TABLES =
+            "CREATE TABLE t1 (id BIGINT PRIMARY KEY, k INT, c2 NUMERIC); CREATE TABLE t2 (k INT);"
+                    + " CREATE TABLE t0 (id BIGINT NOT NULL, k INT, s VARCHAR, PRIMARY KEY (id))";
+    private static final String TWO_LEVELS_BESIDE_A_COMPARISON =
+            "SELECT a.c2, a.k FROM t1 a WHERE a.k IN (SELECT ia.k FROM t1 ia"
+                    + " WHERE CAST(ia.id AS NUMERIC) = (a.c2 - 1) AND ia.id IN (SELECT na.k FROM t2 na WHERE na.k = a.k))";
 
     private static Circuit filled() {
         Circuit c = CircuitTest.circuit(TABLES);
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(
-                Op.insert("t1", row("id", 5L, "k", 5, "c2", new java.math.BigDecimal("2.0"))), Op.insert("t1", row("id", 9L, "k", 5, "c2", 10)),
-                Op.insert("t1", row("id", 2L, "k", 9, "c2", 3)), Op.insert("t1", row("id", 13L, "k", 9, "c2", 1)),
-                Op.insert("t2", row("k", 1)), Op.insert("t2", row("k", 5)), Op.insert("t2", row("k", 9)),
-                Op.insert("t0", row("id", 1L, "k", 1, "s", "c")), Op.insert("t0", row("id", 2L, "k", null, "s", "a")),
-                Op.insert("t0", row("id", 5L, "k", 3, "s", "z")), Op.insert("t0", row("id", 7L, "k", 9, "s", "c")))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(
+                        Op.insert("t1", row("id", 5L, "k", 5, "c2", new java.math.BigDecimal("2.0"))),
+                        Op.insert("t1", row("id", 9L, "k", 5, "c2", 10)),
+                        Op.insert("t1", row("id", 2L, "k", 9, "c2", 3)),
+                        Op.insert("t1", row("id", 13L, "k", 9, "c2", 1)),
+                        Op.insert("t2", row("k", 1)),
+                        Op.insert("t2", row("k", 5)),
+                        Op.insert("t2", row("k", 9)),
+                        Op.insert("t0", row("id", 1L, "k", 1, "s", "c")),
+                        Op.insert("t0", row("id", 2L, "k", null, "s", "a")),
+                        Op.insert("t0", row("id", 5L, "k", 3, "s", "z")),
+                        Op.insert("t0", row("id", 7L, "k", 9, "s", "c")))));
         return c;
     }
 
     @Test
     void aSubqueryCorrelatedTwoLevelsOutBesideAComparisonIsRefused() {
         Circuit c = filled();
-        DdlResult.Rejected r = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW v AS " + TWO_LEVELS_BESIDE_A_COMPARISON));
+        DdlResult.Rejected r = assertInstanceOf(
+                DdlResult.Rejected.class, c.executeSql("CREATE VIEW v AS " + TWO_LEVELS_BESIDE_A_COMPARISON));
         assertTrue(r.message().contains("a subquery correlated to a row two or more levels out"), r.message());
         // One journaled before is planned as then, so its tenant recovers.
         assertInstanceOf(DdlResult.Applied.class, c.replaySql("CREATE VIEW v AS " + TWO_LEVELS_BESIDE_A_COMPARISON, 2));
@@ -44,8 +55,10 @@ class DecorrelationLimitsTest {
     @Test
     void aSubqueryCorrelatedTwoLevelsOutByEqualitiesIsMaintained() {
         Circuit c = filled();
-        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW v AS SELECT a.id FROM t1 a WHERE a.k IN (SELECT ia.k FROM t1 ia"
-                + " WHERE ia.id = a.k AND ia.k IN (SELECT na.k FROM t2 na WHERE na.k = a.k))"));
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                c.executeSql("CREATE VIEW v AS SELECT a.id FROM t1 a WHERE a.k IN (SELECT ia.k FROM t1 ia"
+                        + " WHERE ia.id = a.k AND ia.k IN (SELECT na.k FROM t2 na WHERE na.k = a.k))"));
         assertEquals(List.of("(5, )", "(9, )"), PostgresMirror.canonical(c.content("v")));
         CircuitTest.applyAndCheck(c, List.of("v"), Op.insert("t2", row("k", 5)), Op.deleteKey("t1", row("id", 9L)));
         assertEquals(List.of("(5, )"), PostgresMirror.canonical(c.content("v")));
@@ -54,10 +67,18 @@ class DecorrelationLimitsTest {
     @Test
     void aNotInCorrelatedThroughComputedValuesIsMaintained() {
         Circuit c = filled();
-        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW v AS SELECT a.k FROM t2 a WHERE a.k NOT IN"
-                + " (SELECT ia.k FROM t0 ia WHERE COALESCE(ia.id, 0) > COALESCE(a.k, 0));"
-                + " CREATE VIEW w AS SELECT a.k FROM t2 a WHERE a.k NOT IN (SELECT ia.k FROM t0 ia WHERE ia.s > 'b' AND ia.id > COALESCE(a.k, 0))"));
-        CircuitTest.applyAndCheck(c, List.of("v", "w"), Op.insert("t2", row("k", 2)), Op.insert("t2", row("k", null)), Op.insert("t2", row("k", 3)),
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                c.executeSql(
+                        "CREATE VIEW v AS SELECT a.k FROM t2 a WHERE a.k NOT IN"
+                                + " (SELECT ia.k FROM t0 ia WHERE COALESCE(ia.id, 0) > COALESCE(a.k, 0));"
+                                + " CREATE VIEW w AS SELECT a.k FROM t2 a WHERE a.k NOT IN (SELECT ia.k FROM t0 ia WHERE ia.s > 'b' AND ia.id > COALESCE(a.k, 0))"));
+        CircuitTest.applyAndCheck(
+                c,
+                List.of("v", "w"),
+                Op.insert("t2", row("k", 2)),
+                Op.insert("t2", row("k", null)),
+                Op.insert("t2", row("k", 3)),
                 Op.insert("t2", row("k", 0)));
         assertEquals(List.of("(2, )", "(5, )", "(9, )"), PostgresMirror.canonical(c.content("v")));
         assertEquals(List.of("(0, )", "(1, )", "(2, )", "(5, )", "(9, )"), PostgresMirror.canonical(c.content("w")));

@@ -62,7 +62,8 @@ class DifferentialTest {
                 + failedBatches + " batches and " + failedViews + " view creations failed with an SQL error in both ("
                 + differentMessages + " with another message, PostgreSQL having met another bad row first); "
                 + notInViews + " views used NOT IN, " + rowInViews + " a several-column [NOT] IN, " + failingInViews
-                + " a value before IN that may fail; " + refusedNested + " views refused as correlated two levels out beside a comparison");
+                + " a value before IN that may fail; " + refusedNested
+                + " views refused as correlated two levels out beside a comparison");
     }
 
     /** One schema with its views and batches. */
@@ -76,6 +77,7 @@ class DifferentialTest {
         private final Map<String, String> sqlOf = new LinkedHashMap<>();
         /** Views whose described types are compared once they hold a row (see {@link #checkTypes}). */
         private final Set<String> typesToCheck = new HashSet<>();
+
         private Circuit circuit = new Circuit();
         private int viewsTried;
         int refusedNested;
@@ -113,22 +115,26 @@ class DifferentialTest {
                     assertEquals(batch.badIndex(), r.index(), where(b, null));
                     assertEquals(batch.badKind(), r.kind(), where(b, null));
                     assertEquals(before, circuit.version());
-                    if (batch.pgSqlState() != null) assertEquals(batch.pgSqlState(), pg.refusal(batch.ops(), tables), where(b, null));
+                    if (batch.pgSqlState() != null)
+                        assertEquals(batch.pgSqlState(), pg.refusal(batch.ops(), tables), where(b, null));
                     ops.rollback();
                     continue;
                 }
                 PostgresMirror.BatchResult expected = pg.apply(batch.ops(), tables, views);
                 if (outcome instanceof BatchOutcome.Failed failed) {
                     // Both fail, and the view the engine names fails in PostgreSQL too (views over it fail as well).
-                    assertTrue(expected.errors().containsKey(failed.view()), where(b, failed.view()) + ": engine failed with '"
-                            + failed.problem() + "', PostgreSQL errors " + expected.errors());
+                    assertTrue(
+                            expected.errors().containsKey(failed.view()),
+                            where(b, failed.view()) + ": engine failed with '" + failed.problem()
+                                    + "', PostgreSQL errors " + expected.errors());
                     if (!expected.errors().get(failed.view()).equals(failed.problem())) differentMessages++;
                     assertEquals(before, circuit.version());
                     ops.rollback();
                     failedBatches++;
                     continue;
                 }
-                BatchOutcome.Accepted a = assertInstanceOf(BatchOutcome.Accepted.class, outcome, where(b, null) + " " + outcome);
+                BatchOutcome.Accepted a =
+                        assertInstanceOf(BatchOutcome.Accepted.class, outcome, where(b, null) + " " + outcome);
                 assertEquals(Map.of(), expected.errors(), where(b, null) + ": PostgreSQL failed, the engine accepted");
                 assertEquals(before + 1, a.version());
                 checkAll(b, expected.rows());
@@ -145,9 +151,14 @@ class DifferentialTest {
                 String pgError = pg.createView(name, sql);
                 if (pgError != null) {
                     // PostgreSQL cannot read the view on the current data; the engine, which fills it now, refuses it.
-                    DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r, "seed " + seed + " view " + sql
-                            + ": PostgreSQL fails with " + pgError);
-                    assertEquals(RejectionKind.EVALUATION_ERROR, rejected.kind(), "seed " + seed + " view " + sql + " -> " + r);
+                    DdlResult.Rejected rejected = assertInstanceOf(
+                            DdlResult.Rejected.class,
+                            r,
+                            "seed " + seed + " view " + sql + ": PostgreSQL fails with " + pgError);
+                    assertEquals(
+                            RejectionKind.EVALUATION_ERROR,
+                            rejected.kind(),
+                            "seed " + seed + " view " + sql + " -> " + r);
                     generator.discard(name);
                     failedViews++;
                     continue;
@@ -179,7 +190,10 @@ class DifferentialTest {
             List<Column> columns = circuit.columns(view).orElseThrow();
             assertEquals(expected.size(), columns.size(), where(-1, view) + " columns");
             for (int i = 0; i < expected.size(); i++) {
-                assertEquals(expected.get(i), PostgresMirror.formatType(columns.get(i)), where(-1, view) + " column " + columns.get(i).name() + " type");
+                assertEquals(
+                        expected.get(i),
+                        PostgresMirror.formatType(columns.get(i)),
+                        where(-1, view) + " column " + columns.get(i).name() + " type");
             }
         }
 
@@ -193,7 +207,10 @@ class DifferentialTest {
             ZSet incremental = circuit.content(view);
             ZSet scratch = circuit.recompute(view);
             assertEquals(scratch, incremental, where(batch, view) + " incremental vs from-scratch");
-            assertEquals(ReadOrder.hash(scratch), circuit.read(view, 1, null).orElseThrow().hash(), where(batch, view) + " hash");
+            assertEquals(
+                    ReadOrder.hash(scratch),
+                    circuit.read(view, 1, null).orElseThrow().hash(),
+                    where(batch, view) + " hash");
             assertEquals(pgRows, PostgresMirror.canonical(incremental), where(batch, view) + " vs PostgreSQL");
             if (typesToCheck.remove(view)) {
                 try {

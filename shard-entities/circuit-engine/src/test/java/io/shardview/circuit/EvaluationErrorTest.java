@@ -42,9 +42,12 @@ class EvaluationErrorTest {
     private static Circuit filled(long parallelWork) {
         Circuit c = circuit(SCHEMA);
         c.setParallelWork(parallelWork);
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(
-                Op.insert("t", row("k", 1, "a", 6, "b", 2, "s", "7")), Op.insert("t", row("k", 2, "a", 5, "b", -1)),
-                Op.insert("u", row("k", 1, "x", 3)), Op.insert("u", row("k", 2, "x", 4)))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(
+                        Op.insert("t", row("k", 1, "a", 6, "b", 2, "s", "7")),
+                                Op.insert("t", row("k", 2, "a", 5, "b", -1)),
+                        Op.insert("u", row("k", 1, "x", 3)), Op.insert("u", row("k", 2, "x", 4)))));
         return c;
     }
 
@@ -68,13 +71,20 @@ class EvaluationErrorTest {
         Circuit c = filled(parallelWork);
         Map<String, Object> before = observe(c);
         // total steps before ratio fails (in parallel, j and by_a too); the failure is known before positive steps.
-        assertFailed(c.applyBatch(List.of(Op.update("t", row("k", 1, "a", 9, "b", 3)), Op.insert("u", row("k", 3, "x", 1)),
-                Op.insert("t", row("k", 3, "a", 1, "b", 0)))), "ratio", "division by zero");
+        assertFailed(
+                c.applyBatch(List.of(
+                        Op.update("t", row("k", 1, "a", 9, "b", 3)),
+                        Op.insert("u", row("k", 3, "x", 1)),
+                        Op.insert("t", row("k", 3, "a", 1, "b", 0)))),
+                "ratio",
+                "division by zero");
         assertEquals(before, observe(c));
         assertConsistent(c);
 
-        BatchOutcome.Accepted next = assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(
-                Op.update("t", row("k", 1, "a", 9, "b", 3)), Op.insert("t", row("k", 3, "a", 1, "b", 1)))));
+        BatchOutcome.Accepted next = assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(
+                        Op.update("t", row("k", 1, "a", 9, "b", 3)), Op.insert("t", row("k", 3, "a", 1, "b", 1)))));
         assertEquals(3, next.version());
         assertEquals(List.of(Row.of(1L, 3L), Row.of(2L, -5L), Row.of(3L, 1L)), rows(c, "ratio"));
         assertConsistent(c);
@@ -86,11 +96,15 @@ class EvaluationErrorTest {
         Circuit c = filled(parallelWork);
         Map<String, Object> before = observe(c);
         // The right side's new row meets the left side's new row with a zero divisor mid-step.
-        assertFailed(c.applyBatch(List.of(Op.insert("t", row("k", 3, "a", 4, "b", 1)), Op.insert("u", row("k", 3, "x", 0)))),
-                "j", "division by zero");
+        assertFailed(
+                c.applyBatch(List.of(Op.insert("t", row("k", 3, "a", 4, "b", 1)), Op.insert("u", row("k", 3, "x", 0)))),
+                "j",
+                "division by zero");
         assertEquals(before, observe(c));
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 3, "a", 4, "b", 1)),
-                Op.insert("u", row("k", 3, "x", 2)))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(
+                        List.of(Op.insert("t", row("k", 3, "a", 4, "b", 1)), Op.insert("u", row("k", 3, "x", 2)))));
         assertEquals(List.of(Row.of(1L, 3L), Row.of(2L, 4L), Row.of(3L, 2L)), rows(c, "j"));
         assertConsistent(c);
     }
@@ -101,12 +115,23 @@ class EvaluationErrorTest {
                 + "CREATE VIEW plus AS SELECT k, a + 1 AS a1 FROM t;"
                 + "CREATE VIEW wide AS SELECT k, a + b AS ab, b * 2 AS b2 FROM t;"
                 + "CREATE VIEW neg AS SELECT k, -a AS na FROM t");
-        assertFailed(c.applyBatch(List.of(Op.insert("t", row("k", 1, "a", Integer.MAX_VALUE, "b", 0)))), "plus", "integer out of range");
+        assertFailed(
+                c.applyBatch(List.of(Op.insert("t", row("k", 1, "a", Integer.MAX_VALUE, "b", 0)))),
+                "plus",
+                "integer out of range");
         // INT + BIGINT is a bigint: no integer overflow, but b * 2 overflows the bigint.
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 2, "a", 5, "b", Integer.MAX_VALUE)))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(Op.insert("t", row("k", 2, "a", 5, "b", Integer.MAX_VALUE)))));
         assertEquals(List.of(Row.of(2L, 2147483652L, 4294967294L)), rows(c, "wide"));
-        assertFailed(c.applyBatch(List.of(Op.insert("t", row("k", 3, "a", 1, "b", Long.MAX_VALUE / 2 + 1)))), "wide", "bigint out of range");
-        assertFailed(c.applyBatch(List.of(Op.insert("t", row("k", 4, "a", Integer.MIN_VALUE, "b", 0)))), "neg", "integer out of range");
+        assertFailed(
+                c.applyBatch(List.of(Op.insert("t", row("k", 3, "a", 1, "b", Long.MAX_VALUE / 2 + 1)))),
+                "wide",
+                "bigint out of range");
+        assertFailed(
+                c.applyBatch(List.of(Op.insert("t", row("k", 4, "a", Integer.MIN_VALUE, "b", 0)))),
+                "neg",
+                "integer out of range");
         assertEquals(2, c.version());
     }
 
@@ -135,29 +160,44 @@ class EvaluationErrorTest {
         // NULL y, and the batch below was accepted then; it must be accepted again on replay, and after a snapshot.
         Circuit old = new Circuit();
         assertInstanceOf(DdlResult.Applied.class, old.replaySql("CREATE TABLE t (k INT PRIMARY KEY, y INT, n INT)", 1));
-        assertInstanceOf(DdlResult.Applied.class, old.replaySql(
-                "CREATE VIEW eq AS SELECT k FROM t WHERE y = 12 / n; CREATE VIEW c AS SELECT k, CAST(1.5 AS INTEGER) AS i FROM t", 1));
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                old.replaySql(
+                        "CREATE VIEW eq AS SELECT k FROM t WHERE y = 12 / n; CREATE VIEW c AS SELECT k, CAST(1.5 AS INTEGER) AS i FROM t",
+                        1));
         assertInstanceOf(BatchOutcome.Accepted.class, old.applyBatch(List.of(Op.insert("t", row("k", 1, "n", 0)))));
         assertEquals(List.of(Row.of(1L, 1L)), rows(old, "c"), "Calcite folded the cast then, truncating");
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         old.writeSnapshot(new java.io.DataOutputStream(bytes));
-        Circuit restored = Circuit.readSnapshot(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
-        assertInstanceOf(BatchOutcome.Accepted.class, restored.applyBatch(List.of(Op.insert("t", row("k", 2, "n", 0)))));
+        Circuit restored = Circuit.readSnapshot(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class, restored.applyBatch(List.of(Op.insert("t", row("k", 2, "n", 0)))));
         assertEquals(List.of(Row.of(1L, 1L), Row.of(2L, 1L)), rows(restored, "c"));
 
         // The same views created now follow PostgreSQL.
-        assertInstanceOf(DdlResult.Applied.class, restored.executeSql("CREATE VIEW c2 AS SELECT k, CAST(1.5 AS INTEGER) AS i FROM t"));
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                restored.executeSql("CREATE VIEW c2 AS SELECT k, CAST(1.5 AS INTEGER) AS i FROM t"));
         assertEquals(List.of(Row.of(1L, 2L), Row.of(2L, 2L)), rows(restored, "c2"));
         DdlResult now = restored.executeSql("CREATE VIEW eq2 AS SELECT k FROM t WHERE y = 12 / n");
-        assertEquals(RejectionKind.EVALUATION_ERROR, assertInstanceOf(DdlResult.Rejected.class, now).kind());
+        assertEquals(
+                RejectionKind.EVALUATION_ERROR,
+                assertInstanceOf(DdlResult.Rejected.class, now).kind());
     }
 
     @Test
     void anInvalidCastFailsWithPostgresMessage() {
-        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, s VARCHAR); CREATE VIEW n AS SELECT k, CAST(s AS INT) AS i FROM t");
+        Circuit c = circuit(
+                "CREATE TABLE t (k INT PRIMARY KEY, s VARCHAR); CREATE VIEW n AS SELECT k, CAST(s AS INT) AS i FROM t");
         assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("k", 1, "s", " 42 ")))));
-        assertFailed(c.applyBatch(List.of(Op.insert("t", row("k", 2, "s", "x")))), "n", "invalid input syntax for type integer: \"x\"");
-        assertFailed(c.applyBatch(List.of(Op.insert("t", row("k", 2, "s", "3000000000")))), "n",
+        assertFailed(
+                c.applyBatch(List.of(Op.insert("t", row("k", 2, "s", "x")))),
+                "n",
+                "invalid input syntax for type integer: \"x\"");
+        assertFailed(
+                c.applyBatch(List.of(Op.insert("t", row("k", 2, "s", "3000000000")))),
+                "n",
                 "value \"3000000000\" is out of range for type integer");
         assertEquals(List.of(Row.of(1L, 42L)), rows(c, "n"));
     }
@@ -166,13 +206,16 @@ class EvaluationErrorTest {
     void createViewOnDataThatFailsIsRefusedWithTheWholeRequest() {
         Circuit c = filled(Long.MAX_VALUE);
         Map<String, Object> before = observe(c);
-        DdlResult r = c.executeSql("CREATE VIEW fine AS SELECT k FROM t; CREATE VIEW bad AS SELECT k, 100 / (a - 5) AS q FROM t");
+        DdlResult r = c.executeSql(
+                "CREATE VIEW fine AS SELECT k FROM t; CREATE VIEW bad AS SELECT k, 100 / (a - 5) AS q FROM t");
         DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r);
         assertEquals(new DdlResult.Rejected(1, RejectionKind.EVALUATION_ERROR, "view bad: division by zero"), rejected);
         assertEquals(before, observe(c));
         assertFalse(c.columns("fine").isPresent());
         DdlResult empty = c.executeSql("CREATE VIEW mean AS SELECT 10 / COUNT(*) AS q FROM t WHERE a > 100");
-        assertEquals(RejectionKind.EVALUATION_ERROR, assertInstanceOf(DdlResult.Rejected.class, empty).kind());
+        assertEquals(
+                RejectionKind.EVALUATION_ERROR,
+                assertInstanceOf(DdlResult.Rejected.class, empty).kind());
     }
 
     @Test
@@ -189,7 +232,8 @@ class EvaluationErrorTest {
         Circuit clean = filled(Long.MAX_VALUE);
         List<BatchOutcome> accepted = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            List<Op> ops = List.of(Op.upsert("t", row("k", i % 7, "a", i % 5, "b", i % 4 + 1, "s", "v" + i)),
+            List<Op> ops = List.of(
+                    Op.upsert("t", row("k", i % 7, "a", i % 5, "b", i % 4 + 1, "s", "v" + i)),
                     Op.upsert("u", row("k", i % 5, "x", i % 3 + 1)));
             if (i % 3 == 0) {
                 List<Op> bad = new ArrayList<>(ops);
@@ -206,7 +250,8 @@ class EvaluationErrorTest {
 
     @Test
     void avgOfDoublesThatOverflowFailsTheBatchAsInPostgres() {
-        Circuit c = circuit("CREATE TABLE d (k INT PRIMARY KEY, x DOUBLE PRECISION); CREATE VIEW m AS SELECT AVG(x) AS a FROM d");
+        Circuit c = circuit(
+                "CREATE TABLE d (k INT PRIMARY KEY, x DOUBLE PRECISION); CREATE VIEW m AS SELECT AVG(x) AS a FROM d");
         assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("d", row("k", 1, "x", 1e308)))));
         long version = c.version();
         // PostgreSQL: avg of 1e308 and 0 fails (its sum of squared deviations overflows), so the batch fails.

@@ -27,25 +27,88 @@ class ExpressionTypeTest {
     private static final String TABLE = "CREATE TABLE t (id INT PRIMARY KEY, s SMALLINT, i INT, b BIGINT, n NUMERIC,"
             + " m NUMERIC(5,2), d DOUBLE PRECISION, r REAL, v VARCHAR, x TEXT, c CHAR(3), dt DATE, ts TIMESTAMP, bo BOOLEAN)";
 
-    private static final List<String> NUMBERS = List.of("s", "i", "b", "n", "m", "d", "r", "1", "3000000000", "1.5", "1e2",
-            "CAST(1 AS SMALLINT)", "NULL");
-    private static final List<String> ANY = List.of("s", "i", "b", "n", "m", "d", "r", "v", "x", "c", "dt", "ts", "bo", "1",
-            "3000000000", "1.5", "'a'", "NULL", "TRUE");
-    private static final List<String> TYPES = List.of("SMALLINT", "INT", "BIGINT", "NUMERIC", "NUMERIC(4,1)", "DOUBLE PRECISION",
-            "REAL", "VARCHAR", "VARCHAR(2)", "TEXT", "CHAR(2)", "DATE", "TIMESTAMP", "BOOLEAN");
+    private static final List<String> NUMBERS =
+            List.of("s", "i", "b", "n", "m", "d", "r", "1", "3000000000", "1.5", "1e2", "CAST(1 AS SMALLINT)", "NULL");
+    private static final List<String> ANY = List.of(
+            "s",
+            "i",
+            "b",
+            "n",
+            "m",
+            "d",
+            "r",
+            "v",
+            "x",
+            "c",
+            "dt",
+            "ts",
+            "bo",
+            "1",
+            "3000000000",
+            "1.5",
+            "'a'",
+            "NULL",
+            "TRUE");
+    private static final List<String> TYPES = List.of(
+            "SMALLINT",
+            "INT",
+            "BIGINT",
+            "NUMERIC",
+            "NUMERIC(4,1)",
+            "DOUBLE PRECISION",
+            "REAL",
+            "VARCHAR",
+            "VARCHAR(2)",
+            "TEXT",
+            "CHAR(2)",
+            "DATE",
+            "TIMESTAMP",
+            "BOOLEAN");
 
     /** The rows both hold: typical values, NULLs, and negative values with blank strings (no zero: / and % would fail). */
-    private static final String PG_ROWS = "INSERT INTO t VALUES (1, 2, 3, 4, 2.50, 1.25, 0.5, 1.5, 'ab', 'cd ', 'e', '2024-01-02', '2024-01-02 03:04:05', TRUE),"
-            + " (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
-            + " (3, -2, -3, -7, -2.5, -1.20, -0.25, -2.5, '', '  ', ' ', '1999-12-31', '1999-12-31 23:59:59.999999', FALSE)";
+    private static final String PG_ROWS =
+            "INSERT INTO t VALUES (1, 2, 3, 4, 2.50, 1.25, 0.5, 1.5, 'ab', 'cd ', 'e', '2024-01-02', '2024-01-02 03:04:05', TRUE),"
+                    + " (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+                    + " (3, -2, -3, -7, -2.5, -1.20, -0.25, -2.5, '', '  ', ' ', '1999-12-31', '1999-12-31 23:59:59.999999', FALSE)";
 
     private static List<Op> rows() {
         List<Op> out = new ArrayList<>();
-        out.add(Op.insert("t", values(1, 2, 3, 4L, new BigDecimal("2.50"), new BigDecimal("1.25"), 0.5, 1.5, "ab", "cd ", "e",
-                LocalDate.of(2024, 1, 2), LocalDateTime.of(2024, 1, 2, 3, 4, 5), true)));
-        out.add(Op.insert("t", values(2, null, null, null, null, null, null, null, null, null, null, null, null, null)));
-        out.add(Op.insert("t", values(3, -2, -3, -7L, new BigDecimal("-2.5"), new BigDecimal("-1.20"), -0.25, -2.5, "", "  ", " ",
-                LocalDate.of(1999, 12, 31), LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000), false)));
+        out.add(Op.insert(
+                "t",
+                values(
+                        1,
+                        2,
+                        3,
+                        4L,
+                        new BigDecimal("2.50"),
+                        new BigDecimal("1.25"),
+                        0.5,
+                        1.5,
+                        "ab",
+                        "cd ",
+                        "e",
+                        LocalDate.of(2024, 1, 2),
+                        LocalDateTime.of(2024, 1, 2, 3, 4, 5),
+                        true)));
+        out.add(Op.insert(
+                "t", values(2, null, null, null, null, null, null, null, null, null, null, null, null, null)));
+        out.add(Op.insert(
+                "t",
+                values(
+                        3,
+                        -2,
+                        -3,
+                        -7L,
+                        new BigDecimal("-2.5"),
+                        new BigDecimal("-1.20"),
+                        -0.25,
+                        -2.5,
+                        "",
+                        "  ",
+                        " ",
+                        LocalDate.of(1999, 12, 31),
+                        LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000),
+                        false)));
         return out;
     }
 
@@ -79,7 +142,8 @@ class ExpressionTypeTest {
                 out.add(a + " <> " + b);
                 out.add(a + " IS DISTINCT FROM " + b);
                 out.add("NOT (" + a + " = " + b + ")");
-                // CASE NULL WHEN ... PostgreSQL reads as text (so NULL = 1 is text = integer, refused); Calcite's parser
+                // CASE NULL WHEN ... PostgreSQL reads as text (so NULL = 1 is text = integer, refused); Calcite's
+                // parser
                 // writes it as the searched CASE WHEN NULL = 1, whose NULL both read as the other side's type.
                 if (!a.equals("NULL")) out.add("CASE " + a + " WHEN " + b + " THEN 1 ELSE 0 END");
                 out.add(a + " BETWEEN " + b + " AND " + b);
@@ -87,7 +151,8 @@ class ExpressionTypeTest {
                 out.add(a + " AS y FROM t UNION ALL SELECT " + b);
             }
             out.add("CASE WHEN bo THEN " + a + " END");
-            for (String f : List.of("LOWER", "UPPER", "ABS", "ROUND", "LENGTH", "CHAR_LENGTH", "TRIM", "FLOOR", "CEIL", "SIGN")) {
+            for (String f : List.of(
+                    "LOWER", "UPPER", "ABS", "ROUND", "LENGTH", "CHAR_LENGTH", "TRIM", "FLOOR", "CEIL", "SIGN")) {
                 out.add(f + "(" + a + ")");
             }
             out.add(a + " IS NULL");
@@ -128,7 +193,8 @@ class ExpressionTypeTest {
                 try {
                     pgRefused = pg.createView(name, sql) != null; // a data exception reading it
                 } catch (SQLException refused) {
-                    pgRefused = true; // no such operator, function or cast, no common type; or a literal that does not convert
+                    pgRefused = true; // no such operator, function or cast, no common type; or a literal that does not
+                    // convert
                 }
                 DdlResult r = circuit.executeSql("CREATE VIEW " + name + " AS " + sql);
                 if (r instanceof DdlResult.Rejected rejected) {
@@ -144,7 +210,8 @@ class ExpressionTypeTest {
                 }
                 compared++;
                 String expected = pg.columnTypes(name).get(0);
-                String actual = PostgresMirror.formatType(circuit.columns(name).orElseThrow().get(0));
+                String actual = PostgresMirror.formatType(
+                        circuit.columns(name).orElseThrow().get(0));
                 if (!expected.equals(actual)) mismatches.put(e, "type: PostgreSQL " + expected + ", engine " + actual);
                 List<String> pgRows = pg.rows("SELECT * FROM " + name);
                 List<String> rows = PostgresMirror.canonical(circuit.content(name));
@@ -165,10 +232,14 @@ class ExpressionTypeTest {
         String views = "CREATE VIEW w AS SELECT b % 7 AS r, v || 1 AS c, COALESCE(v, 1) AS k FROM t";
         Circuit old = CircuitTest.circuit(TABLE);
         assertInstanceOf(DdlResult.Applied.class, old.replaySql(views, 2));
-        assertEquals(List.of("integer", "text", "varchar"), old.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList());
+        assertEquals(
+                List.of("integer", "text", "varchar"),
+                old.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList());
         Circuit now = CircuitTest.circuit(TABLE);
         assertInstanceOf(DdlResult.Rejected.class, now.executeSql(views));
         assertInstanceOf(DdlResult.Applied.class, now.executeSql("CREATE VIEW w AS SELECT b % 7 AS r FROM t"));
-        assertEquals(List.of("bigint"), now.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList());
+        assertEquals(
+                List.of("bigint"),
+                now.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList());
     }
 }

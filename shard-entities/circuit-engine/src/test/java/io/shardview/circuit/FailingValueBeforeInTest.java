@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * NULLs) with any row; a correlated one (a subplan run per row) with any row of the row's own subquery.
  */
 class FailingValueBeforeInTest {
-    private static final String TABLES = "CREATE TABLE t (k INT PRIMARY KEY, c INT, g INT); CREATE TABLE u (k INT PRIMARY KEY, x INT, g INT)";
+    private static final String TABLES =
+            "CREATE TABLE t (k INT PRIMARY KEY, c INT, g INT); CREATE TABLE u (k INT PRIMARY KEY, x INT, g INT)";
 
     private static Circuit with(String view) {
         return circuit(TABLES + "; CREATE VIEW v AS " + view);
@@ -88,7 +89,8 @@ class FailingValueBeforeInTest {
 
     @Test
     void aCorrelatedInFailsOnlyForARowWhoseOwnSubqueryHasRowsANullOneToo() {
-        for (String view : List.of("SELECT k FROM t WHERE 12 / c IN (SELECT x FROM u WHERE u.g = t.g)",
+        for (String view : List.of(
+                "SELECT k FROM t WHERE 12 / c IN (SELECT x FROM u WHERE u.g = t.g)",
                 "SELECT k FROM t WHERE 12 / c IN (SELECT x FROM u WHERE u.g = t.g) OR g > 5")) {
             Circuit c = with(view);
             accepted(c, t(1, 0, 1), t(2, 3, 2), u(1, 4, 2), t(3, 0, null));
@@ -105,11 +107,16 @@ class FailingValueBeforeInTest {
 
     @Test
     void aViewOfSqlRevisionOneStillComparesAFailingValueOnlyWithNonNullValues() {
-        // That engine compared 12 / c with a NULL x without computing it (stopping at a NULL operand); a journaled batch
+        // That engine compared 12 / c with a NULL x without computing it (stopping at a NULL operand); a journaled
+        // batch
         // it accepted so must be accepted again on replay.
         Circuit c = new Circuit();
-        assertInstanceOf(DdlResult.Applied.class, c.replaySql(TABLES + "; CREATE VIEW v AS SELECT k FROM t WHERE 12 / c IN "
-                + "(SELECT x FROM u WHERE u.g = t.g)", 1));
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                c.replaySql(
+                        TABLES + "; CREATE VIEW v AS SELECT k FROM t WHERE 12 / c IN "
+                                + "(SELECT x FROM u WHERE u.g = t.g)",
+                        1));
         accepted(c, t(1, 0, 1), u(1, null, 1));
         fails(c, "division by zero", u(2, 4, 1));
     }
@@ -150,19 +157,24 @@ class FailingValueBeforeInTest {
     void aViewIsCreatedOverRowsWhoseValueFailsWhileTheSubqueryIsEmpty() {
         Circuit c = circuit(TABLES);
         accepted(c, t(1, 0, 0), t(2, 3, 1));
-        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW v AS SELECT k FROM t WHERE 12 / c IN (SELECT x FROM u);"
-                + "CREATE VIEW w AS SELECT k, 12 / c NOT IN (SELECT x FROM u) AS m FROM t"));
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                c.executeSql("CREATE VIEW v AS SELECT k FROM t WHERE 12 / c IN (SELECT x FROM u);"
+                        + "CREATE VIEW w AS SELECT k, 12 / c NOT IN (SELECT x FROM u) AS m FROM t"));
         fails(c, "division by zero", u(1, 9, 1));
         accepted(c, Op.deleteKey("t", row("k", 1)), u(1, 9, 1));
-        DdlResult.Rejected refused = assertInstanceOf(DdlResult.Rejected.class, c.executeSql(
-                "CREATE VIEW x AS SELECT k FROM t WHERE 12 / (c - 3) IN (SELECT x FROM u)"));
+        DdlResult.Rejected refused = assertInstanceOf(
+                DdlResult.Rejected.class,
+                c.executeSql("CREATE VIEW x AS SELECT k FROM t WHERE 12 / (c - 3) IN (SELECT x FROM u)"));
         assertEquals(new DdlResult.Rejected(0, RejectionKind.EVALUATION_ERROR, "view x: division by zero"), refused);
     }
 
     @Test
     void aRowWhoseValueFailedSurvivesASnapshotAndStillFailsOnceTheSubqueryHasRows() throws IOException {
-        for (String view : List.of("SELECT k FROM t WHERE 12 / c IN (SELECT x FROM u)",
-                "SELECT k, 12 / c IN (SELECT x FROM u WHERE u.g = t.g) AS m FROM t", "SELECT k FROM t WHERE 12 / c NOT IN (SELECT x FROM u)")) {
+        for (String view : List.of(
+                "SELECT k FROM t WHERE 12 / c IN (SELECT x FROM u)",
+                "SELECT k, 12 / c IN (SELECT x FROM u WHERE u.g = t.g) AS m FROM t",
+                "SELECT k FROM t WHERE 12 / c NOT IN (SELECT x FROM u)")) {
             Circuit c = with(view);
             accepted(c, t(1, 0, 1), t(2, 3, 1));
             for (boolean asSvc11 : new boolean[] {false, true}) {
@@ -178,13 +190,18 @@ class FailingValueBeforeInTest {
     void theViewsOfAnSvc11SnapshotAreEvaluatedAfreshUnderTheirSqlRevision() throws IOException {
         // Revision 1 stopped at a NULL operand: y = 12 / n passed a NULL y with n 0; revision 2 fails there.
         Circuit c = new Circuit();
-        assertInstanceOf(DdlResult.Applied.class, c.replaySql(TABLES + "; CREATE VIEW old AS SELECT k FROM t WHERE g = 12 / c", 1));
-        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW v AS SELECT k FROM t WHERE 12 / c IN (SELECT x FROM u)"));
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                c.replaySql(TABLES + "; CREATE VIEW old AS SELECT k FROM t WHERE g = 12 / c", 1));
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                c.executeSql("CREATE VIEW v AS SELECT k FROM t WHERE 12 / c IN (SELECT x FROM u)"));
         accepted(c, t(1, 0, null), t(2, 3, 4));
         Circuit restored = restored(c, true); // evaluated under revision 2, old would fail on row 1
         assertEquals(keys(2), rows(restored, "old"));
         assertEquals(keys(), rows(restored, "v"));
-        BatchOutcome.Failed failed = assertInstanceOf(BatchOutcome.Failed.class, restored.applyBatch(List.of(u(1, 4, 1))));
+        BatchOutcome.Failed failed =
+                assertInstanceOf(BatchOutcome.Failed.class, restored.applyBatch(List.of(u(1, 4, 1))));
         assertEquals("v", failed.view());
         accepted(restored, Op.deleteKey("t", row("k", 1)), u(1, 4, 1));
         assertEquals(keys(2), rows(restored, "v"));
@@ -199,7 +216,7 @@ class FailingValueBeforeInTest {
         if (asSvc11) {
             List<CircuitImage.ViewImage> views = new ArrayList<>();
             for (CircuitImage.ViewImage v : image.views) {
-                views.add(new CircuitImage.ViewImage(v.name(), v.sql(), v.revision(), v.content(), out -> { }));
+                views.add(new CircuitImage.ViewImage(v.name(), v.sql(), v.revision(), v.content(), out -> {}));
             }
             image = new CircuitImage(image.version, image.tables, views);
         }

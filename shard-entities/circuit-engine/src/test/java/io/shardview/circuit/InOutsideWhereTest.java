@@ -15,17 +15,22 @@ import org.junit.jupiter.api.Test;
  * three-valued answers PostgreSQL 15 gives (checked there for each step below).
  */
 class InOutsideWhereTest {
-    private static final String SCHEMA = "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR);"
-            + "CREATE VIEW isin AS SELECT id, v IN (SELECT v FROM u) AS f FROM t;"
-            + "CREATE VIEW notin AS SELECT id, v NOT IN (SELECT v FROM u) AS f FROM t;"
-            + "CREATE VIEW ored AS SELECT id FROM t WHERE v IN (SELECT v FROM u) OR id > 2";
+    private static final String SCHEMA =
+            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR);"
+                    + "CREATE VIEW isin AS SELECT id, v IN (SELECT v FROM u) AS f FROM t;"
+                    + "CREATE VIEW notin AS SELECT id, v NOT IN (SELECT v FROM u) AS f FROM t;"
+                    + "CREATE VIEW ored AS SELECT id FROM t WHERE v IN (SELECT v FROM u) OR id > 2";
 
     private static void apply(Circuit c, Op... ops) {
         CircuitTest.applyAndCheck(c, List.of("isin", "notin", "ored"), ops);
     }
 
     private static String show(Circuit c, String view) {
-        return CircuitTest.rows(c, view).stream().map(Row::toString).sorted().toList().toString();
+        return CircuitTest.rows(c, view).stream()
+                .map(Row::toString)
+                .sorted()
+                .toList()
+                .toString();
     }
 
     private static void expect(Circuit c, String isIn, String notIn) {
@@ -36,7 +41,11 @@ class InOutsideWhereTest {
     @Test
     void answersFollowTheSubqueryThroughEmptyNullAndBack() {
         Circuit c = CircuitTest.circuit(SCHEMA);
-        apply(c, Op.insert("t", row("id", 1, "v", null)), Op.insert("t", row("id", 2, "v", "a")), Op.insert("t", row("id", 3, "v", "b")));
+        apply(
+                c,
+                Op.insert("t", row("id", 1, "v", null)),
+                Op.insert("t", row("id", 2, "v", "a")),
+                Op.insert("t", row("id", 3, "v", "b")));
         expect(c, "[[1, false], [2, false], [3, false]]", "[[1, true], [2, true], [3, true]]");
         assertEquals("[[3]]", show(c, "ored"));
 
@@ -64,8 +73,14 @@ class InOutsideWhereTest {
         // Counts that change with every row of u would make a cross join emit every row of t again; the mark
         // keeps u's values, NULL count and row count, and re-marks t's rows only when their answer can change.
         Circuit c = CircuitTest.circuit(SCHEMA);
-        Map<String, List<Column>> catalog = Map.of("t", c.describe().tables().get(0).columns(), "u", c.describe().tables().get(1).columns());
-        for (String sql : List.of("SELECT id, v IN (SELECT v FROM u) AS f FROM t", "SELECT id, v NOT IN (SELECT v FROM u) AS f FROM t",
+        Map<String, List<Column>> catalog = Map.of(
+                "t",
+                c.describe().tables().get(0).columns(),
+                "u",
+                c.describe().tables().get(1).columns());
+        for (String sql : List.of(
+                "SELECT id, v IN (SELECT v FROM u) AS f FROM t",
+                "SELECT id, v NOT IN (SELECT v FROM u) AS f FROM t",
                 "SELECT id FROM t WHERE v IN (SELECT v FROM u) OR id > 2")) {
             String plan = SqlPlanner.explain(SqlPlanner.plan(sql, catalog));
             assertTrue(plan.contains("InMarkJoin"), plan);

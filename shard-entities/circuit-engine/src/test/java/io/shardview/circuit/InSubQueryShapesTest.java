@@ -43,7 +43,9 @@ class InSubQueryShapesTest {
     private static String rows(Circuit c) {
         assertEquals(c.recompute("w"), c.content("w"), "incremental vs from scratch");
         return CircuitTest.rows(c, "w").stream()
-                .map(r -> Arrays.stream(r.toArray()).map(v -> v == null ? "-" : v.toString()).collect(Collectors.joining(":")))
+                .map(r -> Arrays.stream(r.toArray())
+                        .map(v -> v == null ? "-" : v.toString())
+                        .collect(Collectors.joining(":")))
                 .collect(Collectors.joining(" "));
     }
 
@@ -59,7 +61,8 @@ class InSubQueryShapesTest {
 
     @Test
     void anInInAnInnerJoinsOnConditionCorrelatedWithTheJoinedRowKeepsEachJoinedRowOnce() {
-        Circuit c = circuit("SELECT t.id, u.id AS uid FROM t JOIN u ON t.n = u.k AND t.c IN (SELECT v FROM s WHERE s.g = u.k)");
+        Circuit c = circuit(
+                "SELECT t.id, u.id AS uid FROM t JOIN u ON t.n = u.k AND t.c IN (SELECT v FROM s WHERE s.g = u.k)");
         assertEquals("1:1 3:3", rows(c));
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
         assertEquals("1:1 3:3", rows(c));
@@ -109,7 +112,9 @@ class InSubQueryShapesTest {
         Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), n INT, d NUMERIC(5,2));"
                 + "CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);"
                 + "CREATE VIEW w AS SELECT c, d FROM t WHERE c IN (SELECT v FROM s) OR n > 2");
-        assertEquals(List.of("character(3)", "numeric(5,2)"), c.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList());
+        assertEquals(
+                List.of("character(3)", "numeric(5,2)"),
+                c.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList());
     }
 
     @Test
@@ -117,8 +122,11 @@ class InSubQueryShapesTest {
         // Row 2: c IN (...) is NULL, n > 1 TRUE, so NOT (NULL) drops it until s is empty (then IN is FALSE).
         Circuit c = circuit("SELECT id FROM t WHERE NOT (c IN (SELECT v FROM s) AND n > 1)");
         assertEquals("1", rows(c));
-        c.applyBatch(List.of(Op.deleteKey("s", row("id", 1)), Op.deleteKey("s", row("id", 2)),
-                Op.deleteKey("s", row("id", 3)), Op.deleteKey("s", row("id", 4))));
+        c.applyBatch(List.of(
+                Op.deleteKey("s", row("id", 1)),
+                Op.deleteKey("s", row("id", 2)),
+                Op.deleteKey("s", row("id", 3)),
+                Op.deleteKey("s", row("id", 4))));
         assertEquals("1 2 3", rows(c));
     }
 
@@ -155,12 +163,16 @@ class InSubQueryShapesTest {
 
     @Test
     void anInNestedInAScalarSubqueryCountsEachRowOnce() {
-        assertEquals("1:2 2:2 3:2", rows(circuit("SELECT id, (SELECT COUNT(*) FROM u WHERE u.w IN (SELECT v FROM s)) AS n FROM t")));
+        assertEquals(
+                "1:2 2:2 3:2",
+                rows(circuit("SELECT id, (SELECT COUNT(*) FROM u WHERE u.w IN (SELECT v FROM s)) AS n FROM t")));
     }
 
     @Test
     void anInCorrelatedTwoLevelsOutUnderOrKeepsEachRowOnce() {
-        assertEquals("1 3", rows(circuit("SELECT id FROM t WHERE n > 2 OR EXISTS (SELECT 1 FROM u WHERE u.k = t.n"
-                + " AND u.w IN (SELECT v FROM s WHERE s.g = t.n))")));
+        assertEquals(
+                "1 3",
+                rows(circuit("SELECT id FROM t WHERE n > 2 OR EXISTS (SELECT 1 FROM u WHERE u.k = t.n"
+                        + " AND u.w IN (SELECT v FROM s WHERE s.g = t.n))")));
     }
 }

@@ -21,7 +21,10 @@ class KeyedRowStoreTest {
                 store.remove(key);
                 expected.remove(key);
             } else {
-                Row row = Row.of(key.get(0), key.get(1), rnd.nextBoolean() ? null : rnd.nextDouble(),
+                Row row = Row.of(
+                        key.get(0),
+                        key.get(1),
+                        rnd.nextBoolean() ? null : rnd.nextDouble(),
                         rnd.nextBoolean() ? new BigDecimal("-12.50") : LocalDate.of(2024, 2, 1 + rnd.nextInt(20)));
                 store.put(row);
                 expected.put(key, row);

@@ -28,10 +28,12 @@ class NumericScaleTest {
     /** Rows 1 (2.0), 2 (2.00) and 3 (2), then the views. */
     private static Circuit circuit(String views) {
         Circuit c = CircuitTest.circuit(TABLE + views);
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(
-                Op.insert("t", row("id", 1, "n", new BigDecimal("2.0"))),
-                Op.insert("t", row("id", 2, "n", new BigDecimal("2.00"))),
-                Op.insert("t", row("id", 3, "n", new BigDecimal("2"))))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(
+                        Op.insert("t", row("id", 1, "n", new BigDecimal("2.0"))),
+                        Op.insert("t", row("id", 2, "n", new BigDecimal("2.00"))),
+                        Op.insert("t", row("id", 3, "n", new BigDecimal("2"))))));
         return c;
     }
 
@@ -40,12 +42,17 @@ class NumericScaleTest {
         StringBuilder out = new StringBuilder();
         for (Row r : CircuitTest.rows(c, view)) {
             for (Object v : r.toArray()) {
-                out.append('[').append(v instanceof BigDecimal d ? d.toPlainString() : v).append(']');
+                out.append('[')
+                        .append(v instanceof BigDecimal d ? d.toPlainString() : v)
+                        .append(']');
             }
             out.append(' ');
         }
         assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
-        assertEquals(ReadOrder.hash(c.recompute(view)), c.read(view, 10, null).orElseThrow().hash(), view + ": hash");
+        assertEquals(
+                ReadOrder.hash(c.recompute(view)),
+                c.read(view, 10, null).orElseThrow().hash(),
+                view + ": hash");
         return out.toString().trim();
     }
 
@@ -67,10 +74,14 @@ class NumericScaleTest {
     void anUpdateOrUpsertThatOnlyChangesTheScaleIsStored() {
         Circuit c = circuit("CREATE VIEW w AS SELECT n FROM t WHERE id = 2;"
                 + "CREATE VIEW j AS SELECT a.n AS an, b.n AS bn FROM t a JOIN t b ON a.id = b.id AND a.id = 2");
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.update("t", row("id", 2, "n", new BigDecimal("2"))))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(Op.update("t", row("id", 2, "n", new BigDecimal("2"))))));
         assertEquals("[2]", show(c, "w"));
         assertEquals("[2][2]", show(c, "j"));
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.upsert("t", row("id", 2, "n", new BigDecimal("2.0"))))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(Op.upsert("t", row("id", 2, "n", new BigDecimal("2.0"))))));
         assertEquals("[2.0]", show(c, "w"));
     }
 
@@ -80,39 +91,50 @@ class NumericScaleTest {
         one.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.0")))));
         Circuit two = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
         two.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.00")))));
-        assertNotEquals(one.read("w", 10, null).orElseThrow().hash(), two.read("w", 10, null).orElseThrow().hash());
+        assertNotEquals(
+                one.read("w", 10, null).orElseThrow().hash(),
+                two.read("w", 10, null).orElseThrow().hash());
     }
 
     @Test
     void aValueWrittenWithAnExponentIsStoredWithScaleZeroAsInPostgresql() {
         Circuit exponent = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
-        exponent.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("1E+2"))),
-                Op.insert("t", row("id", 2, "n", "1.5e1"))));
+        exponent.applyBatch(List.of(
+                Op.insert("t", row("id", 1, "n", new BigDecimal("1E+2"))), Op.insert("t", row("id", 2, "n", "1.5e1"))));
         Circuit plain = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
-        plain.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("100"))),
+        plain.applyBatch(List.of(
+                Op.insert("t", row("id", 1, "n", new BigDecimal("100"))),
                 Op.insert("t", row("id", 2, "n", new BigDecimal("15")))));
         assertEquals("[15] [100]", show(exponent, "w"));
         assertEquals(plain.content("w"), exponent.content("w"));
-        assertEquals(plain.read("w", 10, null).orElseThrow().hash(), exponent.read("w", 10, null).orElseThrow().hash());
+        assertEquals(
+                plain.read("w", 10, null).orElseThrow().hash(),
+                exponent.read("w", 10, null).orElseThrow().hash());
     }
 
     @Test
     void moreDigitsBeforeThePointThanPostgresqlKeepsAreRefusedAndFewerKept() {
         Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
-        BatchOutcome.Rejected r = assertInstanceOf(BatchOutcome.Rejected.class,
-                c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", "1e1000000000")))));
+        BatchOutcome.Rejected r = assertInstanceOf(
+                BatchOutcome.Rejected.class, c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", "1e1000000000")))));
         assertTrue(r.toString().contains("value overflows numeric format"), r.toString());
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", "1e400")))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", "1e400")))));
         assertEquals("[1" + "0".repeat(400) + "]", show(c, "w"));
     }
 
     @Test
     void aDeleteFromAKeylessTableRemovesARowOfTheSameScale() {
         Circuit c = CircuitTest.circuit("CREATE TABLE m (n NUMERIC); CREATE VIEW w AS SELECT n FROM m");
-        c.applyBatch(List.of(Op.insert("m", row("n", new BigDecimal("2.0"))), Op.insert("m", row("n", new BigDecimal("2.00")))));
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.deleteRow("m", row("n", new BigDecimal("2.00"))))));
+        c.applyBatch(List.of(
+                Op.insert("m", row("n", new BigDecimal("2.0"))), Op.insert("m", row("n", new BigDecimal("2.00")))));
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(Op.deleteRow("m", row("n", new BigDecimal("2.00"))))));
         assertEquals("[2.0]", show(c, "w"));
-        assertInstanceOf(BatchOutcome.Rejected.class, c.applyBatch(List.of(Op.deleteRow("m", row("n", new BigDecimal("2"))))),
+        assertInstanceOf(
+                BatchOutcome.Rejected.class,
+                c.applyBatch(List.of(Op.deleteRow("m", row("n", new BigDecimal("2"))))),
                 "no row 2 is left, only 2.0");
     }
 
@@ -124,7 +146,8 @@ class NumericScaleTest {
 
     @Test
     void joinsMatchByValueAndKeepBothSidesScales() {
-        Circuit c = circuit("CREATE VIEW j AS SELECT a.n AS l, b.n AS r FROM t a JOIN t b ON a.n = b.n WHERE a.id < b.id");
+        Circuit c =
+                circuit("CREATE VIEW j AS SELECT a.n AS l, b.n AS r FROM t a JOIN t b ON a.n = b.n WHERE a.id < b.id");
         assertEquals("[2.0][2] [2.0][2.00] [2.00][2]", show(c, "j"));
     }
 
@@ -182,8 +205,11 @@ class NumericScaleTest {
         merged.add(Row.of(new BigDecimal("2.0")), 3);
         CircuitImage now = c.image();
         CircuitImage.ViewImage w = now.views.get(0);
-        CircuitImage old = new CircuitImage(now.version, now.tables,
-                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), ZSetImage.of(merged), w.operatorState())));
+        CircuitImage old = new CircuitImage(
+                now.version,
+                now.tables,
+                List.of(new CircuitImage.ViewImage(
+                        w.name(), w.sql(), w.revision(), ZSetImage.of(merged), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CircuitSnapshot.write(new DataOutputStream(bytes), old, 0x53564335);
         byte[] svc5 = withoutTypmod(bytes.toByteArray());

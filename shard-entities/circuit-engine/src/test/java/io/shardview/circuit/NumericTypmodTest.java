@@ -29,7 +29,10 @@ class NumericTypmodTest {
         CircuitTest.rows(c, "w").stream()
                 .sorted((x, y) -> Long.compare((Long) x.toArray()[0], (Long) y.toArray()[0]))
                 .forEach(r -> {
-                    for (Object v : r.toArray()) out.append('[').append(v instanceof BigDecimal d ? d.toPlainString() : v).append(']');
+                    for (Object v : r.toArray())
+                        out.append('[')
+                                .append(v instanceof BigDecimal d ? d.toPlainString() : v)
+                                .append(']');
                     out.append(' ');
                 });
         return out.toString().trim();
@@ -43,7 +46,8 @@ class NumericTypmodTest {
     @Test
     void valuesAreRoundedHalfAwayFromZeroAndPaddedToTheScale() {
         Circuit c = CircuitTest.circuit(TABLE);
-        accept(c,
+        accept(
+                c,
                 Op.insert("t", row("id", 1, "a", new BigDecimal("2.005"), "b", new BigDecimal("1.5"))),
                 Op.insert("t", row("id", 2, "a", new BigDecimal("-2.005"), "b", new BigDecimal("-1.5"))),
                 Op.insert("t", row("id", 3, "a", 0, "b", 0)),
@@ -52,8 +56,10 @@ class NumericTypmodTest {
                 Op.insert("t", row("id", 6, "a", "1.2345E1", "b", new BigDecimal("-0.5"))),
                 Op.insert("t", row("id", 7, "a", new BigDecimal("999.994"), "b", new BigDecimal("0.4"))),
                 Op.insert("t", row("id", 8, "a", new BigDecimal("-0.004"), "b", null)));
-        assertEquals("[1][2.01][2] [2][-2.01][-2] [3][0.00][0] [4][150.00][3] [5][2.00][999] [6][12.35][-1]"
-                + " [7][999.99][0] [8][0.00][null]", show(c));
+        assertEquals(
+                "[1][2.01][2] [2][-2.01][-2] [3][0.00][0] [4][150.00][3] [5][2.00][999] [6][12.35][-1]"
+                        + " [7][999.99][0] [8][0.00][null]",
+                show(c));
     }
 
     @Test
@@ -61,16 +67,22 @@ class NumericTypmodTest {
         Circuit c = CircuitTest.circuit(TABLE);
         accept(c, Op.insert("t", row("id", 1, "a", 1, "b", 1)));
         for (Object[] bad : new Object[][] {
-                {"a", new BigDecimal("999.995"), "precision 5, scale 2", "10^3"},
-                {"a", new BigDecimal("-999.995"), "precision 5, scale 2", "10^3"},
-                {"a", new BigDecimal("1E+3"), "precision 5, scale 2", "10^3"},
-                {"b", new BigDecimal("999.5"), "precision 3, scale 0", "10^3"}}) {
+            {"a", new BigDecimal("999.995"), "precision 5, scale 2", "10^3"},
+            {"a", new BigDecimal("-999.995"), "precision 5, scale 2", "10^3"},
+            {"a", new BigDecimal("1E+3"), "precision 5, scale 2", "10^3"},
+            {"b", new BigDecimal("999.5"), "precision 3, scale 0", "10^3"}
+        }) {
             BatchOutcome o = c.applyBatch(List.of(
-                    Op.update("t", row("id", 1, "a", 7, "b", 7)),
-                    Op.insert("t", row("id", 2, bad[0], bad[1]))));
-            assertEquals(new BatchOutcome.Rejected(1, RejectionKind.INVALID, "op 1: column '" + bad[0]
-                    + "': numeric field overflow (a field with " + bad[2] + " must round to an absolute value less than "
-                    + bad[3] + ")"), o);
+                    Op.update("t", row("id", 1, "a", 7, "b", 7)), Op.insert("t", row("id", 2, bad[0], bad[1]))));
+            assertEquals(
+                    new BatchOutcome.Rejected(
+                            1,
+                            RejectionKind.INVALID,
+                            "op 1: column '" + bad[0]
+                                    + "': numeric field overflow (a field with " + bad[2]
+                                    + " must round to an absolute value less than "
+                                    + bad[3] + ")"),
+                    o);
         }
         assertEquals("[1][1.00][1]", show(c));
     }
@@ -81,10 +93,13 @@ class NumericTypmodTest {
         accept(c, Op.insert("t", row("id", 1, "a", 1, "b", 1)));
         accept(c, Op.update("t", row("id", 1, "a", new BigDecimal("1.115"), "b", new BigDecimal("2.5"))));
         assertEquals("[1][1.12][3]", show(c));
-        accept(c, Op.upsert("t", row("id", 1, "a", new BigDecimal("3.335"))),
+        accept(
+                c,
+                Op.upsert("t", row("id", 1, "a", new BigDecimal("3.335"))),
                 Op.upsert("t", row("id", 2, "a", 4L, "b", new BigDecimal("-7.5"))));
         assertEquals("[1][3.34][null] [2][4.00][-8]", show(c));
-        BatchOutcome o = c.applyBatch(List.of(Op.upsert("t", row("id", 3, "a", 5)), Op.upsert("t", row("id", 1, "b", 1000))));
+        BatchOutcome o =
+                c.applyBatch(List.of(Op.upsert("t", row("id", 3, "a", 5)), Op.upsert("t", row("id", 1, "b", 1000))));
         assertEquals(1, assertInstanceOf(BatchOutcome.Rejected.class, o).index());
         assertEquals("[1][3.34][null] [2][4.00][-8]", show(c));
     }
@@ -107,7 +122,8 @@ class NumericTypmodTest {
 
     @Test
     void aPrecisionOutsideOneToAThousandOrAScaleOutsideItsRangeIsRefused() {
-        for (String type : new String[] {"NUMERIC(0,0)", "NUMERIC(1001)", "NUMERIC(5,1001)", "NUMERIC(5,-1001)", "NUMERIC(x)"}) {
+        for (String type :
+                new String[] {"NUMERIC(0,0)", "NUMERIC(1001)", "NUMERIC(5,1001)", "NUMERIC(5,-1001)", "NUMERIC(x)"}) {
             DdlResult r = new Circuit().executeSql("CREATE TABLE t (a " + type + ")");
             assertInstanceOf(DdlResult.Rejected.class, r, type);
         }
@@ -118,38 +134,84 @@ class NumericTypmodTest {
         // Engines before NUMERIC(p,s) was kept accepted any modifier and stored the values as given; a
         // tenant's journal may hold such a CREATE TABLE, and its recovery must not fail on it.
         Circuit c = new Circuit();
-        DdlResult r = c.replaySql("CREATE TABLE t (id INT PRIMARY KEY, a NUMERIC(0), b DECIMAL(1001, 2), d NUMERIC(x), e NUMERIC(4,1));"
-                + "CREATE VIEW w AS SELECT a, b, d, e FROM t", 0);
+        DdlResult r = c.replaySql(
+                "CREATE TABLE t (id INT PRIMARY KEY, a NUMERIC(0), b DECIMAL(1001, 2), d NUMERIC(x), e NUMERIC(4,1));"
+                        + "CREATE VIEW w AS SELECT a, b, d, e FROM t",
+                0);
         assertInstanceOf(DdlResult.Applied.class, r, r.toString());
         List<String> types = new ArrayList<>();
         for (Column col : c.describe().tables().get(0).columns()) types.add(col.sqlTypeName());
         assertEquals(List.of("integer", "numeric", "numeric", "numeric", "numeric(4,1)"), types);
-        accept(c, Op.insert("t", row("id", 1, "a", new BigDecimal("12.345"), "b", new BigDecimal("1.5"), "d", 7, "e", new BigDecimal("1.25"))));
-        assertEquals(List.of(Row.of(new BigDecimal("12.345"), new BigDecimal("1.5"), BigDecimal.valueOf(7), new BigDecimal("1.3"))),
+        accept(
+                c,
+                Op.insert(
+                        "t",
+                        row(
+                                "id",
+                                1,
+                                "a",
+                                new BigDecimal("12.345"),
+                                "b",
+                                new BigDecimal("1.5"),
+                                "d",
+                                7,
+                                "e",
+                                new BigDecimal("1.25"))));
+        assertEquals(
+                List.of(Row.of(
+                        new BigDecimal("12.345"), new BigDecimal("1.5"), BigDecimal.valueOf(7), new BigDecimal("1.3"))),
                 CircuitTest.rows(c, "w"));
-        assertInstanceOf(DdlResult.Rejected.class, c.replaySql("CREATE TABLE u (a NUMERIC(1,2,3", 0), "other syntax errors still fail");
+        assertInstanceOf(
+                DdlResult.Rejected.class,
+                c.replaySql("CREATE TABLE u (a NUMERIC(1,2,3", 0),
+                "other syntax errors still fail");
     }
 
     @Test
     void aScaleLargerThanThePrecisionAllowsOnlySmallValues() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE k (id INT PRIMARY KEY, a NUMERIC(3,4)); CREATE VIEW v AS SELECT a FROM k");
-        accept(c, Op.insert("k", row("id", 1, "a", new BigDecimal("0.00012"))), Op.insert("k", row("id", 2, "a", new BigDecimal("0.001"))));
-        assertEquals(List.of(Row.of(new BigDecimal("0.0001")), Row.of(new BigDecimal("0.0010"))),
-                CircuitTest.rows(c, "v").stream().sorted((x, y) -> ((BigDecimal) x.toArray()[0]).compareTo((BigDecimal) y.toArray()[0])).toList());
-        assertInstanceOf(BatchOutcome.Rejected.class, c.applyBatch(List.of(Op.insert("k", row("id", 3, "a", new BigDecimal("0.1"))))));
+        Circuit c = CircuitTest.circuit(
+                "CREATE TABLE k (id INT PRIMARY KEY, a NUMERIC(3,4)); CREATE VIEW v AS SELECT a FROM k");
+        accept(
+                c,
+                Op.insert("k", row("id", 1, "a", new BigDecimal("0.00012"))),
+                Op.insert("k", row("id", 2, "a", new BigDecimal("0.001"))));
+        assertEquals(
+                List.of(Row.of(new BigDecimal("0.0001")), Row.of(new BigDecimal("0.0010"))),
+                CircuitTest.rows(c, "v").stream()
+                        .sorted((x, y) -> ((BigDecimal) x.toArray()[0]).compareTo((BigDecimal) y.toArray()[0]))
+                        .toList());
+        assertInstanceOf(
+                BatchOutcome.Rejected.class,
+                c.applyBatch(List.of(Op.insert("k", row("id", 3, "a", new BigDecimal("0.1"))))));
     }
 
     @Test
     void aNegativeScaleRoundsToTensOrHundredsStoredWithScaleZero() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE k (id INT PRIMARY KEY, a NUMERIC(5,-2)); CREATE VIEW v AS SELECT id, a FROM k");
-        accept(c, Op.insert("k", row("id", 1, "a", new BigDecimal("12349.9"))), Op.insert("k", row("id", 2, "a", -1250)),
-                Op.insert("k", row("id", 3, "a", 1249)), Op.insert("k", row("id", 4, "a", new BigDecimal("9999949.9"))));
-        assertEquals(List.of(Row.of(1L, new BigDecimal("12300")), Row.of(2L, new BigDecimal("-1300")), Row.of(3L, new BigDecimal("1200")),
-                Row.of(4L, new BigDecimal("9999900"))),
-                CircuitTest.rows(c, "v").stream().sorted((x, y) -> Long.compare((Long) x.toArray()[0], (Long) y.toArray()[0])).toList());
+        Circuit c = CircuitTest.circuit(
+                "CREATE TABLE k (id INT PRIMARY KEY, a NUMERIC(5,-2)); CREATE VIEW v AS SELECT id, a FROM k");
+        accept(
+                c,
+                Op.insert("k", row("id", 1, "a", new BigDecimal("12349.9"))),
+                Op.insert("k", row("id", 2, "a", -1250)),
+                Op.insert("k", row("id", 3, "a", 1249)),
+                Op.insert("k", row("id", 4, "a", new BigDecimal("9999949.9"))));
+        assertEquals(
+                List.of(
+                        Row.of(1L, new BigDecimal("12300")),
+                        Row.of(2L, new BigDecimal("-1300")),
+                        Row.of(3L, new BigDecimal("1200")),
+                        Row.of(4L, new BigDecimal("9999900"))),
+                CircuitTest.rows(c, "v").stream()
+                        .sorted((x, y) -> Long.compare((Long) x.toArray()[0], (Long) y.toArray()[0]))
+                        .toList());
         BatchOutcome o = c.applyBatch(List.of(Op.insert("k", row("id", 5, "a", new BigDecimal("9999950")))));
-        assertEquals(new BatchOutcome.Rejected(0, RejectionKind.INVALID, "op 0: column 'a': numeric field overflow (a field with"
-                + " precision 5, scale -2 must round to an absolute value less than 10^7)"), o);
+        assertEquals(
+                new BatchOutcome.Rejected(
+                        0,
+                        RejectionKind.INVALID,
+                        "op 0: column 'a': numeric field overflow (a field with"
+                                + " precision 5, scale -2 must round to an absolute value less than 10^7)"),
+                o);
     }
 
     @Test
@@ -157,10 +219,13 @@ class NumericTypmodTest {
         Circuit c = CircuitTest.circuit(TABLE);
         accept(c, Op.insert("t", row("id", 1, "a", new BigDecimal("2.005"), "b", 1)));
         Circuit restored = SnapshotTest.roundTrip(c);
-        assertEquals("numeric(5,2)", restored.describe().tables().get(0).columns().get(1).sqlTypeName());
+        assertEquals(
+                "numeric(5,2)",
+                restored.describe().tables().get(0).columns().get(1).sqlTypeName());
         accept(restored, Op.insert("t", row("id", 2, "a", new BigDecimal("1.1"), "b", new BigDecimal("0.5"))));
         assertEquals("[1][2.01][1] [2][1.10][1]", show(restored));
-        assertInstanceOf(BatchOutcome.Rejected.class,
+        assertInstanceOf(
+                BatchOutcome.Rejected.class,
                 restored.applyBatch(List.of(Op.insert("t", row("id", 3, "a", new BigDecimal("1000"))))));
     }
 
@@ -186,7 +251,8 @@ class NumericTypmodTest {
         out.writeInt(0); // no views
         out.flush();
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        assertEquals("numeric", restored.describe().tables().get(0).columns().get(1).sqlTypeName());
+        assertEquals(
+                "numeric", restored.describe().tables().get(0).columns().get(1).sqlTypeName());
         assertInstanceOf(DdlResult.Applied.class, restored.executeSql("CREATE VIEW w AS SELECT n FROM t"));
         accept(restored, Op.insert("t", row("id", 1, "n", new BigDecimal("2.005"))));
         assertEquals(List.of(Row.of(new BigDecimal("2.005"))), CircuitTest.rows(restored, "w"));

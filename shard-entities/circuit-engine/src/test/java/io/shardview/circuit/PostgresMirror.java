@@ -33,7 +33,8 @@ final class PostgresMirror implements AutoCloseable {
         database = "shardview_circuit_" + Long.toHexString(System.nanoTime()) + (int) (Math.random() * 1000);
         admin = TestPostgres.connect(TestPostgres.MAINTENANCE_DATABASE);
         try (Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE " + database + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'");
+            s.execute("CREATE DATABASE " + database
+                    + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'");
         }
         db = TestPostgres.connect(database);
     }
@@ -51,8 +52,7 @@ final class PostgresMirror implements AutoCloseable {
     }
 
     /** What a batch gave: each view's rows, or for the views whose query failed, PostgreSQL's message. */
-    record BatchResult(Map<String, List<String>> rows, Map<String, String> errors) {
-    }
+    record BatchResult(Map<String, List<String>> rows, Map<String, String> errors) {}
 
     /**
      * Applies one batch, op by op, in a transaction, and reads every view in it. When some view fails
@@ -137,34 +137,60 @@ final class PostgresMirror implements AutoCloseable {
     private void apply(Op op, Rel t) throws SQLException {
         if (op instanceof Op.Delete d && d.row() != null) {
             // A NUMERIC matches with its scale too: the engine deletes a row spelled alike (2.00, not 2.0).
-            String match = t.cols().stream().map(c -> c.kind() == Kind.NUM
-                    ? c.name() + "::text IS NOT DISTINCT FROM " + param(c) + "::text"
-                    : c.name() + " IS NOT DISTINCT FROM " + param(c)).collect(Collectors.joining(" AND "));
-            run("DELETE FROM " + t.name() + " WHERE ctid IN (SELECT ctid FROM " + t.name() + " WHERE " + match + " LIMIT 1)", t.cols(), d.row());
+            String match = t.cols().stream()
+                    .map(c -> c.kind() == Kind.NUM
+                            ? c.name() + "::text IS NOT DISTINCT FROM " + param(c) + "::text"
+                            : c.name() + " IS NOT DISTINCT FROM " + param(c))
+                    .collect(Collectors.joining(" AND "));
+            run(
+                    "DELETE FROM " + t.name() + " WHERE ctid IN (SELECT ctid FROM " + t.name() + " WHERE " + match
+                            + " LIMIT 1)",
+                    t.cols(),
+                    d.row());
         } else if (op instanceof Op.Delete d) {
             List<Col> key = keyCols(t);
-            run("DELETE FROM " + t.name() + " WHERE " + key.stream().map(c -> c.name() + " = " + param(c)).collect(Collectors.joining(" AND ")), key, d.key());
+            run(
+                    "DELETE FROM " + t.name() + " WHERE "
+                            + key.stream().map(c -> c.name() + " = " + param(c)).collect(Collectors.joining(" AND ")),
+                    key,
+                    d.key());
         } else if (op instanceof Op.Update u) {
             List<Col> cols = new ArrayList<>(t.cols());
             cols.removeAll(keyCols(t));
             List<Col> order = new ArrayList<>(cols);
             order.addAll(keyCols(t));
-            run("UPDATE " + t.name() + " SET " + cols.stream().map(c -> c.name() + " = " + param(c)).collect(Collectors.joining(", "))
-                    + " WHERE " + keyCols(t).stream().map(c -> c.name() + " = " + param(c)).collect(Collectors.joining(" AND ")), order, u.row());
+            run(
+                    "UPDATE " + t.name() + " SET "
+                            + cols.stream()
+                                    .map(c -> c.name() + " = " + param(c))
+                                    .collect(Collectors.joining(", ")) + " WHERE "
+                            + keyCols(t).stream()
+                                    .map(c -> c.name() + " = " + param(c))
+                                    .collect(Collectors.joining(" AND ")),
+                    order,
+                    u.row());
         } else {
             Map<String, Object> row = op instanceof Op.Insert i ? i.row() : ((Op.Upsert) op).row();
-            String insert = "INSERT INTO " + t.name() + " (" + t.cols().stream().map(Col::name).collect(Collectors.joining(", "))
-                    + ") VALUES (" + t.cols().stream().map(PostgresMirror::param).collect(Collectors.joining(", ")) + ")";
+            String insert = "INSERT INTO " + t.name() + " ("
+                    + t.cols().stream().map(Col::name).collect(Collectors.joining(", ")) + ") VALUES ("
+                    + t.cols().stream().map(PostgresMirror::param).collect(Collectors.joining(", ")) + ")";
             if (op instanceof Op.Upsert) {
                 insert += " ON CONFLICT (" + String.join(", ", t.pk()) + ") DO UPDATE SET "
-                        + t.cols().stream().map(c -> c.name() + " = EXCLUDED." + c.name()).collect(Collectors.joining(", "));
+                        + t.cols().stream()
+                                .map(c -> c.name() + " = EXCLUDED." + c.name())
+                                .collect(Collectors.joining(", "));
             }
             run(insert, t.cols(), row);
         }
     }
 
     private static List<Col> keyCols(Rel t) {
-        return t.pk().stream().map(k -> t.cols().stream().filter(c -> c.name().equals(k)).findFirst().orElseThrow()).toList();
+        return t.pk().stream()
+                .map(k -> t.cols().stream()
+                        .filter(c -> c.name().equals(k))
+                        .findFirst()
+                        .orElseThrow())
+                .toList();
     }
 
     private static String param(Col c) {
@@ -175,7 +201,8 @@ final class PostgresMirror implements AutoCloseable {
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             for (int i = 0; i < cols.size(); i++) {
                 Object v = values.get(cols.get(i).name());
-                ps.setObject(i + 1, v instanceof LocalDate d ? java.sql.Date.valueOf(d) : v); // LocalDateTime binds as is
+                ps.setObject(
+                        i + 1, v instanceof LocalDate d ? java.sql.Date.valueOf(d) : v); // LocalDateTime binds as is
             }
             ps.executeUpdate();
         }
@@ -208,7 +235,8 @@ final class PostgresMirror implements AutoCloseable {
     /** The rows of a SELECT as a sorted list of canonical strings (a multiset). */
     List<String> rows(String select) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(select)) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(select)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 Object[] v = new Object[n];
@@ -235,7 +263,8 @@ final class PostgresMirror implements AutoCloseable {
                 BigDecimal d = n instanceof Double x ? BigDecimal.valueOf(x) : new BigDecimal(n.toString());
                 d = d.setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();
                 sb.append(d.signum() == 0 ? "0" : d.toPlainString());
-            } else if (v instanceof String || v instanceof FixedChar) sb.append('\'').append(v).append('\'');
+            } else if (v instanceof String || v instanceof FixedChar)
+                sb.append('\'').append(v).append('\'');
             else if (v instanceof java.sql.Date d) sb.append(d.toLocalDate());
             else if (v instanceof java.sql.Timestamp t) sb.append(t.toLocalDateTime());
             else sb.append(v);

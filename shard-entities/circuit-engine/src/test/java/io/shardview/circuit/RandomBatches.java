@@ -20,8 +20,7 @@ final class RandomBatches {
      * A batch, and for a deliberately bad one the index and kind of the rejection expected, and when
      * PostgreSQL refuses the bad op too (a NUMERIC overflow, a value too long for a VARCHAR(3)), its SQLSTATE (else null).
      */
-    record Batch(List<Op> ops, int badIndex, RejectionKind badKind, String pgSqlState) {
-    }
+    record Batch(List<Op> ops, int badIndex, RejectionKind badKind, String pgSqlState) {}
 
     private final Random rnd;
     private final List<Rel> tables;
@@ -58,7 +57,11 @@ final class RandomBatches {
         Col target = t.cols().get(rnd.nextInt(t.cols().size()));
         boolean overflow = target.kind() == Kind.DEC && rnd.nextBoolean();
         boolean tooLong = schema.isShort(t.name(), target.name()) && rnd.nextBoolean();
-        row.put(target.name(), overflow ? RandomSchema.decimalOverflow(rnd) : tooLong ? "abcd" : target.kind() == Kind.STR ? (Object) 12L : "not a value");
+        row.put(
+                target.name(),
+                overflow
+                        ? RandomSchema.decimalOverflow(rnd)
+                        : tooLong ? "abcd" : target.kind() == Kind.STR ? (Object) 12L : "not a value");
         prefix.add(Op.insert(t.name(), row));
         prefix.add(op(t));
         return new Batch(prefix, at, RejectionKind.INVALID, overflow ? "22003" : tooLong ? "22001" : null);
@@ -78,7 +81,10 @@ final class RandomBatches {
         savedKeyed = deepCopyKeyed();
         savedKeyless = deepCopyKeyless();
         for (Op op : prefix) {
-            Rel t = tables.stream().filter(x -> x.name().equals(op.table())).findFirst().orElseThrow();
+            Rel t = tables.stream()
+                    .filter(x -> x.name().equals(op.table()))
+                    .findFirst()
+                    .orElseThrow();
             applyToModel(t, op);
         }
     }
@@ -151,7 +157,11 @@ final class RandomBatches {
         Map<String, Object> key = new HashMap<>();
         for (Col c : t.cols()) {
             if (!t.pk().contains(c.name())) continue;
-            key.put(c.name(), c.kind() == Kind.STR ? (rnd.nextBoolean() ? "a" : "b") : (long) rnd.nextInt(c.name().equals("id") ? 12 : 3));
+            key.put(
+                    c.name(),
+                    c.kind() == Kind.STR
+                            ? (rnd.nextBoolean() ? "a" : "b")
+                            : (long) rnd.nextInt(c.name().equals("id") ? 12 : 3));
         }
         return key;
     }
@@ -163,7 +173,8 @@ final class RandomBatches {
             if (row.containsKey(c.name())) continue;
             Object v = RandomSchema.value(rnd, c.kind(), c.nullable());
             if (v instanceof java.time.LocalDate d && rnd.nextBoolean()) v = d.toString();
-            if (v instanceof java.time.LocalDateTime ts && rnd.nextBoolean()) v = rnd.nextBoolean() ? ts.toString() : ts.toString().replace('T', ' ');
+            if (v instanceof java.time.LocalDateTime ts && rnd.nextBoolean())
+                v = rnd.nextBoolean() ? ts.toString() : ts.toString().replace('T', ' ');
             if (v != null || rnd.nextBoolean()) row.put(c.name(), v);
         }
         return row;

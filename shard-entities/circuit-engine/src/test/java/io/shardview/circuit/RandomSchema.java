@@ -13,13 +13,19 @@ import java.util.Set;
 final class RandomSchema {
     /** A value domain; kinds decide which expressions a column can appear in. */
     enum Kind {
-        INT("INT"), BIGINT("BIGINT"),
+        INT("INT"),
+        BIGINT("BIGINT"),
         /**
          * A NUMERIC(p,2) column (DECIMAL(10,2), or NUMERIC(5,2) for some): inputs are rounded to 2 decimals
          * and padded, so every stored value has scale 2 and equal values are spelled alike.
          */
-        DEC("DECIMAL(10,2)"), DBL("DOUBLE PRECISION"), STR("VARCHAR"), BOOL("BOOLEAN"),
-        DATE("DATE"), TS("TIMESTAMP"), CH("CHAR(3)"),
+        DEC("DECIMAL(10,2)"),
+        DBL("DOUBLE PRECISION"),
+        STR("VARCHAR"),
+        BOOL("BOOLEAN"),
+        DATE("DATE"),
+        TS("TIMESTAMP"),
+        CH("CHAR(3)"),
         /**
          * An unconstrained NUMERIC: equal values come with different scales (2, 2.0, 2.00), and each row shows its
          * own. Like {@link #BP}, not grouped, deduplicated, ordered or taken MIN/MAX of as itself, since
@@ -64,12 +70,10 @@ final class RandomSchema {
     }
 
     /** A column of a table or view as the generator knows it. */
-    record Col(String name, Kind kind, boolean nullable) {
-    }
+    record Col(String name, Kind kind, boolean nullable) {}
 
     /** A table or view with its columns; pk is empty for a multiset table. */
-    record Rel(String name, List<Col> cols, List<String> pk, boolean isView) {
-    }
+    record Rel(String name, List<Col> cols, List<String> pk, boolean isView) {}
 
     final List<Rel> tables = new ArrayList<>();
     /** The VARCHAR columns declared TEXT instead (table.column): text compares with CHAR(n) as text. */
@@ -83,7 +87,19 @@ final class RandomSchema {
     private final Set<String> declaredShort = new HashSet<>();
 
     RandomSchema(Random rnd) {
-        Kind[] kinds = {Kind.INT, Kind.BIGINT, Kind.DEC, Kind.DBL, Kind.STR, Kind.BOOL, Kind.DATE, Kind.TS, Kind.CH, Kind.NUM, Kind.REAL};
+        Kind[] kinds = {
+            Kind.INT,
+            Kind.BIGINT,
+            Kind.DEC,
+            Kind.DBL,
+            Kind.STR,
+            Kind.BOOL,
+            Kind.DATE,
+            Kind.TS,
+            Kind.CH,
+            Kind.NUM,
+            Kind.REAL
+        };
         for (int t = 0; t < 3; t++) {
             List<Col> cols = new ArrayList<>();
             List<String> pk = new ArrayList<>();
@@ -101,16 +117,20 @@ final class RandomSchema {
                 cols.add(new Col("c" + i, kinds[rnd.nextInt(kinds.length)], rnd.nextInt(5) != 0));
             }
             if (cols.stream().noneMatch(c -> c.kind() == Kind.STR)) cols.add(new Col("s", Kind.STR, true));
-            if (cols.stream().noneMatch(c -> c.kind() == Kind.CH) && rnd.nextBoolean()) cols.add(new Col("ch", Kind.CH, true));
+            if (cols.stream().noneMatch(c -> c.kind() == Kind.CH) && rnd.nextBoolean())
+                cols.add(new Col("ch", Kind.CH, true));
             if (cols.stream().noneMatch(c -> c.kind() == Kind.DBL || c.kind() == Kind.DEC)) {
                 cols.add(new Col("n", rnd.nextBoolean() ? Kind.DBL : Kind.DEC, true));
             }
-            for (Col c : cols) if (c.kind() == Kind.STR && rnd.nextInt(3) == 0) declaredText.add("t" + t + "." + c.name());
+            for (Col c : cols)
+                if (c.kind() == Kind.STR && rnd.nextInt(3) == 0) declaredText.add("t" + t + "." + c.name());
             for (Col c : cols) {
                 String column = "t" + t + "." + c.name();
-                if (c.kind() == Kind.STR && !declaredText.contains(column) && rnd.nextInt(3) == 0) declaredShort.add(column);
+                if (c.kind() == Kind.STR && !declaredText.contains(column) && rnd.nextInt(3) == 0)
+                    declaredShort.add(column);
             }
-            for (Col c : cols) if (c.kind() == Kind.DEC && rnd.nextInt(3) == 0) declaredNarrow.add("t" + t + "." + c.name());
+            for (Col c : cols)
+                if (c.kind() == Kind.DEC && rnd.nextInt(3) == 0) declaredNarrow.add("t" + t + "." + c.name());
             tables.add(new Rel("t" + t, cols, pk, false));
         }
     }
@@ -126,9 +146,16 @@ final class RandomSchema {
             sb.append("CREATE TABLE ").append(r.name()).append(" (");
             for (Col c : r.cols()) {
                 String column = r.name() + "." + c.name();
-                String type = declaredText.contains(column) ? "TEXT" : declaredNarrow.contains(column) ? "NUMERIC(5,2)"
-                        : declaredShort.contains(column) ? "VARCHAR(3)" : c.kind().sqlType;
-                sb.append(c.name()).append(' ').append(type).append(c.nullable() ? "" : " NOT NULL").append(", ");
+                String type = declaredText.contains(column)
+                        ? "TEXT"
+                        : declaredNarrow.contains(column)
+                                ? "NUMERIC(5,2)"
+                                : declaredShort.contains(column) ? "VARCHAR(3)" : c.kind().sqlType;
+                sb.append(c.name())
+                        .append(' ')
+                        .append(type)
+                        .append(c.nullable() ? "" : " NOT NULL")
+                        .append(", ");
             }
             if (r.pk().isEmpty()) sb.setLength(sb.length() - 2);
             else sb.append("PRIMARY KEY (").append(String.join(", ", r.pk())).append(')');
@@ -140,16 +167,21 @@ final class RandomSchema {
     static Object value(Random rnd, Kind kind, boolean nullable) {
         if (nullable && rnd.nextInt(5) == 0) return null;
         switch (kind) {
-            case INT: case BIGINT:
+            case INT:
+            case BIGINT:
                 // Now and then the ends of the type's range, so sums and products overflow (an error in both engines).
                 if (rnd.nextInt(40) == 0) return extreme(rnd, kind);
                 return (long) (rnd.nextInt(10) - 3);
             case DEC:
                 // As stored, or an input that rounds (half away from zero, also below zero) or pads to one of them.
                 if (rnd.nextBoolean()) return decimal(rnd);
-                return new BigDecimal(new String[] {"-1.495", "-1.505", "0.245", "2.745", "1.01E+1", "0", "-0.004", "0.2", "275E-2"}[rnd.nextInt(9)]);
-            // The same values with different scales: 2, 2.0 and 2.00 are equal, and each is shown as it is.
-            case NUM: return new BigDecimal(new String[] {"2", "2.0", "2.00", "-1.5", "-1.50", "0", "0.0", "0.25", "10.1"}[rnd.nextInt(9)]);
+                return new BigDecimal(
+                        new String[] {"-1.495", "-1.505", "0.245", "2.745", "1.01E+1", "0", "-0.004", "0.2", "275E-2"}
+                                [rnd.nextInt(9)]);
+                // The same values with different scales: 2, 2.0 and 2.00 are equal, and each is shown as it is.
+            case NUM:
+                return new BigDecimal(
+                        new String[] {"2", "2.0", "2.00", "-1.5", "-1.50", "0", "0.0", "0.25", "10.1"}[rnd.nextInt(9)]);
             case DBL:
                 // Now and then a huge value: two of them overflow SUM, AVG and arithmetic (an error in both
                 // engines). Only positive, so the error does not depend on the order PostgreSQL adds rows in.
@@ -158,16 +190,29 @@ final class RandomSchema {
             case REAL:
                 // Now and then a huge one: two overflow a float4 SUM and real + real (not AVG, a float8).
                 if (rnd.nextInt(15) == 0) return new BigDecimal("2e38");
-                return new BigDecimal(new String[] {"-2.50000001", "0", "0.5", "1.25", "3.0000001", "100.000001"}[rnd.nextInt(6)]);
-            case STR: return new String[] {"a", "b", "ab", "B", "", "zz", "\u00e9", "7", " -2", "a "}[rnd.nextInt(10)]; // "a " = CHAR "a"
-            case BOOL: return rnd.nextBoolean();
-            // Shorter than 3 (stored blank-padded), with a trailing blank (the same value), and 3 long.
-            case CH: case BP: return new String[] {"a", "a ", "ab", "B", "", "abc", "zz "}[rnd.nextInt(7)];
+                return new BigDecimal(
+                        new String[] {"-2.50000001", "0", "0.5", "1.25", "3.0000001", "100.000001"}[rnd.nextInt(6)]);
+            case STR:
+                return new String[] {"a", "b", "ab", "B", "", "zz", "\u00e9", "7", " -2", "a "}
+                        [rnd.nextInt(10)]; // "a " = CHAR "a"
+            case BOOL:
+                return rnd.nextBoolean();
+                // Shorter than 3 (stored blank-padded), with a trailing blank (the same value), and 3 long.
+            case CH:
+            case BP:
+                return new String[] {"a", "a ", "ab", "B", "", "abc", "zz "}[rnd.nextInt(7)];
             case TS:
                 // Whole seconds, minutes and hours, and fractions down to PostgreSQL's microsecond.
-                return LocalDateTime.of(2024, 1, 1 + rnd.nextInt(3), new int[] {0, 10, 23}[rnd.nextInt(3)],
-                        rnd.nextInt(3) * 30 % 60, rnd.nextBoolean() ? 0 : 15, new int[] {0, 0, 500_000_000, 123_456_000}[rnd.nextInt(4)]);
-            default: return LocalDate.of(2024, 1, 1 + rnd.nextInt(5));
+                return LocalDateTime.of(
+                        2024,
+                        1,
+                        1 + rnd.nextInt(3),
+                        new int[] {0, 10, 23}[rnd.nextInt(3)],
+                        rnd.nextInt(3) * 30 % 60,
+                        rnd.nextBoolean() ? 0 : 15,
+                        new int[] {0, 0, 500_000_000, 123_456_000}[rnd.nextInt(4)]);
+            default:
+                return LocalDate.of(2024, 1, 1 + rnd.nextInt(5));
         }
     }
 
@@ -214,16 +259,27 @@ final class RandomSchema {
         if (kind.numeric() && rnd.nextInt(8) == 0) return longNumber(rnd);
         Object v = kind == Kind.DEC ? decimal(rnd) : value(rnd, kind, false);
         switch (kind) {
-            case STR: case CH: case BP: return "'" + v + "'";
-            case DATE: return "DATE '" + v + "'";
+            case STR:
+            case CH:
+            case BP:
+                return "'" + v + "'";
+            case DATE:
+                return "DATE '" + v + "'";
             case TS: {
                 LocalDateTime t = (LocalDateTime) v;
-                return String.format("TIMESTAMP '%s %02d:%02d:%02d%s'", t.toLocalDate(), t.getHour(), t.getMinute(), t.getSecond(), fraction(t));
+                return String.format(
+                        "TIMESTAMP '%s %02d:%02d:%02d%s'",
+                        t.toLocalDate(), t.getHour(), t.getMinute(), t.getSecond(), fraction(t));
             }
-            case DEC: case NUM: return ((BigDecimal) v).toPlainString();
-            case DBL: return "CAST(" + v + " AS DOUBLE PRECISION)";
-            case REAL: return "CAST(" + v + " AS REAL)";
-            default: return v.toString();
+            case DEC:
+            case NUM:
+                return ((BigDecimal) v).toPlainString();
+            case DBL:
+                return "CAST(" + v + " AS DOUBLE PRECISION)";
+            case REAL:
+                return "CAST(" + v + " AS REAL)";
+            default:
+                return v.toString();
         }
     }
 }

@@ -25,6 +25,7 @@ final class RandomViews {
      * scalar subquery, so a run exercises them (values before IN that may fail among them).
      */
     private static final boolean IN_VIEWS = Boolean.getBoolean("circuit.inViews");
+
     private final Random rnd;
     private final List<Rel> relations = new ArrayList<>();
     /** Whether the view being generated has an expression that can fail on some data. */
@@ -42,8 +43,7 @@ final class RandomViews {
     }
 
     /** A typed expression in SQL text. */
-    private record Ex(String sql, Kind kind) {
-    }
+    private record Ex(String sql, Kind kind) {}
 
     /** The SQL of a new random view, which later views may read under the given name. */
     String next(String name) {
@@ -54,14 +54,32 @@ final class RandomViews {
         List<Ex> out = new ArrayList<>();
         String sql;
         switch (IN_VIEWS ? 7 + rnd.nextInt(3) : rnd.nextInt(10)) {
-            case 0: case 1: sql = join(out); break;
-            case 2: sql = groupBy(source, out); break;
-            case 3: sql = globalAggregate(source, out); break;
-            case 4: sql = distinct(source, out); break;
-            case 5: sql = topK(source, out); break;
-            case 6: sql = unionAll(out); break;
-            case 7: case 8: sql = rnd.nextInt(3) == 0 ? scalarSubquery(source, out) : subquery(source, out); break;
-            default: sql = IN_VIEWS ? subquery(source, out) : filterProject(source, out); break;
+            case 0:
+            case 1:
+                sql = join(out);
+                break;
+            case 2:
+                sql = groupBy(source, out);
+                break;
+            case 3:
+                sql = globalAggregate(source, out);
+                break;
+            case 4:
+                sql = distinct(source, out);
+                break;
+            case 5:
+                sql = topK(source, out);
+                break;
+            case 6:
+                sql = unionAll(out);
+                break;
+            case 7:
+            case 8:
+                sql = rnd.nextInt(3) == 0 ? scalarSubquery(source, out) : subquery(source, out);
+                break;
+            default:
+                sql = IN_VIEWS ? subquery(source, out) : filterProject(source, out);
+                break;
         }
         List<Col> cols = new ArrayList<>();
         for (int i = 0; i < out.size(); i++) {
@@ -73,14 +91,18 @@ final class RandomViews {
         // Nor one with a correlated scalar subquery: PostgreSQL runs it once per row of the view's outer relation, for
         // each row a later view's subquery or join reads (a scenario took minutes).
         if (!mayFail && !correlatedScalar) relations.add(new Rel(name, cols, List.of(), true));
-        if (sql.contains("(SELECT ") || subplanned.stream().anyMatch(v -> sql.contains(" " + v + " "))) subplanned.add(name);
+        if (sql.contains("(SELECT ") || subplanned.stream().anyMatch(v -> sql.contains(" " + v + " ")))
+            subplanned.add(name);
         return sql;
     }
 
     private static String select(List<Ex> out) {
         StringBuilder sb = new StringBuilder("SELECT ");
         for (int i = 0; i < out.size(); i++) {
-            sb.append(i > 0 ? ", " : "").append(out.get(i).sql()).append(" AS c").append(i);
+            sb.append(i > 0 ? ", " : "")
+                    .append(out.get(i).sql())
+                    .append(" AS c")
+                    .append(i);
         }
         return sb.toString();
     }
@@ -118,8 +140,10 @@ final class RandomViews {
                 return c;
             case 1:
                 if (c.kind().integer()) return new Ex("(" + c.sql() + " % 3) - " + c.sql(), c.kind());
-                // Text, now and then with a trailing blank that a comparison with CHAR(3) sees (text's =, not bpchar's).
-                if (c.kind().string()) return new Ex("(" + c.sql() + (rnd.nextBoolean() ? " || 'x')" : " || ' ')"), Kind.STR);
+                // Text, now and then with a trailing blank that a comparison with CHAR(3) sees (text's =, not
+                // bpchar's).
+                if (c.kind().string())
+                    return new Ex("(" + c.sql() + (rnd.nextBoolean() ? " || 'x')" : " || ' ')"), Kind.STR);
                 return c;
             case 2:
                 if (c.kind().string()) {
@@ -127,26 +151,42 @@ final class RandomViews {
                 }
                 if (c.kind() == Kind.NUM) {
                     // A literal keeps its own scale (0, 1.50, one of 20 to 30 digits) beside the column's values.
-                    String other = new String[] {column(r, a, x -> x.kind() == c.kind()).sql(), "0", "1.50", RandomSchema.longNumber(rnd)}[rnd.nextInt(4)];
+                    String other = new String[] {
+                                column(r, a, x -> x.kind() == c.kind()).sql(), "0", "1.50", RandomSchema.longNumber(rnd)
+                            }
+                            [rnd.nextInt(4)];
                     return new Ex("COALESCE(" + c.sql() + ", " + other + ")", c.kind());
                 }
                 if (c.kind() == Kind.DEC) {
                     // Only a literal of scale 2: DEC values, grouped as they are, all have that scale.
-                    String other = rnd.nextBoolean() ? column(r, a, x -> x.kind() == c.kind()).sql() : "1.50";
+                    String other = rnd.nextBoolean()
+                            ? column(r, a, x -> x.kind() == c.kind()).sql()
+                            : "1.50";
                     return new Ex("COALESCE(" + c.sql() + ", " + other + ")", c.kind());
                 }
                 if (c.kind() == Kind.REAL) {
                     // A numeric or integer beside a real is a real (1.00000001 is 1), in CASE as in COALESCE (a long
-                    // decimal only: a whole one would keep a float4 SUM exact only while it is the column's one huge value).
+                    // decimal only: a whole one would keep a float4 SUM exact only while it is the column's one huge
+                    // value).
                     Ex dec = column(r, a, x -> x.kind() == Kind.DEC);
-                    String other = new String[] {"0", "1.00000001", "2.5", dec == null ? "-1" : dec.sql(), RandomSchema.longDecimal(rnd)}[rnd.nextInt(5)];
-                    return new Ex(rnd.nextBoolean() ? "COALESCE(" + c.sql() + ", " + other + ")"
-                            : "CASE WHEN " + c.sql() + " IS NULL THEN " + other + " ELSE " + c.sql() + " END", Kind.REAL);
+                    String other = new String[] {
+                                "0", "1.00000001", "2.5", dec == null ? "-1" : dec.sql(), RandomSchema.longDecimal(rnd)
+                            }
+                            [rnd.nextInt(5)];
+                    return new Ex(
+                            rnd.nextBoolean()
+                                    ? "COALESCE(" + c.sql() + ", " + other + ")"
+                                    : "CASE WHEN " + c.sql() + " IS NULL THEN " + other + " ELSE " + c.sql() + " END",
+                            Kind.REAL);
                 }
                 if (c.kind().integer() && rnd.nextBoolean()) {
-                    // NULLIF(integer, numeric) is a numeric (the = promotes its left side), NULLIF(integer, float) a float8.
+                    // NULLIF(integer, numeric) is a numeric (the = promotes its left side), NULLIF(integer, float) a
+                    // float8.
                     Ex other = column(r, a, x -> x.kind() == Kind.DEC || x.kind() == Kind.DBL);
-                    if (other != null) return new Ex("NULLIF(" + c.sql() + ", " + other.sql() + ")", other.kind() == Kind.DBL ? Kind.DBL : Kind.NUM);
+                    if (other != null)
+                        return new Ex(
+                                "NULLIF(" + c.sql() + ", " + other.sql() + ")",
+                                other.kind() == Kind.DBL ? Kind.DBL : Kind.NUM);
                 }
                 if (c.kind().numeric()) return new Ex("COALESCE(" + c.sql() + ", 0)", c.kind());
                 if (c.kind() == Kind.TS) return new Ex("CAST(" + c.sql() + " AS DATE)", Kind.DATE);
@@ -157,8 +197,13 @@ final class RandomViews {
                 return new Ex(predicate(r, a, 1), Kind.BOOL);
             case 5:
                 // A CHAR(3) as text loses its blanks and then compares as text, not as bpchar.
-                if ((c.kind().bpchar() || c.kind().integer()) && rnd.nextInt(3) == 0) return new Ex("CAST(" + c.sql() + " AS TEXT)", Kind.STR);
-                if (c.kind().integer() || c.kind() == Kind.TS || c.kind().bpchar() || c.kind() == Kind.DBL || c.kind() == Kind.NUM
+                if ((c.kind().bpchar() || c.kind().integer()) && rnd.nextInt(3) == 0)
+                    return new Ex("CAST(" + c.sql() + " AS TEXT)", Kind.STR);
+                if (c.kind().integer()
+                        || c.kind() == Kind.TS
+                        || c.kind().bpchar()
+                        || c.kind() == Kind.DBL
+                        || c.kind() == Kind.NUM
                         || c.kind() == Kind.REAL) {
                     return new Ex("CAST(" + c.sql() + " AS VARCHAR)", Kind.STR);
                 }
@@ -168,7 +213,9 @@ final class RandomViews {
             case 6: {
                 Ex d = column(r, a, x -> x.kind().numeric());
                 if (c.kind().numeric() && d != null && c.kind() == d.kind()) {
-                    mayFail |= c.kind().integer() || c.kind() == Kind.DBL || c.kind() == Kind.REAL; // overflows at the ends of the type's range
+                    mayFail |= c.kind().integer()
+                            || c.kind() == Kind.DBL
+                            || c.kind() == Kind.REAL; // overflows at the ends of the type's range
                     return new Ex("(" + c.sql() + (rnd.nextBoolean() ? " + " : " - ") + d.sql() + ")", c.kind());
                 }
                 return c;
@@ -177,7 +224,8 @@ final class RandomViews {
                 return stringTyping(r, a, c);
             case 8:
                 return charCast(c);
-            case 9: case 10:
+            case 9:
+            case 10:
                 return failing(r, a, c);
             case 11:
                 return dateText(r, a, c);
@@ -213,9 +261,14 @@ final class RandomViews {
             case 0: // bpchar: a CHAR(3) column, a CHAR(3), a shorter literal, a VARCHAR or NULL
                 if (ch == null) return c;
                 switch (rnd.nextInt(4)) {
-                    case 0: return new Ex("CASE WHEN " + p + " THEN " + charLiteral() + " ELSE " + ch.sql() + " END", ch.kind());
-                    case 1: return new Ex("CASE WHEN " + p + " THEN " + ch.sql() + " ELSE " + ch.sql() + " END", ch.kind());
-                    case 2: return new Ex("CASE WHEN " + p + " THEN " + shortLiteral() + " ELSE " + ch.sql() + " END", Kind.BP);
+                    case 0:
+                        return new Ex(
+                                "CASE WHEN " + p + " THEN " + charLiteral() + " ELSE " + ch.sql() + " END", ch.kind());
+                    case 1:
+                        return new Ex("CASE WHEN " + p + " THEN " + ch.sql() + " ELSE " + ch.sql() + " END", ch.kind());
+                    case 2:
+                        return new Ex(
+                                "CASE WHEN " + p + " THEN " + shortLiteral() + " ELSE " + ch.sql() + " END", Kind.BP);
                     default:
                         if (str == null) return c;
                         return new Ex("CASE WHEN " + p + " THEN " + str.sql() + " ELSE " + ch.sql() + " END", Kind.BP);
@@ -223,23 +276,34 @@ final class RandomViews {
             case 1:
                 if (ch == null) return c;
                 switch (rnd.nextInt(4)) {
-                    case 0: return new Ex("COALESCE(" + ch.sql() + ", " + charLiteral() + ")", ch.kind());
-                    case 1: return new Ex("COALESCE(" + ch.sql() + ", " + shortLiteral() + ")", Kind.BP);
-                    case 2: return new Ex("COALESCE(" + ch.sql() + ", " + (str != null ? str.sql() : ch.sql()) + ")", Kind.BP);
-                    default: return new Ex("COALESCE(" + ch.sql() + ", " + ch.sql() + ")", ch.kind());
+                    case 0:
+                        return new Ex("COALESCE(" + ch.sql() + ", " + charLiteral() + ")", ch.kind());
+                    case 1:
+                        return new Ex("COALESCE(" + ch.sql() + ", " + shortLiteral() + ")", Kind.BP);
+                    case 2:
+                        return new Ex(
+                                "COALESCE(" + ch.sql() + ", " + (str != null ? str.sql() : ch.sql()) + ")", Kind.BP);
+                    default:
+                        return new Ex("COALESCE(" + ch.sql() + ", " + ch.sql() + ")", ch.kind());
                 }
             case 2: // text: the VARCHAR decides (CASE's ELSE, COALESCE's first argument), the CHAR(3) loses its blanks
                 if (ch == null || str == null) return c;
-                return rnd.nextBoolean() ? new Ex("CASE WHEN " + p + " THEN " + ch.sql() + " ELSE " + str.sql() + " END", Kind.STR)
+                return rnd.nextBoolean()
+                        ? new Ex("CASE WHEN " + p + " THEN " + ch.sql() + " ELSE " + str.sql() + " END", Kind.STR)
                         : new Ex("COALESCE(" + str.sql() + ", " + ch.sql() + ")", Kind.STR);
             case 3:
                 if (c.kind() == Kind.STR && ch != null) {
                     // NULLIF(varchar, char) is bpchar in PostgreSQL (each value keeps its padding); of a TEXT, text.
                     String nullIf = "NULLIF(" + c.sql() + ", " + ch.sql() + ")";
-                    return rnd.nextBoolean() ? new Ex("CAST(" + nullIf + " AS VARCHAR)", Kind.STR) : new Ex(nullIf, Kind.BP);
+                    return rnd.nextBoolean()
+                            ? new Ex("CAST(" + nullIf + " AS VARCHAR)", Kind.STR)
+                            : new Ex(nullIf, Kind.BP);
                 }
                 // NULLIF(varchar, 'x') is text; NULLIF(char, 'x') bpchar.
-                return new Ex("NULLIF(" + c.sql() + ", " + (c.kind().bpchar() ? charLiteral() : RandomSchema.literal(rnd, Kind.STR)) + ")", c.kind());
+                return new Ex(
+                        "NULLIF(" + c.sql() + ", "
+                                + (c.kind().bpchar() ? charLiteral() : RandomSchema.literal(rnd, Kind.STR)) + ")",
+                        c.kind());
             case 4: // literals only: text, not padded
                 return new Ex("CASE WHEN " + p + " THEN 'a' ELSE 'bb ' END", Kind.STR);
             default:
@@ -257,9 +321,13 @@ final class RandomViews {
         if (ch == null) return c;
         String other = str != null && rnd.nextInt(3) != 0 ? str.sql() : shortLiteral();
         switch (rnd.nextInt(3)) {
-            case 0: return new Ex("COALESCE(" + ch.sql() + ", " + other + ")", Kind.BP);
-            case 1: return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + other + " ELSE " + ch.sql() + " END", Kind.BP);
-            default: return str == null ? c : new Ex("NULLIF(" + str.sql() + ", " + ch.sql() + ")", Kind.BP);
+            case 0:
+                return new Ex("COALESCE(" + ch.sql() + ", " + other + ")", Kind.BP);
+            case 1:
+                return new Ex(
+                        "CASE WHEN " + predicate(r, a, 1) + " THEN " + other + " ELSE " + ch.sql() + " END", Kind.BP);
+            default:
+                return str == null ? c : new Ex("NULLIF(" + str.sql() + ", " + ch.sql() + ")", Kind.BP);
         }
     }
 
@@ -269,14 +337,23 @@ final class RandomViews {
      * numeric (the digits of its 15-digit text: 100.0 is 100). Those of another scale than DEC's are NUM.
      */
     private Ex numericScale(Rel r, String a) {
-        Ex c = column(r, a, x -> x.kind() == Kind.DEC || x.kind() == Kind.NUM || x.kind() == Kind.DBL || x.kind() == Kind.REAL);
+        Ex c = column(
+                r,
+                a,
+                x -> x.kind() == Kind.DEC || x.kind() == Kind.NUM || x.kind() == Kind.DBL || x.kind() == Kind.REAL);
         if (c == null) return null;
         if (c.kind() == Kind.DBL || c.kind() == Kind.REAL) return new Ex("CAST(" + c.sql() + " AS NUMERIC)", Kind.NUM);
         switch (rnd.nextInt(5)) {
-            case 0: return new Ex("COALESCE(" + c.sql() + ", " + (c.kind() == Kind.NUM && rnd.nextBoolean() ? "0" : "1.50") + ")", c.kind());
-            case 1: return new Ex("(" + c.sql() + " * 1.0)", Kind.NUM);
-            case 2: return new Ex("CAST(" + c.sql() + " AS NUMERIC(12,1))", Kind.NUM);
-            default: return numericCase(r, a, c);
+            case 0:
+                return new Ex(
+                        "COALESCE(" + c.sql() + ", " + (c.kind() == Kind.NUM && rnd.nextBoolean() ? "0" : "1.50") + ")",
+                        c.kind());
+            case 1:
+                return new Ex("(" + c.sql() + " * 1.0)", Kind.NUM);
+            case 2:
+                return new Ex("CAST(" + c.sql() + " AS NUMERIC(12,1))", Kind.NUM);
+            default:
+                return numericCase(r, a, c);
         }
     }
 
@@ -285,7 +362,9 @@ final class RandomViews {
 
     /** One of {@link #NUMERIC_LITERALS}, or now and then a number of 20 to 30 digits (never of scale 2). */
     private String numericLiteral() {
-        return rnd.nextInt(6) == 0 ? RandomSchema.longNumber(rnd) : NUMERIC_LITERALS[rnd.nextInt(NUMERIC_LITERALS.length)];
+        return rnd.nextInt(6) == 0
+                ? RandomSchema.longNumber(rnd)
+                : NUMERIC_LITERALS[rnd.nextInt(NUMERIC_LITERALS.length)];
     }
 
     /**
@@ -296,9 +375,14 @@ final class RandomViews {
         String literal = numericLiteral();
         Kind kind = c.kind() == Kind.DEC && literal.matches("-?\\d+\\.\\d\\d") ? Kind.DEC : Kind.NUM;
         switch (rnd.nextInt(3)) {
-            case 0: return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + literal + " ELSE " + c.sql() + " END", kind);
-            case 1: return new Ex("CASE WHEN " + predicate(r, a, 1) + " THEN " + c.sql() + " ELSE " + literal + " END", kind);
-            default: return new Ex("CASE " + c.sql() + " WHEN 1.50 THEN " + literal + " ELSE " + c.sql() + " END", kind);
+            case 0:
+                return new Ex(
+                        "CASE WHEN " + predicate(r, a, 1) + " THEN " + literal + " ELSE " + c.sql() + " END", kind);
+            case 1:
+                return new Ex(
+                        "CASE WHEN " + predicate(r, a, 1) + " THEN " + c.sql() + " ELSE " + literal + " END", kind);
+            default:
+                return new Ex("CASE " + c.sql() + " WHEN 1.50 THEN " + literal + " ELSE " + c.sql() + " END", kind);
         }
     }
 
@@ -307,18 +391,33 @@ final class RandomViews {
         int n = 1 + rnd.nextInt(5);
         String cast = "CAST(" + c.sql() + " AS CHAR(" + n + "))";
         switch (rnd.nextInt(3)) {
-            case 0: return new Ex("CAST(" + c.sql() + " AS CHAR(3))", Kind.CH);
-            case 1: return new Ex(cast, n == 3 ? Kind.CH : Kind.BP); // another length than the CHAR(3) columns
-            default: return new Ex("CAST(" + cast + " AS VARCHAR)", Kind.STR);
+            case 0:
+                return new Ex("CAST(" + c.sql() + " AS CHAR(3))", Kind.CH);
+            case 1:
+                return new Ex(cast, n == 3 ? Kind.CH : Kind.BP); // another length than the CHAR(3) columns
+            default:
+                return new Ex("CAST(" + cast + " AS VARCHAR)", Kind.STR);
         }
     }
 
     /** Text forms of 2024-01-0D that PostgreSQL reads the same under every DateStyle (see {@link #dateText}). */
     private static final String[] DATE_TEXTS = {
-        "'Jan ' || D || ', 2024'", "'2024/01/0' || D", "'2024.01.0' || D", "'2024010' || D", "D || '-Jan-2024'",
-        "'Monday, January ' || D || ', 2024'", "'2024-Jan-0' || D || ' 10:30 PM'", "'2024-01-0' || D || 'T10:30:15.1234567'",
-        "'2024-01-0' || D || ' 24:00'", "'jan ' || D || ' 2024 12:00 AM'", "'2024-01-0' || D || ' 10:30:00+02'",
-        "'2024-01-0' || D || ' 10:30:59.9999999'", "'24010' || D", "'2024.00' || D", "'J246031' || D || ' 10:30'"};
+        "'Jan ' || D || ', 2024'",
+        "'2024/01/0' || D",
+        "'2024.01.0' || D",
+        "'2024010' || D",
+        "D || '-Jan-2024'",
+        "'Monday, January ' || D || ', 2024'",
+        "'2024-Jan-0' || D || ' 10:30 PM'",
+        "'2024-01-0' || D || 'T10:30:15.1234567'",
+        "'2024-01-0' || D || ' 24:00'",
+        "'jan ' || D || ' 2024 12:00 AM'",
+        "'2024-01-0' || D || ' 10:30:00+02'",
+        "'2024-01-0' || D || ' 10:30:59.9999999'",
+        "'24010' || D",
+        "'2024.00' || D",
+        "'J246031' || D || ' 10:30'"
+    };
 
     /** A CAST of text built from an integer column (the day D, 1 to 5) to DATE or TIMESTAMP. */
     private Ex dateText(Rel r, String a, Ex c) {
@@ -339,14 +438,18 @@ final class RandomViews {
     private Ex failing(Rel r, String a, Ex c) {
         mayFail |= c.kind() == Kind.STR || c.kind().integer();
         if (c.kind() == Kind.STR) {
-            return new Ex("CASE WHEN " + c.sql() + " IN ('7', ' -2', 'zz') THEN CAST(" + c.sql() + " AS INT) END", Kind.INT);
+            return new Ex(
+                    "CASE WHEN " + c.sql() + " IN ('7', ' -2', 'zz') THEN CAST(" + c.sql() + " AS INT) END", Kind.INT);
         }
         if (!c.kind().integer()) return c;
         Ex d = column(r, a, x -> x.kind() == c.kind());
         switch (rnd.nextInt(3)) {
-            case 0: return new Ex("(" + c.sql() + " / " + d.sql() + ")", c.kind());
-            case 1: return new Ex("(" + c.sql() + " % " + d.sql() + ")", c.kind());
-            default: return new Ex("(- " + c.sql() + ")", c.kind());
+            case 0:
+                return new Ex("(" + c.sql() + " / " + d.sql() + ")", c.kind());
+            case 1:
+                return new Ex("(" + c.sql() + " % " + d.sql() + ")", c.kind());
+            default:
+                return new Ex("(- " + c.sql() + ")", c.kind());
         }
     }
 
@@ -365,26 +468,35 @@ final class RandomViews {
         int choice = rnd.nextInt(depth > 0 ? 8 : 5);
         Ex c = anyColumn(r, a);
         switch (choice) {
-            case 0: return c.sql() + (rnd.nextBoolean() ? " IS NULL" : " IS NOT NULL");
-            case 1: case 2:
+            case 0:
+                return c.sql() + (rnd.nextBoolean() ? " IS NULL" : " IS NOT NULL");
+            case 1:
+            case 2:
                 if (c.kind() == Kind.BOOL) return rnd.nextBoolean() ? c.sql() : "NOT " + c.sql();
                 return c.sql() + " " + comparator() + " " + RandomSchema.literal(rnd, c.kind());
             case 3:
                 if (c.kind() == Kind.BOOL) return c.sql() + " = TRUE";
-                return c.sql() + " IN (" + RandomSchema.literal(rnd, c.kind()) + ", " + RandomSchema.literal(rnd, c.kind()) + ")";
+                return c.sql() + " IN (" + RandomSchema.literal(rnd, c.kind()) + ", "
+                        + RandomSchema.literal(rnd, c.kind()) + ")";
             case 4: {
                 // Now and then CHAR(3) with VARCHAR, which PostgreSQL compares as bpchar (no trailing blanks count),
                 // or with text (a view's || or LOWER, a TEXT column) as text.
                 boolean mixed = c.kind().string() && rnd.nextBoolean();
-                Predicate<Col> other = !mixed ? x -> x.kind() == c.kind()
-                        : c.kind().bpchar() ? x -> x.kind() == Kind.STR : x -> x.kind().bpchar();
+                Predicate<Col> other = !mixed
+                        ? x -> x.kind() == c.kind()
+                        : c.kind().bpchar()
+                                ? x -> x.kind() == Kind.STR
+                                : x -> x.kind().bpchar();
                 Col d = pick(r, other);
                 if (d == null) d = pick(r, x -> x.kind() == c.kind());
                 return c.sql() + " " + comparator() + " " + a + "." + d.name();
             }
-            case 5: return "(" + predicate(r, a, depth - 1) + " AND " + predicate(r, a, depth - 1) + ")";
-            case 6: return "(" + predicate(r, a, depth - 1) + " OR " + predicate(r, a, depth - 1) + ")";
-            default: return "NOT (" + predicate(r, a, depth - 1) + ")";
+            case 5:
+                return "(" + predicate(r, a, depth - 1) + " AND " + predicate(r, a, depth - 1) + ")";
+            case 6:
+                return "(" + predicate(r, a, depth - 1) + " OR " + predicate(r, a, depth - 1) + ")";
+            default:
+                return "NOT (" + predicate(r, a, depth - 1) + ")";
         }
     }
 
@@ -436,10 +548,18 @@ final class RandomViews {
         String on = "a." + lk.name() + " = b." + rk.name();
         Ex ln = column(l, "a", c -> c.kind().numeric());
         Ex rn = column(r, "b", c -> c.kind().numeric());
-        if (rnd.nextBoolean() && ln != null && rn != null) on += " AND " + ln.sql() + " " + comparator() + " " + rn.sql();
-        if (rnd.nextInt(4) == 0) { // an IN over the left or the right side decides the match (a LEFT JOIN keeps the left row)
+        if (rnd.nextBoolean() && ln != null && rn != null)
+            on += " AND " + ln.sql() + " " + comparator() + " " + rn.sql();
+        if (rnd.nextInt(4)
+                == 0) { // an IN over the left or the right side decides the match (a LEFT JOIN keeps the left row)
             boolean overLeft = rnd.nextBoolean();
-            String in = in(overLeft ? l : r, overLeft ? "a" : "b", relation(), "", left ? Correlation.NONE : Correlation.ONE_LEVEL, false);
+            String in = in(
+                    overLeft ? l : r,
+                    overLeft ? "a" : "b",
+                    relation(),
+                    "",
+                    left ? Correlation.NONE : Correlation.ONE_LEVEL,
+                    false);
             if (in != null) on += " AND " + in;
         }
         out.add(anyColumn(l, "a"));
@@ -476,7 +596,8 @@ final class RandomViews {
         if (rnd.nextBoolean()) out.add(anyColumn(l, "a"));
         Ex key = withoutSpelling(new Ex("d." + rk.name(), rk.kind()));
         String values = rnd.nextInt(4) == 0 // the shape of a decorrelated EXISTS: grouped keys and a TRUE flag
-                ? "SELECT " + key.sql() + " AS k, TRUE AS f FROM " + r.name() + " d" + where(r, "d") + " GROUP BY " + key.sql()
+                ? "SELECT " + key.sql() + " AS k, TRUE AS f FROM " + r.name() + " d" + where(r, "d") + " GROUP BY "
+                        + key.sql()
                 : "SELECT DISTINCT " + key.sql() + " AS k FROM " + r.name() + " d" + where(r, "d");
         return select(out) + " FROM " + l.name() + " a JOIN (" + values + ") b ON a." + lk.name() + " = b.k"
                 + (rnd.nextInt(3) == 0 ? " WHERE " + predicate(l, "a", 1) : "");
@@ -484,23 +605,36 @@ final class RandomViews {
 
     private Ex aggregate(Rel r) {
         Ex num = column(r, "a", c -> c.kind().numeric());
-        Ex ord = column(r, "a", c -> c.kind() != Kind.BOOL && c.kind() != Kind.BP && c.kind() != Kind.NUM); // see Kind.BP, NUM
+        Ex ord = column(
+                r, "a", c -> c.kind() != Kind.BOOL && c.kind() != Kind.BP && c.kind() != Kind.NUM); // see Kind.BP, NUM
         int choice = rnd.nextInt(6);
         if (ord == null && choice >= 4) choice = 0;
         switch (choice) {
-            case 0: return new Ex("COUNT(*)", Kind.BIGINT);
-            case 1: return new Ex("COUNT(" + anyColumn(r, "a").sql() + ")", Kind.BIGINT);
+            case 0:
+                return new Ex("COUNT(*)", Kind.BIGINT);
+            case 1:
+                return new Ex("COUNT(" + anyColumn(r, "a").sql() + ")", Kind.BIGINT);
             case 2:
                 if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
                 mayFail |= num.kind() == Kind.REAL; // two 2e38 overflow a float4 sum
-                return new Ex("SUM(" + num.sql() + ")", num.kind() == Kind.INT ? Kind.BIGINT
-                        : num.kind() == Kind.DBL || num.kind() == Kind.NUM || num.kind() == Kind.REAL ? num.kind() : Kind.DEC);
+                return new Ex(
+                        "SUM(" + num.sql() + ")",
+                        num.kind() == Kind.INT
+                                ? Kind.BIGINT
+                                : num.kind() == Kind.DBL || num.kind() == Kind.NUM || num.kind() == Kind.REAL
+                                        ? num.kind()
+                                        : Kind.DEC);
             case 3:
                 if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
-                return new Ex("AVG(" + num.sql() + ")", num.kind() == Kind.DBL || num.kind() == Kind.REAL ? Kind.DBL
-                        : num.kind() == Kind.NUM ? num.kind() : Kind.DEC);
-            case 4: return new Ex("MIN(" + ord.sql() + ")", ord.kind());
-            default: return new Ex("MAX(" + ord.sql() + ")", ord.kind());
+                return new Ex(
+                        "AVG(" + num.sql() + ")",
+                        num.kind() == Kind.DBL || num.kind() == Kind.REAL
+                                ? Kind.DBL
+                                : num.kind() == Kind.NUM ? num.kind() : Kind.DEC);
+            case 4:
+                return new Ex("MIN(" + ord.sql() + ")", ord.kind());
+            default:
+                return new Ex("MAX(" + ord.sql() + ")", ord.kind());
         }
     }
 
@@ -527,7 +661,8 @@ final class RandomViews {
             out.add(aggregate(r));
         }
         String having = rnd.nextInt(3) == 0 ? " HAVING COUNT(*) > 1" : "";
-        String groups = out.get(0).sql() + (out.size() > 1 + n ? ", " + out.get(1).sql() : "");
+        String groups =
+                out.get(0).sql() + (out.size() > 1 + n ? ", " + out.get(1).sql() : "");
         return select(out) + " FROM " + r.name() + " a" + where(r, "a") + " GROUP BY " + groups + having;
     }
 
@@ -552,7 +687,8 @@ final class RandomViews {
         for (int i = 0; i < out.size(); i++) {
             order.append(i > 0 ? ", " : "").append("c").append(i).append(rnd.nextBoolean() ? " DESC" : "");
         }
-        return select(out) + " FROM " + r.name() + " a" + where(r, "a") + " ORDER BY " + order + " LIMIT " + (1 + rnd.nextInt(4));
+        return select(out) + " FROM " + r.name() + " a" + where(r, "a") + " ORDER BY " + order + " LIMIT "
+                + (1 + rnd.nextInt(4));
     }
 
     private String unionAll(List<Ex> out) {
@@ -583,8 +719,8 @@ final class RandomViews {
         }
         if (a == null || b == null) return filterProject(l, out);
         out.add(a);
-        return select(out) + " FROM " + l.name() + " a" + where(l, "a") + " UNION ALL SELECT " + b.sql() + " AS c0 FROM "
-                + r.name() + " b" + where(r, "b");
+        return select(out) + " FROM " + l.name() + " a" + where(l, "a") + " UNION ALL SELECT " + b.sql()
+                + " AS c0 FROM " + r.name() + " b" + where(r, "b");
     }
 
     private String subquery(Rel l, List<Ex> out) {
@@ -600,13 +736,27 @@ final class RandomViews {
             // An IN nested in a NOT IN's subquery or in a non-plain one is not correlated two levels out (refused).
             // Correlated by another comparison than '=' anywhere (under NOT or in a select list it goes through
             // Calcite's rewrite, whose distinct values compare a VARCHAR as bpchar with a CHAR(3)).
-            cond = in(l, "a", r, not, place > 2 && not.isEmpty() ? Correlation.TWO_LEVELS : Correlation.ANY_COMPARISON, true);
+            cond = in(
+                    l,
+                    "a",
+                    r,
+                    not,
+                    place > 2 && not.isEmpty() ? Correlation.TWO_LEVELS : Correlation.ANY_COMPARISON,
+                    true);
             if (cond == null) return filterProject(l, out);
             switch (place) {
-                case 0: cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")"; break;
-                case 1: cond = "NOT (" + cond + " AND " + predicate(l, "a", 0) + ")"; break;
-                case 2: out.add(new Ex(cond, Kind.BOOL)); cond = predicate(l, "a", 1); break;
-                default: break;
+                case 0:
+                    cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")";
+                    break;
+                case 1:
+                    cond = "NOT (" + cond + " AND " + predicate(l, "a", 0) + ")";
+                    break;
+                case 2:
+                    out.add(new Ex(cond, Kind.BOOL));
+                    cond = predicate(l, "a", 1);
+                    break;
+                default:
+                    break;
             }
         } else {
             Col lk = pick(l, c -> c.kind().integer());
@@ -628,11 +778,18 @@ final class RandomViews {
                 String mixed = mixedComparison(l, "a", r, "b", new String[] {"<", "<=", ">", ">="}[rnd.nextInt(4)]);
                 if (mixed != null) corr = mixed;
             }
-            cond = not + "EXISTS (SELECT 1 FROM " + inner + (inner.contains(" WHERE ") ? " AND " : " WHERE ") + corr + ")";
+            cond = not + "EXISTS (SELECT 1 FROM " + inner + (inner.contains(" WHERE ") ? " AND " : " WHERE ") + corr
+                    + ")";
             switch (rnd.nextInt(4)) {
-                case 0: cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")"; break; // decorrelated as a left join
-                case 1: out.add(new Ex(cond, Kind.BOOL)); cond = predicate(l, "a", 1); break;
-                default: break;
+                case 0:
+                    cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")";
+                    break; // decorrelated as a left join
+                case 1:
+                    out.add(new Ex(cond, Kind.BOOL));
+                    cond = predicate(l, "a", 1);
+                    break;
+                default:
+                    break;
             }
             if (rnd.nextInt(3) == 0) {
                 // An uncorrelated EXISTS beside the correlated one: Calcite's decorrelator made it TRUE even over
@@ -641,9 +798,15 @@ final class RandomViews {
                 String plain = (rnd.nextBoolean() ? "NOT " : "") + "EXISTS (SELECT 1 FROM " + u.name() + " c"
                         + (rnd.nextBoolean() ? " WHERE " + predicate(u, "c", 1) : "") + ")";
                 switch (rnd.nextInt(3)) {
-                    case 0: cond = "(" + cond + " OR " + plain + ")"; break;
-                    case 1: cond = cond + " AND " + plain; break;
-                    default: out.add(new Ex(plain, Kind.BOOL)); break;
+                    case 0:
+                        cond = "(" + cond + " OR " + plain + ")";
+                        break;
+                    case 1:
+                        cond = cond + " AND " + plain;
+                        break;
+                    default:
+                        out.add(new Ex(plain, Kind.BOOL));
+                        break;
                 }
             }
         }
@@ -651,7 +814,12 @@ final class RandomViews {
     }
 
     /** How far an IN's subquery may refer to the outer row: a correlated subquery in a LEFT JOIN's ON is refused. */
-    private enum Correlation { NONE, ONE_LEVEL, ANY_COMPARISON, TWO_LEVELS }
+    private enum Correlation {
+        NONE,
+        ONE_LEVEL,
+        ANY_COMPARISON,
+        TWO_LEVELS
+    }
 
     /**
      * a.x [NOT] IN (SELECT b.y FROM r b ...) over comparable columns: integers, CHAR(3) against VARCHAR
@@ -674,8 +842,12 @@ final class RandomViews {
         boolean strings = rnd.nextBoolean();
         if (rnd.nextBoolean()) {
             // Mostly a CHAR(3) against VARCHARs, several of which may equal it (as NUMERICs of several scales do).
-            Col ls = strings ? pick(l, c -> c.kind().bpchar()) : pick(l, c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC);
-            Col rs = strings ? pick(r, c -> c.kind() == Kind.STR) : pick(r, c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC);
+            Col ls = strings
+                    ? pick(l, c -> c.kind().bpchar())
+                    : pick(l, c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC);
+            Col rs = strings
+                    ? pick(r, c -> c.kind() == Kind.STR)
+                    : pick(r, c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC);
             if (strings && (ls == null || rs == null || rnd.nextInt(4) == 0)) {
                 ls = pick(l, c -> c.kind().string());
                 rs = pick(r, c -> c.kind().string());
@@ -692,13 +864,16 @@ final class RandomViews {
         Col rc = pick(r, c -> c.kind().integer());
         boolean otherwiseCorrelated = false; // than through '=' in the subquery's own WHERE
         if (lc != null && rc != null && rnd.nextInt(3) == 0) {
-            String op = correlation.compareTo(Correlation.ANY_COMPARISON) >= 0 && rnd.nextInt(3) == 0 ? comparator() : "=";
+            String op =
+                    correlation.compareTo(Correlation.ANY_COMPARISON) >= 0 && rnd.nextInt(3) == 0 ? comparator() : "=";
             otherwiseCorrelated = !op.equals("=");
             String comparison = op.equals("=") || op.equals("<>") ? null : comparedCorrelation(l, a, r, b, op);
             where.add(comparison != null ? comparison : b + "." + rc.name() + " " + op + " " + a + "." + lc.name());
         }
         // Not beside a correlation by another comparison than '=' (that IN keeps Calcite's rewrite anyway).
-        if (correlation != Correlation.NONE && where.stream().noneMatch(w -> w.contains(" " + a + ".") && !w.contains(" = ")) && rnd.nextInt(2) == 0) {
+        if (correlation != Correlation.NONE
+                && where.stream().noneMatch(w -> w.contains(" " + a + ".") && !w.contains(" = "))
+                && rnd.nextInt(2) == 0) {
             String computed = computedCorrelation(l, a, r, b);
             if (computed != null) where.add(computed);
         }
@@ -719,7 +894,8 @@ final class RandomViews {
         }
         String x = a + "." + lk.name();
         boolean number = lk.kind().integer() || lk.kind() == Kind.DEC || lk.kind() == Kind.NUM;
-        if (failing && number && !l.isView() && !otherwiseCorrelated && rnd.nextBoolean()) x = failingBeforeIn(l, a, lk);
+        if (failing && number && !l.isView() && !otherwiseCorrelated && rnd.nextBoolean())
+            x = failingBeforeIn(l, a, lk);
         return x + " " + not + "IN (SELECT " + b + "." + rk.name() + " FROM " + r.name() + " " + b
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ")";
     }
@@ -741,8 +917,10 @@ final class RandomViews {
         String column = a + "." + x.name();
         if (!x.kind().integer()) return "(" + column + " / " + d.sql() + ")";
         switch (rnd.nextInt(3)) {
-            case 0: return "(" + column + " / " + d.sql() + ")";
-            case 1: return "(" + column + " + " + d.sql() + ")";
+            case 0:
+                return "(" + column + " / " + d.sql() + ")";
+            case 1:
+                return "(" + column + " + " + d.sql() + ")";
             default:
                 if (s == null || x.kind() != Kind.INT) return "(" + column + " % " + d.sql() + ")";
                 return "CASE WHEN " + s.sql() + " IN ('7', ' -2', 'zz') THEN CAST(" + s.sql() + " AS INT) END";
@@ -761,8 +939,9 @@ final class RandomViews {
         List<String> ys = new ArrayList<>();
         for (int i = 2 + rnd.nextInt(4) / 3; i > 0; i--) {
             int family = rnd.nextInt(3);
-            Predicate<Col> kind = family == 0 ? c -> c.kind().integer() : family == 1 ? c -> c.kind().string()
-                    : c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC;
+            Predicate<Col> kind = family == 0
+                    ? c -> c.kind().integer()
+                    : family == 1 ? c -> c.kind().string() : c -> c.kind() == Kind.NUM || c.kind() == Kind.DEC;
             Col x = pick(l, c -> kind.test(c) && (c.nullable() || rnd.nextInt(4) == 0));
             Col y = pick(r, c -> kind.test(c) && (c.nullable() || rnd.nextInt(4) == 0));
             if (x == null || y == null) {
@@ -777,9 +956,10 @@ final class RandomViews {
         if (rnd.nextBoolean()) where.add(predicate(r, b, 1));
         Col lc = correlation != Correlation.NONE ? pick(l, c -> c.kind().integer()) : null;
         Col rc = pick(r, c -> c.kind().integer());
-        if (lc != null && rc != null && rnd.nextInt(3) == 0) where.add(b + "." + rc.name() + " = " + a + "." + lc.name());
-        return "(" + String.join(", ", xs) + ") " + not + "IN (SELECT " + String.join(", ", ys) + " FROM " + r.name() + " " + b
-                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ")";
+        if (lc != null && rc != null && rnd.nextInt(3) == 0)
+            where.add(b + "." + rc.name() + " = " + a + "." + lc.name());
+        return "(" + String.join(", ", xs) + ") " + not + "IN (SELECT " + String.join(", ", ys) + " FROM " + r.name()
+                + " " + b + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ")";
     }
 
     /**
@@ -800,15 +980,26 @@ final class RandomViews {
                 Ex x = column(r, b, c -> c.kind().string());
                 Ex y = column(l, a, c -> c.kind().string());
                 String[] forms = {"LOWER(%s)", "UPPER(%s)", "(%s || 'x')", "CAST(%s AS CHAR(3))", "%s"};
-                return x == null || y == null ? null
-                        : String.format(forms[rnd.nextInt(4)], x.sql()) + " = " + String.format(forms[rnd.nextInt(5)], y.sql());
+                return x == null || y == null
+                        ? null
+                        : String.format(forms[rnd.nextInt(4)], x.sql()) + " = "
+                                + String.format(forms[rnd.nextInt(5)], y.sql());
             }
             default: {
-                Ex x = column(r, b, c -> c.kind() == Kind.DEC || c.kind() == Kind.NUM || c.kind() == Kind.DBL || c.kind().integer());
+                Ex x = column(
+                        r,
+                        b,
+                        c -> c.kind() == Kind.DEC
+                                || c.kind() == Kind.NUM
+                                || c.kind() == Kind.DBL
+                                || c.kind().integer());
                 Ex y = column(l, a, c -> c.kind() == Kind.DEC || c.kind() == Kind.NUM);
                 if (x == null || y == null) return null;
                 String inner = x.kind().integer() ? "CAST(" + x.sql() + " AS NUMERIC)" : x.sql();
-                return inner + " = " + String.format(new String[] {"(%s * 2)", "(%s + 1.50)", "(%s - 1)", "COALESCE(%s, 0)"}[rnd.nextInt(4)], y.sql());
+                return inner + " = "
+                        + String.format(
+                                new String[] {"(%s * 2)", "(%s + 1.50)", "(%s - 1)", "COALESCE(%s, 0)"}[rnd.nextInt(4)],
+                                y.sql());
             }
         }
     }
@@ -835,8 +1026,10 @@ final class RandomViews {
                 Ex y = column(l, a, c -> c.kind().integer());
                 return x == null || y == null ? null : computedInteger(x) + " " + op + " " + computedInteger(y);
             }
-            case 3: return mixedComparison(l, a, r, b, op);
-            default: return null;
+            case 3:
+                return mixedComparison(l, a, r, b, op);
+            default:
+                return null;
         }
     }
 
@@ -863,10 +1056,14 @@ final class RandomViews {
     /** An integer column computed without overflow: widened before + 1, halved, COALESCEd, or as is. */
     private String computedInteger(Ex c) {
         switch (rnd.nextInt(4)) {
-            case 0: return "(CAST(" + c.sql() + (c.kind() == Kind.INT ? " AS BIGINT) + 1)" : " AS NUMERIC) + 1)");
-            case 1: return "(" + c.sql() + " / 2)";
-            case 2: return "COALESCE(" + c.sql() + ", 0)";
-            default: return c.sql();
+            case 0:
+                return "(CAST(" + c.sql() + (c.kind() == Kind.INT ? " AS BIGINT) + 1)" : " AS NUMERIC) + 1)");
+            case 1:
+                return "(" + c.sql() + " / 2)";
+            case 2:
+                return "COALESCE(" + c.sql() + ", 0)";
+            default:
+                return c.sql();
         }
     }
 
@@ -884,11 +1081,14 @@ final class RandomViews {
         }
         if (rnd.nextBoolean()) out.add(anyColumn(l, "a"));
         Ex outer = column(l, "a", c -> comparable(c.kind(), sub.kind()));
-        // A literal of the subquery's kind, or a NUMERIC one beside an exact number (COUNT(*) > 1.5, SUM(bigint) <> -1.50).
+        // A literal of the subquery's kind, or a NUMERIC one beside an exact number (COUNT(*) > 1.5, SUM(bigint) <>
+        // -1.50).
         boolean exact = sub.kind().numeric() && sub.kind() != Kind.REAL && sub.kind() != Kind.DBL;
         String literal = RandomSchema.literal(rnd, exact && rnd.nextBoolean() ? Kind.NUM : sub.kind());
         String other = outer != null && rnd.nextInt(3) != 0 ? outer.sql() : literal;
-        String cond = rnd.nextBoolean() ? other + " " + comparator() + " " + sub.sql() : sub.sql() + " " + comparator() + " " + other;
+        String cond = rnd.nextBoolean()
+                ? other + " " + comparator() + " " + sub.sql()
+                : sub.sql() + " " + comparator() + " " + other;
         if (rnd.nextInt(3) == 0) cond = "(" + cond + " OR " + predicate(l, "a", 0) + ")";
         return select(out) + " FROM " + l.name() + " a WHERE " + cond;
     }
@@ -912,15 +1112,21 @@ final class RandomViews {
             if (second != null) where.add(second);
         }
         String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
-        Ex first = rnd.nextInt(6) == 0 ? column(r, "b", c -> c.kind() != Kind.BOOL && c.kind() != Kind.BP && c.kind() != Kind.NUM) : null;
+        Ex first = rnd.nextInt(6) == 0
+                ? column(r, "b", c -> c.kind() != Kind.BOOL && c.kind() != Kind.BP && c.kind() != Kind.NUM)
+                : null;
         if (first != null) {
             // One row at most, the least value (NULLs last): MIN, also where the subquery is empty or all NULL.
-            return new Ex("(SELECT " + first.sql() + " FROM " + r.name() + " b" + filter + " ORDER BY " + first.sql() + " LIMIT 1)", first.kind());
+            return new Ex(
+                    "(SELECT " + first.sql() + " FROM " + r.name() + " b" + filter + " ORDER BY " + first.sql()
+                            + " LIMIT 1)",
+                    first.kind());
         }
         Ex agg = scalarAggregate(r, "b");
         String query = "(SELECT " + agg.sql() + " FROM " + r.name() + " b" + filter + ")";
         // An empty subquery is NULL (0 for COUNT); COALESCE's 0 keeps its own scale beside a NUMERIC.
-        if (agg.kind().numeric() && rnd.nextInt(3) == 0) return new Ex("COALESCE(" + query + ", 0)", agg.kind() == Kind.DEC ? Kind.NUM : agg.kind());
+        if (agg.kind().numeric() && rnd.nextInt(3) == 0)
+            return new Ex("COALESCE(" + query + ", 0)", agg.kind() == Kind.DEC ? Kind.NUM : agg.kind());
         return new Ex(query, agg.kind());
     }
 
@@ -930,7 +1136,8 @@ final class RandomViews {
      * of each run (a scenario took minutes).
      */
     private Rel scalarRelation() {
-        List<Rel> plain = relations.stream().filter(r -> !subplanned.contains(r.name())).toList();
+        List<Rel> plain =
+                relations.stream().filter(r -> !subplanned.contains(r.name())).toList();
         return plain.get(rnd.nextInt(plain.size()));
     }
 
@@ -943,16 +1150,22 @@ final class RandomViews {
         Ex num = column(r, b, c -> c.kind().integer() || c.kind() == Kind.DEC || c.kind() == Kind.NUM);
         Ex ord = column(r, b, c -> c.kind() != Kind.BOOL && c.kind() != Kind.BP && c.kind() != Kind.NUM);
         switch (rnd.nextInt(6)) {
-            case 0: return new Ex("COUNT(*)", Kind.BIGINT);
-            case 1: return new Ex("COUNT(" + anyColumn(r, b).sql() + ")", Kind.BIGINT);
+            case 0:
+                return new Ex("COUNT(*)", Kind.BIGINT);
+            case 1:
+                return new Ex("COUNT(" + anyColumn(r, b).sql() + ")", Kind.BIGINT);
             case 2:
                 if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
-                return new Ex("SUM(" + num.sql() + ")", num.kind() == Kind.INT ? Kind.BIGINT : num.kind() == Kind.DEC ? Kind.DEC : Kind.NUM);
+                return new Ex(
+                        "SUM(" + num.sql() + ")",
+                        num.kind() == Kind.INT ? Kind.BIGINT : num.kind() == Kind.DEC ? Kind.DEC : Kind.NUM);
             case 3:
                 if (num == null) return new Ex("COUNT(*)", Kind.BIGINT);
                 return new Ex("AVG(" + num.sql() + ")", Kind.NUM);
-            case 4: return ord == null ? new Ex("COUNT(*)", Kind.BIGINT) : new Ex("MIN(" + ord.sql() + ")", ord.kind());
-            default: return ord == null ? new Ex("COUNT(*)", Kind.BIGINT) : new Ex("MAX(" + ord.sql() + ")", ord.kind());
+            case 4:
+                return ord == null ? new Ex("COUNT(*)", Kind.BIGINT) : new Ex("MIN(" + ord.sql() + ")", ord.kind());
+            default:
+                return ord == null ? new Ex("COUNT(*)", Kind.BIGINT) : new Ex("MAX(" + ord.sql() + ")", ord.kind());
         }
     }
 
@@ -963,13 +1176,16 @@ final class RandomViews {
      */
     private String scalarCorrelation(Rel l, String a, Rel r, String b) {
         switch (rnd.nextInt(6)) {
-            case 0: return null;
-            case 1: case 2: {
+            case 0:
+                return null;
+            case 1:
+            case 2: {
                 Col y = pick(r, c -> c.nullable() || rnd.nextInt(4) == 0);
                 Col x = y == null ? null : pick(l, c -> comparable(c.kind(), y.kind()));
                 return x == null ? null : b + "." + y.name() + " = " + a + "." + x.name();
             }
-            case 3: return computedCorrelation(l, a, r, b);
+            case 3:
+                return computedCorrelation(l, a, r, b);
             default: {
                 String op = new String[] {"<", "<=", ">", ">="}[rnd.nextInt(4)];
                 String mixed = rnd.nextInt(3) != 0 ? mixedComparison(l, a, r, b, op) : null;

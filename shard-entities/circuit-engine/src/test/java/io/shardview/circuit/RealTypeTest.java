@@ -26,8 +26,12 @@ class RealTypeTest {
     /** Rows 1 (1.23456789, 3), 2 (0.1, -2), 3 (123456789, 16777217) and 4 (NULLs), then the views. */
     private static Circuit circuit(String views) {
         Circuit c = CircuitTest.circuit(TABLE + views);
-        CircuitTest.applyAndCheck(c, List.of(),
-                Op.insert("t", row("id", 1, "r", new BigDecimal("1.23456789"), "d", new BigDecimal("1.23456789"), "i", 3L)),
+        CircuitTest.applyAndCheck(
+                c,
+                List.of(),
+                Op.insert(
+                        "t",
+                        row("id", 1, "r", new BigDecimal("1.23456789"), "d", new BigDecimal("1.23456789"), "i", 3L)),
                 Op.insert("t", row("id", 2, "r", new BigDecimal("0.1"), "d", new BigDecimal("0.1"), "i", -2L)),
                 Op.insert("t", row("id", 3, "r", 123456789L, "d", new BigDecimal("1e10"), "i", 16777217L)),
                 Op.insert("t", row("id", 4, "r", null, "d", null, "i", null)));
@@ -40,7 +44,8 @@ class RealTypeTest {
         List<String> out = new ArrayList<>();
         for (Row r : CircuitTest.rows(c, view)) {
             StringBuilder sb = new StringBuilder();
-            for (Object v : r.toArray()) sb.append(sb.length() == 0 ? "" : "|").append(v instanceof BigDecimal d ? d.toPlainString() : v);
+            for (Object v : r.toArray())
+                sb.append(sb.length() == 0 ? "" : "|").append(v instanceof BigDecimal d ? d.toPlainString() : v);
             out.add(sb.toString());
         }
         return out;
@@ -55,9 +60,12 @@ class RealTypeTest {
         Circuit c = circuit("CREATE VIEW w AS SELECT id, r, CAST(r AS VARCHAR) AS txt, CAST(r AS NUMERIC) AS n,"
                 + " CAST(r AS DOUBLE PRECISION) AS wide FROM t WHERE id < 4");
         assertEquals("real", type(c, "t", 1));
-        assertEquals(List.of("1|1.2345679|1.2345679|1.23457|1.2345678806304932",
-                "2|0.1|0.1|0.1|0.10000000149011612",
-                "3|1.23456792E8|1.2345679e+08|123457000|1.23456792E8"), show(c, "w"));
+        assertEquals(
+                List.of(
+                        "1|1.2345679|1.2345679|1.23457|1.2345678806304932",
+                        "2|0.1|0.1|0.1|0.10000000149011612",
+                        "3|1.23456792E8|1.2345679e+08|123457000|1.23456792E8"),
+                show(c, "w"));
         assertInstanceOf(Float.class, CircuitTest.rows(c, "t").get(0).get(1));
     }
 
@@ -68,7 +76,9 @@ class RealTypeTest {
         List<String> types = new ArrayList<>();
         for (Column col : c.columns("w").orElseThrow().subList(0, 5)) types.add(col.sqlTypeName());
         assertEquals(List.of("real", "double precision", "double precision", "double precision", "real"), types);
-        assertEquals(List.of("2.4691358|2.234567880630493|3.7037036418914795|2.4691357706304933|-1.2345679|2.4691358"), show(c, "w"));
+        assertEquals(
+                List.of("2.4691358|2.234567880630493|3.7037036418914795|2.4691357706304933|-1.2345679|2.4691358"),
+                show(c, "w"));
     }
 
     @Test
@@ -85,7 +95,8 @@ class RealTypeTest {
     @Test
     void float4OverflowsFailAsInPostgres() {
         Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW s AS SELECT SUM(r) AS s FROM t");
-        BatchOutcome twoHuge = c.applyBatch(List.of(Op.insert("t", row("id", 1, "r", new BigDecimal("2e38"))),
+        BatchOutcome twoHuge = c.applyBatch(List.of(
+                Op.insert("t", row("id", 1, "r", new BigDecimal("2e38"))),
                 Op.insert("t", row("id", 2, "r", new BigDecimal("2e38")))));
         assertInstanceOf(BatchOutcome.Failed.class, twoHuge, twoHuge.toString());
         assertTrue(twoHuge.toString().contains("value out of range: overflow"), twoHuge.toString());
@@ -96,7 +107,10 @@ class RealTypeTest {
         // In float8, as real * integer and AVG(real) are computed, neither overflows (PostgreSQL's values).
         c = CircuitTest.circuit(TABLE + "CREATE VIEW wide AS SELECT id, r * 2 AS r2 FROM t;"
                 + "CREATE VIEW av AS SELECT AVG(r) AS av FROM t");
-        CircuitTest.applyAndCheck(c, List.of("wide", "av"), Op.insert("t", row("id", 1, "r", new BigDecimal("2e38"))),
+        CircuitTest.applyAndCheck(
+                c,
+                List.of("wide", "av"),
+                Op.insert("t", row("id", 1, "r", new BigDecimal("2e38"))),
                 Op.insert("t", row("id", 2, "r", new BigDecimal("3e38"))));
         assertEquals(2.499999970777447e+38, CircuitTest.rows(c, "av").get(0).get(0));
         assertEquals(3.999999872114277e+38, CircuitTest.rows(c, "wide").get(0).get(1));
@@ -105,20 +119,23 @@ class RealTypeTest {
 
     @Test
     void castsToRealRoundAndRefuseWhatFloat4CannotHold() {
-        Circuit c = circuit("CREATE VIEW w AS SELECT CAST(d AS REAL) AS fd, CAST(i AS REAL) AS fi,"
-                + " CAST('1.23456789' AS REAL) AS ft, CAST(CAST(1.23456789 AS REAL) AS DOUBLE PRECISION) AS back FROM t WHERE id = 3");
+        Circuit c = circuit(
+                "CREATE VIEW w AS SELECT CAST(d AS REAL) AS fd, CAST(i AS REAL) AS fi,"
+                        + " CAST('1.23456789' AS REAL) AS ft, CAST(CAST(1.23456789 AS REAL) AS DOUBLE PRECISION) AS back FROM t WHERE id = 3");
         assertEquals(List.of("1.0E10|1.6777216E7|1.2345679|1.2345678806304932"), show(c, "w"));
-        DdlResult overflow = c.executeSql("CREATE VIEW o AS SELECT CAST(d * CAST(1e30 AS DOUBLE PRECISION) AS REAL) AS x FROM t");
+        DdlResult overflow =
+                c.executeSql("CREATE VIEW o AS SELECT CAST(d * CAST(1e30 AS DOUBLE PRECISION) AS REAL) AS x FROM t");
         assertInstanceOf(DdlResult.Rejected.class, overflow, overflow.toString());
         assertTrue(overflow.toString().contains("value out of range: overflow"), overflow.toString());
     }
 
     @Test
     void minusZeroEqualsZeroAndIsShownAsWritten() {
-        Circuit c = circuit("CREATE VIEW z AS SELECT id, -(r * 0) AS z FROM t WHERE id < 4;"
-                + "CREATE VIEW zt AS SELECT CAST(z AS VARCHAR) AS txt FROM z;"
-                + "CREATE VIEW eq AS SELECT COUNT(*) AS n FROM z WHERE z = 0;"
-                + "CREATE VIEW g AS SELECT z, COUNT(*) AS n FROM (SELECT z FROM z UNION ALL SELECT r * 0 FROM t WHERE id = 1) u GROUP BY z");
+        Circuit c = circuit(
+                "CREATE VIEW z AS SELECT id, -(r * 0) AS z FROM t WHERE id < 4;"
+                        + "CREATE VIEW zt AS SELECT CAST(z AS VARCHAR) AS txt FROM z;"
+                        + "CREATE VIEW eq AS SELECT COUNT(*) AS n FROM z WHERE z = 0;"
+                        + "CREATE VIEW g AS SELECT z, COUNT(*) AS n FROM (SELECT z FROM z UNION ALL SELECT r * 0 FROM t WHERE id = 1) u GROUP BY z");
         assertEquals(List.of("-0", "-0", "-0"), show(c, "zt"));
         assertEquals(List.of("3"), show(c, "eq"));
         assertEquals(1, show(c, "g").size());
@@ -133,8 +150,11 @@ class RealTypeTest {
         assertEquals(List.of("real", "real", "double precision", "double precision", "double precision"), types);
         assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE TABLE u (a FLOAT(54))"));
         // PostgreSQL's short names in a view's CAST.
-        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW w AS SELECT CAST(c AS float4) AS a,"
-                + " CAST(a AS float8) AS b, CAST(c AS int2) AS i2, CAST(c AS int4) AS i4, CAST(c AS int8) AS i8, CAST(1 AS bool) AS t FROM s"));
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                c.executeSql(
+                        "CREATE VIEW w AS SELECT CAST(c AS float4) AS a,"
+                                + " CAST(a AS float8) AS b, CAST(c AS int2) AS i2, CAST(c AS int4) AS i4, CAST(c AS int8) AS i8, CAST(1 AS bool) AS t FROM s"));
         types.clear();
         for (Column col : c.columns("w").orElseThrow()) types.add(col.sqlTypeName());
         assertEquals(List.of("real", "double precision", "smallint", "integer", "bigint", "boolean"), types);
@@ -142,7 +162,8 @@ class RealTypeTest {
 
     @Test
     void snapshotsKeepFloat4Values() throws IOException {
-        Circuit c = circuit("CREATE VIEW a AS SELECT SUM(r) AS s, MAX(r) AS hi FROM t; CREATE VIEW w AS SELECT r FROM t");
+        Circuit c =
+                circuit("CREATE VIEW a AS SELECT SUM(r) AS s, MAX(r) AS hi FROM t; CREATE VIEW w AS SELECT r FROM t");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         c.writeSnapshot(new DataOutputStream(bytes));
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
@@ -159,8 +180,15 @@ class RealTypeTest {
         Circuit old = circuit("CREATE VIEW w AS SELECT id, d AS x FROM t WHERE id = 2");
         CircuitImage now = old.image();
         CircuitImage.ViewImage w = now.views.get(0);
-        CircuitImage image = new CircuitImage(now.version, now.tables, List.of(new CircuitImage.ViewImage(
-                w.name(), "SELECT id, CAST(d AS REAL) AS x FROM t WHERE id = 2", w.revision(), w.content(), w.operatorState())));
+        CircuitImage image = new CircuitImage(
+                now.version,
+                now.tables,
+                List.of(new CircuitImage.ViewImage(
+                        w.name(),
+                        "SELECT id, CAST(d AS REAL) AS x FROM t WHERE id = 2",
+                        w.revision(),
+                        w.content(),
+                        w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CircuitSnapshot.write(new DataOutputStream(bytes), image, 0x53564339);
         byte[] svc9 = bytes.toByteArray();
@@ -205,14 +233,20 @@ class RealTypeTest {
 
     @Test
     void caseCoalesceAndUnionOfARealWithExactNumbersAreReal() {
-        Circuit c = circuit("CREATE VIEW w AS SELECT id, COALESCE(r, 1.23456789) AS a, CASE WHEN id > 1 THEN r ELSE 2.5 END AS b,"
-                + " COALESCE(r, 1) AS c, COALESCE(r, d) AS e FROM t;"
-                + "CREATE VIEW u AS SELECT r FROM t UNION ALL SELECT 1.23456789 FROM t WHERE id = 1");
+        Circuit c = circuit(
+                "CREATE VIEW w AS SELECT id, COALESCE(r, 1.23456789) AS a, CASE WHEN id > 1 THEN r ELSE 2.5 END AS b,"
+                        + " COALESCE(r, 1) AS c, COALESCE(r, d) AS e FROM t;"
+                        + "CREATE VIEW u AS SELECT r FROM t UNION ALL SELECT 1.23456789 FROM t WHERE id = 1");
         List<String> types = new ArrayList<>();
         for (Column col : c.columns("w").orElseThrow()) types.add(col.sqlTypeName());
         assertEquals(List.of("integer", "real", "real", "real", "double precision"), types);
-        assertEquals(List.of("1|1.2345679|2.5|1.2345679|1.2345678806304932", "2|0.1|0.1|0.1|0.10000000149011612",
-                "3|1.23456792E8|1.23456792E8|1.23456792E8|1.23456792E8", "4|1.2345679|null|1.0|null"), show(c, "w"));
+        assertEquals(
+                List.of(
+                        "1|1.2345679|2.5|1.2345679|1.2345678806304932",
+                        "2|0.1|0.1|0.1|0.10000000149011612",
+                        "3|1.23456792E8|1.23456792E8|1.23456792E8|1.23456792E8",
+                        "4|1.2345679|null|1.0|null"),
+                show(c, "w"));
         assertEquals("real", type(c, "u", 0));
         assertEquals(List.of("0.1", "1.2345679", "1.2345679", "1.23456792E8", "null"), show(c, "u"));
     }

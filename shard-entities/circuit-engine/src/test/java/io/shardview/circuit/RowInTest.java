@@ -36,8 +36,11 @@ class RowInTest {
     /** The views' rows as PostgreSQL's string_agg of them by id shows them. */
     private static void expect(Circuit c, String... views) {
         for (int i = 0; i < views.length; i++) {
-            String shown = CircuitTest.rows(c, VIEWS.get(i)).stream().map(Row::toString).sorted()
-                    .map(r -> r.contains(",") ? r : r.substring(1, r.length() - 1)).collect(Collectors.joining(", "));
+            String shown = CircuitTest.rows(c, VIEWS.get(i)).stream()
+                    .map(Row::toString)
+                    .sorted()
+                    .map(r -> r.contains(",") ? r : r.substring(1, r.length() - 1))
+                    .collect(Collectors.joining(", "));
             assertEquals(views[i], shown, VIEWS.get(i));
         }
     }
@@ -53,42 +56,86 @@ class RowInTest {
     @Test
     void rowsFollowTheSubqueryThroughPartialNullsAndBackToEmpty() {
         Circuit c = CircuitTest.circuit(SCHEMA);
-        apply(c, Op.insert("t", t(1, 1, "a", "a", "2.0")), Op.insert("t", t(2, 1, null, "b", null)),
-                Op.insert("t", t(3, null, null, null, "2")), Op.insert("t", t(4, 2, "b", "b", "3")));
-        expect(c, "[1, false], [2, false], [3, false], [4, false]", "1, 2, 3, 4", "4",
-                "[1, true], [2, true], [3, true], [4, true]", "[1, null], [2, null], [3, null], [4, null]");
+        apply(
+                c,
+                Op.insert("t", t(1, 1, "a", "a", "2.0")),
+                Op.insert("t", t(2, 1, null, "b", null)),
+                Op.insert("t", t(3, null, null, null, "2")),
+                Op.insert("t", t(4, 2, "b", "b", "3")));
+        expect(
+                c,
+                "[1, false], [2, false], [3, false], [4, false]",
+                "1, 2, 3, 4",
+                "4",
+                "[1, true], [2, true], [3, true], [4, true]",
+                "[1, null], [2, null], [3, null], [4, null]");
 
         // (1, 'a ') equals t's (1, 'a') only where 'a' is a CHAR(3); 2.00 = 2.0.
         apply(c, Op.insert("u", u(10, 1L, "a ", "2.00", 1)));
-        expect(c, "[1, false], [2, null], [3, null], [4, false]", "1, 4", "1, 4",
-                "[1, false], [2, true], [3, true], [4, true]", "[1, null], [2, null], [3, null], [4, null]");
+        expect(
+                c,
+                "[1, false], [2, null], [3, null], [4, false]",
+                "1, 4",
+                "1, 4",
+                "[1, false], [2, true], [3, true], [4, true]",
+                "[1, null], [2, null], [3, null], [4, null]");
 
         apply(c, Op.insert("u", u(11, null, "b", null, 3)));
-        expect(c, "[1, false], [2, null], [3, null], [4, null]", "1", "1, 4",
-                "[1, false], [2, true], [3, null], [4, true]", "[1, null], [2, null], [3, null], [4, null]");
+        expect(
+                c,
+                "[1, false], [2, null], [3, null], [4, null]",
+                "1",
+                "1, 4",
+                "[1, false], [2, true], [3, null], [4, true]",
+                "[1, null], [2, null], [3, null], [4, null]");
 
         apply(c, Op.insert("u", u(12, 1L, null, "5", 2)));
-        expect(c, "[1, null], [2, null], [3, null], [4, null]", "", "1, 4",
-                "[1, false], [2, null], [3, null], [4, true]", "[1, null], [2, null], [3, null], [4, null]");
+        expect(
+                c,
+                "[1, null], [2, null], [3, null], [4, null]",
+                "",
+                "1, 4",
+                "[1, false], [2, null], [3, null], [4, true]",
+                "[1, null], [2, null], [3, null], [4, null]");
 
         apply(c, Op.update("t", t(3, 1, "a ", null, "2")));
-        expect(c, "[1, null], [2, null], [3, true], [4, null]", "", "1, 4",
-                "[1, false], [2, null], [3, null], [4, true]", "[1, null], [2, null], [3, 11], [4, null]");
+        expect(
+                c,
+                "[1, null], [2, null], [3, true], [4, null]",
+                "",
+                "1, 4",
+                "[1, false], [2, null], [3, null], [4, true]",
+                "[1, null], [2, null], [3, 11], [4, null]");
 
         apply(c, Op.deleteKey("u", Map.of("id", 10)));
-        expect(c, "[1, null], [2, null], [3, null], [4, null]", "", "4",
-                "[1, true], [2, null], [3, null], [4, true]", "[1, null], [2, null], [3, null], [4, null]");
+        expect(
+                c,
+                "[1, null], [2, null], [3, null], [4, null]",
+                "",
+                "4",
+                "[1, true], [2, null], [3, null], [4, true]",
+                "[1, null], [2, null], [3, null], [4, null]");
 
         apply(c, Op.deleteKey("u", Map.of("id", 11)), Op.deleteKey("u", Map.of("id", 12)));
-        expect(c, "[1, false], [2, false], [3, false], [4, false]", "1, 2, 3, 4", "4",
-                "[1, true], [2, true], [3, true], [4, true]", "[1, null], [2, null], [3, null], [4, null]");
+        expect(
+                c,
+                "[1, false], [2, false], [3, false], [4, false]",
+                "1, 2, 3, 4",
+                "4",
+                "[1, true], [2, true], [3, true], [4, true]",
+                "[1, null], [2, null], [3, null], [4, null]");
     }
 
     @Test
     void everyPositionIsAMarkWithoutCalcitesCounts() throws Exception {
         Circuit c = CircuitTest.circuit(SCHEMA);
-        Map<String, List<Column>> catalog = Map.of("t", c.describe().tables().get(0).columns(), "u", c.describe().tables().get(1).columns());
-        for (String sql : List.of("SELECT id, (a, b) IN (SELECT x, y FROM u) AS f FROM t",
+        Map<String, List<Column>> catalog = Map.of(
+                "t",
+                c.describe().tables().get(0).columns(),
+                "u",
+                c.describe().tables().get(1).columns());
+        for (String sql : List.of(
+                "SELECT id, (a, b) IN (SELECT x, y FROM u) AS f FROM t",
                 "SELECT id FROM t WHERE (a, b) NOT IN (SELECT x, y FROM u)",
                 "SELECT id FROM t WHERE NOT ((a, c) IN (SELECT x, y FROM u) AND id > 2)",
                 "SELECT id, (a, n) NOT IN (SELECT x, n FROM u WHERE u.g = t.id) AS f FROM t",
@@ -101,12 +148,17 @@ class RowInTest {
 
     @Test
     void aRowInCorrelatedByAComparisonOrOfFiveColumnsIsRefusedNamingIt() {
-        for (String sql : List.of("SELECT id FROM t WHERE (a, b) NOT IN (SELECT x, y FROM u WHERE u.g < t.id)",
+        for (String sql : List.of(
+                "SELECT id FROM t WHERE (a, b) NOT IN (SELECT x, y FROM u WHERE u.g < t.id)",
                 "SELECT id, (a, b, c, n, id) IN (SELECT x, y, y, n, g FROM u) AS f FROM t")) {
             DdlResult r = CircuitTest.circuit(SCHEMA).executeSql("CREATE VIEW w AS " + sql);
             DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r, sql);
             assertEquals(RejectionKind.UNSUPPORTED, rejected.kind(), sql);
-            assertTrue(rejected.message().contains("IN of more than 4 columns, or of several columns correlated otherwise than by '='"), sql);
+            assertTrue(
+                    rejected.message()
+                            .contains(
+                                    "IN of more than 4 columns, or of several columns correlated otherwise than by '='"),
+                    sql);
         }
     }
 }

@@ -36,15 +36,25 @@ class ScalarSubqueryComparisonTest {
     private static Circuit circuit() {
         StringBuilder ddl = new StringBuilder("CREATE TABLE t (id INT PRIMARY KEY, n INT, c VARCHAR, d NUMERIC);"
                 + "CREATE TABLE u (id INT PRIMARY KEY, y INT, w VARCHAR);");
-        for (String name : NAMES) ddl.append("CREATE VIEW ").append(name).append(" AS ").append(VIEWS.get(name)).append(';');
+        for (String name : NAMES)
+            ddl.append("CREATE VIEW ")
+                    .append(name)
+                    .append(" AS ")
+                    .append(VIEWS.get(name))
+                    .append(';');
         Circuit c = CircuitTest.circuit(ddl.toString());
-        apply(c, Op.insert("t", row("id", 1, "n", 1, "c", "a", "d", new BigDecimal("0.5"))),
+        apply(
+                c,
+                Op.insert("t", row("id", 1, "n", 1, "c", "a", "d", new BigDecimal("0.5"))),
                 Op.insert("t", row("id", 2, "n", 5, "c", "b", "d", new BigDecimal("2"))),
-                Op.insert("t", row("id", 3, "c", "zz", "d", new BigDecimal("3.50"))), Op.insert("t", row("id", 4, "n", 8)),
+                Op.insert("t", row("id", 3, "c", "zz", "d", new BigDecimal("3.50"))),
+                Op.insert("t", row("id", 4, "n", 8)),
                 Op.insert("t", row("id", 5, "n", 3, "c", "q", "d", new BigDecimal("1"))),
                 Op.insert("t", row("id", 11, "n", 9, "c", "b", "d", new BigDecimal("9"))),
-                Op.insert("u", row("id", 1, "y", 2, "w", "b")), Op.insert("u", row("id", 2, "y", 4, "w", "q")),
-                Op.insert("u", row("id", 3, "w", "zz")), Op.insert("u", row("id", 4, "y", 6, "w", "a")));
+                Op.insert("u", row("id", 1, "y", 2, "w", "b")),
+                Op.insert("u", row("id", 2, "y", 4, "w", "q")),
+                Op.insert("u", row("id", 3, "w", "zz")),
+                Op.insert("u", row("id", 4, "y", 6, "w", "a")));
         return c;
     }
 
@@ -60,10 +70,17 @@ class ScalarSubqueryComparisonTest {
     void onlyTheRowsBetweenTheOldAndTheNewAggregateChange() throws IOException {
         Circuit c = circuit();
         assertEquals("11 2 4 | 1 2 5 | 11 2 3 | 1 11 2 5 | 11 2 | 1 | 11 2", rows(c));
-        apply(c, Op.insert("u", row("id", 5, "y", 10, "w", "b")), Op.update("t", row("id", 1, "n", 4, "c", "a", "d", new BigDecimal("0.5"))));
+        apply(
+                c,
+                Op.insert("u", row("id", 5, "y", 10, "w", "b")),
+                Op.update("t", row("id", 1, "n", 4, "c", "a", "d", new BigDecimal("0.5"))));
         assertEquals("11 4 | 1 2 4 5 | 11 2 3 | 1 11 2 5 |  | 1 2 | 11 2", rows(c));
         c = restored(c);
-        apply(c, Op.deleteKey("u", row("id", 1)), Op.deleteKey("u", row("id", 4)), Op.deleteKey("u", row("id", 5)),
+        apply(
+                c,
+                Op.deleteKey("u", row("id", 1)),
+                Op.deleteKey("u", row("id", 4)),
+                Op.deleteKey("u", row("id", 5)),
                 Op.insert("t", row("id", 6, "n", 4, "c", "q", "d", new BigDecimal("4.0"))));
         assertEquals("11 2 4 |  | 11 6 | 1 11 2 5 6 |  |  | 6", rows(c));
         apply(c, Op.deleteKey("u", row("id", 2)), Op.deleteKey("u", row("id", 3)));

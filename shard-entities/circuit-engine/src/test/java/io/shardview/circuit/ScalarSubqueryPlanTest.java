@@ -21,28 +21,40 @@ import org.junit.jupiter.api.Test;
  * result and type was read from PostgreSQL 15 on the same data and changes.
  */
 class ScalarSubqueryPlanTest {
-    private static final String TABLES = "CREATE TABLE t (id INT PRIMARY KEY, k INT, c CHAR(3), s VARCHAR, d DECIMAL(10,2), ts TIMESTAMP NOT NULL);"
-            + "CREATE TABLE u (id INT PRIMARY KEY, k INT, c CHAR(3), d DECIMAL(10,2), ts TIMESTAMP NOT NULL, v VARCHAR);";
+    private static final String TABLES =
+            "CREATE TABLE t (id INT PRIMARY KEY, k INT, c CHAR(3), s VARCHAR, d DECIMAL(10,2), ts TIMESTAMP NOT NULL);"
+                    + "CREATE TABLE u (id INT PRIMARY KEY, k INT, c CHAR(3), d DECIMAL(10,2), ts TIMESTAMP NOT NULL, v VARCHAR);";
 
     private static final Map<String, String> VIEWS = Map.of(
             "v0", "SELECT id FROM t",
             "v1", "SELECT v0.id, (SELECT MIN(u.d) FROM u) AS m FROM v0",
             "v2", "SELECT id, m + 1 AS m1 FROM v1",
-            "v3", "SELECT t.c, t.d, (SELECT MAX(u.c) FROM u WHERE u.k = t.k) AS m, NOT EXISTS (SELECT 1 FROM u WHERE u.k = t.k) AS e"
-                    + " FROM t WHERE t.ts <> t.ts",
-            "v4", "SELECT t.id, (SELECT COUNT(*) FROM u WHERE u.k = t.k) AS n, (SELECT COUNT(*) FROM u WHERE u.ts <> u.ts AND u.c = t.s) AS f,"
-                    + " (SELECT MAX(u.c) FROM u WHERE u.c IS NULL AND u.c = t.c) AS m FROM t",
-            "v5", "SELECT t.id, (SELECT u.d FROM u WHERE u.k = t.k ORDER BY u.d LIMIT 1) AS d,"
-                    + " (SELECT u.v FROM u WHERE u.k >= t.k ORDER BY u.v LIMIT 1) AS v, (SELECT u.c FROM u WHERE u.k = t.k ORDER BY u.c LIMIT 1) AS c FROM t",
+            "v3",
+                    "SELECT t.c, t.d, (SELECT MAX(u.c) FROM u WHERE u.k = t.k) AS m, NOT EXISTS (SELECT 1 FROM u WHERE u.k = t.k) AS e"
+                            + " FROM t WHERE t.ts <> t.ts",
+            "v4",
+                    "SELECT t.id, (SELECT COUNT(*) FROM u WHERE u.k = t.k) AS n, (SELECT COUNT(*) FROM u WHERE u.ts <> u.ts AND u.c = t.s) AS f,"
+                            + " (SELECT MAX(u.c) FROM u WHERE u.c IS NULL AND u.c = t.c) AS m FROM t",
+            "v5",
+                    "SELECT t.id, (SELECT u.d FROM u WHERE u.k = t.k ORDER BY u.d LIMIT 1) AS d,"
+                            + " (SELECT u.v FROM u WHERE u.k >= t.k ORDER BY u.v LIMIT 1) AS v, (SELECT u.c FROM u WHERE u.k = t.k ORDER BY u.c LIMIT 1) AS c FROM t",
             "v6", "SELECT t.id FROM t WHERE t.c = (SELECT u.v FROM u WHERE u.k = t.k ORDER BY u.v LIMIT 1)",
-            "v7", "SELECT a.d, b.c FROM t a JOIN u b ON a.id = b.id AND b.k IN (SELECT w.k FROM u w WHERE w.id = b.k) WHERE a.k > a.k");
+            "v7",
+                    "SELECT a.d, b.c FROM t a JOIN u b ON a.id = b.id AND b.k IN (SELECT w.k FROM u w WHERE w.id = b.k) WHERE a.k > a.k");
 
     /** The tables with the given views, filled. */
     private static Circuit circuit(String... views) {
         StringBuilder ddl = new StringBuilder(TABLES);
-        for (String name : views) ddl.append("CREATE VIEW ").append(name).append(" AS ").append(VIEWS.get(name)).append(';');
+        for (String name : views)
+            ddl.append("CREATE VIEW ")
+                    .append(name)
+                    .append(" AS ")
+                    .append(VIEWS.get(name))
+                    .append(';');
         Circuit c = CircuitTest.circuit(ddl.toString());
-        apply(c, Op.insert("t", row("id", 1, "k", 1, "c", "a", "s", "a", "d", new BigDecimal("1.50"), "ts", day(1))),
+        apply(
+                c,
+                Op.insert("t", row("id", 1, "k", 1, "c", "a", "s", "a", "d", new BigDecimal("1.50"), "ts", day(1))),
                 Op.insert("t", row("id", 2, "k", 2, "c", "b", "s", "b ", "d", new BigDecimal("2.00"), "ts", day(2))),
                 Op.insert("t", row("id", 3, "ts", day(3))),
                 Op.insert("u", row("id", 1, "k", 1, "c", "a", "d", new BigDecimal("0.25"), "ts", day(1), "v", "a ")),
@@ -56,14 +68,18 @@ class ScalarSubqueryPlanTest {
     }
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(c, VIEWS.keySet().stream().filter(v -> c.columns(v).isPresent()).toList(), ops);
+        CircuitTest.applyAndCheck(
+                c, VIEWS.keySet().stream().filter(v -> c.columns(v).isPresent()).toList(), ops);
     }
 
     /** A view's rows in order, values joined by ':', NULL as '-'. */
     private static String rows(Circuit c, String view) {
         return CircuitTest.rows(c, view).stream()
-                .map(r -> Arrays.stream(r.toArray()).map(v -> v == null ? "-" : v.toString()).collect(Collectors.joining(":")))
-                .sorted().collect(Collectors.joining(" "));
+                .map(r -> Arrays.stream(r.toArray())
+                        .map(v -> v == null ? "-" : v.toString())
+                        .collect(Collectors.joining(":")))
+                .sorted()
+                .collect(Collectors.joining(" "));
     }
 
     private static List<String> described(Circuit c, String view) {
@@ -78,7 +94,10 @@ class ScalarSubqueryPlanTest {
         Circuit c = circuit("v0", "v1", "v2");
         assertEquals(List.of("id integer", "m numeric"), described(c, "v1"));
         assertEquals("1:1.25 2:1.25 3:1.25", rows(c, "v2"));
-        apply(c, Op.insert("u", row("id", 4, "d", new BigDecimal("-1.50"), "ts", day(3))), Op.deleteKey("u", row("id", 1)));
+        apply(
+                c,
+                Op.insert("u", row("id", 4, "d", new BigDecimal("-1.50"), "ts", day(3))),
+                Op.deleteKey("u", row("id", 1)));
         assertEquals("1:-0.50 2:-0.50 3:-0.50", rows(c, "v2"));
     }
 
@@ -96,8 +115,11 @@ class ScalarSubqueryPlanTest {
         Circuit c = circuit("v4");
         assertEquals(List.of("id integer", "n bigint", "f bigint", "m bpchar"), described(c, "v4"));
         assertEquals("1:2:0:- 2:1:0:- 3:0:0:-", rows(c, "v4"));
-        apply(c, Op.insert("u", row("id", 4, "d", new BigDecimal("-1.50"), "ts", day(3))),
-                Op.update("t", row("id", 3, "k", 1, "ts", day(3))), Op.deleteKey("u", row("id", 1)));
+        apply(
+                c,
+                Op.insert("u", row("id", 4, "d", new BigDecimal("-1.50"), "ts", day(3))),
+                Op.update("t", row("id", 3, "k", 1, "ts", day(3))),
+                Op.deleteKey("u", row("id", 1)));
         assertEquals("1:1:0:- 2:1:0:- 3:1:0:-", rows(c, "v4"));
     }
 
@@ -111,8 +133,11 @@ class ScalarSubqueryPlanTest {
         assertEquals(List.of("id integer", "d numeric(10,2)", "v varchar", "c character(3)"), described(c, "v5"));
         assertEquals("1:0.25:a :a   2:-:-:b   3:-:-:-", rows(c, "v5"));
         assertEquals("1", rows(c, "v6"));
-        apply(c, Op.insert("u", row("id", 4, "k", 2, "d", new BigDecimal("-1.50"), "ts", day(3), "v", "b  ")),
-                Op.update("t", row("id", 3, "k", 1, "ts", day(3))), Op.deleteKey("u", row("id", 1)));
+        apply(
+                c,
+                Op.insert("u", row("id", 4, "k", 2, "d", new BigDecimal("-1.50"), "ts", day(3), "v", "b  ")),
+                Op.update("t", row("id", 3, "k", 1, "ts", day(3))),
+                Op.deleteKey("u", row("id", 1)));
         assertEquals("1:2.75:b:b   2:-1.50:b  :b   3:2.75:b:b  ", rows(c, "v5"));
         assertEquals("2", rows(c, "v6"));
     }
@@ -124,8 +149,13 @@ class ScalarSubqueryPlanTest {
                 + "CREATE VIEW h AS SELECT k, SUM(n) AS s FROM b GROUP BY k HAVING SUM(n) <> -1.50;"
                 + "CREATE VIEW w AS SELECT x.id FROM b x WHERE -1.50 < (SELECT SUM(y.n) FROM b y WHERE y.k = x.k);"
                 + "CREATE VIEW p AS SELECT x.id, (SELECT SUM(y.n) FROM b y WHERE y.k < x.k) > -1.5 AS f FROM b x");
-        CircuitTest.applyAndCheck(c, List.of("h", "w", "p"), Op.insert("b", row("id", 1, "k", 1, "n", -1)),
-                Op.insert("b", row("id", 2, "k", 2, "n", 5)), Op.insert("b", row("id", 3, "k", 2)), Op.insert("b", row("id", 4, "k", 3, "n", -2)));
+        CircuitTest.applyAndCheck(
+                c,
+                List.of("h", "w", "p"),
+                Op.insert("b", row("id", 1, "k", 1, "n", -1)),
+                Op.insert("b", row("id", 2, "k", 2, "n", 5)),
+                Op.insert("b", row("id", 3, "k", 2)),
+                Op.insert("b", row("id", 4, "k", 3, "n", -2)));
         assertEquals("1:-1 2:5 3:-2", rows(c, "h"));
         assertEquals("1 2 3", rows(c, "w"));
         assertEquals("1:- 2:true 3:true 4:true", rows(c, "p"));
@@ -137,34 +167,46 @@ class ScalarSubqueryPlanTest {
      */
     @Test
     void aCorrelationThatHoldsForANullOuterValueKeepsItsRowsBesideALeftJoinOnThatValue() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(10,2)); CREATE TABLE u (id INT PRIMARY KEY, k INT, d DECIMAL(10,2));"
-                + "CREATE TABLE w (id INT PRIMARY KEY, d DECIMAL(10,2));"
-                + "CREATE VIEW a AS SELECT t.id, (SELECT MAX(u.k) FROM u WHERE u.d = t.d) AS m,"
-                + " (SELECT SUM(u.d) FROM u WHERE u.d = COALESCE(t.d, 0)) AS s FROM t;"
-                + "CREATE VIEW b AS SELECT t.id, w.id AS wid, (SELECT SUM(u.d) FROM u WHERE u.d = COALESCE(t.d, 0)) AS s"
-                + " FROM t LEFT JOIN w ON t.d = w.d");
+        Circuit c = CircuitTest.circuit(
+                "CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(10,2)); CREATE TABLE u (id INT PRIMARY KEY, k INT, d DECIMAL(10,2));"
+                        + "CREATE TABLE w (id INT PRIMARY KEY, d DECIMAL(10,2));"
+                        + "CREATE VIEW a AS SELECT t.id, (SELECT MAX(u.k) FROM u WHERE u.d = t.d) AS m,"
+                        + " (SELECT SUM(u.d) FROM u WHERE u.d = COALESCE(t.d, 0)) AS s FROM t;"
+                        + "CREATE VIEW b AS SELECT t.id, w.id AS wid, (SELECT SUM(u.d) FROM u WHERE u.d = COALESCE(t.d, 0)) AS s"
+                        + " FROM t LEFT JOIN w ON t.d = w.d");
         List<String> views = List.of("a", "b");
-        CircuitTest.applyAndCheck(c, views, Op.insert("t", row("id", 1)), Op.insert("t", row("id", 2, "d", new BigDecimal("0.00"))),
-                Op.insert("t", row("id", 3, "d", new BigDecimal("2.50"))), Op.insert("u", row("id", 1, "k", 1, "d", new BigDecimal("0.00"))),
-                Op.insert("u", row("id", 2, "k", 2, "d", new BigDecimal("0.00"))), Op.insert("u", row("id", 3, "k", 3, "d", new BigDecimal("2.50"))),
+        CircuitTest.applyAndCheck(
+                c,
+                views,
+                Op.insert("t", row("id", 1)),
+                Op.insert("t", row("id", 2, "d", new BigDecimal("0.00"))),
+                Op.insert("t", row("id", 3, "d", new BigDecimal("2.50"))),
+                Op.insert("u", row("id", 1, "k", 1, "d", new BigDecimal("0.00"))),
+                Op.insert("u", row("id", 2, "k", 2, "d", new BigDecimal("0.00"))),
+                Op.insert("u", row("id", 3, "k", 3, "d", new BigDecimal("2.50"))),
                 Op.insert("w", row("id", 1, "d", new BigDecimal("2.50"))));
         assertEquals("1:-:0.00 2:2:0.00 3:3:2.50", rows(c, "a"));
         assertEquals("1:-:0.00 2:-:0.00 3:1:2.50", rows(c, "b"));
-        CircuitTest.applyAndCheck(c, views, Op.update("t", row("id", 3)), Op.deleteKey("u", row("id", 1)), Op.insert("w", row("id", 2)));
+        CircuitTest.applyAndCheck(
+                c, views, Op.update("t", row("id", 3)), Op.deleteKey("u", row("id", 1)), Op.insert("w", row("id", 2)));
         assertEquals("1:-:0.00 2:2:0.00 3:-:0.00", rows(c, "a"));
         assertEquals("1:-:0.00 2:-:0.00 3:-:0.00", rows(c, "b"));
     }
 
     @Test
     void aScalarSubqueryThatMayReturnSeveralRowsIsRefusedNamingIt() {
-        for (String sql : List.of("SELECT t.id, (SELECT u.c FROM u WHERE u.k = t.k) AS x FROM t",
+        for (String sql : List.of(
+                "SELECT t.id, (SELECT u.c FROM u WHERE u.k = t.k) AS x FROM t",
                 "SELECT t.id FROM t WHERE t.d > (SELECT u.d FROM u)",
                 "SELECT t.id, (SELECT MAX(u.d) FROM u GROUP BY u.k) AS x FROM t",
                 "SELECT t.id, (SELECT u.c FROM u WHERE u.id = t.k) AS x FROM t")) {
-            DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, circuit().executeSql("CREATE VIEW w AS " + sql), sql);
+            DdlResult.Rejected rejected =
+                    assertInstanceOf(DdlResult.Rejected.class, circuit().executeSql("CREATE VIEW w AS " + sql), sql);
             assertEquals(RejectionKind.UNSUPPORTED, rejected.kind(), sql);
-            assertEquals("unsupported SQL construct: scalar subquery that is not one aggregate (it may return several rows)",
-                    rejected.message(), sql);
+            assertEquals(
+                    "unsupported SQL construct: scalar subquery that is not one aggregate (it may return several rows)",
+                    rejected.message(),
+                    sql);
         }
     }
 }

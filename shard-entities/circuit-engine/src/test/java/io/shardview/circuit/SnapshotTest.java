@@ -68,19 +68,29 @@ class SnapshotTest {
         if (!(o instanceof BatchOutcome.Accepted)) return o.toString();
         BatchOutcome.Accepted a = (BatchOutcome.Accepted) o;
         StringBuilder sb = new StringBuilder("v" + a.version());
-        a.views().forEach((name, d) -> sb.append(' ').append(name).append(" +").append(d.insertedCount())
-                .append(" -").append(d.deletedCount()).append(' ').append(d.hashAfter()));
+        a.views().forEach((name, d) -> sb.append(' ')
+                .append(name)
+                .append(" +")
+                .append(d.insertedCount())
+                .append(" -")
+                .append(d.deletedCount())
+                .append(' ')
+                .append(d.hashAfter()));
         return sb.toString();
     }
 
     @Test
     void longStringsSurviveTableStorageAndSnapshots() throws IOException {
-        Circuit c = CircuitTest.circuit("CREATE TABLE t (k INT PRIMARY KEY, s TEXT); CREATE VIEW v AS SELECT k, s FROM t");
+        Circuit c =
+                CircuitTest.circuit("CREATE TABLE t (k INT PRIMARY KEY, s TEXT); CREATE VIEW v AS SELECT k, s FROM t");
         String big = "\u00e9x".repeat(70_000);
-        c.applyBatch(List.of(Op.insert("t", CircuitTest.row("k", 1, "s", big)), Op.insert("t", CircuitTest.row("k", 2, "s", "short"))));
+        c.applyBatch(List.of(
+                Op.insert("t", CircuitTest.row("k", 1, "s", big)),
+                Op.insert("t", CircuitTest.row("k", 2, "s", "short"))));
         Circuit restored = roundTrip(c);
         assertEquals(c.read("t", 10, null), restored.read("t", 10, null));
-        assertEquals(big, restored.read("v", 10, null).orElseThrow().rows().get(0).get(1));
+        assertEquals(
+                big, restored.read("v", 10, null).orElseThrow().rows().get(0).get(1));
         assertEquals(c.read("v", 10, null), restored.read("v", 10, null));
     }
 
@@ -88,37 +98,51 @@ class SnapshotTest {
     void viewsOfAnSvc11OrSvc12SnapshotAreEvaluatedAfreshUnderTheirSqlRevision() throws IOException {
         // Until SVC13 a CHAR(n) value compared with a scalar subquery was a plain semi-join, whose state holds the
         // subquery's rows, not its values; CAST(1.5 AS INT) is 2 under SQL revision 2 on (1 under revision 1).
-        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE u (id INT PRIMARY KEY, k CHAR(2));"
-                + "CREATE VIEW w AS SELECT id, CAST(1.5 AS INT) AS two FROM t WHERE c < (SELECT MAX(k) FROM u WHERE u.id = t.id)");
-        c.applyBatch(List.of(Op.insert("t", CircuitTest.row("id", 1, "c", "a")), Op.insert("t", CircuitTest.row("id", 2, "c", "b")),
-                Op.insert("u", CircuitTest.row("id", 1, "k", "b")), Op.insert("u", CircuitTest.row("id", 2, "k", "a"))));
+        Circuit c = CircuitTest.circuit(
+                "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE u (id INT PRIMARY KEY, k CHAR(2));"
+                        + "CREATE VIEW w AS SELECT id, CAST(1.5 AS INT) AS two FROM t WHERE c < (SELECT MAX(k) FROM u WHERE u.id = t.id)");
+        c.applyBatch(List.of(
+                Op.insert("t", CircuitTest.row("id", 1, "c", "a")),
+                Op.insert("t", CircuitTest.row("id", 2, "c", "b")),
+                Op.insert("u", CircuitTest.row("id", 1, "k", "b")),
+                Op.insert("u", CircuitTest.row("id", 2, "k", "a"))));
         CircuitImage now = c.image();
         CircuitImage.ViewImage w = now.views.get(0);
-        CircuitImage old = new CircuitImage(now.version, now.tables,
-                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), w.content(), out -> { })));
+        CircuitImage old = new CircuitImage(
+                now.version,
+                now.tables,
+                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), w.content(), out -> {})));
         for (int magic : new int[] {0x5356433B, 0x5356433C}) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             CircuitSnapshot.write(new DataOutputStream(bytes), old, magic);
             Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
             assertEquals(List.of(Row.wrap(1L, 2L)), CircuitTest.rows(restored, "w"));
-            restored.applyBatch(List.of(Op.update("u", CircuitTest.row("id", 2, "k", "c")), Op.update("u", CircuitTest.row("id", 1, "k", "a"))));
+            restored.applyBatch(List.of(
+                    Op.update("u", CircuitTest.row("id", 2, "k", "c")),
+                    Op.update("u", CircuitTest.row("id", 1, "k", "a"))));
             assertEquals(List.of(Row.wrap(2L, 2L)), CircuitTest.rows(restored, "w"));
         }
     }
 
     @Test
     void viewsOfAnSvc4SnapshotAreEvaluatedAfresh() throws IOException {
-        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);"
-                + "CREATE VIEW w AS SELECT t.id FROM t JOIN (SELECT DISTINCT v FROM s) d ON t.c = d.v");
-        c.applyBatch(List.of(Op.insert("t", CircuitTest.row("id", 1, "c", "zz")),
-                Op.insert("s", CircuitTest.row("id", 1, "v", "zz")), Op.insert("s", CircuitTest.row("id", 2, "v", "zz "))));
+        Circuit c = CircuitTest.circuit(
+                "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);"
+                        + "CREATE VIEW w AS SELECT t.id FROM t JOIN (SELECT DISTINCT v FROM s) d ON t.c = d.v");
+        c.applyBatch(List.of(
+                Op.insert("t", CircuitTest.row("id", 1, "c", "zz")),
+                Op.insert("s", CircuitTest.row("id", 1, "v", "zz")),
+                Op.insert("s", CircuitTest.row("id", 2, "v", "zz "))));
         // As the planner before SVC5 kept it: a semi-join, row 1 once (its operator state is of another graph).
         ZSet once = new ZSet();
         once.add(Row.wrap(1L), 1); // an INT column holds a long
         CircuitImage now = c.image();
         CircuitImage.ViewImage w = now.views.get(0);
-        CircuitImage old = new CircuitImage(now.version, now.tables,
-                List.of(new CircuitImage.ViewImage(w.name(), w.sql(), w.revision(), ZSetImage.of(once), w.operatorState())));
+        CircuitImage old = new CircuitImage(
+                now.version,
+                now.tables,
+                List.of(new CircuitImage.ViewImage(
+                        w.name(), w.sql(), w.revision(), ZSetImage.of(once), w.operatorState())));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CircuitSnapshot.write(new DataOutputStream(bytes), old, 0x53564334);
         byte[] svc4 = bytes.toByteArray();

@@ -20,7 +20,9 @@ class SqlLimitsTest {
             "plus", n -> "SELECT id" + " + id".repeat(n - 1) + " AS s FROM t0",
             "or", n -> "SELECT id FROM t0 WHERE id = 0" + " OR id = 1".repeat(n - 1),
             "parentheses", n -> "SELECT " + "(".repeat(n) + "id" + ")".repeat(n) + " AS s FROM t0",
-            "nested case", n -> "SELECT " + "CASE WHEN id = 1 THEN 1 ELSE ".repeat(n) + "0" + " END".repeat(n) + " AS s FROM t0",
+            "nested case",
+                    n -> "SELECT " + "CASE WHEN id = 1 THEN 1 ELSE ".repeat(n) + "0" + " END".repeat(n)
+                            + " AS s FROM t0",
             "subqueries", n -> "SELECT id FROM (".repeat(n) + "SELECT id FROM t0" + ") x".repeat(n));
 
     private static Circuit circuit() {
@@ -36,7 +38,8 @@ class SqlLimitsTest {
             DdlResult r = c.executeSql("CREATE VIEW u AS " + sql.apply(1_000));
             DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r, shape);
             assertEquals(RejectionKind.LIMIT_EXCEEDED, rejected.kind(), shape + ": " + rejected);
-            assertEquals(Map.of("limit", "max-sql-depth", "max", Circuit.DEFAULT_MAX_SQL_DEPTH), rejected.details(), shape);
+            assertEquals(
+                    Map.of("limit", "max-sql-depth", "max", Circuit.DEFAULT_MAX_SQL_DEPTH), rejected.details(), shape);
             assertTrue(c.describe().views().isEmpty(), shape);
             assertEquals(1, c.version(), shape);
         });
@@ -58,13 +61,15 @@ class SqlLimitsTest {
     @Test
     void aHundredThousandParenthesesOrCaseArmsAreRefusedBeforeParsing() {
         Circuit c = circuit();
-        for (String sql : List.of("SELECT " + "(".repeat(100_000) + "1" + ")".repeat(100_000) + " FROM t0",
+        for (String sql : List.of(
+                "SELECT " + "(".repeat(100_000) + "1" + ")".repeat(100_000) + " FROM t0",
                 "SELECT " + "(".repeat(100_000) + " FROM t0",
                 "SELECT " + "CASE WHEN id = 1 THEN 1 ELSE ".repeat(100_000) + "0 FROM t0")) {
             DdlResult.Rejected r = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW u AS " + sql));
             assertEquals(RejectionKind.LIMIT_EXCEEDED, r.kind(), r.toString());
         }
-        QueryResult.Rejected query = assertInstanceOf(QueryResult.Rejected.class,
+        QueryResult.Rejected query = assertInstanceOf(
+                QueryResult.Rejected.class,
                 c.query("SELECT id FROM t0" + " UNION ALL SELECT id FROM t0".repeat(5_000)));
         assertEquals(RejectionKind.LIMIT_EXCEEDED, query.kind());
     }
@@ -72,8 +77,9 @@ class SqlLimitsTest {
     @Test
     void parenthesesInQuotesAndCommentsDoNotCount() {
         Circuit c = circuit();
-        String sql = "CREATE VIEW u AS SELECT id, '" + "(".repeat(1_000) + "' AS s, \"a(\" FROM (SELECT id, 1 AS \"a(\" FROM t0) x"
-                + " -- " + "(".repeat(1_000) + "\n /* " + "(".repeat(1_000) + " */";
+        String sql = "CREATE VIEW u AS SELECT id, '" + "(".repeat(1_000)
+                + "' AS s, \"a(\" FROM (SELECT id, 1 AS \"a(\" FROM t0) x" + " -- " + "(".repeat(1_000) + "\n /* "
+                + "(".repeat(1_000) + " */";
         assertInstanceOf(DdlResult.Applied.class, c.executeSql(sql));
     }
 
@@ -82,7 +88,8 @@ class SqlLimitsTest {
         Circuit c = new Circuit();
         StringBuilder columns = new StringBuilder("c0 INT");
         for (int i = 1; i < 50_000; i++) columns.append(", c").append(i).append(" INT");
-        DdlResult.Rejected wide = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE TABLE w (" + columns + ")"));
+        DdlResult.Rejected wide =
+                assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE TABLE w (" + columns + ")"));
         assertEquals(RejectionKind.LIMIT_EXCEEDED, wide.kind());
         assertEquals("tables can have at most 1600 columns", wide.message());
         assertEquals(Map.of("limit", "max-columns", "max", 1600), wide.details());
@@ -94,16 +101,21 @@ class SqlLimitsTest {
     @Test
     void aSyntaxErrorGivesLineAndColumnInTheWholeRequest() {
         Circuit c = circuit();
-        String request = "CREATE TABLE a (x INT);\n-- a comment; with a semicolon\nCREATE VIEW v AS\n  SELECT x\n  FROM a WHERE x >";
+        String request =
+                "CREATE TABLE a (x INT);\n-- a comment; with a semicolon\nCREATE VIEW v AS\n  SELECT x\n  FROM a WHERE x >";
         DdlResult.Rejected r = assertInstanceOf(DdlResult.Rejected.class, c.executeSql(request));
         assertEquals(RejectionKind.SYNTAX, r.kind());
         assertEquals(1, r.statement());
         assertEquals("syntax error at end of input (line 5, column 18)", r.message());
         assertEquals(Map.of("line", 5, "column", 18), r.details());
 
-        DdlResult.Rejected table = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE TABLE b (x INT,\n  y INTEGR)"));
-        assertEquals(RejectionKind.INVALID, table.kind()); // an unknown type, as PostgreSQL says: type "integr" does not exist
-        DdlResult.Rejected missingParen = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE TABLE b (x INT,\n  y INT"));
+        DdlResult.Rejected table =
+                assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE TABLE b (x INT,\n  y INTEGR)"));
+        assertEquals(
+                RejectionKind.INVALID,
+                table.kind()); // an unknown type, as PostgreSQL says: type "integr" does not exist
+        DdlResult.Rejected missingParen =
+                assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE TABLE b (x INT,\n  y INT"));
         assertEquals(RejectionKind.SYNTAX, missingParen.kind());
         assertEquals(Map.of("line", 2, "column", 8), missingParen.details());
     }
@@ -114,12 +126,15 @@ class SqlLimitsTest {
         DdlResult.Rejected typo = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CRATE TABLE t (x INT)"));
         assertEquals(RejectionKind.SYNTAX, typo.kind());
         assertEquals("syntax error at or near \"CRATE\" (line 1, column 1)", typo.message());
-        DdlResult.Rejected insert = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("INSERT INTO t0 VALUES (1)"));
+        DdlResult.Rejected insert =
+                assertInstanceOf(DdlResult.Rejected.class, c.executeSql("INSERT INTO t0 VALUES (1)"));
         assertEquals(RejectionKind.UNSUPPORTED, insert.kind());
-        DdlResult.Rejected selectTypo = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW v AS SELEC id FROM t0"));
+        DdlResult.Rejected selectTypo =
+                assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW v AS SELEC id FROM t0"));
         assertEquals(RejectionKind.SYNTAX, selectTypo.kind(), selectTypo.toString());
         assertEquals("syntax error at or near \"SELEC\" (line 1, column 18)", selectTypo.message());
-        DdlResult.Rejected missing = assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW v AS SELECT id FROM nope"));
+        DdlResult.Rejected missing =
+                assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW v AS SELECT id FROM nope"));
         assertEquals(RejectionKind.NOT_FOUND, missing.kind());
         assertEquals("relation \"nope\" does not exist", missing.message());
     }
@@ -127,7 +142,8 @@ class SqlLimitsTest {
     @Test
     void aRequestPlannedAgainstACatalogAppliesToTheDataThatArrivedMeanwhile() {
         Circuit c = circuit();
-        PreparedSql prepared = PreparedSql.prepare("CREATE VIEW v AS SELECT id FROM t0 WHERE id > 1", c.catalog(), -1, 200);
+        PreparedSql prepared =
+                PreparedSql.prepare("CREATE VIEW v AS SELECT id FROM t0 WHERE id > 1", c.catalog(), -1, 200);
         c.applyBatch(List.of(Op.insert("t0", Map.of("id", 1L)), Op.insert("t0", Map.of("id", 2L))));
         assertInstanceOf(DdlResult.Applied.class, c.apply(prepared));
         assertEquals(1, c.describe().views().get(0).rows());

@@ -13,19 +13,24 @@ import org.junit.jupiter.api.Test;
  * constant, into one constant row, TRUE even while u was empty. Expected contents checked in PostgreSQL 15.
  */
 class UncorrelatedBesideCorrelatedTest {
-    private static final String SCHEMA = "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR);"
-            + "CREATE VIEW cased AS SELECT id, CASE WHEN EXISTS (SELECT 1 FROM u WHERE u.v = t.v) THEN 2"
-            + " WHEN EXISTS (SELECT 1 FROM u) THEN 1 ELSE 0 END AS f FROM t;"
-            + "CREATE VIEW ored AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.v = t.v) OR EXISTS (SELECT 1 FROM u);"
-            + "CREATE VIEW grouped AS SELECT * FROM (SELECT 2 AS k FROM u GROUP BY 1) x WHERE EXISTS (SELECT 1 FROM t WHERE t.id = x.k);"
-            + "CREATE VIEW scalar AS SELECT id, (SELECT MAX(v) FROM u WHERE u.v = t.v) AS m, EXISTS (SELECT 1 FROM u) AS e FROM t";
+    private static final String SCHEMA =
+            "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR);"
+                    + "CREATE VIEW cased AS SELECT id, CASE WHEN EXISTS (SELECT 1 FROM u WHERE u.v = t.v) THEN 2"
+                    + " WHEN EXISTS (SELECT 1 FROM u) THEN 1 ELSE 0 END AS f FROM t;"
+                    + "CREATE VIEW ored AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.v = t.v) OR EXISTS (SELECT 1 FROM u);"
+                    + "CREATE VIEW grouped AS SELECT * FROM (SELECT 2 AS k FROM u GROUP BY 1) x WHERE EXISTS (SELECT 1 FROM t WHERE t.id = x.k);"
+                    + "CREATE VIEW scalar AS SELECT id, (SELECT MAX(v) FROM u WHERE u.v = t.v) AS m, EXISTS (SELECT 1 FROM u) AS e FROM t";
 
     private static void apply(Circuit c, Op... ops) {
         CircuitTest.applyAndCheck(c, List.of("cased", "ored", "grouped", "scalar"), ops);
     }
 
     private static String show(Circuit c, String view) {
-        return CircuitTest.rows(c, view).stream().map(Row::toString).sorted().toList().toString();
+        return CircuitTest.rows(c, view).stream()
+                .map(Row::toString)
+                .sorted()
+                .toList()
+                .toString();
     }
 
     @Test

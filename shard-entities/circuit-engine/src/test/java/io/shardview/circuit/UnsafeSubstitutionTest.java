@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
 class UnsafeSubstitutionTest {
     @Test
     void theOuterValueIsComputedWithNotTheInnerOneEqualToIt() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE u (id INT PRIMARY KEY, k INT, c BIGINT); CREATE TABLE t (id INT PRIMARY KEY, k INT);"
-                + "CREATE VIEW i AS SELECT id FROM t a WHERE a.k IN (SELECT u.c FROM u WHERE u.k = CAST(a.k AS BIGINT) + 1);"
-                + "CREATE VIEW e AS SELECT id, EXISTS (SELECT 1 FROM u WHERE u.c = a.k AND u.k = CAST(a.k AS BIGINT) + 1) AS e FROM t a");
+        Circuit c = CircuitTest.circuit(
+                "CREATE TABLE u (id INT PRIMARY KEY, k INT, c BIGINT); CREATE TABLE t (id INT PRIMARY KEY, k INT);"
+                        + "CREATE VIEW i AS SELECT id FROM t a WHERE a.k IN (SELECT u.c FROM u WHERE u.k = CAST(a.k AS BIGINT) + 1);"
+                        + "CREATE VIEW e AS SELECT id, EXISTS (SELECT 1 FROM u WHERE u.c = a.k AND u.k = CAST(a.k AS BIGINT) + 1) AS e FROM t a");
         BatchOutcome o = c.applyBatch(List.of(
-                Op.insert("u", row("id", 1, "k", 4, "c", Long.MAX_VALUE)), Op.insert("u", row("id", 2, "k", 4, "c", 3L)),
+                Op.insert("u", row("id", 1, "k", 4, "c", Long.MAX_VALUE)),
+                        Op.insert("u", row("id", 2, "k", 4, "c", 3L)),
                 Op.insert("u", row("id", 3, "k", 5, "c", 4L)), Op.insert("t", row("id", 1, "k", 3)),
                 Op.insert("t", row("id", 2, "k", 4)), Op.insert("t", row("id", 3, "k", Integer.MAX_VALUE))));
         assertInstanceOf(BatchOutcome.Accepted.class, o, o.toString());

@@ -49,7 +49,8 @@ class ZSetTest {
         List<Row> order = new ArrayList<>();
         z.forEach((r, w) -> order.add(r));
         assertEquals(new ArrayList<>(model.keySet()), order);
-        assertEquals(new ArrayList<>(model.keySet()), new ArrayList<>(z.entries().keySet()));
+        assertEquals(
+                new ArrayList<>(model.keySet()), new ArrayList<>(z.entries().keySet()));
     }
 
     @Test

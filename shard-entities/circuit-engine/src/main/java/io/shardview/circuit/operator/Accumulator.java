@@ -26,16 +26,38 @@ public interface Accumulator {
     void read(DataInput in) throws IOException;
 
     /** The kinds of aggregate the engine maintains. */
-    enum Kind { COUNT_STAR, COUNT, SUM_LONG, SUM_DECIMAL, SUM_DOUBLE, AVG_DECIMAL, AVG_DOUBLE, MIN, MAX, CONSTANT, SUM_REAL }
+    enum Kind {
+        COUNT_STAR,
+        COUNT,
+        SUM_LONG,
+        SUM_DECIMAL,
+        SUM_DOUBLE,
+        AVG_DECIMAL,
+        AVG_DOUBLE,
+        MIN,
+        MAX,
+        CONSTANT,
+        SUM_REAL
+    }
 
     /** A fresh accumulator; constant is the value of a CONSTANT (LITERAL_AGG) aggregate. */
     static Accumulator create(Kind kind, Object constant) {
         switch (kind) {
-            case COUNT_STAR: case COUNT: return new Count();
-            case SUM_LONG: case SUM_DECIMAL: case SUM_DOUBLE: case SUM_REAL: case AVG_DECIMAL: case AVG_DOUBLE:
+            case COUNT_STAR:
+            case COUNT:
+                return new Count();
+            case SUM_LONG:
+            case SUM_DECIMAL:
+            case SUM_DOUBLE:
+            case SUM_REAL:
+            case AVG_DECIMAL:
+            case AVG_DOUBLE:
                 return new Sum(kind);
-            case MIN: case MAX: return new Extreme(kind == Kind.MAX);
-            default: return new Constant(constant);
+            case MIN:
+            case MAX:
+                return new Extreme(kind == Kind.MAX);
+            default:
+                return new Constant(constant);
         }
     }
 
@@ -83,9 +105,11 @@ public interface Accumulator {
          * the sum shows the largest remaining one, as a from-scratch sum of the same rows would.
          */
         private final TreeMap<Integer, Long> scales = new TreeMap<>();
+
         private long count;
         /** Copies of NaN and of each infinity among float8 inputs, which have no exact decimal form. */
         private long nans;
+
         private long positiveInfinities;
         private long negativeInfinities;
 
@@ -103,7 +127,9 @@ public interface Accumulator {
                 else negativeInfinities += weight;
                 return;
             }
-            BigDecimal v = Values.isFloat(value) ? new BigDecimal(((Number) value).doubleValue()) : Values.toDecimal((Number) value);
+            BigDecimal v = Values.isFloat(value)
+                    ? new BigDecimal(((Number) value).doubleValue())
+                    : Values.toDecimal((Number) value);
             sum = sum.add(weight == 1 ? v : v.multiply(BigDecimal.valueOf(weight)));
             if (kind == Kind.AVG_DOUBLE) squares = squares.add(v.multiply(v).multiply(BigDecimal.valueOf(weight)));
             if (kind == Kind.SUM_DECIMAL || kind == Kind.AVG_DECIMAL) {
@@ -125,15 +151,19 @@ public interface Accumulator {
                 case SUM_LONG:
                     if (sum.unscaledValue().bitLength() > 63) throw EvaluationException.outOfRange("bigint");
                     return sum.longValue();
-                case SUM_DECIMAL: return shownSum();
-                case SUM_DOUBLE: return finite(sum.doubleValue());
+                case SUM_DECIMAL:
+                    return shownSum();
+                case SUM_DOUBLE:
+                    return finite(sum.doubleValue());
                 case SUM_REAL: {
                     float total = sum.floatValue(); // float4: the exact sum rounded once
                     finite(total);
                     return total;
                 }
-                case AVG_DOUBLE: return avgDouble();
-                default: return Values.divideNumeric(shownSum(), BigDecimal.valueOf(count));
+                case AVG_DOUBLE:
+                    return avgDouble();
+                default:
+                    return Values.divideNumeric(shownSum(), BigDecimal.valueOf(count));
             }
         }
 
@@ -286,8 +316,7 @@ public interface Accumulator {
         }
 
         @Override
-        public void add(Object v, long weight) {
-        }
+        public void add(Object v, long weight) {}
 
         @Override
         public Object result() {
@@ -295,11 +324,9 @@ public interface Accumulator {
         }
 
         @Override
-        public void write(DataOutput out) {
-        }
+        public void write(DataOutput out) {}
 
         @Override
-        public void read(DataInput in) {
-        }
+        public void read(DataInput in) {}
     }
 }

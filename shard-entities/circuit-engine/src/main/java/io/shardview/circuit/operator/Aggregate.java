@@ -21,11 +21,11 @@ import java.util.Map;
  */
 public final class Aggregate implements Operator {
     /** One aggregate call: its kind, argument column (-1 for none) and constant for CONSTANT. */
-    public record Call(Accumulator.Kind kind, int argument, Object constant) {
-    }
+    public record Call(Accumulator.Kind kind, int argument, Object constant) {}
 
     /** The first state byte when the groups' spellings follow their keys (else 0 or 1: started). */
     private static final int WITH_SPELLINGS = 2;
+
     private final int[] groupColumns;
     private final Call[] calls;
     private final boolean spelledKeys;

@@ -34,8 +34,13 @@ public final class ComputedJoin implements Operator {
      * plain: the key columns; computed: the values compared with '=', the i-th of the left with the i-th of the
      * right, compared as bpchar where asBpchar says; residual sees the left columns followed by the right ones.
      */
-    public ComputedJoin(JoinKeys leftPlain, Expr[] leftComputed, JoinKeys rightPlain, Expr[] rightComputed,
-            boolean[] asBpchar, Expr residual) {
+    public ComputedJoin(
+            JoinKeys leftPlain,
+            Expr[] leftComputed,
+            JoinKeys rightPlain,
+            Expr[] rightComputed,
+            boolean[] asBpchar,
+            Expr residual) {
         this.left = new Side(leftPlain, leftComputed, asBpchar);
         this.right = new Side(rightPlain, rightComputed, asBpchar);
         this.residual = residual;

@@ -106,6 +106,7 @@ public final class InMark implements Operator {
         final HashMap<Row, Long> counts = new HashMap<>();
         /** The subquery's patterns present, with their row counts. */
         final HashMap<Integer, Long> patterns = new HashMap<>();
+
         long total;
         /** The rows whose compared values failed: marked FALSE, and the step fails while the subquery has rows to compare them with. */
         final ZSet failed = new ZSet(1);
@@ -200,7 +201,8 @@ public final class InMark implements Operator {
                 t.counts.forEach((cell, v) -> {
                     long c = before.count(cell);
                     if ((c == 0) != (c + v == 0)) {
-                        before.served(((Number) cell.get(0)).intValue(), ((Number) cell.get(1)).intValue(), cell, t.keys);
+                        before.served(
+                                ((Number) cell.get(0)).intValue(), ((Number) cell.get(1)).intValue(), cell, t.keys);
                     }
                 });
             }

@@ -17,6 +17,7 @@ public final class InValues {
 
     /** The row's columns, when the values are columns (which cannot fail); else null. */
     private final JoinKeys columns;
+
     private final Expr[] values;
     private final boolean[] nullSafe;
     private final boolean[] asBpchar;

@@ -38,6 +38,7 @@ public final class NotIn implements Operator {
     private final ZSet nullKeyed = new ZSet();
     /** The rows whose x failed (also in nullKeyed). */
     private final ZSet failed = new ZSet();
+
     private final HashMap<Row, Long> values = new HashMap<>();
     private long nulls;
     private long total;
@@ -49,7 +50,9 @@ public final class NotIn implements Operator {
     }
 
     public NotIn(int keyColumn, boolean asBpchar) {
-        this(InValues.columns(new JoinKeys(new int[] {keyColumn}, new boolean[] {true}, new boolean[] {asBpchar})), asBpchar);
+        this(
+                InValues.columns(new JoinKeys(new int[] {keyColumn}, new boolean[] {true}, new boolean[] {asBpchar})),
+                asBpchar);
     }
 
     /** x computed from the row by an expression that may fail. */
@@ -102,7 +105,8 @@ public final class NotIn implements Operator {
         Mode after = Mode.of(counts[0], counts[1]);
         if (after != Mode.EMPTY && !(failing.isEmpty() && failed.isEmpty())) { // before any state changes
             failing.addAll(failed);
-            if (!failing.isEmpty()) throw x.failure(failing.entries().keySet().iterator().next());
+            if (!failing.isEmpty())
+                throw x.failure(failing.entries().keySet().iterator().next());
         }
         ZSet out = new ZSet();
         if (before != Mode.BLOCKED) {

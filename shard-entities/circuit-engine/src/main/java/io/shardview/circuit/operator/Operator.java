@@ -27,8 +27,7 @@ public interface Operator {
      * undone newest first). Never evaluates an expression, so it cannot fail. Nothing for stateless
      * operators.
      */
-    default void undo(ZSet[] inputs) {
-    }
+    default void undo(ZSet[] inputs) {}
 
     /** Whether the operator emits rows even on a step whose inputs are all empty (its first step). */
     default boolean needsFirstStep() {
@@ -36,8 +35,7 @@ public interface Operator {
     }
 
     /** Writes the operator's state (nothing for stateless operators). */
-    default void writeState(DataOutput out) throws IOException {
-    }
+    default void writeState(DataOutput out) throws IOException {}
 
     /**
      * The state as it is now, for a snapshot written later while steps go on. By default the state is
@@ -55,6 +53,5 @@ public interface Operator {
     }
 
     /** Restores the state written by {@link #writeState}. */
-    default void readState(DataInput in) throws IOException {
-    }
+    default void readState(DataInput in) throws IOException {}
 }

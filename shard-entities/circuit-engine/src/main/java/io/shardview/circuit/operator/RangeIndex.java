@@ -91,7 +91,8 @@ final class RangeIndex {
             return;
         }
         if (v.value() != null) {
-            for (ZSet rows : (from ? bucket.ordered.tailMap(v.value(), true) : bucket.ordered.headMap(v.value(), true)).values()) {
+            for (ZSet rows : (from ? bucket.ordered.tailMap(v.value(), true) : bucket.ordered.headMap(v.value(), true))
+                    .values()) {
                 rows.forEach(action);
             }
         }

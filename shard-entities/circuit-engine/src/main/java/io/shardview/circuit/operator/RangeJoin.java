@@ -19,7 +19,12 @@ import java.io.IOException;
  */
 public final class RangeJoin implements Operator {
     /** How the left column compares with the right one. */
-    public enum Comparison { LESS, LESS_OR_EQUAL, GREATER, GREATER_OR_EQUAL }
+    public enum Comparison {
+        LESS,
+        LESS_OR_EQUAL,
+        GREATER,
+        GREATER_OR_EQUAL
+    }
 
     private final JoinKeys leftKeys;
     private final JoinKeys rightKeys;
@@ -29,7 +34,13 @@ public final class RangeJoin implements Operator {
     private final RangeIndex right;
 
     /** residual: the join's non-equi condition, holding the comparison of leftValue with rightValue (over the right row). */
-    public RangeJoin(JoinKeys leftKeys, JoinKeys rightKeys, Expr leftValue, Comparison comparison, Expr rightValue, Expr residual) {
+    public RangeJoin(
+            JoinKeys leftKeys,
+            JoinKeys rightKeys,
+            Expr leftValue,
+            Comparison comparison,
+            Expr rightValue,
+            Expr residual) {
         this.leftKeys = leftKeys;
         this.rightKeys = rightKeys;
         this.upward = comparison == Comparison.LESS || comparison == Comparison.LESS_OR_EQUAL;
@@ -39,22 +50,31 @@ public final class RangeJoin implements Operator {
     }
 
     /** A join on left column &lt;comparison&gt; right column. */
-    public RangeJoin(JoinKeys leftKeys, JoinKeys rightKeys, int leftColumn, Comparison comparison, int rightColumn, Expr residual) {
+    public RangeJoin(
+            JoinKeys leftKeys,
+            JoinKeys rightKeys,
+            int leftColumn,
+            Comparison comparison,
+            int rightColumn,
+            Expr residual) {
         this(leftKeys, rightKeys, row -> row.get(leftColumn), comparison, row -> row.get(rightColumn), residual);
     }
 
     @Override
     public ZSet step(ZSet[] inputs) {
         ZSet pairs = new ZSet();
-        // left.a < right.b: a left row meets the right rows from its value up, a right row the left rows up to its value.
+        // left.a < right.b: a left row meets the right rows from its value up, a right row the left rows up to its
+        // value.
         inputs[0].forEach((l, w) -> {
             Row key = leftKeys.keyOf(l);
-            if (key != null) right.forEachMeeting(key, left.valueOf(l), upward, (r, v) -> pairs.add(l.concat(r), w * v));
+            if (key != null)
+                right.forEachMeeting(key, left.valueOf(l), upward, (r, v) -> pairs.add(l.concat(r), w * v));
         });
         index(inputs[0], leftKeys, left, 1);
         inputs[1].forEach((r, v) -> {
             Row key = rightKeys.keyOf(r);
-            if (key != null) left.forEachMeeting(key, right.valueOf(r), !upward, (l, w) -> pairs.add(l.concat(r), w * v));
+            if (key != null)
+                left.forEachMeeting(key, right.valueOf(r), !upward, (l, w) -> pairs.add(l.concat(r), w * v));
         });
         index(inputs[1], rightKeys, right, 1);
         return InnerJoin.matching(pairs, residual, () -> undo(inputs));

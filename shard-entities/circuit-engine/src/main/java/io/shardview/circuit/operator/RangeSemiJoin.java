@@ -47,12 +47,16 @@ public final class RangeSemiJoin implements Operator {
     }
 
     /** A left row's key and value as a step sees them. */
-    private record Keyed(Row row, long weight, Row key, Object value) {
-    }
+    private record Keyed(Row row, long weight, Row key, Object value) {}
 
     /** leftValue OP rightValue, OP the comparison; anti: the left rows without a match. */
-    public RangeSemiJoin(JoinKeys leftKeys, JoinKeys rightKeys, Expr leftValue, RangeJoin.Comparison comparison,
-            Expr rightValue, boolean anti) {
+    public RangeSemiJoin(
+            JoinKeys leftKeys,
+            JoinKeys rightKeys,
+            Expr leftValue,
+            RangeJoin.Comparison comparison,
+            Expr rightValue,
+            boolean anti) {
         this.leftKeys = leftKeys;
         this.rightKeys = rightKeys;
         this.leftValue = leftValue;
@@ -77,7 +81,8 @@ public final class RangeSemiJoin implements Operator {
     private Object extreme(Row key) {
         TreeMap<Object, Long> values = right.get(key);
         if (values == null) return null;
-        boolean least = comparison == RangeJoin.Comparison.GREATER || comparison == RangeJoin.Comparison.GREATER_OR_EQUAL;
+        boolean least =
+                comparison == RangeJoin.Comparison.GREATER || comparison == RangeJoin.Comparison.GREATER_OR_EQUAL;
         return least ? values.firstKey() : values.lastKey();
     }
 
@@ -112,7 +117,8 @@ public final class RangeSemiJoin implements Operator {
         NavigableMap<Object, ZSet> range;
         if (old == null || now == null) {
             Object bound = old == null ? now : old;
-            boolean above = comparison == RangeJoin.Comparison.GREATER || comparison == RangeJoin.Comparison.GREATER_OR_EQUAL;
+            boolean above =
+                    comparison == RangeJoin.Comparison.GREATER || comparison == RangeJoin.Comparison.GREATER_OR_EQUAL;
             range = above ? side.ordered.tailMap(bound, true) : side.ordered.headMap(bound, true);
         } else {
             boolean ascending = Values.compare(old, now) <= 0;
@@ -184,7 +190,9 @@ public final class RangeSemiJoin implements Operator {
             values.forEach((b, n) -> z.add(Row.wrap(b), n));
             counts.put(key, z);
         });
-        return StateImage.inOrder(JoinIndex.imageOf(rows, io.shardview.circuit.ZSetImage::of), JoinIndex.imageOf(counts, io.shardview.circuit.ZSetImage::of));
+        return StateImage.inOrder(
+                JoinIndex.imageOf(rows, io.shardview.circuit.ZSetImage::of),
+                JoinIndex.imageOf(counts, io.shardview.circuit.ZSetImage::of));
     }
 
     @Override

@@ -34,7 +34,8 @@ final class Spellings {
         Row shown = null;
         for (Map.Entry<Row, Long> e : copies.entries().entrySet()) {
             total += e.getValue();
-            if (e.getValue() > 0 && (shown == null || Row.NATURAL_ORDER.compare(e.getKey(), shown) < 0)) shown = e.getKey();
+            if (e.getValue() > 0 && (shown == null || Row.NATURAL_ORDER.compare(e.getKey(), shown) < 0))
+                shown = e.getKey();
         }
         return total > 0 ? shown : null;
     }

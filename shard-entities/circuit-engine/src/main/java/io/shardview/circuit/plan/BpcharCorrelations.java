@@ -36,8 +36,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * such inner side is marked {@link SourceMarkers#BPCHAR}, which groups as bpchar (one group, the two rows).
  */
 public final class BpcharCorrelations {
-    private BpcharCorrelations() {
-    }
+    private BpcharCorrelations() {}
 
     /** The plan (with its Correlates, before decorrelation) with such inner sides marked. */
     public static RelNode mark(RelNode root) {
@@ -73,7 +72,9 @@ public final class BpcharCorrelations {
                     }
                 });
                 condition = separated(condition, input, outerTypes, rex);
-                return condition == visited.getCondition() ? visited : visited.copy(visited.getTraitSet(), visited.getInput(), condition);
+                return condition == visited.getCondition()
+                        ? visited
+                        : visited.copy(visited.getTraitSet(), visited.getInput(), condition);
             }
         });
     }
@@ -118,27 +119,40 @@ public final class BpcharCorrelations {
                 boolean marked = false;
                 for (int i = 0; i < values.length; i++) {
                     RexNode column = rex.makeInputRef(subQuery.rel, i);
-                    if (i < subQuery.getOperands().size() && values[i] == StringTyping.Type.VARCHAR
-                            && StringTyping.of(withoutStringCast(subQuery.getOperands().get(i)), input) == StringTyping.Type.BPCHAR) {
+                    if (i < subQuery.getOperands().size()
+                            && values[i] == StringTyping.Type.VARCHAR
+                            && StringTyping.of(
+                                            withoutStringCast(
+                                                    subQuery.getOperands().get(i)),
+                                            input)
+                                    == StringTyping.Type.BPCHAR) {
                         column = rex.makeCall(SourceMarkers.BPCHAR, column);
                         marked = true;
                     }
                     columns.add(column);
                 }
                 if (!marked) return super.visitSubQuery(subQuery);
-                RelNode bpchar = LogicalProject.create(subQuery.rel, List.of(), columns,
-                        subQuery.rel.getRowType().getFieldNames(), Set.of());
+                RelNode bpchar = LogicalProject.create(
+                        subQuery.rel,
+                        List.of(),
+                        columns,
+                        subQuery.rel.getRowType().getFieldNames(),
+                        Set.of());
                 return subQuery.clone(bpchar);
             }
         });
     }
 
-    private static boolean innerVarcharAgainstOuterBpchar(RexNode inner, RexNode outer, StringTyping.Type[] input,
+    private static boolean innerVarcharAgainstOuterBpchar(
+            RexNode inner,
+            RexNode outer,
+            StringTyping.Type[] input,
             Map<CorrelationId, StringTyping.Type[]> outerTypes) {
         RexNode in = withoutStringCast(inner);
         RexNode out = withoutStringCast(outer);
         if (!(in instanceof RexInputRef ref) || input[ref.getIndex()] != StringTyping.Type.VARCHAR) return false;
-        if (!(out instanceof RexFieldAccess access) || !(access.getReferenceExpr() instanceof RexCorrelVariable variable)) return false;
+        if (!(out instanceof RexFieldAccess access)
+                || !(access.getReferenceExpr() instanceof RexCorrelVariable variable)) return false;
         StringTyping.Type[] types = outerTypes.get(variable.id);
         return types != null && types[access.getField().getIndex()] == StringTyping.Type.BPCHAR;
     }
@@ -148,7 +162,10 @@ public final class BpcharCorrelations {
      * same outer string is compared with several inner ones, not all of its type: Calcite's decorrelator would put
      * one inner value for the outer one in the other comparisons, which then compare otherwise (as text, not bpchar).
      */
-    private static RexNode separated(RexNode condition, StringTyping.Type[] input, Map<CorrelationId, StringTyping.Type[]> outerTypes,
+    private static RexNode separated(
+            RexNode condition,
+            StringTyping.Type[] input,
+            Map<CorrelationId, StringTyping.Type[]> outerTypes,
             RexBuilder rex) {
         Map<String, List<RexNode>> byOuter = new HashMap<>();
         Set<String> mixed = new HashSet<>();
@@ -158,14 +175,18 @@ public final class BpcharCorrelations {
             for (int i = 0; i < 2; i++) {
                 RexNode outer = withoutStringCast(sides.get(i));
                 RexNode inner = withoutStringCast(sides.get(1 - i));
-                if (!(outer instanceof RexFieldAccess access) || !(access.getReferenceExpr() instanceof RexCorrelVariable variable)
-                        || !SqlTypeUtil.inCharFamily(outer.getType()) || !SqlTypeUtil.inCharFamily(inner.getType())
-                        || RexUtil.containsCorrelation(inner) || !outerTypes.containsKey(variable.id)) {
+                if (!(outer instanceof RexFieldAccess access)
+                        || !(access.getReferenceExpr() instanceof RexCorrelVariable variable)
+                        || !SqlTypeUtil.inCharFamily(outer.getType())
+                        || !SqlTypeUtil.inCharFamily(inner.getType())
+                        || RexUtil.containsCorrelation(inner)
+                        || !outerTypes.containsKey(variable.id)) {
                     continue;
                 }
                 String key = variable.id + "." + access.getField().getIndex();
                 byOuter.computeIfAbsent(key, k -> new ArrayList<>()).add(conjunct);
-                if (StringTyping.of(inner, input) != outerTypes.get(variable.id)[access.getField().getIndex()]) mixed.add(key);
+                if (StringTyping.of(inner, input)
+                        != outerTypes.get(variable.id)[access.getField().getIndex()]) mixed.add(key);
             }
         }
         Set<RexNode> marked = new HashSet<>();
@@ -180,7 +201,8 @@ public final class BpcharCorrelations {
 
     /** A cast Calcite put between string types (it widens one side of =) is no conversion in PostgreSQL. */
     private static RexNode withoutStringCast(RexNode e) {
-        while (e.getKind() == SqlKind.CAST && SqlTypeUtil.inCharFamily(((RexCall) e).getOperands().get(0).getType())) {
+        while (e.getKind() == SqlKind.CAST
+                && SqlTypeUtil.inCharFamily(((RexCall) e).getOperands().get(0).getType())) {
             e = ((RexCall) e).getOperands().get(0);
         }
         return e;

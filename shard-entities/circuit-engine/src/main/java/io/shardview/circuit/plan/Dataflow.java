@@ -9,8 +9,8 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +23,7 @@ public final class Dataflow {
     private static final ZSet EMPTY = new ZSet();
 
     /** A node: an operator over earlier nodes, or (operator null) a leaf reading a relation. */
-    record Node(Operator operator, int[] inputs, String relation) {
-    }
+    record Node(Operator operator, int[] inputs, String relation) {}
 
     private final List<Node> nodes;
     private final List<Column> columns;
@@ -53,8 +52,13 @@ public final class Dataflow {
     public String toString() {
         List<String> out = new java.util.ArrayList<>();
         for (Node n : nodes) {
-            out.add(n.operator() == null ? n.relation() : n.operator().getClass().getSimpleName()
-                    + Arrays.toString(n.inputs()).replace('[', '(').replace(']', ')'));
+            out.add(
+                    n.operator() == null
+                            ? n.relation()
+                            : n.operator().getClass().getSimpleName()
+                                    + Arrays.toString(n.inputs())
+                                            .replace('[', '(')
+                                            .replace(']', ')'));
         }
         return String.join(", ", out);
     }

@@ -33,27 +33,65 @@ final class DateTimeInput {
     private static final String JULIAN_DAY = "j(?<jd>\\d{1,8})";
     /** The Julian day number of 1970-01-01. */
     private static final long JULIAN_EPOCH = 2440588;
+
     private static final String S = "[-/\\s]+";
     private static final String WEEKDAY = "(?:(?<wd>[a-z]+),?\\s+)?";
     private static final List<Pattern> DATES = List.of(
-            date(YEAR_FIRST), date(UNDELIMITED), date(TWO_DIGIT_YEAR), date(DAY_OF_YEAR), date(JULIAN_DAY),
+            date(YEAR_FIRST),
+            date(UNDELIMITED),
+            date(TWO_DIGIT_YEAR),
+            date(DAY_OF_YEAR),
+            date(JULIAN_DAY),
             date(WEEKDAY + "(?<y>\\d{4})" + S + MONTH + S + "(?<d>\\d{1,2})"),
             date(WEEKDAY + MONTH + S + "(?<d>\\d{1,2}),?" + S + "(?<y>\\d{4})"),
             date(WEEKDAY + "(?<d>\\d{1,2})" + S + MONTH + ",?" + S + "(?<y>\\d{4})"));
     private static final String TIME = "(?:(?:\\s+|t)(?<h>\\d{1,2}):(?<mi>\\d{2})(?::(?<s>\\d{2})(?:\\.(?<f>\\d+))?)?"
             + "(?:\\s*(?<ampm>am|pm))?(?:\\s*(?:z|utc|gmt|[+-]\\d{1,2}(?::?\\d{2})?))?)?";
     private static final Map<String, Integer> MONTHS = Map.ofEntries(
-            Map.entry("jan", 1), Map.entry("january", 1), Map.entry("feb", 2), Map.entry("february", 2),
-            Map.entry("mar", 3), Map.entry("march", 3), Map.entry("apr", 4), Map.entry("april", 4), Map.entry("may", 5),
-            Map.entry("jun", 6), Map.entry("june", 6), Map.entry("jul", 7), Map.entry("july", 7), Map.entry("aug", 8),
-            Map.entry("august", 8), Map.entry("sep", 9), Map.entry("sept", 9), Map.entry("september", 9),
-            Map.entry("oct", 10), Map.entry("october", 10), Map.entry("nov", 11), Map.entry("november", 11),
-            Map.entry("dec", 12), Map.entry("december", 12));
-    private static final List<String> WEEKDAYS = List.of("sun", "sunday", "mon", "monday", "tue", "tues", "tuesday",
-            "wed", "wednesday", "thu", "thur", "thurs", "thursday", "fri", "friday", "sat", "saturday");
+            Map.entry("jan", 1),
+            Map.entry("january", 1),
+            Map.entry("feb", 2),
+            Map.entry("february", 2),
+            Map.entry("mar", 3),
+            Map.entry("march", 3),
+            Map.entry("apr", 4),
+            Map.entry("april", 4),
+            Map.entry("may", 5),
+            Map.entry("jun", 6),
+            Map.entry("june", 6),
+            Map.entry("jul", 7),
+            Map.entry("july", 7),
+            Map.entry("aug", 8),
+            Map.entry("august", 8),
+            Map.entry("sep", 9),
+            Map.entry("sept", 9),
+            Map.entry("september", 9),
+            Map.entry("oct", 10),
+            Map.entry("october", 10),
+            Map.entry("nov", 11),
+            Map.entry("november", 11),
+            Map.entry("dec", 12),
+            Map.entry("december", 12));
+    private static final List<String> WEEKDAYS = List.of(
+            "sun",
+            "sunday",
+            "mon",
+            "monday",
+            "tue",
+            "tues",
+            "tuesday",
+            "wed",
+            "wednesday",
+            "thu",
+            "thur",
+            "thurs",
+            "thursday",
+            "fri",
+            "friday",
+            "sat",
+            "saturday");
 
-    private DateTimeInput() {
-    }
+    private DateTimeInput() {}
 
     private static Pattern date(String datePart) {
         return Pattern.compile(datePart + TIME, Pattern.CASE_INSENSITIVE);
@@ -136,11 +174,16 @@ final class DateTimeInput {
             if (ampm.equals("am") && hour == 12) hour = 0;
             else if (ampm.equals("pm") && hour != 12) hour += 12;
         }
-        boolean fits = minute <= 59 && (second < 60 || (second == 60 && micros == 0))
+        boolean fits = minute <= 59
+                && (second < 60 || (second == 60 && micros == 0))
                 && (hour < 24 || (hour == 24 && minute == 0 && second == 0 && micros == 0));
         if (!fits) throw fieldOutOfRange(input);
         if (dateOnly) return day.atStartOfDay();
-        return day.atStartOfDay().plusHours(hour).plusMinutes(minute).plusSeconds(second).plusNanos(micros * 1000);
+        return day.atStartOfDay()
+                .plusHours(hour)
+                .plusMinutes(minute)
+                .plusSeconds(second)
+                .plusNanos(micros * 1000);
     }
 
     private static EvaluationException fieldOutOfRange(String input) {

@@ -67,8 +67,10 @@ final class ExprCompiler {
         if (node instanceof RexCall call) {
             return constant(call, call(call));
         }
-        throw new UnsupportedSqlException(node.getKind() == SqlKind.CORREL_VARIABLE || node.getKind() == SqlKind.FIELD_ACCESS
-                ? "correlated subquery" : "expression " + node);
+        throw new UnsupportedSqlException(
+                node.getKind() == SqlKind.CORREL_VARIABLE || node.getKind() == SqlKind.FIELD_ACCESS
+                        ? "correlated subquery"
+                        : "expression " + node);
     }
 
     /**
@@ -88,7 +90,8 @@ final class ExprCompiler {
     }
 
     static ColumnType typeOf(RelDataType t) {
-        if (t.getSqlTypeName() == SqlTypeName.NULL) return ColumnType.TEXT; // a NULL no context types is text, as in PostgreSQL
+        if (t.getSqlTypeName() == SqlTypeName.NULL)
+            return ColumnType.TEXT; // a NULL no context types is text, as in PostgreSQL
         ColumnType c = SqlPlanner.columnType(t);
         if (c == null) throw new UnsupportedSqlException("type " + t.getSqlTypeName());
         return c;
@@ -98,42 +101,94 @@ final class ExprCompiler {
         if (lit.isNull()) return null;
         ColumnType type = typeOf(lit.getType());
         switch (type) {
-            case BOOLEAN: return lit.getValueAs(Boolean.class);
-            case SMALLINT: case INT: case BIGINT: return lit.getValueAs(Long.class);
-            case DOUBLE: return lit.getValueAs(Double.class);
-            case REAL: return ColumnType.toReal(lit.getValueAs(BigDecimal.class));
-            case DECIMAL: return lit.getValueAs(BigDecimal.class);
-            case VARCHAR: return lit.getValueAs(String.class);
-            case DATE: return LocalDate.ofEpochDay(lit.getValueAs(DateString.class).getDaysSinceEpoch());
-            default: return LocalDateTime.parse(lit.getValueAs(TimestampString.class).toString().replace(' ', 'T'));
+            case BOOLEAN:
+                return lit.getValueAs(Boolean.class);
+            case SMALLINT:
+            case INT:
+            case BIGINT:
+                return lit.getValueAs(Long.class);
+            case DOUBLE:
+                return lit.getValueAs(Double.class);
+            case REAL:
+                return ColumnType.toReal(lit.getValueAs(BigDecimal.class));
+            case DECIMAL:
+                return lit.getValueAs(BigDecimal.class);
+            case VARCHAR:
+                return lit.getValueAs(String.class);
+            case DATE:
+                return LocalDate.ofEpochDay(lit.getValueAs(DateString.class).getDaysSinceEpoch());
+            default:
+                return LocalDateTime.parse(
+                        lit.getValueAs(TimestampString.class).toString().replace(' ', 'T'));
         }
     }
 
     private Expr call(RexCall call) {
         List<RexNode> ops = call.getOperands();
         switch (call.getKind()) {
-            case AND: return and(compileAll(ops));
-            case OR: return or(compileAll(ops));
-            case NOT: return not(compile(ops.get(0)));
-            case IS_NULL: { Expr e = compile(ops.get(0)); return r -> e.eval(r) == null; }
-            case IS_NOT_NULL: { Expr e = compile(ops.get(0)); return r -> e.eval(r) != null; }
-            case IS_TRUE: { Expr e = compile(ops.get(0)); return r -> Boolean.TRUE.equals(e.eval(r)); }
-            case IS_NOT_TRUE: { Expr e = compile(ops.get(0)); return r -> !Boolean.TRUE.equals(e.eval(r)); }
-            case IS_FALSE: { Expr e = compile(ops.get(0)); return r -> Boolean.FALSE.equals(e.eval(r)); }
-            case IS_NOT_FALSE: { Expr e = compile(ops.get(0)); return r -> !Boolean.FALSE.equals(e.eval(r)); }
-            case EQUALS: case NOT_EQUALS: case LESS_THAN: case LESS_THAN_OR_EQUAL:
-            case GREATER_THAN: case GREATER_THAN_OR_EQUAL:
+            case AND:
+                return and(compileAll(ops));
+            case OR:
+                return or(compileAll(ops));
+            case NOT:
+                return not(compile(ops.get(0)));
+            case IS_NULL: {
+                Expr e = compile(ops.get(0));
+                return r -> e.eval(r) == null;
+            }
+            case IS_NOT_NULL: {
+                Expr e = compile(ops.get(0));
+                return r -> e.eval(r) != null;
+            }
+            case IS_TRUE: {
+                Expr e = compile(ops.get(0));
+                return r -> Boolean.TRUE.equals(e.eval(r));
+            }
+            case IS_NOT_TRUE: {
+                Expr e = compile(ops.get(0));
+                return r -> !Boolean.TRUE.equals(e.eval(r));
+            }
+            case IS_FALSE: {
+                Expr e = compile(ops.get(0));
+                return r -> Boolean.FALSE.equals(e.eval(r));
+            }
+            case IS_NOT_FALSE: {
+                Expr e = compile(ops.get(0));
+                return r -> !Boolean.FALSE.equals(e.eval(r));
+            }
+            case EQUALS:
+            case NOT_EQUALS:
+            case LESS_THAN:
+            case LESS_THAN_OR_EQUAL:
+            case GREATER_THAN:
+            case GREATER_THAN_OR_EQUAL:
                 return comparison(call.getKind(), operand(ops.get(0), ops.get(1)), operand(ops.get(1), ops.get(0)));
-            case IS_DISTINCT_FROM: case IS_NOT_DISTINCT_FROM: return distinctFrom(call);
-            case PLUS: case MINUS: case TIMES: case DIVIDE: case MOD: return arithmetic(call);
-            case MINUS_PREFIX: return negate(call);
-            case PLUS_PREFIX: return compile(ops.get(0));
-            case CASE: return caseWhen(call, null);
-            case COALESCE: return converted(coalesce(compileAll(ops)), StringTyping.of(call, input));
-            case CAST: return cast(call);
-            case SEARCH: return compile(RexUtil.expandSearch(rexBuilder, null, call));
-            case OTHER_FUNCTION: case OTHER: return function(call);
-            default: break;
+            case IS_DISTINCT_FROM:
+            case IS_NOT_DISTINCT_FROM:
+                return distinctFrom(call);
+            case PLUS:
+            case MINUS:
+            case TIMES:
+            case DIVIDE:
+            case MOD:
+                return arithmetic(call);
+            case MINUS_PREFIX:
+                return negate(call);
+            case PLUS_PREFIX:
+                return compile(ops.get(0));
+            case CASE:
+                return caseWhen(call, null);
+            case COALESCE:
+                return converted(coalesce(compileAll(ops)), StringTyping.of(call, input));
+            case CAST:
+                return cast(call);
+            case SEARCH:
+                return compile(RexUtil.expandSearch(rexBuilder, null, call));
+            case OTHER_FUNCTION:
+            case OTHER:
+                return function(call);
+            default:
+                break;
         }
         if (call.getOperator().getName().equals("||")) return concat(call);
         throw new UnsupportedSqlException(describe(call));
@@ -207,12 +262,13 @@ final class ExprCompiler {
      */
     Expr compared(RexNode node, StringTyping.Type other) {
         Expr e = compile(node);
-        return StringTyping.comparesAsBpchar(StringTyping.of(node, input), other) ? converted(e, StringTyping.Type.BPCHAR) : e;
+        return StringTyping.comparesAsBpchar(StringTyping.of(node, input), other)
+                ? converted(e, StringTyping.Type.BPCHAR)
+                : e;
     }
 
     /** A string literal with trailing blanks: it is its text, except against a CHAR(n) value. */
-    private record StringLiteral(String text, String withoutTrailingBlanks) {
-    }
+    private record StringLiteral(String text, String withoutTrailingBlanks) {}
 
     private static Object against(Object v, Object other) {
         if (!(v instanceof StringLiteral lit)) return v;
@@ -224,18 +280,25 @@ final class ExprCompiler {
         return r -> {
             Object a0 = left.eval(r);
             if (a0 == null && !strict) return null;
-            Object b0 = right.eval(r); // both, as PostgreSQL evaluates a strict operator's arguments: NULL = 1 / 0 fails
+            Object b0 =
+                    right.eval(r); // both, as PostgreSQL evaluates a strict operator's arguments: NULL = 1 / 0 fails
             if (a0 == null || b0 == null) return null;
             Object a = against(a0, b0);
             Object b = against(b0, a0);
             int c = Values.compare(a, b);
             switch (kind) {
-                case EQUALS: return c == 0;
-                case NOT_EQUALS: return c != 0;
-                case LESS_THAN: return c < 0;
-                case LESS_THAN_OR_EQUAL: return c <= 0;
-                case GREATER_THAN: return c > 0;
-                default: return c >= 0;
+                case EQUALS:
+                    return c == 0;
+                case NOT_EQUALS:
+                    return c != 0;
+                case LESS_THAN:
+                    return c < 0;
+                case LESS_THAN_OR_EQUAL:
+                    return c <= 0;
+                case GREATER_THAN:
+                    return c > 0;
+                default:
+                    return c >= 0;
             }
         };
     }
@@ -252,8 +315,11 @@ final class ExprCompiler {
         if (type != ColumnType.DOUBLE && type != ColumnType.REAL && type != ColumnType.DECIMAL && !type.isInteger()) {
             throw new UnsupportedSqlException("arithmetic on " + type.sqlName());
         }
-        char op = call.getKind() == SqlKind.PLUS ? '+' : call.getKind() == SqlKind.MINUS ? '-'
-                : call.getKind() == SqlKind.TIMES ? '*' : call.getKind() == SqlKind.DIVIDE ? '/' : '%';
+        char op = call.getKind() == SqlKind.PLUS
+                ? '+'
+                : call.getKind() == SqlKind.MINUS
+                        ? '-'
+                        : call.getKind() == SqlKind.TIMES ? '*' : call.getKind() == SqlKind.DIVIDE ? '/' : '%';
         Expr left = compile(call.getOperands().get(0));
         Expr right = compile(call.getOperands().get(1));
         boolean strict = strictOperands;
@@ -320,10 +386,11 @@ final class ExprCompiler {
     /** A string value as PostgreSQL's bpchar or text, for an expression of that type. */
     private static Expr converted(Expr e, StringTyping.Type type) {
         if (type == StringTyping.Type.BPCHAR) return r -> bpchar(e.eval(r));
-        if (type == StringTyping.Type.TEXT || type == StringTyping.Type.VARCHAR) return r -> {
-            Object v = e.eval(r);
-            return v instanceof FixedChar c ? c.text() : v;
-        };
+        if (type == StringTyping.Type.TEXT || type == StringTyping.Type.VARCHAR)
+            return r -> {
+                Object v = e.eval(r);
+                return v instanceof FixedChar c ? c.text() : v;
+            };
         return e;
     }
 
@@ -337,7 +404,8 @@ final class ExprCompiler {
         ColumnType to = typeOf(call.getType());
         RexNode operand = call.getOperands().get(0);
         // Calcite's own casts between string types convert nothing (a written one is marked, see explicitCast).
-        if (SqlTypeUtil.inCharFamily(call.getType()) && SqlTypeUtil.inCharFamily(operand.getType())) return compile(operand);
+        if (SqlTypeUtil.inCharFamily(call.getType()) && SqlTypeUtil.inCharFamily(operand.getType()))
+            return compile(operand);
         Expr e = compile(operand);
         return r -> {
             Object v = e.eval(r);
@@ -385,7 +453,8 @@ final class ExprCompiler {
             Object v = e.eval(r);
             if (v == null) return null;
             String text = Scalars.text(v);
-            if (n > 0 && text.codePointCount(0, text.length()) > n) text = text.substring(0, text.offsetByCodePoints(0, n));
+            if (n > 0 && text.codePointCount(0, text.length()) > n)
+                text = text.substring(0, text.offsetByCodePoints(0, n));
             return bpchar ? new FixedChar(FixedChar.stripTrailingBlanks(text), n) : text;
         };
     }
@@ -406,12 +475,16 @@ final class ExprCompiler {
 
     private Expr function(RexCall call) {
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) return explicitCast(call);
-        if (call.getOperator() == SourceMarkers.TEXT_CAST) return converted(compile(call.getOperands().get(0)), StringTyping.Type.TEXT);
+        if (call.getOperator() == SourceMarkers.TEXT_CAST)
+            return converted(compile(call.getOperands().get(0)), StringTyping.Type.TEXT);
         if (call.getOperator() == SourceMarkers.NULLIF_VALUE) return nullIfValue(call);
         if (call.getOperator() == SourceMarkers.NUMERIC_CAST) return numericCast(call);
-        if (call.getOperator() == SourceMarkers.BPCHAR) return converted(compile(call.getOperands().get(0)), StringTyping.Type.BPCHAR);
-        if (call.getOperator() == SourceMarkers.CASE_CONDITION || call.getOperator() == SourceMarkers.NUMERIC_LITERAL
-                || call.getOperator() == SourceMarkers.NEVER_TRUE || call.getOperator() == SourceMarkers.CORRELATION) {
+        if (call.getOperator() == SourceMarkers.BPCHAR)
+            return converted(compile(call.getOperands().get(0)), StringTyping.Type.BPCHAR);
+        if (call.getOperator() == SourceMarkers.CASE_CONDITION
+                || call.getOperator() == SourceMarkers.NUMERIC_LITERAL
+                || call.getOperator() == SourceMarkers.NEVER_TRUE
+                || call.getOperator() == SourceMarkers.CORRELATION) {
             return compile(call.getOperands().get(0));
         }
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {

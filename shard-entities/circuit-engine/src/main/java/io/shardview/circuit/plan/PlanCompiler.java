@@ -6,8 +6,8 @@ import io.shardview.circuit.Row;
 import io.shardview.circuit.Values;
 import io.shardview.circuit.ZSet;
 import io.shardview.circuit.operator.Accumulator;
-import io.shardview.circuit.operator.ComputedJoin;
 import io.shardview.circuit.operator.Aggregate;
+import io.shardview.circuit.operator.ComputedJoin;
 import io.shardview.circuit.operator.ConstantRows;
 import io.shardview.circuit.operator.Distinct;
 import io.shardview.circuit.operator.Expr;
@@ -17,11 +17,11 @@ import io.shardview.circuit.operator.InValues;
 import io.shardview.circuit.operator.InnerJoin;
 import io.shardview.circuit.operator.JoinKeys;
 import io.shardview.circuit.operator.LeftJoin;
-import io.shardview.circuit.operator.RangeJoin;
-import io.shardview.circuit.operator.RangeSemiJoin;
 import io.shardview.circuit.operator.NotIn;
 import io.shardview.circuit.operator.Operator;
 import io.shardview.circuit.operator.Project;
+import io.shardview.circuit.operator.RangeJoin;
+import io.shardview.circuit.operator.RangeSemiJoin;
 import io.shardview.circuit.operator.SemiJoin;
 import io.shardview.circuit.operator.TopK;
 import io.shardview.circuit.operator.UnionAll;
@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
@@ -51,7 +52,6 @@ import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rel.logical.LogicalValues;
-import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
@@ -115,20 +115,28 @@ public final class PlanCompiler {
             if (types[f.getIndex()] == StringTyping.Type.BPCHAR) {
                 out.add(new Column(f.getName(), ColumnType.CHAR, nullable, typmod == null ? 0 : typmod.length(false)));
             } else if (types[f.getIndex()] == StringTyping.Type.VARCHAR) {
-                out.add(new Column(f.getName(), ColumnType.VARCHAR, nullable, typmod == null ? 0 : typmod.length(true)));
+                out.add(new Column(
+                        f.getName(), ColumnType.VARCHAR, nullable, typmod == null ? 0 : typmod.length(true)));
             } else if (types[f.getIndex()] == StringTyping.Type.TEXT) {
                 out.add(new Column(f.getName(), ColumnType.TEXT, nullable));
             } else {
                 ColumnType type = ExprCompiler.typeOf(f.getType());
                 boolean numeric = type == ColumnType.DECIMAL && typmod != null;
-                out.add(new Column(f.getName(), type, nullable, 0, numeric ? typmod.precision() : 0, numeric ? typmod.scale() : 0));
+                out.add(new Column(
+                        f.getName(),
+                        type,
+                        nullable,
+                        0,
+                        numeric ? typmod.precision() : 0,
+                        numeric ? typmod.scale() : 0));
             }
         }
         return out;
     }
 
     private static Comparator<Row> readOrder(RelNode root) {
-        if (root instanceof LogicalSort sort && !sort.getCollation().getFieldCollations().isEmpty()) {
+        if (root instanceof LogicalSort sort
+                && !sort.getCollation().getFieldCollations().isEmpty()) {
             return comparator(sort.getCollation()).thenComparing(Row.NATURAL_ORDER);
         }
         return Row.NATURAL_ORDER;
@@ -148,7 +156,8 @@ public final class PlanCompiler {
             nodes.add(new Dataflow.Node(null, new int[0], relation));
             return nodes.size() - 1;
         }
-        if (rel instanceof LogicalFilter f) return add(new Filter(over(f.getInput()).compile(f.getCondition())), visit(f.getInput()));
+        if (rel instanceof LogicalFilter f)
+            return add(new Filter(over(f.getInput()).compile(f.getCondition())), visit(f.getInput()));
         if (rel instanceof LogicalProject p) return project(p);
         if (rel instanceof LogicalJoin j) return join(j);
         if (rel instanceof LogicalAggregate a) return aggregate(a);
@@ -157,7 +166,8 @@ public final class PlanCompiler {
         if (rel instanceof LogicalValues v) return values(v);
         if (rel instanceof NotInJoin n) return notIn(n);
         if (rel instanceof InMarkJoin m) return inMark(m);
-        if (rel instanceof Correlate c && RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
+        if (rel instanceof Correlate c
+                && RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
             return uncorrelated(c);
         }
         throw new UnsupportedSqlException(describe(rel));
@@ -184,7 +194,8 @@ public final class PlanCompiler {
         List<Integer> rightKeys = new ArrayList<>();
         List<Boolean> filterNulls = new ArrayList<>();
         List<RexNode> nonEqui = new ArrayList<>();
-        RelOptUtil.splitJoinCondition(j.getLeft(), j.getRight(), j.getCondition(), leftKeys, rightKeys, filterNulls, nonEqui);
+        RelOptUtil.splitJoinCondition(
+                j.getLeft(), j.getRight(), j.getCondition(), leftKeys, rightKeys, filterNulls, nonEqui);
         RexNode residual = RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui);
         boolean[] nullSafe = new boolean[filterNulls.size()];
         boolean[] asBpchar = new boolean[filterNulls.size()];
@@ -195,9 +206,12 @@ public final class PlanCompiler {
             asBpchar[i] = StringTyping.comparesAsBpchar(leftTypes[leftKeys.get(i)], rightTypes[rightKeys.get(i)]);
         }
         JoinKeys lk = new JoinKeys(leftKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
-        JoinKeys rk = new JoinKeys(rightKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
-        Expr cond = residual.isAlwaysTrue() ? null
-                : new ExprCompiler(rexBuilder, typing.joinInput(j.getLeft(), j.getRight()), strictOperands).compile(residual);
+        JoinKeys rk =
+                new JoinKeys(rightKeys.stream().mapToInt(Integer::intValue).toArray(), nullSafe, asBpchar);
+        Expr cond = residual.isAlwaysTrue()
+                ? null
+                : new ExprCompiler(rexBuilder, typing.joinInput(j.getLeft(), j.getRight()), strictOperands)
+                        .compile(residual);
         int left = visit(j.getLeft());
         int right = visit(j.getRight());
         switch (j.getJoinType()) {
@@ -207,15 +221,18 @@ public final class PlanCompiler {
                 RangeJoin range = rangeJoin(j, nonEqui, lk, rk, cond);
                 return add(range != null ? range : new InnerJoin(lk, rk, cond), left, right);
             }
-            case LEFT: return add(new LeftJoin(lk, rk, cond, j.getRight().getRowType().getFieldCount()), left, right);
-            case SEMI: case ANTI: {
+            case LEFT:
+                return add(new LeftJoin(lk, rk, cond, j.getRight().getRowType().getFieldCount()), left, right);
+            case SEMI:
+            case ANTI: {
                 SemiJoin computed = inSemiJoin(j);
                 if (computed != null) return add(computed, left, right);
                 boolean anti = j.getJoinType() == JoinRelType.ANTI;
                 RangeSemiJoin range = rangeSemiJoin(j, nonEqui, lk, rk, anti);
                 return add(range != null ? range : new SemiJoin(lk, rk, cond, anti), left, right);
             }
-            default: throw new UnsupportedSqlException(j.getJoinType() + " JOIN");
+            default:
+                throw new UnsupportedSqlException(j.getJoinType() + " JOIN");
         }
     }
 
@@ -231,7 +248,8 @@ public final class PlanCompiler {
         List<Expr> leftValues = new ArrayList<>();
         List<Expr> rightValues = new ArrayList<>();
         List<Boolean> asBpchar = new ArrayList<>();
-        for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
+        for (RexNode conjunct : RelOptUtil.conjunctions(
+                RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
             if (conjunct.getKind() != SqlKind.EQUALS) continue;
             RexNode a = ((RexCall) conjunct).getOperands().get(0);
             RexNode b = ((RexCall) conjunct).getOperands().get(1);
@@ -244,12 +262,14 @@ public final class PlanCompiler {
             RexNode right = RexUtil.shift(a, -leftWidth);
             leftValues.add(over(j.getLeft()).compileOutput(b));
             rightValues.add(over(j.getRight()).compileOutput(right));
-            asBpchar.add(StringTyping.comparesAsBpchar(StringTyping.of(b, leftTypes), StringTyping.of(right, rightTypes)));
+            asBpchar.add(
+                    StringTyping.comparesAsBpchar(StringTyping.of(b, leftTypes), StringTyping.of(right, rightTypes)));
         }
         if (leftValues.isEmpty()) return null;
         boolean[] bpchar = new boolean[asBpchar.size()];
         for (int i = 0; i < bpchar.length; i++) bpchar[i] = asBpchar.get(i);
-        return new ComputedJoin(lk, leftValues.toArray(Expr[]::new), rk, rightValues.toArray(Expr[]::new), bpchar, cond);
+        return new ComputedJoin(
+                lk, leftValues.toArray(Expr[]::new), rk, rightValues.toArray(Expr[]::new), bpchar, cond);
     }
 
     /** Whether e reads some input column, all below width (the left input's). */
@@ -271,7 +291,8 @@ public final class PlanCompiler {
      */
     private RangeJoin rangeJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, Expr cond) {
         int leftWidth = j.getLeft().getRowType().getFieldCount();
-        for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
+        for (RexNode conjunct : RelOptUtil.conjunctions(
+                RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui))) {
             RangeJoin.Comparison comparison = comparison(conjunct);
             if (comparison == null) continue;
             RexNode a = ((RexCall) conjunct).getOperands().get(0);
@@ -294,7 +315,8 @@ public final class PlanCompiler {
      * right row that cannot fail, ordered alike (see {@link #orderedValues}): a {@link RangeSemiJoin}; else null.
      */
     private RangeSemiJoin rangeSemiJoin(LogicalJoin j, List<RexNode> nonEqui, JoinKeys lk, JoinKeys rk, boolean anti) {
-        List<RexNode> conjuncts = RelOptUtil.conjunctions(RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui));
+        List<RexNode> conjuncts = RelOptUtil.conjunctions(
+                RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui));
         if (conjuncts.size() != 1) return null;
         RangeJoin.Comparison comparison = comparison(conjuncts.get(0));
         if (comparison == null) return null;
@@ -365,11 +387,14 @@ public final class PlanCompiler {
         SqlTypeName type = a.getType().getSqlTypeName();
         SqlTypeName other = right.getType().getSqlTypeName();
         boolean strings = SqlTypeUtil.inCharFamily(a.getType()) && SqlTypeUtil.inCharFamily(right.getType());
-        boolean ordered = strings || (SqlTypeName.NUMERIC_TYPES.contains(type) && SqlTypeName.NUMERIC_TYPES.contains(other))
+        boolean ordered = strings
+                || (SqlTypeName.NUMERIC_TYPES.contains(type) && SqlTypeName.NUMERIC_TYPES.contains(other))
                 || (type == other && (type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP));
         if (!ordered) return null;
-        return new Expr[] {over(j.getLeft()).compared(a, StringTyping.of(right, rightTypes)),
-                over(j.getRight()).compared(right, StringTyping.of(a, leftTypes))};
+        return new Expr[] {
+            over(j.getLeft()).compared(a, StringTyping.of(right, rightTypes)),
+            over(j.getRight()).compared(right, StringTyping.of(a, leftTypes))
+        };
     }
 
     /** b OP a as a OP' b. */
@@ -391,7 +416,8 @@ public final class PlanCompiler {
     private int notIn(NotInJoin n) {
         StringTyping.Type[] left = typing.fields(n.getLeft());
         boolean asBpchar = StringTyping.comparesAsBpchar(typeOf(n.key(), left), typing.fields(n.getRight())[0]);
-        Operator op = n.key() instanceof RexInputRef ref ? new NotIn(ref.getIndex(), asBpchar)
+        Operator op = n.key() instanceof RexInputRef ref
+                ? new NotIn(ref.getIndex(), asBpchar)
                 : new NotIn(over(n.getLeft()).compileOutput(n.key()), asBpchar);
         return add(op, visit(n.getLeft()), visit(n.getRight()));
     }
@@ -425,14 +451,20 @@ public final class PlanCompiler {
         JoinKeys y = new JoinKeys(values, nullSafe, asBpchar);
         Operator op;
         if (keys.stream().allMatch(k -> k instanceof RexInputRef)) {
-            int[] columns = keys.stream().mapToInt(k -> ((RexInputRef) k).getIndex()).toArray();
+            int[] columns =
+                    keys.stream().mapToInt(k -> ((RexInputRef) k).getIndex()).toArray();
             op = new InMark(new JoinKeys(columns, nullSafe, asBpchar), y, leftGroup, rightGroup);
         } else {
             ExprCompiler exprs = over(m.getLeft());
             Expr[] x = keys.stream().map(exprs::compileOutput).toArray(Expr[]::new);
             // A view of SQL revision 1 stopped at a NULL operand: Calcite's rewrite of a correlated IN compared a value
             // that fails with a NULL subquery value without failing, so its marks leave those rows out too.
-            op = new InMark(new InValues(x, nullSafe, asBpchar), y, leftGroup, rightGroup, m.nullRowsIgnored() || !strictOperands);
+            op = new InMark(
+                    new InValues(x, nullSafe, asBpchar),
+                    y,
+                    leftGroup,
+                    rightGroup,
+                    m.nullRowsIgnored() || !strictOperands);
         }
         return add(op, visit(m.getLeft()), visit(m.getRight()));
     }
@@ -443,11 +475,17 @@ public final class PlanCompiler {
         int left = visit(c.getLeft());
         int right = visit(c.getRight());
         switch (c.getJoinType()) {
-            case INNER: return add(new InnerJoin(none, none, null), left, right);
-            case LEFT: return add(new LeftJoin(none, none, null, c.getRight().getRowType().getFieldCount()), left, right);
-            case SEMI: return add(new SemiJoin(none, none, null, false), left, right);
-            case ANTI: return add(new SemiJoin(none, none, null, true), left, right);
-            default: throw new UnsupportedSqlException(c.getJoinType() + " correlated subquery");
+            case INNER:
+                return add(new InnerJoin(none, none, null), left, right);
+            case LEFT:
+                return add(
+                        new LeftJoin(none, none, null, c.getRight().getRowType().getFieldCount()), left, right);
+            case SEMI:
+                return add(new SemiJoin(none, none, null, false), left, right);
+            case ANTI:
+                return add(new SemiJoin(none, none, null, true), left, right);
+            default:
+                throw new UnsupportedSqlException(c.getJoinType() + " correlated subquery");
         }
     }
 
@@ -459,8 +497,11 @@ public final class PlanCompiler {
         if (a.getAggCallList().isEmpty() && a.getGroupSet().equals(ImmutableBitSet.range(width))) {
             return add(new Distinct(anySpelled(a.getInput(), types, a.getGroupSet())), input);
         }
-        Aggregate.Call[] calls = a.getAggCallList().stream().map(PlanCompiler::call).toArray(Aggregate.Call[]::new);
-        return add(new Aggregate(a.getGroupSet().toArray(), calls, anySpelled(a.getInput(), types, a.getGroupSet())), input);
+        Aggregate.Call[] calls =
+                a.getAggCallList().stream().map(PlanCompiler::call).toArray(Aggregate.Call[]::new);
+        return add(
+                new Aggregate(a.getGroupSet().toArray(), calls, anySpelled(a.getInput(), types, a.getGroupSet())),
+                input);
     }
 
     /**
@@ -470,9 +511,11 @@ public final class PlanCompiler {
      */
     private static boolean anySpelled(RelNode rel, StringTyping.Type[] types, ImmutableBitSet columns) {
         List<RelDataTypeField> fields = rel.getRowType().getFieldList();
-        return columns.asList().stream().anyMatch(c -> types[c] == StringTyping.Type.BPCHAR
-                || SqlTypeName.DECIMAL == fields.get(c).getType().getSqlTypeName()
-                || SqlTypeName.APPROX_TYPES.contains(fields.get(c).getType().getSqlTypeName()));
+        return columns.asList().stream()
+                .anyMatch(c -> types[c] == StringTyping.Type.BPCHAR
+                        || SqlTypeName.DECIMAL == fields.get(c).getType().getSqlTypeName()
+                        || SqlTypeName.APPROX_TYPES.contains(
+                                fields.get(c).getType().getSqlTypeName()));
     }
 
     private static Aggregate.Call call(AggregateCall c) {
@@ -485,20 +528,32 @@ public final class PlanCompiler {
         SqlKind kind = c.getAggregation().getKind();
         io.shardview.circuit.ColumnType type = ExprCompiler.typeOf(c.getType());
         switch (kind) {
-            case COUNT: return new Aggregate.Call(arg < 0 ? Accumulator.Kind.COUNT_STAR : Accumulator.Kind.COUNT, arg, null);
-            case SUM: case SUM0: return new Aggregate.Call(sumKind(type), arg, null);
+            case COUNT:
+                return new Aggregate.Call(arg < 0 ? Accumulator.Kind.COUNT_STAR : Accumulator.Kind.COUNT, arg, null);
+            case SUM:
+            case SUM0:
+                return new Aggregate.Call(sumKind(type), arg, null);
             case AVG:
-                return new Aggregate.Call(type == io.shardview.circuit.ColumnType.DOUBLE
-                        ? Accumulator.Kind.AVG_DOUBLE : Accumulator.Kind.AVG_DECIMAL, arg, null); // AVG(real) is float8
-            case MIN: return new Aggregate.Call(Accumulator.Kind.MIN, arg, null);
-            case MAX: return new Aggregate.Call(Accumulator.Kind.MAX, arg, null);
+                return new Aggregate.Call(
+                        type == io.shardview.circuit.ColumnType.DOUBLE
+                                ? Accumulator.Kind.AVG_DOUBLE
+                                : Accumulator.Kind.AVG_DECIMAL,
+                        arg,
+                        null); // AVG(real) is float8
+            case MIN:
+                return new Aggregate.Call(Accumulator.Kind.MIN, arg, null);
+            case MAX:
+                return new Aggregate.Call(Accumulator.Kind.MAX, arg, null);
             case LITERAL_AGG:
-                return new Aggregate.Call(Accumulator.Kind.CONSTANT, -1, ((RexLiteral) c.rexList.get(0)).getValueAs(Boolean.class));
+                return new Aggregate.Call(
+                        Accumulator.Kind.CONSTANT, -1, ((RexLiteral) c.rexList.get(0)).getValueAs(Boolean.class));
             case SINGLE_VALUE:
                 // Calcite's check of a scalar subquery's row count. Decorrelated, it would be computed for every
                 // correlation value, where PostgreSQL fails only for an outer row that meets several rows.
-                throw new UnsupportedSqlException("scalar subquery that is not one aggregate (it may return several rows)");
-            default: throw new UnsupportedSqlException("aggregate function " + name);
+                throw new UnsupportedSqlException(
+                        "scalar subquery that is not one aggregate (it may return several rows)");
+            default:
+                throw new UnsupportedSqlException("aggregate function " + name);
         }
     }
 
@@ -536,7 +591,8 @@ public final class PlanCompiler {
         ZSet rows = new ZSet();
         ExprCompiler exprs = new ExprCompiler(rexBuilder, new StringTyping.Type[0], strictOperands);
         for (List<RexLiteral> tuple : v.getTuples()) {
-            Object[] row = tuple.stream().map(l -> exprs.compileOutput(l).eval(null)).toArray();
+            Object[] row =
+                    tuple.stream().map(l -> exprs.compileOutput(l).eval(null)).toArray();
             rows.add(Row.wrap(row), 1);
         }
         return add(new ConstantRows(rows));
@@ -549,7 +605,8 @@ public final class PlanCompiler {
             int field = fc.getFieldIndex();
             boolean desc = fc.getDirection().isDescending();
             RelFieldCollation.NullDirection nulls = fc.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED
-                    ? fc.getDirection().defaultNullDirection() : fc.nullDirection;
+                    ? fc.getDirection().defaultNullDirection()
+                    : fc.nullDirection;
             boolean nullsFirst = nulls == RelFieldCollation.NullDirection.FIRST;
             out = out.thenComparing((a, b) -> compareField(a.get(field), b.get(field), desc, nullsFirst));
         }

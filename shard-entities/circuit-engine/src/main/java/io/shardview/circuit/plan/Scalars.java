@@ -17,15 +17,15 @@ import java.time.LocalDateTime;
  */
 final class Scalars {
 
-    private Scalars() {
-    }
+    private Scalars() {}
 
     /**
      * Arithmetic in the representation of the result type: Long (integers), Double or BigDecimal.
      * Fails as PostgreSQL does: division by zero, and results outside the result type's range.
      */
     static Object arithmetic(char op, ColumnType type, Object a, Object b) {
-        if (type.isInteger()) return inRange(longArithmetic(op, ((Number) a).longValue(), ((Number) b).longValue(), type), type);
+        if (type.isInteger())
+            return inRange(longArithmetic(op, ((Number) a).longValue(), ((Number) b).longValue(), type), type);
         if (type == ColumnType.DOUBLE || type == ColumnType.REAL) {
             return floatArithmetic(op, float8((Number) a), float8((Number) b), type == ColumnType.REAL);
         }
@@ -35,14 +35,18 @@ final class Scalars {
     private static long longArithmetic(char op, long a, long b, ColumnType type) {
         try {
             switch (op) {
-                case '+': return Math.addExact(a, b);
-                case '-': return Math.subtractExact(a, b);
-                case '*': return Math.multiplyExact(a, b);
+                case '+':
+                    return Math.addExact(a, b);
+                case '-':
+                    return Math.subtractExact(a, b);
+                case '*':
+                    return Math.multiplyExact(a, b);
                 case '/':
                     // Java truncates toward zero, as PostgreSQL does; MIN / -1 is the one quotient that overflows.
                     if (a == Long.MIN_VALUE && b == -1) throw EvaluationException.outOfRange(type.sqlName());
                     return a / nonZero(b);
-                default: return a % nonZero(b); // MIN % -1 is 0 in Java, as in PostgreSQL
+                default:
+                    return a % nonZero(b); // MIN % -1 is 0 in Java, as in PostgreSQL
             }
         } catch (ArithmeticException overflow) {
             throw EvaluationException.outOfRange(type.sqlName());
@@ -51,11 +55,12 @@ final class Scalars {
 
     /** An integer value checked against the range of its SQL type (all integers are held as Long). */
     static long inRange(long v, ColumnType type) {
-        boolean fits = switch (type) {
-            case SMALLINT -> v >= Short.MIN_VALUE && v <= Short.MAX_VALUE;
-            case INT -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
-            default -> true;
-        };
+        boolean fits =
+                switch (type) {
+                    case SMALLINT -> v >= Short.MIN_VALUE && v <= Short.MAX_VALUE;
+                    case INT -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+                    default -> true;
+                };
         if (!fits) throw EvaluationException.outOfRange(type.sqlName());
         return v;
     }
@@ -77,9 +82,15 @@ final class Scalars {
     private static Object floatArithmetic(char op, double a, double b, boolean float4) {
         double r;
         switch (op) {
-            case '+': r = a + b; break;
-            case '-': r = a - b; break;
-            case '*': r = a * b; break;
+            case '+':
+                r = a + b;
+                break;
+            case '-':
+                r = a - b;
+                break;
+            case '*':
+                r = a * b;
+                break;
             case '/':
                 if (b == 0 && !Double.isNaN(a)) throw divisionByZero();
                 r = a / b;
@@ -106,9 +117,12 @@ final class Scalars {
 
     private static Object decimalArithmetic(char op, BigDecimal a, BigDecimal b) {
         switch (op) {
-            case '+': return a.add(b);
-            case '-': return a.subtract(b);
-            case '*': return a.multiply(b);
+            case '+':
+                return a.add(b);
+            case '-':
+                return a.subtract(b);
+            case '*':
+                return a.multiply(b);
             case '/':
                 if (b.signum() == 0) throw divisionByZero();
                 return Values.divideNumeric(a, b);
@@ -122,20 +136,26 @@ final class Scalars {
     /** CAST of a non-null value to a column type; an input PostgreSQL would refuse fails the same way. */
     static Object cast(Object v, ColumnType to) {
         switch (to) {
-            case SMALLINT: case INT: case BIGINT: return castToInteger(v, to);
+            case SMALLINT:
+            case INT:
+            case BIGINT:
+                return castToInteger(v, to);
             case DOUBLE:
                 if (v instanceof Number n) return float8(n);
                 return TextInput.toDouble(v.toString());
-            case REAL: return v instanceof Number n ? real(n) : TextInput.toReal(v.toString());
+            case REAL:
+                return v instanceof Number n ? real(n) : TextInput.toReal(v.toString());
             case DECIMAL:
                 if (Values.isFloat(v)) {
                     double d = ((Number) v).doubleValue();
-                    if (Double.isNaN(d) || Double.isInfinite(d)) throw new EvaluationException("cannot convert " + text(v) + " to numeric");
+                    if (Double.isNaN(d) || Double.isInfinite(d))
+                        throw new EvaluationException("cannot convert " + text(v) + " to numeric");
                     return numeric(d, v instanceof Float ? 6 : 15);
                 }
                 if (v instanceof Number) return Values.toDecimal((Number) v);
                 return TextInput.toDecimal(v.toString());
-            case VARCHAR: return text(v);
+            case VARCHAR:
+                return text(v);
             case BOOLEAN:
                 if (v instanceof Boolean) return v;
                 if (v instanceof Long n) return n != 0;
@@ -194,7 +214,9 @@ final class Scalars {
      */
     static BigDecimal numeric(double d, int significantDigits) {
         if (d == 0) return BigDecimal.ZERO;
-        BigDecimal digits = new BigDecimal(d).round(new MathContext(significantDigits, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        BigDecimal digits = new BigDecimal(d)
+                .round(new MathContext(significantDigits, RoundingMode.HALF_EVEN))
+                .stripTrailingZeros();
         return digits.scale() < 0 ? digits.setScale(0) : digits;
     }
 
@@ -226,7 +248,8 @@ final class Scalars {
 
     /** PostgreSQL's text of a timestamp: seconds always, a fraction only when non-zero, without trailing zeros. */
     private static String timestampText(LocalDateTime t) {
-        String text = t.toLocalDate() + " " + String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+        String text =
+                t.toLocalDate() + " " + String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
         if (t.getNano() == 0) return text;
         return text + String.format(".%09d", t.getNano()).replaceAll("0+$", "");
     }
@@ -250,10 +273,18 @@ final class Scalars {
         BigDecimal shortest = exact;
         for (int digits = 1; digits <= 17; digits++) {
             BigDecimal nearest = null;
-            for (RoundingMode mode : new RoundingMode[] {RoundingMode.HALF_EVEN, RoundingMode.FLOOR, RoundingMode.CEILING}) {
+            for (RoundingMode mode :
+                    new RoundingMode[] {RoundingMode.HALF_EVEN, RoundingMode.FLOOR, RoundingMode.CEILING}) {
                 BigDecimal candidate = exact.round(new MathContext(digits, mode));
-                if (candidate.compareTo(low) > 0 && candidate.compareTo(high) < 0 && (nearest == null
-                        || candidate.subtract(exact).abs().compareTo(nearest.subtract(exact).abs()) < 0)) {
+                if (candidate.compareTo(low) > 0
+                        && candidate.compareTo(high) < 0
+                        && (nearest == null
+                                || candidate
+                                                .subtract(exact)
+                                                .abs()
+                                                .compareTo(
+                                                        nearest.subtract(exact).abs())
+                                        < 0)) {
                     nearest = candidate;
                 }
             }
@@ -270,7 +301,11 @@ final class Scalars {
         StringBuilder sb = new StringBuilder(sign).append(digits.charAt(0));
         if (digits.length() > 1) sb.append('.').append(digits, 1, digits.length());
         String e = Integer.toString(Math.abs(exponent));
-        return sb.append('e').append(exponent < 0 ? '-' : '+').append(e.length() < 2 ? "0" : "").append(e).toString();
+        return sb.append('e')
+                .append(exponent < 0 ? '-' : '+')
+                .append(e.length() < 2 ? "0" : "")
+                .append(e)
+                .toString();
     }
 
     /** The text form PostgreSQL gives a value. */

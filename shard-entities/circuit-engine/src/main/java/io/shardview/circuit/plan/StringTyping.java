@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Correlate;
-import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.rel.logical.LogicalFilter;
@@ -46,7 +45,13 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  */
 final class StringTyping {
     /** The string type of an expression; OTHER for a non-string one. */
-    enum Type { BPCHAR, VARCHAR, TEXT, UNKNOWN, OTHER }
+    enum Type {
+        BPCHAR,
+        VARCHAR,
+        TEXT,
+        UNKNOWN,
+        OTHER
+    }
 
     private final Map<RelNode, Type[]> fields = new IdentityHashMap<>();
 
@@ -56,7 +61,10 @@ final class StringTyping {
         if (known != null) return known;
         Type[] out = new Type[rel.getRowType().getFieldCount()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = SqlTypeUtil.inCharFamily(rel.getRowType().getFieldList().get(i).getType()) ? Type.VARCHAR : Type.OTHER;
+            out[i] = SqlTypeUtil.inCharFamily(
+                            rel.getRowType().getFieldList().get(i).getType())
+                    ? Type.VARCHAR
+                    : Type.OTHER;
         }
         if (rel instanceof TableScan scan) {
             for (int i = 0; i < out.length; i++) {
@@ -65,7 +73,8 @@ final class StringTyping {
                 else if (t == ColumnType.TEXT) out[i] = Type.TEXT;
             }
         } else if (rel instanceof LogicalValues) {
-            for (int i = 0; i < out.length; i++) if (out[i] == Type.VARCHAR) out[i] = Type.TEXT; // literals alone are text
+            for (int i = 0; i < out.length; i++)
+                if (out[i] == Type.VARCHAR) out[i] = Type.TEXT; // literals alone are text
         } else if (rel instanceof LogicalFilter || rel instanceof LogicalSort) {
             out = fields(rel.getInput(0));
         } else if (rel instanceof LogicalProject p) {
@@ -85,12 +94,16 @@ final class StringTyping {
                 if (kind == SqlKind.MIN || kind == SqlKind.MAX) {
                     Type arg = input[call.getArgList().get(0)];
                     // min(bpchar) and min(text) exist, min(varchar) does not; ORDER BY x LIMIT 1 gives x itself.
-                    out[i] = arg == Type.VARCHAR && call.getAggregation() != OrderedFirstSubqueries.FIRST ? Type.TEXT : arg;
+                    out[i] = arg == Type.VARCHAR && call.getAggregation() != OrderedFirstSubqueries.FIRST
+                            ? Type.TEXT
+                            : arg;
                 }
             }
         } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {
             Type[] both = joinInput(rel.getInput(0), rel.getInput(1));
-            out = both.length == out.length ? both : fields(rel.getInput(0)); // semi and anti joins output the left side
+            out = both.length == out.length
+                    ? both
+                    : fields(rel.getInput(0)); // semi and anti joins output the left side
         } else if (rel instanceof InMarkJoin m) {
             System.arraycopy(fields(m.getLeft()), 0, out, 0, out.length - 1); // and the BOOLEAN mark
         } else if (rel instanceof LogicalUnion u) {
@@ -134,8 +147,10 @@ final class StringTyping {
 
     /** The type of an expression over an input whose field types are given. */
     static Type of(RexNode e, Type[] input) {
-        if (!SqlTypeUtil.inCharFamily(e.getType())) return e instanceof RexLiteral l && l.isNull() ? Type.UNKNOWN : Type.OTHER;
-        if (e instanceof RexInputRef ref) return input[ref.getIndex()] == Type.OTHER ? Type.VARCHAR : input[ref.getIndex()];
+        if (!SqlTypeUtil.inCharFamily(e.getType()))
+            return e instanceof RexLiteral l && l.isNull() ? Type.UNKNOWN : Type.OTHER;
+        if (e instanceof RexInputRef ref)
+            return input[ref.getIndex()] == Type.OTHER ? Type.VARCHAR : input[ref.getIndex()];
         if (e instanceof RexLiteral) return Type.UNKNOWN;
         if (!(e instanceof RexCall call)) return Type.TEXT;
         if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) {
@@ -143,17 +158,21 @@ final class StringTyping {
         }
         if (call.getOperator() == SourceMarkers.BPCHAR) return Type.BPCHAR;
         if (call.getOperator() == SourceMarkers.TEXT_CAST) return Type.TEXT;
-        if (call.getOperator() == SourceMarkers.NULLIF_VALUE) return of(call.getOperands().get(0), input);
+        if (call.getOperator() == SourceMarkers.NULLIF_VALUE)
+            return of(call.getOperands().get(0), input);
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
             if (inner.getKind() == SqlKind.CASE) return ofCase((RexCall) inner, call.getOperator(), input);
             // NULLIF(a, NULL), which Calcite reduced to a: the = PostgreSQL picks is a's.
-            return call.getOperator() == SourceMarkers.NULLIF ? nullIf(of(inner, input), Type.UNKNOWN) : of(inner, input);
+            return call.getOperator() == SourceMarkers.NULLIF
+                    ? nullIf(of(inner, input), Type.UNKNOWN)
+                    : of(inner, input);
         }
         if (call.getKind() == SqlKind.CAST) {
             RexNode operand = call.getOperands().get(0);
             // A cast Calcite added between string types is no conversion in PostgreSQL.
-            boolean string = SqlTypeUtil.inCharFamily(operand.getType()) || (operand instanceof RexLiteral l && l.isNull());
+            boolean string =
+                    SqlTypeUtil.inCharFamily(operand.getType()) || (operand instanceof RexLiteral l && l.isNull());
             return string ? of(operand, input) : Type.TEXT;
         }
         if (call.getKind() == SqlKind.CASE) return ofCase(call, null, input);

@@ -18,8 +18,7 @@ public final class TextInput {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
     private static final Pattern SPECIAL_DOUBLE = Pattern.compile("[+-]?(inf|infinity)|nan");
 
-    private TextInput() {
-    }
+    private TextInput() {}
 
     /**
      * Why PostgreSQL refuses to read a string literal as a value of the type (its message, as it gives it when it
@@ -95,8 +94,10 @@ public final class TextInput {
     static boolean toBoolean(String input) {
         String s = trim(input).toLowerCase(Locale.ROOT);
         if (!s.isEmpty()) {
-            if ("true".startsWith(s) || "yes".startsWith(s) || s.equals("1") || (s.length() > 1 && "on".startsWith(s))) return true;
-            if ("false".startsWith(s) || "no".startsWith(s) || s.equals("0") || (s.length() > 1 && "off".startsWith(s))) return false;
+            if ("true".startsWith(s) || "yes".startsWith(s) || s.equals("1") || (s.length() > 1 && "on".startsWith(s)))
+                return true;
+            if ("false".startsWith(s) || "no".startsWith(s) || s.equals("0") || (s.length() > 1 && "off".startsWith(s)))
+                return false;
         }
         throw invalid("boolean", input);
     }

@@ -48,7 +48,8 @@ final class Typmods {
         static Typmod of(Column c) {
             if (c.type() == ColumnType.CHAR && c.length() > 0) return new Typmod(c.length(), 0, 0, false);
             if (c.type() == ColumnType.VARCHAR && c.length() > 0) return new Typmod(c.length(), 0, 0, true);
-            if (c.type() == ColumnType.DECIMAL && c.precision() > 0) return new Typmod(0, c.precision(), c.scale(), false);
+            if (c.type() == ColumnType.DECIMAL && c.precision() > 0)
+                return new Typmod(0, c.precision(), c.scale(), false);
             return null;
         }
 
@@ -77,10 +78,12 @@ final class Typmods {
             for (int i = 0; i < out.length; i++) out[i] = of(p.getProjects().get(i), input);
         } else if (rel instanceof LogicalAggregate a) {
             Typmod[] input = fields(a.getInput());
-            for (int i = 0; i < a.getGroupCount(); i++) out[i] = input[a.getGroupSet().nth(i)];
+            for (int i = 0; i < a.getGroupCount(); i++)
+                out[i] = input[a.getGroupSet().nth(i)];
             for (int i = a.getGroupCount(); i < out.length; i++) { // ORDER BY x LIMIT 1: x's own
                 var call = a.getAggCallList().get(i - a.getGroupCount());
-                if (call.getAggregation() == OrderedFirstSubqueries.FIRST) out[i] = input[call.getArgList().get(0)];
+                if (call.getAggregation() == OrderedFirstSubqueries.FIRST)
+                    out[i] = input[call.getArgList().get(0)];
             }
         } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {
             Typmod[] left = fields(rel.getInput(0));
@@ -113,11 +116,14 @@ final class Typmods {
         }
         if (call.getOperator() == SourceMarkers.NUMERIC_CAST) {
             int precision = ((RexLiteral) ops.get(1)).getValueAs(Integer.class);
-            return precision == 0 ? null : new Typmod(0, precision, ((RexLiteral) ops.get(2)).getValueAs(Integer.class), false);
+            return precision == 0
+                    ? null
+                    : new Typmod(0, precision, ((RexLiteral) ops.get(2)).getValueAs(Integer.class), false);
         }
         if (call.getOperator() == SourceMarkers.COALESCE) return of(ops.get(0), input);
         if (call.getOperator() == SourceMarkers.NULLIF_VALUE) { // a promoted to another type has no typmod
-            boolean promoted = call.getType().getSqlTypeName() != ops.get(0).getType().getSqlTypeName();
+            boolean promoted =
+                    call.getType().getSqlTypeName() != ops.get(0).getType().getSqlTypeName();
             return promoted ? null : of(ops.get(0), input);
         }
         if (call.getOperator() == SourceMarkers.NULLIF) {
@@ -128,7 +134,8 @@ final class Typmods {
         switch (call.getKind()) {
             case CASE: {
                 Typmod common = of(ops.get(ops.size() - 1), input);
-                for (int i = 1; i < ops.size() - 1; i += 2) if (!Objects.equals(common, of(ops.get(i), input))) return null;
+                for (int i = 1; i < ops.size() - 1; i += 2)
+                    if (!Objects.equals(common, of(ops.get(i), input))) return null;
                 return common;
             }
             case COALESCE: {

@@ -35,8 +35,7 @@ import org.apache.calcite.tools.RelBuilder;
  * back afterwards.
  */
 final class DecorrelationShield {
-    private DecorrelationShield() {
-    }
+    private DecorrelationShield() {}
 
     /** The plan decorrelated, its uncorrelated parts as they were. */
     static RelNode decorrelate(RelNode root, RelBuilder builder) {
@@ -45,7 +44,8 @@ final class DecorrelationShield {
             public RelNode visit(LogicalCorrelate correlate) {
                 RelNode left = correlate.getLeft();
                 if (!holdsCorrelation(left) || !selfContained(left)) return correlate;
-                return correlate.copy(correlate.getTraitSet(), List.of(decorrelate(left, builder), correlate.getRight()));
+                return correlate.copy(
+                        correlate.getTraitSet(), List.of(decorrelate(left, builder), correlate.getRight()));
             }
         });
         return restore(RelDecorrelator.decorrelateQuery(hide(outerInputsFirst), builder));

@@ -28,8 +28,7 @@ final class DistinctSidePullUp extends RelShuttleImpl {
     /** How RelBuilder names a field nobody named; SQL names a select item without an alias EXPR$n. */
     private static final Pattern GENERATED_NAME = Pattern.compile("\\$f[0-9]+");
 
-    private DistinctSidePullUp() {
-    }
+    private DistinctSidePullUp() {}
 
     static RelNode apply(RelNode root) {
         return root.accept(new DistinctSidePullUp());
@@ -38,9 +37,12 @@ final class DistinctSidePullUp extends RelShuttleImpl {
     @Override
     public RelNode visit(LogicalProject project) {
         RelNode visited = super.visit(project);
-        if (!(visited instanceof LogicalProject top) || !(top.getInput() instanceof LogicalJoin j)
-                || j.getJoinType() != JoinRelType.INNER || !(j.getRight() instanceof LogicalProject p)
-                || !(p.getInput() instanceof LogicalAggregate a) || !a.getAggCallList().isEmpty()
+        if (!(visited instanceof LogicalProject top)
+                || !(top.getInput() instanceof LogicalJoin j)
+                || j.getJoinType() != JoinRelType.INNER
+                || !(j.getRight() instanceof LogicalProject p)
+                || !(p.getInput() instanceof LogicalAggregate a)
+                || !a.getAggCallList().isEmpty()
                 || !isKeysAndTrueFlag(p)) {
             return visited;
         }
@@ -55,10 +57,13 @@ final class DistinctSidePullUp extends RelShuttleImpl {
                 RexNode e = p.getProjects().get(ref.getIndex() - leftWidth);
                 if (!(e instanceof RexInputRef key)) return e;
                 int field = groupKeys.get(key.getIndex());
-                return new RexInputRef(leftWidth + field, a.getInput().getRowType().getFieldList().get(field).getType());
+                return new RexInputRef(
+                        leftWidth + field,
+                        a.getInput().getRowType().getFieldList().get(field).getType());
             }
         };
-        List<RexNode> out = top.getProjects().stream().map(e -> e.accept(overGroupedRows)).toList();
+        List<RexNode> out =
+                top.getProjects().stream().map(e -> e.accept(overGroupedRows)).toList();
         if (!RelOptUtil.InputFinder.bits(out, null).asList().stream().allMatch(i -> i < leftWidth)) return visited;
         RelBuilder b = RelFactories.LOGICAL_BUILDER.create(j.getCluster(), null);
         b.push(j.getLeft()).push(a.getInput()).semiJoin(j.getCondition().accept(overGroupedRows));
@@ -73,8 +78,12 @@ final class DistinctSidePullUp extends RelShuttleImpl {
     private static boolean isKeysAndTrueFlag(LogicalProject p) {
         List<RexNode> projects = p.getProjects();
         int last = projects.size() - 1;
-        if (last < 1 || !(projects.get(last) instanceof RexLiteral flag) || !Boolean.TRUE.equals(flag.getValueAs(Boolean.class))
-                || !GENERATED_NAME.matcher(p.getRowType().getFieldNames().get(last)).matches()) {
+        if (last < 1
+                || !(projects.get(last) instanceof RexLiteral flag)
+                || !Boolean.TRUE.equals(flag.getValueAs(Boolean.class))
+                || !GENERATED_NAME
+                        .matcher(p.getRowType().getFieldNames().get(last))
+                        .matches()) {
             return false;
         }
         return projects.subList(0, last).stream().allMatch(e -> e instanceof RexInputRef);

@@ -23,8 +23,7 @@ import org.apache.calcite.util.Litmus;
  * NUMERIC(10,2)) that the view's type is described with.
  */
 final class FalseCorrelatedFilters {
-    private FalseCorrelatedFilters() {
-    }
+    private FalseCorrelatedFilters() {}
 
     /** The plan with each never-true correlated Filter made FALSE, and each Correlate left uncorrelated a join. */
     static RelNode uncorrelate(RelNode root) {
@@ -32,7 +31,8 @@ final class FalseCorrelatedFilters {
             @Override
             public RelNode visit(LogicalFilter filter) {
                 RelNode visited = super.visit(filter);
-                if (!(visited instanceof LogicalFilter f) || !RexUtil.containsCorrelation(f.getCondition())) return visited;
+                if (!(visited instanceof LogicalFilter f) || !RexUtil.containsCorrelation(f.getCondition()))
+                    return visited;
                 RexBuilder rex = f.getCluster().getRexBuilder();
                 RexSimplify simplify = new RexSimplify(rex, RelOptPredicateList.EMPTY, RexUtil.EXECUTOR);
                 if (!simplify.simplifyUnknownAsFalse(f.getCondition()).isAlwaysFalse()) return visited;
@@ -46,8 +46,13 @@ final class FalseCorrelatedFilters {
                         || !RelOptUtil.notContainsCorrelation(c.getRight(), c.getCorrelationId(), Litmus.IGNORE)) {
                     return visited;
                 }
-                return LogicalJoin.create(c.getLeft(), c.getRight(), List.of(), c.getCluster().getRexBuilder().makeLiteral(true),
-                        Set.of(), c.getJoinType());
+                return LogicalJoin.create(
+                        c.getLeft(),
+                        c.getRight(),
+                        List.of(),
+                        c.getCluster().getRexBuilder().makeLiteral(true),
+                        Set.of(),
+                        c.getJoinType());
             }
         });
     }

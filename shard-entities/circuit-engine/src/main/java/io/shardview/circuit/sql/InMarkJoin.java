@@ -27,7 +27,13 @@ public final class InMarkJoin extends BiRel {
     private final int[] groupColumns;
     private final boolean nullRowsIgnored;
 
-    InMarkJoin(RelOptCluster cluster, RelTraitSet traits, RelNode left, RelNode right, List<RexNode> keys, int[] groupColumns,
+    InMarkJoin(
+            RelOptCluster cluster,
+            RelTraitSet traits,
+            RelNode left,
+            RelNode right,
+            List<RexNode> keys,
+            int[] groupColumns,
             boolean nullRowsIgnored) {
         super(cluster, traits, left, right);
         this.keys = List.copyOf(keys);
@@ -56,21 +62,30 @@ public final class InMarkJoin extends BiRel {
     @Override
     protected RelDataType deriveRowType() {
         RelDataTypeFactory f = getCluster().getTypeFactory();
-        return f.builder().addAll(left.getRowType().getFieldList())
+        return f.builder()
+                .addAll(left.getRowType().getFieldList())
                 .add("$in", f.createTypeWithNullability(f.createSqlType(SqlTypeName.BOOLEAN), true))
-                .uniquify().build();
+                .uniquify()
+                .build();
     }
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new InMarkJoin(getCluster(), traitSet, inputs.get(0), inputs.get(1), keys, groupColumns, nullRowsIgnored);
+        return new InMarkJoin(
+                getCluster(), traitSet, inputs.get(0), inputs.get(1), keys, groupColumns, nullRowsIgnored);
     }
 
     @Override
     public RelWriter explainTerms(RelWriter pw) {
-        String key = keys.size() == 1 && keys.get(0) instanceof RexInputRef ref ? Integer.toString(ref.getIndex())
-                : keys.stream().map(k -> k instanceof RexInputRef ref ? Integer.toString(ref.getIndex()) : k.toString()).toList().toString();
-        return super.explainTerms(pw).item("key", key).item("groups", Arrays.toString(groupColumns))
+        String key = keys.size() == 1 && keys.get(0) instanceof RexInputRef ref
+                ? Integer.toString(ref.getIndex())
+                : keys.stream()
+                        .map(k -> k instanceof RexInputRef ref ? Integer.toString(ref.getIndex()) : k.toString())
+                        .toList()
+                        .toString();
+        return super.explainTerms(pw)
+                .item("key", key)
+                .item("groups", Arrays.toString(groupColumns))
                 .itemIf("nullRowsIgnored", true, nullRowsIgnored);
     }
 }

@@ -65,12 +65,14 @@ final class InMarks {
                 if (subQuery.getKind() == SqlKind.IN) {
                     boolean markable = markable(subQuery) != null;
                     if (!markable && subQuery.getOperands().size() > 1) {
-                        throw new UnsupportedSqlException("IN of more than " + MAX_COLUMNS + " columns, or of several columns"
-                                + " correlated otherwise than by '=', under OR or NOT, in a select list or as NOT IN");
+                        throw new UnsupportedSqlException(
+                                "IN of more than " + MAX_COLUMNS + " columns, or of several columns"
+                                        + " correlated otherwise than by '=', under OR or NOT, in a select list or as NOT IN");
                     }
                     ok[0] &= markable;
                 } else {
-                    ok[0] &= row == null || !RelOptUtil.getVariablesUsed(subQuery.rel).contains(row);
+                    ok[0] &= row == null
+                            || !RelOptUtil.getVariablesUsed(subQuery.rel).contains(row);
                 }
                 return subQuery;
             }
@@ -102,7 +104,8 @@ final class InMarks {
     private RexNode mark(RexNode e, boolean top) {
         if (top && (e.getKind() == SqlKind.AND || e.getKind() == SqlKind.OR)) {
             RexCall call = (RexCall) e;
-            List<RexNode> operands = call.getOperands().stream().map(o -> mark(o, true)).toList();
+            List<RexNode> operands =
+                    call.getOperands().stream().map(o -> mark(o, true)).toList();
             return operands.equals(call.getOperands()) ? e : call.clone(call.getType(), operands);
         }
         boolean hashed = top && e instanceof RexSubQuery;
@@ -111,7 +114,10 @@ final class InMarks {
             public RexNode visitSubQuery(RexSubQuery subQuery) {
                 if (subQuery.getKind() != SqlKind.IN) return subQuery.clone(InSubQueries.rewrite(subQuery.rel));
                 Decorrelated values = markable(subQuery);
-                return add(subQuery.getOperands(), values, hashed && values.groups().isEmpty());
+                return add(
+                        subQuery.getOperands(),
+                        values,
+                        hashed && values.groups().isEmpty());
             }
         });
     }
@@ -128,8 +134,7 @@ final class InMarks {
     }
 
     /** A subquery without correlation, and the expressions over the row its columns after the values are compared with. */
-    private record Decorrelated(RelNode values, List<RexNode> groups) {
-    }
+    private record Decorrelated(RelNode values, List<RexNode> groups) {}
 
     /**
      * Project(Filter(input, conjuncts)) where input and the projection do not use the correlation and each
@@ -138,8 +143,10 @@ final class InMarks {
      * further columns, compared with the outer sides as '=' compares them (both are typed as in the '=').
      */
     private Decorrelated decorrelate(RelNode subquery, int width) {
-        if (!(subquery instanceof LogicalProject p) || !(p.getInput() instanceof LogicalFilter f)
-                || !RelOptUtil.getVariablesUsed(f.getInput()).isEmpty() || p.getProjects().size() != width
+        if (!(subquery instanceof LogicalProject p)
+                || !(p.getInput() instanceof LogicalFilter f)
+                || !RelOptUtil.getVariablesUsed(f.getInput()).isEmpty()
+                || p.getProjects().size() != width
                 || p.getProjects().stream().anyMatch(RexUtil::containsCorrelation)) {
             return null;
         }
@@ -174,7 +181,9 @@ final class InMarks {
      * only for the pairs PostgreSQL compares).
      */
     private static boolean innerSide(RexNode e) {
-        return !RexUtil.containsCorrelation(e) && !RelOptUtil.InputFinder.bits(e).isEmpty() && TotalExpressions.isTotal(e);
+        return !RexUtil.containsCorrelation(e)
+                && !RelOptUtil.InputFinder.bits(e).isEmpty()
+                && TotalExpressions.isTotal(e);
     }
 
     /**
@@ -182,7 +191,9 @@ final class InMarks {
      * null. It must not fail either: the mark evaluates it for every row.
      */
     private RexNode overRow(RexNode e) {
-        if (!TotalExpressions.isTotal(e) || !RexUtil.containsCorrelation(e) || !RelOptUtil.InputFinder.bits(e).isEmpty()) return null;
+        if (!TotalExpressions.isTotal(e)
+                || !RexUtil.containsCorrelation(e)
+                || !RelOptUtil.InputFinder.bits(e).isEmpty()) return null;
         boolean[] onlyRow = {true};
         RexNode out = e.accept(new RexShuttle() {
             @Override
@@ -209,15 +220,19 @@ final class InMarks {
      */
     private RexNode add(List<RexNode> xs, Decorrelated values, boolean nullRowsIgnored) {
         boolean computed = !xs.stream().allMatch(TotalExpressions::isTotal);
-        List<RexNode> keys = computed ? xs : xs.stream().map(x -> (RexNode) rexRef(column(x))).toList();
+        List<RexNode> keys = computed
+                ? xs
+                : xs.stream().map(x -> (RexNode) rexRef(column(x))).toList();
         int[] groups = values.groups().stream().mapToInt(this::column).toArray();
-        rel = new InMarkJoin(rel.getCluster(), rel.getTraitSet(), rel, values.values(), keys, groups, computed && nullRowsIgnored);
+        rel = new InMarkJoin(
+                rel.getCluster(), rel.getTraitSet(), rel, values.values(), keys, groups, computed && nullRowsIgnored);
         int mark = rel.getRowType().getFieldCount() - 1;
         return rexRef(mark);
     }
 
     private RexInputRef rexRef(int column) {
-        return new RexInputRef(column, rel.getRowType().getFieldList().get(column).getType());
+        return new RexInputRef(
+                column, rel.getRowType().getFieldList().get(column).getType());
     }
 
     /** The column of rel holding e: e's own, or one appended to rel for it. */

@@ -39,8 +39,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  * (more than four columns under OR, a subquery correlated otherwise than by '=') keep Calcite's rewrite.
  */
 final class InSubQueries extends RelShuttleImpl {
-    private InSubQueries() {
-    }
+    private InSubQueries() {}
 
     static RelNode rewrite(RelNode root) {
         return root.accept(new InSubQueries());
@@ -52,32 +51,44 @@ final class InSubQueries extends RelShuttleImpl {
         RelNode input = visited.getInput();
         List<RexNode> conjuncts = RelOptUtil.conjunctions(visited.getCondition());
         if (conjuncts.stream().anyMatch(InSubQueries::comparesValueThatMayFail)) {
-            // PostgreSQL judges the row's own conditions before it compares a value with the subquery's (a hash semi-join's
+            // PostgreSQL judges the row's own conditions before it compares a value with the subquery's (a hash
+            // semi-join's
             // outer scan filters, a subplan is the costliest condition): the rows they exclude compute no value. Only
             // conditions that cannot fail move below the IN, so no view fails where it did not (replay stays valid).
-            List<RexNode> first = conjuncts.stream().filter(InSubQueries::rowOnlyAndTotal).toList();
+            List<RexNode> first =
+                    conjuncts.stream().filter(InSubQueries::rowOnlyAndTotal).toList();
             if (!first.isEmpty()) {
-                input = LogicalFilter.create(input, RexUtil.composeConjunction(visited.getCluster().getRexBuilder(), first));
+                input = LogicalFilter.create(
+                        input, RexUtil.composeConjunction(visited.getCluster().getRexBuilder(), first));
                 conjuncts = conjuncts.stream().filter(c -> !first.contains(c)).toList();
             }
         }
-        CorrelationId row = visited.getVariablesSet().size() == 1 ? visited.getVariablesSet().iterator().next() : null;
+        CorrelationId row = visited.getVariablesSet().size() == 1
+                ? visited.getVariablesSet().iterator().next()
+                : null;
         InMarks marks = new InMarks(input, row);
         // The variable an IN turned EXISTS reads the row by: the filter's own, or a new one.
-        CorrelationId existsRow = visited.getVariablesSet().isEmpty() ? visited.getCluster().createCorrel() : row;
+        CorrelationId existsRow =
+                visited.getVariablesSet().isEmpty() ? visited.getCluster().createCorrel() : row;
         boolean newVariable = false;
         boolean changed = false;
         List<RexNode> rest = new ArrayList<>();
         List<RexNode> marked = new ArrayList<>();
         for (RexNode conjunct : conjuncts) {
-            RexSubQuery notIn = conjunct.getKind() == SqlKind.NOT ? in(((RexCall) conjunct).getOperands().get(0)) : null;
+            RexSubQuery notIn = conjunct.getKind() == SqlKind.NOT
+                    ? in(((RexCall) conjunct).getOperands().get(0))
+                    : null;
             RexSubQuery in = in(conjunct);
             if (notIn != null && notIn.getOperands().size() == 1 && uncorrelated(notIn)) {
                 input = notIn(input, notIn.getOperands().get(0), rewrite(notIn.rel));
             } else if (in != null && uncorrelated(in)) {
                 input = semiJoin(input, in.getOperands(), rewrite(in.rel));
-            } else if (in != null && correlatedWith(visited.getVariablesSet(), in) && !(conjuncts.size() == 1
-                    && in.getOperands().size() == 1 && comparesValueThatMayFail(conjunct) && marks.canMarkIn(in))) {
+            } else if (in != null
+                    && correlatedWith(visited.getVariablesSet(), in)
+                    && !(conjuncts.size() == 1
+                            && in.getOperands().size() == 1
+                            && comparesValueThatMayFail(conjunct)
+                            && marks.canMarkIn(in))) {
                 rest.add(asExists(input.getRowType(), row, in));
                 changed = true;
             } else if (marks.canMark(conjunct)) {
@@ -87,7 +98,8 @@ final class InSubQueries extends RelShuttleImpl {
                 // stays beside other conditions that may fail, which that rewrite judges after it, and for several
                 // columns, which PostgreSQL compares one by one, skipping the rest after one that is FALSE.)
                 marked.add(conjunct);
-            } else if (existsRow != null && existsWherePositive(conjunct, true, input.getRowType(), existsRow) != conjunct) {
+            } else if (existsRow != null
+                    && existsWherePositive(conjunct, true, input.getRowType(), existsRow) != conjunct) {
                 rest.add(existsWherePositive(conjunct, true, input.getRowType(), existsRow));
                 newVariable |= existsRow != row;
                 changed = true;
@@ -101,9 +113,11 @@ final class InSubQueries extends RelShuttleImpl {
         // The joins keep the input's columns, so the other conjuncts' references stay valid.
         RexBuilder rex = visited.getCluster().getRexBuilder();
         RexNode condition = RexUtil.composeConjunction(rex, rest);
-        RelNode out = condition.isAlwaysTrue() ? input
-                : newVariable ? LogicalFilter.create(input, condition, ImmutableSet.of(existsRow))
-                : visited.copy(visited.getTraitSet(), input, condition);
+        RelNode out = condition.isAlwaysTrue()
+                ? input
+                : newVariable
+                        ? LogicalFilter.create(input, condition, ImmutableSet.of(existsRow))
+                        : visited.copy(visited.getTraitSet(), input, condition);
         if (marked.isEmpty()) return out;
         // The marks go over the filtered rows, whose columns the correlation variable describes.
         int width = out.getRowType().getFieldCount();
@@ -116,7 +130,9 @@ final class InSubQueries extends RelShuttleImpl {
     @Override
     public RelNode visit(LogicalProject project) {
         LogicalProject visited = (LogicalProject) super.visit(project);
-        CorrelationId row = visited.getVariablesSet().size() == 1 ? visited.getVariablesSet().iterator().next() : null;
+        CorrelationId row = visited.getVariablesSet().size() == 1
+                ? visited.getVariablesSet().iterator().next()
+                : null;
         InMarks marks = new InMarks(visited.getInput(), row);
         boolean changed = false;
         List<RexNode> projects = new ArrayList<>();
@@ -131,7 +147,11 @@ final class InSubQueries extends RelShuttleImpl {
         if (!changed) return visited;
         boolean stillCorrelated = projects.stream().anyMatch(RexUtil::containsCorrelation)
                 || projects.stream().anyMatch(e -> RexUtil.SubQueryFinder.find(e) != null);
-        return LogicalProject.create(marks.rel(), visited.getHints(), projects, visited.getRowType(),
+        return LogicalProject.create(
+                marks.rel(),
+                visited.getHints(),
+                projects,
+                visited.getRowType(),
                 stillCorrelated ? visited.getVariablesSet() : Set.of());
     }
 
@@ -153,12 +173,18 @@ final class InSubQueries extends RelShuttleImpl {
                 (RexUtil.SubQueryFinder.find(c) == null ? on : where).add(c);
             }
             // A correlated subquery of the ON reads the joined row ($cor over left and right), as the filter's would.
-            RelNode joined = LogicalJoin.create(visited.getLeft(), visited.getRight(), visited.getHints(),
-                    RexUtil.composeConjunction(rex, on), Set.of(), visited.getJoinType());
-            return visit(LogicalFilter.create(joined, RexUtil.composeConjunction(rex, where),
-                    ImmutableSet.copyOf(visited.getVariablesSet())));
+            RelNode joined = LogicalJoin.create(
+                    visited.getLeft(),
+                    visited.getRight(),
+                    visited.getHints(),
+                    RexUtil.composeConjunction(rex, on),
+                    Set.of(),
+                    visited.getJoinType());
+            return visit(LogicalFilter.create(
+                    joined, RexUtil.composeConjunction(rex, where), ImmutableSet.copyOf(visited.getVariablesSet())));
         }
-        if (visited.getJoinType() != JoinRelType.LEFT || !visited.getVariablesSet().isEmpty()) return visited;
+        if (visited.getJoinType() != JoinRelType.LEFT
+                || !visited.getVariablesSet().isEmpty()) return visited;
         return leftJoinMarks(visited);
     }
 
@@ -240,13 +266,18 @@ final class InSubQueries extends RelShuttleImpl {
 
     /** Whether a conjunct is an IN or NOT IN whose values before IN may fail ({@link TotalExpressions}). */
     private static boolean comparesValueThatMayFail(RexNode conjunct) {
-        RexSubQuery in = in(conjunct.getKind() == SqlKind.NOT ? ((RexCall) conjunct).getOperands().get(0) : conjunct);
+        RexSubQuery in = in(
+                conjunct.getKind() == SqlKind.NOT
+                        ? ((RexCall) conjunct).getOperands().get(0)
+                        : conjunct);
         return in != null && !in.getOperands().stream().allMatch(TotalExpressions::isTotal);
     }
 
     /** Whether a conjunct reads only the row (no subquery, no correlation) and cannot fail. */
     private static boolean rowOnlyAndTotal(RexNode conjunct) {
-        return RexUtil.SubQueryFinder.find(conjunct) == null && !RexUtil.containsCorrelation(conjunct) && TotalExpressions.isTotal(conjunct);
+        return RexUtil.SubQueryFinder.find(conjunct) == null
+                && !RexUtil.containsCorrelation(conjunct)
+                && TotalExpressions.isTotal(conjunct);
     }
 
     private static boolean uncorrelated(RexSubQuery in) {
@@ -269,7 +300,8 @@ final class InSubQueries extends RelShuttleImpl {
         List<RexNode> withKey = new ArrayList<>(b.fields());
         withKey.add(x);
         RelNode keyed = b.project(withKey).build();
-        RexNode key = new RexInputRef(width, keyed.getRowType().getFieldList().get(width).getType());
+        RexNode key = new RexInputRef(
+                width, keyed.getRowType().getFieldList().get(width).getType());
         RelNode join = new NotInJoin(input.getCluster(), keyed.getTraitSet(), keyed, subquery, key);
         return b.push(join).project(b.fields().subList(0, width)).build();
     }
@@ -324,12 +356,16 @@ final class InSubQueries extends RelShuttleImpl {
             RexCall call = (RexCall) e;
             boolean operandsPositive = e.getKind() == SqlKind.NOT ? !positive : positive;
             List<RexNode> operands = call.getOperands().stream()
-                    .map(o -> existsWherePositive(o, operandsPositive, rowType, row)).toList();
+                    .map(o -> existsWherePositive(o, operandsPositive, rowType, row))
+                    .toList();
             return operands.equals(call.getOperands()) ? e : call.clone(call.getType(), operands);
         }
         RexSubQuery in = in(e);
         // Only a correlated one: Calcite decorrelates an uncorrelated one joined on equalities with its values.
-        if (!positive || in == null || in.getOperands().size() != 1 || !Set.of(row).equals(RelOptUtil.getVariablesUsed(in.rel))) return e;
+        if (!positive
+                || in == null
+                || in.getOperands().size() != 1
+                || !Set.of(row).equals(RelOptUtil.getVariablesUsed(in.rel))) return e;
         return asExists(rowType, row, in);
     }
 
@@ -348,7 +384,8 @@ final class InSubQueries extends RelShuttleImpl {
         List<RexNode> conditions = new ArrayList<>();
         Set<CorrelationId> variables = Set.of();
         if (subquery instanceof LogicalProject p && p.getInput() instanceof LogicalFilter f) {
-            // One WHERE of the subquery's and the equalities: decorrelated, its rows meet each outer row once. The WHERE
+            // One WHERE of the subquery's and the equalities: decorrelated, its rows meet each outer row once. The
+            // WHERE
             // keeps the variable its own subqueries read its row by.
             ys.addAll(p.getProjects());
             conditions.add(f.getCondition());
@@ -358,8 +395,12 @@ final class InSubQueries extends RelShuttleImpl {
             for (int i = 0; i < in.getOperands().size(); i++) ys.add(rex.makeInputRef(subquery, i));
         }
         for (int i = 0; i < in.getOperands().size(); i++) {
-            conditions.add(rex.makeCall(SqlStdOperatorTable.EQUALS, ys.get(i), in.getOperands().get(i).accept(fromRow)));
+            conditions.add(rex.makeCall(
+                    SqlStdOperatorTable.EQUALS,
+                    ys.get(i),
+                    in.getOperands().get(i).accept(fromRow)));
         }
-        return RexSubQuery.exists(LogicalFilter.create(subquery, RexUtil.composeConjunction(rex, conditions), ImmutableSet.copyOf(variables)));
+        return RexSubQuery.exists(LogicalFilter.create(
+                subquery, RexUtil.composeConjunction(rex, conditions), ImmutableSet.copyOf(variables)));
     }
 }

@@ -25,8 +25,7 @@ import org.apache.calcite.sql.SqlKind;
  * decorrelated with, so a row comes out that PostgreSQL does not give.
  */
 final class NestedCorrelations {
-    private NestedCorrelations() {
-    }
+    private NestedCorrelations() {}
 
     /** Whether the plan (with its Correlates, before decorrelation) has that shape. */
     static boolean misread(RelNode root) {
@@ -39,7 +38,8 @@ final class NestedCorrelations {
     private static Map<CorrelationId, Set<Integer>> fieldsRead(RelNode rel, boolean[] found) {
         Map<CorrelationId, Set<Integer>> below = new HashMap<>();
         for (RelNode input : rel.getInputs()) {
-            fieldsRead(input, found).forEach((id, f) -> below.computeIfAbsent(id, k -> new HashSet<>()).addAll(f));
+            fieldsRead(input, found).forEach((id, f) -> below.computeIfAbsent(id, k -> new HashSet<>())
+                    .addAll(f));
         }
         Map<CorrelationId, Set<Integer>> own = ownFields(rel);
         own.forEach((id, fields) -> {
@@ -62,7 +62,8 @@ final class NestedCorrelations {
             @Override
             public RexNode visitFieldAccess(RexFieldAccess access) {
                 if (access.getReferenceExpr() instanceof RexCorrelVariable v) {
-                    read.computeIfAbsent(v.id, k -> new HashSet<>()).add(access.getField().getIndex());
+                    read.computeIfAbsent(v.id, k -> new HashSet<>())
+                            .add(access.getField().getIndex());
                 }
                 return super.visitFieldAccess(access);
             }
@@ -76,9 +77,12 @@ final class NestedCorrelations {
         for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
             if (conjunct.getKind() != SqlKind.EQUALS) continue;
             for (int i = 0; i < 2; i++) {
-                RexFieldAccess field = UnsafeSubstitutions.outerField(((RexCall) conjunct).getOperands().get(i));
+                RexFieldAccess field = UnsafeSubstitutions.outerField(
+                        ((RexCall) conjunct).getOperands().get(i));
                 RexNode other = ((RexCall) conjunct).getOperands().get(1 - i);
-                if (field != null && ((RexCorrelVariable) field.getReferenceExpr()).id.equals(id) && !RexUtil.containsCorrelation(other)) {
+                if (field != null
+                        && ((RexCorrelVariable) field.getReferenceExpr()).id.equals(id)
+                        && !RexUtil.containsCorrelation(other)) {
                     out.add(field.getField().getIndex());
                 }
             }

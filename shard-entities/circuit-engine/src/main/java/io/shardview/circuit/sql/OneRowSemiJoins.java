@@ -31,8 +31,7 @@ import org.apache.calcite.tools.RelBuilder;
  * instead of joining every row with the new value.
  */
 final class OneRowSemiJoins extends RelShuttleImpl {
-    private OneRowSemiJoins() {
-    }
+    private OneRowSemiJoins() {}
 
     static RelNode apply(RelNode root) {
         return root.accept(new OneRowSemiJoins());
@@ -53,15 +52,19 @@ final class OneRowSemiJoins extends RelShuttleImpl {
             filter = f.getCondition();
             input = f.getInput();
         }
-        if (!(input instanceof LogicalJoin j) || (j.getJoinType() != JoinRelType.INNER
-                && !(j.getJoinType() == JoinRelType.LEFT && j.getCondition().isAlwaysTrue()))) {
+        if (!(input instanceof LogicalJoin j)
+                || (j.getJoinType() != JoinRelType.INNER
+                        && !(j.getJoinType() == JoinRelType.LEFT
+                                && j.getCondition().isAlwaysTrue()))) {
             return visited;
         }
         int leftWidth = j.getLeft().getRowType().getFieldCount();
-        RexNode condition = filter == null ? j.getCondition()
+        RexNode condition = filter == null
+                ? j.getCondition()
                 : RexUtil.composeConjunction(j.getCluster().getRexBuilder(), List.of(j.getCondition(), filter));
         if (!atMostOneMatch(j.getRight(), condition, leftWidth)
-                || !RelOptUtil.InputFinder.bits(projects, null).asList().stream().allMatch(i -> i < leftWidth)) {
+                || !RelOptUtil.InputFinder.bits(projects, null).asList().stream()
+                        .allMatch(i -> i < leftWidth)) {
             return visited;
         }
         RelBuilder b = RelFactories.LOGICAL_BUILDER.create(j.getCluster(), null);
@@ -76,7 +79,8 @@ final class OneRowSemiJoins extends RelShuttleImpl {
      */
     private static boolean atMostOneMatch(RelNode right, RexNode condition, int leftWidth) {
         if (oneRow(right)) return true;
-        if (!(right instanceof LogicalAggregate a) || a.getGroupType() != org.apache.calcite.rel.core.Aggregate.Group.SIMPLE) return false;
+        if (!(right instanceof LogicalAggregate a)
+                || a.getGroupType() != org.apache.calcite.rel.core.Aggregate.Group.SIMPLE) return false;
         Set<Integer> equated = new HashSet<>();
         for (RexNode c : RelOptUtil.conjunctions(condition)) {
             if (c.getKind() != SqlKind.EQUALS) continue;
@@ -84,7 +88,10 @@ final class OneRowSemiJoins extends RelShuttleImpl {
             if (!(ops.get(0) instanceof RexInputRef x) || !(ops.get(1) instanceof RexInputRef y)) continue;
             int l = Math.min(x.getIndex(), y.getIndex());
             int r = Math.max(x.getIndex(), y.getIndex()) - leftWidth;
-            if (l < leftWidth && r >= 0 && !SqlTypeUtil.inCharFamily(x.getType()) && !SqlTypeUtil.inCharFamily(y.getType())) equated.add(r);
+            if (l < leftWidth
+                    && r >= 0
+                    && !SqlTypeUtil.inCharFamily(x.getType())
+                    && !SqlTypeUtil.inCharFamily(y.getType())) equated.add(r);
         }
         for (int g = 0; g < a.getGroupCount(); g++) if (!equated.contains(g)) return false;
         return true;
@@ -93,6 +100,8 @@ final class OneRowSemiJoins extends RelShuttleImpl {
     /** Whether rel always has exactly one row: an aggregate without GROUP BY, under projections. */
     private static boolean oneRow(RelNode rel) {
         if (rel instanceof LogicalProject p) return oneRow(p.getInput());
-        return rel instanceof LogicalAggregate a && a.getGroupSet().isEmpty() && a.getGroupType() == org.apache.calcite.rel.core.Aggregate.Group.SIMPLE;
+        return rel instanceof LogicalAggregate a
+                && a.getGroupSet().isEmpty()
+                && a.getGroupType() == org.apache.calcite.rel.core.Aggregate.Group.SIMPLE;
     }
 }

@@ -28,10 +28,10 @@ import org.apache.calcite.util.Litmus;
  */
 public final class OrderedFirstSubqueries {
     /** MIN standing for ORDER BY x LIMIT 1 over x: its value is typed as x. */
-    public static final SqlAggFunction FIRST = new SqlMinMaxAggFunction("MIN", SqlKind.MIN, OperandTypes.COMPARABLE_ORDERED);
+    public static final SqlAggFunction FIRST =
+            new SqlMinMaxAggFunction("MIN", SqlKind.MIN, OperandTypes.COMPARABLE_ORDERED);
 
-    private OrderedFirstSubqueries() {
-    }
+    private OrderedFirstSubqueries() {}
 
     /** The plan with each such subquery an aggregate of {@link #FIRST}. */
     static RelNode rewrite(RelNode root) {
@@ -39,12 +39,17 @@ public final class OrderedFirstSubqueries {
             @Override
             public RelNode visit(LogicalCorrelate correlate) {
                 RelNode visited = super.visit(correlate);
-                if (!(visited instanceof Correlate c) || c.getJoinType() != JoinRelType.LEFT || !(c.getRight() instanceof Sort s)
-                        || !firstInOrder(s) || RelOptUtil.notContainsCorrelation(s, c.getCorrelationId(), Litmus.IGNORE)) {
+                if (!(visited instanceof Correlate c)
+                        || c.getJoinType() != JoinRelType.LEFT
+                        || !(c.getRight() instanceof Sort s)
+                        || !firstInOrder(s)
+                        || RelOptUtil.notContainsCorrelation(s, c.getCorrelationId(), Litmus.IGNORE)) {
                     return visited;
                 }
                 RelBuilder b = RelFactories.LOGICAL_BUILDER.create(c.getCluster(), null);
-                RelNode first = b.push(s.getInput()).aggregate(b.groupKey(), b.aggregateCall(FIRST, b.field(0))).build();
+                RelNode first = b.push(s.getInput())
+                        .aggregate(b.groupKey(), b.aggregateCall(FIRST, b.field(0)))
+                        .build();
                 return c.copy(c.getTraitSet(), List.of(c.getLeft(), first));
             }
         });
@@ -52,11 +57,13 @@ public final class OrderedFirstSubqueries {
 
     /** Whether s keeps the first row of its one column in ascending order, NULLs last. */
     private static boolean firstInOrder(Sort s) {
-        if (s.offset != null || !(s.fetch instanceof RexLiteral fetch) || fetch.getValueAs(Long.class) != 1) return false;
+        if (s.offset != null || !(s.fetch instanceof RexLiteral fetch) || fetch.getValueAs(Long.class) != 1)
+            return false;
         List<RelFieldCollation> order = s.getCollation().getFieldCollations();
         if (s.getRowType().getFieldCount() != 1 || order.size() != 1) return false;
         RelFieldCollation by = order.get(0);
-        return by.getFieldIndex() == 0 && by.getDirection() == RelFieldCollation.Direction.ASCENDING
+        return by.getFieldIndex() == 0
+                && by.getDirection() == RelFieldCollation.Direction.ASCENDING
                 && by.nullDirection != RelFieldCollation.NullDirection.FIRST;
     }
 }

@@ -20,8 +20,7 @@ import org.apache.calcite.sql.validate.SqlValidator;
  * its message.
  */
 final class PgCasts {
-    private PgCasts() {
-    }
+    private PgCasts() {}
 
     /**
      * Whether PostgreSQL casts from to to implicitly: a number to a number of a later rank (smallint, integer,
@@ -68,7 +67,8 @@ final class PgCasts {
         SqlTypeName b = to.getSqlTypeName();
         if (implicit(from, to) || isString(a) || isString(b)) return true;
         if (numberRank(a) > 0 && numberRank(b) > 0) return true;
-        if (a == SqlTypeName.BOOLEAN || b == SqlTypeName.BOOLEAN) return a == SqlTypeName.INTEGER || b == SqlTypeName.INTEGER;
+        if (a == SqlTypeName.BOOLEAN || b == SqlTypeName.BOOLEAN)
+            return a == SqlTypeName.INTEGER || b == SqlTypeName.INTEGER;
         return isDatetime(a) && isDatetime(b);
     }
 
@@ -93,33 +93,53 @@ final class PgCasts {
                     }
                     // A string literal read as another type is read when PostgreSQL plans the statement.
                     ColumnType type = to == null ? null : SqlPlanner.columnType(to);
-                    if (PgTypeCoercion.stringLiteral(call.operand(0)) && type != null && type != ColumnType.VARCHAR && problem[0] == null) {
+                    if (PgTypeCoercion.stringLiteral(call.operand(0))
+                            && type != null
+                            && type != ColumnType.VARCHAR
+                            && problem[0] == null) {
                         problem[0] = TextInput.problem(((SqlLiteral) call.operand(0)).getValueAs(String.class), type);
                     }
                 }
-                if ((call.getKind() == SqlKind.SUM || call.getKind() == SqlKind.AVG) && call.operandCount() == 1
-                        && PgTypeCoercion.unknownLiteral(call.operand(0)) && problem[0] == null) {
-                    problem[0] = "function " + call.getOperator().getName().toLowerCase(Locale.ROOT) + "(unknown) is not unique";
+                if ((call.getKind() == SqlKind.SUM || call.getKind() == SqlKind.AVG)
+                        && call.operandCount() == 1
+                        && PgTypeCoercion.unknownLiteral(call.operand(0))
+                        && problem[0] == null) {
+                    problem[0] = "function " + call.getOperator().getName().toLowerCase(Locale.ROOT)
+                            + "(unknown) is not unique";
                 }
-                boolean arithmetic = call.getKind() == SqlKind.PLUS || call.getKind() == SqlKind.MINUS || call.getKind() == SqlKind.TIMES
-                        || call.getKind() == SqlKind.DIVIDE || call.getKind() == SqlKind.MOD || call.getKind() == SqlKind.MINUS_PREFIX
-                        || call.getKind() == SqlKind.FLOOR || call.getKind() == SqlKind.CEIL;
-                if (arithmetic && problem[0] == null && call.getOperandList().stream().allMatch(PgTypeCoercion::unknownLiteral)) {
-                    // NULL + NULL: PostgreSQL finds no one operator; floor(NULL) it reads as float8, which the engine does not.
+                boolean arithmetic = call.getKind() == SqlKind.PLUS
+                        || call.getKind() == SqlKind.MINUS
+                        || call.getKind() == SqlKind.TIMES
+                        || call.getKind() == SqlKind.DIVIDE
+                        || call.getKind() == SqlKind.MOD
+                        || call.getKind() == SqlKind.MINUS_PREFIX
+                        || call.getKind() == SqlKind.FLOOR
+                        || call.getKind() == SqlKind.CEIL;
+                if (arithmetic
+                        && problem[0] == null
+                        && call.getOperandList().stream().allMatch(PgTypeCoercion::unknownLiteral)) {
+                    // NULL + NULL: PostgreSQL finds no one operator; floor(NULL) it reads as float8, which the engine
+                    // does not.
                     problem[0] = "operator is not unique: " + call.getOperator().getName() + " of unknown";
                 }
-                if ((call.getKind() == SqlKind.PLUS || call.getKind() == SqlKind.MINUS) && call.operandCount() == 2 && problem[0] == null) {
+                if ((call.getKind() == SqlKind.PLUS || call.getKind() == SqlKind.MINUS)
+                        && call.operandCount() == 2
+                        && problem[0] == null) {
                     for (int i = 0; i < 2; i++) {
                         RelDataType t = validator.getValidatedNodeTypeIfKnown(call.operand(i));
-                        if (t != null && isDatetime(t.getSqlTypeName()) && PgTypeCoercion.unknownLiteral(call.operand(1 - i))) {
-                            problem[0] = "operator is not unique: " + pgName(t) + " " + call.getOperator().getName() + " unknown";
+                        if (t != null
+                                && isDatetime(t.getSqlTypeName())
+                                && PgTypeCoercion.unknownLiteral(call.operand(1 - i))) {
+                            problem[0] = "operator is not unique: " + pgName(t) + " "
+                                    + call.getOperator().getName() + " unknown";
                         }
                     }
                 }
                 if ((call.getKind() == SqlKind.MIN || call.getKind() == SqlKind.MAX) && call.operandCount() == 1) {
                     RelDataType arg = validator.getValidatedNodeTypeIfKnown(call.operand(0));
                     if (arg != null && arg.getSqlTypeName() == SqlTypeName.BOOLEAN && problem[0] == null) {
-                        problem[0] = "function " + call.getOperator().getName().toLowerCase(Locale.ROOT) + "(boolean) does not exist";
+                        problem[0] = "function " + call.getOperator().getName().toLowerCase(Locale.ROOT)
+                                + "(boolean) does not exist";
                     }
                 }
                 return null;

@@ -26,8 +26,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 final class PgConstantReducer implements RexExecutor {
     static final PgConstantReducer INSTANCE = new PgConstantReducer();
 
-    private PgConstantReducer() {
-    }
+    private PgConstantReducer() {}
 
     @Override
     public void reduce(RexBuilder rexBuilder, List<RexNode> constExps, List<RexNode> reducedValues) {
@@ -41,14 +40,18 @@ final class PgConstantReducer implements RexExecutor {
 
     /** Whether e is a cast the engine evaluates: see {@link #inexactCast}, and a boolean's text (true, not Calcite's TRUE). */
     private static boolean keptCast(RexNode e) {
-        return inexactCast(e) || e instanceof RexCall cast && cast.getKind() == SqlKind.CAST
-                && cast.getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.BOOLEAN && SqlTypeUtil.inCharFamily(cast.getType());
+        return inexactCast(e)
+                || e instanceof RexCall cast
+                        && cast.getKind() == SqlKind.CAST
+                        && cast.getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.BOOLEAN
+                        && SqlTypeUtil.inCharFamily(cast.getType());
     }
 
     /** Whether e casts a number literal to a number type that does not hold its value exactly. */
     private static boolean inexactCast(RexNode e) {
         if (!(e instanceof RexCall cast) || cast.getKind() != SqlKind.CAST) return false;
-        if (!(cast.getOperands().get(0) instanceof RexLiteral literal) || !(literal.getValue() instanceof BigDecimal number)) return false;
+        if (!(cast.getOperands().get(0) instanceof RexLiteral literal)
+                || !(literal.getValue() instanceof BigDecimal number)) return false;
         return !holds(cast.getType(), number);
     }
 
@@ -58,27 +61,36 @@ final class PgConstantReducer implements RexExecutor {
      */
     private static boolean holds(RelDataType type, BigDecimal number) {
         switch (type.getSqlTypeName()) {
-            case TINYINT: return integer(number, Byte.MIN_VALUE, Byte.MAX_VALUE);
-            case SMALLINT: return integer(number, Short.MIN_VALUE, Short.MAX_VALUE);
-            case INTEGER: return integer(number, Integer.MIN_VALUE, Integer.MAX_VALUE);
-            case BIGINT: return integer(number, Long.MIN_VALUE, Long.MAX_VALUE);
+            case TINYINT:
+                return integer(number, Byte.MIN_VALUE, Byte.MAX_VALUE);
+            case SMALLINT:
+                return integer(number, Short.MIN_VALUE, Short.MAX_VALUE);
+            case INTEGER:
+                return integer(number, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case BIGINT:
+                return integer(number, Long.MIN_VALUE, Long.MAX_VALUE);
             case DECIMAL: {
                 BigDecimal exact = number.stripTrailingZeros();
                 return exact.scale() <= type.getScale()
-                        && (exact.signum() == 0 || exact.precision() - exact.scale() <= type.getPrecision() - type.getScale());
+                        && (exact.signum() == 0
+                                || exact.precision() - exact.scale() <= type.getPrecision() - type.getScale());
             }
-            case DOUBLE: case FLOAT: return inRange(number, number.doubleValue());
+            case DOUBLE:
+            case FLOAT:
+                return inRange(number, number.doubleValue());
             case REAL: {
                 float rounded = number.floatValue();
                 return Float.isFinite(rounded) && new BigDecimal(rounded).compareTo(number) == 0;
             }
-            default: return true;
+            default:
+                return true;
         }
     }
 
     private static boolean integer(BigDecimal number, long min, long max) {
         return number.stripTrailingZeros().scale() <= 0
-                && number.compareTo(BigDecimal.valueOf(min)) >= 0 && number.compareTo(BigDecimal.valueOf(max)) <= 0;
+                && number.compareTo(BigDecimal.valueOf(min)) >= 0
+                && number.compareTo(BigDecimal.valueOf(max)) <= 0;
     }
 
     private static boolean inRange(BigDecimal number, double rounded) {

@@ -58,14 +58,20 @@ final class PgTypeCoercion extends TypeCoercionImpl {
         boolean coerced = false;
         if (strict) {
             for (int i = 0; i + 1 < binding.getOperandCount(); i++) {
-                if (!comparable(binding.operand(i), binding.getOperandType(i), binding.operand(i + 1), binding.getOperandType(i + 1))) {
+                if (!comparable(
+                        binding.operand(i),
+                        binding.getOperandType(i),
+                        binding.operand(i + 1),
+                        binding.getOperandType(i + 1))) {
                     throw binding.newValidationSignatureError();
                 }
             }
             if (binding.getOperandCount() == 2) {
                 for (int i = 0; i < 2; i++) {
                     RelDataType other = binding.getOperandType(1 - i);
-                    if (stringLiteral(binding.operand(i)) && PgCasts.category(other) > 0 && !SqlTypeUtil.isCharacter(other)) {
+                    if (stringLiteral(binding.operand(i))
+                            && PgCasts.category(other) > 0
+                            && !SqlTypeUtil.isCharacter(other)) {
                         coerced |= coerceOperandType(binding.getScope(), binding.getCall(), i, other);
                     }
                 }
@@ -83,7 +89,9 @@ final class PgTypeCoercion extends TypeCoercionImpl {
         if (unknownLiteral(a) || unknownLiteral(b)) return true;
         if (aType.isStruct() && bType.isStruct() && aType.getFieldCount() == bType.getFieldCount()) {
             for (int i = 0; i < aType.getFieldCount(); i++) {
-                if (!PgCasts.comparable(aType.getFieldList().get(i).getType(), bType.getFieldList().get(i).getType())) return false;
+                if (!PgCasts.comparable(
+                        aType.getFieldList().get(i).getType(),
+                        bType.getFieldList().get(i).getType())) return false;
             }
             return true;
         }
@@ -121,7 +129,9 @@ final class PgTypeCoercion extends TypeCoercionImpl {
 
     @Override
     protected boolean coerceOperandType(SqlValidatorScope scope, SqlCall call, int index, RelDataType targetType) {
-        besideString = strict && call.getOperator() == SqlStdOperatorTable.CONCAT && call.operandCount() == 2
+        besideString = strict
+                && call.getOperator() == SqlStdOperatorTable.CONCAT
+                && call.operandCount() == 2
                 && isStringOrUnknown(scope, call.operand(1 - index));
         try {
             return super.coerceOperandType(scope, call, index, targetType);
@@ -145,6 +155,8 @@ final class PgTypeCoercion extends TypeCoercionImpl {
 
     /** A string literal or NULL: of PostgreSQL's type unknown, which takes the type its context needs. */
     static boolean unknownLiteral(SqlNode node) {
-        return SqlUtil.isNullLiteral(node, true) || stringLiteral(node) || node.getKind() == SqlKind.AS && unknownLiteral(((SqlCall) node).operand(0));
+        return SqlUtil.isNullLiteral(node, true)
+                || stringLiteral(node)
+                || node.getKind() == SqlKind.AS && unknownLiteral(((SqlCall) node).operand(0));
     }
 }

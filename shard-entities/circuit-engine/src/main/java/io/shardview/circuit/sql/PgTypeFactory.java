@@ -38,7 +38,9 @@ final class PgTypeFactory extends JavaTypeFactoryImpl {
                 return super.leastRestrictive(types, rule);
             }
         }
-        return real ? createTypeWithNullability(createSqlType(SqlTypeName.REAL), nullable) : super.leastRestrictive(types, rule);
+        return real
+                ? createTypeWithNullability(createSqlType(SqlTypeName.REAL), nullable)
+                : super.leastRestrictive(types, rule);
     }
 
     /** Whether the types not NULL are all of one of PostgreSQL's categories (other types: left to Calcite). */

@@ -17,6 +17,7 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
     public static final PgTypeSystem INSTANCE = new PgTypeSystem(true);
     /** The types before SQL revision 3: the remainder of two integers has the divisor's type, as Calcite gives it. */
     static final PgTypeSystem BEFORE_REVISION_3 = new PgTypeSystem(false);
+
     private final boolean widerRemainder;
 
     private PgTypeSystem(boolean widerRemainder) {
@@ -70,11 +71,14 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
         if (t == SqlTypeName.SMALLINT || t == SqlTypeName.INTEGER || t == SqlTypeName.TINYINT) {
             out = factory.createSqlType(SqlTypeName.BIGINT);
         } else if (t == SqlTypeName.BIGINT) {
-            // Scaled like a NUMERIC column (the values keep scale 0): Calcite's DECIMAL holds 19 digits, so with scale 0
+            // Scaled like a NUMERIC column (the values keep scale 0): Calcite's DECIMAL holds 19 digits, so with scale
+            // 0
             // a comparison with -1.50 would cast the literal to the sum's type, -1, when the plan is made.
-            out = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), SqlPlanner.NUMERIC_SCALE);
+            out = factory.createSqlType(
+                    SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), SqlPlanner.NUMERIC_SCALE);
         } else if (t == SqlTypeName.DECIMAL) {
-            out = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), argumentType.getScale());
+            out = factory.createSqlType(
+                    SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), argumentType.getScale());
         } else if (t == SqlTypeName.REAL) {
             out = factory.createSqlType(SqlTypeName.REAL);
         } else {
@@ -117,11 +121,15 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
             return factory.createTypeWithNullability(typed, true);
         }
         if (widerRemainder && integer(a) && integer(b)) {
-            RelDataType wider = a.getSqlTypeName().ordinal() >= b.getSqlTypeName().ordinal() ? a : b;
-            return factory.createTypeWithNullability(factory.createSqlType(wider.getSqlTypeName()), a.isNullable() || b.isNullable());
+            RelDataType wider =
+                    a.getSqlTypeName().ordinal() >= b.getSqlTypeName().ordinal() ? a : b;
+            return factory.createTypeWithNullability(
+                    factory.createSqlType(wider.getSqlTypeName()), a.isNullable() || b.isNullable());
         }
         RelDataType mod = super.deriveDecimalModType(factory, a, b);
-        boolean numeric = SqlTypeUtil.isExactNumeric(a) && SqlTypeUtil.isExactNumeric(b) && (SqlTypeUtil.isDecimal(a) || SqlTypeUtil.isDecimal(b));
+        boolean numeric = SqlTypeUtil.isExactNumeric(a)
+                && SqlTypeUtil.isExactNumeric(b)
+                && (SqlTypeUtil.isDecimal(a) || SqlTypeUtil.isDecimal(b));
         if (!numeric || mod == null || SqlTypeUtil.isDecimal(mod)) return mod;
         RelDataType whole = factory.createSqlType(SqlTypeName.DECIMAL, getMaxPrecision(SqlTypeName.DECIMAL), 0);
         return factory.createTypeWithNullability(whole, a.isNullable() || b.isNullable());
@@ -129,7 +137,10 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
 
     private static boolean integer(RelDataType t) {
         SqlTypeName n = t.getSqlTypeName();
-        return n == SqlTypeName.TINYINT || n == SqlTypeName.SMALLINT || n == SqlTypeName.INTEGER || n == SqlTypeName.BIGINT;
+        return n == SqlTypeName.TINYINT
+                || n == SqlTypeName.SMALLINT
+                || n == SqlTypeName.INTEGER
+                || n == SqlTypeName.BIGINT;
     }
 
     /** DOUBLE when exactly one of two numeric operands is REAL, else null. */
@@ -137,7 +148,8 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
         boolean realA = a.getSqlTypeName() == SqlTypeName.REAL;
         boolean realB = b.getSqlTypeName() == SqlTypeName.REAL;
         if (realA == realB || !SqlTypeUtil.isNumeric(a) || !SqlTypeUtil.isNumeric(b)) return null;
-        return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.DOUBLE), a.isNullable() || b.isNullable());
+        return factory.createTypeWithNullability(
+                factory.createSqlType(SqlTypeName.DOUBLE), a.isNullable() || b.isNullable());
     }
 
     @Override

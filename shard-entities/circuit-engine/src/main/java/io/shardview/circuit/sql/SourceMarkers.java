@@ -6,8 +6,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.sql.SqlOperatorBinding;
-import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
@@ -19,6 +17,7 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlOperatorBinding;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlUserDefinedTypeNameSpec;
@@ -29,6 +28,7 @@ import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.util.SqlShuttle;
 
@@ -58,8 +58,12 @@ public final class SourceMarkers {
      * at most 19 digits): PostgreSQL rounds to s and refuses overflow. Around one to NUMERIC, with p and s 0:
      * the value keeps its scale, and the column has no typmod.
      */
-    public static final SqlFunction NUMERIC_CAST = new SqlFunction("PG_NUMERIC_CAST", SqlKind.OTHER_FUNCTION,
-            ReturnTypes.ARG0, null, OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER),
+    public static final SqlFunction NUMERIC_CAST = new SqlFunction(
+            "PG_NUMERIC_CAST",
+            SqlKind.OTHER_FUNCTION,
+            ReturnTypes.ARG0,
+            null,
+            OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER),
             SqlFunctionCategory.SYSTEM);
     /**
      * Around a numeric literal that is an argument of COALESCE, an operand of + - * /, a CASE's THEN or
@@ -78,8 +82,13 @@ public final class SourceMarkers {
      * picks, which promotes an integer beside a numeric to numeric, an integer or numeric beside a float to float8
      * (NULLIF(0, n) is a numeric); otherwise a as it is.
      */
-    public static final SqlFunction NULLIF_VALUE = new SqlFunction("PG_NULLIF_VALUE", SqlKind.OTHER_FUNCTION,
-            SourceMarkers::nullIfValueType, null, OperandTypes.ANY_ANY, SqlFunctionCategory.SYSTEM);
+    public static final SqlFunction NULLIF_VALUE = new SqlFunction(
+            "PG_NULLIF_VALUE",
+            SqlKind.OTHER_FUNCTION,
+            SourceMarkers::nullIfValueType,
+            null,
+            OperandTypes.ANY_ANY,
+            SqlFunctionCategory.SYSTEM);
     /** Around each condition of a written (searched) CASE. */
     public static final SqlFunction CASE_CONDITION = marker("PG_CASE_CONDITION");
     /**
@@ -108,35 +117,45 @@ public final class SourceMarkers {
     public static final SqlFunction CORRELATION = marker("PG_CORRELATION");
 
     /** The standard operators and the markers. */
-    static final SqlOperatorTable OPERATORS =
-            SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(EXPLICIT_CAST, TEXT_CAST, NUMERIC_CAST, NUMERIC_LITERAL, COALESCE, NULLIF, NULLIF_VALUE,
+    static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
+            SqlStdOperatorTable.instance(),
+            SqlOperatorTables.of(
+                    EXPLICIT_CAST,
+                    TEXT_CAST,
+                    NUMERIC_CAST,
+                    NUMERIC_LITERAL,
+                    COALESCE,
+                    NULLIF,
+                    NULLIF_VALUE,
                     CASE_CONDITION));
 
     /** The most digits of a number in a view or query, before and after the point: PostgreSQL's largest NUMERIC(p). */
     static final int MAX_DIGITS = NumericTypmod.MAX_PRECISION;
 
-    private SourceMarkers() {
-    }
+    private SourceMarkers() {}
 
     /** The type of {@link #NULLIF_VALUE}: its first operand's, promoted as PostgreSQL's = promotes it. */
     private static RelDataType nullIfValueType(SqlOperatorBinding binding) {
         RelDataType a = binding.getOperandType(0);
         RelDataType b = binding.getOperandType(1);
-        if (a.getSqlTypeName() == SqlTypeName.NULL) return b; // NULLIF(NULL, b): PostgreSQL's = reads the NULL as b's type
+        if (a.getSqlTypeName() == SqlTypeName.NULL)
+            return b; // NULLIF(NULL, b): PostgreSQL's = reads the NULL as b's type
         boolean exactA = SqlTypeUtil.isExactNumeric(a);
-        SqlTypeName promoted = exactA && !SqlTypeUtil.isDecimal(a) && SqlTypeUtil.isDecimal(b) ? SqlTypeName.DECIMAL
+        SqlTypeName promoted = exactA && !SqlTypeUtil.isDecimal(a) && SqlTypeUtil.isDecimal(b)
+                ? SqlTypeName.DECIMAL
                 : exactA && SqlTypeUtil.isApproximateNumeric(b) ? SqlTypeName.DOUBLE : null;
         if (promoted == null) return a;
         RelDataTypeFactory factory = binding.getTypeFactory();
         RelDataType type = promoted == SqlTypeName.DECIMAL
-                ? factory.createSqlType(SqlTypeName.DECIMAL, factory.getTypeSystem().getMaxPrecision(SqlTypeName.DECIMAL), 0)
+                ? factory.createSqlType(
+                        SqlTypeName.DECIMAL, factory.getTypeSystem().getMaxPrecision(SqlTypeName.DECIMAL), 0)
                 : factory.createSqlType(promoted);
         return factory.createTypeWithNullability(type, a.isNullable());
     }
 
     private static SqlFunction marker(String name) {
-        return new SqlFunction(name, SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null, OperandTypes.ANY,
-                SqlFunctionCategory.SYSTEM);
+        return new SqlFunction(
+                name, SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null, OperandTypes.ANY, SqlFunctionCategory.SYSTEM);
     }
 
     /**
@@ -181,19 +200,27 @@ public final class SourceMarkers {
                     markLiterals(c);
                     return wrap(COALESCE, asCase(c, pgTypes));
                 }
-                if (c.getKind() == SqlKind.PLUS || c.getKind() == SqlKind.MINUS || c.getKind() == SqlKind.TIMES
+                if (c.getKind() == SqlKind.PLUS
+                        || c.getKind() == SqlKind.MINUS
+                        || c.getKind() == SqlKind.TIMES
                         || c.getKind() == SqlKind.DIVIDE) {
                     markLiterals(c);
                 }
                 if (c.getKind() == SqlKind.VALUES) {
-                    for (SqlNode row : c.getOperandList()) if (row instanceof SqlCall r && r.getKind() == SqlKind.ROW) markConstants(r);
+                    for (SqlNode row : c.getOperandList())
+                        if (row instanceof SqlCall r && r.getKind() == SqlKind.ROW) markConstants(r);
                 }
                 if (c.getKind() == SqlKind.UNION) {
-                    for (SqlNode branch : c.getOperandList()) if (branch instanceof SqlSelect select) markSelectItems(select);
+                    for (SqlNode branch : c.getOperandList())
+                        if (branch instanceof SqlSelect select) markSelectItems(select);
                 }
-                if ((c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF")) && c.operandCount() == 2) {
+                if ((c.getKind() == SqlKind.NULLIF || c.getOperator().getName().equalsIgnoreCase("NULLIF"))
+                        && c.operandCount() == 2) {
                     SqlNode b = c.operand(1);
-                    c.setOperand(0, NULLIF_VALUE.createCall(c.getParserPosition(), c.operand(0), b.clone(b.getParserPosition())));
+                    c.setOperand(
+                            0,
+                            NULLIF_VALUE.createCall(
+                                    c.getParserPosition(), c.operand(0), b.clone(b.getParserPosition())));
                     return wrap(NULLIF, c);
                 }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
@@ -203,7 +230,8 @@ public final class SourceMarkers {
                     markCaseValues(written);
                     if (written.getValueOperand() == null) {
                         SqlNodeList conditions = written.getWhenOperands();
-                        for (int i = 0; i < conditions.size(); i++) conditions.set(i, wrap(CASE_CONDITION, conditions.get(i)));
+                        for (int i = 0; i < conditions.size(); i++)
+                            conditions.set(i, wrap(CASE_CONDITION, conditions.get(i)));
                     }
                 }
                 return c;
@@ -223,7 +251,8 @@ public final class SourceMarkers {
         BigDecimal value = number.bigDecimalValue();
         if (value == null) return node;
         SqlParserPos pos = number.getParserPosition();
-        SqlNode exact = SqlLiteral.createExactNumeric(value.setScale(Math.max(value.scale(), 0)).toPlainString(), pos);
+        SqlNode exact = SqlLiteral.createExactNumeric(
+                value.setScale(Math.max(value.scale(), 0)).toPlainString(), pos);
         SqlDataTypeSpec numeric = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DECIMAL, pos), pos);
         return numericCast((SqlCall) SqlStdOperatorTable.CAST.createCall(pos, exact, numeric), checkTypmods);
     }
@@ -274,7 +303,9 @@ public final class SourceMarkers {
     private static void markLiterals(SqlCall call) {
         for (int i = 0; i < call.operandCount(); i++) {
             SqlNode operand = call.operand(i);
-            boolean literalCast = operand instanceof SqlCall cast && cast.getKind() == SqlKind.CAST && isExactLiteral(cast.operand(0));
+            boolean literalCast = operand instanceof SqlCall cast
+                    && cast.getKind() == SqlKind.CAST
+                    && isExactLiteral(cast.operand(0));
             if (isExactLiteral(operand) || literalCast) call.setOperand(i, wrap(NUMERIC_LITERAL, operand));
         }
     }
@@ -324,16 +355,21 @@ public final class SourceMarkers {
     private static boolean isExactConstant(SqlNode node) {
         if (isExactLiteral(node)) return true;
         if (!(node instanceof SqlCall call)) return false;
-        boolean arithmetic = call.getOperator() == NUMERIC_LITERAL || call.getKind() == SqlKind.PLUS
-                || call.getKind() == SqlKind.MINUS || call.getKind() == SqlKind.TIMES || call.getKind() == SqlKind.DIVIDE
-                || call.getKind() == SqlKind.MINUS_PREFIX || call.getKind() == SqlKind.PLUS_PREFIX;
+        boolean arithmetic = call.getOperator() == NUMERIC_LITERAL
+                || call.getKind() == SqlKind.PLUS
+                || call.getKind() == SqlKind.MINUS
+                || call.getKind() == SqlKind.TIMES
+                || call.getKind() == SqlKind.DIVIDE
+                || call.getKind() == SqlKind.MINUS_PREFIX
+                || call.getKind() == SqlKind.PLUS_PREFIX;
         return arithmetic && call.getOperandList().stream().allMatch(SourceMarkers::isExactConstant);
     }
 
     /** Whether a node is an exact numeric literal, signed or not. */
     private static boolean isExactLiteral(SqlNode node) {
         SqlNode literal = node;
-        if (literal instanceof SqlCall sign && (sign.getKind() == SqlKind.MINUS_PREFIX || sign.getKind() == SqlKind.PLUS_PREFIX)) {
+        if (literal instanceof SqlCall sign
+                && (sign.getKind() == SqlKind.MINUS_PREFIX || sign.getKind() == SqlKind.PLUS_PREFIX)) {
             literal = sign.operand(0);
         }
         return literal instanceof SqlNumericLiteral number && number.isExact();
@@ -342,10 +378,12 @@ public final class SourceMarkers {
     /** PostgreSQL's bounds of NUMERIC(p,s), with its messages (Calcite's DECIMAL has narrower ones). */
     private static void checkTypmod(int precision, int scale) {
         if (precision < 1 || precision > NumericTypmod.MAX_PRECISION) {
-            throw new IllegalArgumentException("NUMERIC precision " + precision + " must be between 1 and " + NumericTypmod.MAX_PRECISION);
+            throw new IllegalArgumentException(
+                    "NUMERIC precision " + precision + " must be between 1 and " + NumericTypmod.MAX_PRECISION);
         }
         if (scale < -NumericTypmod.MAX_SCALE || scale > NumericTypmod.MAX_SCALE) {
-            throw new IllegalArgumentException("NUMERIC scale " + scale + " must be between -" + NumericTypmod.MAX_SCALE + " and " + NumericTypmod.MAX_SCALE);
+            throw new IllegalArgumentException("NUMERIC scale " + scale + " must be between -" + NumericTypmod.MAX_SCALE
+                    + " and " + NumericTypmod.MAX_SCALE);
         }
     }
 
@@ -375,8 +413,13 @@ public final class SourceMarkers {
         } else if (checkTypmod) {
             checkTypmod(typmod.getPrecision(), scale);
         }
-        return new SqlBasicCall(NUMERIC_CAST, List.of(cast, SqlLiteral.createExactNumeric(Integer.toString(precision), SqlParserPos.ZERO),
-                SqlLiteral.createExactNumeric(Integer.toString(scale), SqlParserPos.ZERO)), SqlParserPos.ZERO);
+        return new SqlBasicCall(
+                NUMERIC_CAST,
+                List.of(
+                        cast,
+                        SqlLiteral.createExactNumeric(Integer.toString(precision), SqlParserPos.ZERO),
+                        SqlLiteral.createExactNumeric(Integer.toString(scale), SqlParserPos.ZERO)),
+                SqlParserPos.ZERO);
     }
 
     private static boolean isStringType(SqlNode node) {
@@ -386,13 +429,16 @@ public final class SourceMarkers {
 
     /** Whether a CAST's target is TEXT, a type name Calcite knows only from the catalog. */
     private static boolean isText(SqlNode node) {
-        return node instanceof SqlDataTypeSpec spec && spec.getTypeNameSpec() instanceof SqlUserDefinedTypeNameSpec named
-                && named.getTypeName().isSimple() && named.getTypeName().getSimple().equalsIgnoreCase("text");
+        return node instanceof SqlDataTypeSpec spec
+                && spec.getTypeNameSpec() instanceof SqlUserDefinedTypeNameSpec named
+                && named.getTypeName().isSimple()
+                && named.getTypeName().getSimple().equalsIgnoreCase("text");
     }
 
     /** The type a CAST's target spells (NUMERIC is DECIMAL), or null for another node or a type it does not name. */
     private static SqlTypeName typeName(SqlNode node) {
-        if (!(node instanceof SqlDataTypeSpec spec) || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
+        if (!(node instanceof SqlDataTypeSpec spec)
+                || !(spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)) {
             return null;
         }
         return SqlTypeName.get(basic.getTypeName().getSimple());

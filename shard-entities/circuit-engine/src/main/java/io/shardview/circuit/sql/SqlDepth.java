@@ -16,8 +16,7 @@ import org.apache.calcite.sql.SqlNodeList;
  * is long (Calcite builds it left-deep).
  */
 public final class SqlDepth {
-    private SqlDepth() {
-    }
+    private SqlDepth() {}
 
     /** The deepest nesting of parentheses and CASE ... END in SQL text, skipping quotes and comments. */
     public static int textNesting(String sql) {
@@ -64,7 +63,8 @@ public final class SqlDepth {
             int depth = depths.pop();
             deepest = Math.max(deepest, depth);
             if (depth > limit) return deepest;
-            List<? extends SqlNode> children = node instanceof SqlCall call ? call.getOperandList()
+            List<? extends SqlNode> children = node instanceof SqlCall call
+                    ? call.getOperandList()
                     : node instanceof SqlNodeList list ? list.getList() : List.of();
             for (SqlNode child : children) {
                 if (child == null) continue;

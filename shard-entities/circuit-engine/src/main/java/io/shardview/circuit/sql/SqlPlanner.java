@@ -5,44 +5,40 @@ import io.shardview.circuit.ColumnType;
 import io.shardview.circuit.plan.BpcharCorrelations;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
-import org.apache.calcite.config.NullCollation;
-import java.util.Properties;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptPredicateList;
-import org.apache.calcite.rel.RelShuttleImpl;
-import org.apache.calcite.rel.logical.LogicalFilter;
-import org.apache.calcite.rel.logical.LogicalJoin;
-import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.rel.logical.LogicalProject;
-import org.apache.calcite.rex.RexSubQuery;
-import org.apache.calcite.rex.RexCorrelVariable;
-import org.apache.calcite.rex.RexVisitorImpl;
-import org.apache.calcite.util.Util;
-import org.apache.calcite.rex.RexShuttle;
-import org.apache.calcite.rex.RexSimplify;
-import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.plan.RelOptTable;
-import org.apache.calcite.plan.hep.HepProgram;
-import org.apache.calcite.prepare.CalciteCatalogReader;
-import org.apache.calcite.rex.RexBuilder;
-import org.apache.calcite.sql.util.SqlOperatorTables;
-import org.apache.calcite.sql.validate.SqlValidatorUtil;
-import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
-import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSimplify;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rex.RexVisitorImpl;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.SqlKind;
@@ -51,11 +47,15 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.Util;
 
 /**
  * Parses and validates a SELECT with Calcite against a tenant's relations, PostgreSQL style (unquoted
@@ -65,8 +65,7 @@ import org.apache.calcite.tools.RelBuilder;
  * INs an {@link InMarkJoin}.
  */
 public final class SqlPlanner {
-    private SqlPlanner() {
-    }
+    private SqlPlanner() {}
 
     /** Parser settings shared with the DDL front end. */
     public static final SqlParser.Config PARSER = SqlParser.config()
@@ -121,7 +120,8 @@ public final class SqlPlanner {
      * Plans a SELECT; accepted: it was accepted once (a view replayed or restored), so a NUMERIC(p,s) cast
      * outside PostgreSQL's bounds, which engines before them accepted, is planned as then.
      */
-    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted) throws PlanningException {
+    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted)
+            throws PlanningException {
         return plan(select, relations, accepted, Integer.MAX_VALUE);
     }
 
@@ -131,7 +131,8 @@ public final class SqlPlanner {
      * casts and result types applied where PostgreSQL's differ (v + 1 was accepted, b % 7 of a bigint b was an
      * integer); a view of then keeps them.
      */
-    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted, int revision) throws PlanningException {
+    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted, int revision)
+            throws PlanningException {
         return plan(select, relations, accepted, revision, Integer.MAX_VALUE);
     }
 
@@ -140,8 +141,9 @@ public final class SqlPlanner {
      * and CASE in its text, or its parse tree; see {@link SqlDepth}) before the planner recurses through it. A stack
      * overflow while planning is refused the same way: the planner's state is the request's own and is dropped.
      */
-    public static RelNode plan(String select, Map<String, List<Column>> relations, boolean accepted, int revision,
-                               int maxDepth) throws PlanningException {
+    public static RelNode plan(
+            String select, Map<String, List<Column>> relations, boolean accepted, int revision, int maxDepth)
+            throws PlanningException {
         try {
             if (SqlDepth.textNesting(select) > maxDepth) throw tooDeep(maxDepth);
             SqlNode parsed = parse(select);
@@ -153,9 +155,14 @@ public final class SqlPlanner {
     }
 
     private static TooDeep tooDeep(int maxDepth) {
-        return new TooDeep("the statement nests deeper than " + (maxDepth == Integer.MAX_VALUE ? "this node can plan"
-                : "the limit of " + maxDepth + " levels (parentheses, CASE, subqueries and chains of operators or "
-                + "UNIONs each add a level)"), maxDepth);
+        return new TooDeep(
+                "the statement nests deeper than "
+                        + (maxDepth == Integer.MAX_VALUE
+                                ? "this node can plan"
+                                : "the limit of " + maxDepth
+                                        + " levels (parentheses, CASE, subqueries and chains of operators or "
+                                        + "UNIONs each add a level)"),
+                maxDepth);
     }
 
     private static SqlNode parse(String select) throws PlanningException {
@@ -164,7 +171,8 @@ public final class SqlPlanner {
             parsed = SqlParser.create(select, PARSER).parseQuery();
         } catch (SqlParseException e) {
             // Calcite's parser turns a stack overflow of its own into a parse error.
-            for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof StackOverflowError) throw new StackOverflowError();
+            for (Throwable t = e; t != null; t = t.getCause())
+                if (t instanceof StackOverflowError) throw new StackOverflowError();
             throw syntaxError(e, select);
         } catch (RuntimeException e) {
             throw new PlanningException(cleanMessage(e));
@@ -189,14 +197,18 @@ public final class SqlPlanner {
         if (near.find()) {
             String tokens = near.group(1) != null ? near.group(1) : near.group(2);
             // Calcite may name the tokens from the one it stopped at to the end: "> <EOF>".
-            message = tokens.contains("<EOF>") ? "syntax error at end of input"
+            message = tokens.contains("<EOF>")
+                    ? "syntax error at end of input"
                     : "syntax error at or near \"" + tokens.split(" ", 2)[0] + "\"";
         } else if (message.contains("Non-query expression")) {
             // Calcite read an expression where a query belongs: a misspelt SELECT, most often.
             String word = wordAt(select, line, column);
-            message = word.isEmpty() ? "syntax error: a SELECT query is expected here" : "syntax error at or near \"" + word + "\"";
+            message = word.isEmpty()
+                    ? "syntax error: a SELECT query is expected here"
+                    : "syntax error at or near \"" + word + "\"";
         } else if (INTERNAL.matcher(message).find()) {
-            message = "syntax error"; // the parser failed inside (an index out of bounds): its words mean nothing to a client
+            message = "syntax error"; // the parser failed inside (an index out of bounds): its words mean nothing to a
+            // client
         } else {
             message = "syntax error: " + message;
         }
@@ -214,35 +226,43 @@ public final class SqlPlanner {
     }
 
     /** Calcite's validator on a table or view it cannot find. */
-    private static final java.util.regex.Pattern UNKNOWN_OBJECT = java.util.regex.Pattern.compile("Object '([^']*)' not found");
+    private static final java.util.regex.Pattern UNKNOWN_OBJECT =
+            java.util.regex.Pattern.compile("Object '([^']*)' not found");
 
     /** A Java exception's name in a parser's message. */
-    private static final java.util.regex.Pattern INTERNAL = java.util.regex.Pattern.compile("\\b[a-z]+\\.[a-z.]+[A-Z]\\w*(Exception|Error)\\b");
+    private static final java.util.regex.Pattern INTERNAL =
+            java.util.regex.Pattern.compile("\\b[a-z]+\\.[a-z.]+[A-Z]\\w*(Exception|Error)\\b");
 
     /** The token Calcite's parser stopped at, in its two wordings. */
     private static final java.util.regex.Pattern NEAR =
             java.util.regex.Pattern.compile("^Encountered \"(.*?)\"|^Incorrect syntax near the keyword '(.*?)'");
     /** Calcite's position, relative to the SELECT alone: the rejection gives it relative to the request. */
-    private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile(" at line \\d+, column \\d+\\.?");
+    private static final java.util.regex.Pattern POSITION =
+            java.util.regex.Pattern.compile(" at line \\d+, column \\d+\\.?");
 
-    private static RelNode plan(SqlNode parsed, Map<String, List<Column>> relations, boolean accepted, int revision) throws PlanningException {
+    private static RelNode plan(SqlNode parsed, Map<String, List<Column>> relations, boolean accepted, int revision)
+            throws PlanningException {
         try {
             boolean pgTypes = revision >= 3;
             PgTypeFactory types = new PgTypeFactory(pgTypes);
             CalciteCatalogReader catalog = catalog(relations, types);
-            SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SourceMarkers.OPERATORS, catalog),
-                    catalog, types, VALIDATOR.withTypeCoercionFactory((f, v) -> new PgTypeCoercion(f, v, pgTypes)));
+            SqlValidator validator = SqlValidatorUtil.newValidator(
+                    SqlOperatorTables.chain(SourceMarkers.OPERATORS, catalog),
+                    catalog,
+                    types,
+                    VALIDATOR.withTypeCoercionFactory((f, v) -> new PgTypeCoercion(f, v, pgTypes)));
             SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted, pgTypes));
             String typeProblem = pgTypes ? PgCasts.problem(validated, validator) : null;
             if (typeProblem != null) throw new PlanningException(typeProblem);
             HepPlanner planner = new HepPlanner(HepProgram.builder().build());
             if (revision >= 2) planner.setExecutor(PgConstantReducer.INSTANCE);
             RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(types));
-            SqlToRelConverter converter = new SqlToRelConverter(NO_VIEWS, validator, catalog, cluster,
-                    StandardConvertletTable.INSTANCE, CONVERTER);
+            SqlToRelConverter converter = new SqlToRelConverter(
+                    NO_VIEWS, validator, catalog, cluster, StandardConvertletTable.INSTANCE, CONVERTER);
             RelRoot root = converter.convertQuery(validated, false, true);
             RelNode rel = keepNeverTrue(converter.flattenTypes(root.project(), true));
-            rel = RelDecorrelator.decorrelateQuery(rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
+            rel = RelDecorrelator.decorrelateQuery(
+                    rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
             rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted);
             return named(rel, root.validatedRowType.getFieldNames());
         } catch (PlanningException e) {
@@ -285,13 +305,16 @@ public final class SqlPlanner {
         public RelNode visit(LogicalJoin join) {
             LogicalJoin j = (LogicalJoin) super.visit(join);
             RexNode c = kept(j.getCondition());
-            return c == j.getCondition() ? j : j.copy(j.getTraitSet(), c, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone());
+            return c == j.getCondition()
+                    ? j
+                    : j.copy(j.getTraitSet(), c, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone());
         }
 
         @Override
         public RelNode visit(LogicalProject project) {
             LogicalProject p = (LogicalProject) super.visit(project);
-            List<RexNode> exprs = p.getProjects().stream().map(this::inSubqueries).toList();
+            List<RexNode> exprs =
+                    p.getProjects().stream().map(this::inSubqueries).toList();
             return exprs.equals(p.getProjects()) ? p : p.copy(p.getTraitSet(), p.getInput(), exprs, p.getRowType());
         }
 
@@ -355,8 +378,9 @@ public final class SqlPlanner {
         RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp()));
         RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(correlated));
         if (!accepted && NestedCorrelations.misread(noSubQueries)) {
-            throw new PlanningException("unsupported SQL construct: a subquery correlated to a row two or more levels out whose"
-                    + " other columns a subquery between compares otherwise than by '=' with a column of its own");
+            throw new PlanningException(
+                    "unsupported SQL construct: a subquery correlated to a row two or more levels out whose"
+                            + " other columns a subquery between compares otherwise than by '=' with a column of its own");
         }
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = UnsafeSubstitutions.unmarked(DecorrelationShield.decorrelate(noSubQueries, builder));
@@ -371,7 +395,8 @@ public final class SqlPlanner {
      */
     private static RelNode named(RelNode rel, List<String> names) {
         if (rel.getRowType().getFieldNames().equals(names)) return rel;
-        if (rel instanceof Sort s) return s.copy(s.getTraitSet(), named(s.getInput(), names), s.getCollation(), s.offset, s.fetch);
+        if (rel instanceof Sort s)
+            return s.copy(s.getTraitSet(), named(s.getInput(), names), s.getCollation(), s.offset, s.fetch);
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
         return builder.push(rel).project(builder.fields(), names, true).build();
     }
@@ -392,16 +417,29 @@ public final class SqlPlanner {
      * PostgreSQL's own names of types, as a CAST may spell them (CAST(x AS float4)); TEXT is a VARCHAR to Calcite,
      * and its CAST is marked ({@link SourceMarkers#TEXT_CAST}).
      */
-    private static final Map<String, SqlTypeName> TYPE_ALIASES = Map.of("int2", SqlTypeName.SMALLINT,
-            "int4", SqlTypeName.INTEGER, "int8", SqlTypeName.BIGINT, "float4", SqlTypeName.REAL,
-            "float8", SqlTypeName.DOUBLE, "bool", SqlTypeName.BOOLEAN, "text", SqlTypeName.VARCHAR);
+    private static final Map<String, SqlTypeName> TYPE_ALIASES = Map.of(
+            "int2",
+            SqlTypeName.SMALLINT,
+            "int4",
+            SqlTypeName.INTEGER,
+            "int8",
+            SqlTypeName.BIGINT,
+            "float4",
+            SqlTypeName.REAL,
+            "float8",
+            SqlTypeName.DOUBLE,
+            "bool",
+            SqlTypeName.BOOLEAN,
+            "text",
+            SqlTypeName.VARCHAR);
 
     private static final SqlValidator.Config VALIDATOR = SqlValidator.Config.DEFAULT
             .withDefaultNullCollation(NullCollation.HIGH)
             .withConformance(SqlConformanceEnum.LENIENT)
             .withIdentifierExpansion(true);
 
-    private static final SqlToRelConverter.Config CONVERTER = SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false);
+    private static final SqlToRelConverter.Config CONVERTER =
+            SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false);
 
     /** The catalog holds tables only: no view of Calcite's own to expand. */
     private static final RelOptTable.ViewExpander NO_VIEWS = (rowType, query, schemaPath, viewPath) -> {
@@ -416,7 +454,8 @@ public final class SqlPlanner {
         Properties settings = new Properties();
         settings.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
         settings.setProperty(CalciteConnectionProperty.CONFORMANCE.camelName(), SqlConformanceEnum.LENIENT.name());
-        return new CalciteCatalogReader(CalciteSchema.from(root), List.of(), types, new CalciteConnectionConfigImpl(settings));
+        return new CalciteCatalogReader(
+                CalciteSchema.from(root), List.of(), types, new CalciteConnectionConfigImpl(settings));
     }
 
     /** The type of a column of a catalog relation (Calcite sees CHAR without a length and TEXT as VARCHAR). */
@@ -447,7 +486,8 @@ public final class SqlPlanner {
             RelDataTypeFactory.Builder b = factory.builder();
             for (Column c : columns) {
                 RelDataType type = c.type() == ColumnType.CHAR && c.length() > 0
-                        ? factory.createSqlType(SqlTypeName.CHAR, c.length()) : sqlType(factory, c.type());
+                        ? factory.createSqlType(SqlTypeName.CHAR, c.length())
+                        : sqlType(factory, c.type());
                 b.add(c.name(), factory.createTypeWithNullability(type, c.nullable()));
             }
             return b.build();
@@ -462,33 +502,59 @@ public final class SqlPlanner {
 
     static RelDataType sqlType(RelDataTypeFactory f, ColumnType t) {
         switch (t) {
-            case BOOLEAN: return f.createSqlType(SqlTypeName.BOOLEAN);
-            case SMALLINT: return f.createSqlType(SqlTypeName.SMALLINT);
-            case INT: return f.createSqlType(SqlTypeName.INTEGER);
-            case BIGINT: return f.createSqlType(SqlTypeName.BIGINT);
-            case DOUBLE: return f.createSqlType(SqlTypeName.DOUBLE);
-            case REAL: return f.createSqlType(SqlTypeName.REAL);
-            case DECIMAL: return f.createSqlType(SqlTypeName.DECIMAL, 19, NUMERIC_SCALE);
-            case VARCHAR: case CHAR: case TEXT: return f.createSqlType(SqlTypeName.VARCHAR);
-            case DATE: return f.createSqlType(SqlTypeName.DATE);
-            default: return f.createSqlType(SqlTypeName.TIMESTAMP);
+            case BOOLEAN:
+                return f.createSqlType(SqlTypeName.BOOLEAN);
+            case SMALLINT:
+                return f.createSqlType(SqlTypeName.SMALLINT);
+            case INT:
+                return f.createSqlType(SqlTypeName.INTEGER);
+            case BIGINT:
+                return f.createSqlType(SqlTypeName.BIGINT);
+            case DOUBLE:
+                return f.createSqlType(SqlTypeName.DOUBLE);
+            case REAL:
+                return f.createSqlType(SqlTypeName.REAL);
+            case DECIMAL:
+                return f.createSqlType(SqlTypeName.DECIMAL, 19, NUMERIC_SCALE);
+            case VARCHAR:
+            case CHAR:
+            case TEXT:
+                return f.createSqlType(SqlTypeName.VARCHAR);
+            case DATE:
+                return f.createSqlType(SqlTypeName.DATE);
+            default:
+                return f.createSqlType(SqlTypeName.TIMESTAMP);
         }
     }
 
     /** The engine column type of a Calcite type. */
     public static ColumnType columnType(RelDataType t) {
         switch (t.getSqlTypeName()) {
-            case BOOLEAN: return ColumnType.BOOLEAN;
-            case TINYINT: case SMALLINT: return ColumnType.SMALLINT;
-            case INTEGER: return ColumnType.INT;
-            case BIGINT: return ColumnType.BIGINT;
-            case FLOAT: case DOUBLE: return ColumnType.DOUBLE;
-            case REAL: return ColumnType.REAL;
-            case DECIMAL: return ColumnType.DECIMAL;
-            case CHAR: case VARCHAR: return ColumnType.VARCHAR;
-            case DATE: return ColumnType.DATE;
-            case TIMESTAMP: return ColumnType.TIMESTAMP;
-            default: return null;
+            case BOOLEAN:
+                return ColumnType.BOOLEAN;
+            case TINYINT:
+            case SMALLINT:
+                return ColumnType.SMALLINT;
+            case INTEGER:
+                return ColumnType.INT;
+            case BIGINT:
+                return ColumnType.BIGINT;
+            case FLOAT:
+            case DOUBLE:
+                return ColumnType.DOUBLE;
+            case REAL:
+                return ColumnType.REAL;
+            case DECIMAL:
+                return ColumnType.DECIMAL;
+            case CHAR:
+            case VARCHAR:
+                return ColumnType.VARCHAR;
+            case DATE:
+                return ColumnType.DATE;
+            case TIMESTAMP:
+                return ColumnType.TIMESTAMP;
+            default:
+                return null;
         }
     }
 

@@ -31,8 +31,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * and its correlation with a float column (u.f = t.m * 2) stays a mark.
  */
 public final class TotalExpressions {
-    private TotalExpressions() {
-    }
+    private TotalExpressions() {}
 
     /** Whether e evaluates without a runtime error whatever the row. */
     public static boolean isTotal(RexNode e) {
@@ -40,12 +39,33 @@ public final class TotalExpressions {
         if (!(e instanceof RexCall call)) return false;
         List<RexNode> ops = call.getOperands();
         switch (call.getKind()) {
-            case AND: case OR: case NOT: case IS_NULL: case IS_NOT_NULL: case IS_TRUE: case IS_NOT_TRUE:
-            case IS_FALSE: case IS_NOT_FALSE: case EQUALS: case NOT_EQUALS: case LESS_THAN: case LESS_THAN_OR_EQUAL:
-            case GREATER_THAN: case GREATER_THAN_OR_EQUAL: case IS_DISTINCT_FROM: case IS_NOT_DISTINCT_FROM:
-            case CASE: case COALESCE: case SEARCH: case PLUS_PREFIX:
+            case AND:
+            case OR:
+            case NOT:
+            case IS_NULL:
+            case IS_NOT_NULL:
+            case IS_TRUE:
+            case IS_NOT_TRUE:
+            case IS_FALSE:
+            case IS_NOT_FALSE:
+            case EQUALS:
+            case NOT_EQUALS:
+            case LESS_THAN:
+            case LESS_THAN_OR_EQUAL:
+            case GREATER_THAN:
+            case GREATER_THAN_OR_EQUAL:
+            case IS_DISTINCT_FROM:
+            case IS_NOT_DISTINCT_FROM:
+            case CASE:
+            case COALESCE:
+            case SEARCH:
+            case PLUS_PREFIX:
                 return allTotal(ops);
-            case PLUS: case MINUS: case TIMES: case DIVIDE: case MINUS_PREFIX:
+            case PLUS:
+            case MINUS:
+            case TIMES:
+            case DIVIDE:
+            case MINUS_PREFIX:
                 return allTotal(ops) && arithmeticCannotFail(call);
             case CAST:
                 return isTotal(ops.get(0)) && castCannotFail(ops.get(0), call.getType());
@@ -65,9 +85,16 @@ public final class TotalExpressions {
         if (op == SourceMarkers.NUMERIC_CAST) {
             return isTotal(ops.get(0)) && ((RexLiteral) ops.get(1)).getValueAs(Integer.class) == 0;
         }
-        boolean known = op == SourceMarkers.EXPLICIT_CAST || op == SourceMarkers.NUMERIC_LITERAL || op == SourceMarkers.COALESCE
-                || op == SourceMarkers.NULLIF || op == SourceMarkers.CASE_CONDITION || op == SourceMarkers.BPCHAR || op == SourceMarkers.CORRELATION
-                || op.getName().equals("||") || op.getName().equalsIgnoreCase("UPPER") || op.getName().equalsIgnoreCase("LOWER");
+        boolean known = op == SourceMarkers.EXPLICIT_CAST
+                || op == SourceMarkers.NUMERIC_LITERAL
+                || op == SourceMarkers.COALESCE
+                || op == SourceMarkers.NULLIF
+                || op == SourceMarkers.CASE_CONDITION
+                || op == SourceMarkers.BPCHAR
+                || op == SourceMarkers.CORRELATION
+                || op.getName().equals("||")
+                || op.getName().equalsIgnoreCase("UPPER")
+                || op.getName().equalsIgnoreCase("LOWER");
         return known && allTotal(ops);
     }
 
@@ -83,9 +110,13 @@ public final class TotalExpressions {
 
     /** A numeric literal's value (through the marker that keeps its scale); null if e is none. */
     private static BigDecimal literal(RexNode e) {
-        if (e instanceof RexCall c && c.getOperator() == SourceMarkers.NUMERIC_LITERAL) e = c.getOperands().get(0);
-        while (e instanceof RexCall c && c.getKind() == SqlKind.CAST) e = c.getOperands().get(0);
-        return e instanceof RexLiteral l && !l.isNull() && SqlTypeUtil.isNumeric(l.getType()) ? l.getValueAs(BigDecimal.class) : null;
+        if (e instanceof RexCall c && c.getOperator() == SourceMarkers.NUMERIC_LITERAL)
+            e = c.getOperands().get(0);
+        while (e instanceof RexCall c && c.getKind() == SqlKind.CAST)
+            e = c.getOperands().get(0);
+        return e instanceof RexLiteral l && !l.isNull() && SqlTypeUtil.isNumeric(l.getType())
+                ? l.getValueAs(BigDecimal.class)
+                : null;
     }
 
     /** Whether converting a value of e's type to the given type cannot fail. */
@@ -93,11 +124,13 @@ public final class TotalExpressions {
         RelDataType from = e.getType();
         SqlTypeName f = from.getSqlTypeName();
         SqlTypeName t = to.getSqlTypeName();
-        if (SqlTypeUtil.inCharFamily(to)) return true; // text of any value; Calcite's casts between strings convert nothing
+        if (SqlTypeUtil.inCharFamily(to))
+            return true; // text of any value; Calcite's casts between strings convert nothing
         boolean float8 = t == SqlTypeName.DOUBLE || t == SqlTypeName.FLOAT;
         if (SqlTypeName.INT_TYPES.contains(f)) {
             if (SqlTypeName.INT_TYPES.contains(t)) return fits(range(e), to);
-            return t == SqlTypeName.DECIMAL || SqlTypeName.APPROX_TYPES.contains(t); // |bigint| < 1e19, far inside float4
+            return t == SqlTypeName.DECIMAL
+                    || SqlTypeName.APPROX_TYPES.contains(t); // |bigint| < 1e19, far inside float4
         }
         // To float4 (REAL) only from an integer or a float4: a NUMERIC or float8 beyond 3.4e38 overflows it.
         if (f == SqlTypeName.DECIMAL) return t == SqlTypeName.DECIMAL || float8;
@@ -113,16 +146,25 @@ public final class TotalExpressions {
             BigInteger v = literal.toBigIntegerExact();
             return new BigInteger[] {v, v};
         }
-        if (e instanceof RexCall c && c.getKind() == SqlKind.CAST && SqlTypeName.INT_TYPES.contains(c.getOperands().get(0).getType().getSqlTypeName())) {
+        if (e instanceof RexCall c
+                && c.getKind() == SqlKind.CAST
+                && SqlTypeName.INT_TYPES.contains(
+                        c.getOperands().get(0).getType().getSqlTypeName())) {
             return range(c.getOperands().get(0));
         }
         if (e instanceof RexCall c && c.getKind() == SqlKind.MINUS_PREFIX) {
             BigInteger[] r = range(c.getOperands().get(0));
             return new BigInteger[] {r[1].negate(), r[0].negate()};
         }
-        if (e instanceof RexCall c && (c.getKind() == SqlKind.PLUS || c.getKind() == SqlKind.MINUS || c.getKind() == SqlKind.TIMES
-                || c.getKind() == SqlKind.DIVIDE)) {
-            return combine(c.getKind(), range(c.getOperands().get(0)), range(c.getOperands().get(1)));
+        if (e instanceof RexCall c
+                && (c.getKind() == SqlKind.PLUS
+                        || c.getKind() == SqlKind.MINUS
+                        || c.getKind() == SqlKind.TIMES
+                        || c.getKind() == SqlKind.DIVIDE)) {
+            return combine(
+                    c.getKind(),
+                    range(c.getOperands().get(0)),
+                    range(c.getOperands().get(1)));
         }
         return typeRange(e.getType());
     }
@@ -133,12 +175,13 @@ public final class TotalExpressions {
         BigInteger hi = null;
         for (BigInteger a : ra) {
             for (BigInteger b : rb) {
-                BigInteger v = switch (op) {
-                    case PLUS -> a.add(b);
-                    case MINUS -> a.subtract(b);
-                    case TIMES -> a.multiply(b);
-                    default -> a.divide(b); // toward zero, as PostgreSQL (b is a non-zero literal)
-                };
+                BigInteger v =
+                        switch (op) {
+                            case PLUS -> a.add(b);
+                            case MINUS -> a.subtract(b);
+                            case TIMES -> a.multiply(b);
+                            default -> a.divide(b); // toward zero, as PostgreSQL (b is a non-zero literal)
+                        };
                 lo = lo == null || v.compareTo(lo) < 0 ? v : lo;
                 hi = hi == null || v.compareTo(hi) > 0 ? v : hi;
             }
@@ -152,12 +195,13 @@ public final class TotalExpressions {
     }
 
     private static BigInteger[] typeRange(RelDataType type) {
-        long min = switch (type.getSqlTypeName()) {
-            case TINYINT -> Byte.MIN_VALUE;
-            case SMALLINT -> Short.MIN_VALUE;
-            case INTEGER -> Integer.MIN_VALUE;
-            default -> Long.MIN_VALUE;
-        };
+        long min =
+                switch (type.getSqlTypeName()) {
+                    case TINYINT -> Byte.MIN_VALUE;
+                    case SMALLINT -> Short.MIN_VALUE;
+                    case INTEGER -> Integer.MIN_VALUE;
+                    default -> Long.MIN_VALUE;
+                };
         return new BigInteger[] {BigInteger.valueOf(min), BigInteger.valueOf(-(min + 1))};
     }
 }

@@ -30,8 +30,7 @@ import org.apache.calcite.sql.SqlKind;
  * batch its journal holds still replays.
  */
 final class UnsafeSubstitutions {
-    private UnsafeSubstitutions() {
-    }
+    private UnsafeSubstitutions() {}
 
     /** The plan (with its Correlates, before decorrelation) with such equalities marked. */
     static RelNode mark(RelNode root) {
@@ -41,7 +40,9 @@ final class UnsafeSubstitutions {
             public RelNode visit(LogicalFilter filter) {
                 LogicalFilter visited = (LogicalFilter) super.visit(filter);
                 RexNode condition = marked(visited.getCondition(), rex);
-                return condition == visited.getCondition() ? visited : visited.copy(visited.getTraitSet(), visited.getInput(), condition);
+                return condition == visited.getCondition()
+                        ? visited
+                        : visited.copy(visited.getTraitSet(), visited.getInput(), condition);
             }
         });
     }
@@ -56,9 +57,12 @@ final class UnsafeSubstitutions {
                 RexFieldAccess outer = outerField(sides.get(i));
                 RexNode inner = sides.get(1 - i);
                 if (outer == null || RexUtil.containsCorrelation(inner)) continue;
-                RexNode substitute = inner.getType().equals(outer.getType()) ? inner : rex.makeCast(outer.getType(), inner);
+                RexNode substitute =
+                        inner.getType().equals(outer.getType()) ? inner : rex.makeCast(outer.getType(), inner);
                 for (RexNode other : conjuncts) {
-                    if (other != conjunct && uses(other, outer) && !TotalExpressions.isTotal(replaced(other, outer, substitute))) {
+                    if (other != conjunct
+                            && uses(other, outer)
+                            && !TotalExpressions.isTotal(replaced(other, outer, substitute))) {
                         unsafe.add(conjunct);
                     }
                 }
@@ -66,14 +70,17 @@ final class UnsafeSubstitutions {
         }
         if (unsafe.isEmpty()) return condition;
         List<RexNode> out = new ArrayList<>();
-        for (RexNode conjunct : conjuncts) out.add(unsafe.contains(conjunct) ? rex.makeCall(SourceMarkers.CORRELATION, conjunct) : conjunct);
+        for (RexNode conjunct : conjuncts)
+            out.add(unsafe.contains(conjunct) ? rex.makeCall(SourceMarkers.CORRELATION, conjunct) : conjunct);
         return RexUtil.composeConjunction(rex, out);
     }
 
     /** The correlation field e reads, through casts (CAST(a.k AS BIGINT)); null if e is not one. */
     static RexFieldAccess outerField(RexNode e) {
         while (e.getKind() == SqlKind.CAST) e = ((RexCall) e).getOperands().get(0);
-        return e instanceof RexFieldAccess access && access.getReferenceExpr() instanceof RexCorrelVariable ? access : null;
+        return e instanceof RexFieldAccess access && access.getReferenceExpr() instanceof RexCorrelVariable
+                ? access
+                : null;
     }
 
     private static boolean uses(RexNode e, RexFieldAccess field) {
@@ -102,7 +109,8 @@ final class UnsafeSubstitutions {
         RexShuttle unwrap = new RexShuttle() {
             @Override
             public RexNode visitCall(RexCall call) {
-                if (call.getOperator() == SourceMarkers.CORRELATION) return call.getOperands().get(0).accept(this);
+                if (call.getOperator() == SourceMarkers.CORRELATION)
+                    return call.getOperands().get(0).accept(this);
                 return super.visitCall(call);
             }
         };

@@ -43,7 +43,8 @@ class AggregateTest {
 
     @Test
     void countReachingZeroRemovesTheGroupRow() {
-        Aggregate count = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, false);
+        Aggregate count = new Aggregate(
+                new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, false);
         assertEquals(insert("g", 2L), step(count, of(w("g", 1L, 1), w("g", 2L, 1))));
         assertEquals(of(w("g", 2L, -1), w("g", 1L, 1)), step(count, delete("g", 1L)));
         assertEquals(delete("g", 1L), step(count, delete("g", 2L)));
@@ -61,32 +62,44 @@ class AggregateTest {
         step(sum, of(w("g", new BigDecimal("2.5"), 1), w("g", new BigDecimal("1.250"), 1)));
         ZSet after = step(sum, delete("g", new BigDecimal("1.250")));
         java.util.List<String> shown = new java.util.ArrayList<>();
-        after.forEach((row, weight) -> { if (weight > 0) shown.add(row.get(1).toString()); });
+        after.forEach((row, weight) -> {
+            if (weight > 0) shown.add(row.get(1).toString());
+        });
         assertEquals(java.util.List.of("2.5"), shown, "as SUM over the one remaining row, 2.5, shows it");
     }
 
     @Test
     void avgOfAnEmptiedGlobalGroupIsNullAndCountIsZero() {
-        Aggregate global = new Aggregate(new int[0], new Aggregate.Call[] {
-            new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null), new Aggregate.Call(Accumulator.Kind.AVG_DECIMAL, 0, null)}, false);
+        Aggregate global = new Aggregate(
+                new int[0],
+                new Aggregate.Call[] {
+                    new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null),
+                    new Aggregate.Call(Accumulator.Kind.AVG_DECIMAL, 0, null)
+                },
+                false);
         assertEquals(insert(0L, null), step(global, none()), "the first step emits the row of the empty input");
         ZSet filled = step(global, of(w(1L, 1), w(2L, 1)));
         assertEquals(of(w(0L, null, -1), w(2L, new BigDecimal("1.5000000000000000"), 1)), filled);
-        assertEquals(of(w(2L, new BigDecimal("1.5000000000000000"), -1), w(0L, null, 1)), step(global, of(w(1L, -1), w(2L, -1))));
+        assertEquals(
+                of(w(2L, new BigDecimal("1.5000000000000000"), -1), w(0L, null, 1)),
+                step(global, of(w(1L, -1), w(2L, -1))));
     }
 
     @Test
     void sumOfIntegersStaysExactUnderRetraction() {
         Aggregate sum = groupBy0(Accumulator.Kind.SUM_DOUBLE);
         step(sum, of(w("g", 0.1, 1), w("g", 0.2, 1)));
-        assertEquals(of(w("g", 0.1 + 0.2, -1), w("g", 0.1, 1)), step(sum, delete("g", 0.2)),
+        assertEquals(
+                of(w("g", 0.1 + 0.2, -1), w("g", 0.1, 1)),
+                step(sum, delete("g", 0.2)),
                 "after retracting 0.2 the sum is exactly 0.1, as a from-scratch sum would be");
     }
 
     /** The result of an accumulator fed the given (value, weight) pairs, or the error it fails with. */
     private static Object result(Accumulator.Kind kind, Object... valueWeight) {
         Accumulator a = Accumulator.create(kind, null);
-        for (int i = 0; i < valueWeight.length; i += 2) a.add(valueWeight[i], ((Number) valueWeight[i + 1]).longValue());
+        for (int i = 0; i < valueWeight.length; i += 2)
+            a.add(valueWeight[i], ((Number) valueWeight[i + 1]).longValue());
         try {
             return a.result();
         } catch (EvaluationException e) {
@@ -97,16 +110,25 @@ class AggregateTest {
     @Test
     void avgOfDoublesOverflowsWherePostgresFloat8AccumOverflows() {
         String overflow = "value out of range: overflow";
-        // PostgreSQL 15: avg of (1e308, 1e308), (1e308, 0), (1e308, -1e308), (2e154, 0) fail; of (1e308), (1e154, 0) do not.
+        // PostgreSQL 15: avg of (1e308, 1e308), (1e308, 0), (1e308, -1e308), (2e154, 0) fail; of (1e308), (1e154, 0) do
+        // not.
         assertEquals(1e308, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1));
         assertEquals(overflow, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 2), "the sum overflows");
-        assertEquals(overflow, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1, 0.0, 1), "the sum of squared deviations overflows");
+        assertEquals(
+                overflow,
+                result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1, 0.0, 1),
+                "the sum of squared deviations overflows");
         assertEquals(overflow, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1, -1e308, 1));
         assertEquals(overflow, result(Accumulator.Kind.AVG_DOUBLE, 2e154, 1, 0.0, 1));
         assertEquals(5e153, result(Accumulator.Kind.AVG_DOUBLE, 1e154, 1, 0.0, 1));
         assertEquals(1e300, result(Accumulator.Kind.AVG_DOUBLE, 1e300, 2));
-        assertEquals(1e308, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1, 0.0, 1, 0.0, -1), "retracting the 0 removes the overflow");
-        assertEquals(Double.POSITIVE_INFINITY, result(Accumulator.Kind.AVG_DOUBLE, 1e308, 2, Double.POSITIVE_INFINITY, 1),
+        assertEquals(
+                1e308,
+                result(Accumulator.Kind.AVG_DOUBLE, 1e308, 1, 0.0, 1, 0.0, -1),
+                "retracting the 0 removes the overflow");
+        assertEquals(
+                Double.POSITIVE_INFINITY,
+                result(Accumulator.Kind.AVG_DOUBLE, 1e308, 2, Double.POSITIVE_INFINITY, 1),
                 "with an infinite input the result is infinite, as in PostgreSQL when it comes first");
         // SUM(float8) adds with float8 overflow checks: only the total matters here.
         assertEquals(1e308, result(Accumulator.Kind.SUM_DOUBLE, 1e308, 1, 0.0, 1));
@@ -131,7 +153,8 @@ class AggregateTest {
     void aGroupKeyPaddedDifferentlyIsOneGroupShownWithTheFewestBlanksPresent() {
         FixedChar a3 = new FixedChar("a", 3);
         FixedChar a1 = new FixedChar("a", 1);
-        Aggregate count = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, true);
+        Aggregate count = new Aggregate(
+                new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, true);
         assertEquals(insert(a3, 1L), step(count, insert(a3, 0L)));
         assertEquals(of(w(a3, 1L, -1), w(a1, 2L, 1)), step(count, insert(a1, 0L)));
         assertEquals(of(w(a1, 2L, -1), w(a3, 1L, 1)), step(count, delete(a1, 0L)), "no row spelled 'a' is left");
@@ -147,7 +170,8 @@ class AggregateTest {
         RowCodec.writeRow(old, Row.of(new FixedChar("a", 3)));
         old.writeLong(2);
         old.writeLong(2);
-        Aggregate count = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, true);
+        Aggregate count = new Aggregate(
+                new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, true);
         count.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         FixedChar a1 = new FixedChar("a", 1);
         assertEquals(of(w(new FixedChar("a", 3), 2L, -1), w(a1, 3L, 1)), step(count, insert(a1, 0L)));

@@ -6,7 +6,6 @@ import static io.shardview.circuit.operator.Deltas.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shardview.circuit.Row;
 import io.shardview.circuit.ZSet;
 import java.io.IOException;
 import java.util.Random;
@@ -63,7 +62,8 @@ class ComputedJoinTest {
         // The failed step changed nothing: the right side is still empty, and the failing row can leave.
         assertEquals(none(), step(join, Deltas.delete(0L, 0L, "l0"), none()));
         assertEquals(none(), step(join, none(), insert(0L, 5L, "r5")));
-        // 6 / (3 - 3) fails once the condition tests it against l4, not against a left NULL (the condition tests it first).
+        // 6 / (3 - 3) fails once the condition tests it against l4, not against a left NULL (the condition tests it
+        // first).
         assertEquals(none(), step(join, insert(0L, null, "lnull"), insert(0L, 3L, "r3")));
         assertThrows(EvaluationException.class, () -> step(join, insert(0L, 4L, "l4"), none()));
         assertEquals(none(), step(join, none(), Deltas.delete(0L, 3L, "r3")));
@@ -99,6 +99,4 @@ class ComputedJoinTest {
             assertEquals(true, failures > 20 && failures < 300, "failed steps " + failures);
         }
     }
-
-
 }

@@ -14,8 +14,7 @@ import java.util.function.Supplier;
 
 /** Small builders for operator tests. */
 final class Deltas {
-    private Deltas() {
-    }
+    private Deltas() {}
 
     static ZSet insert(Object... values) {
         ZSet z = new ZSet();
@@ -51,7 +50,11 @@ final class Deltas {
      * maxInserts new rows of one or two copies, and about a quarter of the current rows deleted.
      */
     static ZSet random(java.util.Random rnd, ZSet current, int maxInserts, int values) {
-        return random(rnd, current, maxInserts, java.util.stream.LongStream.range(0, values).boxed().toArray());
+        return random(
+                rnd,
+                current,
+                maxInserts,
+                java.util.stream.LongStream.range(0, values).boxed().toArray());
     }
 
     /** As {@link #random(java.util.Random, ZSet, int, int)}, the values drawn from the given ones. */
@@ -100,7 +103,10 @@ final class Deltas {
 
     /** A present row of a Z-set, picked at random. */
     static Row anyRow(java.util.Random rnd, ZSet z) {
-        return z.entries().keySet().stream().skip(rnd.nextInt(z.size())).findFirst().orElseThrow();
+        return z.entries().keySet().stream()
+                .skip(rnd.nextInt(z.size()))
+                .findFirst()
+                .orElseThrow();
     }
 
     static ZSet step(Operator op, ZSet... inputs) {
@@ -114,9 +120,17 @@ final class Deltas {
      * fails) and taken again, and the output summed over the steps must then equal expected(left, right).
      * Returns how many steps failed.
      */
-    static <T extends Operator> int throughFailures(Random rnd, int steps, Supplier<T> fresh, int restoreOneIn,
-            BiFunction<Random, ZSet, ZSet> leftDelta, BiFunction<Random, ZSet, ZSet> rightDelta,
-            BiPredicate<ZSet, ZSet> fails, BinaryOperator<ZSet> expected, String where) throws IOException {
+    static <T extends Operator> int throughFailures(
+            Random rnd,
+            int steps,
+            Supplier<T> fresh,
+            int restoreOneIn,
+            BiFunction<Random, ZSet, ZSet> leftDelta,
+            BiFunction<Random, ZSet, ZSet> rightDelta,
+            BiPredicate<ZSet, ZSet> fails,
+            BinaryOperator<ZSet> expected,
+            String where)
+            throws IOException {
         T op = fresh.get();
         ZSet left = new ZSet();
         ZSet right = new ZSet();

@@ -29,7 +29,8 @@ class InMarkOneColumnTest {
     /** x in column 0 of the rows, y in column 0 of the subquery; correlated: rows' column 1 with the subquery's column 1. */
     private static InMark op(boolean correlated, boolean asBpchar) {
         int[] none = {};
-        return new InMark(new JoinKeys(new int[] {0}, new boolean[] {true}, new boolean[] {asBpchar}),
+        return new InMark(
+                new JoinKeys(new int[] {0}, new boolean[] {true}, new boolean[] {asBpchar}),
                 new JoinKeys(new int[] {0}, new boolean[] {true}, new boolean[] {asBpchar}),
                 correlated ? new JoinKeys(new int[] {1}, new boolean[1]) : new JoinKeys(none, new boolean[0]),
                 correlated ? new JoinKeys(new int[] {1}, new boolean[1]) : new JoinKeys(none, new boolean[0]));
@@ -55,16 +56,20 @@ class InMarkOneColumnTest {
         assertEquals(of(w(null, false, -1), w(null, null, 1)), step(op, none(), insert(2L)));
         assertEquals(of(w(1L, false, -1), w(1L, null, 1)), step(op, none(), insert((Object) null)));
         assertEquals(of(w(1L, null, -1), w(1L, true, 1)), step(op, none(), insert(1L)));
-        assertEquals(of(w(1L, true, -1), w(1L, false, 1), w(null, null, -1), w(null, false, 1)),
+        assertEquals(
+                of(w(1L, true, -1), w(1L, false, 1), w(null, null, -1), w(null, false, 1)),
                 step(op, none(), of(w(1L, -1), w(2L, -1), w(null, -1))));
     }
 
     @Test
     void eachRowMeetsOnlyTheSubqueryRowsOfItsGroupAndANullGroupMeetsNone() {
         InMark op = op(true, false);
-        assertEquals(of(w(5L, 1L, true, 1), w(5L, 2L, false, 1), w(5L, null, false, 1)),
+        assertEquals(
+                of(w(5L, 1L, true, 1), w(5L, 2L, false, 1), w(5L, null, false, 1)),
                 step(op, of(w(5L, 1L, 1), w(5L, 2L, 1), w(5L, null, 1)), of(w(5L, 1L, 1), w(null, null, 1))));
-        assertEquals(of(w(5L, 2L, false, -1), w(5L, 2L, null, 1)), step(op, none(), insert(null, 2L)),
+        assertEquals(
+                of(w(5L, 2L, false, -1), w(5L, 2L, null, 1)),
+                step(op, none(), insert(null, 2L)),
                 "a NULL in group 2 leaves group 1 alone");
     }
 
@@ -73,7 +78,9 @@ class InMarkOneColumnTest {
         ZSet out = new ZSet();
         rows.forEach((row, w) -> {
             Object g = row.get(1);
-            var group = subquery.entries().keySet().stream().filter(r -> g != null && g.equals(r.get(1))).toList();
+            var group = subquery.entries().keySet().stream()
+                    .filter(r -> g != null && g.equals(r.get(1)))
+                    .toList();
             Boolean mark;
             Object x = row.get(0);
             if (x != null && group.stream().anyMatch(r -> x.equals(r.get(0)))) mark = true;
@@ -121,24 +128,33 @@ class InMarkOneColumnTest {
     /** 12 / x IN (SELECT y FROM subquery WHERE g = row.g); nullRowsIgnored: a hashed subplan's (see InMark). */
     private static InMark twelveByXIn(boolean nullRowsIgnored) {
         JoinKeys group = new JoinKeys(new int[] {1}, new boolean[1]);
-        return new InMark(new InValues(new Expr[] {twelveBy(0)}, new boolean[] {true}, new boolean[1]),
-                new JoinKeys(new int[] {0}, new boolean[] {true}), group, group, nullRowsIgnored);
+        return new InMark(
+                new InValues(new Expr[] {twelveBy(0)}, new boolean[] {true}, new boolean[1]),
+                new JoinKeys(new int[] {0}, new boolean[] {true}),
+                group,
+                group,
+                nullRowsIgnored);
     }
 
     @Test
     void aRowWhoseValueFailsIsFalseAndFailsTheStepWhileItsGroupsSubqueryHasRows() {
         InMark op = twelveByXIn(false);
-        assertEquals(of(w(0L, 1L, false, 1), w(3L, 1L, false, 1), w(0L, null, false, 1)),
+        assertEquals(
+                of(w(0L, 1L, false, 1), w(3L, 1L, false, 1), w(0L, null, false, 1)),
                 step(op, of(w(0L, 1L, 1), w(3L, 1L, 1), w(0L, null, 1)), of(w(4L, 2L, 1), w(4L, null, 1))),
                 "group 1 is empty, a NULL group meets nothing");
-        EvaluationException e = assertThrows(EvaluationException.class, () -> step(op, none(), insert(null, 1L)),
-                "a NULL y is compared too");
+        EvaluationException e = assertThrows(
+                EvaluationException.class, () -> step(op, none(), insert(null, 1L)), "a NULL y is compared too");
         assertEquals("division by zero", e.getMessage());
         assertThrows(EvaluationException.class, () -> step(op, insert(0L, 2L), none()), "group 2 has a row");
-        assertEquals(of(w(0L, 1L, false, -1), w(3L, 1L, false, -1), w(3L, 1L, true, 1)),
-                step(op, delete(0L, 1L), insert(4L, 1L)), "the failing row leaves as its group turns non-empty");
-        assertEquals(of(w(3L, 1L, true, -1), w(3L, 1L, false, 1), w(0L, 1L, false, 1)),
-                step(op, insert(0L, 1L), delete(4L, 1L)), "its group turns empty as it comes back");
+        assertEquals(
+                of(w(0L, 1L, false, -1), w(3L, 1L, false, -1), w(3L, 1L, true, 1)),
+                step(op, delete(0L, 1L), insert(4L, 1L)),
+                "the failing row leaves as its group turns non-empty");
+        assertEquals(
+                of(w(3L, 1L, true, -1), w(3L, 1L, false, 1), w(0L, 1L, false, 1)),
+                step(op, insert(0L, 1L), delete(4L, 1L)),
+                "its group turns empty as it comes back");
         assertThrows(EvaluationException.class, () -> step(op, none(), insert(7L, 1L)));
         assertEquals(of(w(0L, 1L, false, -1)), step(op, delete(0L, 1L), none()));
     }
@@ -147,7 +163,9 @@ class InMarkOneColumnTest {
     void aHashedMarkComparesAFailingValueOnlyWithSubqueryRowsWithoutNull() {
         InMark op = twelveByXIn(true);
         assertEquals(of(w(0L, 1L, false, 1), w(3L, 1L, false, 1)), step(op, of(w(0L, 1L, 1), w(3L, 1L, 1)), none()));
-        assertEquals(of(w(3L, 1L, false, -1), w(3L, 1L, null, 1)), step(op, none(), insert(null, 1L)),
+        assertEquals(
+                of(w(3L, 1L, false, -1), w(3L, 1L, null, 1)),
+                step(op, none(), insert(null, 1L)),
                 "x = 3 meets a NULL; 12 / 0 is not compared with it");
         assertThrows(EvaluationException.class, () -> step(op, none(), insert(5L, 1L)));
     }
@@ -172,12 +190,21 @@ class InMarkOneColumnTest {
         int failures = 0;
         for (boolean nullRowsIgnored : new boolean[] {false, true}) {
             for (long seed = 0; seed < 200; seed++) {
-                failures += Deltas.throughFailures(new Random(seed), 15, () -> twelveByXIn(nullRowsIgnored), 4,
-                        InMarkOneColumnTest::delta, InMarkOneColumnTest::delta,
-                        (rows, subquery) -> rows.entries().keySet().stream().anyMatch(r -> Long.valueOf(0).equals(r.get(0))
-                                && r.get(1) != null && subquery.entries().keySet().stream().anyMatch(v -> r.get(1).equals(v.get(1))
-                                        && (!nullRowsIgnored || v.get(0) != null))),
-                        InMarkOneColumnTest::scratchTwelveBy, "seed " + seed + " ignoring NULLs " + nullRowsIgnored);
+                failures += Deltas.throughFailures(
+                        new Random(seed),
+                        15,
+                        () -> twelveByXIn(nullRowsIgnored),
+                        4,
+                        InMarkOneColumnTest::delta,
+                        InMarkOneColumnTest::delta,
+                        (rows, subquery) -> rows.entries().keySet().stream()
+                                .anyMatch(r -> Long.valueOf(0).equals(r.get(0))
+                                        && r.get(1) != null
+                                        && subquery.entries().keySet().stream()
+                                                .anyMatch(v -> r.get(1).equals(v.get(1))
+                                                        && (!nullRowsIgnored || v.get(0) != null))),
+                        InMarkOneColumnTest::scratchTwelveBy,
+                        "seed " + seed + " ignoring NULLs " + nullRowsIgnored);
             }
         }
         assertTrue(failures > 100, failures + " failed steps");
@@ -188,7 +215,10 @@ class InMarkOneColumnTest {
         ZSet d = new ZSet();
         for (int i = rnd.nextInt(4); i > 0; i--) {
             if (!current.isEmpty() && rnd.nextInt(3) == 0) {
-                Row r = current.entries().keySet().stream().skip(rnd.nextInt(current.size())).findFirst().orElseThrow();
+                Row r = current.entries().keySet().stream()
+                        .skip(rnd.nextInt(current.size()))
+                        .findFirst()
+                        .orElseThrow();
                 if (current.weight(r) + d.weight(r) > 0) d.add(r, -1);
                 continue;
             }

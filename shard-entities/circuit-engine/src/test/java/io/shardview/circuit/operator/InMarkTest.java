@@ -29,7 +29,8 @@ class InMarkTest {
         Arrays.setAll(columns, i -> i);
         boolean[] nullSafe = new boolean[k];
         Arrays.fill(nullSafe, true);
-        JoinKeys group = correlated ? new JoinKeys(new int[] {k}, new boolean[1]) : new JoinKeys(new int[0], new boolean[0]);
+        JoinKeys group =
+                correlated ? new JoinKeys(new int[] {k}, new boolean[1]) : new JoinKeys(new int[0], new boolean[0]);
         return new InMark(new JoinKeys(columns, nullSafe), new JoinKeys(columns, nullSafe), group, group);
     }
 
@@ -40,25 +41,36 @@ class InMarkTest {
     @Test
     void anEmptySubqueryIsFalseEvenForNullValues() {
         InMark op = op(2, false);
-        assertEquals(of(w(null, null, false, 1), w(1L, null, false, 1), w(1L, 2L, false, 1)),
+        assertEquals(
+                of(w(null, null, false, 1), w(1L, null, false, 1), w(1L, 2L, false, 1)),
                 step(op, of(w(null, null, 1), w(1L, null, 1), w(1L, 2L, 1)), none()));
-        assertEquals(of(w(null, null, false, -1), w(null, null, null, 1), w(1L, null, false, -1), w(1L, null, null, 1)),
-                step(op, none(), insert(1L, 3L)), "(NULL, NULL) and (1, NULL) meet (1, 3) with no column FALSE");
-        assertEquals(of(w(null, null, null, -1), w(null, null, false, 1), w(1L, null, null, -1), w(1L, null, false, 1)),
-                step(op, none(), delete(1L, 3L)), "empty again");
+        assertEquals(
+                of(w(null, null, false, -1), w(null, null, null, 1), w(1L, null, false, -1), w(1L, null, null, 1)),
+                step(op, none(), insert(1L, 3L)),
+                "(NULL, NULL) and (1, NULL) meet (1, 3) with no column FALSE");
+        assertEquals(
+                of(w(null, null, null, -1), w(null, null, false, 1), w(1L, null, null, -1), w(1L, null, false, 1)),
+                step(op, none(), delete(1L, 3L)),
+                "empty again");
     }
 
     @Test
     void aSubqueryRowWithANullMakesTheRowsEqualOnItsOtherColumnsNull() {
         InMark op = op(2, false);
         step(op, of(w(1L, 2L, 1), w(1L, 3L, 1), w(2L, 2L, 1)), insert(9L, 9L));
-        assertEquals(of(w(1L, 2L, false, -1), w(1L, 2L, null, 1), w(1L, 3L, false, -1), w(1L, 3L, null, 1)),
-                step(op, none(), insert(1L, null)), "(1, NULL) leaves (2, 2) FALSE");
+        assertEquals(
+                of(w(1L, 2L, false, -1), w(1L, 2L, null, 1), w(1L, 3L, false, -1), w(1L, 3L, null, 1)),
+                step(op, none(), insert(1L, null)),
+                "(1, NULL) leaves (2, 2) FALSE");
         assertEquals(of(w(1L, 2L, null, -1), w(1L, 2L, true, 1)), step(op, none(), insert(1L, 2L)));
-        assertEquals(of(w(2L, 2L, false, -1), w(2L, 2L, null, 1)), step(op, none(), insert(null, 2L)),
+        assertEquals(
+                of(w(2L, 2L, false, -1), w(2L, 2L, null, 1)),
+                step(op, none(), insert(null, 2L)),
                 "(1, 3) stays NULL through (1, NULL), (1, 2) TRUE");
         assertEquals(of(w(1L, 3L, null, -1), w(1L, 3L, false, 1)), step(op, none(), delete(1L, null)));
-        assertEquals(of(w(1L, 3L, false, -1), w(1L, 3L, null, 1)), step(op, none(), insert(null, null)),
+        assertEquals(
+                of(w(1L, 3L, false, -1), w(1L, 3L, null, 1)),
+                step(op, none(), insert(null, null)),
                 "(NULL, NULL) compares FALSE in no column with anything");
     }
 
@@ -77,18 +89,32 @@ class InMarkTest {
         ZSet rows = new ZSet();
         for (long a = 0; a < 50; a++) for (long b = 0; b < 4; b++) rows.add(Row.of(a, b), 1);
         step(op, rows, insert(100L, 100L));
-        assertEquals(of(w(7L, 0L, false, -1), w(7L, 0L, null, 1), w(7L, 1L, false, -1), w(7L, 1L, null, 1),
-                w(7L, 2L, false, -1), w(7L, 2L, null, 1), w(7L, 3L, false, -1), w(7L, 3L, null, 1)),
-                step(op, none(), insert(7L, null)), "the four rows (7, b), of 200");
+        assertEquals(
+                of(
+                        w(7L, 0L, false, -1),
+                        w(7L, 0L, null, 1),
+                        w(7L, 1L, false, -1),
+                        w(7L, 1L, null, 1),
+                        w(7L, 2L, false, -1),
+                        w(7L, 2L, null, 1),
+                        w(7L, 3L, false, -1),
+                        w(7L, 3L, null, 1)),
+                step(op, none(), insert(7L, null)),
+                "the four rows (7, b), of 200");
         assertEquals(of(w(7L, 1L, null, -1), w(7L, 1L, true, 1)), step(op, none(), insert(7L, 1L)));
-        assertEquals(none(), step(op, none(), insert(7L, 9L)), "(7, 9) is no row's and (7, NULL) already makes (7, b) NULL");
+        assertEquals(
+                none(), step(op, none(), insert(7L, 9L)), "(7, 9) is no row's and (7, NULL) already makes (7, b) NULL");
     }
 
     @Test
     void eachRowMeetsOnlyItsGroupAndANullGroupMeetsNone() {
         InMark op = op(2, true);
-        assertEquals(of(w(1L, 2L, 5L, true, 1), w(1L, 2L, 6L, false, 1), w(1L, 2L, null, false, 1)),
-                step(op, of(w(1L, 2L, 5L, 1), w(1L, 2L, 6L, 1), w(1L, 2L, null, 1)), of(w(1L, 2L, 5L, 1), w(1L, 2L, null, 1))));
+        assertEquals(
+                of(w(1L, 2L, 5L, true, 1), w(1L, 2L, 6L, false, 1), w(1L, 2L, null, false, 1)),
+                step(
+                        op,
+                        of(w(1L, 2L, 5L, 1), w(1L, 2L, 6L, 1), w(1L, 2L, null, 1)),
+                        of(w(1L, 2L, 5L, 1), w(1L, 2L, null, 1))));
         assertEquals(of(w(1L, 2L, 6L, false, -1), w(1L, 2L, 6L, null, 1)), step(op, none(), insert(null, 2L, 6L)));
     }
 
@@ -97,7 +123,9 @@ class InMarkTest {
         ZSet out = new ZSet();
         rows.forEach((row, w) -> {
             Object g = row.get(k);
-            List<Row> group = subquery.entries().keySet().stream().filter(r -> g != null && g.equals(r.get(k))).toList();
+            List<Row> group = subquery.entries().keySet().stream()
+                    .filter(r -> g != null && g.equals(r.get(k)))
+                    .toList();
             Boolean mark = Boolean.FALSE; // also for an empty group
             for (Row r : group) {
                 Boolean rowEqual = Boolean.TRUE;
@@ -155,7 +183,10 @@ class InMarkTest {
         ZSet d = new ZSet();
         for (int i = rnd.nextInt(5); i > 0; i--) {
             if (!current.isEmpty() && rnd.nextInt(3) == 0) {
-                Row r = current.entries().keySet().stream().skip(rnd.nextInt(current.size())).findFirst().orElseThrow();
+                Row r = current.entries().keySet().stream()
+                        .skip(rnd.nextInt(current.size()))
+                        .findFirst()
+                        .orElseThrow();
                 if (current.weight(r) + d.weight(r) > 0) d.add(r, -1);
                 continue;
             }

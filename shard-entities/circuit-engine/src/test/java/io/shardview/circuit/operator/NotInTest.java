@@ -93,10 +93,14 @@ class NotInTest {
         assertEquals(of(w(0L, "z", 1), w(4L, "a", 1)), step(op, of(w(0L, "z", 1), w(4L, "a", 1)), none()));
         EvaluationException e = assertThrows(EvaluationException.class, () -> step(op, none(), insert((Object) null)));
         assertEquals("division by zero", e.getMessage());
-        assertThrows(EvaluationException.class, () -> step(op, none(), insert(3L)), "the failed step left x = 0 in place");
+        assertThrows(
+                EvaluationException.class, () -> step(op, none(), insert(3L)), "the failed step left x = 0 in place");
         assertEquals(of(w(0L, "z", -1), w(4L, "a", -1)), step(op, delete(0L, "z"), insert(3L)), "12 / 4 is 3");
         assertThrows(EvaluationException.class, () -> step(op, insert(0L, "y"), none()));
-        assertEquals(of(w(0L, "y", 1), w(4L, "a", 1)), step(op, insert(0L, "y"), delete(3L)), "the subquery turns empty as it comes");
+        assertEquals(
+                of(w(0L, "y", 1), w(4L, "a", 1)),
+                step(op, insert(0L, "y"), delete(3L)),
+                "the subquery turns empty as it comes");
         assertEquals(of(w(0L, "y", -1)), step(op, delete(0L, "y"), none()));
         assertEquals(delete(4L, "a"), step(op, none(), insert(3L)));
     }
@@ -105,16 +109,29 @@ class NotInTest {
     void randomDeltasWithFailingValuesMatchAFromScratchEvaluationThroughFailuresUndoAndSnapshots() throws Exception {
         int failures = 0;
         for (long seed = 0; seed < 300; seed++) {
-            failures += Deltas.throughFailures(new Random(seed), 15, () -> new NotIn(twelveBy(0), false), 4,
-                    (rnd, rows) -> delta(rnd, rows, 2), (rnd, subquery) -> delta(rnd, subquery, 1),
-                    (rows, subquery) -> !subquery.isEmpty() && rows.entries().keySet().stream().anyMatch(r -> Long.valueOf(0).equals(r.get(0))),
+            failures += Deltas.throughFailures(
+                    new Random(seed),
+                    15,
+                    () -> new NotIn(twelveBy(0), false),
+                    4,
+                    (rnd, rows) -> delta(rnd, rows, 2),
+                    (rnd, subquery) -> delta(rnd, subquery, 1),
+                    (rows, subquery) -> !subquery.isEmpty()
+                            && rows.entries().keySet().stream()
+                                    .anyMatch(r -> Long.valueOf(0).equals(r.get(0))),
                     (rows, subquery) -> {
                         ZSet computed = new ZSet();
-                        rows.forEach((r, w) -> computed.add(Row.of(r.get(0) == null || r.get(0).equals(0L) ? null : 12 / (Long) r.get(0), r.get(0), r.get(1)), w));
+                        rows.forEach((r, w) -> computed.add(
+                                Row.of(
+                                        r.get(0) == null || r.get(0).equals(0L) ? null : 12 / (Long) r.get(0),
+                                        r.get(0),
+                                        r.get(1)),
+                                w));
                         ZSet expected = new ZSet();
                         scratch(computed, subquery).forEach((r, w) -> expected.add(Row.of(r.get(1), r.get(2)), w));
                         return expected;
-                    }, "seed " + seed);
+                    },
+                    "seed " + seed);
         }
         assertTrue(failures > 100, failures + " failed steps");
     }
@@ -124,7 +141,10 @@ class NotInTest {
         ZSet d = new ZSet();
         for (int i = rnd.nextInt(4); i > 0; i--) {
             if (!current.isEmpty() && rnd.nextInt(3) == 0) {
-                Row r = current.entries().keySet().stream().skip(rnd.nextInt(current.size())).findFirst().orElseThrow();
+                Row r = current.entries().keySet().stream()
+                        .skip(rnd.nextInt(current.size()))
+                        .findFirst()
+                        .orElseThrow();
                 if (current.weight(r) + d.weight(r) > 0) d.add(r, -1);
                 continue;
             }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.FixedChar;
-import io.shardview.circuit.Row;
 import io.shardview.circuit.ZSet;
 import java.io.IOException;
 import java.util.Random;
@@ -33,7 +32,8 @@ class RangeJoinTest {
 
     @Test
     void aLeftRowMeetsOnlyTheRightRowsOnItsSideOfTheBound() {
-        RangeJoin join = new RangeJoin(NONE, NONE, 1, RangeJoin.Comparison.LESS, 1, condition(RangeJoin.Comparison.LESS));
+        RangeJoin join =
+                new RangeJoin(NONE, NONE, 1, RangeJoin.Comparison.LESS, 1, condition(RangeJoin.Comparison.LESS));
         assertEquals(none(), step(join, none(), insert(0L, 5L, "r5")));
         assertEquals(insert(0L, 3L, "l3", 0L, 5L, "r5"), step(join, insert(0L, 3L, "l3"), insert(0L, 3L, "r3")));
         assertEquals(insert(0L, 3L, "l3", 0L, 4L, "r4"), step(join, insert(0L, 7L, "l7"), insert(0L, 4L, "r4")));
@@ -55,7 +55,8 @@ class RangeJoinTest {
                     assertEquals(step(plain, dl, dr), step(range, dl, dr), comparison + " keys " + keys + " step " + s);
                     leftRows.addAll(dl);
                     rightRows.addAll(dr);
-                    if (s % 50 == 49) range = Deltas.restored(range, new RangeJoin(keys, keys, 1, comparison, 1, condition));
+                    if (s % 50 == 49)
+                        range = Deltas.restored(range, new RangeJoin(keys, keys, 1, comparison, 1, condition));
                 }
             }
         }
@@ -64,12 +65,21 @@ class RangeJoinTest {
     @Test
     void aCharValueMeetsTheVarcharsEqualAsBpcharEachKeepingItsSpelling() {
         // CHAR(3) 'a' <= VARCHAR: as bpchar it equals 'a' and 'a ', and is below 'a\t' (a blank-free 'a' is shorter).
-        RangeJoin join = new RangeJoin(NONE, NONE, row -> row.get(1), RangeJoin.Comparison.LESS_OR_EQUAL,
-                row -> JoinKeys.bpcharOf(row.get(1)), MixedComparison.all().get(0).condition(RangeJoin.Comparison.LESS_OR_EQUAL));
+        RangeJoin join = new RangeJoin(
+                NONE,
+                NONE,
+                row -> row.get(1),
+                RangeJoin.Comparison.LESS_OR_EQUAL,
+                row -> JoinKeys.bpcharOf(row.get(1)),
+                MixedComparison.all().get(0).condition(RangeJoin.Comparison.LESS_OR_EQUAL));
         ZSet varchars = Deltas.of(w(0L, "a", "r1", 1), w(0L, "a ", "r2", 1), w(0L, "a\t", "r3", 1), w(0L, "", "r4", 1));
         assertEquals(none(), step(join, none(), varchars));
         FixedChar a = FixedChar.of("a", 3);
-        assertEquals(Deltas.of(w(0L, a, "l", 0L, "a", "r1", 1), w(0L, a, "l", 0L, "a ", "r2", 1), w(0L, a, "l", 0L, "a\t", "r3", 1)),
+        assertEquals(
+                Deltas.of(
+                        w(0L, a, "l", 0L, "a", "r1", 1),
+                        w(0L, a, "l", 0L, "a ", "r2", 1),
+                        w(0L, a, "l", 0L, "a\t", "r3", 1)),
                 step(join, insert(0L, a, "l"), none()));
     }
 
@@ -78,20 +88,28 @@ class RangeJoinTest {
         for (MixedComparison mixed : MixedComparison.all()) {
             for (RangeJoin.Comparison comparison : RangeJoin.Comparison.values()) {
                 for (JoinKeys keys : new JoinKeys[] {KEY0, NONE}) {
-                    Random rnd = new Random(mixed.name().hashCode() + comparison.ordinal() * 31L + keys.columns().length);
+                    Random rnd =
+                            new Random(mixed.name().hashCode() + comparison.ordinal() * 31L + keys.columns().length);
                     Expr condition = mixed.condition(comparison);
-                    Operator range = new RangeJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), condition);
+                    Operator range =
+                            new RangeJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), condition);
                     InnerJoin plain = new InnerJoin(keys, keys, condition);
                     ZSet leftRows = new ZSet();
                     ZSet rightRows = new ZSet();
                     for (int s = 0; s < 200; s++) {
                         ZSet dl = Deltas.random(rnd, leftRows, 3, mixed.left());
                         ZSet dr = Deltas.random(rnd, rightRows, 3, mixed.right());
-                        assertEquals(step(plain, dl, dr), step(range, dl, dr), mixed.name() + " " + comparison + " keys " + keys.columns().length + " step " + s);
+                        assertEquals(
+                                step(plain, dl, dr),
+                                step(range, dl, dr),
+                                mixed.name() + " " + comparison + " keys " + keys.columns().length + " step " + s);
                         leftRows.addAll(dl);
                         rightRows.addAll(dr);
                         if (s % 50 == 49) {
-                            range = Deltas.restored(range, new RangeJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), condition));
+                            range = Deltas.restored(
+                                    range,
+                                    new RangeJoin(
+                                            keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), condition));
                         }
                     }
                 }
@@ -101,6 +119,7 @@ class RangeJoinTest {
 
     /** 12 / value, failing for 0, and 6 / (value - 3), failing for 3: the values a computed range join orders by. */
     private static final Expr LEFT_VALUE = row -> divide(12, row.get(1), 0);
+
     private static final Expr RIGHT_VALUE = row -> divide(6, row.get(1), 3);
 
     private static Object divide(long a, Object b, long minus) {
@@ -144,12 +163,12 @@ class RangeJoinTest {
                     assertEquals(expected, step(range, dl, dr), comparison + " keys " + keys + " step " + s);
                     leftRows.addAll(dl);
                     rightRows.addAll(dr);
-                    if (s % 50 == 49) range = Deltas.restored(range, new RangeJoin(keys, keys, LEFT_VALUE, comparison, RIGHT_VALUE, condition));
+                    if (s % 50 == 49)
+                        range = Deltas.restored(
+                                range, new RangeJoin(keys, keys, LEFT_VALUE, comparison, RIGHT_VALUE, condition));
                 }
                 assertTrue(failures > 10 && failures < 250, "failed steps " + failures);
             }
         }
     }
-
-
 }

@@ -46,10 +46,13 @@ class RangeSemiJoinTest {
         assertEquals(none(), step(join, rows, none()), "no right row: nothing matches");
         assertEquals(of(w(0L, 8L, "l8", 1), w(0L, 9L, "l9", 1)), step(join, none(), insert(0L, 7L, "avg")));
         // The extreme moves from 7 to 5: only the rows valued 6 and 7 are judged again.
-        assertEquals(of(w(0L, 6L, "l6", 1), w(0L, 7L, "l7", 1)), step(join, none(), of(w(0L, 7L, "avg", -1), w(0L, 5L, "avg", 1))));
+        assertEquals(
+                of(w(0L, 6L, "l6", 1), w(0L, 7L, "l7", 1)),
+                step(join, none(), of(w(0L, 7L, "avg", -1), w(0L, 5L, "avg", 1))));
         assertEquals(none(), step(join, none(), insert(0L, 6L, "other")), "the least right value is still 5");
         assertEquals(delete(0L, 6L, "l6"), step(join, none(), delete(0L, 5L, "avg")));
-        assertEquals(of(w(0L, 7L, "l7", -1), w(0L, 8L, "l8", -1), w(0L, 9L, "l9", -1), w(0L, null, "ln", 0)),
+        assertEquals(
+                of(w(0L, 7L, "l7", -1), w(0L, 8L, "l8", -1), w(0L, 9L, "l9", -1), w(0L, null, "ln", 0)),
                 step(join, insert(0L, null, "ln"), delete(0L, 6L, "other")));
     }
 
@@ -61,18 +64,23 @@ class RangeSemiJoinTest {
         };
         RangeSemiJoin join = new RangeSemiJoin(NONE, NONE, failing, RangeJoin.Comparison.LESS, VALUE, false);
         assertEquals(none(), step(join, none(), insert(0L, 5L, "r")));
-        assertThrows(EvaluationException.class, () -> step(join, of(w(0L, 1L, "ok", 1), w(0L, 0L, "bad", 1)), delete(0L, 5L, "r")));
+        assertThrows(
+                EvaluationException.class,
+                () -> step(join, of(w(0L, 1L, "ok", 1), w(0L, 0L, "bad", 1)), delete(0L, 5L, "r")));
         assertEquals(insert(0L, 1L, "ok"), step(join, insert(0L, 1L, "ok"), none()), "the right row is still there");
     }
 
     @Test
     void aCharValueIsJudgedAgainstTheLeastVarcharAsBpchar() {
-        // CHAR(3) c > VARCHAR MIN: 'a ' is 'a' as bpchar, so only the CHAR values above 'a' match; then 'a\t' is the least.
-        RangeSemiJoin join = new RangeSemiJoin(NONE, NONE, VALUE, RangeJoin.Comparison.GREATER, row -> JoinKeys.bpcharOf(row.get(1)), false);
+        // CHAR(3) c > VARCHAR MIN: 'a ' is 'a' as bpchar, so only the CHAR values above 'a' match; then 'a\t' is the
+        // least.
+        RangeSemiJoin join = new RangeSemiJoin(
+                NONE, NONE, VALUE, RangeJoin.Comparison.GREATER, row -> JoinKeys.bpcharOf(row.get(1)), false);
         FixedChar a = FixedChar.of("a", 3);
         FixedChar tab = FixedChar.of("a\t", 3);
         FixedChar b = FixedChar.of("b", 3);
-        assertEquals(of(w(0L, tab, "l2", 1), w(0L, b, "l3", 1)),
+        assertEquals(
+                of(w(0L, tab, "l2", 1), w(0L, b, "l3", 1)),
                 step(join, of(w(0L, a, "l1", 1), w(0L, tab, "l2", 1), w(0L, b, "l3", 1)), insert(0L, "a ", "min")));
         assertEquals(delete(0L, tab, "l2"), step(join, none(), of(w(0L, "a ", "min", -1), w(0L, "a\t", "min", 1))));
     }
@@ -83,20 +91,28 @@ class RangeSemiJoinTest {
             for (boolean anti : new boolean[] {false, true}) {
                 for (RangeJoin.Comparison comparison : RangeJoin.Comparison.values()) {
                     for (JoinKeys keys : new JoinKeys[] {KEY0, NONE}) {
-                        Random rnd = new Random(mixed.name().hashCode() + comparison.ordinal() * 31L + keys.columns().length + (anti ? 7 : 0));
-                        Operator range = new RangeSemiJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), anti);
+                        Random rnd = new Random(mixed.name().hashCode()
+                                + comparison.ordinal() * 31L
+                                + keys.columns().length
+                                + (anti ? 7 : 0));
+                        Operator range =
+                                new RangeSemiJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), anti);
                         SemiJoin plain = new SemiJoin(keys, keys, mixed.condition(comparison), anti);
                         ZSet leftRows = new ZSet();
                         ZSet rightRows = new ZSet();
                         for (int s = 0; s < 200; s++) {
                             ZSet dl = Deltas.random(rnd, leftRows, 3, mixed.left());
                             ZSet dr = Deltas.random(rnd, rightRows, 3, mixed.right());
-                            String what = mixed.name() + (anti ? " anti " : " semi ") + comparison + " keys " + keys.columns().length + " step " + s;
+                            String what = mixed.name() + (anti ? " anti " : " semi ") + comparison + " keys "
+                                    + keys.columns().length + " step " + s;
                             assertEquals(step(plain, dl, dr), step(range, dl, dr), what);
                             leftRows.addAll(dl);
                             rightRows.addAll(dr);
                             if (s % 50 == 49) {
-                                range = Deltas.restored(range, new RangeSemiJoin(keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), anti));
+                                range = Deltas.restored(
+                                        range,
+                                        new RangeSemiJoin(
+                                                keys, keys, mixed.leftValue(), comparison, mixed.rightValue(), anti));
                             }
                         }
                     }
@@ -118,7 +134,8 @@ class RangeSemiJoinTest {
                     for (int s = 0; s < 300; s++) {
                         ZSet dl = Deltas.random(rnd, leftRows, 3, 6);
                         ZSet dr = Deltas.random(rnd, rightRows, 3, 6);
-                        String what = (anti ? "anti " : "semi ") + comparison + " keys " + keys.columns().length + " step " + s;
+                        String what = (anti ? "anti " : "semi ") + comparison + " keys " + keys.columns().length
+                                + " step " + s;
                         assertEquals(step(plain, dl, dr), step(range, dl, dr), what);
                         leftRows.addAll(dl);
                         rightRows.addAll(dr);
@@ -128,6 +145,4 @@ class RangeSemiJoinTest {
             }
         }
     }
-
-
 }

@@ -47,7 +47,8 @@ class SemiJoinTest {
             for (int s = 0; s < 400; s++) {
                 ZSet dl = delta(rnd, leftRows);
                 ZSet dr = delta(rnd, rightRows);
-                assertEquals(step(everyRow, dl, dr), step(byExistence, dl, dr), (anti ? "anti" : "semi") + " step " + s);
+                assertEquals(
+                        step(everyRow, dl, dr), step(byExistence, dl, dr), (anti ? "anti" : "semi") + " step " + s);
                 leftRows.addAll(dl);
                 rightRows.addAll(dr);
             }
@@ -63,12 +64,16 @@ class SemiJoinTest {
     void aRowWhoseValueFailsFailsTheStepOnlyWhileTheSubqueryHasANonNullValue() {
         SemiJoin in = twelveByXIn();
         assertEquals(none(), step(in, of(w(0L, "z", 1), w(3L, "a", 1)), none()), "nothing to compare 12 / 0 with");
-        assertEquals(none(), step(in, none(), insert((Object) null)), "a NULL y is not hashed: still nothing to compare");
+        assertEquals(
+                none(), step(in, none(), insert((Object) null)), "a NULL y is not hashed: still nothing to compare");
         EvaluationException e = assertThrows(EvaluationException.class, () -> step(in, none(), insert(4L)));
         assertEquals("division by zero", e.getMessage());
-        assertThrows(EvaluationException.class, () -> step(in, none(), insert(5L)), "the failed step left x = 0 in place");
-        assertEquals(insert(3L, "a"), step(in, delete(0L, "z"), insert(4L)), "the failing row leaves as the value comes");
-        assertThrows(EvaluationException.class, () -> step(in, insert(0L, "y"), none()), "a failing row meets the value");
+        assertThrows(
+                EvaluationException.class, () -> step(in, none(), insert(5L)), "the failed step left x = 0 in place");
+        assertEquals(
+                insert(3L, "a"), step(in, delete(0L, "z"), insert(4L)), "the failing row leaves as the value comes");
+        assertThrows(
+                EvaluationException.class, () -> step(in, insert(0L, "y"), none()), "a failing row meets the value");
         assertEquals(delete(3L, "a"), step(in, insert(0L, "y"), delete(4L)), "the subquery turns empty as it comes");
         assertEquals(none(), step(in, none(), delete((Object) null)));
         assertThrows(EvaluationException.class, () -> step(in, none(), insert(6L)), "non-empty again");
@@ -77,20 +82,32 @@ class SemiJoinTest {
     }
 
     @Test
-    void aSemiJoinComputingFailingValuesMatchesAFromScratchEvaluationThroughFailuresUndoAndSnapshots() throws Exception {
-        int failures = Deltas.throughFailures(new Random(7), 600, SemiJoinTest::twelveByXIn, 6, SemiJoinTest::delta, SemiJoinTest::delta,
-                (left, right) -> left.entries().keySet().stream().anyMatch(l -> Long.valueOf(0).equals(l.get(0)))
+    void aSemiJoinComputingFailingValuesMatchesAFromScratchEvaluationThroughFailuresUndoAndSnapshots()
+            throws Exception {
+        int failures = Deltas.throughFailures(
+                new Random(7),
+                600,
+                SemiJoinTest::twelveByXIn,
+                6,
+                SemiJoinTest::delta,
+                SemiJoinTest::delta,
+                (left, right) -> left.entries().keySet().stream()
+                                .anyMatch(l -> Long.valueOf(0).equals(l.get(0)))
                         && right.entries().keySet().stream().anyMatch(r -> r.get(0) != null),
                 (left, right) -> {
                     ZSet expected = new ZSet();
                     left.forEach((l, w) -> {
                         Long x = (Long) l.get(0);
-                        if (x != null && x != 0 && right.entries().keySet().stream().anyMatch(r -> Long.valueOf(12 / x).equals(r.get(0)))) {
+                        if (x != null
+                                && x != 0
+                                && right.entries().keySet().stream()
+                                        .anyMatch(r -> Long.valueOf(12 / x).equals(r.get(0)))) {
                             expected.add(l, w);
                         }
                     });
                     return expected;
-                }, "seed 7");
+                },
+                "seed 7");
         assertTrue(failures > 50 && failures < 500, failures + " failed steps");
     }
 

@@ -31,11 +31,20 @@ class UndoTest {
         Map<String, Supplier<Operator>> out = new LinkedHashMap<>();
         out.put("distinct", () -> new Distinct(false));
         out.put("top-k", () -> new TopK(Comparator.comparing((Row r) -> (Long) r.get(1)), 1, 2));
-        out.put("aggregate", () -> new Aggregate(new int[] {0}, new Aggregate.Call[] {
-                new Aggregate.Call(Accumulator.Kind.MIN, 1, null), new Aggregate.Call(Accumulator.Kind.SUM_LONG, 1, null),
-                new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)}, false));
-        out.put("global aggregate", () -> new Aggregate(new int[0], new Aggregate.Call[] {
-                new Aggregate.Call(Accumulator.Kind.MAX, 1, null)}, false));
+        out.put(
+                "aggregate",
+                () -> new Aggregate(
+                        new int[] {0},
+                        new Aggregate.Call[] {
+                            new Aggregate.Call(Accumulator.Kind.MIN, 1, null),
+                            new Aggregate.Call(Accumulator.Kind.SUM_LONG, 1, null),
+                            new Aggregate.Call(Accumulator.Kind.COUNT_STAR, -1, null)
+                        },
+                        false));
+        out.put(
+                "global aggregate",
+                () -> new Aggregate(
+                        new int[0], new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.MAX, 1, null)}, false));
         out.put("inner join", () -> new InnerJoin(KEY0, KEY0, FAILS_ON_ZERO));
         out.put("left join", () -> new LeftJoin(KEY0, KEY0, FAILS_ON_ZERO, 2));
         out.put("semi-join", () -> new SemiJoin(KEY0, KEY0, FAILS_ON_ZERO, false));
@@ -44,8 +53,14 @@ class UndoTest {
         // IN and NOT IN computing a value that fails for a row's second column 0 (12 / 0), only while compared.
         Expr[] twelveBySecond = {Deltas.twelveBy(1)};
         out.put("in semi-join", () -> new SemiJoin(new InValues(twelveBySecond, new boolean[1], new boolean[1]), KEY0));
-        out.put("in mark join", () -> new InMark(new InValues(twelveBySecond, new boolean[] {true}, new boolean[1]),
-                new JoinKeys(new int[] {1}, new boolean[] {true}), KEY0, KEY0, false));
+        out.put(
+                "in mark join",
+                () -> new InMark(
+                        new InValues(twelveBySecond, new boolean[] {true}, new boolean[1]),
+                        new JoinKeys(new int[] {1}, new boolean[] {true}),
+                        KEY0,
+                        KEY0,
+                        false));
         out.put("computed not in join", () -> new NotIn(Deltas.twelveBy(1), false));
         return out;
     }
@@ -110,9 +125,11 @@ class UndoTest {
 
     @Test
     void anAggregateWhoseSumOverflowsThrowsAndKeepsItsGroups() {
-        Aggregate sum = new Aggregate(new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.SUM_LONG, 1, null)}, false);
+        Aggregate sum = new Aggregate(
+                new int[] {0}, new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.SUM_LONG, 1, null)}, false);
         assertEquals(Deltas.insert("g", Long.MAX_VALUE), sum.step(new ZSet[] {Deltas.insert("g", Long.MAX_VALUE)}));
-        EvaluationException e = assertThrows(EvaluationException.class, () -> sum.step(new ZSet[] {Deltas.insert("g", 1L)}));
+        EvaluationException e =
+                assertThrows(EvaluationException.class, () -> sum.step(new ZSet[] {Deltas.insert("g", 1L)}));
         assertEquals("bigint out of range", e.getMessage());
         ZSet next = sum.step(new ZSet[] {Deltas.insert("g", -1L)});
         assertEquals(Deltas.of(Deltas.w("g", Long.MAX_VALUE, -1), Deltas.w("g", Long.MAX_VALUE - 1, 1)), next);

@@ -15,15 +15,32 @@ class DateTimeInputTest {
     }
 
     private static void refused(String message, String input) {
-        assertEquals(message, assertThrows(EvaluationException.class, () -> DateTimeInput.toTimestamp(input)).getMessage());
+        assertEquals(
+                message,
+                assertThrows(EvaluationException.class, () -> DateTimeInput.toTimestamp(input))
+                        .getMessage());
     }
 
     @Test
     void datesInEveryDateStyleIndependentFormRead() {
         LocalDate jan15 = LocalDate.of(2024, 1, 15);
-        for (String s : new String[] {"2024-01-15", "2024/01/15", "2024.01.15", "20240115", "2024-Jan-15", "Jan-15-2024",
-                "January 15, 2024", "Jan 15 2024", "15-Jan-2024", "15 January 2024", "2024 Jan 15", " 2024-01-15 ",
-                "Mon Jan 15 2024", "Monday, January 15, 2024", "jan 15, 2024"}) {
+        for (String s : new String[] {
+            "2024-01-15",
+            "2024/01/15",
+            "2024.01.15",
+            "20240115",
+            "2024-Jan-15",
+            "Jan-15-2024",
+            "January 15, 2024",
+            "Jan 15 2024",
+            "15-Jan-2024",
+            "15 January 2024",
+            "2024 Jan 15",
+            " 2024-01-15 ",
+            "Mon Jan 15 2024",
+            "Monday, January 15, 2024",
+            "jan 15, 2024"
+        }) {
             assertEquals(jan15, DateTimeInput.toDate(s), s);
             assertEquals(jan15.atStartOfDay(), ts(s), s);
         }
@@ -48,7 +65,9 @@ class DateTimeInputTest {
         assertEquals(LocalDateTime.of(2024, 1, 15, 0, 0), ts("2024-01-15 12:00 AM"));
         assertEquals(LocalDateTime.of(2024, 1, 16, 0, 0), ts("2024-01-15 24:00"));
         assertEquals(LocalDateTime.of(2024, 1, 15, 10, 30, 15, 500_000_000), ts("jan 15, 2024 10:30:15.5"));
-        assertEquals(LocalDateTime.of(2024, 1, 15, 10, 30, 15, 123_457_000), ts("2024-01-15 10:30:15.1234567"),
+        assertEquals(
+                LocalDateTime.of(2024, 1, 15, 10, 30, 15, 123_457_000),
+                ts("2024-01-15 10:30:15.1234567"),
                 "rounded to microseconds");
         assertEquals(LocalDateTime.of(2024, 1, 15, 10, 31), ts("2024-01-15 10:30:60"));
         assertEquals(LocalDateTime.of(2024, 1, 15, 10, 31), ts("2024-01-15 10:30:59.9999999"));
@@ -61,7 +80,9 @@ class DateTimeInputTest {
         refused("date/time field value out of range: \"2024-02-30\"", "2024-02-30");
         refused("date/time field value out of range: \"2024-01-15 24:01\"", "2024-01-15 24:01");
         refused("date/time field value out of range: \"2024-01-15 13:00 PM\"", "2024-01-15 13:00 PM");
-        assertEquals("invalid input syntax for type date: \"x\"",
-                assertThrows(EvaluationException.class, () -> DateTimeInput.toDate("x")).getMessage());
+        assertEquals(
+                "invalid input syntax for type date: \"x\"",
+                assertThrows(EvaluationException.class, () -> DateTimeInput.toDate("x"))
+                        .getMessage());
     }
 }

@@ -37,12 +37,13 @@ class FloatTextTest {
         }
         // Short values and powers of two, where the shortest text is ambiguous or lies on one side only.
         for (int e = -149; e <= 127; e++) reals.add((float) Math.scalb(1.0, e));
-        for (String s : new String[] {"0.1", "1.23456789", "123456789", "1e-40", "3.4028235e38", "100", "16777217", "0.3"}) {
+        for (String s :
+                new String[] {"0.1", "1.23456789", "123456789", "1e-40", "3.4028235e38", "100", "16777217", "0.3"}) {
             reals.add(Float.parseFloat(s));
             doubles.add(Double.parseDouble(s));
         }
         try (Connection db = TestPostgres.connect(TestPostgres.MAINTENANCE_DATABASE);
-             Statement st = db.createStatement()) {
+                Statement st = db.createStatement()) {
             check(st, "real", reals);
             check(st, "double precision", doubles);
         }
@@ -51,15 +52,24 @@ class FloatTextTest {
     private static void check(Statement st, String type, List<? extends Number> values) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT v::text, v::numeric::text FROM (VALUES ");
         for (int i = 0; i < values.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(").append(i).append(", CAST('")
-                    .append(new BigDecimal(values.get(i).doubleValue()).toString()).append("' AS ").append(type).append("))");
+            sql.append(i == 0 ? "" : ", ")
+                    .append("(")
+                    .append(i)
+                    .append(", CAST('")
+                    .append(new BigDecimal(values.get(i).doubleValue()).toString())
+                    .append("' AS ")
+                    .append(type)
+                    .append("))");
         }
         sql.append(") AS x(i, v) ORDER BY i");
         try (ResultSet rs = st.executeQuery(sql.toString())) {
             for (Number v : values) {
                 rs.next();
                 assertEquals(rs.getString(1), Scalars.cast(v, ColumnType.VARCHAR), type + " text of " + v);
-                assertEquals(rs.getString(2), ((BigDecimal) Scalars.cast(v, ColumnType.DECIMAL)).toPlainString(), type + " numeric of " + v);
+                assertEquals(
+                        rs.getString(2),
+                        ((BigDecimal) Scalars.cast(v, ColumnType.DECIMAL)).toPlainString(),
+                        type + " numeric of " + v);
             }
         }
     }

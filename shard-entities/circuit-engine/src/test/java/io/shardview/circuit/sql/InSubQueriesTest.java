@@ -15,10 +15,16 @@ import org.junit.jupiter.api.Test;
  */
 class InSubQueriesTest {
     private static final Map<String, List<Column>> CATALOG = Map.of(
-            "t", List.of(new Column("k", ColumnType.INT, true), new Column("v", ColumnType.VARCHAR, true),
-                    new Column("c", ColumnType.CHAR, true, 3)),
-            "u", List.of(new Column("x", ColumnType.BIGINT, true), new Column("y", ColumnType.INT, true),
-                    new Column("w", ColumnType.VARCHAR, true)));
+            "t",
+                    List.of(
+                            new Column("k", ColumnType.INT, true),
+                            new Column("v", ColumnType.VARCHAR, true),
+                            new Column("c", ColumnType.CHAR, true, 3)),
+            "u",
+                    List.of(
+                            new Column("x", ColumnType.BIGINT, true),
+                            new Column("y", ColumnType.INT, true),
+                            new Column("w", ColumnType.VARCHAR, true)));
 
     private static String plan(String sql) throws SqlPlanner.PlanningException {
         return SqlPlanner.explain(SqlPlanner.plan(sql, CATALOG));
@@ -34,14 +40,19 @@ class InSubQueriesTest {
     }
 
     @Test
-    void aValueBeforeInThatMayFailIsComputedByTheInAfterTheRowsOwnConditionsAndOneThatCannotByAProjection() throws Exception {
+    void aValueBeforeInThatMayFailIsComputedByTheInAfterTheRowsOwnConditionsAndOneThatCannotByAProjection()
+            throws Exception {
         String semi = plan("SELECT v FROM t WHERE k > 2 AND 12 / k IN (SELECT y FROM u)");
-        assertTrue(semi.contains("LogicalJoin(condition=[=(/(PG_NUMERIC_LITERAL(12), $0), $3)], joinType=[semi])\n"
-                + "    LogicalFilter(condition=[>($0, 2)])"), semi);
+        assertTrue(
+                semi.contains("LogicalJoin(condition=[=(/(PG_NUMERIC_LITERAL(12), $0), $3)], joinType=[semi])\n"
+                        + "    LogicalFilter(condition=[>($0, 2)])"),
+                semi);
         String notIn = plan("SELECT v FROM t WHERE 12 / k NOT IN (SELECT y FROM u)");
         assertTrue(notIn.contains("NotInJoin(key=[/(PG_NUMERIC_LITERAL(12), $0)])"), notIn);
         String or = plan("SELECT v FROM t WHERE 12 / k IN (SELECT y FROM u) OR k > 2");
-        assertTrue(or.contains("InMarkJoin(key=[[/(PG_NUMERIC_LITERAL(12), $0)]], groups=[[]], nullRowsIgnored=[true])"), or);
+        assertTrue(
+                or.contains("InMarkJoin(key=[[/(PG_NUMERIC_LITERAL(12), $0)]], groups=[[]], nullRowsIgnored=[true])"),
+                or);
         String correlated = plan("SELECT v FROM t WHERE 12 / k IN (SELECT y FROM u WHERE u.x = t.k)");
         assertTrue(correlated.contains("InMarkJoin(key=[[/(PG_NUMERIC_LITERAL(12), $0)]], groups=[[3]])"), correlated);
         // k / 2 cannot fail: computed below the semi-join, as before.
@@ -51,7 +62,8 @@ class InSubQueriesTest {
 
     @Test
     void aNotInBesideACorrelatedExistsStillPlans() throws Exception {
-        String plan = plan("SELECT k FROM t a WHERE k + 1 NOT IN (SELECT x FROM u) AND EXISTS (SELECT 1 FROM u b WHERE b.y = a.k)");
+        String plan = plan(
+                "SELECT k FROM t a WHERE k + 1 NOT IN (SELECT x FROM u) AND EXISTS (SELECT 1 FROM u b WHERE b.y = a.k)");
         assertTrue(plan.contains("NotInJoin"), plan);
     }
 
@@ -87,7 +99,8 @@ class InSubQueriesTest {
         assertTrue(plan.contains("InMarkJoin(key=[3], groups=[[4]])"), plan);
         assertFalse(plan.contains("LogicalAggregate"), plan);
         // An expression that may fail is not taken apart: it goes through Calcite's rewrite.
-        assertFalse(plan("SELECT k FROM t a WHERE k NOT IN (SELECT x FROM u b WHERE b.x = a.k + 1)").contains("InMarkJoin"));
+        assertFalse(plan("SELECT k FROM t a WHERE k NOT IN (SELECT x FROM u b WHERE b.x = a.k + 1)")
+                .contains("InMarkJoin"));
     }
 
     @Test

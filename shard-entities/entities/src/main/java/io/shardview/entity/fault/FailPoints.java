@@ -16,46 +16,47 @@ import java.util.Locale;
  * {@code X-Shardview-Failpoint: <kind>} fails inside its route.
  */
 public final class FailPoints {
-  /** The HTTP header that triggers a failure in a route. */
-  public static final String HEADER = "X-Shardview-Failpoint";
-  /** The prefix of table and view names that trigger a failure. */
-  public static final String PREFIX = "__failpoint_";
-  private static final boolean ENABLED = "on".equals(System.getProperty("shardview.failpoints"));
+    /** The HTTP header that triggers a failure in a route. */
+    public static final String HEADER = "X-Shardview-Failpoint";
+    /** The prefix of table and view names that trigger a failure. */
+    public static final String PREFIX = "__failpoint_";
 
-  private FailPoints() {}
+    private static final boolean ENABLED = "on".equals(System.getProperty("shardview.failpoints"));
 
-  /** Whether failures can be injected in this JVM. */
-  public static boolean enabled() {
-    return ENABLED;
-  }
+    private FailPoints() {}
 
-  /** Raises the failure {@code name} names ({@code __failpoint_<kind>}), if enabled and it names one. */
-  public static void atName(String name) {
-    if (ENABLED && name != null && name.startsWith(PREFIX)) raise(name.substring(PREFIX.length()));
-  }
-
-  /** How long the {@code sleep} failpoint holds the thread it runs on. */
-  public static final long SLEEP_MILLIS = 3000;
-
-  private static void sleep() {
-    try {
-      Thread.sleep(SLEEP_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /** Whether failures can be injected in this JVM. */
+    public static boolean enabled() {
+        return ENABLED;
     }
-  }
 
-  /** Raises the failure of {@code kind}, if enabled and {@code kind} is not null. */
-  public static void raise(String kind) {
-    if (!ENABLED || kind == null) return;
-    switch (kind.toLowerCase(Locale.ROOT).replace('_', '-')) {
-      case "linkage-error" -> throw new NoClassDefFoundError("injected: org/example/Missing");
-      case "assertion-error" -> throw new AssertionError("injected assertion");
-      case "stack-overflow" -> throw new StackOverflowError("injected");
-      case "out-of-memory" -> throw new OutOfMemoryError("injected");
-      case "illegal-state" -> throw new IllegalStateException("injected bug");
-      case "sleep" -> sleep(); // a slow step, not a failure: what a client sees when its answer comes late
-      default -> { }
+    /** Raises the failure {@code name} names ({@code __failpoint_<kind>}), if enabled and it names one. */
+    public static void atName(String name) {
+        if (ENABLED && name != null && name.startsWith(PREFIX)) raise(name.substring(PREFIX.length()));
     }
-  }
+
+    /** How long the {@code sleep} failpoint holds the thread it runs on. */
+    public static final long SLEEP_MILLIS = 3000;
+
+    private static void sleep() {
+        try {
+            Thread.sleep(SLEEP_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Raises the failure of {@code kind}, if enabled and {@code kind} is not null. */
+    public static void raise(String kind) {
+        if (!ENABLED || kind == null) return;
+        switch (kind.toLowerCase(Locale.ROOT).replace('_', '-')) {
+            case "linkage-error" -> throw new NoClassDefFoundError("injected: org/example/Missing");
+            case "assertion-error" -> throw new AssertionError("injected assertion");
+            case "stack-overflow" -> throw new StackOverflowError("injected");
+            case "out-of-memory" -> throw new OutOfMemoryError("injected");
+            case "illegal-state" -> throw new IllegalStateException("injected bug");
+            case "sleep" -> sleep(); // a slow step, not a failure: what a client sees when its answer comes late
+            default -> {}
+        }
+    }
 }

@@ -16,74 +16,74 @@ import java.io.UncheckedIOException;
  */
 public sealed interface MetricsEvent {
 
-  /** A batch of points accepted by the shard: the binary {@link PointBatch} form. */
-  final class PointsAppended implements MetricsEvent {
-    private final byte[] bytes;
-    private PointBatch decoded;
+    /** A batch of points accepted by the shard: the binary {@link PointBatch} form. */
+    final class PointsAppended implements MetricsEvent {
+        private final byte[] bytes;
+        private PointBatch decoded;
 
-    private PointsAppended(byte[] bytes, PointBatch decoded) {
-      this.bytes = bytes;
-      this.decoded = decoded;
+        private PointsAppended(byte[] bytes, PointBatch decoded) {
+            this.bytes = bytes;
+            this.decoded = decoded;
+        }
+
+        /** As read from the journal. */
+        public static PointsAppended fromBytes(byte[] bytes) {
+            return new PointsAppended(bytes, null);
+        }
+
+        /** For a batch this node decoded already. */
+        static PointsAppended of(byte[] bytes, PointBatch decoded) {
+            return new PointsAppended(bytes, decoded);
+        }
+
+        /** The journal payload. */
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        /** The points, decoded once. */
+        public PointBatch batch() {
+            if (decoded == null) decoded = decode(bytes);
+            return decoded;
+        }
     }
 
-    /** As read from the journal. */
-    public static PointsAppended fromBytes(byte[] bytes) {
-      return new PointsAppended(bytes, null);
+    /**
+     * Retention ran, with the cutoffs computed from the wall clock and the settings at the time:
+     * replay applies the same cutoffs, so the journal, not the clock or the settings at replay,
+     * decides what was dropped.
+     */
+    record RetentionApplied(long rawCutoffMs, long rollupCutoffMs) implements MetricsEvent {
+        /** The cutoffs in the storage's terms. */
+        public RetentionCutoffs cutoffs() {
+            return new RetentionCutoffs(rawCutoffMs, rollupCutoffMs);
+        }
     }
 
-    /** For a batch this node decoded already. */
-    static PointsAppended of(byte[] bytes, PointBatch decoded) {
-      return new PointsAppended(bytes, decoded);
+    /**
+     * The shard sealed every head into a chunk (after being idle for seal-after-idle). A snapshot
+     * follows it, and once that is saved the events up to it are deleted: from then on the shard's
+     * data is held as encoded chunks only.
+     */
+    record HeadsSealed() implements MetricsEvent {}
+
+    /** Encodes a batch in its journal form. */
+    static byte[] encode(PointBatch batch) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + batch.pointCount() * 4);
+        try (DataOutputStream data = new DataOutputStream(out)) {
+            batch.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
-    /** The journal payload. */
-    public byte[] bytes() {
-      return bytes;
+    /** Decodes a batch from its journal form. */
+    static PointBatch decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            return PointBatch.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt point batch", e);
+        }
     }
-
-    /** The points, decoded once. */
-    public PointBatch batch() {
-      if (decoded == null) decoded = decode(bytes);
-      return decoded;
-    }
-  }
-
-  /**
-   * Retention ran, with the cutoffs computed from the wall clock and the settings at the time:
-   * replay applies the same cutoffs, so the journal, not the clock or the settings at replay,
-   * decides what was dropped.
-   */
-  record RetentionApplied(long rawCutoffMs, long rollupCutoffMs) implements MetricsEvent {
-    /** The cutoffs in the storage's terms. */
-    public RetentionCutoffs cutoffs() {
-      return new RetentionCutoffs(rawCutoffMs, rollupCutoffMs);
-    }
-  }
-
-  /**
-   * The shard sealed every head into a chunk (after being idle for seal-after-idle). A snapshot
-   * follows it, and once that is saved the events up to it are deleted: from then on the shard's
-   * data is held as encoded chunks only.
-   */
-  record HeadsSealed() implements MetricsEvent {}
-
-  /** Encodes a batch in its journal form. */
-  static byte[] encode(PointBatch batch) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + batch.pointCount() * 4);
-    try (DataOutputStream data = new DataOutputStream(out)) {
-      batch.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  /** Decodes a batch from its journal form. */
-  static PointBatch decode(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      return PointBatch.read(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("corrupt point batch", e);
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package io.shardview.entity.metrics;
 
 import io.shardview.entity.CborSerializable;
+import io.shardview.entity.fault.InternalErrors;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.storage.AppendResult;
@@ -19,7 +20,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import io.shardview.entity.fault.InternalErrors;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -29,9 +29,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.SnapshotCompleted;
 import org.apache.pekko.persistence.typed.SnapshotFailed;
-import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -53,333 +53,373 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * always in the journal or in a snapshot that is saved.
  */
 public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Command, MetricsEvent, ShardStorage> {
-  /** Sharding type key of metrics shards. */
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "metrics-shard");
+    /** Sharding type key of metrics shards. */
+    public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "metrics-shard");
 
-  /** The bounded pool metrics shards run on, never the dispatcher HTTP runs on (config/dispatchers.conf). */
-  public static final String DISPATCHER = "shardview.dispatchers.metrics-shards";
+    /** The bounded pool metrics shards run on, never the dispatcher HTTP runs on (config/dispatchers.conf). */
+    public static final String DISPATCHER = "shardview.dispatchers.metrics-shards";
 
-  /** The entity id of shard {@code shard} of {@code tenant}. */
-  public static String entityId(String tenant, int shard) {
-    return tenant + "." + shard; // tenant names have no dot
-  }
-
-  /** Messages a metrics shard accepts. */
-  public sealed interface Command extends CborSerializable permits Append, CheckSeries, Select, ApplyRetention, PublishStats,
-      SealIfIdle {}
-
-  /**
-   * Store a batch of points (its binary {@link PointBatch} form). The batch is stored whole or, if
-   * it would take the shard past its series limit, not at all.
-   */
-  public record Append(byte[] batch, ActorRef<AppendReply> replyTo) implements Command {}
-
-  /** The shard's answer to an {@link Append}. */
-  public sealed interface AppendReply extends CborSerializable permits Appended, SeriesLimitReached, Failed {}
-
-  /**
-   * Nothing stored: a bug failed the shard while it handled the append, logged under {@code requestId}; the shard
-   * restarts from its journal.
-   */
-  public record Failed(String requestId) implements AppendReply {}
-
-  /** Stored: points stored, and points dropped as older than the out-of-order window or the retention horizon. */
-  public record Appended(int accepted, int rejectedOutOfOrder, int rejectedTooOld) implements AppendReply {}
-
-  /**
-   * Nothing stored: the batch would create {@code newSeries} series in a shard holding
-   * {@code activeSeries} of at most {@code shardLimit}.
-   */
-  public record SeriesLimitReached(int activeSeries, int newSeries, int shardLimit) implements AppendReply {}
-
-  /**
-   * How much series room the shard has for these label sets (canonical name/value pairs), changing
-   * nothing: lets a request spread over several shards be refused before any shard stores its part.
-   */
-  public record CheckSeries(List<String[]> labelSets, ActorRef<SeriesRoom> replyTo) implements Command {}
-
-  /** The shard's series count, how many of the checked label sets it does not hold, and its limit. */
-  public record SeriesRoom(int activeSeries, int unknownSeries, int shardLimit) implements CborSerializable {
-    /** Whether storing every checked series would stay within the limit. */
-    public boolean fits() {
-      return (long) activeSeries + unknownSeries <= shardLimit;
+    /** The entity id of shard {@code shard} of {@code tenant}. */
+    public static String entityId(String tenant, int shard) {
+        return tenant + "." + shard; // tenant names have no dot
     }
-  }
 
-  /** Apply retention now (sent by the shard's own timer). */
-  public record ApplyRetention() implements Command {}
+    /** Messages a metrics shard accepts. */
+    public sealed interface Command extends CborSerializable
+            permits Append, CheckSeries, Select, ApplyRetention, PublishStats, SealIfIdle {}
 
-  /** Seal, snapshot and prune if the shard stored nothing for seal-after-idle (sent by the shard's own timer). */
-  public record SealIfIdle() implements Command {}
+    /**
+     * Store a batch of points (its binary {@link PointBatch} form). The batch is stored whole or, if
+     * it would take the shard past its series limit, not at all.
+     */
+    public record Append(byte[] batch, ActorRef<AppendReply> replyTo) implements Command {}
 
-  /** Publish the shard's figures to the node's {@link ShardStatsBoard} (sent by the shard's own timer). */
-  public record PublishStats() implements Command {}
+    /** The shard's answer to an {@link Append}. */
+    public sealed interface AppendReply extends CborSerializable permits Appended, SeriesLimitReached, Failed {}
 
-  /** Series matching every matcher, with their points in [start, end] (milliseconds). */
-  public record Select(List<MatcherSpec> matchers, long startMs, long endMs, ActorRef<Selected> replyTo)
-      implements Command {}
+    /**
+     * Nothing stored: a bug failed the shard while it handled the append, logged under {@code requestId}; the shard
+     * restarts from its journal.
+     */
+    public record Failed(String requestId) implements AppendReply {}
 
-  /** A label matcher as sent over the wire: type is one of = != =~ !~. */
-  public record MatcherSpec(String type, String name, String value) {
-    Matcher toMatcher() {
-      return switch (type) {
-        case "=" -> Matcher.eq(name, value);
-        case "!=" -> Matcher.neq(name, value);
-        case "=~" -> Matcher.re(name, value);
-        case "!~" -> Matcher.nre(name, value);
-        default -> throw new IllegalArgumentException("unknown matcher type " + type);
-      };
+    /** Stored: points stored, and points dropped as older than the out-of-order window or the retention horizon. */
+    public record Appended(int accepted, int rejectedOutOfOrder, int rejectedTooOld) implements AppendReply {}
+
+    /**
+     * Nothing stored: the batch would create {@code newSeries} series in a shard holding
+     * {@code activeSeries} of at most {@code shardLimit}.
+     */
+    public record SeriesLimitReached(int activeSeries, int newSeries, int shardLimit) implements AppendReply {}
+
+    /**
+     * How much series room the shard has for these label sets (canonical name/value pairs), changing
+     * nothing: lets a request spread over several shards be refused before any shard stores its part.
+     */
+    public record CheckSeries(List<String[]> labelSets, ActorRef<SeriesRoom> replyTo) implements Command {}
+
+    /** The shard's series count, how many of the checked label sets it does not hold, and its limit. */
+    public record SeriesRoom(int activeSeries, int unknownSeries, int shardLimit) implements CborSerializable {
+        /** Whether storing every checked series would stay within the limit. */
+        public boolean fits() {
+            return (long) activeSeries + unknownSeries <= shardLimit;
+        }
     }
-  }
 
-  /** Series picked by a {@link Select}. */
-  public record Selected(List<SeriesPoints> series) implements CborSerializable {}
+    /** Apply retention now (sent by the shard's own timer). */
+    public record ApplyRetention() implements Command {}
 
-  /** One series' labels and points. */
-  public record SeriesPoints(Map<String, String> labels, long[] timestamps, double[] values) {}
+    /** Seal, snapshot and prune if the shard stored nothing for seal-after-idle (sent by the shard's own timer). */
+    public record SealIfIdle() implements Command {}
 
-  /**
-   * Registers metrics shards with this node's sharding, on their own dispatcher; {@code clock} dates
-   * retention (the wall clock but in tests), and shards publish their figures to {@code board}.
-   */
-  public static void init(ActorSystem<?> system, MetricsSettings settings, Clock clock, ShardStatsBoard board) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> Behaviors.supervise(Behaviors.<Command>setup(context ->
-        Behaviors.withTimers(timers -> new MetricsShard(entity.getEntityId(), settings, clock, board, context, timers))))
-        .onFailure(ShardFailed.class, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
-            .withLoggingEnabled(false))) // logged once, with its request id
-        .withEntityProps(DispatcherSelector.fromConfig(DISPATCHER)));
-  }
+    /** Publish the shard's figures to the node's {@link ShardStatsBoard} (sent by the shard's own timer). */
+    public record PublishStats() implements Command {}
 
-  /** Thrown after a contained failure was answered: the storage may be half-changed, so the shard restarts. */
-  static final class ShardFailed extends RuntimeException {
-    ShardFailed(String requestId, Throwable cause) {
-      super("metrics shard failed (request id " + requestId + ")", cause);
+    /** Series matching every matcher, with their points in [start, end] (milliseconds). */
+    public record Select(List<MatcherSpec> matchers, long startMs, long endMs, ActorRef<Selected> replyTo)
+            implements Command {}
+
+    /** A label matcher as sent over the wire: type is one of = != =~ !~. */
+    public record MatcherSpec(String type, String name, String value) {
+        Matcher toMatcher() {
+            return switch (type) {
+                case "=" -> Matcher.eq(name, value);
+                case "!=" -> Matcher.neq(name, value);
+                case "=~" -> Matcher.re(name, value);
+                case "!~" -> Matcher.nre(name, value);
+                default -> throw new IllegalArgumentException("unknown matcher type " + type);
+            };
+        }
     }
-  }
 
-  private final MetricsSettings settings;
-  private final Clock clock;
-  private final ShardStatsBoard board;
-  private final String entityId;
-  private final String persistenceId;
-  private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
-  /** Set by the event handler: whether the last retention event dropped data (then snapshot and prune). */
-  private boolean retentionDroppedData;
-  /**
-   * Set by the event handler: whether an event other than {@code HeadsSealed} came after the last
-   * one (or after the snapshot recovery started from), i.e. whether an idle shard should seal.
-   */
-  private boolean unsealedEvents;
-  /** When this shard last persisted a point batch (System.nanoTime), or started. */
-  private long lastWriteNanos = System.nanoTime();
-  /** Size of the shard's latest snapshot (taken or recovered from), 0 if none. */
-  private long snapshotBytes;
-  /** Bytes of the point batch events applied since that snapshot was taken (replayed ones included). */
-  private long journalBytesSinceSnapshot;
-  /** Events applied since that snapshot was taken (replayed ones included): what a recovery would replay. */
-  private long eventsSinceSnapshot;
+    /** Series picked by a {@link Select}. */
+    public record Selected(List<SeriesPoints> series) implements CborSerializable {}
 
-  private MetricsShard(String entityId, MetricsSettings settings, Clock clock, ShardStatsBoard board,
-      ActorContext<Command> context, TimerScheduler<Command> timers) {
-    // A failed write stops this instance, and sharding starts a new one with the next message: Pekko's own restart
-    // (onPersistFailure) would recover onto the storage this instance already holds (emptyState is evaluated once
-    // per instance and the storage is mutable), applying every event again.
-    super(PersistenceId.of("metrics", entityId));
-    this.settings = settings;
-    this.clock = clock;
-    this.board = board;
-    this.entityId = entityId;
-    this.persistenceId = PersistenceId.of("metrics", entityId).id();
-    this.context = context;
-    this.timers = timers;
-  }
+    /** One series' labels and points. */
+    public record SeriesPoints(Map<String, String> labels, long[] timestamps, double[] values) {}
 
-  @Override
-  public ShardStorage emptyState() {
-    return new ShardStorage(settings.storage());
-  }
-
-  /** The binary snapshot form, noting the sizes the idle seal weighs (both calls run in the entity). */
-  @Override
-  public SnapshotAdapter<ShardStorage> snapshotAdapter() {
-    SnapshotAdapter<ShardStorage> codec = MetricsShardSnapshot.adapter(settings.storage());
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(ShardStorage storage) {
-        MetricsShardSnapshot snapshot = (MetricsShardSnapshot) codec.toJournal(storage);
-        snapshotBytes = snapshot.bytes().length;
-        journalBytesSinceSnapshot = 0;
-        eventsSinceSnapshot = 0;
-        return snapshot;
-      }
-
-      @Override
-      public ShardStorage fromJournal(Object from) {
-        snapshotBytes = ((MetricsShardSnapshot) from).bytes().length;
-        return codec.fromJournal(from);
-      }
-    };
-  }
-
-  /**
-   * A snapshot every snapshot-every-events events, after the heads were sealed, and right after a
-   * retention that dropped data (so dropped data leaves the journal and snapshot store at once).
-   * No Pekko retention criteria: {@link #signalHandler} prunes after every snapshot instead, since
-   * typed retention deletes only events older than the kept snapshots, and keeps at least two.
-   */
-  @Override
-  public boolean shouldSnapshot(ShardStorage storage, MetricsEvent event, long sequenceNr) {
-    if (event instanceof MetricsEvent.HeadsSealed) return true;
-    if (event instanceof MetricsEvent.RetentionApplied && retentionDroppedData) return true;
-    return sequenceNr % settings.snapshotEveryEvents() == 0;
-  }
-
-  @Override
-  public EventHandler<ShardStorage, MetricsEvent> eventHandler() {
-    return (storage, event) -> {
-      if (event instanceof MetricsEvent.PointsAppended appended) {
-        storage.append(appended.batch());
-        journalBytesSinceSnapshot += appended.bytes().length;
-      } else if (event instanceof MetricsEvent.RetentionApplied retention) {
-        retentionDroppedData = storage.applyRetention(retention.cutoffs());
-      } else if (event instanceof MetricsEvent.HeadsSealed) {
-        storage.sealAll();
-      }
-      unsealedEvents = !(event instanceof MetricsEvent.HeadsSealed);
-      eventsSinceSnapshot++;
-      return storage;
-    };
-  }
-
-  /**
-   * Retention runs when the shard starts (so a shard passivated for long catches up at once) and
-   * then every retention-interval while it runs; the shard's figures go to the node's board
-   * likewise, every stats-interval (computing them walks every chunk, too much for every batch),
-   * and the idle check every half seal-after-idle. Once any snapshot is saved, the events up to it
-   * and the older snapshots are deleted; when the shard stops, its figures leave the board.
-   */
-  @Override
-  public SignalHandler<ShardStorage> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), storage -> {
-          timers.startTimerWithFixedDelay("retention", new ApplyRetention(), Duration.ZERO, settings.retentionInterval());
-          timers.startTimerWithFixedDelay("stats", new PublishStats(), Duration.ZERO, settings.statsInterval());
-          timers.startTimerWithFixedDelay("seal", new SealIfIdle(), settings.sealAfterIdle().dividedBy(2));
-        })
-        .onSignal(PostStop.instance(), storage -> board.remove(entityId))
-        .onSignal(SnapshotCompleted.class, (storage, completed) ->
-            Adapter.actorOf(context, JournalPruner.props(persistenceId, completed.metadata().sequenceNr())))
-        .onSignal(SnapshotFailed.class, (storage, failed) -> {
-          context.getLog().warn("{}: snapshot at {} failed, its events stay in the journal", persistenceId,
-              failed.metadata().sequenceNr(), failed.getFailure());
-          unsealedEvents = true; // try again once idle
-        })
-        .build();
-  }
-
-  /**
-   * Every command runs guarded, as a tenant's do: a Throwable that escapes (a bug, a class missing at run time) is
-   * logged once under a request id, an append is answered {@link Failed}, and the shard restarts from its journal.
-   */
-  @Override
-  public CommandHandler<Command, MetricsEvent, ShardStorage> commandHandler() {
-    CommandHandler<Command, MetricsEvent, ShardStorage> handler = commands();
-    return (storage, command) -> {
-      try {
-        return handler.apply(storage, command);
-      } catch (Throwable error) {
-        String requestId = InternalErrors.record(context.getLog(), "metrics-shard",
-            "shard " + entityId + ", " + command.getClass().getSimpleName(), error);
-        if (command instanceof Append append) append.replyTo().tell(new Failed(requestId));
-        throw new ShardFailed(requestId, error);
-      }
-    };
-  }
-
-  private CommandHandler<Command, MetricsEvent, ShardStorage> commands() {
-    return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Append.class, this::onAppend)
-        .onCommand(CheckSeries.class, (storage, check) -> Effect().reply(check.replyTo(), seriesRoom(storage, check)))
-        .onCommand(ApplyRetention.class, this::onApplyRetention)
-        .onCommand(SealIfIdle.class, this::onSealIfIdle)
-        .onCommand(PublishStats.class, (storage, publish) -> {
-          ShardStorage.Stats stats = storage.stats();
-          board.update(entityId, new ShardStatsBoard.Stats(storage.activeSeries(), stats.sealedBytes(), stats.sealedPoints(),
-              eventsSinceSnapshot));
-          return Effect().none();
-        })
-        .onCommand(Select.class, (storage, select) -> Effect().reply(select.replyTo(), select(storage, select)))
-        .build();
-  }
-
-  /**
-   * Stores a batch, judged against the retention horizon of now. The retention timer's first tick
-   * reaches a shard after the commands stashed while it recovered, so without this a shard that just
-   * started (or one whose horizon moved since the last tick) would acknowledge points older than the
-   * horizon and drop them at that tick: a due retention is journaled together with the batch, first.
-   */
-  private Effect<MetricsEvent, ShardStorage> onAppend(ShardStorage storage, Append append) {
-    PointBatch batch = MetricsEvent.decode(append.batch());
-    long now = clock.millis();
-    RetentionCutoffs due = storage.retentionDue(now) ? storage.retentionCutoffs(now) : null;
-    AppendResult expected = due == null ? storage.check(batch) : storage.checkAfter(due, batch);
-    int limit = settings.maxActiveSeriesPerShard();
-    if (expected.newSeries() > 0 && (long) storage.activeSeries() + expected.newSeries() > limit) {
-      return Effect().reply(append.replyTo(), new SeriesLimitReached(storage.activeSeries(), expected.newSeries(), limit));
+    /**
+     * Registers metrics shards with this node's sharding, on their own dispatcher; {@code clock} dates
+     * retention (the wall clock but in tests), and shards publish their figures to {@code board}.
+     */
+    public static void init(ActorSystem<?> system, MetricsSettings settings, Clock clock, ShardStatsBoard board) {
+        ClusterSharding.get(system)
+                .init(Entity.of(ENTITY_KEY, entity -> Behaviors.supervise(Behaviors.<Command>setup(
+                                        context -> Behaviors.withTimers(timers -> new MetricsShard(
+                                                entity.getEntityId(), settings, clock, board, context, timers))))
+                                .onFailure(
+                                        ShardFailed.class,
+                                        SupervisorStrategy.restartWithBackoff(
+                                                        Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
+                                                .withLoggingEnabled(false))) // logged once, with its request id
+                        .withEntityProps(DispatcherSelector.fromConfig(DISPATCHER)));
     }
-    Appended reply = new Appended(expected.accepted(), expected.rejectedOutOfOrder(), expected.rejectedTooOld());
-    List<MetricsEvent> events = new ArrayList<>(2);
-    if (due != null) events.add(new MetricsEvent.RetentionApplied(due.rawCutoffMs(), due.rollupCutoffMs()));
-    if (expected.accepted() > 0) {
-      lastWriteNanos = System.nanoTime();
-      events.add(MetricsEvent.PointsAppended.of(append.batch(), batch));
+
+    /** Thrown after a contained failure was answered: the storage may be half-changed, so the shard restarts. */
+    static final class ShardFailed extends RuntimeException {
+        ShardFailed(String requestId, Throwable cause) {
+            super("metrics shard failed (request id " + requestId + ")", cause);
+        }
     }
-    if (events.isEmpty()) return Effect().reply(append.replyTo(), reply);
-    return Effect().persist(events).thenReply(append.replyTo(), s -> reply);
-  }
 
-  /**
-   * Seals the heads once nothing was stored for seal-after-idle, something is unsealed, and enough
-   * was journaled since the last snapshot to be worth rewriting it (idle-seal-min-growth); the
-   * snapshot after the {@code HeadsSealed} event lets the pruner delete every raw batch event.
-   */
-  private Effect<MetricsEvent, ShardStorage> onSealIfIdle(ShardStorage storage, SealIfIdle seal) {
-    boolean idle = System.nanoTime() - lastWriteNanos >= settings.sealAfterIdle().toNanos();
-    boolean grown = snapshotBytes == 0 || journalBytesSinceSnapshot >= settings.idleSealMinGrowth() * snapshotBytes;
-    if (!idle || !unsealedEvents || !grown) return Effect().none();
-    return Effect().persist(new MetricsEvent.HeadsSealed());
-  }
+    private final MetricsSettings settings;
+    private final Clock clock;
+    private final ShardStatsBoard board;
+    private final String entityId;
+    private final String persistenceId;
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    /** Set by the event handler: whether the last retention event dropped data (then snapshot and prune). */
+    private boolean retentionDroppedData;
+    /**
+     * Set by the event handler: whether an event other than {@code HeadsSealed} came after the last
+     * one (or after the snapshot recovery started from), i.e. whether an idle shard should seal.
+     */
+    private boolean unsealedEvents;
+    /** When this shard last persisted a point batch (System.nanoTime), or started. */
+    private long lastWriteNanos = System.nanoTime();
+    /** Size of the shard's latest snapshot (taken or recovered from), 0 if none. */
+    private long snapshotBytes;
+    /** Bytes of the point batch events applied since that snapshot was taken (replayed ones included). */
+    private long journalBytesSinceSnapshot;
+    /** Events applied since that snapshot was taken (replayed ones included): what a recovery would replay. */
+    private long eventsSinceSnapshot;
 
-  /**
-   * Journals the cutoffs computed from the wall clock and applies retention from the event, so
-   * replay drops exactly what was dropped here. Skipped until the raw horizon moves (once an hour).
-   */
-  private Effect<MetricsEvent, ShardStorage> onApplyRetention(ShardStorage storage, ApplyRetention apply) {
-    long now = clock.millis();
-    if (!storage.retentionDue(now)) return Effect().none();
-    RetentionCutoffs cutoffs = storage.retentionCutoffs(now);
-    return Effect().persist(new MetricsEvent.RetentionApplied(cutoffs.rawCutoffMs(), cutoffs.rollupCutoffMs()));
-  }
-
-  private SeriesRoom seriesRoom(ShardStorage storage, CheckSeries check) {
-    List<Labels> labels = check.labelSets().stream().map(Labels::of).toList();
-    return new SeriesRoom(storage.activeSeries(), storage.unknownSeries(labels), settings.maxActiveSeriesPerShard());
-  }
-
-  private static Selected select(ShardStorage storage, Select select) {
-    List<Matcher> matchers = select.matchers().stream().map(MatcherSpec::toMatcher).toList();
-    List<SeriesPoints> out = new ArrayList<>();
-    for (SelectedSeries series : storage.select(matchers, select.startMs(), select.endMs())) {
-      if (series.points().size() == 0) continue;
-      out.add(new SeriesPoints(labels(series.labels()), series.points().timestamps(), series.points().values()));
+    private MetricsShard(
+            String entityId,
+            MetricsSettings settings,
+            Clock clock,
+            ShardStatsBoard board,
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers) {
+        // A failed write stops this instance, and sharding starts a new one with the next message: Pekko's own restart
+        // (onPersistFailure) would recover onto the storage this instance already holds (emptyState is evaluated once
+        // per instance and the storage is mutable), applying every event again.
+        super(PersistenceId.of("metrics", entityId));
+        this.settings = settings;
+        this.clock = clock;
+        this.board = board;
+        this.entityId = entityId;
+        this.persistenceId = PersistenceId.of("metrics", entityId).id();
+        this.context = context;
+        this.timers = timers;
     }
-    return new Selected(out);
-  }
 
-  private static Map<String, String> labels(Labels labels) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < labels.size(); i++) map.put(labels.name(i), labels.value(i));
-    return map;
-  }
+    @Override
+    public ShardStorage emptyState() {
+        return new ShardStorage(settings.storage());
+    }
+
+    /** The binary snapshot form, noting the sizes the idle seal weighs (both calls run in the entity). */
+    @Override
+    public SnapshotAdapter<ShardStorage> snapshotAdapter() {
+        SnapshotAdapter<ShardStorage> codec = MetricsShardSnapshot.adapter(settings.storage());
+        return new SnapshotAdapter<>() {
+            @Override
+            public Object toJournal(ShardStorage storage) {
+                MetricsShardSnapshot snapshot = (MetricsShardSnapshot) codec.toJournal(storage);
+                snapshotBytes = snapshot.bytes().length;
+                journalBytesSinceSnapshot = 0;
+                eventsSinceSnapshot = 0;
+                return snapshot;
+            }
+
+            @Override
+            public ShardStorage fromJournal(Object from) {
+                snapshotBytes = ((MetricsShardSnapshot) from).bytes().length;
+                return codec.fromJournal(from);
+            }
+        };
+    }
+
+    /**
+     * A snapshot every snapshot-every-events events, after the heads were sealed, and right after a
+     * retention that dropped data (so dropped data leaves the journal and snapshot store at once).
+     * No Pekko retention criteria: {@link #signalHandler} prunes after every snapshot instead, since
+     * typed retention deletes only events older than the kept snapshots, and keeps at least two.
+     */
+    @Override
+    public boolean shouldSnapshot(ShardStorage storage, MetricsEvent event, long sequenceNr) {
+        if (event instanceof MetricsEvent.HeadsSealed) return true;
+        if (event instanceof MetricsEvent.RetentionApplied && retentionDroppedData) return true;
+        return sequenceNr % settings.snapshotEveryEvents() == 0;
+    }
+
+    @Override
+    public EventHandler<ShardStorage, MetricsEvent> eventHandler() {
+        return (storage, event) -> {
+            if (event instanceof MetricsEvent.PointsAppended appended) {
+                storage.append(appended.batch());
+                journalBytesSinceSnapshot += appended.bytes().length;
+            } else if (event instanceof MetricsEvent.RetentionApplied retention) {
+                retentionDroppedData = storage.applyRetention(retention.cutoffs());
+            } else if (event instanceof MetricsEvent.HeadsSealed) {
+                storage.sealAll();
+            }
+            unsealedEvents = !(event instanceof MetricsEvent.HeadsSealed);
+            eventsSinceSnapshot++;
+            return storage;
+        };
+    }
+
+    /**
+     * Retention runs when the shard starts (so a shard passivated for long catches up at once) and
+     * then every retention-interval while it runs; the shard's figures go to the node's board
+     * likewise, every stats-interval (computing them walks every chunk, too much for every batch),
+     * and the idle check every half seal-after-idle. Once any snapshot is saved, the events up to it
+     * and the older snapshots are deleted; when the shard stops, its figures leave the board.
+     */
+    @Override
+    public SignalHandler<ShardStorage> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), storage -> {
+                    timers.startTimerWithFixedDelay(
+                            "retention", new ApplyRetention(), Duration.ZERO, settings.retentionInterval());
+                    timers.startTimerWithFixedDelay(
+                            "stats", new PublishStats(), Duration.ZERO, settings.statsInterval());
+                    timers.startTimerWithFixedDelay(
+                            "seal", new SealIfIdle(), settings.sealAfterIdle().dividedBy(2));
+                })
+                .onSignal(PostStop.instance(), storage -> board.remove(entityId))
+                .onSignal(
+                        SnapshotCompleted.class,
+                        (storage, completed) -> Adapter.actorOf(
+                                context,
+                                JournalPruner.props(
+                                        persistenceId, completed.metadata().sequenceNr())))
+                .onSignal(SnapshotFailed.class, (storage, failed) -> {
+                    context.getLog()
+                            .warn(
+                                    "{}: snapshot at {} failed, its events stay in the journal",
+                                    persistenceId,
+                                    failed.metadata().sequenceNr(),
+                                    failed.getFailure());
+                    unsealedEvents = true; // try again once idle
+                })
+                .build();
+    }
+
+    /**
+     * Every command runs guarded, as a tenant's do: a Throwable that escapes (a bug, a class missing at run time) is
+     * logged once under a request id, an append is answered {@link Failed}, and the shard restarts from its journal.
+     */
+    @Override
+    public CommandHandler<Command, MetricsEvent, ShardStorage> commandHandler() {
+        CommandHandler<Command, MetricsEvent, ShardStorage> handler = commands();
+        return (storage, command) -> {
+            try {
+                return handler.apply(storage, command);
+            } catch (Throwable error) {
+                String requestId = InternalErrors.record(
+                        context.getLog(),
+                        "metrics-shard",
+                        "shard " + entityId + ", " + command.getClass().getSimpleName(),
+                        error);
+                if (command instanceof Append append) append.replyTo().tell(new Failed(requestId));
+                throw new ShardFailed(requestId, error);
+            }
+        };
+    }
+
+    private CommandHandler<Command, MetricsEvent, ShardStorage> commands() {
+        return newCommandHandlerBuilder()
+                .forAnyState()
+                .onCommand(Append.class, this::onAppend)
+                .onCommand(CheckSeries.class, (storage, check) -> Effect()
+                        .reply(check.replyTo(), seriesRoom(storage, check)))
+                .onCommand(ApplyRetention.class, this::onApplyRetention)
+                .onCommand(SealIfIdle.class, this::onSealIfIdle)
+                .onCommand(PublishStats.class, (storage, publish) -> {
+                    ShardStorage.Stats stats = storage.stats();
+                    board.update(
+                            entityId,
+                            new ShardStatsBoard.Stats(
+                                    storage.activeSeries(),
+                                    stats.sealedBytes(),
+                                    stats.sealedPoints(),
+                                    eventsSinceSnapshot));
+                    return Effect().none();
+                })
+                .onCommand(Select.class, (storage, select) -> Effect().reply(select.replyTo(), select(storage, select)))
+                .build();
+    }
+
+    /**
+     * Stores a batch, judged against the retention horizon of now. The retention timer's first tick
+     * reaches a shard after the commands stashed while it recovered, so without this a shard that just
+     * started (or one whose horizon moved since the last tick) would acknowledge points older than the
+     * horizon and drop them at that tick: a due retention is journaled together with the batch, first.
+     */
+    private Effect<MetricsEvent, ShardStorage> onAppend(ShardStorage storage, Append append) {
+        PointBatch batch = MetricsEvent.decode(append.batch());
+        long now = clock.millis();
+        RetentionCutoffs due = storage.retentionDue(now) ? storage.retentionCutoffs(now) : null;
+        AppendResult expected = due == null ? storage.check(batch) : storage.checkAfter(due, batch);
+        int limit = settings.maxActiveSeriesPerShard();
+        if (expected.newSeries() > 0 && (long) storage.activeSeries() + expected.newSeries() > limit) {
+            return Effect()
+                    .reply(
+                            append.replyTo(),
+                            new SeriesLimitReached(storage.activeSeries(), expected.newSeries(), limit));
+        }
+        Appended reply = new Appended(expected.accepted(), expected.rejectedOutOfOrder(), expected.rejectedTooOld());
+        List<MetricsEvent> events = new ArrayList<>(2);
+        if (due != null) events.add(new MetricsEvent.RetentionApplied(due.rawCutoffMs(), due.rollupCutoffMs()));
+        if (expected.accepted() > 0) {
+            lastWriteNanos = System.nanoTime();
+            events.add(MetricsEvent.PointsAppended.of(append.batch(), batch));
+        }
+        if (events.isEmpty()) return Effect().reply(append.replyTo(), reply);
+        return Effect().persist(events).thenReply(append.replyTo(), s -> reply);
+    }
+
+    /**
+     * Seals the heads once nothing was stored for seal-after-idle, something is unsealed, and enough
+     * was journaled since the last snapshot to be worth rewriting it (idle-seal-min-growth); the
+     * snapshot after the {@code HeadsSealed} event lets the pruner delete every raw batch event.
+     */
+    private Effect<MetricsEvent, ShardStorage> onSealIfIdle(ShardStorage storage, SealIfIdle seal) {
+        boolean idle =
+                System.nanoTime() - lastWriteNanos >= settings.sealAfterIdle().toNanos();
+        boolean grown = snapshotBytes == 0 || journalBytesSinceSnapshot >= settings.idleSealMinGrowth() * snapshotBytes;
+        if (!idle || !unsealedEvents || !grown) return Effect().none();
+        return Effect().persist(new MetricsEvent.HeadsSealed());
+    }
+
+    /**
+     * Journals the cutoffs computed from the wall clock and applies retention from the event, so
+     * replay drops exactly what was dropped here. Skipped until the raw horizon moves (once an hour).
+     */
+    private Effect<MetricsEvent, ShardStorage> onApplyRetention(ShardStorage storage, ApplyRetention apply) {
+        long now = clock.millis();
+        if (!storage.retentionDue(now)) return Effect().none();
+        RetentionCutoffs cutoffs = storage.retentionCutoffs(now);
+        return Effect().persist(new MetricsEvent.RetentionApplied(cutoffs.rawCutoffMs(), cutoffs.rollupCutoffMs()));
+    }
+
+    private SeriesRoom seriesRoom(ShardStorage storage, CheckSeries check) {
+        List<Labels> labels = check.labelSets().stream().map(Labels::of).toList();
+        return new SeriesRoom(
+                storage.activeSeries(), storage.unknownSeries(labels), settings.maxActiveSeriesPerShard());
+    }
+
+    private static Selected select(ShardStorage storage, Select select) {
+        List<Matcher> matchers =
+                select.matchers().stream().map(MatcherSpec::toMatcher).toList();
+        List<SeriesPoints> out = new ArrayList<>();
+        for (SelectedSeries series : storage.select(matchers, select.startMs(), select.endMs())) {
+            if (series.points().size() == 0) continue;
+            out.add(new SeriesPoints(
+                    labels(series.labels()),
+                    series.points().timestamps(),
+                    series.points().values()));
+        }
+        return new Selected(out);
+    }
+
+    private static Map<String, String> labels(Labels labels) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < labels.size(); i++) map.put(labels.name(i), labels.value(i));
+        return map;
+    }
 }

@@ -17,28 +17,29 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
  */
 public record MetricsShardSnapshot(byte[] bytes) {
 
-  /** Restored shards run under {@code current}, the node's settings now, not those they were written with. */
-  static SnapshotAdapter<ShardStorage> adapter(StorageConfig current) {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(ShardStorage storage) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DataOutputStream data = new DataOutputStream(out)) {
-          storage.writeSnapshot(data);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        return new MetricsShardSnapshot(out.toByteArray());
-      }
+    /** Restored shards run under {@code current}, the node's settings now, not those they were written with. */
+    static SnapshotAdapter<ShardStorage> adapter(StorageConfig current) {
+        return new SnapshotAdapter<>() {
+            @Override
+            public Object toJournal(ShardStorage storage) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                try (DataOutputStream data = new DataOutputStream(out)) {
+                    storage.writeSnapshot(data);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return new MetricsShardSnapshot(out.toByteArray());
+            }
 
-      @Override
-      public ShardStorage fromJournal(Object from) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(((MetricsShardSnapshot) from).bytes()))) {
-          return ShardStorage.readSnapshot(in, current);
-        } catch (IOException e) {
-          throw new UncheckedIOException("corrupt metrics shard snapshot", e);
-        }
-      }
-    };
-  }
+            @Override
+            public ShardStorage fromJournal(Object from) {
+                try (DataInputStream in =
+                        new DataInputStream(new ByteArrayInputStream(((MetricsShardSnapshot) from).bytes()))) {
+                    return ShardStorage.readSnapshot(in, current);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("corrupt metrics shard snapshot", e);
+                }
+            }
+        };
+    }
 }

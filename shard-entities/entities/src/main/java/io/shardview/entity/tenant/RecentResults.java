@@ -10,29 +10,29 @@ import java.util.Map;
  * Oldest forgotten first.
  */
 final class RecentResults<R> {
-  private final int capacity;
-  private final LinkedHashMap<String, R> results;
+    private final int capacity;
+    private final LinkedHashMap<String, R> results;
 
-  RecentResults(int capacity) {
-    this.capacity = capacity;
-    this.results = new LinkedHashMap<>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, R> eldest) {
-        return size() > RecentResults.this.capacity;
-      }
-    };
-  }
+    RecentResults(int capacity) {
+        this.capacity = capacity;
+        this.results = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, R> eldest) {
+                return size() > RecentResults.this.capacity;
+            }
+        };
+    }
 
-  R get(String id) {
-    return results.get(id);
-  }
+    R get(String id) {
+        return results.get(id);
+    }
 
-  void remember(String id, R result) {
-    results.put(id, result);
-  }
+    void remember(String id, R result) {
+        results.put(id, result);
+    }
 
-  /** Entries oldest first, for snapshots. */
-  List<Map.Entry<String, R>> entries() {
-    return List.copyOf(results.entrySet());
-  }
+    /** Entries oldest first, for snapshots. */
+    List<Map.Entry<String, R>> entries() {
+        return List.copyOf(results.entrySet());
+    }
 }

@@ -15,30 +15,30 @@ import java.util.List;
  * this form, so they serialize the same way on every node.
  */
 final class RowJson {
-  private RowJson() {}
+    private RowJson() {}
 
-  static Object value(Object v) {
-    if (v instanceof BigDecimal decimal) return decimal.toPlainString();
-    // A float4 as the double of its own digits: JSON shows 1.2345679, and a double crosses nodes unchanged.
-    if (v instanceof Float f) return Double.valueOf(f.toString());
-    if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof FixedChar) return v.toString();
-    return v;
-  }
+    static Object value(Object v) {
+        if (v instanceof BigDecimal decimal) return decimal.toPlainString();
+        // A float4 as the double of its own digits: JSON shows 1.2345679, and a double crosses nodes unchanged.
+        if (v instanceof Float f) return Double.valueOf(f.toString());
+        if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof FixedChar) return v.toString();
+        return v;
+    }
 
-  static List<Object> row(Row row) {
-    List<Object> values = new ArrayList<>(row.size());
-    for (int i = 0; i < row.size(); i++) values.add(value(row.get(i)));
-    return values;
-  }
+    static List<Object> row(Row row) {
+        List<Object> values = new ArrayList<>(row.size());
+        for (int i = 0; i < row.size(); i++) values.add(value(row.get(i)));
+        return values;
+    }
 
-  static List<List<Object>> rows(List<Row> rows) {
-    List<List<Object>> out = new ArrayList<>(rows.size());
-    for (Row row : rows) out.add(row(row));
-    return out;
-  }
+    static List<List<Object>> rows(List<Row> rows) {
+        List<List<Object>> out = new ArrayList<>(rows.size());
+        for (Row row : rows) out.add(row(row));
+        return out;
+    }
 
-  /** A row repeated {@code copies} times, as multiset rows appear in the API. */
-  static void addCopies(List<List<Object>> out, Row row, long copies) {
-    out.addAll(Collections.nCopies((int) copies, row(row)));
-  }
+    /** A row repeated {@code copies} times, as multiset rows appear in the API. */
+    static void addCopies(List<List<Object>> out, Row row, long copies) {
+        out.addAll(Collections.nCopies((int) copies, row(row)));
+    }
 }

@@ -19,47 +19,47 @@ import java.io.UncheckedIOException;
  * {@code byte[]} field was, so older snapshots still read.
  */
 public final class SnapshotCircuit {
-  private CircuitImage image; // dropped once encoded
-  private byte[] bytes;
+    private CircuitImage image; // dropped once encoded
+    private byte[] bytes;
 
-  private SnapshotCircuit(CircuitImage image, byte[] bytes) {
-    this.image = image;
-    this.bytes = bytes;
-  }
-
-  /** A circuit to be encoded when serialized. */
-  static SnapshotCircuit of(CircuitImage image) {
-    return new SnapshotCircuit(image, null);
-  }
-
-  /** A circuit read from a snapshot. */
-  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-  static SnapshotCircuit fromBytes(byte[] bytes) {
-    return new SnapshotCircuit(null, bytes);
-  }
-
-  /** The engine's snapshot bytes, encoded from the image on first use (by the serializer). */
-  @JsonValue
-  synchronized byte[] bytes() {
-    if (bytes == null) {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(buffer, 1 << 16))) {
-        image.write(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      bytes = buffer.toByteArray();
-      image = null;
+    private SnapshotCircuit(CircuitImage image, byte[] bytes) {
+        this.image = image;
+        this.bytes = bytes;
     }
-    return bytes;
-  }
 
-  /** Decodes the circuit; views are restored, not recomputed. */
-  Circuit restore() {
-    try {
-      return Circuit.readSnapshot(new ByteArrayInput(bytes()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("corrupt tenant snapshot", e);
+    /** A circuit to be encoded when serialized. */
+    static SnapshotCircuit of(CircuitImage image) {
+        return new SnapshotCircuit(image, null);
     }
-  }
+
+    /** A circuit read from a snapshot. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static SnapshotCircuit fromBytes(byte[] bytes) {
+        return new SnapshotCircuit(null, bytes);
+    }
+
+    /** The engine's snapshot bytes, encoded from the image on first use (by the serializer). */
+    @JsonValue
+    synchronized byte[] bytes() {
+        if (bytes == null) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(buffer, 1 << 16))) {
+                image.write(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            bytes = buffer.toByteArray();
+            image = null;
+        }
+        return bytes;
+    }
+
+    /** Decodes the circuit; views are restored, not recomputed. */
+    Circuit restore() {
+        try {
+            return Circuit.readSnapshot(new ByteArrayInput(bytes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt tenant snapshot", e);
+        }
+    }
 }

@@ -28,110 +28,116 @@ import java.util.Map;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = TenantEvent.SqlApplied.class, name = "sql-applied.v1"),
-    @JsonSubTypes.Type(value = TenantEvent.BatchApplied.class, name = "batch-applied.v1")})
+    @JsonSubTypes.Type(value = TenantEvent.BatchApplied.class, name = "batch-applied.v1")
+})
 public sealed interface TenantEvent {
 
-  /** The tenant's version after this event. */
-  long version();
+    /** The tenant's version after this event. */
+    long version();
 
-  /**
-   * A SQL request whose statements all applied, and the objects it created or dropped; revision: the
-   * {@link io.shardview.circuit.Circuit#SQL_REVISION} they were accepted under, null in events written before it
-   * was kept (revision 0); requestKey: the client's Idempotency-Key, or null (so a retry of it answers this result).
-   */
-  record SqlApplied(long version, String sql, List<DdlResult.ChangedObject> objects, Integer revision, String requestKey)
-      implements TenantEvent {
-    /** The SQL revision, 0 for an event written before it was kept. */
-    public int sqlRevision() {
-      return revision == null ? 0 : revision;
-    }
-  }
-
-  /**
-   * An accepted ingest batch: its net effect per table as Z-set deltas (binary, {@link RowCodec}),
-   * which is what recovery applies; the ops themselves are not needed again. A class rather than a
-   * record so that the decoded batch it was created from can ride along without being persisted.
-   */
-  final class BatchApplied implements TenantEvent {
-    private final long version;
-    private final String batchId;
-    private final int ops;
-    private final byte[] deltas;
-    @JsonIgnore // Pekko's mapper sees private fields; this one is never persisted
-    private final ValidatedBatch validated;
-
-    /** As read from the journal. */
-    @JsonCreator
-    public BatchApplied(@JsonProperty("version") long version, @JsonProperty("batchId") String batchId,
-        @JsonProperty("ops") int ops, @JsonProperty("deltas") byte[] deltas) {
-      this(version, batchId, ops, deltas, null);
-    }
-
-    private BatchApplied(long version, String batchId, int ops, byte[] deltas, ValidatedBatch validated) {
-      this.version = version;
-      this.batchId = batchId;
-      this.ops = ops;
-      this.deltas = deltas;
-      this.validated = validated;
-    }
-
-    /** The event of a batch validated at version {@code version - 1}. */
-    public static BatchApplied of(ValidatedBatch batch, String batchId) {
-      return new BatchApplied(batch.baseVersion() + 1, batchId, batch.ops(), encode(batch.tableDeltas()), batch);
-    }
-
-    @Override
-    @JsonProperty("version")
-    public long version() {
-      return version;
-    }
-
-    /** The client's idempotency key, or null. */
-    @JsonProperty("batchId")
-    public String batchId() {
-      return batchId;
-    }
-
-    /** Number of ops in the request. */
-    @JsonProperty("ops")
-    public int ops() {
-      return ops;
-    }
-
-    /** The net table deltas in {@link RowCodec} form. */
-    @JsonProperty("deltas")
-    public byte[] deltas() {
-      return deltas;
-    }
-
-    /** The batch to apply: the one it was created from, else decoded from the journal bytes. */
-    public ValidatedBatch toValidatedBatch() {
-      return validated != null ? validated : new ValidatedBatch(version - 1, ops, decode(deltas));
-    }
-
-    private static byte[] encode(Map<String, ZSet> tableDeltas) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        out.writeInt(tableDeltas.size());
-        for (Map.Entry<String, ZSet> table : tableDeltas.entrySet()) {
-          out.writeUTF(table.getKey());
-          RowCodec.writeZSet(out, table.getValue());
+    /**
+     * A SQL request whose statements all applied, and the objects it created or dropped; revision: the
+     * {@link io.shardview.circuit.Circuit#SQL_REVISION} they were accepted under, null in events written before it
+     * was kept (revision 0); requestKey: the client's Idempotency-Key, or null (so a retry of it answers this result).
+     */
+    record SqlApplied(
+            long version, String sql, List<DdlResult.ChangedObject> objects, Integer revision, String requestKey)
+            implements TenantEvent {
+        /** The SQL revision, 0 for an event written before it was kept. */
+        public int sqlRevision() {
+            return revision == null ? 0 : revision;
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return bytes.toByteArray();
     }
 
-    private static Map<String, ZSet> decode(byte[] deltas) {
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(deltas))) {
-        int tables = in.readInt();
-        Map<String, ZSet> result = new LinkedHashMap<>();
-        for (int i = 0; i < tables; i++) result.put(in.readUTF(), RowCodec.readZSet(in));
-        return result;
-      } catch (IOException e) {
-        throw new UncheckedIOException("corrupt batch event", e);
-      }
+    /**
+     * An accepted ingest batch: its net effect per table as Z-set deltas (binary, {@link RowCodec}),
+     * which is what recovery applies; the ops themselves are not needed again. A class rather than a
+     * record so that the decoded batch it was created from can ride along without being persisted.
+     */
+    final class BatchApplied implements TenantEvent {
+        private final long version;
+        private final String batchId;
+        private final int ops;
+        private final byte[] deltas;
+
+        @JsonIgnore // Pekko's mapper sees private fields; this one is never persisted
+        private final ValidatedBatch validated;
+
+        /** As read from the journal. */
+        @JsonCreator
+        public BatchApplied(
+                @JsonProperty("version") long version,
+                @JsonProperty("batchId") String batchId,
+                @JsonProperty("ops") int ops,
+                @JsonProperty("deltas") byte[] deltas) {
+            this(version, batchId, ops, deltas, null);
+        }
+
+        private BatchApplied(long version, String batchId, int ops, byte[] deltas, ValidatedBatch validated) {
+            this.version = version;
+            this.batchId = batchId;
+            this.ops = ops;
+            this.deltas = deltas;
+            this.validated = validated;
+        }
+
+        /** The event of a batch validated at version {@code version - 1}. */
+        public static BatchApplied of(ValidatedBatch batch, String batchId) {
+            return new BatchApplied(batch.baseVersion() + 1, batchId, batch.ops(), encode(batch.tableDeltas()), batch);
+        }
+
+        @Override
+        @JsonProperty("version")
+        public long version() {
+            return version;
+        }
+
+        /** The client's idempotency key, or null. */
+        @JsonProperty("batchId")
+        public String batchId() {
+            return batchId;
+        }
+
+        /** Number of ops in the request. */
+        @JsonProperty("ops")
+        public int ops() {
+            return ops;
+        }
+
+        /** The net table deltas in {@link RowCodec} form. */
+        @JsonProperty("deltas")
+        public byte[] deltas() {
+            return deltas;
+        }
+
+        /** The batch to apply: the one it was created from, else decoded from the journal bytes. */
+        public ValidatedBatch toValidatedBatch() {
+            return validated != null ? validated : new ValidatedBatch(version - 1, ops, decode(deltas));
+        }
+
+        private static byte[] encode(Map<String, ZSet> tableDeltas) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeInt(tableDeltas.size());
+                for (Map.Entry<String, ZSet> table : tableDeltas.entrySet()) {
+                    out.writeUTF(table.getKey());
+                    RowCodec.writeZSet(out, table.getValue());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        private static Map<String, ZSet> decode(byte[] deltas) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(deltas))) {
+                int tables = in.readInt();
+                Map<String, ZSet> result = new LinkedHashMap<>();
+                for (int i = 0; i < tables; i++) result.put(in.readUTF(), RowCodec.readZSet(in));
+                return result;
+            } catch (IOException e) {
+                throw new UncheckedIOException("corrupt batch event", e);
+            }
+        }
     }
-  }
 }

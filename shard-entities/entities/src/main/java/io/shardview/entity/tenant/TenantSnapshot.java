@@ -12,58 +12,73 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
  * never leaves it; the circuit is encoded later by the snapshot store ({@link SnapshotCircuit}).
  */
 public record TenantSnapshot(
-    SnapshotCircuit circuit,
-    List<RememberedBatch> batches,
-    List<History> histories,
-    List<RememberedSql> sqlRequests) implements CborSerializable {
+        SnapshotCircuit circuit,
+        List<RememberedBatch> batches,
+        List<History> histories,
+        List<RememberedSql> sqlRequests)
+        implements CborSerializable {
 
-  /** A remembered batch id with its original result. */
-  public record RememberedBatch(String batchId, TenantCircuit.Ingested result) {}
+    /** A remembered batch id with its original result. */
+    public record RememberedBatch(String batchId, TenantCircuit.Ingested result) {}
 
-  /** A remembered SQL request key with its original result (absent from snapshots taken before keys were kept). */
-  public record RememberedSql(String key, TenantCircuit.SqlApplied result) {}
+    /** A remembered SQL request key with its original result (absent from snapshots taken before keys were kept). */
+    public record RememberedSql(String key, TenantCircuit.SqlApplied result) {}
 
-  /** One view's change history. */
-  public record History(String view, long horizon, long lastVersion, List<String> columns, List<ViewChange> retained) {}
+    /** One view's change history. */
+    public record History(
+            String view, long horizon, long lastVersion, List<String> columns, List<ViewChange> retained) {}
 
-  static SnapshotAdapter<TenantState> adapter(String tenant, TenantSettings settings) {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(TenantState state) {
-        return of(state);
-      }
+    static SnapshotAdapter<TenantState> adapter(String tenant, TenantSettings settings) {
+        return new SnapshotAdapter<>() {
+            @Override
+            public Object toJournal(TenantState state) {
+                return of(state);
+            }
 
-      @Override
-      public TenantState fromJournal(Object from) {
-        return ((TenantSnapshot) from).restore(tenant, settings);
-      }
-    };
-  }
-
-  static TenantSnapshot of(TenantState state) {
-    List<RememberedBatch> batches = state.batches.entries().stream()
-        .map(e -> new RememberedBatch(e.getKey(), e.getValue())).toList();
-    List<History> histories = state.histories.entrySet().stream()
-        .map(e -> new History(e.getKey(), e.getValue().horizon(), e.getValue().lastVersion(),
-            state.viewColumns.get(e.getKey()), e.getValue().retained()))
-        .toList();
-    List<RememberedSql> sqlRequests = state.sqlRequests.entries().stream()
-        .map(e -> new RememberedSql(e.getKey(), e.getValue())).toList();
-    state.snapshotsInFlight++;
-    return new TenantSnapshot(SnapshotCircuit.of(state.circuit.image()), batches, histories, sqlRequests);
-  }
-
-  TenantState restore(String tenant, TenantSettings settings) {
-    Circuit restored = circuit.restore();
-    TenantState state = new TenantState(tenant, settings, restored);
-    state.snapshotVersion = restored.version();
-    for (RememberedBatch batch : batches) state.batches.remember(batch.batchId(), batch.result());
-    if (sqlRequests != null) for (RememberedSql sql : sqlRequests) state.sqlRequests.remember(sql.key(), sql.result());
-    for (History h : histories) {
-      state.histories.put(h.view(), ChangeHistory.restore(h.horizon(), h.lastVersion(), h.retained(),
-          settings.historyMaxChanges(), settings.historyMaxRows()));
-      state.viewColumns.put(h.view(), h.columns());
+            @Override
+            public TenantState fromJournal(Object from) {
+                return ((TenantSnapshot) from).restore(tenant, settings);
+            }
+        };
     }
-    return state;
-  }
+
+    static TenantSnapshot of(TenantState state) {
+        List<RememberedBatch> batches = state.batches.entries().stream()
+                .map(e -> new RememberedBatch(e.getKey(), e.getValue()))
+                .toList();
+        List<History> histories = state.histories.entrySet().stream()
+                .map(e -> new History(
+                        e.getKey(),
+                        e.getValue().horizon(),
+                        e.getValue().lastVersion(),
+                        state.viewColumns.get(e.getKey()),
+                        e.getValue().retained()))
+                .toList();
+        List<RememberedSql> sqlRequests = state.sqlRequests.entries().stream()
+                .map(e -> new RememberedSql(e.getKey(), e.getValue()))
+                .toList();
+        state.snapshotsInFlight++;
+        return new TenantSnapshot(SnapshotCircuit.of(state.circuit.image()), batches, histories, sqlRequests);
+    }
+
+    TenantState restore(String tenant, TenantSettings settings) {
+        Circuit restored = circuit.restore();
+        TenantState state = new TenantState(tenant, settings, restored);
+        state.snapshotVersion = restored.version();
+        for (RememberedBatch batch : batches) state.batches.remember(batch.batchId(), batch.result());
+        if (sqlRequests != null)
+            for (RememberedSql sql : sqlRequests) state.sqlRequests.remember(sql.key(), sql.result());
+        for (History h : histories) {
+            state.histories.put(
+                    h.view(),
+                    ChangeHistory.restore(
+                            h.horizon(),
+                            h.lastVersion(),
+                            h.retained(),
+                            settings.historyMaxChanges(),
+                            settings.historyMaxRows()));
+            state.viewColumns.put(h.view(), h.columns());
+        }
+        return state;
+    }
 }

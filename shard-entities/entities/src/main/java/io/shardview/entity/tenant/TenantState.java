@@ -25,121 +25,137 @@ import java.util.Map;
  * run the same code.
  */
 final class TenantState {
-  final String tenant;
-  final TenantSettings settings;
-  Circuit circuit;
-  final RecentResults<TenantCircuit.Ingested> batches;
-  /** SQL requests applied under an Idempotency-Key, with their results. */
-  final RecentResults<TenantCircuit.SqlApplied> sqlRequests;
-  final Map<String, ChangeHistory> histories = new HashMap<>();
-  final Map<String, List<String>> viewColumns = new HashMap<>();
+    final String tenant;
+    final TenantSettings settings;
+    Circuit circuit;
+    final RecentResults<TenantCircuit.Ingested> batches;
+    /** SQL requests applied under an Idempotency-Key, with their results. */
+    final RecentResults<TenantCircuit.SqlApplied> sqlRequests;
 
-  /** Ops applied since the last snapshot: large batches call for a snapshot before N events. */
-  long opsSinceSnapshot;
+    final Map<String, ChangeHistory> histories = new HashMap<>();
+    final Map<String, List<String>> viewColumns = new HashMap<>();
 
-  /** Snapshots taken and still being written (the entity waits for them before stopping). */
-  int snapshotsInFlight;
+    /** Ops applied since the last snapshot: large batches call for a snapshot before N events. */
+    long opsSinceSnapshot;
 
-  /** For the recovery report: the version the snapshot restored, and the events replayed after it. */
-  long snapshotVersion;
-  long eventsReplayed;
+    /** Snapshots taken and still being written (the entity waits for them before stopping). */
+    int snapshotsInFlight;
 
-  TenantState(String tenant, TenantSettings settings, Circuit circuit) {
-    this.tenant = tenant;
-    this.settings = settings;
-    this.circuit = circuit;
-    this.batches = new RecentResults<>(settings.rememberedBatchIds());
-    this.sqlRequests = new RecentResults<>(settings.rememberedBatchIds());
-  }
+    /** For the recovery report: the version the snapshot restored, and the events replayed after it. */
+    long snapshotVersion;
 
-  TenantState apply(TenantEvent event) {
-    if (event instanceof TenantEvent.SqlApplied sql) {
-      applySql(sql);
-    } else {
-      applyBatch((TenantEvent.BatchApplied) event);
+    long eventsReplayed;
+
+    TenantState(String tenant, TenantSettings settings, Circuit circuit) {
+        this.tenant = tenant;
+        this.settings = settings;
+        this.circuit = circuit;
+        this.batches = new RecentResults<>(settings.rememberedBatchIds());
+        this.sqlRequests = new RecentResults<>(settings.rememberedBatchIds());
     }
-    return this;
-  }
 
-  private void applySql(TenantEvent.SqlApplied event) {
-    if (circuit.version() < event.version()) { // recovery: replay the statements
-      eventsReplayed++;
-      DdlResult result = circuit.replaySql(event.sql(), event.sqlRevision());
-      if (!(result instanceof DdlResult.Applied applied) || applied.version() != event.version()) {
-        throw new IllegalStateException("replaying SQL event " + event.version() + " gave " + result);
-      }
+    TenantState apply(TenantEvent event) {
+        if (event instanceof TenantEvent.SqlApplied sql) {
+            applySql(sql);
+        } else {
+            applyBatch((TenantEvent.BatchApplied) event);
+        }
+        return this;
     }
-    if (event.requestKey() != null) {
-      sqlRequests.remember(event.requestKey(), new TenantCircuit.SqlApplied(event.version(), event.objects(), false));
+
+    private void applySql(TenantEvent.SqlApplied event) {
+        if (circuit.version() < event.version()) { // recovery: replay the statements
+            eventsReplayed++;
+            DdlResult result = circuit.replaySql(event.sql(), event.sqlRevision());
+            if (!(result instanceof DdlResult.Applied applied) || applied.version() != event.version()) {
+                throw new IllegalStateException("replaying SQL event " + event.version() + " gave " + result);
+            }
+        }
+        if (event.requestKey() != null) {
+            sqlRequests.remember(
+                    event.requestKey(), new TenantCircuit.SqlApplied(event.version(), event.objects(), false));
+        }
+        // The objects in statement order; a view created and dropped by the same request (or dropped and created
+        // again) ends as the circuit holds it after the whole request.
+        for (DdlResult.ChangedObject object : event.objects()) {
+            if (!object.kind().equals("view")) continue;
+            histories.remove(object.name());
+            viewColumns.remove(object.name());
+            List<String> columns = columnsOf(object.name());
+            if (object.action().equals("created") && columns != null) {
+                histories.put(
+                        object.name(),
+                        new ChangeHistory(event.version(), settings.historyMaxChanges(), settings.historyMaxRows()));
+                viewColumns.put(object.name(), columns);
+            }
+        }
     }
-    // The objects in statement order; a view created and dropped by the same request (or dropped and created
-    // again) ends as the circuit holds it after the whole request.
-    for (DdlResult.ChangedObject object : event.objects()) {
-      if (!object.kind().equals("view")) continue;
-      histories.remove(object.name());
-      viewColumns.remove(object.name());
-      List<String> columns = columnsOf(object.name());
-      if (object.action().equals("created") && columns != null) {
-        histories.put(object.name(), new ChangeHistory(event.version(),
-            settings.historyMaxChanges(), settings.historyMaxRows()));
-        viewColumns.put(object.name(), columns);
-      }
+
+    /** The columns of the view the circuit holds under that name, or null when it holds none. */
+    private List<String> columnsOf(String view) {
+        return circuit.describe().views().stream()
+                .filter(v -> v.name().equals(view))
+                .findFirst()
+                .map(v -> v.columns().stream().map(Column::name).toList())
+                .orElse(null);
     }
-  }
 
-  /** The columns of the view the circuit holds under that name, or null when it holds none. */
-  private List<String> columnsOf(String view) {
-    return circuit.describe().views().stream()
-        .filter(v -> v.name().equals(view))
-        .findFirst()
-        .map(v -> v.columns().stream().map(Column::name).toList())
-        .orElse(null);
-  }
-
-  private void applyBatch(TenantEvent.BatchApplied event) {
-    if (circuit.version() < event.version()) { // recovery: the batch was accepted before, so it evaluates again
-      eventsReplayed++;
-      AppliedBatch applied = applyBatch(event.toValidatedBatch(), event.batchId());
-      if (applied.result() instanceof TenantCircuit.Refused refused) {
-        throw new IllegalStateException("replaying batch event " + event.version() + " failed: " + refused.message());
-      }
+    private void applyBatch(TenantEvent.BatchApplied event) {
+        if (circuit.version() < event.version()) { // recovery: the batch was accepted before, so it evaluates again
+            eventsReplayed++;
+            AppliedBatch applied = applyBatch(event.toValidatedBatch(), event.batchId());
+            if (applied.result() instanceof TenantCircuit.Refused refused) {
+                throw new IllegalStateException(
+                        "replaying batch event " + event.version() + " failed: " + refused.message());
+            }
+        }
     }
-  }
 
-  /**
-   * What applying one batch produced: its reply ({@link TenantCircuit.Ingested}, or
-   * {@link TenantCircuit.Refused} when a view fails on the batch's data and nothing changed) and the
-   * view changes to publish.
-   */
-  record AppliedBatch(TenantCircuit.IngestReply result, List<ViewChange> changes) {}
+    /**
+     * What applying one batch produced: its reply ({@link TenantCircuit.Ingested}, or
+     * {@link TenantCircuit.Refused} when a view fails on the batch's data and nothing changed) and the
+     * view changes to publish.
+     */
+    record AppliedBatch(TenantCircuit.IngestReply result, List<ViewChange> changes) {}
 
-  /** Applies a validated batch and records its result, view changes and batch id. */
-  AppliedBatch applyBatch(io.shardview.circuit.ValidatedBatch batch, String batchId) {
-    BatchOutcome outcome = circuit.apply(batch);
-    if (outcome instanceof BatchOutcome.Failed failed) {
-      return new AppliedBatch(new TenantCircuit.Refused(RejectionKind.EVALUATION_ERROR, failed.message(),
-          Map.of("view", failed.view(), "problem", failed.problem())), List.of());
+    /** Applies a validated batch and records its result, view changes and batch id. */
+    AppliedBatch applyBatch(io.shardview.circuit.ValidatedBatch batch, String batchId) {
+        BatchOutcome outcome = circuit.apply(batch);
+        if (outcome instanceof BatchOutcome.Failed failed) {
+            return new AppliedBatch(
+                    new TenantCircuit.Refused(
+                            RejectionKind.EVALUATION_ERROR,
+                            failed.message(),
+                            Map.of("view", failed.view(), "problem", failed.problem())),
+                    List.of());
+        }
+        BatchOutcome.Accepted accepted = (BatchOutcome.Accepted) outcome;
+        opsSinceSnapshot += accepted.ops();
+        Map<String, TenantCircuit.ViewCount> counts = new LinkedHashMap<>();
+        List<ViewChange> changes = new ArrayList<>(accepted.views().size());
+        accepted.views().forEach((view, delta) -> {
+            counts.put(view, new TenantCircuit.ViewCount(delta.insertedCount(), delta.deletedCount()));
+            ChangeHistory history = histories.get(view);
+            ViewChange change = new ViewChange(
+                    tenant,
+                    view,
+                    accepted.version(),
+                    history.lastVersion(),
+                    viewColumns.get(view),
+                    expand(delta.inserted()),
+                    expand(delta.deleted()),
+                    delta.hashAfter());
+            history.append(change);
+            changes.add(change);
+        });
+        TenantCircuit.Ingested result = new TenantCircuit.Ingested(accepted.version(), accepted.ops(), counts, false);
+        if (batchId != null) batches.remember(batchId, result);
+        return new AppliedBatch(result, changes);
     }
-    BatchOutcome.Accepted accepted = (BatchOutcome.Accepted) outcome;
-    opsSinceSnapshot += accepted.ops();
-    Map<String, TenantCircuit.ViewCount> counts = new LinkedHashMap<>();
-    List<ViewChange> changes = new ArrayList<>(accepted.views().size());
-    accepted.views().forEach((view, delta) -> {
-      counts.put(view, new TenantCircuit.ViewCount(delta.insertedCount(), delta.deletedCount()));
-      ChangeHistory history = histories.get(view);
-      ViewChange change = new ViewChange(tenant, view, accepted.version(), history.lastVersion(),
-          viewColumns.get(view), expand(delta.inserted()), expand(delta.deleted()), delta.hashAfter());
-      history.append(change);
-      changes.add(change);
-    });
-    TenantCircuit.Ingested result = new TenantCircuit.Ingested(accepted.version(), accepted.ops(), counts, false);
-    if (batchId != null) batches.remember(batchId, result);
-    return new AppliedBatch(result, changes);
-  }
 
-  private static List<List<Object>> expand(List<ViewDelta.WeightedRow> rows) {
-    List<List<Object>> out = new ArrayList<>();
-    for (ViewDelta.WeightedRow row : rows) RowJson.addCopies(out, row.row(), row.copies());
-    return out;
-  }
+    private static List<List<Object>> expand(List<ViewDelta.WeightedRow> rows) {
+        List<List<Object>> out = new ArrayList<>();
+        for (ViewDelta.WeightedRow row : rows) RowJson.addCopies(out, row.row(), row.copies());
+        return out;
+    }
 }

@@ -13,26 +13,27 @@ import java.util.List;
  *     for the first)
  */
 public record ViewChange(
-    String tenant,
-    String view,
-    long version,
-    long previousVersion,
-    List<String> columns,
-    List<List<Object>> inserted,
-    List<List<Object>> deleted,
-    String hash) implements CborSerializable {
+        String tenant,
+        String view,
+        long version,
+        long previousVersion,
+        List<String> columns,
+        List<List<Object>> inserted,
+        List<List<Object>> deleted,
+        String hash)
+        implements CborSerializable {
 
-  public ViewChange {
-    if (version <= previousVersion) {
-      throw new IllegalArgumentException("version " + version + " must follow " + previousVersion);
+    public ViewChange {
+        if (version <= previousVersion) {
+            throw new IllegalArgumentException("version " + version + " must follow " + previousVersion);
+        }
+        columns = List.copyOf(columns);
+        inserted = List.copyOf(inserted);
+        deleted = List.copyOf(deleted);
     }
-    columns = List.copyOf(columns);
-    inserted = List.copyOf(inserted);
-    deleted = List.copyOf(deleted);
-  }
 
-  /** Number of rows this change carries, inserted plus deleted. */
-  public int rowCount() {
-    return inserted.size() + deleted.size();
-  }
+    /** Number of rows this change carries, inserted plus deleted. */
+    public int rowCount() {
+        return inserted.size() + deleted.size();
+    }
 }

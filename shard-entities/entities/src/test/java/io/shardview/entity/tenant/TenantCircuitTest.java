@@ -26,215 +26,248 @@ import org.junit.jupiter.api.Test;
  * event persisted; a bug or a passed deadline leaves nothing applied; retries with the same id are applied once.
  */
 class TenantCircuitTest {
-  private static final ActorTestKit KIT = ActorTestKit.create(PersistenceTestKitPlugin.getInstance().config()
-      .withFallback(PersistenceTestKitSnapshotPlugin.config())
-      // The journal keeps events as objects: their serializers are the node's (persistence module), tested there.
-      .withFallback(ConfigFactory.parseString("pekko.persistence.testkit.events.serialize = off\n"
-          + "pekko.persistence.testkit.snapshots.serialize = off"))
-      .withFallback(ConfigFactory.load()));
-  private static final TenantSettings SETTINGS =
-      new TenantSettings(1000, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ZERO, 4);
-  private static final SqlPlanning PLANNING = new SqlPlanning(1, 16, Duration.ofSeconds(10), 200);
-  private static final ViewTopics TOPICS = new ViewTopics(KIT.system());
-  private static final AtomicInteger TENANTS = new AtomicInteger();
-  private static final Duration REPLY = Duration.ofSeconds(10);
+    private static final ActorTestKit KIT = ActorTestKit.create(PersistenceTestKitPlugin.getInstance()
+            .config()
+            .withFallback(PersistenceTestKitSnapshotPlugin.config())
+            // The journal keeps events as objects: their serializers are the node's (persistence module), tested there.
+            .withFallback(ConfigFactory.parseString("pekko.persistence.testkit.events.serialize = off\n"
+                    + "pekko.persistence.testkit.snapshots.serialize = off"))
+            .withFallback(ConfigFactory.load()));
+    private static final TenantSettings SETTINGS =
+            new TenantSettings(1000, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ZERO, 4);
+    private static final SqlPlanning PLANNING = new SqlPlanning(1, 16, Duration.ofSeconds(10), 200);
+    private static final ViewTopics TOPICS = new ViewTopics(KIT.system());
+    private static final AtomicInteger TENANTS = new AtomicInteger();
+    private static final Duration REPLY = Duration.ofSeconds(10);
 
-  private final PersistenceTestKit journal = PersistenceTestKit.create(KIT.system());
-  private String tenant;
-  private ActorRef<TenantCircuit.Command> entity;
+    private final PersistenceTestKit journal = PersistenceTestKit.create(KIT.system());
+    private String tenant;
+    private ActorRef<TenantCircuit.Command> entity;
 
-  @AfterAll
-  static void shutdown() {
-    PLANNING.shutdown();
-    KIT.shutdownTestKit();
-  }
-
-  @BeforeEach
-  void newTenant() {
-    journal.clearAll();
-    journal.resetPolicy();
-    tenant = "t" + TENANTS.incrementAndGet();
-    entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
-  }
-
-  /** The entity stopped after its write failed; sharding starts a new instance with the tenant's next message. */
-  private void restartedAsShardingDoes() {
-    TestProbe<Object> watcher = KIT.createTestProbe();
-    watcher.expectTerminated(entity, Duration.ofSeconds(10));
-    entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
-  }
-
-  private TenantCircuit.SqlReply sql(String sql, String key) {
-    TestProbe<TenantCircuit.SqlReply> probe = KIT.createTestProbe();
-    entity.tell(new TenantCircuit.ExecuteSql(sql, key, 0, probe.ref()));
-    return probe.receiveMessage(REPLY);
-  }
-
-  private TenantCircuit.IngestReply ingest(String batchId, long deadline, TenantCircuit.IngestOp... ops) {
-    return ingestAll(new TenantCircuit.BatchRequest(List.of(ops), batchId, deadline)).get(0);
-  }
-
-  private List<TenantCircuit.IngestReply> ingestAll(TenantCircuit.BatchRequest... batches) {
-    TestProbe<TenantCircuit.IngestResults> probe = KIT.createTestProbe();
-    entity.tell(new TenantCircuit.IngestMany(List.of(batches), probe.ref()));
-    return probe.receiveMessage(REPLY).replies();
-  }
-
-  private static TenantCircuit.IngestOp insert(String table, long k) {
-    return new TenantCircuit.IngestOp("insert", table, Map.of("k", k), null);
-  }
-
-  private List<Long> keys(String table) {
-    TestProbe<TenantCircuit.ReadReply> probe = KIT.createTestProbe();
-    entity.tell(new TenantCircuit.ReadRows(table, false, 1000, null, 0, 0, probe.ref()));
-    TenantCircuit.Rows rows = assertInstanceOf(TenantCircuit.Rows.class, probe.receiveMessage(REPLY));
-    return rows.rows().stream().map(row -> ((Number) row.get(0)).longValue()).toList();
-  }
-
-  private void createTables() {
-    assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE TABLE t (k BIGINT NOT NULL, PRIMARY KEY (k));"
-        + "CREATE TABLE __failpoint_illegal_state (k BIGINT NOT NULL, PRIMARY KEY (k))", null));
-  }
-
-  @Test
-  void aBatchWhoseEventFailedToPersistIsNeverAnsweredAndARetryAppliesItOnce() {
-    createTables();
-    journal.failNextPersisted();
-    TestProbe<TenantCircuit.IngestResults> lost = KIT.createTestProbe();
-    entity.tell(new TenantCircuit.IngestMany(List.of(new TenantCircuit.BatchRequest(List.of(insert("t", 1)), "b1", 0)),
-        lost.ref()));
-    lost.expectNoMessage(Duration.ofSeconds(2)); // no success for an event the journal refused
-    restartedAsShardingDoes();
-    // The new instance recovered from the journal: the batch is not there, so its retry applies it, once.
-    TenantCircuit.Ingested retried = assertInstanceOf(TenantCircuit.Ingested.class, ingest("b1", 0, insert("t", 1)));
-    assertEquals(false, retried.duplicate());
-    assertEquals(2, retried.version());
-    assertInstanceOf(TenantCircuit.Ingested.class, ingest("b1", 0, insert("t", 1)));
-    assertTrue(((TenantCircuit.Ingested) ingest("b1", 0, insert("t", 1))).duplicate());
-    assertEquals(List.of(1L), keys("t"));
-  }
-
-  @Test
-  void aSqlRequestWhoseEventFailedToPersistIsNeverAnsweredAndItsIdempotencyKeyAppliesItOnce() {
-    createTables();
-    journal.failNextPersisted();
-    TestProbe<TenantCircuit.SqlReply> lost = KIT.createTestProbe();
-    entity.tell(new TenantCircuit.ExecuteSql("CREATE TABLE u (x INT)", "k1", 0, lost.ref()));
-    lost.expectNoMessage(Duration.ofSeconds(2));
-    restartedAsShardingDoes();
-    TenantCircuit.SqlApplied applied = assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE TABLE u (x INT)", "k1"));
-    assertEquals(false, applied.duplicate());
-    TenantCircuit.SqlApplied again = assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE TABLE u (x INT)", "k1"));
-    assertTrue(again.duplicate());
-    assertEquals(applied.version(), again.version());
-    assertEquals(applied.objects(), again.objects());
-    // Without the key the same statement is a new request, refused as a conflict.
-    assertEquals(RejectionKind.CONFLICT, assertInstanceOf(TenantCircuit.Refused.class, sql("CREATE TABLE u (x INT)", null)).kind());
-  }
-
-  @Test
-  void aBugInOneBatchOfAGroupAnswersIt500TheOthers503AndAppliesNoneOfThem() {
-    createTables();
-    assertInstanceOf(TenantCircuit.Ingested.class, ingest(null, 0, insert("t", 1)));
-    List<TenantCircuit.IngestReply> replies = ingestAll(
-        new TenantCircuit.BatchRequest(List.of(insert("t", 2)), null, 0),
-        new TenantCircuit.BatchRequest(List.of(insert("__failpoint_illegal_state", 3)), null, 0),
-        new TenantCircuit.BatchRequest(List.of(insert("t", 4)), null, 0));
-    assertEquals(RejectionKind.UNAVAILABLE, assertInstanceOf(TenantCircuit.Refused.class, replies.get(0)).kind());
-    TenantCircuit.Refused bug = assertInstanceOf(TenantCircuit.Refused.class, replies.get(1));
-    assertEquals(RejectionKind.INTERNAL, bug.kind());
-    assertTrue(bug.details().containsKey("request_id"), bug.toString());
-    assertEquals(RejectionKind.UNAVAILABLE, assertInstanceOf(TenantCircuit.Refused.class, replies.get(2)).kind());
-    assertEquals(List.of(1L), keys("t"));
-    assertEquals(List.of(), keys("__failpoint_illegal_state"));
-  }
-
-  @Test
-  void aBatchPastItsDeadlineIsRefusedWithNothingApplied() {
-    createTables();
-    TenantCircuit.Refused late = assertInstanceOf(TenantCircuit.Refused.class,
-        ingest("late", System.currentTimeMillis() - 1, insert("t", 1)));
-    assertEquals(RejectionKind.UNAVAILABLE, late.kind());
-    assertEquals(List.of(), keys("t"));
-    // Nothing was remembered under its id either: the retry applies it.
-    assertEquals(false, ((TenantCircuit.Ingested) ingest("late", 0, insert("t", 1))).duplicate());
-  }
-
-  @Test
-  void aWriteToATenantNoSqlCreatedIsRefusedAsNotFoundNamingTheTenant() {
-    TenantCircuit.Refused refused = assertInstanceOf(TenantCircuit.Refused.class, ingest(null, 0, insert("t", 1)));
-    assertEquals(RejectionKind.NOT_FOUND, refused.kind());
-    assertTrue(refused.message().contains("no tenant named " + tenant), refused.message());
-  }
-
-  @Test
-  void onlyTheNewestKeepSnapshotsSnapshotsAreKeptWhateverTookThem() throws Exception {
-    // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule); keep 2.
-    TenantSettings snapshotting = new TenantSettings(1000, 100, 1000, 100, 3, 2, 2, false, Duration.ZERO, 4);
-    entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
-    createTables();
-    for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
-    var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    List<Long> kept = List.of();
-    while (System.nanoTime() < deadline) {
-      kept = snapshots.persistedInStorage("tenant|" + tenant).stream().map(s -> s.first().sequenceNr()).toList();
-      if (kept.size() == 2) break;
-      Thread.sleep(50);
+    @AfterAll
+    static void shutdown() {
+        PLANNING.shutdown();
+        KIT.shutdownTestKit();
     }
-    assertEquals(List.of(15L, 16L), kept, "the newest two of 16 events' snapshots");
-  }
 
-  @Test
-  void aViewThatTakesLongToPlanHoldsNoneOfTheTenantsOtherRequests() {
-    createTables();
-    TestProbe<TenantCircuit.SqlReply> slow = KIT.createTestProbe();
-    entity.tell(new TenantCircuit.ExecuteSql("CREATE VIEW __failpoint_sleep AS SELECT k FROM t", null, 0, slow.ref()));
-    long started = System.nanoTime();
-    assertInstanceOf(TenantCircuit.Ingested.class, ingest(null, 0, insert("t", 1)));
-    assertEquals(List.of(1L), keys("t"));
-    long tookMillis = (System.nanoTime() - started) / 1_000_000;
-    slow.expectNoMessage(Duration.ZERO); // still planning when the batch and the read were answered
-    assertTrue(tookMillis < FailPoints.SLEEP_MILLIS, "answered while the view was planned: " + tookMillis + " ms");
-    TenantCircuit.SqlApplied view = assertInstanceOf(TenantCircuit.SqlApplied.class, slow.receiveMessage(Duration.ofSeconds(60)));
-    assertEquals(3, view.version()); // after the batch: the view was filled from the data as it was then
-  }
-
-  @Test
-  void aViewCreatedAndDroppedByOneRequestLeavesNoStreamAndTheTenantRecovers() {
-    assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE TABLE r (x INT); "
-        + "CREATE VIEW top AS SELECT DISTINCT x FROM r ORDER BY x DESC LIMIT 3; DROP VIEW top; "
-        + "CREATE VIEW again AS SELECT x FROM r; DROP VIEW again; CREATE VIEW again AS SELECT x, x + 1 AS y FROM r", null));
-    TestProbe<ChangeReplay> replay = KIT.createTestProbe();
-    entity.tell(new TenantCircuit.ReplayChanges("top", null, replay.ref()));
-    assertInstanceOf(ChangeReplay.NotFound.class, replay.receiveMessage(REPLY));
-    entity.tell(new TenantCircuit.ReplayChanges("again", null, replay.ref()));
-    assertEquals(List.of("x", "y"), assertInstanceOf(ChangeReplay.Snapshot.class, replay.receiveMessage(REPLY)).columns());
-    // A new instance replays the event from the journal (the poison-event case: it failed the same way).
-    KIT.stop(entity);
-    entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
-    entity.tell(new TenantCircuit.ReplayChanges("again", null, replay.ref()));
-    assertEquals(List.of("x", "y"), assertInstanceOf(ChangeReplay.Snapshot.class, replay.receiveMessage(REPLY)).columns());
-  }
-
-  @Test
-  void sqlRequestsWaitTheirTurnAndBeyondTheQueueAreRefusedAsUnavailable() {
-    createTables();
-    // One request is planned while the others wait; the per-tenant queue holds 4 (SETTINGS).
-    List<TestProbe<TenantCircuit.SqlReply>> probes = new java.util.ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      TestProbe<TenantCircuit.SqlReply> probe = KIT.createTestProbe();
-      entity.tell(new TenantCircuit.ExecuteSql("CREATE VIEW v" + i + " AS SELECT k FROM t WHERE k > " + i, null, 0, probe.ref()));
-      probes.add(probe);
+    @BeforeEach
+    void newTenant() {
+        journal.clearAll();
+        journal.resetPolicy();
+        tenant = "t" + TENANTS.incrementAndGet();
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
     }
-    int applied = 0;
-    int unavailable = 0;
-    for (TestProbe<TenantCircuit.SqlReply> probe : probes) {
-      TenantCircuit.SqlReply reply = probe.receiveMessage(REPLY);
-      if (reply instanceof TenantCircuit.SqlApplied) applied++;
-      else if (((TenantCircuit.Refused) reply).kind() == RejectionKind.UNAVAILABLE) unavailable++;
+
+    /** The entity stopped after its write failed; sharding starts a new instance with the tenant's next message. */
+    private void restartedAsShardingDoes() {
+        TestProbe<Object> watcher = KIT.createTestProbe();
+        watcher.expectTerminated(entity, Duration.ofSeconds(10));
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
     }
-    assertEquals(8, applied + unavailable);
-    assertTrue(applied >= 5, "the one planned and the 4 queued apply: " + applied);
-  }
+
+    private TenantCircuit.SqlReply sql(String sql, String key) {
+        TestProbe<TenantCircuit.SqlReply> probe = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.ExecuteSql(sql, key, 0, probe.ref()));
+        return probe.receiveMessage(REPLY);
+    }
+
+    private TenantCircuit.IngestReply ingest(String batchId, long deadline, TenantCircuit.IngestOp... ops) {
+        return ingestAll(new TenantCircuit.BatchRequest(List.of(ops), batchId, deadline))
+                .get(0);
+    }
+
+    private List<TenantCircuit.IngestReply> ingestAll(TenantCircuit.BatchRequest... batches) {
+        TestProbe<TenantCircuit.IngestResults> probe = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.IngestMany(List.of(batches), probe.ref()));
+        return probe.receiveMessage(REPLY).replies();
+    }
+
+    private static TenantCircuit.IngestOp insert(String table, long k) {
+        return new TenantCircuit.IngestOp("insert", table, Map.of("k", k), null);
+    }
+
+    private List<Long> keys(String table) {
+        TestProbe<TenantCircuit.ReadReply> probe = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.ReadRows(table, false, 1000, null, 0, 0, probe.ref()));
+        TenantCircuit.Rows rows = assertInstanceOf(TenantCircuit.Rows.class, probe.receiveMessage(REPLY));
+        return rows.rows().stream()
+                .map(row -> ((Number) row.get(0)).longValue())
+                .toList();
+    }
+
+    private void createTables() {
+        assertInstanceOf(
+                TenantCircuit.SqlApplied.class,
+                sql(
+                        "CREATE TABLE t (k BIGINT NOT NULL, PRIMARY KEY (k));"
+                                + "CREATE TABLE __failpoint_illegal_state (k BIGINT NOT NULL, PRIMARY KEY (k))",
+                        null));
+    }
+
+    @Test
+    void aBatchWhoseEventFailedToPersistIsNeverAnsweredAndARetryAppliesItOnce() {
+        createTables();
+        journal.failNextPersisted();
+        TestProbe<TenantCircuit.IngestResults> lost = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.IngestMany(
+                List.of(new TenantCircuit.BatchRequest(List.of(insert("t", 1)), "b1", 0)), lost.ref()));
+        lost.expectNoMessage(Duration.ofSeconds(2)); // no success for an event the journal refused
+        restartedAsShardingDoes();
+        // The new instance recovered from the journal: the batch is not there, so its retry applies it, once.
+        TenantCircuit.Ingested retried =
+                assertInstanceOf(TenantCircuit.Ingested.class, ingest("b1", 0, insert("t", 1)));
+        assertEquals(false, retried.duplicate());
+        assertEquals(2, retried.version());
+        assertInstanceOf(TenantCircuit.Ingested.class, ingest("b1", 0, insert("t", 1)));
+        assertTrue(((TenantCircuit.Ingested) ingest("b1", 0, insert("t", 1))).duplicate());
+        assertEquals(List.of(1L), keys("t"));
+    }
+
+    @Test
+    void aSqlRequestWhoseEventFailedToPersistIsNeverAnsweredAndItsIdempotencyKeyAppliesItOnce() {
+        createTables();
+        journal.failNextPersisted();
+        TestProbe<TenantCircuit.SqlReply> lost = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.ExecuteSql("CREATE TABLE u (x INT)", "k1", 0, lost.ref()));
+        lost.expectNoMessage(Duration.ofSeconds(2));
+        restartedAsShardingDoes();
+        TenantCircuit.SqlApplied applied =
+                assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE TABLE u (x INT)", "k1"));
+        assertEquals(false, applied.duplicate());
+        TenantCircuit.SqlApplied again =
+                assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE TABLE u (x INT)", "k1"));
+        assertTrue(again.duplicate());
+        assertEquals(applied.version(), again.version());
+        assertEquals(applied.objects(), again.objects());
+        // Without the key the same statement is a new request, refused as a conflict.
+        assertEquals(
+                RejectionKind.CONFLICT,
+                assertInstanceOf(TenantCircuit.Refused.class, sql("CREATE TABLE u (x INT)", null))
+                        .kind());
+    }
+
+    @Test
+    void aBugInOneBatchOfAGroupAnswersIt500TheOthers503AndAppliesNoneOfThem() {
+        createTables();
+        assertInstanceOf(TenantCircuit.Ingested.class, ingest(null, 0, insert("t", 1)));
+        List<TenantCircuit.IngestReply> replies = ingestAll(
+                new TenantCircuit.BatchRequest(List.of(insert("t", 2)), null, 0),
+                new TenantCircuit.BatchRequest(List.of(insert("__failpoint_illegal_state", 3)), null, 0),
+                new TenantCircuit.BatchRequest(List.of(insert("t", 4)), null, 0));
+        assertEquals(
+                RejectionKind.UNAVAILABLE,
+                assertInstanceOf(TenantCircuit.Refused.class, replies.get(0)).kind());
+        TenantCircuit.Refused bug = assertInstanceOf(TenantCircuit.Refused.class, replies.get(1));
+        assertEquals(RejectionKind.INTERNAL, bug.kind());
+        assertTrue(bug.details().containsKey("request_id"), bug.toString());
+        assertEquals(
+                RejectionKind.UNAVAILABLE,
+                assertInstanceOf(TenantCircuit.Refused.class, replies.get(2)).kind());
+        assertEquals(List.of(1L), keys("t"));
+        assertEquals(List.of(), keys("__failpoint_illegal_state"));
+    }
+
+    @Test
+    void aBatchPastItsDeadlineIsRefusedWithNothingApplied() {
+        createTables();
+        TenantCircuit.Refused late = assertInstanceOf(
+                TenantCircuit.Refused.class, ingest("late", System.currentTimeMillis() - 1, insert("t", 1)));
+        assertEquals(RejectionKind.UNAVAILABLE, late.kind());
+        assertEquals(List.of(), keys("t"));
+        // Nothing was remembered under its id either: the retry applies it.
+        assertEquals(false, ((TenantCircuit.Ingested) ingest("late", 0, insert("t", 1))).duplicate());
+    }
+
+    @Test
+    void aWriteToATenantNoSqlCreatedIsRefusedAsNotFoundNamingTheTenant() {
+        TenantCircuit.Refused refused = assertInstanceOf(TenantCircuit.Refused.class, ingest(null, 0, insert("t", 1)));
+        assertEquals(RejectionKind.NOT_FOUND, refused.kind());
+        assertTrue(refused.message().contains("no tenant named " + tenant), refused.message());
+    }
+
+    @Test
+    void onlyTheNewestKeepSnapshotsSnapshotsAreKeptWhateverTookThem() throws Exception {
+        // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule); keep 2.
+        TenantSettings snapshotting = new TenantSettings(1000, 100, 1000, 100, 3, 2, 2, false, Duration.ZERO, 4);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+        createTables();
+        for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
+        var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<Long> kept = List.of();
+        while (System.nanoTime() < deadline) {
+            kept = snapshots.persistedInStorage("tenant|" + tenant).stream()
+                    .map(s -> s.first().sequenceNr())
+                    .toList();
+            if (kept.size() == 2) break;
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(15L, 16L), kept, "the newest two of 16 events' snapshots");
+    }
+
+    @Test
+    void aViewThatTakesLongToPlanHoldsNoneOfTheTenantsOtherRequests() {
+        createTables();
+        TestProbe<TenantCircuit.SqlReply> slow = KIT.createTestProbe();
+        entity.tell(
+                new TenantCircuit.ExecuteSql("CREATE VIEW __failpoint_sleep AS SELECT k FROM t", null, 0, slow.ref()));
+        long started = System.nanoTime();
+        assertInstanceOf(TenantCircuit.Ingested.class, ingest(null, 0, insert("t", 1)));
+        assertEquals(List.of(1L), keys("t"));
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        slow.expectNoMessage(Duration.ZERO); // still planning when the batch and the read were answered
+        assertTrue(tookMillis < FailPoints.SLEEP_MILLIS, "answered while the view was planned: " + tookMillis + " ms");
+        TenantCircuit.SqlApplied view =
+                assertInstanceOf(TenantCircuit.SqlApplied.class, slow.receiveMessage(Duration.ofSeconds(60)));
+        assertEquals(3, view.version()); // after the batch: the view was filled from the data as it was then
+    }
+
+    @Test
+    void aViewCreatedAndDroppedByOneRequestLeavesNoStreamAndTheTenantRecovers() {
+        assertInstanceOf(
+                TenantCircuit.SqlApplied.class,
+                sql(
+                        "CREATE TABLE r (x INT); "
+                                + "CREATE VIEW top AS SELECT DISTINCT x FROM r ORDER BY x DESC LIMIT 3; DROP VIEW top; "
+                                + "CREATE VIEW again AS SELECT x FROM r; DROP VIEW again; CREATE VIEW again AS SELECT x, x + 1 AS y FROM r",
+                        null));
+        TestProbe<ChangeReplay> replay = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.ReplayChanges("top", null, replay.ref()));
+        assertInstanceOf(ChangeReplay.NotFound.class, replay.receiveMessage(REPLY));
+        entity.tell(new TenantCircuit.ReplayChanges("again", null, replay.ref()));
+        assertEquals(
+                List.of("x", "y"),
+                assertInstanceOf(ChangeReplay.Snapshot.class, replay.receiveMessage(REPLY))
+                        .columns());
+        // A new instance replays the event from the journal (the poison-event case: it failed the same way).
+        KIT.stop(entity);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
+        entity.tell(new TenantCircuit.ReplayChanges("again", null, replay.ref()));
+        assertEquals(
+                List.of("x", "y"),
+                assertInstanceOf(ChangeReplay.Snapshot.class, replay.receiveMessage(REPLY))
+                        .columns());
+    }
+
+    @Test
+    void sqlRequestsWaitTheirTurnAndBeyondTheQueueAreRefusedAsUnavailable() {
+        createTables();
+        // One request is planned while the others wait; the per-tenant queue holds 4 (SETTINGS).
+        List<TestProbe<TenantCircuit.SqlReply>> probes = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            TestProbe<TenantCircuit.SqlReply> probe = KIT.createTestProbe();
+            entity.tell(new TenantCircuit.ExecuteSql(
+                    "CREATE VIEW v" + i + " AS SELECT k FROM t WHERE k > " + i, null, 0, probe.ref()));
+            probes.add(probe);
+        }
+        int applied = 0;
+        int unavailable = 0;
+        for (TestProbe<TenantCircuit.SqlReply> probe : probes) {
+            TenantCircuit.SqlReply reply = probe.receiveMessage(REPLY);
+            if (reply instanceof TenantCircuit.SqlApplied) applied++;
+            else if (((TenantCircuit.Refused) reply).kind() == RejectionKind.UNAVAILABLE) unavailable++;
+        }
+        assertEquals(8, applied + unavailable);
+        assertTrue(applied >= 5, "the one planned and the 4 queued apply: " + applied);
+    }
 }

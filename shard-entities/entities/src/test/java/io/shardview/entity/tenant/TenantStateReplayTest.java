@@ -12,25 +12,34 @@ import org.junit.jupiter.api.Test;
 
 /** Recovery replays the journal's SQL events through the engine of today. */
 class TenantStateReplayTest {
-  private static final TenantSettings SETTINGS = new TenantSettings(1000, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ofMinutes(2), 100);
+    private static final TenantSettings SETTINGS =
+            new TenantSettings(1000, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ofMinutes(2), 100);
 
-  private static TenantEvent.SqlApplied created(long version, String sql, String table) {
-    return new TenantEvent.SqlApplied(version, sql, List.of(new DdlResult.ChangedObject("table", table, "created")), Circuit.SQL_REVISION, null);
-  }
+    private static TenantEvent.SqlApplied created(long version, String sql, String table) {
+        return new TenantEvent.SqlApplied(
+                version,
+                sql,
+                List.of(new DdlResult.ChangedObject("table", table, "created")),
+                Circuit.SQL_REVISION,
+                null);
+    }
 
-  @Test
-  void aCreateTableAnOlderEngineAcceptedReplaysWithItsOutOfBoundsNumericModifierUnconstrained() {
-    TenantState state = new TenantState("t", SETTINGS, new Circuit());
-    state.apply(created(1, "CREATE TABLE prices (id INT PRIMARY KEY, p NUMERIC(0), q NUMERIC(1001, 2))", "prices"));
-    assertEquals(1, state.circuit.version());
-    assertEquals(List.of("integer", "numeric", "numeric"),
-        state.circuit.describe().tables().get(0).columns().stream().map(Column::sqlTypeName).toList());
-  }
+    @Test
+    void aCreateTableAnOlderEngineAcceptedReplaysWithItsOutOfBoundsNumericModifierUnconstrained() {
+        TenantState state = new TenantState("t", SETTINGS, new Circuit());
+        state.apply(created(1, "CREATE TABLE prices (id INT PRIMARY KEY, p NUMERIC(0), q NUMERIC(1001, 2))", "prices"));
+        assertEquals(1, state.circuit.version());
+        assertEquals(
+                List.of("integer", "numeric", "numeric"),
+                state.circuit.describe().tables().get(0).columns().stream()
+                        .map(Column::sqlTypeName)
+                        .toList());
+    }
 
-  @Test
-  void aStatementThatNoLongerAppliesStopsRecoveryLoudly() {
-    TenantState state = new TenantState("t", SETTINGS, new Circuit());
-    state.apply(created(1, "CREATE TABLE a (x INT)", "a"));
-    assertThrows(IllegalStateException.class, () -> state.apply(created(2, "CREATE TABLE a (x INT)", "a")));
-  }
+    @Test
+    void aStatementThatNoLongerAppliesStopsRecoveryLoudly() {
+        TenantState state = new TenantState("t", SETTINGS, new Circuit());
+        state.apply(created(1, "CREATE TABLE a (x INT)", "a"));
+        assertThrows(IllegalStateException.class, () -> state.apply(created(2, "CREATE TABLE a (x INT)", "a")));
+    }
 }

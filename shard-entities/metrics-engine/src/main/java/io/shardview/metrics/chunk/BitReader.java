@@ -7,71 +7,71 @@ package io.shardview.metrics.chunk;
  * never does, and a truncated one fails its count or bounds checks instead of looping forever.
  */
 public final class BitReader {
-  private final byte[] buf;
-  private int pos; // next byte to load into the accumulator
-  private long acc; // buffered bits, right-aligned
-  private int accBits;
+    private final byte[] buf;
+    private int pos; // next byte to load into the accumulator
+    private long acc; // buffered bits, right-aligned
+    private int accBits;
 
-  /** Reads {@code buf} starting at byte {@code offset}. */
-  public BitReader(byte[] buf, int offset) {
-    this.buf = buf;
-    this.pos = offset;
-  }
+    /** Reads {@code buf} starting at byte {@code offset}. */
+    public BitReader(byte[] buf, int offset) {
+        this.buf = buf;
+        this.pos = offset;
+    }
 
-  /** Reads {@code n} bits, 0 <= n <= 64, as an unsigned value. */
-  public long readBits(int n) {
-    if (n > 56) {
-      long hi = readBits(n - 32);
-      return (hi << 32) | readBits(32);
+    /** Reads {@code n} bits, 0 <= n <= 64, as an unsigned value. */
+    public long readBits(int n) {
+        if (n > 56) {
+            long hi = readBits(n - 32);
+            return (hi << 32) | readBits(32);
+        }
+        if (n == 0) {
+            return 0;
+        }
+        if (accBits < n) {
+            refill();
+        }
+        accBits -= n;
+        return (acc >>> accBits) & (-1L >>> (64 - n));
     }
-    if (n == 0) {
-      return 0;
-    }
-    if (accBits < n) {
-      refill();
-    }
-    accBits -= n;
-    return (acc >>> accBits) & (-1L >>> (64 - n));
-  }
 
-  /** Reads a value written by {@link BitWriter#writeVarLong}. */
-  public long readVarLong() {
-    int len = (int) readBits(7);
-    if (len > 64) {
-      throw new IllegalArgumentException("corrupt chunk: var-long of " + len + " bits");
+    /** Reads a value written by {@link BitWriter#writeVarLong}. */
+    public long readVarLong() {
+        int len = (int) readBits(7);
+        if (len > 64) {
+            throw new IllegalArgumentException("corrupt chunk: var-long of " + len + " bits");
+        }
+        return readBits(len);
     }
-    return readBits(len);
-  }
 
-  /** Reads one bit. */
-  public boolean readBit() {
-    return readBits(1) != 0;
-  }
-
-  /** Reads a unary code: the number of one-bits before the next zero-bit. */
-  public int readUnary() {
-    int count = 0;
-    while (true) {
-      if (accBits == 0) {
-        refill();
-      }
-      long top = acc << (64 - accBits); // pending bits, left-aligned; garbage above them shifted out
-      int ones = Long.numberOfLeadingZeros(~top);
-      if (ones < accBits) {
-        accBits -= ones + 1;
-        return count + ones;
-      }
-      count += accBits;
-      accBits = 0;
+    /** Reads one bit. */
+    public boolean readBit() {
+        return readBits(1) != 0;
     }
-  }
 
-  private void refill() {
-    while (accBits <= 56) {
-      int b = pos < buf.length ? buf[pos] & 0xFF : 0;
-      pos++;
-      acc = (acc << 8) | b;
-      accBits += 8;
+    /** Reads a unary code: the number of one-bits before the next zero-bit. */
+    public int readUnary() {
+        int count = 0;
+        while (true) {
+            if (accBits == 0) {
+                refill();
+            }
+            long top = acc << (64 - accBits); // pending bits, left-aligned; garbage above them shifted out
+            int ones = Long.numberOfLeadingZeros(~top);
+            if (ones < accBits) {
+                accBits -= ones + 1;
+                return count + ones;
+            }
+            count += accBits;
+            accBits = 0;
+        }
     }
-  }
+
+    private void refill() {
+        while (accBits <= 56) {
+            int b = pos < buf.length ? buf[pos] & 0xFF : 0;
+            pos++;
+            acc = (acc << 8) | b;
+            accBits += 8;
+        }
+    }
 }

@@ -21,281 +21,280 @@ package io.shardview.metrics.chunk;
  * (noisy level), 1 codes m[i]-m[i-1] (random walk), 2 codes the delta-of-delta (counters).
  */
 public final class DecimalChunk {
-  /** Codec tag, the first byte of every decimal chunk. */
-  public static final byte TAG = 2;
+    /** Codec tag, the first byte of every decimal chunk. */
+    public static final byte TAG = 2;
 
-  static final int MAX_SCALE = 22; // 10^22 is the largest power of ten that is an exact double
-  private static final double[] POW10 = new double[MAX_SCALE + 1];
-  private static final double TWO_53 = 9007199254740992.0;
-  private static final long NOT_DECIMAL = Long.MIN_VALUE;
-  /** Rough bits an exception costs, used only to pick the scale. */
-  private static final int EXCEPTION_BITS = 72;
+    static final int MAX_SCALE = 22; // 10^22 is the largest power of ten that is an exact double
+    private static final double[] POW10 = new double[MAX_SCALE + 1];
+    private static final double TWO_53 = 9007199254740992.0;
+    private static final long NOT_DECIMAL = Long.MIN_VALUE;
+    /** Rough bits an exception costs, used only to pick the scale. */
+    private static final int EXCEPTION_BITS = 72;
 
-  static {
-    double p = 1;
-    for (int i = 0; i <= MAX_SCALE; i++) {
-      POW10[i] = p;
-      p *= 10;
-    }
-  }
-
-  private DecimalChunk() {}
-
-  /** The mantissa of {@code v} at {@code scale}, or {@link #NOT_DECIMAL} if it is not exact. */
-  static long mantissa(double v, int scale) {
-    double scaled = v * POW10[scale];
-    if (!(Math.abs(scaled) < TWO_53)) { // also false for NaN
-      return NOT_DECIMAL;
-    }
-    long m = Math.round(scaled);
-    boolean exact =
-        Double.doubleToRawLongBits(m / POW10[scale]) == Double.doubleToRawLongBits(v);
-    return exact ? m : NOT_DECIMAL;
-  }
-
-  /** The smallest scale at which {@code v} is an exact mantissa, or -1. */
-  static int minimalScale(double v) {
-    for (int s = 0; s <= MAX_SCALE; s++) {
-      double scaled = v * POW10[s];
-      if (!(Math.abs(scaled) < TWO_53)) {
-        return -1;
-      }
-      if (mantissa(v, s) != NOT_DECIMAL) {
-        return s;
-      }
-    }
-    return -1;
-  }
-
-  /** Encodes points {@code [from, from+n)} of the two parallel arrays. */
-  public static byte[] encode(long[] ts, double[] values, int from, int n) {
-    if (n > Chunks.MAX_POINTS) {
-      throw new IllegalArgumentException("chunk of " + n + " points exceeds " + Chunks.MAX_POINTS);
-    }
-    BitWriter w = new BitWriter(16 + n);
-    w.writeBits(TAG, 8);
-    w.writeVarLong(n);
-    if (n == 0) {
-      return w.toByteArray();
-    }
-    writeTimestamps(w, ts, from, n);
-    writeValues(w, values, from, n);
-    return w.toByteArray();
-  }
-
-  private static void writeTimestamps(BitWriter w, long[] ts, int from, int n) {
-    w.writeVarLong(ZigZag.encode(ts[from]));
-    if (n == 1) {
-      return;
-    }
-    long prevDelta = ts[from + 1] - ts[from];
-    w.writeVarLong(ZigZag.encode(prevDelta));
-    long[] z = new long[n - 2];
-    for (int i = 2; i < n; i++) {
-      long delta = ts[from + i] - ts[from + i - 1];
-      z[i - 2] = ZigZag.encode(delta - prevDelta);
-      prevDelta = delta;
-    }
-    RiceBlock.write(w, z, n - 2, RiceBlock.plan(z, n - 2));
-  }
-
-  private static void writeValues(BitWriter w, double[] values, int from, int n) {
-    int scale = chooseScale(values, from, n);
-    long[] m = new long[n];
-    boolean[] exception = new boolean[n];
-    int exceptions = 0;
-    for (int i = 0; i < n; i++) {
-      long mi = mantissa(values[from + i], scale);
-      if (mi == NOT_DECIMAL) {
-        exception[i] = true;
-        exceptions++;
-        mi = i == 0 ? 0 : m[i - 1];
-      }
-      m[i] = mi;
-    }
-    w.writeBits(scale, 5);
-    w.writeVarLong(exceptions);
-    int last = 0;
-    for (int i = 0; i < n; i++) {
-      if (exception[i]) {
-        w.writeVarLong(i - last);
-        w.writeBits(Double.doubleToRawLongBits(values[from + i]), 64);
-        last = i;
-      }
-    }
-    long[] best = null;
-    RiceBlock.Plan bestPlan = null;
-    int bestOrder = 0;
-    long[][] residuals = residuals(m, n);
-    for (int order = 0; order <= 2; order++) {
-      long[] z = residuals[order];
-      RiceBlock.Plan plan = RiceBlock.plan(z, n - 1);
-      if (bestPlan == null || plan.bits() < bestPlan.bits()) {
-        best = z;
-        bestPlan = plan;
-        bestOrder = order;
-      }
-    }
-    w.writeBits(bestOrder, 2);
-    w.writeVarLong(ZigZag.encode(m[0]));
-    RiceBlock.write(w, best, n - 1, bestPlan);
-  }
-
-  /** Zig-zag residuals of m[1..n) under each predictor order (indexed by order), in one pass. */
-  private static long[][] residuals(long[] m, int n) {
-    long[] level = new long[Math.max(0, n - 1)];
-    long[] walk = new long[level.length];
-    long[] counter = new long[level.length];
-    long prevDelta = 0;
-    for (int i = 1; i < n; i++) {
-      long delta = m[i] - m[i - 1];
-      level[i - 1] = ZigZag.encode(m[i] - m[0]);
-      walk[i - 1] = ZigZag.encode(delta);
-      counter[i - 1] = ZigZag.encode(delta - prevDelta);
-      prevDelta = delta;
-    }
-    return new long[][] {level, walk, counter};
-  }
-
-  /**
-   * Picks the scale trading mantissa width (each extra digit costs about log2(10) bits per point)
-   * against exceptions (values needing a finer scale, about 72 bits each).
-   *
-   * <p>Values usually share one scale, so each value is first tried at the finest scale seen so
-   * far (one multiply, round and divide); only a value that fails gets its own minimal scale
-   * searched. A value exact at the running scale is counted there, an upper bound of its
-   * minimal scale, which can only make the choice err towards a finer scale, never lose data.
-   */
-  private static int chooseScale(double[] values, int from, int n) {
-    int[] atScale = new int[MAX_SCALE + 1]; // values known exact at this scale (and finer)
-    int running = 0;
-    for (int i = from; i < from + n; i++) {
-      if (mantissa(values[i], running) != NOT_DECIMAL) {
-        atScale[running]++;
-        continue;
-      }
-      int s = minimalScale(values[i]);
-      if (s >= 0) {
-        atScale[s]++;
-        running = Math.max(running, s);
-      }
-    }
-    int best = 0;
-    double bestCost = Double.MAX_VALUE;
-    int covered = 0;
-    for (int s = 0; s <= running; s++) {
-      covered += atScale[s];
-      double cost = (double) (n - covered) * EXCEPTION_BITS + 3.33 * s * n;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = s;
-      }
-    }
-    return best;
-  }
-
-  /** Returns a cursor over a decimal chunk produced by {@link #encode}. */
-  public static ChunkIterator iterator(byte[] chunk) {
-    return new Iter(chunk);
-  }
-
-  /** Decodes eagerly into arrays: chunks are small, and decoding in one pass keeps it simple. */
-  private static final class Iter implements ChunkIterator {
-    private final long[] ts;
-    private final double[] values;
-    private int i = -1;
-
-    Iter(byte[] chunk) {
-      if (chunk.length == 0 || chunk[0] != TAG) {
-        throw new IllegalArgumentException("not a decimal chunk");
-      }
-      BitReader r = new BitReader(chunk, 1);
-      long count = r.readVarLong();
-      if (count < 0 || count > Chunks.MAX_POINTS) { // points can cost ~0 bits: bound the allocation
-        throw new IllegalArgumentException("corrupt decimal chunk: count " + count);
-      }
-      int n = (int) count;
-      ts = new long[n];
-      values = new double[n];
-      if (n > 0) {
-        readTimestamps(r, n);
-        readValues(r, n);
-      }
-    }
-
-    private void readTimestamps(BitReader r, int n) {
-      ts[0] = ZigZag.decode(r.readVarLong());
-      if (n == 1) {
-        return;
-      }
-      long delta = ZigZag.decode(r.readVarLong());
-      ts[1] = ts[0] + delta;
-      long[] z = new long[n - 2];
-      RiceBlock.read(r, z, n - 2);
-      for (int i = 2; i < n; i++) {
-        delta += ZigZag.decode(z[i - 2]);
-        ts[i] = ts[i - 1] + delta;
-      }
-    }
-
-    private void readValues(BitReader r, int n) {
-      int scale = (int) r.readBits(5);
-      if (scale > MAX_SCALE) {
-        throw new IllegalArgumentException("corrupt decimal chunk: scale " + scale);
-      }
-      int exceptions = (int) r.readVarLong();
-      if (exceptions < 0 || exceptions > n) {
-        throw new IllegalArgumentException("corrupt decimal chunk: exceptions " + exceptions);
-      }
-      int[] exPos = new int[exceptions];
-      long[] exBits = new long[exceptions];
-      int pos = 0;
-      for (int e = 0; e < exceptions; e++) {
-        pos += (int) r.readVarLong();
-        if (pos < 0 || pos >= n) {
-          throw new IllegalArgumentException("corrupt decimal chunk: exception at " + pos);
+    static {
+        double p = 1;
+        for (int i = 0; i <= MAX_SCALE; i++) {
+            POW10[i] = p;
+            p *= 10;
         }
-        exPos[e] = pos;
-        exBits[e] = r.readBits(64);
-      }
-      int order = (int) r.readBits(2);
-      long m = ZigZag.decode(r.readVarLong());
-      long m0 = m;
-      long[] z = new long[n - 1];
-      RiceBlock.read(r, z, n - 1);
-      double p = POW10[scale];
-      values[0] = m / p;
-      long delta = 0;
-      for (int i = 1; i < n; i++) {
-        long res = ZigZag.decode(z[i - 1]);
-        long next =
-            switch (order) {
-              case 0 -> m0 + res;
-              case 1 -> m + res;
-              default -> m + delta + res;
-            };
-        delta = next - m;
-        m = next;
-        values[i] = m / p;
-      }
-      for (int e = 0; e < exceptions; e++) {
-        values[exPos[e]] = Double.longBitsToDouble(exBits[e]);
-      }
     }
 
-    @Override
-    public boolean next() {
-      return ++i < ts.length;
+    private DecimalChunk() {}
+
+    /** The mantissa of {@code v} at {@code scale}, or {@link #NOT_DECIMAL} if it is not exact. */
+    static long mantissa(double v, int scale) {
+        double scaled = v * POW10[scale];
+        if (!(Math.abs(scaled) < TWO_53)) { // also false for NaN
+            return NOT_DECIMAL;
+        }
+        long m = Math.round(scaled);
+        boolean exact = Double.doubleToRawLongBits(m / POW10[scale]) == Double.doubleToRawLongBits(v);
+        return exact ? m : NOT_DECIMAL;
     }
 
-    @Override
-    public long timestamp() {
-      return ts[i];
+    /** The smallest scale at which {@code v} is an exact mantissa, or -1. */
+    static int minimalScale(double v) {
+        for (int s = 0; s <= MAX_SCALE; s++) {
+            double scaled = v * POW10[s];
+            if (!(Math.abs(scaled) < TWO_53)) {
+                return -1;
+            }
+            if (mantissa(v, s) != NOT_DECIMAL) {
+                return s;
+            }
+        }
+        return -1;
     }
 
-    @Override
-    public double value() {
-      return values[i];
+    /** Encodes points {@code [from, from+n)} of the two parallel arrays. */
+    public static byte[] encode(long[] ts, double[] values, int from, int n) {
+        if (n > Chunks.MAX_POINTS) {
+            throw new IllegalArgumentException("chunk of " + n + " points exceeds " + Chunks.MAX_POINTS);
+        }
+        BitWriter w = new BitWriter(16 + n);
+        w.writeBits(TAG, 8);
+        w.writeVarLong(n);
+        if (n == 0) {
+            return w.toByteArray();
+        }
+        writeTimestamps(w, ts, from, n);
+        writeValues(w, values, from, n);
+        return w.toByteArray();
     }
-  }
+
+    private static void writeTimestamps(BitWriter w, long[] ts, int from, int n) {
+        w.writeVarLong(ZigZag.encode(ts[from]));
+        if (n == 1) {
+            return;
+        }
+        long prevDelta = ts[from + 1] - ts[from];
+        w.writeVarLong(ZigZag.encode(prevDelta));
+        long[] z = new long[n - 2];
+        for (int i = 2; i < n; i++) {
+            long delta = ts[from + i] - ts[from + i - 1];
+            z[i - 2] = ZigZag.encode(delta - prevDelta);
+            prevDelta = delta;
+        }
+        RiceBlock.write(w, z, n - 2, RiceBlock.plan(z, n - 2));
+    }
+
+    private static void writeValues(BitWriter w, double[] values, int from, int n) {
+        int scale = chooseScale(values, from, n);
+        long[] m = new long[n];
+        boolean[] exception = new boolean[n];
+        int exceptions = 0;
+        for (int i = 0; i < n; i++) {
+            long mi = mantissa(values[from + i], scale);
+            if (mi == NOT_DECIMAL) {
+                exception[i] = true;
+                exceptions++;
+                mi = i == 0 ? 0 : m[i - 1];
+            }
+            m[i] = mi;
+        }
+        w.writeBits(scale, 5);
+        w.writeVarLong(exceptions);
+        int last = 0;
+        for (int i = 0; i < n; i++) {
+            if (exception[i]) {
+                w.writeVarLong(i - last);
+                w.writeBits(Double.doubleToRawLongBits(values[from + i]), 64);
+                last = i;
+            }
+        }
+        long[] best = null;
+        RiceBlock.Plan bestPlan = null;
+        int bestOrder = 0;
+        long[][] residuals = residuals(m, n);
+        for (int order = 0; order <= 2; order++) {
+            long[] z = residuals[order];
+            RiceBlock.Plan plan = RiceBlock.plan(z, n - 1);
+            if (bestPlan == null || plan.bits() < bestPlan.bits()) {
+                best = z;
+                bestPlan = plan;
+                bestOrder = order;
+            }
+        }
+        w.writeBits(bestOrder, 2);
+        w.writeVarLong(ZigZag.encode(m[0]));
+        RiceBlock.write(w, best, n - 1, bestPlan);
+    }
+
+    /** Zig-zag residuals of m[1..n) under each predictor order (indexed by order), in one pass. */
+    private static long[][] residuals(long[] m, int n) {
+        long[] level = new long[Math.max(0, n - 1)];
+        long[] walk = new long[level.length];
+        long[] counter = new long[level.length];
+        long prevDelta = 0;
+        for (int i = 1; i < n; i++) {
+            long delta = m[i] - m[i - 1];
+            level[i - 1] = ZigZag.encode(m[i] - m[0]);
+            walk[i - 1] = ZigZag.encode(delta);
+            counter[i - 1] = ZigZag.encode(delta - prevDelta);
+            prevDelta = delta;
+        }
+        return new long[][] {level, walk, counter};
+    }
+
+    /**
+     * Picks the scale trading mantissa width (each extra digit costs about log2(10) bits per point)
+     * against exceptions (values needing a finer scale, about 72 bits each).
+     *
+     * <p>Values usually share one scale, so each value is first tried at the finest scale seen so
+     * far (one multiply, round and divide); only a value that fails gets its own minimal scale
+     * searched. A value exact at the running scale is counted there, an upper bound of its
+     * minimal scale, which can only make the choice err towards a finer scale, never lose data.
+     */
+    private static int chooseScale(double[] values, int from, int n) {
+        int[] atScale = new int[MAX_SCALE + 1]; // values known exact at this scale (and finer)
+        int running = 0;
+        for (int i = from; i < from + n; i++) {
+            if (mantissa(values[i], running) != NOT_DECIMAL) {
+                atScale[running]++;
+                continue;
+            }
+            int s = minimalScale(values[i]);
+            if (s >= 0) {
+                atScale[s]++;
+                running = Math.max(running, s);
+            }
+        }
+        int best = 0;
+        double bestCost = Double.MAX_VALUE;
+        int covered = 0;
+        for (int s = 0; s <= running; s++) {
+            covered += atScale[s];
+            double cost = (double) (n - covered) * EXCEPTION_BITS + 3.33 * s * n;
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** Returns a cursor over a decimal chunk produced by {@link #encode}. */
+    public static ChunkIterator iterator(byte[] chunk) {
+        return new Iter(chunk);
+    }
+
+    /** Decodes eagerly into arrays: chunks are small, and decoding in one pass keeps it simple. */
+    private static final class Iter implements ChunkIterator {
+        private final long[] ts;
+        private final double[] values;
+        private int i = -1;
+
+        Iter(byte[] chunk) {
+            if (chunk.length == 0 || chunk[0] != TAG) {
+                throw new IllegalArgumentException("not a decimal chunk");
+            }
+            BitReader r = new BitReader(chunk, 1);
+            long count = r.readVarLong();
+            if (count < 0 || count > Chunks.MAX_POINTS) { // points can cost ~0 bits: bound the allocation
+                throw new IllegalArgumentException("corrupt decimal chunk: count " + count);
+            }
+            int n = (int) count;
+            ts = new long[n];
+            values = new double[n];
+            if (n > 0) {
+                readTimestamps(r, n);
+                readValues(r, n);
+            }
+        }
+
+        private void readTimestamps(BitReader r, int n) {
+            ts[0] = ZigZag.decode(r.readVarLong());
+            if (n == 1) {
+                return;
+            }
+            long delta = ZigZag.decode(r.readVarLong());
+            ts[1] = ts[0] + delta;
+            long[] z = new long[n - 2];
+            RiceBlock.read(r, z, n - 2);
+            for (int i = 2; i < n; i++) {
+                delta += ZigZag.decode(z[i - 2]);
+                ts[i] = ts[i - 1] + delta;
+            }
+        }
+
+        private void readValues(BitReader r, int n) {
+            int scale = (int) r.readBits(5);
+            if (scale > MAX_SCALE) {
+                throw new IllegalArgumentException("corrupt decimal chunk: scale " + scale);
+            }
+            int exceptions = (int) r.readVarLong();
+            if (exceptions < 0 || exceptions > n) {
+                throw new IllegalArgumentException("corrupt decimal chunk: exceptions " + exceptions);
+            }
+            int[] exPos = new int[exceptions];
+            long[] exBits = new long[exceptions];
+            int pos = 0;
+            for (int e = 0; e < exceptions; e++) {
+                pos += (int) r.readVarLong();
+                if (pos < 0 || pos >= n) {
+                    throw new IllegalArgumentException("corrupt decimal chunk: exception at " + pos);
+                }
+                exPos[e] = pos;
+                exBits[e] = r.readBits(64);
+            }
+            int order = (int) r.readBits(2);
+            long m = ZigZag.decode(r.readVarLong());
+            long m0 = m;
+            long[] z = new long[n - 1];
+            RiceBlock.read(r, z, n - 1);
+            double p = POW10[scale];
+            values[0] = m / p;
+            long delta = 0;
+            for (int i = 1; i < n; i++) {
+                long res = ZigZag.decode(z[i - 1]);
+                long next =
+                        switch (order) {
+                            case 0 -> m0 + res;
+                            case 1 -> m + res;
+                            default -> m + delta + res;
+                        };
+                delta = next - m;
+                m = next;
+                values[i] = m / p;
+            }
+            for (int e = 0; e < exceptions; e++) {
+                values[exPos[e]] = Double.longBitsToDouble(exBits[e]);
+            }
+        }
+
+        @Override
+        public boolean next() {
+            return ++i < ts.length;
+        }
+
+        @Override
+        public long timestamp() {
+            return ts[i];
+        }
+
+        @Override
+        public double value() {
+            return values[i];
+        }
+    }
 }

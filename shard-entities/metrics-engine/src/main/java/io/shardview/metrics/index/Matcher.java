@@ -13,87 +13,90 @@ import java.util.regex.PatternSyntaxException;
  * overflowed a dispatcher thread's stack, which Pekko treats as fatal and ends the JVM.
  */
 public final class Matcher {
-  /** The four matcher operators. */
-  public enum Type {
-    EQ("="), NEQ("!="), RE("=~"), NRE("!~");
+    /** The four matcher operators. */
+    public enum Type {
+        EQ("="),
+        NEQ("!="),
+        RE("=~"),
+        NRE("!~");
 
-    private final String symbol;
+        private final String symbol;
 
-    Type(String symbol) {
-      this.symbol = symbol;
+        Type(String symbol) {
+            this.symbol = symbol;
+        }
     }
-  }
 
-  private final Type type;
-  private final String name;
-  private final String value;
-  private final Pattern pattern; // null for EQ and NEQ
+    private final Type type;
+    private final String name;
+    private final String value;
+    private final Pattern pattern; // null for EQ and NEQ
 
-  private Matcher(Type type, String name, String value) {
-    this.type = type;
-    this.name = name;
-    this.value = value;
-    this.pattern = type == Type.RE || type == Type.NRE ? compile(value) : null;
-  }
-
-  /** The pattern, or java.util.regex's exception for one RE2 does not take (the API callers know). */
-  public static Pattern compile(String regex) {
-    try {
-      return Pattern.compile(regex, Pattern.DOTALL);
-    } catch (com.google.re2j.PatternSyntaxException e) {
-      throw new PatternSyntaxException(e.getDescription(), regex, e.getIndex());
+    private Matcher(Type type, String name, String value) {
+        this.type = type;
+        this.name = name;
+        this.value = value;
+        this.pattern = type == Type.RE || type == Type.NRE ? compile(value) : null;
     }
-  }
 
-  /** Creates a matcher; throws {@link PatternSyntaxException} for a bad regular expression. */
-  public static Matcher of(Type type, String name, String value) {
-    return new Matcher(type, name, value);
-  }
+    /** The pattern, or java.util.regex's exception for one RE2 does not take (the API callers know). */
+    public static Pattern compile(String regex) {
+        try {
+            return Pattern.compile(regex, Pattern.DOTALL);
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            throw new PatternSyntaxException(e.getDescription(), regex, e.getIndex());
+        }
+    }
 
-  /** {@code name="value"}. */
-  public static Matcher eq(String name, String value) {
-    return new Matcher(Type.EQ, name, value);
-  }
+    /** Creates a matcher; throws {@link PatternSyntaxException} for a bad regular expression. */
+    public static Matcher of(Type type, String name, String value) {
+        return new Matcher(type, name, value);
+    }
 
-  /** {@code name!="value"}. */
-  public static Matcher neq(String name, String value) {
-    return new Matcher(Type.NEQ, name, value);
-  }
+    /** {@code name="value"}. */
+    public static Matcher eq(String name, String value) {
+        return new Matcher(Type.EQ, name, value);
+    }
 
-  /** {@code name=~"regex"}. */
-  public static Matcher re(String name, String regex) {
-    return new Matcher(Type.RE, name, regex);
-  }
+    /** {@code name!="value"}. */
+    public static Matcher neq(String name, String value) {
+        return new Matcher(Type.NEQ, name, value);
+    }
 
-  /** {@code name!~"regex"}. */
-  public static Matcher nre(String name, String regex) {
-    return new Matcher(Type.NRE, name, regex);
-  }
+    /** {@code name=~"regex"}. */
+    public static Matcher re(String name, String regex) {
+        return new Matcher(Type.RE, name, regex);
+    }
 
-  public Type type() {
-    return type;
-  }
+    /** {@code name!~"regex"}. */
+    public static Matcher nre(String name, String regex) {
+        return new Matcher(Type.NRE, name, regex);
+    }
 
-  public String name() {
-    return name;
-  }
+    public Type type() {
+        return type;
+    }
 
-  public String value() {
-    return value;
-  }
+    public String name() {
+        return name;
+    }
 
-  /** Whether a series whose label has {@code labelValue} ("" when absent) is selected. */
-  public boolean matches(String labelValue) {
-    return switch (type) {
-      case EQ -> value.equals(labelValue);
-      case NEQ -> !value.equals(labelValue);
-      case RE -> pattern.matcher(labelValue).matches();
-      case NRE -> !pattern.matcher(labelValue).matches();
-    };
-  }
+    public String value() {
+        return value;
+    }
 
-  @Override
-  public String toString() {
-    return name + type.symbol + '"' + value + '"';
-  }
+    /** Whether a series whose label has {@code labelValue} ("" when absent) is selected. */
+    public boolean matches(String labelValue) {
+        return switch (type) {
+            case EQ -> value.equals(labelValue);
+            case NEQ -> !value.equals(labelValue);
+            case RE -> pattern.matcher(labelValue).matches();
+            case NRE -> !pattern.matcher(labelValue).matches();
+        };
+    }
+
+    @Override
+    public String toString() {
+        return name + type.symbol + '"' + value + '"';
+    }
 }

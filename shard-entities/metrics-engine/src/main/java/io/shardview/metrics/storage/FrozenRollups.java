@@ -14,82 +14,87 @@ import java.util.List;
  */
 record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns) {
 
-  /** Encodes buckets [from, from+n) of {@code r}. */
-  static FrozenRollups encode(RollupSeries r, int from, int n) {
-    double[][] columns = new double[RollupSeries.COLUMNS][];
-    for (int c = 0; c < RollupSeries.COLUMNS; c++) {
-      columns[c] = r.column(c, from, n);
-    }
-    return encode(Arrays.copyOfRange(r.start, from, from + n), columns);
-  }
-
-  /** Encodes buckets [from, from+n) of a list in time order. */
-  static FrozenRollups of(List<RollupBucket> buckets, int from, int n) {
-    long[] starts = new long[n];
-    double[][] columns = new double[RollupSeries.COLUMNS][n];
-    for (int i = 0; i < n; i++) {
-      RollupBucket b = buckets.get(from + i);
-      starts[i] = b.startMs();
-      columns[RollupSeries.COUNT][i] = b.count();
-      columns[RollupSeries.SUM][i] = b.sum();
-      columns[RollupSeries.MIN][i] = b.min();
-      columns[RollupSeries.MAX][i] = b.max();
-      columns[RollupSeries.LAST][i] = b.last();
-    }
-    return encode(starts, columns);
-  }
-
-  /** Encodes buckets with these starts and columns (in {@link RollupSeries} column order). */
-  static FrozenRollups encode(long[] starts, double[][] columns) {
-    int n = starts.length;
-    byte[][] encoded = new byte[RollupSeries.COLUMNS][];
-    for (int c = 0; c < RollupSeries.COLUMNS; c++) {
-      encoded[c] = c == RollupSeries.SUM
-          ? RollupColumn.encodeSums(starts, columns[c], 0, n)
-          : RollupColumn.encode(starts, columns[c], 0, n);
-    }
-    return new FrozenRollups(starts[0], starts[n - 1], n, encoded);
-  }
-
-  /** Appends the buckets overlapping [from, to] to {@code out}. */
-  void decodeInto(long width, long from, long to, List<RollupBucket> out) {
-    Points counts = RollupColumn.decode(columns[RollupSeries.COUNT]);
-    Points sums = RollupColumn.decode(columns[RollupSeries.SUM]);
-    Points mins = RollupColumn.decode(columns[RollupSeries.MIN]);
-    Points maxs = RollupColumn.decode(columns[RollupSeries.MAX]);
-    Points lasts = RollupColumn.decode(columns[RollupSeries.LAST]);
-    for (int i = 0; i < size; i++) {
-      long start = counts.timestamps()[i];
-      if (start + width > from && start <= to) {
-        out.add(new RollupBucket(start, (long) counts.values()[i], sums.values()[i],
-            mins.values()[i], maxs.values()[i], lasts.values()[i]));
-      }
-    }
-  }
-
-  /** Writes the block as stored: its size, then the five columns. */
-  void write(DataOutput out) throws IOException {
-    out.writeInt(size);
-    for (byte[] column : columns) {
-      ShardSnapshot.writeBytes(out, column);
-    }
-  }
-
-  /** Reads a block written by {@link #write} (snapshot layouts v1 and v2). */
-  static FrozenRollups read(DataInput in) throws IOException {
-    int size = in.readInt();
-    byte[][] columns = new byte[RollupSeries.COLUMNS][];
-    try {
-      for (int c = 0; c < RollupSeries.COLUMNS; c++) {
-        columns[c] = ShardSnapshot.readBytes(in);
-        if (size <= 0 || RollupColumn.count(columns[c]) != size) {
-          throw new IOException("corrupt rollup block");
+    /** Encodes buckets [from, from+n) of {@code r}. */
+    static FrozenRollups encode(RollupSeries r, int from, int n) {
+        double[][] columns = new double[RollupSeries.COLUMNS][];
+        for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+            columns[c] = r.column(c, from, n);
         }
-      }
-      Points starts = RollupColumn.decode(columns[RollupSeries.COUNT]);
-      return new FrozenRollups(starts.timestamps()[0], starts.timestamps()[size - 1], size, columns);
-    } catch (IllegalArgumentException e) {
-      throw new IOException("corrupt rollup block", e);
+        return encode(Arrays.copyOfRange(r.start, from, from + n), columns);
     }
-  }
+
+    /** Encodes buckets [from, from+n) of a list in time order. */
+    static FrozenRollups of(List<RollupBucket> buckets, int from, int n) {
+        long[] starts = new long[n];
+        double[][] columns = new double[RollupSeries.COLUMNS][n];
+        for (int i = 0; i < n; i++) {
+            RollupBucket b = buckets.get(from + i);
+            starts[i] = b.startMs();
+            columns[RollupSeries.COUNT][i] = b.count();
+            columns[RollupSeries.SUM][i] = b.sum();
+            columns[RollupSeries.MIN][i] = b.min();
+            columns[RollupSeries.MAX][i] = b.max();
+            columns[RollupSeries.LAST][i] = b.last();
+        }
+        return encode(starts, columns);
+    }
+
+    /** Encodes buckets with these starts and columns (in {@link RollupSeries} column order). */
+    static FrozenRollups encode(long[] starts, double[][] columns) {
+        int n = starts.length;
+        byte[][] encoded = new byte[RollupSeries.COLUMNS][];
+        for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+            encoded[c] = c == RollupSeries.SUM
+                    ? RollupColumn.encodeSums(starts, columns[c], 0, n)
+                    : RollupColumn.encode(starts, columns[c], 0, n);
+        }
+        return new FrozenRollups(starts[0], starts[n - 1], n, encoded);
+    }
+
+    /** Appends the buckets overlapping [from, to] to {@code out}. */
+    void decodeInto(long width, long from, long to, List<RollupBucket> out) {
+        Points counts = RollupColumn.decode(columns[RollupSeries.COUNT]);
+        Points sums = RollupColumn.decode(columns[RollupSeries.SUM]);
+        Points mins = RollupColumn.decode(columns[RollupSeries.MIN]);
+        Points maxs = RollupColumn.decode(columns[RollupSeries.MAX]);
+        Points lasts = RollupColumn.decode(columns[RollupSeries.LAST]);
+        for (int i = 0; i < size; i++) {
+            long start = counts.timestamps()[i];
+            if (start + width > from && start <= to) {
+                out.add(new RollupBucket(
+                        start,
+                        (long) counts.values()[i],
+                        sums.values()[i],
+                        mins.values()[i],
+                        maxs.values()[i],
+                        lasts.values()[i]));
+            }
+        }
+    }
+
+    /** Writes the block as stored: its size, then the five columns. */
+    void write(DataOutput out) throws IOException {
+        out.writeInt(size);
+        for (byte[] column : columns) {
+            ShardSnapshot.writeBytes(out, column);
+        }
+    }
+
+    /** Reads a block written by {@link #write} (snapshot layouts v1 and v2). */
+    static FrozenRollups read(DataInput in) throws IOException {
+        int size = in.readInt();
+        byte[][] columns = new byte[RollupSeries.COLUMNS][];
+        try {
+            for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+                columns[c] = ShardSnapshot.readBytes(in);
+                if (size <= 0 || RollupColumn.count(columns[c]) != size) {
+                    throw new IOException("corrupt rollup block");
+                }
+            }
+            Points starts = RollupColumn.decode(columns[RollupSeries.COUNT]);
+            return new FrozenRollups(starts.timestamps()[0], starts.timestamps()[size - 1], size, columns);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt rollup block", e);
+        }
+    }
 }

@@ -23,371 +23,380 @@ import java.util.List;
  * otherwise it is merged in, and a duplicate (series, timestamp) keeps the last value.
  */
 public final class ShardStorage {
-  final StorageConfig config;
-  final SeriesRegistry registry = new SeriesRegistry();
-  /** Per series id; null for ids never used here or removed. */
-  final List<Series> series = new ArrayList<>();
-  long maxTime = Long.MIN_VALUE;
-  /** Raw points older than this were dropped; aligned to an hour so rollup buckets stay whole. */
-  long rawCutoff = Long.MIN_VALUE;
-  /** Rollup buckets ending at or before this were dropped (the highest rollup cutoff applied). */
-  long rollupCutoff = Long.MIN_VALUE;
-  long rejectedTotal;
-  /** Timestamps of the points of the series being appended whose rollup buckets await recomputation. */
-  private long[] lateTs = new long[16];
-  private int lateCount;
+    final StorageConfig config;
+    final SeriesRegistry registry = new SeriesRegistry();
+    /** Per series id; null for ids never used here or removed. */
+    final List<Series> series = new ArrayList<>();
 
-  /** Raw points and rollups of one series. */
-  static final class Series {
-    final SeriesData data = new SeriesData();
-    /** Indexed by {@link Resolution#ordinal()}: an array, as this is touched for every point. */
-    final RollupSeries[] rollups = new RollupSeries[Resolution.values().length];
+    long maxTime = Long.MIN_VALUE;
+    /** Raw points older than this were dropped; aligned to an hour so rollup buckets stay whole. */
+    long rawCutoff = Long.MIN_VALUE;
+    /** Rollup buckets ending at or before this were dropped (the highest rollup cutoff applied). */
+    long rollupCutoff = Long.MIN_VALUE;
 
-    Series() {
-      for (Resolution r : Resolution.values()) {
-        rollups[r.ordinal()] = new RollupSeries(r.millis());
-      }
-    }
+    long rejectedTotal;
+    /** Timestamps of the points of the series being appended whose rollup buckets await recomputation. */
+    private long[] lateTs = new long[16];
 
-    RollupSeries rollup(Resolution r) {
-      return rollups[r.ordinal()];
-    }
+    private int lateCount;
 
-    boolean isEmpty() {
-      for (RollupSeries r : rollups) {
-        if (!r.isEmpty()) {
-          return false;
+    /** Raw points and rollups of one series. */
+    static final class Series {
+        final SeriesData data = new SeriesData();
+        /** Indexed by {@link Resolution#ordinal()}: an array, as this is touched for every point. */
+        final RollupSeries[] rollups = new RollupSeries[Resolution.values().length];
+
+        Series() {
+            for (Resolution r : Resolution.values()) {
+                rollups[r.ordinal()] = new RollupSeries(r.millis());
+            }
         }
-      }
-      return data.isEmpty();
-    }
-  }
 
-  /** An empty shard. */
-  public ShardStorage(StorageConfig config) {
-    this.config = config;
-  }
-
-  /** Applies a batch in its order; see the class comment for what is rejected. */
-  public AppendResult append(PointBatch batch) {
-    int accepted = 0;
-    int outOfOrder = 0;
-    int tooOld = 0;
-    int created = 0;
-    for (PointBatch.SeriesPoints sp : batch.series()) {
-      Series s = null;
-      long[] ts = sp.timestamps();
-      double[] vs = sp.values();
-      for (int i = 0; i < ts.length; i++) {
-        Refusal refusal = refusal(ts[i], maxTime, rawCutoff);
-        if (refusal != Refusal.NONE) {
-          outOfOrder += refusal == Refusal.OUT_OF_ORDER ? 1 : 0;
-          tooOld += refusal == Refusal.TOO_OLD ? 1 : 0;
-          continue;
+        RollupSeries rollup(Resolution r) {
+            return rollups[r.ordinal()];
         }
+
+        boolean isEmpty() {
+            for (RollupSeries r : rollups) {
+                if (!r.isEmpty()) {
+                    return false;
+                }
+            }
+            return data.isEmpty();
+        }
+    }
+
+    /** An empty shard. */
+    public ShardStorage(StorageConfig config) {
+        this.config = config;
+    }
+
+    /** Applies a batch in its order; see the class comment for what is rejected. */
+    public AppendResult append(PointBatch batch) {
+        int accepted = 0;
+        int outOfOrder = 0;
+        int tooOld = 0;
+        int created = 0;
+        for (PointBatch.SeriesPoints sp : batch.series()) {
+            Series s = null;
+            long[] ts = sp.timestamps();
+            double[] vs = sp.values();
+            for (int i = 0; i < ts.length; i++) {
+                Refusal refusal = refusal(ts[i], maxTime, rawCutoff);
+                if (refusal != Refusal.NONE) {
+                    outOfOrder += refusal == Refusal.OUT_OF_ORDER ? 1 : 0;
+                    tooOld += refusal == Refusal.TOO_OLD ? 1 : 0;
+                    continue;
+                }
+                if (s == null) {
+                    created += registry.idOf(sp.labels()) < 0 ? 1 : 0;
+                    s = seriesFor(sp.labels());
+                }
+                put(s, ts[i], vs[i]);
+                accepted++;
+            }
+            if (s != null) {
+                s.data.mergeLate(config);
+            }
+            if (lateCount > 0) {
+                recomputeLateBuckets(s);
+            }
+        }
+        rejectedTotal += outOfOrder + tooOld;
+        return new AppendResult(accepted, outOfOrder, tooOld, created);
+    }
+
+    /**
+     * What {@link #append} would reply for this batch, without changing anything: lets a command
+     * handler answer (or drop rejected points) before the batch is persisted as an event.
+     */
+    public AppendResult check(PointBatch batch) {
+        return check(batch, rawCutoff);
+    }
+
+    /**
+     * What {@link #append} would reply for this batch once retention with {@code cutoffs} is applied
+     * first: lets a command handler journal a due retention and the batch together, and answer for both.
+     */
+    public AppendResult checkAfter(RetentionCutoffs cutoffs, PointBatch batch) {
+        return check(batch, Math.max(rawCutoff, cutoffs.rawCutoffMs()));
+    }
+
+    private AppendResult check(PointBatch batch, long rawCutoff) {
+        long max = maxTime;
+        int accepted = 0;
+        int outOfOrder = 0;
+        int tooOld = 0;
+        int created = 0;
+        for (PointBatch.SeriesPoints sp : batch.series()) {
+            boolean known = registry.idOf(sp.labels()) >= 0;
+            int acceptedBefore = accepted;
+            for (long ts : sp.timestamps()) {
+                Refusal refusal = refusal(ts, max, rawCutoff);
+                if (refusal == Refusal.NONE) {
+                    accepted++;
+                    max = Math.max(max, ts);
+                } else if (refusal == Refusal.OUT_OF_ORDER) {
+                    outOfOrder++;
+                } else {
+                    tooOld++;
+                }
+            }
+            if (!known && accepted > acceptedBefore) {
+                created++;
+            }
+        }
+        return new AppendResult(accepted, outOfOrder, tooOld, created);
+    }
+
+    /** Why a point is not stored; the retention horizon is checked first, as it is final. */
+    private enum Refusal {
+        NONE,
+        OUT_OF_ORDER,
+        TOO_OLD
+    }
+
+    private Refusal refusal(long ts, long newest, long rawCutoff) {
+        if (ts < rawCutoff) {
+            return Refusal.TOO_OLD;
+        }
+        boolean outsideWindow = newest != Long.MIN_VALUE && ts < newest - config.outOfOrderWindowMs();
+        return outsideWindow ? Refusal.OUT_OF_ORDER : Refusal.NONE;
+    }
+
+    private Series seriesFor(Labels labels) {
+        int id = registry.getOrCreate(labels);
+        while (series.size() <= id) {
+            series.add(null);
+        }
+        Series s = series.get(id);
         if (s == null) {
-          created += registry.idOf(sp.labels()) < 0 ? 1 : 0;
-          s = seriesFor(sp.labels());
+            s = new Series();
+            series.set(id, s);
         }
-        put(s, ts[i], vs[i]);
-        accepted++;
-      }
-      if (s != null) {
-        s.data.mergeLate(config);
-      }
-      if (lateCount > 0) {
-        recomputeLateBuckets(s);
-      }
+        return s;
     }
-    rejectedTotal += outOfOrder + tooOld;
-    return new AppendResult(accepted, outOfOrder, tooOld, created);
-  }
 
-  /**
-   * What {@link #append} would reply for this batch, without changing anything: lets a command
-   * handler answer (or drop rejected points) before the batch is persisted as an event.
-   */
-  public AppendResult check(PointBatch batch) {
-    return check(batch, rawCutoff);
-  }
-
-  /**
-   * What {@link #append} would reply for this batch once retention with {@code cutoffs} is applied
-   * first: lets a command handler journal a due retention and the batch together, and answer for both.
-   */
-  public AppendResult checkAfter(RetentionCutoffs cutoffs, PointBatch batch) {
-    return check(batch, Math.max(rawCutoff, cutoffs.rawCutoffMs()));
-  }
-
-  private AppendResult check(PointBatch batch, long rawCutoff) {
-    long max = maxTime;
-    int accepted = 0;
-    int outOfOrder = 0;
-    int tooOld = 0;
-    int created = 0;
-    for (PointBatch.SeriesPoints sp : batch.series()) {
-      boolean known = registry.idOf(sp.labels()) >= 0;
-      int acceptedBefore = accepted;
-      for (long ts : sp.timestamps()) {
-        Refusal refusal = refusal(ts, max, rawCutoff);
-        if (refusal == Refusal.NONE) {
-          accepted++;
-          max = Math.max(max, ts);
-        } else if (refusal == Refusal.OUT_OF_ORDER) {
-          outOfOrder++;
-        } else {
-          tooOld++;
+    /**
+     * Stores a point. Only a point newer than all of the series can be folded into its rollups in
+     * place; the buckets of any other point are recomputed from raw points once the series' part of
+     * the batch is in ({@link #recomputeLateBuckets}), so a batch with many late points of a series
+     * (two senders overtaking each other) decodes each affected bucket once, not once per point.
+     * Freezing waits until then: it must not close a bucket that is still to be recomputed.
+     */
+    private void put(Series s, long ts, double v) {
+        boolean newest = s.data.put(ts, v, config) == SeriesData.PutKind.APPENDED;
+        maxTime = Math.max(maxTime, ts);
+        if (!newest) {
+            if (lateCount == lateTs.length) {
+                lateTs = Arrays.copyOf(lateTs, lateCount * 2);
+            }
+            lateTs[lateCount++] = ts;
+            return;
         }
-      }
-      if (!known && accepted > acceptedBefore) {
-        created++;
-      }
-    }
-    return new AppendResult(accepted, outOfOrder, tooOld, created);
-  }
-
-  /** Why a point is not stored; the retention horizon is checked first, as it is final. */
-  private enum Refusal { NONE, OUT_OF_ORDER, TOO_OLD }
-
-  private Refusal refusal(long ts, long newest, long rawCutoff) {
-    if (ts < rawCutoff) {
-      return Refusal.TOO_OLD;
-    }
-    boolean outsideWindow = newest != Long.MIN_VALUE && ts < newest - config.outOfOrderWindowMs();
-    return outsideWindow ? Refusal.OUT_OF_ORDER : Refusal.NONE;
-  }
-
-  private Series seriesFor(Labels labels) {
-    int id = registry.getOrCreate(labels);
-    while (series.size() <= id) {
-      series.add(null);
-    }
-    Series s = series.get(id);
-    if (s == null) {
-      s = new Series();
-      series.set(id, s);
-    }
-    return s;
-  }
-
-  /**
-   * Stores a point. Only a point newer than all of the series can be folded into its rollups in
-   * place; the buckets of any other point are recomputed from raw points once the series' part of
-   * the batch is in ({@link #recomputeLateBuckets}), so a batch with many late points of a series
-   * (two senders overtaking each other) decodes each affected bucket once, not once per point.
-   * Freezing waits until then: it must not close a bucket that is still to be recomputed.
-   */
-  private void put(Series s, long ts, double v) {
-    boolean newest = s.data.put(ts, v, config) == SeriesData.PutKind.APPENDED;
-    maxTime = Math.max(maxTime, ts);
-    if (!newest) {
-      if (lateCount == lateTs.length) {
-        lateTs = Arrays.copyOf(lateTs, lateCount * 2);
-      }
-      lateTs[lateCount++] = ts;
-      return;
-    }
-    for (RollupSeries r : s.rollups) {
-      r.append(ts, v);
-      if (lateCount == 0) {
-        r.freeze(maxTime - config.outOfOrderWindowMs());
-      }
-    }
-  }
-
-  private void recomputeLateBuckets(Series s) {
-    Arrays.sort(lateTs, 0, lateCount);
-    for (RollupSeries r : s.rollups) {
-      long done = Long.MIN_VALUE;
-      for (int i = 0; i < lateCount; i++) {
-        long b = r.bucketStart(lateTs[i]);
-        if (b != done) {
-          r.replace(b, s.data.read(b, b + r.width - 1));
-          done = b;
+        for (RollupSeries r : s.rollups) {
+            r.append(ts, v);
+            if (lateCount == 0) {
+                r.freeze(maxTime - config.outOfOrderWindowMs());
+            }
         }
-      }
-      r.freeze(maxTime - config.outOfOrderWindowMs());
     }
-    lateCount = 0;
-  }
 
-  /** Points of series {@code id} with timestamps in [startMs, endMs]; empty if unknown. */
-  public Points read(int id, long startMs, long endMs) {
-    Series s = id >= 0 && id < series.size() ? series.get(id) : null;
-    return s == null ? new Points(new long[0], new double[0]) : s.data.read(startMs, endMs);
-  }
-
-  /** Series matching every matcher that have points in [startMs, endMs], in series id order. */
-  public List<SelectedSeries> select(List<Matcher> matchers, long startMs, long endMs) {
-    Postings ids = registry.index().select(matchers);
-    List<SelectedSeries> out = new ArrayList<>();
-    for (int i = 0; i < ids.size(); i++) {
-      int id = ids.get(i);
-      Points points = read(id, startMs, endMs);
-      if (points.size() > 0) {
-        out.add(new SelectedSeries(id, registry.labels(id), points));
-      }
-    }
-    return out;
-  }
-
-  /** Rollup buckets of series {@code id} overlapping [startMs, endMs], in time order. */
-  public List<RollupBucket> rollups(int id, Resolution resolution, long startMs, long endMs) {
-    Series s = id >= 0 && id < series.size() ? series.get(id) : null;
-    return s == null ? List.of() : s.rollup(resolution).range(startMs, endMs);
-  }
-
-  /** The horizons retention at {@code nowMs} applies: see {@link #applyRetention(RetentionCutoffs)}. */
-  public RetentionCutoffs retentionCutoffs(long nowMs) {
-    long rollupCutoff = nowMs >= Long.MIN_VALUE + config.rollupRetentionMs() ? nowMs - config.rollupRetentionMs() : Long.MIN_VALUE;
-    return new RetentionCutoffs(Math.max(rawCutoff, rawHorizon(nowMs)), rollupCutoff);
-  }
-
-  /** Applies retention at {@code nowMs} under this shard's settings. */
-  public boolean applyRetention(long nowMs) {
-    return applyRetention(retentionCutoffs(nowMs));
-  }
-
-  /**
-   * Drops raw chunks entirely older than the raw cutoff, rollup buckets that end at or before the
-   * rollup cutoff, and series left with nothing. Points older than the raw cutoff are rejected
-   * from then on. The caller journals the cutoffs (computed once from the wall clock) so replay
-   * drops the same data whatever the clock or the settings are at replay.
-   *
-   * @return whether any point, bucket or series was dropped
-   */
-  public boolean applyRetention(RetentionCutoffs cutoffs) {
-    rawCutoff = Math.max(rawCutoff, cutoffs.rawCutoffMs());
-    rollupCutoff = Math.max(rollupCutoff, cutoffs.rollupCutoffMs());
-    boolean dropped = false;
-    for (int id = 0; id < series.size(); id++) {
-      Series s = series.get(id);
-      if (s == null) {
-        continue;
-      }
-      dropped |= s.data.dropChunksBefore(rawCutoff);
-      for (RollupSeries r : s.rollups) {
-        // Buckets that end at or before the cutoff: none when cutoff - width + 1 lies before Long.MIN_VALUE.
-        if (cutoffs.rollupCutoffMs() >= Long.MIN_VALUE + r.width - 1) {
-          dropped |= r.dropBefore(cutoffs.rollupCutoffMs() - r.width + 1);
+    private void recomputeLateBuckets(Series s) {
+        Arrays.sort(lateTs, 0, lateCount);
+        for (RollupSeries r : s.rollups) {
+            long done = Long.MIN_VALUE;
+            for (int i = 0; i < lateCount; i++) {
+                long b = r.bucketStart(lateTs[i]);
+                if (b != done) {
+                    r.replace(b, s.data.read(b, b + r.width - 1));
+                    done = b;
+                }
+            }
+            r.freeze(maxTime - config.outOfOrderWindowMs());
         }
-      }
-      if (s.isEmpty()) {
-        series.set(id, null);
-        registry.remove(id);
-        dropped = true;
-      }
+        lateCount = 0;
     }
-    return dropped;
-  }
 
-  /**
-   * Whether retention at {@code nowMs} would move the raw horizon. Moving it changes which points
-   * later batches accept, so it must be recorded (journaled) before it happens; it moves at most
-   * once an hour.
-   */
-  public boolean retentionDue(long nowMs) {
-    return rawHorizon(nowMs) > rawCutoff;
-  }
-
-  private long rawHorizon(long nowMs) {
-    long hour = Resolution.ONE_HOUR.millis();
-    if (nowMs < Long.MIN_VALUE + config.rawRetentionMs() + hour) return Long.MIN_VALUE; // before any time there is
-    return Math.floorDiv(nowMs - config.rawRetentionMs(), hour) * hour;
-  }
-
-  /** Seals every head into a chunk (e.g. before measuring or on shutdown). */
-  public void sealAll() {
-    for (Series s : series) {
-      if (s != null) {
-        s.data.seal(config);
-      }
+    /** Points of series {@code id} with timestamps in [startMs, endMs]; empty if unknown. */
+    public Points read(int id, long startMs, long endMs) {
+        Series s = id >= 0 && id < series.size() ? series.get(id) : null;
+        return s == null ? new Points(new long[0], new double[0]) : s.data.read(startMs, endMs);
     }
-  }
 
-  /**
-   * How many of {@code labels} this shard does not hold: an upper bound of the series a batch of
-   * them would create, for checking a limit before the points themselves are sent.
-   */
-  public int unknownSeries(List<Labels> labels) {
-    int unknown = 0;
-    for (Labels l : labels) {
-      if (registry.idOf(l) < 0) {
-        unknown++;
-      }
+    /** Series matching every matcher that have points in [startMs, endMs], in series id order. */
+    public List<SelectedSeries> select(List<Matcher> matchers, long startMs, long endMs) {
+        Postings ids = registry.index().select(matchers);
+        List<SelectedSeries> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            int id = ids.get(i);
+            Points points = read(id, startMs, endMs);
+            if (points.size() > 0) {
+                out.add(new SelectedSeries(id, registry.labels(id), points));
+            }
+        }
+        return out;
     }
-    return unknown;
-  }
 
-  /** The series id of {@code labels}, or -1. */
-  public int seriesId(Labels labels) {
-    return registry.idOf(labels);
-  }
-
-  /** Labels of series {@code id}, or null. */
-  public Labels labels(int id) {
-    return registry.labels(id);
-  }
-
-  /** The inverted index, for selecting series by matchers. */
-  public LabelIndex index() {
-    return registry.index();
-  }
-
-  /** Series holding raw points or rollups (a series leaves once retention emptied it). */
-  public int activeSeries() {
-    return registry.activeSeries();
-  }
-
-  /** Newest accepted timestamp, or Long.MIN_VALUE if none. */
-  public long maxTime() {
-    return maxTime;
-  }
-
-  /** Points rejected since the shard was created (kept across snapshots). */
-  public long rejectedTotal() {
-    return rejectedTotal;
-  }
-
-  /** Writes the whole shard; sealed chunks go out as their encoded bytes. */
-  public void writeSnapshot(DataOutput out) throws IOException {
-    ShardSnapshot.write(this, out);
-  }
-
-  /** Restores a shard written by {@link #writeSnapshot}, without re-encoding sealed chunks. */
-  public static ShardStorage readSnapshot(DataInput in) throws IOException {
-    return ShardSnapshot.read(in, null);
-  }
-
-  /**
-   * Restores a shard written by {@link #writeSnapshot} to run under {@code config} from now on
-   * rather than the settings it was written with, so that changed settings (a shorter retention,
-   * say) apply to shards that already have a snapshot.
-   */
-  public static ShardStorage readSnapshot(DataInput in, StorageConfig config) throws IOException {
-    return ShardSnapshot.read(in, config);
-  }
-
-  /** Byte accounting of raw data. */
-  public record Stats(long sealedBytes, long sealedPoints, long headPoints) {
-    /** Encoded bytes per sealed point, NaN if none. */
-    public double bytesPerSealedPoint() {
-      return sealedPoints == 0 ? Double.NaN : (double) sealedBytes / sealedPoints;
+    /** Rollup buckets of series {@code id} overlapping [startMs, endMs], in time order. */
+    public List<RollupBucket> rollups(int id, Resolution resolution, long startMs, long endMs) {
+        Series s = id >= 0 && id < series.size() ? series.get(id) : null;
+        return s == null ? List.of() : s.rollup(resolution).range(startMs, endMs);
     }
-  }
 
-  /** Current byte accounting. */
-  public Stats stats() {
-    long bytes = 0;
-    long points = 0;
-    long head = 0;
-    for (Series s : series) {
-      if (s != null) {
-        bytes += s.data.sealedBytes();
-        points += s.data.sealedPoints();
-        head += s.data.headSize;
-      }
+    /** The horizons retention at {@code nowMs} applies: see {@link #applyRetention(RetentionCutoffs)}. */
+    public RetentionCutoffs retentionCutoffs(long nowMs) {
+        long rollupCutoff = nowMs >= Long.MIN_VALUE + config.rollupRetentionMs()
+                ? nowMs - config.rollupRetentionMs()
+                : Long.MIN_VALUE;
+        return new RetentionCutoffs(Math.max(rawCutoff, rawHorizon(nowMs)), rollupCutoff);
     }
-    return new Stats(bytes, points, head);
-  }
+
+    /** Applies retention at {@code nowMs} under this shard's settings. */
+    public boolean applyRetention(long nowMs) {
+        return applyRetention(retentionCutoffs(nowMs));
+    }
+
+    /**
+     * Drops raw chunks entirely older than the raw cutoff, rollup buckets that end at or before the
+     * rollup cutoff, and series left with nothing. Points older than the raw cutoff are rejected
+     * from then on. The caller journals the cutoffs (computed once from the wall clock) so replay
+     * drops the same data whatever the clock or the settings are at replay.
+     *
+     * @return whether any point, bucket or series was dropped
+     */
+    public boolean applyRetention(RetentionCutoffs cutoffs) {
+        rawCutoff = Math.max(rawCutoff, cutoffs.rawCutoffMs());
+        rollupCutoff = Math.max(rollupCutoff, cutoffs.rollupCutoffMs());
+        boolean dropped = false;
+        for (int id = 0; id < series.size(); id++) {
+            Series s = series.get(id);
+            if (s == null) {
+                continue;
+            }
+            dropped |= s.data.dropChunksBefore(rawCutoff);
+            for (RollupSeries r : s.rollups) {
+                // Buckets that end at or before the cutoff: none when cutoff - width + 1 lies before Long.MIN_VALUE.
+                if (cutoffs.rollupCutoffMs() >= Long.MIN_VALUE + r.width - 1) {
+                    dropped |= r.dropBefore(cutoffs.rollupCutoffMs() - r.width + 1);
+                }
+            }
+            if (s.isEmpty()) {
+                series.set(id, null);
+                registry.remove(id);
+                dropped = true;
+            }
+        }
+        return dropped;
+    }
+
+    /**
+     * Whether retention at {@code nowMs} would move the raw horizon. Moving it changes which points
+     * later batches accept, so it must be recorded (journaled) before it happens; it moves at most
+     * once an hour.
+     */
+    public boolean retentionDue(long nowMs) {
+        return rawHorizon(nowMs) > rawCutoff;
+    }
+
+    private long rawHorizon(long nowMs) {
+        long hour = Resolution.ONE_HOUR.millis();
+        if (nowMs < Long.MIN_VALUE + config.rawRetentionMs() + hour) return Long.MIN_VALUE; // before any time there is
+        return Math.floorDiv(nowMs - config.rawRetentionMs(), hour) * hour;
+    }
+
+    /** Seals every head into a chunk (e.g. before measuring or on shutdown). */
+    public void sealAll() {
+        for (Series s : series) {
+            if (s != null) {
+                s.data.seal(config);
+            }
+        }
+    }
+
+    /**
+     * How many of {@code labels} this shard does not hold: an upper bound of the series a batch of
+     * them would create, for checking a limit before the points themselves are sent.
+     */
+    public int unknownSeries(List<Labels> labels) {
+        int unknown = 0;
+        for (Labels l : labels) {
+            if (registry.idOf(l) < 0) {
+                unknown++;
+            }
+        }
+        return unknown;
+    }
+
+    /** The series id of {@code labels}, or -1. */
+    public int seriesId(Labels labels) {
+        return registry.idOf(labels);
+    }
+
+    /** Labels of series {@code id}, or null. */
+    public Labels labels(int id) {
+        return registry.labels(id);
+    }
+
+    /** The inverted index, for selecting series by matchers. */
+    public LabelIndex index() {
+        return registry.index();
+    }
+
+    /** Series holding raw points or rollups (a series leaves once retention emptied it). */
+    public int activeSeries() {
+        return registry.activeSeries();
+    }
+
+    /** Newest accepted timestamp, or Long.MIN_VALUE if none. */
+    public long maxTime() {
+        return maxTime;
+    }
+
+    /** Points rejected since the shard was created (kept across snapshots). */
+    public long rejectedTotal() {
+        return rejectedTotal;
+    }
+
+    /** Writes the whole shard; sealed chunks go out as their encoded bytes. */
+    public void writeSnapshot(DataOutput out) throws IOException {
+        ShardSnapshot.write(this, out);
+    }
+
+    /** Restores a shard written by {@link #writeSnapshot}, without re-encoding sealed chunks. */
+    public static ShardStorage readSnapshot(DataInput in) throws IOException {
+        return ShardSnapshot.read(in, null);
+    }
+
+    /**
+     * Restores a shard written by {@link #writeSnapshot} to run under {@code config} from now on
+     * rather than the settings it was written with, so that changed settings (a shorter retention,
+     * say) apply to shards that already have a snapshot.
+     */
+    public static ShardStorage readSnapshot(DataInput in, StorageConfig config) throws IOException {
+        return ShardSnapshot.read(in, config);
+    }
+
+    /** Byte accounting of raw data. */
+    public record Stats(long sealedBytes, long sealedPoints, long headPoints) {
+        /** Encoded bytes per sealed point, NaN if none. */
+        public double bytesPerSealedPoint() {
+            return sealedPoints == 0 ? Double.NaN : (double) sealedBytes / sealedPoints;
+        }
+    }
+
+    /** Current byte accounting. */
+    public Stats stats() {
+        long bytes = 0;
+        long points = 0;
+        long head = 0;
+        for (Series s : series) {
+            if (s != null) {
+                bytes += s.data.sealedBytes();
+                points += s.data.sealedPoints();
+                head += s.data.headSize;
+            }
+        }
+        return new Stats(bytes, points, head);
+    }
 }

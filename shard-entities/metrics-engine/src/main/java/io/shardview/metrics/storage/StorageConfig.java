@@ -19,30 +19,30 @@ package io.shardview.metrics.storage;
  * @param rollupRetentionMs rollup buckets older than this are dropped (default 365 days)
  */
 public record StorageConfig(
-    long outOfOrderWindowMs,
-    int chunkMaxPoints,
-    long chunkRangeMs,
-    int compactedChunkMaxPoints,
-    long rawRetentionMs,
-    long rollupRetentionMs) {
+        long outOfOrderWindowMs,
+        int chunkMaxPoints,
+        long chunkRangeMs,
+        int compactedChunkMaxPoints,
+        long rawRetentionMs,
+        long rollupRetentionMs) {
 
-  /** Validates: raw data must outlive the out-of-order window plus an hour bucket, so that a
-   * late point always finds the raw points of its rollup buckets for recomputation. */
-  public StorageConfig {
-    if (outOfOrderWindowMs < 0 || chunkMaxPoints < 2 || chunkRangeMs <= 0 || compactedChunkMaxPoints < 2) {
-      throw new IllegalArgumentException("bad storage config");
+    /** Validates: raw data must outlive the out-of-order window plus an hour bucket, so that a
+     * late point always finds the raw points of its rollup buckets for recomputation. */
+    public StorageConfig {
+        if (outOfOrderWindowMs < 0 || chunkMaxPoints < 2 || chunkRangeMs <= 0 || compactedChunkMaxPoints < 2) {
+            throw new IllegalArgumentException("bad storage config");
+        }
+        if (rawRetentionMs < outOfOrderWindowMs + 2 * Resolution.ONE_HOUR.millis()) {
+            throw new IllegalArgumentException("raw retention must exceed the out-of-order window + 2 h");
+        }
+        if (rollupRetentionMs < rawRetentionMs) {
+            throw new IllegalArgumentException("rollup retention must be at least the raw retention");
+        }
     }
-    if (rawRetentionMs < outOfOrderWindowMs + 2 * Resolution.ONE_HOUR.millis()) {
-      throw new IllegalArgumentException("raw retention must exceed the out-of-order window + 2 h");
-    }
-    if (rollupRetentionMs < rawRetentionMs) {
-      throw new IllegalArgumentException("rollup retention must be at least the raw retention");
-    }
-  }
 
-  /** 1 h out-of-order window, heads of up to 4096 points, 2 h windows in chunks of up to 1024 points, 30 d raw, 365 d rollups. */
-  public static StorageConfig defaults() {
-    long day = 86_400_000L;
-    return new StorageConfig(3_600_000L, 4096, 7_200_000L, 1024, 30 * day, 365 * day);
-  }
+    /** 1 h out-of-order window, heads of up to 4096 points, 2 h windows in chunks of up to 1024 points, 30 d raw, 365 d rollups. */
+    public static StorageConfig defaults() {
+        long day = 86_400_000L;
+        return new StorageConfig(3_600_000L, 4096, 7_200_000L, 1024, 30 * day, 365 * day);
+    }
 }
