@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardview.circuit.DdlResult;
-import io.shardview.circuit.RejectionKind;
+import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.tenant.ChangeReplay;
 import io.shardview.entity.tenant.TenantCircuit;

@@ -45,7 +45,7 @@ final class EngineThreads {
             for (Map.Entry<Thread, StackTraceElement[]> thread :
                     Thread.getAllStackTraces().entrySet()) {
                 String name = poolOf(thread.getKey().getName());
-                if (runs(thread.getValue(), "io.shardview.circuit.CircuitImage")) encodings.add(name);
+                if (runs(thread.getValue(), "io.shardview.circuit.snapshot.CircuitImage")) encodings.add(name);
                 else if (stepping(thread.getValue())) steps.add(name);
             }
             try {
@@ -60,7 +60,7 @@ final class EngineThreads {
         for (StackTraceElement frame : stack) {
             String type = frame.getClassName();
             if (type.equals("io.shardview.circuit.Circuit")
-                    || type.startsWith("io.shardview.circuit.ViewEvaluator")
+                    || type.startsWith("io.shardview.circuit.view.ViewEvaluator")
                     || type.startsWith("io.shardview.circuit.operator.")) {
                 return true;
             }

@@ -1,9 +1,9 @@
 package io.shardview.bench.circuit;
 
-import io.shardview.circuit.BatchOutcome;
 import io.shardview.circuit.Circuit;
 import io.shardview.circuit.DdlResult;
-import io.shardview.circuit.Op;
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.shardview.bench.circuit;
 
 import io.shardview.circuit.Circuit;
-import io.shardview.circuit.Op;
+import io.shardview.circuit.batch.Op;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;

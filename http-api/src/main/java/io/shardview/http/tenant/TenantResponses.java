@@ -1,6 +1,6 @@
 package io.shardview.http.tenant;
 
-import io.shardview.circuit.RejectionKind;
+import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.http.ApiError;
 import io.shardview.http.Json;

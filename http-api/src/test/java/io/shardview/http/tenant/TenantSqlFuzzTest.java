@@ -4,9 +4,9 @@ import static io.shardview.http.ParserContract.assertCleanMessage;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.shardview.circuit.Column;
-import io.shardview.circuit.ColumnType;
 import io.shardview.circuit.PreparedSql;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.pg.ColumnType;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

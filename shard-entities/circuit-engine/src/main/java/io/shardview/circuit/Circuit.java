@@ -1,7 +1,26 @@
 package io.shardview.circuit;
 
-import io.shardview.circuit.operator.EvaluationException;
-import io.shardview.circuit.plan.Dataflow;
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.BatchValidation;
+import io.shardview.circuit.batch.BatchValidator;
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.batch.ValidatedBatch;
+import io.shardview.circuit.catalog.CatalogDescription;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.compiler.Dataflow;
+import io.shardview.circuit.data.ReadOrder;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.data.ZSetImage;
+import io.shardview.circuit.error.EvaluationException;
+import io.shardview.circuit.error.RejectionKind;
+import io.shardview.circuit.snapshot.CircuitImage;
+import io.shardview.circuit.snapshot.CircuitSnapshot;
+import io.shardview.circuit.table.BaseTable;
+import io.shardview.circuit.table.TableImage;
+import io.shardview.circuit.view.MaterializedView;
+import io.shardview.circuit.view.ViewDelta;
+import io.shardview.circuit.view.ViewEvaluator;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -297,7 +316,7 @@ public final class Circuit {
      * keeps applying batches (see {@link CircuitImage} for what taking it costs).
      */
     public CircuitImage image() {
-        List<CircuitImage.TableImage> t = new ArrayList<>(tables.size());
+        List<TableImage> t = new ArrayList<>(tables.size());
         tables.values().forEach(b -> t.add(b.image()));
         List<CircuitImage.ViewImage> v = new ArrayList<>(views.size());
         for (MaterializedView m : views.values()) {

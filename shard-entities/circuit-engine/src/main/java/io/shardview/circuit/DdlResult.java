@@ -1,5 +1,6 @@
 package io.shardview.circuit;
 
+import io.shardview.circuit.error.RejectionKind;
 import java.util.List;
 
 /** The result of a SQL request: every statement applied, or none with the reason. */

@@ -1,7 +1,12 @@
 package io.shardview.circuit;
 
-import io.shardview.circuit.plan.UnsupportedSqlException;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.catalog.DdlStatement;
+import io.shardview.circuit.catalog.TableSchema;
+import io.shardview.circuit.error.RejectionKind;
+import io.shardview.circuit.error.UnsupportedSqlException;
 import io.shardview.circuit.sql.SqlPlanner;
+import io.shardview.circuit.view.MaterializedView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.shardview.circuit;
 
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.error.RejectionKind;
 import java.util.List;
 
 /** The answer to a one-off SELECT: its rows in read order, or why it was refused. */

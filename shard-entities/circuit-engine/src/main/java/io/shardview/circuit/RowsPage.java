@@ -1,5 +1,7 @@
 package io.shardview.circuit;
 
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.data.Row;
 import java.util.List;
 
 /**

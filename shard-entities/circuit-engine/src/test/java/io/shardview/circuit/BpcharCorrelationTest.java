@@ -3,6 +3,8 @@ package io.shardview.circuit;
 import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.data.Row;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,9 @@ import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.data.Row;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,19 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.error.RejectionKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class CircuitTest {
+public class CircuitTest {
     static Map<String, Object> row(Object... kv) {
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;
     }
 
-    static Circuit circuit(String ddl) {
+    public static Circuit circuit(String ddl) {
         Circuit c = new Circuit();
         DdlResult r = c.executeSql(ddl);
         assertInstanceOf(DdlResult.Applied.class, r, r.toString());
@@ -31,7 +36,7 @@ class CircuitTest {
             assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
     }
 
-    static List<Row> rows(Circuit c, String name) {
+    public static List<Row> rows(Circuit c, String name) {
         return c.read(name, Integer.MAX_VALUE, null).orElseThrow().rows();
     }
 

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.operator.ComputedJoin;
 import io.shardview.circuit.operator.RangeJoin;
+import io.shardview.circuit.snapshot.CircuitImage;
+import io.shardview.circuit.snapshot.CircuitSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

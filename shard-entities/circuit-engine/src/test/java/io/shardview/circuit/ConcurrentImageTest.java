@@ -3,6 +3,10 @@ package io.shardview.circuit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.data.ByteArrayInput;
+import io.shardview.circuit.snapshot.CircuitImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

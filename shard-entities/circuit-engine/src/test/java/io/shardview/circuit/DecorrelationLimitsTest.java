@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

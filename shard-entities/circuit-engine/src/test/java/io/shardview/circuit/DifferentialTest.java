@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.RandomSchema.Rel;
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.data.ReadOrder;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.error.RejectionKind;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.error.RejectionKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,6 +3,9 @@ package io.shardview.circuit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.catalog.Column;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.LocalDate;

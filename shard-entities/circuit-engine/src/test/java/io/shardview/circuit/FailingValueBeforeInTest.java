@@ -6,6 +6,11 @@ import static io.shardview.circuit.CircuitTest.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.error.RejectionKind;
+import io.shardview.circuit.snapshot.CircuitImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.data.Row;
 import io.shardview.circuit.sql.SqlPlanner;
 import java.math.BigDecimal;
 import java.util.ArrayList;

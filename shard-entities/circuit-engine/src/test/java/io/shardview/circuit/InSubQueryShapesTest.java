@@ -4,6 +4,8 @@ import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.catalog.Column;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;

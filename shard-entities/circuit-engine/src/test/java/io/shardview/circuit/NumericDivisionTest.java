@@ -2,6 +2,7 @@ package io.shardview.circuit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.pg.Values;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 

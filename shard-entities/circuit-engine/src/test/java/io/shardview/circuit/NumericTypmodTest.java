@@ -4,6 +4,12 @@ import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.error.RejectionKind;
+import io.shardview.circuit.pg.ColumnType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -2,6 +2,7 @@ package io.shardview.circuit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.batch.BatchOutcome;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,8 @@ package io.shardview.circuit;
 import io.shardview.circuit.RandomSchema.Col;
 import io.shardview.circuit.RandomSchema.Kind;
 import io.shardview.circuit.RandomSchema.Rel;
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.error.RejectionKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

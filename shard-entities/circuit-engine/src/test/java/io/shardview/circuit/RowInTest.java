@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.error.RejectionKind;
 import io.shardview.circuit.sql.SqlPlanner;
 import java.math.BigDecimal;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.shardview.circuit;
 import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.operator.RangeSemiJoin;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

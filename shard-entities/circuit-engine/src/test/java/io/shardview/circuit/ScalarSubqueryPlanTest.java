@@ -4,6 +4,9 @@ import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.error.RejectionKind;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.util.ArrayList;

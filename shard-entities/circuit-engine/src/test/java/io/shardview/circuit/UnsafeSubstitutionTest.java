@@ -4,6 +4,8 @@ import static io.shardview.circuit.CircuitTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.Op;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.shardview.circuit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.catalog.Column;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,8 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.RowCodec;
-import io.shardview.circuit.Values;
+import io.shardview.circuit.data.RowCodec;
+import io.shardview.circuit.error.EvaluationException;
+import io.shardview.circuit.pg.Values;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;

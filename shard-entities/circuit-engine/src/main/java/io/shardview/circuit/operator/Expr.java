@@ -1,6 +1,6 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.Row;
+import io.shardview.circuit.data.Row;
 
 /** A compiled scalar expression over one row; NULL is Java null, booleans follow three-valued logic. */
 @FunctionalInterface

@@ -1,6 +1,6 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.ZSet;
 
 /** WHERE / HAVING: keeps the delta rows whose predicate is TRUE, with their weights. Stateless. */
 public final class Filter implements Operator {

@@ -1,6 +1,7 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.Row;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.error.EvaluationException;
 
 /**
  * The values a row compares with a subquery's in IN or NOT IN: columns of the row, or values computed from it. PostgreSQL

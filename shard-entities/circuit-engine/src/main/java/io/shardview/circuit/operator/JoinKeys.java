@@ -1,7 +1,7 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.FixedChar;
-import io.shardview.circuit.Row;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.pg.FixedChar;
 
 /**
  * The equi-join key columns of one join input. A key with a NULL in a column compared with '='

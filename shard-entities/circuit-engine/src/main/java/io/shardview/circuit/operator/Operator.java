@@ -1,6 +1,7 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.error.EvaluationException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;

@@ -1,7 +1,7 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.Row;
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.ZSet;
 
 /** SELECT list: maps each delta row through the expressions; rows that map equal add weights. Stateless. */
 public final class Project implements Operator {

@@ -1,10 +1,11 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.Row;
-import io.shardview.circuit.RowCodec;
-import io.shardview.circuit.Values;
-import io.shardview.circuit.ZSet;
-import io.shardview.circuit.ZSetImage;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.RowCodec;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.data.ZSetImage;
+import io.shardview.circuit.error.EvaluationException;
+import io.shardview.circuit.pg.Values;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;

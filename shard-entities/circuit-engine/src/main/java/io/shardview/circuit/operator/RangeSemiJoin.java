@@ -1,9 +1,9 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.Row;
-import io.shardview.circuit.RowCodec;
-import io.shardview.circuit.Values;
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.RowCodec;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.pg.Values;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -191,8 +191,8 @@ public final class RangeSemiJoin implements Operator {
             counts.put(key, z);
         });
         return StateImage.inOrder(
-                JoinIndex.imageOf(rows, io.shardview.circuit.ZSetImage::of),
-                JoinIndex.imageOf(counts, io.shardview.circuit.ZSetImage::of));
+                JoinIndex.imageOf(rows, io.shardview.circuit.data.ZSetImage::of),
+                JoinIndex.imageOf(counts, io.shardview.circuit.data.ZSetImage::of));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.ZSet;
 
 /** UNION ALL: the sum of the input deltas (Z-set addition). Stateless. */
 public final class UnionAll implements Operator {

@@ -1,10 +1,6 @@
 package io.shardview.circuit.plan;
 
-import io.shardview.circuit.ColumnType;
-import io.shardview.circuit.sql.InMarkJoin;
-import io.shardview.circuit.sql.NotInJoin;
-import io.shardview.circuit.sql.OrderedFirstSubqueries;
-import io.shardview.circuit.sql.SourceMarkers;
+import io.shardview.circuit.pg.ColumnType;
 import io.shardview.circuit.sql.SqlPlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,9 +39,9 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * (trailing blanks of neither side count), bpchar = text as text. A view's column keeps its type for
  * views over it (TEXT and CHAR columns are VARCHAR to Calcite, see {@link SqlPlanner#catalogType}).
  */
-final class StringTyping {
+public final class StringTyping {
     /** The string type of an expression; OTHER for a non-string one. */
-    enum Type {
+    public enum Type {
         BPCHAR,
         VARCHAR,
         TEXT,
@@ -56,7 +52,7 @@ final class StringTyping {
     private final Map<RelNode, Type[]> fields = new IdentityHashMap<>();
 
     /** The string types of the output fields of a relational expression (OTHER for non-strings). */
-    Type[] fields(RelNode rel) {
+    public Type[] fields(RelNode rel) {
         Type[] known = fields.get(rel);
         if (known != null) return known;
         Type[] out = new Type[rel.getRowType().getFieldCount()];
@@ -68,7 +64,7 @@ final class StringTyping {
         }
         if (rel instanceof TableScan scan) {
             for (int i = 0; i < out.length; i++) {
-                ColumnType t = SqlPlanner.catalogType(scan.getTable(), i);
+                ColumnType t = CatalogTable.catalogType(scan.getTable(), i);
                 if (t == ColumnType.CHAR) out[i] = Type.BPCHAR;
                 else if (t == ColumnType.TEXT) out[i] = Type.TEXT;
             }
@@ -94,9 +90,7 @@ final class StringTyping {
                 if (kind == SqlKind.MIN || kind == SqlKind.MAX) {
                     Type arg = input[call.getArgList().get(0)];
                     // min(bpchar) and min(text) exist, min(varchar) does not; ORDER BY x LIMIT 1 gives x itself.
-                    out[i] = arg == Type.VARCHAR && call.getAggregation() != OrderedFirstSubqueries.FIRST
-                            ? Type.TEXT
-                            : arg;
+                    out[i] = arg == Type.VARCHAR && call.getAggregation() != FirstValue.FIRST ? Type.TEXT : arg;
                 }
             }
         } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {
@@ -132,7 +126,7 @@ final class StringTyping {
     }
 
     /** The string types of a join's input row (left then right), which its condition reads. */
-    Type[] joinInput(RelNode left, RelNode right) {
+    public Type[] joinInput(RelNode left, RelNode right) {
         Type[] l = fields(left);
         Type[] r = fields(right);
         Type[] out = Arrays.copyOf(l, l.length + r.length);
@@ -141,12 +135,12 @@ final class StringTyping {
     }
 
     /** Whether two string types compare as bpchar although one is not: bpchar with varchar. */
-    static boolean comparesAsBpchar(Type a, Type b) {
+    public static boolean comparesAsBpchar(Type a, Type b) {
         return (a == Type.BPCHAR && b == Type.VARCHAR) || (a == Type.VARCHAR && b == Type.BPCHAR);
     }
 
     /** The type of an expression over an input whose field types are given. */
-    static Type of(RexNode e, Type[] input) {
+    public static Type of(RexNode e, Type[] input) {
         if (!SqlTypeUtil.inCharFamily(e.getType()))
             return e instanceof RexLiteral l && l.isNull() ? Type.UNKNOWN : Type.OTHER;
         if (e instanceof RexInputRef ref)
@@ -181,7 +175,7 @@ final class StringTyping {
     }
 
     /** The type of a CASE; origin: the marker of the function it was (COALESCE, NULLIF), or null. */
-    static Type ofCase(RexCall caseCall, SqlOperator origin, Type[] input) {
+    public static Type ofCase(RexCall caseCall, SqlOperator origin, Type[] input) {
         Type nullIf = origin == SourceMarkers.NULLIF ? ofNullIf(caseCall, input) : null;
         return nullIf != null ? nullIf : resolve(values(caseCall, origin == SourceMarkers.COALESCE), input);
     }

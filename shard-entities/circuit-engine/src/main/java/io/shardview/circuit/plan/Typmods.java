@@ -1,12 +1,7 @@
 package io.shardview.circuit.plan;
 
-import io.shardview.circuit.Column;
-import io.shardview.circuit.ColumnType;
-import io.shardview.circuit.sql.InMarkJoin;
-import io.shardview.circuit.sql.NotInJoin;
-import io.shardview.circuit.sql.OrderedFirstSubqueries;
-import io.shardview.circuit.sql.SourceMarkers;
-import io.shardview.circuit.sql.SqlPlanner;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.pg.ColumnType;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -39,12 +34,12 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * does a CASE without ELSE); NULLIF has its first argument's; any other expression, MIN/MAX included, has
  * none (bpchar, numeric), but for the MIN a scalar subquery ORDER BY x LIMIT 1 became (x's).
  */
-final class Typmods {
+public final class Typmods {
     /**
      * A type modifier: CHAR(n)'s or VARCHAR(n)'s length (precision and scale 0; varying for VARCHAR), or
      * NUMERIC(p,s)'s precision and scale.
      */
-    record Typmod(int length, int precision, int scale, boolean varying) {
+    public record Typmod(int length, int precision, int scale, boolean varying) {
         static Typmod of(Column c) {
             if (c.type() == ColumnType.CHAR && c.length() > 0) return new Typmod(c.length(), 0, 0, false);
             if (c.type() == ColumnType.VARCHAR && c.length() > 0) return new Typmod(c.length(), 0, 0, true);
@@ -54,7 +49,7 @@ final class Typmods {
         }
 
         /** The length of a CHAR(n), or of a VARCHAR(n) (varying), else 0. */
-        int length(boolean varying) {
+        public int length(boolean varying) {
             return this.varying == varying ? length : 0;
         }
     }
@@ -62,13 +57,13 @@ final class Typmods {
     private final Map<RelNode, Typmod[]> fields = new IdentityHashMap<>();
 
     /** The typmods of the output fields of a relational expression (null for a field without one). */
-    Typmod[] fields(RelNode rel) {
+    public Typmod[] fields(RelNode rel) {
         Typmod[] known = fields.get(rel);
         if (known != null) return known;
         Typmod[] out = new Typmod[rel.getRowType().getFieldCount()];
         if (rel instanceof TableScan scan) {
             for (int i = 0; i < out.length; i++) {
-                Column c = SqlPlanner.catalogColumn(scan.getTable(), i);
+                Column c = CatalogTable.catalogColumn(scan.getTable(), i);
                 out[i] = c == null ? null : Typmod.of(c);
             }
         } else if (rel instanceof LogicalFilter || rel instanceof LogicalSort) {
@@ -82,7 +77,7 @@ final class Typmods {
                 out[i] = input[a.getGroupSet().nth(i)];
             for (int i = a.getGroupCount(); i < out.length; i++) { // ORDER BY x LIMIT 1: x's own
                 var call = a.getAggCallList().get(i - a.getGroupCount());
-                if (call.getAggregation() == OrderedFirstSubqueries.FIRST)
+                if (call.getAggregation() == FirstValue.FIRST)
                     out[i] = input[call.getArgList().get(0)];
             }
         } else if (rel instanceof LogicalJoin || rel instanceof Correlate || rel instanceof NotInJoin) {

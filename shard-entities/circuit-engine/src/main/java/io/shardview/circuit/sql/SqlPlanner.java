@@ -1,8 +1,23 @@
 package io.shardview.circuit.sql;
 
-import io.shardview.circuit.Column;
-import io.shardview.circuit.ColumnType;
-import io.shardview.circuit.plan.BpcharCorrelations;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.pg.PgCasts;
+import io.shardview.circuit.pg.PgConstantReducer;
+import io.shardview.circuit.pg.PgTypeCoercion;
+import io.shardview.circuit.pg.PgTypeFactory;
+import io.shardview.circuit.plan.CatalogTable;
+import io.shardview.circuit.plan.InMarkJoin;
+import io.shardview.circuit.plan.NotInJoin;
+import io.shardview.circuit.plan.SourceMarkers;
+import io.shardview.circuit.rewrite.BpcharCorrelations;
+import io.shardview.circuit.rewrite.DecorrelationShield;
+import io.shardview.circuit.rewrite.DistinctSidePullUp;
+import io.shardview.circuit.rewrite.FalseCorrelatedFilters;
+import io.shardview.circuit.rewrite.InSubQueries;
+import io.shardview.circuit.rewrite.NestedCorrelations;
+import io.shardview.circuit.rewrite.OneRowSemiJoins;
+import io.shardview.circuit.rewrite.OrderedFirstSubqueries;
+import io.shardview.circuit.rewrite.UnsafeSubstitutions;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,8 +44,6 @@ import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.rules.CoreRules;
-import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexNode;
@@ -40,7 +53,6 @@ import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexVisitorImpl;
 import org.apache.calcite.schema.SchemaPlus;
-import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
@@ -456,106 +468,6 @@ public final class SqlPlanner {
         settings.setProperty(CalciteConnectionProperty.CONFORMANCE.camelName(), SqlConformanceEnum.LENIENT.name());
         return new CalciteCatalogReader(
                 CalciteSchema.from(root), List.of(), types, new CalciteConnectionConfigImpl(settings));
-    }
-
-    /** The type of a column of a catalog relation (Calcite sees CHAR without a length and TEXT as VARCHAR). */
-    public static ColumnType catalogType(RelOptTable table, int column) {
-        Column c = catalogColumn(table, column);
-        return c == null ? null : c.type();
-    }
-
-    /** A column of a catalog relation as declared, with its CHAR(n) length and NUMERIC(p,s) typmod; null if none. */
-    public static Column catalogColumn(RelOptTable table, int column) {
-        CatalogTable t = table.unwrap(CatalogTable.class);
-        return t == null ? null : t.columns.get(column);
-    }
-
-    /**
-     * A relation of the catalog as Calcite sees it: only its row type. A view's bpchar column without a
-     * length (its values of several lengths, each keeping its own blanks) is VARCHAR to Calcite.
-     */
-    private static final class CatalogTable extends AbstractTable {
-        private final List<Column> columns;
-
-        CatalogTable(List<Column> columns) {
-            this.columns = columns;
-        }
-
-        @Override
-        public RelDataType getRowType(RelDataTypeFactory factory) {
-            RelDataTypeFactory.Builder b = factory.builder();
-            for (Column c : columns) {
-                RelDataType type = c.type() == ColumnType.CHAR && c.length() > 0
-                        ? factory.createSqlType(SqlTypeName.CHAR, c.length())
-                        : sqlType(factory, c.type());
-                b.add(c.name(), factory.createTypeWithNullability(type, c.nullable()));
-            }
-            return b.build();
-        }
-    }
-
-    /**
-     * The scale of Calcite's DECIMAL for a NUMERIC column, whatever its typmod (values keep their own): a literal
-     * compared with it is cast to the common type when the plan is made, so to at most this many decimals.
-     */
-    static final int NUMERIC_SCALE = 6;
-
-    static RelDataType sqlType(RelDataTypeFactory f, ColumnType t) {
-        switch (t) {
-            case BOOLEAN:
-                return f.createSqlType(SqlTypeName.BOOLEAN);
-            case SMALLINT:
-                return f.createSqlType(SqlTypeName.SMALLINT);
-            case INT:
-                return f.createSqlType(SqlTypeName.INTEGER);
-            case BIGINT:
-                return f.createSqlType(SqlTypeName.BIGINT);
-            case DOUBLE:
-                return f.createSqlType(SqlTypeName.DOUBLE);
-            case REAL:
-                return f.createSqlType(SqlTypeName.REAL);
-            case DECIMAL:
-                return f.createSqlType(SqlTypeName.DECIMAL, 19, NUMERIC_SCALE);
-            case VARCHAR:
-            case CHAR:
-            case TEXT:
-                return f.createSqlType(SqlTypeName.VARCHAR);
-            case DATE:
-                return f.createSqlType(SqlTypeName.DATE);
-            default:
-                return f.createSqlType(SqlTypeName.TIMESTAMP);
-        }
-    }
-
-    /** The engine column type of a Calcite type. */
-    public static ColumnType columnType(RelDataType t) {
-        switch (t.getSqlTypeName()) {
-            case BOOLEAN:
-                return ColumnType.BOOLEAN;
-            case TINYINT:
-            case SMALLINT:
-                return ColumnType.SMALLINT;
-            case INTEGER:
-                return ColumnType.INT;
-            case BIGINT:
-                return ColumnType.BIGINT;
-            case FLOAT:
-            case DOUBLE:
-                return ColumnType.DOUBLE;
-            case REAL:
-                return ColumnType.REAL;
-            case DECIMAL:
-                return ColumnType.DECIMAL;
-            case CHAR:
-            case VARCHAR:
-                return ColumnType.VARCHAR;
-            case DATE:
-                return ColumnType.DATE;
-            case TIMESTAMP:
-                return ColumnType.TIMESTAMP;
-            default:
-                return null;
-        }
     }
 
     /** Debug rendering of a plan. */

@@ -8,10 +8,11 @@ import static io.shardview.circuit.operator.Deltas.step;
 import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.shardview.circuit.FixedChar;
-import io.shardview.circuit.Row;
-import io.shardview.circuit.RowCodec;
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.RowCodec;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.error.EvaluationException;
+import io.shardview.circuit.pg.FixedChar;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

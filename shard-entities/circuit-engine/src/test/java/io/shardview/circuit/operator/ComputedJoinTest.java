@@ -6,7 +6,8 @@ import static io.shardview.circuit.operator.Deltas.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.error.EvaluationException;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

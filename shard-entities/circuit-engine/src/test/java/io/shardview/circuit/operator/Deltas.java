@@ -3,8 +3,9 @@ package io.shardview.circuit.operator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shardview.circuit.Row;
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.error.EvaluationException;
 import java.io.IOException;
 import java.util.Random;
 import java.util.function.BiFunction;
@@ -82,7 +83,7 @@ final class Deltas {
     /** a OP b as SQL compares them: NULL when either is NULL. */
     static Boolean compared(Object a, RangeJoin.Comparison comparison, Object b) {
         if (a == null || b == null) return null;
-        int c = io.shardview.circuit.Values.compare(a, b);
+        int c = io.shardview.circuit.pg.Values.compare(a, b);
         return switch (comparison) {
             case LESS -> c < 0;
             case LESS_OR_EQUAL -> c <= 0;

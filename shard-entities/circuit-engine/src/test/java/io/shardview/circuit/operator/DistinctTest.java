@@ -8,7 +8,7 @@ import static io.shardview.circuit.operator.Deltas.step;
 import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.shardview.circuit.FixedChar;
+import io.shardview.circuit.pg.FixedChar;
 import org.junit.jupiter.api.Test;
 
 class DistinctTest {

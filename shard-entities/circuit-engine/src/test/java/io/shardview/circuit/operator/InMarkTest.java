@@ -7,8 +7,8 @@ import static io.shardview.circuit.operator.Deltas.of;
 import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.shardview.circuit.Row;
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.ZSet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

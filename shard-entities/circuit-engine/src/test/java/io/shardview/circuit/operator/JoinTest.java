@@ -8,7 +8,8 @@ import static io.shardview.circuit.operator.Deltas.step;
 import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.error.EvaluationException;
 import org.junit.jupiter.api.Test;
 
 class JoinTest {

@@ -1,6 +1,6 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.FixedChar;
+import io.shardview.circuit.pg.FixedChar;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Comparator;

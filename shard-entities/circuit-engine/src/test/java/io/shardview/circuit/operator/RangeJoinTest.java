@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardview.circuit.FixedChar;
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.error.EvaluationException;
+import io.shardview.circuit.pg.FixedChar;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -9,9 +9,10 @@ import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shardview.circuit.FixedChar;
-import io.shardview.circuit.Row;
-import io.shardview.circuit.ZSet;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.error.EvaluationException;
+import io.shardview.circuit.pg.FixedChar;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -8,8 +8,8 @@ import static io.shardview.circuit.operator.Deltas.step;
 import static io.shardview.circuit.operator.Deltas.w;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.shardview.circuit.Row;
-import io.shardview.circuit.Values;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.pg.Values;
 import org.junit.jupiter.api.Test;
 
 class TopKTest {

@@ -1,7 +1,7 @@
 package io.shardview.entity.tenant;
 
-import io.shardview.circuit.FixedChar;
-import io.shardview.circuit.Row;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.pg.FixedChar;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

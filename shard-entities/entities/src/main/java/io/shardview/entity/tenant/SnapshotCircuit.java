@@ -2,9 +2,9 @@ package io.shardview.entity.tenant;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.shardview.circuit.ByteArrayInput;
 import io.shardview.circuit.Circuit;
-import io.shardview.circuit.CircuitImage;
+import io.shardview.circuit.data.ByteArrayInput;
+import io.shardview.circuit.snapshot.CircuitImage;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

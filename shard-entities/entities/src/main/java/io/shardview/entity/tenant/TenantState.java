@@ -1,11 +1,11 @@
 package io.shardview.entity.tenant;
 
-import io.shardview.circuit.BatchOutcome;
 import io.shardview.circuit.Circuit;
-import io.shardview.circuit.Column;
 import io.shardview.circuit.DdlResult;
-import io.shardview.circuit.RejectionKind;
-import io.shardview.circuit.ViewDelta;
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.error.RejectionKind;
+import io.shardview.circuit.view.ViewDelta;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -119,7 +119,7 @@ final class TenantState {
     record AppliedBatch(TenantCircuit.IngestReply result, List<ViewChange> changes) {}
 
     /** Applies a validated batch and records its result, view changes and batch id. */
-    AppliedBatch applyBatch(io.shardview.circuit.ValidatedBatch batch, String batchId) {
+    AppliedBatch applyBatch(io.shardview.circuit.batch.ValidatedBatch batch, String batchId) {
         BatchOutcome outcome = circuit.apply(batch);
         if (outcome instanceof BatchOutcome.Failed failed) {
             return new AppliedBatch(

@@ -3,8 +3,8 @@ package io.shardview.entity.tenant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardview.circuit.FixedChar;
-import io.shardview.circuit.Row;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.pg.FixedChar;
 import java.math.BigDecimal;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.shardview.circuit.RejectionKind;
+import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.fault.FailPoints;
 import java.time.Duration;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.shardview.circuit.Circuit;
-import io.shardview.circuit.Column;
 import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.catalog.Column;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,0 @@
-package io.shardview.circuit;
-
-/** The result of validating a batch: ready to apply, or the rejection of its first bad op. */
-public sealed interface BatchValidation permits ValidatedBatch, BatchOutcome.Rejected {}

@@ -1,0 +1,158 @@
+package io.shardview.circuit.compiler;
+
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.operator.Operator;
+import io.shardview.circuit.operator.StateImage;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The compiled incremental form of one SELECT: operator nodes in topological order, the last being
+ * the output. Leaf nodes read the delta of a named table or view.
+ */
+public final class Dataflow {
+    private static final ZSet EMPTY = new ZSet();
+
+    /** A node: an operator over earlier nodes, or (operator null) a leaf reading a relation. */
+    record Node(Operator operator, int[] inputs, String relation) {}
+
+    private final List<Node> nodes;
+    private final List<Column> columns;
+    private final Comparator<Row> readOrder;
+    private final Set<String> relations;
+
+    Dataflow(List<Node> nodes, List<Column> columns, Comparator<Row> readOrder, Set<String> relations) {
+        this.nodes = nodes;
+        this.columns = columns;
+        this.readOrder = readOrder;
+        this.relations = relations;
+    }
+
+    /** The output columns. */
+    public List<Column> columns() {
+        return columns;
+    }
+
+    /** The order rows are read in: the query's ORDER BY, then all columns ascending, NULLs last. */
+    public Comparator<Row> readOrder() {
+        return readOrder;
+    }
+
+    /** The nodes in order, each as its relation or its operator's class and its inputs: "t, u, ComputedJoin(0, 1)". */
+    @Override
+    public String toString() {
+        List<String> out = new java.util.ArrayList<>();
+        for (Node n : nodes) {
+            out.add(
+                    n.operator() == null
+                            ? n.relation()
+                            : n.operator().getClass().getSimpleName()
+                                    + Arrays.toString(n.inputs())
+                                            .replace('[', '(')
+                                            .replace(']', ')'));
+        }
+        return String.join(", ", out);
+    }
+
+    /** The tables and views this dataflow reads. */
+    public Set<String> relations() {
+        return relations;
+    }
+
+    /**
+     * Runs one step: the output delta for the given deltas of the relations (absent means unchanged).
+     * The first step of a new dataflow passes first = true so constant and global-aggregate rows appear.
+     * If an operator throws (an {@link io.shardview.circuit.error.EvaluationException} for an SQL
+     * runtime error), the operators that already stepped are undone and the exception propagates, so
+     * the state is as before; a first step is not undone: a view whose filling fails is dropped.
+     */
+    public Step step(Map<String, ZSet> relationDeltas, boolean first) {
+        ZSet[] deltas = new ZSet[nodes.size()];
+        ZSet[][] inputs = new ZSet[nodes.size()][];
+        int i = 0;
+        try {
+            for (; i < deltas.length; i++) {
+                Node n = nodes.get(i);
+                if (n.operator() == null) {
+                    deltas[i] = relationDeltas.getOrDefault(n.relation(), EMPTY);
+                    continue;
+                }
+                ZSet[] in = new ZSet[n.inputs().length];
+                boolean allEmpty = true;
+                for (int k = 0; k < in.length; k++) {
+                    in[k] = deltas[n.inputs()[k]];
+                    allEmpty &= in[k].isEmpty();
+                }
+                boolean run = !allEmpty || (first && n.operator().needsFirstStep());
+                deltas[i] = run ? n.operator().step(in) : EMPTY;
+                if (run) inputs[i] = in;
+            }
+        } catch (RuntimeException e) {
+            if (!first) undo(inputs, i);
+            throw e;
+        }
+        return new Step(deltas[deltas.length - 1], first ? null : inputs);
+    }
+
+    /** Undoes the operators that ran before node end, newest first. */
+    private void undo(ZSet[][] inputs, int end) {
+        for (int i = end - 1; i >= 0; i--) {
+            if (inputs[i] != null) nodes.get(i).operator().undo(inputs[i]);
+        }
+    }
+
+    /** A completed step: its output delta, and until the dataflow's next step, a way to revert it. */
+    public final class Step {
+        private final ZSet output;
+        private final ZSet[][] inputs;
+
+        private Step(ZSet output, ZSet[][] inputs) {
+            this.output = output;
+            this.inputs = inputs;
+        }
+
+        public ZSet output() {
+            return output;
+        }
+
+        /** Reverts every operator's state to before this step (a later view of the batch failed). */
+        public void undo() {
+            if (inputs == null) throw new IllegalStateException("a dataflow's first step is not undone");
+            Dataflow.this.undo(inputs, inputs.length);
+        }
+    }
+
+    /** Writes every operator's state, in node order. */
+    public void writeState(DataOutput out) throws IOException {
+        for (Node n : nodes) {
+            if (n.operator() != null) n.operator().writeState(out);
+        }
+    }
+
+    /** Every operator's state as it is now, written later as {@link #writeState} would have written it. */
+    public StateImage stateImage() {
+        List<StateImage> images = new ArrayList<>();
+        for (Node n : nodes) {
+            if (n.operator() != null) images.add(n.operator().stateImage());
+        }
+        return out -> {
+            for (StateImage image : images) image.write(out);
+        };
+    }
+
+    /** Restores the state written by {@link #writeState} into a freshly compiled, identical dataflow. */
+    public void readState(DataInput in) throws IOException {
+        for (Node n : nodes) {
+            if (n.operator() != null) n.operator().readState(in);
+        }
+    }
+}

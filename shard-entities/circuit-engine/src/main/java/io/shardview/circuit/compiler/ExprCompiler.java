@@ -1,0 +1,512 @@
+package io.shardview.circuit.compiler;
+
+import io.shardview.circuit.error.UnsupportedSqlException;
+import io.shardview.circuit.operator.Expr;
+import io.shardview.circuit.pg.CalciteTypes;
+import io.shardview.circuit.pg.ColumnType;
+import io.shardview.circuit.pg.FixedChar;
+import io.shardview.circuit.pg.Scalars;
+import io.shardview.circuit.pg.Values;
+import io.shardview.circuit.plan.SourceMarkers;
+import io.shardview.circuit.plan.StringTyping;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.util.DateString;
+import org.apache.calcite.util.TimestampString;
+
+/**
+ * Compiles Calcite row expressions into {@link Expr} closures with PostgreSQL NULL semantics. Where
+ * PostgreSQL fails the statement (division by zero, overflow, an invalid cast) the closure throws
+ * {@link io.shardview.circuit.error.EvaluationException}, and the batch or view creation is refused.
+ */
+final class ExprCompiler {
+    private final RexBuilder rexBuilder;
+    /** The string types of the input row's fields (see {@link StringTyping}). */
+    private final StringTyping.Type[] input;
+    /**
+     * Whether an operator computes every operand before a NULL decides (NULL = 1 / 0 fails), as PostgreSQL does;
+     * a view created under SQL revision 1 or older stops at the first NULL operand, as the engine did then.
+     */
+    private final boolean strictOperands;
+
+    ExprCompiler(RexBuilder rexBuilder, StringTyping.Type[] input, boolean strictOperands) {
+        this.rexBuilder = rexBuilder;
+        this.input = input;
+        this.strictOperands = strictOperands;
+    }
+
+    /**
+     * An output column's expression: as {@link #compile}, its value converted to the column's string type
+     * (a bpchar value that PostgreSQL types text loses its blanks, a text value typed bpchar keeps them).
+     */
+    Expr compileOutput(RexNode node) {
+        if (node instanceof RexInputRef) return compile(node); // its values already have its type's form
+        return converted(compile(node), StringTyping.of(node, input));
+    }
+
+    Expr compile(RexNode node) {
+        if (node instanceof RexInputRef ref) {
+            int i = ref.getIndex();
+            return row -> row.get(i);
+        }
+        if (node instanceof RexLiteral lit) {
+            Object v = literal(lit);
+            return row -> v;
+        }
+        if (node instanceof RexCall call) {
+            return constant(call, call(call));
+        }
+        throw new UnsupportedSqlException(
+                node.getKind() == SqlKind.CORREL_VARIABLE || node.getKind() == SqlKind.FIELD_ACCESS
+                        ? "correlated subquery"
+                        : "expression " + node);
+    }
+
+    /**
+     * A call over literals only (500 + 10, marked to keep PostgreSQL's numeric scale, so Calcite does not
+     * fold it) evaluated once, here, with the engine's own semantics; one that fails (1 / 0) is left to fail
+     * where PostgreSQL's would, on evaluation.
+     */
+    private static Expr constant(RexCall call, Expr compiled) {
+        if (!RexUtil.isConstant(call) || RexUtil.containsInputRef(call)) return compiled;
+        Object value;
+        try {
+            value = compiled.eval(null);
+        } catch (RuntimeException e) {
+            return compiled;
+        }
+        return row -> value;
+    }
+
+    static ColumnType typeOf(RelDataType t) {
+        if (t.getSqlTypeName() == SqlTypeName.NULL)
+            return ColumnType.TEXT; // a NULL no context types is text, as in PostgreSQL
+        ColumnType c = CalciteTypes.columnType(t);
+        if (c == null) throw new UnsupportedSqlException("type " + t.getSqlTypeName());
+        return c;
+    }
+
+    private Object literal(RexLiteral lit) {
+        if (lit.isNull()) return null;
+        ColumnType type = typeOf(lit.getType());
+        switch (type) {
+            case BOOLEAN:
+                return lit.getValueAs(Boolean.class);
+            case SMALLINT:
+            case INT:
+            case BIGINT:
+                return lit.getValueAs(Long.class);
+            case DOUBLE:
+                return lit.getValueAs(Double.class);
+            case REAL:
+                return ColumnType.toReal(lit.getValueAs(BigDecimal.class));
+            case DECIMAL:
+                return lit.getValueAs(BigDecimal.class);
+            case VARCHAR:
+                return lit.getValueAs(String.class);
+            case DATE:
+                return LocalDate.ofEpochDay(lit.getValueAs(DateString.class).getDaysSinceEpoch());
+            default:
+                return LocalDateTime.parse(
+                        lit.getValueAs(TimestampString.class).toString().replace(' ', 'T'));
+        }
+    }
+
+    private Expr call(RexCall call) {
+        List<RexNode> ops = call.getOperands();
+        switch (call.getKind()) {
+            case AND:
+                return and(compileAll(ops));
+            case OR:
+                return or(compileAll(ops));
+            case NOT:
+                return not(compile(ops.get(0)));
+            case IS_NULL: {
+                Expr e = compile(ops.get(0));
+                return r -> e.eval(r) == null;
+            }
+            case IS_NOT_NULL: {
+                Expr e = compile(ops.get(0));
+                return r -> e.eval(r) != null;
+            }
+            case IS_TRUE: {
+                Expr e = compile(ops.get(0));
+                return r -> Boolean.TRUE.equals(e.eval(r));
+            }
+            case IS_NOT_TRUE: {
+                Expr e = compile(ops.get(0));
+                return r -> !Boolean.TRUE.equals(e.eval(r));
+            }
+            case IS_FALSE: {
+                Expr e = compile(ops.get(0));
+                return r -> Boolean.FALSE.equals(e.eval(r));
+            }
+            case IS_NOT_FALSE: {
+                Expr e = compile(ops.get(0));
+                return r -> !Boolean.FALSE.equals(e.eval(r));
+            }
+            case EQUALS:
+            case NOT_EQUALS:
+            case LESS_THAN:
+            case LESS_THAN_OR_EQUAL:
+            case GREATER_THAN:
+            case GREATER_THAN_OR_EQUAL:
+                return comparison(call.getKind(), operand(ops.get(0), ops.get(1)), operand(ops.get(1), ops.get(0)));
+            case IS_DISTINCT_FROM:
+            case IS_NOT_DISTINCT_FROM:
+                return distinctFrom(call);
+            case PLUS:
+            case MINUS:
+            case TIMES:
+            case DIVIDE:
+            case MOD:
+                return arithmetic(call);
+            case MINUS_PREFIX:
+                return negate(call);
+            case PLUS_PREFIX:
+                return compile(ops.get(0));
+            case CASE:
+                return caseWhen(call, null);
+            case COALESCE:
+                return converted(coalesce(compileAll(ops)), StringTyping.of(call, input));
+            case CAST:
+                return cast(call);
+            case SEARCH:
+                return compile(RexUtil.expandSearch(rexBuilder, null, call));
+            case OTHER_FUNCTION:
+            case OTHER:
+                return function(call);
+            default:
+                break;
+        }
+        if (call.getOperator().getName().equals("||")) return concat(call);
+        throw new UnsupportedSqlException(describe(call));
+    }
+
+    private static String describe(RexCall call) {
+        if (call.getKind() == SqlKind.OVER) return "window function (OVER)";
+        return "function or operator " + call.getOperator().getName();
+    }
+
+    private Expr[] compileAll(List<RexNode> ops) {
+        return ops.stream().map(this::compile).toArray(Expr[]::new);
+    }
+
+    private static Expr and(Expr[] parts) {
+        return r -> {
+            boolean unknown = false;
+            for (Expr p : parts) {
+                Object v = p.eval(r);
+                if (Boolean.FALSE.equals(v)) return false;
+                if (v == null) unknown = true;
+            }
+            return unknown ? null : Boolean.TRUE;
+        };
+    }
+
+    private static Expr or(Expr[] parts) {
+        return r -> {
+            boolean unknown = false;
+            for (Expr p : parts) {
+                Object v = p.eval(r);
+                if (Boolean.TRUE.equals(v)) return true;
+                if (v == null) unknown = true;
+            }
+            return unknown ? null : Boolean.FALSE;
+        };
+    }
+
+    private static Expr not(Expr e) {
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : !(Boolean) v;
+        };
+    }
+
+    /**
+     * A comparison operand. A string literal compared with a CHAR(n) value is itself CHAR, as PostgreSQL
+     * types an untyped literal by the other side: its trailing blanks do not count ('a ' = 'a'). A varchar
+     * compared with a bpchar is converted to bpchar (PostgreSQL picks bpchar's operators for that pair).
+     */
+    private Expr operand(RexNode node, RexNode other) {
+        StringTyping.Type otherType = StringTyping.of(other, input);
+        if (StringTyping.comparesAsBpchar(StringTyping.of(node, input), otherType)) return compared(node, otherType);
+        Expr e = compile(node);
+        RexNode literal = node;
+        while (literal.getKind() == SqlKind.CAST && SqlTypeUtil.inCharFamily(literal.getType())) {
+            literal = ((RexCall) literal).getOperands().get(0); // Calcite casts literals to the column's CHAR(n)
+        }
+        if (!(literal instanceof RexLiteral lit) || !(lit.getValue2() instanceof String text)) return e;
+        String stripped = FixedChar.stripTrailingBlanks(text);
+        if (stripped.equals(text)) return e;
+        return r -> new StringLiteral(text, stripped);
+    }
+
+    /**
+     * A comparison's operand that reads the row, with the string type of the other operand (over another row, as
+     * in a join's two inputs): the value {@link #comparison} compares, a varchar compared with a bpchar converted
+     * to bpchar (its trailing blanks do not count), so {@code Values.compare} of two such operands is the
+     * comparison's order in every pairing of string types (bpchar with text compares the bpchar's text without
+     * its blanks with the text as it is, as PostgreSQL does).
+     */
+    Expr compared(RexNode node, StringTyping.Type other) {
+        Expr e = compile(node);
+        return StringTyping.comparesAsBpchar(StringTyping.of(node, input), other)
+                ? converted(e, StringTyping.Type.BPCHAR)
+                : e;
+    }
+
+    /** A string literal with trailing blanks: it is its text, except against a CHAR(n) value. */
+    private record StringLiteral(String text, String withoutTrailingBlanks) {}
+
+    private static Object against(Object v, Object other) {
+        if (!(v instanceof StringLiteral lit)) return v;
+        return other instanceof FixedChar ? lit.withoutTrailingBlanks() : lit.text();
+    }
+
+    private Expr comparison(SqlKind kind, Expr left, Expr right) {
+        boolean strict = strictOperands;
+        return r -> {
+            Object a0 = left.eval(r);
+            if (a0 == null && !strict) return null;
+            Object b0 =
+                    right.eval(r); // both, as PostgreSQL evaluates a strict operator's arguments: NULL = 1 / 0 fails
+            if (a0 == null || b0 == null) return null;
+            Object a = against(a0, b0);
+            Object b = against(b0, a0);
+            int c = Values.compare(a, b);
+            switch (kind) {
+                case EQUALS:
+                    return c == 0;
+                case NOT_EQUALS:
+                    return c != 0;
+                case LESS_THAN:
+                    return c < 0;
+                case LESS_THAN_OR_EQUAL:
+                    return c <= 0;
+                case GREATER_THAN:
+                    return c > 0;
+                default:
+                    return c >= 0;
+            }
+        };
+    }
+
+    private Expr distinctFrom(RexCall call) {
+        Expr a = operand(call.getOperands().get(0), call.getOperands().get(1));
+        Expr b = operand(call.getOperands().get(1), call.getOperands().get(0));
+        boolean distinct = call.getKind() == SqlKind.IS_DISTINCT_FROM;
+        return r -> distinct != Values.equal(a.eval(r), b.eval(r));
+    }
+
+    private Expr arithmetic(RexCall call) {
+        ColumnType type = typeOf(call.getType());
+        if (type != ColumnType.DOUBLE && type != ColumnType.REAL && type != ColumnType.DECIMAL && !type.isInteger()) {
+            throw new UnsupportedSqlException("arithmetic on " + type.sqlName());
+        }
+        char op = call.getKind() == SqlKind.PLUS
+                ? '+'
+                : call.getKind() == SqlKind.MINUS
+                        ? '-'
+                        : call.getKind() == SqlKind.TIMES ? '*' : call.getKind() == SqlKind.DIVIDE ? '/' : '%';
+        Expr left = compile(call.getOperands().get(0));
+        Expr right = compile(call.getOperands().get(1));
+        boolean strict = strictOperands;
+        return r -> {
+            Object a = left.eval(r);
+            if (a == null && !strict) return null;
+            Object b = right.eval(r); // both, as PostgreSQL evaluates a strict operator's arguments: NULL + 1 / 0 fails
+            if (a == null || b == null) return null;
+            return Scalars.arithmetic(op, type, a, b);
+        };
+    }
+
+    private Expr negate(RexCall call) {
+        ColumnType type = typeOf(call.getType());
+        Expr e = compile(call.getOperands().get(0));
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : Scalars.negate(type, v);
+        };
+    }
+
+    /**
+     * A CASE; its values are converted to its PostgreSQL string type (see {@link StringTyping}), so a
+     * CHAR(n) value keeps or loses its blanks as it does there. origin: the marker of the function it
+     * was (COALESCE, NULLIF), or null.
+     */
+    private Expr caseWhen(RexCall call, SqlOperator origin) {
+        StringTyping.Type type = StringTyping.ofCase(call, origin, input);
+        List<RexNode> operands = call.getOperands();
+        Expr[] ops = new Expr[operands.size()];
+        for (int i = 0; i < ops.length; i++) {
+            boolean value = i % 2 == 1 || i == ops.length - 1;
+            ops[i] = value ? converted(compile(operands.get(i)), type) : compile(operands.get(i));
+        }
+        return r -> {
+            for (int i = 0; i + 1 < ops.length; i += 2) {
+                if (ops[i].test(r)) return ops[i + 1].eval(r);
+            }
+            return ops.length % 2 == 1 ? ops[ops.length - 1].eval(r) : null;
+        };
+    }
+
+    private static Expr coalesce(Expr[] ops) {
+        return r -> {
+            for (Expr e : ops) {
+                Object v = e.eval(r);
+                if (v != null) return v;
+            }
+            return null;
+        };
+    }
+
+    /** Each field of a row of the given string types, converted to the target types. */
+    static Expr[] conversions(StringTyping.Type[] from, StringTyping.Type[] to) {
+        Expr[] out = new Expr[from.length];
+        for (int i = 0; i < out.length; i++) {
+            int field = i;
+            Expr ref = r -> r.get(field);
+            out[i] = from[i] == to[i] ? ref : converted(ref, to[i]);
+        }
+        return out;
+    }
+
+    /** A string value as PostgreSQL's bpchar or text, for an expression of that type. */
+    private static Expr converted(Expr e, StringTyping.Type type) {
+        if (type == StringTyping.Type.BPCHAR) return r -> bpchar(e.eval(r));
+        if (type == StringTyping.Type.TEXT || type == StringTyping.Type.VARCHAR)
+            return r -> {
+                Object v = e.eval(r);
+                return v instanceof FixedChar c ? c.text() : v;
+            };
+        return e;
+    }
+
+    /** A string as bpchar without a length: it keeps its own trailing blanks (its padding). */
+    private static Object bpchar(Object v) {
+        if (!(v instanceof String s)) return v;
+        return new FixedChar(FixedChar.stripTrailingBlanks(s), s.codePointCount(0, s.length()));
+    }
+
+    private Expr cast(RexCall call) {
+        ColumnType to = typeOf(call.getType());
+        RexNode operand = call.getOperands().get(0);
+        // Calcite's own casts between string types convert nothing (a written one is marked, see explicitCast).
+        if (SqlTypeUtil.inCharFamily(call.getType()) && SqlTypeUtil.inCharFamily(operand.getType()))
+            return compile(operand);
+        Expr e = compile(operand);
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : Scalars.cast(v, to);
+        };
+    }
+
+    /** NULLIF's first argument as the type PostgreSQL's = promotes it to (see SourceMarkers.NULLIF_VALUE). */
+    private Expr nullIfValue(RexCall call) {
+        RexNode a = call.getOperands().get(0);
+        Expr e = compile(a);
+        if (call.getType().getSqlTypeName() == a.getType().getSqlTypeName()) return e;
+        ColumnType to = typeOf(call.getType());
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : Scalars.cast(v, to);
+        };
+    }
+
+    private Expr concat(RexCall call) {
+        Expr[] ops = compileAll(call.getOperands());
+        return r -> {
+            StringBuilder sb = new StringBuilder();
+            boolean anyNull = false;
+            for (Expr e : ops) { // every operand, as PostgreSQL evaluates a strict operator's arguments
+                Object v = e.eval(r);
+                if (v == null && !strictOperands) return null;
+                if (v == null) anyNull = true;
+                if (!anyNull) sb.append(Scalars.text(v));
+            }
+            return anyNull ? null : sb.toString();
+        };
+    }
+
+    /**
+     * A CAST written to CHAR(n) or VARCHAR(n): PostgreSQL's explicit cast pads CHAR(n) with blanks and cuts
+     * a longer value to n characters, without error (an assignment would refuse it).
+     */
+    private Expr explicitCast(RexCall call) {
+        Expr e = compile(call.getOperands().get(0));
+        RelDataType type = call.getType();
+        int n = type.getPrecision();
+        boolean bpchar = type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.CHAR;
+        return r -> {
+            Object v = e.eval(r);
+            if (v == null) return null;
+            String text = Scalars.text(v);
+            if (n > 0 && text.codePointCount(0, text.length()) > n)
+                text = text.substring(0, text.offsetByCodePoints(0, n));
+            return bpchar ? new FixedChar(FixedChar.stripTrailingBlanks(text), n) : text;
+        };
+    }
+
+    /**
+     * A CAST written to NUMERIC(p,s): the value rounded half away from zero to s decimals and padded, as a
+     * NUMERIC(p,s) column stores it; more than p - s integer digits fail as numeric field overflow.
+     */
+    private Expr numericCast(RexCall call) {
+        Expr e = compile(call.getOperands().get(0));
+        int precision = ((RexLiteral) call.getOperands().get(1)).getValueAs(Integer.class);
+        int scale = ((RexLiteral) call.getOperands().get(2)).getValueAs(Integer.class);
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : Scalars.fit((BigDecimal) v, precision, scale);
+        };
+    }
+
+    private Expr function(RexCall call) {
+        if (call.getOperator() == SourceMarkers.EXPLICIT_CAST) return explicitCast(call);
+        if (call.getOperator() == SourceMarkers.TEXT_CAST)
+            return converted(compile(call.getOperands().get(0)), StringTyping.Type.TEXT);
+        if (call.getOperator() == SourceMarkers.NULLIF_VALUE) return nullIfValue(call);
+        if (call.getOperator() == SourceMarkers.NUMERIC_CAST) return numericCast(call);
+        if (call.getOperator() == SourceMarkers.BPCHAR)
+            return converted(compile(call.getOperands().get(0)), StringTyping.Type.BPCHAR);
+        if (call.getOperator() == SourceMarkers.CASE_CONDITION
+                || call.getOperator() == SourceMarkers.NUMERIC_LITERAL
+                || call.getOperator() == SourceMarkers.NEVER_TRUE
+                || call.getOperator() == SourceMarkers.CORRELATION) {
+            return compile(call.getOperands().get(0));
+        }
+        if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
+            RexNode inner = call.getOperands().get(0);
+            if (inner.getKind() == SqlKind.CASE) return caseWhen((RexCall) inner, call.getOperator());
+            return converted(compile(inner), StringTyping.of(call, input));
+        }
+        String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+        if (name.equals("||")) return concat(call);
+        if (name.equals("LOWER") || name.equals("UPPER")) {
+            boolean lower = name.equals("LOWER");
+            Expr e = compile(call.getOperands().get(0));
+            return r -> {
+                Object v = e.eval(r);
+                if (v == null) return null;
+                String text = Scalars.text(v);
+                return lower ? text.toLowerCase(Locale.ROOT) : text.toUpperCase(Locale.ROOT);
+            };
+        }
+        throw new UnsupportedSqlException(describe(call));
+    }
+}

@@ -1,0 +1,29 @@
+package io.shardview.circuit.error;
+
+/** Why a request was refused; the HTTP layer maps each kind to one status. */
+public enum RejectionKind {
+    /** A key conflict with the current state (HTTP 409), also DROP TABLE with dependent views. */
+    CONFLICT,
+    /** Malformed input: unknown table or column, wrong type, NULL in NOT NULL, bad DDL (HTTP 400). */
+    INVALID,
+    /** Well-formed SQL the engine does not support, or that does not validate (HTTP 422). */
+    UNSUPPORTED,
+    /** The named table or view does not exist (HTTP 404 on reads). */
+    NOT_FOUND,
+    /**
+     * Evaluating a view or query on the data raised an SQL runtime error where PostgreSQL fails the
+     * statement: division by zero, a value out of range, an invalid cast (HTTP 422).
+     */
+    EVALUATION_ERROR,
+    /** SQL that does not parse; details give the line and column in the request's text (HTTP 400). */
+    SYNTAX,
+    /** A configured limit would be passed (SQL nesting, columns, planning time); details name it (HTTP 422). */
+    LIMIT_EXCEEDED,
+    /**
+     * Never from the engine: the entity could not run the request now and applied nothing (its deadline passed
+     * before it ran, or the planner is busy); a retry may succeed (HTTP 503).
+     */
+    UNAVAILABLE,
+    /** Never from the engine: a bug failed the request; nothing of it applied, the details carry the incident id (HTTP 500). */
+    INTERNAL
+}

@@ -1,8 +1,0 @@
-package io.shardview.circuit.plan;
-
-/** A SQL construct the incremental engine cannot maintain; the message names it. */
-public final class UnsupportedSqlException extends RuntimeException {
-    public UnsupportedSqlException(String construct) {
-        super("unsupported SQL construct: " + construct, null, false, false);
-    }
-}

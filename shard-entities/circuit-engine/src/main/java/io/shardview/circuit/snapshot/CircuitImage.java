@@ -1,0 +1,43 @@
+package io.shardview.circuit.snapshot;
+
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.ZSetImage;
+import io.shardview.circuit.operator.StateImage;
+import io.shardview.circuit.table.TableImage;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A circuit's state frozen at one version, to be written as a snapshot on another thread while the
+ * circuit keeps changing. Taking it (see {@link Circuit#image()}) copies references only: packed table
+ * rows, {@link Row}s and weights are immutable, so the image shares them with the live circuit and is
+ * never changed by later batches. Table images cost one array copy; view contents, DISTINCT, top-k
+ * and join indexes one pass over their entries. Aggregate state is still encoded when the image is
+ * taken (its accumulators change in place); filter/project views have no state.
+ */
+public final class CircuitImage {
+    /** A view's definition, the SQL revision it was created under, its content and operator state. */
+    public record ViewImage(String name, String sql, int revision, ZSetImage content, StateImage operatorState) {}
+
+    public final long version;
+    public final List<TableImage> tables;
+    public final List<ViewImage> views;
+
+    public CircuitImage(long version, List<TableImage> tables, List<ViewImage> views) {
+        this.version = version;
+        this.tables = tables;
+        this.views = views;
+    }
+
+    /** The version the image was taken at. */
+    public long version() {
+        return version;
+    }
+
+    /** Writes the image in the snapshot format that {@link Circuit#readSnapshot} reads. Any thread. */
+    public void write(DataOutput out) throws IOException {
+        CircuitSnapshot.write(out, this);
+    }
+}

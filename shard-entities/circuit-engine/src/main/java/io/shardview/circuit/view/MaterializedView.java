@@ -1,0 +1,96 @@
+package io.shardview.circuit.view;
+
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.compiler.Dataflow;
+import io.shardview.circuit.compiler.PlanCompiler;
+import io.shardview.circuit.data.ReadOrder;
+import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.RowCodec;
+import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.pg.ColumnType;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.rel.RelNode;
+
+/**
+ * A view as the circuit keeps it: its dataflow, its current content as a Z-set, and an order-independent
+ * hash of that content (the sum of the row hashes times their weights, mod 2^64), both updated from
+ * each output delta. The row hash is {@link Row#contentHash64}; a view without CHAR or NUMERIC columns
+ * skips its look at the values for spellings, which finds none there.
+ */
+public final class MaterializedView {
+    public final String name;
+    public final String sql;
+    public final Dataflow dataflow;
+    final RelNode plan;
+    public final int level;
+    /** Whether a column is CHAR or NUMERIC: only then can rows differ in spelling alone (see {@link #rowHash}). */
+    private final boolean spelledColumns;
+
+    public ZSet content = new ZSet();
+    long hash;
+    public long rowCount;
+    private List<Row> sorted;
+
+    /** The SQL revision the view was created under (see {@link Circuit#SQL_REVISION}), which it is evaluated by. */
+    public final int revision;
+
+    public MaterializedView(String name, String sql, RelNode plan, int level, int revision) {
+        this.name = name;
+        this.sql = sql;
+        this.plan = plan;
+        this.revision = revision;
+        this.dataflow = compile();
+        this.level = level;
+        this.spelledColumns = dataflow.columns().stream()
+                .anyMatch(c -> c.type() == ColumnType.CHAR || c.type() == ColumnType.DECIMAL);
+    }
+
+    /** A fresh dataflow of the view's plan, evaluating as its revision does. */
+    public Dataflow compile() {
+        return PlanCompiler.compile(plan, revision >= 2);
+    }
+
+    private long rowHash(Row row) {
+        return spelledColumns ? row.contentHash64() : row.hash64();
+    }
+
+    public Set<String> relations() {
+        return dataflow.relations();
+    }
+
+    /** Adds an output delta to the content. */
+    public void absorb(ZSet delta) {
+        delta.forEach((row, w) -> {
+            content.add(row, w);
+            hash += w * rowHash(row);
+            rowCount += w;
+        });
+        if (!delta.isEmpty()) sorted = null;
+    }
+
+    /** Adds rows read from a snapshot to the (empty) content, without building an intermediate Z-set. */
+    public void loadContent(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        if (content.isEmpty()) content = new ZSet(n); // sized once instead of rehashed as it grows
+        for (int i = 0; i < n; i++) {
+            Row row = RowCodec.readRow(in);
+            long w = in.readLong();
+            content.add(row, w);
+            hash += w * rowHash(row);
+            rowCount += w;
+        }
+        sorted = null;
+    }
+
+    public String hashHex() {
+        String hex = Long.toHexString(hash); // as String.format("%016x"), which costs more than a small batch
+        return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
+    }
+
+    /** The content in read order, each row repeated by its weight (cached until the next change). */
+    public List<Row> sortedRows() {
+        if (sorted == null) sorted = ReadOrder.expand(content, dataflow.readOrder());
+        return sorted;
+    }
+}
