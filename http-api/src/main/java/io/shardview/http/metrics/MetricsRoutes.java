@@ -44,6 +44,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -231,7 +232,7 @@ public final class MetricsRoutes {
             try {
                 MetricsRequestBody.checkType(request, kind);
             } catch (IngestException e) {
-                return complete(refused(e));
+                return afterReading(request, refused(e));
             }
             return extractMaterializer(materializer -> onComplete(
                     request.entity()
@@ -253,6 +254,17 @@ public final class MetricsRoutes {
                                 TenantEndpoints.Effect.WRITE);
                     }));
         });
+    }
+
+    /**
+     * Replies once the body has been read (within max-request-bytes). A reply sent while the client is still
+     * sending makes the server close the connection on unread bytes, and the reset that close sends can reach
+     * the client before the reply does: the client then sees no reply at all.
+     */
+    private Route afterReading(HttpRequest request, HttpResponse reply) {
+        return extractMaterializer(materializer -> onComplete(
+                request.entity().toStrict(settings.askTimeout().toMillis(), settings.maxRequestBytes(), materializer),
+                read -> complete(reply)));
     }
 
     /** An ingest request refused whole, counted by its code. */
