@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -144,15 +145,20 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
      */
     public static void init(ActorSystem<?> system, MetricsSettings settings, Clock clock, ShardStatsBoard board) {
         ClusterSharding.get(system)
-                .init(Entity.of(ENTITY_KEY, entity -> Behaviors.supervise(Behaviors.<Command>setup(
-                                        context -> Behaviors.withTimers(timers -> new MetricsShard(
-                                                entity.getEntityId(), settings, clock, board, context, timers))))
+                .init(Entity.of(ENTITY_KEY, entity -> Behaviors.supervise(
+                                        behavior(entity.getEntityId(), settings, clock, board))
                                 .onFailure(
                                         ShardFailed.class,
                                         SupervisorStrategy.restartWithBackoff(
                                                         Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
                                                 .withLoggingEnabled(false))) // logged once, with its request id
                         .withEntityProps(DispatcherSelector.fromConfig(DISPATCHER)));
+    }
+
+    /** The shard {@code entityId} ({@link #entityId}) as sharding runs it, without the restart supervision. */
+    static Behavior<Command> behavior(String entityId, MetricsSettings settings, Clock clock, ShardStatsBoard board) {
+        return Behaviors.<Command>setup(context ->
+                Behaviors.withTimers(timers -> new MetricsShard(entityId, settings, clock, board, context, timers)));
     }
 
     /** Thrown after a contained failure was answered: the storage may be half-changed, so the shard restarts. */

@@ -206,6 +206,41 @@ class TenantCircuitTest {
     }
 
     @Test
+    void aRestartedTenantRecoversItsTablesAndViewsFromItsSnapshotAndTheEventsAfterIt() throws Exception {
+        // A snapshot every 3 events (no large-batch rule); the restart replays the events after the newest one.
+        TenantSettings snapshotting = new TenantSettings(1000, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+        createTables();
+        assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE VIEW big AS SELECT k FROM t WHERE k >= 3", null));
+        for (long k = 0; k < 5; k++) ingest("b" + k, 0, insert("t", k)); // events 3-7: snapshots at 3 and 6
+        var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline
+                && snapshots.persistedInStorage("tenant|" + tenant).stream()
+                        .noneMatch(s -> s.first().sequenceNr() == 6)) {
+            Thread.sleep(20);
+        }
+        KIT.stop(entity);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), keys("t").stream().sorted().toList());
+        assertEquals(List.of(3L, 4L), viewKeys("big").stream().sorted().toList());
+        TenantCircuit.Ingested duplicate =
+                assertInstanceOf(TenantCircuit.Ingested.class, ingest("b4", 0, insert("t", 9)));
+        assertTrue(duplicate.duplicate(), "a batch id from before the restart is remembered");
+        assertInstanceOf(TenantCircuit.Ingested.class, ingest("b5", 0, insert("t", 5)));
+        assertEquals(List.of(3L, 4L, 5L), viewKeys("big").stream().sorted().toList());
+    }
+
+    private List<Long> viewKeys(String view) {
+        TestProbe<TenantCircuit.ReadReply> probe = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.ReadRows(view, true, 1000, null, 0, 0, probe.ref()));
+        TenantCircuit.Rows rows = assertInstanceOf(TenantCircuit.Rows.class, probe.receiveMessage(REPLY));
+        return rows.rows().stream()
+                .map(row -> ((Number) row.get(0)).longValue())
+                .toList();
+    }
+
+    @Test
     void aViewThatTakesLongToPlanHoldsNoneOfTheTenantsOtherRequests() {
         createTables();
         TestProbe<TenantCircuit.SqlReply> slow = KIT.createTestProbe();

@@ -1,0 +1,165 @@
+package io.shardview.entity.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.typesafe.config.ConfigFactory;
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.storage.PointBatch;
+import io.shardview.metrics.storage.StorageConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metrics shard entity on its own (Pekko's in-memory test journal and snapshot store), independent of HTTP:
+ * an append is acknowledged once its event persisted and never when it did not; a restarted shard recovers its
+ * points from a snapshot and the events after it.
+ */
+class MetricsShardTest {
+    private static final ActorTestKit KIT = ActorTestKit.create(PersistenceTestKitPlugin.getInstance()
+            .config()
+            .withFallback(PersistenceTestKitSnapshotPlugin.config())
+            // Events and snapshots stay objects: their binary forms are the persistence module's, tested there.
+            .withFallback(ConfigFactory.parseString("pekko.persistence.testkit.events.serialize = off\n"
+                    + "pekko.persistence.testkit.snapshots.serialize = off\n"
+                    // The journal pruner runs where the node runs snapshot IO (config/dispatchers.conf).
+                    + "shardview.dispatchers.snapshots { type = Dispatcher, executor = thread-pool-executor }"))
+            .withFallback(ConfigFactory.load()));
+    private static final long NOW = Instant.parse("2026-11-23T12:00:00Z").toEpochMilli();
+    private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+    private static final long HOUR = 3_600_000L;
+    /** A snapshot every 3 events; retention far away; nothing seals for being idle within a test. */
+    private static final MetricsSettings SETTINGS = new MetricsSettings(
+            1,
+            new StorageConfig(HOUR, 4096, 2 * HOUR, 1024, 30 * 24 * HOUR, 365 * 24 * HOUR),
+            3,
+            Duration.ofHours(1),
+            0.1,
+            1000,
+            Duration.ofHours(1),
+            Duration.ofHours(1));
+
+    private static final AtomicInteger SHARDS = new AtomicInteger();
+    private static final Duration REPLY = Duration.ofSeconds(10);
+
+    private final PersistenceTestKit journal = PersistenceTestKit.create(KIT.system());
+    private final SnapshotTestKit snapshots = SnapshotTestKit.create(KIT.system());
+    private String entityId;
+    private ActorRef<MetricsShard.Command> shard;
+
+    @AfterAll
+    static void shutdown() {
+        KIT.shutdownTestKit();
+    }
+
+    @BeforeEach
+    void newShard() {
+        journal.clearAll();
+        journal.resetPolicy();
+        snapshots.clearAll();
+        entityId = MetricsShard.entityId("t" + SHARDS.incrementAndGet(), 0);
+        shard = spawn();
+    }
+
+    private ActorRef<MetricsShard.Command> spawn() {
+        return KIT.spawn(MetricsShard.behavior(entityId, SETTINGS, CLOCK, new ShardStatsBoard()));
+    }
+
+    private String persistenceId() {
+        return "metrics|" + entityId;
+    }
+
+    /** One point of series up{host=h} per minute, the last {@code minutesAgo} minutes before NOW. */
+    private static PointBatch minutes(String host, int from, int count) {
+        PointBatch.Builder batch = PointBatch.builder();
+        for (int m = from; m < from + count; m++)
+            batch.add(Labels.of("__name__", "up", "host", host), NOW - (120 - m) * 60_000L, m);
+        return batch.build();
+    }
+
+    private MetricsShard.AppendReply append(PointBatch batch) {
+        TestProbe<MetricsShard.AppendReply> probe = KIT.createTestProbe();
+        shard.tell(new MetricsShard.Append(MetricsEvent.encode(batch), probe.ref()));
+        return probe.receiveMessage(REPLY);
+    }
+
+    private List<MetricsShard.SeriesPoints> select(String host) {
+        TestProbe<MetricsShard.Selected> probe = KIT.createTestProbe();
+        shard.tell(new MetricsShard.Select(
+                List.of(new MetricsShard.MatcherSpec("=", "host", host)), NOW - 24 * HOUR, NOW, probe.ref()));
+        return probe.receiveMessage(REPLY).series();
+    }
+
+    private static long[] expectedTimes(int from, int count) {
+        long[] t = new long[count];
+        for (int i = 0; i < count; i++) t[i] = NOW - (120 - from - i) * 60_000L;
+        return t;
+    }
+
+    @Test
+    void anAppendIsAcknowledgedAfterItsEventPersistedAndServedBySelect() {
+        MetricsShard.Appended appended = assertInstanceOf(MetricsShard.Appended.class, append(minutes("a", 0, 10)));
+        assertEquals(10, appended.accepted());
+        // The first append also journals the retention due when the shard started, before its batch.
+        assertEquals(
+                1,
+                journal.persistedInStorage(persistenceId()).stream()
+                        .filter(e -> e instanceof MetricsEvent.PointsAppended)
+                        .count());
+        List<MetricsShard.SeriesPoints> series = select("a");
+        assertEquals(1, series.size());
+        assertArrayEquals(expectedTimes(0, 10), series.get(0).timestamps());
+    }
+
+    @Test
+    void anAppendWhoseEventFailedToPersistIsNeverAcknowledgedAndStoresNothing() {
+        append(minutes("a", 0, 1)); // the shard is up and has journaled the retention due at its start
+        journal.failNextPersisted();
+        TestProbe<MetricsShard.AppendReply> probe = KIT.createTestProbe();
+        shard.tell(new MetricsShard.Append(MetricsEvent.encode(minutes("b", 0, 5)), probe.ref()));
+        probe.expectNoMessage(Duration.ofMillis(500));
+        KIT.createTestProbe().expectTerminated(shard, REPLY); // as sharding would, a new instance takes over
+        shard = spawn();
+        assertEquals(List.of(), select("b"));
+    }
+
+    @Test
+    void aRestartedShardRecoversFromItsSnapshotAndTheEventsAfterIt() throws Exception {
+        for (int b = 0; b < 4; b++) append(minutes("c", b * 10, 10)); // a snapshot every 3 events
+        awaitSnapshot();
+        append(minutes("c", 40, 10)); // an event after the snapshot
+        KIT.stop(shard);
+        shard = spawn();
+        List<MetricsShard.SeriesPoints> series = select("c");
+        assertEquals(1, series.size());
+        assertArrayEquals(expectedTimes(0, 50), series.get(0).timestamps(), "the snapshot plus the events after it");
+        assertEquals(49.0, series.get(0).values()[49]);
+        MetricsShard.Appended more = assertInstanceOf(MetricsShard.Appended.class, append(minutes("c", 50, 5)));
+        assertEquals(5, more.accepted(), "and it keeps going");
+    }
+
+    /** Waits for the shard's first snapshot; once saved, the events it covers are deleted from the journal. */
+    private void awaitSnapshot() throws InterruptedException {
+        long deadline = System.nanoTime() + REPLY.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!snapshots.persistedInStorage(persistenceId()).isEmpty()) return;
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no snapshot of " + persistenceId());
+    }
+}
