@@ -1,7 +1,6 @@
 package io.shardview.bench.http;
 
 import io.shardview.bench.metrics.CpuOnlyDataset;
-import io.shardview.entity.metrics.MetricsEvent;
 import io.shardview.http.ingest.IngestLimits;
 import io.shardview.http.ingest.LineProtocolParser;
 import io.shardview.http.ingest.SampleBatch;
@@ -70,10 +69,10 @@ public final class IngestPipelineCpu {
                 long t2 = mx.getCurrentThreadCpuTime();
                 byte[][] events = new byte[split.parts().size()][];
                 for (int p = 0; p < events.length; p++)
-                    events[p] = MetricsEvent.encode(split.parts().get(p).points());
+                    events[p] = split.parts().get(p).points().toBytes();
                 long t3 = mx.getCurrentThreadCpuTime();
                 PointBatch[] decoded = new PointBatch[events.length];
-                for (int p = 0; p < events.length; p++) decoded[p] = MetricsEvent.decode(events[p]);
+                for (int p = 0; p < events.length; p++) decoded[p] = PointBatch.fromBytes(events[p]);
                 long t4 = mx.getCurrentThreadCpuTime();
                 for (int p = 0; p < events.length; p++) {
                     ShardStorage shard = shards[split.parts().get(p).shard()];

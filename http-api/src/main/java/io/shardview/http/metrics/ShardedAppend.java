@@ -1,6 +1,5 @@
 package io.shardview.http.metrics;
 
-import io.shardview.entity.metrics.MetricsEvent;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.http.InternalFailure;
 import io.shardview.http.RetriedAsk;
@@ -92,7 +91,7 @@ final class ShardedAppend {
     private CompletionStage<Outcome> store(String tenant, List<Part> parts, int tooFarAhead) {
         List<CompletableFuture<MetricsShard.AppendReply>> asks = new ArrayList<>();
         for (Part part : parts) {
-            byte[] bytes = MetricsEvent.encode(part.points());
+            byte[] bytes = part.points().toBytes();
             var shard = shard(tenant, part.shard());
             asks.add(retried(timeout ->
                     shard.<MetricsShard.AppendReply>ask(replyTo -> new MetricsShard.Append(bytes, replyTo), timeout)));

@@ -2,12 +2,6 @@ package io.shardview.entity.metrics;
 
 import io.shardview.metrics.storage.PointBatch;
 import io.shardview.metrics.storage.RetentionCutoffs;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * What a metrics shard journals. Written by {@code io.shardview.persistence.MetricsSerializer} as
@@ -43,7 +37,7 @@ public sealed interface MetricsEvent {
 
         /** The points, decoded once. */
         public PointBatch batch() {
-            if (decoded == null) decoded = decode(bytes);
+            if (decoded == null) decoded = PointBatch.fromBytes(bytes);
             return decoded;
         }
     }
@@ -66,24 +60,4 @@ public sealed interface MetricsEvent {
      * data is held as encoded chunks only.
      */
     record HeadsSealed() implements MetricsEvent {}
-
-    /** Encodes a batch in its journal form. */
-    static byte[] encode(PointBatch batch) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + batch.pointCount() * 4);
-        try (DataOutputStream data = new DataOutputStream(out)) {
-            batch.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    /** Decodes a batch from its journal form. */
-    static PointBatch decode(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            return PointBatch.read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt point batch", e);
-        }
-    }
 }

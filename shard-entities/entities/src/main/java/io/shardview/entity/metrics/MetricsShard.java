@@ -357,7 +357,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
      * horizon and drop them at that tick: a due retention is journaled together with the batch, first.
      */
     private Effect<MetricsEvent, ShardStorage> onAppend(ShardStorage storage, Append append) {
-        PointBatch batch = MetricsEvent.decode(append.batch());
+        PointBatch batch = PointBatch.fromBytes(append.batch());
         long now = clock.millis();
         RetentionCutoffs due = storage.retentionDue(now) ? storage.retentionCutoffs(now) : null;
         AppendResult expected = due == null ? storage.check(batch) : storage.checkAfter(due, batch);

@@ -3,9 +3,14 @@ package io.shardview.metrics.storage;
 import io.shardview.metrics.chunk.ChunkIterator;
 import io.shardview.metrics.chunk.Chunks;
 import io.shardview.metrics.index.Labels;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -118,6 +123,26 @@ public final class PointBatch {
             }
             ts[n] = t;
             values[n++] = v;
+        }
+    }
+
+    /** The batch in its binary form, as a shard journals it (and as the edge sends it to the shard). */
+    public byte[] toBytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + pointCount() * 4);
+        try (DataOutputStream data = new DataOutputStream(out)) {
+            write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A batch from its binary form ({@link #toBytes}); a corrupt form is an UncheckedIOException. */
+    public static PointBatch fromBytes(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            return read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt point batch", e);
         }
     }
 
