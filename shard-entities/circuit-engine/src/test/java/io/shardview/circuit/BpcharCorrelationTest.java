@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardview.circuit.batch.Op;
@@ -23,12 +23,12 @@ class BpcharCorrelationTest {
                     + "CREATE VIEW o AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.v = t.c) OR id > 2";
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(c, List.of("w", "o"), ops);
+        TestCircuits.applyAndCheck(c, List.of("w", "o"), ops);
     }
 
     /** Rows of w as [id, e, n, [m]] (m bracketed to show its blanks), by id. */
     private static String show(Circuit c) {
-        return CircuitTest.rows(c, "w").stream()
+        return TestCircuits.rows(c, "w").stream()
                 .map(r -> {
                     Object[] v = r.toArray();
                     return "[" + v[0] + ", " + v[1] + ", " + v[2] + ", [" + v[3] + "]]";
@@ -40,7 +40,7 @@ class BpcharCorrelationTest {
 
     @Test
     void eachOuterRowOnceWithEveryEqualSpellingCounted() {
-        Circuit c = CircuitTest.circuit(SCHEMA);
+        Circuit c = TestCircuits.circuit(SCHEMA);
         apply(
                 c,
                 Op.insert("t", row("id", 1, "c", "a")),
@@ -51,7 +51,7 @@ class BpcharCorrelationTest {
         assertEquals("[[1, true, 2, [a ]], [2, false, 0, [null]], [3, false, 0, [null]]]", show(c));
         assertEquals(
                 "[[1], [3]]",
-                CircuitTest.rows(c, "o").stream()
+                TestCircuits.rows(c, "o").stream()
                         .map(Row::toString)
                         .sorted()
                         .toList()
@@ -70,12 +70,12 @@ class BpcharCorrelationTest {
      */
     @Test
     void oneOuterVarcharComparedAsBpcharAndAsTextKeepsBothComparisons() {
-        Circuit c = CircuitTest.circuit(
+        Circuit c = TestCircuits.circuit(
                 "CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR); CREATE TABLE u (id INT PRIMARY KEY, c CHAR(3), x TEXT);"
                         + "CREATE VIEW n AS SELECT t.id, (SELECT COUNT(*) FROM u WHERE u.x = t.s AND u.c = t.s) AS n FROM t;"
                         + "CREATE VIEW e AS SELECT t.id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.x = t.s AND u.c = t.s)");
         List<String> views = List.of("n", "e");
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c,
                 views,
                 Op.insert("t", row("id", 1, "s", "zz ")),
@@ -84,7 +84,7 @@ class BpcharCorrelationTest {
                 Op.insert("u", row("id", 1, "c", "zz", "x", "zz ")));
         assertEquals("[[1, 1], [2, 0], [3, 0]]", sorted(c, "n"));
         assertEquals("[[1]]", sorted(c, "e"));
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c,
                 views,
                 Op.insert("u", row("id", 2, "c", "zz", "x", "zz")),
@@ -97,12 +97,12 @@ class BpcharCorrelationTest {
     @Test
     void anInThatCalcitesRewriteKeepsComparesItsVarcharAsBpcharToo() {
         // Correlated by >=: no mark; Calcite joins each row with the subquery's distinct values, now as bpchar.
-        Circuit c = CircuitTest.circuit(
+        Circuit c = TestCircuits.circuit(
                 "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), n INT); CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR, g INT);"
                         + "CREATE VIEW f AS SELECT id, c IN (SELECT v FROM u WHERE u.g >= t.n) AS f FROM t;"
                         + "CREATE VIEW x AS SELECT id FROM t WHERE NOT (c IN (SELECT v FROM u WHERE u.g >= t.n))");
         List<String> views = List.of("f", "x");
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c,
                 views,
                 Op.insert("t", row("id", 1, "c", "a", "n", 1)),
@@ -112,20 +112,20 @@ class BpcharCorrelationTest {
                 Op.insert("u", row("id", 2, "v", "a ", "g", 5)));
         assertEquals("[[1, true], [2, false], [3, null]]", sorted(c, "f"));
         assertEquals("[[2]]", sorted(c, "x"));
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c,
                 views,
                 Op.insert("u", row("id", 3, "v", null, "g", 9)),
                 Op.insert("u", row("id", 4, "v", "b ", "g", 1)));
         assertEquals("[[1, true], [2, null], [3, null]]", sorted(c, "f"));
         assertEquals("[]", sorted(c, "x"));
-        CircuitTest.applyAndCheck(c, views, Op.deleteKey("u", Map.of("id", 3)));
+        TestCircuits.applyAndCheck(c, views, Op.deleteKey("u", Map.of("id", 3)));
         assertEquals("[[1, true], [2, false], [3, null]]", sorted(c, "f"));
         assertEquals("[[2]]", sorted(c, "x"));
     }
 
     private static String sorted(Circuit c, String view) {
-        return CircuitTest.rows(c, view).stream()
+        return TestCircuits.rows(c, view).stream()
                 .map(Row::toString)
                 .sorted()
                 .toList()

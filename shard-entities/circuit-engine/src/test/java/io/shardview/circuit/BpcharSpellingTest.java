@@ -1,6 +1,8 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.bracketed;
+import static io.shardview.circuit.TestCircuits.deleteKey;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,7 +36,7 @@ class BpcharSpellingTest {
 
     /** Rows 1 ('a' in the CHAR(3)), 2 ('a' in the VARCHAR) and 3 ('a ' in the VARCHAR), then the views. */
     private static Circuit circuit(String views) {
-        Circuit c = CircuitTest.circuit(TABLE + views);
+        Circuit c = TestCircuits.circuit(TABLE + views);
         assertInstanceOf(
                 BatchOutcome.Accepted.class,
                 c.applyBatch(List.of(
@@ -44,36 +46,21 @@ class BpcharSpellingTest {
         return c;
     }
 
-    /** Each row of a view as its values in brackets (blanks visible), in read order. */
-    private static String show(Circuit c, String view) {
-        StringBuilder out = new StringBuilder();
-        for (Row r : CircuitTest.rows(c, view)) {
-            for (Object v : r.toArray()) out.append('[').append(v).append(']');
-            out.append(' ');
-        }
-        assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
-        return out.toString().trim();
-    }
-
-    private static void delete(Circuit c, int id) {
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.deleteKey("t", row("id", id)))));
-    }
-
     @Test
     void aProjectionShowsEachRowsOwnPadding() {
         Circuit c = circuit("CREATE VIEW w AS SELECT COALESCE(c, v) AS x FROM t");
-        assertEquals("[a] [a ] [a  ]", show(c, "w"));
-        delete(c, 2);
-        assertEquals("[a ] [a  ]", show(c, "w"));
-        delete(c, 1);
-        assertEquals("[a ]", show(c, "w"));
+        assertEquals("[a] [a ] [a  ]", bracketed(c, "w"));
+        deleteKey(c, "t", "id", 2);
+        assertEquals("[a ] [a  ]", bracketed(c, "w"));
+        deleteKey(c, "t", "id", 1);
+        assertEquals("[a ]", bracketed(c, "w"));
     }
 
     @Test
     void theViewHashTellsPaddingsApart() {
-        Circuit padded = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT COALESCE(c, v) AS x FROM t");
+        Circuit padded = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT COALESCE(c, v) AS x FROM t");
         padded.applyBatch(List.of(Op.insert("t", row("id", 1, "c", "a"))));
-        Circuit bare = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT COALESCE(c, v) AS x FROM t");
+        Circuit bare = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT COALESCE(c, v) AS x FROM t");
         bare.applyBatch(List.of(Op.insert("t", row("id", 1, "v", "a"))));
         assertNotEquals(
                 padded.read("w", 10, null).orElseThrow().hash(),
@@ -87,7 +74,7 @@ class BpcharSpellingTest {
     void joinsMatchAsBpcharAndKeepBothSidesSpellings() {
         Circuit c = circuit("CREATE VIEW w AS SELECT id, COALESCE(c, v) AS x FROM t;"
                 + "CREATE VIEW j AS SELECT a.x AS l, b.x AS r FROM w a JOIN w b ON a.x = b.x WHERE a.id < b.id");
-        assertEquals("[a][a ] [a  ][a] [a  ][a ]", show(c, "j"));
+        assertEquals("[a][a ] [a  ][a] [a  ][a ]", bracketed(c, "j"));
     }
 
     @Test
@@ -95,10 +82,10 @@ class BpcharSpellingTest {
         Circuit c = circuit(
                 "CREATE VIEW u AS SELECT COALESCE(c, v) AS x FROM t WHERE id = 1 UNION ALL SELECT COALESCE(c, v) FROM t;"
                         + "CREATE VIEW k AS SELECT COALESCE(c, v) AS x FROM t ORDER BY x LIMIT 2");
-        assertEquals("[a] [a ] [a  ] [a  ]", show(c, "u"));
-        assertEquals("[a] [a ]", show(c, "k"));
-        delete(c, 2);
-        assertEquals("[a ] [a  ]", show(c, "k"));
+        assertEquals("[a] [a ] [a  ] [a  ]", bracketed(c, "u"));
+        assertEquals("[a] [a ]", bracketed(c, "k"));
+        deleteKey(c, "t", "id", 2);
+        assertEquals("[a ] [a  ]", bracketed(c, "k"));
     }
 
     @Test
@@ -106,27 +93,27 @@ class BpcharSpellingTest {
         Circuit c = circuit("CREATE VIEW g AS SELECT COALESCE(c, v) AS x, COUNT(*) AS n FROM t GROUP BY COALESCE(c, v);"
                 + "CREATE VIEW d AS SELECT DISTINCT COALESCE(c, v) AS x FROM t;"
                 + "CREATE VIEW u AS SELECT COALESCE(c, v) AS x FROM t UNION SELECT COALESCE(c, v) FROM t");
-        assertEquals("[a][3]", show(c, "g"));
-        assertEquals("[a]", show(c, "d"));
-        assertEquals("[a]", show(c, "u"));
-        delete(c, 2);
-        assertEquals("[a ][2]", show(c, "g"));
-        assertEquals("[a ]", show(c, "d"));
-        assertEquals("[a ]", show(c, "u"));
-        delete(c, 3);
-        assertEquals("[a  ][1]", show(c, "g"));
-        assertEquals("[a  ]", show(c, "d"));
-        assertEquals("[a  ]", show(c, "u"));
+        assertEquals("[a][3]", bracketed(c, "g"));
+        assertEquals("[a]", bracketed(c, "d"));
+        assertEquals("[a]", bracketed(c, "u"));
+        deleteKey(c, "t", "id", 2);
+        assertEquals("[a ][2]", bracketed(c, "g"));
+        assertEquals("[a ]", bracketed(c, "d"));
+        assertEquals("[a ]", bracketed(c, "u"));
+        deleteKey(c, "t", "id", 3);
+        assertEquals("[a  ][1]", bracketed(c, "g"));
+        assertEquals("[a  ]", bracketed(c, "d"));
+        assertEquals("[a  ]", bracketed(c, "u"));
     }
 
     @Test
     void minAndMaxShowASpellingThatARowStillHas() {
         Circuit c = circuit("CREATE VIEW m AS SELECT MIN(COALESCE(c, v)) AS lo, MAX(COALESCE(c, v)) AS hi FROM t");
-        assertEquals("[a][a]", show(c, "m"));
-        delete(c, 2);
-        assertEquals("[a ][a ]", show(c, "m"));
-        delete(c, 3);
-        assertEquals("[a  ][a  ]", show(c, "m"));
+        assertEquals("[a][a]", bracketed(c, "m"));
+        deleteKey(c, "t", "id", 2);
+        assertEquals("[a ][a ]", bracketed(c, "m"));
+        deleteKey(c, "t", "id", 3);
+        assertEquals("[a  ][a  ]", bracketed(c, "m"));
     }
 
     @Test
@@ -146,9 +133,9 @@ class BpcharSpellingTest {
         CircuitSnapshot.write(new DataOutputStream(bytes), old, 0x53564333);
         byte[] svc3 = bytes.toByteArray();
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc3)));
-        assertEquals("[a] [a ] [a  ]", show(restored, "w"));
-        delete(restored, 2);
-        assertEquals("[a ] [a  ]", show(restored, "w"));
+        assertEquals("[a] [a ] [a  ]", bracketed(restored, "w"));
+        deleteKey(restored, "t", "id", 2);
+        assertEquals("[a ] [a  ]", bracketed(restored, "w"));
     }
 
     @Test
@@ -157,9 +144,9 @@ class BpcharSpellingTest {
                 + "CREATE VIEW d AS SELECT DISTINCT COALESCE(c, v) AS x FROM t;"
                 + "CREATE VIEW m AS SELECT MIN(COALESCE(c, v)) AS lo FROM t");
         Circuit restored = SnapshotTest.roundTrip(c);
-        delete(restored, 2);
-        assertEquals("[a ][2]", show(restored, "g"));
-        assertEquals("[a ]", show(restored, "d"));
-        assertEquals("[a ]", show(restored, "m"));
+        deleteKey(restored, "t", "id", 2);
+        assertEquals("[a ][2]", bracketed(restored, "g"));
+        assertEquals("[a ]", bracketed(restored, "d"));
+        assertEquals("[a ]", bracketed(restored, "m"));
     }
 }

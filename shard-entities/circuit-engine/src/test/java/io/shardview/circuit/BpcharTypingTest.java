@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -22,12 +22,12 @@ class BpcharTypingTest {
 
     /** The single row of a one-row view, each value as PostgreSQL prints it, and the view's column types. */
     private static String view(String select) {
-        Circuit c = CircuitTest.circuit(TABLE);
+        Circuit c = TestCircuits.circuit(TABLE);
         c.applyBatch(List.of(
                 Op.insert("t", row("id", 1, "c", "zz", "c5", "b", "v", "x", "n", 7, "cn", "a")),
                 Op.insert("t", row("id", 2, "c5", "bb", "v", "y ", "n", 12345, "cn", "b"))));
         assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW w AS " + select));
-        List<Row> rows = CircuitTest.rows(c, "w");
+        List<Row> rows = TestCircuits.rows(c, "w");
         StringBuilder out = new StringBuilder();
         for (Row r : rows) {
             out.append(Arrays.stream(r.toArray())
@@ -85,7 +85,7 @@ class BpcharTypingTest {
     @Test
     void aCharInSubqueryOfVarcharsDifferingInBlanksKeepsEachOuterRowOnce() {
         // 'zz '::char(3) matches both 'zz' and 'zz ' (bpchar comparison); IN still keeps row 1 once.
-        Circuit c = CircuitTest.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
+        Circuit c = TestCircuits.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
         c.applyBatch(List.of(
                 Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
                 Op.insert("s", row("id", 1, "v", "zz")),
@@ -93,14 +93,14 @@ class BpcharTypingTest {
         assertInstanceOf(
                 DdlResult.Applied.class,
                 c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE c IN (SELECT v FROM s)"));
-        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"));
+        assertEquals(List.of(Row.wrap(1)), TestCircuits.rows(c, "w"));
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
-        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"), "one match left");
+        assertEquals(List.of(Row.wrap(1)), TestCircuits.rows(c, "w"), "one match left");
     }
 
     @Test
     void aCorrelatedCharInSubqueryOfVarcharsDifferingInBlanksKeepsEachOuterRowOnce() {
-        Circuit c = CircuitTest.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
+        Circuit c = TestCircuits.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
         c.applyBatch(List.of(
                 Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
                 Op.insert("s", row("id", 1, "v", "zz")),
@@ -108,17 +108,17 @@ class BpcharTypingTest {
         assertInstanceOf(
                 DdlResult.Applied.class,
                 c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE c IN (SELECT v FROM s WHERE s.id >= t.n)"));
-        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"));
+        assertEquals(List.of(Row.wrap(1)), TestCircuits.rows(c, "w"));
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
-        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"), "one match left");
+        assertEquals(List.of(Row.wrap(1)), TestCircuits.rows(c, "w"), "one match left");
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 2))));
-        assertEquals(List.of(), CircuitTest.rows(c, "w"), "none left");
+        assertEquals(List.of(), TestCircuits.rows(c, "w"), "none left");
     }
 
     @Test
     void aCharExistsAgainstVarcharsDifferingInBlanksKeepsEachOuterRowOnce() {
         // 'zz '::char(3) = 'zz' and = 'zz ' (bpchar comparison); EXISTS still keeps row 1 once.
-        Circuit c = CircuitTest.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
+        Circuit c = TestCircuits.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
         c.applyBatch(List.of(
                 Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
                 Op.insert("s", row("id", 1, "v", "zz")),
@@ -126,15 +126,15 @@ class BpcharTypingTest {
         assertInstanceOf(
                 DdlResult.Applied.class,
                 c.executeSql("CREATE VIEW w AS SELECT id FROM t WHERE EXISTS (SELECT 1 FROM s WHERE s.v = t.c)"));
-        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"));
+        assertEquals(List.of(Row.wrap(1)), TestCircuits.rows(c, "w"));
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
-        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"), "one match left");
+        assertEquals(List.of(Row.wrap(1)), TestCircuits.rows(c, "w"), "one match left");
     }
 
     @Test
     void aWrittenJoinWithADistinctSubqueryJoinsTheCharRowWithEachVarcharItMatches() {
         // PostgreSQL: 'zz '::char(3) = 'zz' and = 'zz ', and DISTINCT keeps both VARCHARs: a join gives row 1 twice.
-        Circuit c = CircuitTest.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
+        Circuit c = TestCircuits.circuit(TABLE + " CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);");
         c.applyBatch(List.of(
                 Op.insert("t", row("id", 1, "c", "zz", "n", 1, "cn", "a")),
                 Op.insert("s", row("id", 1, "v", "zz")),
@@ -142,9 +142,9 @@ class BpcharTypingTest {
         assertInstanceOf(
                 DdlResult.Applied.class,
                 c.executeSql("CREATE VIEW w AS SELECT t.id FROM t JOIN (SELECT DISTINCT v FROM s) d ON t.c = d.v"));
-        assertEquals(List.of(Row.wrap(1), Row.wrap(1)), CircuitTest.rows(c, "w"));
+        assertEquals(List.of(Row.wrap(1), Row.wrap(1)), TestCircuits.rows(c, "w"));
         c.applyBatch(List.of(Op.deleteKey("s", row("id", 1))));
-        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(c, "w"), "one match left");
+        assertEquals(List.of(Row.wrap(1)), TestCircuits.rows(c, "w"), "one match left");
     }
 
     @Test
@@ -185,7 +185,7 @@ class BpcharTypingTest {
     @Test
     void bpcharComparesWithVarcharAsBpcharAndWithTextAsText() {
         // PostgreSQL: 'a'::char(3) = 'a '::varchar is true (bpchareq), = 'a '::text false (texteq).
-        Circuit c = CircuitTest.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR);"
+        Circuit c = TestCircuits.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR);"
                 + "CREATE VIEW w AS SELECT id, c = v AS e, c IS DISTINCT FROM v AS d, c = v || '' AS t, c = LOWER(c) AS l FROM q;"
                 + "CREATE VIEW j AS SELECT a.id FROM q a JOIN q b ON a.c = b.v;"
                 + "CREATE VIEW s AS SELECT id FROM q WHERE c IN (SELECT v FROM q);"
@@ -194,11 +194,11 @@ class BpcharTypingTest {
         c.applyBatch(List.of(Op.insert("q", row("id", 1, "c", "a", "v", "a "))));
         assertEquals(
                 "[1, true, false, false, true]",
-                Arrays.toString(CircuitTest.rows(c, "w").get(0).toArray()));
-        assertEquals(1, CircuitTest.rows(c, "j").size());
-        assertEquals(1, CircuitTest.rows(c, "s").size());
-        assertEquals(0, CircuitTest.rows(c, "n").size());
-        assertEquals(0, CircuitTest.rows(c, "m").size());
+                Arrays.toString(TestCircuits.rows(c, "w").get(0).toArray()));
+        assertEquals(1, TestCircuits.rows(c, "j").size());
+        assertEquals(1, TestCircuits.rows(c, "s").size());
+        assertEquals(0, TestCircuits.rows(c, "n").size());
+        assertEquals(0, TestCircuits.rows(c, "m").size());
     }
 
     @Test
@@ -213,16 +213,16 @@ class BpcharTypingTest {
 
     /** The rows of a view, each as its values' text, after one row (id 1, c 'a', v 'a ') in q. */
     private static String overRow(String views, String view) {
-        Circuit c = CircuitTest.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT);" + views);
+        Circuit c = TestCircuits.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT);" + views);
         c.applyBatch(List.of(Op.insert("q", row("id", 1, "c", "a", "v", "a ", "x", "a "))));
-        return CircuitTest.rows(c, view).stream()
+        return TestCircuits.rows(c, view).stream()
                 .map(r -> Arrays.toString(r.toArray()))
                 .toList()
                 .toString();
     }
 
     private static List<String> types(String views, String view) {
-        Circuit c = CircuitTest.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT);" + views);
+        Circuit c = TestCircuits.circuit("CREATE TABLE q (id INT PRIMARY KEY, c CHAR(3), v VARCHAR, x TEXT);" + views);
         return c.columns(view).orElseThrow().stream().map(Column::sqlTypeName).toList();
     }
 

@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardview.circuit.batch.Op;
@@ -43,7 +43,7 @@ class CharAndDateComparisonCorrelationTest {
                     .append(" AS ")
                     .append(VIEWS.get(name))
                     .append(';');
-        Circuit c = CircuitTest.circuit(ddl.toString());
+        Circuit c = TestCircuits.circuit(ddl.toString());
         apply(
                 c,
                 Op.insert(
@@ -120,11 +120,11 @@ class CharAndDateComparisonCorrelationTest {
     }
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(c, NAMES, ops);
+        TestCircuits.applyAndCheck(c, NAMES, ops);
     }
 
     private static String rows(Circuit c) {
-        return CircuitTest.shown(c, NAMES);
+        return TestCircuits.shown(c, NAMES);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.shardview.circuit;
 
+import static io.shardview.circuit.TestCircuits.circuit;
+import static io.shardview.circuit.TestCircuits.row;
+import static io.shardview.circuit.TestCircuits.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,51 +12,11 @@ import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.error.RejectionKind;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 public class CircuitTest {
-    static Map<String, Object> row(Object... kv) {
-        Map<String, Object> m = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return m;
-    }
-
-    public static Circuit circuit(String ddl) {
-        Circuit c = new Circuit();
-        DdlResult r = c.executeSql(ddl);
-        assertInstanceOf(DdlResult.Applied.class, r, r.toString());
-        return c;
-    }
-
-    /** Applies a batch that must be accepted, then checks each view's incremental content against a from-scratch one. */
-    static void applyAndCheck(Circuit c, List<String> views, Op... ops) {
-        BatchOutcome o = c.applyBatch(List.of(ops));
-        assertInstanceOf(BatchOutcome.Accepted.class, o, o.toString());
-        for (String view : views)
-            assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
-    }
-
-    public static List<Row> rows(Circuit c, String name) {
-        return c.read(name, Integer.MAX_VALUE, null).orElseThrow().rows();
-    }
-
-    /** Each view's rows sorted, values joined by ':', NULL as '-', rows by ' ', views by " | ". */
-    static String shown(Circuit c, List<String> views) {
-        List<String> out = new java.util.ArrayList<>();
-        for (String view : views) {
-            out.add(rows(c, view).stream()
-                    .map(r -> java.util.Arrays.stream(r.toArray())
-                            .map(v -> v == null ? "-" : v.toString())
-                            .collect(java.util.stream.Collectors.joining(":")))
-                    .sorted()
-                    .collect(java.util.stream.Collectors.joining(" ")));
-        }
-        return String.join(" | ", out);
-    }
-
     @Test
     void filterViewEmitsOnlyMatchingRowsAndUpdatesRetractTheOldRow() {
         Circuit c = circuit("CREATE TABLE Users (id BIGINT NOT NULL, name VARCHAR, age INT, PRIMARY KEY (id));"

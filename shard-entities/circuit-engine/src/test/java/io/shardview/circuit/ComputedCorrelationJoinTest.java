@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +53,7 @@ class ComputedCorrelationJoinTest {
                     .append(" AS ")
                     .append(VIEWS.get(name))
                     .append(';');
-        Circuit c = CircuitTest.circuit(ddl.toString());
+        Circuit c = TestCircuits.circuit(ddl.toString());
         apply(
                 c,
                 Op.insert("t", row("id", 1, "n", 1, "c", "a")),
@@ -68,7 +68,7 @@ class ComputedCorrelationJoinTest {
     }
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(c, NAMES, ops);
+        TestCircuits.applyAndCheck(c, NAMES, ops);
     }
 
     /** The batch fails in one of the views PostgreSQL fails in, and changes nothing. */
@@ -82,7 +82,7 @@ class ComputedCorrelationJoinTest {
     }
 
     private static String rows(Circuit c) {
-        return CircuitTest.shown(c, NAMES);
+        return TestCircuits.shown(c, NAMES);
     }
 
     @Test

@@ -118,10 +118,10 @@ class ConcurrentImageTest {
 
     @Test
     void rowsUpdatedAndDeletedAfterTheImageKeepTheirImagedValues() throws Exception {
-        Circuit c = CircuitTest.circuit("CREATE TABLE t (k INT PRIMARY KEY, s TEXT, n INT);"
+        Circuit c = TestCircuits.circuit("CREATE TABLE t (k INT PRIMARY KEY, s TEXT, n INT);"
                 + " CREATE VIEW v AS SELECT s, SUM(n) AS total FROM t GROUP BY s");
         List<Op> inserts = new ArrayList<>();
-        for (int k = 0; k < 2000; k++) inserts.add(Op.insert("t", CircuitTest.row("k", k, "s", "g" + k % 7, "n", k)));
+        for (int k = 0; k < 2000; k++) inserts.add(Op.insert("t", TestCircuits.row("k", k, "s", "g" + k % 7, "n", k)));
         c.applyBatch(inserts);
         RowsPage tableBefore = c.read("t", Integer.MAX_VALUE, null).orElseThrow();
         RowsPage viewBefore = c.read("v", Integer.MAX_VALUE, null).orElseThrow();
@@ -132,8 +132,8 @@ class ConcurrentImageTest {
                 for (int j = k; j < k + 100; j++) {
                     ops.add(
                             j % 2 == 0
-                                    ? Op.update("t", CircuitTest.row("k", j, "s", "changed", "n", -j))
-                                    : Op.deleteKey("t", CircuitTest.row("k", j)));
+                                    ? Op.update("t", TestCircuits.row("k", j, "s", "changed", "n", -j))
+                                    : Op.deleteKey("t", TestCircuits.row("k", j)));
                 }
                 assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
             }

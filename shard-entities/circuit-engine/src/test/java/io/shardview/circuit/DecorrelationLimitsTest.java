@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +26,7 @@ class DecorrelationLimitsTest {
                     + " WHERE CAST(ia.id AS NUMERIC) = (a.c2 - 1) AND ia.id IN (SELECT na.k FROM t2 na WHERE na.k = a.k))";
 
     private static Circuit filled() {
-        Circuit c = CircuitTest.circuit(TABLES);
+        Circuit c = TestCircuits.circuit(TABLES);
         assertInstanceOf(
                 BatchOutcome.Accepted.class,
                 c.applyBatch(List.of(
@@ -62,7 +62,7 @@ class DecorrelationLimitsTest {
                 c.executeSql("CREATE VIEW v AS SELECT a.id FROM t1 a WHERE a.k IN (SELECT ia.k FROM t1 ia"
                         + " WHERE ia.id = a.k AND ia.k IN (SELECT na.k FROM t2 na WHERE na.k = a.k))"));
         assertEquals(List.of("(5, )", "(9, )"), PostgresMirror.canonical(c.content("v")));
-        CircuitTest.applyAndCheck(c, List.of("v"), Op.insert("t2", row("k", 5)), Op.deleteKey("t1", row("id", 9L)));
+        TestCircuits.applyAndCheck(c, List.of("v"), Op.insert("t2", row("k", 5)), Op.deleteKey("t1", row("id", 9L)));
         assertEquals(List.of("(5, )"), PostgresMirror.canonical(c.content("v")));
     }
 
@@ -75,7 +75,7 @@ class DecorrelationLimitsTest {
                         "CREATE VIEW v AS SELECT a.k FROM t2 a WHERE a.k NOT IN"
                                 + " (SELECT ia.k FROM t0 ia WHERE COALESCE(ia.id, 0) > COALESCE(a.k, 0));"
                                 + " CREATE VIEW w AS SELECT a.k FROM t2 a WHERE a.k NOT IN (SELECT ia.k FROM t0 ia WHERE ia.s > 'b' AND ia.id > COALESCE(a.k, 0))"));
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c,
                 List.of("v", "w"),
                 Op.insert("t2", row("k", 2)),

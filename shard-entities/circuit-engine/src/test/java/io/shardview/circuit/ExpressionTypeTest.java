@@ -186,7 +186,7 @@ class ExpressionTypeTest {
             pg.reset();
             pg.execute(TABLE);
             pg.execute(PG_ROWS);
-            Circuit circuit = CircuitTest.circuit(TABLE);
+            Circuit circuit = TestCircuits.circuit(TABLE);
             assertInstanceOf(BatchOutcome.Accepted.class, circuit.applyBatch(rows()));
             int n = 0;
             for (String e : expressions()) {
@@ -233,12 +233,12 @@ class ExpressionTypeTest {
         // Journaled under revision 2, these views were accepted (v || 1, COALESCE(v, 1)) or typed as Calcite types
         // them (b % 7 an integer): replayed, they are again, so the batches journaled after them replay alike.
         String views = "CREATE VIEW w AS SELECT b % 7 AS r, v || 1 AS c, COALESCE(v, 1) AS k FROM t";
-        Circuit old = CircuitTest.circuit(TABLE);
+        Circuit old = TestCircuits.circuit(TABLE);
         assertInstanceOf(DdlResult.Applied.class, old.replaySql(views, 2));
         assertEquals(
                 List.of("integer", "text", "varchar"),
                 old.columns("w").orElseThrow().stream().map(Column::sqlTypeName).toList());
-        Circuit now = CircuitTest.circuit(TABLE);
+        Circuit now = TestCircuits.circuit(TABLE);
         assertInstanceOf(DdlResult.Rejected.class, now.executeSql(views));
         assertInstanceOf(DdlResult.Applied.class, now.executeSql("CREATE VIEW w AS SELECT b % 7 AS r FROM t"));
         assertEquals(

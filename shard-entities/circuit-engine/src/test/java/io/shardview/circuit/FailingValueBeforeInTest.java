@@ -1,8 +1,8 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.circuit;
-import static io.shardview.circuit.CircuitTest.row;
-import static io.shardview.circuit.CircuitTest.rows;
+import static io.shardview.circuit.TestCircuits.circuit;
+import static io.shardview.circuit.TestCircuits.row;
+import static io.shardview.circuit.TestCircuits.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 

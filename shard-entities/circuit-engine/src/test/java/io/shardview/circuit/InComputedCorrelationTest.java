@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +46,7 @@ class InComputedCorrelationTest {
                 .append(" AS ")
                 .append(sql)
                 .append(';'));
-        Circuit c = CircuitTest.circuit(ddl.toString());
+        Circuit c = TestCircuits.circuit(ddl.toString());
         apply(
                 c,
                 Op.insert("t", row("id", 1, "n", 1, "b", 2, "c", "zz", "s", "zz", "m", new BigDecimal("1"))),
@@ -61,11 +61,11 @@ class InComputedCorrelationTest {
     }
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(c, NAMES, ops);
+        TestCircuits.applyAndCheck(c, NAMES, ops);
     }
 
     private static String rows(Circuit c) {
-        return CircuitTest.shown(c, NAMES);
+        return TestCircuits.shown(c, NAMES);
     }
 
     @Test
@@ -119,12 +119,13 @@ class InComputedCorrelationTest {
     void aCharCorrelatedWithACharCastComparesAsBpcharAndWithTextAsText() {
         // u 1's 'zz ' is CHAR(3) 'zz' once cast, so it meets t 1's 'zz'; 'zz ' || '' is text, and 'zz ' <> 'zz'.
         Circuit c = circuit();
-        assertEquals(List.of(Row.of(1L, true, false)), CircuitTest.rows(c, "v4").subList(0, 1));
+        assertEquals(
+                List.of(Row.of(1L, true, false)), TestCircuits.rows(c, "v4").subList(0, 1));
     }
 
     @Test
     void computedCorrelationsThatCannotFailArePlannedAsMarks() throws Exception {
-        Circuit c = CircuitTest.circuit(TABLES);
+        Circuit c = TestCircuits.circuit(TABLES);
         Map<String, List<Column>> catalog = Map.of(
                 "t",
                 c.describe().tables().get(0).columns(),

@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,11 +25,11 @@ class InOutsideWhereTest {
                     + "CREATE VIEW ored AS SELECT id FROM t WHERE v IN (SELECT v FROM u) OR id > 2";
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(c, List.of("isin", "notin", "ored"), ops);
+        TestCircuits.applyAndCheck(c, List.of("isin", "notin", "ored"), ops);
     }
 
     private static String show(Circuit c, String view) {
-        return CircuitTest.rows(c, view).stream()
+        return TestCircuits.rows(c, view).stream()
                 .map(Row::toString)
                 .sorted()
                 .toList()
@@ -43,7 +43,7 @@ class InOutsideWhereTest {
 
     @Test
     void answersFollowTheSubqueryThroughEmptyNullAndBack() {
-        Circuit c = CircuitTest.circuit(SCHEMA);
+        Circuit c = TestCircuits.circuit(SCHEMA);
         apply(
                 c,
                 Op.insert("t", row("id", 1, "v", null)),
@@ -75,7 +75,7 @@ class InOutsideWhereTest {
     void theSubqueryIsAMarkBesideEachRowWithoutCalcitesCounts() throws Exception {
         // Counts that change with every row of u would make a cross join emit every row of t again; the mark
         // keeps u's values, NULL count and row count, and re-marks t's rows only when their answer can change.
-        Circuit c = CircuitTest.circuit(SCHEMA);
+        Circuit c = TestCircuits.circuit(SCHEMA);
         Map<String, List<Column>> catalog = Map.of(
                 "t",
                 c.describe().tables().get(0).columns(),

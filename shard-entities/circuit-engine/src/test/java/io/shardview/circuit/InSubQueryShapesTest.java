@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -25,7 +25,7 @@ class InSubQueryShapesTest {
 
     /** The tables with their rows, and the view. */
     private static Circuit circuit(String view) {
-        Circuit c = CircuitTest.circuit(TABLES);
+        Circuit c = TestCircuits.circuit(TABLES);
         c.applyBatch(List.of(
                 Op.insert("t", row("id", 1, "c", "zz", "n", 1, "d", new BigDecimal("2"))),
                 Op.insert("t", row("id", 2, "n", 2)),
@@ -44,7 +44,7 @@ class InSubQueryShapesTest {
     /** The view's rows in order, each its values joined by ':', NULL as '-'. */
     private static String rows(Circuit c) {
         assertEquals(c.recompute("w"), c.content("w"), "incremental vs from scratch");
-        return CircuitTest.rows(c, "w").stream()
+        return TestCircuits.rows(c, "w").stream()
                 .map(r -> Arrays.stream(r.toArray())
                         .map(v -> v == null ? "-" : v.toString())
                         .collect(Collectors.joining(":")))
@@ -111,7 +111,7 @@ class InSubQueryShapesTest {
 
     @Test
     void columnsBesideAMarkKeepTheirTypmods() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), n INT, d NUMERIC(5,2));"
+        Circuit c = TestCircuits.circuit("CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3), n INT, d NUMERIC(5,2));"
                 + "CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);"
                 + "CREATE VIEW w AS SELECT c, d FROM t WHERE c IN (SELECT v FROM s) OR n > 2");
         assertEquals(

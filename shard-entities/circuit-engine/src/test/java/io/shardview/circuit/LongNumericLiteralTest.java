@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -48,14 +48,14 @@ class LongNumericLiteralTest {
 
     /** A circuit with the view w over t's rows, checked against a from-scratch evaluation. */
     private static Circuit view(String select) {
-        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS " + select);
-        CircuitTest.applyAndCheck(c, List.of("w"), ROWS.toArray(Op[]::new));
+        Circuit c = TestCircuits.circuit(TABLE + "CREATE VIEW w AS " + select);
+        TestCircuits.applyAndCheck(c, List.of("w"), ROWS.toArray(Op[]::new));
         return c;
     }
 
     /** w's rows in read order, each as its values' plain text joined by ' '. */
     private static List<String> rows(Circuit c) {
-        return CircuitTest.rows(c, "w").stream()
+        return TestCircuits.rows(c, "w").stream()
                 .map(r -> Arrays.stream(r.toArray())
                         .map(v -> v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v))
                         .collect(Collectors.joining(" ")))
@@ -218,7 +218,7 @@ class LongNumericLiteralTest {
                 new QueryResult.Rejected(RejectionKind.EVALUATION_ERROR, "query: " + problem),
                 filled.query("SELECT " + expression + " AS v FROM t"),
                 expression);
-        Circuit empty = CircuitTest.circuit(TABLE + "CREATE VIEW f AS SELECT " + expression + " AS v FROM t");
+        Circuit empty = TestCircuits.circuit(TABLE + "CREATE VIEW f AS SELECT " + expression + " AS v FROM t");
         BatchOutcome.Failed failed = assertInstanceOf(BatchOutcome.Failed.class, empty.applyBatch(ROWS), expression);
         assertEquals(problem, failed.problem(), expression);
     }
@@ -233,13 +233,13 @@ class LongNumericLiteralTest {
         for (String number :
                 List.of("1e131072", "1.5e-16383", "1" + "0".repeat(131072), "0." + "0".repeat(16383) + "1")) {
             assertRejected(
-                    CircuitTest.circuit(TABLE).executeSql("CREATE VIEW w AS SELECT " + number + " AS v FROM t"),
+                    TestCircuits.circuit(TABLE).executeSql("CREATE VIEW w AS SELECT " + number + " AS v FROM t"),
                     RejectionKind.UNSUPPORTED,
                     "value overflows numeric format");
         }
         for (String number : List.of("1e1000", "1e-1001", "1.25e-999", "1" + "0".repeat(1000))) {
             assertRejected(
-                    CircuitTest.circuit(TABLE).executeSql("CREATE VIEW w AS SELECT " + number + " AS v FROM t"),
+                    TestCircuits.circuit(TABLE).executeSql("CREATE VIEW w AS SELECT " + number + " AS v FROM t"),
                     RejectionKind.UNSUPPORTED,
                     "unsupported SQL construct: a number of more than 1000 digits");
         }

@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,12 +33,12 @@ class NumericExpressionScaleTest {
 
     /** The view's single column over the given rows (id, n, m, d), as plain strings ordered by id. */
     private static List<String> column(String select, Object[]... rows) {
-        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT id, " + select + " AS v FROM t");
+        Circuit c = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT id, " + select + " AS v FROM t");
         List<Op> ops = new ArrayList<>();
         for (Object[] r : rows) ops.add(Op.insert("t", row("id", r[0], "n", r[1], "m", r[2], "d", r[3])));
         assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
         assertEquals(c.recompute("w"), c.content("w"), "incremental vs from scratch");
-        return CircuitTest.rows(c, "w").stream()
+        return TestCircuits.rows(c, "w").stream()
                 .sorted((a, b) -> Long.compare(((Number) a.get(0)).longValue(), ((Number) b.get(0)).longValue()))
                 .map(r -> r.get(1) instanceof BigDecimal v ? v.toPlainString() : String.valueOf(r.get(1)))
                 .toList();
@@ -46,12 +46,12 @@ class NumericExpressionScaleTest {
 
     /** A view's rows (any SELECT over t) over the given rows, each as its values' plain strings, sorted. */
     private static List<String> view(String select, Object[]... rows) {
-        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS " + select);
+        Circuit c = TestCircuits.circuit(TABLE + "CREATE VIEW w AS " + select);
         List<Op> ops = new ArrayList<>();
         for (Object[] r : rows) ops.add(Op.insert("t", row("id", r[0], "n", r[1], "m", r[2], "d", r[3])));
         assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
         assertEquals(c.recompute("w"), c.content("w"), "incremental vs from scratch");
-        return CircuitTest.rows(c, "w").stream()
+        return TestCircuits.rows(c, "w").stream()
                 .map(r -> Arrays.stream(r.toArray())
                         .map(v -> v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v))
                         .collect(Collectors.joining(" ")))
@@ -151,7 +151,7 @@ class NumericExpressionScaleTest {
     void viewsOfASnapshotFromBeforeSvc8AreEvaluatedAfresh() throws IOException {
         // An SVC7 snapshot whose view CAST(n AS NUMERIC(9,3)) holds 2.5, as that engine computed it: the saved
         // content and state are those of SELECT n (a projection too), under the CAST's definition.
-        Circuit old = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        Circuit old = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
         old.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.5")))));
         CircuitImage now = old.image();
         CircuitImage.ViewImage w = now.views.get(0);
@@ -168,21 +168,22 @@ class NumericExpressionScaleTest {
         CircuitSnapshot.write(new DataOutputStream(bytes), image, 0x53564337);
         byte[] svc7 = bytes.toByteArray();
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc7)));
-        List<Row> rows = CircuitTest.rows(restored, "w");
+        List<Row> rows = TestCircuits.rows(restored, "w");
         assertEquals(1, rows.size());
         assertEquals("2.500", ((BigDecimal) rows.get(0).get(0)).toPlainString());
         assertInstanceOf(BatchOutcome.Accepted.class, restored.applyBatch(List.of(Op.deleteKey("t", row("id", 1)))));
-        assertEquals(List.of(), CircuitTest.rows(restored, "w"));
+        assertEquals(List.of(), TestCircuits.rows(restored, "w"));
     }
 
     @Test
     void viewsOfAnSvc8SnapshotAreEvaluatedAfresh() throws IOException {
         // An SVC8 snapshot whose view CASE ... THEN 0 holds 0.000000, as that engine computed it: the saved
         // content and state are those of SELECT CAST(0.000000 ...), under the CASE's definition.
-        Circuit old = CircuitTest.circuit(
+        Circuit old = TestCircuits.circuit(
                 TABLE + "CREATE VIEW w AS SELECT CASE WHEN n IS NULL THEN 0.000000 ELSE n END AS v FROM t");
         old.applyBatch(List.of(Op.insert("t", row("id", 1))));
-        assertEquals("0.000000", ((BigDecimal) CircuitTest.rows(old, "w").get(0).get(0)).toPlainString());
+        assertEquals(
+                "0.000000", ((BigDecimal) TestCircuits.rows(old, "w").get(0).get(0)).toPlainString());
         CircuitImage now = old.image();
         CircuitImage.ViewImage w = now.views.get(0);
         CircuitImage image = new CircuitImage(
@@ -198,11 +199,11 @@ class NumericExpressionScaleTest {
         CircuitSnapshot.write(new DataOutputStream(bytes), image, 0x53564338);
         byte[] svc8 = bytes.toByteArray();
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc8)));
-        List<Row> rows = CircuitTest.rows(restored, "w");
+        List<Row> rows = TestCircuits.rows(restored, "w");
         assertEquals(1, rows.size());
         assertEquals("0", ((BigDecimal) rows.get(0).get(0)).toPlainString());
         assertInstanceOf(BatchOutcome.Accepted.class, restored.applyBatch(List.of(Op.deleteKey("t", row("id", 1)))));
-        assertEquals(List.of(), CircuitTest.rows(restored, "w"));
+        assertEquals(List.of(), TestCircuits.rows(restored, "w"));
     }
 
     @Test
@@ -243,7 +244,7 @@ class NumericExpressionScaleTest {
 
     @Test
     void castToNumericWithATypmodRefusesTooManyIntegerDigits() {
-        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT CAST(n AS NUMERIC(5,1)) AS v FROM t");
+        Circuit c = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT CAST(n AS NUMERIC(5,1)) AS v FROM t");
         BatchOutcome out = c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("12345.5")))));
         BatchOutcome.Failed failed = assertInstanceOf(BatchOutcome.Failed.class, out, String.valueOf(out));
         assertEquals("w", failed.view());
@@ -261,7 +262,7 @@ class NumericExpressionScaleTest {
                         r(3, "49.99", null, null)));
         assertEquals(List.of("1200"), column("CAST(1234 AS NUMERIC(5,-2))", r(1, null, null, null)));
         assertEquals(List.of("1"), column("CAST(n AS NUMERIC(3,-1)) + 1", r(1, "2.5", null, null)));
-        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT CAST(n AS NUMERIC(2,-1)) AS v FROM t");
+        Circuit c = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT CAST(n AS NUMERIC(2,-1)) AS v FROM t");
         BatchOutcome out = c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("995")))));
         assertTrue(assertInstanceOf(BatchOutcome.Failed.class, out, String.valueOf(out))
                 .problem()
@@ -276,7 +277,7 @@ class NumericExpressionScaleTest {
             {"1001,0", "NUMERIC precision 1001 must be between 1 and 1000"},
             {"0", "NUMERIC precision 0 must be between 1 and 1000"}
         }) {
-            Circuit c = CircuitTest.circuit(TABLE);
+            Circuit c = TestCircuits.circuit(TABLE);
             DdlResult r = c.executeSql("CREATE VIEW w AS SELECT CAST(n AS NUMERIC(" + typmod[0] + ")) AS v FROM t");
             DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r, typmod[0]);
             assertEquals(typmod[1], rejected.message());
@@ -287,13 +288,13 @@ class NumericExpressionScaleTest {
     @Test
     void aViewWithACastOlderEnginesAcceptedOutsideTheBoundsStillReplaysAndRestores() throws IOException {
         String view = "CREATE VIEW w AS SELECT CAST(n AS NUMERIC(1001,0)) AS v FROM t";
-        assertInstanceOf(DdlResult.Rejected.class, CircuitTest.circuit(TABLE).executeSql(view));
-        Circuit replayed = CircuitTest.circuit(TABLE);
+        assertInstanceOf(DdlResult.Rejected.class, TestCircuits.circuit(TABLE).executeSql(view));
+        Circuit replayed = TestCircuits.circuit(TABLE);
         assertInstanceOf(DdlResult.Applied.class, replayed.replaySql(view, Circuit.SQL_REVISION));
         assertInstanceOf(
                 BatchOutcome.Accepted.class,
                 replayed.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.5"))))));
-        assertEquals("3", ((BigDecimal) CircuitTest.rows(replayed, "w").get(0).get(0)).toPlainString());
+        assertEquals("3", ((BigDecimal) TestCircuits.rows(replayed, "w").get(0).get(0)).toPlainString());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         replayed.image().write(new DataOutputStream(bytes));
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));

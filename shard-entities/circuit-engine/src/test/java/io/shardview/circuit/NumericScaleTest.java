@@ -1,6 +1,8 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.bracketed;
+import static io.shardview.circuit.TestCircuits.deleteKey;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
-import io.shardview.circuit.data.ReadOrder;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.data.ZSetImage;
@@ -36,7 +37,7 @@ class NumericScaleTest {
 
     /** Rows 1 (2.0), 2 (2.00) and 3 (2), then the views. */
     private static Circuit circuit(String views) {
-        Circuit c = CircuitTest.circuit(TABLE + views);
+        Circuit c = TestCircuits.circuit(TABLE + views);
         assertInstanceOf(
                 BatchOutcome.Accepted.class,
                 c.applyBatch(List.of(
@@ -46,37 +47,14 @@ class NumericScaleTest {
         return c;
     }
 
-    /** Each row of a view as its values (BigDecimal.toPlainString) in brackets, in read order. */
-    private static String show(Circuit c, String view) {
-        StringBuilder out = new StringBuilder();
-        for (Row r : CircuitTest.rows(c, view)) {
-            for (Object v : r.toArray()) {
-                out.append('[')
-                        .append(v instanceof BigDecimal d ? d.toPlainString() : v)
-                        .append(']');
-            }
-            out.append(' ');
-        }
-        assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
-        assertEquals(
-                ReadOrder.hash(c.recompute(view)),
-                c.read(view, 10, null).orElseThrow().hash(),
-                view + ": hash");
-        return out.toString().trim();
-    }
-
-    private static void delete(Circuit c, int id) {
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.deleteKey("t", row("id", id)))));
-    }
-
     @Test
     void aProjectionShowsEachRowsOwnScale() {
         Circuit c = circuit("CREATE VIEW w AS SELECT n FROM t");
-        assertEquals("[2] [2.0] [2.00]", show(c, "w"));
-        delete(c, 1);
-        assertEquals("[2] [2.00]", show(c, "w"));
-        delete(c, 3);
-        assertEquals("[2.00]", show(c, "w"));
+        assertEquals("[2] [2.0] [2.00]", bracketed(c, "w"));
+        deleteKey(c, "t", "id", 1);
+        assertEquals("[2] [2.00]", bracketed(c, "w"));
+        deleteKey(c, "t", "id", 3);
+        assertEquals("[2.00]", bracketed(c, "w"));
     }
 
     @Test
@@ -86,19 +64,19 @@ class NumericScaleTest {
         assertInstanceOf(
                 BatchOutcome.Accepted.class,
                 c.applyBatch(List.of(Op.update("t", row("id", 2, "n", new BigDecimal("2"))))));
-        assertEquals("[2]", show(c, "w"));
-        assertEquals("[2][2]", show(c, "j"));
+        assertEquals("[2]", bracketed(c, "w"));
+        assertEquals("[2][2]", bracketed(c, "j"));
         assertInstanceOf(
                 BatchOutcome.Accepted.class,
                 c.applyBatch(List.of(Op.upsert("t", row("id", 2, "n", new BigDecimal("2.0"))))));
-        assertEquals("[2.0]", show(c, "w"));
+        assertEquals("[2.0]", bracketed(c, "w"));
     }
 
     @Test
     void theViewHashTellsScalesApart() {
-        Circuit one = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        Circuit one = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
         one.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.0")))));
-        Circuit two = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        Circuit two = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
         two.applyBatch(List.of(Op.insert("t", row("id", 1, "n", new BigDecimal("2.00")))));
         assertNotEquals(
                 one.read("w", 10, null).orElseThrow().hash(),
@@ -107,14 +85,14 @@ class NumericScaleTest {
 
     @Test
     void aValueWrittenWithAnExponentIsStoredWithScaleZeroAsInPostgresql() {
-        Circuit exponent = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        Circuit exponent = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
         exponent.applyBatch(List.of(
                 Op.insert("t", row("id", 1, "n", new BigDecimal("1E+2"))), Op.insert("t", row("id", 2, "n", "1.5e1"))));
-        Circuit plain = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        Circuit plain = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
         plain.applyBatch(List.of(
                 Op.insert("t", row("id", 1, "n", new BigDecimal("100"))),
                 Op.insert("t", row("id", 2, "n", new BigDecimal("15")))));
-        assertEquals("[15] [100]", show(exponent, "w"));
+        assertEquals("[15] [100]", bracketed(exponent, "w"));
         assertEquals(plain.content("w"), exponent.content("w"));
         assertEquals(
                 plain.read("w", 10, null).orElseThrow().hash(),
@@ -123,24 +101,24 @@ class NumericScaleTest {
 
     @Test
     void moreDigitsBeforeThePointThanPostgresqlKeepsAreRefusedAndFewerKept() {
-        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
+        Circuit c = TestCircuits.circuit(TABLE + "CREATE VIEW w AS SELECT n FROM t");
         BatchOutcome.Rejected r = assertInstanceOf(
                 BatchOutcome.Rejected.class, c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", "1e1000000000")))));
         assertTrue(r.toString().contains("value overflows numeric format"), r.toString());
         assertInstanceOf(
                 BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("id", 1, "n", "1e400")))));
-        assertEquals("[1" + "0".repeat(400) + "]", show(c, "w"));
+        assertEquals("[1" + "0".repeat(400) + "]", bracketed(c, "w"));
     }
 
     @Test
     void aDeleteFromAKeylessTableRemovesARowOfTheSameScale() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE m (n NUMERIC); CREATE VIEW w AS SELECT n FROM m");
+        Circuit c = TestCircuits.circuit("CREATE TABLE m (n NUMERIC); CREATE VIEW w AS SELECT n FROM m");
         c.applyBatch(List.of(
                 Op.insert("m", row("n", new BigDecimal("2.0"))), Op.insert("m", row("n", new BigDecimal("2.00")))));
         assertInstanceOf(
                 BatchOutcome.Accepted.class,
                 c.applyBatch(List.of(Op.deleteRow("m", row("n", new BigDecimal("2.00"))))));
-        assertEquals("[2.0]", show(c, "w"));
+        assertEquals("[2.0]", bracketed(c, "w"));
         assertInstanceOf(
                 BatchOutcome.Rejected.class,
                 c.applyBatch(List.of(Op.deleteRow("m", row("n", new BigDecimal("2"))))),
@@ -150,24 +128,24 @@ class NumericScaleTest {
     @Test
     void arithmeticKeepsTheScalesPostgresqlGives() {
         Circuit c = circuit("CREATE VIEW a AS SELECT n * 1 AS m, n + 1 AS p, n * 1.5 AS q FROM t");
-        assertEquals("[2][3][3.0] [2.0][3.0][3.00] [2.00][3.00][3.000]", show(c, "a"));
+        assertEquals("[2][3][3.0] [2.0][3.0][3.00] [2.00][3.00][3.000]", bracketed(c, "a"));
     }
 
     @Test
     void joinsMatchByValueAndKeepBothSidesScales() {
         Circuit c =
                 circuit("CREATE VIEW j AS SELECT a.n AS l, b.n AS r FROM t a JOIN t b ON a.n = b.n WHERE a.id < b.id");
-        assertEquals("[2.0][2] [2.0][2.00] [2.00][2]", show(c, "j"));
+        assertEquals("[2.0][2] [2.0][2.00] [2.00][2]", bracketed(c, "j"));
     }
 
     @Test
     void unionAllAndTopKKeepEveryScale() {
         Circuit c = circuit("CREATE VIEW u AS SELECT n FROM t WHERE id = 1 UNION ALL SELECT n FROM t;"
                 + "CREATE VIEW k AS SELECT n FROM t ORDER BY n LIMIT 2");
-        assertEquals("[2] [2.0] [2.0] [2.00]", show(c, "u"));
-        assertEquals("[2] [2.0]", show(c, "k"));
-        delete(c, 3);
-        assertEquals("[2.0] [2.00]", show(c, "k"));
+        assertEquals("[2] [2.0] [2.0] [2.00]", bracketed(c, "u"));
+        assertEquals("[2] [2.0]", bracketed(c, "k"));
+        deleteKey(c, "t", "id", 3);
+        assertEquals("[2.0] [2.00]", bracketed(c, "k"));
     }
 
     @Test
@@ -175,35 +153,35 @@ class NumericScaleTest {
         Circuit c = circuit("CREATE VIEW g AS SELECT n, COUNT(*) AS c FROM t GROUP BY n;"
                 + "CREATE VIEW d AS SELECT DISTINCT n FROM t;"
                 + "CREATE VIEW u AS SELECT n FROM t UNION SELECT n FROM t");
-        assertEquals("[2][3]", show(c, "g"));
-        assertEquals("[2]", show(c, "d"));
-        assertEquals("[2]", show(c, "u"));
-        delete(c, 3);
-        assertEquals("[2.0][2]", show(c, "g"));
-        assertEquals("[2.0]", show(c, "d"));
-        assertEquals("[2.0]", show(c, "u"));
-        delete(c, 1);
-        assertEquals("[2.00][1]", show(c, "g"));
-        assertEquals("[2.00]", show(c, "d"));
-        assertEquals("[2.00]", show(c, "u"));
+        assertEquals("[2][3]", bracketed(c, "g"));
+        assertEquals("[2]", bracketed(c, "d"));
+        assertEquals("[2]", bracketed(c, "u"));
+        deleteKey(c, "t", "id", 3);
+        assertEquals("[2.0][2]", bracketed(c, "g"));
+        assertEquals("[2.0]", bracketed(c, "d"));
+        assertEquals("[2.0]", bracketed(c, "u"));
+        deleteKey(c, "t", "id", 1);
+        assertEquals("[2.00][1]", bracketed(c, "g"));
+        assertEquals("[2.00]", bracketed(c, "d"));
+        assertEquals("[2.00]", bracketed(c, "u"));
     }
 
     @Test
     void minAndMaxShowAScaleThatARowStillHas() {
         Circuit c = circuit("CREATE VIEW m AS SELECT MIN(n) AS lo, MAX(n) AS hi FROM t");
-        assertEquals("[2][2]", show(c, "m"));
-        delete(c, 3);
-        assertEquals("[2.0][2.0]", show(c, "m"));
-        delete(c, 1);
-        assertEquals("[2.00][2.00]", show(c, "m"));
+        assertEquals("[2][2]", bracketed(c, "m"));
+        deleteKey(c, "t", "id", 3);
+        assertEquals("[2.0][2.0]", bracketed(c, "m"));
+        deleteKey(c, "t", "id", 1);
+        assertEquals("[2.00][2.00]", bracketed(c, "m"));
     }
 
     @Test
     void sumAndAvgKeepTheLargestScale() {
         Circuit c = circuit("CREATE VIEW s AS SELECT SUM(n) AS s, AVG(n) AS a FROM t");
-        assertEquals("[6.00][2.0000000000000000]", show(c, "s"));
-        delete(c, 2);
-        assertEquals("[4.0][2.0000000000000000]", show(c, "s"));
+        assertEquals("[6.00][2.0000000000000000]", bracketed(c, "s"));
+        deleteKey(c, "t", "id", 2);
+        assertEquals("[4.0][2.0000000000000000]", bracketed(c, "s"));
     }
 
     @Test
@@ -223,9 +201,9 @@ class NumericScaleTest {
         CircuitSnapshot.write(new DataOutputStream(bytes), old, 0x53564335);
         byte[] svc5 = withoutTypmod(bytes.toByteArray());
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc5)));
-        assertEquals("[2] [2.0] [2.00]", show(restored, "w"));
-        delete(restored, 1);
-        assertEquals("[2] [2.00]", show(restored, "w"));
+        assertEquals("[2] [2.0] [2.00]", bracketed(restored, "w"));
+        deleteKey(restored, "t", "id", 1);
+        assertEquals("[2] [2.00]", bracketed(restored, "w"));
     }
 
     /**
@@ -253,10 +231,10 @@ class NumericScaleTest {
                 + "CREATE VIEW m AS SELECT MIN(n) AS lo FROM t;"
                 + "CREATE VIEW w AS SELECT n FROM t");
         Circuit restored = SnapshotTest.roundTrip(c);
-        assertEquals("[2] [2.0] [2.00]", show(restored, "w"));
-        delete(restored, 3);
-        assertEquals("[2.0][2]", show(restored, "g"));
-        assertEquals("[2.0]", show(restored, "d"));
-        assertEquals("[2.0]", show(restored, "m"));
+        assertEquals("[2] [2.0] [2.00]", bracketed(restored, "w"));
+        deleteKey(restored, "t", "id", 3);
+        assertEquals("[2.0][2]", bracketed(restored, "g"));
+        assertEquals("[2.0]", bracketed(restored, "d"));
+        assertEquals("[2.0]", bracketed(restored, "m"));
     }
 }

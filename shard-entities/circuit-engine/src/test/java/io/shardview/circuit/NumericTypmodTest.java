@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -32,7 +32,7 @@ class NumericTypmodTest {
     /** Each row of w as [id][a][b] (BigDecimal.toPlainString), by id. */
     private static String show(Circuit c) {
         StringBuilder out = new StringBuilder();
-        CircuitTest.rows(c, "w").stream()
+        TestCircuits.rows(c, "w").stream()
                 .sorted((x, y) -> Long.compare((Long) x.toArray()[0], (Long) y.toArray()[0]))
                 .forEach(r -> {
                     for (Object v : r.toArray())
@@ -51,7 +51,7 @@ class NumericTypmodTest {
 
     @Test
     void valuesAreRoundedHalfAwayFromZeroAndPaddedToTheScale() {
-        Circuit c = CircuitTest.circuit(TABLE);
+        Circuit c = TestCircuits.circuit(TABLE);
         accept(
                 c,
                 Op.insert("t", row("id", 1, "a", new BigDecimal("2.005"), "b", new BigDecimal("1.5"))),
@@ -70,7 +70,7 @@ class NumericTypmodTest {
 
     @Test
     void aValueTooLargeForThePrecisionRejectsTheWholeBatchNamingTheOp() {
-        Circuit c = CircuitTest.circuit(TABLE);
+        Circuit c = TestCircuits.circuit(TABLE);
         accept(c, Op.insert("t", row("id", 1, "a", 1, "b", 1)));
         for (Object[] bad : new Object[][] {
             {"a", new BigDecimal("999.995"), "precision 5, scale 2", "10^3"},
@@ -95,7 +95,7 @@ class NumericTypmodTest {
 
     @Test
     void updatesAndUpsertsAreCoercedToo() {
-        Circuit c = CircuitTest.circuit(TABLE);
+        Circuit c = TestCircuits.circuit(TABLE);
         accept(c, Op.insert("t", row("id", 1, "a", 1, "b", 1)));
         accept(c, Op.update("t", row("id", 1, "a", new BigDecimal("1.115"), "b", new BigDecimal("2.5"))));
         assertEquals("[1][1.12][3]", show(c));
@@ -112,15 +112,15 @@ class NumericTypmodTest {
 
     @Test
     void aDeleteByRowFindsTheRowByItsRoundedValue() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE k (a NUMERIC(4,1)); CREATE VIEW v AS SELECT a FROM k");
+        Circuit c = TestCircuits.circuit("CREATE TABLE k (a NUMERIC(4,1)); CREATE VIEW v AS SELECT a FROM k");
         accept(c, Op.insert("k", row("a", new BigDecimal("1.25"))));
         accept(c, Op.deleteRow("k", row("a", new BigDecimal("1.3"))));
-        assertEquals(List.of(), CircuitTest.rows(c, "v"));
+        assertEquals(List.of(), TestCircuits.rows(c, "v"));
     }
 
     @Test
     void theCatalogShowsTheDeclaredPrecisionAndScale() {
-        Circuit c = CircuitTest.circuit(TABLE);
+        Circuit c = TestCircuits.circuit(TABLE);
         List<String> types = new ArrayList<>();
         for (Column col : c.describe().tables().get(0).columns()) types.add(col.sqlTypeName());
         assertEquals(List.of("integer", "numeric(5,2)", "numeric(3,0)"), types);
@@ -166,7 +166,7 @@ class NumericTypmodTest {
         assertEquals(
                 List.of(Row.of(
                         new BigDecimal("12.345"), new BigDecimal("1.5"), BigDecimal.valueOf(7), new BigDecimal("1.3"))),
-                CircuitTest.rows(c, "w"));
+                TestCircuits.rows(c, "w"));
         assertInstanceOf(
                 DdlResult.Rejected.class,
                 c.replaySql("CREATE TABLE u (a NUMERIC(1,2,3", 0),
@@ -175,7 +175,7 @@ class NumericTypmodTest {
 
     @Test
     void aScaleLargerThanThePrecisionAllowsOnlySmallValues() {
-        Circuit c = CircuitTest.circuit(
+        Circuit c = TestCircuits.circuit(
                 "CREATE TABLE k (id INT PRIMARY KEY, a NUMERIC(3,4)); CREATE VIEW v AS SELECT a FROM k");
         accept(
                 c,
@@ -183,7 +183,7 @@ class NumericTypmodTest {
                 Op.insert("k", row("id", 2, "a", new BigDecimal("0.001"))));
         assertEquals(
                 List.of(Row.of(new BigDecimal("0.0001")), Row.of(new BigDecimal("0.0010"))),
-                CircuitTest.rows(c, "v").stream()
+                TestCircuits.rows(c, "v").stream()
                         .sorted((x, y) -> ((BigDecimal) x.toArray()[0]).compareTo((BigDecimal) y.toArray()[0]))
                         .toList());
         assertInstanceOf(
@@ -193,7 +193,7 @@ class NumericTypmodTest {
 
     @Test
     void aNegativeScaleRoundsToTensOrHundredsStoredWithScaleZero() {
-        Circuit c = CircuitTest.circuit(
+        Circuit c = TestCircuits.circuit(
                 "CREATE TABLE k (id INT PRIMARY KEY, a NUMERIC(5,-2)); CREATE VIEW v AS SELECT id, a FROM k");
         accept(
                 c,
@@ -207,7 +207,7 @@ class NumericTypmodTest {
                         Row.of(2L, new BigDecimal("-1300")),
                         Row.of(3L, new BigDecimal("1200")),
                         Row.of(4L, new BigDecimal("9999900"))),
-                CircuitTest.rows(c, "v").stream()
+                TestCircuits.rows(c, "v").stream()
                         .sorted((x, y) -> Long.compare((Long) x.toArray()[0], (Long) y.toArray()[0]))
                         .toList());
         BatchOutcome o = c.applyBatch(List.of(Op.insert("k", row("id", 5, "a", new BigDecimal("9999950")))));
@@ -222,7 +222,7 @@ class NumericTypmodTest {
 
     @Test
     void aSnapshotKeepsPrecisionAndScale() throws IOException {
-        Circuit c = CircuitTest.circuit(TABLE);
+        Circuit c = TestCircuits.circuit(TABLE);
         accept(c, Op.insert("t", row("id", 1, "a", new BigDecimal("2.005"), "b", 1)));
         Circuit restored = SnapshotTest.roundTrip(c);
         assertEquals(
@@ -261,6 +261,6 @@ class NumericTypmodTest {
                 "numeric", restored.describe().tables().get(0).columns().get(1).sqlTypeName());
         assertInstanceOf(DdlResult.Applied.class, restored.executeSql("CREATE VIEW w AS SELECT n FROM t"));
         accept(restored, Op.insert("t", row("id", 1, "n", new BigDecimal("2.005"))));
-        assertEquals(List.of(Row.of(new BigDecimal("2.005"))), CircuitTest.rows(restored, "w"));
+        assertEquals(List.of(Row.of(new BigDecimal("2.005"))), TestCircuits.rows(restored, "w"));
     }
 }

@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,8 +31,8 @@ class RealTypeTest {
 
     /** Rows 1 (1.23456789, 3), 2 (0.1, -2), 3 (123456789, 16777217) and 4 (NULLs), then the views. */
     private static Circuit circuit(String views) {
-        Circuit c = CircuitTest.circuit(TABLE + views);
-        CircuitTest.applyAndCheck(
+        Circuit c = TestCircuits.circuit(TABLE + views);
+        TestCircuits.applyAndCheck(
                 c,
                 List.of(),
                 Op.insert(
@@ -48,7 +48,7 @@ class RealTypeTest {
     private static List<String> show(Circuit c, String view) {
         assertEquals(c.recompute(view), c.content(view), view + ": incremental vs from scratch");
         List<String> out = new ArrayList<>();
-        for (Row r : CircuitTest.rows(c, view)) {
+        for (Row r : TestCircuits.rows(c, view)) {
             StringBuilder sb = new StringBuilder();
             for (Object v : r.toArray())
                 sb.append(sb.length() == 0 ? "" : "|").append(v instanceof BigDecimal d ? d.toPlainString() : v);
@@ -72,7 +72,7 @@ class RealTypeTest {
                         "2|0.1|0.1|0.1|0.10000000149011612",
                         "3|1.23456792E8|1.2345679e+08|123457000|1.23456792E8"),
                 show(c, "w"));
-        assertInstanceOf(Float.class, CircuitTest.rows(c, "t").get(0).get(1));
+        assertInstanceOf(Float.class, TestCircuits.rows(c, "t").get(0).get(1));
     }
 
     @Test
@@ -94,13 +94,13 @@ class RealTypeTest {
         for (Column col : c.columns("a").orElseThrow()) types.add(col.sqlTypeName());
         assertEquals(List.of("real", "double precision", "real", "real"), types);
         assertEquals(List.of("1.23456792E8|4.115226444485596E7|0.1|1.23456792E8"), show(c, "a"));
-        CircuitTest.applyAndCheck(c, List.of("a"), Op.deleteKey("t", row("id", 3)));
+        TestCircuits.applyAndCheck(c, List.of("a"), Op.deleteKey("t", row("id", 3)));
         assertEquals(List.of("1.3345679|0.6672839410603046|0.1|1.2345679"), show(c, "a"));
     }
 
     @Test
     void float4OverflowsFailAsInPostgres() {
-        Circuit c = CircuitTest.circuit(TABLE + "CREATE VIEW s AS SELECT SUM(r) AS s FROM t");
+        Circuit c = TestCircuits.circuit(TABLE + "CREATE VIEW s AS SELECT SUM(r) AS s FROM t");
         BatchOutcome twoHuge = c.applyBatch(List.of(
                 Op.insert("t", row("id", 1, "r", new BigDecimal("2e38"))),
                 Op.insert("t", row("id", 2, "r", new BigDecimal("2e38")))));
@@ -109,18 +109,18 @@ class RealTypeTest {
         BatchOutcome tooLarge = c.applyBatch(List.of(Op.insert("t", row("id", 1, "r", new BigDecimal("1e39")))));
         assertInstanceOf(BatchOutcome.Rejected.class, tooLarge, tooLarge.toString());
         assertTrue(tooLarge.toString().contains("out of range for type real"), tooLarge.toString());
-        assertEquals(0, CircuitTest.rows(c, "t").size());
+        assertEquals(0, TestCircuits.rows(c, "t").size());
         // In float8, as real * integer and AVG(real) are computed, neither overflows (PostgreSQL's values).
-        c = CircuitTest.circuit(TABLE + "CREATE VIEW wide AS SELECT id, r * 2 AS r2 FROM t;"
+        c = TestCircuits.circuit(TABLE + "CREATE VIEW wide AS SELECT id, r * 2 AS r2 FROM t;"
                 + "CREATE VIEW av AS SELECT AVG(r) AS av FROM t");
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c,
                 List.of("wide", "av"),
                 Op.insert("t", row("id", 1, "r", new BigDecimal("2e38"))),
                 Op.insert("t", row("id", 2, "r", new BigDecimal("3e38"))));
-        assertEquals(2.499999970777447e+38, CircuitTest.rows(c, "av").get(0).get(0));
-        assertEquals(3.999999872114277e+38, CircuitTest.rows(c, "wide").get(0).get(1));
-        assertEquals(6.0000000109955115e+38, CircuitTest.rows(c, "wide").get(1).get(1));
+        assertEquals(2.499999970777447e+38, TestCircuits.rows(c, "av").get(0).get(0));
+        assertEquals(3.999999872114277e+38, TestCircuits.rows(c, "wide").get(0).get(1));
+        assertEquals(6.0000000109955115e+38, TestCircuits.rows(c, "wide").get(1).get(1));
     }
 
     @Test
@@ -150,7 +150,7 @@ class RealTypeTest {
 
     @Test
     void floatPrecisionAndSpellingsChooseRealOrDouble() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE s (a FLOAT4, b FLOAT(24), c FLOAT(25), e FLOAT, f FLOAT8)");
+        Circuit c = TestCircuits.circuit("CREATE TABLE s (a FLOAT4, b FLOAT(24), c FLOAT(25), e FLOAT, f FLOAT8)");
         List<String> types = new ArrayList<>();
         for (Column col : c.columns("s").orElseThrow()) types.add(col.sqlTypeName());
         assertEquals(List.of("real", "real", "double precision", "double precision", "double precision"), types);
@@ -174,8 +174,8 @@ class RealTypeTest {
         c.writeSnapshot(new DataOutputStream(bytes));
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertEquals(c.content("w"), restored.content("w"));
-        assertInstanceOf(Float.class, CircuitTest.rows(restored, "w").get(0).get(0));
-        CircuitTest.applyAndCheck(restored, List.of("a", "w"), Op.deleteKey("t", row("id", 3)));
+        assertInstanceOf(Float.class, TestCircuits.rows(restored, "w").get(0).get(0));
+        TestCircuits.applyAndCheck(restored, List.of("a", "w"), Op.deleteKey("t", row("id", 3)));
         assertEquals(List.of("1.3345679|1.2345679"), show(restored, "a"));
     }
 
@@ -200,8 +200,8 @@ class RealTypeTest {
         byte[] svc9 = bytes.toByteArray();
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc9)));
         assertEquals(List.of("2|0.1"), show(restored, "w"));
-        assertInstanceOf(Float.class, CircuitTest.rows(restored, "w").get(0).get(1));
-        CircuitTest.applyAndCheck(restored, List.of("w"), Op.deleteKey("t", row("id", 2)));
+        assertInstanceOf(Float.class, TestCircuits.rows(restored, "w").get(0).get(1));
+        TestCircuits.applyAndCheck(restored, List.of("w"), Op.deleteKey("t", row("id", 2)));
         assertEquals(List.of(), show(restored, "w"));
     }
 

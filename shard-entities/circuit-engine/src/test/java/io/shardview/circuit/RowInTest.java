@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,13 +34,13 @@ class RowInTest {
     private static final List<String> VIEWS = List.of("isin", "notin", "ored", "corr", "lj");
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(c, VIEWS, ops);
+        TestCircuits.applyAndCheck(c, VIEWS, ops);
     }
 
     /** The views' rows as PostgreSQL's string_agg of them by id shows them. */
     private static void expect(Circuit c, String... views) {
         for (int i = 0; i < views.length; i++) {
-            String shown = CircuitTest.rows(c, VIEWS.get(i)).stream()
+            String shown = TestCircuits.rows(c, VIEWS.get(i)).stream()
                     .map(Row::toString)
                     .sorted()
                     .map(r -> r.contains(",") ? r : r.substring(1, r.length() - 1))
@@ -59,7 +59,7 @@ class RowInTest {
 
     @Test
     void rowsFollowTheSubqueryThroughPartialNullsAndBackToEmpty() {
-        Circuit c = CircuitTest.circuit(SCHEMA);
+        Circuit c = TestCircuits.circuit(SCHEMA);
         apply(
                 c,
                 Op.insert("t", t(1, 1, "a", "a", "2.0")),
@@ -132,7 +132,7 @@ class RowInTest {
 
     @Test
     void everyPositionIsAMarkWithoutCalcitesCounts() throws Exception {
-        Circuit c = CircuitTest.circuit(SCHEMA);
+        Circuit c = TestCircuits.circuit(SCHEMA);
         Map<String, List<Column>> catalog = Map.of(
                 "t",
                 c.describe().tables().get(0).columns(),
@@ -155,7 +155,7 @@ class RowInTest {
         for (String sql : List.of(
                 "SELECT id FROM t WHERE (a, b) NOT IN (SELECT x, y FROM u WHERE u.g < t.id)",
                 "SELECT id, (a, b, c, n, id) IN (SELECT x, y, y, n, g FROM u) AS f FROM t")) {
-            DdlResult r = CircuitTest.circuit(SCHEMA).executeSql("CREATE VIEW w AS " + sql);
+            DdlResult r = TestCircuits.circuit(SCHEMA).executeSql("CREATE VIEW w AS " + sql);
             DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r, sql);
             assertEquals(RejectionKind.UNSUPPORTED, rejected.kind(), sql);
             assertTrue(

@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardview.circuit.batch.Op;
@@ -43,7 +43,7 @@ class ScalarSubqueryComparisonTest {
                     .append(" AS ")
                     .append(VIEWS.get(name))
                     .append(';');
-        Circuit c = CircuitTest.circuit(ddl.toString());
+        Circuit c = TestCircuits.circuit(ddl.toString());
         apply(
                 c,
                 Op.insert("t", row("id", 1, "n", 1, "c", "a", "d", new BigDecimal("0.5"))),
@@ -60,11 +60,11 @@ class ScalarSubqueryComparisonTest {
     }
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(c, NAMES, ops);
+        TestCircuits.applyAndCheck(c, NAMES, ops);
     }
 
     private static String rows(Circuit c) {
-        return CircuitTest.shown(c, NAMES);
+        return TestCircuits.shown(c, NAMES);
     }
 
     @Test

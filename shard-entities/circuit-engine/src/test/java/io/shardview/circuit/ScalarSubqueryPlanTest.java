@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -54,7 +54,7 @@ class ScalarSubqueryPlanTest {
                     .append(" AS ")
                     .append(VIEWS.get(name))
                     .append(';');
-        Circuit c = CircuitTest.circuit(ddl.toString());
+        Circuit c = TestCircuits.circuit(ddl.toString());
         apply(
                 c,
                 Op.insert("t", row("id", 1, "k", 1, "c", "a", "s", "a", "d", new BigDecimal("1.50"), "ts", day(1))),
@@ -71,13 +71,13 @@ class ScalarSubqueryPlanTest {
     }
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c, VIEWS.keySet().stream().filter(v -> c.columns(v).isPresent()).toList(), ops);
     }
 
     /** A view's rows in order, values joined by ':', NULL as '-'. */
     private static String rows(Circuit c, String view) {
-        return CircuitTest.rows(c, view).stream()
+        return TestCircuits.rows(c, view).stream()
                 .map(r -> Arrays.stream(r.toArray())
                         .map(v -> v == null ? "-" : v.toString())
                         .collect(Collectors.joining(":")))
@@ -148,11 +148,11 @@ class ScalarSubqueryPlanTest {
     /** SUM of a BIGINT is a numeric: -1 <> -1.50 (the literal was cast to the sum's scale 0 when the plan was made). */
     @Test
     void aSumOfBigintsComparesWithAFractionalLiteralByValue() {
-        Circuit c = CircuitTest.circuit("CREATE TABLE b (id INT PRIMARY KEY, k INT, n BIGINT);"
+        Circuit c = TestCircuits.circuit("CREATE TABLE b (id INT PRIMARY KEY, k INT, n BIGINT);"
                 + "CREATE VIEW h AS SELECT k, SUM(n) AS s FROM b GROUP BY k HAVING SUM(n) <> -1.50;"
                 + "CREATE VIEW w AS SELECT x.id FROM b x WHERE -1.50 < (SELECT SUM(y.n) FROM b y WHERE y.k = x.k);"
                 + "CREATE VIEW p AS SELECT x.id, (SELECT SUM(y.n) FROM b y WHERE y.k < x.k) > -1.5 AS f FROM b x");
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c,
                 List.of("h", "w", "p"),
                 Op.insert("b", row("id", 1, "k", 1, "n", -1)),
@@ -170,7 +170,7 @@ class ScalarSubqueryPlanTest {
      */
     @Test
     void aCorrelationThatHoldsForANullOuterValueKeepsItsRowsBesideALeftJoinOnThatValue() {
-        Circuit c = CircuitTest.circuit(
+        Circuit c = TestCircuits.circuit(
                 "CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(10,2)); CREATE TABLE u (id INT PRIMARY KEY, k INT, d DECIMAL(10,2));"
                         + "CREATE TABLE w (id INT PRIMARY KEY, d DECIMAL(10,2));"
                         + "CREATE VIEW a AS SELECT t.id, (SELECT MAX(u.k) FROM u WHERE u.d = t.d) AS m,"
@@ -178,7 +178,7 @@ class ScalarSubqueryPlanTest {
                         + "CREATE VIEW b AS SELECT t.id, w.id AS wid, (SELECT SUM(u.d) FROM u WHERE u.d = COALESCE(t.d, 0)) AS s"
                         + " FROM t LEFT JOIN w ON t.d = w.d");
         List<String> views = List.of("a", "b");
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c,
                 views,
                 Op.insert("t", row("id", 1)),
@@ -190,7 +190,7 @@ class ScalarSubqueryPlanTest {
                 Op.insert("w", row("id", 1, "d", new BigDecimal("2.50"))));
         assertEquals("1:-:0.00 2:2:0.00 3:3:2.50", rows(c, "a"));
         assertEquals("1:-:0.00 2:-:0.00 3:1:2.50", rows(c, "b"));
-        CircuitTest.applyAndCheck(
+        TestCircuits.applyAndCheck(
                 c, views, Op.update("t", row("id", 3)), Op.deleteKey("u", row("id", 1)), Op.insert("w", row("id", 2)));
         assertEquals("1:-:0.00 2:2:0.00 3:-:0.00", rows(c, "a"));
         assertEquals("1:-:0.00 2:-:0.00 3:-:0.00", rows(c, "b"));

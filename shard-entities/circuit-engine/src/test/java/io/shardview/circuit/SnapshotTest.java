@@ -89,11 +89,11 @@ class SnapshotTest {
     @Test
     void longStringsSurviveTableStorageAndSnapshots() throws IOException {
         Circuit c =
-                CircuitTest.circuit("CREATE TABLE t (k INT PRIMARY KEY, s TEXT); CREATE VIEW v AS SELECT k, s FROM t");
+                TestCircuits.circuit("CREATE TABLE t (k INT PRIMARY KEY, s TEXT); CREATE VIEW v AS SELECT k, s FROM t");
         String big = "\u00e9x".repeat(70_000);
         c.applyBatch(List.of(
-                Op.insert("t", CircuitTest.row("k", 1, "s", big)),
-                Op.insert("t", CircuitTest.row("k", 2, "s", "short"))));
+                Op.insert("t", TestCircuits.row("k", 1, "s", big)),
+                Op.insert("t", TestCircuits.row("k", 2, "s", "short"))));
         Circuit restored = roundTrip(c);
         assertEquals(c.read("t", 10, null), restored.read("t", 10, null));
         assertEquals(
@@ -105,14 +105,14 @@ class SnapshotTest {
     void viewsOfAnSvc11OrSvc12SnapshotAreEvaluatedAfreshUnderTheirSqlRevision() throws IOException {
         // Until SVC13 a CHAR(n) value compared with a scalar subquery was a plain semi-join, whose state holds the
         // subquery's rows, not its values; CAST(1.5 AS INT) is 2 under SQL revision 2 on (1 under revision 1).
-        Circuit c = CircuitTest.circuit(
+        Circuit c = TestCircuits.circuit(
                 "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE u (id INT PRIMARY KEY, k CHAR(2));"
                         + "CREATE VIEW w AS SELECT id, CAST(1.5 AS INT) AS two FROM t WHERE c < (SELECT MAX(k) FROM u WHERE u.id = t.id)");
         c.applyBatch(List.of(
-                Op.insert("t", CircuitTest.row("id", 1, "c", "a")),
-                Op.insert("t", CircuitTest.row("id", 2, "c", "b")),
-                Op.insert("u", CircuitTest.row("id", 1, "k", "b")),
-                Op.insert("u", CircuitTest.row("id", 2, "k", "a"))));
+                Op.insert("t", TestCircuits.row("id", 1, "c", "a")),
+                Op.insert("t", TestCircuits.row("id", 2, "c", "b")),
+                Op.insert("u", TestCircuits.row("id", 1, "k", "b")),
+                Op.insert("u", TestCircuits.row("id", 2, "k", "a"))));
         CircuitImage now = c.image();
         CircuitImage.ViewImage w = now.views.get(0);
         CircuitImage old = new CircuitImage(
@@ -123,23 +123,23 @@ class SnapshotTest {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             CircuitSnapshot.write(new DataOutputStream(bytes), old, magic);
             Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-            assertEquals(List.of(Row.wrap(1L, 2L)), CircuitTest.rows(restored, "w"));
+            assertEquals(List.of(Row.wrap(1L, 2L)), TestCircuits.rows(restored, "w"));
             restored.applyBatch(List.of(
-                    Op.update("u", CircuitTest.row("id", 2, "k", "c")),
-                    Op.update("u", CircuitTest.row("id", 1, "k", "a"))));
-            assertEquals(List.of(Row.wrap(2L, 2L)), CircuitTest.rows(restored, "w"));
+                    Op.update("u", TestCircuits.row("id", 2, "k", "c")),
+                    Op.update("u", TestCircuits.row("id", 1, "k", "a"))));
+            assertEquals(List.of(Row.wrap(2L, 2L)), TestCircuits.rows(restored, "w"));
         }
     }
 
     @Test
     void viewsOfAnSvc4SnapshotAreEvaluatedAfresh() throws IOException {
-        Circuit c = CircuitTest.circuit(
+        Circuit c = TestCircuits.circuit(
                 "CREATE TABLE t (id INT PRIMARY KEY, c CHAR(3)); CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR);"
                         + "CREATE VIEW w AS SELECT t.id FROM t JOIN (SELECT DISTINCT v FROM s) d ON t.c = d.v");
         c.applyBatch(List.of(
-                Op.insert("t", CircuitTest.row("id", 1, "c", "zz")),
-                Op.insert("s", CircuitTest.row("id", 1, "v", "zz")),
-                Op.insert("s", CircuitTest.row("id", 2, "v", "zz "))));
+                Op.insert("t", TestCircuits.row("id", 1, "c", "zz")),
+                Op.insert("s", TestCircuits.row("id", 1, "v", "zz")),
+                Op.insert("s", TestCircuits.row("id", 2, "v", "zz "))));
         // As the planner before SVC5 kept it: a semi-join, row 1 once (its operator state is of another graph).
         ZSet once = new ZSet();
         once.add(Row.wrap(1L), 1); // an INT column holds a long
@@ -154,8 +154,8 @@ class SnapshotTest {
         CircuitSnapshot.write(new DataOutputStream(bytes), old, 0x53564334);
         byte[] svc4 = bytes.toByteArray();
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(svc4)));
-        assertEquals(List.of(Row.wrap(1), Row.wrap(1)), CircuitTest.rows(restored, "w"));
-        restored.applyBatch(List.of(Op.deleteKey("s", CircuitTest.row("id", 2))));
-        assertEquals(List.of(Row.wrap(1)), CircuitTest.rows(restored, "w"));
+        assertEquals(List.of(Row.wrap(1), Row.wrap(1)), TestCircuits.rows(restored, "w"));
+        restored.applyBatch(List.of(Op.deleteKey("s", TestCircuits.row("id", 2))));
+        assertEquals(List.of(Row.wrap(1)), TestCircuits.rows(restored, "w"));
     }
 }

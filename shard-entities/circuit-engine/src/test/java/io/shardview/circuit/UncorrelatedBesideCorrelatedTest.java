@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardview.circuit.batch.Op;
@@ -24,11 +24,11 @@ class UncorrelatedBesideCorrelatedTest {
                     + "CREATE VIEW scalar AS SELECT id, (SELECT MAX(v) FROM u WHERE u.v = t.v) AS m, EXISTS (SELECT 1 FROM u) AS e FROM t";
 
     private static void apply(Circuit c, Op... ops) {
-        CircuitTest.applyAndCheck(c, List.of("cased", "ored", "grouped", "scalar"), ops);
+        TestCircuits.applyAndCheck(c, List.of("cased", "ored", "grouped", "scalar"), ops);
     }
 
     private static String show(Circuit c, String view) {
-        return CircuitTest.rows(c, view).stream()
+        return TestCircuits.rows(c, view).stream()
                 .map(Row::toString)
                 .sorted()
                 .toList()
@@ -37,7 +37,7 @@ class UncorrelatedBesideCorrelatedTest {
 
     @Test
     void anEmptySubqueryTableMakesTheUncorrelatedExistsFalse() {
-        Circuit c = CircuitTest.circuit(SCHEMA);
+        Circuit c = TestCircuits.circuit(SCHEMA);
         apply(c, Op.insert("t", row("id", 1, "v", null)), Op.insert("t", row("id", 2, "v", "a")));
         assertEquals("[[1, 0], [2, 0]]", show(c, "cased"));
         assertEquals("[]", show(c, "ored"));

@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class UnsafeSubstitutionTest {
     @Test
     void theOuterValueIsComputedWithNotTheInnerOneEqualToIt() {
-        Circuit c = CircuitTest.circuit(
+        Circuit c = TestCircuits.circuit(
                 "CREATE TABLE u (id INT PRIMARY KEY, k INT, c BIGINT); CREATE TABLE t (id INT PRIMARY KEY, k INT);"
                         + "CREATE VIEW i AS SELECT id FROM t a WHERE a.k IN (SELECT u.c FROM u WHERE u.k = CAST(a.k AS BIGINT) + 1);"
                         + "CREATE VIEW e AS SELECT id, EXISTS (SELECT 1 FROM u WHERE u.c = a.k AND u.k = CAST(a.k AS BIGINT) + 1) AS e FROM t a");

@@ -1,6 +1,6 @@
 package io.shardview.circuit;
 
-import static io.shardview.circuit.CircuitTest.row;
+import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -34,7 +34,7 @@ class VarcharLengthTest {
 
     @Test
     void aLongerValueIsRefusedUnlessTheExcessIsBlanks() {
-        Circuit c = CircuitTest.circuit(TABLE);
+        Circuit c = TestCircuits.circuit(TABLE);
         assertEquals(List.of("integer", "varchar(3)", "varchar", "varchar(5)"), types(c, "t"));
         long before = c.version();
         assertEquals(
@@ -48,7 +48,7 @@ class VarcharLengthTest {
                 c.applyBatch(List.of(Op.insert("t", row("id", 1, "v3", "ab    ", "w", "éèêëē")))));
         assertEquals(
                 List.of(List.of("ab ", "éèêëē")),
-                CircuitTest.rows(c, "t").stream()
+                TestCircuits.rows(c, "t").stream()
                         .map(r -> List.of(r.get(1), r.get(3)))
                         .toList());
         assertInstanceOf(
@@ -58,8 +58,8 @@ class VarcharLengthTest {
 
     @Test
     void viewColumnsKeepTheLengthWherePostgresDoes() {
-        Circuit c =
-                CircuitTest.circuit(TABLE + "; CREATE VIEW q AS SELECT NULLIF(v3, NULL) a7, v3 a8, COALESCE(v3, v3) a9,"
+        Circuit c = TestCircuits.circuit(
+                TABLE + "; CREATE VIEW q AS SELECT NULLIF(v3, NULL) a7, v3 a8, COALESCE(v3, v3) a9,"
                         + " COALESCE(v3, 'a') a10, CASE WHEN id = 1 THEN v3 ELSE v END a11, v3 || 'a' a12, CAST(v AS VARCHAR(5)) a13,"
                         + " NULLIF(v3, v3) a14, LOWER(v3) a15 FROM t;"
                         + " CREATE VIEW q2 AS SELECT v3 AS a FROM t UNION ALL SELECT v3 FROM t;"
@@ -77,7 +77,7 @@ class VarcharLengthTest {
 
     @Test
     void aSnapshotKeepsTheLength() throws IOException {
-        Circuit c = CircuitTest.circuit(TABLE);
+        Circuit c = TestCircuits.circuit(TABLE);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         c.writeSnapshot(new DataOutputStream(bytes));
         Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));

@@ -27,7 +27,7 @@ class ViewColumnTypmodTest {
                     .append(" AS ")
                     .append(views[i])
                     .append(';');
-        Circuit c = CircuitTest.circuit(ddl.toString());
+        Circuit c = TestCircuits.circuit(ddl.toString());
         return c.columns("w" + (views.length - 1)).orElseThrow().stream()
                 .map(Column::sqlTypeName)
                 .toList();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.shardview.circuit.Circuit;
-import io.shardview.circuit.CircuitTest;
+import io.shardview.circuit.TestCircuits;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.batch.ValidatedBatch;
 import java.util.ArrayList;
@@ -24,8 +24,8 @@ class BaseTableTest {
 
     @Test
     void aBatchAppliedWithItsKeyChangesLeavesTheRowsItsDeltaAloneLeaves() {
-        Circuit live = CircuitTest.circuit("CREATE TABLE t (id BIGINT NOT NULL, v BIGINT, PRIMARY KEY (id))");
-        Circuit replayed = CircuitTest.circuit("CREATE TABLE t (id BIGINT NOT NULL, v BIGINT, PRIMARY KEY (id))");
+        Circuit live = TestCircuits.circuit("CREATE TABLE t (id BIGINT NOT NULL, v BIGINT, PRIMARY KEY (id))");
+        Circuit replayed = TestCircuits.circuit("CREATE TABLE t (id BIGINT NOT NULL, v BIGINT, PRIMARY KEY (id))");
         Random rnd = new Random(3);
         Map<Long, Long> model = new HashMap<>();
         for (int b = 0; b < 300; b++) {
@@ -47,8 +47,8 @@ class BaseTableTest {
             live.apply(batch);
             replayed.apply(new ValidatedBatch(batch.baseVersion(), batch.ops(), batch.tableDeltas()));
             model = after;
-            assertEquals(CircuitTest.rows(replayed, "t"), CircuitTest.rows(live, "t"));
-            assertEquals(model.size(), CircuitTest.rows(live, "t").size());
+            assertEquals(TestCircuits.rows(replayed, "t"), TestCircuits.rows(live, "t"));
+            assertEquals(model.size(), TestCircuits.rows(live, "t").size());
         }
     }
 }
