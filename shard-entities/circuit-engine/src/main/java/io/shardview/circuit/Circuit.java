@@ -170,13 +170,13 @@ public final class Circuit {
     private record Problem(RejectionKind kind, String message) {}
 
     /** Evaluates a view from scratch with a freshly compiled copy of its plan (for verification). */
-    ZSet recompute(String view) {
+    public ZSet recompute(String view) {
         Dataflow fresh = views.get(view).compile();
         return fresh.step(currentContents(fresh), true).output();
     }
 
     /** The incrementally maintained content of a view (for verification). */
-    ZSet content(String view) {
+    public ZSet content(String view) {
         return views.get(view).content;
     }
 

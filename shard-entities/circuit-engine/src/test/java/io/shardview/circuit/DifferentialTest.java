@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * Replay a failure with -Dcircuit.seed=SEED -Dcircuit.scenarios=1 (the seed is printed per scenario);
  * -Dcircuit.inViews=true draws IN, NOT IN and scalar subquery views only (see RandomViews).
  */
-class DifferentialTest {
+public class DifferentialTest {
     private static final int VIEWS = 8;
     /** The refusal of the one shape a view PostgreSQL answers may still be refused for (see sql.NestedCorrelations). */
     private static final String NESTED_CORRELATION = "a subquery correlated to a row two or more levels out";

@@ -28,12 +28,12 @@ import java.util.stream.Collectors;
  * A throw-away PostgreSQL database (C collation) on the tests' server ({@link TestPostgres}) that receives the
  * same DDL and ops as the engine, and answers what each view contains, as canonical row strings.
  */
-final class PostgresMirror implements AutoCloseable {
+public final class PostgresMirror implements AutoCloseable {
     private final String database;
     private final Connection admin;
     private final Connection db;
 
-    PostgresMirror() throws SQLException {
+    public PostgresMirror() throws SQLException {
         database = "shardview_circuit_" + Long.toHexString(System.nanoTime()) + (int) (Math.random() * 1000);
         admin = TestPostgres.connect(TestPostgres.MAINTENANCE_DATABASE);
         try (Statement s = admin.createStatement()) {
@@ -43,13 +43,13 @@ final class PostgresMirror implements AutoCloseable {
         db = TestPostgres.connect(database);
     }
 
-    void reset() throws SQLException {
+    public void reset() throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
         }
     }
 
-    void execute(String sql) throws SQLException {
+    public void execute(String sql) throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute(sql);
         }
@@ -118,7 +118,7 @@ final class PostgresMirror implements AutoCloseable {
      * only on rows the inner view holds, where PostgreSQL's planner may push it below the inner view's
      * WHERE and fail on a row that WHERE excludes (CAST(x AS NUMERIC(12,1)) of a 1e308 that is filtered out).
      */
-    String createView(String name, String select) throws SQLException {
+    public String createView(String name, String select) throws SQLException {
         db.setAutoCommit(false);
         try {
             execute("CREATE VIEW " + name + " AS " + select + " OFFSET 0");
@@ -213,7 +213,7 @@ final class PostgresMirror implements AutoCloseable {
     }
 
     /** The types of a view's columns as PostgreSQL describes them (format_type: numeric(5,2), bpchar, ...). */
-    List<String> columnTypes(String view) throws SQLException {
+    public List<String> columnTypes(String view) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
@@ -226,7 +226,7 @@ final class PostgresMirror implements AutoCloseable {
     }
 
     /** A column's type as PostgreSQL's format_type spells it (varchar and timestamp are spelled out there). */
-    static String formatType(Column column) {
+    public static String formatType(Column column) {
         String name = column.sqlTypeName();
         if (name.startsWith("varchar(")) return "character varying" + name.substring("varchar".length());
         return switch (name) {
@@ -237,7 +237,7 @@ final class PostgresMirror implements AutoCloseable {
     }
 
     /** The rows of a SELECT as a sorted list of canonical strings (a multiset). */
-    List<String> rows(String select) throws SQLException {
+    public List<String> rows(String select) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = db.createStatement();
                 ResultSet rs = s.executeQuery(select)) {
@@ -258,7 +258,7 @@ final class PostgresMirror implements AutoCloseable {
      * Canonical text of a row: a NUMERIC with decimals as shown (its scale counts: 2.0 is not 2.00), other
      * numbers rounded to 6 decimals, so int/numeric/double results compare.
      */
-    static String canonical(Object[] values) {
+    public static String canonical(Object[] values) {
         StringBuilder sb = new StringBuilder("(");
         for (Object v : values) {
             if (v == null) sb.append("NULL");
@@ -278,7 +278,7 @@ final class PostgresMirror implements AutoCloseable {
     }
 
     /** The engine's view content in the same canonical form. */
-    static List<String> canonical(ZSet content) {
+    public static List<String> canonical(ZSet content) {
         List<String> out = new ArrayList<>();
         content.forEach((row, w) -> {
             for (long i = 0; i < w; i++) {

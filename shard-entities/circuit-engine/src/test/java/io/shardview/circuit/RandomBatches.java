@@ -17,12 +17,12 @@ import java.util.Random;
  * keys come from a small domain so the same key is often inserted, updated and deleted in one batch.
  * Some batches carry one deliberately bad op, whose index and kind the test then expects.
  */
-final class RandomBatches {
+public final class RandomBatches {
     /**
      * A batch, and for a deliberately bad one the index and kind of the rejection expected, and when
      * PostgreSQL refuses the bad op too (a NUMERIC overflow, a value too long for a VARCHAR(3)), its SQLSTATE (else null).
      */
-    record Batch(List<Op> ops, int badIndex, RejectionKind badKind, String pgSqlState) {}
+    public record Batch(List<Op> ops, int badIndex, RejectionKind badKind, String pgSqlState) {}
 
     private final Random rnd;
     private final List<Rel> tables;
@@ -30,7 +30,7 @@ final class RandomBatches {
     private Map<String, LinkedHashMap<List<Object>, Map<String, Object>>> keyed = new HashMap<>();
     private Map<String, List<Map<String, Object>>> keyless = new HashMap<>();
 
-    RandomBatches(Random rnd, RandomSchema schema) {
+    public RandomBatches(Random rnd, RandomSchema schema) {
         this.rnd = rnd;
         this.schema = schema;
         this.tables = schema.tables;
@@ -41,7 +41,7 @@ final class RandomBatches {
     }
 
     /** Generates a batch, updating the model as if it were accepted; call {@link #rollback} if not. */
-    Batch next(int maxOps) {
+    public Batch next(int maxOps) {
         savedKeyed = deepCopyKeyed();
         savedKeyless = deepCopyKeyless();
         int n = 1 + rnd.nextInt(maxOps);
@@ -73,7 +73,7 @@ final class RandomBatches {
     private Map<String, List<Map<String, Object>>> savedKeyless;
 
     /** Restores the model to before the last {@link #next}. */
-    void rollback() {
+    public void rollback() {
         keyed = savedKeyed;
         keyless = savedKeyless;
     }

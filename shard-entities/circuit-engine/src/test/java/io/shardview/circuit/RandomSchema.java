@@ -10,7 +10,7 @@ import java.util.Random;
 import java.util.Set;
 
 /** A random tenant schema for the differential suite: three tables of mixed types, keyed in three ways. */
-final class RandomSchema {
+public final class RandomSchema {
     /** A value domain; kinds decide which expressions a column can appear in. */
     enum Kind {
         INT("INT"),
@@ -86,7 +86,7 @@ final class RandomSchema {
      */
     private final Set<String> declaredShort = new HashSet<>();
 
-    RandomSchema(Random rnd) {
+    public RandomSchema(Random rnd) {
         Kind[] kinds = {
             Kind.INT,
             Kind.BIGINT,
@@ -140,7 +140,7 @@ final class RandomSchema {
         return declaredShort.contains(table + "." + column);
     }
 
-    String ddl() {
+    public String ddl() {
         StringBuilder sb = new StringBuilder();
         for (Rel r : tables) {
             sb.append("CREATE TABLE ").append(r.name()).append(" (");

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * and expressions that fail on some data (division by zero, overflow, bad casts), in select lists and before IN.
  * Each view names its output columns c0, c1, ... so PostgreSQL accepts it unchanged.
  */
-final class RandomViews {
+public final class RandomViews {
     /**
      * -Dcircuit.inViews=true: every view a subquery view, two in three with a one-column IN or NOT IN, the others a
      * scalar subquery, so a run exercises them (values before IN that may fail among them).
@@ -37,7 +37,7 @@ final class RandomViews {
     /** Whether the view last generated has a value before IN that may fail (see {@link #failingBeforeIn}). */
     private boolean failingIn;
 
-    RandomViews(Random rnd, RandomSchema schema) {
+    public RandomViews(Random rnd, RandomSchema schema) {
         this.rnd = rnd;
         relations.addAll(schema.tables);
     }
@@ -46,7 +46,7 @@ final class RandomViews {
     private record Ex(String sql, Kind kind) {}
 
     /** The SQL of a new random view, which later views may read under the given name. */
-    String next(String name) {
+    public String next(String name) {
         mayFail = false;
         correlatedScalar = false;
         failingIn = false;

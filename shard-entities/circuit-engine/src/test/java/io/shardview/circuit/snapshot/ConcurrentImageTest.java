@@ -1,12 +1,18 @@
-package io.shardview.circuit;
+package io.shardview.circuit.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.RandomBatches;
+import io.shardview.circuit.RandomSchema;
+import io.shardview.circuit.RandomViews;
+import io.shardview.circuit.RowsPage;
+import io.shardview.circuit.TestCircuits;
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.data.ByteArrayInput;
-import io.shardview.circuit.snapshot.CircuitImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,8 +1,10 @@
-package io.shardview.circuit;
+package io.shardview.circuit.rewrite;
 
 import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.TestCircuits;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.operator.RangeSemiJoin;
 import java.io.ByteArrayInputStream;

@@ -1,15 +1,18 @@
-package io.shardview.circuit;
+package io.shardview.circuit.pg;
 
 import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.TestCircuits;
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.error.RejectionKind;
-import io.shardview.circuit.pg.ColumnType;
+import io.shardview.circuit.snapshot.SnapshotTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

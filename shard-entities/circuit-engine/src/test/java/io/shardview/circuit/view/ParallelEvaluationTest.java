@@ -1,7 +1,11 @@
-package io.shardview.circuit;
+package io.shardview.circuit.view;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.RandomBatches;
+import io.shardview.circuit.RandomSchema;
+import io.shardview.circuit.RandomViews;
 import io.shardview.circuit.batch.BatchOutcome;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

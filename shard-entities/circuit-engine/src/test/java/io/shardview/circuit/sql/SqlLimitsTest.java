@@ -1,9 +1,13 @@
-package io.shardview.circuit;
+package io.shardview.circuit.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.PreparedSql;
+import io.shardview.circuit.QueryResult;
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.error.RejectionKind;

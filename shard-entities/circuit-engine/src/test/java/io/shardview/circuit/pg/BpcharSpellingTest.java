@@ -1,4 +1,4 @@
-package io.shardview.circuit;
+package io.shardview.circuit.pg;
 
 import static io.shardview.circuit.TestCircuits.bracketed;
 import static io.shardview.circuit.TestCircuits.deleteKey;
@@ -7,15 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.TestCircuits;
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.data.ReadOrder;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.data.ZSetImage;
-import io.shardview.circuit.pg.FixedChar;
 import io.shardview.circuit.snapshot.CircuitImage;
 import io.shardview.circuit.snapshot.CircuitSnapshot;
+import io.shardview.circuit.snapshot.SnapshotTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

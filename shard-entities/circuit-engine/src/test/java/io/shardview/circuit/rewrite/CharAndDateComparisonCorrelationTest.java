@@ -1,11 +1,14 @@
-package io.shardview.circuit;
+package io.shardview.circuit.rewrite;
 
 import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.TestCircuits;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.operator.RangeJoin;
 import io.shardview.circuit.operator.RangeSemiJoin;
+import io.shardview.circuit.snapshot.SnapshotTest;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

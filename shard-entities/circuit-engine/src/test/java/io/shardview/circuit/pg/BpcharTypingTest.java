@@ -1,9 +1,12 @@
-package io.shardview.circuit;
+package io.shardview.circuit.pg;
 
 import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.TestCircuits;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.data.Row;

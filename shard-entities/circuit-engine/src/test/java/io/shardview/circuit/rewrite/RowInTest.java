@@ -1,4 +1,4 @@
-package io.shardview.circuit;
+package io.shardview.circuit.rewrite;
 
 import static io.shardview.circuit.TestCircuits.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.TestCircuits;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.data.Row;

@@ -1,4 +1,4 @@
-package io.shardview.circuit;
+package io.shardview.circuit.rewrite;
 
 import static io.shardview.circuit.TestCircuits.circuit;
 import static io.shardview.circuit.TestCircuits.row;
@@ -6,6 +6,8 @@ import static io.shardview.circuit.TestCircuits.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.data.Row;

@@ -1,15 +1,19 @@
-package io.shardview.circuit;
+package io.shardview.circuit.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.RandomBatches;
+import io.shardview.circuit.RandomSchema;
+import io.shardview.circuit.RandomViews;
+import io.shardview.circuit.TestCircuits;
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.data.ZSetImage;
-import io.shardview.circuit.snapshot.CircuitImage;
-import io.shardview.circuit.snapshot.CircuitSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -21,9 +25,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** A circuit restored from its snapshot keeps ingesting exactly like one that never snapshotted. */
-class SnapshotTest {
+public class SnapshotTest {
 
-    static Circuit roundTrip(Circuit c) throws IOException {
+    public static Circuit roundTrip(Circuit c) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         c.writeSnapshot(new DataOutputStream(bytes));
         return Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));

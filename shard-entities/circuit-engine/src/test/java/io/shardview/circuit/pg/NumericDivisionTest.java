@@ -1,8 +1,7 @@
-package io.shardview.circuit;
+package io.shardview.circuit.pg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.shardview.circuit.pg.Values;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
