@@ -1,0 +1,173 @@
+package io.shardview.http.tenant;
+
+import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.entity.tenant.TenantCircuit.BatchRequest;
+import io.shardview.entity.tenant.TenantCircuit.IngestReply;
+import io.shardview.entity.tenant.TenantCircuit.IngestResults;
+import io.shardview.http.RetriedAsk;
+import io.shardview.http.TenantEndpoints;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * One tenant's ingest queue on this node (see {@link TenantIngress}): at most one group of batches in flight to the
+ * tenant's entity, the batches that arrive meanwhile waiting to go as the next group, new batches shed once the
+ * queue is full or its oldest batch has waited too long, and a group of batches with ids sent again when its
+ * attempt timed out. An idle queue first leaves the ingress's map, so new batches start a new queue, and stops one
+ * idle period later: a batch sent by a thread that looked it up just before it left is still served.
+ */
+final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
+    /** Local to this node's ingress actors: never serialized. */
+    sealed interface Message extends NoSerializationVerificationNeeded permits Submit, GroupDone, Idle {}
+
+    /** A batch to send, with the future its reply completes and when it must have been sent by. */
+    record Submit(BatchRequest batch, CompletableFuture<IngestReply> reply, long deadlineNanos, long arrivedNanos)
+            implements Message {
+        boolean retriable() {
+            return batch.batchId() != null && System.nanoTime() < deadlineNanos;
+        }
+    }
+
+    private record GroupDone(List<Submit> group, IngestResults results, Throwable failure) implements Message {}
+
+    /** No message for the idle time. */
+    private record Idle() implements Message {}
+
+    /** The queue's limits and timeouts, as {@link TenantIngress}'s constructor documents them. */
+    record Settings(
+            Duration askTimeout,
+            Duration replyGrace,
+            Duration attemptTimeout,
+            int groupMaxOps,
+            int queueMaxBatches,
+            Duration queueMaxWait,
+            Duration idleAfter) {}
+
+    private final String tenant;
+    private final Settings settings;
+    private final Consumer<ActorRef<Message>> leaveMap;
+    private final ArrayDeque<Submit> waiting = new ArrayDeque<>();
+    private boolean inFlight;
+    private boolean retiring;
+
+    static Behavior<Message> create(String tenant, Settings settings, Consumer<ActorRef<Message>> leaveMap) {
+        return Behaviors.setup(context -> new TenantQueue(context, tenant, settings, leaveMap));
+    }
+
+    private TenantQueue(
+            ActorContext<Message> context, String tenant, Settings settings, Consumer<ActorRef<Message>> leaveMap) {
+        super(context);
+        this.tenant = tenant;
+        this.settings = settings;
+        this.leaveMap = leaveMap;
+        context.setReceiveTimeout(settings.idleAfter(), new Idle());
+    }
+
+    @Override
+    public Receive<Message> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Submit.class, this::onSubmit)
+                .onMessage(GroupDone.class, this::onGroupDone)
+                .onMessage(Idle.class, this::onIdle)
+                .build();
+    }
+
+    private Behavior<Message> onSubmit(Submit submit) {
+        long waited = waiting.isEmpty() ? 0 : System.nanoTime() - waiting.peek().arrivedNanos();
+        if (waiting.size() >= settings.queueMaxBatches()
+                || waited > settings.queueMaxWait().toNanos()) {
+            // Shed at once rather than queue what would wait past its deadline: the client backs off.
+            submit.reply()
+                    .completeExceptionally(new TenantEndpoints.Overloaded("tenant " + tenant + " has "
+                            + waiting.size() + " batches waiting on this node, the oldest for "
+                            + waited / 1_000_000 + " ms"));
+        } else {
+            waiting.add(submit);
+            sendNext();
+        }
+        return this;
+    }
+
+    private Behavior<Message> onGroupDone(GroupDone done) {
+        List<Submit> group = done.group();
+        if (done.failure() == null) {
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).reply().complete(done.results().replies().get(i));
+            }
+        } else {
+            // Resent ahead of later batches, in their order; the rest fail (503 with Retry-After).
+            for (int i = group.size() - 1; i >= 0; i--) {
+                Submit submit = group.get(i);
+                if (RetriedAsk.isTimeout(done.failure())
+                        && submit.retriable()
+                        && !RetriedAsk.shuttingDown(getContext().getSystem())) {
+                    waiting.addFirst(submit);
+                } else {
+                    submit.reply().completeExceptionally(done.failure());
+                }
+            }
+        }
+        inFlight = false;
+        sendNext();
+        return this;
+    }
+
+    private Behavior<Message> onIdle(Idle idle) {
+        if (inFlight || !waiting.isEmpty()) return this;
+        if (retiring) return Behaviors.stopped();
+        leaveMap.accept(getContext().getSelf());
+        retiring = true;
+        return this;
+    }
+
+    /** Sends the next group, the waiting batches up to group-max-ops (at least one), unless one is in flight. */
+    private void sendNext() {
+        if (inFlight || waiting.isEmpty()) return;
+        List<Submit> group = new ArrayList<>();
+        int ops = 0;
+        while (!waiting.isEmpty()
+                && (group.isEmpty() || ops + waiting.peek().batch().ops().size() <= settings.groupMaxOps())) {
+            Submit next = waiting.poll();
+            group.add(next);
+            ops += next.batch().ops().size();
+        }
+        List<BatchRequest> batches = group.stream().map(Submit::batch).toList();
+        inFlight = true;
+        getContext()
+                .pipeToSelf(
+                        ClusterSharding.get(getContext().getSystem())
+                                .entityRefFor(TenantCircuit.ENTITY_KEY, tenant)
+                                .<IngestResults>ask(
+                                        replyTo -> new TenantCircuit.IngestMany(batches, replyTo), timeout(group)),
+                        (results, failure) -> new GroupDone(group, results, failure));
+    }
+
+    /**
+     * How long one attempt waits: until the group's last deadline plus the reply grace, or the attempt timeout when
+     * every batch has an id (so the group can be sent again without applying any batch twice).
+     */
+    private Duration timeout(List<Submit> group) {
+        long remainingNanos =
+                group.stream().mapToLong(Submit::deadlineNanos).max().orElseThrow()
+                        + settings.replyGrace().toNanos()
+                        - System.nanoTime();
+        Duration timeout = Duration.ofNanos(Math.max(1, remainingNanos));
+        if (group.stream().allMatch(submit -> submit.batch().batchId() != null)
+                && settings.attemptTimeout().compareTo(timeout) < 0) {
+            return settings.attemptTimeout();
+        }
+        return timeout;
+    }
+}
