@@ -1,6 +1,5 @@
 package io.shardview.circuit.pg;
 
-import io.shardview.circuit.catalog.Column;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -18,7 +17,7 @@ public enum ColumnType {
     VARCHAR("varchar"),
     DATE("date"),
     TIMESTAMP("timestamp"),
-    /** CHAR(n): the length is the column's ({@link Column#length}), values are {@link FixedChar}s. */
+    /** CHAR(n): the length is the column's ({@link io.shardview.circuit.catalog.Column#length}), values are {@link FixedChar}s. */
     CHAR("character"),
     /**
      * Like VARCHAR, except compared with CHAR(n): PostgreSQL compares bpchar with varchar as bpchar and

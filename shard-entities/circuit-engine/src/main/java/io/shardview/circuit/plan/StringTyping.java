@@ -1,7 +1,6 @@
 package io.shardview.circuit.plan;
 
 import io.shardview.circuit.pg.ColumnType;
-import io.shardview.circuit.sql.SqlPlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -37,7 +36,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * UPPER, LOWER) make text, and so do MIN/MAX of a varchar (there is only min(text)). The difference
  * between varchar and text shows in comparisons with bpchar: bpchar = varchar compares as bpchar
  * (trailing blanks of neither side count), bpchar = text as text. A view's column keeps its type for
- * views over it (TEXT and CHAR columns are VARCHAR to Calcite, see {@link SqlPlanner#catalogType}).
+ * views over it (TEXT and CHAR columns are VARCHAR to Calcite, see {@link CatalogTable#catalogType}).
  */
 public final class StringTyping {
     /** The string type of an expression; OTHER for a non-string one. */

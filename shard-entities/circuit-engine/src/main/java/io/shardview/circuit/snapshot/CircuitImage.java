@@ -1,6 +1,5 @@
 package io.shardview.circuit.snapshot;
 
-import io.shardview.circuit.Circuit;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSetImage;
 import io.shardview.circuit.operator.StateImage;
@@ -11,7 +10,7 @@ import java.util.List;
 
 /**
  * A circuit's state frozen at one version, to be written as a snapshot on another thread while the
- * circuit keeps changing. Taking it (see {@link Circuit#image()}) copies references only: packed table
+ * circuit keeps changing. Taking it (see {@link io.shardview.circuit.Circuit#image()}) copies references only: packed table
  * rows, {@link Row}s and weights are immutable, so the image shares them with the live circuit and is
  * never changed by later batches. Table images cost one array copy; view contents, DISTINCT, top-k
  * and join indexes one pass over their entries. Aggregate state is still encoded when the image is
@@ -36,7 +35,7 @@ public final class CircuitImage {
         return version;
     }
 
-    /** Writes the image in the snapshot format that {@link Circuit#readSnapshot} reads. Any thread. */
+    /** Writes the image in the snapshot format that {@link io.shardview.circuit.Circuit#readSnapshot} reads. Any thread. */
     public void write(DataOutput out) throws IOException {
         CircuitSnapshot.write(out, this);
     }

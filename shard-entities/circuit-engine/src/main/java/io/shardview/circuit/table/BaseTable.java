@@ -4,8 +4,6 @@ import io.shardview.circuit.catalog.TableSchema;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.data.ZSetImage;
-import io.shardview.circuit.snapshot.CircuitImage;
-import io.shardview.circuit.snapshot.CircuitSnapshot;
 
 /**
  * The stored rows of one base table. A table with a primary key keeps its rows packed, hashed by key
@@ -83,7 +81,7 @@ public final class BaseTable {
         });
     }
 
-    /** The rows as they are now, for a snapshot written later (see {@link CircuitImage}). */
+    /** The rows as they are now, for a snapshot written later (see {@link io.shardview.circuit.snapshot.CircuitImage}). */
     public TableImage image() {
         return schema.hasPrimaryKey()
                 ? new TableImage(schema, byKey.packedRows(), byKey.size(), null)
@@ -95,7 +93,7 @@ public final class BaseTable {
         byKey.reserve(n);
     }
 
-    /** Stores a packed row from a snapshot (tables with a primary key; see {@link CircuitSnapshot}). */
+    /** Stores a packed row from a snapshot (tables with a primary key; see {@link io.shardview.circuit.snapshot.CircuitSnapshot}). */
     public void loadPacked(byte[] row) {
         byKey.putPacked(row);
         rowCount++;

@@ -1,6 +1,5 @@
 package io.shardview.circuit.view;
 
-import io.shardview.circuit.Circuit;
 import io.shardview.circuit.compiler.Dataflow;
 import io.shardview.circuit.compiler.PlanCompiler;
 import io.shardview.circuit.data.ReadOrder;
@@ -32,7 +31,7 @@ public final class MaterializedView {
     public long rowCount;
     private List<Row> sorted;
 
-    /** The SQL revision the view was created under (see {@link Circuit#SQL_REVISION}), which it is evaluated by. */
+    /** The SQL revision the view was created under (see {@link io.shardview.circuit.Circuit#SQL_REVISION}), which it is evaluated by. */
     public final int revision;
 
     public MaterializedView(String name, String sql, RelNode plan, int level, int revision) {
