@@ -47,8 +47,16 @@ public final class ShardviewNode {
     private final ServerBinding binding;
     private final Path dataDir;
     private final String region;
+    /** Completes once the actor system terminated and the data directory's lock was released. */
+    private final CompletableFuture<Void> released;
 
-    private ShardviewNode(ActorSystem<Void> system, ServerBinding binding, Path dataDir, String region) {
+    private ShardviewNode(
+            ActorSystem<Void> system,
+            ServerBinding binding,
+            Path dataDir,
+            String region,
+            CompletableFuture<Void> released) {
+        this.released = released;
         this.system = system;
         this.binding = binding;
         this.dataDir = dataDir;
@@ -76,16 +84,22 @@ public final class ShardviewNode {
             lock.close();
             throw new NodeStartException("cannot start the actor system: " + e.getMessage(), e);
         }
-        // The lock outlives the journal: released only after the actor system, and with it LevelDB, is gone.
-        system.getWhenTerminated().whenComplete((done, error) -> lock.close());
+        // The lock outlives the journal: released only after the actor system, and with it LevelDB, is gone. A stop
+        // waits for the release itself, so a node started on the same directory right after never finds it held.
+        CompletableFuture<Void> released = system.getWhenTerminated()
+                .toCompletableFuture()
+                .handle((done, error) -> {
+                    lock.close();
+                    return null;
+                });
         try {
-            return startServices(system, config, modules, host, lock.directory());
+            return startServices(system, config, modules, host, lock.directory(), released);
         } catch (RuntimeException e) {
             // The system may already be stopping on its own (the cluster refused the join while services started).
             boolean stopping =
                     CoordinatedShutdown.get(system).getShutdownReason().isPresent();
             CoordinatedShutdown.get(system).runAll(StopReason.START_FAILED);
-            awaitQuietly(system);
+            awaitReleased(released);
             if (stopping && !(e instanceof NodeStartException)) {
                 throw new NodeStartException(stopReason(system, config.getString("shardview.region")), e);
             }
@@ -94,7 +108,12 @@ public final class ShardviewNode {
     }
 
     private static ShardviewNode startServices(
-            ActorSystem<Void> system, Config config, List<NodeModule> modules, String host, Path dataDir) {
+            ActorSystem<Void> system,
+            Config config,
+            List<NodeModule> modules,
+            String host,
+            Path dataDir,
+            CompletableFuture<Void> released) {
         SerializationCheck.verify(system);
         List<EntityType> entityTypes =
                 modules.stream().flatMap(m -> m.entityTypes().stream()).toList();
@@ -140,7 +159,7 @@ public final class ShardviewNode {
                 .toList();
         ServerBinding binding = bind(system, host, config.getInt("shardview.http.port"), routes.routes(apiRoutes));
         binding.addToCoordinatedShutdown(config.getDuration("shardview.http.shutdown-deadline"), system);
-        return new ShardviewNode(system, binding, dataDir, config.getString("shardview.region"));
+        return new ShardviewNode(system, binding, dataDir, config.getString("shardview.region"), released);
     }
 
     /**
@@ -250,7 +269,7 @@ public final class ShardviewNode {
     /** Runs coordinated shutdown and waits for it to finish. */
     public void stop() {
         requestStop();
-        awaitQuietly(system);
+        awaitReleased(released);
     }
 
     /** Whether the node stopped because it was asked to, rather than e.g. being downed by the cluster. */
@@ -283,9 +302,10 @@ public final class ShardviewNode {
         return "coordinated shutdown (" + reason + ")";
     }
 
-    private static void awaitQuietly(ActorSystem<?> system) {
+    /** Waits until the actor system terminated and the data directory was released. */
+    private static void awaitReleased(CompletableFuture<Void> released) {
         try {
-            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            released.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
