@@ -15,6 +15,7 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.shardview.http.ApiError;
+import io.shardview.http.ErrorCode;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
 import java.io.ByteArrayOutputStream;
@@ -85,8 +86,7 @@ final class NodeRoutes {
         // pekko.http.server.request-timeout: answered in the error model with Retry-After, never a hang
         return withRequestTimeoutResponse(
                 request -> new ApiError(
-                                StatusCodes.SERVICE_UNAVAILABLE,
-                                "timeout",
+                                ErrorCode.TIMEOUT,
                                 "the request did not complete within the server's request timeout; retry",
                                 Map.of())
                         .toResponse()
@@ -101,10 +101,7 @@ final class NodeRoutes {
         }
         String why = state == Readiness.State.LEAVING ? "the node is shutting down" : "the node is starting";
         return complete(new ApiError(
-                        StatusCodes.SERVICE_UNAVAILABLE,
-                        "not_ready",
-                        why,
-                        Map.of("state", state.name().toLowerCase()))
+                        ErrorCode.NOT_READY, why, Map.of("state", state.name().toLowerCase()))
                 .toResponse()
                 .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)));
     }
@@ -129,10 +126,7 @@ final class NodeRoutes {
         return onSuccess(sharding.locate(type, id), location -> location.map(
                         found -> complete(Json.response(StatusCodes.OK, found)))
                 .orElseGet(() -> complete(new ApiError(
-                                StatusCodes.NOT_FOUND,
-                                "not_found",
-                                "no entity type " + type,
-                                Map.of("types", sharding.typeNames()))
+                                ErrorCode.NOT_FOUND, "no entity type " + type, Map.of("types", sharding.typeNames()))
                         .toResponse())));
     }
 

@@ -21,7 +21,17 @@ public record ApiError(StatusCode status, String code, String message, Map<Strin
         details = details == null ? Map.of() : Map.copyOf(details);
     }
 
-    /** An error whose machine code follows from its status (404 -> not_found). */
+    /** An error of one of the API's codes. */
+    public ApiError(ErrorCode error, String message, Map<String, Object> details) {
+        this(error.status(), error.code(), message, details);
+    }
+
+    /** An error of one of the API's codes, with no details. */
+    public static ApiError of(ErrorCode error, String message) {
+        return new ApiError(error, message, Map.of());
+    }
+
+    /** An error of a status Pekko chose (a malformed request, an unmatched route): its code follows from it (404 -> not_found). */
     public static ApiError of(StatusCode status, String message) {
         return new ApiError(status, codeFor(status), message, Map.of());
     }

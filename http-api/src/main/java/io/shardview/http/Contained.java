@@ -4,7 +4,6 @@ import io.shardview.entity.fault.InternalErrors;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.directives.RouteAdapter;
@@ -68,8 +67,7 @@ public final class Contained {
                 ? "the request's outcome is unknown (retry with the same batch_id or Idempotency-Key)"
                 : "nothing of the request was applied";
         return new ApiError(
-                        StatusCodes.INTERNAL_SERVER_ERROR,
-                        "internal",
+                        ErrorCode.INTERNAL,
                         "internal error; " + outcome + "; the node log has the details under request id " + requestId,
                         Map.of("request_id", requestId))
                 .toResponse();

@@ -3,7 +3,6 @@ package io.shardview.http;
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -25,8 +24,7 @@ public final class ErrorHandling {
             .match(
                     EntityStreamSizeException.class,
                     e -> org.apache.pekko.http.javadsl.server.Directives.complete(ApiError.of(
-                                    StatusCodes.PAYLOAD_TOO_LARGE,
-                                    "request body is larger than " + e.limit() + " bytes")
+                                    ErrorCode.PAYLOAD_TOO_LARGE, "request body is larger than " + e.limit() + " bytes")
                             .toResponse()))
             .matchAny(e ->
                     org.apache.pekko.http.javadsl.server.Directives.complete(Contained.internalError("route", e, true)))

@@ -8,7 +8,6 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -51,8 +50,7 @@ public final class InflightBodies implements Extension {
         if (cost == 0) return inner.get();
         if (!tryHold(cost)) {
             return Directives.complete(TenantEndpoints.retryLater(new ApiError(
-                    StatusCodes.SERVICE_UNAVAILABLE,
-                    "overloaded",
+                    ErrorCode.NODE_OVERLOADED,
                     "the node holds " + held.get() / (1 << 20) + " MiB of request bodies in flight, its budget "
                             + "(shardview.http.max-inflight-request-bytes) is " + budget / (1 << 20)
                             + " MiB; nothing of the request was applied; retry",

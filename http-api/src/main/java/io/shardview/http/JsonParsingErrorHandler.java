@@ -4,7 +4,6 @@ import java.util.Map;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.ParsingErrorHandler;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.scaladsl.model.ErrorInfo;
 import org.apache.pekko.http.scaladsl.model.StatusCode;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
@@ -35,30 +34,25 @@ public final class JsonParsingErrorHandler extends ParsingErrorHandler {
             case 414:
                 max = settings.parserSettings().maxUriLength();
                 return new ApiError(
-                        status,
-                        "uri_too_long",
+                        ErrorCode.URI_TOO_LONG,
                         "the request URI is longer than " + max
                                 + " characters (pekko.http.server.parsing.max-uri-length)",
                         Map.of("limit", "max-uri-length", "max", max));
             case 431:
                 return new ApiError(
-                        StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                        "headers_too_large",
+                        ErrorCode.HEADERS_TOO_LARGE,
                         summary(info) + " (pekko.http.server.parsing limits header" + " names, values and their count)",
                         Map.of());
             case 413:
-                return new ApiError(status, "payload_too_large", summary(info), Map.of());
+                return new ApiError(ErrorCode.PAYLOAD_TOO_LARGE, summary(info), Map.of());
             case 501:
-                return new ApiError(StatusCodes.BAD_REQUEST, "unsupported_method", "unsupported HTTP method", Map.of());
+                return new ApiError(ErrorCode.UNSUPPORTED_METHOD, "unsupported HTTP method", Map.of());
             case 505:
                 return new ApiError(
-                        StatusCodes.BAD_REQUEST,
-                        "unsupported_http_version",
-                        "unsupported HTTP version; use HTTP/1.1",
-                        Map.of());
+                        ErrorCode.UNSUPPORTED_HTTP_VERSION, "unsupported HTTP version; use HTTP/1.1", Map.of());
             default:
                 return status.intValue() >= 500
-                        ? new ApiError(StatusCodes.BAD_REQUEST, "bad_request", summary(info), Map.of())
+                        ? new ApiError(ErrorCode.BAD_REQUEST, summary(info), Map.of())
                         : new ApiError(status, ApiError.codeFor(status), summary(info), Map.of());
         }
     }

@@ -14,7 +14,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -46,8 +45,7 @@ public final class TenantEndpoints {
             return metrics.endpoint(
                     template,
                     complete(new ApiError(
-                                    StatusCodes.BAD_REQUEST,
-                                    "invalid_tenant",
+                                    ErrorCode.INVALID_TENANT,
                                     "tenant names are 1 to 63 of a-z, 0-9, '_' and '-', starting with a letter or digit",
                                     Map.of("tenant", tenant))
                             .toResponse()));
@@ -85,8 +83,7 @@ public final class TenantEndpoints {
             if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
             if (failure instanceof InternalFailure internal) {
                 return complete(new ApiError(
-                                StatusCodes.INTERNAL_SERVER_ERROR,
-                                "internal",
+                                ErrorCode.INTERNAL,
                                 internal.getMessage()
                                         + "; what the request asked for may have been applied in part: sending it again is safe",
                                 Map.of("request_id", internal.requestId()))
@@ -94,16 +91,14 @@ public final class TenantEndpoints {
             }
             if (failure instanceof Overloaded overloaded) {
                 return complete(retryLater(new ApiError(
-                        StatusCodes.TOO_MANY_REQUESTS,
-                        "overloaded",
+                        ErrorCode.OVERLOADED,
                         overloaded.getMessage() + "; nothing of the request was applied; retry",
                         Map.of())));
             }
             if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
                 if (effect == Effect.READ) {
                     return complete(retryLater(new ApiError(
-                            StatusCodes.SERVICE_UNAVAILABLE,
-                            "unavailable",
+                            ErrorCode.UNAVAILABLE,
                             who + " did not answer within " + timeout.toMillis() + " ms; retry",
                             Map.of())));
                 }
@@ -119,8 +114,7 @@ public final class TenantEndpoints {
      */
     public static HttpResponse outcomeUnknown(String why) {
         return retryLater(new ApiError(
-                StatusCodes.GATEWAY_TIMEOUT,
-                "outcome_unknown",
+                ErrorCode.OUTCOME_UNKNOWN,
                 why + "; the write may or may not "
                         + "have been applied: send it again with the same batch_id or Idempotency-Key, which applies it at most once",
                 Map.of()));

@@ -3,13 +3,13 @@ package io.shardview.http.changes;
 import io.shardview.entity.tenant.ChangeReplay;
 import io.shardview.entity.tenant.ViewChange;
 import io.shardview.http.ApiError;
+import io.shardview.http.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * One subscriber's position in a view's changes, deciding what to send next so that every change
@@ -70,14 +70,13 @@ final class ChangeCursor {
             }
             if (replay instanceof ChangeReplay.Gone gone) {
                 return List.of(new ChangeEvent.Failure(new ApiError(
-                        StatusCodes.GONE,
-                        "history_gone",
+                        ErrorCode.HISTORY_GONE,
                         "changes after version " + last + " are no longer retained; read the snapshot again",
                         Map.of("from", last, "oldest", gone.oldestResumable()))));
             }
             String message =
                     replay instanceof ChangeReplay.NotFound notFound ? notFound.message() : "view " + view + " is gone";
-            return List.of(new ChangeEvent.Failure(ApiError.of(StatusCodes.NOT_FOUND, message)));
+            return List.of(new ChangeEvent.Failure(ApiError.of(ErrorCode.NOT_FOUND, message)));
         });
     }
 

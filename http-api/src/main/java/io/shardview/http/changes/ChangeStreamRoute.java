@@ -9,6 +9,7 @@ import io.shardview.entity.tenant.ChangeReplay;
 import io.shardview.entity.tenant.ViewChange;
 import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.ApiError;
+import io.shardview.http.ErrorCode;
 import io.shardview.http.Json;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,7 +23,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BufferOverflowException;
@@ -75,7 +75,7 @@ public final class ChangeStreamRoute {
                 from = startVersion(request, fromParameter);
             } catch (NumberFormatException e) {
                 return complete(
-                        ApiError.of(StatusCodes.BAD_REQUEST, "from and Last-Event-ID must be versions (integers >= 0)")
+                        ApiError.of(ErrorCode.BAD_REQUEST, "from and Last-Event-ID must be versions (integers >= 0)")
                                 .toResponse());
             }
             Pair<ActorRef<ViewChange>, Source<ViewChange, NotUsed>> live = ActorSource.<ViewChange>actorRef(
@@ -120,8 +120,7 @@ public final class ChangeStreamRoute {
                 .recover(
                         BufferOverflowException.class,
                         () -> new ChangeEvent.Failure(new ApiError(
-                                StatusCodes.TOO_MANY_REQUESTS,
-                                "slow_consumer",
+                                ErrorCode.SLOW_CONSUMER,
                                 "the client read changes slower than they arrived; reconnect with from=<last version>",
                                 Map.of("buffered_changes", bufferedChanges))));
         return Source.from(first).concat(following).takeWhile(event -> !(event instanceof ChangeEvent.Failure), true);
@@ -146,13 +145,12 @@ public final class ChangeStreamRoute {
     private static ApiError initialError(ChangeReplay replay) {
         if (replay instanceof ChangeReplay.Gone gone) {
             return new ApiError(
-                    StatusCodes.GONE,
-                    "history_gone",
+                    ErrorCode.HISTORY_GONE,
                     "version " + gone.requested()
                             + " is older than the retained change history; read the snapshot again (omit from)",
                     Map.of("from", gone.requested(), "oldest", gone.oldestResumable()));
         }
-        return ApiError.of(StatusCodes.NOT_FOUND, ((ChangeReplay.NotFound) replay).message());
+        return ApiError.of(ErrorCode.NOT_FOUND, ((ChangeReplay.NotFound) replay).message());
     }
 
     private static Route sse(Source<ChangeEvent, NotUsed> events) {

@@ -1,5 +1,6 @@
 package io.shardview.http.ingest;
 
+import io.shardview.http.ErrorCode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,29 +11,17 @@ import java.util.Map;
  * first line is 1; {@code timeseries} for remote_write, first is 0) and name the limit and its value.
  */
 public final class IngestException extends RuntimeException {
-    /** How the HTTP layer answers it. */
-    public enum Kind {
-        /** 400: the data is malformed, or a series breaks a per-series limit. */
-        BAD_DATA,
-        /** 413: the request as a whole is over a limit; a smaller request would be taken. */
-        TOO_LARGE,
-        /** 415: the body's content type or content encoding is not one the endpoint reads. */
-        UNSUPPORTED_MEDIA_TYPE
-    }
-
-    private final Kind kind;
-    private final String code;
+    private final ErrorCode error;
     private final Map<String, Object> details;
 
-    private IngestException(Kind kind, String code, String message, Map<String, Object> details) {
+    private IngestException(ErrorCode error, String message, Map<String, Object> details) {
         super(message, null, false, false);
-        this.kind = kind;
-        this.code = code;
+        this.error = error;
         this.details = Map.copyOf(details);
     }
 
     public IngestException(String message, Map<String, Object> details) {
-        this(Kind.BAD_DATA, "bad_data", message, details);
+        this(ErrorCode.BAD_DATA, message, details);
     }
 
     /** A fault on line {@code line} (1-based) of a text body. */
@@ -42,18 +31,17 @@ public final class IngestException extends RuntimeException {
 
     /** A series over the per-series limit {@code limit} of value {@code max} (400, bad_data). */
     static IngestException seriesLimit(String limit, long max, String message) {
-        return new IngestException(Kind.BAD_DATA, "bad_data", message, Map.of("limit", limit, "max", max));
+        return new IngestException(ErrorCode.BAD_DATA, message, Map.of("limit", limit, "max", max));
     }
 
-    /** A request over the per-request limit {@code limit} of value {@code max} (413, {@code code}). */
-    public static IngestException requestLimit(String code, String limit, long max, String message) {
-        return new IngestException(Kind.TOO_LARGE, code, message, Map.of("limit", limit, "max", max));
+    /** A request over the per-request limit {@code limit} of value {@code max} ({@code error}, a 413). */
+    public static IngestException requestLimit(ErrorCode error, String limit, long max, String message) {
+        return new IngestException(error, message, Map.of("limit", limit, "max", max));
     }
 
     /** A body the endpoint does not read (415, unsupported_media_type); {@code accepted} names what it reads. */
     public static IngestException unsupportedMediaType(String message, String accepted) {
-        return new IngestException(
-                Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message, Map.of("accepted", accepted));
+        return new IngestException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, message, Map.of("accepted", accepted));
     }
 
     /**
@@ -61,20 +49,16 @@ public final class IngestException extends RuntimeException {
      * place first. A request-wide fault keeps no place.
      */
     IngestException at(String where, int index) {
-        if (kind != Kind.BAD_DATA || details.containsKey(where)) return this;
+        if (error != ErrorCode.BAD_DATA || details.containsKey(where)) return this;
         Map<String, Object> located = new LinkedHashMap<>();
         located.put(where, index);
         located.putAll(details);
-        return new IngestException(kind, code, where + " " + index + ": " + getMessage(), located);
+        return new IngestException(error, where + " " + index + ": " + getMessage(), located);
     }
 
-    public Kind kind() {
-        return kind;
-    }
-
-    /** The error model's machine code. */
-    public String code() {
-        return code;
+    /** The error model's code, and with it the status the request is answered with. */
+    public ErrorCode error() {
+        return error;
     }
 
     /** Where the fault is and which limit it broke, for the error's {@code details}. */

@@ -1,5 +1,7 @@
 package io.shardview.http.ingest;
 
+import io.shardview.http.ErrorCode;
+
 /**
  * The limits every metrics ingest parser enforces while it parses, so that no request holds more
  * than they allow at any time (config/metrics.conf documents each). Per-series limits make the series
@@ -33,7 +35,7 @@ public record IngestLimits(
     /** The request has more samples than it may. */
     IngestException tooManySamples() {
         return IngestException.requestLimit(
-                "too_many_samples",
+                ErrorCode.TOO_MANY_SAMPLES,
                 "max-samples-per-request",
                 maxSamplesPerRequest,
                 "the request has more than " + maxSamplesPerRequest + " samples (max-samples-per-request = "
@@ -43,7 +45,7 @@ public record IngestLimits(
     /** The request has more series than it may. */
     IngestException tooManySeries() {
         return IngestException.requestLimit(
-                "too_many_series_in_request",
+                ErrorCode.TOO_MANY_SERIES_IN_REQUEST,
                 "max-series-per-request",
                 maxSeriesPerRequest,
                 "the request has more than " + maxSeriesPerRequest + " series (max-series-per-request = "

@@ -2,6 +2,7 @@ package io.shardview.http.ingest;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
+import io.shardview.http.ErrorCode;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -81,7 +82,7 @@ public final class RemoteWriteDecoder {
             int length = Snappy.uncompressedLength(body);
             if (length < 0 || length > maxUncompressedBytes) {
                 throw IngestException.requestLimit(
-                        "payload_too_large",
+                        ErrorCode.PAYLOAD_TOO_LARGE,
                         "max-decoded-request-bytes",
                         maxUncompressedBytes,
                         "the body inflates to " + Integer.toUnsignedString(length)

@@ -1,5 +1,6 @@
 package io.shardview.http.metrics;
 
+import io.shardview.http.ErrorCode;
 import io.shardview.http.ingest.IngestException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -143,7 +144,7 @@ final class MetricsRequestBody {
             for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
                 if ((long) out.size() + n > maxBytes) {
                     throw IngestException.requestLimit(
-                            "payload_too_large",
+                            ErrorCode.PAYLOAD_TOO_LARGE,
                             "max-decoded-request-bytes",
                             maxBytes,
                             "the body inflates to more than max-decoded-request-bytes = " + maxBytes + " bytes");

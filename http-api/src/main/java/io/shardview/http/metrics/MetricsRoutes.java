@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import io.shardview.http.ApiError;
+import io.shardview.http.ErrorCode;
 import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
 import io.shardview.http.RetriedAsk;
@@ -46,7 +47,6 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -269,14 +269,8 @@ public final class MetricsRoutes {
 
     /** An ingest request refused whole, counted by its code. */
     private HttpResponse refused(IngestException e) {
-        StatusCode status =
-                switch (e.kind()) {
-                    case BAD_DATA -> StatusCodes.BAD_REQUEST;
-                    case TOO_LARGE -> StatusCodes.PAYLOAD_TOO_LARGE;
-                    case UNSUPPORTED_MEDIA_TYPE -> StatusCodes.UNSUPPORTED_MEDIA_TYPE;
-                };
-        ingestMetrics.rejectedRequest(e.code());
-        return new ApiError(status, e.code(), e.getMessage(), e.details()).toResponse();
+        ingestMetrics.rejectedRequest(e.error().code());
+        return new ApiError(e.error(), e.getMessage(), e.details()).toResponse();
     }
 
     /** A body that could not be read: too large for max-request-bytes, or cut off by the client. */
@@ -286,7 +280,7 @@ public final class MetricsRoutes {
                 : failure;
         if (cause instanceof EntityStreamSizeException) {
             return refused(IngestException.requestLimit(
-                    "payload_too_large",
+                    ErrorCode.PAYLOAD_TOO_LARGE,
                     "max-request-bytes",
                     settings.maxRequestBytes(),
                     "the body is larger than max-request-bytes = " + settings.maxRequestBytes() + " bytes"));
@@ -347,7 +341,7 @@ public final class MetricsRoutes {
         details.put("shard_active_series", r.activeSeries());
         details.put("new_series", r.newSeries());
         details.put("partially_applied", outcome.partiallyApplied());
-        return new ApiError(StatusCodes.TOO_MANY_REQUESTS, "too_many_series", message, details)
+        return new ApiError(ErrorCode.TOO_MANY_SERIES, message, details)
                 .toResponse()
                 .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(60L));
     }
@@ -365,8 +359,7 @@ public final class MetricsRoutes {
                                 request = ExportRequest.of(selectors, start, end);
                             } catch (IllegalArgumentException e) {
                                 return complete(
-                                        new ApiError(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage(), Map.of())
-                                                .toResponse());
+                                        new ApiError(ErrorCode.BAD_DATA, e.getMessage(), Map.of()).toResponse());
                             }
                             return reply(
                                     select(tenant, request.selectors(), request.startMs(), request.endMs()),

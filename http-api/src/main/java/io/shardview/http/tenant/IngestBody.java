@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.shardview.entity.tenant.TenantCircuit.IngestOp;
 import io.shardview.http.ApiError;
+import io.shardview.http.ErrorCode;
 import io.shardview.http.JsonMessages;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * The body of {@code POST /v1/tenants/{t}/ingest}, checked for shape at the edge: JSON
@@ -345,14 +345,13 @@ record IngestBody(List<IngestOp> ops, String batchId) {
     private static void checkSize(int ops, int maxOps) throws Invalid {
         if (ops > maxOps) {
             throw new Invalid(new ApiError(
-                    StatusCodes.PAYLOAD_TOO_LARGE,
-                    "too_many_ops",
+                    ErrorCode.TOO_MANY_OPS,
                     "a batch may hold at most " + maxOps + " ops",
                     Map.of("limit", "batch-max-ops", "max", maxOps)));
         }
     }
 
     private static Invalid invalid(String message, Map<String, Object> details) {
-        return new Invalid(new ApiError(StatusCodes.BAD_REQUEST, "invalid_batch", message, details));
+        return new Invalid(new ApiError(ErrorCode.INVALID_BATCH, message, details));
     }
 }

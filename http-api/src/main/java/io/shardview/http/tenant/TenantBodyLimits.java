@@ -2,10 +2,10 @@ package io.shardview.http.tenant;
 
 import com.typesafe.config.Config;
 import io.shardview.http.ApiError;
+import io.shardview.http.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * What one tenant request body may hold, from {@code shardview.tenant} (documented in
@@ -37,8 +37,7 @@ public record TenantBodyLimits(int maxSqlBytes, int maxJsonDepth, int maxValueBy
         int unpaired = IngestBody.unpairedSurrogate(sql);
         if (unpaired >= 0) {
             return Optional.of(new ApiError(
-                    StatusCodes.BAD_REQUEST,
-                    "invalid",
+                    ErrorCode.INVALID,
                     "the SQL text holds an unpaired UTF-16 surrogate at" + " character " + unpaired
                             + ", which is not text",
                     Map.of()));
@@ -48,8 +47,7 @@ public record TenantBodyLimits(int maxSqlBytes, int maxJsonDepth, int maxValueBy
         int bytes = sql.getBytes(StandardCharsets.UTF_8).length;
         if (bytes <= maxSqlBytes) return Optional.empty();
         return Optional.of(new ApiError(
-                StatusCodes.PAYLOAD_TOO_LARGE,
-                "sql_too_large",
+                ErrorCode.SQL_TOO_LARGE,
                 "the SQL text is " + bytes + " bytes, more than max-sql-bytes = " + maxSqlBytes,
                 Map.of("limit", "max-sql-bytes", "max", maxSqlBytes)));
     }

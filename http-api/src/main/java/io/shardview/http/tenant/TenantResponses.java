@@ -3,45 +3,22 @@ package io.shardview.http.tenant;
 import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.http.ApiError;
+import io.shardview.http.ErrorCode;
 import io.shardview.http.Json;
 import io.shardview.http.TenantEndpoints;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
-/** The JSON bodies of the tenant API, built from entity replies; the one place rejections become statuses. */
+/** The JSON bodies of the tenant API, built from entity replies (a refusal's status: {@link ErrorCode#of}). */
 final class TenantResponses {
     private TenantResponses() {}
 
     static HttpResponse refused(TenantCircuit.Refused refused) {
-        StatusCode status =
-                switch (refused.kind()) {
-                    case CONFLICT -> StatusCodes.CONFLICT;
-                    case INVALID, SYNTAX -> StatusCodes.BAD_REQUEST;
-                    case UNSUPPORTED, EVALUATION_ERROR, LIMIT_EXCEEDED -> StatusCodes.UNPROCESSABLE_ENTITY;
-                    case NOT_FOUND -> StatusCodes.NOT_FOUND;
-                    case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
-                    case INTERNAL -> StatusCodes.INTERNAL_SERVER_ERROR;
-                };
-        ApiError error = new ApiError(status, code(refused.kind()), refused.message(), refused.details());
+        ApiError error = new ApiError(ErrorCode.of(refused.kind()), refused.message(), refused.details());
         return refused.kind() == RejectionKind.UNAVAILABLE ? TenantEndpoints.retryLater(error) : error.toResponse();
-    }
-
-    private static String code(RejectionKind kind) {
-        return switch (kind) {
-            case CONFLICT -> "conflict";
-            case INVALID -> "invalid";
-            case SYNTAX -> "syntax_error";
-            case UNSUPPORTED -> "unsupported";
-            case NOT_FOUND -> "not_found";
-            case EVALUATION_ERROR -> "evaluation_error";
-            case LIMIT_EXCEEDED -> "limit_exceeded";
-            case UNAVAILABLE -> "unavailable";
-            case INTERNAL -> "internal";
-        };
     }
 
     static HttpResponse sqlApplied(TenantCircuit.SqlApplied applied) {

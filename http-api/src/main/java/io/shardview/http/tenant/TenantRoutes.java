@@ -18,6 +18,7 @@ import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.ApiError;
 import io.shardview.http.Contained;
+import io.shardview.http.ErrorCode;
 import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
@@ -373,13 +374,12 @@ public final class TenantRoutes {
     }
 
     private static HttpResponse badRequest(String message) {
-        return ApiError.of(StatusCodes.BAD_REQUEST, message).toResponse();
+        return ApiError.of(ErrorCode.BAD_REQUEST, message).toResponse();
     }
 
     private static HttpResponse unsupportedType(String type, String accepted) {
         return new ApiError(
-                        StatusCodes.UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported_media_type",
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                         "content type " + type + " is not accepted here; use " + accepted,
                         Map.of())
                 .toResponse();

@@ -102,7 +102,7 @@ public class RemoteWriteDecoderTest {
         SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(10));
         IngestException e = assertThrows(IngestException.class, () -> RemoteWriteDecoder.decode(zeros, 1 << 20, out));
         assertEquals("max-decoded-request-bytes", e.details().get("limit"));
-        assertEquals(IngestException.Kind.TOO_LARGE, e.kind());
+        assertEquals(io.shardview.http.ErrorCode.PAYLOAD_TOO_LARGE, e.error());
     }
 
     @Test

@@ -1,0 +1,79 @@
+package io.shardview.http;
+
+import io.shardview.circuit.error.RejectionKind;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * Every error the API answers with a code of its own, and the HTTP status that goes with it: the one table where an
+ * error becomes a status (docs/api.md lists the codes). An error is built from its code ({@link ApiError}); only
+ * statuses Pekko chose itself (a malformed request, an unmatched route) get a code from {@link ApiError#codeFor}.
+ */
+public enum ErrorCode {
+    BAD_REQUEST("bad_request", StatusCodes.BAD_REQUEST),
+    INVALID("invalid", StatusCodes.BAD_REQUEST),
+    SYNTAX_ERROR("syntax_error", StatusCodes.BAD_REQUEST),
+    INVALID_TENANT("invalid_tenant", StatusCodes.BAD_REQUEST),
+    INVALID_BATCH("invalid_batch", StatusCodes.BAD_REQUEST),
+    BAD_DATA("bad_data", StatusCodes.BAD_REQUEST),
+    UNSUPPORTED_METHOD("unsupported_method", StatusCodes.BAD_REQUEST),
+    UNSUPPORTED_HTTP_VERSION("unsupported_http_version", StatusCodes.BAD_REQUEST),
+    NOT_FOUND("not_found", StatusCodes.NOT_FOUND),
+    CONFLICT("conflict", StatusCodes.CONFLICT),
+    HISTORY_GONE("history_gone", StatusCodes.GONE),
+    PAYLOAD_TOO_LARGE("payload_too_large", StatusCodes.PAYLOAD_TOO_LARGE),
+    TOO_MANY_OPS("too_many_ops", StatusCodes.PAYLOAD_TOO_LARGE),
+    SQL_TOO_LARGE("sql_too_large", StatusCodes.PAYLOAD_TOO_LARGE),
+    TOO_MANY_SAMPLES("too_many_samples", StatusCodes.PAYLOAD_TOO_LARGE),
+    TOO_MANY_SERIES_IN_REQUEST("too_many_series_in_request", StatusCodes.PAYLOAD_TOO_LARGE),
+    URI_TOO_LONG("uri_too_long", StatusCodes.URI_TOO_LONG),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", StatusCodes.UNSUPPORTED_MEDIA_TYPE),
+    UNSUPPORTED("unsupported", StatusCodes.UNPROCESSABLE_ENTITY),
+    EVALUATION_ERROR("evaluation_error", StatusCodes.UNPROCESSABLE_ENTITY),
+    LIMIT_EXCEEDED("limit_exceeded", StatusCodes.UNPROCESSABLE_ENTITY),
+    /** A tenant's ingest queue on this node is full: back off and retry (with Retry-After). */
+    OVERLOADED("overloaded", StatusCodes.TOO_MANY_REQUESTS),
+    TOO_MANY_SERIES("too_many_series", StatusCodes.TOO_MANY_REQUESTS),
+    SLOW_CONSUMER("slow_consumer", StatusCodes.TOO_MANY_REQUESTS),
+    HEADERS_TOO_LARGE("headers_too_large", StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE),
+    INTERNAL("internal", StatusCodes.INTERNAL_SERVER_ERROR),
+    UNAVAILABLE("unavailable", StatusCodes.SERVICE_UNAVAILABLE),
+    /** The node's budget of request bodies in flight is spent (503, where a full tenant queue is 429). */
+    NODE_OVERLOADED("overloaded", StatusCodes.SERVICE_UNAVAILABLE),
+    NOT_READY("not_ready", StatusCodes.SERVICE_UNAVAILABLE),
+    TIMEOUT("timeout", StatusCodes.SERVICE_UNAVAILABLE),
+    OUTCOME_UNKNOWN("outcome_unknown", StatusCodes.GATEWAY_TIMEOUT);
+
+    private final String code;
+    private final StatusCode status;
+
+    ErrorCode(String code, StatusCode status) {
+        this.code = code;
+        this.status = status;
+    }
+
+    /** The machine code in the error body. */
+    public String code() {
+        return code;
+    }
+
+    /** The HTTP status. */
+    public StatusCode status() {
+        return status;
+    }
+
+    /** The code of a refusal by the circuit engine or a tenant entity. */
+    public static ErrorCode of(RejectionKind kind) {
+        return switch (kind) {
+            case CONFLICT -> CONFLICT;
+            case INVALID -> INVALID;
+            case SYNTAX -> SYNTAX_ERROR;
+            case UNSUPPORTED -> UNSUPPORTED;
+            case NOT_FOUND -> NOT_FOUND;
+            case EVALUATION_ERROR -> EVALUATION_ERROR;
+            case LIMIT_EXCEEDED -> LIMIT_EXCEEDED;
+            case UNAVAILABLE -> UNAVAILABLE;
+            case INTERNAL -> INTERNAL;
+        };
+    }
+}
