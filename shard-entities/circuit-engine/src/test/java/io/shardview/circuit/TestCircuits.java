@@ -86,4 +86,19 @@ public final class TestCircuits {
         }
         return out.toString().trim();
     }
+
+    /** A batch's outcome as text: version and, per changed view, rows gained, lost and the hash after; else the refusal. */
+    public static String summary(BatchOutcome o) {
+        if (!(o instanceof BatchOutcome.Accepted a)) return o.toString(); // rejected, or failed evaluating a view
+        StringBuilder sb = new StringBuilder("v" + a.version());
+        a.views().forEach((name, d) -> sb.append(' ')
+                .append(name)
+                .append(" +")
+                .append(d.insertedCount())
+                .append(" -")
+                .append(d.deletedCount())
+                .append(' ')
+                .append(d.hashAfter()));
+        return sb.toString();
+    }
 }

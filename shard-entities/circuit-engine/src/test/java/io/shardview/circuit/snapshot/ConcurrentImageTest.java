@@ -101,25 +101,13 @@ class ConcurrentImageTest {
         }
         // Operator state is part of the image too: both go on to the live circuit's state.
         for (List<Op> ops : accepted) {
-            assertEquals(summary(stopped.applyBatch(ops)), summary(restored.applyBatch(ops)), where);
+            assertEquals(
+                    TestCircuits.summary(stopped.applyBatch(ops)),
+                    TestCircuits.summary(restored.applyBatch(ops)),
+                    where);
         }
         assertEquals(live.describe(), restored.describe(), where);
         for (String v : names) assertEquals(live.content(v), restored.content(v), where + " " + v);
-    }
-
-    private static String summary(BatchOutcome o) {
-        if (!(o instanceof BatchOutcome.Accepted)) return o.toString(); // rejected, or failed evaluating a view
-        BatchOutcome.Accepted a = (BatchOutcome.Accepted) o;
-        StringBuilder sb = new StringBuilder("v" + a.version());
-        a.views().forEach((name, d) -> sb.append(' ')
-                .append(name)
-                .append(" +")
-                .append(d.insertedCount())
-                .append(" -")
-                .append(d.deletedCount())
-                .append(' ')
-                .append(d.hashAfter()));
-        return sb.toString();
     }
 
     @Test

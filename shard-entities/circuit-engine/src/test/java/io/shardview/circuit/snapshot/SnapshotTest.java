@@ -66,28 +66,13 @@ public class SnapshotTest {
             BatchOutcome expected = plain.applyBatch(batch.ops());
             BatchOutcome actual = restored.applyBatch(batch.ops());
             if (!(expected instanceof BatchOutcome.Accepted)) batches.rollback(); // refused, or failed on a view
-            assertEquals(summary(expected), summary(actual), "seed " + seed + " batch " + b);
+            assertEquals(TestCircuits.summary(expected), TestCircuits.summary(actual), "seed " + seed + " batch " + b);
             for (String v : names) {
                 assertEquals(plain.content(v), restored.content(v), "seed " + seed + " batch " + b + " " + v);
                 assertEquals(plain.read(v, 5, null), restored.read(v, 5, null));
             }
         }
         assertEquals(plain.describe(), restored.describe());
-    }
-
-    private static String summary(BatchOutcome o) {
-        if (!(o instanceof BatchOutcome.Accepted)) return o.toString();
-        BatchOutcome.Accepted a = (BatchOutcome.Accepted) o;
-        StringBuilder sb = new StringBuilder("v" + a.version());
-        a.views().forEach((name, d) -> sb.append(' ')
-                .append(name)
-                .append(" +")
-                .append(d.insertedCount())
-                .append(" -")
-                .append(d.deletedCount())
-                .append(' ')
-                .append(d.hashAfter()));
-        return sb.toString();
     }
 
     @Test
