@@ -101,8 +101,7 @@ def free_port():
 
 
 def start(jar, args, env, log):
-    proc = subprocess.Popen(["java", "-jar", jar, "serve", *args], env=env, stdout=log, stderr=subprocess.STDOUT)
-    return proc
+    return subprocess.Popen(["java", "-jar", jar, "serve", *args], env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def await_ready(base, proc):

@@ -84,7 +84,7 @@ class MetricsShardTest {
         return "metrics|" + entityId;
     }
 
-    /** One point of series up{host=h} per minute, the last {@code minutesAgo} minutes before NOW. */
+    /** Points of series up{host} one minute apart, minutes {@code from} to {@code from + count - 1} of the two hours before NOW. */
     private static PointBatch minutes(String host, int from, int count) {
         PointBatch.Builder batch = PointBatch.builder();
         for (int m = from; m < from + count; m++)
