@@ -104,9 +104,10 @@ class ArchitectureTest {
                         "io.shardview.circuit.sql..",
                         "io.shardview.circuit.table..",
                         "io.shardview.circuit.view..",
-                        "io.shardview.metrics.chunk..")
+                        "io.shardview.metrics.chunk..",
+                        "io.shardview.metrics.storage..")
                 .because("the edge talks to entities; of the engines it sees only the circuit's facade and error "
-                        + "kinds, series labels and matchers, and the point batch it hands to a shard")
+                        + "kinds, series labels and matchers, and the parsed samples it hands to the metrics side")
                 .check(classes);
     }
 }

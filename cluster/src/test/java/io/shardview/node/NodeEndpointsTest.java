@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardview.http.ingest.IngestLimits;
 import io.shardview.http.ingest.PrometheusTextParser;
-import io.shardview.http.ingest.SampleBatch;
+import io.shardview.http.ingest.SampleBatchBuilder;
+import io.shardview.metrics.ingest.SampleBatch;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -103,7 +104,7 @@ class NodeEndpointsTest {
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
 
-        SampleBatch.Builder parsed = new SampleBatch.Builder(IngestLimits.ofSamples(1_000_000));
+        SampleBatchBuilder parsed = new SampleBatchBuilder(IngestLimits.ofSamples(1_000_000));
         PrometheusTextParser.parse(response.body(), 0, parsed); // throws naming the line if malformed
         SampleBatch samples = parsed.build();
         Set<String> typed = Pattern.compile("^# TYPE (\\S+) ", Pattern.MULTILINE)

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
+import io.shardview.entity.fault.InternalFailure;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;

@@ -3,8 +3,9 @@ package io.shardview.bench.http;
 import io.shardview.bench.metrics.CpuOnlyDataset;
 import io.shardview.http.ingest.IngestLimits;
 import io.shardview.http.ingest.LineProtocolParser;
-import io.shardview.http.ingest.SampleBatch;
-import io.shardview.http.metrics.ShardSplit;
+import io.shardview.http.ingest.SampleBatchBuilder;
+import io.shardview.metrics.ingest.SampleBatch;
+import io.shardview.metrics.ingest.ShardSplit;
 import io.shardview.metrics.storage.AppendResult;
 import io.shardview.metrics.storage.PointBatch;
 import io.shardview.metrics.storage.ShardStorage;
@@ -60,7 +61,7 @@ public final class IngestPipelineCpu {
             for (int b = 0; b < bodies.size(); b++) {
                 int at = overtake ? (b ^ 1) < bodies.size() ? b ^ 1 : b : b;
                 long t0 = mx.getCurrentThreadCpuTime();
-                SampleBatch.Builder builder = new SampleBatch.Builder(
+                SampleBatchBuilder builder = new SampleBatchBuilder(
                         IngestLimits.ofSamples(Integer.MAX_VALUE), bodies.get(at).length / 24); // as the route
                 LineProtocolParser.parse(bodies.get(at), LineProtocolParser.Precision.MS, 0, builder);
                 SampleBatch batch = builder.build();

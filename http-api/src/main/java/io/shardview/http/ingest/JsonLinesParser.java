@@ -24,22 +24,22 @@ public final class JsonLinesParser {
             .build();
 
     private final LabelSetBuilder labels;
-    private final SampleBatch.Builder out;
+    private final SampleBatchBuilder out;
     private double[] values = new double[64];
     private long[] timestamps = new long[64];
 
-    private JsonLinesParser(SampleBatch.Builder out) {
+    private JsonLinesParser(SampleBatchBuilder out) {
         this.out = out;
         this.labels = new LabelSetBuilder(out.limits());
     }
 
     /** Parses the whole UTF-8 body into {@code out}, or throws naming the first bad line. */
-    public static void parse(byte[] body, SampleBatch.Builder out) {
+    public static void parse(byte[] body, SampleBatchBuilder out) {
         parse(TextLines.decode(body), out);
     }
 
     /** Parses the whole body into {@code out}, or throws naming the first bad line. */
-    public static void parse(String body, SampleBatch.Builder out) {
+    public static void parse(String body, SampleBatchBuilder out) {
         JsonLinesParser parser = new JsonLinesParser(out);
         TextLines.forEach(body, line -> {
             if (!line.isBlank()) parser.parseLine(line.trim());

@@ -81,7 +81,7 @@ public final class LineProtocolParser {
      */
     private SeriesKey previousKey;
 
-    private final SampleBatch.Builder out;
+    private final SampleBatchBuilder out;
     private final Precision precision;
     private final long nowMillis;
 
@@ -90,7 +90,7 @@ public final class LineProtocolParser {
     /** End (exclusive) of the current line. */
     private int end;
 
-    private LineProtocolParser(SampleBatch.Builder out, Precision precision, long nowMillis) {
+    private LineProtocolParser(SampleBatchBuilder out, Precision precision, long nowMillis) {
         this.out = out;
         this.precision = precision;
         this.nowMillis = nowMillis;
@@ -98,12 +98,12 @@ public final class LineProtocolParser {
     }
 
     /** Parses the whole body into {@code out}, or throws naming the first bad line. */
-    public static void parse(String body, Precision precision, long nowMillis, SampleBatch.Builder out) {
+    public static void parse(String body, Precision precision, long nowMillis, SampleBatchBuilder out) {
         parse(body.getBytes(StandardCharsets.UTF_8), precision, nowMillis, out);
     }
 
     /** Parses the whole UTF-8 body into {@code out}, or throws naming the first bad line. */
-    public static void parse(byte[] body, Precision precision, long nowMillis, SampleBatch.Builder out) {
+    public static void parse(byte[] body, Precision precision, long nowMillis, SampleBatchBuilder out) {
         LineProtocolParser parser = new LineProtocolParser(out, precision, nowMillis);
         parser.buf = body;
         TextLines.forEach(body, parser::parseLine);

@@ -9,24 +9,24 @@ package io.shardview.http.ingest;
 public final class PrometheusTextParser {
     private final LabelSetBuilder labels;
     private final StringBuilder token = new StringBuilder();
-    private final SampleBatch.Builder out;
+    private final SampleBatchBuilder out;
     private final long nowMillis;
     private String line;
     private int pos;
 
-    private PrometheusTextParser(SampleBatch.Builder out, long nowMillis) {
+    private PrometheusTextParser(SampleBatchBuilder out, long nowMillis) {
         this.out = out;
         this.nowMillis = nowMillis;
         this.labels = new LabelSetBuilder(out.limits());
     }
 
     /** Parses the whole UTF-8 body into {@code out}, or throws naming the first bad line. */
-    public static void parse(byte[] body, long nowMillis, SampleBatch.Builder out) {
+    public static void parse(byte[] body, long nowMillis, SampleBatchBuilder out) {
         parse(TextLines.decode(body), nowMillis, out);
     }
 
     /** Parses the whole body into {@code out}, or throws naming the first bad line. */
-    public static void parse(String body, long nowMillis, SampleBatch.Builder out) {
+    public static void parse(String body, long nowMillis, SampleBatchBuilder out) {
         TextLines.forEach(body, new PrometheusTextParser(out, nowMillis)::parseLine);
     }
 

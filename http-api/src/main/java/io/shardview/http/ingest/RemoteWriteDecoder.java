@@ -19,11 +19,11 @@ import org.xerial.snappy.Snappy;
  */
 public final class RemoteWriteDecoder {
     private final LabelSetBuilder labels;
-    private final SampleBatch.Builder out;
+    private final SampleBatchBuilder out;
     private double[] values = new double[64];
     private long[] timestamps = new long[64];
 
-    private RemoteWriteDecoder(SampleBatch.Builder out) {
+    private RemoteWriteDecoder(SampleBatchBuilder out) {
         this.out = out;
         this.labels = new LabelSetBuilder(out.limits());
     }
@@ -33,7 +33,7 @@ public final class RemoteWriteDecoder {
      *
      * @param maxUncompressedBytes refuse bodies that would inflate beyond this (413, before inflating)
      */
-    public static void decode(byte[] body, int maxUncompressedBytes, SampleBatch.Builder out) {
+    public static void decode(byte[] body, int maxUncompressedBytes, SampleBatchBuilder out) {
         byte[] raw = uncompress(body, maxUncompressedBytes);
         RemoteWriteDecoder decoder = new RemoteWriteDecoder(out);
         CodedInputStream in = CodedInputStream.newInstance(raw);

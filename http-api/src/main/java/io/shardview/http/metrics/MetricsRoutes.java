@@ -14,13 +14,14 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
+import io.shardview.entity.metrics.ShardedAppend;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
 import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
-import io.shardview.http.RetriedAsk;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.TenantEndpoints;
 import io.shardview.http.ingest.IngestException;
@@ -28,8 +29,9 @@ import io.shardview.http.ingest.JsonLinesParser;
 import io.shardview.http.ingest.LineProtocolParser;
 import io.shardview.http.ingest.PrometheusTextParser;
 import io.shardview.http.ingest.RemoteWriteDecoder;
-import io.shardview.http.ingest.SampleBatch;
+import io.shardview.http.ingest.SampleBatchBuilder;
 import io.shardview.http.metrics.IngestMetrics.Format;
+import io.shardview.metrics.ingest.SampleBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,136 +74,78 @@ public final class MetricsRoutes {
         this.system = system;
         this.metrics = metrics;
         this.settings = settings;
-        this.appender = new ShardedAppend(system, settings);
+        this.appender = new ShardedAppend(
+                system,
+                settings.shardsPerTenant(),
+                settings.futureTolerance(),
+                settings.retryAttemptTimeout(),
+                settings.askTimeout());
         this.ingestMetrics = ingestMetrics;
     }
 
     /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
     public Route routes() {
         return pathPrefix(
-                "v1",
-                () -> pathPrefix(
-                        "tenants",
-                        () -> pathPrefix(
-                                PathMatchers.segment(),
-                                tenant -> concat(
-                                        pathPrefix(
-                                                "prom",
-                                                () -> pathPrefix(
-                                                        "api",
-                                                        () -> pathPrefix(
-                                                                "v1",
-                                                                () -> concat(
-                                                                        path(
-                                                                                "write",
-                                                                                () -> endpoint(
-                                                                                        "/v1/tenants/{t}/prom/api/v1/write",
-                                                                                        tenant,
-                                                                                        () -> post(
-                                                                                                () -> ingest(
-                                                                                                        tenant,
-                                                                                                        Format
-                                                                                                                .REMOTE_WRITE,
-                                                                                                        MetricsRequestBody
-                                                                                                                .Kind
-                                                                                                                .REMOTE_WRITE,
-                                                                                                        body -> {
-                                                                                                            SampleBatch
-                                                                                                                            .Builder
-                                                                                                                    out =
-                                                                                                                            builder();
-                                                                                                            RemoteWriteDecoder
-                                                                                                                    .decode(
-                                                                                                                            body,
-                                                                                                                            settings
-                                                                                                                                    .maxDecodedRequestBytes(),
-                                                                                                                            out);
-                                                                                                            return out;
-                                                                                                        })))),
-                                                                        path(
-                                                                                "import",
-                                                                                () -> endpoint(
-                                                                                        "/v1/tenants/{t}/prom/api/v1/import",
-                                                                                        tenant,
-                                                                                        () -> post(
-                                                                                                () -> ingest(
-                                                                                                        tenant,
-                                                                                                        Format
-                                                                                                                .VM_IMPORT,
-                                                                                                        MetricsRequestBody
-                                                                                                                .Kind
-                                                                                                                .TEXT,
-                                                                                                        body -> {
-                                                                                                            SampleBatch
-                                                                                                                            .Builder
-                                                                                                                    out =
-                                                                                                                            builder();
-                                                                                                            JsonLinesParser
-                                                                                                                    .parse(
-                                                                                                                            body,
-                                                                                                                            out);
-                                                                                                            return out;
-                                                                                                        })))),
-                                                                        path(
-                                                                                PathMatchers.segment("import")
-                                                                                        .slash("prometheus"),
-                                                                                () -> endpoint(
-                                                                                        "/v1/tenants/{t}/prom/api/v1/import/prometheus",
-                                                                                        tenant,
-                                                                                        () -> post(
-                                                                                                () -> ingest(
-                                                                                                        tenant,
-                                                                                                        Format
-                                                                                                                .PROMETHEUS_TEXT,
-                                                                                                        MetricsRequestBody
-                                                                                                                .Kind
-                                                                                                                .TEXT,
-                                                                                                        body -> {
-                                                                                                            SampleBatch
-                                                                                                                            .Builder
-                                                                                                                    out =
-                                                                                                                            builder();
-                                                                                                            PrometheusTextParser
-                                                                                                                    .parse(
-                                                                                                                            body,
-                                                                                                                            System
-                                                                                                                                    .currentTimeMillis(),
-                                                                                                                            out);
-                                                                                                            return out;
-                                                                                                        })))),
-                                                                        path(
-                                                                                "export",
-                                                                                () -> endpoint(
-                                                                                        "/v1/tenants/{t}/prom/api/v1/export",
-                                                                                        tenant,
-                                                                                        () -> get(
-                                                                                                () -> export(
-                                                                                                        tenant)))))))),
-                                        pathPrefix(
-                                                "influx",
-                                                () -> concat(
-                                                        path(
-                                                                "write",
-                                                                () -> endpoint(
-                                                                        "/v1/tenants/{t}/influx/write",
-                                                                        tenant,
-                                                                        () -> post(() -> influx(tenant)))),
-                                                        path(
-                                                                PathMatchers.segment("api")
-                                                                        .slash("v2")
-                                                                        .slash("write"),
-                                                                () -> endpoint(
-                                                                        "/v1/tenants/{t}/influx/api/v2/write",
-                                                                        tenant,
-                                                                        () -> post(() -> influx(tenant))))))))));
+                PathMatchers.segment("v1").slash("tenants").slash(PathMatchers.segment()),
+                tenant -> concat(
+                        pathPrefix(PathMatchers.segment("prom").slash("api").slash("v1"), () -> prometheus(tenant)),
+                        pathPrefix("influx", () -> influx(tenant))));
     }
 
+    /** The Prometheus and VictoriaMetrics endpoints under /v1/tenants/{t}/prom/api/v1. */
+    private Route prometheus(String tenant) {
+        String base = "/v1/tenants/{t}/prom/api/v1";
+        return concat(
+                path(
+                        "write",
+                        () -> endpoint(
+                                base + "/write",
+                                tenant,
+                                () -> post(() -> ingest(
+                                        tenant,
+                                        Format.REMOTE_WRITE,
+                                        MetricsRequestBody.Kind.REMOTE_WRITE,
+                                        this::remoteWrite)))),
+                path(
+                        "import",
+                        () -> endpoint(
+                                base + "/import",
+                                tenant,
+                                () -> post(() -> ingest(
+                                        tenant, Format.VM_IMPORT, MetricsRequestBody.Kind.TEXT, this::jsonLines)))),
+                path(
+                        PathMatchers.segment("import").slash("prometheus"),
+                        () -> endpoint(
+                                base + "/import/prometheus",
+                                tenant,
+                                () -> post(() -> ingest(
+                                        tenant,
+                                        Format.PROMETHEUS_TEXT,
+                                        MetricsRequestBody.Kind.TEXT,
+                                        this::prometheusText)))),
+                path("export", () -> endpoint(base + "/export", tenant, () -> get(() -> export(tenant)))));
+    }
+
+    /** The InfluxDB 1.x and 2.x write endpoints under /v1/tenants/{t}/influx. */
     private Route influx(String tenant) {
+        return concat(
+                path(
+                        "write",
+                        () -> endpoint("/v1/tenants/{t}/influx/write", tenant, () -> post(() -> lineProtocol(tenant)))),
+                path(
+                        PathMatchers.segment("api").slash("v2").slash("write"),
+                        () -> endpoint(
+                                "/v1/tenants/{t}/influx/api/v2/write",
+                                tenant,
+                                () -> post(() -> lineProtocol(tenant)))));
+    }
+
+    private Route lineProtocol(String tenant) {
         return parameterOptional(
                 "precision",
                 precision -> ingest(tenant, Format.INFLUX, MetricsRequestBody.Kind.TEXT, body -> {
                     // A line carries a key, a field and a timestamp: sized for short lines, the columns rarely grow.
-                    SampleBatch.Builder out = new SampleBatch.Builder(settings.ingestLimits(), body.length / 24);
+                    SampleBatchBuilder out = new SampleBatchBuilder(settings.ingestLimits(), body.length / 24);
                     LineProtocolParser.parse(
                             body,
                             LineProtocolParser.Precision.parse(precision.orElse("ns")),
@@ -211,13 +155,31 @@ public final class MetricsRoutes {
                 }));
     }
 
+    private SampleBatchBuilder remoteWrite(byte[] body) {
+        SampleBatchBuilder out = builder();
+        RemoteWriteDecoder.decode(body, settings.maxDecodedRequestBytes(), out);
+        return out;
+    }
+
+    private SampleBatchBuilder jsonLines(byte[] body) {
+        SampleBatchBuilder out = builder();
+        JsonLinesParser.parse(body, out);
+        return out;
+    }
+
+    private SampleBatchBuilder prometheusText(byte[] body) {
+        SampleBatchBuilder out = builder();
+        PrometheusTextParser.parse(body, System.currentTimeMillis(), out);
+        return out;
+    }
+
     private Route endpoint(String template, String tenant, Supplier<Route> inner) {
         return TenantEndpoints.endpoint(
                 metrics, InflightBodies.get(system), template, tenant, settings.maxRequestBytes(), inner);
     }
 
-    private SampleBatch.Builder builder() {
-        return new SampleBatch.Builder(settings.ingestLimits());
+    private SampleBatchBuilder builder() {
+        return new SampleBatchBuilder(settings.ingestLimits());
     }
 
     // ---- ingest ---------------------------------------------------------------------------------
@@ -227,7 +189,7 @@ public final class MetricsRoutes {
      * parses it, then stores it. Every refusal of the body is an IngestException, answered here.
      */
     private Route ingest(
-            String tenant, Format format, MetricsRequestBody.Kind kind, Function<byte[], SampleBatch.Builder> parse) {
+            String tenant, Format format, MetricsRequestBody.Kind kind, Function<byte[], SampleBatchBuilder> parse) {
         return extractRequest(request -> {
             try {
                 MetricsRequestBody.checkType(request, kind);

@@ -1,10 +1,10 @@
 package io.shardview.http.tenant;
 
+import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.TenantCircuit.BatchRequest;
 import io.shardview.entity.tenant.TenantCircuit.IngestReply;
 import io.shardview.entity.tenant.TenantCircuit.IngestResults;
-import io.shardview.http.RetriedAsk;
 import io.shardview.http.TenantEndpoints;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -83,74 +83,37 @@ public final class TenantRoutes {
     /** All tenant endpoints under /v1/tenants/{t}. */
     public Route routes() {
         return pathPrefix(
-                "v1",
-                () -> pathPrefix(
-                        "tenants",
-                        () -> concat(
-                                pathEnd(() -> metrics.endpoint("/v1/tenants", get(this::list))),
-                                pathPrefix(
-                                        PathMatchers.segment(),
-                                        tenant -> concat(
-                                                pathEnd(
-                                                        () -> endpoint(
-                                                                "/v1/tenants/{t}",
-                                                                tenant,
-                                                                () -> get(() -> describe(tenant)))),
-                                                path(
-                                                        "sql",
-                                                        () -> endpoint(
-                                                                "/v1/tenants/{t}/sql",
-                                                                tenant,
-                                                                () -> post(() -> sql(tenant)))),
-                                                path(
-                                                        "ingest",
-                                                        () -> endpoint(
-                                                                "/v1/tenants/{t}/ingest",
-                                                                tenant,
-                                                                () -> post(() -> ingest(tenant)))),
-                                                path(
-                                                        "query",
-                                                        () -> endpoint(
-                                                                "/v1/tenants/{t}/query",
-                                                                tenant,
-                                                                () -> post(() -> query(tenant)))),
-                                                pathPrefix(
-                                                        "views",
-                                                        () -> pathPrefix(
-                                                                PathMatchers.segment(),
-                                                                view -> concat(
-                                                                        pathEnd(
-                                                                                () -> endpoint(
-                                                                                        "/v1/tenants/{t}/views/{v}",
-                                                                                        tenant,
-                                                                                        () -> get(
-                                                                                                () -> read(
-                                                                                                        tenant, view,
-                                                                                                        true)))),
-                                                                        path(
-                                                                                "changes",
-                                                                                () -> endpoint(
-                                                                                        "/v1/tenants/{t}/views/{v}/changes",
-                                                                                        tenant,
-                                                                                        () -> get(
-                                                                                                () -> parameterOptional(
-                                                                                                        "from",
-                                                                                                        from ->
-                                                                                                                changes
-                                                                                                                        .stream(
-                                                                                                                                tenant,
-                                                                                                                                view,
-                                                                                                                                from)))))))),
-                                                pathPrefix(
-                                                        "tables",
-                                                        () -> path(
-                                                                PathMatchers.segment(),
-                                                                table -> endpoint(
-                                                                        "/v1/tenants/{t}/tables/{name}",
-                                                                        tenant,
-                                                                        () -> get(
-                                                                                () -> read(
-                                                                                        tenant, table, false))))))))));
+                PathMatchers.segment("v1").slash("tenants"),
+                () -> concat(
+                        pathEnd(() -> metrics.endpoint("/v1/tenants", get(this::list))),
+                        pathPrefix(PathMatchers.segment(), this::tenant)));
+    }
+
+    /** The routes under /v1/tenants/{t}. */
+    private Route tenant(String tenant) {
+        return concat(
+                pathEnd(() -> endpoint("/v1/tenants/{t}", tenant, () -> get(() -> describe(tenant)))),
+                path("sql", () -> endpoint("/v1/tenants/{t}/sql", tenant, () -> post(() -> sql(tenant)))),
+                path("ingest", () -> endpoint("/v1/tenants/{t}/ingest", tenant, () -> post(() -> ingest(tenant)))),
+                path("query", () -> endpoint("/v1/tenants/{t}/query", tenant, () -> post(() -> query(tenant)))),
+                pathPrefix(PathMatchers.segment("views").slash(PathMatchers.segment()), view -> view(tenant, view)),
+                path(
+                        PathMatchers.segment("tables").slash(PathMatchers.segment()),
+                        table -> endpoint(
+                                "/v1/tenants/{t}/tables/{name}", tenant, () -> get(() -> read(tenant, table, false)))));
+    }
+
+    /** The routes under /v1/tenants/{t}/views/{v}. */
+    private Route view(String tenant, String view) {
+        return concat(
+                pathEnd(() -> endpoint("/v1/tenants/{t}/views/{v}", tenant, () -> get(() -> read(tenant, view, true)))),
+                path(
+                        "changes",
+                        () -> endpoint(
+                                "/v1/tenants/{t}/views/{v}/changes",
+                                tenant,
+                                () -> get(
+                                        () -> parameterOptional("from", from -> changes.stream(tenant, view, from))))));
     }
 
     private Route endpoint(String template, String tenant, Supplier<Route> inner) {

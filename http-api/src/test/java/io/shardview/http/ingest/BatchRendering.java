@@ -1,5 +1,6 @@
 package io.shardview.http.ingest;
 
+import io.shardview.metrics.ingest.SampleBatch;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardview.metrics.ingest.SampleBatch;
 import java.nio.charset.StandardCharsets;
 
 /** Limits small enough for fuzzed inputs (at most a few KiB) to reach each of them, and what a batch parsed under them holds. */
@@ -17,7 +18,7 @@ final class FuzzLimits {
      * {@code source} is the text the parser read (decompressed): a U+FFFD in a label must come from it, spelled in
      * UTF-8 or as a JSON escape, never from a byte sequence the parser replaced.
      */
-    static void assertWithin(SampleBatch.Builder out, byte[] source) {
+    static void assertWithin(SampleBatchBuilder out, byte[] source) {
         boolean replacementSent = holdsReplacementCharacter(source);
         SampleBatch batch = out.build();
         assertTrue(batch.size() <= SMALL.maxSamplesPerRequest(), "samples within the limit");

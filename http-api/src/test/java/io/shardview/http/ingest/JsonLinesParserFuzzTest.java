@@ -16,7 +16,7 @@ class JsonLinesParserFuzzTest {
             long before = allocatedBytes();
             long allocated; // by the parse alone, not by the checks of its outcome
             try {
-                SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
+                SampleBatchBuilder out = new SampleBatchBuilder(FuzzLimits.SMALL);
                 JsonLinesParser.parse(body, out);
                 allocated = allocatedBytes() - before;
                 FuzzLimits.assertWithin(out, body);

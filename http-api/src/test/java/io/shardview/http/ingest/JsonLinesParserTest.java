@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class JsonLinesParserTest {
     private static List<String> parse(String body) {
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(1000));
         JsonLinesParser.parse(body, out);
         return BatchRendering.lines(out.build());
     }

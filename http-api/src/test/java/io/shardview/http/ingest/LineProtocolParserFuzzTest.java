@@ -24,7 +24,7 @@ class LineProtocolParserFuzzTest {
             long before = allocatedBytes();
             long allocated; // by the parse alone, not by the checks of its outcome
             try {
-                SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
+                SampleBatchBuilder out = new SampleBatchBuilder(FuzzLimits.SMALL);
                 LineProtocolParser.parse(body, precision, 1_700_000_000_000L, out);
                 allocated = allocatedBytes() - before;
                 FuzzLimits.assertWithin(out, body);

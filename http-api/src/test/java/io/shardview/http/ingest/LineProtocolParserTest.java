@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.http.ingest.LineProtocolParser.Precision;
+import io.shardview.metrics.ingest.SampleBatch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class LineProtocolParserTest {
     private static final long NOW = 1_700_000_000_123L;
 
     private static List<String> parse(String body, Precision precision) {
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(1000));
         LineProtocolParser.parse(body, precision, NOW, out);
         return BatchRendering.lines(out.build());
     }
@@ -115,7 +116,7 @@ class LineProtocolParserTest {
 
     @Test
     void sameSeriesAcrossLinesIsOneSeries() {
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(100));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(100));
         LineProtocolParser.parse("m,h=a f=1 1\nm,h=a f=2 2\nm,h=b f=3 3", Precision.MS, NOW, out);
         SampleBatch batch = out.build();
         assertEquals(2, batch.seriesCount());
@@ -124,7 +125,7 @@ class LineProtocolParserTest {
 
     @Test
     void moreSamplesThanTheLimitRejectTheRequest() {
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(2));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(2));
         IngestException e = assertThrows(
                 IngestException.class, () -> LineProtocolParser.parse("m a=1,b=2,c=3 1", Precision.MS, NOW, out));
         assertEquals("max-samples-per-request", e.details().get("limit"));
@@ -132,7 +133,7 @@ class LineProtocolParserTest {
 
     @Test
     void linesRepeatingASeriesKeyShareItsSeriesAndMayAddFields() {
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(100));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(100));
         LineProtocolParser.parse(
                 "cpu,h=a,r=x u=1,s=2 1\ncpu,h=a,r=x s=3,i=4 2\ncpu,r=x,h=a u=5 3\n"
                         + "my\\ m,h=a\\ b f=1 1\nmy\\ m,h=a\\ b f=2 2",
@@ -174,7 +175,7 @@ class LineProtocolParserTest {
                         .append(round)
                         .append('\n');
         }
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(10_000));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(10_000));
         LineProtocolParser.parse(body.toString(), Precision.MS, NOW, out);
         SampleBatch batch = out.build();
         assertEquals(500, batch.seriesCount());
@@ -233,7 +234,7 @@ class LineProtocolParserTest {
             }
             body.append("m,h=a ").append(fields).append(' ').append(line + 1).append('\n');
         }
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(1000));
         LineProtocolParser.parse(body.toString(), Precision.MS, NOW, out);
         SampleBatch batch = out.build();
         assertEquals(40, batch.seriesCount());

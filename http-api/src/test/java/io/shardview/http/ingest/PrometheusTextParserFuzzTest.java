@@ -16,7 +16,7 @@ class PrometheusTextParserFuzzTest {
             long before = allocatedBytes();
             long allocated; // by the parse alone, not by the checks of its outcome
             try {
-                SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
+                SampleBatchBuilder out = new SampleBatchBuilder(FuzzLimits.SMALL);
                 PrometheusTextParser.parse(body, 1_700_000_000_000L, out);
                 allocated = allocatedBytes() - before;
                 FuzzLimits.assertWithin(out, body);

@@ -11,7 +11,7 @@ class PrometheusTextParserTest {
     private static final long NOW = 1_700_000_000_000L;
 
     private static List<String> parse(String body) {
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(1000));
         PrometheusTextParser.parse(body, NOW, out);
         return BatchRendering.lines(out.build());
     }

@@ -28,7 +28,7 @@ class RemoteWriteDecoderFuzzTest {
             long before = allocatedBytes();
             long allocated; // by the parse alone, not by the checks of its outcome
             try {
-                SampleBatch.Builder out = new SampleBatch.Builder(FuzzLimits.SMALL);
+                SampleBatchBuilder out = new SampleBatchBuilder(FuzzLimits.SMALL);
                 RemoteWriteDecoder.decode(body, MAX_UNCOMPRESSED_BYTES, out);
                 allocated = allocatedBytes() - before;
                 FuzzLimits.assertWithin(out, (input[0] & 1) == 0 ? rest : Snappy.uncompress(rest));

@@ -48,7 +48,7 @@ public class RemoteWriteDecoderTest {
     }
 
     private static List<String> decode(byte[] body) {
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(1000));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(1000));
         RemoteWriteDecoder.decode(body, 1 << 20, out);
         return BatchRendering.lines(out.build());
     }
@@ -77,7 +77,7 @@ public class RemoteWriteDecoderTest {
         byte[] body = writeRequest(
                 List.<String[]>of(new String[] {"__name__", "m"}),
                 List.<double[][]>of(new double[][] {{1, Double.longBitsToDouble(stale)}}));
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(10));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(10));
         RemoteWriteDecoder.decode(body, 1 << 20, out);
         assertEquals(stale, Double.doubleToRawLongBits(out.build().value(0)));
     }
@@ -99,7 +99,7 @@ public class RemoteWriteDecoderTest {
     @Test
     void bodiesInflatingPastTheLimitAreRejectedBeforeInflating() throws IOException {
         byte[] zeros = Snappy.compress(new byte[4 << 20]);
-        SampleBatch.Builder out = new SampleBatch.Builder(IngestLimits.ofSamples(10));
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(10));
         IngestException e = assertThrows(IngestException.class, () -> RemoteWriteDecoder.decode(zeros, 1 << 20, out));
         assertEquals("max-decoded-request-bytes", e.details().get("limit"));
         assertEquals(io.shardview.http.ErrorCode.PAYLOAD_TOO_LARGE, e.error());

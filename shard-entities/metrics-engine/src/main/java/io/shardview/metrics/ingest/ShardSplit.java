@@ -1,6 +1,5 @@
-package io.shardview.http.metrics;
+package io.shardview.metrics.ingest;
 
-import io.shardview.http.ingest.SampleBatch;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.storage.PointBatch;
 import java.util.ArrayList;

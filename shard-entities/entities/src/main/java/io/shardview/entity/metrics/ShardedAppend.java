@@ -1,10 +1,9 @@
-package io.shardview.http.metrics;
+package io.shardview.entity.metrics;
 
-import io.shardview.entity.metrics.MetricsShard;
-import io.shardview.http.InternalFailure;
-import io.shardview.http.RetriedAsk;
-import io.shardview.http.ingest.SampleBatch;
-import io.shardview.http.metrics.ShardSplit.Part;
+import io.shardview.entity.RetriedAsk;
+import io.shardview.entity.fault.InternalFailure;
+import io.shardview.metrics.ingest.SampleBatch;
+import io.shardview.metrics.ingest.ShardSplit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +25,34 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * the tenant fill a shard between the check and the append can one shard refuse its part after
  * others stored theirs; the outcome then says so ({@link Outcome#partiallyApplied}).
  */
-final class ShardedAppend {
+public final class ShardedAppend {
     private final ActorSystem<?> system;
-    private final MetricsHttpSettings settings;
+    private final int shardsPerTenant;
+    private final Duration futureTolerance;
+    private final Duration attemptTimeout;
+    private final Duration askTimeout;
 
-    ShardedAppend(ActorSystem<?> system, MetricsHttpSettings settings) {
+    /**
+     * @param shardsPerTenant the shards a tenant's series are spread over
+     * @param futureTolerance how far ahead of this node's clock a point may lie
+     * @param attemptTimeout how long one ask to a shard waits before it is sent again
+     * @param askTimeout how long all attempts of one ask together may take
+     */
+    public ShardedAppend(
+            ActorSystem<?> system,
+            int shardsPerTenant,
+            Duration futureTolerance,
+            Duration attemptTimeout,
+            Duration askTimeout) {
         this.system = system;
-        this.settings = settings;
+        this.shardsPerTenant = shardsPerTenant;
+        this.futureTolerance = futureTolerance;
+        this.attemptTimeout = attemptTimeout;
+        this.askTimeout = askTimeout;
     }
 
     /** What happened to a request: points stored and dropped, or the shard that refused it. */
-    record Outcome(
+    public record Outcome(
             int accepted,
             int outOfOrder,
             int tooOld,
@@ -45,13 +61,13 @@ final class ShardedAppend {
             boolean partiallyApplied) {}
 
     /** A shard refused (or would refuse) its part for the series limit. */
-    record SeriesRefusal(int shard, int activeSeries, int newSeries, int shardLimit) {}
+    public record SeriesRefusal(int shard, int activeSeries, int newSeries, int shardLimit) {}
 
     /** Appends {@code batch}; points further in the future than the tolerance are refused before anything is persisted. */
-    CompletionStage<Outcome> append(String tenant, SampleBatch batch) {
-        long latest = System.currentTimeMillis() + settings.futureTolerance().toMillis();
-        ShardSplit split = ShardSplit.of(batch, settings.shardsPerTenant(), latest);
-        List<Part> used = split.parts();
+    public CompletionStage<Outcome> append(String tenant, SampleBatch batch) {
+        long latest = System.currentTimeMillis() + futureTolerance.toMillis();
+        ShardSplit split = ShardSplit.of(batch, shardsPerTenant, latest);
+        List<ShardSplit.Part> used = split.parts();
         int tooFarAhead = split.tooFarAhead();
         // One part is stored whole or not at all by its shard: no check round trip needed.
         if (used.size() <= 1) return store(tenant, used, tooFarAhead);
@@ -62,9 +78,9 @@ final class ShardedAppend {
     }
 
     /** The first shard without room for its part's new series, or null when all have room. */
-    private CompletionStage<SeriesRefusal> checkRoom(String tenant, List<Part> parts) {
+    private CompletionStage<SeriesRefusal> checkRoom(String tenant, List<ShardSplit.Part> parts) {
         List<CompletableFuture<MetricsShard.SeriesRoom>> asks = new ArrayList<>();
-        for (Part part : parts) {
+        for (ShardSplit.Part part : parts) {
             var shard = shard(tenant, part.shard());
             asks.add(retried(timeout -> shard.<MetricsShard.SeriesRoom>ask(
                     replyTo -> new MetricsShard.CheckSeries(part.labelSets(), replyTo), timeout)));
@@ -85,12 +101,12 @@ final class ShardedAppend {
     // nothing (a duplicate keeps the last value). A part whose shard is moving after its node died is
     // resent until the request's deadline.
     private <T> CompletableFuture<T> retried(Function<Duration, CompletionStage<T>> ask) {
-        return RetriedAsk.ask(system, ask, settings.retryAttemptTimeout(), settings.askTimeout());
+        return RetriedAsk.ask(system, ask, attemptTimeout, askTimeout);
     }
 
-    private CompletionStage<Outcome> store(String tenant, List<Part> parts, int tooFarAhead) {
+    private CompletionStage<Outcome> store(String tenant, List<ShardSplit.Part> parts, int tooFarAhead) {
         List<CompletableFuture<MetricsShard.AppendReply>> asks = new ArrayList<>();
-        for (Part part : parts) {
+        for (ShardSplit.Part part : parts) {
             byte[] bytes = part.points().toBytes();
             var shard = shard(tenant, part.shard());
             asks.add(retried(timeout ->

@@ -1,4 +1,4 @@
-package io.shardview.http;
+package io.shardview.entity.fault;
 
 /**
  * An entity answered that a bug failed its part of the request, already logged under {@code requestId}: the route
