@@ -2,6 +2,7 @@ package io.shardview.node;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.error.RejectionKind;
@@ -79,6 +80,8 @@ class CrossNodeSerializationTest {
         assertRoundTrip(new TenantCircuit.Query("SELECT 1", 1_700_000_000_000L, ref()));
         assertRoundTrip(new TenantCircuit.ReplayChanges("v", 7L, ref()));
         assertRoundTrip(new TenantCircuit.ReplayChanges("v", null, ref()));
+        // Small budgets too stay longs when they cross nodes.
+        assertRoundTrip(new TenantCircuit.SetBudgets(Map.of("max-views", 3L, "max-state-bytes", 1L << 40), ref()));
     }
 
     @Test
@@ -106,7 +109,14 @@ class CrossNodeSerializationTest {
                 "t",
                 4,
                 List.of(new TenantCircuit.TableInfo("a", columns, List.of("id"), 10)),
-                List.of(new TenantCircuit.ViewInfo("v", "SELECT id FROM a", columns, 3))));
+                List.of(new TenantCircuit.ViewInfo("v", "SELECT id FROM a", columns, 3)),
+                Map.of(
+                        "max-state-rows",
+                        new TenantCircuit.BudgetUse(10_000_000L, 12L, true),
+                        "max-batch-ops",
+                        new TenantCircuit.BudgetUse(100_000L, null, false))));
+        assertRoundTrip(new TenantCircuit.BudgetsReply(
+                Map.of("max-views", new TenantCircuit.BudgetUse(Integer.MAX_VALUE + 1L, 2L, false))));
         ViewChange change =
                 new ViewChange("t", "v", 5, 4, List.of("id", "x"), rows, List.of(List.of(7L, "12.50")), "h");
         assertRoundTrip(change);
@@ -182,6 +192,24 @@ class CrossNodeSerializationTest {
         assertEquals(0, old.sqlRevision());
         assertEquals(null, old.requestKey());
         assertEquals(now.sql(), old.sql());
+    }
+
+    @Test
+    void aBudgetsEventReadsBackWithItsNameAndLongValues() {
+        org.apache.pekko.serialization.Serialization serialization =
+                org.apache.pekko.serialization.SerializationExtension.get(
+                        kit.system().classicSystem());
+        TenantEvent.BudgetsSet set =
+                new TenantEvent.BudgetsSet(4, Map.of("max-views", 3L, "max-state-bytes", 1L << 40));
+        org.apache.pekko.serialization.Serializer serializer = serialization.findSerializerFor(set);
+        String manifest = org.apache.pekko.serialization.Serializers.manifestFor(serializer, set);
+        byte[] bytes = serializer.toBinary(set);
+        assertTrue(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains("budgets-set.v1"));
+        TenantEvent.BudgetsSet back = (TenantEvent.BudgetsSet) serialization
+                .deserialize(bytes, serializer.identifier(), manifest)
+                .get();
+        assertEquals(set, back);
+        assertEquals(Long.class, back.budgets().get("max-views").getClass());
     }
 
     private static <T> ActorRef<T> ref() {

@@ -533,6 +533,14 @@ class TenantApiTest {
                             .POST(HttpRequest.BodyPublishers.ofString(body)));
         }
 
+        HttpResponse<String> put(String path, String contentType, String body) {
+            return TestNodes.send(
+                    node,
+                    HttpRequest.newBuilder(URI.create(base + "/" + path))
+                            .header("Content-Type", contentType)
+                            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+        }
+
         JsonNode sql(String sql, int status) throws Exception {
             return json(post("sql", "application/sql", sql), status);
         }

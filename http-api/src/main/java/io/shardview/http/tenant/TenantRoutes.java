@@ -11,8 +11,10 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shardview.circuit.budget.Budgets;
 import io.shardview.entity.fault.FailPoints;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.ViewTopics;
@@ -25,6 +27,7 @@ import io.shardview.http.RouteMetrics;
 import io.shardview.http.TenantEndpoints;
 import io.shardview.http.changes.ChangeStreamRoute;
 import io.shardview.persistence.WrittenIds;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
@@ -96,6 +99,7 @@ public final class TenantRoutes {
                 path("sql", () -> endpoint("/v1/tenants/{t}/sql", tenant, () -> post(() -> sql(tenant)))),
                 path("ingest", () -> endpoint("/v1/tenants/{t}/ingest", tenant, () -> post(() -> ingest(tenant)))),
                 path("query", () -> endpoint("/v1/tenants/{t}/query", tenant, () -> post(() -> query(tenant)))),
+                path("budgets", () -> endpoint("/v1/tenants/{t}/budgets", tenant, () -> put(() -> setBudgets(tenant)))),
                 pathPrefix(PathMatchers.segment("views").slash(PathMatchers.segment()), view -> view(tenant, view)),
                 path(
                         PathMatchers.segment("tables").slash(PathMatchers.segment()),
@@ -217,6 +221,41 @@ public final class TenantRoutes {
                         ? TenantResponses.tenantInfo(info)
                         : TenantResponses.refused((TenantCircuit.Refused) r),
                 TenantEndpoints.Effect.READ);
+    }
+
+    /**
+     * Sets the tenant's budgets: a JSON object of budget names to integers; the budgets it leaves out return to the
+     * node's defaults ({@code {}} resets them all). Answered with every budget, its value and use.
+     */
+    private Route setBudgets(String tenant) {
+        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("budgets", body -> {
+            String type = mediaType(request);
+            if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
+            JsonNode node = parseJson(body);
+            if (node == null || !node.isObject()) {
+                return complete(badRequest("the body must be a JSON object of budget names to integers, e.g. "
+                        + "{\"max-state-rows\": 1000000}"));
+            }
+            Map<String, Long> budgets = new LinkedHashMap<>();
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var field = fields.next();
+                if (!field.getValue().isIntegralNumber() || !field.getValue().canConvertToLong()) {
+                    return complete(badRequest("budget " + field.getKey() + " must be an integer"));
+                }
+                budgets.put(field.getKey(), field.getValue().asLong());
+            }
+            try {
+                Budgets.UNLIMITED.with(budgets); // names and ranges
+            } catch (IllegalArgumentException e) {
+                return complete(badRequest(e.getMessage()));
+            }
+            return reply(
+                    this.<TenantCircuit.BudgetsReply>ask(
+                            tenant, writeTimeout(), replyTo -> new TenantCircuit.SetBudgets(budgets, replyTo)),
+                    r -> Json.response(StatusCodes.OK, Map.of("tenant", tenant, "budgets", r.budgets())),
+                    TenantEndpoints.Effect.WRITE);
+        })));
     }
 
     private Route query(String tenant) {

@@ -5,6 +5,9 @@ import io.shardview.circuit.batch.BatchValidation;
 import io.shardview.circuit.batch.BatchValidator;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.batch.ValidatedBatch;
+import io.shardview.circuit.budget.BudgetExceeded;
+import io.shardview.circuit.budget.Budgets;
+import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.catalog.CatalogDescription;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.compiler.Dataflow;
@@ -38,9 +41,46 @@ public final class Circuit {
     private final Map<String, BaseTable> tables = new LinkedHashMap<>();
     private Map<String, MaterializedView> views = new LinkedHashMap<>();
     private final ViewEvaluator evaluator = new ViewEvaluator();
+    private Budgets budgets = Budgets.UNLIMITED;
     private long version;
     /** DDL requests applied by this instance: a request prepared against another catalog cannot apply. */
     private long epoch;
+
+    /**
+     * Sets what a request may use from now on: state, rows produced, views, batch ops. Unlimited until set, so a
+     * circuit replaying its journal accepts what was accepted once, whatever the budgets are now.
+     */
+    public void setBudgets(Budgets budgets) {
+        this.budgets = budgets;
+    }
+
+    public Budgets budgets() {
+        return budgets;
+    }
+
+    /**
+     * The rows the circuit holds: its tables' and views' rows and its operators' state entries. Summed from
+     * counters kept as deltas apply (one per table, view and operator), never by walking the state.
+     */
+    public long stateRows() {
+        long rows = 0;
+        for (BaseTable t : tables.values()) rows += t.rowCount();
+        for (MaterializedView v : views.values()) rows += v.rowCount + v.dataflow.stateRows();
+        return rows;
+    }
+
+    /** The estimated bytes of that state, summed as {@link #stateRows} is. */
+    public long stateBytes() {
+        long bytes = 0;
+        for (BaseTable t : tables.values()) bytes += t.bytes();
+        for (MaterializedView v : views.values()) bytes += v.bytes() + v.dataflow.stateBytes();
+        return bytes;
+    }
+
+    /** A meter for one request under the current budgets and state. */
+    private Work work() {
+        return budgets == Budgets.UNLIMITED ? Work.unlimited() : new Work(budgets, stateRows(), stateBytes());
+    }
 
     /** The number of accepted batches and SQL requests so far. */
     public long version() {
@@ -110,8 +150,9 @@ public final class Circuit {
         Map<String, BaseTable> savedTables = new LinkedHashMap<>(tables);
         Map<String, MaterializedView> savedViews = new LinkedHashMap<>(views);
         List<DdlResult.ChangedObject> objects = new ArrayList<>();
+        Work work = work();
         for (int i = 0; i < prepared.steps.size(); i++) {
-            DdlResult.Rejected rejected = apply(i, prepared.steps.get(i), objects);
+            DdlResult.Rejected rejected = apply(i, prepared.steps.get(i), objects, work);
             if (rejected != null) {
                 tables.clear();
                 tables.putAll(savedTables);
@@ -124,18 +165,35 @@ public final class Circuit {
         return new DdlResult.Applied(version, List.copyOf(objects));
     }
 
-    private DdlResult.Rejected apply(int index, PreparedSql.Step step, List<DdlResult.ChangedObject> objects) {
+    private DdlResult.Rejected apply(
+            int index, PreparedSql.Step step, List<DdlResult.ChangedObject> objects, Work work) {
         if (step instanceof PreparedSql.CreateTable ct) {
             tables.put(ct.schema().name(), new BaseTable(ct.schema()));
             objects.add(new DdlResult.ChangedObject("table", ct.schema().name(), "created"));
         } else if (step instanceof PreparedSql.CreateView cv) {
             MaterializedView view = cv.view();
+            if (!views.containsKey(view.name) && views.size() >= budgets.maxViews()) {
+                return overBudget(
+                        index,
+                        view.name,
+                        new BudgetExceeded(
+                                Budgets.VIEWS,
+                                budgets.maxViews(),
+                                views.size() + 1L,
+                                "a tenant may have at most " + budgets.maxViews() + " views (" + Budgets.VIEWS + ")"));
+            }
             try {
-                view.absorb(
-                        view.dataflow.step(currentContents(view.dataflow), true).output());
+                ZSet filled = view.dataflow
+                        .step(currentContents(view.dataflow), true, work)
+                        .output();
+                long[] growth = view.growth(filled);
+                work.stateGrew(growth[0], growth[1]);
+                view.absorb(filled);
             } catch (EvaluationException e) {
                 return new DdlResult.Rejected(
                         index, RejectionKind.EVALUATION_ERROR, "view " + view.name + ": " + e.getMessage());
+            } catch (BudgetExceeded e) {
+                return overBudget(index, view.name, e);
             }
             views.put(view.name, view);
             objects.add(new DdlResult.ChangedObject("view", view.name, "created"));
@@ -147,6 +205,22 @@ public final class Circuit {
             objects.add(new DdlResult.ChangedObject(drop.view() ? "view" : "table", drop.name(), "dropped"));
         }
         return null;
+    }
+
+    private static DdlResult.Rejected overBudget(int index, String view, BudgetExceeded e) {
+        return new DdlResult.Rejected(
+                index,
+                RejectionKind.LIMIT_EXCEEDED,
+                "view " + view + ": " + e.getMessage() + "; nothing was applied",
+                budgetDetails(e));
+    }
+
+    /**
+     * What a client is told of a passed budget, as of every limit: its name ({@code limit}), its value ({@code max}),
+     * and how far the request got ({@code reached}).
+     */
+    public static Map<String, Object> budgetDetails(BudgetExceeded e) {
+        return Map.of("limit", e.budget(), "max", e.limit(), "reached", e.reached());
     }
 
     /**
@@ -209,10 +283,30 @@ public final class Circuit {
             throw new IllegalStateException(
                     "batch validated at version " + batch.baseVersion() + ", circuit is at " + version);
         }
+        if (batch.ops() > budgets.maxBatchOps()) {
+            return new BatchOutcome.OverBudget(
+                    null,
+                    Budgets.BATCH_OPS,
+                    budgets.maxBatchOps(),
+                    batch.ops(),
+                    "the batch has " + batch.ops() + " ops, more than " + Budgets.BATCH_OPS + " = "
+                            + budgets.maxBatchOps() + "; split it");
+        }
+        Work work = work();
         Map<String, ViewDelta> changed;
         try {
-            changed = evaluator.propagate(views.values(), new LinkedHashMap<>(batch.tableDeltas()));
+            for (ZSet delta : batch.tableDeltas().values()) {
+                long[] growth = BaseTable.growth(delta);
+                work.stateGrew(growth[0], growth[1]);
+            }
+            changed = evaluator.propagate(views.values(), new LinkedHashMap<>(batch.tableDeltas()), work);
+        } catch (BudgetExceeded e) {
+            return new BatchOutcome.OverBudget(null, e.budget(), e.limit(), e.reached(), e.getMessage());
         } catch (ViewEvaluator.ViewFailed failed) {
+            BudgetExceeded e = failed.budgetExceeded();
+            if (e != null) {
+                return new BatchOutcome.OverBudget(failed.view, e.budget(), e.limit(), e.reached(), e.getMessage());
+            }
             return new BatchOutcome.Failed(failed.view, failed.getMessage());
         }
         // Operators read only deltas, never the tables, so the tables change once the views succeeded.
@@ -291,10 +385,14 @@ public final class Circuit {
             }
         }
         try {
-            ZSet result = dataflow.step(currentContents(dataflow), true).output();
+            // A query keeps nothing: its operators' state while it runs is held to the state budgets on its own.
+            Work work = new Work(budgets, 0, 0);
+            ZSet result = dataflow.step(currentContents(dataflow), true, work).output();
             return new QueryResult.Rows(dataflow.columns(), ReadOrder.expand(result, dataflow.readOrder()));
         } catch (EvaluationException e) {
             return new QueryResult.Rejected(RejectionKind.EVALUATION_ERROR, "query: " + e.getMessage());
+        } catch (BudgetExceeded e) {
+            return new QueryResult.Rejected(RejectionKind.LIMIT_EXCEEDED, "query: " + e.getMessage(), budgetDetails(e));
         }
     }
 

@@ -20,6 +20,17 @@ public sealed interface BatchOutcome {
         }
     }
 
+    /**
+     * Nothing was applied: the batch would pass one of the tenant's budgets ({@link
+     * io.shardview.circuit.budget.Budgets}); which, its value, how far the batch got, and the view being stepped
+     * when it stopped (null when it stopped before any view: the batch's size, or the tables' state).
+     */
+    record OverBudget(String view, String budget, long limit, long reached, String problem) implements BatchOutcome {
+        public String message() {
+            return view == null ? problem : "view " + view + ": " + problem;
+        }
+    }
+
     /** Nothing was applied: the first bad op, why, and a one-sentence message. */
     record Rejected(int index, RejectionKind kind, String message) implements BatchOutcome, BatchValidation {}
 }

@@ -1,5 +1,6 @@
 package io.shardview.circuit.compiler;
 
+import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSet;
@@ -68,14 +69,22 @@ public final class Dataflow {
         return relations;
     }
 
+    /** As {@link #step(Map, boolean, Work)}, unmetered. */
+    public Step step(Map<String, ZSet> relationDeltas, boolean first) {
+        return step(relationDeltas, first, Work.unlimited());
+    }
+
     /**
      * Runs one step: the output delta for the given deltas of the relations (absent means unchanged).
      * The first step of a new dataflow passes first = true so constant and global-aggregate rows appear.
      * If an operator throws (an {@link io.shardview.circuit.error.EvaluationException} for an SQL
-     * runtime error), the operators that already stepped are undone and the exception propagates, so
-     * the state is as before; a first step is not undone: a view whose filling fails is dropped.
+     * runtime error, a {@link io.shardview.circuit.budget.BudgetExceeded} when the request passes a budget),
+     * the operators that already stepped are undone and the exception propagates, so the state is as before;
+     * a first step is not undone: a view whose filling fails is dropped.
+     *
+     * <p>Each operator's output rows and the state it gained are reported to {@code work}.
      */
-    public Step step(Map<String, ZSet> relationDeltas, boolean first) {
+    public Step step(Map<String, ZSet> relationDeltas, boolean first, Work work) {
         ZSet[] deltas = new ZSet[nodes.size()];
         ZSet[][] inputs = new ZSet[nodes.size()][];
         int i = 0;
@@ -93,14 +102,37 @@ public final class Dataflow {
                     allEmpty &= in[k].isEmpty();
                 }
                 boolean run = !allEmpty || (first && n.operator().needsFirstStep());
-                deltas[i] = run ? n.operator().step(in) : EMPTY;
-                if (run) inputs[i] = in;
+                if (!run) {
+                    deltas[i] = EMPTY;
+                    continue;
+                }
+                Operator op = n.operator();
+                long rowsBefore = op.stateRows();
+                long bytesBefore = op.stateBytes();
+                deltas[i] = op.step(in, work);
+                inputs[i] = in; // stepped: undone if a later check fails
+                work.produced(deltas[i].size());
+                work.stateGrew(op.stateRows() - rowsBefore, op.stateBytes() - bytesBefore);
             }
         } catch (RuntimeException e) {
-            if (!first) undo(inputs, i);
+            if (!first) undo(inputs, inputs[i] != null ? i + 1 : i);
             throw e;
         }
         return new Step(deltas[deltas.length - 1], first ? null : inputs);
+    }
+
+    /** The state entries of every operator (see {@link Operator#stateRows}). */
+    public long stateRows() {
+        long rows = 0;
+        for (Node n : nodes) if (n.operator() != null) rows += n.operator().stateRows();
+        return rows;
+    }
+
+    /** The estimated bytes of every operator's state. */
+    public long stateBytes() {
+        long bytes = 0;
+        for (Node n : nodes) if (n.operator() != null) bytes += n.operator().stateBytes();
+        return bytes;
     }
 
     /** Undoes the operators that ran before node end, newest first. */

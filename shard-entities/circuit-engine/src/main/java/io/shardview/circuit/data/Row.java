@@ -43,6 +43,26 @@ public final class Row {
         return values.length;
     }
 
+    /**
+     * About how many bytes of heap this row takes, for the state budgets: the object and its array, and each
+     * value by its type (a string by its length). An estimate of a 64-bit JVM with compressed pointers, not a
+     * measurement; it depends only on the values, so adding and removing a row account the same amount.
+     */
+    public long estimatedBytes() {
+        long bytes = 40 + 4L * values.length;
+        for (Object v : values) bytes += valueBytes(v);
+        return bytes;
+    }
+
+    private static long valueBytes(Object v) {
+        if (v == null) return 0;
+        if (v instanceof String s) return 40 + s.length();
+        if (v instanceof FixedChar c) return 56 + c.text().length();
+        if (v instanceof java.math.BigDecimal d) return 48 + d.unscaledValue().bitLength() / 8;
+        if (v instanceof Number || v instanceof Boolean) return 16;
+        return 32; // dates and times: objects of a few fields
+    }
+
     /** A copy of the values. */
     public Object[] toArray() {
         return values.clone();

@@ -184,4 +184,9 @@ public final class Aggregate implements Operator {
             groups.put(key, g);
         }
     }
+
+    @Override
+    public long stateRows() {
+        return groups.size();
+    }
 }

@@ -1,5 +1,6 @@
 package io.shardview.circuit.operator;
 
+import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.RowCodec;
 import io.shardview.circuit.data.ZSet;
@@ -49,12 +50,38 @@ public final class ComputedJoin implements Operator {
 
     @Override
     public ZSet step(ZSet[] inputs) {
+        return step(inputs, Work.unlimited());
+    }
+
+    @Override
+    public ZSet step(ZSet[] inputs, Work work) {
         ZSet pairs = new ZSet();
-        inputs[0].forEach((l, w) -> right.forEachMatch(left, l, (r, v) -> pairs.add(l.concat(r), w * v)));
+        inputs[0].forEach((l, w) -> right.forEachMatch(left, l, (r, v) -> {
+            pairs.add(l.concat(r), w * v);
+            work.checkEvery(pairs.size());
+        }));
         left.add(inputs[0], 1);
-        inputs[1].forEach((r, v) -> left.forEachMatch(right, r, (l, w) -> pairs.add(l.concat(r), w * v)));
+        try {
+            inputs[1].forEach((r, v) -> left.forEachMatch(right, r, (l, w) -> {
+                pairs.add(l.concat(r), w * v);
+                work.checkEvery(pairs.size());
+            }));
+        } catch (RuntimeException e) {
+            left.add(inputs[0], -1);
+            throw e;
+        }
         right.add(inputs[1], 1);
         return InnerJoin.matching(pairs, residual, () -> undo(inputs));
+    }
+
+    @Override
+    public long stateRows() {
+        return left.rows.rows() + left.failed.size() + right.rows.rows() + right.failed.size();
+    }
+
+    @Override
+    public long stateBytes() {
+        return left.rows.bytes() + right.rows.bytes() + (left.failed.size() + right.failed.size()) * ENTRY_BYTES;
     }
 
     @Override

@@ -104,4 +104,9 @@ public final class Distinct implements Operator {
             else copies.put(r, w);
         }
     }
+
+    @Override
+    public long stateRows() {
+        return copies.size() + spelled.size();
+    }
 }

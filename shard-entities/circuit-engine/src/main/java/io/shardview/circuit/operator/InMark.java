@@ -363,4 +363,9 @@ public final class InMark implements Operator {
             for (int i = in.readInt(); i > 0; i--) addValue(g, RowCodec.readRow(in), in.readLong());
         }
     }
+
+    @Override
+    public long stateRows() {
+        return groups.size();
+    }
 }

@@ -1,5 +1,6 @@
 package io.shardview.circuit.operator;
 
+import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSet;
 import java.io.DataInput;
@@ -26,18 +27,46 @@ public final class InnerJoin implements Operator {
 
     @Override
     public ZSet step(ZSet[] inputs) {
+        return step(inputs, Work.unlimited());
+    }
+
+    @Override
+    public ZSet step(ZSet[] inputs, Work work) {
         ZSet pairs = new ZSet();
         inputs[0].forEach((l, w) -> {
             Row key = leftKeys.keyOf(l);
-            if (key != null) right.get(key).forEach((r, v) -> pairs.add(l.concat(r), w * v));
+            if (key != null)
+                right.get(key).forEach((r, v) -> {
+                    pairs.add(l.concat(r), w * v);
+                    work.checkEvery(pairs.size());
+                });
         });
         index(inputs[0], leftKeys, left, 1);
-        inputs[1].forEach((r, v) -> {
-            Row key = rightKeys.keyOf(r);
-            if (key != null) left.get(key).forEach((l, w) -> pairs.add(l.concat(r), w * v));
-        });
+        try {
+            inputs[1].forEach((r, v) -> {
+                Row key = rightKeys.keyOf(r);
+                if (key != null)
+                    left.get(key).forEach((l, w) -> {
+                        pairs.add(l.concat(r), w * v);
+                        work.checkEvery(pairs.size());
+                    });
+            });
+        } catch (RuntimeException e) {
+            index(inputs[0], leftKeys, left, -1);
+            throw e;
+        }
         index(inputs[1], rightKeys, right, 1);
         return residual == null ? pairs : matching(pairs, residual, () -> undo(inputs));
+    }
+
+    @Override
+    public long stateRows() {
+        return left.rows() + right.rows();
+    }
+
+    @Override
+    public long stateBytes() {
+        return left.bytes() + right.bytes();
     }
 
     /**

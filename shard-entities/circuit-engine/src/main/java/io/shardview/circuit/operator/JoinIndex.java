@@ -9,10 +9,15 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.HashMap;
 
-/** An arrangement: the current rows of one join input, hashed by join key. */
+/**
+ * An arrangement: the current rows of one join input, hashed by join key. Counts its distinct rows and their
+ * estimated bytes as they come and go, for the state budgets.
+ */
 final class JoinIndex {
     private static final ZSet EMPTY = new ZSet();
     private final HashMap<Row, ZSet> byKey = new HashMap<>();
+    private long rows;
+    private long bytes;
 
     ZSet get(Row key) {
         ZSet rows = byKey.get(key);
@@ -30,9 +35,25 @@ final class JoinIndex {
     }
 
     void add(Row key, Row row, long weight) {
-        ZSet rows = byKey.computeIfAbsent(key, k -> new ZSet(1));
-        rows.add(row, weight);
-        if (rows.isEmpty()) byKey.remove(key);
+        ZSet keyRows = byKey.computeIfAbsent(key, k -> new ZSet(1));
+        int before = keyRows.size();
+        keyRows.add(row, weight);
+        int change = keyRows.size() - before; // +1: a new row, -1: a row gone
+        if (change != 0) {
+            rows += change;
+            bytes += change * row.estimatedBytes();
+        }
+        if (keyRows.isEmpty()) byKey.remove(key);
+    }
+
+    /** The distinct rows held. */
+    long rows() {
+        return rows;
+    }
+
+    /** Their estimated bytes (see {@link Row#estimatedBytes}). */
+    long bytes() {
+        return bytes;
     }
 
     void write(DataOutput out) throws IOException {
@@ -68,9 +89,17 @@ final class JoinIndex {
 
     void read(DataInput in) throws IOException {
         byKey.clear();
+        rows = 0;
+        bytes = 0;
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            byKey.put(RowCodec.readRow(in), RowCodec.readZSet(in));
+            Row key = RowCodec.readRow(in);
+            ZSet keyRows = RowCodec.readZSet(in);
+            byKey.put(key, keyRows);
+            keyRows.forEach((row, w) -> {
+                rows++;
+                bytes += row.estimatedBytes();
+            });
         }
     }
 

@@ -1,5 +1,6 @@
 package io.shardview.circuit.operator;
 
+import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSet;
 import java.io.DataInput;
@@ -25,6 +26,11 @@ public final class LeftJoin implements Operator {
 
     @Override
     public ZSet step(ZSet[] inputs) {
+        return step(inputs, Work.unlimited());
+    }
+
+    @Override
+    public ZSet step(ZSet[] inputs, Work work) {
         Set<Row> touched = new HashSet<>();
         ZSet out = new ZSet();
         inputs[0].forEach((l, w) -> {
@@ -39,7 +45,7 @@ public final class LeftJoin implements Operator {
         for (Row key : touched) {
             padded(key, out, -1);
         }
-        out.addAll(inner.step(inputs));
+        out.addAll(inner.step(inputs, work));
         try {
             for (Row key : touched) {
                 padded(key, out, 1);
@@ -54,6 +60,16 @@ public final class LeftJoin implements Operator {
     @Override
     public void undo(ZSet[] inputs) {
         inner.undo(inputs);
+    }
+
+    @Override
+    public long stateRows() {
+        return inner.stateRows();
+    }
+
+    @Override
+    public long stateBytes() {
+        return inner.stateBytes();
     }
 
     /** Adds sign times the padded (unmatched) left rows of one key. */

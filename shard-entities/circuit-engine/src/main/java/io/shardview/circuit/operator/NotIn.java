@@ -215,4 +215,9 @@ public final class NotIn implements Operator {
             if (x.keyOf(l) == InValues.FAILED) failed.add(l, w);
         });
     }
+
+    @Override
+    public long stateRows() {
+        return unmatched.size() + matched.size() + nullKeyed.size() + failed.size() + values.size();
+    }
 }

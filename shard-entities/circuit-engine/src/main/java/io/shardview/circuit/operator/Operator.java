@@ -1,5 +1,7 @@
 package io.shardview.circuit.operator;
 
+import io.shardview.circuit.budget.BudgetExceeded;
+import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.error.EvaluationException;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +24,34 @@ public interface Operator {
      * (an {@link EvaluationException} for an SQL runtime error), the state is unchanged.
      */
     ZSet step(ZSet[] inputs);
+
+    /**
+     * As {@link #step(ZSet[])}, metered: an operator whose output may be far larger than its inputs (a join)
+     * checks {@code work} as it builds the output and stops with {@link BudgetExceeded}, its state unchanged,
+     * as soon as the request passes its rows budget. The caller reports the output itself.
+     */
+    default ZSet step(ZSet[] inputs, Work work) {
+        return step(inputs);
+    }
+
+    /**
+     * The entries of state the operator holds (rows of its arrangements, groups, distinct rows), counted as they
+     * come and go, never by walking the state: for the tenant's state budget. 0 for stateless operators.
+     */
+    default long stateRows() {
+        return 0;
+    }
+
+    /** The estimated bytes of that state (see {@link io.shardview.circuit.data.Row#estimatedBytes}). */
+    default long stateBytes() {
+        return stateRows() * ENTRY_BYTES;
+    }
+
+    /**
+     * The bytes an operator that does not weigh its entries one by one counts per entry: a hash-map entry, a
+     * key row of a few values, and a count or an accumulator.
+     */
+    long ENTRY_BYTES = 160;
 
     /**
      * Reverts the state change of the latest completed step, given that step's inputs (steps are

@@ -26,6 +26,8 @@ import java.util.function.BiConsumer;
 final class RangeIndex {
     private final Expr value;
     private final HashMap<Row, Bucket> byKey = new HashMap<>();
+    private long rows;
+    private long bytes;
 
     /** A key's rows: ordered by value, and apart those whose value is NULL or failed. */
     private static final class Bucket {
@@ -67,16 +69,33 @@ final class RangeIndex {
     void add(Row key, Row row, long weight) {
         Bucket bucket = byKey.computeIfAbsent(key, k -> new Bucket());
         Value v = valueOf(row);
+        ZSet part;
         if (v.failed()) {
-            bucket.failed.add(row, weight);
+            part = bucket.failed;
         } else if (v.value() == null) {
-            bucket.nulls.add(row, weight);
+            part = bucket.nulls;
         } else {
-            ZSet rows = bucket.ordered.computeIfAbsent(v.value(), x -> new ZSet(1));
-            rows.add(row, weight);
-            if (rows.isEmpty()) bucket.ordered.remove(v.value());
+            part = bucket.ordered.computeIfAbsent(v.value(), x -> new ZSet(1));
         }
+        int before = part.size();
+        part.add(row, weight);
+        int change = part.size() - before; // +1: a new row, -1: a row gone
+        if (change != 0) {
+            rows += change;
+            bytes += change * row.estimatedBytes();
+        }
+        if (v.value() != null && part.isEmpty()) bucket.ordered.remove(v.value());
         if (bucket.isEmpty()) byKey.remove(key);
+    }
+
+    /** The distinct rows held. */
+    long rows() {
+        return rows;
+    }
+
+    /** Their estimated bytes (see {@link Row#estimatedBytes}). */
+    long bytes() {
+        return bytes;
     }
 
     /**
@@ -111,6 +130,8 @@ final class RangeIndex {
 
     void read(DataInput in) throws IOException {
         byKey.clear();
+        rows = 0;
+        bytes = 0;
         for (int n = in.readInt(); n > 0; n--) {
             Row key = RowCodec.readRow(in);
             RowCodec.readZSet(in).forEach((row, w) -> add(key, row, w));

@@ -1,5 +1,6 @@
 package io.shardview.circuit.operator;
 
+import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSet;
 import java.io.DataInput;
@@ -62,22 +63,48 @@ public final class RangeJoin implements Operator {
 
     @Override
     public ZSet step(ZSet[] inputs) {
+        return step(inputs, Work.unlimited());
+    }
+
+    @Override
+    public ZSet step(ZSet[] inputs, Work work) {
         ZSet pairs = new ZSet();
         // left.a < right.b: a left row meets the right rows from its value up, a right row the left rows up to its
         // value.
         inputs[0].forEach((l, w) -> {
             Row key = leftKeys.keyOf(l);
             if (key != null)
-                right.forEachMeeting(key, left.valueOf(l), upward, (r, v) -> pairs.add(l.concat(r), w * v));
+                right.forEachMeeting(key, left.valueOf(l), upward, (r, v) -> {
+                    pairs.add(l.concat(r), w * v);
+                    work.checkEvery(pairs.size());
+                });
         });
         index(inputs[0], leftKeys, left, 1);
-        inputs[1].forEach((r, v) -> {
-            Row key = rightKeys.keyOf(r);
-            if (key != null)
-                left.forEachMeeting(key, right.valueOf(r), !upward, (l, w) -> pairs.add(l.concat(r), w * v));
-        });
+        try {
+            inputs[1].forEach((r, v) -> {
+                Row key = rightKeys.keyOf(r);
+                if (key != null)
+                    left.forEachMeeting(key, right.valueOf(r), !upward, (l, w) -> {
+                        pairs.add(l.concat(r), w * v);
+                        work.checkEvery(pairs.size());
+                    });
+            });
+        } catch (RuntimeException e) {
+            index(inputs[0], leftKeys, left, -1);
+            throw e;
+        }
         index(inputs[1], rightKeys, right, 1);
         return InnerJoin.matching(pairs, residual, () -> undo(inputs));
+    }
+
+    @Override
+    public long stateRows() {
+        return left.rows() + right.rows();
+    }
+
+    @Override
+    public long stateBytes() {
+        return left.bytes() + right.bytes();
     }
 
     @Override

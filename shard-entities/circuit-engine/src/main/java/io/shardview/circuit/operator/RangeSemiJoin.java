@@ -208,4 +208,9 @@ public final class RangeSemiJoin implements Operator {
             RowCodec.readZSet(in).forEach((b, count) -> addValue(key, b.get(0), count));
         }
     }
+
+    @Override
+    public long stateRows() {
+        return left.size() + right.size();
+    }
 }

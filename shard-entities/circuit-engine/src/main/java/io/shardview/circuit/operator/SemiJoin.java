@@ -157,4 +157,14 @@ public final class SemiJoin implements Operator {
         JoinIndex.readBoth(in, left, right);
         if (leftKeys.mayFail()) failed = RowCodec.readZSet(in);
     }
+
+    @Override
+    public long stateRows() {
+        return left.rows() + right.rows() + failed.size();
+    }
+
+    @Override
+    public long stateBytes() {
+        return left.bytes() + right.bytes() + failed.size() * ENTRY_BYTES;
+    }
 }

@@ -111,4 +111,9 @@ public final class TopK implements Operator {
             rows.put(r, in.readLong());
         }
     }
+
+    @Override
+    public long stateRows() {
+        return rows.size();
+    }
 }

@@ -14,6 +14,7 @@ public final class BaseTable {
     private final KeyedRowStore byKey;
     private final ZSet multiset = new ZSet();
     private long rowCount;
+    private long multisetBytes;
 
     public BaseTable(TableSchema schema) {
         this.schema = schema;
@@ -26,6 +27,27 @@ public final class BaseTable {
 
     public long rowCount() {
         return rowCount;
+    }
+
+    /**
+     * About how many bytes the rows take: a keyed table's packed rows as stored, a keyless table's rows by
+     * {@link Row#estimatedBytes} per copy. Kept as rows come and go.
+     */
+    public long bytes() {
+        return schema.hasPrimaryKey() ? byKey.bytes() : multisetBytes;
+    }
+
+    /**
+     * The rows and bytes {@code delta} would add (negative: remove), as {@link #bytes} will count them; for a
+     * keyed table its rows by {@link Row#estimatedBytes}, since the packed size is known only once stored.
+     */
+    public static long[] growth(ZSet delta) {
+        long[] rowsAndBytes = new long[2];
+        delta.forEach((row, w) -> {
+            rowsAndBytes[0] += w;
+            rowsAndBytes[1] += w * row.estimatedBytes();
+        });
+        return rowsAndBytes;
     }
 
     /**
@@ -55,6 +77,7 @@ public final class BaseTable {
         delta.forEach((row, w) -> rowCount += w);
         if (!schema.hasPrimaryKey()) {
             multiset.addAll(delta);
+            delta.forEach((row, w) -> multisetBytes += w * row.estimatedBytes());
             return;
         }
         if (changes != null) {

@@ -15,6 +15,10 @@ final class KeyedRowStore {
     private byte[][] rows = new byte[16][];
     private int[] hashes = new int[16];
     private int size;
+    /** The stored rows' bytes: each packed array with its header, and its slot (reference and hash). */
+    private long bytes;
+    /** The bytes a stored row costs beside its packed bytes: its array's header and its slot. */
+    private static final int ROW_OVERHEAD = 24;
     /** Bumped whenever stored rows change slots (a removal's backward shift, a grow). */
     private int moves;
 
@@ -25,6 +29,17 @@ final class KeyedRowStore {
 
     int size() {
         return size;
+    }
+
+    /** The bytes the stored rows take (not the empty slots). */
+    long bytes() {
+        return bytes;
+    }
+
+    private void store(int slot, byte[] row) {
+        if (rows[slot] != null) bytes -= rows[slot].length;
+        rows[slot] = row;
+        bytes += row.length;
     }
 
     Row get(Row key) {
@@ -49,7 +64,7 @@ final class KeyedRowStore {
 
     /** Replaces the row in a slot found by {@link #slotOf} while {@link #moves} is unchanged. */
     void replaceAt(int slot, Row row) {
-        rows[slot] = RowBytes.encode(row);
+        store(slot, RowBytes.encode(row));
     }
 
     /** Stores a row, replacing the row with the same key. */
@@ -62,11 +77,13 @@ final class KeyedRowStore {
         int hash = key.hashCode();
         int slot = find(key, hash);
         if (slot >= 0) {
-            rows[slot] = RowBytes.encode(row);
+            store(slot, RowBytes.encode(row));
             return;
         }
         if ((size + 1) * 4 > rows.length * 3) grow();
-        insert(RowBytes.encode(row), hash);
+        byte[] packed = RowBytes.encode(row);
+        insert(packed, hash);
+        bytes += packed.length + ROW_OVERHEAD;
         size++;
     }
 
@@ -75,6 +92,7 @@ final class KeyedRowStore {
         if (slot < 0) return;
         size--;
         moves++;
+        bytes -= rows[slot].length + ROW_OVERHEAD;
         int mask = rows.length - 1;
         int hole = slot;
         rows[hole] = null;
@@ -109,6 +127,7 @@ final class KeyedRowStore {
         Row key = RowBytes.decodeColumns(row, keyColumns);
         if ((size + 1) * 4 > rows.length * 3) grow();
         insert(row, key.hashCode());
+        bytes += row.length + ROW_OVERHEAD;
         size++;
     }
 

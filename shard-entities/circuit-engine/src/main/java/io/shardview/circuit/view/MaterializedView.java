@@ -29,6 +29,9 @@ public final class MaterializedView {
     public ZSet content = new ZSet();
     long hash;
     public long rowCount;
+    /** The estimated bytes of the content's distinct rows (see {@link Row#estimatedBytes}). */
+    private long bytes;
+
     private List<Row> sorted;
 
     /** The SQL revision the view was created under (see {@link io.shardview.circuit.Circuit#SQL_REVISION}), which it is evaluated by. */
@@ -61,11 +64,34 @@ public final class MaterializedView {
     /** Adds an output delta to the content. */
     public void absorb(ZSet delta) {
         delta.forEach((row, w) -> {
+            int before = content.size();
             content.add(row, w);
+            bytes += (content.size() - before) * row.estimatedBytes();
             hash += w * rowHash(row);
             rowCount += w;
         });
         if (!delta.isEmpty()) sorted = null;
+    }
+
+    /** The estimated bytes of the content. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /**
+     * The rows and bytes absorbing {@code delta} would add (negative: remove), as {@link #rowCount} and
+     * {@link #bytes} will count them; changes nothing.
+     */
+    public long[] growth(ZSet delta) {
+        long[] rowsAndBytes = new long[2];
+        delta.forEach((row, w) -> {
+            rowsAndBytes[0] += w;
+            long before = content.weight(row);
+            long after = before + w;
+            if (before == 0 && after != 0) rowsAndBytes[1] += row.estimatedBytes();
+            else if (before != 0 && after == 0) rowsAndBytes[1] -= row.estimatedBytes();
+        });
+        return rowsAndBytes;
     }
 
     /** Adds rows read from a snapshot to the (empty) content, without building an intermediate Z-set. */
@@ -76,6 +102,7 @@ public final class MaterializedView {
             Row row = RowCodec.readRow(in);
             long w = in.readLong();
             content.add(row, w);
+            bytes += row.estimatedBytes();
             hash += w * rowHash(row);
             rowCount += w;
         }

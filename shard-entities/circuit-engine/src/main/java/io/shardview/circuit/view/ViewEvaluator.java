@@ -1,5 +1,7 @@
 package io.shardview.circuit.view;
 
+import io.shardview.circuit.budget.BudgetExceeded;
+import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.compiler.Dataflow;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.error.EvaluationException;
@@ -39,13 +41,18 @@ public final class ViewEvaluator {
         parallelWork = work;
     }
 
-    /** Evaluating a view raised an SQL runtime error; no view's state changed. */
+    /** Evaluating a view raised an SQL runtime error or passed a budget; no view's state changed. */
     public static final class ViewFailed extends Exception {
         public final String view;
 
-        ViewFailed(String view, EvaluationException cause) {
+        ViewFailed(String view, RuntimeException cause) {
             super(cause.getMessage(), cause, false, false);
             this.view = view;
+        }
+
+        /** The budget the view's step passed, or null when it failed with an SQL runtime error. */
+        public BudgetExceeded budgetExceeded() {
+            return getCause() instanceof BudgetExceeded e ? e : null;
         }
     }
 
@@ -58,6 +65,15 @@ public final class ViewEvaluator {
      */
     public Map<String, ViewDelta> propagate(Collection<MaterializedView> views, Map<String, ZSet> relationDeltas)
             throws ViewFailed {
+        return propagate(views, relationDeltas, Work.unlimited());
+    }
+
+    /**
+     * As above, metered by {@code work}: the rows each operator produces, and the state the operators and the
+     * views' contents would gain; a view whose step passes a budget fails the batch as an SQL runtime error does.
+     */
+    public Map<String, ViewDelta> propagate(
+            Collection<MaterializedView> views, Map<String, ZSet> relationDeltas, Work work) throws ViewFailed {
         TreeMap<Integer, List<MaterializedView>> byLevel = new TreeMap<>();
         for (MaterializedView v : views) {
             byLevel.computeIfAbsent(v.level, l -> new ArrayList<>()).add(v);
@@ -72,7 +88,7 @@ public final class ViewEvaluator {
             if (affected.isEmpty()) continue;
             boolean parallelLevel = parallel(affected.size(), relationDeltas);
             parallel |= parallelLevel;
-            List<Attempt> attempts = step(affected, relationDeltas, parallelLevel);
+            List<Attempt> attempts = step(affected, relationDeltas, parallelLevel, work);
             for (Attempt a : attempts) {
                 if (a.failure() == null) done.add(a);
             }
@@ -111,23 +127,35 @@ public final class ViewEvaluator {
     }
 
     private static List<Attempt> step(
-            List<MaterializedView> affected, Map<String, ZSet> relationDeltas, boolean parallel) {
+            List<MaterializedView> affected, Map<String, ZSet> relationDeltas, boolean parallel, Work work) {
         if (parallel)
             return affected.parallelStream()
-                    .map(v -> stepOne(v, relationDeltas))
+                    .map(v -> stepOne(v, relationDeltas, work))
                     .toList();
         List<Attempt> out = new ArrayList<>(affected.size());
-        for (MaterializedView v : affected) out.add(stepOne(v, relationDeltas));
+        for (MaterializedView v : affected) out.add(stepOne(v, relationDeltas, work));
         return out;
     }
 
-    /** Steps one view; a failure is returned, not thrown, so the views that did step can be undone. */
-    private static Attempt stepOne(MaterializedView v, Map<String, ZSet> relationDeltas) {
+    /**
+     * Steps one view and counts what its content would gain; a failure is returned, not thrown, so the views
+     * that did step can be undone.
+     */
+    private static Attempt stepOne(MaterializedView v, Map<String, ZSet> relationDeltas, Work work) {
+        Dataflow.Step step;
         try {
-            return new Attempt(v, v.dataflow.step(relationDeltas, false), null);
+            step = v.dataflow.step(relationDeltas, false, work);
         } catch (RuntimeException e) {
             return new Attempt(v, null, e);
         }
+        try {
+            long[] growth = v.growth(step.output());
+            work.stateGrew(growth[0], growth[1]);
+        } catch (RuntimeException e) {
+            step.undo();
+            return new Attempt(v, null, e);
+        }
+        return new Attempt(v, step, null);
     }
 
     /** Undoes every completed step, newest first, and turns the failure into what the caller sees. */
@@ -135,7 +163,9 @@ public final class ViewEvaluator {
         for (int i = done.size() - 1; i >= 0; i--) {
             done.get(i).step().undo();
         }
-        if (failed.failure() instanceof EvaluationException e) return new ViewFailed(failed.view().name, e);
+        if (failed.failure() instanceof EvaluationException || failed.failure() instanceof BudgetExceeded) {
+            return new ViewFailed(failed.view().name, failed.failure());
+        }
         throw failed.failure(); // a bug, not bad data: still leaves the views as they were
     }
 

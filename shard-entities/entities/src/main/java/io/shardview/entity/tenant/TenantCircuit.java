@@ -11,6 +11,7 @@ import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.BatchValidation;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.batch.ValidatedBatch;
+import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.catalog.CatalogDescription;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.error.RejectionKind;
@@ -80,7 +81,8 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     SnapshotWritten,
                     ReadWaitOver,
                     SqlPlanned,
-                    QueryPlanned {}
+                    QueryPlanned,
+                    SetBudgets {}
 
     /**
      * Sharding's stop message (passivation, hand-off, node shutdown). A tenant writing a snapshot stops
@@ -227,9 +229,26 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     /** The result of a one-off query. */
     public record QueryRows(List<ColumnInfo> columns, List<List<Object>> rows) implements QueryReply {}
 
-    /** The tenant's catalog. */
-    public record TenantInfo(String tenant, long version, List<TableInfo> tables, List<ViewInfo> views)
+    /** The tenant's catalog, and each budget with its use. */
+    public record TenantInfo(
+            String tenant, long version, List<TableInfo> tables, List<ViewInfo> views, Map<String, BudgetUse> budgets)
             implements DescribeReply {}
+
+    /**
+     * One budget: its value, how much of it the tenant uses now (null for a budget of one request, which nothing
+     * uses between requests), and whether the admin set it for this tenant (else it is the node's default).
+     */
+    public record BudgetUse(long limit, Long used, boolean overridden) {}
+
+    /**
+     * Sets the tenant's budgets (the admin API): these values by name, the node's defaults for the others; an empty
+     * map returns to the defaults. The names and values are checked by the sender ({@link Budgets#with}). Answered
+     * with every budget and its use once the change is durable.
+     */
+    public record SetBudgets(Map<String, Long> budgets, ActorRef<BudgetsReply> replyTo) implements Command {}
+
+    /** The tenant's budgets after {@link SetBudgets}. */
+    public record BudgetsReply(Map<String, BudgetUse> budgets) implements CborSerializable {}
 
     /** A table in {@link TenantInfo}. */
     public record TableInfo(String name, List<ColumnInfo> columns, List<String> primaryKey, long rows) {}
@@ -391,6 +410,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     }
 
     private void onRecovered(TenantState state) {
+        state.enforceBudgets();
         if (state.snapshotVersion > 0)
             keptSnapshots.addLast(state.snapshotVersion); // a tenant's sequence number is its version
         Recovered recovered =
@@ -433,6 +453,9 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     return Effect().none();
                 })
                 .onCommand(Describe.class, (state, d) -> Effect().reply(d.replyTo(), TenantReads.describe(state)))
+                .onCommand(SetBudgets.class, (state, set) -> Effect()
+                        .persist(new TenantEvent.BudgetsSet(state.circuit.version(), set.budgets()))
+                        .thenReply(set.replyTo(), s -> new BudgetsReply(TenantReads.budgets(s))))
                 .onCommand(ReplayChanges.class, (state, r) -> Effect().reply(r.replyTo(), TenantReads.replay(state, r)))
                 .onCommand(Stop.class, (state, stop) -> {
                     answerWaitingReads(state, Long.MAX_VALUE);
@@ -610,11 +633,12 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                 .results()
                 .count();
         int views = state.histories.size();
-        if (newViews > 0 && views + newViews > settings.maxViews()) {
+        int maxViews = state.budgets().maxViews();
+        if (newViews > 0 && views + newViews > maxViews) {
             return new Refused(
                     RejectionKind.LIMIT_EXCEEDED,
-                    "a tenant may have at most " + settings.maxViews() + " views; it has " + views,
-                    Map.of("limit", "max-views", "max", settings.maxViews()));
+                    "a tenant may have at most " + maxViews + " views (" + Budgets.VIEWS + "); it has " + views,
+                    Map.of("limit", Budgets.VIEWS, "max", maxViews, "reached", views + newViews));
         }
         return null;
     }
@@ -867,7 +891,24 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                             .toList(),
                     catalog.views().stream()
                             .map(v -> new ViewInfo(v.name(), v.sql(), columns(v.columns()), v.rows()))
-                            .toList());
+                            .toList(),
+                    budgets(state));
+        }
+
+        /** Each budget by name with its value and the tenant's use of it, from counters (nothing is walked). */
+        static Map<String, BudgetUse> budgets(TenantState state) {
+            Budgets budgets = state.budgets();
+            Map<String, Long> used = Map.of(
+                    Budgets.STATE_ROWS, state.circuit.stateRows(),
+                    Budgets.STATE_BYTES, state.circuit.stateBytes(),
+                    Budgets.VIEWS, (long) state.histories.size());
+            Map<String, BudgetUse> out = new java.util.LinkedHashMap<>();
+            for (String name : Budgets.NAMES) {
+                out.put(
+                        name,
+                        new BudgetUse(budgets.get(name), used.get(name), state.budgetOverrides.containsKey(name)));
+            }
+            return out;
         }
 
         static QueryReply query(QueryResult result) {

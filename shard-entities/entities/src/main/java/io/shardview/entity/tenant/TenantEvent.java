@@ -28,12 +28,19 @@ import java.util.Map;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = TenantEvent.SqlApplied.class, name = "sql-applied.v1"),
-    @JsonSubTypes.Type(value = TenantEvent.BatchApplied.class, name = "batch-applied.v1")
+    @JsonSubTypes.Type(value = TenantEvent.BatchApplied.class, name = "batch-applied.v1"),
+    @JsonSubTypes.Type(value = TenantEvent.BudgetsSet.class, name = "budgets-set.v1")
 })
 public sealed interface TenantEvent {
 
     /** The tenant's version after this event. */
     long version();
+
+    /**
+     * The admin set the tenant's budgets: these values by name, the node's defaults for the others (an empty map
+     * returns to the defaults). Not a change of the tenant's data: its version stays the same.
+     */
+    record BudgetsSet(long version, Map<String, Long> budgets) implements TenantEvent {}
 
     /**
      * A SQL request whose statements all applied, and the objects it created or dropped; revision: the

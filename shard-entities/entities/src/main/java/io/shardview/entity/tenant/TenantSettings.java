@@ -1,11 +1,12 @@
 package io.shardview.entity.tenant;
 
 import com.typesafe.config.Config;
+import io.shardview.circuit.budget.Budgets;
 import java.time.Duration;
 
 /** Per-tenant limits and retention, from {@code shardview.tenant} (config/tenant.conf documents each key). */
 public record TenantSettings(
-        int maxViews,
+        Budgets budgets,
         int historyMaxChanges,
         long historyMaxRows,
         int rememberedBatchIds,
@@ -26,11 +27,21 @@ public record TenantSettings(
                 c.getInt("max-depth"));
     }
 
+    /** The budgets every tenant has unless the admin set others for it, from {@code shardview.tenant.budgets}. */
+    static Budgets budgets(Config c) {
+        return new Budgets(
+                c.getLong("max-state-rows"),
+                c.getBytes("max-state-bytes"),
+                c.getLong("max-rows-per-request"),
+                c.getInt("max-views"),
+                c.getInt("max-batch-ops"));
+    }
+
     /** Reads the settings from the node's configuration. */
     public static TenantSettings from(Config config) {
         Config c = config.getConfig("shardview.tenant");
         return new TenantSettings(
-                c.getInt("max-views"),
+                budgets(c.getConfig("budgets")),
                 c.getInt("change-history.max-changes"),
                 c.getLong("change-history.max-rows"),
                 c.getInt("remembered-batch-ids"),

@@ -3,6 +3,7 @@ package io.shardview.entity.tenant;
 import io.shardview.circuit.Circuit;
 import io.shardview.entity.CborSerializable;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 
 /**
@@ -15,7 +16,8 @@ public record TenantSnapshot(
         SnapshotCircuit circuit,
         List<RememberedBatch> batches,
         List<History> histories,
-        List<RememberedSql> sqlRequests)
+        List<RememberedSql> sqlRequests,
+        Map<String, Long> budgets)
         implements CborSerializable {
 
     /** A remembered batch id with its original result. */
@@ -58,13 +60,15 @@ public record TenantSnapshot(
                 .map(e -> new RememberedSql(e.getKey(), e.getValue()))
                 .toList();
         state.snapshotsInFlight++;
-        return new TenantSnapshot(SnapshotCircuit.of(state.circuit.image()), batches, histories, sqlRequests);
+        return new TenantSnapshot(
+                SnapshotCircuit.of(state.circuit.image()), batches, histories, sqlRequests, state.budgetOverrides);
     }
 
     TenantState restore(String tenant, TenantSettings settings) {
         Circuit restored = circuit.restore();
         TenantState state = new TenantState(tenant, settings, restored);
         state.snapshotVersion = restored.version();
+        if (budgets != null) state.budgetOverrides = Map.copyOf(budgets); // absent from snapshots taken before
         for (RememberedBatch batch : batches) state.batches.remember(batch.batchId(), batch.result());
         if (sqlRequests != null)
             for (RememberedSql sql : sqlRequests) state.sqlRequests.remember(sql.key(), sql.result());

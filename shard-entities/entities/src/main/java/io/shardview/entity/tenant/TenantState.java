@@ -3,6 +3,7 @@ package io.shardview.entity.tenant;
 import io.shardview.circuit.Circuit;
 import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.error.RejectionKind;
 import io.shardview.circuit.view.ViewDelta;
@@ -46,6 +47,12 @@ final class TenantState {
 
     long eventsReplayed;
 
+    /** The budgets the admin set for this tenant, by name; the node's defaults hold for the others. */
+    Map<String, Long> budgetOverrides = Map.of();
+
+    /** Whether recovery is over: only then does the circuit enforce the budgets (a replay accepts what was). */
+    private boolean enforcing;
+
     TenantState(String tenant, TenantSettings settings, Circuit circuit) {
         this.tenant = tenant;
         this.settings = settings;
@@ -57,10 +64,24 @@ final class TenantState {
     TenantState apply(TenantEvent event) {
         if (event instanceof TenantEvent.SqlApplied sql) {
             applySql(sql);
+        } else if (event instanceof TenantEvent.BatchApplied batch) {
+            applyBatch(batch);
         } else {
-            applyBatch((TenantEvent.BatchApplied) event);
+            budgetOverrides = Map.copyOf(((TenantEvent.BudgetsSet) event).budgets());
+            if (enforcing) circuit.setBudgets(budgets());
         }
         return this;
+    }
+
+    /** The tenant's budgets: the node's defaults with the admin's overrides. */
+    Budgets budgets() {
+        return settings.budgets().with(budgetOverrides);
+    }
+
+    /** Recovery is over: from now on the circuit holds requests to the budgets. */
+    void enforceBudgets() {
+        enforcing = true;
+        circuit.setBudgets(budgets());
     }
 
     private void applySql(TenantEvent.SqlApplied event) {
@@ -121,6 +142,17 @@ final class TenantState {
     /** Applies a validated batch and records its result, view changes and batch id. */
     AppliedBatch applyBatch(io.shardview.circuit.batch.ValidatedBatch batch, String batchId) {
         BatchOutcome outcome = circuit.apply(batch);
+        if (outcome instanceof BatchOutcome.OverBudget over) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("limit", over.budget());
+            details.put("max", over.limit());
+            details.put("reached", over.reached());
+            if (over.view() != null) details.put("view", over.view());
+            return new AppliedBatch(
+                    new TenantCircuit.Refused(
+                            RejectionKind.LIMIT_EXCEEDED, over.message() + "; nothing was applied", details),
+                    List.of());
+        }
         if (outcome instanceof BatchOutcome.Failed failed) {
             return new AppliedBatch(
                     new TenantCircuit.Refused(

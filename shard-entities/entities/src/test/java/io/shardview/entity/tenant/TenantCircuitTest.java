@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.fault.FailPoints;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class TenantCircuitTest {
                     + "pekko.persistence.testkit.snapshots.serialize = off"))
             .withFallback(ConfigFactory.load()));
     private static final TenantSettings SETTINGS =
-            new TenantSettings(1000, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ZERO, 4);
+            new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ZERO, 4);
     private static final SqlPlanning PLANNING = new SqlPlanning(1, 16, Duration.ofSeconds(10), 200);
     private static final ViewTopics TOPICS = new ViewTopics(KIT.system());
     private static final AtomicInteger TENANTS = new AtomicInteger();
@@ -188,7 +189,8 @@ class TenantCircuitTest {
     @Test
     void onlyTheNewestKeepSnapshotsSnapshotsAreKeptWhateverTookThem() throws Exception {
         // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule); keep 2.
-        TenantSettings snapshotting = new TenantSettings(1000, 100, 1000, 100, 3, 2, 2, false, Duration.ZERO, 4);
+        TenantSettings snapshotting =
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 2, 2, false, Duration.ZERO, 4);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
@@ -208,7 +210,8 @@ class TenantCircuitTest {
     @Test
     void aRestartedTenantRecoversItsTablesAndViewsFromItsSnapshotAndTheEventsAfterIt() throws Exception {
         // A snapshot every 3 events (no large-batch rule); the restart replays the events after the newest one.
-        TenantSettings snapshotting = new TenantSettings(1000, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4);
+        TenantSettings snapshotting =
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE VIEW big AS SELECT k FROM t WHERE k >= 3", null));
@@ -229,6 +232,78 @@ class TenantCircuitTest {
         assertTrue(duplicate.duplicate(), "a batch id from before the restart is remembered");
         assertInstanceOf(TenantCircuit.Ingested.class, ingest("b5", 0, insert("t", 5)));
         assertEquals(List.of(3L, 4L, 5L), viewKeys("big").stream().sorted().toList());
+    }
+
+    private TenantCircuit.BudgetsReply setBudgets(Map<String, Long> budgets) {
+        TestProbe<TenantCircuit.BudgetsReply> probe = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.SetBudgets(budgets, probe.ref()));
+        return probe.receiveMessage(REPLY);
+    }
+
+    private TenantCircuit.TenantInfo describe() {
+        TestProbe<TenantCircuit.DescribeReply> probe = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.Describe(probe.ref()));
+        return assertInstanceOf(TenantCircuit.TenantInfo.class, probe.receiveMessage(REPLY));
+    }
+
+    @Test
+    void aTenantsBudgetsAreSetDurablyAndHoldTheNextBatchWithoutChangingTheVersion() {
+        createTables();
+        assertInstanceOf(TenantCircuit.Ingested.class, ingest(null, 0, insert("t", 1), insert("t", 2)));
+        TenantCircuit.BudgetsReply set = setBudgets(Map.of("max-state-rows", 3L, "max-batch-ops", 5L));
+        assertEquals(3, set.budgets().get("max-state-rows").limit());
+        assertEquals(2L, set.budgets().get("max-state-rows").used());
+        assertTrue(set.budgets().get("max-state-rows").overridden());
+        assertEquals(false, set.budgets().get("max-views").overridden());
+
+        TenantCircuit.Refused over =
+                assertInstanceOf(TenantCircuit.Refused.class, ingest(null, 0, insert("t", 3), insert("t", 4)));
+        assertEquals(RejectionKind.LIMIT_EXCEEDED, over.kind());
+        assertEquals("max-state-rows", over.details().get("limit"));
+        assertEquals(3L, over.details().get("max"));
+        assertEquals(4L, over.details().get("reached"));
+        assertEquals(List.of(1L, 2L), keys("t").stream().sorted().toList());
+        assertEquals(2, describe().version(), "setting budgets is not a change of the tenant's data");
+
+        // The budgets are in the journal: a new instance recovers them, and the batch accepted before is replayed
+        // whatever the budgets are now.
+        KIT.stop(entity);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
+        assertEquals(List.of(1L, 2L), keys("t").stream().sorted().toList());
+        TenantCircuit.TenantInfo info = describe();
+        assertEquals(3, info.budgets().get("max-state-rows").limit());
+        assertEquals(5, info.budgets().get("max-batch-ops").limit());
+        assertInstanceOf(TenantCircuit.Ingested.class, ingest(null, 0, insert("t", 3)));
+        assertInstanceOf(TenantCircuit.Refused.class, ingest(null, 0, insert("t", 4)));
+
+        // An empty set returns to the node's defaults.
+        setBudgets(Map.of());
+        assertInstanceOf(TenantCircuit.Ingested.class, ingest(null, 0, insert("t", 4)));
+        assertEquals(Long.MAX_VALUE, describe().budgets().get("max-state-rows").limit());
+    }
+
+    @Test
+    void budgetsSurviveASnapshot() throws Exception {
+        TenantSettings snapshotting =
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+        createTables();
+        setBudgets(Map.of("max-views", 0L));
+        ingest(null, 0, insert("t", 1)); // event 3: a snapshot
+        var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline
+                && snapshots.persistedInStorage("tenant|" + tenant).isEmpty()) {
+            Thread.sleep(20);
+        }
+        journal.clearAll(); // only the snapshot remains
+        KIT.stop(entity);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+        assertEquals(0, describe().budgets().get("max-views").limit());
+        TenantCircuit.Refused refused =
+                assertInstanceOf(TenantCircuit.Refused.class, sql("CREATE VIEW v AS SELECT k FROM t", null));
+        assertEquals(RejectionKind.LIMIT_EXCEEDED, refused.kind());
+        assertEquals("max-views", refused.details().get("limit"));
     }
 
     private List<Long> viewKeys(String view) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.shardview.circuit.Circuit;
 import io.shardview.circuit.DdlResult;
+import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.catalog.Column;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Recovery replays the journal's SQL events through the engine of today. */
 class TenantStateReplayTest {
     private static final TenantSettings SETTINGS =
-            new TenantSettings(1000, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ofMinutes(2), 100);
+            new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ofMinutes(2), 100);
 
     private static TenantEvent.SqlApplied created(long version, String sql, String table) {
         return new TenantEvent.SqlApplied(

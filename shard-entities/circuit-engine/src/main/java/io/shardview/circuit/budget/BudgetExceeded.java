@@ -1,0 +1,33 @@
+package io.shardview.circuit.budget;
+
+/**
+ * A request passed one of its tenant's {@link Budgets}; it stopped there and changed nothing. Says which budget,
+ * its value, and how far the request got: the amount it reached when it stopped (rows produced, state it would
+ * hold), which is just past the limit since the request stops as soon as it passes it.
+ */
+public final class BudgetExceeded extends RuntimeException {
+    private final String budget;
+    private final long limit;
+    private final long reached;
+
+    public BudgetExceeded(String budget, long limit, long reached, String what) {
+        super(what, null, false, false);
+        this.budget = budget;
+        this.limit = limit;
+        this.reached = reached;
+    }
+
+    /** The budget's name, as in {@link Budgets#NAMES}. */
+    public String budget() {
+        return budget;
+    }
+
+    public long limit() {
+        return limit;
+    }
+
+    /** How far the request got when it stopped. */
+    public long reached() {
+        return reached;
+    }
+}
