@@ -37,7 +37,8 @@ public final class NodeConfig {
             Map.entry("SHARDVIEW_LEVELDB_NATIVE", "pekko.persistence.journal.leveldb.native"),
             Map.entry("SHARDVIEW_JOURNAL_URL", "shardview.journal.url"),
             Map.entry("SHARDVIEW_JOURNAL_USER", "shardview.journal.user"),
-            Map.entry("SHARDVIEW_JOURNAL_PASSWORD", "shardview.journal.password"));
+            Map.entry("SHARDVIEW_JOURNAL_PASSWORD", "shardview.journal.password"),
+            Map.entry("SHARDVIEW_ADMIN_TOKEN", "shardview.auth.admin-token"));
 
     private NodeConfig() {}
 

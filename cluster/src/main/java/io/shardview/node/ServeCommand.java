@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
             "Environment: SHARDVIEW_PROFILE, SHARDVIEW_CONFIG, SHARDVIEW_HTTP_HOST, SHARDVIEW_HTTP_PORT, SHARDVIEW_DATA_DIR, "
                     + "SHARDVIEW_REGION, SHARDVIEW_CLUSTER_HOST, SHARDVIEW_CLUSTER_PORT, SHARDVIEW_SEED_NODES, "
                     + "SHARDVIEW_DOWN_AFTER, SHARDVIEW_JOURNAL_URL, SHARDVIEW_JOURNAL_USER, SHARDVIEW_JOURNAL_PASSWORD, "
-                    + "SHARDVIEW_LEVELDB_NATIVE; SHARDVIEW_JAVA_OPTS is passed to the JVM by ./shardview.",
+                    + "SHARDVIEW_LEVELDB_NATIVE, SHARDVIEW_ADMIN_TOKEN; SHARDVIEW_JAVA_OPTS is passed to the JVM by "
+                    + "./shardview.",
             "",
             "Exit status: 0 after a requested shutdown (SIGTERM, Ctrl-C), 1 if the node cannot start or "
                     + "stops on its own."
@@ -76,12 +77,20 @@ final class ServeCommand implements Callable<Integer> {
                     + "the same list on every node.")
     List<String> seedNodes;
 
+    @Option(
+            names = "--admin-token-file",
+            paramLabel = "FILE",
+            description = "File whose first line is the admin token: auth on (docs/api.md, Auth). Env "
+                    + "SHARDVIEW_ADMIN_TOKEN. Without one the node serves loopback only.")
+    Path adminTokenFile;
+
     @Override
     public Integer call() {
         ShardviewNode node;
         try {
             node = ShardviewNode.start(config(), List.of(new TenantModule(), new MetricsModule()));
         } catch (ConfigException
+                | java.io.UncheckedIOException
                 | ShardviewNode.NodeStartException
                 | io.shardview.persistence.DataDirectoryLock.DataDirectoryInUseException e) {
             System.err.println("shardview: " + e.getMessage());
@@ -97,6 +106,15 @@ final class ServeCommand implements Callable<Integer> {
         return 1;
     }
 
+    private static String firstLine(Path file) {
+        try (var lines = java.nio.file.Files.lines(file)) {
+            return lines.findFirst().orElse("").strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(
+                    "cannot read the admin token file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private Config config() {
         Map<String, Object> flags = new LinkedHashMap<>();
         if (httpHost != null) flags.put("shardview.http.host", httpHost);
@@ -106,6 +124,7 @@ final class ServeCommand implements Callable<Integer> {
         if (clusterHost != null) flags.put("shardview.cluster.host", clusterHost);
         if (clusterPort != null) flags.put("shardview.cluster.port", clusterPort);
         if (seedNodes != null) flags.put("shardview.cluster.seed-nodes", seedNodes);
+        if (adminTokenFile != null) flags.put("shardview.auth.admin-token", firstLine(adminTokenFile));
         return configOptions.load(flags);
     }
 }

@@ -3,7 +3,11 @@ package io.shardview.node;
 import com.typesafe.config.Config;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.entity.auth.TokenRegistry;
 import io.shardview.http.RouteMetrics;
+import io.shardview.http.auth.Auth;
+import io.shardview.http.auth.TokenCache;
+import io.shardview.http.auth.TokenRoutes;
 import io.shardview.persistence.DataDirectoryLock;
 import io.shardview.persistence.JournalSettings;
 import io.shardview.persistence.JournalSyncStats;
@@ -47,6 +51,7 @@ public final class ShardviewNode {
     private final ServerBinding binding;
     private final Path dataDir;
     private final String region;
+    private final boolean https;
     /** Completes once the actor system terminated and the data directory's lock was released. */
     private final CompletableFuture<Void> released;
 
@@ -55,7 +60,9 @@ public final class ShardviewNode {
             ServerBinding binding,
             Path dataDir,
             String region,
+            boolean https,
             CompletableFuture<Void> released) {
+        this.https = https;
         this.released = released;
         this.system = system;
         this.binding = binding;
@@ -73,7 +80,9 @@ public final class ShardviewNode {
     public static ShardviewNode start(Config config, List<NodeModule> modules) {
         LoggerFactory.getILoggerFactory(); // initialise logging before Pekko's threads log concurrently
         String host = config.getString("shardview.http.host");
-        requireLoopback(host);
+        boolean authOn = !config.getString("shardview.auth.admin-token").isBlank();
+        if (!authOn) requireLoopback(host);
+        org.apache.pekko.http.javadsl.HttpsConnectionContext https = Tls.serverContext(config);
         requireUsableJournal(config);
         Path dataDir = Path.of(config.getString("shardview.data-dir"));
         DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
@@ -93,7 +102,7 @@ public final class ShardviewNode {
                     return null;
                 });
         try {
-            return startServices(system, config, modules, host, lock.directory(), released);
+            return startServices(system, config, modules, host, https, lock.directory(), released);
         } catch (RuntimeException e) {
             // The system may already be stopping on its own (the cluster refused the join while services started).
             boolean stopping =
@@ -112,11 +121,13 @@ public final class ShardviewNode {
             Config config,
             List<NodeModule> modules,
             String host,
+            org.apache.pekko.http.javadsl.HttpsConnectionContext https,
             Path dataDir,
             CompletableFuture<Void> released) {
         SerializationCheck.verify(system);
-        List<EntityType> entityTypes =
-                modules.stream().flatMap(m -> m.entityTypes().stream()).toList();
+        List<EntityType> entityTypes = new java.util.ArrayList<>(
+                modules.stream().flatMap(m -> m.entityTypes().stream()).toList());
+        entityTypes.add(new EntityType(TokenRegistry.ENTITY_KEY, TokenRegistry::init));
         entityTypes.forEach(type -> type.init().accept(system));
 
         Duration shardingTimeout = config.getDuration("shardview.cluster.sharding-ready-timeout");
@@ -154,12 +165,26 @@ public final class ShardviewNode {
         RouteMetrics routeMetrics = new RouteMetrics(registry);
         modules.forEach(module -> module.registerMetrics(registry));
         NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics);
-        List<Route> apiRoutes = modules.stream()
+        Auth auth;
+        TokenCache tokens;
+        try {
+            tokens = config.getString("shardview.auth.admin-token").isBlank()
+                    ? TokenCache.idle(system)
+                    : TokenCache.start(system, config.getDuration("shardview.auth.refresh-interval"));
+            auth = Auth.from(config, tokens);
+        } catch (IllegalArgumentException e) {
+            throw new NodeStartException(e.getMessage(), e);
+        }
+        List<Route> apiRoutes = new java.util.ArrayList<>(modules.stream()
                 .flatMap(m -> m.routes(system, routeMetrics).stream())
-                .toList();
-        ServerBinding binding = bind(system, host, config.getInt("shardview.http.port"), routes.routes(apiRoutes));
+                .toList());
+        apiRoutes.add(new TokenRoutes(system, routeMetrics, tokens, config.getDuration("shardview.tenant.ask-timeout"))
+                .routes());
+        ServerBinding binding =
+                bind(system, host, config.getInt("shardview.http.port"), https, auth.protect(routes.routes(apiRoutes)));
         binding.addToCoordinatedShutdown(config.getDuration("shardview.http.shutdown-deadline"), system);
-        return new ShardviewNode(system, binding, dataDir, config.getString("shardview.region"), released);
+        return new ShardviewNode(
+                system, binding, dataDir, config.getString("shardview.region"), https != null, released);
     }
 
     /**
@@ -175,13 +200,16 @@ public final class ShardviewNode {
         Runtime.getRuntime().halt(1);
     }
 
-    private static ServerBinding bind(ActorSystem<?> system, String host, int port, Route routes) {
+    private static ServerBinding bind(
+            ActorSystem<?> system,
+            String host,
+            int port,
+            org.apache.pekko.http.javadsl.HttpsConnectionContext https,
+            Route routes) {
         try {
-            return Http.get(system)
-                    .newServerAt(host, port)
-                    .bind(routes)
-                    .toCompletableFuture()
-                    .get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            var server = Http.get(system).newServerAt(host, port);
+            if (https != null) server = server.enableHttps(https);
+            return server.bind(routes).toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new NodeStartException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
@@ -214,7 +242,7 @@ public final class ShardviewNode {
         }
     }
 
-    // API.md: only a node bound to loopback may run without auth, and tokens do not exist yet.
+    // API.md: only a node bound to loopback may run without auth.
     private static void requireLoopback(String host) {
         boolean loopback;
         try {
@@ -225,7 +253,8 @@ public final class ShardviewNode {
         if (!loopback) {
             throw new NodeStartException(
                     "refusing to serve HTTP on " + host
-                            + " without auth tokens; bind to 127.0.0.1 (this version has no token auth yet)",
+                            + " with auth off: set an admin token (SHARDVIEW_ADMIN_TOKEN or --admin-token-file) "
+                            + "or bind to 127.0.0.1",
                     null);
         }
     }
@@ -233,7 +262,12 @@ public final class ShardviewNode {
     /** The base URL clients use, with the port actually bound. */
     public String url() {
         InetSocketAddress address = binding.localAddress();
-        return "http://" + address.getHostString() + ":" + address.getPort();
+        // Bound to every interface (0.0.0.0): the bound address reads as the IPv6 wildcard, no host to connect to.
+        String host = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
+                ? "0.0.0.0"
+                : address.getHostString();
+        if (host.contains(":")) host = "[" + host + "]";
+        return (https ? "https://" : "http://") + host + ":" + address.getPort();
     }
 
     /** The HTTP port actually bound. */

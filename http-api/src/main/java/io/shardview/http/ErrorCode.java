@@ -18,6 +18,10 @@ public enum ErrorCode {
     BAD_DATA("bad_data", StatusCodes.BAD_REQUEST),
     UNSUPPORTED_METHOD("unsupported_method", StatusCodes.BAD_REQUEST),
     UNSUPPORTED_HTTP_VERSION("unsupported_http_version", StatusCodes.BAD_REQUEST),
+    /** No token, or one the node does not know (with WWW-Authenticate: Bearer). */
+    UNAUTHORIZED("unauthorized", StatusCodes.UNAUTHORIZED),
+    /** A valid token that does not grant the route: another tenant's, or a tenant's on an admin route. */
+    FORBIDDEN("forbidden", StatusCodes.FORBIDDEN),
     NOT_FOUND("not_found", StatusCodes.NOT_FOUND),
     CONFLICT("conflict", StatusCodes.CONFLICT),
     HISTORY_GONE("history_gone", StatusCodes.GONE),

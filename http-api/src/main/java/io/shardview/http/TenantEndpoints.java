@@ -22,6 +22,15 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class TenantEndpoints {
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
+    /** The rule for tenant names, in words. */
+    public static final String TENANT_RULE =
+            "tenant names are 1 to 63 of a-z, 0-9, '_' and '-', starting with a letter or digit";
+
+    /** Whether {@code tenant} is a valid tenant name. */
+    public static boolean validTenant(String tenant) {
+        return TENANT.matcher(tenant).matches();
+    }
+
     /** The node cannot take more of this right now: answered 429 with Retry-After. */
     public static final class Overloaded extends RuntimeException {
         public Overloaded(String message) {
@@ -45,10 +54,7 @@ public final class TenantEndpoints {
         if (!TENANT.matcher(tenant).matches()) {
             return metrics.endpoint(
                     template,
-                    complete(new ApiError(
-                                    ErrorCode.INVALID_TENANT,
-                                    "tenant names are 1 to 63 of a-z, 0-9, '_' and '-', starting with a letter or digit",
-                                    Map.of("tenant", tenant))
+                    complete(new ApiError(ErrorCode.INVALID_TENANT, TENANT_RULE, Map.of("tenant", tenant))
                             .toResponse()));
         }
         return metrics.endpoint(

@@ -52,7 +52,7 @@ class ReadmeTest {
 
     @Test
     void everyShellBlockSaysWhichTestRunsIt() throws Exception {
-        Set<String> known = Set.of("walkthrough", "runs", "launcher", "cluster");
+        Set<String> known = Set.of("walkthrough", "runs", "launcher", "cluster", "auth launcher", "auth");
         for (Block block : blocks()) {
             if (!block.language().equals("sh")) continue;
             assertTrue(
@@ -120,12 +120,50 @@ class ReadmeTest {
         }
     }
 
+    /**
+     * The auth section: a node started as its launcher block says (the admin token in SHARDVIEW_ADMIN_TOKEN, any
+     * address), then its commands with the same environment; they print the statuses the comments say.
+     */
+    @Test
+    void theAuthCommandsRunAgainstANodeStartedAsTheReadmeSays() throws Exception {
+        List<Block> launcher = marked("auth launcher");
+        assertEquals(1, launcher.size());
+        List<String> commands = commands(launcher.get(0).text());
+        assertEquals(2, commands.size(), commands.toString());
+        assertTrue(commands.get(0).startsWith("export SHARDVIEW_ADMIN_TOKEN="), commands.get(0));
+        assertEquals("./shardview serve --http-host 0.0.0.0", commands.get(1));
+        String admin = "readme-admin-" + java.util.UUID.randomUUID();
+        try (NodeProcess node = NodeProcess.serve(
+                tmp,
+                java.util.Map.of("SHARDVIEW_ADMIN_TOKEN", admin),
+                "--http-host",
+                "0.0.0.0",
+                "--data-dir",
+                tmp.resolve("auth-data").toString())) {
+            assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(90)), "the node did not start");
+            String url = node.url(Duration.ofSeconds(5)).replace("0.0.0.0", "127.0.0.1");
+            for (Block block : marked("auth")) {
+                String out = bash(block.text(), url, 0, java.util.Map.of("SHARDVIEW_ADMIN_TOKEN", admin));
+                assertFalse(out.contains("{\"error\":"), "a README command answered an error:\n" + out);
+                List<String> printed = lines(out);
+                assertTrue(printed.contains("403") && printed.contains("401"), out);
+                assertTrue(out.contains("\"name\":\"grafana\"") && !out.contains("svt_"), out);
+            }
+        }
+    }
+
     /** Runs {@code script} with bash against the node at {@code url}; fails unless it exits {@code status}. */
     private String bash(String script, String url, int status) throws Exception {
+        return bash(script, url, status, java.util.Map.of());
+    }
+
+    private String bash(String script, String url, int status, java.util.Map<String, String> environment)
+            throws Exception {
         ProcessBuilder bash = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script)
                 .directory(NodeProcess.ROOT.toFile())
                 .redirectErrorStream(true);
         bash.environment().put("SHARDVIEW", url);
+        bash.environment().putAll(environment);
         Process process = bash.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "README block still running:\n" + script);

@@ -44,9 +44,17 @@ final class ThreeNodes implements AutoCloseable {
     private final NodeProcess[] nodes = new NodeProcess[3];
     private final String[] urls = new String[3];
     private final Path config;
+    /** The admin token every node gets (auth on), or null. */
+    private final String adminToken;
 
     ThreeNodes(Path dir) throws Exception {
+        this(dir, null);
+    }
+
+    /** Three nodes with auth on when {@code adminToken} is not null (SHARDVIEW_ADMIN_TOKEN, as a user sets it). */
+    ThreeNodes(Path dir, String adminToken) throws Exception {
         this.dir = dir;
+        this.adminToken = adminToken;
         TestPostgres.createDatabase(database);
         for (int i = 0; i < 3; i++) remotePorts[i] = freePort();
         config = dir.resolve("node.conf");
@@ -84,6 +92,7 @@ final class ThreeNodes implements AutoCloseable {
         env.put("SHARDVIEW_DOWN_AFTER", "4s");
         // C1 only: the JVMs start in about half the time on a busy 2-core machine.
         env.put("SHARDVIEW_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Xmx768m");
+        if (adminToken != null) env.put("SHARDVIEW_ADMIN_TOKEN", adminToken);
         return env;
     }
 
@@ -136,7 +145,11 @@ final class ThreeNodes implements AutoCloseable {
     }
 
     JsonNode cluster(int via) throws Exception {
-        return JSON.readTree(get(urls[via] + "/v1/cluster").body());
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(urls[via] + "/v1/cluster")).timeout(REQUEST);
+        if (adminToken != null) request.header("Authorization", "Bearer " + adminToken);
+        return JSON.readTree(
+                HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     /**

@@ -33,6 +33,11 @@ record TenantListing(List<Tenant> tenants, String next) {
 
     /** The page of tenants the journal's persistence ids ({@code tenant|name}, {@code metrics|name.shard}) name. */
     static TenantListing of(List<String> persistenceIds, Page page) {
+        return of(persistenceIds, page, null);
+    }
+
+    /** As above, listing only {@code only} when it is not null (what a tenant token may see). */
+    static TenantListing of(List<String> persistenceIds, Page page, String only) {
         TreeMap<String, boolean[]> tenants = new TreeMap<>();
         for (String id : persistenceIds) {
             if (id.startsWith("tenant|")) {
@@ -42,6 +47,7 @@ record TenantListing(List<Tenant> tenants, String next) {
                         1] = true;
             }
         }
+        if (only != null) tenants.keySet().retainAll(java.util.Set.of(only));
         var from = page.after() == null ? tenants : tenants.tailMap(page.after(), false);
         List<Tenant> out = new ArrayList<>(Math.min(page.limit(), from.size()));
         for (var tenant : from.entrySet()) {

@@ -25,6 +25,8 @@ import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.TenantEndpoints;
+import io.shardview.http.auth.Auth;
+import io.shardview.http.auth.Principal;
 import io.shardview.http.changes.ChangeStreamRoute;
 import io.shardview.persistence.WrittenIds;
 import java.util.LinkedHashMap;
@@ -200,7 +202,8 @@ public final class TenantRoutes {
 
     /** {@code GET /v1/tenants?limit=&after=}: the tenants that exist, by name, a page at a time. */
     private Route list() {
-        return parameterMap(params -> {
+        return extractRequest(request -> parameterMap(params -> {
+            String only = Auth.principal(request) instanceof Principal.Tenant t ? t.tenant() : null;
             TenantListing.Page page;
             try {
                 page = TenantListing.Page.of(params, settings.readDefaultLimit(), settings.readMaxLimit());
@@ -209,9 +212,9 @@ public final class TenantRoutes {
             }
             return reply(
                     WrittenIds.list(system, settings.askTimeout()),
-                    ids -> Json.response(StatusCodes.OK, TenantListing.of(ids, page)),
+                    ids -> Json.response(StatusCodes.OK, TenantListing.of(ids, page, only)),
                     TenantEndpoints.Effect.READ);
-        });
+        }));
     }
 
     private Route describe(String tenant) {

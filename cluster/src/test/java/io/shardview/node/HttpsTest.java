@@ -1,0 +1,149 @@
+package io.shardview.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTPS from PEM files: a node given a certificate and its PKCS#8 key serves HTTPS on its port, and a client that
+ * trusts the certificate reaches it with a token; a key in the old RSA form is refused at start with how to convert
+ * it. The certificate is made by the JDK's keytool, as an operator without openssl could.
+ */
+class HttpsTest {
+    private static final String ADMIN = "admin-token-for-the-https-test";
+
+    @TempDir
+    Path dir;
+
+    /** A self-signed certificate for 127.0.0.1 and its key, as PEM files; returns the store holding them. */
+    private KeyStore selfSigned(Path certificate, Path privateKey) throws Exception {
+        Path store = dir.resolve("node.p12");
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process process = new ProcessBuilder(
+                        keytool.toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "node",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        Certificate cert = keys.getCertificate("node");
+        Files.writeString(certificate, pem("CERTIFICATE", cert.getEncoded()));
+        Files.writeString(
+                privateKey,
+                pem("PRIVATE KEY", keys.getKey("node", "changeit".toCharArray()).getEncoded()));
+        return keys;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    @Test
+    void aNodeWithACertificateAndKeyServesHttps() throws Exception {
+        Path certificate = dir.resolve("node.crt");
+        Path privateKey = dir.resolve("node.key");
+        KeyStore keys = selfSigned(certificate, privateKey);
+        ShardviewNode node = ShardviewNode.start(
+                TestNodes.config(
+                        dir.resolve("data"),
+                        Map.of(
+                                "shardview.auth.admin-token", ADMIN,
+                                "shardview.http.tls.certificate", certificate.toString(),
+                                "shardview.http.tls.private-key", privateKey.toString())),
+                List.of(new TenantModule()));
+        try {
+            assertTrue(node.url().startsWith("https://"), node.url());
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("node", keys.getCertificate("node"));
+            TrustManagerFactory trusted = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trusted.init(trust);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trusted.getTrustManagers(), null);
+            HttpClient client = HttpClient.newBuilder()
+                    .sslContext(tls)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            HttpResponse<String> tenants = client.send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort() + "/v1/tenants"))
+                            .header("Authorization", "Bearer " + ADMIN)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, tenants.statusCode(), tenants.body());
+            // Plain HTTP on the same port is not served.
+            HttpClient plain = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            assertThrows(
+                    java.io.IOException.class,
+                    () -> plain.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/health"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()));
+        } finally {
+            node.stop();
+        }
+    }
+
+    @Test
+    void anRsaKeyInTheOldFormIsRefusedWithHowToConvertIt() throws Exception {
+        Path certificate = dir.resolve("node.crt");
+        Path privateKey = dir.resolve("node.key");
+        selfSigned(certificate, privateKey);
+        Files.writeString(privateKey, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+        ShardviewNode.NodeStartException refused = assertThrows(
+                ShardviewNode.NodeStartException.class,
+                () -> ShardviewNode.start(
+                        TestNodes.config(
+                                dir.resolve("data"),
+                                Map.of(
+                                        "shardview.http.tls.certificate", certificate.toString(),
+                                        "shardview.http.tls.private-key", privateKey.toString())),
+                        List.of(new TenantModule())));
+        assertTrue(refused.getMessage().contains("openssl pkcs8"), refused.getMessage());
+    }
+}

@@ -1,0 +1,192 @@
+package io.shardview.http.auth;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
+
+import com.typesafe.config.Config;
+import io.shardview.http.ApiError;
+import io.shardview.http.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Who may call what, decided in one place for every route from the request's path: the table below is the policy
+ * (docs/api.md, "Auth"). A request without a token or with one the node does not know is 401 with
+ * {@code WWW-Authenticate: Bearer}; a valid token the route does not grant is 403. Either way the body is read and
+ * dropped unread, so the client gets its answer on a connection that stays usable, and nothing changes.
+ *
+ * <table>
+ *   <tr><td>/health, /ready</td><td>anyone</td></tr>
+ *   <tr><td>/metrics</td><td>admin, or anyone with {@code shardview.auth.open-metrics = on}</td></tr>
+ *   <tr><td>/v1/tenants</td><td>any valid token; a tenant token sees its own tenant only</td></tr>
+ *   <tr><td>/v1/tenants/{t}/budgets</td><td>admin</td></tr>
+ *   <tr><td>/v1/tenants/{t}/...</td><td>admin, or a token of tenant t</td></tr>
+ *   <tr><td>anything else (/v1/tokens, /v1/cluster, unknown paths)</td><td>admin</td></tr>
+ * </table>
+ *
+ * <p>Tokens come in {@code Authorization: Bearer <token>}; a browser's EventSource cannot set headers, so the change
+ * stream also takes {@code ?access_token=} (RFC 6750, section 2.3), and only it.
+ */
+public final class Auth {
+    private static final AttributeKey<Principal> PRINCIPAL =
+            AttributeKey.create("shardview-principal", Principal.class);
+    private static final String CHALLENGE = "Bearer realm=\"shardview\"";
+
+    private final byte[] adminSha256;
+    private final boolean openMetrics;
+    private final TokenCache tokens;
+
+    /** What a route needs. */
+    private sealed interface Need {
+        record Anyone() implements Need {}
+
+        record AnyToken() implements Need {}
+
+        record Admin() implements Need {}
+
+        record TenantOf(String tenant) implements Need {}
+    }
+
+    public Auth(String adminToken, boolean openMetrics, TokenCache tokens) {
+        this.adminSha256 = adminToken == null || adminToken.isEmpty() ? null : Secrets.sha256(adminToken);
+        this.openMetrics = openMetrics;
+        this.tokens = tokens;
+    }
+
+    /** The settings under {@code shardview.auth}; the admin token of at least 16 characters, or none. */
+    public static Auth from(Config config, TokenCache tokens) {
+        Config c = config.getConfig("shardview.auth");
+        String admin = c.getString("admin-token").strip();
+        if (!admin.isEmpty() && admin.length() < 16) {
+            throw new IllegalArgumentException("the admin token must have at least 16 characters");
+        }
+        return new Auth(admin, c.getBoolean("open-metrics"), tokens);
+    }
+
+    /** Whether auth is on (the node has an admin token). */
+    public boolean enabled() {
+        return adminSha256 != null;
+    }
+
+    /** The principal the request was let in as ({@link Principal.Open} when auth is off). */
+    public static Principal principal(HttpRequest request) {
+        return request.getAttribute(PRINCIPAL).orElse(new Principal.Open());
+    }
+
+    /** {@code inner}, for the requests the policy lets in; the others answered 401 or 403 here. */
+    public Route protect(Route inner) {
+        if (!enabled()) return inner;
+        return extractRequest(request -> {
+            Need need = need(request);
+            if (need instanceof Need.Anyone) return inner;
+            Optional<String> token = token(request);
+            if (token.isEmpty()) {
+                return refuse(request, unauthorized("this endpoint needs a bearer token (Authorization: Bearer ...)"));
+            }
+            Principal principal = authenticate(token.get());
+            if (principal == null) {
+                if (!tokens.loaded() && Secrets.parse(token.get()) != null) {
+                    return refuse(
+                            request,
+                            new ApiError(
+                                            ErrorCode.UNAVAILABLE,
+                                            "this node has not loaded the token registry yet; retry",
+                                            Map.of())
+                                    .toResponse()
+                                    .addHeader(RawHeader.create("Retry-After", "1")));
+                }
+                return refuse(request, unauthorized("the token is not valid (unknown or revoked)"));
+            }
+            String denied = denied(need, principal);
+            if (denied != null) {
+                return refuse(request, new ApiError(ErrorCode.FORBIDDEN, denied, Map.of()).toResponse());
+            }
+            return mapRequest(r -> r.addAttribute(PRINCIPAL, principal), () -> inner);
+        });
+    }
+
+    private Need need(HttpRequest request) {
+        List<String> path = new ArrayList<>();
+        request.getUri().pathSegments().forEach(path::add);
+        if (path.size() == 1 && (path.get(0).equals("health") || path.get(0).equals("ready"))) return new Need.Anyone();
+        if (path.size() == 1 && path.get(0).equals("metrics"))
+            return openMetrics ? new Need.Anyone() : new Need.Admin();
+        if (path.size() >= 2 && path.get(0).equals("v1") && path.get(1).equals("tenants")) {
+            if (path.size() == 2) return new Need.AnyToken();
+            if (path.size() >= 4 && path.get(3).equals("budgets")) return new Need.Admin();
+            return new Need.TenantOf(path.get(2));
+        }
+        return new Need.Admin();
+    }
+
+    private static String denied(Need need, Principal principal) {
+        if (principal instanceof Principal.Admin || need instanceof Need.AnyToken) return null;
+        Principal.Tenant tenant = (Principal.Tenant) principal;
+        if (need instanceof Need.TenantOf of) {
+            return tenant.mayUse(of.tenant())
+                    ? null
+                    : "the token is tenant " + tenant.tenant() + "'s; it grants nothing of tenant " + of.tenant();
+        }
+        return "this endpoint needs the admin token; a tenant token grants only its tenant's data and metrics "
+                + "(/v1/tenants/" + tenant.tenant() + "/..., budgets excepted)";
+    }
+
+    /** The admin or the tenant the token is, or null for a token the node does not know. */
+    private Principal authenticate(String token) {
+        if (Secrets.matches(token, adminSha256)) return new Principal.Admin();
+        Secrets.NewToken parsed = Secrets.parse(token);
+        if (parsed == null) return null;
+        var known = tokens.get(parsed.id());
+        if (known == null || !Secrets.matches(parsed.secret(), known.secretSha256())) return null;
+        return new Principal.Tenant(known.tenant(), known.id());
+    }
+
+    private static Optional<String> token(HttpRequest request) {
+        Optional<String> header =
+                request.getHeader("Authorization").map(h -> h.value().strip());
+        if (header.isPresent()) {
+            String value = header.get();
+            if (value.regionMatches(true, 0, "Bearer ", 0, 7))
+                return Optional.of(value.substring(7).strip());
+            return Optional.empty();
+        }
+        if (request.method().equals(HttpMethods.GET) && isChangeStream(request)) {
+            return request.getUri().query().get("access_token");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isChangeStream(HttpRequest request) {
+        List<String> path = new ArrayList<>();
+        request.getUri().pathSegments().forEach(path::add);
+        return path.size() == 6
+                && path.get(0).equals("v1")
+                && path.get(1).equals("tenants")
+                && path.get(3).equals("views")
+                && path.get(5).equals("changes");
+    }
+
+    private static HttpResponse unauthorized(String message) {
+        return new ApiError(ErrorCode.UNAUTHORIZED, message, Map.of())
+                .toResponse()
+                .addHeader(RawHeader.create("WWW-Authenticate", CHALLENGE));
+    }
+
+    /** Answers {@code response} once the request's body, unread, has been dropped. */
+    private static Route refuse(HttpRequest request, HttpResponse response) {
+        return extractMaterializer(materializer -> {
+            request.discardEntityBytes(materializer);
+            return complete(response);
+        });
+    }
+}

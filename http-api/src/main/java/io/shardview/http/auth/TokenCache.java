@@ -1,0 +1,89 @@
+package io.shardview.http.auth;
+
+import io.shardview.entity.auth.TokenRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's copy of the token registry, refreshed every interval: a token created or revoked on any node is known
+ * here within one interval and a round trip. Between refreshes, checking a token is a map lookup and a hash. While
+ * the registry cannot be reached (its node died and sharding is moving it) the last copy stays in use.
+ */
+public final class TokenCache {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenCache.class);
+
+    private final ActorSystem<?> system;
+    private final Duration interval;
+    private volatile Map<String, TokenRegistry.Token> byId = Map.of();
+    private volatile long version = -1;
+    private boolean fetching;
+
+    /** False for a node with auth off: nothing is ever fetched. */
+    private final boolean active;
+
+    private TokenCache(ActorSystem<?> system, Duration interval, boolean active) {
+        this.system = system;
+        this.interval = interval;
+        this.active = active;
+    }
+
+    /** A cache that refreshes itself from the registry every {@code interval} until the actor system stops. */
+    public static TokenCache start(ActorSystem<?> system, Duration interval) {
+        TokenCache cache = new TokenCache(system, interval, true);
+        system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, cache::refresh, system.executionContext());
+        return cache;
+    }
+
+    /** A cache that never asks: auth is off, so no token is ever checked. */
+    public static TokenCache idle(ActorSystem<?> system) {
+        return new TokenCache(system, Duration.ofSeconds(1), false);
+    }
+
+    /** Whether the registry answered at least once: before, no tenant token can be checked. */
+    public boolean loaded() {
+        return version >= 0;
+    }
+
+    /** The token with this id, or null. */
+    public TokenRegistry.Token get(String id) {
+        return byId.get(id);
+    }
+
+    /** Every token, for the listing. */
+    public List<TokenRegistry.Token> all() {
+        return List.copyOf(byId.values());
+    }
+
+    private synchronized void refresh() {
+        if (!active || fetching) return; // off, or the previous ask is still out
+        fetching = true;
+        TokenRegistry.ref(system)
+                .<TokenRegistry.Tokens>ask(
+                        replyTo -> new TokenRegistry.Fetch(version, replyTo), interval.multipliedBy(4))
+                .whenComplete((tokens, failure) -> {
+                    synchronized (this) {
+                        fetching = false;
+                    }
+                    if (failure != null) {
+                        LOG.debug("token registry did not answer: {}", failure.toString());
+                        return;
+                    }
+                    if (tokens.tokens() != null) {
+                        Map<String, TokenRegistry.Token> next = new HashMap<>();
+                        for (TokenRegistry.Token t : tokens.tokens()) next.put(t.id(), t);
+                        byId = Map.copyOf(next);
+                    }
+                    version = tokens.version();
+                });
+    }
+
+    /** Fetches now, and completes once the copy reflects the registry (tests, and after a local change). */
+    public void refreshNow() {
+        refresh();
+    }
+}
