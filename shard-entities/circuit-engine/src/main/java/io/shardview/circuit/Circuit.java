@@ -212,15 +212,7 @@ public final class Circuit {
                 index,
                 RejectionKind.LIMIT_EXCEEDED,
                 "view " + view + ": " + e.getMessage() + "; nothing was applied",
-                budgetDetails(e));
-    }
-
-    /**
-     * What a client is told of a passed budget, as of every limit: its name ({@code limit}), its value ({@code max}),
-     * and how far the request got ({@code reached}).
-     */
-    public static Map<String, Object> budgetDetails(BudgetExceeded e) {
-        return Map.of("limit", e.budget(), "max", e.limit(), "reached", e.reached());
+                e.details());
     }
 
     /**
@@ -295,9 +287,11 @@ public final class Circuit {
         Work work = work();
         Map<String, ViewDelta> changed;
         try {
-            for (ZSet delta : batch.tableDeltas().values()) {
-                long[] growth = BaseTable.growth(delta);
-                work.stateGrew(growth[0], growth[1]);
+            if (work.metered()) {
+                for (ZSet delta : batch.tableDeltas().values()) {
+                    long[] growth = BaseTable.growth(delta);
+                    work.stateGrew(growth[0], growth[1]);
+                }
             }
             changed = evaluator.propagate(views.values(), new LinkedHashMap<>(batch.tableDeltas()), work);
         } catch (BudgetExceeded e) {
@@ -392,7 +386,7 @@ public final class Circuit {
         } catch (EvaluationException e) {
             return new QueryResult.Rejected(RejectionKind.EVALUATION_ERROR, "query: " + e.getMessage());
         } catch (BudgetExceeded e) {
-            return new QueryResult.Rejected(RejectionKind.LIMIT_EXCEEDED, "query: " + e.getMessage(), budgetDetails(e));
+            return new QueryResult.Rejected(RejectionKind.LIMIT_EXCEEDED, "query: " + e.getMessage(), e.details());
         }
     }
 

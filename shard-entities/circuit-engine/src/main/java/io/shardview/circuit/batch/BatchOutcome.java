@@ -29,6 +29,14 @@ public sealed interface BatchOutcome {
         public String message() {
             return view == null ? problem : "view " + view + ": " + problem;
         }
+
+        /** The budget's details as a client is told them, and the view when there is one. */
+        public java.util.Map<String, Object> details() {
+            java.util.Map<String, Object> details = new java.util.LinkedHashMap<>(
+                    io.shardview.circuit.budget.BudgetExceeded.details(budget, limit, reached));
+            if (view != null) details.put("view", view);
+            return details;
+        }
     }
 
     /** Nothing was applied: the first bad op, why, and a one-sentence message. */

@@ -30,4 +30,17 @@ public final class BudgetExceeded extends RuntimeException {
     public long reached() {
         return reached;
     }
+
+    /** What a client is told of it: see {@link #details(String, long, long)}. */
+    public java.util.Map<String, Object> details() {
+        return details(budget, limit, reached);
+    }
+
+    /**
+     * What a client is told of a passed budget, as of every limit: its name ({@code limit}), its value ({@code max}),
+     * and how far the request got ({@code reached}).
+     */
+    public static java.util.Map<String, Object> details(String budget, long limit, long reached) {
+        return java.util.Map.of("limit", budget, "max", limit, "reached", reached);
+    }
 }

@@ -70,24 +70,23 @@ public final class Work {
     public void stateGrew(long rows, long bytes) {
         long r = stateRows.addAndGet(rows);
         long b = stateBytes.addAndGet(bytes);
-        if (r > stateRowsLeft) {
-            long reached = stateRowsBefore + r;
-            throw new BudgetExceeded(
-                    Budgets.STATE_ROWS,
-                    budgets.maxStateRows(),
-                    reached,
-                    "the tenant's state would hold " + reached + " rows, more than " + Budgets.STATE_ROWS + " = "
-                            + budgets.maxStateRows());
-        }
-        if (b > stateBytesLeft) {
-            long reached = stateBytesBefore + b;
-            throw new BudgetExceeded(
-                    Budgets.STATE_BYTES,
-                    budgets.maxStateBytes(),
-                    reached,
-                    "the tenant's state would hold about " + reached + " bytes, more than " + Budgets.STATE_BYTES
-                            + " = " + budgets.maxStateBytes());
-        }
+        if (r > stateRowsLeft) throw stateExceeded(Budgets.STATE_ROWS, stateRowsBefore + r, "");
+        if (b > stateBytesLeft) throw stateExceeded(Budgets.STATE_BYTES, stateBytesBefore + b, "about ");
+    }
+
+    private BudgetExceeded stateExceeded(String budget, long reached, String about) {
+        long limit = budgets.get(budget);
+        String unit = budget.equals(Budgets.STATE_ROWS) ? " rows" : " bytes";
+        return new BudgetExceeded(
+                budget,
+                limit,
+                reached,
+                "the tenant's state would hold " + about + reached + unit + ", more than " + budget + " = " + limit);
+    }
+
+    /** Whether a budget may stop this request: when not, the callers need not count what it adds. */
+    public boolean metered() {
+        return budgets != Budgets.UNLIMITED;
     }
 
     /** Rows produced so far. */

@@ -133,6 +133,18 @@ public final class ZSet {
         }
     }
 
+    /**
+     * Adds as {@link #add} does and returns how many estimated bytes this Z-set holds more after it: a row that
+     * appeared weighs {@link Row#estimatedBytes}, a row that went as much less, a changed weight nothing. For the
+     * state budgets, which count rows as they come and go instead of walking the state.
+     */
+    public long addWeighed(Row row, long weight) {
+        int before = size();
+        add(row, weight);
+        int change = size() - before;
+        return change == 0 ? 0 : change * row.estimatedBytes();
+    }
+
     public void addAll(ZSet other) {
         addScaled(other, 1);
     }

@@ -36,13 +36,9 @@ final class JoinIndex {
 
     void add(Row key, Row row, long weight) {
         ZSet keyRows = byKey.computeIfAbsent(key, k -> new ZSet(1));
-        int before = keyRows.size();
-        keyRows.add(row, weight);
-        int change = keyRows.size() - before; // +1: a new row, -1: a row gone
-        if (change != 0) {
-            rows += change;
-            bytes += change * row.estimatedBytes();
-        }
+        long grown = keyRows.addWeighed(row, weight);
+        rows += Long.signum(grown); // a row that appeared or went
+        bytes += grown;
         if (keyRows.isEmpty()) byKey.remove(key);
     }
 

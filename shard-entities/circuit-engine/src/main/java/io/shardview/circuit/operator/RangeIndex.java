@@ -77,13 +77,9 @@ final class RangeIndex {
         } else {
             part = bucket.ordered.computeIfAbsent(v.value(), x -> new ZSet(1));
         }
-        int before = part.size();
-        part.add(row, weight);
-        int change = part.size() - before; // +1: a new row, -1: a row gone
-        if (change != 0) {
-            rows += change;
-            bytes += change * row.estimatedBytes();
-        }
+        long grown = part.addWeighed(row, weight);
+        rows += Long.signum(grown); // a row that appeared or went
+        bytes += grown;
         if (v.value() != null && part.isEmpty()) bucket.ordered.remove(v.value());
         if (bucket.isEmpty()) byKey.remove(key);
     }

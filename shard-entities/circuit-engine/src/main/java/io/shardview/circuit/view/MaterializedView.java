@@ -64,9 +64,7 @@ public final class MaterializedView {
     /** Adds an output delta to the content. */
     public void absorb(ZSet delta) {
         delta.forEach((row, w) -> {
-            int before = content.size();
-            content.add(row, w);
-            bytes += (content.size() - before) * row.estimatedBytes();
+            bytes += content.addWeighed(row, w);
             hash += w * rowHash(row);
             rowCount += w;
         });

@@ -149,8 +149,10 @@ public final class ViewEvaluator {
             return new Attempt(v, null, e);
         }
         try {
-            long[] growth = v.growth(step.output());
-            work.stateGrew(growth[0], growth[1]);
+            if (work.metered()) {
+                long[] growth = v.growth(step.output());
+                work.stateGrew(growth[0], growth[1]);
+            }
         } catch (RuntimeException e) {
             step.undo();
             return new Attempt(v, null, e);

@@ -143,14 +143,9 @@ final class TenantState {
     AppliedBatch applyBatch(io.shardview.circuit.batch.ValidatedBatch batch, String batchId) {
         BatchOutcome outcome = circuit.apply(batch);
         if (outcome instanceof BatchOutcome.OverBudget over) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("limit", over.budget());
-            details.put("max", over.limit());
-            details.put("reached", over.reached());
-            if (over.view() != null) details.put("view", over.view());
             return new AppliedBatch(
                     new TenantCircuit.Refused(
-                            RejectionKind.LIMIT_EXCEEDED, over.message() + "; nothing was applied", details),
+                            RejectionKind.LIMIT_EXCEEDED, over.message() + "; nothing was applied", over.details()),
                     List.of());
         }
         if (outcome instanceof BatchOutcome.Failed failed) {
