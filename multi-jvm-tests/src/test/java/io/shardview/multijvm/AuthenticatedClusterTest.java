@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,16 +173,12 @@ class AuthenticatedClusterTest {
     @Test
     @Order(3)
     void aRealPrometheusWritesWithATenantTokenAndScrapesWithTheAdminToken() throws Exception {
-        Path prometheus = Path.of("/usr/bin/prometheus");
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Files.isExecutable(prometheus),
-                "Prometheus is not installed (apt-get install prometheus); .ci/run installs it");
+        RealPrometheus.assumeInstalled();
         String token = createToken(0, "acme", "prometheus");
         untilEveryNode(token, 200);
         URI node = URI.create(urls.get(2));
-        Path config = tmp.resolve("prometheus.yml");
-        Files.writeString(
-                config,
+        try (RealPrometheus prometheus = RealPrometheus.start(
+                tmp,
                 String.join(
                         "\n",
                         "global: {scrape_interval: 1s, evaluation_interval: 1s}",
@@ -195,20 +190,7 @@ class AuthenticatedClusterTest {
                         "  - url: " + urls.get(2) + "/v1/tenants/acme/prom/api/v1/write",
                         "    authorization: {credentials: '" + token + "'}",
                         "    queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s}",
-                        ""));
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Process process = new ProcessBuilder(
-                        prometheus.toString(),
-                        "--config.file=" + config,
-                        "--storage.tsdb.path=" + tmp.resolve("prometheus-data"),
-                        "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("prometheus.log").toFile())
-                .start();
-        try {
+                        ""))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             String export = "";
             while (System.nanoTime() < deadline) {
@@ -225,15 +207,12 @@ class AuthenticatedClusterTest {
                 }
                 Thread.sleep(1000);
             }
-            String log = Files.readString(tmp.resolve("prometheus.log"));
+            String log = prometheus.log();
             assertTrue(export.contains("\"__name__\":\"up\""), "no up series; prometheus log:\n" + log);
             // Scraped with the admin token: /metrics answered, so the node's own series arrived.
             assertTrue(export.contains("shardview_http_request_duration_seconds_bucket"), log);
             assertFalse(log.contains("non-recoverable error"), log);
             assertFalse(log.contains("401 Unauthorized"), log); // a refused write or scrape
-        } finally {
-            process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

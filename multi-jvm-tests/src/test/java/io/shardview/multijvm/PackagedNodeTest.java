@@ -411,14 +411,13 @@ class PackagedNodeTest {
      */
     @Test
     void aRealPrometheusRemoteWritesIntoATenant() throws Exception {
-        Path prometheus = Path.of("/usr/bin/prometheus");
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Files.isExecutable(prometheus),
-                "Prometheus is not installed (apt-get install prometheus); .ci/run installs it");
+        RealPrometheus.assumeInstalled();
         URI node = URI.create(client.url);
-        Path config = tmp.resolve("prometheus.yml");
-        Files.writeString(
-                config,
+        Path dir = tmp.resolve("prometheus");
+        Files.createDirectories(dir);
+        String log;
+        try (RealPrometheus prometheus = RealPrometheus.start(
+                dir,
                 String.join(
                         "\n",
                         "global: {scrape_interval: 1s, evaluation_interval: 1s}",
@@ -428,16 +427,7 @@ class PackagedNodeTest {
                         "remote_write:",
                         "  - url: " + client.url + "/v1/tenants/scraped/prom/api/v1/write",
                         "    queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s}",
-                        ""));
-        Process process = new ProcessBuilder(
-                        prometheus.toString(),
-                        "--config.file=" + config,
-                        "--storage.tsdb.path=" + tmp.resolve("prometheus-data"),
-                        "--web.listen-address=127.0.0.1:" + freePort())
-                .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("prometheus.log").toFile())
-                .start();
-        try {
+                        ""))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             Map<String, Integer> exported = Map.of();
             while (System.nanoTime() < deadline) {
@@ -447,31 +437,13 @@ class PackagedNodeTest {
                 Thread.sleep(1000);
             }
             Map<String, Integer> scraped = exported;
+            String seen = prometheus.log();
             assertTrue(
                     scraped.getOrDefault("up", 0) >= 3,
-                    () -> "series from Prometheus: " + scraped.keySet() + "\nprometheus log:\n"
-                            + read(tmp.resolve("prometheus.log")));
+                    () -> "series from Prometheus: " + scraped.keySet() + "\nprometheus log:\n" + seen);
             assertTrue(scraped.containsKey("shardview_http_request_duration_seconds_bucket"), scraped::toString);
-        } finally {
-            process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
+            log = prometheus.log();
         }
-        assertTrue(
-                !read(tmp.resolve("prometheus.log")).contains("non-recoverable error"),
-                read(tmp.resolve("prometheus.log")));
-    }
-
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (Exception e) {
-            return "(unreadable: " + e + ")";
-        }
+        assertTrue(!log.contains("non-recoverable error"), log);
     }
 }

@@ -1,8 +1,9 @@
 package io.shardview.bench.http;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import static io.shardview.bench.http.Requests.expect;
+import static io.shardview.bench.http.Requests.get;
+import static io.shardview.bench.http.Requests.post;
+
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * scenarios, the small tenant runs 20 s unmeasured, so the node's code is compiled.
  */
 public final class FairShareLoad {
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final int HEAVY_TABLES = 8;
 
     private FairShareLoad() {}
@@ -62,11 +61,7 @@ public final class FairShareLoad {
     }
 
     private static String describeBudgets(String url) throws Exception {
-        String body = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(url + "/v1/tenants/heavy0"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String body = get(url + "/v1/tenants/heavy0").body();
         int at = body.indexOf("\"budgets\"");
         return at < 0 ? body : body.substring(at);
     }
@@ -186,8 +181,9 @@ public final class FairShareLoad {
             // Open loop: each batch is sent when it is due, whatever the earlier ones are doing, and its latency
             // counts from then.
             int index = sent;
-            pending.add(HTTP.sendAsync(
-                            request(url + "/v1/tenants/small/ingest", "application/json", ops.toString()),
+            pending.add(Requests.HTTP
+                    .sendAsync(
+                            Requests.request(url + "/v1/tenants/small/ingest", "application/json", ops.toString()),
                             HttpResponse.BodyHandlers.ofString())
                     .whenComplete((reply, error) -> {
                         latencies[index] = System.nanoTime() - due;
@@ -214,23 +210,5 @@ public final class FairShareLoad {
                 heavyBatches.get(),
                 heavyStatuses,
                 heavyBatches.get() == 0 ? 0.0 : heavyMillis.get() / 1000.0 / heavyBatches.get());
-    }
-
-    private static HttpRequest request(String url, String type, String body) {
-        return HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", type)
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-    }
-
-    private static HttpResponse<String> post(String url, String type, String body) throws Exception {
-        return HTTP.send(request(url, type, body), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void expect(int status, HttpResponse<String> reply) {
-        if (reply.statusCode() != status) {
-            throw new IllegalStateException("expected " + status + ", got " + reply.statusCode() + ": " + reply.body());
-        }
     }
 }

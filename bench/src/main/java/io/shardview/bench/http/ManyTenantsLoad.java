@@ -1,9 +1,9 @@
 package io.shardview.bench.http;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import static io.shardview.bench.http.Requests.expect;
+import static io.shardview.bench.http.Requests.get;
+import static io.shardview.bench.http.Requests.post;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +27,6 @@ import java.util.regex.Pattern;
  * -XX:MaxGCPauseMillis=50), {@code --jar} (cluster/target/shardview.jar).
  */
 public final class ManyTenantsLoad {
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Pattern HEAP = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} (\\S+)$");
     private static final Duration IDLE = Duration.ofSeconds(20);
 
@@ -143,29 +141,5 @@ public final class ManyTenantsLoad {
         Matcher m = HEAP.matcher(metrics);
         if (!m.find()) throw new IllegalStateException("no heap figure in /metrics");
         return (long) Double.parseDouble(m.group(1));
-    }
-
-    private static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(60))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> post(String url, String type, String body) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", type)
-                        .timeout(Duration.ofSeconds(60))
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void expect(int status, HttpResponse<String> reply) {
-        if (reply.statusCode() != status) {
-            throw new IllegalStateException("expected " + status + ", got " + reply.statusCode() + ": " + reply.body());
-        }
     }
 }
