@@ -1,0 +1,85 @@
+package io.shardview.circuit.sql;
+
+import static io.shardview.circuit.TestCircuits.applyAndCheck;
+import static io.shardview.circuit.TestCircuits.circuit;
+import static io.shardview.circuit.TestCircuits.row;
+import static io.shardview.circuit.TestCircuits.shown;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.shardview.circuit.Circuit;
+import io.shardview.circuit.batch.Op;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Circuits share the plans of equal SELECTs over equally typed relations, and only those: a shared plan gives each
+ * circuit its own operators and state, and a different column type gets a plan of its own.
+ */
+class PlanCacheTest {
+    /** A SELECT no other test plans, so the first plan of it here is a miss whatever ran before in this JVM. */
+    private static String unique(String select) {
+        return select + " /* " + System.nanoTime() + " */";
+    }
+
+    @Test
+    void aSecondCircuitWithTheSameSchemaPlansNothingAndKeepsItsOwnState() {
+        String ddl = "CREATE TABLE t (id INT NOT NULL, g INT, v INT, PRIMARY KEY (id));"
+                + "CREATE VIEW sums AS " + unique("SELECT g, SUM(v) AS s, COUNT(*) AS n FROM t GROUP BY g") + ";"
+                + "CREATE VIEW big AS " + unique("SELECT id, v FROM t WHERE v > 10");
+        PlanCache.Stats before = PlanCache.stats();
+        Circuit a = circuit(ddl);
+        PlanCache.Stats afterFirst = PlanCache.stats();
+        Circuit b = circuit(ddl);
+        PlanCache.Stats afterSecond = PlanCache.stats();
+        assertEquals(2, afterFirst.misses() - before.misses(), "the first circuit plans both views");
+        assertEquals(2, afterSecond.hits() - afterFirst.hits(), "the second takes both plans from the cache");
+        assertEquals(afterFirst.misses(), afterSecond.misses());
+
+        List<String> views = List.of("sums", "big");
+        applyAndCheck(
+                a, views, Op.insert("t", row("id", 1, "g", 1, "v", 20)), Op.insert("t", row("id", 2, "g", 1, "v", 5)));
+        applyAndCheck(b, views, Op.insert("t", row("id", 1, "g", 2, "v", 7)));
+        assertEquals("1:25:2 | 1:20", shown(a, views));
+        assertEquals("2:7:1 | ", shown(b, views));
+    }
+
+    @Test
+    void theSameSelectOverAnotherColumnTypeIsPlannedForThatType() {
+        String select = unique("SELECT a / 2 AS half FROM t");
+        Circuit ints = circuit("CREATE TABLE t (a INT); CREATE VIEW v AS " + select);
+        Circuit doubles = circuit("CREATE TABLE t (a DOUBLE PRECISION); CREATE VIEW v AS " + select);
+        assertNotEquals(ints.columns("v").orElseThrow(), doubles.columns("v").orElseThrow());
+        applyAndCheck(ints, List.of("v"), Op.insert("t", row("a", 5)));
+        applyAndCheck(doubles, List.of("v"), Op.insert("t", row("a", 5.0)));
+        assertEquals("2", shown(ints, List.of("v")));
+        assertEquals("2.5", shown(doubles, List.of("v")));
+    }
+
+    @Test
+    void aSnapshotRestoredFromACachedPlanHasTheSameContent() throws Exception {
+        Circuit original = circuit("CREATE TABLE t (id INT NOT NULL, g INT, PRIMARY KEY (id));"
+                + "CREATE VIEW counts AS " + unique("SELECT g, COUNT(*) AS n FROM t GROUP BY g"));
+        applyAndCheck(
+                original,
+                List.of("counts"),
+                Op.insert("t", row("id", 1, "g", 3)),
+                Op.insert("t", row("id", 2, "g", 3)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        original.writeSnapshot(new DataOutputStream(bytes));
+        // A view is restored as accepted SQL (no depth limit, older revisions' rules), planned apart from new
+        // requests: the first restore plans it, the next takes the plan the first kept.
+        Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        long hits = PlanCache.stats().hits();
+        Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(hits + 1, PlanCache.stats().hits(), "the second restore compiles the view from the kept plan");
+        assertEquals(shown(original, List.of("counts")), shown(restored, List.of("counts")));
+        applyAndCheck(restored, List.of("counts"), Op.insert("t", row("id", 3, "g", 4)));
+        assertEquals("3:2 4:1", shown(restored, List.of("counts")));
+        assertEquals("3:2", shown(original, List.of("counts")), "the original's state is its own");
+    }
+}
