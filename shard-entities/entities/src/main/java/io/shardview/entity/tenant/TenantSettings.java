@@ -2,6 +2,7 @@ package io.shardview.entity.tenant;
 
 import com.typesafe.config.Config;
 import io.shardview.circuit.budget.Budgets;
+import io.shardview.circuit.sql.PlanCache;
 import java.time.Duration;
 
 /** Per-tenant limits and retention, from {@code shardview.tenant} (config/tenant.conf documents each key). */
@@ -15,11 +16,13 @@ public record TenantSettings(
         int keepSnapshots,
         boolean deleteEventsOnSnapshot,
         Duration passivateIdleAfter,
-        int sqlMaxWaiting) {
+        int sqlMaxWaiting,
+        int snapshotOnStopAfterEvents) {
 
-    /** The node's SQL planner, from {@code shardview.tenant.sql}. */
+    /** The node's SQL planner, from {@code shardview.tenant.sql}; sizes the JVM's plan cache too. */
     public static SqlPlanning planning(Config config) {
         Config c = config.getConfig("shardview.tenant.sql");
+        PlanCache.setCapacity(c.getInt("plan-cache"));
         return new SqlPlanning(
                 c.getInt("planner-threads"),
                 c.getInt("planner-queue"),
@@ -50,6 +53,7 @@ public record TenantSettings(
                 c.getInt("keep-snapshots"),
                 c.getBoolean("delete-events-on-snapshot"),
                 c.getDuration("passivate-idle-after"),
-                c.getInt("sql.max-waiting-per-tenant"));
+                c.getInt("sql.max-waiting-per-tenant"),
+                c.getInt("snapshot-on-stop-after-events"));
     }
 }
