@@ -65,6 +65,12 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     /** The bounded pool tenant circuits run on, never the dispatcher HTTP runs on (config/dispatchers.conf). */
     public static final String DISPATCHER = "shardview.dispatchers.tenant-circuits";
 
+    /**
+     * How long a stopping tenant waits for its snapshot: as long as sharding gives a region to stop its entities at
+     * shutdown (config/membership.conf, cluster-sharding-shutdown-region).
+     */
+    private static final Duration SNAPSHOT_BEFORE_STOP_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Pattern CREATE_VIEW = Pattern.compile("(?i)\\bcreate\\s+(materialized\\s+)?view\\b");
 
     // ---- protocol ---------------------------------------------------------------------------
@@ -91,8 +97,12 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
      */
     public record Stop() implements Command {}
 
-    /** From the entity to itself: the snapshot it took is written (or failed). */
-    private record SnapshotWritten() implements Command {}
+    /**
+     * From the entity to itself: the snapshot it took is written (or failed). {@code sequenceNr}: that of a snapshot
+     * the entity wrote itself before stopping, whose older ones are to be deleted; 0 for one Pekko wrote (its signal
+     * handler deletes those) or a failure.
+     */
+    private record SnapshotWritten(long sequenceNr) implements Command {}
 
     /** From the entity to itself: the read {@code id}, waiting for a version, has waited long enough. */
     private record ReadWaitOver(long id) implements Command {}
@@ -380,13 +390,46 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                 .onSignal(RecoveryCompleted.instance(), this::onRecovered)
                 .onSignal(SnapshotCompleted.class, (state, done) -> {
                     retainSnapshots(done.metadata().sequenceNr());
-                    actor.getSelf().tell(new SnapshotWritten());
+                    actor.getSelf().tell(new SnapshotWritten(0));
                 })
                 .onSignal(SnapshotFailed.class, (state, failed) -> {
                     actor.getLog().warn("tenant {}: snapshot failed", tenant, failed.getFailure());
-                    actor.getSelf().tell(new SnapshotWritten());
+                    actor.getSelf().tell(new SnapshotWritten(0));
                 })
                 .build();
+    }
+
+    /**
+     * Writes a snapshot of the state at the last persisted event, as Pekko writes its own (the snapshot adapter's
+     * form, at that sequence number), for a tenant about to stop: its next start, on this node or the one its shard
+     * moves to, reads it instead of replaying the events since the last one. Pekko snapshots only after an event,
+     * and a stopping tenant persists none, hence the direct request to the snapshot store. The answer comes back as
+     * {@link SnapshotWritten}; the Stop waits for it.
+     */
+    private void snapshotBeforeStopping(TenantState state) {
+        long sequenceNr = lastSequenceNumber(actor);
+        Object snapshot = snapshotAdapter().toJournal(state);
+        var save = new org.apache.pekko.persistence.SnapshotProtocol.SaveSnapshot(
+                new org.apache.pekko.persistence.SnapshotMetadata(
+                        persistenceId().id(), sequenceNr, System.currentTimeMillis()),
+                snapshot);
+        actor.pipeToSelf(
+                org.apache.pekko.pattern.Patterns.ask(snapshotStore(), save, SNAPSHOT_BEFORE_STOP_TIMEOUT),
+                (reply, error) -> {
+                    if (reply instanceof org.apache.pekko.persistence.SaveSnapshotSuccess) {
+                        return new SnapshotWritten(sequenceNr);
+                    }
+                    Throwable cause = reply instanceof org.apache.pekko.persistence.SaveSnapshotFailure failure
+                            ? failure.cause()
+                            : error;
+                    actor.getLog().warn("tenant {}: snapshot before stopping failed", tenant, cause);
+                    return new SnapshotWritten(0);
+                });
+    }
+
+    private org.apache.pekko.actor.ActorRef snapshotStore() {
+        return org.apache.pekko.persistence.Persistence.get(actor.getSystem().classicSystem())
+                .snapshotStoreFor("", com.typesafe.config.ConfigFactory.empty());
     }
 
     /**
@@ -398,8 +441,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         keptSnapshots.addLast(sequenceNr);
         if (keptSnapshots.size() <= settings.keepSnapshots()) return;
         while (keptSnapshots.size() > settings.keepSnapshots()) keptSnapshots.removeFirst();
-        org.apache.pekko.persistence.Persistence.get(actor.getSystem().classicSystem())
-                .snapshotStoreFor("", com.typesafe.config.ConfigFactory.empty())
+        snapshotStore()
                 .tell(
                         new org.apache.pekko.persistence.SnapshotProtocol.DeleteSnapshots(
                                 persistenceId().id(),
@@ -460,12 +502,19 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                 .onCommand(Stop.class, (state, stop) -> {
                     answerWaitingReads(state, Long.MAX_VALUE);
                     answerSqlWaiting(unavailable("tenant " + tenant + " is stopping or moving to another node"));
+                    if (state.snapshotsInFlight == 0
+                            && settings.snapshotOnStopAfterEvents() > 0
+                            && state.eventsSinceSnapshot >= settings.snapshotOnStopAfterEvents()) {
+                        snapshotBeforeStopping(state);
+                    }
+                    // Stashed until the snapshots being written are done; then handled again, and it stops.
                     return state.snapshotsInFlight > 0
                             ? Effect().stash()
                             : Effect().stop();
                 })
                 .onCommand(SnapshotWritten.class, (state, written) -> {
                     state.snapshotsInFlight--;
+                    if (written.sequenceNr() > 0) retainSnapshots(written.sequenceNr());
                     return Effect().unstashAll();
                 })
                 .build();

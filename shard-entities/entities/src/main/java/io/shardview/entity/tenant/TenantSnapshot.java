@@ -60,6 +60,7 @@ public record TenantSnapshot(
                 .map(e -> new RememberedSql(e.getKey(), e.getValue()))
                 .toList();
         state.snapshotsInFlight++;
+        state.eventsSinceSnapshot = 0;
         return new TenantSnapshot(
                 SnapshotCircuit.of(state.circuit.image()), batches, histories, sqlRequests, state.budgetOverrides);
     }

@@ -39,6 +39,9 @@ final class TenantState {
     /** Ops applied since the last snapshot: large batches call for a snapshot before N events. */
     long opsSinceSnapshot;
 
+    /** Events applied (replayed or persisted) since the latest snapshot was taken or restored. */
+    long eventsSinceSnapshot;
+
     /** Snapshots taken and still being written (the entity waits for them before stopping). */
     int snapshotsInFlight;
 
@@ -62,6 +65,7 @@ final class TenantState {
     }
 
     TenantState apply(TenantEvent event) {
+        eventsSinceSnapshot++;
         if (event instanceof TenantEvent.SqlApplied sql) {
             applySql(sql);
         } else if (event instanceof TenantEvent.BatchApplied batch) {

@@ -35,7 +35,7 @@ class TenantCircuitTest {
                     + "pekko.persistence.testkit.snapshots.serialize = off"))
             .withFallback(ConfigFactory.load()));
     private static final TenantSettings SETTINGS =
-            new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ZERO, 4);
+            new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ZERO, 4, 0);
     private static final SqlPlanning PLANNING = new SqlPlanning(1, 16, Duration.ofSeconds(10), 200);
     private static final ViewTopics TOPICS = new ViewTopics(KIT.system());
     private static final AtomicInteger TENANTS = new AtomicInteger();
@@ -190,7 +190,7 @@ class TenantCircuitTest {
     void onlyTheNewestKeepSnapshotsSnapshotsAreKeptWhateverTookThem() throws Exception {
         // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule); keep 2.
         TenantSettings snapshotting =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 2, 2, false, Duration.ZERO, 4);
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 2, 2, false, Duration.ZERO, 4, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
@@ -211,7 +211,7 @@ class TenantCircuitTest {
     void aRestartedTenantRecoversItsTablesAndViewsFromItsSnapshotAndTheEventsAfterIt() throws Exception {
         // A snapshot every 3 events (no large-batch rule); the restart replays the events after the newest one.
         TenantSettings snapshotting =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4);
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE VIEW big AS SELECT k FROM t WHERE k >= 3", null));
@@ -285,7 +285,7 @@ class TenantCircuitTest {
     @Test
     void budgetsSurviveASnapshot() throws Exception {
         TenantSettings snapshotting =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4);
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         setBudgets(Map.of("max-views", 0L));
@@ -304,6 +304,46 @@ class TenantCircuitTest {
                 assertInstanceOf(TenantCircuit.Refused.class, sql("CREATE VIEW v AS SELECT k FROM t", null));
         assertEquals(RejectionKind.LIMIT_EXCEEDED, refused.kind());
         assertEquals("max-views", refused.details().get("limit"));
+    }
+
+    @Test
+    void aStoppingTenantWritesASnapshotItsNextStartReadsInsteadOfItsEvents() throws Exception {
+        // No snapshot schedule that could fire here (every 1000 events, 100,000 ops); one on stop after 1 event.
+        TenantSettings onStop =
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ZERO, 4, 1);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, onStop, TOPICS, PLANNING));
+        createTables();
+        assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE VIEW big AS SELECT k FROM t WHERE k >= 2", null));
+        for (long k = 0; k < 4; k++) ingest("b" + k, 0, insert("t", k)); // events 3-6
+        var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
+        assertTrue(snapshots.persistedInStorage("tenant|" + tenant).isEmpty(), "no snapshot before the stop");
+
+        stopAsShardingDoes();
+        assertEquals(
+                List.of(6L),
+                snapshots.persistedInStorage("tenant|" + tenant).stream()
+                        .map(s -> s.first().sequenceNr())
+                        .toList(),
+                "a snapshot at the last event, written before the entity stopped");
+
+        journal.clearAll(); // only the snapshot remains: the next start must read it
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, onStop, TOPICS, PLANNING));
+        assertEquals(List.of(0L, 1L, 2L, 3L), keys("t").stream().sorted().toList());
+        assertEquals(List.of(2L, 3L), viewKeys("big").stream().sorted().toList());
+        assertTrue(
+                assertInstanceOf(TenantCircuit.Ingested.class, ingest("b3", 0, insert("t", 9)))
+                        .duplicate(),
+                "batch ids are in the snapshot");
+
+        stopAsShardingDoes(); // nothing happened since the snapshot: no other is written
+        assertEquals(1, snapshots.persistedInStorage("tenant|" + tenant).size());
+    }
+
+    /** Sharding's passivation: the stop message, then the entity ends by itself. */
+    private void stopAsShardingDoes() {
+        TestProbe<Object> watcher = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.Stop());
+        watcher.expectTerminated(entity, Duration.ofSeconds(10));
     }
 
     private List<Long> viewKeys(String view) {
