@@ -18,8 +18,7 @@ final class TenantModule implements NodeModule {
     @Override
     public List<EntityType> entityTypes() {
         return List.of(new EntityType(TenantCircuit.ENTITY_KEY, system -> {
-            topics = new ViewTopics(
-                    system, system.settings().config().getDuration("shardview.tenant.change-topic-idle-after"));
+            topics = new ViewTopics(system);
             SqlPlanning planning = TenantSettings.planning(system.settings().config());
             system.getWhenTerminated().thenRun(planning::shutdown);
             planning.warmUp();

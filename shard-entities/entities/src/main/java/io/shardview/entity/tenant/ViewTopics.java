@@ -1,111 +1,76 @@
 package io.shardview.entity.tenant;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.pubsub.DistributedPubSub;
+import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
 
 /**
- * This node's pub-sub topics of view changes, one per tenant view, shared by the entities that
- * publish and the change streams that subscribe. Topics of the same name on every node form one
- * cluster-wide topic; delivery is at most once, so subscribers detect gaps by
- * {@link ViewChange#previousVersion()} and refill them from the entity's history.
+ * View changes from the entities that publish them to the change streams that follow them, on any node: one topic
+ * per tenant view, through Pekko's distributed pub-sub mediator (one actor per node; the nodes gossip which topics
+ * have subscribers where). Delivery is at most once, so subscribers detect gaps by {@link ViewChange#previousVersion()}
+ * and refill them from the entity's history.
  *
- * <p>A topic with no subscriber on this node that nothing was published to for {@code idleAfter}
- * is stopped (and leaves the cluster's receptionist), so a node that has seen many views keeps
- * topics only for the active ones. A change published just as its topic stops is lost like any
- * pub-sub message, and recovered the same way.
+ * <p>A change to a view nobody follows costs one message to the node's mediator and a look-up there: no actor and no
+ * registration per view, so the many views of the many tenants a node hosts cost nothing while nobody follows them,
+ * and nothing is left behind when their tenant is passivated. The mediator keeps an actor per topic only while the
+ * topic has subscribers on its node.
+ *
+ * <p>In an actor system that is not clustered (tests of one process), changes go straight to this node's subscribers.
  */
 public final class ViewTopics {
-    private final ActorSystem<?> system;
-    private final long idleNanos;
-    private final ConcurrentHashMap<String, LocalTopic> topics = new ConcurrentHashMap<>();
-    private final AtomicLong started = new AtomicLong();
+    /** The node's mediator, or null when the system is not clustered. */
+    private final org.apache.pekko.actor.ActorRef mediator;
+    /** Where the mediator's acknowledgements go: nobody waits for them. */
+    private final org.apache.pekko.actor.ActorRef acks;
+    /** The subscribers on this node, by topic. */
+    private final ConcurrentHashMap<String, Set<ActorRef<ViewChange>>> followers = new ConcurrentHashMap<>();
 
-    /** One topic actor, with the subscribers this node gave it and when it was last used. */
-    private static final class LocalTopic {
-        final ActorRef<Topic.Command<ViewChange>> actor;
-        int subscribers;
-        volatile long lastUsedNanos = System.nanoTime();
-
-        LocalTopic(ActorRef<Topic.Command<ViewChange>> actor) {
-            this.actor = actor;
-        }
-    }
-
-    /** Topics that are never stopped (for tests of the stream alone). */
     public ViewTopics(ActorSystem<?> system) {
-        this(system, Duration.ZERO);
-    }
-
-    /** @param idleAfter how long an unused topic lives on; zero keeps every topic */
-    public ViewTopics(ActorSystem<?> system, Duration idleAfter) {
-        this.system = system;
-        this.idleNanos = idleAfter.toNanos();
-        if (!idleAfter.isZero()) {
-            Duration every = idleAfter.dividedBy(2);
-            system.scheduler().scheduleWithFixedDelay(every, every, this::stopIdle, system.executionContext());
-        }
+        var classic = Adapter.toClassic(system);
+        boolean clustered =
+                system.settings().config().getString("pekko.actor.provider").equals("cluster");
+        this.mediator = clustered ? DistributedPubSub.get(classic).mediator() : null;
+        this.acks = Adapter.toClassic(system.ignoreRef());
     }
 
     /** Sends a change to every subscriber of its view, on any node. */
     public void publish(ViewChange change) {
-        LocalTopic topic = topics.computeIfAbsent(name(change.tenant(), change.view()), this::start);
-        topic.lastUsedNanos = System.nanoTime();
-        topic.actor.tell(Topic.publish(change));
+        String topic = name(change.tenant(), change.view());
+        if (mediator != null) {
+            mediator.tell(new DistributedPubSubMediator.Publish(topic, change), acks);
+        } else {
+            for (ActorRef<ViewChange> follower : followers.getOrDefault(topic, Set.of())) follower.tell(change);
+        }
     }
 
-    /** Subscribes {@code subscriber} to a view's changes; the topic drops it when it stops. */
+    /** Subscribes {@code subscriber} to a view's changes until it unsubscribes or stops. */
     public void subscribe(String tenant, String view, ActorRef<ViewChange> subscriber) {
-        LocalTopic topic = topics.compute(name(tenant, view), (name, existing) -> {
-            LocalTopic used = existing == null ? start(name) : existing;
-            used.subscribers++;
-            used.lastUsedNanos = System.nanoTime();
-            return used;
-        });
-        topic.actor.tell(Topic.subscribe(subscriber));
+        String topic = name(tenant, view);
+        followers.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        if (mediator != null) {
+            mediator.tell(new DistributedPubSubMediator.Subscribe(topic, Adapter.toClassic(subscriber)), acks);
+        }
     }
 
     /** Stops delivering a view's changes to {@code subscriber}. */
     public void unsubscribe(String tenant, String view, ActorRef<ViewChange> subscriber) {
-        LocalTopic topic = topics.computeIfPresent(name(tenant, view), (name, existing) -> {
-            existing.subscribers = Math.max(0, existing.subscribers - 1);
-            existing.lastUsedNanos = System.nanoTime();
-            return existing;
+        String topic = name(tenant, view);
+        followers.computeIfPresent(topic, (t, set) -> {
+            set.remove(subscriber);
+            return set.isEmpty() ? null : set;
         });
-        if (topic != null) topic.actor.tell(Topic.unsubscribe(subscriber));
-    }
-
-    /** How many topic actors this node runs now. */
-    public int size() {
-        return topics.size();
-    }
-
-    private void stopIdle() {
-        long now = System.nanoTime();
-        for (String name : topics.keySet()) {
-            LocalTopic[] stopped = {null};
-            topics.computeIfPresent(name, (key, topic) -> {
-                if (topic.subscribers > 0 || now - topic.lastUsedNanos < idleNanos) return topic;
-                stopped[0] = topic;
-                return null;
-            });
-            // A topic actor is a child of the system guardian: the classic system stops it.
-            if (stopped[0] != null) Adapter.toClassic(system).stop(Adapter.toClassic(stopped[0].actor));
+        if (mediator != null) {
+            mediator.tell(new DistributedPubSubMediator.Unsubscribe(topic, Adapter.toClassic(subscriber)), acks);
         }
     }
 
-    private LocalTopic start(String name) {
-        return new LocalTopic(system.systemActorOf(
-                Topic.create(ViewChange.class, name),
-                "topic-" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "-" + started.incrementAndGet(),
-                Props.empty()));
+    /** How many views this node's subscribers follow now. */
+    public int size() {
+        return followers.size();
     }
 
     private static String name(String tenant, String view) {
