@@ -94,15 +94,15 @@ public final class ManyTenantsLoad {
         }
     }
 
-    private static final String DDL =
-            "CREATE TABLE users (id BIGINT NOT NULL, name VARCHAR, team INT, PRIMARY KEY (id));"
-                    + "CREATE TABLE events (id BIGINT NOT NULL, user_id BIGINT, kind VARCHAR, amount INT, PRIMARY KEY (id));"
-                    + "CREATE VIEW v1 AS SELECT id, name FROM users WHERE team = 1;"
-                    + "CREATE VIEW v2 AS SELECT team, COUNT(*) AS n FROM users GROUP BY team;"
-                    + "CREATE VIEW v3 AS SELECT kind, SUM(amount) AS total FROM events GROUP BY kind;"
-                    + "CREATE VIEW v4 AS SELECT u.name, e.kind, e.amount FROM users u JOIN events e ON e.user_id = u.id;"
-                    + "CREATE VIEW v5 AS SELECT u.team, SUM(e.amount) AS total FROM users u JOIN events e ON e.user_id = u.id"
-                    + " GROUP BY u.team";
+    /** The tenants of both many-tenant loads: 2 keyed tables, 5 views (a filter, two GROUP BYs, a join, a join with GROUP BY). */
+    static final String DDL = "CREATE TABLE users (id BIGINT NOT NULL, name VARCHAR, team INT, PRIMARY KEY (id));"
+            + "CREATE TABLE events (id BIGINT NOT NULL, user_id BIGINT, kind VARCHAR, amount INT, PRIMARY KEY (id));"
+            + "CREATE VIEW v1 AS SELECT id, name FROM users WHERE team = 1;"
+            + "CREATE VIEW v2 AS SELECT team, COUNT(*) AS n FROM users GROUP BY team;"
+            + "CREATE VIEW v3 AS SELECT kind, SUM(amount) AS total FROM events GROUP BY kind;"
+            + "CREATE VIEW v4 AS SELECT u.name, e.kind, e.amount FROM users u JOIN events e ON e.user_id = u.id;"
+            + "CREATE VIEW v5 AS SELECT u.team, SUM(e.amount) AS total FROM users u JOIN events e ON e.user_id = u.id"
+            + " GROUP BY u.team";
 
     private static final String BATCH;
 

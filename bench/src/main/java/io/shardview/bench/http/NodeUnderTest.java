@@ -35,13 +35,20 @@ public final class NodeUnderTest implements AutoCloseable {
     /** As above, with more arguments for {@code serve} (e.g. {@code --config FILE}). */
     public static NodeUnderTest start(Path jar, Path dataDir, String javaOpts, List<String> serveArgs)
             throws Exception {
+        return start(jar, dataDir, javaOpts, serveArgs, java.util.Map.of());
+    }
+
+    /** As above, with variables added to the node's environment (e.g. {@code SHARDVIEW_JOURNAL_URL}). */
+    public static NodeUnderTest start(
+            Path jar, Path dataDir, String javaOpts, List<String> serveArgs, java.util.Map<String, String> env)
+            throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("java"));
         if (!javaOpts.isBlank()) command.addAll(List.of(javaOpts.trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString(), "serve", "--http-port", "0", "--data-dir", dataDir.toString()));
         command.addAll(serveArgs);
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(env);
+        Process process = builder.start();
         BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         // The node prints one line once it serves; JVM options such as a flight recording may print before it.
@@ -51,6 +58,10 @@ public final class NodeUnderTest implements AutoCloseable {
             System.err.println("node: " + line);
         }
         if (line == null) throw new IllegalStateException("node exited before serving");
+        // Whatever the node prints later goes on to stderr: an unread pipe would stop the node once full.
+        Thread drain = new Thread(() -> out.lines().forEach(more -> System.err.println("node: " + more)));
+        drain.setDaemon(true);
+        drain.start();
         NodeUnderTest node = new NodeUnderTest(process, m.group(1));
         node.awaitReady();
         return node;
