@@ -4,6 +4,10 @@ import io.shardview.circuit.catalog.Column;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.calcite.rel.RelNode;
 
 /**
@@ -61,6 +65,46 @@ public final class PlanCache {
         }
     }
 
+    /** Plans being made now, so that circuits asking for the same one at once wait for it instead of each planning. */
+    private static final ConcurrentHashMap<Key, CompletableFuture<RelNode>> IN_FLIGHT = new ConcurrentHashMap<>();
+
+    /** Makes a plan: {@link SqlPlanner}'s Calcite planning, or its refusal. */
+    interface Planner {
+        RelNode plan() throws SqlPlanner.PlanningException;
+    }
+
+    /**
+     * The plan kept for {@code key}, or the one another thread is making for it now, or else the one {@code planner}
+     * makes (kept for next time). Many tenants recovering at once with the same views (a node that just joined, taking
+     * over their shards) plan each view once between them instead of all at once. A refusal is not shared: whoever
+     * waited for a plan that was refused plans for itself.
+     */
+    static RelNode plan(Key key, Planner planner) throws SqlPlanner.PlanningException {
+        RelNode kept = get(key);
+        if (kept != null) return kept;
+        if (capacity == 0) return planner.plan();
+        CompletableFuture<RelNode> mine = new CompletableFuture<>();
+        CompletableFuture<RelNode> other = IN_FLIGHT.putIfAbsent(key, mine);
+        if (other != null) {
+            try {
+                return other.join();
+            } catch (CompletionException | CancellationException refused) {
+                return planner.plan();
+            }
+        }
+        try {
+            RelNode plan = planner.plan();
+            put(key, plan);
+            mine.complete(plan);
+            return plan;
+        } catch (Throwable t) {
+            mine.completeExceptionally(t);
+            throw t;
+        } finally {
+            IN_FLIGHT.remove(key, mine);
+        }
+    }
+
     static RelNode get(Key key) {
         if (capacity == 0) return null;
         synchronized (PLANS) {
@@ -71,7 +115,7 @@ public final class PlanCache {
         }
     }
 
-    static void put(Key key, RelNode plan) {
+    private static void put(Key key, RelNode plan) {
         if (capacity == 0) return;
         // The key keeps its own copy of the relations: the caller's map may change after planning.
         Key own = new Key(key.select(), Map.copyOf(key.relations()), key.accepted(), key.revision(), key.maxDepth());

@@ -156,19 +156,16 @@ public final class SqlPlanner {
     public static RelNode plan(
             String select, Map<String, List<Column>> relations, boolean accepted, int revision, int maxDepth)
             throws PlanningException {
-        PlanCache.Key key = new PlanCache.Key(select, relations, accepted, revision, maxDepth);
-        RelNode cached = PlanCache.get(key);
-        if (cached != null) return cached;
-        try {
-            if (SqlDepth.textNesting(select) > maxDepth) throw tooDeep(maxDepth);
-            SqlNode parsed = parse(select);
-            if (SqlDepth.treeDepth(parsed, maxDepth) > maxDepth) throw tooDeep(maxDepth);
-            RelNode plan = plan(parsed, relations, accepted, revision);
-            PlanCache.put(key, plan);
-            return plan;
-        } catch (StackOverflowError e) {
-            throw tooDeep(maxDepth);
-        }
+        return PlanCache.plan(new PlanCache.Key(select, relations, accepted, revision, maxDepth), () -> {
+            try {
+                if (SqlDepth.textNesting(select) > maxDepth) throw tooDeep(maxDepth);
+                SqlNode parsed = parse(select);
+                if (SqlDepth.treeDepth(parsed, maxDepth) > maxDepth) throw tooDeep(maxDepth);
+                return plan(parsed, relations, accepted, revision);
+            } catch (StackOverflowError e) {
+                throw tooDeep(maxDepth);
+            }
+        });
     }
 
     private static TooDeep tooDeep(int maxDepth) {

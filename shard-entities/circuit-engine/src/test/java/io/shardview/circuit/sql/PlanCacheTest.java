@@ -6,14 +6,24 @@ import static io.shardview.circuit.TestCircuits.row;
 import static io.shardview.circuit.TestCircuits.shown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.shardview.circuit.Circuit;
 import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.pg.ColumnType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.calcite.rel.RelNode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,5 +91,38 @@ class PlanCacheTest {
         applyAndCheck(restored, List.of("counts"), Op.insert("t", row("id", 3, "g", 4)));
         assertEquals("3:2 4:1", shown(restored, List.of("counts")));
         assertEquals("3:2", shown(original, List.of("counts")), "the original's state is its own");
+    }
+
+    @Test
+    void circuitsAskingForTheSamePlanAtOnceWaitForOnePlanning() throws Exception {
+        String select = unique("SELECT a FROM t WHERE a > 1");
+        Map<String, List<Column>> relations = Map.of("t", List.of(new Column("a", ColumnType.INT, true, 0, 0, 0)));
+        PlanCache.Key key = new PlanCache.Key(select, relations, true, 3, Integer.MAX_VALUE);
+        AtomicInteger plannings = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        var pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<RelNode>> plans = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                plans.add(pool.submit(() -> {
+                    start.await();
+                    return PlanCache.plan(key, () -> {
+                        plannings.incrementAndGet();
+                        try {
+                            Thread.sleep(300); // long enough for the others to find it in flight
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return SqlPlanner.plan(select, relations);
+                    });
+                }));
+            }
+            start.countDown();
+            RelNode first = plans.get(0).get();
+            for (var plan : plans) assertSame(first, plan.get(), "every circuit gets the one plan");
+            assertEquals(1, plannings.get(), "planned once");
+        } finally {
+            pool.shutdown();
+        }
     }
 }
