@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>sustained row updates: open-loop steps at increasing rates, each batch of {@code --batch-rows} upserts to a
  *       tenant drawn Zipf-like (the tenant of rank k with weight 1/k^s) and sent to the nodes round-robin, with the
  *       p50/p99/max ack latency of each step and the CPU seconds the nodes, PostgreSQL and this client spent per
- *       thousand row updates;
+ *       thousand row updates (every batch has a batch id; one answered 429, 503 or 504 is sent again after its
+ *       Retry-After, as a careful client does, and both its first and its last reply are counted);
  *   <li>heap per passivated tenant, once every tenant has been idle past {@code passivate-idle-after};
  *   <li>the first request to a passivated tenant (a view read through a round-robin node), one tenant after another;
  *   <li>a node joining under load: the time from the new node being Up until sharding stops moving tenant shards,
@@ -53,6 +55,7 @@ public final class TenantFleetLoad {
     private static final int WARMUP_TENANTS = 30;
     private static final int USERS = 50;
     private static final int EVENTS = 200;
+    private static final int RETRIES = 5;
 
     private final List<NodeUnderTest> nodes = new ArrayList<>();
     private final Path jar;
@@ -226,13 +229,7 @@ public final class TenantFleetLoad {
             if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             String tenant = "t" + zipfRank(random.nextDouble());
             String body = batch(random, sent);
-            pending.add(Requests.HTTP
-                    .sendAsync(
-                            Requests.request(
-                                    node(sent) + "/v1/tenants/" + tenant + "/ingest", "application/json", body),
-                            HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((reply, error) ->
-                            step.record(System.nanoTime() - due, error == null ? reply.statusCode() : -1)));
+            pending.add(send(node(sent) + "/v1/tenants/" + tenant + "/ingest", body, due, 0, step));
             if (pending.size() > 10_000) pending.removeIf(CompletableFuture::isDone);
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
@@ -242,6 +239,35 @@ public final class TenantFleetLoad {
         double[] cpuAfter = cpu();
         for (int i = 0; i < cpuAfter.length; i++) step.cpu[i] = cpuAfter[i] - cpuBefore[i];
         return step;
+    }
+
+    /**
+     * Sends a batch; a reply that asks the client to come back (429, 503, 504 with Retry-After) or no reply at all is
+     * sent again after Retry-After (1 s without one), up to {@link #RETRIES} times, as a careful client does: the batch
+     * id makes that safe. The step records the first reply, and the last with the latency from when the batch was due.
+     */
+    private static CompletableFuture<Void> send(String url, String body, long due, int attempt, Step step) {
+        return Requests.HTTP
+                .sendAsync(Requests.request(url, "application/json", body), HttpResponse.BodyHandlers.ofString())
+                .handle((reply, error) -> {
+                    int status = error == null ? reply.statusCode() : -1;
+                    if (attempt == 0) step.first(status);
+                    boolean again = status == 429 || status == 503 || status == 504 || status == -1;
+                    if (!again || attempt == RETRIES) {
+                        step.record(System.nanoTime() - due, status);
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    long seconds = reply == null
+                            ? 1
+                            : reply.headers()
+                                    .firstValue("Retry-After")
+                                    .map(Long::parseLong)
+                                    .orElse(1L);
+                    return CompletableFuture.runAsync(
+                                    () -> {}, CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS))
+                            .thenCompose(done -> send(url, body, due, attempt + 1, step));
+                })
+                .thenCompose(next -> next);
     }
 
     /** CPU seconds so far of the nodes, of PostgreSQL's processes, and of this client. */
@@ -391,6 +417,7 @@ public final class TenantFleetLoad {
         final int rowsPerSecond;
         final int batchRows;
         final double[] cpu = new double[3];
+        final Map<Integer, Integer> firstReplies = new TreeMap<>();
         final Map<Integer, Integer> statuses = new TreeMap<>();
         long[] latencies = new long[1024];
         int count;
@@ -399,6 +426,10 @@ public final class TenantFleetLoad {
         Step(int rowsPerSecond, int batchRows) {
             this.rowsPerSecond = rowsPerSecond;
             this.batchRows = batchRows;
+        }
+
+        synchronized void first(int status) {
+            firstReplies.merge(status, 1, Integer::sum);
         }
 
         synchronized void record(long nanos, int status) {
@@ -414,7 +445,7 @@ public final class TenantFleetLoad {
             double thousands = ok * (double) batchRows / 1000;
             return String.format(
                     "offered %d row updates/s (%d-row batches) for %.0f s: %.0f row updates/s acknowledged; ack p50"
-                            + " %.1f ms, p99 %.1f ms, max %.1f ms; replies %s; cores busy: nodes %.2f, PostgreSQL %.2f,"
+                            + " %.1f ms, p99 %.1f ms, max %.1f ms; first replies %s, last (after retries as Retry-After asks) %s; cores busy: nodes %.2f, PostgreSQL %.2f,"
                             + " client %.2f; CPU s per 1000 row updates: nodes %.3f, PostgreSQL %.3f, client %.3f",
                     rowsPerSecond,
                     batchRows,
@@ -423,6 +454,7 @@ public final class TenantFleetLoad {
                     TenantLoad.percentile(sorted, 0.50) / 1e6,
                     TenantLoad.percentile(sorted, 0.99) / 1e6,
                     count == 0 ? 0 : sorted[count - 1] / 1e6,
+                    firstReplies,
                     statuses,
                     cpu[0] / seconds,
                     cpu[1] / seconds,
