@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.node.TenantApiTest.TenantClient;
 import io.shardview.persistence.DataDirectoryLock;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -64,13 +65,19 @@ class TenantPassivationTest {
                     .eventStream()
                     .tell(new EventStream.Subscribe<>(TenantCircuit.Recovered.class, recoveries.ref()));
             TenantClient t = new TenantClient(node, "sleepy");
-            t.sql(
+            String ddl =
                     """
           CREATE TABLE users (id BIGINT NOT NULL, name VARCHAR, age INT, PRIMARY KEY (id));
           CREATE VIEW adults AS SELECT id, name FROM users WHERE age >= 18;
           CREATE VIEW by_age AS SELECT age, COUNT(*) AS n FROM users GROUP BY age
-          """,
-                    200);
+          """;
+            // Planning on a cold node can outlast the 1 s idle time: the tenant is passivated meanwhile and the
+            // request refused 503 with nothing applied. Sent again, it is planned warm.
+            HttpResponse<String> created = t.post("sql", "application/sql", ddl);
+            for (int attempt = 0; created.statusCode() == 503 && attempt < 5; attempt++) {
+                created = t.post("sql", "application/sql", ddl);
+            }
+            t.json(created, 200);
             for (int b = 0; b < 7; b++) { // events 2..8: snapshots at 3 and 6, then 2 events after the last
                 t.ingest(
                         "{\"ops\": [{\"op\": \"upsert\", \"table\": \"users\", \"row\": {\"id\": " + (b % 3)
@@ -81,10 +88,12 @@ class TenantPassivationTest {
             JsonNode adults = t.json(t.get("views/adults"), 200);
             JsonNode byAge = t.json(t.get("views/by_age"), 200);
             assertTrue(liveTenants(node).contains("sleepy"), "the tenant runs after its requests");
+            assertEquals(1, running(node), "shardview_tenants_running counts it");
 
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (liveTenants(node).contains("sleepy") && System.nanoTime() < deadline) Thread.sleep(200);
             assertTrue(!liveTenants(node).contains("sleepy"), "the idle tenant was passivated");
+            assertEquals(0, running(node), "shardview_tenants_running counts it no more");
 
             assertEquals(version, t.version());
             JsonNode adultsAfter = t.json(t.get("views/adults"), 200);
@@ -164,6 +173,14 @@ class TenantPassivationTest {
     }
 
     /** The entity ids running in this node's tenant region. */
+    /** The node's shardview_tenants_running, from its /metrics. */
+    private static int running(ShardviewNode node) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^shardview_tenants_running (\\S+)$")
+                .matcher(TestNodes.get(node, "/metrics").body());
+        assertTrue(m.find(), "shardview_tenants_running on /metrics");
+        return (int) Double.parseDouble(m.group(1));
+    }
+
     private static Set<String> liveTenants(ShardviewNode node) throws Exception {
         CurrentShardRegionState state = AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
                         ClusterSharding.get(node.system()).shardState(),
