@@ -101,12 +101,19 @@ public final class TenantFleetLoad {
 
         for (int w = 0; w < WARMUP_TENANTS; w++) createTenant("warmup" + w, w);
         long baseline = heapOfNodes();
+        int runningBefore = runningTenants();
         create(options.getInt("--senders", 6));
         long active = heapOfNodes();
+        int running = runningTenants();
+        // Tenants created first may have been passivated by now: divide by those running.
         System.out.printf(
-                "heap after a full GC, all nodes: %.0f MB after %d warm-up tenants, %.0f MB with every tenant active:"
-                        + " %.1f KB per active tenant%n",
-                baseline / 1e6, WARMUP_TENANTS, active / 1e6, (active - baseline) / 1e3 / tenants);
+                "heap after a full GC, all nodes: %.0f MB with %d tenants running (the warm-up ones), %.0f MB with %d"
+                        + " running: %.1f KB per active tenant%n",
+                baseline / 1e6,
+                runningBefore,
+                active / 1e6,
+                running,
+                (active - baseline) / 1e3 / (running - runningBefore));
 
         double[] idleBefore = cpu();
         Thread.sleep(10_000);
@@ -121,12 +128,17 @@ public final class TenantFleetLoad {
         }
 
         int idle = options.getInt("--idle", 120);
-        // Past passivate-idle-after, and past the group-commit queues' idle-after (60 s) on the nodes that sent.
+        // Sharding looks for idle entities every half passivate-idle-after: wait until none runs (the warm-up
+        // tenants' too), and past the group-commit queues' idle-after (60 s) on the nodes that sent.
+        long waitStarted = System.nanoTime();
         Thread.sleep((Math.max(idle, 60) + 20) * 1000L);
+        while (runningTenants() > 0 && NodeUnderTest.since(waitStarted).toSeconds() < 2L * idle + 60) {
+            Thread.sleep(2000);
+        }
         long passivated = heapOfNodes();
         System.out.printf(
-                "heap after every tenant passivated (idle %d s): %.0f MB: %.2f KB per passivated tenant%n",
-                idle, passivated / 1e6, (passivated - baseline) / 1e3 / tenants);
+                "heap after every tenant passivated (idle %d s, %d running): %.0f MB: %.2f KB per passivated tenant%n",
+                idle, runningTenants(), passivated / 1e6, (passivated - baseline) / 1e3 / tenants);
 
         firstRequests(Math.min(tenants, options.getInt("--sample", 300)));
 
@@ -204,6 +216,18 @@ public final class TenantFleetLoad {
                 "created %d tenants (one SQL request and one %d-row batch each, %d senders, nodes round-robin) in %.0f s:"
                         + " %.1f tenants/s%n",
                 tenants, batchRows, senders, seconds, tenants / seconds);
+    }
+
+    /** Tenants running (not passivated) on all nodes, from each node's shardview_tenants_running. */
+    private int runningTenants() throws Exception {
+        int sum = 0;
+        for (NodeUnderTest node : nodes) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^shardview_tenants_running (\\S+)$")
+                    .matcher(get(node.url + "/metrics").body());
+            if (!m.find()) throw new IllegalStateException("no shardview_tenants_running on " + node.url);
+            sum += (int) Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     /** Sum over the nodes of the heap in use right after a full GC. */
