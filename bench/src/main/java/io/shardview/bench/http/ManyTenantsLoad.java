@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,14 +81,9 @@ public final class ManyTenantsLoad {
                 expect(200, get(node.url + "/v1/tenants/" + tenant + "/views/v1"));
                 first[i] = System.nanoTime() - t0;
             }
-            Arrays.sort(first);
             System.out.printf(
-                    "first request (GET a view) to a passivated tenant, %d tenants one after another: p50 %.1f ms,"
-                            + " p99 %.1f ms, max %.1f ms%n",
-                    sample,
-                    TenantLoad.percentile(first, 0.50) / 1e6,
-                    TenantLoad.percentile(first, 0.99) / 1e6,
-                    first[sample - 1] / 1e6);
+                    "first request (GET a view) to a passivated tenant, %d tenants one after another: %s%n",
+                    sample, TenantLoad.p50p99max(first));
             pool.shutdown();
         }
     }

@@ -327,14 +327,10 @@ public final class TenantFleetLoad {
             expect(200, get(node(i) + "/v1/tenants/" + tenant + "/views/v5"));
             first[i] = System.nanoTime() - t0;
         }
-        Arrays.sort(first);
         System.out.printf(
                 "first request (GET a view through a round-robin node) to a passivated tenant, %d tenants one after"
-                        + " another: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                sample,
-                TenantLoad.percentile(first, 0.50) / 1e6,
-                TenantLoad.percentile(first, 0.99) / 1e6,
-                first[sample - 1] / 1e6);
+                        + " another: %s%n",
+                sample, TenantLoad.p50p99max(first));
     }
 
     /**

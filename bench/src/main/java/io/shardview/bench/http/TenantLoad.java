@@ -306,6 +306,17 @@ public final class TenantLoad {
                 .body();
     }
 
+    /** "p50 X ms, p99 Y ms, max Z ms" of latencies in nanoseconds (sorted here). */
+    static String p50p99max(long[] nanos) {
+        long[] sorted = nanos.clone();
+        java.util.Arrays.sort(sorted);
+        return String.format(
+                "p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                percentile(sorted, 0.50) / 1e6,
+                percentile(sorted, 0.99) / 1e6,
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+    }
+
     static double percentile(long[] sorted, double p) {
         if (sorted.length == 0) return Double.NaN;
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
