@@ -69,17 +69,29 @@ final class NodeRoutes {
                 path("metrics", () -> metrics.endpoint("/metrics", get(this::scrape))),
                 pathPrefix(
                         "v1",
-                        () -> pathPrefix(
-                                "cluster",
-                                () -> concat(
-                                        pathEnd(() -> metrics.endpoint("/v1/cluster", get(this::cluster))),
-                                        path(
-                                                segment("entities")
-                                                        .slash(segment())
-                                                        .slash(segment()),
-                                                (type, id) -> metrics.endpoint(
-                                                        "/v1/cluster/entities/{type}/{id}",
-                                                        get(() -> locate(type, id)))))))));
+                        () ->
+                                pathPrefix(
+                                        "cluster",
+                                        () -> concat(
+                                                pathEnd(() -> metrics.endpoint("/v1/cluster", get(this::cluster))),
+                                                path(
+                                                        segment("members").slash("down"),
+                                                        () -> metrics.endpoint(
+                                                                "/v1/cluster/members/down",
+                                                                org.apache.pekko.http.javadsl.server.Directives.post(
+                                                                        () -> org.apache.pekko.http.javadsl.server
+                                                                                .Directives.entity(
+                                                                                org.apache.pekko.http.javadsl
+                                                                                        .unmarshalling.Unmarshaller
+                                                                                        .entityToString(),
+                                                                                this::down)))),
+                                                path(
+                                                        segment("entities")
+                                                                .slash(segment())
+                                                                .slash(segment()),
+                                                        (type, id) -> metrics.endpoint(
+                                                                "/v1/cluster/entities/{type}/{id}",
+                                                                get(() -> locate(type, id)))))))));
         all.addAll(apiRoutes);
         all.add(metrics.endpoint(RouteMetrics.UNMATCHED, reject()));
         Route routes = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
@@ -121,6 +133,38 @@ final class NodeRoutes {
                 sharding.shardCounts(), shards -> complete(Json.response(StatusCodes.OK, clusterView(shards))));
     }
 
+    /**
+     * An operator downs a member the cluster cannot down by itself: a node of another region (the Split Brain Resolver
+     * downs only members of its own region; docs/regions.md, "Losing a region"), or one stuck unreachable. Body:
+     * {@code {"address": "pekko://shardview@host:port"}}. Downing a node that is alive makes it stop.
+     */
+    private Route down(String body) {
+        String address;
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = Json.MAPPER.readTree(body);
+            address = json == null ? null : json.path("address").asText(null);
+        } catch (IOException e) {
+            address = null;
+        }
+        if (address == null) {
+            return complete(ApiError.of(ErrorCode.BAD_REQUEST, "the body must be {\"address\": \"pekko://...\"}")
+                    .toResponse());
+        }
+        Cluster cluster = Cluster.get(system);
+        String wanted = address;
+        Member member = java.util.stream.StreamSupport.stream(
+                        cluster.state().getMembers().spliterator(), false)
+                .filter(m -> m.address().toString().equals(wanted))
+                .findFirst()
+                .orElse(null);
+        if (member == null) {
+            return complete(new ApiError(ErrorCode.NOT_FOUND, "no member at " + address, Map.of("address", address))
+                    .toResponse());
+        }
+        cluster.manager().tell(new org.apache.pekko.cluster.typed.Down(member.address()));
+        return complete(Json.response(StatusCodes.ACCEPTED, Map.of("downing", address, "region", member.dataCenter())));
+    }
+
     // Operators' "where does this tenant live": the entity's shard and the node hosting it.
     private Route locate(String type, String id) {
         return onSuccess(sharding.locate(type, id), location -> location.map(
@@ -138,28 +182,33 @@ final class NodeRoutes {
             List<MemberView> members,
             Map<String, Map<String, Integer>> shards) {}
 
-    /** One member of the cluster as /v1/cluster lists it. */
-    record MemberView(String address, String region, String status, Set<String> roles) {}
+    /**
+     * One member of the cluster as /v1/cluster lists it; reachable: whether this node's failure detector (or, for a
+     * member of another region, the cross-region one) hears it.
+     */
+    record MemberView(String address, String region, String status, boolean reachable, Set<String> roles) {}
 
     private ClusterView clusterView(Map<String, Map<String, Integer>> shards) {
         Cluster cluster = Cluster.get(system);
         Member self = cluster.selfMember();
         var state = cluster.state();
         String leader = state.getLeader() == null ? null : state.getLeader().toString();
+        Set<Member> unreachable = state.getUnreachable();
         List<MemberView> members = java.util.stream.StreamSupport.stream(
                         state.getMembers().spliterator(), false)
-                .map(NodeRoutes::memberView)
+                .map(member -> memberView(member, !unreachable.contains(member)))
                 .toList();
         return new ClusterView(self.address().toString(), self.dataCenter(), leader, members, shards);
     }
 
-    private static MemberView memberView(Member member) {
+    private static MemberView memberView(Member member, boolean reachable) {
         Set<String> roles = new java.util.TreeSet<>(member.getRoles());
         roles.removeIf(role -> role.startsWith("dc-")); // Pekko's internal data-center role; region says it
         return new MemberView(
                 member.address().toString(),
                 member.dataCenter(),
                 member.status().toString(),
+                reachable,
                 roles);
     }
 }

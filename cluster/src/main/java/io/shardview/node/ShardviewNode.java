@@ -84,6 +84,10 @@ public final class ShardviewNode {
         if (!authOn) requireLoopback(host);
         org.apache.pekko.http.javadsl.HttpsConnectionContext https = Tls.serverContext(config);
         requireUsableJournal(config);
+        boolean shared = new JournalSettings(config).isShared();
+        String selfAddress = "pekko://" + SYSTEM_NAME + "@" + config.getString("shardview.cluster.host") + ":"
+                + config.getInt("shardview.cluster.port");
+        if (shared) config = MemberPresence.seedsFor(config, selfAddress);
         Path dataDir = Path.of(config.getString("shardview.data-dir"));
         DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
         ActorSystem<Void> system;
@@ -101,6 +105,10 @@ public final class ShardviewNode {
                     lock.close();
                     return null;
                 });
+        if (shared) {
+            MemberPresence presence = MemberPresence.start(config, selfAddress);
+            system.getWhenTerminated().thenRun(presence::close);
+        }
         try {
             return startServices(system, config, modules, host, https, lock.directory(), released);
         } catch (RuntimeException e) {
@@ -134,6 +142,10 @@ public final class ShardviewNode {
         ShardingQueries sharding = new ShardingQueries(system, entityTypes, shardingTimeout);
         Readiness readiness = new Readiness(system, sharding);
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "stop-region-proxies", () -> {
+            sharding.stopProxiesToOtherRegions();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "mark-not-ready", () -> {
             readiness.leaving();
             return CompletableFuture.completedFuture(Done.getInstance());
@@ -225,6 +237,7 @@ public final class ShardviewNode {
         if (journal.isShared()) {
             try {
                 journal.requireSchema();
+                journal.claimForRegion(config.getString("shardview.region"));
             } catch (JournalSettings.JournalUnavailableException e) {
                 throw new NodeStartException(e.getMessage(), e);
             }
@@ -326,9 +339,8 @@ public final class ShardviewNode {
         if (reason.equals(CoordinatedShutdown.incompatibleConfigurationDetectedReason())) {
             // The member that refused logs which setting differs; the joining node is told only that one did.
             return "the cluster refused to let it join: its configuration is incompatible with the members' (every node "
-                    + "of a cluster must have the same --region, this node's is '" + region
-                    + "', and the same journal; "
-                    + "the members' logs name the setting)";
+                    + "of a cluster must use the same kind of journal; this node is in region '" + region
+                    + "'; the members' logs name the setting)";
         }
         if (reason.equals(CoordinatedShutdown.clusterDowningReason())) return "the cluster downed this node";
         if (reason.equals(CoordinatedShutdown.clusterJoinUnsuccessfulReason()))

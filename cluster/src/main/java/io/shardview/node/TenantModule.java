@@ -1,7 +1,9 @@
 package io.shardview.node;
 
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.entity.tenant.Regions;
 import io.shardview.entity.tenant.SqlPlanning;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.TenantSettings;
@@ -22,6 +24,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 /** Tenant circuits: the sharded entity and the /v1/tenants/{t} SQL, ingest, read and change-stream routes. */
 final class TenantModule implements NodeModule {
     private volatile ViewTopics topics;
+    private volatile Regions regions;
     private volatile ActorSystem<?> system;
 
     @Override
@@ -32,7 +35,8 @@ final class TenantModule implements NodeModule {
             SqlPlanning planning = TenantSettings.planning(system.settings().config());
             system.getWhenTerminated().thenRun(planning::shutdown);
             planning.warmUp();
-            TenantCircuit.init(system, TenantSettings.from(system.settings().config()), topics, planning);
+            regions = new Regions(system);
+            TenantCircuit.init(system, TenantSettings.from(system.settings().config()), topics, planning, regions);
         }));
     }
 
@@ -62,6 +66,56 @@ final class TenantModule implements NodeModule {
                     }
                 })
                 .register(registry);
+        registerReplicationMetrics(registry);
+    }
+
+    /**
+     * Replication between regions (docs/regions.md), for the replicas running on this node that follow a home in
+     * another region: how far the furthest behind is, per home region, in versions and in seconds since it last knew
+     * it had everything; and the delay from a home sending an event to its replica here persisting it.
+     */
+    private void registerReplicationMetrics(PrometheusRegistry registry) {
+        GaugeWithCallback.builder()
+                .name("shardview_replica_lag_versions")
+                .help("Versions the furthest-behind tenant replica on this node lags its home region by, per home")
+                .labelNames("home_region")
+                .callback(cb -> maxLag(true).forEach((home, lag) -> cb.call(lag, home)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("shardview_replica_lag_seconds")
+                .help("Seconds since the furthest-behind tenant replica on this node last had all of its home's "
+                        + "events, per home region")
+                .labelNames("home_region")
+                .callback(cb -> maxLag(false).forEach((home, lag) -> cb.call(lag, home)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("shardview_replicas_following")
+                .help("Tenant replicas running on this node that follow a home in another region, per home region")
+                .labelNames("home_region")
+                .callback(cb -> {
+                    java.util.Map<String, Integer> count = new java.util.TreeMap<>();
+                    regions.lags().values().forEach(lag -> count.merge(lag.home(), 1, Integer::sum));
+                    count.forEach((home, n) -> cb.call(n, home));
+                })
+                .register(registry);
+        Histogram delay = Histogram.builder()
+                .name("shardview_replication_delay_seconds")
+                .help("From the home replica sending an event to a replica on this node persisting it")
+                .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+                .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+                .register(registry);
+        regions.onDelay(millis -> delay.observe(millis / 1000.0));
+    }
+
+    /** Per home region, the largest lag of this node's replicas: in versions, or in seconds. */
+    private java.util.Map<String, Double> maxLag(boolean versions) {
+        java.util.Map<String, Double> max = new java.util.TreeMap<>();
+        if (regions == null) return max;
+        for (Regions.Lag lag : regions.lags().values()) {
+            double value = versions ? lag.versions() : lag.millis() / 1000.0;
+            max.merge(lag.home(), value, Math::max);
+        }
+        return max;
     }
 
     @Override

@@ -141,6 +141,8 @@ class AuthTest {
                         Call.post("/v1/tokens", "application/json", "{\"tenant\": \"a\", \"name\": \"m\"}"),
                         new Call("DELETE", "/v1/tokens/0000000000000000", null, null),
                         new Call("PUT", "/v1/tenants/a/budgets", "application/json", "{}"),
+                        new Call("PUT", "/v1/tenants/a/home", "application/json", "{\"region\": \"default\"}"),
+                        Call.post("/v1/cluster/members/down", "application/json", "{}"),
                         Call.get("/v1/no-such-route")));
     }
 

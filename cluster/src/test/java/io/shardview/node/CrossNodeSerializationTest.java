@@ -103,7 +103,8 @@ class CrossNodeSerializationTest {
         List<ColumnInfo> columns = List.of(new ColumnInfo("id", "bigint", false), new ColumnInfo("x", "double", true));
         List<List<Object>> rows =
                 List.of(Arrays.asList(1L, 2.5), Arrays.asList(2L, null), Arrays.asList(3L, Double.NaN));
-        assertRoundTrip(new TenantCircuit.Rows("v", 9, "abc", 3, columns, rows, "next"));
+        assertRoundTrip(new TenantCircuit.Rows(
+                "v", 9, "abc", 3, columns, rows, "next", new TenantCircuit.Freshness("eu", "us", 2, 1500)));
         assertRoundTrip(new TenantCircuit.QueryRows(columns, rows));
         assertRoundTrip(new TenantCircuit.TenantInfo(
                 "t",
@@ -124,6 +125,36 @@ class CrossNodeSerializationTest {
         assertRoundTrip(new ChangeReplay.Changes("v", List.of(change), 5));
         assertRoundTrip(new ChangeReplay.Gone("v", 1, 3));
         assertRoundTrip(new ChangeReplay.NotFound("no view v"));
+    }
+
+    @Test
+    void replicationMessagesCarryEventsOfEveryKindBetweenRegions() {
+        TenantEvent.SqlApplied sql = new TenantEvent.SqlApplied(
+                1, "CREATE TABLE t (x INT)", List.of(new DdlResult.ChangedObject("table", "t", "created")), 3, null);
+        TenantEvent.BatchApplied batch = new TenantEvent.BatchApplied(2, "b-1", 2, new byte[] {0, 0, 0, 0});
+        TenantEvent.HomeSet home = new TenantEvent.HomeSet(0, "eu");
+        TenantEvent.Replicated earlier = new TenantEvent.Replicated("us", new TenantEvent.BudgetsSet(2, Map.of()));
+        TenantCircuit.Replicate replicate = roundTrip(
+                new TenantCircuit.Replicate("eu", 1, List.of(home, sql, batch, earlier), 4, 2, 1_700_000_000_000L));
+        assertEquals(List.of(home, sql), replicate.events().subList(0, 2));
+        TenantEvent.BatchApplied batchBack =
+                (TenantEvent.BatchApplied) replicate.events().get(2);
+        assertEquals(2, batchBack.version());
+        assertEquals("b-1", batchBack.batchId());
+        assertArrayEquals(batch.deltas(), batchBack.deltas());
+        assertEquals(earlier, replicate.events().get(3));
+        assertEquals(4, replicate.homeSeqNr());
+
+        assertRoundTrip(new TenantCircuit.Pull("us", 17, ref()));
+        assertRoundTrip(new TenantCircuit.WhoIsHome("us", true, ref()));
+        assertRoundTrip(new TenantCircuit.HomeAnswer("eu", null, true, true));
+        assertRoundTrip(new TenantCircuit.Forwarded(
+                new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", "k", 5, ref()), null, null, null, "us", 1));
+        assertRoundTrip(
+                new TenantCircuit.Forwarded(null, null, new TenantCircuit.SetBudgets(Map.of(), ref()), null, "us", 2));
+        assertRoundTrip(new TenantCircuit.Forwarded(null, null, null, new TenantCircuit.SetHome("eu", ref()), "us", 1));
+        assertRoundTrip(new TenantCircuit.HomeMoved("eu", 7));
+        assertRoundTrip(new TenantCircuit.BudgetsReply(Map.of()));
     }
 
     @Test

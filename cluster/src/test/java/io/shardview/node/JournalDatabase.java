@@ -29,6 +29,13 @@ final class JournalDatabase implements AutoCloseable {
         return Map.of("shardview.journal.url", url(), "shardview.journal.user", TestPostgres.USER);
     }
 
+    void execute(String sql) throws SQLException {
+        try (Connection c = TestPostgres.connect(name);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     long count(String sql) throws SQLException {
         try (Connection c = TestPostgres.connect(name);
                 Statement s = c.createStatement();

@@ -176,6 +176,7 @@ class ThreeNodeClusterTest {
         List<Long> expectedVersions = LongStreamRange.of(2, batchesSent + 1);
         changes.awaitVersion(batchesSent + 1, Duration.ofSeconds(30));
         assertEquals(expectedVersions, changes.versions(), "versions seen by the subscriber on node " + watcher);
+        assertEquals(1, changes.connections(), "the stream on a surviving node went on by itself, never reconnecting");
         cluster.awaitMembers(client, alive);
     }
 
@@ -522,6 +523,8 @@ class ThreeNodeClusterTest {
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         private final String url;
         private final List<Long> versions = new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicInteger connections =
+                new java.util.concurrent.atomic.AtomicInteger();
 
         private Subscriber(String url) {
             this.url = url;
@@ -542,6 +545,7 @@ class ThreeNodeClusterTest {
                         HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
                 if (!versions.isEmpty())
                     request.header("Last-Event-ID", String.valueOf(versions.get(versions.size() - 1)));
+                connections.incrementAndGet();
                 try (Stream<String> lines = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines())
                         .body()) {
                     lines.filter(l -> l.startsWith("id:"))
@@ -570,6 +574,11 @@ class ThreeNodeClusterTest {
 
         List<Long> versions() {
             return List.copyOf(versions);
+        }
+
+        /** How many times it connected: 1 unless a stream ended and it resumed with Last-Event-ID. */
+        int connections() {
+            return connections.get();
         }
     }
 }

@@ -78,17 +78,58 @@ public final class JournalSettings {
         }
     }
 
+    /**
+     * Records in the shared journal's database that it is region {@code region}'s, the first time a node starts on
+     * it, and fails with a one-sentence reason when another region's nodes use it. Cluster Sharding runs per region,
+     * so every region runs its own copy of each tenant under the same persistence id: two regions writing one
+     * database would interleave two histories of one entity. Each region keeps its journal in a database of its own
+     * (docs/regions.md).
+     */
+    public void claimForRegion(String region) {
+        try (Connection connection = connect()) {
+            try (var create = connection.createStatement()) {
+                create.execute("CREATE TABLE IF NOT EXISTS shardview_region ("
+                        + "id INT PRIMARY KEY CHECK (id = 1), region VARCHAR(255) NOT NULL)");
+            }
+            try (PreparedStatement claim = connection.prepareStatement(
+                    "INSERT INTO shardview_region (id, region) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")) {
+                claim.setString(1, region);
+                claim.executeUpdate();
+            }
+            try (var query = connection.createStatement();
+                    ResultSet owner = query.executeQuery("SELECT region FROM shardview_region WHERE id = 1")) {
+                owner.next();
+                String holder = owner.getString(1);
+                if (!holder.equals(region)) {
+                    throw new JournalUnavailableException(
+                            "the journal database " + url() + " belongs to region '" + holder + "' and this node is in "
+                                    + "region '" + region + "'; each region keeps its journal in a database of its own "
+                                    + "(shardview.journal.url, env SHARDVIEW_JOURNAL_URL), see docs/regions.md",
+                            null);
+                }
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException(
+                    "cannot reach the journal database " + url() + ": " + e.getMessage(), e);
+        }
+    }
+
     private Connection connect() throws SQLException {
+        return connect(config.getConfig("shardview.journal"), (int) Math.max(
+                1,
+                config.getDuration("shardview.journal.pool.connection-timeout").toSeconds()));
+    }
+
+    /**
+     * A plain connection (no pool) to the shared journal's database as {@code journal} ({@code shardview.journal})
+     * names it, for the node's own small tables beside the journal's: start-up checks, presence, the resolver's lease.
+     */
+    public static Connection connect(Config journal, int connectTimeoutSeconds) throws SQLException {
         Properties properties = new Properties();
-        properties.setProperty("user", config.getString("shardview.journal.user"));
-        properties.setProperty("password", config.getString("shardview.journal.password"));
-        properties.setProperty(
-                "connectTimeout",
-                String.valueOf(Math.max(
-                        1,
-                        config.getDuration("shardview.journal.pool.connection-timeout")
-                                .toSeconds())));
-        return DriverManager.getConnection(url(), properties);
+        properties.setProperty("user", journal.getString("user"));
+        properties.setProperty("password", journal.getString("password"));
+        properties.setProperty("connectTimeout", String.valueOf(connectTimeoutSeconds));
+        return DriverManager.getConnection(journal.getString("url"), properties);
     }
 
     /** The shared journal cannot be used; the message says why and what to do. */

@@ -29,7 +29,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  *   <tr><td>/health, /ready</td><td>anyone</td></tr>
  *   <tr><td>/metrics</td><td>admin, or anyone with {@code shardview.auth.open-metrics = on}</td></tr>
  *   <tr><td>/v1/tenants</td><td>any valid token; a tenant token sees its own tenant only</td></tr>
- *   <tr><td>/v1/tenants/{t}/budgets</td><td>admin</td></tr>
+ *   <tr><td>/v1/tenants/{t}/budgets, /v1/tenants/{t}/home</td><td>admin</td></tr>
  *   <tr><td>/v1/tenants/{t}/...</td><td>admin, or a token of tenant t</td></tr>
  *   <tr><td>anything else (/v1/tokens, /v1/cluster, unknown paths)</td><td>admin</td></tr>
  * </table>
@@ -123,7 +123,8 @@ public final class Auth {
             return openMetrics ? new Need.Anyone() : new Need.Admin();
         if (path.size() >= 2 && path.get(0).equals("v1") && path.get(1).equals("tenants")) {
             if (path.size() == 2) return new Need.AnyToken();
-            if (path.size() >= 4 && path.get(3).equals("budgets")) return new Need.Admin();
+            if (path.size() >= 4
+                    && (path.get(3).equals("budgets") || path.get(3).equals("home"))) return new Need.Admin();
             return new Need.TenantOf(path.get(2));
         }
         return new Need.Admin();

@@ -61,8 +61,24 @@ final class ChangeCursor {
         return new ChangeEvent.Change(change);
     }
 
+    /**
+     * Reads what followed the last change sent. A read that fails (the tenant is moving to another node, or its node
+     * died and its shard has no home yet) ends nothing: the stream sends a heartbeat or nothing, and the next tick
+     * reads again from the same version, so the client sees no gap and no reconnect once the tenant answers again.
+     */
     private CompletionStage<List<ChangeEvent>> catchUp(boolean heartbeatIfNothing) {
-        return feed.replay(tenant, view, OptionalLong.of(last)).thenApply(replay -> {
+        return read(heartbeatIfNothing)
+                .exceptionally(failed -> heartbeatIfNothing ? List.of(new ChangeEvent.Heartbeat()) : List.of());
+    }
+
+    private CompletableFuture<List<ChangeEvent>> read(boolean heartbeatIfNothing) {
+        CompletionStage<ChangeReplay> replayed;
+        try {
+            replayed = feed.replay(tenant, view, OptionalLong.of(last));
+        } catch (RuntimeException failed) {
+            return CompletableFuture.failedFuture(failed);
+        }
+        return replayed.toCompletableFuture().thenApply(replay -> {
             if (replay instanceof ChangeReplay.Changes changes) {
                 List<ChangeEvent> events = accept(changes.changes());
                 if (events.isEmpty() && heartbeatIfNothing) events.add(new ChangeEvent.Heartbeat());

@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * The HTTP-side limits of the tenant API, from {@code shardview.tenant} (documented in config/tenant.conf).
  * askTimeout: a request's deadline at its entity (past it the entity refuses to start it); replyGrace: how much
- * longer the route waits for the answer of a write that started in time.
+ * longer the route waits for the answer of a write that started in time; unreachableAskTimeout: how long any request
+ * waits while a node of this region is unreachable ({@link io.shardview.http.RegionHealth}).
  */
 public record TenantHttpSettings(
         int batchMaxOps,
@@ -22,7 +23,8 @@ public record TenantHttpSettings(
         int ingressQueueBatches,
         Duration ingressQueueMaxWait,
         Duration ingressIdleAfter,
-        Duration retryAttemptTimeout) {
+        Duration retryAttemptTimeout,
+        Duration unreachableAskTimeout) {
 
     public static TenantHttpSettings from(Config config) {
         Config c = config.getConfig("shardview.tenant");
@@ -40,6 +42,7 @@ public record TenantHttpSettings(
                 c.getInt("group-commit.queue-batches"),
                 c.getDuration("group-commit.max-queue-wait"),
                 c.getDuration("group-commit.idle-after"),
-                c.getDuration("retry-attempt-timeout"));
+                c.getDuration("retry-attempt-timeout"),
+                c.getDuration("unreachable-ask-timeout"));
     }
 }

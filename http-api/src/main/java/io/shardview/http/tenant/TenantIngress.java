@@ -44,6 +44,8 @@ public final class TenantIngress {
      * @param queueMaxBatches batches queued per tenant before new ones are refused as overload
      * @param queueMaxWait how long the oldest queued batch may have waited before new ones are refused as overload
      * @param idleAfter how long a tenant's queue waits for batches before it goes away
+     * @param unreachableAskTimeout how long one attempt waits while a node of this region is unreachable (then it is
+     *     not sent again)
      */
     public TenantIngress(
             ActorSystem<?> system,
@@ -53,10 +55,18 @@ public final class TenantIngress {
             int groupMaxOps,
             int queueMaxBatches,
             Duration queueMaxWait,
-            Duration idleAfter) {
+            Duration idleAfter,
+            Duration unreachableAskTimeout) {
         this.system = system;
         this.settings = new TenantQueue.Settings(
-                askTimeout, replyGrace, attemptTimeout, groupMaxOps, queueMaxBatches, queueMaxWait, idleAfter);
+                askTimeout,
+                replyGrace,
+                attemptTimeout,
+                groupMaxOps,
+                queueMaxBatches,
+                queueMaxWait,
+                idleAfter,
+                unreachableAskTimeout);
     }
 
     /** Submits one batch; completes with the entity's reply to it, or fails with {@link TenantEndpoints.Overloaded} when the queue is full. */

@@ -5,6 +5,7 @@ import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.TenantCircuit.BatchRequest;
 import io.shardview.entity.tenant.TenantCircuit.IngestReply;
 import io.shardview.entity.tenant.TenantCircuit.IngestResults;
+import io.shardview.http.RegionHealth;
 import io.shardview.http.TenantEndpoints;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -53,7 +54,8 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
             int groupMaxOps,
             int queueMaxBatches,
             Duration queueMaxWait,
-            Duration idleAfter) {}
+            Duration idleAfter,
+            Duration unreachableAskTimeout) {}
 
     private final String tenant;
     private final Settings settings;
@@ -112,6 +114,7 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
                 Submit submit = group.get(i);
                 if (RetriedAsk.isTimeout(done.failure())
                         && submit.retriable()
+                        && !RegionHealth.degraded(getContext().getSystem()) // answered at once: see RegionHealth
                         && !RetriedAsk.shuttingDown(getContext().getSystem())) {
                     waiting.addFirst(submit);
                 } else {
@@ -166,8 +169,8 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
         Duration timeout = Duration.ofNanos(Math.max(1, remainingNanos));
         if (group.stream().allMatch(submit -> submit.batch().batchId() != null)
                 && settings.attemptTimeout().compareTo(timeout) < 0) {
-            return settings.attemptTimeout();
+            timeout = settings.attemptTimeout();
         }
-        return timeout;
+        return RegionHealth.timeout(getContext().getSystem(), timeout, settings.unreachableAskTimeout(), Duration.ZERO);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /** The JSON bodies of the tenant API, built from entity replies (a refusal's status: {@link ErrorCode#of}). */
 final class TenantResponses {
@@ -48,7 +49,23 @@ final class TenantResponses {
         body.put("rows", objects(rows.columns(), rows.rows()));
         body.put("next", rows.next());
         if (stale) body.put("stale", true);
-        return Json.response(StatusCodes.OK, body);
+        return withFreshness(Json.response(StatusCodes.OK, body), rows.freshness());
+    }
+
+    /**
+     * Which region's replica answered a read and how stale it may be (docs/regions.md): X-Shardview-Region, the
+     * tenant's X-Shardview-Home-Region, X-Shardview-Lag-Versions behind the home as far as the replica knows, and
+     * X-Shardview-Lag-Seconds since it last knew it had every event of the home (0 at the home).
+     */
+    private static HttpResponse withFreshness(HttpResponse response, TenantCircuit.Freshness freshness) {
+        if (freshness == null) return response;
+        return response.addHeaders(List.of(
+                RawHeader.create("X-Shardview-Region", freshness.region()),
+                RawHeader.create("X-Shardview-Home-Region", freshness.home()),
+                RawHeader.create("X-Shardview-Lag-Versions", Long.toString(freshness.lagVersions())),
+                RawHeader.create(
+                        "X-Shardview-Lag-Seconds",
+                        java.math.BigDecimal.valueOf(freshness.lagMillis(), 3).toPlainString())));
     }
 
     static HttpResponse queryRows(TenantCircuit.QueryRows rows) {

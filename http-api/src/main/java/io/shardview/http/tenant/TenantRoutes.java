@@ -81,7 +81,8 @@ public final class TenantRoutes {
                 settings.groupMaxOps(),
                 settings.ingressQueueBatches(),
                 settings.ingressQueueMaxWait(),
-                settings.ingressIdleAfter());
+                settings.ingressIdleAfter(),
+                settings.unreachableAskTimeout());
         this.bodyLimits = TenantBodyLimits.from(system.settings().config());
     }
 
@@ -102,6 +103,7 @@ public final class TenantRoutes {
                 path("ingest", () -> endpoint("/v1/tenants/{t}/ingest", tenant, () -> post(() -> ingest(tenant)))),
                 path("query", () -> endpoint("/v1/tenants/{t}/query", tenant, () -> post(() -> query(tenant)))),
                 path("budgets", () -> endpoint("/v1/tenants/{t}/budgets", tenant, () -> put(() -> setBudgets(tenant)))),
+                path("home", () -> endpoint("/v1/tenants/{t}/home", tenant, () -> put(() -> setHome(tenant)))),
                 pathPrefix(PathMatchers.segment("views").slash(PathMatchers.segment()), view -> view(tenant, view)),
                 path(
                         PathMatchers.segment("tables").slash(PathMatchers.segment()),
@@ -254,9 +256,39 @@ public final class TenantRoutes {
                 return complete(badRequest(e.getMessage()));
             }
             return reply(
-                    this.<TenantCircuit.BudgetsReply>ask(
+                    this.<TenantCircuit.BudgetsAnswer>ask(
                             tenant, writeTimeout(), replyTo -> new TenantCircuit.SetBudgets(budgets, replyTo)),
-                    r -> Json.response(StatusCodes.OK, Map.of("tenant", tenant, "budgets", r.budgets())),
+                    r -> r instanceof TenantCircuit.BudgetsReply set
+                            ? Json.response(StatusCodes.OK, Map.of("tenant", tenant, "budgets", set.budgets()))
+                            : TenantResponses.refused((TenantCircuit.Refused) r),
+                    TenantEndpoints.Effect.WRITE);
+        })));
+    }
+
+    /**
+     * Moves the tenant's home to another region (docs/regions.md): {@code {"region": "us"}}. Answered once the old
+     * home has written its last event; the new home takes over as soon as it has applied it.
+     */
+    private Route setHome(String tenant) {
+        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("home", body -> {
+            String type = mediaType(request);
+            if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
+            JsonNode node = parseJson(body);
+            if (node == null
+                    || !node.path("region").isTextual()
+                    || node.get("region").asText().isBlank()) {
+                return complete(badRequest(
+                        "the body must be a JSON object with a string \"region\", e.g. " + "{\"region\": \"us\"}"));
+            }
+            String region = node.get("region").asText();
+            return reply(
+                    this.<TenantCircuit.HomeReply>ask(
+                            tenant, writeTimeout(), replyTo -> new TenantCircuit.SetHome(region, replyTo)),
+                    r -> r instanceof TenantCircuit.HomeMoved moved
+                            ? Json.response(
+                                    StatusCodes.OK,
+                                    Map.of("tenant", tenant, "home", moved.home(), "version", moved.version()))
+                            : TenantResponses.refused((TenantCircuit.Refused) r),
                     TenantEndpoints.Effect.WRITE);
         })));
     }
@@ -295,6 +327,7 @@ public final class TenantRoutes {
             CompletionStage<TenantCircuit.ReadReply> rows = ask(
                     tenant,
                     settings.askTimeout().plusMillis(request.waitMillis()),
+                    java.time.Duration.ofMillis(request.waitMillis()),
                     (ActorRef<TenantCircuit.ReadReply> replyTo) -> new TenantCircuit.ReadRows(
                             name, view, request.limit(), request.after(), minVersion, request.waitMillis(), replyTo));
             return reply(
@@ -350,9 +383,21 @@ public final class TenantRoutes {
 
     private <R> CompletionStage<R> ask(
             String tenant, java.time.Duration timeout, Function<ActorRef<R>, TenantCircuit.Command> message) {
+        return ask(tenant, timeout, java.time.Duration.ZERO, message);
+    }
+
+    private <R> CompletionStage<R> ask(
+            String tenant,
+            java.time.Duration timeout,
+            java.time.Duration waitsFor,
+            Function<ActorRef<R>, TenantCircuit.Command> message) {
         EntityRef<TenantCircuit.Command> entity =
                 ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant);
-        return entity.ask(message::apply, timeout);
+        // While a node of this region is unreachable, a request for a tenant it held is lost: answered quickly (a
+        // read that waits for a version may wait that long on top).
+        return entity.ask(
+                message::apply,
+                io.shardview.http.RegionHealth.timeout(system, timeout, settings.unreachableAskTimeout(), waitsFor));
     }
 
     private <R> Route reply(

@@ -40,6 +40,20 @@ class ChangeCursorTest {
     }
 
     @Test
+    void aFailedReadOfTheHistoryKeepsTheStreamAndTheNextTickFillsTheGap() {
+        AtomicInteger attempts = new AtomicInteger();
+        ChangeFeed moving = (tenant, view, from) -> attempts.incrementAndGet() <= 2
+                ? CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("no home for the shard"))
+                : CompletableFuture.completedFuture(history.since(view, from.orElseThrow()));
+        ChangeCursor cursor = new ChangeCursor(moving, "t", "v", 0);
+        assertEquals(List.of(1L), versions(now(cursor.onLive(record(0, 1)))));
+        record(1, 2); // published while the tenant moved: lost
+        assertEquals(List.of(), now(cursor.onLive(record(2, 3))), "the gap cannot be read yet: nothing, no failure");
+        assertInstanceOf(ChangeEvent.Heartbeat.class, now(cursor.onTick()).get(0));
+        assertEquals(List.of(2L, 3L), versions(now(cursor.onTick())), "read again from version 1, once it answers");
+    }
+
+    @Test
     void consecutiveLiveChangesPassWithoutReadingTheHistory() {
         ChangeCursor cursor = new ChangeCursor(feed, "t", "v", 0);
         assertEquals(List.of(1L), versions(now(cursor.onLive(record(0, 1)))));

@@ -29,7 +29,8 @@ class ReadRequestFuzzTest {
             10_000,
             Duration.ofSeconds(2),
             Duration.ofSeconds(60),
-            Duration.ofSeconds(3));
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(2));
 
     @FuzzTest
     void readsOrRejectsCleanly(byte[] input) {

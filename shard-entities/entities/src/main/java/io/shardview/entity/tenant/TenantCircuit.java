@@ -71,6 +71,9 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
      */
     private static final Duration SNAPSHOT_BEFORE_STOP_TIMEOUT = Duration.ofSeconds(60);
 
+    /** How long a read waits at a replica that has not yet received its tenant's first events. */
+    private static final Duration FIRST_EVENTS_WAIT = Duration.ofSeconds(2);
+
     private static final Pattern CREATE_VIEW = Pattern.compile("(?i)\\bcreate\\s+(materialized\\s+)?view\\b");
 
     // ---- protocol ---------------------------------------------------------------------------
@@ -88,7 +91,15 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     ReadWaitOver,
                     SqlPlanned,
                     QueryPlanned,
-                    SetBudgets {}
+                    SetBudgets,
+                    SetHome,
+                    Forwarded,
+                    Replicate,
+                    Pull,
+                    PulledFromJournal,
+                    WhoIsHome,
+                    HomeAnswers,
+                    SyncTick {}
 
     /**
      * Sharding's stop message (passivation, hand-off, node shutdown). A tenant writing a snapshot stops
@@ -106,6 +117,50 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
     /** From the entity to itself: the read {@code id}, waiting for a version, has waited long enough. */
     private record ReadWaitOver(long id) implements Command {}
+
+    // ---- between the replicas of a tenant in different regions (TenantReplica, docs/regions.md) ----
+
+    /**
+     * A write received by a replica outside the tenant's home region, sent on to the home replica, which answers the
+     * original requester. Exactly one of the writes is set; hops counts the forwards, to stop a loop while the
+     * replicas disagree about the home for a moment.
+     */
+    public record Forwarded(ExecuteSql sql, IngestMany ingest, SetBudgets budgets, SetHome home, String from, int hops)
+            implements Command {
+        Command write() {
+            return sql != null ? sql : ingest != null ? ingest : budgets != null ? budgets : home;
+        }
+    }
+
+    /**
+     * From the home replica to another region's replica: events {@code firstSeqNr}.. of the home's log (possibly
+     * none), and where the home stands: its last sequence number, its version, and when it sent this.
+     */
+    public record Replicate(
+            String home, long firstSeqNr, List<TenantEvent> events, long homeSeqNr, long homeVersion, long sentAtMillis)
+            implements Command {}
+
+    /** From a replica to the home: the events from {@code fromSeqNr} on, please, to {@code replyTo}. */
+    public record Pull(String region, long fromSeqNr, ActorRef<Command> replyTo) implements Command {}
+
+    /** From a replica to itself: events a pull asked for, read from its journal, and the home they came from. */
+    record PulledFromJournal(Pull pull, String home, List<TenantEvent> events) implements Command {}
+
+    /** From a replica that has no events to every other region's replica: which region is home? */
+    public record WhoIsHome(String region, boolean claiming, ActorRef<HomeAnswer> replyTo) implements Command {}
+
+    /**
+     * A replica's answer to {@link WhoIsHome}: the home it knows, or none; claiming when it is claiming home itself and
+     * wins; answered false when the region did not answer in time (made up by the asker).
+     */
+    public record HomeAnswer(String region, String home, boolean claiming, boolean answered)
+            implements CborSerializable {}
+
+    /** From the entity to itself: the answers to its {@link WhoIsHome}. */
+    record HomeAnswers(List<HomeAnswer> answers, boolean claiming) implements Command {}
+
+    /** From the entity to itself, every sync interval while it follows a home in another region. */
+    private record SyncTick() implements Command {}
 
     /**
      * Runs a request of ';'-separated DDL statements atomically. requestKey: the client's Idempotency-Key, or null;
@@ -209,7 +264,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
     /** The request changed nothing: why, as a kind the HTTP layer maps to a status, and where. */
     public record Refused(RejectionKind kind, String message, Map<String, Object> details)
-            implements SqlReply, IngestReply, ReadReply, DescribeReply, QueryReply {}
+            implements SqlReply, IngestReply, ReadReply, DescribeReply, QueryReply, BudgetsAnswer, HomeReply {}
 
     /** Every statement applied (or, with {@code duplicate}, applied before under the same Idempotency-Key). */
     public record SqlApplied(long version, List<DdlResult.ChangedObject> objects, boolean duplicate)
@@ -233,8 +288,15 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
             long count,
             List<ColumnInfo> columns,
             List<List<Object>> rows,
-            String next)
+            String next,
+            Freshness freshness)
             implements ReadReply {}
+
+    /**
+     * Which replica answered a read and how far behind the tenant's home it is (docs/regions.md): lag in versions
+     * (as far as it knows) and milliseconds since it last knew it had every event; 0 and 0 at the home.
+     */
+    public record Freshness(String region, String home, long lagVersions, long lagMillis) {}
 
     /** The result of a one-off query. */
     public record QueryRows(List<ColumnInfo> columns, List<List<Object>> rows) implements QueryReply {}
@@ -255,10 +317,26 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
      * map returns to the defaults. The names and values are checked by the sender ({@link Budgets#with}). Answered
      * with every budget and its use once the change is durable.
      */
-    public record SetBudgets(Map<String, Long> budgets, ActorRef<BudgetsReply> replyTo) implements Command {}
+    public record SetBudgets(Map<String, Long> budgets, ActorRef<BudgetsAnswer> replyTo) implements Command {}
+
+    /** What {@link SetBudgets} is answered. */
+    public sealed interface BudgetsAnswer extends CborSerializable permits BudgetsReply, Refused {}
 
     /** The tenant's budgets after {@link SetBudgets}. */
-    public record BudgetsReply(Map<String, BudgetUse> budgets) implements CborSerializable {}
+    public record BudgetsReply(Map<String, BudgetUse> budgets) implements BudgetsAnswer {}
+
+    /**
+     * Makes {@code region} the tenant's home region (the admin API; docs/regions.md): the home persists it as its
+     * last event, after every write it accepted, and from then on writes go to the new home, which takes over once it
+     * has applied that event, so no batch is lost or applied twice.
+     */
+    public record SetHome(String region, ActorRef<HomeReply> replyTo) implements Command {}
+
+    /** What {@link SetHome} is answered. */
+    public sealed interface HomeReply extends CborSerializable permits HomeMoved, Refused {}
+
+    /** The tenant's home is {@code home} from {@code version} on. */
+    public record HomeMoved(String home, long version) implements HomeReply {}
 
     /** A table in {@link TenantInfo}. */
     public record TableInfo(String name, List<ColumnInfo> columns, List<String> primaryKey, long rows) {}
@@ -281,14 +359,17 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
      * (tenant.conf). SQL requests are planned on {@code planning}'s threads. An entity that fails (a bug, contained by
      * {@link #commandHandler()}) is restarted from its journal, with back-off.
      */
-    public static void init(ActorSystem<?> system, TenantSettings settings, ViewTopics topics, SqlPlanning planning) {
+    public static void init(
+            ActorSystem<?> system, TenantSettings settings, ViewTopics topics, SqlPlanning planning, Regions regions) {
         ClusterShardingSettings sharding = ClusterShardingSettings.create(system);
         sharding = settings.passivateIdleAfter().isZero()
                 ? sharding.withNoPassivationStrategy()
                 : sharding.withPassivationStrategy(sharding.passivationStrategySettings()
                         .withIdleEntityPassivation(settings.passivateIdleAfter()));
         ClusterSharding.get(system)
-                .init(Entity.of(ENTITY_KEY, context -> behavior(context.getEntityId(), settings, topics, planning))
+                .init(Entity.of(
+                                ENTITY_KEY,
+                                context -> behavior(context.getEntityId(), settings, topics, planning, regions))
                         .withSettings(sharding)
                         .withEntityProps(DispatcherSelector.fromConfig(DISPATCHER))
                         .withStopMessage(new Stop()));
@@ -305,8 +386,20 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
      * refused was answered as a duplicate, applied ({@code TenantCircuitTest}).
      */
     static Behavior<Command> behavior(String tenant, TenantSettings settings, ViewTopics topics, SqlPlanning planning) {
-        return Behaviors.supervise(Behaviors.<Command>setup(actor -> Behaviors.withTimers(
-                        timers -> new TenantCircuit(actor, timers, tenant, settings, topics, planning))))
+        return behavior(tenant, settings, topics, planning, null);
+    }
+
+    /** As above, with the node's {@link Regions} (null: made for this entity alone, as tests of one process do). */
+    static Behavior<Command> behavior(
+            String tenant, TenantSettings settings, ViewTopics topics, SqlPlanning planning, Regions regions) {
+        return Behaviors.supervise(Behaviors.<Command>setup(actor -> Behaviors.withTimers(timers -> new TenantCircuit(
+                        actor,
+                        timers,
+                        tenant,
+                        settings,
+                        topics,
+                        planning,
+                        regions != null ? regions : new Regions(actor.getSystem())))))
                 .onFailure(
                         EntityFailed.class,
                         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
@@ -328,6 +421,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     private final TenantSettings settings;
     private final ViewTopics topics;
     private final SqlPlanning planning;
+    private final TenantReplica replica;
 
     /**
      * The SQL request or query being planned (one at a time, so each is planned against the catalog the previous one
@@ -350,7 +444,8 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
             String tenant,
             TenantSettings settings,
             ViewTopics topics,
-            SqlPlanning planning) {
+            SqlPlanning planning,
+            Regions regions) {
         super(PersistenceId.of("tenant", tenant)); // a failed write stops this instance (see behavior())
         this.actor = actor;
         this.timers = timers;
@@ -358,6 +453,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         this.settings = settings;
         this.topics = topics;
         this.planning = planning;
+        this.replica = new TenantReplica(actor, tenant, regions, persistenceId().id());
     }
 
     @Override
@@ -452,7 +548,10 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     }
 
     private void onRecovered(TenantState state) {
-        state.enforceBudgets();
+        long lastSeqNr = lastSequenceNumber(actor);
+        if (replica.isHome(state, lastSeqNr)) state.enforceBudgets(); // a replica of another region's home never does
+        if (replica.home(state, lastSeqNr) == null) replica.startLookup(false);
+        else if (replica.isFollower(state, lastSeqNr)) startFollowing(state, lastSeqNr);
         if (state.snapshotVersion > 0)
             keptSnapshots.addLast(state.snapshotVersion); // a tenant's sequence number is its version
         Recovered recovered =
@@ -483,23 +582,54 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     public CommandHandler<Command, TenantEvent, TenantState> commandHandler() {
         CommandHandler<Command, TenantEvent, TenantState> handler = newCommandHandlerBuilder()
                 .forAnyState()
-                .onCommand(ExecuteSql.class, this::onSql)
+                .onCommand(ExecuteSql.class, (state, sql) -> write(state, sql, 0))
                 .onCommand(SqlPlanned.class, this::onSqlPlanned)
-                .onCommand(Query.class, this::onQuery)
+                .onCommand(
+                        Query.class,
+                        (state, query) -> waitForHome(state) ? Effect().stash() : onQuery(state, query))
                 .onCommand(QueryPlanned.class, this::onQueryPlanned)
-                .onCommand(IngestMany.class, this::onIngest)
-                .onCommand(ReadRows.class, this::onRead)
-                .onCommand(ReadWaitOver.class, (state, over) -> {
-                    ReadRows read = waitingReads.remove(over.id());
-                    if (read != null) read.replyTo().tell(TenantReads.rows(state, read));
+                .onCommand(IngestMany.class, (state, ingest) -> write(state, ingest, 0))
+                .onCommand(
+                        ReadRows.class,
+                        (state, read) -> waitForHome(state) ? Effect().stash() : onRead(state, read))
+                .onCommand(Forwarded.class, (state, forwarded) -> write(state, forwarded.write(), forwarded.hops()))
+                .onCommand(Replicate.class, this::onReplicate)
+                .onCommand(Pull.class, (state, pull) -> {
+                    long lastSeqNr = lastSequenceNumber(actor);
+                    replica.answerPull(
+                            pull,
+                            replica.isHome(state, lastSeqNr),
+                            replica.home(state, lastSeqNr),
+                            lastSeqNr,
+                            state.circuit.version());
                     return Effect().none();
                 })
-                .onCommand(Describe.class, (state, d) -> Effect().reply(d.replyTo(), TenantReads.describe(state)))
-                .onCommand(SetBudgets.class, (state, set) -> Effect()
-                        .persist(new TenantEvent.BudgetsSet(state.circuit.version(), set.budgets()))
-                        .thenReply(set.replyTo(), s -> new BudgetsReply(TenantReads.budgets(s))))
+                .onCommand(PulledFromJournal.class, (state, pulled) -> {
+                    replica.answerPulledFromJournal(pulled, lastSequenceNumber(actor), state.circuit.version());
+                    return Effect().none();
+                })
+                .onCommand(WhoIsHome.class, (state, asked) -> Effect()
+                        .reply(asked.replyTo(), replica.answer(state, lastSequenceNumber(actor), asked)))
+                .onCommand(HomeAnswers.class, this::onHomeAnswers)
+                .onCommand(SyncTick.class, (state, tick) -> {
+                    replica.sync(state, lastSequenceNumber(actor));
+                    return Effect().none();
+                })
+                .onCommand(ReadWaitOver.class, (state, over) -> {
+                    ReadRows read = waitingReads.remove(over.id());
+                    if (read != null) read.replyTo().tell(rowsReply(state, read));
+                    return Effect().none();
+                })
+                .onCommand(
+                        Describe.class,
+                        (state, d) -> waitForHome(state)
+                                ? Effect().stash()
+                                : Effect().reply(d.replyTo(), TenantReads.describe(state)))
+                .onCommand(SetBudgets.class, (state, set) -> write(state, set, 0))
+                .onCommand(SetHome.class, (state, set) -> write(state, set, 0))
                 .onCommand(ReplayChanges.class, (state, r) -> Effect().reply(r.replyTo(), TenantReads.replay(state, r)))
                 .onCommand(Stop.class, (state, stop) -> {
+                    replica.stopped();
                     answerWaitingReads(state, Long.MAX_VALUE);
                     answerSqlWaiting(unavailable("tenant " + tenant + " is stopping or moving to another node"));
                     if (state.snapshotsInFlight == 0
@@ -558,6 +688,8 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         else if (command instanceof QueryPlanned p) p.request().replyTo().tell(refused);
         else if (command instanceof ReadRows read) read.replyTo().tell(refused);
         else if (command instanceof Describe describe) describe.replyTo().tell(refused);
+        else if (command instanceof SetBudgets set) set.replyTo().tell(refused);
+        else if (command instanceof SetHome set) set.replyTo().tell(refused);
         else if (command instanceof IngestMany ingest) {
             ingest.replyTo()
                     .tell(new IngestResults(
@@ -578,7 +710,24 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     }
 
     private Effect<TenantEvent, TenantState> onRead(TenantState state, ReadRows read) {
-        ReadReply reply = TenantReads.rows(state, read);
+        if (state.circuit.version() == 0 && replica.isFollower(state, lastSequenceNumber(actor))) {
+            // A replica that has not received its tenant's first events yet: the read waits for them a moment
+            // rather than saying the tenant does not exist.
+            long id = nextReadId++;
+            waitingReads.put(
+                    id,
+                    new ReadRows(
+                            read.name(),
+                            read.view(),
+                            read.limit(),
+                            read.after(),
+                            Math.max(1, read.minVersion()),
+                            read.waitMillis(),
+                            read.replyTo()));
+            timers.startSingleTimer(id, new ReadWaitOver(id), FIRST_EVENTS_WAIT.plusMillis(read.waitMillis()));
+            return Effect().none();
+        }
+        ReadReply reply = rowsReply(state, read);
         if (state.circuit.version() >= read.minVersion() || read.waitMillis() <= 0 || !(reply instanceof Rows)) {
             return Effect().reply(read.replyTo(), reply);
         }
@@ -597,8 +746,212 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
             if (entry.getValue().minVersion() > reached) continue;
             waiting.remove();
             timers.cancel(entry.getKey());
-            entry.getValue().replyTo().tell(TenantReads.rows(state, entry.getValue()));
+            entry.getValue().replyTo().tell(rowsReply(state, entry.getValue()));
         }
+    }
+
+    /** A page of rows, with which replica read it and how far behind its home that replica is. */
+    private ReadReply rowsReply(TenantState state, ReadRows read) {
+        long lastSeqNr = lastSequenceNumber(actor);
+        String home = replica.home(state, lastSeqNr);
+        Regions.Lag lag = replica.lag(state, lastSeqNr);
+        return TenantReads.rows(
+                state,
+                read,
+                new Freshness(
+                        replica.self(),
+                        home == null ? replica.self() : home,
+                        lag == null ? 0 : lag.versions(),
+                        lag == null ? 0 : lag.millis()));
+    }
+
+    // ---- regions: the home writes, the other regions' replicas follow (TenantReplica) ----------
+
+    /** Whether commands wait (stashed) because this replica is asking the other regions which one is home. */
+    private boolean waitForHome(TenantState state) {
+        return replica.lookup == TenantReplica.Lookup.RUNNING;
+    }
+
+    /**
+     * A write (SQL, a group of batches, budgets) reaching this replica: applied here at the home; else sent on to the
+     * home replica, which answers the requester; or answered 503 when the home region is cut off. A replica that does
+     * not know the home asks the other regions first, and the write waits for their answers.
+     */
+    private Effect<TenantEvent, TenantState> write(TenantState state, Command write, int hops) {
+        if (waitForHome(state)) return Effect().stash();
+        long lastSeqNr = lastSequenceNumber(actor);
+        String home = replica.home(state, lastSeqNr);
+        if (home == null) {
+            boolean fresh = replica.answeredWithin(settingsOfRegions().syncInterval());
+            if (replica.lookup == TenantReplica.Lookup.UNDECIDED && fresh) {
+                answerFailed(
+                        write,
+                        unavailable("cannot tell whether tenant " + tenant + " exists in another region: some region"
+                                + " did not answer"));
+                return Effect().none();
+            }
+            if (write instanceof ExecuteSql || !(replica.lookup == TenantReplica.Lookup.ABSENT && fresh)) {
+                replica.startLookup(write instanceof ExecuteSql); // a first SQL request may make this region home
+                return Effect().stash();
+            }
+            home = replica.self(); // nowhere else either: answered here (no such tenant)
+        }
+        if (home.equals(replica.self())) {
+            if (write instanceof ExecuteSql sql) return onSql(state, sql);
+            if (write instanceof IngestMany ingest) return onIngest(state, ingest);
+            if (write instanceof SetHome set) return onSetHome(state, set);
+            return onSetBudgets(state, (SetBudgets) write);
+        }
+        if (hops >= 2) {
+            answerFailed(write, unavailable("the replicas of tenant " + tenant + " are agreeing on its home region"));
+        } else if (!replica.reachable(home)) {
+            answerFailed(
+                    write,
+                    unavailable("tenant " + tenant + " is written in its home region " + home + ", which region "
+                            + replica.self() + " cannot reach now; reads here still answer"));
+        } else {
+            replica.forward(
+                    home,
+                    new Forwarded(
+                            write instanceof ExecuteSql sql ? sql : null,
+                            write instanceof IngestMany ingest ? ingest : null,
+                            write instanceof SetBudgets set ? set : null,
+                            write instanceof SetHome set ? set : null,
+                            replica.self(),
+                            hops + 1));
+        }
+        return Effect().none();
+    }
+
+    private Regions.Settings settingsOfRegions() {
+        return replica.settings();
+    }
+
+    /**
+     * At the home: hands the tenant over to {@code region}'s replica. The event is persisted after every write this
+     * home accepted (commands run one at a time), then pushed; writes arriving meanwhile are forwarded to the new home,
+     * which applies them once it has applied this event, after all the others.
+     */
+    private Effect<TenantEvent, TenantState> onSetHome(TenantState state, SetHome set) {
+        long version = state.circuit.version();
+        if (set.region().equals(replica.self()))
+            return Effect().reply(set.replyTo(), new HomeMoved(set.region(), version));
+        if (state.circuit.version() == 0) {
+            return Effect().reply(set.replyTo(), noSuchTenant(state));
+        }
+        if (!replica.hasMembers(set.region())) {
+            return Effect()
+                    .reply(
+                            set.replyTo(),
+                            new Refused(
+                                    RejectionKind.INVALID,
+                                    "no region named " + set.region() + " has nodes in the cluster",
+                                    Map.of("region", set.region())));
+        }
+        if (!replica.reachable(set.region())) {
+            return Effect()
+                    .reply(
+                            set.replyTo(),
+                            unavailable("region " + set.region() + " cannot be reached from the home region "
+                                    + replica.self() + " now"));
+        }
+        TenantEvent.HomeSet event = new TenantEvent.HomeSet(version, set.region());
+        return Effect()
+                .persist(event)
+                .thenRun(s -> {
+                    actor.getLog()
+                            .info("tenant {}: home region moves from {} to {}", tenant, replica.self(), set.region());
+                    s.stopEnforcingBudgets();
+                    replica.pushed(List.of(event), lastSequenceNumber(actor), s.circuit.version());
+                    startFollowing(s, lastSequenceNumber(actor));
+                })
+                .thenReply(set.replyTo(), s -> new HomeMoved(set.region(), version));
+    }
+
+    private Effect<TenantEvent, TenantState> onSetBudgets(TenantState state, SetBudgets set) {
+        TenantEvent.BudgetsSet event = new TenantEvent.BudgetsSet(state.circuit.version(), set.budgets());
+        return Effect()
+                .persist(event)
+                .thenRun(s -> replica.pushed(List.of(event), lastSequenceNumber(actor), s.circuit.version()))
+                .thenReply(set.replyTo(), s -> new BudgetsReply(TenantReads.budgets(s)));
+    }
+
+    /**
+     * The other regions answered which one is home: this replica claims it (a first SQL request nobody else claims),
+     * follows the home they named, or knows the tenant exists nowhere; the waiting commands go on.
+     */
+    private Effect<TenantEvent, TenantState> onHomeAnswers(TenantState state, HomeAnswers answers) {
+        long lastSeqNr = lastSequenceNumber(actor);
+        boolean claim = replica.lookupAnswered(answers);
+        if (claim && replica.home(state, lastSeqNr) == null) {
+            TenantEvent.HomeSet event = new TenantEvent.HomeSet(state.circuit.version(), replica.self());
+            actor.getLog().info("tenant {}: home region is {}", tenant, replica.self());
+            return Effect()
+                    .persist(event)
+                    .thenRun(s -> {
+                        s.enforceBudgets();
+                        replica.pushed(List.of(event), lastSequenceNumber(actor), s.circuit.version());
+                    })
+                    .thenUnstashAll();
+        }
+        if (replica.isFollower(state, lastSeqNr)) startFollowing(state, lastSeqNr);
+        return Effect().unstashAll();
+    }
+
+    /** From now on this replica follows a home in another region: it syncs with it every sync interval. */
+    private void startFollowing(TenantState state, long lastSeqNr) {
+        if (!timers.isTimerActive(SYNC_TIMER))
+            timers.startTimerWithFixedDelay(
+                    SYNC_TIMER, new SyncTick(), settingsOfRegions().syncInterval());
+        replica.sync(state, lastSeqNr);
+    }
+
+    private static final String SYNC_TIMER = "sync-with-home";
+
+    /**
+     * Events from the home (pushed, or answering a pull): applied to the circuit as the home applied them, persisted
+     * in this region's journal at the home's sequence numbers, then published to this region's change streams.
+     */
+    private Effect<TenantEvent, TenantState> onReplicate(TenantState state, Replicate replicate) {
+        long lastSeqNr = lastSequenceNumber(actor);
+        if (replica.isHome(state, lastSeqNr) && (state.home != null || lastSeqNr > 0)) {
+            actor.getLog()
+                    .warn(
+                            "tenant {}: region {} sent events as its home, but this replica is home; ignored",
+                            tenant,
+                            replicate.home());
+            return Effect().none();
+        }
+        List<TenantEvent> fresh = replica.received(replicate, lastSeqNr);
+        if (!timers.isTimerActive(SYNC_TIMER))
+            timers.startTimerWithFixedDelay(
+                    SYNC_TIMER, new SyncTick(), settingsOfRegions().syncInterval());
+        if (fresh == null || fresh.isEmpty()) return Effect().none();
+        List<ViewChange> changes = new ArrayList<>();
+        List<TenantEvent> persisted = new ArrayList<>(fresh.size());
+        for (TenantEvent event : fresh) {
+            TenantEvent inner = event instanceof TenantEvent.Replicated r ? r.event() : event;
+            changes.addAll(state.applyFromHome(inner));
+            persisted.add(
+                    event instanceof TenantEvent.Replicated
+                            ? event
+                            : new TenantEvent.Replicated(replicate.home(), inner));
+        }
+        return Effect().persist(persisted).thenRun(s -> {
+            changes.forEach(topics::publish);
+            answerWaitingReads(s, s.circuit.version());
+            long last = lastSequenceNumber(actor);
+            if (replica.isHome(s, last)) { // the home moved here: this replica writes from now on
+                actor.getLog().info("tenant {}: home region is now {}", tenant, replica.self());
+                s.enforceBudgets();
+                timers.cancel(SYNC_TIMER);
+                replica.stopped();
+            } else {
+                replica.applied(s, last);
+                replica.reportLag(s, last);
+            }
+            replica.replicated(replicate.sentAtMillis());
+        });
     }
 
     // ---- SQL and queries: planned on the planner's threads, one request at a time ---------------
@@ -742,15 +1095,13 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
             return Effect().none();
         }
         DdlResult.Applied applied = (DdlResult.Applied) result;
+        TenantEvent.SqlApplied event = new TenantEvent.SqlApplied(
+                applied.version(), command.sql(), applied.objects(), Circuit.SQL_REVISION, command.requestKey());
         return Effect()
-                .persist(new TenantEvent.SqlApplied(
-                        applied.version(),
-                        command.sql(),
-                        applied.objects(),
-                        Circuit.SQL_REVISION,
-                        command.requestKey()))
+                .persist(event)
                 .thenRun(s -> {
                     answerWaitingReads(s, s.circuit.version());
+                    replica.pushed(List.of(event), lastSequenceNumber(actor), s.circuit.version());
                     planNext(s, sqlWaiting.poll());
                 })
                 .thenReply(command.replyTo(), s -> new SqlApplied(applied.version(), applied.objects(), false));
@@ -813,6 +1164,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                 .thenRun(s -> {
                     changes.forEach(topics::publish);
                     answerWaitingReads(s, s.circuit.version());
+                    replica.pushed(events, lastSequenceNumber(actor), s.circuit.version());
                 })
                 .thenReply(command.replyTo(), s -> results);
     }
@@ -896,7 +1248,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     static final class TenantReads {
         private TenantReads() {}
 
-        static ReadReply rows(TenantState state, ReadRows read) {
+        static ReadReply rows(TenantState state, ReadRows read, Freshness freshness) {
             CatalogDescription catalog = state.circuit.describe();
             boolean exists = read.view()
                     ? catalog.views().stream().anyMatch(v -> v.name().equals(read.name()))
@@ -924,7 +1276,8 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     page.count(),
                     columns(page.columns()),
                     RowJson.rows(page.rows()),
-                    page.next());
+                    page.next(),
+                    freshness);
         }
 
         static DescribeReply describe(TenantState state) {

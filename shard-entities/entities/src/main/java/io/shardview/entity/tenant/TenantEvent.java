@@ -29,7 +29,9 @@ import java.util.Map;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = TenantEvent.SqlApplied.class, name = "sql-applied.v1"),
     @JsonSubTypes.Type(value = TenantEvent.BatchApplied.class, name = "batch-applied.v1"),
-    @JsonSubTypes.Type(value = TenantEvent.BudgetsSet.class, name = "budgets-set.v1")
+    @JsonSubTypes.Type(value = TenantEvent.BudgetsSet.class, name = "budgets-set.v1"),
+    @JsonSubTypes.Type(value = TenantEvent.HomeSet.class, name = "home-set.v1"),
+    @JsonSubTypes.Type(value = TenantEvent.Replicated.class, name = "replicated.v1")
 })
 public sealed interface TenantEvent {
 
@@ -41,6 +43,23 @@ public sealed interface TenantEvent {
      * returns to the defaults). Not a change of the tenant's data: its version stays the same.
      */
     record BudgetsSet(long version, Map<String, Long> budgets) implements TenantEvent {}
+
+    /**
+     * The tenant's home region, whose replica alone writes its events (docs/regions.md): persisted by the replica
+     * that becomes home, first when a tenant is created in a cluster of several regions. Its version stays the same.
+     */
+    record HomeSet(long version, String region) implements TenantEvent {}
+
+    /**
+     * An event of the home replica's log as a replica in another region persists it, at the same sequence number:
+     * {@code home} is the region it came from, so a replica knows after recovery whose log it follows.
+     */
+    record Replicated(String home, TenantEvent event) implements TenantEvent {
+        @Override
+        public long version() {
+            return event.version();
+        }
+    }
 
     /**
      * A SQL request whose statements all applied, and the objects it created or dropped; revision: the

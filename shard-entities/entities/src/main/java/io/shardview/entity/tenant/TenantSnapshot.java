@@ -17,7 +17,8 @@ public record TenantSnapshot(
         List<RememberedBatch> batches,
         List<History> histories,
         List<RememberedSql> sqlRequests,
-        Map<String, Long> budgets)
+        Map<String, Long> budgets,
+        String home)
         implements CborSerializable {
 
     /** A remembered batch id with its original result. */
@@ -62,7 +63,12 @@ public record TenantSnapshot(
         state.snapshotsInFlight++;
         state.eventsSinceSnapshot = 0;
         return new TenantSnapshot(
-                SnapshotCircuit.of(state.circuit.image()), batches, histories, sqlRequests, state.budgetOverrides);
+                SnapshotCircuit.of(state.circuit.image()),
+                batches,
+                histories,
+                sqlRequests,
+                state.budgetOverrides,
+                state.home);
     }
 
     TenantState restore(String tenant, TenantSettings settings) {
@@ -70,6 +76,7 @@ public record TenantSnapshot(
         TenantState state = new TenantState(tenant, settings, restored);
         state.snapshotVersion = restored.version();
         if (budgets != null) state.budgetOverrides = Map.copyOf(budgets); // absent from snapshots taken before
+        state.home = home; // null in snapshots taken before regions
         for (RememberedBatch batch : batches) state.batches.remember(batch.batchId(), batch.result());
         if (sqlRequests != null)
             for (RememberedSql sql : sqlRequests) state.sqlRequests.remember(sql.key(), sql.result());

@@ -53,6 +53,12 @@ final class TenantState {
     /** The budgets the admin set for this tenant, by name; the node's defaults hold for the others. */
     Map<String, Long> budgetOverrides = Map.of();
 
+    /**
+     * The tenant's home region (docs/regions.md): set by a {@link TenantEvent.HomeSet} or by the events replicated
+     * from it; null for a tenant created in a cluster of one region, whose home is wherever its events are written.
+     */
+    String home;
+
     /** Whether recovery is over: only then does the circuit enforce the budgets (a replay accepts what was). */
     private boolean enforcing;
 
@@ -66,20 +72,56 @@ final class TenantState {
 
     TenantState apply(TenantEvent event) {
         eventsSinceSnapshot++;
-        if (event instanceof TenantEvent.SqlApplied sql) {
+        if (event instanceof TenantEvent.Replicated replicated) {
+            home = replicated.home();
+            event = replicated.event();
+        }
+        if (event instanceof TenantEvent.HomeSet homeSet) {
+            home = homeSet.region();
+        } else if (event instanceof TenantEvent.SqlApplied sql) {
             applySql(sql);
         } else if (event instanceof TenantEvent.BatchApplied batch) {
             applyBatch(batch);
-        } else {
-            budgetOverrides = Map.copyOf(((TenantEvent.BudgetsSet) event).budgets());
+        } else if (event instanceof TenantEvent.BudgetsSet budgetsSet) {
+            budgetOverrides = Map.copyOf(budgetsSet.budgets());
             if (enforcing) circuit.setBudgets(budgets());
         }
         return this;
     }
 
+    /**
+     * Applies an event of the home's log to this replica's circuit before it is persisted here, as the home applied
+     * it before persisting, and returns the view changes to publish; the event handler then finds its version
+     * reached. What the home accepted is accepted here whatever this region's budgets are: a replica never enforces
+     * them (its circuit is unlimited until it becomes home).
+     */
+    List<ViewChange> applyFromHome(TenantEvent event) {
+        if (event instanceof TenantEvent.BatchApplied batch && circuit.version() < batch.version()) {
+            AppliedBatch applied = applyBatch(batch.toValidatedBatch(), batch.batchId());
+            if (applied.result() instanceof TenantCircuit.Refused refused) {
+                throw new IllegalStateException(
+                        "replicated batch event " + batch.version() + " failed: " + refused.message());
+            }
+            return applied.changes();
+        }
+        if (event instanceof TenantEvent.SqlApplied sql && circuit.version() < sql.version()) {
+            DdlResult result = circuit.replaySql(sql.sql(), sql.sqlRevision());
+            if (!(result instanceof DdlResult.Applied applied) || applied.version() != sql.version()) {
+                throw new IllegalStateException("replicated SQL event " + sql.version() + " gave " + result);
+            }
+        }
+        return List.of();
+    }
+
     /** The tenant's budgets: the node's defaults with the admin's overrides. */
     Budgets budgets() {
         return settings.budgets().with(budgetOverrides);
+    }
+
+    /** This replica is no longer home: it applies what the home accepted, whatever the budgets. */
+    void stopEnforcingBudgets() {
+        enforcing = false;
+        circuit.setBudgets(Budgets.UNLIMITED);
     }
 
     /** Recovery is over: from now on the circuit holds requests to the budgets. */

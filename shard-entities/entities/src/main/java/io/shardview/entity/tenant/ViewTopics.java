@@ -26,6 +26,12 @@ public final class ViewTopics {
     private final org.apache.pekko.actor.ActorRef mediator;
     /** Where the mediator's acknowledgements go: nobody waits for them. */
     private final org.apache.pekko.actor.ActorRef acks;
+    /**
+     * This node's region: each region's replica of a tenant publishes its changes to its own region's followers, so
+     * a change stream hears each change once, from the replica of its own region (docs/regions.md).
+     */
+    private final String region;
+
     /** The subscribers on this node, by topic. */
     private final ConcurrentHashMap<String, Set<ActorRef<ViewChange>>> followers = new ConcurrentHashMap<>();
 
@@ -35,6 +41,11 @@ public final class ViewTopics {
                 system.settings().config().getString("pekko.actor.provider").equals("cluster");
         this.mediator = clustered ? DistributedPubSub.get(classic).mediator() : null;
         this.acks = Adapter.toClassic(system.ignoreRef());
+        this.region = clustered
+                ? org.apache.pekko.cluster.typed.Cluster.get(system)
+                        .selfMember()
+                        .dataCenter()
+                : "default";
     }
 
     /** Sends a change to every subscriber of its view, on any node. */
@@ -73,7 +84,7 @@ public final class ViewTopics {
         return followers.size();
     }
 
-    private static String name(String tenant, String view) {
-        return "view-changes:" + tenant + ":" + view;
+    private String name(String tenant, String view) {
+        return "view-changes:" + region + ":" + tenant + ":" + view;
     }
 }

@@ -235,9 +235,9 @@ class TenantCircuitTest {
     }
 
     private TenantCircuit.BudgetsReply setBudgets(Map<String, Long> budgets) {
-        TestProbe<TenantCircuit.BudgetsReply> probe = KIT.createTestProbe();
+        TestProbe<TenantCircuit.BudgetsAnswer> probe = KIT.createTestProbe();
         entity.tell(new TenantCircuit.SetBudgets(budgets, probe.ref()));
-        return probe.receiveMessage(REPLY);
+        return (TenantCircuit.BudgetsReply) probe.receiveMessage(REPLY);
     }
 
     private TenantCircuit.TenantInfo describe() {

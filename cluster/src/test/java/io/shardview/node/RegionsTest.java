@@ -1,0 +1,244 @@
+package io.shardview.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shardview.node.TenantApiTest.TenantClient;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Two regions of one node each, in one process, each on its own journal database (docs/regions.md): they form one
+ * cluster; a tenant created in one region is replicated to the other, which answers reads from its own replica with
+ * the same hash at the same version and sends writes on to the home, where each lands once. The multi-JVM suite
+ * (TwoRegionsTest) adds partitions and kill -9.
+ */
+class RegionsTest {
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closing = new java.util.ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
+    }
+
+    @Test
+    void aTenantWrittenInOneRegionIsReadInTheOtherAndWritesThereLandOnceAtHome() throws Exception {
+        ShardviewNode eu = node("eu", null);
+        ShardviewNode us = node("us", eu);
+        awaitMembers(eu, 2);
+
+        JsonNode cluster = json(TestNodes.get(us, "/v1/cluster"));
+        assertEquals("us", cluster.get("region").asText());
+        List<String> regions = new java.util.ArrayList<>();
+        cluster.get("members").forEach(m -> regions.add(m.get("region").asText() + ":" + m.get("reachable")));
+        regions.sort(null);
+        assertEquals(List.of("eu:true", "us:true"), regions);
+
+        // Created in us: us is its home.
+        TenantClient home = new TenantClient(us, "acme");
+        TenantClient away = new TenantClient(eu, "acme");
+        home.sql(
+                "CREATE TABLE orders (id BIGINT NOT NULL, customer VARCHAR NOT NULL, amount INT, PRIMARY KEY (id));"
+                        + "CREATE VIEW totals AS SELECT customer, COUNT(*) AS n, SUM(amount) AS spent FROM orders "
+                        + "GROUP BY customer",
+                200);
+        home.ingest(batch("b1", 1, "ann", 120), 200);
+
+        // Read in eu, waiting for version 2: its own replica, the same content as at home.
+        HttpResponse<String> read = away.get("views/totals?min_version=2&wait_ms=5000");
+        JsonNode inEu = away.json(read, 200);
+        assertEquals(2, inEu.get("version").asLong());
+        assertEquals("eu", read.headers().firstValue("X-Shardview-Region").orElseThrow());
+        assertEquals("us", read.headers().firstValue("X-Shardview-Home-Region").orElseThrow());
+        JsonNode atHome = home.json(home.get("views/totals"), 200);
+        assertEquals(atHome.get("hash"), inEu.get("hash"));
+        assertEquals(atHome.get("rows"), inEu.get("rows"));
+
+        // A batch sent to eu lands in us, once, even when the client sends it twice.
+        JsonNode viaEu = away.ingest(batch("b2", 2, "bob", 40), 200);
+        assertEquals(3, viaEu.get("version").asLong());
+        assertTrue(away.ingest(batch("b2", 2, "bob", 40), 200).get("duplicate").asBoolean());
+        JsonNode homeAfter = home.json(home.get("views/totals"), 200);
+        assertEquals(3, homeAfter.get("version").asLong());
+        JsonNode euAfter = away.json(away.get("views/totals?min_version=3&wait_ms=5000"), 200);
+        assertEquals(homeAfter.get("hash"), euAfter.get("hash"));
+        assertEquals(2, euAfter.get("rows").size());
+
+        // SQL sent to eu is applied at home too, and reaches eu's replica.
+        away.sql("CREATE VIEW big AS SELECT id, amount FROM orders WHERE amount >= 100", 200);
+        JsonNode big = away.json(away.get("views/big?min_version=4&wait_ms=5000"), 200);
+        assertEquals(1, big.get("rows").size());
+        assertEquals(big.get("hash"), home.json(home.get("views/big"), 200).get("hash"));
+
+        // A tenant created in eu has its home there; us follows it.
+        TenantClient other = new TenantClient(eu, "globex");
+        other.sql("CREATE TABLE t (id BIGINT NOT NULL, PRIMARY KEY (id))", 200);
+        HttpResponse<String> followed = new TenantClient(us, "globex").get("tables/t?min_version=1&wait_ms=5000");
+        assertEquals(200, followed.statusCode(), followed.body());
+        assertEquals(
+                "eu", followed.headers().firstValue("X-Shardview-Home-Region").orElseThrow());
+
+        String metrics = TestNodes.get(eu, "/metrics").body();
+        assertTrue(metrics.contains("shardview_replicas_following{home_region=\"us\"} 1"), metrics);
+    }
+
+    @Test
+    void theHomeMovesToAnotherRegionUnderWritesWithNoBatchLostOrAppliedTwice() throws Exception {
+        ShardviewNode eu = node("eu", null);
+        ShardviewNode us = node("us", eu);
+        awaitMembers(eu, 2);
+        TenantClient inEu = new TenantClient(eu, "moving");
+        TenantClient inUs = new TenantClient(us, "moving");
+        inEu.sql(
+                "CREATE TABLE orders (id BIGINT NOT NULL, customer VARCHAR NOT NULL, amount INT, PRIMARY KEY (id))",
+                200);
+
+        // Batches through both regions, each retried with its batch id until it is answered 200.
+        int batches = 60;
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = new Thread(() -> {
+            for (int i = 0; i < batches; i++) {
+                TenantClient via = i % 2 == 0 ? inEu : inUs;
+                while (true) {
+                    HttpResponse<String> reply = via.post("ingest", "application/json", batch("m" + i, i, "c", i));
+                    if (reply.statusCode() == 200) break;
+                    assertTrue(reply.statusCode() == 503 || reply.statusCode() == 504, reply.body());
+                    retries.incrementAndGet();
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                sent.incrementAndGet();
+            }
+        });
+        writer.start();
+        while (sent.get() < batches / 3) Thread.sleep(20);
+        HttpResponse<String> moved = inUs.put("home", "application/json", "{\"region\": \"us\"}");
+        assertEquals(200, moved.statusCode(), moved.body());
+        assertEquals(
+                "us",
+                io.shardview.http.Json.MAPPER.readTree(moved.body()).get("home").asText());
+        writer.join(60_000);
+        assertEquals(batches, sent.get());
+
+        long version = 1 + batches; // the SQL request, then one version per batch: none lost, none twice
+        for (TenantClient client : List.of(inEu, inUs)) {
+            HttpResponse<String> read = client.get("tables/orders?limit=1000&min_version=" + version + "&wait_ms=5000");
+            JsonNode rows = client.json(read, 200);
+            assertEquals(version, rows.get("version").asLong(), read.body());
+            assertEquals(batches, rows.get("rows").size());
+            assertEquals(
+                    "us", read.headers().firstValue("X-Shardview-Home-Region").orElseThrow());
+        }
+        assertEquals(
+                inEu.json(inEu.get("tables/orders?limit=1000"), 200).get("hash"),
+                inUs.json(inUs.get("tables/orders?limit=1000"), 200).get("hash"));
+        // A batch applied in eu before the move is still known in us, its new home.
+        assertTrue(inUs.ingest(batch("m0", 0, "c", 0), 200).get("duplicate").asBoolean());
+        assertEquals(400, inEu.put("home", "application/json", "{}").statusCode());
+        HttpResponse<String> nowhere = inEu.put("home", "application/json", "{\"region\": \"mars\"}");
+        assertEquals(400, nowhere.statusCode(), nowhere.body());
+        assertTrue(nowhere.body().contains("no region named mars"), nowhere.body());
+    }
+
+    @Test
+    void aNodeOfAnotherRegionOnARegionsJournalDatabaseIsRefusedAtStart() throws Exception {
+        JournalDatabase db = database();
+        ShardviewNode eu = start(config("eu", db, null, dir.resolve("eu")));
+        closing.add(eu::stop);
+        ShardviewNode.NodeStartException refused = assertThrows(
+                ShardviewNode.NodeStartException.class,
+                () -> ShardviewNode.start(config("us", db, eu, dir.resolve("us")), List.of(new TenantModule())));
+        assertTrue(refused.getMessage().contains("belongs to region 'eu'"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("docs/regions.md"), refused.getMessage());
+    }
+
+    private ShardviewNode node(String region, ShardviewNode seed) throws Exception {
+        ShardviewNode node = start(config(region, database(), seed, dir.resolve(region)));
+        closing.add(node::stop);
+        return node;
+    }
+
+    private JournalDatabase database() throws Exception {
+        JournalDatabase db = new JournalDatabase();
+        closing.add(db);
+        Path file = dir.resolve(db.name + ".conf");
+        Files.writeString(file, "shardview.journal.url = \"" + db.url() + "\"\n");
+        assertEquals(0, new CommandLine(new Main()).execute("journal", "init", "--config", file.toString()));
+        return db;
+    }
+
+    private static com.typesafe.config.Config config(String region, JournalDatabase db, ShardviewNode seed, Path data)
+            throws Exception {
+        Map<String, Object> settings = new HashMap<>(db.settings());
+        int port = freePort();
+        settings.put("shardview.region", region);
+        settings.put("shardview.cluster.port", port);
+        String seedAddress = seed == null
+                ? "pekko://shardview@127.0.0.1:" + port
+                : org.apache.pekko.cluster.typed.Cluster.get(seed.system())
+                        .selfMember()
+                        .address()
+                        .toString();
+        settings.put("shardview.cluster.seed-nodes", List.of(seedAddress));
+        return TestNodes.config("cluster", data, settings);
+    }
+
+    private static ShardviewNode start(com.typesafe.config.Config config) throws InterruptedException {
+        ShardviewNode node = ShardviewNode.start(config, List.of(new TenantModule()));
+        int ready = TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(60))
+                .statusCode();
+        if (ready != 200) {
+            node.stop();
+            throw new IllegalStateException("node not ready: " + ready);
+        }
+        return node;
+    }
+
+    private static void awaitMembers(ShardviewNode node, int members) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode cluster = json(TestNodes.get(node, "/v1/cluster"));
+            long up = 0;
+            for (JsonNode m : cluster.get("members"))
+                if (m.get("status").asText().equals("Up")) up++;
+            if (up == members) return;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the regions did not form one cluster of " + members);
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        assertEquals(200, response.statusCode(), response.body());
+        return io.shardview.http.Json.MAPPER.readTree(response.body());
+    }
+
+    private static String batch(String id, long key, String customer, int amount) {
+        return "{\"batch_id\": \"" + id + "\", \"ops\": [{\"op\": \"upsert\", \"table\": \"orders\", \"row\": {\"id\": "
+                + key + ", \"customer\": \"" + customer + "\", \"amount\": " + amount + "}}]}";
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

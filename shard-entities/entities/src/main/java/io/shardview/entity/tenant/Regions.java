@@ -1,0 +1,146 @@
+package io.shardview.entity.tenant;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * The regions of the cluster as this node's tenant replicas see them, the replication settings
+ * ({@code shardview.replication}, config/tenant.conf) and the lag of the replicas running here (docs/regions.md).
+ * One per node, shared by its tenant entities.
+ */
+public final class Regions {
+    /** Replication settings: see config/tenant.conf, {@code shardview.replication}. */
+    public record Settings(
+            Duration syncInterval, Duration homeLookupTimeout, int pullMaxEvents, long pullMaxBytes, int recentEvents) {
+        static Settings from(Config config) {
+            Config c = config.getConfig("shardview.replication");
+            return new Settings(
+                    c.getDuration("sync-interval"),
+                    c.getDuration("home-lookup-timeout"),
+                    c.getInt("pull-max-events"),
+                    c.getBytes("pull-max-bytes"),
+                    c.getInt("recent-events"));
+        }
+    }
+
+    /** How far behind its home one replica running on this node is. */
+    public record Lag(String home, long versions, long millis) {}
+
+    private final ActorSystem<?> system;
+    private final boolean clustered;
+    private final String self;
+    private final Settings settings;
+    private final String readJournal;
+    private final Map<String, Lag> lags = new ConcurrentHashMap<>();
+
+    public Regions(ActorSystem<?> system) {
+        this.system = system;
+        Config config = system.settings().config();
+        this.clustered = config.getString("pekko.actor.provider").equals("cluster");
+        this.self = clustered ? Cluster.get(system).selfMember().dataCenter() : "default";
+        this.settings = config.hasPath("shardview.replication") ? Settings.from(config) : null;
+        this.readJournal = config.getString("pekko.persistence.journal.plugin").equals("jdbc-journal")
+                ? "jdbc-read-journal"
+                : null;
+        // Before sharding shuts down: a proxy holding a message for a region that is gone would keep the node's
+        // shutdown waiting for the whole sharding phase. What the proxies hold is dropped; replicas catch up later.
+        if (clustered) {
+            org.apache.pekko.actor.CoordinatedShutdown.get(system)
+                    .addTask(
+                            org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+                            "stop-tenant-proxies-to-other-regions",
+                            () -> {
+                                stopProxies();
+                                return java.util.concurrent.CompletableFuture.completedFuture(
+                                        org.apache.pekko.Done.getInstance());
+                            });
+        }
+    }
+
+    private synchronized void stopProxies() {
+        var classic = org.apache.pekko.cluster.sharding.ClusterSharding.get(
+                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system));
+        for (String region : proxies) {
+            classic.shardRegionProxy(TenantCircuit.ENTITY_KEY.name(), region)
+                    .tell(org.apache.pekko.actor.PoisonPill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
+        }
+    }
+
+    /** The region of this node. */
+    public String self() {
+        return self;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** The plugin id of the read journal the home reads old events from, or null (a journal of one node). */
+    String readJournal() {
+        return readJournal;
+    }
+
+    /** The other regions that have members now, reachable or not. */
+    List<String> others() {
+        if (!clustered || settings == null) return List.of();
+        return Cluster.get(system).state().getAllDataCenters().stream()
+                .filter(region -> !region.equals(self))
+                .sorted()
+                .toList();
+    }
+
+    /**
+     * Makes sure this node has a proxy to the tenant shards of {@code region}, through which entity refs of that
+     * region deliver (Cluster Sharding runs per region; a proxy is started once per region, when first needed).
+     */
+    synchronized void ensureProxy(String region) {
+        if (proxies.add(region)) {
+            ClusterSharding.get(system)
+                    .init(Entity.of(TenantCircuit.ENTITY_KEY, context -> Behaviors.<TenantCircuit.Command>empty())
+                            .withDataCenter(region));
+        }
+    }
+
+    private final java.util.Set<String> proxies = new java.util.HashSet<>();
+
+    /** Whether this node sees region {@code region} as cut off (its failure detector says so). */
+    boolean unreachable(String region) {
+        return clustered
+                && Cluster.get(system).state().getUnreachableDataCenters().contains(region);
+    }
+
+    void reportLag(String tenant, Lag lag) {
+        if (lag == null) lags.remove(tenant);
+        else lags.put(tenant, lag);
+    }
+
+    /** Called with each replicated event's delay from its home to its persisting here, in milliseconds. */
+    void recordDelay(long millis) {
+        DelayListener listener = delayListener;
+        if (listener != null) listener.delay(millis);
+    }
+
+    /** Receives replication delays (the node's histogram). */
+    public interface DelayListener {
+        void delay(long millis);
+    }
+
+    private volatile DelayListener delayListener;
+
+    public void onDelay(DelayListener listener) {
+        this.delayListener = listener;
+    }
+
+    /** The lag of every replica following a home in another region, running on this node, by tenant. */
+    public Map<String, Lag> lags() {
+        return Map.copyOf(lags);
+    }
+}

@@ -1,0 +1,414 @@
+package io.shardview.entity.tenant;
+
+import io.shardview.entity.tenant.TenantCircuit.Command;
+import io.shardview.entity.tenant.TenantCircuit.HomeAnswer;
+import io.shardview.entity.tenant.TenantCircuit.Pull;
+import io.shardview.entity.tenant.TenantCircuit.Replicate;
+import io.shardview.entity.tenant.TenantCircuit.WhoIsHome;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+
+/**
+ * One tenant entity's place among the tenant's replicas, one per region (docs/regions.md). The replica in the home
+ * region is the only writer: it persists each accepted write as before and pushes the events to the other regions'
+ * replicas, which persist them in their own journals at the same sequence numbers and apply them as the home did, so
+ * every replica holds the same state at the same version. A replica that misses events (a push lost in a partition, a
+ * replica stopped meanwhile) pulls them from the home: from the home's memory when recent, else from its journal. A
+ * replica that has heard nothing for {@code sync-interval} asks the home where it is, which bounds how long it can
+ * fall behind unnoticed and tells it how stale it is.
+ *
+ * <p>Which region is home: the region named by the tenant's events ({@link TenantEvent.HomeSet}, or the origin of
+ * the events a replica follows); for a tenant created in a cluster of one region, the region holding its events. A
+ * replica with no events asks the other regions' replicas ({@link WhoIsHome}) before it answers anything: a tenant
+ * may exist in another region, or be created there at the same moment. A new tenant's first SQL request makes the
+ * region that received it home, unless another region's replica is claiming it too, in which case the region whose
+ * name sorts first wins and the other forwards to it.
+ *
+ * <p>Not state: after a restart a replica knows its home from its events and the rest again from the home.
+ */
+final class TenantReplica {
+    /** What a replica knows about its tenant's home before its events say it. */
+    enum Lookup {
+        /** Nothing asked yet. */
+        NONE,
+        /** Asking the other regions now; commands wait. */
+        RUNNING,
+        /** Every other region answered: none has the tenant (valid for a sync interval). */
+        ABSENT,
+        /** Some region did not answer: nobody can say whether the tenant exists elsewhere. */
+        UNDECIDED
+    }
+
+    private record Sequenced(long seqNr, TenantEvent event, long bytes) {}
+
+    private final ActorContext<Command> actor;
+    private final String tenant;
+    private final Regions regions;
+    private final String persistenceId;
+
+    /** The home region as learned from other replicas (a lookup, a push), before this replica's events say it. */
+    private String knownHome;
+
+    Lookup lookup = Lookup.NONE;
+    private long lookupAt;
+    /** Whether the running lookup means to claim home for this region. */
+    private boolean claimingLookup;
+
+    /** During a claiming lookup: a region that claims too and wins, to forward to. */
+    private String yieldedTo;
+
+    private final long startedAtMillis = System.currentTimeMillis();
+
+    /** The region this replica told it would not claim against (a claiming region asked it), and when. */
+    private String promisedTo;
+
+    private long promisedAt;
+
+    // A follower's view of its home.
+    private long homeSeqNr;
+    private long homeVersion;
+    private long lastHeardMillis;
+    /** When this replica last knew it had every event the home had (0: never). */
+    private long caughtUpAtMillis;
+
+    private long pullSentMillis;
+
+    // The home's recent events, to answer pulls without reading the journal (kept only with other regions).
+    private final ArrayDeque<Sequenced> recent = new ArrayDeque<>();
+    private long recentBytes;
+
+    TenantReplica(ActorContext<Command> actor, String tenant, Regions regions, String persistenceId) {
+        this.actor = actor;
+        this.tenant = tenant;
+        this.regions = regions;
+        this.persistenceId = persistenceId;
+    }
+
+    String self() {
+        return regions.self();
+    }
+
+    /** The home region, or null while nobody knows (this replica has no events and the other regions were not asked). */
+    String home(TenantState state, long lastSeqNr) {
+        if (state.home != null) return state.home;
+        if (lastSeqNr > 0) return self(); // written here, in a cluster of one region: the tenant's home is here
+        if (knownHome != null) return knownHome;
+        if (promisedTo != null && System.currentTimeMillis() - promisedAt < promiseMillis()) return promisedTo;
+        if (regions.others().isEmpty()) return self();
+        return null;
+    }
+
+    boolean isHome(TenantState state, long lastSeqNr) {
+        return self().equals(home(state, lastSeqNr));
+    }
+
+    /** Whether this replica follows a home in another region. */
+    boolean isFollower(TenantState state, long lastSeqNr) {
+        String home = home(state, lastSeqNr);
+        return home != null && !home.equals(self());
+    }
+
+    /** Whether a write must ask the other regions first: no home known and no recent answer that it exists nowhere. */
+    boolean mustLookUp(TenantState state, long lastSeqNr) {
+        if (home(state, lastSeqNr) != null) return false;
+        return lookup != Lookup.ABSENT
+                || System.currentTimeMillis() - lookupAt
+                        > settings().syncInterval().toMillis();
+    }
+
+    /** Whether {@code region} still has members (a home whose region left the cluster cannot be reached). */
+    boolean hasMembers(String region) {
+        return regions.others().contains(region);
+    }
+
+    Regions.Settings settings() {
+        return regions.settings();
+    }
+
+    /** Whether the last lookup was answered less than {@code interval} ago. */
+    boolean answeredWithin(Duration interval) {
+        return System.currentTimeMillis() - lookupAt < interval.toMillis();
+    }
+
+    /** Whether writes can be sent to {@code home}: it has members and this node does not see it cut off. */
+    boolean reachable(String home) {
+        return hasMembers(home) && !regions.unreachable(home);
+    }
+
+    /** Sends a write on to the home replica. */
+    void forward(String home, TenantCircuit.Forwarded write) {
+        replicaIn(home).tell(write);
+    }
+
+    /** A replicated event applied here: how long after the home sent it (the replication delay metric). */
+    void replicated(long sentAtMillis) {
+        regions.recordDelay(Math.max(0, System.currentTimeMillis() - sentAtMillis));
+    }
+
+    private long promiseMillis() {
+        return 3 * settings().homeLookupTimeout().toMillis();
+    }
+
+    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> replicaIn(String region) {
+        regions.ensureProxy(region);
+        return ClusterSharding.get(actor.getSystem()).entityRefFor(TenantCircuit.ENTITY_KEY, tenant, region);
+    }
+
+    // ---- which region is home ---------------------------------------------------------------
+
+    /**
+     * Asks every other region's replica which region is home; with {@code claiming}, this replica means to become home
+     * if none is. The answers come back to the entity as one {@link TenantCircuit.HomeAnswers}.
+     */
+    void startLookup(boolean claiming) {
+        lookup = Lookup.RUNNING;
+        claimingLookup = claiming;
+        yieldedTo = null;
+        Duration timeout = settings().homeLookupTimeout();
+        List<CompletableFuture<HomeAnswer>> asked = new ArrayList<>();
+        for (String region : regions.others()) {
+            CompletionStage<HomeAnswer> answer = regions.unreachable(region)
+                    ? CompletableFuture.completedFuture(new HomeAnswer(region, null, false, false))
+                    : replicaIn(region)
+                            .<HomeAnswer>ask(replyTo -> new WhoIsHome(self(), claiming, replyTo), timeout)
+                            .exceptionally(silent -> new HomeAnswer(region, null, false, false));
+            asked.add(answer.toCompletableFuture());
+        }
+        actor.pipeToSelf(
+                CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                        .thenApply(done ->
+                                asked.stream().map(CompletableFuture::join).toList()),
+                (answers, error) -> new TenantCircuit.HomeAnswers(answers == null ? List.of() : answers, claiming));
+    }
+
+    /**
+     * The answers of a lookup. Returns true when this replica is to claim home: it was claiming, every other region
+     * answered, none has a home or wins the claim, and none made it yield.
+     */
+    boolean lookupAnswered(TenantCircuit.HomeAnswers answers) {
+        lookupAt = System.currentTimeMillis();
+        String winner = yieldedTo;
+        boolean silent = false;
+        for (HomeAnswer answer : answers.answers()) {
+            if (!answer.answered()) silent = true;
+            else if (answer.home() != null) winner = answer.home();
+            else if (answer.claiming() && winner == null) winner = answer.region();
+        }
+        if (winner != null && winner.equals(self())) {
+            // The others expect this region to be home (it won a claim before, or they were told so): it claims now.
+            lookup = Lookup.NONE;
+            return answers.claiming();
+        }
+        if (winner != null) {
+            knownHome = winner;
+            lookup = Lookup.NONE;
+            return false;
+        }
+        lookup = silent ? Lookup.UNDECIDED : Lookup.ABSENT;
+        return answers.claiming() && !silent;
+    }
+
+    /** Why a write cannot be placed now: some region did not answer whether it has the tenant. */
+    boolean undecided() {
+        return lookup == Lookup.UNDECIDED;
+    }
+
+    /** The answer to another region's {@link WhoIsHome}. */
+    HomeAnswer answer(TenantState state, long lastSeqNr, WhoIsHome asked) {
+        String home = home(state, lastSeqNr);
+        if (home != null) return new HomeAnswer(self(), home, false, true);
+        if (lookup == Lookup.RUNNING && claimingLookup && asked.claiming()) {
+            if (self().compareTo(asked.region()) < 0) return new HomeAnswer(self(), null, true, true);
+            yieldedTo = asked.region(); // it wins: this replica's claim ends by forwarding to it
+        }
+        if (asked.claiming()) {
+            promisedTo = asked.region();
+            promisedAt = System.currentTimeMillis();
+        }
+        return new HomeAnswer(self(), null, false, true);
+    }
+
+    // ---- the home side ----------------------------------------------------------------------
+
+    /** After the home persisted {@code events} ending at {@code lastSeqNr}: keep them for pulls and push them. */
+    void pushed(List<TenantEvent> events, long lastSeqNr, long version) {
+        List<String> others = regions.others();
+        if (others.isEmpty() || events.isEmpty()) return;
+        long first = lastSeqNr - events.size() + 1;
+        for (int i = 0; i < events.size(); i++) remember(first + i, events.get(i));
+        Replicate push = new Replicate(self(), first, events, lastSeqNr, version, System.currentTimeMillis());
+        for (String region : others) {
+            if (!regions.unreachable(region)) replicaIn(region).tell(push);
+        }
+    }
+
+    private void remember(long seqNr, TenantEvent event) {
+        long bytes = sizeOf(event);
+        recent.addLast(new Sequenced(seqNr, event, bytes));
+        recentBytes += bytes;
+        while (recent.size() > settings().recentEvents()
+                || (recentBytes > settings().pullMaxBytes() && recent.size() > 1)) {
+            recentBytes -= recent.removeFirst().bytes();
+        }
+    }
+
+    private static long sizeOf(TenantEvent event) {
+        if (event instanceof TenantEvent.Replicated replicated) return sizeOf(replicated.event());
+        if (event instanceof TenantEvent.BatchApplied batch) return 64 + batch.deltas().length;
+        if (event instanceof TenantEvent.SqlApplied sql)
+            return 64 + 2L * sql.sql().length();
+        return 64;
+    }
+
+    /**
+     * Answers a replica's pull from this home: from memory when the events are recent, else from the journal (the
+     * answer then arrives later, through the entity, as {@link TenantCircuit.PulledFromJournal}).
+     */
+    void answerPull(Pull pull, boolean isHome, String home, long lastSeqNr, long version) {
+        if (pull.fromSeqNr() > lastSeqNr) {
+            // Only the home may say there is nothing more; a replica behind it says nothing.
+            if (isHome)
+                pull.replyTo().tell(new Replicate(self(), pull.fromSeqNr(), List.of(), lastSeqNr, version, now()));
+            return;
+        }
+        if (home == null) return;
+        if (!recent.isEmpty() && recent.peekFirst().seqNr() <= pull.fromSeqNr()) {
+            List<TenantEvent> chunk = new ArrayList<>();
+            long bytes = 0;
+            for (Sequenced event : recent) {
+                if (event.seqNr() < pull.fromSeqNr()) continue;
+                if (!chunk.isEmpty()
+                        && (chunk.size() >= settings().pullMaxEvents()
+                                || bytes + event.bytes() > settings().pullMaxBytes())) break;
+                chunk.add(event.event());
+                bytes += event.bytes();
+            }
+            pull.replyTo().tell(new Replicate(home, pull.fromSeqNr(), chunk, lastSeqNr, version, now()));
+            return;
+        }
+        if (regions.readJournal() == null) return; // a journal of one node has no other region to answer
+        long to = Math.min(lastSeqNr, pull.fromSeqNr() + settings().pullMaxEvents() - 1);
+        CurrentEventsByPersistenceIdQuery journal = PersistenceQuery.get(actor.getSystem())
+                .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, regions.readJournal());
+        long maxBytes = settings().pullMaxBytes();
+        actor.pipeToSelf(
+                journal.currentEventsByPersistenceId(persistenceId, pull.fromSeqNr(), to)
+                        .map(EventEnvelope::event)
+                        .map(TenantEvent.class::cast)
+                        .runWith(Sink.seq(), actor.getSystem()),
+                (events, error) -> {
+                    if (error != null) {
+                        actor.getLog()
+                                .warn("tenant {}: reading events for region {} failed", tenant, pull.region(), error);
+                        return new TenantCircuit.PulledFromJournal(pull, home, List.of());
+                    }
+                    List<TenantEvent> chunk = new ArrayList<>();
+                    long bytes = 0;
+                    for (TenantEvent event : events) {
+                        if (!chunk.isEmpty() && bytes + sizeOf(event) > maxBytes) break;
+                        chunk.add(event);
+                        bytes += sizeOf(event);
+                    }
+                    return new TenantCircuit.PulledFromJournal(pull, home, chunk);
+                });
+    }
+
+    /** Sends events read from the journal to the replica that pulled them. */
+    void answerPulledFromJournal(TenantCircuit.PulledFromJournal pulled, long lastSeqNr, long version) {
+        if (pulled.events().isEmpty()) return; // it asks again at its next sync
+        pulled.pull()
+                .replyTo()
+                .tell(new Replicate(
+                        pulled.home(), pulled.pull().fromSeqNr(), pulled.events(), lastSeqNr, version, now()));
+    }
+
+    // ---- the follower side ------------------------------------------------------------------
+
+    /**
+     * What of a push or pull answer this replica persists: the events after {@code lastSeqNr}, or none (null) when
+     * some are missing before them, in which case it pulls them.
+     */
+    List<TenantEvent> received(Replicate replicate, long lastSeqNr) {
+        knownHome = replicate.home();
+        lastHeardMillis = now();
+        homeSeqNr = Math.max(homeSeqNr, replicate.homeSeqNr());
+        homeVersion = Math.max(homeVersion, replicate.homeVersion());
+        if (replicate.firstSeqNr() > lastSeqNr + 1) {
+            pull(replicate.home(), lastSeqNr + 1, true);
+            return null;
+        }
+        int skip = (int) Math.max(0, lastSeqNr + 1 - replicate.firstSeqNr());
+        List<TenantEvent> fresh = skip >= replicate.events().size()
+                ? List.of()
+                : replicate.events().subList(skip, replicate.events().size());
+        if (fresh.isEmpty()) caughtUpIfAt(lastSeqNr);
+        return fresh;
+    }
+
+    /** After this replica persisted what it received: caught up, or pulls the rest. */
+    void applied(TenantState state, long lastSeqNr) {
+        if (lastSeqNr < homeSeqNr) pull(home(state, lastSeqNr), lastSeqNr + 1, true);
+        else caughtUpIfAt(lastSeqNr);
+    }
+
+    private void caughtUpIfAt(long lastSeqNr) {
+        if (lastSeqNr >= homeSeqNr) caughtUpAtMillis = lastHeardMillis;
+    }
+
+    /**
+     * Every sync interval: a follower that heard nothing from its home for that long, or knows it is behind, asks the
+     * home for what follows its last event.
+     */
+    void sync(TenantState state, long lastSeqNr) {
+        if (!isFollower(state, lastSeqNr)) return;
+        long interval = settings().syncInterval().toMillis();
+        if (lastSeqNr < homeSeqNr || now() - lastHeardMillis >= interval)
+            pull(home(state, lastSeqNr), lastSeqNr + 1, false);
+        reportLag(state, lastSeqNr);
+    }
+
+    /** Tells the node's metrics how far behind this replica is. */
+    void reportLag(TenantState state, long lastSeqNr) {
+        regions.reportLag(tenant, lag(state, lastSeqNr));
+    }
+
+    /** Asks the home for its events from {@code fromSeqNr}; at most one pull per sync interval unless {@code now}. */
+    private void pull(String home, long fromSeqNr, boolean soon) {
+        if (home == null || home.equals(self()) || regions.unreachable(home)) return;
+        long since = now() - pullSentMillis;
+        long interval = settings().syncInterval().toMillis();
+        if (since < (soon ? Math.min(200, interval) : interval)) return;
+        pullSentMillis = now();
+        replicaIn(home).tell(new Pull(self(), fromSeqNr, actor.getSelf()));
+    }
+
+    /** How far this replica is behind its home: nothing for the home itself. */
+    Regions.Lag lag(TenantState state, long lastSeqNr) {
+        String home = home(state, lastSeqNr);
+        if (home == null || home.equals(self())) return null;
+        long versions = Math.max(0, homeVersion - state.circuit.version());
+        long millis = now() - (caughtUpAtMillis == 0 ? startedAtMillis : caughtUpAtMillis);
+        if (lastSeqNr >= homeSeqNr
+                && now() - lastHeardMillis < 2 * settings().syncInterval().toMillis()) millis = 0;
+        return new Regions.Lag(home, versions, Math.max(0, millis));
+    }
+
+    /** Stops reporting this replica's lag (it stops, or it is home now). */
+    void stopped() {
+        regions.reportLag(tenant, null);
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}
