@@ -38,7 +38,6 @@ public enum ErrorCode {
     /** A tenant's ingest queue on this node is full: back off and retry (with Retry-After). */
     OVERLOADED("overloaded", StatusCodes.TOO_MANY_REQUESTS),
     TOO_MANY_SERIES("too_many_series", StatusCodes.TOO_MANY_REQUESTS),
-    SLOW_CONSUMER("slow_consumer", StatusCodes.TOO_MANY_REQUESTS),
     HEADERS_TOO_LARGE("headers_too_large", StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE),
     INTERNAL("internal", StatusCodes.INTERNAL_SERVER_ERROR),
     UNAVAILABLE("unavailable", StatusCodes.SERVICE_UNAVAILABLE),

@@ -25,7 +25,6 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -37,9 +36,14 @@ import org.apache.pekko.util.ByteString;
  * the SSE id is the version, so {@code Last-Event-ID} resumes) or NDJSON.
  *
  * <p>The subscription to pub-sub is made before the snapshot or history is read, so nothing
- * published in between is missed; what arrives twice is dropped by the {@link ChangeCursor}. A
- * client that reads slower than changes arrive fills a bounded buffer and is then sent a final
- * {@code slow_consumer} error instead of slowing ingest or growing memory.
+ * published in between is missed; what arrives twice is dropped by the {@link ChangeCursor}.
+ *
+ * <p>Live changes wait in a bounded buffer that drops its oldest when full: a client reading slower
+ * than changes arrive, or a cursor waiting on a slow history read (a replica catching up after a
+ * partition publishes thousands of versions in seconds), slows neither ingest nor memory. The cursor
+ * sees the gap the dropped changes leave and reads them from the tenant's history, so the client
+ * still receives every version once, at its own pace; one that falls behind the retained history is
+ * ended with {@code history_gone}.
  */
 public final class ChangeStreamRoute {
     static final ContentType EVENT_STREAM =
@@ -56,7 +60,7 @@ public final class ChangeStreamRoute {
 
     /**
      * @param heartbeat interval of heartbeats, which also re-read missed changes
-     * @param bufferedChanges changes held for a slow client before it is dropped
+     * @param bufferedChanges live changes held before the oldest is dropped (and later re-read from history)
      */
     public ChangeStreamRoute(
             ActorSystem<?> system, ViewTopics topics, ChangeFeed feed, Duration heartbeat, int bufferedChanges) {
@@ -79,7 +83,7 @@ public final class ChangeStreamRoute {
                                 .toResponse());
             }
             Pair<ActorRef<ViewChange>, Source<ViewChange, NotUsed>> live = ActorSource.<ViewChange>actorRef(
-                            change -> false, change -> Optional.empty(), bufferedChanges, OverflowStrategy.fail())
+                            change -> false, change -> Optional.empty(), bufferedChanges, OverflowStrategy.dropHead())
                     .preMaterialize(system);
             topics.subscribe(tenant, view, live.first());
             return onSuccess(feed.replay(tenant, view, from), replay -> {
@@ -116,13 +120,7 @@ public final class ChangeStreamRoute {
                         .mapMaterializedValue(cancellable -> NotUsed.getInstance()));
         Source<ChangeEvent, NotUsed> following = liveAndTicks
                 .mapAsync(1, item -> item.isPresent() ? cursor.onLive(item.get()) : cursor.onTick())
-                .mapConcat(list -> list)
-                .recover(
-                        BufferOverflowException.class,
-                        () -> new ChangeEvent.Failure(new ApiError(
-                                ErrorCode.SLOW_CONSUMER,
-                                "the client read changes slower than they arrived; reconnect with from=<last version>",
-                                Map.of("buffered_changes", bufferedChanges))));
+                .mapConcat(list -> list);
         return Source.from(first).concat(following).takeWhile(event -> !(event instanceof ChangeEvent.Failure), true);
     }
 

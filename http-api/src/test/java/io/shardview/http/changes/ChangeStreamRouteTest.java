@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -217,35 +216,57 @@ class ChangeStreamRouteTest {
     }
 
     @Test
-    void aClientThatDoesNotReadIsEndedWithASlowConsumerError() throws Exception {
+    void aClientSlowerThanTheChangesGetsEveryChangeOnceInOrderFromHistory() throws Exception {
+        TestFeed longHistory = new TestFeed(1_000);
+        List<ChangeEvent> received = unreadWhile200ChangesArrive(longHistory);
+        List<Long> versions = new ArrayList<>();
+        for (ChangeEvent event : received) {
+            if (event instanceof ChangeEvent.Change change)
+                versions.add(change.change().version());
+            else assertInstanceOf(ChangeEvent.Heartbeat.class, event, event.toString());
+        }
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList(), versions);
+    }
+
+    @Test
+    void aClientThatFallsBehindTheRetainedHistoryIsEndedWithHistoryGone() throws Exception {
+        List<ChangeEvent> received = unreadWhile200ChangesArrive(feed); // keeps 5 changes
+        ChangeEvent.Failure last = assertInstanceOf(ChangeEvent.Failure.class, received.get(received.size() - 1));
+        assertEquals("history_gone", last.error().code());
+        long expected = 1;
+        for (ChangeEvent event : received) {
+            if (event instanceof ChangeEvent.Change change)
+                assertEquals(expected++, change.change().version());
+        }
+    }
+
+    /**
+     * A subscriber with a live buffer of 4 that reads nothing while 200 changes are published, then everything it is
+     * sent until the stream ends or delivers version 200.
+     */
+    private List<ChangeEvent> unreadWhile200ChangesArrive(TestFeed source) throws Exception {
         var live = org.apache.pekko.stream.typed.javadsl.ActorSource.<ViewChange>actorRef(
-                        c -> false, c -> Optional.empty(), 4, org.apache.pekko.stream.OverflowStrategy.fail())
+                        c -> false, c -> Optional.empty(), 4, org.apache.pekko.stream.OverflowStrategy.dropHead())
                 .preMaterialize(system);
-        SinkQueueWithCancel<ChangeEvent> client = route.events(
+        SinkQueueWithCancel<ChangeEvent> client = new ChangeStreamRoute(system, topics, source, HEARTBEAT, 4)
+                .events(
                         "t",
                         "v",
                         OptionalLong.of(0),
-                        feed.replay("t", "v", OptionalLong.of(0))
+                        source.replay("t", "v", OptionalLong.of(0))
                                 .toCompletableFuture()
                                 .join(),
                         live.second())
                 .runWith(Sink.queue(1), system);
-        for (long v = 1; v <= 200; v++) live.first().tell(feed.next(v));
+        for (long v = 1; v <= 200; v++) live.first().tell(source.next(v));
 
         List<ChangeEvent> received = new ArrayList<>();
         for (Optional<ChangeEvent> e;
                 (e = client.pull().toCompletableFuture().get(10, TimeUnit.SECONDS)).isPresent(); ) {
             received.add(e.get());
+            if (e.get() instanceof ChangeEvent.Change change && change.change().version() == 200) break;
         }
-        ChangeEvent.Failure last = assertInstanceOf(ChangeEvent.Failure.class, received.get(received.size() - 1));
-        assertEquals("slow_consumer", last.error().code());
-        assertTrue(received.size() < 200, "the stream ended before delivering everything: " + received.size());
-        Iterator<ChangeEvent> it = received.iterator();
-        long expected = 1;
-        while (it.hasNext()) {
-            ChangeEvent event = it.next();
-            if (event instanceof ChangeEvent.Change change)
-                assertEquals(expected++, change.change().version());
-        }
+        client.cancel();
+        return received;
     }
 }
