@@ -42,11 +42,25 @@ public final class NodeUnderTest implements AutoCloseable {
     public static NodeUnderTest start(
             Path jar, Path dataDir, String javaOpts, List<String> serveArgs, java.util.Map<String, String> env)
             throws Exception {
+        return start(jar, dataDir, javaOpts, serveArgs, env, null);
+    }
+
+    /** As above, with the node's stderr (its log) appended to {@code log} rather than this process's stderr. */
+    public static NodeUnderTest start(
+            Path jar,
+            Path dataDir,
+            String javaOpts,
+            List<String> serveArgs,
+            java.util.Map<String, String> env,
+            Path log)
+            throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("java"));
         if (!javaOpts.isBlank()) command.addAll(List.of(javaOpts.trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString(), "serve", "--http-port", "0", "--data-dir", dataDir.toString()));
         command.addAll(serveArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectError(
+                        log == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         Process process = builder.start();
         BufferedReader out =

@@ -50,6 +50,26 @@ final class ProcessResources {
     }
 
     /** System (kernel) CPU time of the process so far, in seconds: a part of {@link #cpuSeconds}. */
+    /** CPU seconds so far (user + system) of every PostgreSQL process of this machine. */
+    static double postgresCpuSeconds() throws Exception {
+        double total = 0;
+        try (var processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (java.nio.file.Path p : processes.toList()) {
+                try {
+                    if (p.getFileName().toString().chars().allMatch(Character::isDigit)
+                            && java.nio.file.Files.readString(p.resolve("comm"))
+                                    .trim()
+                                    .startsWith("postgres")) {
+                        total += cpuSeconds(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (java.io.IOException gone) {
+                    // the process ended while listing
+                }
+            }
+        }
+        return total;
+    }
+
     static double systemCpuSeconds(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

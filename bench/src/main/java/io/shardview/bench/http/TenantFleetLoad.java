@@ -298,20 +298,7 @@ public final class TenantFleetLoad {
     private double[] cpu() throws Exception {
         double nodesCpu = 0;
         for (NodeUnderTest node : nodes) nodesCpu += ProcessResources.cpuSeconds(node.pid());
-        double postgres = 0;
-        try (var processes = Files.list(Path.of("/proc"))) {
-            for (Path p : processes.toList()) {
-                try {
-                    if (p.getFileName().toString().chars().allMatch(Character::isDigit)
-                            && Files.readString(p.resolve("comm")).trim().startsWith("postgres")) {
-                        postgres += ProcessResources.cpuSeconds(
-                                Long.parseLong(p.getFileName().toString()));
-                    }
-                } catch (IOException gone) {
-                    // the process ended while listing
-                }
-            }
-        }
+        double postgres = ProcessResources.postgresCpuSeconds();
         return new double[] {
             nodesCpu,
             postgres,
