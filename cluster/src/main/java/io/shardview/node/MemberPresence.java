@@ -95,9 +95,7 @@ final class MemberPresence implements AutoCloseable {
             throws SQLException {
         java.util.Map<String, java.sql.Timestamp> alive = new java.util.HashMap<>();
         try (Connection c = connect(journal)) {
-            try (var create = c.createStatement()) {
-                create.execute(CREATE);
-            }
+            io.shardview.persistence.JournalSettings.createTableIfAbsent(c, CREATE);
             try (PreparedStatement query = c.prepareStatement("SELECT address, seen_at FROM shardview_members "
                     + "WHERE address <> ? AND seen_at > now() - make_interval(secs => ?)")) {
                 query.setString(1, self);
@@ -112,9 +110,7 @@ final class MemberPresence implements AutoCloseable {
 
     private void record() {
         try (Connection c = connect(journal)) {
-            try (var create = c.createStatement()) {
-                create.execute(CREATE);
-            }
+            io.shardview.persistence.JournalSettings.createTableIfAbsent(c, CREATE);
             try (PreparedStatement upsert = c.prepareStatement("INSERT INTO shardview_members (address, seen_at) "
                     + "VALUES (?, now()) ON CONFLICT (address) DO UPDATE SET seen_at = now()")) {
                 upsert.setString(1, self);

@@ -136,9 +136,7 @@ public final class PostgresLease extends Lease {
     private boolean take() {
         long start = System.nanoTime();
         try (Connection c = connect()) {
-            try (var create = c.createStatement()) {
-                create.execute(CREATE);
-            }
+            JournalSettings.createTableIfAbsent(c, CREATE);
             try (PreparedStatement take = c.prepareStatement(TAKE)) {
                 take.setString(1, settings.leaseName());
                 take.setString(2, settings.ownerName());

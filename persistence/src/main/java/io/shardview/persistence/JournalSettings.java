@@ -87,10 +87,10 @@ public final class JournalSettings {
      */
     public void claimForRegion(String region) {
         try (Connection connection = connect()) {
-            try (var create = connection.createStatement()) {
-                create.execute("CREATE TABLE IF NOT EXISTS shardview_region ("
-                        + "id INT PRIMARY KEY CHECK (id = 1), region VARCHAR(255) NOT NULL)");
-            }
+            createTableIfAbsent(
+                    connection,
+                    "CREATE TABLE IF NOT EXISTS shardview_region ("
+                            + "id INT PRIMARY KEY CHECK (id = 1), region VARCHAR(255) NOT NULL)");
             try (PreparedStatement claim = connection.prepareStatement(
                     "INSERT INTO shardview_region (id, region) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")) {
                 claim.setString(1, region);
@@ -130,6 +130,23 @@ public final class JournalSettings {
         properties.setProperty("password", journal.getString("password"));
         properties.setProperty("connectTimeout", String.valueOf(connectTimeoutSeconds));
         return DriverManager.getConnection(journal.getString("url"), properties);
+    }
+
+    /**
+     * Runs {@code createIfNotExists} (a {@code CREATE TABLE IF NOT EXISTS}), tolerating the node that created the
+     * same table at the same moment: PostgreSQL's {@code IF NOT EXISTS} is not atomic, and the loser of two
+     * concurrent creations fails on the catalog (nodes of a region start together).
+     */
+    public static void createTableIfAbsent(Connection connection, String createIfNotExists) throws SQLException {
+        try (var create = connection.createStatement()) {
+            create.execute(createIfNotExists);
+        } catch (SQLException e) {
+            // unique_violation (on pg_type), duplicate_table, duplicate_object (its row type): created meanwhile
+            boolean createdMeanwhile =
+                    java.util.Set.of("23505", "42P07", "42710").contains(e.getSQLState());
+            if (!createdMeanwhile) throw e;
+            if (!connection.getAutoCommit()) connection.rollback();
+        }
     }
 
     /** The shared journal cannot be used; the message says why and what to do. */
