@@ -52,7 +52,9 @@ public final class ViewTopics {
     public void publish(ViewChange change) {
         String topic = name(change.tenant(), change.view());
         if (mediator != null) {
-            mediator.tell(new DistributedPubSubMediator.Publish(topic, change), acks);
+            // No sender: a remote mediator cannot resolve this node's ignore ref and would warn once per change.
+            mediator.tell(
+                    new DistributedPubSubMediator.Publish(topic, change), org.apache.pekko.actor.ActorRef.noSender());
         } else {
             for (ActorRef<ViewChange> follower : followers.getOrDefault(topic, Set.of())) follower.tell(change);
         }
