@@ -159,6 +159,47 @@ class RegionsTest {
         assertTrue(nowhere.body().contains("no region named mars"), nowhere.body());
     }
 
+    /** docs/regions.md, "Metrics shards across regions": each region stores the metrics its own nodes ingested. */
+    @Test
+    void metricsStayInTheRegionThatIngestedThem() throws Exception {
+        ShardviewNode eu = node("eu", null);
+        ShardviewNode us = node("us", eu);
+        awaitMembers(eu, 2);
+        TenantClient inEu = new TenantClient(eu, "ops");
+        TenantClient inUs = new TenantClient(us, "ops");
+        long at = System.currentTimeMillis() - 60_000;
+        for (TenantClient via : List.of(inEu, inUs)) {
+            String region = via == inEu ? "eu" : "us";
+            HttpResponse<String> written = via.post(
+                    "prom/api/v1/import",
+                    "application/json",
+                    "{\"metric\":{\"__name__\":\"up\",\"job\":\"api\",\"sent_to\":\"" + region
+                            + "\"},\"values\":[1,0],\"timestamps\":[" + at + "," + (at + 10_000) + "]}\n"
+                            + "{\"metric\":{\"__name__\":\"up\",\"job\":\"both\"},\"values\":["
+                            + (region.equals("eu") ? 1 : 2)
+                            + "],\"timestamps\":[" + at + "]}");
+            assertTrue(written.statusCode() / 100 == 2, written.statusCode() + " " + written.body());
+        }
+        String match = "prom/api/v1/export?match%5B%5D="
+                + java.net.URLEncoder.encode("{__name__=\"up\"}", java.nio.charset.StandardCharsets.UTF_8);
+        for (TenantClient via : List.of(inEu, inUs)) {
+            String region = via == inEu ? "eu" : "us";
+            HttpResponse<String> exported = via.get(match);
+            assertEquals(200, exported.statusCode(), exported.body());
+            List<String> series =
+                    exported.body().lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(2, series.size(), region + ": " + exported.body());
+            JsonNode own = io.shardview.http.Json.MAPPER.readTree(series.get(0));
+            JsonNode both = io.shardview.http.Json.MAPPER.readTree(series.get(1));
+            assertEquals("api", own.at("/metric/job").asText(), exported.body());
+            assertEquals(region, own.at("/metric/sent_to").asText(), "only what this region ingested");
+            assertEquals(2, own.get("values").size());
+            assertEquals("both", both.at("/metric/job").asText());
+            assertEquals(
+                    region.equals("eu") ? 1.0 : 2.0, both.get("values").get(0).asDouble(), "not replicated");
+        }
+    }
+
     @Test
     void aNodeOfAnotherRegionOnARegionsJournalDatabaseIsRefusedAtStart() throws Exception {
         JournalDatabase db = database();
@@ -203,7 +244,7 @@ class RegionsTest {
     }
 
     private static ShardviewNode start(com.typesafe.config.Config config) throws InterruptedException {
-        ShardviewNode node = ShardviewNode.start(config, List.of(new TenantModule()));
+        ShardviewNode node = ShardviewNode.start(config, List.of(new TenantModule(), new MetricsModule()));
         int ready = TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(60))
                 .statusCode();
         if (ready != 200) {
