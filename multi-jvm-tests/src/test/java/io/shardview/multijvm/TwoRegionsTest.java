@@ -70,13 +70,22 @@ class TwoRegionsTest {
 
             // A change stream held by a node of us, from the current version.
             List<JsonNode> streamed = new CopyOnWriteArrayList<>();
+            CompletableFuture<Integer> connected = new CompletableFuture<>();
             CompletableFuture<Void> stream =
-                    follow(usUrl + TENANT + "/views/all_events/changes?from=" + version, streamed);
+                    follow(usUrl + TENANT + "/views/all_events/changes?from=" + version, streamed, connected);
+            assertEquals(200, connected.get(30, java.util.concurrent.TimeUnit.SECONDS), "the stream is open");
 
-            // Region us paused for 30 s while eu keeps ingesting.
+            // Region us paused for 30 s while eu keeps ingesting, 20 batches a second: what the stream held in us
+            // misses stays within the view's retained change history (1,000 changes), as the API requires of a
+            // stream that is to continue without a gap (docs/regions.md, "Partitions").
             for (int node : us) cluster.signal(node, "STOP");
-            long pausedUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < pausedUntil) ingest(cluster.url(eu.get((int) id % 2)), id++, "eu", acked);
+            long pausedAt = System.nanoTime();
+            long pausedUntil = pausedAt + Duration.ofSeconds(30).toNanos();
+            for (int sent = 0; System.nanoTime() < pausedUntil; sent++) {
+                long due = pausedAt + sent * Duration.ofMillis(50).toNanos();
+                Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+                ingest(cluster.url(eu.get((int) id % 2)), id++, "eu", acked);
+            }
             for (int node : us) cluster.signal(node, "CONT");
             long atResume = read(euUrl, "views/all_events", 0).get("version").asLong();
             assertEquals(1 + acked.size(), atResume);
@@ -196,8 +205,12 @@ class TwoRegionsTest {
         throw new AssertionError("no eu node hosts the tenant: " + node);
     }
 
-    /** Follows a change stream as NDJSON in the background, collecting its events (heartbeats skipped). */
-    private static CompletableFuture<Void> follow(String url, List<JsonNode> into) {
+    /**
+     * Follows a change stream as NDJSON in the background, collecting its events (heartbeats skipped); {@code
+     * connected} completes with the status once the node has answered (subscribed and read the history).
+     */
+    private static CompletableFuture<Void> follow(
+            String url, List<JsonNode> into, CompletableFuture<Integer> connected) {
         return CompletableFuture.runAsync(() -> {
             try {
                 HttpResponse<java.io.InputStream> response = RegionNodes.HTTP.send(
@@ -206,6 +219,7 @@ class TwoRegionsTest {
                                 .GET()
                                 .build(),
                         HttpResponse.BodyHandlers.ofInputStream());
+                connected.complete(response.statusCode());
                 try (BufferedReader lines =
                         new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                     for (String line; (line = lines.readLine()) != null; ) {
@@ -214,7 +228,7 @@ class TwoRegionsTest {
                     }
                 }
             } catch (Exception ended) {
-                // cancelled at the end of the test
+                connected.completeExceptionally(ended); // else cancelled at the end of the test
             }
         });
     }

@@ -74,6 +74,17 @@ class ChangeCursorTest {
     }
 
     @Test
+    void aTickAfterLiveChangesInOrderDoesNotReadAndTheNextOneDoes() {
+        ChangeCursor cursor = new ChangeCursor(feed, "t", "v", 0);
+        assertEquals(List.of(1L), versions(now(cursor.onLive(record(0, 1)))));
+        record(1, 2); // lost, and nothing follows it
+        assertEquals(List.of(), now(cursor.onTick()), "changes flowed since the last tick: no read");
+        assertEquals(0, reads.get());
+        assertEquals(List.of(2L), versions(now(cursor.onTick())), "a quiet interval: the lost change is read");
+        assertEquals(1, reads.get());
+    }
+
+    @Test
     void aTickDeliversALostLastChangeOrElseAHeartbeat() {
         ChangeCursor cursor = new ChangeCursor(feed, "t", "v", 0);
         assertInstanceOf(ChangeEvent.Heartbeat.class, now(cursor.onTick()).get(0));
