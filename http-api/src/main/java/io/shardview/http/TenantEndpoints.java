@@ -102,6 +102,13 @@ public final class TenantEndpoints {
                         overloaded.getMessage() + "; nothing of the request was applied; retry",
                         Map.of())));
             }
+            if (failure instanceof RegionHealth.CutShort cut) {
+                if (effect == Effect.READ) {
+                    return complete(
+                            retryLater(new ApiError(ErrorCode.UNAVAILABLE, cut.getMessage() + "; retry", Map.of())));
+                }
+                return complete(outcomeUnknown(who + ": " + cut.getMessage()));
+            }
             if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
                 if (effect == Effect.READ) {
                     return complete(retryLater(new ApiError(

@@ -150,10 +150,14 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
         inFlight = true;
         getContext()
                 .pipeToSelf(
-                        ClusterSharding.get(getContext().getSystem())
-                                .entityRefFor(TenantCircuit.ENTITY_KEY, tenant)
-                                .<IngestResults>ask(
-                                        replyTo -> new TenantCircuit.IngestMany(batches, replyTo), timeout(group)),
+                        RegionHealth.cutShort(
+                                getContext().getSystem(),
+                                ClusterSharding.get(getContext().getSystem())
+                                        .entityRefFor(TenantCircuit.ENTITY_KEY, tenant)
+                                        .<IngestResults>ask(
+                                                replyTo -> new TenantCircuit.IngestMany(batches, replyTo),
+                                                timeout(group)),
+                                settings.unreachableAskTimeout()),
                         (results, failure) -> new GroupDone(group, results, failure));
     }
 

@@ -395,9 +395,13 @@ public final class TenantRoutes {
                 ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant);
         // While a node of this region is unreachable, a request for a tenant it held is lost: answered quickly (a
         // read that waits for a version may wait that long on top).
-        return entity.ask(
-                message::apply,
-                io.shardview.http.RegionHealth.timeout(system, timeout, settings.unreachableAskTimeout(), waitsFor));
+        return io.shardview.http.RegionHealth.cutShort(
+                system,
+                entity.ask(
+                        message::apply,
+                        io.shardview.http.RegionHealth.timeout(
+                                system, timeout, settings.unreachableAskTimeout(), waitsFor)),
+                settings.unreachableAskTimeout().plus(waitsFor));
     }
 
     private <R> Route reply(
