@@ -202,6 +202,7 @@ public final class FailoverLoad {
             String tenant = "f" + (k % tenants);
             int host = host(tenant);
             int survivor = (host + 1) % 3;
+            java.time.LocalTime killedAt = java.time.LocalTime.now();
             nodes[host].process.destroyForcibly();
             nodes[host].process.waitFor();
             long killed = System.nanoTime();
@@ -237,8 +238,8 @@ public final class FailoverLoad {
             down.set(false);
             reader.join();
             System.out.printf(
-                    "kill %d: node %d held %s; a write through node %d answered 200 after %.2f s%n",
-                    k + 1, host, tenant, survivor, recovered[k] / 1e9);
+                    "kill %d at %s (node logs: %s): node %d held %s; a write through node %d answered 200 after %.2f s%n",
+                    k + 1, killedAt, dir, host, tenant, survivor, recovered[k] / 1e9);
             start(host);
             awaitMembers(3);
             Thread.sleep(8_000); // shards settle (rebalance) before the next kill
