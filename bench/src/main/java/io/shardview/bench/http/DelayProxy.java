@@ -29,15 +29,25 @@ final class DelayProxy implements AutoCloseable {
 
     private void accept() {
         while (!server.isClosed()) {
+            Socket in;
             try {
-                Socket in = server.accept();
+                in = server.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            try {
                 Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
                 in.setTcpNoDelay(true);
                 out.setTcpNoDelay(true);
                 pipe(in, out);
                 pipe(out, in);
-            } catch (IOException closed) {
-                return;
+            } catch (IOException targetNotUp) {
+                // The node behind is not listening yet (another node tried it first): refuse this connection only.
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
             }
         }
     }
