@@ -246,10 +246,35 @@ final class TenantReplica {
         if (others.isEmpty() || events.isEmpty()) return;
         long first = lastSeqNr - events.size() + 1;
         for (int i = 0; i < events.size(); i++) remember(first + i, events.get(i));
-        Replicate push = new Replicate(self(), first, events, lastSeqNr, version, System.currentTimeMillis());
-        for (String region : others) {
-            if (!regions.unreachable(region)) replicaIn(region).tell(push);
+        // In slices of at most pull-max-bytes, as pulls are answered: remoting drops a message above its frame size
+        // (256 KiB), and a group commit of many batches can be larger.
+        long firstOfSlice = first;
+        for (List<TenantEvent> slice : slices(events, settings().pullMaxBytes())) {
+            Replicate push = new Replicate(self(), firstOfSlice, slice, lastSeqNr, version, System.currentTimeMillis());
+            for (String region : others) {
+                if (!regions.unreachable(region)) replicaIn(region).tell(push);
+            }
+            firstOfSlice += slice.size();
         }
+    }
+
+    /** {@code events} in order, cut into runs of at most {@code maxBytes} (a larger event alone in its run). */
+    static List<List<TenantEvent>> slices(List<TenantEvent> events, long maxBytes) {
+        List<List<TenantEvent>> slices = new ArrayList<>();
+        List<TenantEvent> slice = new ArrayList<>();
+        long bytes = 0;
+        for (TenantEvent event : events) {
+            long size = sizeOf(event);
+            if (!slice.isEmpty() && bytes + size > maxBytes) {
+                slices.add(List.copyOf(slice));
+                slice.clear();
+                bytes = 0;
+            }
+            slice.add(event);
+            bytes += size;
+        }
+        if (!slice.isEmpty()) slices.add(List.copyOf(slice));
+        return slices;
     }
 
     private void remember(long seqNr, TenantEvent event) {
