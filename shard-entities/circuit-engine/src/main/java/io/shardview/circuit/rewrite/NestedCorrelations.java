@@ -17,12 +17,15 @@ import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 
 /**
- * A plan shape Calcite's decorrelator gets wrong, found so it can be refused: an expression reading fields of an outer
- * row that a subquery below it reads too, and others no '=' of its own gives ({@code a.k IN (SELECT ia.k ... WHERE
+ * Plan shapes Calcite's decorrelator gets wrong, found so they can be refused. First: an expression reading fields of
+ * an outer row that a subquery below it reads too, and others no '=' of its own gives ({@code a.k IN (SELECT ia.k ... WHERE
  * CAST(ia.id AS NUMERIC) = a.c2 - 1 AND ia.id IN (SELECT na.k FROM t2 na WHERE na.k = a.k))}: a.k read at both levels,
  * a.c2 only above). The decorrelator joins such an expression's input with the outer rows' distinct values and takes
  * all the fields it reads from them, a.k included, without relating that a.k to the one the subquery below was
- * decorrelated with, so a row comes out that PostgreSQL does not give.
+ * decorrelated with, so a row comes out that PostgreSQL does not give. Second, found by DifferentialTest (seed
+ * 4274658721855): a field read below too that a condition of its own equates with a computed value of its input
+ * ({@code a.k IN (SELECT ia.id FROM t0 ia WHERE COALESCE(ia.k, 0) = a.id AND ia.id IN (SELECT na.k FROM t0 na WHERE
+ * na.k = a.id))}).
  */
 public final class NestedCorrelations {
     private NestedCorrelations() {}
@@ -47,7 +50,14 @@ public final class NestedCorrelations {
             if (fields.stream().noneMatch(fromBelow::contains)) return;
             Set<Integer> missing = new HashSet<>(fields);
             missing.removeAll(fromBelow);
-            if (rel instanceof LogicalFilter filter) missing.removeAll(equated(filter.getCondition(), id));
+            if (rel instanceof LogicalFilter filter) {
+                missing.removeAll(equated(filter.getCondition(), id, false));
+                // A field read below too, equated here with a computed value of the input (not one of its columns):
+                // misread the same way (COALESCE(ia.k, 0) = a.id AND ia.id IN (SELECT ... WHERE na.k = a.id)).
+                Set<Integer> computed = equated(filter.getCondition(), id, true);
+                computed.retainAll(fromBelow);
+                found[0] |= !computed.isEmpty();
+            }
             found[0] |= !missing.isEmpty();
         });
         Map<CorrelationId, Set<Integer>> all = new HashMap<>(below);
@@ -71,8 +81,11 @@ public final class NestedCorrelations {
         return read;
     }
 
-    /** The fields of the variable a conjunct of the condition equates with a value of the input alone. */
-    private static Set<Integer> equated(RexNode condition, CorrelationId id) {
+    /**
+     * The fields of the variable a conjunct of the condition equates with a value of the input alone; with
+     * {@code computedOnly}, only those equated with a computed value (not a plain column of the input).
+     */
+    private static Set<Integer> equated(RexNode condition, CorrelationId id, boolean computedOnly) {
         Set<Integer> out = new HashSet<>();
         for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
             if (conjunct.getKind() != SqlKind.EQUALS) continue;
@@ -82,7 +95,8 @@ public final class NestedCorrelations {
                 RexNode other = ((RexCall) conjunct).getOperands().get(1 - i);
                 if (field != null
                         && ((RexCorrelVariable) field.getReferenceExpr()).id.equals(id)
-                        && !RexUtil.containsCorrelation(other)) {
+                        && !RexUtil.containsCorrelation(other)
+                        && !(computedOnly && other instanceof org.apache.calcite.rex.RexInputRef)) {
                     out.add(field.getField().getIndex());
                 }
             }
