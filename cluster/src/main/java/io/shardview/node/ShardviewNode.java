@@ -81,6 +81,11 @@ public final class ShardviewNode {
         LoggerFactory.getILoggerFactory(); // initialise logging before Pekko's threads log concurrently
         String host = config.getString("shardview.http.host");
         boolean authOn = !config.getString("shardview.auth.admin-token").isBlank();
+        try {
+            Auth.validate(config);
+        } catch (IllegalArgumentException e) {
+            throw new NodeStartException(e.getMessage(), e);
+        }
         if (!authOn) requireLoopback(host);
         org.apache.pekko.http.javadsl.HttpsConnectionContext https = Tls.serverContext(config);
         requireUsableJournal(config);

@@ -21,6 +21,56 @@ class NodeLifecycleTest {
     @TempDir
     Path tmp;
 
+    /**
+     * A node with auth on refreshes its token cache from the registry; it stops asking before sharding hands the
+     * registry's shard off, so the stop completes (before, a refresh sent after the hand-off held the region until the
+     * shutdown phase timed out, and stop() failed with "did not stop within 60 s"). A 10 ms refresh makes the race
+     * near certain.
+     */
+    @Test
+    void aNodeWithAuthStopsWhileItsTokenCacheRefreshesFast() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            ShardviewNode node = ShardviewNode.start(
+                    TestNodes.config(
+                            tmp.resolve("auth-" + round),
+                            Map.of(
+                                    "shardview.auth.admin-token", "admin-token-for-the-lifecycle-test",
+                                    "shardview.auth.refresh-interval", "10ms")),
+                    List.of(new TenantModule()));
+            assertEquals(
+                    200,
+                    TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(30))
+                            .statusCode());
+            Thread.sleep(200);
+            node.stop(); // throws when the node did not stop within 60 s
+        }
+    }
+
+    /**
+     * A node with auth on that cannot bind its HTTP port has started sharding and its token refresh already; it still
+     * stops and answers the failure (before, a refresh in flight could hold the shutdown until "did not stop within
+     * 60 s" replaced the reason).
+     */
+    @Test
+    void aNodeWithAuthThatCannotBindItsPortFailsWithTheReason() throws Exception {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            for (int round = 0; round < 2; round++) {
+                var refused = assertThrows(
+                        ShardviewNode.NodeStartException.class,
+                        () -> ShardviewNode.start(
+                                TestNodes.config(
+                                        tmp.resolve("bind-" + System.nanoTime()),
+                                        Map.of(
+                                                "shardview.auth.admin-token", "admin-token-for-the-lifecycle-test",
+                                                "shardview.auth.refresh-interval", "10ms",
+                                                "shardview.http.port", taken.getLocalPort())),
+                                List.of(new TenantModule())));
+                assertTrue(refused.getMessage().contains("cannot listen"), refused.getMessage());
+            }
+        }
+    }
+
     @Test
     void readyIs503UntilTheNodeIsUpWhileHealthIs200() throws Exception {
         // The node joins itself but waits for a second member that never comes: it never becomes Up.

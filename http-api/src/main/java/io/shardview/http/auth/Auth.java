@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
 import com.typesafe.config.Config;
 import io.shardview.http.ApiError;
@@ -65,12 +66,20 @@ public final class Auth {
 
     /** The settings under {@code shardview.auth}; the admin token of at least 16 characters, or none. */
     public static Auth from(Config config, TokenCache tokens) {
+        validate(config);
         Config c = config.getConfig("shardview.auth");
-        String admin = c.getString("admin-token").strip();
+        return new Auth(c.getString("admin-token").strip(), c.getBoolean("open-metrics"), tokens);
+    }
+
+    /**
+     * Refuses settings {@link #from} cannot use, before the node starts anything: a node that fails once its
+     * services run must shut them down again, which can take long (a token refresh still asking sharding).
+     */
+    public static void validate(Config config) {
+        String admin = config.getString("shardview.auth.admin-token").strip();
         if (!admin.isEmpty() && admin.length() < 16) {
             throw new IllegalArgumentException("the admin token must have at least 16 characters");
         }
-        return new Auth(admin, c.getBoolean("open-metrics"), tokens);
     }
 
     /** Whether auth is on (the node has an admin token). */
@@ -183,11 +192,14 @@ public final class Auth {
                 .addHeader(RawHeader.create("WWW-Authenticate", CHALLENGE));
     }
 
-    /** Answers {@code response} once the request's body, unread, has been dropped. */
+    /**
+     * Answers {@code response} once the request's body, unread, has been dropped. Answering before the body is in
+     * made the server close the connection while the client still sent, and a client could lose the answer to the
+     * reset ("header parser received no bytes"). A body over the size limit ends the drain early; it is answered
+     * the same.
+     */
     private static Route refuse(HttpRequest request, HttpResponse response) {
-        return extractMaterializer(materializer -> {
-            request.discardEntityBytes(materializer);
-            return complete(response);
-        });
+        return extractMaterializer(materializer ->
+                onComplete(request.discardEntityBytes(materializer).completionStage(), drained -> complete(response)));
     }
 }

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,7 @@ public final class TokenCache {
     private volatile Map<String, TokenRegistry.Token> byId = Map.of();
     private volatile long version = -1;
     private boolean fetching;
+    private volatile boolean stopped;
 
     /** False for a node with auth off: nothing is ever fetched. */
     private final boolean active;
@@ -32,10 +36,22 @@ public final class TokenCache {
         this.active = active;
     }
 
-    /** A cache that refreshes itself from the registry every {@code interval} until the actor system stops. */
+    /**
+     * A cache that refreshes itself from the registry every {@code interval} until the node begins to shut its cluster
+     * services down. It stops asking before sharding hands its shards off: on the last node a request for the
+     * registry's shard after its hand-off finds no new home, and its region then waited out the whole shutdown
+     * phase (60 s) before the node could stop (HttpsTest, now and then).
+     */
     public static TokenCache start(ActorSystem<?> system, Duration interval) {
         TokenCache cache = new TokenCache(system, interval, true);
-        system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, cache::refresh, system.executionContext());
+        var task = system.scheduler()
+                .scheduleWithFixedDelay(Duration.ZERO, interval, cache::refresh, system.executionContext());
+        CoordinatedShutdown.get(system)
+                .addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "stop-token-refresh", () -> {
+                    cache.stopped = true;
+                    task.cancel();
+                    return CompletableFuture.completedFuture(Done.getInstance());
+                });
         return cache;
     }
 
@@ -60,7 +76,7 @@ public final class TokenCache {
     }
 
     private synchronized void refresh() {
-        if (!active || fetching) return; // off, or the previous ask is still out
+        if (!active || fetching || stopped) return; // off, the previous ask is still out, or shutting down
         fetching = true;
         TokenRegistry.ref(system)
                 .<TokenRegistry.Tokens>ask(
