@@ -138,6 +138,11 @@ public final class ShardviewNode {
             Path dataDir,
             CompletableFuture<Void> released) {
         SerializationCheck.verify(system);
+        // Makes messages sent in parts whole on this node (messages larger than remoting's frame).
+        system.systemActorOf(
+                io.shardview.entity.large.LargeMessages.reassembler(),
+                io.shardview.entity.large.LargeMessages.REASSEMBLER,
+                org.apache.pekko.actor.typed.Props.empty());
         List<EntityType> entityTypes = new java.util.ArrayList<>(
                 modules.stream().flatMap(m -> m.entityTypes().stream()).toList());
         entityTypes.add(new EntityType(TokenRegistry.ENTITY_KEY, TokenRegistry::init));

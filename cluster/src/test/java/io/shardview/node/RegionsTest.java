@@ -95,6 +95,21 @@ class RegionsTest {
 
         String metrics = TestNodes.get(eu, "/metrics").body();
         assertTrue(metrics.contains("shardview_replicas_following{home_region=\"us\"} 1"), metrics);
+
+        // journal lag reads each region's journal: eu's replica holds the home's log at the same sequence numbers.
+        JournalToolsTest.Run lag = JournalToolsTest.journal(
+                "lag",
+                "acme",
+                "--json",
+                "--region",
+                "eu=" + databases.get("eu").url(),
+                "--region",
+                "us=" + databases.get("us").url());
+        assertEquals(0, lag.exit(), lag.err());
+        JsonNode acme = lag.json().get("tenants").get(0).get("regions");
+        assertTrue(acme.get("us").get("sequence_nr").asLong() >= 4, lag.out());
+        assertEquals(acme.get("us").get("sequence_nr"), acme.get("eu").get("sequence_nr"), lag.out());
+        assertEquals(0, acme.get("eu").get("behind").asLong());
     }
 
     @Test
@@ -159,6 +174,40 @@ class RegionsTest {
         assertTrue(nowhere.body().contains("no region named mars"), nowhere.body());
     }
 
+    /**
+     * A batch larger than remoting's frame, sent to the region that is not home: forwarded to the home in parts,
+     * applied once, and its event replicated back in parts, so both regions show the same rows at the same version.
+     */
+    @Test
+    void aBatchLargerThanARemotingFrameIsForwardedAndReplicated() throws Exception {
+        ShardviewNode eu = node("eu", null);
+        ShardviewNode us = node("us", eu);
+        awaitMembers(eu, 2);
+        TenantClient home = new TenantClient(us, "bulk");
+        TenantClient away = new TenantClient(eu, "bulk");
+        home.sql("CREATE TABLE docs (id BIGINT NOT NULL, body VARCHAR NOT NULL, PRIMARY KEY (id))", 200);
+
+        int rows = 2_000;
+        StringBuilder batch = new StringBuilder("{\"batch_id\": \"bulk-1\", \"ops\": [");
+        for (int i = 0; i < rows; i++) {
+            batch.append(i == 0 ? "" : ",")
+                    .append("{\"op\": \"insert\", \"table\": \"docs\", \"row\": {\"id\": ")
+                    .append(i)
+                    .append(", \"body\": \"")
+                    .append("y".repeat(500))
+                    .append("\"}}");
+        }
+        JsonNode applied = away.ingest(batch.append("]}").toString(), 200);
+        assertEquals(2, applied.get("version").asLong());
+        assertTrue(away.ingest(batch.toString(), 200).get("duplicate").asBoolean(), "applied once");
+
+        JsonNode inEu = away.json(away.get("tables/docs?limit=5000&min_version=2&wait_ms=10000"), 200);
+        JsonNode inUs = home.json(home.get("tables/docs?limit=5000"), 200);
+        assertEquals(2, inEu.get("version").asLong());
+        assertEquals(rows, inEu.get("rows").size());
+        assertEquals(inUs.get("hash"), inEu.get("hash"));
+    }
+
     /** docs/regions.md, "Metrics shards across regions": each region stores the metrics its own nodes ingested. */
     @Test
     void metricsStayInTheRegionThatIngestedThem() throws Exception {
@@ -212,8 +261,13 @@ class RegionsTest {
         assertTrue(refused.getMessage().contains("docs/regions.md"), refused.getMessage());
     }
 
+    /** Each region's journal database, by region. */
+    private final Map<String, JournalDatabase> databases = new HashMap<>();
+
     private ShardviewNode node(String region, ShardviewNode seed) throws Exception {
-        ShardviewNode node = start(config(region, database(), seed, dir.resolve(region)));
+        JournalDatabase db = database();
+        databases.put(region, db);
+        ShardviewNode node = start(config(region, db, seed, dir.resolve(region)));
         closing.add(node::stop);
         return node;
     }

@@ -70,7 +70,9 @@ public final class TenantEndpoints {
          * Writes: a missing answer is a 504 {@code outcome_unknown}, since the entity may have applied it before its
          * answer was lost (its node died, the journal hung); a retry with the same batch_id or Idempotency-Key is safe.
          */
-        WRITE
+        WRITE,
+        /** Writes whose repetition changes nothing (metrics points: a point written twice keeps one value): as WRITE. */
+        REPEATABLE_WRITE
     }
 
     /**
@@ -107,7 +109,7 @@ public final class TenantEndpoints {
                     return complete(
                             retryLater(new ApiError(ErrorCode.UNAVAILABLE, cut.getMessage() + "; retry", Map.of())));
                 }
-                return complete(outcomeUnknown(who + ": " + cut.getMessage()));
+                return complete(outcomeUnknown(who + ": " + cut.getMessage(), effect));
             }
             if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
                 if (effect == Effect.READ) {
@@ -116,9 +118,9 @@ public final class TenantEndpoints {
                             who + " did not answer within " + timeout.toMillis() + " ms; retry",
                             Map.of())));
                 }
-                return complete(outcomeUnknown(who + " did not answer within " + timeout.toMillis() + " ms"));
+                return complete(outcomeUnknown(who + " did not answer within " + timeout.toMillis() + " ms", effect));
             }
-            return complete(Contained.internalError(who + " request", failure, effect == Effect.WRITE));
+            return complete(Contained.internalError(who + " request", failure, effect != Effect.READ));
         }));
     }
 
@@ -127,11 +129,16 @@ public final class TenantEndpoints {
      * batch_id (or Idempotency-Key) is safe: it is applied at most once, and the answer says which.
      */
     public static HttpResponse outcomeUnknown(String why) {
+        return outcomeUnknown(why, Effect.WRITE);
+    }
+
+    /** As {@link #outcomeUnknown(String)}, with the advice that fits the write: a repeatable one is sent again as it is. */
+    static HttpResponse outcomeUnknown(String why, Effect effect) {
+        String retry = effect == Effect.REPEATABLE_WRITE
+                ? "send it again: writing the same points again changes nothing"
+                : "send it again with the same batch_id or Idempotency-Key, which applies it at most once";
         return retryLater(new ApiError(
-                ErrorCode.OUTCOME_UNKNOWN,
-                why + "; the write may or may not "
-                        + "have been applied: send it again with the same batch_id or Idempotency-Key, which applies it at most once",
-                Map.of()));
+                ErrorCode.OUTCOME_UNKNOWN, why + "; the write may or may not have been applied: " + retry, Map.of()));
     }
 
     /** {@code error} with Retry-After: 1 s. */

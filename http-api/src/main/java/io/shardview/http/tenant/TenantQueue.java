@@ -1,6 +1,7 @@
 package io.shardview.http.tenant;
 
 import io.shardview.entity.RetriedAsk;
+import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.TenantCircuit.BatchRequest;
 import io.shardview.entity.tenant.TenantCircuit.IngestReply;
@@ -148,15 +149,19 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
         }
         List<BatchRequest> batches = group.stream().map(Submit::batch).toList();
         inFlight = true;
+        var system = getContext().getSystem();
+        var entity = ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant);
         getContext()
                 .pipeToSelf(
                         RegionHealth.cutShort(
-                                getContext().getSystem(),
-                                ClusterSharding.get(getContext().getSystem())
-                                        .entityRefFor(TenantCircuit.ENTITY_KEY, tenant)
-                                        .<IngestResults>ask(
-                                                replyTo -> new TenantCircuit.IngestMany(batches, replyTo),
-                                                timeout(group)),
+                                system,
+                                entity.<IngestResults>ask(
+                                        replyTo -> LargeMessages.viaSharding(
+                                                system,
+                                                entity,
+                                                new TenantCircuit.IngestMany(batches, replyTo),
+                                                TenantCircuit.MessagePart::new),
+                                        timeout(group)),
                                 settings.unreachableAskTimeout()),
                         (results, failure) -> new GroupDone(group, results, failure));
     }

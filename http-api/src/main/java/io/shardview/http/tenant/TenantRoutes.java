@@ -16,6 +16,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.circuit.budget.Budgets;
 import io.shardview.entity.fault.FailPoints;
+import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.ApiError;
@@ -398,7 +399,8 @@ public final class TenantRoutes {
         return io.shardview.http.RegionHealth.cutShort(
                 system,
                 entity.ask(
-                        message::apply,
+                        replyTo -> LargeMessages.viaSharding(
+                                system, entity, message.apply(replyTo), TenantCircuit.MessagePart::new),
                         io.shardview.http.RegionHealth.timeout(
                                 system, timeout, settings.unreachableAskTimeout(), waitsFor)),
                 settings.unreachableAskTimeout().plus(waitsFor));

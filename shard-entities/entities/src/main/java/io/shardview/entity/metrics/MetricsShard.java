@@ -2,6 +2,9 @@ package io.shardview.entity.metrics;
 
 import io.shardview.entity.CborSerializable;
 import io.shardview.entity.fault.InternalErrors;
+import io.shardview.entity.large.Assembly;
+import io.shardview.entity.large.LargeMessages;
+import io.shardview.entity.large.Part;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.storage.AppendResult;
@@ -67,7 +70,13 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
 
     /** Messages a metrics shard accepts. */
     public sealed interface Command extends CborSerializable
-            permits Append, CheckSeries, Select, ApplyRetention, PublishStats, SealIfIdle {}
+            permits Append, CheckSeries, Select, ApplyRetention, PublishStats, SealIfIdle, MessagePart {}
+
+    /**
+     * A part of a command too large for one remoting frame, sent through sharding ({@link LargeMessages#viaSharding});
+     * the command is handled once its last part arrives.
+     */
+    public record MessagePart(Part part) implements Command {}
 
     /**
      * Store a batch of points (its binary {@link PointBatch} form). The batch is stored whole or, if
@@ -175,6 +184,9 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
     private final String persistenceId;
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
+
+    /** Parts of large commands received so far (not state: a command lost with a stop is one its sender retries). */
+    private final Assembly parts = LargeMessages.assembly();
     /** Set by the event handler: whether the last retention event dropped data (then snapshot and prune). */
     private boolean retentionDroppedData;
     /**
@@ -314,6 +326,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         CommandHandler<Command, MetricsEvent, ShardStorage> handler = commands();
         return (storage, command) -> {
             try {
+                if (command instanceof MessagePart part) return onPart(storage, part);
                 return handler.apply(storage, command);
             } catch (Throwable error) {
                 String requestId = InternalErrors.record(
@@ -321,18 +334,36 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
                         "metrics-shard",
                         "shard " + entityId + ", " + command.getClass().getSimpleName(),
                         error);
-                if (command instanceof Append append) append.replyTo().tell(new Failed(requestId));
+                if (command instanceof Append append) reply(append.replyTo(), new Failed(requestId));
                 throw new ShardFailed(requestId, error);
             }
         };
+    }
+
+    /** A part of a large command: once it is whole, the command is handled as if it had come in one message. */
+    private Effect<MetricsEvent, ShardStorage> onPart(ShardStorage storage, MessagePart part) {
+        Command command = (Command)
+                parts.receive(part.part(), context.getSystem(), context.getLog(), "metrics shard " + entityId);
+        if (command == null) return Effect().none();
+        return commandHandler().apply(storage, command);
+    }
+
+    /** Answers {@code to}, in parts when the answer is too large for one remoting frame. */
+    private <T> void reply(ActorRef<T> to, T message) {
+        LargeMessages.tell(context.getSystem(), to, message);
+    }
+
+    /** Answers {@code to} now, changing nothing. */
+    private <T> Effect<MetricsEvent, ShardStorage> answer(ActorRef<T> to, T message) {
+        reply(to, message);
+        return Effect().none();
     }
 
     private CommandHandler<Command, MetricsEvent, ShardStorage> commands() {
         return newCommandHandlerBuilder()
                 .forAnyState()
                 .onCommand(Append.class, this::onAppend)
-                .onCommand(CheckSeries.class, (storage, check) -> Effect()
-                        .reply(check.replyTo(), seriesRoom(storage, check)))
+                .onCommand(CheckSeries.class, (storage, check) -> answer(check.replyTo(), seriesRoom(storage, check)))
                 .onCommand(ApplyRetention.class, this::onApplyRetention)
                 .onCommand(SealIfIdle.class, this::onSealIfIdle)
                 .onCommand(PublishStats.class, (storage, publish) -> {
@@ -346,7 +377,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
                                     eventsSinceSnapshot));
                     return Effect().none();
                 })
-                .onCommand(Select.class, (storage, select) -> Effect().reply(select.replyTo(), select(storage, select)))
+                .onCommand(Select.class, (storage, select) -> answer(select.replyTo(), select(storage, select)))
                 .build();
     }
 
@@ -363,10 +394,8 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         AppendResult expected = due == null ? storage.check(batch) : storage.checkAfter(due, batch);
         int limit = settings.maxActiveSeriesPerShard();
         if (expected.newSeries() > 0 && (long) storage.activeSeries() + expected.newSeries() > limit) {
-            return Effect()
-                    .reply(
-                            append.replyTo(),
-                            new SeriesLimitReached(storage.activeSeries(), expected.newSeries(), limit));
+            return answer(
+                    append.replyTo(), new SeriesLimitReached(storage.activeSeries(), expected.newSeries(), limit));
         }
         Appended reply = new Appended(expected.accepted(), expected.rejectedOutOfOrder(), expected.rejectedTooOld());
         List<MetricsEvent> events = new ArrayList<>(2);
@@ -375,8 +404,8 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
             lastWriteNanos = System.nanoTime();
             events.add(MetricsEvent.PointsAppended.of(append.batch(), batch));
         }
-        if (events.isEmpty()) return Effect().reply(append.replyTo(), reply);
-        return Effect().persist(events).thenReply(append.replyTo(), s -> reply);
+        if (events.isEmpty()) return answer(append.replyTo(), reply);
+        return Effect().persist(events).thenRun(s -> reply(append.replyTo(), reply));
     }
 
     /**

@@ -2,6 +2,8 @@ package io.shardview.entity.metrics;
 
 import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.fault.InternalFailure;
+import io.shardview.entity.large.LargeMessages;
+import io.shardview.entity.metrics.MetricsShard.MessagePart;
 import io.shardview.metrics.ingest.SampleBatch;
 import io.shardview.metrics.ingest.ShardSplit;
 import java.time.Duration;
@@ -83,7 +85,9 @@ public final class ShardedAppend {
         for (ShardSplit.Part part : parts) {
             var shard = shard(tenant, part.shard());
             asks.add(retried(timeout -> shard.<MetricsShard.SeriesRoom>ask(
-                    replyTo -> new MetricsShard.CheckSeries(part.labelSets(), replyTo), timeout)));
+                    replyTo -> LargeMessages.viaSharding(
+                            system, shard, new MetricsShard.CheckSeries(part.labelSets(), replyTo), MessagePart::new),
+                    timeout)));
         }
         return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
             for (int i = 0; i < parts.size(); i++) {
@@ -109,8 +113,15 @@ public final class ShardedAppend {
         for (ShardSplit.Part part : parts) {
             byte[] bytes = part.points().toBytes();
             var shard = shard(tenant, part.shard());
-            asks.add(retried(timeout ->
-                    shard.<MetricsShard.AppendReply>ask(replyTo -> new MetricsShard.Append(bytes, replyTo), timeout)));
+            asks.add(retried(timeout -> shard.<MetricsShard.AppendReply>ask(
+                    // Serialized, an append is its bytes and a reply ref: under 1 KiB more, so it is not measured.
+                    replyTo -> LargeMessages.viaSharding(
+                            system,
+                            shard,
+                            new MetricsShard.Append(bytes, replyTo),
+                            MessagePart::new,
+                            bytes.length + 1024L),
+                    timeout)));
         }
         return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
             int accepted = 0;

@@ -18,6 +18,9 @@ import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.CborSerializable;
 import io.shardview.entity.fault.FailPoints;
 import io.shardview.entity.fault.InternalErrors;
+import io.shardview.entity.large.Assembly;
+import io.shardview.entity.large.LargeMessages;
+import io.shardview.entity.large.Part;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,13 +43,16 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.SnapshotCompleted;
 import org.apache.pekko.persistence.typed.SnapshotFailed;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
@@ -99,7 +105,8 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     PulledFromJournal,
                     WhoIsHome,
                     HomeAnswers,
-                    SyncTick {}
+                    SyncTick,
+                    MessagePart {}
 
     /**
      * Sharding's stop message (passivation, hand-off, node shutdown). A tenant writing a snapshot stops
@@ -114,6 +121,12 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
      * handler deletes those) or a failure.
      */
     private record SnapshotWritten(long sequenceNr) implements Command {}
+
+    /**
+     * A part of a command too large for one remoting frame, sent through sharding ({@link LargeMessages#viaSharding});
+     * the command is handled once its last part arrives.
+     */
+    public record MessagePart(Part part) implements Command {}
 
     /** From the entity to itself: the read {@code id}, waiting for a version, has waited long enough. */
     private record ReadWaitOver(long id) implements Command {}
@@ -438,6 +451,18 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
     private long nextReadId;
 
+    /** Whether this incarnation's recovery restored a snapshot (else a recovery failure may be the snapshot's). */
+    private boolean snapshotRestored;
+
+    /** Events this incarnation applied (replayed or persisted): after one, a recovery failure is an event's. */
+    private long eventsRecovered;
+
+    /** The sequence number of an event that could not be applied in recovery (0: none). */
+    private long failedSeqNr;
+
+    /** Parts of large commands received so far (not state: a command lost with a stop is one its sender retries). */
+    private final Assembly parts = LargeMessages.assembly();
+
     private TenantCircuit(
             ActorContext<Command> actor,
             TimerScheduler<Command> timers,
@@ -463,7 +488,87 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
     @Override
     public SnapshotAdapter<TenantState> snapshotAdapter() {
-        return TenantSnapshot.adapter(tenant, settings);
+        SnapshotAdapter<TenantState> adapter = TenantSnapshot.adapter(tenant, settings);
+        return new SnapshotAdapter<>() {
+            @Override
+            public Object toJournal(TenantState state) {
+                return adapter.toJournal(state);
+            }
+
+            @Override
+            public TenantState fromJournal(Object from) {
+                try {
+                    TenantState state = adapter.fromJournal(from);
+                    snapshotRestored = true;
+                    return state;
+                } catch (RuntimeException damaged) {
+                    snapshotDamaged(damaged);
+                    throw damaged;
+                }
+            }
+        };
+    }
+
+    /**
+     * After a snapshot that could not be restored, this tenant recovers from its events alone: they are all kept
+     * (delete-events-on-snapshot off), so its state is the same, only slower to rebuild.
+     */
+    @Override
+    public Recovery recovery() {
+        return DamagedSnapshots.get(actor.getSystem()).damaged(tenant)
+                ? Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none())
+                : super.recovery();
+    }
+
+    /**
+     * Recovery failed. Before any snapshot was restored or event replayed it may be the snapshot (a store that cannot
+     * read it), so the next start tries the events alone; otherwise, or once the events alone fail too, an event is
+     * damaged: the tenant stays down (every other tenant goes on), and the log names it and the way out.
+     */
+    private void recoveryFailed(Throwable cause) {
+        boolean mayBeTheSnapshot = !snapshotRestored && eventsRecovered == 0;
+        if (mayBeTheSnapshot && !DamagedSnapshots.get(actor.getSystem()).damaged(tenant)) {
+            snapshotDamaged(cause);
+            return;
+        }
+        // An event that failed to apply is at failedSeqNr; one the journal could not read follows the last applied.
+        long after = failedSeqNr > 0 ? failedSeqNr - 1 : lastSequenceNumber(actor);
+        actor.getLog()
+                .error(
+                        "tenant {}: recovery failed at the event after sequence number {} of {}, so the tenant is"
+                                + " down; `shardview journal verify {}` names the damage, and restoring the tenant"
+                                + " from a backup or `shardview journal truncate {} --after {} --execute` brings it"
+                                + " back",
+                        tenant,
+                        after,
+                        persistenceId().id(),
+                        tenant,
+                        tenant,
+                        after,
+                        cause);
+    }
+
+    /**
+     * The latest snapshot cannot be restored (damaged bytes, a snapshot store that cannot read it): this incarnation
+     * fails, and the next, started by the tenant's next message, recovers from the events alone. With the events
+     * deleted up to the snapshot that would lose data, so the tenant then stays down and the log says so.
+     */
+    private void snapshotDamaged(Throwable cause) {
+        if (settings.deleteEventsOnSnapshot()) {
+            actor.getLog()
+                    .error(
+                            "tenant {}: its latest snapshot cannot be restored and the events before it were "
+                                    + "deleted (delete-events-on-snapshot): restore the tenant from a backup",
+                            tenant,
+                            cause);
+        } else if (DamagedSnapshots.get(actor.getSystem()).record(tenant)) {
+            actor.getLog()
+                    .error(
+                            "tenant {}: its latest snapshot cannot be restored; it recovers from its events "
+                                    + "alone from its next request on (`shardview journal verify` shows the damage)",
+                            tenant,
+                            cause);
+        }
     }
 
     @Override
@@ -484,7 +589,9 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     public SignalHandler<TenantState> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+                .onSignal(RecoveryFailed.class, (state, failed) -> recoveryFailed(failed.getFailure()))
                 .onSignal(SnapshotCompleted.class, (state, done) -> {
+                    DamagedSnapshots.get(actor.getSystem()).repaired(tenant); // the new one is used from now on
                     retainSnapshots(done.metadata().sequenceNr());
                     actor.getSelf().tell(new SnapshotWritten(0));
                 })
@@ -570,7 +677,16 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
     @Override
     public EventHandler<TenantState, TenantEvent> eventHandler() {
-        return (state, event) -> state.apply(event);
+        return (state, event) -> {
+            try {
+                state.apply(event);
+            } catch (RuntimeException damaged) {
+                failedSeqNr = lastSequenceNumber(actor); // the event being applied
+                throw damaged;
+            }
+            eventsRecovered++;
+            return state;
+        };
     }
 
     /**
@@ -582,6 +698,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     public CommandHandler<Command, TenantEvent, TenantState> commandHandler() {
         CommandHandler<Command, TenantEvent, TenantState> handler = newCommandHandlerBuilder()
                 .forAnyState()
+                .onCommand(MessagePart.class, this::onPart)
                 .onCommand(ExecuteSql.class, (state, sql) -> write(state, sql, 0))
                 .onCommand(SqlPlanned.class, this::onSqlPlanned)
                 .onCommand(
@@ -608,8 +725,10 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     replica.answerPulledFromJournal(pulled, lastSequenceNumber(actor), state.circuit.version());
                     return Effect().none();
                 })
-                .onCommand(WhoIsHome.class, (state, asked) -> Effect()
-                        .reply(asked.replyTo(), replica.answer(state, lastSequenceNumber(actor), asked)))
+                .onCommand(
+                        WhoIsHome.class,
+                        (state, asked) ->
+                                answer(asked.replyTo(), replica.answer(state, lastSequenceNumber(actor), asked)))
                 .onCommand(HomeAnswers.class, this::onHomeAnswers)
                 .onCommand(SyncTick.class, (state, tick) -> {
                     replica.sync(state, lastSequenceNumber(actor));
@@ -617,17 +736,17 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                 })
                 .onCommand(ReadWaitOver.class, (state, over) -> {
                     ReadRows read = waitingReads.remove(over.id());
-                    if (read != null) read.replyTo().tell(rowsReply(state, read));
+                    if (read != null) reply(read.replyTo(), rowsReply(state, read));
                     return Effect().none();
                 })
                 .onCommand(
                         Describe.class,
                         (state, d) -> waitForHome(state)
                                 ? Effect().stash()
-                                : Effect().reply(d.replyTo(), TenantReads.describe(state)))
+                                : answer(d.replyTo(), TenantReads.describe(state)))
                 .onCommand(SetBudgets.class, (state, set) -> write(state, set, 0))
                 .onCommand(SetHome.class, (state, set) -> write(state, set, 0))
-                .onCommand(ReplayChanges.class, (state, r) -> Effect().reply(r.replyTo(), TenantReads.replay(state, r)))
+                .onCommand(ReplayChanges.class, (state, r) -> answer(r.replyTo(), TenantReads.replay(state, r)))
                 .onCommand(Stop.class, (state, stop) -> {
                     replica.stopped();
                     answerWaitingReads(state, Long.MAX_VALUE);
@@ -648,22 +767,49 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     return Effect().unstashAll();
                 })
                 .build();
-        return (state, command) -> {
-            try {
-                return handler.apply(state, command);
-            } catch (EntityFailed answered) {
-                throw answered;
-            } catch (Throwable error) {
-                String incident = InternalErrors.record(
-                        actor.getLog(),
-                        "tenant-circuit",
-                        "tenant " + tenant + ", " + command.getClass().getSimpleName(),
-                        error);
-                answerFailed(command, internal(incident));
-                answerSqlWaiting(unavailable("tenant " + tenant + " restarted after an internal error"));
-                throw new EntityFailed(incident, error);
-            }
-        };
+        return (state, command) -> guarded(handler, state, command);
+    }
+
+    private Effect<TenantEvent, TenantState> guarded(
+            CommandHandler<Command, TenantEvent, TenantState> handler, TenantState state, Command command) {
+        try {
+            return handler.apply(state, command);
+        } catch (EntityFailed answered) {
+            throw answered;
+        } catch (Throwable error) {
+            String incident = InternalErrors.record(
+                    actor.getLog(),
+                    "tenant-circuit",
+                    "tenant " + tenant + ", " + command.getClass().getSimpleName(),
+                    error);
+            answerFailed(command, internal(incident));
+            answerSqlWaiting(unavailable("tenant " + tenant + " restarted after an internal error"));
+            throw new EntityFailed(incident, error);
+        }
+    }
+
+    /** A part of a large command: once it is whole, the command is handled as if it had come in one message. */
+    private Effect<TenantEvent, TenantState> onPart(TenantState state, MessagePart part) {
+        Command command = (Command) parts.receive(part.part(), actor.getSystem(), actor.getLog(), "tenant " + tenant);
+        if (command == null) return Effect().none();
+        if (waitForHome(state) || replica.home(state, lastSequenceNumber(actor)) == null) {
+            // It may wait, stashed, for the home to be known; a stash keeps the message being handled, which is this
+            // part, so the whole command goes back to the mailbox to wait as itself.
+            actor.getSelf().tell(command);
+            return Effect().none();
+        }
+        return commandHandler().apply(state, command); // in its place among the messages (replicated events in order)
+    }
+
+    /** Answers {@code to}, in parts when the answer is too large for one remoting frame. */
+    private <T> void reply(ActorRef<T> to, T message) {
+        LargeMessages.tell(actor.getSystem(), to, message);
+    }
+
+    /** Answers {@code to} now, changing nothing. */
+    private <T> Effect<TenantEvent, TenantState> answer(ActorRef<T> to, T message) {
+        reply(to, message);
+        return Effect().none();
     }
 
     /** The 500 answer to a request a bug failed; nothing of it applied. */
@@ -681,18 +827,19 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     }
 
     /** Answers {@code command}'s requester (every batch, for a group of batches) with {@code refused}. */
-    private static void answerFailed(Command command, Refused refused) {
-        if (command instanceof ExecuteSql sql) sql.replyTo().tell(refused);
-        else if (command instanceof SqlPlanned p) p.request().replyTo().tell(refused);
-        else if (command instanceof Query q) q.replyTo().tell(refused);
-        else if (command instanceof QueryPlanned p) p.request().replyTo().tell(refused);
-        else if (command instanceof ReadRows read) read.replyTo().tell(refused);
-        else if (command instanceof Describe describe) describe.replyTo().tell(refused);
-        else if (command instanceof SetBudgets set) set.replyTo().tell(refused);
-        else if (command instanceof SetHome set) set.replyTo().tell(refused);
+    private void answerFailed(Command command, Refused refused) {
+        if (command instanceof ExecuteSql sql) reply(sql.replyTo(), refused);
+        else if (command instanceof SqlPlanned p) reply(p.request().replyTo(), refused);
+        else if (command instanceof Query q) reply(q.replyTo(), refused);
+        else if (command instanceof QueryPlanned p) reply(p.request().replyTo(), refused);
+        else if (command instanceof ReadRows read) reply(read.replyTo(), refused);
+        else if (command instanceof Describe describe) reply(describe.replyTo(), refused);
+        else if (command instanceof SetBudgets set) reply(set.replyTo(), refused);
+        else if (command instanceof SetHome set) reply(set.replyTo(), refused);
         else if (command instanceof IngestMany ingest) {
-            ingest.replyTo()
-                    .tell(new IngestResults(
+            reply(
+                    ingest.replyTo(),
+                    new IngestResults(
                             java.util.Collections.nCopies(ingest.batches().size(), refused)));
         }
     }
@@ -729,7 +876,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         }
         ReadReply reply = rowsReply(state, read);
         if (state.circuit.version() >= read.minVersion() || read.waitMillis() <= 0 || !(reply instanceof Rows)) {
-            return Effect().reply(read.replyTo(), reply);
+            return answer(read.replyTo(), reply);
         }
         long id = nextReadId++;
         waitingReads.put(id, read);
@@ -746,7 +893,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
             if (entry.getValue().minVersion() > reached) continue;
             waiting.remove();
             timers.cancel(entry.getKey());
-            entry.getValue().replyTo().tell(rowsReply(state, entry.getValue()));
+            reply(entry.getValue().replyTo(), rowsReply(state, entry.getValue()));
         }
     }
 
@@ -834,26 +981,23 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
      */
     private Effect<TenantEvent, TenantState> onSetHome(TenantState state, SetHome set) {
         long version = state.circuit.version();
-        if (set.region().equals(replica.self()))
-            return Effect().reply(set.replyTo(), new HomeMoved(set.region(), version));
+        if (set.region().equals(replica.self())) return answer(set.replyTo(), new HomeMoved(set.region(), version));
         if (state.circuit.version() == 0) {
-            return Effect().reply(set.replyTo(), noSuchTenant(state));
+            return answer(set.replyTo(), noSuchTenant(state));
         }
         if (!replica.hasMembers(set.region())) {
-            return Effect()
-                    .reply(
-                            set.replyTo(),
-                            new Refused(
-                                    RejectionKind.INVALID,
-                                    "no region named " + set.region() + " has nodes in the cluster",
-                                    Map.of("region", set.region())));
+            return answer(
+                    set.replyTo(),
+                    new Refused(
+                            RejectionKind.INVALID,
+                            "no region named " + set.region() + " has nodes in the cluster",
+                            Map.of("region", set.region())));
         }
         if (!replica.reachable(set.region())) {
-            return Effect()
-                    .reply(
-                            set.replyTo(),
-                            unavailable("region " + set.region() + " cannot be reached from the home region "
-                                    + replica.self() + " now"));
+            return answer(
+                    set.replyTo(),
+                    unavailable("region " + set.region() + " cannot be reached from the home region " + replica.self()
+                            + " now"));
         }
         TenantEvent.HomeSet event = new TenantEvent.HomeSet(version, set.region());
         return Effect()
@@ -865,7 +1009,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     replica.pushed(List.of(event), lastSequenceNumber(actor), s.circuit.version());
                     startFollowing(s, lastSequenceNumber(actor));
                 })
-                .thenReply(set.replyTo(), s -> new HomeMoved(set.region(), version));
+                .thenRun(s -> reply(set.replyTo(), new HomeMoved(set.region(), version)));
     }
 
     private Effect<TenantEvent, TenantState> onSetBudgets(TenantState state, SetBudgets set) {
@@ -873,7 +1017,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         return Effect()
                 .persist(event)
                 .thenRun(s -> replica.pushed(List.of(event), lastSequenceNumber(actor), s.circuit.version()))
-                .thenReply(set.replyTo(), s -> new BudgetsReply(TenantReads.budgets(s)));
+                .thenRun(s -> reply(set.replyTo(), new BudgetsReply(TenantReads.budgets(s))));
     }
 
     /**
@@ -989,22 +1133,22 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         if (command instanceof ExecuteSql sql) {
             Refused refused = refusedBeforePlanning(state, sql);
             if (refused != null) {
-                sql.replyTo().tell(refused);
+                reply(sql.replyTo(), refused);
                 return false;
             }
             if (sql.requestKey() != null && state.sqlRequests.get(sql.requestKey()) != null) {
                 SqlApplied earlier = state.sqlRequests.get(sql.requestKey());
-                sql.replyTo().tell(new SqlApplied(earlier.version(), earlier.objects(), true));
+                reply(sql.replyTo(), new SqlApplied(earlier.version(), earlier.objects(), true));
                 return false;
             }
         } else {
             Query query = (Query) command;
             if (expired(query.deadlineMillis())) {
-                query.replyTo().tell(unavailable("the query waited past its deadline"));
+                reply(query.replyTo(), unavailable("the query waited past its deadline"));
                 return false;
             }
             if (state.circuit.version() == 0) {
-                query.replyTo().tell(noSuchTenant(state));
+                reply(query.replyTo(), noSuchTenant(state));
                 return false;
             }
         }
@@ -1084,13 +1228,13 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
             refused = unavailable("planning ended past the request's deadline");
         }
         if (refused != null) {
-            command.replyTo().tell(refused);
+            reply(command.replyTo(), refused);
             planNext(state, sqlWaiting.poll());
             return Effect().none();
         }
         DdlResult result = state.circuit.apply(done.prepared());
         if (result instanceof DdlResult.Rejected rejected) {
-            command.replyTo().tell(refusal(rejected));
+            reply(command.replyTo(), refusal(rejected));
             planNext(state, sqlWaiting.poll());
             return Effect().none();
         }
@@ -1104,7 +1248,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     replica.pushed(List.of(event), lastSequenceNumber(actor), s.circuit.version());
                     planNext(s, sqlWaiting.poll());
                 })
-                .thenReply(command.replyTo(), s -> new SqlApplied(applied.version(), applied.objects(), false));
+                .thenRun(s -> reply(command.replyTo(), new SqlApplied(applied.version(), applied.objects(), false)));
     }
 
     private static Refused refusal(DdlResult.Rejected rejected) {
@@ -1125,7 +1269,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         } else {
             reply = TenantReads.query(state.circuit.query(done.prepared()));
         }
-        query.replyTo().tell(reply);
+        reply(query.replyTo(), reply);
         planNext(state, sqlWaiting.poll());
         return Effect().none();
     }
@@ -1158,7 +1302,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
             }
         }
         IngestResults results = new IngestResults(replies);
-        if (events.isEmpty()) return Effect().reply(command.replyTo(), results);
+        if (events.isEmpty()) return answer(command.replyTo(), results);
         return Effect()
                 .persist(events)
                 .thenRun(s -> {
@@ -1166,7 +1310,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     answerWaitingReads(s, s.circuit.version());
                     replica.pushed(events, lastSequenceNumber(actor), s.circuit.version());
                 })
-                .thenReply(command.replyTo(), s -> results);
+                .thenRun(s -> reply(command.replyTo(), results));
     }
 
     /**
@@ -1183,7 +1327,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                             ? internal(incident)
                             : unavailable("another batch written with it failed tenant " + tenant + "'s entity"));
         }
-        command.replyTo().tell(new IngestResults(replies));
+        reply(command.replyTo(), new IngestResults(replies));
         answerSqlWaiting(unavailable("tenant " + tenant + " restarted after an internal error"));
         return new EntityFailed(incident, error);
     }

@@ -1,5 +1,6 @@
 package io.shardview.entity.tenant;
 
+import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.tenant.TenantCircuit.Command;
 import io.shardview.entity.tenant.TenantCircuit.HomeAnswer;
 import io.shardview.entity.tenant.TenantCircuit.Pull;
@@ -147,7 +148,7 @@ final class TenantReplica {
 
     /** Sends a write on to the home replica. */
     void forward(String home, TenantCircuit.Forwarded write) {
-        replicaIn(home).tell(write);
+        send(home, write);
     }
 
     /** A replicated event applied here: how long after the home sent it (the replication delay metric). */
@@ -157,6 +158,11 @@ final class TenantReplica {
 
     private long promiseMillis() {
         return 3 * settings().homeLookupTimeout().toMillis();
+    }
+
+    /** Tells the replica in {@code region} the command, in parts when it is too large for one remoting frame. */
+    private void send(String region, Command command) {
+        LargeMessages.tellViaSharding(actor.getSystem(), replicaIn(region), command, TenantCircuit.MessagePart::new);
     }
 
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> replicaIn(String region) {
@@ -252,7 +258,7 @@ final class TenantReplica {
         for (List<TenantEvent> slice : slices(events, settings().pullMaxBytes())) {
             Replicate push = new Replicate(self(), firstOfSlice, slice, lastSeqNr, version, System.currentTimeMillis());
             for (String region : others) {
-                if (!regions.unreachable(region)) replicaIn(region).tell(push);
+                if (!regions.unreachable(region)) send(region, push);
             }
             firstOfSlice += slice.size();
         }
@@ -303,7 +309,10 @@ final class TenantReplica {
         if (pull.fromSeqNr() > lastSeqNr) {
             // Only the home may say there is nothing more; a replica behind it says nothing.
             if (isHome)
-                pull.replyTo().tell(new Replicate(self(), pull.fromSeqNr(), List.of(), lastSeqNr, version, now()));
+                LargeMessages.tell(
+                        actor.getSystem(),
+                        pull.replyTo(),
+                        new Replicate(self(), pull.fromSeqNr(), List.of(), lastSeqNr, version, now()));
             return;
         }
         if (home == null) return;
@@ -318,7 +327,10 @@ final class TenantReplica {
                 chunk.add(event.event());
                 bytes += event.bytes();
             }
-            pull.replyTo().tell(new Replicate(home, pull.fromSeqNr(), chunk, lastSeqNr, version, now()));
+            LargeMessages.tell(
+                    actor.getSystem(),
+                    pull.replyTo(),
+                    new Replicate(home, pull.fromSeqNr(), chunk, lastSeqNr, version, now()));
             return;
         }
         if (regions.readJournal() == null) return; // a journal of one node has no other region to answer
@@ -351,10 +363,10 @@ final class TenantReplica {
     /** Sends events read from the journal to the replica that pulled them. */
     void answerPulledFromJournal(TenantCircuit.PulledFromJournal pulled, long lastSeqNr, long version) {
         if (pulled.events().isEmpty()) return; // it asks again at its next sync
-        pulled.pull()
-                .replyTo()
-                .tell(new Replicate(
-                        pulled.home(), pulled.pull().fromSeqNr(), pulled.events(), lastSeqNr, version, now()));
+        LargeMessages.tell(
+                actor.getSystem(),
+                pulled.pull().replyTo(),
+                new Replicate(pulled.home(), pulled.pull().fromSeqNr(), pulled.events(), lastSeqNr, version, now()));
     }
 
     // ---- the follower side ------------------------------------------------------------------
@@ -414,7 +426,7 @@ final class TenantReplica {
         long interval = settings().syncInterval().toMillis();
         if (since < (soon ? Math.min(200, interval) : interval)) return;
         pullSentMillis = now();
-        replicaIn(home).tell(new Pull(self(), fromSeqNr, actor.getSelf()));
+        send(home, new Pull(self(), fromSeqNr, actor.getSelf()));
     }
 
     /** How far this replica is behind its home: nothing for the home itself. */

@@ -420,4 +420,34 @@ class TenantCircuitTest {
         assertEquals(8, applied + unavailable);
         assertTrue(applied >= 5, "the one planned and the 4 queued apply: " + applied);
     }
+
+    /**
+     * A damaged event (a batch whose deltas cannot be decoded) stops its tenant's recovery, every time, without
+     * skipping it, while another tenant goes on; the log names the sequence number before it (for truncate --after).
+     */
+    @Test
+    void aDamagedEventStopsOnlyItsTenantsRecovery() {
+        String damaged = tenant + "-damaged";
+        journal.persistForRecovery(
+                "tenant|" + damaged,
+                List.of(
+                        new TenantEvent.SqlApplied(
+                                1,
+                                "CREATE TABLE t (k BIGINT NOT NULL, PRIMARY KEY (k))",
+                                List.of(new io.shardview.circuit.DdlResult.ChangedObject("table", "t", "created")),
+                                io.shardview.circuit.Circuit.SQL_REVISION,
+                                null),
+                        new TenantEvent.BatchApplied(2, "b", 1, new byte[] {1, 2, 3})));
+        TestProbe<Object> watcher = KIT.createTestProbe();
+        for (int start = 0; start < 2; start++) {
+            ActorRef<TenantCircuit.Command> down =
+                    KIT.spawn(TenantCircuit.behavior(damaged, SETTINGS, TOPICS, PLANNING));
+            TestProbe<TenantCircuit.DescribeReply> probe = KIT.createTestProbe();
+            down.tell(new TenantCircuit.Describe(probe.ref()));
+            watcher.expectTerminated(down, Duration.ofSeconds(10));
+            probe.expectNoMessage(Duration.ofMillis(100));
+        }
+        createTables();
+        assertEquals(List.of(), keys("t"), "another tenant is served");
+    }
 }
