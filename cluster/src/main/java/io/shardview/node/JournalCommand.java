@@ -20,8 +20,24 @@ import picocli.CommandLine.Mixin;
         name = "journal",
         mixinStandardHelpOptions = true,
         usageHelpWidth = 100,
-        description = "Tools for the shared PostgreSQL journal of the cluster profile.",
-        subcommands = {JournalCommand.Init.class})
+        description = {
+            "Tools for a node's journal: a stopped node's data directory (single-node profile, --data-dir) or the"
+                    + " PostgreSQL journal of the cluster profile (--profile cluster, shardview.journal.url).",
+            "They read events and snapshots through the node's own serializers; list, dump, replay, verify and export"
+                    + " change nothing; import, migrate and truncate --execute write."
+        },
+        subcommands = {
+            JournalCommand.Init.class,
+            JournalListCommand.class,
+            JournalDumpCommand.class,
+            JournalReplayCommand.class,
+            JournalVerifyCommand.class,
+            JournalExportCommand.class,
+            JournalImportCommand.class,
+            JournalMigrateCommand.class,
+            JournalTruncateCommand.class,
+            JournalLagCommand.class
+        })
 final class JournalCommand {
 
     /** {@code shardview journal init}: creates the journal's tables if they are missing. */

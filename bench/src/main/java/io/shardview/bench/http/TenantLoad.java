@@ -185,6 +185,7 @@ public final class TenantLoad {
         double ingestSeconds;
         try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
             setUp(node.url, tenant, 10);
+            allowStateRows(node.url, tenant, 30L * rows);
             ingestStart = System.nanoTime();
             for (long first = 0; first < rows; first += 10_000) {
                 ingestWithRetry(node.url + "/v1/tenants/" + tenant + "/ingest", "b" + first, ndjson(first, (int)
@@ -217,6 +218,20 @@ public final class TenantLoad {
     }
 
     // ---- plumbing -------------------------------------------------------------------------------
+
+    /**
+     * Raises the tenant's max-state-rows budget (PUT .../budgets; the bench node runs without auth): a table of N rows
+     * and 10 views over it hold about 10 N rows of state, past the default budget of 10M at 1M rows.
+     */
+    static void allowStateRows(String url, String tenant, long rows) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url + "/v1/tenants/" + tenant + "/budgets"))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"max-state-rows\": " + rows + "}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) throw new IllegalStateException("budgets: " + response.body());
+    }
 
     /** Creates the tenant's table {@code ev} and {@code views} filter/project views v0, v1, ... */
     private static void setUp(String url, String tenant, int views) {
@@ -256,7 +271,7 @@ public final class TenantLoad {
     }
 
     /** As a client should: a 503 is retried with the same batch id, so nothing is applied twice. */
-    private static void ingestWithRetry(String url, String batchId, String body) throws Exception {
+    static void ingestWithRetry(String url, String batchId, String body) throws Exception {
         for (int attempt = 0; ; attempt++) {
             HttpResponse<String> response = HTTP.send(
                     HttpRequest.newBuilder(URI.create(url))
@@ -281,7 +296,7 @@ public final class TenantLoad {
         return Long.parseLong(reply.substring(at, end));
     }
 
-    private static void post(String url, String type, String body) {
+    static void post(String url, String type, String body) {
         postReply(url, type, body);
     }
 
