@@ -14,9 +14,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.metrics.MetricsShard;
-import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import io.shardview.entity.metrics.ShardedAppend;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
@@ -35,16 +33,12 @@ import io.shardview.metrics.ingest.SampleBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -68,6 +62,8 @@ public final class MetricsRoutes {
     private final MetricsHttpSettings settings;
     private final ShardedAppend appender;
     private final IngestMetrics ingestMetrics;
+    private final SeriesSelect series;
+    private final PrometheusMetadata metadata;
 
     public MetricsRoutes(
             ActorSystem<?> system, RouteMetrics metrics, MetricsHttpSettings settings, IngestMetrics ingestMetrics) {
@@ -81,6 +77,8 @@ public final class MetricsRoutes {
                 settings.retryAttemptTimeout(),
                 settings.askTimeout());
         this.ingestMetrics = ingestMetrics;
+        this.series = new SeriesSelect(system, settings);
+        this.metadata = new PrometheusMetadata(series, settings);
     }
 
     /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
@@ -123,7 +121,18 @@ public final class MetricsRoutes {
                                         Format.PROMETHEUS_TEXT,
                                         MetricsRequestBody.Kind.TEXT,
                                         this::prometheusText)))),
-                path("export", () -> endpoint(base + "/export", tenant, () -> get(() -> export(tenant)))));
+                path("export", () -> endpoint(base + "/export", tenant, () -> get(() -> export(tenant)))),
+                path("labels", () -> endpoint(base + "/labels", tenant, () -> metadata.labels(tenant))),
+                path(
+                        PathMatchers.segment("label")
+                                .slash(PathMatchers.segment())
+                                .slash("values"),
+                        name -> endpoint(
+                                base + "/label/{name}/values", tenant, () -> metadata.labelValues(tenant, name))),
+                path("series", () -> endpoint(base + "/series", tenant, () -> metadata.series(tenant))),
+                path(
+                        PathMatchers.segment("status").slash("buildinfo"),
+                        () -> endpoint(base + "/status/buildinfo", tenant, metadata::buildInfo)));
     }
 
     /** The InfluxDB 1.x and 2.x write endpoints under /v1/tenants/{t}/influx. */
@@ -213,7 +222,7 @@ public final class MetricsRoutes {
                         return reply(
                                 appender.append(tenant, batch),
                                 outcome -> stored(tenant, format, batch, outcome),
-                                TenantEndpoints.Effect.WRITE);
+                                TenantEndpoints.Effect.REPEATABLE_WRITE);
                     }));
         });
     }
@@ -324,39 +333,12 @@ public final class MetricsRoutes {
                                         new ApiError(ErrorCode.BAD_DATA, e.getMessage(), Map.of()).toResponse());
                             }
                             return reply(
-                                    select(tenant, request.selectors(), request.startMs(), request.endMs()),
+                                    series.select(tenant, request.selectors(), request.startMs(), request.endMs()),
                                     series -> HttpResponse.create()
                                             .withEntity(HttpEntities.create(
                                                     ContentTypes.APPLICATION_JSON, jsonLines(series))),
                                     TenantEndpoints.Effect.READ);
                         })));
-    }
-
-    /** Every series matching any selector, from every shard, sorted by labels. */
-    private CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> select(
-            String tenant, List<List<MatcherSpec>> selectors, long startMs, long endMs) {
-        List<CompletableFuture<MetricsShard.Selected>> asks = new ArrayList<>();
-        for (List<MatcherSpec> matchers : selectors) {
-            for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
-                var ref = ClusterSharding.get(system)
-                        .entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
-                // A select changes nothing, so it is sent again when a shard's home died with the message.
-                asks.add(RetriedAsk.ask(
-                        system,
-                        timeout -> ref.<MetricsShard.Selected>ask(
-                                replyTo -> new MetricsShard.Select(matchers, startMs, endMs, replyTo), timeout),
-                        settings.retryAttemptTimeout(),
-                        settings.askTimeout()));
-            }
-        }
-        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            TreeMap<String, MetricsShard.SeriesPoints> series = new TreeMap<>();
-            for (CompletableFuture<MetricsShard.Selected> ask : asks) {
-                for (MetricsShard.SeriesPoints s : ask.join().series())
-                    series.put(s.labels().toString(), s);
-            }
-            return series;
-        });
     }
 
     /** The VictoriaMetrics export format; NaN and infinities as the strings our import reads back. */

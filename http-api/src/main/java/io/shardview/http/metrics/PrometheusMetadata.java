@@ -1,0 +1,187 @@
+package io.shardview.http.metrics;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.formFieldMultiMap;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterMultiMap;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardview.entity.metrics.MetricsShard;
+import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
+import io.shardview.http.Json;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The series metadata endpoints of the Prometheus HTTP API, as Grafana's query editor calls them:
+ * {@code labels}, {@code label/<name>/values}, {@code series} and {@code status/buildinfo}, by GET or by a form POST,
+ * with {@code match[]}, {@code start}, {@code end} and {@code limit} as Prometheus parses them, answered in its shapes
+ * ({@code {"status": "success", "data": ...}}, or {@code {"status": "error", "errorType", "error"}} with 400
+ * {@code bad_data} or 503 {@code unavailable}). A series counts when it holds a point in [start, end] (default: all
+ * time). Found by the shards' label index; today the shards also decode the points of what they find, which a
+ * label-only request will not need (the PromQL issue).
+ */
+final class PrometheusMetadata {
+    /** What {@code status/buildinfo} reports: a Prometheus 2.x API, without {@code features} (Grafana then takes it for Prometheus, not Mimir). */
+    static final String PROMETHEUS_API_VERSION = "2.53.0";
+
+    private static final String ALL_SERIES = "{__name__=~\".+\"}";
+
+    private final SeriesSelect select;
+    private final MetricsHttpSettings settings;
+
+    PrometheusMetadata(SeriesSelect select, MetricsHttpSettings settings) {
+        this.select = select;
+        this.settings = settings;
+    }
+
+    /** {@code api/v1/labels}: the label names of the matching series (every series without match[]), sorted. */
+    Route labels(String tenant) {
+        return params(query -> matching(tenant, query, false, found -> {
+            TreeSet<String> names = new TreeSet<>();
+            for (MetricsShard.SeriesPoints s : found) names.addAll(s.labels().keySet());
+            return names;
+        }));
+    }
+
+    /** {@code api/v1/label/<name>/values}: the values of one label among the matching series, sorted. */
+    Route labelValues(String tenant, String name) {
+        return params(query -> matching(tenant, query, false, found -> {
+            TreeSet<String> values = new TreeSet<>();
+            for (MetricsShard.SeriesPoints s : found) {
+                String value = s.labels().get(name);
+                if (value != null) values.add(value);
+            }
+            return values;
+        }));
+    }
+
+    /** {@code api/v1/series}: the label sets of the matching series; match[] is required. */
+    Route series(String tenant) {
+        return params(query -> matching(tenant, query, true, found -> {
+            List<Map<String, String>> sets = new ArrayList<>();
+            for (MetricsShard.SeriesPoints s : found) sets.add(new TreeMap<>(s.labels()));
+            return sets;
+        }));
+    }
+
+    /** {@code api/v1/status/buildinfo}. */
+    Route buildInfo() {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.put("version", PROMETHEUS_API_VERSION)
+                .put("revision", "shardview")
+                .put("branch", "")
+                .put("buildUser", "")
+                .put("buildDate", "")
+                .put("goVersion", "");
+        return get(() -> complete(success(data, null)));
+    }
+
+    /** The request's parameters: the query string's, and for a form POST the form's too. */
+    private static Route params(Function<Map<String, List<String>>, Route> inner) {
+        return concat(
+                get(() -> parameterMultiMap(inner)),
+                post(() -> parameterMultiMap(query -> formFieldMultiMap(form -> {
+                    Map<String, List<String>> all = new HashMap<>();
+                    query.forEach((k, v) ->
+                            all.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+                    form.forEach((k, v) ->
+                            all.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+                    return inner.apply(all);
+                }))));
+    }
+
+    /**
+     * Answers with {@code data} computed from the series matching the request's match[] (all series when none and
+     * not {@code required}) in its start..end, cut to its limit.
+     */
+    private Route matching(
+            String tenant,
+            Map<String, List<String>> query,
+            boolean required,
+            Function<Collection<MetricsShard.SeriesPoints>, Collection<?>> data) {
+        List<String> matches = query.getOrDefault("match[]", List.of());
+        if (matches.isEmpty() && required)
+            return complete(error(StatusCodes.BAD_REQUEST, "bad_data", "no match[] parameter provided"));
+        ExportRequest request;
+        int limit;
+        try {
+            request = ExportRequest.of(
+                    matches.isEmpty() ? List.of(ALL_SERIES) : matches, first(query, "start"), first(query, "end"));
+            limit = first(query, "limit").map(PrometheusMetadata::limit).orElse(0);
+        } catch (IllegalArgumentException e) {
+            return complete(error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
+        }
+        List<List<MatcherSpec>> selectors = request.selectors();
+        return onComplete(select.select(tenant, selectors, request.startMs(), request.endMs()), result -> {
+            if (result.isFailure()) {
+                Throwable failure = result.failed().get();
+                if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
+                return complete(error(
+                        StatusCodes.SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "a metrics shard did not answer within "
+                                + settings.askTimeout().toMillis() + " ms: " + failure.getMessage()));
+            }
+            Collection<?> all = data.apply(result.get().values());
+            if (limit > 0 && all.size() > limit) {
+                return complete(success(
+                        Json.MAPPER.valueToTree(all.stream().limit(limit).toList()), "results truncated due to limit"));
+            }
+            return complete(success(Json.MAPPER.valueToTree(all), null));
+        });
+    }
+
+    private static int limit(String text) {
+        try {
+            int limit = Integer.parseInt(text.trim());
+            if (limit < 0) throw new NumberFormatException();
+            return limit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "cannot parse \"" + text + "\" to a valid limit (a non-negative integer)");
+        }
+    }
+
+    private static Optional<String> first(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    private static HttpResponse success(com.fasterxml.jackson.databind.JsonNode data, String warning) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status", "success");
+        body.set("data", data);
+        if (warning != null) {
+            ArrayNode warnings = body.putArray("warnings");
+            warnings.add(warning);
+        }
+        return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
+    }
+
+    private static HttpResponse error(StatusCode status, String type, String message) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status", "error").put("errorType", type).put("error", message);
+        return HttpResponse.create()
+                .withStatus(status)
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
+    }
+}
