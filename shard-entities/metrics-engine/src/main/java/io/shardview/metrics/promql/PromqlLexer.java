@@ -411,7 +411,7 @@ final class PromqlLexer {
     // Go decodes the query as UTF-8 and rejects U+FFFD (what bad bytes decode to); a Java string can instead hold a
     // lone surrogate, which no UTF-8 text can.
     private static boolean isInvalidRune(int c) {
-        return c == 0xFFFD || Character.isSurrogate((char) c) && c <= 0xFFFF;
+        return c == 0xFFFD || (c <= 0xFFFF && Character.isSurrogate((char) c));
     }
 
     static boolean isSpace(int c) {

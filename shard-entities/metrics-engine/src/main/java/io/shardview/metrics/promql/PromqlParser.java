@@ -365,16 +365,14 @@ public final class PromqlParser {
 
     /** An identifier or any keyword except {@code inf}/{@code nan} (numbers to the lexer); no colons. */
     private static boolean isGroupingLabel(Token t) {
-        boolean word =
-                switch (t.kind().group()) {
-                    case AGGREGATOR, KEYWORD, PREPROCESSOR -> true;
-                    case OPERATOR -> t.kind() == Kind.LAND
-                            || t.kind() == Kind.LOR
-                            || t.kind() == Kind.LUNLESS
-                            || t.kind() == Kind.ATAN2;
-                    default -> t.kind() == Kind.IDENTIFIER;
-                };
-        return word && t.text().indexOf(':') < 0;
+        return switch (t.kind().group()) {
+            case AGGREGATOR, KEYWORD, PREPROCESSOR -> true;
+            case OPERATOR -> t.kind() == Kind.LAND
+                    || t.kind() == Kind.LOR
+                    || t.kind() == Kind.LUNLESS
+                    || t.kind() == Kind.ATAN2;
+            default -> t.kind() == Kind.IDENTIFIER; // not a metric identifier: no colons in label names
+        };
     }
 
     // ---- binary operations
