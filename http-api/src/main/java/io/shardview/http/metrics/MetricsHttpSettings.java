@@ -13,7 +13,8 @@ public record MetricsHttpSettings(
         Duration askTimeout,
         Duration futureTolerance,
         int maxActiveSeriesPerTenant,
-        Duration retryAttemptTimeout) {
+        Duration retryAttemptTimeout,
+        Duration queryTimeout) {
 
     public static MetricsHttpSettings from(Config config) {
         Config c = config.getConfig("shardview.metrics");
@@ -31,7 +32,8 @@ public record MetricsHttpSettings(
                 c.getDuration("ask-timeout"),
                 c.getDuration("future-tolerance"),
                 c.getInt("max-active-series-per-tenant"),
-                c.getDuration("retry-attempt-timeout"));
+                c.getDuration("retry-attempt-timeout"),
+                c.getDuration("query-timeout"));
     }
 
     /** A size that an array can hold (under 2 GiB). */

@@ -64,6 +64,7 @@ public final class MetricsRoutes {
     private final IngestMetrics ingestMetrics;
     private final SeriesSelect series;
     private final PrometheusMetadata metadata;
+    private final PrometheusQuery query;
 
     public MetricsRoutes(
             ActorSystem<?> system, RouteMetrics metrics, MetricsHttpSettings settings, IngestMetrics ingestMetrics) {
@@ -79,6 +80,7 @@ public final class MetricsRoutes {
         this.ingestMetrics = ingestMetrics;
         this.series = new SeriesSelect(system, settings);
         this.metadata = new PrometheusMetadata(series, settings);
+        this.query = new PrometheusQuery(system, series, settings);
     }
 
     /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
@@ -122,6 +124,8 @@ public final class MetricsRoutes {
                                         MetricsRequestBody.Kind.TEXT,
                                         this::prometheusText)))),
                 path("export", () -> endpoint(base + "/export", tenant, () -> get(() -> export(tenant)))),
+                path("query", () -> endpoint(base + "/query", tenant, () -> query.instant(tenant))),
+                path("query_range", () -> endpoint(base + "/query_range", tenant, () -> query.range(tenant))),
                 path("labels", () -> endpoint(base + "/labels", tenant, () -> metadata.labels(tenant))),
                 path(
                         PathMatchers.segment("label")
@@ -130,6 +134,7 @@ public final class MetricsRoutes {
                         name -> endpoint(
                                 base + "/label/{name}/values", tenant, () -> metadata.labelValues(tenant, name))),
                 path("series", () -> endpoint(base + "/series", tenant, () -> metadata.series(tenant))),
+                path("metadata", () -> endpoint(base + "/metadata", tenant, metadata::metricMetadata)),
                 path(
                         PathMatchers.segment("status").slash("buildinfo"),
                         () -> endpoint(base + "/status/buildinfo", tenant, metadata::buildInfo)));

@@ -83,6 +83,15 @@ final class PrometheusMetadata {
         }));
     }
 
+    /**
+     * {@code api/v1/metadata}: the type, help and unit of each metric. The shards keep none of these (remote_write
+     * 1.0 sends them apart from the samples, and the other formats not at all), so the answer is an empty map, which
+     * Grafana takes as "no metadata" and which is what Prometheus answers for metrics it has none for.
+     */
+    Route metricMetadata() {
+        return params(query -> complete(success(Json.MAPPER.createObjectNode(), null)));
+    }
+
     /** {@code api/v1/status/buildinfo}. */
     Route buildInfo() {
         ObjectNode data = Json.MAPPER.createObjectNode();
@@ -96,7 +105,7 @@ final class PrometheusMetadata {
     }
 
     /** The request's parameters: the query string's, and for a form POST the form's too. */
-    private static Route params(Function<Map<String, List<String>>, Route> inner) {
+    static Route params(Function<Map<String, List<String>>, Route> inner) {
         return concat(
                 get(() -> parameterMultiMap(inner)),
                 post(() -> parameterMultiMap(query -> formFieldMultiMap(form -> {
@@ -161,7 +170,7 @@ final class PrometheusMetadata {
         }
     }
 
-    private static Optional<String> first(Map<String, List<String>> query, String name) {
+    static Optional<String> first(Map<String, List<String>> query, String name) {
         List<String> values = query.get(name);
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
@@ -177,7 +186,7 @@ final class PrometheusMetadata {
         return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
     }
 
-    private static HttpResponse error(StatusCode status, String type, String message) {
+    static HttpResponse error(StatusCode status, String type, String message) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("status", "error").put("errorType", type).put("error", message);
         return HttpResponse.create()

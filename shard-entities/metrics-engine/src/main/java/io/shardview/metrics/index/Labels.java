@@ -138,6 +138,52 @@ public final class Labels implements Comparable<Labels> {
         return null;
     }
 
+    /** This set without the labels named in {@code drop} (PromQL's {@code without}, name dropping). */
+    public Labels without(java.util.Collection<String> drop) {
+        return filter(drop, false);
+    }
+
+    /** This set with only the labels named in {@code keep} (PromQL's {@code by} and {@code on}). */
+    public Labels keep(java.util.Collection<String> keep) {
+        return filter(keep, true);
+    }
+
+    /** This set without {@code __name__}. */
+    public Labels withoutName() {
+        return get(METRIC_NAME) == null ? this : without(List.of(METRIC_NAME));
+    }
+
+    /** This set with {@code name} set to {@code value}; an empty value removes the label. */
+    public Labels with(String name, String value) {
+        Map<String, String> map = toMap();
+        if (value.isEmpty()) map.remove(name);
+        else map.put(name, value);
+        return of(map);
+    }
+
+    /** The pairs as a map, in canonical order. */
+    public Map<String, String> toMap() {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) map.put(names[i], values[i]);
+        return map;
+    }
+
+    private Labels filter(java.util.Collection<String> set, boolean keep) {
+        int kept = 0;
+        for (String name : names) if (set.contains(name) == keep) kept++;
+        if (kept == names.length) return this;
+        if (kept == 0) return EMPTY;
+        String[] n = new String[kept];
+        String[] v = new String[kept];
+        for (int i = 0, j = 0; i < names.length; i++) {
+            if (set.contains(names[i]) == keep) {
+                n[j] = names[i];
+                v[j++] = values[i];
+            }
+        }
+        return new Labels(n, v);
+    }
+
     /** The canonical byte form (a copy). */
     public byte[] canonicalBytes() {
         return canonical.clone();

@@ -25,6 +25,11 @@ public final class Matcher {
         Type(String symbol) {
             this.symbol = symbol;
         }
+
+        /** As written in a selector: {@code =}, {@code !=}, {@code =~} or {@code !~}. */
+        public String symbol() {
+            return symbol;
+        }
     }
 
     private final Type type;

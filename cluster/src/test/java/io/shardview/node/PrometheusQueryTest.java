@@ -1,0 +1,185 @@
+package io.shardview.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shardview.http.Json;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code api/v1/query} and {@code api/v1/query_range} over real HTTP on an in-process node: points imported into a
+ * tenant's shards, read back through PromQL by GET and form POST, in Prometheus's shapes, with its errors (400
+ * bad_data with the parse position, 422 for an unsupported function, 503 timeout).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PrometheusQueryTest {
+    /** A minute boundary in the past, so that the data is older than "now" and the shards keep it. */
+    private static final long T = (System.currentTimeMillis() / 60_000 - 30) * 60_000;
+
+    @TempDir
+    static Path dataDir;
+
+    private ShardviewNode node;
+    private final String base = "/v1/tenants/grafana/prom/api/v1";
+
+    @BeforeAll
+    void startAndImport() throws Exception {
+        node = ShardviewNode.start(TestNodes.config(dataDir, Map.of()), List.of(new MetricsModule()));
+        assertEquals(
+                200,
+                TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(30))
+                        .statusCode());
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i <= 20; i++) { // a counter rising 1 per second, a point a minute, for 20 minutes
+            long at = T - (20 - i) * 60_000L;
+            lines.append("http_requests_total{job=\"web\",code=\"200\"} ")
+                    .append(i * 60)
+                    .append(' ')
+                    .append(at)
+                    .append('\n');
+            lines.append("http_requests_total{job=\"web\",code=\"500\"} ")
+                    .append(i * 6)
+                    .append(' ')
+                    .append(at)
+                    .append('\n');
+            lines.append("up{job=\"web\",instance=\"a\"} 1 ").append(at).append('\n');
+            lines.append("up{job=\"db\",instance=\"b\"} 0 ").append(at).append('\n');
+        }
+        HttpResponse<String> imported = TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(node.url() + base + "/import/prometheus"))
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(lines.toString())));
+        assertEquals(204, imported.statusCode(), imported.body());
+    }
+
+    @AfterAll
+    void stop() {
+        node.stop();
+    }
+
+    @Test
+    void grafanasSaveAndTestQueryIsAScalar() throws Exception {
+        JsonNode body = get("/query?query=" + q("1+1") + "&time=" + T / 1000, 200);
+        assertEquals("success", body.get("status").asText());
+        assertEquals("scalar", body.at("/data/resultType").asText());
+        assertEquals(T / 1000, body.at("/data/result/0").asLong());
+        assertEquals("2", body.at("/data/result/1").asText());
+    }
+
+    @Test
+    void rateOfACounterIsItsSlopeAndDropsTheName() throws Exception {
+        JsonNode body =
+                get("/query?query=" + q("rate(http_requests_total{code=\"200\"}[5m])") + "&time=" + T / 1000, 200);
+        assertEquals("vector", body.at("/data/resultType").asText());
+        JsonNode result = body.at("/data/result");
+        assertEquals(1, result.size(), body.toString());
+        assertEquals(Map.of("job", "web", "code", "200"), labels(result.get(0)));
+        assertEquals(1.0, result.get(0).at("/value/1").asDouble(), 1e-12);
+    }
+
+    @Test
+    void aRangeQueryAnswersAMatrixAtEveryStep() throws Exception {
+        String query = q("sum by (job) (rate(http_requests_total[5m]))");
+        long start = T / 1000 - 600;
+        JsonNode body = get("/query_range?query=" + query + "&start=" + start + "&end=" + T / 1000 + "&step=60", 200);
+        assertEquals("matrix", body.at("/data/resultType").asText());
+        JsonNode series = body.at("/data/result/0");
+        assertEquals(Map.of("job", "web"), labels(series));
+        assertEquals(11, series.get("values").size());
+        for (JsonNode point : series.get("values"))
+            assertEquals(1.1, point.get(1).asDouble(), 1e-9);
+        assertEquals(start, series.at("/values/0/0").asLong());
+    }
+
+    @Test
+    void aFormPostIsAnsweredAsAGet() throws Exception {
+        HttpResponse<String> response = TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(node.url() + base + "/query"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "query=" + q("count(up == 1)") + "&time=" + T / 1000)));
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        assertEquals("1", body.at("/data/result/0/value/1").asText());
+        assertEquals(0, body.at("/data/result/0/metric").size());
+    }
+
+    @Test
+    void errorsHavePrometheussShapesAndStatuses() throws Exception {
+        JsonNode parse = get("/query?query=" + q("sum(up"), 400);
+        assertEquals("error", parse.get("status").asText());
+        assertEquals("bad_data", parse.get("errorType").asText());
+        assertTrue(parse.get("error").asText().startsWith("invalid parameter \"query\": 1:"), parse.toString());
+
+        JsonNode unsupported = get("/query?query=" + q("holt_winters(up[5m], 0.5, 0.5)"), 422);
+        assertEquals("execution", unsupported.get("errorType").asText());
+        assertTrue(unsupported.get("error").asText().contains("holt_winters"), unsupported.toString());
+
+        assertEquals(
+                "bad_data",
+                get("/query_range?query=up&start=10&end=5&step=1", 400)
+                        .get("errorType")
+                        .asText());
+        assertEquals(
+                "bad_data",
+                get("/query_range?query=up&start=0&end=20000&step=1", 400)
+                        .get("errorType")
+                        .asText());
+        assertEquals(
+                "bad_data",
+                get("/query_range?query=up&start=0&end=10&step=0", 400)
+                        .get("errorType")
+                        .asText());
+        assertEquals(
+                "bad_data",
+                get("/query_range?query=" + q("up[5m]") + "&start=0&end=10&step=1", 400)
+                        .get("errorType")
+                        .asText());
+        assertEquals(
+                "bad_data",
+                get("/query?query=up&time=yesterday", 400).get("errorType").asText());
+
+        JsonNode manyToMany = get("/query?query=" + q("up + on() up") + "&time=" + T / 1000, 422);
+        assertEquals("execution", manyToMany.get("errorType").asText());
+    }
+
+    @Test
+    void aQueryPastItsTimeoutIs503Timeout() throws Exception {
+        JsonNode body = get("/query?query=" + q("sum(rate(http_requests_total[10m]))") + "&timeout=1ms", 503);
+        assertEquals("timeout", body.get("errorType").asText());
+    }
+
+    private JsonNode get(String path, int status) throws Exception {
+        HttpResponse<String> response = TestNodes.get(node, base + path);
+        assertEquals(status, response.statusCode(), response.body());
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    private static Map<String, String> labels(JsonNode sample) {
+        Map<String, String> labels = new java.util.TreeMap<>();
+        sample.get("metric")
+                .fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return labels;
+    }
+
+    private static String q(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

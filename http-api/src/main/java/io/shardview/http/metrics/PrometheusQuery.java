@@ -1,0 +1,277 @@
+package io.shardview.http.metrics;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.shardview.entity.metrics.MetricsShard;
+import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.promql.Durations;
+import io.shardview.metrics.promql.Evaluator;
+import io.shardview.metrics.promql.Expr;
+import io.shardview.metrics.promql.FloatFormat;
+import io.shardview.metrics.promql.PromqlParseException;
+import io.shardview.metrics.promql.PromqlParser;
+import io.shardview.metrics.promql.QueryException;
+import io.shardview.metrics.promql.QueryResult;
+import io.shardview.metrics.promql.RangeQueries;
+import io.shardview.metrics.promql.Sample;
+import io.shardview.metrics.promql.SelectorRanges;
+import io.shardview.metrics.promql.Series;
+import io.shardview.metrics.promql.UnsupportedFunctionException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code api/v1/query} and {@code api/v1/query_range} of the Prometheus HTTP API for a tenant: parameters as
+ * Prometheus parses them, the query parsed, every selector's series fetched from the tenant's shards at once for the
+ * time range it reads, then evaluated on the node's PromQL pool under the query's timeout. Answers in Prometheus's
+ * shapes: 400 {@code bad_data} (parameters, parse errors), 422 {@code execution} (a query that cannot run, or a
+ * function outside the supported subset), 503 {@code timeout} or {@code unavailable}.
+ */
+final class PrometheusQuery {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final SeriesSelect select;
+    private final MetricsHttpSettings settings;
+    private final Executor executor;
+
+    PrometheusQuery(ActorSystem<?> system, SeriesSelect select, MetricsHttpSettings settings) {
+        this.select = select;
+        this.settings = settings;
+        this.executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("shardview.dispatchers.promql"));
+    }
+
+    /** {@code api/v1/query?query=&time=&timeout=}. */
+    Route instant(String tenant) {
+        return PrometheusMetadata.params(params -> {
+            long now = System.currentTimeMillis();
+            Request request;
+            try {
+                long time = PrometheusMetadata.first(params, "time")
+                        .map(t -> parameter("time", () -> Durations.parseTime(t)))
+                        .orElse(now);
+                request = new Request(expression(params), time, time, 0, timeout(params));
+            } catch (IllegalArgumentException e) {
+                return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
+            } catch (UnsupportedQuery e) {
+                return complete(
+                        PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", e.getMessage()));
+            }
+            return run(tenant, request);
+        });
+    }
+
+    /** {@code api/v1/query_range?query=&start=&end=&step=&timeout=}. */
+    Route range(String tenant) {
+        return PrometheusMetadata.params(params -> {
+            Request request;
+            try {
+                long start = parameter("start", () -> Durations.parseTime(required(params, "start")));
+                long end = parameter("end", () -> Durations.parseTime(required(params, "end")));
+                long step = parameter("step", () -> Durations.parseStep(required(params, "step")));
+                RangeQueries.validate(start, end, step);
+                Expr expr = expression(params);
+                if (expr.type() != Expr.ValueType.SCALAR && expr.type() != Expr.ValueType.INSTANT_VECTOR) {
+                    throw new IllegalArgumentException("invalid expression type \""
+                            + expr.type().words() + "\" for range query, must be Scalar or instant Vector");
+                }
+                request = new Request(expr, start, end, step, timeout(params));
+            } catch (IllegalArgumentException e) {
+                return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
+            } catch (UnsupportedQuery e) {
+                return complete(
+                        PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", e.getMessage()));
+            }
+            return run(tenant, request);
+        });
+    }
+
+    /** A query to run: an instant query has {@code step} 0 and start = end. */
+    private record Request(Expr expr, long start, long end, long step, long timeoutNanos) {}
+
+    private Route run(String tenant, Request request) {
+        Evaluator.Settings limits = Evaluator.Settings.defaults().withTimeout(request.timeoutNanos());
+        Map<Expr.VectorSelector, SelectorRanges.Range> ranges =
+                SelectorRanges.of(request.expr(), request.start(), request.end(), limits);
+        CompletionStage<HttpResponse> answer = fetch(tenant, ranges)
+                .thenApplyAsync(series -> evaluate(request, limits, series), executor)
+                .exceptionally(this::failure);
+        return onComplete(answer, result -> complete(result.get()));
+    }
+
+    /** Every selector's series, each asked of all shards at once. */
+    private CompletableFuture<Map<List<Matcher>, List<Series>>> fetch(
+            String tenant, Map<Expr.VectorSelector, SelectorRanges.Range> ranges) {
+        Map<List<Matcher>, CompletableFuture<List<Series>>> asks = new IdentityHashMap<>();
+        ranges.forEach((selector, range) -> asks.put(
+                selector.matchers(),
+                select.select(tenant, List.of(specs(selector.matchers())), range.min(), range.max())
+                        .thenApply(found -> series(found.values()))
+                        .toCompletableFuture()));
+        return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    Map<List<Matcher>, List<Series>> fetched = new IdentityHashMap<>();
+                    asks.forEach((matchers, ask) -> fetched.put(matchers, ask.join()));
+                    return fetched;
+                });
+    }
+
+    private static HttpResponse evaluate(
+            Request request, Evaluator.Settings limits, Map<List<Matcher>, List<Series>> fetched) {
+        Evaluator evaluator = new Evaluator((matchers, min, max) -> fetched.get(matchers), limits);
+        QueryResult result = request.step() == 0
+                ? evaluator.instant(request.expr(), request.start())
+                : evaluator.range(request.expr(), request.start(), request.end(), request.step());
+        return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, render(result)));
+    }
+
+    private HttpResponse failure(Throwable failure) {
+        while (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
+        if (failure instanceof QueryException.Timeout) {
+            return PrometheusMetadata.error(StatusCodes.SERVICE_UNAVAILABLE, "timeout", failure.getMessage());
+        }
+        if (failure instanceof QueryException) {
+            return PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", failure.getMessage());
+        }
+        return PrometheusMetadata.error(
+                StatusCodes.SERVICE_UNAVAILABLE,
+                "unavailable",
+                "a metrics shard did not answer within " + settings.askTimeout().toMillis() + " ms: "
+                        + failure.getMessage());
+    }
+
+    /** The query, parsed; 400 for a parse error, 422 for a function outside the supported subset (thrown as such). */
+    private static Expr expression(Map<String, List<String>> params) {
+        String query = PrometheusMetadata.first(params, "query").orElse("");
+        try {
+            return PromqlParser.parse(query);
+        } catch (PromqlParseException e) {
+            throw new IllegalArgumentException("invalid parameter \"query\": " + e.getMessage(), e);
+        } catch (UnsupportedFunctionException e) {
+            throw new UnsupportedQuery(e.getMessage());
+        }
+    }
+
+    /** The query's timeout: the {@code timeout} parameter, at most (and by default) the node's query timeout. */
+    private long timeout(Map<String, List<String>> params) {
+        long max = settings.queryTimeout().toNanos();
+        return PrometheusMetadata.first(params, "timeout")
+                .map(t -> Math.min(max, parameter("timeout", () -> Durations.parseStep(t)) * 1_000_000L))
+                .orElse(max);
+    }
+
+    private static String required(Map<String, List<String>> params, String name) {
+        return PrometheusMetadata.first(params, name).orElse("");
+    }
+
+    /** Prometheus's message for a bad parameter: {@code invalid parameter "step": ...}. */
+    private static long parameter(String name, java.util.function.LongSupplier parse) {
+        try {
+            return parse.getAsLong();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid parameter \"" + name + "\": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<MatcherSpec> specs(List<Matcher> matchers) {
+        List<MatcherSpec> specs = new ArrayList<>(matchers.size());
+        for (Matcher m : matchers) specs.add(new MatcherSpec(m.type().symbol(), m.name(), m.value()));
+        return specs;
+    }
+
+    private static List<Series> series(java.util.Collection<MetricsShard.SeriesPoints> found) {
+        List<Series> out = new ArrayList<>(found.size());
+        for (MetricsShard.SeriesPoints s : found)
+            out.add(new Series(Labels.of(s.labels()), s.timestamps(), s.values()));
+        out.sort((a, b) -> a.labels().compareTo(b.labels()));
+        return out;
+    }
+
+    /** The whole success body, {@code {"status": "success", "data": {"resultType": ..., "result": ...}}}. */
+    static String render(QueryResult result) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("status", "success");
+            json.writeObjectFieldStart("data");
+            if (result instanceof QueryResult.Scalar s) {
+                json.writeStringField("resultType", "scalar");
+                json.writeFieldName("result");
+                point(json, s.time(), FloatFormat.format(s.value()));
+            } else if (result instanceof QueryResult.Text t) {
+                json.writeStringField("resultType", "string");
+                json.writeFieldName("result");
+                point(json, t.time(), t.value());
+            } else if (result instanceof QueryResult.Vector v) {
+                json.writeStringField("resultType", "vector");
+                json.writeArrayFieldStart("result");
+                for (Sample s : v.samples()) {
+                    json.writeStartObject();
+                    metric(json, s.labels());
+                    json.writeFieldName("value");
+                    point(json, v.time(), FloatFormat.format(s.value()));
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            } else {
+                json.writeStringField("resultType", "matrix");
+                json.writeArrayFieldStart("result");
+                for (Series s : ((QueryResult.Matrix) result).series()) {
+                    json.writeStartObject();
+                    metric(json, s.labels());
+                    json.writeArrayFieldStart("values");
+                    for (int i = 0; i < s.size(); i++)
+                        point(json, s.timestamps()[i], FloatFormat.format(s.values()[i]));
+                    json.writeEndArray();
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void metric(JsonGenerator json, Labels labels) throws IOException {
+        json.writeObjectFieldStart("metric");
+        for (int i = 0; i < labels.size(); i++) json.writeStringField(labels.name(i), labels.value(i));
+        json.writeEndObject();
+    }
+
+    private static void point(JsonGenerator json, long millis, String value) throws IOException {
+        json.writeStartArray();
+        json.writeNumber(FloatFormat.seconds(millis));
+        json.writeString(value);
+        json.writeEndArray();
+    }
+
+    /** A function Prometheus has and we do not: 422, naming it. */
+    static final class UnsupportedQuery extends RuntimeException {
+        UnsupportedQuery(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.shardview.metrics.promql;
+
+import io.shardview.metrics.promql.Expr.At;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The time range each selector of a query reads, so that a caller can fetch every selector's series before the
+ * evaluator runs: an instant selector reads back by the lookback, a range selector by its range, and a subquery
+ * moves what it contains by its own range, offset and {@code @}.
+ */
+public final class SelectorRanges {
+    /** [min, max] in milliseconds, both inclusive. */
+    public record Range(long min, long max) {
+        Range union(Range other) {
+            return new Range(Math.min(min, other.min), Math.max(max, other.max));
+        }
+    }
+
+    private final long queryStart;
+    private final long queryEnd;
+    private final Evaluator.Settings settings;
+    private final Map<Expr.VectorSelector, Range> ranges = new IdentityHashMap<>();
+
+    private SelectorRanges(long queryStart, long queryEnd, Evaluator.Settings settings) {
+        this.queryStart = queryStart;
+        this.queryEnd = queryEnd;
+        this.settings = settings;
+    }
+
+    /** Each selector of {@code expr} (by identity) with the range it reads for a query from start to end. */
+    public static Map<Expr.VectorSelector, Range> of(Expr expr, long start, long end, Evaluator.Settings settings) {
+        SelectorRanges walk = new SelectorRanges(start, end, settings);
+        walk.visit(expr, start, end);
+        return walk.ranges;
+    }
+
+    private void visit(Expr expr, long start, long end) {
+        if (expr instanceof Expr.VectorSelector v) {
+            add(
+                    v,
+                    time(v.at(), start) - v.offsetMillis() - settings.lookbackMillis(),
+                    time(v.at(), end) - v.offsetMillis());
+        } else if (expr instanceof Expr.MatrixSelector m) {
+            Expr.VectorSelector v = m.selector();
+            add(v, time(v.at(), start) - v.offsetMillis() - m.rangeMillis(), time(v.at(), end) - v.offsetMillis());
+        } else if (expr instanceof Expr.Subquery q) {
+            visit(
+                    q.expr(),
+                    time(q.at(), start) - q.offsetMillis() - q.rangeMillis(),
+                    time(q.at(), end) - q.offsetMillis());
+        } else if (expr instanceof Expr.Paren p) {
+            visit(p.expr(), start, end);
+        } else if (expr instanceof Expr.Unary u) {
+            visit(u.expr(), start, end);
+        } else if (expr instanceof Expr.Call c) {
+            for (Expr arg : c.args()) visit(arg, start, end);
+        } else if (expr instanceof Expr.Aggregate a) {
+            visit(a.expr(), start, end);
+            if (a.param() != null) visit(a.param(), start, end);
+        } else if (expr instanceof Expr.Binary b) {
+            visit(b.lhs(), start, end);
+            visit(b.rhs(), start, end);
+        }
+    }
+
+    private void add(Expr.VectorSelector v, long min, long max) {
+        ranges.merge(v, new Range(min, max), Range::union);
+    }
+
+    private long time(At at, long time) {
+        if (at == null) return time;
+        if (at instanceof At.Time t) return t.millis();
+        return at instanceof At.Start ? queryStart : queryEnd;
+    }
+}

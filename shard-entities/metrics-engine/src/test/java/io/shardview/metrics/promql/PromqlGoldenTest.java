@@ -1,0 +1,214 @@
+package io.shardview.metrics.promql;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardview.metrics.index.Labels;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The evaluator against a real Prometheus (2.42): every case of the golden suite (resources promql/golden, made by
+ * bench/promql-golden) parsed, evaluated over the same dataset, and compared with Prometheus's recorded answer:
+ * result type, series by labels, times exactly, values to a relative 1e-9 (NaN equal to NaN), the order where
+ * PromQL defines one, and for errors the HTTP status and error type.
+ */
+class PromqlGoldenTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static SeriesSource dataset;
+
+    @BeforeAll
+    static void load() throws IOException {
+        dataset = GoldenDataset.read("/promql/golden/dataset.om");
+    }
+
+    @Test
+    void everyCaseAnswersAsPrometheusDid() throws IOException {
+        List<String> failures = new ArrayList<>();
+        int cases = 0;
+        for (JsonNode c : cases()) {
+            cases++;
+            String problem = check(c);
+            if (problem != null)
+                failures.add("case " + c.get("id") + " " + c.get("query").asText() + ": " + problem);
+        }
+        assertTrue(cases >= 200, "the suite has " + cases + " cases");
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + cases + " cases differ:\n" + String.join("\n", failures));
+    }
+
+    private static String check(JsonNode c) {
+        JsonNode expected = c.get("response");
+        String outcome;
+        QueryResult result = null;
+        try {
+            result = run(c);
+            outcome = "success";
+        } catch (IllegalArgumentException e) { // a parse error (PromqlParseException) or a bad range
+            outcome = "400 bad_data: " + e.getMessage();
+        } catch (QueryException e) {
+            outcome = "422 execution: " + e.getMessage();
+        } catch (UnsupportedFunctionException e) {
+            outcome = "422 unsupported: " + e.getMessage();
+        }
+        if (!expected.get("status").asText().equals("success")) {
+            String want =
+                    c.get("status").asInt() + " " + expected.get("errorType").asText();
+            return outcome.startsWith(want)
+                    ? null
+                    : "expected " + want + " (" + expected.get("error").asText() + "), got " + outcome;
+        }
+        if (result == null) return "expected success, got " + outcome;
+        return GoldenComparison.compare(expected.get("data"), result, ordered(c));
+    }
+
+    private static QueryResult run(JsonNode c) {
+        Expr expr = PromqlParser.parse(c.get("query").asText());
+        Evaluator evaluator = new Evaluator(dataset, Evaluator.Settings.defaults());
+        if (c.get("kind").asText().equals("instant")) return evaluator.instant(expr, millis(c.get("time")));
+        long start = millis(c.get("start"));
+        long end = millis(c.get("end"));
+        long step = millis(c.get("step"));
+        RangeQueries.validate(start, end, step);
+        return evaluator.range(expr, start, end, step);
+    }
+
+    /** Whether the order of an instant vector is defined: sort, sort_desc, and topk/bottomk by value. */
+    private static boolean ordered(JsonNode c) {
+        String q = c.get("query").asText().trim();
+        return c.get("kind").asText().equals("instant")
+                && (q.startsWith("sort") || q.startsWith("topk") || q.startsWith("bottomk"));
+    }
+
+    static long millis(JsonNode seconds) {
+        return Math.round(Double.parseDouble(seconds.asText()) * 1000);
+    }
+
+    private static List<JsonNode> cases() throws IOException {
+        List<JsonNode> cases = new ArrayList<>();
+        try (InputStream in = PromqlGoldenTest.class.getResourceAsStream("/promql/golden/cases.jsonl");
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                if (!line.isBlank()) cases.add(JSON.readTree(line));
+            }
+        }
+        return cases;
+    }
+
+    /** Prometheus's JSON answers compared with our results. */
+    static final class GoldenComparison {
+        private GoldenComparison() {}
+
+        static String compare(JsonNode data, QueryResult result, boolean ordered) {
+            String type = data.get("resultType").asText();
+            JsonNode expected = data.get("result");
+            if (result instanceof QueryResult.Scalar s) {
+                if (!type.equals("scalar")) return "expected " + type + ", got a scalar";
+                return point(expected, s.time(), s.value(), "");
+            }
+            if (result instanceof QueryResult.Text t) {
+                if (!type.equals("string")) return "expected " + type + ", got a string";
+                return expected.get(1).asText().equals(t.value()) ? null : "string " + t.value();
+            }
+            if (result instanceof QueryResult.Vector v) {
+                if (!type.equals("vector")) return "expected " + type + ", got a vector";
+                return vector(expected, v, ordered);
+            }
+            if (!type.equals("matrix")) return "expected " + type + ", got a matrix";
+            return matrix(expected, (QueryResult.Matrix) result);
+        }
+
+        private static String vector(JsonNode expected, QueryResult.Vector v, boolean ordered) {
+            if (expected.size() != v.samples().size()) {
+                return "expected " + expected.size() + " samples, got "
+                        + v.samples().size() + ": " + v.samples();
+            }
+            Map<Labels, Sample> got = new TreeMap<>();
+            for (Sample s : v.samples()) got.put(s.labels(), s);
+            for (int i = 0; i < expected.size(); i++) {
+                JsonNode e = expected.get(i);
+                Labels labels = labels(e.get("metric"));
+                Sample s = got.get(labels);
+                if (s == null) return "missing " + labels + "; got " + got.keySet();
+                String problem = point(e.get("value"), v.time(), s.value(), labels.toString());
+                if (problem != null) return problem;
+                if (ordered) {
+                    double want = value(e.get("value").get(1).asText());
+                    if (!close(want, v.samples().get(i).value())) {
+                        return "order: at " + i + " expected " + want + ", got "
+                                + v.samples().get(i);
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static String matrix(JsonNode expected, QueryResult.Matrix m) {
+            if (expected.size() != m.series().size()) {
+                List<Labels> got = m.series().stream().map(Series::labels).toList();
+                return "expected " + expected.size() + " series, got "
+                        + m.series().size() + ": " + got;
+            }
+            Map<Labels, Series> got = new TreeMap<>();
+            for (Series s : m.series()) got.put(s.labels(), s);
+            for (JsonNode e : expected) {
+                Labels labels = labels(e.get("metric"));
+                Series s = got.get(labels);
+                if (s == null) return "missing " + labels + "; got " + got.keySet();
+                JsonNode values = e.get("values");
+                if (values.size() != s.size()) {
+                    return labels + ": expected " + values.size() + " points, got " + s.size() + " "
+                            + java.util.Arrays.toString(s.timestamps());
+                }
+                for (int i = 0; i < values.size(); i++) {
+                    String problem = point(values.get(i), s.timestamps()[i], s.values()[i], labels.toString());
+                    if (problem != null) return problem;
+                }
+            }
+            return null;
+        }
+
+        private static String point(JsonNode pair, long time, double value, String where) {
+            long wantTime = millis(pair.get(0));
+            double want = value(pair.get(1).asText());
+            if (wantTime != time) return where + " time: expected " + wantTime + ", got " + time;
+            if (!close(want, value)) return where + " at " + time + ": expected " + want + ", got " + value;
+            return null;
+        }
+
+        static boolean close(double want, double got) {
+            if (Double.isNaN(want) || Double.isNaN(got)) return Double.isNaN(want) && Double.isNaN(got);
+            if (want == got) return true;
+            return Math.abs(want - got) <= 1e-9 * Math.max(Math.abs(want), Math.abs(got));
+        }
+
+        static double value(String text) {
+            return switch (text) {
+                case "+Inf" -> Double.POSITIVE_INFINITY;
+                case "-Inf" -> Double.NEGATIVE_INFINITY;
+                default -> Double.parseDouble(text);
+            };
+        }
+
+        static Labels labels(JsonNode metric) {
+            Map<String, String> map = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = metric.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                map.put(e.getKey(), e.getValue().asText());
+            }
+            return Labels.of(map);
+        }
+    }
+}
