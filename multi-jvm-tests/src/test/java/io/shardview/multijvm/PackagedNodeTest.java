@@ -442,6 +442,20 @@ class PackagedNodeTest {
                     scraped.getOrDefault("up", 0) >= 3,
                     () -> "series from Prometheus: " + scraped.keySet() + "\nprometheus log:\n" + seen);
             assertTrue(scraped.containsKey("shardview_http_request_duration_seconds_bucket"), scraped::toString);
+            // Read back with PromQL by Prometheus's own client, as Grafana's data source reads it.
+            String tenant = client.url + "/v1/tenants/scraped/prom";
+            String up = RealPrometheus.promtool("query", "instant", tenant, "sum by (job) (up{job=\"shardview\"})");
+            assertTrue(up.startsWith("{job=\"shardview\"} => 1 @["), up);
+            long now = System.currentTimeMillis() / 1000;
+            String requests = RealPrometheus.promtool(
+                    "query",
+                    "range",
+                    "--start=" + (now - 60),
+                    "--end=" + now,
+                    "--step=5s",
+                    tenant,
+                    "count(shardview_http_request_duration_seconds_bucket) > 0");
+            assertTrue(requests.startsWith("{} =>"), requests);
             log = prometheus.log();
         }
         assertTrue(!log.contains("non-recoverable error"), log);

@@ -3,6 +3,7 @@ package io.shardview.multijvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +46,25 @@ final class RealPrometheus implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         return new RealPrometheus(process, log);
+    }
+
+    /**
+     * Runs Debian's promtool (Prometheus's own API client, in the same package) with {@code args}; its output, or a
+     * failure naming its exit code and output.
+     */
+    static String promtool(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/promtool"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("promtool did not finish: " + command);
+        }
+        if (process.exitValue() != 0) {
+            throw new AssertionError("promtool exited " + process.exitValue() + ": " + command + "\n" + output);
+        }
+        return output;
     }
 
     /** What Prometheus logged so far. */

@@ -135,6 +135,8 @@ public final class MetricsRoutes {
                                 base + "/label/{name}/values", tenant, () -> metadata.labelValues(tenant, name))),
                 path("series", () -> endpoint(base + "/series", tenant, () -> metadata.series(tenant))),
                 path("metadata", () -> endpoint(base + "/metadata", tenant, metadata::metricMetadata)),
+                path("rules", () -> endpoint(base + "/rules", tenant, metadata::rules)),
+                path("query_exemplars", () -> endpoint(base + "/query_exemplars", tenant, metadata::exemplars)),
                 path(
                         PathMatchers.segment("status").slash("buildinfo"),
                         () -> endpoint(base + "/status/buildinfo", tenant, metadata::buildInfo)));

@@ -92,6 +92,21 @@ final class PrometheusMetadata {
         return params(query -> complete(success(Json.MAPPER.createObjectNode(), null)));
     }
 
+    /**
+     * {@code api/v1/rules}: no recording or alerting rules run here; Grafana reads the empty group list as "no
+     * recording rules to expand" (a 404 would work too, but logs an error in the browser).
+     */
+    Route rules() {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.putArray("groups");
+        return params(query -> complete(success(data, null)));
+    }
+
+    /** {@code api/v1/query_exemplars}: no exemplars are kept, so none match (Grafana then offers none). */
+    Route exemplars() {
+        return params(query -> complete(success(Json.MAPPER.createArrayNode(), null)));
+    }
+
     /** {@code api/v1/status/buildinfo}. */
     Route buildInfo() {
         ObjectNode data = Json.MAPPER.createObjectNode();
