@@ -79,7 +79,9 @@ final class JournalDumpCommand implements Callable<Integer> {
 
     private Map<String, Object> describe(Object event) {
         if (event instanceof TenantEvent tenantEvent) return TenantReplay.describe(tenantEvent);
-        if (event instanceof MetricsEvent.PointsAppended appended) return pointBatch(appended.batch());
+        if (event instanceof MetricsEvent.PointsAppended appended) {
+            return pointBatch(appended.batch(), appended.backfill() ? "points-backfilled" : "points-appended");
+        }
         if (event instanceof MetricsEvent.RetentionApplied retention) {
             return Map.of(
                     "type", "retention-applied",
@@ -90,9 +92,9 @@ final class JournalDumpCommand implements Callable<Integer> {
         return Map.of("type", event.getClass().getName(), "value", String.valueOf(event));
     }
 
-    private Map<String, Object> pointBatch(PointBatch batch) {
+    private Map<String, Object> pointBatch(PointBatch batch, String type) {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("type", "points-appended");
+        out.put("type", type);
         out.put("series", batch.series().size());
         out.put("points", batch.pointCount());
         long min = Long.MAX_VALUE;

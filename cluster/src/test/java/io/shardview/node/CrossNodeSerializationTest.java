@@ -160,7 +160,7 @@ class CrossNodeSerializationTest {
     @Test
     void metricsMessagesKeepTheirPoints() {
         byte[] batch = {1, 2, 3, (byte) 0xff};
-        MetricsShard.Append append = roundTrip(new MetricsShard.Append(batch, ref()));
+        MetricsShard.Append append = roundTrip(new MetricsShard.Append(batch, true, ref()));
         assertArrayEquals(batch, append.batch());
         assertRoundTrip(new MetricsShard.Appended(10, 2, 1));
         assertRoundTrip(new MetricsShard.SeriesLimitReached(100, 3, 100));

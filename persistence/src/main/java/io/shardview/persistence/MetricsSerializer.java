@@ -15,6 +15,7 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  */
 public final class MetricsSerializer extends SerializerWithStringManifest {
     static final String POINTS_APPENDED = "points-appended.v1";
+    static final String POINTS_BACKFILLED = "points-backfilled.v1";
     static final String SHARD_SNAPSHOT = "shard-snapshot.v1";
     static final String RETENTION_APPLIED = "retention-applied.v1";
     static final String HEADS_SEALED = "heads-sealed.v1";
@@ -37,7 +38,9 @@ public final class MetricsSerializer extends SerializerWithStringManifest {
 
     @Override
     public String manifest(Object o) {
-        if (o instanceof MetricsEvent.PointsAppended) return POINTS_APPENDED;
+        if (o instanceof MetricsEvent.PointsAppended appended) {
+            return appended.backfill() ? POINTS_BACKFILLED : POINTS_APPENDED;
+        }
         if (o instanceof MetricsShardSnapshot) return SHARD_SNAPSHOT;
         if (o instanceof MetricsEvent.RetentionApplied) return RETENTION_APPLIED;
         if (o instanceof MetricsEvent.HeadsSealed) return HEADS_SEALED;
@@ -63,7 +66,8 @@ public final class MetricsSerializer extends SerializerWithStringManifest {
     @Override
     public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
         return switch (manifest) {
-            case POINTS_APPENDED -> MetricsEvent.PointsAppended.fromBytes(bytes);
+            case POINTS_APPENDED -> MetricsEvent.PointsAppended.fromBytes(bytes, false);
+            case POINTS_BACKFILLED -> MetricsEvent.PointsAppended.fromBytes(bytes, true);
             case SHARD_SNAPSHOT -> new MetricsShardSnapshot(bytes);
             case RETENTION_APPLIED -> {
                 if (bytes.length != 2 * Long.BYTES)

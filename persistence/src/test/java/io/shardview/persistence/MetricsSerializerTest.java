@@ -51,4 +51,24 @@ class MetricsSerializerTest {
                 .get();
         assertEquals(event, back);
     }
+
+    @Test
+    void aBackfillKeepsItsKindThroughTheJournalSoReplayBackfillsAgain() {
+        Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        byte[] batch = io.shardview.metrics.storage.PointBatch.builder()
+                .add(io.shardview.metrics.index.Labels.of("__name__", "m"), 1_700_000_000_000L, 1.5)
+                .build()
+                .toBytes();
+        for (boolean backfill : new boolean[] {false, true}) {
+            MetricsEvent.PointsAppended event = MetricsEvent.PointsAppended.fromBytes(batch, backfill);
+            var serializer = serialization.findSerializerFor(event);
+            String manifest = Serializers.manifestFor(serializer, event);
+            assertEquals(backfill ? "points-backfilled.v1" : "points-appended.v1", manifest);
+            var back = (MetricsEvent.PointsAppended) serialization
+                    .deserialize(serialization.serialize(event).get(), serializer.identifier(), manifest)
+                    .get();
+            assertEquals(backfill, back.backfill());
+            assertEquals(1, back.batch().pointCount());
+        }
+    }
 }

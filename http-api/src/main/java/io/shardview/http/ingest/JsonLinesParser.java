@@ -13,7 +13,8 @@ import java.io.IOException;
  * VictoriaMetrics JSON lines, the format of {@code /api/v1/import} and {@code /api/v1/export}:
  * one object per line, {@code {"metric":{"__name__":"m","k":"v"},"values":[...],"timestamps":[...]}}.
  * Values are JSON numbers, or the strings "NaN", "+Inf", "-Inf" for what JSON numbers cannot
- * hold (our export writes them so); timestamps are integer milliseconds. Unknown keys are ignored,
+ * hold (our export writes them so), or those words bare ({@code [1, NaN, Inf, -Inf]}), as VictoriaMetrics
+ * writes and reads them; timestamps are integer milliseconds. Unknown keys are ignored,
  * up to {@value #MAX_DEPTH} levels deep (the format itself has two).
  */
 public final class JsonLinesParser {
@@ -47,7 +48,7 @@ public final class JsonLinesParser {
     }
 
     private void parseLine(String line) throws IOException {
-        try (JsonParser json = JSON.createParser(line)) {
+        try (JsonParser json = JSON.createParser(quoteBareSpecials(line))) {
             parseObject(json);
         } catch (StreamConstraintsException e) {
             throw new IllegalArgumentException(
@@ -55,6 +56,60 @@ public final class JsonLinesParser {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("malformed JSON: " + JsonMessages.readable(e));
         }
+    }
+
+    /**
+     * The line with each bare NaN or infinity that stands as an array element ({@code NaN}, {@code Inf},
+     * {@code -Inf}, {@code +Inf}, {@code Infinity}, in any case) put in quotes, which JSON can parse and
+     * {@link #readValues} reads; text inside strings is left alone.
+     */
+    static String quoteBareSpecials(String line) {
+        if (!mayHoldSpecials(line)) return line;
+        StringBuilder out = new StringBuilder(line.length() + 16);
+        boolean inString = false;
+        char previous = 0; // the last character outside strings that is not a space
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (inString) {
+                out.append(c);
+                if (c == '\\' && i + 1 < line.length()) out.append(line.charAt(++i));
+                else if (c == '"') inString = false;
+                continue;
+            }
+            if (c == '"') inString = true;
+            if ((previous == '[' || previous == ',') && (c == '+' || c == '-' || Character.isLetter(c))) {
+                int end = i;
+                while (end < line.length() && (Character.isLetter(line.charAt(end)) || end == i)) end++;
+                String word = line.substring(i, end);
+                if (isSpecial(word)) {
+                    out.append('"').append(word).append('"');
+                    i = end - 1;
+                    previous = 'x';
+                    continue;
+                }
+            }
+            out.append(c);
+            if (!Character.isWhitespace(c)) previous = c;
+        }
+        return out.toString();
+    }
+
+    private static boolean mayHoldSpecials(String line) {
+        for (int i = 0; i + 2 < line.length(); i++) {
+            char c = Character.toLowerCase(line.charAt(i));
+            if ((c == 'n' || c == 'i') && Character.toLowerCase(line.charAt(i + 1)) == (c == 'n' ? 'a' : 'n')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isSpecial(String word) {
+        String unsigned = word.startsWith("+") || word.startsWith("-") ? word.substring(1) : word;
+        String lower = unsigned.toLowerCase(java.util.Locale.ROOT);
+        return lower.equals("inf")
+                || lower.equals("infinity")
+                || (lower.equals("nan") && unsigned.length() == word.length());
     }
 
     private void parseObject(JsonParser json) throws IOException {

@@ -204,11 +204,27 @@ public final class MetricsRoutes {
      * Checks the body's type and encoding, reads it whole (within max-request-bytes), decodes it and
      * parses it, then stores it. Every refusal of the body is an IngestException, answered here.
      */
+    /**
+     * {@code ?backfill=1}: the points are history, of any age within retention and in any order, rather than live
+     * points (which must be within the out-of-order window of the shard's newest point).
+     */
+    private static boolean backfill(org.apache.pekko.http.javadsl.model.HttpRequest request) {
+        String value = request.getUri().query().get("backfill").orElse("0");
+        return switch (value) {
+            case "1", "true" -> true;
+            case "0", "false", "" -> false;
+            default -> throw new IngestException(
+                    "backfill must be 1 or 0 (true or false), got \"" + value + "\"", Map.of("parameter", "backfill"));
+        };
+    }
+
     private Route ingest(
             String tenant, Format format, MetricsRequestBody.Kind kind, Function<byte[], SampleBatchBuilder> parse) {
         return extractRequest(request -> {
+            boolean backfill;
             try {
                 MetricsRequestBody.checkType(request, kind);
+                backfill = backfill(request);
             } catch (IngestException e) {
                 return afterReading(request, refused(e));
             }
@@ -227,7 +243,7 @@ public final class MetricsRoutes {
                             return complete(refused(e));
                         }
                         return reply(
-                                appender.append(tenant, batch),
+                                appender.append(tenant, batch, backfill),
                                 outcome -> stored(tenant, format, batch, outcome),
                                 TenantEndpoints.Effect.REPEATABLE_WRITE);
                     }));

@@ -35,6 +35,26 @@ class JsonLinesParserTest {
     }
 
     @Test
+    void bareNanAndInfinitiesAreValuesAsVictoriaMetricsWritesThem() {
+        assertEquals(
+                List.of(
+                        "{__name__=\"g\",note=\"Inf, NaN [-Inf]\"} 1 NaN",
+                        "{__name__=\"g\",note=\"Inf, NaN [-Inf]\"} 2 Infinity",
+                        "{__name__=\"g\",note=\"Inf, NaN [-Inf]\"} 3 -Infinity",
+                        "{__name__=\"g\",note=\"Inf, NaN [-Inf]\"} 4 Infinity",
+                        "{__name__=\"g\",note=\"Inf, NaN [-Inf]\"} 5 -1.5",
+                        "{__name__=\"g\",note=\"Inf, NaN [-Inf]\"} 6 -Infinity"),
+                parse("{\"metric\":{\"__name__\":\"g\",\"note\":\"Inf, NaN [-Inf]\"},"
+                        + "\"values\":[NaN, Inf,-Inf , +Inf,-1.5,-Infinity],\"timestamps\":[1,2,3,4,5,6]}"));
+        assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[Infinite],\"timestamps\":[1]}")
+                .getMessage()
+                .contains("malformed JSON"));
+        assertTrue(reject("{\"metric\":{\"__name__\":\"a\"},\"values\":[-NaN],\"timestamps\":[1]}")
+                .getMessage()
+                .contains("malformed JSON"));
+    }
+
+    @Test
     void badLinesAreRejectedWithTheirLineNumber() {
         assertEquals(
                 2,

@@ -10,29 +10,40 @@ import io.shardview.metrics.storage.RetentionCutoffs;
  */
 public sealed interface MetricsEvent {
 
-    /** A batch of points accepted by the shard: the binary {@link PointBatch} form. */
+    /**
+     * A batch of points accepted by the shard: the binary {@link PointBatch} form. A backfill's batch (historical
+     * points of any age within retention, {@link io.shardview.metrics.storage.ShardStorage#backfill}) is journaled
+     * under a manifest of its own, so that replay applies it as a backfill again.
+     */
     final class PointsAppended implements MetricsEvent {
         private final byte[] bytes;
+        private final boolean backfill;
         private PointBatch decoded;
 
-        private PointsAppended(byte[] bytes, PointBatch decoded) {
+        private PointsAppended(byte[] bytes, PointBatch decoded, boolean backfill) {
             this.bytes = bytes;
             this.decoded = decoded;
+            this.backfill = backfill;
         }
 
         /** As read from the journal. */
-        public static PointsAppended fromBytes(byte[] bytes) {
-            return new PointsAppended(bytes, null);
+        public static PointsAppended fromBytes(byte[] bytes, boolean backfill) {
+            return new PointsAppended(bytes, null, backfill);
         }
 
         /** For a batch this node decoded already. */
-        static PointsAppended of(byte[] bytes, PointBatch decoded) {
-            return new PointsAppended(bytes, decoded);
+        static PointsAppended of(byte[] bytes, PointBatch decoded, boolean backfill) {
+            return new PointsAppended(bytes, decoded, backfill);
         }
 
         /** The journal payload. */
         public byte[] bytes() {
             return bytes;
+        }
+
+        /** Whether the batch is a backfill. */
+        public boolean backfill() {
+            return backfill;
         }
 
         /** The points, decoded once. */

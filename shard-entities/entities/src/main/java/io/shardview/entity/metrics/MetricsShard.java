@@ -82,7 +82,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
      * Store a batch of points (its binary {@link PointBatch} form). The batch is stored whole or, if
      * it would take the shard past its series limit, not at all.
      */
-    public record Append(byte[] batch, ActorRef<AppendReply> replyTo) implements Command {}
+    public record Append(byte[] batch, boolean backfill, ActorRef<AppendReply> replyTo) implements Command {}
 
     /** The shard's answer to an {@link Append}. */
     public sealed interface AppendReply extends CborSerializable permits Appended, SeriesLimitReached, Failed {}
@@ -267,7 +267,8 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
     public EventHandler<ShardStorage, MetricsEvent> eventHandler() {
         return (storage, event) -> {
             if (event instanceof MetricsEvent.PointsAppended appended) {
-                storage.append(appended.batch());
+                if (appended.backfill()) storage.backfill(appended.batch());
+                else storage.append(appended.batch());
                 journalBytesSinceSnapshot += appended.bytes().length;
             } else if (event instanceof MetricsEvent.RetentionApplied retention) {
                 retentionDroppedData = storage.applyRetention(retention.cutoffs());
@@ -391,7 +392,9 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         PointBatch batch = PointBatch.fromBytes(append.batch());
         long now = clock.millis();
         RetentionCutoffs due = storage.retentionDue(now) ? storage.retentionCutoffs(now) : null;
-        AppendResult expected = due == null ? storage.check(batch) : storage.checkAfter(due, batch);
+        AppendResult expected = due != null
+                ? storage.checkAfter(due, batch, append.backfill())
+                : append.backfill() ? storage.checkBackfill(batch) : storage.check(batch);
         int limit = settings.maxActiveSeriesPerShard();
         if (expected.newSeries() > 0 && (long) storage.activeSeries() + expected.newSeries() > limit) {
             return answer(
@@ -402,7 +405,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         if (due != null) events.add(new MetricsEvent.RetentionApplied(due.rawCutoffMs(), due.rollupCutoffMs()));
         if (expected.accepted() > 0) {
             lastWriteNanos = System.nanoTime();
-            events.add(MetricsEvent.PointsAppended.of(append.batch(), batch));
+            events.add(MetricsEvent.PointsAppended.of(append.batch(), batch, append.backfill()));
         }
         if (events.isEmpty()) return answer(append.replyTo(), reply);
         return Effect().persist(events).thenRun(s -> reply(append.replyTo(), reply));

@@ -67,15 +67,23 @@ public final class ShardedAppend {
 
     /** Appends {@code batch}; points further in the future than the tolerance are refused before anything is persisted. */
     public CompletionStage<Outcome> append(String tenant, SampleBatch batch) {
+        return append(tenant, batch, false);
+    }
+
+    /**
+     * Appends {@code batch}, as a backfill when {@code backfill}: then points of any age within retention are
+     * stored, not only those within the out-of-order window of each shard's newest point.
+     */
+    public CompletionStage<Outcome> append(String tenant, SampleBatch batch, boolean backfill) {
         long latest = System.currentTimeMillis() + futureTolerance.toMillis();
         ShardSplit split = ShardSplit.of(batch, shardsPerTenant, latest);
         List<ShardSplit.Part> used = split.parts();
         int tooFarAhead = split.tooFarAhead();
         // One part is stored whole or not at all by its shard: no check round trip needed.
-        if (used.size() <= 1) return store(tenant, used, tooFarAhead);
+        if (used.size() <= 1) return store(tenant, used, tooFarAhead, backfill);
         return checkRoom(tenant, used)
                 .thenCompose(refusal -> refusal == null
-                        ? store(tenant, used, tooFarAhead)
+                        ? store(tenant, used, tooFarAhead, backfill)
                         : CompletableFuture.completedFuture(new Outcome(0, 0, 0, tooFarAhead, refusal, false)));
     }
 
@@ -108,7 +116,8 @@ public final class ShardedAppend {
         return RetriedAsk.ask(system, ask, attemptTimeout, askTimeout);
     }
 
-    private CompletionStage<Outcome> store(String tenant, List<ShardSplit.Part> parts, int tooFarAhead) {
+    private CompletionStage<Outcome> store(
+            String tenant, List<ShardSplit.Part> parts, int tooFarAhead, boolean backfill) {
         List<CompletableFuture<MetricsShard.AppendReply>> asks = new ArrayList<>();
         for (ShardSplit.Part part : parts) {
             byte[] bytes = part.points().toBytes();
@@ -118,7 +127,7 @@ public final class ShardedAppend {
                     replyTo -> LargeMessages.viaSharding(
                             system,
                             shard,
-                            new MetricsShard.Append(bytes, replyTo),
+                            new MetricsShard.Append(bytes, backfill, replyTo),
                             MessagePart::new,
                             bytes.length + 1024L),
                     timeout)));

@@ -94,7 +94,7 @@ class MetricsShardTest {
 
     private MetricsShard.AppendReply append(PointBatch batch) {
         TestProbe<MetricsShard.AppendReply> probe = KIT.createTestProbe();
-        shard.tell(new MetricsShard.Append(batch.toBytes(), probe.ref()));
+        shard.tell(new MetricsShard.Append(batch.toBytes(), false, probe.ref()));
         return probe.receiveMessage(REPLY);
     }
 
@@ -131,7 +131,7 @@ class MetricsShardTest {
         append(minutes("a", 0, 1)); // the shard is up and has journaled the retention due at its start
         journal.failNextPersisted();
         TestProbe<MetricsShard.AppendReply> probe = KIT.createTestProbe();
-        shard.tell(new MetricsShard.Append(minutes("b", 0, 5).toBytes(), probe.ref()));
+        shard.tell(new MetricsShard.Append(minutes("b", 0, 5).toBytes(), false, probe.ref()));
         probe.expectNoMessage(Duration.ofMillis(500));
         KIT.createTestProbe().expectTerminated(shard, REPLY); // as sharding would, a new instance takes over
         shard = spawn();

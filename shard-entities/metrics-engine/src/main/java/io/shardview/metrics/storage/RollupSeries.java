@@ -110,7 +110,7 @@ final class RollupSeries {
     /** Sets bucket {@code b} to the fold of the given points (all inside it); none deletes it. */
     void replace(long b, Points points) {
         if (!frozen.isEmpty() && b <= frozen.get(frozen.size() - 1).lastStart()) {
-            throw new IllegalStateException("a frozen rollup bucket cannot change: " + b);
+            thaw(b); // a backfilled point: the blocks from b's on become active again, to be frozen anew
         }
         int i = Arrays.binarySearch(start, 0, size, b);
         boolean any = false;
@@ -133,6 +133,37 @@ final class RollupSeries {
         if (!any && i >= 0) {
             removeRange(i, i + 1);
         }
+    }
+
+    /**
+     * Moves the frozen blocks that hold or follow bucket {@code b} back into the active arrays, in front of the
+     * active buckets (all of which are newer), so that {@code b} can change; {@link #freezeAll} freezes them again.
+     * Only a backfill reaches past the out-of-order window into frozen buckets.
+     */
+    private void thaw(long b) {
+        int k = frozen.size();
+        while (k > 0 && frozen.get(k - 1).lastStart() >= b) k--;
+        List<RollupBucket> thawed = new ArrayList<>();
+        for (int i = k; i < frozen.size(); i++) frozen.get(i).decodeInto(width, Long.MIN_VALUE, Long.MAX_VALUE, thawed);
+        frozen.subList(k, frozen.size()).clear();
+        int n = thawed.size();
+        long[] starts = new long[n + size];
+        double[] columns = new double[(n + size) * COLUMNS];
+        for (int i = 0; i < n; i++) {
+            RollupBucket t = thawed.get(i);
+            starts[i] = t.startMs();
+            int a = i * COLUMNS;
+            columns[a + COUNT] = t.count();
+            columns[a + SUM] = t.sum();
+            columns[a + MIN] = t.min();
+            columns[a + MAX] = t.max();
+            columns[a + LAST] = t.last();
+        }
+        System.arraycopy(start, 0, starts, n, size);
+        System.arraycopy(agg, 0, columns, n * COLUMNS, size * COLUMNS);
+        start = starts.length >= 4 ? starts : Arrays.copyOf(starts, 4);
+        agg = columns.length >= 4 * COLUMNS ? columns : Arrays.copyOf(columns, 4 * COLUMNS);
+        size = n + size;
     }
 
     private void first(int i, double v) {

@@ -20,7 +20,9 @@ import java.util.List;
  *
  * <p>Out-of-order rule: a point is rejected if it is older than the shard's newest accepted point
  * minus {@link StorageConfig#outOfOrderWindowMs()}, or older than the raw retention horizon;
- * otherwise it is merged in, and a duplicate (series, timestamp) keeps the last value.
+ * otherwise it is merged in, and a duplicate (series, timestamp) keeps the last value. A backfill
+ * ({@link #backfill}) takes points of any age within the raw retention horizon: they are merged into
+ * the sealed chunks and their rollup buckets recomputed, frozen ones included.
  */
 public final class ShardStorage {
     final StorageConfig config;
@@ -73,6 +75,19 @@ public final class ShardStorage {
 
     /** Applies a batch in its order; see the class comment for what is rejected. */
     public AppendResult append(PointBatch batch) {
+        return append(batch, false);
+    }
+
+    /**
+     * Applies a batch of points of any age within the raw retention horizon (historical data, in any order): only
+     * points older than the horizon are rejected. Costlier than {@link #append} for old points, which are merged
+     * into sealed chunks and make their rollup buckets be recomputed.
+     */
+    public AppendResult backfill(PointBatch batch) {
+        return append(batch, true);
+    }
+
+    private AppendResult append(PointBatch batch, boolean backfill) {
         int accepted = 0;
         int outOfOrder = 0;
         int tooOld = 0;
@@ -82,7 +97,7 @@ public final class ShardStorage {
             long[] ts = sp.timestamps();
             double[] vs = sp.values();
             for (int i = 0; i < ts.length; i++) {
-                Refusal refusal = refusal(ts[i], maxTime, rawCutoff);
+                Refusal refusal = refusal(ts[i], backfill ? Long.MIN_VALUE : maxTime, rawCutoff);
                 if (refusal != Refusal.NONE) {
                     outOfOrder += refusal == Refusal.OUT_OF_ORDER ? 1 : 0;
                     tooOld += refusal == Refusal.TOO_OLD ? 1 : 0;
@@ -99,7 +114,7 @@ public final class ShardStorage {
                 s.data.mergeLate(config);
             }
             if (lateCount > 0) {
-                recomputeLateBuckets(s);
+                recomputeLateBuckets(s, backfill);
             }
         }
         rejectedTotal += outOfOrder + tooOld;
@@ -111,18 +126,23 @@ public final class ShardStorage {
      * handler answer (or drop rejected points) before the batch is persisted as an event.
      */
     public AppendResult check(PointBatch batch) {
-        return check(batch, rawCutoff);
+        return check(batch, rawCutoff, false);
+    }
+
+    /** What {@link #backfill} would reply for this batch, without changing anything. */
+    public AppendResult checkBackfill(PointBatch batch) {
+        return check(batch, rawCutoff, true);
     }
 
     /**
      * What {@link #append} would reply for this batch once retention with {@code cutoffs} is applied
      * first: lets a command handler journal a due retention and the batch together, and answer for both.
      */
-    public AppendResult checkAfter(RetentionCutoffs cutoffs, PointBatch batch) {
-        return check(batch, Math.max(rawCutoff, cutoffs.rawCutoffMs()));
+    public AppendResult checkAfter(RetentionCutoffs cutoffs, PointBatch batch, boolean backfill) {
+        return check(batch, Math.max(rawCutoff, cutoffs.rawCutoffMs()), backfill);
     }
 
-    private AppendResult check(PointBatch batch, long rawCutoff) {
+    private AppendResult check(PointBatch batch, long rawCutoff, boolean backfill) {
         long max = maxTime;
         int accepted = 0;
         int outOfOrder = 0;
@@ -132,7 +152,7 @@ public final class ShardStorage {
             boolean known = registry.idOf(sp.labels()) >= 0;
             int acceptedBefore = accepted;
             for (long ts : sp.timestamps()) {
-                Refusal refusal = refusal(ts, max, rawCutoff);
+                Refusal refusal = refusal(ts, backfill ? Long.MIN_VALUE : max, rawCutoff);
                 if (refusal == Refusal.NONE) {
                     accepted++;
                     max = Math.max(max, ts);
@@ -202,7 +222,11 @@ public final class ShardStorage {
         }
     }
 
-    private void recomputeLateBuckets(Series s) {
+    /**
+     * Recomputes the buckets of the late points from raw points; after a backfill, which may have thawed frozen
+     * buckets, freezes everything out of the window again at once.
+     */
+    private void recomputeLateBuckets(Series s, boolean backfill) {
         Arrays.sort(lateTs, 0, lateCount);
         for (RollupSeries r : s.rollups) {
             long done = Long.MIN_VALUE;
@@ -213,7 +237,8 @@ public final class ShardStorage {
                     done = b;
                 }
             }
-            r.freeze(maxTime - config.outOfOrderWindowMs());
+            if (backfill) r.freezeAll(maxTime - config.outOfOrderWindowMs());
+            else r.freeze(maxTime - config.outOfOrderWindowMs());
         }
         lateCount = 0;
     }

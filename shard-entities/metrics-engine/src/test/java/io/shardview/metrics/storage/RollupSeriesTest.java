@@ -2,7 +2,6 @@ package io.shardview.metrics.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -76,9 +75,21 @@ class RollupSeriesTest {
     }
 
     @Test
-    void aFrozenBucketRefusesRecomputation() {
+    void recomputingAFrozenBucketThawsItsBlocksAndFreezingAgainKeepsEveryOtherBucket() {
         RollupSeries r = withBuckets(200);
         r.freeze(100 * W);
-        assertThrows(IllegalStateException.class, () -> r.replace(3 * W, new Points(new long[0], new double[0])));
+        List<RollupBucket> before = r.range(Long.MIN_VALUE, Long.MAX_VALUE);
+        r.replace(3 * W, new Points(new long[] {3 * W + 1, 3 * W + 2}, new double[] {7, 9}));
+        r.freezeAll(100 * W);
+        assertFalse(r.frozen.isEmpty());
+        List<RollupBucket> after = r.range(Long.MIN_VALUE, Long.MAX_VALUE);
+        assertEquals(before.size(), after.size());
+        for (int i = 0; i < before.size(); i++) {
+            if (before.get(i).startMs() == 3 * W) {
+                assertEquals(new RollupBucket(3 * W, 2, 16, 7, 9, 9), after.get(i));
+            } else {
+                assertEquals(before.get(i), after.get(i));
+            }
+        }
     }
 }

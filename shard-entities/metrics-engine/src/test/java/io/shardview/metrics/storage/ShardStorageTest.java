@@ -418,7 +418,7 @@ class ShardStorageTest {
                 .build();
         assertEquals(new AppendResult(3, 0, 0, 1), s.check(batch), "no retention has run: nothing is too old yet");
         RetentionCutoffs due = s.retentionCutoffs(T0 + 5 * HOUR);
-        AppendResult expected = s.checkAfter(due, batch);
+        AppendResult expected = s.checkAfter(due, batch, false);
         assertEquals(new AppendResult(1, 0, 2, 1), expected);
         s.applyRetention(due);
         assertEquals(expected, s.append(batch), "what the check promised is what append does");
