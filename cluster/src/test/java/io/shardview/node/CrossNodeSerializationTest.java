@@ -175,8 +175,9 @@ class CrossNodeSerializationTest {
                 new MetricsShard.SeriesPoints(Map.of("__name__", "up"), new long[] {1000, 2000}, new double[] {
                     1.5, Double.longBitsToDouble(0x7ff0000000000002L)
                 });
-        MetricsShard.SeriesPoints back =
-                roundTrip(new MetricsShard.Selected(List.of(points))).series().get(0);
+        MetricsShard.SeriesPoints back = roundTrip(new MetricsShard.Selected(List.of(points), false))
+                .series()
+                .get(0);
         assertEquals(points.labels(), back.labels());
         assertArrayEquals(points.timestamps(), back.timestamps());
         assertEquals(

@@ -14,7 +14,8 @@ public record MetricsHttpSettings(
         Duration futureTolerance,
         int maxActiveSeriesPerTenant,
         Duration retryAttemptTimeout,
-        Duration queryTimeout) {
+        Duration queryTimeout,
+        long maxPointsPerQuery) {
 
     public static MetricsHttpSettings from(Config config) {
         Config c = config.getConfig("shardview.metrics");
@@ -33,7 +34,8 @@ public record MetricsHttpSettings(
                 c.getDuration("future-tolerance"),
                 c.getInt("max-active-series-per-tenant"),
                 c.getDuration("retry-attempt-timeout"),
-                c.getDuration("query-timeout"));
+                c.getDuration("query-timeout"),
+                c.getLong("max-points-per-query"));
     }
 
     /** A size that an array can hold (under 2 GiB). */

@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -355,12 +356,31 @@ public final class MetricsRoutes {
                                 return complete(
                                         new ApiError(ErrorCode.BAD_DATA, e.getMessage(), Map.of()).toResponse());
                             }
-                            return reply(
-                                    series.select(tenant, request.selectors(), request.startMs(), request.endMs()),
-                                    series -> HttpResponse.create()
-                                            .withEntity(HttpEntities.create(
-                                                    ContentTypes.APPLICATION_JSON, jsonLines(series))),
-                                    TenantEndpoints.Effect.READ);
+                            long max = settings.maxPointsPerQuery();
+                            CompletionStage<HttpResponse> answer = series.points(
+                                            tenant, request.selectors(), request.startMs(), request.endMs(), max)
+                                    .handle((found, failure) -> {
+                                        if (failure == null) {
+                                            return HttpResponse.create()
+                                                    .withEntity(HttpEntities.create(
+                                                            ContentTypes.APPLICATION_JSON, jsonLines(found)));
+                                        }
+                                        Throwable cause =
+                                                failure instanceof CompletionException && failure.getCause() != null
+                                                        ? failure.getCause()
+                                                        : failure;
+                                        if (!(cause instanceof SeriesSelect.TooManyPoints)) {
+                                            throw new CompletionException(cause);
+                                        }
+                                        return new ApiError(
+                                                        ErrorCode.LIMIT_EXCEEDED,
+                                                        "the export would read more than " + max
+                                                                + " points (max-points-per-query): narrow match[], "
+                                                                + "start or end",
+                                                        Map.of("limit", "max-points-per-query", "max", max))
+                                                .toResponse();
+                                    });
+                            return reply(answer, response -> response, TenantEndpoints.Effect.READ);
                         })));
     }
 

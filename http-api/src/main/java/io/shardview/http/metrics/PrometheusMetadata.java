@@ -36,8 +36,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * with {@code match[]}, {@code start}, {@code end} and {@code limit} as Prometheus parses them, answered in its shapes
  * ({@code {"status": "success", "data": ...}}, or {@code {"status": "error", "errorType", "error"}} with 400
  * {@code bad_data} or 503 {@code unavailable}). A series counts when it holds a point in [start, end] (default: all
- * time). Found by the shards' label index; today the shards also decode the points of what they find, which a
- * label-only request will not need (the PromQL issue).
+ * time). Found by the shards' label index; only labels come back (the shards read a series' points to know whether
+ * it has any in the range, and keep them).
  */
 final class PrometheusMetadata {
     /** What {@code status/buildinfo} reports: a Prometheus 2.x API, without {@code features} (Grafana then takes it for Prometheus, not Mimir). */
@@ -155,7 +155,7 @@ final class PrometheusMetadata {
             return complete(error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
         }
         List<List<MatcherSpec>> selectors = request.selectors();
-        return onComplete(select.select(tenant, selectors, request.startMs(), request.endMs()), result -> {
+        return onComplete(select.labels(tenant, selectors, request.startMs(), request.endMs()), result -> {
             if (result.isFailure()) {
                 Throwable failure = result.failed().get();
                 if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();

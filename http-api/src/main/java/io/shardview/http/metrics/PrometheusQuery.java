@@ -110,7 +110,10 @@ final class PrometheusQuery {
     private record Request(Expr expr, long start, long end, long step, long timeoutNanos) {}
 
     private Route run(String tenant, Request request) {
-        Evaluator.Settings limits = Evaluator.Settings.defaults().withTimeout(request.timeoutNanos());
+        Evaluator.Settings defaults = Evaluator.Settings.defaults();
+        Evaluator.Settings limits = new Evaluator.Settings(
+                        defaults.lookbackMillis(), defaults.subqueryStepMillis(), settings.maxPointsPerQuery(), 0)
+                .withTimeout(request.timeoutNanos());
         Map<Expr.VectorSelector, SelectorRanges.Range> ranges =
                 SelectorRanges.of(request.expr(), request.start(), request.end(), limits);
         CompletionStage<HttpResponse> answer = fetch(tenant, ranges)
@@ -123,9 +126,10 @@ final class PrometheusQuery {
     private CompletableFuture<Map<List<Matcher>, List<Series>>> fetch(
             String tenant, Map<Expr.VectorSelector, SelectorRanges.Range> ranges) {
         Map<List<Matcher>, CompletableFuture<List<Series>>> asks = new IdentityHashMap<>();
+        long perSelector = Math.max(1, settings.maxPointsPerQuery() / Math.max(1, ranges.size()));
         ranges.forEach((selector, range) -> asks.put(
                 selector.matchers(),
-                select.select(tenant, List.of(specs(selector.matchers())), range.min(), range.max())
+                select.points(tenant, List.of(specs(selector.matchers())), range.min(), range.max(), perSelector)
                         .thenApply(found -> series(found.values()))
                         .toCompletableFuture()));
         return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
@@ -149,6 +153,9 @@ final class PrometheusQuery {
         while (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
         if (failure instanceof QueryException.Timeout) {
             return PrometheusMetadata.error(StatusCodes.SERVICE_UNAVAILABLE, "timeout", failure.getMessage());
+        }
+        if (failure instanceof SeriesSelect.TooManyPoints) {
+            failure = new QueryException("query processing would load too many samples into memory in query execution");
         }
         if (failure instanceof QueryException) {
             return PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", failure.getMessage());

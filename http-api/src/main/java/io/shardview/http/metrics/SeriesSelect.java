@@ -12,7 +12,11 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
-/** Series of a tenant matching selectors, with their points in a time range, asked of every shard at once. */
+/**
+ * Series of a tenant matching selectors, asked of every shard at once: with their points in a time range, at most a
+ * given number of points in all (a request that would read more fails with {@link TooManyPoints} before the points
+ * reach this node), or their labels only.
+ */
 final class SeriesSelect {
     private final ActorSystem<?> system;
     private final MetricsHttpSettings settings;
@@ -22,9 +26,42 @@ final class SeriesSelect {
         this.settings = settings;
     }
 
-    /** Every series matching any selector and holding a point in [startMs, endMs], sorted by labels. */
-    CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> select(
+    /** A request that would read more points than it may. */
+    static final class TooManyPoints extends RuntimeException {
+        TooManyPoints(long maxPoints) {
+            super("the request would read more than " + maxPoints + " points");
+        }
+    }
+
+    /**
+     * Every series matching any selector and holding a point in [startMs, endMs], with those points, sorted by
+     * labels; fails with {@link TooManyPoints} past {@code maxPoints}. A shard may send up to twice its even share
+     * (series spread over shards by hash, so a few large series can make the spread uneven).
+     */
+    CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> points(
+            String tenant, List<List<MatcherSpec>> selectors, long startMs, long endMs, long maxPoints) {
+        long perShard = Math.max(1, 2 * maxPoints / settings.shardsPerTenant());
+        return select(tenant, selectors, startMs, endMs, true, perShard).thenApply(series -> {
+            long total = 0;
+            for (MetricsShard.SeriesPoints s : series.values()) total += s.timestamps().length;
+            if (total > maxPoints) throw new TooManyPoints(maxPoints);
+            return series;
+        });
+    }
+
+    /** The label sets of the series matching any selector and holding a point in [startMs, endMs], sorted. */
+    CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> labels(
             String tenant, List<List<MatcherSpec>> selectors, long startMs, long endMs) {
+        return select(tenant, selectors, startMs, endMs, false, Long.MAX_VALUE);
+    }
+
+    private CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> select(
+            String tenant,
+            List<List<MatcherSpec>> selectors,
+            long startMs,
+            long endMs,
+            boolean withPoints,
+            long maxPointsPerShard) {
         List<CompletableFuture<MetricsShard.Selected>> asks = new ArrayList<>();
         for (List<MatcherSpec> matchers : selectors) {
             for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
@@ -37,7 +74,8 @@ final class SeriesSelect {
                                 replyTo -> LargeMessages.viaSharding(
                                         system,
                                         ref,
-                                        new MetricsShard.Select(matchers, startMs, endMs, replyTo),
+                                        new MetricsShard.Select(
+                                                matchers, startMs, endMs, withPoints, maxPointsPerShard, replyTo),
                                         MetricsShard.MessagePart::new),
                                 timeout),
                         settings.retryAttemptTimeout(),
@@ -47,7 +85,9 @@ final class SeriesSelect {
         return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
             TreeMap<String, MetricsShard.SeriesPoints> series = new TreeMap<>();
             for (CompletableFuture<MetricsShard.Selected> ask : asks) {
-                for (MetricsShard.SeriesPoints s : ask.join().series())
+                MetricsShard.Selected selected = ask.join();
+                if (selected.tooMany()) throw new TooManyPoints(maxPointsPerShard);
+                for (MetricsShard.SeriesPoints s : selected.series())
                     series.put(s.labels().toString(), s);
             }
             return series;

@@ -125,9 +125,24 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
     /** Publish the shard's figures to the node's {@link ShardStatsBoard} (sent by the shard's own timer). */
     public record PublishStats() implements Command {}
 
-    /** Series matching every matcher, with their points in [start, end] (milliseconds). */
-    public record Select(List<MatcherSpec> matchers, long startMs, long endMs, ActorRef<Selected> replyTo)
-            implements Command {}
+    /**
+     * Series matching every matcher that hold points in [start, end] (milliseconds), with those points unless
+     * {@code withPoints} is false (labels only). Past {@code maxPoints} points in all, the shard answers with no
+     * series and {@code tooMany}: the asker's memory, not the shard's data, bounds what one request reads.
+     */
+    public record Select(
+            List<MatcherSpec> matchers,
+            long startMs,
+            long endMs,
+            boolean withPoints,
+            long maxPoints,
+            ActorRef<Selected> replyTo)
+            implements Command {
+        /** Every matching series with all its points in the range, without a bound. */
+        public Select(List<MatcherSpec> matchers, long startMs, long endMs, ActorRef<Selected> replyTo) {
+            this(matchers, startMs, endMs, true, Long.MAX_VALUE, replyTo);
+        }
+    }
 
     /** A label matcher as sent over the wire: type is one of = != =~ !~. */
     public record MatcherSpec(String type, String name, String value) {
@@ -142,8 +157,8 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         }
     }
 
-    /** Series picked by a {@link Select}. */
-    public record Selected(List<SeriesPoints> series) implements CborSerializable {}
+    /** Series picked by a {@link Select}; none, and {@code tooMany}, when they hold more points than it allows. */
+    public record Selected(List<SeriesPoints> series, boolean tooMany) implements CborSerializable {}
 
     /** One series' labels and points. */
     public record SeriesPoints(Map<String, String> labels, long[] timestamps, double[] values) {}
@@ -445,14 +460,21 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         List<Matcher> matchers =
                 select.matchers().stream().map(MatcherSpec::toMatcher).toList();
         List<SeriesPoints> out = new ArrayList<>();
+        long points = 0;
         for (SelectedSeries series : storage.select(matchers, select.startMs(), select.endMs())) {
             if (series.points().size() == 0) continue;
+            if (!select.withPoints()) {
+                out.add(new SeriesPoints(labels(series.labels()), new long[0], new double[0]));
+                continue;
+            }
+            points += series.points().size();
+            if (points > select.maxPoints()) return new Selected(List.of(), true);
             out.add(new SeriesPoints(
                     labels(series.labels()),
                     series.points().timestamps(),
                     series.points().values()));
         }
-        return new Selected(out);
+        return new Selected(out, false);
     }
 
     private static Map<String, String> labels(Labels labels) {

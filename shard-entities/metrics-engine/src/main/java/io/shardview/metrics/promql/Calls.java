@@ -80,6 +80,7 @@ final class Calls {
                     step.add(new Sample(keepName ? s.labels() : s.labels().withoutName(), value));
             }
             steps.add(Evaluator.requireUniqueLabels(step));
+            evaluator.count(step.size());
             evaluator.checkDeadline();
         }
         return new Vectors(steps);

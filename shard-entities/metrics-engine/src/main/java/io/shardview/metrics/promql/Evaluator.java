@@ -140,6 +140,7 @@ public final class Evaluator {
                 step.add(new Sample(s.labels(), sampleTimes ? s.timestamps()[idx] / 1000.0 : value));
             }
             steps.add(step);
+            count(step.size());
             checkDeadline();
         }
         return new Vectors(steps);
@@ -199,11 +200,19 @@ public final class Evaluator {
     /** The series a selector reads, counted against the sample limit. */
     private List<Series> load(List<Matcher> matchers, long min, long max) {
         List<Series> series = source.select(matchers, min, max);
-        for (Series s : series) samples += s.size();
+        for (Series s : series) count(s.size());
+        return series;
+    }
+
+    /**
+     * Counts {@code n} more samples held (points loaded, vector elements made at each evaluation time) against the
+     * limit: the query fails as Prometheus's does rather than take the heap.
+     */
+    void count(long n) {
+        samples += n;
         if (samples > settings.maxSamples()) {
             throw new QueryException("query processing would load too many samples into memory in query execution");
         }
-        return series;
     }
 
     /** The time a selector reads at for evaluation time {@code time}: the {@code @} time or it, less the offset. */
