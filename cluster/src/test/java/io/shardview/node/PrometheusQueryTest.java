@@ -165,6 +165,58 @@ class PrometheusQueryTest {
         assertEquals("timeout", body.get("errorType").asText());
     }
 
+    /**
+     * Queries meant to hurt (huge subqueries and ranges, deep nesting, extreme numbers, a backtracking-prone regular
+     * expression, a 100 KB string) each get an answer, success or a Prometheus error, and the node keeps serving.
+     */
+    @Test
+    void hostileQueriesAreAnsweredAndTheNodeStaysUp() throws Exception {
+        List<String> queries = new java.util.ArrayList<>(List.of(
+                "up[10000d:1ms]",
+                "count_over_time(up[100y])",
+                "up @ 1e300",
+                "up offset 1000000y",
+                "up offset -100y",
+                "up[9223372036854775807ms]",
+                "label_replace(up, \"a\", \"$1\", \"job\", \"(((((a*)*)*)*)*\")",
+                "topk(1e300, up)",
+                "topk(NaN, up)",
+                "quantile(NaN, up)",
+                "histogram_quantile(NaN, up)",
+                "1 ^ 1e308",
+                "(1+1)[5m:1s]",
+                "rate(up[1ms])",
+                "sum_over_time(vector(1)[1d:1ms])",
+                "max_over_time((max_over_time(vector(1)[1h:1s]))[1h:1s])",
+                "predict_linear(up[5m], 1e308)",
+                "round(up, 0)",
+                "clamp(up, NaN, NaN)",
+                "count_values(\"0bad\", up)",
+                "absent(nothing{a=\"b\",a=\"c\"})",
+                "vector(1) / on() group_left vector(0)",
+                "time() @ 0"));
+        queries.add("(".repeat(10_000) + "1" + ")".repeat(10_000));
+        queries.add("sum(".repeat(300) + "up" + ")".repeat(300));
+        queries.add("\"" + "a".repeat(100_000) + "\"");
+        for (String query : queries) {
+            HttpResponse<String> response = TestNodes.send(
+                    node,
+                    HttpRequest.newBuilder(URI.create(node.url() + base + "/query"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("query=" + q(query) + "&time=" + T / 1000)));
+            int status = response.statusCode();
+            String shown = query.length() > 80 ? query.substring(0, 80) + "..." : query;
+            assertTrue(status == 200 || status == 400 || status == 422 || status == 503, shown + " -> " + status);
+            assertEquals(
+                    status == 200 ? "success" : "error",
+                    Json.MAPPER.readTree(response.body()).get("status").asText(),
+                    shown);
+        }
+        assertEquals(200, TestNodes.get(node, "/health").statusCode());
+        assertEquals(
+                "2", get("/query?query=" + q("1+1"), 200).at("/data/result/1").asText());
+    }
+
     private JsonNode get(String path, int status) throws Exception {
         HttpResponse<String> response = TestNodes.get(node, base + path);
         assertEquals(status, response.statusCode(), response.body());

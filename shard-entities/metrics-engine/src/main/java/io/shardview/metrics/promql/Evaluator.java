@@ -174,6 +174,10 @@ public final class Evaluator {
         long start = Math.floorDiv(from, interval) * interval;
         if (start < from) start += interval;
         if (start > end) return new RangeVector(List.of(), q.rangeMillis(), q.offsetMillis(), at);
+        if ((end - start) / interval
+                >= settings.maxSamples()) { // one sample a step at least: refused before any allocation
+            throw new QueryException("query processing would load too many samples into memory in query execution");
+        }
         Grid inner = new Grid(start, end, interval);
         Steps value = eval(q.expr(), inner);
         List<Series> series = value instanceof Scalars s
