@@ -171,6 +171,17 @@ class CrossNodeSerializationTest {
                 new String[] {"__name__", "up", "job", "a"}, check.labelSets().get(0));
         assertRoundTrip(
                 new MetricsShard.Select(List.of(new MetricsShard.MatcherSpec("=~", "job", "a.*")), 1, 2, ref()));
+        assertRoundTrip(new MetricsShard.AggregatePartially(
+                "sum by (job) (rate(up[5m]))", 0, 1000, 2000, 1000, 2000, 15_000, 500, 50_000, ref()));
+        MetricsShard.Partials partials = roundTrip(new MetricsShard.Partials(
+                List.of(new MetricsShard.PartialGroup(
+                        Map.of("job", "a"), new double[] {1.5, Double.NaN}, new long[] {2, 0})),
+                false,
+                false,
+                null));
+        assertArrayEquals(
+                new double[] {1.5, Double.NaN}, partials.groups().get(0).values());
+        assertArrayEquals(new long[] {2, 0}, partials.groups().get(0).counts());
         MetricsShard.SeriesPoints points =
                 new MetricsShard.SeriesPoints(Map.of("__name__", "up"), new long[] {1000, 2000}, new double[] {
                     1.5, Double.longBitsToDouble(0x7ff0000000000002L)

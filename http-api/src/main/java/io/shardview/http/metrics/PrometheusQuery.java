@@ -13,8 +13,10 @@ import io.shardview.metrics.promql.Durations;
 import io.shardview.metrics.promql.Evaluator;
 import io.shardview.metrics.promql.Expr;
 import io.shardview.metrics.promql.FloatFormat;
+import io.shardview.metrics.promql.PartialAggregation;
 import io.shardview.metrics.promql.PromqlParseException;
 import io.shardview.metrics.promql.PromqlParser;
+import io.shardview.metrics.promql.Pushdown;
 import io.shardview.metrics.promql.QueryException;
 import io.shardview.metrics.promql.QueryResult;
 import io.shardview.metrics.promql.RangeQueries;
@@ -52,11 +54,13 @@ final class PrometheusQuery {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final SeriesSelect select;
+    private final ShardPartials partials;
     private final MetricsHttpSettings settings;
     private final Executor executor;
 
     PrometheusQuery(ActorSystem<?> system, SeriesSelect select, MetricsHttpSettings settings) {
         this.select = select;
+        this.partials = new ShardPartials(system, settings);
         this.settings = settings;
         this.executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("shardview.dispatchers.promql"));
     }
@@ -70,7 +74,8 @@ final class PrometheusQuery {
                 long time = PrometheusMetadata.first(params, "time")
                         .map(t -> parameter("time", () -> Durations.parseTime(t)))
                         .orElse(now);
-                request = new Request(expression(params), time, time, 0, timeout(params));
+                String query = PrometheusMetadata.first(params, "query").orElse("");
+                request = new Request(query, expression(params), time, time, 0, timeout(params));
             } catch (IllegalArgumentException e) {
                 return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
             } catch (UnsupportedQuery e) {
@@ -95,7 +100,8 @@ final class PrometheusQuery {
                     throw new IllegalArgumentException("invalid expression type \""
                             + expr.type().words() + "\" for range query, must be Scalar or instant Vector");
                 }
-                request = new Request(expr, start, end, step, timeout(params));
+                request = new Request(
+                        PrometheusMetadata.first(params, "query").orElse(""), expr, start, end, step, timeout(params));
             } catch (IllegalArgumentException e) {
                 return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
             } catch (UnsupportedQuery e) {
@@ -107,17 +113,48 @@ final class PrometheusQuery {
     }
 
     /** A query to run: an instant query has {@code step} 0 and start = end. */
-    private record Request(Expr expr, long start, long end, long step, long timeoutNanos) {}
+    private record Request(String query, Expr expr, long start, long end, long step, long timeoutNanos) {}
 
+    /**
+     * Runs the query: the aggregations {@link Pushdown} allows are asked of the shards in part, every other selector's
+     * series are fetched, all at once; then the evaluation, on the PromQL pool.
+     */
     private Route run(String tenant, Request request) {
         Evaluator.Settings defaults = Evaluator.Settings.defaults();
         Evaluator.Settings limits = new Evaluator.Settings(
                         defaults.lookbackMillis(), defaults.subqueryStepMillis(), settings.maxPointsPerQuery(), 0)
                 .withTimeout(request.timeoutNanos());
+        List<Expr.Aggregate> pushed = Pushdown.candidates(request.expr());
         Map<Expr.VectorSelector, SelectorRanges.Range> ranges =
-                SelectorRanges.of(request.expr(), request.start(), request.end(), limits);
+                SelectorRanges.of(request.expr(), request.start(), request.end(), limits, pushed);
+        long timeoutMillis = Math.max(1, request.timeoutNanos() / 1_000_000);
+        List<CompletableFuture<List<List<PartialAggregation.Group>>>> parts = new ArrayList<>();
+        for (int i = 0; i < pushed.size(); i++) {
+            parts.add(partials.ask(
+                            tenant,
+                            request.query(),
+                            i,
+                            request.start(),
+                            request.end(),
+                            request.start(),
+                            request.end(),
+                            request.step(),
+                            settings.maxPointsPerQuery() / pushed.size(),
+                            timeoutMillis)
+                    .toCompletableFuture());
+        }
         CompletionStage<HttpResponse> answer = fetch(tenant, ranges)
-                .thenApplyAsync(series -> evaluate(request, limits, series), executor)
+                .thenCombine(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)), (series, done) -> series)
+                .thenApplyAsync(
+                        series -> {
+                            Evaluator evaluator = new Evaluator((matchers, min, max) -> series.get(matchers), limits);
+                            for (int i = 0; i < pushed.size(); i++) {
+                                evaluator.withPartials(
+                                        pushed.get(i), parts.get(i).join());
+                            }
+                            return evaluate(request, evaluator);
+                        },
+                        executor)
                 .exceptionally(this::failure);
         return onComplete(answer, result -> complete(result.get()));
     }
@@ -140,9 +177,7 @@ final class PrometheusQuery {
                 });
     }
 
-    private static HttpResponse evaluate(
-            Request request, Evaluator.Settings limits, Map<List<Matcher>, List<Series>> fetched) {
-        Evaluator evaluator = new Evaluator((matchers, min, max) -> fetched.get(matchers), limits);
+    private static HttpResponse evaluate(Request request, Evaluator evaluator) {
         QueryResult result = request.step() == 0
                 ? evaluator.instant(request.expr(), request.start())
                 : evaluator.range(request.expr(), request.start(), request.end(), request.step());

@@ -70,7 +70,14 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
 
     /** Messages a metrics shard accepts. */
     public sealed interface Command extends CborSerializable
-            permits Append, CheckSeries, Select, ApplyRetention, PublishStats, SealIfIdle, MessagePart {}
+            permits Append,
+                    CheckSeries,
+                    Select,
+                    AggregatePartially,
+                    ApplyRetention,
+                    PublishStats,
+                    SealIfIdle,
+                    MessagePart {}
 
     /**
      * A part of a command too large for one remoting frame, sent through sharding ({@link LargeMessages#viaSharding});
@@ -143,6 +150,36 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
             this(matchers, startMs, endMs, true, Long.MAX_VALUE, replyTo);
         }
     }
+
+    /**
+     * This shard's part of aggregation number {@code aggregation} (in {@code Pushdown.candidates} order) of the PromQL
+     * {@code query}, over its own series, at the times from {@code start} to {@code end} by {@code step} (0: an instant
+     * query at start); {@code queryStart} and {@code queryEnd} are the query's, for {@code @ start()} and
+     * {@code @ end()}. Bounded like a {@link Select} by {@code maxPoints}, and by {@code timeoutMillis}.
+     */
+    public record AggregatePartially(
+            String query,
+            int aggregation,
+            long queryStart,
+            long queryEnd,
+            long start,
+            long end,
+            long step,
+            long maxPoints,
+            long timeoutMillis,
+            ActorRef<Partials> replyTo)
+            implements Command {}
+
+    /**
+     * A shard's partial aggregation: one group per label set, with per evaluation time the number of series that had
+     * a value and their sum, min or max; {@code tooMany} when it would read more than allowed, {@code error} (else
+     * null) when the evaluation failed.
+     */
+    public record Partials(List<PartialGroup> groups, boolean tooMany, boolean timedOut, String error)
+            implements CborSerializable {}
+
+    /** One group of {@link Partials}. */
+    public record PartialGroup(Map<String, String> labels, double[] values, long[] counts) {}
 
     /** A label matcher as sent over the wire: type is one of = != =~ !~. */
     public record MatcherSpec(String type, String name, String value) {
@@ -394,6 +431,9 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
                     return Effect().none();
                 })
                 .onCommand(Select.class, (storage, select) -> answer(select.replyTo(), select(storage, select)))
+                .onCommand(
+                        AggregatePartially.class,
+                        (storage, partial) -> answer(partial.replyTo(), ShardQueries.partial(storage, partial)))
                 .build();
     }
 

@@ -21,11 +21,17 @@ import java.util.Set;
 final class Aggregation {
     private Aggregation() {}
 
+    /** The labels {@code by} keeps, or {@code without} drops (with the metric name). */
+    static Set<String> grouping(Expr.Aggregate a) {
+        Set<String> grouping = new HashSet<>(a.grouping());
+        if (a.without()) grouping.add(Labels.METRIC_NAME);
+        return grouping;
+    }
+
     static Vectors aggregate(Expr.Aggregate a, Steps input, Steps param) {
         List<List<Sample>> in = ((Vectors) input).steps();
         List<List<Sample>> out = new ArrayList<>(in.size());
-        Set<String> grouping = new HashSet<>(a.grouping());
-        if (a.without()) grouping.add(Labels.METRIC_NAME);
+        Set<String> grouping = grouping(a);
         for (int i = 0; i < in.size(); i++) {
             out.add(step(a, in.get(i), grouping, param, i));
         }
@@ -54,7 +60,7 @@ final class Aggregation {
         return out;
     }
 
-    private static Labels groupKey(Labels labels, Expr.Aggregate a, Set<String> grouping, String valueLabel) {
+    static Labels groupKey(Labels labels, Expr.Aggregate a, Set<String> grouping, String valueLabel) {
         if (a.without()) return labels.without(grouping);
         if (valueLabel == null) return labels.keep(grouping);
         Set<String> by = new HashSet<>(grouping);

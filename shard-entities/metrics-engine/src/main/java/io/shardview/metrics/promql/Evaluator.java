@@ -42,6 +42,10 @@ public final class Evaluator {
 
     private final SeriesSource source;
     private final Settings settings;
+    /** Aggregations the shards computed in part ({@link Pushdown}), by identity, with every shard's partials. */
+    private final Map<Expr.Aggregate, List<List<PartialAggregation.Group>>> partials =
+            new java.util.IdentityHashMap<>();
+
     private long queryStart;
     private long queryEnd;
     private long samples;
@@ -49,6 +53,28 @@ public final class Evaluator {
     public Evaluator(SeriesSource source, Settings settings) {
         this.source = source;
         this.settings = settings;
+    }
+
+    /**
+     * Takes {@code aggregation}'s value from the shards' partials instead of evaluating it; its selectors then need no
+     * series from the {@link SeriesSource}.
+     */
+    public Evaluator withPartials(Expr.Aggregate aggregation, List<List<PartialAggregation.Group>> shards) {
+        partials.put(aggregation, shards);
+        return this;
+    }
+
+    /**
+     * A shard's part of {@code aggregation} ({@link Pushdown}) over its own series, at the times of the query from
+     * {@code start} to {@code end} by {@code step} (0 for an instant query); {@code queryStart} and {@code queryEnd}
+     * give {@code @ start()} and {@code @ end()}.
+     */
+    public List<PartialAggregation.Group> partial(
+            Expr.Aggregate aggregation, long queryStart, long queryEnd, long start, long end, long step) {
+        this.queryStart = queryStart;
+        this.queryEnd = queryEnd;
+        Grid grid = step == 0 ? Grid.at(start) : new Grid(start, end, step);
+        return PartialAggregation.fold(aggregation, (Vectors) eval(aggregation.expr(), grid));
     }
 
     /** An instant query at {@code time} (milliseconds). */
@@ -94,6 +120,9 @@ public final class Evaluator {
         if (expr instanceof Expr.Unary u) return unary(u, grid);
         if (expr instanceof Expr.VectorSelector v) return select(v, grid, false);
         if (expr instanceof Expr.Call c) return new Calls(this).call(c, grid);
+        if (expr instanceof Expr.Aggregate a && partials.containsKey(a)) {
+            return PartialAggregation.merge(a, partials.get(a), grid.size());
+        }
         if (expr instanceof Expr.Aggregate a) return Aggregation.aggregate(a, eval(a.expr(), grid), params(a, grid));
         if (expr instanceof Expr.Binary b) return BinaryOperation.apply(b, eval(b.lhs(), grid), eval(b.rhs(), grid));
         throw new IllegalArgumentException("a " + expr.type().words() + " cannot be evaluated here: " + expr);

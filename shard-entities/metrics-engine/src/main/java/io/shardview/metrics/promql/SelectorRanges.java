@@ -30,12 +30,27 @@ public final class SelectorRanges {
 
     /** Each selector of {@code expr} (by identity) with the range it reads for a query from start to end. */
     public static Map<Expr.VectorSelector, Range> of(Expr expr, long start, long end, Evaluator.Settings settings) {
+        return of(expr, start, end, settings, java.util.Set.of());
+    }
+
+    /** As {@link #of(Expr, long, long, Evaluator.Settings)}, leaving out the selectors inside {@code skipped}. */
+    public static Map<Expr.VectorSelector, Range> of(
+            Expr expr,
+            long start,
+            long end,
+            Evaluator.Settings settings,
+            java.util.Collection<? extends Expr> skipped) {
         SelectorRanges walk = new SelectorRanges(start, end, settings);
+        walk.skipped = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        walk.skipped.addAll(skipped);
         walk.visit(expr, start, end);
         return walk.ranges;
     }
 
+    private java.util.Set<Expr> skipped;
+
     private void visit(Expr expr, long start, long end) {
+        if (skipped.contains(expr)) return;
         if (expr instanceof Expr.VectorSelector v) {
             add(
                     v,

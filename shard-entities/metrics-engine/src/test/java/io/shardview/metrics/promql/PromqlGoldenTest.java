@@ -27,34 +27,66 @@ import org.junit.jupiter.api.Test;
 class PromqlGoldenTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SeriesSource dataset;
+    private static final List<SeriesSource> SHARDS = new ArrayList<>();
 
     @BeforeAll
     static void load() throws IOException {
         dataset = GoldenDataset.read("/promql/golden/dataset.om");
+        for (int shard = 0; shard < 4; shard++) {
+            int own = shard;
+            SHARDS.add((matchers, min, max) -> dataset.select(matchers, min, max).stream()
+                    .filter(s -> s.labels().shard(4) == own)
+                    .toList());
+        }
     }
 
     @Test
     void everyCaseAnswersAsPrometheusDid() throws IOException {
+        assertEveryCase(false);
+    }
+
+    /**
+     * The same cases with the data split over four shards by series, and every aggregation {@link Pushdown} allows
+     * computed in part by each shard and merged, as the node runs them.
+     */
+    @Test
+    void everyCaseAnswersAsPrometheusDidWithAggregationsComputedInPartByShards() throws IOException {
+        assertEveryCase(true);
+    }
+
+    private static void assertEveryCase(boolean sharded) throws IOException {
         List<String> failures = new ArrayList<>();
         int cases = 0;
+        int pushed = 0;
         for (JsonNode c : cases()) {
             cases++;
-            String problem = check(c);
+            if (sharded && pushdownApplies(c)) pushed++;
+            String problem = check(c, sharded);
             if (problem != null)
                 failures.add("case " + c.get("id") + " " + c.get("query").asText() + ": " + problem);
         }
         assertTrue(cases >= 200, "the suite has " + cases + " cases");
+        assertTrue(!sharded || pushed >= 20, "only " + pushed + " cases push an aggregation down");
         assertTrue(
                 failures.isEmpty(),
                 failures.size() + " of " + cases + " cases differ:\n" + String.join("\n", failures));
     }
 
-    private static String check(JsonNode c) {
+    private static boolean pushdownApplies(JsonNode c) {
+        try {
+            return !Pushdown.candidates(PromqlParser.parse(c.get("query").asText()))
+                    .isEmpty();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String check(JsonNode c, boolean sharded) {
         JsonNode expected = c.get("response");
         String outcome;
         QueryResult result = null;
         try {
-            result = run(c);
+            result = run(c, sharded);
             outcome = "success";
         } catch (IllegalArgumentException e) { // a parse error (PromqlParseException) or a bad range
             outcome = "400 bad_data: " + e.getMessage();
@@ -74,15 +106,25 @@ class PromqlGoldenTest {
         return GoldenComparison.compare(expected.get("data"), result, ordered(c));
     }
 
-    private static QueryResult run(JsonNode c) {
+    private static QueryResult run(JsonNode c, boolean sharded) {
         Expr expr = PromqlParser.parse(c.get("query").asText());
         Evaluator evaluator = new Evaluator(dataset, Evaluator.Settings.defaults());
-        if (c.get("kind").asText().equals("instant")) return evaluator.instant(expr, millis(c.get("time")));
-        long start = millis(c.get("start"));
-        long end = millis(c.get("end"));
-        long step = millis(c.get("step"));
-        RangeQueries.validate(start, end, step);
-        return evaluator.range(expr, start, end, step);
+        boolean instant = c.get("kind").asText().equals("instant");
+        long start = millis(c.get(instant ? "time" : "start"));
+        long end = instant ? start : millis(c.get("end"));
+        long step = instant ? 0 : millis(c.get("step"));
+        if (!instant) RangeQueries.validate(start, end, step);
+        if (sharded) {
+            for (Expr.Aggregate a : Pushdown.candidates(expr)) {
+                List<List<PartialAggregation.Group>> parts = new ArrayList<>();
+                for (SeriesSource shard : SHARDS) {
+                    parts.add(new Evaluator(shard, Evaluator.Settings.defaults())
+                            .partial(a, start, end, start, end, step));
+                }
+                evaluator.withPartials(a, parts);
+            }
+        }
+        return instant ? evaluator.instant(expr, start) : evaluator.range(expr, start, end, step);
     }
 
     /** Whether the order of an instant vector is defined: sort, sort_desc, and topk/bottomk by value. */

@@ -1,0 +1,90 @@
+package io.shardview.http.metrics;
+
+import io.shardview.entity.RetriedAsk;
+import io.shardview.entity.large.LargeMessages;
+import io.shardview.entity.metrics.MetricsShard;
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.promql.PartialAggregation;
+import io.shardview.metrics.promql.QueryException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Asks every shard of a tenant at once for its part of one aggregation of a query (the shards' side is
+ * {@code MetricsShard.AggregatePartially}); what comes back is one partial per group per shard, not raw points.
+ */
+final class ShardPartials {
+    private final ActorSystem<?> system;
+    private final MetricsHttpSettings settings;
+
+    ShardPartials(ActorSystem<?> system, MetricsHttpSettings settings) {
+        this.system = system;
+        this.settings = settings;
+    }
+
+    /**
+     * Every shard's partials of aggregation {@code aggregation} of {@code query}; fails with
+     * {@link SeriesSelect.TooManyPoints} when a shard would read more than twice its share of {@code maxPoints}, with
+     * {@link QueryException.Timeout} when a shard ran out of time, with {@link QueryException} for any other failure.
+     */
+    CompletionStage<List<List<PartialAggregation.Group>>> ask(
+            String tenant,
+            String query,
+            int aggregation,
+            long queryStart,
+            long queryEnd,
+            long start,
+            long end,
+            long step,
+            long maxPoints,
+            long timeoutMillis) {
+        long perShard = Math.max(1, 2 * maxPoints / settings.shardsPerTenant());
+        List<CompletableFuture<MetricsShard.Partials>> asks = new ArrayList<>();
+        for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
+            var ref = ClusterSharding.get(system)
+                    .entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
+            // Reading changes nothing, so a part is asked again when a shard's home died with the message.
+            asks.add(RetriedAsk.ask(
+                    system,
+                    timeout -> ref.<MetricsShard.Partials>ask(
+                            replyTo -> LargeMessages.viaSharding(
+                                    system,
+                                    ref,
+                                    new MetricsShard.AggregatePartially(
+                                            query,
+                                            aggregation,
+                                            queryStart,
+                                            queryEnd,
+                                            start,
+                                            end,
+                                            step,
+                                            perShard,
+                                            timeoutMillis,
+                                            replyTo),
+                                    MetricsShard.MessagePart::new),
+                            timeout),
+                    settings.retryAttemptTimeout(),
+                    settings.askTimeout()));
+        }
+        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<List<PartialAggregation.Group>> shards = new ArrayList<>(asks.size());
+            for (CompletableFuture<MetricsShard.Partials> ask : asks) {
+                MetricsShard.Partials partials = ask.join();
+                if (partials.tooMany()) throw new SeriesSelect.TooManyPoints(perShard);
+                if (partials.timedOut()) throw new QueryException.Timeout(partials.error());
+                if (partials.error() != null) throw new QueryException(partials.error());
+                List<PartialAggregation.Group> groups =
+                        new ArrayList<>(partials.groups().size());
+                for (MetricsShard.PartialGroup g : partials.groups()) {
+                    groups.add(new PartialAggregation.Group(Labels.of(g.labels()), g.values(), g.counts()));
+                }
+                shards.add(groups);
+            }
+            return shards;
+        });
+    }
+}

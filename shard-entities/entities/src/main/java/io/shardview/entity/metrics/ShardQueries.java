@@ -1,0 +1,77 @@
+package io.shardview.entity.metrics;
+
+import io.shardview.entity.metrics.MetricsShard.AggregatePartially;
+import io.shardview.entity.metrics.MetricsShard.PartialGroup;
+import io.shardview.entity.metrics.MetricsShard.Partials;
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.promql.Evaluator;
+import io.shardview.metrics.promql.Expr;
+import io.shardview.metrics.promql.PartialAggregation;
+import io.shardview.metrics.promql.PromqlParser;
+import io.shardview.metrics.promql.Pushdown;
+import io.shardview.metrics.promql.QueryException;
+import io.shardview.metrics.promql.Series;
+import io.shardview.metrics.storage.SelectedSeries;
+import io.shardview.metrics.storage.ShardStorage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** PromQL work a metrics shard does over its own series for the serving node: its part of an aggregation. */
+final class ShardQueries {
+    private ShardQueries() {}
+
+    /**
+     * Evaluates the aggregation's expression over this shard's series and folds it into partials. The query is
+     * parsed here again (the node sends its text, not a tree); the parser is deterministic, so the aggregation
+     * numbered by the node is this one.
+     */
+    static Partials partial(ShardStorage storage, AggregatePartially command) {
+        try {
+            List<Expr.Aggregate> candidates = Pushdown.candidates(PromqlParser.parse(command.query()));
+            Expr.Aggregate aggregation = candidates.get(command.aggregation());
+            Evaluator.Settings defaults = Evaluator.Settings.defaults();
+            Evaluator evaluator = new Evaluator(
+                    (matchers, min, max) -> series(storage.select(matchers, min, max)),
+                    new Evaluator.Settings(
+                                    defaults.lookbackMillis(), defaults.subqueryStepMillis(), command.maxPoints(), 0)
+                            .withTimeout(TimeUnit.MILLISECONDS.toNanos(command.timeoutMillis())));
+            List<PartialAggregation.Group> groups = evaluator.partial(
+                    aggregation,
+                    command.queryStart(),
+                    command.queryEnd(),
+                    command.start(),
+                    command.end(),
+                    command.step());
+            List<PartialGroup> out = new ArrayList<>(groups.size());
+            for (PartialAggregation.Group g : groups)
+                out.add(new PartialGroup(map(g.labels()), g.values(), g.counts()));
+            return new Partials(out, false, false, null);
+        } catch (QueryException.Timeout e) {
+            return new Partials(List.of(), false, true, e.getMessage());
+        } catch (QueryException e) {
+            boolean tooMany = e.getMessage().contains("too many samples");
+            return new Partials(List.of(), tooMany, false, e.getMessage());
+        } catch (RuntimeException e) { // the node parsed the same text: only a bug gets here
+            return new Partials(List.of(), false, false, "the shard could not evaluate its part: " + e);
+        }
+    }
+
+    private static List<Series> series(List<SelectedSeries> selected) {
+        List<Series> out = new ArrayList<>(selected.size());
+        for (SelectedSeries s : selected) {
+            if (s.points().size() == 0) continue;
+            out.add(new Series(s.labels(), s.points().timestamps(), s.points().values()));
+        }
+        out.sort((a, b) -> a.labels().compareTo(b.labels()));
+        return out;
+    }
+
+    private static Map<String, String> map(Labels labels) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < labels.size(); i++) map.put(labels.name(i), labels.value(i));
+        return map;
+    }
+}

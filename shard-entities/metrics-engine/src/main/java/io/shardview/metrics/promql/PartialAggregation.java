@@ -1,0 +1,82 @@
+package io.shardview.metrics.promql;
+
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.promql.Steps.Vectors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An aggregation computed in two steps ({@link Pushdown}): each shard folds its own series into one partial per group
+ * and evaluation time, and the serving node folds the shards' partials. sum adds, min and max compare (a NaN gives way
+ * to any number, as in one pass), count and group count. Only the order of a sum's additions differs from one pass
+ * over all series, and with it, at most, the last bits of the sum.
+ */
+public final class PartialAggregation {
+    private PartialAggregation() {}
+
+    /**
+     * One group's partial: at each evaluation time, how many series had a value ({@code counts}, 0 where none) and
+     * their sum, min or max ({@code values}; unused for count and group).
+     */
+    public record Group(Labels labels, double[] values, long[] counts) {}
+
+    /** Folds the vectors of {@code a}'s expression at every time into partials per group. */
+    static List<Group> fold(Expr.Aggregate a, Vectors input) {
+        Set<String> grouping = Aggregation.grouping(a);
+        int steps = input.steps().size();
+        Map<Labels, Group> groups = new LinkedHashMap<>();
+        for (int i = 0; i < steps; i++) {
+            for (Sample s : input.steps().get(i)) {
+                Labels key = Aggregation.groupKey(s.labels(), a, grouping, null);
+                Group g = groups.computeIfAbsent(key, k -> new Group(k, new double[steps], new long[steps]));
+                add(a.op(), g, i, s.value(), 1);
+            }
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    /** The aggregation's vectors from every shard's partials. */
+    static Vectors merge(Expr.Aggregate a, List<List<Group>> shards, int steps) {
+        Map<Labels, Group> groups = new LinkedHashMap<>();
+        for (List<Group> shard : shards) {
+            for (Group part : shard) {
+                Group g = groups.computeIfAbsent(part.labels(), k -> new Group(k, new double[steps], new long[steps]));
+                for (int i = 0; i < steps; i++) {
+                    if (part.counts()[i] > 0) add(a.op(), g, i, part.values()[i], part.counts()[i]);
+                }
+            }
+        }
+        List<List<Sample>> out = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            List<Sample> step = new ArrayList<>();
+            for (Group g : groups.values()) {
+                if (g.counts()[i] == 0) continue;
+                double value =
+                        switch (a.op()) {
+                            case "count" -> g.counts()[i];
+                            case "group" -> 1;
+                            default -> g.values()[i];
+                        };
+                step.add(new Sample(g.labels(), value));
+            }
+            out.add(step);
+        }
+        return new Vectors(out);
+    }
+
+    /** Folds {@code count} series whose sum, min or max is {@code v} into group g at time i. */
+    private static void add(String op, Group g, int i, double v, long count) {
+        boolean first = g.counts()[i] == 0;
+        g.counts()[i] += count;
+        double current = g.values()[i];
+        g.values()[i] = switch (op) {
+            case "sum" -> first ? v : current + v;
+            case "min" -> first || v < current || Double.isNaN(current) ? v : current;
+            case "max" -> first || v > current || Double.isNaN(current) ? v : current;
+            default -> 0; // count, group: the counts are enough
+        };
+    }
+}
