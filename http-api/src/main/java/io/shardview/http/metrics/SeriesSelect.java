@@ -1,7 +1,5 @@
 package io.shardview.http.metrics;
 
-import io.shardview.entity.RetriedAsk;
-import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import java.util.ArrayList;
@@ -10,7 +8,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * Series of a tenant matching selectors, asked of every shard at once: with their points in a time range, at most a
@@ -64,23 +61,12 @@ final class SeriesSelect {
             long maxPointsPerShard) {
         List<CompletableFuture<MetricsShard.Selected>> asks = new ArrayList<>();
         for (List<MatcherSpec> matchers : selectors) {
-            for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
-                var ref = ClusterSharding.get(system)
-                        .entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
-                // A select changes nothing, so it is sent again when a shard's home died with the message.
-                asks.add(RetriedAsk.ask(
-                        system,
-                        timeout -> ref.<MetricsShard.Selected>ask(
-                                replyTo -> LargeMessages.viaSharding(
-                                        system,
-                                        ref,
-                                        new MetricsShard.Select(
-                                                matchers, startMs, endMs, withPoints, maxPointsPerShard, replyTo),
-                                        MetricsShard.MessagePart::new),
-                                timeout),
-                        settings.retryAttemptTimeout(),
-                        settings.askTimeout()));
-            }
+            asks.addAll(EveryShard.ask(
+                    system,
+                    settings,
+                    tenant,
+                    replyTo ->
+                            new MetricsShard.Select(matchers, startMs, endMs, withPoints, maxPointsPerShard, replyTo)));
         }
         return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
             TreeMap<String, MetricsShard.SeriesPoints> series = new TreeMap<>();

@@ -1,7 +1,5 @@
 package io.shardview.http.metrics;
 
-import io.shardview.entity.RetriedAsk;
-import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.promql.PartialAggregation;
@@ -11,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * Asks every shard of a tenant at once for its part of one aggregation of a query (the shards' side is
@@ -43,33 +40,12 @@ final class ShardPartials {
             long maxPoints,
             long timeoutMillis) {
         long perShard = Math.max(1, 2 * maxPoints / settings.shardsPerTenant());
-        List<CompletableFuture<MetricsShard.Partials>> asks = new ArrayList<>();
-        for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
-            var ref = ClusterSharding.get(system)
-                    .entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
-            // Reading changes nothing, so a part is asked again when a shard's home died with the message.
-            asks.add(RetriedAsk.ask(
-                    system,
-                    timeout -> ref.<MetricsShard.Partials>ask(
-                            replyTo -> LargeMessages.viaSharding(
-                                    system,
-                                    ref,
-                                    new MetricsShard.AggregatePartially(
-                                            query,
-                                            aggregation,
-                                            queryStart,
-                                            queryEnd,
-                                            start,
-                                            end,
-                                            step,
-                                            perShard,
-                                            timeoutMillis,
-                                            replyTo),
-                                    MetricsShard.MessagePart::new),
-                            timeout),
-                    settings.retryAttemptTimeout(),
-                    settings.askTimeout()));
-        }
+        List<CompletableFuture<MetricsShard.Partials>> asks = EveryShard.ask(
+                system,
+                settings,
+                tenant,
+                replyTo -> new MetricsShard.AggregatePartially(
+                        query, aggregation, queryStart, queryEnd, start, end, step, perShard, timeoutMillis, replyTo));
         return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<List<PartialAggregation.Group>> shards = new ArrayList<>(asks.size());
             for (CompletableFuture<MetricsShard.Partials> ask : asks) {

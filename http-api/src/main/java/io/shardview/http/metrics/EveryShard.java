@@ -1,0 +1,42 @@
+package io.shardview.http.metrics;
+
+import io.shardview.entity.RetriedAsk;
+import io.shardview.entity.large.LargeMessages;
+import io.shardview.entity.metrics.MetricsShard;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * A read asked of every metrics shard of a tenant at once. A read changes nothing, so each shard is asked again when
+ * its home died with the message, until the ask timeout; a command larger than a remoting frame goes in parts.
+ */
+final class EveryShard {
+    private EveryShard() {}
+
+    /** One answer per shard, in shard order. */
+    static <T> List<CompletableFuture<T>> ask(
+            ActorSystem<?> system,
+            MetricsHttpSettings settings,
+            String tenant,
+            Function<ActorRef<T>, MetricsShard.Command> command) {
+        List<CompletableFuture<T>> asks = new ArrayList<>();
+        for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
+            var ref = ClusterSharding.get(system)
+                    .entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
+            asks.add(RetriedAsk.ask(
+                    system,
+                    timeout -> ref.<T>ask(
+                            replyTo -> LargeMessages.viaSharding(
+                                    system, ref, command.apply(replyTo), MetricsShard.MessagePart::new),
+                            timeout),
+                    settings.retryAttemptTimeout(),
+                    settings.askTimeout()));
+        }
+        return asks;
+    }
+}
