@@ -350,9 +350,9 @@ public final class PromqlLatency {
         List<Timing> cachedTimes = new ArrayList<>();
         Map<String, Double> threads = new TreeMap<>();
         for (int r = 1; r <= runs; r++) {
-            Map<String, Double> before = ProcessResources.cpuSecondsByThread(node.pid());
+            Map<String, Double> before = threadCpu(node.pid());
             Timing s = time(sv);
-            Map<String, Double> after = ProcessResources.cpuSecondsByThread(node.pid());
+            Map<String, Double> after = threadCpu(node.pid());
             after.forEach((name, cpu) -> threads.merge(name, cpu - before.getOrDefault(name, 0.0), Double::sum));
             svTimes.add(report("run " + r + " shardview", s));
             noCacheTimes.add(report("run " + r + " vm nocache", time(vmNoCache)));
@@ -539,6 +539,26 @@ public final class PromqlLatency {
     private static String span(Query q) {
         long hours = (q.endMs() - q.startMs()) / 3_600_000;
         return hours % 24 == 0 && hours > 24 ? hours / 24 + " d" : hours + " h";
+    }
+
+    private static final Pattern THREAD = Pattern.compile("(?m)^\"([^\"]+)\".*? cpu=([0-9.]+)ms");
+
+    /**
+     * CPU seconds so far of the process' threads by full name, digits replaced by N, from {@code jcmd
+     * Thread.print} (the JVM's own threads included): /proc's 15-character names cannot tell the node's
+     * dispatchers apart ("shardview-shardview.dispatchers.promql-7" and the shards' threads alike).
+     */
+    private static Map<String, Double> threadCpu(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "Thread.print")
+                .redirectErrorStream(true)
+                .start();
+        String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor();
+        Map<String, Double> out = new TreeMap<>();
+        Matcher m = THREAD.matcher(dump);
+        while (m.find())
+            out.merge(m.group(1).replaceAll("\\d+", "N"), Double.parseDouble(m.group(2)) / 1000, Double::sum);
+        return out;
     }
 
     private static String threadCpu(Map<String, Double> threads, int runs) {
@@ -738,11 +758,26 @@ public final class PromqlLatency {
         long startNanos = System.nanoTime();
         double sealed = 0;
         double events = -1;
+        double mostSealed = 0;
+        long lastPrint = 0;
         while (sealed < points || events != 0) {
-            if (System.nanoTime() - startNanos > TimeUnit.MINUTES.toNanos(5)) {
+            if (System.nanoTime() - startNanos > TimeUnit.MINUTES.toNanos(5) || (mostSealed > 0 && sealed == 0)) {
+                // A shard idle for 2 minutes is passivated (stopped) and drops out of the gauges.
                 return String.format(
-                        "NOT SETTLED within 5 minutes: %,.0f of %,d points sealed, %.0f events after the snapshots",
-                        sealed, points, events);
+                        "NOT SEEN SETTLED after %.0f s: %,.0f of %,d points sealed at most, now %,.0f sealed and %.0f"
+                                + " events after the snapshots%s",
+                        (System.nanoTime() - startNanos) / 1e9,
+                        mostSealed,
+                        points,
+                        sealed,
+                        events,
+                        mostSealed > 0 && sealed == 0 ? " (its shards passivated meanwhile)" : "");
+            }
+            if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(10)) {
+                lastPrint = System.nanoTime();
+                System.out.printf(
+                        "  Shardview settling, %.0f s: %,.0f points sealed, %.0f events after the snapshots%n",
+                        (lastPrint - startNanos) / 1e9, sealed, events);
             }
             Thread.sleep(1000);
             String page = HTTP.send(
@@ -754,6 +789,7 @@ public final class PromqlLatency {
             sealed = m.find() ? Double.parseDouble(m.group(1)) : 0;
             Matcher e = EVENTS_SINCE_SNAPSHOT.matcher(page);
             events = e.find() ? Double.parseDouble(e.group(1)) : 0;
+            mostSealed = Math.max(mostSealed, sealed);
         }
         return String.format(
                 "all %,.0f points sealed and snapshotted %.0f s after the settling began (heap after full GC %.0f MB)",
