@@ -32,13 +32,16 @@ final class Aggregation {
         List<List<Sample>> in = ((Vectors) input).steps();
         List<List<Sample>> out = new ArrayList<>(in.size());
         Set<String> grouping = grouping(a);
+        // A series' labels are one object at every step: its group's labels are made once and looked up by identity.
+        Map<Labels, Labels> keys = new java.util.IdentityHashMap<>();
         for (int i = 0; i < in.size(); i++) {
-            out.add(step(a, in.get(i), grouping, param, i));
+            out.add(step(a, in.get(i), grouping, param, i, keys));
         }
         return new Vectors(out);
     }
 
-    private static List<Sample> step(Expr.Aggregate a, List<Sample> vector, Set<String> grouping, Steps param, int i) {
+    private static List<Sample> step(
+            Expr.Aggregate a, List<Sample> vector, Set<String> grouping, Steps param, int i, Map<Labels, Labels> keys) {
         String op = a.op();
         if (op.equals("topk") || op.equals("bottomk")) {
             return ranked(vector, a, grouping, k(((Scalars) param).values()[i]), op.equals("topk"));
@@ -49,9 +52,13 @@ final class Aggregation {
         }
         Map<Labels, Group> groups = new LinkedHashMap<>();
         for (Sample s : vector) {
-            Labels labels = s.labels();
-            if (valueLabel != null) labels = labels.with(valueLabel, FloatFormat.format(s.value()));
-            Labels key = groupKey(labels, a, grouping, valueLabel);
+            Labels key;
+            if (valueLabel == null) {
+                key = keys.computeIfAbsent(s.labels(), l -> groupKey(l, a, grouping, null));
+            } else {
+                Labels labels = s.labels().with(valueLabel, FloatFormat.format(s.value()));
+                key = groupKey(labels, a, grouping, valueLabel);
+            }
             groups.computeIfAbsent(key, k -> new Group()).add(op, s.value());
         }
         double q = op.equals("quantile") ? ((Scalars) param).values()[i] : 0;

@@ -37,9 +37,10 @@ final class BinaryOperation {
             boolean scalarFirst = lhs instanceof Scalars;
             Vectors vectors = (Vectors) (scalarFirst ? rhs : lhs);
             Scalars scalars = (Scalars) (scalarFirst ? lhs : rhs);
+            Map<Labels, Labels> unnamed = new java.util.IdentityHashMap<>(); // a series' labels: one object a step
             for (int i = 0; i < vectors.steps().size(); i++) {
                 steps.add(Evaluator.requireUniqueLabels(
-                        withScalar(b, vectors.steps().get(i), scalars.values()[i], scalarFirst)));
+                        withScalar(b, vectors.steps().get(i), scalars.values()[i], scalarFirst, unnamed)));
             }
         }
         return new Vectors(steps);
@@ -50,7 +51,8 @@ final class BinaryOperation {
         return arithmetic(op, l, r);
     }
 
-    private static List<Sample> withScalar(Expr.Binary b, List<Sample> vector, double scalar, boolean scalarFirst) {
+    private static List<Sample> withScalar(
+            Expr.Binary b, List<Sample> vector, double scalar, boolean scalarFirst, Map<Labels, Labels> unnamed) {
         List<Sample> out = new ArrayList<>(vector.size());
         String op = b.op();
         boolean dropName = dropsName(op) || b.returnBool();
@@ -66,7 +68,8 @@ final class BinaryOperation {
             } else {
                 value = arithmetic(op, l, r);
             }
-            out.add(new Sample(dropName ? s.labels().withoutName() : s.labels(), value));
+            out.add(new Sample(
+                    dropName ? unnamed.computeIfAbsent(s.labels(), Labels::withoutName) : s.labels(), value));
         }
         return out;
     }

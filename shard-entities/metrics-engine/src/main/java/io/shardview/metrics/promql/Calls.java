@@ -63,21 +63,30 @@ final class Calls {
                 : scalars(paramArg, grid).values();
         RangeVector range = evaluator.rangeVector(rangeArg, grid);
         boolean keepName = c.function().equals("last_over_time");
+        List<Series> series = range.series();
+        Labels[] labels = new Labels[series.size()]; // each series' output labels, made once, shared by every step
+        int[] lo = new int[series.size()]; // windows only move forward: each series' window bounds follow them
+        int[] hi = new int[series.size()];
+        for (int k = 0; k < labels.length; k++) {
+            labels[k] =
+                    keepName ? series.get(k).labels() : series.get(k).labels().withoutName();
+        }
         List<List<Sample>> steps = new ArrayList<>(grid.size());
         for (int i = 0; i < grid.size(); i++) {
             long time = grid.time(i);
             long start = range.windowStart(time);
             long end = range.windowEnd(time);
             List<Sample> step = new ArrayList<>();
-            for (Series s : range.series()) {
-                int lo = RangeVector.firstAtOrAfter(s.timestamps(), start);
-                int hi = RangeVector.afterLastAtOrBefore(s.timestamps(), end);
-                if (hi <= lo) continue;
+            for (int k = 0; k < labels.length; k++) {
+                long[] ts = series.get(k).timestamps();
+                while (lo[k] < ts.length && ts[lo[k]] < start) lo[k]++;
+                if (hi[k] < lo[k]) hi[k] = lo[k];
+                while (hi[k] < ts.length && ts[hi[k]] <= end) hi[k]++;
+                if (hi[k] <= lo[k]) continue;
                 var window = new RangeFunctions.Window(
-                        s.timestamps(), s.values(), lo, hi, start, end, range.rangeMillis(), time);
+                        ts, series.get(k).values(), lo[k], hi[k], start, end, range.rangeMillis(), time);
                 Double value = function.apply(window, params[i]);
-                if (value != null)
-                    step.add(new Sample(keepName ? s.labels() : s.labels().withoutName(), value));
+                if (value != null) step.add(new Sample(labels[k], value));
             }
             steps.add(Evaluator.requireUniqueLabels(step));
             evaluator.count(step.size());

@@ -28,10 +28,16 @@ public final class PartialAggregation {
         Set<String> grouping = Aggregation.grouping(a);
         int steps = input.steps().size();
         Map<Labels, Group> groups = new LinkedHashMap<>();
+        // A series' labels are one object at every step: its group is looked up by identity after the first.
+        Map<Labels, Group> bySeries = new java.util.IdentityHashMap<>();
         for (int i = 0; i < steps; i++) {
             for (Sample s : input.steps().get(i)) {
-                Labels key = Aggregation.groupKey(s.labels(), a, grouping, null);
-                Group g = groups.computeIfAbsent(key, k -> new Group(k, new double[steps], new long[steps]));
+                Group g = bySeries.get(s.labels());
+                if (g == null) {
+                    Labels key = Aggregation.groupKey(s.labels(), a, grouping, null);
+                    g = groups.computeIfAbsent(key, k -> new Group(k, new double[steps], new long[steps]));
+                    bySeries.put(s.labels(), g);
+                }
                 add(a.op(), g, i, s.value(), 1);
             }
         }
