@@ -11,8 +11,10 @@ import java.util.Set;
 /**
  * An aggregation computed in two steps ({@link Pushdown}): each shard folds its own series into one partial per group
  * and evaluation time, and the serving node folds the shards' partials. sum adds, min and max compare (a NaN gives way
- * to any number, as in one pass), count and group count. Only the order of a sum's additions differs from one pass
- * over all series, and with it, at most, the last bits of the sum.
+ * to any number, as in one pass), count and group count; avg keeps Prometheus's running mean per shard (no overflow
+ * where a sum would) and merges two means weighted by their counts, with Prometheus's infinities: a NaN anywhere is
+ * NaN, infinities of both signs NaN, of one sign that infinity. Only the order of the additions differs from one pass
+ * over all series, and with it, at most, the last bits of a sum or mean.
  */
 public final class PartialAggregation {
     private PartialAggregation() {}
@@ -73,13 +75,26 @@ public final class PartialAggregation {
         return new Vectors(out);
     }
 
-    /** Folds {@code count} series whose sum, min or max is {@code v} into group g at time i. */
+    /** The mean of a mean {@code a} of {@code n} values and a mean {@code b} of {@code m} more, as one pass gives it. */
+    private static double mean(double a, long n, double b, long m) {
+        if (Double.isNaN(a) || Double.isNaN(b)) return Double.NaN;
+        if (Double.isInfinite(a) || Double.isInfinite(b)) {
+            if (Double.isInfinite(a) && Double.isInfinite(b) && (a > 0) != (b > 0)) return Double.NaN;
+            return Double.isInfinite(a) ? a : b;
+        }
+        double w = (double) m / (n + m); // at most 1: the terms below cannot overflow where the values do not
+        return a + b * w - a * w;
+    }
+
+    /** Folds {@code count} series whose sum, min or max (or mean) is {@code v} into group g at time i. */
     private static void add(String op, Group g, int i, double v, long count) {
         boolean first = g.counts()[i] == 0;
+        long before = g.counts()[i];
         g.counts()[i] += count;
         double current = g.values()[i];
         g.values()[i] = switch (op) {
             case "sum" -> first ? v : current + v;
+            case "avg" -> first ? v : mean(current, before, v, count);
             case "min" -> first || v < current || Double.isNaN(current) ? v : current;
             case "max" -> first || v > current || Double.isNaN(current) ? v : current;
             default -> 0; // count, group: the counts are enough

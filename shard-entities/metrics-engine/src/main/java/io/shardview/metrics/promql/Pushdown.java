@@ -9,18 +9,17 @@ import java.util.Set;
 /**
  * Which aggregations of a query the shards can compute in part, each over its own series, so that only one partial
  * result per group and evaluation time travels to the serving node instead of every raw point: {@code sum},
- * {@code count}, {@code min}, {@code max} and {@code group} (by or without any labels) of an expression whose value
+ * {@code count}, {@code min}, {@code max}, {@code group} and {@code avg} (by or without any labels) of an expression whose value
  * for a series depends on that series alone: one selector naming a single metric, through functions of one series
  * (rate and the other range functions, math, date functions) and arithmetic or comparisons with a number.
  *
  * <p>The single metric name keeps the answer exact: two series can only collide once a function drops their names if
  * they differ by name alone, which Prometheus answers with an error ("vector cannot contain metrics with the same
  * labelset") that shards each seeing one of them could not detect. Aggregations inside a subquery are evaluated on
- * the subquery's own grid and are not pushed down; nor are avg (a mean merged from partial sums can overflow where
- * Prometheus's running mean does not), topk, quantile and the others.
+ * the subquery's own grid and are not pushed down; nor are topk, quantile and the others.
  */
 public final class Pushdown {
-    private static final Set<String> OPS = Set.of("sum", "count", "min", "max", "group");
+    private static final Set<String> OPS = Set.of("sum", "count", "min", "max", "group", "avg");
     private static final Set<String> PER_SERIES_FUNCTIONS = Set.of(
             "rate",
             "increase",
