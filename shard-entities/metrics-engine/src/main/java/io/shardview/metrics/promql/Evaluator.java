@@ -158,12 +158,16 @@ public final class Evaluator {
         long last = readTime(v.at(), v.offsetMillis(), grid.end());
         List<Series> series = load(v.matchers(), first - settings.lookbackMillis(), last);
         List<List<Sample>> steps = new ArrayList<>(grid.size());
+        int[] next = new int[series.size()]; // per series, the first point after the time read: it only moves forward
         for (int i = 0; i < grid.size(); i++) {
             long at = readTime(v.at(), v.offsetMillis(), grid.time(i));
             List<Sample> step = new ArrayList<>();
-            for (Series s : series) {
-                int idx = RangeVector.afterLastAtOrBefore(s.timestamps(), at) - 1;
-                if (idx < 0 || s.timestamps()[idx] < at - settings.lookbackMillis()) continue;
+            for (int k = 0; k < next.length; k++) {
+                Series s = series.get(k);
+                long[] ts = s.timestamps();
+                while (next[k] < ts.length && ts[next[k]] <= at) next[k]++;
+                int idx = next[k] - 1;
+                if (idx < 0 || ts[idx] < at - settings.lookbackMillis()) continue;
                 double value = s.values()[idx];
                 if (isStale(value)) continue;
                 step.add(new Sample(s.labels(), sampleTimes ? s.timestamps()[idx] / 1000.0 : value));
