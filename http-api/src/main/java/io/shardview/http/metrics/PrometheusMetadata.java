@@ -36,8 +36,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * with {@code match[]}, {@code start}, {@code end} and {@code limit} as Prometheus parses them, answered in its shapes
  * ({@code {"status": "success", "data": ...}}, or {@code {"status": "error", "errorType", "error"}} with 400
  * {@code bad_data} or 503 {@code unavailable}). A series counts when it holds a point in [start, end] (default: all
- * time). Found by the shards' label index; only labels come back (the shards read a series' points to know whether
- * it has any in the range, and keep them).
+ * time). Found by the shards' label index; only labels come back, and a shard decodes a chunk only when it straddles
+ * an end of the range (its bounds tell the rest).
  */
 final class PrometheusMetadata {
     /** What {@code status/buildinfo} reports: a Prometheus 2.x API, without {@code features} (Grafana then takes it for Prometheus, not Mimir). */

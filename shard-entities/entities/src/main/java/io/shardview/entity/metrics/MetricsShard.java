@@ -500,13 +500,15 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         List<Matcher> matchers =
                 select.matchers().stream().map(MatcherSpec::toMatcher).toList();
         List<SeriesPoints> out = new ArrayList<>();
+        if (!select.withPoints()) {
+            for (Labels labels : storage.selectLabels(matchers, select.startMs(), select.endMs())) {
+                out.add(new SeriesPoints(labels(labels), new long[0], new double[0]));
+            }
+            return new Selected(out, false);
+        }
         long points = 0;
         for (SelectedSeries series : storage.select(matchers, select.startMs(), select.endMs())) {
             if (series.points().size() == 0) continue;
-            if (!select.withPoints()) {
-                out.add(new SeriesPoints(labels(series.labels()), new long[0], new double[0]));
-                continue;
-            }
             points += series.points().size();
             if (points > select.maxPoints()) return new Selected(List.of(), true);
             out.add(new SeriesPoints(

@@ -313,6 +313,29 @@ final class SeriesData {
     }
 
     /** Points with timestamps in [start, end], in order. */
+    /**
+     * Whether any point lies in [start, end], decoding only a chunk that straddles an end of the range (a chunk wholly
+     * inside it has points there by its bounds alone). Late points waiting for {@link #mergeLate} are not seen, as
+     * {@link #read} does not see them either.
+     */
+    boolean hasPointIn(long start, long end) {
+        int from = lowerBound(headTs, headSize, start);
+        if (from < headSize && headTs[from] <= end) return true;
+        for (int c = chunks.isEmpty() ? 0 : chunkFor(start); c < chunks.size(); c++) {
+            SealedChunk chunk = chunks.get(c);
+            if (chunk.minT() > end) return false;
+            if (chunk.maxT() < start) continue;
+            if (chunk.minT() >= start || chunk.maxT() <= end) return true; // its first or last point is inside
+            ChunkIterator it = Chunks.iterator(chunk.bytes());
+            while (it.next()) {
+                long ts = it.timestamp();
+                if (ts > end) break;
+                if (ts >= start) return true;
+            }
+        }
+        return false;
+    }
+
     Points read(long start, long end) {
         long[] t = new long[16];
         double[] v = new double[16];

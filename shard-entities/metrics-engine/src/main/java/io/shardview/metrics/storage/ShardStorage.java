@@ -250,6 +250,18 @@ public final class ShardStorage {
     }
 
     /** Series matching every matcher that have points in [startMs, endMs], in series id order. */
+    /** Labels of the series matching every matcher that have points in [startMs, endMs], in series id order. */
+    public List<Labels> selectLabels(List<Matcher> matchers, long startMs, long endMs) {
+        Postings ids = registry.index().select(matchers);
+        List<Labels> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            int id = ids.get(i);
+            Series s = id < series.size() ? series.get(id) : null;
+            if (s != null && s.data.hasPointIn(startMs, endMs)) out.add(registry.labels(id));
+        }
+        return out;
+    }
+
     public List<SelectedSeries> select(List<Matcher> matchers, long startMs, long endMs) {
         Postings ids = registry.index().select(matchers);
         List<SelectedSeries> out = new ArrayList<>();

@@ -453,4 +453,26 @@ class ShardStorageTest {
         }
         return out;
     }
+
+    @Test
+    void labelsOnlyReadsFindExactlyTheSeriesWithPointsInTheRange() {
+        Random random = new Random(7);
+        ShardStorage s = new ShardStorage(smallChunks());
+        List<Labels> all = new ArrayList<>();
+        for (int i = 0; i < 20; i++) all.add(Labels.of("__name__", "m", "i", Integer.toString(i)));
+        for (long t = T0; t < T0 + 6 * HOUR; t += 60_000) { // every series, with gaps of its own
+            for (int i = 0; i < all.size(); i++) {
+                if ((t / (20 * 60_000L) + i) % 3 != 0) append(s, all.get(i), t + random.nextInt(1000), i);
+            }
+        }
+        s.sealAll();
+        List<Matcher> m = List.of(Matcher.eq("__name__", "m"));
+        for (int k = 0; k < 300; k++) {
+            long start = T0 - HOUR + (long) (random.nextDouble() * 8 * HOUR);
+            long end = start + (long) (random.nextDouble() * 2 * HOUR);
+            List<Labels> expected =
+                    s.select(m, start, end).stream().map(SelectedSeries::labels).toList();
+            assertEquals(expected, s.selectLabels(m, start, end), start + ".." + end);
+        }
+    }
 }
