@@ -45,9 +45,6 @@ import java.util.regex.Pattern;
 public final class MetricsLoad {
     private static final String TENANT = "bench";
     private static final Pattern QUERY_VALUE = Pattern.compile("\"value\":\\[[^,]+,\"([0-9.e+]+)\"\\]");
-    private static final Pattern SEALED_POINTS = Pattern.compile("(?m)^shardview_metrics_sealed_points (\\S+)$");
-    private static final Pattern EVENTS_SINCE_SNAPSHOT =
-            Pattern.compile("(?m)^shardview_metrics_events_since_snapshot (\\S+)$");
 
     /** One system's figures in one run. */
     record Measurement(
@@ -265,15 +262,9 @@ public final class MetricsLoad {
                         + " points, with " + events + " events after their snapshots");
             }
             Thread.sleep(1000);
-            String page = client.send(
-                            HttpRequest.newBuilder(URI.create(node.url + "/metrics"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-            Matcher m = SEALED_POINTS.matcher(page);
-            sealed = m.find() ? Double.parseDouble(m.group(1)) : 0;
-            Matcher e = EVENTS_SINCE_SNAPSHOT.matcher(page);
-            events = e.find() ? Double.parseDouble(e.group(1)) : 0; // builds before the gauge: sealed points only
+            NodeUnderTest.Sealing sealing = node.sealing(client);
+            sealed = sealing.sealedPoints();
+            events = sealing.eventsSinceSnapshot(); // 0 until the gauge is built: sealed points decide then
         }
         double sealedAfter = (System.nanoTime() - startNanos) / 1e9;
         awaitSteadySize(dir);

@@ -28,6 +28,27 @@ public final class NodeUnderTest implements AutoCloseable {
     }
 
     /** Starts {@code java -jar jar serve} on a free port and waits until /ready answers 200. */
+    private static final Pattern SEALED_POINTS = Pattern.compile("(?m)^shardview_metrics_sealed_points (\\S+)$");
+
+    private static final Pattern EVENTS_SINCE_SNAPSHOT =
+            Pattern.compile("(?m)^shardview_metrics_events_since_snapshot (\\S+)$");
+
+    /** The node's metrics shards' sealed points and events since their snapshots (0 where a gauge is not built yet). */
+    public record Sealing(double sealedPoints, double eventsSinceSnapshot) {}
+
+    /** Reads {@link Sealing} from the node's /metrics. */
+    public Sealing sealing(HttpClient client) throws IOException, InterruptedException {
+        String page = client.send(
+                        HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher sealed = SEALED_POINTS.matcher(page);
+        Matcher events = EVENTS_SINCE_SNAPSHOT.matcher(page);
+        return new Sealing(
+                sealed.find() ? Double.parseDouble(sealed.group(1)) : 0,
+                events.find() ? Double.parseDouble(events.group(1)) : 0);
+    }
+
     public static NodeUnderTest start(Path jar, Path dataDir, String javaOpts) throws Exception {
         return start(jar, dataDir, javaOpts, List.of());
     }

@@ -81,9 +81,6 @@ public final class PromqlLatency {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String[] LE = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"};
-    private static final Pattern SEALED_POINTS = Pattern.compile("(?m)^shardview_metrics_sealed_points (\\S+)$");
-    private static final Pattern EVENTS_SINCE_SNAPSHOT =
-            Pattern.compile("(?m)^shardview_metrics_events_since_snapshot (\\S+)$");
 
     /** One query of the four. */
     record Query(String id, String expr, String selector, long startMs, long endMs, long stepMs) {
@@ -780,15 +777,9 @@ public final class PromqlLatency {
                         (lastPrint - startNanos) / 1e9, sealed, events);
             }
             Thread.sleep(1000);
-            String page = HTTP.send(
-                            HttpRequest.newBuilder(URI.create(node.url + "/metrics"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-            Matcher m = SEALED_POINTS.matcher(page);
-            sealed = m.find() ? Double.parseDouble(m.group(1)) : 0;
-            Matcher e = EVENTS_SINCE_SNAPSHOT.matcher(page);
-            events = e.find() ? Double.parseDouble(e.group(1)) : 0;
+            NodeUnderTest.Sealing sealing = node.sealing(HTTP);
+            sealed = sealing.sealedPoints();
+            events = sealing.eventsSinceSnapshot(); // 0 until the gauge is built: sealed points decide then
             mostSealed = Math.max(mostSealed, sealed);
         }
         return String.format(

@@ -18,6 +18,14 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 final class EveryShard {
     private EveryShard() {}
 
+    /**
+     * What one shard may read of a request's {@code maxPoints}: twice its even share, as series spread over the shards
+     * by hash and a few large series can make the spread uneven.
+     */
+    static long share(MetricsHttpSettings settings, long maxPoints) {
+        return Math.max(1, 2 * maxPoints / settings.shardsPerTenant());
+    }
+
     /** One answer per shard, in shard order. */
     static <T> List<CompletableFuture<T>> ask(
             ActorSystem<?> system,

@@ -75,7 +75,7 @@ final class PrometheusQuery {
                         .map(t -> parameter("time", () -> Durations.parseTime(t)))
                         .orElse(now);
                 String query = PrometheusMetadata.first(params, "query").orElse("");
-                request = new Request(query, expression(params), time, time, 0, timeout(params));
+                request = new Request(query, expression(query), time, time, 0, timeout(params));
             } catch (IllegalArgumentException e) {
                 return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
             } catch (UnsupportedQuery e) {
@@ -95,13 +95,13 @@ final class PrometheusQuery {
                 long end = parameter("end", () -> Durations.parseTime(required(params, "end")));
                 long step = parameter("step", () -> Durations.parseStep(required(params, "step")));
                 RangeQueries.validate(start, end, step);
-                Expr expr = expression(params);
+                String query = PrometheusMetadata.first(params, "query").orElse("");
+                Expr expr = expression(query);
                 if (expr.type() != Expr.ValueType.SCALAR && expr.type() != Expr.ValueType.INSTANT_VECTOR) {
                     throw new IllegalArgumentException("invalid expression type \""
                             + expr.type().words() + "\" for range query, must be Scalar or instant Vector");
                 }
-                request = new Request(
-                        PrometheusMetadata.first(params, "query").orElse(""), expr, start, end, step, timeout(params));
+                request = new Request(query, expr, start, end, step, timeout(params));
             } catch (IllegalArgumentException e) {
                 return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
             } catch (UnsupportedQuery e) {
@@ -120,9 +120,8 @@ final class PrometheusQuery {
      * series are fetched, all at once; then the evaluation, on the PromQL pool.
      */
     private Route run(String tenant, Request request) {
-        Evaluator.Settings defaults = Evaluator.Settings.defaults();
-        Evaluator.Settings limits = new Evaluator.Settings(
-                        defaults.lookbackMillis(), defaults.subqueryStepMillis(), settings.maxPointsPerQuery(), 0)
+        Evaluator.Settings limits = Evaluator.Settings.defaults()
+                .withMaxSamples(settings.maxPointsPerQuery())
                 .withTimeout(request.timeoutNanos());
         List<Expr.Aggregate> pushed = Pushdown.candidates(request.expr());
         Map<Expr.VectorSelector, SelectorRanges.Range> ranges =
@@ -203,8 +202,7 @@ final class PrometheusQuery {
     }
 
     /** The query, parsed; 400 for a parse error, 422 for a function outside the supported subset (thrown as such). */
-    private static Expr expression(Map<String, List<String>> params) {
-        String query = PrometheusMetadata.first(params, "query").orElse("");
+    private static Expr expression(String query) {
         try {
             return PromqlParser.parse(query);
         } catch (PromqlParseException e) {

@@ -32,12 +32,11 @@ final class SeriesSelect {
 
     /**
      * Every series matching any selector and holding a point in [startMs, endMs], with those points, sorted by
-     * labels; fails with {@link TooManyPoints} past {@code maxPoints}. A shard may send up to twice its even share
-     * (series spread over shards by hash, so a few large series can make the spread uneven).
+     * labels; fails with {@link TooManyPoints} past {@code maxPoints} (a shard sends at most its {@link EveryShard#share}).
      */
     CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> points(
             String tenant, List<List<MatcherSpec>> selectors, long startMs, long endMs, long maxPoints) {
-        long perShard = Math.max(1, 2 * maxPoints / settings.shardsPerTenant());
+        long perShard = EveryShard.share(settings, maxPoints);
         return select(tenant, selectors, startMs, endMs, true, perShard).thenApply(series -> {
             long total = 0;
             for (MetricsShard.SeriesPoints s : series.values()) total += s.timestamps().length;

@@ -39,7 +39,7 @@ final class ShardPartials {
             long step,
             long maxPoints,
             long timeoutMillis) {
-        long perShard = Math.max(1, 2 * maxPoints / settings.shardsPerTenant());
+        long perShard = EveryShard.share(settings, maxPoints);
         List<CompletableFuture<MetricsShard.Partials>> asks = EveryShard.ask(
                 system,
                 settings,

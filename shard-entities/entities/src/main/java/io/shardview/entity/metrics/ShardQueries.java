@@ -32,11 +32,10 @@ final class ShardQueries {
         try {
             List<Expr.Aggregate> candidates = Pushdown.candidates(PromqlParser.parse(command.query()));
             Expr.Aggregate aggregation = candidates.get(command.aggregation());
-            Evaluator.Settings defaults = Evaluator.Settings.defaults();
             Evaluator evaluator = new Evaluator(
                     (matchers, min, max) -> series(storage.select(matchers, min, max)),
-                    new Evaluator.Settings(
-                                    defaults.lookbackMillis(), defaults.subqueryStepMillis(), command.maxPoints(), 0)
+                    Evaluator.Settings.defaults()
+                            .withMaxSamples(command.maxPoints())
                             .withTimeout(TimeUnit.MILLISECONDS.toNanos(command.timeoutMillis())));
             List<PartialAggregation.Group> groups = evaluator.partial(
                     aggregation,

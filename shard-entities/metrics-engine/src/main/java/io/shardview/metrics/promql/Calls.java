@@ -273,6 +273,11 @@ final class Calls {
         return new Vectors(steps);
     }
 
+    /** Whether {@code name} is one of the date functions (hour, minute, day_of_week, ...). */
+    static boolean isDateFunction(String name) {
+        return DateFunction.named(name) != null;
+    }
+
     /** The date functions: a sample's value read as unix seconds, in UTC. */
     private enum DateFunction {
         DAY_OF_MONTH,

@@ -34,6 +34,11 @@ public final class Evaluator {
             return new Settings(300_000, 60_000, 50_000_000, Long.MAX_VALUE);
         }
 
+        /** The same settings with at most {@code maxSamples} samples held. */
+        public Settings withMaxSamples(long maxSamples) {
+            return new Settings(lookbackMillis, subqueryStepMillis, maxSamples, deadlineNanos);
+        }
+
         /** The same settings with a deadline {@code timeoutNanos} from now. */
         public Settings withTimeout(long timeoutNanos) {
             return new Settings(lookbackMillis, subqueryStepMillis, maxSamples, System.nanoTime() + timeoutNanos);

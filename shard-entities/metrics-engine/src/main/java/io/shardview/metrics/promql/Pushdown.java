@@ -20,62 +20,6 @@ import java.util.Set;
  */
 public final class Pushdown {
     private static final Set<String> OPS = Set.of("sum", "count", "min", "max", "group", "avg");
-    private static final Set<String> PER_SERIES_FUNCTIONS = Set.of(
-            "rate",
-            "increase",
-            "delta",
-            "irate",
-            "idelta",
-            "deriv",
-            "predict_linear",
-            "changes",
-            "resets",
-            "avg_over_time",
-            "sum_over_time",
-            "count_over_time",
-            "min_over_time",
-            "max_over_time",
-            "last_over_time",
-            "present_over_time",
-            "quantile_over_time",
-            "stddev_over_time",
-            "stdvar_over_time",
-            "abs",
-            "ceil",
-            "floor",
-            "exp",
-            "sqrt",
-            "ln",
-            "log2",
-            "log10",
-            "sgn",
-            "round",
-            "clamp",
-            "clamp_min",
-            "clamp_max",
-            "acos",
-            "asin",
-            "atan",
-            "cos",
-            "sin",
-            "tan",
-            "acosh",
-            "asinh",
-            "atanh",
-            "cosh",
-            "sinh",
-            "tanh",
-            "deg",
-            "rad",
-            "timestamp",
-            "day_of_month",
-            "day_of_week",
-            "day_of_year",
-            "days_in_month",
-            "hour",
-            "minute",
-            "month",
-            "year");
 
     private Pushdown() {}
 
@@ -116,7 +60,7 @@ public final class Pushdown {
         if (e instanceof Expr.Paren p) return perSeries(p.expr());
         if (e instanceof Expr.Unary u) return perSeries(u.expr());
         if (e instanceof Expr.Call c) {
-            if (!PER_SERIES_FUNCTIONS.contains(c.function())) return false;
+            if (!perSeries(c.function())) return false;
             int series = 0;
             for (Expr arg : c.args()) {
                 if (isNumber(arg)) continue;
@@ -134,6 +78,19 @@ public final class Pushdown {
             return isNumber(b.lhs()) ? perSeries(b.rhs()) : isNumber(b.rhs()) && perSeries(b.lhs());
         }
         return false;
+    }
+
+    /**
+     * Whether a function's value for a series depends on that series alone: every function over a range (not
+     * absent_over_time, which answers for the whole vector), the functions of one number, round, clamp and the date
+     * functions, and timestamp; not absent, sort, label_replace, histogram_quantile and the others across series.
+     */
+    private static boolean perSeries(String function) {
+        return RangeFunctions.named(function) != null
+                || InstantFunctions.math(function) != null
+                || Calls.isDateFunction(function)
+                || Set.of("round", "clamp", "clamp_min", "clamp_max", "timestamp")
+                        .contains(function);
     }
 
     private static boolean namesOneMetric(Expr.VectorSelector v) {
