@@ -34,6 +34,8 @@ public final class NodeConfig {
             Map.entry("SHARDVIEW_CLUSTER_PORT", "shardview.cluster.port"),
             Map.entry("SHARDVIEW_SEED_NODES", "shardview.cluster.seed-nodes"),
             Map.entry("SHARDVIEW_DOWN_AFTER", "shardview.cluster.down-after"),
+            Map.entry("SHARDVIEW_DOWN_GONE_MEMBERS", "shardview.cluster.down-gone-members"),
+            Map.entry("SHARDVIEW_REMOVAL_MARGIN", "shardview.cluster.removal-margin"),
             Map.entry("SHARDVIEW_LEVELDB_NATIVE", "pekko.persistence.journal.leveldb.native"),
             Map.entry("SHARDVIEW_JOURNAL_URL", "shardview.journal.url"),
             Map.entry("SHARDVIEW_JOURNAL_USER", "shardview.journal.user"),

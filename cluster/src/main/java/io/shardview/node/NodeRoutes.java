@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -128,9 +129,21 @@ final class NodeRoutes {
         return complete(HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS_TEXT, out.toByteArray())));
     }
 
+    /**
+     * The membership always; the shard counts when every coordinator answers in time. While a member is unreachable or
+     * a coordinator moves (the moments an operator looks here most), the counts are null and {@code shards_error} says
+     * why, instead of the whole answer failing.
+     */
     private Route cluster() {
-        return onSuccess(
-                sharding.shardCounts(), shards -> complete(Json.response(StatusCodes.OK, clusterView(shards))));
+        CompletionStage<ClusterView> view = sharding.shardCounts()
+                .handle((shards, failure) -> failure == null
+                        ? clusterView(shards, null)
+                        : clusterView(
+                                null,
+                                "the shard coordinators did not all answer in time (a member is unreachable, or a"
+                                        + " coordinator is moving): "
+                                        + failure.getClass().getSimpleName()));
+        return onSuccess(view, body -> complete(Json.response(StatusCodes.OK, body)));
     }
 
     /**
@@ -180,7 +193,11 @@ final class NodeRoutes {
             String region,
             String leader,
             List<MemberView> members,
-            Map<String, Map<String, Integer>> shards) {}
+            Map<String, Map<String, Integer>> shards,
+            @com.fasterxml.jackson.annotation.JsonProperty("shards_error")
+                    @com.fasterxml.jackson.annotation.JsonInclude(
+                            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                    String shardsError) {}
 
     /**
      * One member of the cluster as /v1/cluster lists it; reachable: whether this node's failure detector (or, for a
@@ -188,7 +205,7 @@ final class NodeRoutes {
      */
     record MemberView(String address, String region, String status, boolean reachable, Set<String> roles) {}
 
-    private ClusterView clusterView(Map<String, Map<String, Integer>> shards) {
+    private ClusterView clusterView(Map<String, Map<String, Integer>> shards, String shardsError) {
         Cluster cluster = Cluster.get(system);
         Member self = cluster.selfMember();
         var state = cluster.state();
@@ -198,7 +215,7 @@ final class NodeRoutes {
                         state.getMembers().spliterator(), false)
                 .map(member -> memberView(member, !unreachable.contains(member)))
                 .toList();
-        return new ClusterView(self.address().toString(), self.dataCenter(), leader, members, shards);
+        return new ClusterView(self.address().toString(), self.dataCenter(), leader, members, shards, shardsError);
     }
 
     private static MemberView memberView(Member member, boolean reachable) {

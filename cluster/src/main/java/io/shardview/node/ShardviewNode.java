@@ -169,6 +169,7 @@ public final class ShardviewNode {
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(readiness::memberUp);
+        GoneMemberDowning.start(system);
         if (config.getStringList("shardview.cluster.seed-nodes").isEmpty()) {
             Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address()));

@@ -55,7 +55,7 @@ class AuthenticatedClusterTest {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = new ThreeNodes(tmp, ADMIN);
+        cluster = new ThreeNodes(tmp, ADMIN, java.util.Map.of());
         for (int i = 0; i < 3; i++) cluster.start(i);
         for (int i = 0; i < 3; i++) urls.add(cluster.awaitReady(i));
         cluster.awaitMembers(0, List.of(0, 1, 2));

@@ -133,6 +133,14 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGSTOP (pause) or SIGCONT (resume) to the node's JVM. */
+    void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                .inheritIO()
+                .start();
+        if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + signal + " failed");
+    }
+
     /** Sends SIGTERM and waits for the node to stop; returns its exit status, or -1 if it did not stop in time. */
     int terminate(Duration timeout) throws Exception {
         process.destroy();

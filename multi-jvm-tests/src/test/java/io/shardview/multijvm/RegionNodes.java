@@ -170,10 +170,7 @@ final class RegionNodes implements AutoCloseable {
 
     /** Sends SIGSTOP (pause) or SIGCONT (resume) to node {@code i}'s JVM. */
     void signal(int i, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(nodes[i].process.pid()))
-                .inheritIO()
-                .start();
-        assertEquals(0, kill.waitFor(), "kill -" + signal);
+        nodes[i].signal(signal);
     }
 
     String tail(int i) {

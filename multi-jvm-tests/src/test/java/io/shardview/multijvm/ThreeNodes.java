@@ -46,15 +46,21 @@ final class ThreeNodes implements AutoCloseable {
     private final Path config;
     /** The admin token every node gets (auth on), or null. */
     private final String adminToken;
+    /** Environment variables of the test's own, over those {@link #environment} sets. */
+    private final Map<String, String> settings;
 
     ThreeNodes(Path dir) throws Exception {
-        this(dir, null);
+        this(dir, null, Map.of());
     }
 
-    /** Three nodes with auth on when {@code adminToken} is not null (SHARDVIEW_ADMIN_TOKEN, as a user sets it). */
-    ThreeNodes(Path dir, String adminToken) throws Exception {
+    /**
+     * Three nodes with auth on when {@code adminToken} is not null (SHARDVIEW_ADMIN_TOKEN, as a user sets it), and
+     * {@code settings} as further environment variables.
+     */
+    ThreeNodes(Path dir, String adminToken, Map<String, String> settings) throws Exception {
         this.dir = dir;
         this.adminToken = adminToken;
+        this.settings = settings;
         TestPostgres.createDatabase(database);
         for (int i = 0; i < 3; i++) remotePorts[i] = freePort();
         config = dir.resolve("node.conf");
@@ -93,6 +99,7 @@ final class ThreeNodes implements AutoCloseable {
         // C1 only: the JVMs start in about half the time on a busy 2-core machine.
         env.put("SHARDVIEW_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Xmx768m");
         if (adminToken != null) env.put("SHARDVIEW_ADMIN_TOKEN", adminToken);
+        env.putAll(settings);
         return env;
     }
 

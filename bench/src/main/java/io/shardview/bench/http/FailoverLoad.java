@@ -26,9 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * from the kill to the first write answered 200, and how long the requests in between waited for their answer. The
  * killed node is started again before the next kill.
  *
- * <p>Options: {@code --kills 20 --tenants 30 --rate 200 --down-after 3s --fd-pause 2s --steady-seconds 300
- * --java-opts "-Xmx768m"}. {@code --down-after} is the Split Brain Resolver's stable-after
- * ({@code SHARDVIEW_DOWN_AFTER}); {@code --fd-pause} the failure detector's acceptable-heartbeat-pause.
+ * <p>Options: {@code --kills 20 --tenants 30 --rate 200 --down-after 3s --fd-pause 2s --removal-margin 3s
+ * --down-gone-members on --steady-seconds 300 --java-opts "-Xmx768m"}. {@code --down-after} is the Split Brain
+ * Resolver's stable-after ({@code SHARDVIEW_DOWN_AFTER}); {@code --fd-pause} the failure detector's
+ * acceptable-heartbeat-pause; {@code --removal-margin} and {@code --down-gone-members} the settings of those names
+ * (config/membership.conf).
  */
 public final class FailoverLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,7 +87,9 @@ public final class FailoverLoad {
                         "SHARDVIEW_JOURNAL_URL", System.getenv("SHARDVIEW_JOURNAL_URL"),
                         "SHARDVIEW_JOURNAL_USER", System.getenv().getOrDefault("SHARDVIEW_JOURNAL_USER", "postgres"),
                         "SHARDVIEW_SEED_NODES", String.join(",", seeds),
-                        "SHARDVIEW_DOWN_AFTER", options.get("--down-after", "3s")),
+                        "SHARDVIEW_DOWN_AFTER", options.get("--down-after", "3s"),
+                        "SHARDVIEW_REMOVAL_MARGIN", options.get("--removal-margin", "3s"),
+                        "SHARDVIEW_DOWN_GONE_MEMBERS", options.get("--down-gone-members", "on")),
                 dir.resolve("node-" + i + ".log"));
     }
 
@@ -168,17 +172,20 @@ public final class FailoverLoad {
         for (NodeUnderTest node : nodes) if (node.process.isAlive()) alive++;
         System.out.printf(
                 "steady %d s at %s batches/s, no kills: members marked unreachable %d times, downing decisions %d, "
-                        + "nodes alive %d of 3 (down-after %s, failure detector pause %s)%n",
-                seconds,
-                options.get("--rate", "200"),
-                after[0] - before[0],
-                after[1] - before[1],
-                alive,
-                options.get("--down-after", "3s"),
-                options.get("--fd-pause", "2s"));
+                        + "nodes alive %d of 3 (%s)%n",
+                seconds, options.get("--rate", "200"), after[0] - before[0], after[1] - before[1], alive, settings());
     }
 
-    /** Lines in the nodes' logs so far: members marked unreachable, Split Brain Resolver decisions. */
+    private String settings() {
+        return String.format(
+                "down-after %s, failure detector pause %s, removal margin %s, down-gone-members %s",
+                options.get("--down-after", "3s"),
+                options.get("--fd-pause", "2s"),
+                options.get("--removal-margin", "3s"),
+                options.get("--down-gone-members", "on"));
+    }
+
+    /** Lines in the nodes' logs so far: members marked unreachable, downing decisions (resolver's or gone member's). */
     private long[] logCounts() throws Exception {
         long unreachable = 0;
         long decisions = 0;
@@ -187,7 +194,7 @@ public final class FailoverLoad {
             if (!Files.exists(log)) continue;
             for (String line : Files.readAllLines(log)) {
                 if (line.contains("Marking node as UNREACHABLE")) unreachable++;
-                if (line.contains("SBR took decision")) decisions++;
+                if (line.contains("SBR took decision") || line.contains("its process is gone")) decisions++;
             }
         }
         return new long[] {unreachable, decisions};
@@ -246,11 +253,8 @@ public final class FailoverLoad {
         }
         java.util.Arrays.sort(recovered);
         System.out.printf(
-                "failover over %d kills -9 (down-after %s, failure detector pause %s): tenant answered again after %s%n",
-                kills,
-                options.get("--down-after", "3s"),
-                options.get("--fd-pause", "2s"),
-                TenantLoad.p50p99max(recovered));
+                "failover over %d kills -9 (%s): tenant answered again after %s%n",
+                kills, settings(), TenantLoad.p50p99max(recovered));
         System.out.printf(
                 "  requests to the tenant meanwhile (not 200): writes waited %s, reads waited %s; statuses %s%n",
                 TenantLoad.p50p99max(sorted(outageWrites)), TenantLoad.p50p99max(sorted(outageReads)), outageStatuses);
