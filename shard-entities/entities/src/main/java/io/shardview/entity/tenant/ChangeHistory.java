@@ -71,6 +71,11 @@ public final class ChangeHistory {
         return lastVersion;
     }
 
+    /** Rows of the retained changes. */
+    public long rows() {
+        return rows;
+    }
+
     /** Retained changes, oldest first (for snapshots). */
     public List<ViewChange> retained() {
         return List.copyOf(changes);

@@ -31,6 +31,10 @@ final class RecentResults<R> {
         results.put(id, result);
     }
 
+    int size() {
+        return results.size();
+    }
+
     /** Entries oldest first, for snapshots. */
     List<Map.Entry<String, R>> entries() {
         return List.copyOf(results.entrySet());

@@ -571,16 +571,32 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         }
     }
 
+    /** The fewest events between two snapshots that {@code snapshot-event-rows} asks for (see shouldSnapshot). */
+    static final int MIN_WEIGHED_SNAPSHOT_EVENTS = 100;
+
     @Override
     public RetentionCriteria retentionCriteria() {
         var criteria = RetentionCriteria.snapshotEvery(settings.snapshotEveryEvents(), settings.keepSnapshots());
         return settings.deleteEventsOnSnapshot() ? criteria.withDeleteEventsOnSnapshot() : criteria;
     }
 
-    /** Besides every N events (retention criteria), snapshot once enough ops were applied since the last one. */
+    /**
+     * Besides every N events (retention criteria), snapshot once enough ops were applied since the last one, or once
+     * replaying the events since the last snapshot would cost more than reading a snapshot: each event counts
+     * {@code snapshot-event-rows} rows plus its ops, against the rows a snapshot of the state holds. A small tenant under
+     * a stream of small batches then recovers (after a failover, or on its first request after passivation) by reading
+     * a small snapshot and at most about as many rows of events, not up to snapshot-every-events events. Never sooner
+     * than {@link #MIN_WEIGHED_SNAPSHOT_EVENTS} events after the last one: a tiny tenant would otherwise snapshot at
+     * almost every event.
+     */
     @Override
     public boolean shouldSnapshot(TenantState state, TenantEvent event, long sequenceNr) {
-        if (state.opsSinceSnapshot < settings.snapshotEveryOps()) return false;
+        boolean due = state.opsSinceSnapshot >= settings.snapshotEveryOps()
+                || (settings.snapshotEventRows() > 0
+                        && state.eventsSinceSnapshot >= MIN_WEIGHED_SNAPSHOT_EVENTS
+                        && state.eventsSinceSnapshot * settings.snapshotEventRows() + state.opsSinceSnapshot
+                                >= state.snapshotRows());
+        if (!due) return false;
         state.opsSinceSnapshot = 0;
         return true;
     }

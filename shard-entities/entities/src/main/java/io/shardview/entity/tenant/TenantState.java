@@ -42,6 +42,16 @@ final class TenantState {
     /** Events applied (replayed or persisted) since the latest snapshot was taken or restored. */
     long eventsSinceSnapshot;
 
+    /**
+     * What a snapshot of this state holds, in rows: the circuit's rows and operator state, the retained changes of
+     * every view, and the remembered batch ids and SQL requests. Summed from counters, never by walking the state.
+     */
+    long snapshotRows() {
+        long rows = circuit.stateRows() + batches.size() + sqlRequests.size();
+        for (ChangeHistory history : histories.values()) rows += history.rows();
+        return rows;
+    }
+
     /** Snapshots taken and still being written (the entity waits for them before stopping). */
     int snapshotsInFlight;
 

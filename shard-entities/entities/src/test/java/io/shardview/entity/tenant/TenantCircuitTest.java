@@ -35,7 +35,7 @@ class TenantCircuitTest {
                     + "pekko.persistence.testkit.snapshots.serialize = off"))
             .withFallback(ConfigFactory.load()));
     private static final TenantSettings SETTINGS =
-            new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ZERO, 4, 0);
+            new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 0, 2, false, Duration.ZERO, 4, 0);
     private static final SqlPlanning PLANNING = new SqlPlanning(1, 16, Duration.ofSeconds(10), 200);
     private static final ViewTopics TOPICS = new ViewTopics(KIT.system());
     private static final AtomicInteger TENANTS = new AtomicInteger();
@@ -190,7 +190,7 @@ class TenantCircuitTest {
     void onlyTheNewestKeepSnapshotsSnapshotsAreKeptWhateverTookThem() throws Exception {
         // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule); keep 2.
         TenantSettings snapshotting =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 2, 2, false, Duration.ZERO, 4, 0);
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 2, 0, 2, false, Duration.ZERO, 4, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
@@ -208,10 +208,45 @@ class TenantCircuitTest {
     }
 
     @Test
+    void aSmallBusyTenantIsSnapshottedOnceItsEventsWouldCostMoreToReplayThanItsSnapshotToRead() throws Exception {
+        // No every-N-events or large-batch rule within reach; each event weighs 10 rows against the snapshot's rows.
+        TenantSettings weighing = new TenantSettings(
+                Budgets.UNLIMITED, 100, 1000, 100, 1_000_000, 1_000_000, 10, 2, false, Duration.ZERO, 4, 0);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, weighing, TOPICS, PLANNING));
+        createTables(); // event 1
+        TenantCircuit.IngestOp[] many = new TenantCircuit.IngestOp[2_000];
+        for (int k = 0; k < many.length; k++) many[k] = insert("t", 1_000_000 + k);
+        assertInstanceOf(TenantCircuit.Ingested.class, ingest("big", 0, many)); // event 2
+        for (long k = 0; k < 400; k++) ingest("s" + k, 0, insert("t", k)); // events 3 to 402
+        // First after 100 events, the rule's least (the tenant is small against 10 x 100 event rows). Then e events
+        // later a snapshot would hold about 2,100 + e rows of t and 100 batch ids (the capacity here) against 10 x e
+        // event rows and e ops: due about 220 events later (10 x e >= 2,200), not 100; the next not before the end.
+        var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
+        List<Long> taken = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline && taken.size() < 2) {
+            taken = snapshots.persistedInStorage("tenant|" + tenant).stream()
+                    .map(snapshot -> snapshot.first().sequenceNr())
+                    .toList();
+            Thread.sleep(20);
+        }
+        assertEquals(2, taken.size(), "snapshots " + taken);
+        assertTrue(taken.get(0) >= 100 && taken.get(0) <= 102, "first after 100 events: " + taken);
+        long between = taken.get(1) - taken.get(0);
+        assertTrue(between >= 217 && between <= 223, "then about 220 events later: " + taken);
+
+        TenantCircuit.TenantInfo before = describe();
+        KIT.stop(entity);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, weighing, TOPICS, PLANNING));
+        assertEquals(before, describe(), "recovered from the newest snapshot and the events after it");
+        assertEquals(2_400L, describe().budgets().get("max-state-rows").used());
+    }
+
+    @Test
     void aRestartedTenantRecoversItsTablesAndViewsFromItsSnapshotAndTheEventsAfterIt() throws Exception {
         // A snapshot every 3 events (no large-batch rule); the restart replays the events after the newest one.
         TenantSettings snapshotting =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4, 0);
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 0, 2, false, Duration.ZERO, 4, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE VIEW big AS SELECT k FROM t WHERE k >= 3", null));
@@ -285,7 +320,7 @@ class TenantCircuitTest {
     @Test
     void budgetsSurviveASnapshot() throws Exception {
         TenantSettings snapshotting =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 2, false, Duration.ZERO, 4, 0);
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 0, 2, false, Duration.ZERO, 4, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         setBudgets(Map.of("max-views", 0L));
@@ -310,7 +345,7 @@ class TenantCircuitTest {
     void aStoppingTenantWritesASnapshotItsNextStartReadsInsteadOfItsEvents() throws Exception {
         // No snapshot schedule that could fire here (every 1000 events, 100,000 ops); one on stop after 1 event.
         TenantSettings onStop =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ZERO, 4, 1);
+                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 0, 2, false, Duration.ZERO, 4, 1);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, onStop, TOPICS, PLANNING));
         createTables();
         assertInstanceOf(TenantCircuit.SqlApplied.class, sql("CREATE VIEW big AS SELECT k FROM t WHERE k >= 2", null));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Recovery replays the journal's SQL events through the engine of today. */
 class TenantStateReplayTest {
     private static final TenantSettings SETTINGS = new TenantSettings(
-            Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 2, false, Duration.ofMinutes(2), 100, 0);
+            Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 0, 2, false, Duration.ofMinutes(2), 100, 0);
 
     private static TenantEvent.SqlApplied created(long version, String sql, String table) {
         return new TenantEvent.SqlApplied(
