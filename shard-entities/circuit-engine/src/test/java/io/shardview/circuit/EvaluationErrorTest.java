@@ -94,6 +94,24 @@ class EvaluationErrorTest {
         assertConsistent(c);
     }
 
+    @Test
+    void anAbsOutsideItsTypeFailsTheBatchAsPostgresFailsTheStatement() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, a INT);"
+                + "CREATE VIEW magnitude AS SELECT k, ABS(a) AS m, ABS(a - 1) + 1 AS n FROM t");
+        assertInstanceOf(
+                BatchOutcome.Accepted.class,
+                c.applyBatch(List.of(Op.insert("t", row("k", 1, "a", -7)), Op.insert("t", row("k", 2, "a", 3)))));
+        RowsPage before = c.read("magnitude", Integer.MAX_VALUE, null).orElseThrow();
+        // PostgreSQL 15: SELECT abs(-2147483648) fails with "integer out of range".
+        assertFailed(
+                c.applyBatch(List.of(Op.insert("t", row("k", 3, "a", Integer.MIN_VALUE)))),
+                "magnitude",
+                "integer out of range");
+        assertEquals(before, c.read("magnitude", Integer.MAX_VALUE, null).orElseThrow());
+        assertEquals(List.of(Row.of(1L, 7L, 9L), Row.of(2L, 3L, 3L)), rows(c, "magnitude"));
+        assertEquals(c.recompute("magnitude"), c.content("magnitude"));
+    }
+
     @ParameterizedTest(name = "parallel work threshold {0}")
     @ValueSource(longs = {1, Long.MAX_VALUE})
     void aFailingJoinConditionLeavesTheJoinStateAsItWas(long parallelWork) {

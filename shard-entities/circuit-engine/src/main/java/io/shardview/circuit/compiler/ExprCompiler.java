@@ -507,6 +507,20 @@ final class ExprCompiler {
                 return lower ? text.toLowerCase(Locale.ROOT) : text.toUpperCase(Locale.ROOT);
             };
         }
+        if (name.equals("ABS")) return abs(call);
         throw new UnsupportedSqlException(describe(call));
+    }
+
+    /** ABS of a number, of the argument's type (PostgreSQL has abs for each numeric type). */
+    private Expr abs(RexCall call) {
+        ColumnType type = typeOf(call.getType());
+        if (type != ColumnType.DOUBLE && type != ColumnType.REAL && type != ColumnType.DECIMAL && !type.isInteger()) {
+            throw new UnsupportedSqlException("ABS of " + type.sqlName());
+        }
+        Expr e = compile(call.getOperands().get(0));
+        return r -> {
+            Object v = e.eval(r);
+            return v == null ? null : Scalars.abs(type, v);
+        };
     }
 }

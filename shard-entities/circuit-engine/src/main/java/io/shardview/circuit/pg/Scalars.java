@@ -111,6 +111,20 @@ public final class Scalars {
         return arithmetic('-', type, 0L, v);
     }
 
+    /**
+     * abs(v) as PostgreSQL computes it for each numeric type: the same type, an integer whose absolute value leaves the
+     * type's range fails ({@code abs(-2147483648)} is "integer out of range"), a float's sign is dropped (abs(-0) is
+     * 0), a numeric keeps its scale.
+     */
+    public static Object abs(ColumnType type, Object v) {
+        if (v instanceof Double d) return Math.abs(d);
+        if (v instanceof Float f) return Math.abs(f);
+        if (v instanceof BigDecimal d) return d.abs();
+        long n = ((Number) v).longValue();
+        if (n == Long.MIN_VALUE) throw EvaluationException.outOfRange(type.sqlName());
+        return inRange(Math.abs(n), type);
+    }
+
     private static Object decimalArithmetic(char op, BigDecimal a, BigDecimal b) {
         switch (op) {
             case '+':

@@ -31,6 +31,21 @@ class ScalarsTest {
     }
 
     @Test
+    void absKeepsTheTypeAndFailsWhereTheMinimumHasNoPositiveCounterpart() {
+        // PostgreSQL 15: abs(-32768::smallint), abs(-2147483648), abs(-9223372036854775808), abs(-0.0::float8),
+        // abs(-1.20).
+        fails("smallint out of range", () -> Scalars.abs(ColumnType.SMALLINT, -32768L));
+        fails("integer out of range", () -> Scalars.abs(ColumnType.INT, -2147483648L));
+        fails("bigint out of range", () -> Scalars.abs(ColumnType.BIGINT, Long.MIN_VALUE));
+        assertEquals(32767L, Scalars.abs(ColumnType.SMALLINT, -32767L));
+        assertEquals(Long.MAX_VALUE, Scalars.abs(ColumnType.BIGINT, -Long.MAX_VALUE));
+        assertEquals(0.0, Scalars.abs(ColumnType.DOUBLE, -0.0));
+        assertEquals(Double.POSITIVE_INFINITY, Scalars.abs(ColumnType.DOUBLE, Double.NEGATIVE_INFINITY));
+        assertEquals(2.5f, Scalars.abs(ColumnType.REAL, -2.5f));
+        assertEquals(new BigDecimal("1.20"), Scalars.abs(ColumnType.DECIMAL, new BigDecimal("-1.20")));
+    }
+
+    @Test
     void decimalAndDoubleArithmeticFailLikePostgres() {
         fails("division by zero", () -> Scalars.arithmetic('/', ColumnType.DECIMAL, BigDecimal.ONE, BigDecimal.ZERO));
         fails(
