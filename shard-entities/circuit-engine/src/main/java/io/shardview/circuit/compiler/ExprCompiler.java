@@ -190,6 +190,9 @@ final class ExprCompiler {
             case OTHER_FUNCTION:
             case OTHER:
                 return function(call);
+            case FLOOR:
+            case CEIL:
+                return rounding(call, call.getKind() == SqlKind.FLOOR ? "FLOOR" : "CEIL");
             default:
                 break;
         }
@@ -508,7 +511,42 @@ final class ExprCompiler {
             };
         }
         if (name.equals("ABS")) return abs(call);
+        if (name.equals("SIGN") || name.equals("ROUND")) return rounding(call, name);
+        if (call.getOperator() == SourceMarkers.FLOAT8_OR_NUMERIC) {
+            Expr e = compile(call.getOperands().get(0));
+            return r -> {
+                Object v = e.eval(r);
+                return v == null || v instanceof BigDecimal ? v : ((Number) v).doubleValue();
+            };
+        }
+        if (call.getOperator() == SourceMarkers.NUMERIC_ARG) {
+            Expr e = compile(call.getOperands().get(0));
+            return r -> {
+                Object v = e.eval(r);
+                return v == null ? null : Values.toDecimal((Number) v);
+            };
+        }
         throw new UnsupportedSqlException(describe(call));
+    }
+
+    /**
+     * floor, ceil, sign and round, over the double precision or numeric their argument was made (SourceMarkers
+     * FLOAT8_OR_NUMERIC, NUMERIC_ARG): refused when the argument was not (a view of an older SQL revision).
+     */
+    private Expr rounding(RexCall call, String function) {
+        RexNode argument = call.getOperands().get(0);
+        boolean marked = argument instanceof RexCall c
+                && (c.getOperator() == SourceMarkers.FLOAT8_OR_NUMERIC || c.getOperator() == SourceMarkers.NUMERIC_ARG);
+        if (!marked) throw new UnsupportedSqlException(describe(call));
+        Expr e = compile(argument);
+        Expr scale = call.getOperands().size() > 1 ? compile(call.getOperands().get(1)) : null;
+        return r -> {
+            Object v = e.eval(r);
+            if (v == null) return null;
+            if (scale == null) return Scalars.rounding(function, v);
+            Object s = scale.eval(r);
+            return s == null ? null : Scalars.round((BigDecimal) v, ((Number) s).longValue());
+        };
     }
 
     /** ABS of a number, of the argument's type (PostgreSQL has abs for each numeric type). */

@@ -125,6 +125,40 @@ public final class Scalars {
         return inRange(Math.abs(n), type);
     }
 
+    /**
+     * floor, ceil, sign or round (one argument) of a double precision or a numeric, as PostgreSQL computes them: a
+     * double's round is rint's (half to even: round(2.5) is 2, round(-0.25) is -0), a numeric's rounds half away from
+     * zero to scale 0 (round(2.5) is 3); sign is -1, 0 or 1 of the same type (0 for -0 and NaN, as dsign's comparisons
+     * give).
+     */
+    public static Object rounding(String function, Object v) {
+        if (v instanceof BigDecimal d) {
+            return switch (function) {
+                case "FLOOR" -> d.setScale(0, RoundingMode.FLOOR);
+                case "CEIL" -> d.setScale(0, RoundingMode.CEILING);
+                case "SIGN" -> BigDecimal.valueOf(d.signum());
+                default -> d.setScale(0, RoundingMode.HALF_UP);
+            };
+        }
+        double x = (Double) v;
+        return switch (function) {
+            case "FLOOR" -> Math.floor(x);
+            case "CEIL" -> Math.ceil(x);
+            case "SIGN" -> x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
+            default -> Math.rint(x);
+        };
+    }
+
+    /**
+     * round(numeric, s): half away from zero to s digits after the point; a negative s rounds to tens, hundreds...
+     * and keeps scale 0 (round(1250.5, -2) is 1300), as PostgreSQL does.
+     */
+    public static BigDecimal round(BigDecimal v, long scale) {
+        int s = (int) Math.max(-NumericTypmod.MAX_PRECISION, Math.min(NumericTypmod.MAX_PRECISION, scale));
+        BigDecimal rounded = v.setScale(s, RoundingMode.HALF_UP);
+        return s < 0 ? rounded.setScale(0) : rounded;
+    }
+
     private static Object decimalArithmetic(char op, BigDecimal a, BigDecimal b) {
         switch (op) {
             case '+':

@@ -117,6 +117,32 @@ public final class SourceMarkers {
      */
     public static final SqlFunction CORRELATION = marker("PG_CORRELATION");
 
+    /**
+     * The argument of floor, ceil, sign and round with one argument, as PostgreSQL resolves those functions: each has
+     * a numeric and a double precision form, so a numeric stays numeric (without its typmod, as a function's result
+     * has none) and any other number (an integer, a real) or an untyped NULL is cast to double precision, the numeric
+     * category's preferred type. Anything else has no such function (refused, as there).
+     */
+    public static final SqlFunction FLOAT8_OR_NUMERIC = new SqlFunction(
+            "PG_FLOAT8_OR_NUMERIC",
+            SqlKind.OTHER_FUNCTION,
+            SourceMarkers::float8OrNumericType,
+            null,
+            OperandTypes.ANY,
+            SqlFunctionCategory.SYSTEM);
+
+    /**
+     * The first argument of round(x, s), which PostgreSQL has for numeric only: an integer or a numeric becomes a
+     * numeric; a float has no such function (refused, as there).
+     */
+    public static final SqlFunction NUMERIC_ARG = new SqlFunction(
+            "PG_NUMERIC_ARG",
+            SqlKind.OTHER_FUNCTION,
+            SourceMarkers::numericArgType,
+            null,
+            OperandTypes.ANY,
+            SqlFunctionCategory.SYSTEM);
+
     /** The standard operators and the markers. */
     public static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
             SqlStdOperatorTable.instance(),
@@ -128,7 +154,9 @@ public final class SourceMarkers {
                     COALESCE,
                     NULLIF,
                     NULLIF_VALUE,
-                    CASE_CONDITION));
+                    CASE_CONDITION,
+                    FLOAT8_OR_NUMERIC,
+                    NUMERIC_ARG));
 
     /** The most digits of a number in a view or query, before and after the point: PostgreSQL's largest NUMERIC(p). */
     static final int MAX_DIGITS = NumericTypmod.MAX_PRECISION;
@@ -152,6 +180,32 @@ public final class SourceMarkers {
                         SqlTypeName.DECIMAL, factory.getTypeSystem().getMaxPrecision(SqlTypeName.DECIMAL), 0)
                 : factory.createSqlType(promoted);
         return factory.createTypeWithNullability(type, a.isNullable());
+    }
+
+    private static RelDataType float8OrNumericType(SqlOperatorBinding binding) {
+        RelDataType a = binding.getOperandType(0);
+        RelDataTypeFactory factory = binding.getTypeFactory();
+        if (SqlTypeUtil.isDecimal(a)) return unconstrainedNumeric(factory, a.isNullable());
+        if (a.getSqlTypeName() != SqlTypeName.NULL && !SqlTypeUtil.isNumeric(a)) {
+            throw new IllegalArgumentException(
+                    "function " + binding.getOperator().getName() + " of " + a.getSqlTypeName() + " does not exist");
+        }
+        return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.DOUBLE), true);
+    }
+
+    private static RelDataType numericArgType(SqlOperatorBinding binding) {
+        RelDataType a = binding.getOperandType(0);
+        if (a.getSqlTypeName() != SqlTypeName.NULL && !SqlTypeUtil.isExactNumeric(a)) {
+            throw new IllegalArgumentException("function round(" + a.getSqlTypeName() + ", integer) does not exist");
+        }
+        return unconstrainedNumeric(binding.getTypeFactory(), true);
+    }
+
+    /** PostgreSQL's numeric without a typmod, as a function returns it. */
+    private static RelDataType unconstrainedNumeric(RelDataTypeFactory factory, boolean nullable) {
+        RelDataType numeric = factory.createSqlType(
+                SqlTypeName.DECIMAL, factory.getTypeSystem().getMaxPrecision(SqlTypeName.DECIMAL), 0);
+        return factory.createTypeWithNullability(numeric, nullable);
     }
 
     private static SqlFunction marker(String name) {
@@ -224,6 +278,11 @@ public final class SourceMarkers {
                                     c.getParserPosition(), c.operand(0), b.clone(b.getParserPosition())));
                     return wrap(NULLIF, c);
                 }
+                if (pgTypes && isRounding(c)) {
+                    SqlFunction argument = c.operandCount() == 1 ? FLOAT8_OR_NUMERIC : NUMERIC_ARG;
+                    c.setOperand(0, wrap(argument, c.operand(0)));
+                    return c;
+                }
                 if (c.getKind() == SqlKind.CAST && isStringType(c.operand(1))) return wrap(EXPLICIT_CAST, c);
                 if (c.getKind() == SqlKind.CAST && isText(c.operand(1))) return wrap(TEXT_CAST, c);
                 if (c.getKind() == SqlKind.CAST && isNumeric(c.operand(1))) return numericCast(c, checkTypmods);
@@ -238,6 +297,18 @@ public final class SourceMarkers {
                 return c;
             }
         });
+    }
+
+    /** floor(x), ceil(x), sign(x), round(x) or round(x, s): see {@link #FLOAT8_OR_NUMERIC}, {@link #NUMERIC_ARG}. */
+    private static boolean isRounding(SqlCall c) {
+        String name = c.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+        if (c.operandCount() == 1) {
+            return c.getKind() == SqlKind.FLOOR
+                    || c.getKind() == SqlKind.CEIL
+                    || name.equals("SIGN")
+                    || name.equals("ROUND");
+        }
+        return c.operandCount() == 2 && name.equals("ROUND");
     }
 
     /**

@@ -162,6 +162,8 @@ class ExpressionTypeTest {
                     "LOWER", "UPPER", "ABS", "ROUND", "LENGTH", "CHAR_LENGTH", "TRIM", "FLOOR", "CEIL", "SIGN")) {
                 out.add(f + "(" + a + ")");
             }
+            out.add("ROUND(" + a + ", 1)");
+            out.add("ROUND(" + a + ", -1)");
             out.add(a + " IS NULL");
             out.add(a + " IS NOT TRUE");
             out.add("NOT " + a);

@@ -46,6 +46,23 @@ class ScalarsTest {
     }
 
     @Test
+    void roundingFollowsPostgresForDoublesAndNumerics() {
+        // PostgreSQL 15: round(2.5::float8), round(-0.25::float8), round(2.5), round(-2.5), ceil(-0.5::float8),
+        // sign(-0.0::float8), sign('NaN'::float8), sign(-2.50), floor(-1.20), round(1250.5, -2), round(1.5, 3).
+        assertEquals(2.0, Scalars.rounding("ROUND", 2.5));
+        assertEquals(-0.0, Scalars.rounding("ROUND", -0.25));
+        assertEquals(new BigDecimal("3"), Scalars.rounding("ROUND", new BigDecimal("2.5")));
+        assertEquals(new BigDecimal("-3"), Scalars.rounding("ROUND", new BigDecimal("-2.5")));
+        assertEquals(-0.0, Scalars.rounding("CEIL", -0.5));
+        assertEquals(0.0, Scalars.rounding("SIGN", -0.0));
+        assertEquals(0.0, Scalars.rounding("SIGN", Double.NaN));
+        assertEquals(new BigDecimal("-1"), Scalars.rounding("SIGN", new BigDecimal("-2.50")));
+        assertEquals(new BigDecimal("-2"), Scalars.rounding("FLOOR", new BigDecimal("-1.20")));
+        assertEquals(new BigDecimal("1300"), Scalars.round(new BigDecimal("1250.5"), -2));
+        assertEquals(new BigDecimal("1.500"), Scalars.round(new BigDecimal("1.5"), 3));
+    }
+
+    @Test
     void decimalAndDoubleArithmeticFailLikePostgres() {
         fails("division by zero", () -> Scalars.arithmetic('/', ColumnType.DECIMAL, BigDecimal.ONE, BigDecimal.ZERO));
         fails(
