@@ -6,6 +6,7 @@ import io.shardview.circuit.pg.CalciteTypes;
 import io.shardview.circuit.pg.ColumnType;
 import io.shardview.circuit.pg.FixedChar;
 import io.shardview.circuit.pg.Scalars;
+import io.shardview.circuit.pg.Strings;
 import io.shardview.circuit.pg.Values;
 import io.shardview.circuit.plan.SourceMarkers;
 import io.shardview.circuit.plan.StringTyping;
@@ -193,11 +194,14 @@ final class ExprCompiler {
             case FLOOR:
             case CEIL:
                 return rounding(call, call.getKind() == SqlKind.FLOOR ? "FLOOR" : "CEIL");
+            case TRIM:
+            case POSITION:
+                return strings(call, call.getKind().name());
             default:
                 break;
         }
         if (call.getOperator().getName().equals("||")) return concat(call);
-        throw new UnsupportedSqlException(describe(call));
+        return function(call); // by name: CHAR_LENGTH has a kind of its own
     }
 
     private static String describe(RexCall call) {
@@ -512,6 +516,9 @@ final class ExprCompiler {
         }
         if (name.equals("ABS")) return abs(call);
         if (name.equals("SIGN") || name.equals("ROUND")) return rounding(call, name);
+        if (name.equals("LENGTH") || name.equals("CHAR_LENGTH") || name.equals("CHARACTER_LENGTH"))
+            return strings(call, "LENGTH");
+        if (name.equals("SUBSTRING")) return strings(call, name);
         if (call.getOperator() == SourceMarkers.FLOAT8_OR_NUMERIC) {
             Expr e = compile(call.getOperands().get(0));
             return r -> {
@@ -547,6 +554,53 @@ final class ExprCompiler {
             Object s = scale.eval(r);
             return s == null ? null : Scalars.round((BigDecimal) v, ((Number) s).longValue());
         };
+    }
+
+    /**
+     * The string functions, over their arguments' text (a bpchar's without its trailing blanks, as PostgreSQL converts
+     * bpchar to text for them): LENGTH and CHAR_LENGTH, TRIM (of spaces, from both ends or one), SUBSTRING(x FROM s
+     * [FOR n]), POSITION(a IN b). NULL in, NULL out.
+     */
+    private Expr strings(RexCall call, String function) {
+        List<RexNode> operands = call.getOperands();
+        // TRIM's first operand is its flag (BOTH, LEADING, TRAILING), a symbol, not a value.
+        Expr[] args = compileAll(function.equals("TRIM") ? operands.subList(1, operands.size()) : operands);
+        switch (function) {
+            case "LENGTH":
+                return r -> {
+                    Object v = args[0].eval(r);
+                    return v == null ? null : (long) Strings.length(Scalars.text(v));
+                };
+            case "TRIM": {
+                // Calcite's TRIM(flag, characters, string).
+                if (!(call.getOperands().get(0) instanceof RexLiteral flag)) throw new UnsupportedSqlException("TRIM");
+                String side = String.valueOf(flag.getValue2()).toUpperCase(Locale.ROOT);
+                return r -> {
+                    Object characters = args[0].eval(r);
+                    Object v = args[1].eval(r);
+                    if (characters == null || v == null) return null;
+                    return Strings.trim(Scalars.text(v), Scalars.text(characters), side);
+                };
+            }
+            case "SUBSTRING":
+                return r -> {
+                    Object v = args[0].eval(r);
+                    Object from = args[1].eval(r);
+                    Object count = args.length > 2 ? args[2].eval(r) : null;
+                    if (v == null || from == null || (args.length > 2 && count == null)) return null;
+                    return Strings.substring(
+                            Scalars.text(v),
+                            ((Number) from).longValue(),
+                            count == null ? null : ((Number) count).longValue());
+                };
+            default: // POSITION(a IN b)
+                if (args.length != 2) throw new UnsupportedSqlException("POSITION ... FROM");
+                return r -> {
+                    Object a = args[0].eval(r);
+                    Object b = args[1].eval(r);
+                    return a == null || b == null ? null : (long) Strings.position(Scalars.text(a), Scalars.text(b));
+                };
+        }
     }
 
     /** ABS of a number, of the argument's type (PostgreSQL has abs for each numeric type). */

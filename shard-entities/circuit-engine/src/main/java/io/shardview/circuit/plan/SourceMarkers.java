@@ -143,6 +143,15 @@ public final class SourceMarkers {
             OperandTypes.ANY,
             SqlFunctionCategory.SYSTEM);
 
+    /** PostgreSQL's length(text): characters, an integer (Calcite's standard table has only CHAR_LENGTH). */
+    public static final SqlFunction LENGTH = new SqlFunction(
+            "length", // as the parser writes an unquoted name (lower case, as PostgreSQL)
+            SqlKind.OTHER_FUNCTION,
+            ReturnTypes.INTEGER_NULLABLE,
+            null,
+            OperandTypes.STRING,
+            SqlFunctionCategory.USER_DEFINED_FUNCTION); // looked up by name, as a call the parser did not know
+
     /** The standard operators and the markers. */
     public static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
             SqlStdOperatorTable.instance(),
@@ -156,7 +165,8 @@ public final class SourceMarkers {
                     NULLIF_VALUE,
                     CASE_CONDITION,
                     FLOAT8_OR_NUMERIC,
-                    NUMERIC_ARG));
+                    NUMERIC_ARG,
+                    LENGTH));
 
     /** The most digits of a number in a view or query, before and after the point: PostgreSQL's largest NUMERIC(p). */
     static final int MAX_DIGITS = NumericTypmod.MAX_PRECISION;
