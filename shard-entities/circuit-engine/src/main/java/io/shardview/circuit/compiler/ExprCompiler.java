@@ -5,6 +5,7 @@ import io.shardview.circuit.operator.Expr;
 import io.shardview.circuit.pg.CalciteTypes;
 import io.shardview.circuit.pg.ColumnType;
 import io.shardview.circuit.pg.FixedChar;
+import io.shardview.circuit.pg.LikePattern;
 import io.shardview.circuit.pg.Scalars;
 import io.shardview.circuit.pg.Strings;
 import io.shardview.circuit.pg.Values;
@@ -197,6 +198,8 @@ final class ExprCompiler {
             case TRIM:
             case POSITION:
                 return strings(call, call.getKind().name());
+            case LIKE:
+                return like(call);
             default:
                 break;
         }
@@ -601,6 +604,28 @@ final class ExprCompiler {
                     return a == null || b == null ? null : (long) Strings.position(Scalars.text(a), Scalars.text(b));
                 };
         }
+    }
+
+    /**
+     * x LIKE pattern [ESCAPE e], ILIKE, NOT LIKE: PostgreSQL's matching of the whole value, a bpchar's with its padding
+     * (as its ~~ operator sees it: 'a'::char(3) LIKE 'a' is false). A constant pattern is read once.
+     */
+    private Expr like(RexCall call) {
+        boolean insensitive = call.getOperator().getName().equalsIgnoreCase("ILIKE");
+        boolean negated = call.getOperator() instanceof org.apache.calcite.sql.fun.SqlLikeOperator op && op.isNegated();
+        Expr value = compile(call.getOperands().get(0));
+        Expr pattern = compile(call.getOperands().get(1));
+        Expr escape = call.getOperands().size() > 2 ? compile(call.getOperands().get(2)) : r -> "\\";
+        return r -> {
+            Object v = value.eval(r);
+            Object p = pattern.eval(r);
+            Object e = escape.eval(r);
+            if (v == null || p == null || e == null) return null;
+            String text = v instanceof FixedChar c ? c.padded() : Scalars.text(v);
+            boolean matches = LikePattern.of(Scalars.text(p), Scalars.text(e), insensitive)
+                    .matches(text);
+            return matches != negated;
+        };
     }
 
     /** ABS of a number, of the argument's type (PostgreSQL has abs for each numeric type). */

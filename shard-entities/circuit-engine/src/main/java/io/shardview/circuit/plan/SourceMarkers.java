@@ -166,7 +166,9 @@ public final class SourceMarkers {
                     CASE_CONDITION,
                     FLOAT8_OR_NUMERIC,
                     NUMERIC_ARG,
-                    LENGTH));
+                    LENGTH,
+                    org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
+                    org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 
     /** The most digits of a number in a view or query, before and after the point: PostgreSQL's largest NUMERIC(p). */
     static final int MAX_DIGITS = NumericTypmod.MAX_PRECISION;

@@ -140,6 +140,8 @@ class ExpressionTypeTest {
             for (String f : List.of("SUM", "AVG", "MIN", "MAX", "COUNT")) out.add(f + "(" + a + ")");
             for (String b : ANY) {
                 out.add("COALESCE(" + a + ", " + b + ")");
+                out.add("GREATEST(" + a + ", " + b + ")");
+                out.add("LEAST(" + a + ", " + b + ")");
                 out.add("NULLIF(" + a + ", " + b + ")");
                 out.add("CASE WHEN bo THEN " + a + " ELSE " + b + " END");
                 out.add(a + " || " + b);
@@ -162,6 +164,18 @@ class ExpressionTypeTest {
                     "LOWER", "UPPER", "ABS", "ROUND", "LENGTH", "CHAR_LENGTH", "TRIM", "FLOOR", "CEIL", "SIGN")) {
                 out.add(f + "(" + a + ")");
             }
+            for (String f : List.of("SQRT", "LN", "LOG", "EXP")) out.add(f + "(" + a + ")");
+            for (String f : List.of("MOD", "POWER")) out.add(f + "(" + a + ", 3)");
+            out.add("REPLACE(" + a + ", 'a', 'xy')");
+            out.add("LPAD(" + a + ", 4, '*')");
+            out.add("RPAD(" + a + ", 1)");
+            out.add("SPLIT_PART(" + a + ", 'b', 1)");
+            out.add("LEFT(" + a + ", 1)");
+            out.add("RIGHT(" + a + ", -1)");
+            out.add(a + " LIKE 'a%'");
+            out.add(a + " ILIKE 'A%'");
+            out.add(a + " NOT LIKE 'e__'"); // a CHAR(3) 'e' is 'e  ' to LIKE
+            out.add(a + " LIKE '%\\_' ESCAPE '\\'");
             out.add("ROUND(" + a + ", 1)");
             out.add("ROUND(" + a + ", -1)");
             out.add(a + " IS NULL");
