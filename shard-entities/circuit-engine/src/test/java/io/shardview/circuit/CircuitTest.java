@@ -191,7 +191,7 @@ public class CircuitTest {
                 "SELECT k FROM t INTERSECT SELECT k FROM t", "INTERSECT",
                 "SELECT k FROM t EXCEPT SELECT k FROM t", "EXCEPT",
                 "SELECT COUNT(DISTINCT v) FROM t", "DISTINCT",
-                "SELECT v LIKE 'a%' FROM t", "LIKE",
+                "SELECT v SIMILAR TO 'a%' FROM t", "SIMILAR",
                 "SELECT a.k FROM t a RIGHT JOIN t b ON a.k = b.k", "RIGHT",
                 "SELECT k, ROW_NUMBER() OVER (ORDER BY k) FROM t", "OVER");
         cases.forEach((sql, construct) -> {
