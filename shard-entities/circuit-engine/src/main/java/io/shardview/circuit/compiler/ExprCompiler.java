@@ -522,6 +522,8 @@ final class ExprCompiler {
         if (name.equals("LENGTH") || name.equals("CHAR_LENGTH") || name.equals("CHARACTER_LENGTH"))
             return strings(call, "LENGTH");
         if (name.equals("SUBSTRING")) return strings(call, name);
+        if (List.of("LPAD", "RPAD", "SPLIT_PART", "LEFT", "RIGHT", "REPLACE").contains(name))
+            return textFunction(call, name);
         if (call.getOperator() == SourceMarkers.FLOAT8_OR_NUMERIC) {
             Expr e = compile(call.getOperands().get(0));
             return r -> {
@@ -625,6 +627,29 @@ final class ExprCompiler {
             boolean matches = LikePattern.of(Scalars.text(p), Scalars.text(e), insensitive)
                     .matches(text);
             return matches != negated;
+        };
+    }
+
+    /** lpad, rpad, split_part, left, right, replace over their arguments' text; NULL in, NULL out. */
+    private Expr textFunction(RexCall call, String function) {
+        Expr[] args = compileAll(call.getOperands());
+        return r -> {
+            Object[] v = new Object[args.length];
+            for (int i = 0; i < args.length; i++) {
+                v[i] = args[i].eval(r);
+                if (v[i] == null) return null;
+            }
+            String s = Scalars.text(v[0]);
+            return switch (function) {
+                case "LPAD", "RPAD" -> Strings.pad(
+                        s,
+                        ((Number) v[1]).longValue(),
+                        v.length > 2 ? Scalars.text(v[2]) : " ",
+                        function.equals("LPAD"));
+                case "SPLIT_PART" -> Strings.splitPart(s, Scalars.text(v[1]), ((Number) v[2]).longValue());
+                case "REPLACE" -> Strings.replace(s, Scalars.text(v[1]), Scalars.text(v[2]));
+                default -> Strings.leftOrRight(s, ((Number) v[1]).longValue(), function.equals("LEFT"));
+            };
         };
     }
 

@@ -56,4 +56,69 @@ public final class Strings {
         }
         return s.substring(start, end);
     }
+
+    /**
+     * The longest string lpad, rpad and replace may make, in characters. PostgreSQL allows 1 GB; here one row's value
+     * must not take the node's memory (a view over a batch computes many), so longer results fail the batch with
+     * PostgreSQL's message for its own limit.
+     */
+    public static final int MAX_RESULT_CHARS = 1 << 20;
+
+    private static EvaluationException tooLarge() {
+        return new EvaluationException("requested length too large");
+    }
+
+    /** lpad(s, n [, fill]) and rpad: s cut or padded with fill (repeated, cut) to n characters; '' when n <= 0. */
+    public static String pad(String s, long n, String fill, boolean left) {
+        if (n <= 0) return "";
+        if (n > MAX_RESULT_CHARS) throw tooLarge();
+        int have = length(s);
+        if (have >= n) return s.substring(0, s.offsetByCodePoints(0, (int) n));
+        int fillChars = length(fill);
+        if (fillChars == 0) return s;
+        StringBuilder padding = new StringBuilder();
+        int[] fillPoints = fill.codePoints().toArray();
+        for (long i = 0; i < n - have; i++) padding.appendCodePoint(fillPoints[(int) (i % fillChars)]);
+        return left ? padding + s : s + padding;
+    }
+
+    /** replace(s, from, to): every occurrence of from replaced; s itself when from is ''. */
+    public static String replace(String s, String from, String to) {
+        if (from.isEmpty()) return s;
+        long occurrences = 0;
+        for (int at = s.indexOf(from); at >= 0; at = s.indexOf(from, at + from.length())) occurrences++;
+        if ((long) s.length() + occurrences * ((long) to.length() - from.length()) > 2L * MAX_RESULT_CHARS)
+            throw tooLarge();
+        return s.replace(from, to);
+    }
+
+    /**
+     * split_part(s, delimiter, n): the n-th field (1-based; from the end when negative), '' past the last; an empty
+     * delimiter makes s one field; n = 0 fails as in PostgreSQL.
+     */
+    public static String splitPart(String s, String delimiter, long n) {
+        if (n == 0) throw new EvaluationException("field position must not be zero");
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        if (s.isEmpty()) return "";
+        if (delimiter.isEmpty()) {
+            fields.add(s);
+        } else {
+            int start = 0;
+            for (int at = s.indexOf(delimiter); at >= 0; at = s.indexOf(delimiter, start)) {
+                fields.add(s.substring(start, at));
+                start = at + delimiter.length();
+            }
+            fields.add(s.substring(start));
+        }
+        long index = n > 0 ? n - 1 : fields.size() + n;
+        return index < 0 || index >= fields.size() ? "" : fields.get((int) index);
+    }
+
+    /** left(s, n): the first n characters, or all but the last -n when n is negative; right(s, n) the same from the end. */
+    public static String leftOrRight(String s, long n, boolean left) {
+        int chars = length(s);
+        long keep = n >= 0 ? Math.min(n, chars) : Math.max(0, chars + n);
+        if (left) return s.substring(0, s.offsetByCodePoints(0, (int) keep));
+        return s.substring(s.offsetByCodePoints(0, (int) (chars - keep)));
+    }
 }

@@ -152,6 +152,39 @@ public final class SourceMarkers {
             OperandTypes.STRING,
             SqlFunctionCategory.USER_DEFINED_FUNCTION); // looked up by name, as a call the parser did not know
 
+    /** lpad(text, integer [, text]), PostgreSQL's. */
+    public static final SqlFunction LPAD = textFunction(
+            "lpad",
+            OperandTypes.or(
+                    OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER),
+                    OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.CHARACTER)));
+
+    /** rpad(text, integer [, text]), PostgreSQL's. */
+    public static final SqlFunction RPAD = textFunction("rpad", LPAD.getOperandTypeChecker());
+
+    /** split_part(text, text, integer), PostgreSQL's. */
+    public static final SqlFunction SPLIT_PART = textFunction(
+            "split_part", OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER));
+
+    /** left(text, integer), PostgreSQL's. */
+    public static final SqlFunction LEFT =
+            textFunction("left", OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER));
+
+    /** right(text, integer), PostgreSQL's. */
+    public static final SqlFunction RIGHT =
+            textFunction("right", OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER));
+
+    /** A function of PostgreSQL's returning text, looked up by its name as the parser writes it (lower case). */
+    private static SqlFunction textFunction(String name, org.apache.calcite.sql.type.SqlOperandTypeChecker operands) {
+        return new SqlFunction(
+                name,
+                SqlKind.OTHER_FUNCTION,
+                ReturnTypes.VARCHAR_NULLABLE,
+                null,
+                operands,
+                SqlFunctionCategory.USER_DEFINED_FUNCTION);
+    }
+
     /** The standard operators and the markers. */
     public static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
             SqlStdOperatorTable.instance(),
@@ -167,6 +200,11 @@ public final class SourceMarkers {
                     FLOAT8_OR_NUMERIC,
                     NUMERIC_ARG,
                     LENGTH,
+                    LPAD,
+                    RPAD,
+                    SPLIT_PART,
+                    LEFT,
+                    RIGHT,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 

@@ -41,4 +41,45 @@ class StringsTest {
         assertEquals("a", Strings.trim("axyyx", "xy", "TRAILING"));
         assertEquals("a", Strings.trim(" a ", " ", "BOTH"));
     }
+
+    @Test
+    void padSplitLeftRightAndReplaceAtTheirEdges() {
+        // PostgreSQL 15: lpad('ab', 5, ''), lpad('ab', -1), lpad('abcdef', 3, 'x'), rpad('ab', 6, 'xyz'),
+        // split_part('abc', '', 1), split_part('abc', '', 2), split_part('', 'x', 1), split_part('a,b,c', ',', -4),
+        // split_part('a,b,c', ',', -1), replace('abc', '', 'x'), left('abc', -5), right('abc', 5), right('abc', -5).
+        assertEquals("ab", Strings.pad("ab", 5, "", true));
+        assertEquals("", Strings.pad("ab", -1, " ", true));
+        assertEquals("abc", Strings.pad("abcdef", 3, "x", true));
+        assertEquals("abxyzx", Strings.pad("ab", 6, "xyz", false));
+        assertEquals("**😀", Strings.pad("😀", 3, "*", true));
+        assertEquals("abc", Strings.splitPart("abc", "", 1));
+        assertEquals("", Strings.splitPart("abc", "", 2));
+        assertEquals("", Strings.splitPart("", "x", 1));
+        assertEquals("", Strings.splitPart("a,b,c", ",", -4));
+        assertEquals("c", Strings.splitPart("a,b,c", ",", -1));
+        assertEquals("b", Strings.splitPart("a,,b", ",,", 2));
+        assertEquals(
+                "field position must not be zero",
+                assertThrows(EvaluationException.class, () -> Strings.splitPart("a", ",", 0))
+                        .getMessage());
+        assertEquals("abc", Strings.replace("abc", "", "x"));
+        assertEquals("xyxy", Strings.replace("abab", "ab", "xy"));
+        assertEquals("", Strings.leftOrRight("abc", -5, true));
+        assertEquals("abc", Strings.leftOrRight("abc", 5, false));
+        assertEquals("", Strings.leftOrRight("abc", -5, false));
+        assertEquals("bc", Strings.leftOrRight("abc", -1, false));
+    }
+
+    @Test
+    void aResultTooLargeForOneRowFailsInsteadOfTakingTheNodesMemory() {
+        assertEquals(
+                "requested length too large",
+                assertThrows(
+                                EvaluationException.class,
+                                () -> Strings.pad("a", Strings.MAX_RESULT_CHARS + 1L, "x", true))
+                        .getMessage());
+        String many = "a".repeat(1000);
+        String big = "b".repeat(Strings.MAX_RESULT_CHARS / 100);
+        assertThrows(EvaluationException.class, () -> Strings.replace(many, "a", big));
+    }
 }
