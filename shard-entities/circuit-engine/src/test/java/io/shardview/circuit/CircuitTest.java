@@ -190,7 +190,7 @@ public class CircuitTest {
         Map<String, String> cases = Map.of(
                 "SELECT k FROM t INTERSECT SELECT k FROM t", "INTERSECT",
                 "SELECT k FROM t EXCEPT SELECT k FROM t", "EXCEPT",
-                "SELECT COUNT(DISTINCT v) FROM t", "DISTINCT",
+                "SELECT COUNT(*) FILTER (WHERE k > 1) FROM t", "FILTER",
                 "SELECT v SIMILAR TO 'a%' FROM t", "SIMILAR",
                 "SELECT a.k FROM t a RIGHT JOIN t b ON a.k = b.k", "RIGHT",
                 "SELECT k, ROW_NUMBER() OVER (ORDER BY k) FROM t", "OVER");

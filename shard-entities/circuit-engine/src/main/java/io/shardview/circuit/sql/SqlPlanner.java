@@ -399,7 +399,29 @@ public final class SqlPlanner {
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = UnsafeSubstitutions.unmarked(DecorrelationShield.decorrelate(noSubQueries, builder));
         // IN conjuncts are semi-joins already (InSubQueries); decorrelated EXISTS become ones here.
-        return OneRowSemiJoins.apply(DistinctSidePullUp.apply(decorrelated));
+        return expandDistinctAggregates(OneRowSemiJoins.apply(DistinctSidePullUp.apply(decorrelated)));
+    }
+
+    /**
+     * COUNT, SUM and AVG of DISTINCT values as operators the engine maintains: the distinct values per group first
+     * (a Distinct, as SELECT DISTINCT), then the aggregate over them; beside other aggregates of the same groups, the
+     * two joined on the group keys (Calcite's AggregateExpandDistinctAggregatesRule, without grouping sets).
+     */
+    private static RelNode expandDistinctAggregates(RelNode rel) {
+        if (!containsDistinctAggregate(rel)) return rel;
+        HepPlanner hep = new HepPlanner(new HepProgramBuilder()
+                .addRuleInstance(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN)
+                .build());
+        hep.setRoot(rel);
+        return hep.findBestExp();
+    }
+
+    private static boolean containsDistinctAggregate(RelNode rel) {
+        if (rel instanceof org.apache.calcite.rel.core.Aggregate a
+                && a.getAggCallList().stream().anyMatch(org.apache.calcite.rel.core.AggregateCall::isDistinct)) {
+            return true;
+        }
+        return rel.getInputs().stream().anyMatch(SqlPlanner::containsDistinctAggregate);
     }
 
     /**
