@@ -188,9 +188,9 @@ public class CircuitTest {
     void eachUnsupportedConstructIsNamedInTheRejection() {
         Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR)");
         Map<String, String> cases = Map.of(
-                "SELECT k FROM t INTERSECT SELECT k FROM t", "INTERSECT",
-                "SELECT k FROM t EXCEPT SELECT k FROM t", "EXCEPT",
-                "SELECT COUNT(*) FILTER (WHERE k > 1) FROM t", "FILTER",
+                "SELECT k FROM t INTERSECT ALL SELECT k FROM t", "INTERSECT ALL",
+                "SELECT k FROM t EXCEPT ALL SELECT k FROM t", "EXCEPT ALL",
+                "SELECT k, v FROM t GROUP BY ROLLUP (k, v)", "ROLLUP",
                 "SELECT v SIMILAR TO 'a%' FROM t", "SIMILAR",
                 "SELECT a.k FROM t a RIGHT JOIN t b ON a.k = b.k", "RIGHT",
                 "SELECT k, ROW_NUMBER() OVER (ORDER BY k) FROM t", "OVER");

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * COUNT, SUM and AVG of DISTINCT values, maintained incrementally: random batches of inserts, updates and deletes (many
+ * COUNT, SUM and AVG of DISTINCT values and aggregates with FILTER (WHERE ...), maintained incrementally: random batches of inserts, updates and deletes (many
  * duplicates, NULLs in the grouping and aggregated columns) into a table under views of distinct aggregates, with and
  * without GROUP BY, beside plain aggregates; after every batch each view equals PostgreSQL's answer for the same
  * query over the same rows, and the engine's own recomputation from scratch.
@@ -29,7 +29,10 @@ class DistinctAggregateTest {
             "SELECT h, COUNT(DISTINCT x) AS c, COUNT(*) AS n, SUM(y) AS s FROM t GROUP BY h",
             "SELECT g, COUNT(DISTINCT x) AS cx, COUNT(DISTINCT h) AS ch FROM t GROUP BY g",
             "SELECT COUNT(DISTINCT g) AS cg, MAX(x) AS mx FROM t WHERE x > 1",
-            "SELECT g, SUM(DISTINCT n) AS s FROM t GROUP BY g");
+            "SELECT g, SUM(DISTINCT n) AS s FROM t GROUP BY g",
+            "SELECT g, COUNT(*) FILTER (WHERE x > 1) AS c, SUM(y) FILTER (WHERE h = 'h1') AS s,"
+                    + " COUNT(DISTINCT x) FILTER (WHERE y >= 0) AS d FROM t GROUP BY g",
+            "SELECT AVG(x) FILTER (WHERE g IS NULL) AS a, MAX(n) FILTER (WHERE h <> 'h0') AS m FROM t");
 
     @Test
     void distinctAggregatesEqualPostgresAfterEveryBatch() throws SQLException {

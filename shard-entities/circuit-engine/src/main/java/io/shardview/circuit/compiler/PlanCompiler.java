@@ -178,8 +178,9 @@ public final class PlanCompiler {
 
     private static String describe(RelNode rel) {
         if (rel instanceof Correlate) return "correlated subquery";
-        if (rel instanceof Intersect) return "INTERSECT";
-        if (rel instanceof Minus) return "EXCEPT";
+        // INTERSECT and EXCEPT become a distinct over a union (SqlPlanner); their ALL forms remain.
+        if (rel instanceof Intersect) return "INTERSECT ALL";
+        if (rel instanceof Minus) return "EXCEPT ALL";
         return rel.getRelTypeName();
     }
 
@@ -521,10 +522,15 @@ public final class PlanCompiler {
                                 fields.get(c).getType().getSqlTypeName()));
     }
 
+    /** The call with its FILTER (WHERE ...) column, if any: Calcite computes the condition as an input column. */
     private static Aggregate.Call call(AggregateCall c) {
+        Aggregate.Call call = unfiltered(c);
+        return c.hasFilter() ? call.filtered(c.filterArg) : call;
+    }
+
+    private static Aggregate.Call unfiltered(AggregateCall c) {
         String name = c.getAggregation().getName();
         if (c.isDistinct()) throw new UnsupportedSqlException(name + "(DISTINCT ...)");
-        if (c.hasFilter()) throw new UnsupportedSqlException("aggregate FILTER clause");
         List<Integer> args = c.getArgList();
         int arg = args.isEmpty() ? -1 : args.get(0);
         if (args.size() > 1) throw new UnsupportedSqlException(name + " with several arguments");

@@ -20,8 +20,20 @@ import java.util.Map;
  * the copies of each spelling.
  */
 public final class Aggregate implements Operator {
-    /** One aggregate call: its kind, argument column (-1 for none) and constant for CONSTANT. */
-    public record Call(Accumulator.Kind kind, int argument, Object constant) {}
+    /**
+     * One aggregate call: its kind, argument column (-1 for none), constant for CONSTANT, and the column of its
+     * FILTER (WHERE ...) condition (-1 for none): only rows where that column is TRUE reach the accumulator.
+     */
+    public record Call(Accumulator.Kind kind, int argument, Object constant, int filter) {
+        public Call(Accumulator.Kind kind, int argument, Object constant) {
+            this(kind, argument, constant, -1);
+        }
+
+        /** This call with a FILTER column. */
+        public Call filtered(int column) {
+            return new Call(kind, argument, constant, column);
+        }
+    }
 
     /** The first state byte when the groups' spellings follow their keys (else 0 or 1: started). */
     private static final int WITH_SPELLINGS = 2;
@@ -58,6 +70,8 @@ public final class Aggregate implements Operator {
             rows += weight;
             if (spellings != null) spellings.add(key, weight);
             for (int i = 0; i < calls.length; i++) {
+                int filter = calls[i].filter();
+                if (filter >= 0 && !Boolean.TRUE.equals(row.get(filter))) continue;
                 int arg = calls[i].argument();
                 Object v = arg < 0 ? null : row.get(arg);
                 if (arg < 0 || v != null) accumulators[i].add(v, weight);

@@ -408,12 +408,20 @@ public final class SqlPlanner {
      * two joined on the group keys (Calcite's AggregateExpandDistinctAggregatesRule, without grouping sets).
      */
     private static RelNode expandDistinctAggregates(RelNode rel) {
-        if (!containsDistinctAggregate(rel)) return rel;
+        if (!containsDistinctAggregate(rel) && !containsSetOperation(rel)) return rel;
         HepPlanner hep = new HepPlanner(new HepProgramBuilder()
+                .addRuleInstance(CoreRules.INTERSECT_TO_DISTINCT)
+                .addRuleInstance(CoreRules.MINUS_TO_DISTINCT)
                 .addRuleInstance(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN)
                 .build());
         hep.setRoot(rel);
         return hep.findBestExp();
+    }
+
+    private static boolean containsSetOperation(RelNode rel) {
+        if (rel instanceof org.apache.calcite.rel.core.Intersect || rel instanceof org.apache.calcite.rel.core.Minus)
+            return true;
+        return rel.getInputs().stream().anyMatch(SqlPlanner::containsSetOperation);
     }
 
     private static boolean containsDistinctAggregate(RelNode rel) {
