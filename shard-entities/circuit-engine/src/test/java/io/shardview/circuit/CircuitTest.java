@@ -185,6 +185,29 @@ public class CircuitTest {
     }
 
     @Test
+    void nonDeterministicFunctionsAreRefusedAtCreateNamingTheFunction() {
+        Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR)");
+        for (String function : List.of("now()", "CURRENT_TIMESTAMP", "CURRENT_DATE", "random()", "clock_timestamp()")) {
+            DdlResult r = c.executeSql("CREATE VIEW x AS SELECT k, " + function + " AS f FROM t");
+            DdlResult.Rejected rejected = assertInstanceOf(DdlResult.Rejected.class, r, function);
+            assertEquals(RejectionKind.UNSUPPORTED, rejected.kind(), function);
+            String name = function.replace("()", "").toLowerCase(java.util.Locale.ROOT);
+            assertTrue(
+                    rejected.message().contains("non-deterministic function " + name + "()"),
+                    function + " -> " + rejected.message());
+        }
+        assertInstanceOf(
+                DdlResult.Rejected.class,
+                c.executeSql("CREATE VIEW x AS SELECT k FROM t WHERE k > (SELECT COUNT(*) FROM t WHERE random() < 1)"));
+        assertTrue(c.columns("x").isEmpty(), "nothing was created");
+        Circuit named = circuit("CREATE TABLE e (k INT PRIMARY KEY, now INT, random VARCHAR)");
+        assertInstanceOf(
+                DdlResult.Applied.class,
+                named.executeSql("CREATE VIEW y AS SELECT now, random FROM e"),
+                "columns named now and random are columns");
+    }
+
+    @Test
     void eachUnsupportedConstructIsNamedInTheRejection() {
         Circuit c = circuit("CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR)");
         Map<String, String> cases = Map.of(

@@ -287,7 +287,21 @@ public final class SourceMarkers {
             }
 
             @Override
+            public SqlNode visit(org.apache.calcite.sql.SqlIdentifier id) {
+                // CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIME...: written without parentheses, parsed as names.
+                // Only these: they are reserved words (in PostgreSQL too), never a column's name; "now" or "random"
+                // may be one.
+                if (id.isSimple()
+                        && !id.isComponentQuoted(0)
+                        && NILADIC_TIME_WORDS.contains(id.getSimple().toLowerCase(java.util.Locale.ROOT))) {
+                    refuseNonDeterministic(id.getSimple());
+                }
+                return id;
+            }
+
+            @Override
             public SqlNode visit(SqlCall call) {
+                refuseNonDeterministic(call.getOperator().getName());
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;
                 // Not LIMIT / OFFSET of a SELECT or ORDER BY.
@@ -347,6 +361,42 @@ public final class SourceMarkers {
                 return c;
             }
         });
+    }
+
+    /** The time functions SQL writes without parentheses. */
+    private static final java.util.Set<String> NILADIC_TIME_WORDS =
+            java.util.Set.of("current_timestamp", "current_date", "current_time", "localtime", "localtimestamp");
+
+    /** Functions whose value depends on when or by chance, not on the rows: a view cannot be maintained over them. */
+    private static final java.util.Set<String> NON_DETERMINISTIC = java.util.Set.of(
+            "now",
+            "current_timestamp",
+            "current_date",
+            "current_time",
+            "localtime",
+            "localtimestamp",
+            "clock_timestamp",
+            "statement_timestamp",
+            "transaction_timestamp",
+            "timeofday",
+            "random",
+            "rand",
+            "rand_integer",
+            "gen_random_uuid",
+            "uuid_generate_v4");
+
+    /**
+     * A view is maintained from its tables' changes, so each row it holds must follow from those rows alone: now(),
+     * random() and their kin would give each row the time or chance of the batch that computed it, and recomputing
+     * the view from scratch would differ. Refused at CREATE, naming the function.
+     */
+    private static void refuseNonDeterministic(String function) {
+        String name = function.toLowerCase(java.util.Locale.ROOT);
+        if (NON_DETERMINISTIC.contains(name)) {
+            throw new UnsupportedSqlException(
+                    "non-deterministic function " + name + "(): a view's rows must follow from"
+                            + " its tables' rows alone (each row would keep the time or chance of the batch that computed it)");
+        }
     }
 
     /** floor(x), ceil(x), sign(x), round(x) or round(x, s): see {@link #FLOAT8_OR_NUMERIC}, {@link #NUMERIC_ARG}. */
