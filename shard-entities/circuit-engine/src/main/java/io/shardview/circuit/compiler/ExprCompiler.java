@@ -375,6 +375,38 @@ final class ExprCompiler {
         };
     }
 
+    /**
+     * GREATEST or LEAST over the values of the CASE SourceMarkers wrote (each already of the common type, converted to
+     * its string type as CASE converts them): the largest or smallest non-null one, the first of equal ones; NULL when
+     * all are.
+     */
+    private Expr greatestOrLeast(RexCall call, boolean greatest) {
+        RexNode inner = call.getOperands().get(0);
+        StringTyping.Type type = StringTyping.of(call, input);
+        List<Expr> values = new java.util.ArrayList<>();
+        if (inner.getKind() == SqlKind.CASE) {
+            List<RexNode> operands = ((RexCall) inner).getOperands();
+            for (int i = 1; i < operands.size(); i += 2) values.add(converted(compile(operands.get(i)), type));
+            values.add(converted(compile(operands.get(operands.size() - 1)), type));
+        } else if (call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BOOLEAN) {
+            // Calcite simplifies a boolean CASE into logic (CASE WHEN b IS NOT NULL THEN b ELSE TRUE is b IS NOT
+            // FALSE), which no longer lists the arguments.
+            throw new UnsupportedSqlException((greatest ? "GREATEST" : "LEAST") + " of booleans");
+        } else {
+            values.add(converted(compile(inner), type));
+        }
+        Expr[] ops = values.toArray(Expr[]::new);
+        return r -> {
+            Object best = null;
+            for (Expr e : ops) {
+                Object v = e.eval(r);
+                if (v == null) continue;
+                if (best == null || (greatest ? Values.compare(v, best) > 0 : Values.compare(v, best) < 0)) best = v;
+            }
+            return best;
+        };
+    }
+
     private static Expr coalesce(Expr[] ops) {
         return r -> {
             for (Expr e : ops) {
@@ -500,6 +532,8 @@ final class ExprCompiler {
                 || call.getOperator() == SourceMarkers.CORRELATION) {
             return compile(call.getOperands().get(0));
         }
+        if (call.getOperator() == SourceMarkers.GREATEST || call.getOperator() == SourceMarkers.LEAST)
+            return greatestOrLeast(call, call.getOperator() == SourceMarkers.GREATEST);
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
             if (inner.getKind() == SqlKind.CASE) return caseWhen((RexCall) inner, call.getOperator());

@@ -76,6 +76,15 @@ public final class SourceMarkers {
     public static final SqlFunction NUMERIC_LITERAL = marker("PG_NUMERIC_LITERAL");
     /** Around a COALESCE, turned into a CASE (see {@link #asCase}). */
     public static final SqlFunction COALESCE = marker("PG_COALESCE");
+
+    /**
+     * GREATEST(a, b, ...) and LEAST: written as COALESCE's CASE over the same arguments (so they take the type
+     * PostgreSQL's select_common_type gives them, in their order, as COALESCE's do), marked so the engine computes the
+     * largest or smallest non-null value instead (the first of equal ones, as PostgreSQL keeps).
+     */
+    public static final SqlFunction GREATEST = marker("PG_GREATEST");
+
+    public static final SqlFunction LEAST = marker("PG_LEAST");
     /** Around a NULLIF, which Calcite turns into a CASE. */
     public static final SqlFunction NULLIF = marker("PG_NULLIF");
     /**
@@ -194,6 +203,8 @@ public final class SourceMarkers {
                     NUMERIC_CAST,
                     NUMERIC_LITERAL,
                     COALESCE,
+                    GREATEST,
+                    LEAST,
                     NULLIF,
                     NULLIF_VALUE,
                     CASE_CONDITION,
@@ -341,6 +352,13 @@ public final class SourceMarkers {
                             NULLIF_VALUE.createCall(
                                     c.getParserPosition(), c.operand(0), b.clone(b.getParserPosition())));
                     return wrap(NULLIF, c);
+                }
+                String function = c.getOperator().getName().toLowerCase(java.util.Locale.ROOT);
+                if (pgTypes && (function.equals("greatest") || function.equals("least")) && c.operandCount() >= 1) {
+                    markLiterals(c);
+                    SqlFunction marker = function.equals("greatest") ? GREATEST : LEAST;
+                    if (c.operandCount() == 1) return wrap(marker, c.operand(0));
+                    return wrap(marker, asCase(c, true));
                 }
                 if (pgTypes && isRounding(c)) {
                     SqlFunction argument = c.operandCount() == 1 ? FLOAT8_OR_NUMERIC : NUMERIC_ARG;

@@ -153,6 +153,12 @@ public final class StringTyping {
         if (call.getOperator() == SourceMarkers.TEXT_CAST) return Type.TEXT;
         if (call.getOperator() == SourceMarkers.NULLIF_VALUE)
             return of(call.getOperands().get(0), input);
+        if (call.getOperator() == SourceMarkers.GREATEST || call.getOperator() == SourceMarkers.LEAST) {
+            RexNode inner = call.getOperands().get(0);
+            return inner.getKind() == SqlKind.CASE
+                    ? ofCase((RexCall) inner, SourceMarkers.COALESCE, input)
+                    : of(inner, input);
+        }
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {
             RexNode inner = call.getOperands().get(0);
             if (inner.getKind() == SqlKind.CASE) return ofCase((RexCall) inner, call.getOperator(), input);

@@ -115,7 +115,9 @@ public final class Typmods {
                     ? null
                     : new Typmod(0, precision, ((RexLiteral) ops.get(2)).getValueAs(Integer.class), false);
         }
-        if (call.getOperator() == SourceMarkers.COALESCE) return of(ops.get(0), input);
+        if (call.getOperator() == SourceMarkers.COALESCE
+                || call.getOperator() == SourceMarkers.GREATEST
+                || call.getOperator() == SourceMarkers.LEAST) return of(ops.get(0), input);
         if (call.getOperator() == SourceMarkers.NULLIF_VALUE) { // a promoted to another type has no typmod
             boolean promoted =
                     call.getType().getSqlTypeName() != ops.get(0).getType().getSqlTypeName();

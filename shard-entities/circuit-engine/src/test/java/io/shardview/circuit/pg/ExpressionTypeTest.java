@@ -187,6 +187,8 @@ class ExpressionTypeTest {
             out.add("POSITION('a' IN " + a + ")");
             for (String type : TYPES) out.add("CAST(" + a + " AS " + type + ")");
         }
+        for (String three : List.of("GREATEST(i, n, d)", "LEAST(s, NULL, b)", "GREATEST(v, x, c)", "LEAST(c, 'b', c)"))
+            out.add(three);
         for (String a : List.of("dt", "ts")) {
             for (String b : List.of("dt", "ts", "1", "i", "NULL")) {
                 out.add(a + " + " + b);
