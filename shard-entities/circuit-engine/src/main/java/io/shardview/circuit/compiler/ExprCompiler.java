@@ -652,16 +652,34 @@ final class ExprCompiler {
         Expr value = compile(call.getOperands().get(0));
         Expr pattern = compile(call.getOperands().get(1));
         Expr escape = call.getOperands().size() > 2 ? compile(call.getOperands().get(2)) : r -> "\\";
+        boolean constant = call.getOperands().stream().skip(1).allMatch(RexUtil::isConstant);
+        LikePattern fixed = constant ? constantPattern(pattern, escape, insensitive) : null;
         return r -> {
             Object v = value.eval(r);
-            Object p = pattern.eval(r);
-            Object e = escape.eval(r);
-            if (v == null || p == null || e == null) return null;
-            String text = v instanceof FixedChar c ? c.padded() : Scalars.text(v);
-            boolean matches = LikePattern.of(Scalars.text(p), Scalars.text(e), insensitive)
-                    .matches(text);
-            return matches != negated;
+            LikePattern like = fixed;
+            if (like == null) {
+                Object p = pattern.eval(r);
+                Object e = escape.eval(r);
+                if (v == null || p == null || e == null) return null;
+                like = LikePattern.of(Scalars.text(p), Scalars.text(e), insensitive);
+            }
+            if (v == null) return null;
+            return like.matches(v instanceof FixedChar c ? c.padded() : Scalars.text(v)) != negated;
         };
+    }
+
+    /**
+     * A pattern and escape of constants read once, here; null when either is NULL or the pattern is invalid (then it
+     * is read, and fails, for each row, as PostgreSQL fails only when it evaluates one).
+     */
+    private static LikePattern constantPattern(Expr pattern, Expr escape, boolean insensitive) {
+        try {
+            Object p = pattern.eval(null);
+            Object e = escape.eval(null);
+            return p == null || e == null ? null : LikePattern.of(Scalars.text(p), Scalars.text(e), insensitive);
+        } catch (RuntimeException invalid) {
+            return null;
+        }
     }
 
     /** lpad, rpad, split_part, left, right, replace over their arguments' text; NULL in, NULL out. */
