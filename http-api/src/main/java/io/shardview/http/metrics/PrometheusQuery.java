@@ -67,49 +67,43 @@ final class PrometheusQuery {
 
     /** {@code api/v1/query?query=&time=&timeout=}. */
     Route instant(String tenant) {
-        return PrometheusMetadata.params(params -> {
-            long now = System.currentTimeMillis();
-            Request request;
-            try {
-                long time = PrometheusMetadata.first(params, "time")
-                        .map(t -> parameter("time", () -> Durations.parseTime(t)))
-                        .orElse(now);
-                String query = PrometheusMetadata.first(params, "query").orElse("");
-                request = new Request(query, expression(query), time, time, 0, timeout(params));
-            } catch (IllegalArgumentException e) {
-                return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
-            } catch (UnsupportedQuery e) {
-                return complete(
-                        PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", e.getMessage()));
-            }
-            return run(tenant, request);
-        });
+        return PrometheusMetadata.params(params -> parsedThenRun(tenant, () -> {
+            long time = PrometheusMetadata.first(params, "time")
+                    .map(t -> parameter("time", () -> Durations.parseTime(t)))
+                    .orElse(System.currentTimeMillis());
+            String query = PrometheusMetadata.first(params, "query").orElse("");
+            return new Request(query, expression(query), time, time, 0, timeout(params));
+        }));
     }
 
     /** {@code api/v1/query_range?query=&start=&end=&step=&timeout=}. */
     Route range(String tenant) {
-        return PrometheusMetadata.params(params -> {
-            Request request;
-            try {
-                long start = parameter("start", () -> Durations.parseTime(required(params, "start")));
-                long end = parameter("end", () -> Durations.parseTime(required(params, "end")));
-                long step = parameter("step", () -> Durations.parseStep(required(params, "step")));
-                RangeQueries.validate(start, end, step);
-                String query = PrometheusMetadata.first(params, "query").orElse("");
-                Expr expr = expression(query);
-                if (expr.type() != Expr.ValueType.SCALAR && expr.type() != Expr.ValueType.INSTANT_VECTOR) {
-                    throw new IllegalArgumentException("invalid expression type \""
-                            + expr.type().words() + "\" for range query, must be Scalar or instant Vector");
-                }
-                request = new Request(query, expr, start, end, step, timeout(params));
-            } catch (IllegalArgumentException e) {
-                return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
-            } catch (UnsupportedQuery e) {
-                return complete(
-                        PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", e.getMessage()));
+        return PrometheusMetadata.params(params -> parsedThenRun(tenant, () -> {
+            long start = parameter("start", () -> Durations.parseTime(required(params, "start")));
+            long end = parameter("end", () -> Durations.parseTime(required(params, "end")));
+            long step = parameter("step", () -> Durations.parseStep(required(params, "step")));
+            RangeQueries.validate(start, end, step);
+            String query = PrometheusMetadata.first(params, "query").orElse("");
+            Expr expr = expression(query);
+            if (expr.type() != Expr.ValueType.SCALAR && expr.type() != Expr.ValueType.INSTANT_VECTOR) {
+                throw new IllegalArgumentException("invalid expression type \""
+                        + expr.type().words() + "\" for range query, must be Scalar or instant Vector");
             }
-            return run(tenant, request);
-        });
+            return new Request(query, expr, start, end, step, timeout(params));
+        }));
+    }
+
+    /** Runs the request {@code parse} reads, or answers why it cannot: 400 bad_data, or 422 execution. */
+    private Route parsedThenRun(String tenant, java.util.function.Supplier<Request> parse) {
+        Request request;
+        try {
+            request = parse.get();
+        } catch (IllegalArgumentException e) {
+            return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
+        } catch (UnsupportedQuery e) {
+            return complete(PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", e.getMessage()));
+        }
+        return run(tenant, request);
     }
 
     /** A query to run: an instant query has {@code step} 0 and start = end. */

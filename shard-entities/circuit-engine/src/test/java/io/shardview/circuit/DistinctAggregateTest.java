@@ -1,6 +1,5 @@
 package io.shardview.circuit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.shardview.circuit.batch.BatchOutcome;
@@ -40,12 +39,7 @@ class DistinctAggregateTest {
             pg.reset();
             pg.execute(TABLE);
             Circuit circuit = TestCircuits.circuit(TABLE);
-            for (int v = 0; v < VIEWS.size(); v++) {
-                assertInstanceOf(
-                        DdlResult.Applied.class,
-                        circuit.executeSql("CREATE VIEW v" + v + " AS " + VIEWS.get(v)),
-                        VIEWS.get(v));
-            }
+            PostgresMirror.createViews(circuit, VIEWS);
             SplittableRandom random = new SplittableRandom(42);
             Map<Integer, Map<String, Object>> rows = new LinkedHashMap<>();
             for (int batch = 0; batch < 40; batch++) {
@@ -77,12 +71,7 @@ class DistinctAggregateTest {
                 }
                 assertInstanceOf(BatchOutcome.Accepted.class, circuit.applyBatch(ops), "batch " + batch);
                 for (String statement : statements) pg.execute(statement);
-                for (int v = 0; v < VIEWS.size(); v++) {
-                    List<String> expected = pg.rows(VIEWS.get(v));
-                    List<String> actual = PostgresMirror.canonical(circuit.content("v" + v));
-                    assertEquals(expected, actual, "batch " + batch + ": " + VIEWS.get(v));
-                    assertEquals(circuit.recompute("v" + v), circuit.content("v" + v), "recomputed: " + VIEWS.get(v));
-                }
+                pg.assertViewsEqual(circuit, VIEWS, "batch " + batch);
             }
         }
     }

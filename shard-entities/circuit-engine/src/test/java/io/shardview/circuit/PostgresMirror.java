@@ -290,6 +290,29 @@ public final class PostgresMirror implements AutoCloseable {
         return out;
     }
 
+    /** Creates each query as a view v0, v1, ... in the circuit; each must be accepted. */
+    public static void createViews(Circuit circuit, List<String> queries) {
+        for (int v = 0; v < queries.size(); v++) {
+            org.junit.jupiter.api.Assertions.assertInstanceOf(
+                    DdlResult.Applied.class,
+                    circuit.executeSql("CREATE VIEW v" + v + " AS " + queries.get(v)),
+                    queries.get(v));
+        }
+    }
+
+    /**
+     * Each view v0, v1, ... of {@link #createViews} equals this database's answer to its query, and the circuit's own
+     * recomputation of it from scratch.
+     */
+    public void assertViewsEqual(Circuit circuit, List<String> queries, String when) throws SQLException {
+        for (int v = 0; v < queries.size(); v++) {
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    rows(queries.get(v)), canonical(circuit.content("v" + v)), when + ": " + queries.get(v));
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    circuit.recompute("v" + v), circuit.content("v" + v), "recomputed: " + queries.get(v));
+        }
+    }
+
     @Override
     public void close() throws SQLException {
         db.close();

@@ -1,6 +1,5 @@
 package io.shardview.circuit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.shardview.circuit.batch.BatchOutcome;
@@ -34,12 +33,7 @@ class SetOperationTest {
             pg.reset();
             pg.execute(TABLES);
             Circuit circuit = TestCircuits.circuit(TABLES);
-            for (int v = 0; v < VIEWS.size(); v++) {
-                assertInstanceOf(
-                        DdlResult.Applied.class,
-                        circuit.executeSql("CREATE VIEW v" + v + " AS " + VIEWS.get(v)),
-                        VIEWS.get(v));
-            }
+            PostgresMirror.createViews(circuit, VIEWS);
             SplittableRandom random = new SplittableRandom(7);
             Map<String, Map<Integer, Object[]>> tables = Map.of("a", new LinkedHashMap<>(), "b", new LinkedHashMap<>());
             for (int batch = 0; batch < 40; batch++) {
@@ -70,13 +64,7 @@ class SetOperationTest {
                 }
                 assertInstanceOf(BatchOutcome.Accepted.class, circuit.applyBatch(ops), "batch " + batch);
                 for (String statement : statements) pg.execute(statement);
-                for (int v = 0; v < VIEWS.size(); v++) {
-                    assertEquals(
-                            pg.rows(VIEWS.get(v)),
-                            PostgresMirror.canonical(circuit.content("v" + v)),
-                            "batch " + batch + ": " + VIEWS.get(v));
-                    assertEquals(circuit.recompute("v" + v), circuit.content("v" + v), "recomputed: " + VIEWS.get(v));
-                }
+                pg.assertViewsEqual(circuit, VIEWS, "batch " + batch);
             }
         }
     }
