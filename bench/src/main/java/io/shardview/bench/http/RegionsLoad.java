@@ -160,60 +160,31 @@ public final class RegionsLoad {
         volatile boolean measuring;
     }
 
-    /** Sends batches to eu at {@code rate} per second, round robin over the tenants, until {@code running} is false. */
-    private Thread writer(int rate, AtomicBoolean running, Writes writes, AtomicLong sequence) {
-        Thread thread = new Thread(
-                () -> {
-                    long interval = 1_000_000_000L / rate;
-                    long start = System.nanoTime();
-                    Semaphore inFlight = new Semaphore(4000);
-                    for (long sent = 0; running.get(); sent++) {
-                        long due = start + sent * interval;
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) {
-                            try {
-                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                        }
-                        long k = sequence.getAndIncrement();
-                        String tenant = "r" + (k % tenants);
-                        String body = "{\"batch_id\": \"k" + k
-                                + "\", \"ops\": [{\"op\": \"upsert\", \"table\": \"t\", \"row\": " + "{\"id\": "
-                                + (k % 1000) + ", \"v\": " + k + "}}]}";
-                        if (!inFlight.tryAcquire()) {
-                            writes.statuses
-                                    .computeIfAbsent(-2, s -> new AtomicLong())
-                                    .incrementAndGet(); // client overloaded
-                            continue;
-                        }
-                        boolean measured = writes.measuring;
-                        Requests.HTTP
-                                .sendAsync(
-                                        Requests.request(
-                                                eu + "/v1/tenants/" + tenant + "/ingest", "application/json", body),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .whenComplete((reply, error) -> {
-                                    inFlight.release();
-                                    long now = System.nanoTime();
-                                    int status = error == null ? reply.statusCode() : -1;
-                                    writes.statuses
-                                            .computeIfAbsent(status, s -> new AtomicLong())
-                                            .incrementAndGet();
-                                    if (status != 200) return;
-                                    if (measured) writes.latencies.add(now - due);
-                                    long version = version(reply.body());
-                                    writes.acked
-                                            .computeIfAbsent(tenant, t -> new AtomicLong())
-                                            .accumulateAndGet(version, Math::max);
-                                    if (tenant.equals("r0")) writes.probeAckedAt.putIfAbsent(version, now);
-                                });
-                    }
-                },
-                "writer");
-        thread.start();
-        return thread;
+    /**
+     * Sends batches to eu at {@code rate} per second, round robin over the tenants, over {@code --connections} kept-alive
+     * connections (default 64), until stopped.
+     */
+    private PacedPosts writer(int rate, Writes writes, AtomicLong sequence) {
+        return PacedPosts.start(
+                eu,
+                rate,
+                options.getInt("--connections", 64),
+                sequence,
+                k -> new PacedPosts.Post(
+                        "/v1/tenants/r" + (k % tenants) + "/ingest",
+                        "{\"batch_id\": \"k" + k + "\", \"ops\": [{\"op\": \"upsert\", \"table\": \"t\", \"row\": "
+                                + "{\"id\": " + (k % 1000) + ", \"v\": " + k + "}}]}"),
+                (k, status, body, due, answered) -> {
+                    writes.statuses
+                            .computeIfAbsent(status, s -> new AtomicLong())
+                            .incrementAndGet();
+                    if (status != 200) return;
+                    if (writes.measuring) writes.latencies.add(answered - due);
+                    String tenant = "r" + (k % tenants);
+                    long version = version(body);
+                    writes.acked.computeIfAbsent(tenant, t -> new AtomicLong()).accumulateAndGet(version, Math::max);
+                    if (tenant.equals("r0")) writes.probeAckedAt.putIfAbsent(version, answered);
+                });
     }
 
     private static long version(String body) {
@@ -258,18 +229,20 @@ public final class RegionsLoad {
         Thread prober = prober(running, visibleAt);
         String delayBefore = get(us + "/metrics").body();
         double[] cpuBefore = cpu();
-        Thread writer = writer(rate, running, writes, new AtomicLong());
-        Thread.sleep(5_000); // warm-up
+        long wallFrom = System.nanoTime();
+        PacedPosts writer = writer(rate, writes, new AtomicLong());
+        Thread.sleep(options.getInt("--warmup-seconds", 20) * 1000L); // the JIT compiles the paths under load
         writes.measuring = true;
         long measuredFrom = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         writes.measuring = false;
         long measuredTo = System.nanoTime();
         running.set(false);
-        writer.join();
+        writer.stop();
         Thread.sleep(3_000);
         prober.join();
         double[] cpuAfter = cpu();
+        long wallTo = System.nanoTime();
         String delayAfter = get(us + "/metrics").body();
 
         List<Long> lags = new ArrayList<>();
@@ -292,20 +265,20 @@ public final class RegionsLoad {
                 "  us replication delay (home sent to persisted at us, histogram): p50 <= %s s, p99 <= %s s%n",
                 histogramQuantile(delayBefore, delayAfter, 0.5), histogramQuantile(delayBefore, delayAfter, 0.99));
         System.out.printf(
-                "  CPU seconds: eu %.1f, us %.1f, postgres %.1f (%.1f s wall)%n",
+                "  CPU seconds: eu %.1f, us %.1f, postgres %.1f, this client %.1f (%.1f s wall, warm-up included)%n",
                 cpuAfter[0] - cpuBefore[0],
                 cpuAfter[1] - cpuBefore[1],
                 cpuAfter[2] - cpuBefore[2],
-                (measuredTo - measuredFrom) / 1e9 + 8);
+                cpuAfter[3] - cpuBefore[3],
+                (wallTo - wallFrom) / 1e9);
     }
 
     // ---- 2: catch-up after a partition -----------------------------------------------------------
 
     private void partition(int rate, int pauseSeconds) throws Exception {
         Writes writes = new Writes();
-        AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong sequence = new AtomicLong(10_000_000L);
-        Thread writer = writer(rate, running, writes, sequence);
+        PacedPosts writer = writer(rate, writes, sequence);
         Thread.sleep(5_000);
         long pid = nodes.get(1).pid();
         signal(pid, "STOP");
@@ -319,8 +292,7 @@ public final class RegionsLoad {
         for (Map.Entry<String, Long> tenant : target.entrySet()) {
             caughtUp[i++] = awaitVersion(us, tenant.getKey(), tenant.getValue()) - resumed;
         }
-        running.set(false);
-        writer.join();
+        writer.stop();
         Arrays.sort(caughtUp);
         long behind = 0;
         for (long v : target.values()) behind += v;
@@ -424,7 +396,8 @@ public final class RegionsLoad {
         return new double[] {
             ProcessResources.cpuSeconds(nodes.get(0).pid()),
             ProcessResources.cpuSeconds(nodes.get(1).pid()),
-            postgres
+            postgres,
+            ProcessResources.cpuSeconds(ProcessHandle.current().pid())
         };
     }
 

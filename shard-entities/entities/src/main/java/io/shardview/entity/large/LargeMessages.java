@@ -2,8 +2,11 @@ package io.shardview.entity.large;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -48,10 +51,15 @@ public final class LargeMessages {
     /** How long a transfer may take from its first part to its last before it is dropped. */
     static final long MAX_TRANSFER_MILLIS = 120_000;
 
+    /** Each system's {@link #partBytes}, read from its config once: every message sent between nodes asks. */
+    private static final Map<ActorSystem<?>, Integer> PART_BYTES = Collections.synchronizedMap(new WeakHashMap<>());
+
     /** The largest serialized message sent as it is: the frame less the envelope room. */
     public static int partBytes(ActorSystem<?> system) {
-        long frame = system.settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
-        return (int) Math.max(16 * 1024, frame - ENVELOPE_ROOM);
+        return PART_BYTES.computeIfAbsent(system, s -> {
+            long frame = s.settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+            return (int) Math.max(16 * 1024, frame - ENVELOPE_ROOM);
+        });
     }
 
     /** An assembly with the node's bounds, for an entity receiving parts through sharding. */
