@@ -106,6 +106,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     WhoIsHome,
                     HomeAnswers,
                     SyncTick,
+                    PersistReceived,
                     MessagePart {}
 
     /**
@@ -174,6 +175,9 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
 
     /** From the entity to itself, every sync interval while it follows a home in another region. */
     private record SyncTick() implements Command {}
+
+    /** From a following replica to itself: persist the events received from the home since the last time. */
+    private record PersistReceived() implements Command {}
 
     /**
      * Runs a request of ';'-separated DDL statements atomically. requestKey: the client's Idempotency-Key, or null;
@@ -435,6 +439,15 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     private final ViewTopics topics;
     private final SqlPlanning planning;
     private final TenantReplica replica;
+
+    /**
+     * A follower's events from the home not persisted yet, each wrapped as {@link TenantEvent.Replicated}, in the
+     * home's order from this replica's last sequence number + 1, and when the home sent each push among them. Pushes
+     * that arrive while an earlier persist runs wait together, and are then persisted and applied as one write.
+     */
+    private final List<TenantEvent> received = new ArrayList<>();
+
+    private final List<Long> receivedSentAt = new ArrayList<>();
 
     /**
      * The SQL request or query being planned (one at a time, so each is planned against the catalog the previous one
@@ -727,6 +740,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                         (state, read) -> waitForHome(state) ? Effect().stash() : onRead(state, read))
                 .onCommand(Forwarded.class, (state, forwarded) -> write(state, forwarded.write(), forwarded.hops()))
                 .onCommand(Replicate.class, this::onReplicate)
+                .onCommand(PersistReceived.class, (state, persist) -> onPersistReceived(state))
                 .onCommand(Pull.class, (state, pull) -> {
                     long lastSeqNr = lastSequenceNumber(actor);
                     replica.answerPull(
@@ -1069,8 +1083,9 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     private static final String SYNC_TIMER = "sync-with-home";
 
     /**
-     * Events from the home (pushed, or answering a pull): applied to the circuit as the home applied them, persisted
-     * in this region's journal at the home's sequence numbers, then published to this region's change streams.
+     * Events from the home (pushed, or answering a pull): kept with those received before and not persisted yet; the
+     * first of them asks this replica to persist them ({@link PersistReceived}), which it does after whatever persist
+     * runs now, so pushes that arrive meanwhile are written together.
      */
     private Effect<TenantEvent, TenantState> onReplicate(TenantState state, Replicate replicate) {
         long lastSeqNr = lastSequenceNumber(actor);
@@ -1082,20 +1097,36 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                             replicate.home());
             return Effect().none();
         }
-        List<TenantEvent> fresh = replica.received(replicate, lastSeqNr);
+        List<TenantEvent> fresh = replica.received(replicate, lastSeqNr + received.size());
         if (!timers.isTimerActive(SYNC_TIMER))
             timers.startTimerWithFixedDelay(
                     SYNC_TIMER, new SyncTick(), settingsOfRegions().syncInterval());
         if (fresh == null || fresh.isEmpty()) return Effect().none();
-        List<ViewChange> changes = new ArrayList<>();
-        List<TenantEvent> persisted = new ArrayList<>(fresh.size());
+        if (received.isEmpty()) actor.getSelf().tell(new PersistReceived());
         for (TenantEvent event : fresh) {
-            TenantEvent inner = event instanceof TenantEvent.Replicated r ? r.event() : event;
-            changes.addAll(state.applyFromHome(inner));
-            persisted.add(
+            received.add(
                     event instanceof TenantEvent.Replicated
                             ? event
-                            : new TenantEvent.Replicated(replicate.home(), inner));
+                            : new TenantEvent.Replicated(replicate.home(), event));
+        }
+        receivedSentAt.add(replicate.sentAtMillis());
+        return Effect().none();
+    }
+
+    /**
+     * The events received from the home since the last time: applied to the circuit as the home applied them,
+     * persisted in this region's journal at the home's sequence numbers, then published to this region's change
+     * streams.
+     */
+    private Effect<TenantEvent, TenantState> onPersistReceived(TenantState state) {
+        if (received.isEmpty()) return Effect().none();
+        List<TenantEvent> persisted = List.copyOf(received);
+        List<Long> sentAt = List.copyOf(receivedSentAt);
+        received.clear();
+        receivedSentAt.clear();
+        List<ViewChange> changes = new ArrayList<>();
+        for (TenantEvent event : persisted) {
+            changes.addAll(state.applyFromHome(((TenantEvent.Replicated) event).event()));
         }
         return Effect().persist(persisted).thenRun(s -> {
             changes.forEach(topics::publish);
@@ -1110,7 +1141,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                 replica.applied(s, last);
                 replica.reportLag(s, last);
             }
-            replica.replicated(replicate.sentAtMillis());
+            sentAt.forEach(replica::replicated);
         });
     }
 
