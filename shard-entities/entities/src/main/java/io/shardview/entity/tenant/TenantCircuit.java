@@ -1116,14 +1116,21 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     /**
      * The events received from the home since the last time: applied to the circuit as the home applied them,
      * persisted in this region's journal at the home's sequence numbers, then published to this region's change
-     * streams.
+     * streams. A run of batches is one write; any other event (SQL, budgets, a home move) is written alone, as the
+     * state takes its effect only in the event handler (a view's change history starts there) and the batches after
+     * it need that effect.
      */
     private Effect<TenantEvent, TenantState> onPersistReceived(TenantState state) {
         if (received.isEmpty()) return Effect().none();
-        List<TenantEvent> persisted = List.copyOf(received);
-        List<Long> sentAt = List.copyOf(receivedSentAt);
-        received.clear();
-        receivedSentAt.clear();
+        int run = 1;
+        if (isBatch(received.get(0))) {
+            while (run < received.size() && isBatch(received.get(run))) run++;
+        }
+        List<TenantEvent> persisted = List.copyOf(received.subList(0, run));
+        received.subList(0, run).clear();
+        List<Long> sentAt = received.isEmpty() ? List.copyOf(receivedSentAt) : List.of();
+        if (received.isEmpty()) receivedSentAt.clear();
+        else actor.getSelf().tell(new PersistReceived()); // the rest after this write
         List<ViewChange> changes = new ArrayList<>();
         for (TenantEvent event : persisted) {
             changes.addAll(state.applyFromHome(((TenantEvent.Replicated) event).event()));
@@ -1143,6 +1150,10 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
             }
             sentAt.forEach(replica::replicated);
         });
+    }
+
+    private static boolean isBatch(TenantEvent event) {
+        return ((TenantEvent.Replicated) event).event() instanceof TenantEvent.BatchApplied;
     }
 
     // ---- SQL and queries: planned on the planner's threads, one request at a time ---------------

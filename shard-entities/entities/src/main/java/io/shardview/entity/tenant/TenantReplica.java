@@ -421,7 +421,7 @@ final class TenantReplica {
 
     /** Asks the home for its events from {@code fromSeqNr}; at most one pull per sync interval unless {@code now}. */
     private void pull(String home, long fromSeqNr, boolean soon) {
-        if (home == null || home.equals(self()) || regions.unreachable(home)) return;
+        if (home == null || home.equals(self()) || !reachable(home)) return;
         long since = now() - pullSentMillis;
         long interval = settings().syncInterval().toMillis();
         if (since < (soon ? Math.min(200, interval) : interval)) return;

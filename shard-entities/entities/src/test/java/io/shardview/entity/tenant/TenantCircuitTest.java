@@ -32,7 +32,10 @@ class TenantCircuitTest {
             .withFallback(PersistenceTestKitSnapshotPlugin.config())
             // The journal keeps events as objects: their serializers are the node's (persistence module), tested there.
             .withFallback(ConfigFactory.parseString("pekko.persistence.testkit.events.serialize = off\n"
-                    + "pekko.persistence.testkit.snapshots.serialize = off"))
+                    + "pekko.persistence.testkit.snapshots.serialize = off\n"
+                    // config/tenant.conf's, for a replica following a home (a process of one region has no other)
+                    + "shardview.replication { sync-interval = 1s, home-lookup-timeout = 3s, pull-max-events = 500,"
+                    + " pull-max-bytes = 192KiB, recent-events = 256 }"))
             .withFallback(ConfigFactory.load()));
     private static final TenantSettings SETTINGS =
             new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 0, 2, false, Duration.ZERO, 4, 0);
@@ -484,5 +487,56 @@ class TenantCircuitTest {
         }
         createTables();
         assertEquals(List.of(), keys("t"), "another tenant is served");
+    }
+
+    /**
+     * A following replica given a view's creation and the batches after it in one message (a pull's answer), then
+     * more pushes at once, applies them as the home did: the same rows at the same version, every event persisted at
+     * the home's sequence number, wrapped as replicated from the home.
+     */
+    @Test
+    void aFollowerAppliesAViewsCreationAndTheBatchesAfterItReceivedTogetherAsTheHomeDid() {
+        assertInstanceOf(
+                TenantCircuit.SqlApplied.class,
+                sql(
+                        "CREATE TABLE t (k BIGINT NOT NULL, PRIMARY KEY (k));"
+                                + "CREATE VIEW big AS SELECT k FROM t WHERE k > 2",
+                        null));
+        for (long k = 1; k <= 6; k++) ingest("b" + k, 0, insert("t", k));
+        List<Long> homeRows = viewKeys("big", 0);
+        long homeVersion = describe().version();
+        List<TenantEvent> events = journal.persistedInStorage("tenant|" + tenant).stream()
+                .map(TenantEvent.class::cast)
+                .toList();
+        assertEquals(7, events.size());
+
+        String follower = tenant + "-follower";
+        entity = KIT.spawn(TenantCircuit.behavior(follower, SETTINGS, TOPICS, PLANNING));
+        long sent = System.currentTimeMillis();
+        // The creation and three batches in one answer, then three pushes of one batch each, told at once.
+        entity.tell(new TenantCircuit.Replicate("eu", 1, events.subList(0, 4), 7, homeVersion, sent));
+        for (int i = 4; i < 7; i++) {
+            entity.tell(new TenantCircuit.Replicate("eu", i + 1, events.subList(i, i + 1), 7, homeVersion, sent));
+        }
+        assertEquals(homeRows, viewKeys("big", homeVersion));
+        assertEquals(homeVersion, describe().version());
+        List<Object> persisted = journal.persistedInStorage("tenant|" + follower);
+        assertEquals(7, persisted.size());
+        for (int i = 0; i < 7; i++) {
+            TenantEvent.Replicated replicated = assertInstanceOf(TenantEvent.Replicated.class, persisted.get(i));
+            assertEquals("eu", replicated.home());
+            assertEquals(events.get(i), replicated.event());
+        }
+    }
+
+    /** The keys in a view once it reflects {@code minVersion}, sorted. */
+    private List<Long> viewKeys(String view, long minVersion) {
+        TestProbe<TenantCircuit.ReadReply> probe = KIT.createTestProbe();
+        entity.tell(new TenantCircuit.ReadRows(view, true, 1000, null, minVersion, 5000, probe.ref()));
+        TenantCircuit.Rows rows = assertInstanceOf(TenantCircuit.Rows.class, probe.receiveMessage(REPLY));
+        return rows.rows().stream()
+                .map(row -> ((Number) row.get(0)).longValue())
+                .sorted()
+                .toList();
     }
 }
