@@ -247,6 +247,36 @@ class RegionsTest {
             assertEquals(
                     region.equals("eu") ? 1.0 : 2.0, both.get("values").get(0).asDouble(), "not replicated");
         }
+
+        // A read names another region with `region`: a PromQL query, the series API and export, from either side.
+        String query = "prom/api/v1/query?time=" + (at / 1000.0 + 5) + "&query="
+                + java.net.URLEncoder.encode("sum by (job) (up)", java.nio.charset.StandardCharsets.UTF_8);
+        for (TenantClient via : List.of(inEu, inUs)) {
+            String here = via == inEu ? "eu" : "us";
+            String there = via == inEu ? "us" : "eu";
+            JsonNode result = via.json(via.get(query + "&region=" + there), 200).at("/data/result");
+            assertEquals(2, result.size(), result.toString());
+            for (JsonNode sample : result) {
+                double expected = sample.at("/metric/job").asText().equals("both") && there.equals("us") ? 2.0 : 1.0;
+                assertEquals(expected, sample.at("/value/1").asDouble(), here + " asking " + there + ": " + result);
+            }
+            JsonNode series = via.json(
+                            via.get("prom/api/v1/series?region=" + there + "&match%5B%5D=up%7Bjob%3D%22api%22%7D"), 200)
+                    .get("data");
+            assertEquals(1, series.size(), series.toString());
+            assertEquals(there, series.get(0).get("sent_to").asText());
+            HttpResponse<String> exported = via.get(match + "&region=" + there);
+            assertEquals(200, exported.statusCode(), exported.body());
+            assertTrue(exported.body().contains("\"sent_to\":\"" + there + "\""), exported.body());
+            assertEquals(
+                    via.json(via.get(query), 200).at("/data/result"),
+                    via.json(via.get(query + "&region=" + here), 200).at("/data/result"),
+                    "its own region by name");
+            HttpResponse<String> unknown = via.get(query + "&region=mars");
+            assertEquals(400, unknown.statusCode(), unknown.body());
+            assertTrue(unknown.body().contains("unknown region \\\"mars\\\""), unknown.body());
+            assertTrue(unknown.body().contains("eu, us"), unknown.body());
+        }
     }
 
     @Test

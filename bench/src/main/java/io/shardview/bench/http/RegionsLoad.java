@@ -281,6 +281,8 @@ public final class RegionsLoad {
         PacedPosts writer = writer(rate, writes, sequence);
         Thread.sleep(5_000);
         long pid = nodes.get(1).pid();
+        long ackedAtStop = 0;
+        for (AtomicLong version : writes.acked.values()) ackedAtStop += version.get();
         signal(pid, "STOP");
         Thread.sleep(pauseSeconds * 1000L);
         Map<String, Long> target = new java.util.TreeMap<>();
@@ -298,13 +300,15 @@ public final class RegionsLoad {
         for (long v : target.values()) behind += v;
         System.out.printf(
                 "catch-up: us paused %d s while eu took %d batches/s over %d tenants (statuses at eu %s); "
-                        + "after SIGCONT us had every tenant at eu's version of that moment (%d versions in all) "
+                        + "after SIGCONT us had every tenant at eu's version of that moment (%d versions in all, "
+                        + "%d acknowledged during the pause) "
                         + "after %.2f s (first tenant %.2f s)%n",
                 pauseSeconds,
                 rate,
                 tenants,
                 writes.statuses,
                 behind,
+                behind - ackedAtStop,
                 caughtUp[caughtUp.length - 1] / 1e9,
                 caughtUp[0] / 1e9);
     }

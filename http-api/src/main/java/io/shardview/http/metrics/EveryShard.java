@@ -9,10 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * A read asked of every metrics shard of a tenant at once. A read changes nothing, so each shard is asked again when
+ * A read asked of every metrics shard of a tenant (in one region) at once. A read changes nothing, so each shard is asked again when
  * its home died with the message, until the ask timeout; a command larger than a remoting frame goes in parts.
  */
 final class EveryShard {
@@ -30,12 +29,11 @@ final class EveryShard {
     static <T> List<CompletableFuture<T>> ask(
             ActorSystem<?> system,
             MetricsHttpSettings settings,
-            String tenant,
+            TenantShards shards,
             Function<ActorRef<T>, MetricsShard.Command> command) {
         List<CompletableFuture<T>> asks = new ArrayList<>();
         for (int shard = 0; shard < settings.shardsPerTenant(); shard++) {
-            var ref = ClusterSharding.get(system)
-                    .entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
+            var ref = shards.shard(system, shard);
             asks.add(RetriedAsk.ask(
                     system,
                     timeout -> ref.<T>ask(

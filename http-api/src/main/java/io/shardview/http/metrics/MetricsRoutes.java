@@ -80,7 +80,7 @@ public final class MetricsRoutes {
                 settings.askTimeout());
         this.ingestMetrics = ingestMetrics;
         this.series = new SeriesSelect(system, settings);
-        this.metadata = new PrometheusMetadata(series, settings);
+        this.metadata = new PrometheusMetadata(system, series, settings);
         this.query = new PrometheusQuery(system, series, settings);
     }
 
@@ -348,40 +348,48 @@ public final class MetricsRoutes {
                 "match[]",
                 selectors -> parameterOptional(
                         "start",
-                        start -> parameterOptional("end", end -> {
-                            ExportRequest request;
-                            try {
-                                request = ExportRequest.of(selectors, start, end);
-                            } catch (IllegalArgumentException e) {
-                                return complete(
-                                        new ApiError(ErrorCode.BAD_DATA, e.getMessage(), Map.of()).toResponse());
-                            }
-                            long max = settings.maxPointsPerQuery();
-                            CompletionStage<HttpResponse> answer = series.points(
-                                            tenant, request.selectors(), request.startMs(), request.endMs(), max)
-                                    .handle((found, failure) -> {
-                                        if (failure == null) {
-                                            return HttpResponse.create()
-                                                    .withEntity(HttpEntities.create(
-                                                            ContentTypes.APPLICATION_JSON, jsonLines(found)));
-                                        }
-                                        Throwable cause =
-                                                failure instanceof CompletionException && failure.getCause() != null
+                        start -> parameterOptional(
+                                "end",
+                                end -> parameterOptional("region", region -> {
+                                    ExportRequest request;
+                                    TenantShards shards;
+                                    try {
+                                        shards = TenantShards.in(system, tenant, region.orElse(null));
+                                        request = ExportRequest.of(selectors, start, end);
+                                    } catch (IllegalArgumentException e) {
+                                        return complete(new ApiError(ErrorCode.BAD_DATA, e.getMessage(), Map.of())
+                                                .toResponse());
+                                    }
+                                    long max = settings.maxPointsPerQuery();
+                                    CompletionStage<HttpResponse> answer = series.points(
+                                                    shards,
+                                                    request.selectors(),
+                                                    request.startMs(),
+                                                    request.endMs(),
+                                                    max)
+                                            .handle((found, failure) -> {
+                                                if (failure == null) {
+                                                    return HttpResponse.create()
+                                                            .withEntity(HttpEntities.create(
+                                                                    ContentTypes.APPLICATION_JSON, jsonLines(found)));
+                                                }
+                                                Throwable cause = failure instanceof CompletionException
+                                                                && failure.getCause() != null
                                                         ? failure.getCause()
                                                         : failure;
-                                        if (!(cause instanceof SeriesSelect.TooManyPoints)) {
-                                            throw new CompletionException(cause);
-                                        }
-                                        return new ApiError(
-                                                        ErrorCode.LIMIT_EXCEEDED,
-                                                        "the export would read more than " + max
-                                                                + " points (max-points-per-query): narrow match[], "
-                                                                + "start or end",
-                                                        Map.of("limit", "max-points-per-query", "max", max))
-                                                .toResponse();
-                                    });
-                            return reply(answer, response -> response, TenantEndpoints.Effect.READ);
-                        })));
+                                                if (!(cause instanceof SeriesSelect.TooManyPoints)) {
+                                                    throw new CompletionException(cause);
+                                                }
+                                                return new ApiError(
+                                                                ErrorCode.LIMIT_EXCEEDED,
+                                                                "the export would read more than " + max
+                                                                        + " points (max-points-per-query): narrow match[], "
+                                                                        + "start or end",
+                                                                Map.of("limit", "max-points-per-query", "max", max))
+                                                        .toResponse();
+                                            });
+                                    return reply(answer, response -> response, TenantEndpoints.Effect.READ);
+                                }))));
     }
 
     /** The VictoriaMetrics export format; NaN and infinities as the strings our import reads back. */

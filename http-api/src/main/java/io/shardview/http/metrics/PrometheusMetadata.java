@@ -45,10 +45,13 @@ final class PrometheusMetadata {
 
     private static final String ALL_SERIES = "{__name__=~\".+\"}";
 
+    private final org.apache.pekko.actor.typed.ActorSystem<?> system;
     private final SeriesSelect select;
     private final MetricsHttpSettings settings;
 
-    PrometheusMetadata(SeriesSelect select, MetricsHttpSettings settings) {
+    PrometheusMetadata(
+            org.apache.pekko.actor.typed.ActorSystem<?> system, SeriesSelect select, MetricsHttpSettings settings) {
+        this.system = system;
         this.select = select;
         this.settings = settings;
     }
@@ -147,7 +150,9 @@ final class PrometheusMetadata {
             return complete(error(StatusCodes.BAD_REQUEST, "bad_data", "no match[] parameter provided"));
         ExportRequest request;
         int limit;
+        TenantShards shards;
         try {
+            shards = TenantShards.in(system, tenant, first(query, "region").orElse(null));
             request = ExportRequest.of(
                     matches.isEmpty() ? List.of(ALL_SERIES) : matches, first(query, "start"), first(query, "end"));
             limit = first(query, "limit").map(PrometheusMetadata::limit).orElse(0);
@@ -155,7 +160,7 @@ final class PrometheusMetadata {
             return complete(error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
         }
         List<List<MatcherSpec>> selectors = request.selectors();
-        return onComplete(select.labels(tenant, selectors, request.startMs(), request.endMs()), result -> {
+        return onComplete(select.labels(shards, selectors, request.startMs(), request.endMs()), result -> {
             if (result.isFailure()) {
                 Throwable failure = result.failed().get();
                 if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();

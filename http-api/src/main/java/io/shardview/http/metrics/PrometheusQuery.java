@@ -53,32 +53,34 @@ import org.apache.pekko.http.javadsl.server.Route;
 final class PrometheusQuery {
     private static final JsonFactory JSON = new JsonFactory();
 
+    private final ActorSystem<?> system;
     private final SeriesSelect select;
     private final ShardPartials partials;
     private final MetricsHttpSettings settings;
     private final Executor executor;
 
     PrometheusQuery(ActorSystem<?> system, SeriesSelect select, MetricsHttpSettings settings) {
+        this.system = system;
         this.select = select;
         this.partials = new ShardPartials(system, settings);
         this.settings = settings;
         this.executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("shardview.dispatchers.promql"));
     }
 
-    /** {@code api/v1/query?query=&time=&timeout=}. */
+    /** {@code api/v1/query?query=&time=&timeout=&region=}. */
     Route instant(String tenant) {
-        return PrometheusMetadata.params(params -> parsedThenRun(tenant, () -> {
+        return PrometheusMetadata.params(params -> parsedThenRun(() -> {
             long time = PrometheusMetadata.first(params, "time")
                     .map(t -> parameter("time", () -> Durations.parseTime(t)))
                     .orElse(System.currentTimeMillis());
             String query = PrometheusMetadata.first(params, "query").orElse("");
-            return new Request(query, expression(query), time, time, 0, timeout(params));
+            return new Request(shards(tenant, params), query, expression(query), time, time, 0, timeout(params));
         }));
     }
 
-    /** {@code api/v1/query_range?query=&start=&end=&step=&timeout=}. */
+    /** {@code api/v1/query_range?query=&start=&end=&step=&timeout=&region=}. */
     Route range(String tenant) {
-        return PrometheusMetadata.params(params -> parsedThenRun(tenant, () -> {
+        return PrometheusMetadata.params(params -> parsedThenRun(() -> {
             long start = parameter("start", () -> Durations.parseTime(required(params, "start")));
             long end = parameter("end", () -> Durations.parseTime(required(params, "end")));
             long step = parameter("step", () -> Durations.parseStep(required(params, "step")));
@@ -89,12 +91,12 @@ final class PrometheusQuery {
                 throw new IllegalArgumentException("invalid expression type \""
                         + expr.type().words() + "\" for range query, must be Scalar or instant Vector");
             }
-            return new Request(query, expr, start, end, step, timeout(params));
+            return new Request(shards(tenant, params), query, expr, start, end, step, timeout(params));
         }));
     }
 
     /** Runs the request {@code parse} reads, or answers why it cannot: 400 bad_data, or 422 execution. */
-    private Route parsedThenRun(String tenant, java.util.function.Supplier<Request> parse) {
+    private Route parsedThenRun(java.util.function.Supplier<Request> parse) {
         Request request;
         try {
             request = parse.get();
@@ -103,17 +105,24 @@ final class PrometheusQuery {
         } catch (UnsupportedQuery e) {
             return complete(PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", e.getMessage()));
         }
-        return run(tenant, request);
+        return run(request);
+    }
+
+    /** The tenant's shards in the region the {@code region} parameter names (this node's when absent). */
+    private TenantShards shards(String tenant, Map<String, List<String>> params) {
+        return TenantShards.in(
+                system, tenant, PrometheusMetadata.first(params, "region").orElse(null));
     }
 
     /** A query to run: an instant query has {@code step} 0 and start = end. */
-    private record Request(String query, Expr expr, long start, long end, long step, long timeoutNanos) {}
+    private record Request(
+            TenantShards shards, String query, Expr expr, long start, long end, long step, long timeoutNanos) {}
 
     /**
      * Runs the query: the aggregations {@link Pushdown} allows are asked of the shards in part, every other selector's
      * series are fetched, all at once; then the evaluation, on the PromQL pool.
      */
-    private Route run(String tenant, Request request) {
+    private Route run(Request request) {
         Evaluator.Settings limits = Evaluator.Settings.defaults()
                 .withMaxSamples(settings.maxPointsPerQuery())
                 .withTimeout(request.timeoutNanos());
@@ -124,7 +133,7 @@ final class PrometheusQuery {
         List<CompletableFuture<List<List<PartialAggregation.Group>>>> parts = new ArrayList<>();
         for (int i = 0; i < pushed.size(); i++) {
             parts.add(partials.ask(
-                            tenant,
+                            request.shards(),
                             request.query(),
                             i,
                             request.start(),
@@ -136,7 +145,7 @@ final class PrometheusQuery {
                             timeoutMillis)
                     .toCompletableFuture());
         }
-        CompletionStage<HttpResponse> answer = fetch(tenant, ranges)
+        CompletionStage<HttpResponse> answer = fetch(request.shards(), ranges)
                 .thenCombine(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)), (series, done) -> series)
                 .thenApplyAsync(
                         series -> {
@@ -154,12 +163,12 @@ final class PrometheusQuery {
 
     /** Every selector's series, each asked of all shards at once. */
     private CompletableFuture<Map<List<Matcher>, List<Series>>> fetch(
-            String tenant, Map<Expr.VectorSelector, SelectorRanges.Range> ranges) {
+            TenantShards shards, Map<Expr.VectorSelector, SelectorRanges.Range> ranges) {
         Map<List<Matcher>, CompletableFuture<List<Series>>> asks = new IdentityHashMap<>();
         long perSelector = Math.max(1, settings.maxPointsPerQuery() / Math.max(1, ranges.size()));
         ranges.forEach((selector, range) -> asks.put(
                 selector.matchers(),
-                select.points(tenant, List.of(specs(selector.matchers())), range.min(), range.max(), perSelector)
+                select.points(shards, List.of(specs(selector.matchers())), range.min(), range.max(), perSelector)
                         .thenApply(found -> series(found.values()))
                         .toCompletableFuture()));
         return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))

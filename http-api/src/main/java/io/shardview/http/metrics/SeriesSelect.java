@@ -35,9 +35,9 @@ final class SeriesSelect {
      * labels; fails with {@link TooManyPoints} past {@code maxPoints} (a shard sends at most its {@link EveryShard#share}).
      */
     CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> points(
-            String tenant, List<List<MatcherSpec>> selectors, long startMs, long endMs, long maxPoints) {
+            TenantShards shards, List<List<MatcherSpec>> selectors, long startMs, long endMs, long maxPoints) {
         long perShard = EveryShard.share(settings, maxPoints);
-        return select(tenant, selectors, startMs, endMs, true, perShard).thenApply(series -> {
+        return select(shards, selectors, startMs, endMs, true, perShard).thenApply(series -> {
             long total = 0;
             for (MetricsShard.SeriesPoints s : series.values()) total += s.timestamps().length;
             if (total > maxPoints) throw new TooManyPoints(maxPoints);
@@ -47,12 +47,12 @@ final class SeriesSelect {
 
     /** The label sets of the series matching any selector and holding a point in [startMs, endMs], sorted. */
     CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> labels(
-            String tenant, List<List<MatcherSpec>> selectors, long startMs, long endMs) {
-        return select(tenant, selectors, startMs, endMs, false, Long.MAX_VALUE);
+            TenantShards shards, List<List<MatcherSpec>> selectors, long startMs, long endMs) {
+        return select(shards, selectors, startMs, endMs, false, Long.MAX_VALUE);
     }
 
     private CompletionStage<TreeMap<String, MetricsShard.SeriesPoints>> select(
-            String tenant,
+            TenantShards shards,
             List<List<MatcherSpec>> selectors,
             long startMs,
             long endMs,
@@ -63,7 +63,7 @@ final class SeriesSelect {
             asks.addAll(EveryShard.ask(
                     system,
                     settings,
-                    tenant,
+                    shards,
                     replyTo ->
                             new MetricsShard.Select(matchers, startMs, endMs, withPoints, maxPointsPerShard, replyTo)));
         }

@@ -29,7 +29,7 @@ final class ShardPartials {
      * {@link QueryException.Timeout} when a shard ran out of time, with {@link QueryException} for any other failure.
      */
     CompletionStage<List<List<PartialAggregation.Group>>> ask(
-            String tenant,
+            TenantShards shards,
             String query,
             int aggregation,
             long queryStart,
@@ -43,11 +43,11 @@ final class ShardPartials {
         List<CompletableFuture<MetricsShard.Partials>> asks = EveryShard.ask(
                 system,
                 settings,
-                tenant,
+                shards,
                 replyTo -> new MetricsShard.AggregatePartially(
                         query, aggregation, queryStart, queryEnd, start, end, step, perShard, timeoutMillis, replyTo));
         return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<List<PartialAggregation.Group>> shards = new ArrayList<>(asks.size());
+            List<List<PartialAggregation.Group>> perShardGroups = new ArrayList<>(asks.size());
             for (CompletableFuture<MetricsShard.Partials> ask : asks) {
                 MetricsShard.Partials partials = ask.join();
                 if (partials.tooMany()) throw new SeriesSelect.TooManyPoints(perShard);
@@ -58,9 +58,9 @@ final class ShardPartials {
                 for (MetricsShard.PartialGroup g : partials.groups()) {
                     groups.add(new PartialAggregation.Group(Labels.of(g.labels()), g.values(), g.counts()));
                 }
-                shards.add(groups);
+                perShardGroups.add(groups);
             }
-            return shards;
+            return perShardGroups;
         });
     }
 }

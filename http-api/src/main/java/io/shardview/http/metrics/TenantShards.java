@@ -1,0 +1,68 @@
+package io.shardview.http.metrics;
+
+import io.shardview.entity.metrics.MetricsShard;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * The metrics shards a read asks: a tenant's in this node's region, or in the region a read's {@code region}
+ * parameter names. Metrics are not replicated: each region stores what its own nodes ingested (docs/regions.md,
+ * "Metrics shards across regions"), and a read of another region's metrics goes to that region's shards through a
+ * sharding proxy, started once per region when first needed. {@code region} is null for this node's region.
+ */
+record TenantShards(String tenant, String region) {
+    /** Each node's regions that have a metrics shard proxy (nodes of several regions may share a JVM in tests). */
+    private static final Map<ActorSystem<?>, Set<String>> PROXIES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The tenant's shards in this node's region. */
+    static TenantShards here(String tenant) {
+        return new TenantShards(tenant, null);
+    }
+
+    /**
+     * The tenant's shards in {@code region}: this node's region when absent or blank or this node's own; another
+     * region of the cluster by its name. An unknown region is an {@link IllegalArgumentException} naming the cluster's
+     * regions (a 400 for the client).
+     */
+    static TenantShards in(ActorSystem<?> system, String tenant, String region) {
+        if (region == null || region.isBlank()) return here(tenant);
+        boolean clustered =
+                system.settings().config().getString("pekko.actor.provider").equals("cluster");
+        String self = clustered ? Cluster.get(system).selfMember().dataCenter() : "default";
+        if (region.equals(self)) return here(tenant);
+        List<String> regions = clustered
+                ? Cluster.get(system).state().getAllDataCenters().stream()
+                        .sorted()
+                        .toList()
+                : List.of(self);
+        if (!regions.contains(region)) {
+            throw new IllegalArgumentException(
+                    "unknown region \"" + region + "\": the cluster's regions are " + String.join(", ", regions));
+        }
+        Set<String> proxies = PROXIES.computeIfAbsent(system, s -> Collections.synchronizedSet(new HashSet<>()));
+        if (proxies.add(region)) {
+            ClusterSharding.get(system)
+                    .init(Entity.of(MetricsShard.ENTITY_KEY, context -> Behaviors.<MetricsShard.Command>empty())
+                            .withDataCenter(region));
+        }
+        return new TenantShards(tenant, region);
+    }
+
+    /** Shard {@code shard} of the tenant, in its region. */
+    EntityRef<MetricsShard.Command> shard(ActorSystem<?> system, int shard) {
+        String id = MetricsShard.entityId(tenant, shard);
+        return region == null
+                ? ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, id)
+                : ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, id, region);
+    }
+}
