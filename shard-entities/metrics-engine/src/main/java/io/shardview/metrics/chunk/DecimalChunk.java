@@ -288,6 +288,16 @@ public final class DecimalChunk {
         }
 
         @Override
+        public int copyRest(long[] into, double[] intoValues, int at) {
+            int from = i + 1;
+            int n = Math.max(0, ts.length - from);
+            System.arraycopy(ts, from, into, at, n);
+            System.arraycopy(values, from, intoValues, at, n);
+            i = ts.length;
+            return n;
+        }
+
+        @Override
         public long timestamp() {
             return ts[i];
         }

@@ -64,35 +64,55 @@ final class Calls {
         RangeVector range = evaluator.rangeVector(rangeArg, grid);
         boolean keepName = c.function().equals("last_over_time");
         List<Series> series = range.series();
-        Labels[] labels = new Labels[series.size()]; // each series' output labels, made once, shared by every step
-        int[] lo = new int[series.size()]; // windows only move forward: each series' window bounds follow them
-        int[] hi = new int[series.size()];
-        for (int k = 0; k < labels.length; k++) {
-            labels[k] =
-                    keepName ? series.get(k).labels() : series.get(k).labels().withoutName();
+        int steps = grid.size();
+        long[] starts = new long[steps];
+        long[] ends = new long[steps];
+        for (int i = 0; i < steps; i++) {
+            starts[i] = range.windowStart(grid.time(i));
+            ends[i] = range.windowEnd(grid.time(i));
         }
-        List<List<Sample>> steps = new ArrayList<>(grid.size());
-        for (int i = 0; i < grid.size(); i++) {
-            long time = grid.time(i);
-            long start = range.windowStart(time);
-            long end = range.windowEnd(time);
-            List<Sample> step = new ArrayList<>();
-            for (int k = 0; k < labels.length; k++) {
-                long[] ts = series.get(k).timestamps();
-                while (lo[k] < ts.length && ts[lo[k]] < start) lo[k]++;
-                if (hi[k] < lo[k]) hi[k] = lo[k];
-                while (hi[k] < ts.length && ts[hi[k]] <= end) hi[k]++;
-                if (hi[k] <= lo[k]) continue;
-                var window = new RangeFunctions.Window(
-                        ts, series.get(k).values(), lo[k], hi[k], start, end, range.rangeMillis(), time);
-                Double value = function.apply(window, params[i]);
-                if (value != null) step.add(new Sample(labels[k], value));
+        // Series by series, each one's points read once in order (its windows only move forward), then the steps put
+        // together: step by step over every series would touch every series' arrays at each step.
+        Labels[] labels = new Labels[series.size()]; // each series' output labels, made once, shared by every step
+        double[][] values = new double[series.size()][];
+        boolean[][] present = new boolean[series.size()][];
+        for (int k = 0; k < labels.length; k++) {
+            Series s = series.get(k);
+            labels[k] = keepName ? s.labels() : s.labels().withoutName();
+            long[] ts = s.timestamps();
+            int lo = 0;
+            int hi = 0;
+            for (int i = 0; i < steps; i++) {
+                while (lo < ts.length && ts[lo] < starts[i]) lo++;
+                if (hi < lo) hi = lo;
+                while (hi < ts.length && ts[hi] <= ends[i]) hi++;
+                if (hi <= lo) continue;
+                Double value = function.apply(
+                        new RangeFunctions.Window(
+                                ts, s.values(), lo, hi, starts[i], ends[i], range.rangeMillis(), grid.time(i)),
+                        params[i]);
+                if (value == null) continue;
+                if (values[k] == null) {
+                    values[k] = new double[steps];
+                    present[k] = new boolean[steps];
+                }
+                values[k][i] = value;
+                present[k][i] = true;
             }
-            steps.add(Evaluator.requireUniqueLabels(step));
-            evaluator.count(step.size());
             evaluator.checkDeadline();
         }
-        return new Vectors(steps);
+        // Labels distinct across the series are distinct within every step: checked once, not at each step.
+        boolean distinct = new HashSet<>(List.of(labels)).size() == labels.length;
+        List<List<Sample>> out = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            List<Sample> step = new ArrayList<>();
+            for (int k = 0; k < labels.length; k++) {
+                if (present[k] != null && present[k][i]) step.add(new Sample(labels[k], values[k][i]));
+            }
+            out.add(distinct ? step : Evaluator.requireUniqueLabels(step));
+            evaluator.count(step.size());
+        }
+        return new Vectors(out);
     }
 
     private Vectors vector(Expr e, Grid grid) {

@@ -337,10 +337,17 @@ final class SeriesData {
     }
 
     Points read(long start, long end) {
-        long[] t = new long[16];
-        double[] v = new double[16];
+        int first = chunks.isEmpty() ? 0 : chunkFor(start);
+        int from = lowerBound(headTs, headSize, start);
+        int to = end == Long.MAX_VALUE ? headSize : lowerBound(headTs, headSize, end + 1);
+        int capacity = Math.max(0, to - from); // and the points of every chunk in range: no array grows
+        for (int c = first; c < chunks.size() && chunks.get(c).minT() <= end; c++) {
+            if (chunks.get(c).maxT() >= start) capacity += chunks.get(c).count();
+        }
+        long[] t = new long[capacity];
+        double[] v = new double[capacity];
         int n = 0;
-        for (int c = chunks.isEmpty() ? 0 : chunkFor(start); c < chunks.size(); c++) {
+        for (int c = first; c < chunks.size(); c++) {
             SealedChunk chunk = chunks.get(c);
             if (chunk.minT() > end) {
                 break;
@@ -349,25 +356,19 @@ final class SeriesData {
                 continue;
             }
             ChunkIterator it = Chunks.iterator(chunk.bytes());
+            if (chunk.minT() >= start && chunk.maxT() <= end) { // wholly in range: copied as decoded
+                n += it.copyRest(t, v, n);
+                continue;
+            }
             while (it.next()) {
                 long ts = it.timestamp();
                 if (ts >= start && ts <= end) {
-                    if (n == t.length) {
-                        t = Arrays.copyOf(t, n * 2);
-                        v = Arrays.copyOf(v, n * 2);
-                    }
                     t[n] = ts;
                     v[n++] = it.value();
                 }
             }
         }
-        int from = lowerBound(headTs, headSize, start);
-        int to = end == Long.MAX_VALUE ? headSize : lowerBound(headTs, headSize, end + 1);
         if (to > from) {
-            if (n + to - from > t.length) {
-                t = Arrays.copyOf(t, n + to - from);
-                v = Arrays.copyOf(v, n + to - from);
-            }
             System.arraycopy(headTs, from, t, n, to - from);
             System.arraycopy(headValues, from, v, n, to - from);
             n += to - from;
