@@ -1,9 +1,5 @@
 package io.shardview.metrics.chunk;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Reads bit fields most-significant-bit first, the inverse of {@link BitWriter}.
  *
@@ -70,19 +66,7 @@ public final class BitReader {
         }
     }
 
-    /** Eight bytes of an array as one big-endian long. */
-    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
-    /** Loads whole bytes until more than 56 bits are buffered: eight bytes at once where eight remain. */
     private void refill() {
-        if (pos + 8 <= buf.length) {
-            int take = (64 - accBits) >>> 3; // whole bytes that fit, at least one as accBits <= 56
-            long word = (long) LONG_BE.get(buf, pos);
-            acc = take == 8 ? word : (acc << (take * 8)) | (word >>> (64 - take * 8));
-            pos += take;
-            accBits += take * 8;
-            return;
-        }
         while (accBits <= 56) {
             int b = pos < buf.length ? buf[pos] & 0xFF : 0;
             pos++;
