@@ -109,8 +109,11 @@ public final class Circuit {
      * LOWER(i), COALESCE(v, 1), bo = 1 and a CAST it has no form of are refused), and its result types where
      * Calcite's differed (b % 7 of a bigint b is a bigint); a view created under an older revision keeps its types.
      * Also 3: VARCHAR(n) keeps its length (a longer value is refused); a table created before keeps VARCHAR uncut.
+     * 4: inner joins get their WHERE conditions pushed into and below them and are ordered by the join graph
+     * (io.shardview.circuit.sql.JoinOrder); a view created before keeps its plan, and with it the state its snapshot
+     * holds.
      */
-    public static final int SQL_REVISION = 3;
+    public static final int SQL_REVISION = 4;
 
     /**
      * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older

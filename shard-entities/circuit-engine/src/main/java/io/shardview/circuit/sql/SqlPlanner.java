@@ -278,6 +278,7 @@ public final class SqlPlanner {
             rel = RelDecorrelator.decorrelateQuery(
                     rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
             rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted);
+            if (revision >= 4) rel = JoinOrder.optimize(rel);
             return named(rel, root.validatedRowType.getFieldNames());
         } catch (PlanningException e) {
             throw e;
