@@ -132,6 +132,7 @@ class AuthTest {
                         Call.post("/v1/tenants/a/ingest", "application/json", batch),
                         Call.post("/v1/tenants/a/query", "application/json", "{\"sql\": \"SELECT id FROM t\"}"),
                         Call.get("/v1/tenants/a/views/v"),
+                        Call.get("/v1/tenants/a/views/v/plan"),
                         Call.get("/v1/tenants/a/tables/t"),
                         Call.post("/v1/tenants/a/prom/api/v1/import/prometheus", "text/plain", "up 1\n"),
                         Call.post(

@@ -77,6 +77,7 @@ class CrossNodeSerializationTest {
         assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", null, 0, ref()));
         assertRoundTrip(new TenantCircuit.ReadRows("v", true, 100, "cursor", 7L, 250L, ref()));
         assertRoundTrip(new TenantCircuit.Describe(ref()));
+        assertRoundTrip(new TenantCircuit.ExplainView("v", ref()));
         assertRoundTrip(new TenantCircuit.Query("SELECT 1", 1_700_000_000_000L, ref()));
         assertRoundTrip(new TenantCircuit.ReplayChanges("v", 7L, ref()));
         assertRoundTrip(new TenantCircuit.ReplayChanges("v", null, ref()));
@@ -116,6 +117,14 @@ class CrossNodeSerializationTest {
                         new TenantCircuit.BudgetUse(10_000_000L, 12L, true),
                         "max-batch-ops",
                         new TenantCircuit.BudgetUse(100_000L, null, false))));
+        assertRoundTrip(new TenantCircuit.ViewPlan(
+                "v",
+                4,
+                4,
+                3,
+                List.of(
+                        new TenantCircuit.PlanOperator(0, "Read", "a", List.of(), 0),
+                        new TenantCircuit.PlanOperator(1, "InnerJoin", null, List.of(0, 0), 12))));
         assertRoundTrip(new TenantCircuit.BudgetsReply(
                 Map.of("max-views", new TenantCircuit.BudgetUse(Integer.MAX_VALUE + 1L, 2L, false))));
         ViewChange change =

@@ -376,6 +376,68 @@ class TenantApiTest {
         assertEquals(415, t.post("query", "application/sql", "SELECT 1").statusCode());
     }
 
+    /** docs/api.md, "Plan of a view": a view's operators in order, what each reads, and the state each holds. */
+    @Test
+    void aViewsPlanShowsItsOperatorsAndTheirStateWithJoinsOrderedByTheirConditions() throws Exception {
+        TenantClient t = new TenantClient(node, "plans");
+        t.sql(
+                """
+        CREATE TABLE a (id BIGINT NOT NULL, x INT, PRIMARY KEY (id));
+        CREATE TABLE b (id BIGINT NOT NULL, y INT, PRIMARY KEY (id));
+        CREATE TABLE c (id BIGINT NOT NULL, x INT, y INT, PRIMARY KEY (id));
+        CREATE VIEW abc AS SELECT a.id, b.id AS bid FROM a, b, c WHERE a.x = c.x AND b.y = c.y AND c.id > 0
+        """,
+                200);
+        StringBuilder ops = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            ops.append(i == 1 ? "" : ",")
+                    .append("{\"op\": \"insert\", \"table\": \"a\", \"row\": {\"id\": ")
+                    .append(i)
+                    .append(", \"x\": ")
+                    .append(i)
+                    .append("}},{\"op\": \"insert\", \"table\": \"b\", \"row\": {\"id\": ")
+                    .append(i)
+                    .append(", \"y\": ")
+                    .append(i)
+                    .append("}},{\"op\": \"insert\", \"table\": \"c\", \"row\": {\"id\": ")
+                    .append(i)
+                    .append(", \"x\": ")
+                    .append(i)
+                    .append(", \"y\": ")
+                    .append(i)
+                    .append("}}");
+        }
+        t.ingest("{\"ops\": [" + ops + "]}", 200);
+        JsonNode plan = t.json(t.get("views/abc/plan"), 200);
+        assertEquals("abc", plan.get("view").asText());
+        assertEquals(2, plan.get("version").asLong());
+        assertEquals(10, plan.get("rows").asLong());
+        JsonNode operators = plan.get("operators");
+        java.util.Set<String> reads = new java.util.TreeSet<>();
+        long joins = 0;
+        long state = 0;
+        for (int i = 0; i < operators.size(); i++) {
+            JsonNode o = operators.get(i);
+            assertEquals(i, o.get("id").asInt());
+            if (o.has("reads")) reads.add(o.get("reads").asText());
+            else for (JsonNode input : o.get("inputs")) assertTrue(input.asInt() < i, "inputs come first: " + o);
+            if (o.get("operator").asText().equals("InnerJoin")) {
+                joins++;
+                // Joined on their conditions, a and b never meet alone: no join holds their 100-row product.
+                assertTrue(o.get("state_rows").asLong() <= 40, plan.toString());
+            }
+            state += o.get("state_rows").asLong();
+        }
+        assertEquals(java.util.Set.of("a", "b", "c"), reads);
+        assertEquals(2, joins, plan.toString());
+        assertEquals(state, plan.get("state_rows").asLong());
+        assertTrue(state > 0);
+        assertEquals(404, t.get("views/missing/plan").statusCode());
+        assertEquals(
+                404,
+                new TenantClient(node, "never-planned").get("views/abc/plan").statusCode());
+    }
+
     @Test
     void realsAreFloat4AndReadWithTheirOwnDigits() throws Exception {
         TenantClient t = tenant("reals");

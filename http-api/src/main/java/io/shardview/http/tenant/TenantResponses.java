@@ -79,6 +79,30 @@ final class TenantResponses {
         return Json.response(StatusCodes.OK, info);
     }
 
+    /** A view's operator graph (docs/api.md, "Plan of a view"). */
+    static HttpResponse viewPlan(TenantCircuit.ViewPlan plan) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("view", plan.view());
+        body.put("version", plan.version());
+        body.put("sql_revision", plan.revision());
+        body.put("rows", plan.rows());
+        long state = 0;
+        List<Map<String, Object>> operators = new java.util.ArrayList<>();
+        for (TenantCircuit.PlanOperator o : plan.operators()) {
+            Map<String, Object> operator = new LinkedHashMap<>();
+            operator.put("id", o.id());
+            operator.put("operator", o.operator());
+            if (o.relation() != null) operator.put("reads", o.relation());
+            else operator.put("inputs", o.inputs());
+            operator.put("state_rows", o.stateRows());
+            operators.add(operator);
+            state += o.stateRows();
+        }
+        body.put("state_rows", state);
+        body.put("operators", operators);
+        return Json.response(StatusCodes.OK, body);
+    }
+
     private static List<Map<String, Object>> columns(List<TenantCircuit.ColumnInfo> columns) {
         return columns.stream()
                 .map(c -> {

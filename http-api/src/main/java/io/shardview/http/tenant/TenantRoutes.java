@@ -117,6 +117,9 @@ public final class TenantRoutes {
         return concat(
                 pathEnd(() -> endpoint("/v1/tenants/{t}/views/{v}", tenant, () -> get(() -> read(tenant, view, true)))),
                 path(
+                        "plan",
+                        () -> endpoint("/v1/tenants/{t}/views/{v}/plan", tenant, () -> get(() -> plan(tenant, view)))),
+                path(
                         "changes",
                         () -> endpoint(
                                 "/v1/tenants/{t}/views/{v}/changes",
@@ -218,6 +221,17 @@ public final class TenantRoutes {
                     ids -> Json.response(StatusCodes.OK, TenantListing.of(ids, page, only)),
                     TenantEndpoints.Effect.READ);
         }));
+    }
+
+    /** A view's operator graph with the state each operator holds. */
+    private Route plan(String tenant, String view) {
+        return reply(
+                this.<TenantCircuit.ExplainReply>ask(
+                        tenant, settings.askTimeout(), replyTo -> new TenantCircuit.ExplainView(view, replyTo)),
+                r -> r instanceof TenantCircuit.ViewPlan plan
+                        ? TenantResponses.viewPlan(plan)
+                        : TenantResponses.refused((TenantCircuit.Refused) r),
+                TenantEndpoints.Effect.READ);
     }
 
     private Route describe(String tenant) {

@@ -69,6 +69,18 @@ public final class Circuit {
         return rows;
     }
 
+    /**
+     * View {@code name}'s operator graph with the state each operator holds (EXPLAIN), its own rows, and the SQL
+     * revision it was planned under; empty when there is no such view.
+     */
+    public Optional<ViewPlan> explain(String name) {
+        MaterializedView v = views.get(name);
+        return v == null ? Optional.empty() : Optional.of(new ViewPlan(v.revision, v.rowCount, v.dataflow.explain()));
+    }
+
+    /** See {@link #explain}. */
+    public record ViewPlan(int revision, long rows, List<io.shardview.circuit.compiler.Dataflow.Explained> operators) {}
+
     /** The estimated bytes of that state, summed as {@link #stateRows} is. */
     public long stateBytes() {
         long bytes = 0;

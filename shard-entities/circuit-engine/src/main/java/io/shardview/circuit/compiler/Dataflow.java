@@ -64,6 +64,30 @@ public final class Dataflow {
         return String.join(", ", out);
     }
 
+    /**
+     * One node of the operator graph as {@code EXPLAIN} shows it: a leaf reading a table or view ({@code relation}),
+     * or an operator over earlier nodes ({@code inputs}, by index) with the state entries it holds.
+     */
+    public record Explained(int id, String operator, String relation, List<Integer> inputs, long stateRows) {}
+
+    /** The nodes in order, the last being the view's output. */
+    public List<Explained> explain() {
+        List<Explained> out = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            out.add(
+                    n.operator() == null
+                            ? new Explained(i, "Read", n.relation(), List.of(), 0)
+                            : new Explained(
+                                    i,
+                                    n.operator().getClass().getSimpleName(),
+                                    null,
+                                    Arrays.stream(n.inputs()).boxed().toList(),
+                                    n.operator().stateRows()));
+        }
+        return out;
+    }
+
     /** The tables and views this dataflow reads. */
     public Set<String> relations() {
         return relations;

@@ -90,6 +90,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     IngestMany,
                     ReadRows,
                     Describe,
+                    ExplainView,
                     Query,
                     ReplayChanges,
                     Stop,
@@ -231,6 +232,9 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     /** The tenant's tables and views. */
     public record Describe(ActorRef<DescribeReply> replyTo) implements Command {}
 
+    /** A view's operator graph with the state each operator holds (EXPLAIN). */
+    public record ExplainView(String view, ActorRef<ExplainReply> replyTo) implements Command {}
+
     /** A one-off SELECT over current tables and views; deadlineMillis as {@link ExecuteSql}'s. */
     public record Query(String sql, long deadlineMillis, ActorRef<QueryReply> replyTo) implements Command {}
 
@@ -279,9 +283,29 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     /** Reply to {@link Query}. */
     public sealed interface QueryReply extends CborSerializable permits QueryRows, Refused {}
 
+    /** Reply to {@link ExplainView}. */
+    public sealed interface ExplainReply extends CborSerializable permits ViewPlan, Refused {}
+
+    /**
+     * A view's plan at {@code version}: the SQL revision it was planned under, its rows, and its operators in order
+     * (the last is the output), each a read of a table or view or an operator over earlier ones by index.
+     */
+    public record ViewPlan(String view, long version, int revision, long rows, List<PlanOperator> operators)
+            implements ExplainReply {}
+
+    /** One node of a {@link ViewPlan}. */
+    public record PlanOperator(int id, String operator, String relation, List<Integer> inputs, long stateRows) {}
+
     /** The request changed nothing: why, as a kind the HTTP layer maps to a status, and where. */
     public record Refused(RejectionKind kind, String message, Map<String, Object> details)
-            implements SqlReply, IngestReply, ReadReply, DescribeReply, QueryReply, BudgetsAnswer, HomeReply {}
+            implements SqlReply,
+                    IngestReply,
+                    ReadReply,
+                    DescribeReply,
+                    QueryReply,
+                    BudgetsAnswer,
+                    HomeReply,
+                    ExplainReply {}
 
     /** Every statement applied (or, with {@code duplicate}, applied before under the same Idempotency-Key). */
     public record SqlApplied(long version, List<DdlResult.ChangedObject> objects, boolean duplicate)
@@ -774,6 +798,11 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                         (state, d) -> waitForHome(state)
                                 ? Effect().stash()
                                 : answer(d.replyTo(), TenantReads.describe(state)))
+                .onCommand(
+                        ExplainView.class,
+                        (state, e) -> waitForHome(state)
+                                ? Effect().stash()
+                                : answer(e.replyTo(), TenantReads.explain(state, e.view())))
                 .onCommand(SetBudgets.class, (state, set) -> write(state, set, 0))
                 .onCommand(SetHome.class, (state, set) -> write(state, set, 0))
                 .onCommand(ReplayChanges.class, (state, r) -> answer(r.replyTo(), TenantReads.replay(state, r)))
@@ -864,6 +893,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
         else if (command instanceof QueryPlanned p) reply(p.request().replyTo(), refused);
         else if (command instanceof ReadRows read) reply(read.replyTo(), refused);
         else if (command instanceof Describe describe) reply(describe.replyTo(), refused);
+        else if (command instanceof ExplainView explain) reply(explain.replyTo(), refused);
         else if (command instanceof SetBudgets set) reply(set.replyTo(), refused);
         else if (command instanceof SetHome set) reply(set.replyTo(), refused);
         else if (command instanceof IngestMany ingest) {
@@ -1480,6 +1510,24 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                     RowJson.rows(page.rows()),
                     page.next(),
                     freshness);
+        }
+
+        static ExplainReply explain(TenantState state, String view) {
+            long version = state.circuit.version();
+            if (version == 0) return new Refused(RejectionKind.NOT_FOUND, "no tenant named " + state.tenant, Map.of());
+            return state.circuit
+                    .explain(view)
+                    .<ExplainReply>map(plan -> new ViewPlan(
+                            view,
+                            version,
+                            plan.revision(),
+                            plan.rows(),
+                            plan.operators().stream()
+                                    .map(o -> new PlanOperator(
+                                            o.id(), o.operator(), o.relation(), o.inputs(), o.stateRows()))
+                                    .toList()))
+                    .orElseGet(() -> new Refused(
+                            RejectionKind.NOT_FOUND, "no view named " + view + " in tenant " + state.tenant, Map.of()));
         }
 
         static DescribeReply describe(TenantState state) {
