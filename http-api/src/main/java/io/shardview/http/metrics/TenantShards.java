@@ -1,29 +1,20 @@
 package io.shardview.http.metrics;
 
+import io.shardview.entity.RegionProxies;
 import io.shardview.entity.metrics.MetricsShard;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The metrics shards a read asks: a tenant's in this node's region, or in the region a read's {@code region}
  * parameter names. Metrics are not replicated: each region stores what its own nodes ingested (docs/regions.md,
- * "Metrics shards across regions"), and a read of another region's metrics goes to that region's shards through a
- * sharding proxy, started once per region when first needed. {@code region} is null for this node's region.
+ * "Metrics shards across regions"), and a read of another region's metrics goes to that region's shards through this
+ * node's proxy of them ({@link RegionProxies}). {@code region} is null for this node's region.
  */
 record TenantShards(String tenant, String region) {
-    /** Each node's regions that have a metrics shard proxy (nodes of several regions may share a JVM in tests). */
-    private static final Map<ActorSystem<?>, Set<String>> PROXIES = Collections.synchronizedMap(new WeakHashMap<>());
-
     /** The tenant's shards in this node's region. */
     static TenantShards here(String tenant) {
         return new TenantShards(tenant, null);
@@ -49,12 +40,6 @@ record TenantShards(String tenant, String region) {
             throw new IllegalArgumentException(
                     "unknown region \"" + region + "\": the cluster's regions are " + String.join(", ", regions));
         }
-        Set<String> proxies = PROXIES.computeIfAbsent(system, s -> Collections.synchronizedSet(new HashSet<>()));
-        if (proxies.add(region)) {
-            ClusterSharding.get(system)
-                    .init(Entity.of(MetricsShard.ENTITY_KEY, context -> Behaviors.<MetricsShard.Command>empty())
-                            .withDataCenter(region));
-        }
         return new TenantShards(tenant, region);
     }
 
@@ -63,6 +48,6 @@ record TenantShards(String tenant, String region) {
         String id = MetricsShard.entityId(tenant, shard);
         return region == null
                 ? ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, id)
-                : ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, id, region);
+                : RegionProxies.get(system).entityRef(MetricsShard.ENTITY_KEY, id, region);
     }
 }

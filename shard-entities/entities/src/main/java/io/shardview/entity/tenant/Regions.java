@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
@@ -50,28 +47,6 @@ public final class Regions {
         this.readJournal = config.getString("pekko.persistence.journal.plugin").equals("jdbc-journal")
                 ? "jdbc-read-journal"
                 : null;
-        // Before sharding shuts down: a proxy holding a message for a region that is gone would keep the node's
-        // shutdown waiting for the whole sharding phase. What the proxies hold is dropped; replicas catch up later.
-        if (clustered) {
-            org.apache.pekko.actor.CoordinatedShutdown.get(system)
-                    .addTask(
-                            org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeClusterShutdown(),
-                            "stop-tenant-proxies-to-other-regions",
-                            () -> {
-                                stopProxies();
-                                return java.util.concurrent.CompletableFuture.completedFuture(
-                                        org.apache.pekko.Done.getInstance());
-                            });
-        }
-    }
-
-    private synchronized void stopProxies() {
-        var classic = org.apache.pekko.cluster.sharding.ClusterSharding.get(
-                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system));
-        for (String region : proxies) {
-            classic.shardRegionProxy(TenantCircuit.ENTITY_KEY.name(), region)
-                    .tell(org.apache.pekko.actor.PoisonPill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
-        }
     }
 
     /** The region of this node. */
@@ -96,20 +71,6 @@ public final class Regions {
                 .sorted()
                 .toList();
     }
-
-    /**
-     * Makes sure this node has a proxy to the tenant shards of {@code region}, through which entity refs of that
-     * region deliver (Cluster Sharding runs per region; a proxy is started once per region, when first needed).
-     */
-    synchronized void ensureProxy(String region) {
-        if (proxies.add(region)) {
-            ClusterSharding.get(system)
-                    .init(Entity.of(TenantCircuit.ENTITY_KEY, context -> Behaviors.<TenantCircuit.Command>empty())
-                            .withDataCenter(region));
-        }
-    }
-
-    private final java.util.Set<String> proxies = new java.util.HashSet<>();
 
     /** Whether this node sees region {@code region} as cut off (its failure detector says so). */
     boolean unreachable(String region) {

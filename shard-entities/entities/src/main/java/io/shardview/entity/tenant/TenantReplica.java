@@ -1,5 +1,6 @@
 package io.shardview.entity.tenant;
 
+import io.shardview.entity.RegionProxies;
 import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.tenant.TenantCircuit.Command;
 import io.shardview.entity.tenant.TenantCircuit.HomeAnswer;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
@@ -166,8 +166,7 @@ final class TenantReplica {
     }
 
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> replicaIn(String region) {
-        regions.ensureProxy(region);
-        return ClusterSharding.get(actor.getSystem()).entityRefFor(TenantCircuit.ENTITY_KEY, tenant, region);
+        return RegionProxies.get(actor.getSystem()).entityRef(TenantCircuit.ENTITY_KEY, tenant, region);
     }
 
     // ---- which region is home ---------------------------------------------------------------
