@@ -508,6 +508,38 @@ for reason in (None, "timeout", "refused"):
     f.add("errors_total", labels, samples)
 
 
+# edge_requests_total, edge_gauge: scraped every 10 s from T0, so a sample lies on every 5 min and 1 h bucket edge
+# (T0+100+300k, T0+800+3600k), the case where a Prometheus 2 window [t-range, t] holds one point more than the
+# rollup buckets before t: what reading rollups must get right. Their own generator, so the families above keep
+# their values.
+edge_rng = random.Random(SEED + 1)
+f = family("edge_requests", "counter", "Requests, scraped on bucket edges.")
+for inst, fractional in (("edge-1:8080", False), ("edge-2:8080", True)):
+    v = 100.0
+    samples = []
+    for k, t in enumerate(ticks(T0_MS, END_MS, 10_000)):
+        if t in (T0_MS + 1900_000, T0_MS + 2200_000, T0_MS + 2210_000, T0_MS + 4600_000):
+            v = float(edge_rng.randint(0, 3))  # resets, two of them 10 s apart, some exactly on an edge
+        else:
+            v += edge_rng.random() * 7 if fractional else edge_rng.randint(0, 9)
+        samples.append((t, v))
+    f.add("edge_requests_total", [("instance", inst), ("job", "edge")], samples)
+f = family("edge_gauge", "gauge", "A gauge scraped on bucket edges, with NaN and infinities.")
+for inst in ("edge-1:8080", "edge-2:8080"):
+    samples = []
+    for t in ticks(T0_MS, END_MS, 10_000):
+        v = round(edge_rng.gauss(50, 10), 2)
+        offset = (t - T0_MS) // 1000
+        if inst == "edge-2:8080" and offset in (1000, 1300, 4000):
+            v = float("nan")  # on edges (T0+1000, +1300, +4000 are multiples of 300 s after T0+100)
+        if inst == "edge-2:8080" and offset in (2500, 2510):
+            v = float("inf")
+        if inst == "edge-1:8080" and 3000 <= offset < 3600:
+            continue  # a gap of 10 minutes
+        samples.append((t, v))
+    f.add("edge_gauge", [("instance", inst), ("job", "edge")], samples)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # output
 

@@ -10,8 +10,7 @@ import io.shardview.metrics.promql.PartialAggregation;
 import io.shardview.metrics.promql.PromqlParser;
 import io.shardview.metrics.promql.Pushdown;
 import io.shardview.metrics.promql.QueryException;
-import io.shardview.metrics.promql.Series;
-import io.shardview.metrics.storage.SelectedSeries;
+import io.shardview.metrics.promql.StorageSource;
 import io.shardview.metrics.storage.ShardStorage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +32,7 @@ final class ShardQueries {
             List<Expr.Aggregate> candidates = Pushdown.candidates(PromqlParser.parse(command.query()));
             Expr.Aggregate aggregation = candidates.get(command.aggregation());
             Evaluator evaluator = new Evaluator(
-                    (matchers, min, max) -> series(storage.select(matchers, min, max)),
+                    new StorageSource(storage),
                     Evaluator.Settings.defaults()
                             .withMaxSamples(command.maxPoints())
                             .withTimeout(TimeUnit.MILLISECONDS.toNanos(command.timeoutMillis())));
@@ -56,16 +55,6 @@ final class ShardQueries {
         } catch (RuntimeException e) { // the node parsed the same text: only a bug gets here
             return new Partials(List.of(), false, false, "the shard could not evaluate its part: " + e);
         }
-    }
-
-    private static List<Series> series(List<SelectedSeries> selected) {
-        List<Series> out = new ArrayList<>(selected.size());
-        for (SelectedSeries s : selected) {
-            if (s.points().size() == 0) continue;
-            out.add(new Series(s.labels(), s.points().timestamps(), s.points().values()));
-        }
-        out.sort((a, b) -> a.labels().compareTo(b.labels()));
-        return out;
     }
 
     private static Map<String, String> map(Labels labels) {

@@ -61,8 +61,10 @@ final class Calls {
         double[] params = paramArg == null
                 ? new double[grid.size()]
                 : scalars(paramArg, grid).values();
-        RangeVector range = evaluator.rangeVector(rangeArg, grid);
         boolean keepName = c.function().equals("last_over_time");
+        Vectors fromRollups = new RollupWindows(evaluator).evaluate(c.function(), rangeArg, grid, keepName);
+        if (fromRollups != null) return fromRollups;
+        RangeVector range = evaluator.rangeVector(rangeArg, grid);
         List<Series> series = range.series();
         int steps = grid.size();
         long[] starts = new long[steps];
@@ -101,6 +103,14 @@ final class Calls {
             }
             evaluator.checkDeadline();
         }
+        return bySeries(labels, values, present, steps);
+    }
+
+    /**
+     * The vectors of a function computed series by series: series k has output labels {@code labels[k]} and, where
+     * {@code present[k][i]} (null: at no time), the value {@code values[k][i]} at time i.
+     */
+    Vectors bySeries(Labels[] labels, double[][] values, boolean[][] present, int steps) {
         // Labels distinct across the series are distinct within every step: checked once, not at each step.
         boolean distinct = new HashSet<>(List.of(labels)).size() == labels.length;
         List<List<Sample>> out = new ArrayList<>(steps);

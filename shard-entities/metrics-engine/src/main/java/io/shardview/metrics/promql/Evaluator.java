@@ -240,6 +240,11 @@ public final class Evaluator {
     }
 
     /** The series a selector reads, counted against the sample limit. */
+    /** Where this evaluator reads series. */
+    SeriesSource source() {
+        return source;
+    }
+
     private List<Series> load(List<Matcher> matchers, long min, long max) {
         List<Series> series = source.select(matchers, min, max);
         for (Series s : series) count(s.size());

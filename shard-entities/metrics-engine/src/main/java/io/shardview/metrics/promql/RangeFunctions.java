@@ -61,8 +61,7 @@ final class RangeFunctions {
         double[] v = w.values();
         long[] t = w.times();
         double first = v[w.lo()];
-        double last = v[w.hi() - 1];
-        double result = last - first;
+        double result = v[w.hi() - 1] - first;
         if (counter) {
             double previous = 0;
             for (int i = w.lo(); i < w.hi(); i++) {
@@ -70,10 +69,30 @@ final class RangeFunctions {
                 previous = v[i];
             }
         }
-        double toStart = (t[w.lo()] - w.start()) / 1000.0;
-        double toEnd = (w.end() - t[w.hi() - 1]) / 1000.0;
-        double sampled = (t[w.hi() - 1] - t[w.lo()]) / 1000.0;
-        double averageInterval = sampled / (w.count() - 1);
+        return extrapolate(
+                result, first, t[w.lo()], t[w.hi() - 1], w.count(), w.start(), w.end(), w.range(), counter, perSecond);
+    }
+
+    /**
+     * The extrapolation of rate, increase and delta: {@code change} over the {@code count} points from
+     * {@code firstMillis} (value {@code first}) to {@code lastMillis}, in the window [start, end] of {@code range}.
+     */
+    static double extrapolate(
+            double change,
+            double first,
+            long firstMillis,
+            long lastMillis,
+            long count,
+            long start,
+            long end,
+            long range,
+            boolean counter,
+            boolean perSecond) {
+        double result = change;
+        double toStart = (firstMillis - start) / 1000.0;
+        double toEnd = (end - lastMillis) / 1000.0;
+        double sampled = (lastMillis - firstMillis) / 1000.0;
+        double averageInterval = sampled / (count - 1);
         if (counter && result > 0 && first >= 0) {
             double toZero = sampled * (first / result);
             if (toZero < toStart) toStart = toZero;
@@ -83,7 +102,7 @@ final class RangeFunctions {
         interval += toStart < threshold ? toStart : averageInterval / 2;
         interval += toEnd < threshold ? toEnd : averageInterval / 2;
         result = result * (interval / sampled);
-        if (perSecond) result = result / (w.range() / 1000.0);
+        if (perSecond) result = result / (range / 1000.0);
         return result;
     }
 

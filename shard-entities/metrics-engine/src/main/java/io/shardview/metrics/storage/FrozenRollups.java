@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A block of consecutive rollup buckets that can no longer change, stored as five
- * {@link RollupColumn}s (count, sum, min, max, last), each with the bucket starts as timestamps.
+ * A block of consecutive rollup buckets that can no longer change, stored as nine
+ * {@link RollupColumn}s (count, sum, min, max, last, first point's offset, first, last point's
+ * offset, resets: {@link RollupSeries} column order), each with the bucket starts as timestamps.
  * Rollups are kept far longer than raw points, so closed buckets are encoded like raw data instead
  * of held as arrays; sums take the split form when it is smaller.
  */
@@ -35,6 +36,10 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
             columns[RollupSeries.MIN][i] = b.min();
             columns[RollupSeries.MAX][i] = b.max();
             columns[RollupSeries.LAST][i] = b.last();
+            columns[RollupSeries.FIRST_AT][i] = b.hasEdges() ? b.firstMs() - b.startMs() : Double.NaN;
+            columns[RollupSeries.FIRST][i] = b.first();
+            columns[RollupSeries.LAST_AT][i] = b.hasEdges() ? b.lastMs() - b.startMs() : Double.NaN;
+            columns[RollupSeries.RESETS][i] = b.resets();
         }
         return encode(starts, columns);
     }
@@ -53,26 +58,26 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
 
     /** Appends the buckets overlapping [from, to] to {@code out}. */
     void decodeInto(long width, long from, long to, List<RollupBucket> out) {
-        Points counts = RollupColumn.decode(columns[RollupSeries.COUNT]);
-        Points sums = RollupColumn.decode(columns[RollupSeries.SUM]);
-        Points mins = RollupColumn.decode(columns[RollupSeries.MIN]);
-        Points maxs = RollupColumn.decode(columns[RollupSeries.MAX]);
-        Points lasts = RollupColumn.decode(columns[RollupSeries.LAST]);
+        double[][] values = new double[RollupSeries.COLUMNS][];
+        long[] starts = null;
+        for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+            Points column = RollupColumn.decode(columns[c]);
+            values[c] = column.values();
+            starts = column.timestamps();
+        }
+        double[] bucket = new double[RollupSeries.COLUMNS];
         for (int i = 0; i < size; i++) {
-            long start = counts.timestamps()[i];
+            long start = starts[i];
             if (start + width > from && start <= to) {
-                out.add(new RollupBucket(
-                        start,
-                        (long) counts.values()[i],
-                        sums.values()[i],
-                        mins.values()[i],
-                        maxs.values()[i],
-                        lasts.values()[i]));
+                for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+                    bucket[c] = values[c][i];
+                }
+                out.add(RollupSeries.bucket(start, bucket, 0));
             }
         }
     }
 
-    /** Writes the block as stored: its size, then the five columns. */
+    /** Writes the block as stored: its size, then the nine columns. */
     void write(DataOutput out) throws IOException {
         out.writeInt(size);
         for (byte[] column : columns) {
@@ -80,18 +85,29 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
         }
     }
 
-    /** Reads a block written by {@link #write} (snapshot layouts v1 and v2). */
-    static FrozenRollups read(DataInput in) throws IOException {
+    /**
+     * Reads a block written by {@link #write} with {@code stored} columns: all of them (snapshot layout v3), or the
+     * {@link RollupSeries#LEGACY_COLUMNS} of layouts v1 and v2, whose buckets get unknown edges (NaN columns).
+     */
+    static FrozenRollups read(DataInput in, int stored) throws IOException {
         int size = in.readInt();
         byte[][] columns = new byte[RollupSeries.COLUMNS][];
         try {
-            for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+            for (int c = 0; c < stored; c++) {
                 columns[c] = ShardSnapshot.readBytes(in);
                 if (size <= 0 || RollupColumn.count(columns[c]) != size) {
                     throw new IOException("corrupt rollup block");
                 }
             }
             Points starts = RollupColumn.decode(columns[RollupSeries.COUNT]);
+            if (stored < RollupSeries.COLUMNS) {
+                double[] unknown = new double[size];
+                Arrays.fill(unknown, Double.NaN);
+                byte[] column = RollupColumn.encode(starts.timestamps(), unknown, 0, size);
+                for (int c = stored; c < RollupSeries.COLUMNS; c++) {
+                    columns[c] = column;
+                }
+            }
             return new FrozenRollups(starts.timestamps()[0], starts.timestamps()[size - 1], size, columns);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt rollup block", e);

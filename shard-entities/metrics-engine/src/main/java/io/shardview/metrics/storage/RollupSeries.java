@@ -37,12 +37,23 @@ final class RollupSeries {
     static final int MIN = 2;
     static final int MAX = 3;
     static final int LAST = 4;
-    static final int COLUMNS = 5;
+    /** The first point's time, as an offset from the bucket's start (NaN: not known, see {@link RollupBucket}). */
+    static final int FIRST_AT = 5;
+
+    static final int FIRST = 6;
+    /** The last point's time, as an offset from the bucket's start. */
+    static final int LAST_AT = 7;
+    /** The sum of the value before each drop within the bucket (counter resets, as rate adds them back). */
+    static final int RESETS = 8;
+
+    static final int COLUMNS = 9;
+    /** Columns of snapshots written before the edges were kept (layouts v1 and v2): count, sum, min, max, last. */
+    static final int LEGACY_COLUMNS = 5;
 
     long[] start = new long[4];
     /**
      * Bucket i's aggregates at [i * COLUMNS, (i + 1) * COLUMNS): interleaved so that folding a point
-     * touches one or two cache lines rather than five arrays. The count is held as a double, exact
+     * touches two cache lines rather than nine arrays. The count is held as a double, exact
      * because a bucket holds at most one point per millisecond (far below 2^53).
      */
     double[] agg = new double[4 * COLUMNS];
@@ -69,10 +80,10 @@ final class RollupSeries {
         long b = bucketStart(ts);
         if (size == 0 || start[size - 1] != b) {
             insertAt(size, b);
-            first(size - 1, v);
+            first(size - 1, ts, v);
             return;
         }
-        fold(size - 1, v);
+        fold(size - 1, ts, v);
     }
 
     /** Freezes the oldest block once the active buckets hold two blocks and it is closed. */
@@ -124,10 +135,10 @@ final class RollupSeries {
                     i = -i - 1;
                     insertAt(i, b);
                 }
-                first(i, v);
+                first(i, points.timestamps()[p], v);
                 any = true;
             } else {
-                fold(i, v);
+                fold(i, points.timestamps()[p], v);
             }
         }
         if (!any && i >= 0) {
@@ -158,6 +169,10 @@ final class RollupSeries {
             columns[a + MIN] = t.min();
             columns[a + MAX] = t.max();
             columns[a + LAST] = t.last();
+            columns[a + FIRST_AT] = t.hasEdges() ? t.firstMs() - t.startMs() : Double.NaN;
+            columns[a + FIRST] = t.first();
+            columns[a + LAST_AT] = t.hasEdges() ? t.lastMs() - t.startMs() : Double.NaN;
+            columns[a + RESETS] = t.resets();
         }
         System.arraycopy(start, 0, starts, n, size);
         System.arraycopy(agg, 0, columns, n * COLUMNS, size * COLUMNS);
@@ -166,17 +181,25 @@ final class RollupSeries {
         size = n + size;
     }
 
-    private void first(int i, double v) {
+    private void first(int i, long ts, double v) {
         int a = i * COLUMNS;
         agg[a + COUNT] = 1;
         agg[a + SUM] = v;
         agg[a + MIN] = v;
         agg[a + MAX] = v;
         agg[a + LAST] = v;
+        agg[a + FIRST_AT] = ts - start[i];
+        agg[a + FIRST] = v;
+        agg[a + LAST_AT] = ts - start[i];
+        agg[a + RESETS] = 0;
     }
 
-    private void fold(int i, double v) {
+    private void fold(int i, long ts, double v) {
         int a = i * COLUMNS;
+        if (v < agg[a + LAST]) {
+            agg[a + RESETS] += agg[a + LAST];
+        }
+        agg[a + LAST_AT] = ts - start[i];
         agg[a + COUNT]++;
         agg[a + SUM] += v;
         if (v < agg[a + MIN] || Double.isNaN(agg[a + MIN])) {
@@ -293,10 +316,26 @@ final class RollupSeries {
         for (int i = 0; i < size; i++) {
             if (start[i] + width > from && start[i] <= to) {
                 int a = i * COLUMNS;
-                out.add(new RollupBucket(
-                        start[i], (long) agg[a + COUNT], agg[a + SUM], agg[a + MIN], agg[a + MAX], agg[a + LAST]));
+                out.add(bucket(start[i], agg, a));
             }
         }
         return out;
+    }
+
+    /** The bucket starting at {@code start} whose columns are at {@code [a, a + COLUMNS)} of {@code columns}. */
+    static RollupBucket bucket(long start, double[] columns, int a) {
+        double firstAt = columns[a + FIRST_AT];
+        boolean edges = !Double.isNaN(firstAt);
+        return new RollupBucket(
+                start,
+                (long) columns[a + COUNT],
+                columns[a + SUM],
+                columns[a + MIN],
+                columns[a + MAX],
+                columns[a + LAST],
+                edges ? start + (long) firstAt : RollupBucket.NO_EDGES,
+                columns[a + FIRST],
+                edges ? start + (long) columns[a + LAST_AT] : RollupBucket.NO_EDGES,
+                columns[a + RESETS]);
     }
 }

@@ -20,6 +20,11 @@ import java.util.List;
  * columns through the chunk codecs. Within the raw retention rollups thus cost nothing on disk,
  * and restore pays one decoding pass over the raw chunks.
  *
+ * <p>Layout v3: magic "SVM3", as v2 with nine rollup columns per block (v2's five, then the
+ * first point's offset, the first value, the last point's offset and the resets: {@link RollupBucket}'s edges).
+ * Layouts v1 and v2 are still read; their stored buckets (those older than raw retention) have no edges, so
+ * PromQL reads raw points, not rollups, where it would need them.
+ *
  * <p>Layout v2: magic "SVM2"; config (window, chunk points, chunk range, compacted chunk points,
  * raw and rollup retention); max time, raw cutoff, rollup cutoff, rejected total, next series id;
  * live series count; per series: id, labels, chunk count, per chunk (minT, maxT, count, bytes),
@@ -33,6 +38,7 @@ import java.util.List;
 final class ShardSnapshot {
     private static final int MAGIC_V1 = 0x53564D31;
     private static final int MAGIC_V2 = 0x53564D32;
+    private static final int MAGIC_V3 = 0x53564D33;
     /** Stored rollup buckets per encoded block: long enough to amortise chunk headers. */
     static final int ROLLUP_BLOCK = 1024;
 
@@ -40,7 +46,7 @@ final class ShardSnapshot {
 
     static void write(ShardStorage shard, DataOutput out) throws IOException {
         StorageConfig c = shard.config;
-        out.writeInt(MAGIC_V2);
+        out.writeInt(MAGIC_V3);
         out.writeLong(c.outOfOrderWindowMs());
         out.writeInt(c.chunkMaxPoints());
         out.writeLong(c.chunkRangeMs());
@@ -78,10 +84,11 @@ final class ShardSnapshot {
     /** Reads a snapshot; the shard runs under {@code current} if given, else the settings it was written with. */
     static ShardStorage read(DataInput in, StorageConfig current) throws IOException {
         int magic = in.readInt();
-        if (magic != MAGIC_V1 && magic != MAGIC_V2) {
+        if (magic != MAGIC_V1 && magic != MAGIC_V2 && magic != MAGIC_V3) {
             throw new IOException("not a metrics shard snapshot");
         }
         boolean v1 = magic == MAGIC_V1;
+        int rollupColumns = magic == MAGIC_V3 ? RollupSeries.COLUMNS : RollupSeries.LEGACY_COLUMNS;
         StorageConfig written = new StorageConfig(
                 in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readLong());
         ShardStorage shard = new ShardStorage(current == null ? written : current);
@@ -114,7 +121,7 @@ final class ShardSnapshot {
                 if (v1) {
                     readRollupsV1(in, s.rollup(r));
                 } else {
-                    readUnrebuildableRollups(in, s.rollup(r));
+                    readUnrebuildableRollups(in, s.rollup(r), rollupColumns);
                 }
             }
             if (!v1) {
@@ -164,10 +171,10 @@ final class ShardSnapshot {
         }
     }
 
-    private static void readUnrebuildableRollups(DataInput in, RollupSeries r) throws IOException {
+    private static void readUnrebuildableRollups(DataInput in, RollupSeries r, int columns) throws IOException {
         int stored = in.readInt();
         for (int b = 0; b < stored; b++) {
-            FrozenRollups block = FrozenRollups.read(in);
+            FrozenRollups block = FrozenRollups.read(in, columns);
             if (!r.frozen.isEmpty()
                     && block.firstStart() <= r.frozen.get(r.frozen.size() - 1).lastStart()) {
                 throw new IOException("corrupt rollup blocks: out of order");
@@ -179,8 +186,8 @@ final class ShardSnapshot {
             throw new IOException("corrupt rollup count " + total);
         }
         for (int read = 0; read < total; ) {
-            FrozenRollups block = FrozenRollups.read(in);
-            double[][] columns = new double[RollupSeries.COLUMNS][];
+            FrozenRollups block = FrozenRollups.read(in, columns);
+            double[][] values = new double[RollupSeries.COLUMNS][];
             long[] starts = null;
             for (int c = 0; c < RollupSeries.COLUMNS; c++) {
                 Points column = RollupColumn.decode(block.columns()[c]);
@@ -188,10 +195,10 @@ final class ShardSnapshot {
                     throw new IOException("corrupt rollup block: columns disagree on bucket starts");
                 }
                 starts = column.timestamps();
-                columns[c] = column.values();
+                values[c] = column.values();
             }
             try {
-                r.appendBuckets(starts, columns, block.size());
+                r.appendBuckets(starts, values, block.size());
             } catch (IllegalArgumentException e) {
                 throw new IOException("corrupt rollup block", e);
             }
@@ -225,12 +232,12 @@ final class ShardSnapshot {
     private static void readRollupsV1(DataInput in, RollupSeries r) throws IOException {
         int blocks = in.readInt();
         for (int b = 0; b < blocks; b++) {
-            r.frozen.add(FrozenRollups.read(in));
+            r.frozen.add(FrozenRollups.read(in, RollupSeries.LEGACY_COLUMNS));
         }
         if (!in.readBoolean()) {
             return;
         }
-        FrozenRollups active = FrozenRollups.read(in);
+        FrozenRollups active = FrozenRollups.read(in, RollupSeries.LEGACY_COLUMNS);
         double[][] columns = new double[RollupSeries.COLUMNS][];
         long[] starts = null;
         for (int c = 0; c < RollupSeries.COLUMNS; c++) {

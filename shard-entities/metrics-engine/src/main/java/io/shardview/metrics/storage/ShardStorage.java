@@ -275,6 +275,26 @@ public final class ShardStorage {
         return out;
     }
 
+    /**
+     * The rollup buckets of {@code resolution} overlapping [startMs, endMs] of every series matching all matchers that
+     * has any there; null if one of those buckets lacks its edges (a bucket older than raw retention restored from a
+     * snapshot written before edges were kept), as then the range functions cannot all be computed from them.
+     */
+    public List<SelectedRollups> selectRollups(
+            List<Matcher> matchers, Resolution resolution, long startMs, long endMs) {
+        Postings ids = registry.index().select(matchers);
+        List<SelectedRollups> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            int id = ids.get(i);
+            List<RollupBucket> buckets = rollups(id, resolution, startMs, endMs);
+            for (RollupBucket b : buckets) {
+                if (!b.hasEdges()) return null;
+            }
+            if (!buckets.isEmpty()) out.add(new SelectedRollups(id, registry.labels(id), buckets));
+        }
+        return out;
+    }
+
     /** Rollup buckets of series {@code id} overlapping [startMs, endMs], in time order. */
     public List<RollupBucket> rollups(int id, Resolution resolution, long startMs, long endMs) {
         Series s = id >= 0 && id < series.size() ? series.get(id) : null;

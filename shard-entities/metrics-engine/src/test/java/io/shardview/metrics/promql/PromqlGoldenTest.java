@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.storage.PointBatch;
+import io.shardview.metrics.storage.ShardStorage;
+import io.shardview.metrics.storage.StorageConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +33,10 @@ class PromqlGoldenTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SeriesSource dataset;
     private static final List<SeriesSource> SHARDS = new ArrayList<>();
+    /** The dataset ingested into four shards' storage, read with rollups where they apply; and all four as one. */
+    private static final List<CountingSource> STORED_SHARDS = new ArrayList<>();
+
+    private static SeriesSource stored;
 
     @BeforeAll
     static void load() throws IOException {
@@ -37,6 +46,69 @@ class PromqlGoldenTest {
             SHARDS.add((matchers, min, max) -> dataset.select(matchers, min, max).stream()
                     .filter(s -> s.labels().shard(4) == own)
                     .toList());
+        }
+        List<ShardStorage> storages = new ArrayList<>();
+        for (int shard = 0; shard < 4; shard++) storages.add(new ShardStorage(StorageConfig.defaults()));
+        TreeMap<Long, List<PointBatch.Builder>> batches = new TreeMap<>(); // 10 minutes of scrapes a batch, in order
+        for (Series s : dataset.select(List.of(Matcher.re("__name__", ".+")), Long.MIN_VALUE, Long.MAX_VALUE)) {
+            int shard = s.labels().shard(4);
+            for (int i = 0; i < s.size(); i++) {
+                long slice = Math.floorDiv(s.timestamps()[i], 600_000L);
+                List<PointBatch.Builder> slices = batches.computeIfAbsent(slice, k -> {
+                    List<PointBatch.Builder> perShard = new ArrayList<>();
+                    for (int n = 0; n < 4; n++) perShard.add(PointBatch.builder());
+                    return perShard;
+                });
+                slices.get(shard).add(s.labels(), s.timestamps()[i], s.values()[i]);
+            }
+        }
+        for (List<PointBatch.Builder> slice : batches.values()) {
+            for (int shard = 0; shard < 4; shard++)
+                storages.get(shard).append(slice.get(shard).build());
+        }
+        for (ShardStorage storage : storages) STORED_SHARDS.add(new CountingSource(new StorageSource(storage)));
+        stored = new SeriesSource() {
+            @Override
+            public List<Series> select(List<Matcher> matchers, long min, long max) {
+                List<Series> out = new ArrayList<>();
+                for (SeriesSource shard : STORED_SHARDS) out.addAll(shard.select(matchers, min, max));
+                out.sort(Comparator.comparing(Series::labels));
+                return out;
+            }
+
+            @Override
+            public List<BucketSeries> selectBuckets(List<Matcher> matchers, long width, long min, long max) {
+                List<BucketSeries> out = new ArrayList<>();
+                for (SeriesSource shard : STORED_SHARDS) {
+                    List<BucketSeries> part = shard.selectBuckets(matchers, width, min, max);
+                    if (part == null) return null;
+                    out.addAll(part);
+                }
+                out.sort(Comparator.comparing(BucketSeries::labels));
+                return out;
+            }
+        };
+    }
+
+    /** A source that counts the reads it answered with rollup buckets. */
+    static final class CountingSource implements SeriesSource {
+        private final SeriesSource inner;
+        int bucketReads;
+
+        CountingSource(SeriesSource inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public List<Series> select(List<Matcher> matchers, long min, long max) {
+            return inner.select(matchers, min, max);
+        }
+
+        @Override
+        public List<BucketSeries> selectBuckets(List<Matcher> matchers, long width, long min, long max) {
+            List<BucketSeries> out = inner.selectBuckets(matchers, width, min, max);
+            if (out != null) bucketReads++;
+            return out;
         }
     }
 
@@ -54,14 +126,33 @@ class PromqlGoldenTest {
         assertEveryCase(true);
     }
 
+    /**
+     * The same cases over the dataset as the node holds it: ingested into four shards' storage (chunks and rollups),
+     * aggregations computed in part by the shards, and the windows that fall on bucket edges read from rollup buckets
+     * ({@link RollupWindows}): the edge cases of the suite hold points on every edge, counter resets on edges,
+     * NaN and infinities.
+     */
+    @Test
+    void everyCaseAnswersAsPrometheusDidFromShardStorageWithRollupsWhereTheyApply() throws IOException {
+        STORED_SHARDS.forEach(s -> s.bucketReads = 0);
+        assertEveryCase(stored, STORED_SHARDS);
+        int bucketReads = STORED_SHARDS.stream().mapToInt(s -> s.bucketReads).sum();
+        assertTrue(bucketReads >= 40, "only " + bucketReads + " shard reads took rollup buckets");
+    }
+
     private static void assertEveryCase(boolean sharded) throws IOException {
+        assertEveryCase(dataset, sharded ? SHARDS : null);
+    }
+
+    private static void assertEveryCase(SeriesSource whole, List<? extends SeriesSource> shards) throws IOException {
+        boolean sharded = shards != null;
         List<String> failures = new ArrayList<>();
         int cases = 0;
         int pushed = 0;
         for (JsonNode c : cases()) {
             cases++;
             if (sharded && pushdownApplies(c)) pushed++;
-            String problem = check(c, sharded);
+            String problem = check(c, whole, shards);
             if (problem != null)
                 failures.add("case " + c.get("id") + " " + c.get("query").asText() + ": " + problem);
         }
@@ -81,12 +172,12 @@ class PromqlGoldenTest {
         }
     }
 
-    private static String check(JsonNode c, boolean sharded) {
+    private static String check(JsonNode c, SeriesSource whole, List<? extends SeriesSource> shards) {
         JsonNode expected = c.get("response");
         String outcome;
         QueryResult result = null;
         try {
-            result = run(c, sharded);
+            result = run(c, whole, shards);
             outcome = "success";
         } catch (IllegalArgumentException e) { // a parse error (PromqlParseException) or a bad range
             outcome = "400 bad_data: " + e.getMessage();
@@ -106,18 +197,18 @@ class PromqlGoldenTest {
         return GoldenComparison.compare(expected.get("data"), result, ordered(c));
     }
 
-    private static QueryResult run(JsonNode c, boolean sharded) {
+    private static QueryResult run(JsonNode c, SeriesSource whole, List<? extends SeriesSource> shards) {
         Expr expr = PromqlParser.parse(c.get("query").asText());
-        Evaluator evaluator = new Evaluator(dataset, Evaluator.Settings.defaults());
+        Evaluator evaluator = new Evaluator(whole, Evaluator.Settings.defaults());
         boolean instant = c.get("kind").asText().equals("instant");
         long start = millis(c.get(instant ? "time" : "start"));
         long end = instant ? start : millis(c.get("end"));
         long step = instant ? 0 : millis(c.get("step"));
         if (!instant) RangeQueries.validate(start, end, step);
-        if (sharded) {
+        if (shards != null) {
             for (Expr.Aggregate a : Pushdown.candidates(expr)) {
                 List<List<PartialAggregation.Group>> parts = new ArrayList<>();
-                for (SeriesSource shard : SHARDS) {
+                for (SeriesSource shard : shards) {
                     parts.add(new Evaluator(shard, Evaluator.Settings.defaults())
                             .partial(a, start, end, start, end, step));
                 }

@@ -86,7 +86,7 @@ class RollupSeriesTest {
         assertEquals(before.size(), after.size());
         for (int i = 0; i < before.size(); i++) {
             if (before.get(i).startMs() == 3 * W) {
-                assertEquals(new RollupBucket(3 * W, 2, 16, 7, 9, 9), after.get(i));
+                assertEquals(new RollupBucket(3 * W, 2, 16, 7, 9, 9, 3 * W + 1, 7, 3 * W + 2, 0), after.get(i));
             } else {
                 assertEquals(before.get(i), after.get(i));
             }

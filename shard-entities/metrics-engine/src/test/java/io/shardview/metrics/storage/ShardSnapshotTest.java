@@ -131,6 +131,71 @@ class ShardSnapshotTest {
         assertArrayEquals(full, snapshot(fresh.shard));
     }
 
+    /**
+     * A snapshot of layout v2 (resources/storage/shard-v2.snapshot, written by the code before rollup buckets kept
+     * their edges, from the data of {@link #rollupsWithinRawRetentionAreRebuiltFromChunksAndOlderOnesAreStored}) is
+     * still read: raw points as they were, buckets raw data rebuilds with their edges, the stored older ones with the
+     * same fold and no edges; written again it is layout v3 and keeps that.
+     */
+    @Test
+    void aSnapshotOfLayoutV2IsReadAndOnlyItsStoredBucketsLackEdges() throws IOException {
+        byte[] v2;
+        try (var in = ShardSnapshotTest.class.getResourceAsStream("/storage/shard-v2.snapshot")) {
+            v2 = in.readAllBytes();
+        }
+        assertEquals("SVM2", new String(v2, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        ShardStorageTest.RandomIngest run = new ShardStorageTest.RandomIngest(3, 150, 600_000);
+        ShardStorage shard = run.shard;
+        shard.applyRetention(shard.maxTime() + 30 * ShardStorageTest.DAY - 36 * ShardStorageTest.HOUR);
+        ShardStorage restored = restore(v2);
+        int withoutEdges = 0;
+        for (Labels l : run.model.keySet()) {
+            int id = shard.seriesId(l);
+            Points raw = shard.read(id, Long.MIN_VALUE, Long.MAX_VALUE);
+            Points rawRestored = restored.read(id, Long.MIN_VALUE, Long.MAX_VALUE);
+            assertArrayEquals(raw.timestamps(), rawRestored.timestamps());
+            assertArrayEquals(raw.values(), rawRestored.values());
+            for (Resolution r : Resolution.values()) {
+                long rebuildable = ShardSnapshot.rebuildableFrom(shard.rawCutoff, r.millis());
+                List<RollupBucket> expected = shard.rollups(id, r, Long.MIN_VALUE, Long.MAX_VALUE);
+                List<RollupBucket> actual = restored.rollups(id, r, Long.MIN_VALUE, Long.MAX_VALUE);
+                assertEquals(expected.size(), actual.size());
+                for (int i = 0; i < expected.size(); i++) {
+                    RollupBucket e = expected.get(i);
+                    RollupBucket a = actual.get(i);
+                    if (e.startMs() < rebuildable) {
+                        withoutEdges++;
+                        assertFalse(a.hasEdges());
+                        assertEquals(
+                                List.of(e.startMs(), e.count(), e.sum(), e.min(), e.max(), e.last()),
+                                List.of(a.startMs(), a.count(), a.sum(), a.min(), a.max(), a.last()));
+                    } else {
+                        assertEquals(e, a, l + " " + r);
+                    }
+                }
+            }
+            assertEquals(
+                    null,
+                    restored.selectRollups(
+                            List.of(io.shardview.metrics.index.Matcher.eq("__name__", "m")),
+                            Resolution.FIVE_MINUTES,
+                            Long.MIN_VALUE,
+                            Long.MAX_VALUE));
+        }
+        assertTrue(withoutEdges > 0);
+        byte[] v3 = snapshot(restored);
+        assertEquals("SVM3", new String(v3, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        ShardStorage again = restore(v3);
+        for (Labels l : run.model.keySet()) {
+            int id = shard.seriesId(l);
+            for (Resolution r : Resolution.values()) {
+                assertEquals(
+                        restored.rollups(id, r, Long.MIN_VALUE, Long.MAX_VALUE),
+                        again.rollups(id, r, Long.MIN_VALUE, Long.MAX_VALUE));
+            }
+        }
+    }
+
     @Test
     void aLaterRollupRetentionStaysAppliedAfterARestore() throws IOException {
         long hour = ShardStorageTest.HOUR;

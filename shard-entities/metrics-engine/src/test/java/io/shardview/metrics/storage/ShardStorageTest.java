@@ -353,26 +353,43 @@ class ShardStorageTest {
         }
     }
 
-    /** Folds each bucket's non-stale points in timestamp order, the definition of a rollup. */
+    /**
+     * Folds each bucket's non-stale points in timestamp order, the definition of a rollup: with its first point, its
+     * last point's time and the value before each drop (a counter reset).
+     */
     static List<RollupBucket> naiveRollups(TreeMap<Long, Double> points, long width) {
-        TreeMap<Long, List<Double>> buckets = new TreeMap<>();
+        TreeMap<Long, TreeMap<Long, Double>> buckets = new TreeMap<>();
         points.forEach((ts, v) -> {
             if (Double.doubleToRawLongBits(v) != RollupSeries.STALE_MARKER_BITS) {
-                buckets.computeIfAbsent(Math.floorDiv(ts, width) * width, k -> new ArrayList<>())
-                        .add(v);
+                buckets.computeIfAbsent(Math.floorDiv(ts, width) * width, k -> new TreeMap<>())
+                        .put(ts, v);
             }
         });
         List<RollupBucket> out = new ArrayList<>();
-        buckets.forEach((start, vs) -> {
+        buckets.forEach((start, bucket) -> {
             double sum = 0;
             double min = Double.NaN;
             double max = Double.NaN;
-            for (double v : vs) {
+            double resets = 0;
+            Double previous = null;
+            for (double v : bucket.values()) {
                 sum += v;
                 min = Double.isNaN(min) || v < min ? v : min;
                 max = Double.isNaN(max) || v > max ? v : max;
+                if (previous != null && v < previous) resets += previous;
+                previous = v;
             }
-            out.add(new RollupBucket(start, vs.size(), sum, min, max, vs.get(vs.size() - 1)));
+            out.add(new RollupBucket(
+                    start,
+                    bucket.size(),
+                    sum,
+                    min,
+                    max,
+                    bucket.lastEntry().getValue(),
+                    bucket.firstKey(),
+                    bucket.firstEntry().getValue(),
+                    bucket.lastKey(),
+                    resets));
         });
         return out;
     }
