@@ -204,6 +204,18 @@ class CrossNodeSerializationTest {
                 Double.doubleToRawLongBits(points.values()[1]),
                 Double.doubleToRawLongBits(back.values()[1]),
                 "the stale-marker NaN keeps its payload");
+        assertRoundTrip(new MetricsShard.SelectBuckets(
+                List.of(new MetricsShard.MatcherSpec("=", "__name__", "up")), 300_000, 0, 3_600_000, 1000, ref()));
+        MetricsShard.SeriesBuckets buckets =
+                new MetricsShard.SeriesBuckets(Map.of("__name__", "up"), new long[] {300_000}, new double[] {
+                    3, 4.5, Double.NEGATIVE_INFINITY, Double.NaN, 2, 10_000, 1, 290_000, 2.5
+                });
+        MetricsShard.SelectedBuckets selected =
+                roundTrip(new MetricsShard.SelectedBuckets(List.of(buckets), false, false));
+        assertEquals(buckets.labels(), selected.series().get(0).labels());
+        assertArrayEquals(buckets.starts(), selected.series().get(0).starts());
+        assertArrayEquals(buckets.columns(), selected.series().get(0).columns());
+        assertRoundTrip(new MetricsShard.SelectedBuckets(List.of(), true, false));
     }
 
     private static Class<?> valueClass(Object value) {

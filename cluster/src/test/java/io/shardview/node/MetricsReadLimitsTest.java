@@ -34,6 +34,7 @@ class MetricsReadLimitsTest {
         try {
             TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(30));
             long now = System.currentTimeMillis() / 1000 * 1000;
+            if (now % 300_000 == 0) now -= 1_000; // off the 5 min bucket edges, where rollups would answer
             StringBuilder lines = new StringBuilder();
             for (int i = 0; i < 300; i++) { // one series, a point every 10 s for 50 minutes
                 lines.append("load{host=\"a\"} ")
@@ -71,6 +72,65 @@ class MetricsReadLimitsTest {
                     Json.MAPPER.readTree(export.body()).at("/error/code").asText());
             assertEquals(
                     List.of("__name__", "host"), texts(get(node, "/labels", 200).get("data")));
+        } finally {
+            node.stop();
+        }
+    }
+
+    /**
+     * Where every window of a query ends on a bucket edge, the node reads rollup buckets instead of points: the same
+     * data and limit as above, queried at 5 min edges, answer what the points would give (whose reading the limit
+     * refuses), whether the serving node evaluates the function (no aggregation) or the shards do in part (sum).
+     */
+    @Test
+    void windowsEndingOnBucketEdgesReadRollupsAndStayWithinThePointLimit() throws Exception {
+        ShardviewNode node = ShardviewNode.start(
+                TestNodes.config(dataDir, Map.of("shardview.metrics.max-points-per-query", 1600)),
+                List.of(new MetricsModule()));
+        try {
+            TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(30));
+            long edge = System.currentTimeMillis() / 300_000 * 300_000; // the last 5 min edge
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 300; i++) { // a point every 10 s for 50 minutes, the last on the edge
+                lines.append("load{host=\"a\"} ")
+                        .append(i)
+                        .append(' ')
+                        .append(edge - (299 - i) * 10_000L)
+                        .append('\n');
+            }
+            HttpResponse<String> imported = TestNodes.send(
+                    node,
+                    HttpRequest.newBuilder(URI.create(node.url() + "/v1/tenants/t/prom/api/v1/import/prometheus"))
+                            .header("Content-Type", "text/plain")
+                            .POST(HttpRequest.BodyPublishers.ofString(lines.toString())));
+            assertEquals(204, imported.statusCode(), imported.body());
+            long at = edge / 1000;
+
+            assertEquals(
+                    "300",
+                    get(node, "/query?query=" + q("count_over_time(load[1h])") + "&time=" + at, 200)
+                            .at("/data/result/0/value/1")
+                            .asText());
+            assertEquals(
+                    "execution",
+                    get(node, "/query?query=" + q("count_over_time(load[1h])") + "&time=" + (at - 1), 422)
+                            .get("errorType")
+                            .asText());
+            JsonNode rate = get(
+                    node,
+                    "/query_range?query=" + q("rate(load[5m])") + "&start=" + (at - 2400) + "&end=" + at + "&step=300",
+                    200);
+            assertEquals(9, rate.at("/data/result/0/values").size());
+            for (JsonNode point : rate.at("/data/result/0/values"))
+                assertEquals("0.1", point.get(1).asText());
+            JsonNode sum = get(
+                    node,
+                    "/query_range?query=" + q("sum(increase(load[10m]))") + "&start=" + (at - 1800) + "&end=" + at
+                            + "&step=600",
+                    200);
+            assertEquals(4, sum.at("/data/result/0/values").size());
+            for (JsonNode point : sum.at("/data/result/0/values"))
+                assertEquals("60", point.get(1).asText());
         } finally {
             node.stop();
         }

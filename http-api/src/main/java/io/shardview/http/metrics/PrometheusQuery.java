@@ -9,6 +9,7 @@ import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.promql.BucketSeries;
 import io.shardview.metrics.promql.Durations;
 import io.shardview.metrics.promql.Evaluator;
 import io.shardview.metrics.promql.Expr;
@@ -20,9 +21,11 @@ import io.shardview.metrics.promql.Pushdown;
 import io.shardview.metrics.promql.QueryException;
 import io.shardview.metrics.promql.QueryResult;
 import io.shardview.metrics.promql.RangeQueries;
+import io.shardview.metrics.promql.RollupWindows;
 import io.shardview.metrics.promql.Sample;
 import io.shardview.metrics.promql.SelectorRanges;
 import io.shardview.metrics.promql.Series;
+import io.shardview.metrics.promql.SeriesSource;
 import io.shardview.metrics.promql.UnsupportedFunctionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -129,6 +132,8 @@ final class PrometheusQuery {
         List<Expr.Aggregate> pushed = Pushdown.candidates(request.expr());
         Map<Expr.VectorSelector, SelectorRanges.Range> ranges =
                 SelectorRanges.of(request.expr(), request.start(), request.end(), limits, pushed);
+        Map<Expr.VectorSelector, RollupWindows.BucketRead> bucketReads =
+                SelectorRanges.bucketReads(request.expr(), request.start(), request.end(), request.step(), pushed);
         long timeoutMillis = Math.max(1, request.timeoutNanos() / 1_000_000);
         List<CompletableFuture<List<List<PartialAggregation.Group>>>> parts = new ArrayList<>();
         for (int i = 0; i < pushed.size(); i++) {
@@ -145,11 +150,11 @@ final class PrometheusQuery {
                             timeoutMillis)
                     .toCompletableFuture());
         }
-        CompletionStage<HttpResponse> answer = fetch(request.shards(), ranges)
+        CompletionStage<HttpResponse> answer = fetch(request.shards(), ranges, bucketReads)
                 .thenCombine(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)), (series, done) -> series)
                 .thenApplyAsync(
                         series -> {
-                            Evaluator evaluator = new Evaluator((matchers, min, max) -> series.get(matchers), limits);
+                            Evaluator evaluator = new Evaluator(series, limits);
                             for (int i = 0; i < pushed.size(); i++) {
                                 evaluator.withPartials(
                                         pushed.get(i), parts.get(i).join());
@@ -161,22 +166,67 @@ final class PrometheusQuery {
         return onComplete(answer, result -> complete(result.get()));
     }
 
-    /** Every selector's series, each asked of all shards at once. */
-    private CompletableFuture<Map<List<Matcher>, List<Series>>> fetch(
-            TenantShards shards, Map<Expr.VectorSelector, SelectorRanges.Range> ranges) {
-        Map<List<Matcher>, CompletableFuture<List<Series>>> asks = new IdentityHashMap<>();
+    /**
+     * Every selector's series, each asked of all shards at once: as rollup buckets where the evaluator will read them so
+     * ({@code bucketReads}) and the shards have them, else as points.
+     */
+    private CompletableFuture<Fetched> fetch(
+            TenantShards shards,
+            Map<Expr.VectorSelector, SelectorRanges.Range> ranges,
+            Map<Expr.VectorSelector, RollupWindows.BucketRead> bucketReads) {
+        Fetched fetched = new Fetched();
+        List<CompletableFuture<Void>> asks = new ArrayList<>();
         long perSelector = Math.max(1, settings.maxPointsPerQuery() / Math.max(1, ranges.size()));
-        ranges.forEach((selector, range) -> asks.put(
-                selector.matchers(),
-                select.points(shards, List.of(specs(selector.matchers())), range.min(), range.max(), perSelector)
-                        .thenApply(found -> series(found.values()))
-                        .toCompletableFuture()));
-        return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
-                .thenApply(done -> {
-                    Map<List<Matcher>, List<Series>> fetched = new IdentityHashMap<>();
-                    asks.forEach((matchers, ask) -> fetched.put(matchers, ask.join()));
-                    return fetched;
-                });
+        ranges.forEach((selector, range) -> {
+            List<MatcherSpec> specs = specs(selector.matchers());
+            RollupWindows.BucketRead read = bucketReads.get(selector);
+            CompletableFuture<List<BucketSeries>> buckets = read == null
+                    ? CompletableFuture.completedFuture(null)
+                    : select.buckets(shards, specs, read.width(), read.min(), read.max(), perSelector)
+                            .toCompletableFuture();
+            asks.add(buckets.thenCompose(found -> {
+                if (found != null) {
+                    fetched.putBuckets(selector.matchers(), read, found);
+                    return CompletableFuture.completedFuture(null);
+                }
+                return select.points(shards, List.of(specs), range.min(), range.max(), perSelector)
+                        .thenAccept(points -> fetched.putPoints(selector.matchers(), series(points.values())))
+                        .toCompletableFuture();
+            }));
+        });
+        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> fetched);
+    }
+
+    /** What {@link #fetch} read for each selector (by the identity of its matchers), as the evaluator reads it. */
+    private static final class Fetched implements SeriesSource {
+        private final Map<List<Matcher>, List<Series>> points = new IdentityHashMap<>();
+        private final Map<List<Matcher>, RollupWindows.BucketRead> reads = new IdentityHashMap<>();
+        private final Map<List<Matcher>, List<BucketSeries>> buckets = new IdentityHashMap<>();
+
+        synchronized void putPoints(List<Matcher> matchers, List<Series> series) {
+            points.put(matchers, series);
+        }
+
+        synchronized void putBuckets(List<Matcher> matchers, RollupWindows.BucketRead read, List<BucketSeries> found) {
+            reads.put(matchers, read);
+            buckets.put(matchers, found);
+        }
+
+        @Override
+        public synchronized List<Series> select(List<Matcher> matchers, long minMillis, long maxMillis) {
+            List<Series> found = points.get(matchers);
+            if (found == null) throw new IllegalStateException("no points were fetched for " + matchers);
+            return found;
+        }
+
+        @Override
+        public synchronized List<BucketSeries> selectBuckets(
+                List<Matcher> matchers, long widthMillis, long minMillis, long maxMillis) {
+            RollupWindows.BucketRead read = reads.get(matchers);
+            boolean same =
+                    read != null && read.width() == widthMillis && read.min() == minMillis && read.max() == maxMillis;
+            return same ? buckets.get(matchers) : null;
+        }
     }
 
     private static HttpResponse evaluate(Request request, Evaluator evaluator) {

@@ -2,7 +2,11 @@ package io.shardview.http.metrics;
 
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.promql.BucketSeries;
+import io.shardview.metrics.storage.RollupBucket;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +46,41 @@ final class SeriesSelect {
             for (MetricsShard.SeriesPoints s : series.values()) total += s.timestamps().length;
             if (total > maxPoints) throw new TooManyPoints(maxPoints);
             return series;
+        });
+    }
+
+    /**
+     * The rollup buckets {@code widthMs} wide starting in [startMs, endMs] of every series matching the matchers,
+     * sorted by labels; null when a shard has none with edges for some of them (the caller reads points instead); fails
+     * with {@link TooManyPoints} past {@code maxBuckets}.
+     */
+    CompletionStage<List<BucketSeries>> buckets(
+            TenantShards shards, List<MatcherSpec> matchers, long widthMs, long startMs, long endMs, long maxBuckets) {
+        long perShard = EveryShard.share(settings, maxBuckets);
+        List<CompletableFuture<MetricsShard.SelectedBuckets>> asks = EveryShard.ask(
+                system,
+                settings,
+                shards,
+                replyTo -> new MetricsShard.SelectBuckets(matchers, widthMs, startMs, endMs, perShard, replyTo));
+        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<BucketSeries> out = new ArrayList<>();
+            long total = 0;
+            for (CompletableFuture<MetricsShard.SelectedBuckets> ask : asks) {
+                MetricsShard.SelectedBuckets selected = ask.join();
+                if (selected.tooMany()) throw new TooManyPoints(maxBuckets);
+                if (selected.withoutEdges()) return null;
+                for (MetricsShard.SeriesBuckets s : selected.series()) {
+                    List<RollupBucket> buckets = new ArrayList<>(s.starts().length);
+                    for (int i = 0; i < s.starts().length; i++) {
+                        buckets.add(RollupBucket.ofColumns(s.starts()[i], s.columns(), i * RollupBucket.COLUMNS));
+                    }
+                    total += buckets.size();
+                    out.add(new BucketSeries(Labels.of(s.labels()), buckets));
+                }
+            }
+            if (total > maxBuckets) throw new TooManyPoints(maxBuckets);
+            out.sort(Comparator.comparing(BucketSeries::labels));
+            return out;
         });
     }
 

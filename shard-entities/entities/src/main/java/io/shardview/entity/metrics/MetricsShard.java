@@ -10,6 +10,7 @@ import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.storage.AppendResult;
 import io.shardview.metrics.storage.PointBatch;
 import io.shardview.metrics.storage.RetentionCutoffs;
+import io.shardview.metrics.storage.RollupBucket;
 import io.shardview.metrics.storage.SelectedSeries;
 import io.shardview.metrics.storage.ShardStorage;
 import java.time.Clock;
@@ -73,6 +74,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
             permits Append,
                     CheckSeries,
                     Select,
+                    SelectBuckets,
                     AggregatePartially,
                     ApplyRetention,
                     PublishStats,
@@ -150,6 +152,31 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
             this(matchers, startMs, endMs, true, Long.MAX_VALUE, replyTo);
         }
     }
+
+    /**
+     * The rollup buckets {@code widthMs} wide that start in [startMs, endMs] of the series matching every matcher, for
+     * the functions over ranges PromQL computes from buckets. Past {@code maxBuckets} buckets in all, the shard answers
+     * with none and {@code tooMany}; where one of them lacks its edges (restored from an older snapshot), with none
+     * and {@code withoutEdges}, and the asker reads raw points instead.
+     */
+    public record SelectBuckets(
+            List<MatcherSpec> matchers,
+            long widthMs,
+            long startMs,
+            long endMs,
+            long maxBuckets,
+            ActorRef<SelectedBuckets> replyTo)
+            implements Command {}
+
+    /** Series' buckets picked by a {@link SelectBuckets}. */
+    public record SelectedBuckets(List<SeriesBuckets> series, boolean tooMany, boolean withoutEdges)
+            implements CborSerializable {}
+
+    /**
+     * One series' labels and buckets: their starts, and per bucket {@link RollupBucket#COLUMNS} values, its column form
+     * ({@link RollupBucket#toColumns}), one bucket after another.
+     */
+    public record SeriesBuckets(Map<String, String> labels, long[] starts, double[] columns) {}
 
     /**
      * This shard's part of aggregation number {@code aggregation} (in {@code Pushdown.candidates} order) of the PromQL
@@ -431,6 +458,9 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
                     return Effect().none();
                 })
                 .onCommand(Select.class, (storage, select) -> answer(select.replyTo(), select(storage, select)))
+                .onCommand(
+                        SelectBuckets.class,
+                        (storage, select) -> answer(select.replyTo(), ShardQueries.buckets(storage, select)))
                 .onCommand(
                         AggregatePartially.class,
                         (storage, partial) -> answer(partial.replyTo(), ShardQueries.partial(storage, partial)))

@@ -62,7 +62,7 @@ final class Calls {
                 ? new double[grid.size()]
                 : scalars(paramArg, grid).values();
         boolean keepName = c.function().equals("last_over_time");
-        Vectors fromRollups = new RollupWindows(evaluator).evaluate(c.function(), rangeArg, grid, keepName);
+        Vectors fromRollups = new RollupWindows(evaluator).evaluate(c, grid, keepName);
         if (fromRollups != null) return fromRollups;
         RangeVector range = evaluator.rangeVector(rangeArg, grid);
         List<Series> series = range.series();

@@ -25,7 +25,7 @@ import java.util.Set;
  * and a window holding several counter resets their corrections, bucket by bucket rather than point by point, which
  * can change the last bits of sum_over_time and of rate where counters are not integers.
  */
-final class RollupWindows {
+public final class RollupWindows {
     /** The bucket widths sources keep ({@link Resolution}), widest first. */
     private static final long[] WIDTHS = Arrays.stream(Resolution.values())
             .mapToLong(Resolution::millis)
@@ -51,22 +51,45 @@ final class RollupWindows {
         this.evaluator = evaluator;
     }
 
+    /** What a call reads from buckets: its selector's buckets {@code width} wide that start in [min, max]. */
+    public record BucketRead(Expr.VectorSelector selector, long width, long min, long max) {}
+
     /**
-     * {@code function} of {@code rangeArg} at every time of {@code grid} from buckets, or null where buckets cannot
-     * give the answer (see the class comment) or the source has none.
+     * What {@code c} evaluated over {@code grid} reads from buckets, or null where buckets cannot give its answer (see
+     * the class comment); {@code atMillis} is its selector's {@code @} time, null without one.
      */
-    Vectors evaluate(String function, Expr rangeArg, Grid grid, boolean keepName) {
-        if (!FUNCTIONS.contains(function) || !(Evaluator.unwrap(rangeArg) instanceof Expr.MatrixSelector m)) {
+    static BucketRead read(Expr.Call c, Grid grid, Long atMillis) {
+        if (!FUNCTIONS.contains(c.function())
+                || !(Evaluator.unwrap(c.args().get(0)) instanceof Expr.MatrixSelector m)) {
             return null;
         }
         Expr.VectorSelector v = m.selector();
         long range = m.rangeMillis();
-        long firstEnd = evaluator.readTime(v.at(), v.offsetMillis(), grid.start());
-        long lastEnd = evaluator.readTime(v.at(), v.offsetMillis(), grid.end());
-        long width = width(range, firstEnd, lastEnd, grid);
-        if (width == 0) return null;
-        List<BucketSeries> series = evaluator.source().selectBuckets(v.matchers(), width, firstEnd - range, lastEnd);
+        long firstEnd = (atMillis != null ? atMillis : grid.start()) - v.offsetMillis();
+        long lastEnd = (atMillis != null ? atMillis : grid.end()) - v.offsetMillis();
+        for (long width : WIDTHS) {
+            boolean everyEndOnAnEdge =
+                    Math.floorMod(firstEnd, width) == 0 && (firstEnd == lastEnd || grid.interval() % width == 0);
+            if (range % width == 0 && everyEndOnAnEdge) return new BucketRead(v, width, firstEnd - range, lastEnd);
+        }
+        return null;
+    }
+
+    /**
+     * {@code c} at every time of {@code grid} from buckets, or null where buckets cannot give the answer (see the
+     * class comment) or the source has none.
+     */
+    Vectors evaluate(Expr.Call c, Grid grid, boolean keepName) {
+        String function = c.function();
+        Expr arg = c.args().isEmpty() ? null : Evaluator.unwrap(c.args().get(0));
+        if (!(arg instanceof Expr.MatrixSelector m)) return null;
+        Expr.VectorSelector v = m.selector();
+        BucketRead read = read(c, grid, evaluator.atMillis(v.at()));
+        if (read == null) return null;
+        List<BucketSeries> series =
+                evaluator.source().selectBuckets(v.matchers(), read.width(), read.min(), read.max());
         if (series == null) return null;
+        long range = m.rangeMillis();
         int steps = grid.size();
         Labels[] labels = new Labels[series.size()];
         double[][] values = new double[series.size()][];
@@ -102,16 +125,6 @@ final class RollupWindows {
             evaluator.checkDeadline();
         }
         return new Calls(evaluator).bySeries(labels, values, present, steps);
-    }
-
-    /** The widest width whose buckets make up every window exactly, or 0 if none does. */
-    private static long width(long range, long firstEnd, long lastEnd, Grid grid) {
-        for (long width : WIDTHS) {
-            boolean everyEndOnAnEdge = Math.floorMod(firstEnd, width) == 0
-                    && (firstEnd == lastEnd || grid.size() == 1 || grid.interval() % width == 0);
-            if (range % width == 0 && everyEndOnAnEdge) return width;
-        }
-        return 0;
     }
 
     /** One series' window folded from its buckets and the point at its end, in time order. */

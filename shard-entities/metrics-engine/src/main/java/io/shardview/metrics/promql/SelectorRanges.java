@@ -79,6 +79,50 @@ public final class SelectorRanges {
         }
     }
 
+    /**
+     * The selectors of {@code expr} that a query from start to end by {@code step} (0: an instant query at start)
+     * reads as rollup buckets ({@link RollupWindows}), each with what it reads, leaving out those inside
+     * {@code skipped} and inside subqueries (evaluated on their own grid). A caller fetches their buckets instead of
+     * their points, and their points if the source has no such buckets.
+     */
+    public static Map<Expr.VectorSelector, RollupWindows.BucketRead> bucketReads(
+            Expr expr, long start, long end, long step, java.util.Collection<? extends Expr> skipped) {
+        SelectorRanges walk = new SelectorRanges(start, end, Evaluator.Settings.defaults());
+        walk.skipped = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        walk.skipped.addAll(skipped);
+        Map<Expr.VectorSelector, RollupWindows.BucketRead> reads = new IdentityHashMap<>();
+        walk.visitBucketReads(expr, step == 0 ? Grid.at(start) : new Grid(start, end, step), reads);
+        return reads;
+    }
+
+    private void visitBucketReads(Expr expr, Grid grid, Map<Expr.VectorSelector, RollupWindows.BucketRead> reads) {
+        if (skipped.contains(expr)) return;
+        if (expr instanceof Expr.Call c) {
+            Expr arg = c.args().isEmpty() ? null : Evaluator.unwrap(c.args().get(0));
+            if (arg instanceof Expr.MatrixSelector m) {
+                RollupWindows.BucketRead read =
+                        RollupWindows.read(c, grid, at(m.selector().at()));
+                if (read != null) reads.put(m.selector(), read);
+            }
+            for (Expr a : c.args()) visitBucketReads(a, grid, reads);
+        } else if (expr instanceof Expr.Paren p) {
+            visitBucketReads(p.expr(), grid, reads);
+        } else if (expr instanceof Expr.Unary u) {
+            visitBucketReads(u.expr(), grid, reads);
+        } else if (expr instanceof Expr.Aggregate a) {
+            visitBucketReads(a.expr(), grid, reads);
+            if (a.param() != null) visitBucketReads(a.param(), grid, reads);
+        } else if (expr instanceof Expr.Binary b) {
+            visitBucketReads(b.lhs(), grid, reads);
+            visitBucketReads(b.rhs(), grid, reads);
+        } // a subquery's calls run on its own grid; selectors alone read points
+    }
+
+    /** The {@code @} time in milliseconds, or null without one. */
+    private Long at(At at) {
+        return at == null ? null : time(at, 0);
+    }
+
     private void add(Expr.VectorSelector v, long min, long max) {
         ranges.merge(v, new Range(min, max), Range::union);
     }

@@ -28,18 +28,14 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
     static FrozenRollups of(List<RollupBucket> buckets, int from, int n) {
         long[] starts = new long[n];
         double[][] columns = new double[RollupSeries.COLUMNS][n];
+        double[] bucket = new double[RollupSeries.COLUMNS];
         for (int i = 0; i < n; i++) {
             RollupBucket b = buckets.get(from + i);
             starts[i] = b.startMs();
-            columns[RollupSeries.COUNT][i] = b.count();
-            columns[RollupSeries.SUM][i] = b.sum();
-            columns[RollupSeries.MIN][i] = b.min();
-            columns[RollupSeries.MAX][i] = b.max();
-            columns[RollupSeries.LAST][i] = b.last();
-            columns[RollupSeries.FIRST_AT][i] = b.hasEdges() ? b.firstMs() - b.startMs() : Double.NaN;
-            columns[RollupSeries.FIRST][i] = b.first();
-            columns[RollupSeries.LAST_AT][i] = b.hasEdges() ? b.lastMs() - b.startMs() : Double.NaN;
-            columns[RollupSeries.RESETS][i] = b.resets();
+            b.toColumns(bucket, 0);
+            for (int c = 0; c < RollupSeries.COLUMNS; c++) {
+                columns[c][i] = bucket[c];
+            }
         }
         return encode(starts, columns);
     }
@@ -72,7 +68,7 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
                 for (int c = 0; c < RollupSeries.COLUMNS; c++) {
                     bucket[c] = values[c][i];
                 }
-                out.add(RollupSeries.bucket(start, bucket, 0));
+                out.add(RollupBucket.ofColumns(start, bucket, 0));
             }
         }
     }

@@ -46,7 +46,7 @@ final class RollupSeries {
     /** The sum of the value before each drop within the bucket (counter resets, as rate adds them back). */
     static final int RESETS = 8;
 
-    static final int COLUMNS = 9;
+    static final int COLUMNS = RollupBucket.COLUMNS; // in RollupBucket's column order
     /** Columns of snapshots written before the edges were kept (layouts v1 and v2): count, sum, min, max, last. */
     static final int LEGACY_COLUMNS = 5;
 
@@ -163,16 +163,7 @@ final class RollupSeries {
         for (int i = 0; i < n; i++) {
             RollupBucket t = thawed.get(i);
             starts[i] = t.startMs();
-            int a = i * COLUMNS;
-            columns[a + COUNT] = t.count();
-            columns[a + SUM] = t.sum();
-            columns[a + MIN] = t.min();
-            columns[a + MAX] = t.max();
-            columns[a + LAST] = t.last();
-            columns[a + FIRST_AT] = t.hasEdges() ? t.firstMs() - t.startMs() : Double.NaN;
-            columns[a + FIRST] = t.first();
-            columns[a + LAST_AT] = t.hasEdges() ? t.lastMs() - t.startMs() : Double.NaN;
-            columns[a + RESETS] = t.resets();
+            t.toColumns(columns, i * COLUMNS);
         }
         System.arraycopy(start, 0, starts, n, size);
         System.arraycopy(agg, 0, columns, n * COLUMNS, size * COLUMNS);
@@ -324,18 +315,6 @@ final class RollupSeries {
 
     /** The bucket starting at {@code start} whose columns are at {@code [a, a + COLUMNS)} of {@code columns}. */
     static RollupBucket bucket(long start, double[] columns, int a) {
-        double firstAt = columns[a + FIRST_AT];
-        boolean edges = !Double.isNaN(firstAt);
-        return new RollupBucket(
-                start,
-                (long) columns[a + COUNT],
-                columns[a + SUM],
-                columns[a + MIN],
-                columns[a + MAX],
-                columns[a + LAST],
-                edges ? start + (long) firstAt : RollupBucket.NO_EDGES,
-                columns[a + FIRST],
-                edges ? start + (long) columns[a + LAST_AT] : RollupBucket.NO_EDGES,
-                columns[a + RESETS]);
+        return RollupBucket.ofColumns(start, columns, a);
     }
 }
