@@ -45,7 +45,7 @@ record FrozenRollups(long firstStart, long lastStart, int size, byte[][] columns
         int n = starts.length;
         byte[][] encoded = new byte[RollupSeries.COLUMNS][];
         for (int c = 0; c < RollupSeries.COLUMNS; c++) {
-            encoded[c] = c == RollupSeries.SUM
+            encoded[c] = c == RollupSeries.SUM || c == RollupSeries.RESETS // both sums of the series' values
                     ? RollupColumn.encodeSums(starts, columns[c], 0, n)
                     : RollupColumn.encode(starts, columns[c], 0, n);
         }
