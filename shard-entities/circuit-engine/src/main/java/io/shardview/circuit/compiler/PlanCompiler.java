@@ -24,6 +24,7 @@ import io.shardview.circuit.operator.RangeSemiJoin;
 import io.shardview.circuit.operator.SemiJoin;
 import io.shardview.circuit.operator.TopK;
 import io.shardview.circuit.operator.UnionAll;
+import io.shardview.circuit.operator.WindowRank;
 import io.shardview.circuit.pg.ColumnType;
 import io.shardview.circuit.pg.Values;
 import io.shardview.circuit.plan.InMarkJoin;
@@ -55,6 +56,7 @@ import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rel.logical.LogicalValues;
+import org.apache.calcite.rel.logical.LogicalWindow;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
@@ -165,6 +167,7 @@ public final class PlanCompiler {
         if (rel instanceof LogicalJoin j) return join(j);
         if (rel instanceof LogicalAggregate a) return aggregate(a);
         if (rel instanceof LogicalSort s) return sort(s);
+        if (rel instanceof LogicalWindow w) return window(w);
         if (rel instanceof LogicalUnion u) return union(u);
         if (rel instanceof LogicalValues v) return values(v);
         if (rel instanceof NotInJoin n) return notIn(n);
@@ -579,6 +582,30 @@ public final class PlanCompiler {
         long offset = s.offset == null ? 0 : ((RexLiteral) s.offset).getValueAs(Long.class);
         long limit = s.fetch == null ? Long.MAX_VALUE : ((RexLiteral) s.fetch).getValueAs(Long.class);
         return add(new TopK(comparator(s.getCollation()), offset, limit), input);
+    }
+
+    /**
+     * The window functions of a SELECT ({@link io.shardview.circuit.sql.Windows} split them from its projection): one
+     * {@link WindowRank} per window, each adding its functions' columns after its input's, in the window's order as
+     * Calcite's LogicalWindow lists them.
+     */
+    private int window(LogicalWindow w) {
+        int input = visit(w.getInput());
+        for (org.apache.calcite.rel.core.Window.Group group : w.groups) {
+            WindowRank.Function[] functions = new WindowRank.Function[group.aggCalls.size()];
+            for (int i = 0; i < functions.length; i++) {
+                String name = group.aggCalls.get(i).getOperator().getName();
+                functions[i] = switch (group.aggCalls.get(i).getOperator().getKind()) {
+                    case ROW_NUMBER -> WindowRank.Function.ROW_NUMBER;
+                    case RANK -> WindowRank.Function.RANK;
+                    case DENSE_RANK -> WindowRank.Function.DENSE_RANK;
+                    default -> throw new UnsupportedSqlException("window function " + name
+                            + "() OVER (only ROW_NUMBER, RANK and DENSE_RANK are maintained)");
+                };
+            }
+            input = add(new WindowRank(group.keys.toArray(), comparator(group.orderKeys), functions), input);
+        }
+        return input;
     }
 
     /** UNION [ALL]; an input whose string column has another type than the union's is converted to it. */

@@ -72,6 +72,9 @@ public final class StringTyping {
                 if (out[i] == Type.VARCHAR) out[i] = Type.TEXT; // literals alone are text
         } else if (rel instanceof LogicalFilter || rel instanceof LogicalSort) {
             out = fields(rel.getInput(0));
+        } else if (rel instanceof org.apache.calcite.rel.logical.LogicalWindow w) { // its input, then BIGINT ranks
+            Type[] input = fields(w.getInput());
+            System.arraycopy(input, 0, out, 0, input.length);
         } else if (rel instanceof LogicalProject p) {
             Type[] input = fields(p.getInput());
             for (int i = 0; i < out.length; i++) {

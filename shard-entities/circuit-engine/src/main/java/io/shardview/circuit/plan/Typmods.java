@@ -68,6 +68,9 @@ public final class Typmods {
             }
         } else if (rel instanceof LogicalFilter || rel instanceof LogicalSort) {
             out = fields(rel.getInput(0));
+        } else if (rel instanceof org.apache.calcite.rel.logical.LogicalWindow w) { // its input, then BIGINT ranks
+            Typmod[] input = fields(w.getInput());
+            System.arraycopy(input, 0, out, 0, input.length);
         } else if (rel instanceof LogicalProject p) {
             Typmod[] input = fields(p.getInput());
             for (int i = 0; i < out.length; i++) out[i] = of(p.getProjects().get(i), input);

@@ -268,6 +268,7 @@ public final class SqlPlanner {
             SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted, pgTypes));
             String typeProblem = pgTypes ? PgCasts.problem(validated, validator) : null;
             if (typeProblem != null) throw new PlanningException(typeProblem);
+            Windows.check(validated);
             HepPlanner planner = new HepPlanner(HepProgram.builder().build());
             if (revision >= 2) planner.setExecutor(PgConstantReducer.INSTANCE);
             RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(types));
@@ -279,6 +280,7 @@ public final class SqlPlanner {
                     rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
             rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted);
             if (revision >= 4) rel = JoinOrder.optimize(rel);
+            rel = Windows.split(rel);
             return named(rel, root.validatedRowType.getFieldNames());
         } catch (PlanningException e) {
             throw e;
