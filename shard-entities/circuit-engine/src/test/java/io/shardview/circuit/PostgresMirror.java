@@ -236,6 +236,21 @@ public final class PostgresMirror implements AutoCloseable {
         };
     }
 
+    /** The rows of a SELECT in the order PostgreSQL returns them, each value as JDBC reads it. */
+    public List<List<Object>> orderedRows(String select) throws SQLException {
+        List<List<Object>> out = new ArrayList<>();
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(select)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) row.add(rs.getObject(i + 1));
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
     /** The rows of a SELECT as a sorted list of canonical strings (a multiset). */
     public List<String> rows(String select) throws SQLException {
         List<String> out = new ArrayList<>();

@@ -100,7 +100,7 @@ public final class PgCasts {
                 }
                 if ((call.getKind() == SqlKind.SUM || call.getKind() == SqlKind.AVG)
                         && call.operandCount() == 1
-                        && PgTypeCoercion.unknownLiteral(call.operand(0))
+                        && PgTypeCoercion.untypedLiteral(call.operand(0))
                         && problem[0] == null) {
                     problem[0] = "function " + call.getOperator().getName().toLowerCase(Locale.ROOT)
                             + "(unknown) is not unique";
@@ -115,7 +115,7 @@ public final class PgCasts {
                         || call.getKind() == SqlKind.CEIL;
                 if (arithmetic
                         && problem[0] == null
-                        && call.getOperandList().stream().allMatch(PgTypeCoercion::unknownLiteral)) {
+                        && call.getOperandList().stream().allMatch(PgTypeCoercion::untypedLiteral)) {
                     // NULL + NULL: PostgreSQL finds no one operator; floor(NULL) it reads as float8, which the engine
                     // does not.
                     problem[0] = "operator is not unique: " + call.getOperator().getName() + " of unknown";

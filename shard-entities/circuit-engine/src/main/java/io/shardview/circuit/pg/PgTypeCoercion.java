@@ -154,6 +154,17 @@ public final class PgTypeCoercion extends TypeCoercionImpl {
     }
 
     /** A string literal or NULL: of PostgreSQL's type unknown, which takes the type its context needs. */
+    /**
+     * A literal of PostgreSQL's type unknown as an operator's or function's operand sees it: NULL or a string literal
+     * written bare; {@code CAST(NULL AS INTEGER)} is an integer there (unlike {@link #unknownLiteral}, which Calcite's
+     * coercion reads with the cast seen through).
+     */
+    static boolean untypedLiteral(SqlNode node) {
+        return SqlUtil.isNullLiteral(node, false)
+                || stringLiteral(node)
+                || node.getKind() == SqlKind.AS && untypedLiteral(((SqlCall) node).operand(0));
+    }
+
     static boolean unknownLiteral(SqlNode node) {
         return SqlUtil.isNullLiteral(node, true)
                 || stringLiteral(node)
