@@ -4,7 +4,6 @@ import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.promql.BucketSeries;
-import io.shardview.metrics.storage.RollupBucket;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -70,12 +69,8 @@ final class SeriesSelect {
                 if (selected.tooMany()) throw new TooManyPoints(maxBuckets);
                 if (selected.withoutEdges()) return null;
                 for (MetricsShard.SeriesBuckets s : selected.series()) {
-                    List<RollupBucket> buckets = new ArrayList<>(s.starts().length);
-                    for (int i = 0; i < s.starts().length; i++) {
-                        buckets.add(RollupBucket.ofColumns(s.starts()[i], s.columns(), i * RollupBucket.COLUMNS));
-                    }
-                    total += buckets.size();
-                    out.add(new BucketSeries(Labels.of(s.labels()), buckets));
+                    total += s.starts().length;
+                    out.add(BucketSeries.ofColumns(Labels.of(s.labels()), s.starts(), s.columns()));
                 }
             }
             if (total > maxBuckets) throw new TooManyPoints(maxBuckets);
