@@ -124,8 +124,12 @@ public final class Circuit {
      * 4: inner joins get their WHERE conditions pushed into and below them and are ordered by the join graph
      * (io.shardview.circuit.sql.JoinOrder); a view created before keeps its plan, and with it the state its snapshot
      * holds.
+     * 5: Calcite's $SUM0 (how it sums partial counts, as for COUNT(DISTINCT x) beside COUNT(*)) is 0 over no rows, as
+     * defined, where it was NULL (SELECT COUNT(DISTINCT x), COUNT(*) FROM t WHERE false gave 0, NULL); a view created
+     * before keeps its NULL, which its snapshot's rows hold. (Window functions, CONCAT and CONCAT_WS came with 5 too;
+     * earlier engines refused them, so no earlier view changes.)
      */
-    public static final int SQL_REVISION = 4;
+    public static final int SQL_REVISION = 5;
 
     /**
      * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older

@@ -31,7 +31,27 @@ class DistinctAggregateTest {
             "SELECT g, SUM(DISTINCT n) AS s FROM t GROUP BY g",
             "SELECT g, COUNT(*) FILTER (WHERE x > 1) AS c, SUM(y) FILTER (WHERE h = 'h1') AS s,"
                     + " COUNT(DISTINCT x) FILTER (WHERE y >= 0) AS d FROM t GROUP BY g",
-            "SELECT AVG(x) FILTER (WHERE g IS NULL) AS a, MAX(n) FILTER (WHERE h <> 'h0') AS m FROM t");
+            "SELECT AVG(x) FILTER (WHERE g IS NULL) AS a, MAX(n) FILTER (WHERE h <> 'h0') AS m FROM t",
+            // over no rows, COUNT(*) beside a distinct count is 0 ($SUM0 of partial counts, SQL revision 5)
+            "SELECT COUNT(DISTINCT x) AS c, COUNT(*) AS n FROM t WHERE x > 100",
+            "SELECT COUNT(DISTINCT x) / -69 + 9 * COUNT(*) AS v FROM t WHERE g > 2");
+
+    /**
+     * A view journaled under SQL revision 4 keeps its NULL for $SUM0 over no rows (its snapshot's rows hold it); the
+     * same view under the current revision is 0, as PostgreSQL gives.
+     */
+    @Test
+    void aViewOfRevision4KeepsItsNullCountOverNoRows() {
+        String view = "CREATE VIEW w AS SELECT COUNT(DISTINCT x) AS c, COUNT(*) AS n FROM t WHERE x > 100";
+        Circuit old = TestCircuits.circuit(TABLE);
+        assertInstanceOf(io.shardview.circuit.DdlResult.Applied.class, old.replaySql(view, 4));
+        Circuit current = TestCircuits.circuit(TABLE);
+        assertInstanceOf(io.shardview.circuit.DdlResult.Applied.class, current.executeSql(view));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "[[0, null]]", TestCircuits.rows(old, "w").toString());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "[[0, 0]]", TestCircuits.rows(current, "w").toString());
+    }
 
     @Test
     void distinctAggregatesEqualPostgresAfterEveryBatch() throws SQLException {

@@ -486,6 +486,38 @@ final class ExprCompiler {
     }
 
     /**
+     * concat(a, ...) and concat_ws(separator, a, ...), PostgreSQL's: each non-NULL argument as its type's output
+     * function writes it (a boolean as t or f, a CHAR(n) with its padding, unlike {@code ||}'s text); concat_ws puts
+     * the separator between them and is NULL when the separator is. A result longer than {@link Strings#MAX_RESULT_CHARS}
+     * characters fails the batch.
+     */
+    private Expr concatFunction(RexCall call, boolean separated) {
+        Expr[] ops = compileAll(call.getOperands());
+        return r -> {
+            String separator = null;
+            if (separated) {
+                Object sep = ops[0].eval(r);
+                if (sep == null) {
+                    for (int i = 1; i < ops.length; i++) ops[i].eval(r); // evaluated, as PostgreSQL does
+                    return null;
+                }
+                separator = Scalars.text(sep);
+            }
+            StringBuilder sb = new StringBuilder();
+            boolean first = true;
+            for (int i = separated ? 1 : 0; i < ops.length; i++) {
+                Object v = ops[i].eval(r);
+                if (v == null) continue;
+                if (!first && separator != null) sb.append(separator);
+                first = false;
+                sb.append(Scalars.output(v));
+                Strings.checkLength(sb);
+            }
+            return sb.toString();
+        };
+    }
+
+    /**
      * A CAST written to CHAR(n) or VARCHAR(n): PostgreSQL's explicit cast pads CHAR(n) with blanks and cuts
      * a longer value to n characters, without error (an assignment would refuse it).
      */
@@ -541,6 +573,7 @@ final class ExprCompiler {
         }
         String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
         if (name.equals("||")) return concat(call);
+        if (name.equals("CONCAT") || name.equals("CONCAT_WS")) return concatFunction(call, name.equals("CONCAT_WS"));
         if (name.equals("LOWER") || name.equals("UPPER")) {
             boolean lower = name.equals("LOWER");
             Expr e = compile(call.getOperands().get(0));

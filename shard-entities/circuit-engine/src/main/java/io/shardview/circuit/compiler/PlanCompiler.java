@@ -82,18 +82,25 @@ public final class PlanCompiler {
     /** See {@link ExprCompiler}: whether operators compute every operand before a NULL decides (SQL revision 2 on). */
     private final boolean strictOperands;
 
-    private PlanCompiler(boolean strictOperands) {
+    /** Whether Calcite's $SUM0 is 0 over no rows, as it is defined (SQL revision 5 on; before, NULL as SUM). */
+    private final boolean sumZero;
+
+    private PlanCompiler(boolean strictOperands, boolean sumZero) {
         this.strictOperands = strictOperands;
+        this.sumZero = sumZero;
     }
 
     /** Compiles a plan; throws {@link UnsupportedSqlException} naming a construct it cannot maintain. */
     public static Dataflow compile(RelNode root) {
-        return compile(root, true);
+        return compile(root, true, true);
     }
 
-    /** Compiles a plan, its operators computing every operand before a NULL decides or (older views) not. */
-    public static Dataflow compile(RelNode root, boolean strictOperands) {
-        PlanCompiler c = new PlanCompiler(strictOperands);
+    /**
+     * Compiles a plan, its operators computing every operand before a NULL decides or (older views) not, and $SUM0
+     * being 0 over no rows or (older views) NULL.
+     */
+    public static Dataflow compile(RelNode root, boolean strictOperands, boolean sumZero) {
+        PlanCompiler c = new PlanCompiler(strictOperands, sumZero);
         c.rexBuilder = root.getCluster().getRexBuilder();
         c.visit(root);
         return new Dataflow(List.copyOf(c.nodes), c.columns(root), readOrder(root), c.relations);
@@ -504,8 +511,7 @@ public final class PlanCompiler {
         if (a.getAggCallList().isEmpty() && a.getGroupSet().equals(ImmutableBitSet.range(width))) {
             return add(new Distinct(anySpelled(a.getInput(), types, a.getGroupSet())), input);
         }
-        Aggregate.Call[] calls =
-                a.getAggCallList().stream().map(PlanCompiler::call).toArray(Aggregate.Call[]::new);
+        Aggregate.Call[] calls = a.getAggCallList().stream().map(this::call).toArray(Aggregate.Call[]::new);
         return add(
                 new Aggregate(a.getGroupSet().toArray(), calls, anySpelled(a.getInput(), types, a.getGroupSet())),
                 input);
@@ -526,8 +532,9 @@ public final class PlanCompiler {
     }
 
     /** The call with its FILTER (WHERE ...) column, if any: Calcite computes the condition as an input column. */
-    private static Aggregate.Call call(AggregateCall c) {
+    private Aggregate.Call call(AggregateCall c) {
         Aggregate.Call call = unfiltered(c);
+        if (sumZero && c.getAggregation().getKind() == SqlKind.SUM0) call = call.asSum0();
         return c.hasFilter() ? call.filtered(c.filterArg) : call;
     }
 

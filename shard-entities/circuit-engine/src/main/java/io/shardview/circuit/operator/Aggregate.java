@@ -24,14 +24,28 @@ public final class Aggregate implements Operator {
      * One aggregate call: its kind, argument column (-1 for none), constant for CONSTANT, and the column of its
      * FILTER (WHERE ...) condition (-1 for none): only rows where that column is TRUE reach the accumulator.
      */
-    public record Call(Accumulator.Kind kind, int argument, Object constant, int filter) {
+    public record Call(Accumulator.Kind kind, int argument, Object constant, int filter, boolean zeroWhenNull) {
         public Call(Accumulator.Kind kind, int argument, Object constant) {
-            this(kind, argument, constant, -1);
+            this(kind, argument, constant, -1, false);
         }
 
         /** This call with a FILTER column. */
         public Call filtered(int column) {
-            return new Call(kind, argument, constant, column);
+            return new Call(kind, argument, constant, column, zeroWhenNull);
+        }
+
+        /** This sum as Calcite's $SUM0: 0 of its type where a SUM is NULL (no rows, or only NULLs). */
+        public Call asSum0() {
+            return new Call(kind, argument, constant, filter, true);
+        }
+
+        Object zero() {
+            return switch (kind) {
+                case SUM_LONG -> 0L;
+                case SUM_DOUBLE -> 0.0;
+                case SUM_REAL -> 0.0f;
+                default -> java.math.BigDecimal.ZERO;
+            };
         }
     }
 
@@ -86,7 +100,8 @@ public final class Aggregate implements Operator {
                 out[i] = key.get(i);
             }
             for (int i = 0; i < calls.length; i++) {
-                out[groupColumns.length + i] = accumulators[i].result();
+                Object value = accumulators[i].result();
+                out[groupColumns.length + i] = value == null && calls[i].zeroWhenNull() ? calls[i].zero() : value;
             }
             return Row.wrap(out);
         }

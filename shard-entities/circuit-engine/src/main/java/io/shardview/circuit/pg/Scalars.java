@@ -353,6 +353,19 @@ public final class Scalars {
     }
 
     /** The text form PostgreSQL gives a value. */
+    /**
+     * A value as its type's output function writes it, as concat() reads its arguments: {@link #text} but a boolean
+     * as t or f and a CHAR(n) with its trailing blanks.
+     */
+    public static String output(Object v) {
+        if (v instanceof Boolean b) return b ? "t" : "f";
+        if (v instanceof FixedChar c) {
+            int pad = c.length() - c.text().codePointCount(0, c.text().length());
+            return pad > 0 ? c.text() + " ".repeat(pad) : c.text();
+        }
+        return text(v);
+    }
+
     public static String text(Object v) {
         if (v instanceof Double d) return floatText(d, false);
         if (v instanceof Float f) return floatText(f, true);

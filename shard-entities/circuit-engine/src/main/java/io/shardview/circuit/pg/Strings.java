@@ -64,6 +64,12 @@ public final class Strings {
      */
     public static final int MAX_RESULT_CHARS = 1 << 20;
 
+    /** Fails a result growing past {@link #MAX_RESULT_CHARS} characters (counted as UTF-16 units, a bound above). */
+    public static void checkLength(CharSequence s) {
+        if (s.length() > 2 * MAX_RESULT_CHARS
+                || s.length() > MAX_RESULT_CHARS && length(s.toString()) > MAX_RESULT_CHARS) throw tooLarge();
+    }
+
     private static EvaluationException tooLarge() {
         return new EvaluationException("requested length too large");
     }

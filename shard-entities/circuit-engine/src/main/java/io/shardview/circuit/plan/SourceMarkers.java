@@ -183,6 +183,47 @@ public final class SourceMarkers {
     public static final SqlFunction RIGHT =
             textFunction("right", OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER));
 
+    /** concat(any, ...), PostgreSQL's: its arguments' text one after another, NULLs left out; never NULL. */
+    public static final SqlFunction CONCAT = new SqlFunction(
+            "concat",
+            SqlKind.OTHER_FUNCTION,
+            ReturnTypes.explicit(SqlTypeName.VARCHAR),
+            null,
+            OperandTypes.variadic(org.apache.calcite.sql.type.SqlOperandCountRanges.from(1)),
+            SqlFunctionCategory.USER_DEFINED_FUNCTION);
+
+    /** concat_ws(text, any, ...), PostgreSQL's: the arguments after the first joined by it, NULLs left out. */
+    public static final SqlFunction CONCAT_WS = new SqlFunction(
+            "concat_ws",
+            SqlKind.OTHER_FUNCTION,
+            binding -> binding.getTypeFactory()
+                    .createTypeWithNullability(
+                            binding.getTypeFactory().createSqlType(SqlTypeName.VARCHAR),
+                            binding.getOperandType(0).isNullable()), // NULL only with a NULL separator
+            null,
+            new org.apache.calcite.sql.type.SqlOperandTypeChecker() { // a text separator (or NULL), then anything
+                @Override
+                public boolean checkOperandTypes(
+                        org.apache.calcite.sql.SqlCallBinding binding, boolean throwOnFailure) {
+                    RelDataType separator = binding.getOperandType(0);
+                    boolean text =
+                            SqlTypeUtil.inCharFamily(separator) || separator.getSqlTypeName() == SqlTypeName.NULL;
+                    if (!text && throwOnFailure) throw binding.newValidationSignatureError();
+                    return text;
+                }
+
+                @Override
+                public org.apache.calcite.sql.SqlOperandCountRange getOperandCountRange() {
+                    return org.apache.calcite.sql.type.SqlOperandCountRanges.from(2);
+                }
+
+                @Override
+                public String getAllowedSignatures(org.apache.calcite.sql.SqlOperator op, String name) {
+                    return name + "(text, any, ...)";
+                }
+            },
+            SqlFunctionCategory.USER_DEFINED_FUNCTION);
+
     /** A function of PostgreSQL's returning text, looked up by its name as the parser writes it (lower case). */
     private static SqlFunction textFunction(String name, org.apache.calcite.sql.type.SqlOperandTypeChecker operands) {
         return new SqlFunction(
@@ -216,6 +257,8 @@ public final class SourceMarkers {
                     SPLIT_PART,
                     LEFT,
                     RIGHT,
+                    CONCAT,
+                    CONCAT_WS,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 

@@ -166,6 +166,9 @@ class ExpressionTypeTest {
             }
             for (String f : List.of("SQRT", "LN", "LOG", "EXP")) out.add(f + "(" + a + ")");
             for (String f : List.of("MOD", "POWER")) out.add(f + "(" + a + ", 3)");
+            out.add("CONCAT(" + a + ", 'x', " + a + ")");
+            out.add("CONCAT_WS(',', " + a + ", NULL, " + a + ")");
+            out.add("CONCAT_WS(" + a + ", 'x', 'y')");
             out.add("REPLACE(" + a + ", 'a', 'xy')");
             out.add("LPAD(" + a + ", 4, '*')");
             out.add("RPAD(" + a + ", 1)");
