@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * INTERSECT and EXCEPT, maintained incrementally (as a distinct over the union of the branches, each row counted per
- * branch): random batches of inserts, updates and
+ * branch), and their ALL forms (by copies, SetOperationAll): random batches of inserts, updates and
  * deletes into two tables (duplicates and NULLs on purpose) under views of set operations; after every batch each view
  * equals PostgreSQL's answer for the same query over the same rows, and the engine's own recomputation.
  */
@@ -25,10 +25,16 @@ class SetOperationTest {
             "SELECT x FROM a INTERSECT SELECT x FROM b",
             "SELECT x, s FROM a EXCEPT SELECT x, s FROM b",
             "SELECT x FROM a WHERE x > 0 EXCEPT SELECT x FROM b INTERSECT SELECT x FROM a",
-            "SELECT s FROM b EXCEPT SELECT s FROM a UNION SELECT s FROM a WHERE x IS NULL");
+            "SELECT s FROM b EXCEPT SELECT s FROM a UNION SELECT s FROM a WHERE x IS NULL",
+            // by copies: the tables' x and s repeat
+            "SELECT x FROM a INTERSECT ALL SELECT x FROM b",
+            "SELECT x, s FROM a EXCEPT ALL SELECT x, s FROM b",
+            "SELECT s FROM a EXCEPT ALL SELECT s FROM b EXCEPT ALL SELECT s FROM a WHERE x > 1",
+            "SELECT x FROM a INTERSECT ALL SELECT x FROM b INTERSECT ALL SELECT x FROM a WHERE s IS NOT NULL",
+            "SELECT s FROM a INTERSECT ALL SELECT 's1' FROM b UNION ALL SELECT s FROM b EXCEPT ALL SELECT s FROM a");
 
     @Test
-    void setOperationsEqualPostgresAfterEveryBatch() throws SQLException {
+    void setOperationsEqualPostgresAfterEveryBatch() throws SQLException, java.io.IOException {
         try (PostgresMirror pg = new PostgresMirror()) {
             pg.reset();
             pg.execute(TABLES);
@@ -65,6 +71,17 @@ class SetOperationTest {
                 assertInstanceOf(BatchOutcome.Accepted.class, circuit.applyBatch(ops), "batch " + batch);
                 for (String statement : statements) pg.execute(statement);
                 pg.assertViewsEqual(circuit, VIEWS, "batch " + batch);
+                if (batch == 20) { // the rest of the batches go to a circuit restored from a snapshot
+                    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                    circuit.writeSnapshot(new java.io.DataOutputStream(bytes));
+                    Circuit restored = Circuit.readSnapshot(
+                            new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+                    for (int v = 0; v < VIEWS.size(); v++) {
+                        org.junit.jupiter.api.Assertions.assertEquals(
+                                circuit.content("v" + v), restored.content("v" + v), VIEWS.get(v));
+                    }
+                    circuit = restored;
+                }
             }
         }
     }

@@ -176,6 +176,8 @@ public final class PlanCompiler {
         if (rel instanceof LogicalSort s) return sort(s);
         if (rel instanceof LogicalWindow w) return window(w);
         if (rel instanceof LogicalUnion u) return union(u);
+        if ((rel instanceof Intersect || rel instanceof Minus) && ((org.apache.calcite.rel.core.SetOp) rel).all)
+            return setOperationAll((org.apache.calcite.rel.core.SetOp) rel, rel instanceof Intersect);
         if (rel instanceof LogicalValues v) return values(v);
         if (rel instanceof NotInJoin n) return notIn(n);
         if (rel instanceof InMarkJoin m) return inMark(m);
@@ -615,18 +617,30 @@ public final class PlanCompiler {
         return input;
     }
 
-    /** UNION [ALL]; an input whose string column has another type than the union's is converted to it. */
-    private int union(LogicalUnion u) {
-        StringTyping.Type[] types = typing.fields(u);
-        int[] inputs = new int[u.getInputs().size()];
+    /** INTERSECT ALL and EXCEPT ALL, by copies; inputs' string columns converted as for a union. */
+    private int setOperationAll(org.apache.calcite.rel.core.SetOp op, boolean intersect) {
+        return add(
+                new io.shardview.circuit.operator.SetOperationAll(op.getInputs().size(), intersect), setInputs(op));
+    }
+
+    /** The inputs of a set operation, each string column converted to the operation's type where it differs. */
+    private int[] setInputs(org.apache.calcite.rel.core.SetOp op) {
+        StringTyping.Type[] types = typing.fields(op);
+        int[] inputs = new int[op.getInputs().size()];
         for (int i = 0; i < inputs.length; i++) {
-            RelNode input = u.getInput(i);
+            RelNode input = op.getInput(i);
             inputs[i] = visit(input);
             if (!Arrays.equals(typing.fields(input), types)) {
                 inputs[i] = add(new Project(ExprCompiler.conversions(typing.fields(input), types)), inputs[i]);
             }
         }
-        int all = add(new UnionAll(), inputs);
+        return inputs;
+    }
+
+    /** UNION [ALL]; an input whose string column has another type than the union's is converted to it. */
+    private int union(LogicalUnion u) {
+        StringTyping.Type[] types = typing.fields(u);
+        int all = add(new UnionAll(), setInputs(u));
         return u.all ? all : add(new Distinct(anySpelled(u, types, ImmutableBitSet.range(types.length))), all);
     }
 

@@ -14,7 +14,6 @@ import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalSort;
-import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -102,7 +101,7 @@ public final class StringTyping {
                     : fields(rel.getInput(0)); // semi and anti joins output the left side
         } else if (rel instanceof InMarkJoin m) {
             System.arraycopy(fields(m.getLeft()), 0, out, 0, out.length - 1); // and the BOOLEAN mark
-        } else if (rel instanceof LogicalUnion u) {
+        } else if (rel instanceof org.apache.calcite.rel.core.SetOp u) { // UNION, and INTERSECT/EXCEPT ALL
             // As for CASE: the first input's type that is not a literal's (PostgreSQL resolves a UNION column left to
             // right, a literal taking the type the others give it: SELECT 'a' UNION ALL SELECT v is a varchar).
             for (int i = 0; i < out.length; i++) {

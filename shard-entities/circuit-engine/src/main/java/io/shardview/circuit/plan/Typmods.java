@@ -15,7 +15,6 @@ import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalSort;
-import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -91,7 +90,7 @@ public final class Typmods {
             out = both.length == out.length ? both : left; // semi and anti joins output the left side
         } else if (rel instanceof InMarkJoin m) {
             System.arraycopy(fields(m.getLeft()), 0, out, 0, out.length - 1); // and the BOOLEAN mark
-        } else if (rel instanceof LogicalUnion u) {
+        } else if (rel instanceof org.apache.calcite.rel.core.SetOp u) { // UNION, and INTERSECT/EXCEPT ALL
             out = fields(u.getInput(0)).clone();
             for (RelNode input : u.getInputs()) {
                 Typmod[] other = fields(input);
