@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.metrics.index.Labels;
-import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.storage.PointBatch;
 import io.shardview.metrics.storage.RetentionCutoffs;
 import io.shardview.metrics.storage.ShardStorage;
@@ -27,28 +26,6 @@ class RollupWindowsTest {
     private static final long T0 = 1_700_002_800_000L;
 
     private static final long DATA_HOURS = 8;
-
-    /** Counts the calls a source answered with buckets. */
-    private static final class Counting implements SeriesSource {
-        final StorageSource inner;
-        int bucketReads;
-
-        Counting(StorageSource inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public List<Series> select(List<Matcher> matchers, long min, long max) {
-            return inner.select(matchers, min, max);
-        }
-
-        @Override
-        public List<BucketSeries> selectBuckets(List<Matcher> matchers, long width, long min, long max) {
-            List<BucketSeries> out = inner.selectBuckets(matchers, width, min, max);
-            if (out != null) bucketReads++;
-            return out;
-        }
-    }
 
     /** Points ingested as a scraper sends them: in time order, a batch per 10 minutes, a few of them a batch late. */
     static ShardStorage dataset(long seed) {
@@ -87,7 +64,7 @@ class RollupWindowsTest {
     @Test
     void everyFunctionAnswersFromBucketsAsFromRawPoints() {
         ShardStorage storage = dataset(7);
-        Counting withBuckets = new Counting(new StorageSource(storage));
+        PromqlGoldenTest.CountingSource withBuckets = new PromqlGoldenTest.CountingSource(new StorageSource(storage));
         SeriesSource rawOnly = withBuckets::select;
         List<String> expressions = new ArrayList<>();
         for (String f : List.of(
@@ -150,7 +127,7 @@ class RollupWindowsTest {
     @Test
     void bucketsAnswerForTimesWhoseRawPointsRetentionDropped() {
         ShardStorage storage = dataset(11);
-        Counting withBuckets = new Counting(new StorageSource(storage));
+        PromqlGoldenTest.CountingSource withBuckets = new PromqlGoldenTest.CountingSource(new StorageSource(storage));
         SeriesSource rawOnly = withBuckets::select;
         Expr expr = PromqlParser.parse(
                 "sum by (g) (rate(requests_total[5m])) + on (g) max by (g) (max_over_time(temperature[1h]))");
