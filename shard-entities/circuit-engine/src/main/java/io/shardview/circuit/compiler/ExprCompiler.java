@@ -6,9 +6,11 @@ import io.shardview.circuit.pg.CalciteTypes;
 import io.shardview.circuit.pg.ColumnType;
 import io.shardview.circuit.pg.FixedChar;
 import io.shardview.circuit.pg.LikePattern;
+import io.shardview.circuit.pg.PgMath;
 import io.shardview.circuit.pg.Scalars;
 import io.shardview.circuit.pg.Strings;
 import io.shardview.circuit.pg.Values;
+import io.shardview.circuit.plan.MathFunctions;
 import io.shardview.circuit.plan.SourceMarkers;
 import io.shardview.circuit.plan.StringTyping;
 import java.math.BigDecimal;
@@ -571,6 +573,7 @@ final class ExprCompiler {
             if (inner.getKind() == SqlKind.CASE) return caseWhen((RexCall) inner, call.getOperator());
             return converted(compile(inner), StringTyping.of(call, input));
         }
+        if (MathFunctions.isMath(call.getOperator())) return math(call);
         String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
         if (name.equals("||")) return concat(call);
         if (name.equals("CONCAT") || name.equals("CONCAT_WS")) return concatFunction(call, name.equals("CONCAT_WS"));
@@ -606,6 +609,42 @@ final class ExprCompiler {
             };
         }
         throw new UnsupportedSqlException(describe(call));
+    }
+
+    /**
+     * sqrt, ln, log, exp, power and trunc (plan.MathFunctions): the arguments as the form the call was resolved to
+     * takes them (a numeric's as numerics, else as doubles; trunc's scale as an integer), NULL in, NULL out.
+     */
+    private Expr math(RexCall call) {
+        boolean numeric = call.getType().getSqlTypeName() == SqlTypeName.DECIMAL;
+        Expr[] args = compileAll(call.getOperands());
+        org.apache.calcite.sql.SqlOperator op = call.getOperator();
+        if (op == MathFunctions.TRUNC_SCALE) {
+            return r -> {
+                Object x = args[0].eval(r);
+                Object s = args[1].eval(r);
+                return x == null || s == null
+                        ? null
+                        : PgMath.trunc(Values.toDecimal((Number) x), ((Number) s).longValue());
+            };
+        }
+        java.util.function.Function<Object[], Object> f;
+        if (op == MathFunctions.SQRT) f = v -> PgMath.sqrt(v[0]);
+        else if (op == MathFunctions.LN) f = v -> PgMath.ln(v[0]);
+        else if (op == MathFunctions.LOG10) f = v -> PgMath.log10(v[0]);
+        else if (op == MathFunctions.EXP) f = v -> PgMath.exp(v[0]);
+        else if (op == MathFunctions.TRUNC) f = v -> PgMath.trunc(v[0]);
+        else if (op == MathFunctions.LOG) f = v -> PgMath.log((BigDecimal) v[0], (BigDecimal) v[1]);
+        else f = v -> PgMath.power(v[0], v[1]);
+        return r -> {
+            Object[] v = new Object[args.length];
+            for (int i = 0; i < args.length; i++) {
+                Object a = args[i].eval(r);
+                if (a == null) return null;
+                v[i] = numeric ? Values.toDecimal((Number) a) : ((Number) a).doubleValue();
+            }
+            return f.apply(v);
+        };
     }
 
     /**

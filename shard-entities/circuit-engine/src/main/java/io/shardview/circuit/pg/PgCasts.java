@@ -168,7 +168,7 @@ public final class PgCasts {
     }
 
     /** PostgreSQL's name of a Calcite type, as its messages spell it. */
-    private static String pgName(RelDataType t) {
+    public static String pgName(RelDataType t) {
         return switch (t.getSqlTypeName()) {
             case TINYINT, SMALLINT -> "smallint";
             case INTEGER -> "integer";

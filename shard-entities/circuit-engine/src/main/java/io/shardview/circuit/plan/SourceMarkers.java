@@ -260,7 +260,8 @@ public final class SourceMarkers {
                     CONCAT,
                     CONCAT_WS,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
-                    org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
+                    org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE),
+            SqlOperatorTables.of(MathFunctions.OPERATORS));
 
     /** The most digits of a number in a view or query, before and after the point: PostgreSQL's largest NUMERIC(p). */
     static final int MAX_DIGITS = NumericTypmod.MAX_PRECISION;
@@ -306,7 +307,7 @@ public final class SourceMarkers {
     }
 
     /** PostgreSQL's numeric without a typmod, as a function returns it. */
-    private static RelDataType unconstrainedNumeric(RelDataTypeFactory factory, boolean nullable) {
+    static RelDataType unconstrainedNumeric(RelDataTypeFactory factory, boolean nullable) {
         RelDataType numeric = factory.createSqlType(
                 SqlTypeName.DECIMAL, factory.getTypeSystem().getMaxPrecision(SqlTypeName.DECIMAL), 0);
         return factory.createTypeWithNullability(numeric, nullable);
@@ -378,6 +379,11 @@ public final class SourceMarkers {
                         || c.getKind() == SqlKind.TIMES
                         || c.getKind() == SqlKind.DIVIDE) {
                     markLiterals(c);
+                }
+                SqlNode math = MathFunctions.rewrite(c);
+                if (math != null) {
+                    markLiterals((SqlCall) math);
+                    return math;
                 }
                 if (c.getKind() == SqlKind.VALUES) {
                     for (SqlNode row : c.getOperandList())

@@ -164,7 +164,10 @@ class ExpressionTypeTest {
                     "LOWER", "UPPER", "ABS", "ROUND", "LENGTH", "CHAR_LENGTH", "TRIM", "FLOOR", "CEIL", "SIGN")) {
                 out.add(f + "(" + a + ")");
             }
-            for (String f : List.of("SQRT", "LN", "LOG", "EXP")) out.add(f + "(" + a + ")");
+            for (String f : List.of("SQRT", "LN", "LOG", "EXP", "TRUNC")) out.add(f + "(" + a + ")");
+            out.add("TRUNC(" + a + ", 1)");
+            out.add("LOG(" + a + ", 100)");
+            out.add("POWER(2, " + a + ")");
             for (String f : List.of("MOD", "POWER")) out.add(f + "(" + a + ", 3)");
             out.add("CONCAT(" + a + ", 'x', " + a + ")");
             out.add("CONCAT_WS(',', " + a + ", NULL, " + a + ")");
