@@ -128,8 +128,11 @@ public final class Circuit {
      * defined, where it was NULL (SELECT COUNT(DISTINCT x), COUNT(*) FROM t WHERE false gave 0, NULL); a view created
      * before keeps its NULL, which its snapshot's rows hold. (Window functions, CONCAT and CONCAT_WS came with 5 too;
      * earlier engines refused them, so no earlier view changes.)
+     * 6: columns pruned (io.shardview.circuit.sql.ColumnPruning): each operator's input keeps only the columns read
+     * above it, so joins index narrower rows; a view created before keeps its plan and the state its snapshot holds.
+     * (SQRT, LN, LOG, EXP, POWER and TRUNC came with 6; earlier engines refused them.)
      */
-    public static final int SQL_REVISION = 5;
+    public static final int SQL_REVISION = 6;
 
     /**
      * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older

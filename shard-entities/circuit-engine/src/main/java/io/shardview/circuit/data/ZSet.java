@@ -76,7 +76,7 @@ public final class ZSet {
         int slot = find(row, hash);
         if (slot >= 0) {
             int e = index[slot] - 1;
-            long sum = weights[e] + weight;
+            long sum = Weights.sum(weights[e], weight);
             if (sum != 0) {
                 weights[e] = sum;
                 return;

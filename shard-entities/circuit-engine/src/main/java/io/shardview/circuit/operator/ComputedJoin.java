@@ -3,6 +3,7 @@ package io.shardview.circuit.operator;
 import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.RowCodec;
+import io.shardview.circuit.data.Weights;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.data.ZSetImage;
 import io.shardview.circuit.error.EvaluationException;
@@ -57,13 +58,13 @@ public final class ComputedJoin implements Operator {
     public ZSet step(ZSet[] inputs, Work work) {
         ZSet pairs = new ZSet();
         inputs[0].forEach((l, w) -> right.forEachMatch(left, l, (r, v) -> {
-            pairs.add(l.concat(r), w * v);
+            pairs.add(l.concat(r), Weights.product(w, v));
             work.checkEvery(pairs.size());
         }));
         left.add(inputs[0], 1);
         try {
             inputs[1].forEach((r, v) -> left.forEachMatch(right, r, (l, w) -> {
-                pairs.add(l.concat(r), w * v);
+                pairs.add(l.concat(r), Weights.product(w, v));
                 work.checkEvery(pairs.size());
             }));
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.shardview.circuit.operator;
 
 import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.Weights;
 import io.shardview.circuit.data.ZSet;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -37,7 +38,7 @@ public final class InnerJoin implements Operator {
             Row key = leftKeys.keyOf(l);
             if (key != null)
                 right.get(key).forEach((r, v) -> {
-                    pairs.add(l.concat(r), w * v);
+                    pairs.add(l.concat(r), Weights.product(w, v));
                     work.checkEvery(pairs.size());
                 });
         });
@@ -47,7 +48,7 @@ public final class InnerJoin implements Operator {
                 Row key = rightKeys.keyOf(r);
                 if (key != null)
                     left.get(key).forEach((l, w) -> {
-                        pairs.add(l.concat(r), w * v);
+                        pairs.add(l.concat(r), Weights.product(w, v));
                         work.checkEvery(pairs.size());
                     });
             });

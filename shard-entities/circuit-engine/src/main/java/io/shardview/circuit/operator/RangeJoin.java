@@ -2,6 +2,7 @@ package io.shardview.circuit.operator;
 
 import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.Row;
+import io.shardview.circuit.data.Weights;
 import io.shardview.circuit.data.ZSet;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -75,7 +76,7 @@ public final class RangeJoin implements Operator {
             Row key = leftKeys.keyOf(l);
             if (key != null)
                 right.forEachMeeting(key, left.valueOf(l), upward, (r, v) -> {
-                    pairs.add(l.concat(r), w * v);
+                    pairs.add(l.concat(r), Weights.product(w, v));
                     work.checkEvery(pairs.size());
                 });
         });
@@ -85,7 +86,7 @@ public final class RangeJoin implements Operator {
                 Row key = rightKeys.keyOf(r);
                 if (key != null)
                     left.forEachMeeting(key, right.valueOf(r), !upward, (l, w) -> {
-                        pairs.add(l.concat(r), w * v);
+                        pairs.add(l.concat(r), Weights.product(w, v));
                         work.checkEvery(pairs.size());
                     });
             });

@@ -280,6 +280,7 @@ public final class SqlPlanner {
                     rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
             rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted);
             if (revision >= 4) rel = JoinOrder.optimize(rel);
+            if (revision >= 6) rel = ColumnPruning.prune(rel, validator, cluster);
             rel = Windows.split(rel);
             return named(rel, root.validatedRowType.getFieldNames());
         } catch (PlanningException e) {

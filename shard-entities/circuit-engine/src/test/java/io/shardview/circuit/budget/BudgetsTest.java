@@ -182,10 +182,28 @@ class BudgetsTest {
         Circuit c = circuit(tables(6));
         assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(rowsOf(6, 10)));
         c.setBudgets(GENEROUS);
-        QueryResult result = c.query("SELECT count(*) FROM t1, t2, t3, t4, t5, t6");
+        // The condition reads every table, so no plan avoids the product (a bare count(*) of it is one row's copies).
+        QueryResult result = c.query("SELECT count(*) FROM t1, t2, t3, t4, t5, t6"
+                + " WHERE t1.a + t2.a + t3.a + t4.a + t5.a + t6.a > -1000000");
         QueryResult.Rejected rejected = assertInstanceOf(QueryResult.Rejected.class, result, result.toString());
         assertEquals(RejectionKind.LIMIT_EXCEEDED, rejected.kind());
         assertEquals(Budgets.ROWS_PER_REQUEST, rejected.details().get("limit"));
+    }
+
+    @Test
+    void aCountOfAProductCountsCopiesAndFailsPastTwoTo63() {
+        Circuit c = circuit(tables(20));
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(rowsOf(20, 10)));
+        c.setBudgets(GENEROUS);
+        // No column of the product is read: its inputs keep none, so it is one row of 10^6 copies, not 10^6 rows.
+        QueryResult six = c.query("SELECT count(*) FROM t1, t2, t3, t4, t5, t6");
+        QueryResult.Rows rows = assertInstanceOf(QueryResult.Rows.class, six, six.toString());
+        assertEquals(1_000_000L, ((Number) rows.rows().get(0).toArray()[0]).longValue());
+        StringBuilder from = new StringBuilder("t1");
+        for (int t = 2; t <= 20; t++) from.append(", t").append(t);
+        QueryResult twenty = c.query("SELECT count(*) FROM " + from); // 10^20 copies
+        QueryResult.Rejected rejected = assertInstanceOf(QueryResult.Rejected.class, twenty, twenty.toString());
+        assertTrue(rejected.message().contains("exceed 2^63"), rejected.message());
     }
 
     @Test

@@ -45,7 +45,7 @@ class InSubQueriesTest {
             throws Exception {
         String semi = plan("SELECT v FROM t WHERE k > 2 AND 12 / k IN (SELECT y FROM u)");
         assertTrue(
-                semi.contains("LogicalJoin(condition=[=(/(PG_NUMERIC_LITERAL(12), $0), $3)], joinType=[semi])\n"
+                semi.contains("LogicalJoin(condition=[=(/(PG_NUMERIC_LITERAL(12), $0), $2)], joinType=[semi])\n"
                         + "    LogicalFilter(condition=[>($0, 2)])"),
                 semi);
         String notIn = plan("SELECT v FROM t WHERE 12 / k NOT IN (SELECT y FROM u)");
