@@ -36,7 +36,8 @@ public final class ColumnPruningBench {
     public static void main(String[] args) {
         int orders = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int customers = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-        System.out.println("| plan | state rows | state bytes (estimated) | fill | 100 updated orders, median of 200 |");
+        System.out.println(
+                "| plan | state rows | state bytes (estimated) | fill | 100 updated orders, median of 200 |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (int revision : new int[] {5, Circuit.SQL_REVISION, 5, Circuit.SQL_REVISION}) {
             System.out.println("| revision " + revision + (revision >= 6 ? " (pruned)" : "") + " | "
@@ -66,7 +67,8 @@ public final class ColumnPruningBench {
         long[] times = new long[200];
         for (int b = 0; b < times.length; b++) {
             List<Op> updates = new ArrayList<>();
-            for (int i = 0; i < 100; i++) updates.add(Op.update("orders", order(random.nextInt(orders), customers, random)));
+            for (int i = 0; i < 100; i++)
+                updates.add(Op.update("orders", order(random.nextInt(orders), customers, random)));
             long t = System.nanoTime();
             apply(circuit, updates);
             times[b] = System.nanoTime() - t;
@@ -104,7 +106,8 @@ public final class ColumnPruningBench {
         row.put("amount", java.math.BigDecimal.valueOf(random.nextInt(100_000), 2));
         row.put("qty", 1 + random.nextInt(10));
         row.put("status", random.nextBoolean() ? "shipped" : "open");
-        java.time.LocalDateTime placed = java.time.LocalDateTime.of(2026, 1, 1, 0, 0).plusMinutes(random.nextInt(500_000));
+        java.time.LocalDateTime placed =
+                java.time.LocalDateTime.of(2026, 1, 1, 0, 0).plusMinutes(random.nextInt(500_000));
         row.put("placed", placed);
         row.put("shipped", placed.plusHours(1 + random.nextInt(100)));
         row.put("address", "street " + random.nextInt(10_000) + " ".repeat(30));

@@ -3,12 +3,17 @@ package io.shardview.circuit.sql;
 import io.shardview.circuit.plan.SourceMarkers;
 import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.rules.FilterProjectTransposeRule;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.RelFieldTrimmer;
@@ -26,7 +31,22 @@ import org.apache.calcite.tools.RelBuilderFactory;
 final class ColumnPruning {
     private ColumnPruning() {}
 
+    /**
+     * A filter over a projection the trimmer put on a table scan goes below it, so the projection meets the one
+     * above the filter and merges with it: a filtered select list stays one filter and one projection, not a
+     * projection more per row (stateless operators gain nothing from narrower rows).
+     */
+    private static final RelOptRule FILTER_BELOW_SCAN_PROJECTION = FilterProjectTransposeRule.Config.DEFAULT
+            .withOperandFor(
+                    LogicalFilter.class,
+                    f -> true,
+                    LogicalProject.class,
+                    p -> p.getInput().stripped() instanceof TableScan
+                            && p.getProjects().stream().allMatch(e -> e instanceof RexInputRef))
+            .toRule();
+
     private static final HepProgram MERGE_PROJECTS = HepProgram.builder()
+            .addRuleInstance(FILTER_BELOW_SCAN_PROJECTION)
             .addRuleInstance(CoreRules.PROJECT_MERGE)
             .addRuleInstance(CoreRules.PROJECT_REMOVE)
             .build();
