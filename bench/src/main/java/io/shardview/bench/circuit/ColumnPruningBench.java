@@ -14,7 +14,8 @@ import java.util.Random;
 /**
  * Column pruning (SQL revision 6) against the plans of revision 5, in one run: orders (12 columns, two of them
  * 40-character texts) joined with customers (8 columns) and grouped, views that read 3 of the 20 columns. Per plan:
- * the state the views hold (rows and estimated bytes, as the state budgets count them), the time of the batches that
+ * the state the views hold (rows and estimated bytes, as the state budgets count them; the heap the circuit holds after
+ * a full GC, its tables' rows included), the time of the batches that
  * fill the tables, and the median of 200 batches of 100 updated orders after it. Arguments: orders (default 200000),
  * customers (default 20000).
  */
@@ -36,9 +37,9 @@ public final class ColumnPruningBench {
     public static void main(String[] args) {
         int orders = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int customers = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-        System.out.println(
-                "| plan | state rows | state bytes (estimated) | fill | 100 updated orders, median of 200 |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.println("| plan | state rows | state bytes (estimated) | heap after GC (tables and views) | fill |"
+                + " 100 updated orders, median of 200 |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
         for (int revision : new int[] {5, Circuit.SQL_REVISION, 5, Circuit.SQL_REVISION}) {
             System.out.println("| revision " + revision + (revision >= 6 ? " (pruned)" : "") + " | "
                     + run(revision, orders, customers) + " |");
@@ -46,6 +47,7 @@ public final class ColumnPruningBench {
     }
 
     private static String run(int revision, int orders, int customers) {
+        long baseline = usedHeapAfterGc();
         Circuit circuit = new Circuit();
         for (String statement : (DDL + ";" + String.join(";", VIEWS)).split(";")) {
             DdlResult r = circuit.replaySql(statement, revision);
@@ -64,6 +66,7 @@ public final class ColumnPruningBench {
         }
         apply(circuit, batch);
         double fillMs = (System.nanoTime() - t0) / 1e6;
+        long heap = usedHeapAfterGc() - baseline;
         long[] times = new long[200];
         for (int b = 0; b < times.length; b++) {
             List<Op> updates = new ArrayList<>();
@@ -75,8 +78,15 @@ public final class ColumnPruningBench {
         }
         Arrays.sort(times);
         return String.format(
-                "%,d | %,d | %.0f ms | %.2f ms",
-                circuit.stateRows(), circuit.stateBytes(), fillMs, times[times.length / 2] / 1e6);
+                "%,d | %,d | %.0f MB | %.0f ms | %.2f ms",
+                circuit.stateRows(), circuit.stateBytes(), heap / 1e6, fillMs, times[times.length / 2] / 1e6);
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean()
+                .getHeapMemoryUsage()
+                .getUsed();
     }
 
     private static List<Op> apply(Circuit circuit, List<Op> batch) {
