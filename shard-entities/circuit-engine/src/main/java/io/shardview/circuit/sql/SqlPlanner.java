@@ -179,7 +179,8 @@ public final class SqlPlanner {
                 maxDepth);
     }
 
-    private static SqlNode parse(String select) throws PlanningException {
+    private static SqlNode parse(String written) throws PlanningException {
+        String select = InfixCasts.rewrite(written);
         SqlNode parsed;
         try {
             parsed = SqlParser.create(select, PARSER).parseQuery();
