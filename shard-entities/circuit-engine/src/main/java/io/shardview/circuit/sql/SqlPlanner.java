@@ -1,6 +1,7 @@
 package io.shardview.circuit.sql;
 
 import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.pg.DateTimes;
 import io.shardview.circuit.pg.PgCasts;
 import io.shardview.circuit.pg.PgConstantReducer;
 import io.shardview.circuit.pg.PgTypeCoercion;
@@ -179,7 +180,8 @@ public final class SqlPlanner {
                 maxDepth);
     }
 
-    private static SqlNode parse(String select) throws PlanningException {
+    private static SqlNode parse(String written) throws PlanningException {
+        String select = DateTimes.pgIntervals(written); // INTERVAL '1 day', which Calcite's parser lacks
         SqlNode parsed;
         try {
             parsed = SqlParser.create(select, PARSER).parseQuery();
