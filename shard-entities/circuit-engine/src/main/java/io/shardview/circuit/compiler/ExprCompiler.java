@@ -4,6 +4,7 @@ import io.shardview.circuit.error.UnsupportedSqlException;
 import io.shardview.circuit.operator.Expr;
 import io.shardview.circuit.pg.CalciteTypes;
 import io.shardview.circuit.pg.ColumnType;
+import io.shardview.circuit.pg.DateTimes;
 import io.shardview.circuit.pg.FixedChar;
 import io.shardview.circuit.pg.LikePattern;
 import io.shardview.circuit.pg.PgMath;
@@ -327,6 +328,7 @@ final class ExprCompiler {
 
     private Expr arithmetic(RexCall call) {
         ColumnType type = typeOf(call.getType());
+        if (type == ColumnType.DATE || type == ColumnType.TIMESTAMP) return evaluated(call, DateTimes.arithmetic(call));
         if (type != ColumnType.DOUBLE && type != ColumnType.REAL && type != ColumnType.DECIMAL && !type.isInteger()) {
             throw new UnsupportedSqlException("arithmetic on " + type.sqlName());
         }
@@ -344,6 +346,16 @@ final class ExprCompiler {
             Object b = right.eval(r); // both, as PostgreSQL evaluates a strict operator's arguments: NULL + 1 / 0 fails
             if (a == null || b == null) return null;
             return Scalars.arithmetic(op, type, a, b);
+        };
+    }
+
+    /** A call computed by f from all its operands' values (f gives NULL for a NULL operand where it should). */
+    private Expr evaluated(RexCall call, java.util.function.Function<Object[], Object> f) {
+        Expr[] args = compileAll(call.getOperands());
+        return r -> {
+            Object[] values = new Object[args.length];
+            for (int i = 0; i < args.length; i++) values[i] = args[i].eval(r);
+            return f.apply(values);
         };
     }
 
@@ -566,6 +578,7 @@ final class ExprCompiler {
                 || call.getOperator() == SourceMarkers.CORRELATION) {
             return compile(call.getOperands().get(0));
         }
+        if (DateTimes.computes(call.getOperator())) return evaluated(call, DateTimes.evaluator(call));
         if (call.getOperator() == SourceMarkers.GREATEST || call.getOperator() == SourceMarkers.LEAST)
             return greatestOrLeast(call, call.getOperator() == SourceMarkers.GREATEST);
         if (call.getOperator() == SourceMarkers.COALESCE || call.getOperator() == SourceMarkers.NULLIF) {

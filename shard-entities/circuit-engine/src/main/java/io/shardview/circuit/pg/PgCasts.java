@@ -73,9 +73,10 @@ public final class PgCasts {
     /**
      * Refuses, with PostgreSQL's message, a written CAST it has no form of ({@code CAST(ts AS INT)}), MIN or MAX
      * of a boolean (PostgreSQL has bool_and and bool_or instead), SUM or AVG of a string literal or NULL, and a
-     * date or timestamp plus or minus one (which PostgreSQL cannot resolve, or resolves as an interval), arithmetic of
-     * NULLs alone (NULL + NULL, which PostgreSQL cannot resolve either), and a string
-     * literal read as a number, boolean, date or timestamp that does not convert (i = 'a'): the first such problem, or null.
+     * date or timestamp plus or minus an untyped literal PostgreSQL cannot resolve (dt + NULL; those it can,
+     * {@link DateTimes#arithmetic} has typed), arithmetic of NULLs alone (NULL + NULL, which PostgreSQL cannot resolve
+     * either), a string literal read as a number, boolean, date or timestamp that does not convert (i = 'a'), and an
+     * interval as a value ({@link DateTimes#intervalProblem}): the first such problem, or null.
      */
     public static String problem(SqlNode validated, SqlValidator validator) {
         String[] problem = new String[1];
@@ -143,7 +144,7 @@ public final class PgCasts {
                 return null;
             }
         });
-        return problem[0];
+        return problem[0] != null ? problem[0] : DateTimes.intervalProblem(validated, validator);
     }
 
     /** 1 to 6 for smallint, integer, bigint, numeric, real, double precision; 0 for another type. */

@@ -98,6 +98,13 @@ public final class PgTypeCoercion extends TypeCoercionImpl {
         return PgCasts.comparable(aType, bType);
     }
 
+    /** Strict: a date's or timestamp's + and - as PostgreSQL types them ({@link DateTimes#arithmetic}). */
+    @Override
+    public boolean binaryArithmeticCoercion(SqlCallBinding binding) {
+        if (strict && DateTimes.arithmetic(binding)) return true;
+        return super.binaryArithmeticCoercion(binding);
+    }
+
     /** Strict: refuses an IN whose sides PostgreSQL has no '=' for ({@code v IN (SELECT i ...)}, {@code v IN (1, 2)}). */
     @Override
     public boolean inOperationCoercion(SqlCallBinding binding) {

@@ -1,6 +1,7 @@
 package io.shardview.circuit.plan;
 
 import io.shardview.circuit.error.UnsupportedSqlException;
+import io.shardview.circuit.pg.DateTimes;
 import io.shardview.circuit.pg.NumericTypmod;
 import io.shardview.circuit.pg.PgTypeSystem;
 import java.math.BigDecimal;
@@ -238,6 +239,7 @@ public final class SourceMarkers {
     /** The standard operators and the markers. */
     public static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
             SqlStdOperatorTable.instance(),
+            DateTimes.OPERATORS,
             SqlOperatorTables.of(
                     EXPLICIT_CAST,
                     TEXT_CAST,
@@ -329,6 +331,8 @@ public final class SourceMarkers {
             @Override
             public SqlNode visit(SqlLiteral literal) {
                 if (literal instanceof SqlNumericLiteral number) checkNumericFormat(number);
+                if (literal instanceof org.apache.calcite.sql.SqlIntervalLiteral interval)
+                    return DateTimes.mark(interval);
                 return literal;
             }
 
@@ -359,6 +363,8 @@ public final class SourceMarkers {
                 refuseNonDeterministic(call.getOperator().getName());
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;
+                SqlNode dateTime = DateTimes.mark(c); // EXTRACT, date_trunc, an interval
+                if (dateTime != null) return dateTime;
                 // Not LIMIT / OFFSET of a SELECT or ORDER BY.
                 if (c instanceof SqlBasicCall || c instanceof SqlCase) {
                     for (int i = 0; i < c.operandCount(); i++) {

@@ -1,6 +1,7 @@
 package io.shardview.circuit.sql;
 
 import io.shardview.circuit.catalog.Column;
+import io.shardview.circuit.pg.DateTimes;
 import io.shardview.circuit.pg.PgCasts;
 import io.shardview.circuit.pg.PgConstantReducer;
 import io.shardview.circuit.pg.PgTypeCoercion;
@@ -180,7 +181,8 @@ public final class SqlPlanner {
     }
 
     private static SqlNode parse(String written) throws PlanningException {
-        String select = InfixCasts.rewrite(written);
+        // x::type and INTERVAL '1 day', which Calcite's parser lacks.
+        String select = DateTimes.pgIntervals(InfixCasts.rewrite(written));
         SqlNode parsed;
         try {
             parsed = SqlParser.create(select, PARSER).parseQuery();

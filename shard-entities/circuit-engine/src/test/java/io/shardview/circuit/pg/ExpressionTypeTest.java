@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * expression PostgreSQL refuses (no such operator, function or cast, no common type) the engine refuses too. A
  * view's column type decides how the views over it compute (an integer overflows where a bigint does not, a text
  * compares with a CHAR(n) otherwise than a varchar), so it is part of the result. The engine may refuse, naming
- * the construct, what PostgreSQL accepts (date arithmetic, a boolean cast to an integer): the count is printed.
+ * the construct, what PostgreSQL accepts (an interval as a value, a boolean cast to an integer): the count is printed.
  */
 class ExpressionTypeTest {
     private static final String TABLE = "CREATE TABLE t (id INT PRIMARY KEY, s SMALLINT, i INT, b BIGINT, n NUMERIC,"
@@ -201,6 +201,103 @@ class ExpressionTypeTest {
                 out.add(a + " - " + b);
             }
         }
+        for (String a : ANY) {
+            out.add("EXTRACT(YEAR FROM " + a + ")");
+            out.add("date_part('day', " + a + ")");
+            out.add("date_trunc('month', " + a + ")");
+            out.add(a + " + INTERVAL '1 day'");
+            out.add(a + " - INTERVAL '1 mon'");
+            out.add("s + " + a);
+            out.add(a + " + s");
+            out.add(a + " - '2024-01-01'");
+            out.add(a + " + '1 hour'");
+        }
+        out.addAll(dateTimes());
+        return out;
+    }
+
+    /** EXTRACT and date_part of each field, date_trunc to each unit, and dates and timestamps plus intervals. */
+    private static List<String> dateTimes() {
+        List<String> out = new ArrayList<>();
+        for (String field : List.of(
+                "YEAR",
+                "MONTH",
+                "DAY",
+                "HOUR",
+                "MINUTE",
+                "SECOND",
+                "DOW",
+                "DOY",
+                "QUARTER",
+                "WEEK",
+                "EPOCH",
+                "ISOYEAR",
+                "ISODOW",
+                "MILLISECOND",
+                "MILLISECONDS",
+                "MICROSECOND",
+                "MICROSECONDS",
+                "DECADE",
+                "CENTURY",
+                "MILLENNIUM",
+                "JULIAN",
+                "TIMEZONE",
+                "NANOSECOND")) {
+            for (String x : List.of("dt", "ts", "NULL", "CAST(NULL AS DATE)")) {
+                out.add("EXTRACT(" + field + " FROM " + x + ")");
+                out.add("date_part('" + field.toLowerCase(java.util.Locale.ROOT) + "', " + x + ")");
+            }
+        }
+        for (String unit : List.of(
+                "microseconds",
+                "milliseconds",
+                "second",
+                "minute",
+                "hour",
+                "day",
+                "week",
+                "month",
+                "quarter",
+                "year",
+                "decade",
+                "century",
+                "millennium",
+                "dow",
+                "epoch")) {
+            for (String x : List.of("ts", "dt", "CAST(dt AS TIMESTAMP)", "CAST(NULL AS TIMESTAMP)")) {
+                out.add("date_trunc('" + unit + "', " + x + ")");
+            }
+        }
+        for (String interval : List.of(
+                "INTERVAL '1 month'",
+                "INTERVAL '1 mon 1 day'",
+                "INTERVAL '-1 day'",
+                "INTERVAL '2 hours 30 minutes'",
+                "INTERVAL '1 year 2 mons -3 days 04:05:06.5'",
+                "INTERVAL '1.5 days'",
+                "INTERVAL '1 day ago'",
+                "INTERVAL '1 microsecond'",
+                "INTERVAL '1' DAY",
+                "INTERVAL '1-1' YEAR TO MONTH",
+                "-INTERVAL '1 week'")) {
+            for (String x : List.of("dt", "ts", "CAST(NULL AS DATE)")) {
+                out.add(x + " + " + interval);
+                out.add(x + " - " + interval);
+                out.add(interval + " + " + x);
+            }
+        }
+        for (String e : List.of(
+                "ts > dt + INTERVAL '1 day'",
+                "dt + i",
+                "i + dt",
+                "dt + 1 - 1",
+                "dt - (dt - 1)",
+                "INTERVAL '1 day'",
+                "INTERVAL '1 day' + INTERVAL '1 hour'",
+                "ts - INTERVAL '1 day' * 2",
+                "ts - ts > INTERVAL '1 day'",
+                "ts + NULL",
+                "EXTRACT(EPOCH FROM ts - INTERVAL '1 mon')")) out.add(e);
         return out;
     }
 

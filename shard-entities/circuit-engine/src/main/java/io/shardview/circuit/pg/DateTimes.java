@@ -1,0 +1,513 @@
+package io.shardview.circuit.pg;
+
+import io.shardview.circuit.error.UnsupportedSqlException;
+import io.shardview.circuit.pg.DateFields.Field;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.apache.calcite.avatica.util.TimeUnit;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCallBinding;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalLiteral;
+import org.apache.calcite.sql.SqlIntervalQualifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOperatorBinding;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.parser.SqlParserUtil;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.SqlReturnTypeInference;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlValidator;
+
+/**
+ * PostgreSQL's date and time functions and operators, as the engine plans and computes them:
+ * <ul>
+ *   <li>{@code EXTRACT(field FROM x)}: a numeric, of a date or a timestamp (a field below a day refused for a date,
+ *       as PostgreSQL refuses it); {@code date_part('field', x)}: a double precision, a date read as its timestamp;
+ *       {@code date_trunc('unit', ts)}: a timestamp. A field or unit is a literal, known when the view is created.
+ *       {@code date_trunc} of a date is refused: PostgreSQL resolves it as date_trunc of a timestamp with time zone,
+ *       a type the engine does not have.
+ *   <li>{@code date + integer}, {@code integer + date}, {@code date - integer}: a date; {@code date - date}: an integer
+ *       of days. Marked while the operator's operands are typed ({@link #arithmetic}): the integer becomes
+ *       {@link #DAYS}, each date of a difference {@link #EPOCH_DAY}.
+ *   <li>a date or timestamp plus or minus an interval constant: a timestamp (a date is its midnight's timestamp,
+ *       as PostgreSQL's date + interval). An interval is written {@code INTERVAL '1 day'} (PostgreSQL's syntax,
+ *       which Calcite's parser lacks: {@link #pgIntervals} rewrites it to a call it parses), {@code INTERVAL '1' DAY}
+ *       (the standard's, which both have) or, beside a timestamp, as a string literal ({@code ts + '1 day'}); each
+ *       becomes {@link #INTERVAL} holding PostgreSQL's months, days and microseconds ({@link PgInterval}).
+ * </ul>
+ * The engine has no interval type: an expression whose value is an interval ({@code ts - ts}, an interval in a
+ * select list, interval arithmetic) is refused when the view is created ({@link #intervalProblem}).
+ */
+public final class DateTimes {
+    private DateTimes() {}
+
+    /** EXTRACT(field FROM x), written PG_EXTRACT('field', x) by {@link #mark}: PostgreSQL 14's numeric result. */
+    public static final SqlFunction EXTRACT =
+            function("PG_EXTRACT", SqlFunctionCategory.SYSTEM, b -> fieldType(b, "pg_catalog.extract"));
+
+    /** date_part('field', x): double precision. */
+    public static final SqlFunction DATE_PART =
+            function("date_part", SqlFunctionCategory.USER_DEFINED_FUNCTION, b -> fieldType(b, "date_part"));
+
+    /** date_trunc('unit', ts): a timestamp. */
+    public static final SqlFunction DATE_TRUNC =
+            function("date_trunc", SqlFunctionCategory.USER_DEFINED_FUNCTION, DateTimes::dateTruncType);
+
+    /** An interval constant, PG_INTERVAL(months, days, microseconds) of integer literals, or PG_INTERVAL(NULL). */
+    public static final SqlFunction INTERVAL = function("PG_INTERVAL", SqlFunctionCategory.SYSTEM, b -> {
+        boolean isNull = b.getOperandCount() != 3;
+        if (isNull && (b.getOperandCount() != 1 || !b.isOperandNull(0, false))) {
+            throw new UnsupportedSqlException("PG_INTERVAL of " + b.getOperandCount() + " arguments");
+        }
+        if (!isNull) require(b, SqlTypeName.INTEGER, SqlTypeName.BIGINT, SqlTypeName.DECIMAL);
+        return intervalType(b.getTypeFactory(), isNull);
+    });
+
+    /** A number of days as an interval: the integer of date + integer and date - integer. */
+    public static final SqlFunction DAYS = function("PG_DAYS", SqlFunctionCategory.SYSTEM, b -> {
+        require(b, SqlTypeName.SMALLINT, SqlTypeName.INTEGER);
+        return intervalType(b.getTypeFactory(), b.getOperandType(0).isNullable());
+    });
+
+    /** A date's day number: each side of date - date, whose difference PostgreSQL's is. */
+    public static final SqlFunction EPOCH_DAY = function("PG_EPOCH_DAY", SqlFunctionCategory.SYSTEM, b -> {
+        require(b, SqlTypeName.DATE, SqlTypeName.NULL);
+        RelDataTypeFactory f = b.getTypeFactory();
+        return f.createTypeWithNullability(
+                f.createSqlType(SqlTypeName.INTEGER), b.getOperandType(0).isNullable());
+    });
+
+    /** Refuses a call of one of the markers below written otherwise than the planner writes it (PG_DAYS('a')). */
+    private static void require(SqlOperatorBinding b, SqlTypeName... types) {
+        for (int i = 0; i < b.getOperandCount(); i++) {
+            if (!List.of(types).contains(b.getOperandType(i).getSqlTypeName())) {
+                throw new UnsupportedSqlException(b.getOperator().getName() + " of " + b.getOperandType(i));
+            }
+        }
+    }
+
+    /** The functions above, for the validator's operator table. */
+    public static final SqlOperatorTable OPERATORS =
+            SqlOperatorTables.of(EXTRACT, DATE_PART, DATE_TRUNC, INTERVAL, DAYS, EPOCH_DAY);
+
+    private static SqlFunction function(String name, SqlFunctionCategory category, SqlReturnTypeInference type) {
+        return new SqlFunction(name, SqlKind.OTHER_FUNCTION, type, null, OperandTypes.VARIADIC, category);
+    }
+
+    /** The name of the call {@link #pgIntervals} writes for {@code INTERVAL 'text'}. */
+    private static final String INTERVAL_TEXT = "pg_interval";
+
+    /** The words that end the standard's interval literal ({@code INTERVAL '1' DAY}) in PostgreSQL's grammar. */
+    private static final List<String> QUALIFIERS = List.of("year", "month", "day", "hour", "minute", "second");
+
+    /**
+     * The SELECT with each {@code INTERVAL 'text'} not followed by a field name ({@code INTERVAL '1' DAY}, which
+     * Calcite parses) written {@code pg_interval('text')}, which {@link #mark} reads; string literals, quoted names
+     * and comments are left as they are. Columns after such an interval on its line shift by its added characters
+     * in a syntax error's position.
+     */
+    public static String pgIntervals(String sql) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            int end = i + 1;
+            if (c == '\'' || c == '"') {
+                end = quoted(sql, i, c);
+            } else if (sql.startsWith("--", i)) {
+                end = sql.indexOf('\n', i) < 0 ? sql.length() : sql.indexOf('\n', i);
+            } else if (sql.startsWith("/*", i)) {
+                end = sql.indexOf("*/", i) < 0 ? sql.length() : sql.indexOf("*/", i) + 2;
+            } else if (Character.isLetter(c) || c == '_') {
+                while (end < sql.length() && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_'))
+                    end++;
+                int literal = end;
+                while (literal < sql.length() && Character.isWhitespace(sql.charAt(literal))) literal++;
+                if (sql.substring(i, end).equalsIgnoreCase("interval")
+                        && literal < sql.length()
+                        && sql.charAt(literal) == '\'') {
+                    int closed = quoted(sql, literal, '\'');
+                    if (!QUALIFIERS.contains(wordAt(sql, closed))) {
+                        out.append(INTERVAL_TEXT)
+                                .append('(')
+                                .append(sql, literal, closed)
+                                .append(')');
+                        i = closed;
+                        continue;
+                    }
+                }
+            }
+            out.append(sql, i, end);
+            i = end;
+        }
+        return out.toString();
+    }
+
+    /** The end of the quoted text starting at {@code start} (a doubled quote is one inside it). */
+    private static int quoted(String sql, int start, char quote) {
+        int at = start + 1;
+        while (at < sql.length()) {
+            if (sql.charAt(at) == quote) {
+                if (at + 1 < sql.length() && sql.charAt(at + 1) == quote) at += 2;
+                else return at + 1;
+            } else {
+                at++;
+            }
+        }
+        return at;
+    }
+
+    /** The word after blanks at {@code at}, lower-cased ("" if none). */
+    private static String wordAt(String sql, int at) {
+        while (at < sql.length() && Character.isWhitespace(sql.charAt(at))) at++;
+        int end = at;
+        while (end < sql.length() && Character.isLetter(sql.charAt(end))) end++;
+        return sql.substring(at, end).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Called for each call of the parsed query, its operands done: EXTRACT as {@link #EXTRACT} with the field's name,
+     * date_trunc as {@link #DATE_TRUNC}, {@code pg_interval('text')} and a negated interval constant as
+     * {@link #INTERVAL}; null for any other call.
+     */
+    public static SqlNode mark(SqlCall c) {
+        SqlParserPos pos = c.getParserPosition();
+        String name = c.getOperator().getName();
+        if (c.getKind() == SqlKind.EXTRACT && c.operandCount() == 2) {
+            return EXTRACT.createCall(pos, SqlLiteral.createCharString(fieldName(c.operand(0)), pos), c.operand(1));
+        }
+        if (name.equalsIgnoreCase("date_trunc")) return DATE_TRUNC.createCall(pos, c.getOperandList());
+        if (name.equalsIgnoreCase(INTERVAL_TEXT)
+                && c.operandCount() == 1
+                && c.operand(0) instanceof SqlLiteral text
+                && text.getTypeName().getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.CHARACTER) {
+            return constant(PgInterval.parse(text.getValueAs(String.class)), pos);
+        }
+        if (c.getKind() == SqlKind.MINUS_PREFIX && c.operand(0) instanceof SqlCall i && valueOf(i) != null) {
+            return constant(valueOf(i).negate(), pos);
+        }
+        return null;
+    }
+
+    /** The name of EXTRACT's field as the parser gave it: a keyword as a time unit, another word as a name. */
+    private static String fieldName(SqlNode field) {
+        String name;
+        if (field instanceof SqlIntervalQualifier q) {
+            name = q.timeFrameName != null ? q.timeFrameName : q.getStartUnit().name();
+        } else if (field instanceof SqlIdentifier id && id.isSimple()) {
+            name = id.getSimple();
+        } else {
+            throw new UnsupportedSqlException("EXTRACT of the field " + field);
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The standard's interval literal ({@code INTERVAL '1' DAY}, {@code INTERVAL '1-2' YEAR TO MONTH}) as
+     * {@link #INTERVAL}: one field read as PostgreSQL reads that number of it, without the fields below it
+     * ({@code '1.5' DAY} is a day, {@code '90' MINUTE} an hour and a half), a range of fields as Calcite reads them
+     * (years and months as months, days to seconds in milliseconds).
+     */
+    public static SqlNode mark(SqlIntervalLiteral literal) {
+        SqlIntervalLiteral.IntervalValue value = literal.getValueAs(SqlIntervalLiteral.IntervalValue.class);
+        SqlIntervalQualifier qualifier = value.getIntervalQualifier();
+        SqlParserPos pos = literal.getParserPosition();
+        PgInterval interval;
+        if (qualifier.getStartUnit() == qualifier.getEndUnit() || qualifier.getEndUnit() == null) {
+            String unit = qualifier.getStartUnit().name().toLowerCase(Locale.ROOT);
+            if (!QUALIFIERS.contains(unit))
+                throw new UnsupportedSqlException("INTERVAL ... " + unit.toUpperCase(Locale.ROOT));
+            interval = PgInterval.parse(value.getIntervalLiteral() + " " + unit).truncatedTo(DateFields.unit(unit));
+        } else if (qualifier.isYearMonth()) {
+            long months = SqlParserUtil.intervalToMonths(value.getIntervalLiteral(), qualifier);
+            interval = new PgInterval(Math.toIntExact(months), 0, 0);
+        } else {
+            interval =
+                    new PgInterval(0, 0, SqlParserUtil.intervalToMillis(value.getIntervalLiteral(), qualifier) * 1000);
+        }
+        return constant(value.getSign() < 0 ? interval.negate() : interval, pos);
+    }
+
+    private static SqlNode constant(PgInterval interval, SqlParserPos pos) {
+        return INTERVAL.createCall(
+                pos,
+                SqlLiteral.createExactNumeric(Integer.toString(interval.months()), pos),
+                SqlLiteral.createExactNumeric(Integer.toString(interval.days()), pos),
+                SqlLiteral.createExactNumeric(Long.toString(interval.micros()), pos));
+    }
+
+    /** The interval a call of {@link #INTERVAL} over three literals holds, or null for another node. */
+    private static PgInterval valueOf(SqlCall c) {
+        if (c.getOperator() != INTERVAL || c.operandCount() != 3) return null;
+        long[] parts = new long[3];
+        for (int i = 0; i < 3; i++) {
+            if (!(c.operand(i) instanceof SqlLiteral l) || l.getValueAs(BigDecimal.class) == null) return null;
+            parts[i] = l.getValueAs(BigDecimal.class).longValueExact();
+        }
+        return new PgInterval((int) parts[0], (int) parts[1], parts[2]);
+    }
+
+    /**
+     * PostgreSQL's + and - of dates, timestamps and intervals, as the validator types the operator's operands
+     * (revision 3 on; before it, as Calcite): the operands rewritten so Calcite's own + and - type them as
+     * PostgreSQL does (see the class comment), or {@code timestamp - timestamp} (of dates and timestamps, or with
+     * an untyped literal) refused as the interval it is. Whether the call was rewritten.
+     */
+    static boolean arithmetic(SqlCallBinding binding) {
+        SqlCall call = binding.getCall();
+        boolean minus = call.getKind() == SqlKind.MINUS;
+        if ((!minus && call.getKind() != SqlKind.PLUS) || call.operandCount() != 2) return false;
+        SqlTypeName a = binding.getOperandType(0).getSqlTypeName();
+        SqlTypeName b = binding.getOperandType(1).getSqlTypeName();
+        boolean untypedB = PgTypeCoercion.untypedLiteral(call.operand(1));
+        if (minus && a == SqlTypeName.DATE && (b == SqlTypeName.DATE || untypedB)) { // date - date: days
+            if (PgTypeCoercion.stringLiteral(call.operand(1)))
+                replace(binding, 1, cast(call.operand(1), SqlTypeName.DATE)); // read as a date, as PostgreSQL does
+            replace(binding, 0, EPOCH_DAY.createCall(SqlParserPos.ZERO, (SqlNode) call.operand(0)));
+            replace(binding, 1, EPOCH_DAY.createCall(SqlParserPos.ZERO, (SqlNode) call.operand(1)));
+            return true;
+        }
+        if (minus && isDatetime(a) && (isDatetime(b) || untypedB)) {
+            throw new UnsupportedSqlException(pgName(a) + " - " + (untypedB ? pgName(a) : pgName(b))
+                    + " is an interval in PostgreSQL, a type the engine does not have: an interval may only be added"
+                    + " to or subtracted from a date or timestamp (ts > t2 - INTERVAL '1 day')");
+        }
+        for (int i = 0; i < 2; i++) {
+            SqlTypeName other = i == 0 ? b : a;
+            boolean integer = other == SqlTypeName.SMALLINT || other == SqlTypeName.INTEGER;
+            if ((i == 0 ? a : b) == SqlTypeName.DATE && integer && !(minus && i == 1)) { // date + integer: a date
+                replace(binding, 1 - i, DAYS.createCall(SqlParserPos.ZERO, (SqlNode) call.operand(1 - i)));
+                return true;
+            }
+        }
+        if (!minus && a == SqlTypeName.TIMESTAMP && untypedB) { // timestamp + unknown: + interval
+            SqlNode literal = call.operand(1);
+            replace(
+                    binding,
+                    1,
+                    PgTypeCoercion.stringLiteral(literal)
+                            ? constant(
+                                    PgInterval.parse(((SqlLiteral) literal).getValueAs(String.class)),
+                                    SqlParserPos.ZERO)
+                            : INTERVAL.createCall(SqlParserPos.ZERO, literal));
+            return true;
+        }
+        for (int i = 0; i < 2; i++) { // date ± interval: its midnight's timestamp ± the interval
+            SqlTypeName type = i == 0 ? a : b;
+            SqlNode other = call.operand(1 - i);
+            if (type == SqlTypeName.DATE
+                    && !(minus && i == 1)
+                    && SqlTypeUtil.isInterval(binding.getOperandType(1 - i))
+                    && !(other instanceof SqlCall days && days.getOperator() == DAYS)) {
+                replace(binding, i, cast(call.operand(i), SqlTypeName.TIMESTAMP));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static SqlNode cast(SqlNode node, SqlTypeName type) {
+        SqlDataTypeSpec spec =
+                new SqlDataTypeSpec(new SqlBasicTypeNameSpec(type, SqlParserPos.ZERO), SqlParserPos.ZERO);
+        return SqlStdOperatorTable.CAST.createCall(SqlParserPos.ZERO, node, spec);
+    }
+
+    /** Puts a new operand in the call and types it. */
+    private static void replace(SqlCallBinding binding, int i, SqlNode operand) {
+        binding.getCall().setOperand(i, operand);
+        binding.getValidator().deriveType(binding.getScope(), operand);
+    }
+
+    private static boolean isDatetime(SqlTypeName t) {
+        return t == SqlTypeName.DATE || t == SqlTypeName.TIMESTAMP;
+    }
+
+    private static String pgName(SqlTypeName t) {
+        return t == SqlTypeName.DATE ? "date" : "timestamp";
+    }
+
+    /**
+     * An interval where the engine would need it as a value, or null: an interval is only an operand of a date's or
+     * timestamp's + or - ({@link #INTERVAL} or {@link #DAYS}); not a select item, a comparison's side, a function's
+     * argument, nor interval arithmetic ({@code INTERVAL '1 day' * 2}).
+     */
+    static String intervalProblem(SqlNode validated, SqlValidator validator) {
+        String[] problem = new String[1];
+        validated.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlCall call) {
+                RelDataType type = validator.getValidatedNodeTypeIfKnown(call);
+                boolean datetimeArithmetic = (call.getKind() == SqlKind.PLUS || call.getKind() == SqlKind.MINUS)
+                        && type != null
+                        && isDatetime(type.getSqlTypeName());
+                for (SqlNode operand : call.getOperandList()) {
+                    boolean constant =
+                            operand instanceof SqlCall c && (c.getOperator() == INTERVAL || c.getOperator() == DAYS);
+                    if (!(datetimeArithmetic && constant)) check(operand);
+                }
+                return super.visit(call);
+            }
+
+            @Override
+            public Void visit(SqlNodeList list) {
+                list.forEach(this::check);
+                return super.visit(list);
+            }
+
+            private void check(SqlNode node) {
+                RelDataType type = node == null ? null : validator.getValidatedNodeTypeIfKnown(node);
+                if (problem[0] == null && type != null && SqlTypeUtil.isInterval(type)) {
+                    problem[0] = "an interval as a value (in a select list, compared, an argument, or in interval"
+                            + " arithmetic): PostgreSQL's interval is a type the engine does not have; an interval may"
+                            + " only be added to or subtracted from a date or timestamp (ts + INTERVAL '1 day')";
+                }
+            }
+        });
+        return problem[0];
+    }
+
+    /** EXTRACT's and date_part's type, once they are checked as PostgreSQL checks them (see {@link #field}). */
+    private static RelDataType fieldType(SqlOperatorBinding b, String function) {
+        requireTwo(b, function);
+        RelDataType x = b.getOperandType(1);
+        field(b, function, x.getSqlTypeName() == SqlTypeName.DATE && b.getOperator() == EXTRACT);
+        RelDataTypeFactory f = b.getTypeFactory();
+        RelDataType type = b.getOperator() == EXTRACT
+                ? f.createSqlType(SqlTypeName.DECIMAL, f.getTypeSystem().getMaxPrecision(SqlTypeName.DECIMAL), 0)
+                : f.createSqlType(SqlTypeName.DOUBLE);
+        return f.createTypeWithNullability(type, x.isNullable());
+    }
+
+    private static RelDataType dateTruncType(SqlOperatorBinding b) {
+        requireTwo(b, "date_trunc");
+        RelDataType x = b.getOperandType(1);
+        if (x.getSqlTypeName() == SqlTypeName.DATE) {
+            throw new UnsupportedSqlException("date_trunc of a date: PostgreSQL truncates it as a timestamp with time"
+                    + " zone, a type the engine does not have; write date_trunc('unit', CAST(x AS TIMESTAMP))");
+        }
+        field(b, "date_trunc", false);
+        return x;
+    }
+
+    /** A field or unit and a value: the forms of these functions the engine has. */
+    private static void requireTwo(SqlOperatorBinding b, String function) {
+        if (b.getOperandCount() != 2) {
+            throw new UnsupportedSqlException(function.replace("pg_catalog.", "") + " of " + b.getOperandCount()
+                    + " arguments (the engine has the form of a field or unit and a date or timestamp)");
+        }
+    }
+
+    /**
+     * The field or unit of EXTRACT, date_part or date_trunc: its first operand, a string literal (lower-cased, as
+     * PostgreSQL reads it), of a date or timestamp (PostgreSQL's messages for an untyped or another argument, a field
+     * it does not know, or one below a day of a date when date is true).
+     */
+    private static Field field(SqlOperatorBinding b, String function, boolean date) {
+        RelDataType x = b.getOperandType(1);
+        boolean unknown =
+                x.getSqlTypeName() == SqlTypeName.NULL || b.isOperandLiteral(1, false) && SqlTypeUtil.inCharFamily(x);
+        if (unknown) {
+            throw new IllegalArgumentException("function " + function + "(unknown, unknown) is not unique");
+        }
+        if (SqlTypeUtil.isInterval(x)) {
+            throw new UnsupportedSqlException(function.replace("pg_catalog.", "") + " of an interval: PostgreSQL's"
+                    + " interval is a type the engine does not have");
+        }
+        if (!isDatetime(x.getSqlTypeName())) {
+            throw new IllegalArgumentException(
+                    "function " + function + "(unknown, " + PgCasts.pgName(x) + ") does not exist");
+        }
+        String name = b.isOperandLiteral(0, false) ? b.getOperandLiteralValue(0, String.class) : null;
+        if (name == null) {
+            throw new UnsupportedSqlException(function.replace("pg_catalog.", "")
+                    + " of a field that is not a string literal (the engine reads it when the view is created)");
+        }
+        Field field = b.getOperator() == DATE_TRUNC
+                ? DateFields.unit(name.toLowerCase(Locale.ROOT))
+                : DateFields.field(name.toLowerCase(Locale.ROOT));
+        RelDataType of = b.getOperator() == DATE_PART ? timestamp(b.getTypeFactory()) : x;
+        if (field == null) throw unitProblem(b, "not recognized", of);
+        if (field == Field.TIMEZONE || date && field.belowDay()) throw unitProblem(b, "not supported", of);
+        return field;
+    }
+
+    private static IllegalArgumentException unitProblem(SqlOperatorBinding b, String problem, RelDataType type) {
+        String name = b.getOperandLiteralValue(0, String.class).toLowerCase(Locale.ROOT);
+        return new IllegalArgumentException("unit \"" + name + "\" " + problem + " for type " + PgCasts.pgName(type));
+    }
+
+    private static RelDataType timestamp(RelDataTypeFactory f) {
+        return f.createSqlType(SqlTypeName.TIMESTAMP);
+    }
+
+    private static RelDataType intervalType(RelDataTypeFactory f, boolean nullable) {
+        RelDataType type =
+                f.createSqlIntervalType(new SqlIntervalQualifier(TimeUnit.DAY, TimeUnit.SECOND, SqlParserPos.ZERO));
+        return f.createTypeWithNullability(type, nullable);
+    }
+
+    /** Whether the engine computes the operator's calls with {@link #evaluator}. */
+    public static boolean computes(SqlOperator op) {
+        return op == EXTRACT || op == DATE_PART || op == DATE_TRUNC || op == INTERVAL || op == DAYS || op == EPOCH_DAY;
+    }
+
+    /** A call of one of these functions as a function of its operands' values (a NULL one gives NULL). */
+    public static Function<Object[], Object> evaluator(RexCall call) {
+        SqlOperator op = call.getOperator();
+        if (op == INTERVAL) {
+            return v -> v.length != 3
+                    ? null
+                    : new PgInterval(
+                            ((Number) v[0]).intValue(), ((Number) v[1]).intValue(), ((Number) v[2]).longValue());
+        }
+        if (op == DAYS) return v -> v[0] == null ? null : PgInterval.ofDays(((Number) v[0]).longValue());
+        if (op == EPOCH_DAY) return v -> v[0] == null ? null : ((LocalDate) v[0]).toEpochDay();
+        String name = ((RexLiteral) call.getOperands().get(0))
+                .getValueAs(String.class)
+                .toLowerCase(Locale.ROOT);
+        if (op == DATE_TRUNC) {
+            Field unit = DateFields.unit(name);
+            return v -> v[1] == null ? null : DateFields.truncate(unit, (LocalDateTime) v[1]);
+        }
+        Field field = DateFields.field(name);
+        if (op == EXTRACT) return v -> v[1] == null ? null : DateFields.extract(field, v[1]);
+        return v -> v[1] == null ? null : DateFields.datePart(field, v[1]);
+    }
+
+    /**
+     * A date's or timestamp's + or - (as {@link #arithmetic} made it: its other operand an interval) as a function of
+     * its operands' values: a date plus days, a timestamp plus an interval (minus: the interval negated, as
+     * PostgreSQL's timestamp - interval adds it).
+     */
+    public static Function<Object[], Object> arithmetic(RexCall call) {
+        boolean minus = call.getKind() == SqlKind.MINUS;
+        return v -> {
+            if (v[0] == null || v[1] == null) return null;
+            boolean intervalFirst = v[0] instanceof PgInterval;
+            PgInterval interval = (PgInterval) (intervalFirst ? v[0] : v[1]);
+            return DateFields.plus(intervalFirst ? v[1] : v[0], minus ? interval.negate() : interval);
+        };
+    }
+}
