@@ -1,8 +1,8 @@
 package io.shardview.circuit.sql;
 
-import java.util.ArrayList;
+import io.shardview.circuit.sql.SqlText.Kind;
+import io.shardview.circuit.sql.SqlText.Token;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -73,7 +73,7 @@ final class InfixCasts {
     static String rewrite(String sql) {
         String text = sql;
         for (int n = 0; n < MAX_CASTS; n++) {
-            List<Token> tokens = tokens(text);
+            List<Token> tokens = SqlText.tokens(text);
             int cast = -1;
             for (int i = 0; i < tokens.size() && cast < 0; i++)
                 if (tokens.get(i).is("::")) cast = i;
@@ -81,10 +81,10 @@ final class InfixCasts {
             int first = operandStart(tokens, cast);
             int last = typeEnd(tokens, cast);
             if (first < 0 || last < 0) return text; // nothing to cast, or no type: the parser says where
-            int from = tokens.get(first).start;
-            int to = tokens.get(last).end;
-            String operand = text.substring(from, tokens.get(cast - 1).end);
-            String type = text.substring(tokens.get(cast + 1).start, to);
+            int from = tokens.get(first).start();
+            int to = tokens.get(last).end();
+            String operand = text.substring(from, tokens.get(cast - 1).end());
+            String type = text.substring(tokens.get(cast + 1).start(), to);
             text = text.substring(0, from) + "CAST(" + operand + " AS " + type + ")" + text.substring(to);
         }
         return text;
@@ -104,20 +104,20 @@ final class InfixCasts {
             if (i < 0) return -1;
             // A function's name (and its qualifier) before the parenthesis, not a keyword.
             if (i > 0
-                    && tokens.get(i - 1).kind == Kind.WORD
+                    && tokens.get(i - 1).kind() == Kind.WORD
                     && !KEYWORDS.contains(tokens.get(i - 1).lower())) return nameStart(tokens, i - 1);
             return i;
         }
-        if (t.kind == Kind.WORD && t.lower().equals("end")) return caseStart(tokens, i);
-        if (t.kind == Kind.WORD || t.kind == Kind.QUOTED) return nameStart(tokens, i);
-        if (t.kind == Kind.STRING) {
+        if (t.kind() == Kind.WORD && t.lower().equals("end")) return caseStart(tokens, i);
+        if (t.kind() == Kind.WORD || t.kind() == Kind.QUOTED) return nameStart(tokens, i);
+        if (t.kind() == Kind.STRING) {
             // A typed literal: DATE '2024-01-02'::text casts the date.
             boolean typed = i > 0
-                    && tokens.get(i - 1).kind == Kind.WORD
+                    && tokens.get(i - 1).kind() == Kind.WORD
                     && TYPED_LITERALS.contains(tokens.get(i - 1).lower());
             return typed ? i - 1 : i;
         }
-        if (t.kind == Kind.NUMBER) return i;
+        if (t.kind() == Kind.NUMBER) return i;
         return -1;
     }
 
@@ -129,7 +129,7 @@ final class InfixCasts {
         int depth = 0;
         for (; i >= 0; i--) {
             Token t = tokens.get(i);
-            if (t.kind != Kind.WORD) continue;
+            if (t.kind() != Kind.WORD) continue;
             if (t.lower().equals("end")) depth++;
             else if (t.lower().equals("case") && --depth == 0) return i;
         }
@@ -140,14 +140,14 @@ final class InfixCasts {
     private static int nameStart(List<Token> tokens, int i) {
         while (i >= 2
                 && tokens.get(i - 1).is(".")
-                && (tokens.get(i - 2).kind == Kind.WORD || tokens.get(i - 2).kind == Kind.QUOTED)) i -= 2;
+                && (tokens.get(i - 2).kind() == Kind.WORD || tokens.get(i - 2).kind() == Kind.QUOTED)) i -= 2;
         return i;
     }
 
     /** The index of the type's last token, or -1. */
     private static int typeEnd(List<Token> tokens, int cast) {
         int i = cast + 1;
-        if (i >= tokens.size() || tokens.get(i).kind != Kind.WORD) return -1;
+        if (i >= tokens.size() || tokens.get(i).kind() != Kind.WORD) return -1;
         String word = tokens.get(i).lower();
         // The words that continue a type name of several.
         if (word.equals("double") && next(tokens, i, "precision")) i++;
@@ -170,76 +170,7 @@ final class InfixCasts {
 
     private static boolean next(List<Token> tokens, int i, String word) {
         return i + 1 < tokens.size()
-                && tokens.get(i + 1).kind == Kind.WORD
+                && tokens.get(i + 1).kind() == Kind.WORD
                 && tokens.get(i + 1).lower().equals(word);
-    }
-
-    private enum Kind {
-        WORD,
-        QUOTED,
-        NUMBER,
-        STRING,
-        SYMBOL
-    }
-
-    /** A token and where it is in the text (comments and blanks are not tokens). */
-    private record Token(Kind kind, String text, int start, int end) {
-        boolean is(String symbol) {
-            return kind == Kind.SYMBOL && text.equals(symbol);
-        }
-
-        String lower() {
-            return text.toLowerCase(Locale.ROOT);
-        }
-    }
-
-    private static List<Token> tokens(String s) {
-        List<Token> out = new ArrayList<>();
-        int i = 0;
-        int n = s.length();
-        while (i < n) {
-            char c = s.charAt(i);
-            int start = i;
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
-                while (i < n && s.charAt(i) != '\n') i++;
-            } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
-                int close = s.indexOf("*/", i + 2);
-                i = close < 0 ? n : close + 2;
-            } else if (c == '\'' || c == '"') {
-                i++;
-                while (i < n) {
-                    if (s.charAt(i) == c) {
-                        if (i + 1 < n && s.charAt(i + 1) == c) i += 2; // a doubled quote inside
-                        else break;
-                    } else i++;
-                }
-                i = Math.min(n, i + 1);
-                out.add(new Token(c == '\'' ? Kind.STRING : Kind.QUOTED, s.substring(start, i), start, i));
-            } else if (Character.isLetter(c) || c == '_') {
-                while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '$'))
-                    i++;
-                out.add(new Token(Kind.WORD, s.substring(start, i), start, i));
-            } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(s.charAt(i + 1)))) {
-                while (i < n && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) i++;
-                if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-                    int e = i + 1;
-                    if (e < n && (s.charAt(e) == '+' || s.charAt(e) == '-')) e++;
-                    if (e < n && Character.isDigit(s.charAt(e))) {
-                        i = e;
-                        while (i < n && Character.isDigit(s.charAt(i))) i++;
-                    }
-                }
-                out.add(new Token(Kind.NUMBER, s.substring(start, i), start, i));
-            } else if (c == ':' && i + 1 < n && s.charAt(i + 1) == ':') {
-                i += 2;
-                out.add(new Token(Kind.SYMBOL, "::", start, i));
-            } else {
-                i++;
-                out.add(new Token(Kind.SYMBOL, String.valueOf(c), start, i));
-            }
-        }
-        return out;
     }
 }

@@ -185,7 +185,7 @@ public final class SqlPlanner {
         String select = DateTimes.pgIntervals(InfixCasts.rewrite(written));
         SqlNode parsed;
         try {
-            parsed = SqlParser.create(select, PARSER).parseQuery();
+            parsed = parseQuoting(select);
         } catch (SqlParseException e) {
             // Calcite's parser turns a stack overflow of its own into a parse error.
             for (Throwable t = e; t != null; t = t.getCause())
@@ -198,6 +198,21 @@ public final class SqlPlanner {
             throw new PlanningException("only a SELECT query is allowed here, not " + parsed.getKind());
         }
         return parsed;
+    }
+
+    /** The query as written, or else with PostgreSQL's keyword-like names quoted ({@link KeywordNames}). */
+    private static SqlNode parseQuoting(String select) throws SqlParseException {
+        try {
+            return SqlParser.create(select, PARSER).parseQuery();
+        } catch (SqlParseException e) {
+            String quoted = KeywordNames.quote(select);
+            if (quoted.equals(select)) throw e;
+            try {
+                return SqlParser.create(quoted, PARSER).parseQuery();
+            } catch (SqlParseException | RuntimeException again) {
+                throw e; // the error of the statement as written
+            }
+        }
     }
 
     /**
