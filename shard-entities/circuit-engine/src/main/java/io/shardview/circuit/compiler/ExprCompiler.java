@@ -630,34 +630,23 @@ final class ExprCompiler {
      */
     private Expr math(RexCall call) {
         boolean numeric = call.getType().getSqlTypeName() == SqlTypeName.DECIMAL;
-        Expr[] args = compileAll(call.getOperands());
-        org.apache.calcite.sql.SqlOperator op = call.getOperator();
-        if (op == MathFunctions.TRUNC_SCALE) {
-            return r -> {
-                Object x = args[0].eval(r);
-                Object s = args[1].eval(r);
-                return x == null || s == null
-                        ? null
-                        : PgMath.trunc(Values.toDecimal((Number) x), ((Number) s).longValue());
-            };
-        }
+        SqlOperator op = call.getOperator();
         java.util.function.Function<Object[], Object> f;
         if (op == MathFunctions.SQRT) f = v -> PgMath.sqrt(v[0]);
         else if (op == MathFunctions.LN) f = v -> PgMath.ln(v[0]);
         else if (op == MathFunctions.LOG10) f = v -> PgMath.log10(v[0]);
         else if (op == MathFunctions.EXP) f = v -> PgMath.exp(v[0]);
         else if (op == MathFunctions.TRUNC) f = v -> PgMath.trunc(v[0]);
+        else if (op == MathFunctions.TRUNC_SCALE) f = v -> PgMath.trunc((BigDecimal) v[0], ((Number) v[1]).longValue());
         else if (op == MathFunctions.LOG) f = v -> PgMath.log((BigDecimal) v[0], (BigDecimal) v[1]);
         else f = v -> PgMath.power(v[0], v[1]);
-        return r -> {
-            Object[] v = new Object[args.length];
-            for (int i = 0; i < args.length; i++) {
-                Object a = args[i].eval(r);
-                if (a == null) return null;
-                v[i] = numeric ? Values.toDecimal((Number) a) : ((Number) a).doubleValue();
+        return evaluated(call, v -> {
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] == null) return null;
+                v[i] = numeric ? Values.toDecimal((Number) v[i]) : ((Number) v[i]).doubleValue();
             }
             return f.apply(v);
-        };
+        });
     }
 
     /**

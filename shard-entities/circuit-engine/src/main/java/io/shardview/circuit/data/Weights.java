@@ -12,17 +12,20 @@ public final class Weights {
 
     /** The copies of a pair of rows with w and v copies. */
     public static long product(long w, long v) {
-        long high = Math.multiplyHigh(w, v);
-        long low = w * v;
-        if ((high == 0 && low >= 0) || (high == -1 && low < 0)) return low;
-        throw tooMany();
+        try {
+            return Math.multiplyExact(w, v);
+        } catch (ArithmeticException overflow) {
+            throw tooMany();
+        }
     }
 
     /** The copies of a row after a change of its count. */
     public static long sum(long w, long v) {
-        long sum = w + v;
-        if (((w ^ sum) & (v ^ sum)) < 0) throw tooMany();
-        return sum;
+        try {
+            return Math.addExact(w, v);
+        } catch (ArithmeticException overflow) {
+            throw tooMany();
+        }
     }
 
     private static EvaluationException tooMany() {

@@ -53,7 +53,7 @@ import org.apache.calcite.sql.validate.SqlValidator;
  *       {@link #DAYS}, each date of a difference {@link #EPOCH_DAY}.
  *   <li>a date or timestamp plus or minus an interval constant: a timestamp (a date is its midnight's timestamp,
  *       as PostgreSQL's date + interval). An interval is written {@code INTERVAL '1 day'} (PostgreSQL's syntax,
- *       which Calcite's parser lacks: {@link #pgIntervals} rewrites it to a call it parses), {@code INTERVAL '1' DAY}
+ *       which Calcite's parser lacks: io.shardview.circuit.sql.IntervalLiterals rewrites it to a call it parses), {@code INTERVAL '1' DAY}
  *       (the standard's, which both have) or, beside a timestamp, as a string literal ({@code ts + '1 day'}); each
  *       becomes {@link #INTERVAL} holding PostgreSQL's months, days and microseconds ({@link PgInterval}).
  * </ul>
@@ -116,76 +116,11 @@ public final class DateTimes {
         return new SqlFunction(name, SqlKind.OTHER_FUNCTION, type, null, OperandTypes.VARIADIC, category);
     }
 
-    /** The name of the call {@link #pgIntervals} writes for {@code INTERVAL 'text'}. */
-    private static final String INTERVAL_TEXT = "pg_interval";
+    /** The name of the call {@code INTERVAL 'text'} is written as before parsing (io.shardview.circuit.sql.IntervalLiterals). */
+    public static final String INTERVAL_TEXT = "pg_interval";
 
     /** The words that end the standard's interval literal ({@code INTERVAL '1' DAY}) in PostgreSQL's grammar. */
-    private static final List<String> QUALIFIERS = List.of("year", "month", "day", "hour", "minute", "second");
-
-    /**
-     * The SELECT with each {@code INTERVAL 'text'} not followed by a field name ({@code INTERVAL '1' DAY}, which
-     * Calcite parses) written {@code pg_interval('text')}, which {@link #mark} reads; string literals, quoted names
-     * and comments are left as they are. Columns after such an interval on its line shift by its added characters
-     * in a syntax error's position.
-     */
-    public static String pgIntervals(String sql) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            int end = i + 1;
-            if (c == '\'' || c == '"') {
-                end = quoted(sql, i, c);
-            } else if (sql.startsWith("--", i)) {
-                end = sql.indexOf('\n', i) < 0 ? sql.length() : sql.indexOf('\n', i);
-            } else if (sql.startsWith("/*", i)) {
-                end = sql.indexOf("*/", i) < 0 ? sql.length() : sql.indexOf("*/", i) + 2;
-            } else if (Character.isLetter(c) || c == '_') {
-                while (end < sql.length() && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_'))
-                    end++;
-                int literal = end;
-                while (literal < sql.length() && Character.isWhitespace(sql.charAt(literal))) literal++;
-                if (sql.substring(i, end).equalsIgnoreCase("interval")
-                        && literal < sql.length()
-                        && sql.charAt(literal) == '\'') {
-                    int closed = quoted(sql, literal, '\'');
-                    if (!QUALIFIERS.contains(wordAt(sql, closed))) {
-                        out.append(INTERVAL_TEXT)
-                                .append('(')
-                                .append(sql, literal, closed)
-                                .append(')');
-                        i = closed;
-                        continue;
-                    }
-                }
-            }
-            out.append(sql, i, end);
-            i = end;
-        }
-        return out.toString();
-    }
-
-    /** The end of the quoted text starting at {@code start} (a doubled quote is one inside it). */
-    private static int quoted(String sql, int start, char quote) {
-        int at = start + 1;
-        while (at < sql.length()) {
-            if (sql.charAt(at) == quote) {
-                if (at + 1 < sql.length() && sql.charAt(at + 1) == quote) at += 2;
-                else return at + 1;
-            } else {
-                at++;
-            }
-        }
-        return at;
-    }
-
-    /** The word after blanks at {@code at}, lower-cased ("" if none). */
-    private static String wordAt(String sql, int at) {
-        while (at < sql.length() && Character.isWhitespace(sql.charAt(at))) at++;
-        int end = at;
-        while (end < sql.length() && Character.isLetter(sql.charAt(end))) end++;
-        return sql.substring(at, end).toLowerCase(Locale.ROOT);
-    }
+    public static final List<String> QUALIFIERS = List.of("year", "month", "day", "hour", "minute", "second");
 
     /**
      * Called for each call of the parsed query, its operands done: EXTRACT as {@link #EXTRACT} with the field's name,

@@ -114,7 +114,7 @@ public final class PgMath {
     /** numeric sqrt: at least 16 significant digits from the argument's base-10000 weight, not fewer than its scale. */
     static BigDecimal sqrt(BigDecimal x) {
         if (x.signum() < 0) throw new EvaluationException("cannot take square root of a negative number");
-        int sweight = (weight(x) + 1) * 4 / 2 - 1;
+        int sweight = (Values.nbaseWeight(x) + 1) * 4 / 2 - 1;
         int rscale = clampScale(Math.max(MIN_SIG_DIGITS - sweight, scale(x)));
         if (x.signum() == 0) return BigDecimal.ZERO.setScale(rscale);
         // Truncated at enough digits, then rounded: an irrational root is never exactly half way.
@@ -251,11 +251,11 @@ public final class PgMath {
         if (x.compareTo(ZERO_POINT_NINE) >= 0 && x.compareTo(ONE_POINT_ONE) <= 0) {
             BigDecimal d = x.subtract(BigDecimal.ONE).abs();
             if (d.signum() == 0) return 0;
-            int w = weight(d);
+            int w = Values.nbaseWeight(d);
             int firstDigit = leadingDigits(d, w, 1).intValue();
             return w * 4 + (int) Math.log10(firstDigit);
         }
-        int w = weight(x);
+        int w = Values.nbaseWeight(x);
         BigInteger two = leadingDigits(x, w, 2);
         BigDecimal rest = x.abs().subtract(new BigDecimal(two).scaleByPowerOfTen(4 * (w - 1)));
         long digits;
@@ -277,12 +277,6 @@ public final class PgMath {
                 .scaleByPowerOfTen(-4 * (w - count + 1))
                 .setScale(0, RoundingMode.DOWN)
                 .toBigIntegerExact();
-    }
-
-    /** The base-10000 weight of x as PostgreSQL stores it (0 for zero): 2.5 is 0, 12345 is 1, 0.001 is -1. */
-    static int weight(BigDecimal x) {
-        if (x.signum() == 0) return 0;
-        return Math.floorDiv(x.precision() - x.scale() - 1, 4);
     }
 
     /** PostgreSQL's display scale of a numeric value. */

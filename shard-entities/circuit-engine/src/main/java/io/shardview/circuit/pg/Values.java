@@ -194,7 +194,7 @@ public final class Values {
 
     // PostgreSQL stores NUMERIC in base-10000 digits: the weight is the power of 10000 of the first
     // non-zero digit (0 for zero), the first digit its value (0 for zero).
-    private static int nbaseWeight(BigDecimal v) {
+    static int nbaseWeight(BigDecimal v) {
         if (v.signum() == 0) return 0;
         int log10 = v.precision() - v.scale() - 1;
         return Math.floorDiv(log10, 4);

@@ -1,7 +1,6 @@
 package io.shardview.circuit.sql;
 
 import io.shardview.circuit.catalog.Column;
-import io.shardview.circuit.pg.DateTimes;
 import io.shardview.circuit.pg.PgCasts;
 import io.shardview.circuit.pg.PgConstantReducer;
 import io.shardview.circuit.pg.PgTypeCoercion;
@@ -182,7 +181,7 @@ public final class SqlPlanner {
 
     private static SqlNode parse(String written) throws PlanningException {
         // x::type and INTERVAL '1 day', which Calcite's parser lacks.
-        String select = DateTimes.pgIntervals(InfixCasts.rewrite(written));
+        String select = IntervalLiterals.rewrite(InfixCasts.rewrite(written));
         SqlNode parsed;
         try {
             parsed = parseQuoting(select);

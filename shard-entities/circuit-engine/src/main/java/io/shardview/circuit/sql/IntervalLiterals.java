@@ -1,0 +1,37 @@
+package io.shardview.circuit.sql;
+
+import io.shardview.circuit.pg.DateTimes;
+import io.shardview.circuit.sql.SqlText.Kind;
+import io.shardview.circuit.sql.SqlText.Token;
+import java.util.List;
+
+/**
+ * PostgreSQL's {@code INTERVAL '1 day'}, which Calcite's parser lacks, written {@code pg_interval('1 day')} before
+ * parsing ({@link DateTimes#mark} reads it); the standard's {@code INTERVAL '1' DAY}, which Calcite parses, is left
+ * as it is, and so are strings, quoted names and comments. Columns after such an interval on its line shift by the
+ * added characters in a syntax error's position.
+ */
+final class IntervalLiterals {
+    private IntervalLiterals() {}
+
+    static String rewrite(String sql) {
+        List<Token> tokens = SqlText.tokens(sql);
+        StringBuilder out = new StringBuilder(sql.length() + 16);
+        int copied = 0;
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token word = tokens.get(i);
+            Token text = tokens.get(i + 1);
+            if (word.kind() != Kind.WORD || !word.lower().equals("interval") || text.kind() != Kind.STRING) continue;
+            Token after = i + 2 < tokens.size() ? tokens.get(i + 2) : null;
+            if (after != null && after.kind() == Kind.WORD && DateTimes.QUALIFIERS.contains(after.lower())) continue;
+            out.append(sql, copied, word.start())
+                    .append(DateTimes.INTERVAL_TEXT)
+                    .append('(')
+                    .append(sql, text.start(), text.end())
+                    .append(')');
+            copied = text.end();
+            i++;
+        }
+        return out.append(sql, copied, sql.length()).toString();
+    }
+}
