@@ -131,8 +131,12 @@ public final class Circuit {
      * 6: columns pruned (io.shardview.circuit.sql.ColumnPruning): each operator's input keeps only the columns read
      * above it, so joins index narrower rows; a view created before keeps its plan and the state its snapshot holds.
      * (SQRT, LN, LOG, EXP, POWER and TRUNC came with 6; earlier engines refused them.)
+     * 7: a subquery's filter reading fields of an outer row, some of which a subquery below it reads too, is split
+     * before decorrelation (io.shardview.circuit.rewrite.NestedCorrelations#split), so the link between the levels
+     * is kept: such views gave rows PostgreSQL does not. A view created before keeps its plan; a new one of the
+     * shapes the split cannot mend is refused.
      */
-    public static final int SQL_REVISION = 6;
+    public static final int SQL_REVISION = 7;
 
     /**
      * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older

@@ -295,7 +295,7 @@ public final class SqlPlanner {
             RelNode rel = keepNeverTrue(converter.flattenTypes(root.project(), true));
             rel = RelDecorrelator.decorrelateQuery(
                     rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
-            rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted);
+            rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted, revision);
             if (revision >= 4) rel = JoinOrder.optimize(rel);
             if (revision >= 6) rel = ColumnPruning.prune(rel, validator, cluster);
             rel = Windows.split(rel);
@@ -403,7 +403,7 @@ public final class SqlPlanner {
      * accepted: the view was accepted once (replayed or restored), so a shape {@link NestedCorrelations} finds is
      * planned as it was then rather than refused.
      */
-    private static RelNode removeSubQueries(RelNode rel, boolean accepted) throws PlanningException {
+    private static RelNode removeSubQueries(RelNode rel, boolean accepted, int revision) throws PlanningException {
         HepProgramBuilder program = new HepProgramBuilder()
                 .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
                 .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
@@ -412,10 +412,12 @@ public final class SqlPlanner {
         hep.setRoot(rel);
         RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp()));
         RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(correlated));
+        if (revision >= 7) noSubQueries = NestedCorrelations.split(noSubQueries);
         if (!accepted && NestedCorrelations.misread(noSubQueries)) {
             throw new PlanningException(
-                    "unsupported SQL construct: a subquery correlated to a row two or more levels out whose"
-                            + " other columns a subquery between compares otherwise than by '=' with a column of its own");
+                    "unsupported SQL construct: a subquery correlated to a row two or more levels out beside a"
+                            + " condition of the subquery between that reads both fields of that row the inner one reads"
+                            + " and others, or equates such a field with a computed value");
         }
         RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(noSubQueries.getCluster(), null);
         RelNode decorrelated = UnsafeSubstitutions.unmarked(DecorrelationShield.decorrelate(noSubQueries, builder));
