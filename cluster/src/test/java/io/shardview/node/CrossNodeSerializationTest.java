@@ -123,8 +123,8 @@ class CrossNodeSerializationTest {
                 4,
                 3,
                 List.of(
-                        new TenantCircuit.PlanOperator(0, "Read", "a", List.of(), 0),
-                        new TenantCircuit.PlanOperator(1, "InnerJoin", null, List.of(0, 0), 12))));
+                        new TenantCircuit.PlanOperator(0, "Read", "a", List.of(), 0, 0),
+                        new TenantCircuit.PlanOperator(1, "InnerJoin", null, List.of(0, 0), 12, 2))));
         assertRoundTrip(new TenantCircuit.BudgetsReply(
                 Map.of("max-views", new TenantCircuit.BudgetUse(Integer.MAX_VALUE + 1L, 2L, false))));
         ViewChange change =

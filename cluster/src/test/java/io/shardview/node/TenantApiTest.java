@@ -431,6 +431,18 @@ class TenantApiTest {
         assertEquals(2, joins, plan.toString());
         assertEquals(state, plan.get("state_rows").asLong());
         assertTrue(state > 0);
+        // The same SELECT again: its operators are the first view's (docs/sql.md, "Shared operators").
+        t.sql(
+                "CREATE VIEW abc_again AS SELECT a.id, b.id AS bid FROM a, b, c WHERE a.x = c.x AND b.y = c.y"
+                        + " AND c.id > 0",
+                200);
+        JsonNode again = t.json(t.get("views/abc_again/plan"), 200);
+        assertEquals(10, again.get("rows").asLong());
+        assertEquals(state, again.get("state_rows").asLong());
+        for (JsonNode o : again.get("operators")) {
+            if (o.has("inputs")) assertEquals(2, o.get("shared_by_views").asInt(), again.toString());
+            else assertTrue(!o.has("shared_by_views"), again.toString());
+        }
         assertEquals(404, t.get("views/missing/plan").statusCode());
         assertEquals(
                 404,

@@ -82,21 +82,21 @@ public final class ColumnPruningBench {
                 circuit.stateRows(), circuit.stateBytes(), heap / 1e6, fillMs, times[times.length / 2] / 1e6);
     }
 
-    private static long usedHeapAfterGc() {
+    static long usedHeapAfterGc() {
         for (int i = 0; i < 3; i++) System.gc();
         return java.lang.management.ManagementFactory.getMemoryMXBean()
                 .getHeapMemoryUsage()
                 .getUsed();
     }
 
-    private static List<Op> apply(Circuit circuit, List<Op> batch) {
+    static List<Op> apply(Circuit circuit, List<Op> batch) {
         if (batch.isEmpty()) return batch;
         BatchOutcome outcome = circuit.applyBatch(batch);
         if (!(outcome instanceof BatchOutcome.Accepted)) throw new IllegalStateException(outcome.toString());
         return new ArrayList<>();
     }
 
-    private static Map<String, Object> customer(int id, Random random) {
+    static Map<String, Object> customer(int id, Random random) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", id);
         row.put("name", "customer " + id);
@@ -109,7 +109,7 @@ public final class ColumnPruningBench {
         return row;
     }
 
-    private static Map<String, Object> order(int id, int customers, Random random) {
+    static Map<String, Object> order(int id, int customers, Random random) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", id);
         row.put("customer", random.nextInt(customers));

@@ -95,6 +95,7 @@ final class TenantResponses {
             if (o.relation() != null) operator.put("reads", o.relation());
             else operator.put("inputs", o.inputs());
             operator.put("state_rows", o.stateRows());
+            if (o.views() > 1) operator.put("shared_by_views", o.views());
             operators.add(operator);
             state += o.stateRows();
         }

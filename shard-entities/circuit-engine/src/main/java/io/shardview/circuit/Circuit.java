@@ -11,12 +11,14 @@ import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.catalog.CatalogDescription;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.compiler.Dataflow;
+import io.shardview.circuit.compiler.SharedOperators;
 import io.shardview.circuit.data.ReadOrder;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.data.ZSetImage;
 import io.shardview.circuit.error.EvaluationException;
 import io.shardview.circuit.error.RejectionKind;
+import io.shardview.circuit.operator.Operator;
 import io.shardview.circuit.snapshot.CircuitImage;
 import io.shardview.circuit.snapshot.CircuitSnapshot;
 import io.shardview.circuit.table.BaseTable;
@@ -41,6 +43,11 @@ public final class Circuit {
     private final Map<String, BaseTable> tables = new LinkedHashMap<>();
     private Map<String, MaterializedView> views = new LinkedHashMap<>();
     private final ViewEvaluator evaluator = new ViewEvaluator();
+    /** The views' operators, each sub-plan's once: see {@link SharedOperators}. */
+    private final SharedOperators shared = new SharedOperators();
+    /** Whether a new view takes the operators other views hold for its sub-plans (see {@link #setOperatorSharing}). */
+    private boolean sharing = true;
+
     private Budgets budgets = Budgets.UNLIMITED;
     private long version;
     /** DDL requests applied by this instance: a request prepared against another catalog cannot apply. */
@@ -59,13 +66,22 @@ public final class Circuit {
     }
 
     /**
+     * Whether views created from now on share the operators of identical sub-plans with the views before them (the
+     * default), or each keeps operators of its own (for measuring what sharing saves, bench/).
+     */
+    public void setOperatorSharing(boolean sharing) {
+        this.sharing = sharing;
+    }
+
+    /**
      * The rows the circuit holds: its tables' and views' rows and its operators' state entries. Summed from
      * counters kept as deltas apply (one per table, view and operator), never by walking the state.
      */
     public long stateRows() {
         long rows = 0;
         for (BaseTable t : tables.values()) rows += t.rowCount();
-        for (MaterializedView v : views.values()) rows += v.rowCount + v.dataflow.stateRows();
+        for (MaterializedView v : views.values()) rows += v.rowCount;
+        for (Operator op : shared.operators(dataflows())) rows += op.stateRows();
         return rows;
     }
 
@@ -75,7 +91,17 @@ public final class Circuit {
      */
     public Optional<ViewPlan> explain(String name) {
         MaterializedView v = views.get(name);
-        return v == null ? Optional.empty() : Optional.of(new ViewPlan(v.revision, v.rowCount, v.dataflow.explain()));
+        return v == null
+                ? Optional.empty()
+                : Optional.of(new ViewPlan(
+                        v.revision, v.rowCount, v.dataflow().explain(SharedOperators.holders(dataflows()))));
+    }
+
+    /** The views' dataflows, in creation order. */
+    private List<Dataflow> dataflows() {
+        List<Dataflow> out = new ArrayList<>(views.size());
+        for (MaterializedView v : views.values()) out.add(v.dataflow());
+        return out;
     }
 
     /** See {@link #explain}. */
@@ -85,7 +111,8 @@ public final class Circuit {
     public long stateBytes() {
         long bytes = 0;
         for (BaseTable t : tables.values()) bytes += t.bytes();
-        for (MaterializedView v : views.values()) bytes += v.bytes() + v.dataflow.stateBytes();
+        for (MaterializedView v : views.values()) bytes += v.bytes();
+        for (Operator op : shared.operators(dataflows())) bytes += op.stateBytes();
         return bytes;
     }
 
@@ -159,7 +186,7 @@ public final class Circuit {
         views.forEach((name, view) -> v.put(
                 name,
                 new PreparedSql.CatalogView(
-                        view.dataflow.columns(), view.level, java.util.Set.copyOf(view.relations()))));
+                        view.dataflow().columns(), view.level, java.util.Set.copyOf(view.relations()))));
         return new PreparedSql.Catalog(epoch, t, v);
     }
 
@@ -183,6 +210,7 @@ public final class Circuit {
                 tables.clear();
                 tables.putAll(savedTables);
                 views = savedViews;
+                shared.forget(); // it may hold operators of a view created by this request
                 return rejected;
             }
         }
@@ -209,12 +237,13 @@ public final class Circuit {
                                 "a tenant may have at most " + budgets.maxViews() + " views (" + Budgets.VIEWS + ")"));
             }
             try {
-                ZSet filled = view.dataflow
-                        .step(currentContents(view.dataflow), true, work)
+                ZSet filled = view.dataflow()
+                        .step(currentContents(view.dataflow()), true, work)
                         .output();
                 long[] growth = view.growth(filled);
                 work.stateGrew(growth[0], growth[1]);
                 view.absorb(filled);
+                if (sharing) view.share(shared, dataflows());
             } catch (EvaluationException e) {
                 return new DdlResult.Rejected(
                         index, RejectionKind.EVALUATION_ERROR, "view " + view.name + ": " + e.getMessage());
@@ -226,8 +255,12 @@ public final class Circuit {
         } else {
             PreparedSql.Drop drop = (PreparedSql.Drop) step;
             if (drop.absent()) return null;
-            if (drop.view()) views.remove(drop.name());
-            else tables.remove(drop.name());
+            if (drop.view()) {
+                views.remove(drop.name());
+                shared.forget();
+            } else {
+                tables.remove(drop.name());
+            }
             objects.add(new DdlResult.ChangedObject(drop.view() ? "view" : "table", drop.name(), "dropped"));
         }
         return null;
@@ -319,7 +352,8 @@ public final class Circuit {
                     work.stateGrew(growth[0], growth[1]);
                 }
             }
-            changed = evaluator.propagate(views.values(), new LinkedHashMap<>(batch.tableDeltas()), work);
+            changed = evaluator.propagate(
+                    views.values(), new LinkedHashMap<>(batch.tableDeltas()), work, shared.batch(dataflows()));
         } catch (BudgetExceeded e) {
             return new BatchOutcome.OverBudget(null, e.budget(), e.limit(), e.reached(), e.getMessage());
         } catch (ViewEvaluator.ViewFailed failed) {
@@ -351,7 +385,7 @@ public final class Circuit {
         if (views.containsKey(name)) {
             MaterializedView v = views.get(name);
             rows = v.sortedRows();
-            columns = v.dataflow.columns();
+            columns = v.dataflow().columns();
             hash = v.hashHex();
         } else if (tables.containsKey(name)) {
             ZSet content = tables.get(name).content();
@@ -371,7 +405,7 @@ public final class Circuit {
     /** The columns of a table or view, or empty when no such relation exists. */
     public Optional<List<Column>> columns(String relation) {
         if (views.containsKey(relation))
-            return Optional.of(views.get(relation).dataflow.columns());
+            return Optional.of(views.get(relation).dataflow().columns());
         if (tables.containsKey(relation))
             return Optional.of(tables.get(relation).schema().columns());
         return Optional.empty();
@@ -385,7 +419,8 @@ public final class Circuit {
                         b.schema().name(), b.schema().columns(), b.schema().primaryKeyNames(), b.rowCount())));
         List<CatalogDescription.ViewInfo> v = new ArrayList<>();
         views.values()
-                .forEach(m -> v.add(new CatalogDescription.ViewInfo(m.name, m.sql, m.dataflow.columns(), m.rowCount)));
+                .forEach(m -> v.add(new CatalogDescription.ViewInfo(
+                        m.name, m.sql, m.dataflow().columns(), m.rowCount)));
         return new CatalogDescription(version, t, v);
     }
 
@@ -397,7 +432,7 @@ public final class Circuit {
     /** Evaluates a SELECT planned against this circuit's catalog (at any epoch: nothing is kept). */
     public QueryResult query(PreparedSql.PreparedQuery prepared) {
         if (prepared.rejection() != null) return prepared.rejection();
-        Dataflow dataflow = prepared.plan().dataflow;
+        Dataflow dataflow = prepared.plan().dataflow();
         for (String relation : dataflow.relations()) {
             if (!tables.containsKey(relation) && !views.containsKey(relation)) {
                 return new QueryResult.Rejected(
@@ -439,7 +474,11 @@ public final class Circuit {
         List<CircuitImage.ViewImage> v = new ArrayList<>(views.size());
         for (MaterializedView m : views.values()) {
             v.add(new CircuitImage.ViewImage(
-                    m.name, m.sql, m.revision, ZSetImage.of(m.content), m.dataflow.stateImage()));
+                    m.name,
+                    m.sql,
+                    m.revision,
+                    ZSetImage.of(m.content),
+                    m.dataflow().stateImage()));
         }
         return new CircuitImage(version, List.copyOf(t), List.copyOf(v));
     }
@@ -448,6 +487,12 @@ public final class Circuit {
     public static Circuit readSnapshot(DataInput in) throws IOException {
         Circuit c = new Circuit();
         c.version = CircuitSnapshot.read(in, c.tables, c.views, c.new Restore());
+        // Each view was restored with operators of its own, their state as the shared ones' was: share them again.
+        List<Dataflow> restored = new ArrayList<>();
+        for (MaterializedView v : c.views.values()) {
+            v.share(c.shared, restored);
+            restored.add(v.dataflow());
+        }
         return c;
     }
 
@@ -465,8 +510,9 @@ public final class Circuit {
         public MaterializedView evaluate(String name, String sql, int revision) throws IOException {
             MaterializedView view = create(name, sql, revision);
             try {
-                view.absorb(
-                        view.dataflow.step(currentContents(view.dataflow), true).output());
+                view.absorb(view.dataflow()
+                        .step(currentContents(view.dataflow()), true)
+                        .output());
             } catch (EvaluationException e) {
                 throw new IOException("snapshot view " + name + ": " + e.getMessage(), e);
             }

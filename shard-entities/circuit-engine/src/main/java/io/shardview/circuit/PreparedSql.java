@@ -151,7 +151,7 @@ public final class PreparedSql {
                 return new DdlResult.Rejected(index, r.kind(), r.message(), r.details());
             }
             MaterializedView view = (MaterializedView) planned;
-            views.put(cv.name(), new CatalogView(view.dataflow.columns(), view.level, view.relations()));
+            views.put(cv.name(), new CatalogView(view.dataflow().columns(), view.level, view.relations()));
             return new CreateView(view);
         }
 

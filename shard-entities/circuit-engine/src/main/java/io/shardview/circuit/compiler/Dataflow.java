@@ -23,8 +23,11 @@ import java.util.Set;
 public final class Dataflow {
     private static final ZSet EMPTY = new ZSet();
 
-    /** A node: an operator over earlier nodes, or (operator null) a leaf reading a relation. */
-    record Node(Operator operator, int[] inputs, String relation) {}
+    /**
+     * A node: an operator over earlier nodes, or (operator null) a leaf reading a relation. key: what identifies the
+     * operator apart from its inputs ({@link NodeKeys}); null for a leaf.
+     */
+    record Node(Operator operator, int[] inputs, String relation, String key) {}
 
     private final List<Node> nodes;
     private final List<Column> columns;
@@ -66,24 +69,27 @@ public final class Dataflow {
 
     /**
      * One node of the operator graph as {@code EXPLAIN} shows it: a leaf reading a table or view ({@code relation}),
-     * or an operator over earlier nodes ({@code inputs}, by index) with the state entries it holds.
+     * or an operator over earlier nodes ({@code inputs}, by index) with the state entries it holds and the number of
+     * the tenant's views that hold it ({@code views}, more than 1 where views share it; 0 for a leaf).
      */
-    public record Explained(int id, String operator, String relation, List<Integer> inputs, long stateRows) {}
+    public record Explained(
+            int id, String operator, String relation, List<Integer> inputs, long stateRows, int views) {}
 
-    /** The nodes in order, the last being the view's output. */
-    public List<Explained> explain() {
+    /** The nodes in order, the last being the view's output; holders: how many views hold each operator. */
+    public List<Explained> explain(Map<Operator, Integer> holders) {
         List<Explained> out = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             out.add(
                     n.operator() == null
-                            ? new Explained(i, "Read", n.relation(), List.of(), 0)
+                            ? new Explained(i, "Read", n.relation(), List.of(), 0, 0)
                             : new Explained(
                                     i,
                                     n.operator().getClass().getSimpleName(),
                                     null,
                                     Arrays.stream(n.inputs()).boxed().toList(),
-                                    n.operator().stateRows()));
+                                    n.operator().stateRows(),
+                                    holders.getOrDefault(n.operator(), 1)));
         }
         return out;
     }
@@ -91,6 +97,53 @@ public final class Dataflow {
     /** The tables and views this dataflow reads. */
     public Set<String> relations() {
         return relations;
+    }
+
+    /** The operators, in node order. */
+    public List<Operator> operators() {
+        List<Operator> out = new ArrayList<>(nodes.size());
+        for (Node n : nodes) if (n.operator() != null) out.add(n.operator());
+        return out;
+    }
+
+    /**
+     * This dataflow with each operator that {@code shared} holds for the same node over the same inputs replaced by
+     * that one; its other operators are added to {@code shared}. The replaced operators' state is dropped: it equals
+     * the shared ones' (this dataflow was filled from the same relations).
+     */
+    Dataflow sharing(SharedOperators shared) {
+        List<Node> out = new ArrayList<>(nodes.size());
+        Operator[] resolved = new Operator[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (n.operator() == null) {
+                out.add(n);
+                continue;
+            }
+            resolved[i] = shared.intern(key(i, resolved), n.operator());
+            out.add(resolved[i] == n.operator() ? n : new Node(resolved[i], n.inputs(), null, n.key()));
+        }
+        return new Dataflow(List.copyOf(out), columns, readOrder, relations);
+    }
+
+    /** Each operator with what identifies it (see {@link SharedOperators}), in node order. */
+    void keys(java.util.function.BiConsumer<Object, Operator> each) {
+        Operator[] operators = new Operator[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            operators[i] = nodes.get(i).operator();
+            if (operators[i] != null) each.accept(key(i, operators), operators[i]);
+        }
+    }
+
+    /** Node i's key over its inputs: the relations its leaves read, the given operators of its other inputs. */
+    private Object key(int i, Operator[] operators) {
+        Node n = nodes.get(i);
+        List<Object> inputs = new ArrayList<>(n.inputs().length);
+        for (int input : n.inputs()) {
+            Node in = nodes.get(input);
+            inputs.add(in.operator() == null ? in.relation() : operators[input]);
+        }
+        return SharedOperators.key(n.key(), inputs);
     }
 
     /** As {@link #step(Map, boolean, Work)}, unmetered. */
@@ -109,6 +162,17 @@ public final class Dataflow {
      * <p>Each operator's output rows and the state it gained are reported to {@code work}.
      */
     public Step step(Map<String, ZSet> relationDeltas, boolean first, Work work) {
+        return step(relationDeltas, first, work, null);
+    }
+
+    /**
+     * As {@link #step(Map, boolean, Work)}, one of the steps of a batch through several dataflows that share
+     * operators ({@link SharedOperators}; {@code batch} null if none): a shared operator another dataflow stepped in
+     * the batch is not stepped again, its output is taken; one this step runs gives its output to the others, until
+     * this step undoes it. Each shared operator steps under its own lock, so dataflows sharing it may step in
+     * parallel.
+     */
+    public Step step(Map<String, ZSet> relationDeltas, boolean first, Work work, SharedOperators.Batch batch) {
         ZSet[] deltas = new ZSet[nodes.size()];
         ZSet[][] inputs = new ZSet[nodes.size()][];
         int i = 0;
@@ -131,18 +195,36 @@ public final class Dataflow {
                     continue;
                 }
                 Operator op = n.operator();
-                long rowsBefore = op.stateRows();
-                long bytesBefore = op.stateBytes();
-                deltas[i] = op.step(in, work);
-                inputs[i] = in; // stepped: undone if a later check fails
-                work.produced(deltas[i].size());
-                work.stateGrew(op.stateRows() - rowsBefore, op.stateBytes() - bytesBefore);
+                if (batch == null || !batch.shares(op)) {
+                    deltas[i] = stepOperator(op, in, work);
+                    inputs[i] = in; // stepped: undone if a later check fails
+                    continue;
+                }
+                synchronized (op) {
+                    ZSet earlier = batch.outputs.get(op);
+                    if (earlier != null) {
+                        deltas[i] = earlier;
+                        continue;
+                    }
+                    deltas[i] = stepOperator(op, in, work);
+                    inputs[i] = in;
+                    batch.outputs.put(op, deltas[i]);
+                }
             }
         } catch (RuntimeException e) {
-            if (!first) undo(inputs, inputs[i] != null ? i + 1 : i);
+            if (!first) undo(inputs, inputs[i] != null ? i + 1 : i, batch);
             throw e;
         }
-        return new Step(deltas[deltas.length - 1], first ? null : inputs);
+        return new Step(deltas[deltas.length - 1], first ? null : inputs, batch);
+    }
+
+    private static ZSet stepOperator(Operator op, ZSet[] in, Work work) {
+        long rowsBefore = op.stateRows();
+        long bytesBefore = op.stateBytes();
+        ZSet out = op.step(in, work);
+        work.produced(out.size());
+        work.stateGrew(op.stateRows() - rowsBefore, op.stateBytes() - bytesBefore);
+        return out;
     }
 
     /** The state entries of every operator (see {@link Operator#stateRows}). */
@@ -159,10 +241,19 @@ public final class Dataflow {
         return bytes;
     }
 
-    /** Undoes the operators that ran before node end, newest first. */
-    private void undo(ZSet[][] inputs, int end) {
+    /** Undoes the operators this step ran before node end, newest first, and forgets their outputs. */
+    private void undo(ZSet[][] inputs, int end, SharedOperators.Batch batch) {
         for (int i = end - 1; i >= 0; i--) {
-            if (inputs[i] != null) nodes.get(i).operator().undo(inputs[i]);
+            if (inputs[i] == null) continue;
+            Operator op = nodes.get(i).operator();
+            if (batch == null || !batch.shares(op)) {
+                op.undo(inputs[i]);
+                continue;
+            }
+            synchronized (op) {
+                op.undo(inputs[i]);
+                batch.outputs.remove(op);
+            }
         }
     }
 
@@ -170,20 +261,25 @@ public final class Dataflow {
     public final class Step {
         private final ZSet output;
         private final ZSet[][] inputs;
+        private final SharedOperators.Batch batch;
 
-        private Step(ZSet output, ZSet[][] inputs) {
+        private Step(ZSet output, ZSet[][] inputs, SharedOperators.Batch batch) {
             this.output = output;
             this.inputs = inputs;
+            this.batch = batch;
         }
 
         public ZSet output() {
             return output;
         }
 
-        /** Reverts every operator's state to before this step (a later view of the batch failed). */
+        /**
+         * Reverts the state of every operator this step ran to before it (a later view of the batch failed); an
+         * operator it took from another dataflow's step is that step's to undo.
+         */
         public void undo() {
             if (inputs == null) throw new IllegalStateException("a dataflow's first step is not undone");
-            Dataflow.this.undo(inputs, inputs.length);
+            Dataflow.this.undo(inputs, inputs.length, batch);
         }
     }
 

@@ -155,17 +155,43 @@ public final class PlanCompiler {
     }
 
     private int add(Operator op, int... inputs) {
-        nodes.add(new Dataflow.Node(op, inputs, null));
+        if (current == null) current = NodeKeys.describe(compiling, strictOperands, sumZero);
+        nodes.add(new Dataflow.Node(op, inputs, null, current + "#" + emitted++));
         return nodes.size() - 1;
     }
 
-    /** Compiles a subtree; returns the index of its output node. */
+    /** The plan node being compiled, its description (made when it adds its first operator) and operators added. */
+    private RelNode compiling;
+
+    private String current;
+    private int emitted;
+
+    /**
+     * Compiles a subtree; returns the index of its output node. Each operator added is keyed by the plan node that
+     * added it and its rank among that node's operators (see {@link NodeKeys}).
+     */
     private int visit(RelNode rel) {
+        RelNode savedRel = compiling;
+        String saved = current;
+        int savedEmitted = emitted;
+        compiling = rel;
+        current = null;
+        emitted = 0;
+        try {
+            return compileNode(rel);
+        } finally {
+            compiling = savedRel;
+            current = saved;
+            emitted = savedEmitted;
+        }
+    }
+
+    private int compileNode(RelNode rel) {
         if (rel instanceof TableScan scan) {
             List<String> name = scan.getTable().getQualifiedName();
             String relation = name.get(name.size() - 1);
             relations.add(relation);
-            nodes.add(new Dataflow.Node(null, new int[0], relation));
+            nodes.add(new Dataflow.Node(null, new int[0], relation, null));
             return nodes.size() - 1;
         }
         if (rel instanceof LogicalFilter f)

@@ -250,7 +250,7 @@ public final class CircuitSnapshot {
 
     private static void loadState(MaterializedView v, DataInput in) throws IOException {
         v.loadContent(in);
-        v.dataflow.readState(in);
+        v.dataflow().readState(in);
     }
 
     private static void writeSchema(DataOutput out, TableSchema s, boolean withLengths) throws IOException {

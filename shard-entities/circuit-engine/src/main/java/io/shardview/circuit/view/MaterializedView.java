@@ -2,6 +2,7 @@ package io.shardview.circuit.view;
 
 import io.shardview.circuit.compiler.Dataflow;
 import io.shardview.circuit.compiler.PlanCompiler;
+import io.shardview.circuit.compiler.SharedOperators;
 import io.shardview.circuit.data.ReadOrder;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.RowCodec;
@@ -20,7 +21,9 @@ import org.apache.calcite.rel.RelNode;
 public final class MaterializedView {
     public final String name;
     public final String sql;
-    public final Dataflow dataflow;
+    /** Its operators: its own, or where another view has the same sub-plan, that view's (see {@link #share}). */
+    private Dataflow dataflow;
+
     final RelNode plan;
     public final int level;
     /** Whether a column is CHAR or NUMERIC: only then can rows differ in spelling alone (see {@link #rowHash}). */
@@ -46,6 +49,18 @@ public final class MaterializedView {
         this.level = level;
         this.spelledColumns = dataflow.columns().stream()
                 .anyMatch(c -> c.type() == ColumnType.CHAR || c.type() == ColumnType.DECIMAL);
+    }
+
+    public Dataflow dataflow() {
+        return dataflow;
+    }
+
+    /**
+     * Takes the operators the tenant's other views hold for the same sub-plans in place of its own (once filled, or
+     * restored): see {@link SharedOperators}. {@code others}: the other views' dataflows.
+     */
+    public void share(SharedOperators shared, Iterable<Dataflow> others) {
+        dataflow = shared.share(dataflow, others);
     }
 
     /** A fresh dataflow of the view's plan, evaluating as its revision does. */

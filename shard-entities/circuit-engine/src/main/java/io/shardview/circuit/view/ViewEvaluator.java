@@ -3,6 +3,7 @@ package io.shardview.circuit.view;
 import io.shardview.circuit.budget.BudgetExceeded;
 import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.compiler.Dataflow;
+import io.shardview.circuit.compiler.SharedOperators;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.error.EvaluationException;
 import java.util.ArrayList;
@@ -21,8 +22,8 @@ import java.util.concurrent.ForkJoinTask;
  * Views of one level are independent, so when the work (affected views times changed rows) is large
  * they run in parallel, in the ForkJoin pool of the calling thread (the node runs tenant circuits on
  * one, so their steps never use the common pool) or else the common pool; each view touches only its
- * own state, so the result is the same as sequential evaluation, and deltas are reported in view
- * creation order.
+ * own state and the operators it shares with others, which step once, under their own lock, so the result
+ * is the same as sequential evaluation, and deltas are reported in view creation order.
  *
  * <p>A batch is all or nothing: views are first stepped, and their contents and hashes change only
  * once every affected view has stepped without an SQL runtime error. If one fails, every step taken
@@ -74,6 +75,19 @@ public final class ViewEvaluator {
      */
     public Map<String, ViewDelta> propagate(
             Collection<MaterializedView> views, Map<String, ZSet> relationDeltas, Work work) throws ViewFailed {
+        return propagate(views, relationDeltas, work, null);
+    }
+
+    /**
+     * As above, the views sharing the operators {@code shared} says (null: none): each shared operator steps once in
+     * the batch, for the first view reaching it (see {@link SharedOperators}).
+     */
+    public Map<String, ViewDelta> propagate(
+            Collection<MaterializedView> views,
+            Map<String, ZSet> relationDeltas,
+            Work work,
+            SharedOperators.Batch shared)
+            throws ViewFailed {
         TreeMap<Integer, List<MaterializedView>> byLevel = new TreeMap<>();
         for (MaterializedView v : views) {
             byLevel.computeIfAbsent(v.level, l -> new ArrayList<>()).add(v);
@@ -88,7 +102,7 @@ public final class ViewEvaluator {
             if (affected.isEmpty()) continue;
             boolean parallelLevel = parallel(affected.size(), relationDeltas);
             parallel |= parallelLevel;
-            List<Attempt> attempts = step(affected, relationDeltas, parallelLevel, work);
+            List<Attempt> attempts = step(affected, relationDeltas, parallelLevel, work, shared);
             for (Attempt a : attempts) {
                 if (a.failure() == null) done.add(a);
             }
@@ -127,13 +141,17 @@ public final class ViewEvaluator {
     }
 
     private static List<Attempt> step(
-            List<MaterializedView> affected, Map<String, ZSet> relationDeltas, boolean parallel, Work work) {
+            List<MaterializedView> affected,
+            Map<String, ZSet> relationDeltas,
+            boolean parallel,
+            Work work,
+            SharedOperators.Batch shared) {
         if (parallel)
             return affected.parallelStream()
-                    .map(v -> stepOne(v, relationDeltas, work))
+                    .map(v -> stepOne(v, relationDeltas, work, shared))
                     .toList();
         List<Attempt> out = new ArrayList<>(affected.size());
-        for (MaterializedView v : affected) out.add(stepOne(v, relationDeltas, work));
+        for (MaterializedView v : affected) out.add(stepOne(v, relationDeltas, work, shared));
         return out;
     }
 
@@ -141,10 +159,11 @@ public final class ViewEvaluator {
      * Steps one view and counts what its content would gain; a failure is returned, not thrown, so the views
      * that did step can be undone.
      */
-    private static Attempt stepOne(MaterializedView v, Map<String, ZSet> relationDeltas, Work work) {
+    private static Attempt stepOne(
+            MaterializedView v, Map<String, ZSet> relationDeltas, Work work, SharedOperators.Batch shared) {
         Dataflow.Step step;
         try {
-            step = v.dataflow.step(relationDeltas, false, work);
+            step = v.dataflow().step(relationDeltas, false, work, shared);
         } catch (RuntimeException e) {
             return new Attempt(v, null, e);
         }

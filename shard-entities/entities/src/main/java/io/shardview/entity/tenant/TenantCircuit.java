@@ -293,8 +293,9 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
     public record ViewPlan(String view, long version, int revision, long rows, List<PlanOperator> operators)
             implements ExplainReply {}
 
-    /** One node of a {@link ViewPlan}. */
-    public record PlanOperator(int id, String operator, String relation, List<Integer> inputs, long stateRows) {}
+    /** One node of a {@link ViewPlan}; views: how many of the tenant's views hold the operator (0 for a read). */
+    public record PlanOperator(
+            int id, String operator, String relation, List<Integer> inputs, long stateRows, int views) {}
 
     /** The request changed nothing: why, as a kind the HTTP layer maps to a status, and where. */
     public record Refused(RejectionKind kind, String message, Map<String, Object> details)
@@ -1524,7 +1525,7 @@ public final class TenantCircuit extends EventSourcedBehavior<TenantCircuit.Comm
                             plan.rows(),
                             plan.operators().stream()
                                     .map(o -> new PlanOperator(
-                                            o.id(), o.operator(), o.relation(), o.inputs(), o.stateRows()))
+                                            o.id(), o.operator(), o.relation(), o.inputs(), o.stateRows(), o.views()))
                                     .toList()))
                     .orElseGet(() -> new Refused(
                             RejectionKind.NOT_FOUND, "no view named " + view + " in tenant " + state.tenant, Map.of()));
