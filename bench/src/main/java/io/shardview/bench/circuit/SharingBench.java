@@ -21,7 +21,7 @@ import java.util.Random;
  * other columns of the same join hold a join of their own. Per mode: the state the operators and views
  * hold (rows and estimated bytes, as the state budgets count them; the heap the circuit holds after a full GC, its
  * tables' rows included), the time of the batches that fill the tables, and the median of 200 batches of 100 updated
- * orders after it. Arguments: orders (default 200000), customers (default 20000).
+ * orders after it, and the size of its snapshot. Arguments: orders (default 200000), customers (default 20000).
  */
 public final class SharingBench {
     private SharingBench() {}
@@ -60,8 +60,8 @@ public final class SharingBench {
         int customers = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         System.out.println(
                 "| operators | state rows | state bytes (estimated) | heap after GC (tables and views) | fill |"
-                        + " 100 updated orders, median of 200 |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+                        + " 100 updated orders, median of 200 | snapshot |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (boolean sharing : new boolean[] {false, true, false, true}) {
             System.out.println(
                     "| " + (sharing ? "shared" : "one set per view") + " | " + run(sharing, orders, customers) + " |");
@@ -99,8 +99,24 @@ public final class SharingBench {
         }
         Arrays.sort(times);
         return String.format(
-                "%,d | %,d | %.0f MB | %.0f ms | %.2f ms",
-                circuit.stateRows(), circuit.stateBytes(), heap / 1e6, fillMs, times[times.length / 2] / 1e6);
+                "%,d | %,d | %.0f MB | %.0f ms | %.2f ms | %.1f MB",
+                circuit.stateRows(),
+                circuit.stateBytes(),
+                heap / 1e6,
+                fillMs,
+                times[times.length / 2] / 1e6,
+                snapshotBytes(circuit) / 1e6);
+    }
+
+    /** The size of the circuit's snapshot, as the tenant writes it. */
+    private static long snapshotBytes(Circuit circuit) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            circuit.writeSnapshot(new java.io.DataOutputStream(bytes));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.size();
     }
 
     private static void create(Circuit circuit, String sql) {

@@ -19,6 +19,7 @@ import io.shardview.circuit.data.ZSetImage;
 import io.shardview.circuit.error.EvaluationException;
 import io.shardview.circuit.error.RejectionKind;
 import io.shardview.circuit.operator.Operator;
+import io.shardview.circuit.operator.StateImage;
 import io.shardview.circuit.snapshot.CircuitImage;
 import io.shardview.circuit.snapshot.CircuitSnapshot;
 import io.shardview.circuit.table.BaseTable;
@@ -30,6 +31,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -472,13 +474,11 @@ public final class Circuit {
         List<TableImage> t = new ArrayList<>(tables.size());
         tables.values().forEach(b -> t.add(b.image()));
         List<CircuitImage.ViewImage> v = new ArrayList<>(views.size());
+        Map<Operator, StateImage> taken = new IdentityHashMap<>();
         for (MaterializedView m : views.values()) {
+            Dataflow.StateImages state = m.dataflow().stateImages(taken);
             v.add(new CircuitImage.ViewImage(
-                    m.name,
-                    m.sql,
-                    m.revision,
-                    ZSetImage.of(m.content),
-                    m.dataflow().stateImage()));
+                    m.name, m.sql, m.revision, ZSetImage.of(m.content), state.full(), state.shared()));
         }
         return new CircuitImage(version, List.copyOf(t), List.copyOf(v));
     }
@@ -487,11 +487,16 @@ public final class Circuit {
     public static Circuit readSnapshot(DataInput in) throws IOException {
         Circuit c = new Circuit();
         c.version = CircuitSnapshot.read(in, c.tables, c.views, c.new Restore());
-        // Each view was restored with operators of its own, their state as the shared ones' was: share them again.
+        // Each view was restored with operators of its own: share them again. Since SVC14 a shared operator's state is
+        // in the first view holding it, the later ones' copies are empty until replaced by it here.
         List<Dataflow> restored = new ArrayList<>();
         for (MaterializedView v : c.views.values()) {
             v.share(c.shared, restored);
             restored.add(v.dataflow());
+            if (v.missingSharedState()) {
+                throw new IOException("snapshot view " + v.name + ": an operator whose state an earlier view's"
+                        + " holds is shared by none");
+            }
         }
         return c;
     }

@@ -290,21 +290,59 @@ public final class Dataflow {
         }
     }
 
-    /** Every operator's state as it is now, written later as {@link #writeState} would have written it. */
-    public StateImage stateImage() {
+    /**
+     * Every operator's state as it is now, to be written later, in two forms: {@code full}, each operator's state in
+     * node order (as {@link #writeState}), and {@code shared}, each after a flag, the flag alone where an earlier
+     * view of the snapshot holds the operator and writes its state (read by {@link #readSharedState}). {@code taken}:
+     * the images taken for the earlier views, by operator; a shared operator's is taken once.
+     */
+    public StateImages stateImages(Map<Operator, StateImage> taken) {
         List<StateImage> images = new ArrayList<>();
+        List<Boolean> earlier = new ArrayList<>();
         for (Node n : nodes) {
-            if (n.operator() != null) images.add(n.operator().stateImage());
+            if (n.operator() == null) continue;
+            StateImage image = taken.get(n.operator());
+            earlier.add(image != null);
+            if (image == null) {
+                image = n.operator().stateImage();
+                taken.put(n.operator(), image);
+            }
+            images.add(image);
         }
-        return out -> {
+        StateImage full = out -> {
             for (StateImage image : images) image.write(out);
         };
+        StateImage shared = out -> {
+            for (int k = 0; k < images.size(); k++) {
+                out.writeBoolean(earlier.get(k));
+                if (!earlier.get(k)) images.get(k).write(out);
+            }
+        };
+        return new StateImages(full, shared);
     }
+
+    /** See {@link #stateImages}. */
+    public record StateImages(StateImage full, StateImage shared) {}
 
     /** Restores the state written by {@link #writeState} into a freshly compiled, identical dataflow. */
     public void readState(DataInput in) throws IOException {
         for (Node n : nodes) {
             if (n.operator() != null) n.operator().readState(in);
         }
+    }
+
+    /**
+     * Restores the state written by {@link #stateImages}' shared form into a freshly compiled, identical dataflow; returns the
+     * operators left empty, whose state an earlier view's shared operator holds: they must be replaced by it
+     * ({@link SharedOperators#share}) before the dataflow steps.
+     */
+    public List<Operator> readSharedState(DataInput in) throws IOException {
+        List<Operator> unfilled = new ArrayList<>();
+        for (Node n : nodes) {
+            if (n.operator() == null) continue;
+            if (in.readBoolean()) unfilled.add(n.operator());
+            else n.operator().readState(in);
+        }
+        return unfilled;
     }
 }

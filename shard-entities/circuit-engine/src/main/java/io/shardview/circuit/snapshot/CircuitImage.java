@@ -17,8 +17,27 @@ import java.util.List;
  * taken (its accumulators change in place); filter/project views have no state.
  */
 public final class CircuitImage {
-    /** A view's definition, the SQL revision it was created under, its content and operator state. */
-    public record ViewImage(String name, String sql, int revision, ZSetImage content, StateImage operatorState) {}
+    /**
+     * A view's definition, the SQL revision it was created under, its content and operator state: each operator's
+     * ({@code operatorState}, as snapshots before SVC14 hold it) or, in {@code sharedState}, each operator's after a
+     * flag, the flag alone for one an earlier view holds too (SVC14, see {@link
+     * io.shardview.circuit.compiler.Dataflow#stateImages}).
+     */
+    public record ViewImage(
+            String name,
+            String sql,
+            int revision,
+            ZSetImage content,
+            StateImage operatorState,
+            StateImage sharedState) {
+        /**
+         * A view image of one form, for tests writing the snapshot of an older engine, whose views are evaluated
+         * afresh (their state is skipped, not read).
+         */
+        public ViewImage(String name, String sql, int revision, ZSetImage content, StateImage operatorState) {
+            this(name, sql, revision, content, operatorState, operatorState);
+        }
+    }
 
     public final long version;
     public final List<TableImage> tables;

@@ -60,6 +60,11 @@ import java.util.stream.IntStream;
  * CHAR(n) values with a scalar subquery through ordered values ({@code c > (SELECT MAX(k) FROM u WHERE u.id = t.id)}, a
  * RangeSemiJoin, which keeps the right side's values, not its rows): an SVC12 snapshot's views may hold such a
  * semi-join's state as a plain semi-join's, so they are evaluated afresh too (under their recorded SQL revision).
+ * SVC> (SVC14) writes the state of an operator views share once, in the section of the first view holding it, and a
+ * flag before each operator's state (set: held by an earlier view, no state follows); a restore shares the operators
+ * again ({@link io.shardview.circuit.compiler.SharedOperators}), which fills the later views' empty copies. An SVC13
+ * snapshot's views hold each operator's state, the shared ones' in every view holding them: loaded as saved, then
+ * shared.
  */
 public final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -81,7 +86,9 @@ public final class CircuitSnapshot {
     private static final int MAGIC_VARCHAR_LENGTHS =
             0x5356433C; // "SVC<": and VARCHAR(n) in table schemas, values before IN computed by the IN (still read)
     private static final int MAGIC_CHAR_RANGES =
-            0x5356433D; // "SVC=": and semi-joins on comparisons of CHAR(n) values ordered
+            0x5356433D; // "SVC=": and semi-joins on comparisons of CHAR(n) values ordered (still read)
+    private static final int MAGIC_SHARED =
+            0x5356433E; // "SVC>": and an operator views share written once, by the first view holding it
 
     /** The SQL revision of a view in a snapshot before SVC11, which kept none: all were created under 1 or 0. */
     private static final int OLDER_REVISION = 1;
@@ -98,7 +105,7 @@ public final class CircuitSnapshot {
     }
 
     public static void write(DataOutput out, CircuitImage image) throws IOException {
-        write(out, image, MAGIC_CHAR_RANGES);
+        write(out, image, MAGIC_SHARED);
     }
 
     /**
@@ -110,7 +117,7 @@ public final class CircuitSnapshot {
         out.writeLong(image.version);
         out.writeInt(image.tables.size());
         for (TableImage t : image.tables) {
-            writeSchema(out, t.schema(), magic == MAGIC_VARCHAR_LENGTHS || magic == MAGIC_CHAR_RANGES);
+            writeSchema(out, t.schema(), magic >= MAGIC_VARCHAR_LENGTHS);
             if (t.packedRows() != null) {
                 writePacked(out, t.packedRows(), t.packedCount());
             } else {
@@ -125,7 +132,7 @@ public final class CircuitSnapshot {
             DataOutputStream sectionOut = new DataOutputStream(section);
             sectionOut.writeInt(v.revision());
             v.content().write(sectionOut);
-            v.operatorState().write(sectionOut);
+            (magic == MAGIC_SHARED ? v.sharedState() : v.operatorState()).write(sectionOut);
             sectionOut.flush();
             out.writeInt(section.size());
             out.write(section.toByteArray());
@@ -158,12 +165,13 @@ public final class CircuitSnapshot {
                 && magic != MAGIC_FLOAT4
                 && magic != MAGIC_COMPUTED_KEYS
                 && magic != MAGIC_VARCHAR_LENGTHS
-                && magic != MAGIC_CHAR_RANGES) {
+                && magic != MAGIC_CHAR_RANGES
+                && magic != MAGIC_SHARED) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
         int nTables = in.readInt();
-        boolean withLengths = magic == MAGIC_VARCHAR_LENGTHS || magic == MAGIC_CHAR_RANGES;
+        boolean withLengths = magic >= MAGIC_VARCHAR_LENGTHS;
         for (int i = 0; i < nTables; i++) {
             BaseTable t = new BaseTable(readSchema(
                     in,
@@ -188,7 +196,7 @@ public final class CircuitSnapshot {
             tables.put(t.schema().name(), t);
         }
         int nViews = in.readInt();
-        if (magic != MAGIC_CHAR_RANGES) {
+        if (magic < MAGIC_CHAR_RANGES) {
             readOlderViews(in, magic, nViews, views, factory);
             return version;
         }
@@ -212,7 +220,12 @@ public final class CircuitSnapshot {
                 try {
                     ByteArrayInput section = new ByteArrayInput(sections.get(i));
                     section.readInt(); // the view's SQL revision, read above
-                    loadState(created.get(i), section);
+                    if (magic == MAGIC_SHARED) {
+                        created.get(i).loadContent(section);
+                        created.get(i).loadSharedState(section);
+                    } else {
+                        loadState(created.get(i), section);
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -63,6 +63,30 @@ public final class MaterializedView {
         dataflow = shared.share(dataflow, others);
     }
 
+    /**
+     * Operators restored empty from a snapshot, whose state an earlier view's shared operator holds (see {@link
+     * Dataflow#readSharedState}); none once the view shares them.
+     */
+    private List<io.shardview.circuit.operator.Operator> unfilled = List.of();
+
+    /** Restores the operators' state from a snapshot section (SVC14: shared operators' once, in the first view). */
+    public void loadSharedState(java.io.DataInput in) throws java.io.IOException {
+        unfilled = dataflow.readSharedState(in);
+    }
+
+    /** Whether an operator restored empty is still the view's own (its state is then missing). */
+    public boolean missingSharedState() {
+        if (unfilled.isEmpty()) return false;
+        java.util.Set<io.shardview.circuit.operator.Operator> held =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        held.addAll(dataflow.operators());
+        for (io.shardview.circuit.operator.Operator op : unfilled) {
+            if (held.contains(op)) return true;
+        }
+        unfilled = List.of();
+        return false;
+    }
+
     /** A fresh dataflow of the view's plan, evaluating as its revision does. */
     public Dataflow compile() {
         return PlanCompiler.compile(plan, revision >= 2, revision >= 5);

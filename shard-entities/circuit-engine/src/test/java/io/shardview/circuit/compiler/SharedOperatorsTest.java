@@ -86,6 +86,60 @@ class SharedOperatorsTest {
                 "each view keeps its own projection: " + plan);
     }
 
+    /**
+     * A snapshot (SVC14) writes a shared operator's state once, in the first view holding it; an SVC13 snapshot, which
+     * holds it in every view, restores shared too.
+     */
+    @Test
+    void aSnapshotWritesASharedOperatorsStateOnce() throws IOException {
+        Circuit shared = TestCircuits.circuit(TABLES);
+        Circuit apart = TestCircuits.circuit(TABLES);
+        apart.setOperatorSharing(false);
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ops.add(Op.insert("o", row(i, i % 20, i % 40, "n" + (i % 3))));
+            if (i < 20) ops.add(Op.insert("c", Map.of("id", i, "name", "c" + i, "region", i % 2)));
+        }
+        for (Circuit c : List.of(shared, apart)) {
+            create(c, "pairs", VIEWS.get("pairs"));
+            create(c, "pairs_again", VIEWS.get("pairs"));
+            accepted(c, ops);
+        }
+        assertTrue(shared.stateRows() < apart.stateRows());
+        byte[] once = snapshot(shared);
+        byte[] twice = snapshot(apart);
+        // The second view's section holds its rows and a flag per operator, not the join's indexes again.
+        assertTrue(once.length < twice.length - 200 * 4, once.length + " against " + twice.length);
+        ByteArrayOutputStream svc13 = new ByteArrayOutputStream();
+        io.shardview.circuit.snapshot.CircuitSnapshot.write(new DataOutputStream(svc13), shared.image(), 0x5356433D);
+        assertTrue(svc13.size() > once.length);
+        List<Op> more = List.of(
+                Op.update("o", row(7, 3, 39, "x")),
+                Op.deleteKey("c", Map.of("id", 4)),
+                Op.deleteKey("o", Map.of("id", 9)));
+        accepted(shared, more);
+        for (byte[] bytes : List.of(once, twice, svc13.toByteArray())) {
+            Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes)));
+            assertEquals(shared.stateRows(), restoredRowsAfter(restored, more), "restored shared, one batch later");
+            for (String view : List.of("pairs", "pairs_again")) {
+                assertEquals(shared.content(view), restored.content(view), view);
+                assertEquals(restored.recompute(view), restored.content(view), view);
+            }
+        }
+    }
+
+    /** The circuit's state rows after the batch. */
+    private static long restoredRowsAfter(Circuit restored, List<Op> batch) {
+        accepted(restored, batch);
+        return restored.stateRows();
+    }
+
+    private static byte[] snapshot(Circuit c) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        c.writeSnapshot(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
     @Test
     void sharedViewsEqualTheSameViewsAloneAfterEveryBatch() throws IOException {
         Circuit shared = TestCircuits.circuit(TABLES);
