@@ -488,17 +488,31 @@ public final class Circuit {
         Circuit c = new Circuit();
         c.version = CircuitSnapshot.read(in, c.tables, c.views, c.new Restore());
         // Each view was restored with operators of its own: share them again. Since SVC14 a shared operator's state is
-        // in the first view holding it, the later ones' copies are empty until replaced by it here.
+        // in the first view holding it, the later ones' copies are empty until replaced by it here. A view whose copy
+        // finds no such operator (planned otherwise than when the snapshot was written) is evaluated afresh from the
+        // relations restored before it, which gives the content it had.
         List<Dataflow> restored = new ArrayList<>();
-        for (MaterializedView v : c.views.values()) {
+        for (MaterializedView v : List.copyOf(c.views.values())) {
             v.share(c.shared, restored);
-            restored.add(v.dataflow());
             if (v.missingSharedState()) {
-                throw new IOException("snapshot view " + v.name + ": an operator whose state an earlier view's"
-                        + " holds is shared by none");
+                c.shared.forget(); // it holds the empty copies
+                v = c.evaluatedAgain(v);
+                v.share(c.shared, restored);
             }
+            restored.add(v.dataflow());
         }
         return c;
+    }
+
+    /** View v planned and evaluated afresh from the relations restored before it, in its place among the views. */
+    private MaterializedView evaluatedAgain(MaterializedView v) throws IOException {
+        List<String> order = new ArrayList<>(views.keySet());
+        views.remove(v.name); // planned as new: its own name is free
+        MaterializedView fresh = new Restore().evaluate(v.name, v.sql, v.revision);
+        Map<String, MaterializedView> inOrder = new LinkedHashMap<>();
+        for (String name : order) inOrder.put(name, name.equals(v.name) ? fresh : views.get(name));
+        views = inOrder;
+        return fresh;
     }
 
     /** Compiles (and for an older snapshot, evaluates) the views of a snapshot being restored. */

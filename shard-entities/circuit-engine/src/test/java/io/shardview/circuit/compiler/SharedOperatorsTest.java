@@ -128,6 +128,34 @@ class SharedOperatorsTest {
         }
     }
 
+    /**
+     * A view whose shared operators' state a snapshot left to an earlier view that shares none of them on restore (here:
+     * that view left out of the image) is evaluated afresh rather than left with empty operators.
+     */
+    @Test
+    void aViewWhoseSharedStateNoViewHoldsOnRestoreIsEvaluatedAfresh() throws IOException {
+        Circuit shared = TestCircuits.circuit(TABLES);
+        create(shared, "pairs", VIEWS.get("pairs"));
+        create(shared, "pairs_again", VIEWS.get("pairs"));
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ops.add(Op.insert("o", row(i, i % 10, i % 40, "n")));
+            if (i < 10) ops.add(Op.insert("c", Map.of("id", i, "name", "c" + i, "region", 0)));
+        }
+        accepted(shared, ops);
+        io.shardview.circuit.snapshot.CircuitImage image = shared.image();
+        io.shardview.circuit.snapshot.CircuitImage withoutFirst = new io.shardview.circuit.snapshot.CircuitImage(
+                image.version, image.tables, List.of(image.views.get(1)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        withoutFirst.write(new DataOutputStream(bytes));
+        Circuit restored = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(shared.content("pairs_again"), restored.content("pairs_again"));
+        List<Op> more = List.of(Op.update("o", row(3, 4, 30, "x")), Op.deleteKey("c", Map.of("id", 5)));
+        accepted(shared, more);
+        accepted(restored, more);
+        assertEquals(shared.content("pairs_again"), restored.content("pairs_again"));
+    }
+
     /** The circuit's state rows after the batch. */
     private static long restoredRowsAfter(Circuit restored, List<Op> batch) {
         accepted(restored, batch);
