@@ -31,11 +31,13 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One tenant's incremental SQL circuit: base tables, views maintained from their deltas, and the
@@ -245,7 +247,16 @@ public final class Circuit {
                 long[] growth = view.growth(filled);
                 work.stateGrew(growth[0], growth[1]);
                 view.absorb(filled);
-                if (sharing) view.share(shared, dataflows());
+                if (sharing) {
+                    List<Operator> own = view.dataflow().operators();
+                    view.share(shared, dataflows());
+                    // The operators it gave up in favour of shared ones no longer count against the state budgets.
+                    Set<Operator> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+                    kept.addAll(view.dataflow().operators());
+                    for (Operator op : own) {
+                        if (!kept.contains(op)) work.stateGrew(-op.stateRows(), -op.stateBytes());
+                    }
+                }
             } catch (EvaluationException e) {
                 return new DdlResult.Rejected(
                         index, RejectionKind.EVALUATION_ERROR, "view " + view.name + ": " + e.getMessage());

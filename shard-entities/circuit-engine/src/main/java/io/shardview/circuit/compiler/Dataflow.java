@@ -127,7 +127,7 @@ public final class Dataflow {
     }
 
     /** Each operator with what identifies it (see {@link SharedOperators}), in node order. */
-    void keys(java.util.function.BiConsumer<Object, Operator> each) {
+    void keys(java.util.function.BiConsumer<SharedOperators.Key, Operator> each) {
         Operator[] operators = new Operator[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
             operators[i] = nodes.get(i).operator();
@@ -136,14 +136,14 @@ public final class Dataflow {
     }
 
     /** Node i's key over its inputs: the relations its leaves read, the given operators of its other inputs. */
-    private Object key(int i, Operator[] operators) {
+    private SharedOperators.Key key(int i, Operator[] operators) {
         Node n = nodes.get(i);
         List<Object> inputs = new ArrayList<>(n.inputs().length);
         for (int input : n.inputs()) {
             Node in = nodes.get(input);
             inputs.add(in.operator() == null ? in.relation() : operators[input]);
         }
-        return SharedOperators.key(n.key(), inputs);
+        return new SharedOperators.Key(n.key(), inputs);
     }
 
     /** As {@link #step(Map, boolean, Work)}, unmetered. */

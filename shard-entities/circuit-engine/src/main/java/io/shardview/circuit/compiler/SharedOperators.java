@@ -20,15 +20,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A view is filled with operators of its own ({@link Dataflow#step} of a fresh dataflow over the relations'
  * contents), then takes the shared ones in their place ({@link #share}); in a batch each operator steps once, the
- * views after the first taking its output ({@link Dataflow#step(Map, boolean, io.shardview.circuit.budget.Work, Map)}).
+ * views after the first taking its output ({@link Batch}).
  * No operator is counted: one lives while a view holds it. The index is only what the current views hold, so it is
  * forgotten whenever a view goes (a drop, a request rolled back) and built again from the views when next needed.
  */
 public final class SharedOperators {
-    private record Key(String node, List<Object> inputs) {}
+    /** What identifies an operator: its node's key and its inputs (relation names, or operators by identity). */
+    record Key(String node, List<Object> inputs) {}
 
     /** Each operator by its key; null: to be built again from the views. */
-    private Map<Object, Operator> index;
+    private Map<Key, Operator> index;
 
     /** The same operators, each once, in the order the views first hold them. */
     private List<Operator> operators;
@@ -110,7 +111,7 @@ public final class SharedOperators {
     }
 
     /** The operator for a node over these inputs: the one already held, else {@code own}, held from now on. */
-    Operator intern(Object key, Operator own) {
+    Operator intern(Key key, Operator own) {
         Operator held = index.putIfAbsent(key, own);
         if (held != null) {
             shared.add(held);
@@ -118,10 +119,5 @@ public final class SharedOperators {
         }
         operators.add(own);
         return own;
-    }
-
-    /** What identifies an operator: its node's key and its inputs (relation names, or operators by identity). */
-    static Object key(String node, List<Object> inputs) {
-        return new Key(node, inputs);
     }
 }

@@ -140,6 +140,31 @@ class BudgetsTest {
         assertEquals(47, c.stateRows());
     }
 
+    /**
+     * A view sharing another's operators counts only its rows once created: filled with operators of its own (their
+     * state counted), it gives them up for the shared ones, whose state no longer counts for the next statement.
+     */
+    @Test
+    void aViewSharingItsOperatorsCountsOnlyItsRows() {
+        Circuit c = circuit("CREATE TABLE a (id INT NOT NULL, k INT, PRIMARY KEY (id));"
+                + "CREATE TABLE b (id INT NOT NULL, k INT, PRIMARY KEY (id));"
+                + "CREATE VIEW j AS SELECT a.id, b.id AS bid FROM a JOIN b ON a.k = b.k");
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ops.add(Op.insert("a", row("id", i, "k", i)));
+            ops.add(Op.insert("b", row("id", i, "k", i)));
+        }
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
+        assertEquals(50, c.stateRows());
+        // Each copy of j fills to 50 + 20 arrangement rows + 10 rows, then keeps its 10 rows: 60, then 70. Counting
+        // the arrangements it gave up, the second would pass 95 (80 + 30).
+        c.setBudgets(new Budgets(95, 1L << 30, 100_000, 100, 10_000));
+        String copy = " AS SELECT a.id, b.id AS bid FROM a JOIN b ON a.k = b.k";
+        DdlResult r = c.executeSql("CREATE VIEW j2" + copy + "; CREATE VIEW j3" + copy);
+        assertInstanceOf(DdlResult.Applied.class, r, r.toString());
+        assertEquals(70, c.stateRows());
+    }
+
     @Test
     void stateBytesStopATableBatch() {
         Circuit c = circuit("CREATE TABLE t (id INT NOT NULL, s VARCHAR, PRIMARY KEY (id))");
