@@ -196,19 +196,12 @@ public final class Dataflow {
                 }
                 Operator op = n.operator();
                 if (batch == null || !batch.shares(op)) {
-                    deltas[i] = stepOperator(op, in, work);
-                    inputs[i] = in; // stepped: undone if a later check fails
+                    deltas[i] = stepOperator(op, in, work, inputs, i, null);
                     continue;
                 }
                 synchronized (op) {
                     ZSet earlier = batch.outputs.get(op);
-                    if (earlier != null) {
-                        deltas[i] = earlier;
-                        continue;
-                    }
-                    deltas[i] = stepOperator(op, in, work);
-                    inputs[i] = in;
-                    batch.outputs.put(op, deltas[i]);
+                    deltas[i] = earlier != null ? earlier : stepOperator(op, in, work, inputs, i, batch);
                 }
             }
         } catch (RuntimeException e) {
@@ -218,10 +211,17 @@ public final class Dataflow {
         return new Step(deltas[deltas.length - 1], first ? null : inputs, batch);
     }
 
-    private static ZSet stepOperator(Operator op, ZSet[] in, Work work) {
+    /**
+     * Steps node i's operator: its inputs are recorded in {@code inputs} (and its output in {@code batch}, for a
+     * shared one) as soon as it stepped, so a meter passing a budget after the step has it undone with the others.
+     */
+    private static ZSet stepOperator(
+            Operator op, ZSet[] in, Work work, ZSet[][] inputs, int i, SharedOperators.Batch batch) {
         long rowsBefore = op.stateRows();
         long bytesBefore = op.stateBytes();
         ZSet out = op.step(in, work);
+        inputs[i] = in; // stepped: undone if a later check fails
+        if (batch != null) batch.outputs.put(op, out);
         work.produced(out.size());
         work.stateGrew(op.stateRows() - rowsBefore, op.stateBytes() - bytesBefore);
         return out;

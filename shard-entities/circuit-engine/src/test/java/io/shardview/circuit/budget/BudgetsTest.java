@@ -130,6 +130,18 @@ class BudgetsTest {
         assertEquals(50, c.stateRows());
         assertEquals(c.recompute("j"), c.content("j"));
 
+        // Past the budget within the join's own arrangements (52 + 2 > 53): the join is undone too.
+        c.setBudgets(new Budgets(53, 1L << 30, 100_000, 100, 10_000));
+        BatchOutcome inJoin =
+                c.applyBatch(List.of(Op.insert("a", row("id", 10, "k", 10)), Op.insert("b", row("id", 10, "k", 10))));
+        assertEquals(
+                54,
+                assertInstanceOf(BatchOutcome.OverBudget.class, inJoin, inJoin.toString())
+                        .reached());
+        assertEquals(50, c.stateRows());
+        assertEquals(c.recompute("j"), c.content("j"));
+        c.setBudgets(new Budgets(54, 1L << 30, 100_000, 100, 10_000));
+
         // A table row alone fits (51 <= 54 ... with its arrangement row, 52).
         BatchOutcome fits = c.applyBatch(List.of(Op.insert("a", row("id", 10, "k", 10))));
         assertInstanceOf(BatchOutcome.Accepted.class, fits, fits.toString());
