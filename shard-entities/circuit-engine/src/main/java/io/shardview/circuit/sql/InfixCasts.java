@@ -71,9 +71,14 @@ final class InfixCasts {
 
     /** The statement with each {@code x::type} as {@code CAST(x AS type)}; the text itself when it has none. */
     static String rewrite(String sql) {
-        String text = sql;
+        return rewrite(RewrittenText.of(sql)).text;
+    }
+
+    /** As {@link #rewrite(String)}, keeping where each character was written. */
+    static RewrittenText rewrite(RewrittenText sql) {
+        RewrittenText text = sql;
         for (int n = 0; n < MAX_CASTS; n++) {
-            List<Token> tokens = SqlText.tokens(text);
+            List<Token> tokens = SqlText.tokens(text.text);
             int cast = -1;
             for (int i = 0; i < tokens.size() && cast < 0; i++)
                 if (tokens.get(i).is("::")) cast = i;
@@ -83,9 +88,15 @@ final class InfixCasts {
             if (first < 0 || last < 0) return text; // nothing to cast, or no type: the parser says where
             int from = tokens.get(first).start();
             int to = tokens.get(last).end();
-            String operand = text.substring(from, tokens.get(cast - 1).end());
-            String type = text.substring(tokens.get(cast + 1).start(), to);
-            text = text.substring(0, from) + "CAST(" + operand + " AS " + type + ")" + text.substring(to);
+            text = text.rebuild()
+                    .copy(0, from)
+                    .add("CAST(")
+                    .copy(from, tokens.get(cast - 1).end())
+                    .add(" AS ")
+                    .copy(tokens.get(cast + 1).start(), to)
+                    .add(")")
+                    .copy(to, text.text.length())
+                    .build();
         }
         return text;
     }

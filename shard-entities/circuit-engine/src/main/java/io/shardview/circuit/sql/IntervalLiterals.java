@@ -8,15 +8,20 @@ import java.util.List;
 /**
  * PostgreSQL's {@code INTERVAL '1 day'}, which Calcite's parser lacks, written {@code pg_interval('1 day')} before
  * parsing ({@link DateTimes#mark} reads it); the standard's {@code INTERVAL '1' DAY}, which Calcite parses, is left
- * as it is, and so are strings, quoted names and comments. Columns after such an interval on its line shift by the
- * added characters in a syntax error's position.
+ * as it is, and so are strings, quoted names and comments.
  */
 final class IntervalLiterals {
     private IntervalLiterals() {}
 
     static String rewrite(String sql) {
+        return rewrite(RewrittenText.of(sql)).text;
+    }
+
+    /** As {@link #rewrite(String)}, keeping where each character was written. */
+    static RewrittenText rewrite(RewrittenText written) {
+        String sql = written.text;
         List<Token> tokens = SqlText.tokens(sql);
-        StringBuilder out = new StringBuilder(sql.length() + 16);
+        RewrittenText.Builder out = written.rebuild();
         int copied = 0;
         for (int i = 0; i + 1 < tokens.size(); i++) {
             Token word = tokens.get(i);
@@ -24,14 +29,13 @@ final class IntervalLiterals {
             if (word.kind() != Kind.WORD || !word.lower().equals("interval") || text.kind() != Kind.STRING) continue;
             Token after = i + 2 < tokens.size() ? tokens.get(i + 2) : null;
             if (after != null && after.kind() == Kind.WORD && DateTimes.QUALIFIERS.contains(after.lower())) continue;
-            out.append(sql, copied, word.start())
-                    .append(DateTimes.INTERVAL_TEXT)
-                    .append('(')
-                    .append(sql, text.start(), text.end())
-                    .append(')');
+            out.copy(copied, word.start())
+                    .add(DateTimes.INTERVAL_TEXT + "(")
+                    .copy(text.start(), text.end())
+                    .add(")");
             copied = text.end();
             i++;
         }
-        return out.append(sql, copied, sql.length()).toString();
+        return out.copy(copied, sql.length()).build();
     }
 }

@@ -181,7 +181,8 @@ public final class SqlPlanner {
 
     private static SqlNode parse(String written) throws PlanningException {
         // x::type and INTERVAL '1 day', which Calcite's parser lacks.
-        String select = IntervalLiterals.rewrite(InfixCasts.rewrite(written));
+        RewrittenText rewritten = IntervalLiterals.rewrite(InfixCasts.rewrite(RewrittenText.of(written)));
+        String select = rewritten.text;
         SqlNode parsed;
         try {
             parsed = parseQuoting(select);
@@ -189,7 +190,10 @@ public final class SqlPlanner {
             // Calcite's parser turns a stack overflow of its own into a parse error.
             for (Throwable t = e; t != null; t = t.getCause())
                 if (t instanceof StackOverflowError) throw new StackOverflowError();
-            throw syntaxError(e, select);
+            SyntaxError error = syntaxError(e, select);
+            if (select.equals(written)) throw error;
+            int[] at = rewritten.writtenPosition(written, error.line, error.column); // where the client wrote it
+            throw new SyntaxError(error.getMessage(), at[0], at[1]);
         } catch (RuntimeException e) {
             throw new PlanningException(cleanMessage(e));
         }

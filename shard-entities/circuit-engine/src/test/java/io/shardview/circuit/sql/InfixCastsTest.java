@@ -42,6 +42,28 @@ class InfixCastsTest {
         cases.forEach((sql, expected) -> assertEquals(expected, InfixCasts.rewrite(sql), sql));
     }
 
+    /** A syntax error after a {@code ::} or an {@code INTERVAL '...'} is placed where the client wrote it. */
+    @Test
+    void aSyntaxErrorAfterARewriteIsPlacedWhereItWasWritten() {
+        Circuit c = TestCircuits.circuit("CREATE TABLE t (id INT PRIMARY KEY, n NUMERIC, dt DATE)");
+        Map<String, List<Integer>> cases = new LinkedHashMap<>();
+        // Each at the "= =" where Calcite's parser stops (its first '='), as in the same statement without rewrites
+        // (the first case's control); the first line's columns count from the request's start.
+        cases.put("SELECT CAST(id AS text) AS a FROM t WHERE id = = 1", List.of(1, 46));
+        cases.put("SELECT id::text AS a, n::numeric(6,1) AS b FROM t WHERE id = = 1", List.of(1, 60));
+        cases.put(
+                "SELECT dt + INTERVAL '1 day' AS d,\n  n::int AS i, dt::text AS s FROM t WHERE id = = 1",
+                List.of(2, 46));
+        cases.put("SELECT id::text\n  FROM t WHERE id = = n::int", List.of(2, 19));
+        cases.forEach((select, at) -> {
+            DdlResult.Rejected r =
+                    assertInstanceOf(DdlResult.Rejected.class, c.executeSql("CREATE VIEW v AS " + select), select);
+            assertEquals(io.shardview.circuit.error.RejectionKind.SYNTAX, r.kind(), r.toString());
+            assertEquals(
+                    Map.of("line", at.get(0), "column", at.get(1) + (at.get(0) == 1 ? 17 : 0)), r.details(), select);
+        });
+    }
+
     @Test
     void viewsWithInfixCastsEqualPostgres() throws SQLException {
         String table = "CREATE TABLE t (id INT PRIMARY KEY, n NUMERIC, v VARCHAR, dt DATE)";
