@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * <p>By default a bounded sample: the first {@code slt.queries} (150) queries of each select file and of
  * {@code slt.random} (8) random/ files chosen with seed {@code slt.seed} (1); {@code -Dslt.selectsWhole=true} takes
  * every query of select1-5. {@code -Dslt.all=true} runs every query of select1-5 and of every random/ file
- * (bench/sqllogictest).
+ * (bench/sqllogictest); {@code -Dslt.threads=N} runs N scripts at a time.
  */
 class SqlLogicTest {
     private static final String[] SELECTS = {
@@ -51,20 +51,7 @@ class SqlLogicTest {
             random = random.subList(0, Math.min(Integer.getInteger("slt.random", 8), random.size()));
         }
         scripts.addAll(random);
-        List<SltRunner.Result> results = new ArrayList<>();
-        try (PostgresMirror pg = new PostgresMirror()) {
-            for (String name : scripts) {
-                String text;
-                try (InputStream in = SqlLogicTest.class.getClassLoader().getResourceAsStream(name)) {
-                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-                pg.reset();
-                int limit = name.startsWith("test/select") ? selectQueries : queries;
-                results.add(SltRunner.run(SltScript.parse(name, text), new Circuit(), limit, postgres(pg)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        List<SltRunner.Result> results = run(scripts, selectQueries, queries, Integer.getInteger("slt.threads", 1));
         String report = report(results);
         System.out.println(report);
         Files.createDirectories(Path.of("target"));
@@ -77,6 +64,46 @@ class SqlLogicTest {
         }
         assertTrue(run > 0, "no view was checked");
         assertEquals(List.of(), wrong, wrong.size() + " wrong results");
+    }
+
+    /**
+     * Each script in a circuit of its own, by {@code threads} workers (each with its own PostgreSQL database), the
+     * results in the scripts' order.
+     */
+    private static List<SltRunner.Result> run(List<String> scripts, int selectQueries, int queries, int threads) {
+        SltRunner.Result[] results = new SltRunner.Result[scripts.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable worker = () -> {
+            try (PostgresMirror pg = new PostgresMirror()) {
+                for (int i = next.getAndIncrement(); i < scripts.size(); i = next.getAndIncrement()) {
+                    String name = scripts.get(i);
+                    String text;
+                    try (InputStream in = SqlLogicTest.class.getClassLoader().getResourceAsStream(name)) {
+                        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                    pg.reset();
+                    int limit = name.startsWith("test/select") ? selectQueries : queries;
+                    results[i] = SltRunner.run(SltScript.parse(name, text), new Circuit(), limit, postgres(pg));
+                }
+            } catch (SQLException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        if (threads <= 1) {
+            worker.run();
+        } else {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) workers.add(pool.submit(worker));
+                for (java.util.concurrent.Future<?> w : workers) w.get();
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        return List.of(results);
     }
 
     /** PostgreSQL answers through a mirror database; a failing statement or query is a "no". */
