@@ -22,7 +22,7 @@ import java.util.Random;
 public final class ColumnPruningBench {
     private ColumnPruningBench() {}
 
-    private static final String DDL = "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR, email VARCHAR,"
+    static final String DDL = "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR, email VARCHAR,"
             + " region VARCHAR, segment VARCHAR, since DATE, score DOUBLE PRECISION, notes TEXT);"
             + "CREATE TABLE orders (id INT PRIMARY KEY, customer INT, amount NUMERIC(12,2), qty INT, status VARCHAR,"
             + " placed TIMESTAMP, shipped TIMESTAMP, address TEXT, comment TEXT, channel VARCHAR, discount"
@@ -53,6 +53,15 @@ public final class ColumnPruningBench {
             DdlResult r = circuit.replaySql(statement, revision);
             if (!(r instanceof DdlResult.Applied)) throw new IllegalStateException(statement + ": " + r);
         }
+        return fillAndMeasure(circuit, baseline, orders, customers);
+    }
+
+    /**
+     * Fills the tables of {@link #DDL} (customers, then orders, in batches of 10,000) through the circuit's views,
+     * then times 200 batches of 100 updated orders: "state rows | state bytes | heap | fill | median update", the heap
+     * counted from {@code baseline} after a full GC.
+     */
+    static String fillAndMeasure(Circuit circuit, long baseline, int orders, int customers) {
         Random random = new Random(42);
         long t0 = System.nanoTime();
         List<Op> batch = new ArrayList<>();

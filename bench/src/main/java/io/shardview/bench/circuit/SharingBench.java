@@ -1,17 +1,10 @@
 package io.shardview.bench.circuit;
 
-import static io.shardview.bench.circuit.ColumnPruningBench.apply;
-import static io.shardview.bench.circuit.ColumnPruningBench.customer;
-import static io.shardview.bench.circuit.ColumnPruningBench.order;
 import static io.shardview.bench.circuit.ColumnPruningBench.usedHeapAfterGc;
 
 import io.shardview.circuit.Circuit;
 import io.shardview.circuit.DdlResult;
-import io.shardview.circuit.batch.Op;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Views sharing the operators of identical sub-plans against the same views each with operators of its own, in one
@@ -25,12 +18,6 @@ import java.util.Random;
  */
 public final class SharingBench {
     private SharingBench() {}
-
-    private static final String DDL = "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR, email VARCHAR,"
-            + " region VARCHAR, segment VARCHAR, since DATE, score DOUBLE PRECISION, notes TEXT);"
-            + "CREATE TABLE orders (id INT PRIMARY KEY, customer INT, amount NUMERIC(12,2), qty INT, status VARCHAR,"
-            + " placed TIMESTAMP, shipped TIMESTAMP, address TEXT, comment TEXT, channel VARCHAR, discount"
-            + " NUMERIC(5,2), weight DOUBLE PRECISION)";
 
     private static final String OPEN = " FROM orders o JOIN customers c ON o.customer = c.id WHERE o.status = 'open'";
 
@@ -72,40 +59,10 @@ public final class SharingBench {
         long baseline = usedHeapAfterGc();
         Circuit circuit = new Circuit();
         circuit.setOperatorSharing(sharing);
-        create(circuit, DDL);
+        create(circuit, ColumnPruningBench.DDL);
         for (int v = 0; v < VIEWS.size(); v++) create(circuit, "CREATE VIEW v" + v + " AS " + VIEWS.get(v));
-        Random random = new Random(42);
-        long t0 = System.nanoTime();
-        List<Op> batch = new ArrayList<>();
-        for (int c = 0; c < customers; c++) {
-            batch.add(Op.insert("customers", customer(c, random)));
-            if (batch.size() == 10_000) batch = apply(circuit, batch);
-        }
-        for (int o = 0; o < orders; o++) {
-            batch.add(Op.insert("orders", order(o, customers, random)));
-            if (batch.size() == 10_000) batch = apply(circuit, batch);
-        }
-        apply(circuit, batch);
-        double fillMs = (System.nanoTime() - t0) / 1e6;
-        long heap = usedHeapAfterGc() - baseline;
-        long[] times = new long[200];
-        for (int b = 0; b < times.length; b++) {
-            List<Op> updates = new ArrayList<>();
-            for (int i = 0; i < 100; i++)
-                updates.add(Op.update("orders", order(random.nextInt(orders), customers, random)));
-            long t = System.nanoTime();
-            apply(circuit, updates);
-            times[b] = System.nanoTime() - t;
-        }
-        Arrays.sort(times);
-        return String.format(
-                "%,d | %,d | %.0f MB | %.0f ms | %.2f ms | %.1f MB",
-                circuit.stateRows(),
-                circuit.stateBytes(),
-                heap / 1e6,
-                fillMs,
-                times[times.length / 2] / 1e6,
-                snapshotBytes(circuit) / 1e6);
+        return ColumnPruningBench.fillAndMeasure(circuit, baseline, orders, customers)
+                + String.format(" | %.1f MB", snapshotBytes(circuit) / 1e6);
     }
 
     /** The size of the circuit's snapshot, as the tenant writes it. */

@@ -227,20 +227,6 @@ public final class Dataflow {
         return out;
     }
 
-    /** The state entries of every operator (see {@link Operator#stateRows}). */
-    public long stateRows() {
-        long rows = 0;
-        for (Node n : nodes) if (n.operator() != null) rows += n.operator().stateRows();
-        return rows;
-    }
-
-    /** The estimated bytes of every operator's state. */
-    public long stateBytes() {
-        long bytes = 0;
-        for (Node n : nodes) if (n.operator() != null) bytes += n.operator().stateBytes();
-        return bytes;
-    }
-
     /** Undoes the operators this step ran before node end, newest first, and forgets their outputs. */
     private void undo(ZSet[][] inputs, int end, SharedOperators.Batch batch) {
         for (int i = end - 1; i >= 0; i--) {

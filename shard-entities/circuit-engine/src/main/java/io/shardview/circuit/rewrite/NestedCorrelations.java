@@ -61,28 +61,21 @@ public final class NestedCorrelations {
                             .anyMatch(below.getOrDefault(e.getKey(), Set.of())::contains));
                     (readBelow ? upper : lower).add(conjunct);
                 }
-                if (lower.isEmpty()
-                        || upper.isEmpty()
-                        || !RexUtil.containsCorrelation(
-                                RexUtil.composeConjunction(visited.getCluster().getRexBuilder(), lower))) {
-                    return visited;
-                }
+                if (lower.isEmpty() || upper.isEmpty()) return visited;
                 RexBuilder rex = visited.getCluster().getRexBuilder();
+                RexNode lowerCondition = RexUtil.composeConjunction(rex, lower);
+                RexNode upperCondition = RexUtil.composeConjunction(rex, upper);
+                Map<CorrelationId, Set<Integer>> lowerFields = ownFields(lowerCondition);
+                if (lowerFields.isEmpty()) return visited; // the lower conditions read no outer row: nothing to mend
                 Map<CorrelationId, Set<Integer>> given = new HashMap<>(below);
-                ownFields(RexUtil.composeConjunction(rex, lower))
-                        .forEach((id, f) ->
-                                given.computeIfAbsent(id, k -> new HashSet<>()).addAll(f));
-                boolean upperGiven = ownFields(RexUtil.composeConjunction(rex, upper)).entrySet().stream()
+                lowerFields.forEach((id, f) ->
+                        given.computeIfAbsent(id, k -> new HashSet<>()).addAll(f));
+                boolean upperGiven = ownFields(upperCondition).entrySet().stream()
                         .allMatch(e -> given.getOrDefault(e.getKey(), Set.of()).containsAll(e.getValue()));
                 if (!upperGiven) return visited;
-                LogicalFilter lowerFilter = LogicalFilter.create(
-                        visited.getInput(),
-                        RexUtil.composeConjunction(rex, lower),
-                        com.google.common.collect.ImmutableSet.copyOf(visited.getVariablesSet()));
+                var variables = com.google.common.collect.ImmutableSet.copyOf(visited.getVariablesSet());
                 return LogicalFilter.create(
-                        lowerFilter,
-                        RexUtil.composeConjunction(rex, upper),
-                        com.google.common.collect.ImmutableSet.copyOf(visited.getVariablesSet()));
+                        LogicalFilter.create(visited.getInput(), lowerCondition, variables), upperCondition, variables);
             }
         });
     }

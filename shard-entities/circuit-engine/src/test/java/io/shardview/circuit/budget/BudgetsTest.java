@@ -105,8 +105,8 @@ class BudgetsTest {
         assertTrue(c.columns("v12").isEmpty(), "no view was created");
     }
 
-    @Test
-    void stateRowsCountTablesViewsAndOperatorStateAndStopABatchThatWouldPassThem() {
+    /** Tables a and b of ten rows each, and a view j joining them one to one. */
+    private static Circuit tenJoinedPairs() {
         Circuit c = circuit("CREATE TABLE a (id INT NOT NULL, k INT, PRIMARY KEY (id));"
                 + "CREATE TABLE b (id INT NOT NULL, k INT, PRIMARY KEY (id));"
                 + "CREATE VIEW j AS SELECT a.id, b.id AS bid FROM a JOIN b ON a.k = b.k");
@@ -116,6 +116,12 @@ class BudgetsTest {
             ops.add(Op.insert("b", row("id", i, "k", i)));
         }
         assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
+        return c;
+    }
+
+    @Test
+    void stateRowsCountTablesViewsAndOperatorStateAndStopABatchThatWouldPassThem() {
+        Circuit c = tenJoinedPairs();
         // 20 table rows, 10 view rows, 20 rows in the join's two arrangements.
         assertEquals(50, c.stateRows());
         assertTrue(c.stateBytes() > 50 * 16, "bytes " + c.stateBytes());
@@ -158,15 +164,7 @@ class BudgetsTest {
      */
     @Test
     void aViewSharingItsOperatorsCountsOnlyItsRows() {
-        Circuit c = circuit("CREATE TABLE a (id INT NOT NULL, k INT, PRIMARY KEY (id));"
-                + "CREATE TABLE b (id INT NOT NULL, k INT, PRIMARY KEY (id));"
-                + "CREATE VIEW j AS SELECT a.id, b.id AS bid FROM a JOIN b ON a.k = b.k");
-        List<Op> ops = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            ops.add(Op.insert("a", row("id", i, "k", i)));
-            ops.add(Op.insert("b", row("id", i, "k", i)));
-        }
-        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
+        Circuit c = tenJoinedPairs();
         assertEquals(50, c.stateRows());
         // Each copy of j fills to 50 + 20 arrangement rows + 10 rows, then keeps its 10 rows: 60, then 70. Counting
         // the arrangements it gave up, the second would pass 95 (80 + 30).

@@ -301,9 +301,7 @@ class SharedOperatorsTest {
 
     private static Circuit restored(Circuit circuit) throws IOException {
         long rows = circuit.stateRows();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        circuit.writeSnapshot(new DataOutputStream(bytes));
-        Circuit c = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        Circuit c = Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(snapshot(circuit))));
         assertEquals(rows, c.stateRows(), "restored, the views share their operators again");
         c.setParallelWork(50);
         return c;
