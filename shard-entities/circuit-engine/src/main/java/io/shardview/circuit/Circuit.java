@@ -9,6 +9,7 @@ import io.shardview.circuit.budget.BudgetExceeded;
 import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.catalog.CatalogDescription;
+import io.shardview.circuit.catalog.CatalogMap;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.compiler.Dataflow;
 import io.shardview.circuit.compiler.SharedOperators;
@@ -56,6 +57,13 @@ public final class Circuit {
     private long version;
     /** DDL requests applied by this instance: a request prepared against another catalog cannot apply. */
     private long epoch;
+    /**
+     * The tables' and views' columns as planning sees them ({@link #catalog}), changed with each DDL applied rather than
+     * copied for each request; null: made again from the tables and views when next asked for.
+     */
+    private CatalogMap<List<Column>> catalogTables;
+
+    private CatalogMap<PreparedSql.CatalogView> catalogViews;
 
     /**
      * Sets what a request may use from now on: state, rows produced, views, batch ops. Unlimited until set, so a
@@ -185,14 +193,15 @@ public final class Circuit {
      * epoch cannot apply.
      */
     public PreparedSql.Catalog catalog() {
-        Map<String, List<Column>> t = new LinkedHashMap<>();
-        tables.forEach((name, table) -> t.put(name, table.schema().columns()));
-        Map<String, PreparedSql.CatalogView> v = new LinkedHashMap<>();
-        views.forEach((name, view) -> v.put(
-                name,
-                new PreparedSql.CatalogView(
-                        view.dataflow().columns(), view.level, java.util.Set.copyOf(view.relations()))));
-        return new PreparedSql.Catalog(epoch, t, v);
+        if (catalogTables == null || catalogViews == null) {
+            Map<String, List<Column>> t = new LinkedHashMap<>();
+            tables.forEach((name, table) -> t.put(name, table.schema().columns()));
+            Map<String, PreparedSql.CatalogView> v = new LinkedHashMap<>();
+            views.forEach((name, view) -> v.put(name, view.catalogView()));
+            catalogTables = CatalogMap.of(t);
+            catalogViews = CatalogMap.of(v);
+        }
+        return new PreparedSql.Catalog(epoch, catalogTables, catalogViews);
     }
 
     /**
@@ -205,16 +214,13 @@ public final class Circuit {
             throw new IllegalStateException(
                     "request prepared at catalog epoch " + prepared.epoch + ", circuit is at " + epoch);
         }
-        Map<String, BaseTable> savedTables = new LinkedHashMap<>(tables);
-        Map<String, MaterializedView> savedViews = new LinkedHashMap<>(views);
+        Undo undo = new Undo(prepared.steps);
         List<DdlResult.ChangedObject> objects = new ArrayList<>();
         Work work = work();
         for (int i = 0; i < prepared.steps.size(); i++) {
             DdlResult.Rejected rejected = apply(i, prepared.steps.get(i), objects, work);
             if (rejected != null) {
-                tables.clear();
-                tables.putAll(savedTables);
-                views = savedViews;
+                undo.run();
                 shared.forget(); // it may hold operators of a view created by this request
                 return rejected;
             }
@@ -224,10 +230,55 @@ public final class Circuit {
         return new DdlResult.Applied(version, List.copyOf(objects));
     }
 
+    /**
+     * How to put the tables and views back as they were before a request that fails part way. A request that only
+     * creates (most) forgets what it created; one that drops keeps copies, so that what it dropped returns in its place
+     * (views are kept in the order they can be restored in).
+     */
+    private final class Undo implements Runnable {
+        private final Map<String, BaseTable> savedTables;
+        private final Map<String, MaterializedView> savedViews;
+        private final List<String> created = new ArrayList<>();
+        private final CatalogMap<List<Column>> savedCatalogTables = catalogTables;
+        private final CatalogMap<PreparedSql.CatalogView> savedCatalogViews = catalogViews;
+
+        Undo(List<PreparedSql.Step> steps) {
+            boolean onlyCreates = true;
+            for (PreparedSql.Step step : steps) {
+                String name = step instanceof PreparedSql.CreateTable ct
+                        ? ct.schema().name()
+                        : step instanceof PreparedSql.CreateView cv ? cv.view().name : null;
+                if (name == null || tables.containsKey(name) || views.containsKey(name)) onlyCreates = false;
+                else created.add(name);
+            }
+            savedTables = onlyCreates ? null : new LinkedHashMap<>(tables);
+            savedViews = onlyCreates ? null : new LinkedHashMap<>(views);
+        }
+
+        @Override
+        public void run() {
+            if (savedTables == null) {
+                for (String name : created) {
+                    tables.remove(name);
+                    views.remove(name);
+                }
+            } else {
+                tables.clear();
+                tables.putAll(savedTables);
+                views = savedViews;
+            }
+            catalogTables = savedCatalogTables;
+            catalogViews = savedCatalogViews;
+        }
+    }
+
     private DdlResult.Rejected apply(
             int index, PreparedSql.Step step, List<DdlResult.ChangedObject> objects, Work work) {
         if (step instanceof PreparedSql.CreateTable ct) {
             tables.put(ct.schema().name(), new BaseTable(ct.schema()));
+            if (catalogTables != null)
+                catalogTables =
+                        catalogTables.with(ct.schema().name(), ct.schema().columns());
             objects.add(new DdlResult.ChangedObject("table", ct.schema().name(), "created"));
         } else if (step instanceof PreparedSql.CreateView cv) {
             MaterializedView view = cv.view();
@@ -265,15 +316,18 @@ public final class Circuit {
                 return overBudget(index, view.name, e);
             }
             views.put(view.name, view);
+            if (catalogViews != null) catalogViews = catalogViews.with(view.name, view.catalogView());
             objects.add(new DdlResult.ChangedObject("view", view.name, "created"));
         } else {
             PreparedSql.Drop drop = (PreparedSql.Drop) step;
             if (drop.absent()) return null;
             if (drop.view()) {
                 views.remove(drop.name());
+                if (catalogViews != null) catalogViews = catalogViews.without(drop.name());
                 shared.forget();
             } else {
                 tables.remove(drop.name());
+                if (catalogTables != null) catalogTables = catalogTables.without(drop.name());
             }
             objects.add(new DdlResult.ChangedObject(drop.view() ? "view" : "table", drop.name(), "dropped"));
         }
@@ -293,6 +347,9 @@ public final class Circuit {
      * prevents it.
      */
     private Object plan(String name, String select, int revision) {
+        // A restore adds tables and views without DDL: the catalog is made from them as they are now.
+        catalogTables = null;
+        catalogViews = null;
         PreparedSql.Catalog catalog = catalog();
         PreparedSql.Catalog withoutEpoch = new PreparedSql.Catalog(0, catalog.tables(), catalog.views());
         PreparedSql prepared = PreparedSql.prepare(
@@ -513,6 +570,8 @@ public final class Circuit {
             }
             restored.add(v.dataflow());
         }
+        c.catalogTables = null;
+        c.catalogViews = null;
         return c;
     }
 
@@ -524,6 +583,7 @@ public final class Circuit {
         Map<String, MaterializedView> inOrder = new LinkedHashMap<>();
         for (String name : order) inOrder.put(name, name.equals(v.name) ? fresh : views.get(name));
         views = inOrder;
+        catalogViews = null;
         return fresh;
     }
 

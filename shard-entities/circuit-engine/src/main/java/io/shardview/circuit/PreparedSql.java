@@ -1,14 +1,15 @@
 package io.shardview.circuit;
 
+import io.shardview.circuit.catalog.CatalogMap;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.catalog.DdlStatement;
 import io.shardview.circuit.catalog.TableSchema;
 import io.shardview.circuit.error.RejectionKind;
 import io.shardview.circuit.error.UnsupportedSqlException;
+import io.shardview.circuit.sql.Relations;
 import io.shardview.circuit.sql.SqlPlanner;
 import io.shardview.circuit.view.MaterializedView;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,16 +104,33 @@ public final class PreparedSql {
 
     /** The catalog as the statements planned so far leave it. */
     private static final class Planning {
-        private final Map<String, List<Column>> tables;
-        private final Map<String, CatalogView> views;
+        private CatalogMap<List<Column>> tables;
+        private CatalogMap<CatalogView> views;
         private final String request;
         private final boolean replaying;
         private final int revision;
         private final int maxDepth;
+        /** The tables and views so far, as the planner looks them up. */
+        private final Relations relations = new Relations() {
+            @Override
+            public List<Column> columns(String name) {
+                List<Column> table = tables.get(name);
+                if (table != null) return table;
+                CatalogView view = views.get(name);
+                return view == null ? null : view.columns();
+            }
+
+            @Override
+            public Set<String> names() {
+                Set<String> names = new java.util.HashSet<>(tables.keySet());
+                names.addAll(views.keySet());
+                return names;
+            }
+        };
 
         Planning(Catalog catalog, String request, boolean replaying, int revision, int maxDepth) {
-            this.tables = new LinkedHashMap<>(catalog.tables());
-            this.views = new LinkedHashMap<>(catalog.views());
+            this.tables = CatalogMap.of(catalog.tables());
+            this.views = CatalogMap.of(catalog.views());
             this.request = request;
             this.replaying = replaying;
             this.revision = revision;
@@ -131,7 +149,7 @@ public final class PreparedSql {
             if (statement instanceof DdlStatement.CreateTable ct) {
                 String name = ct.schema().name();
                 if (exists(name)) return conflict(index, name);
-                tables.put(name, ct.schema().columns());
+                tables = tables.with(name, ct.schema().columns());
                 return new CreateTable(ct.schema());
             }
             if (statement instanceof DdlStatement.CreateView cv) {
@@ -151,14 +169,12 @@ public final class PreparedSql {
                 return new DdlResult.Rejected(index, r.kind(), r.message(), r.details());
             }
             MaterializedView view = (MaterializedView) planned;
-            views.put(cv.name(), new CatalogView(view.dataflow().columns(), view.level, view.relations()));
+            views = views.with(cv.name(), view.catalogView());
             return new CreateView(view);
         }
 
         /** A new, empty view compiled from its SELECT (at {@code selectOffset} of the request), or its rejection. */
         Object plan(String name, String select, int selectOffset) {
-            Map<String, List<Column>> relations = new LinkedHashMap<>(tables);
-            views.forEach((n, view) -> relations.put(n, view.columns()));
             try {
                 RelNode plan = SqlPlanner.plan(select, relations, replaying, revision, maxDepth);
                 return new MaterializedView(name, select, plan, level(plan), revision);
@@ -175,7 +191,7 @@ public final class PreparedSql {
                 return new DdlResult.Rejected(0, RejectionKind.NOT_FOUND, e.getMessage());
             } catch (SqlPlanner.PlanningException | UnsupportedSqlException e) {
                 return new DdlResult.Rejected(0, RejectionKind.UNSUPPORTED, e.getMessage());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
                 // A plan shape the compiler does not expect: refuse the view rather than fail the request.
                 return new DdlResult.Rejected(
                         0, RejectionKind.UNSUPPORTED, "cannot maintain this query incrementally (" + e + ")");
@@ -213,8 +229,8 @@ public final class PreparedSql {
                                     + "\" depends on it");
                 }
             }
-            if (drop.view()) views.remove(drop.name());
-            else tables.remove(drop.name());
+            if (drop.view()) views = views.without(drop.name());
+            else tables = tables.without(drop.name());
             return new Drop(drop.view(), drop.name(), false);
         }
 

@@ -4,6 +4,7 @@ import io.shardview.circuit.catalog.Column;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,15 +24,39 @@ import org.apache.calcite.rel.RelNode;
  * kept.
  */
 public final class PlanCache {
-    /** What a plan is made from: two requests with equal keys get equal plans. */
-    record Key(String select, Map<String, List<Column>> relations, boolean accepted, int revision, int maxDepth) {}
+    /** What a plan is made from, besides the relations it reads. */
+    record Key(String select, boolean accepted, int revision, int maxDepth) {}
+
+    /**
+     * What planning asked of a tenant's relations: the columns of each relation it found, and the names it looked up
+     * and found nothing for. A plan holds for any tenant whose relations answer the same.
+     */
+    record Reads(Map<String, List<Column>> found, Set<String> absent) {
+        boolean sameIn(Relations relations) {
+            for (Map.Entry<String, List<Column>> e : found.entrySet()) {
+                if (!e.getValue().equals(relations.columns(e.getKey()))) return false;
+            }
+            for (String name : absent) {
+                if (relations.columns(name) != null) return false;
+            }
+            return true;
+        }
+    }
+
+    /** A plan and what its planning read; reads null: planning listed every relation, and the plan is not kept. */
+    record Planned(RelNode plan, Reads reads) {
+        boolean holdsFor(Relations relations) {
+            return reads != null && reads.sameIn(relations);
+        }
+    }
 
     private static volatile int capacity = 1000;
 
+    /** One plan per key, the last made: a tenant whose relations differ plans again and keeps its plan instead. */
     @SuppressWarnings("serial")
-    private static final LinkedHashMap<Key, RelNode> PLANS = new LinkedHashMap<>(64, 0.75f, true) {
+    private static final LinkedHashMap<Key, Planned> PLANS = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, RelNode> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, Planned> eldest) {
             return size() > capacity;
         }
     };
@@ -66,37 +91,39 @@ public final class PlanCache {
     }
 
     /** Plans being made now, so that circuits asking for the same one at once wait for it instead of each planning. */
-    private static final ConcurrentHashMap<Key, CompletableFuture<RelNode>> IN_FLIGHT = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Key, CompletableFuture<Planned>> IN_FLIGHT = new ConcurrentHashMap<>();
 
     /** Makes a plan: {@link SqlPlanner}'s Calcite planning, or its refusal. */
     interface Planner {
-        RelNode plan() throws SqlPlanner.PlanningException;
+        Planned plan() throws SqlPlanner.PlanningException;
     }
 
     /**
-     * The plan kept for {@code key}, or the one another thread is making for it now, or else the one {@code planner}
-     * makes (kept for next time). Many tenants recovering at once with the same views (a node that just joined, taking
-     * over their shards) plan each view once between them instead of all at once. A refusal is not shared: whoever
-     * waited for a plan that was refused plans for itself.
+     * The plan kept for {@code key} over {@code relations}, or the one another thread is making for it now, or else the
+     * one {@code planner} makes (kept for next time). Many tenants recovering at once with the same views (a node that
+     * just joined, taking over their shards) plan each view once between them instead of all at once. A refusal is not
+     * shared: whoever waited for a plan that was refused, or made over other relations, plans for itself.
      */
-    static RelNode plan(Key key, Planner planner) throws SqlPlanner.PlanningException {
-        RelNode kept = get(key);
+    static RelNode plan(Key key, Relations relations, Planner planner) throws SqlPlanner.PlanningException {
+        RelNode kept = get(key, relations);
         if (kept != null) return kept;
-        if (capacity == 0) return planner.plan();
-        CompletableFuture<RelNode> mine = new CompletableFuture<>();
-        CompletableFuture<RelNode> other = IN_FLIGHT.putIfAbsent(key, mine);
+        if (capacity == 0) return planner.plan().plan();
+        CompletableFuture<Planned> mine = new CompletableFuture<>();
+        CompletableFuture<Planned> other = IN_FLIGHT.putIfAbsent(key, mine);
         if (other != null) {
             try {
-                return other.join();
+                Planned theirs = other.join();
+                if (theirs.holdsFor(relations)) return theirs.plan();
             } catch (CompletionException | CancellationException refused) {
-                return planner.plan();
+                // planned below
             }
+            return planner.plan().plan();
         }
         try {
-            RelNode plan = planner.plan();
-            put(key, plan);
-            mine.complete(plan);
-            return plan;
+            Planned planned = planner.plan();
+            put(key, planned);
+            mine.complete(planned);
+            return planned.plan();
         } catch (Throwable t) {
             mine.completeExceptionally(t);
             throw t;
@@ -105,22 +132,24 @@ public final class PlanCache {
         }
     }
 
-    static RelNode get(Key key) {
+    static RelNode get(Key key, Relations relations) {
         if (capacity == 0) return null;
+        Planned planned;
         synchronized (PLANS) {
-            RelNode plan = PLANS.get(key);
-            if (plan == null) misses++;
-            else hits++;
-            return plan;
+            planned = PLANS.get(key);
         }
+        boolean hit = planned != null && planned.holdsFor(relations);
+        synchronized (PLANS) {
+            if (hit) hits++;
+            else misses++;
+        }
+        return hit ? planned.plan() : null;
     }
 
-    private static void put(Key key, RelNode plan) {
-        if (capacity == 0) return;
-        // The key keeps its own copy of the relations: the caller's map may change after planning.
-        Key own = new Key(key.select(), Map.copyOf(key.relations()), key.accepted(), key.revision(), key.maxDepth());
+    private static void put(Key key, Planned planned) {
+        if (capacity == 0 || planned.reads() == null) return;
         synchronized (PLANS) {
-            PLANS.put(own, plan);
+            PLANS.put(key, planned);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.shardview.circuit.view;
 
+import io.shardview.circuit.PreparedSql;
 import io.shardview.circuit.compiler.Dataflow;
 import io.shardview.circuit.compiler.PlanCompiler;
 import io.shardview.circuit.compiler.SharedOperators;
@@ -98,6 +99,16 @@ public final class MaterializedView {
 
     public Set<String> relations() {
         return dataflow.relations();
+    }
+
+    private PreparedSql.CatalogView catalogView;
+
+    /** The view as planning sees it: its columns, level and the relations it reads (none of which change). */
+    public PreparedSql.CatalogView catalogView() {
+        if (catalogView == null) {
+            catalogView = new PreparedSql.CatalogView(dataflow.columns(), level, Set.copyOf(relations()));
+        }
+        return catalogView;
     }
 
     /** Adds an output delta to the content. */

@@ -50,6 +50,8 @@ final class SltRunner {
 
         String notRun;
         long maxBatchMillis;
+        /** The script's whole run: tables, batches, views and the comparisons. */
+        long millis;
 
         Result(String script) {
             this.script = script;

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * <p>By default a bounded sample: the first {@code slt.queries} (150) queries of each select file and of
  * {@code slt.random} (8) random/ files chosen with seed {@code slt.seed} (1); {@code -Dslt.selectsWhole=true} takes
  * every query of select1-5. {@code -Dslt.all=true} runs every query of select1-5 and of every random/ file
- * (bench/sqllogictest); {@code -Dslt.threads=N} runs N scripts at a time.
+ * (bench/sqllogictest); {@code -Dslt.threads=N} runs N scripts at a time; {@code -Dslt.scripts=a,b} runs only the
+ * scripts named (as {@code test/random/expr/slt_good_1.test}). Each script's time and totals go to stderr as it ends.
  */
 class SqlLogicTest {
     private static final String[] SELECTS = {
@@ -51,6 +52,8 @@ class SqlLogicTest {
             random = random.subList(0, Math.min(Integer.getInteger("slt.random", 8), random.size()));
         }
         scripts.addAll(random);
+        String named = System.getProperty("slt.scripts", "");
+        if (!named.isBlank()) scripts = List.of(named.split(","));
         List<SltRunner.Result> results = run(scripts, selectQueries, queries, Integer.getInteger("slt.threads", 1));
         String report = report(results);
         System.out.println(report);
@@ -73,6 +76,7 @@ class SqlLogicTest {
     private static List<SltRunner.Result> run(List<String> scripts, int selectQueries, int queries, int threads) {
         SltRunner.Result[] results = new SltRunner.Result[scripts.size()];
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         Runnable worker = () -> {
             try (PostgresMirror pg = new PostgresMirror()) {
                 for (int i = next.getAndIncrement(); i < scripts.size(); i = next.getAndIncrement()) {
@@ -83,7 +87,19 @@ class SqlLogicTest {
                     }
                     pg.reset();
                     int limit = name.startsWith("test/select") ? selectQueries : queries;
-                    results[i] = SltRunner.run(SltScript.parse(name, text), new Circuit(), limit, postgres(pg));
+                    long start = System.nanoTime();
+                    SltRunner.Result result =
+                            SltRunner.run(SltScript.parse(name, text), new Circuit(), limit, postgres(pg));
+                    result.millis = (System.nanoTime() - start) / 1_000_000;
+                    results[i] = result;
+                    System.err.printf(
+                            "sqllogictest %d/%d %s: %d queries, %d wrong, %.1f s%n",
+                            done.incrementAndGet(),
+                            scripts.size(),
+                            name,
+                            result.queries,
+                            result.wrong.size(),
+                            result.millis / 1000.0);
                 }
             } catch (SQLException | IOException e) {
                 throw new IllegalStateException(e);
@@ -158,8 +174,8 @@ class SqlLogicTest {
     static String report(List<SltRunner.Result> results) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
-                "%-48s %7s %7s %7s %7s %7s %9s%n",
-                "script", "queries", "right", "wrong", "refused", "failed", "batch ms"));
+                "%-48s %7s %7s %7s %7s %7s %9s %8s%n",
+                "script", "queries", "right", "wrong", "refused", "failed", "batch ms", "s"));
         int queries = 0;
         int right = 0;
         int wrong = 0;
@@ -169,7 +185,7 @@ class SqlLogicTest {
         Map<String, String> examples = new TreeMap<>();
         for (SltRunner.Result r : results) {
             out.append(String.format(
-                    "%-48s %7d %7d %7d %7d %7d %9d%s%n",
+                    "%-48s %7d %7d %7d %7d %7d %9d %8.1f%s%n",
                     r.script,
                     r.queries,
                     r.right,
@@ -177,6 +193,7 @@ class SqlLogicTest {
                     r.refusedCount(),
                     r.failedCount(),
                     r.maxBatchMillis,
+                    r.millis / 1000.0,
                     r.notRun == null ? "" : "  not run: " + r.notRun));
             queries += r.queries;
             right += r.right;

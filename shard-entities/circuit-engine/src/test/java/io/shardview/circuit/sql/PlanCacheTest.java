@@ -97,7 +97,8 @@ class PlanCacheTest {
     void circuitsAskingForTheSamePlanAtOnceWaitForOnePlanning() throws Exception {
         String select = unique("SELECT a FROM t WHERE a > 1");
         Map<String, List<Column>> relations = Map.of("t", List.of(new Column("a", ColumnType.INT, true, 0, 0, 0)));
-        PlanCache.Key key = new PlanCache.Key(select, relations, true, 3, Integer.MAX_VALUE);
+        PlanCache.Key key = new PlanCache.Key(select, true, 3, Integer.MAX_VALUE);
+        Relations lookup = Relations.of(relations);
         AtomicInteger plannings = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
         var pool = Executors.newFixedThreadPool(8);
@@ -106,14 +107,14 @@ class PlanCacheTest {
             for (int i = 0; i < 8; i++) {
                 plans.add(pool.submit(() -> {
                     start.await();
-                    return PlanCache.plan(key, () -> {
+                    return PlanCache.plan(key, lookup, () -> {
                         plannings.incrementAndGet();
                         try {
                             Thread.sleep(300); // long enough for the others to find it in flight
                         } catch (InterruptedException e) {
                             throw new IllegalStateException(e);
                         }
-                        return SqlPlanner.plan(select, relations);
+                        return SqlPlanner.planAfresh(select, lookup, true, 3, Integer.MAX_VALUE);
                     });
                 }));
             }
@@ -124,5 +125,72 @@ class PlanCacheTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** Relations of a tenant with many, counting what planning asks of them. */
+    private static final class Counted implements Relations {
+        final Map<String, List<Column>> relations = new java.util.HashMap<>();
+        final List<String> lookedUp = new ArrayList<>();
+        int listed;
+
+        Counted(int tables) {
+            for (int i = 0; i < tables; i++) {
+                relations.put("t" + i, List.of(new Column("a", ColumnType.INT, true, 0, 0, 0)));
+            }
+        }
+
+        @Override
+        public List<Column> columns(String name) {
+            lookedUp.add(name);
+            return relations.get(name);
+        }
+
+        @Override
+        public java.util.Set<String> names() {
+            listed++;
+            return relations.keySet();
+        }
+    }
+
+    @Test
+    void planningAsksOnlyForTheRelationsTheSelectNamesAndLetsGoOfTheRestAfter() throws Exception {
+        Counted tenant = new Counted(5_000);
+        PlanCache.Planned planned = SqlPlanner.planAfresh(
+                unique("SELECT x.a, y.a FROM t17 x JOIN t4000 y ON x.a = y.a WHERE x.a > (SELECT MAX(a) FROM t3)"),
+                tenant,
+                false,
+                Circuit.SQL_REVISION,
+                Integer.MAX_VALUE);
+        assertEquals(java.util.Set.of("t17", "t4000", "t3"), java.util.Set.copyOf(tenant.lookedUp));
+        assertEquals(0, tenant.listed, "no relation listed");
+        assertEquals(
+                java.util.Set.of("t17", "t4000", "t3"), planned.reads().found().keySet());
+        // The plan keeps its catalog, which no longer reaches the tenant's relations.
+        List<org.apache.calcite.plan.RelOptTable> scanned = new ArrayList<>();
+        planned.plan().accept(new org.apache.calcite.rel.RelShuttleImpl() {
+            @Override
+            public RelNode visit(org.apache.calcite.rel.core.TableScan scan) {
+                scanned.add(scan.getTable());
+                return scan;
+            }
+        });
+        int asked = tenant.lookedUp.size();
+        assertEquals(null, scanned.get(0).getRelOptSchema().getTableForMember(List.of("t9")));
+        assertEquals(asked, tenant.lookedUp.size(), "the plan's catalog asks the tenant nothing more");
+    }
+
+    @Test
+    void aPlanHoldsWhereTheRelationsItReadAreTheSameWhateverElseTheTenantHolds() throws Exception {
+        String select = unique("SELECT a FROM t1 WHERE a > 0");
+        Counted small = new Counted(2);
+        Counted large = new Counted(3_000);
+        long hits = PlanCache.stats().hits();
+        RelNode first = SqlPlanner.plan(select, small, false, Circuit.SQL_REVISION, Integer.MAX_VALUE);
+        RelNode second = SqlPlanner.plan(select, large, false, Circuit.SQL_REVISION, Integer.MAX_VALUE);
+        assertSame(first, second, "the plan over t1 is taken from the cache");
+        assertEquals(hits + 1, PlanCache.stats().hits());
+        large.relations.put("t1", List.of(new Column("a", ColumnType.BIGINT, true, 0, 0, 0)));
+        RelNode third = SqlPlanner.plan(select, large, false, Circuit.SQL_REVISION, Integer.MAX_VALUE);
+        assertNotEquals(first.getRowType().toString(), third.getRowType().toString(), "t1 changed: planned again");
     }
 }
