@@ -88,8 +88,16 @@ class SqlLogicTest {
                     pg.reset();
                     int limit = name.startsWith("test/select") ? selectQueries : queries;
                     long start = System.nanoTime();
-                    SltRunner.Result result =
-                            SltRunner.run(SltScript.parse(name, text), new Circuit(), limit, postgres(pg));
+                    SltRunner.Result result;
+                    try {
+                        result = SltRunner.run(SltScript.parse(name, text), new Circuit(), limit, postgres(pg));
+                    } catch (RuntimeException | AssertionError e) {
+                        // Something the engine threw (a bug): the script counts as wrong, and the others still run.
+                        result = new SltRunner.Result(name);
+                        java.io.StringWriter trace = new java.io.StringWriter();
+                        e.printStackTrace(new java.io.PrintWriter(trace));
+                        result.wrong.add(name + ": the run stopped with " + trace);
+                    }
                     result.millis = (System.nanoTime() - start) / 1_000_000;
                     results[i] = result;
                     System.err.printf(
