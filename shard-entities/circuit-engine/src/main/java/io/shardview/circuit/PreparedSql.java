@@ -169,7 +169,7 @@ public final class PreparedSql {
                 return new DdlResult.Rejected(index, r.kind(), r.message(), r.details());
             }
             MaterializedView view = (MaterializedView) planned;
-            views = views.with(cv.name(), view.catalogView());
+            views = views.with(cv.name(), new CatalogView(view.dataflow().columns(), view.level, view.relations()));
             return new CreateView(view);
         }
 

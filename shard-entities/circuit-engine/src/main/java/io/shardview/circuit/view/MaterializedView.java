@@ -1,6 +1,5 @@
 package io.shardview.circuit.view;
 
-import io.shardview.circuit.PreparedSql;
 import io.shardview.circuit.compiler.Dataflow;
 import io.shardview.circuit.compiler.PlanCompiler;
 import io.shardview.circuit.compiler.SharedOperators;
@@ -97,18 +96,12 @@ public final class MaterializedView {
         return spelledColumns ? row.contentHash64() : row.hash64();
     }
 
+    private Set<String> relations;
+
+    /** The relations it reads, which never change (an immutable set, made once). */
     public Set<String> relations() {
-        return dataflow.relations();
-    }
-
-    private PreparedSql.CatalogView catalogView;
-
-    /** The view as planning sees it: its columns, level and the relations it reads (none of which change). */
-    public PreparedSql.CatalogView catalogView() {
-        if (catalogView == null) {
-            catalogView = new PreparedSql.CatalogView(dataflow.columns(), level, Set.copyOf(relations()));
-        }
-        return catalogView;
+        if (relations == null) relations = Set.copyOf(dataflow.relations());
+        return relations;
     }
 
     /** Adds an output delta to the content. */
