@@ -197,7 +197,7 @@ public final class Circuit {
             Map<String, List<Column>> t = new LinkedHashMap<>();
             tables.forEach((name, table) -> t.put(name, table.schema().columns()));
             Map<String, PreparedSql.CatalogView> v = new LinkedHashMap<>();
-            views.forEach((name, view) -> v.put(name, catalogView(view)));
+            views.forEach((name, view) -> v.put(name, PreparedSql.CatalogView.of(view)));
             catalogTables = CatalogMap.of(t);
             catalogViews = CatalogMap.of(v);
         }
@@ -228,10 +228,6 @@ public final class Circuit {
         version++;
         epoch++;
         return new DdlResult.Applied(version, List.copyOf(objects));
-    }
-
-    private static PreparedSql.CatalogView catalogView(MaterializedView view) {
-        return new PreparedSql.CatalogView(view.dataflow().columns(), view.level, view.relations());
     }
 
     /**
@@ -320,7 +316,7 @@ public final class Circuit {
                 return overBudget(index, view.name, e);
             }
             views.put(view.name, view);
-            if (catalogViews != null) catalogViews = catalogViews.with(view.name, catalogView(view));
+            if (catalogViews != null) catalogViews = catalogViews.with(view.name, PreparedSql.CatalogView.of(view));
             objects.add(new DdlResult.ChangedObject("view", view.name, "created"));
         } else {
             PreparedSql.Drop drop = (PreparedSql.Drop) step;

@@ -32,7 +32,11 @@ public final class PreparedSql {
     public record Catalog(long epoch, Map<String, List<Column>> tables, Map<String, CatalogView> views) {}
 
     /** A view as planning sees it. */
-    public record CatalogView(List<Column> columns, int level, Set<String> relations) {}
+    public record CatalogView(List<Column> columns, int level, Set<String> relations) {
+        static CatalogView of(MaterializedView view) {
+            return new CatalogView(view.dataflow().columns(), view.level, view.relations());
+        }
+    }
 
     /** One statement's effect, in request order. */
     sealed interface Step {}
@@ -169,7 +173,7 @@ public final class PreparedSql {
                 return new DdlResult.Rejected(index, r.kind(), r.message(), r.details());
             }
             MaterializedView view = (MaterializedView) planned;
-            views = views.with(cv.name(), new CatalogView(view.dataflow().columns(), view.level, view.relations()));
+            views = views.with(cv.name(), CatalogView.of(view));
             return new CreateView(view);
         }
 

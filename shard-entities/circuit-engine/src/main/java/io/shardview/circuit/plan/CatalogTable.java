@@ -22,6 +22,10 @@ public final class CatalogTable extends AbstractTable {
         this.columns = columns;
     }
 
+    public List<Column> columns() {
+        return columns;
+    }
+
     /** The type of a column of a catalog relation (Calcite sees CHAR without a length and TEXT as VARCHAR). */
     public static ColumnType catalogType(RelOptTable table, int column) {
         Column c = catalogColumn(table, column);

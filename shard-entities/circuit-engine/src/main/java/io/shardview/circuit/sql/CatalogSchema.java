@@ -4,7 +4,7 @@ import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.plan.CatalogTable;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,7 +23,6 @@ import org.apache.calcite.schema.lookup.Named;
 final class CatalogSchema extends AbstractSchema {
     private Relations relations;
     private final Map<String, CatalogTable> found = new HashMap<>();
-    private final Map<String, java.util.List<Column>> read = new LinkedHashMap<>();
     private final Set<String> absent = new HashSet<>();
     /** Planning listed the relations' names: its outcome may depend on every relation. */
     private boolean listed;
@@ -66,12 +65,11 @@ final class CatalogSchema extends AbstractSchema {
     private Table table(String name) {
         CatalogTable table = found.get(name);
         if (table != null || relations == null) return table;
-        java.util.List<Column> columns = relations.columns(name);
+        List<Column> columns = relations.columns(name);
         if (columns == null) {
             absent.add(name);
             return null;
         }
-        read.put(name, columns);
         table = new CatalogTable(columns);
         found.put(name, table);
         return table;
@@ -79,7 +77,10 @@ final class CatalogSchema extends AbstractSchema {
 
     /** What planning asked of the relations, or null if it listed them all (then its plan is not to be reused). */
     PlanCache.Reads reads() {
-        return listed ? null : new PlanCache.Reads(Map.copyOf(read), Set.copyOf(absent));
+        if (listed) return null;
+        Map<String, List<Column>> read = new HashMap<>();
+        found.forEach((name, table) -> read.put(name, table.columns()));
+        return new PlanCache.Reads(Map.copyOf(read), Set.copyOf(absent));
     }
 
     /** Planning is over: only the relations it found stay reachable from the plan. */
