@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.shardview.entity.tenant.Regions;
 import io.shardview.entity.tenant.SqlPlanning;
 import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.TenantSettings;
 import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.RouteMetrics;
@@ -29,7 +30,7 @@ final class TenantModule implements NodeModule {
 
     @Override
     public List<EntityType> entityTypes() {
-        return List.of(new EntityType(TenantCircuit.ENTITY_KEY, system -> {
+        return List.of(new EntityType(TenantProtocol.ENTITY_KEY, system -> {
             this.system = system;
             topics = new ViewTopics(system);
             SqlPlanning planning = TenantSettings.planning(system.settings().config());
@@ -53,7 +54,7 @@ final class TenantModule implements NodeModule {
                     try {
                         CurrentShardRegionState state = AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
                                         ClusterSharding.get(system).shardState(),
-                                        replyTo -> new GetShardRegionState(TenantCircuit.ENTITY_KEY, replyTo),
+                                        replyTo -> new GetShardRegionState(TenantProtocol.ENTITY_KEY, replyTo),
                                         Duration.ofSeconds(2),
                                         system.scheduler())
                                 .toCompletableFuture()

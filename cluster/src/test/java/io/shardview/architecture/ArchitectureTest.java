@@ -43,6 +43,31 @@ class ArchitectureTest {
         }
     };
 
+    /**
+     * Every top-level class (a file) of the given packages is one slice, its nested classes with it; classes elsewhere
+     * are ignored.
+     */
+    private static SliceAssignment filesOf(String... packages) {
+        return new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                for (String pkg : packages) {
+                    if (javaClass.getPackageName().equals(pkg)) {
+                        String name = javaClass.getName();
+                        int nested = name.indexOf('$');
+                        return SliceIdentifier.of(nested < 0 ? name : name.substring(0, nested));
+                    }
+                }
+                return SliceIdentifier.ignore();
+            }
+
+            @Override
+            public String getDescription() {
+                return "files of " + String.join(", ", packages);
+            }
+        };
+    }
+
     @Test
     void noPackageDependsOnItselfThroughAnother() {
         slices().assignedFrom(PACKAGES).should().beFreeOfCycles().check(classes);
@@ -108,6 +133,16 @@ class ArchitectureTest {
                         "io.shardview.metrics.storage..")
                 .because("the edge talks to entities; of the engines it sees only the circuit's facade and error "
                         + "kinds, series labels and matchers, and the parsed samples it hands to the metrics side")
+                .check(classes);
+    }
+
+    @Test
+    void theTenantEntitysFilesReadOneWayDown() {
+        slices().assignedFrom(filesOf("io.shardview.entity.tenant"))
+                .should()
+                .beFreeOfCycles()
+                .because("the protocol is read by the state, the replica and the edge, and the behaviour's parts "
+                        + "call down to them, never back")
                 .check(classes);
     }
 }

@@ -8,9 +8,9 @@ import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.tenant.ChangeReplay;
-import io.shardview.entity.tenant.TenantCircuit;
-import io.shardview.entity.tenant.TenantCircuit.ColumnInfo;
 import io.shardview.entity.tenant.TenantEvent;
+import io.shardview.entity.tenant.TenantProtocol;
+import io.shardview.entity.tenant.TenantProtocol.ColumnInfo;
 import io.shardview.entity.tenant.ViewChange;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -58,13 +58,13 @@ class CrossNodeSerializationTest {
         row.put("text", "héllo");
         row.put("flag", true);
         row.put("none", null);
-        TenantCircuit.IngestOp op = new TenantCircuit.IngestOp("upsert", "t", row, null);
-        TenantCircuit.IngestMany ingest = new TenantCircuit.IngestMany(
+        TenantProtocol.IngestOp op = new TenantProtocol.IngestOp(TenantProtocol.IngestOp.Kind.UPSERT, "t", row, null);
+        TenantProtocol.IngestMany ingest = new TenantProtocol.IngestMany(
                 List.of(
-                        new TenantCircuit.BatchRequest(List.of(op), "b-1", 1_700_000_000_000L),
-                        new TenantCircuit.BatchRequest(List.of(op), null, 0)),
+                        new TenantProtocol.BatchRequest(List.of(op), "b-1", 1_700_000_000_000L),
+                        new TenantProtocol.BatchRequest(List.of(op), null, 0)),
                 ref());
-        TenantCircuit.IngestMany back = roundTrip(ingest);
+        TenantProtocol.IngestMany back = roundTrip(ingest);
         assertEquals(ingest, back);
         back.batches()
                 .get(0)
@@ -73,60 +73,60 @@ class CrossNodeSerializationTest {
                 .row()
                 .forEach((column, value) -> assertEquals(valueClass(row.get(column)), valueClass(value), column));
 
-        assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", "key-1", 1_700_000_000_000L, ref()));
-        assertRoundTrip(new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", null, 0, ref()));
-        assertRoundTrip(new TenantCircuit.ReadRows("v", true, 100, "cursor", 7L, 250L, ref()));
-        assertRoundTrip(new TenantCircuit.Describe(ref()));
-        assertRoundTrip(new TenantCircuit.ExplainView("v", ref()));
-        assertRoundTrip(new TenantCircuit.Query("SELECT 1", 1_700_000_000_000L, ref()));
-        assertRoundTrip(new TenantCircuit.ReplayChanges("v", 7L, ref()));
-        assertRoundTrip(new TenantCircuit.ReplayChanges("v", null, ref()));
+        assertRoundTrip(new TenantProtocol.ExecuteSql("CREATE TABLE t (x INT)", "key-1", 1_700_000_000_000L, ref()));
+        assertRoundTrip(new TenantProtocol.ExecuteSql("CREATE TABLE t (x INT)", null, 0, ref()));
+        assertRoundTrip(new TenantProtocol.ReadRows("v", true, 100, "cursor", 7L, 250L, ref()));
+        assertRoundTrip(new TenantProtocol.Describe(ref()));
+        assertRoundTrip(new TenantProtocol.ExplainView("v", ref()));
+        assertRoundTrip(new TenantProtocol.Query("SELECT 1", 1_700_000_000_000L, ref()));
+        assertRoundTrip(new TenantProtocol.ReplayChanges("v", 7L, ref()));
+        assertRoundTrip(new TenantProtocol.ReplayChanges("v", null, ref()));
         // Small budgets too stay longs when they cross nodes.
-        assertRoundTrip(new TenantCircuit.SetBudgets(Map.of("max-views", 3L, "max-state-bytes", 1L << 40), ref()));
+        assertRoundTrip(new TenantProtocol.SetBudgets(Map.of("max-views", 3L, "max-state-bytes", 1L << 40), ref()));
     }
 
     @Test
     void tenantRepliesKeepTheirKindInsideGroups() {
-        TenantCircuit.Refused refused = new TenantCircuit.Refused(
+        TenantProtocol.Refused refused = new TenantProtocol.Refused(
                 RejectionKind.CONFLICT, "op 0: key exists", Map.of("op_index", 0, "table", "t"));
-        TenantCircuit.Ingested ingested =
-                new TenantCircuit.Ingested(5, 2, Map.of("v", new TenantCircuit.ViewCount(1, 1)), false);
-        assertRoundTrip(new TenantCircuit.IngestResults(
-                List.of(ingested, refused, new TenantCircuit.Ingested(6, 1, Map.of(), true))));
+        TenantProtocol.Ingested ingested =
+                new TenantProtocol.Ingested(5, 2, Map.of("v", new TenantProtocol.ViewCount(1, 1)), false);
+        assertRoundTrip(new TenantProtocol.IngestResults(
+                List.of(ingested, refused, new TenantProtocol.Ingested(6, 1, Map.of(), true))));
         assertRoundTrip(refused);
         assertRoundTrip(
-                new TenantCircuit.SqlApplied(3, List.of(new DdlResult.ChangedObject("view", "v", "created")), false));
-        assertRoundTrip(new TenantCircuit.SqlApplied(3, List.of(), true));
-        assertRoundTrip(new TenantCircuit.Refused(
+                new TenantProtocol.SqlApplied(3, List.of(new DdlResult.ChangedObject("view", "v", "created")), false));
+        assertRoundTrip(new TenantProtocol.SqlApplied(3, List.of(), true));
+        assertRoundTrip(new TenantProtocol.Refused(
                 RejectionKind.SYNTAX, "syntax error at or near \"x\"", Map.of("line", 2, "column", 7)));
         assertRoundTrip(
-                new TenantCircuit.Refused(RejectionKind.INTERNAL, "internal error", Map.of("request_id", "abc")));
+                new TenantProtocol.Refused(RejectionKind.INTERNAL, "internal error", Map.of("request_id", "abc")));
         List<ColumnInfo> columns = List.of(new ColumnInfo("id", "bigint", false), new ColumnInfo("x", "double", true));
         List<List<Object>> rows =
                 List.of(Arrays.asList(1L, 2.5), Arrays.asList(2L, null), Arrays.asList(3L, Double.NaN));
-        assertRoundTrip(new TenantCircuit.Rows(
-                "v", 9, "abc", 3, columns, rows, "next", new TenantCircuit.Freshness("eu", "us", 2, 1500)));
-        assertRoundTrip(new TenantCircuit.QueryRows(columns, rows));
-        assertRoundTrip(new TenantCircuit.TenantInfo(
+        assertRoundTrip(new TenantProtocol.Rows(
+                "v", 9, "abc", 3, columns, rows, "next", new TenantProtocol.Freshness("eu", "us", 2, 1500)));
+        assertRoundTrip(new TenantProtocol.QueryRows(columns, rows));
+        assertRoundTrip(new TenantProtocol.TenantInfo(
                 "t",
                 4,
-                List.of(new TenantCircuit.TableInfo("a", columns, List.of("id"), 10)),
-                List.of(new TenantCircuit.ViewInfo("v", "SELECT id FROM a", columns, 3)),
+                List.of(new TenantProtocol.TableInfo("a", columns, List.of("id"), 10)),
+                List.of(new TenantProtocol.ViewInfo("v", "SELECT id FROM a", columns, 3)),
                 Map.of(
                         "max-state-rows",
-                        new TenantCircuit.BudgetUse(10_000_000L, 12L, true),
+                        new TenantProtocol.BudgetUse(10_000_000L, 12L, true),
                         "max-batch-ops",
-                        new TenantCircuit.BudgetUse(100_000L, null, false))));
-        assertRoundTrip(new TenantCircuit.ViewPlan(
+                        new TenantProtocol.BudgetUse(100_000L, null, false))));
+        assertRoundTrip(new TenantProtocol.ViewPlan(
                 "v",
                 4,
                 4,
                 3,
                 List.of(
-                        new TenantCircuit.PlanOperator(0, "Read", "a", List.of(), 0, 0),
-                        new TenantCircuit.PlanOperator(1, "InnerJoin", null, List.of(0, 0), 12, 2))));
-        assertRoundTrip(new TenantCircuit.BudgetsReply(
-                Map.of("max-views", new TenantCircuit.BudgetUse(Integer.MAX_VALUE + 1L, 2L, false))));
+                        new TenantProtocol.PlanOperator(0, "Read", "a", List.of(), 0, 0),
+                        new TenantProtocol.PlanOperator(1, "InnerJoin", null, List.of(0, 0), 12, 2))));
+        assertRoundTrip(new TenantProtocol.BudgetsReply(
+                Map.of("max-views", new TenantProtocol.BudgetUse(Integer.MAX_VALUE + 1L, 2L, false))));
         ViewChange change =
                 new ViewChange("t", "v", 5, 4, List.of("id", "x"), rows, List.of(List.of(7L, "12.50")), "h");
         assertRoundTrip(change);
@@ -143,8 +143,8 @@ class CrossNodeSerializationTest {
         TenantEvent.BatchApplied batch = new TenantEvent.BatchApplied(2, "b-1", 2, new byte[] {0, 0, 0, 0});
         TenantEvent.HomeSet home = new TenantEvent.HomeSet(0, "eu");
         TenantEvent.Replicated earlier = new TenantEvent.Replicated("us", new TenantEvent.BudgetsSet(2, Map.of()));
-        TenantCircuit.Replicate replicate = roundTrip(
-                new TenantCircuit.Replicate("eu", 1, List.of(home, sql, batch, earlier), 4, 2, 1_700_000_000_000L));
+        TenantProtocol.Replicate replicate = roundTrip(
+                new TenantProtocol.Replicate("eu", 1, List.of(home, sql, batch, earlier), 4, 2, 1_700_000_000_000L));
         assertEquals(List.of(home, sql), replicate.events().subList(0, 2));
         TenantEvent.BatchApplied batchBack =
                 (TenantEvent.BatchApplied) replicate.events().get(2);
@@ -154,16 +154,17 @@ class CrossNodeSerializationTest {
         assertEquals(earlier, replicate.events().get(3));
         assertEquals(4, replicate.homeSeqNr());
 
-        assertRoundTrip(new TenantCircuit.Pull("us", 17, ref()));
-        assertRoundTrip(new TenantCircuit.WhoIsHome("us", true, ref()));
-        assertRoundTrip(new TenantCircuit.HomeAnswer("eu", null, true, true));
-        assertRoundTrip(new TenantCircuit.Forwarded(
-                new TenantCircuit.ExecuteSql("CREATE TABLE t (x INT)", "k", 5, ref()), null, null, null, "us", 1));
+        assertRoundTrip(new TenantProtocol.Pull("us", 17, ref()));
+        assertRoundTrip(new TenantProtocol.WhoIsHome("us", true, ref()));
+        assertRoundTrip(new TenantProtocol.HomeAnswer("eu", null, true, true));
+        assertRoundTrip(new TenantProtocol.Forwarded(
+                new TenantProtocol.ExecuteSql("CREATE TABLE t (x INT)", "k", 5, ref()), null, null, null, "us", 1));
+        assertRoundTrip(new TenantProtocol.Forwarded(
+                null, null, new TenantProtocol.SetBudgets(Map.of(), ref()), null, "us", 2));
         assertRoundTrip(
-                new TenantCircuit.Forwarded(null, null, new TenantCircuit.SetBudgets(Map.of(), ref()), null, "us", 2));
-        assertRoundTrip(new TenantCircuit.Forwarded(null, null, null, new TenantCircuit.SetHome("eu", ref()), "us", 1));
-        assertRoundTrip(new TenantCircuit.HomeMoved("eu", 7));
-        assertRoundTrip(new TenantCircuit.BudgetsReply(Map.of()));
+                new TenantProtocol.Forwarded(null, null, null, new TenantProtocol.SetHome("eu", ref()), "us", 1));
+        assertRoundTrip(new TenantProtocol.HomeMoved("eu", 7));
+        assertRoundTrip(new TenantProtocol.BudgetsReply(Map.of()));
     }
 
     @Test
@@ -284,7 +285,7 @@ class CrossNodeSerializationTest {
     private static void assertRoundTrip(Object message) {
         Object back = roundTrip(message);
         assertEquals(message.getClass(), back.getClass());
-        if (message instanceof TenantCircuit.Command || message instanceof MetricsShard.Command) {
+        if (message instanceof TenantProtocol.Command || message instanceof MetricsShard.Command) {
             assertEquals(message, back, message.getClass().getSimpleName());
         } else {
             assertEquals(json(message), json(back), message.getClass().getSimpleName());

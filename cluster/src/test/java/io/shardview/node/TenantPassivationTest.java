@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.node.TenantApiTest.TenantClient;
 import io.shardview.persistence.DataDirectoryLock;
 import java.net.http.HttpResponse;
@@ -184,7 +185,7 @@ class TenantPassivationTest {
     private static Set<String> liveTenants(ShardviewNode node) throws Exception {
         CurrentShardRegionState state = AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
                         ClusterSharding.get(node.system()).shardState(),
-                        replyTo -> new GetShardRegionState(TenantCircuit.ENTITY_KEY, replyTo),
+                        replyTo -> new GetShardRegionState(TenantProtocol.ENTITY_KEY, replyTo),
                         Duration.ofSeconds(5),
                         node.system().scheduler())
                 .toCompletableFuture()

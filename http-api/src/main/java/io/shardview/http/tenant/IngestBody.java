@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import io.shardview.entity.tenant.TenantCircuit.IngestOp;
+import io.shardview.entity.tenant.TenantProtocol.IngestOp;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
 import io.shardview.http.JsonMessages;
@@ -192,22 +192,23 @@ record IngestBody(List<IngestOp> ops, String batchId) {
         }
         String opName = text(op, "op", index);
         String tableName = text(table, "table", index);
-        if (!List.of("insert", "update", "upsert", "delete").contains(opName)) {
+        IngestOp.Kind kind = IngestOp.Kind.named(opName);
+        if (kind == null) {
             throw invalid(
                     "op " + index + ": unknown op '" + opName + "' (insert, update, upsert, delete)",
                     Map.of("index", index));
         }
         Map<String, Object> rowValues = values(row, "row", index);
         Map<String, Object> keyValues = values(key, "key", index);
-        if (!opName.equals("delete") && rowValues == null) {
+        if (kind != IngestOp.Kind.DELETE && rowValues == null) {
             throw invalid("op " + index + ": " + opName + " needs a \"row\"", Map.of("index", index));
         }
-        if (opName.equals("delete") && rowValues == null && keyValues == null) {
+        if (kind == IngestOp.Kind.DELETE && rowValues == null && keyValues == null) {
             throw invalid(
                     "op " + index + ": delete needs a \"key\" (or a whole \"row\" for a table without primary key)",
                     Map.of("index", index));
         }
-        return new IngestOp(opName, tableName, rowValues, keyValues);
+        return new IngestOp(kind, tableName, rowValues, keyValues);
     }
 
     /** A field of an op as read: a string, column values, or what was wrong with it (reported in order later). */

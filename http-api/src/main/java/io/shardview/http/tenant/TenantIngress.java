@@ -1,7 +1,7 @@
 package io.shardview.http.tenant;
 
-import io.shardview.entity.tenant.TenantCircuit.BatchRequest;
-import io.shardview.entity.tenant.TenantCircuit.IngestReply;
+import io.shardview.entity.tenant.TenantProtocol.BatchRequest;
+import io.shardview.entity.tenant.TenantProtocol.IngestReply;
 import io.shardview.http.TenantEndpoints;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -2,10 +2,10 @@ package io.shardview.http.tenant;
 
 import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.large.LargeMessages;
-import io.shardview.entity.tenant.TenantCircuit;
-import io.shardview.entity.tenant.TenantCircuit.BatchRequest;
-import io.shardview.entity.tenant.TenantCircuit.IngestReply;
-import io.shardview.entity.tenant.TenantCircuit.IngestResults;
+import io.shardview.entity.tenant.TenantProtocol;
+import io.shardview.entity.tenant.TenantProtocol.BatchRequest;
+import io.shardview.entity.tenant.TenantProtocol.IngestReply;
+import io.shardview.entity.tenant.TenantProtocol.IngestResults;
 import io.shardview.http.RegionHealth;
 import io.shardview.http.TenantEndpoints;
 import java.time.Duration;
@@ -150,7 +150,7 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
         List<BatchRequest> batches = group.stream().map(Submit::batch).toList();
         inFlight = true;
         var system = getContext().getSystem();
-        var entity = ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant);
+        var entity = ClusterSharding.get(system).entityRefFor(TenantProtocol.ENTITY_KEY, tenant);
         getContext()
                 .pipeToSelf(
                         RegionHealth.cutShort(
@@ -159,8 +159,8 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
                                         replyTo -> LargeMessages.viaSharding(
                                                 system,
                                                 entity,
-                                                new TenantCircuit.IngestMany(batches, replyTo),
-                                                TenantCircuit.MessagePart::new),
+                                                new TenantProtocol.IngestMany(batches, replyTo),
+                                                TenantProtocol.MessagePart::new),
                                         timeout(group)),
                                 settings.unreachableAskTimeout()),
                         (results, failure) -> new GroupDone(group, results, failure));

@@ -1,7 +1,7 @@
 package io.shardview.http.tenant;
 
 import io.shardview.circuit.error.RejectionKind;
-import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
 import io.shardview.http.Json;
@@ -17,12 +17,12 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 final class TenantResponses {
     private TenantResponses() {}
 
-    static HttpResponse refused(TenantCircuit.Refused refused) {
+    static HttpResponse refused(TenantProtocol.Refused refused) {
         ApiError error = new ApiError(ErrorCode.of(refused.kind()), refused.message(), refused.details());
         return refused.kind() == RejectionKind.UNAVAILABLE ? TenantEndpoints.retryLater(error) : error.toResponse();
     }
 
-    static HttpResponse sqlApplied(TenantCircuit.SqlApplied applied) {
+    static HttpResponse sqlApplied(TenantProtocol.SqlApplied applied) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", applied.version());
         body.put("objects", applied.objects());
@@ -30,7 +30,7 @@ final class TenantResponses {
         return Json.response(StatusCodes.OK, body);
     }
 
-    static HttpResponse ingested(TenantCircuit.Ingested ingested) {
+    static HttpResponse ingested(TenantProtocol.Ingested ingested) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", ingested.version());
         body.put("ops", ingested.ops());
@@ -39,7 +39,7 @@ final class TenantResponses {
         return Json.response(StatusCodes.OK, body);
     }
 
-    static HttpResponse rows(TenantCircuit.Rows rows, boolean stale) {
+    static HttpResponse rows(TenantProtocol.Rows rows, boolean stale) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", rows.name());
         body.put("version", rows.version());
@@ -57,7 +57,7 @@ final class TenantResponses {
      * tenant's X-Shardview-Home-Region, X-Shardview-Lag-Versions behind the home as far as the replica knows, and
      * X-Shardview-Lag-Seconds since it last knew it had every event of the home (0 at the home).
      */
-    private static HttpResponse withFreshness(HttpResponse response, TenantCircuit.Freshness freshness) {
+    private static HttpResponse withFreshness(HttpResponse response, TenantProtocol.Freshness freshness) {
         if (freshness == null) return response;
         return response.addHeaders(List.of(
                 RawHeader.create("X-Shardview-Region", freshness.region()),
@@ -68,19 +68,19 @@ final class TenantResponses {
                         java.math.BigDecimal.valueOf(freshness.lagMillis(), 3).toPlainString())));
     }
 
-    static HttpResponse queryRows(TenantCircuit.QueryRows rows) {
+    static HttpResponse queryRows(TenantProtocol.QueryRows rows) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("columns", columns(rows.columns()));
         body.put("rows", objects(rows.columns(), rows.rows()));
         return Json.response(StatusCodes.OK, body);
     }
 
-    static HttpResponse tenantInfo(TenantCircuit.TenantInfo info) {
+    static HttpResponse tenantInfo(TenantProtocol.TenantInfo info) {
         return Json.response(StatusCodes.OK, info);
     }
 
     /** A view's operator graph (docs/api.md, "Plan of a view"). */
-    static HttpResponse viewPlan(TenantCircuit.ViewPlan plan) {
+    static HttpResponse viewPlan(TenantProtocol.ViewPlan plan) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("view", plan.view());
         body.put("version", plan.version());
@@ -88,7 +88,7 @@ final class TenantResponses {
         body.put("rows", plan.rows());
         long state = 0;
         List<Map<String, Object>> operators = new java.util.ArrayList<>();
-        for (TenantCircuit.PlanOperator o : plan.operators()) {
+        for (TenantProtocol.PlanOperator o : plan.operators()) {
             Map<String, Object> operator = new LinkedHashMap<>();
             operator.put("id", o.id());
             operator.put("operator", o.operator());
@@ -104,7 +104,7 @@ final class TenantResponses {
         return Json.response(StatusCodes.OK, body);
     }
 
-    private static List<Map<String, Object>> columns(List<TenantCircuit.ColumnInfo> columns) {
+    private static List<Map<String, Object>> columns(List<TenantProtocol.ColumnInfo> columns) {
         return columns.stream()
                 .map(c -> {
                     Map<String, Object> column = new LinkedHashMap<>();
@@ -115,7 +115,7 @@ final class TenantResponses {
                 .toList();
     }
 
-    private static List<Map<String, Object>> objects(List<TenantCircuit.ColumnInfo> columns, List<List<Object>> rows) {
+    private static List<Map<String, Object>> objects(List<TenantProtocol.ColumnInfo> columns, List<List<Object>> rows) {
         return rows.stream()
                 .map(row -> {
                     Map<String, Object> object = new LinkedHashMap<>();

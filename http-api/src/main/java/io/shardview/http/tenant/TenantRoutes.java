@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.circuit.budget.Budgets;
 import io.shardview.entity.fault.FailPoints;
 import io.shardview.entity.large.LargeMessages;
-import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.ApiError;
 import io.shardview.http.Contained;
@@ -70,7 +70,7 @@ public final class TenantRoutes {
                 (tenant, view, from) -> ask(
                         tenant,
                         settings.askTimeout(),
-                        replyTo -> new TenantCircuit.ReplayChanges(
+                        replyTo -> new TenantProtocol.ReplayChanges(
                                 view, from.isPresent() ? from.getAsLong() : null, replyTo)),
                 settings.streamHeartbeat(),
                 settings.streamBufferChanges());
@@ -156,13 +156,13 @@ public final class TenantRoutes {
                     request.getHeader("Idempotency-Key").map(h -> h.value()).orElse(null);
             long deadline = deadline();
             return reply(
-                    this.<TenantCircuit.SqlReply>ask(
+                    this.<TenantProtocol.SqlReply>ask(
                             tenant,
                             writeTimeout(),
-                            replyTo -> new TenantCircuit.ExecuteSql(sql, requestKey, deadline, replyTo)),
-                    r -> r instanceof TenantCircuit.SqlApplied applied
+                            replyTo -> new TenantProtocol.ExecuteSql(sql, requestKey, deadline, replyTo)),
+                    r -> r instanceof TenantProtocol.SqlApplied applied
                             ? TenantResponses.sqlApplied(applied)
-                            : TenantResponses.refused((TenantCircuit.Refused) r),
+                            : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
         })));
     }
@@ -191,15 +191,15 @@ public final class TenantRoutes {
                 return complete(invalid.error.toResponse());
             }
             if (batch.ops().isEmpty()) return complete(badRequest("the batch has no ops"));
-            CompletionStage<TenantCircuit.IngestReply> applied = ingress.submit(
-                            tenant, new TenantCircuit.BatchRequest(batch.ops(), batch.batchId(), deadline()))
+            CompletionStage<TenantProtocol.IngestReply> applied = ingress.submit(
+                            tenant, new TenantProtocol.BatchRequest(batch.ops(), batch.batchId(), deadline()))
                     .toCompletableFuture()
                     .orTimeout(writeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             return reply(
                     applied,
-                    r -> r instanceof TenantCircuit.Ingested ingested
+                    r -> r instanceof TenantProtocol.Ingested ingested
                             ? TenantResponses.ingested(ingested)
-                            : TenantResponses.refused((TenantCircuit.Refused) r),
+                            : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
         })));
     }
@@ -226,20 +226,20 @@ public final class TenantRoutes {
     /** A view's operator graph with the state each operator holds. */
     private Route plan(String tenant, String view) {
         return reply(
-                this.<TenantCircuit.ExplainReply>ask(
-                        tenant, settings.askTimeout(), replyTo -> new TenantCircuit.ExplainView(view, replyTo)),
-                r -> r instanceof TenantCircuit.ViewPlan plan
+                this.<TenantProtocol.ExplainReply>ask(
+                        tenant, settings.askTimeout(), replyTo -> new TenantProtocol.ExplainView(view, replyTo)),
+                r -> r instanceof TenantProtocol.ViewPlan plan
                         ? TenantResponses.viewPlan(plan)
-                        : TenantResponses.refused((TenantCircuit.Refused) r),
+                        : TenantResponses.refused((TenantProtocol.Refused) r),
                 TenantEndpoints.Effect.READ);
     }
 
     private Route describe(String tenant) {
         return reply(
-                this.<TenantCircuit.DescribeReply>ask(tenant, settings.askTimeout(), TenantCircuit.Describe::new),
-                r -> r instanceof TenantCircuit.TenantInfo info
+                this.<TenantProtocol.DescribeReply>ask(tenant, settings.askTimeout(), TenantProtocol.Describe::new),
+                r -> r instanceof TenantProtocol.TenantInfo info
                         ? TenantResponses.tenantInfo(info)
-                        : TenantResponses.refused((TenantCircuit.Refused) r),
+                        : TenantResponses.refused((TenantProtocol.Refused) r),
                 TenantEndpoints.Effect.READ);
     }
 
@@ -271,11 +271,11 @@ public final class TenantRoutes {
                 return complete(badRequest(e.getMessage()));
             }
             return reply(
-                    this.<TenantCircuit.BudgetsAnswer>ask(
-                            tenant, writeTimeout(), replyTo -> new TenantCircuit.SetBudgets(budgets, replyTo)),
-                    r -> r instanceof TenantCircuit.BudgetsReply set
+                    this.<TenantProtocol.BudgetsAnswer>ask(
+                            tenant, writeTimeout(), replyTo -> new TenantProtocol.SetBudgets(budgets, replyTo)),
+                    r -> r instanceof TenantProtocol.BudgetsReply set
                             ? Json.response(StatusCodes.OK, Map.of("tenant", tenant, "budgets", set.budgets()))
-                            : TenantResponses.refused((TenantCircuit.Refused) r),
+                            : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
         })));
     }
@@ -297,13 +297,13 @@ public final class TenantRoutes {
             }
             String region = node.get("region").asText();
             return reply(
-                    this.<TenantCircuit.HomeReply>ask(
-                            tenant, writeTimeout(), replyTo -> new TenantCircuit.SetHome(region, replyTo)),
-                    r -> r instanceof TenantCircuit.HomeMoved moved
+                    this.<TenantProtocol.HomeReply>ask(
+                            tenant, writeTimeout(), replyTo -> new TenantProtocol.SetHome(region, replyTo)),
+                    r -> r instanceof TenantProtocol.HomeMoved moved
                             ? Json.response(
                                     StatusCodes.OK,
                                     Map.of("tenant", tenant, "home", moved.home(), "version", moved.version()))
-                            : TenantResponses.refused((TenantCircuit.Refused) r),
+                            : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
         })));
     }
@@ -321,11 +321,11 @@ public final class TenantRoutes {
             if (tooLarge.isPresent()) return complete(tooLarge.get().toResponse());
             long deadline = deadline();
             return reply(
-                    this.<TenantCircuit.QueryReply>ask(
-                            tenant, writeTimeout(), replyTo -> new TenantCircuit.Query(sql, deadline, replyTo)),
-                    r -> r instanceof TenantCircuit.QueryRows rows
+                    this.<TenantProtocol.QueryReply>ask(
+                            tenant, writeTimeout(), replyTo -> new TenantProtocol.Query(sql, deadline, replyTo)),
+                    r -> r instanceof TenantProtocol.QueryRows rows
                             ? TenantResponses.queryRows(rows)
-                            : TenantResponses.refused((TenantCircuit.Refused) r),
+                            : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.READ);
         })));
     }
@@ -339,17 +339,17 @@ public final class TenantRoutes {
                 return complete(badRequest(e.getMessage()));
             }
             long minVersion = request.minVersion().orElse(0);
-            CompletionStage<TenantCircuit.ReadReply> rows = ask(
+            CompletionStage<TenantProtocol.ReadReply> rows = ask(
                     tenant,
                     settings.askTimeout().plusMillis(request.waitMillis()),
                     java.time.Duration.ofMillis(request.waitMillis()),
-                    (ActorRef<TenantCircuit.ReadReply> replyTo) -> new TenantCircuit.ReadRows(
+                    (ActorRef<TenantProtocol.ReadReply> replyTo) -> new TenantProtocol.ReadRows(
                             name, view, request.limit(), request.after(), minVersion, request.waitMillis(), replyTo));
             return reply(
                     rows,
                     r -> {
-                        if (!(r instanceof TenantCircuit.Rows page))
-                            return TenantResponses.refused((TenantCircuit.Refused) r);
+                        if (!(r instanceof TenantProtocol.Rows page))
+                            return TenantResponses.refused((TenantProtocol.Refused) r);
                         return TenantResponses.rows(page, page.version() < minVersion);
                     },
                     TenantEndpoints.Effect.READ);
@@ -397,7 +397,7 @@ public final class TenantRoutes {
     }
 
     private <R> CompletionStage<R> ask(
-            String tenant, java.time.Duration timeout, Function<ActorRef<R>, TenantCircuit.Command> message) {
+            String tenant, java.time.Duration timeout, Function<ActorRef<R>, TenantProtocol.Command> message) {
         return ask(tenant, timeout, java.time.Duration.ZERO, message);
     }
 
@@ -405,16 +405,16 @@ public final class TenantRoutes {
             String tenant,
             java.time.Duration timeout,
             java.time.Duration waitsFor,
-            Function<ActorRef<R>, TenantCircuit.Command> message) {
-        EntityRef<TenantCircuit.Command> entity =
-                ClusterSharding.get(system).entityRefFor(TenantCircuit.ENTITY_KEY, tenant);
+            Function<ActorRef<R>, TenantProtocol.Command> message) {
+        EntityRef<TenantProtocol.Command> entity =
+                ClusterSharding.get(system).entityRefFor(TenantProtocol.ENTITY_KEY, tenant);
         // While a node of this region is unreachable, a request for a tenant it held is lost: answered quickly (a
         // read that waits for a version may wait that long on top).
         return io.shardview.http.RegionHealth.cutShort(
                 system,
                 entity.ask(
                         replyTo -> LargeMessages.viaSharding(
-                                system, entity, message.apply(replyTo), TenantCircuit.MessagePart::new),
+                                system, entity, message.apply(replyTo), TenantProtocol.MessagePart::new),
                         io.shardview.http.RegionHealth.timeout(
                                 system, timeout, settings.unreachableAskTimeout(), waitsFor)),
                 settings.unreachableAskTimeout().plus(waitsFor));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardview.entity.tenant.TenantCircuit.IngestOp;
+import io.shardview.entity.tenant.TenantProtocol.IngestOp;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ class IngestBodyTest {
         assertEquals("b-7", body.batchId());
         assertEquals(2, body.ops().size());
         IngestOp insert = body.ops().get(0);
-        assertEquals("insert", insert.op());
+        assertEquals(IngestOp.Kind.INSERT, insert.op());
         assertEquals("t", insert.table());
         assertEquals(List.of("id", "s"), List.copyOf(insert.row().keySet()));
         assertEquals(1L, insert.row().get("id"));

@@ -2,11 +2,11 @@ package io.shardview.entity.tenant;
 
 import io.shardview.entity.RegionProxies;
 import io.shardview.entity.large.LargeMessages;
-import io.shardview.entity.tenant.TenantCircuit.Command;
-import io.shardview.entity.tenant.TenantCircuit.HomeAnswer;
-import io.shardview.entity.tenant.TenantCircuit.Pull;
-import io.shardview.entity.tenant.TenantCircuit.Replicate;
-import io.shardview.entity.tenant.TenantCircuit.WhoIsHome;
+import io.shardview.entity.tenant.TenantProtocol.Command;
+import io.shardview.entity.tenant.TenantProtocol.HomeAnswer;
+import io.shardview.entity.tenant.TenantProtocol.Pull;
+import io.shardview.entity.tenant.TenantProtocol.Replicate;
+import io.shardview.entity.tenant.TenantProtocol.WhoIsHome;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -147,7 +147,7 @@ final class TenantReplica {
     }
 
     /** Sends a write on to the home replica. */
-    void forward(String home, TenantCircuit.Forwarded write) {
+    void forward(String home, TenantProtocol.Forwarded write) {
         send(home, write);
     }
 
@@ -162,18 +162,18 @@ final class TenantReplica {
 
     /** Tells the replica in {@code region} the command, in parts when it is too large for one remoting frame. */
     private void send(String region, Command command) {
-        LargeMessages.tellViaSharding(actor.getSystem(), replicaIn(region), command, TenantCircuit.MessagePart::new);
+        LargeMessages.tellViaSharding(actor.getSystem(), replicaIn(region), command, TenantProtocol.MessagePart::new);
     }
 
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> replicaIn(String region) {
-        return RegionProxies.get(actor.getSystem()).entityRef(TenantCircuit.ENTITY_KEY, tenant, region);
+        return RegionProxies.get(actor.getSystem()).entityRef(TenantProtocol.ENTITY_KEY, tenant, region);
     }
 
     // ---- which region is home ---------------------------------------------------------------
 
     /**
      * Asks every other region's replica which region is home; with {@code claiming}, this replica means to become home
-     * if none is. The answers come back to the entity as one {@link TenantCircuit.HomeAnswers}.
+     * if none is. The answers come back to the entity as one {@link TenantProtocol.HomeAnswers}.
      */
     void startLookup(boolean claiming) {
         lookup = Lookup.RUNNING;
@@ -193,14 +193,14 @@ final class TenantReplica {
                 CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
                         .thenApply(done ->
                                 asked.stream().map(CompletableFuture::join).toList()),
-                (answers, error) -> new TenantCircuit.HomeAnswers(answers == null ? List.of() : answers, claiming));
+                (answers, error) -> new TenantProtocol.HomeAnswers(answers == null ? List.of() : answers, claiming));
     }
 
     /**
      * The answers of a lookup. Returns true when this replica is to claim home: it was claiming, every other region
      * answered, none has a home or wins the claim, and none made it yield.
      */
-    boolean lookupAnswered(TenantCircuit.HomeAnswers answers) {
+    boolean lookupAnswered(TenantProtocol.HomeAnswers answers) {
         lookupAt = System.currentTimeMillis();
         String winner = yieldedTo;
         boolean silent = false;
@@ -302,7 +302,7 @@ final class TenantReplica {
 
     /**
      * Answers a replica's pull from this home: from memory when the events are recent, else from the journal (the
-     * answer then arrives later, through the entity, as {@link TenantCircuit.PulledFromJournal}).
+     * answer then arrives later, through the entity, as {@link TenantProtocol.PulledFromJournal}).
      */
     void answerPull(Pull pull, boolean isHome, String home, long lastSeqNr, long version) {
         if (pull.fromSeqNr() > lastSeqNr) {
@@ -346,7 +346,7 @@ final class TenantReplica {
                     if (error != null) {
                         actor.getLog()
                                 .warn("tenant {}: reading events for region {} failed", tenant, pull.region(), error);
-                        return new TenantCircuit.PulledFromJournal(pull, home, List.of());
+                        return new TenantProtocol.PulledFromJournal(pull, home, List.of());
                     }
                     List<TenantEvent> chunk = new ArrayList<>();
                     long bytes = 0;
@@ -355,12 +355,12 @@ final class TenantReplica {
                         chunk.add(event);
                         bytes += sizeOf(event);
                     }
-                    return new TenantCircuit.PulledFromJournal(pull, home, chunk);
+                    return new TenantProtocol.PulledFromJournal(pull, home, chunk);
                 });
     }
 
     /** Sends events read from the journal to the replica that pulled them. */
-    void answerPulledFromJournal(TenantCircuit.PulledFromJournal pulled, long lastSeqNr, long version) {
+    void answerPulledFromJournal(TenantProtocol.PulledFromJournal pulled, long lastSeqNr, long version) {
         if (pulled.events().isEmpty()) return; // it asks again at its next sync
         LargeMessages.tell(
                 actor.getSystem(),

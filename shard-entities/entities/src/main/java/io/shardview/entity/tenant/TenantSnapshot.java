@@ -22,10 +22,10 @@ public record TenantSnapshot(
         implements CborSerializable {
 
     /** A remembered batch id with its original result. */
-    public record RememberedBatch(String batchId, TenantCircuit.Ingested result) {}
+    public record RememberedBatch(String batchId, TenantProtocol.Ingested result) {}
 
     /** A remembered SQL request key with its original result (absent from snapshots taken before keys were kept). */
-    public record RememberedSql(String key, TenantCircuit.SqlApplied result) {}
+    public record RememberedSql(String key, TenantProtocol.SqlApplied result) {}
 
     /** One view's change history. */
     public record History(

@@ -29,9 +29,9 @@ final class TenantState {
     final String tenant;
     final TenantSettings settings;
     Circuit circuit;
-    final RecentResults<TenantCircuit.Ingested> batches;
+    final RecentResults<TenantProtocol.Ingested> batches;
     /** SQL requests applied under an Idempotency-Key, with their results. */
-    final RecentResults<TenantCircuit.SqlApplied> sqlRequests;
+    final RecentResults<TenantProtocol.SqlApplied> sqlRequests;
 
     final Map<String, ChangeHistory> histories = new HashMap<>();
     final Map<String, List<String>> viewColumns = new HashMap<>();
@@ -108,7 +108,7 @@ final class TenantState {
     List<ViewChange> applyFromHome(TenantEvent event) {
         if (event instanceof TenantEvent.BatchApplied batch && circuit.version() < batch.version()) {
             AppliedBatch applied = applyBatch(batch.toValidatedBatch(), batch.batchId());
-            if (applied.result() instanceof TenantCircuit.Refused refused) {
+            if (applied.result() instanceof TenantProtocol.Refused refused) {
                 throw new IllegalStateException(
                         "replicated batch event " + batch.version() + " failed: " + refused.message());
             }
@@ -150,7 +150,7 @@ final class TenantState {
         }
         if (event.requestKey() != null) {
             sqlRequests.remember(
-                    event.requestKey(), new TenantCircuit.SqlApplied(event.version(), event.objects(), false));
+                    event.requestKey(), new TenantProtocol.SqlApplied(event.version(), event.objects(), false));
         }
         // The objects in statement order; a view created and dropped by the same request (or dropped and created
         // again) ends as the circuit holds it after the whole request.
@@ -181,7 +181,7 @@ final class TenantState {
         if (circuit.version() < event.version()) { // recovery: the batch was accepted before, so it evaluates again
             eventsReplayed++;
             AppliedBatch applied = applyBatch(event.toValidatedBatch(), event.batchId());
-            if (applied.result() instanceof TenantCircuit.Refused refused) {
+            if (applied.result() instanceof TenantProtocol.Refused refused) {
                 throw new IllegalStateException(
                         "replaying batch event " + event.version() + " failed: " + refused.message());
             }
@@ -189,24 +189,24 @@ final class TenantState {
     }
 
     /**
-     * What applying one batch produced: its reply ({@link TenantCircuit.Ingested}, or
-     * {@link TenantCircuit.Refused} when a view fails on the batch's data and nothing changed) and the
+     * What applying one batch produced: its reply ({@link TenantProtocol.Ingested}, or
+     * {@link TenantProtocol.Refused} when a view fails on the batch's data and nothing changed) and the
      * view changes to publish.
      */
-    record AppliedBatch(TenantCircuit.IngestReply result, List<ViewChange> changes) {}
+    record AppliedBatch(TenantProtocol.IngestReply result, List<ViewChange> changes) {}
 
     /** Applies a validated batch and records its result, view changes and batch id. */
     AppliedBatch applyBatch(io.shardview.circuit.batch.ValidatedBatch batch, String batchId) {
         BatchOutcome outcome = circuit.apply(batch);
         if (outcome instanceof BatchOutcome.OverBudget over) {
             return new AppliedBatch(
-                    new TenantCircuit.Refused(
+                    new TenantProtocol.Refused(
                             RejectionKind.LIMIT_EXCEEDED, over.message() + "; nothing was applied", over.details()),
                     List.of());
         }
         if (outcome instanceof BatchOutcome.Failed failed) {
             return new AppliedBatch(
-                    new TenantCircuit.Refused(
+                    new TenantProtocol.Refused(
                             RejectionKind.EVALUATION_ERROR,
                             failed.message(),
                             Map.of("view", failed.view(), "problem", failed.problem())),
@@ -214,10 +214,10 @@ final class TenantState {
         }
         BatchOutcome.Accepted accepted = (BatchOutcome.Accepted) outcome;
         opsSinceSnapshot += accepted.ops();
-        Map<String, TenantCircuit.ViewCount> counts = new LinkedHashMap<>();
+        Map<String, TenantProtocol.ViewCount> counts = new LinkedHashMap<>();
         List<ViewChange> changes = new ArrayList<>(accepted.views().size());
         accepted.views().forEach((view, delta) -> {
-            counts.put(view, new TenantCircuit.ViewCount(delta.insertedCount(), delta.deletedCount()));
+            counts.put(view, new TenantProtocol.ViewCount(delta.insertedCount(), delta.deletedCount()));
             ChangeHistory history = histories.get(view);
             ViewChange change = new ViewChange(
                     tenant,
@@ -231,7 +231,7 @@ final class TenantState {
             history.append(change);
             changes.add(change);
         });
-        TenantCircuit.Ingested result = new TenantCircuit.Ingested(accepted.version(), accepted.ops(), counts, false);
+        TenantProtocol.Ingested result = new TenantProtocol.Ingested(accepted.version(), accepted.ops(), counts, false);
         if (batchId != null) batches.remember(batchId, result);
         return new AppliedBatch(result, changes);
     }

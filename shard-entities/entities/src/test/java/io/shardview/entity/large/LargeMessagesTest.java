@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardview.entity.tenant.TenantCircuit;
+import io.shardview.entity.tenant.TenantProtocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,23 +31,24 @@ class LargeMessagesTest {
         kit.shutdownTestKit();
     }
 
-    private static TenantCircuit.IngestMany ingest(int rows, TestProbe<TenantCircuit.IngestResults> probe) {
-        List<TenantCircuit.IngestOp> ops = new ArrayList<>();
+    private static TenantProtocol.IngestMany ingest(int rows, TestProbe<TenantProtocol.IngestResults> probe) {
+        List<TenantProtocol.IngestOp> ops = new ArrayList<>();
         for (long i = 0; i < rows; i++)
-            ops.add(new TenantCircuit.IngestOp("insert", "t", Map.of("id", i, "body", "z".repeat(100)), null));
-        return new TenantCircuit.IngestMany(List.of(new TenantCircuit.BatchRequest(ops, "b", 0)), probe.getRef());
+            ops.add(new TenantProtocol.IngestOp(
+                    TenantProtocol.IngestOp.Kind.INSERT, "t", Map.of("id", i, "body", "z".repeat(100)), null));
+        return new TenantProtocol.IngestMany(List.of(new TenantProtocol.BatchRequest(ops, "b", 0)), probe.getRef());
     }
 
     @Test
     void aMessageSmallerThanAPartIsNotCut() {
-        TestProbe<TenantCircuit.IngestResults> probe = kit.createTestProbe();
+        TestProbe<TenantProtocol.IngestResults> probe = kit.createTestProbe();
         assertNull(LargeMessages.cut(kit.system(), ingest(10, probe), null, 64 * 1024));
     }
 
     @Test
     void aLargeMessageIsCutUnderThePartSizeAndMadeWholeEqual() {
-        TestProbe<TenantCircuit.IngestResults> probe = kit.createTestProbe();
-        TenantCircuit.IngestMany message = ingest(5_000, probe);
+        TestProbe<TenantProtocol.IngestResults> probe = kit.createTestProbe();
+        TenantProtocol.IngestMany message = ingest(5_000, probe);
         int partBytes = 64 * 1024;
 
         List<Part> parts = LargeMessages.cut(kit.system(), message, probe.getRef(), partBytes);
@@ -65,9 +66,9 @@ class LargeMessagesTest {
 
     @Test
     void theReassemblerTellsTheWholeMessageToItsTarget() {
-        TestProbe<TenantCircuit.IngestResults> probe = kit.createTestProbe();
-        TenantCircuit.IngestResults results = new TenantCircuit.IngestResults(java.util.Collections.nCopies(
-                20_000, new TenantCircuit.Ingested(7, 1, Map.of("v", new TenantCircuit.ViewCount(1, 0)), false)));
+        TestProbe<TenantProtocol.IngestResults> probe = kit.createTestProbe();
+        TenantProtocol.IngestResults results = new TenantProtocol.IngestResults(java.util.Collections.nCopies(
+                20_000, new TenantProtocol.Ingested(7, 1, Map.of("v", new TenantProtocol.ViewCount(1, 0)), false)));
         List<Part> parts = LargeMessages.cut(kit.system(), results, probe.getRef(), 16 * 1024);
         var reassembler = kit.spawn(LargeMessages.reassembler());
         parts.forEach(reassembler::tell);
@@ -76,8 +77,8 @@ class LargeMessagesTest {
 
     @Test
     void aReplyToAnActorOfThisNodeGoesAsItIs() {
-        TestProbe<TenantCircuit.IngestResults> probe = kit.createTestProbe();
-        TenantCircuit.IngestResults results = new TenantCircuit.IngestResults(List.of());
+        TestProbe<TenantProtocol.IngestResults> probe = kit.createTestProbe();
+        TenantProtocol.IngestResults results = new TenantProtocol.IngestResults(List.of());
         LargeMessages.tell(kit.system(), probe.getRef(), results);
         assertSame(results, probe.receiveMessage());
     }

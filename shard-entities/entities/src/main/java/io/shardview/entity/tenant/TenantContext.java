@@ -1,0 +1,101 @@
+package io.shardview.entity.tenant;
+
+import io.shardview.entity.large.LargeMessages;
+import io.shardview.entity.tenant.TenantProtocol.Command;
+import io.shardview.entity.tenant.TenantProtocol.Describe;
+import io.shardview.entity.tenant.TenantProtocol.ExecuteSql;
+import io.shardview.entity.tenant.TenantProtocol.ExplainView;
+import io.shardview.entity.tenant.TenantProtocol.IngestMany;
+import io.shardview.entity.tenant.TenantProtocol.IngestResults;
+import io.shardview.entity.tenant.TenantProtocol.Query;
+import io.shardview.entity.tenant.TenantProtocol.QueryPlanned;
+import io.shardview.entity.tenant.TenantProtocol.ReadRows;
+import io.shardview.entity.tenant.TenantProtocol.Refused;
+import io.shardview.entity.tenant.TenantProtocol.SetBudgets;
+import io.shardview.entity.tenant.TenantProtocol.SetHome;
+import io.shardview.entity.tenant.TenantProtocol.SqlPlanned;
+import java.util.Collections;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+
+/**
+ * What the parts of one tenant entity share (its ingest, SQL requests, reads and regions): the actor, the tenant, its
+ * settings, where view changes go, its place among the regions, and how it answers. One per entity incarnation.
+ */
+final class TenantContext {
+    final ActorContext<Command> actor;
+    final TimerScheduler<Command> timers;
+    final String tenant;
+    final TenantSettings settings;
+    final ViewTopics topics;
+    final TenantReplica replica;
+    final EffectFactories<TenantEvent, TenantState> effects;
+    private final LongSupplier lastSequenceNumber;
+
+    TenantContext(
+            ActorContext<Command> actor,
+            TimerScheduler<Command> timers,
+            String tenant,
+            TenantSettings settings,
+            ViewTopics topics,
+            TenantReplica replica,
+            EffectFactories<TenantEvent, TenantState> effects,
+            LongSupplier lastSequenceNumber) {
+        this.actor = actor;
+        this.timers = timers;
+        this.tenant = tenant;
+        this.settings = settings;
+        this.topics = topics;
+        this.replica = replica;
+        this.effects = effects;
+        this.lastSequenceNumber = lastSequenceNumber;
+    }
+
+    /** The sequence number of the entity's last persisted event (its version: one event per version). */
+    long lastSequenceNumber() {
+        return lastSequenceNumber.getAsLong();
+    }
+
+    /** Answers {@code to}, in parts when the answer is too large for one remoting frame. */
+    <T> void reply(ActorRef<T> to, T message) {
+        LargeMessages.tell(actor.getSystem(), to, message);
+    }
+
+    /** Answers {@code to} now, changing nothing. */
+    <T> Effect<TenantEvent, TenantState> answer(ActorRef<T> to, T message) {
+        reply(to, message);
+        return effects.none();
+    }
+
+    /** The 500 answer to a request a bug failed; nothing of it applied. */
+    Refused internal(String incident) {
+        return Refused.internal(tenant, incident);
+    }
+
+    /** Answers {@code command}'s requester (every batch, for a group of batches) with {@code refused}. */
+    void answerFailed(Command command, Refused refused) {
+        if (command instanceof ExecuteSql sql) reply(sql.replyTo(), refused);
+        else if (command instanceof SqlPlanned p) reply(p.request().replyTo(), refused);
+        else if (command instanceof Query q) reply(q.replyTo(), refused);
+        else if (command instanceof QueryPlanned p) reply(p.request().replyTo(), refused);
+        else if (command instanceof ReadRows read) reply(read.replyTo(), refused);
+        else if (command instanceof Describe describe) reply(describe.replyTo(), refused);
+        else if (command instanceof ExplainView explain) reply(explain.replyTo(), refused);
+        else if (command instanceof SetBudgets set) reply(set.replyTo(), refused);
+        else if (command instanceof SetHome set) reply(set.replyTo(), refused);
+        else if (command instanceof IngestMany ingest) {
+            reply(
+                    ingest.replyTo(),
+                    new IngestResults(Collections.nCopies(ingest.batches().size(), refused)));
+        }
+    }
+
+    /** Whether a request's deadline (epoch ms; 0: none) has passed. */
+    static boolean expired(long deadlineMillis) {
+        return deadlineMillis > 0 && System.currentTimeMillis() > deadlineMillis;
+    }
+}

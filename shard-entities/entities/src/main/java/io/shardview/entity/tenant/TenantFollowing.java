@@ -1,0 +1,190 @@
+package io.shardview.entity.tenant;
+
+import io.shardview.entity.tenant.TenantProtocol.HomeAnswers;
+import io.shardview.entity.tenant.TenantProtocol.Pull;
+import io.shardview.entity.tenant.TenantProtocol.PulledFromJournal;
+import io.shardview.entity.tenant.TenantProtocol.Replicate;
+import io.shardview.entity.tenant.TenantProtocol.SyncTick;
+import io.shardview.entity.tenant.TenantProtocol.WhoIsHome;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+
+/**
+ * A tenant entity's side of replication across regions (docs/regions.md), with {@link TenantReplica} holding what the
+ * replica knows: which region is home (asked of the other regions while nobody knows), the home answering pulls, and a
+ * follower persisting and applying the events its home pushes, in the home's order, then publishing their view
+ * changes in this region.
+ */
+final class TenantFollowing {
+    private static final String SYNC_TIMER = "sync-with-home";
+
+    private final TenantContext tenant;
+    private final TenantReads reads;
+
+    /**
+     * A follower's events from the home not persisted yet, each wrapped as {@link TenantEvent.Replicated}, in the
+     * home's order from this replica's last sequence number + 1, and when the home sent each push among them. Pushes
+     * that arrive while an earlier persist runs wait together, and are then persisted and applied as one write.
+     */
+    private final List<TenantEvent> received = new ArrayList<>();
+
+    private final List<Long> receivedSentAt = new ArrayList<>();
+
+    TenantFollowing(TenantContext tenant, TenantReads reads) {
+        this.tenant = tenant;
+        this.reads = reads;
+    }
+
+    /** Whether commands wait (stashed) because this replica is asking the other regions which one is home. */
+    boolean waitingForHome() {
+        return tenant.replica.lookup == TenantReplica.Lookup.RUNNING;
+    }
+
+    /** After recovery: a replica that does not know its home asks; one that follows another region starts syncing. */
+    void recovered(TenantState state) {
+        long lastSeqNr = tenant.lastSequenceNumber();
+        if (tenant.replica.home(state, lastSeqNr) == null) tenant.replica.startLookup(false);
+        else if (tenant.replica.isFollower(state, lastSeqNr)) startFollowing(state, lastSeqNr);
+    }
+
+    /**
+     * The other regions answered which one is home: this replica claims it (a first SQL request nobody else claims),
+     * follows the home they named, or knows the tenant exists nowhere; the waiting commands go on.
+     */
+    Effect<TenantEvent, TenantState> onHomeAnswers(TenantState state, HomeAnswers answers) {
+        TenantReplica replica = tenant.replica;
+        long lastSeqNr = tenant.lastSequenceNumber();
+        boolean claim = replica.lookupAnswered(answers);
+        if (claim && replica.home(state, lastSeqNr) == null) {
+            TenantEvent.HomeSet event = new TenantEvent.HomeSet(state.circuit.version(), replica.self());
+            tenant.actor.getLog().info("tenant {}: home region is {}", tenant.tenant, replica.self());
+            return tenant.effects
+                    .persist(event)
+                    .thenRun(s -> {
+                        s.enforceBudgets();
+                        replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version());
+                    })
+                    .thenUnstashAll();
+        }
+        if (replica.isFollower(state, lastSeqNr)) startFollowing(state, lastSeqNr);
+        return tenant.effects.unstashAll();
+    }
+
+    /** Another region's replica asks which region is home. */
+    Effect<TenantEvent, TenantState> onWhoIsHome(TenantState state, WhoIsHome asked) {
+        return tenant.answer(asked.replyTo(), tenant.replica.answer(state, tenant.lastSequenceNumber(), asked));
+    }
+
+    /** A follower asks for the events from a sequence number on: from memory, or read from the journal. */
+    Effect<TenantEvent, TenantState> onPull(TenantState state, Pull pull) {
+        TenantReplica replica = tenant.replica;
+        long lastSeqNr = tenant.lastSequenceNumber();
+        replica.answerPull(
+                pull,
+                replica.isHome(state, lastSeqNr),
+                replica.home(state, lastSeqNr),
+                lastSeqNr,
+                state.circuit.version());
+        return tenant.effects.none();
+    }
+
+    /** The events a pull asked for, read from the journal: sent to the follower. */
+    Effect<TenantEvent, TenantState> onPulledFromJournal(TenantState state, PulledFromJournal pulled) {
+        tenant.replica.answerPulledFromJournal(pulled, tenant.lastSequenceNumber(), state.circuit.version());
+        return tenant.effects.none();
+    }
+
+    /** Every sync interval: a follower that heard nothing for a while asks its home. */
+    Effect<TenantEvent, TenantState> onSyncTick(TenantState state) {
+        tenant.replica.sync(state, tenant.lastSequenceNumber());
+        return tenant.effects.none();
+    }
+
+    /** From now on this replica follows a home in another region: it syncs with it every sync interval. */
+    void startFollowing(TenantState state, long lastSeqNr) {
+        startSyncTimer();
+        tenant.replica.sync(state, lastSeqNr);
+    }
+
+    private void startSyncTimer() {
+        if (!tenant.timers.isTimerActive(SYNC_TIMER)) {
+            tenant.timers.startTimerWithFixedDelay(
+                    SYNC_TIMER, new SyncTick(), tenant.replica.settings().syncInterval());
+        }
+    }
+
+    /**
+     * Events from the home (pushed, or answering a pull): kept with those received before and not persisted yet; the
+     * first of them asks this replica to persist them ({@link TenantProtocol.PersistReceived}), which it does after
+     * whatever persist runs now, so pushes that arrive meanwhile are written together.
+     */
+    Effect<TenantEvent, TenantState> onReplicate(TenantState state, Replicate replicate) {
+        long lastSeqNr = tenant.lastSequenceNumber();
+        if (tenant.replica.isHome(state, lastSeqNr) && (state.home != null || lastSeqNr > 0)) {
+            tenant.actor
+                    .getLog()
+                    .warn(
+                            "tenant {}: region {} sent events as its home, but this replica is home; ignored",
+                            tenant.tenant,
+                            replicate.home());
+            return tenant.effects.none();
+        }
+        List<TenantEvent> fresh = tenant.replica.received(replicate, lastSeqNr + received.size());
+        startSyncTimer();
+        if (fresh == null || fresh.isEmpty()) return tenant.effects.none();
+        if (received.isEmpty()) tenant.actor.getSelf().tell(new TenantProtocol.PersistReceived());
+        for (TenantEvent event : fresh) {
+            received.add(
+                    event instanceof TenantEvent.Replicated
+                            ? event
+                            : new TenantEvent.Replicated(replicate.home(), event));
+        }
+        receivedSentAt.add(replicate.sentAtMillis());
+        return tenant.effects.none();
+    }
+
+    /**
+     * The events received from the home since the last time: applied to the circuit as the home applied them,
+     * persisted in this region's journal at the home's sequence numbers, then published to this region's change
+     * streams. A run of batches is one write; any other event (SQL, budgets, a home move) is written alone, as the
+     * state takes its effect only in the event handler (a view's change history starts there) and the batches after
+     * it need that effect.
+     */
+    Effect<TenantEvent, TenantState> onPersistReceived(TenantState state) {
+        if (received.isEmpty()) return tenant.effects.none();
+        int run = 1;
+        if (isBatch(received.get(0))) {
+            while (run < received.size() && isBatch(received.get(run))) run++;
+        }
+        List<TenantEvent> persisted = List.copyOf(received.subList(0, run));
+        received.subList(0, run).clear();
+        List<Long> sentAt = received.isEmpty() ? List.copyOf(receivedSentAt) : List.of();
+        if (received.isEmpty()) receivedSentAt.clear();
+        else tenant.actor.getSelf().tell(new TenantProtocol.PersistReceived()); // the rest after this write
+        List<ViewChange> changes = new ArrayList<>();
+        for (TenantEvent event : persisted) {
+            changes.addAll(state.applyFromHome(((TenantEvent.Replicated) event).event()));
+        }
+        return tenant.effects.persist(persisted).thenRun(s -> {
+            changes.forEach(tenant.topics::publish);
+            reads.answerWaiting(s, s.circuit.version());
+            long last = tenant.lastSequenceNumber();
+            TenantReplica replica = tenant.replica;
+            if (replica.isHome(s, last)) { // the home moved here: this replica writes from now on
+                tenant.actor.getLog().info("tenant {}: home region is now {}", tenant.tenant, replica.self());
+                s.enforceBudgets();
+                tenant.timers.cancel(SYNC_TIMER);
+                replica.stopped();
+            } else {
+                replica.applied(s, last);
+                replica.reportLag(s, last);
+            }
+            sentAt.forEach(replica::replicated);
+        });
+    }
+
+    private static boolean isBatch(TenantEvent event) {
+        return ((TenantEvent.Replicated) event).event() instanceof TenantEvent.BatchApplied;
+    }
+}

@@ -1,0 +1,132 @@
+package io.shardview.entity.tenant;
+
+import io.shardview.circuit.batch.BatchOutcome;
+import io.shardview.circuit.batch.BatchValidation;
+import io.shardview.circuit.batch.Op;
+import io.shardview.circuit.batch.ValidatedBatch;
+import io.shardview.circuit.error.RejectionKind;
+import io.shardview.entity.fault.FailPoints;
+import io.shardview.entity.fault.InternalErrors;
+import io.shardview.entity.tenant.TenantProtocol.BatchRequest;
+import io.shardview.entity.tenant.TenantProtocol.IngestMany;
+import io.shardview.entity.tenant.TenantProtocol.IngestOp;
+import io.shardview.entity.tenant.TenantProtocol.IngestReply;
+import io.shardview.entity.tenant.TenantProtocol.IngestResults;
+import io.shardview.entity.tenant.TenantProtocol.Ingested;
+import io.shardview.entity.tenant.TenantProtocol.Refused;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+
+/**
+ * A tenant's ingest at its home: a group of client batches, each validated against the state the previous ones left
+ * and applied to the circuit, the accepted ones persisted in one journal write (group commit); once durable, their
+ * view changes are published and every batch is answered.
+ */
+final class TenantIngest {
+    private final TenantContext tenant;
+    private final TenantReads reads;
+
+    TenantIngest(TenantContext tenant, TenantReads reads) {
+        this.tenant = tenant;
+        this.reads = reads;
+    }
+
+    /** Applies the group's batches in order and persists the accepted ones together. */
+    Effect<TenantEvent, TenantState> onIngest(TenantState state, IngestMany command) {
+        List<IngestReply> replies = new ArrayList<>(command.batches().size());
+        List<TenantEvent> events = new ArrayList<>();
+        List<ViewChange> changes = new ArrayList<>();
+        for (int i = 0; i < command.batches().size(); i++) {
+            BatchRequest batch = command.batches().get(i);
+            if (state.circuit.version() == 0) {
+                replies.add(Refused.noSuchTenant(tenant.tenant));
+            } else if (TenantContext.expired(batch.deadlineMillis())) {
+                replies.add(Refused.unavailable("the batch waited past its deadline"));
+            } else {
+                try {
+                    replies.add(ingest(state, batch, events, changes));
+                } catch (Throwable error) {
+                    throw failedIngest(command, i, error);
+                }
+            }
+        }
+        IngestResults results = new IngestResults(replies);
+        if (events.isEmpty()) return tenant.answer(command.replyTo(), results);
+        return tenant.effects
+                .persist(events)
+                .thenRun(s -> {
+                    changes.forEach(tenant.topics::publish);
+                    reads.answerWaiting(s, s.circuit.version());
+                    tenant.replica.pushed(events, tenant.lastSequenceNumber(), s.circuit.version());
+                })
+                .thenRun(s -> tenant.reply(command.replyTo(), results));
+    }
+
+    /**
+     * Batch {@code failed} of a group hit a bug: it is answered 500, the others 503 (those before it were applied in
+     * memory only, and the restart drops them with it), and the entity restarts.
+     */
+    private EntityFailed failedIngest(IngestMany command, int failed, Throwable error) {
+        String incident = InternalErrors.record(
+                tenant.actor.getLog(), "tenant-circuit", "tenant " + tenant.tenant + ", ingest", error);
+        List<IngestReply> replies = new ArrayList<>(command.batches().size());
+        for (int i = 0; i < command.batches().size(); i++) {
+            replies.add(
+                    i == failed
+                            ? tenant.internal(incident)
+                            : Refused.unavailable(
+                                    "another batch written with it failed tenant " + tenant.tenant + "'s entity"));
+        }
+        tenant.reply(command.replyTo(), new IngestResults(replies));
+        return new EntityFailed(incident, error);
+    }
+
+    /**
+     * Validates one batch against the state the previous ones left and, if valid, applies it (see
+     * TenantState); only a batch that applied becomes an event.
+     */
+    private static IngestReply ingest(
+            TenantState state, BatchRequest batch, List<TenantEvent> events, List<ViewChange> changes) {
+        if (batch.batchId() != null) {
+            Ingested earlier = state.batches.get(batch.batchId());
+            if (earlier != null) return new Ingested(earlier.version(), earlier.ops(), earlier.views(), true);
+        }
+        List<Op> ops = new ArrayList<>(batch.ops().size());
+        for (int i = 0; i < batch.ops().size(); i++) {
+            Op op = engineOp(batch.ops().get(i));
+            if (op == null) {
+                return new Refused(
+                        RejectionKind.INVALID, "op " + i + ": missing op, table, row or key", Map.of("index", i));
+            }
+            ops.add(op);
+        }
+        BatchValidation validation = state.circuit.validate(ops);
+        if (validation instanceof BatchOutcome.Rejected rejected) {
+            return new Refused(rejected.kind(), rejected.message(), Map.of("index", rejected.index()));
+        }
+        ValidatedBatch validated = (ValidatedBatch) validation;
+        TenantState.AppliedBatch applied = state.applyBatch(validated, batch.batchId());
+        for (IngestOp op : batch.ops())
+            FailPoints.atName(op.table()); // after the circuit changed: a restart must undo it
+        if (applied.result() instanceof Ingested) { // else a view failed on the batch's data: nothing changed
+            events.add(TenantEvent.BatchApplied.of(validated, batch.batchId()));
+            changes.addAll(applied.changes());
+        }
+        return applied.result();
+    }
+
+    /** The engine's op for an op of the API, or null when it lacks what its kind needs (the edge checked it first). */
+    private static Op engineOp(IngestOp op) {
+        if (op.op() == null || op.table() == null) return null;
+        return switch (op.op()) {
+            case INSERT -> op.row() == null ? null : Op.insert(op.table(), op.row());
+            case UPDATE -> op.row() == null ? null : Op.update(op.table(), op.row());
+            case UPSERT -> op.row() == null ? null : Op.upsert(op.table(), op.row());
+            case DELETE -> op.key() != null
+                    ? Op.deleteKey(op.table(), op.key())
+                    : op.row() != null ? Op.deleteRow(op.table(), op.row()) : null;
+        };
+    }
+}

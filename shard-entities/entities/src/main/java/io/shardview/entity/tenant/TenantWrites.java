@@ -1,0 +1,131 @@
+package io.shardview.entity.tenant;
+
+import io.shardview.circuit.error.RejectionKind;
+import io.shardview.entity.tenant.TenantProtocol.BudgetsReply;
+import io.shardview.entity.tenant.TenantProtocol.Command;
+import io.shardview.entity.tenant.TenantProtocol.ExecuteSql;
+import io.shardview.entity.tenant.TenantProtocol.Forwarded;
+import io.shardview.entity.tenant.TenantProtocol.HomeMoved;
+import io.shardview.entity.tenant.TenantProtocol.IngestMany;
+import io.shardview.entity.tenant.TenantProtocol.Refused;
+import io.shardview.entity.tenant.TenantProtocol.SetBudgets;
+import io.shardview.entity.tenant.TenantProtocol.SetHome;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+
+/**
+ * Where a write (SQL, a group of batches, budgets, a home move) goes: applied by this replica when its region is the
+ * tenant's home, else sent on to the home replica, which answers the requester, or refused when the home cannot be
+ * reached. A replica that does not know the home asks the other regions first, and the write waits for their answers.
+ */
+final class TenantWrites {
+    private final TenantContext tenant;
+    private final TenantSqlRequests sql;
+    private final TenantIngest ingest;
+    private final TenantFollowing following;
+
+    TenantWrites(TenantContext tenant, TenantSqlRequests sql, TenantIngest ingest, TenantFollowing following) {
+        this.tenant = tenant;
+        this.sql = sql;
+        this.ingest = ingest;
+        this.following = following;
+    }
+
+    /** A write reaching this replica, forwarded {@code hops} times already. */
+    Effect<TenantEvent, TenantState> write(TenantState state, Command write, int hops) {
+        if (following.waitingForHome()) return tenant.effects.stash();
+        TenantReplica replica = tenant.replica;
+        String home = replica.home(state, tenant.lastSequenceNumber());
+        if (home == null) {
+            boolean fresh = replica.answeredWithin(replica.settings().syncInterval());
+            if (replica.lookup == TenantReplica.Lookup.UNDECIDED && fresh) {
+                tenant.answerFailed(
+                        write,
+                        Refused.unavailable("cannot tell whether tenant " + tenant.tenant
+                                + " exists in another region: some region did not answer"));
+                return tenant.effects.none();
+            }
+            if (write instanceof ExecuteSql || !(replica.lookup == TenantReplica.Lookup.ABSENT && fresh)) {
+                replica.startLookup(write instanceof ExecuteSql); // a first SQL request may make this region home
+                return tenant.effects.stash();
+            }
+            home = replica.self(); // nowhere else either: answered here (no such tenant)
+        }
+        if (home.equals(replica.self())) return atHome(state, write);
+        if (hops >= 2) {
+            tenant.answerFailed(
+                    write,
+                    Refused.unavailable(
+                            "the replicas of tenant " + tenant.tenant + " are agreeing on its home region"));
+        } else if (!replica.reachable(home)) {
+            tenant.answerFailed(
+                    write,
+                    Refused.unavailable("tenant " + tenant.tenant + " is written in its home region " + home
+                            + ", which region " + replica.self() + " cannot reach now; reads here still answer"));
+        } else {
+            replica.forward(home, Forwarded.of(write, replica.self(), hops + 1));
+        }
+        return tenant.effects.none();
+    }
+
+    private Effect<TenantEvent, TenantState> atHome(TenantState state, Command write) {
+        if (write instanceof ExecuteSql request) return sql.enqueue(state, request);
+        if (write instanceof IngestMany batches) return ingest.onIngest(state, batches);
+        if (write instanceof SetHome set) return onSetHome(state, set);
+        return onSetBudgets(state, (SetBudgets) write);
+    }
+
+    /**
+     * At the home: hands the tenant over to {@code region}'s replica. The event is persisted after every write this
+     * home accepted (commands run one at a time), then pushed; writes arriving meanwhile are forwarded to the new home,
+     * which applies them once it has applied this event, after all the others.
+     */
+    private Effect<TenantEvent, TenantState> onSetHome(TenantState state, SetHome set) {
+        TenantReplica replica = tenant.replica;
+        long version = state.circuit.version();
+        if (set.region().equals(replica.self())) {
+            return tenant.answer(set.replyTo(), new HomeMoved(set.region(), version));
+        }
+        if (version == 0) return tenant.answer(set.replyTo(), Refused.noSuchTenant(tenant.tenant));
+        if (!replica.hasMembers(set.region())) {
+            return tenant.answer(
+                    set.replyTo(),
+                    new Refused(
+                            RejectionKind.INVALID,
+                            "no region named " + set.region() + " has nodes in the cluster",
+                            Map.of("region", set.region())));
+        }
+        if (!replica.reachable(set.region())) {
+            return tenant.answer(
+                    set.replyTo(),
+                    Refused.unavailable("region " + set.region() + " cannot be reached from the home region "
+                            + replica.self() + " now"));
+        }
+        TenantEvent.HomeSet event = new TenantEvent.HomeSet(version, set.region());
+        return tenant.effects
+                .persist(event)
+                .thenRun(s -> {
+                    tenant.actor
+                            .getLog()
+                            .info(
+                                    "tenant {}: home region moves from {} to {}",
+                                    tenant.tenant,
+                                    replica.self(),
+                                    set.region());
+                    s.stopEnforcingBudgets();
+                    replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version());
+                    following.startFollowing(s, tenant.lastSequenceNumber());
+                })
+                .thenRun(s -> tenant.reply(set.replyTo(), new HomeMoved(set.region(), version)));
+    }
+
+    /** At the home: the admin's budgets for this tenant, durable before they are answered. */
+    private Effect<TenantEvent, TenantState> onSetBudgets(TenantState state, SetBudgets set) {
+        TenantEvent.BudgetsSet event = new TenantEvent.BudgetsSet(state.circuit.version(), set.budgets());
+        return tenant.effects
+                .persist(event)
+                .thenRun(s -> tenant.replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version()))
+                .thenRun(s -> tenant.reply(set.replyTo(), new BudgetsReply(TenantReads.budgets(s))));
+    }
+}
