@@ -12,6 +12,7 @@ import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.tenant.TenantHttpSettings;
 import io.shardview.http.tenant.TenantRoutes;
+import io.shardview.persistence.WrittenIds;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -125,7 +126,8 @@ final class TenantModule implements NodeModule {
                         system,
                         metrics,
                         TenantHttpSettings.from(system.settings().config()),
-                        topics)
+                        topics,
+                        timeout -> WrittenIds.list(system, timeout))
                 .routes());
     }
 }

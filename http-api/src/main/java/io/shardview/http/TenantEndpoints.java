@@ -5,7 +5,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
+import io.shardview.entity.RegionHealth;
 import io.shardview.entity.fault.InternalFailure;
+import io.shardview.entity.tenant.TenantIngress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -29,13 +31,6 @@ public final class TenantEndpoints {
     /** Whether {@code tenant} is a valid tenant name. */
     public static boolean validTenant(String tenant) {
         return TENANT.matcher(tenant).matches();
-    }
-
-    /** The node cannot take more of this right now: answered 429 with Retry-After. */
-    public static final class Overloaded extends RuntimeException {
-        public Overloaded(String message) {
-            super(message, null, false, false);
-        }
     }
 
     private TenantEndpoints() {}
@@ -98,7 +93,7 @@ public final class TenantEndpoints {
                                 Map.of("request_id", internal.requestId()))
                         .toResponse());
             }
-            if (failure instanceof Overloaded overloaded) {
+            if (failure instanceof TenantIngress.Overloaded overloaded) {
                 return complete(retryLater(new ApiError(
                         ErrorCode.OVERLOADED,
                         overloaded.getMessage() + "; nothing of the request was applied; retry",

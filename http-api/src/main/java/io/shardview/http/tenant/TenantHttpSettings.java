@@ -7,7 +7,7 @@ import java.time.Duration;
  * The HTTP-side limits of the tenant API, from {@code shardview.tenant} (documented in config/tenant.conf).
  * askTimeout: a request's deadline at its entity (past it the entity refuses to start it); replyGrace: how much
  * longer the route waits for the answer of a write that started in time; unreachableAskTimeout: how long any request
- * waits while a node of this region is unreachable ({@link io.shardview.http.RegionHealth}).
+ * waits while a node of this region is unreachable ({@link io.shardview.entity.RegionHealth}).
  */
 public record TenantHttpSettings(
         int batchMaxOps,

@@ -16,7 +16,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.circuit.budget.Budgets;
 import io.shardview.entity.fault.FailPoints;
-import io.shardview.entity.large.LargeMessages;
+import io.shardview.entity.tenant.TenantAsk;
+import io.shardview.entity.tenant.TenantIngress;
 import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.ApiError;
@@ -29,8 +30,8 @@ import io.shardview.http.TenantEndpoints;
 import io.shardview.http.auth.Auth;
 import io.shardview.http.auth.Principal;
 import io.shardview.http.changes.ChangeStreamRoute;
-import io.shardview.persistence.WrittenIds;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
@@ -38,8 +39,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -59,9 +58,25 @@ public final class TenantRoutes {
     private final ChangeStreamRoute changes;
     private final TenantIngress ingress;
     private final TenantBodyLimits bodyLimits;
+    private final WrittenIds writtenIds;
 
-    public TenantRoutes(ActorSystem<?> system, RouteMetrics metrics, TenantHttpSettings settings, ViewTopics topics) {
+    /**
+     * The persistence ids that wrote to the node's journal, sorted: which tenants exist, as the journal knows it (the
+     * node reads them from its journal plugin).
+     */
+    @FunctionalInterface
+    public interface WrittenIds {
+        CompletionStage<List<String>> list(java.time.Duration timeout);
+    }
+
+    public TenantRoutes(
+            ActorSystem<?> system,
+            RouteMetrics metrics,
+            TenantHttpSettings settings,
+            ViewTopics topics,
+            WrittenIds writtenIds) {
         this.system = system;
+        this.writtenIds = writtenIds;
         this.metrics = metrics;
         this.settings = settings;
         this.changes = new ChangeStreamRoute(
@@ -217,7 +232,7 @@ public final class TenantRoutes {
                 return complete(badRequest(e.getMessage()));
             }
             return reply(
-                    WrittenIds.list(system, settings.askTimeout()),
+                    writtenIds.list(settings.askTimeout()),
                     ids -> Json.response(StatusCodes.OK, TenantListing.of(ids, page, only)),
                     TenantEndpoints.Effect.READ);
         }));
@@ -406,18 +421,7 @@ public final class TenantRoutes {
             java.time.Duration timeout,
             java.time.Duration waitsFor,
             Function<ActorRef<R>, TenantProtocol.Command> message) {
-        EntityRef<TenantProtocol.Command> entity =
-                ClusterSharding.get(system).entityRefFor(TenantProtocol.ENTITY_KEY, tenant);
-        // While a node of this region is unreachable, a request for a tenant it held is lost: answered quickly (a
-        // read that waits for a version may wait that long on top).
-        return io.shardview.http.RegionHealth.cutShort(
-                system,
-                entity.ask(
-                        replyTo -> LargeMessages.viaSharding(
-                                system, entity, message.apply(replyTo), TenantProtocol.MessagePart::new),
-                        io.shardview.http.RegionHealth.timeout(
-                                system, timeout, settings.unreachableAskTimeout(), waitsFor)),
-                settings.unreachableAskTimeout().plus(waitsFor));
+        return TenantAsk.ask(system, tenant, timeout, waitsFor, settings.unreachableAskTimeout(), message);
     }
 
     private <R> Route reply(

@@ -168,7 +168,8 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         this.actor = actor;
         this.tenant = tenant;
         this.settings = settings;
-        TenantReplica replica = new TenantReplica(actor, tenant, regions, persistenceId().id());
+        TenantReplica replica =
+                new TenantReplica(actor, tenant, regions, persistenceId().id());
         this.context = new TenantContext(
                 actor, timers, tenant, settings, topics, replica, Effect(), () -> lastSequenceNumber(actor));
         this.reads = new TenantReads(context);

@@ -1,4 +1,4 @@
-package io.shardview.http;
+package io.shardview.entity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

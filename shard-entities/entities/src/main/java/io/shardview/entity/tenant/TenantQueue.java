@@ -1,13 +1,10 @@
-package io.shardview.http.tenant;
+package io.shardview.entity.tenant;
 
+import io.shardview.entity.RegionHealth;
 import io.shardview.entity.RetriedAsk;
-import io.shardview.entity.large.LargeMessages;
-import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.TenantProtocol.BatchRequest;
 import io.shardview.entity.tenant.TenantProtocol.IngestReply;
 import io.shardview.entity.tenant.TenantProtocol.IngestResults;
-import io.shardview.http.RegionHealth;
-import io.shardview.http.TenantEndpoints;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * One tenant's ingest queue on this node (see {@link TenantIngress}): at most one group of batches in flight to the
@@ -93,7 +89,7 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
                 || waited > settings.queueMaxWait().toNanos()) {
             // Shed at once rather than queue what would wait past its deadline: the client backs off.
             submit.reply()
-                    .completeExceptionally(new TenantEndpoints.Overloaded("tenant " + tenant + " has "
+                    .completeExceptionally(new TenantIngress.Overloaded("tenant " + tenant + " has "
                             + waiting.size() + " batches waiting on this node, the oldest for "
                             + waited / 1_000_000 + " ms"));
         } else {
@@ -149,20 +145,15 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
         }
         List<BatchRequest> batches = group.stream().map(Submit::batch).toList();
         inFlight = true;
-        var system = getContext().getSystem();
-        var entity = ClusterSharding.get(system).entityRefFor(TenantProtocol.ENTITY_KEY, tenant);
         getContext()
                 .pipeToSelf(
-                        RegionHealth.cutShort(
-                                system,
-                                entity.<IngestResults>ask(
-                                        replyTo -> LargeMessages.viaSharding(
-                                                system,
-                                                entity,
-                                                new TenantProtocol.IngestMany(batches, replyTo),
-                                                TenantProtocol.MessagePart::new),
-                                        timeout(group)),
-                                settings.unreachableAskTimeout()),
+                        TenantAsk.<IngestResults>ask(
+                                getContext().getSystem(),
+                                tenant,
+                                timeout(group),
+                                Duration.ZERO,
+                                settings.unreachableAskTimeout(),
+                                replyTo -> new TenantProtocol.IngestMany(batches, replyTo)),
                         (results, failure) -> new GroupDone(group, results, failure));
     }
 
@@ -180,6 +171,6 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
                 && settings.attemptTimeout().compareTo(timeout) < 0) {
             timeout = settings.attemptTimeout();
         }
-        return RegionHealth.timeout(getContext().getSystem(), timeout, settings.unreachableAskTimeout(), Duration.ZERO);
+        return timeout; // shorter while the region is degraded: see TenantAsk
     }
 }

@@ -1,4 +1,4 @@
-package io.shardview.http;
+package io.shardview.entity;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,0 +1,43 @@
+package io.shardview.entity.tenant;
+
+import io.shardview.entity.RegionHealth;
+import io.shardview.entity.large.LargeMessages;
+import io.shardview.entity.tenant.TenantProtocol.Command;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * How this node asks a tenant's entity: through sharding, in parts when the command is larger than a remoting frame,
+ * and answered quickly while a node of this region is unreachable ({@link RegionHealth}): a request for a tenant that
+ * node held is lost until the node is downed, so it fails after {@code unreachableTimeout} (plus what a read waits
+ * for a version) instead of the whole timeout.
+ */
+public final class TenantAsk {
+    private TenantAsk() {}
+
+    /**
+     * The tenant's answer to {@code message}, or a failure after {@code timeout}; {@code waitsFor} is how long the
+     * entity may hold the answer on purpose (a read waiting for a version).
+     */
+    public static <R> CompletionStage<R> ask(
+            ActorSystem<?> system,
+            String tenant,
+            Duration timeout,
+            Duration waitsFor,
+            Duration unreachableTimeout,
+            Function<ActorRef<R>, Command> message) {
+        EntityRef<Command> entity = ClusterSharding.get(system).entityRefFor(TenantProtocol.ENTITY_KEY, tenant);
+        return RegionHealth.cutShort(
+                system,
+                entity.ask(
+                        replyTo -> LargeMessages.viaSharding(
+                                system, entity, message.apply(replyTo), TenantProtocol.MessagePart::new),
+                        RegionHealth.timeout(system, timeout, unreachableTimeout, waitsFor)),
+                unreachableTimeout.plus(waitsFor));
+    }
+}
