@@ -7,7 +7,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import io.shardview.entity.RegionHealth;
 import io.shardview.entity.fault.InternalFailure;
-import io.shardview.entity.tenant.TenantIngress;
+import io.shardview.entity.tenant.IngestOverloaded;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -93,7 +93,7 @@ public final class TenantEndpoints {
                                 Map.of("request_id", internal.requestId()))
                         .toResponse());
             }
-            if (failure instanceof TenantIngress.Overloaded overloaded) {
+            if (failure instanceof IngestOverloaded overloaded) {
                 return complete(retryLater(new ApiError(
                         ErrorCode.OVERLOADED,
                         overloaded.getMessage() + "; nothing of the request was applied; retry",

@@ -30,13 +30,6 @@ import org.apache.pekko.actor.typed.Props;
  * deadline, since sending it again could apply it twice.
  */
 public final class TenantIngress {
-    /** The tenant's queue on this node is full: nothing of the batch was applied, and it may be sent again later. */
-    public static final class Overloaded extends RuntimeException {
-        public Overloaded(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private final ActorSystem<?> system;
     private final TenantQueue.Settings settings;
     private final ConcurrentHashMap<String, ActorRef<TenantQueue.Message>> tenants = new ConcurrentHashMap<>();
@@ -75,7 +68,7 @@ public final class TenantIngress {
                 unreachableAskTimeout);
     }
 
-    /** Submits one batch; completes with the entity's reply to it, or fails with {@link Overloaded} when the queue is full. */
+    /** Submits one batch; completes with the entity's reply to it, or fails with {@link IngestOverloaded} when the queue is full. */
     public CompletionStage<IngestReply> submit(String tenant, BatchRequest batch) {
         CompletableFuture<IngestReply> reply = new CompletableFuture<>();
         long now = System.nanoTime();

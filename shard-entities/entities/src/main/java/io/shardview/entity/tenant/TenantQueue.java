@@ -89,7 +89,7 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
                 || waited > settings.queueMaxWait().toNanos()) {
             // Shed at once rather than queue what would wait past its deadline: the client backs off.
             submit.reply()
-                    .completeExceptionally(new TenantIngress.Overloaded("tenant " + tenant + " has "
+                    .completeExceptionally(new IngestOverloaded("tenant " + tenant + " has "
                             + waiting.size() + " batches waiting on this node, the oldest for "
                             + waited / 1_000_000 + " ms"));
         } else {
