@@ -3,7 +3,7 @@ package io.shardview.http.metrics;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
 import io.shardview.metrics.index.Labels;
-import io.shardview.metrics.promql.BucketSeries;
+import io.shardview.metrics.promql.evaluation.BucketSeries;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

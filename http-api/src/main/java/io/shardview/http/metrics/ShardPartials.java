@@ -2,8 +2,8 @@ package io.shardview.http.metrics;
 
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.metrics.index.Labels;
-import io.shardview.metrics.promql.PartialAggregation;
-import io.shardview.metrics.promql.QueryException;
+import io.shardview.metrics.promql.evaluation.PartialAggregation;
+import io.shardview.metrics.promql.evaluation.QueryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

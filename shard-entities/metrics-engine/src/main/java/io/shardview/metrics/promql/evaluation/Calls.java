@@ -1,0 +1,342 @@
+package io.shardview.metrics.promql.evaluation;
+
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.promql.evaluation.Steps.Scalars;
+import io.shardview.metrics.promql.evaluation.Steps.Text;
+import io.shardview.metrics.promql.evaluation.Steps.Vectors;
+import io.shardview.metrics.promql.parser.Expr;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Function calls: those over ranges run {@link RangeFunctions} on each series' window; the rest work on the instant
+ * vector (or scalars) of each evaluation time. Functions that compute a new value drop the metric name; those that
+ * only relabel or reorder keep it.
+ */
+final class Calls {
+    private final Evaluator evaluator;
+
+    Calls(Evaluator evaluator) {
+        this.evaluator = evaluator;
+    }
+
+    Steps call(Expr.Call c, Grid grid) {
+        List<Expr> args = c.args();
+        String name = c.function();
+        RangeFunctions.Function overRange = RangeFunctions.named(name);
+        if (overRange != null) return overRange(c, overRange, grid);
+        DoubleUnaryOperator math = InstantFunctions.math(name);
+        if (math != null) return map(vector(args.get(0), grid), math, true);
+        return switch (name) {
+            case "time" -> times(grid);
+            case "pi" -> Evaluator.constant(Math.PI, grid);
+            case "vector" -> vectorOf(scalars(args.get(0), grid));
+            case "scalar" -> scalarOf(vector(args.get(0), grid));
+            case "timestamp" -> timestamp(args.get(0), grid);
+            case "absent" -> absent(vector(args.get(0), grid), args.get(0));
+            case "absent_over_time" -> absentOverTime(args.get(0), grid);
+            case "sort", "sort_desc" -> sort(vector(args.get(0), grid), name.equals("sort_desc"));
+            case "round", "clamp", "clamp_min", "clamp_max" -> withScalars(name, args, grid);
+            case "label_replace" -> labelReplace(args, grid);
+            case "label_join" -> labelJoin(args, grid);
+            case "histogram_quantile" -> HistogramQuantile.apply(
+                    scalars(args.get(0), grid).values(), vector(args.get(1), grid));
+            default -> {
+                DateFunction date = DateFunction.named(name);
+                if (date == null) throw new QueryException("function \"" + name + "\" is not supported");
+                Vectors input = args.isEmpty() ? vectorOf(times(grid)) : vector(args.get(0), grid);
+                yield map(input, date::of, true);
+            }
+        };
+    }
+
+    private Vectors overRange(Expr.Call c, RangeFunctions.Function function, Grid grid) {
+        boolean paramFirst = c.function().equals("quantile_over_time");
+        Expr rangeArg = c.args().get(paramFirst ? 1 : 0);
+        Expr paramArg = c.args().size() > 1 ? c.args().get(paramFirst ? 0 : 1) : null;
+        double[] params = paramArg == null
+                ? new double[grid.size()]
+                : scalars(paramArg, grid).values();
+        boolean keepName = c.function().equals("last_over_time");
+        Vectors fromRollups = new RollupWindows(evaluator).evaluate(c, grid, keepName);
+        if (fromRollups != null) return fromRollups;
+        RangeVector range = evaluator.rangeVector(rangeArg, grid);
+        List<Series> series = range.series();
+        int steps = grid.size();
+        long[] starts = new long[steps];
+        long[] ends = new long[steps];
+        for (int i = 0; i < steps; i++) {
+            starts[i] = range.windowStart(grid.time(i));
+            ends[i] = range.windowEnd(grid.time(i));
+        }
+        // Series by series, each one's points read once in order (its windows only move forward), then the steps put
+        // together: step by step over every series would touch every series' arrays at each step.
+        Labels[] labels = new Labels[series.size()]; // each series' output labels, made once, shared by every step
+        double[][] values = new double[series.size()][];
+        boolean[][] present = new boolean[series.size()][];
+        for (int k = 0; k < labels.length; k++) {
+            Series s = series.get(k);
+            labels[k] = keepName ? s.labels() : s.labels().withoutName();
+            long[] ts = s.timestamps();
+            int lo = 0;
+            int hi = 0;
+            for (int i = 0; i < steps; i++) {
+                while (lo < ts.length && ts[lo] < starts[i]) lo++;
+                if (hi < lo) hi = lo;
+                while (hi < ts.length && ts[hi] <= ends[i]) hi++;
+                if (hi <= lo) continue;
+                Double value = function.apply(
+                        new RangeFunctions.Window(
+                                ts, s.values(), lo, hi, starts[i], ends[i], range.rangeMillis(), grid.time(i)),
+                        params[i]);
+                if (value == null) continue;
+                if (values[k] == null) {
+                    values[k] = new double[steps];
+                    present[k] = new boolean[steps];
+                }
+                values[k][i] = value;
+                present[k][i] = true;
+            }
+            evaluator.checkDeadline();
+        }
+        return bySeries(labels, values, present, steps);
+    }
+
+    /**
+     * The vectors of a function computed series by series: series k has output labels {@code labels[k]} and, where
+     * {@code present[k][i]} (null: at no time), the value {@code values[k][i]} at time i.
+     */
+    Vectors bySeries(Labels[] labels, double[][] values, boolean[][] present, int steps) {
+        // Labels distinct across the series are distinct within every step: checked once, not at each step.
+        boolean distinct = new HashSet<>(List.of(labels)).size() == labels.length;
+        List<List<Sample>> out = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            List<Sample> step = new ArrayList<>();
+            for (int k = 0; k < labels.length; k++) {
+                if (present[k] != null && present[k][i]) step.add(new Sample(labels[k], values[k][i]));
+            }
+            out.add(distinct ? step : Evaluator.requireUniqueLabels(step));
+            evaluator.count(step.size());
+        }
+        return new Vectors(out);
+    }
+
+    private Vectors vector(Expr e, Grid grid) {
+        return (Vectors) evaluator.eval(e, grid);
+    }
+
+    private Scalars scalars(Expr e, Grid grid) {
+        return (Scalars) evaluator.eval(e, grid);
+    }
+
+    private String text(Expr e) {
+        return ((Text) evaluator.eval(e, Grid.at(0))).value();
+    }
+
+    /** Each sample's value through {@code f}, the name dropped when {@code dropName}. */
+    private static Vectors map(Vectors in, DoubleUnaryOperator f, boolean dropName) {
+        List<List<Sample>> steps = new ArrayList<>(in.steps().size());
+        for (List<Sample> step : in.steps()) {
+            List<Sample> out = new ArrayList<>(step.size());
+            for (Sample s : step) {
+                out.add(new Sample(dropName ? s.labels().withoutName() : s.labels(), f.applyAsDouble(s.value())));
+            }
+            steps.add(Evaluator.requireUniqueLabels(out));
+        }
+        return new Vectors(steps);
+    }
+
+    private static Scalars times(Grid grid) {
+        double[] values = new double[grid.size()];
+        for (int i = 0; i < values.length; i++) values[i] = grid.time(i) / 1000.0;
+        return new Scalars(values);
+    }
+
+    private static Vectors vectorOf(Scalars s) {
+        List<List<Sample>> steps = new ArrayList<>(s.values().length);
+        for (double v : s.values()) steps.add(List.of(new Sample(Labels.of(), v)));
+        return new Vectors(steps);
+    }
+
+    private static Scalars scalarOf(Vectors v) {
+        double[] values = new double[v.steps().size()];
+        for (int i = 0; i < values.length; i++) {
+            List<Sample> step = v.steps().get(i);
+            values[i] = step.size() == 1 ? step.get(0).value() : Double.NaN;
+        }
+        return new Scalars(values);
+    }
+
+    /** The time of each sample: of the point a selector found, else the evaluation time. */
+    private Vectors timestamp(Expr arg, Grid grid) {
+        Expr inner = Expr.unwrap(arg);
+        if (inner instanceof Expr.VectorSelector v) {
+            return map(evaluator.select(v, grid, true), x -> x, true);
+        }
+        Vectors in = vector(arg, grid);
+        List<List<Sample>> steps = new ArrayList<>();
+        for (int i = 0; i < in.steps().size(); i++) {
+            List<Sample> out = new ArrayList<>();
+            for (Sample s : in.steps().get(i)) out.add(new Sample(s.labels().withoutName(), grid.time(i) / 1000.0));
+            steps.add(Evaluator.requireUniqueLabels(out));
+        }
+        return new Vectors(steps);
+    }
+
+    /** 1 where the vector is empty, labelled with the selector's equality matchers. */
+    private static Vectors absent(Vectors in, Expr arg) {
+        Labels labels = absentLabels(arg);
+        List<List<Sample>> steps = new ArrayList<>();
+        for (List<Sample> step : in.steps()) {
+            steps.add(step.isEmpty() ? List.of(new Sample(labels, 1)) : List.of());
+        }
+        return new Vectors(steps);
+    }
+
+    private Vectors absentOverTime(Expr arg, Grid grid) {
+        RangeVector range = evaluator.rangeVector(arg, grid);
+        Labels labels = absentLabels(arg);
+        List<List<Sample>> steps = new ArrayList<>();
+        for (int i = 0; i < grid.size(); i++) {
+            long start = range.windowStart(grid.time(i));
+            long end = range.windowEnd(grid.time(i));
+            boolean any = false;
+            for (Series s : range.series()) {
+                if (RangeVector.afterLastAtOrBefore(s.timestamps(), end)
+                        > RangeVector.firstAtOrAfter(s.timestamps(), start)) {
+                    any = true;
+                    break;
+                }
+            }
+            steps.add(any ? List.of() : List.of(new Sample(labels, 1)));
+        }
+        return new Vectors(steps);
+    }
+
+    /**
+     * The labels absent() answers with: each label a selector matches with {@code =} once; a label matched by
+     * another matcher too, or twice, is left out (Prometheus's historic behaviour).
+     */
+    private static Labels absentLabels(Expr arg) {
+        List<Matcher> matchers;
+        if (arg instanceof Expr.VectorSelector v) matchers = v.matchers();
+        else if (arg instanceof Expr.MatrixSelector m) matchers = m.selector().matchers();
+        else return Labels.of();
+        java.util.Map<String, String> labels = new java.util.TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Matcher m : matchers) {
+            if (m.name().equals(Labels.METRIC_NAME)) continue;
+            if (m.type() == Matcher.Type.EQ && seen.add(m.name())) labels.put(m.name(), m.value());
+            else labels.remove(m.name());
+        }
+        return Labels.of(labels);
+    }
+
+    private static Vectors sort(Vectors in, boolean descending) {
+        Comparator<Sample> order = (x, y) -> {
+            boolean xNan = Double.isNaN(x.value());
+            boolean yNan = Double.isNaN(y.value());
+            if (xNan || yNan) return Boolean.compare(xNan, yNan);
+            return descending ? Double.compare(y.value(), x.value()) : Double.compare(x.value(), y.value());
+        };
+        List<List<Sample>> steps = new ArrayList<>();
+        for (List<Sample> step : in.steps()) {
+            List<Sample> sorted = new ArrayList<>(step);
+            sorted.sort(order);
+            steps.add(sorted);
+        }
+        return new Vectors(steps);
+    }
+
+    /** round, clamp, clamp_min and clamp_max, whose extra arguments are scalars per evaluation time. */
+    private Vectors withScalars(String name, List<Expr> args, Grid grid) {
+        Vectors in = vector(args.get(0), grid);
+        List<double[]> params = new ArrayList<>();
+        for (Expr arg : args.subList(1, args.size()))
+            params.add(scalars(arg, grid).values());
+        List<List<Sample>> steps = new ArrayList<>();
+        for (int i = 0; i < in.steps().size(); i++) {
+            final int step = i;
+            double[] p = params.stream().mapToDouble(values -> values[step]).toArray();
+            if (name.equals("clamp") && p[1] < p[0]) {
+                steps.add(List.of());
+                continue;
+            }
+            DoubleUnaryOperator f =
+                    switch (name) {
+                        case "round" -> v -> InstantFunctions.round(v, p.length == 0 ? 1 : p[0]);
+                        case "clamp" -> v -> InstantFunctions.goMax(p[0], InstantFunctions.goMin(p[1], v));
+                        case "clamp_min" -> v -> InstantFunctions.goMax(p[0], v);
+                        default -> v -> InstantFunctions.goMin(p[0], v);
+                    };
+            steps.add(map(new Vectors(List.of(in.steps().get(i))), f, true)
+                    .steps()
+                    .get(0));
+        }
+        return new Vectors(steps);
+    }
+
+    private Vectors labelReplace(List<Expr> args, Grid grid) {
+        LabelRewrite rewrite =
+                LabelRewrite.replace(text(args.get(1)), text(args.get(2)), text(args.get(3)), text(args.get(4)));
+        return relabel(vector(args.get(0), grid), rewrite);
+    }
+
+    private Vectors labelJoin(List<Expr> args, Grid grid) {
+        List<String> sources = new ArrayList<>();
+        for (Expr arg : args.subList(3, args.size())) sources.add(text(arg));
+        LabelRewrite rewrite = LabelRewrite.join(text(args.get(1)), text(args.get(2)), sources);
+        return relabel(vector(args.get(0), grid), rewrite);
+    }
+
+    private static Vectors relabel(Vectors in, LabelRewrite rewrite) {
+        List<List<Sample>> steps = new ArrayList<>();
+        for (List<Sample> step : in.steps()) {
+            List<Sample> out = new ArrayList<>(step.size());
+            for (Sample s : step) out.add(new Sample(rewrite.apply(s.labels()), s.value()));
+            steps.add(Evaluator.requireUniqueLabels(out));
+        }
+        return new Vectors(steps);
+    }
+
+    /** Whether {@code name} is one of the date functions (hour, minute, day_of_week, ...). */
+    static boolean isDateFunction(String name) {
+        return DateFunction.named(name) != null;
+    }
+
+    /** The date functions: a sample's value read as unix seconds, in UTC. */
+    private enum DateFunction {
+        DAY_OF_MONTH,
+        DAY_OF_WEEK,
+        DAY_OF_YEAR,
+        DAYS_IN_MONTH,
+        HOUR,
+        MINUTE,
+        MONTH,
+        YEAR;
+
+        static DateFunction named(String name) {
+            for (DateFunction f : values()) if (f.name().equalsIgnoreCase(name)) return f;
+            return null;
+        }
+
+        double of(double seconds) {
+            GoTime t = GoTime.of(seconds);
+            return switch (this) {
+                case DAY_OF_MONTH -> t.dayOfMonth();
+                case DAY_OF_WEEK -> t.dayOfWeek();
+                case DAY_OF_YEAR -> t.dayOfYear();
+                case DAYS_IN_MONTH -> t.daysInMonth();
+                case HOUR -> t.hour();
+                case MINUTE -> t.minute();
+                case MONTH -> t.month();
+                case YEAR -> t.year();
+            };
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.shardview.metrics.promql.evaluation;
+
+import java.math.BigDecimal;
+
+/**
+ * Numbers as Prometheus writes them in results and in count_values' labels (Go's {@code FormatFloat(v, 'f', -1, 64)}):
+ * the shortest decimal that reads back as the same double, never in exponent form; {@code NaN}, {@code +Inf},
+ * {@code -Inf}.
+ */
+public final class FloatFormat {
+    private FloatFormat() {}
+
+    /** {@code value} in Prometheus's notation. */
+    public static String format(double value) {
+        if (Double.isNaN(value)) return "NaN";
+        if (value == Double.POSITIVE_INFINITY) return "+Inf";
+        if (value == Double.NEGATIVE_INFINITY) return "-Inf";
+        if (value == 0) return 1 / value < 0 ? "-0" : "0";
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) return Long.toString((long) value);
+        String plain =
+                new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
+        return plain;
+    }
+
+    /** A time in milliseconds as Prometheus writes it: seconds, with the milliseconds as a fraction when not 0. */
+    public static String seconds(long millis) {
+        long seconds = Math.floorDiv(millis, 1000);
+        long fraction = Math.floorMod(millis, 1000);
+        if (fraction == 0) return Long.toString(seconds);
+        String digits = String.format("%03d", fraction);
+        while (digits.endsWith("0")) digits = digits.substring(0, digits.length() - 1);
+        return seconds + "." + digits;
+    }
+}

@@ -1,0 +1,104 @@
+package io.shardview.metrics.promql.evaluation;
+
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.promql.evaluation.Steps.Vectors;
+import io.shardview.metrics.promql.parser.Expr;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An aggregation computed in two steps ({@link Pushdown}): each shard folds its own series into one partial per group
+ * and evaluation time, and the serving node folds the shards' partials. sum adds, min and max compare (a NaN gives way
+ * to any number, as in one pass), count and group count; avg keeps Prometheus's running mean per shard (no overflow
+ * where a sum would) and merges two means weighted by their counts, with Prometheus's infinities: a NaN anywhere is
+ * NaN, infinities of both signs NaN, of one sign that infinity. Only the order of the additions differs from one pass
+ * over all series, and with it, at most, the last bits of a sum or mean.
+ */
+public final class PartialAggregation {
+    private PartialAggregation() {}
+
+    /**
+     * One group's partial: at each evaluation time, how many series had a value ({@code counts}, 0 where none) and
+     * their sum, min or max ({@code values}; unused for count and group).
+     */
+    public record Group(Labels labels, double[] values, long[] counts) {}
+
+    /** Folds the vectors of {@code a}'s expression at every time into partials per group. */
+    static List<Group> fold(Expr.Aggregate a, Vectors input) {
+        Set<String> grouping = Aggregation.grouping(a);
+        int steps = input.steps().size();
+        Map<Labels, Group> groups = new LinkedHashMap<>();
+        // A series' labels are one object at every step: its group is looked up by identity after the first.
+        Map<Labels, Group> bySeries = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < steps; i++) {
+            for (Sample s : input.steps().get(i)) {
+                Group g = bySeries.get(s.labels());
+                if (g == null) {
+                    Labels key = Aggregation.groupKey(s.labels(), a, grouping, null);
+                    g = groups.computeIfAbsent(key, k -> new Group(k, new double[steps], new long[steps]));
+                    bySeries.put(s.labels(), g);
+                }
+                add(a.op(), g, i, s.value(), 1);
+            }
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    /** The aggregation's vectors from every shard's partials. */
+    static Vectors merge(Expr.Aggregate a, List<List<Group>> shards, int steps) {
+        Map<Labels, Group> groups = new LinkedHashMap<>();
+        for (List<Group> shard : shards) {
+            for (Group part : shard) {
+                Group g = groups.computeIfAbsent(part.labels(), k -> new Group(k, new double[steps], new long[steps]));
+                for (int i = 0; i < steps; i++) {
+                    if (part.counts()[i] > 0) add(a.op(), g, i, part.values()[i], part.counts()[i]);
+                }
+            }
+        }
+        List<List<Sample>> out = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            List<Sample> step = new ArrayList<>();
+            for (Group g : groups.values()) {
+                if (g.counts()[i] == 0) continue;
+                double value =
+                        switch (a.op()) {
+                            case "count" -> g.counts()[i];
+                            case "group" -> 1;
+                            default -> g.values()[i];
+                        };
+                step.add(new Sample(g.labels(), value));
+            }
+            out.add(step);
+        }
+        return new Vectors(out);
+    }
+
+    /** The mean of a mean {@code a} of {@code n} values and a mean {@code b} of {@code m} more, as one pass gives it. */
+    private static double mean(double a, long n, double b, long m) {
+        if (Double.isNaN(a) || Double.isNaN(b)) return Double.NaN;
+        if (Double.isInfinite(a) || Double.isInfinite(b)) {
+            if (Double.isInfinite(a) && Double.isInfinite(b) && (a > 0) != (b > 0)) return Double.NaN;
+            return Double.isInfinite(a) ? a : b;
+        }
+        double w = (double) m / (n + m); // at most 1: the terms below cannot overflow where the values do not
+        return a + b * w - a * w;
+    }
+
+    /** Folds {@code count} series whose sum, min or max (or mean) is {@code v} into group g at time i. */
+    private static void add(String op, Group g, int i, double v, long count) {
+        boolean first = g.counts()[i] == 0;
+        long before = g.counts()[i];
+        g.counts()[i] += count;
+        double current = g.values()[i];
+        g.values()[i] = switch (op) {
+            case "sum" -> first ? v : current + v;
+            case "avg" -> first ? v : mean(current, before, v, count);
+            case "min" -> first || v < current || Double.isNaN(current) ? v : current;
+            case "max" -> first || v > current || Double.isNaN(current) ? v : current;
+            default -> 0; // count, group: the counts are enough
+        };
+    }
+}

@@ -1,0 +1,222 @@
+package io.shardview.metrics.promql.evaluation;
+
+import java.util.Arrays;
+
+/**
+ * The functions over a range vector, each computing one series' value from its points in one window, as Prometheus 2
+ * computes them: rate and friends extrapolate to the window's edges, irate and idelta read the last two points, the
+ * {@code *_over_time} family aggregates the window. A function answers null where Prometheus gives no sample (too
+ * few points).
+ */
+final class RangeFunctions {
+    private RangeFunctions() {}
+
+    /** One series' points in one window: indexes [lo, hi) of its arrays, within [start, end]. */
+    record Window(long[] times, double[] values, int lo, int hi, long start, long end, long range, long evalTime) {
+        int count() {
+            return hi - lo;
+        }
+    }
+
+    /** A function of a window and, for quantile_over_time and predict_linear, a scalar parameter. */
+    @FunctionalInterface
+    interface Function {
+        Double apply(Window w, double param);
+    }
+
+    /** The function named {@code name}, or null if it is not a function over ranges. */
+    static Function named(String name) {
+        return switch (name) {
+            case "rate" -> (w, p) -> extrapolated(w, true, true);
+            case "increase" -> (w, p) -> extrapolated(w, true, false);
+            case "delta" -> (w, p) -> extrapolated(w, false, false);
+            case "irate" -> (w, p) -> lastTwo(w, true);
+            case "idelta" -> (w, p) -> lastTwo(w, false);
+            case "deriv" -> (w, p) -> w.count() < 2 ? null : regression(w, w.times()[w.lo()])[0];
+            case "predict_linear" -> RangeFunctions::predictLinear;
+            case "changes" -> (w, p) -> changes(w);
+            case "resets" -> (w, p) -> resets(w);
+            case "avg_over_time" -> (w, p) -> average(w);
+            case "sum_over_time" -> (w, p) -> sum(w);
+            case "count_over_time" -> (w, p) -> (double) w.count();
+            case "min_over_time" -> (w, p) -> extreme(w, false);
+            case "max_over_time" -> (w, p) -> extreme(w, true);
+            case "last_over_time" -> (w, p) -> w.values()[w.hi() - 1];
+            case "present_over_time" -> (w, p) -> 1.0;
+            case "quantile_over_time" -> (w, p) ->
+                    Aggregation.quantile(p, Arrays.copyOfRange(w.values(), w.lo(), w.hi()));
+            case "stddev_over_time" -> (w, p) -> Math.sqrt(variance(w));
+            case "stdvar_over_time" -> (w, p) -> variance(w);
+            default -> null;
+        };
+    }
+
+    /**
+     * rate, increase and delta: the change over the window (counter resets added back for counters), extrapolated to
+     * the window's edges unless the first or last point is further from its edge than 1.1 average intervals (then
+     * half an interval), and for counters never to before the value would have been zero.
+     */
+    private static Double extrapolated(Window w, boolean counter, boolean perSecond) {
+        if (w.count() < 2) return null;
+        double[] v = w.values();
+        long[] t = w.times();
+        double first = v[w.lo()];
+        double result = v[w.hi() - 1] - first;
+        if (counter) {
+            double previous = 0;
+            for (int i = w.lo(); i < w.hi(); i++) {
+                if (v[i] < previous) result += previous;
+                previous = v[i];
+            }
+        }
+        return extrapolate(
+                result, first, t[w.lo()], t[w.hi() - 1], w.count(), w.start(), w.end(), w.range(), counter, perSecond);
+    }
+
+    /**
+     * The extrapolation of rate, increase and delta: {@code change} over the {@code count} points from
+     * {@code firstMillis} (value {@code first}) to {@code lastMillis}, in the window [start, end] of {@code range}.
+     */
+    static double extrapolate(
+            double change,
+            double first,
+            long firstMillis,
+            long lastMillis,
+            long count,
+            long start,
+            long end,
+            long range,
+            boolean counter,
+            boolean perSecond) {
+        double result = change;
+        double toStart = (firstMillis - start) / 1000.0;
+        double toEnd = (end - lastMillis) / 1000.0;
+        double sampled = (lastMillis - firstMillis) / 1000.0;
+        double averageInterval = sampled / (count - 1);
+        if (counter && result > 0 && first >= 0) {
+            double toZero = sampled * (first / result);
+            if (toZero < toStart) toStart = toZero;
+        }
+        double threshold = averageInterval * 1.1;
+        double interval = sampled;
+        interval += toStart < threshold ? toStart : averageInterval / 2;
+        interval += toEnd < threshold ? toEnd : averageInterval / 2;
+        result = result * (interval / sampled);
+        if (perSecond) result = result / (range / 1000.0);
+        return result;
+    }
+
+    /** irate and idelta: from the last two points; irate takes a drop as a counter reset. */
+    private static Double lastTwo(Window w, boolean perSecond) {
+        if (w.count() < 2) return null;
+        int last = w.hi() - 1;
+        double value = w.values()[last] - w.values()[last - 1];
+        if (perSecond && w.values()[last] < w.values()[last - 1]) value = w.values()[last];
+        long interval = w.times()[last] - w.times()[last - 1];
+        if (interval == 0) return null;
+        if (perSecond) value = value / (interval / 1000.0);
+        return value;
+    }
+
+    private static Double predictLinear(Window w, double seconds) {
+        if (w.count() < 2) return null;
+        double[] fit = regression(w, w.evalTime());
+        return fit[1] + fit[0] * seconds;
+    }
+
+    /**
+     * Least-squares slope (per second) and intercept at {@code interceptTime}; a constant series has slope 0 (NaN
+     * when its value is infinite).
+     */
+    static double[] regression(Window w, long interceptTime) {
+        double n = 0;
+        double sumX = 0;
+        double sumY = 0;
+        double sumXY = 0;
+        double sumX2 = 0;
+        double initial = w.values()[w.lo()];
+        boolean constant = true;
+        for (int i = w.lo(); i < w.hi(); i++) {
+            double y = w.values()[i];
+            if (constant && i > w.lo() && y != initial) constant = false;
+            n += 1;
+            double x = (w.times()[i] - interceptTime) / 1000.0;
+            sumX += x;
+            sumY += y;
+            sumXY += x * y;
+            sumX2 += x * x;
+        }
+        if (constant) {
+            return Double.isInfinite(initial) ? new double[] {Double.NaN, Double.NaN} : new double[] {0, initial};
+        }
+        double covXY = sumXY - sumX * sumY / n;
+        double varX = sumX2 - sumX * sumX / n;
+        double slope = covXY / varX;
+        return new double[] {slope, sumY / n - slope * sumX / n};
+    }
+
+    private static Double changes(Window w) {
+        double changes = 0;
+        for (int i = w.lo() + 1; i < w.hi(); i++) {
+            double current = w.values()[i];
+            double previous = w.values()[i - 1];
+            if (current != previous && !(Double.isNaN(current) && Double.isNaN(previous))) changes++;
+        }
+        return changes;
+    }
+
+    private static Double resets(Window w) {
+        double resets = 0;
+        for (int i = w.lo() + 1; i < w.hi(); i++) {
+            if (w.values()[i] < w.values()[i - 1]) resets++;
+        }
+        return resets;
+    }
+
+    /** The mean, kept as a running mean so that large values do not overflow; infinities stay infinite. */
+    private static Double average(Window w) {
+        double mean = 0;
+        double count = 0;
+        for (int i = w.lo(); i < w.hi(); i++) {
+            double v = w.values()[i];
+            count++;
+            if (Double.isInfinite(mean)) {
+                if (Double.isInfinite(v) && (mean > 0) == (v > 0)) continue;
+                if (!Double.isInfinite(v) && !Double.isNaN(v)) continue;
+            }
+            mean += v / count - mean / count;
+        }
+        return mean;
+    }
+
+    private static Double sum(Window w) {
+        double sum = 0;
+        for (int i = w.lo(); i < w.hi(); i++) sum += w.values()[i];
+        return sum;
+    }
+
+    /** min or max; a NaN gives way to any number. */
+    private static Double extreme(Window w, boolean max) {
+        double result = w.values()[w.lo()];
+        for (int i = w.lo() + 1; i < w.hi(); i++) {
+            double v = w.values()[i];
+            if ((max ? v > result : v < result) || Double.isNaN(result)) result = v;
+        }
+        return result;
+    }
+
+    /** Population variance by Welford's method. */
+    private static double variance(Window w) {
+        double count = 0;
+        double mean = 0;
+        double aux = 0;
+        for (int i = w.lo(); i < w.hi(); i++) {
+            double v = w.values()[i];
+            count++;
+            double delta = v - mean;
+            mean += delta / count;
+            aux += delta * (v - mean);
+        }
+        return aux / count;
+    }
+}
