@@ -104,4 +104,15 @@ public final class Matcher {
     public String toString() {
         return name + type.symbol + '"' + value + '"';
     }
+
+    /** Matchers are equal when they have the same operator, label and value (the pattern follows from them). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Matcher m && type == m.type && name.equals(m.name) && value.equals(m.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return (type.hashCode() * 31 + name.hashCode()) * 31 + value.hashCode();
+    }
 }
