@@ -42,7 +42,7 @@ public final class InnerJoin implements Operator {
                     work.checkEvery(pairs.size());
                 });
         });
-        index(inputs[0], leftKeys, left, 1);
+        left.add(inputs[0], leftKeys, 1);
         try {
             inputs[1].forEach((r, v) -> {
                 Row key = rightKeys.keyOf(r);
@@ -53,10 +53,10 @@ public final class InnerJoin implements Operator {
                     });
             });
         } catch (RuntimeException e) {
-            index(inputs[0], leftKeys, left, -1);
+            left.add(inputs[0], leftKeys, -1);
             throw e;
         }
-        index(inputs[1], rightKeys, right, 1);
+        right.add(inputs[1], rightKeys, 1);
         return residual == null ? pairs : matching(pairs, residual, () -> undo(inputs));
     }
 
@@ -91,16 +91,8 @@ public final class InnerJoin implements Operator {
 
     @Override
     public void undo(ZSet[] inputs) {
-        index(inputs[0], leftKeys, left, -1);
-        index(inputs[1], rightKeys, right, -1);
-    }
-
-    /** Adds sign times a delta to one side's index. */
-    static void index(ZSet delta, JoinKeys keys, JoinIndex index, int sign) {
-        delta.forEach((row, w) -> {
-            Row key = keys.keyOf(row);
-            if (key != null) index.add(key, row, sign * w);
-        });
+        left.add(inputs[0], leftKeys, -1);
+        right.add(inputs[1], rightKeys, -1);
     }
 
     /** Whether a left row matches a right row of the same key (the residual holds). */

@@ -42,6 +42,14 @@ final class JoinIndex {
         if (keyRows.isEmpty()) byKey.remove(key);
     }
 
+    /** Adds sign times a delta of an input, each row under its key (a row whose key is null matches nothing). */
+    void add(ZSet delta, JoinKeys keys, int sign) {
+        delta.forEach((row, w) -> {
+            Row key = keys.keyOf(row);
+            if (key != null) add(key, row, sign * w);
+        });
+    }
+
     /** The distinct rows held. */
     long rows() {
         return rows;
