@@ -109,11 +109,6 @@ final class JoinIndex {
 
     // The state of a two-input operator is its two arrangements, left then right.
 
-    static void writeBoth(DataOutput out, JoinIndex left, JoinIndex right) throws IOException {
-        left.write(out);
-        right.write(out);
-    }
-
     static StateImage imageOfBoth(JoinIndex left, JoinIndex right) {
         return StateImage.inOrder(left.image(), right.image());
     }
