@@ -1,15 +1,12 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.RowCodec;
-import io.shardview.circuit.data.Weights;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.data.ZSetImage;
 import io.shardview.circuit.error.EvaluationException;
 import io.shardview.circuit.pg.Values;
 import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.util.function.BiConsumer;
 
@@ -28,10 +25,7 @@ import java.util.function.BiConsumer;
  *
  * <p>State: each side's rows by key, and each side's rows whose computed value failed.
  */
-public final class ComputedJoin implements Operator {
-    private final Side left;
-    private final Side right;
-    private final Expr residual;
+public final class ComputedJoin extends IndexedJoin<ComputedJoin.Computed> {
 
     /**
      * plain: the key columns; computed: the values compared with '=', the i-th of the left with the i-th of the
@@ -44,67 +38,10 @@ public final class ComputedJoin implements Operator {
             Expr[] rightComputed,
             boolean[] asBpchar,
             Expr residual) {
-        this.left = new Side(leftPlain, leftComputed, asBpchar);
-        this.right = new Side(rightPlain, rightComputed, asBpchar);
-        this.residual = residual;
-    }
-
-    @Override
-    public ZSet step(ZSet[] inputs) {
-        return step(inputs, Work.unlimited());
-    }
-
-    @Override
-    public ZSet step(ZSet[] inputs, Work work) {
-        ZSet pairs = new ZSet();
-        inputs[0].forEach((l, w) -> right.forEachMatch(left, l, (r, v) -> {
-            pairs.add(l.concat(r), Weights.product(w, v));
-            work.checkEvery(pairs.size());
-        }));
-        left.add(inputs[0], 1);
-        try {
-            inputs[1].forEach((r, v) -> left.forEachMatch(right, r, (l, w) -> {
-                pairs.add(l.concat(r), Weights.product(w, v));
-                work.checkEvery(pairs.size());
-            }));
-        } catch (RuntimeException e) {
-            left.add(inputs[0], -1);
-            throw e;
-        }
-        right.add(inputs[1], 1);
-        return InnerJoin.matching(pairs, residual, () -> undo(inputs));
-    }
-
-    @Override
-    public long stateRows() {
-        return left.rows.rows() + left.failed.size() + right.rows.rows() + right.failed.size();
-    }
-
-    @Override
-    public long stateBytes() {
-        return left.rows.bytes() + right.rows.bytes() + (left.failed.size() + right.failed.size()) * ENTRY_BYTES;
-    }
-
-    @Override
-    public void undo(ZSet[] inputs) {
-        left.add(inputs[0], -1);
-        right.add(inputs[1], -1);
-    }
-
-    @Override
-    public void writeState(DataOutput out) throws IOException {
-        stateImage().write(out);
-    }
-
-    @Override
-    public StateImage stateImage() {
-        return StateImage.inOrder(left.image(), right.image());
-    }
-
-    @Override
-    public void readState(DataInput in) throws IOException {
-        left.read(in);
-        right.read(in);
+        super(
+                new Computed(leftPlain, leftComputed, asBpchar),
+                new Computed(rightPlain, rightComputed, asBpchar),
+                residual);
     }
 
     /**
@@ -119,14 +56,14 @@ public final class ComputedJoin implements Operator {
      * One input: its rows indexed by their whole key (also those with a NULL value, which no key finds but a
      * failed row of the other side meets), and apart those whose computed value failed.
      */
-    private static final class Side {
+    static final class Computed implements IndexedJoin.Side<Computed> {
         private final JoinKeys plain;
         private final Expr[] computed;
         private final boolean[] asBpchar;
-        private final JoinIndex rows = new JoinIndex();
+        private final JoinIndex indexed = new JoinIndex();
         private ZSet failed = new ZSet();
 
-        Side(JoinKeys plain, Expr[] computed, boolean[] asBpchar) {
+        Computed(JoinKeys plain, Expr[] computed, boolean[] asBpchar) {
             this.plain = plain;
             this.computed = computed;
             this.asBpchar = asBpchar;
@@ -155,15 +92,16 @@ public final class ComputedJoin implements Operator {
          * Each row of this side that a row of the other side meets: the rows of its key, or all rows of its plain
          * key if its value failed, and the failed rows of its plain key.
          */
-        void forEachMatch(Side other, Row row, BiConsumer<Row, Long> action) {
+        @Override
+        public void forEachMeeting(Computed other, Row row, BiConsumer<Row, Long> action) {
             Key key = other.keyOf(row);
             if (key.plain() == null) return;
             if (key.failed()) {
-                rows.forEach((k, matching) -> {
+                indexed.forEach((k, matching) -> {
                     if (startsWith(k, key.plain())) matching.forEach(action);
                 });
             } else if (!key.withNull()) {
-                rows.get(key.full()).forEach(action);
+                indexed.get(key.full()).forEach(action);
             }
             failed.forEach((r, w) -> {
                 if (plain.keyOf(r).equals(key.plain())) action.accept(r, w);
@@ -177,23 +115,38 @@ public final class ComputedJoin implements Operator {
             return true;
         }
 
-        void add(ZSet delta, int sign) {
+        @Override
+        public void add(ZSet delta, int sign) {
             delta.forEach((row, w) -> {
                 Key key = keyOf(row);
                 if (key.failed()) {
                     failed.add(row, sign * w);
                 } else if (key.plain() != null) {
-                    rows.add(key.full(), row, sign * w);
+                    indexed.add(key.full(), row, sign * w);
                 }
             });
         }
 
-        StateImage image() {
-            return StateImage.inOrder(rows.image(), ZSetImage.of(failed)::write);
+        @Override
+        public long rows() {
+            return indexed.rows() + failed.size();
         }
 
-        void read(DataInput in) throws IOException {
-            rows.read(in);
+        /** The failed rows at {@link Operator#ENTRY_BYTES} each: they are not weighed one by one. */
+        @Override
+        public long bytes() {
+            return indexed.bytes() + failed.size() * ENTRY_BYTES;
+        }
+
+        /** The indexed rows, then the failed ones. */
+        @Override
+        public StateImage image() {
+            return StateImage.inOrder(indexed.image(), ZSetImage.of(failed)::write);
+        }
+
+        @Override
+        public void read(DataInput in) throws IOException {
+            indexed.read(in);
             failed = RowCodec.readZSet(in);
         }
     }

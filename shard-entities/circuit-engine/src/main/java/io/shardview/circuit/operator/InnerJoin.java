@@ -1,106 +1,22 @@
 package io.shardview.circuit.operator;
 
-import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.data.Row;
-import io.shardview.circuit.data.Weights;
 import io.shardview.circuit.data.ZSet;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.function.BiConsumer;
 
 /**
  * Inner equi-join with an optional residual condition. On deltas: d(L join R) = dL join R + (L + dL)
- * join dR, so a step costs the delta times the matching rows. State: both inputs indexed by key.
+ * join dR, so a step costs the delta times the matching rows (the step of {@link IndexedJoin}). State: both
+ * inputs indexed by key.
  */
-public final class InnerJoin implements Operator {
-    final JoinKeys leftKeys;
-    final JoinKeys rightKeys;
-    final Expr residual;
-    final JoinIndex left = new JoinIndex();
-    final JoinIndex right = new JoinIndex();
+public final class InnerJoin extends IndexedJoin<InnerJoin.Keyed> {
 
     /** residual may be null; it sees the left columns followed by the right columns. */
     public InnerJoin(JoinKeys leftKeys, JoinKeys rightKeys, Expr residual) {
-        this.leftKeys = leftKeys;
-        this.rightKeys = rightKeys;
-        this.residual = residual;
-    }
-
-    @Override
-    public ZSet step(ZSet[] inputs) {
-        return step(inputs, Work.unlimited());
-    }
-
-    @Override
-    public ZSet step(ZSet[] inputs, Work work) {
-        ZSet pairs = new ZSet();
-        inputs[0].forEach((l, w) -> {
-            Row key = leftKeys.keyOf(l);
-            if (key != null)
-                right.get(key).forEach((r, v) -> {
-                    pairs.add(l.concat(r), Weights.product(w, v));
-                    work.checkEvery(pairs.size());
-                });
-        });
-        index(inputs[0], leftKeys, left, 1);
-        try {
-            inputs[1].forEach((r, v) -> {
-                Row key = rightKeys.keyOf(r);
-                if (key != null)
-                    left.get(key).forEach((l, w) -> {
-                        pairs.add(l.concat(r), Weights.product(w, v));
-                        work.checkEvery(pairs.size());
-                    });
-            });
-        } catch (RuntimeException e) {
-            index(inputs[0], leftKeys, left, -1);
-            throw e;
-        }
-        index(inputs[1], rightKeys, right, 1);
-        return residual == null ? pairs : matching(pairs, residual, () -> undo(inputs));
-    }
-
-    @Override
-    public long stateRows() {
-        return left.rows() + right.rows();
-    }
-
-    @Override
-    public long stateBytes() {
-        return left.bytes() + right.bytes();
-    }
-
-    /**
-     * The pairs whose residual holds; if it fails, undo runs (leaving the join's state as before the step) and
-     * the failure propagates. It is tested only once the pairs are consolidated: a pair of a row inserted and a
-     * row deleted in the same step cancels out, and is in neither the old nor the new join, so evaluating it
-     * could raise an error that PostgreSQL never sees.
-     */
-    static ZSet matching(ZSet pairs, Expr residual, Runnable undo) {
-        try {
-            ZSet out = new ZSet(pairs.size());
-            pairs.forEach((joined, w) -> {
-                if (residual.test(joined)) out.add(joined, w);
-            });
-            return out;
-        } catch (RuntimeException e) {
-            undo.run();
-            throw e;
-        }
-    }
-
-    @Override
-    public void undo(ZSet[] inputs) {
-        index(inputs[0], leftKeys, left, -1);
-        index(inputs[1], rightKeys, right, -1);
-    }
-
-    /** Adds sign times a delta to one side's index. */
-    static void index(ZSet delta, JoinKeys keys, JoinIndex index, int sign) {
-        delta.forEach((row, w) -> {
-            Row key = keys.keyOf(row);
-            if (key != null) index.add(key, row, sign * w);
-        });
+        super(new Keyed(leftKeys), new Keyed(rightKeys), residual);
     }
 
     /** Whether a left row matches a right row of the same key (the residual holds). */
@@ -108,18 +24,49 @@ public final class InnerJoin implements Operator {
         return residual == null || residual.test(l.concat(r));
     }
 
-    @Override
-    public void writeState(DataOutput out) throws IOException {
-        JoinIndex.writeBoth(out, left, right);
-    }
+    /** One input's rows hashed by its key columns; a row of the other input meets the rows of its key. */
+    static final class Keyed implements IndexedJoin.Side<Keyed> {
+        final JoinKeys keys;
+        final JoinIndex index = new JoinIndex();
 
-    @Override
-    public StateImage stateImage() {
-        return JoinIndex.imageOfBoth(left, right);
-    }
+        Keyed(JoinKeys keys) {
+            this.keys = keys;
+        }
 
-    @Override
-    public void readState(DataInput in) throws IOException {
-        JoinIndex.readBoth(in, left, right);
+        @Override
+        public void add(ZSet delta, int sign) {
+            index.add(delta, keys, sign);
+        }
+
+        @Override
+        public void forEachMeeting(Keyed other, Row row, BiConsumer<Row, Long> action) {
+            Row key = other.keys.keyOf(row);
+            if (key != null) index.get(key).forEach(action);
+        }
+
+        @Override
+        public long rows() {
+            return index.rows();
+        }
+
+        @Override
+        public long bytes() {
+            return index.bytes();
+        }
+
+        @Override
+        public StateImage image() {
+            return index.image();
+        }
+
+        @Override
+        public void write(DataOutput out) throws IOException {
+            index.write(out);
+        }
+
+        @Override
+        public void read(DataInput in) throws IOException {
+            index.read(in);
+        }
     }
 }

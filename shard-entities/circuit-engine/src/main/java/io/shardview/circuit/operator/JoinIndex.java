@@ -42,6 +42,14 @@ final class JoinIndex {
         if (keyRows.isEmpty()) byKey.remove(key);
     }
 
+    /** Adds sign times a delta of an input, each row under its key (a row whose key is null matches nothing). */
+    void add(ZSet delta, JoinKeys keys, int sign) {
+        delta.forEach((row, w) -> {
+            Row key = keys.keyOf(row);
+            if (key != null) add(key, row, sign * w);
+        });
+    }
+
     /** The distinct rows held. */
     long rows() {
         return rows;
@@ -100,11 +108,6 @@ final class JoinIndex {
     }
 
     // The state of a two-input operator is its two arrangements, left then right.
-
-    static void writeBoth(DataOutput out, JoinIndex left, JoinIndex right) throws IOException {
-        left.write(out);
-        right.write(out);
-    }
 
     static StateImage imageOfBoth(JoinIndex left, JoinIndex right) {
         return StateImage.inOrder(left.image(), right.image());

@@ -34,12 +34,12 @@ public final class LeftJoin implements Operator {
         Set<Row> touched = new HashSet<>();
         ZSet out = new ZSet();
         inputs[0].forEach((l, w) -> {
-            Row key = inner.leftKeys.keyOf(l);
+            Row key = inner.left.keys.keyOf(l);
             if (key == null) out.add(l.padNulls(rightWidth), w);
             else touched.add(key);
         });
         inputs[1].forEach((r, v) -> {
-            Row key = inner.rightKeys.keyOf(r);
+            Row key = inner.right.keys.keyOf(r);
             if (key != null) touched.add(key);
         });
         for (Row key : touched) {
@@ -74,9 +74,9 @@ public final class LeftJoin implements Operator {
 
     /** Adds sign times the padded (unmatched) left rows of one key. */
     private void padded(Row key, ZSet out, int sign) {
-        ZSet rights = inner.right.get(key);
+        ZSet rights = inner.right.index.get(key);
         if (inner.residual == null && !rights.isEmpty()) return;
-        inner.left.get(key).forEach((l, w) -> {
+        inner.left.index.get(key).forEach((l, w) -> {
             if (!hasMatch(l, rights)) out.add(l.padNulls(rightWidth), sign * w);
         });
     }

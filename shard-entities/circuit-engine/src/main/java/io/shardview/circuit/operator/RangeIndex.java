@@ -7,7 +7,6 @@ import io.shardview.circuit.data.ZSetImage;
 import io.shardview.circuit.error.EvaluationException;
 import io.shardview.circuit.pg.Values;
 import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,15 +15,19 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * An arrangement of one join input hashed by join key, then ordered by a value computed from each row (a
- * column, or an expression of the row), so the rows whose value lies on one side of a bound are found without
- * looking at the others. A row whose value is NULL compares with nothing, and one whose value failed to compute
- * (integer overflow, division by zero) with everything: both are kept apart, for the failed rows of the other
- * side, which meet every row. Written as a {@link JoinIndex} is (key, then the key's rows as one Z-set); the
+ * One input of a {@link RangeJoin}: an arrangement of its rows hashed by join key, then ordered by a value computed
+ * from each row (a column, or an expression of the row), so the rows whose value lies on one side of a bound are
+ * found without looking at the others. A row whose value is NULL compares with nothing, and one whose value failed
+ * to compute (integer overflow, division by zero) with everything: both are kept apart, for the failed rows of the
+ * other side, which meet every row. Written as a {@link JoinIndex} is (key, then the key's rows as one Z-set); the
  * values are computed again when read.
  */
-final class RangeIndex {
+final class RangeIndex implements IndexedJoin.Side<RangeIndex> {
+    private final JoinKeys keys;
     private final Expr value;
+    /** Whether a row of the other input meets the rows of its key from its value up, or up to its value. */
+    private final boolean from;
+
     private final HashMap<Row, Bucket> byKey = new HashMap<>();
     private long rows;
     private long bytes;
@@ -48,16 +51,18 @@ final class RangeIndex {
     }
 
     /** A row's value, or why it has none. */
-    record Value(Object value, boolean failed) {
+    private record Value(Object value, boolean failed) {
         static final Value NULL = new Value(null, false);
         static final Value FAILED = new Value(null, true);
     }
 
-    RangeIndex(Expr value) {
+    RangeIndex(JoinKeys keys, Expr value, boolean from) {
+        this.keys = keys;
         this.value = value;
+        this.from = from;
     }
 
-    Value valueOf(Row row) {
+    private Value valueOf(Row row) {
         try {
             Object v = value.eval(row);
             return v == null ? Value.NULL : new Value(v, false);
@@ -66,7 +71,15 @@ final class RangeIndex {
         }
     }
 
-    void add(Row key, Row row, long weight) {
+    @Override
+    public void add(ZSet delta, int sign) {
+        delta.forEach((row, w) -> {
+            Row key = keys.keyOf(row);
+            if (key != null) add(key, row, sign * w);
+        });
+    }
+
+    private void add(Row key, Row row, long weight) {
         Bucket bucket = byKey.computeIfAbsent(key, k -> new Bucket());
         Value v = valueOf(row);
         ZSet part;
@@ -84,22 +97,27 @@ final class RangeIndex {
         if (bucket.isEmpty()) byKey.remove(key);
     }
 
-    /** The distinct rows held. */
-    long rows() {
+    @Override
+    public long rows() {
         return rows;
     }
 
-    /** Their estimated bytes (see {@link Row#estimatedBytes}). */
-    long bytes() {
+    /** See {@link Row#estimatedBytes}. */
+    @Override
+    public long bytes() {
         return bytes;
     }
 
     /**
-     * Each row of the key that a row of the other side with value v meets: those whose value is at least (from =
-     * true) or at most (from = false) v, equal ones included, and the failed ones; all of them if v failed; only
-     * the failed ones if v is NULL.
+     * The rows of its key that a row of the other side with value v meets: those whose value is at least (from)
+     * or at most v, equal ones included, and the failed ones; all of them if v failed; only the failed ones if v is
+     * NULL.
      */
-    void forEachMeeting(Row key, Value v, boolean from, BiConsumer<Row, Long> action) {
+    @Override
+    public void forEachMeeting(RangeIndex other, Row row, BiConsumer<Row, Long> action) {
+        Row key = other.keys.keyOf(row);
+        if (key == null) return;
+        Value v = other.valueOf(row);
         Bucket bucket = byKey.get(key);
         if (bucket == null) return;
         if (v.failed()) {
@@ -115,16 +133,14 @@ final class RangeIndex {
         bucket.failed.forEach(action);
     }
 
-    void write(DataOutput out) throws IOException {
-        image().write(out);
-    }
-
-    /** The index as it is now, written later as {@link #write} would have written it. */
-    StateImage image() {
+    /** The index as it is now, to be written later (as a {@link JoinIndex} is). */
+    @Override
+    public StateImage image() {
         return JoinIndex.imageOf(byKey, bucket -> ZSetImage.concat(bucket.parts()));
     }
 
-    void read(DataInput in) throws IOException {
+    @Override
+    public void read(DataInput in) throws IOException {
         byKey.clear();
         rows = 0;
         bytes = 0;

@@ -68,7 +68,7 @@ public final class SemiJoin implements Operator {
         if (residual == null) return byExistence(inputs, touched, out);
         touched.forEach(key -> qualifying(key, out, -1));
         indexLeft(inputs[0], 1);
-        InnerJoin.index(inputs[1], rightKeys, right, 1);
+        right.add(inputs[1], rightKeys, 1);
         try {
             touched.forEach(key -> qualifying(key, out, 1));
         } catch (RuntimeException e) { // the residual failed on a new pair: leave the state as it was
@@ -104,7 +104,7 @@ public final class SemiJoin implements Operator {
     private ZSet byExistence(ZSet[] inputs, Set<Row> touched, ZSet out) {
         Map<Row, Boolean> had = new HashMap<>();
         for (Row key : touched) had.put(key, !right.get(key).isEmpty());
-        InnerJoin.index(inputs[1], rightKeys, right, 1);
+        right.add(inputs[1], rightKeys, 1);
         for (Row key : touched) {
             boolean has = !right.get(key).isEmpty();
             long sign = has != anti ? 1 : -1;
@@ -122,7 +122,7 @@ public final class SemiJoin implements Operator {
     @Override
     public void undo(ZSet[] inputs) {
         indexLeft(inputs[0], -1);
-        InnerJoin.index(inputs[1], rightKeys, right, -1);
+        right.add(inputs[1], rightKeys, -1);
     }
 
     private void qualifying(Row key, ZSet out, int sign) {
