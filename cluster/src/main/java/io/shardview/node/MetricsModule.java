@@ -1,6 +1,7 @@
 package io.shardview.node;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.entity.metrics.MetricsProtocol;
 import io.shardview.entity.metrics.MetricsSettings;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.ShardStatsBoard;
@@ -35,7 +36,7 @@ final class MetricsModule implements NodeModule {
     @Override
     public List<EntityType> entityTypes() {
         return List.of(new EntityType(
-                MetricsShard.ENTITY_KEY,
+                MetricsProtocol.ENTITY_KEY,
                 system -> MetricsShard.init(
                         system, MetricsSettings.from(system.settings().config()), clock, board)));
     }

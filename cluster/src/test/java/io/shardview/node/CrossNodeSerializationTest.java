@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.error.RejectionKind;
-import io.shardview.entity.metrics.MetricsShard;
+import io.shardview.entity.metrics.MetricsProtocol;
 import io.shardview.entity.tenant.ChangeReplay;
 import io.shardview.entity.tenant.TenantEvent;
 import io.shardview.entity.tenant.TenantProtocol;
@@ -170,21 +170,21 @@ class CrossNodeSerializationTest {
     @Test
     void metricsMessagesKeepTheirPoints() {
         byte[] batch = {1, 2, 3, (byte) 0xff};
-        MetricsShard.Append append = roundTrip(new MetricsShard.Append(batch, true, ref()));
+        MetricsProtocol.Append append = roundTrip(new MetricsProtocol.Append(batch, true, ref()));
         assertArrayEquals(batch, append.batch());
-        assertRoundTrip(new MetricsShard.Appended(10, 2, 1));
-        assertRoundTrip(new MetricsShard.SeriesLimitReached(100, 3, 100));
-        assertRoundTrip(new MetricsShard.SeriesRoom(10, 2, 100));
-        MetricsShard.CheckSeries check = roundTrip(
-                new MetricsShard.CheckSeries(List.<String[]>of(new String[] {"__name__", "up", "job", "a"}), ref()));
+        assertRoundTrip(new MetricsProtocol.Appended(10, 2, 1));
+        assertRoundTrip(new MetricsProtocol.SeriesLimitReached(100, 3, 100));
+        assertRoundTrip(new MetricsProtocol.SeriesRoom(10, 2, 100));
+        MetricsProtocol.CheckSeries check = roundTrip(
+                new MetricsProtocol.CheckSeries(List.<String[]>of(new String[] {"__name__", "up", "job", "a"}), ref()));
         assertArrayEquals(
                 new String[] {"__name__", "up", "job", "a"}, check.labelSets().get(0));
         assertRoundTrip(
-                new MetricsShard.Select(List.of(new MetricsShard.MatcherSpec("=~", "job", "a.*")), 1, 2, ref()));
-        assertRoundTrip(new MetricsShard.AggregatePartially(
-                "sum by (job) (rate(up[5m]))", 0, 1000, 2000, 1000, 2000, 15_000, 500, 50_000, ref()));
-        MetricsShard.Partials partials = roundTrip(new MetricsShard.Partials(
-                List.of(new MetricsShard.PartialGroup(
+                new MetricsProtocol.Select(List.of(new MetricsProtocol.MatcherSpec("=~", "job", "a.*")), 1, 2, ref()));
+        assertRoundTrip(new MetricsProtocol.AggregatePartially(
+                "sum by (job) (rate(up[5m]))", 1000, 2000, 15_000, 500, 50_000, ref()));
+        MetricsProtocol.Partials partials = roundTrip(new MetricsProtocol.Partials(
+                List.of(new MetricsProtocol.PartialGroup(
                         Map.of("job", "a"), new double[] {1.5, Double.NaN}, new long[] {2, 0})),
                 false,
                 false,
@@ -192,11 +192,11 @@ class CrossNodeSerializationTest {
         assertArrayEquals(
                 new double[] {1.5, Double.NaN}, partials.groups().get(0).values());
         assertArrayEquals(new long[] {2, 0}, partials.groups().get(0).counts());
-        MetricsShard.SeriesPoints points =
-                new MetricsShard.SeriesPoints(Map.of("__name__", "up"), new long[] {1000, 2000}, new double[] {
+        MetricsProtocol.SeriesPoints points =
+                new MetricsProtocol.SeriesPoints(Map.of("__name__", "up"), new long[] {1000, 2000}, new double[] {
                     1.5, Double.longBitsToDouble(0x7ff0000000000002L)
                 });
-        MetricsShard.SeriesPoints back = roundTrip(new MetricsShard.Selected(List.of(points), false))
+        MetricsProtocol.SeriesPoints back = roundTrip(new MetricsProtocol.Selected(List.of(points), false))
                 .series()
                 .get(0);
         assertEquals(points.labels(), back.labels());
@@ -205,18 +205,18 @@ class CrossNodeSerializationTest {
                 Double.doubleToRawLongBits(points.values()[1]),
                 Double.doubleToRawLongBits(back.values()[1]),
                 "the stale-marker NaN keeps its payload");
-        assertRoundTrip(new MetricsShard.SelectBuckets(
-                List.of(new MetricsShard.MatcherSpec("=", "__name__", "up")), 300_000, 0, 3_600_000, 1000, ref()));
-        MetricsShard.SeriesBuckets buckets =
-                new MetricsShard.SeriesBuckets(Map.of("__name__", "up"), new long[] {300_000}, new double[] {
+        assertRoundTrip(new MetricsProtocol.SelectBuckets(
+                List.of(new MetricsProtocol.MatcherSpec("=", "__name__", "up")), 300_000, 0, 3_600_000, 1000, ref()));
+        MetricsProtocol.SeriesBuckets buckets =
+                new MetricsProtocol.SeriesBuckets(Map.of("__name__", "up"), new long[] {300_000}, new double[] {
                     3, 4.5, Double.NEGATIVE_INFINITY, Double.NaN, 2, 10_000, 1, 290_000, 2.5
                 });
-        MetricsShard.SelectedBuckets selected =
-                roundTrip(new MetricsShard.SelectedBuckets(List.of(buckets), false, false));
+        MetricsProtocol.SelectedBuckets selected =
+                roundTrip(new MetricsProtocol.SelectedBuckets(List.of(buckets), false, false));
         assertEquals(buckets.labels(), selected.series().get(0).labels());
         assertArrayEquals(buckets.starts(), selected.series().get(0).starts());
         assertArrayEquals(buckets.columns(), selected.series().get(0).columns());
-        assertRoundTrip(new MetricsShard.SelectedBuckets(List.of(), true, false));
+        assertRoundTrip(new MetricsProtocol.SelectedBuckets(List.of(), true, false));
     }
 
     private static Class<?> valueClass(Object value) {
@@ -285,7 +285,7 @@ class CrossNodeSerializationTest {
     private static void assertRoundTrip(Object message) {
         Object back = roundTrip(message);
         assertEquals(message.getClass(), back.getClass());
-        if (message instanceof TenantProtocol.Command || message instanceof MetricsShard.Command) {
+        if (message instanceof TenantProtocol.Command || message instanceof MetricsProtocol.Command) {
             assertEquals(message, back, message.getClass().getSimpleName());
         } else {
             assertEquals(json(message), json(back), message.getClass().getSimpleName());

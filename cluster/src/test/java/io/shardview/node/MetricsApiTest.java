@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardview.entity.metrics.MetricsProtocol;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.http.ingest.RemoteWriteDecoderTest;
 import io.shardview.metrics.index.Labels;
@@ -283,11 +284,11 @@ class MetricsApiTest {
     private static List<Integer> shardsHolding(ShardviewNode node) throws Exception {
         List<Integer> holding = new ArrayList<>();
         for (int shard = 0; shard < 16; shard++) {
-            MetricsShard.Selected selected = ClusterSharding.get(node.system())
-                    .entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId("stable", shard))
-                    .<MetricsShard.Selected>ask(
-                            replyTo -> new MetricsShard.Select(
-                                    List.of(new MetricsShard.MatcherSpec("=", "__name__", "cpu_user")),
+            MetricsProtocol.Selected selected = ClusterSharding.get(node.system())
+                    .entityRefFor(MetricsProtocol.ENTITY_KEY, MetricsProtocol.entityId("stable", shard))
+                    .<MetricsProtocol.Selected>ask(
+                            replyTo -> new MetricsProtocol.Select(
+                                    List.of(new MetricsProtocol.MatcherSpec("=", "__name__", "cpu_user")),
                                     0,
                                     Long.MAX_VALUE / 2,
                                     replyTo),

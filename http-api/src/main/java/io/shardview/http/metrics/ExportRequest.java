@@ -1,6 +1,8 @@
 package io.shardview.http.metrics;
 
-import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
+import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.promql.parser.PromqlParseException;
+import io.shardview.metrics.promql.parser.PromqlParser;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -10,12 +12,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The query parameters of {@code api/v1/export}, checked at the edge: one or more {@code match[]}
- * selectors and an optional {@code start}/{@code end} range, as Prometheus' HTTP API takes them
+ * The query parameters of {@code api/v1/export} and the series endpoints, checked at the edge: one or more
+ * {@code match[]} selectors and an optional {@code start}/{@code end} range, as Prometheus' HTTP API takes them
  * (unix seconds with an optional fraction, or RFC 3339). Bad parameters are an
  * IllegalArgumentException whose message names the parameter.
  */
-record ExportRequest(List<List<MatcherSpec>> selectors, long startMs, long endMs) {
+record ExportRequest(List<List<Matcher>> selectors, long startMs, long endMs) {
     /** Far enough from the ends of a long that no arithmetic on a time overflows (about 73 million years). */
     static final long MAX_ABS_MILLIS = Long.MAX_VALUE / 4;
 
@@ -23,12 +25,31 @@ record ExportRequest(List<List<MatcherSpec>> selectors, long startMs, long endMs
 
     static ExportRequest of(List<String> matches, Optional<String> start, Optional<String> end) {
         if (matches.isEmpty()) throw new IllegalArgumentException("missing match[]: give at least one series selector");
-        List<List<MatcherSpec>> selectors = new ArrayList<>();
-        for (String selector : matches) selectors.add(SeriesSelector.parse(selector));
+        List<List<Matcher>> selectors = new ArrayList<>();
+        for (String selector : matches) selectors.add(selector(selector));
         long startMs = start.map(text -> timeMillis(text, "start")).orElse(-MAX_ABS_MILLIS);
         long endMs = end.map(text -> timeMillis(text, "end")).orElse(MAX_ABS_MILLIS);
         if (endMs < startMs) throw new IllegalArgumentException("end is before start");
         return new ExportRequest(List.copyOf(selectors), startMs, endMs);
+    }
+
+    /**
+     * A {@code match[]} selector as Prometheus parses it (its PromQL parser's selector rule), which must pick
+     * something: one matcher at least must not match the empty string, so a selector cannot pick every series by
+     * accident.
+     */
+    static List<Matcher> selector(String text) {
+        List<Matcher> matchers;
+        try {
+            matchers = PromqlParser.parseSelector(text);
+        } catch (PromqlParseException e) {
+            throw new IllegalArgumentException("invalid parameter \"match[]\": " + e.getMessage(), e);
+        }
+        for (Matcher m : matchers) {
+            if (!m.matches("")) return matchers;
+        }
+        throw new IllegalArgumentException(
+                "invalid parameter \"match[]\": match[] must contain at least one non-empty matcher");
     }
 
     /** Unix seconds (with a fraction) or RFC 3339, in milliseconds; {@code name} is the parameter. */

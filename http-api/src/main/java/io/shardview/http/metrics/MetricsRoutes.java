@@ -14,8 +14,10 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.ShardedAppend;
+import io.shardview.entity.metrics.ShardedQuery;
+import io.shardview.entity.metrics.TenantShards;
+import io.shardview.entity.metrics.TooManyPoints;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
 import io.shardview.http.InflightBodies;
@@ -30,11 +32,12 @@ import io.shardview.http.ingest.RemoteWriteDecoder;
 import io.shardview.http.ingest.SampleBatchBuilder;
 import io.shardview.http.metrics.IngestMetrics.Format;
 import io.shardview.metrics.ingest.SampleBatch;
+import io.shardview.metrics.promql.evaluation.Series;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -50,7 +53,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
- * The metrics ingest endpoints of API.md (remote_write, VictoriaMetrics JSON lines, Prometheus text,
+ * The metrics ingest endpoints of docs/api.md (remote_write, VictoriaMetrics JSON lines, Prometheus text,
  * Influx line protocol) and {@code api/v1/export}. A request is parsed whole before anything is
  * applied, split by series into the tenant's shards, and acknowledged once every shard's part is
  * durable: 204, or 200 with the count of points older than the out-of-order window.
@@ -63,7 +66,7 @@ public final class MetricsRoutes {
     private final MetricsHttpSettings settings;
     private final ShardedAppend appender;
     private final IngestMetrics ingestMetrics;
-    private final SeriesSelect series;
+    private final ShardedQuery reads;
     private final PrometheusMetadata metadata;
     private final PrometheusQuery query;
 
@@ -79,9 +82,15 @@ public final class MetricsRoutes {
                 settings.retryAttemptTimeout(),
                 settings.askTimeout());
         this.ingestMetrics = ingestMetrics;
-        this.series = new SeriesSelect(system, settings);
-        this.metadata = new PrometheusMetadata(system, series, settings);
-        this.query = new PrometheusQuery(system, series, settings);
+        this.reads = new ShardedQuery(
+                system,
+                new ShardedQuery.Settings(
+                        settings.shardsPerTenant(),
+                        settings.retryAttemptTimeout(),
+                        settings.askTimeout(),
+                        settings.maxPointsPerQuery()));
+        this.metadata = new PrometheusMetadata(reads, settings);
+        this.query = new PrometheusQuery(reads, settings);
     }
 
     /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
@@ -354,14 +363,14 @@ public final class MetricsRoutes {
                                     ExportRequest request;
                                     TenantShards shards;
                                     try {
-                                        shards = TenantShards.in(system, tenant, region.orElse(null));
+                                        shards = reads.shards(tenant, region.orElse(null));
                                         request = ExportRequest.of(selectors, start, end);
                                     } catch (IllegalArgumentException e) {
                                         return complete(new ApiError(ErrorCode.BAD_DATA, e.getMessage(), Map.of())
                                                 .toResponse());
                                     }
                                     long max = settings.maxPointsPerQuery();
-                                    CompletionStage<HttpResponse> answer = series.points(
+                                    CompletionStage<HttpResponse> answer = reads.points(
                                                     shards,
                                                     request.selectors(),
                                                     request.startMs(),
@@ -377,7 +386,7 @@ public final class MetricsRoutes {
                                                                 && failure.getCause() != null
                                                         ? failure.getCause()
                                                         : failure;
-                                                if (!(cause instanceof SeriesSelect.TooManyPoints)) {
+                                                if (!(cause instanceof TooManyPoints)) {
                                                     throw new CompletionException(cause);
                                                 }
                                                 return new ApiError(
@@ -393,14 +402,14 @@ public final class MetricsRoutes {
     }
 
     /** The VictoriaMetrics export format; NaN and infinities as the strings our import reads back. */
-    private static byte[] jsonLines(TreeMap<String, MetricsShard.SeriesPoints> series) {
+    private static byte[] jsonLines(List<Series> series) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(out)) {
-            for (MetricsShard.SeriesPoints s : series.values()) {
+            for (Series s : series) {
                 json.writeStartObject();
                 json.writeObjectFieldStart("metric");
-                for (Map.Entry<String, String> label : s.labels().entrySet())
-                    json.writeStringField(label.getKey(), label.getValue());
+                for (int i = 0; i < s.labels().size(); i++)
+                    json.writeStringField(s.labels().name(i), s.labels().value(i));
                 json.writeEndObject();
                 json.writeArrayFieldStart("values");
                 for (double v : s.values()) {

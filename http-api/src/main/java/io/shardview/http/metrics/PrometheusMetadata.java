@@ -10,9 +10,10 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardview.entity.metrics.MetricsShard;
-import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
+import io.shardview.entity.metrics.ShardedQuery;
+import io.shardview.entity.metrics.TenantShards;
 import io.shardview.http.Json;
+import io.shardview.metrics.index.Labels;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -45,14 +46,11 @@ final class PrometheusMetadata {
 
     private static final String ALL_SERIES = "{__name__=~\".+\"}";
 
-    private final org.apache.pekko.actor.typed.ActorSystem<?> system;
-    private final SeriesSelect select;
+    private final ShardedQuery query;
     private final MetricsHttpSettings settings;
 
-    PrometheusMetadata(
-            org.apache.pekko.actor.typed.ActorSystem<?> system, SeriesSelect select, MetricsHttpSettings settings) {
-        this.system = system;
-        this.select = select;
+    PrometheusMetadata(ShardedQuery query, MetricsHttpSettings settings) {
+        this.query = query;
         this.settings = settings;
     }
 
@@ -60,7 +58,9 @@ final class PrometheusMetadata {
     Route labels(String tenant) {
         return params(query -> matching(tenant, query, false, found -> {
             TreeSet<String> names = new TreeSet<>();
-            for (MetricsShard.SeriesPoints s : found) names.addAll(s.labels().keySet());
+            for (Labels labels : found) {
+                for (int i = 0; i < labels.size(); i++) names.add(labels.name(i));
+            }
             return names;
         }));
     }
@@ -69,8 +69,8 @@ final class PrometheusMetadata {
     Route labelValues(String tenant, String name) {
         return params(query -> matching(tenant, query, false, found -> {
             TreeSet<String> values = new TreeSet<>();
-            for (MetricsShard.SeriesPoints s : found) {
-                String value = s.labels().get(name);
+            for (Labels labels : found) {
+                String value = labels.get(name);
                 if (value != null) values.add(value);
             }
             return values;
@@ -81,7 +81,7 @@ final class PrometheusMetadata {
     Route series(String tenant) {
         return params(query -> matching(tenant, query, true, found -> {
             List<Map<String, String>> sets = new ArrayList<>();
-            for (MetricsShard.SeriesPoints s : found) sets.add(new TreeMap<>(s.labels()));
+            for (Labels labels : found) sets.add(new TreeMap<>(labels.toMap()));
             return sets;
         }));
     }
@@ -144,7 +144,7 @@ final class PrometheusMetadata {
             String tenant,
             Map<String, List<String>> query,
             boolean required,
-            Function<Collection<MetricsShard.SeriesPoints>, Collection<?>> data) {
+            Function<List<Labels>, Collection<?>> data) {
         List<String> matches = query.getOrDefault("match[]", List.of());
         if (matches.isEmpty() && required)
             return complete(error(StatusCodes.BAD_REQUEST, "bad_data", "no match[] parameter provided"));
@@ -152,31 +152,34 @@ final class PrometheusMetadata {
         int limit;
         TenantShards shards;
         try {
-            shards = TenantShards.in(system, tenant, first(query, "region").orElse(null));
+            shards = this.query.shards(tenant, first(query, "region").orElse(null));
             request = ExportRequest.of(
                     matches.isEmpty() ? List.of(ALL_SERIES) : matches, first(query, "start"), first(query, "end"));
             limit = first(query, "limit").map(PrometheusMetadata::limit).orElse(0);
         } catch (IllegalArgumentException e) {
             return complete(error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
         }
-        List<List<MatcherSpec>> selectors = request.selectors();
-        return onComplete(select.labels(shards, selectors, request.startMs(), request.endMs()), result -> {
-            if (result.isFailure()) {
-                Throwable failure = result.failed().get();
-                if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
-                return complete(error(
-                        StatusCodes.SERVICE_UNAVAILABLE,
-                        "unavailable",
-                        "a metrics shard did not answer within "
-                                + settings.askTimeout().toMillis() + " ms: " + failure.getMessage()));
-            }
-            Collection<?> all = data.apply(result.get().values());
-            if (limit > 0 && all.size() > limit) {
-                return complete(success(
-                        Json.MAPPER.valueToTree(all.stream().limit(limit).toList()), "results truncated due to limit"));
-            }
-            return complete(success(Json.MAPPER.valueToTree(all), null));
-        });
+        return onComplete(
+                this.query.labels(shards, request.selectors(), request.startMs(), request.endMs()), result -> {
+                    if (result.isFailure()) {
+                        Throwable failure = result.failed().get();
+                        if (failure instanceof CompletionException && failure.getCause() != null)
+                            failure = failure.getCause();
+                        return complete(error(
+                                StatusCodes.SERVICE_UNAVAILABLE,
+                                "unavailable",
+                                "a metrics shard did not answer within "
+                                        + settings.askTimeout().toMillis() + " ms: " + failure.getMessage()));
+                    }
+                    Collection<?> all = data.apply(result.get());
+                    if (limit > 0 && all.size() > limit) {
+                        return complete(success(
+                                Json.MAPPER.valueToTree(
+                                        all.stream().limit(limit).toList()),
+                                "results truncated due to limit"));
+                    }
+                    return complete(success(Json.MAPPER.valueToTree(all), null));
+                });
     }
 
     private static int limit(String text) {

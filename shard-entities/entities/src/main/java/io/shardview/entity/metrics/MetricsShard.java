@@ -1,24 +1,31 @@
 package io.shardview.entity.metrics;
 
-import io.shardview.entity.CborSerializable;
 import io.shardview.entity.fault.InternalErrors;
 import io.shardview.entity.large.Assembly;
 import io.shardview.entity.large.LargeMessages;
-import io.shardview.entity.large.Part;
+import io.shardview.entity.metrics.MetricsProtocol.AggregatePartially;
+import io.shardview.entity.metrics.MetricsProtocol.Append;
+import io.shardview.entity.metrics.MetricsProtocol.Appended;
+import io.shardview.entity.metrics.MetricsProtocol.ApplyRetention;
+import io.shardview.entity.metrics.MetricsProtocol.CheckSeries;
+import io.shardview.entity.metrics.MetricsProtocol.Command;
+import io.shardview.entity.metrics.MetricsProtocol.Failed;
+import io.shardview.entity.metrics.MetricsProtocol.MessagePart;
+import io.shardview.entity.metrics.MetricsProtocol.PublishStats;
+import io.shardview.entity.metrics.MetricsProtocol.SealIfIdle;
+import io.shardview.entity.metrics.MetricsProtocol.Select;
+import io.shardview.entity.metrics.MetricsProtocol.SelectBuckets;
+import io.shardview.entity.metrics.MetricsProtocol.SeriesLimitReached;
+import io.shardview.entity.metrics.MetricsProtocol.SeriesRoom;
 import io.shardview.metrics.index.Labels;
-import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.storage.AppendResult;
 import io.shardview.metrics.storage.PointBatch;
 import io.shardview.metrics.storage.RetentionCutoffs;
-import io.shardview.metrics.storage.RollupBucket;
-import io.shardview.metrics.storage.SelectedSeries;
 import io.shardview.metrics.storage.ShardStorage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -31,7 +38,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -44,7 +50,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One of a tenant's metrics shards as a persistent sharded entity (entity id {@code tenant.n}).
+ * One of a tenant's metrics shards as a persistent sharded entity (entity id {@code tenant.n}; its messages are
+ * {@link MetricsProtocol}'s).
  * A series lives in shard {@code labels.shard(N)}. An append is checked against the storage (which
  * points the out-of-order window rejects), persisted as one binary point batch, applied, and only
  * then acknowledged. Snapshots hold the storage with its sealed chunks as encoded. Retention is
@@ -57,175 +64,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * to it and every older snapshot are deleted ({@link JournalPruner}). An acknowledged point is thus
  * always in the journal or in a snapshot that is saved.
  */
-public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Command, MetricsEvent, ShardStorage> {
-    /** Sharding type key of metrics shards. */
-    public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "metrics-shard");
-
+public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEvent, ShardStorage> {
     /** The bounded pool metrics shards run on, never the dispatcher HTTP runs on (config/dispatchers.conf). */
     public static final String DISPATCHER = "shardview.dispatchers.metrics-shards";
-
-    /** The entity id of shard {@code shard} of {@code tenant}. */
-    public static String entityId(String tenant, int shard) {
-        return tenant + "." + shard; // tenant names have no dot
-    }
-
-    /** Messages a metrics shard accepts. */
-    public sealed interface Command extends CborSerializable
-            permits Append,
-                    CheckSeries,
-                    Select,
-                    SelectBuckets,
-                    AggregatePartially,
-                    ApplyRetention,
-                    PublishStats,
-                    SealIfIdle,
-                    MessagePart {}
-
-    /**
-     * A part of a command too large for one remoting frame, sent through sharding ({@link LargeMessages#viaSharding});
-     * the command is handled once its last part arrives.
-     */
-    public record MessagePart(Part part) implements Command {}
-
-    /**
-     * Store a batch of points (its binary {@link PointBatch} form). The batch is stored whole or, if
-     * it would take the shard past its series limit, not at all.
-     */
-    public record Append(byte[] batch, boolean backfill, ActorRef<AppendReply> replyTo) implements Command {}
-
-    /** The shard's answer to an {@link Append}. */
-    public sealed interface AppendReply extends CborSerializable permits Appended, SeriesLimitReached, Failed {}
-
-    /**
-     * Nothing stored: a bug failed the shard while it handled the append, logged under {@code requestId}; the shard
-     * restarts from its journal.
-     */
-    public record Failed(String requestId) implements AppendReply {}
-
-    /** Stored: points stored, and points dropped as older than the out-of-order window or the retention horizon. */
-    public record Appended(int accepted, int rejectedOutOfOrder, int rejectedTooOld) implements AppendReply {}
-
-    /**
-     * Nothing stored: the batch would create {@code newSeries} series in a shard holding
-     * {@code activeSeries} of at most {@code shardLimit}.
-     */
-    public record SeriesLimitReached(int activeSeries, int newSeries, int shardLimit) implements AppendReply {}
-
-    /**
-     * How much series room the shard has for these label sets (canonical name/value pairs), changing
-     * nothing: lets a request spread over several shards be refused before any shard stores its part.
-     */
-    public record CheckSeries(List<String[]> labelSets, ActorRef<SeriesRoom> replyTo) implements Command {}
-
-    /** The shard's series count, how many of the checked label sets it does not hold, and its limit. */
-    public record SeriesRoom(int activeSeries, int unknownSeries, int shardLimit) implements CborSerializable {
-        /** Whether storing every checked series would stay within the limit. */
-        public boolean fits() {
-            return (long) activeSeries + unknownSeries <= shardLimit;
-        }
-    }
-
-    /** Apply retention now (sent by the shard's own timer). */
-    public record ApplyRetention() implements Command {}
-
-    /** Seal, snapshot and prune if the shard stored nothing for seal-after-idle (sent by the shard's own timer). */
-    public record SealIfIdle() implements Command {}
-
-    /** Publish the shard's figures to the node's {@link ShardStatsBoard} (sent by the shard's own timer). */
-    public record PublishStats() implements Command {}
-
-    /**
-     * Series matching every matcher that hold points in [start, end] (milliseconds), with those points unless
-     * {@code withPoints} is false (labels only). Past {@code maxPoints} points in all, the shard answers with no
-     * series and {@code tooMany}: the asker's memory, not the shard's data, bounds what one request reads.
-     */
-    public record Select(
-            List<MatcherSpec> matchers,
-            long startMs,
-            long endMs,
-            boolean withPoints,
-            long maxPoints,
-            ActorRef<Selected> replyTo)
-            implements Command {
-        /** Every matching series with all its points in the range, without a bound. */
-        public Select(List<MatcherSpec> matchers, long startMs, long endMs, ActorRef<Selected> replyTo) {
-            this(matchers, startMs, endMs, true, Long.MAX_VALUE, replyTo);
-        }
-    }
-
-    /**
-     * The rollup buckets {@code widthMs} wide that start in [startMs, endMs] of the series matching every matcher, for
-     * the functions over ranges PromQL computes from buckets. Past {@code maxBuckets} buckets in all, the shard answers
-     * with none and {@code tooMany}; where one of them lacks its edges (restored from an older snapshot), with none
-     * and {@code withoutEdges}, and the asker reads raw points instead.
-     */
-    public record SelectBuckets(
-            List<MatcherSpec> matchers,
-            long widthMs,
-            long startMs,
-            long endMs,
-            long maxBuckets,
-            ActorRef<SelectedBuckets> replyTo)
-            implements Command {}
-
-    /** Series' buckets picked by a {@link SelectBuckets}. */
-    public record SelectedBuckets(List<SeriesBuckets> series, boolean tooMany, boolean withoutEdges)
-            implements CborSerializable {}
-
-    /**
-     * One series' labels and buckets: their starts, and per bucket {@link RollupBucket#COLUMNS} values, its column form
-     * ({@link RollupBucket#toColumns}), one bucket after another.
-     */
-    public record SeriesBuckets(Map<String, String> labels, long[] starts, double[] columns) {}
-
-    /**
-     * This shard's part of aggregation number {@code aggregation} (in {@code Pushdown.candidates} order) of the PromQL
-     * {@code query}, over its own series, at the times from {@code start} to {@code end} by {@code step} (0: an instant
-     * query at start); {@code queryStart} and {@code queryEnd} are the query's, for {@code @ start()} and
-     * {@code @ end()}. Bounded like a {@link Select} by {@code maxPoints}, and by {@code timeoutMillis}.
-     */
-    public record AggregatePartially(
-            String query,
-            int aggregation,
-            long queryStart,
-            long queryEnd,
-            long start,
-            long end,
-            long step,
-            long maxPoints,
-            long timeoutMillis,
-            ActorRef<Partials> replyTo)
-            implements Command {}
-
-    /**
-     * A shard's partial aggregation: one group per label set, with per evaluation time the number of series that had
-     * a value and their sum, min or max; {@code tooMany} when it would read more than allowed, {@code error} (else
-     * null) when the evaluation failed.
-     */
-    public record Partials(List<PartialGroup> groups, boolean tooMany, boolean timedOut, String error)
-            implements CborSerializable {}
-
-    /** One group of {@link Partials}. */
-    public record PartialGroup(Map<String, String> labels, double[] values, long[] counts) {}
-
-    /** A label matcher as sent over the wire: type is one of = != =~ !~. */
-    public record MatcherSpec(String type, String name, String value) {
-        Matcher toMatcher() {
-            return switch (type) {
-                case "=" -> Matcher.eq(name, value);
-                case "!=" -> Matcher.neq(name, value);
-                case "=~" -> Matcher.re(name, value);
-                case "!~" -> Matcher.nre(name, value);
-                default -> throw new IllegalArgumentException("unknown matcher type " + type);
-            };
-        }
-    }
-
-    /** Series picked by a {@link Select}; none, and {@code tooMany}, when they hold more points than it allows. */
-    public record Selected(List<SeriesPoints> series, boolean tooMany) implements CborSerializable {}
-
-    /** One series' labels and points. */
-    public record SeriesPoints(Map<String, String> labels, long[] timestamps, double[] values) {}
 
     /**
      * Registers metrics shards with this node's sharding, on their own dispatcher; {@code clock} dates
@@ -233,7 +74,7 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
      */
     public static void init(ActorSystem<?> system, MetricsSettings settings, Clock clock, ShardStatsBoard board) {
         ClusterSharding.get(system)
-                .init(Entity.of(ENTITY_KEY, entity -> Behaviors.supervise(
+                .init(Entity.of(MetricsProtocol.ENTITY_KEY, entity -> Behaviors.supervise(
                                         behavior(entity.getEntityId(), settings, clock, board))
                                 .onFailure(
                                         ShardFailed.class,
@@ -457,7 +298,9 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
                                     eventsSinceSnapshot));
                     return Effect().none();
                 })
-                .onCommand(Select.class, (storage, select) -> answer(select.replyTo(), select(storage, select)))
+                .onCommand(
+                        Select.class,
+                        (storage, select) -> answer(select.replyTo(), ShardQueries.select(storage, select)))
                 .onCommand(
                         SelectBuckets.class,
                         (storage, select) -> answer(select.replyTo(), ShardQueries.buckets(storage, select)))
@@ -524,34 +367,5 @@ public final class MetricsShard extends EventSourcedBehavior<MetricsShard.Comman
         List<Labels> labels = check.labelSets().stream().map(Labels::of).toList();
         return new SeriesRoom(
                 storage.activeSeries(), storage.unknownSeries(labels), settings.maxActiveSeriesPerShard());
-    }
-
-    private static Selected select(ShardStorage storage, Select select) {
-        List<Matcher> matchers =
-                select.matchers().stream().map(MatcherSpec::toMatcher).toList();
-        List<SeriesPoints> out = new ArrayList<>();
-        if (!select.withPoints()) {
-            for (Labels labels : storage.selectLabels(matchers, select.startMs(), select.endMs())) {
-                out.add(new SeriesPoints(labels(labels), new long[0], new double[0]));
-            }
-            return new Selected(out, false);
-        }
-        long points = 0;
-        for (SelectedSeries series : storage.select(matchers, select.startMs(), select.endMs())) {
-            if (series.points().size() == 0) continue;
-            points += series.points().size();
-            if (points > select.maxPoints()) return new Selected(List.of(), true);
-            out.add(new SeriesPoints(
-                    labels(series.labels()),
-                    series.points().timestamps(),
-                    series.points().values()));
-        }
-        return new Selected(out, false);
-    }
-
-    private static Map<String, String> labels(Labels labels) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < labels.size(); i++) map.put(labels.name(i), labels.value(i));
-        return map;
     }
 }

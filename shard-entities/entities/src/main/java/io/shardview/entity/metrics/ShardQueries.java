@@ -1,15 +1,17 @@
 package io.shardview.entity.metrics;
 
-import io.shardview.entity.metrics.MetricsShard.AggregatePartially;
-import io.shardview.entity.metrics.MetricsShard.MatcherSpec;
-import io.shardview.entity.metrics.MetricsShard.PartialGroup;
-import io.shardview.entity.metrics.MetricsShard.Partials;
-import io.shardview.entity.metrics.MetricsShard.SelectBuckets;
-import io.shardview.entity.metrics.MetricsShard.SelectedBuckets;
-import io.shardview.entity.metrics.MetricsShard.SeriesBuckets;
+import io.shardview.entity.metrics.MetricsProtocol.AggregatePartially;
+import io.shardview.entity.metrics.MetricsProtocol.MatcherSpec;
+import io.shardview.entity.metrics.MetricsProtocol.PartialGroup;
+import io.shardview.entity.metrics.MetricsProtocol.Partials;
+import io.shardview.entity.metrics.MetricsProtocol.Select;
+import io.shardview.entity.metrics.MetricsProtocol.SelectBuckets;
+import io.shardview.entity.metrics.MetricsProtocol.Selected;
+import io.shardview.entity.metrics.MetricsProtocol.SelectedBuckets;
+import io.shardview.entity.metrics.MetricsProtocol.SeriesBuckets;
+import io.shardview.entity.metrics.MetricsProtocol.SeriesPoints;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
-import io.shardview.metrics.promql.distributed.Pushdown;
 import io.shardview.metrics.promql.evaluation.Evaluator;
 import io.shardview.metrics.promql.evaluation.PartialAggregation;
 import io.shardview.metrics.promql.evaluation.QueryException;
@@ -19,53 +21,40 @@ import io.shardview.metrics.promql.parser.PromqlParser;
 import io.shardview.metrics.storage.Resolution;
 import io.shardview.metrics.storage.RollupBucket;
 import io.shardview.metrics.storage.SelectedRollups;
+import io.shardview.metrics.storage.SelectedSeries;
 import io.shardview.metrics.storage.ShardStorage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PromQL work a metrics shard does over its own series for the serving node: its part of an aggregation, and the rollup
- * buckets of functions over ranges that buckets answer.
+ * The reads a metrics shard answers over its own series for a serving node ({@link ShardedQuery}): series with their
+ * points or labels, the rollup buckets of functions over ranges that buckets answer, and its part of an aggregation.
  */
 final class ShardQueries {
     private ShardQueries() {}
 
-    /**
-     * Evaluates the aggregation's expression over this shard's series and folds it into partials. The query is
-     * parsed here again (the node sends its text, not a tree); the parser is deterministic, so the aggregation
-     * numbered by the node is this one.
-     */
-    static Partials partial(ShardStorage storage, AggregatePartially command) {
-        try {
-            List<Expr.Aggregate> candidates = Pushdown.candidates(PromqlParser.parse(command.query()));
-            Expr.Aggregate aggregation = candidates.get(command.aggregation());
-            Evaluator evaluator = new Evaluator(
-                    new StorageSource(storage),
-                    Evaluator.Settings.defaults()
-                            .withMaxSamples(command.maxPoints())
-                            .withTimeout(TimeUnit.MILLISECONDS.toNanos(command.timeoutMillis())));
-            List<PartialAggregation.Group> groups = evaluator.partial(
-                    aggregation,
-                    command.queryStart(),
-                    command.queryEnd(),
-                    command.start(),
-                    command.end(),
-                    command.step());
-            List<PartialGroup> out = new ArrayList<>(groups.size());
-            for (PartialAggregation.Group g : groups)
-                out.add(new PartialGroup(map(g.labels()), g.values(), g.counts()));
-            return new Partials(out, false, false, null);
-        } catch (QueryException.Timeout e) {
-            return new Partials(List.of(), false, true, e.getMessage());
-        } catch (QueryException e) {
-            boolean tooMany = e.getMessage().contains("too many samples");
-            return new Partials(List.of(), tooMany, false, e.getMessage());
-        } catch (RuntimeException e) { // the node parsed the same text: only a bug gets here
-            return new Partials(List.of(), false, false, "the shard could not evaluate its part: " + e);
+    /** The series a {@link Select} asks for, bounded by its {@code maxPoints}. */
+    static Selected select(ShardStorage storage, Select select) {
+        List<Matcher> matchers = matchers(select.matchers());
+        List<SeriesPoints> out = new ArrayList<>();
+        if (!select.withPoints()) {
+            for (Labels labels : storage.selectLabels(matchers, select.startMs(), select.endMs())) {
+                out.add(new SeriesPoints(labels.toMap(), new long[0], new double[0]));
+            }
+            return new Selected(out, false);
         }
+        long points = 0;
+        for (SelectedSeries series : storage.select(matchers, select.startMs(), select.endMs())) {
+            if (series.points().size() == 0) continue;
+            points += series.points().size();
+            if (points > select.maxPoints()) return new Selected(List.of(), true);
+            out.add(new SeriesPoints(
+                    series.labels().toMap(),
+                    series.points().timestamps(),
+                    series.points().values()));
+        }
+        return new Selected(out, false);
     }
 
     /** The buckets a {@link SelectBuckets} asks for, bounded by its {@code maxBuckets}. */
@@ -75,9 +64,8 @@ final class ShardQueries {
             if (r.millis() == select.widthMs()) resolution = r;
         }
         if (resolution == null) return new SelectedBuckets(List.of(), false, true); // no such width: raw points
-        List<Matcher> matchers =
-                select.matchers().stream().map(MatcherSpec::toMatcher).toList();
-        List<SelectedRollups> selected = storage.selectRollups(matchers, resolution, select.startMs(), select.endMs());
+        List<SelectedRollups> selected =
+                storage.selectRollups(matchers(select.matchers()), resolution, select.startMs(), select.endMs());
         if (selected == null) return new SelectedBuckets(List.of(), false, true);
         long total = 0;
         List<SeriesBuckets> out = new ArrayList<>(selected.size());
@@ -91,14 +79,47 @@ final class ShardQueries {
                 starts[i] = buckets.get(i).startMs();
                 buckets.get(i).toColumns(columns, i * RollupBucket.COLUMNS);
             }
-            out.add(new SeriesBuckets(map(s.labels()), starts, columns));
+            out.add(new SeriesBuckets(s.labels().toMap(), starts, columns));
         }
         return new SelectedBuckets(out, false, false);
     }
 
-    private static Map<String, String> map(Labels labels) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < labels.size(); i++) map.put(labels.name(i), labels.value(i));
-        return map;
+    /**
+     * Evaluates the aggregation's expression over this shard's series and folds it into partials. The aggregation
+     * comes as the PromQL text the serving node printed from its tree, which parses back to the same tree.
+     */
+    static Partials partial(ShardStorage storage, AggregatePartially command) {
+        Expr.Aggregate aggregation;
+        try {
+            aggregation = (Expr.Aggregate) PromqlParser.parse(command.aggregation());
+        } catch (RuntimeException e) { // the node printed what it parsed: only a bug gets here
+            return new Partials(List.of(), false, false, "the shard could not read its part: " + e);
+        }
+        try {
+            Evaluator evaluator = new Evaluator(
+                    new StorageSource(storage),
+                    Evaluator.Settings.defaults()
+                            .withMaxSamples(command.maxPoints())
+                            .withTimeout(TimeUnit.MILLISECONDS.toNanos(command.timeoutMillis())));
+            List<PartialAggregation.Group> groups =
+                    evaluator.partial(aggregation, command.start(), command.end(), command.step());
+            List<PartialGroup> out = new ArrayList<>(groups.size());
+            for (PartialAggregation.Group g : groups) {
+                out.add(new PartialGroup(g.labels().toMap(), g.values(), g.counts()));
+            }
+            return new Partials(out, false, false, null);
+        } catch (QueryException.Timeout e) {
+            return new Partials(List.of(), false, true, e.getMessage());
+        } catch (QueryException.TooManySamples e) {
+            return new Partials(List.of(), true, false, e.getMessage());
+        } catch (QueryException e) {
+            return new Partials(List.of(), false, false, e.getMessage());
+        } catch (RuntimeException e) { // the node checked the query: only a bug gets here
+            return new Partials(List.of(), false, false, "the shard could not evaluate its part: " + e);
+        }
+    }
+
+    private static List<Matcher> matchers(List<MatcherSpec> specs) {
+        return specs.stream().map(MatcherSpec::toMatcher).toList();
     }
 }

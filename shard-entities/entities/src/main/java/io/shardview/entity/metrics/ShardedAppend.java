@@ -3,7 +3,7 @@ package io.shardview.entity.metrics;
 import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.fault.InternalFailure;
 import io.shardview.entity.large.LargeMessages;
-import io.shardview.entity.metrics.MetricsShard.MessagePart;
+import io.shardview.entity.metrics.MetricsProtocol.MessagePart;
 import io.shardview.metrics.ingest.SampleBatch;
 import io.shardview.metrics.ingest.ShardSplit;
 import java.time.Duration;
@@ -89,17 +89,20 @@ public final class ShardedAppend {
 
     /** The first shard without room for its part's new series, or null when all have room. */
     private CompletionStage<SeriesRefusal> checkRoom(String tenant, List<ShardSplit.Part> parts) {
-        List<CompletableFuture<MetricsShard.SeriesRoom>> asks = new ArrayList<>();
+        List<CompletableFuture<MetricsProtocol.SeriesRoom>> asks = new ArrayList<>();
         for (ShardSplit.Part part : parts) {
             var shard = shard(tenant, part.shard());
-            asks.add(retried(timeout -> shard.<MetricsShard.SeriesRoom>ask(
+            asks.add(retried(timeout -> shard.<MetricsProtocol.SeriesRoom>ask(
                     replyTo -> LargeMessages.viaSharding(
-                            system, shard, new MetricsShard.CheckSeries(part.labelSets(), replyTo), MessagePart::new),
+                            system,
+                            shard,
+                            new MetricsProtocol.CheckSeries(part.labelSets(), replyTo),
+                            MessagePart::new),
                     timeout)));
         }
         return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
             for (int i = 0; i < parts.size(); i++) {
-                MetricsShard.SeriesRoom room = asks.get(i).join();
+                MetricsProtocol.SeriesRoom room = asks.get(i).join();
                 if (!room.fits()) {
                     return new SeriesRefusal(
                             parts.get(i).shard(), room.activeSeries(), room.unknownSeries(), room.shardLimit());
@@ -118,16 +121,16 @@ public final class ShardedAppend {
 
     private CompletionStage<Outcome> store(
             String tenant, List<ShardSplit.Part> parts, int tooFarAhead, boolean backfill) {
-        List<CompletableFuture<MetricsShard.AppendReply>> asks = new ArrayList<>();
+        List<CompletableFuture<MetricsProtocol.AppendReply>> asks = new ArrayList<>();
         for (ShardSplit.Part part : parts) {
             byte[] bytes = part.points().toBytes();
             var shard = shard(tenant, part.shard());
-            asks.add(retried(timeout -> shard.<MetricsShard.AppendReply>ask(
+            asks.add(retried(timeout -> shard.<MetricsProtocol.AppendReply>ask(
                     // Serialized, an append is its bytes and a reply ref: under 1 KiB more, so it is not measured.
                     replyTo -> LargeMessages.viaSharding(
                             system,
                             shard,
-                            new MetricsShard.Append(bytes, backfill, replyTo),
+                            new MetricsProtocol.Append(bytes, backfill, replyTo),
                             MessagePart::new,
                             bytes.length + 1024L),
                     timeout)));
@@ -138,15 +141,15 @@ public final class ShardedAppend {
             int tooOld = 0;
             SeriesRefusal refusal = null;
             for (int i = 0; i < parts.size(); i++) {
-                MetricsShard.AppendReply reply = asks.get(i).join();
-                if (reply instanceof MetricsShard.Appended stored) {
+                MetricsProtocol.AppendReply reply = asks.get(i).join();
+                if (reply instanceof MetricsProtocol.Appended stored) {
                     accepted += stored.accepted();
                     outOfOrder += stored.rejectedOutOfOrder();
                     tooOld += stored.rejectedTooOld();
-                } else if (reply instanceof MetricsShard.Failed failed) {
+                } else if (reply instanceof MetricsProtocol.Failed failed) {
                     throw new InternalFailure(
                             "metrics shard " + parts.get(i).shard() + " of tenant " + tenant, failed.requestId());
-                } else if (reply instanceof MetricsShard.SeriesLimitReached full && refusal == null) {
+                } else if (reply instanceof MetricsProtocol.SeriesLimitReached full && refusal == null) {
                     refusal = new SeriesRefusal(
                             parts.get(i).shard(), full.activeSeries(), full.newSeries(), full.shardLimit());
                 }
@@ -155,7 +158,8 @@ public final class ShardedAppend {
         });
     }
 
-    private EntityRef<MetricsShard.Command> shard(String tenant, int shard) {
-        return ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, MetricsShard.entityId(tenant, shard));
+    private EntityRef<MetricsProtocol.Command> shard(String tenant, int shard) {
+        return ClusterSharding.get(system)
+                .entityRefFor(MetricsProtocol.ENTITY_KEY, MetricsProtocol.entityId(tenant, shard));
     }
 }

@@ -60,7 +60,7 @@ class MetricsShardTest {
     private final PersistenceTestKit journal = PersistenceTestKit.create(KIT.system());
     private final SnapshotTestKit snapshots = SnapshotTestKit.create(KIT.system());
     private String entityId;
-    private ActorRef<MetricsShard.Command> shard;
+    private ActorRef<MetricsProtocol.Command> shard;
 
     @AfterAll
     static void shutdown() {
@@ -72,11 +72,11 @@ class MetricsShardTest {
         journal.clearAll();
         journal.resetPolicy();
         snapshots.clearAll();
-        entityId = MetricsShard.entityId("t" + SHARDS.incrementAndGet(), 0);
+        entityId = MetricsProtocol.entityId("t" + SHARDS.incrementAndGet(), 0);
         shard = spawn();
     }
 
-    private ActorRef<MetricsShard.Command> spawn() {
+    private ActorRef<MetricsProtocol.Command> spawn() {
         return KIT.spawn(MetricsShard.behavior(entityId, SETTINGS, CLOCK, new ShardStatsBoard()));
     }
 
@@ -92,16 +92,16 @@ class MetricsShardTest {
         return batch.build();
     }
 
-    private MetricsShard.AppendReply append(PointBatch batch) {
-        TestProbe<MetricsShard.AppendReply> probe = KIT.createTestProbe();
-        shard.tell(new MetricsShard.Append(batch.toBytes(), false, probe.ref()));
+    private MetricsProtocol.AppendReply append(PointBatch batch) {
+        TestProbe<MetricsProtocol.AppendReply> probe = KIT.createTestProbe();
+        shard.tell(new MetricsProtocol.Append(batch.toBytes(), false, probe.ref()));
         return probe.receiveMessage(REPLY);
     }
 
-    private List<MetricsShard.SeriesPoints> select(String host) {
-        TestProbe<MetricsShard.Selected> probe = KIT.createTestProbe();
-        shard.tell(new MetricsShard.Select(
-                List.of(new MetricsShard.MatcherSpec("=", "host", host)), NOW - 24 * HOUR, NOW, probe.ref()));
+    private List<MetricsProtocol.SeriesPoints> select(String host) {
+        TestProbe<MetricsProtocol.Selected> probe = KIT.createTestProbe();
+        shard.tell(new MetricsProtocol.Select(
+                List.of(new MetricsProtocol.MatcherSpec("=", "host", host)), NOW - 24 * HOUR, NOW, probe.ref()));
         return probe.receiveMessage(REPLY).series();
     }
 
@@ -113,7 +113,8 @@ class MetricsShardTest {
 
     @Test
     void anAppendIsAcknowledgedAfterItsEventPersistedAndServedBySelect() {
-        MetricsShard.Appended appended = assertInstanceOf(MetricsShard.Appended.class, append(minutes("a", 0, 10)));
+        MetricsProtocol.Appended appended =
+                assertInstanceOf(MetricsProtocol.Appended.class, append(minutes("a", 0, 10)));
         assertEquals(10, appended.accepted());
         // The first append also journals the retention due when the shard started, before its batch.
         assertEquals(
@@ -121,7 +122,7 @@ class MetricsShardTest {
                 journal.persistedInStorage(persistenceId()).stream()
                         .filter(e -> e instanceof MetricsEvent.PointsAppended)
                         .count());
-        List<MetricsShard.SeriesPoints> series = select("a");
+        List<MetricsProtocol.SeriesPoints> series = select("a");
         assertEquals(1, series.size());
         assertArrayEquals(expectedTimes(0, 10), series.get(0).timestamps());
     }
@@ -130,8 +131,8 @@ class MetricsShardTest {
     void anAppendWhoseEventFailedToPersistIsNeverAcknowledgedAndStoresNothing() {
         append(minutes("a", 0, 1)); // the shard is up and has journaled the retention due at its start
         journal.failNextPersisted();
-        TestProbe<MetricsShard.AppendReply> probe = KIT.createTestProbe();
-        shard.tell(new MetricsShard.Append(minutes("b", 0, 5).toBytes(), false, probe.ref()));
+        TestProbe<MetricsProtocol.AppendReply> probe = KIT.createTestProbe();
+        shard.tell(new MetricsProtocol.Append(minutes("b", 0, 5).toBytes(), false, probe.ref()));
         probe.expectNoMessage(Duration.ofMillis(500));
         KIT.createTestProbe().expectTerminated(shard, REPLY); // as sharding would, a new instance takes over
         shard = spawn();
@@ -145,11 +146,11 @@ class MetricsShardTest {
         append(minutes("c", 40, 10)); // an event after the snapshot
         KIT.stop(shard);
         shard = spawn();
-        List<MetricsShard.SeriesPoints> series = select("c");
+        List<MetricsProtocol.SeriesPoints> series = select("c");
         assertEquals(1, series.size());
         assertArrayEquals(expectedTimes(0, 50), series.get(0).timestamps(), "the snapshot plus the events after it");
         assertEquals(49.0, series.get(0).values()[49]);
-        MetricsShard.Appended more = assertInstanceOf(MetricsShard.Appended.class, append(minutes("c", 50, 5)));
+        MetricsProtocol.Appended more = assertInstanceOf(MetricsProtocol.Appended.class, append(minutes("c", 50, 5)));
         assertEquals(5, more.accepted(), "and it keeps going");
     }
 

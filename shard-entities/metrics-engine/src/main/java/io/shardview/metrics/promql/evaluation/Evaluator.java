@@ -71,14 +71,13 @@ public final class Evaluator {
     }
 
     /**
-     * A shard's part of {@code aggregation} ({@link Pushdown}) over its own series, at the times of the query from
-     * {@code start} to {@code end} by {@code step} (0 for an instant query); {@code queryStart} and {@code queryEnd}
-     * give {@code @ start()} and {@code @ end()}.
+     * A shard's part of {@code aggregation} ({@code Pushdown}) over its own series, at the times of the query from
+     * {@code start} to {@code end} by {@code step} (0 for an instant query), which also give {@code @ start()} and
+     * {@code @ end()}.
      */
-    public List<PartialAggregation.Group> partial(
-            Expr.Aggregate aggregation, long queryStart, long queryEnd, long start, long end, long step) {
-        this.queryStart = queryStart;
-        this.queryEnd = queryEnd;
+    public List<PartialAggregation.Group> partial(Expr.Aggregate aggregation, long start, long end, long step) {
+        this.queryStart = start;
+        this.queryEnd = end;
         Grid grid = step == 0 ? Grid.at(start) : new Grid(start, end, step);
         return PartialAggregation.fold(aggregation, (Vectors) eval(aggregation.expr(), grid));
     }
@@ -215,7 +214,7 @@ public final class Evaluator {
         if (start > end) return new RangeVector(List.of(), q.rangeMillis(), q.offsetMillis(), at);
         if ((end - start) / interval
                 >= settings.maxSamples()) { // one sample a step at least: refused before any allocation
-            throw new QueryException("query processing would load too many samples into memory in query execution");
+            throw new QueryException.TooManySamples();
         }
         Grid inner = new Grid(start, end, interval);
         Steps value = eval(q.expr(), inner);
@@ -259,7 +258,7 @@ public final class Evaluator {
     void count(long n) {
         samples += n;
         if (samples > settings.maxSamples()) {
-            throw new QueryException("query processing would load too many samples into memory in query execution");
+            throw new QueryException.TooManySamples();
         }
     }
 

@@ -76,6 +76,31 @@ public final class PromqlParser {
         return expr;
     }
 
+    /**
+     * Parses a series selector alone ({@code name}, {@code name{...}} or {@code {...}}), as Prometheus's
+     * {@code ParseMetricSelector} does for the {@code match[]} of its series endpoints: the matchers, the metric name
+     * last. Whether a matcher picks anything is the caller's to check.
+     *
+     * @throws PromqlParseException for text that is not a selector, with Prometheus's message
+     */
+    public static List<Matcher> parseSelector(String text) {
+        PromqlParser parser = new PromqlParser(text);
+        Token first = parser.next();
+        VectorSelector selector;
+        if (first.kind() == Kind.LEFT_BRACE) {
+            selector = selector(null, parser.labelMatchers());
+        } else if (namesMetric(first)) {
+            selector = (VectorSelector) parser.namedSelector(first);
+        } else {
+            throw parser.unexpected(first, "", "");
+        }
+        Token end = parser.next();
+        if (end.kind() != Kind.EOF) {
+            throw parser.unexpected(end, "", "");
+        }
+        return selector.matchers();
+    }
+
     private Expr query() {
         if (peek().kind() == Kind.EOF) {
             throw error(0, "no expression found in input");
@@ -163,6 +188,14 @@ public final class PromqlParser {
                 }
                 throw unexpected(t);
         }
+    }
+
+    /** Whether {@code t} can name a metric before braces: an identifier, or a keyword Prometheus's grammar allows. */
+    private static boolean namesMetric(Token t) {
+        return switch (t.kind()) {
+            case IDENTIFIER, METRIC_IDENTIFIER, BY, WITHOUT, LAND, LOR, LUNLESS, OFFSET, START, END -> true;
+            default -> t.kind().group() == Token.Group.AGGREGATOR;
+        };
     }
 
     private Expr identifier(Token name) {

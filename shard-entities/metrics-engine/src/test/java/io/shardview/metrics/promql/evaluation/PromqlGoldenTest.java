@@ -9,6 +9,7 @@ import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.promql.distributed.Pushdown;
 import io.shardview.metrics.promql.parser.Expr;
 import io.shardview.metrics.promql.parser.PromqlParser;
+import io.shardview.metrics.promql.parser.PromqlPrinter;
 import io.shardview.metrics.promql.parser.UnsupportedFunctionException;
 import io.shardview.metrics.storage.PointBatch;
 import io.shardview.metrics.storage.ShardStorage;
@@ -211,10 +212,11 @@ class PromqlGoldenTest {
         if (!instant) RangeQueries.validate(start, end, step);
         if (shards != null) {
             for (Expr.Aggregate a : Pushdown.candidates(expr)) {
+                // As a shard receives it: the aggregation printed, and parsed again there.
+                Expr.Aggregate sent = (Expr.Aggregate) PromqlParser.parse(PromqlPrinter.print(a));
                 List<List<PartialAggregation.Group>> parts = new ArrayList<>();
                 for (SeriesSource shard : shards) {
-                    parts.add(new Evaluator(shard, Evaluator.Settings.defaults())
-                            .partial(a, start, end, start, end, step));
+                    parts.add(new Evaluator(shard, Evaluator.Settings.defaults()).partial(sent, start, end, step));
                 }
                 evaluator.withPartials(a, parts);
             }

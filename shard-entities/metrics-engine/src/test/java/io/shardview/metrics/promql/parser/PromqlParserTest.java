@@ -615,4 +615,17 @@ class PromqlParserTest {
         assertTrue(e.getMessage().contains(": parse error: "), e.getMessage());
         assertTrue(e.position() >= 0 && e.position() <= query.length(), e.getMessage());
     }
+
+    @Test
+    void aSelectorAloneIsParsedAsPrometheusParsesMatchParameters() {
+        assertEquals(
+                List.of(Matcher.re("job", "a.*"), Matcher.eq("__name__", "up")),
+                PromqlParser.parseSelector("up{job=~'a.*'}"));
+        assertEquals(List.of(Matcher.neq("job", "x\ny")), PromqlParser.parseSelector("{job!=\"x\\ny\"}"));
+        assertEquals(List.of(Matcher.eq("__name__", "sum")), PromqlParser.parseSelector("sum"));
+        assertEquals(List.of(), PromqlParser.parseSelector("{}"));
+        for (String notASelector : List.of("", "up offset 5m", "rate(up[5m])", "up{job=}", "{job=\"a\"} + 1", "1")) {
+            assertThrows(PromqlParseException.class, () -> PromqlParser.parseSelector(notASelector), notASelector);
+        }
+    }
 }

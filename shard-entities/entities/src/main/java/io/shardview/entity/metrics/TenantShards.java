@@ -1,7 +1,6 @@
-package io.shardview.http.metrics;
+package io.shardview.entity.metrics;
 
 import io.shardview.entity.RegionProxies;
-import io.shardview.entity.metrics.MetricsShard;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -14,9 +13,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * "Metrics shards across regions"), and a read of another region's metrics goes to that region's shards through this
  * node's proxy of them ({@link RegionProxies}). {@code region} is null for this node's region.
  */
-record TenantShards(String tenant, String region) {
+public record TenantShards(String tenant, String region) {
     /** The tenant's shards in this node's region. */
-    static TenantShards here(String tenant) {
+    public static TenantShards here(String tenant) {
         return new TenantShards(tenant, null);
     }
 
@@ -25,7 +24,7 @@ record TenantShards(String tenant, String region) {
      * region of the cluster by its name. An unknown region is an {@link IllegalArgumentException} naming the cluster's
      * regions (a 400 for the client).
      */
-    static TenantShards in(ActorSystem<?> system, String tenant, String region) {
+    public static TenantShards in(ActorSystem<?> system, String tenant, String region) {
         if (region == null || region.isBlank()) return here(tenant);
         boolean clustered =
                 system.settings().config().getString("pekko.actor.provider").equals("cluster");
@@ -44,10 +43,10 @@ record TenantShards(String tenant, String region) {
     }
 
     /** Shard {@code shard} of the tenant, in its region. */
-    EntityRef<MetricsShard.Command> shard(ActorSystem<?> system, int shard) {
-        String id = MetricsShard.entityId(tenant, shard);
+    EntityRef<MetricsProtocol.Command> shard(ActorSystem<?> system, int shard) {
+        String id = MetricsProtocol.entityId(tenant, shard);
         return region == null
-                ? ClusterSharding.get(system).entityRefFor(MetricsShard.ENTITY_KEY, id)
-                : RegionProxies.get(system).entityRef(MetricsShard.ENTITY_KEY, id, region);
+                ? ClusterSharding.get(system).entityRefFor(MetricsProtocol.ENTITY_KEY, id)
+                : RegionProxies.get(system).entityRef(MetricsProtocol.ENTITY_KEY, id, region);
     }
 }

@@ -1,0 +1,196 @@
+package io.shardview.entity.metrics;
+
+import io.shardview.entity.metrics.MetricsProtocol.MatcherSpec;
+import io.shardview.entity.metrics.MetricsProtocol.SeriesPoints;
+import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.promql.distributed.Pushdown;
+import io.shardview.metrics.promql.distributed.SelectorRanges;
+import io.shardview.metrics.promql.evaluation.BucketSeries;
+import io.shardview.metrics.promql.evaluation.Evaluator;
+import io.shardview.metrics.promql.evaluation.PartialAggregation;
+import io.shardview.metrics.promql.evaluation.QueryException;
+import io.shardview.metrics.promql.evaluation.QueryResult;
+import io.shardview.metrics.promql.evaluation.RollupWindows;
+import io.shardview.metrics.promql.evaluation.Series;
+import io.shardview.metrics.promql.parser.Expr;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+
+/**
+ * Reads a tenant's metrics from its shards, the twin of {@link ShardedAppend}: a PromQL query is planned (the
+ * aggregations the shards compute in part, {@link Pushdown}; the time range or rollup buckets every other selector
+ * reads, {@link SelectorRanges}), asked of every shard at once, and evaluated on the node's PromQL pool over what came
+ * back; the series endpoints and export ask for series by selectors. The caller parses the request and renders the
+ * answer.
+ *
+ * <p>Failures: {@link QueryException.Timeout} when the query ran out of time, another {@link QueryException} when it
+ * cannot run (too many samples among them), {@link TooManyPoints} when a series read would take more points than it
+ * may, and anything else when a shard did not answer.
+ */
+public final class ShardedQuery {
+    /** The PromQL pool queries are evaluated on, never the dispatcher HTTP runs on (config/dispatchers.conf). */
+    public static final String DISPATCHER = "shardview.dispatchers.promql";
+
+    /**
+     * @param shardsPerTenant the shards a tenant's series are spread over
+     * @param attemptTimeout how long one ask to a shard waits before it is sent again
+     * @param askTimeout how long all attempts of one ask together may take
+     * @param maxPointsPerQuery the points (or buckets) a query may read from the shards in all
+     */
+    public record Settings(int shardsPerTenant, Duration attemptTimeout, Duration askTimeout, long maxPointsPerQuery) {}
+
+    private final ActorSystem<?> system;
+    private final Settings settings;
+    private final ShardReads reads;
+    private final Executor executor;
+
+    public ShardedQuery(ActorSystem<?> system, Settings settings) {
+        this.system = system;
+        this.settings = settings;
+        this.reads = new ShardReads(
+                new EveryShard(system, settings.shardsPerTenant(), settings.attemptTimeout(), settings.askTimeout()));
+        this.executor = system.dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
+    }
+
+    /**
+     * The tenant's shards in {@code region} (null or blank: this node's region); an unknown region is an
+     * {@link IllegalArgumentException} naming the cluster's regions.
+     */
+    public TenantShards shards(String tenant, String region) {
+        return TenantShards.in(system, tenant, region);
+    }
+
+    /** {@code expr} at {@code time} (milliseconds), within {@code timeoutNanos}. */
+    public CompletionStage<QueryResult> instant(TenantShards shards, Expr expr, long time, long timeoutNanos) {
+        return run(shards, expr, time, time, 0, timeoutNanos);
+    }
+
+    /** {@code expr} from {@code start} to {@code end} by {@code step} (milliseconds), within {@code timeoutNanos}. */
+    public CompletionStage<QueryResult> range(
+            TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos) {
+        return run(shards, expr, start, end, step, timeoutNanos);
+    }
+
+    /** The label sets of the series matching any selector with a point in [startMs, endMs], in the API's order. */
+    public CompletionStage<List<Labels>> labels(
+            TenantShards shards, List<List<Matcher>> selectors, long startMs, long endMs) {
+        return reads.labels(shards, specs(selectors), startMs, endMs).thenApply(found -> {
+            List<Labels> out = new ArrayList<>(found.size());
+            for (SeriesPoints s : found.values()) out.add(Labels.of(s.labels()));
+            return out;
+        });
+    }
+
+    /**
+     * The series matching any selector with their points in [startMs, endMs], in the API's order; fails with
+     * {@link TooManyPoints} past {@code maxPoints}.
+     */
+    public CompletionStage<List<Series>> points(
+            TenantShards shards, List<List<Matcher>> selectors, long startMs, long endMs, long maxPoints) {
+        return reads.points(shards, specs(selectors), startMs, endMs, maxPoints).thenApply(found -> {
+            List<Series> out = new ArrayList<>(found.size());
+            for (SeriesPoints s : found.values())
+                out.add(new Series(Labels.of(s.labels()), s.timestamps(), s.values()));
+            return out;
+        });
+    }
+
+    /**
+     * Runs a query (an instant query has {@code step} 0 and start = end): the aggregations {@link Pushdown} allows are
+     * asked of the shards in part, every other selector's series are fetched, all at once; then the evaluation, on the
+     * PromQL pool.
+     */
+    private CompletionStage<QueryResult> run(
+            TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos) {
+        Evaluator.Settings limits = Evaluator.Settings.defaults()
+                .withMaxSamples(settings.maxPointsPerQuery())
+                .withTimeout(timeoutNanos);
+        List<Expr.Aggregate> pushed = Pushdown.candidates(expr);
+        Map<Expr.VectorSelector, SelectorRanges.Range> ranges = SelectorRanges.of(expr, start, end, limits, pushed);
+        Map<Expr.VectorSelector, RollupWindows.BucketRead> bucketReads =
+                SelectorRanges.bucketReads(expr, start, end, step, pushed);
+        ShardReads.Part part = new ShardReads.Part(
+                start,
+                end,
+                step,
+                settings.maxPointsPerQuery() / Math.max(1, pushed.size()),
+                Math.max(1, timeoutNanos / 1_000_000));
+        List<CompletableFuture<List<List<PartialAggregation.Group>>>> parts = new ArrayList<>();
+        for (Expr.Aggregate aggregation : pushed) {
+            parts.add(reads.partials(shards, aggregation, part).toCompletableFuture());
+        }
+        return fetch(shards, ranges, bucketReads)
+                .thenCombine(EveryShard.all(parts), (fetched, done) -> fetched)
+                .thenApplyAsync(
+                        fetched -> {
+                            Evaluator evaluator = new Evaluator(fetched, limits);
+                            for (int i = 0; i < pushed.size(); i++) {
+                                evaluator.withPartials(
+                                        pushed.get(i), parts.get(i).join());
+                            }
+                            return step == 0 ? evaluator.instant(expr, start) : evaluator.range(expr, start, end, step);
+                        },
+                        executor)
+                .exceptionally(ShardedQuery::asQueryFailure);
+    }
+
+    /** A series read past its points is, for a query, Prometheus's "too many samples". */
+    private static QueryResult asQueryFailure(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof TooManyPoints) throw new QueryException.TooManySamples();
+        throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+    }
+
+    /**
+     * Every selector's series, each asked of all shards at once: as rollup buckets where the evaluator will read them so
+     * ({@code bucketReads}) and the shards have them, else as points.
+     */
+    private CompletableFuture<FetchedSeries> fetch(
+            TenantShards shards,
+            Map<Expr.VectorSelector, SelectorRanges.Range> ranges,
+            Map<Expr.VectorSelector, RollupWindows.BucketRead> bucketReads) {
+        FetchedSeries fetched = new FetchedSeries();
+        List<CompletableFuture<Void>> asks = new ArrayList<>();
+        long perSelector = Math.max(1, settings.maxPointsPerQuery() / Math.max(1, ranges.size()));
+        ranges.forEach((selector, range) -> {
+            List<MatcherSpec> specs = MatcherSpec.of(selector.matchers());
+            RollupWindows.BucketRead read = bucketReads.get(selector);
+            CompletableFuture<List<BucketSeries>> buckets = read == null
+                    ? CompletableFuture.completedFuture(null)
+                    : reads.buckets(shards, specs, read.width(), read.min(), read.max(), perSelector)
+                            .toCompletableFuture();
+            asks.add(buckets.thenCompose(found -> {
+                if (found != null) {
+                    fetched.putBuckets(selector.matchers(), read, found);
+                    return CompletableFuture.completedFuture(null);
+                }
+                return reads.points(shards, List.of(specs), range.min(), range.max(), perSelector)
+                        .thenAccept(points -> fetched.putPoints(selector.matchers(), series(points.values())))
+                        .toCompletableFuture();
+            }));
+        });
+        return EveryShard.all(asks).thenApply(done -> fetched);
+    }
+
+    private static List<List<MatcherSpec>> specs(List<List<Matcher>> selectors) {
+        return selectors.stream().map(MatcherSpec::of).toList();
+    }
+
+    private static List<Series> series(Collection<SeriesPoints> found) {
+        List<Series> out = new ArrayList<>(found.size());
+        for (SeriesPoints s : found) out.add(new Series(Labels.of(s.labels()), s.timestamps(), s.values()));
+        out.sort((a, b) -> a.labels().compareTo(b.labels()));
+        return out;
+    }
+}
