@@ -34,7 +34,8 @@ final class TenantModule implements NodeModule {
         return List.of(new EntityType(TenantProtocol.ENTITY_KEY, system -> {
             this.system = system;
             topics = new ViewTopics(system);
-            SqlPlanning planning = TenantSettings.planning(system.settings().config());
+            SqlPlanning.sizePlanCache(system.settings().config());
+            SqlPlanning planning = SqlPlanning.from(system.settings().config());
             system.getWhenTerminated().thenRun(planning::shutdown);
             planning.warmUp();
             regions = new Regions(system);

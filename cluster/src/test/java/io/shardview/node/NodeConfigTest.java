@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.shardview.entity.tenant.TenantSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,6 +36,12 @@ class NodeConfigTest {
                 config.getString("pekko.persistence.journal.leveldb.class"));
         assertEquals("cluster", config.getString("pekko.actor.provider"));
         assertEquals(List.of(), config.getStringList("pekko.cluster.seed-nodes"));
+    }
+
+    @Test
+    void theTenantSettingsDefaultsInCodeAreTheShippedOnes() {
+        Config config = NodeConfig.load(Optional.empty(), Map.of(), Map.of());
+        assertEquals(TenantSettings.defaults(), TenantSettings.from(config));
     }
 
     @Test

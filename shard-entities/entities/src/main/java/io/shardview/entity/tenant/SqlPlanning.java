@@ -1,6 +1,8 @@
 package io.shardview.entity.tenant;
 
+import com.typesafe.config.Config;
 import io.shardview.circuit.PreparedSql;
+import io.shardview.circuit.sql.PlanCache;
 import io.shardview.entity.fault.FailPoints;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -21,6 +23,24 @@ import java.util.function.Supplier;
  * statement's tree, whose depth is limited, and a stack overflow still caught there is refused as too deep.
  */
 public final class SqlPlanning {
+    /** The node's SQL planner, from {@code shardview.tenant.sql} (config/tenant.conf). */
+    public static SqlPlanning from(Config config) {
+        Config c = config.getConfig("shardview.tenant.sql");
+        return new SqlPlanning(
+                c.getInt("planner-threads"),
+                c.getInt("planner-queue"),
+                c.getDuration("plan-budget"),
+                c.getInt("max-depth"));
+    }
+
+    /**
+     * Sizes the plan cache the JVM's tenants share ({@link PlanCache}) from {@code shardview.tenant.sql.plan-cache}: a
+     * setting of the whole node, made once when the node starts.
+     */
+    public static void sizePlanCache(Config config) {
+        PlanCache.setCapacity(config.getInt("shardview.tenant.sql.plan-cache"));
+    }
+
     /** Each planner thread's stack: virtual memory reserved per thread, committed only as far as a plan recurses. */
     static final long STACK_BYTES = 64L << 20;
 

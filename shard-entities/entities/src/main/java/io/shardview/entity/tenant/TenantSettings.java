@@ -2,10 +2,13 @@ package io.shardview.entity.tenant;
 
 import com.typesafe.config.Config;
 import io.shardview.circuit.budget.Budgets;
-import io.shardview.circuit.sql.PlanCache;
 import java.time.Duration;
 
-/** Per-tenant limits and retention, from {@code shardview.tenant} (config/tenant.conf documents each key). */
+/**
+ * Per-tenant limits and retention, from {@code shardview.tenant} (config/tenant.conf documents each key). Built from
+ * the node's configuration ({@link #from}), or from the shipped defaults with a few changed:
+ * {@code TenantSettings.defaults().withKeepSnapshots(1)}.
+ */
 public record TenantSettings(
         Budgets budgets,
         int historyMaxChanges,
@@ -20,25 +23,21 @@ public record TenantSettings(
         int sqlMaxWaiting,
         int snapshotOnStopAfterEvents) {
 
-    /** The node's SQL planner, from {@code shardview.tenant.sql}; sizes the JVM's plan cache too. */
-    public static SqlPlanning planning(Config config) {
-        Config c = config.getConfig("shardview.tenant.sql");
-        PlanCache.setCapacity(c.getInt("plan-cache"));
-        return new SqlPlanning(
-                c.getInt("planner-threads"),
-                c.getInt("planner-queue"),
-                c.getDuration("plan-budget"),
-                c.getInt("max-depth"));
-    }
-
-    /** The budgets every tenant has unless the admin set others for it, from {@code shardview.tenant.budgets}. */
-    static Budgets budgets(Config c) {
-        return new Budgets(
-                c.getLong("max-state-rows"),
-                c.getBytes("max-state-bytes"),
-                c.getLong("max-rows-per-request"),
-                c.getInt("max-views"),
-                c.getInt("max-batch-ops"));
+    /** The values config/tenant.conf ships (a test of the node checks that they are the same). */
+    public static TenantSettings defaults() {
+        return new TenantSettings(
+                new Budgets(10_000_000, 2L << 30, 2_000_000, 1000, 100_000),
+                1000,
+                20_000,
+                10_000,
+                10_000,
+                200_000,
+                10,
+                2,
+                false,
+                Duration.ofMinutes(2),
+                64,
+                1);
     }
 
     /** Reads the settings from the node's configuration. */
@@ -57,5 +56,154 @@ public record TenantSettings(
                 c.getDuration("passivate-idle-after"),
                 c.getInt("sql.max-waiting-per-tenant"),
                 c.getInt("snapshot-on-stop-after-events"));
+    }
+
+    /** The budgets every tenant has unless the admin set others for it, from {@code shardview.tenant.budgets}. */
+    static Budgets budgets(Config c) {
+        return new Budgets(
+                c.getLong("max-state-rows"),
+                c.getBytes("max-state-bytes"),
+                c.getLong("max-rows-per-request"),
+                c.getInt("max-views"),
+                c.getInt("max-batch-ops"));
+    }
+
+    /** {@code budgets}: what a tenant may use, unless the admin set others for it. */
+    public TenantSettings withBudgets(Budgets budgets) {
+        return new TenantSettings(
+                budgets,
+                historyMaxChanges,
+                historyMaxRows,
+                rememberedBatchIds,
+                snapshotEveryEvents,
+                snapshotEveryOps,
+                snapshotEventRows,
+                keepSnapshots,
+                deleteEventsOnSnapshot,
+                passivateIdleAfter,
+                sqlMaxWaiting,
+                snapshotOnStopAfterEvents);
+    }
+
+    /** {@code change-history.max-changes} and {@code max-rows}: what each view's change history retains. */
+    public TenantSettings withHistory(int maxChanges, long maxRows) {
+        return new TenantSettings(
+                budgets,
+                maxChanges,
+                maxRows,
+                rememberedBatchIds,
+                snapshotEveryEvents,
+                snapshotEveryOps,
+                snapshotEventRows,
+                keepSnapshots,
+                deleteEventsOnSnapshot,
+                passivateIdleAfter,
+                sqlMaxWaiting,
+                snapshotOnStopAfterEvents);
+    }
+
+    /** {@code remembered-batch-ids}: how many batch ids (and SQL request keys) a tenant answers retries of. */
+    public TenantSettings withRememberedBatchIds(int ids) {
+        return new TenantSettings(
+                budgets,
+                historyMaxChanges,
+                historyMaxRows,
+                ids,
+                snapshotEveryEvents,
+                snapshotEveryOps,
+                snapshotEventRows,
+                keepSnapshots,
+                deleteEventsOnSnapshot,
+                passivateIdleAfter,
+                sqlMaxWaiting,
+                snapshotOnStopAfterEvents);
+    }
+
+    /**
+     * When a tenant snapshots: every {@code everyEvents} events, after {@code everyOps} ops, or once its events would
+     * cost more to replay than its snapshot to read, each weighing {@code eventRows} rows (0: never for that reason).
+     */
+    public TenantSettings withSnapshotsEvery(int everyEvents, long everyOps, int eventRows) {
+        return new TenantSettings(
+                budgets,
+                historyMaxChanges,
+                historyMaxRows,
+                rememberedBatchIds,
+                everyEvents,
+                everyOps,
+                eventRows,
+                keepSnapshots,
+                deleteEventsOnSnapshot,
+                passivateIdleAfter,
+                sqlMaxWaiting,
+                snapshotOnStopAfterEvents);
+    }
+
+    /** {@code keep-snapshots} and {@code delete-events-on-snapshot}: what a snapshot lets go of. */
+    public TenantSettings withRetention(int keepSnapshots, boolean deleteEventsOnSnapshot) {
+        return new TenantSettings(
+                budgets,
+                historyMaxChanges,
+                historyMaxRows,
+                rememberedBatchIds,
+                snapshotEveryEvents,
+                snapshotEveryOps,
+                snapshotEventRows,
+                keepSnapshots,
+                deleteEventsOnSnapshot,
+                passivateIdleAfter,
+                sqlMaxWaiting,
+                snapshotOnStopAfterEvents);
+    }
+
+    /** {@code passivate-idle-after}: how long an idle tenant stays in memory (zero: for ever). */
+    public TenantSettings withPassivateIdleAfter(Duration idle) {
+        return new TenantSettings(
+                budgets,
+                historyMaxChanges,
+                historyMaxRows,
+                rememberedBatchIds,
+                snapshotEveryEvents,
+                snapshotEveryOps,
+                snapshotEventRows,
+                keepSnapshots,
+                deleteEventsOnSnapshot,
+                idle,
+                sqlMaxWaiting,
+                snapshotOnStopAfterEvents);
+    }
+
+    /** {@code sql.max-waiting-per-tenant}: SQL requests that may wait for the one being planned. */
+    public TenantSettings withSqlMaxWaiting(int waiting) {
+        return new TenantSettings(
+                budgets,
+                historyMaxChanges,
+                historyMaxRows,
+                rememberedBatchIds,
+                snapshotEveryEvents,
+                snapshotEveryOps,
+                snapshotEventRows,
+                keepSnapshots,
+                deleteEventsOnSnapshot,
+                passivateIdleAfter,
+                waiting,
+                snapshotOnStopAfterEvents);
+    }
+
+    /** {@code snapshot-on-stop-after-events}: a stopping tenant snapshots after this many events (0: never). */
+    public TenantSettings withSnapshotOnStopAfterEvents(int events) {
+        return new TenantSettings(
+                budgets,
+                historyMaxChanges,
+                historyMaxRows,
+                rememberedBatchIds,
+                snapshotEveryEvents,
+                snapshotEveryOps,
+                snapshotEventRows,
+                keepSnapshots,
+                deleteEventsOnSnapshot,
+                passivateIdleAfter,
+                sqlMaxWaiting,
+                events);
     }
 }

@@ -37,8 +37,14 @@ class TenantCircuitTest {
                     + "shardview.replication { sync-interval = 1s, home-lookup-timeout = 3s, pull-max-events = 500,"
                     + " pull-max-bytes = 192KiB, recent-events = 256 }"))
             .withFallback(ConfigFactory.load()));
-    private static final TenantSettings SETTINGS =
-            new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 0, 2, false, Duration.ZERO, 4, 0);
+    private static final TenantSettings SETTINGS = TenantSettings.defaults()
+            .withBudgets(Budgets.UNLIMITED)
+            .withHistory(100, 1000)
+            .withRememberedBatchIds(100)
+            .withSnapshotsEvery(1000, 100_000, 0)
+            .withPassivateIdleAfter(Duration.ZERO)
+            .withSqlMaxWaiting(4)
+            .withSnapshotOnStopAfterEvents(0);
     /**
      * A plan budget no test here means to reach: a first plan loads Calcite, which on a busy 2-core machine took more
      * than the 7 s the sleeping failpoint's 3 s left of a 10 s budget.
@@ -198,8 +204,7 @@ class TenantCircuitTest {
     @Test
     void onlyTheNewestKeepSnapshotsSnapshotsAreKeptWhateverTookThem() throws Exception {
         // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule); keep 2.
-        TenantSettings snapshotting =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 2, 0, 2, false, Duration.ZERO, 4, 0);
+        TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 2, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
@@ -219,8 +224,7 @@ class TenantCircuitTest {
     @Test
     void aSmallBusyTenantIsSnapshottedOnceItsEventsWouldCostMoreToReplayThanItsSnapshotToRead() throws Exception {
         // No every-N-events or large-batch rule within reach; each event weighs 10 rows against the snapshot's rows.
-        TenantSettings weighing = new TenantSettings(
-                Budgets.UNLIMITED, 100, 1000, 100, 1_000_000, 1_000_000, 10, 2, false, Duration.ZERO, 4, 0);
+        TenantSettings weighing = SETTINGS.withSnapshotsEvery(1_000_000, 1_000_000, 10);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, weighing, TOPICS, PLANNING));
         createTables(); // event 1
         TenantProtocol.IngestOp[] many = new TenantProtocol.IngestOp[2_000];
@@ -254,8 +258,7 @@ class TenantCircuitTest {
     @Test
     void aRestartedTenantRecoversItsTablesAndViewsFromItsSnapshotAndTheEventsAfterIt() throws Exception {
         // A snapshot every 3 events (no large-batch rule); the restart replays the events after the newest one.
-        TenantSettings snapshotting =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 0, 2, false, Duration.ZERO, 4, 0);
+        TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 100_000, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         assertInstanceOf(TenantProtocol.SqlApplied.class, sql("CREATE VIEW big AS SELECT k FROM t WHERE k >= 3", null));
@@ -328,8 +331,7 @@ class TenantCircuitTest {
 
     @Test
     void budgetsSurviveASnapshot() throws Exception {
-        TenantSettings snapshotting =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 3, 100_000, 0, 2, false, Duration.ZERO, 4, 0);
+        TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 100_000, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         setBudgets(Map.of("max-views", 0L));
@@ -353,8 +355,7 @@ class TenantCircuitTest {
     @Test
     void aStoppingTenantWritesASnapshotItsNextStartReadsInsteadOfItsEvents() throws Exception {
         // No snapshot schedule that could fire here (every 1000 events, 100,000 ops); one on stop after 1 event.
-        TenantSettings onStop =
-                new TenantSettings(Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 0, 2, false, Duration.ZERO, 4, 1);
+        TenantSettings onStop = SETTINGS.withSnapshotOnStopAfterEvents(1);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, onStop, TOPICS, PLANNING));
         createTables();
         assertInstanceOf(TenantProtocol.SqlApplied.class, sql("CREATE VIEW big AS SELECT k FROM t WHERE k >= 2", null));

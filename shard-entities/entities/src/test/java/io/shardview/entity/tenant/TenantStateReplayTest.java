@@ -7,14 +7,18 @@ import io.shardview.circuit.Circuit;
 import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.catalog.Column;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Recovery replays the journal's SQL events through the engine of today. */
 class TenantStateReplayTest {
-    private static final TenantSettings SETTINGS = new TenantSettings(
-            Budgets.UNLIMITED, 100, 1000, 100, 1000, 100_000, 0, 2, false, Duration.ofMinutes(2), 100, 0);
+    private static final TenantSettings SETTINGS = TenantSettings.defaults()
+            .withBudgets(Budgets.UNLIMITED)
+            .withHistory(100, 1000)
+            .withRememberedBatchIds(100)
+            .withSnapshotsEvery(1000, 100_000, 0)
+            .withSqlMaxWaiting(100)
+            .withSnapshotOnStopAfterEvents(0);
 
     private static TenantEvent.SqlApplied created(long version, String sql, String table) {
         return new TenantEvent.SqlApplied(
