@@ -3,6 +3,7 @@ package io.shardview.node;
 import com.typesafe.config.Config;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.entity.auth.TokenProtocol;
 import io.shardview.entity.auth.TokenRegistry;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.auth.Auth;
@@ -145,7 +146,7 @@ public final class ShardviewNode {
                 org.apache.pekko.actor.typed.Props.empty());
         List<EntityType> entityTypes = new java.util.ArrayList<>(
                 modules.stream().flatMap(m -> m.entityTypes().stream()).toList());
-        entityTypes.add(new EntityType(TokenRegistry.ENTITY_KEY, TokenRegistry::init));
+        entityTypes.add(new EntityType(TokenProtocol.ENTITY_KEY, TokenRegistry::init));
         entityTypes.forEach(type -> type.init().accept(system));
 
         Duration shardingTimeout = config.getDuration("shardview.cluster.sharding-ready-timeout");

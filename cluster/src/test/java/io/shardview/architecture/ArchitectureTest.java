@@ -137,12 +137,50 @@ class ArchitectureTest {
     }
 
     @Test
-    void theTenantEntitysFilesReadOneWayDown() {
-        slices().assignedFrom(filesOf("io.shardview.entity.tenant"))
+    void theEntitiesFilesReadOneWayDown() {
+        slices().assignedFrom(filesOf(
+                        "io.shardview.entity",
+                        "io.shardview.entity.auth",
+                        "io.shardview.entity.fault",
+                        "io.shardview.entity.large",
+                        "io.shardview.entity.metrics",
+                        "io.shardview.entity.tenant"))
                 .should()
                 .beFreeOfCycles()
-                .because("the protocol is read by the state, the replica and the edge, and the behaviour's parts "
+                .because("an entity's protocol is read by its state, its parts and the edge, and the behaviour's parts "
                         + "call down to them, never back")
+                .check(classes);
+    }
+
+    @Test
+    void theHttpEdgeSeesTheEntitiesThroughTheirProtocolsAndFaces() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.shardview.http..")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior.class)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.pekko.cluster..", "io.shardview.persistence..")
+                .because("the edge parses requests and renders answers: it asks entities through their protocols and "
+                        + "faces (TenantAsk, TenantIngress, ShardedAppend, ShardedQuery), which know sharding, regions "
+                        + "and the journal")
+                .check(classes);
+    }
+
+    @Test
+    void theHttpEdgeNeitherPlansNorEvaluatesQueries() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.shardview.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.shardview.metrics.promql.distributed..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.shardview.metrics.promql.evaluation.Evaluator")
+                .because("a PromQL query is planned, asked of the shards and evaluated below the edge (ShardedQuery)")
                 .check(classes);
     }
 }

@@ -1,6 +1,6 @@
 package io.shardview.http.auth;
 
-import io.shardview.entity.auth.TokenRegistry;
+import io.shardview.entity.auth.TokenProtocol;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +22,7 @@ public final class TokenCache {
 
     private final ActorSystem<?> system;
     private final Duration interval;
-    private volatile Map<String, TokenRegistry.Token> byId = Map.of();
+    private volatile Map<String, TokenProtocol.Token> byId = Map.of();
     private volatile long version = -1;
     private boolean fetching;
     private volatile boolean stopped;
@@ -66,21 +66,20 @@ public final class TokenCache {
     }
 
     /** The token with this id, or null. */
-    public TokenRegistry.Token get(String id) {
+    public TokenProtocol.Token get(String id) {
         return byId.get(id);
     }
 
     /** Every token, for the listing. */
-    public List<TokenRegistry.Token> all() {
+    public List<TokenProtocol.Token> all() {
         return List.copyOf(byId.values());
     }
 
     private synchronized void refresh() {
         if (!active || fetching || stopped) return; // off, the previous ask is still out, or shutting down
         fetching = true;
-        TokenRegistry.ref(system)
-                .<TokenRegistry.Tokens>ask(
-                        replyTo -> new TokenRegistry.Fetch(version, replyTo), interval.multipliedBy(4))
+        TokenProtocol.<TokenProtocol.Tokens>ask(
+                        system, replyTo -> new TokenProtocol.Fetch(version, replyTo), interval.multipliedBy(4))
                 .whenComplete((tokens, failure) -> {
                     synchronized (this) {
                         fetching = false;
@@ -90,8 +89,8 @@ public final class TokenCache {
                         return;
                     }
                     if (tokens.tokens() != null) {
-                        Map<String, TokenRegistry.Token> next = new HashMap<>();
-                        for (TokenRegistry.Token t : tokens.tokens()) next.put(t.id(), t);
+                        Map<String, TokenProtocol.Token> next = new HashMap<>();
+                        for (TokenProtocol.Token t : tokens.tokens()) next.put(t.id(), t);
                         byId = Map.copyOf(next);
                     }
                     version = tokens.version();

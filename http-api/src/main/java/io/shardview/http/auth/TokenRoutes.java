@@ -11,7 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardview.entity.auth.TokenRegistry;
+import io.shardview.entity.auth.TokenProtocol;
 import io.shardview.http.ApiError;
 import io.shardview.http.Contained;
 import io.shardview.http.ErrorCode;
@@ -82,9 +82,9 @@ public final class TokenRoutes {
             Secrets.NewToken token = Secrets.newToken();
             byte[] hash = Secrets.sha256(token.secret());
             return TenantEndpoints.reply(
-                    TokenRegistry.ref(system)
-                            .<TokenRegistry.Token>ask(
-                                    replyTo -> new TokenRegistry.Create(token.id(), tenant, name, hash, replyTo),
+                    TokenProtocol.<TokenProtocol.Token>ask(
+                                    system,
+                                    replyTo -> new TokenProtocol.Create(token.id(), tenant, name, hash, replyTo),
                                     timeout)
                             .thenApply(created -> {
                                 cache.refreshNow(); // this node knows it at once
@@ -106,15 +106,15 @@ public final class TokenRoutes {
 
     private Route list() {
         return TenantEndpoints.reply(
-                TokenRegistry.ref(system)
-                        .<TokenRegistry.Tokens>ask(replyTo -> new TokenRegistry.Fetch(-1, replyTo), timeout),
+                TokenProtocol.<TokenProtocol.Tokens>ask(
+                        system, replyTo -> new TokenProtocol.Fetch(-1, replyTo), timeout),
                 tokens -> Json.response(StatusCodes.OK, Map.of("tokens", listed(tokens.tokens()))),
                 "the token registry",
                 timeout,
                 TenantEndpoints.Effect.READ);
     }
 
-    private static List<Map<String, Object>> listed(List<TokenRegistry.Token> tokens) {
+    private static List<Map<String, Object>> listed(List<TokenProtocol.Token> tokens) {
         return tokens.stream()
                 .map(t -> {
                     Map<String, Object> out = new LinkedHashMap<>();
@@ -129,8 +129,8 @@ public final class TokenRoutes {
 
     private Route revoke(String id) {
         return TenantEndpoints.reply(
-                TokenRegistry.ref(system)
-                        .<TokenRegistry.Revoked>ask(replyTo -> new TokenRegistry.Revoke(id, replyTo), timeout)
+                TokenProtocol.<TokenProtocol.Revoked>ask(
+                                system, replyTo -> new TokenProtocol.Revoke(id, replyTo), timeout)
                         .thenApply(revoked -> {
                             cache.refreshNow();
                             return revoked;

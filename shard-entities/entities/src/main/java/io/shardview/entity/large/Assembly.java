@@ -73,7 +73,7 @@ public final class Assembly {
         List<Part> whole = add(part);
         if (whole == null) return null;
         try {
-            return LargeMessages.whole(system, whole);
+            return Part.whole(system, whole);
         } catch (RuntimeException e) {
             log.warn("{}: a large message could not be read; dropped", receiver, e);
             return null;

@@ -1,11 +1,8 @@
 package io.shardview.entity.large;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -14,10 +11,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
-import org.apache.pekko.serialization.Serializers;
 
 /**
  * Messages of any size between nodes. Pekko remoting drops a message larger than its frame
@@ -74,7 +67,7 @@ public final class LargeMessages {
      */
     public static <M> M viaSharding(
             ActorSystem<?> system, EntityRef<M> entity, M message, Function<Part, M> asCommand) {
-        List<Part> parts = cut(system, message, null, partBytes(system));
+        List<Part> parts = Part.cut(system, message, null, partBytes(system));
         if (parts == null) return message;
         for (int i = 0; i < parts.size() - 1; i++) entity.tell(asCommand.apply(parts.get(i)));
         return asCommand.apply(parts.get(parts.size() - 1));
@@ -106,7 +99,7 @@ public final class LargeMessages {
             to.tell(message);
             return;
         }
-        List<Part> parts = cut(system, message, to, partBytes(system));
+        List<Part> parts = Part.cut(system, message, to, partBytes(system));
         if (parts == null) {
             to.tell(message);
             return;
@@ -114,44 +107,6 @@ public final class LargeMessages {
         var reassembler = Adapter.toClassic(system)
                 .actorSelection(to.path().root().$div("system").$div(REASSEMBLER));
         for (Part part : parts) reassembler.tell(part, org.apache.pekko.actor.ActorRef.noSender());
-    }
-
-    /**
-     * The message serialized and cut into parts of at most {@code partBytes}, as remoting would serialize it; null
-     * when it fits in one part. {@code target}: set on the last part, for a reassembler.
-     */
-    static List<Part> cut(ActorSystem<?> system, Object message, ActorRef<?> target, int partBytes) {
-        Serialization serialization = SerializationExtension.get(Adapter.toClassic(system));
-        Serializer serializer = serialization.findSerializerFor(message);
-        // As remoting does, with this node's address in the actor refs inside the message.
-        byte[] bytes = serialization.serialize(message).get();
-        if (bytes.length <= partBytes) return null;
-        String manifest = Serializers.manifestFor(serializer, message);
-        String transfer = UUID.randomUUID().toString();
-        int count = (bytes.length + partBytes - 1) / partBytes;
-        List<Part> parts = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            byte[] piece = Arrays.copyOfRange(bytes, i * partBytes, Math.min(bytes.length, (i + 1) * partBytes));
-            parts.add(new Part(
-                    transfer, i, count, serializer.identifier(), manifest, piece, i == count - 1 ? target : null));
-        }
-        return parts;
-    }
-
-    /** The message the parts of one transfer make, deserialized as remoting would. */
-    public static Object whole(ActorSystem<?> system, List<Part> parts) {
-        int size = 0;
-        for (Part part : parts) size += part.bytes().length;
-        byte[] bytes = new byte[size];
-        int at = 0;
-        for (Part part : parts) {
-            System.arraycopy(part.bytes(), 0, bytes, at, part.bytes().length);
-            at += part.bytes().length;
-        }
-        Part last = parts.get(parts.size() - 1);
-        return SerializationExtension.get(Adapter.toClassic(system))
-                .deserialize(bytes, last.serializerId(), last.manifest())
-                .get();
     }
 
     /** The reassembler of a node: makes parts whole and tells each message to its target on this node. */

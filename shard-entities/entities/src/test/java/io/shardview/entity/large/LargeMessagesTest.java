@@ -42,7 +42,7 @@ class LargeMessagesTest {
     @Test
     void aMessageSmallerThanAPartIsNotCut() {
         TestProbe<TenantProtocol.IngestResults> probe = kit.createTestProbe();
-        assertNull(LargeMessages.cut(kit.system(), ingest(10, probe), null, 64 * 1024));
+        assertNull(Part.cut(kit.system(), ingest(10, probe), null, 64 * 1024));
     }
 
     @Test
@@ -51,7 +51,7 @@ class LargeMessagesTest {
         TenantProtocol.IngestMany message = ingest(5_000, probe);
         int partBytes = 64 * 1024;
 
-        List<Part> parts = LargeMessages.cut(kit.system(), message, probe.getRef(), partBytes);
+        List<Part> parts = Part.cut(kit.system(), message, probe.getRef(), partBytes);
 
         assertTrue(parts.size() > 5, "cut into " + parts.size());
         Assembly assembly = LargeMessages.assembly();
@@ -61,7 +61,7 @@ class LargeMessagesTest {
             assertEquals(part.last() ? probe.getRef() : null, part.target());
             whole = assembly.add(part);
         }
-        assertEquals(message, LargeMessages.whole(kit.system(), whole));
+        assertEquals(message, Part.whole(kit.system(), whole));
     }
 
     @Test
@@ -69,7 +69,7 @@ class LargeMessagesTest {
         TestProbe<TenantProtocol.IngestResults> probe = kit.createTestProbe();
         TenantProtocol.IngestResults results = new TenantProtocol.IngestResults(java.util.Collections.nCopies(
                 20_000, new TenantProtocol.Ingested(7, 1, Map.of("v", new TenantProtocol.ViewCount(1, 0)), false)));
-        List<Part> parts = LargeMessages.cut(kit.system(), results, probe.getRef(), 16 * 1024);
+        List<Part> parts = Part.cut(kit.system(), results, probe.getRef(), 16 * 1024);
         var reassembler = kit.spawn(LargeMessages.reassembler());
         parts.forEach(reassembler::tell);
         assertEquals(results, probe.receiveMessage());
