@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tenant-circuit endpoints of API.md over real HTTP on an in-process node. */
+/** The tenant-circuit endpoints of docs/api.md over real HTTP on an in-process node. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantApiTest {
     static final ObjectMapper JSON = new ObjectMapper();

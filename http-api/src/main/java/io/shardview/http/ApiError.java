@@ -11,7 +11,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  */
 public record ApiError(StatusCode status, String code, String message, Map<String, Object> details) {
 
-    /** The JSON body, as API.md defines it. */
+    /** The JSON body, as docs/api.md defines it. */
     public record Body(Detail error) {}
 
     /** The inner object of the body. */

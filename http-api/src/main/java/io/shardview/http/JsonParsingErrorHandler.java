@@ -15,7 +15,7 @@ import org.apache.pekko.http.scaladsl.settings.ServerSettings;
  * named by {@code pekko.http.server.parsing.error-handler} in config/http.conf.
  *
  * <p>Pekko answers an unknown method with 501 and an unknown HTTP version with 505; both are bad input,
- * and a 5xx is never the answer to bad input (API.md), so they are 400s here.
+ * and a 5xx is never the answer to bad input (docs/api.md), so they are 400s here.
  */
 public final class JsonParsingErrorHandler extends ParsingErrorHandler {
     @Override

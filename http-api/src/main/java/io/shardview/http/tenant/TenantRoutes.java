@@ -47,7 +47,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * The tenant-circuit endpoints of API.md: SQL, ingest, view and table reads, change streams,
+ * The tenant-circuit endpoints of docs/api.md: SQL, ingest, view and table reads, change streams,
  * one-off queries and the tenant description. Each request is checked for shape here and sent
  * through sharding to the tenant's entity, which alone decides against the state.
  */
