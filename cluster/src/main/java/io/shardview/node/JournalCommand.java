@@ -3,6 +3,7 @@ package io.shardview.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.shardview.node.config.ConfigOptions;
 import io.shardview.persistence.JournalSettings;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +58,9 @@ final class JournalCommand {
 
         @Override
         public Integer call() {
-            if (configOptions.profile == null && System.getenv("SHARDVIEW_PROFILE") == null)
-                configOptions.profile = "cluster";
             Config config;
             try {
-                config = configOptions.load(Map.of());
+                config = configOptions.loadWithDefaultProfile("cluster", Map.of());
             } catch (ConfigException e) {
                 System.err.println("shardview: " + e.getMessage());
                 return 1;

@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
 import io.shardview.http.Json;
+import io.shardview.node.config.ConfigOptions;
 import io.shardview.persistence.JournalSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,8 +64,7 @@ final class JournalLagCommand implements Callable<Integer> {
     public Integer call() {
         Config base;
         try {
-            config.profile = "cluster";
-            base = config.load(Map.of()).getConfig("shardview.journal");
+            base = config.loadProfile("cluster", Map.of()).getConfig("shardview.journal");
         } catch (ConfigException e) {
             err().println("shardview: " + e.getMessage());
             return 2;

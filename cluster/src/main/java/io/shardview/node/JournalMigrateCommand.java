@@ -8,6 +8,7 @@ import io.shardview.entity.tenant.TenantEvent;
 import io.shardview.entity.tenant.TenantReplay;
 import io.shardview.entity.tenant.TenantSettings;
 import io.shardview.http.Json;
+import io.shardview.node.config.ConfigOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -82,17 +83,17 @@ final class JournalMigrateCommand implements Callable<Integer> {
         Config sourceConfig;
         Config targetConfig;
         try {
-            config.profile = "single-node";
-            sourceConfig = config.load(Map.of(
-                    "shardview.data-dir",
-                    Path.of(from.substring("leveldb:".length()))
-                            .toAbsolutePath()
-                            .toString()));
+            sourceConfig = config.loadProfile(
+                    "single-node",
+                    Map.of(
+                            "shardview.data-dir",
+                            Path.of(from.substring("leveldb:".length()))
+                                    .toAbsolutePath()
+                                    .toString()));
             Map<String, Object> target = new HashMap<>(Map.of("shardview.journal.url", to));
             if (user != null) target.put("shardview.journal.user", user);
             if (password != null) target.put("shardview.journal.password", password);
-            config.profile = "cluster";
-            targetConfig = config.load(target);
+            targetConfig = config.loadProfile("cluster", target);
         } catch (ConfigException e) {
             err().println("shardview: " + e.getMessage());
             return 2;

@@ -76,7 +76,10 @@ public final class ShardviewNode {
         START_FAILED
     }
 
-    /** Starts a node with the given configuration (see {@link NodeConfig}) serving {@code modules}. */
+    /**
+     * Starts a node with the given configuration (see {@link io.shardview.node.config.NodeConfig}) serving
+     * {@code modules}.
+     */
     public static ShardviewNode start(Config config, List<NodeModule> modules) {
         LoggerFactory.getILoggerFactory(); // initialise logging before Pekko's threads log concurrently
         String host = config.getString("shardview.http.host");

@@ -1,6 +1,7 @@
 package io.shardview.node;
 
 import com.typesafe.config.Config;
+import io.shardview.node.config.NodeConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.config;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
@@ -7,7 +7,7 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options every command that reads the node's configuration shares: the profile and the user's file. */
-final class ConfigOptions {
+public final class ConfigOptions {
 
     @Option(
             names = "--profile",
@@ -25,12 +25,23 @@ final class ConfigOptions {
     Path configFile;
 
     /** The node's configuration with {@code flags} on top. */
-    Config load(Map<String, Object> flags) {
+    public Config load(Map<String, Object> flags) {
+        return loadProfile(NodeConfig.profile(profile, System.getenv()), flags);
+    }
+
+    /** The configuration of {@code profile}, whatever --profile and SHARDVIEW_PROFILE say, with {@code flags} on top. */
+    public Config loadProfile(String profile, Map<String, Object> flags) {
         Map<String, String> environment = System.getenv();
         Optional<Path> file = Optional.ofNullable(configFile)
                 .or(() -> Optional.ofNullable(environment.get("SHARDVIEW_CONFIG"))
                         .filter(s -> !s.isBlank())
                         .map(Path::of));
-        return NodeConfig.load(NodeConfig.profile(profile, environment), file, environment, flags);
+        return NodeConfig.load(profile, file, environment, flags);
+    }
+
+    /** As {@link #load(Map)}, but of {@code profile} when neither --profile nor SHARDVIEW_PROFILE names one. */
+    public Config loadWithDefaultProfile(String profile, Map<String, Object> flags) {
+        boolean unnamed = this.profile == null && System.getenv("SHARDVIEW_PROFILE") == null;
+        return unnamed ? loadProfile(profile, flags) : load(flags);
     }
 }

@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
