@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.membership;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * (docs/regions.md). A restarted process on the same address accepts the connection; Pekko replaces the old incarnation
  * itself when the new one joins.
  */
-final class GoneMemberDowning {
+public final class GoneMemberDowning {
     private static final Logger LOG = LoggerFactory.getLogger(GoneMemberDowning.class);
     static final Duration RECHECK = Duration.ofMillis(250);
     /** How often a member that stays unreachable is connected to again (it may die after it was marked). */
@@ -56,7 +56,7 @@ final class GoneMemberDowning {
     private GoneMemberDowning() {}
 
     /** Starts watching this node's region when {@code shardview.cluster.down-gone-members} is on. */
-    static void start(ActorSystem<?> system) {
+    public static void start(ActorSystem<?> system) {
         if (!system.settings().config().getBoolean("shardview.cluster.down-gone-members")) return;
         system.systemActorOf(
                 Behaviors.<Command>setup(context -> new Watch(context).behavior()),

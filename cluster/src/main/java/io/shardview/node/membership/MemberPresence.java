@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.membership;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * node of its region is recording its presence (seen twice, {@link #EVERY} apart) puts itself last: it then only joins,
  * never forms. Nodes that all died at once stop recording, so the first of them to start again still forms the cluster.
  */
-final class MemberPresence implements AutoCloseable {
+public final class MemberPresence implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MemberPresence.class);
     static final Duration EVERY = Duration.ofSeconds(2);
     /** A node seen this recently is alive (it may be restarting or busy). */
@@ -52,14 +52,14 @@ final class MemberPresence implements AutoCloseable {
      * The node's configuration, with its seed list reordered when it is first and another node of its region is
      * alive; and from now on this node's own presence, recorded every {@link #EVERY} until closed.
      */
-    static MemberPresence start(Config config, String self) {
+    public static MemberPresence start(Config config, String self) {
         MemberPresence presence = new MemberPresence(config.getConfig("shardview.journal"), self);
         presence.timer.scheduleWithFixedDelay(presence::record, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return presence;
     }
 
     /** {@code config}, with this node moved to the end of its seed list if it is first and others are alive. */
-    static Config seedsFor(Config config, String self) {
+    public static Config seedsFor(Config config, String self) {
         List<String> seeds = config.getStringList("pekko.cluster.seed-nodes");
         if (seeds.size() < 2 || !seeds.get(0).equals(self)) return config;
         List<String> alive;

@@ -1,10 +1,11 @@
-package io.shardview.node;
+package io.shardview.node.membership;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.shardview.node.JournalDatabase;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

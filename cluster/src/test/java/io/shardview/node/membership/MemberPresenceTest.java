@@ -1,9 +1,10 @@
-package io.shardview.node;
+package io.shardview.node.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.shardview.node.JournalDatabase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

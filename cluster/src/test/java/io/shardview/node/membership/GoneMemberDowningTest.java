@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.membership;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

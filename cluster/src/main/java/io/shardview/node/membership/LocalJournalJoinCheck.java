@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.membership;
 
 import com.typesafe.config.Config;
 import io.shardview.persistence.JournalSettings;
@@ -20,7 +20,7 @@ public final class LocalJournalJoinCheck extends JoinConfigCompatChecker {
     static final String JOURNAL_PLUGIN = "pekko.persistence.journal.plugin";
 
     /** Why a LevelDB node never joins another node; also printed when the node refuses at start-up. */
-    static final String REASON = "the LevelDB journal is local to one node, so an entity moved to another node "
+    public static final String REASON = "the LevelDB journal is local to one node, so an entity moved to another node "
             + "would lose its events; a cluster of more than one node needs the shared PostgreSQL journal "
             + "(--profile cluster)";
 

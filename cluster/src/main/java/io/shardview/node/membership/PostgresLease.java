@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.membership;
 
 import com.typesafe.config.Config;
 import io.shardview.persistence.JournalSettings;
