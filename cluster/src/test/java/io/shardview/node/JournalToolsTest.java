@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.http.Json;
-import io.shardview.node.TenantApiTest.TenantClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
