@@ -25,7 +25,7 @@ public final class JournalDatabase implements AutoCloseable {
     }
 
     /** Node settings for the cluster profile on this database. */
-    Map<String, Object> settings() {
+    public Map<String, Object> settings() {
         return Map.of("shardview.journal.url", url(), "shardview.journal.user", TestPostgres.USER);
     }
 

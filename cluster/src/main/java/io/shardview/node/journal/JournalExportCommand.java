@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.http.Json;

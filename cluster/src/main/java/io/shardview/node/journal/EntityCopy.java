@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.journal;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.journal;
 
 import com.typesafe.config.Config;
 import io.shardview.persistence.DataDirectoryLock;

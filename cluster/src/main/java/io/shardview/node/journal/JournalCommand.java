@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.journal;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Mixin;
             JournalTruncateCommand.class,
             JournalLagCommand.class
         })
-final class JournalCommand {
+public final class JournalCommand {
 
     /** {@code shardview journal init}: creates the journal's tables if they are missing. */
     @Command(

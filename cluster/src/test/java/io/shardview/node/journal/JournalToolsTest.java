@@ -1,5 +1,6 @@
-package io.shardview.node;
+package io.shardview.node.journal;
 
+import static io.shardview.node.journal.JournalCli.journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.http.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.shardview.node.JournalDatabase;
+import io.shardview.node.Main;
+import io.shardview.node.ShardviewNode;
+import io.shardview.node.TenantClient;
+import io.shardview.node.TestNodes;
+import io.shardview.node.journal.JournalCli.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,31 +31,6 @@ import picocli.CommandLine;
 class JournalToolsTest {
     @TempDir
     Path dir;
-
-    /** What a tool printed and its exit code. */
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return Json.MAPPER.readTree(out);
-        }
-
-        List<JsonNode> lines() throws Exception {
-            List<JsonNode> lines = new ArrayList<>();
-            for (String line : out.split("\n")) if (!line.isBlank()) lines.add(Json.MAPPER.readTree(line));
-            return lines;
-        }
-    }
-
-    static Run journal(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new Main());
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("journal"));
-        all.addAll(List.of(args));
-        int exit = command.execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     /** The tenant's views and tables as the node served them at each version: "version name" to hash and rows. */
     private final Map<String, JsonNode> served = new HashMap<>();
@@ -88,7 +66,7 @@ class JournalToolsTest {
     @Test
     void toolsReadAStoppedNodesLevelDbJournalAsTheNodeServedIt() throws Exception {
         Path data = dir.resolve("data");
-        ShardviewNode node = ready(TestNodes.config(data, Map.of()));
+        ShardviewNode node = TestNodes.startServing(TestNodes.config(data, Map.of()));
         try {
             writeTenant(new TenantClient(node, "demo"));
             long now = System.currentTimeMillis();
@@ -176,7 +154,7 @@ class JournalToolsTest {
             assertEquals(0, new CommandLine(new Main()).execute("journal", "init", "--config", conf.toString()));
             Map<String, Object> settings = new HashMap<>(db.settings());
             settings.put("shardview.cluster.seed-nodes", List.of());
-            ShardviewNode node = ready(TestNodes.config("cluster", dir.resolve("node"), settings));
+            ShardviewNode node = TestNodes.startServing(TestNodes.config("cluster", dir.resolve("node"), settings));
             try {
                 writeTenant(new TenantClient(node, "demo"));
                 String[] cluster = {"--profile", "cluster", "--config", conf.toString()};
@@ -230,7 +208,7 @@ class JournalToolsTest {
     @Test
     void exportAndImportRoundTripIntoAFreshNodeOnEitherJournal() throws Exception {
         Path data = dir.resolve("data");
-        ShardviewNode source = ready(TestNodes.config(data, Map.of()));
+        ShardviewNode source = TestNodes.startServing(TestNodes.config(data, Map.of()));
         String metricsBefore;
         try {
             TenantClient demo = new TenantClient(source, "demo");
@@ -276,7 +254,7 @@ class JournalToolsTest {
         assertEquals(
                 "resume after sequence number 2",
                 entity(resumed.json(), "tenant|demo").get("action").asText());
-        assertServedAsBefore(ready(TestNodes.config(restored, Map.of())), metricsBefore);
+        assertServedAsBefore(TestNodes.startServing(TestNodes.config(restored, Map.of())), metricsBefore);
 
         // Into a PostgreSQL journal, then served by a cluster node.
         try (JournalDatabase db = new JournalDatabase()) {
@@ -288,12 +266,13 @@ class JournalToolsTest {
             Map<String, Object> settings = new HashMap<>(db.settings());
             settings.put("shardview.cluster.seed-nodes", List.of());
             assertServedAsBefore(
-                    ready(TestNodes.config("cluster", dir.resolve("cluster-node"), settings)), metricsBefore);
+                    TestNodes.startServing(TestNodes.config("cluster", dir.resolve("cluster-node"), settings)),
+                    metricsBefore);
         }
 
         // A target holding other events for the tenant: refused, nothing written.
         Path other = dir.resolve("other");
-        ShardviewNode otherNode = ready(TestNodes.config(other, Map.of()));
+        ShardviewNode otherNode = TestNodes.startServing(TestNodes.config(other, Map.of()));
         try {
             new TenantClient(otherNode, "demo")
                     .sql("CREATE TABLE unrelated (id BIGINT NOT NULL, PRIMARY KEY (id))", 200);
@@ -315,7 +294,7 @@ class JournalToolsTest {
         assertTrue(entity(planned.json(), "tenant|demo").get("action").asText().startsWith("replace"), planned.out());
         Run replaced = journal("import", backup.toString(), "--data-dir", other.toString(), "--replace");
         assertEquals(0, replaced.exit(), replaced.err());
-        assertServedAsBefore(ready(TestNodes.config(other, Map.of())), metricsBefore);
+        assertServedAsBefore(TestNodes.startServing(TestNodes.config(other, Map.of())), metricsBefore);
 
         // A damaged file: refused before anything is written.
         byte[] bytes = Files.readAllBytes(backup);
@@ -335,7 +314,7 @@ class JournalToolsTest {
     @Test
     void migrateMovesASingleNodeIntoAClusterJournal() throws Exception {
         Path data = dir.resolve("data");
-        ShardviewNode node = ready(TestNodes.config(data, Map.of()));
+        ShardviewNode node = TestNodes.startServing(TestNodes.config(data, Map.of()));
         try {
             writeTenant(new TenantClient(node, "demo"));
         } finally {
@@ -367,7 +346,8 @@ class JournalToolsTest {
 
             Map<String, Object> settings = new HashMap<>(db.settings());
             settings.put("shardview.cluster.seed-nodes", List.of());
-            ShardviewNode clustered = ready(TestNodes.config("cluster", dir.resolve("cluster-node"), settings));
+            ShardviewNode clustered =
+                    TestNodes.startServing(TestNodes.config("cluster", dir.resolve("cluster-node"), settings));
             try {
                 TenantClient demo = new TenantClient(clustered, "demo");
                 for (String view : List.of("totals", "big"))
@@ -391,7 +371,7 @@ class JournalToolsTest {
     void truncateDropsATailOrWhatAVerifiedSnapshotCovers() throws Exception {
         Path data = dir.resolve("data");
         String dataDir = data.toString();
-        ShardviewNode node = ready(TestNodes.config(data, Map.of()));
+        ShardviewNode node = TestNodes.startServing(TestNodes.config(data, Map.of()));
         try {
             writeTenant(new TenantClient(node, "demo"));
         } finally {
@@ -414,7 +394,7 @@ class JournalToolsTest {
         assertEquals(2, listed.get("events").asLong());
         assertTrue(listed.get("snapshot").isNull(), "the snapshot after 2 went with the tail");
 
-        node = ready(TestNodes.config(data, Map.of()));
+        node = TestNodes.startServing(TestNodes.config(data, Map.of()));
         try {
             TenantClient demo = new TenantClient(node, "demo");
             for (String view : List.of("totals", "big"))
@@ -446,7 +426,7 @@ class JournalToolsTest {
         assertEquals(1, replay.exit());
         assertTrue(replay.err().contains("were deleted"), replay.err());
 
-        node = ready(TestNodes.config(data, Map.of()));
+        node = TestNodes.startServing(TestNodes.config(data, Map.of()));
         try {
             TenantClient demo = new TenantClient(node, "demo");
             JsonNode big = demo.json(demo.get("views/big"), 200);
@@ -462,7 +442,7 @@ class JournalToolsTest {
     @Test
     void anInterruptedExportResumesToTheSameFile() throws Exception {
         Path data = dir.resolve("data");
-        ShardviewNode node = ready(TestNodes.config(data, Map.of()));
+        ShardviewNode node = TestNodes.startServing(TestNodes.config(data, Map.of()));
         try {
             for (String tenant : List.of("a", "b", "c")) writeTenant(new TenantClient(node, tenant));
         } finally {
@@ -485,18 +465,6 @@ class JournalToolsTest {
         Run exists = journal("export", "a", "--to", whole.toString(), "--data-dir", data.toString());
         assertEquals(1, exists.exit());
         assertTrue(exists.err().contains("exists"), exists.err());
-    }
-
-    /** A node on this configuration, serving tenants and metrics, ready. */
-    private static ShardviewNode ready(com.typesafe.config.Config config) throws InterruptedException {
-        ShardviewNode node = ShardviewNode.start(config, List.of(new TenantModule(), new MetricsModule()));
-        int status = TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(60))
-                .statusCode();
-        if (status != 200) {
-            node.stop();
-            throw new AssertionError("node not ready: " + status);
-        }
-        return node;
     }
 
     /** The restored node serves demo's views and metrics as the source did, and knows its batch ids; then stops. */

@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.journal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.journal;
 
 import java.io.PrintStream;
 import java.util.Locale;

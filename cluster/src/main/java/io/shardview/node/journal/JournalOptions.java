@@ -1,4 +1,4 @@
-package io.shardview.node;
+package io.shardview.node.journal;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
