@@ -1,5 +1,6 @@
 package io.shardview.node;
 
+import io.shardview.node.journal.JournalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -2,6 +2,7 @@ package io.shardview.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.shardview.node.config.ConfigOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

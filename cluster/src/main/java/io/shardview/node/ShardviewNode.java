@@ -9,6 +9,9 @@ import io.shardview.http.RouteMetrics;
 import io.shardview.http.auth.Auth;
 import io.shardview.http.auth.TokenCache;
 import io.shardview.http.auth.TokenRoutes;
+import io.shardview.node.membership.GoneMemberDowning;
+import io.shardview.node.membership.LocalJournalJoinCheck;
+import io.shardview.node.membership.MemberPresence;
 import io.shardview.persistence.DataDirectoryLock;
 import io.shardview.persistence.JournalSettings;
 import io.shardview.persistence.JournalSyncStats;
@@ -77,7 +80,10 @@ public final class ShardviewNode {
         START_FAILED
     }
 
-    /** Starts a node with the given configuration (see {@link NodeConfig}) serving {@code modules}. */
+    /**
+     * Starts a node with the given configuration (see {@link io.shardview.node.config.NodeConfig}) serving
+     * {@code modules}.
+     */
     public static ShardviewNode start(Config config, List<NodeModule> modules) {
         LoggerFactory.getILoggerFactory(); // initialise logging before Pekko's threads log concurrently
         String host = config.getString("shardview.http.host");

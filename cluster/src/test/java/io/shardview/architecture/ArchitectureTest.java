@@ -183,4 +183,32 @@ class ArchitectureTest {
                 .because("a PromQL query is planned, asked of the shards and evaluated below the edge (ShardedQuery)")
                 .check(classes);
     }
+
+    @Test
+    void theNodesPartsDoNotDependOnTheNode() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.shardview.node.config..", "io.shardview.node.journal..", "io.shardview.node.membership..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.shardview.node")
+                .because("the node mounts the journal tools and starts the membership machinery, not the other way; "
+                        + "what they share with it, the configuration, is io.shardview.node.config")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("io.shardview.node.membership..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.shardview.node.journal..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("io.shardview.node.journal..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.shardview.node.membership..")
+                .check(classes);
+    }
 }

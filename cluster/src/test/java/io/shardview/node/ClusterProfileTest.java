@@ -1,21 +1,16 @@
 package io.shardview.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
-import io.shardview.node.TenantApiTest.TenantClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.cluster.Invalid;
-import org.apache.pekko.cluster.Valid$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -164,19 +159,6 @@ class ClusterProfileTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    @Test
-    void theJoinCheckRefusesLevelDbOnEitherSide() {
-        LocalJournalJoinCheck check = new LocalJournalJoinCheck();
-        var leveldb = ConfigFactory.parseMap(
-                Map.of(LocalJournalJoinCheck.JOURNAL_PLUGIN, "pekko.persistence.journal.leveldb"));
-        var jdbc = ConfigFactory.parseMap(Map.of(LocalJournalJoinCheck.JOURNAL_PLUGIN, "jdbc-journal"));
-        assertEquals(Valid$.MODULE$, check.check(jdbc, jdbc));
-        Invalid joining = assertInstanceOf(Invalid.class, check.check(leveldb, jdbc));
-        assertTrue(joining.errorMessages().head().startsWith("the joining node runs on LevelDB"), joining.toString());
-        Invalid members = assertInstanceOf(Invalid.class, check.check(jdbc, leveldb));
-        assertTrue(members.errorMessages().head().startsWith("this cluster runs on LevelDB"), members.toString());
     }
 
     private com.typesafe.config.Config clusterConfig(JournalDatabase db) {

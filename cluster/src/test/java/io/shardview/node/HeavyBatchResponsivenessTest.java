@@ -9,7 +9,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.shardview.entity.tenant.TenantCircuit;
-import io.shardview.node.TenantApiTest.TenantClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;

@@ -12,31 +12,31 @@ import java.util.UUID;
  * when it answers, else an embedded one; trust auth), dropped at close, with the journal settings that point a
  * node at it.
  */
-final class JournalDatabase implements AutoCloseable {
+public final class JournalDatabase implements AutoCloseable {
     final String name =
             "shardview_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
-    JournalDatabase() throws SQLException {
+    public JournalDatabase() throws SQLException {
         TestPostgres.createDatabase(name);
     }
 
-    String url() {
+    public String url() {
         return TestPostgres.url(name);
     }
 
     /** Node settings for the cluster profile on this database. */
-    Map<String, Object> settings() {
+    public Map<String, Object> settings() {
         return Map.of("shardview.journal.url", url(), "shardview.journal.user", TestPostgres.USER);
     }
 
-    void execute(String sql) throws SQLException {
+    public void execute(String sql) throws SQLException {
         try (Connection c = TestPostgres.connect(name);
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
-    long count(String sql) throws SQLException {
+    public long count(String sql) throws SQLException {
         try (Connection c = TestPostgres.connect(name);
                 Statement s = c.createStatement();
                 var result = s.executeQuery(sql)) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardview.node.TenantApiTest.TenantClient;
+import io.shardview.node.journal.JournalCli;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -97,7 +97,7 @@ class RegionsTest {
         assertTrue(metrics.contains("shardview_replicas_following{home_region=\"us\"} 1"), metrics);
 
         // journal lag reads each region's journal: eu's replica holds the home's log at the same sequence numbers.
-        JournalToolsTest.Run lag = JournalToolsTest.journal(
+        JournalCli.Run lag = JournalCli.journal(
                 "lag",
                 "acme",
                 "--json",

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardview.node.TenantApiTest.TenantClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;

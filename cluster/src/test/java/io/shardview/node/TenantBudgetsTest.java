@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardview.node.TenantApiTest.TenantClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;

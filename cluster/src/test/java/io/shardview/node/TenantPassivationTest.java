@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.TenantProtocol;
-import io.shardview.node.TenantApiTest.TenantClient;
 import io.shardview.persistence.DataDirectoryLock;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.shardview.node;
 
 import com.typesafe.config.Config;
+import io.shardview.node.config.NodeConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,18 +25,18 @@ import org.apache.pekko.persistence.RecoveryCompleted;
 import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 
 /** Starts in-process nodes on free ports and talks to them over real HTTP. */
-final class TestNodes {
+public final class TestNodes {
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicLong PROBES = new AtomicLong();
 
     private TestNodes() {}
 
-    static Config config(Path dataDir, Map<String, Object> extra) {
+    public static Config config(Path dataDir, Map<String, Object> extra) {
         return config(NodeConfig.DEFAULT_PROFILE, dataDir, extra);
     }
 
-    static Config config(String profile, Path dataDir, Map<String, Object> extra) {
+    public static Config config(String profile, Path dataDir, Map<String, Object> extra) {
         Map<String, Object> flags = new HashMap<>(Map.of(
                 "shardview.http.port",
                 0,
@@ -53,6 +54,17 @@ final class TestNodes {
 
     static ShardviewNode start(Path dataDir, List<EntityType> types) {
         return ShardviewNode.start(config(dataDir, Map.of()), List.of(NodeModule.of(types)));
+    }
+
+    /** A node on this configuration serving what {@code shardview serve} serves (tenants and metrics), ready. */
+    public static ShardviewNode startServing(Config config) throws InterruptedException {
+        ShardviewNode node = ShardviewNode.start(config, List.of(new TenantModule(), new MetricsModule()));
+        int status = awaitStatus(node, "/ready", 200, Duration.ofSeconds(60)).statusCode();
+        if (status != 200) {
+            node.stop();
+            throw new AssertionError("node not ready: " + status);
+        }
+        return node;
     }
 
     static HttpResponse<String> get(ShardviewNode node, String path) {

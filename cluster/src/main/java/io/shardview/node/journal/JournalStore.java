@@ -1,0 +1,326 @@
+package io.shardview.node.journal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.shardview.persistence.DataDirectoryLock;
+import io.shardview.persistence.JournalSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.persistence.Persistence;
+import org.apache.pekko.persistence.SelectedSnapshot;
+import org.apache.pekko.persistence.SnapshotProtocol;
+import org.apache.pekko.persistence.SnapshotSelectionCriteria;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's journal and snapshots opened by the journal tools, through the node's own plugins and serializers: a
+ * stopped node's LevelDB data directory (locked while the tool reads it, so no node starts on it meanwhile; a
+ * directory a running node holds is refused) or a cluster's PostgreSQL journal, which nodes may be writing.
+ */
+final class JournalStore implements AutoCloseable {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    final ActorSystem<Void> system;
+    final Config config;
+    private final DataDirectoryLock lock;
+    private final String readJournal;
+    private final String snapshotPlugin;
+    private final String journalPlugin;
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    private final String where;
+
+    /** The journal could not be opened: a message for the operator. */
+    static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    private JournalStore(
+            ActorSystem<Void> system,
+            Config config,
+            DataDirectoryLock lock,
+            String readJournal,
+            String snapshotPlugin,
+            String journalPlugin,
+            String where) {
+        this.system = system;
+        this.config = config;
+        this.lock = lock;
+        this.readJournal = readJournal;
+        this.snapshotPlugin = snapshotPlugin;
+        this.journalPlugin = journalPlugin;
+        this.where = where;
+    }
+
+    /** Opens the journal the node's configuration names; {@code create}: a missing LevelDB journal is created. */
+    static JournalStore open(Config nodeConfig, boolean create) {
+        JournalSettings journal = new JournalSettings(nodeConfig);
+        Map<String, Object> local = new java.util.HashMap<>(Map.of(
+                "pekko.actor.provider", "local",
+                "pekko.extensions", List.of(),
+                "pekko.loglevel", "WARNING",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"));
+        DataDirectoryLock lock = null;
+        String where;
+        if (journal.isShared()) {
+            where = journal.url();
+            try {
+                journal.requireSchema();
+            } catch (RuntimeException e) {
+                throw new Unavailable("cannot read the journal in " + where + ": " + e.getMessage());
+            }
+        } else {
+            Path dataDir = Path.of(nodeConfig.getString("shardview.data-dir"));
+            Path leveldb = Path.of(nodeConfig.getString("pekko.persistence.journal.leveldb.dir"));
+            if (create) {
+                try {
+                    Files.createDirectories(leveldb);
+                } catch (java.io.IOException e) {
+                    throw new Unavailable("cannot create " + leveldb + ": " + e.getMessage());
+                }
+            }
+            if (!Files.isDirectory(leveldb)) throw new Unavailable("no LevelDB journal in " + leveldb);
+            try {
+                lock = DataDirectoryLock.acquire(dataDir);
+            } catch (DataDirectoryLock.DataDirectoryInUseException e) {
+                throw new Unavailable("the data directory " + dataDir + " is in use by a running node (its LevelDB"
+                        + " journal is locked): stop the node first, or point the tool at a copy");
+            }
+            where = leveldb.toString();
+            // Pekko's own LevelDB journal: the read journal works only with it, and the tool needs no group commit.
+            local.put(
+                    "pekko.persistence.journal.leveldb.class",
+                    "org.apache.pekko.persistence.journal.leveldb.LeveldbJournal");
+            local.put("pekko.persistence.journal.leveldb.fsync", "on"); // what import writes is acknowledged durable
+        }
+        Config config = ConfigFactory.parseMap(local).withFallback(nodeConfig);
+        LoggerFactory.getILoggerFactory(); // initialise logging before Pekko logs from its threads
+        ActorSystem<Void> system;
+        try {
+            system = ActorSystem.create(Behaviors.empty(), "shardview-journal", config);
+        } catch (RuntimeException e) {
+            if (lock != null) lock.close();
+            throw new Unavailable("cannot open the journal in " + where + ": " + e.getMessage());
+        }
+        return new JournalStore(
+                system,
+                config,
+                lock,
+                journal.isShared() ? "jdbc-read-journal" : "pekko.persistence.query.journal.leveldb",
+                config.getString("pekko.persistence.snapshot-store.plugin"),
+                config.getString("pekko.persistence.journal.plugin"),
+                where);
+    }
+
+    /** Where the journal is: the LevelDB directory or the database URL. */
+    String where() {
+        return where;
+    }
+
+    /** Every persistence id with events in the journal, sorted. */
+    List<String> persistenceIds() {
+        CurrentPersistenceIdsQuery query = PersistenceQuery.get(Adapter.toClassic(system))
+                .getReadJournalFor(CurrentPersistenceIdsQuery.class, readJournal);
+        return await(query.currentPersistenceIds().runWith(Sink.seq(), system)).stream()
+                .sorted()
+                .toList();
+    }
+
+    /** The events of a persistence id with sequence numbers from..to, decoded by the node's serializers. */
+    Source<EventEnvelope, NotUsed> events(String persistenceId, long from, long to) {
+        return PersistenceQuery.get(Adapter.toClassic(system))
+                .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournal)
+                .currentEventsByPersistenceId(persistenceId, from, to);
+    }
+
+    /** The highest sequence number the journal holds of a persistence id (0: none), as recovery reads it. */
+    long highestSequenceNr(String persistenceId) {
+        var journal = Persistence.get(Adapter.toClassic(system)).journalFor(journalPlugin, ConfigFactory.empty());
+        Object answer = await(Patterns.askWithReplyTo(
+                journal,
+                replyTo -> new org.apache.pekko.persistence.JournalProtocol.ReplayMessages(
+                        0, 0, 0, persistenceId, replyTo),
+                TIMEOUT));
+        if (answer instanceof org.apache.pekko.persistence.JournalProtocol.RecoverySuccess success) {
+            return success.highestSequenceNr();
+        }
+        throw new IllegalStateException(
+                "reading the highest sequence number of " + persistenceId + " failed: " + answer);
+    }
+
+    /** The latest snapshot of a persistence id at or before {@code maxSequenceNr}, if any. */
+    Optional<SelectedSnapshot> snapshot(String persistenceId, long maxSequenceNr) {
+        var store = Persistence.get(Adapter.toClassic(system)).snapshotStoreFor(snapshotPlugin, ConfigFactory.empty());
+        Object answer = await(Patterns.ask(
+                store,
+                new SnapshotProtocol.LoadSnapshot(
+                        persistenceId, SnapshotSelectionCriteria.create(maxSequenceNr, Long.MAX_VALUE), maxSequenceNr),
+                TIMEOUT));
+        if (answer instanceof SnapshotProtocol.LoadSnapshotResult result) {
+            return Optional.ofNullable(result.snapshot().getOrElse(() -> null));
+        }
+        Throwable cause = answer instanceof SnapshotProtocol.LoadSnapshotFailed failed ? failed.cause() : null;
+        throw new IllegalStateException(
+                "loading the snapshot of " + persistenceId + " failed: " + (cause == null ? answer : cause), cause);
+    }
+
+    /** Bytes of an object as the node's serializer writes it (an event's or snapshot's size in the journal). */
+    int serializedSize(Object value) {
+        return SerializationExtension.get(Adapter.toClassic(system))
+                .serialize(value)
+                .get()
+                .length;
+    }
+
+    /** An event or snapshot in the node's serialized form: what the journal stores, portable between journals. */
+    record Stored(long sequenceNr, long timestamp, int serializer, String manifest, byte[] bytes) {}
+
+    /** The node's serialized form of an event or snapshot. */
+    Stored serialize(long sequenceNr, long timestamp, Object value) {
+        var serialization = SerializationExtension.get(Adapter.toClassic(system));
+        var serializer = serialization.findSerializerFor(value);
+        return new Stored(
+                sequenceNr,
+                timestamp,
+                serializer.identifier(),
+                org.apache.pekko.serialization.Serializers.manifestFor(serializer, value),
+                serialization.serialize(value).get());
+    }
+
+    /** The object a serialized form stands for, read by the node's serializers. */
+    Object deserialize(Stored stored) {
+        return SerializationExtension.get(Adapter.toClassic(system))
+                .deserialize(stored.bytes(), stored.serializer(), stored.manifest())
+                .get();
+    }
+
+    /**
+     * Writes events of one persistence id at their own sequence numbers, in one atomic write, and waits until the
+     * journal confirms it (durable: LevelDB is opened with fsync for writing).
+     */
+    void write(String persistenceId, java.util.List<Stored> events) {
+        if (events.isEmpty()) return;
+        java.util.List<org.apache.pekko.persistence.PersistentRepr> reprs = new java.util.ArrayList<>();
+        for (Stored event : events) {
+            reprs.add(org.apache.pekko.persistence.PersistentRepr.apply(
+                            deserialize(event), event.sequenceNr(), persistenceId, "", false, null, "journal-import")
+                    .withTimestamp(event.timestamp()));
+        }
+        var write = new org.apache.pekko.persistence.AtomicWrite(
+                scala.jdk.javaapi.CollectionConverters.asScala(reprs).toList());
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        var classic = Adapter.toClassic(system);
+        var journal = Persistence.get(classic).journalFor(journalPlugin, ConfigFactory.empty());
+        ((org.apache.pekko.actor.ExtendedActorSystem) classic)
+                .systemActorOf(
+                        org.apache.pekko.actor.Props.create(
+                                JournalWrite.class, () -> new JournalWrite(journal, write, reprs.size(), done)),
+                        "journal-write-" + writes.incrementAndGet());
+        await(done);
+    }
+
+    /** Sends one atomic write to the journal and completes when every event of it is confirmed, or fails. */
+    static final class JournalWrite extends org.apache.pekko.actor.AbstractActor {
+        private final java.util.concurrent.CompletableFuture<Void> done;
+        private int confirmed;
+        private final int events;
+
+        JournalWrite(
+                org.apache.pekko.actor.ActorRef journal,
+                org.apache.pekko.persistence.AtomicWrite write,
+                int events,
+                java.util.concurrent.CompletableFuture<Void> done) {
+            this.done = done;
+            this.events = events;
+            journal.tell(
+                    new org.apache.pekko.persistence.JournalProtocol.WriteMessages(
+                            scala.jdk.javaapi.CollectionConverters.asScala(
+                                            java.util.List.<org.apache.pekko.persistence.PersistentEnvelope>of(write))
+                                    .toList(),
+                            self(),
+                            1),
+                    self());
+        }
+
+        @Override
+        public Receive createReceive() {
+            return receiveBuilder()
+                    .match(org.apache.pekko.persistence.JournalProtocol.WriteMessageSuccess.class, ok -> {
+                        if (++confirmed == events) finish(null);
+                    })
+                    .match(
+                            org.apache.pekko.persistence.JournalProtocol.WriteMessageRejected.class,
+                            r -> finish(r.cause()))
+                    .match(
+                            org.apache.pekko.persistence.JournalProtocol.WriteMessageFailure.class,
+                            f -> finish(f.cause()))
+                    .match(
+                            org.apache.pekko.persistence.JournalProtocol.WriteMessagesFailed.class,
+                            f -> finish(f.cause()))
+                    .matchAny(other -> {})
+                    .build();
+        }
+
+        private void finish(Throwable failure) {
+            if (failure == null) done.complete(null);
+            else done.completeExceptionally(failure);
+            getContext().stop(self());
+        }
+    }
+
+    /** Saves a snapshot at its own sequence number and time, and waits until the store confirms it. */
+    void saveSnapshot(String persistenceId, Stored snapshot) {
+        var store = Persistence.get(Adapter.toClassic(system)).snapshotStoreFor(snapshotPlugin, ConfigFactory.empty());
+        Object answer = await(Patterns.ask(
+                store,
+                new SnapshotProtocol.SaveSnapshot(
+                        new org.apache.pekko.persistence.SnapshotMetadata(
+                                persistenceId, snapshot.sequenceNr(), snapshot.timestamp()),
+                        deserialize(snapshot)),
+                TIMEOUT));
+        if (!(answer instanceof org.apache.pekko.persistence.SaveSnapshotSuccess)) {
+            Throwable cause = answer instanceof org.apache.pekko.persistence.SaveSnapshotFailure f ? f.cause() : null;
+            throw new IllegalStateException("saving the snapshot of " + persistenceId + " failed: " + answer, cause);
+        }
+    }
+
+    static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // exiting anyway
+        }
+        if (lock != null) lock.close();
+    }
+}

@@ -1,0 +1,172 @@
+package io.shardview.node.journal;
+
+import com.typesafe.config.Config;
+import io.shardview.persistence.DataDirectoryLock;
+import io.shardview.persistence.JournalSettings;
+import java.io.File;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.fusesource.leveldbjni.JniDBFactory;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBIterator;
+import org.iq80.leveldb.Options;
+import org.iq80.leveldb.WriteBatch;
+
+/**
+ * The events of a persistence id after a sequence number, and the snapshots after it, as stored: found and deleted
+ * below the journal plugins, which cannot delete a tail and cannot read past a damaged event. PostgreSQL: rows of
+ * pekko-persistence-jdbc's {@code event_journal} and {@code snapshot}. LevelDB: Pekko's keys (a persistence id's
+ * number from its mapping key, events at {@code (number, sequenceNr, 0)}, its highest sequence number at
+ * {@code (number, 0, 0)}) and the local snapshot store's files ({@code snapshot-<id>-<sequenceNr>-<time>}).
+ */
+final class JournalTail {
+    private JournalTail() {}
+
+    /** The tail found: events after the sequence number (count and last) and the snapshots after it. */
+    record Found(long events, long lastSequenceNr, List<Long> snapshots) {}
+
+    /** Finds, and with {@code delete} deletes, the events and snapshots of {@code id} after {@code after}. */
+    static Found tail(Config config, String id, long after, boolean delete) throws IOException, SQLException {
+        JournalSettings journal = new JournalSettings(config);
+        return journal.isShared() ? jdbc(config, id, after, delete) : leveldb(config, id, after, delete);
+    }
+
+    private static Found jdbc(Config config, String id, long after, boolean delete) throws SQLException {
+        try (Connection db = JournalSettings.connect(config.getConfig("shardview.journal"), 10)) {
+            db.setAutoCommit(false);
+            long events;
+            long last;
+            try (PreparedStatement count = db.prepareStatement("SELECT count(*), coalesce(max(sequence_number), 0) "
+                    + "FROM event_journal WHERE persistence_id = ? AND sequence_number > ?")) {
+                count.setString(1, id);
+                count.setLong(2, after);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    events = row.getLong(1);
+                    last = row.getLong(2);
+                }
+            }
+            List<Long> snapshots = new ArrayList<>();
+            try (PreparedStatement list = db.prepareStatement(
+                    "SELECT sequence_number FROM snapshot WHERE persistence_id = ? AND sequence_number > ? ORDER BY 1")) {
+                list.setString(1, id);
+                list.setLong(2, after);
+                try (ResultSet rows = list.executeQuery()) {
+                    while (rows.next()) snapshots.add(rows.getLong(1));
+                }
+            }
+            if (delete) {
+                for (String table : List.of("event_journal", "snapshot")) {
+                    try (PreparedStatement drop = db.prepareStatement(
+                            "DELETE FROM " + table + " WHERE persistence_id = ? AND sequence_number > ?")) {
+                        drop.setString(1, id);
+                        drop.setLong(2, after);
+                        drop.executeUpdate();
+                    }
+                }
+            }
+            db.commit();
+            return new Found(events, last, snapshots);
+        }
+    }
+
+    private static Found leveldb(Config config, String id, long after, boolean delete) throws IOException {
+        Path dataDir = Path.of(config.getString("shardview.data-dir"));
+        File journalDir = new File(config.getString("pekko.persistence.journal.leveldb.dir"));
+        if (!journalDir.isDirectory()) throw new JournalStore.Unavailable("no LevelDB journal in " + journalDir);
+        try (DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+                DB db = JniDBFactory.factory.open(journalDir, new Options().createIfMissing(false))) {
+            int number = numberOf(db, id);
+            long events = 0;
+            long last = 0;
+            List<byte[]> keys = new ArrayList<>();
+            if (number > 0) {
+                try (DBIterator it = db.iterator()) {
+                    for (it.seek(key(number, after + 1, 0)); it.hasNext(); it.next()) {
+                        ByteBuffer key = ByteBuffer.wrap(it.peekNext().getKey());
+                        if (key.remaining() != 20 || key.getInt() != number) break;
+                        long sequenceNr = key.getLong();
+                        int kind = key.getInt();
+                        keys.add(it.peekNext().getKey());
+                        if (kind == 0) {
+                            events++;
+                            last = sequenceNr;
+                        }
+                    }
+                }
+            }
+            List<Path> files = snapshotFiles(config, id, after);
+            List<Long> snapshots =
+                    files.stream().map(JournalTail::sequenceNrOf).sorted().toList();
+            if (delete) {
+                try (WriteBatch batch = db.createWriteBatch()) {
+                    keys.forEach(batch::delete);
+                    // The highest sequence number, which the next write continues from.
+                    if (events > 0)
+                        batch.put(
+                                key(number, 0, 0),
+                                ByteBuffer.allocate(8).putLong(after).array());
+                    db.write(batch, new org.iq80.leveldb.WriteOptions().sync(true));
+                }
+                for (Path file : files) Files.delete(file);
+            }
+            return new Found(events, last, snapshots);
+        } catch (DataDirectoryLock.DataDirectoryInUseException e) {
+            throw new JournalStore.Unavailable(
+                    "the data directory " + dataDir + " is in use by a running node: stop " + "it first");
+        }
+    }
+
+    /** The number Pekko's LevelDB journal gave the persistence id (mapping keys are (1, 0, number)), or 0. */
+    private static int numberOf(DB db, String id) {
+        try (DBIterator it = db.iterator()) {
+            for (it.seek(key(1, 0, 10)); it.hasNext(); it.next()) {
+                ByteBuffer key = ByteBuffer.wrap(it.peekNext().getKey());
+                if (key.remaining() != 20 || key.getInt() != 1) return 0;
+                key.getLong();
+                int number = key.getInt();
+                if (id.equals(new String(it.peekNext().getValue(), StandardCharsets.UTF_8))) return number;
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return 0;
+    }
+
+    private static byte[] key(int number, long sequenceNr, int kind) {
+        return ByteBuffer.allocate(20)
+                .putInt(number)
+                .putLong(sequenceNr)
+                .putInt(kind)
+                .array();
+    }
+
+    /** The local snapshot store's files of the id after the sequence number. */
+    private static List<Path> snapshotFiles(Config config, String id, long after) throws IOException {
+        Path dir = Path.of(config.getString("pekko.persistence.snapshot-store.local.dir"));
+        if (!Files.isDirectory(dir)) return List.of();
+        String prefix = "snapshot-" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "-";
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix))
+                    .filter(f -> sequenceNrOf(f) > after)
+                    .toList();
+        }
+    }
+
+    private static long sequenceNrOf(Path file) {
+        String name = file.getFileName().toString();
+        String[] parts = name.substring(0, name.lastIndexOf('-')).split("-");
+        return Long.parseLong(parts[parts.length - 1]);
+    }
+}
