@@ -1,47 +1,62 @@
 package io.shardview.http.ingest;
 
-import io.shardview.http.ErrorCode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A request body that cannot be ingested: nothing of it is applied. Either bad data (400
- * {@code bad_data}: malformed, or a series over a per-series limit) or a request over a per-request
- * limit (413, with its own code). {@code details} locate the fault ({@code line} for text formats,
- * first line is 1; {@code timeseries} for remote_write, first is 0) and name the limit and its value.
+ * A request body that cannot be ingested: nothing of it is applied. Its {@link Kind} says what is wrong (the edge
+ * answers each kind with one status); {@code details} locate the fault ({@code line} for text formats, first line
+ * is 1; {@code timeseries} for remote_write, first is 0) and name the limit and its value, or the parameter.
  */
 public final class IngestException extends RuntimeException {
-    private final ErrorCode error;
+    /** What is wrong with the request. */
+    public enum Kind {
+        /** The body does not follow its format: located at its line or timeseries. */
+        MALFORMED,
+        /** A parameter the parser takes beside the body (the line protocol's precision) is not one it knows. */
+        INVALID_PARAMETER,
+        /** A series breaks a per-series limit (labels, label name or value bytes): located, naming the limit. */
+        SERIES_LIMIT,
+        /** The request holds more samples than max-samples-per-request. */
+        TOO_MANY_SAMPLES,
+        /** The request holds more series than max-series-per-request. */
+        TOO_MANY_SERIES,
+        /** The body inflates to more bytes than max-decoded-request-bytes. */
+        TOO_LARGE
+    }
+
+    private final Kind kind;
     private final Map<String, Object> details;
 
-    private IngestException(ErrorCode error, String message, Map<String, Object> details) {
+    private IngestException(Kind kind, String message, Map<String, Object> details) {
         super(message, null, false, false);
-        this.error = error;
+        this.kind = kind;
         this.details = Map.copyOf(details);
     }
 
-    public IngestException(String message, Map<String, Object> details) {
-        this(ErrorCode.BAD_DATA, message, details);
+    /** A body that does not follow its format, its fault not located yet. */
+    static IngestException malformed(String message) {
+        return new IngestException(Kind.MALFORMED, message, Map.of());
     }
 
     /** A fault on line {@code line} (1-based) of a text body. */
-    public static IngestException atLine(int line, String message) {
-        return new IngestException("line " + line + ": " + message, Map.of("line", line));
+    static IngestException atLine(int line, String message) {
+        return new IngestException(Kind.MALFORMED, "line " + line + ": " + message, Map.of("line", line));
     }
 
-    /** A series over the per-series limit {@code limit} of value {@code max} (400, bad_data). */
+    /** Parameter {@code parameter} is not one the parser knows. */
+    static IngestException invalidParameter(String parameter, String message) {
+        return new IngestException(Kind.INVALID_PARAMETER, message, Map.of("parameter", parameter));
+    }
+
+    /** A series over the per-series limit {@code limit} of value {@code max}. */
     static IngestException seriesLimit(String limit, long max, String message) {
-        return new IngestException(ErrorCode.BAD_DATA, message, Map.of("limit", limit, "max", max));
+        return new IngestException(Kind.SERIES_LIMIT, message, Map.of("limit", limit, "max", max));
     }
 
-    /** A request over the per-request limit {@code limit} of value {@code max} ({@code error}, a 413). */
-    public static IngestException requestLimit(ErrorCode error, String limit, long max, String message) {
-        return new IngestException(error, message, Map.of("limit", limit, "max", max));
-    }
-
-    /** A body the endpoint does not read (415, unsupported_media_type); {@code accepted} names what it reads. */
-    public static IngestException unsupportedMediaType(String message, String accepted) {
-        return new IngestException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, message, Map.of("accepted", accepted));
+    /** A request over the per-request limit {@code limit} of value {@code max}. */
+    static IngestException requestLimit(Kind kind, String limit, long max, String message) {
+        return new IngestException(kind, message, Map.of("limit", limit, "max", max));
     }
 
     /**
@@ -49,16 +64,17 @@ public final class IngestException extends RuntimeException {
      * place first. A request-wide fault keeps no place.
      */
     IngestException at(String where, int index) {
-        if (error != ErrorCode.BAD_DATA || details.containsKey(where)) return this;
+        boolean inOnePlace = kind == Kind.MALFORMED || kind == Kind.SERIES_LIMIT;
+        if (!inOnePlace || details.containsKey(where)) return this;
         Map<String, Object> located = new LinkedHashMap<>();
         located.put(where, index);
         located.putAll(details);
-        return new IngestException(error, where + " " + index + ": " + getMessage(), located);
+        return new IngestException(kind, where + " " + index + ": " + getMessage(), located);
     }
 
-    /** The error model's code, and with it the status the request is answered with. */
-    public ErrorCode error() {
-        return error;
+    /** What is wrong, and with it the status the edge answers. */
+    public Kind kind() {
+        return kind;
     }
 
     /** Where the fault is and which limit it broke, for the error's {@code details}. */
