@@ -1,7 +1,7 @@
 package io.shardview.http;
 
 import io.shardview.circuit.error.RejectionKind;
-import io.shardview.http.ingest.IngestException;
+import io.shardview.metrics.ingest.parse.IngestException;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 

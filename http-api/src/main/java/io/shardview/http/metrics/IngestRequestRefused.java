@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A metrics ingest request the edge refuses before a parser reads its body (a content type or encoding it does not
  * read, a body too large or not decodable, a bad parameter): the API error to answer. What a parser refuses is an
- * {@link io.shardview.http.ingest.IngestException}.
+ * {@link io.shardview.metrics.ingest.parse.IngestException}.
  */
 final class IngestRequestRefused extends RuntimeException {
     final ApiError error;

@@ -1,11 +1,11 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardview.http.ingest.LineProtocolParser.Precision;
 import io.shardview.metrics.ingest.SampleBatch;
+import io.shardview.metrics.ingest.parse.LineProtocolParser.Precision;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 /**
  * The limits every metrics ingest parser enforces while it parses, so that no request holds more

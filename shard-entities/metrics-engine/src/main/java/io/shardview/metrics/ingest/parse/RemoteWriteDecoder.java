@@ -1,4 +1,4 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;

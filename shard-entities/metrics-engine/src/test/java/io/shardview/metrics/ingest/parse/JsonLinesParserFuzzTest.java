@@ -1,4 +1,4 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 import static io.shardview.testsupport.ParserContract.allocatedBytes;
 import static io.shardview.testsupport.ParserContract.assertAllocationBounded;
