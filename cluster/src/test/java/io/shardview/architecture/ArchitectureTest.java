@@ -24,8 +24,8 @@ class ArchitectureTest {
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(
-                        location -> !location.contains("-tests.jar")) // http-api's test classes cluster reuses
+                .withImportOption(location ->
+                        !location.contains("-tests.jar")) // the metrics engine's test classes cluster reuses
                 .importPackages("io.shardview");
     }
 
@@ -132,7 +132,7 @@ class ArchitectureTest {
                         "io.shardview.metrics.chunk..",
                         "io.shardview.metrics.storage..")
                 .because("the edge talks to entities; of the engines it sees only the circuit's facade and error "
-                        + "kinds, series labels and matchers, and the parsed samples it hands to the metrics side")
+                        + "kinds, series labels and matchers, the ingest parsers and the samples they parse")
                 .check(classes);
     }
 

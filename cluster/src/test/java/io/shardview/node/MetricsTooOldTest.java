@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardview.http.ingest.RemoteWriteDecoderTest;
+import io.shardview.metrics.ingest.parse.RemoteWriteDecoderTest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardview.http.ingest.IngestLimits;
-import io.shardview.http.ingest.PrometheusTextParser;
-import io.shardview.http.ingest.SampleBatchBuilder;
 import io.shardview.metrics.ingest.SampleBatch;
+import io.shardview.metrics.ingest.parse.IngestLimits;
+import io.shardview.metrics.ingest.parse.PrometheusTextParser;
+import io.shardview.metrics.ingest.parse.SampleBatchBuilder;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

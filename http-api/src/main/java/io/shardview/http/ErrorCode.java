@@ -1,6 +1,7 @@
 package io.shardview.http;
 
 import io.shardview.circuit.error.RejectionKind;
+import io.shardview.metrics.ingest.parse.IngestException;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
@@ -77,6 +78,16 @@ public enum ErrorCode {
             case LIMIT_EXCEEDED -> LIMIT_EXCEEDED;
             case UNAVAILABLE -> UNAVAILABLE;
             case INTERNAL -> INTERNAL;
+        };
+    }
+
+    /** The code of a metrics ingest request its parser refused. */
+    public static ErrorCode of(IngestException.Kind kind) {
+        return switch (kind) {
+            case MALFORMED, INVALID_PARAMETER, SERIES_LIMIT -> BAD_DATA;
+            case TOO_MANY_SAMPLES -> TOO_MANY_SAMPLES;
+            case TOO_MANY_SERIES -> TOO_MANY_SERIES_IN_REQUEST;
+            case TOO_LARGE -> PAYLOAD_TOO_LARGE;
         };
     }
 }

@@ -1,11 +1,11 @@
 package io.shardview.bench.http;
 
 import io.shardview.bench.metrics.CpuOnlyDataset;
-import io.shardview.http.ingest.IngestLimits;
-import io.shardview.http.ingest.LineProtocolParser;
-import io.shardview.http.ingest.SampleBatchBuilder;
 import io.shardview.metrics.ingest.SampleBatch;
 import io.shardview.metrics.ingest.ShardSplit;
+import io.shardview.metrics.ingest.parse.IngestLimits;
+import io.shardview.metrics.ingest.parse.LineProtocolParser;
+import io.shardview.metrics.ingest.parse.SampleBatchBuilder;
 import io.shardview.metrics.storage.AppendResult;
 import io.shardview.metrics.storage.PointBatch;
 import io.shardview.metrics.storage.ShardStorage;

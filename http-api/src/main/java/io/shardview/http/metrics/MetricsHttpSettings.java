@@ -1,7 +1,7 @@
 package io.shardview.http.metrics;
 
 import com.typesafe.config.Config;
-import io.shardview.http.ingest.IngestLimits;
+import io.shardview.metrics.ingest.parse.IngestLimits;
 import java.time.Duration;
 
 /** HTTP-side limits of the metrics API, from {@code shardview.metrics} (documented in config/metrics.conf). */

@@ -1,7 +1,6 @@
 package io.shardview.http.metrics;
 
 import io.shardview.http.ErrorCode;
-import io.shardview.http.ingest.IngestException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,7 +51,7 @@ final class MetricsRequestBody {
         String media = (type.mediaType().mainType() + "/" + type.mediaType().subType()).toLowerCase(Locale.ROOT);
         List<String> types = kind == Kind.REMOTE_WRITE ? REMOTE_WRITE_TYPES : TEXT_TYPES;
         if (!types.contains(media)) {
-            throw IngestException.unsupportedMediaType(
+            throw unsupportedMediaType(
                     "content type " + media + " is not read here; use one of " + String.join(", ", types),
                     String.join(", ", types));
         }
@@ -60,14 +59,13 @@ final class MetricsRequestBody {
                 .map(c -> c.nioCharset().name().toLowerCase(Locale.ROOT))
                 .orElse("utf-8");
         if (kind == Kind.TEXT && !charset.equals("utf-8") && !charset.equals("us-ascii")) {
-            throw IngestException.unsupportedMediaType(
-                    "charset " + charset + " is not read here; bodies are UTF-8", "charset=utf-8");
+            throw unsupportedMediaType("charset " + charset + " is not read here; bodies are UTF-8", "charset=utf-8");
         }
         if (kind == Kind.REMOTE_WRITE) {
             // Prometheus' remote_write 2.0 names its message in the type; only 1.0's WriteRequest is read.
             String proto = parameter(type.mediaType().toString(), "proto");
             if (proto != null && !proto.equals("prometheus.WriteRequest")) {
-                throw IngestException.unsupportedMediaType(
+                throw unsupportedMediaType(
                         "remote_write message " + proto + " is not read here; send"
                                 + " remote_write 1.0 (proto=prometheus.WriteRequest)",
                         "application/x-protobuf;proto=prometheus.WriteRequest");
@@ -98,10 +96,15 @@ final class MetricsRequestBody {
         List<String> accepted = kind == Kind.REMOTE_WRITE ? List.of("snappy") : List.of("gzip", "x-gzip", "deflate");
         if (codings.size() > 1 || (codings.size() == 1 && !accepted.contains(codings.get(0)))) {
             String named = kind == Kind.REMOTE_WRITE ? "snappy (or none)" : "gzip, deflate or identity";
-            throw IngestException.unsupportedMediaType(
+            throw unsupportedMediaType(
                     "content encoding " + String.join(", ", codings) + " is not read here; use " + named, named);
         }
         return codings.isEmpty() ? "identity" : codings.get(0);
+    }
+
+    /** A body the endpoint does not read; {@code accepted} names what it reads. */
+    private static IngestRequestRefused unsupportedMediaType(String message, String accepted) {
+        return new IngestRequestRefused(ErrorCode.UNSUPPORTED_MEDIA_TYPE, message, Map.of("accepted", accepted));
     }
 
     /** Parameter {@code name} of a media type as Pekko renders it ({@code type/sub; a=b; c=d}), or null. */
@@ -133,7 +136,8 @@ final class MetricsRequestBody {
                     // fall through: neither zlib nor raw deflate
                 }
             }
-            throw new IngestException("the body is not valid " + (gzip ? "gzip" : "deflate") + " data", Map.of());
+            throw new IngestRequestRefused(
+                    ErrorCode.BAD_DATA, "the body is not valid " + (gzip ? "gzip" : "deflate") + " data", Map.of());
         }
     }
 
@@ -143,7 +147,7 @@ final class MetricsRequestBody {
             byte[] chunk = new byte[64 * 1024];
             for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
                 if ((long) out.size() + n > maxBytes) {
-                    throw IngestException.requestLimit(
+                    throw IngestRequestRefused.overLimit(
                             ErrorCode.PAYLOAD_TOO_LARGE,
                             "max-decoded-request-bytes",
                             maxBytes,

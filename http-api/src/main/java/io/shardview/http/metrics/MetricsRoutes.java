@@ -24,14 +24,14 @@ import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.TenantEndpoints;
-import io.shardview.http.ingest.IngestException;
-import io.shardview.http.ingest.JsonLinesParser;
-import io.shardview.http.ingest.LineProtocolParser;
-import io.shardview.http.ingest.PrometheusTextParser;
-import io.shardview.http.ingest.RemoteWriteDecoder;
-import io.shardview.http.ingest.SampleBatchBuilder;
 import io.shardview.http.metrics.IngestMetrics.Format;
 import io.shardview.metrics.ingest.SampleBatch;
+import io.shardview.metrics.ingest.parse.IngestException;
+import io.shardview.metrics.ingest.parse.JsonLinesParser;
+import io.shardview.metrics.ingest.parse.LineProtocolParser;
+import io.shardview.metrics.ingest.parse.PrometheusTextParser;
+import io.shardview.metrics.ingest.parse.RemoteWriteDecoder;
+import io.shardview.metrics.ingest.parse.SampleBatchBuilder;
 import io.shardview.metrics.promql.evaluation.Series;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -211,10 +211,6 @@ public final class MetricsRoutes {
     // ---- ingest ---------------------------------------------------------------------------------
 
     /**
-     * Checks the body's type and encoding, reads it whole (within max-request-bytes), decodes it and
-     * parses it, then stores it. Every refusal of the body is an IngestException, answered here.
-     */
-    /**
      * {@code ?backfill=1}: the points are history, of any age within retention and in any order, rather than live
      * points (which must be within the out-of-order window of the shard's newest point).
      */
@@ -223,11 +219,17 @@ public final class MetricsRoutes {
         return switch (value) {
             case "1", "true" -> true;
             case "0", "false", "" -> false;
-            default -> throw new IngestException(
-                    "backfill must be 1 or 0 (true or false), got \"" + value + "\"", Map.of("parameter", "backfill"));
+            default -> throw new IngestRequestRefused(
+                    ErrorCode.BAD_DATA,
+                    "backfill must be 1 or 0 (true or false), got \"" + value + "\"",
+                    Map.of("parameter", "backfill"));
         };
     }
 
+    /**
+     * Checks the body's type and encoding, reads it whole (within max-request-bytes), decodes it and
+     * parses it, then stores it. Every refusal of the body, the edge's or its parser's, is answered here.
+     */
     private Route ingest(
             String tenant, Format format, MetricsRequestBody.Kind kind, Function<byte[], SampleBatchBuilder> parse) {
         return extractRequest(request -> {
@@ -235,8 +237,8 @@ public final class MetricsRoutes {
             try {
                 MetricsRequestBody.checkType(request, kind);
                 backfill = backfill(request);
-            } catch (IngestException e) {
-                return afterReading(request, refused(e));
+            } catch (IngestRequestRefused e) {
+                return afterReading(request, refused(e.error));
             }
             return extractMaterializer(materializer -> onComplete(
                     request.entity()
@@ -249,6 +251,8 @@ public final class MetricsRoutes {
                             byte[] body = MetricsRequestBody.decoded(
                                     request, kind, read.get().getData().toArray(), settings.maxDecodedRequestBytes());
                             batch = parse.apply(body).build();
+                        } catch (IngestRequestRefused e) {
+                            return complete(refused(e.error));
                         } catch (IngestException e) {
                             return complete(refused(e));
                         }
@@ -271,10 +275,15 @@ public final class MetricsRoutes {
                 read -> complete(reply)));
     }
 
-    /** An ingest request refused whole, counted by its code. */
+    /** An ingest request its parser refused whole: the parser's kind of fault says the code. */
     private HttpResponse refused(IngestException e) {
-        ingestMetrics.rejectedRequest(e.error().code());
-        return new ApiError(e.error(), e.getMessage(), e.details()).toResponse();
+        return refused(new ApiError(ErrorCode.of(e.kind()), e.getMessage(), e.details()));
+    }
+
+    /** An ingest request refused whole, counted by its code. */
+    private HttpResponse refused(ApiError error) {
+        ingestMetrics.rejectedRequest(error.code());
+        return error.toResponse();
     }
 
     /** A body that could not be read: too large for max-request-bytes, or cut off by the client. */
@@ -283,13 +292,12 @@ public final class MetricsRoutes {
                 ? failure.getCause()
                 : failure;
         if (cause instanceof EntityStreamSizeException) {
-            return refused(IngestException.requestLimit(
+            return refused(new ApiError(
                     ErrorCode.PAYLOAD_TOO_LARGE,
-                    "max-request-bytes",
-                    settings.maxRequestBytes(),
-                    "the body is larger than max-request-bytes = " + settings.maxRequestBytes() + " bytes"));
+                    "the body is larger than max-request-bytes = " + settings.maxRequestBytes() + " bytes",
+                    Map.of("limit", "max-request-bytes", "max", settings.maxRequestBytes())));
         }
-        return refused(new IngestException("the body could not be read whole", Map.of()));
+        return refused(ApiError.of(ErrorCode.BAD_DATA, "the body could not be read whole"));
     }
 
     private HttpResponse stored(String tenant, Format format, SampleBatch batch, ShardedAppend.Outcome outcome) {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.shardview.entity.tenant.TenantProtocol.IngestOp;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
-import io.shardview.http.JsonMessages;
+import io.shardview.metrics.ingest.parse.JsonMessages;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

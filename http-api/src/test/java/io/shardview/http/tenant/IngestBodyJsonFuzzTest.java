@@ -1,8 +1,8 @@
 package io.shardview.http.tenant;
 
-import static io.shardview.http.ParserContract.allocatedBytes;
-import static io.shardview.http.ParserContract.assertAllocationBounded;
-import static io.shardview.http.ParserContract.assertCleanMessage;
+import static io.shardview.testsupport.ParserContract.allocatedBytes;
+import static io.shardview.testsupport.ParserContract.assertAllocationBounded;
+import static io.shardview.testsupport.ParserContract.assertCleanMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

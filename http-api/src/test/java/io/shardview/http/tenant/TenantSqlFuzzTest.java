@@ -1,6 +1,6 @@
 package io.shardview.http.tenant;
 
-import static io.shardview.http.ParserContract.assertCleanMessage;
+import static io.shardview.testsupport.ParserContract.assertCleanMessage;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;

@@ -1,14 +1,14 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
-import static io.shardview.http.ParserContract.allocatedBytes;
-import static io.shardview.http.ParserContract.assertAllocationBounded;
-import static io.shardview.http.ParserContract.assertCleanMessage;
+import static io.shardview.testsupport.ParserContract.allocatedBytes;
+import static io.shardview.testsupport.ParserContract.assertAllocationBounded;
+import static io.shardview.testsupport.ParserContract.assertCleanMessage;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 
-/** VictoriaMetrics JSON lines: parsed or refused with an IngestException naming the line, nothing else. */
-class JsonLinesParserFuzzTest {
+/** Prometheus text exposition: parsed or refused with an IngestException naming the line, nothing else. */
+class PrometheusTextParserFuzzTest {
     @FuzzTest
     void parsesOrRejectsCleanly(byte[] body) {
         // Measured on a second run: the first loads classes and fills caches.
@@ -17,7 +17,7 @@ class JsonLinesParserFuzzTest {
             long allocated; // by the parse alone, not by the checks of its outcome
             try {
                 SampleBatchBuilder out = new SampleBatchBuilder(FuzzLimits.SMALL);
-                JsonLinesParser.parse(body, out);
+                PrometheusTextParser.parse(body, 1_700_000_000_000L, out);
                 allocated = allocatedBytes() - before;
                 FuzzLimits.assertWithin(out, body);
             } catch (IngestException e) {

@@ -1,12 +1,13 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardview.http.ingest.LineProtocolParser.Precision;
 import io.shardview.metrics.ingest.SampleBatch;
+import io.shardview.metrics.ingest.parse.LineProtocolParser.Precision;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LineProtocolParserTest {
@@ -88,6 +89,7 @@ class LineProtocolParserTest {
     @Test
     void badLinesAreRejectedWithTheirLineNumber() {
         assertEquals(3, reject("m f=1 1\nm f=2 2\nm f=bad 3").details().get("line"));
+        assertEquals(IngestException.Kind.MALFORMED, reject("m f=bad 3").kind());
         assertTrue(reject("m").getMessage().startsWith("line 1: missing fields"));
         assertTrue(reject("m f=1 1 extra").getMessage().contains("after the timestamp"));
         assertTrue(reject("m f=1 12x").getMessage().contains("bad timestamp"));
@@ -111,7 +113,9 @@ class LineProtocolParserTest {
 
     @Test
     void unknownPrecisionIsRejected() {
-        assertThrows(IngestException.class, () -> Precision.parse("h"));
+        IngestException e = assertThrows(IngestException.class, () -> Precision.parse("h"));
+        assertEquals(IngestException.Kind.INVALID_PARAMETER, e.kind());
+        assertEquals(Map.of("parameter", "precision"), e.details());
     }
 
     @Test
@@ -129,6 +133,27 @@ class LineProtocolParserTest {
         IngestException e = assertThrows(
                 IngestException.class, () -> LineProtocolParser.parse("m a=1,b=2,c=3 1", Precision.MS, NOW, out));
         assertEquals("max-samples-per-request", e.details().get("limit"));
+        assertEquals(IngestException.Kind.TOO_MANY_SAMPLES, e.kind());
+    }
+
+    @Test
+    void moreSeriesThanTheLimitRejectTheRequestWithoutALine() {
+        SampleBatchBuilder out = new SampleBatchBuilder(new IngestLimits(100, 1, 100, 100, 100));
+        IngestException e = assertThrows(
+                IngestException.class, () -> LineProtocolParser.parse("m f=1 1\nn f=1 1", Precision.MS, NOW, out));
+        assertEquals(IngestException.Kind.TOO_MANY_SERIES, e.kind());
+        assertEquals(Map.of("limit", "max-series-per-request", "max", 1L), e.details());
+    }
+
+    @Test
+    void aSeriesOverAPerSeriesLimitIsRejectedAtItsLine() {
+        SampleBatchBuilder out = new SampleBatchBuilder(new IngestLimits(100, 100, 2, 100, 100));
+        IngestException e = assertThrows(
+                IngestException.class,
+                () -> LineProtocolParser.parse("m,a=1 f=1 1\nm,a=1,b=2 f=1 1", Precision.MS, NOW, out));
+        assertEquals(IngestException.Kind.SERIES_LIMIT, e.kind());
+        assertEquals(Map.of("line", 2, "limit", "max-labels-per-series", "max", 2L), e.details());
+        assertTrue(e.getMessage().startsWith("line 2: the series has more than 2 labels"), e.getMessage());
     }
 
     @Test

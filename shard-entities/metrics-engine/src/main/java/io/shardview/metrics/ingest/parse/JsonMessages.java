@@ -1,4 +1,4 @@
-package io.shardview.http;
+package io.shardview.metrics.ingest.parse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.regex.Pattern;

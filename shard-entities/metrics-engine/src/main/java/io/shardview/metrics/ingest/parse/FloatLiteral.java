@@ -1,4 +1,4 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 /**
  * Strict parsing of decimal floating-point literals: {@code [+-]digits[.digits][(e|E)[+-]digits]}

@@ -1,4 +1,4 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,9 +44,8 @@ public final class LineProtocolParser {
                 case "us", "u", "µs" -> US;
                 case "ms" -> MS;
                 case "s" -> S;
-                default -> throw new IngestException(
-                        "precision must be one of ns, us, ms, s; got " + name,
-                        java.util.Map.of("parameter", "precision"));
+                default -> throw IngestException.invalidParameter(
+                        "precision", "precision must be one of ns, us, ms, s; got " + name);
             };
         }
 

@@ -1,4 +1,4 @@
-package io.shardview.http;
+package io.shardview.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

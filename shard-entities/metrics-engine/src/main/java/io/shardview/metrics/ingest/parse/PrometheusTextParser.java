@@ -1,4 +1,4 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 /**
  * Prometheus text exposition format 0.0.4: {@code name{label="value",...} value [timestamp_ms]}.

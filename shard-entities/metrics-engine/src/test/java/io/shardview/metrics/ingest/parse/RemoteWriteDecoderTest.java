@@ -1,4 +1,4 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -102,7 +102,7 @@ public class RemoteWriteDecoderTest {
         SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(10));
         IngestException e = assertThrows(IngestException.class, () -> RemoteWriteDecoder.decode(zeros, 1 << 20, out));
         assertEquals("max-decoded-request-bytes", e.details().get("limit"));
-        assertEquals(io.shardview.http.ErrorCode.PAYLOAD_TOO_LARGE, e.error());
+        assertEquals(IngestException.Kind.TOO_LARGE, e.kind());
     }
 
     @Test

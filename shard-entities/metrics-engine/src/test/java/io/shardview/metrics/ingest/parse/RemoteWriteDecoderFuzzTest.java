@@ -1,8 +1,8 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
-import static io.shardview.http.ParserContract.allocatedBytes;
-import static io.shardview.http.ParserContract.assertAllocationBounded;
-import static io.shardview.http.ParserContract.assertCleanMessage;
+import static io.shardview.testsupport.ParserContract.allocatedBytes;
+import static io.shardview.testsupport.ParserContract.assertAllocationBounded;
+import static io.shardview.testsupport.ParserContract.assertCleanMessage;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;

@@ -1,11 +1,10 @@
-package io.shardview.http.ingest;
-
-import io.shardview.http.ErrorCode;
+package io.shardview.metrics.ingest.parse;
 
 /**
  * The limits every metrics ingest parser enforces while it parses, so that no request holds more
- * than they allow at any time (config/metrics.conf documents each). Per-series limits make the series
- * bad data (400 naming its line or timeseries); per-request totals make the request too large (413).
+ * than they allow at any time (config/metrics.conf documents each). A series over a per-series limit is
+ * refused naming its line or timeseries ({@code SERIES_LIMIT}); a request over a per-request total is refused
+ * whole ({@code TOO_MANY_SAMPLES}, {@code TOO_MANY_SERIES}).
  */
 public record IngestLimits(
         int maxSamplesPerRequest,
@@ -35,7 +34,7 @@ public record IngestLimits(
     /** The request has more samples than it may. */
     IngestException tooManySamples() {
         return IngestException.requestLimit(
-                ErrorCode.TOO_MANY_SAMPLES,
+                IngestException.Kind.TOO_MANY_SAMPLES,
                 "max-samples-per-request",
                 maxSamplesPerRequest,
                 "the request has more than " + maxSamplesPerRequest + " samples (max-samples-per-request = "
@@ -45,7 +44,7 @@ public record IngestLimits(
     /** The request has more series than it may. */
     IngestException tooManySeries() {
         return IngestException.requestLimit(
-                ErrorCode.TOO_MANY_SERIES_IN_REQUEST,
+                IngestException.Kind.TOO_MANY_SERIES,
                 "max-series-per-request",
                 maxSeriesPerRequest,
                 "the request has more than " + maxSeriesPerRequest + " series (max-series-per-request = "

@@ -1,12 +1,10 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
-import io.shardview.http.ErrorCode;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -31,7 +29,7 @@ public final class RemoteWriteDecoder {
     /**
      * Decodes {@code body} into {@code out}.
      *
-     * @param maxUncompressedBytes refuse bodies that would inflate beyond this (413, before inflating)
+     * @param maxUncompressedBytes refuse bodies that would inflate beyond this (TOO_LARGE, before inflating)
      */
     public static void decode(byte[] body, int maxUncompressedBytes, SampleBatchBuilder out) {
         byte[] raw = uncompress(body, maxUncompressedBytes);
@@ -51,9 +49,10 @@ public final class RemoteWriteDecoder {
                 }
             }
         } catch (IOException e) {
-            throw new IngestException("malformed WriteRequest: " + malformation(e), Map.of()).at("timeseries", series);
+            throw IngestException.malformed("malformed WriteRequest: " + malformation(e))
+                    .at("timeseries", series);
         } catch (IllegalArgumentException e) {
-            throw new IngestException(e.getMessage(), Map.of()).at("timeseries", series);
+            throw IngestException.malformed(e.getMessage()).at("timeseries", series);
         } catch (IngestException e) {
             throw e.at("timeseries", series);
         }
@@ -77,12 +76,12 @@ public final class RemoteWriteDecoder {
     private static byte[] uncompress(byte[] body, int maxUncompressedBytes) {
         try {
             if (!Snappy.isValidCompressedBuffer(body)) {
-                throw new IngestException("body is not snappy block-compressed protobuf", Map.of());
+                throw IngestException.malformed("body is not snappy block-compressed protobuf");
             }
             int length = Snappy.uncompressedLength(body);
             if (length < 0 || length > maxUncompressedBytes) {
                 throw IngestException.requestLimit(
-                        ErrorCode.PAYLOAD_TOO_LARGE,
+                        IngestException.Kind.TOO_LARGE,
                         "max-decoded-request-bytes",
                         maxUncompressedBytes,
                         "the body inflates to " + Integer.toUnsignedString(length)
@@ -90,7 +89,7 @@ public final class RemoteWriteDecoder {
             }
             return Snappy.uncompress(body);
         } catch (IOException e) {
-            throw new IngestException("body is not snappy block-compressed protobuf", Map.of());
+            throw IngestException.malformed("body is not snappy block-compressed protobuf");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;

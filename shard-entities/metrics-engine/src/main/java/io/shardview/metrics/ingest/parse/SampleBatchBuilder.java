@@ -1,4 +1,4 @@
-package io.shardview.http.ingest;
+package io.shardview.metrics.ingest.parse;
 
 import io.shardview.metrics.ingest.SampleBatch;
 import java.util.ArrayList;
