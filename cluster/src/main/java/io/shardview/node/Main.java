@@ -4,7 +4,7 @@ import io.shardview.node.journal.JournalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code shardview} command: runs a node or, later, the journal tools. */
+/** The {@code shardview} command: {@code serve} runs a node, {@code journal ...} the journal tools. */
 @Command(
         name = "shardview",
         mixinStandardHelpOptions = true,

@@ -36,7 +36,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The node's own endpoints: /health, /ready, /v1/cluster and /metrics (API.md, "Node and cluster"). */
+/** The node's own endpoints: /health, /ready, /v1/cluster and /metrics (docs/api.md, "Node endpoints"). */
 final class NodeRoutes {
     private static final ContentType PROMETHEUS_TEXT = ContentTypes.parse(PrometheusTextFormatWriter.CONTENT_TYPE);
 

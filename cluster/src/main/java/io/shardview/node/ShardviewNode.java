@@ -273,7 +273,7 @@ public final class ShardviewNode {
         }
     }
 
-    // API.md: only a node bound to loopback may run without auth.
+    // docs/api.md, "Auth": only a node bound to loopback may run without auth.
     private static void requireLoopback(String host) {
         boolean loopback;
         try {

@@ -3,6 +3,7 @@ package io.shardview.entity.tenant;
 import com.typesafe.config.Config;
 import io.shardview.circuit.budget.Budgets;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Per-tenant limits and retention, from {@code shardview.tenant} (config/tenant.conf documents each key). Built from
@@ -70,53 +71,20 @@ public record TenantSettings(
 
     /** {@code budgets}: what a tenant may use, unless the admin set others for it. */
     public TenantSettings withBudgets(Budgets budgets) {
-        return new TenantSettings(
-                budgets,
-                historyMaxChanges,
-                historyMaxRows,
-                rememberedBatchIds,
-                snapshotEveryEvents,
-                snapshotEveryOps,
-                snapshotEventRows,
-                keepSnapshots,
-                deleteEventsOnSnapshot,
-                passivateIdleAfter,
-                sqlMaxWaiting,
-                snapshotOnStopAfterEvents);
+        return edit(e -> e.budgets = budgets);
     }
 
     /** {@code change-history.max-changes} and {@code max-rows}: what each view's change history retains. */
     public TenantSettings withHistory(int maxChanges, long maxRows) {
-        return new TenantSettings(
-                budgets,
-                maxChanges,
-                maxRows,
-                rememberedBatchIds,
-                snapshotEveryEvents,
-                snapshotEveryOps,
-                snapshotEventRows,
-                keepSnapshots,
-                deleteEventsOnSnapshot,
-                passivateIdleAfter,
-                sqlMaxWaiting,
-                snapshotOnStopAfterEvents);
+        return edit(e -> {
+            e.historyMaxChanges = maxChanges;
+            e.historyMaxRows = maxRows;
+        });
     }
 
     /** {@code remembered-batch-ids}: how many batch ids (and SQL request keys) a tenant answers retries of. */
     public TenantSettings withRememberedBatchIds(int ids) {
-        return new TenantSettings(
-                budgets,
-                historyMaxChanges,
-                historyMaxRows,
-                ids,
-                snapshotEveryEvents,
-                snapshotEveryOps,
-                snapshotEventRows,
-                keepSnapshots,
-                deleteEventsOnSnapshot,
-                passivateIdleAfter,
-                sqlMaxWaiting,
-                snapshotOnStopAfterEvents);
+        return edit(e -> e.rememberedBatchIds = ids);
     }
 
     /**
@@ -124,86 +92,86 @@ public record TenantSettings(
      * cost more to replay than its snapshot to read, each weighing {@code eventRows} rows (0: never for that reason).
      */
     public TenantSettings withSnapshotsEvery(int everyEvents, long everyOps, int eventRows) {
-        return new TenantSettings(
-                budgets,
-                historyMaxChanges,
-                historyMaxRows,
-                rememberedBatchIds,
-                everyEvents,
-                everyOps,
-                eventRows,
-                keepSnapshots,
-                deleteEventsOnSnapshot,
-                passivateIdleAfter,
-                sqlMaxWaiting,
-                snapshotOnStopAfterEvents);
+        return edit(e -> {
+            e.snapshotEveryEvents = everyEvents;
+            e.snapshotEveryOps = everyOps;
+            e.snapshotEventRows = eventRows;
+        });
     }
 
     /** {@code keep-snapshots} and {@code delete-events-on-snapshot}: what a snapshot lets go of. */
     public TenantSettings withRetention(int keepSnapshots, boolean deleteEventsOnSnapshot) {
-        return new TenantSettings(
-                budgets,
-                historyMaxChanges,
-                historyMaxRows,
-                rememberedBatchIds,
-                snapshotEveryEvents,
-                snapshotEveryOps,
-                snapshotEventRows,
-                keepSnapshots,
-                deleteEventsOnSnapshot,
-                passivateIdleAfter,
-                sqlMaxWaiting,
-                snapshotOnStopAfterEvents);
+        return edit(e -> {
+            e.keepSnapshots = keepSnapshots;
+            e.deleteEventsOnSnapshot = deleteEventsOnSnapshot;
+        });
     }
 
     /** {@code passivate-idle-after}: how long an idle tenant stays in memory (zero: for ever). */
     public TenantSettings withPassivateIdleAfter(Duration idle) {
-        return new TenantSettings(
-                budgets,
-                historyMaxChanges,
-                historyMaxRows,
-                rememberedBatchIds,
-                snapshotEveryEvents,
-                snapshotEveryOps,
-                snapshotEventRows,
-                keepSnapshots,
-                deleteEventsOnSnapshot,
-                idle,
-                sqlMaxWaiting,
-                snapshotOnStopAfterEvents);
+        return edit(e -> e.passivateIdleAfter = idle);
     }
 
     /** {@code sql.max-waiting-per-tenant}: SQL requests that may wait for the one being planned. */
     public TenantSettings withSqlMaxWaiting(int waiting) {
-        return new TenantSettings(
-                budgets,
-                historyMaxChanges,
-                historyMaxRows,
-                rememberedBatchIds,
-                snapshotEveryEvents,
-                snapshotEveryOps,
-                snapshotEventRows,
-                keepSnapshots,
-                deleteEventsOnSnapshot,
-                passivateIdleAfter,
-                waiting,
-                snapshotOnStopAfterEvents);
+        return edit(e -> e.sqlMaxWaiting = waiting);
     }
 
     /** {@code snapshot-on-stop-after-events}: a stopping tenant snapshots after this many events (0: never). */
     public TenantSettings withSnapshotOnStopAfterEvents(int events) {
-        return new TenantSettings(
-                budgets,
-                historyMaxChanges,
-                historyMaxRows,
-                rememberedBatchIds,
-                snapshotEveryEvents,
-                snapshotEveryOps,
-                snapshotEventRows,
-                keepSnapshots,
-                deleteEventsOnSnapshot,
-                passivateIdleAfter,
-                sqlMaxWaiting,
-                events);
+        return edit(e -> e.snapshotOnStopAfterEvents = events);
+    }
+
+    private TenantSettings edit(Consumer<Edit> change) {
+        Edit edit = new Edit(this);
+        change.accept(edit);
+        return edit.settings();
+    }
+
+    /** The settings' values while a {@code withX} changes some of them. */
+    private static final class Edit {
+        Budgets budgets;
+        int historyMaxChanges;
+        long historyMaxRows;
+        int rememberedBatchIds;
+        int snapshotEveryEvents;
+        long snapshotEveryOps;
+        int snapshotEventRows;
+        int keepSnapshots;
+        boolean deleteEventsOnSnapshot;
+        Duration passivateIdleAfter;
+        int sqlMaxWaiting;
+        int snapshotOnStopAfterEvents;
+
+        Edit(TenantSettings s) {
+            budgets = s.budgets;
+            historyMaxChanges = s.historyMaxChanges;
+            historyMaxRows = s.historyMaxRows;
+            rememberedBatchIds = s.rememberedBatchIds;
+            snapshotEveryEvents = s.snapshotEveryEvents;
+            snapshotEveryOps = s.snapshotEveryOps;
+            snapshotEventRows = s.snapshotEventRows;
+            keepSnapshots = s.keepSnapshots;
+            deleteEventsOnSnapshot = s.deleteEventsOnSnapshot;
+            passivateIdleAfter = s.passivateIdleAfter;
+            sqlMaxWaiting = s.sqlMaxWaiting;
+            snapshotOnStopAfterEvents = s.snapshotOnStopAfterEvents;
+        }
+
+        TenantSettings settings() {
+            return new TenantSettings(
+                    budgets,
+                    historyMaxChanges,
+                    historyMaxRows,
+                    rememberedBatchIds,
+                    snapshotEveryEvents,
+                    snapshotEveryOps,
+                    snapshotEventRows,
+                    keepSnapshots,
+                    deleteEventsOnSnapshot,
+                    passivateIdleAfter,
+                    sqlMaxWaiting,
+                    snapshotOnStopAfterEvents);
+        }
     }
 }
