@@ -1,0 +1,28 @@
+-- wrk script of bench/vs-postgres: each request is one NDJSON batch of `rows` upserts into tenant `vs`, table
+-- orders, with random ids in [0, 10,000,000) (row i of a batch takes ids congruent to i modulo the batch size, so a
+-- batch never names an id twice), a customer of the i-th slice of the 1,000 (as bench/vs-postgres's pgbench script
+-- does) and a random amount. The batch size is wrk's `-- rows` argument.
+local rows = 10
+
+function init(args)
+  if args[1] then rows = tonumber(args[1]) end
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+end
+
+request = function()
+  local lines = {}
+  local span = math.floor(10000000 / rows)
+  for i = 0, rows - 1 do
+    local id = math.random(0, span - 1) * rows + i
+    local customer = math.random(1 + math.floor(i * 1000 / rows), math.floor((i + 1) * 1000 / rows))
+    lines[#lines + 1] = '{"op":"upsert","table":"orders","row":{"id":' .. id .. ',"customer":"c'
+        .. customer .. '","amount":' .. math.random(1, 1000) .. '}}'
+  end
+  return wrk.format("POST", "/v1/tenants/vs/ingest", {["Content-Type"] = "application/x-ndjson"},
+      table.concat(lines, "\n"))
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("vs-postgres-wrk requests=%d errors_status=%d p50_us=%d p99_us=%d duration_us=%d\n",
+      summary.requests, summary.errors.status, latency:percentile(50), latency:percentile(99), summary.duration))
+end
