@@ -1,8 +1,8 @@
 package io.shardview.http;
 
+import static io.shardview.http.OnComplete.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import io.shardview.entity.RegionHealth;

@@ -3,12 +3,14 @@ package io.shardview.persistence;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.dispatch.ExecutionContexts;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
 import scala.collection.immutable.Seq;
+import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
-import scala.jdk.javaapi.FutureConverters;
+import scala.concurrent.Promise;
+import scala.concurrent.Promise$;
 import scala.runtime.BoxedUnit;
 import scala.util.Try;
 
@@ -57,6 +59,9 @@ import scala.util.Try;
  */
 @SuppressWarnings("deprecation") // LeveldbJournal: LevelDB is deprecated in Pekko but is our embedded store
 public class GroupCommitLeveldbJournal extends LeveldbJournal {
+    /** Runs a callback on the thread that completes the future (here the journal actor's, after its write). */
+    private static final ExecutionContext WHERE_COMPLETED = ExecutionContexts.fromExecutor(Runnable::run);
+
     private final boolean groupCommit;
     private LeveldbLogs logs;
     private GroupSync groupSync;
@@ -145,21 +150,27 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
         logs.force();
     }
 
-    /** {@code written}'s outcome, once a round that started after it completed has finished. */
+    /**
+     * {@code written}'s outcome, once a round that started after it completed has finished. Completed where the round
+     * ends, on the sync thread (Scala's converters to Java futures would hop through ForkJoinPool's common pool twice).
+     */
     private <T> Future<T> afterSync(Future<T> written) {
         if (groupSync == null) return written;
-        CompletableFuture<T> durable = new CompletableFuture<>();
-        FutureConverters.asJava(written).whenComplete((result, writeError) -> {
-            if (writeError != null) { // nothing was written: nothing to wait for
-                durable.completeExceptionally(writeError);
-                return;
-            }
-            stats.wrote();
-            groupSync.request().whenComplete((ignored, syncError) -> {
-                if (syncError == null) durable.complete(result);
-                else durable.completeExceptionally(syncError);
-            });
-        });
-        return FutureConverters.asScala(durable);
+        Promise<T> durable = Promise$.MODULE$.apply();
+        written.onComplete(
+                outcome -> {
+                    if (outcome.isFailure()) { // nothing was written: nothing to wait for
+                        durable.complete(outcome);
+                        return null;
+                    }
+                    stats.wrote();
+                    groupSync.request().whenComplete((ignored, syncError) -> {
+                        if (syncError == null) durable.complete(outcome);
+                        else durable.failure(syncError);
+                    });
+                    return null;
+                },
+                WHERE_COMPLETED);
+        return durable.future();
     }
 }

@@ -1,10 +1,10 @@
 package io.shardview.http.auth;
 
+import static io.shardview.http.OnComplete.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
 import com.typesafe.config.Config;
 import io.shardview.http.ApiError;

@@ -1,10 +1,10 @@
 package io.shardview.http.metrics;
 
+import static io.shardview.http.OnComplete.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.formFieldMultiMap;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterMultiMap;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 

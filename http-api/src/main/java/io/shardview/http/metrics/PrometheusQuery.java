@@ -1,7 +1,7 @@
 package io.shardview.http.metrics;
 
+import static io.shardview.http.OnComplete.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -25,7 +25,7 @@ public final class RegionHealth {
 
     /** Whether some member of this node's region is unreachable now (always false outside a cluster). */
     public static boolean degraded(ActorSystem<?> system) {
-        if (!clustered(system)) return false;
+        if (!Node.ID.apply(system).clustered) return false;
         Cluster cluster = Cluster.get(system);
         String region = cluster.selfMember().dataCenter();
         for (var member : cluster.state().getUnreachable()) {
@@ -48,8 +48,8 @@ public final class RegionHealth {
      */
     public static <T> CompletionStage<T> cutShort(
             ActorSystem<?> system, CompletionStage<T> ask, Duration degradedTimeout) {
-        if (!clustered(system)) return ask;
-        return Node.ID.apply(system).pending.track(ask, degradedTimeout);
+        Node node = Node.ID.apply(system);
+        return node.clustered ? node.pending.track(ask, degradedTimeout) : ask;
     }
 
     /** A request given up because a node of this region became unreachable while it waited. */
@@ -73,8 +73,10 @@ public final class RegionHealth {
         };
 
         private final Pending pending;
+        private final boolean clustered;
 
         private Node(ActorSystem<?> system) {
+            this.clustered = clustered(system);
             this.pending = new Pending(() -> degraded(system));
             system.scheduler()
                     .scheduleAtFixedRate(

@@ -58,20 +58,15 @@ public final class RetriedAsk {
         long remaining = deadline - System.nanoTime();
         Duration timeout = Duration.ofNanos(Math.max(1, Math.min(attemptTimeout.toNanos(), remaining)));
         boolean last = timeout.toNanos() >= remaining;
-        // Run where the reply arrives: Pekko's futures would otherwise hand a plain whenComplete to the
-        // default async executor, one more thread hop per shard's reply for a few field writes.
-        attempt.apply(timeout)
-                .whenCompleteAsync(
-                        (value, failure) -> {
-                            if (failure == null) {
-                                result.complete(value);
-                            } else if (isTimeout(failure) && !last && !stopping.getAsBoolean()) {
-                                send(attempt, attemptTimeout, deadline, stopping, result);
-                            } else {
-                                result.completeExceptionally(failure);
-                            }
-                        },
-                        Runnable::run);
+        SameThread.of(attempt.apply(timeout)).whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+            } else if (isTimeout(failure) && !last && !stopping.getAsBoolean()) {
+                send(attempt, attemptTimeout, deadline, stopping, result);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        });
     }
 
     /**

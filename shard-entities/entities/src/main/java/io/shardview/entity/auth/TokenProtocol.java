@@ -1,6 +1,7 @@
 package io.shardview.entity.auth;
 
 import io.shardview.entity.CborSerializable;
+import io.shardview.entity.SameThread;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -46,6 +47,6 @@ public final class TokenProtocol {
     public static <R> CompletionStage<R> ask(
             ActorSystem<?> system, Function<ActorRef<R>, Command> message, Duration timeout) {
         EntityRef<Command> registry = ClusterSharding.get(system).entityRefFor(ENTITY_KEY, ID);
-        return registry.ask(message::apply, timeout);
+        return SameThread.of(registry.ask(message::apply, timeout));
     }
 }

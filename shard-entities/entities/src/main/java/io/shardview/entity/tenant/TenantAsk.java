@@ -1,6 +1,7 @@
 package io.shardview.entity.tenant;
 
 import io.shardview.entity.RegionHealth;
+import io.shardview.entity.SameThread;
 import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.tenant.TenantProtocol.Command;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * How this node asks a tenant's entity: through sharding, in parts when the command is larger than a remoting frame,
  * and answered quickly while a node of this region is unreachable ({@link RegionHealth}): a request for a tenant that
  * node held is lost until the node is downed, so it fails after {@code unreachableTimeout} (plus what a read waits
- * for a version) instead of the whole timeout.
+ * for a version) instead of the whole timeout. The answer completes on the thread that delivers it ({@link SameThread}).
  */
 public final class TenantAsk {
     private TenantAsk() {}
@@ -34,10 +35,10 @@ public final class TenantAsk {
         EntityRef<Command> entity = ClusterSharding.get(system).entityRefFor(TenantProtocol.ENTITY_KEY, tenant);
         return RegionHealth.cutShort(
                 system,
-                entity.ask(
+                SameThread.of(entity.ask(
                         replyTo -> LargeMessages.viaSharding(
                                 system, entity, message.apply(replyTo), TenantProtocol.MessagePart::new),
-                        RegionHealth.timeout(system, timeout, unreachableTimeout, waitsFor)),
+                        RegionHealth.timeout(system, timeout, unreachableTimeout, waitsFor))),
                 unreachableTimeout.plus(waitsFor));
     }
 }
