@@ -19,10 +19,6 @@ public record TenantHttpSettings(
         Duration readMaxWait,
         Duration streamHeartbeat,
         int streamBufferChanges,
-        int groupMaxOps,
-        int ingressQueueBatches,
-        Duration ingressQueueMaxWait,
-        Duration ingressIdleAfter,
         Duration retryAttemptTimeout,
         Duration unreachableAskTimeout) {
 
@@ -38,10 +34,6 @@ public record TenantHttpSettings(
                 c.getDuration("read-max-wait"),
                 c.getDuration("stream-heartbeat"),
                 c.getInt("stream-buffer-changes"),
-                c.getInt("group-commit.max-ops"),
-                c.getInt("group-commit.queue-batches"),
-                c.getDuration("group-commit.max-queue-wait"),
-                c.getDuration("group-commit.idle-after"),
                 c.getDuration("retry-attempt-timeout"),
                 c.getDuration("unreachable-ask-timeout"));
     }

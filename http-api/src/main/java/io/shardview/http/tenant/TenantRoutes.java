@@ -16,6 +16,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.circuit.budget.Budgets;
 import io.shardview.entity.fault.FailPoints;
+import io.shardview.entity.tenant.GroupCommitSettings;
 import io.shardview.entity.tenant.TenantAsk;
 import io.shardview.entity.tenant.TenantIngress;
 import io.shardview.entity.tenant.TenantProtocol;
@@ -90,15 +91,7 @@ public final class TenantRoutes {
                 settings.streamHeartbeat(),
                 settings.streamBufferChanges());
         this.ingress = new TenantIngress(
-                system,
-                settings.askTimeout(),
-                settings.replyGrace(),
-                settings.retryAttemptTimeout(),
-                settings.groupMaxOps(),
-                settings.ingressQueueBatches(),
-                settings.ingressQueueMaxWait(),
-                settings.ingressIdleAfter(),
-                settings.unreachableAskTimeout());
+                system, GroupCommitSettings.from(system.settings().config()));
         this.bodyLimits = TenantBodyLimits.from(system.settings().config());
     }
 

@@ -25,10 +25,6 @@ class ReadRequestFuzzTest {
             Duration.ofSeconds(15),
             Duration.ofSeconds(15),
             1000,
-            100_000,
-            10_000,
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(60),
             Duration.ofSeconds(3),
             Duration.ofSeconds(2));
 

@@ -4,7 +4,6 @@ import io.shardview.entity.tenant.TenantProtocol.BatchRequest;
 import io.shardview.entity.tenant.TenantProtocol.IngestReply;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +16,8 @@ import org.apache.pekko.actor.typed.Props;
  * Group commit for ingest: per tenant, this node keeps at most one group of batches in flight to
  * the tenant's entity; batches that arrive meanwhile queue up and go together as the next group,
  * persisted in one journal write. A lone batch goes out at once, so group commit adds no latency
- * when the tenant is idle and turns one fsync per batch into one per group when it is busy.
+ * when the tenant is idle and turns one fsync per batch into one per group when it is busy. (Two groups in flight
+ * made the groups smaller and each batch costlier: 535 against 329 us of CPU a 1-row batch, bench/vs-postgres.)
  *
  * <p>The queue is bounded in batches and in the time its oldest batch has waited: past either, new batches are
  * refused at once (429 with Retry-After), so an overloaded tenant sheds load instead of answering late.
@@ -31,41 +31,13 @@ import org.apache.pekko.actor.typed.Props;
  */
 public final class TenantIngress {
     private final ActorSystem<?> system;
-    private final TenantQueue.Settings settings;
+    private final GroupCommitSettings settings;
     private final ConcurrentHashMap<String, ActorRef<TenantQueue.Message>> tenants = new ConcurrentHashMap<>();
     private final AtomicLong started = new AtomicLong();
 
-    /**
-     * @param askTimeout a batch's deadline at its entity, past which it is sent no more
-     * @param replyGrace how much longer its reply is waited for (an attempt sent in time may still be applied)
-     * @param attemptTimeout how long one attempt of a group of batches with ids waits before it is sent again
-     * @param groupMaxOps ops per group, beyond which the queue waits for the next group
-     * @param queueMaxBatches batches queued per tenant before new ones are refused as overload
-     * @param queueMaxWait how long the oldest queued batch may have waited before new ones are refused as overload
-     * @param idleAfter how long a tenant's queue waits for batches before it goes away
-     * @param unreachableAskTimeout how long one attempt waits while a node of this region is unreachable (then it is
-     *     not sent again)
-     */
-    public TenantIngress(
-            ActorSystem<?> system,
-            Duration askTimeout,
-            Duration replyGrace,
-            Duration attemptTimeout,
-            int groupMaxOps,
-            int queueMaxBatches,
-            Duration queueMaxWait,
-            Duration idleAfter,
-            Duration unreachableAskTimeout) {
+    public TenantIngress(ActorSystem<?> system, GroupCommitSettings settings) {
         this.system = system;
-        this.settings = new TenantQueue.Settings(
-                askTimeout,
-                replyGrace,
-                attemptTimeout,
-                groupMaxOps,
-                queueMaxBatches,
-                queueMaxWait,
-                idleAfter,
-                unreachableAskTimeout);
+        this.settings = settings;
     }
 
     /** Submits one batch; completes with the entity's reply to it, or fails with {@link IngestOverloaded} when the queue is full. */

@@ -43,30 +43,23 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
     /** No message for the idle time. */
     private record Idle() implements Message {}
 
-    /** The queue's limits and timeouts, as {@link TenantIngress}'s constructor documents them. */
-    record Settings(
-            Duration askTimeout,
-            Duration replyGrace,
-            Duration attemptTimeout,
-            int groupMaxOps,
-            int queueMaxBatches,
-            Duration queueMaxWait,
-            Duration idleAfter,
-            Duration unreachableAskTimeout) {}
-
     private final String tenant;
-    private final Settings settings;
+    private final GroupCommitSettings settings;
     private final Consumer<ActorRef<Message>> leaveMap;
     private final ArrayDeque<Submit> waiting = new ArrayDeque<>();
     private boolean inFlight;
+
     private boolean retiring;
 
-    static Behavior<Message> create(String tenant, Settings settings, Consumer<ActorRef<Message>> leaveMap) {
+    static Behavior<Message> create(String tenant, GroupCommitSettings settings, Consumer<ActorRef<Message>> leaveMap) {
         return Behaviors.setup(context -> new TenantQueue(context, tenant, settings, leaveMap));
     }
 
     private TenantQueue(
-            ActorContext<Message> context, String tenant, Settings settings, Consumer<ActorRef<Message>> leaveMap) {
+            ActorContext<Message> context,
+            String tenant,
+            GroupCommitSettings settings,
+            Consumer<ActorRef<Message>> leaveMap) {
         super(context);
         this.tenant = tenant;
         this.settings = settings;
