@@ -101,7 +101,14 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
 
     @Override
     public void postStop() {
-        if (groupSync != null) groupSync.close(); // the writes already made get their round first
+        if (groupSync != null) {
+            groupSync.close(); // the writes already made get their round first
+            try {
+                logs.close();
+            } catch (IOException e) {
+                log().warning("closing the journal's log files failed: {}", e);
+            }
+        }
         super.postStop();
     }
 

@@ -1,0 +1,41 @@
+package io.shardview.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LeveldbLogsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void onlyLevelDbsNumberedLogsAreLogs() {
+        assertTrue(LeveldbLogs.isLog("000001.log"));
+        assertTrue(LeveldbLogs.isLog("123.log"));
+        assertFalse(LeveldbLogs.isLog("LOG"));
+        assertFalse(LeveldbLogs.isLog("LOG.old"));
+        assertFalse(LeveldbLogs.isLog(".log"));
+        assertFalse(LeveldbLogs.isLog("000002.ldb"));
+        assertFalse(LeveldbLogs.isLog("MANIFEST-000003"));
+        assertFalse(LeveldbLogs.isLog("x00001.log"));
+    }
+
+    @Test
+    void logsThatComeAndGoBetweenRoundsAreForcedWhileTheyExist() throws Exception {
+        Files.writeString(dir.resolve("000001.log"), "a");
+        Files.writeString(dir.resolve("LOG"), "not a write-ahead log");
+        try (LeveldbLogs logs = new LeveldbLogs(dir)) {
+            logs.force();
+            Files.delete(dir.resolve("000001.log")); // LevelDB deletes a log once its table file is synced
+            Files.writeString(dir.resolve("000002.log"), "b");
+            logs.force();
+            logs.force();
+            Files.writeString(dir.resolve("000002.log"), "bc"); // its channel, kept open, forces the new bytes
+            logs.force();
+        }
+    }
+}
