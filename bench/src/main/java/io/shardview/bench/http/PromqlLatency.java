@@ -59,7 +59,9 @@ import java.util.regex.Pattern;
  *   <li>(b) {@code sum by (region) (rate(cpu_usage_user[5m]))}, {@code --hours}, step 300 s;
  *   <li>(c) the same over {@code --days}, step 1 h;
  *   <li>(d) {@code histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))},
- *       {@code --hours}, step 60 s.
+ *       {@code --hours}, step 60 s;
+ *   <li>(e) {@code rate(cpu_usage_user{hostname="host_42"}[5m])} as an instant query at the end, timed
+ *       {@code --instant-runs} (2000) times on each after as many untimed: a warm node's fixed cost of a query.
  * </ul>
  *
  * <p>Per query: {@code --warmups} (2) untimed requests to each, then {@code --runs} (7) rounds of Shardview,
@@ -71,7 +73,7 @@ import java.util.regex.Pattern;
  * must agree between the two) and times reading them with next to no evaluation.
  *
  * <p>Usage: {@code bench/promql-latency [--runs 7] [--warmups 2] [--hosts 100] [--hours 24] [--days 30]
- * [--days30-hosts 10] [--queries a,b,c,d] [--java-opts "-Xmx4g"] [--jar cluster/target/shardview.jar]
+ * [--days30-hosts 10] [--queries a,b,c,d,e] [--instant-runs 2000] [--java-opts "-Xmx4g"] [--jar cluster/target/shardview.jar]
  * [--victoria-metrics /usr/bin/victoria-metrics]}
  */
 public final class PromqlLatency {
@@ -112,8 +114,9 @@ public final class PromqlLatency {
         int hours = options.getInt("--hours", 24);
         int days = options.getInt("--days", 30);
         int historyHosts = Math.min(hosts, options.getInt("--days30-hosts", 10));
-        Set<String> only =
-                new HashSet<>(Arrays.asList(options.get("--queries", "a,b,c,d").split(",")));
+        int instantRuns = options.getInt("--instant-runs", 2000);
+        Set<String> only = new HashSet<>(
+                Arrays.asList(options.get("--queries", "a,b,c,d,e").split(",")));
 
         // Times: the dataset ends 10 minutes before now (as in MetricsLoad); the history starts an hour inside
         // Shardview's raw retention (30 d, its cutoff rounded down to the hour) and VictoriaMetrics' (1 month).
@@ -189,6 +192,7 @@ public final class PromqlLatency {
                     historyPoints,
                     total,
                     queries,
+                    only.contains("e") ? instantRuns : 0,
                     vmDir,
                     nodeDir,
                     nodeLog);
@@ -214,6 +218,7 @@ public final class PromqlLatency {
             long historyPoints,
             long total,
             List<Query> queries,
+            int instantRuns,
             Path vmDir,
             Path nodeDir,
             Path nodeLog)
@@ -270,6 +275,7 @@ public final class PromqlLatency {
             List<String> rows = new ArrayList<>();
             List<String> notes = new ArrayList<>();
             for (Query q : queries) measure(q, node, vm, runs, warmups, rows, notes);
+            if (instantRuns > 0) measureInstant(node, vm, lastMs / 3_600_000 * 3_600_000, instantRuns, rows);
 
             System.out.println();
             System.out.println("VictoriaMetrics " + vmVersion + "; " + vmState);
@@ -397,6 +403,53 @@ public final class PromqlLatency {
         }
     }
 
+    /**
+     * (e): a one-series instant query at {@code timeMs}, {@code runs} times on each (alternately, after as many
+     * untimed), as a dashboard's single stat asks: the fixed cost of a query on a warm node.
+     */
+    private static void measureInstant(
+            NodeUnderTest node, VictoriaMetricsUnderTest vm, long timeMs, int runs, List<String> rows)
+            throws Exception {
+        String expr = "rate(cpu_usage_user{hostname=\"host_42\"}[5m])";
+        String query =
+                "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&time=" + timeMs / 1000;
+        String sv = node.url + "/v1/tenants/" + TENANT + "/prom" + query;
+        String vmNoCache = vm.url + query + "&nocache=1";
+        System.out.printf("%n(e) %s, instant at %s, %d runs%n", expr, Instant.ofEpochMilli(timeMs), runs);
+        for (int i = 0; i < runs; i++) {
+            time(sv);
+            time(vmNoCache);
+        }
+        List<Timing> svTimes = new ArrayList<>();
+        List<Timing> vmTimes = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            svTimes.add(time(sv));
+            vmTimes.add(time(vmNoCache));
+        }
+        Timing svLast = last(svTimes);
+        Timing vmLast = last(vmTimes);
+        rows.add(String.format(
+                "| (e) `%s`, instant, %d runs | 30 | %s, p90 %.2f | %s, p90 %.2f | | %s | | %s / %s |",
+                expr,
+                runs,
+                summary(svTimes, "%.2f"),
+                percentile(svTimes, 0.9),
+                summary(vmTimes, "%.2f"),
+                percentile(vmTimes, 0.9),
+                ratio(svTimes, vmTimes),
+                svLast == null ? -1 : svLast.series(),
+                vmLast == null ? -1 : vmLast.series()));
+    }
+
+    private static double percentile(List<Timing> timings, double p) {
+        double[] ms = timings.stream()
+                .filter(Timing::ok)
+                .mapToDouble(Timing::ms)
+                .sorted()
+                .toArray();
+        return ms.length == 0 ? Double.NaN : ms[Math.min(ms.length - 1, (int) Math.floor(p * ms.length))];
+    }
+
     private static Timing report(String what, Timing t) {
         System.out.printf(
                 "  %s: %.1f ms, %d, %d series%s%n",
@@ -433,6 +486,10 @@ public final class PromqlLatency {
 
     /** Median (min-max) of the successful requests' ms, with the failures counted. */
     private static String summary(List<Timing> timings) {
+        return summary(timings, "%.1f");
+    }
+
+    private static String summary(List<Timing> timings, String format) {
         double[] ms = timings.stream()
                 .filter(Timing::ok)
                 .mapToDouble(Timing::ms)
@@ -440,7 +497,8 @@ public final class PromqlLatency {
                 .toArray();
         long failed = timings.size() - ms.length;
         if (ms.length == 0) return "all " + failed + " failed";
-        String out = String.format("**%.1f** (%.1f-%.1f)", median(ms), ms[0], ms[ms.length - 1]);
+        String out = String.format(
+                "**" + format + "** (" + format + "-" + format + ")", median(ms), ms[0], ms[ms.length - 1]);
         return failed == 0 ? out : out + ", " + failed + " of " + timings.size() + " failed";
     }
 

@@ -2,6 +2,7 @@ package io.shardview.entity.metrics;
 
 import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.large.LargeMessages;
+import io.shardview.metrics.index.Matcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,21 +12,23 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * A read asked of every metrics shard of a tenant (in one region) at once. A read changes nothing, so each shard is
- * asked again when its home died with the message, until the ask timeout; a command larger than a remoting frame goes
- * in parts.
+ * A read asked of every metrics shard of a tenant (in one region) at once, but those of this node that cannot hold
+ * what it reads. A read changes nothing, so each shard is asked again when its home died with the message, until the
+ * ask timeout; a command larger than a remoting frame goes in parts.
  */
 final class EveryShard {
     private final ActorSystem<?> system;
     private final int shardsPerTenant;
     private final Duration attemptTimeout;
     private final Duration askTimeout;
+    private final LocalShards local;
 
     EveryShard(ActorSystem<?> system, int shardsPerTenant, Duration attemptTimeout, Duration askTimeout) {
         this.system = system;
         this.shardsPerTenant = shardsPerTenant;
         this.attemptTimeout = attemptTimeout;
         this.askTimeout = askTimeout;
+        this.local = LocalShards.get(system);
     }
 
     /**
@@ -36,21 +39,52 @@ final class EveryShard {
         return Math.max(1, 2 * maxPoints / shardsPerTenant);
     }
 
-    /** One answer per shard, in shard order. */
-    <T> List<CompletableFuture<T>> ask(TenantShards shards, Function<ActorRef<T>, MetricsProtocol.Command> command) {
-        List<CompletableFuture<T>> asks = new ArrayList<>();
+    /**
+     * One answer per shard, in shard order, to a read of the series {@code selectors} select: a shard running on this
+     * node whose series cannot match them ({@link LocalShards}) is not asked and answers {@code none}. The command,
+     * which serializes to at most {@code atMostBytes} ({@link #atMostBytes}), goes as it is, or in parts past a frame.
+     */
+    <T> List<CompletableFuture<T>> ask(
+            TenantShards shards,
+            List<List<Matcher>> selectors,
+            T none,
+            long atMostBytes,
+            Function<ActorRef<T>, MetricsProtocol.Command> command) {
+        List<CompletableFuture<T>> asks = new ArrayList<>(shardsPerTenant);
         for (int shard = 0; shard < shardsPerTenant; shard++) {
+            if (shards.region() == null
+                    && !local.mayHold(MetricsProtocol.entityId(shards.tenant(), shard), selectors)) {
+                asks.add(CompletableFuture.completedFuture(none));
+                continue;
+            }
             var ref = shards.shard(system, shard);
             asks.add(RetriedAsk.ask(
                     system,
                     timeout -> ref.<T>ask(
                             replyTo -> LargeMessages.viaSharding(
-                                    system, ref, command.apply(replyTo), MetricsProtocol.MessagePart::new),
+                                    system, ref, command.apply(replyTo), MetricsProtocol.MessagePart::new, atMostBytes),
                             timeout),
                     attemptTimeout,
                     askTimeout));
         }
         return asks;
+    }
+
+    /**
+     * At most how many bytes a read command carrying {@code selectors} and {@code text} serializes to: three bytes a
+     * character (UTF-8 of the BMP), room for the field names around each matcher, and for the numbers and the reply's
+     * actor path. Measuring by serializing would cost each of the shards' asks a serialization.
+     */
+    static long atMostBytes(List<List<Matcher>> selectors, String text) {
+        long chars = text.length();
+        long matchers = 0;
+        for (List<Matcher> selector : selectors) {
+            for (Matcher m : selector) {
+                chars += m.name().length() + m.value().length();
+                matchers++;
+            }
+        }
+        return 3 * chars + 64 * matchers + 4096;
     }
 
     /** Completes once every ask has. */

@@ -206,12 +206,14 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
      * then every retention-interval while it runs; the shard's figures go to the node's board
      * likewise, every stats-interval (computing them walks every chunk, too much for every batch),
      * and the idle check every half seal-after-idle. Once any snapshot is saved, the events up to it
-     * and the older snapshots are deleted; when the shard stops, its figures leave the board.
+     * and the older snapshots are deleted; when the shard stops, its figures leave the board. Between
+     * recovery and stop the shard is among the node's {@link LocalShards}, with its series' label pairs.
      */
     @Override
     public SignalHandler<ShardStorage> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), storage -> {
+                    LocalShards.get(context.getSystem()).running(entityId, storage.pairFilter());
                     timers.startTimerWithFixedDelay(
                             "retention", new ApplyRetention(), Duration.ZERO, settings.retentionInterval());
                     timers.startTimerWithFixedDelay(
@@ -219,7 +221,10 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
                     timers.startTimerWithFixedDelay(
                             "seal", new SealIfIdle(), settings.sealAfterIdle().dividedBy(2));
                 })
-                .onSignal(PostStop.instance(), storage -> board.remove(entityId))
+                .onSignal(PostStop.instance(), storage -> {
+                    board.remove(entityId);
+                    LocalShards.get(context.getSystem()).stopped(entityId, storage.pairFilter());
+                })
                 .onSignal(
                         SnapshotCompleted.class,
                         (storage, completed) -> Adapter.actorOf(

@@ -11,6 +11,8 @@ import io.shardview.entity.metrics.MetricsProtocol.SelectedBuckets;
 import io.shardview.entity.metrics.MetricsProtocol.SeriesBuckets;
 import io.shardview.entity.metrics.MetricsProtocol.SeriesPoints;
 import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.promql.distributed.Pushdown;
 import io.shardview.metrics.promql.evaluation.BucketSeries;
 import io.shardview.metrics.promql.evaluation.PartialAggregation;
 import io.shardview.metrics.promql.evaluation.QueryException;
@@ -41,7 +43,7 @@ final class ShardReads {
      * labels; fails with {@link TooManyPoints} past {@code maxPoints} (a shard sends at most its share).
      */
     CompletionStage<TreeMap<String, SeriesPoints>> points(
-            TenantShards tenant, List<List<MatcherSpec>> selectors, long startMs, long endMs, long maxPoints) {
+            TenantShards tenant, List<List<Matcher>> selectors, long startMs, long endMs, long maxPoints) {
         return select(tenant, selectors, startMs, endMs, true, shards.share(maxPoints))
                 .thenApply(series -> {
                     long total = 0;
@@ -53,7 +55,7 @@ final class ShardReads {
 
     /** The label sets of the series matching any selector and holding a point in [startMs, endMs], sorted. */
     CompletionStage<TreeMap<String, SeriesPoints>> labels(
-            TenantShards tenant, List<List<MatcherSpec>> selectors, long startMs, long endMs) {
+            TenantShards tenant, List<List<Matcher>> selectors, long startMs, long endMs) {
         return select(tenant, selectors, startMs, endMs, false, Long.MAX_VALUE);
     }
 
@@ -63,15 +65,21 @@ final class ShardReads {
      */
     private CompletionStage<TreeMap<String, SeriesPoints>> select(
             TenantShards tenant,
-            List<List<MatcherSpec>> selectors,
+            List<List<Matcher>> selectors,
             long startMs,
             long endMs,
             boolean withPoints,
             long maxPointsPerShard) {
         List<CompletableFuture<Selected>> asks = new ArrayList<>();
-        for (List<MatcherSpec> matchers : selectors) {
+        Selected none = new Selected(List.of(), false);
+        for (List<Matcher> selector : selectors) {
+            List<MatcherSpec> matchers = MatcherSpec.of(selector);
             asks.addAll(shards.ask(
-                    tenant, replyTo -> new Select(matchers, startMs, endMs, withPoints, maxPointsPerShard, replyTo)));
+                    tenant,
+                    List.of(selector),
+                    none,
+                    EveryShard.atMostBytes(List.of(selector), ""),
+                    replyTo -> new Select(matchers, startMs, endMs, withPoints, maxPointsPerShard, replyTo)));
         }
         return EveryShard.all(asks).thenApply(done -> {
             TreeMap<String, SeriesPoints> series = new TreeMap<>();
@@ -90,10 +98,15 @@ final class ShardReads {
      * with {@link TooManyPoints} past {@code maxBuckets}.
      */
     CompletionStage<List<BucketSeries>> buckets(
-            TenantShards tenant, List<MatcherSpec> matchers, long widthMs, long startMs, long endMs, long maxBuckets) {
+            TenantShards tenant, List<Matcher> selector, long widthMs, long startMs, long endMs, long maxBuckets) {
         long perShard = shards.share(maxBuckets);
-        List<CompletableFuture<SelectedBuckets>> asks =
-                shards.ask(tenant, replyTo -> new SelectBuckets(matchers, widthMs, startMs, endMs, perShard, replyTo));
+        List<MatcherSpec> matchers = MatcherSpec.of(selector);
+        List<CompletableFuture<SelectedBuckets>> asks = shards.ask(
+                tenant,
+                List.of(selector),
+                new SelectedBuckets(List.of(), false, false),
+                EveryShard.atMostBytes(List.of(selector), ""),
+                replyTo -> new SelectBuckets(matchers, widthMs, startMs, endMs, perShard, replyTo));
         return EveryShard.all(asks).thenApply(done -> {
             List<BucketSeries> out = new ArrayList<>();
             long total = 0;
@@ -124,8 +137,12 @@ final class ShardReads {
             TenantShards tenant, Expr.Aggregate aggregation, Part part) {
         String text = PromqlPrinter.print(aggregation);
         long perShard = shards.share(part.maxPoints());
+        List<List<Matcher>> selectors = List.of(Pushdown.selector(aggregation));
         List<CompletableFuture<Partials>> asks = shards.ask(
                 tenant,
+                selectors,
+                new Partials(List.of(), false, false, null),
+                EveryShard.atMostBytes(selectors, text),
                 replyTo -> new AggregatePartially(
                         text, part.start(), part.end(), part.step(), perShard, part.timeoutMillis(), replyTo));
         return EveryShard.all(asks).thenApply(done -> {

@@ -1,6 +1,5 @@
 package io.shardview.entity.metrics;
 
-import io.shardview.entity.metrics.MetricsProtocol.MatcherSpec;
 import io.shardview.entity.metrics.MetricsProtocol.SeriesPoints;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
@@ -84,7 +83,7 @@ public final class ShardedQuery {
     /** The label sets of the series matching any selector with a point in [startMs, endMs], in the API's order. */
     public CompletionStage<List<Labels>> labels(
             TenantShards shards, List<List<Matcher>> selectors, long startMs, long endMs) {
-        return reads.labels(shards, specs(selectors), startMs, endMs).thenApply(found -> {
+        return reads.labels(shards, selectors, startMs, endMs).thenApply(found -> {
             List<Labels> out = new ArrayList<>(found.size());
             for (SeriesPoints s : found.values()) out.add(Labels.of(s.labels()));
             return out;
@@ -97,7 +96,7 @@ public final class ShardedQuery {
      */
     public CompletionStage<List<Series>> points(
             TenantShards shards, List<List<Matcher>> selectors, long startMs, long endMs, long maxPoints) {
-        return reads.points(shards, specs(selectors), startMs, endMs, maxPoints).thenApply(found -> {
+        return reads.points(shards, selectors, startMs, endMs, maxPoints).thenApply(found -> {
             List<Series> out = new ArrayList<>(found.size());
             for (SeriesPoints s : found.values())
                 out.add(new Series(Labels.of(s.labels()), s.timestamps(), s.values()));
@@ -164,27 +163,22 @@ public final class ShardedQuery {
         List<CompletableFuture<Void>> asks = new ArrayList<>();
         long perSelector = Math.max(1, settings.maxPointsPerQuery() / Math.max(1, ranges.size()));
         ranges.forEach((selector, range) -> {
-            List<MatcherSpec> specs = MatcherSpec.of(selector.matchers());
             RollupWindows.BucketRead read = bucketReads.get(selector);
             CompletableFuture<List<BucketSeries>> buckets = read == null
                     ? CompletableFuture.completedFuture(null)
-                    : reads.buckets(shards, specs, read.width(), read.min(), read.max(), perSelector)
+                    : reads.buckets(shards, selector.matchers(), read.width(), read.min(), read.max(), perSelector)
                             .toCompletableFuture();
             asks.add(buckets.thenCompose(found -> {
                 if (found != null) {
                     fetched.putBuckets(selector.matchers(), read, found);
                     return CompletableFuture.completedFuture(null);
                 }
-                return reads.points(shards, List.of(specs), range.min(), range.max(), perSelector)
+                return reads.points(shards, List.of(selector.matchers()), range.min(), range.max(), perSelector)
                         .thenAccept(points -> fetched.putPoints(selector.matchers(), series(points.values())))
                         .toCompletableFuture();
             }));
         });
         return EveryShard.all(asks).thenApply(done -> fetched);
-    }
-
-    private static List<List<MatcherSpec>> specs(List<List<Matcher>> selectors) {
-        return selectors.stream().map(MatcherSpec::of).toList();
     }
 
     private static List<Series> series(Collection<SeriesPoints> found) {

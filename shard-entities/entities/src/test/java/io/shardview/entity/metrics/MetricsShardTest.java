@@ -2,10 +2,13 @@ package io.shardview.entity.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.shardview.metrics.index.Labels;
+import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.storage.PointBatch;
 import io.shardview.metrics.storage.StorageConfig;
 import java.time.Clock;
@@ -152,6 +155,23 @@ class MetricsShardTest {
         assertEquals(49.0, series.get(0).values()[49]);
         MetricsProtocol.Appended more = assertInstanceOf(MetricsProtocol.Appended.class, append(minutes("c", 50, 5)));
         assertEquals(5, more.accepted(), "and it keeps going");
+    }
+
+    @Test
+    void aRunningShardTellsTheNodeWhichSeriesItMayHoldAndStopsBeingLeftOutWhenItStops() {
+        LocalShards local = LocalShards.get(KIT.system());
+        List<List<Matcher>> upOfA = List.of(List.of(Matcher.eq("__name__", "up"), Matcher.eq("host", "a")));
+        List<List<Matcher>> hostZ = List.of(List.of(Matcher.eq("host", "z")));
+        assertTrue(local.mayHold(entityId, hostZ), "recovering or not started: asked");
+        append(minutes("a", 0, 1));
+        assertTrue(local.mayHold(entityId, upOfA), "an acknowledged series");
+        assertFalse(local.mayHold(entityId, hostZ), "a series no shard of it holds");
+        KIT.stop(shard);
+        assertTrue(local.mayHold(entityId, hostZ), "a shard not running here is always asked");
+        shard = spawn();
+        assertEquals(1, select("a").size());
+        assertTrue(local.mayHold(entityId, upOfA), "recovered from its journal");
+        assertFalse(local.mayHold(entityId, hostZ));
     }
 
     /** Waits for the shard's first snapshot; once saved, the events it covers are deleted from the journal. */

@@ -13,6 +13,7 @@ public final class SeriesRegistry {
     private final Map<Labels, Integer> ids = new HashMap<>();
     private final List<Labels> labelsById = new ArrayList<>(); // null once removed
     private final LabelIndex index = new LabelIndex();
+    private final LabelPairFilter pairs = new LabelPairFilter();
     private int nextId;
 
     /** The id of {@code labels}, registering the series if it is new. */
@@ -42,6 +43,8 @@ public final class SeriesRegistry {
         }
         labelsById.set(id, labels);
         index.add(id, labels);
+        if (pairs.add(labels))
+            pairs.rebuild(() -> labelsById.stream().filter(l -> l != null).iterator());
     }
 
     /** The id of {@code labels}, or -1 if unknown. */
@@ -77,6 +80,14 @@ public final class SeriesRegistry {
     /** Sets the next id after a restore; never lowers it. */
     public void advanceNextId(int next) {
         nextId = Math.max(nextId, next);
+    }
+
+    /**
+     * The pairs of the series ever registered, for other threads to ask whether this shard may hold a series (the
+     * same object for the registry's life).
+     */
+    public LabelPairFilter pairFilter() {
+        return pairs;
     }
 
     /** The inverted index over the registered series. */

@@ -1,6 +1,7 @@
 package io.shardview.metrics.storage;
 
 import io.shardview.metrics.index.LabelIndex;
+import io.shardview.metrics.index.LabelPairFilter;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.index.Postings;
@@ -393,6 +394,14 @@ public final class ShardStorage {
     /** Labels of series {@code id}, or null. */
     public Labels labels(int id) {
         return registry.labels(id);
+    }
+
+    /**
+     * Which label pairs this shard's series may have, safe to read from any thread: a serving node asks it whether
+     * the shard can hold a series a query selects.
+     */
+    public LabelPairFilter pairFilter() {
+        return registry.pairFilter();
     }
 
     /** The inverted index, for selecting series by matchers. */

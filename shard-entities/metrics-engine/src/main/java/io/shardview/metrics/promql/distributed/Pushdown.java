@@ -82,6 +82,24 @@ public final class Pushdown {
         return false;
     }
 
+    /**
+     * The matchers of the one selector a pushable aggregation reads (a shard holding no series they select has no
+     * part of it); none, which select everything, if the expression is not of that shape.
+     */
+    public static List<Matcher> selector(Expr.Aggregate pushed) {
+        Expr e = pushed.expr();
+        while (true) {
+            if (e instanceof Expr.VectorSelector v) return v.matchers();
+            if (e instanceof Expr.MatrixSelector m) return m.selector().matchers();
+            if (e instanceof Expr.Paren p) e = p.expr();
+            else if (e instanceof Expr.Unary u) e = u.expr();
+            else if (e instanceof Expr.Binary b) e = isNumber(b.lhs()) ? b.rhs() : b.lhs();
+            else if (e instanceof Expr.Call c)
+                e = c.args().stream().filter(a -> !isNumber(a)).findFirst().orElse(null);
+            else return List.of();
+        }
+    }
+
     private static boolean namesOneMetric(Expr.VectorSelector v) {
         for (Matcher m : v.matchers()) {
             if (m.name().equals(Labels.METRIC_NAME) && m.type() == Matcher.Type.EQ) return true;

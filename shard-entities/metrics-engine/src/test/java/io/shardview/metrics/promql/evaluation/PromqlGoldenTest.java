@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardview.metrics.index.LabelPairFilter;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.promql.distributed.Pushdown;
@@ -71,12 +72,15 @@ class PromqlGoldenTest {
             for (int shard = 0; shard < 4; shard++)
                 storages.get(shard).append(slice.get(shard).build());
         }
-        for (ShardStorage storage : storages) STORED_SHARDS.add(new CountingSource(new StorageSource(storage)));
+        for (ShardStorage storage : storages)
+            STORED_SHARDS.add(new CountingSource(new StorageSource(storage), storage.pairFilter()));
         stored = new SeriesSource() {
             @Override
             public List<Series> select(List<Matcher> matchers, long min, long max) {
                 List<Series> out = new ArrayList<>();
-                for (SeriesSource shard : STORED_SHARDS) out.addAll(shard.select(matchers, min, max));
+                for (CountingSource shard : STORED_SHARDS) {
+                    if (shard.mayHold(matchers)) out.addAll(shard.select(matchers, min, max));
+                }
                 out.sort(Comparator.comparing(Series::labels));
                 return out;
             }
@@ -84,7 +88,8 @@ class PromqlGoldenTest {
             @Override
             public List<BucketSeries> selectBuckets(List<Matcher> matchers, long width, long min, long max) {
                 List<BucketSeries> out = new ArrayList<>();
-                for (SeriesSource shard : STORED_SHARDS) {
+                for (CountingSource shard : STORED_SHARDS) {
+                    if (!shard.mayHold(matchers)) continue;
                     List<BucketSeries> part = shard.selectBuckets(matchers, width, min, max);
                     if (part == null) return null;
                     out.addAll(part);
@@ -95,13 +100,26 @@ class PromqlGoldenTest {
         };
     }
 
-    /** A source that counts the reads it answered with rollup buckets. */
+    /**
+     * A shard's storage as the node reads it: left out of a read when its label pairs cannot match the selector (as
+     * {@code LocalShards} leaves it out), counting the reads it answered with rollup buckets and the reads it was left
+     * out of.
+     */
     static final class CountingSource implements SeriesSource {
         private final SeriesSource inner;
+        private final LabelPairFilter pairs;
         int bucketReads;
+        int leftOut;
 
-        CountingSource(SeriesSource inner) {
+        CountingSource(SeriesSource inner, LabelPairFilter pairs) {
             this.inner = inner;
+            this.pairs = pairs;
+        }
+
+        boolean mayHold(List<Matcher> matchers) {
+            if (pairs.mayMatch(matchers)) return true;
+            leftOut++;
+            return false;
         }
 
         @Override
@@ -139,10 +157,15 @@ class PromqlGoldenTest {
      */
     @Test
     void everyCaseAnswersAsPrometheusDidFromShardStorageWithRollupsWhereTheyApply() throws IOException {
-        STORED_SHARDS.forEach(s -> s.bucketReads = 0);
+        STORED_SHARDS.forEach(s -> {
+            s.bucketReads = 0;
+            s.leftOut = 0;
+        });
         assertEveryCase(stored, STORED_SHARDS);
         int bucketReads = STORED_SHARDS.stream().mapToInt(s -> s.bucketReads).sum();
         assertTrue(bucketReads >= 40, "only " + bucketReads + " shard reads took rollup buckets");
+        int leftOut = STORED_SHARDS.stream().mapToInt(s -> s.leftOut).sum();
+        assertTrue(leftOut >= 40, "only " + leftOut + " shard reads were left out by the shards' label pairs");
     }
 
     private static void assertEveryCase(boolean sharded) throws IOException {
@@ -216,6 +239,10 @@ class PromqlGoldenTest {
                 Expr.Aggregate sent = (Expr.Aggregate) PromqlParser.parse(PromqlPrinter.print(a));
                 List<List<PartialAggregation.Group>> parts = new ArrayList<>();
                 for (SeriesSource shard : shards) {
+                    if (shard instanceof CountingSource stored && !stored.mayHold(Pushdown.selector(sent))) {
+                        parts.add(List.of()); // the node leaves the shard out: it holds no series the aggregation reads
+                        continue;
+                    }
                     parts.add(new Evaluator(shard, Evaluator.Settings.defaults()).partial(sent, start, end, step));
                 }
                 evaluator.withPartials(a, parts);

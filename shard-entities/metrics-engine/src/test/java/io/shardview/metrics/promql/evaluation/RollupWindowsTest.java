@@ -66,7 +66,8 @@ class RollupWindowsTest {
     @Test
     void everyFunctionAnswersFromBucketsAsFromRawPoints() {
         ShardStorage storage = dataset(7);
-        PromqlGoldenTest.CountingSource withBuckets = new PromqlGoldenTest.CountingSource(new StorageSource(storage));
+        PromqlGoldenTest.CountingSource withBuckets =
+                new PromqlGoldenTest.CountingSource(new StorageSource(storage), storage.pairFilter());
         SeriesSource rawOnly = withBuckets::select;
         List<String> expressions = new ArrayList<>();
         for (String f : List.of(
@@ -129,7 +130,8 @@ class RollupWindowsTest {
     @Test
     void bucketsAnswerForTimesWhoseRawPointsRetentionDropped() {
         ShardStorage storage = dataset(11);
-        PromqlGoldenTest.CountingSource withBuckets = new PromqlGoldenTest.CountingSource(new StorageSource(storage));
+        PromqlGoldenTest.CountingSource withBuckets =
+                new PromqlGoldenTest.CountingSource(new StorageSource(storage), storage.pairFilter());
         SeriesSource rawOnly = withBuckets::select;
         Expr expr = PromqlParser.parse(
                 "sum by (g) (rate(requests_total[5m])) + on (g) max by (g) (max_over_time(temperature[1h]))");
