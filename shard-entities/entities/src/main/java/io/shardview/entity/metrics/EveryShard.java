@@ -22,6 +22,8 @@ final class EveryShard {
     private final Duration attemptTimeout;
     private final Duration askTimeout;
     private final LocalShards local;
+    /** How often a read that leaves a running shard out keeps it running: a quarter of sharding's idle timeout. */
+    private final long keepRunningNanos;
 
     EveryShard(ActorSystem<?> system, int shardsPerTenant, Duration attemptTimeout, Duration askTimeout) {
         this.system = system;
@@ -29,6 +31,7 @@ final class EveryShard {
         this.attemptTimeout = attemptTimeout;
         this.askTimeout = askTimeout;
         this.local = LocalShards.get(system);
+        this.keepRunningNanos = idleTimeout(system).toNanos() / 4;
     }
 
     /**
@@ -52,12 +55,13 @@ final class EveryShard {
             Function<ActorRef<T>, MetricsProtocol.Command> command) {
         List<CompletableFuture<T>> asks = new ArrayList<>(shardsPerTenant);
         for (int shard = 0; shard < shardsPerTenant; shard++) {
-            if (shards.region() == null
-                    && !local.mayHold(MetricsProtocol.entityId(shards.tenant(), shard), selectors)) {
+            var ref = shards.shard(system, shard);
+            String entityId = MetricsProtocol.entityId(shards.tenant(), shard);
+            if (shards.region() == null && !local.mayHold(entityId, selectors)) {
+                if (local.keepRunningDue(entityId, keepRunningNanos)) ref.tell(new MetricsProtocol.KeepRunning());
                 asks.add(CompletableFuture.completedFuture(none));
                 continue;
             }
-            var ref = shards.shard(system, shard);
             asks.add(RetriedAsk.ask(
                     system,
                     timeout -> ref.<T>ask(
@@ -85,6 +89,17 @@ final class EveryShard {
             }
         }
         return 3 * chars + 64 * matchers + 4096;
+    }
+
+    /** Sharding's idle timeout for entities (2 minutes in config/membership.conf; 2 minutes where not set or off). */
+    private static Duration idleTimeout(ActorSystem<?> system) {
+        String path = "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout";
+        var config = system.settings().config();
+        try {
+            return config.hasPath(path) ? config.getDuration(path) : Duration.ofMinutes(2);
+        } catch (com.typesafe.config.ConfigException.BadValue off) {
+            return Duration.ofMinutes(2);
+        }
     }
 
     /** Completes once every ask has. */

@@ -4,6 +4,7 @@ import io.shardview.metrics.index.LabelPairFilter;
 import io.shardview.metrics.index.Matcher;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -17,7 +18,17 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * acknowledgement never leaves out the shard that holds the series.
  */
 public final class LocalShards implements Extension {
-    private final ConcurrentHashMap<String, LabelPairFilter> running = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
+
+    /** A shard running here: its pairs, and when a read that left it out last kept it from passivation. */
+    private static final class Running {
+        final LabelPairFilter filter;
+        final AtomicLong keptNanos = new AtomicLong(System.nanoTime());
+
+        Running(LabelPairFilter filter) {
+            this.filter = filter;
+        }
+    }
 
     private static final ExtensionId<LocalShards> ID = new ExtensionId<>() {
         @Override
@@ -33,17 +44,31 @@ public final class LocalShards implements Extension {
 
     /** Shard {@code entityId} runs here, its series' pairs in {@code filter}. */
     void running(String entityId, LabelPairFilter filter) {
-        running.put(entityId, filter);
+        running.put(entityId, new Running(filter));
     }
 
     /** Shard {@code entityId}, as it ran with {@code filter}, stopped. */
     void stopped(String entityId, LabelPairFilter filter) {
-        running.remove(entityId, filter);
+        running.computeIfPresent(entityId, (id, r) -> r.filter == filter ? null : r);
     }
 
     /** Whether shard {@code entityId} may hold a series matching any of the selectors: it runs elsewhere, or may. */
     boolean mayHold(String entityId, List<List<Matcher>> selectors) {
-        LabelPairFilter filter = running.get(entityId);
-        return filter == null || filter.mayMatchAny(selectors);
+        Running r = running.get(entityId);
+        return r == null || r.filter.mayMatchAny(selectors);
+    }
+
+    /**
+     * Whether a read that left shard {@code entityId} out should keep it running ({@link MetricsProtocol.KeepRunning}):
+     * true at most once every {@code everyNanos}. Sharding passivates an entity that no message reached for its idle
+     * timeout; a shard left out of every query would stop, and the next read of something it may hold would wait for
+     * its recovery, where before every read kept every shard running.
+     */
+    boolean keepRunningDue(String entityId, long everyNanos) {
+        Running r = running.get(entityId);
+        if (r == null) return false;
+        long now = System.nanoTime();
+        long kept = r.keptNanos.get();
+        return now - kept >= everyNanos && r.keptNanos.compareAndSet(kept, now);
     }
 }

@@ -38,6 +38,7 @@ public final class MetricsProtocol {
                     ApplyRetention,
                     PublishStats,
                     SealIfIdle,
+                    KeepRunning,
                     MessagePart {}
 
     /**
@@ -192,6 +193,12 @@ public final class MetricsProtocol {
 
     /** Seal, snapshot and prune if the shard stored nothing for seal-after-idle. */
     public record SealIfIdle() implements Command {}
+
+    /**
+     * Nothing to do: a read that left this shard out (its series cannot match) tells it this now and then, so that
+     * sharding does not passivate a shard that reads would otherwise have kept running ({@link LocalShards}).
+     */
+    public record KeepRunning() implements Command {}
 
     /** Publish the shard's figures to the node's {@link ShardStatsBoard}. */
     public record PublishStats() implements Command {}

@@ -10,6 +10,7 @@ import io.shardview.entity.metrics.MetricsProtocol.ApplyRetention;
 import io.shardview.entity.metrics.MetricsProtocol.CheckSeries;
 import io.shardview.entity.metrics.MetricsProtocol.Command;
 import io.shardview.entity.metrics.MetricsProtocol.Failed;
+import io.shardview.entity.metrics.MetricsProtocol.KeepRunning;
 import io.shardview.entity.metrics.MetricsProtocol.MessagePart;
 import io.shardview.entity.metrics.MetricsProtocol.PublishStats;
 import io.shardview.entity.metrics.MetricsProtocol.SealIfIdle;
@@ -292,6 +293,7 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
                 .onCommand(CheckSeries.class, (storage, check) -> answer(check.replyTo(), seriesRoom(storage, check)))
                 .onCommand(ApplyRetention.class, this::onApplyRetention)
                 .onCommand(SealIfIdle.class, this::onSealIfIdle)
+                .onCommand(KeepRunning.class, keep -> Effect().none())
                 .onCommand(PublishStats.class, (storage, publish) -> {
                     ShardStorage.Stats stats = storage.stats();
                     board.update(
