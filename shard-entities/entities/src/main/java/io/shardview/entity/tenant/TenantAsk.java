@@ -32,12 +32,27 @@ public final class TenantAsk {
             Duration waitsFor,
             Duration unreachableTimeout,
             Function<ActorRef<R>, Command> message) {
+        return ask(system, tenant, timeout, waitsFor, unreachableTimeout, Long.MAX_VALUE, message);
+    }
+
+    /**
+     * As above, for a message that serializes to at most {@code atMostBytes}: one that surely fits in a remoting frame
+     * is not serialized to measure it.
+     */
+    public static <R> CompletionStage<R> ask(
+            ActorSystem<?> system,
+            String tenant,
+            Duration timeout,
+            Duration waitsFor,
+            Duration unreachableTimeout,
+            long atMostBytes,
+            Function<ActorRef<R>, Command> message) {
         EntityRef<Command> entity = ClusterSharding.get(system).entityRefFor(TenantProtocol.ENTITY_KEY, tenant);
         return RegionHealth.cutShort(
                 system,
                 SameThread.of(entity.ask(
                         replyTo -> LargeMessages.viaSharding(
-                                system, entity, message.apply(replyTo), TenantProtocol.MessagePart::new),
+                                system, entity, message.apply(replyTo), TenantProtocol.MessagePart::new, atMostBytes),
                         RegionHealth.timeout(system, timeout, unreachableTimeout, waitsFor))),
                 unreachableTimeout.plus(waitsFor));
     }
