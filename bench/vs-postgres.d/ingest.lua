@@ -16,7 +16,8 @@ local function batch(ids)
   ids = ids or {}
   for i = 0, rows - 1 do
     ids[i] = ids[i] or math.random(0, span - 1) * rows + i
-    local customer = math.random(1 + math.floor(i * 1000 / rows), math.floor((i + 1) * 1000 / rows))
+    local low = 1 + math.floor(i * 1000 / rows)
+    local customer = math.random(low, math.max(low, math.floor((i + 1) * 1000 / rows)))
     lines[#lines + 1] = '{"op":"upsert","table":"orders","row":{"id":' .. ids[i] .. ',"customer":"c'
         .. customer .. '","amount":' .. math.random(1, 1000) .. '}}'
   end

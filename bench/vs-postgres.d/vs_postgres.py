@@ -85,6 +85,13 @@ def pgbench_script(rows):
     in one order, as an application that sorts its batches would), each uniform over all of them in the end."""
     lines = []
     span = 10_000_000 // rows
+    if rows >= 1000:
+        # pgbench takes at most 255 variables a statement: the rows are drawn in the server, in the same way.
+        return (f"INSERT INTO orders SELECT floor(random() * {span})::bigint * {rows} + g,"
+                f" 'c' || (lo + floor(random() * (hi - lo + 1)))::int, 1 + floor(random() * 1000)::int"
+                f" FROM (SELECT g, 1 + g * 1000 / {rows} AS lo, greatest(1 + g * 1000 / {rows}, (g + 1) * 1000 / {rows})"
+                f" AS hi FROM generate_series(0, {rows - 1}) g) s"
+                " ON CONFLICT (id) DO UPDATE SET customer = EXCLUDED.customer, amount = EXCLUDED.amount;\n")
     values = []
     for i in range(rows):
         low, high = 1 + i * 1000 // rows, (i + 1) * 1000 // rows
