@@ -60,8 +60,9 @@ import java.util.regex.Pattern;
  *   <li>(c) the same over {@code --days}, step 1 h;
  *   <li>(d) {@code histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))},
  *       {@code --hours}, step 60 s;
- *   <li>(e) {@code rate(cpu_usage_user{hostname="host_42"}[5m])} as an instant query at the end, timed
- *       {@code --instant-runs} (2000) times on each after as many untimed: a warm node's fixed cost of a query.
+ *   <li>(e) {@code rate(cpu_usage_user{hostname="host_42"}[5m])} as an instant query at the end, timed by wrk over
+ *       one kept-alive connection for {@code --instant-seconds} (15) on each after as long untimed: a warm node's
+ *       fixed cost of a query.
  * </ul>
  *
  * <p>Per query: {@code --warmups} (2) untimed requests to each, then {@code --runs} (7) rounds of Shardview,
@@ -73,7 +74,7 @@ import java.util.regex.Pattern;
  * must agree between the two) and times reading them with next to no evaluation.
  *
  * <p>Usage: {@code bench/promql-latency [--runs 7] [--warmups 2] [--hosts 100] [--hours 24] [--days 30]
- * [--days30-hosts 10] [--queries a,b,c,d,e] [--instant-runs 2000] [--java-opts "-Xmx4g"] [--jar cluster/target/shardview.jar]
+ * [--days30-hosts 10] [--queries a,b,c,d,e] [--instant-seconds 15] [--java-opts "-Xmx4g"] [--jar cluster/target/shardview.jar]
  * [--victoria-metrics /usr/bin/victoria-metrics]}
  */
 public final class PromqlLatency {
@@ -114,7 +115,7 @@ public final class PromqlLatency {
         int hours = options.getInt("--hours", 24);
         int days = options.getInt("--days", 30);
         int historyHosts = Math.min(hosts, options.getInt("--days30-hosts", 10));
-        int instantRuns = options.getInt("--instant-runs", 2000);
+        int instantSeconds = options.getInt("--instant-seconds", 15);
         Set<String> only = new HashSet<>(
                 Arrays.asList(options.get("--queries", "a,b,c,d,e").split(",")));
 
@@ -192,7 +193,7 @@ public final class PromqlLatency {
                     historyPoints,
                     total,
                     queries,
-                    only.contains("e") ? instantRuns : 0,
+                    only.contains("e") ? instantSeconds : 0,
                     vmDir,
                     nodeDir,
                     nodeLog);
@@ -218,7 +219,7 @@ public final class PromqlLatency {
             long historyPoints,
             long total,
             List<Query> queries,
-            int instantRuns,
+            int instantSeconds,
             Path vmDir,
             Path nodeDir,
             Path nodeLog)
@@ -275,7 +276,7 @@ public final class PromqlLatency {
             List<String> rows = new ArrayList<>();
             List<String> notes = new ArrayList<>();
             for (Query q : queries) measure(q, node, vm, runs, warmups, rows, notes);
-            if (instantRuns > 0) measureInstant(node, vm, lastMs / 3_600_000 * 3_600_000, instantRuns, rows);
+            if (instantSeconds > 0) measureInstant(node, vm, lastMs / 3_600_000 * 3_600_000, instantSeconds, rows);
 
             System.out.println();
             System.out.println("VictoriaMetrics " + vmVersion + "; " + vmState);
@@ -404,50 +405,61 @@ public final class PromqlLatency {
     }
 
     /**
-     * (e): a one-series instant query at {@code timeMs}, {@code runs} times on each (alternately, after as many
-     * untimed), as a dashboard's single stat asks: the fixed cost of a query on a warm node.
+     * (e): a one-series instant query at {@code timeMs}, as a dashboard's single stat asks: the fixed cost of a query on
+     * a warm node. Timed by {@code wrk} (one connection, kept alive; a C client whose own cost is small beside either
+     * server's, where Java's HttpClient adds most of a millisecond), {@code seconds} on each after as long untimed,
+     * the answer checked once.
      */
     private static void measureInstant(
-            NodeUnderTest node, VictoriaMetricsUnderTest vm, long timeMs, int runs, List<String> rows)
+            NodeUnderTest node, VictoriaMetricsUnderTest vm, long timeMs, int seconds, List<String> rows)
             throws Exception {
         String expr = "rate(cpu_usage_user{hostname=\"host_42\"}[5m])";
         String query =
                 "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&time=" + timeMs / 1000;
         String sv = node.url + "/v1/tenants/" + TENANT + "/prom" + query;
         String vmNoCache = vm.url + query + "&nocache=1";
-        System.out.printf("%n(e) %s, instant at %s, %d runs%n", expr, Instant.ofEpochMilli(timeMs), runs);
-        for (int i = 0; i < runs; i++) {
-            time(sv);
-            time(vmNoCache);
-        }
-        List<Timing> svTimes = new ArrayList<>();
-        List<Timing> vmTimes = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            svTimes.add(time(sv));
-            vmTimes.add(time(vmNoCache));
-        }
-        Timing svLast = last(svTimes);
-        Timing vmLast = last(vmTimes);
+        System.out.printf(
+                "%n(e) %s, instant at %s, wrk -c1 for %d s each%n", expr, Instant.ofEpochMilli(timeMs), seconds);
+        Timing svOnce = time(sv);
+        Timing vmOnce = time(vmNoCache);
+        wrk(sv, seconds);
+        wrk(vmNoCache, seconds);
+        String[] ours = wrk(sv, seconds);
+        String[] theirs = wrk(vmNoCache, seconds);
+        System.out.printf("  shardview %s%n  vm nocache %s%n", String.join(", ", ours), String.join(", ", theirs));
         rows.add(String.format(
-                "| (e) `%s`, instant, %d runs | 30 | %s, p90 %.2f | %s, p90 %.2f | | %s | | %s / %s |",
+                "| (e) `%s`, instant, wrk -c1 %d s | 30 | p50 **%s**, p90 %s, p99 %s, %s req/s | p50 **%s**, p90 %s,"
+                        + " p99 %s, %s req/s | | | | %d / %d%s |",
                 expr,
-                runs,
-                summary(svTimes, "%.2f"),
-                percentile(svTimes, 0.9),
-                summary(vmTimes, "%.2f"),
-                percentile(vmTimes, 0.9),
-                ratio(svTimes, vmTimes),
-                svLast == null ? -1 : svLast.series(),
-                vmLast == null ? -1 : vmLast.series()));
+                seconds,
+                ours[0],
+                ours[1],
+                ours[2],
+                ours[3],
+                theirs[0],
+                theirs[1],
+                theirs[2],
+                theirs[3],
+                svOnce.series(),
+                vmOnce.series(),
+                svOnce.ok() && vmOnce.ok() ? "" : " (" + svOnce.error() + " / " + vmOnce.error() + ")"));
     }
 
-    private static double percentile(List<Timing> timings, double p) {
-        double[] ms = timings.stream()
-                .filter(Timing::ok)
-                .mapToDouble(Timing::ms)
-                .sorted()
-                .toArray();
-        return ms.length == 0 ? Double.NaN : ms[Math.min(ms.length - 1, (int) Math.floor(p * ms.length))];
+    /** wrk's p50, p90 and p99 latency and requests a second, one connection for {@code seconds}. */
+    private static String[] wrk(String url, int seconds) throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t1", "-c1", "-d" + seconds + "s", "--latency", url)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (wrk.waitFor() != 0) throw new IllegalStateException("wrk failed: " + out);
+        String[] figures = new String[4];
+        String[] marks = {"50%", "90%", "99%", "Requests/sec:"};
+        for (String line : out.split("\n")) {
+            String[] words = line.trim().split("\\s+");
+            for (int i = 0; i < marks.length; i++)
+                if (words.length == 2 && words[0].equals(marks[i])) figures[i] = words[1];
+        }
+        return figures;
     }
 
     private static Timing report(String what, Timing t) {
@@ -486,10 +498,6 @@ public final class PromqlLatency {
 
     /** Median (min-max) of the successful requests' ms, with the failures counted. */
     private static String summary(List<Timing> timings) {
-        return summary(timings, "%.1f");
-    }
-
-    private static String summary(List<Timing> timings, String format) {
         double[] ms = timings.stream()
                 .filter(Timing::ok)
                 .mapToDouble(Timing::ms)
@@ -497,8 +505,7 @@ public final class PromqlLatency {
                 .toArray();
         long failed = timings.size() - ms.length;
         if (ms.length == 0) return "all " + failed + " failed";
-        String out = String.format(
-                "**" + format + "** (" + format + "-" + format + ")", median(ms), ms[0], ms[ms.length - 1]);
+        String out = String.format("**%.1f** (%.1f-%.1f)", median(ms), ms[0], ms[ms.length - 1]);
         return failed == 0 ? out : out + ", " + failed + " of " + timings.size() + " failed";
     }
 

@@ -13,8 +13,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * How this node asks a tenant's entity: through sharding, in parts when the command is larger than a remoting frame,
- * and answered quickly while a node of this region is unreachable ({@link RegionHealth}): a request for a tenant that
+ * How this node asks a tenant's entity: through sharding, in parts when the command is larger than a remoting frame
+ * and the entity does not run on this node ({@link LocalTenants}), and answered quickly while a node of this region is unreachable ({@link RegionHealth}): a request for a tenant that
  * node held is lost until the node is downed, so it fails after {@code unreachableTimeout} (plus what a read waits
  * for a version) instead of the whole timeout. The answer completes on the thread that delivers it ({@link SameThread}).
  */
@@ -48,11 +48,18 @@ public final class TenantAsk {
             long atMostBytes,
             Function<ActorRef<R>, Command> message) {
         EntityRef<Command> entity = ClusterSharding.get(system).entityRefFor(TenantProtocol.ENTITY_KEY, tenant);
+        boolean here = LocalTenants.get(system).runsHere(tenant); // then no frame to fit in
         return RegionHealth.cutShort(
                 system,
                 SameThread.of(entity.ask(
-                        replyTo -> LargeMessages.viaSharding(
-                                system, entity, message.apply(replyTo), TenantProtocol.MessagePart::new, atMostBytes),
+                        replyTo -> here
+                                ? message.apply(replyTo)
+                                : LargeMessages.viaSharding(
+                                        system,
+                                        entity,
+                                        message.apply(replyTo),
+                                        TenantProtocol.MessagePart::new,
+                                        atMostBytes),
                         RegionHealth.timeout(system, timeout, unreachableTimeout, waitsFor))),
                 unreachableTimeout.plus(waitsFor));
     }

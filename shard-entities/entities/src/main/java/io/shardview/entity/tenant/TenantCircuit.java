@@ -34,6 +34,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -303,6 +304,8 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     public SignalHandler<TenantState> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+                .onSignal(PostStop.instance(), state -> LocalTenants.get(actor.getSystem())
+                        .stopped(tenant, this))
                 .onSignal(RecoveryFailed.class, (state, failed) -> recoveryFailed(failed.getFailure()))
                 .onSignal(SnapshotCompleted.class, (state, done) -> {
                     DamagedSnapshots.get(actor.getSystem()).repaired(tenant); // the new one is used from now on
@@ -334,6 +337,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                             recovered.eventsReplayed());
         }
         actor.getSystem().eventStream().tell(new EventStream.Publish<>(recovered));
+        LocalTenants.get(actor.getSystem()).running(tenant, this);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.shardview.entity.tenant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -199,6 +200,18 @@ class TenantCircuitTest {
                 assertInstanceOf(TenantProtocol.Refused.class, ingest(null, 0, insert("t", 1)));
         assertEquals(RejectionKind.NOT_FOUND, refused.kind());
         assertTrue(refused.message().contains("no tenant named " + tenant), refused.message());
+    }
+
+    @Test
+    void aTenantRunsHereFromItsRecoveryToItsStop() {
+        LocalTenants local = LocalTenants.get(KIT.system());
+        createTables(); // answered once recovered
+        assertTrue(local.runsHere(tenant), "recovered: its commands go whole, whatever their size");
+        KIT.stop(entity);
+        assertFalse(local.runsHere(tenant), "stopped: a command may reach it on another node, in parts");
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
+        describe();
+        assertTrue(local.runsHere(tenant), "recovered again");
     }
 
     @Test

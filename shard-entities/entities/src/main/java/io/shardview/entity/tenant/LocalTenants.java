@@ -1,0 +1,41 @@
+package io.shardview.entity.tenant;
+
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * The tenants whose entity runs on this node, from its recovery to its stop: a command to one of them goes through
+ * sharding whole, however large, since it never crosses a remoting frame ({@link TenantAsk}); cutting a 10,000-row
+ * batch into parts and making it whole again in the entity serialized and parsed it once more for nothing. A tenant
+ * that moves away between the check and the delivery is asked again by its sender, as for any message lost with a
+ * moving entity: the sender's attempt times out.
+ */
+final class LocalTenants implements Extension {
+    private final ConcurrentHashMap<String, TenantCircuit> running = new ConcurrentHashMap<>();
+
+    private static final ExtensionId<LocalTenants> ID = new ExtensionId<>() {
+        @Override
+        public LocalTenants createExtension(ActorSystem<?> system) {
+            return new LocalTenants();
+        }
+    };
+
+    static LocalTenants get(ActorSystem<?> system) {
+        return ID.apply(system);
+    }
+
+    void running(String tenant, TenantCircuit incarnation) {
+        running.put(tenant, incarnation);
+    }
+
+    void stopped(String tenant, TenantCircuit incarnation) {
+        running.remove(tenant, incarnation);
+    }
+
+    /** Whether the tenant's entity runs on this node now. */
+    boolean runsHere(String tenant) {
+        return running.containsKey(tenant);
+    }
+}
