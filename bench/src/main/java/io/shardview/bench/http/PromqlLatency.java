@@ -61,9 +61,12 @@ import java.util.regex.Pattern;
  *   <li>(d) {@code histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))},
  *       {@code --hours}, step 60 s;
  *   <li>(e) {@code rate(cpu_usage_user{hostname="host_42"}[5m])} as an instant query at the end, timed by wrk over
- *       one kept-alive connection for {@code --instant-seconds} (15) on each after as long untimed: a warm node's
- *       fixed cost of a query.
+ *       one kept-alive connection for {@code --wrk-seconds} (10) on each after as long untimed: a warm node's fixed
+ *       cost of a query.
  * </ul>
+ *
+ * <p>Each of (a)-(d) is also timed by wrk over one kept-alive connection for {@code --wrk-seconds} (0: not), whose own
+ * cost is small beside either server's where Java's HttpClient adds milliseconds to both.
  *
  * <p>Per query: {@code --warmups} (2) untimed requests to each, then {@code --runs} (7) rounds of Shardview,
  * VictoriaMetrics with {@code nocache=1} (its rollup result cache off: the engine's work) and VictoriaMetrics as
@@ -74,7 +77,7 @@ import java.util.regex.Pattern;
  * must agree between the two) and times reading them with next to no evaluation.
  *
  * <p>Usage: {@code bench/promql-latency [--runs 7] [--warmups 2] [--hosts 100] [--hours 24] [--days 30]
- * [--days30-hosts 10] [--queries a,b,c,d,e] [--instant-seconds 15] [--java-opts "-Xmx4g"] [--jar cluster/target/shardview.jar]
+ * [--days30-hosts 10] [--queries a,b,c,d,e] [--wrk-seconds 10] [--java-opts "-Xmx4g"] [--jar cluster/target/shardview.jar]
  * [--victoria-metrics /usr/bin/victoria-metrics]}
  */
 public final class PromqlLatency {
@@ -115,7 +118,7 @@ public final class PromqlLatency {
         int hours = options.getInt("--hours", 24);
         int days = options.getInt("--days", 30);
         int historyHosts = Math.min(hosts, options.getInt("--days30-hosts", 10));
-        int instantSeconds = options.getInt("--instant-seconds", 15);
+        int wrkSeconds = options.getInt("--wrk-seconds", 10);
         Set<String> only = new HashSet<>(
                 Arrays.asList(options.get("--queries", "a,b,c,d,e").split(",")));
 
@@ -193,7 +196,8 @@ public final class PromqlLatency {
                     historyPoints,
                     total,
                     queries,
-                    only.contains("e") ? instantSeconds : 0,
+                    wrkSeconds,
+                    only.contains("e"),
                     vmDir,
                     nodeDir,
                     nodeLog);
@@ -219,7 +223,8 @@ public final class PromqlLatency {
             long historyPoints,
             long total,
             List<Query> queries,
-            int instantSeconds,
+            int wrkSeconds,
+            boolean instant,
             Path vmDir,
             Path nodeDir,
             Path nodeLog)
@@ -275,8 +280,8 @@ public final class PromqlLatency {
 
             List<String> rows = new ArrayList<>();
             List<String> notes = new ArrayList<>();
-            for (Query q : queries) measure(q, node, vm, runs, warmups, rows, notes);
-            if (instantSeconds > 0) measureInstant(node, vm, lastMs / 3_600_000 * 3_600_000, instantSeconds, rows);
+            for (Query q : queries) measure(q, node, vm, runs, warmups, wrkSeconds, rows, notes);
+            if (instant && wrkSeconds > 0) measureInstant(node, vm, lastMs / 3_600_000 * 3_600_000, wrkSeconds, rows);
 
             System.out.println();
             System.out.println("VictoriaMetrics " + vmVersion + "; " + vmState);
@@ -300,6 +305,7 @@ public final class PromqlLatency {
             VictoriaMetricsUnderTest vm,
             int runs,
             int warmups,
+            int wrkSeconds,
             List<String> rows,
             List<String> notes)
             throws Exception {
@@ -382,6 +388,15 @@ public final class PromqlLatency {
                 svSeries + " / " + vmSeries,
                 svSeries == vmSeries ? "" : " MISMATCH"));
         notes.add(probeNote);
+        if (wrkSeconds > 0) {
+            String[] ours = wrk(sv, wrkSeconds);
+            String[] theirs = wrk(vmNoCache, wrkSeconds);
+            notes.add(String.format(
+                    "(%s) by wrk -t1 -c1 for %d s (a C client: Java's adds milliseconds to both): Shardview p50 %s, p90"
+                            + " %s, %s req/s; VictoriaMetrics nocache=1 p50 %s, p90 %s, %s req/s",
+                    q.id(), wrkSeconds, ours[0], ours[1], ours[3], theirs[0], theirs[1], theirs[3]));
+            System.out.println(notes.get(notes.size() - 1));
+        }
         notes.add(String.format(
                 "(%s) Shardview CPU s per request by thread (%d runs): %s", q.id(), runs, threadCpu(threads, runs)));
         if (svLast != null && vmLast != null) {
