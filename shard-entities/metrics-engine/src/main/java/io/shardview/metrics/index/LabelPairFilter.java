@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Which {@code name="value"} pairs a shard's series may have, readable from any thread while the shard adds series: a
- * Bloom filter (two bits a pair) that a serving node consults to leave out of a query the shards that cannot hold a
- * series it selects. "May" is one-sided: a pair of any series ever added answers yes; a pair never added usually
+ * Which {@code name="value"} pairs a shard's series may have, and which of them the series of each metric may have,
+ * readable from any thread while the shard adds series: a Bloom filter (two bits a pair) that a serving node consults
+ * to leave out of a query the shards that cannot hold a series it selects. "May" is one-sided: a pair of any series ever added answers yes; a pair never added usually
  * answers no. Series leaving (retention) leave their bits set, which only costs a needless ask.
  *
  * <p>One thread adds (the shard's, through its {@link SeriesRegistry}); others read. Bits are set and read as volatile
@@ -25,11 +25,25 @@ public final class LabelPairFilter {
         this.words = new AtomicLongArray(INITIAL_BITS / 64);
     }
 
-    /** Whether some series added may match every matcher: false only when an equality names a pair never added. */
+    /**
+     * Whether some series added may match every matcher: false only when an equality names a pair never added, or,
+     * beside an equality on the metric name, a pair no series of that metric has.
+     */
     public boolean mayMatch(List<Matcher> matchers) {
         AtomicLongArray w = words;
+        String metric = null;
         for (Matcher m : matchers) {
-            if (m.type() == Matcher.Type.EQ && !m.value().isEmpty() && !contains(w, hash(m.name(), m.value()))) {
+            if (m.type() == Matcher.Type.EQ
+                    && m.name().equals(Labels.METRIC_NAME)
+                    && !m.value().isEmpty()) {
+                metric = m.value();
+            }
+        }
+        for (Matcher m : matchers) {
+            if (m.type() != Matcher.Type.EQ || m.value().isEmpty()) continue;
+            long pair = hash(m.name(), m.value());
+            if (!contains(w, pair)) return false;
+            if (metric != null && !m.name().equals(Labels.METRIC_NAME) && !contains(w, ofMetric(metric, pair))) {
                 return false;
             }
         }
@@ -46,8 +60,7 @@ public final class LabelPairFilter {
 
     /** Adds a series' pairs; true when the filter is full enough that the registry should {@link #rebuild} it. */
     boolean add(Labels labels) {
-        AtomicLongArray w = words;
-        for (int i = 0; i < labels.size(); i++) add(w, hash(labels.name(i), labels.value(i)));
+        add(words, labels);
         return words.length() * 64 < MAX_BITS && bitsSet * 4L > words.length() * 64L;
     }
 
@@ -55,10 +68,22 @@ public final class LabelPairFilter {
     void rebuild(Iterable<Labels> series) {
         AtomicLongArray larger = new AtomicLongArray(Math.min(MAX_BITS, words.length() * 64 * 4) / 64);
         bitsSet = 0;
-        for (Labels labels : series) {
-            for (int i = 0; i < labels.size(); i++) add(larger, hash(labels.name(i), labels.value(i)));
-        }
+        for (Labels labels : series) add(larger, labels);
         words = larger;
+    }
+
+    /**
+     * A series' pairs, and each pair but the name's again as a pair of its metric: a series of {@code up} with
+     * {@code job="api"} makes {@code up{job="api"}} answer yes and {@code down{job="api"}} answer no, where the
+     * pairs alone cannot tell (a host's label is in every metric of it, and every metric in every shard).
+     */
+    private void add(AtomicLongArray w, Labels labels) {
+        String metric = labels.get(Labels.METRIC_NAME);
+        for (int i = 0; i < labels.size(); i++) {
+            long pair = hash(labels.name(i), labels.value(i));
+            add(w, pair);
+            if (metric != null && !labels.name(i).equals(Labels.METRIC_NAME)) add(w, ofMetric(metric, pair));
+        }
     }
 
     /** Bits in the filter (for tests and sizing). */
@@ -90,9 +115,17 @@ public final class LabelPairFilter {
         return (w.get(bit >>> 6) & (1L << bit)) != 0;
     }
 
+    /** The hash of a pair of a metric's series, from the pair's and the metric name's. */
+    private static long ofMetric(String metric, long pair) {
+        return mix(pair ^ (((long) metric.hashCode() << 21) | metric.length()) * 0x9e3779b97f4a7c15L);
+    }
+
     /** A 64-bit hash of the pair, its halves the two bit positions (a finalizing mix of the strings' hashes). */
     private static long hash(String name, String value) {
-        long h = ((long) name.hashCode() << 32) ^ (value.hashCode() & 0xffffffffL) ^ ((long) value.length() << 17);
+        return mix(((long) name.hashCode() << 32) ^ (value.hashCode() & 0xffffffffL) ^ ((long) value.length() << 17));
+    }
+
+    private static long mix(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

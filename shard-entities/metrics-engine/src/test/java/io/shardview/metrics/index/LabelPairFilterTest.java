@@ -59,6 +59,20 @@ class LabelPairFilterTest {
     }
 
     @Test
+    void aPairOnlyAnotherMetricsSeriesHaveAnswersNoBesideTheMetricName() {
+        SeriesRegistry registry = new SeriesRegistry();
+        registry.getOrCreate(Labels.of("__name__", "up", "job", "api"));
+        registry.getOrCreate(Labels.of("__name__", "down", "job", "db"));
+        LabelPairFilter filter = registry.pairFilter();
+        assertTrue(filter.mayMatch(List.of(Matcher.eq("__name__", "up"), Matcher.eq("job", "api"))));
+        assertFalse(
+                filter.mayMatch(List.of(Matcher.eq("__name__", "up"), Matcher.eq("job", "db"))),
+                "both pairs are here, never in one series of up");
+        assertTrue(filter.mayMatch(List.of(Matcher.eq("job", "db"))));
+        assertTrue(filter.mayMatch(List.of(Matcher.re("__name__", "up|down"), Matcher.eq("job", "db"))));
+    }
+
+    @Test
     void seriesRestoredFromASnapshotAndRemovedOnesStayInTheFilter() {
         SeriesRegistry registry = new SeriesRegistry();
         registry.restore(3, Labels.of("__name__", "up", "job", "api"));
