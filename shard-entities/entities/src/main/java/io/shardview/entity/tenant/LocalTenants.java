@@ -13,7 +13,8 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * moving entity: the sender's attempt times out.
  */
 final class LocalTenants implements Extension {
-    private final ConcurrentHashMap<String, TenantCircuit> running = new ConcurrentHashMap<>();
+    /** The running tenants, each with its entity's incarnation (whose stop alone removes it). */
+    private final ConcurrentHashMap<String, Object> running = new ConcurrentHashMap<>();
 
     private static final ExtensionId<LocalTenants> ID = new ExtensionId<>() {
         @Override
@@ -26,11 +27,11 @@ final class LocalTenants implements Extension {
         return ID.apply(system);
     }
 
-    void running(String tenant, TenantCircuit incarnation) {
+    void running(String tenant, Object incarnation) {
         running.put(tenant, incarnation);
     }
 
-    void stopped(String tenant, TenantCircuit incarnation) {
+    void stopped(String tenant, Object incarnation) {
         running.remove(tenant, incarnation);
     }
 
