@@ -7,6 +7,7 @@ import io.shardview.entity.tenant.TenantProtocol.Command;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -32,12 +33,12 @@ public final class TenantAsk {
             Duration waitsFor,
             Duration unreachableTimeout,
             Function<ActorRef<R>, Command> message) {
-        return ask(system, tenant, timeout, waitsFor, unreachableTimeout, Long.MAX_VALUE, message);
+        return ask(system, tenant, timeout, waitsFor, unreachableTimeout, () -> Long.MAX_VALUE, message);
     }
 
     /**
      * As above, for a message that serializes to at most {@code atMostBytes}: one that surely fits in a remoting frame
-     * is not serialized to measure it.
+     * is not serialized to measure it. The bound is asked only when the tenant does not run on this node.
      */
     public static <R> CompletionStage<R> ask(
             ActorSystem<?> system,
@@ -45,7 +46,7 @@ public final class TenantAsk {
             Duration timeout,
             Duration waitsFor,
             Duration unreachableTimeout,
-            long atMostBytes,
+            LongSupplier atMostBytes,
             Function<ActorRef<R>, Command> message) {
         EntityRef<Command> entity = ClusterSharding.get(system).entityRefFor(TenantProtocol.ENTITY_KEY, tenant);
         boolean here = LocalTenants.get(system).runsHere(tenant); // then no frame to fit in
@@ -59,7 +60,7 @@ public final class TenantAsk {
                                         entity,
                                         message.apply(replyTo),
                                         TenantProtocol.MessagePart::new,
-                                        atMostBytes),
+                                        atMostBytes.getAsLong()),
                         RegionHealth.timeout(system, timeout, unreachableTimeout, waitsFor))),
                 unreachableTimeout.plus(waitsFor));
     }

@@ -146,7 +146,7 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
                                 timeout(group),
                                 Duration.ZERO,
                                 settings.unreachableAskTimeout(),
-                                WireSize.ingest(batches),
+                                () -> WireSize.ingest(batches),
                                 replyTo -> new TenantProtocol.IngestMany(batches, replyTo)),
                         (results, failure) -> new GroupDone(group, results, failure));
     }

@@ -117,20 +117,12 @@ public final class LabelPairFilter {
 
     /** The hash of a pair of a metric's series, from the pair's and the metric name's. */
     private static long ofMetric(String metric, long pair) {
-        return mix(pair ^ (((long) metric.hashCode() << 21) | metric.length()) * 0x9e3779b97f4a7c15L);
+        return Labels.fmix64(pair ^ (((long) metric.hashCode() << 21) | metric.length()) * 0x9e3779b97f4a7c15L);
     }
 
-    /** A 64-bit hash of the pair, its halves the two bit positions (a finalizing mix of the strings' hashes). */
+    /** A 64-bit hash of the pair, its halves the two bit positions (the strings' hashes, finalized). */
     private static long hash(String name, String value) {
-        return mix(((long) name.hashCode() << 32) ^ (value.hashCode() & 0xffffffffL) ^ ((long) value.length() << 17));
-    }
-
-    private static long mix(long h) {
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        return Labels.fmix64(
+                ((long) name.hashCode() << 32) ^ (value.hashCode() & 0xffffffffL) ^ ((long) value.length() << 17));
     }
 }

@@ -382,6 +382,11 @@ public final class Labels implements Comparable<Labels> {
             h ^= x & 0xFF;
             h *= 0x100000001b3L;
         }
+        return fmix64(h);
+    }
+
+    /** MurmurHash3's 64-bit finalizer: every input bit flips about half the output bits. */
+    static long fmix64(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
