@@ -94,6 +94,24 @@ public class ChunkCodecBench {
         return decodeAll(decimalChunks);
     }
 
+    /** As a range read decodes whole chunks: straight into one pair of arrays. */
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public double decodeDecimalInto() {
+        long[] ts = new long[CHUNK];
+        double[] values = new double[CHUNK];
+        double sum = 0;
+        long tsum = 0;
+        for (byte[] chunk : decimalChunks) {
+            int n = Chunks.decodeInto(chunk, ts, values, 0);
+            for (int i = 0; i < n; i++) {
+                tsum += ts[i];
+                sum += values[i];
+            }
+        }
+        return sum + tsum;
+    }
+
     private static double decodeAll(byte[][] chunks) {
         double sum = 0;
         long tsum = 0;

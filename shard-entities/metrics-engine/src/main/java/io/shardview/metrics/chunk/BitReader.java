@@ -1,5 +1,9 @@
 package io.shardview.metrics.chunk;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Reads bit fields most-significant-bit first, the inverse of {@link BitWriter}.
  *
@@ -7,6 +11,9 @@ package io.shardview.metrics.chunk;
  * never does, and a truncated one fails its count or bounds checks instead of looping forever.
  */
 public final class BitReader {
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final byte[] buf;
     private int pos; // next byte to load into the accumulator
     private long acc; // buffered bits, right-aligned
@@ -66,7 +73,16 @@ public final class BitReader {
         }
     }
 
+    /** Tops the accumulator up with whole bytes to 57-64 bits: eight bytes in one load where the buffer holds them. */
     private void refill() {
+        if (pos + Long.BYTES <= buf.length) {
+            int bytes = (64 - accBits) >>> 3;
+            long word = (long) BIG_ENDIAN_LONG.get(buf, pos);
+            acc = bytes == Long.BYTES ? word : (acc << (bytes << 3)) | (word >>> (64 - (bytes << 3)));
+            pos += bytes;
+            accBits += bytes << 3;
+            return;
+        }
         while (accBits <= 56) {
             int b = pos < buf.length ? buf[pos] & 0xFF : 0;
             pos++;

@@ -45,6 +45,17 @@ public final class Chunks {
         };
     }
 
+    /**
+     * Decodes every point of {@code chunk} into {@code ts} and {@code values} from index {@code at} (which have room
+     * for {@link #count} of them); returns how many. Decimal chunks decode straight into the arrays.
+     */
+    public static int decodeInto(byte[] chunk, long[] ts, double[] values, int at) {
+        if (chunk.length > 0 && chunk[0] == DecimalChunk.TAG) {
+            return DecimalChunk.decodeInto(chunk, ts, values, at);
+        }
+        return iterator(chunk).copyRest(ts, values, at);
+    }
+
     /** Number of points in a chunk, read from its header. */
     public static int count(byte[] chunk) {
         if (chunk.length == 0) {

@@ -198,6 +198,92 @@ public final class DecimalChunk {
         return new Iter(chunk);
     }
 
+    /**
+     * Decodes every point of {@code chunk} into {@code ts} and {@code values} from index {@code at} (which have room
+     * for {@link Chunks#count} of them); returns how many.
+     */
+    static int decodeInto(byte[] chunk, long[] ts, double[] values, int at) {
+        if (chunk.length == 0 || chunk[0] != TAG) {
+            throw new IllegalArgumentException("not a decimal chunk");
+        }
+        BitReader r = new BitReader(chunk, 1);
+        long count = r.readVarLong();
+        if (count < 0 || count > Chunks.MAX_POINTS) { // points can cost ~0 bits: bound the allocation
+            throw new IllegalArgumentException("corrupt decimal chunk: count " + count);
+        }
+        int n = (int) count;
+        if (n > 0) {
+            readTimestamps(r, ts, at, n);
+            readValues(r, values, at, n);
+        }
+        return n;
+    }
+
+    /** Timestamps: the Rice-coded delta-of-deltas are read into {@code ts} itself and summed up in place. */
+    private static void readTimestamps(BitReader r, long[] ts, int at, int n) {
+        ts[at] = ZigZag.decode(r.readVarLong());
+        if (n == 1) {
+            return;
+        }
+        long delta = ZigZag.decode(r.readVarLong());
+        ts[at + 1] = ts[at] + delta;
+        if (!RiceBlock.readUnlessZero(r, ts, at + 2, n - 2)) { // every delta the same
+            for (int i = at + 2; i < at + n; i++) {
+                ts[i] = ts[i - 1] + delta;
+            }
+            return;
+        }
+        for (int i = at + 2; i < at + n; i++) {
+            delta += ZigZag.decode(ts[i]);
+            ts[i] = ts[i - 1] + delta;
+        }
+    }
+
+    private static void readValues(BitReader r, double[] values, int at, int n) {
+        int scale = (int) r.readBits(5);
+        if (scale > MAX_SCALE) {
+            throw new IllegalArgumentException("corrupt decimal chunk: scale " + scale);
+        }
+        int exceptions = (int) r.readVarLong();
+        if (exceptions < 0 || exceptions > n) {
+            throw new IllegalArgumentException("corrupt decimal chunk: exceptions " + exceptions);
+        }
+        int[] exPos = new int[exceptions];
+        long[] exBits = new long[exceptions];
+        int pos = 0;
+        for (int e = 0; e < exceptions; e++) {
+            pos += (int) r.readVarLong();
+            if (pos < 0 || pos >= n) {
+                throw new IllegalArgumentException("corrupt decimal chunk: exception at " + pos);
+            }
+            exPos[e] = pos;
+            exBits[e] = r.readBits(64);
+        }
+        int order = (int) r.readBits(2);
+        long m = ZigZag.decode(r.readVarLong());
+        long m0 = m;
+        long[] z = new long[n - 1];
+        RiceBlock.readUnlessZero(r, z, 0, n - 1); // a new array: zeros already
+        double p = POW10[scale];
+        values[at] = m / p;
+        long delta = 0;
+        for (int i = 1; i < n; i++) {
+            long res = ZigZag.decode(z[i - 1]);
+            long next =
+                    switch (order) {
+                        case 0 -> m0 + res;
+                        case 1 -> m + res;
+                        default -> m + delta + res;
+                    };
+            delta = next - m;
+            m = next;
+            values[at + i] = m / p;
+        }
+        for (int e = 0; e < exceptions; e++) {
+            values[at + exPos[e]] = Double.longBitsToDouble(exBits[e]);
+        }
+    }
+
     /** Decodes eagerly into arrays: chunks are small, and decoding in one pass keeps it simple. */
     private static final class Iter implements ChunkIterator {
         private final long[] ts;
@@ -205,81 +291,10 @@ public final class DecimalChunk {
         private int i = -1;
 
         Iter(byte[] chunk) {
-            if (chunk.length == 0 || chunk[0] != TAG) {
-                throw new IllegalArgumentException("not a decimal chunk");
-            }
-            BitReader r = new BitReader(chunk, 1);
-            long count = r.readVarLong();
-            if (count < 0 || count > Chunks.MAX_POINTS) { // points can cost ~0 bits: bound the allocation
-                throw new IllegalArgumentException("corrupt decimal chunk: count " + count);
-            }
-            int n = (int) count;
+            int n = Chunks.count(chunk);
             ts = new long[n];
             values = new double[n];
-            if (n > 0) {
-                readTimestamps(r, n);
-                readValues(r, n);
-            }
-        }
-
-        private void readTimestamps(BitReader r, int n) {
-            ts[0] = ZigZag.decode(r.readVarLong());
-            if (n == 1) {
-                return;
-            }
-            long delta = ZigZag.decode(r.readVarLong());
-            ts[1] = ts[0] + delta;
-            long[] z = new long[n - 2];
-            RiceBlock.read(r, z, n - 2);
-            for (int i = 2; i < n; i++) {
-                delta += ZigZag.decode(z[i - 2]);
-                ts[i] = ts[i - 1] + delta;
-            }
-        }
-
-        private void readValues(BitReader r, int n) {
-            int scale = (int) r.readBits(5);
-            if (scale > MAX_SCALE) {
-                throw new IllegalArgumentException("corrupt decimal chunk: scale " + scale);
-            }
-            int exceptions = (int) r.readVarLong();
-            if (exceptions < 0 || exceptions > n) {
-                throw new IllegalArgumentException("corrupt decimal chunk: exceptions " + exceptions);
-            }
-            int[] exPos = new int[exceptions];
-            long[] exBits = new long[exceptions];
-            int pos = 0;
-            for (int e = 0; e < exceptions; e++) {
-                pos += (int) r.readVarLong();
-                if (pos < 0 || pos >= n) {
-                    throw new IllegalArgumentException("corrupt decimal chunk: exception at " + pos);
-                }
-                exPos[e] = pos;
-                exBits[e] = r.readBits(64);
-            }
-            int order = (int) r.readBits(2);
-            long m = ZigZag.decode(r.readVarLong());
-            long m0 = m;
-            long[] z = new long[n - 1];
-            RiceBlock.read(r, z, n - 1);
-            double p = POW10[scale];
-            values[0] = m / p;
-            long delta = 0;
-            for (int i = 1; i < n; i++) {
-                long res = ZigZag.decode(z[i - 1]);
-                long next =
-                        switch (order) {
-                            case 0 -> m0 + res;
-                            case 1 -> m + res;
-                            default -> m + delta + res;
-                        };
-                delta = next - m;
-                m = next;
-                values[i] = m / p;
-            }
-            for (int e = 0; e < exceptions; e++) {
-                values[exPos[e]] = Double.longBitsToDouble(exBits[e]);
-            }
+            decodeInto(chunk, ts, values, 0);
         }
 
         @Override

@@ -105,14 +105,23 @@ final class RiceBlock {
         }
     }
 
-    /** Reads {@code n} residuals into {@code out}. */
-    static void read(BitReader r, long[] out, int n) {
+    /** Reads {@code n} residuals into {@code out} from index {@code at}. */
+    static void read(BitReader r, long[] out, int at, int n) {
+        if (!readUnlessZero(r, out, at, n)) {
+            Arrays.fill(out, at, at + n, 0L);
+        }
+    }
+
+    /**
+     * Reads {@code n} residuals into {@code out} from index {@code at}, or, for a block of zeros (regular timestamps),
+     * writes nothing and answers false.
+     */
+    static boolean readUnlessZero(BitReader r, long[] out, int at, int n) {
         if (r.readBit()) {
-            Arrays.fill(out, 0, n, 0L);
-            return;
+            return false;
         }
         int k = (int) r.readBits(6);
-        for (int i = 0; i < n; i++) {
+        for (int i = at; i < at + n; i++) {
             int q = r.readUnary();
             if (q < ESCAPE) {
                 out[i] = ((long) q << k) | r.readBits(k);
@@ -122,6 +131,7 @@ final class RiceBlock {
                 throw new IllegalArgumentException("corrupt chunk: Rice quotient " + q);
             }
         }
+        return true;
     }
 
     private static double unsignedToDouble(long v) {

@@ -340,32 +340,39 @@ final class SeriesData {
         int first = chunks.isEmpty() ? 0 : chunkFor(start);
         int from = lowerBound(headTs, headSize, start);
         int to = end == Long.MAX_VALUE ? headSize : lowerBound(headTs, headSize, end + 1);
-        int capacity = Math.max(0, to - from); // and the points of every chunk in range: no array grows
-        for (int c = first; c < chunks.size() && chunks.get(c).minT() <= end; c++) {
-            if (chunks.get(c).maxT() >= start) capacity += chunks.get(c).count();
+        // The arrays are sized exactly: a chunk wholly in range counts from its header and is decoded straight into
+        // them; one only partly in range (the first and last, as a rule) is decoded first and its points in range kept.
+        int capacity = Math.max(0, to - from);
+        int last = first;
+        Points[] partial = null;
+        for (int c = first; c < chunks.size() && chunks.get(c).minT() <= end; c++, last++) {
+            SealedChunk chunk = chunks.get(c);
+            if (chunk.maxT() < start) {
+                continue;
+            }
+            if (chunk.minT() >= start && chunk.maxT() <= end) {
+                capacity += chunk.count();
+                continue;
+            }
+            if (partial == null) {
+                partial = new Points[chunks.size() - first];
+            }
+            Points inRange = pointsIn(chunk, start, end);
+            partial[c - first] = inRange;
+            capacity += inRange.timestamps().length;
         }
         long[] t = new long[capacity];
         double[] v = new double[capacity];
         int n = 0;
-        for (int c = first; c < chunks.size(); c++) {
+        for (int c = first; c < last; c++) {
             SealedChunk chunk = chunks.get(c);
-            if (chunk.minT() > end) {
-                break;
-            }
-            if (chunk.maxT() < start) {
-                continue;
-            }
-            ChunkIterator it = Chunks.iterator(chunk.bytes());
-            if (chunk.minT() >= start && chunk.maxT() <= end) { // wholly in range: copied as decoded
-                n += it.copyRest(t, v, n);
-                continue;
-            }
-            while (it.next()) {
-                long ts = it.timestamp();
-                if (ts >= start && ts <= end) {
-                    t[n] = ts;
-                    v[n++] = it.value();
-                }
+            Points inRange = partial == null ? null : partial[c - first];
+            if (inRange != null) {
+                System.arraycopy(inRange.timestamps(), 0, t, n, inRange.timestamps().length);
+                System.arraycopy(inRange.values(), 0, v, n, inRange.values().length);
+                n += inRange.timestamps().length;
+            } else if (chunk.minT() >= start && chunk.maxT() <= end) {
+                n += Chunks.decodeInto(chunk.bytes(), t, v, n);
             }
         }
         if (to > from) {
@@ -373,7 +380,26 @@ final class SeriesData {
             System.arraycopy(headValues, from, v, n, to - from);
             n += to - from;
         }
-        return new Points(n == t.length ? t : Arrays.copyOf(t, n), n == v.length ? v : Arrays.copyOf(v, n));
+        if (n != capacity) { // a chunk's header disagreed with its points
+            throw new IllegalStateException("read " + n + " points where " + capacity + " were counted");
+        }
+        return new Points(t, v);
+    }
+
+    /** The points of {@code chunk} in [start, end]. */
+    private static Points pointsIn(SealedChunk chunk, long start, long end) {
+        long[] t = new long[chunk.count()];
+        double[] v = new double[t.length];
+        int n = 0;
+        ChunkIterator it = Chunks.iterator(chunk.bytes());
+        while (it.next()) {
+            long ts = it.timestamp();
+            if (ts >= start && ts <= end) {
+                t[n] = ts;
+                v[n++] = it.value();
+            }
+        }
+        return new Points(Arrays.copyOf(t, n), Arrays.copyOf(v, n));
     }
 
     /** Drops whole chunks whose points are all older than {@code cutoff}; whether anything went. */

@@ -35,7 +35,14 @@ class BitStreamTest {
                     }
                 }
             }
-            BitReader r = new BitReader(w.toByteArray(), 0);
+            // At an offset into a larger array, as chunks are read: the reader loads eight bytes at a time while the
+            // array holds them, then byte by byte, then zero bits past its end.
+            byte[] written = w.toByteArray();
+            int offset = rnd.nextInt(9);
+            byte[] buf = new byte[offset + written.length];
+            rnd.nextBytes(buf);
+            System.arraycopy(written, 0, buf, offset, written.length);
+            BitReader r = new BitReader(buf, offset);
             for (int i = 0; i < fields; i++) {
                 String where = "seed " + seed + " field " + i;
                 long actual =
@@ -46,6 +53,7 @@ class BitStreamTest {
                         };
                 assertEquals(expected[i], actual, where);
             }
+            assertEquals(0, r.readBits(64), "past the end: zero bits");
         }
     }
 

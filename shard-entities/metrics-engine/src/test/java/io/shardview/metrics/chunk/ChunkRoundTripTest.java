@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -206,6 +207,23 @@ class ChunkRoundTripTest {
         }
         assertFalse(it.next(), codec + " " + what + ": extra points");
         assertEquals(n, Chunks.count(chunk), codec + " " + what + ": header count");
+        // Decoded straight into arrays, behind other points, the same points bit for bit, nothing written past them.
+        long[] intoTs = new long[n + 5];
+        double[] intoValues = new double[n + 5];
+        Arrays.fill(intoTs, -7);
+        Arrays.fill(intoValues, -7.5);
+        assertEquals(n, Chunks.decodeInto(chunk, intoTs, intoValues, 3), codec + " " + what + ": decodeInto count");
+        for (int i = 0; i < n; i++) {
+            assertEquals(ts[from + i], intoTs[3 + i], codec + " " + what + ": decodeInto timestamp " + i);
+            assertEquals(
+                    Double.doubleToRawLongBits(vs[from + i]),
+                    Double.doubleToRawLongBits(intoValues[3 + i]),
+                    codec + " " + what + ": decodeInto value " + i);
+        }
+        for (int i : new int[] {0, 1, 2, n + 3, n + 4}) {
+            assertEquals(-7, intoTs[i], codec + " " + what + ": decodeInto wrote outside at " + i);
+            assertEquals(-7.5, intoValues[i], codec + " " + what + ": decodeInto wrote outside at " + i);
+        }
     }
 
     static void fillTimes(Random rnd, TimeShape shape, long[] ts) {

@@ -29,7 +29,7 @@ class RiceBlockTest {
             RiceBlock.write(w, z, n, plan);
             assertEquals(plan.bits(), w.bitLength(), "seed " + seed);
             long[] back = new long[n];
-            RiceBlock.read(new BitReader(w.toByteArray(), 0), back, n);
+            RiceBlock.read(new BitReader(w.toByteArray(), 0), back, 0, n);
             assertArrayEquals(z, back, "seed " + seed);
         }
     }
