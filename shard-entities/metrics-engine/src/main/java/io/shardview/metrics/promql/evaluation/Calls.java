@@ -29,7 +29,7 @@ final class Calls {
         List<Expr> args = c.args();
         String name = c.function();
         RangeFunctions.Function overRange = RangeFunctions.named(name);
-        if (overRange != null) return overRange(c, overRange, grid);
+        if (overRange != null) return bySeries(overRange(c, overRange, grid));
         DoubleUnaryOperator math = InstantFunctions.math(name);
         if (math != null) return map(vector(args.get(0), grid), math, true);
         return switch (name) {
@@ -55,7 +55,35 @@ final class Calls {
         };
     }
 
-    private Vectors overRange(Expr.Call c, RangeFunctions.Function function, Grid grid) {
+    /**
+     * A function over a range computed series by series: series k has output labels {@code labels[k]} and, where
+     * {@code present[k][i]} (null: at no time), the value {@code values[k][i]} at time i. Folded into an aggregation
+     * or turned into a range query's series as it is, it never becomes a vector per time.
+     */
+    record Columns(Labels[] labels, double[][] values, boolean[][] present, int steps) {
+        /** Whether no two series have the same labels (then no two at any one time either). */
+        boolean distinct() {
+            return new HashSet<>(List.of(labels)).size() == labels.length;
+        }
+
+        /** How many values there are, at every time together. */
+        long count() {
+            long n = 0;
+            for (boolean[] p : present) {
+                if (p == null) continue;
+                for (boolean b : p) if (b) n++;
+            }
+            return n;
+        }
+    }
+
+    /** {@code c} series by series where it is a function over a range, else null. */
+    Columns overRange(Expr.Call c, Grid grid) {
+        RangeFunctions.Function function = RangeFunctions.named(c.function());
+        return function == null ? null : overRange(c, function, grid);
+    }
+
+    private Columns overRange(Expr.Call c, RangeFunctions.Function function, Grid grid) {
         boolean paramFirst = c.function().equals("quantile_over_time");
         Expr rangeArg = c.args().get(paramFirst ? 1 : 0);
         Expr paramArg = c.args().size() > 1 ? c.args().get(paramFirst ? 0 : 1) : null;
@@ -63,7 +91,7 @@ final class Calls {
                 ? new double[grid.size()]
                 : scalars(paramArg, grid).values();
         boolean keepName = c.function().equals("last_over_time");
-        Vectors fromRollups = new RollupWindows(evaluator).evaluate(c, grid, keepName);
+        Columns fromRollups = new RollupWindows(evaluator).evaluate(c, grid, keepName);
         if (fromRollups != null) return fromRollups;
         RangeVector range = evaluator.rangeVector(rangeArg, grid);
         List<Series> series = range.series();
@@ -74,6 +102,7 @@ final class Calls {
             starts[i] = range.windowStart(grid.time(i));
             ends[i] = range.windowEnd(grid.time(i));
         }
+        boolean counter = RangeFunctions.readsResets(c.function());
         // Series by series, each one's points read once in order (its windows only move forward), then the steps put
         // together: step by step over every series would touch every series' arrays at each step.
         Labels[] labels = new Labels[series.size()]; // each series' output labels, made once, shared by every step
@@ -83,6 +112,7 @@ final class Calls {
             Series s = series.get(k);
             labels[k] = keepName ? s.labels() : s.labels().withoutName();
             long[] ts = s.timestamps();
+            int[] resets = counter ? RangeFunctions.resets(s.values()) : null;
             int lo = 0;
             int hi = 0;
             for (int i = 0; i < steps; i++) {
@@ -92,7 +122,7 @@ final class Calls {
                 if (hi <= lo) continue;
                 Double value = function.apply(
                         new RangeFunctions.Window(
-                                ts, s.values(), lo, hi, starts[i], ends[i], range.rangeMillis(), grid.time(i)),
+                                ts, s.values(), lo, hi, starts[i], ends[i], range.rangeMillis(), grid.time(i), resets),
                         params[i]);
                 if (value == null) continue;
                 if (values[k] == null) {
@@ -104,21 +134,21 @@ final class Calls {
             }
             evaluator.checkDeadline();
         }
-        return bySeries(labels, values, present, steps);
+        return new Columns(labels, values, present, steps);
     }
 
-    /**
-     * The vectors of a function computed series by series: series k has output labels {@code labels[k]} and, where
-     * {@code present[k][i]} (null: at no time), the value {@code values[k][i]} at time i.
-     */
-    Vectors bySeries(Labels[] labels, double[][] values, boolean[][] present, int steps) {
+    /** The vectors, one per time, of a function computed series by series. */
+    Vectors bySeries(Columns columns) {
+        Labels[] labels = columns.labels();
+        boolean[][] present = columns.present();
+        int steps = columns.steps();
         // Labels distinct across the series are distinct within every step: checked once, not at each step.
-        boolean distinct = new HashSet<>(List.of(labels)).size() == labels.length;
+        boolean distinct = columns.distinct();
         List<List<Sample>> out = new ArrayList<>(steps);
         for (int i = 0; i < steps; i++) {
             List<Sample> step = new ArrayList<>();
             for (int k = 0; k < labels.length; k++) {
-                if (present[k] != null && present[k][i]) step.add(new Sample(labels[k], values[k][i]));
+                if (present[k] != null && present[k][i]) step.add(new Sample(labels[k], columns.values()[k][i]));
             }
             out.add(distinct ? step : Evaluator.requireUniqueLabels(step));
             evaluator.count(step.size());

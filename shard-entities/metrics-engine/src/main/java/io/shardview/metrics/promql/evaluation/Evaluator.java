@@ -9,11 +9,12 @@ import io.shardview.metrics.promql.parser.Expr;
 import io.shardview.metrics.promql.parser.Expr.At;
 import io.shardview.metrics.promql.parser.Expr.ValueType;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Runs a parsed PromQL expression over series from a {@link SeriesSource}, with Prometheus 2's semantics: every node
@@ -79,6 +80,15 @@ public final class Evaluator {
         this.queryStart = start;
         this.queryEnd = end;
         Grid grid = step == 0 ? Grid.at(start) : new Grid(start, end, step);
+        if (Expr.unwrap(aggregation.expr()) instanceof Expr.Call c) { // a function over a range: folded as computed
+            Calls calls = new Calls(this);
+            Calls.Columns columns = calls.overRange(c, grid);
+            if (columns != null && columns.distinct()) {
+                count(columns.count());
+                return PartialAggregation.fold(aggregation, columns);
+            }
+            if (columns != null) return PartialAggregation.fold(aggregation, calls.bySeries(columns));
+        }
         return PartialAggregation.fold(aggregation, (Vectors) eval(aggregation.expr(), grid));
     }
 
@@ -109,6 +119,17 @@ public final class Evaluator {
         queryStart = start;
         queryEnd = end;
         Grid grid = new Grid(start, end, step);
+        if (Expr.unwrap(expr) instanceof Expr.Call c) { // a function over a range: its series as computed
+            checkDeadline();
+            Calls calls = new Calls(this);
+            Calls.Columns columns = calls.overRange(c, grid);
+            if (columns != null && columns.distinct()) {
+                count(columns.count());
+                return new QueryResult.Matrix(toSeries(columns, grid));
+            }
+            if (columns != null)
+                return new QueryResult.Matrix(toSeries(calls.bySeries(columns).steps(), grid));
+        }
         Steps value = eval(expr, grid);
         if (value instanceof Scalars s) {
             return new QueryResult.Matrix(List.of(new Series(Labels.of(), times(grid), s.values())));
@@ -325,7 +346,8 @@ public final class Evaluator {
 
     /** Per-time vectors turned into series (sorted by labels), each with the times it had a value at. */
     static List<Series> toSeries(List<List<Sample>> steps, Grid grid) {
-        Map<Labels, PointList> byLabels = new TreeMap<>();
+        // Grouped by hash (a series' labels are most often one object at every time), then sorted once.
+        Map<Labels, PointList> byLabels = new HashMap<>();
         for (int i = 0; i < steps.size(); i++) {
             for (Sample s : steps.get(i)) {
                 byLabels.computeIfAbsent(s.labels(), l -> new PointList()).add(grid.time(i), s.value());
@@ -333,6 +355,23 @@ public final class Evaluator {
         }
         List<Series> out = new ArrayList<>(byLabels.size());
         byLabels.forEach((labels, points) -> out.add(points.toSeries(labels)));
+        out.sort(Comparator.comparing(Series::labels));
+        return out;
+    }
+
+    /** The series of distinct {@code columns}, sorted by labels, each with its values at the times it has them. */
+    private static List<Series> toSeries(Calls.Columns columns, Grid grid) {
+        List<Series> out = new ArrayList<>();
+        for (int k = 0; k < columns.labels().length; k++) {
+            boolean[] present = columns.present()[k];
+            if (present == null) continue;
+            PointList points = new PointList();
+            for (int i = 0; i < present.length; i++) {
+                if (present[i]) points.add(grid.time(i), columns.values()[k][i]);
+            }
+            out.add(points.toSeries(columns.labels()[k]));
+        }
+        out.sort(Comparator.comparing(Series::labels));
         return out;
     }
 

@@ -17,9 +17,11 @@ public final class FloatFormat {
         if (value == Double.NEGATIVE_INFINITY) return "-Inf";
         if (value == 0) return 1 / value < 0 ? "-0" : "0";
         if (value == Math.rint(value) && Math.abs(value) < 1e15) return Long.toString((long) value);
-        String plain =
-                new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
-        return plain;
+        String shortest = Double.toString(value);
+        // Without an exponent (1e-3 <= |value| < 1e7) Java's digits are already plain and, not being an integer,
+        // end in a non-zero digit: nothing to strip.
+        if (shortest.indexOf('E') < 0) return shortest;
+        return new BigDecimal(shortest).stripTrailingZeros().toPlainString();
     }
 
     /** A time in milliseconds as Prometheus writes it: seconds, with the milliseconds as a fraction when not 0. */

@@ -4,6 +4,7 @@ import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.promql.evaluation.Steps.Vectors;
 import io.shardview.metrics.promql.parser.Expr;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,42 @@ public final class PartialAggregation {
                     bySeries.put(s.labels(), g);
                 }
                 add(a.op(), g, i, s.value(), 1);
+            }
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    /**
+     * Folds distinct series computed series by series into partials per group, as {@link #fold(Expr.Aggregate,
+     * Vectors)} folds their vectors: groups in the order a pass time by time meets them, and at each time a group's
+     * series added in the same order, so the same sums to the last bit.
+     */
+    static List<Group> fold(Expr.Aggregate a, Calls.Columns input) {
+        Set<String> grouping = Aggregation.grouping(a);
+        int steps = input.steps();
+        boolean[][] present = input.present();
+        int[] firstTime = new int[present.length];
+        List<Integer> order = new ArrayList<>();
+        for (int k = 0; k < present.length; k++) {
+            if (present[k] == null) continue;
+            int i = 0;
+            while (!present[k][i]) i++;
+            firstTime[k] = i;
+            order.add(k);
+        }
+        order.sort(Comparator.<Integer>comparingInt(k -> firstTime[k]).thenComparingInt(k -> k));
+        Map<Labels, Group> groups = new LinkedHashMap<>();
+        Group[] groupOf = new Group[present.length];
+        for (int k : order) {
+            Labels key = Aggregation.groupKey(input.labels()[k], a, grouping, null);
+            groupOf[k] = groups.computeIfAbsent(key, g -> new Group(g, new double[steps], new long[steps]));
+        }
+        String op = a.op();
+        for (int k = 0; k < present.length; k++) {
+            if (present[k] == null) continue;
+            double[] values = input.values()[k];
+            for (int i = 0; i < steps; i++) {
+                if (present[k][i]) add(op, groupOf[k], i, values[i], 1);
             }
         }
         return new ArrayList<>(groups.values());

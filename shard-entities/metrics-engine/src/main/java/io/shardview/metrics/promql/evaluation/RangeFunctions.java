@@ -11,11 +11,40 @@ import java.util.Arrays;
 final class RangeFunctions {
     private RangeFunctions() {}
 
-    /** One series' points in one window: indexes [lo, hi) of its arrays, within [start, end]. */
-    record Window(long[] times, double[] values, int lo, int hi, long start, long end, long range, long evalTime) {
+    /**
+     * One series' points in one window: indexes [lo, hi) of its arrays, within [start, end]; {@code resets} (or null)
+     * the series' {@link #resets}, for the functions that {@link #readsResets}.
+     */
+    record Window(
+            long[] times,
+            double[] values,
+            int lo,
+            int hi,
+            long start,
+            long end,
+            long range,
+            long evalTime,
+            int[] resets) {
         int count() {
             return hi - lo;
         }
+    }
+
+    /** Whether {@code name} adds back counter resets, and so reads a series' {@link #resets} when it is given. */
+    static boolean readsResets(String name) {
+        return name.equals("rate") || name.equals("increase");
+    }
+
+    /**
+     * Where a series' value falls, in ascending order: every index i > 0 with {@code values[i] < values[i - 1]}. A
+     * window at a step finds its few resets here instead of comparing every point it holds.
+     */
+    static int[] resets(double[] values) {
+        int n = 0;
+        for (int i = 1; i < values.length; i++) if (values[i] < values[i - 1]) n++;
+        int[] at = new int[n];
+        for (int i = 1, j = 0; j < n; i++) if (values[i] < values[i - 1]) at[j++] = i;
+        return at;
     }
 
     /** A function of a window and, for quantile_over_time and predict_linear, a scalar parameter. */
@@ -62,7 +91,13 @@ final class RangeFunctions {
         long[] t = w.times();
         double first = v[w.lo()];
         double result = v[w.hi() - 1] - first;
-        if (counter) {
+        if (counter && w.resets() != null) {
+            // The loop below, with its comparisons read from the series' resets: the same additions in the same order.
+            if (v[w.lo()] < 0) result += 0.0; // its first comparison is with 0 (and turns a -0.0 into 0.0)
+            int[] resets = w.resets();
+            int r = Arrays.binarySearch(resets, w.lo() + 1);
+            for (r = r < 0 ? -r - 1 : r; r < resets.length && resets[r] < w.hi(); r++) result += v[resets[r] - 1];
+        } else if (counter) {
             double previous = 0;
             for (int i = w.lo(); i < w.hi(); i++) {
                 if (v[i] < previous) result += previous;

@@ -1,7 +1,6 @@
 package io.shardview.metrics.promql.evaluation;
 
 import io.shardview.metrics.index.Labels;
-import io.shardview.metrics.promql.evaluation.Steps.Vectors;
 import io.shardview.metrics.promql.parser.Expr;
 import io.shardview.metrics.storage.Resolution;
 import io.shardview.metrics.storage.RollupBucket;
@@ -79,7 +78,7 @@ public final class RollupWindows {
      * {@code c} at every time of {@code grid} from buckets, or null where buckets cannot give the answer (see the
      * class comment) or the source has none.
      */
-    Vectors evaluate(Expr.Call c, Grid grid, boolean keepName) {
+    Calls.Columns evaluate(Expr.Call c, Grid grid, boolean keepName) {
         String function = c.function();
         Expr arg = c.args().isEmpty() ? null : Expr.unwrap(c.args().get(0));
         if (!(arg instanceof Expr.MatrixSelector m)) return null;
@@ -124,7 +123,7 @@ public final class RollupWindows {
             }
             evaluator.checkDeadline();
         }
-        return new Calls(evaluator).bySeries(labels, values, present, steps);
+        return new Calls.Columns(labels, values, present, steps);
     }
 
     /** One series' window folded from its buckets and the point at its end, in time order. */
