@@ -222,7 +222,8 @@ final class PrometheusQuery {
 
     private static void point(JsonGenerator json, long millis, String value) throws IOException {
         json.writeStartArray();
-        json.writeNumber(FloatFormat.seconds(millis));
+        if (millis % 1000 == 0) json.writeNumber(millis / 1000); // whole seconds, as most steps are
+        else json.writeNumber(FloatFormat.seconds(millis));
         json.writeString(value);
         json.writeEndArray();
     }

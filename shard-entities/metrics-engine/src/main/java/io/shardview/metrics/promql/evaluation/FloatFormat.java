@@ -1,5 +1,6 @@
 package io.shardview.metrics.promql.evaluation;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import java.math.BigDecimal;
 
 /**
@@ -17,9 +18,11 @@ public final class FloatFormat {
         if (value == Double.NEGATIVE_INFINITY) return "-Inf";
         if (value == 0) return 1 / value < 0 ? "-0" : "0";
         if (value == Math.rint(value) && Math.abs(value) < 1e15) return Long.toString((long) value);
-        String shortest = Double.toString(value);
-        // Without an exponent (1e-3 <= |value| < 1e7) Java's digits are already plain and, not being an integer,
-        // end in a non-zero digit: nothing to strip.
+        // The shortest digits that read back as the same double, nearest to it where several are as short (Go's
+        // choice; Java 17's Double.toString sometimes gives more digits, 4.9E-324 for 5e-324), by Jackson's Schubfach,
+        // in Double.toString's notation. Without an exponent (1e-3 <= |value| < 1e7) they are plain already and, not
+        // being an integer, end in a non-zero digit: nothing to strip.
+        String shortest = NumberOutput.toString(value, true);
         if (shortest.indexOf('E') < 0) return shortest;
         return new BigDecimal(shortest).stripTrailingZeros().toPlainString();
     }
