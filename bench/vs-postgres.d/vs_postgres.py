@@ -104,7 +104,7 @@ def pgbench_script(rows):
     return "\n".join(lines) + "\n"
 
 
-def run_postgres(opts, rows):
+def run_postgres(opts, rows, rate=None):
     db = "vs_postgres"
     psql(opts.pg, "postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     psql(opts.pg, "postgres", f"CREATE DATABASE {db}")
@@ -121,7 +121,8 @@ def run_postgres(opts, rows):
         if opts.warmup:
             run_measured(base + ["-T", str(opts.warmup), f"{opts.pg} dbname={db}"])
         machine0 = machine_cpu_seconds()
-        out, client_cpu = run_measured(base + ["-T", str(opts.seconds), "-l", "--log-prefix",
+        paced = ["-R", f"{rate:.0f}"] if rate else []
+        out, client_cpu = run_measured(base + paced + ["-T", str(opts.seconds), "-l", "--log-prefix",
                                                os.path.join(tmp, "log"), f"{opts.pg} dbname={db}"], cwd=tmp)
         machine = machine_cpu_seconds() - machine0
         latencies = []
@@ -198,12 +199,25 @@ def start_node(opts, data_dir):
     raise SystemExit("vs-postgres: the node did not become ready; see " + data_dir + ".log")
 
 
-def wrk(opts, url, rows, seconds, latency=True):
-    args = ["wrk", f"-t{opts.threads}", f"-c{opts.connections}", f"-d{seconds}s", "-s",
-            os.path.join(HERE, "ingest.lua"), url, "--", str(rows)]
+def wrk(opts, url, rows, seconds, latency=True, rate=None):
+    script = os.path.join(HERE, "ingest.lua")
+    if rate:
+        with open(script) as f:
+            text = f.read()
+        paced = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        with paced:
+            paced.write(text + "\ndelay = paced_delay\n")
+        script = paced.name
+    args = ["wrk", f"-t{opts.threads}", f"-c{opts.connections}", f"-d{seconds}s", "-s", script, url, "--", str(rows)]
+    if rate:
+        args.append(f"{rate / opts.threads:.3f}")
     if latency:
         args.insert(1, "--latency")
-    out, cpu = run_measured(args)
+    try:
+        out, cpu = run_measured(args)
+    finally:
+        if rate:
+            os.unlink(script)
     line = re.search(r"vs-postgres-wrk requests=(\d+) errors_status=(\d+) p50_us=(\d+) p99_us=(\d+) "
                      r"duration_us=(\d+)", out)
     requests, errors, p50, p99, duration = (int(x) for x in line.groups())
@@ -234,7 +248,7 @@ def view_rows(url):
             return sorted(rows)
 
 
-def run_shardview(opts, rows):
+def run_shardview(opts, rows, rate=None):
     data_dir = tempfile.mkdtemp(prefix="vs-postgres-node-")
     process, url = start_node(opts, data_dir)
     try:
@@ -249,7 +263,7 @@ def run_shardview(opts, rows):
                                         "--event", opts.profile, "--seconds", str(max(1, opts.seconds - 2)),
                                         "--out", os.path.join(ROOT, "bench", "results", f"vs-postgres-{rows}")],
                                        stdout=subprocess.PIPE, text=True)
-        result = wrk(opts, url, rows, opts.seconds)
+        result = wrk(opts, url, rows, opts.seconds, rate=rate)
         settle(url)
         node_cpu = process_cpu_seconds(process.pid) - node0
         machine = machine_cpu_seconds() - machine0
@@ -293,6 +307,9 @@ def main():
     parser.add_argument("--config", help="a config file for the node (serve --config)")
     parser.add_argument("--pg", default="host=127.0.0.1 port=5432 user=postgres")
     parser.add_argument("--only", choices=["postgres", "shardview"])
+    parser.add_argument("--paced", type=float, default=0,
+                        help="then run each system again paced at this fraction of its own measured batches/s "
+                             "(e.g. 0.5: latency at half of the capacity)")
     parser.add_argument("--profile", choices=["cpu", "wall", "alloc", "lock"],
                         help="profile the node during each measured run (bench/profile)")
     opts = parser.parse_args()
@@ -316,6 +333,15 @@ def main():
                 print(sv["profile"], flush=True)
         if pg and sv:
             print(f"ratio rows/s shardview/postgres: {sv['rows_per_s'] / pg['rows_per_s']:.2f}", flush=True)
+        if opts.paced:
+            for name, full, run in (("postgres", pg, run_postgres), ("shardview", sv, run_shardview)):
+                if not full:
+                    continue
+                rate = full["batches_per_s"] * opts.paced
+                paced = run(opts, rows, rate=rate)
+                print(f"{name} paced at {opts.paced:.0%} of its capacity ({rate:.0f} batches/s asked): "
+                      f"{paced['batches_per_s']:.0f} batches/s, p50 {paced['p50_ms']:.1f} ms, "
+                      f"p99 {paced['p99_ms']:.1f} ms, check {paced['check']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -65,8 +65,10 @@ import java.util.regex.Pattern;
  *       cost of a query.
  * </ul>
  *
- * <p>Each of (a)-(d) is also timed by wrk over one kept-alive connection for {@code --wrk-seconds} (0: not), whose own
- * cost is small beside either server's where Java's HttpClient adds milliseconds to both.
+ * <p>Each of (a)-(d) is also timed by wrk over one kept-alive connection for {@code --wrk-seconds} (0: not), after as
+ * long untimed on each, whose own cost is small beside either server's where Java's HttpClient adds milliseconds to both. With {@code --profile EVENT}
+ * (cpu, wall, alloc or lock), {@code bench/profile} samples the node while wrk times it, into
+ * {@code bench/results/promql-latency/<query>/}.
  *
  * <p>Per query: {@code --warmups} (2) untimed requests to each, then {@code --runs} (7) rounds of Shardview,
  * VictoriaMetrics with {@code nocache=1} (its rollup result cache off: the engine's work) and VictoriaMetrics as
@@ -77,7 +79,7 @@ import java.util.regex.Pattern;
  * must agree between the two) and times reading them with next to no evaluation.
  *
  * <p>Usage: {@code bench/promql-latency [--runs 7] [--warmups 2] [--hosts 100] [--hours 24] [--days 30]
- * [--days30-hosts 10] [--queries a,b,c,d,e] [--wrk-seconds 10] [--java-opts "-Xmx4g"] [--jar cluster/target/shardview.jar]
+ * [--days30-hosts 10] [--queries a,b,c,d,e] [--wrk-seconds 10] [--profile cpu|wall|alloc|lock] [--java-opts "-Xmx4g"] [--jar cluster/target/shardview.jar]
  * [--victoria-metrics /usr/bin/victoria-metrics]}
  */
 public final class PromqlLatency {
@@ -119,6 +121,7 @@ public final class PromqlLatency {
         int days = options.getInt("--days", 30);
         int historyHosts = Math.min(hosts, options.getInt("--days30-hosts", 10));
         int wrkSeconds = options.getInt("--wrk-seconds", 10);
+        String profile = options.get("--profile", "");
         Set<String> only = new HashSet<>(
                 Arrays.asList(options.get("--queries", "a,b,c,d,e").split(",")));
 
@@ -196,7 +199,7 @@ public final class PromqlLatency {
                     historyPoints,
                     total,
                     queries,
-                    wrkSeconds,
+                    new Timer(wrkSeconds, profile),
                     only.contains("e"),
                     vmDir,
                     nodeDir,
@@ -223,7 +226,7 @@ public final class PromqlLatency {
             long historyPoints,
             long total,
             List<Query> queries,
-            int wrkSeconds,
+            Timer timer,
             boolean instant,
             Path vmDir,
             Path nodeDir,
@@ -280,8 +283,8 @@ public final class PromqlLatency {
 
             List<String> rows = new ArrayList<>();
             List<String> notes = new ArrayList<>();
-            for (Query q : queries) measure(q, node, vm, runs, warmups, wrkSeconds, rows, notes);
-            if (instant && wrkSeconds > 0) measureInstant(node, vm, lastMs / 3_600_000 * 3_600_000, wrkSeconds, rows);
+            for (Query q : queries) measure(q, node, vm, runs, warmups, timer, rows, notes);
+            if (instant && timer.seconds() > 0) measureInstant(node, vm, lastMs / 3_600_000 * 3_600_000, timer, rows);
 
             System.out.println();
             System.out.println("VictoriaMetrics " + vmVersion + "; " + vmState);
@@ -305,7 +308,7 @@ public final class PromqlLatency {
             VictoriaMetricsUnderTest vm,
             int runs,
             int warmups,
-            int wrkSeconds,
+            Timer timer,
             List<String> rows,
             List<String> notes)
             throws Exception {
@@ -388,9 +391,13 @@ public final class PromqlLatency {
                 svSeries + " / " + vmSeries,
                 svSeries == vmSeries ? "" : " MISMATCH"));
         notes.add(probeNote);
+        int wrkSeconds = timer.seconds();
         if (wrkSeconds > 0) {
-            String[] ours = wrk(sv, wrkSeconds);
-            String[] theirs = wrk(vmNoCache, wrkSeconds);
+            // As long untimed on each first, as for (e): both servers as warm as a dashboard keeps them.
+            timer.wrk(sv, null, q.id());
+            timer.wrk(vmNoCache, null, q.id());
+            String[] ours = timer.wrk(sv, node, q.id());
+            String[] theirs = timer.wrk(vmNoCache, null, q.id());
             notes.add(String.format(
                     "(%s) by wrk -t1 -c1 for %d s (a C client: Java's adds milliseconds to both): Shardview p50 %s, p90"
                             + " %s, %s req/s; VictoriaMetrics nocache=1 p50 %s, p90 %s, %s req/s",
@@ -426,8 +433,9 @@ public final class PromqlLatency {
      * the answer checked once.
      */
     private static void measureInstant(
-            NodeUnderTest node, VictoriaMetricsUnderTest vm, long timeMs, int seconds, List<String> rows)
+            NodeUnderTest node, VictoriaMetricsUnderTest vm, long timeMs, Timer timer, List<String> rows)
             throws Exception {
+        int seconds = timer.seconds();
         String expr = "rate(cpu_usage_user{hostname=\"host_42\"}[5m])";
         String query =
                 "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&time=" + timeMs / 1000;
@@ -437,10 +445,10 @@ public final class PromqlLatency {
                 "%n(e) %s, instant at %s, wrk -c1 for %d s each%n", expr, Instant.ofEpochMilli(timeMs), seconds);
         Timing svOnce = time(sv);
         Timing vmOnce = time(vmNoCache);
-        wrk(sv, seconds);
-        wrk(vmNoCache, seconds);
-        String[] ours = wrk(sv, seconds);
-        String[] theirs = wrk(vmNoCache, seconds);
+        timer.wrk(sv, null, "e");
+        timer.wrk(vmNoCache, null, "e");
+        String[] ours = timer.wrk(sv, node, "e");
+        String[] theirs = timer.wrk(vmNoCache, null, "e");
         System.out.printf("  shardview %s%n  vm nocache %s%n", String.join(", ", ours), String.join(", ", theirs));
         rows.add(String.format(
                 "| (e) `%s`, instant, wrk -c1 %d s | 30 | p50 **%s**, p90 %s, p99 %s, %s req/s | p50 **%s**, p90 %s,"
@@ -458,6 +466,33 @@ public final class PromqlLatency {
                 svOnce.series(),
                 vmOnce.series(),
                 svOnce.ok() && vmOnce.ok() ? "" : " (" + svOnce.error() + " / " + vmOnce.error() + ")"));
+    }
+
+    /**
+     * Times a URL with wrk for {@code seconds} (0: not at all) and, when {@code profile} names an event and the node is
+     * given, samples the node with bench/profile meanwhile.
+     */
+    record Timer(int seconds, String profile) {
+        String[] wrk(String url, NodeUnderTest node, String query) throws Exception {
+            if (profile.isEmpty() || node == null) return PromqlLatency.wrk(url, seconds);
+            Path out = Path.of("bench/results/promql-latency", query);
+            Process profiler = new ProcessBuilder(
+                            "bench/profile",
+                            "--pid",
+                            Long.toString(node.pid()),
+                            "--event",
+                            profile,
+                            "--seconds",
+                            Integer.toString(Math.max(1, seconds - 1)),
+                            "--out",
+                            out.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            String[] figures = PromqlLatency.wrk(url, seconds);
+            if (profiler.waitFor() != 0) throw new IllegalStateException("bench/profile failed for (" + query + ")");
+            return figures;
+        }
     }
 
     /** wrk's p50, p90 and p99 latency and requests a second, one connection for {@code seconds}. */
