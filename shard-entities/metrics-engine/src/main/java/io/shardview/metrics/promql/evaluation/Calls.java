@@ -103,6 +103,9 @@ final class Calls {
             ends[i] = range.windowEnd(grid.time(i));
         }
         boolean counter = RangeFunctions.readsResets(c.function());
+        // rate, increase and delta, the most asked, computed without a window or a boxed value a step
+        boolean extrapolating = counter || c.function().equals("delta");
+        boolean perSecond = c.function().equals("rate");
         // Series by series, each one's points read once in order (its windows only move forward), then the steps put
         // together: step by step over every series would touch every series' arrays at each step.
         Labels[] labels = new Labels[series.size()]; // each series' output labels, made once, shared by every step
@@ -120,6 +123,26 @@ final class Calls {
                 if (hi < lo) hi = lo;
                 while (hi < ts.length && ts[hi] <= ends[i]) hi++;
                 if (hi <= lo) continue;
+                if (extrapolating) {
+                    if (hi - lo < 2) continue;
+                    if (values[k] == null) {
+                        values[k] = new double[steps];
+                        present[k] = new boolean[steps];
+                    }
+                    values[k][i] = RangeFunctions.extrapolated(
+                            ts,
+                            s.values(),
+                            lo,
+                            hi,
+                            starts[i],
+                            ends[i],
+                            range.rangeMillis(),
+                            counter,
+                            perSecond,
+                            resets);
+                    present[k][i] = true;
+                    continue;
+                }
                 Double value = function.apply(
                         new RangeFunctions.Window(
                                 ts, s.values(), lo, hi, starts[i], ends[i], range.rangeMillis(), grid.time(i), resets),

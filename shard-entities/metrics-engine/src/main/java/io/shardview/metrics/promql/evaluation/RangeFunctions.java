@@ -87,25 +87,42 @@ final class RangeFunctions {
      */
     private static Double extrapolated(Window w, boolean counter, boolean perSecond) {
         if (w.count() < 2) return null;
-        double[] v = w.values();
-        long[] t = w.times();
-        double first = v[w.lo()];
-        double result = v[w.hi() - 1] - first;
-        if (counter && w.resets() != null) {
+        return extrapolated(
+                w.times(), w.values(), w.lo(), w.hi(), w.start(), w.end(), w.range(), counter, perSecond, w.resets());
+    }
+
+    /**
+     * rate ({@code counter} and {@code perSecond}), increase ({@code counter}) or delta of the points [lo, hi) of a
+     * series, at least two, in the window [start, end] of {@code range}; {@code resets} (or null) the series'
+     * {@link #resets}. Called as it is where a call's function is known to be one of them: no window made, no value
+     * boxed, a step.
+     */
+    static double extrapolated(
+            long[] t,
+            double[] v,
+            int lo,
+            int hi,
+            long start,
+            long end,
+            long range,
+            boolean counter,
+            boolean perSecond,
+            int[] resets) {
+        double first = v[lo];
+        double result = v[hi - 1] - first;
+        if (counter && resets != null) {
             // The loop below, with its comparisons read from the series' resets: the same additions in the same order.
-            if (v[w.lo()] < 0) result += 0.0; // its first comparison is with 0 (and turns a -0.0 into 0.0)
-            int[] resets = w.resets();
-            int r = Arrays.binarySearch(resets, w.lo() + 1);
-            for (r = r < 0 ? -r - 1 : r; r < resets.length && resets[r] < w.hi(); r++) result += v[resets[r] - 1];
+            if (v[lo] < 0) result += 0.0; // its first comparison is with 0 (and turns a -0.0 into 0.0)
+            int r = Arrays.binarySearch(resets, lo + 1);
+            for (r = r < 0 ? -r - 1 : r; r < resets.length && resets[r] < hi; r++) result += v[resets[r] - 1];
         } else if (counter) {
             double previous = 0;
-            for (int i = w.lo(); i < w.hi(); i++) {
+            for (int i = lo; i < hi; i++) {
                 if (v[i] < previous) result += previous;
                 previous = v[i];
             }
         }
-        return extrapolate(
-                result, first, t[w.lo()], t[w.hi() - 1], w.count(), w.start(), w.end(), w.range(), counter, perSecond);
+        return extrapolate(result, first, t[lo], t[hi - 1], hi - lo, start, end, range, counter, perSecond);
     }
 
     /**

@@ -65,7 +65,7 @@ class SeriesBySeriesTest {
     }
 
     @Test
-    void rateAndIncreaseFromResetsEqualTheLoopOverEveryPoint() {
+    void rateIncreaseAndDeltaWithoutWindowsOrFromResetsEqualTheLoopOverEveryPoint() {
         Random rnd = new Random(11);
         for (int round = 0; round < 300; round++) {
             for (Series s : randomSeries(rnd)) {
@@ -85,6 +85,21 @@ class SeriesBySeriesTest {
                                 new RangeFunctions.Window(ts, s.values(), lo, hi, start, end, end - start, end, null),
                                 0);
                         assertEquals(bits(slow), bits(fast), name + " round " + round + " [" + lo + ", " + hi + ")");
+                        if (hi - lo >= 2) { // as a call of rate or increase computes it, without a window
+                            double direct = RangeFunctions.extrapolated(
+                                    ts, s.values(), lo, hi, start, end, end - start, true, name.equals("rate"), resets);
+                            assertEquals(bits(slow), bits(direct), name + " direct, round " + round);
+                        }
+                    }
+                    if (hi - lo >= 2) {
+                        Double delta = RangeFunctions.named("delta")
+                                .apply(
+                                        new RangeFunctions.Window(
+                                                ts, s.values(), lo, hi, start, end, end - start, end, null),
+                                        0);
+                        double direct = RangeFunctions.extrapolated(
+                                ts, s.values(), lo, hi, start, end, end - start, false, false, null);
+                        assertEquals(bits(delta), bits(direct), "delta direct, round " + round);
                     }
                 }
             }
