@@ -40,8 +40,13 @@ final class TenantIngest {
         List<ViewChange> changes = new ArrayList<>();
         for (int i = 0; i < command.batches().size(); i++) {
             BatchRequest batch = command.batches().get(i);
+            // A batch already applied is answered as it was before its deadline is looked at: a resend that waited
+            // past it must not be answered 503 (which says nothing was applied) for a batch in the journal.
+            Ingested earlier = batch.batchId() == null ? null : state.batches.get(batch.batchId());
             if (state.circuit.version() == 0) {
                 replies.add(Refused.noSuchTenant(tenant.tenant));
+            } else if (earlier != null) {
+                replies.add(new Ingested(earlier.version(), earlier.ops(), earlier.views(), true));
             } else if (TenantContext.expired(batch.deadlineMillis())) {
                 replies.add(Refused.unavailable("the batch waited past its deadline"));
             } else {
@@ -89,10 +94,6 @@ final class TenantIngest {
      */
     private static IngestReply ingest(
             TenantState state, BatchRequest batch, List<TenantEvent> events, List<ViewChange> changes) {
-        if (batch.batchId() != null) {
-            Ingested earlier = state.batches.get(batch.batchId());
-            if (earlier != null) return new Ingested(earlier.version(), earlier.ops(), earlier.views(), true);
-        }
         List<Op> ops = new ArrayList<>(batch.ops().size());
         for (int i = 0; i < batch.ops().size(); i++) {
             Op op = engineOp(batch.ops().get(i));

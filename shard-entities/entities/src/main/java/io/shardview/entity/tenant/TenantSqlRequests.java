@@ -84,14 +84,16 @@ final class TenantSqlRequests {
     /** Whether {@code command} is now being planned (else it was answered). */
     private boolean startPlanning(TenantState state, Command command) {
         if (command instanceof ExecuteSql sql) {
-            Refused refused = refusedBeforePlanning(state, sql);
-            if (refused != null) {
-                tenant.reply(sql.replyTo(), refused);
-                return false;
-            }
+            // A request already applied is answered as it was before its deadline is looked at: a resend that waited
+            // past it must not be answered 503 (which says nothing was applied) for a request in the journal.
             SqlApplied earlier = sql.requestKey() == null ? null : state.sqlRequests.get(sql.requestKey());
             if (earlier != null) {
                 tenant.reply(sql.replyTo(), new SqlApplied(earlier.version(), earlier.objects(), true));
+                return false;
+            }
+            Refused refused = refusedBeforePlanning(state, sql);
+            if (refused != null) {
+                tenant.reply(sql.replyTo(), refused);
                 return false;
             }
         } else {

@@ -195,6 +195,44 @@ class TenantCircuitTest {
     }
 
     @Test
+    void aResendOfAnAppliedBatchPastItsDeadlineIsAnsweredAsAppliedNot503() {
+        createTables();
+        TenantProtocol.Ingested applied =
+                assertInstanceOf(TenantProtocol.Ingested.class, ingest("sent-twice", 0, insert("t", 1)));
+        // The group-commit queue resends a batch whose reply it has not seen; this copy waited past its deadline.
+        TenantProtocol.Ingested resent = assertInstanceOf(
+                TenantProtocol.Ingested.class, ingest("sent-twice", System.currentTimeMillis() - 1, insert("t", 1)));
+        assertTrue(resent.duplicate());
+        assertEquals(applied.version(), resent.version());
+        // In one group too: the first copy applies, the late second is its duplicate, a late new batch is refused.
+        List<TenantProtocol.IngestReply> group = ingestAll(
+                new TenantProtocol.BatchRequest(List.of(insert("t", 2)), "in-group", 0),
+                new TenantProtocol.BatchRequest(List.of(insert("t", 2)), "in-group", System.currentTimeMillis() - 1),
+                new TenantProtocol.BatchRequest(List.of(insert("t", 3)), "new-late", System.currentTimeMillis() - 1));
+        assertEquals(
+                false,
+                assertInstanceOf(TenantProtocol.Ingested.class, group.get(0)).duplicate());
+        assertTrue(assertInstanceOf(TenantProtocol.Ingested.class, group.get(1)).duplicate());
+        assertEquals(
+                RejectionKind.UNAVAILABLE,
+                assertInstanceOf(TenantProtocol.Refused.class, group.get(2)).kind());
+        assertEquals(List.of(1L, 2L), keys("t"));
+    }
+
+    @Test
+    void aResendOfAnAppliedSqlRequestPastItsDeadlineIsAnsweredAsAppliedNot503() {
+        TenantProtocol.SqlApplied applied =
+                assertInstanceOf(TenantProtocol.SqlApplied.class, sql("CREATE TABLE u (x INT)", "k-late"));
+        TestProbe<TenantProtocol.SqlReply> probe = KIT.createTestProbe();
+        entity.tell(new TenantProtocol.ExecuteSql(
+                "CREATE TABLE u (x INT)", "k-late", System.currentTimeMillis() - 1, probe.ref()));
+        TenantProtocol.SqlApplied resent =
+                assertInstanceOf(TenantProtocol.SqlApplied.class, probe.receiveMessage(REPLY));
+        assertTrue(resent.duplicate());
+        assertEquals(applied.version(), resent.version());
+    }
+
+    @Test
     void aWriteToATenantNoSqlCreatedIsRefusedAsNotFoundNamingTheTenant() {
         TenantProtocol.Refused refused =
                 assertInstanceOf(TenantProtocol.Refused.class, ingest(null, 0, insert("t", 1)));
