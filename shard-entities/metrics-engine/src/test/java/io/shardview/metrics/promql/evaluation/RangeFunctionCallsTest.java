@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.shardview.metrics.index.Labels;
-import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.promql.parser.Expr;
 import io.shardview.metrics.promql.parser.PromqlParser;
 import java.util.ArrayList;
@@ -30,20 +29,7 @@ class RangeFunctionCallsTest {
     }
 
     private static Evaluator over(Series... all) {
-        return new Evaluator(
-                (matchers, min, max) -> {
-                    List<Series> out = new ArrayList<>();
-                    for (Series s : all) {
-                        boolean selected = true;
-                        for (Matcher m : matchers) {
-                            String value = s.labels().get(m.name());
-                            selected &= m.matches(value == null ? "" : value);
-                        }
-                        if (selected) out.add(s);
-                    }
-                    return out;
-                },
-                Evaluator.Settings.defaults());
+        return ListedSeries.over(List.of(all));
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardview.metrics.index.Labels;
-import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.promql.parser.Expr;
 import io.shardview.metrics.promql.parser.PromqlParser;
 import java.util.ArrayList;
@@ -48,20 +47,7 @@ class SeriesBySeriesTest {
     }
 
     private static Evaluator over(List<Series> all) {
-        return new Evaluator(
-                (matchers, min, max) -> {
-                    List<Series> out = new ArrayList<>();
-                    for (Series s : all) {
-                        boolean selected = true;
-                        for (Matcher m : matchers) {
-                            String value = s.labels().get(m.name());
-                            selected &= m.matches(value == null ? "" : value);
-                        }
-                        if (selected) out.add(s);
-                    }
-                    return out;
-                },
-                Evaluator.Settings.defaults());
+        return ListedSeries.over(all);
     }
 
     @Test
