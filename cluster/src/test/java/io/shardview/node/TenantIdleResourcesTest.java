@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -28,33 +30,55 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node does not keep per-tenant plumbing for tenants that went quiet: a tenant's group-commit
- * queue stops when idle and comes back when needed, and a view has an actor for its changes only while a change
+ * A node does not keep per-tenant plumbing for tenants that went quiet: a tenant running on the node takes batches
+ * into its entity's inbox, a tenant's group-commit queue (for one that does not run here) stops when idle and comes
+ * back when needed, and a view has an actor for its changes only while a change
  * stream on the node follows it.
  */
 class TenantIdleResourcesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void anIdleTenantsQueueStopsAndTheNextBatchStartsANewOne(@TempDir Path dir) throws Exception {
-        ShardviewNode node = TenantNodes.start(dir, Map.of("shardview.tenant.group-commit.idle-after", "2s"));
+    void aTenantRunningHereNeedsNoQueueAndAnIdleQueueStopsAndTheNextBatchStartsANewOne(@TempDir Path dir)
+            throws Exception {
+        ShardviewNode node = TenantNodes.start(
+                dir,
+                Map.of(
+                        "shardview.tenant.group-commit.idle-after", "2s",
+                        "shardview.tenant.passivate-idle-after", "1s"));
         try {
             String base = node.url() + "/v1/tenants/quiet";
             assertEquals(200, post(node, base + "/sql", "application/sql", "CREATE TABLE t (x INT)"));
-            assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(1)));
             IntSupplier queues = () -> actors(node, "/system/ingress-quiet-*");
-            assertEquals(1, queues.getAsInt(), "the tenant's queue runs after an ingest");
+            assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(1)));
+            assertEquals(0, queues.getAsInt(), "a batch for a tenant running here goes into its entity's inbox");
+
+            awaitPassivated(node);
+            assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(2)));
+            assertEquals(1, queues.getAsInt(), "a batch for a tenant not running here goes through a queue");
             awaitZero(queues, "the idle queue stopped");
 
-            assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(2)));
+            awaitPassivated(node);
+            assertEquals(200, post(node, base + "/ingest", "application/x-ndjson", insert(3)));
             assertEquals(1, queues.getAsInt(), "the next batch started a new queue");
             var table = JSON.readTree(
                     TestNodes.get(node, "/v1/tenants/quiet/tables/t").body());
-            assertEquals(2, table.get("count").asLong());
-            assertEquals(3, table.get("version").asLong());
+            assertEquals(3, table.get("count").asLong());
+            assertEquals(4, table.get("version").asLong());
         } finally {
             node.stop();
         }
+    }
+
+    /** Waits until no tenant runs on the node (shardview_tenants_running on /metrics). */
+    private static void awaitPassivated(ShardviewNode node) throws InterruptedException {
+        IntSupplier running = () -> {
+            Matcher m = Pattern.compile("(?m)^shardview_tenants_running (\\S+)$")
+                    .matcher(TestNodes.get(node, "/metrics").body());
+            assertTrue(m.find(), "shardview_tenants_running on /metrics");
+            return (int) Double.parseDouble(m.group(1));
+        };
+        awaitZero(running, "the idle tenant was passivated");
     }
 
     @Test

@@ -16,7 +16,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.circuit.budget.Budgets;
 import io.shardview.entity.fault.FailPoints;
-import io.shardview.entity.tenant.GroupCommitSettings;
 import io.shardview.entity.tenant.TenantAsk;
 import io.shardview.entity.tenant.TenantIngress;
 import io.shardview.entity.tenant.TenantProtocol;
@@ -90,8 +89,7 @@ public final class TenantRoutes {
                                 view, from.isPresent() ? from.getAsLong() : null, replyTo)),
                 settings.streamHeartbeat(),
                 settings.streamBufferChanges());
-        this.ingress = new TenantIngress(
-                system, GroupCommitSettings.from(system.settings().config()));
+        this.ingress = TenantIngress.get(system);
         this.bodyLimits = TenantBodyLimits.from(system.settings().config());
     }
 

@@ -6,6 +6,7 @@ import io.shardview.entity.large.Assembly;
 import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.tenant.TenantProtocol.Command;
 import io.shardview.entity.tenant.TenantProtocol.Describe;
+import io.shardview.entity.tenant.TenantProtocol.DrainInbox;
 import io.shardview.entity.tenant.TenantProtocol.ExecuteSql;
 import io.shardview.entity.tenant.TenantProtocol.ExplainView;
 import io.shardview.entity.tenant.TenantProtocol.Forwarded;
@@ -143,7 +144,11 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     private final TenantSqlRequests sql;
     private final TenantFollowing following;
     private final TenantWrites writes;
+    private final TenantIngest ingest;
     private final TenantSnapshots snapshots;
+
+    /** Batches handed to this incarnation on this node, from its recovery to its stop (see {@link IngestInbox}). */
+    private final IngestInbox inbox;
 
     /** Whether this incarnation's recovery restored a snapshot (else a recovery failure may be the snapshot's). */
     private boolean snapshotRestored;
@@ -176,7 +181,10 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         this.reads = new TenantReads(context);
         this.sql = new TenantSqlRequests(context, planning, reads);
         this.following = new TenantFollowing(context, reads);
-        this.writes = new TenantWrites(context, sql, new TenantIngest(context, reads), following);
+        this.inbox = new IngestInbox(actor.getSelf(), tenant, batch -> TenantIngress.get(actor.getSystem())
+                .viaSharding(tenant, batch));
+        this.ingest = new TenantIngest(context, reads);
+        this.writes = new TenantWrites(context, sql, ingest, following, inbox);
         this.snapshots = new TenantSnapshots(context, persistenceId().id());
     }
 
@@ -304,8 +312,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     public SignalHandler<TenantState> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), this::onRecovered)
-                .onSignal(PostStop.instance(), state -> LocalTenants.get(actor.getSystem())
-                        .stopped(tenant, this))
+                .onSignal(PostStop.instance(), state -> stopped())
                 .onSignal(RecoveryFailed.class, (state, failed) -> recoveryFailed(failed.getFailure()))
                 .onSignal(SnapshotCompleted.class, (state, done) -> {
                     DamagedSnapshots.get(actor.getSystem()).repaired(tenant); // the new one is used from now on
@@ -337,7 +344,14 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                             recovered.eventsReplayed());
         }
         actor.getSystem().eventStream().tell(new EventStream.Publish<>(recovered));
-        LocalTenants.get(actor.getSystem()).running(tenant, this);
+        LocalTenants.get(actor.getSystem()).running(tenant, inbox);
+    }
+
+    /** This incarnation stopped: batches handed to it and not answered go on through sharding (or fail as unknown). */
+    private void stopped() {
+        LocalTenants.get(actor.getSystem()).stopped(tenant, inbox);
+        inbox.closeAndSendOn();
+        ingest.stopped(inbox.sendOn());
     }
 
     @Override
@@ -369,6 +383,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 // writes: applied at the home, forwarded to it elsewhere
                 .onCommand(ExecuteSql.class, (state, request) -> writes.write(state, request, 0))
                 .onCommand(IngestMany.class, (state, ingest) -> writes.write(state, ingest, 0))
+                .onCommand(DrainInbox.class, (state, drain) -> writes.fromInbox(state))
                 .onCommand(SetBudgets.class, (state, set) -> writes.write(state, set, 0))
                 .onCommand(SetHome.class, (state, set) -> writes.write(state, set, 0))
                 .onCommand(
@@ -413,6 +428,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
 
     /** Every waiting request is answered, and the tenant stops once the snapshots being written are done. */
     private Effect<TenantEvent, TenantState> onStop(TenantState state) {
+        inbox.closeAndSendOn(); // to the next incarnation, which sharding starts once this one stopped
         context.replica.stopped();
         reads.answerWaiting(state, Long.MAX_VALUE);
         sql.refuseAll(Refused.unavailable("tenant " + tenant + " is stopping or moving to another node"));
@@ -431,6 +447,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
             return handler.apply(state, command);
         } catch (EntityFailed answered) {
             sql.refuseAll(Refused.unavailable("tenant " + tenant + " restarted after an internal error"));
+            stopped();
             throw answered;
         } catch (Throwable error) {
             String incident = InternalErrors.record(
@@ -440,6 +457,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                     error);
             context.answerFailed(command, context.internal(incident));
             sql.refuseAll(Refused.unavailable("tenant " + tenant + " restarted after an internal error"));
+            stopped();
             throw new EntityFailed(incident, error);
         }
     }

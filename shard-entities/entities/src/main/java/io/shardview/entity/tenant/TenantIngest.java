@@ -17,6 +17,8 @@ import io.shardview.entity.tenant.TenantProtocol.Refused;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 
 /**
@@ -28,18 +30,59 @@ final class TenantIngest {
     private final TenantContext tenant;
     private final TenantReads reads;
 
+    /** The inbox's group being written, until it is answered (see {@link #stopped}). */
+    private List<PendingBatch> unanswered = List.of();
+
     TenantIngest(TenantContext tenant, TenantReads reads) {
         this.tenant = tenant;
         this.reads = reads;
     }
 
-    /** Applies the group's batches in order and persists the accepted ones together. */
+    /** Applies a group sent through sharding, and answers its sender. */
     Effect<TenantEvent, TenantState> onIngest(TenantState state, IngestMany command) {
-        List<IngestReply> replies = new ArrayList<>(command.batches().size());
+        return onIngest(state, command.batches(), results -> tenant.reply(command.replyTo(), results));
+    }
+
+    /**
+     * Applies a group taken from the entity's {@link IngestInbox}, and completes each batch's future. Until the group
+     * is answered its batches are {@link #unanswered}: should the entity stop first (a journal write that failed),
+     * they are sent on or failed as unknown rather than left waiting.
+     */
+    Effect<TenantEvent, TenantState> onIngest(TenantState state, List<PendingBatch> group) {
+        List<BatchRequest> batches = new ArrayList<>(group.size());
+        for (PendingBatch pending : group) batches.add(pending.batch());
+        unanswered = group;
+        return onIngest(state, batches, results -> {
+            unanswered = List.of();
+            for (int i = 0; i < group.size(); i++)
+                group.get(i).reply().complete(results.replies().get(i));
+        });
+    }
+
+    /**
+     * The batches of the group being written when the entity stopped: each with an id goes on through sharding
+     * ({@code sendOn}), where the next incarnation answers it once (as a duplicate if it was written); one without an
+     * id fails as unknown (504), since it may or may not have been written.
+     */
+    void stopped(Consumer<PendingBatch> sendOn) {
+        for (PendingBatch pending : unanswered) {
+            if (pending.retriable()) sendOn.accept(pending);
+            else
+                pending.reply()
+                        .completeExceptionally(new TimeoutException(
+                                "tenant " + tenant.tenant + "'s entity stopped while writing the batch"));
+        }
+        unanswered = List.of();
+    }
+
+    /** Applies the group's batches in order, persists the accepted ones together, and answers once they are durable. */
+    private Effect<TenantEvent, TenantState> onIngest(
+            TenantState state, List<BatchRequest> group, Consumer<IngestResults> answer) {
+        List<IngestReply> replies = new ArrayList<>(group.size());
         List<TenantEvent> events = new ArrayList<>();
         List<ViewChange> changes = new ArrayList<>();
-        for (int i = 0; i < command.batches().size(); i++) {
-            BatchRequest batch = command.batches().get(i);
+        for (int i = 0; i < group.size(); i++) {
+            BatchRequest batch = group.get(i);
             // A batch already applied is answered as it was before its deadline is looked at: a resend that waited
             // past it must not be answered 503 (which says nothing was applied) for a batch in the journal.
             Ingested earlier = batch.batchId() == null ? null : state.batches.get(batch.batchId());
@@ -53,12 +96,15 @@ final class TenantIngest {
                 try {
                     replies.add(ingest(state, batch, events, changes));
                 } catch (Throwable error) {
-                    throw failedIngest(command, i, error);
+                    throw failedIngest(group.size(), i, error, answer);
                 }
             }
         }
         IngestResults results = new IngestResults(replies);
-        if (events.isEmpty()) return tenant.answer(command.replyTo(), results);
+        if (events.isEmpty()) {
+            answer.accept(results);
+            return tenant.effects.none();
+        }
         return tenant.effects
                 .persist(events)
                 .thenRun(s -> {
@@ -66,25 +112,25 @@ final class TenantIngest {
                     reads.answerWaiting(s, s.circuit.version());
                     tenant.replica.pushed(events, tenant.lastSequenceNumber(), s.circuit.version());
                 })
-                .thenRun(s -> tenant.reply(command.replyTo(), results));
+                .thenRun(s -> answer.accept(results));
     }
 
     /**
-     * Batch {@code failed} of a group hit a bug: it is answered 500, the others 503 (those before it were applied in
-     * memory only, and the restart drops them with it), and the entity restarts.
+     * Batch {@code failed} of a group of {@code size} hit a bug: it is answered 500, the others 503 (those before it
+     * were applied in memory only, and the restart drops them with it), and the entity restarts.
      */
-    private EntityFailed failedIngest(IngestMany command, int failed, Throwable error) {
+    private EntityFailed failedIngest(int size, int failed, Throwable error, Consumer<IngestResults> answer) {
         String incident = InternalErrors.record(
                 tenant.actor.getLog(), "tenant-circuit", "tenant " + tenant.tenant + ", ingest", error);
-        List<IngestReply> replies = new ArrayList<>(command.batches().size());
-        for (int i = 0; i < command.batches().size(); i++) {
+        List<IngestReply> replies = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
             replies.add(
                     i == failed
                             ? tenant.internal(incident)
                             : Refused.unavailable(
                                     "another batch written with it failed tenant " + tenant.tenant + "'s entity"));
         }
-        tenant.reply(command.replyTo(), new IngestResults(replies));
+        answer.accept(new IngestResults(replies));
         return new EntityFailed(incident, error);
     }
 

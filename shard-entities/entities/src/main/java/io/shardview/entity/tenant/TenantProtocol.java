@@ -51,7 +51,8 @@ public final class TenantProtocol {
                     PulledFromJournal,
                     HomeAnswers,
                     SyncTick,
-                    PersistReceived {}
+                    PersistReceived,
+                    DrainInbox {}
 
     // ---- requests -----------------------------------------------------------------------------
 
@@ -389,4 +390,7 @@ public final class TenantProtocol {
 
     /** A following replica: persist the events received from the home since the last time. */
     record PersistReceived() implements Command {}
+
+    /** Batches wait in the entity's {@link IngestInbox}. */
+    record DrainInbox() implements Command {}
 }

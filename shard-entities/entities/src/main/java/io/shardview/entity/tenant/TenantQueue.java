@@ -3,13 +3,10 @@ package io.shardview.entity.tenant;
 import io.shardview.entity.RegionHealth;
 import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.tenant.TenantProtocol.BatchRequest;
-import io.shardview.entity.tenant.TenantProtocol.IngestReply;
 import io.shardview.entity.tenant.TenantProtocol.IngestResults;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -30,15 +27,10 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
     /** Local to this node's ingress actors: never serialized. */
     sealed interface Message extends NoSerializationVerificationNeeded permits Submit, GroupDone, Idle {}
 
-    /** A batch to send, with the future its reply completes and when it must have been sent by. */
-    record Submit(BatchRequest batch, CompletableFuture<IngestReply> reply, long deadlineNanos, long arrivedNanos)
-            implements Message {
-        boolean retriable() {
-            return batch.batchId() != null && System.nanoTime() < deadlineNanos;
-        }
-    }
+    /** A batch to send. */
+    record Submit(PendingBatch batch) implements Message {}
 
-    private record GroupDone(List<Submit> group, IngestResults results, Throwable failure) implements Message {}
+    private record GroupDone(List<PendingBatch> group, IngestResults results, Throwable failure) implements Message {}
 
     /** No message for the idle time. */
     private record Idle() implements Message {}
@@ -46,7 +38,7 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
     private final String tenant;
     private final GroupCommitSettings settings;
     private final Consumer<ActorRef<Message>> leaveMap;
-    private final ArrayDeque<Submit> waiting = new ArrayDeque<>();
+    private final ArrayDeque<PendingBatch> waiting = new ArrayDeque<>();
     private boolean inFlight;
 
     private boolean retiring;
@@ -77,23 +69,18 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
     }
 
     private Behavior<Message> onSubmit(Submit submit) {
-        long waited = waiting.isEmpty() ? 0 : System.nanoTime() - waiting.peek().arrivedNanos();
-        if (waiting.size() >= settings.queueMaxBatches()
-                || waited > settings.queueMaxWait().toNanos()) {
-            // Shed at once rather than queue what would wait past its deadline: the client backs off.
-            submit.reply()
-                    .completeExceptionally(new IngestOverloaded("tenant " + tenant + " has "
-                            + waiting.size() + " batches waiting on this node, the oldest for "
-                            + waited / 1_000_000 + " ms"));
+        IngestOverloaded overloaded = PendingBatch.overloaded(tenant, waiting, settings);
+        if (overloaded != null) {
+            submit.batch().reply().completeExceptionally(overloaded);
         } else {
-            waiting.add(submit);
+            waiting.add(submit.batch());
             sendNext();
         }
         return this;
     }
 
     private Behavior<Message> onGroupDone(GroupDone done) {
-        List<Submit> group = done.group();
+        List<PendingBatch> group = done.group();
         if (done.failure() == null) {
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).reply().complete(done.results().replies().get(i));
@@ -101,7 +88,7 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
         } else {
             // Resent ahead of later batches, in their order; the rest fail (503 with Retry-After).
             for (int i = group.size() - 1; i >= 0; i--) {
-                Submit submit = group.get(i);
+                PendingBatch submit = group.get(i);
                 if (RetriedAsk.isTimeout(done.failure())
                         && submit.retriable()
                         && !RegionHealth.degraded(getContext().getSystem()) // answered at once: see RegionHealth
@@ -128,15 +115,8 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
     /** Sends the next group, the waiting batches up to group-max-ops (at least one), unless one is in flight. */
     private void sendNext() {
         if (inFlight || waiting.isEmpty()) return;
-        List<Submit> group = new ArrayList<>();
-        int ops = 0;
-        while (!waiting.isEmpty()
-                && (group.isEmpty() || ops + waiting.peek().batch().ops().size() <= settings.groupMaxOps())) {
-            Submit next = waiting.poll();
-            group.add(next);
-            ops += next.batch().ops().size();
-        }
-        List<BatchRequest> batches = group.stream().map(Submit::batch).toList();
+        List<PendingBatch> group = PendingBatch.nextGroup(waiting, settings.groupMaxOps());
+        List<BatchRequest> batches = group.stream().map(PendingBatch::batch).toList();
         inFlight = true;
         getContext()
                 .pipeToSelf(
@@ -155,9 +135,9 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
      * How long one attempt waits: until the group's last deadline plus the reply grace, or the attempt timeout when
      * every batch has an id (so the group can be sent again without applying any batch twice).
      */
-    private Duration timeout(List<Submit> group) {
+    private Duration timeout(List<PendingBatch> group) {
         long remainingNanos =
-                group.stream().mapToLong(Submit::deadlineNanos).max().orElseThrow()
+                group.stream().mapToLong(PendingBatch::deadlineNanos).max().orElseThrow()
                         + settings.replyGrace().toNanos()
                         - System.nanoTime();
         Duration timeout = Duration.ofNanos(Math.max(1, remainingNanos));

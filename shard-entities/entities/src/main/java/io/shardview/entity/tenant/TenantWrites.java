@@ -24,12 +24,19 @@ final class TenantWrites {
     private final TenantSqlRequests sql;
     private final TenantIngest ingest;
     private final TenantFollowing following;
+    private final IngestInbox inbox;
 
-    TenantWrites(TenantContext tenant, TenantSqlRequests sql, TenantIngest ingest, TenantFollowing following) {
+    TenantWrites(
+            TenantContext tenant,
+            TenantSqlRequests sql,
+            TenantIngest ingest,
+            TenantFollowing following,
+            IngestInbox inbox) {
         this.tenant = tenant;
         this.sql = sql;
         this.ingest = ingest;
         this.following = following;
+        this.inbox = inbox;
     }
 
     /** A write reaching this replica, forwarded {@code hops} times already. */
@@ -69,9 +76,27 @@ final class TenantWrites {
         return tenant.effects.none();
     }
 
+    /**
+     * The entity was told that batches wait in its inbox: at the home it takes the next group and applies it; a replica
+     * that is not (or no longer) the home closes its inbox, and what waited there goes on through sharding, which
+     * brings it here as a write to forward.
+     */
+    Effect<TenantEvent, TenantState> fromInbox(TenantState state) {
+        if (following.waitingForHome()) return tenant.effects.stash();
+        if (!tenant.replica.isHome(state, tenant.lastSequenceNumber())) {
+            inbox.closeAndSendOn();
+            return tenant.effects.none();
+        }
+        List<PendingBatch> group = inbox.take();
+        return group.isEmpty() ? tenant.effects.none() : ingest.onIngest(state, group);
+    }
+
     private Effect<TenantEvent, TenantState> atHome(TenantState state, Command write) {
         if (write instanceof ExecuteSql request) return sql.enqueue(state, request);
-        if (write instanceof IngestMany batches) return ingest.onIngest(state, batches);
+        if (write instanceof IngestMany batches) {
+            inbox.reopen(); // closed while this replica was not the home
+            return ingest.onIngest(state, batches);
+        }
         if (write instanceof SetHome set) return onSetHome(state, set);
         return onSetBudgets(state, (SetBudgets) write);
     }

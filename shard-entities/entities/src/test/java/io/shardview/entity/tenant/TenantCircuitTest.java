@@ -3,6 +3,7 @@ package io.shardview.entity.tenant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -10,9 +11,15 @@ import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.fault.FailPoints;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -250,6 +257,65 @@ class TenantCircuitTest {
         entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
         describe();
         assertTrue(local.runsHere(tenant), "recovered again");
+    }
+
+    private static final GroupCommitSettings GROUP_COMMIT = new GroupCommitSettings(
+            REPLY, Duration.ofSeconds(1), Duration.ofSeconds(2), 1000, 1000, REPLY, REPLY, Duration.ofSeconds(1));
+
+    /** A batch handed to the running entity's inbox, as this node's ingress hands it. */
+    private CompletableFuture<TenantProtocol.IngestReply> handIn(IngestInbox inbox, String batchId, long key) {
+        long now = System.nanoTime();
+        PendingBatch pending = new PendingBatch(
+                new TenantProtocol.BatchRequest(List.of(insert("t", key)), batchId, 0),
+                new CompletableFuture<>(),
+                now + REPLY.toNanos(),
+                now);
+        assertTrue(inbox.offer(pending, GROUP_COMMIT), "a running tenant's inbox is open");
+        return pending.reply();
+    }
+
+    @Test
+    void batchesHandedToARunningTenantAreAppliedInTheirOrderAndEachAnswered() throws Exception {
+        createTables();
+        IngestInbox inbox = LocalTenants.get(KIT.system()).inbox(tenant);
+        List<CompletableFuture<TenantProtocol.IngestReply>> replies = new ArrayList<>();
+        for (int i = 0; i < 20; i++) replies.add(handIn(inbox, "b" + i, i));
+        long previous = 1; // the tables' version
+        for (CompletableFuture<TenantProtocol.IngestReply> reply : replies) {
+            TenantProtocol.Ingested ingested =
+                    assertInstanceOf(TenantProtocol.Ingested.class, reply.get(REPLY.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(previous + 1, ingested.version(), "one version a batch, in the order they were handed in");
+            previous = ingested.version();
+        }
+        assertEquals(LongStream.range(0, 20).boxed().toList(), keys("t"));
+        assertTrue(
+                assertInstanceOf(
+                                TenantProtocol.Ingested.class,
+                                handIn(inbox, "b3", 3).get(10, TimeUnit.SECONDS))
+                        .duplicate(),
+                "ids are remembered as for batches sent through sharding");
+    }
+
+    @Test
+    void aBatchWithoutAnIdBeingWrittenWhenItsTenantStopsIsAnsweredAsUnknown() {
+        createTables();
+        IngestInbox inbox = LocalTenants.get(KIT.system()).inbox(tenant);
+        journal.failNextPersisted();
+        CompletableFuture<TenantProtocol.IngestReply> reply = handIn(inbox, null, 1);
+        ExecutionException unknown =
+                assertThrows(ExecutionException.class, () -> reply.get(REPLY.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, unknown.getCause(), "a 504: it may or may not have been written");
+        restartedAsShardingDoes();
+        assertFalse(
+                inbox.offer(
+                        new PendingBatch(
+                                new TenantProtocol.BatchRequest(List.of(insert("t", 2)), null, 0),
+                                new CompletableFuture<>(),
+                                System.nanoTime() + REPLY.toNanos(),
+                                System.nanoTime()),
+                        GROUP_COMMIT),
+                "a stopped incarnation's inbox takes nothing: the ingress goes through sharding");
+        assertEquals(List.of(), keys("t"));
     }
 
     @Test
