@@ -295,10 +295,18 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
      * a small snapshot and at most about as many rows of events, not up to snapshot-every-events events. Never sooner
      * than {@link #MIN_WEIGHED_SNAPSHOT_EVENTS} events after the last one: a tiny tenant would otherwise snapshot at
      * almost every event.
+     *
+     * <p>"Enough ops" grows with the state: at least {@code snapshot-every-ops}, and at least
+     * {@code snapshot-ops-per-state-row} ops a row the latest snapshot held. A snapshot writes the whole state, so a
+     * tenant of millions of rows fed large batches wrote all of them every 200,000 ops (every 1.5 s at 137,000 rows/s:
+     * 14% of the node's CPU and most of its garbage, bench/RESULTS.md); now its snapshots cost about one row written
+     * a row changed (a growing tenant's snapshots are at least twice as large each time), and its recovery replays
+     * about as many ops as its latest snapshot holds rows at most.
      */
     @Override
     public boolean shouldSnapshot(TenantState state, TenantEvent event, long sequenceNr) {
-        boolean due = state.opsSinceSnapshot >= settings.snapshotEveryOps()
+        boolean due = (state.opsSinceSnapshot >= settings.snapshotEveryOps()
+                        && state.opsSinceSnapshot >= settings.snapshotOpsPerStateRow() * state.rowsAtSnapshot)
                 || (settings.snapshotEventRows() > 0
                         && state.eventsSinceSnapshot >= MIN_WEIGHED_SNAPSHOT_EVENTS
                         && state.eventsSinceSnapshot * settings.snapshotEventRows() + state.opsSinceSnapshot

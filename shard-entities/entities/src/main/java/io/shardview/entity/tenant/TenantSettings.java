@@ -18,6 +18,7 @@ public record TenantSettings(
         int snapshotEveryEvents,
         long snapshotEveryOps,
         int snapshotEventRows,
+        double snapshotOpsPerStateRow,
         int keepSnapshots,
         boolean deleteEventsOnSnapshot,
         Duration passivateIdleAfter,
@@ -34,6 +35,7 @@ public record TenantSettings(
                 10_000,
                 200_000,
                 10,
+                1.0,
                 2,
                 false,
                 Duration.ofMinutes(2),
@@ -52,6 +54,7 @@ public record TenantSettings(
                 c.getInt("snapshot-every-events"),
                 c.getLong("snapshot-every-ops"),
                 c.getInt("snapshot-event-rows"),
+                c.getDouble("snapshot-ops-per-state-row"),
                 c.getInt("keep-snapshots"),
                 c.getBoolean("delete-events-on-snapshot"),
                 c.getDuration("passivate-idle-after"),
@@ -99,6 +102,14 @@ public record TenantSettings(
         });
     }
 
+    /**
+     * {@code snapshot-ops-per-state-row}: the ops rule waits for at least this many ops a row of the state (0: the
+     * ops rule alone).
+     */
+    public TenantSettings withSnapshotOpsPerStateRow(double opsPerRow) {
+        return edit(e -> e.snapshotOpsPerStateRow = opsPerRow);
+    }
+
     /** {@code keep-snapshots} and {@code delete-events-on-snapshot}: what a snapshot lets go of. */
     public TenantSettings withRetention(int keepSnapshots, boolean deleteEventsOnSnapshot) {
         return edit(e -> {
@@ -137,6 +148,7 @@ public record TenantSettings(
         int snapshotEveryEvents;
         long snapshotEveryOps;
         int snapshotEventRows;
+        double snapshotOpsPerStateRow;
         int keepSnapshots;
         boolean deleteEventsOnSnapshot;
         Duration passivateIdleAfter;
@@ -151,6 +163,7 @@ public record TenantSettings(
             snapshotEveryEvents = s.snapshotEveryEvents;
             snapshotEveryOps = s.snapshotEveryOps;
             snapshotEventRows = s.snapshotEventRows;
+            snapshotOpsPerStateRow = s.snapshotOpsPerStateRow;
             keepSnapshots = s.keepSnapshots;
             deleteEventsOnSnapshot = s.deleteEventsOnSnapshot;
             passivateIdleAfter = s.passivateIdleAfter;
@@ -167,6 +180,7 @@ public record TenantSettings(
                     snapshotEveryEvents,
                     snapshotEveryOps,
                     snapshotEventRows,
+                    snapshotOpsPerStateRow,
                     keepSnapshots,
                     deleteEventsOnSnapshot,
                     passivateIdleAfter,

@@ -62,6 +62,7 @@ public record TenantSnapshot(
                 .toList();
         state.snapshotsInFlight++;
         state.eventsSinceSnapshot = 0;
+        state.rowsAtSnapshot = state.snapshotRows();
         return new TenantSnapshot(
                 SnapshotCircuit.of(state.circuit.image()),
                 batches,
@@ -91,6 +92,7 @@ public record TenantSnapshot(
                             settings.historyMaxRows()));
             state.viewColumns.put(h.view(), h.columns());
         }
+        state.rowsAtSnapshot = state.snapshotRows();
         return state;
     }
 }

@@ -42,6 +42,9 @@ final class TenantState {
     /** Events applied (replayed or persisted) since the latest snapshot was taken or restored. */
     long eventsSinceSnapshot;
 
+    /** What the latest snapshot taken or restored holds, in rows ({@link #snapshotRows}); 0 before any. */
+    long rowsAtSnapshot;
+
     /**
      * What a snapshot of this state holds, in rows: the circuit's rows and operator state, the retained changes of
      * every view, and the remembered batch ids and SQL requests. Summed from counters, never by walking the state.

@@ -320,8 +320,9 @@ class TenantCircuitTest {
 
     @Test
     void onlyTheNewestKeepSnapshotsSnapshotsAreKeptWhateverTookThem() throws Exception {
-        // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule); keep 2.
-        TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 2, 0);
+        // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule, whatever the
+        // state's size); keep 2.
+        TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 2, 0).withSnapshotOpsPerStateRow(0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
@@ -336,6 +337,33 @@ class TenantCircuitTest {
             Thread.sleep(50);
         }
         assertEquals(List.of(15L, 16L), kept, "the newest two of 16 events' snapshots");
+    }
+
+    @Test
+    void aGrowingTenantSnapshotsOnceItChangedAsManyRowsAsItsLatestSnapshotHeld() throws Exception {
+        // Only the ops rule within reach: at least 10 ops, and at least as many as the latest snapshot's rows.
+        TenantSettings growing = SETTINGS.withSnapshotsEvery(1_000_000, 10, 0).withSnapshotOpsPerStateRow(1.0);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, growing, TOPICS, PLANNING));
+        createTables();
+        long key = 0;
+        for (int batch = 0; batch < 16; batch++) { // events 2..17, 10 new rows each
+            TenantProtocol.IngestOp[] ops = new TenantProtocol.IngestOp[10];
+            for (int i = 0; i < ops.length; i++) ops[i] = insert("t", key++);
+            assertInstanceOf(TenantProtocol.Ingested.class, ingest(null, 0, ops));
+        }
+        var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
+        // Each snapshot once as many rows changed as the latest one held: at 10 rows (event 2, the first after 10
+        // ops), 20 (event 3), 40 (event 5), 80 (event 9) and 160 (event 17); keep-snapshots leaves the newest two.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<Long> kept = List.of();
+        while (System.nanoTime() < deadline) {
+            kept = snapshots.persistedInStorage("tenant|" + tenant).stream()
+                    .map(s -> s.first().sequenceNr())
+                    .toList();
+            if (kept.equals(List.of(9L, 17L))) break;
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(9L, 17L), kept);
     }
 
     @Test
