@@ -78,6 +78,7 @@ class HeavyBatchResponsivenessTest {
                 Map.of(
                         "pekko.actor.serialize-messages", "off", // as in production: local messages stay objects
                         "shardview.tenant.snapshot-every-events", 2, // snapshots are encoded while batches run
+                        "shardview.tenant.snapshot-ops-per-state-row", 0,
                         // Ten tenants' batches queue for the node's cores; each waits its turn, however long.
                         "shardview.tenant.ask-timeout", "120s",
                         "pekko.http.server.request-timeout", "150s"));

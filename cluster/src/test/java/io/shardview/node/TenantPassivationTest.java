@@ -57,6 +57,7 @@ class TenantPassivationTest {
         Map<String, Object> settings = new java.util.HashMap<>(more);
         settings.put("shardview.tenant.passivate-idle-after", "1s");
         settings.put("shardview.tenant.snapshot-every-events", 3);
+        settings.put("shardview.tenant.snapshot-ops-per-state-row", 0);
         ShardviewNode node = TenantNodes.start(dataDir, settings);
         try {
             TestProbe<TenantCircuit.Recovered> recoveries =
@@ -115,7 +116,8 @@ class TenantPassivationTest {
 
     @Test
     void aNodeStoppedWhileASnapshotIsWrittenKeepsThatSnapshot() throws Exception {
-        Map<String, Object> settings = Map.of("shardview.tenant.snapshot-every-events", 4);
+        Map<String, Object> settings =
+                Map.of("shardview.tenant.snapshot-every-events", 4, "shardview.tenant.snapshot-ops-per-state-row", 0);
         ShardviewNode first = TenantNodes.start(dataDir, settings);
         long version;
         try {

@@ -19,7 +19,8 @@ class TenantRecoveryTest {
 
     @Test
     void aRestartedTenantHasTheSameVersionRowsHashesBatchIdsAndHistory() throws Exception {
-        Map<String, Object> settings = Map.of("shardview.tenant.snapshot-every-events", 4);
+        Map<String, Object> settings =
+                Map.of("shardview.tenant.snapshot-every-events", 4, "shardview.tenant.snapshot-ops-per-state-row", 0);
         List<String> views = List.of("adults", "by_age", "top2");
         Map<String, JsonNode> before = new java.util.HashMap<>();
         long version;
@@ -85,8 +86,10 @@ class TenantRecoveryTest {
      */
     @Test
     void aTenantWhoseSnapshotsAreDamagedRecoversFromItsEvents() throws Exception {
-        Map<String, Object> settings =
-                Map.of("shardview.tenant.snapshot-every-events", 3, "shardview.tenant.ask-timeout", "3s");
+        Map<String, Object> settings = Map.of(
+                "shardview.tenant.snapshot-every-events", 3,
+                "shardview.tenant.snapshot-ops-per-state-row", 0,
+                "shardview.tenant.ask-timeout", "3s");
         JsonNode before;
         long version;
         ShardviewNode first = TenantNodes.start(dataDir, settings);

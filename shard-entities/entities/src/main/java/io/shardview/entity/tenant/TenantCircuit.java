@@ -281,39 +281,47 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     /** The fewest events between two snapshots that {@code snapshot-event-rows} asks for (see shouldSnapshot). */
     static final int MIN_WEIGHED_SNAPSHOT_EVENTS = 100;
 
+    /**
+     * Snapshots are taken by {@link #shouldSnapshot}, and the newest keep-snapshots kept by {@link TenantSnapshots}.
+     * Only with delete-events-on-snapshot does Pekko take them every snapshot-every-events events itself (it deletes
+     * events only after its own).
+     */
     @Override
     public RetentionCriteria retentionCriteria() {
-        var criteria = RetentionCriteria.snapshotEvery(settings.snapshotEveryEvents(), settings.keepSnapshots());
-        return settings.deleteEventsOnSnapshot() ? criteria.withDeleteEventsOnSnapshot() : criteria;
+        if (!settings.deleteEventsOnSnapshot()) return RetentionCriteria.disabled();
+        return RetentionCriteria.snapshotEvery(settings.snapshotEveryEvents(), settings.keepSnapshots())
+                .withDeleteEventsOnSnapshot();
     }
 
     /**
-     * Besides every N events (retention criteria), snapshot once enough ops were applied since the last one, or once
-     * replaying the events since the last snapshot would cost more than reading a snapshot: each event counts
-     * {@code snapshot-event-rows} rows plus its ops, against the rows a snapshot of the state holds. A small tenant under
-     * a stream of small batches then recovers (after a failover, or on its first request after passivation) by reading
-     * a small snapshot and at most about as many rows of events, not up to snapshot-every-events events. Never sooner
-     * than {@link #MIN_WEIGHED_SNAPSHOT_EVENTS} events after the last one: a tiny tenant would otherwise snapshot at
-     * almost every event.
+     * Whether to snapshot after this event. Replaying the events since the last snapshot weighs each event
+     * {@code snapshot-event-rows} rows plus its ops; a snapshot is due once that weight reaches
+     * {@code snapshot-ops-per-state-row} times the rows the latest snapshot held, and besides one of: every
+     * snapshot-every-events events, every snapshot-every-ops ops, or once the events would cost more to replay than
+     * the state's snapshot to read (never sooner than {@link #MIN_WEIGHED_SNAPSHOT_EVENTS} events after the last: a
+     * tiny tenant would otherwise snapshot at almost every event). A small tenant under a stream of small batches then
+     * recovers (after a failover, or on its first request after passivation) by reading a small snapshot and about as
+     * many rows of events.
      *
-     * <p>"Enough ops" grows with the state: at least {@code snapshot-every-ops}, and at least
-     * {@code snapshot-ops-per-state-row} ops a row the latest snapshot held. A snapshot writes the whole state, so a
-     * tenant of millions of rows fed large batches wrote all of them every 200,000 ops (every 1.5 s at 137,000 rows/s:
-     * 14% of the node's CPU and most of its garbage, bench/RESULTS.md); now its snapshots cost about one row written
-     * a row changed (a growing tenant's snapshots are at least twice as large each time), and its recovery replays
-     * about as many ops as its latest snapshot holds rows at most.
+     * <p>The weight a snapshot waits for grows with the state, since a snapshot writes all of it: a tenant of millions
+     * of rows wrote every row every 10,000 events (every 3 s at 3,000 batches/s, a 53 MB snapshot: its batches' p99
+     * was 200 ms) and every 200,000 ops (every 1.5 s at 137,000 rows/s: 14% of the node's CPU, bench/RESULTS.md). Now
+     * its snapshots cost about a row written per row changed (a growing tenant's snapshots are at least twice as large
+     * each time), and its recovery replays about as much as its latest snapshot held at most.
      */
     @Override
     public boolean shouldSnapshot(TenantState state, TenantEvent event, long sequenceNr) {
-        boolean due = (state.opsSinceSnapshot >= settings.snapshotEveryOps()
-                        && state.opsSinceSnapshot >= settings.snapshotOpsPerStateRow() * state.rowsAtSnapshot)
-                || (settings.snapshotEventRows() > 0
-                        && state.eventsSinceSnapshot >= MIN_WEIGHED_SNAPSHOT_EVENTS
-                        && state.eventsSinceSnapshot * settings.snapshotEventRows() + state.opsSinceSnapshot
-                                >= state.snapshotRows());
-        if (!due) return false;
-        state.opsSinceSnapshot = 0;
-        return true;
+        // By sequence numbers: Pekko asks before applying each event of a list persisted together, after a lone one.
+        long events = sequenceNr - state.seqNrAtSnapshot;
+        long weight = events * settings.snapshotEventRows() + state.opsSinceSnapshot;
+        boolean due = weight >= settings.snapshotOpsPerStateRow() * state.rowsAtSnapshot
+                && (events >= settings.snapshotEveryEvents()
+                        || state.opsSinceSnapshot >= settings.snapshotEveryOps()
+                        || (settings.snapshotEventRows() > 0
+                                && events >= MIN_WEIGHED_SNAPSHOT_EVENTS
+                                && weight >= state.snapshotRows()));
+        if (due) state.seqNrAtSnapshot = sequenceNr;
+        return due;
     }
 
     @Override
@@ -335,6 +343,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     }
 
     private void onRecovered(TenantState state) {
+        state.seqNrAtSnapshot = lastSequenceNumber(actor) - state.eventsSinceSnapshot; // every event replayed counted
         if (context.replica.isHome(state, lastSequenceNumber(actor))) {
             state.enforceBudgets(); // a replica of another region's home never does
         }

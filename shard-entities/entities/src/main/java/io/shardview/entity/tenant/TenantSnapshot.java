@@ -62,6 +62,7 @@ public record TenantSnapshot(
                 .toList();
         state.snapshotsInFlight++;
         state.eventsSinceSnapshot = 0;
+        state.opsSinceSnapshot = 0;
         state.rowsAtSnapshot = state.snapshotRows();
         return new TenantSnapshot(
                 SnapshotCircuit.of(state.circuit.image()),

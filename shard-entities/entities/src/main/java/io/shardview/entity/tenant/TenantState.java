@@ -45,6 +45,9 @@ final class TenantState {
     /** What the latest snapshot taken or restored holds, in rows ({@link #snapshotRows}); 0 before any. */
     long rowsAtSnapshot;
 
+    /** The sequence number of the latest snapshot taken or restored; 0 before any. */
+    long seqNrAtSnapshot;
+
     /**
      * What a snapshot of this state holds, in rows: the circuit's rows and operator state, the retained changes of
      * every view, and the remembered batch ids and SQL requests. Summed from counters, never by walking the state.

@@ -50,6 +50,7 @@ class TenantCircuitTest {
             .withHistory(100, 1000)
             .withRememberedBatchIds(100)
             .withSnapshotsEvery(1000, 100_000, 0)
+            .withSnapshotOpsPerStateRow(0) // each test's rule alone, whatever the state's size
             .withPassivateIdleAfter(Duration.ZERO)
             .withSqlMaxWaiting(4)
             .withSnapshotOnStopAfterEvents(0);
@@ -322,7 +323,7 @@ class TenantCircuitTest {
     void onlyTheNewestKeepSnapshotsSnapshotsAreKeptWhateverTookThem() throws Exception {
         // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule, whatever the
         // state's size); keep 2.
-        TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 2, 0).withSnapshotOpsPerStateRow(0);
+        TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 2, 0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         createTables();
         for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
@@ -341,7 +342,7 @@ class TenantCircuitTest {
 
     @Test
     void aGrowingTenantSnapshotsOnceItChangedAsManyRowsAsItsLatestSnapshotHeld() throws Exception {
-        // Only the ops rule within reach: at least 10 ops, and at least as many as the latest snapshot's rows.
+        // Only the ops rule within reach: at least 10 ops, and at least as many as the latest snapshot held rows.
         TenantSettings growing = SETTINGS.withSnapshotsEvery(1_000_000, 10, 0).withSnapshotOpsPerStateRow(1.0);
         entity = KIT.spawn(TenantCircuit.behavior(tenant, growing, TOPICS, PLANNING));
         createTables();
