@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,9 +65,10 @@ record IngestBody(List<IngestOp> ops, String batchId) {
                 JsonToken value = parser.nextToken();
                 if (name.equals("ops") && value == JsonToken.START_ARRAY) {
                     ops = new ArrayList<>();
+                    Names names = new Names();
                     for (JsonToken op = parser.nextToken(); op != JsonToken.END_ARRAY; op = parser.nextToken()) {
                         checkSize(ops.size() + 1, maxOps);
-                        ops.add(op(parser, ops.size(), limits));
+                        ops.add(op(parser, ops.size(), limits, names));
                     }
                 } else if (name.equals("ops")) {
                     opsNotArray = true;
@@ -104,6 +104,7 @@ record IngestBody(List<IngestOp> ops, String batchId) {
     static IngestBody fromNdjson(String body, String idempotencyKey, int maxOps, TenantBodyLimits limits)
             throws Invalid {
         List<IngestOp> parsed = new ArrayList<>();
+        Names names = new Names();
         int opLine = 0; // the line of the op being read, 0 between ops
         try (JsonParser parser = reader(limits).createParser(body)) {
             int previousLine = 0;
@@ -112,7 +113,7 @@ record IngestBody(List<IngestOp> ops, String batchId) {
                 opLine = line;
                 if (line == previousLine) throw malformed(line, parsed.size() - 1, "a second value on the line");
                 checkSize(parsed.size() + 1, maxOps);
-                parsed.add(op(parser, parsed.size(), limits));
+                parsed.add(op(parser, parsed.size(), limits, names));
                 previousLine = parser.currentLocation().getLineNr();
                 if (previousLine != line) throw malformed(line, parsed.size() - 1, "the op does not end on its line");
                 opLine = 0;
@@ -170,7 +171,8 @@ record IngestBody(List<IngestOp> ops, String batchId) {
     }
 
     /** One op, the parser on its first token; the checks run in the same order as for a tree. */
-    private static IngestOp op(JsonParser parser, int index, TenantBodyLimits limits) throws Invalid, IOException {
+    private static IngestOp op(JsonParser parser, int index, TenantBodyLimits limits, Names names)
+            throws Invalid, IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             parser.skipChildren();
             throw invalid("op " + index + " must be a JSON object", Map.of("index", index));
@@ -183,8 +185,8 @@ record IngestBody(List<IngestOp> ops, String batchId) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (name) {
-                case "op" -> op = Field.scalar(parser, value, index);
-                case "table" -> table = Field.scalar(parser, value, index);
+                case "op" -> op = Field.scalar(parser, value, index, names);
+                case "table" -> table = Field.scalar(parser, value, index, names);
                 case "row" -> row = Field.values(parser, value, index, limits);
                 case "key" -> key = Field.values(parser, value, index, limits);
                 default -> parser.skipChildren();
@@ -213,9 +215,8 @@ record IngestBody(List<IngestOp> ops, String batchId) {
 
     /** A field of an op as read: a string, column values, or what was wrong with it (reported in order later). */
     private record Field(String text, Map<String, Object> values, boolean notObject, String nestedColumn) {
-        static Field scalar(JsonParser parser, JsonToken token, int index) throws IOException, Invalid {
-            String text =
-                    token == JsonToken.VALUE_STRING ? checkedText(parser.getText(), parser, index, "a name") : null;
+        static Field scalar(JsonParser parser, JsonToken token, int index, Names names) throws IOException, Invalid {
+            String text = token == JsonToken.VALUE_STRING ? names.of(parser, index) : null;
             parser.skipChildren();
             return new Field(text, null, false, null);
         }
@@ -227,7 +228,7 @@ record IngestBody(List<IngestOp> ops, String batchId) {
                 parser.skipChildren();
                 return new Field(null, null, true, null);
             }
-            Map<String, Object> values = new LinkedHashMap<>();
+            ColumnValues values = new ColumnValues();
             String nested = null;
             for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
                 String column = checkedText(parser.currentName(), parser, index, "a column name");
@@ -236,10 +237,37 @@ record IngestBody(List<IngestOp> ops, String batchId) {
                     if (nested == null) nested = column;
                     parser.skipChildren();
                 } else {
-                    values.put(column, scalarValue(parser, value, index, limits));
+                    values.set(column, scalarValue(parser, value, index, limits));
                 }
             }
             return new Field(null, values, false, nested);
+        }
+    }
+
+    /**
+     * The op and table names of a body, mostly the same few from op to op: each read once as a String, then found
+     * again by comparing the parser's characters (no String an op).
+     */
+    private static final class Names {
+        private final String[] recent = new String[4];
+        private int next;
+
+        String of(JsonParser parser, int index) throws IOException, Invalid {
+            char[] chars = parser.getTextCharacters();
+            int offset = parser.getTextOffset();
+            int length = parser.getTextLength();
+            for (String name : recent) {
+                if (name != null && same(name, chars, offset, length)) return name;
+            }
+            String name = checkedText(new String(chars, offset, length), parser, index, "a name");
+            recent[next++ & (recent.length - 1)] = name;
+            return name;
+        }
+
+        private static boolean same(String name, char[] chars, int offset, int length) {
+            if (name.length() != length) return false;
+            for (int i = 0; i < length; i++) if (name.charAt(i) != chars[offset + i]) return false;
+            return true;
         }
     }
 

@@ -18,6 +18,12 @@ public final class RowBytes {
     private RowBytes() {}
 
     public static byte[] encode(Row row) {
+        int size = directSize(row);
+        return size >= 0 ? encodeDirect(row, size) : encodeAny(row);
+    }
+
+    /** Any row, each string encoded to UTF-8 first (the one-pass form of {@link #encode} writes the same bytes). */
+    static byte[] encodeAny(Row row) {
         byte[] buf = new byte[64];
         int pos = 0;
         for (int i = 0; i < row.size(); i++) {
@@ -32,6 +38,52 @@ public final class RowBytes {
             pos = put(buf, pos, v, text);
         }
         return Arrays.copyOf(buf, pos);
+    }
+
+    /**
+     * The packed size of a row whose strings are all ASCII and that holds no NUMERIC or CHAR(n) (most rows), or -1:
+     * such a row is packed in one pass into an array of its size, its strings copied char by char.
+     */
+    private static int directSize(Row row) {
+        int size = 0;
+        for (int i = 0; i < row.size(); i++) {
+            Object v = row.get(i);
+            if (v == null || v instanceof Boolean) {
+                size += 1;
+            } else if (v instanceof Long || v instanceof Double || v instanceof LocalDate) {
+                size += 9;
+            } else if (v instanceof Float) {
+                size += 5;
+            } else if (v instanceof LocalDateTime) {
+                size += 17;
+            } else if (v instanceof String text && ascii(text)) {
+                size += 1 + (text.length() < 0x80 ? 1 : 4) + text.length();
+            } else {
+                return -1;
+            }
+        }
+        return size;
+    }
+
+    private static boolean ascii(String text) {
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) >= 0x80) return false;
+        return true;
+    }
+
+    private static byte[] encodeDirect(Row row, int size) {
+        byte[] b = new byte[size];
+        int pos = 0;
+        for (int i = 0; i < row.size(); i++) {
+            Object v = row.get(i);
+            if (v instanceof String text) {
+                b[pos++] = 3;
+                pos = putLength(b, pos, text.length());
+                for (int c = 0; c < text.length(); c++) b[pos++] = (byte) text.charAt(c);
+            } else {
+                pos = put(b, pos, v, null);
+            }
+        }
+        return b;
     }
 
     private static int put(byte[] b, int pos, Object v, byte[] text) {

@@ -97,7 +97,10 @@ public interface Accumulator {
         private static final Long SCALES_MARKER = 3L;
         private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
         private final Kind kind;
+        /** The sum is {@code sum + small}: whole inputs add up in {@code small} until it would overflow. */
         private BigDecimal sum = BigDecimal.ZERO;
+
+        private long small;
         /** AVG(float8) only: the exact sum of the squares of the finite inputs (see {@link #avgDouble}). */
         private BigDecimal squares = BigDecimal.ZERO;
         /**
@@ -128,6 +131,11 @@ public interface Accumulator {
                 else negativeInfinities += weight;
                 return;
             }
+            if ((value instanceof Long || value instanceof Integer || value instanceof Short)
+                    && kind == Kind.SUM_LONG
+                    && addSmall(((Number) value).longValue(), weight)) {
+                return; // a whole number needs no BigDecimal while the sum fits in a long
+            }
             BigDecimal v = Values.isFloat(value)
                     ? new BigDecimal(((Number) value).doubleValue())
                     : Values.toDecimal((Number) value);
@@ -136,6 +144,22 @@ public interface Accumulator {
             if (kind == Kind.SUM_DECIMAL || kind == Kind.AVG_DECIMAL) {
                 scales.merge(Math.max(0, v.scale()), weight, (a, b) -> a + b == 0 ? null : a + b);
             }
+        }
+
+        /** Adds {@code value * weight} to {@code small}; false (nothing added) where that would overflow a long. */
+        private boolean addSmall(long value, long weight) {
+            long product = value * weight;
+            long total = small + product;
+            boolean productOverflowed = Math.multiplyHigh(value, weight) != (product >> 63);
+            boolean sumOverflowed = ((small ^ total) & (product ^ total)) < 0;
+            if (productOverflowed || sumOverflowed) return false;
+            small = total;
+            return true;
+        }
+
+        /** The exact sum of the finite inputs. */
+        private BigDecimal total() {
+            return small == 0 ? sum : sum.add(BigDecimal.valueOf(small));
         }
 
         /**
@@ -149,9 +173,12 @@ public interface Accumulator {
                 return kind == Kind.SUM_REAL ? (Object) (float) nonFinite() : (Object) nonFinite();
             }
             switch (kind) {
-                case SUM_LONG:
-                    if (sum.unscaledValue().bitLength() > 63) throw EvaluationException.outOfRange("bigint");
-                    return sum.longValue();
+                case SUM_LONG: {
+                    if (sum.signum() == 0) return small;
+                    BigDecimal total = total();
+                    if (total.unscaledValue().bitLength() > 63) throw EvaluationException.outOfRange("bigint");
+                    return total.longValue();
+                }
                 case SUM_DECIMAL:
                     return shownSum();
                 case SUM_DOUBLE:
@@ -170,7 +197,8 @@ public interface Accumulator {
 
         /** The exact sum at the largest scale among the current inputs (it needs no more). */
         private BigDecimal shownSum() {
-            return scales.isEmpty() ? sum : sum.setScale(scales.lastKey(), RoundingMode.UNNECESSARY);
+            BigDecimal total = total();
+            return scales.isEmpty() ? total : total.setScale(scales.lastKey(), RoundingMode.UNNECESSARY);
         }
 
         /**
@@ -228,7 +256,7 @@ public interface Accumulator {
                 out.writeLong(positiveInfinities);
                 out.writeLong(negativeInfinities);
             }
-            RowCodec.writeValue(out, sum);
+            RowCodec.writeValue(out, total());
             out.writeLong(count);
         }
 
@@ -253,6 +281,7 @@ public interface Accumulator {
                 first = RowCodec.readValue(in);
             }
             sum = (BigDecimal) first;
+            small = 0;
             count = in.readLong();
         }
     }

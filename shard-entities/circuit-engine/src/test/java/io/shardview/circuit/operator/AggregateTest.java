@@ -137,6 +137,19 @@ class AggregateTest {
     }
 
     @Test
+    void aSumOfIntegersIsExactPastALongAndBackAndFailsOnlyWhereItsBigintResultWould() {
+        String outOfRange = EvaluationException.outOfRange("bigint").getMessage();
+        Accumulator.Kind sum = Accumulator.Kind.SUM_LONG;
+        assertEquals(7L, result(sum, 3, 1, 4L, 1));
+        // Many copies of a value (a large weight) pass a long; retracted, the sum is exact again.
+        assertEquals(5L, result(sum, Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE, -Long.MAX_VALUE, 5, 1));
+        assertEquals(Long.MAX_VALUE, result(sum, 1, Long.MAX_VALUE, 1, 1, 1, -1), "past a long by one, then back");
+        assertEquals(outOfRange, result(sum, 1, Long.MAX_VALUE, 1, 1), "a total past bigint fails as PostgreSQL's");
+        assertEquals(outOfRange, result(sum, -1, Long.MAX_VALUE, -2, 1), "and below it");
+        assertEquals(Long.MIN_VALUE, result(sum, -1, Long.MAX_VALUE, -1, 1), "the least bigint fits");
+    }
+
+    @Test
     void theSumOfSquaresOfAvgSurvivesASnapshot() throws Exception {
         Accumulator a = Accumulator.create(Accumulator.Kind.AVG_DOUBLE, null);
         a.add(1e308, 1);

@@ -142,7 +142,9 @@ public sealed interface TenantEvent {
         }
 
         private static byte[] encode(Map<String, ZSet> tableDeltas) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            int rows = 0;
+            for (ZSet delta : tableDeltas.values()) rows += delta.size();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 48 * rows); // about what a row takes
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeInt(tableDeltas.size());
                 for (Map.Entry<String, ZSet> table : tableDeltas.entrySet()) {

@@ -89,10 +89,13 @@ public final class TenantProtocol {
 
             /** The kind the API names {@code name} ("insert", "update", "upsert", "delete"), or null. */
             public static Kind named(String name) {
-                for (Kind kind : values()) {
-                    if (kind.apiName().equals(name)) return kind;
-                }
-                return null;
+                return switch (name) {
+                    case "insert" -> INSERT;
+                    case "update" -> UPDATE;
+                    case "upsert" -> UPSERT;
+                    case "delete" -> DELETE;
+                    default -> null;
+                };
             }
 
             /** How the API names it. */
