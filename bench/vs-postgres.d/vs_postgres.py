@@ -178,10 +178,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def young_generation(java_opts):
+    """-XX:NewSize as the launcher (./shardview) sets it: a quarter of -Xmx, unless the options size it."""
+    match = re.search(r"(?:^|\s)-Xmx(\d+)([kKmMgG]?)(?:\s|$)", java_opts)
+    if not match or re.search(r"-XX:NewSize=|-Xmn", java_opts):
+        return []
+    scale = {"k": 1 / 1024, "m": 1, "g": 1024, "": 1 / 1048576}[match.group(2).lower()]
+    return [f"-XX:NewSize={int(int(match.group(1)) * scale) // 4}m"]
+
+
 def start_node(opts, data_dir):
     port = free_port()
-    args = ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxGCPauseMillis=50"] + opts.java_opts.split() + [
-        "-jar", opts.jar, "serve", "--data-dir", data_dir, "--http-port", str(port)]
+    args = (["java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxGCPauseMillis=50"] + young_generation(opts.java_opts)
+            + opts.java_opts.split() + [
+        "-jar", opts.jar, "serve", "--data-dir", data_dir, "--http-port", str(port)])
     if opts.config:
         args += ["--config", opts.config]
     log = open(os.path.join(data_dir + ".log"), "w")

@@ -59,6 +59,21 @@ public final class NodeUnderTest implements AutoCloseable {
         return start(jar, dataDir, javaOpts, serveArgs, java.util.Map.of());
     }
 
+    /** {@code -XX:NewSize} as the launcher (./shardview) sets it: a quarter of -Xmx, unless the options size it. */
+    static List<String> youngGeneration(String javaOpts) {
+        Matcher xmx = Pattern.compile("(?:^|\\s)-Xmx(\\d+)([kKmMgG]?)(?=\\s|$)").matcher(javaOpts);
+        if (!xmx.find() || javaOpts.contains("-XX:NewSize=") || javaOpts.contains("-Xmn")) return List.of();
+        long n = Long.parseLong(xmx.group(1));
+        long mb =
+                switch (xmx.group(2).toLowerCase(java.util.Locale.ROOT)) {
+                    case "k" -> n / 1024;
+                    case "m" -> n;
+                    case "g" -> n * 1024;
+                    default -> n / (1024 * 1024);
+                };
+        return List.of("-XX:NewSize=" + mb / 4 + "m");
+    }
+
     /** As above, with variables added to the node's environment (e.g. {@code SHARDVIEW_JOURNAL_URL}). */
     public static NodeUnderTest start(
             Path jar, Path dataDir, String javaOpts, List<String> serveArgs, java.util.Map<String, String> env)
@@ -76,6 +91,7 @@ public final class NodeUnderTest implements AutoCloseable {
             Path log)
             throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("java"));
+        command.addAll(youngGeneration(javaOpts));
         if (!javaOpts.isBlank()) command.addAll(List.of(javaOpts.trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString(), "serve", "--http-port", "0", "--data-dir", dataDir.toString()));
         command.addAll(serveArgs);
