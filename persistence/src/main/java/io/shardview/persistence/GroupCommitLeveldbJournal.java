@@ -63,6 +63,7 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
     private static final ExecutionContext WHERE_COMPLETED = ExecutionContexts.fromExecutor(Runnable::run);
 
     private final boolean groupCommit;
+    private final int writeBufferBytes;
     private LeveldbLogs logs;
     private GroupSync groupSync;
     private JournalSyncStats stats;
@@ -71,6 +72,9 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
     public GroupCommitLeveldbJournal(Config config) {
         super(config);
         this.groupCommit = groupCommits(config);
+        this.writeBufferBytes = config.hasPath("write-buffer-size")
+                ? (int) Math.min(Integer.MAX_VALUE, config.getBytes("write-buffer-size"))
+                : 0;
     }
 
     /** Whether a journal of this config syncs writes in groups (both {@code fsync} and {@code group-commit} on). */
@@ -87,6 +91,8 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
 
     @Override
     public void preStart() {
+        // Before Pekko's store opens the database with these options.
+        if (writeBufferBytes > 0) leveldbOptions().writeBufferSize(writeBufferBytes);
         super.preStart();
         if (groupCommit) {
             logs = new LeveldbLogs(leveldbDir().toPath());
