@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shardview.http.InflightBodies;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,6 +49,18 @@ class TenantBodyLimitsTest {
         TenantClient client = new TenantClient(node, name);
         client.sql("CREATE TABLE t (id BIGINT NOT NULL, s VARCHAR, PRIMARY KEY (id))", 200);
         return client;
+    }
+
+    @Test
+    void theBytesOfABodyAreHeldUntilItsRequestIsAnsweredAndNoLonger() throws Exception {
+        TenantClient t = tenant("held");
+        for (int i = 0; i < 20; i++) {
+            t.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"t\", \"row\": {\"id\": " + i + "}}]}", 200);
+            assertEquals("invalid_batch", t.error(t.post("ingest", "application/json", "{\"ops\": 1}"), 400));
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (InflightBodies.get(node.system()).held() != 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(0, InflightBodies.get(node.system()).held(), "every answered request gave its bytes back");
     }
 
     @Test

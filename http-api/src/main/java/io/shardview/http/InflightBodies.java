@@ -56,7 +56,11 @@ public final class InflightBodies implements Extension {
                             + " MiB; nothing of the request was applied; retry",
                     Map.of("limit", "max-inflight-request-bytes"))));
         }
-        return Directives.mapRouteResultFuture(result -> result.whenComplete((done, error) -> release(cost)), inner);
+        // Released where the route's result completes: the result is a Scala future seen as a CompletableFuture,
+        // whose plain whenComplete would run on ForkJoinPool's common pool (a thread hop for every request with a
+        // body).
+        return Directives.mapRouteResultFuture(
+                result -> result.whenCompleteAsync((done, error) -> release(cost), Runnable::run), inner);
     }
 
     void release(long cost) {

@@ -22,6 +22,7 @@ import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.ApiError;
 import io.shardview.http.Contained;
+import io.shardview.http.Deadline;
 import io.shardview.http.ErrorCode;
 import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
@@ -197,10 +198,11 @@ public final class TenantRoutes {
                 return complete(invalid.error.toResponse());
             }
             if (batch.ops().isEmpty()) return complete(badRequest("the batch has no ops"));
-            CompletionStage<TenantProtocol.IngestReply> applied = ingress.submit(
-                            tenant, new TenantProtocol.BatchRequest(batch.ops(), batch.batchId(), deadline()))
-                    .toCompletableFuture()
-                    .orTimeout(writeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            CompletionStage<TenantProtocol.IngestReply> applied = Deadline.within(
+                    system,
+                    ingress.submit(tenant, new TenantProtocol.BatchRequest(batch.ops(), batch.batchId(), deadline()))
+                            .toCompletableFuture(),
+                    writeTimeout());
             return reply(
                     applied,
                     r -> r instanceof TenantProtocol.Ingested ingested
