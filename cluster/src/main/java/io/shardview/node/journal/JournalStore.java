@@ -16,6 +16,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.Persistence;
 import org.apache.pekko.persistence.SelectedSnapshot;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class JournalStore implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String LEVELDB_READ_JOURNAL = "pekko.persistence.query.journal.leveldb";
 
     final ActorSystem<Void> system;
     final Config config;
@@ -46,6 +48,7 @@ final class JournalStore implements AutoCloseable {
     private final String journalPlugin;
     private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
     private final String where;
+    private final long leveldbPage; // sequence numbers read from LevelDB at a time: the read journal's buffer
 
     /** The journal could not be opened: a message for the operator. */
     static final class Unavailable extends RuntimeException {
@@ -69,6 +72,7 @@ final class JournalStore implements AutoCloseable {
         this.snapshotPlugin = snapshotPlugin;
         this.journalPlugin = journalPlugin;
         this.where = where;
+        this.leveldbPage = Math.max(1, system.settings().config().getInt(LEVELDB_READ_JOURNAL + ".max-buffer-size"));
     }
 
     /** Opens the journal the node's configuration names; {@code create}: a missing LevelDB journal is created. */
@@ -125,7 +129,7 @@ final class JournalStore implements AutoCloseable {
                 system,
                 config,
                 lock,
-                journal.isShared() ? "jdbc-read-journal" : "pekko.persistence.query.journal.leveldb",
+                journal.isShared() ? "jdbc-read-journal" : LEVELDB_READ_JOURNAL,
                 config.getString("pekko.persistence.snapshot-store.plugin"),
                 config.getString("pekko.persistence.journal.plugin"),
                 where);
@@ -145,11 +149,27 @@ final class JournalStore implements AutoCloseable {
                 .toList();
     }
 
-    /** The events of a persistence id with sequence numbers from..to, decoded by the node's serializers. */
+    /**
+     * The events of a persistence id with sequence numbers from..to, decoded by the node's serializers.
+     *
+     * <p>From LevelDB they are read a page of sequence numbers at a time, each page as long as the read journal's
+     * buffer ({@code max-buffer-size}): Pekko's LevelDB query, asked for more, replays a buffer's worth and then asks
+     * for the rest only while the next number is below the last one, so with one event more than a multiple of the
+     * buffer the last event was never asked for and the stream never ended (the tools hung on tenants of 101, 201,
+     * ... events). A page no longer than the buffer is read by one replay, which ends the stream.
+     */
     Source<EventEnvelope, NotUsed> events(String persistenceId, long from, long to) {
-        return PersistenceQuery.get(Adapter.toClassic(system))
-                .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournal)
-                .currentEventsByPersistenceId(persistenceId, from, to);
+        CurrentEventsByPersistenceIdQuery query = PersistenceQuery.get(Adapter.toClassic(system))
+                .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournal);
+        if (!readJournal.equals(LEVELDB_READ_JOURNAL))
+            return query.currentEventsByPersistenceId(persistenceId, from, to);
+        long first = Math.max(1, from);
+        long last = Math.min(to, highestSequenceNr(persistenceId));
+        long page = leveldbPage;
+        return Source.unfold(
+                        first, start -> start > last ? Optional.empty() : Optional.of(Pair.create(start + page, start)))
+                .flatMapConcat(start ->
+                        query.currentEventsByPersistenceId(persistenceId, start, Math.min(last, start + page - 1)));
     }
 
     /** The highest sequence number the journal holds of a persistence id (0: none), as recovery reads it. */
