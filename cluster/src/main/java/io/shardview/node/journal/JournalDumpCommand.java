@@ -52,6 +52,10 @@ final class JournalDumpCommand implements Callable<Integer> {
         String persistenceId = JournalOptions.persistenceId(id);
         try (JournalStore journal = options.open(err())) {
             if (journal == null) return 1;
+            if (!journal.holds(persistenceId)) {
+                err().println("shardview: the journal has no events of " + persistenceId);
+                return 1;
+            }
             long[] count = {0};
             try (Progress progress = new Progress(
                     "dumping " + persistenceId,

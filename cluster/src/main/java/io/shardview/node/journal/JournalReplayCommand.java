@@ -58,6 +58,10 @@ final class JournalReplayCommand implements Callable<Integer> {
         }
         try (JournalStore journal = options.open(err())) {
             if (journal == null) return 1;
+            if (!journal.holds("tenant|" + tenant)) {
+                err().println("shardview: the journal has no events of tenant " + tenant);
+                return 1;
+            }
             long started = System.nanoTime();
             TenantReplay replay = TenantReplay.empty(tenant, TenantSettings.from(journal.config));
             long events = replayEvents(journal, "tenant|" + tenant, replay, toVersion);

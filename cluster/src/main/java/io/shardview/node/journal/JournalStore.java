@@ -140,8 +140,28 @@ final class JournalStore implements AutoCloseable {
         return where;
     }
 
-    /** Every persistence id with events in the journal, sorted. */
+    /**
+     * Every persistence id that wrote at least one event to the journal, sorted; on LevelDB without the ids it mapped
+     * for a read alone (LevelDB maps an id as soon as anything reads it).
+     */
     List<String> persistenceIds() {
+        List<String> ids = mappedIds();
+        return readJournal.equals(LEVELDB_READ_JOURNAL)
+                ? ids.stream().filter(id -> highestSequenceNr(id) > 0).toList()
+                : ids;
+    }
+
+    /**
+     * Whether the journal holds events of the persistence id, asked without reading them: a read of an id LevelDB
+     * does not know maps it, and a read-only tool must not change the journal.
+     */
+    boolean holds(String persistenceId) {
+        return mappedIds().contains(persistenceId)
+                && (!readJournal.equals(LEVELDB_READ_JOURNAL) || highestSequenceNr(persistenceId) > 0);
+    }
+
+    /** The persistence ids the read journal knows, sorted (on LevelDB also those mapped without an event). */
+    private List<String> mappedIds() {
         CurrentPersistenceIdsQuery query = PersistenceQuery.get(Adapter.toClassic(system))
                 .getReadJournalFor(CurrentPersistenceIdsQuery.class, readJournal);
         return await(query.currentPersistenceIds().runWith(Sink.seq(), system)).stream()

@@ -531,6 +531,20 @@ class JournalToolsTest {
             Run verify = journal("verify", id, "--data-dir", data.toString());
             assertEquals(0, verify.exit(), id + ": " + verify.out() + verify.err());
         }
+
+        // A tenant the journal does not hold is an error naming it, and asking about it writes nothing.
+        Run dump = journal("dump", "nosuch", "--data-dir", data.toString());
+        assertEquals(1, dump.exit());
+        assertTrue(dump.err().contains("the journal has no events of tenant|nosuch"), dump.err());
+        Run replay = journal("replay", "nosuch", "--data-dir", data.toString());
+        assertEquals(1, replay.exit());
+        assertTrue(replay.err().contains("no events of tenant nosuch"), replay.err());
+        Run verify = journal("verify", "nosuch", "n1", "--data-dir", data.toString());
+        assertEquals(1, verify.exit(), verify.out());
+        assertTrue(verify.out().contains("the journal has no events of tenant|nosuch"), verify.out());
+        assertTrue(verify.out().contains("ok         tenant|n1"), verify.out());
+        Run after = journal("list", "--data-dir", data.toString(), "--json");
+        assertEquals(list.json(), after.json(), "the read-only tools left the journal as it was");
     }
 
     @Test
