@@ -29,8 +29,20 @@ public final class DataDirectoryLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Creates the directory if needed and locks it, or fails naming the directory and the holder. */
+    /** Creates the directory if needed and locks it for a node, or fails naming the directory and the holder. */
     public static DataDirectoryLock acquire(Path directory) throws DataDirectoryInUseException {
+        return acquire(directory, NODE);
+    }
+
+    /** What holds a directory when its lock file names no holder: a node (as files written before holders were). */
+    public static final String NODE = "node";
+
+    /**
+     * Creates the directory if needed and locks it for {@code holder} (a few words: "node", "journal tool"), written
+     * into the lock file after this process's pid so that whoever is refused learns what holds it; or fails naming
+     * the directory and the holder.
+     */
+    public static DataDirectoryLock acquire(Path directory, String holder) throws DataDirectoryInUseException {
         Path dir = directory.toAbsolutePath().normalize();
         FileChannel channel = null;
         try {
@@ -42,19 +54,22 @@ public final class DataDirectoryLock implements AutoCloseable {
                     StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
             if (lock == null) {
-                String holder = Files.readString(dir.resolve(LOCK_FILE), StandardCharsets.UTF_8)
+                String held = Files.readString(dir.resolve(LOCK_FILE), StandardCharsets.UTF_8)
                         .trim();
                 channel.close();
-                throw new DataDirectoryInUseException(dir, holder);
+                int space = held.indexOf(' ');
+                throw space < 0
+                        ? new DataDirectoryInUseException(dir, held, NODE)
+                        : new DataDirectoryInUseException(dir, held.substring(0, space), held.substring(space + 1));
             }
-            byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
+            byte[] pidAndHolder = (ProcessHandle.current().pid() + " " + holder).getBytes(StandardCharsets.UTF_8);
             channel.truncate(0);
-            channel.write(java.nio.ByteBuffer.wrap(pid), 0);
+            channel.write(java.nio.ByteBuffer.wrap(pidAndHolder), 0);
             channel.force(true);
             return new DataDirectoryLock(dir, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new DataDirectoryInUseException(dir, "unknown (" + e.getMessage() + ")");
+            throw new DataDirectoryInUseException(dir, "unknown (" + e.getMessage() + ")", NODE);
         }
     }
 
@@ -90,12 +105,27 @@ public final class DataDirectoryLock implements AutoCloseable {
         closeQuietly(channel);
     }
 
-    /** The data directory is held by another node process (or another node in this JVM). */
+    /** The data directory is held by another process (or another holder in this JVM): a node or a tool. */
     public static final class DataDirectoryInUseException extends RuntimeException {
-        DataDirectoryInUseException(Path dir, String holder) {
-            super("data directory " + dir + " is in use by another shardview node"
-                    + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+        private final String pid;
+        private final String holder;
+
+        DataDirectoryInUseException(Path dir, String pid, String holder) {
+            super("data directory " + dir + " is in use by another shardview " + holder
+                    + (pid.isEmpty() ? "" : " (pid " + pid + ")")
                     + "; stop it or choose another --data-dir");
+            this.pid = pid;
+            this.holder = holder;
+        }
+
+        /** The holder's process id as its lock file gives it (empty if it gives none). */
+        public String pid() {
+            return pid;
+        }
+
+        /** What holds the directory: {@link #NODE} or a tool's words. */
+        public String holder() {
+            return holder;
         }
     }
 }

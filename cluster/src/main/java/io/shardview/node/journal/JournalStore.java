@@ -104,10 +104,16 @@ final class JournalStore implements AutoCloseable {
             }
             if (!Files.isDirectory(leveldb)) throw new Unavailable("no LevelDB journal in " + leveldb);
             try {
-                lock = DataDirectoryLock.acquire(dataDir);
+                lock = DataDirectoryLock.acquire(dataDir, "journal tool");
             } catch (DataDirectoryLock.DataDirectoryInUseException e) {
-                throw new Unavailable("the data directory " + dataDir + " is in use by a running node (its LevelDB"
-                        + " journal is locked): stop the node first, or point the tool at a copy");
+                String pid = e.pid().isEmpty() ? "" : " (pid " + e.pid() + ")";
+                throw new Unavailable(
+                        e.holder().equals(DataDirectoryLock.NODE)
+                                ? "the data directory " + dataDir + " is in use by a running node" + pid
+                                        + " (its LevelDB journal is locked): stop the node first, or point the tool at"
+                                        + " a copy"
+                                : "the data directory " + dataDir + " is in use by another " + e.holder() + pid
+                                        + ": wait until it is done, or point the tool at a copy");
             }
             where = leveldb.toString();
             // Pekko's own LevelDB journal: the read journal works only with it, and the tool needs no group commit.
@@ -118,6 +124,12 @@ final class JournalStore implements AutoCloseable {
         }
         Config config = ConfigFactory.parseMap(local).withFallback(nodeConfig);
         LoggerFactory.getILoggerFactory(); // initialise logging before Pekko logs from its threads
+        // A snapshot the store cannot decode is the tools' finding, reported in one line; Pekko's store would also log
+        // it with a stack trace.
+        if (LoggerFactory.getLogger("org.apache.pekko.persistence.snapshot.local.LocalSnapshotStore")
+                instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.OFF);
+        }
         ActorSystem<Void> system;
         try {
             system = ActorSystem.create(Behaviors.empty(), "shardview-journal", config);
@@ -219,8 +231,43 @@ final class JournalStore implements AutoCloseable {
             return Optional.ofNullable(result.snapshot().getOrElse(() -> null));
         }
         Throwable cause = answer instanceof SnapshotProtocol.LoadSnapshotFailed failed ? failed.cause() : null;
+        String file = latestSnapshotFile(persistenceId, maxSequenceNr);
         throw new IllegalStateException(
-                "loading the snapshot of " + persistenceId + " failed: " + (cause == null ? answer : cause), cause);
+                "loading the snapshot of " + persistenceId + (file == null ? "" : " from " + file) + " failed: "
+                        + (cause == null ? answer : cause),
+                cause);
+    }
+
+    /**
+     * The newest snapshot file of a persistence id at or before {@code maxSequenceNr} in the local snapshot store's
+     * directory (named snapshot-ID-SEQUENCENR-TIMESTAMP, the id URL-encoded), or null: another store, or none found.
+     */
+    private String latestSnapshotFile(String persistenceId, long maxSequenceNr) {
+        String dirKey = "pekko.persistence.snapshot-store.local.dir";
+        if (!snapshotPlugin.equals("pekko.persistence.snapshot-store.local") || !config.hasPath(dirKey)) return null;
+        String prefix =
+                "snapshot-" + java.net.URLEncoder.encode(persistenceId, java.nio.charset.StandardCharsets.UTF_8) + "-";
+        Path latest = null;
+        long latestSequenceNr = -1;
+        try (var files = Files.list(Path.of(config.getString(dirKey)))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (!name.startsWith(prefix)) continue;
+                String[] rest = name.substring(prefix.length()).split("-");
+                try {
+                    long sequenceNr = Long.parseLong(rest[0]);
+                    if (sequenceNr <= maxSequenceNr && sequenceNr > latestSequenceNr) {
+                        latest = file;
+                        latestSequenceNr = sequenceNr;
+                    }
+                } catch (NumberFormatException notOurs) {
+                    // another id whose encoding starts with this one's, followed by a dash
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return latest == null ? null : latest.toString();
     }
 
     /** Bytes of an object as the node's serializer writes it (an event's or snapshot's size in the journal). */

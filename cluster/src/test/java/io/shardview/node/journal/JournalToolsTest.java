@@ -143,6 +143,27 @@ class JournalToolsTest {
         assertEquals(1, damaged.exit(), damaged.out());
         assertTrue(damaged.out().contains("DIFFERENT  tenant|demo: snapshot at 3"), damaged.out());
         assertTrue(damaged.out().contains("cannot be restored"), damaged.out());
+
+        // A snapshot file cut short cannot even be decoded: verify names the file and the damage in one line, and
+        // Pekko's store does not log it again with a stack trace.
+        Path snapshot;
+        try (var snapshots = Files.list(data.resolve("snapshots"))) {
+            snapshot = snapshots
+                    .filter(p -> p.getFileName().toString().contains("tenant%7Cdemo"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        Files.write(snapshot, java.util.Arrays.copyOf(Files.readAllBytes(snapshot), 6));
+        Run truncated = journal("verify", "demo", "--data-dir", data.toString());
+        assertEquals(1, truncated.exit(), truncated.out());
+        assertTrue(truncated.out().contains("the latest snapshot cannot be read"), truncated.out());
+        assertTrue(truncated.out().contains(snapshot.getFileName().toString()), truncated.out());
+        assertTrue(truncated.out().contains("EOFException"), truncated.out());
+        assertEquals(
+                ch.qos.logback.classic.Level.OFF,
+                ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                                "org.apache.pekko.persistence.snapshot.local.LocalSnapshotStore"))
+                        .getLevel());
     }
 
     @Test
@@ -545,6 +566,13 @@ class JournalToolsTest {
         assertTrue(verify.out().contains("ok         tenant|n1"), verify.out());
         Run after = journal("list", "--data-dir", data.toString(), "--json");
         assertEquals(list.json(), after.json(), "the read-only tools left the journal as it was");
+
+        // While another tool holds the directory, a tool says so (not "a running node").
+        try (var held = io.shardview.persistence.DataDirectoryLock.acquire(data, "journal tool")) {
+            Run busy = journal("list", "--data-dir", data.toString());
+            assertEquals(1, busy.exit());
+            assertTrue(busy.err().contains("is in use by another journal tool (pid "), busy.err());
+        }
     }
 
     @Test
