@@ -1,6 +1,7 @@
 package io.shardview.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -156,5 +157,29 @@ class TenantBudgetsTest {
         assertEquals(
                 false,
                 t.json(t.get(""), 200).at("/budgets/max-state-rows/overridden").asBoolean());
+    }
+
+    @Test
+    void budgetsForATenantNoSqlRequestCreatedAre404AndCreateNothing() throws Exception {
+        TenantClient none = new TenantClient(node, "nobudgets");
+        JsonNode error = none.errorBody(none.put("budgets", "application/json", "{\"max-state-rows\": 10}"), 404)
+                .get("error");
+        assertEquals("not_found", error.get("code").asText());
+        assertEquals("nobudgets", error.at("/details/tenant").asText());
+        JsonNode listed = none.json(
+                TestNodes.send(
+                        node,
+                        HttpRequest.newBuilder(URI.create(node.url() + "/v1/tenants"))
+                                .GET()),
+                200);
+        for (JsonNode tenant : listed.get("tenants"))
+            assertFalse(tenant.get("name").asText().equals("nobudgets"), listed.toString());
+        none.sql("CREATE TABLE t (id BIGINT NOT NULL, PRIMARY KEY (id))", 200);
+        assertEquals(
+                10,
+                none.json(none.put("budgets", "application/json", "{\"max-state-rows\": 10}"), 200)
+                        .at("/budgets/max-state-rows/limit")
+                        .asLong(),
+                "once created, it takes budgets");
     }
 }

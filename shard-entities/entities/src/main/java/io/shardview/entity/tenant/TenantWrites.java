@@ -147,6 +147,8 @@ final class TenantWrites {
 
     /** At the home: the admin's budgets for this tenant, durable before they are answered. */
     private Effect<TenantEvent, TenantState> onSetBudgets(TenantState state, SetBudgets set) {
+        // As every other write to a tenant that does not exist: a budget must not create it.
+        if (state.circuit.version() == 0) return tenant.answer(set.replyTo(), Refused.noSuchTenant(tenant.tenant));
         TenantEvent.BudgetsSet event = new TenantEvent.BudgetsSet(state.circuit.version(), set.budgets());
         return tenant.effects
                 .persist(event)
