@@ -19,6 +19,9 @@ import java.nio.file.StandardOpenOption;
 public final class DataDirectoryLock implements AutoCloseable {
     private static final String LOCK_FILE = "shardview.lock";
 
+    /** What holds a directory when its lock file names no holder: a node (as files written before holders were). */
+    public static final String NODE = "node";
+
     private final Path directory;
     private final FileChannel channel;
     private final FileLock lock;
@@ -33,9 +36,6 @@ public final class DataDirectoryLock implements AutoCloseable {
     public static DataDirectoryLock acquire(Path directory) throws DataDirectoryInUseException {
         return acquire(directory, NODE);
     }
-
-    /** What holds a directory when its lock file names no holder: a node (as files written before holders were). */
-    public static final String NODE = "node";
 
     /**
      * Creates the directory if needed and locks it for {@code holder} (a few words: "node", "journal tool"), written
