@@ -114,6 +114,34 @@ class TenantPassivationTest {
         }
     }
 
+    /**
+     * Batches reach a tenant running on its node through its inbox, not through its shard, which counts only what it
+     * delivers: a tenant busy with nothing but ingest was passivated as idle every timeout (a stop and a recovery).
+     */
+    @Test
+    void aTenantBusyWithIngestIsNotPassivated() throws Exception {
+        ShardviewNode node = TenantNodes.start(dataDir, Map.of("shardview.tenant.passivate-idle-after", "1s"));
+        try {
+            TenantClient t = new TenantClient(node, "busy");
+            t.sql("CREATE TABLE e (id BIGINT NOT NULL, PRIMARY KEY (id))", 200);
+            t.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"e\", \"row\": {\"id\": -1}}]}", 200);
+            TestProbe<TenantCircuit.Recovered> recoveries =
+                    ActorTestKit.create(node.system()).createTestProbe();
+            node.system()
+                    .eventStream()
+                    .tell(new EventStream.Subscribe<>(TenantCircuit.Recovered.class, recoveries.ref()));
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos(); // the subscription registers meanwhile
+            for (int i = 0; System.nanoTime() < end; i++) { // 5 s: five times the idle timeout
+                t.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"e\", \"row\": {\"id\": " + i + "}}]}", 200);
+                Thread.sleep(100);
+            }
+            recoveries.expectNoMessage(Duration.ofMillis(100));
+            assertTrue(liveTenants(node).contains("busy"), "still running");
+        } finally {
+            node.stop();
+        }
+    }
+
     @Test
     void aNodeStoppedWhileASnapshotIsWrittenKeepsThatSnapshot() throws Exception {
         Map<String, Object> settings =
@@ -174,7 +202,6 @@ class TenantPassivationTest {
         }
     }
 
-    /** The entity ids running in this node's tenant region. */
     /** The node's shardview_tenants_running, from its /metrics. */
     private static int running(ShardviewNode node) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^shardview_tenants_running (\\S+)$")
@@ -183,6 +210,7 @@ class TenantPassivationTest {
         return (int) Double.parseDouble(m.group(1));
     }
 
+    /** The entity ids running in this node's tenant region. */
     private static Set<String> liveTenants(ShardviewNode node) throws Exception {
         CurrentShardRegionState state = AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
                         ClusterSharding.get(node.system()).shardState(),

@@ -27,6 +27,7 @@ import io.shardview.entity.tenant.TenantProtocol.SetBudgets;
 import io.shardview.entity.tenant.TenantProtocol.SetHome;
 import io.shardview.entity.tenant.TenantProtocol.SnapshotWritten;
 import io.shardview.entity.tenant.TenantProtocol.SqlPlanned;
+import io.shardview.entity.tenant.TenantProtocol.StillActive;
 import io.shardview.entity.tenant.TenantProtocol.Stop;
 import io.shardview.entity.tenant.TenantProtocol.SyncTick;
 import io.shardview.entity.tenant.TenantProtocol.WhoIsHome;
@@ -400,7 +401,11 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 // writes: applied at the home, forwarded to it elsewhere
                 .onCommand(ExecuteSql.class, (state, request) -> writes.write(state, request, 0))
                 .onCommand(IngestMany.class, (state, ingest) -> writes.write(state, ingest, 0))
-                .onCommand(DrainInbox.class, (state, drain) -> writes.fromInbox(state))
+                .onCommand(DrainInbox.class, (state, drain) -> {
+                    tellShardStillActive();
+                    return writes.fromInbox(state);
+                })
+                .onCommand(StillActive.class, (state, active) -> Effect().none())
                 .onCommand(SetBudgets.class, (state, set) -> writes.write(state, set, 0))
                 .onCommand(SetHome.class, (state, set) -> writes.write(state, set, 0))
                 .onCommand(
@@ -437,6 +442,30 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .build();
         return (state, command) -> guarded(handler, state, command);
     }
+
+    /**
+     * Tells the shard, through sharding, that this busy entity is not idle, at most every quarter of the passivation
+     * timeout: batches from the inbox bypass the shard, which passivated a tenant under full load every two minutes
+     * (a snapshot, a stop and a recovery each time). An entity run without sharding (tests) has no shard to tell.
+     */
+    private void tellShardStillActive() {
+        long every = settings.passivateIdleAfter().toNanos() / 4;
+        long now = System.nanoTime();
+        if (every == 0 || shardToldAtNanos != 0 && now - shardToldAtNanos < every) return;
+        shardToldAtNanos = now;
+        try {
+            ClusterSharding.get(actor.getSystem())
+                    .entityRefFor(TenantProtocol.ENTITY_KEY, tenant)
+                    .tell(STILL_ACTIVE);
+        } catch (IllegalStateException | IllegalArgumentException noSharding) {
+            // not started under sharding: nothing passivates it either
+        }
+    }
+
+    private static final StillActive STILL_ACTIVE = new StillActive();
+
+    /** When this incarnation last told its shard it is active (System.nanoTime; 0: never). */
+    private long shardToldAtNanos;
 
     /** A read answered now, or stashed while this replica asks the other regions which one is home. */
     private Effect<TenantEvent, TenantState> whenHomeKnown(Supplier<Effect<TenantEvent, TenantState>> handle) {

@@ -52,7 +52,8 @@ public final class TenantProtocol {
                     HomeAnswers,
                     SyncTick,
                     PersistReceived,
-                    DrainInbox {}
+                    DrainInbox,
+                    StillActive {}
 
     // ---- requests -----------------------------------------------------------------------------
 
@@ -396,4 +397,11 @@ public final class TenantProtocol {
 
     /** Batches wait in the entity's {@link IngestInbox}. */
     record DrainInbox() implements Command {}
+
+    /**
+     * Sent by the entity to itself through sharding while batches reach it through its {@link IngestInbox}, which
+     * bypasses the shard: the shard counts only the messages it delivers toward passivation, and would stop a tenant
+     * busy with nothing but inbox batches as idle. Does nothing else.
+     */
+    record StillActive() implements Command {}
 }
