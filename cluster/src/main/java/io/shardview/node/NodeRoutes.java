@@ -2,6 +2,7 @@ package io.shardview.node;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
@@ -18,6 +19,7 @@ import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
+import io.shardview.http.Utf8Body;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,29 +72,25 @@ final class NodeRoutes {
                 path("metrics", () -> metrics.endpoint("/metrics", get(this::scrape))),
                 pathPrefix(
                         "v1",
-                        () ->
-                                pathPrefix(
-                                        "cluster",
-                                        () -> concat(
-                                                pathEnd(() -> metrics.endpoint("/v1/cluster", get(this::cluster))),
-                                                path(
-                                                        segment("members").slash("down"),
-                                                        () -> metrics.endpoint(
-                                                                "/v1/cluster/members/down",
-                                                                org.apache.pekko.http.javadsl.server.Directives.post(
-                                                                        () -> org.apache.pekko.http.javadsl.server
-                                                                                .Directives.entity(
-                                                                                org.apache.pekko.http.javadsl
-                                                                                        .unmarshalling.Unmarshaller
-                                                                                        .entityToString(),
-                                                                                this::down)))),
-                                                path(
-                                                        segment("entities")
-                                                                .slash(segment())
-                                                                .slash(segment()),
-                                                        (type, id) -> metrics.endpoint(
-                                                                "/v1/cluster/entities/{type}/{id}",
-                                                                get(() -> locate(type, id)))))))));
+                        () -> pathPrefix(
+                                "cluster",
+                                () -> concat(
+                                        pathEnd(() -> metrics.endpoint("/v1/cluster", get(this::cluster))),
+                                        path(
+                                                segment("members").slash("down"),
+                                                () -> metrics.endpoint(
+                                                        "/v1/cluster/members/down",
+                                                        org.apache.pekko.http.javadsl.server.Directives.post(
+                                                                () -> extractRequest(
+                                                                        request ->
+                                                                                Utf8Body.text(request, this::down))))),
+                                        path(
+                                                segment("entities")
+                                                        .slash(segment())
+                                                        .slash(segment()),
+                                                (type, id) -> metrics.endpoint(
+                                                        "/v1/cluster/entities/{type}/{id}",
+                                                        get(() -> locate(type, id)))))))));
         all.addAll(apiRoutes);
         all.add(metrics.endpoint(RouteMetrics.UNMATCHED, reject()));
         Route routes = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));

@@ -36,14 +36,21 @@ public enum ErrorCode {
     UNSUPPORTED("unsupported", StatusCodes.UNPROCESSABLE_ENTITY),
     EVALUATION_ERROR("evaluation_error", StatusCodes.UNPROCESSABLE_ENTITY),
     LIMIT_EXCEEDED("limit_exceeded", StatusCodes.UNPROCESSABLE_ENTITY),
-    /** A tenant's ingest queue on this node is full: back off and retry (with Retry-After). */
+    /**
+     * A tenant's ingest queue on this node is full: that tenant sends more than it can take; back off and retry (with
+     * Retry-After). Other tenants are served.
+     */
     OVERLOADED("overloaded", StatusCodes.TOO_MANY_REQUESTS),
     TOO_MANY_SERIES("too_many_series", StatusCodes.TOO_MANY_REQUESTS),
     HEADERS_TOO_LARGE("headers_too_large", StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE),
     INTERNAL("internal", StatusCodes.INTERNAL_SERVER_ERROR),
     UNAVAILABLE("unavailable", StatusCodes.SERVICE_UNAVAILABLE),
-    /** The node's budget of request bodies in flight is spent (503, where a full tenant queue is 429). */
-    NODE_OVERLOADED("overloaded", StatusCodes.SERVICE_UNAVAILABLE),
+    /**
+     * The node's budget of request bodies in flight is spent: the node as a whole is busy, whoever sends; retry (with
+     * Retry-After), here or at another node. A cause of its own, so a code of its own ({@link #OVERLOADED} is one
+     * tenant's).
+     */
+    NODE_OVERLOADED("node_overloaded", StatusCodes.SERVICE_UNAVAILABLE),
     NOT_READY("not_ready", StatusCodes.SERVICE_UNAVAILABLE),
     TIMEOUT("timeout", StatusCodes.SERVICE_UNAVAILABLE),
     OUTCOME_UNKNOWN("outcome_unknown", StatusCodes.GATEWAY_TIMEOUT);

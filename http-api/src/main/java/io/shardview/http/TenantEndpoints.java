@@ -2,6 +2,7 @@ package io.shardview.http;
 
 import static io.shardview.http.OnComplete.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
@@ -16,7 +17,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -52,10 +55,35 @@ public final class TenantEndpoints {
                     complete(new ApiError(ErrorCode.INVALID_TENANT, TENANT_RULE, Map.of("tenant", tenant))
                             .toResponse()));
         }
-        return metrics.endpoint(
-                template,
-                extractRequest(request -> inflight.limit(request, maxBytes, () -> withSizeLimit(maxBytes, inner))));
+        return metrics.endpoint(template, extractRequest(request -> {
+            var length = request.entity().getContentLengthOption();
+            if (length.isPresent() && length.getAsLong() > maxBytes) {
+                return tooLarge(request, length.getAsLong(), maxBytes);
+            }
+            return inflight.limit(request, maxBytes, () -> withSizeLimit(maxBytes, inner));
+        }));
     }
+
+    /**
+     * A 413 for a body declared longer than {@code maxBytes}, sent once the body has been read and dropped (up to
+     * {@link #DISCARD_FACTOR} times the limit): a reply sent while the client is still sending makes the server close
+     * the connection on unread bytes, and the reset that close sends can reach the client before the reply, which it
+     * then never reads. A body longer still is answered at once and its connection closed.
+     */
+    private static Route tooLarge(HttpRequest request, long length, long maxBytes) {
+        HttpResponse refusal = new ApiError(
+                        ErrorCode.PAYLOAD_TOO_LARGE,
+                        "the body of " + length + " bytes is larger than max-request-bytes = " + maxBytes
+                                + " bytes; nothing of the request was applied",
+                        Map.of("limit", "max-request-bytes", "max", maxBytes))
+                .toResponse();
+        if (length / DISCARD_FACTOR > maxBytes) return complete(refusal.addHeader(Connection.create("close")));
+        return extractMaterializer(materializer ->
+                onComplete(request.discardEntityBytes(materializer).completionStage(), discarded -> complete(refusal)));
+    }
+
+    /** How many times its endpoint's limit a body may be and still be read through before its 413. */
+    static final long DISCARD_FACTOR = 4;
 
     /** What a request does, which decides what a missing answer means to its client. */
     public enum Effect {

@@ -3,7 +3,7 @@ package io.shardview.http.auth;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.delete;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
@@ -18,6 +18,7 @@ import io.shardview.http.ErrorCode;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.TenantEndpoints;
+import io.shardview.http.Utf8Body;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,7 +28,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * /v1/tokens: the admin creates, lists and revokes tenant tokens ({@link Auth} lets only the admin token in). A new
@@ -59,7 +59,7 @@ public final class TokenRoutes {
     }
 
     private Route create() {
-        return entity(Unmarshaller.entityToString(), Contained.body("token", body -> {
+        return extractRequest(request -> Utf8Body.text(request, Contained.body("token", body -> {
             JsonNode node;
             try {
                 node = Json.MAPPER.readTree(body);
@@ -101,7 +101,7 @@ public final class TokenRoutes {
                     "the token registry",
                     timeout,
                     TenantEndpoints.Effect.WRITE);
-        }));
+        })));
     }
 
     private Route list() {

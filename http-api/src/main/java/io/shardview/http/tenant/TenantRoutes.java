@@ -2,7 +2,6 @@ package io.shardview.http.tenant;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterMap;
@@ -28,6 +27,7 @@ import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.TenantEndpoints;
+import io.shardview.http.Utf8Body;
 import io.shardview.http.auth.Auth;
 import io.shardview.http.auth.Principal;
 import io.shardview.http.changes.ChangeStreamRoute;
@@ -45,7 +45,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The tenant-circuit endpoints of docs/api.md: SQL, ingest, view and table reads, change streams,
@@ -143,7 +142,7 @@ public final class TenantRoutes {
     // ---- writes -------------------------------------------------------------------------------
 
     private Route sql(String tenant) {
-        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("sql", body -> {
+        return extractRequest(request -> Utf8Body.text(request, Contained.body("sql", body -> {
             String type = mediaType(request);
             String sql;
             if (type.equals("application/json")) {
@@ -175,7 +174,7 @@ public final class TenantRoutes {
     }
 
     private Route ingest(String tenant) {
-        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("ingest", body -> {
+        return extractRequest(request -> Utf8Body.text(request, Contained.body("ingest", body -> {
             FailPoints.raise(
                     request.getHeader(FailPoints.HEADER).map(h -> h.value()).orElse(null));
             String type = mediaType(request);
@@ -256,7 +255,7 @@ public final class TenantRoutes {
      * node's defaults ({@code {}} resets them all). Answered with every budget, its value and use.
      */
     private Route setBudgets(String tenant) {
-        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("budgets", body -> {
+        return extractRequest(request -> Utf8Body.text(request, Contained.body("budgets", body -> {
             String type = mediaType(request);
             if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
             JsonNode node = parseJson(body);
@@ -293,7 +292,7 @@ public final class TenantRoutes {
      * home has written its last event; the new home takes over as soon as it has applied it.
      */
     private Route setHome(String tenant) {
-        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("home", body -> {
+        return extractRequest(request -> Utf8Body.text(request, Contained.body("home", body -> {
             String type = mediaType(request);
             if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
             JsonNode node = parseJson(body);
@@ -317,7 +316,7 @@ public final class TenantRoutes {
     }
 
     private Route query(String tenant) {
-        return extractRequest(request -> entity(Unmarshaller.entityToString(), Contained.body("query", body -> {
+        return extractRequest(request -> Utf8Body.text(request, Contained.body("query", body -> {
             String type = mediaType(request);
             if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
             JsonNode node = parseJson(body);
