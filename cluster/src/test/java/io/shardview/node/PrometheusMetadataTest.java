@@ -151,4 +151,30 @@ class PrometheusMetadataTest {
         assertTrue(info.get("data").get("version").asText().startsWith("2."), info.toString());
         assertFalse(info.get("data").has("features"), "Grafana takes a server with features for Mimir");
     }
+
+    /**
+     * Label values sort by their UTF-8 bytes, as Prometheus sorts them: U+E000 (EE 80 80) before U+1F600 (F0 9F 98
+     * 80), though Java's String order (UTF-16 code units) puts the surrogate pair of U+1F600 first.
+     */
+    @Test
+    void labelValuesSortByTheirUtf8Bytes() throws Exception {
+        String lines = line("glyph", "job=\"g\"", "v=\"\uD83D\uDE00\"", now - 60_000)
+                + line("glyph", "job=\"g\"", "v=\"\uE000\"", now - 60_000)
+                + line("glyph", "job=\"g\"", "v=\"z\"", now - 60_000);
+        HttpResponse<String> imported = TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(node.url() + base + "/import/prometheus"))
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(lines)));
+        assertEquals(204, imported.statusCode(), imported.body());
+        assertEquals(
+                List.of("z", "\uE000", "\uD83D\uDE00"),
+                texts(get("/label/v/values", 200).get("data")),
+                "by UTF-8 bytes");
+        JsonNode series = get("/series?match[]=" + q("glyph"), 200).get("data");
+        List<String> values = new java.util.ArrayList<>();
+        series.forEach(set -> values.add(set.get("v").asText()));
+        assertEquals(3, values.size(), series.toString());
+        assertTrue(values.contains("\uE000") && values.contains("\uD83D\uDE00"), series.toString());
+    }
 }

@@ -57,7 +57,7 @@ final class PrometheusMetadata {
     /** {@code api/v1/labels}: the label names of the matching series (every series without match[]), sorted. */
     Route labels(String tenant) {
         return params(query -> matching(tenant, query, false, found -> {
-            TreeSet<String> names = new TreeSet<>();
+            TreeSet<String> names = new TreeSet<>(Labels::compareCodePoints); // by UTF-8 bytes, as Prometheus
             for (Labels labels : found) {
                 for (int i = 0; i < labels.size(); i++) names.add(labels.name(i));
             }
@@ -68,7 +68,7 @@ final class PrometheusMetadata {
     /** {@code api/v1/label/<name>/values}: the values of one label among the matching series, sorted. */
     Route labelValues(String tenant, String name) {
         return params(query -> matching(tenant, query, false, found -> {
-            TreeSet<String> values = new TreeSet<>();
+            TreeSet<String> values = new TreeSet<>(Labels::compareCodePoints);
             for (Labels labels : found) {
                 String value = labels.get(name);
                 if (value != null) values.add(value);
@@ -81,7 +81,11 @@ final class PrometheusMetadata {
     Route series(String tenant) {
         return params(query -> matching(tenant, query, true, found -> {
             List<Map<String, String>> sets = new ArrayList<>();
-            for (Labels labels : found) sets.add(new TreeMap<>(labels.toMap()));
+            for (Labels labels : found) {
+                TreeMap<String, String> set = new TreeMap<>(Labels::compareCodePoints);
+                set.putAll(labels.toMap());
+                sets.add(set);
+            }
             return sets;
         }));
     }

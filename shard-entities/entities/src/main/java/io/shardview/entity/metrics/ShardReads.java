@@ -82,7 +82,7 @@ final class ShardReads {
                     replyTo -> new Select(matchers, startMs, endMs, withPoints, maxPointsPerShard, replyTo)));
         }
         return EveryShard.all(asks).thenApply(done -> {
-            TreeMap<String, SeriesPoints> series = new TreeMap<>();
+            TreeMap<String, SeriesPoints> series = new TreeMap<>(Labels::compareCodePoints);
             for (CompletableFuture<Selected> ask : asks) {
                 Selected selected = ask.join();
                 if (selected.tooMany()) throw new TooManyPoints(maxPointsPerShard);

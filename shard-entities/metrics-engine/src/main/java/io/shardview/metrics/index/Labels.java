@@ -288,7 +288,8 @@ public final class Labels implements Comparable<Labels> {
         return sb.append('}').toString();
     }
 
-    static int compareCodePoints(String a, String b) {
+    /** Strings in the order of their UTF-8 bytes (by code point), as Prometheus sorts names and values. */
+    public static int compareCodePoints(String a, String b) {
         int i = 0;
         int j = 0;
         while (i < a.length() && j < b.length()) {

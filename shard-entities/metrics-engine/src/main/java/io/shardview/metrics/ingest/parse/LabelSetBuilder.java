@@ -1,5 +1,6 @@
 package io.shardview.metrics.ingest.parse;
 
+import io.shardview.metrics.index.Labels;
 import java.util.Arrays;
 
 /**
@@ -120,7 +121,7 @@ final class LabelSetBuilder {
             String name = names[i];
             String value = values[i];
             int j = i - 1;
-            while (j >= 0 && names[j].compareTo(name) > 0) {
+            while (j >= 0 && Labels.compareCodePoints(names[j], name) > 0) { // by UTF-8 bytes, as Prometheus
                 names[j + 1] = names[j];
                 values[j + 1] = values[j];
                 j--;
