@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * hang, and a restart recovers every acknowledged write.
  */
 class FaultContainmentTest {
-    private static final Map<String, String> FAILPOINTS = Map.of("SHARDVIEW_JAVA_OPTS", "-Dshardview.failpoints=on");
+    private static final Map<String, String> FAILPOINTS =
+            Map.of("SHARDVIEW_JAVA_OPTS", "-Dshardview.failpoints=on -Xmx1g");
     private static final Duration START = Duration.ofSeconds(60);
 
     @TempDir
@@ -150,8 +151,15 @@ class FaultContainmentTest {
             assertEquals(
                     200, client.sql("a", "CREATE VIEW ks AS SELECT k FROM t").status());
 
+            // A bug in the entity answering a change stream's first read: 500, not a 503 after the ask's timeout.
+            assertInternalError(
+                    client.get("/v1/tenants/a/views/__failpoint_illegal_state/changes"),
+                    node,
+                    "java.lang.IllegalStateException: injected bug");
+            assertEquals(200, client.get("/v1/tenants/a/views/ks").status());
+
             assertEquals(1, client.metric("shardview_internal_errors_total{where=\"http\"}"));
-            assertEquals(2, client.metric("shardview_internal_errors_total{where=\"tenant-circuit\"}"));
+            assertEquals(3, client.metric("shardview_internal_errors_total{where=\"tenant-circuit\"}"));
             assertEquals(1, client.metric("shardview_internal_errors_total{where=\"sql-planner\"}"));
             assertEquals(200, client.get("/health").status());
             assertTrue(node.process.isAlive());

@@ -102,6 +102,10 @@ final class ChangeCursor {
                         "changes after version " + last + " are no longer retained; read the snapshot again",
                         Map.of("from", last, "oldest", gone.oldestResumable()))));
             }
+            if (replay instanceof ChangeReplay.Failed failed) {
+                return List.of(new ChangeEvent.Failure(
+                        new ApiError(ErrorCode.INTERNAL, failed.message(), Map.of("request_id", failed.requestId()))));
+            }
             String message =
                     replay instanceof ChangeReplay.NotFound notFound ? notFound.message() : "view " + view + " is gone";
             return List.of(new ChangeEvent.Failure(ApiError.of(ErrorCode.NOT_FOUND, message)));

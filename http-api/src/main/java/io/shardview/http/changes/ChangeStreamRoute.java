@@ -87,7 +87,7 @@ public final class ChangeStreamRoute {
                     .preMaterialize(system);
             topics.subscribe(tenant, view, live.first());
             return onSuccess(feed.replay(tenant, view, from), replay -> {
-                if (replay instanceof ChangeReplay.NotFound || replay instanceof ChangeReplay.Gone) {
+                if (!(replay instanceof ChangeReplay.Snapshot) && !(replay instanceof ChangeReplay.Changes)) {
                     topics.unsubscribe(tenant, view, live.first());
                     live.second().runWith(Sink.cancelled(), system); // stops the subscriber actor
                     return complete(initialError(replay).toResponse());
@@ -147,6 +147,9 @@ public final class ChangeStreamRoute {
                     "version " + gone.requested()
                             + " is older than the retained change history; read the snapshot again (omit from)",
                     Map.of("from", gone.requested(), "oldest", gone.oldestResumable()));
+        }
+        if (replay instanceof ChangeReplay.Failed failed) {
+            return new ApiError(ErrorCode.INTERNAL, failed.message(), Map.of("request_id", failed.requestId()));
         }
         return ApiError.of(ErrorCode.NOT_FOUND, ((ChangeReplay.NotFound) replay).message());
     }

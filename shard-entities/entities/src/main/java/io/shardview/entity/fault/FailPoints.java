@@ -12,7 +12,8 @@ import java.util.Locale;
  * <p>Triggers: a batch with an op on a table named {@code __failpoint_<kind>} (the tenant creates it) fails inside
  * the tenant entity once the batch was applied to the circuit, before its event is persisted (so a restart from the
  * journal must drop it); a view named
- * {@code __failpoint_<kind>} fails inside the SQL planner; an HTTP request with the header
+ * {@code __failpoint_<kind>} fails inside the SQL planner, and a change stream of a view of that name (which need not
+ * exist) inside the tenant entity; an HTTP request with the header
  * {@code X-Shardview-Failpoint: <kind>} fails inside its route.
  */
 public final class FailPoints {

@@ -27,4 +27,7 @@ public sealed interface ChangeReplay extends CborSerializable {
 
     /** No such tenant or view. */
     record NotFound(String message) implements ChangeReplay {}
+
+    /** The entity failed on the request (a bug, logged under {@code requestId}): the stream does not start. */
+    record Failed(String message, String requestId) implements ChangeReplay {}
 }

@@ -11,6 +11,7 @@ import io.shardview.entity.tenant.TenantProtocol.Query;
 import io.shardview.entity.tenant.TenantProtocol.QueryPlanned;
 import io.shardview.entity.tenant.TenantProtocol.ReadRows;
 import io.shardview.entity.tenant.TenantProtocol.Refused;
+import io.shardview.entity.tenant.TenantProtocol.ReplayChanges;
 import io.shardview.entity.tenant.TenantProtocol.SetBudgets;
 import io.shardview.entity.tenant.TenantProtocol.SetHome;
 import io.shardview.entity.tenant.TenantProtocol.SqlPlanned;
@@ -87,7 +88,10 @@ final class TenantContext {
         else if (command instanceof ExplainView explain) reply(explain.replyTo(), refused);
         else if (command instanceof SetBudgets set) reply(set.replyTo(), refused);
         else if (command instanceof SetHome set) reply(set.replyTo(), refused);
-        else if (command instanceof IngestMany ingest) {
+        else if (command instanceof ReplayChanges replay) {
+            reply(replay.replyTo(), new ChangeReplay.Failed(refused.message(), (String)
+                    refused.details().get("request_id")));
+        } else if (command instanceof IngestMany ingest) {
             reply(
                     ingest.replyTo(),
                     new IngestResults(Collections.nCopies(ingest.batches().size(), refused)));

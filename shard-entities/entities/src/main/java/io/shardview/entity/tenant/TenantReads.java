@@ -6,6 +6,7 @@ import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.catalog.CatalogDescription;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.error.RejectionKind;
+import io.shardview.entity.fault.FailPoints;
 import io.shardview.entity.tenant.TenantProtocol.BudgetUse;
 import io.shardview.entity.tenant.TenantProtocol.ColumnInfo;
 import io.shardview.entity.tenant.TenantProtocol.DescribeReply;
@@ -206,6 +207,7 @@ final class TenantReads {
     }
 
     static ChangeReplay replay(TenantState state, ReplayChanges request) {
+        FailPoints.atName(request.view());
         ChangeHistory history = state.histories.get(request.view());
         if (history == null) {
             return new ChangeReplay.NotFound("tenant " + state.tenant + " has no view named " + request.view());
