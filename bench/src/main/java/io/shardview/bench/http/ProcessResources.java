@@ -49,7 +49,6 @@ final class ProcessResources {
         return out;
     }
 
-    /** System (kernel) CPU time of the process so far, in seconds: a part of {@link #cpuSeconds}. */
     /** CPU seconds so far (user + system) of every PostgreSQL process of this machine. */
     static double postgresCpuSeconds() throws Exception {
         double total = 0;
@@ -70,6 +69,7 @@ final class ProcessResources {
         return total;
     }
 
+    /** System (kernel) CPU time of the process so far, in seconds: a part of {@link #cpuSeconds}. */
     static double systemCpuSeconds(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
