@@ -22,10 +22,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * tenant (i / n) mod tenants, so with n nodes about (n-1)/n of requests reach a node that does not
  * host the tenant and are routed through sharding to the one that does. Counts only requests that
  * start after the warm-up; prints one {@code RESULT} line per mode for bench/cluster-load, which
- * starts and stops the nodes. Mode direct sends each request to its tenant's node instead.
+ * starts and stops the nodes. Mode direct sends each request to its tenant's node instead. After each RESULT line, the
+ * nodes' CPU and this client's over the measured window ({@link ClientCpu}): the client runs on the same cores.
  *
- * <p>Usage: {@code ClusterLoad --urls http://a,http://b [--modes round-robin,direct] [--tenants 30]
- * [--senders 8] [--seconds 30] [--warmup 20] [--batch 10]}; bench/cluster-load passes --warmup 10
+ * <p>Usage: {@code ClusterLoad --urls http://a,http://b --pids 123,456 [--modes round-robin,direct] [--tenants 30]
+ * [--senders 8] [--seconds 30] [--warmup 20] [--batch 10]}, {@code --pids} the nodes' process ids;
+ * bench/cluster-load passes --warmup 10
  */
 public final class ClusterLoad {
     private static final String TENANT_TYPE = "tenant-circuit";
@@ -38,6 +40,9 @@ public final class ClusterLoad {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
         List<String> urls = List.of(options.get("--urls").split(","));
+        long[] pids = Arrays.stream(options.get("--pids").split(","))
+                .mapToLong(Long::parseLong)
+                .toArray();
         int tenants = Integer.parseInt(options.getOrDefault("--tenants", "30"));
         int senders = Integer.parseInt(options.getOrDefault("--senders", "8"));
         int seconds = Integer.parseInt(options.getOrDefault("--seconds", "30"));
@@ -57,7 +62,7 @@ public final class ClusterLoad {
         for (int t = 0; t < tenants; t++) nextRowId[t] = new AtomicLong();
         String[] modes = options.getOrDefault("--modes", "round-robin").split(",");
         for (int run = 0; run < modes.length; run++) {
-            measure(modes[run], run, urls, nodeOfUrl, names, nextRowId, senders, batch, warmup, seconds);
+            measure(modes[run], run, urls, pids, nodeOfUrl, names, nextRowId, senders, batch, warmup, seconds);
         }
     }
 
@@ -70,6 +75,7 @@ public final class ClusterLoad {
             String mode,
             int runIndex,
             List<String> urls,
+            long[] pids,
             List<String> nodeOfUrl,
             List<String> names,
             AtomicLong[] nextRowId,
@@ -94,7 +100,10 @@ public final class ClusterLoad {
             threads.add(sender);
             sender.start();
         }
+        Thread.sleep(Math.max(0, (run.measureFrom - System.nanoTime()) / 1_000_000));
+        ClientCpu.Interval cpu = ClientCpu.begin(pids);
         for (Thread sender : threads) sender.join();
+        ClientCpu used = cpu.end(urls.size() == 1 ? "node" : urls.size() + " nodes");
 
         int tenants = names.size();
         List<String> hostsAfter = hosts(urls.get(0), names);
@@ -124,6 +133,7 @@ public final class ClusterLoad {
                 moved(hostsBefore, hostsAfter),
                 compact(tenantsPerNode.values()),
                 compact(run.failures));
+        used.print();
         if (latencies.length == 0) throw new IllegalStateException("no request succeeded in the measured window");
     }
 
@@ -280,7 +290,8 @@ public final class ClusterLoad {
         Map<String, String> options = new java.util.HashMap<>();
         if (args.length % 2 != 0) throw new IllegalArgumentException("options come in pairs: " + Arrays.toString(args));
         for (int i = 0; i < args.length; i += 2) options.put(args[i], args[i + 1]);
-        if (!options.containsKey("--urls")) throw new IllegalArgumentException("--urls is required");
+        if (!options.containsKey("--urls") || !options.containsKey("--pids"))
+            throw new IllegalArgumentException("--urls and --pids are required");
         return options;
     }
 }

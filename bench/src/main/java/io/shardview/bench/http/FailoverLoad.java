@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * kills counts false failovers (members marked unreachable, nodes downed); then, again and again, kill -9 of the node
  * holding a probe tenant, while a writer and a reader on a surviving node ask for that tenant every 100 ms: the time
  * from the kill to the first write answered 200, and how long the requests in between waited for their answer. The
- * killed node is started again before the next kill.
+ * killed node is started again before the next kill. The steady phase also reports the nodes' CPU and this client's
+ * ({@link ClientCpu}): a client busy on the same cores could delay the heartbeats it counts failovers by.
  *
  * <p>Options: {@code --kills 20 --tenants 30 --rate 200 --down-after 3s --fd-pause 2s --removal-margin 3s
  * --down-gone-members on --steady-seconds 300 --java-opts "-Xmx768m"}. {@code --down-after} is the Split Brain
@@ -166,7 +168,10 @@ public final class FailoverLoad {
     /** No kills: what the failure detector and the Split Brain Resolver do on their own under the load. */
     private void steady(int seconds) throws Exception {
         long[] before = logCounts();
+        ClientCpu.Interval cpu = ClientCpu.begin(
+                Arrays.stream(nodes).mapToLong(NodeUnderTest::pid).toArray());
         Thread.sleep(seconds * 1000L);
+        ClientCpu used = cpu.end("3 nodes");
         long[] after = logCounts();
         int alive = 0;
         for (NodeUnderTest node : nodes) if (node.process.isAlive()) alive++;
@@ -174,6 +179,7 @@ public final class FailoverLoad {
                 "steady %d s at %s batches/s, no kills: members marked unreachable %d times, downing decisions %d, "
                         + "nodes alive %d of 3 (%s)%n",
                 seconds, options.get("--rate", "200"), after[0] - before[0], after[1] - before[1], alive, settings());
+        used.print();
     }
 
     private String settings() {

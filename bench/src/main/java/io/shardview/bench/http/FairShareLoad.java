@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * that reads all of them, a product under any plan (runs before 2026-11-24 used select5's chain of equalities, which
  * SQL revision 4 orders and keeps light), whose every batch runs until it passes
  * {@code max-rows-per-request} and is refused 422. The small tenant's ack latencies (p50, p99, max) are compared
- * with the run without heavy tenants, on the same node.
+ * with the run without heavy tenants, on the same node. Each scenario also reports the node's CPU and this client's
+ * over it ({@link ClientCpu}): the client sends every tenant's batches from the same cores.
  *
  * <p>Options: {@code --seconds N} per scenario (60), {@code --rate R} small batches per second (50), {@code
  * --heavy 0,1,2,0} the scenarios (heavy tenants in each), {@code --config FILE} for the node (budgets, dispatchers),
@@ -54,9 +55,9 @@ public final class FairShareLoad {
             System.out.println("node " + node.url + ", small tenant at " + rate + " batches/s of 10 upserts, " + seconds
                     + " s per scenario");
             if (heavyTenants > 0) System.out.println("budgets: " + describeBudgets(node.url));
-            run(node.url, 0, 20, rate, false); // warm-up
+            run(node, 0, 20, rate, false); // warm-up
             for (int heavy : scenarios) {
-                run(node.url, heavy, seconds, rate, true);
+                run(node, heavy, seconds, rate, true);
             }
         }
     }
@@ -115,7 +116,9 @@ public final class FairShareLoad {
         return ops.append("]}").toString();
     }
 
-    private static void run(String url, int heavyTenants, int seconds, int rate, boolean report) throws Exception {
+    private static void run(NodeUnderTest node, int heavyTenants, int seconds, int rate, boolean report)
+            throws Exception {
+        String url = node.url;
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong heavyBatches = new AtomicLong();
         AtomicLong heavyMillis = new AtomicLong();
@@ -156,6 +159,7 @@ public final class FairShareLoad {
         List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
         int sent = 0;
         long interval = 1_000_000_000L / rate;
+        ClientCpu.Interval cpu = ClientCpu.begin(node.pid());
         long start = System.nanoTime();
         long id = 0;
         for (; sent < latencies.length; sent++) {
@@ -190,6 +194,7 @@ public final class FairShareLoad {
         java.util.concurrent.CompletableFuture.allOf(pending.toArray(java.util.concurrent.CompletableFuture[]::new))
                 .exceptionally(e -> null)
                 .join();
+        ClientCpu used = cpu.end("node");
         running.set(false);
         for (Thread thread : heavy) thread.join(Duration.ofSeconds(60).toMillis());
         if (!report) return;
@@ -207,5 +212,6 @@ public final class FairShareLoad {
                 heavyBatches.get(),
                 heavyStatuses,
                 heavyBatches.get() == 0 ? 0.0 : heavyMillis.get() / 1000.0 / heavyBatches.get());
+        used.print();
     }
 }

@@ -13,7 +13,9 @@ import java.util.Locale;
  * tool runs on its data as an operator runs it ({@code java -jar shardview.jar journal ...}, a process of its own,
  * JVM start included): replay from events alone, verify (snapshot against events), export to a file, import into a
  * fresh data directory, and with {@code --jdbc-url} migrate into that PostgreSQL database (created empty by the
- * script with its schema). Printed per tool: seconds, events/s and rows/s, beside the ingest time of the same rows.
+ * script with its schema). Printed per tool: seconds, events/s and rows/s, beside the ingest time of the same rows,
+ * which is printed with the node's CPU and this client's over the ingest ({@link ClientCpu}): the client runs on the
+ * same cores, and a slow client would flatter every tool's ratio to the ingest.
  *
  * <p>Usage: {@code bench/journal-tools [--rows 1000000] [--java-opts "-Xmx4g"]} (the script adds --jdbc-url);
  * {@code --dataset metrics [--hours 24]} measures the tools on the metrics dataset instead (see {@link #metrics}).
@@ -35,9 +37,11 @@ public final class JournalToolsLoad {
         }
 
         double ingestSeconds;
+        ClientCpu ingestCpu;
         try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
             TenantLoad.post(node.url + "/v1/tenants/big/sql", "application/sql", TenantLoad.setUpSql(10));
             TenantLoad.allowStateRows(node.url, "big", 30L * rows);
+            ClientCpu.Interval cpu = ClientCpu.begin(node.pid());
             long start = System.nanoTime();
             for (long first = 0; first < rows; first += 10_000) {
                 TenantLoad.ingestWithRetry(
@@ -45,6 +49,7 @@ public final class JournalToolsLoad {
                                 Math.min(10_000, rows - first)));
             }
             ingestSeconds = (System.nanoTime() - start) / 1e9;
+            ingestCpu = cpu.end("node");
         }
         long events = 1 + (rows + 9_999) / 10_000; // the SQL request and one event per batch
         System.out.printf(
@@ -53,6 +58,7 @@ public final class JournalToolsLoad {
                 rows,
                 ingestSeconds,
                 events);
+        ingestCpu.print();
 
         Path file = work.resolve("big.svj");
         List<String[]> runs =
@@ -87,8 +93,10 @@ public final class JournalToolsLoad {
         long points = dataset.totalPoints();
         List<byte[]> bodies = CpuOnlyLineProtocol.bodies(dataset, 10_000);
         double ingestSeconds;
+        ClientCpu ingestCpu;
         try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
             var http = java.net.http.HttpClient.newHttpClient();
+            ClientCpu.Interval cpu = ClientCpu.begin(node.pid());
             long started = System.nanoTime();
             for (byte[] body : bodies) {
                 var reply = http.send(
@@ -100,6 +108,7 @@ public final class JournalToolsLoad {
                 if (reply.statusCode() / 100 != 2) throw new IllegalStateException("ingest: " + reply.body());
             }
             ingestSeconds = (System.nanoTime() - started) / 1e9;
+            ingestCpu = cpu.end("node");
         }
         System.out.printf(
                 Locale.ROOT,
@@ -107,6 +116,7 @@ public final class JournalToolsLoad {
                 points,
                 bodies.size(),
                 ingestSeconds);
+        ingestCpu.print();
         Path file = work.resolve("ops.svj");
         List<String[]> runs = runs(new String[] {"list", "journal", "list"}, "ops", data, file, work, jdbcUrl);
         System.out.println("| tool | seconds | points/s | seconds / ingest seconds |");

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * Many tenants on one packaged node (a first part of the ten-thousand-tenant load): creates N tenants of 2 tables and
  * 5 views each, writes one batch to each, then measures the node's heap with every tenant active and again once they
  * are all passivated (after a full GC, read from /metrics), and the latency of the first request to a passivated
- * tenant (the tenant recovers from its journal before it answers).
+ * tenant (the tenant recovers from its journal before it answers). Both timed parts also report the node's CPU and
+ * this client's over them ({@link ClientCpu}): the client runs on the same cores.
  *
  * <p>Options: {@code --tenants N} (1000), {@code --senders N} concurrent requests while creating (4), {@code
  * --sample N} passivated tenants whose first request is timed (200), {@code --java-opts "..."} (-Xmx2g
@@ -48,6 +49,7 @@ public final class ManyTenantsLoad {
             heapAfterGc(node);
             long baseline = heapAfterGc(node);
             ExecutorService pool = Executors.newFixedThreadPool(senders);
+            ClientCpu.Interval creating = ClientCpu.begin(node.pid());
             long started = System.nanoTime();
             List<Future<?>> created = new ArrayList<>();
             for (int t = 0; t < tenants; t++) {
@@ -60,11 +62,13 @@ public final class ManyTenantsLoad {
             }
             for (Future<?> f : created) f.get();
             double createSeconds = NodeUnderTest.since(started).toMillis() / 1000.0;
+            ClientCpu creatingCpu = creating.end("node");
             long active = heapAfterGc(node);
             System.out.printf(
                     "%d tenants of 2 tables and 5 views, one 20-row batch each: created in %.0f s (%.1f tenants/s, %d"
                             + " senders)%n",
                     tenants, createSeconds, tenants / createSeconds, senders);
+            creatingCpu.print();
             System.out.printf(
                     "heap after a full GC: %.0f MB before, %.0f MB with every tenant active: %.0f KB per active"
                             + " tenant%n",
@@ -75,15 +79,18 @@ public final class ManyTenantsLoad {
                     "heap after passivation (idle %d s): %.0f MB: %.1f KB per passivated tenant%n",
                     IDLE.toSeconds(), passivated / 1e6, (passivated - baseline) / 1e3 / tenants);
             long[] first = new long[sample];
+            ClientCpu.Interval firsts = ClientCpu.begin(node.pid());
             for (int i = 0; i < sample; i++) {
                 String tenant = "t" + (i * (tenants / sample));
                 long t0 = System.nanoTime();
                 expect(200, get(node.url + "/v1/tenants/" + tenant + "/views/v1"));
                 first[i] = System.nanoTime() - t0;
             }
+            ClientCpu firstsCpu = firsts.end("node");
             System.out.printf(
                     "first request (GET a view) to a passivated tenant, %d tenants one after another: %s%n",
                     sample, TenantLoad.p50p99max(first));
+            firstsCpu.print();
             pool.shutdown();
         }
     }

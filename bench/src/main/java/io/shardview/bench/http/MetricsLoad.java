@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * VictoriaMetrics, which has no GC trigger), and the server's CPU time while it ingested, which
  * depends much less than points/s on the other work sharing the machine's cores. For Shardview it
  * then restarts the node on the loaded data directory and reports how long recovery took (all
- * shards, started by one export that reaches every shard and must return a whole series).
+ * shards, started by one export that reaches every shard and must return a whole series). Right after each measured
+ * load it prints the server's CPU and this client's over it ({@link ClientCpu}): the senders share the cores.
  *
  * <p>Before the measured hours, {@code --warmup-hours} (24) of the same hosts are sent to each system,
  * untimed, in requests of {@code --warmup-rows-per-request} (1,000) rows: the servers are measured warm, as long-running ones are (the JVM's JIT compiles the node's
@@ -200,9 +201,12 @@ public final class MetricsLoad {
             Map<String, Double> threadsBefore = ProcessResources.cpuSecondsByThread(node.pid());
             System.out.println("measured load of " + name + " from " + java.time.Instant.now()); // to cut profiles
             double[] routeBefore = writeRouteSeconds(node.url);
+            ClientCpu.Interval measured = ClientCpu.begin(node.pid());
             sent = send(url, load.bodies(), senders);
+            ClientCpu used = measured.end(name);
             double[] routeAfter = writeRouteSeconds(node.url);
             System.out.println("measured load of " + name + " until " + java.time.Instant.now());
+            used.print();
             serverTime = String.format(
                     "server time per request %.1f ms (%d requests), client %.1f ms",
                     (routeAfter[0] - routeBefore[0]) * 1000 / (routeAfter[1] - routeBefore[1]),
@@ -332,7 +336,9 @@ public final class MetricsLoad {
             send(vm.url + "/write?precision=ms", load.warmup(), senders);
             settled = awaitQuiet(vm.pid());
             double cpuBefore = ProcessResources.cpuSeconds(vm.pid());
+            ClientCpu.Interval measured = ClientCpu.begin(vm.pid());
             sent = send(vm.url + "/write?precision=ms", load.bodies(), senders);
+            measured.end("victoria-metrics").print();
             vm.get("/internal/force_flush"); // its 204 means buffered in memory: make the points searchable
             cpu = ProcessResources.cpuSeconds(vm.pid()) - cpuBefore; // its background merges come later, uncounted
             // Count what it stored, as its 204 is no proof of that.

@@ -49,7 +49,6 @@ final class ProcessResources {
         return out;
     }
 
-    /** System (kernel) CPU time of the process so far, in seconds: a part of {@link #cpuSeconds}. */
     /** CPU seconds so far (user + system) of every PostgreSQL process of this machine. */
     static double postgresCpuSeconds() throws Exception {
         double total = 0;
@@ -70,6 +69,38 @@ final class ProcessResources {
         return total;
     }
 
+    /**
+     * CPU nanoseconds so far of each of the process' threads, by thread id (/proc/PID/task/TID/schedstat): exact, where
+     * {@link #cpuSeconds} counts 10 ms ticks, so it can measure a single request. A thread that ends takes its count
+     * with it: compare two readings thread by thread, over an interval in which the process keeps its threads.
+     */
+    static java.util.Map<Long, Long> cpuNanosByThread(long pid) throws Exception {
+        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    out.put(Long.parseLong(task.getFileName().toString()), cpuNanos(task));
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    // the thread ended while listing
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The calling thread's id in {@link #cpuNanosByThread}. */
+    static long thisThreadId() throws Exception {
+        return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self"))
+                .getFileName()
+                .toString());
+    }
+
+    private static long cpuNanos(Path task) throws Exception {
+        String schedstat = Files.readString(task.resolve("schedstat"));
+        return Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+    }
+
+    /** System (kernel) CPU time of the process so far, in seconds: a part of {@link #cpuSeconds}. */
     static double systemCpuSeconds(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -78,6 +78,10 @@ import java.util.regex.Pattern;
  * {@code sum(count_over_time(<selector>[<range + 5m>]))} at the end, counts the raw points the query reads (which
  * must agree between the two) and times reading them with next to no evaluation.
  *
+ * <p>Beside each timing, the server's CPU and the client's own over it ({@link ClientCpu}): this JVM's over the timed
+ * requests of each system (read thread by thread around each request), wrk's over each timed wrk run (wrk prints its
+ * own as it ends, bench/wrk-cpu.lua). Both clients share the machine's cores with the servers.
+ *
  * <p>Usage: {@code bench/promql-latency [--runs 7] [--warmups 2] [--hosts 100] [--hours 24] [--days 30]
  * [--days30-hosts 10] [--queries a,b,c,d,e] [--wrk-seconds 10] [--profile cpu|wall|alloc|lock] [--java-opts "-Xmx4g"] [--jar cluster/target/shardview.jar]
  * [--victoria-metrics /usr/bin/victoria-metrics]}
@@ -284,7 +288,9 @@ public final class PromqlLatency {
             List<String> rows = new ArrayList<>();
             List<String> notes = new ArrayList<>();
             for (Query q : queries) measure(q, node, vm, runs, warmups, timer, rows, notes);
-            if (instant && timer.seconds() > 0) measureInstant(node, vm, lastMs / 3_600_000 * 3_600_000, timer, rows);
+            if (instant && timer.seconds() > 0) {
+                measureInstant(node, vm, lastMs / 3_600_000 * 3_600_000, timer, rows, notes);
+            }
 
             System.out.println();
             System.out.println("VictoriaMetrics " + vmVersion + "; " + vmState);
@@ -362,14 +368,29 @@ public final class PromqlLatency {
         List<Timing> noCacheTimes = new ArrayList<>();
         List<Timing> cachedTimes = new ArrayList<>();
         Map<String, Double> threads = new TreeMap<>();
+        ClientCpu svCpu = new ClientCpu("node", 0, "this client", 0, 0);
+        ClientCpu noCacheCpu = new ClientCpu("victoria-metrics", 0, "this client", 0, 0);
+        ClientCpu cachedCpu = noCacheCpu;
         for (int r = 1; r <= runs; r++) {
             Map<String, Double> before = threadCpu(node.pid());
-            Timing s = time(sv);
+            Timed s = time(sv, "node", node.pid());
             Map<String, Double> after = threadCpu(node.pid());
             after.forEach((name, cpu) -> threads.merge(name, cpu - before.getOrDefault(name, 0.0), Double::sum));
-            svTimes.add(report("run " + r + " shardview", s));
-            noCacheTimes.add(report("run " + r + " vm nocache", time(vmNoCache)));
-            cachedTimes.add(report("run " + r + " vm cached", time(vmCached)));
+            svTimes.add(report("run " + r + " shardview", s.timing()));
+            svCpu = svCpu.plus(s.cpu());
+            Timed noCache = time(vmNoCache, "victoria-metrics", vm.pid());
+            noCacheTimes.add(report("run " + r + " vm nocache", noCache.timing()));
+            noCacheCpu = noCacheCpu.plus(noCache.cpu());
+            Timed cached = time(vmCached, "victoria-metrics", vm.pid());
+            cachedTimes.add(report("run " + r + " vm cached", cached.timing()));
+            cachedCpu = cachedCpu.plus(cached.cpu());
+        }
+        for (String note : List.of(
+                "(" + q.id() + ") Java client, Shardview: " + svCpu.line(),
+                "(" + q.id() + ") Java client, VictoriaMetrics nocache=1: " + noCacheCpu.line(),
+                "(" + q.id() + ") Java client, VictoriaMetrics cached: " + cachedCpu.line())) {
+            System.out.println(note);
+            notes.add(note);
         }
 
         Timing svLast = last(svTimes);
@@ -394,15 +415,28 @@ public final class PromqlLatency {
         int wrkSeconds = timer.seconds();
         if (wrkSeconds > 0) {
             // As long untimed on each first, as for (e): both servers as warm as a dashboard keeps them.
-            timer.wrk(sv, null, q.id());
-            timer.wrk(vmNoCache, null, q.id());
-            String[] ours = timer.wrk(sv, node, q.id());
-            String[] theirs = timer.wrk(vmNoCache, null, q.id());
-            notes.add(String.format(
-                    "(%s) by wrk -t1 -c1 for %d s (a C client: Java's adds milliseconds to both): Shardview p50 %s, p90"
-                            + " %s, %s req/s; VictoriaMetrics nocache=1 p50 %s, p90 %s, %s req/s",
-                    q.id(), wrkSeconds, ours[0], ours[1], ours[3], theirs[0], theirs[1], theirs[3]));
-            System.out.println(notes.get(notes.size() - 1));
+            timer.wrk(sv, "node", node.pid(), false, q.id());
+            timer.wrk(vmNoCache, "victoria-metrics", vm.pid(), false, q.id());
+            Wrk ours = timer.wrk(sv, "node", node.pid(), true, q.id());
+            Wrk theirs = timer.wrk(vmNoCache, "victoria-metrics", vm.pid(), false, q.id());
+            for (String note : List.of(
+                    String.format(
+                            "(%s) by wrk -t1 -c1 for %d s (a C client: Java's adds milliseconds to both): Shardview p50"
+                                    + " %s, p90 %s, %s req/s; VictoriaMetrics nocache=1 p50 %s, p90 %s, %s req/s",
+                            q.id(),
+                            wrkSeconds,
+                            ours.figures()[0],
+                            ours.figures()[1],
+                            ours.figures()[3],
+                            theirs.figures()[0],
+                            theirs.figures()[1],
+                            theirs.figures()[3]),
+                    "(" + q.id() + ") wrk, Shardview: " + ours.cpu().line(),
+                    "(" + q.id() + ") wrk, VictoriaMetrics nocache=1: "
+                            + theirs.cpu().line())) {
+                System.out.println(note);
+                notes.add(note);
+            }
         }
         notes.add(String.format(
                 "(%s) Shardview CPU s per request by thread (%d runs): %s", q.id(), runs, threadCpu(threads, runs)));
@@ -433,7 +467,12 @@ public final class PromqlLatency {
      * the answer checked once.
      */
     private static void measureInstant(
-            NodeUnderTest node, VictoriaMetricsUnderTest vm, long timeMs, Timer timer, List<String> rows)
+            NodeUnderTest node,
+            VictoriaMetricsUnderTest vm,
+            long timeMs,
+            Timer timer,
+            List<String> rows,
+            List<String> notes)
             throws Exception {
         int seconds = timer.seconds();
         String expr = "rate(cpu_usage_user{hostname=\"host_42\"}[5m])";
@@ -445,41 +484,52 @@ public final class PromqlLatency {
                 "%n(e) %s, instant at %s, wrk -c1 for %d s each%n", expr, Instant.ofEpochMilli(timeMs), seconds);
         Timing svOnce = time(sv);
         Timing vmOnce = time(vmNoCache);
-        timer.wrk(sv, null, "e");
-        timer.wrk(vmNoCache, null, "e");
-        String[] ours = timer.wrk(sv, node, "e");
-        String[] theirs = timer.wrk(vmNoCache, null, "e");
-        System.out.printf("  shardview %s%n  vm nocache %s%n", String.join(", ", ours), String.join(", ", theirs));
+        timer.wrk(sv, "node", node.pid(), false, "e");
+        timer.wrk(vmNoCache, "victoria-metrics", vm.pid(), false, "e");
+        Wrk ours = timer.wrk(sv, "node", node.pid(), true, "e");
+        Wrk theirs = timer.wrk(vmNoCache, "victoria-metrics", vm.pid(), false, "e");
+        System.out.printf(
+                "  shardview %s%n  vm nocache %s%n",
+                String.join(", ", ours.figures()), String.join(", ", theirs.figures()));
+        for (String note : List.of(
+                "(e) wrk, Shardview: " + ours.cpu().line(),
+                "(e) wrk, VictoriaMetrics nocache=1: " + theirs.cpu().line())) {
+            System.out.println(note);
+            notes.add(note);
+        }
         rows.add(String.format(
                 "| (e) `%s`, instant, wrk -c1 %d s | 30 | p50 **%s**, p90 %s, p99 %s, %s req/s | p50 **%s**, p90 %s,"
                         + " p99 %s, %s req/s | | | | %d / %d%s |",
                 expr,
                 seconds,
-                ours[0],
-                ours[1],
-                ours[2],
-                ours[3],
-                theirs[0],
-                theirs[1],
-                theirs[2],
-                theirs[3],
+                ours.figures()[0],
+                ours.figures()[1],
+                ours.figures()[2],
+                ours.figures()[3],
+                theirs.figures()[0],
+                theirs.figures()[1],
+                theirs.figures()[2],
+                theirs.figures()[3],
                 svOnce.series(),
                 vmOnce.series(),
                 svOnce.ok() && vmOnce.ok() ? "" : " (" + svOnce.error() + " / " + vmOnce.error() + ")"));
     }
 
+    /** wrk's p50, p90 and p99 latency and requests a second, and its CPU beside the server's over the run. */
+    record Wrk(String[] figures, ClientCpu cpu) {}
+
     /**
-     * Times a URL with wrk for {@code seconds} (0: not at all) and, when {@code profile} names an event and the node is
-     * given, samples the node with bench/profile meanwhile.
+     * Times a URL with wrk for {@code seconds} (0: not at all), {@code server} being process {@code pid}, and, when
+     * {@code profiled} and {@code profile} names an event, samples the server (the node) with bench/profile meanwhile.
      */
     record Timer(int seconds, String profile) {
-        String[] wrk(String url, NodeUnderTest node, String query) throws Exception {
-            if (profile.isEmpty() || node == null) return PromqlLatency.wrk(url, seconds);
+        Wrk wrk(String url, String server, long pid, boolean profiled, String query) throws Exception {
+            if (profile.isEmpty() || !profiled) return PromqlLatency.wrk(url, seconds, server, pid);
             Path out = Path.of("bench/results/promql-latency", query);
             Process profiler = new ProcessBuilder(
                             "bench/profile",
                             "--pid",
-                            Long.toString(node.pid()),
+                            Long.toString(pid),
                             "--event",
                             profile,
                             "--seconds",
@@ -489,27 +539,38 @@ public final class PromqlLatency {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .start();
-            String[] figures = PromqlLatency.wrk(url, seconds);
+            Wrk timed = PromqlLatency.wrk(url, seconds, server, pid);
             if (profiler.waitFor() != 0) throw new IllegalStateException("bench/profile failed for (" + query + ")");
-            return figures;
+            return timed;
         }
     }
 
-    /** wrk's p50, p90 and p99 latency and requests a second, one connection for {@code seconds}. */
-    private static String[] wrk(String url, int seconds) throws Exception {
-        Process wrk = new ProcessBuilder("wrk", "-t1", "-c1", "-d" + seconds + "s", "--latency", url)
+    /**
+     * wrk over one connection for {@code seconds}: its figures, and its CPU beside that of {@code server}, process
+     * {@code pid}. bench/wrk-cpu.lua has wrk print its own CPU time as it ends: once it has exited, /proc no longer
+     * holds it.
+     */
+    private static Wrk wrk(String url, int seconds, String server, long pid) throws Exception {
+        double serverBefore = ProcessResources.cpuSeconds(pid);
+        long startNanos = System.nanoTime();
+        Process wrk = new ProcessBuilder(
+                        "wrk", "-t1", "-c1", "-d" + seconds + "s", "--latency", "-s", "bench/wrk-cpu.lua", url)
                 .redirectErrorStream(true)
                 .start();
         String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (wrk.waitFor() != 0) throw new IllegalStateException("wrk failed: " + out);
+        double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
+        double serverSeconds = ProcessResources.cpuSeconds(pid) - serverBefore;
         String[] figures = new String[4];
+        double wrkSeconds = Double.NaN;
         String[] marks = {"50%", "90%", "99%", "Requests/sec:"};
         for (String line : out.split("\n")) {
             String[] words = line.trim().split("\\s+");
             for (int i = 0; i < marks.length; i++)
                 if (words.length == 2 && words[0].equals(marks[i])) figures[i] = words[1];
+            if (words.length == 2 && words[0].equals("cpu_seconds")) wrkSeconds = Double.parseDouble(words[1]);
         }
-        return figures;
+        return new Wrk(figures, new ClientCpu(server, serverSeconds, "wrk", wrkSeconds, wallSeconds));
     }
 
     private static Timing report(String what, Timing t) {
@@ -521,24 +582,40 @@ public final class PromqlLatency {
 
     /** GET {@code url}; an answer other than 200 with a non-empty result is kept with its error. */
     private static Timing time(String url) throws Exception {
+        return time(url, null, 0).timing();
+    }
+
+    /** A request's {@link Timing}, and the CPU of its server and of this client over it (null if not read). */
+    private record Timed(Timing timing, ClientCpu cpu) {}
+
+    /**
+     * As {@link #time(String)}; given a {@code server} (process {@code pid}), also reads its CPU and this client's
+     * over the request alone (from send to the last byte of the body), thread by thread: a request takes
+     * milliseconds, where /proc/PID/stat counts 10 ms ticks.
+     */
+    private static Timed time(String url, String server, long pid) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(180))
                 .build();
+        ClientCpu.Exact cpu = server == null ? null : ClientCpu.beginExact(pid);
         long startNanos = System.nanoTime();
-        HttpResponse<String> response;
+        HttpResponse<String> response = null;
+        java.io.IOException failed = null;
         try {
             response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
-            return new Timing((System.nanoTime() - startNanos) / 1e6, 0, 0, e.toString(), "");
+            failed = e;
         }
         double ms = (System.nanoTime() - startNanos) / 1e6;
+        ClientCpu used = cpu == null ? null : cpu.end(server);
+        if (failed != null) return new Timed(new Timing(ms, 0, 0, failed.toString(), ""), used);
         String body = response.body();
         if (response.statusCode() != 200) {
-            return new Timing(ms, response.statusCode(), 0, abbreviate(body), body);
+            return new Timed(new Timing(ms, response.statusCode(), 0, abbreviate(body), body), used);
         }
         JsonNode result = JSON.readTree(body).path("data").path("result");
         int series = result.isArray() ? result.size() : 0;
-        return new Timing(ms, 200, series, series == 0 ? "empty result" : null, body);
+        return new Timed(new Timing(ms, 200, series, series == 0 ? "empty result" : null, body), used);
     }
 
     private static Timing last(List<Timing> timings) {

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *
  * <ol>
  *   <li>replication lag at a steady open-loop rate of batches to eu: for a probe tenant, from eu acknowledging version
- *       N to a read at us that waits with {@code min_version} seeing it;
+ *       N to a read at us that waits with {@code min_version} seeing it, with the CPU of the nodes, of PostgreSQL and
+ *       of this client, and the nodes' beside this client's over the measured window alone ({@link ClientCpu});
  *   <li>catch-up after us is paused (SIGSTOP) for a while as eu keeps ingesting: from SIGCONT until us has every
  *       tenant at the version eu had acknowledged at SIGCONT;
  *   <li>the idle cost of many replicated tenants: CPU of both nodes and of PostgreSQL, and transactions per second on
@@ -234,9 +235,12 @@ public final class RegionsLoad {
         Thread.sleep(options.getInt("--warmup-seconds", 20) * 1000L); // the JIT compiles the paths under load
         writes.measuring = true;
         long measuredFrom = System.nanoTime();
+        ClientCpu.Interval measured =
+                ClientCpu.begin(nodes.get(0).pid(), nodes.get(1).pid());
         Thread.sleep(seconds * 1000L);
         writes.measuring = false;
         long measuredTo = System.nanoTime();
+        ClientCpu used = measured.end("eu and us nodes");
         running.set(false);
         writer.stop();
         Thread.sleep(3_000);
@@ -271,6 +275,7 @@ public final class RegionsLoad {
                 cpuAfter[2] - cpuBefore[2],
                 cpuAfter[3] - cpuBefore[3],
                 (wallTo - wallFrom) / 1e9);
+        System.out.println("  " + used.line());
     }
 
     // ---- 2: catch-up after a partition -----------------------------------------------------------

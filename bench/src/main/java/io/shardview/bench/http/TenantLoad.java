@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * HTTP load generator for tenant circuits (issue 4). Starts the packaged node, then measures:
  * ingest throughput for batch sizes 1, 100 and 10,000 with 2 concurrent senders; the latency from
  * ingest acknowledgement to the change event at an SSE client at a paced 1,000 batches/s of 10 ops;
- * and recovery of a 1M-row tenant with 10 views against the time its data took to ingest.
+ * and recovery of a 1M-row tenant with 10 views against the time its data took to ingest. Every timed part also
+ * reports the node's CPU and this client's over it ({@link ClientCpu}): the client runs on the same cores.
  *
  * <p>Usage: {@code bench/tenant-load [--rows 1000000] [--seconds 10] [--only throughput|latency|recovery]
  * [--latency-senders 16] [--rate 1000] [--warmup-seconds 5]}. The latency scenario's senders are
@@ -45,12 +46,12 @@ public final class TenantLoad {
             try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
                 if (!only.equals("latency")) {
                     for (int senders : new int[] {2, 16}) {
-                        for (int batch : new int[] {1, 100, 10_000}) throughput(node.url, batch, seconds, senders);
+                        for (int batch : new int[] {1, 100, 10_000}) throughput(node, batch, seconds, senders);
                     }
                 }
                 if (!only.equals("throughput")) {
                     latency(
-                            node.url,
+                            node,
                             seconds,
                             options.getInt("--rate", 1000),
                             options.getInt("--latency-senders", 16),
@@ -64,11 +65,13 @@ public final class TenantLoad {
 
     // ---- throughput ------------------------------------------------------------------------
 
-    private static void throughput(String url, int batchSize, int seconds, int sendersCount) throws Exception {
+    private static void throughput(NodeUnderTest node, int batchSize, int seconds, int sendersCount) throws Exception {
+        String url = node.url;
         String tenant = "tp" + batchSize + "-" + sendersCount;
         setUp(url, tenant, 1);
         AtomicLong batches = new AtomicLong();
         AtomicLong nextId = new AtomicLong();
+        ClientCpu.Interval cpu = ClientCpu.begin(node.pid());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long start = System.nanoTime();
         List<Thread> senders = new ArrayList<>();
@@ -85,6 +88,7 @@ public final class TenantLoad {
         }
         for (Thread sender : senders) sender.join();
         double elapsed = (System.nanoTime() - start) / 1e9;
+        ClientCpu used = cpu.end("node");
         System.out.printf(
                 "throughput batch=%d senders=%d: %.0f batches/s, %.0f row changes/s (%d batches in %.1f s, 1 filter/project view)%n",
                 batchSize,
@@ -93,11 +97,14 @@ public final class TenantLoad {
                 batches.get() * batchSize / elapsed,
                 batches.get(),
                 elapsed);
+        used.print();
     }
 
     // ---- ack -> change event latency ------------------------------------------------------------
 
-    private static void latency(String url, int seconds, int rate, int workers, int warmupSeconds) throws Exception {
+    private static void latency(NodeUnderTest node, int seconds, int rate, int workers, int warmupSeconds)
+            throws Exception {
+        String url = node.url;
         String tenant = "lat";
         setUp(url, tenant, 1);
         Map<Long, Long> ackedAt = new ConcurrentHashMap<>();
@@ -130,8 +137,11 @@ public final class TenantLoad {
             senders.add(sender);
             sender.start();
         }
+        Thread.sleep(Math.max(0, (measuredFrom - System.nanoTime()) / 1_000_000));
+        ClientCpu.Interval cpu = ClientCpu.begin(node.pid());
         for (Thread sender : senders) sender.join();
         double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
+        ClientCpu used = cpu.end("node");
         Thread.sleep(1000);
         subscriber.interrupt();
         long[] requests =
@@ -157,6 +167,7 @@ public final class TenantLoad {
                 missing,
                 percentile(requests, 0.50) / 1e6,
                 percentile(requests, 0.99) / 1e6);
+        used.print();
     }
 
     private static Thread subscribe(String url, Map<Long, Long> eventAt) {
@@ -183,15 +194,18 @@ public final class TenantLoad {
         String tenant = "big";
         long ingestStart;
         double ingestSeconds;
+        ClientCpu ingestCpu;
         try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
             setUp(node.url, tenant, 10);
             allowStateRows(node.url, tenant, 30L * rows);
+            ClientCpu.Interval cpu = ClientCpu.begin(node.pid());
             ingestStart = System.nanoTime();
             for (long first = 0; first < rows; first += 10_000) {
                 ingestWithRetry(node.url + "/v1/tenants/" + tenant + "/ingest", "b" + first, ndjson(first, (int)
                         Math.min(10_000, rows - first)));
             }
             ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
+            ingestCpu = cpu.end("node");
         }
         long dataBytes;
         try (var files = Files.walk(data)) {
@@ -200,12 +214,14 @@ public final class TenantLoad {
                     .sum();
         }
         try (NodeUnderTest node = NodeUnderTest.start(jar, data, javaOpts)) {
+            ClientCpu.Interval cpu = ClientCpu.begin(node.pid());
             long start = System.nanoTime();
             String body = get(node.url + "/v1/tenants/" + tenant);
             while (body.contains("\"error\"") && System.nanoTime() - start < TimeUnit.MINUTES.toNanos(5)) {
                 body = get(node.url + "/v1/tenants/" + tenant); // 503 while the entity is still recovering
             }
             double recoverySeconds = (System.nanoTime() - start) / 1e9;
+            ClientCpu recoveryCpu = cpu.end("node");
             if (!body.contains("\"rows\":" + rows)) {
                 throw new IllegalStateException(
                         "recovered tenant lacks rows: " + body.substring(0, Math.min(300, body.length())));
@@ -214,6 +230,8 @@ public final class TenantLoad {
                     "recovery of %d rows, 10 views: ingest took %.1f s, recovery (first request after restart) %.2f s"
                             + " = %.1f%% of ingest; data directory %.0f MB%n",
                     rows, ingestSeconds, recoverySeconds, 100 * recoverySeconds / ingestSeconds, dataBytes / 1e6);
+            System.out.println("  ingest: " + ingestCpu.line());
+            System.out.println("  recovery: " + recoveryCpu.line());
         }
     }
 
