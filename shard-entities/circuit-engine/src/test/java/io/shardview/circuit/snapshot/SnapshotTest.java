@@ -33,6 +33,31 @@ public class SnapshotTest {
         return Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     }
 
+    /**
+     * A restore plans each view against the tables and the views restored before it (the catalog grows view by view
+     * instead of being made again for each), and the restored circuit's catalog takes new views over old ones.
+     */
+    @Test
+    void viewsOverViewsAreRestoredInOrderAndTheCatalogTakesMore() throws IOException {
+        Circuit c = new Circuit();
+        assertInstanceOf(
+                DdlResult.Applied.class, c.executeSql("CREATE TABLE t (id BIGINT NOT NULL, x INT, PRIMARY KEY (id))"));
+        assertInstanceOf(DdlResult.Applied.class, c.executeSql("CREATE VIEW a AS SELECT id, x FROM t WHERE x > 0"));
+        assertInstanceOf(
+                DdlResult.Applied.class, c.executeSql("CREATE VIEW b AS SELECT x, COUNT(*) AS n FROM a GROUP BY x"));
+        assertInstanceOf(
+                DdlResult.Applied.class, c.executeSql("CREATE VIEW c AS SELECT a.id, b.n FROM a JOIN b ON a.x = b.x"));
+        Circuit restored = roundTrip(c);
+        assertEquals(
+                List.of("a", "b", "c"), List.copyOf(restored.catalog().views().keySet()));
+        assertInstanceOf(DdlResult.Applied.class, restored.executeSql("CREATE VIEW d AS SELECT n FROM c WHERE n > 1"));
+        assertEquals(
+                List.of("a", "b", "c", "d"),
+                List.copyOf(restored.catalog().views().keySet()));
+        assertInstanceOf(
+                DdlResult.Rejected.class, restored.executeSql("CREATE VIEW c AS SELECT id FROM t"), "c exists");
+    }
+
     @Test
     void restoredCircuitStaysEqualToOneThatNeverSnapshotted() throws IOException {
         long base = Long.getLong("circuit.seed", System.nanoTime());
