@@ -53,7 +53,7 @@ class MetricsDurabilityTest {
     private static final Duration MIN_INGEST = Duration.ofMillis(1500);
     private static final Duration MAX_INGEST = Duration.ofSeconds(30);
     /** C1 only: the JVM starts in about half the time on a busy machine; tiers do not change what is persisted. */
-    private static final Map<String, String> NODE_ENV = Map.of("SHARDVIEW_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
+    private static final Map<String, String> NODE_ENV = Map.of("SHARDVIEW_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Xmx1g");
 
     @TempDir
     Path tmp;

@@ -85,7 +85,9 @@ class ReadmeTest {
             else if (command.startsWith("./shardview ")) shardview.add(command.replaceAll("\\d+", "N"));
         }
         // ThreeNodes: the same variables through the environment, journal init, then serve with these flags.
-        assertEquals(Set.of("SHARDVIEW_JOURNAL_URL", "SHARDVIEW_PROFILE", "SHARDVIEW_SEED_NODES"), exported);
+        assertEquals(
+                Set.of("SHARDVIEW_JAVA_OPTS", "SHARDVIEW_JOURNAL_URL", "SHARDVIEW_PROFILE", "SHARDVIEW_SEED_NODES"),
+                exported);
         assertEquals(
                 List.of(
                         "./shardview journal init",

@@ -70,7 +70,7 @@ class TenantDurabilityTest {
      * The node JVM with the C1 compiler only: it starts in about half the time on a busy 2-core
      * machine (four starts per run), and compilation tiers have no bearing on what is persisted.
      */
-    private static final Map<String, String> NODE_ENV = Map.of("SHARDVIEW_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
+    private static final Map<String, String> NODE_ENV = Map.of("SHARDVIEW_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Xmx1g");
 
     private static final Map<String, String> VIEWS = new LinkedHashMap<>();
 

@@ -95,6 +95,31 @@ public final class NodeUnderTest implements AutoCloseable {
         if (!javaOpts.isBlank()) command.addAll(List.of(javaOpts.trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString(), "serve", "--http-port", "0", "--data-dir", dataDir.toString()));
         command.addAll(serveArgs);
+        return start(command, env, log);
+    }
+
+    /**
+     * Starts the node as a user does, through the launcher ({@code ./shardview serve}) with no JVM options of ours
+     * ({@code SHARDVIEW_JAVA_OPTS} unset): the heap and collector are the launcher's defaults.
+     */
+    public static NodeUnderTest startWithLauncher(Path launcher, Path dataDir) throws Exception {
+        return start(
+                List.of(
+                        "env",
+                        "-u",
+                        "SHARDVIEW_JAVA_OPTS", // env and the launcher exec: the process is the JVM
+                        launcher.toString(),
+                        "serve",
+                        "--http-port",
+                        "0",
+                        "--data-dir",
+                        dataDir.toString()),
+                java.util.Map.of(),
+                null);
+    }
+
+    private static NodeUnderTest start(List<String> command, java.util.Map<String, String> env, Path log)
+            throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectError(
                         log == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -38,15 +38,27 @@ import java.util.concurrent.atomic.LongAdder;
  * grouped view and a filtered one: the state the views keep stays bounded while the ledger proves each batch.
  *
  * <p>Usage: {@code bench/overload [--seconds 600] [--capacity-seconds 30] [--capacity-senders 64]
- * [--warmup-seconds 20] [--factor 1.2] [--java-opts "-Xmx2g"] [--max-in-flight 512]}. Capacity is measured after a
- * warm-up, with enough concurrent senders that group commit writes full groups.
+ * [--warmup-seconds 20] [--factor 1.2] [--java-opts "..."] [--max-in-flight 512]}. Capacity is measured after a
+ * warm-up, with enough concurrent senders that group commit writes full groups. Without {@code --java-opts} the node
+ * is started as users start it, by the launcher ({@code ./shardview serve}) with its default heap; with them, by
+ * {@code java OPTS -jar}.
  */
 public final class OverloadLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final HttpClient HTTP = client();
+    /**
+     * The offered load's clients: a JDK HttpClient does all its I/O on one selector thread, which saturated at about
+     * 1,200 batches/s with thousands of connections, before the node did; batches take turns over these.
+     */
+    private static final HttpClient[] OFFERING = {client(), client(), client(), client()};
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
     private static final String TENANT = "overload";
     private static final int UPSERTS = 99;
     private static final int KEYS = 100_000;
@@ -61,8 +73,18 @@ public final class OverloadLoad {
         Path data = Files.createTempDirectory("shardview-overload");
         Path results = Path.of("bench/results");
         Files.createDirectories(results);
-        try (NodeUnderTest node = NodeUnderTest.start(jar, data, options.get("--java-opts", "-Xmx2g"))) {
+        String javaOpts = options.get("--java-opts", null);
+        try (NodeUnderTest node = javaOpts == null
+                ? NodeUnderTest.startWithLauncher(Path.of("shardview").toAbsolutePath(), data)
+                : NodeUnderTest.start(jar, data, javaOpts)) {
+            System.out.println(
+                    javaOpts == null
+                            ? "node: ./shardview serve, the launcher's defaults (max heap "
+                                    + (heapGauge(node.url, "jvm_memory_max_bytes") >> 20) + " MiB)"
+                            : "node: java " + javaOpts + " -jar " + jar + " serve");
             setUp(node.url);
+            long rssIdle = ProcessResources.residentBytes(node.pid()) >> 20;
+            System.out.printf("resident set of the idle node: %d MiB%n", rssIdle);
             AtomicLong batchNumbers = new AtomicLong();
             int senders = options.getInt("--capacity-senders", 64);
             capacity(
@@ -75,16 +97,23 @@ public final class OverloadLoad {
                     "capacity: %.0f batches/s (%.0f ops/s), closed loop, %d senders, %d s after a warm-up%n",
                     capacity, capacity * (UPSERTS + 1), senders, capacitySeconds);
             double rate = capacity * factor;
+            ClientCpu.Interval cpu = ClientCpu.begin(node.pid());
             Outcomes outcomes = offer(
                     node,
                     rate,
                     seconds,
                     maxInFlight,
                     batchNumbers,
-                    results.resolve("overload-rss-" + System.currentTimeMillis() / 1000 + ".csv"));
+                    results.resolve("overload-rss-" + System.currentTimeMillis() / 1000 + ".csv"),
+                    rssIdle);
             System.out.printf(
                     "offered %.0f batches/s (%.0f%% of capacity) for %d s: %s%n",
                     rate, factor * 100, seconds, outcomes.summary());
+            cpu.end("node").print();
+            System.out.printf(
+                    "after the load: resident set %d MiB, live heap after a full GC %d MiB%n",
+                    ProcessResources.residentBytes(node.pid()) >> 20,
+                    ProcessResources.heapAfterFullGc(node.pid()) >> 20);
             verify(node.url, outcomes);
         }
     }
@@ -194,7 +223,13 @@ public final class OverloadLoad {
     }
 
     private static Outcomes offer(
-            NodeUnderTest node, double rate, int seconds, int maxInFlight, AtomicLong numbers, Path rssCsv)
+            NodeUnderTest node,
+            double rate,
+            int seconds,
+            int maxInFlight,
+            AtomicLong numbers,
+            Path rssCsv,
+            long rssIdle)
             throws Exception {
         Outcomes outcomes = new Outcomes();
         outcomes.firstNumber = numbers.get();
@@ -211,7 +246,8 @@ public final class OverloadLoad {
                         outcomes.notSent.increment();
                         return;
                     }
-                    HTTP.sendAsync(request(node.url, number), HttpResponse.BodyHandlers.discarding())
+                    OFFERING[(int) (number % OFFERING.length)]
+                            .sendAsync(request(node.url, number), HttpResponse.BodyHandlers.discarding())
                             .whenComplete((reply, error) -> {
                                 inFlight.release();
                                 if (error != null) {
@@ -232,20 +268,29 @@ public final class OverloadLoad {
                 periodNanos,
                 TimeUnit.NANOSECONDS);
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(rssCsv, StandardCharsets.UTF_8))) {
-            csv.println("seconds,rss_mib,live_heap_mib");
+            // The resident set and the heap the JVM has committed, with no full GC forced (a full GC gives committed
+            // heap back, which would flatter the curve); the live heap is read once, after the load.
+            csv.println("seconds,rss_mib,committed_heap_mib");
+            long rssBefore = ProcessResources.residentBytes(node.pid()) >> 20;
+            System.out.printf("t=   0 s  rss %5d MiB (after measuring the capacity)%n", rssBefore);
+            long rssMax = rssBefore;
             while (System.nanoTime() < end) {
                 Thread.sleep(5000);
                 long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
                 long rss = ProcessResources.residentBytes(node.pid()) >> 20;
-                // Every minute the heap after a full GC: the live data, which RSS (the heap up to -Xmx, as the GC
-                // lets it grow, plus native memory) does not show by itself.
-                String live = elapsed % 60 < 5 ? Long.toString(ProcessResources.heapAfterFullGc(node.pid()) >> 20) : "";
-                csv.println(elapsed + "," + rss + "," + live);
+                long committed = heapGauge(node.url, "jvm_memory_committed_bytes") >> 20;
+                rssMax = Math.max(rssMax, rss);
+                csv.println(elapsed + "," + rss + "," + committed);
                 csv.flush();
                 if (elapsed % 30 < 5)
                     System.out.printf(
-                            "t=%4d s  rss %5d MiB  live heap %5s MiB  %s%n", elapsed, rss, live, outcomes.summary());
+                            "t=%4d s  rss %5d MiB  committed heap %5d MiB  %s%n",
+                            elapsed, rss, committed, outcomes.summary());
             }
+            System.out.printf(
+                    "resident set: %d MiB idle, %d MiB after measuring the capacity, at most %d MiB during the offered"
+                            + " load: +%d MiB over the idle node%n",
+                    rssIdle, rssBefore, rssMax, rssMax - rssIdle);
         }
         clock.shutdown();
         clock.awaitTermination(10, TimeUnit.SECONDS);
@@ -253,6 +298,18 @@ public final class OverloadLoad {
         outcomes.lastNumber = numbers.get() - 1;
         System.out.println("RSS curve (MiB, every 5 s): " + rssCsv);
         return outcomes;
+    }
+
+    /** A heap gauge of the node's JVM from its /metrics, e.g. {@code jvm_memory_committed_bytes{area="heap"}}. */
+    private static long heapGauge(String url, String name) throws Exception {
+        String page = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "\\{area=\"heap\"\\} (\\S+)$")
+                .matcher(page);
+        if (!m.find()) throw new IllegalStateException("no " + name + " in the node's /metrics");
+        return (long) Double.parseDouble(m.group(1));
     }
 
     /** A transport error's kind: its innermost cause's class and message, numbers left out so that kinds group. */
