@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +110,24 @@ class ThreeNodeClusterTest {
                 5 * MetricsLoad.SERIES,
                 exported.stream().mapToInt(line -> points(line).size()).sum());
 
+        // Reads through the first node while the others join and shards move to them, each sent once: sharding drops
+        // the messages it held for a shard that starts moving, and the node asks again within the read's deadline,
+        // so a read is slower, never refused.
+        java.util.concurrent.atomic.AtomicBoolean joining = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Map<Integer, Integer> readStatuses = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread reader = new Thread(() -> {
+            for (int i = 0; joining.get(); i++) {
+                int status;
+                try {
+                    status = ThreeNodes.get(first + "/v1/tenants/" + TENANTS.get(i % TENANTS.size()) + "/views/totals")
+                            .statusCode();
+                } catch (Exception e) {
+                    status = -1;
+                }
+                readStatuses.merge(status, 1, Integer::sum);
+            }
+        });
+        reader.start();
         cluster.start(1);
         cluster.start(2);
         cluster.awaitReady(1);
@@ -124,6 +143,11 @@ class ThreeNodeClusterTest {
             if (Stream.of(0, 1, 2).allMatch(i -> now.path(cluster.address(i)).asInt() > 0)) break;
             Thread.sleep(500);
         }
+        Thread.sleep(3000); // the last hand-offs
+        joining.set(false);
+        reader.join();
+        System.out.println("[cluster] reads during the join, by status: " + readStatuses);
+        assertEquals(Set.of(200), readStatuses.keySet(), "reads during the join, by status: " + readStatuses);
         JsonNode spread = shards;
         for (int i = 0; i < 3; i++) {
             assertTrue(spread.path(cluster.address(i)).asInt() > 0, "no tenant shard on node " + i + ": " + spread);

@@ -82,9 +82,10 @@ public final class TenantRoutes {
         this.changes = new ChangeStreamRoute(
                 system,
                 topics,
-                (tenant, view, from) -> ask(
+                (tenant, view, from) -> readAsk(
                         tenant,
                         settings.askTimeout(),
+                        java.time.Duration.ZERO,
                         replyTo -> new TenantProtocol.ReplayChanges(
                                 view, from.isPresent() ? from.getAsLong() : null, replyTo)),
                 settings.streamHeartbeat(),
@@ -233,8 +234,11 @@ public final class TenantRoutes {
     /** A view's operator graph with the state each operator holds. */
     private Route plan(String tenant, String view) {
         return reply(
-                this.<TenantProtocol.ExplainReply>ask(
-                        tenant, settings.askTimeout(), replyTo -> new TenantProtocol.ExplainView(view, replyTo)),
+                this.<TenantProtocol.ExplainReply>readAsk(
+                        tenant,
+                        settings.askTimeout(),
+                        java.time.Duration.ZERO,
+                        replyTo -> new TenantProtocol.ExplainView(view, replyTo)),
                 r -> r instanceof TenantProtocol.ViewPlan plan
                         ? TenantResponses.viewPlan(plan)
                         : TenantResponses.refused((TenantProtocol.Refused) r),
@@ -243,7 +247,8 @@ public final class TenantRoutes {
 
     private Route describe(String tenant) {
         return reply(
-                this.<TenantProtocol.DescribeReply>ask(tenant, settings.askTimeout(), TenantProtocol.Describe::new),
+                this.<TenantProtocol.DescribeReply>readAsk(
+                        tenant, settings.askTimeout(), java.time.Duration.ZERO, TenantProtocol.Describe::new),
                 r -> r instanceof TenantProtocol.TenantInfo info
                         ? TenantResponses.tenantInfo(info)
                         : TenantResponses.refused((TenantProtocol.Refused) r),
@@ -346,7 +351,7 @@ public final class TenantRoutes {
                 return complete(badRequest(e.getMessage()));
             }
             long minVersion = request.minVersion().orElse(0);
-            CompletionStage<TenantProtocol.ReadReply> rows = ask(
+            CompletionStage<TenantProtocol.ReadReply> rows = readAsk(
                     tenant,
                     settings.askTimeout().plusMillis(request.waitMillis()),
                     java.time.Duration.ofMillis(request.waitMillis()),
@@ -414,6 +419,22 @@ public final class TenantRoutes {
             java.time.Duration waitsFor,
             Function<ActorRef<R>, TenantProtocol.Command> message) {
         return TenantAsk.ask(system, tenant, timeout, waitsFor, settings.unreachableAskTimeout(), message);
+    }
+
+    /** A small read, asked again within its timeout when an attempt goes unanswered (see {@link TenantAsk#askRead}). */
+    private <R> CompletionStage<R> readAsk(
+            String tenant,
+            java.time.Duration timeout,
+            java.time.Duration waitsFor,
+            Function<ActorRef<R>, TenantProtocol.Command> message) {
+        return TenantAsk.askRead(
+                system,
+                tenant,
+                timeout,
+                waitsFor,
+                settings.unreachableAskTimeout(),
+                settings.retryAttemptTimeout(),
+                message);
     }
 
     private <R> Route reply(

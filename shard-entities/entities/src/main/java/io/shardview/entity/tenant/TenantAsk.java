@@ -37,6 +37,52 @@ public final class TenantAsk {
     }
 
     /**
+     * A read's answer: as {@link #ask}, but asked again each time an attempt has no answer within {@code attempt} (plus
+     * {@code waitsFor}), until {@code timeout} runs out. While a shard moves, sharding drops the messages it held for
+     * it, and a read is always safe to repeat: its client sees a slower answer instead of a 503. Only for reads whose
+     * work is small (rows, a description, a plan, a change replay), since a slow attempt is not cancelled by the next.
+     */
+    public static <R> CompletionStage<R> askRead(
+            ActorSystem<?> system,
+            String tenant,
+            Duration timeout,
+            Duration waitsFor,
+            Duration unreachableTimeout,
+            Duration attempt,
+            Function<ActorRef<R>, Command> message) {
+        return askRead(
+                system, tenant, System.nanoTime() + timeout.toNanos(), waitsFor, unreachableTimeout, attempt, message);
+    }
+
+    private static <R> CompletionStage<R> askRead(
+            ActorSystem<?> system,
+            String tenant,
+            long deadlineNanos,
+            Duration waitsFor,
+            Duration unreachableTimeout,
+            Duration attempt,
+            Function<ActorRef<R>, Command> message) {
+        Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime());
+        Duration thisAttempt = attempt.plus(waitsFor);
+        boolean last = left.compareTo(thisAttempt.plus(attempt)) < 0; // no room for another after this one
+        CompletionStage<R> answer =
+                ask(system, tenant, last ? left : thisAttempt, waitsFor, unreachableTimeout, message);
+        if (last) return answer;
+        return answer.handle((reply, error) -> error == null || !timedOut(error)
+                        ? answer
+                        : TenantAsk.<R>askRead(
+                                system, tenant, deadlineNanos, waitsFor, unreachableTimeout, attempt, message))
+                .thenCompose(next -> next);
+    }
+
+    private static boolean timedOut(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error;
+        return cause instanceof java.util.concurrent.TimeoutException;
+    }
+
+    /**
      * As above, for a message that serializes to at most {@code atMostBytes}: one that surely fits in a remoting frame
      * is not serialized to measure it. The bound is asked only when the tenant does not run on this node.
      */
