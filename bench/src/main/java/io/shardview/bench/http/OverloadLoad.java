@@ -3,23 +3,22 @@ package io.shardview.bench.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -41,25 +40,17 @@ import java.util.concurrent.atomic.LongAdder;
  * [--warmup-seconds 20] [--factor 1.2] [--java-opts "..."] [--max-in-flight 512]}. Capacity is measured after a
  * warm-up, with enough concurrent senders that group commit writes full groups. Without {@code --java-opts} the node
  * is started as users start it, by the launcher ({@code ./shardview serve}) with its default heap; with them, by
- * {@code java OPTS -jar}.
+ * {@code java OPTS -jar}. Both phases send with {@link OpenLoopClient}, which costs the machine the node shares a
+ * small part of what the JDK's HTTP client did.
  */
 public final class OverloadLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = client();
-    /**
-     * The offered load's clients: a JDK HttpClient does all its I/O on one selector thread, which saturated at about
-     * 1,200 batches/s with thousands of connections, before the node did; batches take turns over these.
-     */
-    private static final HttpClient[] OFFERING = {client(), client(), client(), client()};
-
-    private static HttpClient client() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-    }
-
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static final String TENANT = "overload";
+    private static final String INGEST = "/v1/tenants/" + TENANT + "/ingest";
     private static final int UPSERTS = 99;
     private static final int KEYS = 100_000;
 
@@ -85,27 +76,32 @@ public final class OverloadLoad {
             setUp(node.url);
             long rssIdle = ProcessResources.residentBytes(node.pid()) >> 20;
             System.out.printf("resident set of the idle node: %d MiB%n", rssIdle);
+            URI uri = URI.create(node.url);
+            InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort());
             AtomicLong batchNumbers = new AtomicLong();
             int senders = options.getInt("--capacity-senders", 64);
-            capacity(
-                    node.url,
-                    options.getInt("--warmup-seconds", 20),
-                    senders,
-                    batchNumbers); // the JVM compiles its hot paths
-            double capacity = capacity(node.url, capacitySeconds, senders, batchNumbers);
+            double capacity;
+            try (OpenLoopClient closedLoop = new OpenLoopClient(address, senders)) {
+                // The JVM compiles its hot paths.
+                capacity(closedLoop, options.getInt("--warmup-seconds", 20), senders, batchNumbers);
+                capacity = capacity(closedLoop, capacitySeconds, senders, batchNumbers);
+            }
             System.out.printf(
                     "capacity: %.0f batches/s (%.0f ops/s), closed loop, %d senders, %d s after a warm-up%n",
                     capacity, capacity * (UPSERTS + 1), senders, capacitySeconds);
             double rate = capacity * factor;
             ClientCpu.Interval cpu = ClientCpu.begin(node.pid());
-            Outcomes outcomes = offer(
-                    node,
-                    rate,
-                    seconds,
-                    maxInFlight,
-                    batchNumbers,
-                    results.resolve("overload-rss-" + System.currentTimeMillis() / 1000 + ".csv"),
-                    rssIdle);
+            Outcomes outcomes;
+            try (OpenLoopClient openLoop = new OpenLoopClient(address, maxInFlight)) {
+                outcomes = offer(
+                        node,
+                        openLoop,
+                        rate,
+                        seconds,
+                        batchNumbers,
+                        results.resolve("overload-rss-" + System.currentTimeMillis() / 1000 + ".csv"),
+                        rssIdle);
+            }
             System.out.printf(
                     "offered %.0f batches/s (%.0f%% of capacity) for %d s: %s%n",
                     rate, factor * 100, seconds, outcomes.summary());
@@ -129,9 +125,9 @@ public final class OverloadLoad {
         if (reply.statusCode() != 200) throw new IllegalStateException("set-up failed: " + reply.body());
     }
 
-    /** A batch: its ledger row and 99 upserts over the bounded key space. */
-    private static String batch(long number) {
-        StringBuilder body = new StringBuilder(100 * 80);
+    /** A batch, its ledger row and 99 upserts over the bounded key space, as a POST with {@code head}. */
+    private static ByteBuffer batch(byte[] head, long number) {
+        OpenLoopClient.Post body = new OpenLoopClient.Post(head, 8 * 1024);
         body.append("{\"batch_id\":\"b")
                 .append(number)
                 .append("\",\"ops\":[")
@@ -150,41 +146,34 @@ public final class OverloadLoad {
                     .append((number * 31 + i) % 1_000_000)
                     .append("}}");
         }
-        return body.append("]}").toString();
+        return body.append("]}").request();
     }
 
-    private static HttpRequest request(String url, long number) {
-        return HttpRequest.newBuilder(URI.create(url + "/v1/tenants/" + TENANT + "/ingest"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(batch(number)))
-                .build();
-    }
-
-    private static double capacity(String url, int seconds, int sendersCount, AtomicLong numbers) throws Exception {
+    /** Acknowledged batches per second from {@code senders} closed-loop senders over {@code client}'s connections. */
+    private static double capacity(OpenLoopClient client, int seconds, int senders, AtomicLong numbers)
+            throws Exception {
+        byte[] head = client.postHead(INGEST, "application/json");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         LongAdder acknowledged = new LongAdder();
-        List<Thread> senders = new ArrayList<>();
         long start = System.nanoTime();
-        for (int s = 0; s < sendersCount; s++) {
-            Thread sender = new Thread(() -> {
-                while (System.nanoTime() < deadline) {
-                    try {
-                        if (HTTP.send(request(url, numbers.getAndIncrement()), HttpResponse.BodyHandlers.discarding())
-                                        .statusCode()
-                                == 200) {
-                            acknowledged.increment();
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            });
-            senders.add(sender);
-            sender.start();
-        }
-        for (Thread sender : senders) sender.join();
+        for (int s = 0; s < senders; s++) sendUntil(client, head, deadline, numbers, acknowledged);
+        client.awaitReplies();
         return acknowledged.sum() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** One closed-loop sender: a batch, and the next once its reply is in, until the deadline or a transport error. */
+    private static void sendUntil(
+            OpenLoopClient client, byte[] head, long deadline, AtomicLong numbers, LongAdder acknowledged) {
+        long number = numbers.getAndIncrement();
+        boolean sent = client.send(() -> batch(head, number), (status, retryAfter, error) -> {
+            if (error != null) {
+                System.err.println("a capacity sender stopped: " + kind(error));
+                return;
+            }
+            if (status == 200) acknowledged.increment();
+            if (System.nanoTime() < deadline) sendUntil(client, head, deadline, numbers, acknowledged);
+        });
+        if (!sent) throw new IllegalStateException("more senders than connections");
     }
 
     /** What the node answered, by batch number. */
@@ -222,18 +211,19 @@ public final class OverloadLoad {
         }
     }
 
+    /** The offered load over {@code client}, whose connections are the most batches in flight. */
     private static Outcomes offer(
             NodeUnderTest node,
+            OpenLoopClient client,
             double rate,
             int seconds,
-            int maxInFlight,
             AtomicLong numbers,
             Path rssCsv,
             long rssIdle)
             throws Exception {
         Outcomes outcomes = new Outcomes();
         outcomes.firstNumber = numbers.get();
-        Semaphore inFlight = new Semaphore(maxInFlight);
+        byte[] head = client.postHead(INGEST, "application/json");
         ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
         long periodNanos = (long) (1e9 / rate);
         long start = System.nanoTime();
@@ -242,27 +232,15 @@ public final class OverloadLoad {
                 () -> {
                     if (System.nanoTime() >= end) return;
                     long number = numbers.getAndIncrement();
-                    if (!inFlight.tryAcquire()) {
-                        outcomes.notSent.increment();
-                        return;
-                    }
-                    OFFERING[(int) (number % OFFERING.length)]
-                            .sendAsync(request(node.url, number), HttpResponse.BodyHandlers.discarding())
-                            .whenComplete((reply, error) -> {
-                                inFlight.release();
-                                if (error != null) {
-                                    outcomes.transportErrors.increment();
-                                    outcomes.transportErrorKinds
-                                            .computeIfAbsent(kind(error), k -> new LongAdder())
-                                            .increment();
-                                } else
-                                    outcomes.record(
-                                            number,
-                                            reply.statusCode(),
-                                            reply.headers()
-                                                    .firstValue("Retry-After")
-                                                    .isPresent());
-                            });
+                    boolean sent = client.send(() -> batch(head, number), (status, retryAfter, error) -> {
+                        if (error != null) {
+                            outcomes.transportErrors.increment();
+                            outcomes.transportErrorKinds
+                                    .computeIfAbsent(kind(error), k -> new LongAdder())
+                                    .increment();
+                        } else outcomes.record(number, status, retryAfter);
+                    });
+                    if (!sent) outcomes.notSent.increment();
                 },
                 0,
                 periodNanos,
@@ -294,7 +272,7 @@ public final class OverloadLoad {
         }
         clock.shutdown();
         clock.awaitTermination(10, TimeUnit.SECONDS);
-        inFlight.acquire(maxInFlight); // every reply in
+        client.awaitReplies(); // every reply in
         outcomes.lastNumber = numbers.get() - 1;
         System.out.println("RSS curve (MiB, every 5 s): " + rssCsv);
         return outcomes;
