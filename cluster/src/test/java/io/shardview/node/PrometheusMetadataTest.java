@@ -44,17 +44,22 @@ class PrometheusMetadataTest {
                 + line("up", "job=\"api\"", "instance=\"b\"", now - 60_000)
                 + line("http_requests_total", "job=\"web\"", "code=\"200\"", now - 60_000)
                 + line("old_metric", "job=\"gone\"", "instance=\"x\"", now - 3_600_000);
+        importLines(lines);
+    }
+
+    @AfterEach
+    void stop() {
+        node.stop();
+    }
+
+    /** Imports Prometheus text exposition lines into the tenant. */
+    private void importLines(String lines) {
         HttpResponse<String> imported = TestNodes.send(
                 node,
                 HttpRequest.newBuilder(URI.create(node.url() + base + "/import/prometheus"))
                         .header("Content-Type", "text/plain")
                         .POST(HttpRequest.BodyPublishers.ofString(lines)));
         assertEquals(204, imported.statusCode(), imported.body());
-    }
-
-    @AfterEach
-    void stop() {
-        node.stop();
     }
 
     private static String line(String name, String label1, String label2, long atMillis) {
@@ -161,12 +166,7 @@ class PrometheusMetadataTest {
         String lines = line("glyph", "job=\"g\"", "v=\"\uD83D\uDE00\"", now - 60_000)
                 + line("glyph", "job=\"g\"", "v=\"\uE000\"", now - 60_000)
                 + line("glyph", "job=\"g\"", "v=\"z\"", now - 60_000);
-        HttpResponse<String> imported = TestNodes.send(
-                node,
-                HttpRequest.newBuilder(URI.create(node.url() + base + "/import/prometheus"))
-                        .header("Content-Type", "text/plain")
-                        .POST(HttpRequest.BodyPublishers.ofString(lines)));
-        assertEquals(204, imported.statusCode(), imported.body());
+        importLines(lines);
         assertEquals(
                 List.of("z", "\uE000", "\uD83D\uDE00"),
                 texts(get("/label/v/values", 200).get("data")),
