@@ -1,6 +1,7 @@
 package io.shardview.node;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.http.EdgeRouter;
 import io.shardview.http.RouteMetrics;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -16,6 +17,11 @@ public interface NodeModule {
 
     /** The module's routes; called after its entity types have started. */
     List<Route> routes(ActorSystem<?> system, RouteMetrics metrics);
+
+    /** The module's endpoints served by the HTTP edge itself (before its routes); called after its entity types started. */
+    default List<EdgeRouter.Endpoint> endpoints(ActorSystem<?> system) {
+        return List.of();
+    }
 
     /** A module of entity types without routes. */
     static NodeModule of(List<EntityType> entityTypes) {

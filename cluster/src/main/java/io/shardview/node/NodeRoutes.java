@@ -9,7 +9,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
-import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.prometheus.metrics.config.EscapingScheme;
@@ -93,16 +92,7 @@ final class NodeRoutes {
                                                         get(() -> locate(type, id)))))))));
         all.addAll(apiRoutes);
         all.add(metrics.endpoint(RouteMetrics.UNMATCHED, reject()));
-        Route routes = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
-        // pekko.http.server.request-timeout: answered in the error model with Retry-After, never a hang
-        return withRequestTimeoutResponse(
-                request -> new ApiError(
-                                ErrorCode.TIMEOUT,
-                                "the request did not complete within the server's request timeout; retry",
-                                Map.of())
-                        .toResponse()
-                        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)),
-                () -> routes);
+        return concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
     }
 
     private Route ready() {

@@ -5,10 +5,16 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.shardview.entity.auth.TokenProtocol;
 import io.shardview.entity.auth.TokenRegistry;
+import io.shardview.http.ApiError;
+import io.shardview.http.EdgeRouter;
+import io.shardview.http.PekkoRoutes;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.auth.Auth;
 import io.shardview.http.auth.TokenCache;
 import io.shardview.http.auth.TokenRoutes;
+import io.shardview.http.edge.EdgeHandler;
+import io.shardview.http.edge.EdgeSettings;
+import io.shardview.http.edge.HttpEdge;
 import io.shardview.node.membership.GoneMemberDowning;
 import io.shardview.node.membership.LocalJournalJoinCheck;
 import io.shardview.node.membership.MemberPresence;
@@ -26,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -33,8 +40,6 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +54,8 @@ public final class ShardviewNode {
     /** Name of the actor system; the same on every node of a cluster. */
     public static final String SYSTEM_NAME = "shardview";
 
-    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
-
     private final ActorSystem<Void> system;
-    private final ServerBinding binding;
+    private final HttpEdge http;
     private final Path dataDir;
     private final String region;
     private final boolean https;
@@ -61,7 +64,7 @@ public final class ShardviewNode {
 
     private ShardviewNode(
             ActorSystem<Void> system,
-            ServerBinding binding,
+            HttpEdge http,
             Path dataDir,
             String region,
             boolean https,
@@ -69,7 +72,7 @@ public final class ShardviewNode {
         this.https = https;
         this.released = released;
         this.system = system;
-        this.binding = binding;
+        this.http = http;
         this.dataDir = dataDir;
         this.region = region;
     }
@@ -94,7 +97,7 @@ public final class ShardviewNode {
             throw new NodeStartException(e.getMessage(), e);
         }
         if (!authOn) requireLoopback(host);
-        org.apache.pekko.http.javadsl.HttpsConnectionContext https = Tls.serverContext(config);
+        SSLContext https = Tls.serverContext(config);
         requireUsableJournal(config);
         boolean shared = new JournalSettings(config).isShared();
         String selfAddress = "pekko://" + SYSTEM_NAME + "@" + config.getString("shardview.cluster.host") + ":"
@@ -141,7 +144,7 @@ public final class ShardviewNode {
             Config config,
             List<NodeModule> modules,
             String host,
-            org.apache.pekko.http.javadsl.HttpsConnectionContext https,
+            SSLContext https,
             Path dataDir,
             CompletableFuture<Void> released) {
         SerializationCheck.verify(system);
@@ -210,11 +213,23 @@ public final class ShardviewNode {
                 .toList());
         apiRoutes.add(new TokenRoutes(system, routeMetrics, tokens, config.getDuration("shardview.tenant.ask-timeout"))
                 .routes());
-        ServerBinding binding =
-                bind(system, host, config.getInt("shardview.http.port"), https, auth.protect(routes.routes(apiRoutes)));
-        binding.addToCoordinatedShutdown(config.getDuration("shardview.http.shutdown-deadline"), system);
-        return new ShardviewNode(
-                system, binding, dataDir, config.getString("shardview.region"), https != null, released);
+        EdgeSettings edgeSettings = EdgeSettings.from(config, https);
+        List<EdgeRouter.Endpoint> endpoints =
+                modules.stream().flatMap(m -> m.endpoints(system).stream()).toList();
+        EdgeHandler pekkoRoutes = new PekkoRoutes(system, auth.protect(routes.routes(apiRoutes)));
+        HttpEdge http = bind(edgeSettings, new EdgeRouter(endpoints, auth, routeMetrics, pekkoRoutes));
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", () -> {
+            http.stopAccepting();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-requests-done", () -> http.drain(
+                        edgeSettings.shutdownDeadline())
+                .thenApply(drained -> Done.getInstance()));
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "http-stop", () -> {
+            http.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        return new ShardviewNode(system, http, dataDir, config.getString("shardview.region"), https != null, released);
     }
 
     /**
@@ -230,21 +245,15 @@ public final class ShardviewNode {
         Runtime.getRuntime().halt(1);
     }
 
-    private static ServerBinding bind(
-            ActorSystem<?> system,
-            String host,
-            int port,
-            org.apache.pekko.http.javadsl.HttpsConnectionContext https,
-            Route routes) {
+    private static HttpEdge bind(EdgeSettings settings, EdgeHandler handler) {
         try {
-            var server = Http.get(system).newServerAt(host, port);
-            if (https != null) server = server.enableHttps(https);
-            return server.bind(routes).toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new NodeStartException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
-        } catch (TimeoutException | InterruptedException e) {
-            throw new NodeStartException("binding " + host + ":" + port + " did not complete in " + BIND_TIMEOUT, e);
+            return HttpEdge.start(settings, handler, ApiError.EDGE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeStartException("binding " + settings.host() + ":" + settings.port() + " was interrupted", e);
+        } catch (Exception e) { // Netty throws a bind failure as is, checked or not (an IOException underneath)
+            throw new NodeStartException(
+                    "cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
     }
 
@@ -292,7 +301,7 @@ public final class ShardviewNode {
 
     /** The base URL clients use, with the port actually bound. */
     public String url() {
-        InetSocketAddress address = binding.localAddress();
+        InetSocketAddress address = http.localAddress();
         // Bound to every interface (0.0.0.0): the bound address reads as the IPv6 wildcard, no host to connect to.
         String host = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
                 ? "0.0.0.0"
@@ -303,7 +312,7 @@ public final class ShardviewNode {
 
     /** The HTTP port actually bound. */
     public int httpPort() {
-        return binding.localAddress().getPort();
+        return http.localAddress().getPort();
     }
 
     /** The data directory, absolute. */

@@ -9,7 +9,9 @@ import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.TenantSettings;
 import io.shardview.entity.tenant.ViewTopics;
+import io.shardview.http.EdgeRouter;
 import io.shardview.http.RouteMetrics;
+import io.shardview.http.tenant.IngestEndpoint;
 import io.shardview.http.tenant.TenantHttpSettings;
 import io.shardview.http.tenant.TenantRoutes;
 import io.shardview.persistence.WrittenIds;
@@ -119,6 +121,11 @@ final class TenantModule implements NodeModule {
             max.merge(lag.home(), value, Math::max);
         }
         return max;
+    }
+
+    @Override
+    public List<EdgeRouter.Endpoint> endpoints(ActorSystem<?> system) {
+        return List.of(new IngestEndpoint(system));
     }
 
     @Override

@@ -17,8 +17,6 @@ import java.util.Base64;
 import java.util.Collection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.apache.pekko.http.javadsl.ConnectionContext;
-import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 
 /**
  * HTTPS from PEM files ({@code shardview.http.tls.certificate} and {@code private-key}): the certificate chain as
@@ -28,7 +26,7 @@ final class Tls {
     private Tls() {}
 
     /** The server's TLS context, or null when neither file is set (plain HTTP). */
-    static HttpsConnectionContext serverContext(Config config) {
+    static SSLContext serverContext(Config config) {
         String certificate = config.getString("shardview.http.tls.certificate");
         String privateKey = config.getString("shardview.http.tls.private-key");
         if (certificate.isBlank() && privateKey.isBlank()) return null;
@@ -51,7 +49,7 @@ final class Tls {
             keys.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), null, null);
-            return ConnectionContext.httpsServer(context);
+            return context;
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new ShardviewNode.NodeStartException("cannot set up HTTPS: " + e.getMessage(), e);
         }

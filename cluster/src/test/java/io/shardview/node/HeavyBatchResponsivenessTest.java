@@ -87,7 +87,7 @@ class HeavyBatchResponsivenessTest {
                         "shardview.tenant.snapshot-ops-per-state-row", 0,
                         // Ten tenants' batches queue for the node's cores; each waits its turn, however long.
                         "shardview.tenant.ask-timeout", "120s",
-                        "pekko.http.server.request-timeout", "150s"));
+                        "shardview.http.request-timeout", "150s"));
         try {
             List<TenantClient> tenants = new ArrayList<>();
             for (int t = 0; t < TENANTS; t++) tenants.add(filled(new TenantClient(node, "heavy" + t)));

@@ -553,7 +553,7 @@ class TenantApiTest {
 
     @Test
     void aRequestOutlivingTheServerTimeoutIsA503WithRetryAfterInTheErrorModel(@TempDir Path otherDir) throws Exception {
-        ShardviewNode slow = TenantNodes.start(otherDir, Map.of("pekko.http.server.request-timeout", "2 s"));
+        ShardviewNode slow = TenantNodes.start(otherDir, Map.of("shardview.http.request-timeout", "2 s"));
         try {
             TenantClient t = new TenantClient(slow, "slow");
             HttpResponse<String> created =

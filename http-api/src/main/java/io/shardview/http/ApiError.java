@@ -1,5 +1,7 @@
 package io.shardview.http;
 
+import io.shardview.http.edge.EdgeErrors;
+import io.shardview.http.edge.EdgeResponse;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -38,8 +40,30 @@ public record ApiError(StatusCode status, String code, String message, Map<Strin
 
     /** The HTTP response carrying this error. */
     public HttpResponse toResponse() {
-        return Json.response(status, new Body(new Detail(code, message, details)));
+        return Json.response(status, body());
     }
+
+    /** The edge's answer carrying this error. */
+    public EdgeResponse toEdgeResponse() {
+        return EdgeResponse.json(status.intValue(), Json.bytes(body()));
+    }
+
+    private Body body() {
+        return new Body(new Detail(code, message, details));
+    }
+
+    /** The edge's own answers (a malformed request, a timeout, a bug) in this error model. */
+    public static final EdgeErrors EDGE = new EdgeErrors() {
+        @Override
+        public EdgeResponse error(int status, String code, String message, Map<String, Object> details) {
+            return new ApiError(StatusCodes.get(status), code, message, details).toEdgeResponse();
+        }
+
+        @Override
+        public EdgeResponse internal(String what, Throwable error) {
+            return Contained.internalApiError(what, error, false).toEdgeResponse();
+        }
+    };
 
     /** The machine code used for errors that carry no more specific one. */
     static String codeFor(StatusCode status) {

@@ -62,14 +62,18 @@ public final class Contained {
      * came while answering a reply, so whatever the request asked for may have been applied.
      */
     public static HttpResponse internalError(String what, Throwable error, boolean afterReply) {
+        return internalApiError(what, error, afterReply).toResponse();
+    }
+
+    /** As {@link #internalError}, as the error itself. */
+    public static ApiError internalApiError(String what, Throwable error, boolean afterReply) {
         String requestId = InternalErrors.record(log, "http", what, error);
         String outcome = afterReply
                 ? "the request's outcome is unknown (retry with the same batch_id or Idempotency-Key)"
                 : "nothing of the request was applied";
         return new ApiError(
-                        ErrorCode.INTERNAL,
-                        "internal error; " + outcome + "; the node log has the details under request id " + requestId,
-                        Map.of("request_id", requestId))
-                .toResponse();
+                ErrorCode.INTERNAL,
+                "internal error; " + outcome + "; the node log has the details under request id " + requestId,
+                Map.of("request_id", requestId));
     }
 }

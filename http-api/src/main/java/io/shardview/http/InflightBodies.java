@@ -45,17 +45,9 @@ public final class InflightBodies implements Extension {
 
     /** {@code inner}, run only if the request's body fits in the budget (at most {@code maxBytes}), else a 503. */
     public Route limit(HttpRequest request, long maxBytes, Supplier<Route> inner) {
-        long length = request.entity().getContentLengthOption().orElse(maxBytes);
-        long cost = Math.min(length, maxBytes);
+        long cost = hold(request.entity().getContentLengthOption().orElse(-1), maxBytes);
         if (cost == 0) return inner.get();
-        if (!tryHold(cost)) {
-            return Directives.complete(TenantEndpoints.retryLater(new ApiError(
-                    ErrorCode.NODE_OVERLOADED,
-                    "the node holds " + held.get() / (1 << 20) + " MiB of request bodies in flight, its budget "
-                            + "(shardview.http.max-inflight-request-bytes) is " + budget / (1 << 20)
-                            + " MiB; nothing of the request was applied; retry",
-                    Map.of("limit", "max-inflight-request-bytes"))));
-        }
+        if (cost < 0) return Directives.complete(TenantEndpoints.retryLater(refusal()));
         // Released where the route's result completes: the result is a Scala future seen as a CompletableFuture,
         // whose plain whenComplete would run on ForkJoinPool's common pool (a thread hop for every request with a
         // body).
@@ -63,7 +55,28 @@ public final class InflightBodies implements Extension {
                 result -> result.whenCompleteAsync((done, error) -> release(cost), Runnable::run), inner);
     }
 
-    void release(long cost) {
+    /**
+     * Holds room for a body of {@code length} bytes (-1: unknown, counted as {@code maxBytes}) and returns the bytes
+     * held, to {@link #release} once its request is answered; -1 when the budget has no room (answer {@link #refusal}).
+     */
+    public long hold(long length, long maxBytes) {
+        long cost = Math.min(length < 0 ? maxBytes : length, maxBytes);
+        if (cost == 0) return 0;
+        return tryHold(cost) ? cost : -1;
+    }
+
+    /** The 503 for a body the budget has no room for (with Retry-After: 1 s). */
+    public ApiError refusal() {
+        return new ApiError(
+                ErrorCode.NODE_OVERLOADED,
+                "the node holds " + held.get() / (1 << 20) + " MiB of request bodies in flight, its budget "
+                        + "(shardview.http.max-inflight-request-bytes) is " + budget / (1 << 20)
+                        + " MiB; nothing of the request was applied; retry",
+                Map.of("limit", "max-inflight-request-bytes"));
+    }
+
+    /** Gives back what {@link #hold} held. */
+    public void release(long cost) {
         held.addAndGet(-cost);
     }
 

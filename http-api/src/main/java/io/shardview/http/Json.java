@@ -17,10 +17,15 @@ public final class Json {
 
     /** A response with the given status and {@code body} written as JSON. */
     public static HttpResponse response(StatusCode status, Object body) {
+        return HttpResponse.create()
+                .withStatus(status)
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, bytes(body)));
+    }
+
+    /** {@code body} written as JSON. */
+    public static byte[] bytes(Object body) {
         try {
-            return HttpResponse.create()
-                    .withStatus(status)
-                    .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
+            return MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write " + body.getClass().getName() + " as JSON", e);
         }

@@ -32,6 +32,12 @@ public final class RouteMetrics {
                 .register(registry);
     }
 
+    /** Counts an answer of {@code status} to a request that arrived at {@code startedNanos} (System.nanoTime). */
+    public void observe(String template, String method, int status, long startedNanos) {
+        duration.labelValues(template, method, Integer.toString(status))
+                .observe((System.nanoTime() - startedNanos) / 1e9);
+    }
+
     /** Wraps an endpoint: errors become JSON, bugs a contained 500, and every response is counted under {@code template}. */
     public Route endpoint(String template, Route inner) {
         return extractRequest(request -> {

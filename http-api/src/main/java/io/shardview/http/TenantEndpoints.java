@@ -9,6 +9,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 import io.shardview.entity.RegionHealth;
 import io.shardview.entity.fault.InternalFailure;
 import io.shardview.entity.tenant.IngestOverloaded;
+import io.shardview.http.edge.EdgeRequest;
+import io.shardview.http.edge.EdgeResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -71,15 +73,24 @@ public final class TenantEndpoints {
      * then never reads. A body longer still is answered at once and its connection closed.
      */
     private static Route tooLarge(HttpRequest request, long length, long maxBytes) {
-        HttpResponse refusal = new ApiError(
-                        ErrorCode.PAYLOAD_TOO_LARGE,
-                        "the body of " + length + " bytes is larger than max-request-bytes = " + maxBytes
-                                + " bytes; nothing of the request was applied",
-                        Map.of("limit", "max-request-bytes", "max", maxBytes))
-                .toResponse();
+        HttpResponse refusal = tooLargeError(length, maxBytes).toResponse();
         if (length / DISCARD_FACTOR > maxBytes) return complete(refusal.addHeader(Connection.create("close")));
         return extractMaterializer(materializer ->
                 onComplete(request.discardEntityBytes(materializer).completionStage(), discarded -> complete(refusal)));
+    }
+
+    /** As the route above, for an endpoint of the edge's own. */
+    public static void tooLarge(EdgeRequest request, long length, long maxBytes, EdgeRouter.Reply reply) {
+        EdgeResponse refusal = tooLargeError(length, maxBytes).toEdgeResponse();
+        request.discardBody(DISCARD_FACTOR * maxBytes, () -> reply.send(refusal));
+    }
+
+    private static ApiError tooLargeError(long length, long maxBytes) {
+        return new ApiError(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "the body of " + length + " bytes is larger than max-request-bytes = " + maxBytes
+                        + " bytes; nothing of the request was applied",
+                Map.of("limit", "max-request-bytes", "max", maxBytes));
     }
 
     /** How many times its endpoint's limit a body may be and still be read through before its 413. */
@@ -111,40 +122,48 @@ public final class TenantEndpoints {
             Effect effect) {
         return onComplete(pending, Contained.body(who + " reply", result -> {
             if (result.isSuccess()) return complete(toResponse.apply(result.get()));
-            Throwable failure = result.failed().get();
-            if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
-            if (failure instanceof InternalFailure internal) {
-                return complete(new ApiError(
-                                ErrorCode.INTERNAL,
-                                internal.getMessage()
-                                        + "; what the request asked for may have been applied in part: sending it again is safe",
-                                Map.of("request_id", internal.requestId()))
-                        .toResponse());
-            }
-            if (failure instanceof IngestOverloaded overloaded) {
-                return complete(retryLater(new ApiError(
-                        ErrorCode.OVERLOADED,
-                        overloaded.getMessage() + "; nothing of the request was applied; retry",
-                        Map.of())));
-            }
-            if (failure instanceof RegionHealth.CutShort cut) {
-                if (effect == Effect.READ) {
-                    return complete(
-                            retryLater(new ApiError(ErrorCode.UNAVAILABLE, cut.getMessage() + "; retry", Map.of())));
-                }
-                return complete(outcomeUnknown(who + ": " + cut.getMessage(), effect));
-            }
-            if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
-                if (effect == Effect.READ) {
-                    return complete(retryLater(new ApiError(
-                            ErrorCode.UNAVAILABLE,
-                            who + " did not answer within " + timeout.toMillis() + " ms; retry",
-                            Map.of())));
-                }
-                return complete(outcomeUnknown(who + " did not answer within " + timeout.toMillis() + " ms", effect));
-            }
-            return complete(Contained.internalError(who + " request", failure, effect != Effect.READ));
+            return complete(PekkoResponses.of(failure(result.failed().get(), who, timeout, effect)));
         }));
+    }
+
+    /**
+     * The answer to a request whose reply failed: an overloaded node is a 429 and, for a read, an entity that did not
+     * answer within {@code timeout} a 503, both with Retry-After and nothing applied; a write without an answer is a 504
+     * {@code outcome_unknown} (see {@link Effect#WRITE}); anything else a contained 500.
+     */
+    public static EdgeResponse failure(Throwable failure, String who, Duration timeout, Effect effect) {
+        if (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
+        if (failure instanceof InternalFailure internal) {
+            return new ApiError(
+                            ErrorCode.INTERNAL,
+                            internal.getMessage()
+                                    + "; what the request asked for may have been applied in part: sending it again is safe",
+                            Map.of("request_id", internal.requestId()))
+                    .toEdgeResponse();
+        }
+        if (failure instanceof IngestOverloaded overloaded) {
+            return retryLaterEdge(new ApiError(
+                    ErrorCode.OVERLOADED,
+                    overloaded.getMessage() + "; nothing of the request was applied; retry",
+                    Map.of()));
+        }
+        if (failure instanceof RegionHealth.CutShort cut) {
+            if (effect == Effect.READ) {
+                return retryLaterEdge(new ApiError(ErrorCode.UNAVAILABLE, cut.getMessage() + "; retry", Map.of()));
+            }
+            return outcomeUnknownError(who + ": " + cut.getMessage(), effect);
+        }
+        if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
+            if (effect == Effect.READ) {
+                return retryLaterEdge(new ApiError(
+                        ErrorCode.UNAVAILABLE,
+                        who + " did not answer within " + timeout.toMillis() + " ms; retry",
+                        Map.of()));
+            }
+            return outcomeUnknownError(who + " did not answer within " + timeout.toMillis() + " ms", effect);
+        }
+        return Contained.internalApiError(who + " request", failure, effect != Effect.READ)
+                .toEdgeResponse();
     }
 
     /**
@@ -157,15 +176,24 @@ public final class TenantEndpoints {
 
     /** As {@link #outcomeUnknown(String)}, with the advice that fits the write: a repeatable one is sent again as it is. */
     static HttpResponse outcomeUnknown(String why, Effect effect) {
+        return PekkoResponses.of(outcomeUnknownError(why, effect));
+    }
+
+    private static EdgeResponse outcomeUnknownError(String why, Effect effect) {
         String retry = effect == Effect.REPEATABLE_WRITE
                 ? "send it again: writing the same points again changes nothing"
                 : "send it again with the same batch_id or Idempotency-Key, which applies it at most once";
-        return retryLater(new ApiError(
+        return retryLaterEdge(new ApiError(
                 ErrorCode.OUTCOME_UNKNOWN, why + "; the write may or may not have been applied: " + retry, Map.of()));
     }
 
     /** {@code error} with Retry-After: 1 s. */
     public static HttpResponse retryLater(ApiError error) {
         return error.toResponse().addHeader(RetryAfter.create(1L));
+    }
+
+    /** {@code error} with Retry-After: 1 s, as the edge's answer. */
+    public static EdgeResponse retryLaterEdge(ApiError error) {
+        return error.toEdgeResponse().withHeader("Retry-After", "1");
     }
 }

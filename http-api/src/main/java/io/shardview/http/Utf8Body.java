@@ -52,9 +52,31 @@ public final class Utf8Body {
         });
     }
 
+    /**
+     * The charset a Content-Type header declares when it is one bodies are not read in (not UTF-8 or US-ASCII), as Pekko
+     * reads the header (a media type of a fixed charset, application/json, keeps UTF-8 whatever it says); else null.
+     */
+    public static String charsetRefused(String contentType) {
+        if (contentType == null || contentType.indexOf(';') < 0) return null; // no parameters, no charset
+        var parsed = org.apache.pekko.http.javadsl.model.HttpHeader.parse("Content-Type", contentType);
+        if (!(parsed instanceof org.apache.pekko.http.javadsl.model.headers.ContentType type)) return null;
+        var charset = type.contentType().getCharsetOption();
+        if (charset.isEmpty()) return null;
+        String name = charset.get().value().toLowerCase(Locale.ROOT);
+        return name.equals("utf-8") || name.equals("us-ascii") ? null : name;
+    }
+
+    /** The offset of the first byte of {@code bytes} that is not (part of) UTF-8, or -1 when all of it is. */
+    public static int firstInvalidByte(byte[] bytes) {
+        return firstInvalidByte(ByteBuffer.wrap(bytes));
+    }
+
     /** The offset of the first byte of {@code bytes} that is not (part of) UTF-8, or -1 when all of it is. */
     static int firstInvalidByte(ByteString bytes) {
-        ByteBuffer in = bytes.asByteBuffer();
+        return firstInvalidByte(bytes.asByteBuffer());
+    }
+
+    private static int firstInvalidByte(ByteBuffer in) {
         int start = in.position(); // a slice of a larger array starts past 0
         int i = start;
         for (; i + Long.BYTES <= in.limit(); i += Long.BYTES) {

@@ -7,17 +7,14 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
 
 import com.typesafe.config.Config;
+import io.shardview.http.Admission;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.AttributeKey;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -38,7 +35,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * <p>Tokens come in {@code Authorization: Bearer <token>}; a browser's EventSource cannot set headers, so the change
  * stream also takes {@code ?access_token=} (RFC 6750, section 2.3), and only it.
  */
-public final class Auth {
+public final class Auth implements Admission {
     private static final AttributeKey<Principal> PRINCIPAL =
             AttributeKey.create("shardview-principal", Principal.class);
     private static final String CHALLENGE = "Bearer realm=\"shardview\"";
@@ -92,41 +89,50 @@ public final class Auth {
         return request.getAttribute(PRINCIPAL).orElse(new Principal.Open());
     }
 
+    private static final Verdict OPEN = new Verdict.Allowed(new Principal.Open());
+
+    /** The verdict on a request ({@code accessToken} is taken only on a change stream's GET). */
+    @Override
+    public Verdict check(String method, List<String> path, String authorization, String accessToken) {
+        if (!enabled()) return OPEN;
+        Need need = need(path);
+        if (need instanceof Need.Anyone) return OPEN;
+        String token = token(method, path, authorization, accessToken);
+        if (token == null) {
+            return unauthorized("this endpoint needs a bearer token (Authorization: Bearer ...)");
+        }
+        Principal principal = authenticate(token);
+        if (principal == null) {
+            if (!tokens.loaded() && Secrets.parse(token) != null) {
+                return new Verdict.Refused(
+                        ApiError.of(ErrorCode.UNAVAILABLE, "this node has not loaded the token registry yet; retry"),
+                        List.of("Retry-After", "1"));
+            }
+            return unauthorized("the token is not valid (unknown or revoked)");
+        }
+        String denied = denied(need, principal);
+        if (denied != null) return new Verdict.Refused(ApiError.of(ErrorCode.FORBIDDEN, denied), List.of());
+        return new Verdict.Allowed(principal);
+    }
+
     /** {@code inner}, for the requests the policy lets in; the others answered 401 or 403 here. */
     public Route protect(Route inner) {
         if (!enabled()) return inner;
         return extractRequest(request -> {
-            Need need = need(request);
-            if (need instanceof Need.Anyone) return inner;
-            Optional<String> token = token(request);
-            if (token.isEmpty()) {
-                return refuse(request, unauthorized("this endpoint needs a bearer token (Authorization: Bearer ...)"));
-            }
-            Principal principal = authenticate(token.get());
-            if (principal == null) {
-                if (!tokens.loaded() && Secrets.parse(token.get()) != null) {
-                    return refuse(
-                            request,
-                            new ApiError(
-                                            ErrorCode.UNAVAILABLE,
-                                            "this node has not loaded the token registry yet; retry",
-                                            Map.of())
-                                    .toResponse()
-                                    .addHeader(RawHeader.create("Retry-After", "1")));
-                }
-                return refuse(request, unauthorized("the token is not valid (unknown or revoked)"));
-            }
-            String denied = denied(need, principal);
-            if (denied != null) {
-                return refuse(request, new ApiError(ErrorCode.FORBIDDEN, denied, Map.of()).toResponse());
-            }
+            List<String> path = new ArrayList<>();
+            request.getUri().pathSegments().forEach(path::add);
+            Verdict verdict = check(
+                    request.method().value(),
+                    path,
+                    request.getHeader("Authorization").map(h -> h.value()).orElse(null),
+                    request.getUri().query().get("access_token").orElse(null));
+            if (verdict instanceof Verdict.Refused refused) return refuse(request, refused.toResponse());
+            Principal principal = (Principal) ((Verdict.Allowed) verdict).principal();
             return mapRequest(r -> r.addAttribute(PRINCIPAL, principal), () -> inner);
         });
     }
 
-    private Need need(HttpRequest request) {
-        List<String> path = new ArrayList<>();
-        request.getUri().pathSegments().forEach(path::add);
+    private Need need(List<String> path) {
         if (path.size() == 1 && (path.get(0).equals("health") || path.get(0).equals("ready"))) return new Need.Anyone();
         if (path.size() == 1 && path.get(0).equals("metrics"))
             return openMetrics ? new Need.Anyone() : new Need.Admin();
@@ -161,24 +167,17 @@ public final class Auth {
         return new Principal.Tenant(known.tenant(), known.id());
     }
 
-    private static Optional<String> token(HttpRequest request) {
-        Optional<String> header =
-                request.getHeader("Authorization").map(h -> h.value().strip());
-        if (header.isPresent()) {
-            String value = header.get();
-            if (value.regionMatches(true, 0, "Bearer ", 0, 7))
-                return Optional.of(value.substring(7).strip());
-            return Optional.empty();
+    private static String token(String method, List<String> path, String authorization, String accessToken) {
+        if (authorization != null) {
+            String value = authorization.strip();
+            return value.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? value.substring(7).strip()
+                    : null;
         }
-        if (request.method().equals(HttpMethods.GET) && isChangeStream(request)) {
-            return request.getUri().query().get("access_token");
-        }
-        return Optional.empty();
+        return method.equals("GET") && isChangeStream(path) ? accessToken : null;
     }
 
-    private static boolean isChangeStream(HttpRequest request) {
-        List<String> path = new ArrayList<>();
-        request.getUri().pathSegments().forEach(path::add);
+    private static boolean isChangeStream(List<String> path) {
         return path.size() == 6
                 && path.get(0).equals("v1")
                 && path.get(1).equals("tenants")
@@ -186,10 +185,9 @@ public final class Auth {
                 && path.get(5).equals("changes");
     }
 
-    private static HttpResponse unauthorized(String message) {
-        return new ApiError(ErrorCode.UNAUTHORIZED, message, Map.of())
-                .toResponse()
-                .addHeader(RawHeader.create("WWW-Authenticate", CHALLENGE));
+    private static Verdict unauthorized(String message) {
+        return new Verdict.Refused(
+                ApiError.of(ErrorCode.UNAUTHORIZED, message), List.of("WWW-Authenticate", CHALLENGE));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
 import io.shardview.http.Json;
 import io.shardview.http.TenantEndpoints;
+import io.shardview.http.edge.EdgeResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,14 @@ final class TenantResponses {
     static HttpResponse refused(TenantProtocol.Refused refused) {
         ApiError error = new ApiError(ErrorCode.of(refused.kind()), refused.message(), refused.details());
         return refused.kind() == RejectionKind.UNAVAILABLE ? TenantEndpoints.retryLater(error) : error.toResponse();
+    }
+
+    /** As {@link #refused}, as the edge's answer. */
+    static EdgeResponse refusedEdge(TenantProtocol.Refused refused) {
+        ApiError error = new ApiError(ErrorCode.of(refused.kind()), refused.message(), refused.details());
+        return refused.kind() == RejectionKind.UNAVAILABLE
+                ? TenantEndpoints.retryLaterEdge(error)
+                : error.toEdgeResponse();
     }
 
     static HttpResponse sqlApplied(TenantProtocol.SqlApplied applied) {

@@ -14,14 +14,11 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.circuit.budget.Budgets;
-import io.shardview.entity.fault.FailPoints;
 import io.shardview.entity.tenant.TenantAsk;
-import io.shardview.entity.tenant.TenantIngress;
 import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.ViewTopics;
 import io.shardview.http.ApiError;
 import io.shardview.http.Contained;
-import io.shardview.http.Deadline;
 import io.shardview.http.ErrorCode;
 import io.shardview.http.InflightBodies;
 import io.shardview.http.Json;
@@ -56,7 +53,6 @@ public final class TenantRoutes {
     private final RouteMetrics metrics;
     private final TenantHttpSettings settings;
     private final ChangeStreamRoute changes;
-    private final TenantIngress ingress;
     private final TenantBodyLimits bodyLimits;
     private final WrittenIds writtenIds;
 
@@ -90,7 +86,6 @@ public final class TenantRoutes {
                                 view, from.isPresent() ? from.getAsLong() : null, replyTo)),
                 settings.streamHeartbeat(),
                 settings.streamBufferChanges());
-        this.ingress = TenantIngress.get(system);
         this.bodyLimits = TenantBodyLimits.from(system.settings().config());
     }
 
@@ -108,7 +103,6 @@ public final class TenantRoutes {
         return concat(
                 pathEnd(() -> endpoint("/v1/tenants/{t}", tenant, () -> get(() -> describe(tenant)))),
                 path("sql", () -> endpoint("/v1/tenants/{t}/sql", tenant, () -> post(() -> sql(tenant)))),
-                path("ingest", () -> endpoint("/v1/tenants/{t}/ingest", tenant, () -> post(() -> ingest(tenant)))),
                 path("query", () -> endpoint("/v1/tenants/{t}/query", tenant, () -> post(() -> query(tenant)))),
                 path("budgets", () -> endpoint("/v1/tenants/{t}/budgets", tenant, () -> put(() -> setBudgets(tenant)))),
                 path("home", () -> endpoint("/v1/tenants/{t}/home", tenant, () -> put(() -> setHome(tenant)))),
@@ -169,44 +163,6 @@ public final class TenantRoutes {
                             replyTo -> new TenantProtocol.ExecuteSql(sql, requestKey, deadline, replyTo)),
                     r -> r instanceof TenantProtocol.SqlApplied applied
                             ? TenantResponses.sqlApplied(applied)
-                            : TenantResponses.refused((TenantProtocol.Refused) r),
-                    TenantEndpoints.Effect.WRITE);
-        })));
-    }
-
-    private Route ingest(String tenant) {
-        return extractRequest(request -> Utf8Body.text(request, Contained.body("ingest", body -> {
-            FailPoints.raise(
-                    request.getHeader(FailPoints.HEADER).map(h -> h.value()).orElse(null));
-            String type = mediaType(request);
-            IngestBody batch;
-            try {
-                if (type.equals("application/json")) {
-                    batch = IngestBody.fromJson(body, settings.batchMaxOps(), bodyLimits);
-                } else if (type.equals("application/x-ndjson")) {
-                    batch = IngestBody.fromNdjson(
-                            body,
-                            request.getHeader("Idempotency-Key")
-                                    .map(h -> h.value())
-                                    .orElse(null),
-                            settings.batchMaxOps(),
-                            bodyLimits);
-                } else {
-                    return complete(unsupportedType(type, "application/json or application/x-ndjson"));
-                }
-            } catch (IngestBody.Invalid invalid) {
-                return complete(invalid.error.toResponse());
-            }
-            if (batch.ops().isEmpty()) return complete(badRequest("the batch has no ops"));
-            CompletionStage<TenantProtocol.IngestReply> applied = Deadline.within(
-                    system,
-                    ingress.submit(tenant, new TenantProtocol.BatchRequest(batch.ops(), batch.batchId(), deadline()))
-                            .toCompletableFuture(),
-                    writeTimeout());
-            return reply(
-                    applied,
-                    r -> r instanceof TenantProtocol.Ingested ingested
-                            ? TenantResponses.ingested(ingested)
                             : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
         })));
