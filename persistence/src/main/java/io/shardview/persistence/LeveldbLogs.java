@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -32,12 +33,40 @@ final class LeveldbLogs implements AutoCloseable {
      */
     private Map<Path, FileChannel> known = new HashMap<>();
 
+    /**
+     * How long after the directory last changed it is listed again at every call: a file system may stamp changes with
+     * a coarse clock (a jiffy), so a log created just after a listing can leave the directory's time as it was; once
+     * the time is older than this at a listing, any later change shows as a later time.
+     */
+    private static final long SETTLE_MILLIS = 1000;
+
+    /** The directory's modification time at the last listing, and when that listing was made. */
+    private FileTime listedModified;
+
+    private long listedAtMillis;
+
+    /** Listings made so far (for tests). */
+    long listings;
+
     LeveldbLogs(Path directory) {
         this.directory = directory;
     }
 
-    /** Forces every log file, and the directory when a log is new. Called from one thread at a time. */
+    /**
+     * Forces every log file, and the directory when a log is new. Called from one thread at a time. The directory is
+     * listed only when it may have changed since the last listing (its modification time, one stat a call): listing
+     * it every time cost more CPU than the sync at thousands of calls a second.
+     */
     void force() throws IOException {
+        FileTime modified = Files.getLastModifiedTime(directory);
+        long now = System.currentTimeMillis();
+        if (modified.equals(listedModified) && modified.toMillis() < listedAtMillis - SETTLE_MILLIS) {
+            for (FileChannel channel : known.values()) channel.force(false);
+            return;
+        }
+        listedModified = modified;
+        listedAtMillis = now;
+        listings++;
         Map<Path, FileChannel> present = new HashMap<>();
         boolean newLog = false;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
@@ -88,6 +117,11 @@ final class LeveldbLogs implements AutoCloseable {
         try (channel) {
             channel.force(true);
         }
+    }
+
+    /** The logs the last listing found (for tests). */
+    java.util.Set<Path> logs() {
+        return known.keySet();
     }
 
     @Override
