@@ -2,9 +2,13 @@ package io.shardview.persistence;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
+import io.shardview.entity.durability.AcknowledgedWhenWritten;
+import io.shardview.entity.durability.JournalDurability;
 import java.io.IOException;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.dispatch.ExecutionContexts;
 import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
 import scala.collection.immutable.Seq;
 import scala.concurrent.ExecutionContext;
@@ -16,7 +20,10 @@ import scala.util.Try;
 
 /**
  * Pekko's LevelDB journal with group commit: writes of many persistent actors share one fsync,
- * and each is still acknowledged only after an fsync that covers it. Plugged in as the
+ * and each is acknowledged only after an fsync that covers it, but for events marked
+ * {@link AcknowledgedWhenWritten} (a tenant's batches), acknowledged once written: their entity applies
+ * its next group while this one is synced, and asks {@link JournalDurability} (this journal's rounds)
+ * before it answers anyone. Plugged in as the
  * {@code class} of {@code pekko.persistence.journal.leveldb}, so the plugin id and the data
  * directory stay Pekko's. Pekko's LevelDB read journal (persistence-query) refuses any journal
  * class but its own; the node does not use it.
@@ -102,12 +109,18 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
                         syncLogs();
                         stats.synced();
                     });
+            durability().syncWith(groupSync::request);
         }
+    }
+
+    private JournalDurability durability() {
+        return JournalDurability.get(Adapter.toTyped(context().system()));
     }
 
     @Override
     public void postStop() {
         if (groupSync != null) {
+            durability().syncWith(null);
             groupSync.close(); // the writes already made get their round first
             try {
                 logs.close();
@@ -118,9 +131,30 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
         super.postStop();
     }
 
+    /**
+     * Writes the events; acknowledged once a sync covers them, or at once (written, not yet durable) when they are all
+     * {@link AcknowledgedWhenWritten}: their entity goes on with its next write while this one is synced, and waits
+     * for {@link JournalDurability} before it answers anyone.
+     */
     @Override
     public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
-        return afterSync(super.asyncWriteMessages(messages));
+        Future<Seq<Try<BoxedUnit>>> written = super.asyncWriteMessages(messages);
+        if (groupSync == null || !acknowledgedWhenWritten(messages)) return afterSync(written);
+        stats.wrote();
+        return written;
+    }
+
+    private static boolean acknowledgedWhenWritten(Seq<AtomicWrite> messages) {
+        var writes = messages.iterator();
+        while (writes.hasNext()) {
+            var events = writes.next().payload().iterator();
+            while (events.hasNext()) {
+                Object event = events.next().payload();
+                if (event instanceof Tagged tagged) event = tagged.payload();
+                if (!(event instanceof AcknowledgedWhenWritten)) return false;
+            }
+        }
+        return true;
     }
 
     @Override

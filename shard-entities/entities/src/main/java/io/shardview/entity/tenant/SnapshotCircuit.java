@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The circuit inside a {@link TenantSnapshot}. Taken from the entity as a {@link CircuitImage} (cheap,
@@ -21,27 +22,36 @@ import java.io.UncheckedIOException;
 public final class SnapshotCircuit {
     private CircuitImage image; // dropped once encoded
     private byte[] bytes;
+    private final CompletableFuture<Void> durable;
 
-    private SnapshotCircuit(CircuitImage image, byte[] bytes) {
+    private SnapshotCircuit(CircuitImage image, byte[] bytes, CompletableFuture<Void> durable) {
         this.image = image;
         this.bytes = bytes;
+        this.durable = durable;
     }
 
-    /** A circuit to be encoded when serialized. */
-    static SnapshotCircuit of(CircuitImage image) {
-        return new SnapshotCircuit(image, null);
+    /**
+     * A circuit to be encoded when serialized, once {@code durable} completes: the journal may have acknowledged the
+     * events it holds before syncing them, and a snapshot must never hold an event a power cut takes back.
+     */
+    static SnapshotCircuit of(CircuitImage image, CompletableFuture<Void> durable) {
+        return new SnapshotCircuit(image, null, durable);
     }
 
     /** A circuit read from a snapshot. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static SnapshotCircuit fromBytes(byte[] bytes) {
-        return new SnapshotCircuit(null, bytes);
+        return new SnapshotCircuit(null, bytes, CompletableFuture.completedFuture(null));
     }
 
-    /** The engine's snapshot bytes, encoded from the image on first use (by the serializer). */
+    /**
+     * The engine's snapshot bytes, encoded from the image on first use (by the serializer, on the snapshot store's
+     * thread, which waits there for the events to be durable; a failed sync fails the snapshot).
+     */
     @JsonValue
     synchronized byte[] bytes() {
         if (bytes == null) {
+            durable.join();
             ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(buffer, 1 << 16))) {
                 image.write(out);

@@ -1,12 +1,14 @@
 package io.shardview.entity.tenant;
 
 import io.shardview.circuit.Circuit;
+import io.shardview.entity.durability.JournalDurability;
 import io.shardview.entity.fault.InternalErrors;
 import io.shardview.entity.large.Assembly;
 import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.tenant.TenantProtocol.Command;
 import io.shardview.entity.tenant.TenantProtocol.Describe;
 import io.shardview.entity.tenant.TenantProtocol.DrainInbox;
+import io.shardview.entity.tenant.TenantProtocol.Durable;
 import io.shardview.entity.tenant.TenantProtocol.ExecuteSql;
 import io.shardview.entity.tenant.TenantProtocol.ExplainView;
 import io.shardview.entity.tenant.TenantProtocol.Forwarded;
@@ -184,7 +186,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         this.following = new TenantFollowing(context, reads);
         this.inbox = new IngestInbox(actor.getSelf(), tenant, batch -> TenantIngress.get(actor.getSystem())
                 .viaSharding(tenant, batch));
-        this.ingest = new TenantIngest(context, reads);
+        this.ingest = new TenantIngest(context);
         this.writes = new TenantWrites(context, sql, ingest, following, inbox);
         this.snapshots = new TenantSnapshots(context, persistenceId().id());
     }
@@ -200,7 +202,10 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         return new SnapshotAdapter<>() {
             @Override
             public Object toJournal(TenantState state) {
-                return adapter.toJournal(state);
+                // Taken right after an event the journal may have acknowledged before syncing it: the snapshot is
+                // written only once that event is durable, so no snapshot holds what a power cut takes back.
+                return TenantSnapshot.of(
+                        state, JournalDurability.get(actor.getSystem()).afterAcknowledgedWrites());
             }
 
             @Override
@@ -345,6 +350,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
 
     private void onRecovered(TenantState state) {
         state.seqNrAtSnapshot = lastSequenceNumber(actor) - state.eventsSinceSnapshot; // every event replayed counted
+        context.durability.recovered(lastSequenceNumber(actor));
         if (context.replica.isHome(state, lastSequenceNumber(actor))) {
             state.enforceBudgets(); // a replica of another region's home never does
         }
@@ -369,6 +375,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     private void stopped() {
         LocalTenants.get(actor.getSystem()).stopped(tenant, inbox);
         inbox.closeAndSendOn();
+        context.durability.abandon();
         ingest.stopped(inbox.sendOn());
     }
 
@@ -399,31 +406,46 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .forAnyState()
                 .onCommand(MessagePart.class, this::onPart)
                 // writes: applied at the home, forwarded to it elsewhere
-                .onCommand(ExecuteSql.class, (state, request) -> writes.write(state, request, 0))
-                .onCommand(IngestMany.class, (state, ingest) -> writes.write(state, ingest, 0))
-                .onCommand(DrainInbox.class, (state, drain) -> {
-                    tellShardStillActive();
-                    return writes.fromInbox(state);
-                })
-                .onCommand(StillActive.class, (state, active) -> Effect().none())
-                .onCommand(SetBudgets.class, (state, set) -> writes.write(state, set, 0))
-                .onCommand(SetHome.class, (state, set) -> writes.write(state, set, 0))
                 .onCommand(
-                        Forwarded.class, (state, forwarded) -> writes.write(state, forwarded.write(), forwarded.hops()))
-                .onCommand(SqlPlanned.class, sql::onSqlPlanned)
-                // reads, at any replica
+                        ExecuteSql.class, (state, request) -> afterReads(state, () -> writes.write(state, request, 0)))
+                .onCommand(IngestMany.class, (state, ingest) -> afterReads(state, () -> writes.write(state, ingest, 0)))
+                .onCommand(
+                        DrainInbox.class,
+                        (state, drain) -> afterReads(state, () -> {
+                            tellShardStillActive();
+                            return writes.fromInbox(state);
+                        }))
+                .onCommand(StillActive.class, (state, active) -> Effect().none())
+                .onCommand(SetBudgets.class, (state, set) -> afterReads(state, () -> writes.write(state, set, 0)))
+                .onCommand(SetHome.class, (state, set) -> afterReads(state, () -> writes.write(state, set, 0)))
+                .onCommand(
+                        Forwarded.class,
+                        (state, forwarded) ->
+                                afterReads(state, () -> writes.write(state, forwarded.write(), forwarded.hops())))
+                .onCommand(
+                        SqlPlanned.class, (state, planned) -> afterReads(state, () -> sql.onSqlPlanned(state, planned)))
+                .onCommand(Durable.class, this::onDurable)
+                // reads, at any replica, of what is durable
                 .onCommand(Query.class, (state, query) -> whenHomeKnown(() -> sql.enqueue(state, query)))
-                .onCommand(QueryPlanned.class, sql::onQueryPlanned)
-                .onCommand(ReadRows.class, (state, read) -> whenHomeKnown(() -> reads.onRead(state, read)))
-                .onCommand(ReadWaitOver.class, reads::onWaitOver)
+                .onCommand(
+                        QueryPlanned.class,
+                        (state, planned) -> whenDurable(state, () -> sql.onQueryPlanned(state, planned)))
+                .onCommand(
+                        ReadRows.class,
+                        (state, read) -> whenHomeKnown(() -> whenDurable(state, () -> reads.onRead(state, read))))
+                .onCommand(ReadWaitOver.class, (state, over) -> whenDurable(state, () -> reads.onWaitOver(state, over)))
                 .onCommand(
                         Describe.class,
-                        (state, d) -> whenHomeKnown(() -> context.answer(d.replyTo(), TenantReads.describe(state))))
+                        (state, d) -> whenHomeKnown(() ->
+                                whenDurable(state, () -> context.answer(d.replyTo(), TenantReads.describe(state)))))
                 .onCommand(
                         ExplainView.class,
-                        (state, e) ->
-                                whenHomeKnown(() -> context.answer(e.replyTo(), TenantReads.explain(state, e.view()))))
-                .onCommand(ReplayChanges.class, (state, r) -> context.answer(r.replyTo(), TenantReads.replay(state, r)))
+                        (state, e) -> whenHomeKnown(() -> whenDurable(
+                                state, () -> context.answer(e.replyTo(), TenantReads.explain(state, e.view())))))
+                .onCommand(
+                        ReplayChanges.class,
+                        (state, r) ->
+                                whenDurable(state, () -> context.answer(r.replyTo(), TenantReads.replay(state, r))))
                 // between regions
                 .onCommand(Replicate.class, following::onReplicate)
                 .onCommand(PersistReceived.class, (state, persist) -> following.onPersistReceived(state))
@@ -467,6 +489,56 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     /** When this incarnation last told its shard it is active (System.nanoTime; 0: never). */
     private long shardToldAtNanos;
 
+    /** Whether reads wait for the durable point, so writes wait behind them (see {@link #whenDurable}). */
+    private boolean readsWaiting;
+
+    /**
+     * A read answered from what is durable: now if the last event is, else stashed until it is. While reads wait, writes
+     * wait behind them ({@link #afterReads}): the entity stops taking groups, the writes in flight become durable, and
+     * the reads are answered before anything is applied after them, so a read under a stream of writes waits at most a
+     * sync or two.
+     */
+    private Effect<TenantEvent, TenantState> whenDurable(
+            TenantState state, Supplier<Effect<TenantEvent, TenantState>> read) {
+        if (!context.durability.behind(lastSequenceNumber(actor))) return read.get();
+        readsWaiting = true;
+        return Effect().stash();
+    }
+
+    /** A write, handled now, or stashed behind reads that wait for the durable point. */
+    private Effect<TenantEvent, TenantState> afterReads(
+            TenantState state, Supplier<Effect<TenantEvent, TenantState>> write) {
+        if (readsWaiting || reads.waitingUpTo(state.circuit.version())) {
+            readsWaiting = true;
+            return Effect().stash();
+        }
+        return write.get();
+    }
+
+    /**
+     * Writes are durable up to a sequence number: what waited for them runs (answers, changes, pushes); once the last
+     * event is durable, the reads waiting for a version it reached are answered, and whatever waited behind reads (or a
+     * stop behind writes) is handled again. A failed sync fails the entity: its state holds events that may not survive,
+     * so it restarts from its journal, and its unanswered batches are sent on or answered 504.
+     */
+    private Effect<TenantEvent, TenantState> onDurable(TenantState state, Durable durable) {
+        if (durable.failure() != null) {
+            throw new IllegalStateException(
+                    "the journal's sync failed; tenant " + tenant + " restarts from its journal", durable.failure());
+        }
+        context.durability.durableUpTo(durable.sequenceNr());
+        if (context.durability.behind(lastSequenceNumber(actor)))
+            return Effect().none();
+        reads.answerWaiting(state, state.circuit.version());
+        if (!readsWaiting && !stopWaiting) return Effect().none();
+        readsWaiting = false;
+        stopWaiting = false;
+        return Effect().unstashAll();
+    }
+
+    /** Whether a stop waits (stashed) for writes to become durable. */
+    private boolean stopWaiting;
+
     /** A read answered now, or stashed while this replica asks the other regions which one is home. */
     private Effect<TenantEvent, TenantState> whenHomeKnown(Supplier<Effect<TenantEvent, TenantState>> handle) {
         return following.waitingForHome() ? Effect().stash() : handle.get();
@@ -475,6 +547,10 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     /** Every waiting request is answered, and the tenant stops once the snapshots being written are done. */
     private Effect<TenantEvent, TenantState> onStop(TenantState state) {
         inbox.closeAndSendOn(); // to the next incarnation, which sharding starts once this one stopped
+        if (!context.durability.idle()) {
+            stopWaiting = true; // handled again once the writes in flight are durable and answered
+            return Effect().stash();
+        }
         context.replica.stopped();
         reads.answerWaiting(state, Long.MAX_VALUE);
         sql.refuseAll(Refused.unavailable("tenant " + tenant + " is stopping or moving to another node"));

@@ -1,5 +1,6 @@
 package io.shardview.entity.tenant;
 
+import io.shardview.entity.durability.JournalDurability;
 import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.tenant.TenantProtocol.Command;
 import io.shardview.entity.tenant.TenantProtocol.Describe;
@@ -35,6 +36,7 @@ final class TenantContext {
     final ViewTopics topics;
     final TenantReplica replica;
     final EffectFactories<TenantEvent, TenantState> effects;
+    final DurablePoint durability;
     private final LongSupplier lastSequenceNumber;
 
     TenantContext(
@@ -54,6 +56,7 @@ final class TenantContext {
         this.replica = replica;
         this.effects = effects;
         this.lastSequenceNumber = lastSequenceNumber;
+        this.durability = new DurablePoint(actor.getSelf(), JournalDurability.get(actor.getSystem()));
     }
 
     /** The sequence number of the entity's last persisted event (its version: one event per version). */

@@ -9,6 +9,7 @@ import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.batch.ValidatedBatch;
 import io.shardview.circuit.data.RowCodec;
 import io.shardview.circuit.data.ZSet;
+import io.shardview.entity.durability.AcknowledgedWhenWritten;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -78,9 +79,10 @@ public sealed interface TenantEvent {
     /**
      * An accepted ingest batch: its net effect per table as Z-set deltas (binary, {@link RowCodec}),
      * which is what recovery applies; the ops themselves are not needed again. A class rather than a
-     * record so that the decoded batch it was created from can ride along without being persisted.
+     * record so that the decoded batch it was created from can ride along without being persisted. Acknowledged by
+     * the journal once written: the entity answers its batch once it is durable ({@link DurablePoint}).
      */
-    final class BatchApplied implements TenantEvent {
+    final class BatchApplied implements TenantEvent, AcknowledgedWhenWritten {
         private final long version;
         private final String batchId;
         private final int ops;

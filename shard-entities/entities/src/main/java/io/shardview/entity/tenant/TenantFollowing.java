@@ -62,6 +62,7 @@ final class TenantFollowing {
             return tenant.effects
                     .persist(event)
                     .thenRun(s -> {
+                        tenant.durability.durableUpTo(tenant.lastSequenceNumber()); // synced with the writes before it
                         s.enforceBudgets();
                         replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version());
                     })
@@ -167,6 +168,7 @@ final class TenantFollowing {
             changes.addAll(state.applyFromHome(((TenantEvent.Replicated) event).event()));
         }
         return tenant.effects.persist(persisted).thenRun(s -> {
+            tenant.durability.durableUpTo(tenant.lastSequenceNumber()); // synced with the writes before it
             changes.forEach(tenant.topics::publish);
             reads.answerWaiting(s, s.circuit.version());
             long last = tenant.lastSequenceNumber();

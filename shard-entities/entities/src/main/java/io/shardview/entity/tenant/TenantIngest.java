@@ -14,6 +14,7 @@ import io.shardview.entity.tenant.TenantProtocol.IngestReply;
 import io.shardview.entity.tenant.TenantProtocol.IngestResults;
 import io.shardview.entity.tenant.TenantProtocol.Ingested;
 import io.shardview.entity.tenant.TenantProtocol.Refused;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,19 +24,19 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 
 /**
  * A tenant's ingest at its home: a group of client batches, each validated against the state the previous ones left
- * and applied to the circuit, the accepted ones persisted in one journal write (group commit); once durable, their
- * view changes are published and every batch is answered.
+ * and applied to the circuit, the accepted ones persisted in one journal write (group commit). The journal acknowledges
+ * the write before it is synced, so the next group is applied while this one is made durable; once it is
+ * ({@link DurablePoint}), its view changes are published, it is pushed to the other regions and every batch is
+ * answered, group after group in the order they were written.
  */
 final class TenantIngest {
     private final TenantContext tenant;
-    private final TenantReads reads;
 
-    /** The inbox's group being written, until it is answered (see {@link #stopped}). */
-    private List<PendingBatch> unanswered = List.of();
+    /** The inbox's groups applied and not answered yet, in order (see {@link #stopped}). */
+    private final ArrayDeque<List<PendingBatch>> unanswered = new ArrayDeque<>();
 
-    TenantIngest(TenantContext tenant, TenantReads reads) {
+    TenantIngest(TenantContext tenant) {
         this.tenant = tenant;
-        this.reads = reads;
     }
 
     /** Applies a group sent through sharding, and answers its sender. */
@@ -51,9 +52,9 @@ final class TenantIngest {
     Effect<TenantEvent, TenantState> onIngest(TenantState state, List<PendingBatch> group) {
         List<BatchRequest> batches = new ArrayList<>(group.size());
         for (PendingBatch pending : group) batches.add(pending.batch());
-        unanswered = group;
+        unanswered.add(group);
         return onIngest(state, batches, results -> {
-            unanswered = List.of();
+            unanswered.removeIf(waiting -> waiting == group);
             for (int i = 0; i < group.size(); i++)
                 group.get(i).reply().complete(results.replies().get(i));
         });
@@ -65,14 +66,16 @@ final class TenantIngest {
      * id fails as unknown (504), since it may or may not have been written.
      */
     void stopped(Consumer<PendingBatch> sendOn) {
-        for (PendingBatch pending : unanswered) {
-            if (pending.retriable()) sendOn.accept(pending);
-            else
-                pending.reply()
-                        .completeExceptionally(new TimeoutException(
-                                "tenant " + tenant.tenant + "'s entity stopped while writing the batch"));
+        for (List<PendingBatch> group : unanswered) {
+            for (PendingBatch pending : group) {
+                if (pending.retriable()) sendOn.accept(pending);
+                else
+                    pending.reply()
+                            .completeExceptionally(new TimeoutException(
+                                    "tenant " + tenant.tenant + "'s entity stopped while writing the batch"));
+            }
         }
-        unanswered = List.of();
+        unanswered.clear();
     }
 
     /** Applies the group's batches in order, persists the accepted ones together, and answers once they are durable. */
@@ -102,17 +105,20 @@ final class TenantIngest {
         }
         IngestResults results = new IngestResults(replies);
         if (events.isEmpty()) {
-            answer.accept(results);
+            // Nothing written; answered once what it was checked against (or the duplicate's own write) is durable.
+            tenant.durability.whenDurable(tenant.lastSequenceNumber(), () -> answer.accept(results));
             return tenant.effects.none();
         }
-        return tenant.effects
-                .persist(events)
-                .thenRun(s -> {
-                    changes.forEach(tenant.topics::publish);
-                    reads.answerWaiting(s, s.circuit.version());
-                    tenant.replica.pushed(events, tenant.lastSequenceNumber(), s.circuit.version());
-                })
-                .thenRun(s -> answer.accept(results));
+        return tenant.effects.persist(events).thenRun(s -> {
+            long seqNr = tenant.lastSequenceNumber();
+            long version = s.circuit.version();
+            // Written, not yet durable: the next group is applied meanwhile; this one is told once it is durable.
+            tenant.durability.written(seqNr, () -> {
+                changes.forEach(tenant.topics::publish);
+                tenant.replica.pushed(events, seqNr, version);
+                answer.accept(results);
+            });
+        });
     }
 
     /**

@@ -53,7 +53,8 @@ public final class TenantProtocol {
                     SyncTick,
                     PersistReceived,
                     DrainInbox,
-                    StillActive {}
+                    StillActive,
+                    Durable {}
 
     // ---- requests -----------------------------------------------------------------------------
 
@@ -404,4 +405,11 @@ public final class TenantProtocol {
      * busy with nothing but inbox batches as idle. Does nothing else.
      */
     record StillActive() implements Command {}
+
+    /**
+     * The events up to {@code sequenceNr} are durable ({@link DurablePoint}); or, with a {@code failure}, the sync that
+     * was to make them durable failed. From the entity to itself, never across nodes.
+     */
+    record Durable(long sequenceNr, Throwable failure)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 }

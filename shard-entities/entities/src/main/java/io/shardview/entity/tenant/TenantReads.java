@@ -90,6 +90,14 @@ final class TenantReads {
         return tenant.effects.none();
     }
 
+    /** Whether a read waits for a version at most {@code reached} (it is answered once that version is durable). */
+    boolean waitingUpTo(long reached) {
+        for (ReadRows read : waiting.values()) {
+            if (read.minVersion() <= reached) return true;
+        }
+        return false;
+    }
+
     /** Answers the waiting reads whose version the circuit has reached, all of them with {@code Long.MAX_VALUE}. */
     void answerWaiting(TenantState state, long reached) {
         if (waiting.isEmpty()) return;

@@ -4,6 +4,7 @@ import io.shardview.circuit.Circuit;
 import io.shardview.entity.CborSerializable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 
 /**
@@ -46,6 +47,11 @@ public record TenantSnapshot(
     }
 
     static TenantSnapshot of(TenantState state) {
+        return of(state, CompletableFuture.completedFuture(null));
+    }
+
+    /** As {@link #of(TenantState)}, encoded only once {@code durable} completes (the events it covers are durable). */
+    static TenantSnapshot of(TenantState state, CompletableFuture<Void> durable) {
         List<RememberedBatch> batches = state.batches.entries().stream()
                 .map(e -> new RememberedBatch(e.getKey(), e.getValue()))
                 .toList();
@@ -65,7 +71,7 @@ public record TenantSnapshot(
         state.opsSinceSnapshot = 0;
         state.rowsAtSnapshot = state.snapshotRows();
         return new TenantSnapshot(
-                SnapshotCircuit.of(state.circuit.image()),
+                SnapshotCircuit.of(state.circuit.image(), durable),
                 batches,
                 histories,
                 sqlRequests,

@@ -179,6 +179,7 @@ final class TenantSqlRequests {
         return tenant.effects
                 .persist(event)
                 .thenRun(s -> {
+                    tenant.durability.durableUpTo(tenant.lastSequenceNumber()); // synced with the writes before it
                     reads.answerWaiting(s, s.circuit.version());
                     tenant.replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version());
                     planNext(s, waiting.poll());

@@ -131,6 +131,7 @@ final class TenantWrites {
         return tenant.effects
                 .persist(event)
                 .thenRun(s -> {
+                    tenant.durability.durableUpTo(tenant.lastSequenceNumber()); // synced with the writes before it
                     tenant.actor
                             .getLog()
                             .info(
@@ -152,7 +153,10 @@ final class TenantWrites {
         TenantEvent.BudgetsSet event = new TenantEvent.BudgetsSet(state.circuit.version(), set.budgets());
         return tenant.effects
                 .persist(event)
-                .thenRun(s -> tenant.replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version()))
+                .thenRun(s -> {
+                    tenant.durability.durableUpTo(tenant.lastSequenceNumber()); // synced with the writes before it
+                    tenant.replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version());
+                })
                 .thenRun(s -> tenant.reply(set.replyTo(), new BudgetsReply(TenantReads.budgets(s))));
     }
 }

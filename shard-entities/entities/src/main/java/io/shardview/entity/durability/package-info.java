@@ -1,0 +1,2 @@
+/** Events a journal acknowledges once written, and how their entity learns when they are durable. */
+package io.shardview.entity.durability;
