@@ -5,10 +5,12 @@ import io.shardview.entity.metrics.MetricsProtocol;
 import io.shardview.entity.metrics.MetricsSettings;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.ShardStatsBoard;
+import io.shardview.http.EdgeRouter;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.metrics.IngestMetrics;
 import io.shardview.http.metrics.MetricsHttpSettings;
 import io.shardview.http.metrics.MetricsRoutes;
+import io.shardview.http.metrics.PrometheusQuery;
 import java.time.Clock;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -44,6 +46,11 @@ final class MetricsModule implements NodeModule {
     @Override
     public void registerMetrics(PrometheusRegistry registry) {
         ingestMetrics = new IngestMetrics(registry, board);
+    }
+
+    @Override
+    public List<EdgeRouter.Endpoint> endpoints(ActorSystem<?> system) {
+        return PrometheusQuery.endpoints(system);
     }
 
     @Override

@@ -121,6 +121,34 @@ class PrometheusQueryTest {
     }
 
     @Test
+    void aPostWhoseBodyIsNotAFormTakesItsParametersFromTheUrlAsPrometheusDoes() throws Exception {
+        // vmalert sends its queries this way: parameters in the URL, Content-Type application/json, a JSON body.
+        HttpResponse<String> response = TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(
+                                node.url() + base + "/query?query=" + q("count(up == 1)") + "&time=" + T / 1000))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"not\": \"parameters\"}")));
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(
+                "1",
+                Json.MAPPER
+                        .readTree(response.body())
+                        .at("/data/result/0/value/1")
+                        .asText());
+        // A form's fields join the URL's.
+        HttpResponse<String> form = TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(node.url() + base + "/query?time=" + T / 1000))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("query=" + q("count(up == 1)"))));
+        assertEquals(
+                "1",
+                Json.MAPPER.readTree(form.body()).at("/data/result/0/value/1").asText(),
+                form.body());
+    }
+
+    @Test
     void errorsHavePrometheussShapesAndStatuses() throws Exception {
         JsonNode parse = get("/query?query=" + q("sum(up"), 400);
         assertEquals("error", parse.get("status").asText());

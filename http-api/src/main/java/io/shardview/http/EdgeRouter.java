@@ -22,8 +22,8 @@ public final class EdgeRouter implements EdgeHandler {
         /** The route template it is counted under, e.g. {@code /v1/tenants/{t}/ingest}; its segments match paths. */
         String template();
 
-        /** The one method it takes. */
-        String method();
+        /** The methods it takes (GET, POST, ...); any other is answered 405. */
+        List<String> methods();
 
         /**
          * Serves a request let in by the auth policy: {@code params} holds the path's values for the template's
@@ -72,12 +72,12 @@ public final class EdgeRouter implements EdgeHandler {
     private void serve(Endpoint endpoint, EdgeRequest request, List<String> path, List<String> params) {
         Reply reply = counted(endpoint.template(), request);
         String method = request.method().name();
-        if (!method.equals(endpoint.method())) {
+        if (!endpoint.methods().contains(method)) {
+            String allowed = String.join(", ", endpoint.methods());
             reply.send(ApiError.of(
-                            StatusCodes.METHOD_NOT_ALLOWED,
-                            "HTTP method not allowed, supported methods: " + endpoint.method())
+                            StatusCodes.METHOD_NOT_ALLOWED, "HTTP method not allowed, supported methods: " + allowed)
                     .toEdgeResponse()
-                    .withHeader("Allow", endpoint.method()));
+                    .withHeader("Allow", allowed));
             return;
         }
         Admission.Verdict verdict = auth.check(method, path, request.header(HttpHeaderNames.AUTHORIZATION), null);

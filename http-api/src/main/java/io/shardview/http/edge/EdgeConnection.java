@@ -116,6 +116,7 @@ final class EdgeConnection extends ChannelDuplexHandler {
         edge.closed(this);
         if (timeout != null) timeout.cancel(false);
         if (stream != null) stream.failed(new IOException("the client closed the connection"));
+        if (answerStream != null) answerStream.cancel(); // its source stops now, not at its next chunk
         releaseBody();
         if (current != null) releaseEarly(current);
         while (!later.isEmpty()) ReferenceCountUtil.release(later.poll());

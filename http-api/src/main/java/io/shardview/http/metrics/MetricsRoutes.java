@@ -68,7 +68,6 @@ public final class MetricsRoutes {
     private final IngestMetrics ingestMetrics;
     private final ShardedQuery reads;
     private final PrometheusMetadata metadata;
-    private final PrometheusQuery query;
 
     public MetricsRoutes(
             ActorSystem<?> system, RouteMetrics metrics, MetricsHttpSettings settings, IngestMetrics ingestMetrics) {
@@ -90,7 +89,6 @@ public final class MetricsRoutes {
                         settings.askTimeout(),
                         settings.maxPointsPerQuery()));
         this.metadata = new PrometheusMetadata(reads, settings);
-        this.query = new PrometheusQuery(reads, settings);
     }
 
     /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
@@ -134,8 +132,6 @@ public final class MetricsRoutes {
                                         MetricsRequestBody.Kind.TEXT,
                                         this::prometheusText)))),
                 path("export", () -> endpoint(base + "/export", tenant, () -> get(() -> export(tenant)))),
-                path("query", () -> endpoint(base + "/query", tenant, () -> query.instant(tenant))),
-                path("query_range", () -> endpoint(base + "/query_range", tenant, () -> query.range(tenant))),
                 path("labels", () -> endpoint(base + "/labels", tenant, () -> metadata.labels(tenant))),
                 path(
                         PathMatchers.segment("label")

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardview.entity.metrics.ShardedQuery;
 import io.shardview.entity.metrics.TenantShards;
 import io.shardview.http.Json;
+import io.shardview.http.edge.EdgeResponse;
 import io.shardview.metrics.index.Labels;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -211,6 +212,13 @@ final class PrometheusMetadata {
             warnings.add(warning);
         }
         return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
+    }
+
+    /** Prometheus's error body, {@code {"status": "error", "errorType": ..., "error": ...}}, as the edge's answer. */
+    static EdgeResponse edgeError(int status, String type, String message) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status", "error").put("errorType", type).put("error", message);
+        return EdgeResponse.json(status, body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     static HttpResponse error(StatusCode status, String type, String message) {

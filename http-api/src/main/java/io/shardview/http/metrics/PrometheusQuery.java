@@ -1,12 +1,19 @@
 package io.shardview.http.metrics;
 
-import static io.shardview.http.OnComplete.onComplete;
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.shardview.entity.metrics.ShardedQuery;
 import io.shardview.entity.metrics.TenantShards;
+import io.shardview.http.ApiError;
+import io.shardview.http.Contained;
+import io.shardview.http.EdgeRouter;
+import io.shardview.http.ErrorCode;
+import io.shardview.http.InflightBodies;
+import io.shardview.http.TenantEndpoints;
+import io.shardview.http.edge.EdgeRequest;
+import io.shardview.http.edge.EdgeResponse;
+import io.shardview.http.edge.RequestTarget;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.promql.evaluation.FloatFormat;
 import io.shardview.metrics.promql.evaluation.QueryException;
@@ -22,73 +29,162 @@ import io.shardview.metrics.promql.parser.UnsupportedFunctionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * {@code api/v1/query} and {@code api/v1/query_range} of the Prometheus HTTP API for a tenant: parameters as
- * Prometheus parses them and the query parsed here; the query is run below the edge ({@link ShardedQuery}: planned,
- * asked of the tenant's shards, evaluated on the node's PromQL pool under the query's timeout), and its result
- * rendered here. Answers in Prometheus's shapes: 400 {@code bad_data} (parameters, parse errors), 422 {@code execution} (a query that cannot run, or a
- * function outside the supported subset), 503 {@code timeout} or {@code unavailable}.
+ * {@code api/v1/query} and {@code api/v1/query_range} of the Prometheus HTTP API for a tenant, served by the edge: the
+ * parameters as Prometheus reads them (from the URL, and from the body of a POST when it is a form; any other body is
+ * ignored, as Prometheus ignores it), the query parsed here, run below the edge ({@link ShardedQuery}: planned, asked
+ * of the tenant's shards, evaluated on the node's PromQL pool under the query's timeout), and its result rendered where
+ * it is evaluated. Answers in Prometheus's shapes: 400 {@code bad_data} (parameters, parse errors), 422
+ * {@code execution} (a query that cannot run, or a function outside the supported subset), 503 {@code timeout} or
+ * {@code unavailable}.
  */
-final class PrometheusQuery {
+public final class PrometheusQuery implements EdgeRouter.Endpoint {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final ShardedQuery query;
     private final MetricsHttpSettings settings;
+    private final InflightBodies inflight;
+    private final boolean range;
 
-    PrometheusQuery(ShardedQuery query, MetricsHttpSettings settings) {
-        this.query = query;
+    private PrometheusQuery(ActorSystem<?> system, MetricsHttpSettings settings, boolean range) {
+        this.query = new ShardedQuery(
+                system,
+                new ShardedQuery.Settings(
+                        settings.shardsPerTenant(),
+                        settings.retryAttemptTimeout(),
+                        settings.askTimeout(),
+                        settings.maxPointsPerQuery()));
         this.settings = settings;
+        this.inflight = InflightBodies.get(system);
+        this.range = range;
     }
 
-    /** {@code api/v1/query?query=&time=&timeout=&region=}. */
-    Route instant(String tenant) {
-        return PrometheusMetadata.params(params -> parsedThenRun(() -> {
-            long time = PrometheusMetadata.first(params, "time")
-                    .map(t -> parameter("time", () -> Durations.parseTime(t)))
-                    .orElse(System.currentTimeMillis());
-            String query = PrometheusMetadata.first(params, "query").orElse("");
-            return new Request(shards(tenant, params), expression(query), time, time, 0, timeout(params));
-        }));
+    /** {@code api/v1/query?query=&time=&timeout=&region=} and {@code api/v1/query_range?...&start=&end=&step=}. */
+    public static List<EdgeRouter.Endpoint> endpoints(ActorSystem<?> system) {
+        MetricsHttpSettings settings =
+                MetricsHttpSettings.from(system.settings().config());
+        return List.of(new PrometheusQuery(system, settings, false), new PrometheusQuery(system, settings, true));
     }
 
-    /** {@code api/v1/query_range?query=&start=&end=&step=&timeout=&region=}. */
-    Route range(String tenant) {
-        return PrometheusMetadata.params(params -> parsedThenRun(() -> {
-            long start = parameter("start", () -> Durations.parseTime(required(params, "start")));
-            long end = parameter("end", () -> Durations.parseTime(required(params, "end")));
-            long step = parameter("step", () -> Durations.parseStep(required(params, "step")));
-            RangeQueries.validate(start, end, step);
-            String query = PrometheusMetadata.first(params, "query").orElse("");
-            Expr expr = expression(query);
-            if (expr.type() != Expr.ValueType.SCALAR && expr.type() != Expr.ValueType.INSTANT_VECTOR) {
-                throw new IllegalArgumentException("invalid expression type \""
-                        + expr.type().words() + "\" for range query, must be Scalar or instant Vector");
+    @Override
+    public String template() {
+        return range ? "/v1/tenants/{t}/prom/api/v1/query_range" : "/v1/tenants/{t}/prom/api/v1/query";
+    }
+
+    @Override
+    public List<String> methods() {
+        return List.of("GET", "POST");
+    }
+
+    @Override
+    public void serve(EdgeRequest request, List<String> params, EdgeRouter.Reply reply) {
+        String tenant = params.get(0);
+        if (!TenantEndpoints.validTenant(tenant)) {
+            reply.send(new ApiError(ErrorCode.INVALID_TENANT, TenantEndpoints.TENANT_RULE, Map.of("tenant", tenant))
+                    .toEdgeResponse());
+            return;
+        }
+        Map<String, List<String>> parameters = new HashMap<>();
+        RequestTarget.forEachParameter(request.rawQuery(), (name, value) -> add(parameters, name, value));
+        if (!isForm(request)) {
+            if (request.bodyComplete()) request.takeArrivedBody();
+            answer(tenant, parameters, reply);
+            return;
+        }
+        long maxBytes = settings.maxRequestBytes();
+        long length = request.contentLength();
+        if (length > maxBytes) {
+            TenantEndpoints.tooLarge(request, length, maxBytes, reply);
+            return;
+        }
+        long held = inflight.hold(length, maxBytes);
+        if (held < 0) {
+            reply.send(TenantEndpoints.retryLaterEdge(inflight.refusal()));
+            return;
+        }
+        EdgeRouter.Reply released = response -> {
+            inflight.release(held);
+            reply.send(response);
+        };
+        request.readBody(maxBytes, new EdgeRequest.BodyReader() {
+            @Override
+            public void body(byte[] body) {
+                RequestTarget.forEachParameter(
+                        new String(body, StandardCharsets.UTF_8), (name, value) -> add(parameters, name, value));
+                answer(tenant, parameters, released);
             }
-            return new Request(shards(tenant, params), expr, start, end, step, timeout(params));
-        }));
+
+            @Override
+            public void tooLarge(long declared) {
+                released.send(
+                        ApiError.of(ErrorCode.PAYLOAD_TOO_LARGE, "request body is larger than " + maxBytes + " bytes")
+                                .toEdgeResponse());
+            }
+        });
     }
 
-    /** Runs the request {@code parse} reads, or answers why it cannot: 400 bad_data, or 422 execution. */
-    private Route parsedThenRun(java.util.function.Supplier<Request> parse) {
+    /** Whether the request's body is a form, whose fields are parameters (Prometheus reads no other body). */
+    private static boolean isForm(EdgeRequest request) {
+        String type = request.header(HttpHeaderNames.CONTENT_TYPE);
+        return request.method().name().equals("POST")
+                && type != null
+                && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    private static void add(Map<String, List<String>> parameters, String name, String value) {
+        parameters.computeIfAbsent(name, n -> new ArrayList<>(1)).add(value);
+    }
+
+    /** Runs the query the parameters ask for and answers its result, or why it cannot run. */
+    private void answer(String tenant, Map<String, List<String>> params, EdgeRouter.Reply reply) {
         Request request;
         try {
-            request = parse.get();
+            request = range ? range(tenant, params) : instant(tenant, params);
         } catch (IllegalArgumentException e) {
-            return complete(PrometheusMetadata.error(StatusCodes.BAD_REQUEST, "bad_data", e.getMessage()));
+            reply.send(PrometheusMetadata.edgeError(400, "bad_data", e.getMessage()));
+            return;
         } catch (UnsupportedQuery e) {
-            return complete(PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", e.getMessage()));
+            reply.send(PrometheusMetadata.edgeError(422, "execution", e.getMessage()));
+            return;
         }
-        return run(request);
+        run(request)
+                .whenComplete((response, error) -> reply.send(
+                        error == null
+                                ? response
+                                : Contained.internalApiError("query", error, false)
+                                        .toEdgeResponse()));
+    }
+
+    private Request instant(String tenant, Map<String, List<String>> params) {
+        long time = PrometheusMetadata.first(params, "time")
+                .map(t -> parameter("time", () -> Durations.parseTime(t)))
+                .orElse(System.currentTimeMillis());
+        String text = PrometheusMetadata.first(params, "query").orElse("");
+        return new Request(shards(tenant, params), expression(text), time, time, 0, timeout(params));
+    }
+
+    private Request range(String tenant, Map<String, List<String>> params) {
+        long start = parameter("start", () -> Durations.parseTime(required(params, "start")));
+        long end = parameter("end", () -> Durations.parseTime(required(params, "end")));
+        long step = parameter("step", () -> Durations.parseStep(required(params, "step")));
+        RangeQueries.validate(start, end, step);
+        String text = PrometheusMetadata.first(params, "query").orElse("");
+        Expr expr = expression(text);
+        if (expr.type() != Expr.ValueType.SCALAR && expr.type() != Expr.ValueType.INSTANT_VECTOR) {
+            throw new IllegalArgumentException("invalid expression type \""
+                    + expr.type().words() + "\" for range query, must be Scalar or instant Vector");
+        }
+        return new Request(shards(tenant, params), expr, start, end, step, timeout(params));
     }
 
     /** The tenant's shards in the region the {@code region} parameter names (this node's when absent). */
@@ -99,8 +195,8 @@ final class PrometheusQuery {
     /** A query to run: an instant query has {@code step} 0 and start = end. */
     private record Request(TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos) {}
 
-    /** Runs the request below the edge ({@link ShardedQuery}) and renders its result, or why it failed. */
-    private Route run(Request request) {
+    /** Runs the request below the edge ({@link ShardedQuery}); its result rendered where it is evaluated. */
+    private CompletionStage<EdgeResponse> run(Request request) {
         CompletionStage<QueryResult> result = request.step() == 0
                 ? query.instant(request.shards(), request.expr(), request.start(), request.timeoutNanos())
                 : query.range(
@@ -110,25 +206,23 @@ final class PrometheusQuery {
                         request.end(),
                         request.step(),
                         request.timeoutNanos());
-        CompletionStage<HttpResponse> answer =
-                result.thenApply(PrometheusQuery::success).exceptionally(this::failure);
-        return onComplete(answer, response -> complete(response.get()));
+        return result.thenApply(PrometheusQuery::success).exceptionally(this::failure);
     }
 
-    private static HttpResponse success(QueryResult result) {
-        return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, render(result)));
+    private static EdgeResponse success(QueryResult result) {
+        return EdgeResponse.json(200, render(result));
     }
 
-    private HttpResponse failure(Throwable failure) {
+    private EdgeResponse failure(Throwable failure) {
         while (failure instanceof CompletionException && failure.getCause() != null) failure = failure.getCause();
         if (failure instanceof QueryException.Timeout) {
-            return PrometheusMetadata.error(StatusCodes.SERVICE_UNAVAILABLE, "timeout", failure.getMessage());
+            return PrometheusMetadata.edgeError(503, "timeout", failure.getMessage());
         }
         if (failure instanceof QueryException) {
-            return PrometheusMetadata.error(StatusCodes.UNPROCESSABLE_ENTITY, "execution", failure.getMessage());
+            return PrometheusMetadata.edgeError(422, "execution", failure.getMessage());
         }
-        return PrometheusMetadata.error(
-                StatusCodes.SERVICE_UNAVAILABLE,
+        return PrometheusMetadata.edgeError(
+                503,
                 "unavailable",
                 "a metrics shard did not answer within " + settings.askTimeout().toMillis() + " ms: "
                         + failure.getMessage());
@@ -167,8 +261,8 @@ final class PrometheusQuery {
     }
 
     /** The whole success body, {@code {"status": "success", "data": {"resultType": ..., "result": ...}}}. */
-    static String render(QueryResult result) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    static byte[] render(QueryResult result) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("status", "success");
@@ -211,7 +305,7 @@ final class PrometheusQuery {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
     private static void metric(JsonGenerator json, Labels labels) throws IOException {

@@ -57,8 +57,8 @@ public final class IngestEndpoint implements EdgeRouter.Endpoint {
     }
 
     @Override
-    public String method() {
-        return "POST";
+    public List<String> methods() {
+        return List.of("POST");
     }
 
     @Override

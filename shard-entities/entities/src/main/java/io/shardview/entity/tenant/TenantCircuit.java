@@ -31,6 +31,7 @@ import io.shardview.entity.tenant.TenantProtocol.SnapshotWritten;
 import io.shardview.entity.tenant.TenantProtocol.SqlPlanned;
 import io.shardview.entity.tenant.TenantProtocol.StillActive;
 import io.shardview.entity.tenant.TenantProtocol.Stop;
+import io.shardview.entity.tenant.TenantProtocol.StopWaitOver;
 import io.shardview.entity.tenant.TenantProtocol.SyncTick;
 import io.shardview.entity.tenant.TenantProtocol.WhoIsHome;
 import java.time.Duration;
@@ -425,6 +426,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(
                         SqlPlanned.class, (state, planned) -> afterReads(state, () -> sql.onSqlPlanned(state, planned)))
                 .onCommand(Durable.class, this::onDurable)
+                .onCommand(StopWaitOver.class, (state, over) -> onStopWaitOver())
                 // reads, at any replica, of what is durable
                 .onCommand(Query.class, (state, query) -> whenHomeKnown(() -> sql.enqueue(state, query)))
                 .onCommand(
@@ -531,6 +533,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
             return Effect().none();
         reads.answerWaiting(state, state.circuit.version());
         if (!readsWaiting && !stopWaiting) return Effect().none();
+        if (stopWaiting) context.timers.cancel(STOP_WAIT_TIMER);
         readsWaiting = false;
         stopWaiting = false;
         return Effect().unstashAll();
@@ -538,6 +541,32 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
 
     /** Whether a stop waits (stashed) for writes to become durable. */
     private boolean stopWaiting;
+
+    /**
+     * How long a stop waits for the writes in flight: a sync takes milliseconds, but one that never completes (a
+     * journal stopped under it) must not keep the entity, and with it the node's shutdown, waiting for ever.
+     */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    private static final String STOP_WAIT_TIMER = "stop-waits-for-durability";
+
+    /**
+     * A stop waited long enough for the writes in flight: their batches, not confirmed durable, are sent on (the next
+     * incarnation answers each once its write is durable) or answered 504 outcome_unknown, and the stop goes on.
+     */
+    private Effect<TenantEvent, TenantState> onStopWaitOver() {
+        if (!stopWaiting) return Effect().none();
+        actor.getLog()
+                .warn(
+                        "tenant {}: stopping before the journal confirmed its last writes durable; their batches are"
+                                + " answered by the next incarnation, or as of unknown outcome",
+                        tenant);
+        context.durability.abandon();
+        ingest.stopped(inbox.sendOn());
+        stopWaiting = false;
+        readsWaiting = false;
+        return Effect().unstashAll();
+    }
 
     /** A read answered now, or stashed while this replica asks the other regions which one is home. */
     private Effect<TenantEvent, TenantState> whenHomeKnown(Supplier<Effect<TenantEvent, TenantState>> handle) {
@@ -548,7 +577,9 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     private Effect<TenantEvent, TenantState> onStop(TenantState state) {
         inbox.closeAndSendOn(); // to the next incarnation, which sharding starts once this one stopped
         if (!context.durability.idle()) {
-            stopWaiting = true; // handled again once the writes in flight are durable and answered
+            // Handled again once the writes in flight are durable and answered, or once it has waited long enough.
+            if (!stopWaiting) context.timers.startSingleTimer(STOP_WAIT_TIMER, new StopWaitOver(), STOP_WAIT);
+            stopWaiting = true;
             return Effect().stash();
         }
         context.replica.stopped();

@@ -54,7 +54,8 @@ public final class TenantProtocol {
                     PersistReceived,
                     DrainInbox,
                     StillActive,
-                    Durable {}
+                    Durable,
+                    StopWaitOver {}
 
     // ---- requests -----------------------------------------------------------------------------
 
@@ -412,4 +413,7 @@ public final class TenantProtocol {
      */
     record Durable(long sequenceNr, Throwable failure)
             implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+    /** A stop has waited long enough for the writes in flight to become durable. From the entity to itself. */
+    record StopWaitOver() implements Command {}
 }
