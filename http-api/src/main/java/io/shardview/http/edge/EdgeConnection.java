@@ -381,6 +381,10 @@ final class EdgeConnection extends ChannelDuplexHandler {
 
     // ---- answers ----------------------------------------------------------------------------------
 
+    java.util.concurrent.Executor executor() {
+        return ctx.executor();
+    }
+
     boolean isOpen() {
         return ctx.channel().isActive();
     }

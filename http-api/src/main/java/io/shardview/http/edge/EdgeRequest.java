@@ -157,6 +157,11 @@ public final class EdgeRequest {
         connection.replyStreaming(this, head, body);
     }
 
+    /** The connection's event loop: work run there answers without a hand-off (keep it short). */
+    public java.util.concurrent.Executor executor() {
+        return connection.executor();
+    }
+
     /** Whether the client's connection is gone (an answer would be dropped). */
     public boolean clientGone() {
         return !connection.isOpen();

@@ -37,14 +37,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * {@code api/v1/query} and {@code api/v1/query_range} of the Prometheus HTTP API for a tenant, served by the edge: the
  * parameters as Prometheus reads them (from the URL, and from the body of a POST when it is a form; any other body is
  * ignored, as Prometheus ignores it), the query parsed here, run below the edge ({@link ShardedQuery}: planned, asked
- * of the tenant's shards, evaluated on the node's PromQL pool under the query's timeout), and its result rendered where
- * it is evaluated. Answers in Prometheus's shapes: 400 {@code bad_data} (parameters, parse errors), 422
+ * of the tenant's shards, evaluated under the query's timeout on the node's PromQL pool, or a small one on the event loop
+ * that answers it), and its result rendered where it is evaluated. Answers in Prometheus's shapes: 400 {@code bad_data} (parameters, parse errors), 422
  * {@code execution} (a query that cannot run, or a function outside the supported subset), 503 {@code timeout} or
  * {@code unavailable}.
  */
@@ -98,7 +99,7 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
         RequestTarget.forEachParameter(request.rawQuery(), (name, value) -> add(parameters, name, value));
         if (!isForm(request)) {
             if (request.bodyComplete()) request.takeArrivedBody();
-            answer(tenant, parameters, reply);
+            answer(tenant, parameters, request.executor(), reply);
             return;
         }
         long maxBytes = settings.maxRequestBytes();
@@ -121,7 +122,7 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
             public void body(byte[] body) {
                 RequestTarget.forEachParameter(
                         new String(body, StandardCharsets.UTF_8), (name, value) -> add(parameters, name, value));
-                answer(tenant, parameters, released);
+                answer(tenant, parameters, request.executor(), released);
             }
 
             @Override
@@ -146,7 +147,7 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
     }
 
     /** Runs the query the parameters ask for and answers its result, or why it cannot run. */
-    private void answer(String tenant, Map<String, List<String>> params, EdgeRouter.Reply reply) {
+    private void answer(String tenant, Map<String, List<String>> params, Executor here, EdgeRouter.Reply reply) {
         Request request;
         try {
             request = range ? range(tenant, params) : instant(tenant, params);
@@ -157,7 +158,7 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
             reply.send(PrometheusMetadata.edgeError(422, "execution", e.getMessage()));
             return;
         }
-        run(request)
+        run(request, here)
                 .whenComplete((response, error) -> reply.send(
                         error == null
                                 ? response
@@ -196,16 +197,17 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
     private record Request(TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos) {}
 
     /** Runs the request below the edge ({@link ShardedQuery}); its result rendered where it is evaluated. */
-    private CompletionStage<EdgeResponse> run(Request request) {
+    private CompletionStage<EdgeResponse> run(Request request, Executor here) {
         CompletionStage<QueryResult> result = request.step() == 0
-                ? query.instant(request.shards(), request.expr(), request.start(), request.timeoutNanos())
+                ? query.instant(request.shards(), request.expr(), request.start(), request.timeoutNanos(), here)
                 : query.range(
                         request.shards(),
                         request.expr(),
                         request.start(),
                         request.end(),
                         request.step(),
-                        request.timeoutNanos());
+                        request.timeoutNanos(),
+                        here);
         return result.thenApply(PrometheusQuery::success).exceptionally(this::failure);
     }
 

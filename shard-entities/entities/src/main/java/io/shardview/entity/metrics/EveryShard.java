@@ -10,11 +10,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * A read asked of every metrics shard of a tenant (in one region) at once, but those of this node that cannot hold
- * what it reads. A read changes nothing, so each shard is asked again when its home died with the message, until the
- * ask timeout; a command larger than a remoting frame goes in parts.
+ * what it reads. A shard running on this node is asked directly, not through sharding's region and shard actors (two
+ * thread hand-offs fewer each way); any other through sharding. A read changes nothing, so each shard is asked again
+ * (through sharding) when no answer came, until the ask timeout; a command larger than a remoting frame goes in parts.
  */
 final class EveryShard {
     private final ActorSystem<?> system;
@@ -55,23 +57,44 @@ final class EveryShard {
             Function<ActorRef<T>, MetricsProtocol.Command> command) {
         List<CompletableFuture<T>> asks = new ArrayList<>(shardsPerTenant);
         for (int shard = 0; shard < shardsPerTenant; shard++) {
-            var ref = shards.shard(system, shard);
+            int number = shard;
             String entityId = MetricsProtocol.entityId(shards.tenant(), shard);
             if (shards.region() == null && !local.mayHold(entityId, selectors)) {
-                if (local.keepRunningDue(entityId, keepRunningNanos)) ref.tell(new MetricsProtocol.KeepRunning());
+                if (local.keepRunningDue(entityId, keepRunningNanos)) keepRunning(shards, shard);
                 asks.add(CompletableFuture.completedFuture(none));
                 continue;
             }
+            ActorRef<MetricsProtocol.Command> here = shards.region() == null ? local.entity(entityId) : null;
+            if (here != null && local.keepRunningDue(entityId, keepRunningNanos)) {
+                keepRunning(shards, shard); // asked directly, the shard counts no message
+            }
+            int[] attempts = {0};
             asks.add(RetriedAsk.ask(
                     system,
-                    timeout -> ref.<T>ask(
-                            replyTo -> LargeMessages.viaSharding(
-                                    system, ref, command.apply(replyTo), MetricsProtocol.MessagePart::new, atMostBytes),
-                            timeout),
+                    timeout -> {
+                        if (here != null && attempts[0]++ == 0) {
+                            return AskPattern.<MetricsProtocol.Command, T>ask(
+                                    here, command::apply, timeout, system.scheduler());
+                        }
+                        var ref = shards.shard(system, number);
+                        return ref.<T>ask(
+                                replyTo -> LargeMessages.viaSharding(
+                                        system,
+                                        ref,
+                                        command.apply(replyTo),
+                                        MetricsProtocol.MessagePart::new,
+                                        atMostBytes),
+                                timeout);
+                    },
                     attemptTimeout,
                     askTimeout));
         }
         return asks;
+    }
+
+    /** Keeps shard {@code shard} of the tenant running: sharding passivates an entity no message reached for a while. */
+    private void keepRunning(TenantShards shards, int shard) {
+        shards.shard(system, shard).tell(new MetricsProtocol.KeepRunning());
     }
 
     /**

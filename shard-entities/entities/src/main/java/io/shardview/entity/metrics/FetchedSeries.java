@@ -27,6 +27,14 @@ final class FetchedSeries implements SeriesSource {
         buckets.put(matchers, found);
     }
 
+    /** The points fetched, in all (buckets count as points): how much evaluating the query will take at least. */
+    synchronized long size() {
+        long size = 0;
+        for (List<Series> series : points.values()) for (Series s : series) size += s.size();
+        for (List<BucketSeries> series : buckets.values()) size += (long) series.size() * 16;
+        return size;
+    }
+
     @Override
     public synchronized List<Series> select(List<Matcher> matchers, long minMillis, long maxMillis) {
         List<Series> found = points.get(matchers);

@@ -5,6 +5,7 @@ import io.shardview.metrics.index.Matcher;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -20,13 +21,18 @@ import org.apache.pekko.actor.typed.ExtensionId;
 public final class LocalShards implements Extension {
     private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
 
-    /** A shard running here: its pairs, and when a read that left it out last kept it from passivation. */
+    /**
+     * A shard running here: its pairs, the entity itself (a read asks it directly), and when a read last kept it from
+     * passivation.
+     */
     private static final class Running {
         final LabelPairFilter filter;
+        final ActorRef<MetricsProtocol.Command> entity;
         final AtomicLong keptNanos = new AtomicLong(System.nanoTime());
 
-        Running(LabelPairFilter filter) {
+        Running(LabelPairFilter filter, ActorRef<MetricsProtocol.Command> entity) {
             this.filter = filter;
+            this.entity = entity;
         }
     }
 
@@ -42,9 +48,18 @@ public final class LocalShards implements Extension {
         return ID.apply(system);
     }
 
-    /** Shard {@code entityId} runs here, its series' pairs in {@code filter}. */
-    void running(String entityId, LabelPairFilter filter) {
-        running.put(entityId, new Running(filter));
+    /** Shard {@code entityId} runs here as {@code entity}, its series' pairs in {@code filter}. */
+    void running(String entityId, LabelPairFilter filter, ActorRef<MetricsProtocol.Command> entity) {
+        running.put(entityId, new Running(filter, entity));
+    }
+
+    /**
+     * Shard {@code entityId}'s entity when it runs here, to ask directly (no region or shard actor between), else null.
+     * It may stop before a message sent to it arrives: a direct ask that times out is asked again through sharding.
+     */
+    ActorRef<MetricsProtocol.Command> entity(String entityId) {
+        Running r = running.get(entityId);
+        return r == null ? null : r.entity;
     }
 
     /** Shard {@code entityId}, as it ran with {@code filter}, stopped. */

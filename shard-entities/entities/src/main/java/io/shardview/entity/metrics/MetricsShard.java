@@ -214,7 +214,7 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
     public SignalHandler<ShardStorage> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), storage -> {
-                    LocalShards.get(context.getSystem()).running(entityId, storage.pairFilter());
+                    LocalShards.get(context.getSystem()).running(entityId, storage.pairFilter(), context.getSelf());
                     timers.startTimerWithFixedDelay(
                             "retention", new ApplyRetention(), Duration.ZERO, settings.retentionInterval());
                     timers.startTimerWithFixedDelay(

@@ -28,8 +28,8 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 /**
  * Reads a tenant's metrics from its shards, the twin of {@link ShardedAppend}: a PromQL query is planned (the
  * aggregations the shards compute in part, {@link Pushdown}; the time range or rollup buckets every other selector
- * reads, {@link SelectorRanges}), asked of every shard at once, and evaluated on the node's PromQL pool over what came
- * back; the series endpoints and export ask for series by selectors. The caller parses the request and renders the
+ * reads, {@link SelectorRanges}), asked of every shard at once, and evaluated over what came back: on the node's PromQL
+ * pool, or a small one where its reader waits; the series endpoints and export ask for series by selectors. The caller parses the request and renders the
  * answer.
  *
  * <p>Failures: {@link QueryException.Timeout} when the query ran out of time, another {@link QueryException} when it
@@ -69,15 +69,25 @@ public final class ShardedQuery {
         return TenantShards.in(system, tenant, region);
     }
 
-    /** {@code expr} at {@code time} (milliseconds), within {@code timeoutNanos}. */
-    public CompletionStage<QueryResult> instant(TenantShards shards, Expr expr, long time, long timeoutNanos) {
-        return run(shards, expr, time, time, 0, timeoutNanos);
+    /**
+     * At most how many points a query may read and still be evaluated where its reader waits ({@code here} of
+     * {@link #instant}): tens of microseconds of work, less than the hand-off to the PromQL pool and back would cost.
+     */
+    static final long EVALUATED_IN_PLACE_POINTS = 2_000;
+
+    /**
+     * {@code expr} at {@code time} (milliseconds), within {@code timeoutNanos}. A small query is evaluated on
+     * {@code here} (the thread that answers its reader; null: always the PromQL pool).
+     */
+    public CompletionStage<QueryResult> instant(
+            TenantShards shards, Expr expr, long time, long timeoutNanos, Executor here) {
+        return run(shards, expr, time, time, 0, timeoutNanos, here);
     }
 
     /** {@code expr} from {@code start} to {@code end} by {@code step} (milliseconds), within {@code timeoutNanos}. */
     public CompletionStage<QueryResult> range(
-            TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos) {
-        return run(shards, expr, start, end, step, timeoutNanos);
+            TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos, Executor here) {
+        return run(shards, expr, start, end, step, timeoutNanos, here);
     }
 
     /** The label sets of the series matching any selector with a point in [startMs, endMs], in the API's order. */
@@ -110,7 +120,7 @@ public final class ShardedQuery {
      * PromQL pool.
      */
     private CompletionStage<QueryResult> run(
-            TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos) {
+            TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos, Executor here) {
         Evaluator.Settings limits = Evaluator.Settings.defaults()
                 .withMaxSamples(settings.maxPointsPerQuery())
                 .withTimeout(timeoutNanos);
@@ -130,16 +140,21 @@ public final class ShardedQuery {
         }
         return fetch(shards, ranges, bucketReads)
                 .thenCombine(EveryShard.all(parts), (fetched, done) -> fetched)
-                .thenApplyAsync(
-                        fetched -> {
-                            Evaluator evaluator = new Evaluator(fetched, limits);
-                            for (int i = 0; i < pushed.size(); i++) {
-                                evaluator.withPartials(
-                                        pushed.get(i), parts.get(i).join());
-                            }
-                            return step == 0 ? evaluator.instant(expr, start) : evaluator.range(expr, start, end, step);
-                        },
-                        executor)
+                .thenCompose(fetched -> {
+                    boolean small = here != null && pushed.isEmpty() && fetched.size() <= EVALUATED_IN_PLACE_POINTS;
+                    return CompletableFuture.supplyAsync(
+                            () -> {
+                                Evaluator evaluator = new Evaluator(fetched, limits);
+                                for (int i = 0; i < pushed.size(); i++) {
+                                    evaluator.withPartials(
+                                            pushed.get(i), parts.get(i).join());
+                                }
+                                return step == 0
+                                        ? evaluator.instant(expr, start)
+                                        : evaluator.range(expr, start, end, step);
+                            },
+                            small ? here : executor);
+                })
                 .exceptionally(ShardedQuery::asQueryFailure);
     }
 

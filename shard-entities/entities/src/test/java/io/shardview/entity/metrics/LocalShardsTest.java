@@ -19,7 +19,7 @@ class LocalShardsTest {
         SeriesRegistry series = new SeriesRegistry();
         series.getOrCreate(Labels.of("__name__", "up", "job", "api"));
         assertTrue(local.mayHold("t.0", JOB_DB), "not running here");
-        local.running("t.0", series.pairFilter());
+        local.running("t.0", series.pairFilter(), null);
         assertFalse(local.mayHold("t.0", JOB_DB));
         assertTrue(local.mayHold("t.0", List.of(List.of(Matcher.eq("job", "api")))));
         local.stopped("t.0", series.pairFilter());
@@ -30,8 +30,8 @@ class LocalShardsTest {
     void theStopOfAnEarlierIncarnationLeavesTheNextInPlace() {
         LocalShards local = new LocalShards();
         LabelPairFilter earlier = new SeriesRegistry().pairFilter();
-        local.running("t.0", earlier);
-        local.running("t.0", new SeriesRegistry().pairFilter()); // restarted after a failure
+        local.running("t.0", earlier, null);
+        local.running("t.0", new SeriesRegistry().pairFilter(), null); // restarted after a failure
         local.stopped("t.0", earlier);
         assertFalse(local.mayHold("t.0", JOB_DB), "the running incarnation's pairs still answer");
     }
@@ -40,7 +40,7 @@ class LocalShardsTest {
     void aLeftOutShardIsKeptRunningAtMostOnceAnInterval() {
         LocalShards local = new LocalShards();
         assertFalse(local.keepRunningDue("t.0", 0), "nothing to keep: not running here");
-        local.running("t.0", new SeriesRegistry().pairFilter());
+        local.running("t.0", new SeriesRegistry().pairFilter(), null);
         assertTrue(local.keepRunningDue("t.0", 0));
         assertFalse(local.keepRunningDue("t.0", Long.MAX_VALUE / 2), "kept just now");
     }
