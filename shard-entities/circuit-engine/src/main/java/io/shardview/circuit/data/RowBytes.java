@@ -167,8 +167,13 @@ public final class RowBytes {
     }
 
     public static Row decode(byte[] b, int columns) {
+        return decode(b, 0, columns);
+    }
+
+    /** The row packed at {@code offset} of {@code b} (a page of packed rows). */
+    public static Row decode(byte[] b, int offset, int columns) {
         Object[] out = new Object[columns];
-        int pos = 0;
+        int pos = offset;
         for (int i = 0; i < columns; i++) {
             pos = read(b, pos, out, i);
         }
@@ -177,12 +182,17 @@ public final class RowBytes {
 
     /** Decodes only the given columns (e.g. the primary key), skipping the others without allocating. */
     public static Row decodeColumns(byte[] b, int[] columns) {
+        return decodeColumns(b, 0, columns);
+    }
+
+    /** As {@link #decodeColumns(byte[], int[])}, of the row packed at {@code offset} of {@code b}. */
+    public static Row decodeColumns(byte[] b, int offset, int[] columns) {
         Object[] out = new Object[columns.length];
         int last = 0;
         for (int c : columns) {
             last = Math.max(last, c);
         }
-        int pos = 0;
+        int pos = offset;
         for (int i = 0; i <= last; i++) {
             int k = indexOf(columns, i);
             pos = k >= 0 ? read(b, pos, out, k) : skip(b, pos);

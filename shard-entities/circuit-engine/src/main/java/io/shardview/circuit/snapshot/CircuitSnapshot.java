@@ -7,6 +7,7 @@ import io.shardview.circuit.data.RowBytes;
 import io.shardview.circuit.data.RowCodec;
 import io.shardview.circuit.pg.ColumnType;
 import io.shardview.circuit.table.BaseTable;
+import io.shardview.circuit.table.PackedRows;
 import io.shardview.circuit.table.TableImage;
 import io.shardview.circuit.view.MaterializedView;
 import java.io.ByteArrayOutputStream;
@@ -140,13 +141,19 @@ public final class CircuitSnapshot {
     }
 
     /** Rows of a table with a primary key as stored ({@link RowBytes}), so restoring encodes nothing. */
-    private static void writePacked(DataOutput out, byte[][] slots, int count) throws IOException {
+    private static void writePacked(DataOutput out, PackedRows rows, int count) throws IOException {
         out.writeInt(count);
-        for (byte[] row : slots) {
-            if (row == null) continue;
-            out.writeInt(row.length);
-            out.write(row);
-        }
+        IOException[] failed = {null};
+        rows.forEach((array, offset, length) -> {
+            if (failed[0] != null) return;
+            try {
+                out.writeInt(length);
+                out.write(array, offset, length);
+            } catch (IOException e) {
+                failed[0] = e;
+            }
+        });
+        if (failed[0] != null) throw failed[0];
     }
 
     public static long read(

@@ -1,6 +1,7 @@
 package io.shardview.circuit.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.data.Row;
 import java.math.BigDecimal;
@@ -55,5 +56,44 @@ class KeyedRowStoreTest {
         int grown = store.moves();
         for (long k = 10; k < 40; k++) store.put(Row.of(k, "v" + k));
         org.junit.jupiter.api.Assertions.assertNotEquals(grown, store.moves());
+    }
+
+    @Test
+    void rowsChangedOverAndOverTakeBoundedPagesAndStayFindable() {
+        KeyedRowStore store = new KeyedRowStore(new int[] {0}, 3);
+        for (int round = 0; round < 200; round++) {
+            for (long k = 0; k < 2_000; k++) store.put(Row.of(k, "customer " + (k % 37), round * 1_000L + k));
+        }
+        assertEquals(2_000, store.size());
+        for (long k = 0; k < 2_000; k++)
+            assertEquals(Row.of(k, "customer " + (k % 37), 199_000L + k), store.get(Row.of(k)));
+        // 400,000 puts of rows of ~30 bytes, 2,000 of them live: garbage pages are compacted away.
+        long live = store.bytes();
+        assertTrue(store.pageBytes() < 4 * live + (1 << 18), store.pageBytes() + " bytes of pages for " + live);
+    }
+
+    @Test
+    void packedRowsTakenBeforeChangesAreTheRowsAsTheyWereThen() {
+        KeyedRowStore store = new KeyedRowStore(new int[] {0}, 2);
+        Map<Long, Row> then = new HashMap<>();
+        for (long k = 0; k < 5_000; k++) {
+            Row row = Row.of(k, "v" + k);
+            store.put(row);
+            then.put(k, row);
+        }
+        PackedRows image = store.packedRows();
+        for (long k = 0; k < 5_000; k++) {
+            if (k % 3 == 0) store.remove(Row.of(k));
+            else store.put(Row.of(k, "changed " + k)); // garbage, compactions: the image's pages stay as they were
+        }
+        for (long k = 5_000; k < 9_000; k++) store.put(Row.of(k, "new"));
+        Map<Long, Row> read = new HashMap<>();
+        image.forEach((array, offset, length) -> {
+            Row row = io.shardview.circuit.data.RowBytes.decode(
+                    java.util.Arrays.copyOfRange(array, offset, offset + length), 2);
+            read.put((Long) row.get(0), row);
+        });
+        assertEquals(5_000, image.count());
+        assertEquals(then, read);
     }
 }
