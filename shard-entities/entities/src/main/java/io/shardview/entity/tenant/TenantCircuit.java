@@ -33,6 +33,7 @@ import io.shardview.entity.tenant.TenantProtocol.StillActive;
 import io.shardview.entity.tenant.TenantProtocol.Stop;
 import io.shardview.entity.tenant.TenantProtocol.StopWaitOver;
 import io.shardview.entity.tenant.TenantProtocol.SyncTick;
+import io.shardview.entity.tenant.TenantProtocol.TakeSnapshot;
 import io.shardview.entity.tenant.TenantProtocol.WhoIsHome;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -289,9 +290,9 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     static final int MIN_WEIGHED_SNAPSHOT_EVENTS = 100;
 
     /**
-     * Snapshots are taken by {@link #shouldSnapshot}, and the newest keep-snapshots kept by {@link TenantSnapshots}.
-     * Only with delete-events-on-snapshot does Pekko take them every snapshot-every-events events itself (it deletes
-     * events only after its own).
+     * Snapshots are decided by {@link #shouldSnapshot} and taken by the entity itself ({@link TakeSnapshot}), and the
+     * newest keep-snapshots kept by {@link TenantSnapshots}. Only with delete-events-on-snapshot does Pekko take them
+     * (every snapshot-every-events events, and when due): it deletes events only after its own.
      */
     @Override
     public RetentionCriteria retentionCriteria() {
@@ -318,6 +319,29 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
      */
     @Override
     public boolean shouldSnapshot(TenantState state, TenantEvent event, long sequenceNr) {
+        if (settings.deleteEventsOnSnapshot()) return snapshotDue(state, sequenceNr); // Pekko's, to delete events
+        if (snapshotAsked || !snapshotDue(state, sequenceNr)) return false;
+        // Taken by this entity once the write is done (TakeSnapshot), not by Pekko, which would stash every command
+        // until the store has written it; one due while another is being written is taken once that one is.
+        snapshotAsked = true;
+        actor.getSelf().tell(TAKE_SNAPSHOT);
+        return false;
+    }
+
+    private static final TakeSnapshot TAKE_SNAPSHOT = new TakeSnapshot();
+
+    /** A snapshot is due and not taken yet (a TakeSnapshot is on its way, or one in flight holds it back). */
+    private boolean snapshotAsked;
+
+    /** Takes the snapshot asked for, unless one is being written (then once it is). */
+    private void takeAskedSnapshot(TenantState state) {
+        if (!snapshotAsked || state.snapshotsInFlight > 0) return;
+        snapshotAsked = false;
+        snapshots.save(state);
+    }
+
+    /** See {@link #shouldSnapshot}: whether the events since the last snapshot make one due at {@code sequenceNr}. */
+    private boolean snapshotDue(TenantState state, long sequenceNr) {
         // By sequence numbers: Pekko asks before applying each event of a list persisted together, after a lone one.
         long events = sequenceNr - state.seqNrAtSnapshot;
         long weight = events * settings.snapshotEventRows() + state.opsSinceSnapshot;
@@ -458,9 +482,17 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(SyncTick.class, (state, tick) -> following.onSyncTick(state))
                 // life
                 .onCommand(Stop.class, (state, stop) -> onStop(state))
+                .onCommand(TakeSnapshot.class, (state, take) -> {
+                    takeAskedSnapshot(state);
+                    return Effect().none();
+                })
                 .onCommand(SnapshotWritten.class, (state, written) -> {
                     state.snapshotsInFlight--;
-                    if (written.sequenceNr() > 0) snapshots.retain(written.sequenceNr());
+                    if (written.sequenceNr() > 0) {
+                        DamagedSnapshots.get(actor.getSystem()).repaired(tenant); // the new one is used from now on
+                        snapshots.retain(written.sequenceNr());
+                    }
+                    takeAskedSnapshot(state);
                     return Effect().unstashAll();
                 })
                 .build();
@@ -583,6 +615,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
             return Effect().stash();
         }
         context.replica.stopped();
+        snapshotAsked = false; // the snapshot before stopping, if any, takes its place
         reads.answerWaiting(state, Long.MAX_VALUE);
         sql.refuseAll(Refused.unavailable("tenant " + tenant + " is stopping or moving to another node"));
         if (state.snapshotsInFlight == 0

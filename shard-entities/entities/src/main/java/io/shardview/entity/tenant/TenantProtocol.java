@@ -55,7 +55,8 @@ public final class TenantProtocol {
                     DrainInbox,
                     StillActive,
                     Durable,
-                    StopWaitOver {}
+                    StopWaitOver,
+                    TakeSnapshot {}
 
     // ---- requests -----------------------------------------------------------------------------
 
@@ -416,4 +417,7 @@ public final class TenantProtocol {
 
     /** A stop has waited long enough for the writes in flight to become durable. From the entity to itself. */
     record StopWaitOver() implements Command {}
+
+    /** A snapshot is due: take one of the state as it is. From the entity to itself. */
+    record TakeSnapshot() implements Command {}
 }

@@ -324,47 +324,106 @@ class TenantCircuitTest {
         // A snapshot every 3 events, and one after every batch of 2 or more ops (the large-batch rule, whatever the
         // state's size); keep 2.
         TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 2, 0);
-        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
-        createTables();
-        for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
         var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<Long> kept = List.of();
-        while (System.nanoTime() < deadline) {
-            kept = snapshots.persistedInStorage("tenant|" + tenant).stream()
-                    .map(s -> s.first().sequenceNr())
-                    .toList();
-            if (kept.size() == 2) break;
-            Thread.sleep(50);
+        List<Long> written = recordingWrites(snapshots);
+        try {
+            entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+            createTables();
+            for (long k = 0; k < 30; k += 2) ingest(null, 0, insert("t", k), insert("t", k + 1));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            List<Long> kept = List.of();
+            while (System.nanoTime() < deadline) {
+                kept = snapshots.persistedInStorage("tenant|" + tenant).stream()
+                        .map(p -> p.first().sequenceNr())
+                        .toList();
+                if (kept.size() == 2 && kept.get(1).equals(written.get(written.size() - 1))) break;
+                Thread.sleep(50);
+            }
+            assertTrue(written.size() >= 4, "a snapshot as often as one is not being written: " + written);
+            assertEquals(written.subList(written.size() - 2, written.size()), kept, "the newest two of " + written);
+            assertTrue(kept.get(1) >= 15, "the latest is of one of the last events: " + written);
+        } finally {
+            snapshots.resetPolicy();
         }
-        assertEquals(List.of(15L, 16L), kept, "the newest two of 16 events' snapshots");
+    }
+
+    /** Every snapshot the store writes, by sequence number, in order. */
+    private static List<Long> recordingWrites(org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit snapshots) {
+        List<Long> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        snapshots.withPolicy((persistenceId, operation) -> {
+            if (operation instanceof org.apache.pekko.persistence.testkit.WriteSnapshot write) {
+                written.add(write.metadata().sequenceNr());
+            }
+            return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+        });
+        return written;
+    }
+
+    @Test
+    void aSnapshotBeingWrittenHoldsUpNoBatch() throws Exception {
+        // A snapshot every 3 events, and a snapshot store that writes nothing until released: batches go on meanwhile
+        // (Pekko's own snapshots stash every command until the store has written them).
+        TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 100_000, 0);
+        var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger writing = new java.util.concurrent.atomic.AtomicInteger();
+        snapshots.withPolicy((persistenceId, operation) -> {
+            if (operation instanceof org.apache.pekko.persistence.testkit.WriteSnapshot) {
+                writing.incrementAndGet();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+        });
+        try {
+            entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+            createTables();
+            for (long k = 0; k < 3; k++) ingest(null, 0, insert("t", k));
+            long until = System.nanoTime() + REPLY.toNanos();
+            while (writing.get() == 0 && System.nanoTime() < until) Thread.sleep(10);
+            assertEquals(1, writing.get(), "a snapshot is being written");
+            for (long k = 3; k < 10; k++) {
+                assertInstanceOf(TenantProtocol.Ingested.class, ingest(null, 0, insert("t", k)));
+            }
+            assertEquals(10, keys("t").size());
+        } finally {
+            release.countDown();
+            snapshots.resetPolicy();
+        }
     }
 
     @Test
     void aGrowingTenantSnapshotsOnceItChangedAsManyRowsAsItsLatestSnapshotHeld() throws Exception {
         // Only the ops rule within reach: at least 10 ops, and at least as many as the latest snapshot held rows.
         TenantSettings growing = SETTINGS.withSnapshotsEvery(1_000_000, 10, 0).withSnapshotOpsPerStateRow(1.0);
-        entity = KIT.spawn(TenantCircuit.behavior(tenant, growing, TOPICS, PLANNING));
-        createTables();
-        long key = 0;
-        for (int batch = 0; batch < 16; batch++) { // events 2..17, 10 new rows each
-            TenantProtocol.IngestOp[] ops = new TenantProtocol.IngestOp[10];
-            for (int i = 0; i < ops.length; i++) ops[i] = insert("t", key++);
-            assertInstanceOf(TenantProtocol.Ingested.class, ingest(null, 0, ops));
-        }
         var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
-        // Each snapshot once as many rows changed as the latest one held: at 10 rows (event 2, the first after 10
-        // ops), 20 (event 3), 40 (event 5), 80 (event 9) and 160 (event 17); keep-snapshots leaves the newest two.
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<Long> kept = List.of();
-        while (System.nanoTime() < deadline) {
-            kept = snapshots.persistedInStorage("tenant|" + tenant).stream()
-                    .map(s -> s.first().sequenceNr())
-                    .toList();
-            if (kept.equals(List.of(9L, 17L))) break;
-            Thread.sleep(50);
+        List<Long> written = recordingWrites(snapshots);
+        try {
+            entity = KIT.spawn(TenantCircuit.behavior(tenant, growing, TOPICS, PLANNING));
+            createTables();
+            long key = 0;
+            for (int batch = 0; batch < 16; batch++) { // events 2..17, 10 new rows each
+                TenantProtocol.IngestOp[] ops = new TenantProtocol.IngestOp[10];
+                for (int i = 0; i < ops.length; i++) ops[i] = insert("t", key++);
+                assertInstanceOf(TenantProtocol.Ingested.class, ingest(null, 0, ops));
+            }
+            // A snapshot at event s holds 10 (s - 1) rows; the next is due once 10 (s - 1) more ops came: at 2s - 1 or
+            // later (later when it was due while the one before was still being written). As written: 2, 3, 5, 9, 17.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && (written.isEmpty() || written.get(written.size() - 1) < 9)) {
+                Thread.sleep(50);
+            }
+            assertTrue(written.size() >= 3 && written.get(0) >= 2, written.toString());
+            for (int i = 1; i < written.size(); i++) {
+                assertTrue(written.get(i) >= 2 * written.get(i - 1) - 1, "each once the rows doubled: " + written);
+            }
+            assertTrue(written.get(written.size() - 1) >= 9, written.toString());
+        } finally {
+            snapshots.resetPolicy();
         }
-        assertEquals(List.of(9L, 17L), kept);
     }
 
     @Test
