@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardview.entity.durability.JournalDurability;
+import io.shardview.persistence.JournalSyncStats;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -36,16 +37,22 @@ class AnswersWhenDurableTest {
     @Test
     void aBatchItsReadsAndItsChangesWaitForTheSyncThatMakesItDurable() throws Exception {
         ShardviewNode node = TestNodes.startServing(TestNodes.config(dir, Map.of()));
+        Gate gate = null;
         try {
             TenantClient t = new TenantClient(node, "dur");
             t.sql("CREATE TABLE t (id BIGINT PRIMARY KEY, v INT); CREATE VIEW s AS SELECT COUNT(*) AS n FROM t", 200);
             t.ingest("{\"ops\": [{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"id\":1,\"v\":1}}]}", 200);
             CopyOnWriteArrayList<String> changes = new CopyOnWriteArrayList<>();
-            follow(node, "/v1/tenants/dur/views/s/changes", changes);
+            follow(node, "/v1/tenants/dur/views/s/changes?from=2", changes); // from version 2: whenever it starts
 
-            Gate gate = Gate.hold(node);
+            gate = Gate.hold(node);
+            JournalSyncStats journal = JournalSyncStats.get(node.system());
+            long writesBefore = journal.writes();
             CompletableFuture<HttpResponse<String>> batch = post(
                     node, "/v1/tenants/dur/ingest", "{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"id\":2,\"v\":2}}");
+            // The read is sent once the batch's event is written (not yet durable), so that it reaches the tenant
+            // after the batch: sent at once, it could be answered first, rightly, at version 2.
+            waitFor(() -> journal.writes() > writesBefore, () -> "the batch's event was not written");
             CompletableFuture<HttpResponse<String>> read = get(node, "/v1/tenants/dur/views/s");
             Thread.sleep(700);
             assertFalse(batch.isDone(), "a batch is answered only once durable");
@@ -63,6 +70,7 @@ class AnswersWhenDurableTest {
             assertEquals(2, view.path("rows").get(0).path("n").asLong(), view.toString());
             waitFor(() -> changes.stream().anyMatch(c -> c.contains("\"version\":3")), changes::toString);
         } finally {
+            if (gate != null) gate.release(); // else a failed assertion leaves the node's stop waiting for a sync
             node.stop();
         }
     }
@@ -70,10 +78,11 @@ class AnswersWhenDurableTest {
     @Test
     void aFailedSyncAnswersNoSuccessAndTheTenantComesBackFromItsJournal() throws Exception {
         ShardviewNode node = TestNodes.startServing(TestNodes.config(dir, Map.of()));
+        Gate gate = null;
         try {
             TenantClient t = new TenantClient(node, "fail");
             t.sql("CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)", 200);
-            Gate gate = Gate.hold(node);
+            gate = Gate.hold(node);
             CompletableFuture<HttpResponse<String>> batch = post(
                     node, "/v1/tenants/fail/ingest", "{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"id\":1,\"v\":1}}");
             Thread.sleep(300);
@@ -83,12 +92,13 @@ class AnswersWhenDurableTest {
             assertEquals(
                     "outcome_unknown",
                     JSON.readTree(answer.body()).at("/error/code").asText());
-            gate.restore();
+            gate.release();
             // The entity restarted from its journal: the batch was written, so it is there, and the tenant serves on.
             waitFor(() -> t.get("tables/t").body().contains("\"id\":1"), () -> t.get("tables/t")
                     .body());
             t.ingest("{\"ops\": [{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"id\":2,\"v\":2}}]}", 200);
         } finally {
+            if (gate != null) gate.release();
             node.stop();
         }
     }
@@ -109,17 +119,15 @@ class AnswersWhenDurableTest {
             return gate;
         }
 
+        /** The syncs held so far run, and later ones are not held; again, it changes nothing. */
         void release() {
-            restore();
+            durability.syncWith(real);
             opened.complete(null);
         }
 
+        /** The syncs held so far fail with {@code error}. */
         void fail(Throwable error) {
             opened.completeExceptionally(error);
-        }
-
-        void restore() {
-            durability.syncWith(real);
         }
     }
 

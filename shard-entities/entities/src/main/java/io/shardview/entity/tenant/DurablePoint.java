@@ -99,6 +99,13 @@ final class DurablePoint {
         return waiting.isEmpty();
     }
 
+    /** Where it stands, for a log line. */
+    @Override
+    public String toString() {
+        return "durable to " + durable + ", a sync asked for " + asked + ", " + waiting.size() + " waiting"
+                + (waiting.isEmpty() ? "" : " (from " + waiting.peek().seqNr() + ")");
+    }
+
     /** Drops what waits (the entity stops after a failure; its unanswered batches are answered apart). */
     void abandon() {
         waiting.clear();

@@ -590,9 +590,11 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         if (!stopWaiting) return Effect().none();
         actor.getLog()
                 .warn(
-                        "tenant {}: stopping before the journal confirmed its last writes durable; their batches are"
-                                + " answered by the next incarnation, or as of unknown outcome",
-                        tenant);
+                        "tenant {}: stopping before the journal confirmed its last writes durable ({}, last event {});"
+                                + " their batches are answered by the next incarnation, or as of unknown outcome",
+                        tenant,
+                        context.durability,
+                        lastSequenceNumber(actor));
         context.durability.abandon();
         ingest.stopped(inbox.sendOn());
         stopWaiting = false;
