@@ -8,11 +8,14 @@ import io.shardview.entity.tenant.TenantCircuit;
 import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.persistence.DataDirectoryLock;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -84,6 +87,9 @@ class TenantPassivationTest {
                         "{\"ops\": [{\"op\": \"upsert\", \"table\": \"users\", \"row\": {\"id\": " + (b % 3)
                                 + ", \"name\": \"n" + b + "\", \"age\": " + (15 + b) + "}}]}",
                         200);
+                // A snapshot is written while the tenant goes on, and one due while another is being written is
+                // taken once that one is, at a later event: each is waited for, so that they are at 3 and 6.
+                if (b + 2 == 3 || b + 2 == 6) awaitSnapshot("sleepy", b + 2);
             }
             long version = t.version();
             JsonNode adults = t.json(t.get("views/adults"), 200);
@@ -112,6 +118,21 @@ class TenantPassivationTest {
         } finally {
             node.stop();
         }
+    }
+
+    /** Waits until the snapshot store holds the tenant's snapshot at {@code sequenceNr}, whole (renamed from .tmp). */
+    private void awaitSnapshot(String tenant, long sequenceNr) throws Exception {
+        Pattern name = Pattern.compile("snapshot-.*" + tenant + "-" + sequenceNr + "-\\d+");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.list(dataDir.resolve("snapshots"))) {
+                if (files.anyMatch(f -> name.matcher(f.getFileName().toString()).matches())) return;
+            } catch (java.nio.file.NoSuchFileException notYet) {
+                // no snapshot written yet
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no snapshot of " + tenant + " at " + sequenceNr + " within 30 s");
     }
 
     /**

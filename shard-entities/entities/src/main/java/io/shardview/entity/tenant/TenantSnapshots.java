@@ -65,6 +65,7 @@ final class TenantSnapshots {
 
     private void save(TenantState state, String what) {
         long sequenceNr = tenant.lastSequenceNumber();
+        state.seqNrAtSnapshot = sequenceNr; // later than when it fell due, if it waited for another one to be written
         var durable = JournalDurability.get(tenant.actor.getSystem()).afterAcknowledgedWrites();
         var save = new SnapshotProtocol.SaveSnapshot(
                 new SnapshotMetadata(persistenceId, sequenceNr, System.currentTimeMillis()),
