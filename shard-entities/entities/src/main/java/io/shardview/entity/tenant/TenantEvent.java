@@ -7,13 +7,11 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.batch.ValidatedBatch;
+import io.shardview.circuit.data.ByteArrayInput;
+import io.shardview.circuit.data.ByteArrayOutput;
 import io.shardview.circuit.data.RowCodec;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.entity.durability.AcknowledgedWhenWritten;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -146,8 +144,8 @@ public sealed interface TenantEvent {
         private static byte[] encode(Map<String, ZSet> tableDeltas) {
             int rows = 0;
             for (ZSet delta : tableDeltas.values()) rows += delta.size();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 48 * rows); // about what a row takes
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
+            ByteArrayOutput out = new ByteArrayOutput(64 + 48 * rows); // about what a row takes
+            try {
                 out.writeInt(tableDeltas.size());
                 for (Map.Entry<String, ZSet> table : tableDeltas.entrySet()) {
                     out.writeUTF(table.getKey());
@@ -156,11 +154,12 @@ public sealed interface TenantEvent {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return bytes.toByteArray();
+            return out.toByteArray();
         }
 
         private static Map<String, ZSet> decode(byte[] deltas) {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(deltas))) {
+            try {
+                ByteArrayInput in = new ByteArrayInput(deltas);
                 int tables = in.readInt();
                 Map<String, ZSet> result = new LinkedHashMap<>();
                 for (int i = 0; i < tables; i++) result.put(in.readUTF(), RowCodec.readZSet(in));
