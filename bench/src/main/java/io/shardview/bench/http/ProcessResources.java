@@ -27,6 +27,17 @@ final class ProcessResources {
         return ticks / 100.0; // USER_HZ is 100 on Linux
     }
 
+    /** As {@link #cpuSeconds}, plus the CPU of the children it waited for after they ended (cutime and cstime). */
+    private static double cpuSecondsWithEndedChildren(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11])
+                + Long.parseLong(fields[12]) // utime, stime
+                + Long.parseLong(fields[13])
+                + Long.parseLong(fields[14]); // cutime, cstime
+        return ticks / 100.0;
+    }
+
     /**
      * CPU seconds of the process' threads so far, summed by thread name with digits replaced by N
      * (Linux keeps the first 15 characters of a name): which pools used the CPU. Threads that ended
@@ -49,7 +60,11 @@ final class ProcessResources {
         return out;
     }
 
-    /** CPU seconds so far (user + system) of every PostgreSQL process of this machine. */
+    /**
+     * CPU seconds so far (user + system) of every PostgreSQL process of this machine, and of those that ended: a
+     * backend that exits (a pool replacing a connection) takes its CPU out of a sum over the processes alive, which made
+     * an interval's figure 0 or negative; the postmaster's count of its waited-for children (cutime, cstime) holds it.
+     */
     static double postgresCpuSeconds() throws Exception {
         double total = 0;
         try (var processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
@@ -59,7 +74,8 @@ final class ProcessResources {
                             && java.nio.file.Files.readString(p.resolve("comm"))
                                     .trim()
                                     .startsWith("postgres")) {
-                        total += cpuSeconds(Long.parseLong(p.getFileName().toString()));
+                        total += cpuSecondsWithEndedChildren(
+                                Long.parseLong(p.getFileName().toString()));
                     }
                 } catch (java.io.IOException gone) {
                     // the process ended while listing
