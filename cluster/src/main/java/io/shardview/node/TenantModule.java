@@ -103,6 +103,12 @@ final class TenantModule implements NodeModule {
                     count.forEach((home, n) -> cb.call(n, home));
                 })
                 .register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                .name("shardview_replication_pulls_total")
+                .help("Times the tenant replicas on this node asked their home region for events they may have missed"
+                        + " (idle replicas ask less and less often)")
+                .callback(cb -> cb.call(regions == null ? 0 : regions.pullsSent()))
+                .register(registry);
         Histogram delay = Histogram.builder()
                 .name("shardview_replication_delay_seconds")
                 .help("From the home replica sending an event to a replica on this node persisting it")

@@ -112,6 +112,70 @@ class RegionsTest {
         assertEquals(0, acme.get("eu").get("behind").asLong());
     }
 
+    /**
+     * A replica with every event of its home and nothing new asks its home less and less often (1, 2, 4, 8 s apart),
+     * still says it is current, and the home's next write reaches it at once by push, which brings it back to asking
+     * every second.
+     */
+    @Test
+    void anIdleReplicaAsksItsHomeLessAndLessOftenAndAPushBringsItBack() throws Exception {
+        ShardviewNode eu = node("eu", null);
+        ShardviewNode us = node("us", eu);
+        awaitMembers(eu, 2);
+        TenantClient home = new TenantClient(us, "quiet");
+        TenantClient away = new TenantClient(eu, "quiet");
+        home.sql(
+                "CREATE TABLE orders (id BIGINT NOT NULL, customer VARCHAR NOT NULL, amount INT, PRIMARY KEY (id));"
+                        + "CREATE VIEW totals AS SELECT customer, COUNT(*) AS n, SUM(amount) AS spent FROM orders "
+                        + "GROUP BY customer",
+                200);
+        home.ingest(batch("q1", 1, "ann", 120), 200);
+        away.json(away.get("views/totals?min_version=2&wait_ms=5000"), 200);
+
+        long before = pulls(eu);
+        Thread.sleep(9_000);
+        long idle = pulls(eu) - before;
+        // Asking every second, 9 s would be 8-9 pulls; backing off from 1 s it is 3 or 4 (at 1, 3, 7 s; the first
+        // may come before the count started).
+        assertTrue(idle <= 5, "pulls over 9 s idle: " + idle);
+        HttpResponse<String> read = away.get("views/totals");
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals(
+                0.0,
+                Double.parseDouble(
+                        read.headers().firstValue("X-Shardview-Lag-Seconds").orElseThrow()),
+                "still current");
+        assertEquals(
+                0.0,
+                Double.parseDouble(
+                        read.headers().firstValue("X-Shardview-Lag-Versions").orElseThrow()));
+
+        // A read waiting for a version the replica does not have makes it ask its home at once, not at its next tick
+        // (about 6 s away now: they came 1, 3 and 7 s after the last event).
+        long beforeRead = pulls(eu);
+        JsonNode stale = away.json(away.get("views/totals?min_version=99&wait_ms=500"), 200);
+        assertTrue(stale.path("stale").asBoolean(), stale.toString());
+        assertEquals(beforeRead + 1, pulls(eu), "asked once, for the read");
+
+        long written = System.nanoTime();
+        home.ingest(batch("q2", 2, "bob", 40), 200);
+        away.json(away.get("views/totals?min_version=3&wait_ms=5000"), 200);
+        assertTrue(
+                System.nanoTime() - written < Duration.ofSeconds(3).toNanos(),
+                "pushed, not found at the next ask, which was up to 8 s away");
+        long afterPush = pulls(eu);
+        Thread.sleep(2_500);
+        assertTrue(pulls(eu) - afterPush >= 1, "back to asking every second once the push came");
+    }
+
+    private static long pulls(ShardviewNode node) throws Exception {
+        for (String line : TestNodes.get(node, "/metrics").body().split("\n")) {
+            if (line.startsWith("shardview_replication_pulls_total "))
+                return (long) Double.parseDouble(line.split(" ")[1]);
+        }
+        throw new AssertionError("no shardview_replication_pulls_total on /metrics");
+    }
+
     @Test
     void theHomeMovesToAnotherRegionUnderWritesWithNoBatchLostOrAppliedTwice() throws Exception {
         ShardviewNode eu = node("eu", null);

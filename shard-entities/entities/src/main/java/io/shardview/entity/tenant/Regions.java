@@ -16,11 +16,17 @@ import org.apache.pekko.cluster.typed.Cluster;
 public final class Regions {
     /** Replication settings: see config/tenant.conf, {@code shardview.replication}. */
     public record Settings(
-            Duration syncInterval, Duration homeLookupTimeout, int pullMaxEvents, long pullMaxBytes, int recentEvents) {
+            Duration syncInterval,
+            Duration syncMaxInterval,
+            Duration homeLookupTimeout,
+            int pullMaxEvents,
+            long pullMaxBytes,
+            int recentEvents) {
         static Settings from(Config config) {
             Config c = config.getConfig("shardview.replication");
             return new Settings(
                     c.getDuration("sync-interval"),
+                    c.getDuration("sync-max-interval"),
                     c.getDuration("home-lookup-timeout"),
                     c.getInt("pull-max-events"),
                     c.getBytes("pull-max-bytes"),
@@ -28,8 +34,11 @@ public final class Regions {
         }
     }
 
-    /** How far behind its home one replica running on this node is. */
-    public record Lag(String home, long versions, long millis) {}
+    /**
+     * How far behind its home one replica running on this node is: versions, and milliseconds since it last knew it
+     * had every event ({@code caughtUpAtMillis}; 0 while it knows it is current).
+     */
+    public record Lag(String home, long versions, long millis, long caughtUpAtMillis) {}
 
     private final ActorSystem<?> system;
     private final boolean clustered;
@@ -78,6 +87,18 @@ public final class Regions {
                 && Cluster.get(system).state().getUnreachableDataCenters().contains(region);
     }
 
+    private final java.util.concurrent.atomic.LongAdder pullsSent = new java.util.concurrent.atomic.LongAdder();
+
+    /** A replica here asked its home for what it may have missed. */
+    void pullSent() {
+        pullsSent.increment();
+    }
+
+    /** How many times replicas on this node asked their homes for what they may have missed (each a WAN message). */
+    public long pullsSent() {
+        return pullsSent.sum();
+    }
+
     void reportLag(String tenant, Lag lag) {
         if (lag == null) lags.remove(tenant);
         else lags.put(tenant, lag);
@@ -100,8 +121,23 @@ public final class Regions {
         this.delayListener = listener;
     }
 
-    /** The lag of every replica following a home in another region, running on this node, by tenant. */
+    /**
+     * The lag of every replica following a home in another region, running on this node, by tenant, as of now: one
+     * that reported itself current counts from when it was caught up once its home region is cut off, since an idle
+     * replica reports at its next tick, which may be backed off for many seconds ({@link SyncBackoff}).
+     */
     public Map<String, Lag> lags() {
-        return Map.copyOf(lags);
+        Map<String, Lag> now = new java.util.HashMap<>(lags.size());
+        long nowMillis = System.currentTimeMillis();
+        lags.forEach((tenant, lag) -> now.put(
+                tenant,
+                lag.millis() == 0 && unreachable(lag.home())
+                        ? new Lag(
+                                lag.home(),
+                                lag.versions(),
+                                Math.max(0, nowMillis - lag.caughtUpAtMillis()),
+                                lag.caughtUpAtMillis())
+                        : lag));
+        return now;
     }
 }

@@ -6,6 +6,7 @@ import io.shardview.entity.tenant.TenantProtocol.PulledFromJournal;
 import io.shardview.entity.tenant.TenantProtocol.Replicate;
 import io.shardview.entity.tenant.TenantProtocol.SyncTick;
 import io.shardview.entity.tenant.TenantProtocol.WhoIsHome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -96,22 +97,23 @@ final class TenantFollowing {
         return tenant.effects.none();
     }
 
-    /** Every sync interval: a follower that heard nothing for a while asks its home. */
+    /** A follower's tick: it asks its home for what it may have missed, and sets its next tick (backed off if idle). */
     Effect<TenantEvent, TenantState> onSyncTick(TenantState state) {
-        tenant.replica.sync(state, tenant.lastSequenceNumber());
+        Duration next = tenant.replica.sync(state, tenant.lastSequenceNumber());
+        if (!tenant.replica.isHome(state, tenant.lastSequenceNumber()))
+            tenant.timers.startSingleTimer(SYNC_TIMER, new SyncTick(), next);
         return tenant.effects.none();
     }
 
-    /** From now on this replica follows a home in another region: it syncs with it every sync interval. */
+    /** From now on this replica follows a home in another region: it syncs with it, then at every tick. */
     void startFollowing(TenantState state, long lastSeqNr) {
-        startSyncTimer();
-        tenant.replica.sync(state, lastSeqNr);
+        tenant.timers.startSingleTimer(SYNC_TIMER, new SyncTick(), tenant.replica.sync(state, lastSeqNr));
     }
 
+    /** Ticks, if they were not already; brought forward when events came while the next tick was backed off. */
     private void startSyncTimer() {
-        if (!tenant.timers.isTimerActive(SYNC_TIMER)) {
-            tenant.timers.startTimerWithFixedDelay(
-                    SYNC_TIMER, new SyncTick(), tenant.replica.settings().syncInterval());
+        if (tenant.replica.takeSyncSooner() || !tenant.timers.isTimerActive(SYNC_TIMER)) {
+            tenant.timers.startSingleTimer(SYNC_TIMER, new SyncTick(), tenant.replica.syncDelay());
         }
     }
 

@@ -67,6 +67,7 @@ final class TenantReads {
                             read.waitMillis(),
                             read.replyTo()),
                     FIRST_EVENTS_WAIT.plusMillis(read.waitMillis()));
+            tenant.replica.wanted(state, tenant.lastSequenceNumber());
             return tenant.effects.none();
         }
         ReadReply reply = rowsReply(state, read);
@@ -74,6 +75,7 @@ final class TenantReads {
             return tenant.answer(read.replyTo(), reply);
         }
         waitAtMost(read, Duration.ofMillis(read.waitMillis()));
+        tenant.replica.wanted(state, tenant.lastSequenceNumber()); // a follower asks its home now, not at its next tick
         return tenant.effects.none();
     }
 

@@ -84,6 +84,12 @@ final class TenantReplica {
 
     private long pullSentMillis;
 
+    /** When a follower next asks its home (created with the settings, on first use). */
+    private SyncBackoff backoff;
+
+    /** Whether events came while the follower's next ask was backed off: its tick is brought forward. */
+    private boolean syncSooner;
+
     // The home's recent events, to answer pulls without reading the journal (kept only with other regions).
     private final ArrayDeque<Sequenced> recent = new ArrayDeque<>();
     private long recentBytes;
@@ -380,6 +386,7 @@ final class TenantReplica {
         homeSeqNr = Math.max(homeSeqNr, replicate.homeSeqNr());
         homeVersion = Math.max(homeVersion, replicate.homeVersion());
         if (replicate.firstSeqNr() > lastSeqNr + 1) {
+            syncSooner |= backoff().news();
             pull(replicate.home(), lastSeqNr + 1, true);
             return null;
         }
@@ -388,7 +395,37 @@ final class TenantReplica {
                 ? List.of()
                 : replicate.events().subList(skip, replicate.events().size());
         if (fresh.isEmpty()) caughtUpIfAt(lastSeqNr);
+        else syncSooner |= backoff().news();
         return fresh;
+    }
+
+    /**
+     * A read waits for a version this replica does not have: a follower asks its home for what follows now (at most
+     * every 200 ms) rather than at its next tick, which may be backed off for many seconds, as after a partition that
+     * healed while the home, which wrote meanwhile, has been idle since.
+     */
+    void wanted(TenantState state, long lastSeqNr) {
+        if (isFollower(state, lastSeqNr)) pull(home(state, lastSeqNr), lastSeqNr + 1, true);
+    }
+
+    /** Whether the follower's next ask, backed off, should be brought forward: events came meanwhile (once). */
+    boolean takeSyncSooner() {
+        boolean sooner = syncSooner;
+        syncSooner = false;
+        return sooner;
+    }
+
+    /** How long until the follower's next tick ({@link #sync}). */
+    Duration syncDelay() {
+        return Duration.ofMillis(backoff().delayMillis());
+    }
+
+    private SyncBackoff backoff() {
+        if (backoff == null)
+            backoff = new SyncBackoff(
+                    settings().syncInterval().toMillis(),
+                    settings().syncMaxInterval().toMillis());
+        return backoff;
     }
 
     /** After this replica persisted what it received: caught up, or pulls the rest. */
@@ -402,15 +439,16 @@ final class TenantReplica {
     }
 
     /**
-     * Every sync interval: a follower that heard nothing from its home for that long, or knows it is behind, asks the
-     * home for what follows its last event.
+     * A follower's tick ({@link SyncBackoff}): one that knows it is behind, or had no events from its home since the
+     * last tick, asks the home for what follows its last event. Returns how long until the next tick: longer each time
+     * a follower with every event hears of nothing new, back to the sync interval when events come.
      */
-    void sync(TenantState state, long lastSeqNr) {
-        if (!isFollower(state, lastSeqNr)) return;
-        long interval = settings().syncInterval().toMillis();
-        if (lastSeqNr < homeSeqNr || now() - lastHeardMillis >= interval)
-            pull(home(state, lastSeqNr), lastSeqNr + 1, false);
+    Duration sync(TenantState state, long lastSeqNr) {
+        if (!isFollower(state, lastSeqNr)) return syncDelay();
+        String home = home(state, lastSeqNr);
+        if (lastSeqNr < homeSeqNr || !backoff().newsSinceLastTick()) pull(home, lastSeqNr + 1, false);
         reportLag(state, lastSeqNr);
+        return Duration.ofMillis(backoff().tick(reachable(home) && lastSeqNr >= homeSeqNr));
     }
 
     /** Tells the node's metrics how far behind this replica is. */
@@ -425,6 +463,7 @@ final class TenantReplica {
         long interval = settings().syncInterval().toMillis();
         if (since < (soon ? Math.min(200, interval) : interval)) return;
         pullSentMillis = now();
+        regions.pullSent();
         send(home, new Pull(self(), fromSeqNr, actor.getSelf()));
     }
 
@@ -433,10 +472,10 @@ final class TenantReplica {
         String home = home(state, lastSeqNr);
         if (home == null || home.equals(self())) return null;
         long versions = Math.max(0, homeVersion - state.circuit.version());
-        long millis = now() - (caughtUpAtMillis == 0 ? startedAtMillis : caughtUpAtMillis);
-        if (lastSeqNr >= homeSeqNr
-                && now() - lastHeardMillis < 2 * settings().syncInterval().toMillis()) millis = 0;
-        return new Regions.Lag(home, versions, Math.max(0, millis));
+        long since = caughtUpAtMillis == 0 ? startedAtMillis : caughtUpAtMillis;
+        long millis = now() - since;
+        if (lastSeqNr >= homeSeqNr && reachable(home) && backoff().inContact(now() - lastHeardMillis)) millis = 0;
+        return new Regions.Lag(home, versions, Math.max(0, millis), since);
     }
 
     /** Stops reporting this replica's lag (it stops, or it is home now). */

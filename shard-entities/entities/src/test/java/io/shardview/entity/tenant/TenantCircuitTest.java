@@ -42,7 +42,7 @@ class TenantCircuitTest {
             .withFallback(ConfigFactory.parseString("pekko.persistence.testkit.events.serialize = off\n"
                     + "pekko.persistence.testkit.snapshots.serialize = off\n"
                     // config/tenant.conf's, for a replica following a home (a process of one region has no other)
-                    + "shardview.replication { sync-interval = 1s, home-lookup-timeout = 3s, pull-max-events = 500,"
+                    + "shardview.replication { sync-interval = 1s, sync-max-interval = 30s, home-lookup-timeout = 3s, pull-max-events = 500,"
                     + " pull-max-bytes = 192KiB, recent-events = 256 }"))
             .withFallback(ConfigFactory.load()));
     private static final TenantSettings SETTINGS = TenantSettings.defaults()
