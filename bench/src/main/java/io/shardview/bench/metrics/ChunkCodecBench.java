@@ -30,6 +30,7 @@ public class ChunkCodecBench {
     CpuOnlyDataset data;
     byte[][] xorChunks;
     byte[][] decimalChunks;
+    byte[][] packedChunks;
 
     @Setup
     public void setup() {
@@ -37,11 +38,15 @@ public class ChunkCodecBench {
         int perSeries = POINTS / CHUNK;
         xorChunks = new byte[data.seriesCount() * perSeries][];
         decimalChunks = new byte[xorChunks.length][];
+        packedChunks = new byte[xorChunks.length][];
         int c = 0;
         for (int s = 0; s < data.seriesCount(); s++) {
             for (int from = 0; from < POINTS; from += CHUNK, c++) {
                 xorChunks[c] = XorChunk.encode(data.timestamps[s], data.values[s], from, CHUNK);
-                decimalChunks[c] = DecimalChunk.encode(data.timestamps[s], data.values[s], from, CHUNK);
+                decimalChunks[c] = DecimalChunk.encode(
+                        data.timestamps[s], data.values[s], from, CHUNK, DecimalChunk.Residuals.RICE);
+                packedChunks[c] = DecimalChunk.encode(
+                        data.timestamps[s], data.values[s], from, CHUNK, DecimalChunk.Residuals.PACKED);
             }
         }
     }
@@ -64,7 +69,9 @@ public class ChunkCodecBench {
         long bytes = 0;
         for (int s = 0; s < data.seriesCount(); s++) {
             for (int from = 0; from < POINTS; from += CHUNK) {
-                bytes += DecimalChunk.encode(data.timestamps[s], data.values[s], from, CHUNK).length;
+                bytes += DecimalChunk.encode(
+                                data.timestamps[s], data.values[s], from, CHUNK, DecimalChunk.Residuals.RICE)
+                        .length;
             }
         }
         return bytes;
@@ -98,11 +105,21 @@ public class ChunkCodecBench {
     @Benchmark
     @OperationsPerInvocation(OPS)
     public double decodeDecimalInto() {
+        return decodeAllInto(decimalChunks);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public double decodePackedInto() {
+        return decodeAllInto(packedChunks);
+    }
+
+    private static double decodeAllInto(byte[][] chunks) {
         long[] ts = new long[CHUNK];
         double[] values = new double[CHUNK];
         double sum = 0;
         long tsum = 0;
-        for (byte[] chunk : decimalChunks) {
+        for (byte[] chunk : chunks) {
             int n = Chunks.decodeInto(chunk, ts, values, 0);
             for (int i = 0; i < n; i++) {
                 tsum += ts[i];

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Prints bytes per point of sealed chunks on the cpu-only dataset for the XOR codec, the decimal
- * codec and the per-chunk choice, at several chunk lengths, after checking every chunk decodes back.
+ * codec (residuals Rice-coded and bit-packed) and the per-chunk choice, at several chunk lengths, after checking every chunk decodes back.
  * Run: {@code java -cp bench/target/bench-0.1.0-SNAPSHOT.jar io.shardview.bench.metrics.CompressionReport}
  */
 public final class CompressionReport {
@@ -23,6 +23,7 @@ public final class CompressionReport {
         for (int chunkLen : new int[] {120, 240, 720, 1024}) {
             long xor = 0;
             long dec = 0;
+            long packed = 0;
             long chosen = 0;
             long decimalChunks = 0;
             long chunks = 0;
@@ -32,18 +33,20 @@ public final class CompressionReport {
                 for (int from = 0; from < ts.length; from += chunkLen) {
                     int n = Math.min(chunkLen, ts.length - from);
                     xor += XorChunk.encode(ts, vs, from, n).length;
-                    dec += DecimalChunk.encode(ts, vs, from, n).length;
+                    dec += DecimalChunk.encode(ts, vs, from, n, DecimalChunk.Residuals.RICE).length;
+                    packed += DecimalChunk.encode(ts, vs, from, n, DecimalChunk.Residuals.PACKED).length;
                     byte[] c = Chunks.encode(ts, vs, from, n);
                     verify(c, ts, vs, from, n);
                     chosen += c.length;
                     chunks++;
-                    decimalChunks += c[0] == DecimalChunk.TAG ? 1 : 0;
+                    decimalChunks += c[0] == XorChunk.TAG ? 0 : 1;
                 }
             }
             double p = data.totalPoints();
             System.out.printf(
-                    "chunk=%d points: xor %.3f B/pt, decimal %.3f B/pt, chosen %.3f B/pt (%d of %d chunks decimal)%n",
-                    chunkLen, xor / p, dec / p, chosen / p, decimalChunks, chunks);
+                    "chunk=%d points: xor %.3f B/pt, decimal (Rice) %.3f B/pt, decimal (packed) %.3f B/pt, chosen %.3f"
+                            + " B/pt (%d of %d chunks decimal)%n",
+                    chunkLen, xor / p, dec / p, packed / p, chosen / p, decimalChunks, chunks);
         }
         perMetric(data, 720);
     }

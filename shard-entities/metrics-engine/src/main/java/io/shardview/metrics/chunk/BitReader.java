@@ -41,6 +41,41 @@ public final class BitReader {
         return (acc >>> accBits) & (-1L >>> (64 - n));
     }
 
+    /**
+     * Reads {@code n} values of {@code width} bits each (0..64) into {@code out} from index {@code at}. Where eight
+     * bytes lie ahead, each value is one load at its bit position, a shift and a mask: no value waits for the one
+     * before it to be read, which a loop of {@link #readBits} (a refill every few values) would.
+     */
+    public void readPacked(long[] out, int at, int n, int width) {
+        if (width == 0 || width > 56) {
+            for (int i = at; i < at + n; i++) out[i] = readBits(width);
+            return;
+        }
+        long bit = (long) pos * 8 - accBits; // the next unread bit
+        long lastWord = (long) buf.length - Long.BYTES; // the last byte a load of eight may start at
+        int fast = (bit >>> 3) > lastWord ? 0 : (int) Math.min(n, ((lastWord << 3) + 7 - bit) / width + 1);
+        int shift = 64 - width;
+        for (int i = at; i < at + fast; i++) {
+            long word = (long) BIG_ENDIAN_LONG.get(buf, (int) (bit >>> 3));
+            out[i] = (word << (bit & 7)) >>> shift;
+            bit += width;
+        }
+        seek(bit);
+        for (int i = at + fast; i < at + n; i++) out[i] = readBits(width);
+    }
+
+    /** Moves to absolute bit position {@code bit}. */
+    private void seek(long bit) {
+        pos = (int) (bit >>> 3);
+        acc = 0;
+        accBits = 0;
+        int within = (int) (bit & 7);
+        if (within > 0) {
+            refill();
+            accBits -= within;
+        }
+    }
+
     /** Reads a value written by {@link BitWriter#writeVarLong}. */
     public long readVarLong() {
         int len = (int) readBits(7);

@@ -40,7 +40,7 @@ public final class Chunks {
         }
         return switch (chunk[0]) {
             case XorChunk.TAG -> XorChunk.iterator(chunk);
-            case DecimalChunk.TAG -> DecimalChunk.iterator(chunk);
+            case DecimalChunk.TAG, DecimalChunk.PACKED_TAG -> DecimalChunk.iterator(chunk);
             default -> throw new IllegalArgumentException("unknown chunk codec tag " + chunk[0]);
         };
     }
@@ -50,7 +50,7 @@ public final class Chunks {
      * for {@link #count} of them); returns how many. Decimal chunks decode straight into the arrays.
      */
     public static int decodeInto(byte[] chunk, long[] ts, double[] values, int at) {
-        if (chunk.length > 0 && chunk[0] == DecimalChunk.TAG) {
+        if (chunk.length > 0 && (chunk[0] == DecimalChunk.TAG || chunk[0] == DecimalChunk.PACKED_TAG)) {
             return DecimalChunk.decodeInto(chunk, ts, values, at);
         }
         return iterator(chunk).copyRest(ts, values, at);

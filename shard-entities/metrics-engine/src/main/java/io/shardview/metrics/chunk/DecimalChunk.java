@@ -12,17 +12,28 @@ package io.shardview.metrics.chunk;
  * correctly rounded; everything else (NaN payloads such as the Prometheus stale marker, +-Inf,
  * -0.0, huge or non-decimal values) is an exception kept as raw 64 bits, so the codec is lossless.
  *
- * <p>Layout: tag byte {@link #TAG}, count (var-long). Timestamps: t0 (zig-zag var-long); if
- * count > 1 the first delta (zig-zag var-long) and a {@link RiceBlock} of zig-zag dod for the rest.
- * Values: scale (5 bits), exception count (var-long) and per exception its position gap
- * (var-long) and 64 raw bits, predictor order (2 bits), first mantissa (zig-zag var-long) and a
- * {@link RiceBlock} of the zig-zag residuals of points 1.. . An exception's mantissa slot holds the
+ * <p>Layout: tag byte ({@link #TAG} where residuals are Rice codes, {@link #PACKED_TAG} where they are bit-packed),
+ * count (var-long). Timestamps: t0 (zig-zag var-long); if count > 1 the first delta (zig-zag var-long) and a block
+ * ({@link RiceBlock} or {@link PackedBlock}) of zig-zag dod for the rest. Values: scale (5 bits), exception count
+ * (var-long) and per exception its position gap (var-long) and 64 raw bits, predictor order (2 bits), first mantissa
+ * (zig-zag var-long) and a block of the zig-zag residuals of points 1.. . An exception's mantissa slot holds the
  * previous mantissa (0 at position 0) so it disturbs the residuals little. Order 0 codes m[i]-m[0]
  * (noisy level), 1 codes m[i]-m[i-1] (random walk), 2 codes the delta-of-delta (counters).
  */
 public final class DecimalChunk {
-    /** Codec tag, the first byte of every decimal chunk. */
+    /** Codec tag, the first byte of a decimal chunk whose residuals are Rice codes (the densest). */
     public static final byte TAG = 2;
+
+    /** Codec tag, the first byte of a decimal chunk whose residuals are bit-packed (decoded several times faster). */
+    public static final byte PACKED_TAG = 3;
+
+    /** How a chunk codes its residuals. */
+    public enum Residuals {
+        /** {@link RiceBlock}: a bit or two a value fewer. */
+        RICE,
+        /** {@link PackedBlock}: decoded without reading a value's length first. */
+        PACKED
+    }
 
     static final int MAX_SCALE = 22; // 10^22 is the largest power of ten that is an exact double
     private static final double[] POW10 = new double[MAX_SCALE + 1];
@@ -66,23 +77,28 @@ public final class DecimalChunk {
         return -1;
     }
 
-    /** Encodes points {@code [from, from+n)} of the two parallel arrays. */
+    /** Encodes points {@code [from, from+n)} of the two parallel arrays, residuals bit-packed. */
     public static byte[] encode(long[] ts, double[] values, int from, int n) {
+        return encode(ts, values, from, n, Residuals.PACKED);
+    }
+
+    /** Encodes points {@code [from, from+n)} of the two parallel arrays, residuals coded as {@code residuals} says. */
+    public static byte[] encode(long[] ts, double[] values, int from, int n, Residuals residuals) {
         if (n > Chunks.MAX_POINTS) {
             throw new IllegalArgumentException("chunk of " + n + " points exceeds " + Chunks.MAX_POINTS);
         }
         BitWriter w = new BitWriter(16 + n);
-        w.writeBits(TAG, 8);
+        w.writeBits(residuals == Residuals.RICE ? TAG : PACKED_TAG, 8);
         w.writeVarLong(n);
         if (n == 0) {
             return w.toByteArray();
         }
-        writeTimestamps(w, ts, from, n);
-        writeValues(w, values, from, n);
+        writeTimestamps(w, ts, from, n, residuals);
+        writeValues(w, values, from, n, residuals);
         return w.toByteArray();
     }
 
-    private static void writeTimestamps(BitWriter w, long[] ts, int from, int n) {
+    private static void writeTimestamps(BitWriter w, long[] ts, int from, int n, Residuals residuals) {
         w.writeVarLong(ZigZag.encode(ts[from]));
         if (n == 1) {
             return;
@@ -95,10 +111,24 @@ public final class DecimalChunk {
             z[i - 2] = ZigZag.encode(delta - prevDelta);
             prevDelta = delta;
         }
-        RiceBlock.write(w, z, n - 2, RiceBlock.plan(z, n - 2));
+        writeBlock(w, z, n - 2, residuals);
     }
 
-    private static void writeValues(BitWriter w, double[] values, int from, int n) {
+    private static void writeBlock(BitWriter w, long[] z, int n, Residuals residuals) {
+        if (residuals == Residuals.RICE) {
+            RiceBlock.write(w, z, n, RiceBlock.plan(z, n));
+        } else {
+            PackedBlock.write(w, z, n, PackedBlock.plan(z, n));
+        }
+    }
+
+    private static long blockBits(long[] z, int n, Residuals residuals) {
+        return residuals == Residuals.RICE
+                ? RiceBlock.plan(z, n).bits()
+                : PackedBlock.plan(z, n).bits();
+    }
+
+    private static void writeValues(BitWriter w, double[] values, int from, int n, Residuals residuals) {
         int scale = chooseScale(values, from, n);
         long[] m = new long[n];
         boolean[] exception = new boolean[n];
@@ -122,22 +152,19 @@ public final class DecimalChunk {
                 last = i;
             }
         }
-        long[] best = null;
-        RiceBlock.Plan bestPlan = null;
+        long[][] byOrder = residuals(m, n);
         int bestOrder = 0;
-        long[][] residuals = residuals(m, n);
+        long bestBits = Long.MAX_VALUE;
         for (int order = 0; order <= 2; order++) {
-            long[] z = residuals[order];
-            RiceBlock.Plan plan = RiceBlock.plan(z, n - 1);
-            if (bestPlan == null || plan.bits() < bestPlan.bits()) {
-                best = z;
-                bestPlan = plan;
+            long bits = blockBits(byOrder[order], n - 1, residuals);
+            if (bits < bestBits) {
+                bestBits = bits;
                 bestOrder = order;
             }
         }
         w.writeBits(bestOrder, 2);
         w.writeVarLong(ZigZag.encode(m[0]));
-        RiceBlock.write(w, best, n - 1, bestPlan);
+        writeBlock(w, byOrder[bestOrder], n - 1, residuals);
     }
 
     /** Zig-zag residuals of m[1..n) under each predictor order (indexed by order), in one pass. */
@@ -203,9 +230,10 @@ public final class DecimalChunk {
      * for {@link Chunks#count} of them); returns how many.
      */
     static int decodeInto(byte[] chunk, long[] ts, double[] values, int at) {
-        if (chunk.length == 0 || chunk[0] != TAG) {
+        if (chunk.length == 0 || (chunk[0] != TAG && chunk[0] != PACKED_TAG)) {
             throw new IllegalArgumentException("not a decimal chunk");
         }
+        boolean packed = chunk[0] == PACKED_TAG;
         BitReader r = new BitReader(chunk, 1);
         long count = r.readVarLong();
         if (count < 0 || count > Chunks.MAX_POINTS) { // points can cost ~0 bits: bound the allocation
@@ -213,21 +241,21 @@ public final class DecimalChunk {
         }
         int n = (int) count;
         if (n > 0) {
-            readTimestamps(r, ts, at, n);
-            readValues(r, values, at, n);
+            readTimestamps(r, ts, at, n, packed);
+            readValues(r, values, at, n, packed);
         }
         return n;
     }
 
     /** Timestamps: the Rice-coded delta-of-deltas are read into {@code ts} itself and summed up in place. */
-    private static void readTimestamps(BitReader r, long[] ts, int at, int n) {
+    private static void readTimestamps(BitReader r, long[] ts, int at, int n, boolean packed) {
         ts[at] = ZigZag.decode(r.readVarLong());
         if (n == 1) {
             return;
         }
         long delta = ZigZag.decode(r.readVarLong());
         ts[at + 1] = ts[at] + delta;
-        if (!RiceBlock.readUnlessZero(r, ts, at + 2, n - 2)) { // every delta the same
+        if (!readBlockUnlessZero(r, ts, at + 2, n - 2, packed)) { // every delta the same
             for (int i = at + 2; i < at + n; i++) {
                 ts[i] = ts[i - 1] + delta;
             }
@@ -239,7 +267,11 @@ public final class DecimalChunk {
         }
     }
 
-    private static void readValues(BitReader r, double[] values, int at, int n) {
+    private static boolean readBlockUnlessZero(BitReader r, long[] out, int at, int n, boolean packed) {
+        return packed ? PackedBlock.readUnlessZero(r, out, at, n) : RiceBlock.readUnlessZero(r, out, at, n);
+    }
+
+    private static void readValues(BitReader r, double[] values, int at, int n, boolean packed) {
         int scale = (int) r.readBits(5);
         if (scale > MAX_SCALE) {
             throw new IllegalArgumentException("corrupt decimal chunk: scale " + scale);
@@ -260,27 +292,40 @@ public final class DecimalChunk {
             exBits[e] = r.readBits(64);
         }
         int order = (int) r.readBits(2);
-        long m = ZigZag.decode(r.readVarLong());
-        long m0 = m;
+        long m0 = ZigZag.decode(r.readVarLong());
         long[] z = new long[n - 1];
-        RiceBlock.readUnlessZero(r, z, 0, n - 1); // a new array: zeros already
-        double p = POW10[scale];
-        values[at] = m / p;
-        long delta = 0;
-        for (int i = 1; i < n; i++) {
-            long res = ZigZag.decode(z[i - 1]);
-            long next =
-                    switch (order) {
-                        case 0 -> m0 + res;
-                        case 1 -> m + res;
-                        default -> m + delta + res;
-                    };
-            delta = next - m;
-            m = next;
-            values[at + i] = m / p;
+        readBlockUnlessZero(r, z, 0, n - 1, packed); // a new array: zeros already
+        mantissas(z, m0, order, n);
+        values[at] = m0 / POW10[scale];
+        if (scale == 0) { // m / 1.0 is m: no division
+            for (int i = 1; i < n; i++) values[at + i] = z[i - 1];
+        } else {
+            double p = POW10[scale];
+            for (int i = 1; i < n; i++) values[at + i] = z[i - 1] / p;
         }
         for (int e = 0; e < exceptions; e++) {
             values[at + exPos[e]] = Double.longBitsToDouble(exBits[e]);
+        }
+    }
+
+    /** Turns the zig-zag residuals of points 1.. in {@code z} into their mantissas, in place, one loop per order. */
+    private static void mantissas(long[] z, long m0, int order, int n) {
+        switch (order) {
+            case 0 -> {
+                for (int i = 0; i < n - 1; i++) z[i] = m0 + ZigZag.decode(z[i]);
+            }
+            case 1 -> {
+                long m = m0;
+                for (int i = 0; i < n - 1; i++) z[i] = m += ZigZag.decode(z[i]);
+            }
+            default -> {
+                long m = m0;
+                long delta = 0;
+                for (int i = 0; i < n - 1; i++) {
+                    delta += ZigZag.decode(z[i]);
+                    z[i] = m += delta;
+                }
+            }
         }
     }
 

@@ -18,6 +18,9 @@ class ChunkRoundTripTest {
     enum Codec {
         XOR(XorChunk::encode, XorChunk::iterator),
         DECIMAL(DecimalChunk::encode, DecimalChunk::iterator),
+        DECIMAL_RICE(
+                (ts, vs, from, n) -> DecimalChunk.encode(ts, vs, from, n, DecimalChunk.Residuals.RICE),
+                DecimalChunk::iterator),
         CHOSEN(Chunks::encode, Chunks::iterator);
 
         final Encoder encoder;
@@ -164,7 +167,7 @@ class ChunkRoundTripTest {
         byte[] xor = XorChunk.encode(ts, vs, 0, ts.length);
         byte[] dec = DecimalChunk.encode(ts, vs, 0, ts.length);
         assertTrue(dec.length * 2 < xor.length, "decimal " + dec.length + " vs xor " + xor.length);
-        assertEquals(DecimalChunk.TAG, Chunks.encode(ts, vs)[0]);
+        assertEquals(DecimalChunk.PACKED_TAG, Chunks.encode(ts, vs)[0]);
     }
 
     @org.junit.jupiter.api.Test
@@ -187,6 +190,7 @@ class ChunkRoundTripTest {
         double[] vs = {1.5, 2.5, 3.5};
         assertEquals(3, Chunks.count(XorChunk.encode(ts, vs, 0, 3)));
         assertEquals(3, Chunks.count(DecimalChunk.encode(ts, vs, 0, 3)));
+        assertEquals(3, Chunks.count(DecimalChunk.encode(ts, vs, 0, 3, DecimalChunk.Residuals.RICE)));
         assertFalse(Chunks.iterator(XorChunk.encode(ts, vs, 0, 0)).next());
     }
 

@@ -17,9 +17,12 @@ class CorruptChunkTest {
             double[] vs = new double[ts.length];
             ChunkRoundTripTest.fillTimes(rnd, ChunkRoundTripTest.TimeShape.values()[rnd.nextInt(6)], ts);
             ChunkRoundTripTest.fillValues(rnd, ChunkRoundTripTest.ValueShape.values()[rnd.nextInt(7)], vs);
-            byte[] chunk = rnd.nextBoolean()
-                    ? XorChunk.encode(ts, vs, 0, ts.length)
-                    : DecimalChunk.encode(ts, vs, 0, ts.length);
+            byte[] chunk =
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> XorChunk.encode(ts, vs, 0, ts.length);
+                        case 1 -> DecimalChunk.encode(ts, vs, 0, ts.length, DecimalChunk.Residuals.RICE);
+                        default -> DecimalChunk.encode(ts, vs, 0, ts.length, DecimalChunk.Residuals.PACKED);
+                    };
             byte[] damaged = rnd.nextBoolean() ? Arrays.copyOf(chunk, rnd.nextInt(chunk.length)) : flipBits(chunk, rnd);
             decodeBounded(damaged, "seed " + seed);
         }
@@ -31,7 +34,7 @@ class CorruptChunkTest {
         for (int i = 0; i < 500; i++) {
             byte[] bytes = new byte[1 + rnd.nextInt(64)];
             rnd.nextBytes(bytes);
-            bytes[0] = rnd.nextBoolean() ? XorChunk.TAG : DecimalChunk.TAG;
+            bytes[0] = new byte[] {XorChunk.TAG, DecimalChunk.TAG, DecimalChunk.PACKED_TAG}[rnd.nextInt(3)];
             decodeBounded(bytes, "case " + i);
         }
     }

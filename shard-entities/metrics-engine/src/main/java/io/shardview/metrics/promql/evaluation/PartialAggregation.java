@@ -34,6 +34,7 @@ public final class PartialAggregation {
         Map<Labels, Group> groups = new LinkedHashMap<>();
         // A series' labels are one object at every step: its group is looked up by identity after the first.
         Map<Labels, Group> bySeries = new java.util.IdentityHashMap<>();
+        Op op = Op.of(a.op());
         for (int i = 0; i < steps; i++) {
             for (Sample s : input.steps().get(i)) {
                 Group g = bySeries.get(s.labels());
@@ -42,7 +43,7 @@ public final class PartialAggregation {
                     g = groups.computeIfAbsent(key, k -> new Group(k, new double[steps], new long[steps]));
                     bySeries.put(s.labels(), g);
                 }
-                add(a.op(), g, i, s.value(), 1);
+                add(op, g, i, s.value(), 1);
             }
         }
         return new ArrayList<>(groups.values());
@@ -73,7 +74,7 @@ public final class PartialAggregation {
             Labels key = Aggregation.groupKey(input.labels()[k], a, grouping, null);
             groupOf[k] = groups.computeIfAbsent(key, g -> new Group(g, new double[steps], new long[steps]));
         }
-        String op = a.op();
+        Op op = Op.of(a.op());
         for (int k = 0; k < present.length; k++) {
             if (present[k] == null) continue;
             double[] values = input.values()[k];
@@ -87,11 +88,12 @@ public final class PartialAggregation {
     /** The aggregation's vectors from every shard's partials. */
     static Vectors merge(Expr.Aggregate a, List<List<Group>> shards, int steps) {
         Map<Labels, Group> groups = new LinkedHashMap<>();
+        Op op = Op.of(a.op());
         for (List<Group> shard : shards) {
             for (Group part : shard) {
                 Group g = groups.computeIfAbsent(part.labels(), k -> new Group(k, new double[steps], new long[steps]));
                 for (int i = 0; i < steps; i++) {
-                    if (part.counts()[i] > 0) add(a.op(), g, i, part.values()[i], part.counts()[i]);
+                    if (part.counts()[i] > 0) add(op, g, i, part.values()[i], part.counts()[i]);
                 }
             }
         }
@@ -124,18 +126,37 @@ public final class PartialAggregation {
         return a + b * w - a * w;
     }
 
+    /** What {@link #add} does with a value: an aggregation's operator, looked up once rather than at every value. */
+    private enum Op {
+        SUM,
+        AVG,
+        MIN,
+        MAX,
+        COUNTS;
+
+        static Op of(String op) {
+            return switch (op) {
+                case "sum" -> SUM;
+                case "avg" -> AVG;
+                case "min" -> MIN;
+                case "max" -> MAX;
+                default -> COUNTS; // count, group: the counts are enough
+            };
+        }
+    }
+
     /** Folds {@code count} series whose sum, min or max (or mean) is {@code v} into group g at time i. */
-    private static void add(String op, Group g, int i, double v, long count) {
+    private static void add(Op op, Group g, int i, double v, long count) {
         boolean first = g.counts()[i] == 0;
         long before = g.counts()[i];
         g.counts()[i] += count;
         double current = g.values()[i];
         g.values()[i] = switch (op) {
-            case "sum" -> first ? v : current + v;
-            case "avg" -> first ? v : mean(current, before, v, count);
-            case "min" -> first || v < current || Double.isNaN(current) ? v : current;
-            case "max" -> first || v > current || Double.isNaN(current) ? v : current;
-            default -> 0; // count, group: the counts are enough
+            case SUM -> first ? v : current + v;
+            case AVG -> first ? v : mean(current, before, v, count);
+            case MIN -> first || v < current || Double.isNaN(current) ? v : current;
+            case MAX -> first || v > current || Double.isNaN(current) ? v : current;
+            case COUNTS -> 0;
         };
     }
 }
