@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -236,19 +237,15 @@ public final class ClusterLoad {
     /** One ingest request with a batch id; the status, or -1 when it failed without one. */
     private static int ingest(String url, String batchId, String body) {
         try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(30))
-                                    .header("Content-Type", "application/x-ndjson")
-                                    .header("Idempotency-Key", batchId)
-                                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
+            return KeptAlive.request(
+                            URI.create(url),
+                            "POST",
+                            "application/x-ndjson",
+                            body.getBytes(StandardCharsets.UTF_8),
+                            "Idempotency-Key",
+                            batchId)
+                    .status();
         } catch (java.io.IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return -1;
         }
     }

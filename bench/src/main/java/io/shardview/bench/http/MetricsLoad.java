@@ -435,8 +435,6 @@ public final class MetricsLoad {
      * 503 is retried after a second (a repeated point keeps its value, so a retry changes nothing).
      */
     private static Sent send(String url, List<byte[]> bodies, int senders) throws Exception {
-        HttpClient client =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicInteger next = new AtomicInteger();
         AtomicLong retries = new AtomicLong();
         AtomicReference<String> partial = new AtomicReference<>();
@@ -447,7 +445,7 @@ public final class MetricsLoad {
             Thread sender = new Thread(() -> {
                 try {
                     for (int i; failure.get() == null && (i = next.getAndIncrement()) < bodies.size(); ) {
-                        post(client, url, bodies.get(i), retries, partial);
+                        post(url, bodies.get(i), retries, partial);
                     }
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
@@ -462,16 +460,13 @@ public final class MetricsLoad {
         return new Sent(seconds, retries.get(), partial.get());
     }
 
-    private static void post(
-            HttpClient client, String url, byte[] body, AtomicLong retries, AtomicReference<String> partial)
+    /** Posts {@code body} over this sender's kept-alive connection ({@link KeptAlive}), retrying 429 and 503. */
+    private static void post(String url, byte[] body, AtomicLong retries, AtomicReference<String> partial)
             throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        URI uri = URI.create(url);
         for (int attempt = 0; ; attempt++) {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            int status = response.statusCode();
+            KeptAlive.Reply response = KeptAlive.request(uri, "POST", "text/plain", body);
+            int status = response.status();
             if (status == 204) return;
             if (status == 200) { // accepted, but some points were dropped by rule: keep the first such reply
                 partial.compareAndSet(null, response.body());

@@ -66,14 +66,15 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Each of (a)-(d) is also timed by wrk over one kept-alive connection for {@code --wrk-seconds} (0: not), after as
- * long untimed on each, whose own cost is small beside either server's where Java's HttpClient adds milliseconds to both. With {@code --profile EVENT}
+ * long untimed on each, a C client whose own cost is small beside either server's. With {@code --profile EVENT}
  * (cpu, wall, alloc or lock), {@code bench/profile} samples the node while wrk times it, into
  * {@code bench/results/promql-latency/<query>/}.
  *
  * <p>Per query: {@code --warmups} (2) untimed requests to each, then {@code --runs} (7) rounds of Shardview,
  * VictoriaMetrics with {@code nocache=1} (its rollup result cache off: the engine's work) and VictoriaMetrics as
  * it comes (a repeated query answered from that cache), each a GET of query_range over a persistent HTTP/1.1
- * connection, timed from send to the last byte of the body. Each answer must be 200 and non-empty; series counts
+ * connection ({@link KeptAlive}: blocking I/O on this thread, none of Java's HttpClient's threads between), timed from
+ * send to the last byte of the body. Each answer must be 200 and non-empty; series counts
  * and values are compared between the two systems (reported, never failed on). A fetch probe per query, an instant
  * {@code sum(count_over_time(<selector>[<range + 5m>]))} at the end, counts the raw points the query reads (which
  * must agree between the two) and times reading them with next to no evaluation.
@@ -594,15 +595,13 @@ public final class PromqlLatency {
      * milliseconds, where /proc/PID/stat counts 10 ms ticks.
      */
     private static Timed time(String url, String server, long pid) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(180))
-                .build();
+        URI uri = URI.create(url);
         ClientCpu.Exact cpu = server == null ? null : ClientCpu.beginExact(pid);
         long startNanos = System.nanoTime();
-        HttpResponse<String> response = null;
+        KeptAlive.Reply response = null;
         java.io.IOException failed = null;
         try {
-            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            response = KeptAlive.request(uri, "GET", null, null);
         } catch (java.io.IOException e) {
             failed = e;
         }
@@ -610,8 +609,8 @@ public final class PromqlLatency {
         ClientCpu used = cpu == null ? null : cpu.end(server);
         if (failed != null) return new Timed(new Timing(ms, 0, 0, failed.toString(), ""), used);
         String body = response.body();
-        if (response.statusCode() != 200) {
-            return new Timed(new Timing(ms, response.statusCode(), 0, abbreviate(body), body), used);
+        if (response.status() != 200) {
+            return new Timed(new Timing(ms, response.status(), 0, abbreviate(body), body), used);
         }
         JsonNode result = JSON.readTree(body).path("data").path("result");
         int series = result.isArray() ? result.size() : 0;

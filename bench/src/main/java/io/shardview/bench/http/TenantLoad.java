@@ -320,16 +320,11 @@ public final class TenantLoad {
 
     private static String postReply(String url, String type, String body) {
         try {
-            HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(url))
-                            .header("Content-Type", type)
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200)
-                throw new IllegalStateException(response.statusCode() + ": " + response.body());
-            return response.body();
-        } catch (java.io.IOException | InterruptedException e) {
+            KeptAlive.Reply reply =
+                    KeptAlive.request(URI.create(url), "POST", type, body.getBytes(StandardCharsets.UTF_8));
+            if (reply.status() != 200) throw new IllegalStateException(reply.status() + ": " + reply.body());
+            return reply.body();
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
