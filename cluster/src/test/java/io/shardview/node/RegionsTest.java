@@ -341,6 +341,62 @@ class RegionsTest {
             assertTrue(unknown.body().contains("unknown region \\\"mars\\\""), unknown.body());
             assertTrue(unknown.body().contains("eu, us"), unknown.body());
         }
+
+        // region=*: every region at once, each series labelled with its region; a series' own `region` label is kept
+        // as `exported_region`.
+        HttpResponse<String> own = inEu.post(
+                "prom/api/v1/import",
+                "application/json",
+                "{\"metric\":{\"__name__\":\"temp\",\"region\":\"lab\"},\"values\":[20],\"timestamps\":[" + at + "]}");
+        assertTrue(own.statusCode() / 100 == 2, own.statusCode() + " " + own.body());
+        String every = "prom/api/v1/query?region=*&time=" + (at / 1000.0 + 5) + "&query=";
+        for (TenantClient via : List.of(inEu, inUs)) {
+            assertEquals(
+                    Map.of("{job=both}", 3.0, "{job=api}", 2.0),
+                    values(via, every, "sum by (job) (up)", "job"),
+                    "computed in part in each region and merged");
+            assertEquals(Map.of("{}", 4.0), values(via, every, "count(up)", "job"));
+            assertEquals(
+                    Map.of("{region=eu}", 1.0, "{region=us}", 2.0),
+                    values(via, every, "up{job=\"both\"}", "region"),
+                    "one series a region, never merged");
+            assertEquals(
+                    Map.of("{region=eu}", 2.0, "{region=us}", 3.0),
+                    values(via, every, "sum by (region) (up)", "region"));
+            assertEquals(
+                    Map.of("{region=eu}", 2.0, "{region=us}", 3.0),
+                    values(via, every, "sum without (job, sent_to) (up)", "region"),
+                    "without keeps the region");
+            assertEquals(
+                    Map.of("{region=us}", 3.0),
+                    values(via, every, "sum by (region) (up{region=\"us\"})", "region"),
+                    "the other region not asked");
+            assertEquals(
+                    Map.of("{region=eu,exported_region=lab}", 20.0),
+                    values(via, every, "temp{exported_region=\"lab\"}", "region", "exported_region"));
+            assertEquals(Map.of(), values(via, every, "temp{region=\"lab\"}", "region"), "region names the region");
+        }
+    }
+
+    /** A query's result as {labels named} -> value, through {@code via}. */
+    private static Map<String, Double> values(TenantClient via, String prefix, String promql, String... names)
+            throws Exception {
+        JsonNode result = via.json(
+                        via.get(prefix + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8)),
+                        200)
+                .at("/data/result");
+        Map<String, Double> out = new java.util.HashMap<>();
+        for (JsonNode sample : result) {
+            StringBuilder key = new StringBuilder("{");
+            for (String name : names) {
+                JsonNode value = sample.at("/metric/" + name);
+                if (value.isMissingNode()) continue;
+                key.append(key.length() > 1 ? "," : "").append(name).append('=').append(value.asText());
+            }
+            out.put(key.append('}').toString(), sample.at("/value/1").asDouble());
+        }
+        assertEquals(result.size(), out.size(), promql + ": " + result);
+        return out;
     }
 
     @Test

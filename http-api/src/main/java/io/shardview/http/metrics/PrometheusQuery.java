@@ -188,9 +188,13 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
         return new Request(shards(tenant, params), expr, start, end, step, timeout(params));
     }
 
-    /** The tenant's shards in the region the {@code region} parameter names (this node's when absent). */
+    /**
+     * The tenant's shards in the region the {@code region} parameter names (this node's when absent), or in every
+     * region for {@code region=*} (each series labelled with its region, docs/regions.md).
+     */
     private TenantShards shards(String tenant, Map<String, List<String>> params) {
-        return query.shards(tenant, PrometheusMetadata.first(params, "region").orElse(null));
+        return query.shardsOrEvery(
+                tenant, PrometheusMetadata.first(params, "region").orElse(null));
     }
 
     /** A query to run: an instant query has {@code step} 0 and start = end. */

@@ -69,6 +69,11 @@ public final class ShardedQuery {
         return TenantShards.in(system, tenant, region);
     }
 
+    /** As {@link #shards}, and {@code *} for the tenant's shards in every region, which a query reads labelled. */
+    public TenantShards shardsOrEvery(String tenant, String region) {
+        return TenantShards.inOrEvery(system, tenant, region);
+    }
+
     /**
      * At most how many points a query may read and still be evaluated where its reader waits ({@code here} of
      * {@link #instant}): tens of microseconds of work, less than the hand-off to the PromQL pool and back would cost.
@@ -117,14 +122,23 @@ public final class ShardedQuery {
     /**
      * Runs a query (an instant query has {@code step} 0 and start = end): the aggregations {@link Pushdown} allows are
      * asked of the shards in part, every other selector's series are fetched, all at once; then the evaluation, on the
-     * PromQL pool.
+     * PromQL pool. Of every region ({@link TenantShards#everyRegion}), each region is asked and its series labelled
+     * with its name ({@link EveryRegion}); an aggregation is asked in part only where that is {@link
+     * EveryRegion#pushable}, and the regions' parts merged as the shards' are.
      */
     private CompletionStage<QueryResult> run(
             TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos, Executor here) {
         Evaluator.Settings limits = Evaluator.Settings.defaults()
                 .withMaxSamples(settings.maxPointsPerQuery())
                 .withTimeout(timeoutNanos);
-        List<Expr.Aggregate> pushed = Pushdown.candidates(expr);
+        boolean labelled = shards.everyRegion();
+        List<EveryRegion.Region> regions =
+                labelled ? EveryRegion.of(system, shards.tenant()) : List.of(new EveryRegion.Region(null, shards));
+        List<Expr.Aggregate> pushed = labelled
+                ? Pushdown.candidates(expr).stream()
+                        .filter(EveryRegion::pushable)
+                        .toList()
+                : Pushdown.candidates(expr);
         Map<Expr.VectorSelector, SelectorRanges.Range> ranges = SelectorRanges.of(expr, start, end, limits, pushed);
         Map<Expr.VectorSelector, RollupWindows.BucketRead> bucketReads =
                 SelectorRanges.bucketReads(expr, start, end, step, pushed);
@@ -132,14 +146,23 @@ public final class ShardedQuery {
                 start,
                 end,
                 step,
-                settings.maxPointsPerQuery() / Math.max(1, pushed.size()),
+                settings.maxPointsPerQuery() / Math.max(1, pushed.size()) / regions.size(),
                 Math.max(1, timeoutNanos / 1_000_000));
         List<CompletableFuture<List<List<PartialAggregation.Group>>>> parts = new ArrayList<>();
         for (Expr.Aggregate aggregation : pushed) {
-            parts.add(reads.partials(shards, aggregation, part).toCompletableFuture());
+            List<CompletableFuture<List<List<PartialAggregation.Group>>>> byRegion = new ArrayList<>();
+            for (EveryRegion.Region region : regions) {
+                byRegion.add(reads.partials(region.shards(), aggregation, part).toCompletableFuture());
+            }
+            parts.add(EveryShard.all(byRegion).thenApply(done -> {
+                List<List<PartialAggregation.Group>> shardParts = new ArrayList<>();
+                for (CompletableFuture<List<List<PartialAggregation.Group>>> r : byRegion) shardParts.addAll(r.join());
+                return shardParts;
+            }));
         }
-        return fetch(shards, ranges, bucketReads)
-                .thenCombine(EveryShard.all(parts), (fetched, done) -> fetched)
+        CompletableFuture<FetchedSeries> series =
+                labelled ? fetchLabelled(regions, ranges) : fetch(shards, ranges, bucketReads);
+        return series.thenCombine(EveryShard.all(parts), (fetched, done) -> fetched)
                 .thenCompose(fetched -> {
                     boolean small = here != null && pushed.isEmpty() && fetched.size() <= EVALUATED_IN_PLACE_POINTS;
                     return CompletableFuture.supplyAsync(
@@ -191,6 +214,41 @@ public final class ShardedQuery {
                 return reads.points(shards, List.of(selector.matchers()), range.min(), range.max(), perSelector)
                         .thenAccept(points -> fetched.putPoints(selector.matchers(), series(points.values())))
                         .toCompletableFuture();
+            }));
+        });
+        return EveryShard.all(asks).thenApply(done -> fetched);
+    }
+
+    /**
+     * Every selector's series in every region, as points, each series labelled with its region ({@link EveryRegion}):
+     * a region whose name the selector rules out is not asked.
+     */
+    private CompletableFuture<FetchedSeries> fetchLabelled(
+            List<EveryRegion.Region> regions, Map<Expr.VectorSelector, SelectorRanges.Range> ranges) {
+        FetchedSeries fetched = new FetchedSeries();
+        List<CompletableFuture<Void>> asks = new ArrayList<>();
+        long perAsk = Math.max(1, settings.maxPointsPerQuery() / Math.max(1, ranges.size()) / regions.size());
+        ranges.forEach((selector, range) -> {
+            List<CompletableFuture<List<Series>>> byRegion = new ArrayList<>();
+            for (EveryRegion.Region region : regions) {
+                List<Matcher> matchers = EveryRegion.forRegion(selector.matchers(), region.name());
+                if (matchers == null) continue;
+                byRegion.add(reads.points(region.shards(), List.of(matchers), range.min(), range.max(), perAsk)
+                        .thenApply(points -> {
+                            List<Series> out = new ArrayList<>(points.size());
+                            for (SeriesPoints s : points.values()) {
+                                Labels labels = EveryRegion.relabel(Labels.of(s.labels()), region.name());
+                                out.add(new Series(labels, s.timestamps(), s.values()));
+                            }
+                            return out;
+                        })
+                        .toCompletableFuture());
+            }
+            asks.add(EveryShard.all(byRegion).thenAccept(done -> {
+                List<Series> all = new ArrayList<>();
+                for (CompletableFuture<List<Series>> r : byRegion) all.addAll(r.join());
+                all.sort((a, b) -> a.labels().compareTo(b.labels()));
+                fetched.putPoints(selector.matchers(), all);
             }));
         });
         return EveryShard.all(asks).thenApply(done -> fetched);

@@ -14,6 +14,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * node's proxy of them ({@link RegionProxies}). {@code region} is null for this node's region.
  */
 public record TenantShards(String tenant, String region) {
+    /** The {@code region} of a PromQL query that reads every region at once ({@link EveryRegion}). */
+    public static final String EVERY_REGION = "*";
+
     /** The tenant's shards in this node's region. */
     public static TenantShards here(String tenant) {
         return new TenantShards(tenant, null);
@@ -40,6 +43,19 @@ public record TenantShards(String tenant, String region) {
                     "unknown region \"" + region + "\": the cluster's regions are " + String.join(", ", regions));
         }
         return new TenantShards(tenant, region);
+    }
+
+    /**
+     * As {@link #in}, and {@value #EVERY_REGION} for the tenant's shards in every region, which only a PromQL query
+     * ({@link ShardedQuery#instant}, {@link ShardedQuery#range}) reads.
+     */
+    public static TenantShards inOrEvery(ActorSystem<?> system, String tenant, String region) {
+        return EVERY_REGION.equals(region) ? new TenantShards(tenant, EVERY_REGION) : in(system, tenant, region);
+    }
+
+    /** Whether these are the tenant's shards in every region ({@link #inOrEvery}). */
+    public boolean everyRegion() {
+        return EVERY_REGION.equals(region);
     }
 
     /** Shard {@code shard} of the tenant, in its region. */
