@@ -71,8 +71,9 @@ class TwoRegionsTest {
             // A change stream held by a node of us, from the current version.
             List<JsonNode> streamed = new CopyOnWriteArrayList<>();
             CompletableFuture<Integer> connected = new CompletableFuture<>();
-            CompletableFuture<Void> stream =
-                    follow(usUrl + TENANT + "/views/all_events/changes?from=" + version, streamed, connected);
+            StringBuffer streamEnded = new StringBuffer();
+            CompletableFuture<Void> stream = follow(
+                    usUrl + TENANT + "/views/all_events/changes?from=" + version, streamed, connected, streamEnded);
             assertEquals(200, connected.get(30, java.util.concurrent.TimeUnit.SECONDS), "the stream is open");
 
             // Region us paused for 30 s while eu keeps ingesting, 20 batches a second: what the stream held in us
@@ -127,7 +128,11 @@ class TwoRegionsTest {
             for (JsonNode change : streamed) {
                 assertEquals(expected++, change.path("version").asLong(), "the change stream in us: " + change);
             }
-            assertEquals(last + 1, expected, "the change stream in us delivered every version up to " + last);
+            assertEquals(
+                    last + 1,
+                    expected,
+                    "the change stream in us delivered every version up to " + last
+                            + (streamEnded.length() > 0 ? " (" + streamEnded + ")" : " (still open)"));
         }
     }
 
@@ -209,8 +214,12 @@ class TwoRegionsTest {
      * Follows a change stream as NDJSON in the background, collecting its events (heartbeats skipped); {@code
      * connected} completes with the status once the node has answered (subscribed and read the history).
      */
+    /**
+     * Follows the change stream at {@code url} into {@code into}; {@code ended} says how it ended, if it did before the
+     * test cancelled it (the stream closed by the node, or the read failed): the failure message then says so.
+     */
     private static CompletableFuture<Void> follow(
-            String url, List<JsonNode> into, CompletableFuture<Integer> connected) {
+            String url, List<JsonNode> into, CompletableFuture<Integer> connected, StringBuffer ended) {
         return CompletableFuture.runAsync(() -> {
             try {
                 HttpResponse<java.io.InputStream> response = RegionNodes.HTTP.send(
@@ -222,13 +231,20 @@ class TwoRegionsTest {
                 connected.complete(response.statusCode());
                 try (BufferedReader lines =
                         new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                    int heartbeats = 0;
                     for (String line; (line = lines.readLine()) != null; ) {
-                        if (line.isBlank()) continue;
+                        if (line.isBlank()) {
+                            heartbeats++;
+                            continue;
+                        }
                         into.add(RegionNodes.JSON.readTree(line)); // an error event fails the comparison
                     }
+                    ended.append("the node ended the stream after " + into.size() + " changes and " + heartbeats
+                            + " heartbeats");
                 }
-            } catch (Exception ended) {
-                connected.completeExceptionally(ended); // else cancelled at the end of the test
+            } catch (Exception failed) {
+                ended.append("the stream failed: " + failed);
+                connected.completeExceptionally(failed); // else cancelled at the end of the test
             }
         });
     }
