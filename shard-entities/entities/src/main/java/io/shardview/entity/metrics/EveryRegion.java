@@ -7,7 +7,6 @@ import io.shardview.metrics.promql.parser.PromqlPrinter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * A PromQL read of a tenant's metrics in every region at once ({@code region=*}, docs/regions.md): each region's
@@ -35,14 +34,9 @@ final class EveryRegion {
 
     /** The tenant's shards in each region of the cluster, by name, in name order; this node's region is asked here. */
     static List<Region> of(ActorSystem<?> system, String tenant) {
-        boolean clustered =
-                system.settings().config().getString("pekko.actor.provider").equals("cluster");
-        if (!clustered) return List.of(new Region("default", TenantShards.here(tenant)));
-        String self = Cluster.get(system).selfMember().dataCenter();
+        String self = TenantShards.self(system);
         List<Region> regions = new ArrayList<>();
-        for (String name : Cluster.get(system).state().getAllDataCenters().stream()
-                .sorted()
-                .toList()) {
+        for (String name : TenantShards.regions(system)) {
             regions.add(
                     new Region(name, name.equals(self) ? TenantShards.here(tenant) : new TenantShards(tenant, name)));
         }

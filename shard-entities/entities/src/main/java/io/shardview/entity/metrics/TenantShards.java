@@ -29,20 +29,31 @@ public record TenantShards(String tenant, String region) {
      */
     public static TenantShards in(ActorSystem<?> system, String tenant, String region) {
         if (region == null || region.isBlank()) return here(tenant);
-        boolean clustered =
-                system.settings().config().getString("pekko.actor.provider").equals("cluster");
-        String self = clustered ? Cluster.get(system).selfMember().dataCenter() : "default";
-        if (region.equals(self)) return here(tenant);
-        List<String> regions = clustered
-                ? Cluster.get(system).state().getAllDataCenters().stream()
-                        .sorted()
-                        .toList()
-                : List.of(self);
+        if (region.equals(self(system))) return here(tenant);
+        List<String> regions = regions(system);
         if (!regions.contains(region)) {
             throw new IllegalArgumentException(
                     "unknown region \"" + region + "\": the cluster's regions are " + String.join(", ", regions));
         }
         return new TenantShards(tenant, region);
+    }
+
+    /** This node's region ("default" where the node is not in a cluster). */
+    static String self(ActorSystem<?> system) {
+        return clustered(system) ? Cluster.get(system).selfMember().dataCenter() : "default";
+    }
+
+    /** The cluster's regions, by name. */
+    static List<String> regions(ActorSystem<?> system) {
+        return clustered(system)
+                ? Cluster.get(system).state().getAllDataCenters().stream()
+                        .sorted()
+                        .toList()
+                : List.of(self(system));
+    }
+
+    private static boolean clustered(ActorSystem<?> system) {
+        return system.settings().config().getString("pekko.actor.provider").equals("cluster");
     }
 
     /**

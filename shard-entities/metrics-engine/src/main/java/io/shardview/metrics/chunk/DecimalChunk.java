@@ -111,21 +111,11 @@ public final class DecimalChunk {
             z[i - 2] = ZigZag.encode(delta - prevDelta);
             prevDelta = delta;
         }
-        writeBlock(w, z, n - 2, residuals);
+        plan(z, n - 2, residuals).write(w, z, n - 2);
     }
 
-    private static void writeBlock(BitWriter w, long[] z, int n, Residuals residuals) {
-        if (residuals == Residuals.RICE) {
-            RiceBlock.write(w, z, n, RiceBlock.plan(z, n));
-        } else {
-            PackedBlock.write(w, z, n, PackedBlock.plan(z, n));
-        }
-    }
-
-    private static long blockBits(long[] z, int n, Residuals residuals) {
-        return residuals == Residuals.RICE
-                ? RiceBlock.plan(z, n).bits()
-                : PackedBlock.plan(z, n).bits();
+    private static BlockPlan plan(long[] z, int n, Residuals residuals) {
+        return residuals == Residuals.RICE ? RiceBlock.plan(z, n) : PackedBlock.plan(z, n);
     }
 
     private static void writeValues(BitWriter w, double[] values, int from, int n, Residuals residuals) {
@@ -154,17 +144,17 @@ public final class DecimalChunk {
         }
         long[][] byOrder = residuals(m, n);
         int bestOrder = 0;
-        long bestBits = Long.MAX_VALUE;
+        BlockPlan best = null;
         for (int order = 0; order <= 2; order++) {
-            long bits = blockBits(byOrder[order], n - 1, residuals);
-            if (bits < bestBits) {
-                bestBits = bits;
+            BlockPlan plan = plan(byOrder[order], n - 1, residuals);
+            if (best == null || plan.bits() < best.bits()) {
+                best = plan;
                 bestOrder = order;
             }
         }
         w.writeBits(bestOrder, 2);
         w.writeVarLong(ZigZag.encode(m[0]));
-        writeBlock(w, byOrder[bestOrder], n - 1, residuals);
+        best.write(w, byOrder[bestOrder], n - 1);
     }
 
     /** Zig-zag residuals of m[1..n) under each predictor order (indexed by order), in one pass. */

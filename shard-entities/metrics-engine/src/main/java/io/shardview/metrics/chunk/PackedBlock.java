@@ -17,7 +17,12 @@ final class PackedBlock {
     private PackedBlock() {}
 
     /** The width chosen for a block, its patches and the high bits' width, and the bits the block will take. */
-    record Plan(int width, int patches, int highWidth, long bits) {}
+    record Plan(int width, int patches, int highWidth, long bits) implements BlockPlan {
+        @Override
+        public void write(BitWriter w, long[] z, int n) {
+            PackedBlock.write(w, z, n, this);
+        }
+    }
 
     /**
      * Chooses the width that makes the block smallest, from the histogram of the values' bit lengths: a value longer

@@ -19,7 +19,12 @@ final class RiceBlock {
     private RiceBlock() {}
 
     /** The parameter chosen for a block and the bits the block will take with it. */
-    record Plan(boolean allZero, int k, long bits) {}
+    record Plan(boolean allZero, int k, long bits) implements BlockPlan {
+        @Override
+        public void write(BitWriter w, long[] z, int n) {
+            RiceBlock.write(w, z, n, this);
+        }
+    }
 
     /**
      * Chooses k among floor(log2(mean)) - 1 .. + 1 (for geometric-like residuals the optimum is
