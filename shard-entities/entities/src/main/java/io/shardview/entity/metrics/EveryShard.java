@@ -3,6 +3,7 @@ package io.shardview.entity.metrics;
 import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.large.LargeMessages;
 import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.storage.ShardStorage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * A read asked of every metrics shard of a tenant (in one region) at once, but those of this node that cannot hold
- * what it reads. A shard running on this node is asked directly, not through sharding's region and shard actors (two
+ * what it reads. A small read of a shard running on this node reads its storage on the asking thread (no hand-off at
+ * all); a shard running on this node is otherwise asked directly, not through sharding's region and shard actors (two
  * thread hand-offs fewer each way); any other through sharding. A read changes nothing, so each shard is asked again
  * (through sharding) when no answer came, until the ask timeout; a command larger than a remoting frame goes in parts.
  */
@@ -45,28 +47,53 @@ final class EveryShard {
     }
 
     /**
+     * At most how many shards a read may ask and still read those running here on the asking thread: a read that
+     * reaches a few shards selects few series (series spread over the shards by hash), tens of microseconds of work,
+     * less than waking a shard's thread and being woken by its answer; a read of many shards is asked of them all at
+     * once, so that they work in parallel.
+     */
+    static final int READ_HERE_AT_MOST = 2;
+
+    /**
      * One answer per shard, in shard order, to a read of the series {@code selectors} select: a shard running on this
-     * node whose series cannot match them ({@link LocalShards}) is not asked and answers {@code none}. The command,
-     * which serializes to at most {@code atMostBytes} ({@link #atMostBytes}), goes as it is, or in parts past a frame.
+     * node whose series cannot match them ({@link LocalShards}) is not asked and answers {@code none}. When at most
+     * {@link #READ_HERE_AT_MOST} shards are left, each running here and not writing is read on this thread by {@code
+     * readHere}. The command, which serializes to at most {@code atMostBytes} ({@link #atMostBytes}), goes as it is,
+     * or in parts past a frame.
      */
     <T> List<CompletableFuture<T>> ask(
             TenantShards shards,
             List<List<Matcher>> selectors,
             T none,
             long atMostBytes,
-            Function<ActorRef<T>, MetricsProtocol.Command> command) {
+            Function<ActorRef<T>, MetricsProtocol.Command> command,
+            Function<ShardStorage, T> readHere) {
+        boolean onThisNode = shards.region() == null;
+        boolean[] asked = new boolean[shardsPerTenant];
+        int askedCount = 0;
+        for (int shard = 0; shard < shardsPerTenant; shard++) {
+            String entityId = MetricsProtocol.entityId(shards.tenant(), shard);
+            asked[shard] = !onThisNode || local.mayHold(entityId, selectors);
+            if (asked[shard]) askedCount++;
+            else if (local.keepRunningDue(entityId, keepRunningNanos)) keepRunning(shards, shard);
+        }
+        boolean mayReadHere = onThisNode && askedCount <= READ_HERE_AT_MOST;
         List<CompletableFuture<T>> asks = new ArrayList<>(shardsPerTenant);
         for (int shard = 0; shard < shardsPerTenant; shard++) {
-            int number = shard;
-            String entityId = MetricsProtocol.entityId(shards.tenant(), shard);
-            if (shards.region() == null && !local.mayHold(entityId, selectors)) {
-                if (local.keepRunningDue(entityId, keepRunningNanos)) keepRunning(shards, shard);
+            if (!asked[shard]) {
                 asks.add(CompletableFuture.completedFuture(none));
                 continue;
             }
-            ActorRef<MetricsProtocol.Command> here = shards.region() == null ? local.entity(entityId) : null;
+            int number = shard;
+            String entityId = MetricsProtocol.entityId(shards.tenant(), shard);
+            ActorRef<MetricsProtocol.Command> here = onThisNode ? local.entity(entityId) : null;
             if (here != null && local.keepRunningDue(entityId, keepRunningNanos)) {
-                keepRunning(shards, shard); // asked directly, the shard counts no message
+                keepRunning(shards, shard); // read or asked directly, the shard counts no message
+            }
+            T read = mayReadHere && here != null ? local.readHere(entityId, readHere) : null;
+            if (read != null) {
+                asks.add(CompletableFuture.completedFuture(read));
+                continue;
             }
             int[] attempts = {0};
             asks.add(RetriedAsk.ask(

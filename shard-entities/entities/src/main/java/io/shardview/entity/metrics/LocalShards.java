@@ -2,9 +2,11 @@ package io.shardview.entity.metrics;
 
 import io.shardview.metrics.index.LabelPairFilter;
 import io.shardview.metrics.index.Matcher;
+import io.shardview.metrics.storage.ShardStorage;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
@@ -16,23 +18,26 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * shards, not all of a tenant's. A shard enters once recovered and leaves when it stops; a shard not running here (on
  * another node, stopped, recovering) is always asked. The filter answers yes for every pair of every series the shard
  * has applied, and a write is acknowledged after its series are applied, so a read that starts after the
- * acknowledgement never leaves out the shard that holds the series.
+ * acknowledgement never leaves out the shard that holds the series. A small read of a shard running here may read its
+ * storage on the asking thread ({@link #readHere}) while the shard is not writing.
  */
 public final class LocalShards implements Extension {
     private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
 
     /**
-     * A shard running here: its pairs, the entity itself (a read asks it directly), and when a read last kept it from
-     * passivation.
+     * A shard running here: its pairs, the entity itself (a read asks it directly), its storage as other threads may
+     * read it, and when a read last kept it from passivation.
      */
     private static final class Running {
         final LabelPairFilter filter;
         final ActorRef<MetricsProtocol.Command> entity;
+        final GuardedStorage storage;
         final AtomicLong keptNanos = new AtomicLong(System.nanoTime());
 
-        Running(LabelPairFilter filter, ActorRef<MetricsProtocol.Command> entity) {
+        Running(LabelPairFilter filter, ActorRef<MetricsProtocol.Command> entity, GuardedStorage storage) {
             this.filter = filter;
             this.entity = entity;
+            this.storage = storage;
         }
     }
 
@@ -48,9 +53,22 @@ public final class LocalShards implements Extension {
         return ID.apply(system);
     }
 
-    /** Shard {@code entityId} runs here as {@code entity}, its series' pairs in {@code filter}. */
-    void running(String entityId, LabelPairFilter filter, ActorRef<MetricsProtocol.Command> entity) {
-        running.put(entityId, new Running(filter, entity));
+    /**
+     * Shard {@code entityId} runs here as {@code entity}, its series' pairs in {@code filter}, its storage readable
+     * through {@code storage} (null: only by asking the entity).
+     */
+    void running(
+            String entityId, LabelPairFilter filter, ActorRef<MetricsProtocol.Command> entity, GuardedStorage storage) {
+        running.put(entityId, new Running(filter, entity, storage));
+    }
+
+    /**
+     * {@code read} of shard {@code entityId}'s storage, run on this thread, when the shard runs here and is not writing;
+     * else null (ask the shard). A shard that stops during the read leaves it reading what it held.
+     */
+    <T> T readHere(String entityId, Function<ShardStorage, T> read) {
+        Running r = running.get(entityId);
+        return r == null || r.storage == null ? null : r.storage.tryRead(read);
     }
 
     /**

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.StampedLock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -106,6 +107,11 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
 
+    /**
+     * Held for writing from a command that persists events until the journal has them, so that a read on another
+     * thread ({@link GuardedStorage}) sees neither a change half applied nor one not yet durable.
+     */
+    private final StampedLock writing = new StampedLock();
     /** Parts of large commands received so far (not state: a command lost with a stop is one its sender retries). */
     private final Assembly parts = LargeMessages.assembly();
     /** Set by the event handler: whether the last retention event dropped data (then snapshot and prune). */
@@ -214,7 +220,12 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
     public SignalHandler<ShardStorage> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), storage -> {
-                    LocalShards.get(context.getSystem()).running(entityId, storage.pairFilter(), context.getSelf());
+                    LocalShards.get(context.getSystem())
+                            .running(
+                                    entityId,
+                                    storage.pairFilter(),
+                                    context.getSelf(),
+                                    new GuardedStorage(storage, writing));
                     timers.startTimerWithFixedDelay(
                             "retention", new ApplyRetention(), Duration.ZERO, settings.retentionInterval());
                     timers.startTimerWithFixedDelay(
@@ -343,7 +354,24 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
             events.add(MetricsEvent.PointsAppended.of(append.batch(), batch, append.backfill()));
         }
         if (events.isEmpty()) return answer(append.replyTo(), reply);
-        return Effect().persist(events).thenRun(s -> reply(append.replyTo(), reply));
+        return persist(events, () -> reply(append.replyTo(), reply));
+    }
+
+    /**
+     * Persists {@code events}, the storage locked against readers on other threads from now (the event handler applies
+     * them before the journal answers) until they are journaled; then {@code then}. A write that fails stops this
+     * instance with its lock held: readers ask the next one, which recovers from the journal into new storage.
+     */
+    private Effect<MetricsEvent, ShardStorage> persist(List<MetricsEvent> events, Runnable then) {
+        long stamp = writing.writeLock();
+        // One event goes as one: Pekko asks shouldSnapshot after applying a single event, but before applying each
+        // of a list, and a retention's snapshot depends on what applying it dropped.
+        var persisting =
+                events.size() == 1 ? Effect().persist(events.get(0)) : Effect().persist(events);
+        return persisting.thenRun(s -> {
+            writing.unlockWrite(stamp);
+            then.run();
+        });
     }
 
     /**
@@ -356,7 +384,7 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
                 System.nanoTime() - lastWriteNanos >= settings.sealAfterIdle().toNanos();
         boolean grown = snapshotBytes == 0 || journalBytesSinceSnapshot >= settings.idleSealMinGrowth() * snapshotBytes;
         if (!idle || !unsealedEvents || !grown) return Effect().none();
-        return Effect().persist(new MetricsEvent.HeadsSealed());
+        return persist(List.of(new MetricsEvent.HeadsSealed()), () -> {});
     }
 
     /**
@@ -367,7 +395,8 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
         long now = clock.millis();
         if (!storage.retentionDue(now)) return Effect().none();
         RetentionCutoffs cutoffs = storage.retentionCutoffs(now);
-        return Effect().persist(new MetricsEvent.RetentionApplied(cutoffs.rawCutoffMs(), cutoffs.rollupCutoffMs()));
+        return persist(
+                List.of(new MetricsEvent.RetentionApplied(cutoffs.rawCutoffMs(), cutoffs.rollupCutoffMs())), () -> {});
     }
 
     private SeriesRoom seriesRoom(ShardStorage storage, CheckSeries check) {

@@ -24,9 +24,12 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * The reads a serving node asks of every shard of a tenant at once, and how their answers are put together: series
+ * The reads a serving node asks of every shard of a tenant at once (each as a command, and as the same read of a
+ * shard's storage on this node, {@link EveryShard}), and how their answers are put together: series
  * with their points or labels only, rollup buckets, and one aggregation's partials. Each read is bounded: a shard
  * answers "too many" past its share of the request's points rather than sending them, and the request fails with
  * {@link TooManyPoints} before the points reach this node.
@@ -74,12 +77,15 @@ final class ShardReads {
         Selected none = new Selected(List.of(), false);
         for (List<Matcher> selector : selectors) {
             List<MatcherSpec> matchers = MatcherSpec.of(selector);
+            Function<ActorRef<Selected>, Select> command =
+                    replyTo -> new Select(matchers, startMs, endMs, withPoints, maxPointsPerShard, replyTo);
             asks.addAll(shards.ask(
                     tenant,
                     List.of(selector),
                     none,
                     EveryShard.atMostBytes(List.of(selector), ""),
-                    replyTo -> new Select(matchers, startMs, endMs, withPoints, maxPointsPerShard, replyTo)));
+                    command::apply,
+                    storage -> ShardQueries.select(storage, command.apply(null))));
         }
         return EveryShard.all(asks).thenApply(done -> {
             TreeMap<String, SeriesPoints> series = new TreeMap<>(Labels::compareCodePoints);
@@ -101,12 +107,15 @@ final class ShardReads {
             TenantShards tenant, List<Matcher> selector, long widthMs, long startMs, long endMs, long maxBuckets) {
         long perShard = shards.share(maxBuckets);
         List<MatcherSpec> matchers = MatcherSpec.of(selector);
+        Function<ActorRef<SelectedBuckets>, SelectBuckets> command =
+                replyTo -> new SelectBuckets(matchers, widthMs, startMs, endMs, perShard, replyTo);
         List<CompletableFuture<SelectedBuckets>> asks = shards.ask(
                 tenant,
                 List.of(selector),
                 new SelectedBuckets(List.of(), false, false),
                 EveryShard.atMostBytes(List.of(selector), ""),
-                replyTo -> new SelectBuckets(matchers, widthMs, startMs, endMs, perShard, replyTo));
+                command::apply,
+                storage -> ShardQueries.buckets(storage, command.apply(null)));
         return EveryShard.all(asks).thenApply(done -> {
             List<BucketSeries> out = new ArrayList<>();
             long total = 0;
@@ -138,13 +147,15 @@ final class ShardReads {
         String text = PromqlPrinter.print(aggregation);
         long perShard = shards.share(part.maxPoints());
         List<List<Matcher>> selectors = List.of(Pushdown.selector(aggregation));
+        Function<ActorRef<Partials>, AggregatePartially> command = replyTo -> new AggregatePartially(
+                text, part.start(), part.end(), part.step(), perShard, part.timeoutMillis(), replyTo);
         List<CompletableFuture<Partials>> asks = shards.ask(
                 tenant,
                 selectors,
                 new Partials(List.of(), false, false, null),
                 EveryShard.atMostBytes(selectors, text),
-                replyTo -> new AggregatePartially(
-                        text, part.start(), part.end(), part.step(), perShard, part.timeoutMillis(), replyTo));
+                command::apply,
+                storage -> ShardQueries.partial(storage, command.apply(null)));
         return EveryShard.all(asks).thenApply(done -> {
             List<List<PartialAggregation.Group>> perShardGroups = new ArrayList<>(asks.size());
             for (CompletableFuture<Partials> ask : asks) {

@@ -1,13 +1,18 @@
 package io.shardview.entity.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.metrics.index.LabelPairFilter;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.index.SeriesRegistry;
+import io.shardview.metrics.storage.ShardStorage;
+import io.shardview.metrics.storage.StorageConfig;
 import java.util.List;
+import java.util.concurrent.locks.StampedLock;
 import org.junit.jupiter.api.Test;
 
 class LocalShardsTest {
@@ -19,7 +24,7 @@ class LocalShardsTest {
         SeriesRegistry series = new SeriesRegistry();
         series.getOrCreate(Labels.of("__name__", "up", "job", "api"));
         assertTrue(local.mayHold("t.0", JOB_DB), "not running here");
-        local.running("t.0", series.pairFilter(), null);
+        local.running("t.0", series.pairFilter(), null, null);
         assertFalse(local.mayHold("t.0", JOB_DB));
         assertTrue(local.mayHold("t.0", List.of(List.of(Matcher.eq("job", "api")))));
         local.stopped("t.0", series.pairFilter());
@@ -30,8 +35,8 @@ class LocalShardsTest {
     void theStopOfAnEarlierIncarnationLeavesTheNextInPlace() {
         LocalShards local = new LocalShards();
         LabelPairFilter earlier = new SeriesRegistry().pairFilter();
-        local.running("t.0", earlier, null);
-        local.running("t.0", new SeriesRegistry().pairFilter(), null); // restarted after a failure
+        local.running("t.0", earlier, null, null);
+        local.running("t.0", new SeriesRegistry().pairFilter(), null, null); // restarted after a failure
         local.stopped("t.0", earlier);
         assertFalse(local.mayHold("t.0", JOB_DB), "the running incarnation's pairs still answer");
     }
@@ -40,8 +45,26 @@ class LocalShardsTest {
     void aLeftOutShardIsKeptRunningAtMostOnceAnInterval() {
         LocalShards local = new LocalShards();
         assertFalse(local.keepRunningDue("t.0", 0), "nothing to keep: not running here");
-        local.running("t.0", new SeriesRegistry().pairFilter(), null);
+        local.running("t.0", new SeriesRegistry().pairFilter(), null, null);
         assertTrue(local.keepRunningDue("t.0", 0));
         assertFalse(local.keepRunningDue("t.0", Long.MAX_VALUE / 2), "kept just now");
+    }
+
+    @Test
+    void aShardIsReadHereOnlyWhileItRunsHereAndIsNotWriting() {
+        LocalShards local = new LocalShards();
+        ShardStorage storage = new ShardStorage(StorageConfig.defaults());
+        StampedLock writing = new StampedLock();
+        assertNull(local.readHere("t.0", ShardStorage::activeSeries), "not running here");
+        local.running("t.0", storage.pairFilter(), null, null);
+        assertNull(local.readHere("t.0", ShardStorage::activeSeries), "running, readable only by asking it");
+        local.running("t.0", storage.pairFilter(), null, new GuardedStorage(storage, writing));
+        assertEquals(0, local.readHere("t.0", ShardStorage::activeSeries));
+        long stamp = writing.writeLock();
+        assertNull(local.readHere("t.0", ShardStorage::activeSeries), "writing");
+        writing.unlockWrite(stamp);
+        assertEquals(0, local.readHere("t.0", ShardStorage::activeSeries));
+        local.stopped("t.0", storage.pairFilter());
+        assertNull(local.readHere("t.0", ShardStorage::activeSeries), "stopped");
     }
 }

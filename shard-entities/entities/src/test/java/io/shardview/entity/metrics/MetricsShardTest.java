@@ -4,24 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.shardview.metrics.index.Labels;
 import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.storage.PointBatch;
+import io.shardview.metrics.storage.ShardStorage;
 import io.shardview.metrics.storage.StorageConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -138,8 +145,45 @@ class MetricsShardTest {
         shard.tell(new MetricsProtocol.Append(minutes("b", 0, 5).toBytes(), false, probe.ref()));
         probe.expectNoMessage(Duration.ofMillis(500));
         KIT.createTestProbe().expectTerminated(shard, REPLY); // as sharding would, a new instance takes over
+        assertNull(LocalShards.get(KIT.system()).readHere(entityId, pointsOf("b")), "stopped: not read here");
         shard = spawn();
         assertEquals(List.of(), select("b"));
+        assertEquals(0, LocalShards.get(KIT.system()).readHere(entityId, pointsOf("b")));
+    }
+
+    /** How many points of host {@code host} a read of the storage finds. */
+    private static Function<ShardStorage, Integer> pointsOf(String host) {
+        return storage -> storage.select(List.of(Matcher.eq("host", host)), 0, Long.MAX_VALUE).stream()
+                .mapToInt(s -> s.points().size())
+                .sum();
+    }
+
+    @Test
+    void aReadOnAnotherThreadSeesNoWriteBeforeTheJournalHasIt() throws Exception {
+        LocalShards local = LocalShards.get(KIT.system());
+        append(minutes("a", 0, 10));
+        assertEquals(10, local.readHere(entityId, pointsOf("a")), "read on this thread");
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch journaled = new CountDownLatch(1);
+        journal.withPolicy((persistenceId, operation) -> {
+            if (persistenceId.equals(persistenceId()) && operation instanceof WriteEvents) {
+                writing.countDown();
+                try {
+                    journaled.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return ProcessingSuccess.getInstance();
+        });
+        TestProbe<MetricsProtocol.AppendReply> probe = KIT.createTestProbe();
+        shard.tell(new MetricsProtocol.Append(minutes("b", 0, 5).toBytes(), false, probe.ref()));
+        assertTrue(writing.await(REPLY.toSeconds(), TimeUnit.SECONDS));
+        assertNull(local.readHere(entityId, pointsOf("b")), "a write in flight: the reader asks the shard");
+        journaled.countDown();
+        assertInstanceOf(MetricsProtocol.Appended.class, probe.receiveMessage(REPLY));
+        assertEquals(5, local.readHere(entityId, pointsOf("b")), "journaled and acknowledged: read here");
+        assertEquals(5, select("b").get(0).timestamps().length, "the shard answers the same");
     }
 
     @Test
