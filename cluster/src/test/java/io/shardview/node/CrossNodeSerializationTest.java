@@ -8,6 +8,7 @@ import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.metrics.MetricsProtocol;
 import io.shardview.entity.tenant.ChangeReplay;
+import io.shardview.entity.tenant.Replication;
 import io.shardview.entity.tenant.TenantEvent;
 import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.TenantProtocol.ColumnInfo;
@@ -116,7 +117,8 @@ class CrossNodeSerializationTest {
                         "max-state-rows",
                         new TenantProtocol.BudgetUse(10_000_000L, 12L, true),
                         "max-batch-ops",
-                        new TenantProtocol.BudgetUse(100_000L, null, false))));
+                        new TenantProtocol.BudgetUse(100_000L, null, false)),
+                Replication.sync(2)));
         assertRoundTrip(new TenantProtocol.ViewPlan(
                 "v",
                 4,
@@ -143,8 +145,9 @@ class CrossNodeSerializationTest {
         TenantEvent.BatchApplied batch = new TenantEvent.BatchApplied(2, "b-1", 2, new byte[] {0, 0, 0, 0});
         TenantEvent.HomeSet home = new TenantEvent.HomeSet(0, "eu");
         TenantEvent.Replicated earlier = new TenantEvent.Replicated("us", new TenantEvent.BudgetsSet(2, Map.of()));
-        TenantProtocol.Replicate replicate = roundTrip(
-                new TenantProtocol.Replicate("eu", 1, List.of(home, sql, batch, earlier), 4, 2, 1_700_000_000_000L));
+        TenantEvent.ReplicationSet mode = new TenantEvent.ReplicationSet(2, "sync", 1);
+        TenantProtocol.Replicate replicate = roundTrip(new TenantProtocol.Replicate(
+                "eu", 1, List.of(home, sql, batch, earlier, mode), 5, 2, 1_700_000_000_000L));
         assertEquals(List.of(home, sql), replicate.events().subList(0, 2));
         TenantEvent.BatchApplied batchBack =
                 (TenantEvent.BatchApplied) replicate.events().get(2);
@@ -152,18 +155,33 @@ class CrossNodeSerializationTest {
         assertEquals("b-1", batchBack.batchId());
         assertArrayEquals(batch.deltas(), batchBack.deltas());
         assertEquals(earlier, replicate.events().get(3));
-        assertEquals(4, replicate.homeSeqNr());
+        assertEquals(
+                Replication.sync(1),
+                ((TenantEvent.ReplicationSet) replicate.events().get(4)).replication());
+        assertEquals(5, replicate.homeSeqNr());
 
         assertRoundTrip(new TenantProtocol.Pull("us", 17, ref()));
+        assertRoundTrip(new TenantProtocol.Confirmed("us", 17));
         assertRoundTrip(new TenantProtocol.WhoIsHome("us", true, ref()));
         assertRoundTrip(new TenantProtocol.HomeAnswer("eu", null, true, true));
         assertRoundTrip(new TenantProtocol.Forwarded(
-                new TenantProtocol.ExecuteSql("CREATE TABLE t (x INT)", "k", 5, ref()), null, null, null, "us", 1));
+                new TenantProtocol.ExecuteSql("CREATE TABLE t (x INT)", "k", 5, ref()),
+                null,
+                null,
+                null,
+                null,
+                "us",
+                1));
         assertRoundTrip(new TenantProtocol.Forwarded(
-                null, null, new TenantProtocol.SetBudgets(Map.of(), ref()), null, "us", 2));
+                null, null, new TenantProtocol.SetBudgets(Map.of(), ref()), null, null, "us", 2));
         assertRoundTrip(
-                new TenantProtocol.Forwarded(null, null, null, new TenantProtocol.SetHome("eu", ref()), "us", 1));
+                new TenantProtocol.Forwarded(null, null, null, new TenantProtocol.SetHome("eu", ref()), null, "us", 1));
+        assertRoundTrip(new TenantProtocol.Forwarded(
+                null, null, null, null, new TenantProtocol.SetReplication(Replication.sync(1), ref()), "us", 1));
         assertRoundTrip(new TenantProtocol.HomeMoved("eu", 7));
+        assertRoundTrip(new TenantProtocol.ReplicationReply(Replication.ASYNC));
+        assertRoundTrip(new TenantProtocol.Refused(
+                RejectionKind.INSUFFICIENT_REGIONS, "too few", Map.of("min_regions", 1, "regions", "eu,ap")));
         assertRoundTrip(new TenantProtocol.BudgetsReply(Map.of()));
     }
 

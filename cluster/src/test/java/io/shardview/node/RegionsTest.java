@@ -239,6 +239,92 @@ class RegionsTest {
     }
 
     /**
+     * Sync replication (docs/regions.md): a batch is acknowledged only once the other region has it in its journal;
+     * with that region gone, no write is acknowledged (503 insufficient_regions, nothing applied, or 504 for one the
+     * home applied and nobody confirmed); once the region is back, writes are acknowledged again.
+     */
+    @Test
+    void aTenantInSyncReplicationIsAcknowledgedOnlyOnceAnotherRegionJournaledEachWrite() throws Exception {
+        ShardviewNode eu = node("eu", null);
+        ShardviewNode us = node("us", eu);
+        awaitMembers(eu, 2);
+        TenantClient home = new TenantClient(us, "safe");
+        home.sql(
+                "CREATE TABLE orders (id BIGINT NOT NULL, customer VARCHAR NOT NULL, amount INT, PRIMARY KEY (id))",
+                200);
+        assertEquals(
+                "async", home.json(home.get(""), 200).at("/replication/mode").asText());
+
+        HttpResponse<String> tooMany =
+                home.put("replication", "application/json", "{\"mode\": \"sync\", \"min_regions\": 2}");
+        assertEquals(400, tooMany.statusCode(), tooMany.body());
+        assertTrue(tooMany.body().contains("more than the 1 other region(s)"), tooMany.body());
+        assertEquals(
+                400,
+                home.put("replication", "application/json", "{\"mode\": \"sync\"}")
+                        .statusCode());
+        assertEquals(
+                400,
+                home.put("replication", "application/json", "{\"mode\": \"quorum\"}")
+                        .statusCode());
+        HttpResponse<String> set =
+                home.put("replication", "application/json", "{\"mode\": \"sync\", \"min_regions\": 1}");
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals(1, home.json(set, 200).at("/replication/min_regions").asInt());
+        JsonNode described = home.json(home.get(""), 200);
+        assertEquals("sync", described.at("/replication/mode").asText(), described.toString());
+        assertEquals(1, described.at("/replication/min_regions").asInt(), described.toString());
+
+        // Every acknowledged batch is in eu's journal when its answer comes, whichever region it was sent to.
+        TenantClient away = new TenantClient(eu, "safe");
+        for (int i = 0; i < 10; i++) {
+            TenantClient via = i % 2 == 0 ? home : away;
+            via.ingest(batch("s" + i, i, "ann", i), 200);
+            long atHome = TestNodes.journalEvents(us, "tenant|safe");
+            assertEquals(atHome, TestNodes.journalEvents(eu, "tenant|safe"), "batch s" + i + " acknowledged");
+        }
+        assertTrue(away.ingest(batch("s3", 3, "ann", 3), 200).get("duplicate").asBoolean());
+
+        // Without eu no write is acknowledged: refused before anything is applied once us knows eu is gone.
+        eu.stop();
+        long versionBefore =
+                home.json(home.get("tables/orders"), 200).get("version").asLong();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode refused = null;
+        for (int i = 100; refused == null; i++) {
+            assertTrue(System.nanoTime() < deadline, "never refused: us still counts eu");
+            HttpResponse<String> reply = home.post("ingest", "application/json", batch("g" + i, i, "bob", i));
+            assertTrue(reply.statusCode() == 503 || reply.statusCode() == 504, "no region has it: " + reply.body());
+            if (reply.statusCode() == 503) refused = io.shardview.http.Json.MAPPER.readTree(reply.body());
+            else
+                versionBefore =
+                        home.json(home.get("tables/orders"), 200).get("version").asLong(); // applied, unknown
+        }
+        assertEquals("insufficient_regions", refused.at("/error/code").asText(), refused.toString());
+        assertEquals(
+                versionBefore,
+                home.json(home.get("tables/orders"), 200).get("version").asLong(),
+                "nothing applied");
+        HttpResponse<String> sql =
+                home.post("sql", "application/sql", "CREATE VIEW n AS SELECT COUNT(*) AS n FROM orders");
+        assertEquals(503, sql.statusCode(), sql.body());
+
+        // eu back on its data: writes are acknowledged again, and eu has them.
+        ShardviewNode back = start(config("eu", databases.get("eu"), us, dir.resolve("eu")));
+        closing.add(back::stop);
+        awaitMembers(us, 2);
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> reply = home.post("ingest", "application/json", batch("b-again", 500, "cy", 5));
+            if (reply.statusCode() == 200) break;
+            assertTrue(reply.statusCode() == 503 || reply.statusCode() == 504, reply.body());
+            assertTrue(System.nanoTime() < deadline, "writes never resumed: " + reply.body());
+            Thread.sleep(200);
+        }
+        assertEquals(TestNodes.journalEvents(us, "tenant|safe"), TestNodes.journalEvents(back, "tenant|safe"));
+    }
+
+    /**
      * A batch larger than remoting's frame, sent to the region that is not home: forwarded to the home in parts,
      * applied once, and its event replicated back in parts, so both regions show the same rows at the same version.
      */

@@ -52,6 +52,11 @@ public enum ErrorCode {
      */
     NODE_OVERLOADED("node_overloaded", StatusCodes.SERVICE_UNAVAILABLE),
     NOT_READY("not_ready", StatusCodes.SERVICE_UNAVAILABLE),
+    /**
+     * A tenant in sync replication: fewer other regions than its min_regions are reachable and keeping up, so the
+     * write was refused before anything was applied; retry (with Retry-After).
+     */
+    INSUFFICIENT_REGIONS("insufficient_regions", StatusCodes.SERVICE_UNAVAILABLE),
     TIMEOUT("timeout", StatusCodes.SERVICE_UNAVAILABLE),
     OUTCOME_UNKNOWN("outcome_unknown", StatusCodes.GATEWAY_TIMEOUT);
 
@@ -85,6 +90,8 @@ public enum ErrorCode {
             case LIMIT_EXCEEDED -> LIMIT_EXCEEDED;
             case UNAVAILABLE -> UNAVAILABLE;
             case INTERNAL -> INTERNAL;
+            case INSUFFICIENT_REGIONS -> INSUFFICIENT_REGIONS;
+            case UNCONFIRMED -> OUTCOME_UNKNOWN;
         };
     }
 

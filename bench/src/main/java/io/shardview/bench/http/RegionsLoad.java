@@ -3,6 +3,7 @@ package io.shardview.bench.http;
 import static io.shardview.bench.http.Requests.expect;
 import static io.shardview.bench.http.Requests.get;
 import static io.shardview.bench.http.Requests.post;
+import static io.shardview.bench.http.Requests.put;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,7 +45,9 @@ import java.util.regex.Pattern;
  *
  * <p>With {@code --wan-delay-ms D}, every connection between the regions crosses a {@link DelayProxy} adding D ms in
  * each direction. Options: {@code --tenants 10 --rate 1000 --seconds 30 --partition-seconds 30 --idle-tenants 1000
- * --idle-seconds 60 --wan-delay-ms 0 --java-opts "-Xmx2g -XX:MaxGCPauseMillis=50"}.
+ * --idle-seconds 60 --wan-delay-ms 0 --mode async --java-opts "-Xmx2g -XX:MaxGCPauseMillis=50"}; {@code --mode sync} sets
+ * every tenant to sync replication with one other region (so eu acknowledges a batch once us has it too), and 0
+ * partition seconds or idle tenants skips that part.
  */
 public final class RegionsLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,8 +69,10 @@ public final class RegionsLoad {
         try {
             load.start();
             load.lag(load.options.getInt("--rate", 1000), load.options.getInt("--seconds", 30));
-            load.partition(load.options.getInt("--rate", 1000), load.options.getInt("--partition-seconds", 30));
-            load.idle(load.options.getInt("--idle-tenants", 1000), load.options.getInt("--idle-seconds", 60));
+            int partitionSeconds = load.options.getInt("--partition-seconds", 30);
+            if (partitionSeconds > 0) load.partition(load.options.getInt("--rate", 1000), partitionSeconds);
+            int idleTenants = load.options.getInt("--idle-tenants", 1000);
+            if (idleTenants > 0) load.idle(idleTenants, load.options.getInt("--idle-seconds", 60));
         } finally {
             for (NodeUnderTest node : load.nodes) node.close();
             for (DelayProxy proxy : load.proxies) proxy.close();
@@ -115,9 +120,22 @@ public final class RegionsLoad {
             if (System.nanoTime() > deadline) throw new IllegalStateException("the regions did not form one cluster");
             Thread.sleep(250);
         }
-        System.out.printf("two regions of one node each, %d ms added between them%n", delay);
+        String mode = options.get("--mode", "async");
+        System.out.printf("two regions of one node each, %d ms added between them, %s replication%n", delay, mode);
         for (int t = 0; t < tenants; t++) create(eu, "r" + t);
         for (int t = 0; t < tenants; t++) awaitVersion(us, "r" + t, 1);
+        if (mode.equals("sync")) {
+            for (int t = 0; t < tenants; t++) {
+                expect(
+                        200,
+                        put(
+                                eu + "/v1/tenants/r" + t + "/replication",
+                                "application/json",
+                                "{\"mode\": \"sync\", \"min_regions\": 1}"));
+            }
+        } else if (!mode.equals("async")) {
+            throw new IllegalArgumentException("--mode is async or sync, not " + mode);
+        }
     }
 
     private static long upMembers(String node) throws Exception {

@@ -30,6 +30,14 @@ final class Requests {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    static HttpResponse<String> put(String url, String type, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", type)
+                .timeout(Duration.ofSeconds(60))
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
     static HttpResponse<String> get(String url) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))

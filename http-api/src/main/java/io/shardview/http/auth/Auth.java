@@ -27,7 +27,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  *   <tr><td>/health, /ready</td><td>anyone</td></tr>
  *   <tr><td>/metrics</td><td>admin, or anyone with {@code shardview.auth.open-metrics = on}</td></tr>
  *   <tr><td>/v1/tenants</td><td>any valid token; a tenant token sees its own tenant only</td></tr>
- *   <tr><td>/v1/tenants/{t}/budgets, /v1/tenants/{t}/home</td><td>admin</td></tr>
+ *   <tr><td>/v1/tenants/{t}/budgets, /v1/tenants/{t}/home, /v1/tenants/{t}/replication</td><td>admin</td></tr>
  *   <tr><td>/v1/tenants/{t}/...</td><td>admin, or a token of tenant t</td></tr>
  *   <tr><td>anything else (/v1/tokens, /v1/cluster, unknown paths)</td><td>admin</td></tr>
  * </table>
@@ -139,7 +139,9 @@ public final class Auth implements Admission {
         if (path.size() >= 2 && path.get(0).equals("v1") && path.get(1).equals("tenants")) {
             if (path.size() == 2) return new Need.AnyToken();
             if (path.size() >= 4
-                    && (path.get(3).equals("budgets") || path.get(3).equals("home"))) return new Need.Admin();
+                    && (path.get(3).equals("budgets")
+                            || path.get(3).equals("home")
+                            || path.get(3).equals("replication"))) return new Need.Admin();
             return new Need.TenantOf(path.get(2));
         }
         return new Need.Admin();
@@ -154,7 +156,7 @@ public final class Auth implements Admission {
                     : "the token is tenant " + tenant.tenant() + "'s; it grants nothing of tenant " + of.tenant();
         }
         return "this endpoint needs the admin token; a tenant token grants only its tenant's data and metrics "
-                + "(/v1/tenants/" + tenant.tenant() + "/..., budgets excepted)";
+                + "(/v1/tenants/" + tenant.tenant() + "/..., budgets, home and replication excepted)";
     }
 
     /** The admin or the tenant the token is, or null for a token the node does not know. */

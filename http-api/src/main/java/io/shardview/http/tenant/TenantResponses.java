@@ -1,6 +1,5 @@
 package io.shardview.http.tenant;
 
-import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
@@ -20,15 +19,13 @@ final class TenantResponses {
 
     static HttpResponse refused(TenantProtocol.Refused refused) {
         ApiError error = new ApiError(ErrorCode.of(refused.kind()), refused.message(), refused.details());
-        return refused.kind() == RejectionKind.UNAVAILABLE ? TenantEndpoints.retryLater(error) : error.toResponse();
+        return refused.kind().retryLater() ? TenantEndpoints.retryLater(error) : error.toResponse();
     }
 
     /** As {@link #refused}, as the edge's answer. */
     static EdgeResponse refusedEdge(TenantProtocol.Refused refused) {
         ApiError error = new ApiError(ErrorCode.of(refused.kind()), refused.message(), refused.details());
-        return refused.kind() == RejectionKind.UNAVAILABLE
-                ? TenantEndpoints.retryLaterEdge(error)
-                : error.toEdgeResponse();
+        return refused.kind().retryLater() ? TenantEndpoints.retryLaterEdge(error) : error.toEdgeResponse();
     }
 
     static HttpResponse sqlApplied(TenantProtocol.SqlApplied applied) {

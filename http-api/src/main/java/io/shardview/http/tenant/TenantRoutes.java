@@ -14,6 +14,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardview.circuit.budget.Budgets;
+import io.shardview.entity.tenant.Replication;
 import io.shardview.entity.tenant.TenantAsk;
 import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.ViewTopics;
@@ -106,6 +107,9 @@ public final class TenantRoutes {
                 path("query", () -> endpoint("/v1/tenants/{t}/query", tenant, () -> post(() -> query(tenant)))),
                 path("budgets", () -> endpoint("/v1/tenants/{t}/budgets", tenant, () -> put(() -> setBudgets(tenant)))),
                 path("home", () -> endpoint("/v1/tenants/{t}/home", tenant, () -> put(() -> setHome(tenant)))),
+                path(
+                        "replication",
+                        () -> endpoint("/v1/tenants/{t}/replication", tenant, () -> put(() -> setReplication(tenant)))),
                 pathPrefix(PathMatchers.segment("views").slash(PathMatchers.segment()), view -> view(tenant, view)),
                 path(
                         PathMatchers.segment("tables").slash(PathMatchers.segment()),
@@ -271,6 +275,55 @@ public final class TenantRoutes {
                             ? Json.response(
                                     StatusCodes.OK,
                                     Map.of("tenant", tenant, "home", moved.home(), "version", moved.version()))
+                            : TenantResponses.refused((TenantProtocol.Refused) r),
+                    TenantEndpoints.Effect.WRITE);
+        })));
+    }
+
+    /**
+     * How the tenant's writes are replicated to the other regions (docs/regions.md): {@code {"mode": "async"}} or
+     * {@code {"mode": "sync", "min_regions": 1}}. Answered once the setting is durable at the home.
+     */
+    private Route setReplication(String tenant) {
+        return extractRequest(request -> Utf8Body.text(request, Contained.body("replication", body -> {
+            String type = mediaType(request);
+            if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
+            JsonNode node = parseJson(body);
+            String usage = "the body must be {\"mode\": \"async\"} or {\"mode\": \"sync\", \"min_regions\": N}"
+                    + " with N at least 1";
+            if (node == null || !node.isObject() || !node.path("mode").isTextual()) return complete(badRequest(usage));
+            var fields = node.fieldNames();
+            while (fields.hasNext()) {
+                String field = fields.next();
+                if (!field.equals("mode") && !field.equals("min_regions")) {
+                    return complete(badRequest("unknown field " + field + "; " + usage));
+                }
+            }
+            String mode = node.get("mode").asText();
+            JsonNode min = node.get("min_regions");
+            Replication replication;
+            if (mode.equals(Replication.ASYNC_MODE) && min == null) {
+                replication = Replication.ASYNC;
+            } else if (mode.equals(Replication.SYNC_MODE)
+                    && min != null
+                    && min.isIntegralNumber()
+                    && min.canConvertToInt()
+                    && min.asInt() >= 1) {
+                replication = Replication.sync(min.asInt());
+            } else {
+                return complete(badRequest(usage));
+            }
+            return reply(
+                    this.<TenantProtocol.ReplicationAnswer>ask(
+                            tenant, writeTimeout(), replyTo -> new TenantProtocol.SetReplication(replication, replyTo)),
+                    r -> r instanceof TenantProtocol.ReplicationReply set
+                            ? Json.response(
+                                    StatusCodes.OK,
+                                    Map.of(
+                                            "tenant",
+                                            tenant,
+                                            "replication",
+                                            set.replication().toJson()))
                             : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
         })));

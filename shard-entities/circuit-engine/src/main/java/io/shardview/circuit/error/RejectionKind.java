@@ -25,5 +25,20 @@ public enum RejectionKind {
      */
     UNAVAILABLE,
     /** Never from the engine: a bug failed the request; nothing of it applied, the details carry the incident id (HTTP 500). */
-    INTERNAL
+    INTERNAL,
+    /**
+     * Never from the engine: a tenant in sync replication cannot have the write confirmed by as many other regions as
+     * it asks (too few reachable and keeping up); nothing of it applied; a retry may succeed (HTTP 503).
+     */
+    INSUFFICIENT_REGIONS,
+    /**
+     * Never from the engine: the write was applied at the tenant's home but too few other regions confirmed it within
+     * the confirm timeout; it may still be confirmed; resending it with its batch id applies it at most once (HTTP 504).
+     */
+    UNCONFIRMED;
+
+    /** Whether a retry of the same request may succeed later (the answer carries Retry-After). */
+    public boolean retryLater() {
+        return this == UNAVAILABLE || this == INSUFFICIENT_REGIONS || this == UNCONFIRMED;
+    }
 }

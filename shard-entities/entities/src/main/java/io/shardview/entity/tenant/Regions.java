@@ -21,7 +21,8 @@ public final class Regions {
             Duration homeLookupTimeout,
             int pullMaxEvents,
             long pullMaxBytes,
-            int recentEvents) {
+            int recentEvents,
+            Duration confirmTimeout) {
         static Settings from(Config config) {
             Config c = config.getConfig("shardview.replication");
             return new Settings(
@@ -30,7 +31,8 @@ public final class Regions {
                     c.getDuration("home-lookup-timeout"),
                     c.getInt("pull-max-events"),
                     c.getBytes("pull-max-bytes"),
-                    c.getInt("recent-events"));
+                    c.getInt("recent-events"),
+                    c.hasPath("confirm-timeout") ? c.getDuration("confirm-timeout") : Duration.ofSeconds(5));
         }
     }
 

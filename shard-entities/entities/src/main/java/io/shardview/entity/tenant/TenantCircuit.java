@@ -6,6 +6,8 @@ import io.shardview.entity.fault.InternalErrors;
 import io.shardview.entity.large.Assembly;
 import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.tenant.TenantProtocol.Command;
+import io.shardview.entity.tenant.TenantProtocol.ConfirmTick;
+import io.shardview.entity.tenant.TenantProtocol.Confirmed;
 import io.shardview.entity.tenant.TenantProtocol.Describe;
 import io.shardview.entity.tenant.TenantProtocol.DrainInbox;
 import io.shardview.entity.tenant.TenantProtocol.Durable;
@@ -27,6 +29,7 @@ import io.shardview.entity.tenant.TenantProtocol.ReplayChanges;
 import io.shardview.entity.tenant.TenantProtocol.Replicate;
 import io.shardview.entity.tenant.TenantProtocol.SetBudgets;
 import io.shardview.entity.tenant.TenantProtocol.SetHome;
+import io.shardview.entity.tenant.TenantProtocol.SetReplication;
 import io.shardview.entity.tenant.TenantProtocol.SnapshotWritten;
 import io.shardview.entity.tenant.TenantProtocol.SqlPlanned;
 import io.shardview.entity.tenant.TenantProtocol.StillActive;
@@ -378,6 +381,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         context.durability.recovered(lastSequenceNumber(actor));
         if (context.replica.isHome(state, lastSequenceNumber(actor))) {
             state.enforceBudgets(); // a replica of another region's home never does
+            context.confirmations.mode(state.replication, 0); // what it recovered, its followers confirm again
         }
         following.recovered(state);
         if (state.snapshotVersion > 0) snapshots.restored(state.snapshotVersion); // a sequence number is a version
@@ -443,6 +447,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(StillActive.class, (state, active) -> Effect().none())
                 .onCommand(SetBudgets.class, (state, set) -> afterReads(state, () -> writes.write(state, set, 0)))
                 .onCommand(SetHome.class, (state, set) -> afterReads(state, () -> writes.write(state, set, 0)))
+                .onCommand(SetReplication.class, (state, set) -> afterReads(state, () -> writes.write(state, set, 0)))
                 .onCommand(
                         Forwarded.class,
                         (state, forwarded) ->
@@ -480,6 +485,11 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(WhoIsHome.class, following::onWhoIsHome)
                 .onCommand(HomeAnswers.class, following::onHomeAnswers)
                 .onCommand(SyncTick.class, (state, tick) -> following.onSyncTick(state))
+                .onCommand(Confirmed.class, (state, confirmed) -> following.onConfirmed(confirmed))
+                .onCommand(ConfirmTick.class, (state, tick) -> {
+                    context.confirmTick();
+                    return Effect().none();
+                })
                 // life
                 .onCommand(Stop.class, (state, stop) -> onStop(state))
                 .onCommand(TakeSnapshot.class, (state, take) -> {

@@ -16,7 +16,9 @@ import io.shardview.entity.tenant.TenantProtocol.ReplayChanges;
 import io.shardview.entity.tenant.TenantProtocol.SetBudgets;
 import io.shardview.entity.tenant.TenantProtocol.SetHome;
 import io.shardview.entity.tenant.TenantProtocol.SqlPlanned;
+import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -37,6 +39,9 @@ final class TenantContext {
     final TenantReplica replica;
     final EffectFactories<TenantEvent, TenantState> effects;
     final DurablePoint durability;
+    /** At the home of a tenant in sync replication: what the other regions have journaled, and what waits for it. */
+    final RegionConfirmations confirmations = new RegionConfirmations();
+
     private final LongSupplier lastSequenceNumber;
 
     TenantContext(
@@ -91,6 +96,7 @@ final class TenantContext {
         else if (command instanceof ExplainView explain) reply(explain.replyTo(), refused);
         else if (command instanceof SetBudgets set) reply(set.replyTo(), refused);
         else if (command instanceof SetHome set) reply(set.replyTo(), refused);
+        else if (command instanceof TenantProtocol.SetReplication set) reply(set.replyTo(), refused);
         else if (command instanceof ReplayChanges replay) {
             reply(replay.replyTo(), new ChangeReplay.Failed(refused.message(), (String)
                     refused.details().get("request_id")));
@@ -99,6 +105,63 @@ final class TenantContext {
                     ingest.replyTo(),
                     new IngestResults(Collections.nCopies(ingest.batches().size(), refused)));
         }
+    }
+
+    private static final String CONFIRM_TIMER = "confirm-timeout";
+
+    /**
+     * The refusal of a write that too few other regions could confirm now (sync replication), or null: checked before
+     * anything of the write is applied.
+     */
+    Refused insufficientRegions() {
+        if (!confirmations.syncing()) return null;
+        List<String> keepingUp = confirmations.keepingUp(
+                replica.reachableOthers(), replica.settings().confirmTimeout().toMillis());
+        if (keepingUp.size() >= confirmations.minRegions()) return null;
+        return Refused.insufficientRegions(tenant, confirmations.minRegions(), keepingUp);
+    }
+
+    /**
+     * {@code answer} once the events up to {@code seqNr} are in the journals of as many other regions as the tenant's
+     * sync replication asks (at once in async mode), in the order of the writes; if that takes longer than the confirm
+     * timeout, {@code unconfirmed} instead (null: keep waiting).
+     */
+    void whenConfirmed(long seqNr, Runnable answer, Runnable unconfirmed) {
+        if (!confirmations.syncing() && !confirmations.waiting()) {
+            answer.run(); // async: nothing waits
+            return;
+        }
+        if (unconfirmed == null) {
+            confirmations.whenConfirmed(seqNr, answer, null);
+        } else {
+            boolean[] answered = {false};
+            confirmations.whenConfirmed(
+                    seqNr,
+                    () -> {
+                        if (!answered[0]) answer.run();
+                        answered[0] = true;
+                    },
+                    () -> {
+                        if (!answered[0]) unconfirmed.run();
+                        answered[0] = true;
+                    });
+        }
+        if (confirmations.waiting() && !timers.isTimerActive(CONFIRM_TIMER)) {
+            Duration every = replica.settings().confirmTimeout().dividedBy(4);
+            timers.startTimerWithFixedDelay(CONFIRM_TIMER, new TenantProtocol.ConfirmTick(), every);
+        }
+    }
+
+    /** The confirm timer's tick: the answers waiting past the timeout are given up; the timer stops once none wait. */
+    void confirmTick() {
+        confirmations.expire(replica.settings().confirmTimeout().toMillis());
+        if (!confirmations.waiting()) timers.cancel(CONFIRM_TIMER);
+    }
+
+    /** The 504 of a write its home applied and too few regions confirmed in time. */
+    Refused unconfirmed() {
+        return Refused.unconfirmed(
+                tenant, confirmations.minRegions(), replica.settings().confirmTimeout());
     }
 
     /** Whether a request's deadline (epoch ms; 0: none) has passed. */

@@ -30,6 +30,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = TenantEvent.BatchApplied.class, name = "batch-applied.v1"),
     @JsonSubTypes.Type(value = TenantEvent.BudgetsSet.class, name = "budgets-set.v1"),
     @JsonSubTypes.Type(value = TenantEvent.HomeSet.class, name = "home-set.v1"),
+    @JsonSubTypes.Type(value = TenantEvent.ReplicationSet.class, name = "replication-set.v1"),
     @JsonSubTypes.Type(value = TenantEvent.Replicated.class, name = "replicated.v1")
 })
 public sealed interface TenantEvent {
@@ -48,6 +49,18 @@ public sealed interface TenantEvent {
      * that becomes home, first when a tenant is created in a cluster of several regions. Its version stays the same.
      */
     record HomeSet(long version, String region) implements TenantEvent {}
+
+    /**
+     * The admin set how the tenant's writes are replicated ({@link Replication}): {@code mode} {@code async} or {@code
+     * sync}, with {@code minRegions} other regions for sync. Its version stays the same.
+     */
+    record ReplicationSet(long version, String mode, int minRegions) implements TenantEvent {
+        /** The setting. */
+        @JsonIgnore
+        public Replication replication() {
+            return new Replication(mode, minRegions);
+        }
+    }
 
     /**
      * An event of the home replica's log as a replica in another region persists it, at the same sequence number:

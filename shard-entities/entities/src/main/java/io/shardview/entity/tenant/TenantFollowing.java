@@ -82,6 +82,7 @@ final class TenantFollowing {
     Effect<TenantEvent, TenantState> onPull(TenantState state, Pull pull) {
         TenantReplica replica = tenant.replica;
         long lastSeqNr = tenant.lastSequenceNumber();
+        tenant.confirmations.journaled(pull.region(), pull.fromSeqNr() - 1); // it has those before what it asks for
         replica.answerPull(
                 pull,
                 replica.isHome(state, lastSeqNr),
@@ -94,6 +95,12 @@ final class TenantFollowing {
     /** The events a pull asked for, read from the journal: sent to the follower. */
     Effect<TenantEvent, TenantState> onPulledFromJournal(TenantState state, PulledFromJournal pulled) {
         tenant.replica.answerPulledFromJournal(pulled, tenant.lastSequenceNumber(), state.circuit.version());
+        return tenant.effects.none();
+    }
+
+    /** At the home: a follower in another region has journaled the home's events up to a sequence number. */
+    Effect<TenantEvent, TenantState> onConfirmed(TenantProtocol.Confirmed confirmed) {
+        tenant.confirmations.journaled(confirmed.region(), confirmed.seqNr());
         return tenant.effects.none();
     }
 
@@ -178,9 +185,11 @@ final class TenantFollowing {
             if (replica.isHome(s, last)) { // the home moved here: this replica writes from now on
                 tenant.actor.getLog().info("tenant {}: home region is now {}", tenant.tenant, replica.self());
                 s.enforceBudgets();
+                tenant.confirmations.mode(s.replication, 0); // the other followers confirm what it has
                 tenant.timers.cancel(SYNC_TIMER);
                 replica.stopped();
             } else {
+                if (s.replication.sync()) replica.confirm(replica.home(s, last), last);
                 replica.applied(s, last);
                 replica.reportLag(s, last);
             }

@@ -84,6 +84,8 @@ final class TenantIngest {
         List<IngestReply> replies = new ArrayList<>(group.size());
         List<TenantEvent> events = new ArrayList<>();
         List<ViewChange> changes = new ArrayList<>();
+        Refused insufficient = tenant.insufficientRegions();
+        boolean duplicates = false;
         for (int i = 0; i < group.size(); i++) {
             BatchRequest batch = group.get(i);
             // A batch already applied is answered as it was before its deadline is looked at: a resend that waited
@@ -93,6 +95,9 @@ final class TenantIngest {
                 replies.add(Refused.noSuchTenant(tenant.tenant));
             } else if (earlier != null) {
                 replies.add(new Ingested(earlier.version(), earlier.ops(), earlier.views(), true));
+                duplicates = true;
+            } else if (insufficient != null) {
+                replies.add(insufficient);
             } else if (TenantContext.expired(batch.deadlineMillis())) {
                 replies.add(Refused.unavailable("the batch waited past its deadline"));
             } else {
@@ -105,20 +110,36 @@ final class TenantIngest {
         }
         IngestResults results = new IngestResults(replies);
         if (events.isEmpty()) {
-            // Nothing written; answered once what it was checked against (or the duplicate's own write) is durable.
-            tenant.durability.whenDurable(tenant.lastSequenceNumber(), () -> answer.accept(results));
+            // Nothing written; answered once what it was checked against (or the duplicate's own write) is durable,
+            // and a duplicate once that is confirmed too (sync replication).
+            long last = tenant.lastSequenceNumber();
+            tenant.durability.whenDurable(
+                    last,
+                    duplicates
+                            ? () -> tenant.whenConfirmed(
+                                    last, () -> answer.accept(results), () -> answer.accept(unconfirmed(results)))
+                            : () -> answer.accept(results));
             return tenant.effects.none();
         }
         return tenant.effects.persist(events).thenRun(s -> {
             long seqNr = tenant.lastSequenceNumber();
             long version = s.circuit.version();
-            // Written, not yet durable: the next group is applied meanwhile; this one is told once it is durable.
+            // Written, not yet durable: the next group is applied meanwhile; this one is pushed once it is durable,
+            // and answered then (async), or once enough other regions have journaled it too (sync).
             tenant.durability.written(seqNr, () -> {
                 changes.forEach(tenant.topics::publish);
                 tenant.replica.pushed(events, seqNr, version);
-                answer.accept(results);
+                tenant.whenConfirmed(seqNr, () -> answer.accept(results), () -> answer.accept(unconfirmed(results)));
             });
         });
+    }
+
+    /** The answers of a group whose write was not confirmed in time: each batch applied is 504, the others as they were. */
+    private IngestResults unconfirmed(IngestResults results) {
+        List<IngestReply> replies = new ArrayList<>(results.replies().size());
+        for (IngestReply reply : results.replies())
+            replies.add(reply instanceof Ingested ? tenant.unconfirmed() : reply);
+        return new IngestResults(replies);
     }
 
     /**

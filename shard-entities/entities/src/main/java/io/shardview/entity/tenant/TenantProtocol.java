@@ -9,6 +9,7 @@ import io.shardview.circuit.error.RejectionKind;
 import io.shardview.entity.CborSerializable;
 import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.large.Part;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,11 +39,13 @@ public final class TenantProtocol {
                     ReplayChanges,
                     SetBudgets,
                     SetHome,
+                    SetReplication,
                     Stop,
                     MessagePart,
                     Forwarded,
                     Replicate,
                     Pull,
+                    Confirmed,
                     WhoIsHome,
                     SnapshotWritten,
                     ReadWaitOver,
@@ -51,6 +54,7 @@ public final class TenantProtocol {
                     PulledFromJournal,
                     HomeAnswers,
                     SyncTick,
+                    ConfirmTick,
                     PersistReceived,
                     DrainInbox,
                     StillActive,
@@ -172,6 +176,12 @@ public final class TenantProtocol {
     public record SetHome(String region, ActorRef<HomeReply> replyTo) implements Command {}
 
     /**
+     * Sets how the tenant's writes are replicated (the admin API; {@link Replication}): checked by the sender, and at
+     * the home against the regions the cluster has. Answered with the setting once it is durable.
+     */
+    public record SetReplication(Replication replication, ActorRef<ReplicationAnswer> replyTo) implements Command {}
+
+    /**
      * Sharding's stop message (passivation, hand-off, node shutdown). A tenant writing a snapshot stops
      * once the snapshot is written: the snapshot store encodes it after the entity took its image, and
      * a snapshot cut off by a shutdown would make the next recovery replay everything since the last one.
@@ -218,6 +228,9 @@ public final class TenantProtocol {
     /** What {@link SetHome} is answered. */
     public sealed interface HomeReply extends CborSerializable permits HomeMoved, Refused {}
 
+    /** The answer to {@link SetReplication}. */
+    public sealed interface ReplicationAnswer extends CborSerializable permits ReplicationReply, Refused {}
+
     /** The request changed nothing: why, as a kind the HTTP layer maps to a status, and where. */
     public record Refused(RejectionKind kind, String message, Map<String, Object> details)
             implements SqlReply,
@@ -227,12 +240,38 @@ public final class TenantProtocol {
                     QueryReply,
                     BudgetsAnswer,
                     HomeReply,
+                    ReplicationAnswer,
                     ExplainReply {
 
         /** The 503 answer to a request that could not run; nothing of it applied. */
         static Refused unavailable(String why) {
             return new Refused(
                     RejectionKind.UNAVAILABLE, why + "; nothing of the request was applied; retry", Map.of());
+        }
+
+        /**
+         * The 503 of a write to a tenant in sync replication when fewer than {@code minRegions} other regions can
+         * confirm it: {@code keepingUp} are reachable and keeping up.
+         */
+        static Refused insufficientRegions(String tenant, int minRegions, List<String> keepingUp) {
+            return new Refused(
+                    RejectionKind.INSUFFICIENT_REGIONS,
+                    "tenant " + tenant + " is replicated in sync to at least " + minRegions
+                            + " other region(s), and only " + keepingUp.size() + " " + keepingUp
+                            + " can confirm writes now; nothing of the request was applied; retry",
+                    // A list in details does not cross nodes as one (remoting's Jackson reads it back as Scala's).
+                    Map.of("min_regions", minRegions, "regions", String.join(",", keepingUp)));
+        }
+
+        /** The 504 of a write applied at the home that too few regions confirmed within {@code timeout}. */
+        static Refused unconfirmed(String tenant, int minRegions, Duration timeout) {
+            return new Refused(
+                    RejectionKind.UNCONFIRMED,
+                    "tenant " + tenant + "'s home applied the write, but fewer than " + minRegions
+                            + " other region(s) confirmed it within " + timeout.toMillis()
+                            + " ms; the write may or may not be kept if the home region is lost: send it again with"
+                            + " the same batch_id or Idempotency-Key, which applies it at most once",
+                    Map.of("min_regions", minRegions));
         }
 
         /** The 500 answer to a request a bug failed; nothing of it applied. */
@@ -290,7 +329,12 @@ public final class TenantProtocol {
 
     /** The tenant's catalog, and each budget with its use. */
     public record TenantInfo(
-            String tenant, long version, List<TableInfo> tables, List<ViewInfo> views, Map<String, BudgetUse> budgets)
+            String tenant,
+            long version,
+            List<TableInfo> tables,
+            List<ViewInfo> views,
+            Map<String, BudgetUse> budgets,
+            Replication replication)
             implements DescribeReply {}
 
     /** A table in {@link TenantInfo}. */
@@ -311,6 +355,9 @@ public final class TenantProtocol {
     /** The tenant's home is {@code home} from {@code version} on. */
     public record HomeMoved(String home, long version) implements HomeReply {}
 
+    /** The tenant's replication after {@link SetReplication}. */
+    public record ReplicationReply(Replication replication) implements ReplicationAnswer {}
+
     /**
      * A view's plan at {@code version}: the SQL revision it was planned under, its rows, and its operators in order
      * (the last is the output), each a read of a table or view or an operator over earlier ones by index.
@@ -329,7 +376,14 @@ public final class TenantProtocol {
      * original requester. Exactly one of the writes is set; hops counts the forwards, to stop a loop while the
      * replicas disagree about the home for a moment.
      */
-    public record Forwarded(ExecuteSql sql, IngestMany ingest, SetBudgets budgets, SetHome home, String from, int hops)
+    public record Forwarded(
+            ExecuteSql sql,
+            IngestMany ingest,
+            SetBudgets budgets,
+            SetHome home,
+            SetReplication replication,
+            String from,
+            int hops)
             implements Command {
         /** {@code write}, forwarded once more from {@code region}. */
         static Forwarded of(Command write, String region, int hops) {
@@ -338,12 +392,16 @@ public final class TenantProtocol {
                     write instanceof IngestMany ingest ? ingest : null,
                     write instanceof SetBudgets set ? set : null,
                     write instanceof SetHome set ? set : null,
+                    write instanceof SetReplication set ? set : null,
                     region,
                     hops);
         }
 
         Command write() {
-            return sql != null ? sql : ingest != null ? ingest : budgets != null ? budgets : home;
+            if (sql != null) return sql;
+            if (ingest != null) return ingest;
+            if (budgets != null) return budgets;
+            return home != null ? home : replication;
         }
     }
 
@@ -355,8 +413,17 @@ public final class TenantProtocol {
             String home, long firstSeqNr, List<TenantEvent> events, long homeSeqNr, long homeVersion, long sentAtMillis)
             implements Command {}
 
-    /** From a replica to the home: the events from {@code fromSeqNr} on, please, to {@code replyTo}. */
+    /**
+     * From a replica to the home: the events from {@code fromSeqNr} on, please, to {@code replyTo}. It says too that
+     * the replica has journaled those before {@code fromSeqNr} ({@link RegionConfirmations}).
+     */
     public record Pull(String region, long fromSeqNr, ActorRef<Command> replyTo) implements Command {}
+
+    /**
+     * From a replica of a tenant in sync replication to its home, after each write: {@code region}'s journal has the
+     * home's events up to {@code seqNr}.
+     */
+    public record Confirmed(String region, long seqNr) implements Command {}
 
     /** From a replica that has no events to every other region's replica: which region is home? */
     public record WhoIsHome(String region, boolean claiming, ActorRef<HomeAnswer> replyTo) implements Command {}
@@ -394,6 +461,9 @@ public final class TenantProtocol {
 
     /** Every sync interval while it follows a home in another region. */
     record SyncTick() implements Command {}
+
+    /** At a home in sync replication while answers wait for other regions: give up those past the confirm timeout. */
+    record ConfirmTick() implements Command {}
 
     /** A following replica: persist the events received from the home since the last time. */
     record PersistReceived() implements Command {}

@@ -191,7 +191,8 @@ final class TenantReads {
                 catalog.views().stream()
                         .map(v -> new ViewInfo(v.name(), v.sql(), columns(v.columns()), v.rows()))
                         .toList(),
-                budgets(state));
+                budgets(state),
+                state.replication);
     }
 
     /** Each budget by name with its value and the tenant's use of it, from counters (nothing is walked). */

@@ -114,6 +114,10 @@ public final class TenantReplay {
             out.put("type", "home-set.v1");
             out.put("version", home.version());
             out.put("region", home.region());
+        } else if (event instanceof TenantEvent.ReplicationSet replication) {
+            out.put("type", "replication-set.v1");
+            out.put("version", replication.version());
+            out.putAll(replication.replication().toJson());
         }
         return out;
     }

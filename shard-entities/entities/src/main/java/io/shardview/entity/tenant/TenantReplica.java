@@ -152,6 +152,18 @@ final class TenantReplica {
         return hasMembers(home) && !regions.unreachable(home);
     }
 
+    /** The other regions of the cluster (with members now). */
+    List<String> otherRegions() {
+        return regions.others();
+    }
+
+    /** The other regions this node reaches now (with members, not cut off). */
+    List<String> reachableOthers() {
+        return regions.others().stream()
+                .filter(region -> !regions.unreachable(region))
+                .toList();
+    }
+
     /** Sends a write on to the home replica. */
     void forward(String home, TenantProtocol.Forwarded write) {
         send(home, write);
@@ -164,6 +176,11 @@ final class TenantReplica {
 
     private long promiseMillis() {
         return 3 * settings().homeLookupTimeout().toMillis();
+    }
+
+    /** A follower in sync replication tells its home it has journaled the home's events up to {@code seqNr}. */
+    void confirm(String home, long seqNr) {
+        if (home != null && !home.equals(self())) send(home, new TenantProtocol.Confirmed(self(), seqNr));
     }
 
     /** Tells the replica in {@code region} the command, in parts when it is too large for one remoting frame. */

@@ -19,7 +19,8 @@ public record TenantSnapshot(
         List<History> histories,
         List<RememberedSql> sqlRequests,
         Map<String, Long> budgets,
-        String home)
+        String home,
+        Replication replication)
         implements CborSerializable {
 
     /** A remembered batch id with its original result. */
@@ -76,7 +77,8 @@ public record TenantSnapshot(
                 histories,
                 sqlRequests,
                 state.budgetOverrides,
-                state.home);
+                state.home,
+                state.replication);
     }
 
     TenantState restore(String tenant, TenantSettings settings) {
@@ -85,6 +87,7 @@ public record TenantSnapshot(
         state.snapshotVersion = restored.version();
         if (budgets != null) state.budgetOverrides = Map.copyOf(budgets); // absent from snapshots taken before
         state.home = home; // null in snapshots taken before regions
+        if (replication != null) state.replication = replication; // absent from snapshots taken before modes
         for (RememberedBatch batch : batches) state.batches.remember(batch.batchId(), batch.result());
         if (sqlRequests != null)
             for (RememberedSql sql : sqlRequests) state.sqlRequests.remember(sql.key(), sql.result());

@@ -184,8 +184,11 @@ final class TenantSqlRequests {
                     tenant.replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version());
                     planNext(s, waiting.poll());
                 })
-                .thenRun(s ->
-                        tenant.reply(command.replyTo(), new SqlApplied(applied.version(), applied.objects(), false)));
+                .thenRun(s -> tenant.whenConfirmed(
+                        tenant.lastSequenceNumber(),
+                        () -> tenant.reply(
+                                command.replyTo(), new SqlApplied(applied.version(), applied.objects(), false)),
+                        () -> tenant.reply(command.replyTo(), tenant.unconfirmed())));
     }
 
     /** The plan of the query is ready: it runs against the state now, and the next request is planned. */

@@ -69,6 +69,9 @@ final class TenantState {
     /** The budgets the admin set for this tenant, by name; the node's defaults hold for the others. */
     Map<String, Long> budgetOverrides = Map.of();
 
+    /** How the tenant's writes are replicated to the other regions (async until the admin sets another). */
+    Replication replication = Replication.ASYNC;
+
     /**
      * The tenant's home region (docs/regions.md): set by a {@link TenantEvent.HomeSet} or by the events replicated
      * from it; null for a tenant created in a cluster of one region, whose home is wherever its events are written.
@@ -101,6 +104,8 @@ final class TenantState {
         } else if (event instanceof TenantEvent.BudgetsSet budgetsSet) {
             budgetOverrides = Map.copyOf(budgetsSet.budgets());
             if (enforcing) circuit.setBudgets(budgets());
+        } else if (event instanceof TenantEvent.ReplicationSet replicationSet) {
+            replication = replicationSet.replication();
         }
         return this;
     }

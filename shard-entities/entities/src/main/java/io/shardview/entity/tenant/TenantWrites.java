@@ -8,8 +8,10 @@ import io.shardview.entity.tenant.TenantProtocol.Forwarded;
 import io.shardview.entity.tenant.TenantProtocol.HomeMoved;
 import io.shardview.entity.tenant.TenantProtocol.IngestMany;
 import io.shardview.entity.tenant.TenantProtocol.Refused;
+import io.shardview.entity.tenant.TenantProtocol.ReplicationReply;
 import io.shardview.entity.tenant.TenantProtocol.SetBudgets;
 import io.shardview.entity.tenant.TenantProtocol.SetHome;
+import io.shardview.entity.tenant.TenantProtocol.SetReplication;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -92,13 +94,48 @@ final class TenantWrites {
     }
 
     private Effect<TenantEvent, TenantState> atHome(TenantState state, Command write) {
-        if (write instanceof ExecuteSql request) return sql.enqueue(state, request);
+        if (write instanceof ExecuteSql request) {
+            Refused insufficient = tenant.insufficientRegions();
+            if (insufficient != null) return tenant.answer(request.replyTo(), insufficient);
+            return sql.enqueue(state, request);
+        }
         if (write instanceof IngestMany batches) {
             inbox.reopen(); // closed while this replica was not the home
             return ingest.onIngest(state, batches);
         }
         if (write instanceof SetHome set) return onSetHome(state, set);
+        if (write instanceof SetReplication set) return onSetReplication(state, set);
         return onSetBudgets(state, (SetBudgets) write);
+    }
+
+    /**
+     * At the home: how the tenant's writes are replicated from now on, durable (and pushed) before it is answered.
+     * Sync with more other regions than the cluster has is refused: every write would be.
+     */
+    private Effect<TenantEvent, TenantState> onSetReplication(TenantState state, SetReplication set) {
+        if (state.circuit.version() == 0) return tenant.answer(set.replyTo(), Refused.noSuchTenant(tenant.tenant));
+        Replication replication = set.replication();
+        List<String> others = tenant.replica.otherRegions();
+        if (replication.minRegions() > others.size()) {
+            return tenant.answer(
+                    set.replyTo(),
+                    new Refused(
+                            RejectionKind.INVALID,
+                            "min_regions " + replication.minRegions() + " is more than the " + others.size()
+                                    + " other region(s) of the cluster " + others,
+                            Map.of("min_regions", replication.minRegions(), "regions", String.join(",", others))));
+        }
+        TenantEvent.ReplicationSet event =
+                new TenantEvent.ReplicationSet(state.circuit.version(), replication.mode(), replication.minRegions());
+        return tenant.effects
+                .persist(event)
+                .thenRun(s -> {
+                    long seqNr = tenant.lastSequenceNumber();
+                    tenant.durability.durableUpTo(seqNr); // synced with the writes before it
+                    tenant.confirmations.mode(s.replication, seqNr);
+                    tenant.replica.pushed(List.of(event), seqNr, s.circuit.version());
+                })
+                .thenRun(s -> tenant.reply(set.replyTo(), new ReplicationReply(s.replication)));
     }
 
     /**
