@@ -461,6 +461,38 @@ class RegionsTest {
                     Map.of("{region=eu,exported_region=lab}", 20.0),
                     values(via, every, "temp{exported_region=\"lab\"}", "region", "exported_region"));
             assertEquals(Map.of(), values(via, every, "temp{region=\"lab\"}", "region"), "region names the region");
+
+            // The series API, label values and export of every region: the same labelling.
+            JsonNode series = via.json(via.get("prom/api/v1/series?region=*&match%5B%5D=up%7Bjob%3D%22both%22%7D"), 200)
+                    .get("data");
+            List<String> seriesRegions = new java.util.ArrayList<>();
+            series.forEach(one -> seriesRegions.add(one.get("region").asText()));
+            assertEquals(List.of("eu", "us"), seriesRegions, series.toString());
+            assertEquals(
+                    "[\"eu\",\"us\"]",
+                    via.json(via.get("prom/api/v1/label/region/values?region=*"), 200)
+                            .get("data")
+                            .toString());
+            assertEquals(
+                    "[\"lab\"]",
+                    via.json(via.get("prom/api/v1/label/exported_region/values?region=*"), 200)
+                            .get("data")
+                            .toString());
+            assertEquals(
+                    "[\"us\"]",
+                    via.json(
+                                    via.get(
+                                            "prom/api/v1/label/region/values?region=*&match%5B%5D=up%7Bregion%3D%22us%22%7D"),
+                                    200)
+                            .get("data")
+                            .toString(),
+                    "a matcher on region asks that region only");
+            HttpResponse<String> exported = via.get("prom/api/v1/export?region=*&match%5B%5D=up%7Bjob%3D%22both%22%7D");
+            assertEquals(200, exported.statusCode(), exported.body());
+            String[] lines = exported.body().strip().split("\n");
+            assertEquals(2, lines.length, exported.body());
+            assertTrue(lines[0].contains("\"region\":\"eu\""), exported.body());
+            assertTrue(lines[1].contains("\"region\":\"us\""), exported.body());
         }
     }
 

@@ -367,7 +367,7 @@ public final class MetricsRoutes {
                                     ExportRequest request;
                                     TenantShards shards;
                                     try {
-                                        shards = reads.shards(tenant, region.orElse(null));
+                                        shards = reads.shardsOrEvery(tenant, region.orElse(null));
                                         request = ExportRequest.of(selectors, start, end);
                                     } catch (IllegalArgumentException e) {
                                         return complete(new ApiError(ErrorCode.BAD_DATA, e.getMessage(), Map.of())

@@ -157,7 +157,7 @@ final class PrometheusMetadata {
         int limit;
         TenantShards shards;
         try {
-            shards = this.query.shards(tenant, first(query, "region").orElse(null));
+            shards = this.query.shardsOrEvery(tenant, first(query, "region").orElse(null));
             request = ExportRequest.of(
                     matches.isEmpty() ? List.of(ALL_SERIES) : matches, first(query, "start"), first(query, "end"));
             limit = first(query, "limit").map(PrometheusMetadata::limit).orElse(0);

@@ -90,10 +90,17 @@ final class EveryShard {
             if (here != null && local.keepRunningDue(entityId, keepRunningNanos)) {
                 keepRunning(shards, shard); // read or asked directly, the shard counts no message
             }
-            T read = mayReadHere && here != null ? local.readHere(entityId, readHere) : null;
-            if (read != null) {
-                asks.add(CompletableFuture.completedFuture(read));
-                continue;
+            if (mayReadHere && here != null) {
+                try {
+                    T read = local.readHere(entityId, readHere);
+                    if (read != null) {
+                        asks.add(CompletableFuture.completedFuture(read));
+                        continue;
+                    }
+                } catch (RuntimeException failed) { // a bug reading the storage fails this read, as the shard's would
+                    asks.add(CompletableFuture.failedFuture(failed));
+                    continue;
+                }
             }
             int[] attempts = {0};
             asks.add(RetriedAsk.ask(

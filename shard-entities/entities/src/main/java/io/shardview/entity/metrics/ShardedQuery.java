@@ -62,14 +62,10 @@ public final class ShardedQuery {
     }
 
     /**
-     * The tenant's shards in {@code region} (null or blank: this node's region); an unknown region is an
-     * {@link IllegalArgumentException} naming the cluster's regions.
+     * The tenant's shards in {@code region} (null or blank: this node's region), or {@code *} for its shards in every
+     * region, which a read answers labelled ({@link EveryRegion}); an unknown region is an {@link
+     * IllegalArgumentException} naming the cluster's regions.
      */
-    public TenantShards shards(String tenant, String region) {
-        return TenantShards.in(system, tenant, region);
-    }
-
-    /** As {@link #shards}, and {@code *} for the tenant's shards in every region, which a query reads labelled. */
     public TenantShards shardsOrEvery(String tenant, String region) {
         return TenantShards.inOrEvery(system, tenant, region);
     }
@@ -95,9 +91,20 @@ public final class ShardedQuery {
         return run(shards, expr, start, end, step, timeoutNanos, here);
     }
 
-    /** The label sets of the series matching any selector with a point in [startMs, endMs], in the API's order. */
+    /**
+     * The label sets of the series matching any selector with a point in [startMs, endMs], in the API's order; of
+     * every region ({@link TenantShards#everyRegion}), each labelled with its region ({@link EveryRegion}).
+     */
     public CompletionStage<List<Labels>> labels(
             TenantShards shards, List<List<Matcher>> selectors, long startMs, long endMs) {
+        if (shards.everyRegion()) {
+            return everyRegion(shards, selectors, (region, asked) -> reads.labels(region, asked, startMs, endMs))
+                    .thenApply(found -> {
+                        List<Labels> out = new ArrayList<>(found.size());
+                        for (Series s : found) out.add(s.labels());
+                        return out;
+                    });
+        }
         return reads.labels(shards, selectors, startMs, endMs).thenApply(found -> {
             List<Labels> out = new ArrayList<>(found.size());
             for (SeriesPoints s : found.values()) out.add(Labels.of(s.labels()));
@@ -107,15 +114,58 @@ public final class ShardedQuery {
 
     /**
      * The series matching any selector with their points in [startMs, endMs], in the API's order; fails with
-     * {@link TooManyPoints} past {@code maxPoints}.
+     * {@link TooManyPoints} past {@code maxPoints} (of every region: past it in any one region).
      */
     public CompletionStage<List<Series>> points(
             TenantShards shards, List<List<Matcher>> selectors, long startMs, long endMs, long maxPoints) {
+        if (shards.everyRegion()) {
+            return everyRegion(
+                    shards, selectors, (region, asked) -> reads.points(region, asked, startMs, endMs, maxPoints));
+        }
         return reads.points(shards, selectors, startMs, endMs, maxPoints).thenApply(found -> {
             List<Series> out = new ArrayList<>(found.size());
             for (SeriesPoints s : found.values())
                 out.add(new Series(Labels.of(s.labels()), s.timestamps(), s.values()));
             return out;
+        });
+    }
+
+    /** A series read of one region's shards. */
+    private interface RegionRead {
+        CompletionStage<java.util.TreeMap<String, SeriesPoints>> read(
+                TenantShards region, List<List<Matcher>> selectors);
+    }
+
+    /**
+     * {@code read} of every region whose name the selectors do not rule out, each asked with the selectors as that
+     * region's shards see them and its series labelled with its region ({@link EveryRegion}), in label order.
+     */
+    private CompletableFuture<List<Series>> everyRegion(
+            TenantShards shards, List<List<Matcher>> selectors, RegionRead read) {
+        List<CompletableFuture<List<Series>>> byRegion = new ArrayList<>();
+        for (EveryRegion.Region region : EveryRegion.of(system, shards.tenant())) {
+            List<List<Matcher>> asked = new ArrayList<>(selectors.size());
+            for (List<Matcher> selector : selectors) {
+                List<Matcher> matchers = EveryRegion.forRegion(selector, region.name());
+                if (matchers != null) asked.add(matchers);
+            }
+            if (asked.isEmpty()) continue;
+            byRegion.add(read.read(region.shards(), asked)
+                    .thenApply(found -> {
+                        List<Series> out = new ArrayList<>(found.size());
+                        for (SeriesPoints s : found.values()) {
+                            Labels labels = EveryRegion.relabel(Labels.of(s.labels()), region.name());
+                            out.add(new Series(labels, s.timestamps(), s.values()));
+                        }
+                        return out;
+                    })
+                    .toCompletableFuture());
+        }
+        return EveryShard.all(byRegion).thenApply(done -> {
+            List<Series> all = new ArrayList<>();
+            for (CompletableFuture<List<Series>> r : byRegion) all.addAll(r.join());
+            all.sort((a, b) -> a.labels().compareTo(b.labels()));
+            return all;
         });
     }
 
