@@ -3,6 +3,7 @@ package io.shardview.node;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.entity.tenant.FailedTenants;
 import io.shardview.entity.tenant.Regions;
 import io.shardview.entity.tenant.SqlPlanning;
 import io.shardview.entity.tenant.TenantCircuit;
@@ -30,6 +31,7 @@ final class TenantModule implements NodeModule {
     private volatile ViewTopics topics;
     private volatile Regions regions;
     private volatile ActorSystem<?> system;
+    private volatile TenantSettings settings;
 
     @Override
     public List<EntityType> entityTypes() {
@@ -41,7 +43,8 @@ final class TenantModule implements NodeModule {
             system.getWhenTerminated().thenRun(planning::shutdown);
             planning.warmUp();
             regions = new Regions(system);
-            TenantCircuit.init(system, TenantSettings.from(system.settings().config()), topics, planning, regions);
+            settings = TenantSettings.from(system.settings().config());
+            TenantCircuit.init(system, settings, topics, planning, regions);
         }));
     }
 
@@ -70,6 +73,14 @@ final class TenantModule implements NodeModule {
                         // no figure this scrape: sharding did not answer in time
                     }
                 })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("shardview_tenants_failed")
+                .help("Tenants on this node whose recovery failed at one event max-recovery-failures times: each"
+                        + " answers 503 entity_failed, naming the event, until its journal is mended")
+                .callback(cb -> cb.call(FailedTenants.get(system)
+                        .failed(settings.maxRecoveryFailures())
+                        .size()))
                 .register(registry);
         registerReplicationMetrics(registry);
     }

@@ -57,6 +57,11 @@ public enum ErrorCode {
      * write was refused before anything was applied; retry (with Retry-After).
      */
     INSUFFICIENT_REGIONS("insufficient_regions", StatusCodes.SERVICE_UNAVAILABLE),
+    /**
+     * The tenant's recovery failed at one event too often (a poison event): every request to it is refused, nothing
+     * applied, until an operator mends its journal; the details name the event.
+     */
+    ENTITY_FAILED("entity_failed", StatusCodes.SERVICE_UNAVAILABLE),
     TIMEOUT("timeout", StatusCodes.SERVICE_UNAVAILABLE),
     OUTCOME_UNKNOWN("outcome_unknown", StatusCodes.GATEWAY_TIMEOUT);
 
@@ -92,6 +97,7 @@ public enum ErrorCode {
             case INTERNAL -> INTERNAL;
             case INSUFFICIENT_REGIONS -> INSUFFICIENT_REGIONS;
             case UNCONFIRMED -> OUTCOME_UNKNOWN;
+            case ENTITY_FAILED -> ENTITY_FAILED;
         };
     }
 

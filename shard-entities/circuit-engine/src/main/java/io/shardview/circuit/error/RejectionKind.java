@@ -35,7 +35,12 @@ public enum RejectionKind {
      * Never from the engine: the write was applied at the tenant's home but too few other regions confirmed it within
      * the confirm timeout; it may still be confirmed; resending it with its batch id applies it at most once (HTTP 504).
      */
-    UNCONFIRMED;
+    UNCONFIRMED,
+    /**
+     * Never from the engine: the tenant's recovery failed at one event as often as the node allows; nothing of the
+     * request applied, and nothing will until an operator mends the journal and restarts the node (HTTP 503).
+     */
+    ENTITY_FAILED;
 
     /** Whether a retry of the same request may succeed later (the answer carries Retry-After). */
     public boolean retryLater() {

@@ -130,14 +130,19 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     /** As above, with the node's {@link Regions} (null: made for this entity alone, as tests of one process do). */
     static Behavior<Command> behavior(
             String tenant, TenantSettings settings, ViewTopics topics, SqlPlanning planning, Regions regions) {
-        return Behaviors.supervise(Behaviors.<Command>setup(actor -> Behaviors.withTimers(timers -> new TenantCircuit(
-                        actor,
-                        timers,
-                        tenant,
-                        settings,
-                        topics,
-                        planning,
-                        regions != null ? regions : new Regions(actor.getSystem())))))
+        return Behaviors.supervise(Behaviors.<Command>setup(actor -> {
+                    FailedTenants.Failure failed =
+                            FailedTenants.get(actor.getSystem()).failed(tenant, settings.maxRecoveryFailures());
+                    if (failed != null) return FailedTenant.behavior(failed); // no recovery: it fails there
+                    return Behaviors.withTimers(timers -> new TenantCircuit(
+                            actor,
+                            timers,
+                            tenant,
+                            settings,
+                            topics,
+                            planning,
+                            regions != null ? regions : new Regions(actor.getSystem())));
+                }))
                 .onFailure(
                         EntityFailed.class,
                         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
@@ -163,6 +168,9 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
 
     /** Events this incarnation applied (replayed or persisted): after one, a recovery failure is an event's. */
     private long eventsRecovered;
+
+    /** Whether this incarnation's recovery failed (counted once, in {@link FailedTenants}). */
+    private boolean recoveryFailureSeen;
 
     /** The sequence number of an event that could not be applied in recovery (0: none). */
     private long failedSeqNr;
@@ -244,6 +252,8 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
      * damaged: the tenant stays down (every other tenant goes on), and the log names it and the way out.
      */
     private void recoveryFailed(Throwable cause) {
+        if (recoveryFailureSeen) return; // Pekko may signal one failed recovery more than once
+        recoveryFailureSeen = true;
         boolean mayBeTheSnapshot = !snapshotRestored && eventsRecovered == 0;
         if (mayBeTheSnapshot && !DamagedSnapshots.get(actor.getSystem()).damaged(tenant)) {
             snapshotDamaged(cause);
@@ -251,15 +261,21 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         }
         // An event that failed to apply is at failedSeqNr; one the journal could not read follows the last applied.
         long after = failedSeqNr > 0 ? failedSeqNr - 1 : lastSequenceNumber(actor);
+        FailedTenants.Failure failure = FailedTenants.get(actor.getSystem())
+                .recoveryFailed(tenant, after + 1, failedSeqNr == 0, String.valueOf(cause));
         actor.getLog()
                 .error(
-                        "tenant {}: recovery failed at the event after sequence number {} of {}, so the tenant is"
-                                + " down; `shardview journal verify {}` names the damage, and restoring the tenant"
-                                + " from a backup or `shardview journal truncate {} --after {} --execute` brings it"
-                                + " back",
+                        "tenant {}: recovery failed at (or reading) the event after sequence number {} of {} ({} of"
+                                + " {} times);"
+                                + " after {} it stays down, answering 503 entity_failed, until the node restarts;"
+                                + " `shardview journal verify {}` names the damage, and restoring the tenant from a"
+                                + " backup or `shardview journal truncate {} --after {} --execute` brings it back",
                         tenant,
                         after,
                         persistenceId().id(),
+                        failure.times(),
+                        settings.maxRecoveryFailures(),
+                        settings.maxRecoveryFailures(),
                         tenant,
                         tenant,
                         after,
@@ -377,6 +393,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     }
 
     private void onRecovered(TenantState state) {
+        FailedTenants.get(actor.getSystem()).recovered(tenant);
         state.seqNrAtSnapshot = lastSequenceNumber(actor) - state.eventsSinceSnapshot; // every event replayed counted
         context.durability.recovered(lastSequenceNumber(actor));
         if (context.replica.isHome(state, lastSequenceNumber(actor))) {

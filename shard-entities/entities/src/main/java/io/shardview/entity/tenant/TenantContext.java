@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -87,21 +88,30 @@ final class TenantContext {
 
     /** Answers {@code command}'s requester (every batch, for a group of batches) with {@code refused}. */
     void answerFailed(Command command, Refused refused) {
-        if (command instanceof ExecuteSql sql) reply(sql.replyTo(), refused);
-        else if (command instanceof SqlPlanned p) reply(p.request().replyTo(), refused);
-        else if (command instanceof Query q) reply(q.replyTo(), refused);
-        else if (command instanceof QueryPlanned p) reply(p.request().replyTo(), refused);
-        else if (command instanceof ReadRows read) reply(read.replyTo(), refused);
-        else if (command instanceof Describe describe) reply(describe.replyTo(), refused);
-        else if (command instanceof ExplainView explain) reply(explain.replyTo(), refused);
-        else if (command instanceof SetBudgets set) reply(set.replyTo(), refused);
-        else if (command instanceof SetHome set) reply(set.replyTo(), refused);
-        else if (command instanceof TenantProtocol.SetReplication set) reply(set.replyTo(), refused);
+        answerFailed(actor.getSystem(), command, refused);
+    }
+
+    /** As {@link #answerFailed(Command, Refused)}, from outside an entity's context. */
+    static void answerFailed(ActorSystem<?> system, Command command, Refused refused) {
+        if (command instanceof ExecuteSql sql) LargeMessages.tell(system, sql.replyTo(), refused);
+        else if (command instanceof SqlPlanned p)
+            LargeMessages.tell(system, p.request().replyTo(), refused);
+        else if (command instanceof Query q) LargeMessages.tell(system, q.replyTo(), refused);
+        else if (command instanceof QueryPlanned p)
+            LargeMessages.tell(system, p.request().replyTo(), refused);
+        else if (command instanceof ReadRows read) LargeMessages.tell(system, read.replyTo(), refused);
+        else if (command instanceof Describe describe) LargeMessages.tell(system, describe.replyTo(), refused);
+        else if (command instanceof ExplainView explain) LargeMessages.tell(system, explain.replyTo(), refused);
+        else if (command instanceof SetBudgets set) LargeMessages.tell(system, set.replyTo(), refused);
+        else if (command instanceof SetHome set) LargeMessages.tell(system, set.replyTo(), refused);
+        else if (command instanceof TenantProtocol.SetReplication set)
+            LargeMessages.tell(system, set.replyTo(), refused);
         else if (command instanceof ReplayChanges replay) {
-            reply(replay.replyTo(), new ChangeReplay.Failed(refused.message(), (String)
+            LargeMessages.tell(system, replay.replyTo(), new ChangeReplay.Failed(refused.message(), (String)
                     refused.details().get("request_id")));
         } else if (command instanceof IngestMany ingest) {
-            reply(
+            LargeMessages.tell(
+                    system,
                     ingest.replyTo(),
                     new IngestResults(Collections.nCopies(ingest.batches().size(), refused)));
         }

@@ -274,6 +274,30 @@ public final class TenantProtocol {
                     Map.of("min_regions", minRegions));
         }
 
+        /** The 503 of every request to a tenant whose recovery failed at one event too often ({@link FailedTenants}). */
+        static Refused entityFailed(FailedTenants.Failure failure) {
+            String tenant = failure.tenant();
+            String where = failure.unread()
+                    ? "reading its events from sequence number " + failure.sequenceNr() + " on"
+                    : "at the event of sequence number " + failure.sequenceNr();
+            String wayOut = failure.unread()
+                    ? "`shardview journal verify " + tenant + "` names the damaged event, and `shardview journal"
+                            + " truncate " + tenant + " --after N --execute` drops it and those after it"
+                    : "`shardview journal dump " + tenant + "` shows its events, and `shardview journal truncate "
+                            + tenant + " --after " + (failure.sequenceNr() - 1)
+                            + " --execute` drops the event and those after it";
+            return new Refused(
+                    RejectionKind.ENTITY_FAILED,
+                    "tenant " + tenant + " is down: its recovery failed " + failure.times() + " times " + where + " ("
+                            + failure.error() + "); nothing of the request was applied; with the node stopped, "
+                            + wayOut + " (or restore the tenant from a backup)",
+                    Map.of(
+                            "tenant", tenant,
+                            "sequence_nr", failure.sequenceNr(),
+                            "unread", failure.unread(),
+                            "error", failure.error()));
+        }
+
         /** The 500 answer to a request a bug failed; nothing of it applied. */
         static Refused internal(String tenant, String incident) {
             return new Refused(

@@ -23,7 +23,8 @@ public record TenantSettings(
         boolean deleteEventsOnSnapshot,
         Duration passivateIdleAfter,
         int sqlMaxWaiting,
-        int snapshotOnStopAfterEvents) {
+        int snapshotOnStopAfterEvents,
+        int maxRecoveryFailures) {
 
     /** The values config/tenant.conf ships (a test of the node checks that they are the same). */
     public static TenantSettings defaults() {
@@ -40,7 +41,8 @@ public record TenantSettings(
                 false,
                 Duration.ofMinutes(2),
                 64,
-                1);
+                1,
+                3);
     }
 
     /** Reads the settings from the node's configuration. */
@@ -59,7 +61,8 @@ public record TenantSettings(
                 c.getBoolean("delete-events-on-snapshot"),
                 c.getDuration("passivate-idle-after"),
                 c.getInt("sql.max-waiting-per-tenant"),
-                c.getInt("snapshot-on-stop-after-events"));
+                c.getInt("snapshot-on-stop-after-events"),
+                c.getInt("max-recovery-failures"));
     }
 
     /** The budgets every tenant has unless the admin set others for it, from {@code shardview.tenant.budgets}. */
@@ -133,6 +136,11 @@ public record TenantSettings(
         return edit(e -> e.snapshotOnStopAfterEvents = events);
     }
 
+    /** {@code max-recovery-failures}: failed recoveries at one event after which a tenant answers entity_failed. */
+    public TenantSettings withMaxRecoveryFailures(int failures) {
+        return edit(e -> e.maxRecoveryFailures = failures);
+    }
+
     private TenantSettings edit(Consumer<Edit> change) {
         Edit edit = new Edit(this);
         change.accept(edit);
@@ -154,6 +162,7 @@ public record TenantSettings(
         Duration passivateIdleAfter;
         int sqlMaxWaiting;
         int snapshotOnStopAfterEvents;
+        int maxRecoveryFailures;
 
         Edit(TenantSettings s) {
             budgets = s.budgets;
@@ -169,6 +178,7 @@ public record TenantSettings(
             passivateIdleAfter = s.passivateIdleAfter;
             sqlMaxWaiting = s.sqlMaxWaiting;
             snapshotOnStopAfterEvents = s.snapshotOnStopAfterEvents;
+            maxRecoveryFailures = s.maxRecoveryFailures;
         }
 
         TenantSettings settings() {
@@ -185,7 +195,8 @@ public record TenantSettings(
                     deleteEventsOnSnapshot,
                     passivateIdleAfter,
                     sqlMaxWaiting,
-                    snapshotOnStopAfterEvents);
+                    snapshotOnStopAfterEvents,
+                    maxRecoveryFailures);
         }
     }
 }

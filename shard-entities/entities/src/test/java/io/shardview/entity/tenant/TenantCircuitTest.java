@@ -689,7 +689,7 @@ class TenantCircuitTest {
                                 null),
                         new TenantEvent.BatchApplied(2, "b", 1, new byte[] {1, 2, 3})));
         TestProbe<Object> watcher = KIT.createTestProbe();
-        for (int start = 0; start < 2; start++) {
+        for (int start = 0; start < SETTINGS.maxRecoveryFailures(); start++) {
             ActorRef<TenantProtocol.Command> down =
                     KIT.spawn(TenantCircuit.behavior(damaged, SETTINGS, TOPICS, PLANNING));
             TestProbe<TenantProtocol.DescribeReply> probe = KIT.createTestProbe();
@@ -697,6 +697,27 @@ class TenantCircuitTest {
             watcher.expectTerminated(down, Duration.ofSeconds(10));
             probe.expectNoMessage(Duration.ofMillis(100));
         }
+        // Then it stops trying: no recovery, every request answered entity_failed naming the event.
+        ActorRef<TenantProtocol.Command> failed =
+                KIT.spawn(TenantCircuit.behavior(damaged, SETTINGS, TOPICS, PLANNING));
+        TestProbe<TenantProtocol.DescribeReply> probe = KIT.createTestProbe();
+        failed.tell(new TenantProtocol.Describe(probe.ref()));
+        TenantProtocol.Refused refused = assertInstanceOf(TenantProtocol.Refused.class, probe.receiveMessage(REPLY));
+        assertEquals(RejectionKind.ENTITY_FAILED, refused.kind());
+        assertEquals(2L, ((Number) refused.details().get("sequence_nr")).longValue(), refused.message());
+        assertEquals(false, refused.details().get("unread"), "an event that decodes and cannot be applied");
+        assertTrue(refused.message().contains("--after 1"), refused.message());
+        TestProbe<TenantProtocol.IngestResults> batch = KIT.createTestProbe();
+        failed.tell(new TenantProtocol.IngestMany(
+                List.of(new TenantProtocol.BatchRequest(List.of(insert("t", 1)), "x", 0)), batch.ref()));
+        assertEquals(
+                RejectionKind.ENTITY_FAILED,
+                ((TenantProtocol.Refused) batch.receiveMessage(REPLY).replies().get(0)).kind());
+        assertEquals(
+                1,
+                FailedTenants.get(KIT.system()).failed(SETTINGS.maxRecoveryFailures()).stream()
+                        .filter(f -> f.tenant().equals(damaged))
+                        .count());
         createTables();
         assertEquals(List.of(), keys("t"), "another tenant is served");
     }
