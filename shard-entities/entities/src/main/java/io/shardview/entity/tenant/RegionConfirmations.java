@@ -146,6 +146,20 @@ final class RegionConfirmations {
         waiting.addAll(kept);
     }
 
+    /**
+     * Which of {@code reachable} have not journaled the last event an answer waits for: the home reminds them where it
+     * is, since a replica that was stopped is started again only by a message (a push, which only a new write sends).
+     */
+    List<String> behind(Collection<String> reachable) {
+        if (waiting.isEmpty()) return List.of();
+        long wanted = waiting.peekLast().seqNr();
+        List<String> behind = new ArrayList<>();
+        for (String region : reachable) {
+            if (journaledBy.getOrDefault(region, 0L) < wanted) behind.add(region);
+        }
+        return behind;
+    }
+
     /** Whether answers wait for confirmation (the entity checks their timeout meanwhile). */
     boolean waiting() {
         return !waiting.isEmpty();

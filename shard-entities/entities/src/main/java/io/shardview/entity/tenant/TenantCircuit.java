@@ -504,7 +504,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(SyncTick.class, (state, tick) -> following.onSyncTick(state))
                 .onCommand(Confirmed.class, (state, confirmed) -> following.onConfirmed(confirmed))
                 .onCommand(ConfirmTick.class, (state, tick) -> {
-                    context.confirmTick();
+                    context.confirmTick(state.circuit.version());
                     return Effect().none();
                 })
                 // life

@@ -162,10 +162,18 @@ final class TenantContext {
         }
     }
 
-    /** The confirm timer's tick: the answers waiting past the timeout are given up; the timer stops once none wait. */
-    void confirmTick() {
+    /**
+     * The confirm timer's tick: the answers waiting past the timeout are given up, the regions that have not confirmed
+     * what answers wait for are reminded where the home is ({@link TenantReplica#remind}); the timer stops once none
+     * wait.
+     */
+    void confirmTick(long version) {
         confirmations.expire(replica.settings().confirmTimeout().toMillis());
-        if (!confirmations.waiting()) timers.cancel(CONFIRM_TIMER);
+        if (!confirmations.waiting()) {
+            timers.cancel(CONFIRM_TIMER);
+            return;
+        }
+        replica.remind(confirmations.behind(replica.reachableOthers()), lastSequenceNumber(), version);
     }
 
     /** The 504 of a write its home applied and too few regions confirmed in time. */

@@ -142,6 +142,9 @@ final class TenantFollowing {
         }
         List<TenantEvent> fresh = tenant.replica.received(replicate, lastSeqNr + received.size());
         startSyncTimer();
+        if (fresh != null && fresh.isEmpty() && received.isEmpty() && state.replication.sync()) {
+            tenant.replica.confirm(replicate.home(), lastSeqNr); // it has every event the home has: say so
+        }
         if (fresh == null || fresh.isEmpty()) return tenant.effects.none();
         if (received.isEmpty()) tenant.actor.getSelf().tell(new TenantProtocol.PersistReceived());
         for (TenantEvent event : fresh) {

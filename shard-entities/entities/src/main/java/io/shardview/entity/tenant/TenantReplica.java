@@ -178,6 +178,19 @@ final class TenantReplica {
         return 3 * settings().homeLookupTimeout().toMillis();
     }
 
+    /**
+     * Tells the replicas in {@code regions} where the home is (a push of no events): one that lacks events pulls them,
+     * one that has them all says so ({@link TenantProtocol.Confirmed}, in sync replication). The message starts a
+     * replica that is not running, as after its node restarted.
+     */
+    void remind(List<String> regions, long lastSeqNr, long version) {
+        for (String region : regions) {
+            send(
+                    region,
+                    new Replicate(self(), lastSeqNr + 1, List.of(), lastSeqNr, version, System.currentTimeMillis()));
+        }
+    }
+
     /** A follower in sync replication tells its home it has journaled the home's events up to {@code seqNr}. */
     void confirm(String home, long seqNr) {
         if (home != null && !home.equals(self())) send(home, new TenantProtocol.Confirmed(self(), seqNr));

@@ -61,6 +61,19 @@ class RegionConfirmationsTest {
     }
 
     @Test
+    void theRegionsThatHaveNotJournaledWhatAnswersWaitForAreTheOnesToRemind() {
+        confirmations.mode(Replication.sync(1), 0);
+        List<String> reachable = List.of("ap", "eu");
+        assertEquals(List.of(), confirmations.behind(reachable), "nothing waits");
+        confirmations.journaled("eu", 3);
+        confirmations.whenConfirmed(5, note("5"), null);
+        assertEquals(reachable, confirmations.behind(reachable));
+        confirmations.journaled("ap", 5);
+        assertEquals(List.of("5"), ran);
+        assertEquals(List.of(), confirmations.behind(reachable), "answered: nobody to remind");
+    }
+
+    @Test
     void switchingToAsyncAnswersWhatWaited() {
         confirmations.mode(Replication.sync(1), 0);
         confirmations.whenConfirmed(2, note("2"), null);
