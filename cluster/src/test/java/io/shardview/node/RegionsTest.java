@@ -461,6 +461,15 @@ class RegionsTest {
                     Map.of("{region=eu,exported_region=lab}", 20.0),
                     values(via, every, "temp{exported_region=\"lab\"}", "region", "exported_region"));
             assertEquals(Map.of(), values(via, every, "temp{region=\"lab\"}", "region"), "region names the region");
+            long edge = at % 300_000 == 0 ? at : (at / 300_000 + 1) * 300_000; // a window on 5-minute bucket edges
+            assertEquals(
+                    Map.of("{region=eu}", 1.0, "{region=us}", 2.0),
+                    values(
+                            via,
+                            "prom/api/v1/query?region=*&time=" + (edge / 1000.0) + "&query=",
+                            "max_over_time(up{job=\"both\"}[5m])",
+                            "region"),
+                    "from each region's rollup buckets");
 
             // The series API, label values and export of every region: the same labelling.
             JsonNode series = via.json(via.get("prom/api/v1/series?region=*&match%5B%5D=up%7Bjob%3D%22both%22%7D"), 200)

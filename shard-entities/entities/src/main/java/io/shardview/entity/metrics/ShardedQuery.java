@@ -98,7 +98,10 @@ public final class ShardedQuery {
     public CompletionStage<List<Labels>> labels(
             TenantShards shards, List<List<Matcher>> selectors, long startMs, long endMs) {
         if (shards.everyRegion()) {
-            return everyRegion(shards, selectors, (region, asked) -> reads.labels(region, asked, startMs, endMs))
+            return everyRegion(
+                            EveryRegion.of(system, shards.tenant()),
+                            selectors,
+                            (region, asked) -> reads.labels(region, asked, startMs, endMs))
                     .thenApply(found -> {
                         List<Labels> out = new ArrayList<>(found.size());
                         for (Series s : found) out.add(s.labels());
@@ -120,7 +123,9 @@ public final class ShardedQuery {
             TenantShards shards, List<List<Matcher>> selectors, long startMs, long endMs, long maxPoints) {
         if (shards.everyRegion()) {
             return everyRegion(
-                    shards, selectors, (region, asked) -> reads.points(region, asked, startMs, endMs, maxPoints));
+                    EveryRegion.of(system, shards.tenant()),
+                    selectors,
+                    (region, asked) -> reads.points(region, asked, startMs, endMs, maxPoints));
         }
         return reads.points(shards, selectors, startMs, endMs, maxPoints).thenApply(found -> {
             List<Series> out = new ArrayList<>(found.size());
@@ -140,10 +145,10 @@ public final class ShardedQuery {
      * {@code read} of every region whose name the selectors do not rule out, each asked with the selectors as that
      * region's shards see them and its series labelled with its region ({@link EveryRegion}), in label order.
      */
-    private CompletableFuture<List<Series>> everyRegion(
-            TenantShards shards, List<List<Matcher>> selectors, RegionRead read) {
+    private static CompletableFuture<List<Series>> everyRegion(
+            List<EveryRegion.Region> regions, List<List<Matcher>> selectors, RegionRead read) {
         List<CompletableFuture<List<Series>>> byRegion = new ArrayList<>();
-        for (EveryRegion.Region region : EveryRegion.of(system, shards.tenant())) {
+        for (EveryRegion.Region region : regions) {
             List<List<Matcher>> asked = new ArrayList<>(selectors.size());
             for (List<Matcher> selector : selectors) {
                 List<Matcher> matchers = EveryRegion.forRegion(selector, region.name());
@@ -211,7 +216,7 @@ public final class ShardedQuery {
             }));
         }
         CompletableFuture<FetchedSeries> series =
-                labelled ? fetchLabelled(regions, ranges) : fetch(shards, ranges, bucketReads);
+                labelled ? fetchLabelled(regions, ranges, bucketReads) : fetch(shards, ranges, bucketReads);
         return series.thenCombine(EveryShard.all(parts), (fetched, done) -> fetched)
                 .thenCompose(fetched -> {
                     boolean small = here != null && pushed.isEmpty() && fetched.size() <= EVALUATED_IN_PLACE_POINTS;
@@ -270,38 +275,73 @@ public final class ShardedQuery {
     }
 
     /**
-     * Every selector's series in every region, as points, each series labelled with its region ({@link EveryRegion}):
-     * a region whose name the selector rules out is not asked.
+     * Every selector's series in every region, each series labelled with its region ({@link EveryRegion}): as rollup
+     * buckets where the evaluator will read them so ({@code bucketReads}) and every region has them, else as points.
+     * A region whose name the selector rules out is not asked.
      */
     private CompletableFuture<FetchedSeries> fetchLabelled(
-            List<EveryRegion.Region> regions, Map<Expr.VectorSelector, SelectorRanges.Range> ranges) {
+            List<EveryRegion.Region> regions,
+            Map<Expr.VectorSelector, SelectorRanges.Range> ranges,
+            Map<Expr.VectorSelector, RollupWindows.BucketRead> bucketReads) {
         FetchedSeries fetched = new FetchedSeries();
         List<CompletableFuture<Void>> asks = new ArrayList<>();
         long perAsk = Math.max(1, settings.maxPointsPerQuery() / Math.max(1, ranges.size()) / regions.size());
         ranges.forEach((selector, range) -> {
-            List<CompletableFuture<List<Series>>> byRegion = new ArrayList<>();
-            for (EveryRegion.Region region : regions) {
-                List<Matcher> matchers = EveryRegion.forRegion(selector.matchers(), region.name());
-                if (matchers == null) continue;
-                byRegion.add(reads.points(region.shards(), List.of(matchers), range.min(), range.max(), perAsk)
-                        .thenApply(points -> {
-                            List<Series> out = new ArrayList<>(points.size());
-                            for (SeriesPoints s : points.values()) {
-                                Labels labels = EveryRegion.relabel(Labels.of(s.labels()), region.name());
-                                out.add(new Series(labels, s.timestamps(), s.values()));
-                            }
-                            return out;
-                        })
-                        .toCompletableFuture());
-            }
-            asks.add(EveryShard.all(byRegion).thenAccept(done -> {
-                List<Series> all = new ArrayList<>();
-                for (CompletableFuture<List<Series>> r : byRegion) all.addAll(r.join());
-                all.sort((a, b) -> a.labels().compareTo(b.labels()));
-                fetched.putPoints(selector.matchers(), all);
+            RollupWindows.BucketRead read = bucketReads.get(selector);
+            CompletableFuture<List<BucketSeries>> buckets = read == null
+                    ? CompletableFuture.completedFuture(null)
+                    : labelledBuckets(regions, selector.matchers(), read, perAsk);
+            asks.add(buckets.thenCompose(found -> {
+                if (found != null) {
+                    fetched.putBuckets(selector.matchers(), read, found);
+                    return CompletableFuture.completedFuture(null);
+                }
+                return labelledPoints(regions, selector.matchers(), range, perAsk)
+                        .thenAccept(points -> fetched.putPoints(selector.matchers(), points));
             }));
         });
         return EveryShard.all(asks).thenApply(done -> fetched);
+    }
+
+    /**
+     * The rollup buckets of the series {@code matchers} select in every region, labelled and in label order; null when
+     * a region lacks buckets with edges for some of them (the caller reads points instead).
+     */
+    private CompletableFuture<List<BucketSeries>> labelledBuckets(
+            List<EveryRegion.Region> regions, List<Matcher> matchers, RollupWindows.BucketRead read, long perAsk) {
+        List<CompletableFuture<List<BucketSeries>>> byRegion = new ArrayList<>();
+        for (EveryRegion.Region region : regions) {
+            List<Matcher> asked = EveryRegion.forRegion(matchers, region.name());
+            if (asked == null) continue;
+            byRegion.add(reads.buckets(region.shards(), asked, read.width(), read.min(), read.max(), perAsk)
+                    .thenApply(found -> {
+                        if (found == null) return null;
+                        List<BucketSeries> out = new ArrayList<>(found.size());
+                        for (BucketSeries s : found) {
+                            out.add(new BucketSeries(EveryRegion.relabel(s.labels(), region.name()), s.buckets()));
+                        }
+                        return out;
+                    })
+                    .toCompletableFuture());
+        }
+        return EveryShard.all(byRegion).thenApply(done -> {
+            List<BucketSeries> all = new ArrayList<>();
+            for (CompletableFuture<List<BucketSeries>> r : byRegion) {
+                if (r.join() == null) return null;
+                all.addAll(r.join());
+            }
+            all.sort((a, b) -> a.labels().compareTo(b.labels()));
+            return all;
+        });
+    }
+
+    /** The points in {@code range} of the series {@code matchers} select in every region, labelled, in label order. */
+    private CompletableFuture<List<Series>> labelledPoints(
+            List<EveryRegion.Region> regions, List<Matcher> matchers, SelectorRanges.Range range, long perAsk) {
+        return everyRegion(
+                regions,
+                List.of(matchers),
+                (region, asked) -> reads.points(region, asked, range.min(), range.max(), perAsk));
     }
 
     private static List<Series> series(Collection<SeriesPoints> found) {
