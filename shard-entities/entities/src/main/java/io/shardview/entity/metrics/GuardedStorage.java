@@ -13,15 +13,20 @@ import java.util.function.Function;
  */
 final class GuardedStorage {
     private final ShardStorage storage;
-    private final StampedLock lock;
+    private final StampedLock lock = new StampedLock();
+    /**
+     * Set while the shard waits for the lock or holds it: readers then ask the shard instead of taking the read lock,
+     * so a stream of small reads on other threads can never keep a write waiting.
+     */
+    private volatile boolean writing;
 
-    GuardedStorage(ShardStorage storage, StampedLock lock) {
+    GuardedStorage(ShardStorage storage) {
         this.storage = storage;
-        this.lock = lock;
     }
 
     /** {@code read} applied to the storage on this thread, or null when the shard is writing (ask it instead). */
     <T> T tryRead(Function<ShardStorage, T> read) {
+        if (writing) return null;
         long stamp = lock.tryReadLock();
         if (stamp == 0) return null;
         try {
@@ -29,5 +34,17 @@ final class GuardedStorage {
         } finally {
             lock.unlockRead(stamp);
         }
+    }
+
+    /** The shard is about to change the storage: waits for the readers in progress; returns the stamp to end with. */
+    long beginWrite() {
+        writing = true;
+        return lock.writeLock();
+    }
+
+    /** The change that began with {@code stamp} is applied and durable: readers may read here again. */
+    void endWrite(long stamp) {
+        lock.unlockWrite(stamp);
+        writing = false;
     }
 }

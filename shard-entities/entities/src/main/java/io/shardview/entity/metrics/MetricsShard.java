@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.StampedLock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -108,10 +107,11 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
     private final TimerScheduler<Command> timers;
 
     /**
-     * Held for writing from a command that persists events until the journal has them, so that a read on another
-     * thread ({@link GuardedStorage}) sees neither a change half applied nor one not yet durable.
+     * The storage as other threads read it ({@link LocalShards#readHere}), once recovered: locked for writing from a
+     * command that persists events until the journal has them, so that such a read sees neither a change half applied
+     * nor one not yet durable.
      */
-    private final StampedLock writing = new StampedLock();
+    private GuardedStorage guarded;
     /** Parts of large commands received so far (not state: a command lost with a stop is one its sender retries). */
     private final Assembly parts = LargeMessages.assembly();
     /** Set by the event handler: whether the last retention event dropped data (then snapshot and prune). */
@@ -220,12 +220,9 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
     public SignalHandler<ShardStorage> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), storage -> {
+                    guarded = new GuardedStorage(storage);
                     LocalShards.get(context.getSystem())
-                            .running(
-                                    entityId,
-                                    storage.pairFilter(),
-                                    context.getSelf(),
-                                    new GuardedStorage(storage, writing));
+                            .running(entityId, storage.pairFilter(), context.getSelf(), guarded);
                     timers.startTimerWithFixedDelay(
                             "retention", new ApplyRetention(), Duration.ZERO, settings.retentionInterval());
                     timers.startTimerWithFixedDelay(
@@ -363,13 +360,14 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
      * instance with its lock held: readers ask the next one, which recovers from the journal into new storage.
      */
     private Effect<MetricsEvent, ShardStorage> persist(List<MetricsEvent> events, Runnable then) {
-        long stamp = writing.writeLock();
+        GuardedStorage writing = guarded; // set once recovered, before any command runs
+        long stamp = writing.beginWrite();
         // One event goes as one: Pekko asks shouldSnapshot after applying a single event, but before applying each
         // of a list, and a retention's snapshot depends on what applying it dropped.
         var persisting =
                 events.size() == 1 ? Effect().persist(events.get(0)) : Effect().persist(events);
         return persisting.thenRun(s -> {
-            writing.unlockWrite(stamp);
+            writing.endWrite(stamp);
             then.run();
         });
     }

@@ -12,7 +12,6 @@ import io.shardview.metrics.index.SeriesRegistry;
 import io.shardview.metrics.storage.ShardStorage;
 import io.shardview.metrics.storage.StorageConfig;
 import java.util.List;
-import java.util.concurrent.locks.StampedLock;
 import org.junit.jupiter.api.Test;
 
 class LocalShardsTest {
@@ -54,15 +53,15 @@ class LocalShardsTest {
     void aShardIsReadHereOnlyWhileItRunsHereAndIsNotWriting() {
         LocalShards local = new LocalShards();
         ShardStorage storage = new ShardStorage(StorageConfig.defaults());
-        StampedLock writing = new StampedLock();
+        GuardedStorage guarded = new GuardedStorage(storage);
         assertNull(local.readHere("t.0", ShardStorage::activeSeries), "not running here");
         local.running("t.0", storage.pairFilter(), null, null);
         assertNull(local.readHere("t.0", ShardStorage::activeSeries), "running, readable only by asking it");
-        local.running("t.0", storage.pairFilter(), null, new GuardedStorage(storage, writing));
+        local.running("t.0", storage.pairFilter(), null, guarded);
         assertEquals(0, local.readHere("t.0", ShardStorage::activeSeries));
-        long stamp = writing.writeLock();
+        long stamp = guarded.beginWrite();
         assertNull(local.readHere("t.0", ShardStorage::activeSeries), "writing");
-        writing.unlockWrite(stamp);
+        guarded.endWrite(stamp);
         assertEquals(0, local.readHere("t.0", ShardStorage::activeSeries));
         local.stopped("t.0", storage.pairFilter());
         assertNull(local.readHere("t.0", ShardStorage::activeSeries), "stopped");
