@@ -127,6 +127,26 @@ final class TenantModule implements NodeModule {
                 .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
                 .register(registry);
         regions.onDelay(millis -> delay.observe(millis / 1000.0));
+        Histogram confirm = Histogram.builder()
+                .name("shardview_replication_confirm_seconds")
+                .help("At homes on this node of tenants in sync replication: how long a write's answer waited, once"
+                        + " durable here, for min_regions other regions to have it in their journals")
+                .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+                .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+        regions.onConfirmWait(millis -> confirm.observe(millis / 1000.0));
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                .name("shardview_replication_writes_refused_total")
+                .help("Writes to tenants in sync replication at their homes on this node refused 503"
+                        + " insufficient_regions (too few other regions reachable and keeping up), nothing applied")
+                .callback(cb -> cb.call(regions == null ? 0 : regions.syncRefusedWrites()))
+                .register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                .name("shardview_replication_writes_unconfirmed_total")
+                .help("Writes to tenants in sync replication applied at their homes on this node and answered 504"
+                        + " outcome_unknown: too few other regions confirmed them within confirm-timeout")
+                .callback(cb -> cb.call(regions == null ? 0 : regions.syncUnconfirmedWrites()))
+                .register(registry);
     }
 
     /** Per home region, the largest lag of this node's replicas: in versions, or in seconds. */

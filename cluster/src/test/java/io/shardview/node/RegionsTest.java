@@ -308,6 +308,11 @@ class RegionsTest {
         HttpResponse<String> sql =
                 home.post("sql", "application/sql", "CREATE VIEW n AS SELECT COUNT(*) AS n FROM orders");
         assertEquals(503, sql.statusCode(), sql.body());
+        String metrics = TestNodes.get(us, "/metrics").body();
+        assertTrue(metrics.matches("(?s).*shardview_replication_writes_refused_total [1-9].*"), "counted in /metrics");
+        assertTrue(
+                metrics.matches("(?s).*shardview_replication_confirm_seconds_count [1-9].*"),
+                "each answer's wait for eu timed");
 
         // eu back on its data: writes are acknowledged again, and eu has them.
         ShardviewNode back = start(config("eu", databases.get("eu"), us, dir.resolve("eu")));

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * At a tenant's home in {@code sync} replication ({@link Replication}): which of its events the other regions have in
@@ -30,11 +31,17 @@ final class RegionConfirmations {
     private record Waiting(long seqNr, long atMillis, Runnable action, Runnable onTimeout) {}
 
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Told how long each answer that waited for confirmation waited, in milliseconds. */
+    private final LongConsumer waited;
     /** The last sequence number each follower region said it has journaled. */
     private final Map<String, Long> journaledBy = new HashMap<>();
 
     /** How many other regions must have an event before its answer (0: async, none). */
     private int minRegions;
+
+    RegionConfirmations(LongConsumer waited) {
+        this.waited = waited;
+    }
 
     /** Events up to this one need no confirmation: written before sync mode began, or recovered. */
     private long floor;
@@ -97,8 +104,12 @@ final class RegionConfirmations {
     }
 
     private void runConfirmed(long upTo) {
-        while (!waiting.isEmpty() && waiting.peek().seqNr() <= upTo)
-            waiting.poll().action().run();
+        long now = System.currentTimeMillis();
+        while (!waiting.isEmpty() && waiting.peek().seqNr() <= upTo) {
+            Waiting w = waiting.poll();
+            waited.accept(now - w.atMillis());
+            w.action().run();
+        }
     }
 
     /**

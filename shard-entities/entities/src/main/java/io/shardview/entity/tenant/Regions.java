@@ -112,6 +112,42 @@ public final class Regions {
         if (listener != null) listener.delay(millis);
     }
 
+    private final java.util.concurrent.atomic.LongAdder syncRefused = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder syncUnconfirmed = new java.util.concurrent.atomic.LongAdder();
+
+    /** A write to a sync tenant at its home here was refused: too few regions could confirm it. */
+    void syncRefused() {
+        syncRefused.increment();
+    }
+
+    /** A write to a sync tenant at its home here was answered 504: too few regions confirmed it in time. */
+    void syncUnconfirmed() {
+        syncUnconfirmed.increment();
+    }
+
+    /** Writes to sync tenants at their homes on this node refused 503 insufficient_regions. */
+    public long syncRefusedWrites() {
+        return syncRefused.sum();
+    }
+
+    /** Writes to sync tenants at their homes on this node answered 504 unconfirmed. */
+    public long syncUnconfirmedWrites() {
+        return syncUnconfirmed.sum();
+    }
+
+    /** Called with how long each answer of a sync tenant's home here waited for other regions, in milliseconds. */
+    void recordConfirmWait(long millis) {
+        DelayListener listener = confirmListener;
+        if (listener != null) listener.delay(millis);
+    }
+
+    private volatile DelayListener confirmListener;
+
+    /** Receives the waits of sync tenants' answers for other regions (the node's histogram). */
+    public void onConfirmWait(DelayListener listener) {
+        this.confirmListener = listener;
+    }
+
     /** Receives replication delays (the node's histogram). */
     public interface DelayListener {
         void delay(long millis);

@@ -41,7 +41,7 @@ final class TenantContext {
     final EffectFactories<TenantEvent, TenantState> effects;
     final DurablePoint durability;
     /** At the home of a tenant in sync replication: what the other regions have journaled, and what waits for it. */
-    final RegionConfirmations confirmations = new RegionConfirmations();
+    final RegionConfirmations confirmations;
 
     private final LongSupplier lastSequenceNumber;
 
@@ -63,6 +63,7 @@ final class TenantContext {
         this.effects = effects;
         this.lastSequenceNumber = lastSequenceNumber;
         this.durability = new DurablePoint(actor.getSelf(), JournalDurability.get(actor.getSystem()));
+        this.confirmations = new RegionConfirmations(replica::confirmWaited);
     }
 
     /** The sequence number of the entity's last persisted event (its version: one event per version). */
@@ -128,6 +129,7 @@ final class TenantContext {
         List<String> keepingUp = confirmations.keepingUp(
                 replica.reachableOthers(), replica.settings().confirmTimeout().toMillis());
         if (keepingUp.size() >= confirmations.minRegions()) return null;
+        replica.syncRefused();
         return Refused.insufficientRegions(tenant, confirmations.minRegions(), keepingUp);
     }
 
@@ -178,6 +180,7 @@ final class TenantContext {
 
     /** The 504 of a write its home applied and too few regions confirmed in time. */
     Refused unconfirmed() {
+        replica.syncUnconfirmed();
         return Refused.unconfirmed(
                 tenant, confirmations.minRegions(), replica.settings().confirmTimeout());
     }

@@ -169,6 +169,21 @@ final class TenantReplica {
         send(home, write);
     }
 
+    /** An answer of this home in sync replication waited {@code millis} for other regions (the node's histogram). */
+    void confirmWaited(long millis) {
+        regions.recordConfirmWait(millis);
+    }
+
+    /** A write to this home in sync replication was refused: too few regions could confirm it (the node's count). */
+    void syncRefused() {
+        regions.syncRefused();
+    }
+
+    /** A write this home applied was answered unconfirmed (the node's count). */
+    void syncUnconfirmed() {
+        regions.syncUnconfirmed();
+    }
+
     /** A replicated event applied here: how long after the home sent it (the replication delay metric). */
     void replicated(long sentAtMillis) {
         regions.recordDelay(Math.max(0, System.currentTimeMillis() - sentAtMillis));

@@ -9,7 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RegionConfirmationsTest {
-    private final RegionConfirmations confirmations = new RegionConfirmations();
+    private final List<Long> waits = new ArrayList<>();
+    private final RegionConfirmations confirmations = new RegionConfirmations(waits::add);
     private final List<String> ran = new ArrayList<>();
 
     private Runnable note(String what) {
@@ -40,6 +41,7 @@ class RegionConfirmationsTest {
         assertTrue(confirmations.journaled("ap", 9));
         assertEquals(List.of("3", "4", "6", "5 after 6"), ran);
         assertFalse(confirmations.waiting());
+        assertEquals(3, waits.size(), "each answer that waited is timed");
     }
 
     @Test
