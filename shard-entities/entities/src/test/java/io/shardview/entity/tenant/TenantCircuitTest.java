@@ -365,6 +365,16 @@ class TenantCircuitTest {
         return written;
     }
 
+    /** Waits until the store holds {@code count} snapshots of this test's tenant. */
+    private void awaitStored(org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit snapshots, int count)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (snapshots.persistedInStorage("tenant|" + tenant).size() < count) {
+            if (System.nanoTime() > deadline) throw new AssertionError("fewer than " + count + " snapshots stored");
+            Thread.sleep(10);
+        }
+    }
+
     /**
      * Waits until the snapshot of event {@code sequenceNr} is written: a test of when snapshots are due sends its next
      * batch only then, so a slow store (a cold JVM, a loaded machine) cannot merge two due snapshots into one.
@@ -448,11 +458,15 @@ class TenantCircuitTest {
         TenantProtocol.IngestOp[] many = new TenantProtocol.IngestOp[2_000];
         for (int k = 0; k < many.length; k++) many[k] = insert("t", 1_000_000 + k);
         assertInstanceOf(TenantProtocol.Ingested.class, ingest("big", 0, many)); // event 2
-        for (long k = 0; k < 400; k++) ingest("s" + k, 0, insert("t", k)); // events 3 to 402
         // First after 100 events, the rule's least (the tenant is small against 10 x 100 event rows). Then e events
         // later a snapshot would hold about 2,100 + e rows of t and 100 batch ids (the capacity here) against 10 x e
         // event rows and e ops: due about 220 events later (10 x e >= 2,200), not 100; the next not before the end.
+        // The first is waited for before the batches go on, so a slow write of it cannot put the second off.
         var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
+        for (long k = 0; k < 400; k++) { // events 3 to 402
+            ingest("s" + k, 0, insert("t", k));
+            if (k == 110) awaitStored(snapshots, 1);
+        }
         List<Long> taken = List.of();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline && taken.size() < 2) {
