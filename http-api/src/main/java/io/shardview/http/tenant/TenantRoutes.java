@@ -220,10 +220,7 @@ public final class TenantRoutes {
      * node's defaults ({@code {}} resets them all). Answered with every budget, its value and use.
      */
     private Route setBudgets(String tenant) {
-        return extractRequest(request -> Utf8Body.text(request, Contained.body("budgets", body -> {
-            String type = mediaType(request);
-            if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
-            JsonNode node = parseJson(body);
+        return jsonBody("budgets", node -> {
             if (node == null || !node.isObject()) {
                 return complete(badRequest("the body must be a JSON object of budget names to integers, e.g. "
                         + "{\"max-state-rows\": 1000000}"));
@@ -249,7 +246,7 @@ public final class TenantRoutes {
                             ? Json.response(StatusCodes.OK, Map.of("tenant", tenant, "budgets", set.budgets()))
                             : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
-        })));
+        });
     }
 
     /**
@@ -257,10 +254,7 @@ public final class TenantRoutes {
      * home has written its last event; the new home takes over as soon as it has applied it.
      */
     private Route setHome(String tenant) {
-        return extractRequest(request -> Utf8Body.text(request, Contained.body("home", body -> {
-            String type = mediaType(request);
-            if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
-            JsonNode node = parseJson(body);
+        return jsonBody("home", node -> {
             if (node == null
                     || !node.path("region").isTextual()
                     || node.get("region").asText().isBlank()) {
@@ -277,7 +271,7 @@ public final class TenantRoutes {
                                     Map.of("tenant", tenant, "home", moved.home(), "version", moved.version()))
                             : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
-        })));
+        });
     }
 
     /**
@@ -285,10 +279,7 @@ public final class TenantRoutes {
      * {@code {"mode": "sync", "min_regions": 1}}. Answered once the setting is durable at the home.
      */
     private Route setReplication(String tenant) {
-        return extractRequest(request -> Utf8Body.text(request, Contained.body("replication", body -> {
-            String type = mediaType(request);
-            if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
-            JsonNode node = parseJson(body);
+        return jsonBody("replication", node -> {
             String usage = "the body must be {\"mode\": \"async\"} or {\"mode\": \"sync\", \"min_regions\": N}"
                     + " with N at least 1";
             if (node == null || !node.isObject() || !node.path("mode").isTextual()) return complete(badRequest(usage));
@@ -326,14 +317,23 @@ public final class TenantRoutes {
                                             set.replication().toJson()))
                             : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
+        });
+    }
+
+    /**
+     * A request whose body is JSON: read as UTF-8 (refused otherwise), 415 for another content type, then {@code
+     * inner} with the parsed body (null when it is not JSON); {@code what} names the request in a contained failure.
+     */
+    private Route jsonBody(String what, Function<JsonNode, Route> inner) {
+        return extractRequest(request -> Utf8Body.text(request, Contained.body(what, body -> {
+            String type = mediaType(request);
+            if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
+            return inner.apply(parseJson(body));
         })));
     }
 
     private Route query(String tenant) {
-        return extractRequest(request -> Utf8Body.text(request, Contained.body("query", body -> {
-            String type = mediaType(request);
-            if (!type.equals("application/json")) return complete(unsupportedType(type, "application/json"));
-            JsonNode node = parseJson(body);
+        return jsonBody("query", node -> {
             if (node == null || !node.path("sql").isTextual()) {
                 return complete(badRequest("the body must be a JSON object with a string \"sql\""));
             }
@@ -348,7 +348,7 @@ public final class TenantRoutes {
                             ? TenantResponses.queryRows(rows)
                             : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.READ);
-        })));
+        });
     }
 
     private Route read(String tenant, String name, boolean view) {

@@ -136,28 +136,24 @@ final class TenantContext {
     /**
      * {@code answer} once the events up to {@code seqNr} are in the journals of as many other regions as the tenant's
      * sync replication asks (at once in async mode), in the order of the writes; if that takes longer than the confirm
-     * timeout, {@code unconfirmed} instead (null: keep waiting).
+     * timeout, {@code unconfirmed} instead. Either runs, once.
      */
     void whenConfirmed(long seqNr, Runnable answer, Runnable unconfirmed) {
         if (!confirmations.syncing() && !confirmations.waiting()) {
             answer.run(); // async: nothing waits
             return;
         }
-        if (unconfirmed == null) {
-            confirmations.whenConfirmed(seqNr, answer, null);
-        } else {
-            boolean[] answered = {false};
-            confirmations.whenConfirmed(
-                    seqNr,
-                    () -> {
-                        if (!answered[0]) answer.run();
-                        answered[0] = true;
-                    },
-                    () -> {
-                        if (!answered[0]) unconfirmed.run();
-                        answered[0] = true;
-                    });
-        }
+        boolean[] answered = {false};
+        confirmations.whenConfirmed(
+                seqNr,
+                () -> {
+                    if (!answered[0]) answer.run();
+                    answered[0] = true;
+                },
+                () -> {
+                    if (!answered[0]) unconfirmed.run();
+                    answered[0] = true;
+                });
         if (confirmations.waiting() && !timers.isTimerActive(CONFIRM_TIMER)) {
             Duration every = replica.settings().confirmTimeout().dividedBy(4);
             timers.startTimerWithFixedDelay(CONFIRM_TIMER, new TenantProtocol.ConfirmTick(), every);
