@@ -14,11 +14,13 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.entity.tenant.LostRegions;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
 import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.Utf8Body;
+import io.shardview.node.membership.LostRegionService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,13 +48,16 @@ final class NodeRoutes {
     private final ShardingQueries sharding;
     private final PrometheusRegistry registry;
     private final RouteMetrics metrics;
+    private final boolean lostRegionsRecorded;
 
     NodeRoutes(
             ActorSystem<?> system,
             Readiness readiness,
             ShardingQueries sharding,
             PrometheusRegistry registry,
-            RouteMetrics metrics) {
+            RouteMetrics metrics,
+            boolean lostRegionsRecorded) {
+        this.lostRegionsRecorded = lostRegionsRecorded;
         this.system = system;
         this.readiness = readiness;
         this.sharding = sharding;
@@ -83,6 +88,17 @@ final class NodeRoutes {
                                                                 () -> extractRequest(
                                                                         request ->
                                                                                 Utf8Body.text(request, this::down))))),
+                                        path(
+                                                segment("regions")
+                                                        .slash(segment())
+                                                        .slash("lost"),
+                                                region -> metrics.endpoint(
+                                                        "/v1/cluster/regions/{region}/lost",
+                                                        concat(
+                                                                org.apache.pekko.http.javadsl.server.Directives.post(
+                                                                        () -> declareLost(region)),
+                                                                org.apache.pekko.http.javadsl.server.Directives.delete(
+                                                                        () -> readmit(region))))),
                                         path(
                                                 segment("entities")
                                                         .slash(segment())
@@ -166,6 +182,79 @@ final class NodeRoutes {
         return complete(Json.response(StatusCodes.ACCEPTED, Map.of("downing", address, "region", member.dataCenter())));
     }
 
+    /**
+     * An operator declares a region lost for good (docs/regions.md, "Failover"): refused for this node's own region, a
+     * region the cluster never had, and one this node still reaches (a region that answers is not lost).
+     */
+    private Route declareLost(String region) {
+        if (!lostRegionsRecorded) return complete(noRecord());
+        Cluster cluster = Cluster.get(system);
+        String self = cluster.selfMember().dataCenter();
+        if (region.equals(self)) {
+            return complete(new ApiError(
+                            ErrorCode.BAD_REQUEST,
+                            "a node cannot declare its own region lost; ask a node of a surviving region",
+                            Map.of("region", region))
+                    .toResponse());
+        }
+        boolean member = cluster.state().getAllDataCenters().contains(region);
+        if (!member && !LostRegions.get(system).everLost(region)) {
+            return complete(new ApiError(
+                            ErrorCode.NOT_FOUND,
+                            "the cluster has no region " + region,
+                            Map.of(
+                                    "region",
+                                    region,
+                                    "regions",
+                                    String.join(",", cluster.state().getAllDataCenters())))
+                    .toResponse());
+        }
+        if (member && !cluster.state().getUnreachableDataCenters().contains(region)) {
+            return complete(new ApiError(
+                            ErrorCode.CONFLICT,
+                            "region " + region + " is reachable from this node: a region that answers is not lost"
+                                    + " (it is declared lost only once this node's failure detector has marked it"
+                                    + " unreachable)",
+                            Map.of("region", region))
+                    .toResponse());
+        }
+        return onSuccess(
+                LostRegionService.declare(system, region),
+                outcome -> complete(Json.response(
+                        StatusCodes.OK,
+                        Map.of(
+                                "region",
+                                region,
+                                "lost",
+                                true,
+                                "recorded_in",
+                                outcome.storedIn(),
+                                "downed",
+                                outcome.downed()))));
+    }
+
+    /** An operator readmits a region declared lost: it may be a tenant's home again. */
+    private Route readmit(String region) {
+        if (!lostRegionsRecorded) return complete(noRecord());
+        if (!LostRegions.get(system).lost(region)) {
+            return complete(new ApiError(
+                            ErrorCode.NOT_FOUND, "region " + region + " is not declared lost", Map.of("region", region))
+                    .toResponse());
+        }
+        return onSuccess(
+                LostRegionService.readmit(system, region),
+                outcome -> complete(Json.response(
+                        StatusCodes.OK, Map.of("region", region, "lost", false, "recorded_in", outcome.storedIn()))));
+    }
+
+    private static HttpResponse noRecord() {
+        return ApiError.of(
+                        ErrorCode.BAD_REQUEST,
+                        "regions are declared lost in a cluster whose journal is PostgreSQL (the cluster profile);"
+                                + " this node has no such journal")
+                .toResponse();
+    }
+
     // Operators' "where does this tenant live": the entity's shard and the node hosting it.
     private Route locate(String type, String id) {
         return onSuccess(sharding.locate(type, id), location -> location.map(
@@ -182,6 +271,7 @@ final class NodeRoutes {
             String leader,
             List<MemberView> members,
             Map<String, Map<String, Integer>> shards,
+            @com.fasterxml.jackson.annotation.JsonProperty("lost_regions") List<String> lostRegions,
             @com.fasterxml.jackson.annotation.JsonProperty("shards_error")
                     @com.fasterxml.jackson.annotation.JsonInclude(
                             com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -201,9 +291,15 @@ final class NodeRoutes {
         Set<Member> unreachable = state.getUnreachable();
         List<MemberView> members = java.util.stream.StreamSupport.stream(
                         state.getMembers().spliterator(), false)
-                .map(member -> memberView(member, !unreachable.contains(member)))
+                .map(member -> memberView(
+                        member,
+                        !unreachable.contains(member)
+                                && (member.dataCenter().equals(self.dataCenter())
+                                        || !state.getUnreachableDataCenters().contains(member.dataCenter()))))
                 .toList();
-        return new ClusterView(self.address().toString(), self.dataCenter(), leader, members, shards, shardsError);
+        List<String> lost = LostRegions.get(system).lost().stream().sorted().toList();
+        return new ClusterView(
+                self.address().toString(), self.dataCenter(), leader, members, shards, lost, shardsError);
     }
 
     private static MemberView memberView(Member member, boolean reachable) {

@@ -17,6 +17,8 @@ import io.shardview.http.edge.EdgeSettings;
 import io.shardview.http.edge.HttpEdge;
 import io.shardview.node.membership.GoneMemberDowning;
 import io.shardview.node.membership.LocalJournalJoinCheck;
+import io.shardview.node.membership.LostRegionService;
+import io.shardview.node.membership.LostRegionTable;
 import io.shardview.node.membership.MemberPresence;
 import io.shardview.persistence.DataDirectoryLock;
 import io.shardview.persistence.JournalSettings;
@@ -156,6 +158,10 @@ public final class ShardviewNode {
         List<EntityType> entityTypes = new java.util.ArrayList<>(
                 modules.stream().flatMap(m -> m.entityTypes().stream()).toList());
         entityTypes.add(new EntityType(TokenProtocol.ENTITY_KEY, TokenRegistry::init));
+        // Before the tenants start: they do not act as homes on their events alone until it knows which regions are
+        // lost.
+        boolean lostRegions = new JournalSettings(config).isShared();
+        if (lostRegions) LostRegionService.start(system, new LostRegionTable(config));
         entityTypes.forEach(type -> type.init().accept(system));
 
         Duration shardingTimeout = config.getDuration("shardview.cluster.sharding-ready-timeout");
@@ -197,7 +203,7 @@ public final class ShardviewNode {
                 .register(registry);
         RouteMetrics routeMetrics = new RouteMetrics(registry);
         modules.forEach(module -> module.registerMetrics(registry));
-        NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics);
+        NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics, lostRegions);
         Auth auth;
         TokenCache tokens;
         try {

@@ -118,7 +118,9 @@ class CrossNodeSerializationTest {
                         new TenantProtocol.BudgetUse(10_000_000L, 12L, true),
                         "max-batch-ops",
                         new TenantProtocol.BudgetUse(100_000L, null, false)),
-                Replication.sync(2)));
+                Replication.sync(2),
+                "eu",
+                3));
         assertRoundTrip(new TenantProtocol.ViewPlan(
                 "v",
                 4,
@@ -143,11 +145,12 @@ class CrossNodeSerializationTest {
         TenantEvent.SqlApplied sql = new TenantEvent.SqlApplied(
                 1, "CREATE TABLE t (x INT)", List.of(new DdlResult.ChangedObject("table", "t", "created")), 3, null);
         TenantEvent.BatchApplied batch = new TenantEvent.BatchApplied(2, "b-1", 2, new byte[] {0, 0, 0, 0});
-        TenantEvent.HomeSet home = new TenantEvent.HomeSet(0, "eu");
+        TenantEvent.HomeSet home = new TenantEvent.HomeSet(0, "eu", 3, 41, "us");
         TenantEvent.Replicated earlier = new TenantEvent.Replicated("us", new TenantEvent.BudgetsSet(2, Map.of()));
         TenantEvent.ReplicationSet mode = new TenantEvent.ReplicationSet(2, "sync", 1);
         TenantProtocol.Replicate replicate = roundTrip(new TenantProtocol.Replicate(
-                "eu", 1, List.of(home, sql, batch, earlier, mode), 5, 2, 1_700_000_000_000L));
+                "eu", 1, List.of(home, sql, batch, earlier, mode), 5, 2, 1_700_000_000_000L, 3));
+        assertEquals(3, replicate.epoch());
         assertEquals(List.of(home, sql), replicate.events().subList(0, 2));
         TenantEvent.BatchApplied batchBack =
                 (TenantEvent.BatchApplied) replicate.events().get(2);
@@ -160,10 +163,13 @@ class CrossNodeSerializationTest {
                 ((TenantEvent.ReplicationSet) replicate.events().get(4)).replication());
         assertEquals(5, replicate.homeSeqNr());
 
-        assertRoundTrip(new TenantProtocol.Pull("us", 17, ref()));
+        assertRoundTrip(new TenantProtocol.Pull("us", 17, ref(), 3, "eu"));
+        assertRoundTrip(new TenantProtocol.Pull("us", 17, ref(), 0, null));
+        assertRoundTrip(new TenantProtocol.Diverged("eu", 3, 41));
         assertRoundTrip(new TenantProtocol.Confirmed("us", 17));
         assertRoundTrip(new TenantProtocol.WhoIsHome("us", true, ref()));
-        assertRoundTrip(new TenantProtocol.HomeAnswer("eu", null, true, true));
+        assertRoundTrip(new TenantProtocol.HomeAnswer("eu", null, true, true, 0, 4));
+        assertRoundTrip(new TenantProtocol.HomeAnswer("eu", "us", false, true, 3, 42));
         assertRoundTrip(new TenantProtocol.Forwarded(
                 new TenantProtocol.ExecuteSql("CREATE TABLE t (x INT)", "k", 5, ref()),
                 null,

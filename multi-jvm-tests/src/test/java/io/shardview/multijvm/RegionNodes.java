@@ -44,6 +44,11 @@ final class RegionNodes implements AutoCloseable {
     private final Path config;
 
     RegionNodes(Path dir, List<String> regions, int perRegion) throws Exception {
+        this(dir, regions, perRegion, "");
+    }
+
+    /** As above, with {@code extraConfig} (HOCON) in every node's configuration file. */
+    RegionNodes(Path dir, List<String> regions, int perRegion, String extraConfig) throws Exception {
         this.dir = dir;
         this.regions = List.copyOf(regions);
         this.perRegion = perRegion;
@@ -53,7 +58,7 @@ final class RegionNodes implements AutoCloseable {
         urls = new String[size];
         for (int i = 0; i < size; i++) remotePorts[i] = freePort();
         config = dir.resolve("node.conf");
-        Files.writeString(config, "pekko.cluster.sharding.rebalance-interval = 2s\n");
+        Files.writeString(config, "pekko.cluster.sharding.rebalance-interval = 2s\n" + extraConfig + "\n");
         for (String region : regions) {
             String database = "shardview_rg_" + region + "_"
                     + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
@@ -105,6 +110,29 @@ final class RegionNodes implements AutoCloseable {
         env.put("SHARDVIEW_DOWN_AFTER", "4s");
         env.put("SHARDVIEW_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Xmx512m");
         return env;
+    }
+
+    /**
+     * Runs {@code shardview journal ARGS} as an operator of {@code region} would (that region's journal database);
+     * returns its exit status and output (stdout, then stderr).
+     */
+    String[] journal(String region, String... args) throws Exception {
+        List<String> command =
+                new ArrayList<>(List.of(NodeProcess.ROOT.resolve("shardview").toString(), "journal"));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "journal", ".out");
+        Path err = Files.createTempFile(dir, "journal", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(NodeProcess.ROOT.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().putAll(environment(region));
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("journal " + String.join(" ", args) + " hung");
+        }
+        return new String[] {String.valueOf(process.exitValue()), read(out), read(err)};
     }
 
     /** Starts node {@code i} and returns at once. */

@@ -37,7 +37,8 @@ import picocli.CommandLine.Mixin;
             JournalImportCommand.class,
             JournalMigrateCommand.class,
             JournalTruncateCommand.class,
-            JournalLagCommand.class
+            JournalLagCommand.class,
+            JournalDivergedCommand.class
         })
 public final class JournalCommand {
 

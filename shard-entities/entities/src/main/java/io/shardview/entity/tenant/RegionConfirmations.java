@@ -39,8 +39,24 @@ final class RegionConfirmations {
     /** How many other regions must have an event before its answer (0: async, none). */
     private int minRegions;
 
-    RegionConfirmations(LongConsumer waited) {
+    /**
+     * How many other regions, of those with members and those that confirmed before, are not declared lost: sync asks
+     * at most so many (docs/regions.md, "Failover").
+     */
+    private final java.util.function.ToIntFunction<java.util.Set<String>> standing;
+
+    RegionConfirmations(LongConsumer waited, java.util.function.ToIntFunction<java.util.Set<String>> standing) {
         this.waited = waited;
+        this.standing = standing;
+    }
+
+    /**
+     * How many other regions must confirm a write now: the tenant's {@code min_regions}, or fewer while regions are
+     * declared lost (an operator's declaration stands for their confirmations, as a dead standby is taken out of
+     * PostgreSQL's {@code synchronous_standby_names}).
+     */
+    private int required() {
+        return minRegions == 0 ? 0 : Math.min(minRegions, standing.applyAsInt(journaledBy.keySet()));
     }
 
     /** Events up to this one need no confirmation: written before sync mode began, or recovered. */
@@ -57,12 +73,17 @@ final class RegionConfirmations {
         minRegions = replication.sync() ? replication.minRegions() : 0;
         floor = lastSeqNr;
         confirmed = Math.max(confirmed, floor);
-        if (minRegions == 0) runConfirmed(Long.MAX_VALUE);
+        if (required() == 0) runConfirmed(Long.MAX_VALUE);
     }
 
-    /** Whether answers wait for other regions (sync mode). */
+    /** Whether answers wait for other regions (sync mode, with some region not declared lost). */
     boolean syncing() {
-        return minRegions > 0;
+        return required() > 0;
+    }
+
+    /** Answers what waited for regions since declared lost, if none are now required. */
+    void recheck() {
+        if (required() == 0) runConfirmed(Long.MAX_VALUE);
     }
 
     /**
@@ -71,7 +92,7 @@ final class RegionConfirmations {
      * not come within the confirm timeout; {@code action} still runs when it comes.
      */
     void whenConfirmed(long seqNr, Runnable action, Runnable onTimeout) {
-        if (waiting.isEmpty() && (minRegions == 0 || seqNr <= confirmed)) {
+        if (waiting.isEmpty() && (required() == 0 || seqNr <= confirmed)) {
             action.run();
             return;
         }
@@ -86,7 +107,7 @@ final class RegionConfirmations {
      */
     boolean journaled(String region, long seqNr) {
         journaledBy.merge(region, seqNr, Math::max);
-        if (minRegions == 0) return false;
+        if (required() == 0) return false;
         long point = Math.max(floor, quorum());
         if (point <= confirmed) return false;
         confirmed = point;
@@ -96,11 +117,12 @@ final class RegionConfirmations {
 
     /** The highest sequence number that {@code minRegions} regions have each journaled (0: not so many). */
     private long quorum() {
-        if (journaledBy.size() < minRegions) return 0;
+        int required = required();
+        if (journaledBy.size() < required) return 0;
         long[] positions =
                 journaledBy.values().stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(positions);
-        return positions[positions.length - minRegions];
+        return positions[positions.length - required];
     }
 
     private void runConfirmed(long upTo) {
@@ -126,9 +148,9 @@ final class RegionConfirmations {
         return keeping;
     }
 
-    /** How many other regions must confirm a write (0: async). */
+    /** How many other regions must confirm a write now (0: async, or every other region declared lost). */
     int minRegions() {
-        return minRegions;
+        return required();
     }
 
     /** The last sequence number waiting for confirmation since before {@code beforeMillis} (0: none). */

@@ -9,6 +9,7 @@ import io.shardview.entity.tenant.TenantProtocol.Command;
 import io.shardview.entity.tenant.TenantProtocol.ConfirmTick;
 import io.shardview.entity.tenant.TenantProtocol.Confirmed;
 import io.shardview.entity.tenant.TenantProtocol.Describe;
+import io.shardview.entity.tenant.TenantProtocol.Diverged;
 import io.shardview.entity.tenant.TenantProtocol.DrainInbox;
 import io.shardview.entity.tenant.TenantProtocol.Durable;
 import io.shardview.entity.tenant.TenantProtocol.ExecuteSql;
@@ -27,6 +28,7 @@ import io.shardview.entity.tenant.TenantProtocol.ReadWaitOver;
 import io.shardview.entity.tenant.TenantProtocol.Refused;
 import io.shardview.entity.tenant.TenantProtocol.ReplayChanges;
 import io.shardview.entity.tenant.TenantProtocol.Replicate;
+import io.shardview.entity.tenant.TenantProtocol.SetAsideDone;
 import io.shardview.entity.tenant.TenantProtocol.SetBudgets;
 import io.shardview.entity.tenant.TenantProtocol.SetHome;
 import io.shardview.entity.tenant.TenantProtocol.SetReplication;
@@ -36,7 +38,9 @@ import io.shardview.entity.tenant.TenantProtocol.StillActive;
 import io.shardview.entity.tenant.TenantProtocol.Stop;
 import io.shardview.entity.tenant.TenantProtocol.StopWaitOver;
 import io.shardview.entity.tenant.TenantProtocol.SyncTick;
+import io.shardview.entity.tenant.TenantProtocol.TakeOver;
 import io.shardview.entity.tenant.TenantProtocol.TakeSnapshot;
+import io.shardview.entity.tenant.TenantProtocol.TakeoverAnswers;
 import io.shardview.entity.tenant.TenantProtocol.WhoIsHome;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -157,6 +161,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     private final TenantSqlRequests sql;
     private final TenantFollowing following;
     private final TenantWrites writes;
+    private final TenantFailover failover;
     private final TenantIngest ingest;
     private final TenantSnapshots snapshots;
 
@@ -200,7 +205,8 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         this.inbox = new IngestInbox(actor.getSelf(), tenant, batch -> TenantIngress.get(actor.getSystem())
                 .viaSharding(tenant, batch));
         this.ingest = new TenantIngest(context);
-        this.writes = new TenantWrites(context, sql, ingest, following, inbox);
+        this.failover = new TenantFailover(context, following);
+        this.writes = new TenantWrites(context, sql, ingest, following, inbox, failover);
         this.snapshots = new TenantSnapshots(context, persistenceId().id());
     }
 
@@ -394,6 +400,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
 
     private void onRecovered(TenantState state) {
         FailedTenants.get(actor.getSystem()).recovered(tenant);
+        context.replica.attach(state);
         state.seqNrAtSnapshot = lastSequenceNumber(actor) - state.eventsSinceSnapshot; // every event replayed counted
         context.durability.recovered(lastSequenceNumber(actor));
         if (context.replica.isHome(state, lastSequenceNumber(actor))) {
@@ -502,7 +509,14 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(WhoIsHome.class, following::onWhoIsHome)
                 .onCommand(HomeAnswers.class, following::onHomeAnswers)
                 .onCommand(SyncTick.class, (state, tick) -> following.onSyncTick(state))
-                .onCommand(Confirmed.class, (state, confirmed) -> following.onConfirmed(confirmed))
+                .onCommand(Confirmed.class, (state, confirmed) -> {
+                    failover.journaled(confirmed.region(), confirmed.seqNr());
+                    return following.onConfirmed(confirmed);
+                })
+                .onCommand(Diverged.class, failover::onDiverged)
+                .onCommand(TakeOver.class, (state, take) -> afterReads(state, () -> writes.takeOver(state)))
+                .onCommand(TakeoverAnswers.class, failover::onTakeoverAnswers)
+                .onCommand(SetAsideDone.class, (state, done) -> failover.onSetAsideDone(done))
                 .onCommand(ConfirmTick.class, (state, tick) -> {
                     context.confirmTick(state.circuit.version());
                     return Effect().none();
@@ -659,6 +673,10 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     private Effect<TenantEvent, TenantState> guarded(
             CommandHandler<Command, TenantEvent, TenantState> handler, TenantState state, Command command) {
         try {
+            if (failover.settingAside() && !(command instanceof SetAsideDone)) {
+                return failover.whileSettingAside(command);
+            }
+            if (context.replica.unchecked() && TenantFailover.isRead(command)) return failover.refuseRead(command);
             return handler.apply(state, command);
         } catch (EntityFailed answered) {
             sql.refuseAll(Refused.unavailable("tenant " + tenant + " restarted after an internal error"));

@@ -63,7 +63,7 @@ final class TenantContext {
         this.effects = effects;
         this.lastSequenceNumber = lastSequenceNumber;
         this.durability = new DurablePoint(actor.getSelf(), JournalDurability.get(actor.getSystem()));
-        this.confirmations = new RegionConfirmations(replica::confirmWaited);
+        this.confirmations = new RegionConfirmations(replica::confirmWaited, replica::standingOthers);
     }
 
     /** The sequence number of the entity's last persisted event (its version: one event per version). */
@@ -166,6 +166,7 @@ final class TenantContext {
      * wait.
      */
     void confirmTick(long version) {
+        confirmations.recheck();
         confirmations.expire(replica.settings().confirmTimeout().toMillis());
         if (!confirmations.waiting()) {
             timers.cancel(CONFIRM_TIMER);

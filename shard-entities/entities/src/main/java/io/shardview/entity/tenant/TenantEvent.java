@@ -47,8 +47,11 @@ public sealed interface TenantEvent {
     /**
      * The tenant's home region, whose replica alone writes its events (docs/regions.md): persisted by the replica
      * that becomes home, first when a tenant is created in a cluster of several regions. Its version stays the same.
+     * {@code epoch} names the new home's term ({@link HomeTerms}) and {@code after} is the last sequence number before
+     * this event; {@code lost} is the region a failover took the home from (null for a creation or a move). Events
+     * written before epochs have 0 for both and no {@code lost}.
      */
-    record HomeSet(long version, String region) implements TenantEvent {}
+    record HomeSet(long version, String region, long epoch, long after, String lost) implements TenantEvent {}
 
     /**
      * The admin set how the tenant's writes are replicated ({@link Replication}): {@code mode} {@code async} or {@code

@@ -56,9 +56,10 @@ final class TenantFollowing {
     Effect<TenantEvent, TenantState> onHomeAnswers(TenantState state, HomeAnswers answers) {
         TenantReplica replica = tenant.replica;
         long lastSeqNr = tenant.lastSequenceNumber();
-        boolean claim = replica.lookupAnswered(answers);
+        boolean claim = replica.lookupAnswered(answers, state, lastSeqNr);
         if (claim && replica.home(state, lastSeqNr) == null) {
-            TenantEvent.HomeSet event = new TenantEvent.HomeSet(state.circuit.version(), replica.self());
+            TenantEvent.HomeSet event = new TenantEvent.HomeSet(
+                    state.circuit.version(), replica.self(), state.terms.epoch() + 1, lastSeqNr, null);
             tenant.actor.getLog().info("tenant {}: home region is {}", tenant.tenant, replica.self());
             return tenant.effects
                     .persist(event)
@@ -69,13 +70,42 @@ final class TenantFollowing {
                     })
                     .thenUnstashAll();
         }
-        if (replica.isFollower(state, lastSeqNr)) startFollowing(state, lastSeqNr);
+        if (replica.isFollower(state, lastSeqNr)) {
+            state.stopEnforcingBudgets();
+            startFollowing(state, lastSeqNr);
+        } else if (lastSeqNr > 0 && replica.isHome(state, lastSeqNr)) { // its events said so, and the others agree
+            state.enforceBudgets();
+            tenant.confirmations.mode(state.replication, 0);
+        }
         return tenant.effects.unstashAll();
     }
 
-    /** Another region's replica asks which region is home. */
+    /**
+     * Another region's replica asks which region is home. A replica of a region declared lost asking its own region's
+     * home makes this surviving replica take the home over now, if it is to (the asker asks again).
+     */
     Effect<TenantEvent, TenantState> onWhoIsHome(TenantState state, WhoIsHome asked) {
-        return tenant.answer(asked.replyTo(), tenant.replica.answer(state, tenant.lastSequenceNumber(), asked));
+        long lastSeqNr = tenant.lastSequenceNumber();
+        TenantProtocol.HomeAnswer answer = tenant.replica.answer(state, lastSeqNr, asked);
+        if (tenant.replica.lost(asked.region())
+                && asked.region().equals(answer.home())
+                && !tenant.replica.lost(tenant.replica.self())) {
+            tenant.actor.getSelf().tell(new TenantProtocol.TakeOver());
+        }
+        return tenant.answer(asked.replyTo(), answer);
+    }
+
+    /**
+     * This replica became the writer (a move reached it, or it took the home over from a lost region): it enforces the
+     * budgets, its followers confirm from here, and it stops following.
+     */
+    void becameHome(TenantState state) {
+        TenantReplica replica = tenant.replica;
+        tenant.actor.getLog().info("tenant {}: home region is now {}", tenant.tenant, replica.self());
+        state.enforceBudgets();
+        tenant.confirmations.mode(state.replication, 0); // the other followers confirm what it has
+        tenant.timers.cancel(SYNC_TIMER);
+        replica.stopped();
     }
 
     /** A follower asks for the events from a sequence number on: from memory, or read from the journal. */
@@ -131,6 +161,12 @@ final class TenantFollowing {
      */
     Effect<TenantEvent, TenantState> onReplicate(TenantState state, Replicate replicate) {
         long lastSeqNr = tenant.lastSequenceNumber();
+        if (tenant.replica.isHome(state, lastSeqNr)
+                && (state.home != null || lastSeqNr > 0)
+                && replicate.epoch() > tenant.replica.epoch()) {
+            tenant.replica.deposedBy(replicate.home(), replicate.epoch());
+            state.stopEnforcingBudgets();
+        }
         if (tenant.replica.isHome(state, lastSeqNr) && (state.home != null || lastSeqNr > 0)) {
             tenant.actor
                     .getLog()
@@ -176,6 +212,8 @@ final class TenantFollowing {
         if (received.isEmpty()) receivedSentAt.clear();
         else tenant.actor.getSelf().tell(new TenantProtocol.PersistReceived()); // the rest after this write
         List<ViewChange> changes = new ArrayList<>();
+        boolean newTerm = persisted.stream()
+                .anyMatch(event -> ((TenantEvent.Replicated) event).event() instanceof TenantEvent.HomeSet);
         for (TenantEvent event : persisted) {
             changes.addAll(state.applyFromHome(((TenantEvent.Replicated) event).event()));
         }
@@ -186,13 +224,10 @@ final class TenantFollowing {
             long last = tenant.lastSequenceNumber();
             TenantReplica replica = tenant.replica;
             if (replica.isHome(s, last)) { // the home moved here: this replica writes from now on
-                tenant.actor.getLog().info("tenant {}: home region is now {}", tenant.tenant, replica.self());
-                s.enforceBudgets();
-                tenant.confirmations.mode(s.replication, 0); // the other followers confirm what it has
-                tenant.timers.cancel(SYNC_TIMER);
-                replica.stopped();
+                becameHome(s);
             } else {
-                if (s.replication.sync()) replica.confirm(replica.home(s, last), last);
+                // In sync replication the home waits for it; a new term's home waits for a majority to journal it.
+                if (s.replication.sync() || newTerm) replica.confirm(replica.home(s, last), last);
                 replica.applied(s, last);
                 replica.reportLag(s, last);
             }

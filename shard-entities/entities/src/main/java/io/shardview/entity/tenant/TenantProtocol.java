@@ -45,6 +45,10 @@ public final class TenantProtocol {
                     Forwarded,
                     Replicate,
                     Pull,
+                    Diverged,
+                    TakeOver,
+                    TakeoverAnswers,
+                    SetAsideDone,
                     Confirmed,
                     WhoIsHome,
                     SnapshotWritten,
@@ -358,7 +362,13 @@ public final class TenantProtocol {
             List<TableInfo> tables,
             List<ViewInfo> views,
             Map<String, BudgetUse> budgets,
-            Replication replication)
+            Replication replication,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                    String home,
+            @com.fasterxml.jackson.annotation.JsonInclude(
+                            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
+                    @com.fasterxml.jackson.annotation.JsonProperty("home_epoch")
+                    long homeEpoch)
             implements DescribeReply {}
 
     /** A table in {@link TenantInfo}. */
@@ -431,17 +441,46 @@ public final class TenantProtocol {
 
     /**
      * From the home replica to another region's replica: events {@code firstSeqNr}.. of the home's log (possibly
-     * none), and where the home stands: its last sequence number, its version, and when it sent this.
+     * none), and where the home stands: its last sequence number, its version, when it sent this, and the epoch of its
+     * term. {@code pullFrom}: for an answer to a {@link Pull}, the sequence number it asked from (the home checked
+     * that the replica's events before it are the home's: else it answered {@link Diverged}); 0 for a push.
      */
     public record Replicate(
-            String home, long firstSeqNr, List<TenantEvent> events, long homeSeqNr, long homeVersion, long sentAtMillis)
-            implements Command {}
+            String home,
+            long firstSeqNr,
+            List<TenantEvent> events,
+            long homeSeqNr,
+            long homeVersion,
+            long sentAtMillis,
+            long epoch,
+            long pullFrom)
+            implements Command {
+        /** A push: events the home just wrote (or none, to say where it is); {@code pullFrom} 0. */
+        public Replicate(
+                String home,
+                long firstSeqNr,
+                List<TenantEvent> events,
+                long homeSeqNr,
+                long homeVersion,
+                long sentAtMillis,
+                long epoch) {
+            this(home, firstSeqNr, events, homeSeqNr, homeVersion, sentAtMillis, epoch, 0);
+        }
+    }
 
     /**
      * From a replica to the home: the events from {@code fromSeqNr} on, please, to {@code replyTo}. It says too that
      * the replica has journaled those before {@code fromSeqNr} ({@link RegionConfirmations}).
      */
-    public record Pull(String region, long fromSeqNr, ActorRef<Command> replyTo) implements Command {}
+    public record Pull(String region, long fromSeqNr, ActorRef<Command> replyTo, long epoch, String termRegion)
+            implements Command {}
+
+    /**
+     * From a home to a replica that pulled: its events after {@code commonEnd} were written by a home whose place a
+     * newer one took ({@code home}, at {@code epoch}), and are not this home's: the replica sets them aside and
+     * follows from there (docs/regions.md, "Failover").
+     */
+    public record Diverged(String home, long epoch, long commonEnd) implements Command {}
 
     /**
      * From a replica of a tenant in sync replication to its home, after each write: {@code region}'s journal has the
@@ -454,10 +493,16 @@ public final class TenantProtocol {
 
     /**
      * A replica's answer to {@link WhoIsHome}: the home it knows, or none; claiming when it is claiming home itself and
-     * wins; answered false when the region did not answer in time (made up by the asker).
+     * wins; answered false when the region did not answer in time (made up by the asker). {@code epoch}: the epoch of
+     * the home's term as the answering replica knows it ({@link HomeTerms}); {@code lastSeqNr}: how far its journal goes.
      */
-    public record HomeAnswer(String region, String home, boolean claiming, boolean answered)
-            implements CborSerializable {}
+    public record HomeAnswer(String region, String home, boolean claiming, boolean answered, long epoch, long lastSeqNr)
+            implements CborSerializable {
+        /** The answer a region that did not answer in time is taken to have given. */
+        static HomeAnswer silent(String region) {
+            return new HomeAnswer(region, null, false, false, 0, 0);
+        }
+    }
 
     // ---- from an entity to itself (never leave the node) -------------------------------------
 
@@ -482,6 +527,15 @@ public final class TenantProtocol {
 
     /** The answers to its {@link WhoIsHome}. */
     record HomeAnswers(List<HomeAnswer> answers, boolean claiming) implements Command {}
+
+    /** A survivor of a lost home region: take the home over now, if it still is there (asked by a returning replica). */
+    record TakeOver() implements Command {}
+
+    /** The surviving regions' answers to a replica that would take over the home of a lost region. */
+    record TakeoverAnswers(String lost, List<HomeAnswer> answers) implements Command {}
+
+    /** The events after a fork point were set aside in the journal (or failed): the entity restarts from the rest. */
+    record SetAsideDone(long after, int events, Throwable failure) implements Command {}
 
     /** Every sync interval while it follows a home in another region. */
     record SyncTick() implements Command {}

@@ -192,7 +192,9 @@ final class TenantReads {
                         .map(v -> new ViewInfo(v.name(), v.sql(), columns(v.columns()), v.rows()))
                         .toList(),
                 budgets(state),
-                state.replication);
+                state.replication,
+                state.home,
+                state.terms.epoch());
     }
 
     /** Each budget by name with its value and the tenant's use of it, from counters (nothing is walked). */

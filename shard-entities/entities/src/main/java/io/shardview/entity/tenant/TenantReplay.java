@@ -71,6 +71,70 @@ public final class TenantReplay {
         return state.circuit.read(name, limit, after).orElse(null);
     }
 
+    /**
+     * A batch event as the ops of an ingest request that would make the same change to the tenant as it now is (the
+     * replay just before the batch): for a table with a primary key, a key whose row was replaced is an {@code upsert}
+     * of the new row, a key only added an {@code insert}, a key only removed a {@code delete} by key; for a table
+     * without one, each copy removed is a {@code delete} of the row and each copy added an {@code insert}. The journal
+     * keeps a batch's net change, not the ops as sent, so this is what the batch did, not what its client wrote.
+     */
+    public List<Map<String, Object>> ops(TenantEvent.BatchApplied batch) {
+        Map<String, CatalogDescription.TableInfo> tables = new LinkedHashMap<>();
+        for (var table : state.circuit.describe().tables()) tables.put(table.name(), table);
+        List<Map<String, Object>> ops = new ArrayList<>();
+        batch.toValidatedBatch().tableDeltas().forEach((name, delta) -> {
+            CatalogDescription.TableInfo table = tables.get(name);
+            List<String> columns = table == null
+                    ? List.of()
+                    : table.columns().stream()
+                            .map(io.shardview.circuit.catalog.Column::name)
+                            .toList();
+            List<List<Object>> inserted = new ArrayList<>();
+            List<List<Object>> deleted = new ArrayList<>();
+            delta.forEach((row, weight) -> RowJson.addCopies(weight > 0 ? inserted : deleted, row, Math.abs(weight)));
+            List<String> key = table == null ? List.of() : table.primaryKey();
+            if (key.isEmpty()) {
+                for (List<Object> row : deleted) ops.add(op("delete", name, "row", object(columns, row)));
+                for (List<Object> row : inserted) ops.add(op("insert", name, "row", object(columns, row)));
+                return;
+            }
+            Map<Map<String, Object>, List<Object>> added = new LinkedHashMap<>();
+            for (List<Object> row : inserted) added.put(keyOf(key, object(columns, row)), row);
+            for (List<Object> row : deleted) {
+                Map<String, Object> rowKey = keyOf(key, object(columns, row));
+                if (!added.containsKey(rowKey)) ops.add(op("delete", name, "key", rowKey));
+            }
+            for (List<Object> row : inserted) {
+                Map<String, Object> values = object(columns, row);
+                boolean replaced = deleted.stream()
+                        .anyMatch(old -> keyOf(key, object(columns, old)).equals(keyOf(key, values)));
+                ops.add(op(replaced ? "upsert" : "insert", name, "row", values));
+            }
+        });
+        return ops;
+    }
+
+    private static Map<String, Object> op(String op, String table, String field, Map<String, Object> value) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("op", op);
+        out.put("table", table);
+        out.put(field, value);
+        return out;
+    }
+
+    private static Map<String, Object> object(List<String> columns, List<Object> row) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < row.size(); i++)
+            out.put(i < columns.size() ? columns.get(i) : "column" + (i + 1), row.get(i));
+        return out;
+    }
+
+    private static Map<String, Object> keyOf(List<String> key, Map<String, Object> row) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String column : key) out.put(column, row.get(column));
+        return out;
+    }
+
     /** The rows as the API writes them (values as JSON-ready objects). */
     public static List<List<Object>> json(RowsPage page) {
         return RowJson.rows(page.rows());
@@ -114,6 +178,8 @@ public final class TenantReplay {
             out.put("type", "home-set.v1");
             out.put("version", home.version());
             out.put("region", home.region());
+            if (home.epoch() > 0) out.put("epoch", home.epoch());
+            if (home.lost() != null) out.put("lost", home.lost());
         } else if (event instanceof TenantEvent.ReplicationSet replication) {
             out.put("type", "replication-set.v1");
             out.put("version", replication.version());

@@ -75,6 +75,94 @@ final class TenantReplica {
 
     private long promisedAt;
 
+    /**
+     * Whether this replica, home by its events, was confirmed home by the other regions: needed when its region was
+     * ever declared lost (a failover may have taken the home), or while this node has not heard which regions are.
+     */
+    private boolean homeVerified;
+
+    /** The home that took this replica's place (a newer epoch, as the other regions answered), or null. */
+    private String deposedBy;
+
+    /** The entity's state once recovered (one mutable instance for the incarnation): its terms name its epoch. */
+    private TenantState state;
+
+    /** After recovery: the state whose terms the messages of this replica carry. */
+    void attach(TenantState state) {
+        this.state = state;
+    }
+
+    /** The epoch of the home's term as this replica's events say (0 before any home was set). */
+    long epoch() {
+        return state == null ? 0 : state.terms.epoch();
+    }
+
+    /** The home this replica's events name: set by an event, or this region for a log written here alone. */
+    private String written(TenantState state, long lastSeqNr) {
+        return state.home != null ? state.home : lastSeqNr > 0 ? self() : null;
+    }
+
+    /**
+     * A home of a newer term than this replica's (a higher epoch) sent events: this replica, home by its events, lost
+     * its place while it could not hear of it, and follows that home from now on.
+     */
+    void deposedBy(String home, long epoch) {
+        if (deposedBy == null)
+            actor.getLog()
+                    .warn(
+                            "tenant {}: region {} is home at epoch {}, above this replica's {}; it follows",
+                            tenant,
+                            home,
+                            epoch,
+                            epoch());
+        deposedBy = home;
+    }
+
+    /** Whether a deposed replica heard from its new home that its events are the new home's up to its last. */
+    private boolean checkedAgainstNewHome;
+
+    /**
+     * Whether this replica was home by its events, lost its place to a newer home, and has not yet heard from that
+     * home that its events are part of the tenant's history: it may hold events the new home does not have, which are
+     * never served, so it answers no read until it has heard (or set them aside and restarted).
+     */
+    boolean unchecked() {
+        return deposedBy != null && !checkedAgainstNewHome;
+    }
+
+    /** Whether this replica is home by its events but waits for the other regions to confirm it. */
+    boolean verifying(TenantState state, long lastSeqNr) {
+        return self().equals(written(state, lastSeqNr)) && !settled() && deposedBy == null;
+    }
+
+    /** Whether a replica that is home by its events may act as home without asking the other regions. */
+    private boolean settled() {
+        if (homeVerified || regions.others().isEmpty()) return true;
+        LostRegions lost = lostRegions();
+        return lost.known() && !lost.everLost(self());
+    }
+
+    private LostRegions lostRegions() {
+        return LostRegions.get(actor.getSystem());
+    }
+
+    /**
+     * How many other regions, of the cluster's and of {@code heardFrom} (which may have no members now), are not
+     * declared lost: those sync replication may wait for.
+     */
+    int standingOthers(java.util.Set<String> heardFrom) {
+        java.util.Set<String> all = new java.util.HashSet<>(regions.others());
+        all.addAll(heardFrom);
+        all.remove(self());
+        all.removeIf(this::lost);
+        return all.size();
+    }
+
+    /** Whether {@code region} was declared lost (its tenants fail over to a surviving region). */
+    boolean lost(String region) {
+        return lostRegions().lost(region);
+    }
+
     // A follower's view of its home.
     private long homeSeqNr;
     private long homeVersion;
@@ -105,11 +193,17 @@ final class TenantReplica {
         return regions.self();
     }
 
-    /** The home region, or null while nobody knows (this replica has no events and the other regions were not asked). */
+    /**
+     * The home region, or null while nobody knows (this replica has no events and the other regions were not asked, or
+     * its events say it is home and it has yet to check that no failover took its place: {@link #settled}).
+     */
     String home(TenantState state, long lastSeqNr) {
-        if (state.home != null) return state.home;
-        if (lastSeqNr > 0) return self(); // written here, in a cluster of one region: the tenant's home is here
-        if (knownHome != null) return knownHome;
+        String written = written(state, lastSeqNr);
+        if (written != null && written.equals(self()) && (deposedBy != null || !settled())) {
+            return deposedBy; // null: it asks the others
+        }
+        if (written != null) return written;
+        if (knownHome != null && !knownHome.equals(self())) return knownHome;
         if (promisedTo != null && System.currentTimeMillis() - promisedAt < promiseMillis()) return promisedTo;
         if (regions.others().isEmpty()) return self();
         return null;
@@ -202,7 +296,8 @@ final class TenantReplica {
         for (String region : regions) {
             send(
                     region,
-                    new Replicate(self(), lastSeqNr + 1, List.of(), lastSeqNr, version, System.currentTimeMillis()));
+                    new Replicate(
+                            self(), lastSeqNr + 1, List.of(), lastSeqNr, version, System.currentTimeMillis(), epoch()));
         }
     }
 
@@ -230,29 +325,52 @@ final class TenantReplica {
         lookup = Lookup.RUNNING;
         claimingLookup = claiming;
         yieldedTo = null;
+        ask(regions.others(), claiming, answers -> new TenantProtocol.HomeAnswers(answers, claiming));
+    }
+
+    /**
+     * Asks the replicas in {@code regions} which region is home and how far their journals go ({@link WhoIsHome}, not
+     * claiming); their answers come back to the entity as one command, made by {@code answered}.
+     */
+    void ask(List<String> regions, java.util.function.Function<List<HomeAnswer>, Command> answered) {
+        ask(regions, false, answered);
+    }
+
+    private void ask(
+            List<String> askedRegions,
+            boolean claiming,
+            java.util.function.Function<List<HomeAnswer>, Command> answered) {
         Duration timeout = settings().homeLookupTimeout();
         List<CompletableFuture<HomeAnswer>> asked = new ArrayList<>();
-        for (String region : regions.others()) {
+        for (String region : askedRegions) {
             CompletionStage<HomeAnswer> answer = regions.unreachable(region)
-                    ? CompletableFuture.completedFuture(new HomeAnswer(region, null, false, false))
+                    ? CompletableFuture.completedFuture(HomeAnswer.silent(region))
                     : replicaIn(region)
                             .<HomeAnswer>ask(replyTo -> new WhoIsHome(self(), claiming, replyTo), timeout)
-                            .exceptionally(silent -> new HomeAnswer(region, null, false, false));
+                            .exceptionally(silent -> HomeAnswer.silent(region));
             asked.add(answer.toCompletableFuture());
         }
         actor.pipeToSelf(
                 CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
                         .thenApply(done ->
                                 asked.stream().map(CompletableFuture::join).toList()),
-                (answers, error) -> new TenantProtocol.HomeAnswers(answers == null ? List.of() : answers, claiming));
+                (answers, error) -> answered.apply(answers == null ? List.of() : answers));
+    }
+
+    String persistenceId() {
+        return persistenceId;
     }
 
     /**
      * The answers of a lookup. Returns true when this replica is to claim home: it was claiming, every other region
      * answered, none has a home or wins the claim, and none made it yield.
      */
-    boolean lookupAnswered(TenantProtocol.HomeAnswers answers) {
+    boolean lookupAnswered(TenantProtocol.HomeAnswers answers, TenantState state, long lastSeqNr) {
         lookupAt = System.currentTimeMillis();
+        if (self().equals(written(state, lastSeqNr))) {
+            verified(answers.answers());
+            return false;
+        }
         String winner = yieldedTo;
         boolean silent = false;
         for (HomeAnswer answer : answers.answers()) {
@@ -274,6 +392,41 @@ final class TenantReplica {
         return answers.claiming() && !silent;
     }
 
+    /**
+     * The other regions' answers to a replica that is home by its events and must confirm it: one that names a newer
+     * home (a higher epoch) deposes it, and it follows that home from now on, setting aside what it wrote past the
+     * new home's start; if every region answered, none knows a newer home and this region is not declared lost, it is
+     * home. Otherwise it cannot say yet (writes are refused 503 until it can).
+     */
+    private void verified(List<HomeAnswer> answers) {
+        boolean silent = false;
+        String newer = null;
+        long newest = epoch();
+        for (HomeAnswer answer : answers) {
+            if (!answer.answered()) silent = true;
+            else if (answer.home() != null && !answer.home().equals(self()) && answer.epoch() > newest) {
+                newer = answer.home();
+                newest = answer.epoch();
+            }
+        }
+        if (newer != null) {
+            deposedBy = newer;
+            lookup = Lookup.NONE;
+            actor.getLog()
+                    .warn(
+                            "tenant {}: region {} took the home over at epoch {} (this replica's is {}); it follows",
+                            tenant,
+                            newer,
+                            newest,
+                            epoch());
+        } else if (silent || lost(self())) {
+            lookup = Lookup.UNDECIDED;
+        } else {
+            homeVerified = true;
+            lookup = Lookup.NONE;
+        }
+    }
+
     /** Why a write cannot be placed now: some region did not answer whether it has the tenant. */
     boolean undecided() {
         return lookup == Lookup.UNDECIDED;
@@ -282,16 +435,17 @@ final class TenantReplica {
     /** The answer to another region's {@link WhoIsHome}. */
     HomeAnswer answer(TenantState state, long lastSeqNr, WhoIsHome asked) {
         String home = home(state, lastSeqNr);
-        if (home != null) return new HomeAnswer(self(), home, false, true);
+        if (home == null) home = written(state, lastSeqNr); // its events name a home it has yet to confirm: said
+        if (home != null) return new HomeAnswer(self(), home, false, true, epoch(), lastSeqNr);
         if (lookup == Lookup.RUNNING && claimingLookup && asked.claiming()) {
-            if (self().compareTo(asked.region()) < 0) return new HomeAnswer(self(), null, true, true);
+            if (self().compareTo(asked.region()) < 0) return new HomeAnswer(self(), null, true, true, 0, lastSeqNr);
             yieldedTo = asked.region(); // it wins: this replica's claim ends by forwarding to it
         }
         if (asked.claiming()) {
             promisedTo = asked.region();
             promisedAt = System.currentTimeMillis();
         }
-        return new HomeAnswer(self(), null, false, true);
+        return new HomeAnswer(self(), null, false, true, 0, lastSeqNr);
     }
 
     // ---- the home side ----------------------------------------------------------------------
@@ -299,14 +453,21 @@ final class TenantReplica {
     /** After the home persisted {@code events} ending at {@code lastSeqNr}: keep them for pulls and push them. */
     void pushed(List<TenantEvent> events, long lastSeqNr, long version) {
         List<String> others = regions.others();
-        if (others.isEmpty() || events.isEmpty()) return;
+        if (events.isEmpty()) return;
+        if (others.isEmpty()) {
+            // Nobody to push to; what it keeps would have a gap once another region is back: pulls read the journal.
+            recent.clear();
+            recentBytes = 0;
+            return;
+        }
         long first = lastSeqNr - events.size() + 1;
         for (int i = 0; i < events.size(); i++) remember(first + i, events.get(i));
         // In slices of at most pull-max-bytes, as pulls are answered: remoting drops a message above its frame size
         // (256 KiB), and a group commit of many batches can be larger.
         long firstOfSlice = first;
         for (List<TenantEvent> slice : slices(events, settings().pullMaxBytes())) {
-            Replicate push = new Replicate(self(), firstOfSlice, slice, lastSeqNr, version, System.currentTimeMillis());
+            Replicate push =
+                    new Replicate(self(), firstOfSlice, slice, lastSeqNr, version, System.currentTimeMillis(), epoch());
             for (String region : others) {
                 if (!regions.unreachable(region)) send(region, push);
             }
@@ -356,17 +517,33 @@ final class TenantReplica {
      * answer then arrives later, through the entity, as {@link TenantProtocol.PulledFromJournal}).
      */
     void answerPull(Pull pull, boolean isHome, String home, long lastSeqNr, long version) {
+        long common = state == null ? Long.MAX_VALUE : state.terms.commonEnd(pull.epoch(), pull.termRegion());
+        if (common < pull.fromSeqNr() - 1) {
+            // The replica holds events past the end of its term in this history: written by a home that lost its place.
+            LargeMessages.tell(actor.getSystem(), pull.replyTo(), new TenantProtocol.Diverged(self(), epoch(), common));
+            return;
+        }
         if (pull.fromSeqNr() > lastSeqNr) {
             // Only the home may say there is nothing more; a replica behind it says nothing.
             if (isHome)
                 LargeMessages.tell(
                         actor.getSystem(),
                         pull.replyTo(),
-                        new Replicate(self(), pull.fromSeqNr(), List.of(), lastSeqNr, version, now()));
+                        new Replicate(
+                                self(),
+                                pull.fromSeqNr(),
+                                List.of(),
+                                lastSeqNr,
+                                version,
+                                now(),
+                                epoch(),
+                                pull.fromSeqNr()));
             return;
         }
         if (home == null) return;
-        if (!recent.isEmpty() && recent.peekFirst().seqNr() <= pull.fromSeqNr()) {
+        if (!recent.isEmpty()
+                && recent.peekFirst().seqNr() <= pull.fromSeqNr()
+                && recent.peekLast().seqNr() == lastSeqNr) { // what it keeps runs to its last event, without a gap
             List<TenantEvent> chunk = new ArrayList<>();
             long bytes = 0;
             for (Sequenced event : recent) {
@@ -380,7 +557,7 @@ final class TenantReplica {
             LargeMessages.tell(
                     actor.getSystem(),
                     pull.replyTo(),
-                    new Replicate(home, pull.fromSeqNr(), chunk, lastSeqNr, version, now()));
+                    new Replicate(home, pull.fromSeqNr(), chunk, lastSeqNr, version, now(), epoch(), pull.fromSeqNr()));
             return;
         }
         if (regions.readJournal() == null) return; // a journal of one node has no other region to answer
@@ -416,7 +593,15 @@ final class TenantReplica {
         LargeMessages.tell(
                 actor.getSystem(),
                 pulled.pull().replyTo(),
-                new Replicate(pulled.home(), pulled.pull().fromSeqNr(), pulled.events(), lastSeqNr, version, now()));
+                new Replicate(
+                        pulled.home(),
+                        pulled.pull().fromSeqNr(),
+                        pulled.events(),
+                        lastSeqNr,
+                        version,
+                        now(),
+                        epoch(),
+                        pulled.pull().fromSeqNr()));
     }
 
     // ---- the follower side ------------------------------------------------------------------
@@ -430,6 +615,18 @@ final class TenantReplica {
         lastHeardMillis = now();
         homeSeqNr = Math.max(homeSeqNr, replicate.homeSeqNr());
         homeVersion = Math.max(homeVersion, replicate.homeVersion());
+        if (unchecked()) {
+            // Deposed: only the new home's answer to a pull from its last event says its events are the home's.
+            if (!replicate.home().equals(deposedBy) || replicate.pullFrom() != lastSeqNr + 1) {
+                pull(deposedBy, lastSeqNr + 1, true);
+                return null;
+            }
+            checkedAgainstNewHome = true;
+        } else if (replicate.epoch() > epoch() && replicate.firstSeqNr() <= lastSeqNr) {
+            // A home of a newer term, and events this replica has as well: are they the same? Its pull tells.
+            pull(replicate.home(), lastSeqNr + 1, true);
+            return null;
+        }
         if (replicate.firstSeqNr() > lastSeqNr + 1) {
             syncSooner |= backoff().news();
             pull(replicate.home(), lastSeqNr + 1, true);
@@ -509,7 +706,8 @@ final class TenantReplica {
         if (since < (soon ? Math.min(200, interval) : interval)) return;
         pullSentMillis = now();
         regions.pullSent();
-        send(home, new Pull(self(), fromSeqNr, actor.getSelf()));
+        HomeTerms.Term term = state == null ? null : state.terms.last();
+        send(home, new Pull(self(), fromSeqNr, actor.getSelf(), epoch(), term == null ? null : term.region()));
     }
 
     /** How far this replica is behind its home: nothing for the home itself. */

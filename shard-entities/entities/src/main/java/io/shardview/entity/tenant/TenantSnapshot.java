@@ -20,7 +20,8 @@ public record TenantSnapshot(
         List<RememberedSql> sqlRequests,
         Map<String, Long> budgets,
         String home,
-        Replication replication)
+        Replication replication,
+        HomeTerms terms)
         implements CborSerializable {
 
     /** A remembered batch id with its original result. */
@@ -78,7 +79,8 @@ public record TenantSnapshot(
                 sqlRequests,
                 state.budgetOverrides,
                 state.home,
-                state.replication);
+                state.replication,
+                state.terms);
     }
 
     TenantState restore(String tenant, TenantSettings settings) {
@@ -88,6 +90,7 @@ public record TenantSnapshot(
         if (budgets != null) state.budgetOverrides = Map.copyOf(budgets); // absent from snapshots taken before
         state.home = home; // null in snapshots taken before regions
         if (replication != null) state.replication = replication; // absent from snapshots taken before modes
+        if (terms != null) state.terms = terms; // absent from snapshots taken before epochs
         for (RememberedBatch batch : batches) state.batches.remember(batch.batchId(), batch.result());
         if (sqlRequests != null)
             for (RememberedSql sql : sqlRequests) state.sqlRequests.remember(sql.key(), sql.result());

@@ -78,6 +78,9 @@ final class TenantState {
      */
     String home;
 
+    /** The tenant's homes so far, each with its epoch and where its events start ({@link HomeTerms}). */
+    HomeTerms terms = HomeTerms.NONE;
+
     /** Whether recovery is over: only then does the circuit enforce the budgets (a replay accepts what was). */
     private boolean enforcing;
 
@@ -97,6 +100,7 @@ final class TenantState {
         }
         if (event instanceof TenantEvent.HomeSet homeSet) {
             home = homeSet.region();
+            terms = terms.with(homeSet);
         } else if (event instanceof TenantEvent.SqlApplied sql) {
             applySql(sql);
         } else if (event instanceof TenantEvent.BatchApplied batch) {

@@ -27,18 +27,21 @@ final class TenantWrites {
     private final TenantIngest ingest;
     private final TenantFollowing following;
     private final IngestInbox inbox;
+    private final TenantFailover failover;
 
     TenantWrites(
             TenantContext tenant,
             TenantSqlRequests sql,
             TenantIngest ingest,
             TenantFollowing following,
-            IngestInbox inbox) {
+            IngestInbox inbox,
+            TenantFailover failover) {
         this.tenant = tenant;
         this.sql = sql;
         this.ingest = ingest;
         this.following = following;
         this.inbox = inbox;
+        this.failover = failover;
     }
 
     /** A write reaching this replica, forwarded {@code hops} times already. */
@@ -55,6 +58,10 @@ final class TenantWrites {
                                 + " exists in another region: some region did not answer"));
                 return tenant.effects.none();
             }
+            if (replica.verifying(state, tenant.lastSequenceNumber())) {
+                replica.startLookup(false); // home by its events: it asks the others whether a failover took its place
+                return tenant.effects.stash();
+            }
             if (write instanceof ExecuteSql || !(replica.lookup == TenantReplica.Lookup.ABSENT && fresh)) {
                 replica.startLookup(write instanceof ExecuteSql); // a first SQL request may make this region home
                 return tenant.effects.stash();
@@ -62,6 +69,7 @@ final class TenantWrites {
             home = replica.self(); // nowhere else either: answered here (no such tenant)
         }
         if (home.equals(replica.self())) return atHome(state, write);
+        if (replica.lost(home) && !replica.lost(replica.self())) return failover.write(state, write, hops, home);
         if (hops >= 2) {
             tenant.answerFailed(
                     write,
@@ -93,7 +101,21 @@ final class TenantWrites {
         return group.isEmpty() ? tenant.effects.none() : ingest.onIngest(state, group);
     }
 
+    /** A surviving replica is asked to take over its lost home's tenant now (no write waits for it). */
+    Effect<TenantEvent, TenantState> takeOver(TenantState state) {
+        if (following.waitingForHome()) return tenant.effects.none();
+        String home = tenant.replica.home(state, tenant.lastSequenceNumber());
+        if (home == null || !tenant.replica.lost(home) || tenant.replica.lost(tenant.replica.self()))
+            return tenant.effects.none();
+        return failover.write(state, null, 0, home);
+    }
+
     private Effect<TenantEvent, TenantState> atHome(TenantState state, Command write) {
+        Refused unconfirmed = failover.termUnconfirmed();
+        if (unconfirmed != null) {
+            tenant.answerFailed(write, unconfirmed);
+            return tenant.effects.none();
+        }
         if (write instanceof ExecuteSql request) {
             Refused insufficient = tenant.insufficientRegions();
             if (insufficient != null) return tenant.answer(request.replyTo(), insufficient);
@@ -150,6 +172,14 @@ final class TenantWrites {
             return tenant.answer(set.replyTo(), new HomeMoved(set.region(), version));
         }
         if (version == 0) return tenant.answer(set.replyTo(), Refused.noSuchTenant(tenant.tenant));
+        if (replica.lost(set.region())) {
+            return tenant.answer(
+                    set.replyTo(),
+                    new Refused(
+                            RejectionKind.INVALID,
+                            "region " + set.region() + " is declared lost; readmit it first",
+                            Map.of("region", set.region())));
+        }
         if (!replica.hasMembers(set.region())) {
             return tenant.answer(
                     set.replyTo(),
@@ -164,7 +194,8 @@ final class TenantWrites {
                     Refused.unavailable("region " + set.region() + " cannot be reached from the home region "
                             + replica.self() + " now"));
         }
-        TenantEvent.HomeSet event = new TenantEvent.HomeSet(version, set.region());
+        TenantEvent.HomeSet event = new TenantEvent.HomeSet(
+                version, set.region(), state.terms.epoch() + 1, tenant.lastSequenceNumber(), null);
         return tenant.effects
                 .persist(event)
                 .thenRun(s -> {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class RegionConfirmationsTest {
     private final List<Long> waits = new ArrayList<>();
-    private final RegionConfirmations confirmations = new RegionConfirmations(waits::add);
+    private final RegionConfirmations confirmations = new RegionConfirmations(waits::add, heard -> Integer.MAX_VALUE);
     private final List<String> ran = new ArrayList<>();
 
     private Runnable note(String what) {

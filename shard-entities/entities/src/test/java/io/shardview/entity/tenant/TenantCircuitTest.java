@@ -774,9 +774,9 @@ class TenantCircuitTest {
         entity = KIT.spawn(TenantCircuit.behavior(follower, SETTINGS, TOPICS, PLANNING));
         long sent = System.currentTimeMillis();
         // The creation and three batches in one answer, then three pushes of one batch each, told at once.
-        entity.tell(new TenantProtocol.Replicate("eu", 1, events.subList(0, 4), 7, homeVersion, sent));
+        entity.tell(new TenantProtocol.Replicate("eu", 1, events.subList(0, 4), 7, homeVersion, sent, 0));
         for (int i = 4; i < 7; i++) {
-            entity.tell(new TenantProtocol.Replicate("eu", i + 1, events.subList(i, i + 1), 7, homeVersion, sent));
+            entity.tell(new TenantProtocol.Replicate("eu", i + 1, events.subList(i, i + 1), 7, homeVersion, sent, 0));
         }
         assertEquals(homeRows, viewKeys("big", homeVersion));
         assertEquals(homeVersion, describe().version());

@@ -1,0 +1,351 @@
+package io.shardview.node.membership;
+
+import io.shardview.entity.CborSerializable;
+import io.shardview.entity.tenant.LostRegions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
+import org.apache.pekko.cluster.typed.SelfUp;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lost regions of the cluster (docs/regions.md, "Failover"), one actor per node. An operator declares a region
+ * lost on any node of a surviving region ({@link #declare}): the region's record is stored in that region's database,
+ * every node of every other region is told (each stores it in its own region's database), the lost region's members
+ * are downed, and from then on the tenants homed there fail over to a surviving region at their next write.
+ *
+ * <p>A node learns the record at its start: from its own region's database, then from a node of another region,
+ * before its tenants act as homes on their events alone ({@link LostRegions#known}). So a node of a lost region that
+ * is restarted on its data learns its region was declared lost and that its tenants have other homes, and follows
+ * them. If no other region answers within {@link #STANDING_WAIT}, it goes on with what its database says.
+ */
+public final class LostRegionService {
+    private static final Logger LOG = LoggerFactory.getLogger(LostRegionService.class);
+
+    /** How long a starting node waits for another region to say which regions are lost. */
+    static final Duration STANDING_WAIT = Duration.ofSeconds(10);
+
+    private static final Duration ASK = Duration.ofSeconds(3);
+
+    static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "shardview-lost-regions");
+
+    /** Messages between the nodes' services. */
+    public sealed interface Command extends CborSerializable {}
+
+    /** Record {@code region} lost, as declared in {@code declaredIn}; answered once this node's region stored it. */
+    public record Declare(String region, String declaredIn, ActorRef<Done> replyTo) implements Command {}
+
+    /** Record {@code region} readmitted. */
+    public record Readmit(String region, ActorRef<Done> replyTo) implements Command {}
+
+    /** Which regions are lost, and were ever? */
+    public record Standing(ActorRef<Standings> replyTo) implements Command {}
+
+    public record Standings(String region, List<String> lost, List<String> ever) implements CborSerializable {}
+
+    public record Done(String region, boolean stored) implements CborSerializable {}
+
+    private record Listed(Receptionist.Listing listing) implements Command {}
+
+    private record Up() implements Command {}
+
+    private record Heard(Standings standings, boolean last) implements Command {}
+
+    private record Stored(ActorRef<Done> replyTo, boolean stored) implements Command {}
+
+    private final ActorContext<Command> context;
+    private final LostRegionTable table;
+    private final LostRegions view;
+    private final String self;
+    private final Executor blocking;
+    private Set<ActorRef<Command>> peers = Set.of();
+    private Set<String> lost;
+    private Set<String> ever;
+    private boolean heard;
+    private long deadlineNanos;
+
+    private LostRegionService(ActorContext<Command> context, LostRegionTable table, LostRegionTable.Record record) {
+        this.context = context;
+        this.table = table;
+        this.view = LostRegions.get(context.getSystem());
+        this.self = Cluster.get(context.getSystem()).selfMember().dataCenter();
+        this.blocking = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lost-regions");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.lost = new HashSet<>(record.lost());
+        this.ever = new HashSet<>(record.ever());
+        publish();
+    }
+
+    /**
+     * Starts the service on a node of the cluster profile (a journal in PostgreSQL): this node's tenants do not act as
+     * homes on their events alone until it has heard from another region, or waited {@link #STANDING_WAIT}.
+     */
+    public static ActorRef<Command> start(ActorSystem<?> system, LostRegionTable table) {
+        LostRegionTable.Record record;
+        try {
+            record = table.load();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(
+                    "cannot read the lost regions from the journal database: " + e.getMessage(), e);
+        }
+        LostRegions.get(system).known(false);
+        LostRegions.get(system)
+                .onSetAside((id, after, home, epoch) -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return table.setAside(id, after, home, epoch);
+                    } catch (java.sql.SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }));
+        return system.systemActorOf(
+                Behaviors.setup(context -> new LostRegionService(context, table, record).behavior()),
+                "lost-regions",
+                org.apache.pekko.actor.typed.Props.empty());
+    }
+
+    private Behavior<Command> behavior() {
+        context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
+        context.getSystem()
+                .receptionist()
+                .tell(Receptionist.subscribe(KEY, context.messageAdapter(Receptionist.Listing.class, Listed::new)));
+        Cluster.get(context.getSystem())
+                .subscriptions()
+                .tell(Subscribe.create(context.messageAdapter(SelfUp.class, up -> new Up()), SelfUp.class));
+        return Behaviors.receive(Command.class)
+                .onMessage(Listed.class, listed -> {
+                    peers = listed.listing().getServiceInstances(KEY);
+                    return Behaviors.same();
+                })
+                .onMessage(Up.class, up -> {
+                    if (deadlineNanos == 0) deadlineNanos = System.nanoTime() + STANDING_WAIT.toNanos();
+                    if (!heard) askOthers(deadlineNanos);
+                    return Behaviors.same();
+                })
+                .onMessage(Heard.class, this::onHeard)
+                .onMessage(Standing.class, asked -> {
+                    asked.replyTo().tell(standings());
+                    return Behaviors.same();
+                })
+                .onMessage(Declare.class, declare -> {
+                    store(declare.replyTo(), () -> table.declare(declare.region(), declare.declaredIn()));
+                    lost.add(declare.region());
+                    ever.add(declare.region());
+                    publish();
+                    return Behaviors.same();
+                })
+                .onMessage(Readmit.class, readmit -> {
+                    store(readmit.replyTo(), () -> table.readmit(readmit.region()));
+                    lost.remove(readmit.region());
+                    publish();
+                    return Behaviors.same();
+                })
+                .onMessage(Stored.class, stored -> {
+                    stored.replyTo().tell(new Done(self, stored.stored()));
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private interface Write {
+        void run() throws java.sql.SQLException;
+    }
+
+    private void store(ActorRef<Done> replyTo, Write write) {
+        context.pipeToSelf(
+                CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                write.run();
+                            } catch (java.sql.SQLException e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        },
+                        blocking),
+                (done, error) -> {
+                    if (error != null) LOG.error("storing the lost regions failed", error);
+                    return new Stored(replyTo, error == null);
+                });
+    }
+
+    private Standings standings() {
+        return new Standings(self, List.copyOf(lost), List.copyOf(ever));
+    }
+
+    private void publish() {
+        view.set(lost, ever);
+    }
+
+    /** Asks the nodes of the other regions which regions are lost, until one answers or the deadline passes. */
+    private void askOthers(long deadlineNanos) {
+        List<ActorRef<Command>> others = new ArrayList<>();
+        for (ActorRef<Command> peer : peers) {
+            if (!peer.path().address().equals(context.getSystem().address())
+                    && !regionOf(peer).equals(self)) others.add(peer);
+        }
+        boolean otherRegions = Cluster.get(context.getSystem()).state().getAllDataCenters().stream()
+                .anyMatch(region -> !region.equals(self));
+        if (!otherRegions) {
+            known();
+            return;
+        }
+        boolean last = System.nanoTime() >= deadlineNanos;
+        if (others.isEmpty()) {
+            if (last) known();
+            else context.scheduleOnce(Duration.ofMillis(500), context.getSelf(), new Up()); // the listing is late
+            return;
+        }
+        List<CompletableFuture<Standings>> answers = new ArrayList<>();
+        for (ActorRef<Command> peer : others) {
+            CompletionStage<Standings> answer =
+                    AskPattern.ask(peer, Standing::new, ASK, context.getSystem().scheduler());
+            answers.add(answer.toCompletableFuture().exceptionally(error -> null));
+        }
+        context.pipeToSelf(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)), (done, error) -> {
+            Standings merged = null;
+            for (CompletableFuture<Standings> answer : answers) {
+                Standings standings = answer.join();
+                if (standings != null) merged = merge(merged, standings);
+            }
+            return new Heard(merged, System.nanoTime() >= deadlineNanos);
+        });
+    }
+
+    private static Standings merge(Standings a, Standings b) {
+        if (a == null) return b;
+        Set<String> lost = new HashSet<>(a.lost());
+        lost.addAll(b.lost());
+        Set<String> ever = new HashSet<>(a.ever());
+        ever.addAll(b.ever());
+        return new Standings(a.region(), List.copyOf(lost), List.copyOf(ever));
+    }
+
+    private Behavior<Command> onHeard(Heard heard) {
+        if (heard.standings() == null) {
+            if (heard.last()) known();
+            else context.scheduleOnce(Duration.ofMillis(500), context.getSelf(), new Up());
+            return Behaviors.same();
+        }
+        if (this.heard) return Behaviors.same();
+        // The other regions' record is the cluster's: a readmission made while this node was away counts.
+        Set<String> before = Set.copyOf(lost);
+        for (String region : heard.standings().lost()) {
+            if (!lost.contains(region)) {
+                ActorRef<Done> ignore = context.getSystem().ignoreRef();
+                store(ignore, () -> table.declare(region, heard.standings().region()));
+            }
+        }
+        for (String region : before) {
+            if (!heard.standings().lost().contains(region)) {
+                store(context.getSystem().ignoreRef(), () -> table.readmit(region));
+            }
+        }
+        lost = new HashSet<>(heard.standings().lost());
+        ever.addAll(heard.standings().ever());
+        ever.addAll(lost);
+        publish();
+        if (lost.contains(self)) {
+            LOG.warn(
+                    "region {} was declared lost while this node was away: its tenants follow the regions that took"
+                            + " them over, and set aside what they wrote past that point",
+                    self);
+        }
+        known();
+        return Behaviors.same();
+    }
+
+    private void known() {
+        heard = true;
+        view.known(true);
+    }
+
+    private String regionOf(ActorRef<Command> peer) {
+        String region = regionOf(context.getSystem(), peer);
+        return region == null ? self : region;
+    }
+
+    /** The region of the node {@code peer} runs on, or null when it is not a member (any more). */
+    private static String regionOf(ActorSystem<?> system, ActorRef<Command> peer) {
+        org.apache.pekko.actor.Address address = peer.path().address();
+        if (!address.hasGlobalScope()) return Cluster.get(system).selfMember().dataCenter();
+        for (Member member : Cluster.get(system).state().getMembers()) {
+            if (member.address().equals(address)) return member.dataCenter();
+        }
+        return null;
+    }
+
+    // ---- the operator's commands, from the HTTP routes ------------------------------------------
+
+    /** The outcome of a declaration or readmission: the regions whose nodes stored it, and the members downed. */
+    public record Outcome(String region, List<String> storedIn, List<String> downed) {}
+
+    /**
+     * Declares {@code region} lost from this node: every node of every other region records it (answered once they
+     * did, or failed after the ask timeout), then the region's members are downed.
+     */
+    public static CompletionStage<Outcome> declare(ActorSystem<?> system, String region) {
+        String self = Cluster.get(system).selfMember().dataCenter();
+        return tellAll(system, region, replyTo -> new Declare(region, self, replyTo))
+                .thenApply(storedIn -> {
+                    List<String> downed = new ArrayList<>();
+                    for (Member member : Cluster.get(system).state().getMembers()) {
+                        if (member.dataCenter().equals(region)) {
+                            Cluster.get(system).manager().tell(new Down(member.address()));
+                            downed.add(member.address().toString());
+                        }
+                    }
+                    return new Outcome(region, storedIn, downed);
+                });
+    }
+
+    /** Readmits {@code region}: it may be a tenant's home again (moves to it are allowed again). */
+    public static CompletionStage<Outcome> readmit(ActorSystem<?> system, String region) {
+        return tellAll(system, region, replyTo -> new Readmit(region, replyTo))
+                .thenApply(storedIn -> new Outcome(region, storedIn, List.of()));
+    }
+
+    private static CompletionStage<List<String>> tellAll(
+            ActorSystem<?> system, String region, java.util.function.Function<ActorRef<Done>, Command> message) {
+        return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+                        system.receptionist(), replyTo -> Receptionist.find(KEY, replyTo), ASK, system.scheduler())
+                .thenCompose(listing -> {
+                    List<CompletableFuture<Done>> asked = new ArrayList<>();
+                    for (ActorRef<Command> peer : listing.getServiceInstances(KEY)) {
+                        if (region.equals(regionOf(system, peer))) continue; // gone, or about to be downed
+                        asked.add(AskPattern.<Command, Done>ask(peer, message::apply, ASK, system.scheduler())
+                                .toCompletableFuture()
+                                .exceptionally(error -> null));
+                    }
+                    return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                            .thenApply(done -> {
+                                Set<String> stored = new java.util.TreeSet<>();
+                                for (CompletableFuture<Done> answer : asked) {
+                                    Done d = answer.join();
+                                    if (d != null && d.stored()) stored.add(d.region());
+                                }
+                                return List.copyOf(stored);
+                            });
+                });
+    }
+}

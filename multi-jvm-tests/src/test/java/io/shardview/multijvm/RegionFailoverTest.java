@@ -1,0 +1,316 @@
+package io.shardview.multijvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failover of a lost home region with two regions (docs/regions.md, "Failover"), on packaged nodes with a journal
+ * database per region: four clients write batches with ids through both regions, the other region stops following
+ * for 2 s (SIGSTOP), the home region's node is killed (kill -9), and an operator declares it lost on the surviving
+ * region ({@code POST /v1/cluster/regions/eu/lost}). The tenant answers writes in its new home within 5 s of the
+ * command. The lost region's node is then restarted on its data: it learns it was declared lost, its replica follows
+ * the new home and sets aside what it had written past the new home's start, which {@code shardview journal
+ * diverged} lists: in sync mode no batch a client saw acknowledged; in async mode every acknowledged batch the new
+ * home lacks, and nothing else a client saw acknowledged. Both regions then hold the same rows at the same version,
+ * and the export of the set-aside batches, sent again, brings the lost ones back.
+ *
+ * <p>The cross-region failure detector is set to notice a silent region in seconds, not the shipped 23 s, to keep
+ * the test short: the operator's command is refused while the region is reachable.
+ */
+class RegionFailoverTest {
+    private static final String FAST_DETECTOR = "pekko.cluster.multi-data-center.failure-detector {\n"
+            + "  heartbeat-interval = 1s\n  acceptable-heartbeat-pause = 4s\n}\n";
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
+    Path tmp;
+
+    @Test
+    void syncModeFailsOverLosingNoAcknowledgedBatch() throws Exception {
+        Outcome sync = failOver("sync", "{\"mode\": \"sync\", \"min_regions\": 1}");
+        assertEquals(Set.of(), sync.lost(), "sync lost acknowledged batches: " + sync);
+        Set<Long> acknowledgedAndSetAside = new TreeSet<>(sync.diverged());
+        acknowledgedAndSetAside.retainAll(sync.acked());
+        assertEquals(Set.of(), acknowledgedAndSetAside, "sync set aside acknowledged batches: " + sync);
+        System.out.println("failover, sync: " + sync);
+    }
+
+    @Test
+    void asyncModeFailsOverAndSetsAsideExactlyWhatTheNewHomeLacks() throws Exception {
+        Outcome async = failOver("async", "{\"mode\": \"async\"}");
+        assertFalse(async.lost().isEmpty(), "the home acknowledged nothing alone during the pause: " + async);
+        assertTrue(
+                async.diverged().containsAll(async.lost()),
+                "journal diverged names every lost batch: " + async + "; lost " + async.lost() + ", set aside "
+                        + async.diverged());
+        Set<Long> setAsideButKept = new TreeSet<>(async.diverged());
+        setAsideButKept.retainAll(async.kept());
+        assertEquals(Set.of(), setAsideButKept, "a set-aside batch is in the new home's history: " + async);
+        Set<Long> acknowledgedOrUnanswered = new TreeSet<>(async.acked());
+        acknowledgedOrUnanswered.addAll(async.unanswered());
+        assertTrue(
+                acknowledgedOrUnanswered.containsAll(async.diverged()),
+                "only batches sent to the old home are set aside: " + async);
+        assertTrue(async.resentBack(), "the exported batches, sent again, are applied: " + async);
+        System.out.println("failover, async: " + async);
+    }
+
+    /** What one failover run saw. */
+    private record Outcome(
+            Set<Long> acked,
+            Set<Long> unanswered,
+            Set<Long> kept,
+            Set<Long> lost,
+            Set<Long> diverged,
+            long writesAfterMillis,
+            boolean resentBack) {
+        @Override
+        public String toString() {
+            return acked.size() + " acknowledged, " + lost.size() + " of them lost " + sample(lost) + ", "
+                    + diverged.size() + " set aside " + sample(diverged) + ", writes answered "
+                    + writesAfterMillis + " ms after the command";
+        }
+
+        private static String sample(Set<Long> ids) {
+            return ids.isEmpty() ? "" : "(" + ids.iterator().next() + " ...)";
+        }
+    }
+
+    private Outcome failOver(String name, String replication) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        try (RegionNodes cluster = new RegionNodes(dir, List.of("eu", "us"), 1, FAST_DETECTOR)) {
+            cluster.startAll();
+            int eu = cluster.nodesOf("eu").get(0);
+            int us = cluster.nodesOf("us").get(0);
+            String tenantAtEu = cluster.url(eu) + "/v1/tenants/safe";
+            String tenantAtUs = cluster.url(us) + "/v1/tenants/safe";
+            HttpResponse<String> created = RegionNodes.post(
+                    tenantAtEu + "/sql",
+                    "application/sql",
+                    "CREATE TABLE events (id BIGINT NOT NULL, PRIMARY KEY (id));"
+                            + " CREATE VIEW n AS SELECT COUNT(*) AS c FROM events");
+            assertEquals(200, created.statusCode(), created.body());
+            assertEquals(200, put(tenantAtEu + "/replication", replication).statusCode());
+
+            Set<Long> acked = new ConcurrentSkipListSet<>();
+            Set<Long> unanswered = new ConcurrentSkipListSet<>();
+            AtomicLong ids = new AtomicLong();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicLong firstAfterCommand = new AtomicLong();
+            AtomicLong commandAt = new AtomicLong(Long.MAX_VALUE);
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                String target = w % 2 == 0 ? tenantAtEu : tenantAtUs; // through both regions
+                Thread writer = new Thread(() -> {
+                    while (writing.get()) {
+                        long id = ids.incrementAndGet();
+                        try {
+                            HttpResponse<String> reply = RegionNodes.post(
+                                    target + "/ingest",
+                                    "application/json",
+                                    "{\"batch_id\": \"b" + id
+                                            + "\", \"ops\": [{\"op\": \"insert\", \"table\": \"events\","
+                                            + " \"row\": {\"id\": " + id + "}}]}");
+                            if (reply.statusCode() == 200) {
+                                acked.add(id);
+                                long now = System.nanoTime();
+                                if (now > commandAt.get()) firstAfterCommand.compareAndSet(0, now);
+                            } else if (reply.statusCode() == 504) {
+                                unanswered.add(id); // applied or not: unknown
+                            }
+                        } catch (Exception gone) {
+                            unanswered.add(id); // no answer: it may have been applied
+                            sleepQuietly(100);
+                        }
+                    }
+                });
+                writer.start();
+                writers.add(writer);
+            }
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline;
+            while (acked.size() < 200 && System.nanoTime() < until) Thread.sleep(50);
+            assertTrue(acked.size() >= 200, "only " + acked.size() + " batches acknowledged in 60 s");
+
+            // us stops following; once eu sees it unreachable, eu stops pushing: in async mode it acknowledges
+            // batches us never gets, in sync mode it refuses them (503 insufficient_regions).
+            cluster.signal(us, "STOP");
+            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (reachable(cluster, eu, "us") && System.nanoTime() < deadline) Thread.sleep(200);
+            assertFalse(reachable(cluster, eu, "us"), "eu never saw us unreachable");
+            Thread.sleep(1_000);
+            assertEquals(137, cluster.node(eu).kill9(Duration.ofSeconds(30)));
+            cluster.signal(us, "CONT");
+
+            // The operator declares eu lost on us, once us sees it unreachable (refused 409 before).
+            HttpResponse<String> lost = null;
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                lost = RegionNodes.post(cluster.url(us) + "/v1/cluster/regions/eu/lost", "application/json", "");
+                if (lost.statusCode() != 409) break;
+                Thread.sleep(500);
+            }
+            commandAt.set(System.nanoTime());
+            assertEquals(200, lost.statusCode(), lost.body());
+            JsonNode declared = RegionNodes.JSON.readTree(lost.body());
+            assertEquals("eu", declared.path("region").asText());
+            assertTrue(declared.path("recorded_in").toString().contains("us"), lost.body());
+
+            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (firstAfterCommand.get() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertTrue(firstAfterCommand.get() != 0, "no write answered in the new home within 30 s");
+            long writesAfterMillis = (firstAfterCommand.get() - commandAt.get()) / 1_000_000;
+            assertTrue(writesAfterMillis < 5_000, "writes answered " + writesAfterMillis + " ms after the command");
+            int before = acked.size();
+            until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (acked.size() < before + 100 && System.nanoTime() < until) Thread.sleep(50);
+
+            // The lost region returns on its data: it follows the new home and sets aside what it wrote past it.
+            cluster.start(eu);
+            cluster.awaitReady(eu);
+            writing.set(false);
+            for (Thread writer : writers) writer.join(30_000);
+
+            JsonNode home =
+                    RegionNodes.JSON.readTree(RegionNodes.get(tenantAtUs).body());
+            long version = home.path("version").asLong();
+            Set<Long> kept = rows(tenantAtUs, version);
+            Set<Long> inEu = rows(cluster.url(eu) + "/v1/tenants/safe", version);
+            Set<Long> onlyUs = new TreeSet<>(kept);
+            onlyUs.removeAll(inEu);
+            Set<Long> onlyEu = new TreeSet<>(inEu);
+            onlyEu.removeAll(kept);
+            assertEquals(
+                    "",
+                    onlyUs.isEmpty() && onlyEu.isEmpty() ? "" : "only in us " + onlyUs + ", only in eu " + onlyEu,
+                    "both regions hold the same rows at version " + version);
+            assertEquals(view(tenantAtUs, version), view(cluster.url(eu) + "/v1/tenants/safe", version));
+
+            // A write through the returned region goes to the new home.
+            HttpResponse<String> through = RegionNodes.post(
+                    cluster.url(eu) + "/v1/tenants/safe/ingest",
+                    "application/json",
+                    "{\"batch_id\": \"after\", \"ops\": [{\"op\": \"insert\", \"table\": \"events\","
+                            + " \"row\": {\"id\": -1}}]}");
+            assertEquals(200, through.statusCode(), through.body());
+
+            Set<Long> lostIds = new TreeSet<>(acked);
+            lostIds.removeAll(kept);
+            String[] listed = cluster.journal("eu", "diverged", "--json");
+            assertEquals("0", listed[0], listed[2]);
+            Set<Long> diverged = new TreeSet<>();
+            for (String line : listed[1].split("\n")) {
+                if (line.isBlank()) continue;
+                JsonNode event = RegionNodes.JSON.readTree(line);
+                assertEquals("safe", event.path("tenant").asText(), line);
+                assertEquals("us", event.path("new_home").asText(), line);
+                if (event.has("batch_id"))
+                    diverged.add(Long.parseLong(event.path("batch_id").asText().substring(1)));
+            }
+
+            boolean resentBack = true;
+            if (!diverged.isEmpty()) {
+                Path export = dir.resolve("diverged.ndjson");
+                String[] exported = cluster.journal("eu", "diverged", "--export", export.toString());
+                assertEquals("0", exported[0], exported[2]);
+                for (String line : Files.readAllLines(export)) {
+                    JsonNode request = RegionNodes.JSON.readTree(line);
+                    assertEquals("ingest", request.path("request").asText(), line);
+                    HttpResponse<String> sent = RegionNodes.post(
+                            tenantAtUs + "/ingest",
+                            "application/json",
+                            request.path("body").toString());
+                    resentBack &= sent.statusCode() == 200;
+                }
+                Set<Long> now = rows(tenantAtUs, 0);
+                resentBack &= now.containsAll(lostIds);
+            }
+            return new Outcome(
+                    new TreeSet<>(acked),
+                    new TreeSet<>(unanswered),
+                    kept,
+                    lostIds,
+                    diverged,
+                    writesAfterMillis,
+                    resentBack);
+        }
+    }
+
+    /** Whether node {@code via} sees the members of {@code region} as reachable. */
+    private static boolean reachable(RegionNodes cluster, int via, String region) throws Exception {
+        for (JsonNode member : cluster.cluster(via).path("members")) {
+            if (member.path("region").asText().equals(region)
+                    && !member.path("reachable").asBoolean()) return false;
+        }
+        return true;
+    }
+
+    /** The ids in table events as the replica behind {@code tenant} holds them, once it has {@code version}. */
+    private static Set<Long> rows(String tenant, long version) throws Exception {
+        HttpResponse<String> read =
+                readWhenChecked(tenant + "/tables/events?limit=100000&min_version=" + version + "&wait_ms=10000");
+        assertEquals(200, read.statusCode(), read.body());
+        JsonNode body = RegionNodes.JSON.readTree(read.body());
+        assertFalse(body.path("stale").asBoolean(false), tenant + " did not reach version " + version);
+        Set<Long> ids = new TreeSet<>();
+        for (JsonNode row : body.get("rows")) ids.add(row.get("id").asLong());
+        return ids;
+    }
+
+    /** View n's rows and hash at {@code version}, as the replica behind {@code tenant} shows them. */
+    private static String view(String tenant, long version) throws Exception {
+        HttpResponse<String> read = readWhenChecked(tenant + "/views/n?min_version=" + version + "&wait_ms=10000");
+        assertEquals(200, read.statusCode(), read.body());
+        JsonNode body = RegionNodes.JSON.readTree(read.body());
+        return "version " + body.path("version") + " " + body.path("rows") + " hash " + body.path("hash");
+    }
+
+    /**
+     * A read, asked again while it is answered 503: a returned replica answers no read until the new home told it how
+     * much of its history is the tenant's (and it set the rest aside).
+     */
+    private static HttpResponse<String> readWhenChecked(String url) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        HttpResponse<String> read = RegionNodes.get(url);
+        while (read.statusCode() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            read = RegionNodes.get(url);
+        }
+        return read;
+    }
+
+    private static HttpResponse<String> put(String url, String json) throws Exception {
+        return RegionNodes.HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(json))
+                        .timeout(RegionNodes.REQUEST)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
