@@ -72,6 +72,69 @@ class RegionFailoverTest {
         System.out.println("failover, async: " + async);
     }
 
+    @Test
+    void aPartitionThatHealsWithoutACommandFailsNothingOverAndSetsNothingAside() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("partition"));
+        try (RegionNodes cluster = new RegionNodes(dir, List.of("eu", "us"), 1, FAST_DETECTOR)) {
+            cluster.startAll();
+            int eu = cluster.nodesOf("eu").get(0);
+            int us = cluster.nodesOf("us").get(0);
+            String tenantAtEu = cluster.url(eu) + "/v1/tenants/safe";
+            String tenantAtUs = cluster.url(us) + "/v1/tenants/safe";
+            assertEquals(
+                    200,
+                    RegionNodes.post(
+                                    tenantAtEu + "/sql",
+                                    "application/sql",
+                                    "CREATE TABLE events (id BIGINT NOT NULL, PRIMARY KEY (id))")
+                            .statusCode());
+            Set<Long> acked = new TreeSet<>();
+            long id = 0;
+            for (; id < 50; id++) if (insert(tenantAtEu, id) == 200) acked.add(id);
+
+            cluster.signal(eu, "STOP"); // the home region is cut off: us sees it unreachable, nobody declares it lost
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (reachable(cluster, us, "eu") && System.nanoTime() < deadline) Thread.sleep(200);
+            assertFalse(reachable(cluster, us, "eu"), "us never saw eu unreachable");
+            int refused = insert(tenantAtUs, id++);
+            assertEquals(503, refused, "a write to a replica whose home is cut off is refused");
+            cluster.signal(eu, "CONT");
+
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!reachable(cluster, us, "eu") && System.nanoTime() < deadline) Thread.sleep(200);
+            for (long end = id + 50; id < end; id++) {
+                int status = insert(id % 2 == 0 ? tenantAtEu : tenantAtUs, id);
+                if (status == 200) acked.add(id);
+            }
+            JsonNode atUs =
+                    RegionNodes.JSON.readTree(RegionNodes.get(tenantAtUs).body());
+            JsonNode atEu =
+                    RegionNodes.JSON.readTree(RegionNodes.get(tenantAtEu).body());
+            assertEquals("eu", atEu.path("home").asText(), atEu.toString());
+            assertEquals(1, atEu.path("home_epoch").asLong(), "no failover: the epoch stays " + atEu);
+            long version = atEu.path("version").asLong();
+            assertEquals(acked, rows(tenantAtUs, version), "us holds every acknowledged batch, and no other");
+            assertEquals(acked, rows(tenantAtEu, version));
+            assertEquals(
+                    List.of(), RegionNodes.JSON.convertValue(cluster.cluster(us).path("lost_regions"), List.class));
+            for (String region : List.of("eu", "us")) {
+                String[] listed = cluster.journal(region, "diverged", "--json");
+                assertEquals("0", listed[0], listed[2]);
+                assertEquals("", listed[1].strip(), region + " set nothing aside");
+            }
+            assertTrue(atUs.path("version").asLong() <= version);
+        }
+    }
+
+    private static int insert(String tenant, long id) throws Exception {
+        return RegionNodes.post(
+                        tenant + "/ingest",
+                        "application/json",
+                        "{\"batch_id\": \"p" + id + "\", \"ops\": [{\"op\": \"insert\", \"table\": \"events\","
+                                + " \"row\": {\"id\": " + id + "}}]}")
+                .statusCode();
+    }
+
     /** What one failover run saw. */
     private record Outcome(
             Set<Long> acked,
