@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,6 +160,46 @@ class ClusterProfileTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    @Test
+    void declaringARegionLostIsRefusedForItsOwnRegionAnUnknownOneAndWithoutAPostgresJournal() throws Exception {
+        try (JournalDatabase db = new JournalDatabase()) {
+            Path file = dir.resolve("journal.conf");
+            Files.writeString(file, "shardview.journal.url = \"" + db.url() + "\"\n");
+            assertEquals(0, new CommandLine(new Main()).execute("journal", "init", "--config", file.toString()));
+            ShardviewNode node = startReady(clusterConfig(db));
+            try {
+                JsonNode cluster = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(TestNodes.get(node, "/v1/cluster").body());
+                assertEquals("[]", cluster.path("lost_regions").toString(), cluster.toString());
+                String own = cluster.path("region").asText();
+                assertEquals(400, declare(node, "POST", own).statusCode());
+                HttpResponse<String> unknown = declare(node, "POST", "atlantis");
+                assertEquals(404, unknown.statusCode(), unknown.body());
+                assertTrue(unknown.body().contains(own), unknown.body()); // names the regions there are
+                assertEquals(404, declare(node, "DELETE", "atlantis").statusCode()); // not declared lost
+                assertEquals(0, db.count("SELECT count(*) FROM shardview_lost_regions"), "nothing recorded");
+            } finally {
+                node.stop();
+            }
+        }
+        ShardviewNode single = TestNodes.startServing(TestNodes.config(dir.resolve("single"), Map.of()));
+        try {
+            HttpResponse<String> refused = declare(single, "POST", "us");
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("PostgreSQL"), refused.body());
+        } finally {
+            single.stop();
+        }
+    }
+
+    private static HttpResponse<String> declare(ShardviewNode node, String method, String region) {
+        return TestNodes.send(
+                node,
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(node.url() + "/v1/cluster/regions/" + region + "/lost"))
+                        .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()));
     }
 
     private com.typesafe.config.Config clusterConfig(JournalDatabase db) {

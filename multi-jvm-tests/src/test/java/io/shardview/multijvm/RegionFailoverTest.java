@@ -326,7 +326,7 @@ class RegionFailoverTest {
     }
 
     /** The ids in table events as the replica behind {@code tenant} holds them, once it has {@code version}. */
-    private static Set<Long> rows(String tenant, long version) throws Exception {
+    static Set<Long> rows(String tenant, long version) throws Exception {
         HttpResponse<String> read =
                 readWhenChecked(tenant + "/tables/events?limit=100000&min_version=" + version + "&wait_ms=10000");
         assertEquals(200, read.statusCode(), read.body());

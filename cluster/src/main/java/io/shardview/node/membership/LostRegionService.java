@@ -64,6 +64,23 @@ public final class LostRegionService {
 
     public record Done(String region, boolean stored) implements CborSerializable {}
 
+    /** Are you there? (every second, to a node of each other region: automatic failover) */
+    public record Ping(ActorRef<Pong> replyTo) implements Command {}
+
+    public record Pong(String region) implements CborSerializable {}
+
+    /** How long has it been since you heard from {@code region}? */
+    public record Contact(String region, ActorRef<Silence> replyTo) implements Command {}
+
+    /** {@code region}'s answer to {@link Contact}: how long since it heard from the region asked about. */
+    public record Silence(String region, long millis) implements CborSerializable {}
+
+    private record Tick() implements Command {}
+
+    private record Ponged(String region) implements Command {}
+
+    private record Agreed(String suspect, List<String> regions) implements Command {}
+
     private record Listed(Receptionist.Listing listing) implements Command {}
 
     private record Up() implements Command {}
@@ -83,6 +100,17 @@ public final class LostRegionService {
     private boolean heard;
     private long deadlineNanos;
 
+    /** How long a majority must not hear from a region before it is declared lost (null: automatic failover off). */
+    private final Duration failoverAfter;
+
+    /** When this node last heard from each other region (or first knew of it). */
+    private final java.util.Map<String, Long> lastContact = new java.util.HashMap<>();
+
+    private long lastTickNanos;
+
+    /** A declaration this node started and has not finished. */
+    private String declaring;
+
     private LostRegionService(ActorContext<Command> context, LostRegionTable table, LostRegionTable.Record record) {
         this.context = context;
         this.table = table;
@@ -95,6 +123,11 @@ public final class LostRegionService {
         });
         this.lost = new HashSet<>(record.lost());
         this.ever = new HashSet<>(record.ever());
+        var config = context.getSystem().settings().config();
+        String after = config.hasPath("shardview.replication.failover-after")
+                ? config.getString("shardview.replication.failover-after")
+                : "off";
+        this.failoverAfter = after.equals("off") ? null : config.getDuration("shardview.replication.failover-after");
         publish();
     }
 
@@ -133,7 +166,28 @@ public final class LostRegionService {
         Cluster.get(context.getSystem())
                 .subscriptions()
                 .tell(Subscribe.create(context.messageAdapter(SelfUp.class, up -> new Up()), SelfUp.class));
+        return Behaviors.withTimers(timers -> {
+            if (failoverAfter != null) timers.startTimerAtFixedRate(new Tick(), PING_EVERY);
+            return receive();
+        });
+    }
+
+    private Behavior<Command> receive() {
         return Behaviors.receive(Command.class)
+                .onMessage(Tick.class, tick -> onTick())
+                .onMessage(Ping.class, ping -> {
+                    ping.replyTo().tell(new Pong(self));
+                    return Behaviors.same();
+                })
+                .onMessage(Ponged.class, ponged -> {
+                    if (ponged.region() != null) lastContact.put(ponged.region(), System.nanoTime());
+                    return Behaviors.same();
+                })
+                .onMessage(Contact.class, contact -> {
+                    contact.replyTo().tell(new Silence(self, silenceMillis(contact.region())));
+                    return Behaviors.same();
+                })
+                .onMessage(Agreed.class, this::onAgreed)
                 .onMessage(Listed.class, listed -> {
                     peers = listed.listing().getServiceInstances(KEY);
                     return Behaviors.same();
@@ -166,6 +220,146 @@ public final class LostRegionService {
                     return Behaviors.same();
                 })
                 .build();
+    }
+
+    private static final Duration PING_EVERY = Duration.ofSeconds(1);
+
+    /** A region not heard from for this long is silent: writes homed there are refused at once. */
+    private static final Duration SILENT = Duration.ofSeconds(3);
+
+    /** Milliseconds since this node last heard from {@code region} (0 for its own region). */
+    private long silenceMillis(String region) {
+        if (region.equals(self)) return 0;
+        long sinceTick = System.nanoTime() - lastTickNanos;
+        if (lastTickNanos == 0 || sinceTick > 3 * PING_EVERY.toNanos()) return 0; // it was not listening: it cannot say
+        Long last = lastContact.get(region);
+        return last == null ? 0 : (System.nanoTime() - last) / 1_000_000;
+    }
+
+    /** The regions that count for majorities: those with members now, less those declared lost. */
+    private List<String> countedRegions() {
+        List<String> regions = new ArrayList<>();
+        for (String region : Cluster.get(context.getSystem()).state().getAllDataCenters()) {
+            if (!lost.contains(region)) regions.add(region);
+        }
+        regions.sort(null);
+        return regions;
+    }
+
+    /**
+     * Every second: ping a node of each other region; with three counted regions or more, say whether this region is
+     * cut off from a majority (its homes refuse writes), and, at its region's leader, ask the others about a region
+     * this node has not heard from for {@code failover-after}.
+     */
+    private Behavior<Command> onTick() {
+        List<String> regions = countedRegions();
+        long now = System.nanoTime();
+        if (lastTickNanos != 0 && now - lastTickNanos > 3 * PING_EVERY.toNanos()) {
+            // This node was not running (paused, starved): what it did not hear meanwhile says nothing of the others.
+            LOG.warn(
+                    "no tick for {} ms: the other regions' silence is counted again from now",
+                    (now - lastTickNanos) / 1_000_000);
+            lastContact.replaceAll((region, last) -> now);
+        }
+        lastTickNanos = now;
+        java.util.Map<String, ActorRef<Command>> one = new java.util.TreeMap<>();
+        for (ActorRef<Command> peer : peers) {
+            String region = regionOf(context.getSystem(), peer);
+            if (region == null || region.equals(self) || lost.contains(region)) continue;
+            one.putIfAbsent(region, peer);
+            // Every node of the region is asked: one answer is enough to know the region is there.
+            context.pipeToSelf(
+                    AskPattern.<Command, Pong>ask(
+                            peer, Ping::new, PING_EVERY, context.getSystem().scheduler()),
+                    (pong, error) -> pong == null ? new Ponged(null) : new Ponged(pong.region()));
+        }
+        for (String region : regions) {
+            if (!region.equals(self)) lastContact.putIfAbsent(region, now); // known from now on
+        }
+        Set<String> silent = new HashSet<>();
+        for (String region : regions) {
+            if (silenceMillis(region) >= SILENT.toMillis()) silent.add(region);
+        }
+        view.silent(silent);
+        int majority = regions.size() / 2 + 1;
+        if (regions.size() < 3) {
+            view.cutOff(null);
+            return Behaviors.same();
+        }
+        long fence = failoverAfter.toMillis() / 2;
+        long heard = regions.stream().filter(r -> silenceMillis(r) < fence).count();
+        view.cutOff(
+                heard < majority
+                        ? self + " has heard from " + heard + " of the cluster's " + regions.size() + " regions for "
+                                + fence
+                                + " ms, fewer than a majority: a majority may fail its tenants over, so it takes no"
+                                + " writes until it hears from them"
+                        : null);
+        if (declaring != null || !leader()) return Behaviors.same();
+        for (String suspect : regions) {
+            if (suspect.equals(self) || silenceMillis(suspect) < failoverAfter.toMillis()) continue;
+            askAbout(suspect, regions, one);
+            break; // one region at a time
+        }
+        return Behaviors.same();
+    }
+
+    /** Whether this node is its region's leader (one node per region decides). */
+    private boolean leader() {
+        var leader = Cluster.get(context.getSystem()).state().getLeader();
+        return leader != null && leader.equals(context.getSystem().address());
+    }
+
+    /** Asks a node of every counted region but {@code suspect} how long it has not heard from it. */
+    private void askAbout(String suspect, List<String> regions, java.util.Map<String, ActorRef<Command>> one) {
+        declaring = suspect;
+        List<CompletableFuture<Silence>> answers = new ArrayList<>();
+        for (var entry : one.entrySet()) {
+            if (entry.getKey().equals(suspect)) continue;
+            answers.add(AskPattern.<Command, Silence>ask(
+                            entry.getValue(),
+                            replyTo -> new Contact(suspect, replyTo),
+                            ASK,
+                            context.getSystem().scheduler())
+                    .toCompletableFuture()
+                    .exceptionally(error -> null));
+        }
+        long limit = failoverAfter.toMillis();
+        context.pipeToSelf(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)), (done, error) -> {
+            List<String> agreeing = new ArrayList<>(List.of(self));
+            for (CompletableFuture<Silence> answer : answers) {
+                Silence silence = answer.join();
+                if (silence != null && silence.millis() >= limit) agreeing.add(silence.region());
+            }
+            agreeing.sort(null);
+            return new Agreed(suspect, agreeing);
+        });
+    }
+
+    /**
+     * The regions that have not heard from {@code suspect} for {@code failover-after}: a majority of the counted
+     * regions declares it lost, the first of them by name on behalf of all (the others see it declared).
+     */
+    private Behavior<Command> onAgreed(Agreed agreed) {
+        List<String> regions = countedRegions();
+        int majority = regions.size() / 2 + 1;
+        boolean decides = agreed.regions().size() >= majority
+                && agreed.regions().get(0).equals(self)
+                && !lost.contains(agreed.suspect());
+        if (!decides) {
+            declaring = null;
+            return Behaviors.same();
+        }
+        LOG.warn(
+                "regions {} have not heard from region {} for {}: declaring it lost (automatic failover)",
+                agreed.regions(),
+                agreed.suspect(),
+                failoverAfter);
+        declare(context.getSystem(), agreed.suspect()).whenComplete((outcome, error) -> {
+            if (error != null) LOG.error("declaring region {} lost failed", agreed.suspect(), error);
+            context.getSelf().tell(new Agreed(agreed.suspect(), List.of())); // done: the next tick may decide again
+        });
+        return Behaviors.same();
     }
 
     private interface Write {

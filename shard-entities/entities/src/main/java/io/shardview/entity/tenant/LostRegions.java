@@ -71,6 +71,37 @@ public final class LostRegions implements Extension {
         return everLost.contains(region);
     }
 
+    private volatile String cutOff;
+
+    /**
+     * Whether this node's region has heard from fewer than a majority of the cluster's regions for a while (three
+     * regions or more, automatic failover on): its tenants' homes refuse writes, since a majority may take them over.
+     * {@code why} says so, null when it is not cut off.
+     */
+    public void cutOff(String why) {
+        this.cutOff = why;
+    }
+
+    /** Why this node's region is cut off from a majority of the regions, or null when it is not. */
+    public String cutOff() {
+        return cutOff;
+    }
+
+    private volatile Set<String> silent = Set.of();
+
+    /**
+     * The other regions this node has not heard from for a few seconds (its pings went unanswered): a write whose
+     * home is there is refused at once (503) rather than sent to wait out its timeout, and nothing is pushed there.
+     * Pekko's cross-region failure detector says the same later (about 23 s with the shipped settings).
+     */
+    public void silent(Set<String> regions) {
+        this.silent = Set.copyOf(regions);
+    }
+
+    public boolean silent(String region) {
+        return silent.contains(region);
+    }
+
     public void onSetAside(SetAside setAside) {
         this.setAside = setAside;
     }

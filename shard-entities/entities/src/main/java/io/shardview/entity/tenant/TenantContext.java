@@ -124,6 +124,21 @@ final class TenantContext {
      * The refusal of a write that too few other regions could confirm now (sync replication), or null: checked before
      * anything of the write is applied.
      */
+    /** At a home that took over from a lost region: the refusal while its term is not yet journaled by a majority. */
+    java.util.function.Supplier<Refused> termRefusal = () -> null;
+
+    /**
+     * Why this home takes no write now, or null: its region is cut off from a majority of the regions (automatic
+     * failover may take its tenants), its new term is not yet journaled by a majority, or (sync replication) too few
+     * other regions could confirm the write. Checked before anything of a write is applied.
+     */
+    Refused writesRefused() {
+        String cutOff = LostRegions.get(actor.getSystem()).cutOff();
+        if (cutOff != null) return Refused.unavailable("tenant " + tenant + "'s home region " + cutOff);
+        Refused term = termRefusal.get();
+        return term != null ? term : insufficientRegions();
+    }
+
     Refused insufficientRegions() {
         if (!confirmations.syncing()) return null;
         List<String> keepingUp = confirmations.keepingUp(

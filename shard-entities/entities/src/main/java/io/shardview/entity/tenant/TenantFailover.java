@@ -54,6 +54,7 @@ final class TenantFailover {
     TenantFailover(TenantContext tenant, TenantFollowing following) {
         this.tenant = tenant;
         this.following = following;
+        tenant.termRefusal = this::termUnconfirmed;
     }
 
     // ---- taking over ------------------------------------------------------------------------

@@ -84,7 +84,7 @@ final class TenantIngest {
         List<IngestReply> replies = new ArrayList<>(group.size());
         List<TenantEvent> events = new ArrayList<>();
         List<ViewChange> changes = new ArrayList<>();
-        Refused insufficient = tenant.insufficientRegions();
+        Refused insufficient = tenant.writesRefused();
         boolean duplicates = false;
         for (int i = 0; i < group.size(); i++) {
             BatchRequest batch = group.get(i);

@@ -243,7 +243,7 @@ final class TenantReplica {
 
     /** Whether writes can be sent to {@code home}: it has members and this node does not see it cut off. */
     boolean reachable(String home) {
-        return hasMembers(home) && !regions.unreachable(home);
+        return hasMembers(home) && !regions.unreachable(home) && !lostRegions().silent(home);
     }
 
     /** The other regions of the cluster (with members now). */
@@ -254,7 +254,7 @@ final class TenantReplica {
     /** The other regions this node reaches now (with members, not cut off). */
     List<String> reachableOthers() {
         return regions.others().stream()
-                .filter(region -> !regions.unreachable(region))
+                .filter(region -> !regions.unreachable(region) && !lostRegions().silent(region))
                 .toList();
     }
 

@@ -111,17 +111,22 @@ final class TenantWrites {
     }
 
     private Effect<TenantEvent, TenantState> atHome(TenantState state, Command write) {
-        Refused unconfirmed = failover.termUnconfirmed();
-        if (unconfirmed != null) {
-            tenant.answerFailed(write, unconfirmed);
-            return tenant.effects.none();
-        }
         if (write instanceof ExecuteSql request) {
-            Refused insufficient = tenant.insufficientRegions();
-            if (insufficient != null) return tenant.answer(request.replyTo(), insufficient);
+            Refused refused = tenant.writesRefused();
+            if (refused != null) return tenant.answer(request.replyTo(), refused);
             return sql.enqueue(state, request);
         }
-        if (write instanceof IngestMany batches) {
+        if (!(write instanceof IngestMany)) { // budgets, a move, a replication mode: refused as a write is
+            String cutOff = LostRegions.get(tenant.actor.getSystem()).cutOff();
+            Refused refused = cutOff != null
+                    ? Refused.unavailable("tenant " + tenant.tenant + "'s home region " + cutOff)
+                    : failover.termUnconfirmed();
+            if (refused != null) {
+                tenant.answerFailed(write, refused);
+                return tenant.effects.none();
+            }
+        }
+        if (write instanceof IngestMany batches) { // each batch is checked as it is applied (TenantIngest)
             inbox.reopen(); // closed while this replica was not the home
             return ingest.onIngest(state, batches);
         }
