@@ -83,6 +83,7 @@ final class TenantModule implements NodeModule {
                         .size()))
                 .register(registry);
         registerReplicationMetrics(registry);
+        registerFailoverMetrics(registry);
     }
 
     /**
@@ -146,6 +147,32 @@ final class TenantModule implements NodeModule {
                 .help("Writes to tenants in sync replication applied at their homes on this node and answered 504"
                         + " outcome_unknown: too few other regions confirmed them within confirm-timeout")
                 .callback(cb -> cb.call(regions == null ? 0 : regions.syncUnconfirmedWrites()))
+                .register(registry);
+    }
+
+    /** Failover (docs/regions.md): the regions declared lost, and whether this node's region is cut off. */
+    private void registerFailoverMetrics(PrometheusRegistry registry) {
+        GaugeWithCallback.builder()
+                .name("shardview_regions_lost")
+                .help("Regions declared lost (by an operator, or by a majority of regions): their tenants fail over")
+                .callback(cb -> cb.call(
+                        system == null
+                                ? 0
+                                : io.shardview.entity.tenant.LostRegions.get(system)
+                                        .lost()
+                                        .size()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("shardview_region_cut_off")
+                .help("1 while this node's region has heard from fewer than a majority of the regions (three or more):"
+                        + " its tenants' homes refuse writes")
+                .callback(cb -> cb.call(
+                        system != null
+                                        && io.shardview.entity.tenant.LostRegions.get(system)
+                                                        .cutOff()
+                                                != null
+                                ? 1
+                                : 0))
                 .register(registry);
     }
 
