@@ -154,6 +154,8 @@ class AuthTest {
                         new Call("PUT", "/v1/tenants/a/budgets", "application/json", "{}"),
                         new Call("PUT", "/v1/tenants/a/home", "application/json", "{\"region\": \"default\"}"),
                         Call.post("/v1/cluster/members/down", "application/json", "{}"),
+                        Call.post("/v1/cluster/regions/us/lost", "application/json", ""),
+                        new Call("DELETE", "/v1/cluster/regions/us/lost", null, null),
                         Call.get("/v1/no-such-route")));
     }
 
