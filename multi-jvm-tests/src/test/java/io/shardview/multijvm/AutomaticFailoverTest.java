@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the new home's history is among what the returned region set aside, and no set-aside batch is in that history.
  *
  * <p>{@code -Dfailover.runs=N} repeats the kill N times (each a fresh cluster) and prints each run's time to the first
- * acknowledged write, for bench/RESULTS.md; the suite runs it once.
+ * acknowledged write, for bench/RESULTS.md ({@code -Dfailover.replication='{"mode": "sync", "min_regions": 1}'} for
+ * sync); the suite runs it once.
  */
 class AutomaticFailoverTest {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
@@ -38,7 +39,9 @@ class AutomaticFailoverTest {
         int runs = Integer.getInteger("failover.runs", 1);
         List<Long> recoveries = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
-            long millis = killTheHome(Files.createDirectories(tmp.resolve("run-" + run)));
+            long millis = killTheHome(
+                    Files.createDirectories(tmp.resolve("run-" + run)),
+                    System.getProperty("failover.replication", "{\"mode\": \"async\"}"));
             recoveries.add(millis);
             System.out.println("automatic failover, run " + run + ": writes answered " + millis + " ms after the kill");
         }
@@ -108,7 +111,18 @@ class AutomaticFailoverTest {
                 .statusCode();
     }
 
-    private long killTheHome(Path dir) throws Exception {
+    /**
+     * The same with the tenant in sync replication (min_regions 1): the survivor that goes furthest takes over, so no
+     * batch a client saw acknowledged is lost, and the returned region sets none of them aside.
+     */
+    @Test
+    void inSyncModeTheFurthestSurvivorTakesOverLosingNoAcknowledgedBatch() throws Exception {
+        long millis =
+                killTheHome(Files.createDirectories(tmp.resolve("sync")), "{\"mode\": \"sync\", \"min_regions\": 1}");
+        System.out.println("automatic failover, sync: writes answered " + millis + " ms after the kill");
+    }
+
+    private long killTheHome(Path dir, String replication) throws Exception {
         try (RegionNodes cluster = new RegionNodes(dir, List.of("ap", "eu", "us"), 1)) {
             cluster.startAll();
             int ap = cluster.nodesOf("ap").get(0);
@@ -121,6 +135,15 @@ class AutomaticFailoverTest {
                     "CREATE TABLE events (id BIGINT NOT NULL, PRIMARY KEY (id));"
                             + " CREATE VIEW n AS SELECT COUNT(*) AS c FROM events");
             assertEquals(200, created.statusCode(), created.body());
+            HttpResponse<String> mode = RegionNodes.HTTP.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(tenantAtEu + "/replication"))
+                            .header("Content-Type", "application/json")
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(replication))
+                            .timeout(RegionNodes.REQUEST)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, mode.statusCode(), mode.body());
+            boolean sync = replication.contains("sync");
 
             Set<Long> acked = new ConcurrentSkipListSet<>();
             AtomicLong ids = new AtomicLong();
@@ -196,6 +219,12 @@ class AutomaticFailoverTest {
                 JsonNode event = RegionNodes.JSON.readTree(line);
                 if (event.has("batch_id"))
                     diverged.add(Long.parseLong(event.path("batch_id").asText().substring(1)));
+            }
+            if (sync) {
+                assertEquals(Set.of(), lost, "sync: no acknowledged batch lost");
+                Set<Long> ackedSetAside = new TreeSet<>(diverged);
+                ackedSetAside.retainAll(acked);
+                assertEquals(Set.of(), ackedSetAside, "sync: no acknowledged batch set aside");
             }
             assertTrue(diverged.containsAll(lost), "every acknowledged batch lost is set aside: " + lost);
             Set<Long> setAsideButKept = new TreeSet<>(diverged);
