@@ -143,7 +143,7 @@ class AutomaticFailoverTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, mode.statusCode(), mode.body());
-            boolean sync = replication.contains("sync");
+            boolean sync = replication.contains("\"sync\"");
 
             Set<Long> acked = new ConcurrentSkipListSet<>();
             AtomicLong ids = new AtomicLong();
