@@ -350,9 +350,12 @@ class RegionFailoverTest {
      * much of its history is the tenant's (and it set the rest aside).
      */
     private static HttpResponse<String> readWhenChecked(String url) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         HttpResponse<String> read = RegionNodes.get(url);
-        while (read.statusCode() == 503 && System.nanoTime() < deadline) {
+        // 503 while it checks its history; "stale" while it is still catching up (min_version's wait ran out)
+        while ((read.statusCode() == 503
+                        || read.statusCode() == 200 && read.body().contains("\"stale\":true"))
+                && System.nanoTime() < deadline) {
             Thread.sleep(200);
             read = RegionNodes.get(url);
         }
