@@ -85,7 +85,8 @@ public final class LostRegionService {
 
     private record Up() implements Command {}
 
-    private record Heard(Standings standings, boolean last) implements Command {}
+    /** The other regions' record (null: none that counts), whether it is the last try, whether any region answered. */
+    private record Heard(Standings standings, boolean last, boolean answered) implements Command {}
 
     private record Stored(ActorRef<Done> replyTo, boolean stored) implements Command {}
 
@@ -273,6 +274,7 @@ public final class LostRegionService {
                             peer, Ping::new, PING_EVERY, context.getSystem().scheduler()),
                     (pong, error) -> pong == null ? new Ponged(null) : new Ponged(pong.region()));
         }
+        lastContact.keySet().removeIf(region -> !regions.contains(region)); // lost or gone: counted afresh if back
         for (String region : regions) {
             if (!region.equals(self)) lastContact.putIfAbsent(region, now); // known from now on
         }
@@ -418,11 +420,16 @@ public final class LostRegionService {
         }
         context.pipeToSelf(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)), (done, error) -> {
             Standings merged = null;
+            boolean answered = false;
             for (CompletableFuture<Standings> answer : answers) {
                 Standings standings = answer.join();
-                if (standings != null) merged = merge(merged, standings);
+                if (standings == null) continue;
+                answered = true;
+                // A region that holds itself lost speaks from before its return (a readmission it missed): what the
+                // regions that are not lost say is the cluster's record.
+                if (!standings.lost().contains(standings.region())) merged = merge(merged, standings);
             }
-            return new Heard(merged, System.nanoTime() >= deadlineNanos);
+            return new Heard(merged, System.nanoTime() >= deadlineNanos, answered);
         });
     }
 
@@ -437,7 +444,8 @@ public final class LostRegionService {
 
     private Behavior<Command> onHeard(Heard heard) {
         if (heard.standings() == null) {
-            if (heard.last()) known();
+            // Only regions that hold themselves lost answered: this node's own record stands.
+            if (heard.last() || heard.answered()) known();
             else context.scheduleOnce(Duration.ofMillis(500), context.getSelf(), new Up());
             return Behaviors.same();
         }
@@ -500,7 +508,7 @@ public final class LostRegionService {
      */
     public static CompletionStage<Outcome> declare(ActorSystem<?> system, String region) {
         String self = Cluster.get(system).selfMember().dataCenter();
-        return tellAll(system, region, replyTo -> new Declare(region, self, replyTo))
+        return tellAll(system, region, true, replyTo -> new Declare(region, self, replyTo))
                 .thenApply(storedIn -> {
                     List<String> downed = new ArrayList<>();
                     for (Member member : Cluster.get(system).state().getMembers()) {
@@ -515,18 +523,22 @@ public final class LostRegionService {
 
     /** Readmits {@code region}: it may be a tenant's home again (moves to it are allowed again). */
     public static CompletionStage<Outcome> readmit(ActorSystem<?> system, String region) {
-        return tellAll(system, region, replyTo -> new Readmit(region, replyTo))
+        return tellAll(system, region, false, replyTo -> new Readmit(region, replyTo))
                 .thenApply(storedIn -> new Outcome(region, storedIn, List.of()));
     }
 
+    /** Tells every node (but those of {@code region}, with {@code skipRegion}: gone, or about to be downed). */
     private static CompletionStage<List<String>> tellAll(
-            ActorSystem<?> system, String region, java.util.function.Function<ActorRef<Done>, Command> message) {
+            ActorSystem<?> system,
+            String region,
+            boolean skipRegion,
+            java.util.function.Function<ActorRef<Done>, Command> message) {
         return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
                         system.receptionist(), replyTo -> Receptionist.find(KEY, replyTo), ASK, system.scheduler())
                 .thenCompose(listing -> {
                     List<CompletableFuture<Done>> asked = new ArrayList<>();
                     for (ActorRef<Command> peer : listing.getServiceInstances(KEY)) {
-                        if (region.equals(regionOf(system, peer))) continue; // gone, or about to be downed
+                        if (skipRegion && region.equals(regionOf(system, peer))) continue;
                         asked.add(AskPattern.<Command, Done>ask(peer, message::apply, ASK, system.scheduler())
                                 .toCompletableFuture()
                                 .exceptionally(error -> null));
