@@ -184,6 +184,7 @@ class RegionFailoverTest {
                 Thread writer = new Thread(() -> {
                     while (writing.get()) {
                         long id = ids.incrementAndGet();
+                        long sent = System.nanoTime();
                         try {
                             HttpResponse<String> reply = RegionNodes.post(
                                     target + "/ingest",
@@ -193,8 +194,9 @@ class RegionFailoverTest {
                                             + " \"row\": {\"id\": " + id + "}}]}");
                             if (reply.statusCode() == 200) {
                                 acked.add(id);
-                                long now = System.nanoTime();
-                                if (now > commandAt.get()) firstAfterCommand.compareAndSet(0, now);
+                                // the first write sent after the command and answered 200 (one sent before may
+                                // still be waiting out a request the killed home never answered)
+                                if (sent > commandAt.get()) firstAfterCommand.compareAndSet(0, System.nanoTime());
                             } else if (reply.statusCode() == 504) {
                                 unanswered.add(id); // applied or not: unknown
                             }
@@ -305,6 +307,33 @@ class RegionFailoverTest {
                 Set<Long> now = rows(tenantAtUs, 0);
                 resentBack &= now.containsAll(lostIds);
             }
+            // Readmitted, eu may be home again: every region records it (eu's own nodes too), and a move there works.
+            HttpResponse<String> readmitted = RegionNodes.HTTP.send(
+                    HttpRequest.newBuilder(URI.create(cluster.url(us) + "/v1/cluster/regions/eu/lost"))
+                            .DELETE()
+                            .timeout(RegionNodes.REQUEST)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, readmitted.statusCode(), readmitted.body());
+            assertTrue(readmitted.body().contains("\"eu\"") && readmitted.body().contains("\"us\""), readmitted.body());
+            assertEquals("[]", cluster.cluster(eu).path("lost_regions").toString());
+            assertEquals(200, put(tenantAtUs + "/home", "{\"region\": \"eu\"}").statusCode());
+            long deadline2 = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            int back;
+            do {
+                back = RegionNodes.post(
+                                cluster.url(eu) + "/v1/tenants/safe/ingest",
+                                "application/json",
+                                "{\"ops\": [{\"op\": \"insert\", \"table\": \"events\", \"row\": {\"id\": -2}}]}")
+                        .statusCode();
+                if (back != 200) Thread.sleep(200);
+            } while (back != 200 && System.nanoTime() < deadline2);
+            assertEquals(200, back, "eu writes as home again");
+            JsonNode moved =
+                    RegionNodes.JSON.readTree(RegionNodes.get(tenantAtUs).body());
+            assertEquals("eu", moved.path("home").asText(), moved.toString());
+            assertEquals(4, moved.path("home_epoch").asLong(), "a move raises the epoch by one: " + moved);
+
             return new Outcome(
                     new TreeSet<>(acked),
                     new TreeSet<>(unanswered),

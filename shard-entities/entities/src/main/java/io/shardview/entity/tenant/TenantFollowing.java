@@ -101,6 +101,7 @@ final class TenantFollowing {
      */
     void becameHome(TenantState state) {
         TenantReplica replica = tenant.replica;
+        replica.handedOver();
         tenant.actor.getLog().info("tenant {}: home region is now {}", tenant.tenant, replica.self());
         state.enforceBudgets();
         tenant.confirmations.mode(state.replication, 0); // the other followers confirm what it has

@@ -84,6 +84,19 @@ final class TenantReplica {
     /** The home that took this replica's place (a newer epoch, as the other regions answered), or null. */
     private String deposedBy;
 
+    /** The epoch of the home that took this replica's place: once its events reach it, they say who is home. */
+    private long deposedAtEpoch;
+
+    /**
+     * This replica became home through its events (a move to its region, or its own takeover), applied after the
+     * previous home's: it is home without asking anyone, and no longer deposed.
+     */
+    void handedOver() {
+        homeVerified = true;
+        deposedBy = null;
+        checkedAgainstNewHome = false;
+    }
+
     /** The entity's state once recovered (one mutable instance for the incarnation): its terms name its epoch. */
     private TenantState state;
 
@@ -107,6 +120,7 @@ final class TenantReplica {
      * its place while it could not hear of it, and follows that home from now on.
      */
     void deposedBy(String home, long epoch) {
+        deposedAtEpoch = Math.max(deposedAtEpoch, epoch);
         if (deposedBy == null)
             actor.getLog()
                     .warn(
@@ -199,6 +213,7 @@ final class TenantReplica {
      */
     String home(TenantState state, long lastSeqNr) {
         String written = written(state, lastSeqNr);
+        if (deposedBy != null && epoch() >= deposedAtEpoch) deposedBy = null; // its events have caught up with it
         if (written != null && written.equals(self()) && (deposedBy != null || !settled())) {
             return deposedBy; // null: it asks the others
         }
@@ -411,6 +426,7 @@ final class TenantReplica {
         }
         if (newer != null) {
             deposedBy = newer;
+            deposedAtEpoch = newest;
             lookup = Lookup.NONE;
             actor.getLog()
                     .warn(
