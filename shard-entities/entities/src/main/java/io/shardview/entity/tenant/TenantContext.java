@@ -133,10 +133,15 @@ final class TenantContext {
      * other regions could confirm the write. Checked before anything of a write is applied.
      */
     Refused writesRefused() {
+        Refused home = homeRefused();
+        return home != null ? home : insufficientRegions();
+    }
+
+    /** As {@link #writesRefused}, for writes that sync replication does not hold (budgets, a move, a mode). */
+    Refused homeRefused() {
         String cutOff = LostRegions.get(actor.getSystem()).cutOff();
         if (cutOff != null) return Refused.unavailable("tenant " + tenant + "'s home region " + cutOff);
-        Refused term = termRefusal.get();
-        return term != null ? term : insufficientRegions();
+        return termRefusal.get();
     }
 
     Refused insufficientRegions() {

@@ -117,10 +117,7 @@ final class TenantWrites {
             return sql.enqueue(state, request);
         }
         if (!(write instanceof IngestMany)) { // budgets, a move, a replication mode: refused as a write is
-            String cutOff = LostRegions.get(tenant.actor.getSystem()).cutOff();
-            Refused refused = cutOff != null
-                    ? Refused.unavailable("tenant " + tenant.tenant + "'s home region " + cutOff)
-                    : failover.termUnconfirmed();
+            Refused refused = tenant.homeRefused();
             if (refused != null) {
                 tenant.answerFailed(write, refused);
                 return tenant.effects.none();
