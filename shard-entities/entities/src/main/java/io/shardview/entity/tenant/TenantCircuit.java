@@ -509,6 +509,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(WhoIsHome.class, following::onWhoIsHome)
                 .onCommand(HomeAnswers.class, following::onHomeAnswers)
                 .onCommand(SyncTick.class, (state, tick) -> following.onSyncTick(state))
+                .onCommand(TenantProtocol.CatchUp.class, (state, catchUp) -> following.onCatchUp(state))
                 .onCommand(Confirmed.class, (state, confirmed) -> {
                     failover.journaled(confirmed.region(), confirmed.seqNr());
                     return following.onConfirmed(confirmed);

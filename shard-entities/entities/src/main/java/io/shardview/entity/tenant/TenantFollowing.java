@@ -19,6 +19,7 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
  */
 final class TenantFollowing {
     private static final String SYNC_TIMER = "sync-with-home";
+    private static final String CATCH_UP_TIMER = "catch-up";
 
     private final TenantContext tenant;
     private final TenantReads reads;
@@ -135,6 +136,13 @@ final class TenantFollowing {
         return tenant.effects.none();
     }
 
+    /** A follower behind its home whose last pull was too recent to pull again: now it may. */
+    Effect<TenantEvent, TenantState> onCatchUp(TenantState state) {
+        long last = tenant.lastSequenceNumber();
+        if (tenant.replica.isFollower(state, last) && received.isEmpty()) tenant.replica.applied(state, last);
+        return tenant.effects.none();
+    }
+
     /** A follower's tick: it asks its home for what it may have missed, and sets its next tick (backed off if idle). */
     Effect<TenantEvent, TenantState> onSyncTick(TenantState state) {
         Duration next = tenant.replica.sync(state, tenant.lastSequenceNumber());
@@ -230,6 +238,9 @@ final class TenantFollowing {
                 // In sync replication the home waits for it; a new term's home waits for a majority to journal it.
                 if (s.replication.sync() || newTerm) replica.confirm(replica.home(s, last), last);
                 replica.applied(s, last);
+                Duration catchUp = replica.catchUpIn(last);
+                if (catchUp != null)
+                    tenant.timers.startSingleTimer(CATCH_UP_TIMER, new TenantProtocol.CatchUp(), catchUp);
                 replica.reportLag(s, last);
             }
             sentAt.forEach(replica::replicated);

@@ -58,6 +58,7 @@ public final class TenantProtocol {
                     PulledFromJournal,
                     HomeAnswers,
                     SyncTick,
+                    CatchUp,
                     ConfirmTick,
                     PersistReceived,
                     DrainInbox,
@@ -536,6 +537,9 @@ public final class TenantProtocol {
 
     /** The events after a fork point were set aside in the journal (or failed): the entity restarts from the rest. */
     record SetAsideDone(long after, int events, Throwable failure) implements Command {}
+
+    /** A follower behind its home may pull again (its last pull was too recent to, when it applied an answer). */
+    record CatchUp() implements Command {}
 
     /** Every sync interval while it follows a home in another region. */
     record SyncTick() implements Command {}

@@ -692,6 +692,18 @@ final class TenantReplica {
         else caughtUpIfAt(lastSeqNr);
     }
 
+    /**
+     * How long until a follower behind its home may pull again, when it is behind and its last pull was too recent to
+     * send another now (at most one every 200 ms); null when it is not behind or could pull now. A follower catching
+     * up pulls again at that moment, not at its next tick: one answer (pull-max-events) a tick was 500 events a
+     * second, so a region that came back 5,000 events behind took 10 s.
+     */
+    Duration catchUpIn(long lastSeqNr) {
+        if (lastSeqNr >= homeSeqNr) return null;
+        long wait = Math.min(200, settings().syncInterval().toMillis()) - (now() - pullSentMillis);
+        return wait > 0 ? Duration.ofMillis(wait) : null;
+    }
+
     private void caughtUpIfAt(long lastSeqNr) {
         if (lastSeqNr >= homeSeqNr) caughtUpAtMillis = lastHeardMillis;
     }
