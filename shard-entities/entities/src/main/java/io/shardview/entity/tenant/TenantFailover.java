@@ -65,7 +65,9 @@ final class TenantFailover {
      */
     Effect<TenantEvent, TenantState> write(TenantState state, Command write, int hops, String lost) {
         TenantReplica replica = tenant.replica;
-        if (probing) return tenant.effects.stash();
+        // Events received from the lost home and not yet persisted go first: the new term starts after them (and a
+        // write persisted before them would interleave two homes' events in this journal).
+        if (probing || following.pending()) return write == null ? tenant.effects.none() : tenant.effects.stash();
         boolean fresh = System.currentTimeMillis() - decidedAt
                 < replica.settings().syncInterval().toMillis();
         List<String> survivors = survivors();

@@ -211,6 +211,19 @@ final class TenantFollowing {
      */
     Effect<TenantEvent, TenantState> onPersistReceived(TenantState state) {
         if (received.isEmpty()) return tenant.effects.none();
+        long lastSeqNr = tenant.lastSequenceNumber();
+        if (tenant.replica.isHome(state, lastSeqNr) && (state.home != null || lastSeqNr > 0)) {
+            // It became home (a takeover waits for what was received; this is a last guard): its log is its own now.
+            tenant.actor
+                    .getLog()
+                    .warn(
+                            "tenant {}: {} received events dropped, this replica is home",
+                            tenant.tenant,
+                            received.size());
+            received.clear();
+            receivedSentAt.clear();
+            return tenant.effects.unstashAll();
+        }
         int run = 1;
         if (isBatch(received.get(0))) {
             while (run < received.size() && isBatch(received.get(run))) run++;
@@ -226,25 +239,34 @@ final class TenantFollowing {
         for (TenantEvent event : persisted) {
             changes.addAll(state.applyFromHome(((TenantEvent.Replicated) event).event()));
         }
-        return tenant.effects.persist(persisted).thenRun(s -> {
-            tenant.durability.durableUpTo(tenant.lastSequenceNumber()); // synced with the writes before it
-            changes.forEach(tenant.topics::publish);
-            reads.answerWaiting(s, s.circuit.version());
-            long last = tenant.lastSequenceNumber();
-            TenantReplica replica = tenant.replica;
-            if (replica.isHome(s, last)) { // the home moved here: this replica writes from now on
-                becameHome(s);
-            } else {
-                // In sync replication the home waits for it; a new term's home waits for a majority to journal it.
-                if (s.replication.sync() || newTerm) replica.confirm(replica.home(s, last), last);
-                replica.applied(s, last);
-                Duration catchUp = replica.catchUpIn(last);
-                if (catchUp != null)
-                    tenant.timers.startSingleTimer(CATCH_UP_TIMER, new TenantProtocol.CatchUp(), catchUp);
-                replica.reportLag(s, last);
-            }
-            sentAt.forEach(replica::replicated);
-        });
+        return tenant.effects
+                .persist(persisted)
+                .thenRun(s -> {
+                    tenant.durability.durableUpTo(tenant.lastSequenceNumber()); // synced with the writes before it
+                    changes.forEach(tenant.topics::publish);
+                    reads.answerWaiting(s, s.circuit.version());
+                    long last = tenant.lastSequenceNumber();
+                    TenantReplica replica = tenant.replica;
+                    if (replica.isHome(s, last)) { // the home moved here: this replica writes from now on
+                        becameHome(s);
+                    } else {
+                        // In sync replication the home waits for it; a new term's home waits for a majority to journal
+                        // it.
+                        if (s.replication.sync() || newTerm) replica.confirm(replica.home(s, last), last);
+                        replica.applied(s, last);
+                        Duration catchUp = replica.catchUpIn(last);
+                        if (catchUp != null)
+                            tenant.timers.startSingleTimer(CATCH_UP_TIMER, new TenantProtocol.CatchUp(), catchUp);
+                        replica.reportLag(s, last);
+                    }
+                    sentAt.forEach(replica::replicated);
+                })
+                .thenUnstashAll(); // a takeover that waited for what was received goes on
+    }
+
+    /** Whether events received from the home wait to be persisted (a takeover waits for them). */
+    boolean pending() {
+        return !received.isEmpty();
     }
 
     private static boolean isBatch(TenantEvent event) {
