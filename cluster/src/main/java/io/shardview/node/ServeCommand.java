@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
             "Environment: SHARDVIEW_PROFILE, SHARDVIEW_CONFIG, SHARDVIEW_HTTP_HOST, SHARDVIEW_HTTP_PORT, SHARDVIEW_DATA_DIR, "
                     + "SHARDVIEW_REGION, SHARDVIEW_CLUSTER_HOST, SHARDVIEW_CLUSTER_PORT, SHARDVIEW_SEED_NODES, "
                     + "SHARDVIEW_DOWN_AFTER, SHARDVIEW_JOURNAL_URL, SHARDVIEW_JOURNAL_USER, SHARDVIEW_JOURNAL_PASSWORD, "
-                    + "SHARDVIEW_LEVELDB_NATIVE, SHARDVIEW_ADMIN_TOKEN; SHARDVIEW_JAVA_OPTS is passed to the JVM by "
+                    + "SHARDVIEW_LEVELDB_NATIVE, SHARDVIEW_ADMIN_TOKEN, SHARDVIEW_METRICS_REPLICAS; SHARDVIEW_JAVA_OPTS is passed to the JVM by "
                     + "./shardview.",
             "",
             "Exit status: 0 after a requested shutdown (SIGTERM, Ctrl-C), 1 if the node cannot start or "

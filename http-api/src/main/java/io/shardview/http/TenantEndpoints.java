@@ -8,6 +8,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import io.shardview.entity.RegionHealth;
 import io.shardview.entity.fault.InternalFailure;
+import io.shardview.entity.metrics.ShardedAppend;
 import io.shardview.entity.tenant.IngestOverloaded;
 import io.shardview.http.edge.EdgeRequest;
 import io.shardview.http.edge.EdgeResponse;
@@ -146,6 +147,10 @@ public final class TenantEndpoints {
                     ErrorCode.OVERLOADED,
                     overloaded.getMessage() + "; nothing of the request was applied; retry",
                     Map.of()));
+        }
+        if (failure instanceof ShardedAppend.CopyRegionSilent silent) {
+            return retryLaterEdge(
+                    new ApiError(ErrorCode.UNAVAILABLE, silent.getMessage() + "; nothing was stored; retry", Map.of()));
         }
         if (failure instanceof RegionHealth.CutShort cut) {
             if (effect == Effect.READ) {

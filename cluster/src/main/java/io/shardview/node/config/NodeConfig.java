@@ -37,6 +37,7 @@ public final class NodeConfig {
             Map.entry("SHARDVIEW_DOWN_GONE_MEMBERS", "shardview.cluster.down-gone-members"),
             Map.entry("SHARDVIEW_REMOVAL_MARGIN", "shardview.cluster.removal-margin"),
             Map.entry("SHARDVIEW_LEVELDB_NATIVE", "pekko.persistence.journal.leveldb.native"),
+            Map.entry("SHARDVIEW_METRICS_REPLICAS", "shardview.metrics.replicas"),
             Map.entry("SHARDVIEW_JOURNAL_URL", "shardview.journal.url"),
             Map.entry("SHARDVIEW_JOURNAL_USER", "shardview.journal.user"),
             Map.entry("SHARDVIEW_JOURNAL_PASSWORD", "shardview.journal.password"),

@@ -42,9 +42,11 @@ record TenantListing(List<Tenant> tenants, String next) {
         for (String id : persistenceIds) {
             if (id.startsWith("tenant|")) {
                 tenants.computeIfAbsent(id.substring("tenant|".length()), name -> new boolean[2])[0] = true;
-            } else if (id.startsWith("metrics|") && id.lastIndexOf('.') > "metrics|".length()) {
-                tenants.computeIfAbsent(id.substring("metrics|".length(), id.lastIndexOf('.')), name -> new boolean[2])[
-                        1] = true;
+            } else if (id.startsWith("metrics|") && id.indexOf('.') > "metrics|".length()) {
+                // metrics|name.shard, or metrics|name.shard@region for the copy of another region's shard: tenant
+                // names have no dot.
+                tenants.computeIfAbsent(id.substring("metrics|".length(), id.indexOf('.')), name -> new boolean[2])[1] =
+                        true;
             }
         }
         if (only != null) tenants.keySet().retainAll(java.util.Set.of(only));

@@ -32,13 +32,16 @@ final class EveryRegion {
 
     private EveryRegion() {}
 
-    /** The tenant's shards in each region of the cluster, by name, in name order; this node's region is asked here. */
+    /**
+     * The tenant's shards in each region of the cluster, by name, in name order; this node's region is asked here, and a
+     * region declared lost is asked through its copy when copies are kept ({@link MetricsCopies}).
+     */
     static List<Region> of(ActorSystem<?> system, String tenant) {
         String self = TenantShards.self(system);
         List<Region> regions = new ArrayList<>();
-        for (String name : TenantShards.regions(system)) {
-            regions.add(
-                    new Region(name, name.equals(self) ? TenantShards.here(tenant) : new TenantShards(tenant, name)));
+        for (String name : MetricsCopies.get(system).readableRegions()) {
+            regions.add(new Region(
+                    name, name.equals(self) ? TenantShards.here(tenant) : TenantShards.of(system, tenant, name)));
         }
         return regions;
     }

@@ -72,7 +72,7 @@ final class EveryShard {
         boolean[] asked = new boolean[shardsPerTenant];
         int askedCount = 0;
         for (int shard = 0; shard < shardsPerTenant; shard++) {
-            String entityId = MetricsProtocol.entityId(shards.tenant(), shard);
+            String entityId = shards.entityId(shard);
             asked[shard] = !onThisNode || local.mayHold(entityId, selectors);
             if (asked[shard]) askedCount++;
             else if (local.keepRunningDue(entityId, keepRunningNanos)) keepRunning(shards, shard);
@@ -85,7 +85,7 @@ final class EveryShard {
                 continue;
             }
             int number = shard;
-            String entityId = MetricsProtocol.entityId(shards.tenant(), shard);
+            String entityId = shards.entityId(shard);
             ActorRef<MetricsProtocol.Command> here = onThisNode ? local.entity(entityId) : null;
             if (here != null && local.keepRunningDue(entityId, keepRunningNanos)) {
                 keepRunning(shards, shard); // read or asked directly, the shard counts no message

@@ -102,6 +102,9 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
     private final Clock clock;
     private final ShardStatsBoard board;
     private final String entityId;
+    /** Whether this is the copy of another region's shard ({@link MetricsCopies}). */
+    private final boolean copy;
+
     private final String persistenceId;
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -145,6 +148,7 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
         this.clock = clock;
         this.board = board;
         this.entityId = entityId;
+        this.copy = MetricsCopies.isCopy(entityId);
         this.persistenceId = PersistenceId.of("metrics", entityId).id();
         this.context = context;
         this.timers = timers;
@@ -339,7 +343,8 @@ public final class MetricsShard extends EventSourcedBehavior<Command, MetricsEve
                 ? storage.checkAfter(due, batch, append.backfill())
                 : append.backfill() ? storage.checkBackfill(batch) : storage.check(batch);
         int limit = settings.maxActiveSeriesPerShard();
-        if (expected.newSeries() > 0 && (long) storage.activeSeries() + expected.newSeries() > limit) {
+        // A copy of another region's shard stores what it is sent: that shard judged the limit (MetricsCopies).
+        if (!copy && expected.newSeries() > 0 && (long) storage.activeSeries() + expected.newSeries() > limit) {
             return answer(
                     append.replyTo(), new SeriesLimitReached(storage.activeSeries(), expected.newSeries(), limit));
         }

@@ -1,5 +1,6 @@
 package io.shardview.entity.metrics;
 
+import io.shardview.entity.RegionProxies;
 import io.shardview.entity.RetriedAsk;
 import io.shardview.entity.fault.InternalFailure;
 import io.shardview.entity.large.LargeMessages;
@@ -33,6 +34,7 @@ public final class ShardedAppend {
     private final Duration futureTolerance;
     private final Duration attemptTimeout;
     private final Duration askTimeout;
+    private final MetricsCopies copies;
 
     /**
      * @param shardsPerTenant the shards a tenant's series are spread over
@@ -51,6 +53,7 @@ public final class ShardedAppend {
         this.futureTolerance = futureTolerance;
         this.attemptTimeout = attemptTimeout;
         this.askTimeout = askTimeout;
+        this.copies = MetricsCopies.get(system);
     }
 
     /** What happened to a request: points stored and dropped, or the shard that refused it. */
@@ -79,8 +82,11 @@ public final class ShardedAppend {
         ShardSplit split = ShardSplit.of(batch, shardsPerTenant, latest);
         List<ShardSplit.Part> used = split.parts();
         int tooFarAhead = split.tooFarAhead();
-        // One part is stored whole or not at all by its shard: no check round trip needed.
-        if (used.size() <= 1) return store(tenant, used, tooFarAhead, backfill);
+        // One part is stored whole or not at all by its shard: no check round trip needed, but with copies, which
+        // store what they are sent (their shard judges the series limit), the shard is asked first.
+        if (used.isEmpty() || (used.size() == 1 && copies.replicas() < 2)) {
+            return store(tenant, used, tooFarAhead, backfill);
+        }
         return checkRoom(tenant, used)
                 .thenCompose(refusal -> refusal == null
                         ? store(tenant, used, tooFarAhead, backfill)
@@ -119,23 +125,43 @@ public final class ShardedAppend {
         return RetriedAsk.ask(system, ask, attemptTimeout, askTimeout);
     }
 
+    /**
+     * Appends each part to its shard and, with copies kept ({@link MetricsCopies}), to the shard's copy in the region
+     * keeping them, both at once: the outcome is the shard's, once both journaled the part. A copy region that has not
+     * answered for a few seconds refuses the request before anything is written.
+     */
     private CompletionStage<Outcome> store(
             String tenant, List<ShardSplit.Part> parts, int tooFarAhead, boolean backfill) {
+        String copyRegion = copies.copyRegionOf(TenantShards.self(system));
+        if (copyRegion != null && copies.silent(copyRegion)) {
+            return CompletableFuture.failedFuture(new CopyRegionSilent(copyRegion));
+        }
         List<CompletableFuture<MetricsProtocol.AppendReply>> asks = new ArrayList<>();
+        List<CompletableFuture<MetricsProtocol.AppendReply>> copied = new ArrayList<>();
         for (ShardSplit.Part part : parts) {
             byte[] bytes = part.points().toBytes();
-            var shard = shard(tenant, part.shard());
-            asks.add(retried(timeout -> shard.<MetricsProtocol.AppendReply>ask(
-                    // Serialized, an append is its bytes and a reply ref: under 1 KiB more, so it is not measured.
-                    replyTo -> LargeMessages.viaSharding(
-                            system,
-                            shard,
-                            new MetricsProtocol.Append(bytes, backfill, replyTo),
-                            MessagePart::new,
-                            bytes.length + 1024L),
-                    timeout)));
+            String entityId = MetricsProtocol.entityId(tenant, part.shard());
+            asks.add(append(
+                    ClusterSharding.get(system).entityRefFor(MetricsProtocol.ENTITY_KEY, entityId), bytes, backfill));
+            if (copyRegion != null) {
+                String copyId = MetricsCopies.copyId(entityId, TenantShards.self(system));
+                copied.add(append(
+                        RegionProxies.get(system).entityRef(MetricsProtocol.ENTITY_KEY, copyId, copyRegion),
+                        bytes,
+                        backfill));
+            }
         }
-        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        List<CompletableFuture<MetricsProtocol.AppendReply>> all = new ArrayList<>(asks);
+        all.addAll(copied);
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            for (int i = 0; i < copied.size(); i++) {
+                if (copied.get(i).join() instanceof MetricsProtocol.Failed failed) {
+                    throw new InternalFailure(
+                            "the copy in region " + copyRegion + " of metrics shard "
+                                    + parts.get(i).shard() + " of tenant " + tenant,
+                            failed.requestId());
+                }
+            }
             int accepted = 0;
             int outOfOrder = 0;
             int tooOld = 0;
@@ -156,6 +182,30 @@ public final class ShardedAppend {
             }
             return new Outcome(accepted, outOfOrder, tooOld, tooFarAhead, refusal, refusal != null && accepted > 0);
         });
+    }
+
+    private CompletableFuture<MetricsProtocol.AppendReply> append(
+            EntityRef<MetricsProtocol.Command> shard, byte[] bytes, boolean backfill) {
+        return retried(timeout -> shard.<MetricsProtocol.AppendReply>ask(
+                // Serialized, an append is its bytes and a reply ref: under 1 KiB more, so it is not measured.
+                replyTo -> LargeMessages.viaSharding(
+                        system,
+                        shard,
+                        new MetricsProtocol.Append(bytes, backfill, replyTo),
+                        MessagePart::new,
+                        bytes.length + 1024L),
+                timeout));
+    }
+
+    /**
+     * The region keeping this region's copies of metrics has not answered this node for a few seconds: the append is
+     * refused, nothing written, until it answers again or is declared lost (then the next region keeps the copies).
+     */
+    public static final class CopyRegionSilent extends RuntimeException {
+        CopyRegionSilent(String region) {
+            super("region " + region + ", which keeps the copy of this region's metrics (shardview.metrics.replicas ="
+                    + " 2), has not answered for a few seconds");
+        }
     }
 
     private EntityRef<MetricsProtocol.Command> shard(String tenant, int shard) {

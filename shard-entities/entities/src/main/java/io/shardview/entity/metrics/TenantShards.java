@@ -9,11 +9,18 @@ import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The metrics shards a read asks: a tenant's in this node's region, or in the region a read's {@code region}
- * parameter names. Metrics are not replicated: each region stores what its own nodes ingested (docs/regions.md,
- * "Metrics shards across regions"), and a read of another region's metrics goes to that region's shards through this
- * node's proxy of them ({@link RegionProxies}). {@code region} is null for this node's region.
+ * parameter names. Each region stores what its own nodes ingested (docs/regions.md, "Metrics shards across regions"),
+ * and a read of another region's metrics goes to that region's shards through this node's proxy of them ({@link
+ * RegionProxies}). {@code region} is null for this node's region. With copies ({@link MetricsCopies}), a region declared
+ * lost is read from the copy of its shards in another region: {@code copyOf} names the lost region, {@code region}
+ * the one holding the copy.
  */
-public record TenantShards(String tenant, String region) {
+public record TenantShards(String tenant, String region, String copyOf) {
+    /** The tenant's own shards in {@code region} (null: this node's). */
+    public TenantShards(String tenant, String region) {
+        this(tenant, region, null);
+    }
+
     /** The {@code region} of a PromQL query that reads every region at once ({@link EveryRegion}). */
     public static final String EVERY_REGION = "*";
 
@@ -30,12 +37,24 @@ public record TenantShards(String tenant, String region) {
     public static TenantShards in(ActorSystem<?> system, String tenant, String region) {
         if (region == null || region.isBlank()) return here(tenant);
         if (region.equals(self(system))) return here(tenant);
-        List<String> regions = regions(system);
+        MetricsCopies copies = MetricsCopies.get(system);
+        List<String> regions = copies.readableRegions();
         if (!regions.contains(region)) {
             throw new IllegalArgumentException(
                     "unknown region \"" + region + "\": the cluster's regions are " + String.join(", ", regions));
         }
-        return new TenantShards(tenant, region);
+        return of(system, tenant, region);
+    }
+
+    /**
+     * The tenant's shards of {@code region}, another region than this node's: that region's own, or its copy when it
+     * is declared lost and copies are kept ({@link MetricsCopies}).
+     */
+    static TenantShards of(ActorSystem<?> system, String tenant, String region) {
+        MetricsCopies copies = MetricsCopies.get(system);
+        if (!copies.readFromCopy(region)) return new TenantShards(tenant, region);
+        String holder = copies.copyRegionOf(region);
+        return new TenantShards(tenant, holder.equals(self(system)) ? null : holder, region);
     }
 
     /** This node's region ("default" where the node is not in a cluster). */
@@ -69,9 +88,15 @@ public record TenantShards(String tenant, String region) {
         return EVERY_REGION.equals(region);
     }
 
+    /** The entity id of shard {@code shard} of the tenant, or of its copy. */
+    String entityId(int shard) {
+        String id = MetricsProtocol.entityId(tenant, shard);
+        return copyOf == null ? id : MetricsCopies.copyId(id, copyOf);
+    }
+
     /** Shard {@code shard} of the tenant, in its region. */
     EntityRef<MetricsProtocol.Command> shard(ActorSystem<?> system, int shard) {
-        String id = MetricsProtocol.entityId(tenant, shard);
+        String id = entityId(shard);
         return region == null
                 ? ClusterSharding.get(system).entityRefFor(MetricsProtocol.ENTITY_KEY, id)
                 : RegionProxies.get(system).entityRef(MetricsProtocol.ENTITY_KEY, id, region);
