@@ -103,6 +103,28 @@ class AutomaticFailoverTest {
         }
     }
 
+    /**
+     * No version of the view was served with two contents by the surviving regions and the returned one; in sync mode
+     * none by the lost home either before its loss (in async mode it may have served versions it had not yet pushed,
+     * which the new home wrote with other batches: those it set aside).
+     */
+    static void assertOneContentPerVersion(ServedContents contents, boolean sync) throws InterruptedException {
+        Thread.sleep(1_000); // the returned region's reader gets its turn once it serves reads
+        contents.close();
+        for (String who : List.of("us", "eu-before", "eu-after")) {
+            assertTrue(contents.versionsServedTo(who) > 0, "no version of the view was served to " + who);
+        }
+        assertEquals(
+                java.util.Map.of(),
+                contents.twoContents(who -> !who.equals("eu-before")),
+                "versions served with two contents after the failover");
+        var beforeTheLoss = contents.twoContents(who -> true);
+        if (sync) assertEquals(java.util.Map.of(), beforeTheLoss, "sync: versions served with two contents");
+        System.out.println("view versions served: us " + contents.versionsServedTo("us") + ", eu before its loss "
+                + contents.versionsServedTo("eu-before") + " (" + beforeTheLoss.size()
+                + " of them with another content elsewhere), eu after " + contents.versionsServedTo("eu-after"));
+    }
+
     private static int insert(String tenant, long id) throws Exception {
         return RegionNodes.post(
                         tenant + "/ingest",
@@ -123,7 +145,8 @@ class AutomaticFailoverTest {
     }
 
     private long killTheHome(Path dir, String replication) throws Exception {
-        try (RegionNodes cluster = new RegionNodes(dir, List.of("ap", "eu", "us"), 1)) {
+        try (RegionNodes cluster = new RegionNodes(dir, List.of("ap", "eu", "us"), 1);
+                ServedContents contents = new ServedContents()) {
             cluster.startAll();
             int ap = cluster.nodesOf("ap").get(0);
             int eu = cluster.nodesOf("eu").get(0);
@@ -133,7 +156,8 @@ class AutomaticFailoverTest {
                     tenantAtEu + "/sql",
                     "application/sql",
                     "CREATE TABLE events (id BIGINT NOT NULL, PRIMARY KEY (id));"
-                            + " CREATE VIEW n AS SELECT COUNT(*) AS c FROM events");
+                            + " CREATE VIEW n AS SELECT COUNT(*) AS c FROM events;"
+                            + " CREATE VIEW digest AS SELECT COUNT(*) AS c, SUM(id) AS s FROM events");
             assertEquals(200, created.statusCode(), created.body());
             HttpResponse<String> mode = RegionNodes.HTTP.send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create(tenantAtEu + "/replication"))
@@ -178,12 +202,17 @@ class AutomaticFailoverTest {
                 writer.start();
                 writers.add(writer);
             }
+            // Every version of the view as each region serves it, before the kill, after it, and once eu is back.
+            contents.read("ap", cluster.url(ap) + "/v1/tenants/safe/views/digest");
+            contents.read("us", cluster.url(us) + "/v1/tenants/safe/views/digest");
+            contents.read("eu-before", cluster.url(eu) + "/v1/tenants/safe/views/digest");
             long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (acked.size() < 200 && System.nanoTime() < until) Thread.sleep(50);
             assertTrue(acked.size() >= 200, "only " + acked.size() + " batches acknowledged in 60 s");
 
             killedAt.set(System.nanoTime());
             assertEquals(137, cluster.node(eu).kill9(Duration.ofSeconds(30)));
+            contents.stop("eu-before");
             until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (firstAfterKill.get() == 0 && System.nanoTime() < until) Thread.sleep(20);
             assertTrue(firstAfterKill.get() != 0, "no write answered within 60 s of the kill");
@@ -193,7 +222,7 @@ class AutomaticFailoverTest {
             assertTrue(view.path("lost_regions").toString().contains("eu"), view.toString());
 
             cluster.start(eu);
-            cluster.awaitReady(eu);
+            contents.read("eu-after", cluster.awaitReady(eu) + "/v1/tenants/safe/views/digest");
             writing.set(false);
             for (Thread writer : writers) writer.join(30_000);
 
@@ -230,6 +259,7 @@ class AutomaticFailoverTest {
             Set<Long> setAsideButKept = new TreeSet<>(diverged);
             setAsideButKept.retainAll(kept);
             assertEquals(Set.of(), setAsideButKept, "no set-aside batch is in the new home's history");
+            assertOneContentPerVersion(contents, sync);
             return recoveredMillis;
         }
     }

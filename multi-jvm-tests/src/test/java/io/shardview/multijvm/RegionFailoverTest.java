@@ -158,7 +158,8 @@ class RegionFailoverTest {
 
     private Outcome failOver(String name, String replication) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name));
-        try (RegionNodes cluster = new RegionNodes(dir, List.of("eu", "us"), 1, FAST_DETECTOR)) {
+        try (RegionNodes cluster = new RegionNodes(dir, List.of("eu", "us"), 1, FAST_DETECTOR);
+                ServedContents contents = new ServedContents()) {
             cluster.startAll();
             int eu = cluster.nodesOf("eu").get(0);
             int us = cluster.nodesOf("us").get(0);
@@ -168,7 +169,8 @@ class RegionFailoverTest {
                     tenantAtEu + "/sql",
                     "application/sql",
                     "CREATE TABLE events (id BIGINT NOT NULL, PRIMARY KEY (id));"
-                            + " CREATE VIEW n AS SELECT COUNT(*) AS c FROM events");
+                            + " CREATE VIEW n AS SELECT COUNT(*) AS c FROM events;"
+                            + " CREATE VIEW digest AS SELECT COUNT(*) AS c, SUM(id) AS s FROM events");
             assertEquals(200, created.statusCode(), created.body());
             assertEquals(200, put(tenantAtEu + "/replication", replication).statusCode());
 
@@ -209,6 +211,8 @@ class RegionFailoverTest {
                 writer.start();
                 writers.add(writer);
             }
+            contents.read("us", tenantAtUs + "/views/digest");
+            contents.read("eu-before", tenantAtEu + "/views/digest");
             long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             long deadline;
             while (acked.size() < 200 && System.nanoTime() < until) Thread.sleep(50);
@@ -222,6 +226,7 @@ class RegionFailoverTest {
             assertFalse(reachable(cluster, eu, "us"), "eu never saw us unreachable");
             Thread.sleep(1_000);
             assertEquals(137, cluster.node(eu).kill9(Duration.ofSeconds(30)));
+            contents.stop("eu-before");
             cluster.signal(us, "CONT");
 
             // The operator declares eu lost on us, once us sees it unreachable (refused 409 before).
@@ -249,7 +254,7 @@ class RegionFailoverTest {
 
             // The lost region returns on its data: it follows the new home and sets aside what it wrote past it.
             cluster.start(eu);
-            cluster.awaitReady(eu);
+            contents.read("eu-after", cluster.awaitReady(eu) + "/v1/tenants/safe/views/digest");
             writing.set(false);
             for (Thread writer : writers) writer.join(30_000);
 
@@ -267,6 +272,7 @@ class RegionFailoverTest {
                     onlyUs.isEmpty() && onlyEu.isEmpty() ? "" : "only in us " + onlyUs + ", only in eu " + onlyEu,
                     "both regions hold the same rows at version " + version);
             assertEquals(view(tenantAtUs, version), view(cluster.url(eu) + "/v1/tenants/safe", version));
+            AutomaticFailoverTest.assertOneContentPerVersion(contents, replication.contains("\"sync\""));
 
             // A write through the returned region goes to the new home.
             HttpResponse<String> through = RegionNodes.post(
