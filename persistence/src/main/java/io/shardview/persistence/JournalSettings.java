@@ -149,6 +149,21 @@ public final class JournalSettings {
         }
     }
 
+    /**
+     * Deletes {@code persistenceId}'s events and snapshots after sequence number {@code after} from a PostgreSQL journal,
+     * in {@code db}'s transaction.
+     */
+    public static void deleteAfter(Connection db, String persistenceId, long after) throws SQLException {
+        for (String table : List.of("event_journal", "snapshot")) {
+            try (PreparedStatement drop =
+                    db.prepareStatement("DELETE FROM " + table + " WHERE persistence_id = ? AND sequence_number > ?")) {
+                drop.setString(1, persistenceId);
+                drop.setLong(2, after);
+                drop.executeUpdate();
+            }
+        }
+    }
+
     /** The shared journal cannot be used; the message says why and what to do. */
     public static final class JournalUnavailableException extends RuntimeException {
         JournalUnavailableException(String message, Throwable cause) {

@@ -66,16 +66,7 @@ final class JournalTail {
                     while (rows.next()) snapshots.add(rows.getLong(1));
                 }
             }
-            if (delete) {
-                for (String table : List.of("event_journal", "snapshot")) {
-                    try (PreparedStatement drop = db.prepareStatement(
-                            "DELETE FROM " + table + " WHERE persistence_id = ? AND sequence_number > ?")) {
-                        drop.setString(1, id);
-                        drop.setLong(2, after);
-                        drop.executeUpdate();
-                    }
-                }
-            }
+            if (delete) JournalSettings.deleteAfter(db, id, after);
             db.commit();
             return new Found(events, last, snapshots);
         }

@@ -300,7 +300,7 @@ public final class LostRegionService {
         if (declaring != null || !leader()) return Behaviors.same();
         for (String suspect : regions) {
             if (suspect.equals(self) || silenceMillis(suspect) < failoverAfter.toMillis()) continue;
-            askAbout(suspect, regions, one);
+            askAbout(suspect, one);
             break; // one region at a time
         }
         return Behaviors.same();
@@ -312,8 +312,8 @@ public final class LostRegionService {
         return leader != null && leader.equals(context.getSystem().address());
     }
 
-    /** Asks a node of every counted region but {@code suspect} how long it has not heard from it. */
-    private void askAbout(String suspect, List<String> regions, java.util.Map<String, ActorRef<Command>> one) {
+    /** Asks a node of every counted region ({@code one}: a node by region) but {@code suspect} how long it has not heard from it. */
+    private void askAbout(String suspect, java.util.Map<String, ActorRef<Command>> one) {
         declaring = suspect;
         List<CompletableFuture<Silence>> answers = new ArrayList<>();
         for (var entry : one.entrySet()) {

@@ -95,14 +95,7 @@ public final class LostRegionTable {
                 copy.setLong(4, after);
                 moved = copy.executeUpdate();
             }
-            for (String table : new String[] {"event_journal", "snapshot"}) {
-                try (PreparedStatement drop = db.prepareStatement(
-                        "DELETE FROM " + table + " WHERE persistence_id = ? AND sequence_number > ?")) {
-                    drop.setString(1, persistenceId);
-                    drop.setLong(2, after);
-                    drop.executeUpdate();
-                }
-            }
+            JournalSettings.deleteAfter(db, persistenceId, after);
             db.commit();
             return moved;
         }
