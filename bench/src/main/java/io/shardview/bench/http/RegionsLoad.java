@@ -68,7 +68,10 @@ public final class RegionsLoad {
         RegionsLoad load = new RegionsLoad(new Options(args));
         try {
             load.start();
-            load.lag(load.options.getInt("--rate", 1000), load.options.getInt("--seconds", 30));
+            int metricsRate = load.options.getInt("--metrics-rate", 0);
+            if (metricsRate > 0) load.metrics(metricsRate, load.options.getInt("--seconds", 30));
+            if (load.options.getInt("--rate", 1000) > 0)
+                load.lag(load.options.getInt("--rate", 1000), load.options.getInt("--seconds", 30));
             int partitionSeconds = load.options.getInt("--partition-seconds", 30);
             if (partitionSeconds > 0) load.partition(load.options.getInt("--rate", 1000), partitionSeconds);
             int idleTenants = load.options.getInt("--idle-tenants", 1000);
@@ -94,7 +97,10 @@ public final class RegionsLoad {
         String[] regions = {"eu", "us"};
         for (int i = 0; i < 2; i++) {
             Path conf = dir.resolve(regions[i] + ".conf");
-            Files.writeString(conf, "pekko.remote.artery.bind.port = " + bind[i] + "\n");
+            Files.writeString(
+                    conf,
+                    "pekko.remote.artery.bind.port = " + bind[i] + "\nshardview.metrics.replicas = "
+                            + options.getInt("--metrics-replicas", 1) + "\n");
             Map<String, String> env = Map.of(
                     "SHARDVIEW_PROFILE",
                     "cluster",
@@ -237,6 +243,59 @@ public final class RegionsLoad {
                 "prober");
         thread.start();
         return thread;
+    }
+
+    // ---- 0: metrics ingest, with or without copies in the other region ----------------------------
+
+    /**
+     * Sends metrics to eu at {@code rate} requests per second (JSON lines, 10 series of one point each, 100 hosts), over
+     * {@code --connections} kept-alive connections: each is acknowledged once stored, in us too with
+     * {@code --metrics-replicas 2} (docs/regions.md, "A copy of each region's metrics").
+     */
+    private void metrics(int rate, int seconds) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+        AtomicBoolean measuring = new AtomicBoolean();
+        long base = System.currentTimeMillis() - 3_600_000L;
+        PacedPosts writer = PacedPosts.start(
+                eu,
+                rate,
+                options.getInt("--connections", 64),
+                new AtomicLong(),
+                k -> {
+                    StringBuilder body = new StringBuilder();
+                    for (int s = 0; s < 10; s++) {
+                        body.append("{\"metric\":{\"__name__\":\"bench_load\",\"host\":\"h")
+                                .append(k % 100)
+                                .append("\",\"core\":\"")
+                                .append(s)
+                                .append("\"},\"values\":[")
+                                .append(k)
+                                .append("],\"timestamps\":[")
+                                .append(base + k)
+                                .append("]}\n");
+                    }
+                    return new PacedPosts.Post("/v1/tenants/m/prom/api/v1/import", body.toString());
+                },
+                (k, status, body, due, answered) -> {
+                    statuses.computeIfAbsent(status, c -> new AtomicLong()).incrementAndGet();
+                    if (status / 100 == 2 && measuring.get()) latencies.add(answered - due);
+                });
+        Thread.sleep(options.getInt("--warmup-seconds", 20) * 1000L);
+        measuring.set(true);
+        ClientCpu.Interval measured =
+                ClientCpu.begin(nodes.get(0).pid(), nodes.get(1).pid());
+        Thread.sleep(seconds * 1000L);
+        measuring.set(false);
+        ClientCpu used = measured.end("eu and us nodes");
+        writer.stop();
+        long[] ack = latencies.stream().mapToLong(Long::longValue).toArray();
+        System.out.printf(
+                "metrics at %d requests/s (10 points each) to eu for %d s, shardview.metrics.replicas = %d: %d"
+                        + " acknowledged, statuses %s%n",
+                rate, seconds, options.getInt("--metrics-replicas", 1), ack.length, statuses);
+        System.out.printf("  ack at eu: %s%n", TenantLoad.p50p99max(ack));
+        System.out.println("  " + used.line());
     }
 
     // ---- 1: lag at a steady rate -----------------------------------------------------------------
