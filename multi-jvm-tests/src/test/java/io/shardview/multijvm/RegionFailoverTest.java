@@ -39,22 +39,33 @@ class RegionFailoverTest {
     private static final String FAST_DETECTOR = "pekko.cluster.multi-data-center.failure-detector {\n"
             + "  heartbeat-interval = 1s\n  acceptable-heartbeat-pause = 4s\n}\n";
 
+    /** Runs of each mode: {@code -Dfailover.runs=N} for bench/RESULTS.md; the suite runs each once. */
+    private static final int RUNS = Integer.getInteger("failover.runs", 1);
+
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
     Path tmp;
 
     @Test
     void syncModeFailsOverLosingNoAcknowledgedBatch() throws Exception {
-        Outcome sync = failOver("sync", "{\"mode\": \"sync\", \"min_regions\": 1}");
+        for (int run = 0; run < RUNS; run++) syncRun(run);
+    }
+
+    private void syncRun(int run) throws Exception {
+        Outcome sync = failOver("sync-" + run, "{\"mode\": \"sync\", \"min_regions\": 1}");
         assertEquals(Set.of(), sync.lost(), "sync lost acknowledged batches: " + sync);
         Set<Long> acknowledgedAndSetAside = new TreeSet<>(sync.diverged());
         acknowledgedAndSetAside.retainAll(sync.acked());
         assertEquals(Set.of(), acknowledgedAndSetAside, "sync set aside acknowledged batches: " + sync);
-        System.out.println("failover, sync: " + sync);
+        System.out.println("failover, sync, run " + run + ": " + sync);
     }
 
     @Test
     void asyncModeFailsOverAndSetsAsideExactlyWhatTheNewHomeLacks() throws Exception {
-        Outcome async = failOver("async", "{\"mode\": \"async\"}");
+        for (int run = 0; run < RUNS; run++) asyncRun(run);
+    }
+
+    private void asyncRun(int run) throws Exception {
+        Outcome async = failOver("async-" + run, "{\"mode\": \"async\"}");
         assertFalse(async.lost().isEmpty(), "the home acknowledged nothing alone during the pause: " + async);
         assertTrue(
                 async.diverged().containsAll(async.lost()),
@@ -69,7 +80,7 @@ class RegionFailoverTest {
                 acknowledgedOrUnanswered.containsAll(async.diverged()),
                 "only batches sent to the old home are set aside: " + async);
         assertTrue(async.resentBack(), "the exported batches, sent again, are applied: " + async);
-        System.out.println("failover, async: " + async);
+        System.out.println("failover, async, run " + run + ": " + async);
     }
 
     @Test
@@ -272,7 +283,6 @@ class RegionFailoverTest {
                     onlyUs.isEmpty() && onlyEu.isEmpty() ? "" : "only in us " + onlyUs + ", only in eu " + onlyEu,
                     "both regions hold the same rows at version " + version);
             assertEquals(view(tenantAtUs, version), view(cluster.url(eu) + "/v1/tenants/safe", version));
-            AutomaticFailoverTest.assertOneContentPerVersion(contents, replication.contains("\"sync\""));
 
             // A write through the returned region goes to the new home.
             HttpResponse<String> through = RegionNodes.post(
@@ -287,6 +297,7 @@ class RegionFailoverTest {
             String[] listed = cluster.journal("eu", "diverged", "--json");
             assertEquals("0", listed[0], listed[2]);
             Set<Long> diverged = new TreeSet<>();
+            Set<Long> divergedVersions = new TreeSet<>();
             for (String line : listed[1].split("\n")) {
                 if (line.isBlank()) continue;
                 JsonNode event = RegionNodes.JSON.readTree(line);
@@ -294,7 +305,12 @@ class RegionFailoverTest {
                 assertEquals("us", event.path("new_home").asText(), line);
                 if (event.has("batch_id"))
                     diverged.add(Long.parseLong(event.path("batch_id").asText().substring(1)));
+                if (event.has("version"))
+                    divergedVersions.add(event.path("version").asLong());
             }
+
+            AutomaticFailoverTest.assertOneContentPerVersion(
+                    contents, replication.contains("\"sync\""), divergedVersions);
 
             boolean resentBack = true;
             if (!diverged.isEmpty()) {
