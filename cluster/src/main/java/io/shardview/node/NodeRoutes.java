@@ -74,6 +74,7 @@ final class NodeRoutes {
                                 "/health", get(() -> complete(Json.response(StatusCodes.OK, Map.of("status", "ok")))))),
                 path("ready", () -> metrics.endpoint("/ready", get(this::ready))),
                 path("metrics", () -> metrics.endpoint("/metrics", get(this::scrape))),
+                pathPrefix("console", () -> metrics.endpoint("/console", get(Console::route))),
                 pathPrefix(
                         "v1",
                         () -> pathPrefix(

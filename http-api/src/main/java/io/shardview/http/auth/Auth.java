@@ -134,6 +134,8 @@ public final class Auth implements Admission {
 
     private Need need(List<String> path) {
         if (path.size() == 1 && (path.get(0).equals("health") || path.get(0).equals("ready"))) return new Need.Anyone();
+        // The console's static files: the page holds nothing, and asks for the token its requests then carry.
+        if (!path.isEmpty() && path.get(0).equals("console")) return new Need.Anyone();
         if (path.size() == 1 && path.get(0).equals("metrics"))
             return openMetrics ? new Need.Anyone() : new Need.Admin();
         if (path.size() >= 2 && path.get(0).equals("v1") && path.get(1).equals("tenants")) {

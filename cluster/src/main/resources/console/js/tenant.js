@@ -1,0 +1,270 @@
+import { api, tenantPath, token } from './api.js';
+import { h, show, errorBox, loading, count, rowsTable } from './dom.js';
+
+const PAGE_ROWS = 100;
+
+/**
+ * One tenant: its tables and views, a SQL editor, an ad-hoc query, pasted ingest, pages of rows, a view's plan and a
+ * live change stream. Returns what closes the stream when the page is left.
+ */
+export function tenantPage(page, [tenant]) {
+  const base = tenantPath(tenant);
+  const summary = h('div', { class: 'panel', id: 'summary' }, loading('the tenant'));
+  const objects = h('div', { id: 'objects' });
+  const detail = h('div', { id: 'detail' });
+  const state = { stream: null };
+
+  async function refresh() {
+    try {
+      const t = await api(base);
+      show(summary,
+        h('div', { class: 'row' },
+          h('strong', {}, 'version ', h('span', { id: 'version' }, count(t.version))),
+          t.home ? h('span', { class: 'badge' }, 'home ' + t.home + (t.home_epoch ? ' · epoch ' + t.home_epoch : '')) : null,
+          t.replication ? h('span', { class: 'badge' }, 'replication ' + t.replication.mode) : null));
+      show(objects, objectTables(t));
+    } catch (e) {
+      if (e.status === 404) {
+        show(summary, h('p', { class: 'muted' }, `No tenant ${tenant} yet: its first accepted SQL request creates it.`));
+        show(objects);
+      } else {
+        show(summary, errorBox(e));
+      }
+    }
+  }
+
+  function objectTables(t) {
+    const tables = h('table', { id: 'tables' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Table'), h('th', {}, 'Columns'), h('th', { class: 'num' }, 'Rows'), h('th', {}))),
+      h('tbody', {}, t.tables.map(table => h('tr', {},
+        h('td', {}, table.name),
+        h('td', {}, table.columns.map(c => `${c.name} ${c.type}${c.nullable ? '' : ' not null'}`).join(', ')),
+        h('td', { class: 'num' }, count(table.rows)),
+        h('td', {}, h('button', { onclick: () => rowsPanel('tables', table.name) }, 'Rows'))))));
+    const views = h('table', { id: 'views' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'View'), h('th', {}, 'SQL'), h('th', { class: 'num' }, 'Rows'), h('th', {}))),
+      h('tbody', {}, t.views.map(view => h('tr', { 'data-view': view.name },
+        h('td', {}, view.name),
+        h('td', {}, h('code', {}, view.sql)),
+        h('td', { class: 'num' }, count(view.rows)),
+        h('td', { class: 'row' },
+          h('button', { onclick: () => rowsPanel('views', view.name) }, 'Rows'),
+          h('button', { onclick: () => planPanel(view.name) }, 'Plan'),
+          h('button', { class: 'changes', onclick: () => streamPanel(view.name) }, 'Changes'))))));
+    return [h('h2', {}, 'Tables'), t.tables.length ? tables : h('p', { class: 'muted' }, 'No table.'),
+      h('h2', {}, 'Views'), t.views.length ? views : h('p', { class: 'muted' }, 'No view.')];
+  }
+
+  /** Pages of a table's or view's rows, PAGE_ROWS at a time, forwards and back. */
+  function rowsPanel(kind, name) {
+    closeStream();
+    const body = h('div', {}, loading('rows'));
+    const cursors = [null];
+    let at = 0;
+    async function load() {
+      try {
+        const after = cursors[at];
+        const read = await api(`${base}/${kind}/${encodeURIComponent(name)}?limit=${PAGE_ROWS}` + (after ? '&after=' + encodeURIComponent(after) : ''));
+        cursors[at + 1] = read.next;
+        const columns = read.columns.map(c => c.name);
+        show(body,
+          h('p', { class: 'muted' }, `${count(read.count)} rows at version ${count(read.version)}, hash ${read.hash} · rows ${count(at * PAGE_ROWS + 1)}–${count(at * PAGE_ROWS + read.rows.length)}`),
+          h('div', { class: 'scroll' }, rowsTable(columns, read.rows)),
+          h('div', { class: 'row' },
+            h('button', { id: 'rows-prev', disabled: at === 0, onclick: () => { at--; load(); } }, '← Previous'),
+            h('button', { id: 'rows-next', disabled: !read.next, onclick: () => { at++; load(); } }, 'Next →')));
+      } catch (e) {
+        show(body, errorBox(e));
+      }
+    }
+    show(detail, h('div', { class: 'panel', id: 'rows-panel' }, h('h2', {}, (kind === 'views' ? 'View ' : 'Table ') + name), body));
+    load();
+  }
+
+  /** A view's plan: its operators, the state each holds and the views sharing it. */
+  async function planPanel(view) {
+    closeStream();
+    const body = h('div', {}, loading('the plan'));
+    show(detail, h('div', { class: 'panel', id: 'plan-panel' }, h('h2', {}, 'Plan of ' + view), body));
+    try {
+      const plan = await api(`${base}/views/${encodeURIComponent(view)}/plan`);
+      show(body,
+        h('p', { class: 'muted' }, `${count(plan.rows)} rows, ${count(plan.state_rows)} rows of state, SQL revision ${plan.sql_revision}`),
+        operatorTree(plan.operators || []));
+    } catch (e) {
+      show(body, errorBox(e));
+    }
+  }
+
+  /** A view's changes as they come: inserted and deleted rows, with pause and resume from the last version. */
+  function streamPanel(view) {
+    closeStream();
+    const status = h('span', { id: 'stream-status', class: 'badge' }, 'connecting');
+    const versionOut = h('span', { id: 'stream-version' }, '');
+    const events = h('tbody', { id: 'stream-events' });
+    const pause = h('button', { id: 'stream-pause' }, 'Pause');
+    let last = null;
+    let paused = false;
+    function open() {
+      const params = new URLSearchParams();
+      if (last !== null) params.set('from', last);
+      if (token()) params.set('access_token', token());
+      const source = new EventSource(`${base}/views/${encodeURIComponent(view)}/changes?${params}`);
+      state.stream = source;
+      source.onopen = () => { status.textContent = 'live'; status.className = 'badge good'; };
+      source.onmessage = message => {
+        const change = JSON.parse(message.data);
+        last = change.version;
+        versionOut.textContent = 'version ' + count(change.version) + (change.snapshot ? ' (snapshot)' : '');
+        const rows = [];
+        for (const row of change.deleted || []) rows.push(h('tr', { class: 'deleted' }, h('td', {}, change.version), h('td', {}, '−'), h('td', {}, h('code', {}, JSON.stringify(row)))));
+        for (const row of change.inserted || []) rows.push(h('tr', { class: 'inserted' }, h('td', {}, change.version), h('td', {}, '+'), h('td', {}, h('code', {}, JSON.stringify(row)))));
+        events.prepend(...rows.reverse());
+        while (events.children.length > 1000) events.lastChild.remove(); // the page keeps the latest 1,000 rows
+      };
+      source.addEventListener('error', e => {
+        if (e.data) { // the stream's final error event (history_gone, not_found)
+          const error = JSON.parse(e.data).error;
+          status.textContent = error.code; status.className = 'badge bad';
+          source.close();
+          return;
+        }
+        status.textContent = source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting';
+        status.className = 'badge bad';
+      });
+    }
+    pause.addEventListener('click', () => {
+      paused = !paused;
+      pause.textContent = paused ? 'Resume' : 'Pause';
+      if (paused) { closeStream(); status.textContent = 'paused'; status.className = 'badge'; } else open();
+    });
+    show(detail, h('div', { class: 'panel', id: 'stream-panel' },
+      h('h2', {}, 'Changes of ' + view),
+      h('div', { class: 'row' }, status, versionOut, pause),
+      h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Version'), h('th', {}, ''), h('th', {}, 'Row'))), events))));
+    open();
+  }
+
+  function closeStream() {
+    if (state.stream) { state.stream.close(); state.stream = null; }
+  }
+
+  show(page,
+    h('h1', {}, h('a', { href: '#/tenants' }, 'Tenants'), ' / ', tenant),
+    summary,
+    sqlEditor(base, refresh),
+    h('div', { class: 'row', style: 'align-items: stretch' },
+      h('div', { class: 'grow' }, queryBox(base)),
+      h('div', { class: 'grow' }, ingestBox(base, refresh))),
+    objects,
+    detail);
+  refresh();
+  return closeStream;
+}
+
+/** The SQL editor: runs a request (POST /sql) and shows a refusal at its line and column. */
+function sqlEditor(base, refresh) {
+  const editor = h('textarea', { id: 'sql-editor', spellcheck: 'false', placeholder: 'CREATE TABLE ...; CREATE VIEW ... AS SELECT ...' });
+  const out = h('div', { id: 'sql-result' });
+  async function run() {
+    show(out, loading('the answer'));
+    try {
+      const result = await api(base + '/sql', { method: 'POST', body: editor.value, type: 'application/sql' });
+      show(out, h('p', { class: 'ok' }, `Applied at version ${count(result.version)}: `
+        + (result.objects || []).map(o => `${o.kind} ${o.name} ${o.action}`).join(', ')));
+      refresh();
+    } catch (e) {
+      show(out, errorBox(e), refusalAt(editor.value, e.details));
+      if (e.details && e.details.line) placeCaret(editor, e.details.line, e.details.column || 1);
+    }
+  }
+  editor.addEventListener('keydown', e => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
+  return h('div', { class: 'panel' },
+    h('h2', {}, 'SQL'),
+    editor,
+    h('div', { class: 'row' }, h('button', { class: 'primary', id: 'run-sql', onclick: run }, 'Run'), h('span', { class: 'muted' }, 'Ctrl+Enter')),
+    out);
+}
+
+/** The request's text with the refused line marked and a caret under the column (details.line, details.column). */
+function refusalAt(text, details) {
+  if (!details || !details.line) return null;
+  const lines = text.split('\n');
+  const from = Math.max(0, details.line - 3);
+  const to = Math.min(lines.length, details.line + 2);
+  const shown = [];
+  for (let i = from; i < to; i++) {
+    shown.push(h('div', { class: i + 1 === details.line ? 'sql-error-line' : null }, String(i + 1).padStart(4) + '  ' + lines[i]));
+    if (i + 1 === details.line) shown.push(h('div', { id: 'sql-caret' }, ' '.repeat(6 + Math.max(0, (details.column || 1) - 1)) + '^ line ' + details.line + ', column ' + (details.column || 1)));
+  }
+  return h('pre', { id: 'sql-refusal' }, shown);
+}
+
+function placeCaret(editor, line, column) {
+  const lines = editor.value.split('\n');
+  let offset = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
+  offset += Math.max(0, column - 1);
+  editor.focus();
+  editor.setSelectionRange(offset, offset + 1);
+}
+
+/** One SELECT evaluated from scratch (POST /query), its rows as a table. */
+function queryBox(base) {
+  const editor = h('textarea', { id: 'query-editor', spellcheck: 'false', placeholder: 'SELECT ...' });
+  const out = h('div', { id: 'query-result' });
+  async function run() {
+    show(out, loading('rows'));
+    try {
+      const result = await api(base + '/query', { method: 'POST', body: { sql: editor.value } });
+      const columns = result.columns.map(c => c.name);
+      show(out, h('p', { class: 'muted' }, count(result.rows.length) + ' rows'),
+        h('div', { class: 'scroll' }, rowsTable(columns, result.rows.slice(0, 1000))),
+        result.rows.length > 1000 ? h('p', { class: 'muted' }, 'The first 1,000 rows are shown.') : null);
+    } catch (e) {
+      show(out, errorBox(e));
+    }
+  }
+  return h('div', { class: 'panel' }, h('h2', {}, 'Query'), editor,
+    h('button', { class: 'primary', id: 'run-query', onclick: run }, 'Run'), out);
+}
+
+/** A pasted batch (POST /ingest). */
+function ingestBox(base, refresh) {
+  const editor = h('textarea', { id: 'ingest-editor', spellcheck: 'false', placeholder: '{"ops": [{"op": "insert", "table": "t", "row": {"id": 1}}]}' });
+  const out = h('div', { id: 'ingest-result' });
+  async function send() {
+    show(out, loading('the answer'));
+    try {
+      const result = await api(base + '/ingest', { method: 'POST', body: editor.value, type: 'application/json' });
+      const views = Object.entries(result.views || {}).map(([v, d]) => `${v} +${d.inserted} −${d.deleted}`).join(', ');
+      show(out, h('p', { class: 'ok' }, `Applied at version ${count(result.version)}, ${result.ops} ops` + (views ? ': ' + views : '')));
+      refresh();
+    } catch (e) {
+      show(out, errorBox(e));
+    }
+  }
+  return h('div', { class: 'panel' }, h('h2', {}, 'Ingest'), editor,
+    h('button', { class: 'primary', id: 'send-ingest', onclick: send }, 'Send'), out);
+}
+
+/** A plan's operators as a tree from the view's output down to what it reads, each with the state it holds. */
+function operatorTree(operators) {
+  const byId = new Map(operators.map(o => [o.id, o]));
+  const seen = new Set();
+  const items = [];
+  function walk(op, depth) {
+    if (!op) return;
+    const shared = op.shared_by_views > 1 ? ` · held once for ${op.shared_by_views} views` : '';
+    items.push(h('div', { class: 'operator', style: `padding-left:${depth * 18}px` },
+      h('strong', {}, op.operator || 'operator'),
+      op.reads ? ' ' + op.reads : '',
+      op.state_rows !== undefined ? h('span', { class: 'muted' }, ` · state ${count(op.state_rows)} rows`) : '',
+      shared));
+    if (seen.has(op.id)) return;
+    seen.add(op.id);
+    for (const input of op.inputs || []) walk(byId.get(input), depth + 1);
+  }
+  if (operators.length) walk(operators[operators.length - 1], 0); // the last operator is the view's output
+  return h('div', { id: 'plan-tree' }, items.length ? items : h('pre', {}, JSON.stringify(operators, null, 2)));
+}

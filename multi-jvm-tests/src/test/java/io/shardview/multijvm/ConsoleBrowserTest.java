@@ -1,0 +1,239 @@
+package io.shardview.multijvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console (docs/console.md) in a real browser: Debian's Chromium, headless, driven through its chromedriver
+ * by Selenium, against the packaged node with auth on. The admin token is entered once; a tenant is created in the SQL
+ * editor after a refusal placed at its line; a change arrives in a view's live stream after an ingest; rows are paged;
+ * a PromQL graph is drawn; the cluster and tokens pages show; a tenant token made on the tokens page sees its tenant
+ * and is refused another's. Screenshots go to {@code target/console/} (docs/images/ has two of them for the README).
+ * Skipped where Chromium is not installed ({@code .ci/run} installs it, as it installs Prometheus).
+ */
+class ConsoleBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String ADMIN = "console-test-admin-token-0123456789";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path tmp;
+
+    private NodeProcess node;
+    private WebDriver browser;
+
+    @AfterEach
+    void close() {
+        if (browser != null) browser.quit();
+        if (node != null) node.close();
+    }
+
+    @Test
+    void aNewcomerWorksThroughTheConsole() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+        node = NodeProcess.serve(
+                tmp.resolve("logs"),
+                Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN),
+                "--data-dir",
+                tmp.resolve("data").toString());
+        assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(120)));
+        String url = node.url(Duration.ofSeconds(10));
+        browser = chromium();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        Path shots = NodeProcess.ROOT.resolve("multi-jvm-tests/target/console");
+        Files.createDirectories(shots);
+
+        // Without a token the API refuses, and the page says so in the API's words; the token is entered once.
+        browser.get(url + "/console");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("page"), "unauthorized"));
+        browser.findElement(By.id("token-button")).click();
+        browser.findElement(By.id("token-input")).sendKeys(ADMIN);
+        browser.findElement(By.cssSelector("#token-dialog button[value=save]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("page"), "No tenant yet"));
+
+        // A tenant created in the SQL editor, after a refusal shown at its line and column.
+        browser.get(url + "/console/#/tenants/shop");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "No tenant shop yet"));
+        WebElement sql = browser.findElement(By.id("sql-editor"));
+        sql.sendKeys("CREATE TABLE orders (id BIGINT PRIMARY KEY, customer VARCHAR NOT NULL, amount INT);\n"
+                + "CREATE VIEW totals AS SELEC customer, COUNT(*) AS n FROM orders GROUP BY customer");
+        browser.findElement(By.id("run-sql")).click();
+        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sql-refusal")));
+        String marked = refusal.findElement(By.className("sql-error-line")).getText();
+        assertTrue(marked.startsWith("   2  CREATE VIEW totals AS SELEC"), "the refused line is marked: " + marked);
+        assertTrue(browser.findElement(By.id("sql-caret")).getText().contains("line 2"), refusal.getText());
+        assertEquals(
+                "syntax_error",
+                browser.findElement(By.cssSelector("#sql-result .error")).getAttribute("data-code"));
+        screenshot(shots, "sql-refusal");
+        sql.clear();
+        sql.sendKeys("CREATE TABLE orders (id BIGINT PRIMARY KEY, customer VARCHAR NOT NULL, amount INT);\n"
+                + "CREATE VIEW totals AS SELECT customer, COUNT(*) AS n, SUM(amount) AS spent FROM orders GROUP BY"
+                + " customer");
+        browser.findElement(By.id("run-sql")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sql-result"), "Applied at version 1"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#views tr[data-view=totals]")));
+
+        // A live change stream: the snapshot, then the change an ingest from the page makes.
+        browser.findElement(By.cssSelector("#views tr[data-view=totals] button.changes"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-status"), "live"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-version"), "version 1"));
+        browser.findElement(By.id("ingest-editor"))
+                .sendKeys("{\"ops\": [{\"op\": \"insert\", \"table\": \"orders\", \"row\": {\"id\": 1, \"customer\":"
+                        + " \"ann\", \"amount\": 120}}, {\"op\": \"insert\", \"table\": \"orders\", \"row\": {\"id\":"
+                        + " 2, \"customer\": \"bob\", \"amount\": 400}}]}");
+        browser.findElement(By.id("send-ingest")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ingest-result"), "Applied at version 2"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-events"), "\"customer\":\"bob\""));
+        assertEquals(
+                2,
+                browser.findElements(By.cssSelector("#stream-events tr.inserted"))
+                        .size(),
+                "two rows inserted into the view at version 2");
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("document.getElementById('stream-panel').scrollIntoView()");
+        screenshot(shots, "tenant");
+
+        // Pages of rows: 250 more rows through the API, read 100 at a time.
+        StringBuilder batch = new StringBuilder("{\"ops\": [");
+        for (int id = 10; id < 260; id++) {
+            if (id > 10) batch.append(',');
+            batch.append("{\"op\": \"insert\", \"table\": \"orders\", \"row\": {\"id\": ")
+                    .append(id)
+                    .append(", \"customer\": \"c")
+                    .append(id % 7)
+                    .append("\", \"amount\": ")
+                    .append(id)
+                    .append("}}");
+        }
+        assertEquals(200, post(url + "/v1/tenants/shop/ingest", "application/json", batch + "]}", ADMIN));
+        browser.navigate().refresh();
+        WebElement rows = wait.until(ExpectedConditions.elementToBeClickable(
+                By.xpath("//table[@id='tables']//tr[td[1][text()='orders']]//button")));
+        rows.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rows-panel"), "252 rows"));
+        assertTrue(browser.findElement(By.id("rows-panel")).getText().contains("rows 1–100"));
+        browser.findElement(By.id("rows-next")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rows-panel"), "rows 101–200"));
+
+        // A PromQL graph over points stored a minute ago.
+        long now = System.currentTimeMillis();
+        StringBuilder points = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            points.append("{\"metric\":{\"__name__\":\"requests_total\",\"code\":\"")
+                    .append(200 + i % 2 * 300)
+                    .append("\"},\"values\":[")
+                    .append(i * 10)
+                    .append("],\"timestamps\":[")
+                    .append(now - 600_000 + i * 60_000)
+                    .append("]}\n");
+        }
+        assertEquals(
+                204, post(url + "/v1/tenants/shop/prom/api/v1/import", "application/json", points.toString(), ADMIN));
+        browser.get(url + "/console/#/metrics");
+        browser.findElement(By.id("metrics-tenant")).sendKeys("shop");
+        browser.findElement(By.id("promql")).sendKeys("requests_total");
+        browser.findElement(By.id("run-promql")).click();
+        WebElement chart = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("metrics-chart")));
+        wait.until(driver -> {
+            String drawn = chart.getAttribute("data-points");
+            return drawn != null && Integer.parseInt(drawn) > 0;
+        });
+        assertTrue(browser.findElement(By.className("legend")).getText().contains("requests_total{code=\"500\"}"));
+        screenshot(shots, "metrics");
+        browser.findElement(By.cssSelector(".tabs button[data-view=table]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("metrics-table"), "requests_total"));
+
+        // The cluster: this node, Up and reachable, holding the tenant's shard.
+        browser.get(url + "/console/#/cluster");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cluster"), "Region default"));
+        assertTrue(
+                browser.findElement(By.cssSelector("table.members")).getText().contains("Up"));
+        screenshot(shots, "cluster");
+
+        // A tenant token made on the tokens page sees its tenant and is refused another's.
+        browser.get(url + "/console/#/tokens");
+        browser.findElement(By.id("token-tenant")).sendKeys("shop");
+        browser.findElement(By.id("token-name")).sendKeys("console-test");
+        browser.findElement(By.id("create-token")).click();
+        String tenantToken = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token")))
+                .getText();
+        assertTrue(tenantToken.startsWith("svt_"), tenantToken);
+        browser.findElement(By.id("token-button")).click();
+        WebElement input = browser.findElement(By.id("token-input"));
+        input.clear();
+        input.sendKeys(tenantToken);
+        browser.findElement(By.cssSelector("#token-dialog button[value=save]")).click();
+        browser.get(url + "/console/#/tenants/shop");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "version"));
+        browser.get(url + "/console/#/tenants/other");
+        WebElement forbidden =
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#summary .error")));
+        assertEquals("forbidden", forbidden.getAttribute("data-code"), forbidden.getText());
+    }
+
+    private WebDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1360,900",
+                "--user-data-dir=" + tmp.resolve("chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    private void screenshot(Path dir, String name) throws Exception {
+        byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(dir.resolve(name + ".png"), png);
+    }
+
+    private static int post(String url, String type, String body, String token) throws Exception {
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Content-Type", type)
+                                .header("Authorization", "Bearer " + token)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+}
