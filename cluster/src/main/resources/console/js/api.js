@@ -47,7 +47,9 @@ export async function api(path, { method = 'GET', body, type, signal } = {}) {
   }
   if (!reply.ok) {
     const error = json && json.error;
-    if (error) throw new ApiError(reply.status, error.code, error.message, error.details);
+    if (error && typeof error === 'object') throw new ApiError(reply.status, error.code, error.message, error.details);
+    // The Prometheus API's own form: {"status": "error", "errorType": "bad_data", "error": "1:17: parse error: ..."}
+    if (json && json.status === 'error') throw new ApiError(reply.status, json.errorType, json.error);
     throw new ApiError(reply.status, 'http_' + reply.status, text || reply.statusText);
   }
   if (json !== null) return json;

@@ -47,6 +47,11 @@ export function count(n) {
   return n === null || n === undefined ? '' : NUMBER.format(n);
 }
 
+/** A count and its noun, plural but for one: "1 table", "3 tables". */
+export function plural(n, noun) {
+  return count(n) + ' ' + noun + (n === 1 ? '' : 's');
+}
+
 /** Bytes with a unit. */
 export function bytes(n) {
   if (n === null || n === undefined) return '';

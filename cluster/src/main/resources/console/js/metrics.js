@@ -22,7 +22,7 @@ export function metricsPage(page) {
   let answer = null;
   let shownRange = null;
 
-  const tabs = h('div', { class: 'tabs' }, ['graph', 'table', 'json'].map(name =>
+  const tabs = h('div', { class: 'tabs' }, ['graph', 'table', 'json', 'cardinality'].map(name =>
     h('button', { 'data-view': name, class: name === view ? 'current' : null, onclick: () => { view = name; render(); } }, name[0].toUpperCase() + name.slice(1))));
 
   async function run() {
@@ -40,13 +40,14 @@ export function metricsPage(page) {
       render();
     } catch (e) {
       answer = null;
-      show(out, errorBox(e));
+      show(out, errorBox(e), errorAt(query.value, e.message));
     }
   }
 
   function render() {
     for (const b of tabs.children) b.classList.toggle('current', b.dataset.view === view);
-    if (!answer) return;
+    if (view === 'cardinality') { cardinality(); return; }
+    if (!answer) { show(out, tabs); return; }
     const series = answer.data.result;
     if (!series.length) { show(out, tabs, h('p', { class: 'muted', id: 'metrics-empty' }, 'No series.')); return; }
     if (view === 'json') {
@@ -68,19 +69,84 @@ export function metricsPage(page) {
     }
   }
 
-  let offered = '';
-  async function offerNames() { // metric names for the tenant, as the query's datalist
-    if (!tenant.value || offered === tenant.value) return;
-    offered = tenant.value;
+  /** Series per metric name (the top 20) and distinct values per label name (30 labels), by instant PromQL. */
+  async function cardinality() {
+    if (!tenant.value) { show(out, tabs, h('p', { class: 'muted' }, 'A tenant.')); return; }
+    const body = h('div', { id: 'cardinality' }, loading('series counts'));
+    show(out, tabs, body);
+    const instant = async expr => {
+      const params = new URLSearchParams({ query: expr });
+      if (region.value) params.set('region', region.value);
+      return (await api(`${tenantPath(tenant.value)}/prom/api/v1/query?${params}`)).data.result;
+    };
     try {
-      const params = region.value ? '?region=' + encodeURIComponent(region.value) : '';
-      const values = await api(`${tenantPath(tenant.value)}/prom/api/v1/label/__name__/values${params}`);
-      show(names, values.data.slice(0, 5000).map(n => h('option', { value: n })));
-    } catch (e) { offered = ''; }
+      const perMetric = await instant('sort_desc(topk(20, count by (__name__) ({__name__=~".+"})))');
+      const labels = (await values('labels')).filter(n => n !== '__name__').slice(0, 30);
+      const perLabel = [];
+      for (const label of labels) {
+        const [distinct] = await instant(`count(count by (${label}) ({${label}!=""}))`);
+        const [series] = await instant(`count({${label}!=""})`);
+        perLabel.push({ label, values: distinct ? Number(distinct.value[1]) : 0, series: series ? Number(series.value[1]) : 0 });
+      }
+      perLabel.sort((a, b) => b.values - a.values);
+      show(body,
+        h('div', { class: 'row', style: 'align-items: flex-start' },
+          h('div', { class: 'grow' }, h('h3', {}, 'Series per metric (now, top 20)'), h('table', { id: 'cardinality-metrics' },
+            h('thead', {}, h('tr', {}, h('th', {}, 'Metric'), h('th', { class: 'num' }, 'Series'))),
+            h('tbody', {}, perMetric.map(r => h('tr', {}, h('td', {}, h('code', {}, r.metric.__name__)), h('td', { class: 'num' }, count(Number(r.value[1])))))))),
+          h('div', { class: 'grow' }, h('h3', {}, 'Values per label (now)'), h('table', { id: 'cardinality-labels' },
+            h('thead', {}, h('tr', {}, h('th', {}, 'Label'), h('th', { class: 'num' }, 'Distinct values'), h('th', { class: 'num' }, 'Series with it'))),
+            h('tbody', {}, perLabel.map(r => h('tr', {}, h('td', {}, h('code', {}, r.label)), h('td', { class: 'num' }, count(r.values)), h('td', { class: 'num' }, count(r.series)))))))));
+    } catch (e) {
+      show(body, errorBox(e));
+    }
   }
 
-  query.addEventListener('focus', offerNames);
-  tenant.addEventListener('change', () => { offered = ''; offerNames(); });
+  // Completion of what is typed at the end of the query: a metric name, a label name inside {...}, or a label's
+  // value after label=" (the browser's datalist offers whole texts, so each option is the query with it completed).
+  const cache = new Map();
+  async function values(path) {
+    const key = tenant.value + ' ' + region.value + ' ' + path;
+    if (!cache.has(key)) {
+      const params = new URLSearchParams();
+      if (region.value) params.set('region', region.value);
+      const sep = path.includes('?') ? '&' : '?';
+      cache.set(key, api(`${tenantPath(tenant.value)}/prom/api/v1/${path}${params.toString() ? sep + params : ''}`)
+        .then(answer => answer.data, e => { cache.delete(key); console.warn('completion: ' + path + ': ' + e.message); return []; }));
+    }
+    return cache.get(key);
+  }
+  async function complete() {
+    if (!tenant.value) return;
+    const text = query.value;
+    const open = text.lastIndexOf('{');
+    let prefix, options;
+    if (open > text.lastIndexOf('}')) { // inside a selector
+      const metric = (text.slice(0, open).match(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*$/) || [])[1];
+      const match = metric ? '?match[]=' + encodeURIComponent(metric) : '';
+      const segment = text.slice(open + 1).split(',').pop();
+      const value = segment.match(/^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"([^"]*)$/);
+      if (value) {
+        prefix = text.slice(0, text.length - value[3].length);
+        options = (await values(`label/${encodeURIComponent(value[1])}/values${match}`)).map(v => v + '"');
+      } else {
+        const name = segment.match(/^\s*([a-zA-Z_][a-zA-Z0-9_]*)?$/);
+        if (!name) return;
+        prefix = text.slice(0, text.length - (name[1] || '').length);
+        options = (await values('labels' + match)).filter(n => n !== '__name__').map(n => n + '="');
+      }
+    } else {
+      const word = text.match(/([a-zA-Z_:][a-zA-Z0-9_:]*)$/);
+      prefix = text.slice(0, text.length - (word ? word[1].length : 0));
+      options = await values('label/__name__/values');
+    }
+    if (query.value !== text) return; // typed on meanwhile
+    show(names, options.slice(0, 500).map(o => h('option', { value: prefix + o })));
+  }
+
+  query.addEventListener('focus', complete);
+  query.addEventListener('input', complete);
+  tenant.addEventListener('change', () => cache.clear());
   query.addEventListener('keydown', e => { if (e.key === 'Enter') run(); });
   range.addEventListener('change', run);
   stacked.addEventListener('change', render);
@@ -92,4 +158,12 @@ export function metricsPage(page) {
         h('button', { class: 'primary', id: 'run-promql', onclick: run }, 'Run'))),
     out);
   if (saved.query && saved.tenant) run();
+}
+
+/** A PromQL parse error's place in the query ("1:17: parse error: ..."): the query with a caret under it. */
+function errorAt(text, message) {
+  const at = /(\d+):(\d+): parse error/.exec(message || '');
+  if (!at) return null;
+  const line = text.split('\n')[Number(at[1]) - 1] || '';
+  return h('pre', { id: 'promql-error' }, line + '\n' + ' '.repeat(Math.max(0, Number(at[2]) - 1)) + '^ column ' + at[2]);
 }

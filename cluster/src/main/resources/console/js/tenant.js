@@ -1,5 +1,6 @@
 import { api, tenantPath, token } from './api.js';
 import { h, show, errorBox, loading, count, rowsTable } from './dom.js';
+import { budgetBars } from './tenants.js';
 
 const PAGE_ROWS = 100;
 
@@ -21,7 +22,8 @@ export function tenantPage(page, [tenant]) {
         h('div', { class: 'row' },
           h('strong', {}, 'version ', h('span', { id: 'version' }, count(t.version))),
           t.home ? h('span', { class: 'badge' }, 'home ' + t.home + (t.home_epoch ? ' · epoch ' + t.home_epoch : '')) : null,
-          t.replication ? h('span', { class: 'badge' }, 'replication ' + t.replication.mode) : null));
+          t.replication ? h('span', { class: 'badge' }, 'replication ' + t.replication.mode) : null),
+        h('div', { class: 'row' }, budgetBars(t.budgets)));
       show(objects, objectTables(t));
     } catch (e) {
       if (e.status === 404) {

@@ -1,7 +1,12 @@
 import { api, tenantPath } from './api.js';
-import { h, show, errorBox, loading, count } from './dom.js';
+import { h, show, errorBox, loading, count, bytes, plural } from './dom.js';
 
-/** The tenants the token may see, each with its version, tables and views (GET /v1/tenants, GET /v1/tenants/{t}). */
+const REFRESH_MS = 5000;
+
+/**
+ * The tenants the token may see (GET /v1/tenants), each with its version, events a second (from the versions of two
+ * refreshes), tables, views, and its state against its budgets (GET /v1/tenants/{t}); refreshed every 5 s.
+ */
 export function tenantsPage(page) {
   const list = h('div', {}, loading('tenants'));
   const name = h('input', { placeholder: 'new tenant name', pattern: '[a-z0-9_-]+', id: 'new-tenant' });
@@ -12,10 +17,17 @@ export function tenantsPage(page) {
       name,
       h('button', { class: 'primary', onclick: () => { if (name.value) location.hash = '#/tenants/' + encodeURIComponent(name.value); } }, 'Open')),
     list);
-  load(list);
+  const seen = new Map(); // tenant -> {version, at}: the previous refresh's, for events a second
+  load(list, seen);
+  const timer = setInterval(() => refreshDetails(list, seen), REFRESH_MS);
+  return () => clearInterval(timer);
 }
 
-async function load(list) {
+function refreshDetails(list, seen) {
+  for (const row of list.querySelectorAll('tr[data-tenant][data-sql]')) describe(row.dataset.tenant, row, seen);
+}
+
+async function load(list, seen) {
   try {
     const tenants = [];
     let after = null;
@@ -29,29 +41,50 @@ async function load(list) {
       return;
     }
     const rows = tenants.map(t => {
-      const details = h('td', { class: 'muted' }, t.sql ? '…' : '');
-      const tr = h('tr', { 'data-tenant': t.name },
+      const tr = h('tr', { 'data-tenant': t.name, 'data-sql': t.sql || null },
         h('td', {}, h('a', { href: '#/tenants/' + encodeURIComponent(t.name) }, t.name)),
         h('td', {}, t.sql ? h('span', { class: 'badge' }, 'SQL') : null, ' ', t.metrics ? h('span', { class: 'badge' }, 'metrics') : null),
-        details);
-      if (t.sql) describe(t.name, details);
+        h('td', { class: 'num version' }), h('td', { class: 'num rate' }), h('td', { class: 'objects' }), h('td', { class: 'budgets' }));
+      if (t.sql) describe(t.name, tr, seen);
       return tr;
     });
     show(list, h('table', { id: 'tenants' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Tenant'), h('th', {}, 'Holds'), h('th', {}, 'Version, tables, views'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Tenant'), h('th', {}, 'Holds'), h('th', { class: 'num' }, 'Version'),
+        h('th', { class: 'num' }, 'Events/s'), h('th', {}, 'Tables, views'), h('th', {}, 'State against budgets'))),
       h('tbody', {}, rows)));
   } catch (e) {
     show(list, errorBox(e));
   }
 }
 
-async function describe(tenant, into) {
+async function describe(tenant, row, seen) {
+  const cell = name => row.querySelector('td.' + name);
   try {
     const t = await api(tenantPath(tenant));
+    const now = Date.now();
+    const before = seen.get(tenant);
+    seen.set(tenant, { version: t.version, at: now });
     const rows = (t.tables || []).reduce((n, table) => n + (table.rows || 0), 0);
-    show(into, `version ${count(t.version)} · ${t.tables.length} tables (${count(rows)} rows) · ${t.views.length} views`
-      + (t.home ? ` · home ${t.home}` : ''));
+    show(cell('version'), count(t.version));
+    show(cell('rate'), before ? ((t.version - before.version) / ((now - before.at) / 1000)).toFixed(1) : '…');
+    show(cell('objects'), `${plural(t.tables.length, 'table')} (${plural(rows, 'row')}), ${plural(t.views.length, 'view')}`
+      + (t.home ? `, home ${t.home}` : ''));
+    show(cell('budgets'), budgetBars(t.budgets));
   } catch (e) {
-    show(into, h('span', { class: 'badge bad' }, e.code || 'error'));
+    show(cell('objects'), h('span', { class: 'badge bad' }, e.code || 'error'));
   }
+}
+
+/** State rows and bytes against the tenant's budgets, as bars. */
+export function budgetBars(budgets) {
+  if (!budgets) return null;
+  return ['max-state-rows', 'max-state-bytes', 'max-views'].filter(name => budgets[name]).map(name => {
+    const b = budgets[name];
+    const share = b.limit ? Math.min(1, (b.used || 0) / b.limit) : 0;
+    const value = name === 'max-state-bytes' ? bytes(b.used || 0) + ' of ' + bytes(b.limit) : count(b.used || 0) + ' of ' + count(b.limit);
+    return h('div', { class: 'budget', title: name + (b.overridden ? ' (set for this tenant)' : ' (node default)') },
+      h('span', { class: 'budget-name' }, name.replace('max-', '')),
+      h('span', { class: 'bar' }, h('span', { style: `width:${(share * 100).toFixed(1)}%`, class: share > 0.9 ? 'full' : null })),
+      h('span', { class: 'muted' }, value));
+  });
 }

@@ -171,6 +171,46 @@ class ConsoleBrowserTest {
         browser.findElement(By.cssSelector(".tabs button[data-view=table]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("metrics-table"), "requests_total"));
 
+        // Completion of label names and values as the query is typed; the cardinality of the tenant's series.
+        WebElement promql = browser.findElement(By.id("promql"));
+        promql.clear();
+        promql.sendKeys("requests_total{co");
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#metric-names option[value='requests_total{code=\"']")));
+        promql.sendKeys("de=\"");
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#metric-names option[value='requests_total{code=\"500\"']")));
+        browser.findElement(By.cssSelector(".tabs button[data-view=cardinality]"))
+                .click();
+        WebElement perMetric = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cardinality-metrics")));
+        assertTrue(perMetric.getText().contains("requests_total 2"), perMetric.getText());
+        assertTrue(
+                browser.findElement(By.id("cardinality-labels")).getText().contains("code 2 2"),
+                browser.findElement(By.id("cardinality-labels")).getText());
+
+        // A PromQL parse error is shown at its column.
+        browser.findElement(By.cssSelector(".tabs button[data-view=graph]")).click();
+        promql.clear();
+        promql.sendKeys("sum(rate(requests_total[5m]) by");
+        browser.findElement(By.id("run-promql")).click();
+        WebElement caret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("promql-error")));
+        assertTrue(caret.getText().contains("^ column"), caret.getText());
+        assertEquals(
+                "bad_data",
+                browser.findElement(By.cssSelector("#metrics-result .error")).getAttribute("data-code"));
+
+        // The tenants page: each tenant's version, events a second and state against its budgets.
+        browser.get(url + "/console/#/tenants");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("tr[data-tenant=shop] td.version"), "3"));
+        assertTrue(browser.findElement(By.cssSelector("tr[data-tenant=shop] td.budgets"))
+                .getText()
+                .contains("state-rows"));
+        wait.until(driver -> !driver.findElement(By.cssSelector("tr[data-tenant=shop] td.rate"))
+                .getText()
+                .equals("…")); // the second refresh, 5 s later, gives a rate
+        screenshot(shots, "tenants");
+
         // The cluster: this node, Up and reachable, holding the tenant's shard.
         browser.get(url + "/console/#/cluster");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cluster"), "Region default"));
