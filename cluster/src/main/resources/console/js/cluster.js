@@ -20,7 +20,7 @@ export function clusterPage(page) {
   }
   async function refresh() {
     try {
-      const c = await api('/v1/cluster');
+      const [c, metrics] = await Promise.all([api('/v1/cluster'), api('/metrics').catch(() => '')]);
       const regions = new Map();
       for (const m of c.members) {
         if (!regions.has(m.region)) regions.set(m.region, []);
@@ -43,7 +43,8 @@ export function clusterPage(page) {
               h('td', {}, (m.roles || []).join(', ')),
               types.map(t => h('td', { class: 'num' }, count((c.shards[t] || {})[m.address]))))))),
         ]),
-        c.shards_error ? h('p', { class: 'muted' }, 'Shards: ' + c.shards_error) : null);
+        c.shards_error ? h('p', { class: 'muted' }, 'Shards: ' + c.shards_error) : null,
+        replication(metrics));
     } catch (e) {
       show(body, errorBox(e));
     }
@@ -56,4 +57,46 @@ export function clusterPage(page) {
   refresh();
   const timer = setInterval(refresh, 5000);
   return () => clearInterval(timer);
+}
+
+/** Samples of the node's /metrics (Prometheus text) named `name`: [{labels, value}]. */
+function samples(text, name) {
+  const out = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name + '{') && !line.startsWith(name + ' ')) continue;
+    const m = /^[^{\s]+(?:\{([^}]*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const labels = {};
+    for (const pair of (m[1] || '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]] = pair[2];
+    out.push({ labels, value: Number(m[2]) });
+  }
+  return out;
+}
+
+/**
+ * Replication as this node sees it, from its /metrics: the replicas here following a home in another region, how far
+ * the furthest behind is (versions and seconds) per home region, and whether this node's region is cut off.
+ */
+function replication(text) {
+  if (!text) return null;
+  const following = samples(text, 'shardview_replicas_following');
+  const versions = samples(text, 'shardview_replica_lag_versions');
+  const seconds = samples(text, 'shardview_replica_lag_seconds');
+  const cutOff = samples(text, 'shardview_region_cut_off').some(s => s.value > 0);
+  const lost = samples(text, 'shardview_regions_lost').reduce((n, s) => n + s.value, 0);
+  const of = (list, region) => (list.find(s => s.labels.home_region === region) || { value: null }).value;
+  return h('div', { id: 'replication' },
+    h('h2', {}, 'Replication, as this node sees it'),
+    cutOff ? h('div', { class: 'error' }, 'This node\'s region hears from fewer than a majority of the regions: its homes refuse writes.') : null,
+    lost ? h('p', {}, `${count(lost)} region(s) declared lost.`) : null,
+    following.length
+      ? h('table', {},
+          h('thead', {}, h('tr', {}, h('th', {}, 'Home region'), h('th', { class: 'num' }, 'Replicas here'),
+            h('th', { class: 'num' }, 'Furthest behind (versions)'), h('th', { class: 'num' }, 'Furthest behind (seconds)'))),
+          h('tbody', {}, following.map(f => h('tr', {},
+            h('td', {}, f.labels.home_region),
+            h('td', { class: 'num' }, count(f.value)),
+            h('td', { class: 'num' }, count(of(versions, f.labels.home_region))),
+            h('td', { class: 'num' }, (of(seconds, f.labels.home_region) ?? 0).toFixed(1))))))
+      : h('p', { class: 'muted' }, 'No replica on this node follows a home in another region.'));
 }

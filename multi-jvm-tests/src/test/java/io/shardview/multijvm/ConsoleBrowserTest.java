@@ -216,6 +216,9 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cluster"), "Region default"));
         assertTrue(
                 browser.findElement(By.cssSelector("table.members")).getText().contains("Up"));
+        assertTrue(browser.findElement(By.id("replication"))
+                .getText()
+                .contains("No replica on this node follows a home in another region"));
         screenshot(shots, "cluster");
 
         // A tenant token made on the tokens page sees its tenant and is refused another's.
