@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
+import io.shardview.testsupport.SelfSignedCertificate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,12 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -34,58 +31,11 @@ class HttpsTest {
     @TempDir
     Path dir;
 
-    /** A self-signed certificate for 127.0.0.1 and its key, as PEM files; returns the store holding them. */
-    private KeyStore selfSigned(Path certificate, Path privateKey) throws Exception {
-        Path store = dir.resolve("node.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(
-                        keytool.toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "node",
-                        "-keyalg",
-                        "RSA",
-                        "-keysize",
-                        "2048",
-                        "-dname",
-                        "CN=127.0.0.1",
-                        "-ext",
-                        "SAN=ip:127.0.0.1",
-                        "-validity",
-                        "2",
-                        "-storetype",
-                        "PKCS12",
-                        "-keystore",
-                        store.toString(),
-                        "-storepass",
-                        "changeit")
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), output);
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, "changeit".toCharArray());
-        }
-        Certificate cert = keys.getCertificate("node");
-        Files.writeString(certificate, pem("CERTIFICATE", cert.getEncoded()));
-        Files.writeString(
-                privateKey,
-                pem("PRIVATE KEY", keys.getKey("node", "changeit".toCharArray()).getEncoded()));
-        return keys;
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
-    }
-
     @Test
     void aNodeWithACertificateAndKeyServesHttps() throws Exception {
         Path certificate = dir.resolve("node.crt");
         Path privateKey = dir.resolve("node.key");
-        KeyStore keys = selfSigned(certificate, privateKey);
+        KeyStore keys = SelfSignedCertificate.write(certificate, privateKey);
         ShardviewNode node = ShardviewNode.start(
                 TestNodes.config(
                         dir.resolve("data"),
@@ -147,7 +97,7 @@ class HttpsTest {
     void anRsaKeyInTheOldFormIsRefusedWithHowToConvertIt() throws Exception {
         Path certificate = dir.resolve("node.crt");
         Path privateKey = dir.resolve("node.key");
-        selfSigned(certificate, privateKey);
+        SelfSignedCertificate.write(certificate, privateKey);
         Files.writeString(privateKey, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
         ShardviewNode.NodeStartException refused = assertThrows(
                 ShardviewNode.NodeStartException.class,

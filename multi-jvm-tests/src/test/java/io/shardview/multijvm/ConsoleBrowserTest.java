@@ -242,7 +242,58 @@ class ConsoleBrowserTest {
         assertEquals("forbidden", forbidden.getAttribute("data-code"), forbidden.getText());
     }
 
-    private WebDriver chromium() {
+    /**
+     * Over HTTPS (a self-signed certificate the browser is told to accept): the console's files, the API and a change
+     * stream (an EventSource over TLS with the token in its URL) all work.
+     */
+    @Test
+    void theConsoleWorksOverHttps() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+        Path certificate = tmp.resolve("node.crt");
+        Path privateKey = tmp.resolve("node.key");
+        io.shardview.testsupport.SelfSignedCertificate.write(certificate, privateKey);
+        Path config = tmp.resolve("tls.conf");
+        Files.writeString(
+                config,
+                "shardview.http.tls.certificate = \"" + certificate + "\"\nshardview.http.tls.private-key = \""
+                        + privateKey + "\"\n");
+        node = NodeProcess.serve(
+                tmp.resolve("logs"),
+                Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN),
+                "--data-dir",
+                tmp.resolve("data").toString(),
+                "--config",
+                config.toString());
+        String url = node.url(Duration.ofSeconds(120));
+        assertTrue(url.startsWith("https://"), url);
+        browser = chromium("--ignore-certificate-errors");
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get(url + "/console/#/tenants/tls");
+        browser.findElement(By.id("token-button")).click();
+        browser.findElement(By.id("token-input")).sendKeys(ADMIN);
+        browser.findElement(By.cssSelector("#token-dialog button[value=save]")).click();
+        wait.until(
+                driver -> { // the node may still be starting: ask again until the tenant's page answers
+                    if (driver.findElement(By.id("summary")).getText().contains("No tenant tls yet")) return true;
+                    driver.navigate().refresh();
+                    return false;
+                });
+        browser.findElement(By.id("sql-editor"))
+                .sendKeys("CREATE TABLE t (id BIGINT PRIMARY KEY); CREATE VIEW v AS SELECT id FROM t");
+        browser.findElement(By.id("run-sql")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#views tr[data-view=v]")));
+        browser.findElement(By.cssSelector("#views tr[data-view=v] button.changes"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-status"), "live"));
+        browser.findElement(By.id("ingest-editor"))
+                .sendKeys("{\"ops\": [{\"op\": \"insert\", \"table\": \"t\", \"row\": {\"id\": 7}}]}");
+        browser.findElement(By.id("send-ingest")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-events"), "{\"id\":7}"));
+    }
+
+    private WebDriver chromium(String... extraArguments) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments(
@@ -257,6 +308,7 @@ class ConsoleBrowserTest {
                 "--disable-sync",
                 "--window-size=1360,900",
                 "--user-data-dir=" + tmp.resolve("chromium"));
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()

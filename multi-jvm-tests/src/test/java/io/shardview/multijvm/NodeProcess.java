@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 final class NodeProcess implements AutoCloseable {
     static final Path ROOT =
             Path.of(System.getProperty("shardview.root", "..")).toAbsolutePath().normalize();
-    private static final Pattern SERVING = Pattern.compile("serving (http://\\S+)");
+    private static final Pattern SERVING = Pattern.compile("serving (https?://\\S+)");
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
