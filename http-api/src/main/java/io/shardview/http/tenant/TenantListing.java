@@ -43,7 +43,7 @@ record TenantListing(List<Tenant> tenants, String next) {
             if (id.startsWith("tenant|")) {
                 tenants.computeIfAbsent(id.substring("tenant|".length()), name -> new boolean[2])[0] = true;
             } else if (id.startsWith("metrics|") && id.indexOf('.') > "metrics|".length()) {
-                // metrics|name.shard, or metrics|name.shard@region for the copy of another region's shard: tenant
+                // metrics|name.shard, or metrics|name.copy@region for the copy of another region's shards: tenant
                 // names have no dot.
                 tenants.computeIfAbsent(id.substring("metrics|".length(), id.indexOf('.')), name -> new boolean[2])[1] =
                         true;

@@ -9,7 +9,12 @@ class TenantListingTest {
     @Test
     void tenantsAreNamedByTheirCircuitsShardsAndCopiesOfOtherRegionsShards() {
         TenantListing listing = TenantListing.of(
-                List.of("tenant|shop", "metrics|shop.3", "metrics|fleet.0@eu.west", "metrics|fleet.12@us", "other|x"),
+                List.of(
+                        "tenant|shop",
+                        "metrics|shop.3",
+                        "metrics|fleet.copy@eu.west",
+                        "metrics|fleet.copy@us",
+                        "other|x"),
                 new TenantListing.Page(10, null));
         assertEquals(
                 List.of(new TenantListing.Tenant("fleet", false, true), new TenantListing.Tenant("shop", true, true)),

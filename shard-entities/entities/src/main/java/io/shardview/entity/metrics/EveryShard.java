@@ -42,8 +42,9 @@ final class EveryShard {
      * What one shard may read of a request's {@code maxPoints}: twice its even share, as series spread over the shards
      * by hash and a few large series can make the spread uneven.
      */
-    long share(long maxPoints) {
-        return Math.max(1, 2 * maxPoints / shardsPerTenant);
+    long share(TenantShards shards, long maxPoints) {
+        int count = shards.count(shardsPerTenant);
+        return count == 1 ? maxPoints : Math.max(1, 2 * maxPoints / count);
     }
 
     /**
@@ -69,17 +70,18 @@ final class EveryShard {
             Function<ActorRef<T>, MetricsProtocol.Command> command,
             Function<ShardStorage, T> readHere) {
         boolean onThisNode = shards.region() == null;
-        boolean[] asked = new boolean[shardsPerTenant];
+        int count = shards.count(shardsPerTenant);
+        boolean[] asked = new boolean[count];
         int askedCount = 0;
-        for (int shard = 0; shard < shardsPerTenant; shard++) {
+        for (int shard = 0; shard < count; shard++) {
             String entityId = shards.entityId(shard);
             asked[shard] = !onThisNode || local.mayHold(entityId, selectors);
             if (asked[shard]) askedCount++;
             else if (local.keepRunningDue(entityId, keepRunningNanos)) keepRunning(shards, shard);
         }
         boolean mayReadHere = onThisNode && askedCount <= READ_HERE_AT_MOST;
-        List<CompletableFuture<T>> asks = new ArrayList<>(shardsPerTenant);
-        for (int shard = 0; shard < shardsPerTenant; shard++) {
+        List<CompletableFuture<T>> asks = new ArrayList<>(count);
+        for (int shard = 0; shard < count; shard++) {
             if (!asked[shard]) {
                 asks.add(CompletableFuture.completedFuture(none));
                 continue;

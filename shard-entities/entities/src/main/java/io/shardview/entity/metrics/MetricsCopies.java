@@ -12,8 +12,8 @@ import org.apache.pekko.actor.typed.ExtensionId;
 /**
  * A second region for each region's metrics shards ({@code shardview.metrics.replicas = 2}, config/metrics.conf;
  * docs/regions.md, "A copy of each region's metrics"). Each region's shards have a copy in the next region of the
- * cluster, in name order and round, that is not declared lost: shard {@code tenant.n} of region {@code eu} is copied in
- * the entity {@code tenant.n@eu} of that region. An append is acknowledged once both the region's shard and its copy
+ * cluster, in name order and round, that is not declared lost: the shards {@code tenant.n} of region {@code eu} are
+ * copied together in the one entity {@code tenant.copy@eu} of that region, a metrics shard of its own. An append is acknowledged once both the region's shard and its copy
  * journaled it ({@link ShardedAppend}); while the copy's region is declared lost the next region keeps the copy, and
  * with no other region standing the region's shards are written alone. A read of a region declared lost (by its
  * name, or as part of {@code region=*}) is answered from its copy.
@@ -57,14 +57,17 @@ public final class MetricsCopies implements Extension {
         return replicas;
     }
 
-    /** Whether {@code entityId} is a copy of another region's shard ({@link #copyId}). */
+    /** Whether {@code entityId} is the copy of another region's shards ({@link #copyId}). */
     static boolean isCopy(String entityId) {
         return entityId.indexOf(COPY_OF) >= 0;
     }
 
-    /** The entity id of the copy of shard {@code entityId} of {@code region}. */
-    static String copyId(String entityId, String region) {
-        return entityId + COPY_OF + region;
+    /**
+     * The entity id of the copy of {@code tenant}'s shards of {@code region}: one entity holds them all, so that the
+     * copy of a request is one message to the other region and one event in its journal.
+     */
+    static String copyId(String tenant, String region) {
+        return tenant + ".copy" + COPY_OF + region; // tenant names have no dot: never a shard's id
     }
 
     /**

@@ -47,7 +47,7 @@ final class ShardReads {
      */
     CompletionStage<TreeMap<String, SeriesPoints>> points(
             TenantShards tenant, List<List<Matcher>> selectors, long startMs, long endMs, long maxPoints) {
-        return select(tenant, selectors, startMs, endMs, true, shards.share(maxPoints))
+        return select(tenant, selectors, startMs, endMs, true, shards.share(tenant, maxPoints))
                 .thenApply(series -> {
                     long total = 0;
                     for (SeriesPoints s : series.values()) total += s.timestamps().length;
@@ -105,7 +105,7 @@ final class ShardReads {
      */
     CompletionStage<List<BucketSeries>> buckets(
             TenantShards tenant, List<Matcher> selector, long widthMs, long startMs, long endMs, long maxBuckets) {
-        long perShard = shards.share(maxBuckets);
+        long perShard = shards.share(tenant, maxBuckets);
         List<MatcherSpec> matchers = MatcherSpec.of(selector);
         Function<ActorRef<SelectedBuckets>, SelectBuckets> command =
                 replyTo -> new SelectBuckets(matchers, widthMs, startMs, endMs, perShard, replyTo);
@@ -145,7 +145,7 @@ final class ShardReads {
     CompletionStage<List<List<PartialAggregation.Group>>> partials(
             TenantShards tenant, Expr.Aggregate aggregation, Part part) {
         String text = PromqlPrinter.print(aggregation);
-        long perShard = shards.share(part.maxPoints());
+        long perShard = shards.share(tenant, part.maxPoints());
         List<List<Matcher>> selectors = List.of(Pushdown.selector(aggregation));
         Function<ActorRef<Partials>, AggregatePartially> command = replyTo -> new AggregatePartially(
                 text, part.start(), part.end(), part.step(), perShard, part.timeoutMillis(), replyTo);

@@ -7,6 +7,7 @@ import io.shardview.entity.large.LargeMessages;
 import io.shardview.entity.metrics.MetricsProtocol.MessagePart;
 import io.shardview.metrics.ingest.SampleBatch;
 import io.shardview.metrics.ingest.ShardSplit;
+import io.shardview.metrics.storage.PointBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,8 +127,9 @@ public final class ShardedAppend {
     }
 
     /**
-     * Appends each part to its shard and, with copies kept ({@link MetricsCopies}), to the shard's copy in the region
-     * keeping them, both at once: the outcome is the shard's, once both journaled the part. A copy region that has not
+     * Appends each part to its shard and, with copies kept ({@link MetricsCopies}), the whole request to the copy of
+     * this region's shards in the region keeping it, all at once: the outcome is the shards', once the copy journaled
+     * the request too. A copy region that has not
      * answered for a few seconds refuses the request before anything is written.
      */
     private CompletionStage<Outcome> store(
@@ -137,30 +139,30 @@ public final class ShardedAppend {
             return CompletableFuture.failedFuture(new CopyRegionSilent(copyRegion));
         }
         List<CompletableFuture<MetricsProtocol.AppendReply>> asks = new ArrayList<>();
-        List<CompletableFuture<MetricsProtocol.AppendReply>> copied = new ArrayList<>();
         for (ShardSplit.Part part : parts) {
-            byte[] bytes = part.points().toBytes();
-            String entityId = MetricsProtocol.entityId(tenant, part.shard());
-            asks.add(append(
-                    ClusterSharding.get(system).entityRefFor(MetricsProtocol.ENTITY_KEY, entityId), bytes, backfill));
-            if (copyRegion != null) {
-                String copyId = MetricsCopies.copyId(entityId, TenantShards.self(system));
-                copied.add(append(
-                        RegionProxies.get(system).entityRef(MetricsProtocol.ENTITY_KEY, copyId, copyRegion),
-                        bytes,
-                        backfill));
-            }
+            asks.add(append(shard(tenant, part.shard()), part.points().toBytes(), backfill));
         }
         List<CompletableFuture<MetricsProtocol.AppendReply>> all = new ArrayList<>(asks);
-        all.addAll(copied);
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            for (int i = 0; i < copied.size(); i++) {
-                if (copied.get(i).join() instanceof MetricsProtocol.Failed failed) {
-                    throw new InternalFailure(
-                            "the copy in region " + copyRegion + " of metrics shard "
-                                    + parts.get(i).shard() + " of tenant " + tenant,
-                            failed.requestId());
+        CompletableFuture<MetricsProtocol.AppendReply> copied = null;
+        if (copyRegion != null && !parts.isEmpty()) {
+            PointBatch.Builder whole = PointBatch.builder();
+            for (ShardSplit.Part part : parts) {
+                for (PointBatch.SeriesPoints series : part.points().series()) {
+                    whole.add(series.labels(), series.timestamps(), series.values(), 0, series.timestamps().length);
                 }
+            }
+            String copyId = MetricsCopies.copyId(tenant, TenantShards.self(system));
+            copied = append(
+                    RegionProxies.get(system).entityRef(MetricsProtocol.ENTITY_KEY, copyId, copyRegion),
+                    whole.build().toBytes(),
+                    backfill);
+            all.add(copied);
+        }
+        CompletableFuture<MetricsProtocol.AppendReply> copy = copied;
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            if (copy != null && copy.join() instanceof MetricsProtocol.Failed failed) {
+                throw new InternalFailure(
+                        "the copy in region " + copyRegion + " of tenant " + tenant + "'s metrics", failed.requestId());
             }
             int accepted = 0;
             int outOfOrder = 0;

@@ -88,10 +88,14 @@ public record TenantShards(String tenant, String region, String copyOf) {
         return EVERY_REGION.equals(region);
     }
 
-    /** The entity id of shard {@code shard} of the tenant, or of its copy. */
+    /** How many entities hold these shards: a tenant's {@code shardsPerTenant}, or the one entity of a copy. */
+    int count(int shardsPerTenant) {
+        return copyOf == null ? shardsPerTenant : 1;
+    }
+
+    /** The entity id of shard {@code shard} of the tenant, or of its copy (shard 0, the only one). */
     String entityId(int shard) {
-        String id = MetricsProtocol.entityId(tenant, shard);
-        return copyOf == null ? id : MetricsCopies.copyId(id, copyOf);
+        return copyOf == null ? MetricsProtocol.entityId(tenant, shard) : MetricsCopies.copyId(tenant, copyOf);
     }
 
     /** Shard {@code shard} of the tenant, in its region. */

@@ -29,12 +29,16 @@ class MetricsCopiesTest {
     }
 
     @Test
-    void aCopysEntityIdNamesTheRegionItCopies() {
-        String id = MetricsCopies.copyId(MetricsProtocol.entityId("fleet", 3), "eu");
-        assertEquals("fleet.3@eu", id);
+    void aRegionsShardsAreCopiedInOneEntityNamingTheRegion() {
+        String id = MetricsCopies.copyId("fleet", "eu");
+        assertEquals("fleet.copy@eu", id);
         assertTrue(MetricsCopies.isCopy(id));
         assertFalse(MetricsCopies.isCopy(MetricsProtocol.entityId("fleet", 3)));
-        assertEquals("fleet.3@eu", new TenantShards("fleet", "us", "eu").entityId(3));
-        assertEquals("fleet.3", new TenantShards("fleet", "us").entityId(3));
+        TenantShards copy = new TenantShards("fleet", "us", "eu");
+        assertEquals(1, copy.count(16));
+        assertEquals("fleet.copy@eu", copy.entityId(0));
+        TenantShards own = new TenantShards("fleet", "us");
+        assertEquals(16, own.count(16));
+        assertEquals("fleet.3", own.entityId(3));
     }
 }
