@@ -37,7 +37,7 @@ final class EveryRegion {
      * region declared lost is asked through its copy when copies are kept ({@link MetricsCopies}).
      */
     static List<Region> of(ActorSystem<?> system, String tenant) {
-        String self = TenantShards.self(system);
+        String self = MetricsRegions.self(system);
         List<Region> regions = new ArrayList<>();
         for (String name : MetricsCopies.get(system).readableRegions()) {
             regions.add(new Region(

@@ -77,7 +77,7 @@ public final class MetricsCopies implements Extension {
     String copyRegionOf(String region) {
         if (replicas < 2) return null;
         return copyRegion(
-                region, TenantShards.regions(system), LostRegions.get(system).lost());
+                region, MetricsRegions.regions(system), LostRegions.get(system).lost());
     }
 
     /** The region after {@code region} in name order, and round, among {@code regions} not in {@code lost}, or null. */
@@ -102,7 +102,7 @@ public final class MetricsCopies implements Extension {
      * order.
      */
     List<String> readableRegions() {
-        TreeSet<String> regions = new TreeSet<>(TenantShards.regions(system));
+        TreeSet<String> regions = new TreeSet<>(MetricsRegions.regions(system));
         if (replicas >= 2) {
             for (String lost : LostRegions.get(system).lost()) if (readFromCopy(lost)) regions.add(lost);
         }

@@ -134,7 +134,7 @@ public final class ShardedAppend {
      */
     private CompletionStage<Outcome> store(
             String tenant, List<ShardSplit.Part> parts, int tooFarAhead, boolean backfill) {
-        String copyRegion = copies.copyRegionOf(TenantShards.self(system));
+        String copyRegion = copies.copyRegionOf(MetricsRegions.self(system));
         if (copyRegion != null && copies.silent(copyRegion)) {
             return CompletableFuture.failedFuture(new CopyRegionSilent(copyRegion));
         }
@@ -151,7 +151,7 @@ public final class ShardedAppend {
                     whole.add(series.labels(), series.timestamps(), series.values(), 0, series.timestamps().length);
                 }
             }
-            String copyId = MetricsCopies.copyId(tenant, TenantShards.self(system));
+            String copyId = MetricsCopies.copyId(tenant, MetricsRegions.self(system));
             copied = append(
                     RegionProxies.get(system).entityRef(MetricsProtocol.ENTITY_KEY, copyId, copyRegion),
                     whole.build().toBytes(),

@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The metrics shards a read asks: a tenant's in this node's region, or in the region a read's {@code region}
@@ -36,7 +35,7 @@ public record TenantShards(String tenant, String region, String copyOf) {
      */
     public static TenantShards in(ActorSystem<?> system, String tenant, String region) {
         if (region == null || region.isBlank()) return here(tenant);
-        if (region.equals(self(system))) return here(tenant);
+        if (region.equals(MetricsRegions.self(system))) return here(tenant);
         MetricsCopies copies = MetricsCopies.get(system);
         List<String> regions = copies.readableRegions();
         if (!regions.contains(region)) {
@@ -54,25 +53,7 @@ public record TenantShards(String tenant, String region, String copyOf) {
         MetricsCopies copies = MetricsCopies.get(system);
         if (!copies.readFromCopy(region)) return new TenantShards(tenant, region);
         String holder = copies.copyRegionOf(region);
-        return new TenantShards(tenant, holder.equals(self(system)) ? null : holder, region);
-    }
-
-    /** This node's region ("default" where the node is not in a cluster). */
-    static String self(ActorSystem<?> system) {
-        return clustered(system) ? Cluster.get(system).selfMember().dataCenter() : "default";
-    }
-
-    /** The cluster's regions, by name. */
-    static List<String> regions(ActorSystem<?> system) {
-        return clustered(system)
-                ? Cluster.get(system).state().getAllDataCenters().stream()
-                        .sorted()
-                        .toList()
-                : List.of(self(system));
-    }
-
-    private static boolean clustered(ActorSystem<?> system) {
-        return system.settings().config().getString("pekko.actor.provider").equals("cluster");
+        return new TenantShards(tenant, holder.equals(MetricsRegions.self(system)) ? null : holder, region);
     }
 
     /**
