@@ -1,6 +1,7 @@
 import { api, tenantPath, token } from './api.js';
 import { h, show, errorBox, loading, count, rowsTable } from './dom.js';
 import { budgetBars } from './tenants.js';
+import { planGraph } from './plan.js';
 
 const PAGE_ROWS = 100;
 
@@ -91,8 +92,9 @@ export function tenantPage(page, [tenant]) {
     try {
       const plan = await api(`${base}/views/${encodeURIComponent(view)}/plan`);
       show(body,
-        h('p', { class: 'muted' }, `${count(plan.rows)} rows, ${count(plan.state_rows)} rows of state, SQL revision ${plan.sql_revision}`),
-        operatorTree(plan.operators || []));
+        h('p', { class: 'muted' }, `${count(plan.rows)} rows, ${count(plan.state_rows)} rows of state, SQL revision ${plan.sql_revision}`
+          + ' · blue borders hold state, blue boxes are shared with other views'),
+        h('div', { class: 'scroll plan' }, planGraph(plan.operators || [])));
     } catch (e) {
       show(body, errorBox(e));
     }
@@ -248,25 +250,4 @@ function ingestBox(base, refresh) {
   }
   return h('div', { class: 'panel' }, h('h2', {}, 'Ingest'), editor,
     h('button', { class: 'primary', id: 'send-ingest', onclick: send }, 'Send'), out);
-}
-
-/** A plan's operators as a tree from the view's output down to what it reads, each with the state it holds. */
-function operatorTree(operators) {
-  const byId = new Map(operators.map(o => [o.id, o]));
-  const seen = new Set();
-  const items = [];
-  function walk(op, depth) {
-    if (!op) return;
-    const shared = op.shared_by_views > 1 ? ` · held once for ${op.shared_by_views} views` : '';
-    items.push(h('div', { class: 'operator', style: `padding-left:${depth * 18}px` },
-      h('strong', {}, op.operator || 'operator'),
-      op.reads ? ' ' + op.reads : '',
-      op.state_rows !== undefined ? h('span', { class: 'muted' }, ` · state ${count(op.state_rows)} rows`) : '',
-      shared));
-    if (seen.has(op.id)) return;
-    seen.add(op.id);
-    for (const input of op.inputs || []) walk(byId.get(input), depth + 1);
-  }
-  if (operators.length) walk(operators[operators.length - 1], 0); // the last operator is the view's output
-  return h('div', { id: 'plan-tree' }, items.length ? items : h('pre', {}, JSON.stringify(operators, null, 2)));
 }

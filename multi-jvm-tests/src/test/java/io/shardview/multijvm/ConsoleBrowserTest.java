@@ -121,6 +121,16 @@ class ConsoleBrowserTest {
                 .executeScript("document.getElementById('stream-panel').scrollIntoView()");
         screenshot(shots, "tenant");
 
+        // The view's plan, drawn: its aggregate over a read of orders, the aggregate holding state.
+        browser.findElement(By.xpath("//table[@id='views']//tr[@data-view='totals']//button[text()='Plan']"))
+                .click();
+        WebElement plan = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("plan-graph")));
+        assertTrue(plan.getText().contains("Read orders"), plan.getText());
+        assertTrue(
+                browser.findElements(By.cssSelector("#plan-graph g.operator")).size() >= 2,
+                "operators drawn: " + plan.getText());
+        screenshot(shots, "plan");
+
         // Pages of rows: 250 more rows through the API, read 100 at a time.
         StringBuilder batch = new StringBuilder("{\"ops\": [");
         for (int id = 10; id < 260; id++) {
