@@ -166,28 +166,45 @@ export function tenantPage(page, [tenant]) {
   return closeStream;
 }
 
-/** The SQL editor: runs a request (POST /sql) and shows a refusal at its line and column. */
-function sqlEditor(base, refresh) {
-  const editor = h('textarea', { id: 'sql-editor', spellcheck: 'false', placeholder: 'CREATE TABLE ...; CREATE VIEW ... AS SELECT ...' });
-  const out = h('div', { id: 'sql-result' });
+/**
+ * A panel of one request: a text box, a button that sends its text (`send`, answering what to show) and the answer
+ * under it, or the API's error and what `refused` adds to it. Ctrl+Enter in the box sends too. Element ids are
+ * `{id}-editor`, `{id}-result` and `button.id`.
+ */
+function requestPanel({ title, id, placeholder, button, send, refused }) {
+  const editor = h('textarea', { id: id + '-editor', spellcheck: 'false', placeholder });
+  const out = h('div', { id: id + '-result' });
   async function run() {
     show(out, loading('the answer'));
     try {
-      const result = await api(base + '/sql', { method: 'POST', body: editor.value, type: 'application/sql' });
-      show(out, h('p', { class: 'ok' }, `Applied at version ${count(result.version)}: `
-        + (result.objects || []).map(o => `${o.kind} ${o.name} ${o.action}`).join(', ')));
-      refresh();
+      show(out, await send(editor.value));
     } catch (e) {
-      show(out, errorBox(e), refusalAt(editor.value, e.details));
-      if (e.details && e.details.line) placeCaret(editor, e.details.line, e.details.column || 1);
+      show(out, errorBox(e), refused ? refused(e, editor) : null);
     }
   }
   editor.addEventListener('keydown', e => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
   return h('div', { class: 'panel' },
-    h('h2', {}, 'SQL'),
+    h('h2', {}, title),
     editor,
-    h('div', { class: 'row' }, h('button', { class: 'primary', id: 'run-sql', onclick: run }, 'Run'), h('span', { class: 'muted' }, 'Ctrl+Enter')),
+    h('div', { class: 'row' }, h('button', { class: 'primary', id: button.id, onclick: run }, button.label), h('span', { class: 'muted' }, 'Ctrl+Enter')),
     out);
+}
+
+/** The SQL editor: runs a request (POST /sql) and shows a refusal at its line and column. */
+function sqlEditor(base, refresh) {
+  return requestPanel({
+    title: 'SQL', id: 'sql', placeholder: 'CREATE TABLE ...; CREATE VIEW ... AS SELECT ...', button: { id: 'run-sql', label: 'Run' },
+    async send(text) {
+      const result = await api(base + '/sql', { method: 'POST', body: text, type: 'application/sql' });
+      refresh();
+      return h('p', { class: 'ok' }, `Applied at version ${count(result.version)}: `
+        + (result.objects || []).map(o => `${o.kind} ${o.name} ${o.action}`).join(', '));
+    },
+    refused(e, editor) {
+      if (e.details && e.details.line) placeCaret(editor, e.details.line, e.details.column || 1);
+      return refusalAt(editor.value, e.details);
+    },
+  });
 }
 
 /** The request's text with the refused line marked and a caret under the column (details.line, details.column). */
@@ -215,39 +232,28 @@ function placeCaret(editor, line, column) {
 
 /** One SELECT evaluated from scratch (POST /query), its rows as a table. */
 function queryBox(base) {
-  const editor = h('textarea', { id: 'query-editor', spellcheck: 'false', placeholder: 'SELECT ...' });
-  const out = h('div', { id: 'query-result' });
-  async function run() {
-    show(out, loading('rows'));
-    try {
-      const result = await api(base + '/query', { method: 'POST', body: { sql: editor.value } });
+  return requestPanel({
+    title: 'Query', id: 'query', placeholder: 'SELECT ...', button: { id: 'run-query', label: 'Run' },
+    async send(text) {
+      const result = await api(base + '/query', { method: 'POST', body: { sql: text } });
       const columns = result.columns.map(c => c.name);
-      show(out, h('p', { class: 'muted' }, count(result.rows.length) + ' rows'),
+      return [h('p', { class: 'muted' }, count(result.rows.length) + ' rows'),
         h('div', { class: 'scroll' }, rowsTable(columns, result.rows.slice(0, 1000))),
-        result.rows.length > 1000 ? h('p', { class: 'muted' }, 'The first 1,000 rows are shown.') : null);
-    } catch (e) {
-      show(out, errorBox(e));
-    }
-  }
-  return h('div', { class: 'panel' }, h('h2', {}, 'Query'), editor,
-    h('button', { class: 'primary', id: 'run-query', onclick: run }, 'Run'), out);
+        result.rows.length > 1000 ? h('p', { class: 'muted' }, 'The first 1,000 rows are shown.') : null];
+    },
+  });
 }
 
 /** A pasted batch (POST /ingest). */
 function ingestBox(base, refresh) {
-  const editor = h('textarea', { id: 'ingest-editor', spellcheck: 'false', placeholder: '{"ops": [{"op": "insert", "table": "t", "row": {"id": 1}}]}' });
-  const out = h('div', { id: 'ingest-result' });
-  async function send() {
-    show(out, loading('the answer'));
-    try {
-      const result = await api(base + '/ingest', { method: 'POST', body: editor.value, type: 'application/json' });
-      const views = Object.entries(result.views || {}).map(([v, d]) => `${v} +${d.inserted} −${d.deleted}`).join(', ');
-      show(out, h('p', { class: 'ok' }, `Applied at version ${count(result.version)}, ${result.ops} ops` + (views ? ': ' + views : '')));
+  return requestPanel({
+    title: 'Ingest', id: 'ingest', placeholder: '{"ops": [{"op": "insert", "table": "t", "row": {"id": 1}}]}',
+    button: { id: 'send-ingest', label: 'Send' },
+    async send(text) {
+      const result = await api(base + '/ingest', { method: 'POST', body: text, type: 'application/json' });
       refresh();
-    } catch (e) {
-      show(out, errorBox(e));
-    }
-  }
-  return h('div', { class: 'panel' }, h('h2', {}, 'Ingest'), editor,
-    h('button', { class: 'primary', id: 'send-ingest', onclick: send }, 'Send'), out);
+      const views = Object.entries(result.views || {}).map(([v, d]) => `${v} +${d.inserted} −${d.deleted}`).join(', ');
+      return h('p', { class: 'ok' }, `Applied at version ${count(result.version)}, ${result.ops} ops` + (views ? ': ' + views : ''));
+    },
+  });
 }

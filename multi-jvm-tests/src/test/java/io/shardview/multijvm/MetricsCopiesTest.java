@@ -46,8 +46,7 @@ class MetricsCopiesTest {
             long start = System.currentTimeMillis() - 600_000;
 
             // A writer at eu: request r writes 20 series (host r % 50), point at start + r tenths of a second, each
-            // acknowledged
-            // point recorded, until eu is killed under it.
+            // acknowledged point recorded, until eu is killed under it.
             Set<String> acknowledged = new ConcurrentSkipListSet<>();
             AtomicBoolean stop = new AtomicBoolean();
             Thread writer = new Thread(() -> {
@@ -100,13 +99,7 @@ class MetricsCopiesTest {
             assertTrue(refused.body().contains("nothing was stored"), refused.body());
 
             // The operator declares eu lost on us (refused 409 until us sees eu unreachable).
-            HttpResponse<String> lost = null;
-            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                lost = RegionNodes.post(cluster.url(us) + "/v1/cluster/regions/eu/lost", "application/json", "");
-                if (lost.statusCode() != 409) break;
-                Thread.sleep(500);
-            }
+            HttpResponse<String> lost = cluster.declareLost(us, "eu");
             assertEquals(200, lost.statusCode(), lost.body());
             HttpResponse<String> alone = RegionNodes.post(atUs + "import", "application/json", point);
             assertEquals(2, alone.statusCode() / 100, "us writes alone once eu is declared lost: " + alone.body());

@@ -210,6 +210,22 @@ final class RegionNodes implements AutoCloseable {
         }
     }
 
+    /**
+     * Declares {@code region} lost through node {@code via} as an operator would ({@code POST
+     * /v1/cluster/regions/{r}/lost}), asking again while it is refused 409 (the node still reaches the region), for up
+     * to 60 s; returns the last answer.
+     */
+    HttpResponse<String> declareLost(int via, String region) throws Exception {
+        HttpResponse<String> answer;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        do {
+            answer = post(urls[via] + "/v1/cluster/regions/" + region + "/lost", "application/json", "");
+            if (answer.statusCode() != 409) break;
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        return answer;
+    }
+
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return ThreeNodes.get(url);
     }
