@@ -23,6 +23,11 @@ public interface NodeModule {
         return List.of();
     }
 
+    /** Per home region in another region, the module's replicas on this node following it and how far they lag. */
+    default List<NodeReports.HomeLag> replicaLags() {
+        return List.of();
+    }
+
     /** A module of entity types without routes. */
     static NodeModule of(List<EntityType> entityTypes) {
         return new NodeModule() {

@@ -49,6 +49,7 @@ final class NodeRoutes {
     private final PrometheusRegistry registry;
     private final RouteMetrics metrics;
     private final boolean lostRegionsRecorded;
+    private final ReportRoutes reports;
 
     NodeRoutes(
             ActorSystem<?> system,
@@ -56,8 +57,10 @@ final class NodeRoutes {
             ShardingQueries sharding,
             PrometheusRegistry registry,
             RouteMetrics metrics,
-            boolean lostRegionsRecorded) {
+            boolean lostRegionsRecorded,
+            ReportRoutes reports) {
         this.lostRegionsRecorded = lostRegionsRecorded;
+        this.reports = reports;
         this.system = system;
         this.readiness = readiness;
         this.sharding = sharding;
@@ -107,6 +110,7 @@ final class NodeRoutes {
                                                 (type, id) -> metrics.endpoint(
                                                         "/v1/cluster/entities/{type}/{id}",
                                                         get(() -> locate(type, id)))))))));
+        all.add(reports.routes());
         all.addAll(apiRoutes);
         all.add(metrics.endpoint(RouteMetrics.UNMATCHED, reject()));
         return concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));

@@ -203,7 +203,17 @@ public final class ShardviewNode {
                 .register(registry);
         RouteMetrics routeMetrics = new RouteMetrics(registry);
         modules.forEach(module -> module.registerMetrics(registry));
-        NodeRoutes routes = new NodeRoutes(system, readiness, sharding, registry, routeMetrics, lostRegions);
+        var reports = NodeReports.start(system, routeMetrics.recentErrors(), () -> modules.stream()
+                .flatMap(module -> module.replicaLags().stream())
+                .toList());
+        NodeRoutes routes = new NodeRoutes(
+                system,
+                readiness,
+                sharding,
+                registry,
+                routeMetrics,
+                lostRegions,
+                new ReportRoutes(system, routeMetrics, reports));
         Auth auth;
         TokenCache tokens;
         try {

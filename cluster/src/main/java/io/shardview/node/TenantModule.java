@@ -176,6 +176,23 @@ final class TenantModule implements NodeModule {
                 .register(registry);
     }
 
+    @Override
+    public List<NodeReports.HomeLag> replicaLags() {
+        if (regions == null) return List.of();
+        java.util.Map<String, NodeReports.HomeLag> byHome = new java.util.TreeMap<>();
+        for (Regions.Lag lag : regions.lags().values()) {
+            byHome.merge(
+                    lag.home(),
+                    new NodeReports.HomeLag(lag.home(), 1, lag.versions(), lag.millis() / 1000.0),
+                    (a, b) -> new NodeReports.HomeLag(
+                            a.home(),
+                            a.replicas() + b.replicas(),
+                            Math.max(a.versions(), b.versions()),
+                            Math.max(a.seconds(), b.seconds())));
+        }
+        return List.copyOf(byHome.values());
+    }
+
     /** Per home region, the largest lag of this node's replicas: in versions, or in seconds. */
     private java.util.Map<String, Double> maxLag(boolean versions) {
         java.util.Map<String, Double> max = new java.util.TreeMap<>();

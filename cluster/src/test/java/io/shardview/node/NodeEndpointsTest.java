@@ -76,6 +76,34 @@ class NodeEndpointsTest {
     }
 
     @Test
+    void clusterEventsListWhatThisNodeSawAndReplicationEveryRegion() throws Exception {
+        String self = JSON.readTree(TestNodes.get(node, "/v1/cluster").body())
+                .get("self")
+                .asText();
+        HttpResponse<String> events = TestNodes.get(node, "/v1/cluster/events");
+        assertEquals(200, events.statusCode(), events.body());
+        JsonNode seen = JSON.readTree(events.body());
+        assertEquals(self, seen.get("self").asText());
+        assertEquals("default", seen.get("region").asText());
+        boolean up = false;
+        for (JsonNode event : seen.get("events"))
+            up |= event.get("kind").asText().equals("member_up")
+                    && event.get("subject").asText().equals(self);
+        assertTrue(up, "this node's member_up is among " + seen);
+
+        HttpResponse<String> replication = TestNodes.get(node, "/v1/cluster/replication");
+        assertEquals(200, replication.statusCode(), replication.body());
+        JsonNode regions = JSON.readTree(replication.body());
+        assertEquals(1, regions.get("regions").size(), regions.toString());
+        JsonNode region = regions.get("regions").get(0);
+        assertEquals("default", region.get("region").asText());
+        assertEquals(1, region.get("nodes").asInt());
+        assertTrue(region.get("cut_off").isNull());
+        assertEquals(0, region.get("follows").size());
+        assertEquals(0, regions.get("unanswered").size());
+    }
+
+    @Test
     void unknownPathAnswersTheJsonErrorModel() throws Exception {
         HttpResponse<String> response = TestNodes.get(node, "/no/such/thing");
         assertEquals(404, response.statusCode());

@@ -96,6 +96,21 @@ class RegionsTest {
         String metrics = TestNodes.get(eu, "/metrics").body();
         assertTrue(metrics.contains("shardview_replicas_following{home_region=\"us\"} 1"), metrics);
 
+        // Gathered from every node: eu's replica of acme under region eu, and an error answered in eu listed in us.
+        JsonNode replication = json(TestNodes.get(us, "/v1/cluster/replication"));
+        assertEquals(0, replication.get("unanswered").size(), replication.toString());
+        JsonNode euRegion = null;
+        for (JsonNode region : replication.get("regions"))
+            if (region.get("region").asText().equals("eu")) euRegion = region;
+        assertTrue(euRegion != null && euRegion.get("follows").size() == 1, replication.toString());
+        assertEquals("us", euRegion.get("follows").get(0).get("home_region").asText());
+        assertEquals(1, euRegion.get("follows").get(0).get("replicas").asInt());
+        away.sql("CREATE VIEW nothing AS SELEC 1", 400);
+        JsonNode errors = json(TestNodes.get(us, "/v1/tenants/acme/errors"));
+        assertEquals(2, errors.get("nodes").asInt(), errors.toString());
+        assertEquals(1, errors.get("errors").size(), errors.toString());
+        assertEquals("eu", errors.get("errors").get(0).get("region").asText());
+
         // journal lag reads each region's journal: eu's replica holds the home's log at the same sequence numbers.
         JournalCli.Run lag = JournalCli.journal(
                 "lag",

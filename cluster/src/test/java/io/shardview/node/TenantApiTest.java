@@ -57,6 +57,59 @@ class TenantApiTest {
     }
 
     @Test
+    void aTenantsRecentErrorsAreListedNewestFirstWithTheCodesItWasAnswered() throws Exception {
+        TenantClient oops = tenant("oops");
+        JsonNode ingest = oops.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"nope\", \"row\": {}}]}", 400);
+        JsonNode sql = oops.sql("CREATE VIEW broken AS SELEC 1", 400);
+        oops.sql("CREATE TABLE fine (id INT)", 200);
+
+        JsonNode listed = oops.json(oops.get("errors"), 200);
+        assertEquals("oops", listed.get("tenant").asText());
+        assertEquals(1, listed.get("nodes").asInt());
+        assertEquals(0, listed.get("unanswered").size());
+        JsonNode errors = listed.get("errors");
+        assertEquals(2, errors.size(), errors.toString());
+        JsonNode newest = errors.get(0);
+        assertEquals("POST", newest.get("method").asText());
+        assertEquals("/v1/tenants/oops/sql", newest.get("path").asText());
+        assertEquals(400, newest.get("status").asInt());
+        assertEquals(sql.at("/error/code").asText(), newest.get("code").asText());
+        assertEquals(sql.at("/error/message").asText(), newest.get("message").asText());
+        assertEquals("/v1/tenants/oops/ingest", errors.get(1).get("path").asText());
+        assertEquals(
+                ingest.at("/error/code").asText(), errors.get(1).get("code").asText());
+        assertTrue(
+                java.time.Instant.parse(newest.get("at").asText())
+                        .isAfter(java.time.Instant.now().minusSeconds(60)),
+                newest.toString());
+        assertEquals(
+                JSON.readTree(TestNodes.get(node, "/v1/cluster").body())
+                        .get("self")
+                        .asText(),
+                newest.get("node").asText());
+
+        assertEquals(1, oops.json(oops.get("errors?limit=1"), 200).get("errors").size());
+        assertEquals(
+                0,
+                new TenantClient(node, "spotless")
+                        .json(new TenantClient(node, "spotless").get("errors"), 200)
+                        .get("errors")
+                        .size());
+        assertEquals(
+                "bad_request",
+                oops.errorBody(oops.get("errors?limit=0"), 400)
+                        .at("/error/code")
+                        .asText());
+        assertEquals(
+                "bad_request",
+                oops.errorBody(oops.get("errors?limit=x"), 400)
+                        .at("/error/code")
+                        .asText());
+        // the refusals of reading the errors are the tenant's errors too, and are listed
+        assertEquals(4, oops.json(oops.get("errors"), 200).get("errors").size());
+    }
+
+    @Test
     void theClusterEndpointLocatesATenantsShardAndNode() throws Exception {
         tenant("where");
         String self = JSON.readTree(TestNodes.get(node, "/v1/cluster").body())

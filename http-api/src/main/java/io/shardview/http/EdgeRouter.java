@@ -99,7 +99,7 @@ public final class EdgeRouter implements EdgeHandler {
         AtomicBoolean sent = new AtomicBoolean();
         return response -> {
             if (!sent.compareAndSet(false, true)) return;
-            metrics.observe(template, request.method().name(), response.status(), request.startedNanos());
+            metrics.observe(template, request.method().name(), request.path(), response, request.startedNanos());
             request.reply(response);
         };
     }

@@ -7,6 +7,10 @@ import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.http.edge.EdgeResponse;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -21,6 +25,7 @@ public final class RouteMetrics {
     public static final String UNMATCHED = "unmatched";
 
     private final Histogram duration;
+    private final RecentErrors recentErrors = new RecentErrors();
 
     public RouteMetrics(PrometheusRegistry registry) {
         this.duration = Histogram.builder()
@@ -32,10 +37,31 @@ public final class RouteMetrics {
                 .register(registry);
     }
 
-    /** Counts an answer of {@code status} to a request that arrived at {@code startedNanos} (System.nanoTime). */
-    public void observe(String template, String method, int status, long startedNanos) {
-        duration.labelValues(template, method, Integer.toString(status))
+    /** The error answers to each tenant's requests kept by {@link #observe} and {@link #endpoint}. */
+    public RecentErrors recentErrors() {
+        return recentErrors;
+    }
+
+    /**
+     * Counts an answer to {@code method path} that arrived at {@code startedNanos} (System.nanoTime), and keeps it
+     * among the tenant's recent errors if it is one.
+     */
+    public void observe(String template, String method, String path, EdgeResponse response, long startedNanos) {
+        duration.labelValues(template, method, Integer.toString(response.status()))
                 .observe((System.nanoTime() - startedNanos) / 1e9);
+        recentErrors.observe(method, path, response.status(), response.contentType(), response.body());
+    }
+
+    private void keepError(HttpRequest request, HttpResponse response) {
+        byte[] body = response.entity() instanceof HttpEntity.Strict strict
+                ? strict.getData().toArray()
+                : null;
+        recentErrors.observe(
+                request.method().value(),
+                request.getUri().path(),
+                response.status().intValue(),
+                response.entity().getContentType().toString(),
+                body);
     }
 
     /** Wraps an endpoint: errors become JSON, bugs a contained 500, and every response is counted under {@code template}. */
@@ -50,6 +76,7 @@ public final class RouteMetrics {
                                         method,
                                         Integer.toString(response.status().intValue()))
                                 .observe((System.nanoTime() - started) / 1e9);
+                        if (response.status().intValue() >= 400) keepError(request, response);
                         return response;
                     },
                     () -> handleExceptions(
