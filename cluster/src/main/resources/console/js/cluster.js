@@ -1,10 +1,11 @@
 import { api } from './api.js';
-import { h, show, errorBox, loading, count } from './dom.js';
+import { h, show, errorBox, loading, count, time } from './dom.js';
 
 /**
  * The cluster as this node sees it (GET /v1/cluster, admin): members per region with reachability and roles, shards
- * per node, regions declared lost, and where a tenant lives (GET /v1/cluster/entities/tenant-circuit/{t}). Refreshed
- * every 5 s while shown.
+ * per node, regions declared lost, replication lag per region from every node (GET /v1/cluster/replication), the
+ * events this node saw (GET /v1/cluster/events), and where a tenant lives (GET
+ * /v1/cluster/entities/tenant-circuit/{t}). Refreshed every 5 s while shown.
  */
 export function clusterPage(page) {
   const body = h('div', { id: 'cluster' }, loading('the cluster'));
@@ -20,7 +21,8 @@ export function clusterPage(page) {
   }
   async function refresh() {
     try {
-      const [c, metrics] = await Promise.all([api('/v1/cluster'), api('/metrics').catch(() => '')]);
+      const [c, lag, seen] = await Promise.all([api('/v1/cluster'), api('/v1/cluster/replication').catch(() => null),
+        api('/v1/cluster/events').catch(() => null)]);
       const regions = new Map();
       for (const m of c.members) {
         if (!regions.has(m.region)) regions.set(m.region, []);
@@ -44,7 +46,8 @@ export function clusterPage(page) {
               types.map(t => h('td', { class: 'num' }, count((c.shards[t] || {})[m.address]))))))),
         ]),
         c.shards_error ? h('p', { class: 'muted' }, 'Shards: ' + c.shards_error) : null,
-        replication(metrics));
+        replication(lag),
+        events(seen));
     } catch (e) {
       show(body, errorBox(e));
     }
@@ -59,44 +62,52 @@ export function clusterPage(page) {
   return () => clearInterval(timer);
 }
 
-/** Samples of the node's /metrics (Prometheus text) named `name`: [{labels, value}]. */
-function samples(text, name) {
-  const out = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name + '{') && !line.startsWith(name + ' ')) continue;
-    const m = /^[^{\s]+(?:\{([^}]*)\})?\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const labels = {};
-    for (const pair of (m[1] || '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]] = pair[2];
-    out.push({ labels, value: Number(m[2]) });
+/**
+ * Replication between regions as every node reports it (GET /v1/cluster/replication): per region, per home region it
+ * follows, the replicas there and the furthest behind (versions and seconds); a region cut off from a majority.
+ */
+function replication(answer) {
+  if (!answer) return null;
+  const rows = [];
+  for (const region of answer.regions) {
+    for (const f of region.follows) {
+      rows.push(h('tr', {},
+        h('td', {}, region.region), h('td', {}, f.home_region),
+        h('td', { class: 'num' }, count(f.replicas)),
+        h('td', { class: 'num' }, count(f.lag_versions)),
+        h('td', { class: 'num' }, f.lag_seconds.toFixed(1) + ' s')));
+    }
   }
-  return out;
+  return h('div', { id: 'replication' },
+    h('h2', {}, 'Replication between regions'),
+    answer.regions.filter(r => r.cut_off).map(r =>
+      h('div', { class: 'error' }, `Region ${r.region} hears from fewer than a majority of the regions: its homes refuse writes (${r.cut_off}).`)),
+    rows.length
+      ? h('table', {},
+          h('thead', {}, h('tr', {}, h('th', {}, 'Region'), h('th', {}, 'Follows home region'), h('th', { class: 'num' }, 'Replicas'),
+            h('th', { class: 'num' }, 'Furthest behind (versions)'), h('th', { class: 'num' }, 'Furthest behind (time)'))),
+          h('tbody', {}, rows))
+      : h('p', { class: 'muted' }, 'No replica follows a home in another region.'),
+    answer.unanswered.length ? h('p', { class: 'muted' }, 'Not answering: ' + answer.unanswered.join(', ')) : null);
 }
 
-/**
- * Replication as this node sees it, from its /metrics: the replicas here following a home in another region, how far
- * the furthest behind is (versions and seconds) per home region, and whether this node's region is cut off.
- */
-function replication(text) {
-  if (!text) return null;
-  const following = samples(text, 'shardview_replicas_following');
-  const versions = samples(text, 'shardview_replica_lag_versions');
-  const seconds = samples(text, 'shardview_replica_lag_seconds');
-  const cutOff = samples(text, 'shardview_region_cut_off').some(s => s.value > 0);
-  const lost = samples(text, 'shardview_regions_lost').reduce((n, s) => n + s.value, 0);
-  const of = (list, region) => (list.find(s => s.labels.home_region === region) || { value: null }).value;
-  return h('div', { id: 'replication' },
-    h('h2', {}, 'Replication, as this node sees it'),
-    cutOff ? h('div', { class: 'error' }, 'This node\'s region hears from fewer than a majority of the regions: its homes refuse writes.') : null,
-    lost ? h('p', {}, `${count(lost)} region(s) declared lost.`) : null,
-    following.length
-      ? h('table', {},
-          h('thead', {}, h('tr', {}, h('th', {}, 'Home region'), h('th', { class: 'num' }, 'Replicas here'),
-            h('th', { class: 'num' }, 'Furthest behind (versions)'), h('th', { class: 'num' }, 'Furthest behind (seconds)'))),
-          h('tbody', {}, following.map(f => h('tr', {},
-            h('td', {}, f.labels.home_region),
-            h('td', { class: 'num' }, count(f.value)),
-            h('td', { class: 'num' }, count(of(versions, f.labels.home_region))),
-            h('td', { class: 'num' }, (of(seconds, f.labels.home_region) ?? 0).toFixed(1))))))
-      : h('p', { class: 'muted' }, 'No replica on this node follows a home in another region.'));
+const EVENT_CLASS = { member_unreachable: 'bad', member_downed: 'bad', member_removed: 'bad', region_lost: 'bad', region_cut_off: 'bad',
+  member_up: 'good', member_reachable: 'good', region_readmitted: 'good', region_reconnected: 'good' };
+
+/** The cluster events this node has seen (GET /v1/cluster/events), newest first, the latest 100. */
+function events(answer) {
+  if (!answer) return null;
+  return h('div', { id: 'events' },
+    h('h2', {}, 'Events seen by this node'),
+    h('p', { class: 'muted' }, 'Since this node started, ' + time(answer.since) + ': members joining, up, unreachable, downed, removed; regions declared lost or cut off.'),
+    answer.events.length
+      ? h('div', { class: 'scroll' }, h('table', { id: 'events-table' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Event'), h('th', {}, 'Subject'), h('th', {}, 'Region'), h('th', {}, ''))),
+          h('tbody', {}, answer.events.slice(0, 100).map(e => h('tr', { 'data-kind': e.kind },
+            h('td', { class: 'nowrap' }, time(e.at)),
+            h('td', {}, h('span', { class: 'badge ' + (EVENT_CLASS[e.kind] || '') }, e.kind.replace(/_/g, ' '))),
+            h('td', {}, h('code', {}, e.subject)),
+            h('td', {}, e.region),
+            h('td', { class: 'muted' }, e.detail))))))
+      : h('p', { class: 'muted' }, 'None yet.'));
 }

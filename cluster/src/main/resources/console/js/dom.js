@@ -76,3 +76,44 @@ export function rowsTable(columns, rows, rowClass) {
     h('tbody', {}, rows.map(row => h('tr', { class: rowClass ? rowClass(row) : null },
       columns.map(c => h('td', {}, cell(row[c])))))));
 }
+
+const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+/** An ISO-8601 instant (or epoch milliseconds) in the browser's zone. */
+export function time(at) {
+  const date = new Date(at);
+  return isNaN(date) ? '' : TIME.format(date);
+}
+
+/**
+ * Rows shown a page at a time: `render(slice, from)` draws the rows [from, from + size); the pager under them moves
+ * between pages. For answers too large for one table (10,000 series, 100,000 rows) without freezing the page.
+ */
+export function paged(rows, size, render, id) {
+  const body = h('div', {});
+  const pager = h('div', { class: 'row pager', id: id ? id + '-pager' : null });
+  const holder = h('div', { id }, body, pager);
+  let at = 0;
+  function draw() {
+    const from = at * size;
+    show(body, render(rows.slice(from, from + size), from));
+    const pages = Math.ceil(rows.length / size);
+    show(pager, pages <= 1 ? null : [
+      h('button', { class: 'prev', disabled: at === 0, onclick: () => { at--; draw(); } }, '← Previous'),
+      h('span', { class: 'muted' }, `${count(from + 1)}–${count(Math.min(rows.length, from + size))} of ${count(rows.length)}`),
+      h('button', { class: 'next', disabled: at >= pages - 1, onclick: () => { at++; draw(); } }, 'Next →')]);
+  }
+  draw();
+  return holder;
+}
+
+/** A link that saves what `text()` gives (made on click, so a large answer costs nothing until asked) as `name`. */
+export function download(name, text, type) {
+  const link = h('a', { href: '#', download: name, class: 'download' }, 'Download ' + name);
+  link.addEventListener('click', () => {
+    if (link.dataset.ready) return;
+    link.href = URL.createObjectURL(new Blob([text()], { type: type || 'application/json' }));
+    link.dataset.ready = 'yes';
+  });
+  return link;
+}

@@ -1,9 +1,10 @@
 import { api, tenantPath, token } from './api.js';
-import { h, show, errorBox, loading, count, rowsTable } from './dom.js';
+import { h, show, errorBox, loading, count, rowsTable, time } from './dom.js';
 import { budgetBars } from './tenants.js';
 import { planGraph } from './plan.js';
 
 const PAGE_ROWS = 100;
+const KEEP = 1000; // rows of a change stream the page holds
 
 /**
  * One tenant: its tables and views, a SQL editor, an ad-hoc query, pasted ingest, pages of rows, a view's plan and a
@@ -14,9 +15,11 @@ export function tenantPage(page, [tenant]) {
   const summary = h('div', { class: 'panel', id: 'summary' }, loading('the tenant'));
   const objects = h('div', { id: 'objects' });
   const detail = h('div', { id: 'detail' });
+  const errors = h('div', { id: 'errors' });
   const state = { stream: null };
 
   async function refresh() {
+    loadErrors();
     try {
       const t = await api(base);
       show(summary,
@@ -33,6 +36,29 @@ export function tenantPage(page, [tenant]) {
       } else {
         show(summary, errorBox(e));
       }
+    }
+  }
+
+  /** The latest errors answered to this tenant's requests, by every node (GET /v1/tenants/{t}/errors). */
+  async function loadErrors() {
+    try {
+      const answer = await api(base + '/errors?limit=20');
+      show(errors,
+        h('h2', {}, 'Recent errors'),
+        answer.errors.length
+          ? h('div', { class: 'scroll' }, h('table', { id: 'errors-table' },
+              h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Request'), h('th', { class: 'num' }, 'Status'), h('th', {}, 'Code'), h('th', {}, 'Message'), h('th', {}, 'Node'))),
+              h('tbody', {}, answer.errors.map(e => h('tr', {},
+                h('td', { class: 'nowrap' }, time(e.at)),
+                h('td', {}, h('code', {}, e.method + ' ' + e.path)),
+                h('td', { class: 'num' }, e.status),
+                h('td', {}, h('span', { class: 'badge bad' }, e.code)),
+                h('td', {}, e.message),
+                h('td', { class: 'muted' }, e.region + ' · ' + e.node.replace(/^pekko:\/\/shardview@/, '')))))))
+          : h('p', { class: 'muted' }, 'No error answered to this tenant lately.'),
+        answer.unanswered.length ? h('p', { class: 'muted' }, 'Not answering: ' + answer.unanswered.join(', ')) : null);
+    } catch (e) {
+      show(errors, h('h2', {}, 'Recent errors'), errorBox(e));
     }
   }
 
@@ -120,11 +146,19 @@ export function tenantPage(page, [tenant]) {
         const change = JSON.parse(message.data);
         last = change.version;
         versionOut.textContent = 'version ' + count(change.version) + (change.snapshot ? ' (snapshot)' : '');
+        // A snapshot of 100,000 rows draws its first rows only: the page holds the latest KEEP rows at any time, and a
+        // line saying how many more the event had.
+        const total = (change.deleted || []).length + (change.inserted || []).length;
+        const room = total > KEEP ? KEEP - 1 : KEEP;
+        const deleted = (change.deleted || []).slice(0, room);
+        const inserted = (change.inserted || []).slice(0, room - deleted.length);
         const rows = [];
-        for (const row of change.deleted || []) rows.push(h('tr', { class: 'deleted' }, h('td', {}, change.version), h('td', {}, '−'), h('td', {}, h('code', {}, JSON.stringify(row)))));
-        for (const row of change.inserted || []) rows.push(h('tr', { class: 'inserted' }, h('td', {}, change.version), h('td', {}, '+'), h('td', {}, h('code', {}, JSON.stringify(row)))));
+        for (const row of deleted) rows.push(h('tr', { class: 'deleted' }, h('td', {}, change.version), h('td', {}, '−'), h('td', {}, h('code', {}, JSON.stringify(row)))));
+        for (const row of inserted) rows.push(h('tr', { class: 'inserted' }, h('td', {}, change.version), h('td', {}, '+'), h('td', {}, h('code', {}, JSON.stringify(row)))));
+        if (total > room) rows.push(h('tr', { class: 'more' }, h('td', {}, change.version), h('td', {}, '…'),
+          h('td', { class: 'muted' }, `${count(total - room)} more rows in this ${change.snapshot ? 'snapshot' : 'change'} (the view's pages have them all)`)));
         events.prepend(...rows.reverse());
-        while (events.children.length > 1000) events.lastChild.remove(); // the page keeps the latest 1,000 rows
+        while (events.children.length > KEEP) events.lastChild.remove();
       };
       source.addEventListener('error', e => {
         if (e.data) { // the stream's final error event (history_gone, not_found)
@@ -161,7 +195,8 @@ export function tenantPage(page, [tenant]) {
       h('div', { class: 'grow' }, queryBox(base)),
       h('div', { class: 'grow' }, ingestBox(base, refresh))),
     objects,
-    detail);
+    detail,
+    errors);
   refresh();
   return closeStream;
 }
@@ -171,7 +206,7 @@ export function tenantPage(page, [tenant]) {
  * under it, or the API's error and what `refused` adds to it. Ctrl+Enter in the box sends too. Element ids are
  * `{id}-editor`, `{id}-result` and `button.id`.
  */
-function requestPanel({ title, id, placeholder, button, send, refused }) {
+function requestPanel({ title, id, placeholder, button, send, refused, after }) {
   const editor = h('textarea', { id: id + '-editor', spellcheck: 'false', placeholder });
   const out = h('div', { id: id + '-result' });
   async function run() {
@@ -181,6 +216,7 @@ function requestPanel({ title, id, placeholder, button, send, refused }) {
     } catch (e) {
       show(out, errorBox(e), refused ? refused(e, editor) : null);
     }
+    if (after) after();
   }
   editor.addEventListener('keydown', e => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
   return h('div', { class: 'panel' },
@@ -193,10 +229,9 @@ function requestPanel({ title, id, placeholder, button, send, refused }) {
 /** The SQL editor: runs a request (POST /sql) and shows a refusal at its line and column. */
 function sqlEditor(base, refresh) {
   return requestPanel({
-    title: 'SQL', id: 'sql', placeholder: 'CREATE TABLE ...; CREATE VIEW ... AS SELECT ...', button: { id: 'run-sql', label: 'Run' },
+    title: 'SQL', id: 'sql', placeholder: 'CREATE TABLE ...; CREATE VIEW ... AS SELECT ...', button: { id: 'run-sql', label: 'Run' }, after: refresh,
     async send(text) {
       const result = await api(base + '/sql', { method: 'POST', body: text, type: 'application/sql' });
-      refresh();
       return h('p', { class: 'ok' }, `Applied at version ${count(result.version)}: `
         + (result.objects || []).map(o => `${o.kind} ${o.name} ${o.action}`).join(', '));
     },
@@ -248,10 +283,9 @@ function queryBox(base) {
 function ingestBox(base, refresh) {
   return requestPanel({
     title: 'Ingest', id: 'ingest', placeholder: '{"ops": [{"op": "insert", "table": "t", "row": {"id": 1}}]}',
-    button: { id: 'send-ingest', label: 'Send' },
+    button: { id: 'send-ingest', label: 'Send' }, after: refresh,
     async send(text) {
       const result = await api(base + '/ingest', { method: 'POST', body: text, type: 'application/json' });
-      refresh();
       const views = Object.entries(result.views || {}).map(([v, d]) => `${v} +${d.inserted} −${d.deleted}`).join(', ');
       return h('p', { class: 'ok' }, `Applied at version ${count(result.version)}, ${result.ops} ops` + (views ? ': ' + views : ''));
     },

@@ -1,11 +1,14 @@
 import { api, tenantPath } from './api.js';
-import { h, show, errorBox, loading, count, bytes, plural } from './dom.js';
+import { h, show, errorBox, loading, count, bytes, plural, paged, time } from './dom.js';
 
 const REFRESH_MS = 5000;
+const PAGE = 50; // tenants a page; only the page shown is described and refreshed
+const HOUR_MS = 3600 * 1000;
 
 /**
- * The tenants the token may see (GET /v1/tenants), each with its version, events a second (from the versions of two
- * refreshes), tables, views, and its state against its budgets (GET /v1/tenants/{t}); refreshed every 5 s.
+ * The tenants the token may see (GET /v1/tenants), 50 a page, each with its version, events a second (from the
+ * versions of two refreshes), tables, views, its state against its budgets (GET /v1/tenants/{t}) and its errors of
+ * the last hour (GET /v1/tenants/{t}/errors); the page shown is refreshed every 5 s.
  */
 export function tenantsPage(page) {
   const list = h('div', {}, loading('tenants'));
@@ -24,7 +27,7 @@ export function tenantsPage(page) {
 }
 
 function refreshDetails(list, seen) {
-  for (const row of list.querySelectorAll('tr[data-tenant][data-sql]')) describe(row.dataset.tenant, row, seen);
+  for (const row of list.querySelectorAll('tr[data-tenant]')) describe(row, seen);
 }
 
 async function load(list, seen) {
@@ -40,25 +43,30 @@ async function load(list, seen) {
       show(list, h('p', { class: 'muted' }, 'No tenant yet: open one by name above and send it SQL.'));
       return;
     }
-    const rows = tenants.map(t => {
+    const rows = shown => shown.map(t => {
       const tr = h('tr', { 'data-tenant': t.name, 'data-sql': t.sql || null },
         h('td', {}, h('a', { href: '#/tenants/' + encodeURIComponent(t.name) }, t.name)),
         h('td', {}, t.sql ? h('span', { class: 'badge' }, 'SQL') : null, ' ', t.metrics ? h('span', { class: 'badge' }, 'metrics') : null),
-        h('td', { class: 'num version' }), h('td', { class: 'num rate' }), h('td', { class: 'objects' }), h('td', { class: 'budgets' }));
-      if (t.sql) describe(t.name, tr, seen);
+        h('td', { class: 'num version' }), h('td', { class: 'num rate' }), h('td', { class: 'objects' }), h('td', { class: 'budgets' }),
+        h('td', { class: 'errors' }));
+      describe(tr, seen);
       return tr;
     });
-    show(list, h('table', { id: 'tenants' },
+    show(list, paged(tenants, PAGE, shown => h('table', { id: 'tenants' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Tenant'), h('th', {}, 'Holds'), h('th', { class: 'num' }, 'Version'),
-        h('th', { class: 'num' }, 'Events/s'), h('th', {}, 'Tables, views'), h('th', {}, 'State against budgets'))),
-      h('tbody', {}, rows)));
+        h('th', { class: 'num' }, 'Events/s'), h('th', {}, 'Tables, views'), h('th', {}, 'State against budgets'),
+        h('th', {}, 'Errors, last hour'))),
+      h('tbody', {}, rows(shown))), 'tenants-list'));
   } catch (e) {
     show(list, errorBox(e));
   }
 }
 
-async function describe(tenant, row, seen) {
+async function describe(row, seen) {
+  const tenant = row.dataset.tenant;
   const cell = name => row.querySelector('td.' + name);
+  recentErrors(tenant, cell('errors'));
+  if (!row.hasAttribute('data-sql')) return;
   try {
     const t = await api(tenantPath(tenant));
     const now = Date.now();
@@ -72,6 +80,21 @@ async function describe(tenant, row, seen) {
     show(cell('budgets'), budgetBars(t.budgets));
   } catch (e) {
     show(cell('objects'), h('span', { class: 'badge bad' }, e.code || 'error'));
+  }
+}
+
+/** How many errors the tenant's requests were answered with in the last hour, and the latest. */
+async function recentErrors(tenant, cell) {
+  try {
+    const { errors } = await api(tenantPath(tenant) + '/errors?limit=50');
+    const recent = errors.filter(e => Date.now() - new Date(e.at) < HOUR_MS);
+    if (!recent.length) { show(cell, h('span', { class: 'muted' }, 'none')); return; }
+    const latest = recent[0];
+    show(cell, h('a', { href: '#/tenants/' + encodeURIComponent(tenant), title: latest.message },
+      h('span', { class: 'badge bad' }, (recent.length === 50 ? '50+' : count(recent.length))),
+      ' latest ', h('code', {}, latest.code), ' at ', time(latest.at)));
+  } catch (e) {
+    show(cell, h('span', { class: 'badge bad' }, e.code || 'error'));
   }
 }
 

@@ -215,7 +215,16 @@ final class NodeReports {
         }
 
         private void member(String kind, Member member) {
-            member(kind, member, "roles " + String.join(", ", member.getRoles()));
+            member(
+                    kind,
+                    member,
+                    "roles "
+                            + String.join(
+                                    ", ",
+                                    member.getRoles().stream()
+                                            .filter(role -> !role.startsWith("dc-"))
+                                            .sorted()
+                                            .toList()));
         }
 
         private void member(String kind, Member member, String detail) {

@@ -66,6 +66,7 @@ class ConsoleBrowserTest {
         String url = node.url(Duration.ofSeconds(10));
         browser = chromium();
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the page redraws as answers come
         Path shots = NodeProcess.ROOT.resolve("multi-jvm-tests/target/console");
         Files.createDirectories(shots);
 
@@ -99,6 +100,9 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("run-sql")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sql-result"), "Applied at version 1"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#views tr[data-view=totals]")));
+        // The refusal is among the tenant's recent errors, as the node answered it.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("errors-table"), "syntax_error"));
+        assertTrue(browser.findElement(By.id("errors-table")).getText().contains("POST /v1/tenants/shop/sql"));
 
         // A live change stream: the snapshot, then the change an ingest from the page makes.
         browser.findElement(By.cssSelector("#views tr[data-view=totals] button.changes"))
@@ -153,7 +157,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("rows-next")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rows-panel"), "rows 101–200"));
 
-        // A PromQL graph over points stored a minute ago.
+        // Points pasted into the metrics page's ingest box, stored a minute apart over the last ten minutes.
         long now = System.currentTimeMillis();
         StringBuilder points = new StringBuilder();
         for (int i = 0; i < 10; i++) {
@@ -165,10 +169,13 @@ class ConsoleBrowserTest {
                     .append(now - 600_000 + i * 60_000)
                     .append("]}\n");
         }
-        assertEquals(
-                204, post(url + "/v1/tenants/shop/prom/api/v1/import", "application/json", points.toString(), ADMIN));
         browser.get(url + "/console/#/metrics");
         browser.findElement(By.id("metrics-tenant")).sendKeys("shop");
+        WebElement pasted = browser.findElement(By.id("metrics-ingest-editor"));
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("arguments[0].value = arguments[1]", pasted, points.toString());
+        browser.findElement(By.id("send-points")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("metrics-ingest-result"), "Stored."));
         browser.findElement(By.id("promql")).sendKeys("requests_total");
         browser.findElement(By.id("run-promql")).click();
         WebElement chart = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("metrics-chart")));
@@ -181,15 +188,33 @@ class ConsoleBrowserTest {
         browser.findElement(By.cssSelector(".tabs button[data-view=table]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("metrics-table"), "requests_total"));
 
-        // Completion of label names and values as the query is typed; the cardinality of the tenant's series.
+        // Completion of label names and values as the query is typed, and of a metric name in the middle of a query
+        // (Tab takes the chosen one); the cardinality of the tenant's series.
         WebElement promql = browser.findElement(By.id("promql"));
         promql.clear();
         promql.sendKeys("requests_total{co");
-        wait.until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#metric-names option[value='requests_total{code=\"']")));
+        wait.until(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#completions li[data-value='code=\"']")));
         promql.sendKeys("de=\"");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#completions li[data-value='500\"']")));
+        promql.clear();
+        promql.sendKeys("sum(rate(re[5m]))");
+        promql.sendKeys(org.openqa.selenium.Keys.HOME);
+        for (int i = 0; i < "sum(rate(re".length(); i++) promql.sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
         wait.until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#metric-names option[value='requests_total{code=\"500\"']")));
+                By.cssSelector("#completions li[data-value='requests_total']")));
+        promql.sendKeys(org.openqa.selenium.Keys.TAB);
+        assertEquals("sum(rate(requests_total[5m]))", promql.getAttribute("value"));
+        browser.findElement(By.cssSelector(".tabs button[data-view=graph]")).click();
+        browser.findElement(By.id("run-promql")).click();
+        wait.until(driver -> {
+            String drawn = driver.findElement(By.id("metrics-chart")).getAttribute("data-points");
+            return drawn != null && Integer.parseInt(drawn) > 0;
+        });
+
+        // Export: the series as JSON lines.
+        browser.findElement(By.id("run-export")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("export-lines"), "\"requests_total\""));
         browser.findElement(By.cssSelector(".tabs button[data-view=cardinality]"))
                 .click();
         WebElement perMetric = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cardinality-metrics")));
@@ -219,6 +244,8 @@ class ConsoleBrowserTest {
         wait.until(driver -> !driver.findElement(By.cssSelector("tr[data-tenant=shop] td.rate"))
                 .getText()
                 .equals("…")); // the second refresh, 5 s later, gives a rate
+        wait.until(driver -> !driver.findElements(By.cssSelector("tr[data-tenant=shop] td.errors .badge.bad"))
+                .isEmpty());
         screenshot(shots, "tenants");
 
         // The cluster: this node, Up and reachable, holding the tenant's shard.
@@ -228,7 +255,9 @@ class ConsoleBrowserTest {
                 browser.findElement(By.cssSelector("table.members")).getText().contains("Up"));
         assertTrue(browser.findElement(By.id("replication"))
                 .getText()
-                .contains("No replica on this node follows a home in another region"));
+                .contains("No replica follows a home in another region"));
+        assertTrue(!browser.findElements(By.cssSelector("#events-table tr[data-kind=member_up]"))
+                .isEmpty());
         screenshot(shots, "cluster");
 
         // A tenant token made on the tokens page sees its tenant and is refused another's.
@@ -250,6 +279,88 @@ class ConsoleBrowserTest {
         WebElement forbidden =
                 wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#summary .error")));
         assertEquals("forbidden", forbidden.getAttribute("data-code"), forbidden.getText());
+    }
+
+    /**
+     * Large answers stay usable: a change stream's snapshot of a 100,000-row view draws its first 1,000 rows and says
+     * how many more there are; a query of 10,000 series draws 200 of them, pages its table and shows part of its JSON.
+     */
+    @Test
+    void largeAnswersAreShownInPartsAndPages() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+        node = NodeProcess.serve(
+                tmp.resolve("logs"),
+                Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN),
+                "--data-dir",
+                tmp.resolve("data").toString());
+        assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(120)));
+        String url = node.url(Duration.ofSeconds(10));
+        assertEquals(
+                200,
+                post(
+                        url + "/v1/tenants/big/sql",
+                        "application/sql",
+                        "CREATE TABLE t (id BIGINT PRIMARY KEY, v INT); CREATE VIEW everything AS SELECT id, v FROM t",
+                        ADMIN));
+        for (int batch = 0; batch < 2; batch++) {
+            StringBuilder ops = new StringBuilder();
+            for (int id = batch * 50_000; id < (batch + 1) * 50_000; id++)
+                ops.append("{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"id\":")
+                        .append(id)
+                        .append(",\"v\":")
+                        .append(id % 97)
+                        .append("}}\n");
+            assertEquals(200, post(url + "/v1/tenants/big/ingest", "application/x-ndjson", ops.toString(), ADMIN));
+        }
+        long at = System.currentTimeMillis() - 60_000;
+        StringBuilder series = new StringBuilder();
+        for (int i = 0; i < 10_000; i++)
+            series.append("{\"metric\":{\"__name__\":\"wide\",\"i\":\"")
+                    .append(i)
+                    .append("\"},\"values\":[")
+                    .append(i)
+                    .append("],\"timestamps\":[")
+                    .append(at)
+                    .append("]}\n");
+        assertEquals(
+                204,
+                post(url + "/v1/tenants/big/prom/api/v1/import", "application/x-ndjson", series.toString(), ADMIN));
+
+        browser = chromium();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        browser.get(url + "/console/#/tenants/big");
+        browser.findElement(By.id("token-button")).click();
+        browser.findElement(By.id("token-input")).sendKeys(ADMIN);
+        browser.findElement(By.cssSelector("#token-dialog button[value=save]")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(
+                        By.cssSelector("#views tr[data-view=everything] button.changes")))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-version"), "(snapshot)"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#stream-events tr.more"), "99,001 more rows in this snapshot"));
+        assertEquals(
+                1_000, browser.findElements(By.cssSelector("#stream-events tr")).size());
+
+        browser.get(url + "/console/#/metrics");
+        browser.findElement(By.id("metrics-tenant")).sendKeys("big");
+        browser.findElement(By.id("promql")).sendKeys("wide");
+        browser.findElement(By.id("run-promql")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("metrics-result"), "The first 200 of 10,000 series are drawn."));
+        browser.findElement(By.cssSelector(".tabs button[data-view=table]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("metrics-pages-pager"), "1–200 of 10,000"));
+        assertEquals(
+                200,
+                browser.findElements(By.cssSelector("#metrics-table tbody tr")).size());
+        browser.findElement(By.cssSelector("#metrics-pages-pager button.next")).click();
+        wait.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("metrics-pages-pager"), "201–400 of 10,000"));
+        browser.findElement(By.cssSelector(".tabs button[data-view=json]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("metrics-result"), "The first 50 of 10,000 series are shown."));
     }
 
     /**
@@ -280,6 +391,7 @@ class ConsoleBrowserTest {
         assertTrue(url.startsWith("https://"), url);
         browser = chromium("--ignore-certificate-errors");
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the page redraws as answers come
         browser.get(url + "/console/#/tenants/tls");
         browser.findElement(By.id("token-button")).click();
         browser.findElement(By.id("token-input")).sendKeys(ADMIN);
