@@ -14,7 +14,10 @@ const TABLE_ROWS = 200; // series a page of the table view
 export function metricsPage(page) {
   const saved = JSON.parse(sessionStorage.getItem(SAVED) || '{}');
   const tenant = h('input', { id: 'metrics-tenant', placeholder: 'tenant', value: saved.tenant || '', size: 14 });
-  const region = h('input', { id: 'metrics-region', placeholder: 'region (this node\'s)', value: saved.region || '', size: 14, title: 'another region by name, or * for every region' });
+  const region = h('input', { id: 'metrics-region', placeholder: 'region (this node\'s)', value: saved.region || '', size: 14, title: 'another region by name, or * for every region', list: 'metrics-regions' });
+  const regions = h('datalist', { id: 'metrics-regions' });
+  api('/v1/cluster').then(c => show(regions, ['*', ...new Set(c.members.map(m => m.region))].map(r => h('option', { value: r }))), () => {}); // admin only
+  const stepInput = h('input', { id: 'metrics-step', placeholder: 'step: auto', value: saved.step || '', size: 8, title: 'seconds between points (15, 1m, 5m), or empty for about 300 points' });
   const query = h('input', { id: 'promql', class: 'code', placeholder: 'rate(http_requests_total[5m])', value: saved.query || '', autocomplete: 'off', spellcheck: 'false' });
   const range = h('select', { id: 'metrics-range' }, Object.keys(RANGES).map(r => h('option', { value: r, selected: r === (saved.range || '1h') }, 'last ' + r)));
   const stacked = h('input', { type: 'checkbox', id: 'metrics-stacked' });
@@ -27,12 +30,12 @@ export function metricsPage(page) {
     h('button', { 'data-view': name, class: name === view ? 'current' : null, onclick: () => { view = name; render(); } }, name[0].toUpperCase() + name.slice(1))));
 
   async function run() {
-    sessionStorage.setItem(SAVED, JSON.stringify({ tenant: tenant.value, region: region.value, query: query.value, range: range.value }));
+    sessionStorage.setItem(SAVED, JSON.stringify({ tenant: tenant.value, region: region.value, query: query.value, range: range.value, step: stepInput.value }));
     if (!tenant.value || !query.value) { show(out, h('p', { class: 'muted' }, 'A tenant and a query.')); return; }
     show(out, loading('the answer'));
     const end = Math.floor(Date.now() / 1000);
     const start = end - RANGES[range.value];
-    const step = Math.max(1, Math.round((end - start) / 300));
+    const step = stepInput.value.trim() || Math.max(1, Math.round((end - start) / 300));
     const params = new URLSearchParams({ query: query.value, start, end, step });
     if (region.value) params.set('region', region.value);
     try {
@@ -198,11 +201,12 @@ export function metricsPage(page) {
   tenant.addEventListener('change', () => cache.clear());
   region.addEventListener('change', () => cache.clear());
   range.addEventListener('change', run);
+  stepInput.addEventListener('keydown', e => { if (e.key === 'Enter') run(); });
   stacked.addEventListener('change', render);
   show(page,
     h('h1', {}, 'Metrics'),
     h('div', { class: 'panel' },
-      h('div', { class: 'row' }, tenant, region, h('div', { class: 'complete grow' }, query, offered), range,
+      h('div', { class: 'row' }, tenant, region, h('div', { class: 'complete grow' }, query, offered), range, stepInput, regions,
         h('label', {}, stacked, ' stacked'),
         h('button', { class: 'primary', id: 'run-promql', onclick: run }, 'Run'))),
     out,

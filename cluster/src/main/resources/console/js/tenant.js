@@ -279,15 +279,27 @@ function queryBox(base) {
   });
 }
 
-/** A pasted batch (POST /ingest). */
+/**
+ * A pasted batch (POST /ingest): a JSON body {"ops": [...]}, or NDJSON (one op a line), told apart by whether the
+ * text is one JSON object with "ops" in it.
+ */
 function ingestBox(base, refresh) {
   return requestPanel({
-    title: 'Ingest', id: 'ingest', placeholder: '{"ops": [{"op": "insert", "table": "t", "row": {"id": 1}}]}',
+    title: 'Ingest', id: 'ingest', placeholder: '{"ops": [{"op": "insert", "table": "t", "row": {"id": 1}}]}\nor one op a line (NDJSON)',
     button: { id: 'send-ingest', label: 'Send' }, after: refresh,
     async send(text) {
-      const result = await api(base + '/ingest', { method: 'POST', body: text, type: 'application/json' });
+      const result = await api(base + '/ingest', { method: 'POST', body: text, type: ndjson(text) ? 'application/x-ndjson' : 'application/json' });
       const views = Object.entries(result.views || {}).map(([v, d]) => `${v} +${d.inserted} −${d.deleted}`).join(', ');
       return h('p', { class: 'ok' }, `Applied at version ${count(result.version)}, ${result.ops} ops` + (views ? ': ' + views : ''));
     },
   });
+}
+
+function ndjson(text) {
+  try {
+    const body = JSON.parse(text);
+    return !(body && typeof body === 'object' && 'ops' in body);
+  } catch (e) {
+    return true; // not one JSON value: lines of them
+  }
 }

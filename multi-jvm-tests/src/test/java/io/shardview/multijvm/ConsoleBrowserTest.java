@@ -268,6 +268,8 @@ class ConsoleBrowserTest {
         String tenantToken = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token")))
                 .getText();
         assertTrue(tenantToken.startsWith("svt_"), tenantToken);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tokens"), "console-test"));
+        screenshot(shots, "tokens");
         browser.findElement(By.id("token-button")).click();
         WebElement input = browser.findElement(By.id("token-input"));
         input.clear();
@@ -343,6 +345,22 @@ class ConsoleBrowserTest {
                 By.cssSelector("#stream-events tr.more"), "99,001 more rows in this snapshot"));
         assertEquals(
                 1_000, browser.findElements(By.cssSelector("#stream-events tr")).size());
+        // NDJSON pasted into the ingest box (one op a line, as the README sends it): the stream shows the change.
+        WebElement ndjson = browser.findElement(By.id("ingest-editor"));
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript(
+                        "arguments[0].value = arguments[1]",
+                        ndjson,
+                        "{\"op\": \"delete\", \"table\": \"t\", \"key\": {\"id\": 0}}\n"
+                                + "{\"op\": \"update\", \"table\": \"t\", \"row\": {\"id\": 1, \"v\": 5}}");
+        browser.findElement(By.id("send-ingest")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("ingest-result"), "Applied at version 4, 2 ops"));
+        wait.until(driver ->
+                driver.findElements(By.cssSelector("#stream-events tr.deleted")).size() == 2);
+        assertTrue(browser.findElement(By.cssSelector("#stream-events tr.inserted"))
+                .getText()
+                .contains("{\"id\":1,\"v\":5}"));
 
         browser.get(url + "/console/#/metrics");
         browser.findElement(By.id("metrics-tenant")).sendKeys("big");
