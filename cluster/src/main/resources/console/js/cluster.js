@@ -21,8 +21,10 @@ export function clusterPage(page) {
   }
   async function refresh() {
     try {
-      const [c, lag, seen] = await Promise.all([api('/v1/cluster'), api('/v1/cluster/replication').catch(() => null),
-        api('/v1/cluster/events').catch(() => null)]);
+      const [c, lag, seen, running] = await Promise.all([api('/v1/cluster'), api('/v1/cluster/replication').catch(() => null),
+        api('/v1/cluster/events').catch(() => null), api('/v1/cluster/entities').catch(() => null)]);
+      const entities = (running && running.entities) || {};
+      const runningTypes = Object.keys(entities).sort();
       const regions = new Map();
       for (const m of c.members) {
         if (!regions.has(m.region)) regions.set(m.region, []);
@@ -37,13 +39,15 @@ export function clusterPage(page) {
           h('h2', {}, 'Region ' + region),
           h('table', { class: 'members' },
             h('thead', {}, h('tr', {}, h('th', {}, 'Member'), h('th', {}, 'Status'), h('th', {}, 'Reachable'), h('th', {}, 'Roles'),
-              types.map(t => h('th', { class: 'num' }, t + ' shards')))),
+              types.map(t => h('th', { class: 'num' }, t + ' shards')),
+              runningTypes.map(t => h('th', { class: 'num', title: 'entities running now (not passivated)' }, t + ' running')))),
             h('tbody', {}, members.map(m => h('tr', {},
               h('td', {}, h('code', {}, m.address)),
               h('td', {}, m.status),
               h('td', {}, h('span', { class: m.reachable ? 'badge good' : 'badge bad' }, m.reachable ? 'yes' : 'no')),
               h('td', {}, (m.roles || []).join(', ')),
-              types.map(t => h('td', { class: 'num' }, count((c.shards[t] || {})[m.address]))))))),
+              types.map(t => h('td', { class: 'num' }, count((c.shards[t] || {})[m.address]))),
+              runningTypes.map(t => h('td', { class: 'num' }, count(entities[t][m.address]))))))),
         ]),
         c.shards_error ? h('p', { class: 'muted' }, 'Shards: ' + c.shards_error) : null,
         replication(lag),

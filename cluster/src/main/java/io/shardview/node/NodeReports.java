@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,13 +25,19 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * What each node can tell about itself, gathered from every node for the API (docs/api.md): the errors it answered a
  * tenant's requests with lately ({@code GET /v1/tenants/{t}/errors}), how far its replicas lag their homes in other
- * regions ({@code GET /v1/cluster/replication}), and the cluster events it has seen since it started ({@code GET
+ * regions ({@code GET /v1/cluster/replication}), the entities running on it ({@code GET /v1/cluster/entities}), and
+ * the cluster events it has seen since it started ({@code GET
  * /v1/cluster/events}: members joining, up, unreachable, reachable again, downed, removed; the leader changing; regions
  * declared lost or readmitted; its region cut off from a majority of regions and back).
  *
@@ -66,6 +73,12 @@ final class NodeReports {
     /** The replicas on a node following {@code home}: how many, and the largest lag, in versions and seconds. */
     record HomeLag(String home, int replicas, long versions, double seconds) {}
 
+    /** The entities running on this node (not passivated), per entity type. */
+    record Running(ActorRef<RunningEntities> replyTo) implements Command {}
+
+    /** @param entities per entity type name, the entities running on the node; a type whose region did not answer is absent */
+    record RunningEntities(String node, String region, Map<String, Integer> entities) implements CborSerializable {}
+
     /** The cluster events this node has seen. */
     record Events(ActorRef<EventList> replyTo) implements Command {}
 
@@ -89,7 +102,8 @@ final class NodeReports {
     record Gathered<T>(List<T> answers, List<String> unanswered) {}
 
     /** Starts this node's reports actor. */
-    static ActorRef<Command> start(ActorSystem<?> system, RecentErrors errors, Supplier<List<HomeLag>> lags) {
+    static ActorRef<Command> start(
+            ActorSystem<?> system, RecentErrors errors, Supplier<List<HomeLag>> lags, List<EntityTypeKey<?>> types) {
         return system.systemActorOf(
                 Behaviors.setup(context -> {
                     context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
@@ -100,7 +114,7 @@ final class NodeReports {
                                     ClusterEvent.ClusterDomainEvent.class));
                     return Behaviors.withTimers(timers -> {
                         timers.startTimerAtFixedRate(new Tick(), Duration.ofSeconds(1));
-                        return new Reports(system, errors, lags).behavior();
+                        return new Reports(system, errors, lags, types).behavior();
                     });
                 }),
                 "node-reports",
@@ -151,6 +165,7 @@ final class NodeReports {
         private final ActorSystem<?> system;
         private final RecentErrors errors;
         private final Supplier<List<HomeLag>> lags;
+        private final List<EntityTypeKey<?>> types;
         private final Deque<Event> events = new ArrayDeque<>();
         private final long since = System.currentTimeMillis();
         private final String self;
@@ -158,8 +173,13 @@ final class NodeReports {
         private Set<String> lost = Set.of();
         private String cutOff;
 
-        Reports(ActorSystem<?> system, RecentErrors errors, Supplier<List<HomeLag>> lags) {
+        Reports(
+                ActorSystem<?> system,
+                RecentErrors errors,
+                Supplier<List<HomeLag>> lags,
+                List<EntityTypeKey<?>> types) {
             this.system = system;
+            this.types = types;
             this.errors = errors;
             this.lags = lags;
             this.self = selfAddress(system);
@@ -178,6 +198,10 @@ final class NodeReports {
                                         self, region, LostRegions.get(system).cutOff(), lags.get()));
                         return Behaviors.same();
                     })
+                    .onMessage(Running.class, ask -> {
+                        running(ask.replyTo());
+                        return Behaviors.same();
+                    })
                     .onMessage(Events.class, ask -> {
                         ask.replyTo().tell(new EventList(self, region, since, List.copyOf(events)));
                         return Behaviors.same();
@@ -191,6 +215,28 @@ final class NodeReports {
                         return Behaviors.same();
                     })
                     .build();
+        }
+
+        /** Asks this node's shard region of each type for its entities; answers from the asks' thread. */
+        private void running(ActorRef<RunningEntities> replyTo) {
+            Map<String, Integer> counts = new java.util.concurrent.ConcurrentSkipListMap<>();
+            List<CompletableFuture<?>> asks = new ArrayList<>();
+            for (EntityTypeKey<?> type : types) {
+                asks.add(AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+                                ClusterSharding.get(system).shardState(),
+                                replyTo2 -> new GetShardRegionState(type, replyTo2),
+                                Duration.ofSeconds(2),
+                                system.scheduler())
+                        .thenAccept(state -> counts.put(
+                                type.name(),
+                                state.getShards().stream()
+                                        .mapToInt(shard -> shard.getEntityIds().size())
+                                        .sum()))
+                        .toCompletableFuture()
+                        .exceptionally(failure -> null));
+            }
+            CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+                    .thenRun(() -> replyTo.tell(new RunningEntities(self, region, Map.copyOf(counts))));
         }
 
         private void changed(ClusterEvent.ClusterDomainEvent event) {

@@ -57,6 +57,9 @@ final class ReportRoutes {
                         segment("v1").slash("cluster").slash("replication"),
                         () -> metrics.endpoint("/v1/cluster/replication", get(this::replication))),
                 path(
+                        segment("v1").slash("cluster").slash("entities"),
+                        () -> metrics.endpoint("/v1/cluster/entities", get(this::entities))),
+                path(
                         segment("v1").slash("cluster").slash("events"),
                         () -> metrics.endpoint("/v1/cluster/events", get(this::events))));
     }
@@ -164,6 +167,24 @@ final class ReportRoutes {
                     }
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("regions", regions);
+                    body.put("unanswered", gathered.unanswered());
+                    return complete(Json.response(StatusCodes.OK, body));
+                });
+    }
+
+    /**
+     * {@code GET /v1/cluster/entities}: per entity type, per node, the entities running there now (tenants not
+     * passivated, metrics shards), from every node.
+     */
+    private Route entities() {
+        return onSuccess(
+                NodeReports.<NodeReports.RunningEntities>gather(system, self, NodeReports.Running::new), gathered -> {
+                    Map<String, Map<String, Integer>> byType = new TreeMap<>();
+                    for (NodeReports.RunningEntities node : gathered.answers())
+                        node.entities().forEach((type, count) -> byType.computeIfAbsent(type, t -> new TreeMap<>())
+                                .put(node.node(), count));
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("entities", byType);
                     body.put("unanswered", gathered.unanswered());
                     return complete(Json.response(StatusCodes.OK, body));
                 });

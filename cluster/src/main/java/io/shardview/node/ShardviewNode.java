@@ -40,6 +40,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -203,9 +204,13 @@ public final class ShardviewNode {
                 .register(registry);
         RouteMetrics routeMetrics = new RouteMetrics(registry);
         modules.forEach(module -> module.registerMetrics(registry));
-        var reports = NodeReports.start(system, routeMetrics.recentErrors(), () -> modules.stream()
-                .flatMap(module -> module.replicaLags().stream())
-                .toList());
+        var reports = NodeReports.start(
+                system,
+                routeMetrics.recentErrors(),
+                () -> modules.stream()
+                        .flatMap(module -> module.replicaLags().stream())
+                        .toList(),
+                entityTypes.stream().<EntityTypeKey<?>>map(EntityType::key).toList());
         NodeRoutes routes = new NodeRoutes(
                 system,
                 readiness,

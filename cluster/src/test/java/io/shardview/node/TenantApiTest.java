@@ -126,6 +126,12 @@ class TenantApiTest {
         assertEquals(404, unknown.statusCode());
         assertEquals(
                 "not_found", JSON.readTree(unknown.body()).at("/error/code").asText());
+
+        // The entities running per node: this node runs the tenant.
+        JsonNode running =
+                JSON.readTree(TestNodes.get(node, "/v1/cluster/entities").body());
+        assertTrue(running.at("/entities/tenant-circuit").get(self).asInt() >= 1, running.toString());
+        assertEquals(0, running.get("unanswered").size());
     }
 
     @Test

@@ -253,6 +253,8 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cluster"), "Region default"));
         assertTrue(
                 browser.findElement(By.cssSelector("table.members")).getText().contains("Up"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("table.members thead"), "TENANT-CIRCUIT RUNNING"));
         assertTrue(browser.findElement(By.id("replication"))
                 .getText()
                 .contains("No replica follows a home in another region"));
