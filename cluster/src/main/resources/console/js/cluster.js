@@ -95,7 +95,7 @@ function replication(answer) {
     answer.unanswered.length ? h('p', { class: 'muted' }, 'Not answering: ' + answer.unanswered.join(', ')) : null);
 }
 
-const EVENT_CLASS = { member_unreachable: 'bad', member_downed: 'bad', member_removed: 'bad', region_lost: 'bad', region_cut_off: 'bad',
+const EVENT_CLASS = { member_unreachable: 'bad', region_unreachable: 'bad', region_reachable: 'good', member_downed: 'bad', member_removed: 'bad', region_lost: 'bad', region_cut_off: 'bad',
   member_up: 'good', member_reachable: 'good', region_readmitted: 'good', region_reconnected: 'good' };
 
 /** The cluster events this node has seen (GET /v1/cluster/events), newest first, the latest 100. */

@@ -89,7 +89,8 @@ final class NodeReports {
      *
      * @param at when this node learnt it, epoch milliseconds
      * @param kind member_joined, member_up, member_unreachable, member_reachable, member_downed, member_left,
-     *     member_removed, leader_changed, region_lost, region_readmitted, region_cut_off, region_reconnected
+     *     member_removed, leader_changed, region_unreachable, region_reachable, region_lost, region_readmitted,
+     *     region_cut_off, region_reconnected
      * @param subject the member's address, or the region
      */
     record Event(long at, String kind, String subject, String region, String detail) {}
@@ -251,6 +252,9 @@ final class NodeReports {
                         "member_removed",
                         e.member(),
                         "was " + e.previousStatus().toString().toLowerCase());
+            else if (event instanceof ClusterEvent.UnreachableDataCenter e)
+                region("region_unreachable", e.dataCenter());
+            else if (event instanceof ClusterEvent.ReachableDataCenter e) region("region_reachable", e.dataCenter());
             else if (event instanceof ClusterEvent.LeaderChanged e)
                 add(new Event(
                         System.currentTimeMillis(),
@@ -260,17 +264,17 @@ final class NodeReports {
                         "leader of region " + region));
         }
 
+        /** Another region as this node's failure detector across regions hears it. */
+        private void region(String kind, String other) {
+            add(new Event(System.currentTimeMillis(), kind, other, other, ""));
+        }
+
         private void member(String kind, Member member) {
-            member(
-                    kind,
-                    member,
-                    "roles "
-                            + String.join(
-                                    ", ",
-                                    member.getRoles().stream()
-                                            .filter(role -> !role.startsWith("dc-"))
-                                            .sorted()
-                                            .toList()));
+            List<String> roles = member.getRoles().stream()
+                    .filter(role -> !role.startsWith("dc-"))
+                    .sorted()
+                    .toList();
+            member(kind, member, roles.isEmpty() ? "" : "roles " + String.join(", ", roles));
         }
 
         private void member(String kind, Member member, String detail) {

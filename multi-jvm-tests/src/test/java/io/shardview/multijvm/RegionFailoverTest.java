@@ -247,6 +247,22 @@ class RegionFailoverTest {
             JsonNode declared = RegionNodes.JSON.readTree(lost.body());
             assertEquals("eu", declared.path("region").asText());
             assertTrue(declared.path("recorded_in").toString().contains("us"), lost.body());
+            // us lists what it saw: eu unreachable, the region declared lost, its member downed.
+            Set<String> seen = new TreeSet<>();
+            deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!seen.containsAll(Set.of("region_unreachable", "region_lost", "member_downed"))
+                    && System.nanoTime() < deadline) {
+                seen.clear();
+                JsonNode events = RegionNodes.JSON.readTree(
+                        RegionNodes.get(cluster.url(us) + "/v1/cluster/events").body());
+                for (JsonNode event : events.path("events"))
+                    if (event.path("region").asText().equals("eu"))
+                        seen.add(event.path("kind").asText());
+                Thread.sleep(200);
+            }
+            assertTrue(
+                    seen.containsAll(Set.of("region_unreachable", "region_lost", "member_downed")),
+                    "events of eu seen by us: " + seen);
 
             deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (firstAfterCommand.get() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
