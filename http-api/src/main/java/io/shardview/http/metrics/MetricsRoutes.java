@@ -97,6 +97,14 @@ public final class MetricsRoutes {
                 PathMatchers.segment("v1").slash("tenants").slash(PathMatchers.segment()),
                 tenant -> concat(
                         pathPrefix(PathMatchers.segment("prom").slash("api").slash("v1"), () -> prometheus(tenant)),
+                        // VictoriaMetrics answers its health at the base URL clients are given; vmctl asks it first.
+                        path(
+                                PathMatchers.segment("prom").slash("health"),
+                                () -> endpoint(
+                                        "/v1/tenants/{t}/prom/health",
+                                        tenant,
+                                        () -> get(() -> complete(HttpResponse.create()
+                                                .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "OK"))))),
                         pathPrefix("influx", () -> influx(tenant))));
     }
 
