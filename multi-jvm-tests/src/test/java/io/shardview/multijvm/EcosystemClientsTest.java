@@ -174,13 +174,12 @@ class EcosystemClientsTest {
         assumeInstalled(PROMTOOL, "prometheus");
         String url = node();
 
-        // Fifty minutes of a gauge a minute apart, as Prometheus blocks. (Points older than a shard's newest by more
-        // than out-of-order-window, 1 h, are refused: vmctl, which imports blocks in parallel, then stops at the 200
-        // that counts them. Migrating a longer history needs the window widened for the migration; docs/api.md.)
-        long start = System.currentTimeMillis() / 1000 - 3_000;
+        // Two hours of a gauge a minute apart, as Prometheus blocks: history beyond the out-of-order window, sent to
+        // the tenant's backfill base, as vmctl imports blocks in parallel.
+        long start = System.currentTimeMillis() / 1000 - 7_200;
         StringBuilder openMetrics =
                 new StringBuilder("# HELP temp_celsius A temperature.\n# TYPE temp_celsius gauge\n");
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 120; i++) {
             openMetrics
                     .append("temp_celsius{room=\"a\"} ")
                     .append(20 + i % 7)
@@ -200,7 +199,7 @@ class EcosystemClientsTest {
                 VMCTL.toString(),
                 "prometheus",
                 "--prom-snapshot=" + blocks,
-                "--vm-addr=" + url + "/v1/tenants/mig/prom",
+                "--vm-addr=" + url + "/v1/tenants/mig/prom/backfill",
                 "-s",
                 "--vm-disable-progress-bar");
         Process migration = new ProcessBuilder("script", "-q", "-c", vmctl, "/dev/null")
@@ -220,8 +219,8 @@ class EcosystemClientsTest {
         assertEquals(200, exported.statusCode(), exported.body());
         JsonNode series = JSON.readTree(exported.body().trim());
         assertEquals("a", series.at("/metric/room").asText(), exported.body());
-        assertEquals(50, series.get("values").size(), exported.body());
-        for (int i = 0; i < 50; i++) {
+        assertEquals(120, series.get("values").size(), exported.body());
+        for (int i = 0; i < 120; i++) {
             assertEquals(
                     (start + i * 60L) * 1000, series.get("timestamps").get(i).asLong());
             assertEquals(20 + i % 7, series.get("values").get(i).asDouble(), 0.0);

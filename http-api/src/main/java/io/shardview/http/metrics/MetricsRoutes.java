@@ -97,6 +97,19 @@ public final class MetricsRoutes {
                 PathMatchers.segment("v1").slash("tenants").slash(PathMatchers.segment()),
                 tenant -> concat(
                         pathPrefix(PathMatchers.segment("prom").slash("api").slash("v1"), () -> prometheus(tenant)),
+                        pathPrefix(
+                                PathMatchers.segment("prom")
+                                        .slash("backfill")
+                                        .slash("api")
+                                        .slash("v1"),
+                                () -> history(tenant)),
+                        path(
+                                PathMatchers.segment("prom").slash("backfill").slash("health"),
+                                () -> endpoint(
+                                        "/v1/tenants/{t}/prom/backfill/health",
+                                        tenant,
+                                        () -> get(() -> complete(HttpResponse.create()
+                                                .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "OK"))))),
                         // VictoriaMetrics answers its health at the base URL clients are given; vmctl asks it first.
                         path(
                                 PathMatchers.segment("prom").slash("health"),
@@ -154,6 +167,49 @@ public final class MetricsRoutes {
                 path(
                         PathMatchers.segment("status").slash("buildinfo"),
                         () -> endpoint(base + "/status/buildinfo", tenant, metadata::buildInfo)));
+    }
+
+    /**
+     * The ingest endpoints under /v1/tenants/{t}/prom/backfill/api/v1, where every request is a backfill: a base URL
+     * for migration tools that cannot add {@code ?backfill=1} to the URLs they build (vmctl appends the path to the
+     * base it is given).
+     */
+    private Route history(String tenant) {
+        String base = "/v1/tenants/{t}/prom/backfill/api/v1";
+        return concat(
+                path(
+                        "write",
+                        () -> endpoint(
+                                base + "/write",
+                                tenant,
+                                () -> post(() -> ingest(
+                                        tenant,
+                                        Format.REMOTE_WRITE,
+                                        MetricsRequestBody.Kind.REMOTE_WRITE,
+                                        this::remoteWrite,
+                                        true)))),
+                path(
+                        "import",
+                        () -> endpoint(
+                                base + "/import",
+                                tenant,
+                                () -> post(() -> ingest(
+                                        tenant,
+                                        Format.VM_IMPORT,
+                                        MetricsRequestBody.Kind.TEXT,
+                                        this::jsonLines,
+                                        true)))),
+                path(
+                        PathMatchers.segment("import").slash("prometheus"),
+                        () -> endpoint(
+                                base + "/import/prometheus",
+                                tenant,
+                                () -> post(() -> ingest(
+                                        tenant,
+                                        Format.PROMETHEUS_TEXT,
+                                        MetricsRequestBody.Kind.TEXT,
+                                        this::prometheusText,
+                                        true)))));
     }
 
     /** The InfluxDB 1.x and 2.x write endpoints under /v1/tenants/{t}/influx. */
@@ -236,11 +292,21 @@ public final class MetricsRoutes {
      */
     private Route ingest(
             String tenant, Format format, MetricsRequestBody.Kind kind, Function<byte[], SampleBatchBuilder> parse) {
+        return ingest(tenant, format, kind, parse, false);
+    }
+
+    /** @param history whether every request is a backfill (the history base URL), whatever its query says */
+    private Route ingest(
+            String tenant,
+            Format format,
+            MetricsRequestBody.Kind kind,
+            Function<byte[], SampleBatchBuilder> parse,
+            boolean history) {
         return extractRequest(request -> {
             boolean backfill;
             try {
                 MetricsRequestBody.checkType(request, kind);
-                backfill = backfill(request);
+                backfill = backfill(request) || history;
             } catch (IngestRequestRefused e) {
                 return afterReading(request, refused(e.error));
             }
