@@ -285,6 +285,31 @@ class AuthTest {
     }
 
     @Test
+    void basicCredentialsCarryTheTokenAsTheirPasswordForClientsThatSpeakNothingElse() throws Exception {
+        java.util.function.Function<String, HttpResponse<String>> basic = credentials -> TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(node.url() + "/v1/tenants/a"))
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + java.util.Base64.getEncoder()
+                                                .encodeToString(
+                                                        credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .GET());
+        assertEquals(200, basic.apply("vmctl:" + ownToken).statusCode());
+        assertEquals(200, basic.apply(":" + ADMIN).statusCode());
+        assertEquals(403, basic.apply("x:" + otherToken).statusCode());
+        assertEquals(401, basic.apply("x:not-a-token").statusCode());
+        assertEquals(401, basic.apply(ownToken).statusCode(), "no colon: not Basic credentials");
+        HttpResponse<String> garbled = TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(node.url() + "/v1/tenants/a"))
+                        .header("Authorization", "Basic !!!")
+                        .GET());
+        assertEquals(401, garbled.statusCode());
+    }
+
+    @Test
     void aTenantTokenListsOnlyItsTenantAndTheAdminAll() throws Exception {
         JsonNode own =
                 JSON.readTree(send("GET", "/v1/tenants", null, null, ownToken).body());

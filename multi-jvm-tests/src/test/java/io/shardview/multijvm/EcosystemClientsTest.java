@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -45,6 +46,7 @@ class EcosystemClientsTest {
     private static final Path VMCTL = Path.of("/usr/bin/vmctl");
     private static final Path ALERTMANAGER = Path.of("/usr/bin/prometheus-alertmanager");
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+    private static final String ADMIN = "ecosystem-test-admin-token-0123456789";
 
     @TempDir
     Path tmp;
@@ -172,7 +174,7 @@ class EcosystemClientsTest {
     void vmctlMigratesAPrometheusTsdbIntoATenant() throws Exception {
         assumeInstalled(VMCTL, "victoria-metrics");
         assumeInstalled(PROMTOOL, "prometheus");
-        String url = node();
+        String url = node(Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN)); // vmctl sends the token as a Basic password
 
         // Two hours of a gauge a minute apart, as Prometheus blocks: history beyond the out-of-order window, sent to
         // the tenant's backfill base, as vmctl imports blocks in parallel.
@@ -201,7 +203,9 @@ class EcosystemClientsTest {
                 "--prom-snapshot=" + blocks,
                 "--vm-addr=" + url + "/v1/tenants/mig/prom/backfill",
                 "-s",
-                "--vm-disable-progress-bar");
+                "--vm-disable-progress-bar",
+                "--vm-user=vmctl",
+                "--vm-password=" + ADMIN);
         Process migration = new ProcessBuilder("script", "-q", "-c", vmctl, "/dev/null")
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("vmctl.log").toFile())
@@ -214,6 +218,7 @@ class EcosystemClientsTest {
         HttpResponse<String> exported = HTTP.send(
                 HttpRequest.newBuilder(URI.create(url + "/v1/tenants/mig/prom/api/v1/export?match[]="
                                 + URLEncoder.encode("{__name__=\"temp_celsius\"}", StandardCharsets.UTF_8)))
+                        .header("Authorization", "Bearer " + ADMIN)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, exported.statusCode(), exported.body());
@@ -226,8 +231,9 @@ class EcosystemClientsTest {
             assertEquals(20 + i % 7, series.get("values").get(i).asDouble(), 0.0);
         }
 
-        // promtool, Prometheus's own client, lists the migrated series and the values of its label.
-        String base = url + "/v1/tenants/mig/prom";
+        // promtool, Prometheus's own client, lists the migrated series and the values of its label; 2.42 has no HTTP
+        // client configuration, so its token rides in the URL's user info, sent as Basic credentials.
+        String base = url.replace("://", "://promtool:" + ADMIN + "@") + "/v1/tenants/mig/prom";
         String listed = RealPrometheus.promtool("query", "series", "--match=temp_celsius", base);
         assertTrue(listed.contains("temp_celsius") && listed.contains("room=\"a\""), listed);
         assertEquals(
@@ -235,8 +241,15 @@ class EcosystemClientsTest {
     }
 
     private String node() throws Exception {
+        return node(Map.of());
+    }
+
+    private String node(Map<String, String> environment) throws Exception {
         NodeProcess node = NodeProcess.serve(
-                tmp.resolve("logs"), "--data-dir", tmp.resolve("data").toString());
+                tmp.resolve("logs"),
+                environment,
+                "--data-dir",
+                tmp.resolve("data").toString());
         closing.add(node);
         assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(120)));
         return node.url(Duration.ofSeconds(10));

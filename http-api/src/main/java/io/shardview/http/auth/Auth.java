@@ -174,11 +174,29 @@ public final class Auth implements Admission {
     private static String token(String method, List<String> path, String authorization, String accessToken) {
         if (authorization != null) {
             String value = authorization.strip();
-            return value.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? value.substring(7).strip()
-                    : null;
+            if (value.regionMatches(true, 0, "Bearer ", 0, 7))
+                return value.substring(7).strip();
+            if (value.regionMatches(true, 0, "Basic ", 0, 6))
+                return basicPassword(value.substring(6).strip());
+            return null;
         }
         return method.equals("GET") && isChangeStream(path) ? accessToken : null;
+    }
+
+    /**
+     * The password of HTTP Basic credentials ({@code base64(user:password)}), taken as the token whatever the user:
+     * for clients that speak only Basic auth (vmctl's {@code --vm-user/--vm-password}, a Grafana data source's basic
+     * auth). Null when the credentials are not base64 or have no colon.
+     */
+    private static String basicPassword(String credentials) {
+        try {
+            String decoded = new String(
+                    java.util.Base64.getDecoder().decode(credentials), java.nio.charset.StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static boolean isChangeStream(List<String> path) {
