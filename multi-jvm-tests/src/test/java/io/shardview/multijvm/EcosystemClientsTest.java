@@ -240,6 +240,57 @@ class EcosystemClientsTest {
                 "a", RealPrometheus.promtool("query", "labels", base, "room").trim());
     }
 
+    @Test
+    void prometheusReadsATenantThroughRemoteRead() throws Exception {
+        RealPrometheus.assumeInstalled();
+        String url = node(Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN));
+        long now = System.currentTimeMillis();
+        StringBuilder points = new StringBuilder();
+        for (int s = 0; s < 2; s++) {
+            points.append("{\"metric\":{\"__name__\":\"remote_only\",\"shard\":\"")
+                    .append(s)
+                    .append("\"},\"values\":[");
+            for (int i = 0; i < 30; i++) points.append(i == 0 ? "" : ",").append(s * 100 + i);
+            points.append("],\"timestamps\":[");
+            for (int i = 0; i < 30; i++) points.append(i == 0 ? "" : ",").append(now - 300_000 + i * 10_000L);
+            points.append("]}\n");
+        }
+        HttpResponse<String> stored = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url + "/v1/tenants/rr/prom/api/v1/import"))
+                        .header("Authorization", "Bearer " + ADMIN)
+                        .POST(HttpRequest.BodyPublishers.ofString(points.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, stored.statusCode(), stored.body());
+
+        Path token = tmp.resolve("token");
+        Files.writeString(token, ADMIN);
+        try (RealPrometheus prometheus = RealPrometheus.start(
+                tmp,
+                "global: {scrape_interval: 1h}\n"
+                        + "remote_read:\n"
+                        + "  - url: " + url + "/v1/tenants/rr/prom/api/v1/read\n"
+                        + "    read_recent: true\n"
+                        + "    authorization: {credentials_file: " + token + "}\n")) {
+            // Prometheus holds nothing of its own: what it answers came from the tenant, over remote read.
+            JsonNode counted = await(
+                    "Prometheus to answer from the tenant",
+                    () -> get(prometheus.url() + "/api/v1/query?query="
+                                    + URLEncoder.encode("count_over_time(remote_only[10m])", StandardCharsets.UTF_8))
+                            .at("/data/result"),
+                    result -> result.size() == 2);
+            for (JsonNode series : counted)
+                assertEquals("30", series.at("/value/1").asText(), counted.toString());
+            JsonNode last = get(prometheus.url() + "/api/v1/query?query=remote_only%7Bshard%3D%221%22%7D")
+                    .at("/data/result");
+            assertEquals("129", last.get(0).at("/value/1").asText(), last.toString());
+            JsonNode none = get(prometheus.url() + "/api/v1/query?query="
+                            + URLEncoder.encode("remote_only{shard=\"9\"}", StandardCharsets.UTF_8))
+                    .at("/data/result");
+            assertEquals(0, none.size(), none.toString());
+        }
+    }
+
     private String node() throws Exception {
         return node(Map.of());
     }

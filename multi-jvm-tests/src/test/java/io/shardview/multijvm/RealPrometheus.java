@@ -15,10 +15,17 @@ final class RealPrometheus implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final int port;
 
-    private RealPrometheus(Process process, Path log) {
+    private RealPrometheus(Process process, Path log, int port) {
         this.process = process;
         this.log = log;
+        this.port = port;
+    }
+
+    /** Its HTTP API's base URL. */
+    String url() {
+        return "http://127.0.0.1:" + port;
     }
 
     /** Skips the calling test unless Prometheus is installed. */
@@ -45,7 +52,7 @@ final class RealPrometheus implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new RealPrometheus(process, log);
+        return new RealPrometheus(process, log, port);
     }
 
     /**
