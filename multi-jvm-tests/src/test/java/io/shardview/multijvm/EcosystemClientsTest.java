@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Prometheus or VictoriaMetrics (docs/api.md, "Clients"):
  *
  * <ul>
+ *   <li>vmagent scrapes the node's own {@code /metrics} and remote-writes them into a tenant, with the admin token.
  *   <li>vmalert evaluates a recording and an alerting rule against the tenant, writes their series back through
  *       remote_write, notifies a real Alertmanager, and after a restart restores the alert's state from the tenant's
  *       {@code ALERTS_FOR_STATE}.
@@ -44,6 +45,7 @@ class EcosystemClientsTest {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Path VMALERT = Path.of("/usr/bin/vmalert");
     private static final Path VMCTL = Path.of("/usr/bin/vmctl");
+    private static final Path VMAGENT = Path.of("/usr/bin/vmagent");
     private static final Path ALERTMANAGER = Path.of("/usr/bin/prometheus-alertmanager");
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final String ADMIN = "ecosystem-test-admin-token-0123456789";
@@ -241,6 +243,37 @@ class EcosystemClientsTest {
     }
 
     @Test
+    void vmagentScrapesTheNodeAndRemoteWritesIntoATenant() throws Exception {
+        assumeInstalled(VMAGENT, "victoria-metrics");
+        String url = node(Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN));
+        Path token = tmp.resolve("token");
+        Files.writeString(token, ADMIN);
+        Path scrape = tmp.resolve("scrape.yml");
+        Files.writeString(
+                scrape,
+                "global: {scrape_interval: 2s}\n"
+                        + "scrape_configs:\n"
+                        + "  - job_name: shardview\n"
+                        + "    authorization: {credentials_file: " + token + "}\n"
+                        + "    static_configs: [{targets: ['" + URI.create(url).getAuthority() + "']}]\n");
+        start(
+                "vmagent",
+                VMAGENT.toString(),
+                "-promscrape.config=" + scrape,
+                "-remoteWrite.url=" + url + "/v1/tenants/ops/prom/api/v1/write",
+                "-remoteWrite.bearerToken=" + ADMIN,
+                "-remoteWrite.tmpDataPath=" + tmp.resolve("vmagent-data"),
+                "-httpListenAddr=127.0.0.1:" + freePort());
+        String tenant = url + "/v1/tenants/ops/prom";
+        await(
+                "the node's own series in the tenant",
+                () -> authorized(tenant, "up{job=\"shardview\"}"),
+                r -> r.size() == 1 && r.get(0).at("/value/1").asText().equals("1"));
+        JsonNode requests = authorized(tenant, "sum(shardview_http_request_duration_seconds_count) > 0");
+        assertEquals(1, requests.size(), requests.toString());
+    }
+
+    @Test
     void prometheusReadsATenantThroughRemoteRead() throws Exception {
         RealPrometheus.assumeInstalled();
         String url = node(Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN));
@@ -333,6 +366,17 @@ class EcosystemClientsTest {
     private static JsonNode instant(String tenant, String query) throws Exception {
         return get(tenant + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8))
                 .at("/data/result");
+    }
+
+    private static JsonNode authorized(String tenant, String query) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                tenant + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
+                        .header("Authorization", "Bearer " + ADMIN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) throw new AssertionError(query + " answered " + response.statusCode());
+        return JSON.readTree(response.body()).at("/data/result");
     }
 
     private static JsonNode get(String url) throws Exception {
