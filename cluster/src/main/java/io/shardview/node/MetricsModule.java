@@ -2,6 +2,7 @@ package io.shardview.node;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.shardview.entity.metrics.MetricsCopies;
+import io.shardview.entity.metrics.MetricsMetadata;
 import io.shardview.entity.metrics.MetricsProtocol;
 import io.shardview.entity.metrics.MetricsSettings;
 import io.shardview.entity.metrics.MetricsShard;
@@ -38,10 +39,13 @@ final class MetricsModule implements NodeModule {
 
     @Override
     public List<EntityType> entityTypes() {
-        return List.of(new EntityType(MetricsProtocol.ENTITY_KEY, system -> {
-            MetricsCopies.get(system); // a wrong shardview.metrics.replicas stops the node at its start
-            MetricsShard.init(system, MetricsSettings.from(system.settings().config()), clock, board);
-        }));
+        return List.of(
+                new EntityType(MetricsProtocol.ENTITY_KEY, system -> {
+                    MetricsCopies.get(system); // a wrong shardview.metrics.replicas stops the node at its start
+                    MetricsShard.init(
+                            system, MetricsSettings.from(system.settings().config()), clock, board);
+                }),
+                new EntityType(MetricsMetadata.ENTITY_KEY, MetricsMetadata::init));
     }
 
     @Override

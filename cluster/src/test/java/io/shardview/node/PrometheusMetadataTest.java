@@ -150,6 +150,63 @@ class PrometheusMetadataTest {
     }
 
     @Test
+    void metricMetadataFromTypeHelpAndUnitLinesAndRemoteWriteAsPrometheusAnswersIt() throws Exception {
+        assertEquals("{}", get("/metadata", 200).get("data").toString(), "nothing described yet");
+        importLines("# HELP http_requests_total Requests served.\n# TYPE http_requests_total counter\n"
+                + "http_requests_total{code=\"500\"} 3\n# TYPE temperature gauge\n# UNIT temperature celsius\n"
+                + "temperature 21\n");
+        JsonNode data = get("/metadata", 200).get("data");
+        assertEquals(
+                "{\"http_requests_total\":[{\"type\":\"counter\",\"help\":\"Requests served.\",\"unit\":\"\"}],"
+                        + "\"temperature\":[{\"type\":\"gauge\",\"help\":\"\",\"unit\":\"celsius\"}]}",
+                data.toString());
+        assertEquals(
+                List.of("temperature"),
+                texts(fieldNames(get("/metadata?metric=temperature", 200).get("data"))));
+        assertEquals(1, get("/metadata?limit=1", 200).get("data").size());
+        assertEquals("bad_data", get("/metadata?limit=x", 400).get("errorType").asText());
+
+        // A changed description replaces the old one; the same one again changes nothing.
+        importLines("# HELP temperature Room temperature.\n# TYPE temperature gauge\n# UNIT temperature celsius\n"
+                + "temperature 22\n");
+        importLines("# HELP temperature Room temperature.\n# TYPE temperature gauge\n# UNIT temperature celsius\n"
+                + "temperature 23\n");
+        assertEquals(
+                "Room temperature.",
+                get("/metadata?metric=temperature", 200)
+                        .at("/data/temperature/0/help")
+                        .asText());
+
+        // A POST of another type than a form is read by its query, as Prometheus reads it (vmalert's way).
+        HttpResponse<String> posted = TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(node.url() + base + "/metadata?metric=temperature"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertEquals(200, posted.statusCode(), posted.body());
+        assertEquals(1, Json.MAPPER.readTree(posted.body()).get("data").size());
+
+        // Journaled: a restarted node answers the same.
+        node.stop();
+        node = ShardviewNode.start(TestNodes.config(dataDir, Map.of()), List.of(new MetricsModule()));
+        assertEquals(
+                200,
+                TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(30))
+                        .statusCode());
+        assertEquals(
+                "Room temperature.",
+                get("/metadata?metric=temperature", 200)
+                        .at("/data/temperature/0/help")
+                        .asText());
+    }
+
+    private static JsonNode fieldNames(JsonNode object) {
+        com.fasterxml.jackson.databind.node.ArrayNode names = Json.MAPPER.createArrayNode();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void buildInfoSaysAPrometheus2ApiWithoutFeatures() throws Exception {
         JsonNode info = get("/status/buildinfo", 200);
         assertEquals("success", info.get("status").asText());

@@ -274,6 +274,34 @@ class EcosystemClientsTest {
     }
 
     @Test
+    void prometheusRemoteWritesItsScrapesWithTheirMetadata() throws Exception {
+        RealPrometheus.assumeInstalled();
+        String url = node(Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN));
+        Path token = tmp.resolve("token");
+        Files.writeString(token, ADMIN);
+        String tenant = url + "/v1/tenants/ops/prom";
+        try (RealPrometheus prometheus = RealPrometheus.start(
+                tmp,
+                "global: {scrape_interval: 2s}\n"
+                        + "scrape_configs:\n"
+                        + "  - job_name: shardview\n"
+                        + "    authorization: {credentials_file: " + token + "}\n"
+                        + "    static_configs: [{targets: ['" + URI.create(url).getAuthority() + "']}]\n"
+                        + "remote_write:\n"
+                        + "  - url: " + tenant + "/api/v1/write\n"
+                        + "    authorization: {credentials_file: " + token + "}\n"
+                        + "    metadata_config: {send_interval: 2s}\n")) {
+            // The TYPE and HELP of the node's own histogram, as Prometheus scraped them and sent them on.
+            JsonNode described = await(
+                    "the metadata Prometheus sent",
+                    () -> authorizedGet(tenant + "/api/v1/metadata?metric=shardview_http_request_duration_seconds")
+                            .at("/data/shardview_http_request_duration_seconds/0"),
+                    entry -> entry.path("type").asText().equals("histogram"));
+            assertTrue(described.path("help").asText().startsWith("HTTP requests served"), described.toString());
+        }
+    }
+
+    @Test
     void prometheusReadsATenantThroughRemoteRead() throws Exception {
         RealPrometheus.assumeInstalled();
         String url = node(Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN));
@@ -377,6 +405,16 @@ class EcosystemClientsTest {
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) throw new AssertionError(query + " answered " + response.statusCode());
         return JSON.readTree(response.body()).at("/data/result");
+    }
+
+    private static JsonNode authorizedGet(String url) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + ADMIN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) throw new AssertionError(url + " answered " + response.statusCode());
+        return JSON.readTree(response.body());
     }
 
     private static JsonNode get(String url) throws Exception {

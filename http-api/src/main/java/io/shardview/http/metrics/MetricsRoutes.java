@@ -14,6 +14,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.shardview.entity.metrics.MetadataEvent;
+import io.shardview.entity.metrics.MetricsMetadata;
 import io.shardview.entity.metrics.ShardedAppend;
 import io.shardview.entity.metrics.ShardedQuery;
 import io.shardview.entity.metrics.TenantShards;
@@ -25,6 +27,7 @@ import io.shardview.http.Json;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.TenantEndpoints;
 import io.shardview.http.metrics.IngestMetrics.Format;
+import io.shardview.metrics.ingest.MetricMetadata;
 import io.shardview.metrics.ingest.SampleBatch;
 import io.shardview.metrics.ingest.parse.IngestException;
 import io.shardview.metrics.ingest.parse.JsonLinesParser;
@@ -39,9 +42,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -75,6 +80,8 @@ public final class MetricsRoutes {
     private final IngestMetrics ingestMetrics;
     private final ShardedQuery reads;
     private final PrometheusMetadata metadata;
+    /** Per tenant, the family descriptions its metadata entity confirmed holding (this node's knowledge). */
+    private final Map<String, Map<String, MetadataEvent.Family>> describedHere = new ConcurrentHashMap<>();
 
     public MetricsRoutes(
             ActorSystem<?> system, RouteMetrics metrics, MetricsHttpSettings settings, IngestMetrics ingestMetrics) {
@@ -95,7 +102,7 @@ public final class MetricsRoutes {
                         settings.retryAttemptTimeout(),
                         settings.askTimeout(),
                         settings.maxPointsPerQuery()));
-        this.metadata = new PrometheusMetadata(reads, settings);
+        this.metadata = new PrometheusMetadata(reads, settings, system);
     }
 
     /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
@@ -169,7 +176,7 @@ public final class MetricsRoutes {
                         name -> endpoint(
                                 base + "/label/{name}/values", tenant, () -> metadata.labelValues(tenant, name))),
                 path("series", () -> endpoint(base + "/series", tenant, () -> metadata.series(tenant))),
-                path("metadata", () -> endpoint(base + "/metadata", tenant, metadata::metricMetadata)),
+                path("metadata", () -> endpoint(base + "/metadata", tenant, () -> metadata.metricMetadata(tenant))),
                 path("rules", () -> endpoint(base + "/rules", tenant, metadata::rules)),
                 path("query_exemplars", () -> endpoint(base + "/query_exemplars", tenant, metadata::exemplars)),
                 path(
@@ -325,21 +332,51 @@ public final class MetricsRoutes {
                         if (read.isFailure())
                             return complete(unread(read.failed().get()));
                         SampleBatch batch;
+                        Map<String, MetricMetadata> described;
                         try {
                             byte[] body = MetricsRequestBody.decoded(
                                     request, kind, read.get().getData().toArray(), settings.maxDecodedRequestBytes());
-                            batch = parse.apply(body).build();
+                            SampleBatchBuilder parsed = parse.apply(body);
+                            batch = parsed.build();
+                            described = parsed.metadata();
                         } catch (IngestRequestRefused e) {
                             return complete(refused(e.error));
                         } catch (IngestException e) {
                             return complete(refused(e));
                         }
                         return reply(
-                                appender.append(tenant, batch, backfill),
+                                appender.append(tenant, batch, backfill)
+                                        .thenCombine(describe(tenant, described), (outcome, done) -> outcome),
                                 outcome -> stored(tenant, format, batch, outcome),
                                 TenantEndpoints.Effect.REPEATABLE_WRITE);
                     }));
         });
+    }
+
+    /**
+     * Keeps what the request said of its families (TYPE, HELP, UNIT, remote_write metadata) in the tenant's metadata
+     * entity, unless this node knows the entity holds it already: a scraper repeats the same metadata with every
+     * scrape, and only a change is sent and journaled.
+     */
+    private CompletionStage<?> describe(String tenant, Map<String, MetricMetadata> described) {
+        if (described.isEmpty()) return CompletableFuture.completedFuture(null);
+        Map<String, MetadataEvent.Family> known = describedHere.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+        Map<String, MetadataEvent.Family> changed = new TreeMap<>();
+        described.forEach((name, m) -> {
+            MetadataEvent.Family family = new MetadataEvent.Family(m.type(), m.help(), m.unit());
+            if (!family.equals(known.get(name))) changed.put(name, family);
+        });
+        if (changed.isEmpty()) return CompletableFuture.completedFuture(null);
+        return MetricsMetadata.<MetricsMetadata.Described>ask(
+                        system,
+                        tenant,
+                        replyTo -> new MetricsMetadata.Describe(changed, replyTo),
+                        settings.askTimeout())
+                .thenApply(done -> {
+                    if (describedHere.size() > 10_000) describedHere.clear(); // a cache: forgetting costs one ask
+                    if (known.size() < MetricsMetadata.MAX_FAMILIES) known.putAll(changed);
+                    return done;
+                });
     }
 
     /**

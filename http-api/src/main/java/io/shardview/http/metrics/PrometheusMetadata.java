@@ -3,6 +3,7 @@ package io.shardview.http.metrics;
 import static io.shardview.http.OnComplete.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.formFieldMultiMap;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterMultiMap;
@@ -10,6 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardview.entity.metrics.MetricsMetadata;
 import io.shardview.entity.metrics.ShardedQuery;
 import io.shardview.entity.metrics.TenantShards;
 import io.shardview.http.Json;
@@ -25,6 +27,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -49,10 +52,12 @@ final class PrometheusMetadata {
 
     private final ShardedQuery query;
     private final MetricsHttpSettings settings;
+    private final ActorSystem<?> system;
 
-    PrometheusMetadata(ShardedQuery query, MetricsHttpSettings settings) {
+    PrometheusMetadata(ShardedQuery query, MetricsHttpSettings settings, ActorSystem<?> system) {
         this.query = query;
         this.settings = settings;
+        this.system = system;
     }
 
     /** {@code api/v1/labels}: the label names of the matching series (every series without match[]), sorted. */
@@ -92,12 +97,45 @@ final class PrometheusMetadata {
     }
 
     /**
-     * {@code api/v1/metadata}: the type, help and unit of each metric. The shards keep none of these (remote_write
-     * 1.0 sends them apart from the samples, and the other formats not at all), so the answer is an empty map, which
-     * Grafana takes as "no metadata" and which is what Prometheus answers for metrics it has none for.
+     * {@code api/v1/metadata}: the type, help and unit of each metric family the tenant described (TYPE, HELP and UNIT
+     * lines, remote_write metadata), as Prometheus answers: {@code {"family": [{"type", "help", "unit"}]}}, sorted,
+     * with {@code metric} (one family), {@code limit} (families) and {@code limit_per_metric} (each has one entry).
      */
-    Route metricMetadata() {
-        return params(query -> complete(success(Json.MAPPER.createObjectNode(), null)));
+    Route metricMetadata(String tenant) {
+        return params(params -> {
+            String metric = first(params, "metric").orElse(null);
+            int limit;
+            try {
+                limit = first(params, "limit").map(Integer::parseInt).orElse(-1);
+                first(params, "limit_per_metric").map(Integer::parseInt);
+            } catch (NumberFormatException e) {
+                return complete(
+                        error(StatusCodes.BAD_REQUEST, "bad_data", "limit and limit_per_metric must be whole numbers"));
+            }
+            int wanted = limit;
+            return onComplete(
+                    MetricsMetadata.<MetricsMetadata.Families>ask(
+                            system, tenant, MetricsMetadata.Read::new, settings.askTimeout()),
+                    answer -> {
+                        if (answer.isFailure())
+                            return complete(error(
+                                    StatusCodes.SERVICE_UNAVAILABLE,
+                                    "unavailable",
+                                    "the tenant's metric metadata did not answer"));
+                        ObjectNode data = Json.MAPPER.createObjectNode();
+                        for (var family : answer.get().families().entrySet()) {
+                            if (metric != null
+                                    && !metric.isEmpty()
+                                    && !family.getKey().equals(metric)) continue;
+                            if (wanted > 0 && data.size() >= wanted) break;
+                            ObjectNode entry = data.putArray(family.getKey()).addObject();
+                            entry.put("type", family.getValue().type());
+                            entry.put("help", family.getValue().help());
+                            entry.put("unit", family.getValue().unit());
+                        }
+                        return complete(success(data, null));
+                    });
+        });
     }
 
     /**
@@ -128,17 +166,32 @@ final class PrometheusMetadata {
     }
 
     /** The request's parameters: the query string's, and for a form POST the form's too. */
+    /**
+     * The request's parameters: its query's, and for a POST whose body is a form, the form's too. A POST with a body
+     * of another type is read by its query alone, as Prometheus reads it (vmalert sends its queries so, with
+     * Content-Type: application/json).
+     */
     static Route params(Function<Map<String, List<String>>, Route> inner) {
         return concat(
                 get(() -> parameterMultiMap(inner)),
-                post(() -> parameterMultiMap(query -> formFieldMultiMap(form -> {
-                    Map<String, List<String>> all = new HashMap<>();
-                    query.forEach((k, v) ->
-                            all.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
-                    form.forEach((k, v) ->
-                            all.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
-                    return inner.apply(all);
-                }))));
+                post(() -> extractRequest(request -> isForm(request) ? formParams(inner) : parameterMultiMap(inner))));
+    }
+
+    private static boolean isForm(org.apache.pekko.http.javadsl.model.HttpRequest request) {
+        String type = request.entity().getContentType().mediaType().toString();
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
+    }
+
+    /** The query's parameters and the form's fields together. */
+    private static Route formParams(Function<Map<String, List<String>>, Route> inner) {
+        return parameterMultiMap(query -> formFieldMultiMap(form -> {
+            Map<String, List<String>> all = new HashMap<>();
+            query.forEach(
+                    (k, v) -> all.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+            form.forEach(
+                    (k, v) -> all.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+            return inner.apply(all);
+        }));
     }
 
     /**

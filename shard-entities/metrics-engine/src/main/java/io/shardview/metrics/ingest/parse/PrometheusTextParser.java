@@ -2,7 +2,8 @@ package io.shardview.metrics.ingest.parse;
 
 /**
  * Prometheus text exposition format 0.0.4: {@code name{label="value",...} value [timestamp_ms]}.
- * Comment lines ({@code # HELP}, {@code # TYPE}, any {@code #}) and blank lines carry no sample.
+ * Comment lines and blank lines carry no sample; {@code # TYPE}, {@code # HELP} and {@code # UNIT} (OpenMetrics)
+ * lines give the metadata of their family (a malformed one is ignored, as any comment: it never refuses points).
  * Label values unescape {@code \\}, {@code \"} and {@code \n}; values take NaN and +-Inf; a
  * sample without a timestamp takes {@code now}.
  */
@@ -20,6 +21,39 @@ public final class PrometheusTextParser {
         this.labels = new LabelSetBuilder(out.limits());
     }
 
+    /** {@code TYPE name type}, {@code HELP name text} or {@code UNIT name unit}, after the '#'. */
+    private void metadataComment(String comment) {
+        String[] parts = comment.strip().split("[ \t]+", 3);
+        if (parts.length < 3 || !parts[1].matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) return;
+        switch (parts[0]) {
+            case "TYPE" -> {
+                String type = io.shardview.metrics.ingest.MetricMetadata.type(parts[2].strip());
+                if (type != null) out.metadata(parts[1], type, null, null);
+            }
+            case "HELP" -> out.metadata(parts[1], null, unescapeHelp(parts[2]), null);
+            case "UNIT" -> out.metadata(parts[1], null, null, parts[2].strip());
+            default -> {}
+        }
+    }
+
+    /** Help text unescapes a backslash and a newline ({@code \\}, {@code \n}), as the text format writes them. */
+    private static String unescapeHelp(String text) {
+        if (text.indexOf('\\') < 0) return text;
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                char next = text.charAt(++i);
+                if (next == 'n') out.append('\n');
+                else if (next == '\\') out.append('\\');
+                else out.append(c).append(next); // not an escape: kept as written
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     /** Parses the whole UTF-8 body into {@code out}, or throws naming the first bad line. */
     public static void parse(byte[] body, long nowMillis, SampleBatchBuilder out) {
         parse(TextLines.decode(body), nowMillis, out);
@@ -34,7 +68,11 @@ public final class PrometheusTextParser {
         line = text;
         pos = 0;
         skipBlanks();
-        if (pos == line.length() || line.charAt(pos) == '#') return;
+        if (pos == line.length()) return;
+        if (line.charAt(pos) == '#') {
+            metadataComment(line.substring(pos + 1));
+            return;
+        }
 
         labels.reset();
         String name = readName(true);

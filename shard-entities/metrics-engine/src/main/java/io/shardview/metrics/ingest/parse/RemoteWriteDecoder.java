@@ -12,8 +12,9 @@ import org.xerial.snappy.Snappy;
  *
  * <p>Decoded straight from the wire format with protobuf's {@link CodedInputStream}, no generated
  * classes: WriteRequest{1: repeated TimeSeries}, TimeSeries{1: repeated Label, 2: repeated Sample},
- * Label{1: name, 2: value}, Sample{1: double value, 2: int64 timestamp_ms}. Metadata, exemplars
- * and native histograms are skipped (they carry no float sample). Strings must be UTF-8.
+ * Label{1: name, 2: value}, Sample{1: double value, 2: int64 timestamp_ms}; WriteRequest{3: repeated
+ * MetricMetadata} gives families' type, help and unit. Exemplars and native histograms are skipped (they carry no
+ * float sample). Strings must be UTF-8.
  */
 public final class RemoteWriteDecoder {
     private final LabelSetBuilder labels;
@@ -44,6 +45,16 @@ public final class RemoteWriteDecoder {
                     decoder.readTimeSeries(in);
                     in.popLimit(limit);
                     series++;
+                } else if (WireFormat.getTagFieldNumber(tag) == 3
+                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    int limit = in.pushLimit(in.readRawVarint32());
+                    try {
+                        decoder.readMetadata(in);
+                    } catch (IOException | IllegalArgumentException e) {
+                        // Metadata only describes: a malformed one is dropped, never the request's samples.
+                        in.skipRawBytes(in.getBytesUntilLimit());
+                    }
+                    in.popLimit(limit);
                 } else {
                     in.skipField(tag);
                 }
@@ -117,6 +128,31 @@ public final class RemoteWriteDecoder {
         }
         int series = out.series(labels.build());
         for (int i = 0; i < n; i++) out.add(series, timestamps[i], values[i]);
+    }
+
+    /** The enum MetricMetadata.MetricType, by number. */
+    private static final String[] TYPES = {
+        "unknown", "counter", "gauge", "histogram", "gaugehistogram", "summary", "info", "stateset"
+    };
+
+    /** MetricMetadata{1: MetricType type, 2: string metric_family_name, 4: string help, 5: string unit}. */
+    private void readMetadata(CodedInputStream in) throws IOException {
+        int type = 0;
+        String family = "";
+        String help = "";
+        String unit = "";
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            int field = WireFormat.getTagFieldNumber(tag);
+            boolean text = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+            if (field == 1 && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) type = in.readEnum();
+            else if (field == 2 && text) family = in.readStringRequireUtf8();
+            else if (field == 4 && text) help = in.readStringRequireUtf8();
+            else if (field == 5 && text) unit = in.readStringRequireUtf8();
+            else in.skipField(tag);
+        }
+        if (family.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+            out.metadata(family, type >= 0 && type < TYPES.length ? TYPES[type] : "unknown", help, unit);
+        }
     }
 
     private void readLabel(CodedInputStream in) throws IOException {

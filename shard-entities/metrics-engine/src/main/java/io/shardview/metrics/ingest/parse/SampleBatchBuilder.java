@@ -1,5 +1,6 @@
 package io.shardview.metrics.ingest.parse;
 
+import io.shardview.metrics.ingest.MetricMetadata;
 import io.shardview.metrics.ingest.SampleBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ public final class SampleBatchBuilder {
     private long[] timestamps;
     private double[] values;
     private int size;
+    private final Map<String, MetricMetadata> metadata = new java.util.LinkedHashMap<>();
 
     public SampleBatchBuilder(IngestLimits limits) {
         this(limits, 256);
@@ -70,6 +72,27 @@ public final class SampleBatchBuilder {
         timestamps[size] = timestampMillis;
         values[size] = value;
         size++;
+    }
+
+    /**
+     * What the request says of metric family {@code family}: its type, help or unit, each null when this line or
+     * message does not say (a later one in the request adds to, or replaces, what an earlier one said). At most as
+     * many families as series are kept per request.
+     */
+    void metadata(String family, String type, String help, String unit) {
+        MetricMetadata known = metadata.get(family);
+        if (known == null && metadata.size() >= limits.maxSeriesPerRequest()) return;
+        metadata.put(
+                family,
+                new MetricMetadata(
+                        type != null ? type : known == null ? null : known.type(),
+                        help != null ? help : known == null ? null : known.help(),
+                        unit != null ? unit : known == null ? null : known.unit()));
+    }
+
+    /** The metadata of the families the request described, by family name. */
+    public Map<String, MetricMetadata> metadata() {
+        return java.util.Collections.unmodifiableMap(metadata);
     }
 
     public SampleBatch build() {

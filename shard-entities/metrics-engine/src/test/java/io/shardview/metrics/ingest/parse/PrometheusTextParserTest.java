@@ -81,4 +81,31 @@ class PrometheusTextParserTest {
         assertTrue(reject("{a=\"1\"} 1").getMessage().contains("expected a metric name"));
         assertTrue(reject("m{__name__=\"x\"} 1").getMessage().contains("reserved"));
     }
+
+    @Test
+    void typeHelpAndUnitLinesGiveTheirFamilysMetadataAndMalformedOnesAreIgnored() {
+        SampleBatchBuilder out = new SampleBatchBuilder(IngestLimits.ofSamples(1000));
+        PrometheusTextParser.parse(
+                """
+                # HELP http_requests_total Requests served,\\\\ by code.\\nSecond line.
+                # TYPE http_requests_total counter
+                http_requests_total{code="200"} 1027
+                # TYPE temp untyped
+                # UNIT temp celsius
+                # TYPE broken nonsense
+                # HELP
+                # just a comment
+                temp 21
+                """,
+                NOW,
+                out);
+        var metadata = out.metadata();
+        assertEquals(
+                new io.shardview.metrics.ingest.MetricMetadata(
+                        "counter", "Requests served,\\ by code.\nSecond line.", ""),
+                metadata.get("http_requests_total"));
+        assertEquals(new io.shardview.metrics.ingest.MetricMetadata("unknown", "", "celsius"), metadata.get("temp"));
+        assertEquals(2, metadata.size(), metadata.toString());
+        assertEquals(2, out.build().size());
+    }
 }

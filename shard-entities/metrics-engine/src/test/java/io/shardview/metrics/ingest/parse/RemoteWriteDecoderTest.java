@@ -113,4 +113,27 @@ public class RemoteWriteDecoderTest {
                 .getMessage()
                 .contains("no metric name"));
     }
+
+    @Test
+    void metricMetadataGivesTypeHelpAndUnitAndAMalformedOneIsDropped() throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(body);
+        ByteArrayOutputStream metadata = new ByteArrayOutputStream();
+        CodedOutputStream m = CodedOutputStream.newInstance(metadata);
+        m.writeEnum(1, 1); // COUNTER
+        m.writeString(2, "http_requests_total");
+        m.writeString(4, "Requests served.");
+        m.writeString(5, "requests");
+        m.flush();
+        out.writeBytes(3, ByteString.copyFrom(metadata.toByteArray()));
+        out.writeBytes(3, ByteString.copyFromUtf8("not a message"));
+        out.flush();
+        SampleBatchBuilder batch = new SampleBatchBuilder(IngestLimits.ofSamples(1000));
+        RemoteWriteDecoder.decode(Snappy.compress(body.toByteArray()), 1 << 20, batch);
+        assertEquals(
+                java.util.Map.of(
+                        "http_requests_total",
+                        new io.shardview.metrics.ingest.MetricMetadata("counter", "Requests served.", "requests")),
+                batch.metadata());
+    }
 }
