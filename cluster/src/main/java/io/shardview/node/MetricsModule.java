@@ -1,6 +1,7 @@
 package io.shardview.node;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.entity.metrics.MetadataProtocol;
 import io.shardview.entity.metrics.MetricsCopies;
 import io.shardview.entity.metrics.MetricsMetadata;
 import io.shardview.entity.metrics.MetricsProtocol;
@@ -45,7 +46,7 @@ final class MetricsModule implements NodeModule {
                     MetricsShard.init(
                             system, MetricsSettings.from(system.settings().config()), clock, board);
                 }),
-                new EntityType(MetricsMetadata.ENTITY_KEY, MetricsMetadata::init));
+                new EntityType(MetadataProtocol.ENTITY_KEY, MetricsMetadata::init));
     }
 
     @Override

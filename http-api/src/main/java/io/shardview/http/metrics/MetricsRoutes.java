@@ -15,7 +15,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.shardview.entity.metrics.MetadataEvent;
-import io.shardview.entity.metrics.MetricsMetadata;
+import io.shardview.entity.metrics.MetadataProtocol;
 import io.shardview.entity.metrics.ShardedAppend;
 import io.shardview.entity.metrics.ShardedQuery;
 import io.shardview.entity.metrics.TenantShards;
@@ -367,14 +367,14 @@ public final class MetricsRoutes {
             if (!family.equals(known.get(name))) changed.put(name, family);
         });
         if (changed.isEmpty()) return CompletableFuture.completedFuture(null);
-        return MetricsMetadata.<MetricsMetadata.Described>ask(
+        return MetadataProtocol.<MetadataProtocol.Described>ask(
                         system,
                         tenant,
-                        replyTo -> new MetricsMetadata.Describe(changed, replyTo),
+                        replyTo -> new MetadataProtocol.Describe(changed, replyTo),
                         settings.askTimeout())
                 .thenApply(done -> {
                     if (describedHere.size() > 10_000) describedHere.clear(); // a cache: forgetting costs one ask
-                    if (known.size() < MetricsMetadata.MAX_FAMILIES) known.putAll(changed);
+                    if (known.size() < MetadataProtocol.MAX_FAMILIES) known.putAll(changed);
                     return done;
                 });
     }

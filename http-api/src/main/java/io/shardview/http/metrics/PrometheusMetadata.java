@@ -11,7 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardview.entity.metrics.MetricsMetadata;
+import io.shardview.entity.metrics.MetadataProtocol;
 import io.shardview.entity.metrics.ShardedQuery;
 import io.shardview.entity.metrics.TenantShards;
 import io.shardview.http.Json;
@@ -114,8 +114,8 @@ final class PrometheusMetadata {
             }
             int wanted = limit;
             return onComplete(
-                    MetricsMetadata.<MetricsMetadata.Families>ask(
-                            system, tenant, MetricsMetadata.Read::new, settings.askTimeout()),
+                    MetadataProtocol.<MetadataProtocol.Families>ask(
+                            system, tenant, MetadataProtocol.Read::new, settings.askTimeout()),
                     answer -> {
                         if (answer.isFailure())
                             return complete(error(
