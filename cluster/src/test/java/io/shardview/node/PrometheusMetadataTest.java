@@ -165,6 +165,7 @@ class PrometheusMetadataTest {
                 texts(fieldNames(get("/metadata?metric=temperature", 200).get("data"))));
         assertEquals(1, get("/metadata?limit=1", 200).get("data").size());
         assertEquals("bad_data", get("/metadata?limit=x", 400).get("errorType").asText());
+        assertEquals("{\"alerts\":[]}", get("/alerts", 200).get("data").toString(), "no alerting rules run here");
 
         // A changed description replaces the old one; the same one again changes nothing.
         importLines("# HELP temperature Room temperature.\n# TYPE temperature gauge\n# UNIT temperature celsius\n"

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Prometheus or VictoriaMetrics (docs/api.md, "Clients"):
  *
  * <ul>
+ *   <li>the OpenTelemetry Java SDK exports a counter, a histogram and a gauge over OTLP/HTTP into a tenant.
  *   <li>vmagent scrapes the node's own {@code /metrics} and remote-writes them into a tenant, with the admin token.
  *   <li>vmalert evaluates a recording and an alerting rule against the tenant, writes their series back through
  *       remote_write, notifies a real Alertmanager, and after a restart restores the alert's state from the tenant's
@@ -299,6 +300,69 @@ class EcosystemClientsTest {
                     entry -> entry.path("type").asText().equals("histogram"));
             assertTrue(described.path("help").asText().startsWith("HTTP requests served"), described.toString());
         }
+    }
+
+    @Test
+    void theOpenTelemetryJavaSdkExportsOverOtlpIntoATenant() throws Exception {
+        String url = node(Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN));
+        String tenant = url + "/v1/tenants/otel/prom";
+        var exporter = io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter.builder()
+                .setEndpoint(url + "/v1/tenants/otel/otlp/v1/metrics")
+                .addHeader("Authorization", "Bearer " + ADMIN)
+                .build();
+        var resource = io.opentelemetry.sdk.resources.Resource.getDefault()
+                .merge(io.opentelemetry.sdk.resources.Resource.create(io.opentelemetry.api.common.Attributes.of(
+                        io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "checkout",
+                        io.opentelemetry.api.common.AttributeKey.stringKey("service.instance.id"), "i-1")));
+        var provider = io.opentelemetry.sdk.metrics.SdkMeterProvider.builder()
+                .setResource(resource)
+                .registerMetricReader(io.opentelemetry.sdk.metrics.export.PeriodicMetricReader.builder(exporter)
+                        .setInterval(Duration.ofSeconds(1))
+                        .build())
+                .build();
+        closing.add(provider::close);
+        var meter = provider.get("ecosystem-test");
+        var region = io.opentelemetry.api.common.AttributeKey.stringKey("region");
+        meter.counterBuilder("orders.placed")
+                .setUnit("{order}")
+                .setDescription("Orders placed.")
+                .build()
+                .add(5, io.opentelemetry.api.common.Attributes.of(region, "eu"));
+        var duration = meter.histogramBuilder("checkout.duration").setUnit("s").build();
+        duration.record(0.2);
+        duration.record(1.5);
+        meter.gaugeBuilder("queue.depth").buildWithCallback(gauge -> gauge.record(7));
+        assertTrue(provider.forceFlush().join(30, TimeUnit.SECONDS).isSuccess(), "the exporter's flush succeeded");
+
+        // As Prometheus's OTLP receiver names them: unit suffixes, _total for counters, job and instance from the
+        // resource, the other resource attributes on target_info.
+        JsonNode orders = authorized(tenant, "orders_placed_total");
+        assertEquals(1, orders.size(), orders.toString());
+        assertEquals("5", orders.get(0).at("/value/1").asText());
+        assertEquals("checkout", orders.get(0).at("/metric/job").asText());
+        assertEquals("i-1", orders.get(0).at("/metric/instance").asText());
+        assertEquals("eu", orders.get(0).at("/metric/region").asText());
+        assertEquals(
+                "2",
+                authorized(tenant, "checkout_duration_seconds_count")
+                        .get(0)
+                        .at("/value/1")
+                        .asText());
+        // the SDK's default bounds are 0, 5, 10, 25, ...: both 0.2 and 1.5 are at or below 5
+        assertEquals(
+                "2",
+                authorized(tenant, "checkout_duration_seconds_bucket{le=\"5\"}")
+                        .get(0)
+                        .at("/value/1")
+                        .asText());
+        assertEquals(
+                "7", authorized(tenant, "queue_depth").get(0).at("/value/1").asText());
+        JsonNode info = authorized(tenant, "target_info");
+        assertEquals("java", info.get(0).at("/metric/telemetry_sdk_language").asText(), info.toString());
+        JsonNode described = authorizedGet(tenant + "/api/v1/metadata?metric=orders_placed_total")
+                .at("/data/orders_placed_total/0");
+        assertEquals("counter", described.path("type").asText(), described.toString());
+        assertEquals("Orders placed.", described.path("help").asText());
     }
 
     @Test

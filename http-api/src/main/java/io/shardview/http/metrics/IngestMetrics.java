@@ -20,7 +20,8 @@ public final class IngestMetrics {
         REMOTE_WRITE("remote_write"),
         VM_IMPORT("vm_import"),
         PROMETHEUS_TEXT("prometheus_text"),
-        INFLUX("influx");
+        INFLUX("influx"),
+        OTLP("otlp");
 
         final String label;
 

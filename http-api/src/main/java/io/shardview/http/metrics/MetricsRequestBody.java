@@ -29,7 +29,9 @@ final class MetricsRequestBody {
     /** Which family of formats an endpoint reads. */
     enum Kind {
         REMOTE_WRITE,
-        TEXT
+        TEXT,
+        /** OTLP/HTTP: protobuf or JSON, gzip or not. */
+        OTLP
     }
 
     private static final List<String> TEXT_TYPES = List.of(
@@ -42,6 +44,7 @@ final class MetricsRequestBody {
             "application/openmetrics-text");
     private static final List<String> REMOTE_WRITE_TYPES =
             List.of("application/x-protobuf", "application/octet-stream");
+    private static final List<String> OTLP_TYPES = List.of("application/x-protobuf", "application/json");
 
     private MetricsRequestBody() {}
 
@@ -49,7 +52,12 @@ final class MetricsRequestBody {
     static void checkType(HttpRequest request, Kind kind) {
         ContentType type = request.entity().getContentType();
         String media = (type.mediaType().mainType() + "/" + type.mediaType().subType()).toLowerCase(Locale.ROOT);
-        List<String> types = kind == Kind.REMOTE_WRITE ? REMOTE_WRITE_TYPES : TEXT_TYPES;
+        List<String> types =
+                switch (kind) {
+                    case REMOTE_WRITE -> REMOTE_WRITE_TYPES;
+                    case TEXT -> TEXT_TYPES;
+                    case OTLP -> OTLP_TYPES;
+                };
         if (!types.contains(media)) {
             throw unsupportedMediaType(
                     "content type " + media + " is not read here; use one of " + String.join(", ", types),
@@ -58,7 +66,7 @@ final class MetricsRequestBody {
         String charset = type.getCharsetOption()
                 .map(c -> c.nioCharset().name().toLowerCase(Locale.ROOT))
                 .orElse("utf-8");
-        if (kind == Kind.TEXT && !charset.equals("utf-8") && !charset.equals("us-ascii")) {
+        if (kind != Kind.REMOTE_WRITE && !charset.equals("utf-8") && !charset.equals("us-ascii")) {
             throw unsupportedMediaType("charset " + charset + " is not read here; bodies are UTF-8", "charset=utf-8");
         }
         if (kind == Kind.REMOTE_WRITE) {

@@ -32,6 +32,7 @@ import io.shardview.metrics.ingest.SampleBatch;
 import io.shardview.metrics.ingest.parse.IngestException;
 import io.shardview.metrics.ingest.parse.JsonLinesParser;
 import io.shardview.metrics.ingest.parse.LineProtocolParser;
+import io.shardview.metrics.ingest.parse.OtlpMetricsParser;
 import io.shardview.metrics.ingest.parse.PrometheusTextParser;
 import io.shardview.metrics.ingest.parse.RemoteWriteDecoder;
 import io.shardview.metrics.ingest.parse.SampleBatchBuilder;
@@ -132,7 +133,11 @@ public final class MetricsRoutes {
                                         tenant,
                                         () -> get(() -> complete(HttpResponse.create()
                                                 .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "OK"))))),
-                        pathPrefix("influx", () -> influx(tenant))));
+                        pathPrefix("influx", () -> influx(tenant)),
+                        path(
+                                PathMatchers.segment("otlp").slash("v1").slash("metrics"),
+                                () -> endpoint(
+                                        "/v1/tenants/{t}/otlp/v1/metrics", tenant, () -> post(() -> otlp(tenant))))));
     }
 
     /** The Prometheus and VictoriaMetrics endpoints under /v1/tenants/{t}/prom/api/v1. */
@@ -178,6 +183,7 @@ public final class MetricsRoutes {
                 path("series", () -> endpoint(base + "/series", tenant, () -> metadata.series(tenant))),
                 path("metadata", () -> endpoint(base + "/metadata", tenant, () -> metadata.metricMetadata(tenant))),
                 path("rules", () -> endpoint(base + "/rules", tenant, metadata::rules)),
+                path("alerts", () -> endpoint(base + "/alerts", tenant, metadata::alerts)),
                 path("query_exemplars", () -> endpoint(base + "/query_exemplars", tenant, metadata::exemplars)),
                 path(
                         PathMatchers.segment("status").slash("buildinfo"),
@@ -239,6 +245,70 @@ public final class MetricsRoutes {
                                 "/v1/tenants/{t}/influx/api/v2/write",
                                 tenant,
                                 () -> post(() -> lineProtocol(tenant)))));
+    }
+
+    /**
+     * OTLP/HTTP metrics ({@link OtlpMetricsParser}), protobuf or JSON as the request's type says. Answered as an
+     * OTLP receiver answers: 200 with an {@code ExportMetricsServiceResponse} of the same encoding, whose
+     * {@code partial_success} counts the data points not taken (delta and exponential histograms, and points refused by
+     * rule: out of order, too old, too far ahead).
+     */
+    private Route otlp(String tenant) {
+        return extractRequest(request -> {
+            boolean json =
+                    request.entity().getContentType().mediaType().toString().startsWith("application/json");
+            int[] skipped = new int[1];
+            return ingest(
+                    tenant,
+                    MetricsRequestBody.Kind.OTLP,
+                    body -> {
+                        SampleBatchBuilder out = builder();
+                        skipped[0] = json
+                                ? OtlpMetricsParser.parseJson(body, out)
+                                : OtlpMetricsParser.parseProtobuf(body, out);
+                        return out;
+                    },
+                    false,
+                    (batch, outcome) -> {
+                        count(Format.OTLP, batch, outcome);
+                        if (outcome.refusal() != null) return seriesLimit(tenant, outcome);
+                        long rejected = skipped[0] + outcome.outOfOrder() + outcome.tooOld() + outcome.tooFarAhead();
+                        String why = rejected == 0
+                                ? ""
+                                : "not taken: " + skipped[0] + " delta or exponential histogram points, "
+                                        + outcome.outOfOrder() + " out of order, " + outcome.tooOld() + " too old, "
+                                        + outcome.tooFarAhead() + " too far in the future";
+                        return json ? otlpJson(rejected, why) : otlpProtobuf(rejected, why);
+                    });
+        });
+    }
+
+    private static HttpResponse otlpJson(long rejected, String why) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        if (rejected > 0)
+            body.put("partialSuccess", Map.of("rejectedDataPoints", Long.toString(rejected), "errorMessage", why));
+        return Json.response(StatusCodes.OK, body);
+    }
+
+    private static HttpResponse otlpProtobuf(long rejected, String why) {
+        byte[] body = new byte[0];
+        if (rejected > 0) {
+            try {
+                java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+                com.google.protobuf.CodedOutputStream p = com.google.protobuf.CodedOutputStream.newInstance(partial);
+                p.writeInt64(1, rejected);
+                p.writeString(2, why);
+                p.flush();
+                java.io.ByteArrayOutputStream response = new java.io.ByteArrayOutputStream();
+                com.google.protobuf.CodedOutputStream r = com.google.protobuf.CodedOutputStream.newInstance(response);
+                r.writeByteArray(1, partial.toByteArray());
+                r.flush();
+                body = response.toByteArray();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return HttpResponse.create().withEntity(HttpEntities.create(PROTOBUF, body));
     }
 
     private Route lineProtocol(String tenant) {
@@ -317,6 +387,18 @@ public final class MetricsRoutes {
             MetricsRequestBody.Kind kind,
             Function<byte[], SampleBatchBuilder> parse,
             boolean history) {
+        return ingest(tenant, kind, parse, history, (batch, outcome) -> stored(tenant, format, batch, outcome));
+    }
+
+    /**
+     * @param answer the reply to a stored batch (204 or 200 with what was rejected, in the endpoint's own form)
+     */
+    private Route ingest(
+            String tenant,
+            MetricsRequestBody.Kind kind,
+            Function<byte[], SampleBatchBuilder> parse,
+            boolean history,
+            java.util.function.BiFunction<SampleBatch, ShardedAppend.Outcome, HttpResponse> answer) {
         return extractRequest(request -> {
             boolean backfill;
             try {
@@ -347,7 +429,7 @@ public final class MetricsRoutes {
                         return reply(
                                 appender.append(tenant, batch, backfill)
                                         .thenCombine(describe(tenant, described), (outcome, done) -> outcome),
-                                outcome -> stored(tenant, format, batch, outcome),
+                                outcome -> answer.apply(batch, outcome),
                                 TenantEndpoints.Effect.REPEATABLE_WRITE);
                     }));
         });

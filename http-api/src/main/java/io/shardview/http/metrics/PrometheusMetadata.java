@@ -148,6 +148,16 @@ final class PrometheusMetadata {
         return params(query -> complete(success(data, null)));
     }
 
+    /**
+     * {@code api/v1/alerts}: no alerting rules run here (rules run in vmalert against the tenant, docs/api.md
+     * "Clients"), so no alert is active; answered as Prometheus answers with none, for clients that list them.
+     */
+    Route alerts() {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.putArray("alerts");
+        return params(query -> complete(success(data, null)));
+    }
+
     /** {@code api/v1/query_exemplars}: no exemplars are kept, so none match (Grafana then offers none). */
     Route exemplars() {
         return params(query -> complete(success(Json.MAPPER.createArrayNode(), null)));

@@ -70,7 +70,7 @@ public final class RemoteWriteDecoder {
     }
 
     /** What protobuf found wrong, in our words: its messages name its own classes and settings. */
-    private static String malformation(IOException e) {
+    static String malformation(IOException e) {
         String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
         if (message.contains("utf-8")) return "a string is not valid UTF-8";
         if (message.contains("ended unexpectedly") || message.contains("truncated")) {
