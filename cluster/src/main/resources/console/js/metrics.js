@@ -131,7 +131,8 @@ export function metricsPage(page) {
   function close() { offered.hidden = true; choices = []; }
   function draw() {
     show(offered, choices.map((c, i) => h('li', { 'data-value': c.text, class: i === chosen ? 'chosen' : null, role: 'option',
-      onmousedown: e => { e.preventDefault(); take(i); } }, c.text)));
+      title: c.about && c.about.help ? c.about.help : null, onmousedown: e => { e.preventDefault(); take(i); } },
+      c.text, c.about ? h('span', { class: 'kind' }, c.about.type + (c.about.unit ? ' · ' + c.about.unit : '')) : null)));
     offered.hidden = !choices.length;
     const current = offered.children[chosen];
     if (current) current.scrollIntoView({ block: 'nearest' });
@@ -151,7 +152,7 @@ export function metricsPage(page) {
     const caret = query.selectionStart;
     const before = text.slice(0, caret);
     const open = before.lastIndexOf('{');
-    let typed, options;
+    let typed, options, described = {};
     if (open > before.lastIndexOf('}')) { // inside a selector
       const metric = (before.slice(0, open).match(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*$/) || [])[1];
       const match = metric ? '?match[]=' + encodeURIComponent(metric) : '';
@@ -171,11 +172,12 @@ export function metricsPage(page) {
       if (!word) { close(); return; }
       typed = word[1];
       options = await values('label/__name__/values');
+      described = await values('metadata'); // TYPE, HELP and UNIT per family, shown beside the names
     }
     if (query.value !== text || query.selectionStart !== caret) return; // typed or moved on meanwhile
     const starts = options.filter(o => o.startsWith(typed) && o !== typed + '"' && o !== typed);
     const contains = typed ? options.filter(o => !o.startsWith(typed) && o.includes(typed)) : [];
-    choices = starts.concat(contains).slice(0, 50).map(o => ({ text: o, from: caret - typed.length }));
+    choices = starts.concat(contains).slice(0, 50).map(o => ({ text: o, from: caret - typed.length, about: family(described, o) }));
     chosen = 0;
     draw();
   }
@@ -276,6 +278,12 @@ function exportPanel(tenant) {
   }
   match.addEventListener('keydown', e => { if (e.key === 'Enter') run(); });
   return h('div', { class: 'panel' }, h('h2', {}, 'Export'), h('div', { class: 'row' }, match, h('button', { id: 'run-export', onclick: run }, 'Export')), out);
+}
+
+/** The metadata of the family a metric name belongs to (a histogram's _bucket, _sum and _count are its family's). */
+function family(described, name) {
+  const entries = described && (described[name] || described[name.replace(/_(bucket|sum|count)$/, '')]);
+  return entries && entries.length ? entries[0] : null;
 }
 
 /** A PromQL parse error's place in the query ("1:17: parse error: ..."): the query with a caret under it. */

@@ -176,6 +176,14 @@ class ConsoleBrowserTest {
                 .executeScript("arguments[0].value = arguments[1]", pasted, points.toString());
         browser.findElement(By.id("send-points")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("metrics-ingest-result"), "Stored."));
+        // The family's TYPE and HELP, in the Prometheus text format, shown later beside its name when completing.
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("ingest-format")))
+                .selectByValue("prometheus");
+        pasted.clear();
+        pasted.sendKeys("# HELP requests_total Requests served.\n# TYPE requests_total counter\n"
+                + "requests_total{code=\"200\"} 100\n");
+        browser.findElement(By.id("send-points")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("metrics-ingest-result"), "Stored."));
         browser.findElement(By.id("promql")).sendKeys("requests_total");
         browser.findElement(By.id("run-promql")).click();
         WebElement chart = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("metrics-chart")));
@@ -201,8 +209,10 @@ class ConsoleBrowserTest {
         promql.sendKeys("sum(rate(re[5m]))");
         promql.sendKeys(org.openqa.selenium.Keys.HOME);
         for (int i = 0; i < "sum(rate(re".length(); i++) promql.sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
-        wait.until(ExpectedConditions.presenceOfElementLocated(
+        WebElement offered = wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#completions li[data-value='requests_total']")));
+        assertTrue(offered.getText().contains("counter"), "the family's type beside its name: " + offered.getText());
+        assertEquals("Requests served.", offered.getAttribute("title"));
         promql.sendKeys(org.openqa.selenium.Keys.TAB);
         assertEquals("sum(rate(requests_total[5m]))", promql.getAttribute("value"));
         browser.findElement(By.cssSelector(".tabs button[data-view=graph]")).click();
