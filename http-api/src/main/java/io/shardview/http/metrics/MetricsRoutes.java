@@ -40,7 +40,6 @@ import io.shardview.metrics.promql.evaluation.Series;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,13 +50,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -69,8 +66,6 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
  * durable: 204, or 200 with the count of points older than the out-of-order window.
  */
 public final class MetricsRoutes {
-    /** Of a remote read's answer, which is snappy-compressed protobuf. */
-    private static final ContentType PROTOBUF = ContentTypes.parse("application/x-protobuf");
 
     private static final JsonFactory JSON = new JsonFactory().setRootValueSeparator("\n");
 
@@ -81,6 +76,7 @@ public final class MetricsRoutes {
     private final IngestMetrics ingestMetrics;
     private final ShardedQuery reads;
     private final PrometheusMetadata metadata;
+    private final RemoteReadRoute remoteRead;
     /** Per tenant, the family descriptions its metadata entity confirmed holding (this node's knowledge). */
     private final Map<String, Map<String, MetadataEvent.Family>> describedHere = new ConcurrentHashMap<>();
 
@@ -104,6 +100,11 @@ public final class MetricsRoutes {
                         settings.askTimeout(),
                         settings.maxPointsPerQuery()));
         this.metadata = new PrometheusMetadata(reads, settings, system);
+        this.remoteRead = new RemoteReadRoute(
+                reads,
+                settings,
+                this::unread,
+                pending -> reply(pending, response -> response, TenantEndpoints.Effect.READ));
     }
 
     /** The routes under /v1/tenants/{t}/prom and /v1/tenants/{t}/influx. */
@@ -172,7 +173,7 @@ public final class MetricsRoutes {
                                         MetricsRequestBody.Kind.TEXT,
                                         this::prometheusText)))),
                 path("export", () -> endpoint(base + "/export", tenant, () -> get(() -> export(tenant)))),
-                path("read", () -> endpoint(base + "/read", tenant, () -> post(() -> remoteRead(tenant)))),
+                path("read", () -> endpoint(base + "/read", tenant, () -> post(() -> remoteRead.route(tenant)))),
                 path("labels", () -> endpoint(base + "/labels", tenant, () -> metadata.labels(tenant))),
                 path(
                         PathMatchers.segment("label")
@@ -308,7 +309,7 @@ public final class MetricsRoutes {
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        return HttpResponse.create().withEntity(HttpEntities.create(PROTOBUF, body));
+        return HttpResponse.create().withEntity(HttpEntities.create(RemoteRead.PROTOBUF, body));
     }
 
     private Route lineProtocol(String tenant) {
@@ -604,72 +605,6 @@ public final class MetricsRoutes {
                                             });
                                     return reply(answer, response -> response, TenantEndpoints.Effect.READ);
                                 }))));
-    }
-
-    /**
-     * Prometheus remote read ({@link RemoteRead}): each query's series, read as an export reads them, within
-     * max-points-per-query for the whole request; {@code ?region=} as for queries.
-     */
-    private Route remoteRead(String tenant) {
-        return parameterOptional(
-                "region",
-                region -> extractRequest(request -> extractMaterializer(materializer -> onComplete(
-                        request.entity()
-                                .toStrict(settings.askTimeout().toMillis(), settings.maxRequestBytes(), materializer),
-                        read -> {
-                            if (read.isFailure())
-                                return complete(unread(read.failed().get()));
-                            List<RemoteRead.Query> queries;
-                            TenantShards shards;
-                            try {
-                                shards = reads.shardsOrEvery(tenant, region.orElse(null));
-                                queries = RemoteRead.decode(
-                                        read.get().getData().toArray(), settings.maxDecodedRequestBytes());
-                            } catch (IllegalArgumentException e) {
-                                return complete(
-                                        new ApiError(ErrorCode.BAD_DATA, e.getMessage(), Map.of()).toResponse());
-                            }
-                            long max = settings.maxPointsPerQuery();
-                            CompletionStage<List<List<Series>>> results =
-                                    CompletableFuture.completedFuture(new ArrayList<>());
-                            for (RemoteRead.Query query : queries) {
-                                results = results.thenCompose(done -> reads.points(
-                                                shards,
-                                                List.of(query.matchers()),
-                                                query.startMs(),
-                                                query.endMs(),
-                                                max - points(done))
-                                        .thenApply(found -> {
-                                            done.add(found);
-                                            return done;
-                                        }));
-                            }
-                            CompletionStage<HttpResponse> answer = results.handle((found, failure) -> {
-                                if (failure == null) {
-                                    return HttpResponse.create()
-                                            .withEntity(HttpEntities.create(PROTOBUF, RemoteRead.encode(found)))
-                                            .addHeader(RawHeader.create("Content-Encoding", "snappy"));
-                                }
-                                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                                        ? failure.getCause()
-                                        : failure;
-                                if (!(cause instanceof TooManyPoints)) throw new CompletionException(cause);
-                                return new ApiError(
-                                                ErrorCode.LIMIT_EXCEEDED,
-                                                "the read would return more than " + max
-                                                        + " points (max-points-per-query): narrow its matchers or"
-                                                        + " time range",
-                                                Map.of("limit", "max-points-per-query", "max", max))
-                                        .toResponse();
-                            });
-                            return reply(answer, response -> response, TenantEndpoints.Effect.READ);
-                        }))));
-    }
-
-    private static long points(List<List<Series>> results) {
-        long points = 0;
-        for (List<Series> result : results) for (Series series : result) points += series.timestamps().length;
-        return points;
     }
 
     /** The VictoriaMetrics export format; NaN and infinities as the strings our import reads back. */

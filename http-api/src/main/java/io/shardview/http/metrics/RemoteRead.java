@@ -32,6 +32,10 @@ import org.xerial.snappy.Snappy;
  * STREAMED_XOR_CHUNKS alone) is refused.
  */
 final class RemoteRead {
+    /** Of an answer, which is snappy-compressed protobuf. */
+    static final org.apache.pekko.http.javadsl.model.ContentType PROTOBUF =
+            org.apache.pekko.http.javadsl.model.ContentTypes.parse("application/x-protobuf");
+
     private static final int SAMPLES = 0;
 
     private RemoteRead() {}
