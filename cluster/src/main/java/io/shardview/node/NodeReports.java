@@ -143,10 +143,20 @@ final class NodeReports {
                             .thenApply(all -> {
                                 List<T> answers = new ArrayList<>();
                                 List<String> unanswered = new ArrayList<>();
+                                Set<String> listed = new HashSet<>();
                                 for (int i = 0; i < nodes.size(); i++) {
                                     T answer = asks.get(i).join();
+                                    String node = address(system, nodes.get(i));
+                                    listed.add(node);
                                     if (answer != null) answers.add(answer);
-                                    else unanswered.add(address(system, nodes.get(i)));
+                                    else unanswered.add(node);
+                                }
+                                // A member up whose reports the receptionist does not list yet (it joined a moment
+                                // ago) is named too, so an answer never looks whole when it is not.
+                                for (Member member : Cluster.get(system).state().getMembers()) {
+                                    String node = member.address().toString();
+                                    if (member.status() == org.apache.pekko.cluster.MemberStatus.up()
+                                            && !listed.contains(node)) unanswered.add(node);
                                 }
                                 return new Gathered<>(answers, unanswered);
                             });

@@ -97,6 +97,14 @@ class RegionsTest {
         assertTrue(metrics.contains("shardview_replicas_following{home_region=\"us\"} 1"), metrics);
 
         // Gathered from every node: eu's replica of acme under region eu, and an error answered in eu listed in us.
+        // (Each node's reports actor is found through the receptionist, whose listing reaches the other region a moment
+        // after the node joins.)
+        TestNodes.awaitTrue(
+                () -> json(TestNodes.get(us, "/v1/cluster/replication"))
+                                .get("regions")
+                                .size()
+                        == 2,
+                "us lists both regions' replication");
         JsonNode replication = json(TestNodes.get(us, "/v1/cluster/replication"));
         assertEquals(0, replication.get("unanswered").size(), replication.toString());
         JsonNode euRegion = null;
