@@ -129,8 +129,9 @@ public final class ShardviewNode {
         }
         try {
             return startServices(system, config, modules, host, https, lock.directory(), released);
-        } catch (RuntimeException e) {
-            // The system may already be stopping on its own (the cluster refused the join while services started).
+        } catch (Exception e) { // Pekko's Scala code throws checked exceptions too (sharding's TimeoutException)
+            // The system may already be stopping on its own (the cluster refused the join while services started):
+            // then a sharding region's start times out, and the refusal is the cause to report.
             boolean stopping =
                     CoordinatedShutdown.get(system).getShutdownReason().isPresent();
             CoordinatedShutdown.get(system).runAll(StopReason.START_FAILED);
@@ -138,7 +139,8 @@ public final class ShardviewNode {
             if (stopping && !(e instanceof NodeStartException)) {
                 throw new NodeStartException(stopReason(system, config.getString("shardview.region")), e);
             }
-            throw e;
+            if (e instanceof RuntimeException runtime) throw runtime;
+            throw new NodeStartException("the node could not start: " + e, e);
         }
     }
 
