@@ -13,6 +13,7 @@ import io.shardview.http.ErrorCode;
 import io.shardview.http.Json;
 import io.shardview.http.RecentErrors;
 import io.shardview.http.RouteMetrics;
+import io.shardview.http.TenantEndpoints;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,12 +70,10 @@ final class ReportRoutes {
      * every node (each keeps its last {@code 50}).
      */
     private Route errors(String tenant, Optional<String> limitParam) {
-        if (!tenant.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
-            return complete(new ApiError(
-                            ErrorCode.BAD_REQUEST,
-                            "a tenant name is 1-63 of a-z, 0-9, _ and -, starting with a letter or digit",
-                            Map.of("tenant", tenant))
-                    .toResponse());
+        if (!TenantEndpoints.validTenant(tenant)) {
+            return complete(
+                    new ApiError(ErrorCode.INVALID_TENANT, TenantEndpoints.TENANT_RULE, Map.of("tenant", tenant))
+                            .toResponse());
         }
         int limit;
         try {

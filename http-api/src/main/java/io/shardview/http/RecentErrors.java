@@ -102,7 +102,7 @@ public final class RecentErrors {
         int end = path.indexOf('/', prefix.length());
         if (end <= prefix.length() || end == path.length() - 1) return null;
         String tenant = path.substring(prefix.length(), end);
-        return tenant.length() <= 63 && tenant.matches("[a-z0-9][a-z0-9_-]*") ? tenant : null;
+        return TenantEndpoints.validTenant(tenant) ? tenant : null;
     }
 
     private static String cap(String text, int max) {

@@ -118,22 +118,13 @@ public final class MetricsRoutes {
                                         .slash("backfill")
                                         .slash("api")
                                         .slash("v1"),
-                                () -> history(tenant)),
+                                () -> ingestPaths(tenant, "/v1/tenants/{t}/prom/backfill/api/v1", true)),
                         path(
                                 PathMatchers.segment("prom").slash("backfill").slash("health"),
-                                () -> endpoint(
-                                        "/v1/tenants/{t}/prom/backfill/health",
-                                        tenant,
-                                        () -> get(() -> complete(HttpResponse.create()
-                                                .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "OK"))))),
-                        // VictoriaMetrics answers its health at the base URL clients are given; vmctl asks it first.
+                                () -> health("/v1/tenants/{t}/prom/backfill/health", tenant)),
                         path(
                                 PathMatchers.segment("prom").slash("health"),
-                                () -> endpoint(
-                                        "/v1/tenants/{t}/prom/health",
-                                        tenant,
-                                        () -> get(() -> complete(HttpResponse.create()
-                                                .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "OK"))))),
+                                () -> health("/v1/tenants/{t}/prom/health", tenant)),
                         pathPrefix("influx", () -> influx(tenant)),
                         path(
                                 PathMatchers.segment("otlp").slash("v1").slash("metrics"),
@@ -145,33 +136,7 @@ public final class MetricsRoutes {
     private Route prometheus(String tenant) {
         String base = "/v1/tenants/{t}/prom/api/v1";
         return concat(
-                path(
-                        "write",
-                        () -> endpoint(
-                                base + "/write",
-                                tenant,
-                                () -> post(() -> ingest(
-                                        tenant,
-                                        Format.REMOTE_WRITE,
-                                        MetricsRequestBody.Kind.REMOTE_WRITE,
-                                        this::remoteWrite)))),
-                path(
-                        "import",
-                        () -> endpoint(
-                                base + "/import",
-                                tenant,
-                                () -> post(() -> ingest(
-                                        tenant, Format.VM_IMPORT, MetricsRequestBody.Kind.TEXT, this::jsonLines)))),
-                path(
-                        PathMatchers.segment("import").slash("prometheus"),
-                        () -> endpoint(
-                                base + "/import/prometheus",
-                                tenant,
-                                () -> post(() -> ingest(
-                                        tenant,
-                                        Format.PROMETHEUS_TEXT,
-                                        MetricsRequestBody.Kind.TEXT,
-                                        this::prometheusText)))),
+                ingestPaths(tenant, base, false),
                 path("export", () -> endpoint(base + "/export", tenant, () -> get(() -> export(tenant)))),
                 path("read", () -> endpoint(base + "/read", tenant, () -> post(() -> remoteRead.route(tenant)))),
                 path("labels", () -> endpoint(base + "/labels", tenant, () -> metadata.labels(tenant))),
@@ -192,12 +157,12 @@ public final class MetricsRoutes {
     }
 
     /**
-     * The ingest endpoints under /v1/tenants/{t}/prom/backfill/api/v1, where every request is a backfill: a base URL
-     * for migration tools that cannot add {@code ?backfill=1} to the URLs they build (vmctl appends the path to the
-     * base it is given).
+     * The ingest endpoints under {@code base}: remote_write, VictoriaMetrics JSON lines and Prometheus text. Under
+     * /v1/tenants/{t}/prom/backfill/api/v1 ({@code history}) every request is a backfill: a base URL for migration
+     * tools that cannot add {@code ?backfill=1} to the URLs they build (vmctl appends the path to the base it is
+     * given).
      */
-    private Route history(String tenant) {
-        String base = "/v1/tenants/{t}/prom/backfill/api/v1";
+    private Route ingestPaths(String tenant, String base, boolean history) {
         return concat(
                 path(
                         "write",
@@ -209,7 +174,7 @@ public final class MetricsRoutes {
                                         Format.REMOTE_WRITE,
                                         MetricsRequestBody.Kind.REMOTE_WRITE,
                                         this::remoteWrite,
-                                        true)))),
+                                        history)))),
                 path(
                         "import",
                         () -> endpoint(
@@ -220,7 +185,7 @@ public final class MetricsRoutes {
                                         Format.VM_IMPORT,
                                         MetricsRequestBody.Kind.TEXT,
                                         this::jsonLines,
-                                        true)))),
+                                        history)))),
                 path(
                         PathMatchers.segment("import").slash("prometheus"),
                         () -> endpoint(
@@ -231,7 +196,15 @@ public final class MetricsRoutes {
                                         Format.PROMETHEUS_TEXT,
                                         MetricsRequestBody.Kind.TEXT,
                                         this::prometheusText,
-                                        true)))));
+                                        history)))));
+    }
+
+    /** 200 {@code OK} at a base URL, as VictoriaMetrics answers its health there (vmctl asks it first). */
+    private Route health(String template, String tenant) {
+        return endpoint(
+                template,
+                tenant,
+                () -> get(() -> complete(HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, "OK"))));
     }
 
     /** The InfluxDB 1.x and 2.x write endpoints under /v1/tenants/{t}/influx. */
@@ -588,23 +561,27 @@ public final class MetricsRoutes {
                                                             .withEntity(HttpEntities.create(
                                                                     ContentTypes.APPLICATION_JSON, jsonLines(found)));
                                                 }
-                                                Throwable cause = failure instanceof CompletionException
-                                                                && failure.getCause() != null
-                                                        ? failure.getCause()
-                                                        : failure;
-                                                if (!(cause instanceof TooManyPoints)) {
-                                                    throw new CompletionException(cause);
-                                                }
-                                                return new ApiError(
-                                                                ErrorCode.LIMIT_EXCEEDED,
-                                                                "the export would read more than " + max
-                                                                        + " points (max-points-per-query): narrow match[], "
-                                                                        + "start or end",
-                                                                Map.of("limit", "max-points-per-query", "max", max))
-                                                        .toResponse();
+                                                return pointLimit(
+                                                        failure,
+                                                        max,
+                                                        "the export would read more than " + max
+                                                                + " points (max-points-per-query): narrow match[], "
+                                                                + "start or end");
                                             });
                                     return reply(answer, response -> response, TenantEndpoints.Effect.READ);
                                 }))));
+    }
+
+    /**
+     * The answer to a read that failed for reading more than max-points-per-query points: 422 {@code limit_exceeded}
+     * with {@code message}; any other failure is rethrown.
+     */
+    static HttpResponse pointLimit(Throwable failure, long max, String message) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (!(cause instanceof TooManyPoints)) throw new CompletionException(cause);
+        return new ApiError(ErrorCode.LIMIT_EXCEEDED, message, Map.of("limit", "max-points-per-query", "max", max))
+                .toResponse();
     }
 
     /** The VictoriaMetrics export format; NaN and infinities as the strings our import reads back. */

@@ -8,7 +8,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 
 import io.shardview.entity.metrics.ShardedQuery;
 import io.shardview.entity.metrics.TenantShards;
-import io.shardview.entity.metrics.TooManyPoints;
 import io.shardview.http.ApiError;
 import io.shardview.http.ErrorCode;
 import io.shardview.metrics.promql.evaluation.Series;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -91,17 +89,11 @@ final class RemoteReadRoute {
                                                     HttpEntities.create(RemoteRead.PROTOBUF, RemoteRead.encode(found)))
                                             .addHeader(RawHeader.create("Content-Encoding", "snappy"));
                                 }
-                                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                                        ? failure.getCause()
-                                        : failure;
-                                if (!(cause instanceof TooManyPoints)) throw new CompletionException(cause);
-                                return new ApiError(
-                                                ErrorCode.LIMIT_EXCEEDED,
-                                                "the read would return more than " + max
-                                                        + " points (max-points-per-query): narrow its matchers or"
-                                                        + " time range",
-                                                Map.of("limit", "max-points-per-query", "max", max))
-                                        .toResponse();
+                                return MetricsRoutes.pointLimit(
+                                        failure,
+                                        max,
+                                        "the read would return more than " + max
+                                                + " points (max-points-per-query): narrow its matchers or time range");
                             });
                             return reply.apply(answer);
                         }))));

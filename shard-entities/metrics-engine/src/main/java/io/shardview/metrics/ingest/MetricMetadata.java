@@ -12,6 +12,13 @@ public record MetricMetadata(String type, String help, String unit) {
     public static final Set<String> TYPES =
             Set.of("counter", "gauge", "histogram", "gaugehistogram", "summary", "info", "stateset", "unknown");
 
+    private static final java.util.regex.Pattern FAMILY = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+
+    /** Whether {@code name} is a metric family name (a classic Prometheus metric name). */
+    public static boolean isFamilyName(String name) {
+        return FAMILY.matcher(name).matches();
+    }
+
     /** Help longer than this is cut: metadata describes, it is not a store of text. */
     public static final int MAX_HELP = 4096;
 

@@ -24,7 +24,7 @@ public final class PrometheusTextParser {
     /** {@code TYPE name type}, {@code HELP name text} or {@code UNIT name unit}, after the '#'. */
     private void metadataComment(String comment) {
         String[] parts = comment.strip().split("[ \t]+", 3);
-        if (parts.length < 3 || !parts[1].matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) return;
+        if (parts.length < 3 || !io.shardview.metrics.ingest.MetricMetadata.isFamilyName(parts[1])) return;
         switch (parts[0]) {
             case "TYPE" -> {
                 String type = io.shardview.metrics.ingest.MetricMetadata.type(parts[2].strip());

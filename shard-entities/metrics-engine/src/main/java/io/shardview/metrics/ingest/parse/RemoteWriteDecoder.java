@@ -150,7 +150,7 @@ public final class RemoteWriteDecoder {
             else if (field == 5 && text) unit = in.readStringRequireUtf8();
             else in.skipField(tag);
         }
-        if (family.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+        if (io.shardview.metrics.ingest.MetricMetadata.isFamilyName(family)) {
             out.metadata(family, type >= 0 && type < TYPES.length ? TYPES[type] : "unknown", help, unit);
         }
     }
