@@ -54,16 +54,8 @@ class ConsoleBrowserTest {
 
     @Test
     void aNewcomerWorksThroughTheConsole() throws Exception {
-        Assumptions.assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-        node = NodeProcess.serve(
-                tmp.resolve("logs"),
-                Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN),
-                "--data-dir",
-                tmp.resolve("data").toString());
-        assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(120)));
-        String url = node.url(Duration.ofSeconds(10));
+        assumeChromium();
+        String url = serveWithAuth();
         browser = chromium();
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the page redraws as answers come
@@ -301,16 +293,8 @@ class ConsoleBrowserTest {
      */
     @Test
     void largeAnswersAreShownInPartsAndPages() throws Exception {
-        Assumptions.assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-        node = NodeProcess.serve(
-                tmp.resolve("logs"),
-                Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN),
-                "--data-dir",
-                tmp.resolve("data").toString());
-        assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(120)));
-        String url = node.url(Duration.ofSeconds(10));
+        assumeChromium();
+        String url = serveWithAuth();
         assertEquals(
                 200,
                 post(
@@ -399,9 +383,7 @@ class ConsoleBrowserTest {
      */
     @Test
     void theConsoleWorksOverHttps() throws Exception {
-        Assumptions.assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+        assumeChromium();
         Path certificate = tmp.resolve("node.crt");
         Path privateKey = tmp.resolve("node.key");
         io.shardview.testsupport.SelfSignedCertificate.write(certificate, privateKey);
@@ -471,6 +453,24 @@ class ConsoleBrowserTest {
     private void screenshot(Path dir, String name) throws Exception {
         byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         Files.write(dir.resolve(name + ".png"), png);
+    }
+
+    /** Skips the test unless Debian's Chromium and its driver are installed (.ci/run installs them). */
+    private static void assumeChromium() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+    }
+
+    /** Starts the packaged node with auth on (the admin token ADMIN), ready; answers its URL. */
+    private String serveWithAuth() throws Exception {
+        node = NodeProcess.serve(
+                tmp.resolve("logs"),
+                Map.of("SHARDVIEW_ADMIN_TOKEN", ADMIN),
+                "--data-dir",
+                tmp.resolve("data").toString());
+        assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(120)));
+        return node.url(Duration.ofSeconds(10));
     }
 
     private static int post(String url, String type, String body, String token) throws Exception {
