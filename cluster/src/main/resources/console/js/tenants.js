@@ -4,6 +4,7 @@ import { h, show, errorBox, loading, count, bytes, plural, paged, time } from '.
 const REFRESH_MS = 5000;
 const PAGE = 50; // tenants a page; only the page shown is described and refreshed
 const HOUR_MS = 3600 * 1000;
+const ERRORS_EVERY = 6; // refreshes: every 30 s
 
 /**
  * The tenants the token may see (GET /v1/tenants), 50 a page, each with its version, events a second (from the
@@ -22,12 +23,14 @@ export function tenantsPage(page) {
     list);
   const seen = new Map(); // tenant -> {version, at}: the previous refresh's, for events a second
   load(list, seen);
-  const timer = setInterval(() => refreshDetails(list, seen), REFRESH_MS);
+  let refreshes = 0;
+  const timer = setInterval(() => refreshDetails(list, seen, ++refreshes % ERRORS_EVERY === 0), REFRESH_MS);
   return () => clearInterval(timer);
 }
 
-function refreshDetails(list, seen) {
-  for (const row of list.querySelectorAll('tr[data-tenant]')) describe(row, seen);
+/** Versions and state every refresh; errors (asked of every node) every ERRORS_EVERY refreshes. */
+function refreshDetails(list, seen, errorsToo) {
+  for (const row of list.querySelectorAll('tr[data-tenant]')) describe(row, seen, errorsToo);
 }
 
 async function load(list, seen) {
@@ -62,10 +65,10 @@ async function load(list, seen) {
   }
 }
 
-async function describe(row, seen) {
+async function describe(row, seen, errorsToo = true) {
   const tenant = row.dataset.tenant;
   const cell = name => row.querySelector('td.' + name);
-  recentErrors(tenant, cell('errors'));
+  if (errorsToo) recentErrors(tenant, cell('errors'));
   if (!row.hasAttribute('data-sql')) return;
   try {
     const t = await api(tenantPath(tenant));
