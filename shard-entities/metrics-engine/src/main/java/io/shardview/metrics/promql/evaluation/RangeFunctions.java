@@ -153,9 +153,15 @@ final class RangeFunctions {
         double interval = sampled;
         interval += toStart < threshold ? toStart : averageInterval / 2;
         interval += toEnd < threshold ? toEnd : averageInterval / 2;
-        result = result * (interval / sampled);
-        if (perSecond) result = result / (range / 1000.0);
-        return result;
+        // One factor, then one multiplication, as Prometheus rounds them (promql/functions.go, extrapolatedRate).
+        double factor = interval / sampled;
+        if (perSecond) factor /= seconds(range);
+        return result * factor;
+    }
+
+    /** A range in seconds as Go's Duration.Seconds() computes it: whole seconds plus the rest's nanoseconds / 1e9. */
+    private static double seconds(long rangeMillis) {
+        return (double) (rangeMillis / 1000) + (double) (rangeMillis % 1000 * 1_000_000) / 1e9;
     }
 
     /** irate and idelta: from the last two points; irate takes a drop as a counter reset. */
