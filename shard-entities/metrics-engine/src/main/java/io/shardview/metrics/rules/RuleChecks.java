@@ -13,8 +13,7 @@ import java.util.Set;
 
 /**
  * The checks of Prometheus 2.42's rulefmt ({@code RuleGroups.Validate}, {@code RuleNode.Validate}) on decoded groups,
- * with its messages, and the groups they give. Prometheus also parses alerts' label and annotation templates; that is
- * not done here.
+ * with its messages, and the groups they give, alerts' label and annotation templates parsed ({@link AlertTemplate}).
  */
 final class RuleChecks {
     private RuleChecks() {}
@@ -94,6 +93,13 @@ final class RuleChecks {
                 errors.add(prefix + "invalid annotation name: " + annotation);
             }
         }
+        if (!recording && !alert.value().isEmpty()) {
+            raw.labels()
+                    .forEach((label, text) -> template(alert.value(), "label " + quote(label), text, prefix, errors));
+            raw.annotations()
+                    .forEach((annotation, text) ->
+                            template(alert.value(), "annotation " + quote(annotation), text, prefix, errors));
+        }
         if (errors.size() > before) {
             return null;
         }
@@ -108,6 +114,18 @@ final class RuleChecks {
                         raw.keepFiringForMillis(),
                         Rule.sorted(raw.labels()),
                         Rule.sorted(raw.annotations()));
+    }
+
+    /**
+     * An alert's label or annotation template must parse, as Prometheus's testTemplateParsing asks; here also without
+     * the functions that query the database, which this node's rules cannot run.
+     */
+    private static void template(String alert, String what, String text, String prefix, List<String> errors) {
+        try {
+            AlertTemplate.parse("__alert_" + alert, text);
+        } catch (TemplateException e) {
+            errors.add(prefix + what + ": " + e.getMessage());
+        }
     }
 
     private static Expr expression(Field expr, String prefix, List<String> errors) {
