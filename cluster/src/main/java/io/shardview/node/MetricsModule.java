@@ -8,6 +8,9 @@ import io.shardview.entity.metrics.MetricsProtocol;
 import io.shardview.entity.metrics.MetricsSettings;
 import io.shardview.entity.metrics.MetricsShard;
 import io.shardview.entity.metrics.ShardStatsBoard;
+import io.shardview.entity.rules.GroupRuler;
+import io.shardview.entity.rules.RulesProtocol;
+import io.shardview.entity.rules.TenantRules;
 import io.shardview.http.EdgeRouter;
 import io.shardview.http.RouteMetrics;
 import io.shardview.http.metrics.IngestMetrics;
@@ -21,7 +24,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Metrics shards: the sharded entity, the ingest and export routes under /v1/tenants/{t}/prom and
- * /influx, and their /metrics figures.
+ * /influx, and their /metrics figures; and the rules evaluated over them (/v1/tenants/{t}/rules).
  */
 final class MetricsModule implements NodeModule {
     private final Clock clock;
@@ -46,7 +49,9 @@ final class MetricsModule implements NodeModule {
                     MetricsShard.init(
                             system, MetricsSettings.from(system.settings().config()), clock, board);
                 }),
-                new EntityType(MetadataProtocol.ENTITY_KEY, MetricsMetadata::init));
+                new EntityType(MetadataProtocol.ENTITY_KEY, MetricsMetadata::init),
+                new EntityType(RulesProtocol.TENANT_KEY, TenantRules::init),
+                new EntityType(RulesProtocol.GROUP_KEY, system -> GroupRuler.init(system, clock)));
     }
 
     @Override

@@ -76,6 +76,7 @@ public final class MetricsRoutes {
     private final IngestMetrics ingestMetrics;
     private final ShardedQuery reads;
     private final PrometheusMetadata metadata;
+    private final RuleRoutes rules;
     private final RemoteReadRoute remoteRead;
     /** Per tenant, the family descriptions its metadata entity confirmed holding (this node's knowledge). */
     private final Map<String, Map<String, MetadataEvent.Family>> describedHere = new ConcurrentHashMap<>();
@@ -100,6 +101,7 @@ public final class MetricsRoutes {
                         settings.askTimeout(),
                         settings.maxPointsPerQuery()));
         this.metadata = new PrometheusMetadata(reads, settings, system);
+        this.rules = new RuleRoutes(system, settings.askTimeout());
         this.remoteRead = new RemoteReadRoute(
                 reads,
                 settings,
@@ -126,6 +128,13 @@ public final class MetricsRoutes {
                                 PathMatchers.segment("prom").slash("health"),
                                 () -> health("/v1/tenants/{t}/prom/health", tenant)),
                         pathPrefix("influx", () -> influx(tenant)),
+                        path("rules", () -> endpoint("/v1/tenants/{t}/rules", tenant, () -> rules.all(tenant))),
+                        path(
+                                PathMatchers.segment("rules").slash(PathMatchers.segment()),
+                                namespace -> endpoint(
+                                        "/v1/tenants/{t}/rules/{namespace}",
+                                        tenant,
+                                        () -> rules.namespace(tenant, namespace))),
                         path(
                                 PathMatchers.segment("otlp").slash("v1").slash("metrics"),
                                 () -> endpoint(
@@ -148,8 +157,8 @@ public final class MetricsRoutes {
                                 base + "/label/{name}/values", tenant, () -> metadata.labelValues(tenant, name))),
                 path("series", () -> endpoint(base + "/series", tenant, () -> metadata.series(tenant))),
                 path("metadata", () -> endpoint(base + "/metadata", tenant, () -> metadata.metricMetadata(tenant))),
-                path("rules", () -> endpoint(base + "/rules", tenant, metadata::rules)),
-                path("alerts", () -> endpoint(base + "/alerts", tenant, metadata::alerts)),
+                path("rules", () -> endpoint(base + "/rules", tenant, () -> rules.prometheusRules(tenant))),
+                path("alerts", () -> endpoint(base + "/alerts", tenant, () -> rules.prometheusAlerts(tenant))),
                 path("query_exemplars", () -> endpoint(base + "/query_exemplars", tenant, metadata::exemplars)),
                 path(
                         PathMatchers.segment("status").slash("buildinfo"),

@@ -138,26 +138,6 @@ final class PrometheusMetadata {
         });
     }
 
-    /**
-     * {@code api/v1/rules}: no recording or alerting rules run here; Grafana reads the empty group list as "no
-     * recording rules to expand" (a 404 would work too, but logs an error in the browser).
-     */
-    Route rules() {
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.putArray("groups");
-        return params(query -> complete(success(data, null)));
-    }
-
-    /**
-     * {@code api/v1/alerts}: no alerting rules run here (rules run in vmalert against the tenant, docs/api.md
-     * "Clients"), so no alert is active; answered as Prometheus answers with none, for clients that list them.
-     */
-    Route alerts() {
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.putArray("alerts");
-        return params(query -> complete(success(data, null)));
-    }
-
     /** {@code api/v1/query_exemplars}: no exemplars are kept, so none match (Grafana then offers none). */
     Route exemplars() {
         return params(query -> complete(success(Json.MAPPER.createArrayNode(), null)));
@@ -266,7 +246,7 @@ final class PrometheusMetadata {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
-    private static HttpResponse success(com.fasterxml.jackson.databind.JsonNode data, String warning) {
+    static HttpResponse success(com.fasterxml.jackson.databind.JsonNode data, String warning) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("status", "success");
         body.set("data", data);

@@ -9,14 +9,14 @@ import java.math.RoundingMode;
  * Digits come from the exact binary value (BigDecimal) rounded half-even, as Go's decimal rounding does; the shortest
  * form is the fewest digits that read back as the same double (Java 17's Double.toString is not always shortest).
  */
-final class GoFloat {
+public final class GoFloat {
     private GoFloat() {}
 
     /** Decimal digits without trailing zeros, and the point's position: value = 0.digits × 10^point. */
     private record Digits(String digits, int point) {}
 
     /** Formats v as Go's strconv.FormatFloat(v, fmt, prec, 64); NaN is "NaN", infinities "+Inf" and "-Inf". */
-    static String format(double v, char fmt, int prec) {
+    public static String format(double v, char fmt, int prec) {
         if (Double.isNaN(v)) return "NaN";
         if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
         boolean neg = v < 0 || (v == 0 && 1 / v < 0);
