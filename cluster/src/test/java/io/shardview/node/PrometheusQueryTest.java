@@ -107,6 +107,37 @@ class PrometheusQueryTest {
     }
 
     @Test
+    void answersAreGzippedForAClientThatAcceptsItAndCarryStatsWhenAsked() throws Exception {
+        String range = base + "/query_range?query=" + q("up") + "&start=" + (T / 1000 - 1200) + "&end=" + T / 1000
+                + "&step=15&stats=all";
+        HttpResponse<byte[]> zipped = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(node.url() + range))
+                                .header("Accept-Encoding", "gzip, deflate")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(""));
+        JsonNode body = Json.MAPPER.readTree(
+                new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body())));
+        assertEquals(2, body.at("/data/result").size());
+        assertTrue(
+                body.at("/data/stats/timings/execTotalTime").asDouble() > 0,
+                body.at("/data/stats").toString());
+        assertEquals(42, body.at("/data/stats/samples/totalQueryableSamples").asLong(), "21 points of 2 series read");
+        HttpResponse<String> plain = TestNodes.get(node, base + "/labels");
+        assertTrue(plain.headers().firstValue("Content-Encoding").isEmpty(), "not without Accept-Encoding");
+        assertTrue(
+                get("/query?query=up&time=" + T / 1000, 200).at("/data/stats").isMissingNode(), "stats when asked");
+        HttpResponse<byte[]> labels = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(node.url() + base + "/labels"))
+                                .header("Accept-Encoding", "gzip")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", labels.headers().firstValue("Content-Encoding").orElse(""), "the metadata too");
+    }
+
+    @Test
     void aFormPostIsAnsweredAsAGet() throws Exception {
         HttpResponse<String> response = TestNodes.send(
                 node,

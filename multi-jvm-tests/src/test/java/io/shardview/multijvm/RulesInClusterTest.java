@@ -166,11 +166,32 @@ class RulesInClusterTest {
                 times.get(0) < killedAt && times.get(times.size() - 1) > killedAt + 8_000,
                 "killed at " + killedAt + ", evaluated at " + times);
 
+        // An alert that resolves is sent resolved: Alertmanager no longer lists it active.
+        String levels = "groups:\n  - name: levels\n    interval: 1s\n    rules:\n      - alert: LevelHigh\n"
+                + "        expr: level > 5\n";
+        assertEquals(200, send("PUT", url2 + "/v1/tenants/ops/rules/levels", levels).statusCode());
+        level(url2, 10);
+        await(
+                "LevelHigh active in Alertmanager",
+                () -> get(alertmanager + "/api/v2/alerts?filter=alertname%3D%22LevelHigh%22"),
+                alerts -> alerts.size() == 1);
+        level(url2, 0);
+        await(
+                "LevelHigh resolved in Alertmanager",
+                () -> get(alertmanager + "/api/v2/alerts?filter=alertname%3D%22LevelHigh%22"),
+                alerts -> alerts.size() == 0);
+
         // Deleted: no group runs, none listed.
         assertEquals(
                 200, send("DELETE", url2 + "/v1/tenants/ops/rules/api", null).statusCode());
         assertEquals(404, send("GET", url2 + "/v1/tenants/ops/rules/api", null).statusCode());
-        assertEquals(0, get(prom2 + "/api/v1/rules").at("/data/groups").size());
+        assertEquals(1, get(prom2 + "/api/v1/rules").at("/data/groups").size(), "levels is left");
+    }
+
+    private static void level(String url, double value) throws Exception {
+        String line = "{\"metric\":{\"__name__\":\"level\"},\"values\":[" + value + "],\"timestamps\":["
+                + System.currentTimeMillis() + "]}\n";
+        assertEquals(204, send("POST", url + "/v1/tenants/ops/prom/api/v1/import", line).statusCode());
     }
 
     /** A counter growing by one a second in tenant ops, written until the returned flag is cleared. */

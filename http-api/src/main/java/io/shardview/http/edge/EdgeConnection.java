@@ -389,7 +389,9 @@ final class EdgeConnection extends ChannelDuplexHandler {
         return ctx.channel().isActive();
     }
 
-    void reply(EdgeRequest request, EdgeResponse response) {
+    void reply(EdgeRequest request, EdgeResponse answer) {
+        // Compressed on the thread that answers (the PromQL pool for a large query), before the event loop takes it.
+        EdgeResponse response = EdgeCompression.forClient(request, answer);
         if (!ctx.executor().inEventLoop()) {
             ctx.executor().execute(() -> reply(request, response));
             return;

@@ -3,6 +3,7 @@ package io.shardview.http.metrics;
 import static io.shardview.http.OnComplete.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.encodeResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
@@ -146,8 +147,16 @@ public final class MetricsRoutes {
         String base = "/v1/tenants/{t}/prom/api/v1";
         return concat(
                 ingestPaths(tenant, base, false),
-                path("export", () -> endpoint(base + "/export", tenant, () -> get(() -> export(tenant)))),
                 path("read", () -> endpoint(base + "/read", tenant, () -> post(() -> remoteRead.route(tenant)))),
+                // Answers gzipped for a client that accepts it, as Prometheus's are (the edge does the same for
+                // queries).
+                encodeResponse(() -> readPaths(tenant, base)));
+    }
+
+    /** The reading endpoints under {@code base} but remote read (whose answers are snappy already). */
+    private Route readPaths(String tenant, String base) {
+        return concat(
+                path("export", () -> endpoint(base + "/export", tenant, () -> get(() -> export(tenant)))),
                 path("labels", () -> endpoint(base + "/labels", tenant, () -> metadata.labels(tenant))),
                 path(
                         PathMatchers.segment("label")

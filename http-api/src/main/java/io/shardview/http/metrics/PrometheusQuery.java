@@ -171,7 +171,7 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
                 .map(t -> parameter("time", () -> Durations.parseTime(t)))
                 .orElse(System.currentTimeMillis());
         String text = PrometheusMetadata.first(params, "query").orElse("");
-        return new Request(shards(tenant, params), expression(text), time, time, 0, timeout(params));
+        return new Request(shards(tenant, params), expression(text), time, time, 0, timeout(params), stats(params));
     }
 
     private Request range(String tenant, Map<String, List<String>> params) {
@@ -185,7 +185,7 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
             throw new IllegalArgumentException("invalid expression type \""
                     + expr.type().words() + "\" for range query, must be Scalar or instant Vector");
         }
-        return new Request(shards(tenant, params), expr, start, end, step, timeout(params));
+        return new Request(shards(tenant, params), expr, start, end, step, timeout(params), stats(params));
     }
 
     /**
@@ -198,12 +198,20 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
     }
 
     /** A query to run: an instant query has {@code step} 0 and start = end. */
-    private record Request(TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos) {}
+    private record Request(
+            TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos, boolean stats) {}
+
+    /** Whether the answer carries {@code stats}: the parameter given, whatever its value, as Prometheus does. */
+    private static boolean stats(Map<String, List<String>> params) {
+        return !PrometheusMetadata.first(params, "stats").orElse("").isEmpty();
+    }
 
     /** Runs the request below the edge ({@link ShardedQuery}); its result rendered where it is evaluated. */
     private CompletionStage<EdgeResponse> run(Request request, Executor here) {
+        long started = System.nanoTime();
+        ShardedQuery.Stats stats = request.stats() ? new ShardedQuery.Stats() : null;
         CompletionStage<QueryResult> result = request.step() == 0
-                ? query.instant(request.shards(), request.expr(), request.start(), request.timeoutNanos(), here)
+                ? query.instant(request.shards(), request.expr(), request.start(), request.timeoutNanos(), here, stats)
                 : query.range(
                         request.shards(),
                         request.expr(),
@@ -211,12 +219,10 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
                         request.end(),
                         request.step(),
                         request.timeoutNanos(),
-                        here);
-        return result.thenApply(PrometheusQuery::success).exceptionally(this::failure);
-    }
-
-    private static EdgeResponse success(QueryResult result) {
-        return EdgeResponse.json(200, render(result));
+                        here,
+                        stats);
+        return result.thenApply(r -> EdgeResponse.json(200, render(r, stats, (System.nanoTime() - started) / 1e9)))
+                .exceptionally(this::failure);
     }
 
     private EdgeResponse failure(Throwable failure) {
@@ -266,8 +272,12 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
         }
     }
 
-    /** The whole success body, {@code {"status": "success", "data": {"resultType": ..., "result": ...}}}. */
-    static byte[] render(QueryResult result) {
+    /**
+     * The whole success body, {@code {"status": "success", "data": {"resultType": ..., "result": ...}}}, with
+     * Prometheus's {@code stats} in {@code data} when asked: the time the query took (all of it evaluation: no queue,
+     * no preparation apart), the points it read and the samples it counted.
+     */
+    static byte[] render(QueryResult result, ShardedQuery.Stats stats, double seconds) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -306,12 +316,30 @@ public final class PrometheusQuery implements EdgeRouter.Endpoint {
                 }
                 json.writeEndArray();
             }
+            if (stats != null) stats(json, stats, seconds);
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static void stats(JsonGenerator json, ShardedQuery.Stats stats, double seconds) throws IOException {
+        json.writeObjectFieldStart("stats");
+        json.writeObjectFieldStart("timings");
+        json.writeNumberField("evalTotalTime", seconds);
+        json.writeNumberField("resultSortTime", 0);
+        json.writeNumberField("queryPreparationTime", 0);
+        json.writeNumberField("innerEvalTime", seconds);
+        json.writeNumberField("execQueueTime", 0);
+        json.writeNumberField("execTotalTime", seconds);
+        json.writeEndObject();
+        json.writeObjectFieldStart("samples");
+        json.writeNumberField("totalQueryableSamples", stats.loaded());
+        json.writeNumberField("peakSamples", stats.counted());
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
     private static void metric(JsonGenerator json, Labels labels) throws IOException {

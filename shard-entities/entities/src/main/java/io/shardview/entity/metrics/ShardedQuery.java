@@ -82,13 +82,51 @@ public final class ShardedQuery {
      */
     public CompletionStage<QueryResult> instant(
             TenantShards shards, Expr expr, long time, long timeoutNanos, Executor here) {
-        return run(shards, expr, time, time, 0, timeoutNanos, here);
+        return run(shards, expr, time, time, 0, timeoutNanos, here, null);
+    }
+
+    /** As {@link #instant}, and the samples it read and counted are put in {@code stats} before it completes. */
+    public CompletionStage<QueryResult> instant(
+            TenantShards shards, Expr expr, long time, long timeoutNanos, Executor here, Stats stats) {
+        return run(shards, expr, time, time, 0, timeoutNanos, here, stats);
+    }
+
+    /**
+     * What a query read: {@code loaded} points and rollup buckets that reached its evaluation (what shards folded
+     * into partial aggregations is not counted), {@code counted} samples counted against its limit.
+     */
+    public static final class Stats {
+        private volatile long loaded;
+        private volatile long counted;
+
+        /** Points and rollup buckets read by the evaluation. */
+        public long loaded() {
+            return loaded;
+        }
+
+        /** Samples counted against the query's limit. */
+        public long counted() {
+            return counted;
+        }
     }
 
     /** {@code expr} from {@code start} to {@code end} by {@code step} (milliseconds), within {@code timeoutNanos}. */
     public CompletionStage<QueryResult> range(
             TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos, Executor here) {
-        return run(shards, expr, start, end, step, timeoutNanos, here);
+        return run(shards, expr, start, end, step, timeoutNanos, here, null);
+    }
+
+    /** As {@link #range}, with what it read put in {@code stats}. */
+    public CompletionStage<QueryResult> range(
+            TenantShards shards,
+            Expr expr,
+            long start,
+            long end,
+            long step,
+            long timeoutNanos,
+            Executor here,
+            Stats stats) {
+        return run(shards, expr, start, end, step, timeoutNanos, here, stats);
     }
 
     /**
@@ -182,7 +220,14 @@ public final class ShardedQuery {
      * EveryRegion#pushable}, and the regions' parts merged as the shards' are.
      */
     private CompletionStage<QueryResult> run(
-            TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos, Executor here) {
+            TenantShards shards,
+            Expr expr,
+            long start,
+            long end,
+            long step,
+            long timeoutNanos,
+            Executor here,
+            Stats stats) {
         Evaluator.Settings limits = Evaluator.Settings.defaults()
                 .withMaxSamples(settings.maxPointsPerQuery())
                 .withTimeout(timeoutNanos);
@@ -227,9 +272,16 @@ public final class ShardedQuery {
                                     evaluator.withPartials(
                                             pushed.get(i), parts.get(i).join());
                                 }
-                                return step == 0
-                                        ? evaluator.instant(expr, start)
-                                        : evaluator.range(expr, start, end, step);
+                                try {
+                                    return step == 0
+                                            ? evaluator.instant(expr, start)
+                                            : evaluator.range(expr, start, end, step);
+                                } finally {
+                                    if (stats != null) {
+                                        stats.loaded = evaluator.loadedSamples();
+                                        stats.counted = evaluator.countedSamples();
+                                    }
+                                }
                             },
                             small ? here : executor);
                 })

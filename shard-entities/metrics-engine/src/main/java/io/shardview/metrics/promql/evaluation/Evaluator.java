@@ -56,6 +56,8 @@ public final class Evaluator {
     private long queryStart;
     private long queryEnd;
     private long samples;
+    /** Points (and rollup buckets) read from the source: Prometheus's totalQueryableSamples. */
+    private long loaded;
 
     public Evaluator(SeriesSource source, Settings settings) {
         this.source = source;
@@ -268,8 +270,26 @@ public final class Evaluator {
 
     private List<Series> load(List<Matcher> matchers, long min, long max) {
         List<Series> series = source.select(matchers, min, max);
-        for (Series s : series) count(s.size());
+        for (Series s : series) {
+            count(s.size());
+            loaded += s.size();
+        }
         return series;
+    }
+
+    /** Points and rollup buckets this evaluation read from its source ({@code stats}' totalQueryableSamples). */
+    public long loadedSamples() {
+        return loaded;
+    }
+
+    /** Samples counted against the limit: points read and vector elements made ({@code stats}' peakSamples, at most). */
+    public long countedSamples() {
+        return samples;
+    }
+
+    /** Counts {@code n} rollup buckets read from the source. */
+    void loaded(long n) {
+        loaded += n;
     }
 
     /**

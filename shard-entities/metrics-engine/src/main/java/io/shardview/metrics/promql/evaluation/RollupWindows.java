@@ -98,6 +98,7 @@ public final class RollupWindows {
             BucketSeries s = series.get(k);
             List<RollupBucket> buckets = s.buckets();
             evaluator.count(buckets.size());
+            evaluator.loaded(buckets.size());
             labels[k] = keepName ? s.labels() : s.labels().withoutName();
             int lo = 0;
             for (int i = 0; i < steps; i++) {
