@@ -104,23 +104,117 @@ class RemoteReadTest {
     }
 
     @Test
-    void aBadRequestIs400AndOneAcceptingOnlyStreamedChunksIsToo() throws Exception {
+    void aClientPreferringStreamedChunksGetsFramesOfPrometheusXorChunks() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 300; i++) { // three chunks of 120, 120 and 60 samples
+            text.append("disk{host=\"c\"} ").append(i * 0.5).append(' ').append(now - 300_000 + i * 1_000L);
+            text.append('\n');
+        }
+        HttpResponse<String> imported = TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(base + "/import/prometheus"))
+                        .POST(HttpRequest.BodyPublishers.ofString(text.toString())));
+        assertEquals(204, imported.statusCode(), imported.body());
+        byte[] request = readRequest(
+                List.of(
+                        query(now - 400_000, now, matcher(EQ, "__name__", "disk")),
+                        query(now - 100_000, now, matcher(EQ, "__name__", "cpu"))),
+                List.of(1, 0));
+        HttpResponse<byte[]> answer = post(request);
+        assertEquals(200, answer.statusCode(), new String(answer.body()));
+        assertEquals(
+                "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse",
+                answer.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(answer.headers().firstValue("Content-Encoding").isEmpty(), "frames are not snappy-compressed");
+
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(answer.body());
+        Map<String, List<double[]>> read = new TreeMap<>();
+        List<Long> queries = new ArrayList<>();
+        int chunks = 0;
+        while (in.hasRemaining()) {
+            CodedInputStream frame = CodedInputStream.newInstance(answer.body(), in.position(), in.remaining());
+            int length = frame.readRawVarint32();
+            in.position(in.position() + frame.getTotalBytesRead());
+            long crc = in.getInt() & 0xFFFF_FFFFL;
+            byte[] message = new byte[length];
+            in.get(message);
+            java.util.zip.CRC32C check = new java.util.zip.CRC32C();
+            check.update(message);
+            assertEquals(check.getValue(), crc, "each frame's CRC32C");
+            CodedInputStream m = CodedInputStream.newInstance(message);
+            List<String> labels = new ArrayList<>();
+            List<double[]> samples = new ArrayList<>();
+            for (int tag = m.readTag(); tag != 0; tag = m.readTag()) {
+                if (WireFormat.getTagFieldNumber(tag) == 2) {
+                    queries.add(m.readInt64());
+                    continue;
+                }
+                CodedInputStream series = CodedInputStream.newInstance(m.readByteArray());
+                for (int f = series.readTag(); f != 0; f = series.readTag()) {
+                    CodedInputStream part = CodedInputStream.newInstance(series.readByteArray());
+                    if (WireFormat.getTagFieldNumber(f) == 1) {
+                        String name = null;
+                        String value = null;
+                        for (int g = part.readTag(); g != 0; g = part.readTag()) {
+                            if (WireFormat.getTagFieldNumber(g) == 1) name = part.readString();
+                            else value = part.readString();
+                        }
+                        labels.add(name + "=" + value);
+                        continue;
+                    }
+                    long min = 0;
+                    long max = 0;
+                    byte[] data = null;
+                    for (int g = part.readTag(); g != 0; g = part.readTag()) {
+                        switch (WireFormat.getTagFieldNumber(g)) {
+                            case 1 -> min = part.readInt64();
+                            case 2 -> max = part.readInt64();
+                            case 3 -> assertEquals(1, part.readEnum(), "XOR");
+                            default -> data = part.readByteArray();
+                        }
+                    }
+                    io.shardview.metrics.wire.PrometheusXorChunk.Samples chunk =
+                            io.shardview.metrics.wire.PrometheusXorChunk.decode(data);
+                    assertEquals(min, chunk.times()[0]);
+                    assertEquals(max, chunk.times()[chunk.times().length - 1]);
+                    for (int i = 0; i < chunk.times().length; i++) {
+                        samples.add(new double[] {chunk.times()[i], chunk.values()[i]});
+                    }
+                    chunks++;
+                }
+            }
+            read.computeIfAbsent(String.join(",", labels), k -> new ArrayList<>())
+                    .addAll(samples);
+        }
+        assertEquals(List.of(0L, 1L, 1L), queries, "one frame per series, each naming its query");
+        assertEquals(3 + 2, chunks, "disk in 3 chunks of at most 120 samples, each cpu series in one");
+        List<double[]> disk = read.get("__name__=disk,host=c");
+        assertEquals(300, disk.size());
+        for (int i = 0; i < 300; i++) {
+            assertEquals(now - 300_000 + i * 1_000L, (long) disk.get(i)[0]);
+            assertEquals(i * 0.5, disk.get(i)[1]);
+        }
+        assertEquals(10, read.get("__name__=cpu,host=b").size());
+        assertEquals(109.0, read.get("__name__=cpu,host=b").get(9)[1]);
+    }
+
+    @Test
+    void aBadRequestIs400AndOneAcceptingNoServedTypeIsToo() throws Exception {
         HttpResponse<byte[]> garbage = post("not snappy".getBytes());
         assertEquals(400, garbage.statusCode());
         assertEquals(
                 "bad_data",
                 Json.MAPPER.readTree(garbage.body()).at("/error/code").asText());
 
-        byte[] streamedOnly =
-                readRequest(List.of(query(now - 10_000, now, matcher(EQ, "__name__", "cpu"))), List.of(1));
-        HttpResponse<byte[]> refused = post(streamedOnly);
+        byte[] unknownType = readRequest(List.of(query(now - 10_000, now, matcher(EQ, "__name__", "cpu"))), List.of(7));
+        HttpResponse<byte[]> refused = post(unknownType);
         assertEquals(400, refused.statusCode());
         assertTrue(
                 Json.MAPPER
                         .readTree(refused.body())
                         .at("/error/message")
                         .asText()
-                        .contains("SAMPLES"),
+                        .contains("STREAMED_XOR_CHUNKS"),
                 new String(refused.body()));
 
         byte[] noMatcher = readRequest(List.of(query(now - 10_000, now)), List.of());

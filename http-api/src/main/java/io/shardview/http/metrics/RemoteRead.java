@@ -5,6 +5,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.shardview.metrics.index.Matcher;
 import io.shardview.metrics.promql.evaluation.Series;
+import io.shardview.metrics.wire.PrometheusXorChunk;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +29,12 @@ import org.xerial.snappy.Snappy;
  * Sample       {1: double value; 2: int64 timestamp}
  * </pre>
  *
- * Hints are ignored (they only narrow what a server may read). A client that does not accept SAMPLES (one asking for
- * STREAMED_XOR_CHUNKS alone) is refused.
+ * Hints are ignored (they only narrow what a server may read). The answer is of the first response type in the
+ * request's {@code accepted_response_types} served here (none listed: SAMPLES), as Prometheus negotiates it: SAMPLES, a
+ * snappy-compressed {@code ReadResponse}; or STREAMED_XOR_CHUNKS, a stream of frames (uvarint length, CRC32C
+ * big-endian, message), each a {@code ChunkedReadResponse {1: repeated ChunkedSeries {1: labels, 2: repeated Chunk
+ * {1: min_time_ms, 2: max_time_ms, 3: type (XOR = 1), 4: data}}, 2: query_index}} holding one series' chunks
+ * ({@link PrometheusXorChunk}, up to 120 samples each) of about 1 MiB at most, as Prometheus streams them.
  */
 final class RemoteRead {
     /** Of an answer, which is snappy-compressed protobuf. */
@@ -37,18 +42,30 @@ final class RemoteRead {
             org.apache.pekko.http.javadsl.model.ContentTypes.parse("application/x-protobuf");
 
     private static final int SAMPLES = 0;
+    private static final int STREAMED_XOR_CHUNKS = 1;
+
+    /** Of a streamed answer. */
+    static final org.apache.pekko.http.javadsl.model.ContentType STREAMED =
+            org.apache.pekko.http.javadsl.model.ContentTypes.parse(
+                    "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse");
+
+    /** Chunks of one series go in frames of about this many bytes, as Prometheus's default. */
+    static final int MAX_BYTES_IN_FRAME = 1 << 20;
 
     private RemoteRead() {}
 
     /** One query of a request: its time range, inclusive, and the matchers a series must satisfy. */
     record Query(long startMs, long endMs, List<Matcher> matchers) {}
 
+    /** A request's queries, and whether its answer is streamed chunks (else samples). */
+    record Request(List<Query> queries, boolean streamed) {}
+
     /**
      * The queries of a snappy-compressed {@code ReadRequest}; an IllegalArgumentException says what is wrong with it.
      *
      * @param maxUncompressedBytes a body that would inflate beyond this is refused before it is inflated
      */
-    static List<Query> decode(byte[] body, int maxUncompressedBytes) {
+    static Request decode(byte[] body, int maxUncompressedBytes) {
         byte[] raw;
         try {
             int length = Snappy.uncompressedLength(body);
@@ -84,11 +101,14 @@ final class RemoteRead {
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed ReadRequest: " + e.getMessage());
         }
-        if (!accepted.isEmpty() && !accepted.contains(SAMPLES)) {
-            throw new IllegalArgumentException(
-                    "only the SAMPLES response type is served; the request accepts " + accepted);
+        if (accepted.isEmpty()) return new Request(queries, false);
+        for (int type : accepted) {
+            if (type == SAMPLES) return new Request(queries, false);
+            if (type == STREAMED_XOR_CHUNKS) return new Request(queries, true);
         }
-        return queries;
+        throw new IllegalArgumentException(
+                "the request accepts none of the response types served (SAMPLES 0, STREAMED_XOR_CHUNKS 1): "
+                        + accepted);
     }
 
     private static Query query(CodedInputStream in) throws IOException {
@@ -159,6 +179,80 @@ final class RemoteRead {
         }
     }
 
+    /** The streamed answer: every series of every query as frames of its Prometheus XOR chunks. */
+    static byte[] encodeStreamed(List<List<Series>> results) {
+        try {
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            for (int query = 0; query < results.size(); query++) {
+                for (Series series : results.get(query)) streamSeries(stream, query, series);
+            }
+            return stream.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A series' chunks, in frames of about {@link #MAX_BYTES_IN_FRAME}; nothing for a series without points. */
+    private static void streamSeries(ByteArrayOutputStream stream, int query, Series series) throws IOException {
+        byte[] labels = labels(series);
+        long[] times = series.timestamps();
+        double[] values = series.values();
+        List<byte[]> chunks = new ArrayList<>();
+        int size = labels.length;
+        for (int at = 0; at < times.length; at += PrometheusXorChunk.MAX_SAMPLES) {
+            int n = Math.min(PrometheusXorChunk.MAX_SAMPLES, times.length - at);
+            byte[] data = PrometheusXorChunk.encode(times, values, at, n);
+            ByteArrayOutputStream chunk = new ByteArrayOutputStream(data.length + 32);
+            CodedOutputStream out = CodedOutputStream.newInstance(chunk);
+            out.writeInt64(1, times[at]);
+            out.writeInt64(2, times[at + n - 1]);
+            out.writeEnum(3, 1); // XOR
+            out.writeByteArray(4, data);
+            out.flush();
+            chunks.add(chunk.toByteArray());
+            size += chunk.size();
+            boolean last = at + n >= times.length;
+            if (size >= MAX_BYTES_IN_FRAME || last) {
+                frame(stream, query, labels, chunks);
+                chunks.clear();
+                size = labels.length;
+            }
+        }
+    }
+
+    /** One frame: uvarint length, CRC32C of the message (big-endian), the message. */
+    private static void frame(ByteArrayOutputStream stream, int query, byte[] labels, List<byte[]> chunks)
+            throws IOException {
+        ByteArrayOutputStream series = new ByteArrayOutputStream();
+        CodedOutputStream s = CodedOutputStream.newInstance(series);
+        s.writeRawBytes(labels);
+        for (byte[] chunk : chunks) {
+            s.writeTag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            s.writeUInt32NoTag(chunk.length);
+            s.writeRawBytes(chunk);
+        }
+        s.flush();
+        ByteArrayOutputStream message = new ByteArrayOutputStream(series.size() + 16);
+        CodedOutputStream m = CodedOutputStream.newInstance(message);
+        m.writeTag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        m.writeUInt32NoTag(series.size());
+        m.writeRawBytes(series.toByteArray());
+        m.writeInt64(2, query);
+        m.flush();
+        byte[] bytes = message.toByteArray();
+        CodedOutputStream head = CodedOutputStream.newInstance(stream);
+        head.writeUInt32NoTag(bytes.length);
+        head.flush();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        long sum = crc.getValue();
+        stream.write((int) (sum >>> 24));
+        stream.write((int) (sum >>> 16));
+        stream.write((int) (sum >>> 8));
+        stream.write((int) sum);
+        stream.write(bytes);
+    }
+
     private static byte[] queryResult(List<Series> result) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
@@ -172,7 +266,8 @@ final class RemoteRead {
         return bytes.toByteArray();
     }
 
-    private static byte[] timeSeries(Series series) throws IOException {
+    /** A series' labels as field 1 of a TimeSeries or ChunkedSeries (repeated Label {1: name, 2: value}). */
+    private static byte[] labels(Series series) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         for (int i = 0; i < series.labels().size(); i++) {
@@ -184,6 +279,14 @@ final class RemoteRead {
             out.writeString(1, name);
             out.writeString(2, value);
         }
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    private static byte[] timeSeries(Series series) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.writeRawBytes(labels(series));
         long[] timestamps = series.timestamps();
         double[] values = series.values();
         for (int i = 0; i < timestamps.length; i++) {

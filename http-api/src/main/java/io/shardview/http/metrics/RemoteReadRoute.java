@@ -57,11 +57,11 @@ final class RemoteReadRoute {
                         read -> {
                             if (read.isFailure())
                                 return complete(unread.apply(read.failed().get()));
-                            List<RemoteRead.Query> queries;
+                            RemoteRead.Request decoded;
                             TenantShards shards;
                             try {
                                 shards = reads.shardsOrEvery(tenant, region.orElse(null));
-                                queries = RemoteRead.decode(
+                                decoded = RemoteRead.decode(
                                         read.get().getData().toArray(), settings.maxDecodedRequestBytes());
                             } catch (IllegalArgumentException e) {
                                 return complete(
@@ -70,7 +70,7 @@ final class RemoteReadRoute {
                             long max = settings.maxPointsPerQuery();
                             CompletionStage<List<List<Series>>> results =
                                     CompletableFuture.completedFuture(new ArrayList<>());
-                            for (RemoteRead.Query query : queries) {
+                            for (RemoteRead.Query query : decoded.queries()) {
                                 results = results.thenCompose(done -> reads.points(
                                                 shards,
                                                 List.of(query.matchers()),
@@ -83,6 +83,11 @@ final class RemoteReadRoute {
                                         }));
                             }
                             CompletionStage<HttpResponse> answer = results.handle((found, failure) -> {
+                                if (failure == null && decoded.streamed()) {
+                                    return HttpResponse.create()
+                                            .withEntity(HttpEntities.create(
+                                                    RemoteRead.STREAMED, RemoteRead.encodeStreamed(found)));
+                                }
                                 if (failure == null) {
                                     return HttpResponse.create()
                                             .withEntity(

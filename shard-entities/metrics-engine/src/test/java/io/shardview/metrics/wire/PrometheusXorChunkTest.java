@@ -1,4 +1,4 @@
-package io.shardview.metrics.chunk;
+package io.shardview.metrics.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,6 +67,14 @@ class PrometheusXorChunkTest {
                 int count = ((chunk[0] & 0xff) << 8) | (chunk[1] & 0xff);
                 byte[] ours = PrometheusXorChunk.encode(times, values, at, count);
                 assertArrayEquals(chunk, ours, "seed " + seed + ", at " + at);
+                PrometheusXorChunk.Samples back = PrometheusXorChunk.decode(chunk);
+                assertArrayEquals(java.util.Arrays.copyOfRange(times, at, at + count), back.times());
+                for (int i = 0; i < count; i++) {
+                    assertEquals(
+                            Double.doubleToRawLongBits(values[at + i]),
+                            Double.doubleToRawLongBits(back.values()[i]),
+                            "value " + (at + i) + " read back");
+                }
                 at += count;
             }
             assertEquals(n, at, "every sample in some chunk, seed " + seed);

@@ -1,4 +1,7 @@
-package io.shardview.metrics.chunk;
+package io.shardview.metrics.wire;
+
+import io.shardview.metrics.chunk.BitReader;
+import io.shardview.metrics.chunk.BitWriter;
 
 /**
  * Prometheus's own XOR chunk (tsdb/chunkenc/xor.go), byte for byte, as remote read's streamed answers carry it: the
@@ -6,8 +9,8 @@ package io.shardview.metrics.chunk;
  * timestamp's delta as an unsigned varint, then each timestamp's delta-of-delta in Prometheus's buckets ({@code 0};
  * {@code 10} + 14 bits; {@code 110} + 17; {@code 1110} + 20; {@code 1111} + 64) and each value XORed with the one
  * before it ({@code 0}; {@code 10} + the bits inside the previous leading/trailing zeros; {@code 11} + 5 bits leading
- * zeros, capped at 31, + 6 bits significant bits, 64 written as 0, + the bits). It differs from the node's own {@link
- * XorChunk} in its header, varints and window encoding; a Prometheus chunk holds at most {@link #MAX_SAMPLES}.
+ * zeros, capped at 31, + 6 bits significant bits, 64 written as 0, + the bits). It differs from the node's own
+ * {@link io.shardview.metrics.chunk.XorChunk} in its header, varints and window encoding; a Prometheus chunk holds at most {@link #MAX_SAMPLES}.
  */
 public final class PrometheusXorChunk {
     /** Samples per chunk, as Prometheus cuts its chunks. */
@@ -90,6 +93,65 @@ public final class PrometheusXorChunk {
             boolean emptyTail = bits.bitLength() % 8 == 0 && lastWidth % 8 == 0;
             return emptyTail ? java.util.Arrays.copyOf(out, out.length + 1) : out;
         }
+    }
+
+    /** A chunk's samples: times and values. */
+    public record Samples(long[] times, double[] values) {}
+
+    /** The samples of a chunk {@link #encode} (or Prometheus) wrote; an IllegalArgumentException for a cut one. */
+    public static Samples decode(byte[] chunk) {
+        if (chunk.length < 2) throw new IllegalArgumentException("a chunk of " + chunk.length + " bytes");
+        int n = ((chunk[0] & 0xff) << 8) | (chunk[1] & 0xff);
+        long[] times = new long[n];
+        double[] values = new double[n];
+        if (n == 0) return new Samples(times, values);
+        // Enough zero bytes after the chunk that a reader running past its end reads zeros, caught by the count.
+        BitReader in = new BitReader(java.util.Arrays.copyOf(chunk, chunk.length + 16), 2);
+        long u = uvarint(in);
+        long t = (u >>> 1) ^ -(u & 1);
+        long v = in.readBits(64);
+        times[0] = t;
+        values[0] = Double.longBitsToDouble(v);
+        long delta = 0;
+        int leading = 0;
+        int trailing = 0;
+        for (int i = 1; i < n; i++) {
+            delta = i == 1 ? uvarint(in) : delta + deltaOfDelta(in);
+            t += delta;
+            if (in.readBits(1) == 1) {
+                if (in.readBits(1) == 1) {
+                    leading = (int) in.readBits(5);
+                    int significant = (int) in.readBits(6);
+                    if (significant == 0) significant = 64;
+                    trailing = 64 - leading - significant;
+                }
+                v ^= in.readBits(64 - leading - trailing) << trailing;
+            }
+            times[i] = t;
+            values[i] = Double.longBitsToDouble(v);
+        }
+        return new Samples(times, values);
+    }
+
+    private static long deltaOfDelta(BitReader in) {
+        int width;
+        if (in.readBits(1) == 0) return 0;
+        else if (in.readBits(1) == 0) width = 14;
+        else if (in.readBits(1) == 0) width = 17;
+        else if (in.readBits(1) == 0) width = 20;
+        else return in.readBits(64);
+        long bits = in.readBits(width);
+        return bits > 1L << (width - 1) ? bits - (1L << width) : bits;
+    }
+
+    private static long uvarint(BitReader in) {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            long b = in.readBits(8);
+            value |= (b & 0x7f) << shift;
+            if (b < 0x80) return value;
+        }
+        throw new IllegalArgumentException("a varint longer than 10 bytes");
     }
 
     /** A delta-of-delta in Prometheus's buckets. */
