@@ -266,7 +266,7 @@ final class RuleRoutes {
                 rules.add(recording(rule, state));
             }
         }
-        g.put("interval", known ? view.intervalMillis() / 1000.0 : group.intervalMillis() / 1000.0);
+        seconds(g, "interval", known ? view.intervalMillis() : group.intervalMillis());
         g.put("limit", group.limit());
         g.put("evaluationTime", known ? view.evaluationSeconds() : total);
         g.put("lastEvaluation", time(known ? view.lastEvaluation() : 0));
@@ -282,8 +282,8 @@ final class RuleRoutes {
             else if (alert.state() == Alert.State.PENDING && ruleState.equals("inactive")) ruleState = "pending";
         }
         r.put("state", ruleState).put("name", rule.name()).put("query", PromqlPrinter.print(rule.expr()));
-        r.put("duration", rule.forMillis() / 1000.0);
-        r.put("keepFiringFor", rule.keepFiringForMillis() / 1000.0);
+        seconds(r, "duration", rule.forMillis());
+        seconds(r, "keepFiringFor", rule.keepFiringForMillis());
         putAll(r.putObject("labels"), rule.labels());
         putAll(r.putObject("annotations"), rule.annotations());
         ArrayNode list = r.putArray("alerts");
@@ -293,6 +293,12 @@ final class RuleRoutes {
         health(r, state);
         r.put("type", "alerting");
         return r;
+    }
+
+    /** Seconds as Go writes a float64 in JSON: {@code 60}, {@code 1.5}. */
+    private static void seconds(ObjectNode node, String field, long millis) {
+        if (millis % 1000 == 0) node.put(field, millis / 1000);
+        else node.put(field, millis / 1000.0);
     }
 
     private static ObjectNode recording(Rule rule, RulesProtocol.RuleView state) {
