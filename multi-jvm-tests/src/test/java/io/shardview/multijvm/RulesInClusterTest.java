@@ -169,7 +169,8 @@ class RulesInClusterTest {
         // An alert that resolves is sent resolved: Alertmanager no longer lists it active.
         String levels = "groups:\n  - name: levels\n    interval: 1s\n    rules:\n      - alert: LevelHigh\n"
                 + "        expr: level > 5\n";
-        assertEquals(200, send("PUT", url2 + "/v1/tenants/ops/rules/levels", levels).statusCode());
+        assertEquals(
+                200, send("PUT", url2 + "/v1/tenants/ops/rules/levels", levels).statusCode());
         level(url2, 10);
         await(
                 "LevelHigh active in Alertmanager",
@@ -191,7 +192,9 @@ class RulesInClusterTest {
     private static void level(String url, double value) throws Exception {
         String line = "{\"metric\":{\"__name__\":\"level\"},\"values\":[" + value + "],\"timestamps\":["
                 + System.currentTimeMillis() + "]}\n";
-        assertEquals(204, send("POST", url + "/v1/tenants/ops/prom/api/v1/import", line).statusCode());
+        assertEquals(
+                204,
+                send("POST", url + "/v1/tenants/ops/prom/api/v1/import", line).statusCode());
     }
 
     /** A counter growing by one a second in tenant ops, written until the returned flag is cleared. */
