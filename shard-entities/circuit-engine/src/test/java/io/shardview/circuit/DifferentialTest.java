@@ -45,6 +45,7 @@ public class DifferentialTest {
         int failedViews = 0;
         int differentMessages = 0;
         int notInViews = 0;
+        int outerJoinViews = 0;
         int rowInViews = 0;
         int failingInViews = 0;
         int refusedNested = 0;
@@ -58,6 +59,7 @@ public class DifferentialTest {
                 failedViews += scenario.failedViews;
                 differentMessages += scenario.differentMessages;
                 notInViews += scenario.notInViews;
+                outerJoinViews += scenario.outerJoinViews;
                 rowInViews += scenario.rowInViews;
                 refusedNested += scenario.refusedNested;
                 failingInViews += scenario.failingInViews;
@@ -66,7 +68,8 @@ public class DifferentialTest {
         System.out.println("DifferentialTest: " + total + " accepted batches checked against scratch and PostgreSQL; "
                 + failedBatches + " batches and " + failedViews + " view creations failed with an SQL error in both ("
                 + differentMessages + " with another message, PostgreSQL having met another bad row first); "
-                + notInViews + " views used NOT IN, " + rowInViews + " a several-column [NOT] IN, " + failingInViews
+                + notInViews + " views used NOT IN, " + outerJoinViews + " a RIGHT or FULL JOIN, " + rowInViews
+                + " a several-column [NOT] IN, " + failingInViews
                 + " a value before IN that may fail; " + refusedNested
                 + " views refused as correlated two levels out beside a comparison");
     }
@@ -89,6 +92,7 @@ public class DifferentialTest {
         int failedBatches;
         int failedViews;
         int notInViews;
+        int outerJoinViews;
         int rowInViews;
         int failingInViews;
         /** Failures where PostgreSQL met another bad row first (row order differs), so its message differs. */
@@ -177,6 +181,7 @@ public class DifferentialTest {
                 views.add(name);
                 sqlOf.put(name, sql);
                 if (sql.contains(" NOT IN (")) notInViews++;
+                if (sql.contains(" RIGHT JOIN ") || sql.contains(" FULL JOIN ")) outerJoinViews++;
                 if (sql.contains(") IN (SELECT ") || sql.contains(") NOT IN (SELECT ")) rowInViews++;
                 if (generator.failingIn()) failingInViews++;
                 typesToCheck.add(name);

@@ -544,14 +544,27 @@ public final class RandomViews {
         Col lk = pick(l, c -> c.kind().integer());
         Col rk = pick(r, c -> c.kind().integer());
         if (lk == null || rk == null) return filterProject(l, out);
-        boolean left = rnd.nextBoolean();
+        String type =
+                switch (rnd.nextInt(6)) {
+                    case 0, 1 -> "JOIN";
+                    case 2, 3 -> "LEFT JOIN";
+                    case 4 -> "RIGHT JOIN";
+                    default -> "FULL JOIN";
+                };
+        boolean left = !type.equals("JOIN");
+        // PostgreSQL runs a FULL JOIN only on conditions it can merge or hash: equalities alone.
+        boolean full = type.equals("FULL JOIN");
         String on = "a." + lk.name() + " = b." + rk.name();
         Ex ln = column(l, "a", c -> c.kind().numeric());
         Ex rn = column(r, "b", c -> c.kind().numeric());
-        if (rnd.nextBoolean() && ln != null && rn != null)
+        if (!full && ln != null && rn != null && rnd.nextInt(5) == 0) {
+            on = ln.sql() + " " + comparator() + " " + rn.sql(); // no equality: every pair is tested
+        } else if (!full && rnd.nextBoolean() && ln != null && rn != null) {
             on += " AND " + ln.sql() + " " + comparator() + " " + rn.sql();
-        if (rnd.nextInt(4)
-                == 0) { // an IN over the left or the right side decides the match (a LEFT JOIN keeps the left row)
+        }
+        if (!full
+                && rnd.nextInt(4)
+                        == 0) { // an IN over the left or the right side decides the match (an outer join keeps the row)
             boolean overLeft = rnd.nextBoolean();
             String in = in(
                     overLeft ? l : r,
@@ -566,7 +579,7 @@ public final class RandomViews {
         out.add(anyColumn(r, "b"));
         if (rnd.nextBoolean()) out.add(expr(r, "b"));
         if (rnd.nextInt(4) == 0) out.add(mixedBpchar(l, "a", anyColumn(l, "a")));
-        return select(out) + " FROM " + l.name() + " a " + (left ? "LEFT JOIN " : "JOIN ") + r.name() + " b ON " + on
+        return select(out) + " FROM " + l.name() + " a " + type + " " + r.name() + " b ON " + on
                 + (rnd.nextInt(3) == 0 ? " WHERE " + predicate(l, "a", 1) : "");
     }
 

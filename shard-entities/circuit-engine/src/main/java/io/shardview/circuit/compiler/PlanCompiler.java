@@ -15,9 +15,9 @@ import io.shardview.circuit.operator.InMark;
 import io.shardview.circuit.operator.InValues;
 import io.shardview.circuit.operator.InnerJoin;
 import io.shardview.circuit.operator.JoinKeys;
-import io.shardview.circuit.operator.LeftJoin;
 import io.shardview.circuit.operator.NotIn;
 import io.shardview.circuit.operator.Operator;
+import io.shardview.circuit.operator.OuterJoin;
 import io.shardview.circuit.operator.Project;
 import io.shardview.circuit.operator.RangeJoin;
 import io.shardview.circuit.operator.RangeSemiJoin;
@@ -264,7 +264,18 @@ public final class PlanCompiler {
                 return add(range != null ? range : new InnerJoin(lk, rk, cond), left, right);
             }
             case LEFT:
-                return add(new LeftJoin(lk, rk, cond, j.getRight().getRowType().getFieldCount()), left, right);
+            case RIGHT:
+            case FULL: {
+                OuterJoin.Kind kind =
+                        switch (j.getJoinType()) {
+                            case LEFT -> OuterJoin.Kind.LEFT;
+                            case RIGHT -> OuterJoin.Kind.RIGHT;
+                            default -> OuterJoin.Kind.FULL;
+                        };
+                int leftWidth = j.getLeft().getRowType().getFieldCount();
+                int rightWidth = j.getRight().getRowType().getFieldCount();
+                return add(new OuterJoin(kind, lk, rk, cond, leftWidth, rightWidth), left, right);
+            }
             case SEMI:
             case ANTI: {
                 SemiJoin computed = inSemiJoin(j);
@@ -521,7 +532,15 @@ public final class PlanCompiler {
                 return add(new InnerJoin(none, none, null), left, right);
             case LEFT:
                 return add(
-                        new LeftJoin(none, none, null, c.getRight().getRowType().getFieldCount()), left, right);
+                        new OuterJoin(
+                                OuterJoin.Kind.LEFT,
+                                none,
+                                none,
+                                null,
+                                c.getLeft().getRowType().getFieldCount(),
+                                c.getRight().getRowType().getFieldCount()),
+                        left,
+                        right);
             case SEMI:
                 return add(new SemiJoin(none, none, null, false), left, right);
             case ANTI:

@@ -159,9 +159,9 @@ public final class InSubQueries extends RelShuttleImpl {
 
     /**
      * IN subqueries in a join's ON condition. In an inner join ON and WHERE filter alike, so its conjuncts
-     * with an IN become a filter above it; in a left join the ON condition only decides which right rows
-     * a left row meets (a left row stays, matched or not), so an IN over one side's columns becomes that
-     * side's mark.
+     * with an IN become a filter above it; in an outer join (LEFT, RIGHT, FULL) the ON condition only decides
+     * which rows meet (a preserved side's row stays, matched or not), so an IN over one side's columns becomes
+     * that side's mark.
      */
     @Override
     public RelNode visit(LogicalJoin join) {
@@ -185,12 +185,14 @@ public final class InSubQueries extends RelShuttleImpl {
             return visit(LogicalFilter.create(
                     joined, RexUtil.composeConjunction(rex, where), ImmutableSet.copyOf(visited.getVariablesSet())));
         }
-        if (visited.getJoinType() != JoinRelType.LEFT
-                || !visited.getVariablesSet().isEmpty()) return visited;
-        return leftJoinMarks(visited);
+        boolean outer = visited.getJoinType() == JoinRelType.LEFT
+                || visited.getJoinType() == JoinRelType.RIGHT
+                || visited.getJoinType() == JoinRelType.FULL;
+        if (!outer || !visited.getVariablesSet().isEmpty()) return visited;
+        return outerJoinMarks(visited);
     }
 
-    private static RelNode leftJoinMarks(LogicalJoin join) {
+    private static RelNode outerJoinMarks(LogicalJoin join) {
         int leftWidth = join.getLeft().getRowType().getFieldCount();
         int rightWidth = join.getRight().getRowType().getFieldCount();
         InMarks left = new InMarks(join.getLeft(), null);
@@ -239,7 +241,7 @@ public final class InSubQueries extends RelShuttleImpl {
             }));
         }
         RelBuilder b = RelFactories.LOGICAL_BUILDER.create(join.getCluster(), null);
-        b.push(l).push(r).join(JoinRelType.LEFT, RexUtil.composeConjunction(rex, condition));
+        b.push(l).push(r).join(join.getJoinType(), RexUtil.composeConjunction(rex, condition));
         List<RexNode> fields = new ArrayList<>(b.fields().subList(0, leftWidth));
         fields.addAll(b.fields().subList(leftWidth + leftMarks, leftWidth + leftMarks + rightWidth));
         return b.project(fields, join.getRowType().getFieldNames(), true).build();

@@ -28,8 +28,8 @@ final class JoinOrder {
     private JoinOrder() {}
 
     /**
-     * Calcite's JOIN_TO_MULTI_JOIN for inner joins only: an outer join taken into the MultiJoin could come out of the
-     * ordering as a RIGHT JOIN, which the engine does not maintain; it stays a leaf, and so in its place.
+     * Calcite's JOIN_TO_MULTI_JOIN for inner joins only: an outer join is not reordered with the joins around it
+     * (which its NULL padding would often forbid); it stays a leaf, and so in its place.
      */
     private static final RelOptRule INNER_TO_MULTI_JOIN = JoinToMultiJoinRule.Config.DEFAULT
             .withOperandSupplier(b -> b.operand(LogicalJoin.class)

@@ -40,7 +40,7 @@ class JoinTest {
     void nullJoinKeysNeverMatch() {
         InnerJoin join = new InnerJoin(KEY0, KEY0, null);
         assertEquals(none(), step(join, insert(null, "l"), insert(null, "r")));
-        LeftJoin left = new LeftJoin(KEY0, KEY0, null, 2);
+        OuterJoin left = new OuterJoin(OuterJoin.Kind.LEFT, KEY0, KEY0, null, 2, 2);
         assertEquals(insert(null, "l", null, null), step(left, insert(null, "l"), insert(null, "r")));
     }
 
@@ -53,7 +53,7 @@ class JoinTest {
 
     @Test
     void leftJoinPadsUntilTheRightSideAppearsAndPadsAgainWhenItDisappears() {
-        LeftJoin join = new LeftJoin(KEY0, KEY0, null, 2);
+        OuterJoin join = new OuterJoin(OuterJoin.Kind.LEFT, KEY0, KEY0, null, 2, 2);
         assertEquals(insert(1L, "l", null, null), step(join, insert(1L, "l"), none()));
         assertEquals(of(w(1L, "l", null, null, -1), w(1L, "l", 1L, "r", 1)), step(join, none(), insert(1L, "r")));
         assertEquals(insert(1L, "l", 1L, "s"), step(join, none(), insert(1L, "s")), "a second match adds a joined row");
@@ -64,9 +64,37 @@ class JoinTest {
     @Test
     void leftJoinResidualDecidesWhichRightRowsMatch() {
         Expr rightBigger = r -> (Long) r.get(3) > (Long) r.get(1);
-        LeftJoin join = new LeftJoin(KEY0, KEY0, rightBigger, 2);
+        OuterJoin join = new OuterJoin(OuterJoin.Kind.LEFT, KEY0, KEY0, rightBigger, 2, 2);
         assertEquals(insert(1L, 5L, null, null), step(join, insert(1L, 5L), insert(1L, 2L)));
         assertEquals(of(w(1L, 5L, null, null, -1), w(1L, 5L, 1L, 9L, 1)), step(join, none(), insert(1L, 9L)));
+    }
+
+    @Test
+    void rightJoinPadsTheRightRowsThatMatchNothing() {
+        OuterJoin join = new OuterJoin(OuterJoin.Kind.RIGHT, KEY0, KEY0, null, 2, 2);
+        assertEquals(insert(null, null, 1L, "r"), step(join, none(), insert(1L, "r")));
+        assertEquals(none(), step(join, insert(2L, "x"), none()), "a left row alone is not kept");
+        assertEquals(of(w(null, null, 1L, "r", -1), w(1L, "l", 1L, "r", 1)), step(join, insert(1L, "l"), none()));
+        assertEquals(insert(null, null, null, "n"), step(join, insert(null, "m"), insert(null, "n")), "NULL keys");
+    }
+
+    @Test
+    void fullJoinKeepsUnmatchedRowsOfBothSidesAsMatchesComeAndGo() {
+        Expr rightBigger = r -> (Long) r.get(3) > (Long) r.get(1);
+        OuterJoin join = new OuterJoin(OuterJoin.Kind.FULL, KEY0, KEY0, rightBigger, 2, 2);
+        assertEquals(
+                of(w(1L, 5L, null, null, 1), w(null, null, 1L, 2L, 1)),
+                step(join, insert(1L, 5L), insert(1L, 2L)),
+                "the residual fails: both sides unmatched");
+        assertEquals(
+                of(w(1L, 5L, null, null, -1), w(1L, 5L, 1L, 9L, 1)),
+                step(join, none(), insert(1L, 9L)),
+                "a matching right row: the left row is matched, the other right row still not");
+        assertEquals(
+                of(w(1L, 5L, 1L, 9L, -1), w(null, null, 1L, 9L, 1)),
+                step(join, delete(1L, 5L), none()),
+                "the left row gone: its match is a right row alone again, the other stays as it was");
+        assertEquals(delete(null, null, 1L, 2L), step(join, none(), delete(1L, 2L)));
     }
 
     @Test

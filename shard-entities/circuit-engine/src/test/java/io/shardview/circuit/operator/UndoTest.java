@@ -47,7 +47,7 @@ class UndoTest {
                 () -> new Aggregate(
                         new int[0], new Aggregate.Call[] {new Aggregate.Call(Accumulator.Kind.MAX, 1, null)}, false));
         out.put("inner join", () -> new InnerJoin(KEY0, KEY0, FAILS_ON_ZERO));
-        out.put("left join", () -> new LeftJoin(KEY0, KEY0, FAILS_ON_ZERO, 2));
+        out.put("left join", () -> new OuterJoin(OuterJoin.Kind.LEFT, KEY0, KEY0, FAILS_ON_ZERO, 2, 2));
         out.put("semi-join", () -> new SemiJoin(KEY0, KEY0, FAILS_ON_ZERO, false));
         out.put("anti-join", () -> new SemiJoin(KEY0, KEY0, FAILS_ON_ZERO, true));
         out.put("not in join", () -> new NotIn(1));
