@@ -308,10 +308,9 @@ public final class PostgresMirror implements AutoCloseable {
     /** Creates each query as a view v0, v1, ... in the circuit; each must be accepted. */
     public static void createViews(Circuit circuit, List<String> queries) {
         for (int v = 0; v < queries.size(); v++) {
+            DdlResult result = circuit.executeSql("CREATE VIEW v" + v + " AS " + queries.get(v));
             org.junit.jupiter.api.Assertions.assertInstanceOf(
-                    DdlResult.Applied.class,
-                    circuit.executeSql("CREATE VIEW v" + v + " AS " + queries.get(v)),
-                    queries.get(v));
+                    DdlResult.Applied.class, result, queries.get(v) + " -> " + result);
         }
     }
 

@@ -57,6 +57,7 @@ import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rel.logical.LogicalWindow;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
@@ -645,21 +646,66 @@ public final class PlanCompiler {
      */
     private int window(LogicalWindow w) {
         int input = visit(w.getInput());
+        int width = w.getInput().getRowType().getFieldCount();
+        int column = width; // the window's output columns follow its input's, group after group
         for (org.apache.calcite.rel.core.Window.Group group : w.groups) {
-            WindowRank.Function[] functions = new WindowRank.Function[group.aggCalls.size()];
+            WindowRank.Call[] functions = new WindowRank.Call[group.aggCalls.size()];
             for (int i = 0; i < functions.length; i++) {
-                String name = group.aggCalls.get(i).getOperator().getName();
-                functions[i] = switch (group.aggCalls.get(i).getOperator().getKind()) {
-                    case ROW_NUMBER -> WindowRank.Function.ROW_NUMBER;
-                    case RANK -> WindowRank.Function.RANK;
-                    case DENSE_RANK -> WindowRank.Function.DENSE_RANK;
+                org.apache.calcite.rel.core.Window.RexWinAggCall call = group.aggCalls.get(i);
+                String name = call.getOperator().getName();
+                functions[i] = switch (call.getOperator().getKind()) {
+                    case ROW_NUMBER -> WindowRank.Call.of(WindowRank.Function.ROW_NUMBER);
+                    case RANK -> WindowRank.Call.of(WindowRank.Function.RANK);
+                    case DENSE_RANK -> WindowRank.Call.of(WindowRank.Function.DENSE_RANK);
+                    case LAG, LEAD -> offsetCall(
+                            w,
+                            call,
+                            w.getRowType().getFieldList().get(column + i).getType());
                     default -> throw new UnsupportedSqlException("window function " + name
-                            + "() OVER (only ROW_NUMBER, RANK and DENSE_RANK are maintained)");
+                            + "() OVER (only ROW_NUMBER, RANK, DENSE_RANK, LAG and LEAD are maintained)");
                 };
             }
+            column += functions.length;
             input = add(new WindowRank(group.keys.toArray(), comparator(group.orderKeys), functions), input);
         }
         return input;
+    }
+
+    /**
+     * LAG or LEAD: the column it reads (a column of the window's input), its offset (a constant, 1 without one) and
+     * the value past the partition's edge (a constant cast to the function's type, NULL without one).
+     */
+    private WindowRank.Call offsetCall(LogicalWindow w, RexCall call, RelDataType type) {
+        WindowRank.Function function =
+                call.getKind() == SqlKind.LAG ? WindowRank.Function.LAG : WindowRank.Function.LEAD;
+        int width = w.getInput().getRowType().getFieldCount();
+        List<RexNode> args = call.getOperands();
+        if (!(args.get(0) instanceof RexInputRef value) || value.getIndex() >= width) {
+            throw new UnsupportedSqlException(call.getOperator().getName() + "() of a constant");
+        }
+        long offset = 1;
+        if (args.size() > 1) {
+            RexLiteral n = constant(w, args.get(1), call);
+            if (n.isNull()) throw new UnsupportedSqlException(call.getOperator().getName() + "() with a NULL offset");
+            offset = n.getValueAs(Long.class);
+        }
+        Object fallback = null;
+        if (args.size() > 2) {
+            RexNode cast = rexBuilder.makeCast(type, constant(w, args.get(2), call), true);
+            fallback = new ExprCompiler(rexBuilder, new StringTyping.Type[0], strictOperands)
+                    .compileOutput(cast)
+                    .eval(null);
+        }
+        return new WindowRank.Call(function, value.getIndex(), offset, fallback);
+    }
+
+    /** A window function's argument that must be a constant (Calcite keeps them in the window's constants). */
+    private static RexLiteral constant(LogicalWindow w, RexNode arg, RexCall call) {
+        int width = w.getInput().getRowType().getFieldCount();
+        if (arg instanceof RexLiteral literal) return literal;
+        if (arg instanceof RexInputRef ref && ref.getIndex() >= width) return w.constants.get(ref.getIndex() - width);
+        throw new UnsupportedSqlException(
+                call.getOperator().getName() + "() with an offset or default that is not a" + " constant");
     }
 
     /** INTERSECT ALL and EXCEPT ALL, by copies; inputs' string columns converted as for a union. */

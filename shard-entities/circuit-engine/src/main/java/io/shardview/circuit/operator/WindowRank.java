@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The ranking window functions of one window, {@code f() OVER (PARTITION BY p ORDER BY o)}: each input row with one
- * more column per function, {@code ROW_NUMBER} (its position in its partition in ORDER BY order, 1 first),
+ * The ranking and offset window functions of one window, {@code f() OVER (PARTITION BY p ORDER BY o)}: each input row
+ * with one more column per function, {@code ROW_NUMBER} (its position in its partition in ORDER BY order, 1 first),
  * {@code RANK} (1 + the rows of its partition before its peers, the rows with equal ORDER BY values) or
- * {@code DENSE_RANK} (1 + the peer groups before its own), as BIGINT.
+ * {@code DENSE_RANK} (1 + the peer groups before its own), as BIGINT; {@code LAG(x, n, d)} and {@code LEAD(x, n, d)}
+ * (column x of the row n positions before or after it in its partition, or d past the partition's edge).
  *
  * <p>On deltas: for each partition a step touches, its ranked rows before the step are retracted and its ranked rows
  * after it inserted (equal rows cancel), so a change costs the size of its partition, as top-k per group
@@ -26,26 +27,47 @@ import java.util.TreeMap;
  * ORDER BY order then natural order.
  */
 public final class WindowRank implements Operator {
-    /** A ranking function. */
+    /** A window function. */
     public enum Function {
         ROW_NUMBER,
         RANK,
-        DENSE_RANK
+        DENSE_RANK,
+        LAG,
+        LEAD
+    }
+
+    /**
+     * One function of the window: for LAG and LEAD, the input column it reads, how many rows away, and the value past
+     * the partition's edge (the column's NULL if none); the ranks use none of them.
+     */
+    public record Call(Function function, int column, long offset, Object fallback) {
+        /** A ranking function. */
+        public static Call of(Function function) {
+            return new Call(function, -1, 0, null);
+        }
     }
 
     private final int[] partitionKeys;
     private final Comparator<Row> peers;
     private final Comparator<Row> order;
-    private final Function[] functions;
+    private final Call[] functions;
     private final Map<Row, TreeMap<Row, Long>> partitions = new HashMap<>();
     private long stateRows;
 
     /**
      * @param partitionKeys the input columns of PARTITION BY
      * @param orderKeys the ORDER BY of the window (equal for peers), over input rows
-     * @param functions the functions, one output column each, in order
+     * @param functions the ranking functions, one output column each, in order
      */
     public WindowRank(int[] partitionKeys, Comparator<Row> orderKeys, Function[] functions) {
+        this(
+                partitionKeys,
+                orderKeys,
+                java.util.Arrays.stream(functions).map(Call::of).toArray(Call[]::new));
+    }
+
+    /** A window of any functions, one output column each, in order. */
+    public WindowRank(int[] partitionKeys, Comparator<Row> orderKeys, Call[] functions) {
         this.partitionKeys = partitionKeys.clone();
         this.peers = orderKeys;
         this.order = orderKeys.thenComparing(Row.NATURAL_ORDER);
@@ -90,42 +112,61 @@ public final class WindowRank implements Operator {
         return rows;
     }
 
-    /** Adds the partition's rows, each with its ranks, weighted by {@code sign}. */
+    /** Adds the partition's rows, each with its functions' values, weighted by {@code sign}. */
     private void rank(TreeMap<Row, Long> rows, ZSet out, long sign) {
+        boolean perCopy = false; // each copy has its own number, or its own row before or after it
+        for (Call f : functions) perCopy |= f.function() != Function.RANK && f.function() != Function.DENSE_RANK;
+        List<Row> copies = perCopy ? expanded(rows) : null;
         long position = 0; // rows before, copies counted
         long rank = 0;
         long dense = 0;
         Row previous = null;
-        boolean numbered = false;
-        for (Function f : functions) numbered |= f == Function.ROW_NUMBER;
         for (Map.Entry<Row, Long> e : rows.entrySet()) {
             Row row = e.getKey();
-            long copies = e.getValue();
+            long n = e.getValue();
             if (previous == null || peers.compare(previous, row) != 0) {
                 rank = position + 1;
                 dense++;
             }
             previous = row;
-            if (numbered) { // each copy has its own number
-                for (long c = 0; c < copies; c++) out.add(ranked(row, position + c + 1, rank, dense), sign);
+            if (perCopy) {
+                for (long c = 0; c < n; c++) out.add(ranked(row, copies, position + c, rank, dense), sign);
             } else {
-                out.add(ranked(row, 0, rank, dense), sign * copies);
+                out.add(ranked(row, null, 0, rank, dense), sign * n);
             }
-            position += copies;
+            position += n;
         }
     }
 
-    private Row ranked(Row row, long number, long rank, long dense) {
+    /** The partition's rows in order, each copy on its own. */
+    private static List<Row> expanded(TreeMap<Row, Long> rows) {
+        List<Row> out = new ArrayList<>();
+        rows.forEach((row, n) -> {
+            for (long c = 0; c < n; c++) out.add(row);
+        });
+        return out;
+    }
+
+    /** The row with its functions' values; {@code index} is its position among {@code copies}, 0 first. */
+    private Row ranked(Row row, List<Row> copies, long index, long rank, long dense) {
         Object[] values = new Object[row.size() + functions.length];
         for (int i = 0; i < row.size(); i++) values[i] = row.get(i);
         for (int f = 0; f < functions.length; f++) {
-            values[row.size() + f] = switch (functions[f]) {
-                case ROW_NUMBER -> number;
+            Call call = functions[f];
+            values[row.size() + f] = switch (call.function()) {
+                case ROW_NUMBER -> index + 1;
                 case RANK -> rank;
                 case DENSE_RANK -> dense;
+                case LAG -> offset(copies, index - call.offset(), call);
+                case LEAD -> offset(copies, index + call.offset(), call);
             };
         }
         return Row.wrap(values);
+    }
+
+    /** The column of the row at {@code at}, or the fallback outside the partition. */
+    private static Object offset(List<Row> copies, long at, Call call) {
+        return at >= 0 && at < copies.size() ? copies.get((int) at).get(call.column()) : call.fallback();
     }
 
     @Override

@@ -22,7 +22,7 @@ final class Windows {
     private Windows() {}
 
     /**
-     * Refuses, by the name written, a window function other than ROW_NUMBER, RANK and DENSE_RANK (Calcite rewrites
+     * Refuses, by the name written, a window function other than ROW_NUMBER, RANK, DENSE_RANK, LAG and LEAD (Calcite rewrites
      * {@code SUM(x) OVER w} into COUNT and $SUM0 over w, which the compiler would name instead).
      */
     static void check(SqlNode validated) throws SqlPlanner.PlanningException {
@@ -32,7 +32,11 @@ final class Windows {
             public Void visit(SqlCall call) {
                 if (call.getKind() == SqlKind.OVER && refused[0] == null) {
                     SqlKind function = call.operand(0).getKind();
-                    if (function != SqlKind.ROW_NUMBER && function != SqlKind.RANK && function != SqlKind.DENSE_RANK) {
+                    if (function != SqlKind.ROW_NUMBER
+                            && function != SqlKind.RANK
+                            && function != SqlKind.DENSE_RANK
+                            && function != SqlKind.LAG
+                            && function != SqlKind.LEAD) {
                         refused[0] = ((SqlCall) call.operand(0)).getOperator().getName();
                     }
                 }
@@ -41,7 +45,7 @@ final class Windows {
         });
         if (refused[0] != null) {
             throw new SqlPlanner.PlanningException("unsupported SQL construct: window function " + refused[0]
-                    + "() OVER (only ROW_NUMBER, RANK and DENSE_RANK are maintained)");
+                    + "() OVER (only ROW_NUMBER, RANK, DENSE_RANK, LAG and LEAD are maintained)");
         }
     }
 
