@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * ROW_NUMBER, RANK, DENSE_RANK, LAG and LEAD with PARTITION BY ... ORDER BY, maintained incrementally: random batches of inserts,
+ * ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE, LAG, LEAD, FIRST_VALUE, LAST_VALUE and NTH_VALUE with
+ * PARTITION BY ... ORDER BY, maintained incrementally: random batches of inserts,
  * updates and deletes (ties, NULLs and duplicates on purpose) under views ranking rows, top-k per group as a view, two
  * windows in one SELECT, a rank over an aggregate; after every batch each view equals PostgreSQL's answer for the same
  * query over the same rows and the engine's own recomputation, and a snapshot taken midway restores the same views,
@@ -48,7 +49,19 @@ class WindowFunctionTest {
             "SELECT id, LEAD(x, 2, -1) OVER (PARTITION BY g ORDER BY x NULLS FIRST, id) AS next2 FROM a",
             "SELECT id, s, LAG(s, 1, 'none') OVER (ORDER BY id) AS ps, LEAD(id) OVER (ORDER BY id DESC) AS nid FROM a",
             "SELECT id, x - LAG(x, 1, 0) OVER (PARTITION BY g ORDER BY id) AS delta, ROW_NUMBER() OVER"
-                    + " (PARTITION BY g ORDER BY id) AS n FROM a");
+                    + " (PARTITION BY g ORDER BY id) AS n FROM a",
+            // Distributions, buckets and the first, last and nth rows of frames (peers included by RANGE).
+            "SELECT id, x, PERCENT_RANK() OVER (PARTITION BY g ORDER BY x) AS pr, CUME_DIST() OVER (PARTITION BY g"
+                    + " ORDER BY x) AS cd FROM a",
+            "SELECT id, NTILE(3) OVER (PARTITION BY g ORDER BY id) AS bucket, NTILE(4) OVER (ORDER BY id) AS q FROM a",
+            "SELECT id, FIRST_VALUE(id) OVER (PARTITION BY g ORDER BY x NULLS FIRST, id) AS f, LAST_VALUE(s) OVER"
+                    + " (PARTITION BY g ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS l"
+                    + " FROM a",
+            "SELECT id, x, NTH_VALUE(id, 2) OVER (PARTITION BY g ORDER BY id) AS second, LAST_VALUE(x) OVER"
+                    + " (PARTITION BY g ORDER BY x) AS peers_max FROM a WHERE x IS NOT NULL",
+            "SELECT id, FIRST_VALUE(x) OVER (PARTITION BY g ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT"
+                    + " ROW) AS f, NTH_VALUE(x, 3) OVER (PARTITION BY g ORDER BY id ROWS UNBOUNDED PRECEDING) AS t"
+                    + " FROM a");
 
     @Test
     void rankingViewsEqualPostgresAfterEveryBatchAndAcrossASnapshot() throws SQLException, IOException {
@@ -115,6 +128,12 @@ class WindowFunctionTest {
         DdlResult result = circuit.executeSql("CREATE VIEW w AS SELECT id, SUM(x) OVER (PARTITION BY g) FROM a");
         assertInstanceOf(DdlResult.Rejected.class, result);
         assertTrue(result.toString().contains("SUM"), result.toString());
-        assertTrue(result.toString().contains("ROW_NUMBER, RANK, DENSE_RANK, LAG and LEAD"), result.toString());
+        assertTrue(result.toString().contains("only ROW_NUMBER, RANK, DENSE_RANK"), result.toString());
+        DdlResult framed = circuit.executeSql("CREATE VIEW f AS SELECT id, LAST_VALUE(x) OVER (ORDER BY id ROWS"
+                + " BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM a");
+        assertInstanceOf(DdlResult.Rejected.class, framed);
+        assertTrue(framed.toString().contains("frame that does not start at UNBOUNDED PRECEDING"), framed.toString());
+        DdlResult zero = circuit.executeSql("CREATE VIEW z AS SELECT id, NTILE(0) OVER (ORDER BY id) FROM a");
+        assertTrue(zero.toString().contains("not a positive constant"), zero.toString());
     }
 }

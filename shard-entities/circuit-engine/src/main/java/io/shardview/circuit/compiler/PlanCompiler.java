@@ -661,14 +661,69 @@ public final class PlanCompiler {
                             w,
                             call,
                             w.getRowType().getFieldList().get(column + i).getType());
-                    default -> throw new UnsupportedSqlException("window function " + name
-                            + "() OVER (only ROW_NUMBER, RANK, DENSE_RANK, LAG and LEAD are maintained)");
+                    case PERCENT_RANK -> WindowRank.Call.of(WindowRank.Function.PERCENT_RANK);
+                    case CUME_DIST -> WindowRank.Call.of(WindowRank.Function.CUME_DIST);
+                    case NTILE -> new WindowRank.Call(
+                            WindowRank.Function.NTILE,
+                            -1,
+                            positive(w, call.getOperands().get(0), call),
+                            null,
+                            null);
+                    case FIRST_VALUE, LAST_VALUE, NTH_VALUE -> valueCall(w, group, call);
+                    default -> throw new UnsupportedSqlException(
+                            "window function " + name + "() OVER " + WindowRank.MAINTAINED);
                 };
             }
             column += functions.length;
             input = add(new WindowRank(group.keys.toArray(), comparator(group.orderKeys), functions), input);
         }
         return input;
+    }
+
+    /**
+     * FIRST_VALUE, LAST_VALUE or NTH_VALUE: the column it reads, NTH_VALUE's row (a positive constant), and its frame,
+     * which must start at the partition's first row and end at the current row (and its peers, for RANGE) or at the
+     * partition's last row.
+     */
+    private WindowRank.Call valueCall(LogicalWindow w, org.apache.calcite.rel.core.Window.Group group, RexCall call) {
+        int width = w.getInput().getRowType().getFieldCount();
+        String name = call.getOperator().getName();
+        if (!(call.getOperands().get(0) instanceof RexInputRef value) || value.getIndex() >= width) {
+            throw new UnsupportedSqlException(name + "() of a constant");
+        }
+        if (!group.lowerBound.isUnbounded() || !group.lowerBound.isPreceding()) {
+            throw new UnsupportedSqlException(name + "() over a frame that does not start at UNBOUNDED PRECEDING");
+        }
+        WindowRank.Frame frame;
+        if (group.upperBound.isUnbounded() && group.upperBound.isFollowing()) {
+            frame = WindowRank.Frame.WHOLE;
+        } else if (group.upperBound.isCurrentRow()) {
+            frame = group.isRows ? WindowRank.Frame.TO_ROW : WindowRank.Frame.TO_PEERS;
+        } else {
+            throw new UnsupportedSqlException(
+                    name + "() over a frame that ends elsewhere than the current row or UNBOUNDED FOLLOWING");
+        }
+        WindowRank.Function function =
+                switch (call.getKind()) {
+                    case FIRST_VALUE -> WindowRank.Function.FIRST_VALUE;
+                    case LAST_VALUE -> WindowRank.Function.LAST_VALUE;
+                    default -> WindowRank.Function.NTH_VALUE;
+                };
+        long nth = function == WindowRank.Function.NTH_VALUE
+                ? positive(w, call.getOperands().get(1), call)
+                : 0;
+        return new WindowRank.Call(function, value.getIndex(), nth, null, frame);
+    }
+
+    /** A window function's argument that must be a positive integer constant (NTILE's buckets, NTH_VALUE's row). */
+    private static long positive(LogicalWindow w, RexNode arg, RexCall call) {
+        RexLiteral n = constant(w, arg, call);
+        Long value = n.isNull() ? null : n.getValueAs(Long.class);
+        if (value == null || value <= 0) {
+            throw new UnsupportedSqlException(
+                    call.getOperator().getName() + "() of a number that is not a positive constant");
+        }
+        return value;
     }
 
     /**
@@ -696,7 +751,7 @@ public final class PlanCompiler {
                     .compileOutput(cast)
                     .eval(null);
         }
-        return new WindowRank.Call(function, value.getIndex(), offset, fallback);
+        return new WindowRank.Call(function, value.getIndex(), offset, fallback, null);
     }
 
     /** A window function's argument that must be a constant (Calcite keeps them in the window's constants). */

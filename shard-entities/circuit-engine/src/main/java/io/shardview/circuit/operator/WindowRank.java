@@ -27,23 +27,45 @@ import java.util.TreeMap;
  * ORDER BY order then natural order.
  */
 public final class WindowRank implements Operator {
+    /** The window functions maintained, as refusals name them. */
+    public static final String MAINTAINED = "(only ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE, LAG,"
+            + " LEAD, FIRST_VALUE, LAST_VALUE and NTH_VALUE are maintained)";
+
     /** A window function. */
     public enum Function {
         ROW_NUMBER,
         RANK,
         DENSE_RANK,
         LAG,
-        LEAD
+        LEAD,
+        NTILE,
+        PERCENT_RANK,
+        CUME_DIST,
+        FIRST_VALUE,
+        LAST_VALUE,
+        NTH_VALUE
     }
 
     /**
-     * One function of the window: for LAG and LEAD, the input column it reads, how many rows away, and the value past
-     * the partition's edge (the column's NULL if none); the ranks use none of them.
+     * The frame FIRST_VALUE, LAST_VALUE and NTH_VALUE read, always from the partition's first row: to the current row
+     * and its peers (RANGE ... CURRENT ROW, the default with ORDER BY), to the current row alone (ROWS ... CURRENT
+     * ROW), or to the partition's last row (... UNBOUNDED FOLLOWING).
      */
-    public record Call(Function function, int column, long offset, Object fallback) {
-        /** A ranking function. */
+    public enum Frame {
+        TO_PEERS,
+        TO_ROW,
+        WHOLE
+    }
+
+    /**
+     * One function of the window: the input column it reads (LAG, LEAD and the _VALUE functions), its number (how many
+     * rows away for LAG and LEAD, which row for NTH_VALUE, how many buckets for NTILE), the value past the partition's
+     * edge for LAG and LEAD (the column's NULL if none), and the frame of the _VALUE functions.
+     */
+    public record Call(Function function, int column, long offset, Object fallback, Frame frame) {
+        /** A function of no argument. */
         public static Call of(Function function) {
-            return new Call(function, -1, 0, null);
+            return new Call(function, -1, 0, null, Frame.TO_PEERS);
         }
     }
 
@@ -114,9 +136,9 @@ public final class WindowRank implements Operator {
 
     /** Adds the partition's rows, each with its functions' values, weighted by {@code sign}. */
     private void rank(TreeMap<Row, Long> rows, ZSet out, long sign) {
-        boolean perCopy = false; // each copy has its own number, or its own row before or after it
+        boolean perCopy = false; // each copy has its own value (a number, a row before or after it, a bucket)
         for (Call f : functions) perCopy |= f.function() != Function.RANK && f.function() != Function.DENSE_RANK;
-        List<Row> copies = perCopy ? expanded(rows) : null;
+        Partition partition = perCopy ? new Partition(rows, peers) : null;
         long position = 0; // rows before, copies counted
         long rank = 0;
         long dense = 0;
@@ -130,7 +152,7 @@ public final class WindowRank implements Operator {
             }
             previous = row;
             if (perCopy) {
-                for (long c = 0; c < n; c++) out.add(ranked(row, copies, position + c, rank, dense), sign);
+                for (long c = 0; c < n; c++) out.add(ranked(row, partition, (int) (position + c), rank, dense), sign);
             } else {
                 out.add(ranked(row, null, 0, rank, dense), sign * n);
             }
@@ -138,35 +160,79 @@ public final class WindowRank implements Operator {
         }
     }
 
-    /** The partition's rows in order, each copy on its own. */
-    private static List<Row> expanded(TreeMap<Row, Long> rows) {
-        List<Row> out = new ArrayList<>();
-        rows.forEach((row, n) -> {
-            for (long c = 0; c < n; c++) out.add(row);
-        });
-        return out;
+    /** A partition's rows in order, each copy on its own, and where each copy's peers end. */
+    private static final class Partition {
+        final List<Row> copies = new ArrayList<>();
+        /** For each copy, the index of the last copy of its peers. */
+        final int[] lastPeer;
+
+        Partition(TreeMap<Row, Long> rows, Comparator<Row> peers) {
+            rows.forEach((row, n) -> {
+                for (long c = 0; c < n; c++) copies.add(row);
+            });
+            lastPeer = new int[copies.size()];
+            for (int i = copies.size() - 1; i >= 0; i--) {
+                boolean last = i == copies.size() - 1 || peers.compare(copies.get(i), copies.get(i + 1)) != 0;
+                lastPeer[i] = last ? i : lastPeer[i + 1];
+            }
+        }
+
+        int size() {
+            return copies.size();
+        }
     }
 
-    /** The row with its functions' values; {@code index} is its position among {@code copies}, 0 first. */
-    private Row ranked(Row row, List<Row> copies, long index, long rank, long dense) {
+    /** The row with its functions' values; {@code index} is its position in the partition, 0 first. */
+    private Row ranked(Row row, Partition partition, int index, long rank, long dense) {
         Object[] values = new Object[row.size() + functions.length];
         for (int i = 0; i < row.size(); i++) values[i] = row.get(i);
         for (int f = 0; f < functions.length; f++) {
             Call call = functions[f];
             values[row.size() + f] = switch (call.function()) {
-                case ROW_NUMBER -> index + 1;
+                case ROW_NUMBER -> index + 1L;
                 case RANK -> rank;
                 case DENSE_RANK -> dense;
-                case LAG -> offset(copies, index - call.offset(), call);
-                case LEAD -> offset(copies, index + call.offset(), call);
+                case LAG -> offset(partition, index - call.offset(), call);
+                case LEAD -> offset(partition, index + call.offset(), call);
+                case NTILE -> ntile(index, partition.size(), call.offset());
+                case PERCENT_RANK -> partition.size() == 1 ? 0.0 : (rank - 1) / (double) (partition.size() - 1);
+                case CUME_DIST -> (partition.lastPeer[index] + 1) / (double) partition.size();
+                case FIRST_VALUE -> partition.copies.get(0).get(call.column());
+                case LAST_VALUE -> partition
+                        .copies
+                        .get(frameEnd(partition, index, call))
+                        .get(call.column());
+                case NTH_VALUE -> call.offset() - 1 <= frameEnd(partition, index, call)
+                        ? partition.copies.get((int) call.offset() - 1).get(call.column())
+                        : null;
             };
         }
         return Row.wrap(values);
     }
 
     /** The column of the row at {@code at}, or the fallback outside the partition. */
-    private static Object offset(List<Row> copies, long at, Call call) {
-        return at >= 0 && at < copies.size() ? copies.get((int) at).get(call.column()) : call.fallback();
+    private static Object offset(Partition partition, long at, Call call) {
+        return at >= 0 && at < partition.size() ? partition.copies.get((int) at).get(call.column()) : call.fallback();
+    }
+
+    /** The last row of the frame of the row at {@code index}. */
+    private static int frameEnd(Partition partition, int index, Call call) {
+        return switch (call.frame()) {
+            case TO_PEERS -> partition.lastPeer[index];
+            case TO_ROW -> index;
+            case WHOLE -> partition.size() - 1;
+        };
+    }
+
+    /**
+     * PostgreSQL's NTILE(buckets): the rows split into buckets as equal as can be, the first ones a row larger, as
+     * the 1-based bucket of the row at {@code index} of {@code rows}.
+     */
+    static long ntile(int index, int rows, long buckets) {
+        long small = rows / buckets; // rows of a bucket without the extra one
+        long large = rows % buckets; // buckets with one more
+        if (index < large * (small + 1)) return index / (small + 1) + 1;
+        return large + (index - large * (small + 1)) / small + 1;
     }
 
     @Override

@@ -21,8 +21,22 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
 final class Windows {
     private Windows() {}
 
+    /** The window functions the window operator maintains. */
+    private static final java.util.Set<SqlKind> MAINTAINED = java.util.EnumSet.of(
+            SqlKind.ROW_NUMBER,
+            SqlKind.RANK,
+            SqlKind.DENSE_RANK,
+            SqlKind.PERCENT_RANK,
+            SqlKind.CUME_DIST,
+            SqlKind.NTILE,
+            SqlKind.LAG,
+            SqlKind.LEAD,
+            SqlKind.FIRST_VALUE,
+            SqlKind.LAST_VALUE,
+            SqlKind.NTH_VALUE);
+
     /**
-     * Refuses, by the name written, a window function other than ROW_NUMBER, RANK, DENSE_RANK, LAG and LEAD (Calcite rewrites
+     * Refuses, by the name written, a window function the window operator does not maintain (Calcite rewrites
      * {@code SUM(x) OVER w} into COUNT and $SUM0 over w, which the compiler would name instead).
      */
     static void check(SqlNode validated) throws SqlPlanner.PlanningException {
@@ -32,11 +46,7 @@ final class Windows {
             public Void visit(SqlCall call) {
                 if (call.getKind() == SqlKind.OVER && refused[0] == null) {
                     SqlKind function = call.operand(0).getKind();
-                    if (function != SqlKind.ROW_NUMBER
-                            && function != SqlKind.RANK
-                            && function != SqlKind.DENSE_RANK
-                            && function != SqlKind.LAG
-                            && function != SqlKind.LEAD) {
+                    if (!MAINTAINED.contains(function)) {
                         refused[0] = ((SqlCall) call.operand(0)).getOperator().getName();
                     }
                 }
@@ -45,7 +55,7 @@ final class Windows {
         });
         if (refused[0] != null) {
             throw new SqlPlanner.PlanningException("unsupported SQL construct: window function " + refused[0]
-                    + "() OVER (only ROW_NUMBER, RANK, DENSE_RANK, LAG and LEAD are maintained)");
+                    + "() OVER " + io.shardview.circuit.operator.WindowRank.MAINTAINED);
         }
     }
 
