@@ -85,6 +85,18 @@ class RuleApiTest {
         JsonNode none = Json.MAPPER.readTree(
                 send("GET", "/v1/tenants/ops/prom/api/v1/rules", null).body());
         assertEquals(0, none.at("/data/groups").size());
+
+        // Put back: the group, stopped when deleted, runs again.
+        long back = System.currentTimeMillis();
+        assertEquals(200, send("PUT", RULES + "/team-a.v1", file).statusCode());
+        await(
+                () -> Json.MAPPER.readTree(
+                        send("GET", "/v1/tenants/ops/prom/api/v1/rules", null).body()),
+                r -> r.at("/data/groups/0/lastEvaluation").isTextual()
+                        && java.time.Instant.parse(r.at("/data/groups/0/lastEvaluation")
+                                                .asText())
+                                        .toEpochMilli()
+                                > back + 1_000);
     }
 
     @Test

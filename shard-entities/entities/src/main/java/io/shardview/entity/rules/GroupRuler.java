@@ -271,15 +271,12 @@ public final class GroupRuler extends EventSourcedBehavior<GroupCommand, RulesEv
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), state -> {
-                    if (state.removed) {
-                        passivate();
-                        return;
-                    }
-                    // A put or delete sent while this group was down reaches it now.
+                    // A put or delete sent while this group was down reaches it now; a removed group started again
+                    // (by a put of its namespace) hears whether it is back, and else stops for good.
                     ClusterSharding.get(context.getSystem())
                             .entityRefFor(RulesProtocol.TENANT_KEY, id.tenant())
                             .tell(new RulesProtocol.Confirm(id.namespace(), id.group(), context.getSelf()));
-                    context.getSelf().tell(new Tick());
+                    if (!state.removed) context.getSelf().tell(new Tick());
                 })
                 .build();
     }
