@@ -139,9 +139,7 @@ final class JournalExportCommand implements Callable<Integer> {
             }
             int before = ids.size();
             for (String id : present) {
-                if (id.equals("tenant|" + name)
-                        || id.startsWith("metrics|" + name + ".")
-                        || id.equals("metrics-metadata|" + name)) ids.add(id);
+                if (TenantJournal.owns(id, name)) ids.add(id);
             }
             if (ids.size() == before) throw new IllegalArgumentException("the journal has no tenant " + name);
         }

@@ -73,9 +73,7 @@ final class JournalListCommand implements Callable<Integer> {
         String idType = typeOf(id);
         if (type != null && !type.equals(idType)) return false;
         if (tenant == null) return true;
-        return id.equals("tenant|" + tenant)
-                || id.startsWith("metrics|" + tenant + ".")
-                || id.equals("metrics-metadata|" + tenant);
+        return TenantJournal.owns(id, tenant);
     }
 
     /** The entity type a persistence id names: the part before its '|'. */
