@@ -153,13 +153,7 @@ class RemoteReadTest {
                 for (int f = series.readTag(); f != 0; f = series.readTag()) {
                     CodedInputStream part = CodedInputStream.newInstance(series.readByteArray());
                     if (WireFormat.getTagFieldNumber(f) == 1) {
-                        String name = null;
-                        String value = null;
-                        for (int g = part.readTag(); g != 0; g = part.readTag()) {
-                            if (WireFormat.getTagFieldNumber(g) == 1) name = part.readString();
-                            else value = part.readString();
-                        }
-                        labels.add(name + "=" + value);
+                        labels.add(label(part));
                         continue;
                     }
                     long min = 0;
@@ -279,13 +273,7 @@ class RemoteReadTest {
                 for (int f = one.readTag(); f != 0; f = one.readTag()) {
                     CodedInputStream part = CodedInputStream.newInstance(one.readByteArray());
                     if (WireFormat.getTagFieldNumber(f) == 1) {
-                        String name = null;
-                        String value = null;
-                        for (int g = part.readTag(); g != 0; g = part.readTag()) {
-                            if (WireFormat.getTagFieldNumber(g) == 1) name = part.readString();
-                            else value = part.readString();
-                        }
-                        labels.add(name + "=" + value);
+                        labels.add(label(part));
                     } else {
                         double value = 0;
                         long timestamp = 0;
@@ -301,5 +289,16 @@ class RemoteReadTest {
             results.add(series);
         }
         return results;
+    }
+
+    /** A Label message {1: name, 2: value} as "name=value". */
+    private static String label(CodedInputStream part) throws Exception {
+        String name = null;
+        String value = null;
+        for (int g = part.readTag(); g != 0; g = part.readTag()) {
+            if (WireFormat.getTagFieldNumber(g) == 1) name = part.readString();
+            else value = part.readString();
+        }
+        return name + "=" + value;
     }
 }

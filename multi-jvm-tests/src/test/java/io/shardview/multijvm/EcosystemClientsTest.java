@@ -1,5 +1,6 @@
 package io.shardview.multijvm;
 
+import static io.shardview.multijvm.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -495,26 +495,5 @@ class EcosystemClientsTest {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.discarding());
-    }
-
-    private interface Read {
-        JsonNode read() throws Exception;
-    }
-
-    /** What {@code read} gives once {@code done} holds of it, within 60 s; else a failure with the last answer. */
-    private static JsonNode await(String what, Read read, Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Object last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                JsonNode answer = read.read();
-                if (done.test(answer)) return answer;
-                last = answer;
-            } catch (Exception | AssertionError e) {
-                last = e;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError(what + " within 60 s; last: " + last);
     }
 }

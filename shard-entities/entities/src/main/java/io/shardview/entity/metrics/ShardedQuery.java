@@ -110,13 +110,10 @@ public final class ShardedQuery {
         }
     }
 
-    /** {@code expr} from {@code start} to {@code end} by {@code step} (milliseconds), within {@code timeoutNanos}. */
-    public CompletionStage<QueryResult> range(
-            TenantShards shards, Expr expr, long start, long end, long step, long timeoutNanos, Executor here) {
-        return run(shards, expr, start, end, step, timeoutNanos, here, null);
-    }
-
-    /** As {@link #range}, with what it read put in {@code stats}. */
+    /**
+     * {@code expr} from {@code start} to {@code end} by {@code step} (milliseconds), within {@code timeoutNanos}; what
+     * it read put in {@code stats} (null: not wanted).
+     */
     public CompletionStage<QueryResult> range(
             TenantShards shards,
             Expr expr,

@@ -80,13 +80,14 @@ public final class TenantRules extends EventSourcedBehavior<RulesProtocol.Comman
 
     private ReplyEffect<RulesEvent, State> put(State state, RulesProtocol.Put put) {
         String old = state.files.get(put.namespace());
-        Map<String, String> groups = groupsOf(put.yaml());
-        int totalGroups = groups.size();
-        int totalRules = rules(put.yaml());
-        for (Map.Entry<String, String> e : state.files.entrySet()) {
-            if (e.getKey().equals(put.namespace())) continue;
-            totalGroups += groupsOf(e.getValue()).size();
-            totalRules += rules(e.getValue());
+        int totalGroups = 0;
+        int totalRules = 0;
+        Map<String, String> after = new TreeMap<>(state.files);
+        after.put(put.namespace(), put.yaml());
+        for (String yaml : after.values()) {
+            List<RuleGroup> groups = RuleFiles.parse(yaml);
+            totalGroups += groups.size();
+            for (RuleGroup group : groups) totalRules += group.rules().size();
         }
         if (totalGroups > RulesSettings.MAX_GROUPS_PER_TENANT || totalRules > RulesSettings.MAX_RULES_PER_TENANT) {
             return Effect()
@@ -124,10 +125,6 @@ public final class TenantRules extends EventSourcedBehavior<RulesProtocol.Comman
         if (yaml == null) return out;
         for (RuleGroup group : RuleFiles.parse(yaml)) out.put(group.name(), RuleFiles.write(List.of(group)));
         return out;
-    }
-
-    private static int rules(String yaml) {
-        return RuleFiles.parse(yaml).stream().mapToInt(g -> g.rules().size()).sum();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.shardview.metrics.rules;
 
+import io.shardview.metrics.promql.parser.GoText;
 import io.shardview.metrics.rules.TemplateFunctions.Failure;
 import io.shardview.metrics.rules.TemplateValues.GoMap;
 import java.nio.charset.StandardCharsets;
@@ -154,7 +155,7 @@ final class GoBuiltins {
                 case '=' -> b.append("\\u003D");
                 default -> {
                     if (cp < ' ') b.append(String.format("\\u%04X", cp));
-                    else if (cp >= 0x80 && !GoFormat.isPrint(cp)) b.append(String.format("\\u%04X", cp));
+                    else if (cp >= 0x80 && !GoText.isPrint(cp)) b.append(String.format("\\u%04X", cp));
                     else b.appendCodePoint(cp);
                 }
             }

@@ -1,5 +1,6 @@
 package io.shardview.metrics.rules;
 
+import io.shardview.metrics.promql.parser.GoText;
 import io.shardview.metrics.rules.TemplateValues.AlertData;
 import io.shardview.metrics.rules.TemplateValues.GoMap;
 import io.shardview.metrics.rules.TemplateValues.GoTime;
@@ -208,7 +209,7 @@ final class GoFormat {
                 return pad(s, str, s.zero);
             }
             case 'q' -> {
-                return pad(s, quote(str), s.zero);
+                return pad(s, GoText.quote(str), s.zero);
             }
             case 'x', 'X' -> {
                 StringBuilder b = new StringBuilder();
@@ -240,46 +241,5 @@ final class GoFormat {
         if (s.width <= len) return str;
         String fill = (zero && !s.minus ? "0" : " ").repeat(s.width - len);
         return s.minus ? str + fill : fill + str;
-    }
-
-    /** strconv.Quote: Go escapes, printable Unicode kept as is. */
-    static String quote(String str) {
-        StringBuilder b = new StringBuilder("\"");
-        str.codePoints().forEach(cp -> {
-            switch (cp) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case 7 -> b.append("\\a");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case 11 -> b.append("\\v");
-                default -> {
-                    if (isPrint(cp)) b.appendCodePoint(cp);
-                    else if (cp < 0x80) b.append(String.format("\\x%02x", cp));
-                    else if (cp < 0x10000) b.append(String.format("\\u%04x", cp));
-                    else b.append(String.format("\\U%08x", cp));
-                }
-            }
-        });
-        return b.append('"').toString();
-    }
-
-    /** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-    static boolean isPrint(int cp) {
-        if (cp == ' ') return true;
-        return switch (Character.getType(cp)) {
-            case Character.CONTROL,
-                    Character.FORMAT,
-                    Character.SURROGATE,
-                    Character.PRIVATE_USE,
-                    Character.UNASSIGNED,
-                    Character.LINE_SEPARATOR,
-                    Character.PARAGRAPH_SEPARATOR,
-                    Character.SPACE_SEPARATOR -> false;
-            default -> true;
-        };
     }
 }

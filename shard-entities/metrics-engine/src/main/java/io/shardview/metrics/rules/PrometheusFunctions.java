@@ -3,6 +3,7 @@ package io.shardview.metrics.rules;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.shardview.metrics.promql.parser.GoText;
 import io.shardview.metrics.rules.TemplateFunctions.Failure;
 import io.shardview.metrics.rules.TemplateValues.GoTime;
 import java.util.List;
@@ -33,11 +34,11 @@ final class PrometheusFunctions {
         if (l.equals("-inf") || l.equals("-infinity")) return Double.NEGATIVE_INFINITY;
         if (l.equals("nan")) return Double.NaN;
         if (!GO_FLOAT.matcher(s).matches()) {
-            throw new Failure("strconv.ParseFloat: parsing " + GoFormat.quote(s) + ": invalid syntax");
+            throw new Failure("strconv.ParseFloat: parsing " + GoText.quote(s) + ": invalid syntax");
         }
         double d = Double.parseDouble(s);
         if (Double.isInfinite(d)) {
-            throw new Failure("strconv.ParseFloat: parsing " + GoFormat.quote(s) + ": value out of range");
+            throw new Failure("strconv.ParseFloat: parsing " + GoText.quote(s) + ": value out of range");
         }
         return d;
     }
@@ -128,7 +129,7 @@ final class PrometheusFunctions {
         if (d.isEmpty()) throw new Failure("empty duration string");
         if (d.equals("0")) return 0;
         java.util.regex.Matcher m = DURATION.matcher(d);
-        if (!m.matches()) throw new Failure("not a valid duration string: " + GoFormat.quote(d));
+        if (!m.matches()) throw new Failure("not a valid duration string: " + GoText.quote(d));
         long[] unitsMs = {365L * 24 * 3600_000, 7L * 24 * 3600_000, 24L * 3600_000, 3600_000, 60_000, 1000, 1};
         double ms = 0;
         for (int i = 0; i < unitsMs.length; i++) {
@@ -151,7 +152,7 @@ final class PrometheusFunctions {
         try {
             re = Pattern.compile(pattern);
         } catch (PatternSyntaxException e) {
-            String q = pattern.contains("`") ? GoFormat.quote(pattern) : "`" + pattern + "`";
+            String q = pattern.contains("`") ? GoText.quote(pattern) : "`" + pattern + "`";
             throw new Failure("regexp: Compile(" + q + "): " + e.getMessage());
         }
         Matcher m = re.matcher(text);

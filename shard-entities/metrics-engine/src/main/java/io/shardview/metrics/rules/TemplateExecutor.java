@@ -1,5 +1,6 @@
 package io.shardview.metrics.rules;
 
+import io.shardview.metrics.promql.parser.GoText;
 import io.shardview.metrics.rules.TemplateFunctions.Failure;
 import io.shardview.metrics.rules.TemplateFunctions.Fn;
 import io.shardview.metrics.rules.TemplateFunctions.Param;
@@ -191,7 +192,7 @@ final class TemplateExecutor {
     private Object evalFunction(Object dot, TemplateNode.Identifier id, TemplateNode cmd, List<Arg> args, Object fin) {
         node = id;
         Fn fn = TemplateFunctions.lookup(id.name());
-        if (fn == null) errorf(GoFormat.quote(id.name()) + " is not a defined function");
+        if (fn == null) errorf(GoText.quote(id.name()) + " is not a defined function");
         return evalCall(dot, fn, cmd, id.name(), args, fin);
     }
 
@@ -300,6 +301,6 @@ final class TemplateExecutor {
         int col = before.substring(nl + 1).getBytes(StandardCharsets.UTF_8).length;
         String location = name + ":" + line + ":" + col;
         throw new ExecError(
-                "template: " + location + ": executing " + GoFormat.quote(name) + " at <" + node + ">: " + message);
+                "template: " + location + ": executing " + GoText.quote(name) + " at <" + node + ">: " + message);
     }
 }

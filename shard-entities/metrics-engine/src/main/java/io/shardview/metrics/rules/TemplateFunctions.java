@@ -1,5 +1,6 @@
 package io.shardview.metrics.rules;
 
+import io.shardview.metrics.promql.parser.GoText;
 import io.shardview.metrics.rules.TemplateValues.GoMap;
 import java.util.List;
 import java.util.Map;
@@ -139,12 +140,12 @@ final class TemplateFunctions {
     /** Go's parse-time check that a function exists, and this node's refusals of the ones it cannot run. */
     static void checkDefined(String name, Function<String, TemplateException> error) {
         if (QUERY_FUNCTIONS.contains(name)) {
-            throw error.apply("function " + GoFormat.quote(name)
+            throw error.apply("function " + GoText.quote(name)
                     + " is not supported in this node's rules (it queries the database)");
         }
         if (UNSUPPORTED_BUILTINS.contains(name)) {
-            throw error.apply("function " + GoFormat.quote(name) + " is not supported in alert templates here");
+            throw error.apply("function " + GoText.quote(name) + " is not supported in alert templates here");
         }
-        if (!FUNCTIONS.containsKey(name)) throw error.apply("function " + GoFormat.quote(name) + " not defined");
+        if (!FUNCTIONS.containsKey(name)) throw error.apply("function " + GoText.quote(name) + " not defined");
     }
 }

@@ -1,5 +1,6 @@
 package io.shardview.metrics.rules;
 
+import io.shardview.metrics.promql.parser.GoText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,9 +47,9 @@ final class TemplateLexer {
             if (kind == Kind.ERROR) return val;
             if (kind == Kind.KEYWORD) return "<" + val + ">";
             if (val.codePointCount(0, val.length()) > 10) {
-                return GoFormat.quote(val.substring(0, val.offsetByCodePoints(0, 10))) + "...";
+                return GoText.quote(val.substring(0, val.offsetByCodePoints(0, 10))) + "...";
             }
-            return GoFormat.quote(val);
+            return GoText.quote(val);
         }
     }
 
@@ -258,7 +259,7 @@ final class TemplateLexer {
         if (pos < in.length() && in.charAt(pos) == 'i') pos++;
         if (pos < in.length() && isAlphaNumeric(in.charAt(pos))) {
             pos++;
-            return error("bad number syntax: " + GoFormat.quote(in.substring(start, pos)));
+            return error("bad number syntax: " + GoText.quote(in.substring(start, pos)));
         }
         emit(Kind.NUMBER);
         return true;

@@ -1,5 +1,6 @@
 package io.shardview.metrics.rules;
 
+import io.shardview.metrics.promql.parser.GoText;
 import io.shardview.metrics.rules.TemplateLexer.Item;
 import io.shardview.metrics.rules.TemplateLexer.Kind;
 import java.math.BigInteger;
@@ -41,7 +42,7 @@ final class TemplateLiterals {
             if (Double.isInfinite(d)) throw new NumberFormatException();
             return new TemplateNode.Number(t.pos(), text, d, true);
         } catch (NumberFormatException e) {
-            throw error.apply("illegal number syntax: " + GoFormat.quote(text));
+            throw error.apply("illegal number syntax: " + GoText.quote(text));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.shardview.metrics.rules;
 
+import io.shardview.metrics.promql.parser.GoText;
 import io.shardview.metrics.rules.TemplateLexer.Item;
 import io.shardview.metrics.rules.TemplateLexer.Kind;
 import io.shardview.metrics.rules.TemplateNode.Arg;
@@ -223,7 +224,7 @@ final class TemplateParser {
                 || node instanceof TemplateNode.Number
                 || node instanceof TemplateNode.Nil
                 || node instanceof TemplateNode.Dot) {
-            throw error("unexpected . after term " + GoFormat.quote(node.toString()));
+            throw error("unexpected . after term " + GoText.quote(node.toString()));
         }
         return new TemplateNode.Chain(pos, node, fields);
     }
@@ -243,7 +244,7 @@ final class TemplateParser {
             case VARIABLE:
                 String var =
                         t.val().contains(".") ? t.val().substring(0, t.val().indexOf('.')) : t.val();
-                if (!vars.contains(var)) throw error("undefined variable " + GoFormat.quote(var));
+                if (!vars.contains(var)) throw error("undefined variable " + GoText.quote(var));
                 return new TemplateNode.Variable(t.pos(), List.of(t.val()));
             case FIELD:
                 return new TemplateNode.Field(t.pos(), List.of(t.val().substring(1)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardview.metrics.promql.parser.GoText;
 import io.shardview.metrics.rules.AlertTemplateCases.Case;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class AlertTemplatePromtoolTest {
     private static String seriesName(Map<String, String> labels) {
         StringBuilder b = new StringBuilder("test_metric{");
         labels.forEach((k, v) ->
-                b.append(b.length() > 12 ? "," : "").append(k).append('=').append(GoFormat.quote(v)));
+                b.append(b.length() > 12 ? "," : "").append(k).append('=').append(GoText.quote(v)));
         return b.append('}').toString();
     }
 

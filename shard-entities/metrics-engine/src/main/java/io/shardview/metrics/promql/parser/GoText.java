@@ -2,13 +2,13 @@ package io.shardview.metrics.promql.parser;
 
 /**
  * Go's {@code %q} and {@code %#U} renderings of strings and runes, so that parse errors read as Prometheus's do (clients
- * and people compare them with what Prometheus says).
+ * and people compare them with what Prometheus says); alert templates quote with them too.
  */
-final class GoText {
+public final class GoText {
     private GoText() {}
 
     /** {@code %q} of a string: double quotes, Go escapes for what is not printable. */
-    static String quote(String s) {
+    public static String quote(String s) {
         return quote(s, Integer.MAX_VALUE);
     }
 
@@ -69,7 +69,7 @@ final class GoText {
     }
 
     /** Close to Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-    static boolean isPrint(int cp) {
+    public static boolean isPrint(int cp) {
         if (cp == ' ') {
             return true;
         }
