@@ -404,6 +404,18 @@ class TenantApiTest {
         assertEquals(next, reached.get("version").asLong(), reached.toString());
         assertFalse(reached.has("stale"), reached.toString());
         assertEquals(26, reached.get("count").asLong());
+        // A read waiting for a version waits for a view that version creates, rather than answering 404 at once.
+        long creating = next + 1;
+        var waitingForView = java.util.concurrent.CompletableFuture.supplyAsync(() -> TestNodes.send(
+                node,
+                HttpRequest.newBuilder(URI.create(t.base + "/views/elders?min_version=" + creating + "&wait_ms=15000"))
+                        .GET()));
+        Thread.sleep(200);
+        t.sql("CREATE VIEW elders AS SELECT id FROM users WHERE age >= 40", 200);
+        HttpResponse<String> created = waitingForView.get(10, TimeUnit.SECONDS);
+        assertEquals(200, created.statusCode(), created.body());
+        assertEquals(creating, JSON.readTree(created.body()).get("version").asLong(), created.body());
+        assertEquals("not_found", t.error(t.get("views/nothing?min_version=1&wait_ms=5000"), 404), "reached: at once");
         assertEquals(400, t.get("views/adults?limit=0").statusCode());
         assertEquals(400, t.get("views/adults?limit=x").statusCode());
         assertEquals("not_found", t.error(t.get("views/users"), 404), "a table is not a view");

@@ -70,9 +70,10 @@ final class TenantReads {
             tenant.replica.wanted(state, tenant.lastSequenceNumber());
             return tenant.effects.none();
         }
-        ReadReply reply = rowsReply(state, read);
-        if (state.circuit.version() >= read.minVersion() || read.waitMillis() <= 0 || !(reply instanceof Rows)) {
-            return tenant.answer(read.replyTo(), reply);
+        // A read waiting for a version not reached yet waits even for a view or table the tenant does not have: the
+        // version it waits for may create it (a replica reading its home's new view with read-your-writes).
+        if (state.circuit.version() >= read.minVersion() || read.waitMillis() <= 0) {
+            return tenant.answer(read.replyTo(), rowsReply(state, read));
         }
         waitAtMost(read, Duration.ofMillis(read.waitMillis()));
         tenant.replica.wanted(state, tenant.lastSequenceNumber()); // a follower asks its home now, not at its next tick
