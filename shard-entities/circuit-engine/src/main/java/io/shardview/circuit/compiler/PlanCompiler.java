@@ -670,6 +670,15 @@ public final class PlanCompiler {
                             null,
                             null);
                     case FIRST_VALUE, LAST_VALUE, NTH_VALUE -> valueCall(w, group, call);
+                    case COUNT, SUM, SUM0, AVG, MIN, MAX -> WindowRank.Call.aggregate(
+                            windowAggregate(
+                                    w,
+                                    call,
+                                    w.getRowType()
+                                            .getFieldList()
+                                            .get(column + i)
+                                            .getType()),
+                            frame(w, group, name));
                     default -> throw new UnsupportedSqlException(
                             "window function " + name + "() OVER " + WindowRank.MAINTAINED);
                 };
@@ -680,28 +689,12 @@ public final class PlanCompiler {
         return input;
     }
 
-    /**
-     * FIRST_VALUE, LAST_VALUE or NTH_VALUE: the column it reads, NTH_VALUE's row (a positive constant), and its frame,
-     * which must start at the partition's first row and end at the current row (and its peers, for RANGE) or at the
-     * partition's last row.
-     */
+    /** FIRST_VALUE, LAST_VALUE or NTH_VALUE: the column it reads, NTH_VALUE's row (a positive constant), its frame. */
     private WindowRank.Call valueCall(LogicalWindow w, org.apache.calcite.rel.core.Window.Group group, RexCall call) {
         int width = w.getInput().getRowType().getFieldCount();
         String name = call.getOperator().getName();
         if (!(call.getOperands().get(0) instanceof RexInputRef value) || value.getIndex() >= width) {
             throw new UnsupportedSqlException(name + "() of a constant");
-        }
-        if (!group.lowerBound.isUnbounded() || !group.lowerBound.isPreceding()) {
-            throw new UnsupportedSqlException(name + "() over a frame that does not start at UNBOUNDED PRECEDING");
-        }
-        WindowRank.Frame frame;
-        if (group.upperBound.isUnbounded() && group.upperBound.isFollowing()) {
-            frame = WindowRank.Frame.WHOLE;
-        } else if (group.upperBound.isCurrentRow()) {
-            frame = group.isRows ? WindowRank.Frame.TO_ROW : WindowRank.Frame.TO_PEERS;
-        } else {
-            throw new UnsupportedSqlException(
-                    name + "() over a frame that ends elsewhere than the current row or UNBOUNDED FOLLOWING");
         }
         WindowRank.Function function =
                 switch (call.getKind()) {
@@ -712,7 +705,82 @@ public final class PlanCompiler {
         long nth = function == WindowRank.Function.NTH_VALUE
                 ? positive(w, call.getOperands().get(1), call)
                 : 0;
-        return new WindowRank.Call(function, value.getIndex(), nth, null, frame);
+        return new WindowRank.Call(function, value.getIndex(), nth, null, frame(w, group, name));
+    }
+
+    /**
+     * The frame of a window's group: ROWS with any bounds, RANGE from or to UNBOUNDED or the current row's peers (a
+     * RANGE offset, which PostgreSQL measures in the ORDER BY column's values, is not maintained), no exclusion.
+     */
+    private static io.shardview.circuit.operator.WindowFrame frame(
+            LogicalWindow w, org.apache.calcite.rel.core.Window.Group group, String name) {
+        if (group.exclude != org.apache.calcite.rex.RexWindowExclusion.EXCLUDE_NO_OTHER) {
+            throw new UnsupportedSqlException(name + "() over a frame with EXCLUDE");
+        }
+        return new io.shardview.circuit.operator.WindowFrame(
+                group.isRows, bound(w, group, group.lowerBound, name), bound(w, group, group.upperBound, name));
+    }
+
+    private static io.shardview.circuit.operator.WindowFrame.Bound bound(
+            LogicalWindow w,
+            org.apache.calcite.rel.core.Window.Group group,
+            org.apache.calcite.rex.RexWindowBound bound,
+            String name) {
+        if (bound.isCurrentRow()) return io.shardview.circuit.operator.WindowFrame.Bound.CURRENT_ROW;
+        if (bound.isUnbounded()) {
+            return bound.isPreceding()
+                    ? io.shardview.circuit.operator.WindowFrame.Bound.UNBOUNDED_PRECEDING
+                    : io.shardview.circuit.operator.WindowFrame.Bound.UNBOUNDED_FOLLOWING;
+        }
+        if (!group.isRows) {
+            throw new UnsupportedSqlException("OVER (... RANGE frame with an offset): use ROWS");
+        }
+        RexNode offset = bound.getOffset();
+        int width = w.getInput().getRowType().getFieldCount();
+        RexLiteral literal = offset instanceof RexLiteral l
+                ? l
+                : offset instanceof RexInputRef ref && ref.getIndex() >= width
+                        ? w.constants.get(ref.getIndex() - width)
+                        : null;
+        Long rows = literal == null || literal.isNull() ? null : literal.getValueAs(Long.class);
+        if (rows == null || rows < 0) {
+            throw new UnsupportedSqlException(
+                    name + "() over a frame whose offset is not a constant of 0 or more rows");
+        }
+        return bound.isPreceding()
+                ? io.shardview.circuit.operator.WindowFrame.Bound.preceding(rows)
+                : io.shardview.circuit.operator.WindowFrame.Bound.following(rows);
+    }
+
+    /** COUNT, SUM, AVG, MIN or MAX over a window: its argument (a column of the window's input) and its kind. */
+    private static Aggregate.Call windowAggregate(
+            LogicalWindow w, org.apache.calcite.rel.core.Window.RexWinAggCall call, RelDataType type) {
+        String name = call.getOperator().getName();
+        if (call.distinct) throw new UnsupportedSqlException(name + "(DISTINCT ...) OVER");
+        int width = w.getInput().getRowType().getFieldCount();
+        List<RexNode> args = call.getOperands();
+        if (args.size() > 1) throw new UnsupportedSqlException(name + " with several arguments");
+        int arg = -1;
+        if (!args.isEmpty()) {
+            if (!(args.get(0) instanceof RexInputRef ref) || ref.getIndex() >= width) {
+                throw new UnsupportedSqlException(name + "() OVER of a constant");
+            }
+            arg = ref.getIndex();
+        }
+        io.shardview.circuit.pg.ColumnType columnType = ExprCompiler.typeOf(type);
+        return switch (call.getKind()) {
+            case COUNT -> new Aggregate.Call(arg < 0 ? Accumulator.Kind.COUNT_STAR : Accumulator.Kind.COUNT, arg, null);
+            case SUM -> new Aggregate.Call(sumKind(columnType), arg, null);
+            case SUM0 -> new Aggregate.Call(sumKind(columnType), arg, null).asSum0();
+            case AVG -> new Aggregate.Call(
+                    columnType == io.shardview.circuit.pg.ColumnType.DOUBLE
+                            ? Accumulator.Kind.AVG_DOUBLE
+                            : Accumulator.Kind.AVG_DECIMAL,
+                    arg,
+                    null);
+            case MIN -> new Aggregate.Call(Accumulator.Kind.MIN, arg, null);
+            default -> new Aggregate.Call(Accumulator.Kind.MAX, arg, null);
+        };
     }
 
     /** A window function's argument that must be a positive integer constant (NTILE's buckets, NTH_VALUE's row). */

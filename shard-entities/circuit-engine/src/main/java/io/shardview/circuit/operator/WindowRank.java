@@ -14,22 +14,27 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The ranking and offset window functions of one window, {@code f() OVER (PARTITION BY p ORDER BY o)}: each input row
- * with one more column per function, {@code ROW_NUMBER} (its position in its partition in ORDER BY order, 1 first),
- * {@code RANK} (1 + the rows of its partition before its peers, the rows with equal ORDER BY values) or
- * {@code DENSE_RANK} (1 + the peer groups before its own), as BIGINT; {@code LAG(x, n, d)} and {@code LEAD(x, n, d)}
- * (column x of the row n positions before or after it in its partition, or d past the partition's edge).
+ * The window functions of one window, {@code f() OVER (PARTITION BY p ORDER BY o [frame])}: each input row with one
+ * more column per function. Ranks: {@code ROW_NUMBER} (its position in its partition in ORDER BY order, 1 first),
+ * {@code RANK} (1 + the rows of its partition before its peers, the rows with equal ORDER BY values),
+ * {@code DENSE_RANK} (1 + the peer groups before its own), {@code PERCENT_RANK}, {@code CUME_DIST}, {@code NTILE};
+ * offsets: {@code LAG(x, n, d)} and {@code LEAD(x, n, d)} (column x of the row n positions before or after it in its
+ * partition, or d past the partition's edge); over a {@link WindowFrame}: {@code FIRST_VALUE}, {@code LAST_VALUE},
+ * {@code NTH_VALUE} and the aggregates {@code COUNT}, {@code SUM}, {@code AVG}, {@code MIN}, {@code MAX} (PostgreSQL's
+ * types and values, as {@link Accumulator} computes them for GROUP BY).
  *
- * <p>On deltas: for each partition a step touches, its ranked rows before the step are retracted and its ranked rows
- * after it inserted (equal rows cancel), so a change costs the size of its partition, as top-k per group
- * ({@code WHERE rn <= k} over this) needs. Rows equal in ORDER BY get their row numbers in the engine's natural row
- * order: deterministic, where PostgreSQL leaves their order unspecified. State: every input row, per partition, in
- * ORDER BY order then natural order.
+ * <p>On deltas: a window whose every function reads only rows a bounded number of rows away ({@code LAG}, {@code LEAD}
+ * and functions over {@code ROWS BETWEEN n PRECEDING AND m FOLLOWING} frames) recomputes only the rows within that
+ * many rows of a changed one, before and after the change (a change costs its neighbourhood, whatever the partition's
+ * size). Any other window retracts the ranked rows of each partition a step touches and inserts them anew (equal rows
+ * cancel), so a change costs the size of its partition, as top-k per group ({@code WHERE rn <= k} over this) needs.
+ * Rows equal in ORDER BY get their row numbers in the engine's natural row order: deterministic, where PostgreSQL leaves
+ * their order unspecified. State: every input row, per partition, in ORDER BY order then natural order.
  */
 public final class WindowRank implements Operator {
     /** The window functions maintained, as refusals name them. */
     public static final String MAINTAINED = "(only ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE, LAG,"
-            + " LEAD, FIRST_VALUE, LAST_VALUE and NTH_VALUE are maintained)";
+            + " LEAD, FIRST_VALUE, LAST_VALUE, NTH_VALUE, COUNT, SUM, AVG, MIN and MAX are maintained)";
 
     /** A window function. */
     public enum Function {
@@ -43,29 +48,40 @@ public final class WindowRank implements Operator {
         CUME_DIST,
         FIRST_VALUE,
         LAST_VALUE,
-        NTH_VALUE
-    }
-
-    /**
-     * The frame FIRST_VALUE, LAST_VALUE and NTH_VALUE read, always from the partition's first row: to the current row
-     * and its peers (RANGE ... CURRENT ROW, the default with ORDER BY), to the current row alone (ROWS ... CURRENT
-     * ROW), or to the partition's last row (... UNBOUNDED FOLLOWING).
-     */
-    public enum Frame {
-        TO_PEERS,
-        TO_ROW,
-        WHOLE
+        NTH_VALUE,
+        /** COUNT, SUM, AVG, MIN or MAX over the frame ({@link Call#aggregate()}). */
+        AGGREGATE
     }
 
     /**
      * One function of the window: the input column it reads (LAG, LEAD and the _VALUE functions), its number (how many
      * rows away for LAG and LEAD, which row for NTH_VALUE, how many buckets for NTILE), the value past the partition's
-     * edge for LAG and LEAD (the column's NULL if none), and the frame of the _VALUE functions.
+     * edge for LAG and LEAD (the column's NULL if none), the frame of the _VALUE functions and the aggregates, and the
+     * aggregate (its kind and argument, as GROUP BY computes it).
      */
-    public record Call(Function function, int column, long offset, Object fallback, Frame frame) {
+    public record Call(
+            Function function, int column, long offset, Object fallback, WindowFrame frame, Aggregate.Call aggregate) {
+        public Call(Function function, int column, long offset, Object fallback, WindowFrame frame) {
+            this(function, column, offset, fallback, frame, null);
+        }
+
         /** A function of no argument. */
         public static Call of(Function function) {
-            return new Call(function, -1, 0, null, Frame.TO_PEERS);
+            return new Call(function, -1, 0, null, WindowFrame.TO_PEERS);
+        }
+
+        /** An aggregate over a frame. */
+        public static Call aggregate(Aggregate.Call aggregate, WindowFrame frame) {
+            return new Call(Function.AGGREGATE, aggregate.argument(), 0, null, frame, aggregate);
+        }
+
+        /** How many rows away this function reads, or -1 when a change anywhere in the partition may change it. */
+        long reach() {
+            return switch (function) {
+                case LAG, LEAD -> offset;
+                case FIRST_VALUE, LAST_VALUE, NTH_VALUE, AGGREGATE -> frame.reach();
+                default -> -1;
+            };
         }
     }
 
@@ -73,6 +89,9 @@ public final class WindowRank implements Operator {
     private final Comparator<Row> peers;
     private final Comparator<Row> order;
     private final Call[] functions;
+    /** How many rows away the window's functions read, when every one is bounded; else -1. */
+    private final long reach;
+
     private final Map<Row, TreeMap<Row, Long>> partitions = new HashMap<>();
     private long stateRows;
 
@@ -94,6 +113,9 @@ public final class WindowRank implements Operator {
         this.peers = orderKeys;
         this.order = orderKeys.thenComparing(Row.NATURAL_ORDER);
         this.functions = functions.clone();
+        long widest = 0;
+        for (Call f : functions) widest = f.reach() < 0 || widest < 0 ? -1 : Math.max(widest, f.reach());
+        this.reach = widest;
     }
 
     @Override
@@ -102,11 +124,105 @@ public final class WindowRank implements Operator {
         ZSet out = new ZSet();
         for (Map.Entry<Row, ZSet> e : byPartition.entrySet()) {
             TreeMap<Row, Long> rows = partitions.get(e.getKey());
+            if (reach >= 0
+                    && rows != null
+                    && (2 * reach + 1) * (double) e.getValue().size() < rows.size()) {
+                stepNearby(e.getKey(), e.getValue(), out); // a few changes in a large partition
+                continue;
+            }
             if (rows != null) rank(rows, out, -1);
             rows = apply(e.getKey(), e.getValue());
             if (rows != null) rank(rows, out, 1);
         }
         return out;
+    }
+
+    /**
+     * A partition's delta where every function reads at most {@link #reach} rows away: only the rows that near a
+     * changed row, before or after the change, can have other values, so only theirs are retracted and inserted.
+     */
+    private void stepNearby(Row partition, ZSet delta, ZSet out) {
+        TreeMap<Row, Long> before = partitions.get(partition);
+        java.util.TreeSet<Row> near = new java.util.TreeSet<>(order);
+        if (before != null) delta.forEach((r, w) -> nearby(before, r, near));
+        TreeMap<Row, Long> after = apply(partition, delta);
+        if (after != null) delta.forEach((r, w) -> nearby(after, r, near));
+        apply(partition, delta.negate()); // back to before, to retract the rows' old values
+        TreeMap<Row, Long> was = partitions.get(partition);
+        if (was != null) rankNear(was, near, out, -1);
+        TreeMap<Row, Long> now = apply(partition, delta);
+        if (now != null) rankNear(now, near, out, 1);
+    }
+
+    /** Adds to {@code near} the row {@code changed} (if present) and the rows within {@link #reach} copies of it. */
+    private void nearby(TreeMap<Row, Long> rows, Row changed, java.util.Set<Row> near) {
+        if (rows.containsKey(changed)) near.add(changed);
+        long copies = 0;
+        for (Map.Entry<Row, Long> e = rows.lowerEntry(changed);
+                e != null && copies < reach;
+                e = rows.lowerEntry(e.getKey())) {
+            near.add(e.getKey());
+            copies += e.getValue();
+        }
+        copies = 0;
+        for (Map.Entry<Row, Long> e = rows.higherEntry(changed);
+                e != null && copies < reach;
+                e = rows.higherEntry(e.getKey())) {
+            near.add(e.getKey());
+            copies += e.getValue();
+        }
+    }
+
+    /**
+     * Adds the rows of {@code near} present in {@code rows}, each with its functions' values, weighted by {@code sign}:
+     * each computed over a run of the partition that holds {@link #reach} copies on either side of it (or the
+     * partition's edge), which is all its functions read.
+     */
+    private void rankNear(TreeMap<Row, Long> rows, java.util.NavigableSet<Row> near, ZSet out, long sign) {
+        Row next = near.isEmpty() ? null : near.first();
+        while (next != null) {
+            if (!rows.containsKey(next)) {
+                next = near.higher(next);
+                continue;
+            }
+            // The run starts reach copies before the first row to rank.
+            Row from = next;
+            long copies = 0;
+            for (Map.Entry<Row, Long> e = rows.lowerEntry(next);
+                    e != null && copies < reach;
+                    e = rows.lowerEntry(e.getKey())) {
+                from = e.getKey();
+                copies += e.getValue();
+            }
+            // ... and ends reach copies after the last: each row of near from next on met on the way is ranked in
+            // this run (the rows of near before next were ranked by the runs before).
+            List<Row> run = new ArrayList<>();
+            List<Long> weights = new ArrayList<>();
+            List<Boolean> ranked = new ArrayList<>();
+            long left = 0;
+            boolean ranking = false;
+            Row last = null;
+            for (Map.Entry<Row, Long> e : rows.tailMap(from, true).entrySet()) {
+                boolean wanted = near.contains(e.getKey()) && order.compare(e.getKey(), next) >= 0;
+                if (ranking && !wanted && left <= 0) break;
+                run.add(e.getKey());
+                weights.add(e.getValue());
+                ranked.add(wanted);
+                last = e.getKey();
+                ranking |= wanted;
+                left = wanted ? reach : left - e.getValue();
+            }
+            Partition part = new Partition(run, weights, peers);
+            int index = 0;
+            for (int i = 0; i < run.size(); i++) {
+                long n = weights.get(i);
+                if (ranked.get(i)) {
+                    for (long c = 0; c < n; c++) out.add(ranked(run.get(i), part, (int) (index + c), 0, 0), sign);
+                }
+                index += n;
+            }
+            next = near.higher(last);
+        }
     }
 
     @Override
@@ -138,7 +254,8 @@ public final class WindowRank implements Operator {
     private void rank(TreeMap<Row, Long> rows, ZSet out, long sign) {
         boolean perCopy = false; // each copy has its own value (a number, a row before or after it, a bucket)
         for (Call f : functions) perCopy |= f.function() != Function.RANK && f.function() != Function.DENSE_RANK;
-        Partition partition = perCopy ? new Partition(rows, peers) : null;
+        Partition partition =
+                perCopy ? new Partition(new ArrayList<>(rows.keySet()), new ArrayList<>(rows.values()), peers) : null;
         long position = 0; // rows before, copies counted
         long rank = 0;
         long dense = 0;
@@ -160,25 +277,85 @@ public final class WindowRank implements Operator {
         }
     }
 
-    /** A partition's rows in order, each copy on its own, and where each copy's peers end. */
-    private static final class Partition {
+    /**
+     * Rows in order (a partition, or a run of one), each copy on its own, where each copy's peers begin and end, and
+     * the aggregates' values of each copy, computed once for all.
+     */
+    private final class Partition implements WindowFrame.Ordered {
         final List<Row> copies = new ArrayList<>();
-        /** For each copy, the index of the last copy of its peers. */
-        final int[] lastPeer;
+        /** For each copy, the index of the first and of the last copy of its peers. */
+        final int[] firstPeer;
 
-        Partition(TreeMap<Row, Long> rows, Comparator<Row> peers) {
-            rows.forEach((row, n) -> {
-                for (long c = 0; c < n; c++) copies.add(row);
-            });
-            lastPeer = new int[copies.size()];
-            for (int i = copies.size() - 1; i >= 0; i--) {
-                boolean last = i == copies.size() - 1 || peers.compare(copies.get(i), copies.get(i + 1)) != 0;
+        final int[] lastPeer;
+        /** For each function, its value for each copy (aggregates only; null for the others). */
+        final Object[][] aggregates = new Object[functions.length][];
+
+        Partition(List<Row> rows, List<Long> weights, Comparator<Row> peers) {
+            for (int i = 0; i < rows.size(); i++) {
+                for (long c = 0; c < weights.get(i); c++) copies.add(rows.get(i));
+            }
+            int size = copies.size();
+            lastPeer = new int[size];
+            for (int i = size - 1; i >= 0; i--) {
+                boolean last = i == size - 1 || peers.compare(copies.get(i), copies.get(i + 1)) != 0;
                 lastPeer[i] = last ? i : lastPeer[i + 1];
+            }
+            firstPeer = new int[size];
+            for (int i = 0; i < size; i++) {
+                boolean first = i == 0 || peers.compare(copies.get(i - 1), copies.get(i)) != 0;
+                firstPeer[i] = first ? i : firstPeer[i - 1];
+            }
+            for (int f = 0; f < functions.length; f++) {
+                if (functions[f].function() == Function.AGGREGATE) aggregates[f] = slide(functions[f]);
             }
         }
 
-        int size() {
+        @Override
+        public int size() {
             return copies.size();
+        }
+
+        @Override
+        public int firstPeer(int index) {
+            return firstPeer[index];
+        }
+
+        @Override
+        public int lastPeer(int index) {
+            return lastPeer[index];
+        }
+
+        /**
+         * The aggregate's value for each copy. A frame's first and last rows never move back from one row to the next,
+         * so one accumulator slides along: each copy is added once as the frame reaches it and retracted once as the
+         * frame leaves it.
+         */
+        private Object[] slide(Call call) {
+            Aggregate.Call aggregate = call.aggregate();
+            Accumulator accumulator = Accumulator.create(aggregate.kind(), aggregate.constant());
+            Object[] values = new Object[copies.size()];
+            int lo = 0; // the accumulator holds the copies from lo to hi
+            int hi = -1;
+            for (int i = 0; i < values.length; i++) {
+                int first = call.frame().first(this, i);
+                int last = call.frame().last(this, i);
+                while (hi < last) {
+                    hi++;
+                    if (hi >= lo) add(accumulator, aggregate, copies.get(hi), 1);
+                }
+                while (lo < first) {
+                    if (lo <= hi) add(accumulator, aggregate, copies.get(lo), -1);
+                    lo++;
+                }
+                Object value = accumulator.result();
+                values[i] = value == null && aggregate.zeroWhenNull() ? aggregate.zero() : value;
+            }
+            return values;
+        }
+
+        private static void add(Accumulator accumulator, Aggregate.Call aggregate, Row row, long weight) {
+            Object value = aggregate.argument() < 0 ? null : row.get(aggregate.argument());
+            if (aggregate.argument() < 0 || value != null) accumulator.add(value, weight);
         }
     }
 
@@ -197,14 +374,10 @@ public final class WindowRank implements Operator {
                 case NTILE -> ntile(index, partition.size(), call.offset());
                 case PERCENT_RANK -> partition.size() == 1 ? 0.0 : (rank - 1) / (double) (partition.size() - 1);
                 case CUME_DIST -> (partition.lastPeer[index] + 1) / (double) partition.size();
-                case FIRST_VALUE -> partition.copies.get(0).get(call.column());
-                case LAST_VALUE -> partition
-                        .copies
-                        .get(frameEnd(partition, index, call))
-                        .get(call.column());
-                case NTH_VALUE -> call.offset() - 1 <= frameEnd(partition, index, call)
-                        ? partition.copies.get((int) call.offset() - 1).get(call.column())
-                        : null;
+                case FIRST_VALUE -> frameRow(partition, index, call, 0);
+                case LAST_VALUE -> frameRow(partition, index, call, -1);
+                case NTH_VALUE -> frameRow(partition, index, call, call.offset() - 1);
+                case AGGREGATE -> partition.aggregates[f][index];
             };
         }
         return Row.wrap(values);
@@ -215,13 +388,15 @@ public final class WindowRank implements Operator {
         return at >= 0 && at < partition.size() ? partition.copies.get((int) at).get(call.column()) : call.fallback();
     }
 
-    /** The last row of the frame of the row at {@code index}. */
-    private static int frameEnd(Partition partition, int index, Call call) {
-        return switch (call.frame()) {
-            case TO_PEERS -> partition.lastPeer[index];
-            case TO_ROW -> index;
-            case WHOLE -> partition.size() - 1;
-        };
+    /**
+     * The column of a row of the frame of the row at {@code index}: the {@code nth} from its first row (0 first), or its
+     * last row for -1; NULL when the frame has no such row.
+     */
+    private static Object frameRow(Partition partition, int index, Call call, long nth) {
+        int first = call.frame().first(partition, index);
+        int last = call.frame().last(partition, index);
+        long at = nth < 0 ? last : first + nth;
+        return first <= last && at <= last ? partition.copies.get((int) at).get(call.column()) : null;
     }
 
     /**

@@ -33,7 +33,12 @@ final class Windows {
             SqlKind.LEAD,
             SqlKind.FIRST_VALUE,
             SqlKind.LAST_VALUE,
-            SqlKind.NTH_VALUE);
+            SqlKind.NTH_VALUE,
+            SqlKind.COUNT,
+            SqlKind.SUM,
+            SqlKind.AVG,
+            SqlKind.MIN,
+            SqlKind.MAX);
 
     /**
      * Refuses, by the name written, a window function the window operator does not maintain (Calcite rewrites
