@@ -709,16 +709,33 @@ public final class PlanCompiler {
     }
 
     /**
-     * The frame of a window's group: ROWS with any bounds, RANGE from or to UNBOUNDED or the current row's peers (a
-     * RANGE offset, which PostgreSQL measures in the ORDER BY column's values, is not maintained), no exclusion.
+     * The frame of a window's group: ROWS with any bounds; RANGE from or to UNBOUNDED, the current row's peers or an
+     * offset in the values of its one ORDER BY column, an integer or NUMERIC (PostgreSQL's dates and timestamps with
+     * intervals are not maintained); no exclusion.
      */
     private static io.shardview.circuit.operator.WindowFrame frame(
             LogicalWindow w, org.apache.calcite.rel.core.Window.Group group, String name) {
         if (group.exclude != org.apache.calcite.rex.RexWindowExclusion.EXCLUDE_NO_OTHER) {
             throw new UnsupportedSqlException(name + "() over a frame with EXCLUDE");
         }
+        var start = bound(w, group, group.lowerBound, name);
+        var end = bound(w, group, group.upperBound, name);
+        if (start.amount() == null && end.amount() == null) {
+            return new io.shardview.circuit.operator.WindowFrame(group.isRows, start, end);
+        }
+        List<RelFieldCollation> order = group.orderKeys.getFieldCollations();
+        if (order.size() != 1) {
+            throw new UnsupportedSqlException("OVER (... RANGE frame with an offset) ordered by other than one column");
+        }
+        int column = order.get(0).getFieldIndex();
+        SqlTypeName type =
+                w.getInput().getRowType().getFieldList().get(column).getType().getSqlTypeName();
+        if (!SqlTypeName.INT_TYPES.contains(type) && type != SqlTypeName.DECIMAL) {
+            throw new UnsupportedSqlException("OVER (... RANGE frame with an offset) ordered by a " + type
+                    + " column (only integers and" + " NUMERIC are maintained; use ROWS)");
+        }
         return new io.shardview.circuit.operator.WindowFrame(
-                group.isRows, bound(w, group, group.lowerBound, name), bound(w, group, group.upperBound, name));
+                false, start, end, column, order.get(0).getDirection().isDescending());
     }
 
     private static io.shardview.circuit.operator.WindowFrame.Bound bound(
@@ -732,9 +749,6 @@ public final class PlanCompiler {
                     ? io.shardview.circuit.operator.WindowFrame.Bound.UNBOUNDED_PRECEDING
                     : io.shardview.circuit.operator.WindowFrame.Bound.UNBOUNDED_FOLLOWING;
         }
-        if (!group.isRows) {
-            throw new UnsupportedSqlException("OVER (... RANGE frame with an offset): use ROWS");
-        }
         RexNode offset = bound.getOffset();
         int width = w.getInput().getRowType().getFieldCount();
         RexLiteral literal = offset instanceof RexLiteral l
@@ -742,6 +756,19 @@ public final class PlanCompiler {
                 : offset instanceof RexInputRef ref && ref.getIndex() >= width
                         ? w.constants.get(ref.getIndex() - width)
                         : null;
+        if (!group.isRows) {
+            java.math.BigDecimal amount = literal == null
+                            || literal.isNull()
+                            || !SqlTypeName.NUMERIC_TYPES.contains(
+                                    literal.getType().getSqlTypeName())
+                    ? null
+                    : literal.getValueAs(java.math.BigDecimal.class);
+            if (amount == null || amount.signum() < 0) {
+                throw new UnsupportedSqlException(
+                        "OVER (... RANGE frame with an offset) whose offset is not a number of 0 or more");
+            }
+            return io.shardview.circuit.operator.WindowFrame.Bound.range(bound.isPreceding(), amount);
+        }
         Long rows = literal == null || literal.isNull() ? null : literal.getValueAs(Long.class);
         if (rows == null || rows < 0) {
             throw new UnsupportedSqlException(

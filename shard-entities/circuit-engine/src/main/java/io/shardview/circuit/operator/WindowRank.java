@@ -325,6 +325,58 @@ public final class WindowRank implements Operator {
             return lastPeer[index];
         }
 
+        /** RANGE bounds with an offset, computed for every copy the first time one is asked for. */
+        private final Map<List<Object>, int[]> rangeBounds = new HashMap<>();
+
+        @Override
+        public int rangeBound(WindowFrame frame, WindowFrame.Bound bound, boolean isStart, int index) {
+            return rangeBounds
+                    .computeIfAbsent(List.of(frame, bound, isStart), k -> rangeBounds(frame, bound, isStart))[index];
+        }
+
+        /**
+         * For each copy, where a RANGE bound puts its frame: for a start, the first copy whose value is at least the
+         * copy's value minus (PRECEDING) or plus (FOLLOWING) the bound's amount; for an end, the last whose value is at
+         * most that; in the order's direction, among the copies whose value is not NULL. A copy whose value is NULL has
+         * its peers (the NULLs) as that bound. The values along the partition only grow (in the order's direction), and
+         * so do the bounds: one pass.
+         */
+        private int[] rangeBounds(WindowFrame frame, WindowFrame.Bound bound, boolean isStart) {
+            int size = copies.size();
+            java.math.BigDecimal[] values = new java.math.BigDecimal[size]; // in the order's direction: ascending
+            int from = size; // the copies with values: from..to
+            int to = -1;
+            for (int i = 0; i < size; i++) {
+                Object value = copies.get(i).get(frame.orderColumn());
+                if (value == null) continue;
+                java.math.BigDecimal number = value instanceof java.math.BigDecimal d
+                        ? d
+                        : java.math.BigDecimal.valueOf(((Number) value).longValue()); // an integer column
+                values[i] = frame.descending() ? number.negate() : number;
+                from = Math.min(from, i);
+                to = i;
+            }
+            java.math.BigDecimal amount =
+                    bound.edge() == WindowFrame.Edge.PRECEDING ? bound.amount().negate() : bound.amount();
+            int[] out = new int[size];
+            int at = from; // start: the first copy at or past the target; end: one past the last at or before it
+            for (int i = 0; i < size; i++) {
+                if (values[i] == null) {
+                    out[i] = isStart ? firstPeer[i] : lastPeer[i];
+                    continue;
+                }
+                java.math.BigDecimal target = values[i].add(amount);
+                if (isStart) {
+                    while (at <= to && values[at].compareTo(target) < 0) at++;
+                    out[i] = at;
+                } else {
+                    while (at <= to && values[at].compareTo(target) <= 0) at++;
+                    out[i] = at - 1;
+                }
+            }
+            return out;
+        }
+
         /**
          * The aggregate's value for each copy. A frame's first and last rows never move back from one row to the next,
          * so one accumulator slides along: each copy is added once as the frame reaches it and retracted once as the
