@@ -37,7 +37,11 @@ class DateTimeViewTest {
             "SELECT a.id, b.id AS other FROM t a JOIN t b ON b.ts >= a.ts AND b.ts < a.ts + INTERVAL '7 days'"
                     + " WHERE a.id <> b.id",
             "SELECT id FROM t WHERE date_trunc('week', ts) = CAST(dt AS TIMESTAMP) - INTERVAL '0 days'"
-                    + " OR EXTRACT(ISODOW FROM dt) = 7");
+                    + " OR EXTRACT(ISODOW FROM dt) = 7",
+            "SELECT date_bin('15 minutes', ts, TIMESTAMP '2001-01-01') AS q, COUNT(*) AS c FROM t"
+                    + " GROUP BY date_bin('15 minutes', ts, TIMESTAMP '2001-01-01')",
+            "SELECT id, date_bin(INTERVAL '1 day 7 hours', ts, '2030-06-01 12:30') AS b, date_bin('1 week', dt,"
+                    + " TIMESTAMP '2000-01-03') AS w, date_bin('90 seconds', ts, CAST(dt AS TIMESTAMP)) AS s FROM t");
 
     @Test
     void dateTimeViewsEqualPostgresAfterEveryBatch() throws SQLException, java.io.IOException {
@@ -92,6 +96,25 @@ class DateTimeViewTest {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         circuit.writeSnapshot(new java.io.DataOutputStream(bytes));
         return Circuit.readSnapshot(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+    }
+
+    @Test
+    void dateBinRefusesWhatPostgresRefuses() {
+        Circuit circuit = TestCircuits.circuit(TABLE);
+        java.util.Map<String, String> refused = java.util.Map.of(
+                "date_bin('1 month', ts, TIMESTAMP '2001-01-01')",
+                "timestamps cannot be binned into intervals containing months or years",
+                "date_bin('0 seconds', ts, TIMESTAMP '2001-01-01')",
+                "stride must be greater than zero",
+                "date_bin(INTERVAL '1 day' * n, ts, TIMESTAMP '2001-01-01')",
+                "not an interval constant",
+                "date_bin('1 hour', n, TIMESTAMP '2001-01-01')",
+                "date_bin(interval, integer, timestamp without time zone) does not exist");
+        refused.forEach((call, message) -> {
+            DdlResult result = circuit.executeSql("CREATE VIEW b AS SELECT " + call + " AS b FROM t");
+            org.junit.jupiter.api.Assertions.assertInstanceOf(DdlResult.Rejected.class, result, call);
+            org.junit.jupiter.api.Assertions.assertTrue(result.toString().contains(message), result.toString());
+        });
     }
 
     private static String quoted(Object v) {

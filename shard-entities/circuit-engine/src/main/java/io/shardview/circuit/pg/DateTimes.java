@@ -75,6 +75,13 @@ public final class DateTimes {
     public static final SqlFunction DATE_TRUNC =
             function("date_trunc", SqlFunctionCategory.USER_DEFINED_FUNCTION, DateTimes::dateTruncType);
 
+    /**
+     * date_bin(stride, x, origin): the start of the bin of width stride, counted from origin, that holds x (a date or
+     * timestamp), as a timestamp. The stride is an interval constant of days and time, without months.
+     */
+    public static final SqlFunction DATE_BIN =
+            function("date_bin", SqlFunctionCategory.USER_DEFINED_FUNCTION, DateTimes::dateBinType);
+
     /** An interval constant, PG_INTERVAL(months, days, microseconds) of integer literals, or PG_INTERVAL(NULL). */
     public static final SqlFunction INTERVAL = function("PG_INTERVAL", SqlFunctionCategory.SYSTEM, b -> {
         boolean isNull = b.getOperandCount() != 3;
@@ -110,7 +117,7 @@ public final class DateTimes {
 
     /** The functions above, for the validator's operator table. */
     public static final SqlOperatorTable OPERATORS =
-            SqlOperatorTables.of(EXTRACT, DATE_PART, DATE_TRUNC, INTERVAL, DAYS, EPOCH_DAY);
+            SqlOperatorTables.of(EXTRACT, DATE_PART, DATE_TRUNC, DATE_BIN, INTERVAL, DAYS, EPOCH_DAY);
 
     private static SqlFunction function(String name, SqlFunctionCategory category, SqlReturnTypeInference type) {
         return new SqlFunction(name, SqlKind.OTHER_FUNCTION, type, null, OperandTypes.VARIADIC, category);
@@ -134,6 +141,24 @@ public final class DateTimes {
             return EXTRACT.createCall(pos, SqlLiteral.createCharString(fieldName(c.operand(0)), pos), c.operand(1));
         }
         if (name.equalsIgnoreCase("date_trunc")) return DATE_TRUNC.createCall(pos, c.getOperandList());
+        if (name.equalsIgnoreCase("date_bin") && c.operandCount() == 3) {
+            // PostgreSQL reads a string literal as the interval, and as the timestamp of the origin.
+            SqlNode stride = c.operand(0);
+            if (stride instanceof SqlLiteral text
+                    && text.getTypeName().getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.CHARACTER) {
+                stride = constant(PgInterval.parse(text.getValueAs(String.class)), pos);
+            }
+            SqlNode origin = c.operand(2);
+            if (origin instanceof SqlLiteral text
+                    && text.getTypeName().getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.CHARACTER) {
+                origin = org.apache.calcite.sql.fun.SqlStdOperatorTable.CAST.createCall(
+                        pos,
+                        origin,
+                        new org.apache.calcite.sql.SqlDataTypeSpec(
+                                new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, pos), pos));
+            }
+            return DATE_BIN.createCall(pos, stride, c.operand(1), origin);
+        }
         if (name.equalsIgnoreCase(INTERVAL_TEXT)
                 && c.operandCount() == 1
                 && c.operand(0) instanceof SqlLiteral text
@@ -300,7 +325,8 @@ public final class DateTimes {
                 for (SqlNode operand : call.getOperandList()) {
                     boolean constant =
                             operand instanceof SqlCall c && (c.getOperator() == INTERVAL || c.getOperator() == DAYS);
-                    if (!(datetimeArithmetic && constant)) check(operand);
+                    boolean stride = call.getOperator() == DATE_BIN && operand == call.operand(0);
+                    if (!(datetimeArithmetic && constant) && !stride) check(operand);
                 }
                 return super.visit(call);
             }
@@ -344,6 +370,47 @@ public final class DateTimes {
         }
         field(b, "date_trunc", false);
         return x;
+    }
+
+    /**
+     * date_bin's type, a timestamp, once its operands are checked as PostgreSQL checks them: an interval constant of
+     * more than zero days and time (no months), a date or timestamp, a timestamp.
+     */
+    private static RelDataType dateBinType(SqlOperatorBinding b) {
+        if (b.getOperandCount() != 3) {
+            throw new IllegalArgumentException(
+                    "function date_bin of " + b.getOperandCount() + " arguments does not exist");
+        }
+        if (!(b instanceof org.apache.calcite.sql.SqlCallBinding call)
+                || !(call.operand(0) instanceof SqlCall stride)
+                || valueOf(stride) == null) {
+            throw new UnsupportedSqlException("date_bin of a stride that is not an interval constant");
+        }
+        PgInterval interval = valueOf(stride);
+        if (interval.months() != 0) {
+            throw new IllegalArgumentException("timestamps cannot be binned into intervals containing months or years");
+        }
+        if (binWidth(interval) <= 0) throw new IllegalArgumentException("stride must be greater than zero");
+        RelDataType x = b.getOperandType(1);
+        RelDataType origin = b.getOperandType(2);
+        if (!isDatetime(x.getSqlTypeName()) || origin.getSqlTypeName() != SqlTypeName.TIMESTAMP) {
+            throw new IllegalArgumentException("function date_bin(interval, " + PgCasts.pgName(x) + ", "
+                    + PgCasts.pgName(origin) + ") does not exist");
+        }
+        RelDataTypeFactory f = b.getTypeFactory();
+        return f.createTypeWithNullability(timestamp(f), x.isNullable() || origin.isNullable());
+    }
+
+    /** A stride of days and time in microseconds (a day is 24 hours, as date_bin counts it). */
+    private static long binWidth(PgInterval stride) {
+        return Math.addExact(Math.multiplyExact(stride.days(), 86_400_000_000L), stride.micros());
+    }
+
+    /** date_bin: the start of the bin of {@code x} (a date or timestamp), bins of {@code width} us from origin. */
+    private static LocalDateTime bin(long width, Object x, LocalDateTime origin) {
+        LocalDateTime at = x instanceof LocalDate date ? date.atStartOfDay() : (LocalDateTime) x;
+        long diff = java.time.temporal.ChronoUnit.MICROS.between(origin, at);
+        return origin.plus(Math.multiplyExact(Math.floorDiv(diff, width), width), java.time.temporal.ChronoUnit.MICROS);
     }
 
     /** A field or unit and a value: the forms of these functions the engine has. */
@@ -405,7 +472,13 @@ public final class DateTimes {
 
     /** Whether the engine computes the operator's calls with {@link #evaluator}. */
     public static boolean computes(SqlOperator op) {
-        return op == EXTRACT || op == DATE_PART || op == DATE_TRUNC || op == INTERVAL || op == DAYS || op == EPOCH_DAY;
+        return op == EXTRACT
+                || op == DATE_PART
+                || op == DATE_TRUNC
+                || op == DATE_BIN
+                || op == INTERVAL
+                || op == DAYS
+                || op == EPOCH_DAY;
     }
 
     /** A call of one of these functions as a function of its operands' values (a NULL one gives NULL). */
@@ -419,6 +492,11 @@ public final class DateTimes {
         }
         if (op == DAYS) return v -> v[0] == null ? null : PgInterval.ofDays(((Number) v[0]).longValue());
         if (op == EPOCH_DAY) return v -> v[0] == null ? null : ((LocalDate) v[0]).toEpochDay();
+        if (op == DATE_BIN) {
+            return v -> v[0] == null || v[1] == null || v[2] == null
+                    ? null
+                    : bin(binWidth((PgInterval) v[0]), v[1], (LocalDateTime) v[2]);
+        }
         String name = ((RexLiteral) call.getOperands().get(0))
                 .getValueAs(String.class)
                 .toLowerCase(Locale.ROOT);
