@@ -41,7 +41,14 @@ class DateTimeViewTest {
             "SELECT date_bin('15 minutes', ts, TIMESTAMP '2001-01-01') AS q, COUNT(*) AS c FROM t"
                     + " GROUP BY date_bin('15 minutes', ts, TIMESTAMP '2001-01-01')",
             "SELECT id, date_bin(INTERVAL '1 day 7 hours', ts, '2030-06-01 12:30') AS b, date_bin('1 week', dt,"
-                    + " TIMESTAMP '2000-01-03') AS w, date_bin('90 seconds', ts, CAST(dt AS TIMESTAMP)) AS s FROM t");
+                    + " TIMESTAMP '2000-01-03') AS w, date_bin('90 seconds', ts, CAST(dt AS TIMESTAMP)) AS s FROM t",
+            // Windows of time: RANGE frames whose offsets are intervals, over a timestamp and a date, both ways.
+            "SELECT id, COUNT(*) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '5 days' PRECEDING AND CURRENT ROW) AS recent,"
+                    + " SUM(n) OVER (ORDER BY ts DESC RANGE BETWEEN INTERVAL '36 hours' PRECEDING AND INTERVAL '1 mon'"
+                    + " FOLLOWING) AS around FROM t",
+            "SELECT id, COUNT(n) OVER (PARTITION BY n % 2 ORDER BY dt RANGE BETWEEN INTERVAL '7' DAY PRECEDING AND"
+                    + " INTERVAL '2' DAY FOLLOWING) AS near, MAX(ts) OVER (ORDER BY dt DESC NULLS LAST RANGE"
+                    + " INTERVAL '10 days' PRECEDING) AS latest FROM t");
 
     @Test
     void dateTimeViewsEqualPostgresAfterEveryBatch() throws SQLException, java.io.IOException {

@@ -645,7 +645,7 @@ public final class PlanCompiler {
      * Calcite's LogicalWindow lists them.
      */
     private int window(LogicalWindow w) {
-        int input = visit(w.getInput());
+        int input = visit(withoutIntervals(w.getInput()));
         int width = w.getInput().getRowType().getFieldCount();
         int column = width; // the window's output columns follow its input's, group after group
         for (org.apache.calcite.rel.core.Window.Group group : w.groups) {
@@ -713,7 +713,7 @@ public final class PlanCompiler {
      * offset in the values of its one ORDER BY column, an integer or NUMERIC (PostgreSQL's dates and timestamps with
      * intervals are not maintained); no exclusion.
      */
-    private static io.shardview.circuit.operator.WindowFrame frame(
+    private io.shardview.circuit.operator.WindowFrame frame(
             LogicalWindow w, org.apache.calcite.rel.core.Window.Group group, String name) {
         if (group.exclude != org.apache.calcite.rex.RexWindowExclusion.EXCLUDE_NO_OTHER) {
             throw new UnsupportedSqlException(name + "() over a frame with EXCLUDE");
@@ -730,15 +730,21 @@ public final class PlanCompiler {
         int column = order.get(0).getFieldIndex();
         SqlTypeName type =
                 w.getInput().getRowType().getFieldList().get(column).getType().getSqlTypeName();
-        if (!SqlTypeName.INT_TYPES.contains(type) && type != SqlTypeName.DECIMAL) {
+        boolean interval =
+                (start.amount() != null ? start.amount() : end.amount()) instanceof io.shardview.circuit.pg.PgInterval;
+        boolean maintained = interval
+                ? type == SqlTypeName.DATE || type == SqlTypeName.TIMESTAMP
+                : SqlTypeName.INT_TYPES.contains(type) || type == SqlTypeName.DECIMAL;
+        if (!maintained) {
             throw new UnsupportedSqlException("OVER (... RANGE frame with an offset) ordered by a " + type
-                    + " column (only integers and" + " NUMERIC are maintained; use ROWS)");
+                    + " column (offsets are maintained over integers and NUMERIC, and intervals over dates and"
+                    + " timestamps; use ROWS)");
         }
         return new io.shardview.circuit.operator.WindowFrame(
                 false, start, end, column, order.get(0).getDirection().isDescending());
     }
 
-    private static io.shardview.circuit.operator.WindowFrame.Bound bound(
+    private io.shardview.circuit.operator.WindowFrame.Bound bound(
             LogicalWindow w,
             org.apache.calcite.rel.core.Window.Group group,
             org.apache.calcite.rex.RexWindowBound bound,
@@ -757,15 +763,10 @@ public final class PlanCompiler {
                         ? w.constants.get(ref.getIndex() - width)
                         : null;
         if (!group.isRows) {
-            java.math.BigDecimal amount = literal == null
-                            || literal.isNull()
-                            || !SqlTypeName.NUMERIC_TYPES.contains(
-                                    literal.getType().getSqlTypeName())
-                    ? null
-                    : literal.getValueAs(java.math.BigDecimal.class);
-            if (amount == null || amount.signum() < 0) {
-                throw new UnsupportedSqlException(
-                        "OVER (... RANGE frame with an offset) whose offset is not a number of 0 or more");
+            Object amount = rangeAmount(w, offset, literal);
+            if (amount == null) {
+                throw new UnsupportedSqlException("OVER (... RANGE frame with an offset) whose offset is not a"
+                        + " constant number or interval of 0 or more");
             }
             return io.shardview.circuit.operator.WindowFrame.Bound.range(bound.isPreceding(), amount);
         }
@@ -777,6 +778,50 @@ public final class PlanCompiler {
         return bound.isPreceding()
                 ? io.shardview.circuit.operator.WindowFrame.Bound.preceding(rows)
                 : io.shardview.circuit.operator.WindowFrame.Bound.following(rows);
+    }
+
+    /**
+     * A window's input with NULL for each interval constant it computes: Calcite computes a RANGE frame's interval
+     * offset as a column of the input, which only the frame reads (an interval is no value elsewhere, DateTimes), and
+     * the frame has it from the plan ({@link #rangeAmount}); rows hold no interval.
+     */
+    private RelNode withoutIntervals(RelNode input) {
+        if (!(input instanceof org.apache.calcite.rel.core.Project project)) return input;
+        List<RexNode> exprs = new ArrayList<>(project.getProjects());
+        boolean changed = false;
+        for (int i = 0; i < exprs.size(); i++) {
+            RexNode e = exprs.get(i);
+            if (org.apache.calcite.sql.type.SqlTypeUtil.isInterval(e.getType())
+                    && org.apache.calcite.rex.RexUtil.isConstant(e)) {
+                exprs.set(i, rexBuilder.makeNullLiteral(e.getType()));
+                changed = true;
+            }
+        }
+        return changed ? project.copy(project.getTraitSet(), project.getInput(), exprs, project.getRowType()) : input;
+    }
+
+    /**
+     * A RANGE offset's value: a number (a literal) or an interval (a constant, which Calcite computes as a column of
+     * the window's input), not negative; null for anything else.
+     */
+    private Object rangeAmount(LogicalWindow w, RexNode offset, RexLiteral literal) {
+        if (literal != null) {
+            if (literal.isNull()
+                    || !SqlTypeName.NUMERIC_TYPES.contains(literal.getType().getSqlTypeName())) return null;
+            java.math.BigDecimal amount = literal.getValueAs(java.math.BigDecimal.class);
+            return amount == null || amount.signum() < 0 ? null : amount;
+        }
+        RexNode constant = offset;
+        if (offset instanceof RexInputRef ref && w.getInput() instanceof org.apache.calcite.rel.core.Project below) {
+            constant = below.getProjects().get(ref.getIndex());
+        }
+        if (!(constant instanceof RexCall call) || !org.apache.calcite.rex.RexUtil.isConstant(call)) return null;
+        Object value = new ExprCompiler(rexBuilder, new StringTyping.Type[0], strictOperands)
+                .compileOutput(call)
+                .eval(null);
+        if (!(value instanceof io.shardview.circuit.pg.PgInterval interval)) return null;
+        boolean negative = interval.months() < 0 || interval.days() < 0 || interval.micros() < 0;
+        return negative ? null : interval;
     }
 
     /** COUNT, SUM, AVG, MIN or MAX over a window: its argument (a column of the window's input) and its kind. */

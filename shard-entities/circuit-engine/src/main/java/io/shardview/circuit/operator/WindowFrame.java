@@ -4,8 +4,9 @@ package io.shardview.circuit.operator;
  * The frame of a window function: the rows of its partition, around the current row, that an aggregate or a
  * FIRST_VALUE, LAST_VALUE or NTH_VALUE reads. {@code ROWS} counts rows from the current one; {@code RANGE} takes the
  * current row's peers, the rows equal to it in ORDER BY, as its CURRENT ROW, and measures {@code n PRECEDING} and
- * {@code n FOLLOWING} in the values of its one ORDER BY column (a number): the rows whose value is within n of the
- * current row's, or, for a row whose value is NULL, its peers (PostgreSQL's rules).
+ * {@code n FOLLOWING} in the values of its one ORDER BY column (a number, or a date or timestamp with an interval as
+ * n): the rows whose value is within n of the current row's, or, for a row whose value is NULL, its peers
+ * (PostgreSQL's rules).
  *
  * @param rows ROWS (true) or RANGE (false)
  * @param start where the frame starts
@@ -29,9 +30,10 @@ public record WindowFrame(boolean rows, Bound start, Bound end, int orderColumn,
 
     /**
      * An edge with its number of rows (PRECEDING and FOLLOWING of ROWS), or its distance in the ORDER BY column's
-     * values (PRECEDING and FOLLOWING of RANGE, {@code amount}).
+     * values (PRECEDING and FOLLOWING of RANGE, {@code amount}: a BigDecimal for a number column, a PgInterval for a
+     * date or timestamp column).
      */
-    public record Bound(Edge edge, long offset, java.math.BigDecimal amount) {
+    public record Bound(Edge edge, long offset, Object amount) {
         public static final Bound UNBOUNDED_PRECEDING = new Bound(Edge.UNBOUNDED_PRECEDING, 0, null);
         public static final Bound CURRENT_ROW = new Bound(Edge.CURRENT_ROW, 0, null);
         public static final Bound UNBOUNDED_FOLLOWING = new Bound(Edge.UNBOUNDED_FOLLOWING, 0, null);
@@ -45,7 +47,7 @@ public record WindowFrame(boolean rows, Bound start, Bound end, int orderColumn,
         }
 
         /** {@code amount PRECEDING} or {@code amount FOLLOWING} of a RANGE frame. */
-        public static Bound range(boolean preceding, java.math.BigDecimal amount) {
+        public static Bound range(boolean preceding, Object amount) {
             return new Bound(preceding ? Edge.PRECEDING : Edge.FOLLOWING, 0, amount);
         }
 

@@ -335,29 +335,28 @@ public final class WindowRank implements Operator {
         }
 
         /**
-         * For each copy, where a RANGE bound puts its frame: for a start, the first copy whose value is at least the
-         * copy's value minus (PRECEDING) or plus (FOLLOWING) the bound's amount; for an end, the last whose value is at
-         * most that; in the order's direction, among the copies whose value is not NULL. A copy whose value is NULL has
-         * its peers (the NULLs) as that bound. The values along the partition only grow (in the order's direction), and
-         * so do the bounds: one pass.
+         * For each copy, where a RANGE bound puts its frame: for a start, the first copy whose value is at or past the
+         * copy's value moved back (PRECEDING) or on (FOLLOWING) by the bound's amount, in the order's direction; for an
+         * end, the last at or before it; among the copies whose value is not NULL. A copy whose value is NULL has its
+         * peers (the NULLs) as that bound. Values along the partition only move on in the order's direction, and so do
+         * the bounds: one pass. A date is compared as its midnight, as PostgreSQL's date + interval is a timestamp.
          */
         private int[] rangeBounds(WindowFrame frame, WindowFrame.Bound bound, boolean isStart) {
             int size = copies.size();
-            java.math.BigDecimal[] values = new java.math.BigDecimal[size]; // in the order's direction: ascending
+            Object[] values = new Object[size];
             int from = size; // the copies with values: from..to
             int to = -1;
             for (int i = 0; i < size; i++) {
                 Object value = copies.get(i).get(frame.orderColumn());
                 if (value == null) continue;
-                java.math.BigDecimal number = value instanceof java.math.BigDecimal d
-                        ? d
-                        : java.math.BigDecimal.valueOf(((Number) value).longValue()); // an integer column
-                values[i] = frame.descending() ? number.negate() : number;
+                values[i] = value instanceof java.time.LocalDate date ? date.atStartOfDay() : value;
                 from = Math.min(from, i);
                 to = i;
             }
-            java.math.BigDecimal amount =
-                    bound.edge() == WindowFrame.Edge.PRECEDING ? bound.amount().negate() : bound.amount();
+            boolean back = bound.edge() == WindowFrame.Edge.PRECEDING != frame.descending(); // towards smaller values
+            Comparator<Object> along = frame.descending()
+                    ? (a, b) -> io.shardview.circuit.pg.Values.compare(b, a)
+                    : io.shardview.circuit.pg.Values::compare;
             int[] out = new int[size];
             int at = from; // start: the first copy at or past the target; end: one past the last at or before it
             for (int i = 0; i < size; i++) {
@@ -365,16 +364,28 @@ public final class WindowRank implements Operator {
                     out[i] = isStart ? firstPeer[i] : lastPeer[i];
                     continue;
                 }
-                java.math.BigDecimal target = values[i].add(amount);
+                Object target = moved(values[i], bound.amount(), back);
                 if (isStart) {
-                    while (at <= to && values[at].compareTo(target) < 0) at++;
+                    while (at <= to && along.compare(values[at], target) < 0) at++;
                     out[i] = at;
                 } else {
-                    while (at <= to && values[at].compareTo(target) <= 0) at++;
+                    while (at <= to && along.compare(values[at], target) <= 0) at++;
                     out[i] = at - 1;
                 }
             }
             return out;
+        }
+
+        /** A value moved by a RANGE bound's amount, towards smaller values when {@code back}. */
+        private static Object moved(Object value, Object amount, boolean back) {
+            if (amount instanceof io.shardview.circuit.pg.PgInterval interval) {
+                return io.shardview.circuit.pg.DateFields.plus(value, back ? interval.negate() : interval);
+            }
+            java.math.BigDecimal number = value instanceof java.math.BigDecimal d
+                    ? d
+                    : java.math.BigDecimal.valueOf(((Number) value).longValue()); // an integer column
+            java.math.BigDecimal by = (java.math.BigDecimal) amount;
+            return back ? number.subtract(by) : number.add(by);
         }
 
         /**

@@ -326,7 +326,9 @@ public final class DateTimes {
                     boolean constant =
                             operand instanceof SqlCall c && (c.getOperator() == INTERVAL || c.getOperator() == DAYS);
                     boolean stride = call.getOperator() == DATE_BIN && operand == call.operand(0);
-                    if (!(datetimeArithmetic && constant) && !stride) check(operand);
+                    boolean frameOffset =
+                            constant && (call.getKind() == SqlKind.PRECEDING || call.getKind() == SqlKind.FOLLOWING);
+                    if (!(datetimeArithmetic && constant) && !stride && !frameOffset) check(operand);
                 }
                 return super.visit(call);
             }
