@@ -48,7 +48,17 @@ class DateTimeViewTest {
                     + " FOLLOWING) AS around FROM t",
             "SELECT id, COUNT(n) OVER (PARTITION BY n % 2 ORDER BY dt RANGE BETWEEN INTERVAL '7' DAY PRECEDING AND"
                     + " INTERVAL '2' DAY FOLLOWING) AS near, MAX(ts) OVER (ORDER BY dt DESC NULLS LAST RANGE"
-                    + " INTERVAL '10 days' PRECEDING) AS latest FROM t");
+                    + " INTERVAL '10 days' PRECEDING) AS latest FROM t",
+            // generate_series over constants: a calendar to join rows onto, buckets, a series down, months added in
+            // turn.
+            "SELECT g.h, COUNT(t.id) AS c FROM generate_series(TIMESTAMP '2024-01-25 00:00', TIMESTAMP '2024-03-05"
+                    + " 00:00', INTERVAL '1 day') AS g(h) LEFT JOIN t ON CAST(t.ts AS DATE) = CAST(g.h AS DATE) GROUP BY"
+                    + " g.h",
+            "SELECT x, COUNT(t.id) AS c, SUM(t.n) AS s FROM generate_series(-40, 40, 5) AS x LEFT JOIN t ON t.n >= x"
+                    + " AND t.n < x + 5 GROUP BY x",
+            "SELECT generate_series AS k, t.id FROM generate_series(3, 1, -1) JOIN t ON t.id = generate_series",
+            "SELECT m, (SELECT COUNT(*) FROM t WHERE t.ts < s.m) AS before_m FROM generate_series(TIMESTAMP"
+                    + " '2024-01-31 10:00', TIMESTAMP '2024-06-30', '1 mon') AS s(m)");
 
     @Test
     void dateTimeViewsEqualPostgresAfterEveryBatch() throws SQLException, java.io.IOException {
@@ -106,7 +116,7 @@ class DateTimeViewTest {
     }
 
     @Test
-    void dateBinRefusesWhatPostgresRefuses() {
+    void dateBinAndGenerateSeriesRefuseWhatPostgresRefuses() {
         Circuit circuit = TestCircuits.circuit(TABLE);
         java.util.Map<String, String> refused = java.util.Map.of(
                 "date_bin('1 month', ts, TIMESTAMP '2001-01-01')",
@@ -117,6 +127,21 @@ class DateTimeViewTest {
                 "not an interval constant",
                 "date_bin('1 hour', n, TIMESTAMP '2001-01-01')",
                 "date_bin(interval, integer, timestamp without time zone) does not exist");
+        java.util.Map.of(
+                        "SELECT * FROM generate_series(1, 10, 0)",
+                        "step size cannot equal zero",
+                        "SELECT * FROM generate_series(1, 100000)",
+                        "more than 10000 rows",
+                        "SELECT * FROM generate_series(1.5, 3)",
+                        "other than integer constants",
+                        "SELECT x FROM generate_series(TIMESTAMP '2024-01-01', TIMESTAMP '2024-01-02', '0 days') x",
+                        "step size cannot equal zero")
+                .forEach((sql, message) -> {
+                    DdlResult result = circuit.executeSql("CREATE VIEW g AS " + sql);
+                    org.junit.jupiter.api.Assertions.assertInstanceOf(DdlResult.Rejected.class, result, sql);
+                    org.junit.jupiter.api.Assertions.assertTrue(
+                            result.toString().contains(message), result.toString());
+                });
         refused.forEach((call, message) -> {
             DdlResult result = circuit.executeSql("CREATE VIEW b AS SELECT " + call + " AS b FROM t");
             org.junit.jupiter.api.Assertions.assertInstanceOf(DdlResult.Rejected.class, result, call);

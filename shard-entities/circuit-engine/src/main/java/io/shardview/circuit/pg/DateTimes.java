@@ -219,7 +219,7 @@ public final class DateTimes {
     }
 
     /** The interval a call of {@link #INTERVAL} over three literals holds, or null for another node. */
-    private static PgInterval valueOf(SqlCall c) {
+    static PgInterval valueOf(SqlCall c) {
         if (c.getOperator() != INTERVAL || c.operandCount() != 3) return null;
         long[] parts = new long[3];
         for (int i = 0; i < 3; i++) {

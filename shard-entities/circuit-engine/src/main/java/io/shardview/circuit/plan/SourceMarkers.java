@@ -360,6 +360,8 @@ public final class SourceMarkers {
 
             @Override
             public SqlNode visit(SqlCall call) {
+                SqlNode series = io.shardview.circuit.pg.GenerateSeries.rewrite(call);
+                if (series != null) return series.accept(this);
                 refuseNonDeterministic(call.getOperator().getName());
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;
