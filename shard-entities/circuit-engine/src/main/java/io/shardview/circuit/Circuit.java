@@ -10,6 +10,7 @@ import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.budget.Work;
 import io.shardview.circuit.catalog.CatalogDescription;
 import io.shardview.circuit.catalog.CatalogMap;
+import io.shardview.circuit.catalog.Clock;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.compiler.Dataflow;
 import io.shardview.circuit.compiler.SharedOperators;
@@ -279,7 +280,9 @@ public final class Circuit {
             if (catalogTables != null)
                 catalogTables =
                         catalogTables.with(ct.schema().name(), ct.schema().columns());
-            objects.add(new DdlResult.ChangedObject("table", ct.schema().name(), "created"));
+            if (!Clock.isSystem(ct.schema().name())) {
+                objects.add(new DdlResult.ChangedObject("table", ct.schema().name(), "created"));
+            }
         } else if (step instanceof PreparedSql.CreateView cv) {
             MaterializedView view = cv.view();
             if (!views.containsKey(view.name) && views.size() >= budgets.maxViews()) {
@@ -397,6 +400,40 @@ public final class Circuit {
         return new BatchValidator(tables).validate(ops, version);
     }
 
+    /** Whether a view reads the tenant's clock (io.shardview.circuit.catalog.Clock): then the tenant ticks. */
+    public boolean usesClock() {
+        if (!tables.containsKey(Clock.TABLE)) return false;
+        for (MaterializedView view : views.values()) {
+            if (view.dataflow().relations().contains(Clock.TABLE)) return true;
+        }
+        return false;
+    }
+
+    /** The clock's time, or null before its first tick (or without a clock). */
+    public java.time.LocalDateTime clock() {
+        BaseTable table = tables.get(Clock.TABLE);
+        if (table == null) return null;
+        java.time.LocalDateTime[] now = {null};
+        int column =
+                table.schema().columns().stream().map(Column::name).toList().indexOf(Clock.COLUMN);
+        table.content().forEach((row, weight) -> now[0] = (java.time.LocalDateTime) row.get(column));
+        return now[0];
+    }
+
+    /**
+     * The batch that sets the clock to {@code now}, validated at the current version, to apply (and journal) as a
+     * batch; a rejection when the tenant has no clock.
+     */
+    public BatchValidation clockBatch(java.time.LocalDateTime now) {
+        if (!tables.containsKey(Clock.TABLE)) {
+            return new BatchOutcome.Rejected(0, RejectionKind.NOT_FOUND, "the tenant has no clock");
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", 1);
+        row.put(Clock.COLUMN, now);
+        return new BatchValidator(tables, true).validate(List.of(Op.upsert(Clock.TABLE, row)), version);
+    }
+
     /**
      * Applies a batch validated at the current version: accepted with the new version and view deltas,
      * or, when evaluating a view on the batch's data raises an SQL runtime error, failed with nothing
@@ -452,6 +489,7 @@ public final class Circuit {
 
     /** A page of a table's or view's rows in read order, or empty when no such relation exists. */
     public Optional<RowsPage> read(String name, int limit, String after) {
+        if (Clock.isSystem(name)) return Optional.empty(); // the engine's own
         List<Row> rows;
         List<Column> columns;
         String hash;
@@ -477,6 +515,7 @@ public final class Circuit {
 
     /** The columns of a table or view, or empty when no such relation exists. */
     public Optional<List<Column>> columns(String relation) {
+        if (Clock.isSystem(relation)) return Optional.empty();
         if (views.containsKey(relation))
             return Optional.of(views.get(relation).dataflow().columns());
         if (tables.containsKey(relation))
@@ -487,7 +526,8 @@ public final class Circuit {
     /** The tables and views with their columns and row counts. */
     public CatalogDescription describe() {
         List<CatalogDescription.TableInfo> t = new ArrayList<>();
-        tables.values()
+        tables.values().stream()
+                .filter(b -> !Clock.isSystem(b.schema().name()))
                 .forEach(b -> t.add(new CatalogDescription.TableInfo(
                         b.schema().name(), b.schema().columns(), b.schema().primaryKeyNames(), b.rowCount())));
         List<CatalogDescription.ViewInfo> v = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.shardview.circuit;
 
 import io.shardview.circuit.catalog.CatalogMap;
+import io.shardview.circuit.catalog.Clock;
 import io.shardview.circuit.catalog.Column;
 import io.shardview.circuit.catalog.DdlStatement;
 import io.shardview.circuit.catalog.TableSchema;
@@ -84,6 +85,8 @@ public final class PreparedSql {
         for (int i = 0; i < parts.size(); i++) {
             Object step = planning.step(i, parts.get(i));
             if (step instanceof DdlResult.Rejected rejected) return rejected(catalog, rejected);
+            steps.addAll(planning.before);
+            planning.before.clear();
             steps.add((Step) step);
         }
         return new PreparedSql(catalog.epoch(), List.copyOf(steps), null);
@@ -108,6 +111,9 @@ public final class PreparedSql {
 
     /** The catalog as the statements planned so far leave it. */
     private static final class Planning {
+        /** Steps the statement just planned needs before it: the clock's table, for the first view naming the time. */
+        final List<Step> before = new ArrayList<>();
+
         private CatalogMap<List<Column>> tables;
         private CatalogMap<CatalogView> views;
         private final String request;
@@ -150,6 +156,18 @@ public final class PreparedSql {
                 if (!e.details.isEmpty()) return new DdlResult.Rejected(index, e.kind, e.getMessage(), e.details);
                 return reject(index, e.kind, e.getMessage(), e.position < 0 ? -1 : part.offset() + e.position);
             }
+            String named = statement instanceof DdlStatement.CreateTable ct
+                    ? ct.schema().name()
+                    : statement instanceof DdlStatement.CreateView cv
+                            ? cv.name()
+                            : ((DdlStatement.Drop) statement).name();
+            if (Clock.isSystem(named) && !replaying) {
+                return new DdlResult.Rejected(
+                        index,
+                        RejectionKind.INVALID,
+                        "names beginning with $ are the engine's own: \"" + named + "\"",
+                        Map.of("name", named));
+            }
             if (statement instanceof DdlStatement.CreateTable ct) {
                 String name = ct.schema().name();
                 if (exists(name)) return conflict(index, name);
@@ -168,6 +186,11 @@ public final class PreparedSql {
         }
 
         private Object createView(int index, DdlStatement.CreateView cv, int selectOffset) {
+            if (Clock.mentions(cv.select()) && !tables.containsKey(Clock.TABLE)) {
+                TableSchema clock = Clock.schema();
+                tables = tables.with(Clock.TABLE, clock.columns());
+                before.add(new CreateTable(clock));
+            }
             Object planned = plan(cv.name(), cv.select(), selectOffset);
             if (planned instanceof DdlResult.Rejected r) {
                 return new DdlResult.Rejected(index, r.kind(), r.message(), r.details());

@@ -26,8 +26,18 @@ public final class BatchValidator {
     /** Ops in the batch: the touched-key maps are sized for it, not rehashed as they grow. */
     private int expectedKeys;
 
+    /** Writes to the engine's own tables (the clock) are allowed: a batch the engine makes itself. */
+    private final boolean system;
+
+    /** A validator of a client's batch, which may not write the engine's own tables. */
     public BatchValidator(Map<String, BaseTable> tables) {
+        this(tables, false);
+    }
+
+    /** system: the engine's own batch, which may write its tables (io.shardview.circuit.catalog.Clock). */
+    public BatchValidator(Map<String, BaseTable> tables, boolean system) {
         this.tables = tables;
+        this.system = system;
     }
 
     /** Thrown internally for the first bad op; converted to a Rejected value by {@link #validate}. */
@@ -57,7 +67,8 @@ public final class BatchValidator {
 
     private void apply(Op op) {
         if (op == null) throw new Refusal(RejectionKind.INVALID, "missing op");
-        BaseTable table = tables.get(op.table());
+        BaseTable table =
+                system || !io.shardview.circuit.catalog.Clock.isSystem(op.table()) ? tables.get(op.table()) : null;
         if (table == null) throw new Refusal(RejectionKind.INVALID, "unknown table '" + op.table() + "'");
         TableSchema schema = table.schema();
         if (!schema.hasPrimaryKey()) {

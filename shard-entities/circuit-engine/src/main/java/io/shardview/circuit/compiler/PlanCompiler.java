@@ -383,9 +383,18 @@ public final class PlanCompiler {
             b = swap;
             comparison = flipped(comparison);
         }
-        if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth) || !TotalExpressions.isTotal(b)) return null;
+        // The clock minus an interval (a temporal filter, ts > NOW() - INTERVAL '1 hour') fails only past the ends of
+        // the timestamp range: taken as total where the right side reads the tenant's clock, which no view read
+        // before it was built (so no older view's plan changes).
+        boolean total = TotalExpressions.isTotal(b) || TotalExpressions.isShiftedTime(b) && readsClock(j.getRight());
+        if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth) || !total) return null;
         Expr[] values = orderedValues(j, a, RexUtil.shift(b, -leftWidth));
         return values == null ? null : new RangeSemiJoin(lk, rk, values[0], comparison, values[1], anti);
+    }
+
+    private static boolean readsClock(RelNode rel) {
+        return RelOptUtil.findTables(rel).stream()
+                .anyMatch(t -> t.getQualifiedName().contains(io.shardview.circuit.catalog.Clock.TABLE));
     }
 
     /**

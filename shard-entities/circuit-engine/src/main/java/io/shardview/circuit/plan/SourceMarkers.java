@@ -327,6 +327,15 @@ public final class SourceMarkers {
      * (see {@link #asCase}).
      */
     public static SqlNode mark(SqlNode query, boolean checkTypmods, boolean pgTypes) {
+        return mark(query, checkTypmods, pgTypes, false);
+    }
+
+    /**
+     * As {@link #mark(SqlNode, boolean, boolean)}; clock: the tenant has a clock
+     * (io.shardview.circuit.catalog.Clock), which NOW(), CURRENT_TIMESTAMP, LOCALTIMESTAMP and CURRENT_DATE read
+     * (refused without one).
+     */
+    public static SqlNode mark(SqlNode query, boolean checkTypmods, boolean pgTypes, boolean clock) {
         return query.accept(new SqlShuttle() {
             @Override
             public SqlNode visit(SqlLiteral literal) {
@@ -353,6 +362,8 @@ public final class SourceMarkers {
                 if (id.isSimple()
                         && !id.isComponentQuoted(0)
                         && NILADIC_TIME_WORDS.contains(id.getSimple().toLowerCase(java.util.Locale.ROOT))) {
+                    SqlNode time = clock ? clockRead(id.getSimple(), id.getParserPosition()) : null;
+                    if (time != null) return time.accept(this);
                     refuseNonDeterministic(id.getSimple());
                 }
                 return id;
@@ -362,6 +373,10 @@ public final class SourceMarkers {
             public SqlNode visit(SqlCall call) {
                 SqlNode series = io.shardview.circuit.pg.GenerateSeries.rewrite(call);
                 if (series != null) return series.accept(this);
+                if (clock && call.operandCount() == 0) {
+                    SqlNode time = clockRead(call.getOperator().getName(), call.getParserPosition());
+                    if (time != null) return time.accept(this);
+                }
                 refuseNonDeterministic(call.getOperator().getName());
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;
@@ -436,6 +451,43 @@ public final class SourceMarkers {
                 return c;
             }
         });
+    }
+
+    /**
+     * The tenant's clock read where the query names the time: {@code (SELECT MAX(now) FROM $clock)}, a timestamp, for
+     * NOW(), CURRENT_TIMESTAMP and LOCALTIMESTAMP (the engine has no time zones: a timestamp in UTC), cast to a date for
+     * CURRENT_DATE; null for another name. A scalar subquery of one aggregate: a comparison with it is maintained as a
+     * range semi-join, which re-judges only the rows between the clock's old and new values at each tick.
+     */
+    private static SqlNode clockRead(String name, SqlParserPos pos) {
+        String word = name.toLowerCase(java.util.Locale.ROOT);
+        boolean date = word.equals("current_date");
+        if (!date && !word.equals("now") && !word.equals("current_timestamp") && !word.equals("localtimestamp")) {
+            return null;
+        }
+        SqlNode max = SqlStdOperatorTable.MAX.createCall(
+                pos, new org.apache.calcite.sql.SqlIdentifier(io.shardview.circuit.catalog.Clock.COLUMN, pos));
+        SqlNode read = new org.apache.calcite.sql.SqlSelect(
+                pos,
+                null,
+                SqlNodeList.of(max),
+                new org.apache.calcite.sql.SqlIdentifier(io.shardview.circuit.catalog.Clock.TABLE, pos),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        if (!date) return read;
+        return SqlStdOperatorTable.CAST.createCall(
+                pos,
+                read,
+                new org.apache.calcite.sql.SqlDataTypeSpec(
+                        new org.apache.calcite.sql.SqlBasicTypeNameSpec(
+                                org.apache.calcite.sql.type.SqlTypeName.DATE, pos),
+                        pos));
     }
 
     /** The time functions SQL writes without parentheses. */

@@ -98,6 +98,29 @@ public final class TotalExpressions {
         return known && allTotal(ops);
     }
 
+    /**
+     * A date or timestamp plus or minus an interval constant ({@code NOW() - INTERVAL '1 hour'}): it fails only past
+     * the ends of the timestamp range (4713 BC, 294276 AD), in both. Not counted by {@link #isTotal}, which would change
+     * the plans of views created before; the range semi-join over the tenant's clock takes it as total.
+     */
+    public static boolean isShiftedTime(RexNode e) {
+        if (!(e instanceof RexCall call) || (call.getKind() != SqlKind.PLUS && call.getKind() != SqlKind.MINUS))
+            return false;
+        SqlTypeName type = call.getType().getSqlTypeName();
+        if (type != SqlTypeName.TIMESTAMP && type != SqlTypeName.DATE) return false;
+        List<RexNode> ops = call.getOperands();
+        if (ops.size() != 2) return false;
+        for (int i = 0; i < 2; i++) {
+            RexNode interval = ops.get(i);
+            if (SqlTypeUtil.isInterval(interval.getType())
+                    && org.apache.calcite.rex.RexUtil.isConstant(interval)
+                    && isTotal(ops.get(1 - i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean arithmeticCannotFail(RexCall call) {
         SqlTypeName type = call.getType().getSqlTypeName();
         if (call.getKind() == SqlKind.DIVIDE) {

@@ -304,7 +304,8 @@ public final class SqlPlanner {
                     catalog,
                     types,
                     VALIDATOR.withTypeCoercionFactory((f, v) -> new PgTypeCoercion(f, v, pgTypes)));
-            SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted, pgTypes));
+            boolean clock = relations.tables().get(io.shardview.circuit.catalog.Clock.TABLE) != null;
+            SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted, pgTypes, clock));
             String typeProblem = pgTypes ? PgCasts.problem(validated, validator) : null;
             if (typeProblem != null) throw new PlanningException(typeProblem);
             Windows.check(validated);
