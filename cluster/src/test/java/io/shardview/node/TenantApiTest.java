@@ -423,6 +423,38 @@ class TenantApiTest {
         assertEquals("not_found", t.error(t.get("views/nothing"), 404));
     }
 
+    /**
+     * A view of the last 3 seconds: the tenant's clock ticks each second (a version each), so a row leaves the view
+     * once it is 3 seconds old, with no write of the client's; the clock's table is nobody's to see or write.
+     */
+    @Test
+    void aViewOfTheLastSecondsLetsRowsGoAsTheClockTicks() throws Exception {
+        TenantClient t = new TenantClient(node, "clock");
+        t.sql(
+                "CREATE TABLE events (id BIGINT NOT NULL, ts TIMESTAMP, PRIMARY KEY (id));"
+                        + "CREATE VIEW recent AS SELECT id FROM events WHERE ts > NOW() - INTERVAL '3 seconds'",
+                200);
+        java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC);
+        long version = t.ingest(
+                        "{\"ops\": [{\"op\": \"insert\", \"table\": \"events\", \"row\": {\"id\": 1, \"ts\": \""
+                                + now + "\"}}, {\"op\": \"insert\", \"table\": \"events\", \"row\": {\"id\": 2,"
+                                + " \"ts\": \"" + now.minusHours(1) + "\"}}]}",
+                        200)
+                .get("version")
+                .asLong();
+        JsonNode fresh = t.json(t.get("views/recent?min_version=" + version), 200);
+        assertEquals(1, fresh.get("rows").size(), fresh.toString());
+        assertEquals(1, fresh.get("rows").get(0).get("id").asLong());
+        TestNodes.awaitTrue(
+                () -> t.json(t.get("views/recent"), 200).get("rows").isEmpty(),
+                "the row leaves the view once it is 3 seconds old");
+        assertTrue(t.version() > version + 2, "each tick is a version");
+        JsonNode described = t.json(t.get(""), 200);
+        assertEquals(1, described.get("tables").size(), "only the tenant's own table: " + described);
+        assertEquals("not_found", t.error(t.get("tables/$clock"), 404));
+        t.ingest("{\"ops\": [{\"op\": \"upsert\", \"table\": \"$clock\", \"row\": {\"id\": 1}}]}", 400);
+    }
+
     @Test
     void unknownAndInvalidTenantsAreClearErrors() throws Exception {
         TenantClient unknown = new TenantClient(node, "never-created");

@@ -5,6 +5,7 @@ import io.shardview.entity.durability.JournalDurability;
 import io.shardview.entity.fault.InternalErrors;
 import io.shardview.entity.large.Assembly;
 import io.shardview.entity.large.LargeMessages;
+import io.shardview.entity.tenant.TenantProtocol.ClockTick;
 import io.shardview.entity.tenant.TenantProtocol.Command;
 import io.shardview.entity.tenant.TenantProtocol.ConfirmTick;
 import io.shardview.entity.tenant.TenantProtocol.Confirmed;
@@ -163,6 +164,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
     private final TenantWrites writes;
     private final TenantFailover failover;
     private final TenantIngest ingest;
+    private final TenantClock clock;
     private final TenantSnapshots snapshots;
 
     /** Batches handed to this incarnation on this node, from its recovery to its stop (see {@link IngestInbox}). */
@@ -205,6 +207,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         this.inbox = new IngestInbox(actor.getSelf(), tenant, batch -> TenantIngress.get(actor.getSystem())
                 .viaSharding(tenant, batch));
         this.ingest = new TenantIngest(context);
+        this.clock = new TenantClock(context, ingest);
         this.failover = new TenantFailover(context, following);
         this.writes = new TenantWrites(context, sql, ingest, following, inbox, failover);
         this.snapshots = new TenantSnapshots(context, persistenceId().id());
@@ -422,6 +425,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         }
         actor.getSystem().eventStream().tell(new EventStream.Publish<>(recovered));
         LocalTenants.get(actor.getSystem()).running(tenant, inbox);
+        clock.check(state);
     }
 
     /** This incarnation stopped: batches handed to it and not answered go on through sharding (or fail as unknown). */
@@ -509,6 +513,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(WhoIsHome.class, following::onWhoIsHome)
                 .onCommand(HomeAnswers.class, following::onHomeAnswers)
                 .onCommand(SyncTick.class, (state, tick) -> following.onSyncTick(state))
+                .onCommand(ClockTick.class, (state, tick) -> afterReads(state, () -> clock.onTick(state)))
                 .onCommand(TenantProtocol.CatchUp.class, (state, catchUp) -> following.onCatchUp(state))
                 .onCommand(Confirmed.class, (state, confirmed) -> {
                     failover.journaled(confirmed.region(), confirmed.seqNr());
@@ -678,6 +683,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 return failover.whileSettingAside(command);
             }
             if (context.replica.unchecked() && TenantFailover.isRead(command)) return failover.refuseRead(command);
+            clock.check(state); // a view reading the clock was created or dropped, here or at the home
             return handler.apply(state, command);
         } catch (EntityFailed answered) {
             sql.refuseAll(Refused.unavailable("tenant " + tenant + " restarted after an internal error"));

@@ -121,17 +121,40 @@ final class TenantIngest {
                             : () -> answer.accept(results));
             return tenant.effects.none();
         }
+        return persist(events, changes, () -> answer.accept(results), () -> answer.accept(unconfirmed(results)));
+    }
+
+    /**
+     * Persists the events of applied batches: written, not yet durable, the next group is applied meanwhile; they are
+     * published and pushed once durable, and {@code confirmed} runs then (async), or once enough other regions have
+     * journaled them too (sync; {@code unconfirmed} when they did not in time).
+     */
+    private Effect<TenantEvent, TenantState> persist(
+            List<TenantEvent> events, List<ViewChange> changes, Runnable confirmed, Runnable unconfirmed) {
         return tenant.effects.persist(events).thenRun(s -> {
             long seqNr = tenant.lastSequenceNumber();
             long version = s.circuit.version();
-            // Written, not yet durable: the next group is applied meanwhile; this one is pushed once it is durable,
-            // and answered then (async), or once enough other regions have journaled it too (sync).
             tenant.durability.written(seqNr, () -> {
                 changes.forEach(tenant.topics::publish);
                 tenant.replica.pushed(events, seqNr, version);
-                tenant.whenConfirmed(seqNr, () -> answer.accept(results), () -> answer.accept(unconfirmed(results)));
+                tenant.whenConfirmed(seqNr, confirmed, unconfirmed);
             });
         });
+    }
+
+    /**
+     * A tick of the tenant's clock (TenantClock), at its home: the batch that sets the clock to {@code now}, applied and
+     * persisted as a client's batch is (a version of its own, its view changes published), answering no one. Nothing
+     * happens while writes are refused (sync replication without enough regions), or when a view fails on it (the
+     * next tick tries again).
+     */
+    Effect<TenantEvent, TenantState> tick(TenantState state, java.time.LocalDateTime now) {
+        if (tenant.writesRefused() != null || state.circuit.version() == 0) return tenant.effects.none();
+        BatchValidation validation = state.circuit.clockBatch(now);
+        if (!(validation instanceof ValidatedBatch validated)) return tenant.effects.none();
+        TenantState.AppliedBatch applied = state.applyBatch(validated, null);
+        if (!(applied.result() instanceof Ingested)) return tenant.effects.none();
+        return persist(List.of(TenantEvent.BatchApplied.of(validated, null)), applied.changes(), () -> {}, () -> {});
     }
 
     /** The answers of a group whose write was not confirmed in time: each batch applied is 504, the others as they were. */

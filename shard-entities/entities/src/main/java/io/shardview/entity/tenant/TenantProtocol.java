@@ -58,6 +58,7 @@ public final class TenantProtocol {
                     PulledFromJournal,
                     HomeAnswers,
                     SyncTick,
+                    ClockTick,
                     CatchUp,
                     ConfirmTick,
                     PersistReceived,
@@ -543,6 +544,9 @@ public final class TenantProtocol {
 
     /** Every sync interval while it follows a home in another region. */
     record SyncTick() implements Command {}
+
+    /** Every clock resolution while a view reads the tenant's clock: the home advances it (TenantClock). */
+    record ClockTick() implements Command {}
 
     /** At a home in sync replication while answers wait for other regions: give up those past the confirm timeout. */
     record ConfirmTick() implements Command {}
