@@ -176,7 +176,9 @@ public final class SqlPlanner {
             if (SqlDepth.treeDepth(parsed, maxDepth) > maxDepth) throw tooDeep(maxDepth);
             CatalogSchema schema = new CatalogSchema(relations);
             try {
-                RelNode plan = plan(parsed, schema, accepted, revision);
+                boolean clock = io.shardview.circuit.catalog.Clock.mentions(select)
+                        && schema.tables().get(io.shardview.circuit.catalog.Clock.TABLE) != null;
+                RelNode plan = plan(parsed, schema, accepted, revision, clock);
                 return new PlanCache.Planned(plan, schema.reads());
             } finally {
                 schema.detach();
@@ -293,7 +295,8 @@ public final class SqlPlanner {
     private static final java.util.regex.Pattern POSITION =
             java.util.regex.Pattern.compile(" at line \\d+, column \\d+\\.?");
 
-    private static RelNode plan(SqlNode parsed, CatalogSchema relations, boolean accepted, int revision)
+    /** clock: the tenant has a clock for NOW() and its kin to read (io.shardview.circuit.catalog.Clock). */
+    private static RelNode plan(SqlNode parsed, CatalogSchema relations, boolean accepted, int revision, boolean clock)
             throws PlanningException {
         try {
             boolean pgTypes = revision >= 3;
@@ -304,7 +307,6 @@ public final class SqlPlanner {
                     catalog,
                     types,
                     VALIDATOR.withTypeCoercionFactory((f, v) -> new PgTypeCoercion(f, v, pgTypes)));
-            boolean clock = relations.tables().get(io.shardview.circuit.catalog.Clock.TABLE) != null;
             SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted, pgTypes, clock));
             String typeProblem = pgTypes ? PgCasts.problem(validated, validator) : null;
             if (typeProblem != null) throw new PlanningException(typeProblem);
