@@ -386,10 +386,16 @@ public final class PlanCompiler {
         // The clock minus an interval (a temporal filter, ts > NOW() - INTERVAL '1 hour') fails only past the ends of
         // the timestamp range: taken as total where the right side reads the tenant's clock, which no view read
         // before it was built (so no older view's plan changes).
-        boolean total = TotalExpressions.isTotal(b) || TotalExpressions.isShiftedTime(b) && readsClock(j.getRight());
+        boolean clock = readsClock(j.getRight());
+        boolean total = TotalExpressions.isTotal(b) || TotalExpressions.isShiftedTime(b) && clock;
         if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth) || !total) return null;
         Expr[] values = orderedValues(j, a, RexUtil.shift(b, -leftWidth));
-        return values == null ? null : new RangeSemiJoin(lk, rk, values[0], comparison, values[1], anti);
+        // The clock, or the clock plus or minus an interval, only grows: rows it passes are dropped (RangeSemiJoin).
+        boolean grows = clock
+                && (b instanceof RexInputRef
+                        || TotalExpressions.isShiftedTime(b)
+                                && ((RexCall) b).getOperands().stream().anyMatch(o -> o instanceof RexInputRef));
+        return values == null ? null : new RangeSemiJoin(lk, rk, values[0], comparison, values[1], anti, grows);
     }
 
     private static boolean readsClock(RelNode rel) {

@@ -39,7 +39,7 @@ public final class RangeSemiJoin implements Operator {
     /** One key's left rows: ordered by value, and apart those whose value is NULL (they never match). */
     private static final class Side {
         final TreeMap<Object, ZSet> ordered = new TreeMap<>(Values::compare);
-        final ZSet nulls = new ZSet();
+        ZSet nulls = new ZSet();
 
         boolean isEmpty() {
             return ordered.isEmpty() && nulls.isEmpty();
@@ -49,6 +49,18 @@ public final class RangeSemiJoin implements Operator {
     /** A left row's key and value as a step sees them. */
     private record Keyed(Row row, long weight, Row key, Object value) {}
 
+    /**
+     * The right values only grow (the tenant's clock, or the clock plus or minus an interval: a temporal filter), and a
+     * left row matches from above ({@code >}, {@code >=}, not anti): a left row the extreme has passed can never match
+     * again, so it is not kept. Such rows are dropped at the start of the next step, once the step that passed them is
+     * committed (a failed batch's {@link #undo} finds them still there), and a left row that arrives already passed is
+     * not stored. A view of the last hour over an endless stream keeps an hour of rows.
+     */
+    private final boolean forward;
+
+    /** Left rows held, each distinct row once, for {@link #stateRows}. */
+    private long heldRows;
+
     /** leftValue OP rightValue, OP the comparison; anti: the left rows without a match. */
     public RangeSemiJoin(
             JoinKeys leftKeys,
@@ -57,12 +69,51 @@ public final class RangeSemiJoin implements Operator {
             RangeJoin.Comparison comparison,
             Expr rightValue,
             boolean anti) {
+        this(leftKeys, rightKeys, leftValue, comparison, rightValue, anti, false);
+    }
+
+    /** As above; rightOnlyGrows: the right values never decrease (see {@link #forward}). */
+    public RangeSemiJoin(
+            JoinKeys leftKeys,
+            JoinKeys rightKeys,
+            Expr leftValue,
+            RangeJoin.Comparison comparison,
+            Expr rightValue,
+            boolean anti,
+            boolean rightOnlyGrows) {
         this.leftKeys = leftKeys;
         this.rightKeys = rightKeys;
         this.leftValue = leftValue;
         this.rightValue = rightValue;
         this.comparison = comparison;
         this.anti = anti;
+        this.forward = rightOnlyGrows
+                && !anti
+                && (comparison == RangeJoin.Comparison.GREATER || comparison == RangeJoin.Comparison.GREATER_OR_EQUAL);
+    }
+
+    /** Drops the left rows the extreme of their key has passed (forward only): they can never match again. */
+    private void dropPassed() {
+        var keys = left.entrySet().iterator();
+        while (keys.hasNext()) {
+            var entry = keys.next();
+            Object e = extreme(entry.getKey());
+            if (e == null) continue;
+            Side side = entry.getValue();
+            var passed = side.ordered.headMap(e, comparison == RangeJoin.Comparison.GREATER);
+            for (ZSet rows : passed.values()) heldRows -= rows.size();
+            passed.clear();
+            heldRows -= side.nulls.size();
+            side.nulls = new ZSet();
+            if (side.isEmpty()) keys.remove();
+        }
+    }
+
+    /** Whether a left row is not stored: forward, and its key's extreme has passed it. */
+    private boolean passed(Keyed l) {
+        if (!forward || l.key() == null) return false;
+        Object e = extreme(l.key());
+        return e != null && !matches(l.value(), e);
     }
 
     /** Whether a left value meets the right side whose extreme value is e (null: no right row). */
@@ -88,6 +139,7 @@ public final class RangeSemiJoin implements Operator {
 
     @Override
     public ZSet step(ZSet[] inputs) {
+        if (forward) dropPassed(); // what the last committed step passed
         // Every left value first: one that fails leaves the state untouched.
         java.util.List<Keyed> leftDelta = new java.util.ArrayList<>(inputs[0].size());
         inputs[0].forEach((l, w) -> {
@@ -105,7 +157,7 @@ public final class RangeSemiJoin implements Operator {
         for (Keyed l : leftDelta) {
             boolean matched = l.key() != null && matches(l.value(), extreme(l.key()));
             if (matched != anti) out.add(l.row(), l.weight());
-            if (l.key() != null) addLeft(l.row(), l.key(), l.value(), l.weight());
+            if (l.key() != null && !passed(l)) addLeft(l.row(), l.key(), l.value(), l.weight());
         }
         return out;
     }
@@ -136,10 +188,14 @@ public final class RangeSemiJoin implements Operator {
     private void addLeft(Row row, Row key, Object value, long weight) {
         Side side = left.computeIfAbsent(key, k -> new Side());
         if (value == null) {
+            int before = side.nulls.size();
             side.nulls.add(row, weight);
+            heldRows += side.nulls.size() - before;
         } else {
             ZSet rows = side.ordered.computeIfAbsent(value, v -> new ZSet(1));
+            int before = rows.size();
             rows.add(row, weight);
+            heldRows += rows.size() - before;
             if (rows.isEmpty()) side.ordered.remove(value);
         }
         if (side.isEmpty()) left.remove(key);
@@ -164,7 +220,10 @@ public final class RangeSemiJoin implements Operator {
     public void undo(ZSet[] inputs) {
         inputs[0].forEach((l, w) -> {
             Row key = leftKeys.keyOf(l);
-            if (key != null) addLeft(l, key, leftValue.eval(l), -w);
+            if (key == null) return;
+            Keyed keyed = new Keyed(l, w, key, leftValue.eval(l));
+            if (!passed(keyed))
+                addLeft(l, key, keyed.value(), -w); // judged as the step judged it: right not undone yet
         });
         addRight(inputs[1], -1);
     }
@@ -199,6 +258,7 @@ public final class RangeSemiJoin implements Operator {
     public void readState(DataInput in) throws IOException {
         left.clear();
         right.clear();
+        heldRows = 0;
         for (int n = in.readInt(); n > 0; n--) {
             Row key = RowCodec.readRow(in);
             RowCodec.readZSet(in).forEach((row, w) -> addLeft(row, key, leftValue.eval(row), w));
@@ -211,6 +271,6 @@ public final class RangeSemiJoin implements Operator {
 
     @Override
     public long stateRows() {
-        return left.size() + right.size();
+        return heldRows + right.size();
     }
 }
