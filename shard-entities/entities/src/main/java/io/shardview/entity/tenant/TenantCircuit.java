@@ -513,7 +513,10 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(WhoIsHome.class, following::onWhoIsHome)
                 .onCommand(HomeAnswers.class, following::onHomeAnswers)
                 .onCommand(SyncTick.class, (state, tick) -> following.onSyncTick(state))
-                .onCommand(ClockTick.class, (state, tick) -> afterReads(state, () -> clock.onTick(state)))
+                .onCommand(ClockTick.class, (state, tick) -> {
+                    tellShardStillActive(); // a tenant whose views follow the time is never idle
+                    return afterReads(state, () -> clock.onTick(state));
+                })
                 .onCommand(TenantProtocol.CatchUp.class, (state, catchUp) -> following.onCatchUp(state))
                 .onCommand(Confirmed.class, (state, confirmed) -> {
                     failover.journaled(confirmed.region(), confirmed.seqNr());
