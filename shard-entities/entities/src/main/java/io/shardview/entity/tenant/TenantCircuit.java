@@ -202,7 +202,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         this.context = new TenantContext(
                 actor, timers, tenant, settings, topics, replica, Effect(), () -> lastSequenceNumber(actor));
         this.reads = new TenantReads(context);
-        this.sql = new TenantSqlRequests(context, planning, reads);
+        this.sql = new TenantSqlRequests(context, planning, reads, this::checkClock); // the first tick at once
         this.following = new TenantFollowing(context, reads);
         this.inbox = new IngestInbox(actor.getSelf(), tenant, batch -> TenantIngress.get(actor.getSystem())
                 .viaSharding(tenant, batch));
@@ -425,6 +425,11 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         }
         actor.getSystem().eventStream().tell(new EventStream.Publish<>(recovered));
         LocalTenants.get(actor.getSystem()).running(tenant, inbox);
+        clock.check(state);
+    }
+
+    /** A request's statements applied: a view reading the clock starts it (TenantClock). */
+    private void checkClock(TenantState state) {
         clock.check(state);
     }
 

@@ -33,13 +33,14 @@ final class TenantClock {
         this.resolution = configured.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : configured;
     }
 
-    /** Runs the timer while a view reads the clock, from the first tick at once; stops it otherwise. Cheap: per command. */
+    /** Runs the timer while a view reads the clock, the first tick at once; stops it otherwise. Cheap: per command. */
     void check(TenantState state) {
         boolean wanted = state.circuit.usesClock();
         if (wanted == running) return;
         running = wanted;
         if (wanted) {
-            tenant.timers.startTimerWithFixedDelay(TIMER, TICK, Duration.ZERO, resolution);
+            tenant.actor.getSelf().tell(TICK); // the first tick before any request that follows this one
+            tenant.timers.startTimerWithFixedDelay(TIMER, TICK, resolution, resolution);
         } else {
             tenant.timers.cancel(TIMER);
         }

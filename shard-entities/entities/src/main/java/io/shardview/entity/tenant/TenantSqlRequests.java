@@ -44,10 +44,18 @@ final class TenantSqlRequests {
 
     private final ArrayDeque<Command> waiting = new ArrayDeque<>();
 
-    TenantSqlRequests(TenantContext tenant, SqlPlanning planning, TenantReads reads) {
+    /** Told of the state once a request's statements applied (the tenant's clock starts with a view reading it). */
+    private final java.util.function.Consumer<TenantState> catalogChanged;
+
+    TenantSqlRequests(
+            TenantContext tenant,
+            SqlPlanning planning,
+            TenantReads reads,
+            java.util.function.Consumer<TenantState> catalogChanged) {
         this.tenant = tenant;
         this.planning = planning;
         this.reads = reads;
+        this.catalogChanged = catalogChanged;
     }
 
     /** A SQL request (at the home) or a query: planned now if nothing is, else it waits its turn. */
@@ -182,6 +190,7 @@ final class TenantSqlRequests {
                     tenant.durability.durableUpTo(tenant.lastSequenceNumber()); // synced with the writes before it
                     reads.answerWaiting(s, s.circuit.version());
                     tenant.replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version());
+                    catalogChanged.accept(s);
                     planNext(s, waiting.poll());
                 })
                 .thenRun(s -> tenant.whenConfirmed(
