@@ -24,6 +24,7 @@ import io.shardview.circuit.operator.RangeSemiJoin;
 import io.shardview.circuit.operator.SemiJoin;
 import io.shardview.circuit.operator.TopK;
 import io.shardview.circuit.operator.UnionAll;
+import io.shardview.circuit.operator.WindowFrame;
 import io.shardview.circuit.operator.WindowRank;
 import io.shardview.circuit.pg.ColumnType;
 import io.shardview.circuit.pg.Values;
@@ -728,15 +729,14 @@ public final class PlanCompiler {
      * offset in the values of its one ORDER BY column, an integer or NUMERIC (PostgreSQL's dates and timestamps with
      * intervals are not maintained); no exclusion.
      */
-    private io.shardview.circuit.operator.WindowFrame frame(
-            LogicalWindow w, org.apache.calcite.rel.core.Window.Group group, String name) {
+    private WindowFrame frame(LogicalWindow w, org.apache.calcite.rel.core.Window.Group group, String name) {
         if (group.exclude != org.apache.calcite.rex.RexWindowExclusion.EXCLUDE_NO_OTHER) {
             throw new UnsupportedSqlException(name + "() over a frame with EXCLUDE");
         }
         var start = bound(w, group, group.lowerBound, name);
         var end = bound(w, group, group.upperBound, name);
         if (start.amount() == null && end.amount() == null) {
-            return new io.shardview.circuit.operator.WindowFrame(group.isRows, start, end);
+            return new WindowFrame(group.isRows, start, end);
         }
         List<RelFieldCollation> order = group.orderKeys.getFieldCollations();
         if (order.size() != 1) {
@@ -755,20 +755,18 @@ public final class PlanCompiler {
                     + " column (offsets are maintained over integers and NUMERIC, and intervals over dates and"
                     + " timestamps; use ROWS)");
         }
-        return new io.shardview.circuit.operator.WindowFrame(
+        return new WindowFrame(
                 false, start, end, column, order.get(0).getDirection().isDescending());
     }
 
-    private io.shardview.circuit.operator.WindowFrame.Bound bound(
+    private WindowFrame.Bound bound(
             LogicalWindow w,
             org.apache.calcite.rel.core.Window.Group group,
             org.apache.calcite.rex.RexWindowBound bound,
             String name) {
-        if (bound.isCurrentRow()) return io.shardview.circuit.operator.WindowFrame.Bound.CURRENT_ROW;
+        if (bound.isCurrentRow()) return WindowFrame.Bound.CURRENT_ROW;
         if (bound.isUnbounded()) {
-            return bound.isPreceding()
-                    ? io.shardview.circuit.operator.WindowFrame.Bound.UNBOUNDED_PRECEDING
-                    : io.shardview.circuit.operator.WindowFrame.Bound.UNBOUNDED_FOLLOWING;
+            return bound.isPreceding() ? WindowFrame.Bound.UNBOUNDED_PRECEDING : WindowFrame.Bound.UNBOUNDED_FOLLOWING;
         }
         RexNode offset = bound.getOffset();
         int width = w.getInput().getRowType().getFieldCount();
@@ -783,16 +781,14 @@ public final class PlanCompiler {
                 throw new UnsupportedSqlException("OVER (... RANGE frame with an offset) whose offset is not a"
                         + " constant number or interval of 0 or more");
             }
-            return io.shardview.circuit.operator.WindowFrame.Bound.range(bound.isPreceding(), amount);
+            return WindowFrame.Bound.range(bound.isPreceding(), amount);
         }
         Long rows = literal == null || literal.isNull() ? null : literal.getValueAs(Long.class);
         if (rows == null || rows < 0) {
             throw new UnsupportedSqlException(
                     name + "() over a frame whose offset is not a constant of 0 or more rows");
         }
-        return bound.isPreceding()
-                ? io.shardview.circuit.operator.WindowFrame.Bound.preceding(rows)
-                : io.shardview.circuit.operator.WindowFrame.Bound.following(rows);
+        return bound.isPreceding() ? WindowFrame.Bound.preceding(rows) : WindowFrame.Bound.following(rows);
     }
 
     /**

@@ -3,15 +3,22 @@ package io.shardview.circuit.operator;
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.RowCodec;
 import io.shardview.circuit.data.ZSet;
+import io.shardview.circuit.pg.DateFields;
+import io.shardview.circuit.pg.PgInterval;
+import io.shardview.circuit.pg.Values;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The window functions of one window, {@code f() OVER (PARTITION BY p ORDER BY o [frame])}: each input row with one
@@ -143,7 +150,7 @@ public final class WindowRank implements Operator {
      */
     private void stepNearby(Row partition, ZSet delta, ZSet out) {
         TreeMap<Row, Long> before = partitions.get(partition);
-        java.util.TreeSet<Row> near = new java.util.TreeSet<>(order);
+        TreeSet<Row> near = new TreeSet<>(order);
         if (before != null) delta.forEach((r, w) -> nearby(before, r, near));
         TreeMap<Row, Long> after = apply(partition, delta);
         if (after != null) delta.forEach((r, w) -> nearby(after, r, near));
@@ -155,7 +162,7 @@ public final class WindowRank implements Operator {
     }
 
     /** Adds to {@code near} the row {@code changed} (if present) and the rows within {@link #reach} copies of it. */
-    private void nearby(TreeMap<Row, Long> rows, Row changed, java.util.Set<Row> near) {
+    private void nearby(TreeMap<Row, Long> rows, Row changed, Set<Row> near) {
         if (rows.containsKey(changed)) near.add(changed);
         long copies = 0;
         for (Map.Entry<Row, Long> e = rows.lowerEntry(changed);
@@ -178,7 +185,7 @@ public final class WindowRank implements Operator {
      * each computed over a run of the partition that holds {@link #reach} copies on either side of it (or the
      * partition's edge), which is all its functions read.
      */
-    private void rankNear(TreeMap<Row, Long> rows, java.util.NavigableSet<Row> near, ZSet out, long sign) {
+    private void rankNear(TreeMap<Row, Long> rows, NavigableSet<Row> near, ZSet out, long sign) {
         Row next = near.isEmpty() ? null : near.first();
         while (next != null) {
             if (!rows.containsKey(next)) {
@@ -354,9 +361,7 @@ public final class WindowRank implements Operator {
                 to = i;
             }
             boolean back = bound.edge() == WindowFrame.Edge.PRECEDING != frame.descending(); // towards smaller values
-            Comparator<Object> along = frame.descending()
-                    ? (a, b) -> io.shardview.circuit.pg.Values.compare(b, a)
-                    : io.shardview.circuit.pg.Values::compare;
+            Comparator<Object> along = frame.descending() ? (a, b) -> Values.compare(b, a) : Values::compare;
             int[] out = new int[size];
             int at = from; // start: the first copy at or past the target; end: one past the last at or before it
             for (int i = 0; i < size; i++) {
@@ -378,13 +383,13 @@ public final class WindowRank implements Operator {
 
         /** A value moved by a RANGE bound's amount, towards smaller values when {@code back}. */
         private static Object moved(Object value, Object amount, boolean back) {
-            if (amount instanceof io.shardview.circuit.pg.PgInterval interval) {
-                return io.shardview.circuit.pg.DateFields.plus(value, back ? interval.negate() : interval);
+            if (amount instanceof PgInterval interval) {
+                return DateFields.plus(value, back ? interval.negate() : interval);
             }
-            java.math.BigDecimal number = value instanceof java.math.BigDecimal d
+            BigDecimal number = value instanceof BigDecimal d
                     ? d
-                    : java.math.BigDecimal.valueOf(((Number) value).longValue()); // an integer column
-            java.math.BigDecimal by = (java.math.BigDecimal) amount;
+                    : BigDecimal.valueOf(((Number) value).longValue()); // an integer column
+            BigDecimal by = (BigDecimal) amount;
             return back ? number.subtract(by) : number.add(by);
         }
 
