@@ -394,11 +394,7 @@ class TenantApiTest {
         // A read waiting for the next version is answered by the ingest that writes it, long before its
         // wait runs out (the test gives up after 10 s; the read would wait 15 s).
         long next = t.json(t.get("views/adults"), 200).get("version").asLong() + 1;
-        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> TestNodes.send(
-                node,
-                HttpRequest.newBuilder(URI.create(t.base + "/views/adults?min_version=" + next + "&wait_ms=15000"))
-                        .GET()));
-        Thread.sleep(200);
+        var waiting = readWaiting(t, "views/adults?min_version=" + next + "&wait_ms=15000");
         t.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"users\", \"row\": {\"id\": 1000, \"age\": 40}}]}", 200);
         JsonNode reached = JSON.readTree(waiting.get(10, TimeUnit.SECONDS).body());
         assertEquals(next, reached.get("version").asLong(), reached.toString());
@@ -406,11 +402,7 @@ class TenantApiTest {
         assertEquals(26, reached.get("count").asLong());
         // A read waiting for a version waits for a view that version creates, rather than answering 404 at once.
         long creating = next + 1;
-        var waitingForView = java.util.concurrent.CompletableFuture.supplyAsync(() -> TestNodes.send(
-                node,
-                HttpRequest.newBuilder(URI.create(t.base + "/views/elders?min_version=" + creating + "&wait_ms=15000"))
-                        .GET()));
-        Thread.sleep(200);
+        var waitingForView = readWaiting(t, "views/elders?min_version=" + creating + "&wait_ms=15000");
         t.sql("CREATE VIEW elders AS SELECT id FROM users WHERE age >= 40", 200);
         HttpResponse<String> created = waitingForView.get(10, TimeUnit.SECONDS);
         assertEquals(200, created.statusCode(), created.body());
@@ -454,6 +446,15 @@ class TenantApiTest {
         assertEquals(1, described.get("tables").size(), "only the tenant's own table: " + described);
         assertEquals("not_found", t.error(t.get("tables/$clock"), 404));
         t.ingest("{\"ops\": [{\"op\": \"upsert\", \"table\": \"$clock\", \"row\": {\"id\": 1}}]}", 400);
+    }
+
+    /** A read sent on another thread, given 200 ms to reach the tenant's entity and wait there. */
+    private java.util.concurrent.CompletableFuture<HttpResponse<String>> readWaiting(TenantClient t, String path)
+            throws InterruptedException {
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> TestNodes.send(
+                node, HttpRequest.newBuilder(URI.create(t.base + "/" + path)).GET()));
+        Thread.sleep(200);
+        return waiting;
     }
 
     @Test

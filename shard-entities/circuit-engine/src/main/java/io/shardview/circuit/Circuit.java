@@ -403,11 +403,18 @@ public final class Circuit {
     /** Whether a view reads the tenant's clock (io.shardview.circuit.catalog.Clock): then the tenant ticks. */
     public boolean usesClock() {
         if (!tables.containsKey(Clock.TABLE)) return false;
-        for (MaterializedView view : views.values()) {
-            if (view.dataflow().relations().contains(Clock.TABLE)) return true;
+        if (clockCheckedAt != epoch) { // views change only with the DDL the epoch counts: looked up once per change
+            clockCheckedAt = epoch;
+            usesClock = views.values().stream()
+                    .anyMatch(view -> view.dataflow().relations().contains(Clock.TABLE));
         }
-        return false;
+        return usesClock;
     }
+
+    /** {@link #usesClock}'s answer and the catalog epoch it was found at (-1: not yet). */
+    private boolean usesClock;
+
+    private long clockCheckedAt = -1;
 
     /** The clock's time, or null before its first tick (or without a clock). */
     public java.time.LocalDateTime clock() {

@@ -609,24 +609,9 @@ public final class PlanCompiler {
         int arg = args.isEmpty() ? -1 : args.get(0);
         if (args.size() > 1) throw new UnsupportedSqlException(name + " with several arguments");
         SqlKind kind = c.getAggregation().getKind();
-        io.shardview.circuit.pg.ColumnType type = ExprCompiler.typeOf(c.getType());
+        Aggregate.Call accumulated = accumulated(kind, arg, ExprCompiler.typeOf(c.getType()));
+        if (accumulated != null) return accumulated;
         switch (kind) {
-            case COUNT:
-                return new Aggregate.Call(arg < 0 ? Accumulator.Kind.COUNT_STAR : Accumulator.Kind.COUNT, arg, null);
-            case SUM:
-            case SUM0:
-                return new Aggregate.Call(sumKind(type), arg, null);
-            case AVG:
-                return new Aggregate.Call(
-                        type == io.shardview.circuit.pg.ColumnType.DOUBLE
-                                ? Accumulator.Kind.AVG_DOUBLE
-                                : Accumulator.Kind.AVG_DECIMAL,
-                        arg,
-                        null); // AVG(real) is float8
-            case MIN:
-                return new Aggregate.Call(Accumulator.Kind.MIN, arg, null);
-            case MAX:
-                return new Aggregate.Call(Accumulator.Kind.MAX, arg, null);
             case LITERAL_AGG:
                 return new Aggregate.Call(
                         Accumulator.Kind.CONSTANT, -1, ((RexLiteral) c.rexList.get(0)).getValueAs(Boolean.class));
@@ -850,19 +835,27 @@ public final class PlanCompiler {
             }
             arg = ref.getIndex();
         }
-        io.shardview.circuit.pg.ColumnType columnType = ExprCompiler.typeOf(type);
-        return switch (call.getKind()) {
+        Aggregate.Call aggregate = accumulated(call.getKind(), arg, ExprCompiler.typeOf(type));
+        return call.getKind() == SqlKind.SUM0 ? aggregate.asSum0() : aggregate;
+    }
+
+    /**
+     * COUNT, SUM ($SUM0 as SUM), AVG, MIN or MAX of input column {@code arg} (-1: COUNT(*)) as the accumulator that
+     * computes it, for a result of {@code type} (PostgreSQL's: SUM(int) bigint, AVG(real) float8); null for another.
+     */
+    private static Aggregate.Call accumulated(SqlKind kind, int arg, io.shardview.circuit.pg.ColumnType type) {
+        return switch (kind) {
             case COUNT -> new Aggregate.Call(arg < 0 ? Accumulator.Kind.COUNT_STAR : Accumulator.Kind.COUNT, arg, null);
-            case SUM -> new Aggregate.Call(sumKind(columnType), arg, null);
-            case SUM0 -> new Aggregate.Call(sumKind(columnType), arg, null).asSum0();
+            case SUM, SUM0 -> new Aggregate.Call(sumKind(type), arg, null);
             case AVG -> new Aggregate.Call(
-                    columnType == io.shardview.circuit.pg.ColumnType.DOUBLE
+                    type == io.shardview.circuit.pg.ColumnType.DOUBLE
                             ? Accumulator.Kind.AVG_DOUBLE
                             : Accumulator.Kind.AVG_DECIMAL,
                     arg,
                     null);
             case MIN -> new Aggregate.Call(Accumulator.Kind.MIN, arg, null);
-            default -> new Aggregate.Call(Accumulator.Kind.MAX, arg, null);
+            case MAX -> new Aggregate.Call(Accumulator.Kind.MAX, arg, null);
+            default -> null;
         };
     }
 

@@ -151,11 +151,7 @@ public final class DateTimes {
             SqlNode origin = c.operand(2);
             if (origin instanceof SqlLiteral text
                     && text.getTypeName().getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.CHARACTER) {
-                origin = org.apache.calcite.sql.fun.SqlStdOperatorTable.CAST.createCall(
-                        pos,
-                        origin,
-                        new org.apache.calcite.sql.SqlDataTypeSpec(
-                                new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, pos), pos));
+                origin = cast(origin, SqlTypeName.TIMESTAMP);
             }
             return DATE_BIN.createCall(pos, stride, c.operand(1), origin);
         }
@@ -288,7 +284,8 @@ public final class DateTimes {
         return false;
     }
 
-    private static SqlNode cast(SqlNode node, SqlTypeName type) {
+    /** CAST(node AS type), as the engine writes one into a query before validation. */
+    public static SqlNode cast(SqlNode node, SqlTypeName type) {
         SqlDataTypeSpec spec =
                 new SqlDataTypeSpec(new SqlBasicTypeNameSpec(type, SqlParserPos.ZERO), SqlParserPos.ZERO);
         return SqlStdOperatorTable.CAST.createCall(SqlParserPos.ZERO, node, spec);

@@ -106,11 +106,7 @@ public final class GenerateSeries {
             tooMany(rows);
             SqlNode literal = SqlLiteral.createExactNumeric(v.toPlainString(), pos);
             if (big) {
-                literal = SqlStdOperatorTable.CAST.createCall(
-                        pos,
-                        literal,
-                        new org.apache.calcite.sql.SqlDataTypeSpec(
-                                new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.BIGINT, pos), pos));
+                literal = DateTimes.cast(literal, SqlTypeName.BIGINT);
             }
             rows.add(SqlStdOperatorTable.ROW.createCall(pos, literal));
         }

@@ -481,13 +481,7 @@ public final class SourceMarkers {
                 null,
                 null);
         if (!date) return read;
-        return SqlStdOperatorTable.CAST.createCall(
-                pos,
-                read,
-                new org.apache.calcite.sql.SqlDataTypeSpec(
-                        new org.apache.calcite.sql.SqlBasicTypeNameSpec(
-                                org.apache.calcite.sql.type.SqlTypeName.DATE, pos),
-                        pos));
+        return DateTimes.cast(read, org.apache.calcite.sql.type.SqlTypeName.DATE);
     }
 
     /** The time functions SQL writes without parentheses. */
