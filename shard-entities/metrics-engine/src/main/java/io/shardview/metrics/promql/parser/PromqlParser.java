@@ -39,10 +39,10 @@ public final class PromqlParser {
      * thread's stack, whose overflow on a server thread is fatal to the JVM. Prometheus has no limits (Go stacks
      * grow); no real query comes near them.
      */
-    static final int MAX_NESTING = 128;
+    public static final int MAX_NESTING = 128;
 
     /** The deepest tree accepted (a chain of 100 additions is 100 deep); the checker and evaluator recurse per level. */
-    static final int MAX_HEIGHT = 256;
+    public static final int MAX_HEIGHT = 256;
 
     private final String text;
     private final PromqlLexer lexer;

@@ -567,7 +567,9 @@ class PromqlParserTest {
                 "-".repeat(nesting) + "1",
                 "x" + " + x".repeat(height),
                 "x" + "[1m:]".repeat(height));
-        // A quarter of the usual 1 MiB: the evaluator, which also recurses once a level, gets the rest.
+        // Half the usual 1 MiB, the budget the circuit's planning is held to too. Parsing and checking at the limits
+        // take about 256 KiB with C1-compiled frames (less interpreted or after C2), which a quarter did not always
+        // leave room for; DeepQueriesTest holds evaluation to the same half.
         List<String> outcomes = new ArrayList<>();
         Thread thread = new Thread(
                 null,
@@ -579,8 +581,8 @@ class PromqlParserTest {
                         outcomes.add(e.detail().replaceAll("\\d+", "N"));
                     }
                 },
-                "small-stack",
-                256 * 1024);
+                "half-stack",
+                512 * 1024);
         thread.start();
         thread.join();
         assertEquals(
