@@ -260,13 +260,25 @@ public final class PostgresMirror implements AutoCloseable {
             while (rs.next()) {
                 Object[] v = new Object[n];
                 for (int i = 0; i < n; i++) {
-                    v[i] = rs.getObject(i + 1);
+                    // An interval as PostgreSQL shows it (the engine's PgInterval prints the same text).
+                    boolean interval = rs.getMetaData().getColumnTypeName(i + 1).equals("interval");
+                    v[i] = interval && rs.getString(i + 1) != null
+                            ? new Shown(rs.getString(i + 1))
+                            : rs.getObject(i + 1);
                 }
                 out.add(canonical(v));
             }
         }
         Collections.sort(out);
         return out;
+    }
+
+    /** A value as PostgreSQL's text output shows it. */
+    private record Shown(String text) {
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /**

@@ -37,7 +37,10 @@ class TemporalFilterTest {
             "SELECT id FROM e WHERE CAST(ts AS DATE) = CURRENT_DATE",
             "SELECT id, v, NOW() AS seen FROM e WHERE v > 5",
             "SELECT date_trunc('hour', ts) AS h, COUNT(*) AS c FROM e WHERE ts > NOW() - INTERVAL '3 hours' GROUP BY"
-                    + " date_trunc('hour', ts)");
+                    + " date_trunc('hour', ts)",
+            // Intervals of the time: how long ago, and age by the calendar from today's midnight.
+            "SELECT id, NOW() - ts AS since, age(ts) AS aged FROM e WHERE ts > NOW() - INTERVAL '90 minutes'",
+            "SELECT id FROM e WHERE NOW() - ts < INTERVAL '45 minutes'");
 
     @Test
     void viewsOverTheClockEqualPostgresAtEveryTick() throws SQLException, java.io.IOException {
@@ -184,7 +187,8 @@ class TemporalFilterTest {
             out.add(view.replace("NOW()", timestamp)
                     .replace("CURRENT_TIMESTAMP", timestamp)
                     .replace("LOCALTIMESTAMP", timestamp)
-                    .replace("CURRENT_DATE", date));
+                    .replace("CURRENT_DATE", date)
+                    .replace("age(ts)", "age(CAST(" + date + " AS TIMESTAMP), ts)"));
         }
         return out;
     }

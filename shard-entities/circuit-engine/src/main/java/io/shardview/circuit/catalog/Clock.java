@@ -18,8 +18,8 @@ public final class Clock {
     /** Its timestamp column; its key is {@code id}, always 1. */
     public static final String COLUMN = "now";
 
-    private static final Pattern TIME_WORDS =
-            Pattern.compile("(?i)\\bnow\\s*\\(|\\bcurrent_timestamp\\b|\\bcurrent_date\\b|\\blocaltimestamp\\b");
+    private static final Pattern TIME_WORDS = Pattern.compile(
+            "(?i)\\bnow\\s*\\(|\\bcurrent_timestamp\\b|\\bcurrent_date\\b|\\blocaltimestamp\\b|\\bage\\s*\\(");
 
     /** The clock table's schema. */
     public static TableSchema schema() {

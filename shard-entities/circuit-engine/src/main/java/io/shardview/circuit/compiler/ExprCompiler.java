@@ -328,7 +328,9 @@ final class ExprCompiler {
 
     private Expr arithmetic(RexCall call) {
         ColumnType type = typeOf(call.getType());
-        if (type == ColumnType.DATE || type == ColumnType.TIMESTAMP) return evaluated(call, DateTimes.arithmetic(call));
+        if (type == ColumnType.DATE || type == ColumnType.TIMESTAMP || type == ColumnType.INTERVAL) {
+            return evaluated(call, DateTimes.arithmetic(call));
+        }
         if (type != ColumnType.DOUBLE && type != ColumnType.REAL && type != ColumnType.DECIMAL && !type.isInteger()) {
             throw new UnsupportedSqlException("arithmetic on " + type.sqlName());
         }

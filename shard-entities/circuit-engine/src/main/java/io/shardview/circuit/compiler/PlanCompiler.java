@@ -591,6 +591,7 @@ public final class PlanCompiler {
         return columns.asList().stream()
                 .anyMatch(c -> types[c] == StringTyping.Type.BPCHAR
                         || SqlTypeName.DECIMAL == fields.get(c).getType().getSqlTypeName()
+                        || SqlTypeUtil.isInterval(fields.get(c).getType())
                         || SqlTypeName.APPROX_TYPES.contains(
                                 fields.get(c).getType().getSqlTypeName()));
     }

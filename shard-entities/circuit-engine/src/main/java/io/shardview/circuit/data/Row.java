@@ -1,6 +1,7 @@
 package io.shardview.circuit.data;
 
 import io.shardview.circuit.pg.FixedChar;
+import io.shardview.circuit.pg.PgInterval;
 import io.shardview.circuit.pg.Values;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -119,7 +120,7 @@ public final class Row {
 
     /**
      * The hash of the row as stored: {@link #hash64}, and for CHAR values their padding too, for NUMERIC
-     * values their scale (unless 0, as an integer's), for a float -0 its sign, so rows spelled differently hash apart (the view hash
+     * values their scale (unless 0, as an integer's), for an interval its months and days, for a float -0 its sign, so rows spelled differently hash apart (the view hash
      * is over what reads show) and identical rows alike.
      */
     public long contentHash64() {
@@ -128,6 +129,8 @@ public final class Row {
             if (values[i] instanceof FixedChar c) h = Values.mix(h + (i + 1L) * c.width());
             else if (values[i] instanceof java.math.BigDecimal d && d.scale() != 0) {
                 h = Values.mix(h ^ ((i + 1L) << 32 | (d.scale() & 0xFFFFFFFFL)));
+            } else if (values[i] instanceof PgInterval p) {
+                h = Values.mix(h ^ ((i + 1L) * 0x3A1L + p.months() * 0x9E3779B9L + p.days()));
             } else if (Values.isNegativeZero(values[i])) {
                 h = Values.mix(h ^ (i + 1L) * 0x2D5L);
             }

@@ -1,6 +1,7 @@
 package io.shardview.circuit.data;
 
 import io.shardview.circuit.pg.FixedChar;
+import io.shardview.circuit.pg.PgInterval;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -49,6 +50,11 @@ public final class RowCodec {
             out.writeByte(9);
             out.writeInt(c.length());
             writeValue(out, c.text());
+        } else if (v instanceof PgInterval i) {
+            out.writeByte(11);
+            out.writeInt(i.months());
+            out.writeInt(i.days());
+            out.writeLong(i.micros());
         } else {
             throw new IOException("cannot encode " + v.getClass());
         }
@@ -88,6 +94,8 @@ public final class RowCodec {
             }
             case 10:
                 return in.readFloat();
+            case 11:
+                return new PgInterval(in.readInt(), in.readInt(), in.readLong());
             default:
                 throw new IOException("bad value tag " + tag);
         }

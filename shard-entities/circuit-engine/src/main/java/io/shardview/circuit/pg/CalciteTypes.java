@@ -36,6 +36,8 @@ public final class CalciteTypes {
                 return f.createSqlType(SqlTypeName.VARCHAR);
             case DATE:
                 return f.createSqlType(SqlTypeName.DATE);
+            case INTERVAL:
+                return DateTimes.intervalType(f, false);
             default:
                 return f.createSqlType(SqlTypeName.TIMESTAMP);
         }
@@ -67,6 +69,8 @@ public final class CalciteTypes {
                 return ColumnType.DATE;
             case TIMESTAMP:
                 return ColumnType.TIMESTAMP;
+            case INTERVAL_DAY_SECOND:
+                return ColumnType.INTERVAL; // the type DateTimes gives every interval
             default:
                 return null;
         }

@@ -25,7 +25,9 @@ public enum ColumnType {
      */
     TEXT("text"),
     /** float4: values are {@link Float}s, about 6 significant digits (appended last: snapshots store the ordinal). */
-    REAL("real");
+    REAL("real"),
+    /** A view's column of intervals ({@code ts - ts}): values are {@link PgInterval}s. Not a table column's type. */
+    INTERVAL("interval");
 
     private final String sqlName;
 

@@ -106,6 +106,49 @@ public final class DateTimes {
                 f.createSqlType(SqlTypeName.INTEGER), b.getOperandType(0).isNullable());
     });
 
+    /** timestamp - timestamp, an interval: a - b written PG_TIMESTAMP_MI(a, b) - INTERVAL '0' by {@link #arithmetic}. */
+    public static final SqlFunction TIMESTAMP_MI = function("PG_TIMESTAMP_MI", SqlFunctionCategory.SYSTEM, b -> {
+        require(b, SqlTypeName.TIMESTAMP);
+        return intervalType(
+                b.getTypeFactory(),
+                b.getOperandType(0).isNullable() || b.getOperandType(1).isNullable());
+    });
+
+    /** justify_days(interval), justify_hours(interval), justify_interval(interval): an interval. */
+    public static final SqlFunction JUSTIFY_DAYS =
+            function("justify_days", SqlFunctionCategory.USER_DEFINED_FUNCTION, b -> justifyType(b, "justify_days"));
+
+    public static final SqlFunction JUSTIFY_HOURS =
+            function("justify_hours", SqlFunctionCategory.USER_DEFINED_FUNCTION, b -> justifyType(b, "justify_hours"));
+
+    public static final SqlFunction JUSTIFY_INTERVAL = function(
+            "justify_interval", SqlFunctionCategory.USER_DEFINED_FUNCTION, b -> justifyType(b, "justify_interval"));
+
+    /** age(timestamp, timestamp): the difference in years, months and days by the calendar, an interval. */
+    public static final SqlFunction AGE = function("age", SqlFunctionCategory.USER_DEFINED_FUNCTION, b -> {
+        if (b.getOperandCount() != 2) {
+            throw new UnsupportedSqlException("age of " + b.getOperandCount() + " arguments: the engine has"
+                    + " age(timestamp, timestamp); age(ts) is age(CAST(CURRENT_DATE AS TIMESTAMP), ts)");
+        }
+        for (int i = 0; i < 2; i++) {
+            if (b.getOperandType(i).getSqlTypeName() != SqlTypeName.TIMESTAMP) {
+                throw new IllegalArgumentException("function age(" + PgCasts.pgName(b.getOperandType(0)) + ", "
+                        + PgCasts.pgName(b.getOperandType(1)) + ") does not exist");
+            }
+        }
+        return intervalType(
+                b.getTypeFactory(),
+                b.getOperandType(0).isNullable() || b.getOperandType(1).isNullable());
+    });
+
+    private static RelDataType justifyType(SqlOperatorBinding b, String name) {
+        if (b.getOperandCount() != 1 || !SqlTypeUtil.isInterval(b.getOperandType(0))) {
+            String types = b.getOperandCount() == 1 ? PgCasts.pgName(b.getOperandType(0)) : "...";
+            throw new IllegalArgumentException("function " + name + "(" + types + ") does not exist");
+        }
+        return intervalType(b.getTypeFactory(), b.getOperandType(0).isNullable());
+    }
+
     /** Refuses a call of one of the markers below written otherwise than the planner writes it (PG_DAYS('a')). */
     private static void require(SqlOperatorBinding b, SqlTypeName... types) {
         for (int i = 0; i < b.getOperandCount(); i++) {
@@ -116,8 +159,19 @@ public final class DateTimes {
     }
 
     /** The functions above, for the validator's operator table. */
-    public static final SqlOperatorTable OPERATORS =
-            SqlOperatorTables.of(EXTRACT, DATE_PART, DATE_TRUNC, DATE_BIN, INTERVAL, DAYS, EPOCH_DAY);
+    public static final SqlOperatorTable OPERATORS = SqlOperatorTables.of(
+            EXTRACT,
+            DATE_PART,
+            DATE_TRUNC,
+            DATE_BIN,
+            INTERVAL,
+            DAYS,
+            EPOCH_DAY,
+            TIMESTAMP_MI,
+            JUSTIFY_DAYS,
+            JUSTIFY_HOURS,
+            JUSTIFY_INTERVAL,
+            AGE);
 
     private static SqlFunction function(String name, SqlFunctionCategory category, SqlReturnTypeInference type) {
         return new SqlFunction(name, SqlKind.OTHER_FUNCTION, type, null, OperandTypes.VARIADIC, category);
@@ -245,10 +299,12 @@ public final class DateTimes {
             replace(binding, 1, EPOCH_DAY.createCall(SqlParserPos.ZERO, (SqlNode) call.operand(1)));
             return true;
         }
-        if (minus && isDatetime(a) && (isDatetime(b) || untypedB)) {
-            throw new UnsupportedSqlException(pgName(a) + " - " + (untypedB ? pgName(a) : pgName(b))
-                    + " is an interval in PostgreSQL, a type the engine does not have: an interval may only be added"
-                    + " to or subtracted from a date or timestamp (ts > t2 - INTERVAL '1 day')");
+        if (minus && isDatetime(a) && (isDatetime(b) || untypedB)) { // timestamp - timestamp: an interval
+            SqlNode left = asTimestamp(call.operand(0), a);
+            SqlNode right = untypedB ? cast(call.operand(1), SqlTypeName.TIMESTAMP) : asTimestamp(call.operand(1), b);
+            replace(binding, 0, TIMESTAMP_MI.createCall(SqlParserPos.ZERO, left, right));
+            replace(binding, 1, constant(new PgInterval(0, 0, 0), SqlParserPos.ZERO));
+            return true;
         }
         for (int i = 0; i < 2; i++) {
             SqlTypeName other = i == 0 ? b : a;
@@ -291,6 +347,11 @@ public final class DateTimes {
         return SqlStdOperatorTable.CAST.createCall(SqlParserPos.ZERO, node, spec);
     }
 
+    /** A date as its midnight's timestamp (PostgreSQL's date - timestamp reads it so); a timestamp as it is. */
+    private static SqlNode asTimestamp(SqlNode node, SqlTypeName type) {
+        return type == SqlTypeName.DATE ? cast(node, SqlTypeName.TIMESTAMP) : node;
+    }
+
     /** Puts a new operand in the call and types it. */
     private static void replace(SqlCallBinding binding, int i, SqlNode operand) {
         binding.getCall().setOperand(i, operand);
@@ -306,46 +367,100 @@ public final class DateTimes {
     }
 
     /**
-     * An interval where the engine would need it as a value, or null: an interval is only an operand of a date's or
-     * timestamp's + or - ({@link #INTERVAL} or {@link #DAYS}); not a select item, a comparison's side, a function's
-     * argument, nor interval arithmetic ({@code INTERVAL '1 day' * 2}).
+     * An interval where the engine has no operation for it, or null. Intervals are values: of select lists, GROUP BY,
+     * window ORDER BY and frame offsets, compared, added, subtracted, negated, multiplied and divided by numbers, added
+     * to dates and timestamps, of CASE, COALESCE and NULLIF, MIN and MAX, EXTRACT, date_part, date_bin's stride, the
+     * justify functions and a cast to text. Anything else of an interval (SUM, AVG, IN, another function) is refused.
      */
     static String intervalProblem(SqlNode validated, SqlValidator validator) {
         String[] problem = new String[1];
         validated.accept(new SqlBasicVisitor<Void>() {
             @Override
             public Void visit(SqlCall call) {
-                RelDataType type = validator.getValidatedNodeTypeIfKnown(call);
-                boolean datetimeArithmetic = (call.getKind() == SqlKind.PLUS || call.getKind() == SqlKind.MINUS)
-                        && type != null
-                        && isDatetime(type.getSqlTypeName());
-                for (SqlNode operand : call.getOperandList()) {
-                    boolean constant =
-                            operand instanceof SqlCall c && (c.getOperator() == INTERVAL || c.getOperator() == DAYS);
-                    boolean stride = call.getOperator() == DATE_BIN && operand == call.operand(0);
-                    boolean frameOffset =
-                            constant && (call.getKind() == SqlKind.PRECEDING || call.getKind() == SqlKind.FOLLOWING);
-                    if (!(datetimeArithmetic && constant) && !stride && !frameOffset) check(operand);
+                if (problem[0] == null && !takesIntervals(call, validator)) {
+                    for (SqlNode operand : call.getOperandList()) {
+                        if (operand instanceof SqlNodeList list) list.forEach(n -> check(call, n));
+                        else check(call, operand);
+                    }
                 }
                 return super.visit(call);
             }
 
-            @Override
-            public Void visit(SqlNodeList list) {
-                list.forEach(this::check);
-                return super.visit(list);
-            }
-
-            private void check(SqlNode node) {
+            private void check(SqlCall call, SqlNode node) {
                 RelDataType type = node == null ? null : validator.getValidatedNodeTypeIfKnown(node);
                 if (problem[0] == null && type != null && SqlTypeUtil.isInterval(type)) {
-                    problem[0] = "an interval as a value (in a select list, compared, an argument, or in interval"
-                            + " arithmetic): PostgreSQL's interval is a type the engine does not have; an interval may"
-                            + " only be added to or subtracted from a date or timestamp (ts + INTERVAL '1 day')";
+                    problem[0] =
+                            "an interval as an operand of " + call.getOperator().getName() + ": the engine"
+                                    + " compares, adds, subtracts, scales, shows and extracts fields of intervals, and takes"
+                                    + " MIN and MAX of them; SUM, AVG and other functions of an interval are not there yet";
                 }
             }
         });
         return problem[0];
+    }
+
+    private static final java.util.Set<SqlKind> TAKE_INTERVALS = java.util.EnumSet.of(
+            SqlKind.SELECT,
+            SqlKind.AS,
+            SqlKind.PLUS,
+            SqlKind.MINUS,
+            SqlKind.TIMES,
+            SqlKind.DIVIDE,
+            SqlKind.MINUS_PREFIX,
+            SqlKind.PLUS_PREFIX,
+            SqlKind.EQUALS,
+            SqlKind.NOT_EQUALS,
+            SqlKind.LESS_THAN,
+            SqlKind.LESS_THAN_OR_EQUAL,
+            SqlKind.GREATER_THAN,
+            SqlKind.GREATER_THAN_OR_EQUAL,
+            SqlKind.BETWEEN,
+            SqlKind.IS_DISTINCT_FROM,
+            SqlKind.IS_NOT_DISTINCT_FROM,
+            SqlKind.IS_NULL,
+            SqlKind.IS_NOT_NULL,
+            SqlKind.CASE,
+            SqlKind.COALESCE,
+            SqlKind.NULLIF,
+            SqlKind.MIN,
+            SqlKind.MAX,
+            SqlKind.COUNT,
+            SqlKind.OVER,
+            SqlKind.WINDOW,
+            SqlKind.DESCENDING,
+            SqlKind.NULLS_FIRST,
+            SqlKind.NULLS_LAST,
+            SqlKind.PRECEDING,
+            SqlKind.FOLLOWING,
+            SqlKind.ORDER_BY,
+            SqlKind.UNION,
+            SqlKind.INTERSECT,
+            SqlKind.EXCEPT,
+            SqlKind.WITH,
+            SqlKind.WITH_ITEM,
+            SqlKind.LAG,
+            SqlKind.LEAD,
+            SqlKind.FIRST_VALUE,
+            SqlKind.LAST_VALUE,
+            SqlKind.NTH_VALUE);
+
+    private static final java.util.Set<String> VALUE_MARKERS =
+            java.util.Set.of("PG_COALESCE", "PG_NULLIF", "PG_GREATEST", "PG_LEAST");
+
+    /** Whether a call's operands may be intervals (see {@link #intervalProblem}). */
+    private static boolean takesIntervals(SqlCall call, SqlValidator validator) {
+        SqlOperator op = call.getOperator();
+        if (TAKE_INTERVALS.contains(call.getKind())) return true;
+        if (op == EXTRACT || op == DATE_PART || op == DATE_BIN || op == JUSTIFY_DAYS || op == JUSTIFY_HOURS)
+            return true;
+        if (op == JUSTIFY_INTERVAL || op == TIMESTAMP_MI || op == INTERVAL || op == DAYS) return true;
+        // The planner's markers of COALESCE, NULLIF, GREATEST and LEAST (io.shardview.circuit.plan.SourceMarkers).
+        if (VALUE_MARKERS.contains(op.getName())) return true;
+        if (call.getKind() == SqlKind.CAST) { // to text, or to interval
+            RelDataType type = validator.getValidatedNodeTypeIfKnown(call);
+            return type != null && (SqlTypeUtil.inCharFamily(type) || SqlTypeUtil.isInterval(type));
+        }
+        return false;
     }
 
     /** EXTRACT's and date_part's type, once they are checked as PostgreSQL checks them (see {@link #field}). */
@@ -432,11 +547,11 @@ public final class DateTimes {
         if (unknown) {
             throw new IllegalArgumentException("function " + function + "(unknown, unknown) is not unique");
         }
-        if (SqlTypeUtil.isInterval(x)) {
-            throw new UnsupportedSqlException(function.replace("pg_catalog.", "") + " of an interval: PostgreSQL's"
-                    + " interval is a type the engine does not have");
+        boolean interval = SqlTypeUtil.isInterval(x);
+        if (interval && b.getOperator() == DATE_TRUNC) {
+            throw new UnsupportedSqlException("date_trunc of an interval");
         }
-        if (!isDatetime(x.getSqlTypeName())) {
+        if (!interval && !isDatetime(x.getSqlTypeName())) {
             throw new IllegalArgumentException(
                     "function " + function + "(unknown, " + PgCasts.pgName(x) + ") does not exist");
         }
@@ -448,8 +563,9 @@ public final class DateTimes {
         Field field = b.getOperator() == DATE_TRUNC
                 ? DateFields.unit(name.toLowerCase(Locale.ROOT))
                 : DateFields.field(name.toLowerCase(Locale.ROOT));
-        RelDataType of = b.getOperator() == DATE_PART ? timestamp(b.getTypeFactory()) : x;
+        RelDataType of = b.getOperator() == DATE_PART && !interval ? timestamp(b.getTypeFactory()) : x;
         if (field == null) throw unitProblem(b, "not recognized", of);
+        if (interval && !Intervals.hasField(field)) throw unitProblem(b, "not supported", of);
         if (field == Field.TIMEZONE || date && field.belowDay()) throw unitProblem(b, "not supported", of);
         return field;
     }
@@ -463,7 +579,8 @@ public final class DateTimes {
         return f.createSqlType(SqlTypeName.TIMESTAMP);
     }
 
-    private static RelDataType intervalType(RelDataTypeFactory f, boolean nullable) {
+    /** The Calcite type of every interval: PostgreSQL's one interval type holds months, days and time alike. */
+    static RelDataType intervalType(RelDataTypeFactory f, boolean nullable) {
         RelDataType type =
                 f.createSqlIntervalType(new SqlIntervalQualifier(TimeUnit.DAY, TimeUnit.SECOND, SqlParserPos.ZERO));
         return f.createTypeWithNullability(type, nullable);
@@ -477,7 +594,12 @@ public final class DateTimes {
                 || op == DATE_BIN
                 || op == INTERVAL
                 || op == DAYS
-                || op == EPOCH_DAY;
+                || op == EPOCH_DAY
+                || op == TIMESTAMP_MI
+                || op == JUSTIFY_DAYS
+                || op == JUSTIFY_HOURS
+                || op == JUSTIFY_INTERVAL
+                || op == AGE;
     }
 
     /** A call of one of these functions as a function of its operands' values (a NULL one gives NULL). */
@@ -491,6 +613,16 @@ public final class DateTimes {
         }
         if (op == DAYS) return v -> v[0] == null ? null : PgInterval.ofDays(((Number) v[0]).longValue());
         if (op == EPOCH_DAY) return v -> v[0] == null ? null : ((LocalDate) v[0]).toEpochDay();
+        if (op == TIMESTAMP_MI) {
+            return v ->
+                    v[0] == null || v[1] == null ? null : Intervals.between((LocalDateTime) v[0], (LocalDateTime) v[1]);
+        }
+        if (op == JUSTIFY_DAYS) return v -> v[0] == null ? null : Intervals.justifyDays((PgInterval) v[0]);
+        if (op == JUSTIFY_HOURS) return v -> v[0] == null ? null : Intervals.justifyHours((PgInterval) v[0]);
+        if (op == JUSTIFY_INTERVAL) return v -> v[0] == null ? null : Intervals.justifyInterval((PgInterval) v[0]);
+        if (op == AGE) {
+            return v -> v[0] == null || v[1] == null ? null : Intervals.age((LocalDateTime) v[0], (LocalDateTime) v[1]);
+        }
         if (op == DATE_BIN) {
             return v -> v[0] == null || v[1] == null || v[2] == null
                     ? null
@@ -504,8 +636,30 @@ public final class DateTimes {
             return v -> v[1] == null ? null : DateFields.truncate(unit, (LocalDateTime) v[1]);
         }
         Field field = DateFields.field(name);
-        if (op == EXTRACT) return v -> v[1] == null ? null : DateFields.extract(field, v[1]);
-        return v -> v[1] == null ? null : DateFields.datePart(field, v[1]);
+        if (op == EXTRACT) {
+            return v -> v[1] == null
+                    ? null
+                    : v[1] instanceof PgInterval i ? Intervals.extract(field, i) : DateFields.extract(field, v[1]);
+        }
+        return v -> v[1] == null
+                ? null
+                : v[1] instanceof PgInterval i ? Intervals.datePart(field, i) : DateFields.datePart(field, v[1]);
+    }
+
+    /** An interval's +, - (of intervals), * and / (by a number, or a number times an interval), NULL of a NULL. */
+    private static Function<Object[], Object> intervalArithmetic(SqlKind kind) {
+        return v -> {
+            if (v[0] == null || v[1] == null) return null;
+            return switch (kind) {
+                case PLUS -> Intervals.plus((PgInterval) v[0], (PgInterval) v[1]);
+                case MINUS -> Intervals.minus((PgInterval) v[0], (PgInterval) v[1]);
+                case TIMES -> v[0] instanceof PgInterval i
+                        ? Intervals.times(i, ((Number) v[1]).doubleValue())
+                        : Intervals.times((PgInterval) v[1], ((Number) v[0]).doubleValue());
+                case DIVIDE -> Intervals.dividedBy((PgInterval) v[0], ((Number) v[1]).doubleValue());
+                default -> throw new UnsupportedSqlException(kind + " of intervals");
+            };
+        };
     }
 
     /**
@@ -515,6 +669,7 @@ public final class DateTimes {
      */
     public static Function<Object[], Object> arithmetic(RexCall call) {
         boolean minus = call.getKind() == SqlKind.MINUS;
+        if (SqlTypeUtil.isInterval(call.getType())) return intervalArithmetic(call.getKind());
         return v -> {
             if (v[0] == null || v[1] == null) return null;
             boolean intervalFirst = v[0] instanceof PgInterval;

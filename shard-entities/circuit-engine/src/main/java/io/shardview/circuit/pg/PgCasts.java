@@ -7,6 +7,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlValidator;
 
@@ -182,7 +183,9 @@ public final class PgCasts {
             case DATE -> "date";
             case TIMESTAMP -> "timestamp without time zone";
             case BOOLEAN -> "boolean";
-            default -> t.getSqlTypeName().getName().toLowerCase(Locale.ROOT);
+            default -> SqlTypeUtil.isInterval(t)
+                    ? "interval"
+                    : t.getSqlTypeName().getName().toLowerCase(Locale.ROOT);
         };
     }
 }

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 /**
  * PostgreSQL's interval: months, days and microseconds, kept apart because a month and a day have no fixed length
  * (added to a timestamp, the months go first, clamped to the month's end, then the days, then the time; see
- * {@link DateFields#plus}). The engine has no interval column: an interval is only a constant added to or subtracted
- * from a date or timestamp.
+ * {@link DateFields#plus}). Intervals are values of views ({@code ts - ts}, interval arithmetic: {@link Intervals});
+ * they compare and are equal as PostgreSQL's are, by their span with a month as 30 days and a day as 24 hours
+ * ({@code '1 mon' = '30 days'}), and are shown as PostgreSQL shows them ({@link #toString}).
  *
  * <p>{@link #parse} reads PostgreSQL's input in its default (postgres) style: quantities with units ({@code 1 day},
  * {@code 2 hours 30 minutes}, {@code 1 year 2 mons}, {@code -1.5 days}, {@code 1 day ago}, units spelt as
@@ -20,8 +21,63 @@ import java.util.regex.Pattern;
  * years and months, and a bare number as seconds (before a time, as days). Fractions spill as PostgreSQL's do: a
  * fraction of a year into whole months, of a month into 30-day days and then time, of a day into time.
  */
-public record PgInterval(int months, int days, long micros) {
-    private static final long MICROS_PER_DAY = 86_400_000_000L;
+public record PgInterval(int months, int days, long micros) implements Comparable<PgInterval> {
+    static final long MICROS_PER_DAY = 86_400_000_000L;
+
+    /** The span as whole days (a month 30) and the microseconds left, 0 to a day: what compares, equals and hashes. */
+    long spanDays() {
+        return months * 30L + days + Math.floorDiv(micros, MICROS_PER_DAY);
+    }
+
+    long spanMicros() {
+        return Math.floorMod(micros, MICROS_PER_DAY);
+    }
+
+    /** PostgreSQL's interval_cmp: by the span, a month as 30 days and a day as 24 hours. */
+    @Override
+    public int compareTo(PgInterval o) {
+        int c = Long.compare(spanDays(), o.spanDays());
+        return c != 0 ? c : Long.compare(spanMicros(), o.spanMicros());
+    }
+
+    /**
+     * PostgreSQL's output of an interval in its default style ({@code IntervalStyle = postgres}): years, months and days
+     * as quantities ({@code 1 year 2 mons -3 days}), then the time as {@code [+-]hh:mm:ss[.ffffff]} (trailing zeros of
+     * the fraction dropped), shown when it is not zero or when nothing else is; a positive part after a negative one
+     * carries a {@code +}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        boolean[] before = {false};
+        part(out, months / 12, "year", before);
+        part(out, months % 12, "mon", before);
+        part(out, days, "day", before);
+        long hours = micros / 3_600_000_000L;
+        long minutes = micros / 60_000_000L % 60;
+        long seconds = micros / 1_000_000L % 60;
+        long fraction = micros % 1_000_000L;
+        if (out.length() == 0 || micros != 0) {
+            if (out.length() > 0) out.append(' ');
+            out.append(micros < 0 ? "-" : before[0] ? "+" : "");
+            out.append(String.format(
+                    Locale.ROOT, "%02d:%02d:%02d", Math.abs(hours), Math.abs(minutes), Math.abs(seconds)));
+            if (fraction != 0) {
+                String digits = String.format(Locale.ROOT, "%06d", Math.abs(fraction));
+                out.append('.').append(digits.replaceFirst("0+$", ""));
+            }
+        }
+        return out.toString();
+    }
+
+    /** One quantity of the output: none when 0, plural but for 1, a + after a negative quantity. */
+    private static void part(StringBuilder out, long value, String unit, boolean[] before) {
+        if (value == 0) return;
+        if (out.length() > 0) out.append(' ');
+        if (before[0] && value > 0) out.append('+');
+        out.append(value).append(' ').append(unit).append(value != 1 ? "s" : "");
+        before[0] = value < 0;
+    }
 
     /** An interval of whole days (a date plus an integer). */
     public static PgInterval ofDays(long days) {

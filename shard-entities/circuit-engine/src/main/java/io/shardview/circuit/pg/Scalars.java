@@ -108,6 +108,7 @@ public final class Scalars {
     public static Object negate(ColumnType type, Object v) {
         if (v instanceof Double d) return -d;
         if (v instanceof Float f) return -f;
+        if (v instanceof PgInterval i) return Intervals.negate(i);
         return arithmetic('-', type, 0L, v);
     }
 
@@ -208,6 +209,8 @@ public final class Scalars {
                 if (v instanceof LocalDateTime) return ((LocalDateTime) v).toLocalDate();
                 if (v instanceof LocalDate) return v;
                 return TextInput.toDate(v.toString());
+            case INTERVAL:
+                return v instanceof PgInterval ? v : PgInterval.parse(v.toString());
             default:
                 if (v instanceof LocalDate) return ((LocalDate) v).atStartOfDay();
                 if (v instanceof LocalDateTime) return v;

@@ -21,6 +21,7 @@ public final class Values {
         if (a == null || b == null) return false;
         if (a instanceof Number && b instanceof Number) return compareNumbers((Number) a, (Number) b) == 0;
         if (a instanceof FixedChar || b instanceof FixedChar) return text(a).equals(text(b));
+        if (a instanceof PgInterval x && b instanceof PgInterval y) return x.compareTo(y) == 0;
         return a.equals(b);
     }
 
@@ -34,6 +35,7 @@ public final class Values {
         if (a instanceof Long x && b instanceof Long y) return x.longValue() == y.longValue(); // the common case, first
         if (a instanceof FixedChar x) return b instanceof FixedChar y && x.sameSpelling(y);
         if (b instanceof FixedChar) return false;
+        if (a instanceof PgInterval x) return x.equals(b); // '1 day' and '24:00:00' are equal, shown apart
         if (isFloat(a) && isFloat(b)) {
             double x = ((Number) a).doubleValue();
             double y = ((Number) b).doubleValue();
@@ -51,16 +53,23 @@ public final class Values {
         int c = compare(a, b);
         if (c != 0) return c;
         if (a instanceof FixedChar x && b instanceof FixedChar y) return Integer.compare(x.width(), y.width());
+        if (a instanceof PgInterval x && b instanceof PgInterval y) {
+            c = Integer.compare(x.months(), y.months());
+            return c != 0 ? c : Integer.compare(x.days(), y.days());
+        }
         c = Integer.compare(scale(a), scale(b));
         return c != 0 ? c : Boolean.compare(!isNegativeZero(a), !isNegativeZero(b));
     }
 
     /**
-     * Whether a value has spellings that {@link #equal} does not tell apart: CHAR and NUMERIC values, and a
-     * float zero (-0 = 0, as in PostgreSQL, which still shows each as written).
+     * Whether a value has spellings that {@link #equal} does not tell apart: CHAR, NUMERIC and interval values
+     * ('1 day' = '24:00:00'), and a float zero (-0 = 0, as in PostgreSQL, which still shows each as written).
      */
     public static boolean isSpelled(Object v) {
-        return v instanceof FixedChar || v instanceof BigDecimal || (isFloat(v) && ((Number) v).doubleValue() == 0);
+        return v instanceof FixedChar
+                || v instanceof BigDecimal
+                || v instanceof PgInterval
+                || (isFloat(v) && ((Number) v).doubleValue() == 0);
     }
 
     /** Whether a value is a float -0. */
@@ -150,6 +159,7 @@ public final class Values {
             LocalDateTime t = (LocalDateTime) v;
             return mix(t.toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L + t.getNano() ^ 0x7153L);
         }
+        if (v instanceof PgInterval i) return mix(mix(i.spanDays()) ^ i.spanMicros() ^ 0x1A7EL);
         throw new IllegalArgumentException("unhashable value " + v.getClass());
     }
 

@@ -377,6 +377,14 @@ public final class SourceMarkers {
                     SqlNode time = clockRead(call.getOperator().getName(), call.getParserPosition());
                     if (time != null) return time.accept(this);
                 }
+                if (clock
+                        && call.operandCount() == 1
+                        && call.getOperator().getName().equalsIgnoreCase("age")) {
+                    // age(ts) is age(current_date at midnight, ts), as PostgreSQL defines it.
+                    SqlParserPos pos = call.getParserPosition();
+                    SqlNode today = DateTimes.cast(clockRead("current_date", pos), SqlTypeName.TIMESTAMP);
+                    return DateTimes.AGE.createCall(pos, today, call.operand(0)).accept(this);
+                }
                 refuseNonDeterministic(call.getOperator().getName());
                 SqlNode copy = super.visit(call);
                 if (!(copy instanceof SqlCall c)) return copy;

@@ -48,7 +48,9 @@ public final class MaterializedView {
         this.dataflow = compile();
         this.level = level;
         this.spelledColumns = dataflow.columns().stream()
-                .anyMatch(c -> c.type() == ColumnType.CHAR || c.type() == ColumnType.DECIMAL);
+                .anyMatch(c -> c.type() == ColumnType.CHAR
+                        || c.type() == ColumnType.DECIMAL
+                        || c.type() == ColumnType.INTERVAL);
     }
 
     public Dataflow dataflow() {

@@ -2,6 +2,7 @@ package io.shardview.entity.tenant;
 
 import io.shardview.circuit.data.Row;
 import io.shardview.circuit.pg.FixedChar;
+import io.shardview.circuit.pg.PgInterval;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -11,7 +12,7 @@ import java.util.List;
 
 /**
  * Engine values as the API writes them: numbers as numbers (REAL as the double of its digits), DECIMAL as a string (to keep its
- * precision), DATE and TIMESTAMP as ISO-8601 strings. Replies and change events carry rows in
+ * precision), DATE and TIMESTAMP as ISO-8601 strings, an interval as PostgreSQL's text of it. Replies and change events carry rows in
  * this form, so they serialize the same way on every node.
  */
 final class RowJson {
@@ -22,6 +23,7 @@ final class RowJson {
         // A float4 as the double of its own digits: JSON shows 1.2345679, and a double crosses nodes unchanged.
         if (v instanceof Float f) return Double.valueOf(f.toString());
         if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof FixedChar) return v.toString();
+        if (v instanceof PgInterval interval) return interval.toString(); // as PostgreSQL shows it: "1 day 02:00:00"
         return v;
     }
 
