@@ -630,6 +630,7 @@ public final class PlanCompiler {
         if (type.isInteger()) return Accumulator.Kind.SUM_LONG;
         if (type == io.shardview.circuit.pg.ColumnType.DOUBLE) return Accumulator.Kind.SUM_DOUBLE;
         if (type == io.shardview.circuit.pg.ColumnType.REAL) return Accumulator.Kind.SUM_REAL;
+        if (type == io.shardview.circuit.pg.ColumnType.INTERVAL) return Accumulator.Kind.SUM_INTERVAL;
         return Accumulator.Kind.SUM_DECIMAL;
     }
 
@@ -851,7 +852,9 @@ public final class PlanCompiler {
             case AVG -> new Aggregate.Call(
                     type == io.shardview.circuit.pg.ColumnType.DOUBLE
                             ? Accumulator.Kind.AVG_DOUBLE
-                            : Accumulator.Kind.AVG_DECIMAL,
+                            : type == io.shardview.circuit.pg.ColumnType.INTERVAL
+                                    ? Accumulator.Kind.AVG_INTERVAL
+                                    : Accumulator.Kind.AVG_DECIMAL,
                     arg,
                     null);
             case MIN -> new Aggregate.Call(Accumulator.Kind.MIN, arg, null);

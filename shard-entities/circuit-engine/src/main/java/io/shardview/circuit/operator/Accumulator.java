@@ -2,6 +2,8 @@ package io.shardview.circuit.operator;
 
 import io.shardview.circuit.data.RowCodec;
 import io.shardview.circuit.error.EvaluationException;
+import io.shardview.circuit.pg.Intervals;
+import io.shardview.circuit.pg.PgInterval;
 import io.shardview.circuit.pg.Values;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -38,7 +40,9 @@ public interface Accumulator {
         MIN,
         MAX,
         CONSTANT,
-        SUM_REAL
+        SUM_REAL,
+        SUM_INTERVAL,
+        AVG_INTERVAL
     }
 
     /** A fresh accumulator; constant is the value of a CONSTANT (LITERAL_AGG) aggregate. */
@@ -57,6 +61,9 @@ public interface Accumulator {
             case MIN:
             case MAX:
                 return new Extreme(kind == Kind.MAX);
+            case SUM_INTERVAL:
+            case AVG_INTERVAL:
+                return new IntervalSum(kind == Kind.AVG_INTERVAL);
             default:
                 return new Constant(constant);
         }
@@ -84,6 +91,61 @@ public interface Accumulator {
         @Override
         public void read(DataInput in) throws IOException {
             count = in.readLong();
+        }
+    }
+
+    /**
+     * SUM and AVG of intervals: each part summed apart (months, days, microseconds), as PostgreSQL's interval + interval
+     * adds them, so retracting an input takes back exactly what it added; AVG divides the sum by the count as
+     * PostgreSQL's interval / float8 does. A result beyond an interval's range fails as there.
+     */
+    final class IntervalSum implements Accumulator {
+        private final boolean average;
+        private long count;
+        private long months;
+        private long days;
+        private long micros;
+
+        IntervalSum(boolean average) {
+            this.average = average;
+        }
+
+        @Override
+        public void add(Object value, long weight) {
+            if (value == null) return;
+            PgInterval v = (PgInterval) value;
+            try {
+                count += weight;
+                months = Math.addExact(months, Math.multiplyExact((long) v.months(), weight));
+                days = Math.addExact(days, Math.multiplyExact((long) v.days(), weight));
+                micros = Math.addExact(micros, Math.multiplyExact(v.micros(), weight));
+            } catch (ArithmeticException e) {
+                throw new EvaluationException("interval out of range");
+            }
+        }
+
+        @Override
+        public Object result() {
+            if (count == 0) return null;
+            if (months != (int) months || days != (int) days) throw new EvaluationException("interval out of range");
+            PgInterval sum = new PgInterval((int) months, (int) days, micros);
+            return average ? Intervals.dividedBy(sum, count) : sum;
+        }
+
+        @Override
+        public void write(DataOutput out) throws IOException {
+            out.writeLong(count);
+            out.writeLong(months);
+            out.writeLong(days);
+            out.writeLong(micros);
+        }
+
+        @Override
+        public void read(DataInput in) throws IOException {
+            count = in.readLong();
+            months = in.readLong();
+            days = in.readLong();
+            micros = in.readLong();
         }
     }
 

@@ -44,6 +44,7 @@ public final class Aggregate implements Operator {
                 case SUM_LONG -> 0L;
                 case SUM_DOUBLE -> 0.0;
                 case SUM_REAL -> 0.0f;
+                case SUM_INTERVAL -> new io.shardview.circuit.pg.PgInterval(0, 0, 0);
                 default -> java.math.BigDecimal.ZERO;
             };
         }

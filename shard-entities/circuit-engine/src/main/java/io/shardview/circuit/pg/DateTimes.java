@@ -370,7 +370,8 @@ public final class DateTimes {
      * An interval where the engine has no operation for it, or null. Intervals are values: of select lists, GROUP BY,
      * window ORDER BY and frame offsets, compared, added, subtracted, negated, multiplied and divided by numbers, added
      * to dates and timestamps, of CASE, COALESCE and NULLIF, MIN and MAX, EXTRACT, date_part, date_bin's stride, the
-     * justify functions and a cast to text. Anything else of an interval (SUM, AVG, IN, another function) is refused.
+     * justify functions, SUM and AVG, and a cast to text. Anything else of an interval (IN, another function) is
+     * refused.
      */
     static String intervalProblem(SqlNode validated, SqlValidator validator) {
         String[] problem = new String[1];
@@ -424,6 +425,8 @@ public final class DateTimes {
             SqlKind.NULLIF,
             SqlKind.MIN,
             SqlKind.MAX,
+            SqlKind.SUM,
+            SqlKind.AVG,
             SqlKind.COUNT,
             SqlKind.OVER,
             SqlKind.WINDOW,

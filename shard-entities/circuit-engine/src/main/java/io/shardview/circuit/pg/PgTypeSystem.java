@@ -65,6 +65,7 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
 
     @Override
     public RelDataType deriveSumType(RelDataTypeFactory factory, RelDataType argumentType) {
+        if (SqlTypeUtil.isInterval(argumentType)) return argumentType; // sum(interval): an interval
         SqlTypeName t = argumentType.getSqlTypeName();
         RelDataType out;
         if (t == SqlTypeName.SMALLINT || t == SqlTypeName.INTEGER || t == SqlTypeName.TINYINT) {
@@ -153,6 +154,7 @@ public final class PgTypeSystem extends RelDataTypeSystemImpl {
 
     @Override
     public RelDataType deriveAvgAggType(RelDataTypeFactory factory, RelDataType argumentType) {
+        if (SqlTypeUtil.isInterval(argumentType)) return argumentType; // avg(interval): an interval
         SqlTypeName t = argumentType.getSqlTypeName();
         RelDataType out = t == SqlTypeName.DOUBLE || t == SqlTypeName.REAL || t == SqlTypeName.FLOAT
                 ? factory.createSqlType(SqlTypeName.DOUBLE)

@@ -238,7 +238,7 @@ public final class SourceMarkers {
 
     /** The standard operators and the markers. */
     public static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
-            SqlStdOperatorTable.instance(),
+            IntervalAggregates.replacing(SqlStdOperatorTable.instance()),
             DateTimes.OPERATORS,
             SqlOperatorTables.of(
                     EXPLICIT_CAST,

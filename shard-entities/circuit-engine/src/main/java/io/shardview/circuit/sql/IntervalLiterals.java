@@ -6,8 +6,8 @@ import io.shardview.circuit.sql.SqlText.Token;
 import java.util.List;
 
 /**
- * PostgreSQL's {@code INTERVAL '1 day'}, which Calcite's parser lacks, written {@code pg_interval('1 day')} before
- * parsing ({@link DateTimes#mark} reads it); the standard's {@code INTERVAL '1' DAY}, which Calcite parses, is left
+ * PostgreSQL's {@code INTERVAL '1 day'}, which Calcite's parser lacks, and {@code CAST('1 day' AS INTERVAL)} (which
+ * {@code '1 day'::interval} became), written {@code pg_interval('1 day')} before parsing ({@link DateTimes#mark} reads it); the standard's {@code INTERVAL '1' DAY}, which Calcite parses, is left
  * as it is, and so are strings, quoted names and comments.
  */
 final class IntervalLiterals {
@@ -25,6 +25,16 @@ final class IntervalLiterals {
         int copied = 0;
         for (int i = 0; i + 1 < tokens.size(); i++) {
             Token word = tokens.get(i);
+            if (castOfText(tokens, i)) { // CAST('1 day' AS INTERVAL), which '1 day'::interval became
+                Token text = tokens.get(i + 2);
+                out.copy(copied, word.start())
+                        .add(DateTimes.INTERVAL_TEXT + "(")
+                        .copy(text.start(), text.end())
+                        .add(")");
+                copied = tokens.get(i + 5).end();
+                i += 5;
+                continue;
+            }
             Token text = tokens.get(i + 1);
             if (word.kind() != Kind.WORD || !word.lower().equals("interval") || text.kind() != Kind.STRING) continue;
             Token after = i + 2 < tokens.size() ? tokens.get(i + 2) : null;
@@ -37,5 +47,22 @@ final class IntervalLiterals {
             i++;
         }
         return out.copy(copied, sql.length()).build();
+    }
+
+    /** Whether the tokens from {@code i} are {@code CAST ( 'text' AS INTERVAL )}. */
+    private static boolean castOfText(List<Token> tokens, int i) {
+        if (i + 5 >= tokens.size()) return false;
+        Token cast = tokens.get(i);
+        Token as = tokens.get(i + 3);
+        Token type = tokens.get(i + 4);
+        return cast.kind() == Kind.WORD
+                && cast.lower().equals("cast")
+                && tokens.get(i + 1).is("(")
+                && tokens.get(i + 2).kind() == Kind.STRING
+                && as.kind() == Kind.WORD
+                && as.lower().equals("as")
+                && type.kind() == Kind.WORD
+                && type.lower().equals("interval")
+                && tokens.get(i + 5).is(")");
     }
 }

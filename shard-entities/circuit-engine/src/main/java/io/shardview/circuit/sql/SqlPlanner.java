@@ -6,6 +6,7 @@ import io.shardview.circuit.pg.PgConstantReducer;
 import io.shardview.circuit.pg.PgTypeCoercion;
 import io.shardview.circuit.pg.PgTypeFactory;
 import io.shardview.circuit.plan.InMarkJoin;
+import io.shardview.circuit.plan.IntervalAggregates;
 import io.shardview.circuit.plan.NotInJoin;
 import io.shardview.circuit.plan.SourceMarkers;
 import io.shardview.circuit.rewrite.BpcharCorrelations;
@@ -308,6 +309,7 @@ public final class SqlPlanner {
                     types,
                     VALIDATOR.withTypeCoercionFactory((f, v) -> new PgTypeCoercion(f, v, pgTypes)));
             SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted, pgTypes, clock));
+            IntervalAggregates.standardWhereNotIntervals(validated, validator);
             String typeProblem = pgTypes ? PgCasts.problem(validated, validator) : null;
             if (typeProblem != null) throw new PlanningException(typeProblem);
             Windows.check(validated);
