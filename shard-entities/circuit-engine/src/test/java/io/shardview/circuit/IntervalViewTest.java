@@ -104,6 +104,73 @@ class IntervalViewTest {
         }
     }
 
+    private static final String SPANS = "CREATE TABLE s (id INT PRIMARY KEY, span INTERVAL, ts TIMESTAMP)";
+
+    private static final List<String> SPAN_VIEWS = List.of(
+            "SELECT id, span, ts + span AS due, span * 2 AS twice, -span AS back FROM s",
+            "SELECT SUM(span) AS total, AVG(span) AS mean, MAX(span) AS longest, MIN(span) AS shortest FROM s",
+            "SELECT id FROM s WHERE span > INTERVAL '1 day' OR span IS NULL",
+            "SELECT justify_interval(span) AS j, COUNT(*) AS c FROM s GROUP BY justify_interval(span)");
+
+    /** Interval input as users send it: units, times, signs, fractions, y-m. */
+    private static final List<String> SPAN_TEXTS = List.of(
+            "1 day",
+            "2 hours 30 minutes",
+            "-3 mons",
+            "00:00:01.5",
+            "1 year 2 mons 3 days 04:05:06.789",
+            "-1 day +2 hours",
+            "1.5 days",
+            "36 hours",
+            "1-2",
+            "0",
+            "1 day ago",
+            "7 weeks");
+
+    @Test
+    void tableColumnsOfIntervalsEqualPostgresAfterEveryBatch() throws SQLException, IOException {
+        try (PostgresMirror pg = new PostgresMirror()) {
+            pg.reset();
+            pg.execute(SPANS);
+            Circuit circuit = TestCircuits.circuit(SPANS);
+            PostgresMirror.createViews(circuit, SPAN_VIEWS);
+            SplittableRandom random = new SplittableRandom(5);
+            Set<Integer> ids = new HashSet<>();
+            for (int batch = 0; batch < 30; batch++) {
+                List<Op> ops = new ArrayList<>();
+                List<String> statements = new ArrayList<>();
+                Set<Integer> touched = new HashSet<>();
+                for (int i = 0; i < 1 + random.nextInt(6); i++) {
+                    int id = random.nextInt(15);
+                    if (!touched.add(id)) continue;
+                    statements.add("DELETE FROM s WHERE id = " + id);
+                    if (ids.contains(id) && random.nextInt(3) == 0) {
+                        ids.remove(id);
+                        ops.add(Op.deleteKey("s", Map.of("id", id)));
+                        continue;
+                    }
+                    String span = random.nextInt(8) == 0 ? null : SPAN_TEXTS.get(random.nextInt(SPAN_TEXTS.size()));
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("id", id);
+                    row.put("span", span);
+                    row.put("ts", timestamp(random));
+                    ops.add(ids.add(id) ? Op.insert("s", row) : Op.update("s", row));
+                    statements.add(
+                            "INSERT INTO s VALUES (" + id + ", " + quoted(span) + ", " + quoted(row.get("ts")) + ")");
+                }
+                assertInstanceOf(BatchOutcome.Accepted.class, circuit.applyBatch(ops), "batch " + batch);
+                for (String statement : statements) pg.execute(statement);
+                pg.assertViewsEqual(circuit, SPAN_VIEWS, "batch " + batch);
+                if (batch == 15) circuit = restored(circuit);
+            }
+            // Input PostgreSQL refuses is refused, and changes nothing.
+            BatchOutcome refused = circuit.applyBatch(List.of(Op.insert("s", Map.of("id", 99, "span", "1 fortnight"))));
+            assertInstanceOf(BatchOutcome.Rejected.class, refused);
+            assertTrue(refused.toString().contains("invalid input syntax for type interval"), refused.toString());
+            pg.assertViewsEqual(circuit, SPAN_VIEWS, "after a refused batch");
+        }
+    }
+
     /** Timestamps around month ends and a leap day, to the microsecond; NULL one time in eight. */
     private static LocalDateTime timestamp(SplittableRandom random) {
         if (random.nextInt(8) == 0) return null;

@@ -1,6 +1,7 @@
 package io.shardview.circuit.data;
 
 import io.shardview.circuit.pg.FixedChar;
+import io.shardview.circuit.pg.PgInterval;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,8 @@ import java.util.Arrays;
 /**
  * A row packed into one byte array, for compact storage of base tables: per value a tag byte, then
  * 8 bytes for BIGINT/DOUBLE/DATE, 4 for REAL, a 1- or 4-byte length plus UTF-8 for VARCHAR (CHAR(n): n, then
- * its text without trailing blanks, likewise), nothing for NULL/booleans.
+ * its text without trailing blanks, likewise), 16 for an interval (months and days, then microseconds), nothing for
+ * NULL/booleans.
  * A row (BIGINT, BIGINT, short VARCHAR, DOUBLE) packs into about 35 bytes instead of ~200 as objects.
  */
 public final class RowBytes {
@@ -115,6 +117,10 @@ public final class RowBytes {
         } else if (v instanceof LocalDate d) {
             b[pos++] = 7;
             pos = putLong(b, pos, d.toEpochDay());
+        } else if (v instanceof PgInterval i) {
+            b[pos++] = 11;
+            pos = putLong(b, pos, (long) i.months() << 32 | (i.days() & 0xFFFFFFFFL));
+            pos = putLong(b, pos, i.micros());
         } else {
             LocalDateTime t = (LocalDateTime) v;
             b[pos++] = 8;
@@ -224,6 +230,7 @@ public final class RowBytes {
                 return length[1] + length[0];
             }
             case 8:
+            case 11:
                 return pos + 16;
             case 10:
                 return pos + 4;
@@ -277,6 +284,12 @@ public final class RowBytes {
                     out[i] = LocalDate.ofEpochDay(getLong(b, pos));
                     pos += 8;
                     break;
+                case 11: {
+                    long monthsDays = getLong(b, pos);
+                    out[i] = new PgInterval((int) (monthsDays >> 32), (int) monthsDays, getLong(b, pos + 8));
+                    pos += 16;
+                    break;
+                }
                 default:
                     out[i] =
                             LocalDate.ofEpochDay(getLong(b, pos)).atStartOfDay().plusNanos(getLong(b, pos + 8));

@@ -26,7 +26,7 @@ public enum ColumnType {
     TEXT("text"),
     /** float4: values are {@link Float}s, about 6 significant digits (appended last: snapshots store the ordinal). */
     REAL("real"),
-    /** A view's column of intervals ({@code ts - ts}): values are {@link PgInterval}s. Not a table column's type. */
+    /** Intervals: values are {@link PgInterval}s, written in JSON as PostgreSQL's interval input ({@code "1 day"}). */
     INTERVAL("interval");
 
     private final String sqlName;
@@ -86,6 +86,8 @@ public enum ColumnType {
             case "timestamp":
             case "timestamp without time zone":
                 return TIMESTAMP;
+            case "interval":
+                return INTERVAL;
             default:
                 return null;
         }
@@ -129,6 +131,16 @@ public enum ColumnType {
                 if (v instanceof LocalDateTime t) return toMicros(t);
                 if (v instanceof String)
                     return parse(() -> toMicros(LocalDateTime.parse(((String) v).replace(' ', 'T'))));
+                break;
+            case INTERVAL:
+                if (v instanceof PgInterval) return v;
+                if (v instanceof String text) {
+                    try {
+                        return PgInterval.parse(text);
+                    } catch (io.shardview.circuit.error.UnsupportedSqlException e) {
+                        throw new IllegalArgumentException(e.getMessage());
+                    }
+                }
                 break;
             default:
                 break;
