@@ -120,7 +120,8 @@ class CrossNodeSerializationTest {
                         new TenantProtocol.BudgetUse(100_000L, null, false)),
                 Replication.sync(2),
                 "eu",
-                3));
+                3,
+                new TenantProtocol.ClockInfo("5s", true, "2026-11-27T05:00:05")));
         assertRoundTrip(new TenantProtocol.ViewPlan(
                 "v",
                 4,
@@ -148,8 +149,10 @@ class CrossNodeSerializationTest {
         TenantEvent.HomeSet home = new TenantEvent.HomeSet(0, "eu", 3, 41, "us");
         TenantEvent.Replicated earlier = new TenantEvent.Replicated("us", new TenantEvent.BudgetsSet(2, Map.of()));
         TenantEvent.ReplicationSet mode = new TenantEvent.ReplicationSet(2, "sync", 1);
+        TenantEvent.ClockSet clock = new TenantEvent.ClockSet(2, 5_000_000);
         TenantProtocol.Replicate replicate = roundTrip(new TenantProtocol.Replicate(
-                "eu", 1, List.of(home, sql, batch, earlier, mode), 5, 2, 1_700_000_000_000L, 3));
+                "eu", 1, List.of(home, sql, batch, earlier, mode, clock), 5, 2, 1_700_000_000_000L, 3));
+        assertEquals(clock, replicate.events().get(5));
         assertEquals(3, replicate.epoch());
         assertEquals(List.of(home, sql), replicate.events().subList(0, 2));
         TenantEvent.BatchApplied batchBack =
@@ -177,13 +180,17 @@ class CrossNodeSerializationTest {
                 null,
                 null,
                 "us",
-                1));
+                1,
+                null));
         assertRoundTrip(new TenantProtocol.Forwarded(
-                null, null, new TenantProtocol.SetBudgets(Map.of(), ref()), null, null, "us", 2));
-        assertRoundTrip(
-                new TenantProtocol.Forwarded(null, null, null, new TenantProtocol.SetHome("eu", ref()), null, "us", 1));
+                null, null, new TenantProtocol.SetBudgets(Map.of(), ref()), null, null, "us", 2, null));
         assertRoundTrip(new TenantProtocol.Forwarded(
-                null, null, null, null, new TenantProtocol.SetReplication(Replication.sync(1), ref()), "us", 1));
+                null, null, null, new TenantProtocol.SetHome("eu", ref()), null, "us", 1, null));
+        assertRoundTrip(new TenantProtocol.Forwarded(
+                null, null, null, null, new TenantProtocol.SetReplication(Replication.sync(1), ref()), "us", 1, null));
+        assertRoundTrip(new TenantProtocol.Forwarded(
+                null, null, null, null, null, "us", 1, new TenantProtocol.SetClock(5_000_000, ref())));
+        assertRoundTrip(new TenantProtocol.ClockReply(new TenantProtocol.ClockInfo("1s", false, null)));
         assertRoundTrip(new TenantProtocol.HomeMoved("eu", 7));
         assertRoundTrip(new TenantProtocol.ReplicationReply(Replication.ASYNC));
         assertRoundTrip(new TenantProtocol.Refused(

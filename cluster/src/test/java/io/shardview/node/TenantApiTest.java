@@ -448,6 +448,54 @@ class TenantApiTest {
         t.ingest("{\"ops\": [{\"op\": \"upsert\", \"table\": \"$clock\", \"row\": {\"id\": 1}}]}", 400);
     }
 
+    /**
+     * The tenant sets its clock's resolution: at 100 ms the clock shows tenths of a second, which the node's default of
+     * a second never does; back to the default with null; what is not a resolution is 400 and changes nothing. Views
+     * read intervals of the time (how long ago) as PostgreSQL shows them.
+     */
+    @Test
+    void aTenantSetsItsClocksResolution() throws Exception {
+        TenantClient t = new TenantClient(node, "clock-resolution");
+        assertEquals("not_found", t.error(t.put("clock", "application/json", "{\"resolution\": \"1s\"}"), 404));
+        t.sql(
+                "CREATE TABLE events (id BIGINT NOT NULL, ts TIMESTAMP, PRIMARY KEY (id));"
+                        + "CREATE VIEW recent AS SELECT id, NOW() - ts AS ago FROM events"
+                        + " WHERE ts > NOW() - INTERVAL '1 hour'",
+                200);
+        JsonNode clock = t.json(t.get(""), 200).get("clock");
+        assertEquals("1s", clock.get("resolution").asText(), clock.toString());
+        assertFalse(clock.get("set").asBoolean());
+        for (String bad : List.of(
+                "{\"resolution\": \"5\"}",
+                "{\"resolution\": \"1ms\"}",
+                "{\"resolution\": \"25h\"}",
+                "{\"resolution\": 5}",
+                "{\"resolution\": \"1s\", \"other\": 1}",
+                "[]")) {
+            assertEquals("bad_request", t.error(t.put("clock", "application/json", bad), 400), bad);
+        }
+        JsonNode set = t.json(t.put("clock", "application/json", "{\"resolution\": \"100ms\"}"), 200);
+        assertEquals("100ms", set.at("/clock/resolution").asText(), set.toString());
+        assertTrue(set.at("/clock/set").asBoolean());
+        TestNodes.awaitTrue(
+                () -> t.json(t.get(""), 200).at("/clock/now").asText().contains("."),
+                "the clock shows tenths of a second");
+        java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC);
+        long version = t.ingest(
+                        "{\"ops\": [{\"op\": \"insert\", \"table\": \"events\", \"row\": {\"id\": 1," + " \"ts\": \""
+                                + now.minusMinutes(10) + "\"}}]}",
+                        200)
+                .get("version")
+                .asLong();
+        JsonNode row = t.json(t.get("views/recent?min_version=" + version), 200)
+                .get("rows")
+                .get(0);
+        assertTrue(row.get("ago").asText().matches("00:(09|10):\\d\\d(\\.\\d+)?"), row.toString());
+        JsonNode back = t.json(t.put("clock", "application/json", "{\"resolution\": null}"), 200);
+        assertEquals("1s", back.at("/clock/resolution").asText(), back.toString());
+        assertFalse(back.at("/clock/set").asBoolean());
+    }
+
     /** A read sent on another thread, given 200 ms to reach the tenant's entity and wait there. */
     private java.util.concurrent.CompletableFuture<HttpResponse<String>> readWaiting(TenantClient t, String path)
             throws InterruptedException {

@@ -107,6 +107,7 @@ public final class TenantRoutes {
                 path("query", () -> endpoint("/v1/tenants/{t}/query", tenant, () -> post(() -> query(tenant)))),
                 path("budgets", () -> endpoint("/v1/tenants/{t}/budgets", tenant, () -> put(() -> setBudgets(tenant)))),
                 path("home", () -> endpoint("/v1/tenants/{t}/home", tenant, () -> put(() -> setHome(tenant)))),
+                path("clock", () -> endpoint("/v1/tenants/{t}/clock", tenant, () -> put(() -> setClock(tenant)))),
                 path(
                         "replication",
                         () -> endpoint("/v1/tenants/{t}/replication", tenant, () -> put(() -> setReplication(tenant)))),
@@ -244,6 +245,40 @@ public final class TenantRoutes {
                             tenant, writeTimeout(), replyTo -> new TenantProtocol.SetBudgets(budgets, replyTo)),
                     r -> r instanceof TenantProtocol.BudgetsReply set
                             ? Json.response(StatusCodes.OK, Map.of("tenant", tenant, "budgets", set.budgets()))
+                            : TenantResponses.refused((TenantProtocol.Refused) r),
+                    TenantEndpoints.Effect.WRITE);
+        });
+    }
+
+    /**
+     * The resolution of the tenant's clock, which NOW() in its views reads (docs/sql.md, "Time in views"):
+     * {@code {"resolution": "5s"}}, or {@code {"resolution": null}} for the node's. Answered once it is durable.
+     */
+    private Route setClock(String tenant) {
+        return jsonBody("clock", node -> {
+            String usage = "the body must be {\"resolution\": \"5s\"} (us, ms, s, m or h; from 10ms to 24h), or"
+                    + " {\"resolution\": null} for the node's";
+            if (node == null || !node.isObject() || !node.has("resolution") || node.size() != 1) {
+                return complete(badRequest(usage));
+            }
+            JsonNode value = node.get("resolution");
+            long micros;
+            if (value.isNull()) {
+                micros = 0;
+            } else if (!value.isTextual()) {
+                return complete(badRequest(usage));
+            } else {
+                try {
+                    micros = io.shardview.entity.tenant.ClockResolution.parse(value.asText());
+                } catch (IllegalArgumentException e) {
+                    return complete(badRequest(e.getMessage()));
+                }
+            }
+            return reply(
+                    this.<TenantProtocol.ClockAnswer>ask(
+                            tenant, writeTimeout(), replyTo -> new TenantProtocol.SetClock(micros, replyTo)),
+                    r -> r instanceof TenantProtocol.ClockReply set
+                            ? Json.response(StatusCodes.OK, Map.of("tenant", tenant, "clock", set.clock()))
                             : TenantResponses.refused((TenantProtocol.Refused) r),
                     TenantEndpoints.Effect.WRITE);
         });

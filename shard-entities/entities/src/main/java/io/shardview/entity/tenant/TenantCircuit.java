@@ -209,7 +209,7 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
         this.ingest = new TenantIngest(context);
         this.clock = new TenantClock(context, ingest);
         this.failover = new TenantFailover(context, following);
-        this.writes = new TenantWrites(context, sql, ingest, following, inbox, failover);
+        this.writes = new TenantWrites(context, sql, ingest, following, inbox, failover, clock);
         this.snapshots = new TenantSnapshots(context, persistenceId().id());
     }
 
@@ -482,6 +482,9 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(SetHome.class, (state, set) -> afterReads(state, () -> writes.write(state, set, 0)))
                 .onCommand(SetReplication.class, (state, set) -> afterReads(state, () -> writes.write(state, set, 0)))
                 .onCommand(
+                        TenantProtocol.SetClock.class,
+                        (state, set) -> afterReads(state, () -> writes.write(state, set, 0)))
+                .onCommand(
                         Forwarded.class,
                         (state, forwarded) ->
                                 afterReads(state, () -> writes.write(state, forwarded.write(), forwarded.hops())))
@@ -500,8 +503,8 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                 .onCommand(ReadWaitOver.class, (state, over) -> whenDurable(state, () -> reads.onWaitOver(state, over)))
                 .onCommand(
                         Describe.class,
-                        (state, d) -> whenHomeKnown(() ->
-                                whenDurable(state, () -> context.answer(d.replyTo(), TenantReads.describe(state)))))
+                        (state, d) -> whenHomeKnown(() -> whenDurable(
+                                state, () -> context.answer(d.replyTo(), TenantReads.describe(state, clock)))))
                 .onCommand(
                         ExplainView.class,
                         (state, e) -> whenHomeKnown(() -> whenDurable(

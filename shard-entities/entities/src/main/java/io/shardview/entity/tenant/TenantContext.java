@@ -107,6 +107,7 @@ final class TenantContext {
         else if (command instanceof SetHome set) LargeMessages.tell(system, set.replyTo(), refused);
         else if (command instanceof TenantProtocol.SetReplication set)
             LargeMessages.tell(system, set.replyTo(), refused);
+        else if (command instanceof TenantProtocol.SetClock set) LargeMessages.tell(system, set.replyTo(), refused);
         else if (command instanceof ReplayChanges replay) {
             LargeMessages.tell(system, replay.replyTo(), new ChangeReplay.Failed(refused.message(), (String)
                     refused.details().get("request_id")));

@@ -31,6 +31,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = TenantEvent.BudgetsSet.class, name = "budgets-set.v1"),
     @JsonSubTypes.Type(value = TenantEvent.HomeSet.class, name = "home-set.v1"),
     @JsonSubTypes.Type(value = TenantEvent.ReplicationSet.class, name = "replication-set.v1"),
+    @JsonSubTypes.Type(value = TenantEvent.ClockSet.class, name = "clock-set.v1"),
     @JsonSubTypes.Type(value = TenantEvent.Replicated.class, name = "replicated.v1")
 })
 public sealed interface TenantEvent {
@@ -64,6 +65,12 @@ public sealed interface TenantEvent {
             return new Replication(mode, minRegions);
         }
     }
+
+    /**
+     * The tenant set its clock's resolution (docs/sql.md, "Time in views"): the clock advances in steps of
+     * {@code resolutionMicros}; 0 returns to the node's default. Its version stays the same.
+     */
+    record ClockSet(long version, long resolutionMicros) implements TenantEvent {}
 
     /**
      * An event of the home replica's log as a replica in another region persists it, at the same sequence number:

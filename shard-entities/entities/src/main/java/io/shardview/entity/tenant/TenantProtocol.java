@@ -40,6 +40,7 @@ public final class TenantProtocol {
                     SetBudgets,
                     SetHome,
                     SetReplication,
+                    SetClock,
                     Stop,
                     MessagePart,
                     Forwarded,
@@ -228,6 +229,15 @@ public final class TenantProtocol {
     /** Reply to {@link ExplainView}. */
     public sealed interface ExplainReply extends CborSerializable permits ViewPlan, Refused {}
 
+    /**
+     * Sets the resolution of the tenant's clock, which NOW() in its views reads (zero: the node's default), durable
+     * before it is answered.
+     */
+    public record SetClock(long resolutionMicros, ActorRef<ClockAnswer> replyTo) implements Command {}
+
+    /** What {@link SetClock} is answered. */
+    public sealed interface ClockAnswer extends CborSerializable permits ClockReply, Refused {}
+
     /** What {@link SetBudgets} is answered. */
     public sealed interface BudgetsAnswer extends CborSerializable permits BudgetsReply, Refused {}
 
@@ -247,7 +257,8 @@ public final class TenantProtocol {
                     BudgetsAnswer,
                     HomeReply,
                     ReplicationAnswer,
-                    ExplainReply {
+                    ExplainReply,
+                    ClockAnswer {
 
         /** The 503 answer to a request that could not run; nothing of it applied. */
         static Refused unavailable(String why) {
@@ -370,8 +381,19 @@ public final class TenantProtocol {
             @com.fasterxml.jackson.annotation.JsonInclude(
                             com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
                     @com.fasterxml.jackson.annotation.JsonProperty("home_epoch")
-                    long homeEpoch)
+                    long homeEpoch,
+            ClockInfo clock)
             implements DescribeReply {}
+
+    /**
+     * The tenant's clock: its resolution ({@link ClockResolution#text}), whether the tenant set it (else it is the
+     * node's), and the time it shows (null before a view reads it).
+     */
+    public record ClockInfo(
+            String resolution,
+            boolean set,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                    String now) {}
 
     /** A table in {@link TenantInfo}. */
     public record TableInfo(String name, List<ColumnInfo> columns, List<String> primaryKey, long rows) {}
@@ -390,6 +412,9 @@ public final class TenantProtocol {
 
     /** The tenant's home is {@code home} from {@code version} on. */
     public record HomeMoved(String home, long version) implements HomeReply {}
+
+    /** The tenant's clock after {@link SetClock}. */
+    public record ClockReply(ClockInfo clock) implements ClockAnswer {}
 
     /** The tenant's replication after {@link SetReplication}. */
     public record ReplicationReply(Replication replication) implements ReplicationAnswer {}
@@ -419,7 +444,8 @@ public final class TenantProtocol {
             SetHome home,
             SetReplication replication,
             String from,
-            int hops)
+            int hops,
+            SetClock clock)
             implements Command {
         /** {@code write}, forwarded once more from {@code region}. */
         static Forwarded of(Command write, String region, int hops) {
@@ -430,13 +456,15 @@ public final class TenantProtocol {
                     write instanceof SetHome set ? set : null,
                     write instanceof SetReplication set ? set : null,
                     region,
-                    hops);
+                    hops,
+                    write instanceof SetClock set ? set : null);
         }
 
         Command write() {
             if (sql != null) return sql;
             if (ingest != null) return ingest;
             if (budgets != null) return budgets;
+            if (clock != null) return clock;
             return home != null ? home : replication;
         }
     }

@@ -178,7 +178,7 @@ final class TenantReads {
                         RejectionKind.NOT_FOUND, "no view named " + view + " in tenant " + state.tenant, Map.of()));
     }
 
-    static DescribeReply describe(TenantState state) {
+    static DescribeReply describe(TenantState state, TenantClock clock) {
         CatalogDescription catalog = state.circuit.describe();
         if (catalog.version() == 0) {
             return new Refused(RejectionKind.NOT_FOUND, "no tenant named " + state.tenant, Map.of());
@@ -195,7 +195,8 @@ final class TenantReads {
                 budgets(state),
                 state.replication,
                 state.home,
-                state.terms.epoch());
+                state.terms.epoch(),
+                clock.info(state));
     }
 
     /** Each budget by name with its value and the tenant's use of it, from counters (nothing is walked). */

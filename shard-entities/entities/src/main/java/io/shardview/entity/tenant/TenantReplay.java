@@ -184,6 +184,10 @@ public final class TenantReplay {
             out.put("type", "replication-set.v1");
             out.put("version", replication.version());
             out.putAll(replication.replication().toJson());
+        } else if (event instanceof TenantEvent.ClockSet clock) {
+            out.put("type", "clock-set.v1");
+            out.put("version", clock.version());
+            out.put("resolution_micros", clock.resolutionMicros());
         }
         return out;
     }

@@ -21,7 +21,8 @@ public record TenantSnapshot(
         Map<String, Long> budgets,
         String home,
         Replication replication,
-        HomeTerms terms)
+        HomeTerms terms,
+        Long clockResolutionMicros)
         implements CborSerializable {
 
     /** A remembered batch id with its original result. */
@@ -80,7 +81,8 @@ public record TenantSnapshot(
                 state.budgetOverrides,
                 state.home,
                 state.replication,
-                state.terms);
+                state.terms,
+                state.clockResolutionMicros);
     }
 
     TenantState restore(String tenant, TenantSettings settings) {
@@ -91,6 +93,7 @@ public record TenantSnapshot(
         state.home = home; // null in snapshots taken before regions
         if (replication != null) state.replication = replication; // absent from snapshots taken before modes
         if (terms != null) state.terms = terms; // absent from snapshots taken before epochs
+        if (clockResolutionMicros != null) state.clockResolutionMicros = clockResolutionMicros; // or before clocks
         for (RememberedBatch batch : batches) state.batches.remember(batch.batchId(), batch.result());
         if (sqlRequests != null)
             for (RememberedSql sql : sqlRequests) state.sqlRequests.remember(sql.key(), sql.result());

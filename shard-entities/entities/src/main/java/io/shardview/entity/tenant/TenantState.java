@@ -69,6 +69,9 @@ final class TenantState {
     /** The budgets the admin set for this tenant, by name; the node's defaults hold for the others. */
     Map<String, Long> budgetOverrides = Map.of();
 
+    /** The clock's resolution the tenant set, in microseconds; 0: the node's default. */
+    long clockResolutionMicros;
+
     /** How the tenant's writes are replicated to the other regions (async until the admin sets another). */
     Replication replication = Replication.ASYNC;
 
@@ -110,6 +113,8 @@ final class TenantState {
             if (enforcing) circuit.setBudgets(budgets());
         } else if (event instanceof TenantEvent.ReplicationSet replicationSet) {
             replication = replicationSet.replication();
+        } else if (event instanceof TenantEvent.ClockSet clockSet) {
+            clockResolutionMicros = clockSet.resolutionMicros();
         }
         return this;
     }

@@ -29,14 +29,18 @@ final class TenantWrites {
     private final IngestInbox inbox;
     private final TenantFailover failover;
 
+    private final TenantClock clock;
+
     TenantWrites(
             TenantContext tenant,
             TenantSqlRequests sql,
             TenantIngest ingest,
             TenantFollowing following,
             IngestInbox inbox,
-            TenantFailover failover) {
+            TenantFailover failover,
+            TenantClock clock) {
         this.tenant = tenant;
+        this.clock = clock;
         this.sql = sql;
         this.ingest = ingest;
         this.following = following;
@@ -129,6 +133,7 @@ final class TenantWrites {
         }
         if (write instanceof SetHome set) return onSetHome(state, set);
         if (write instanceof SetReplication set) return onSetReplication(state, set);
+        if (write instanceof TenantProtocol.SetClock set) return onSetClock(state, set);
         return onSetBudgets(state, (SetBudgets) write);
     }
 
@@ -214,6 +219,20 @@ final class TenantWrites {
                     following.startFollowing(s, tenant.lastSequenceNumber());
                 })
                 .thenRun(s -> tenant.reply(set.replyTo(), new HomeMoved(set.region(), version)));
+    }
+
+    /** At the home: the resolution of the tenant's clock, durable (and pushed) before it is answered. */
+    private Effect<TenantEvent, TenantState> onSetClock(TenantState state, TenantProtocol.SetClock set) {
+        if (state.circuit.version() == 0) return tenant.answer(set.replyTo(), Refused.noSuchTenant(tenant.tenant));
+        TenantEvent.ClockSet event = new TenantEvent.ClockSet(state.circuit.version(), set.resolutionMicros());
+        return tenant.effects
+                .persist(event)
+                .thenRun(s -> {
+                    tenant.durability.durableUpTo(tenant.lastSequenceNumber()); // synced with the writes before it
+                    tenant.replica.pushed(List.of(event), tenant.lastSequenceNumber(), s.circuit.version());
+                    clock.check(s); // the timer at the new resolution
+                })
+                .thenRun(s -> tenant.reply(set.replyTo(), new TenantProtocol.ClockReply(clock.info(s))));
     }
 
     /** At the home: the admin's budgets for this tenant, durable before they are answered. */

@@ -561,6 +561,41 @@ class TenantCircuitTest {
         assertEquals(Long.MAX_VALUE, describe().budgets().get("max-state-rows").limit());
     }
 
+    private TenantProtocol.ClockInfo setClock(long micros) {
+        TestProbe<TenantProtocol.ClockAnswer> probe = KIT.createTestProbe();
+        entity.tell(new TenantProtocol.SetClock(micros, probe.ref()));
+        return ((TenantProtocol.ClockReply) probe.receiveMessage(REPLY)).clock();
+    }
+
+    @Test
+    void aTenantsClockResolutionIsJournaledAndSurvivesARestartAndASnapshot() throws Exception {
+        TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 100_000, 0);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+        createTables();
+        TenantProtocol.TenantInfo before = describe();
+        assertEquals(new TenantProtocol.ClockInfo("1s", false, null), before.clock());
+        assertEquals(new TenantProtocol.ClockInfo("250ms", true, null), setClock(250_000));
+        assertEquals(before.version(), describe().version(), "setting the clock is not a change of the tenant's data");
+        KIT.stop(entity);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+        assertEquals("250ms", describe().clock().resolution(), "replayed from the journal");
+        ingest(null, 0, insert("t", 1)); // event 3: a snapshot
+        var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline
+                && snapshots.persistedInStorage("tenant|" + tenant).isEmpty()) {
+            Thread.sleep(20);
+        }
+        journal.clearAll(); // only the snapshot remains
+        KIT.stop(entity);
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+        assertEquals(
+                new TenantProtocol.ClockInfo("250ms", true, null), describe().clock(), "restored from the snapshot");
+        journal.resetPolicy();
+        tenant = "t" + TENANTS.incrementAndGet();
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
+    }
+
     @Test
     void budgetsSurviveASnapshot() throws Exception {
         TenantSettings snapshotting = SETTINGS.withSnapshotsEvery(3, 100_000, 0);
