@@ -28,6 +28,7 @@ import io.shardview.circuit.operator.WindowFrame;
 import io.shardview.circuit.operator.WindowRank;
 import io.shardview.circuit.pg.ColumnType;
 import io.shardview.circuit.pg.Values;
+import io.shardview.circuit.plan.ClockDifferences;
 import io.shardview.circuit.plan.InMarkJoin;
 import io.shardview.circuit.plan.NotInJoin;
 import io.shardview.circuit.plan.StringTyping;
@@ -373,11 +374,17 @@ public final class PlanCompiler {
         List<RexNode> conjuncts = RelOptUtil.conjunctions(
                 RexUtil.composeConjunction(j.getCluster().getRexBuilder(), nonEqui));
         if (conjuncts.size() != 1) return null;
-        RangeJoin.Comparison comparison = comparison(conjuncts.get(0));
-        if (comparison == null) return null;
         int leftWidth = j.getLeft().getRowType().getFieldCount();
-        RexNode a = ((RexCall) conjuncts.get(0)).getOperands().get(0);
-        RexNode b = ((RexCall) conjuncts.get(0)).getOperands().get(1);
+        boolean clock = readsClock(j.getRight());
+        // NOW() - ts < INTERVAL '1 hour' compared as ts > NOW() - INTERVAL '1 hour' (the same, by the interval's span).
+        RexNode conjunct = clock
+                ? ClockDifferences.asShiftedClock(
+                        conjuncts.get(0), leftWidth, j.getCluster().getRexBuilder())
+                : conjuncts.get(0);
+        RangeJoin.Comparison comparison = comparison(conjunct);
+        if (comparison == null) return null;
+        RexNode a = ((RexCall) conjunct).getOperands().get(0);
+        RexNode b = ((RexCall) conjunct).getOperands().get(1);
         if (onlyFrom(a, leftWidth) && onlyBelow(b, leftWidth)) {
             RexNode swap = a;
             a = b;
@@ -387,7 +394,6 @@ public final class PlanCompiler {
         // The clock minus an interval (a temporal filter, ts > NOW() - INTERVAL '1 hour') fails only past the ends of
         // the timestamp range: taken as total where the right side reads the tenant's clock, which no view read
         // before it was built (so no older view's plan changes).
-        boolean clock = readsClock(j.getRight());
         boolean total = TotalExpressions.isTotal(b) || TotalExpressions.isShiftedTime(b) && clock;
         if (!onlyBelow(a, leftWidth) || !onlyFrom(b, leftWidth) || !total) return null;
         Expr[] values = orderedValues(j, a, RexUtil.shift(b, -leftWidth));
