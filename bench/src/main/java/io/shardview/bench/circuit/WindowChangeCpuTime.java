@@ -11,8 +11,9 @@ import java.util.Map;
  * Thread CPU time of a one-row change under a window over one partition of N rows (issue "SQL for live data", item 6:
  * a 7-row moving average over 1M rows): readings(ts, v), the view {@code SELECT ts, v, AVG(v) OVER (ORDER BY ts ROWS 6
  * PRECEDING) FROM readings} ({@code moving}), or a running total over the same rows ({@code running}, which changes
- * every row after the changed one, for contrast). A change updates one reading's value. Arguments: kind (moving,
- * running), rows, changes per round, rounds; round 0 is warm-up and not printed.
+ * every row after the changed one, for contrast), or the moving average over the readings of the last 7 ts values, a
+ * RANGE frame ({@code range}). A change updates one reading's value. Arguments: kind (moving, running, range), rows,
+ * changes per round, rounds; round 0 is warm-up and not printed.
  */
 public final class WindowChangeCpuTime {
     private WindowChangeCpuTime() {}
@@ -35,6 +36,7 @@ public final class WindowChangeCpuTime {
                 switch (kind) {
                     case "moving" -> "AVG(v) OVER (ORDER BY ts ROWS 6 PRECEDING)";
                     case "running" -> "SUM(v) OVER (ORDER BY ts)";
+                    case "range" -> "AVG(v) OVER (ORDER BY ts RANGE BETWEEN 6 PRECEDING AND CURRENT ROW)";
                     default -> throw new IllegalArgumentException("unknown kind " + kind);
                 };
         long c0 = System.nanoTime();

@@ -31,9 +31,10 @@ import java.util.TreeSet;
  * types and values, as {@link Accumulator} computes them for GROUP BY).
  *
  * <p>On deltas: a window whose every function reads only rows a bounded number of rows away ({@code LAG}, {@code LEAD}
- * and functions over {@code ROWS BETWEEN n PRECEDING AND m FOLLOWING} frames) recomputes only the rows within that
- * many rows of a changed one, before and after the change (a change costs its neighbourhood, whatever the partition's
- * size). Any other window retracts the ranked rows of each partition a step touches and inserts them anew (equal rows
+ * and functions over {@code ROWS BETWEEN n PRECEDING AND m FOLLOWING} frames) or a bounded distance away in the ORDER
+ * BY column's values ({@code RANGE BETWEEN INTERVAL '1 hour' PRECEDING AND CURRENT ROW}) recomputes only the rows
+ * within that many rows of a changed one, or whose frames reach its value, before and after the change (a change
+ * costs its neighbourhood, whatever the partition's size). Any other window retracts the ranked rows of each partition a step touches and inserts them anew (equal rows
  * cancel), so a change costs the size of its partition, as top-k per group ({@code WHERE rn <= k} over this) needs.
  * Rows equal in ORDER BY get their row numbers in the engine's natural row order: deterministic, where PostgreSQL leaves
  * their order unspecified. State: every input row, per partition, in ORDER BY order then natural order.
@@ -96,8 +97,13 @@ public final class WindowRank implements Operator {
     private final Comparator<Row> peers;
     private final Comparator<Row> order;
     private final Call[] functions;
-    /** How many rows away the window's functions read, when every one is bounded; else -1. */
+    /**
+     * How many rows away the window's functions read, when every one is bounded by rows or by values (then the rows
+     * bounded by values count 0 here); else -1.
+     */
     private final long reach;
+    /** The RANGE frames with offsets, bounded both ways by values, that functions of this window read. */
+    private final List<WindowFrame> valueFrames = new ArrayList<>();
 
     private final Map<Row, TreeMap<Row, Long>> partitions = new HashMap<>();
     private long stateRows;
@@ -121,8 +127,34 @@ public final class WindowRank implements Operator {
         this.order = orderKeys.thenComparing(Row.NATURAL_ORDER);
         this.functions = functions.clone();
         long widest = 0;
-        for (Call f : functions) widest = f.reach() < 0 || widest < 0 ? -1 : Math.max(widest, f.reach());
+        for (Call f : functions) {
+            if (f.reach() < 0 && boundedByValues(f)) {
+                if (!valueFrames.contains(f.frame())) valueFrames.add(f.frame());
+                continue;
+            }
+            widest = f.reach() < 0 || widest < 0 ? -1 : Math.max(widest, f.reach());
+        }
         this.reach = widest;
+        if (widest < 0) valueFrames.clear();
+    }
+
+    /**
+     * Whether a function reads a RANGE frame bounded both ways by values ({@code RANGE BETWEEN INTERVAL '1 hour'
+     * PRECEDING AND CURRENT ROW}): a change reaches only the rows whose values are that far from its own.
+     */
+    private static boolean boundedByValues(Call f) {
+        WindowFrame frame = f.frame();
+        if (frame == null || frame.rows() || frame.orderColumn() < 0) return false;
+        if (f.function() == Function.LAG || f.function() == Function.LEAD) return false;
+        for (WindowFrame.Bound b : List.of(frame.start(), frame.end())) {
+            boolean byValue = (b.edge() == WindowFrame.Edge.PRECEDING || b.edge() == WindowFrame.Edge.FOLLOWING)
+                    && b.amount() != null;
+            if (!byValue && b.edge() != WindowFrame.Edge.CURRENT_ROW) return false;
+        }
+        return f.function() == Function.AGGREGATE
+                || f.function() == Function.FIRST_VALUE
+                || f.function() == Function.LAST_VALUE
+                || f.function() == Function.NTH_VALUE;
     }
 
     @Override
@@ -131,9 +163,8 @@ public final class WindowRank implements Operator {
         ZSet out = new ZSet();
         for (Map.Entry<Row, ZSet> e : byPartition.entrySet()) {
             TreeMap<Row, Long> rows = partitions.get(e.getKey());
-            if (reach >= 0
-                    && rows != null
-                    && (2 * reach + 1) * (double) e.getValue().size() < rows.size()) {
+            double nearRows = valueFrames.isEmpty() ? 2 * reach + 1 : 8; // by values: a guess, if a generous one
+            if (reach >= 0 && rows != null && nearRows * e.getValue().size() < rows.size()) {
                 stepNearby(e.getKey(), e.getValue(), out); // a few changes in a large partition
                 continue;
             }
@@ -161,9 +192,23 @@ public final class WindowRank implements Operator {
         if (now != null) rankNear(now, near, out, 1);
     }
 
-    /** Adds to {@code near} the row {@code changed} (if present) and the rows within {@link #reach} copies of it. */
+    /**
+     * Adds to {@code near} the row {@code changed} (if present), the rows within {@link #reach} copies of it, and the
+     * rows whose frames by values reach its value (for a NULL value, the other NULLs, its peers).
+     */
     private void nearby(TreeMap<Row, Long> rows, Row changed, Set<Row> near) {
         if (rows.containsKey(changed)) near.add(changed);
+        for (WindowFrame frame : valueFrames) {
+            Object v = orderValue(changed, frame);
+            for (Map.Entry<Row, Long> e = rows.lowerEntry(changed); e != null; e = rows.lowerEntry(e.getKey())) {
+                if (!reaches(frame, orderValue(e.getKey(), frame), false, v)) break;
+                near.add(e.getKey());
+            }
+            for (Map.Entry<Row, Long> e = rows.higherEntry(changed); e != null; e = rows.higherEntry(e.getKey())) {
+                if (!reaches(frame, orderValue(e.getKey(), frame), true, v)) break;
+                near.add(e.getKey());
+            }
+        }
         long copies = 0;
         for (Map.Entry<Row, Long> e = rows.lowerEntry(changed);
                 e != null && copies < reach;
@@ -192,11 +237,11 @@ public final class WindowRank implements Operator {
                 next = near.higher(next);
                 continue;
             }
-            // The run starts reach copies before the first row to rank.
+            // The run starts reach copies before the first row to rank, or as far back as its frames by values go.
             Row from = next;
             long copies = 0;
             for (Map.Entry<Row, Long> e = rows.lowerEntry(next);
-                    e != null && copies < reach;
+                    e != null && (copies < reach || inFrames(next, e.getKey(), true));
                     e = rows.lowerEntry(e.getKey())) {
                 from = e.getKey();
                 copies += e.getValue();
@@ -209,9 +254,11 @@ public final class WindowRank implements Operator {
             long left = 0;
             boolean ranking = false;
             Row last = null;
+            Row lastWanted = null;
             for (Map.Entry<Row, Long> e : rows.tailMap(from, true).entrySet()) {
                 boolean wanted = near.contains(e.getKey()) && order.compare(e.getKey(), next) >= 0;
-                if (ranking && !wanted && left <= 0) break;
+                if (ranking && !wanted && left <= 0 && !inFrames(lastWanted, e.getKey(), false)) break;
+                if (wanted) lastWanted = e.getKey();
                 run.add(e.getKey());
                 weights.add(e.getValue());
                 ranked.add(wanted);
@@ -230,6 +277,55 @@ public final class WindowRank implements Operator {
             }
             next = near.higher(last);
         }
+    }
+
+    /**
+     * The value of a row's ORDER BY column as RANGE offsets measure it (a date as its midnight), or null for NULL.
+     */
+    private static Object orderValue(Row row, WindowFrame frame) {
+        Object value = row.get(frame.orderColumn());
+        return value instanceof java.time.LocalDate date ? date.atStartOfDay() : value;
+    }
+
+    /**
+     * Whether the frame of a row of value {@code x}, which lies after (or before, {@code after} false) a row of value
+     * {@code v} in the order, may reach that row: it starts at or before v (ends at or after it). Both NULL: peers.
+     * Monotone along the order, so a scan away from v stops at the first row that does not reach it.
+     */
+    private static boolean reaches(WindowFrame frame, Object x, boolean after, Object v) {
+        if (x == null || v == null) return x == null && v == null;
+        int c = along(frame).compare(target(frame, after ? frame.start() : frame.end(), x), v);
+        return after ? c <= 0 : c >= 0;
+    }
+
+    /**
+     * Whether the frame by values of row {@code ranked} holds {@code row}, which lies before it (or after,
+     * {@code before} false): {@code row}'s value is at or past the frame's start (at or before its end).
+     */
+    private boolean inFrames(Row ranked, Row row, boolean before) {
+        if (ranked == null) return false;
+        for (WindowFrame frame : valueFrames) {
+            Object v = orderValue(ranked, frame);
+            Object x = orderValue(row, frame);
+            if (v == null || x == null) {
+                if (v == null && x == null) return true;
+                continue;
+            }
+            int c = along(frame).compare(x, target(frame, before ? frame.start() : frame.end(), v));
+            if (before ? c >= 0 : c <= 0) return true;
+        }
+        return false;
+    }
+
+    /** Where a bound puts a frame for a row of value {@code value}: the value moved by its amount, or itself. */
+    private static Object target(WindowFrame frame, WindowFrame.Bound bound, Object value) {
+        if (bound.edge() == WindowFrame.Edge.CURRENT_ROW) return value;
+        return Partition.moved(value, bound.amount(), bound.edge() == WindowFrame.Edge.PRECEDING != frame.descending());
+    }
+
+    /** Values in the order's direction. */
+    private static Comparator<Object> along(WindowFrame frame) {
+        return frame.descending() ? (a, b) -> Values.compare(b, a) : Values::compare;
     }
 
     @Override
