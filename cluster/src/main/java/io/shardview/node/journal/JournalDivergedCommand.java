@@ -155,10 +155,15 @@ final class JournalDivergedCommand implements Callable<Integer> {
     }
 
     /** The request that makes the change {@code event} made, or null for an event no client request makes. */
-    private static Map<String, Object> request(String tenant, TenantEvent event, TenantReplay replay) {
+    static Map<String, Object> request(String tenant, TenantEvent event, TenantReplay replay) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("tenant", tenant);
         Map<String, Object> body = new LinkedHashMap<>();
+        if (event instanceof TenantEvent.BatchApplied batch
+                && batch.toValidatedBatch().tableDeltas().keySet().stream()
+                        .allMatch(io.shardview.circuit.catalog.Clock::isSystem)) {
+            return null; // a tick of the tenant's clock: the new home's clock ticks of its own
+        }
         if (event instanceof TenantEvent.BatchApplied batch) {
             request.put("request", "ingest");
             body.put("ops", replay.ops(batch));
