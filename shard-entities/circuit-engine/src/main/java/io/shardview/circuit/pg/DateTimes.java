@@ -51,14 +51,16 @@ import org.apache.calcite.sql.validate.SqlValidator;
  *   <li>{@code date + integer}, {@code integer + date}, {@code date - integer}: a date; {@code date - date}: an integer
  *       of days. Marked while the operator's operands are typed ({@link #arithmetic}): the integer becomes
  *       {@link #DAYS}, each date of a difference {@link #EPOCH_DAY}.
- *   <li>a date or timestamp plus or minus an interval constant: a timestamp (a date is its midnight's timestamp,
+ *   <li>a date or timestamp plus or minus an interval: a timestamp (a date is its midnight's timestamp,
  *       as PostgreSQL's date + interval). An interval is written {@code INTERVAL '1 day'} (PostgreSQL's syntax,
  *       which Calcite's parser lacks: io.shardview.circuit.sql.IntervalLiterals rewrites it to a call it parses), {@code INTERVAL '1' DAY}
  *       (the standard's, which both have) or, beside a timestamp, as a string literal ({@code ts + '1 day'}); each
  *       becomes {@link #INTERVAL} holding PostgreSQL's months, days and microseconds ({@link PgInterval}).
+ *   <li>{@code ts - ts} (a date read as its midnight): an interval ({@link #TIMESTAMP_MI}); interval arithmetic,
+ *       comparisons, {@code EXTRACT} of an interval, {@code justify_*} and {@code age}, computed by {@link Intervals}.
+ *       An interval where the engine has no operation for it is refused when the view is created
+ *       ({@link #intervalProblem}).
  * </ul>
- * The engine has no interval type: an expression whose value is an interval ({@code ts - ts}, an interval in a
- * select list, interval arithmetic) is refused when the view is created ({@link #intervalProblem}).
  */
 public final class DateTimes {
     private DateTimes() {}
@@ -360,10 +362,6 @@ public final class DateTimes {
 
     private static boolean isDatetime(SqlTypeName t) {
         return t == SqlTypeName.DATE || t == SqlTypeName.TIMESTAMP;
-    }
-
-    private static String pgName(SqlTypeName t) {
-        return t == SqlTypeName.DATE ? "date" : "timestamp";
     }
 
     /**
