@@ -491,6 +491,17 @@ class TenantApiTest {
                 .get("rows")
                 .get(0);
         assertTrue(row.get("ago").asText().matches("00:(09|10):\\d\\d(\\.\\d+)?"), row.toString());
+        // As of a time the clock has passed since the row came: the view at the last version that showed that time.
+        String shown = t.json(t.get(""), 200).at("/clock/now").asText();
+        TestNodes.awaitTrue(
+                () -> !t.json(t.get(""), 200).at("/clock/now").asText().equals(shown), "the clock passes " + shown);
+        JsonNode asOf = t.json(t.get("views/recent?as_of=" + shown), 200);
+        assertEquals(1, asOf.get("count").asLong(), asOf.toString());
+        assertTrue(
+                asOf.get("version").asLong() >= version && asOf.get("version").asLong() < t.version(), asOf.toString());
+        assertEquals("conflict", t.error(t.get("views/recent?as_of=2999-01-01T00:00:00"), 409));
+        assertEquals("history_gone", t.error(t.get("views/recent?as_of=2000-01-01T00:00:00"), 410));
+        assertEquals("bad_request", t.error(t.get("views/recent?as_of=yesterday"), 400));
         JsonNode back = t.json(t.put("clock", "application/json", "{\"resolution\": null}"), 200);
         assertEquals("1s", back.at("/clock/resolution").asText(), back.toString());
         assertFalse(back.at("/clock/set").asBoolean());

@@ -98,6 +98,7 @@ public enum ErrorCode {
             case INSUFFICIENT_REGIONS -> INSUFFICIENT_REGIONS;
             case UNCONFIRMED -> OUTCOME_UNKNOWN;
             case ENTITY_FAILED -> ENTITY_FAILED;
+            case GONE -> HISTORY_GONE;
         };
     }
 

@@ -400,7 +400,14 @@ public final class TenantRoutes {
                     settings.askTimeout().plusMillis(request.waitMillis()),
                     java.time.Duration.ofMillis(request.waitMillis()),
                     (ActorRef<TenantProtocol.ReadReply> replyTo) -> new TenantProtocol.ReadRows(
-                            name, view, request.limit(), request.after(), minVersion, request.waitMillis(), replyTo));
+                            name,
+                            view,
+                            request.limit(),
+                            request.after(),
+                            minVersion,
+                            request.waitMillis(),
+                            replyTo,
+                            request.asOf()));
             return reply(
                     rows,
                     r -> {
@@ -413,7 +420,8 @@ public final class TenantRoutes {
     }
 
     /** Query parameters of a view or table read. */
-    record ReadRequest(int limit, String after, OptionalLong minVersion, long waitMillis) {
+    record ReadRequest(
+            int limit, String after, OptionalLong minVersion, long waitMillis, java.time.LocalDateTime asOf) {
         static ReadRequest of(Map<String, String> params, TenantHttpSettings settings) {
             int limit = params.containsKey("limit") ? parse(params.get("limit"), "limit") : settings.readDefaultLimit();
             if (limit < 1 || limit > settings.readMaxLimit()) {
@@ -424,11 +432,22 @@ public final class TenantRoutes {
                     : OptionalLong.empty();
             long wait = params.containsKey("wait_ms") ? parse(params.get("wait_ms"), "wait_ms") : 0;
             if (wait < 0) throw new IllegalArgumentException("wait_ms must not be negative");
+            java.time.LocalDateTime asOf = null;
+            if (params.containsKey("as_of")) {
+                try {
+                    asOf = java.time.LocalDateTime.parse(
+                            params.get("as_of").trim().replace(' ', 'T'));
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new IllegalArgumentException("as_of must be a time of the tenant's clock (UTC), such as"
+                            + " 2026-11-27T05:00:00, got \"" + params.get("as_of") + "\"");
+                }
+            }
             return new ReadRequest(
                     limit,
                     params.get("after"),
                     minVersion,
-                    Math.min(wait, settings.readMaxWait().toMillis()));
+                    Math.min(wait, settings.readMaxWait().toMillis()),
+                    asOf);
         }
 
         private static int parse(String text, String name) {

@@ -40,7 +40,12 @@ public enum RejectionKind {
      * Never from the engine: the tenant's recovery failed at one event as often as the node allows; nothing of the
      * request applied, and nothing will until an operator mends the journal and restarts the node (HTTP 503).
      */
-    ENTITY_FAILED;
+    ENTITY_FAILED,
+    /**
+     * Never from the engine: a read of the past reaches back further than what the tenant keeps (a view's retained
+     * changes, the clock's ticks) (HTTP 410).
+     */
+    GONE;
 
     /** Whether a retry of the same request may succeed later (the answer carries Retry-After). */
     public boolean retryLater() {

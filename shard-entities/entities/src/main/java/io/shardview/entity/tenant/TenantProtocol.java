@@ -153,8 +153,21 @@ public final class TenantProtocol {
             String after,
             long minVersion,
             long waitMillis,
-            ActorRef<ReadReply> replyTo)
-            implements Command {}
+            ActorRef<ReadReply> replyTo,
+            java.time.LocalDateTime asOf)
+            implements Command {
+        /** A read of the current rows. */
+        public ReadRows(
+                String name,
+                boolean view,
+                int limit,
+                String after,
+                long minVersion,
+                long waitMillis,
+                ActorRef<ReadReply> replyTo) {
+            this(name, view, limit, after, minVersion, waitMillis, replyTo, null);
+        }
+    }
 
     /** The tenant's tables and views. */
     public record Describe(ActorRef<DescribeReply> replyTo) implements Command {}

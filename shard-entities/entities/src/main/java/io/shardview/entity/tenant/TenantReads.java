@@ -26,6 +26,7 @@ import io.shardview.entity.tenant.TenantProtocol.TenantInfo;
 import io.shardview.entity.tenant.TenantProtocol.ViewInfo;
 import io.shardview.entity.tenant.TenantProtocol.ViewPlan;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,8 @@ final class TenantReads {
                             read.after(),
                             Math.max(1, read.minVersion()),
                             read.waitMillis(),
-                            read.replyTo()),
+                            read.replyTo(),
+                            read.asOf()),
                     FIRST_EVENTS_WAIT.plusMillis(read.waitMillis()));
             tenant.replica.wanted(state, tenant.lastSequenceNumber());
             return tenant.effects.none();
@@ -143,6 +145,7 @@ final class TenantReads {
                     "tenant " + state.tenant + " has no " + (read.view() ? "view" : "table") + " named " + read.name(),
                     Map.of());
         }
+        if (read.asOf() != null) return asOf(state, read, freshness);
         RowsPage page;
         try {
             page = state.circuit.read(read.name(), read.limit(), read.after()).orElseThrow();
@@ -159,6 +162,94 @@ final class TenantReads {
                 page.next(),
                 freshness);
     }
+
+    /**
+     * The view's rows as of a time of the tenant's clock: at the last version the clock showed that time or earlier,
+     * once it has passed it, rebuilt from the rows now and the view's retained changes since (each taken back); paged
+     * by position ({@code after}: the rows before the page). 409 before the clock has passed the time, 410 when the
+     * clock's ticks kept or the view's retained changes do not reach back to it.
+     */
+    private static ReadReply asOf(TenantState state, ReadRows read, Freshness freshness) {
+        if (!read.view()) {
+            return new Refused(
+                    RejectionKind.INVALID, "as_of reads views (their changes are kept), not tables", Map.of());
+        }
+        ClockTicks.AsOf at = state.ticks.asOf(read.asOf());
+        if (at instanceof ClockTicks.NotYet notYet) {
+            return new Refused(
+                    RejectionKind.CONFLICT,
+                    "the tenant's clock has not passed " + read.asOf() + " (it shows "
+                            + (notYet.clock() == null
+                                    ? "nothing: no view reads it"
+                                    : notYet.clock().toString())
+                            + "): the rows as of that time may still change",
+                    Map.of("as_of", read.asOf().toString()));
+        }
+        if (at instanceof ClockTicks.Before before) {
+            return new Refused(
+                    RejectionKind.GONE,
+                    "the tenant's clock is kept from " + before.oldest() + " on, after " + read.asOf(),
+                    Map.of(
+                            "as_of",
+                            read.asOf().toString(),
+                            "oldest",
+                            before.oldest().toString()));
+        }
+        long version = ((ClockTicks.At) at).version();
+        ChangeReplay since = state.histories.get(read.name()).since(read.name(), version);
+        if (since instanceof ChangeReplay.Gone gone) {
+            return new Refused(
+                    RejectionKind.GONE,
+                    "view " + read.name() + " keeps its changes from version " + gone.oldestResumable()
+                            + " on, after the" + " version " + version + " its clock showed " + read.asOf() + " at",
+                    Map.of("as_of", read.asOf().toString(), "version", version, "horizon", gone.oldestResumable()));
+        }
+        long offset;
+        try {
+            offset = read.after() == null ? 0 : Long.parseLong(read.after());
+        } catch (NumberFormatException badCursor) {
+            return new Refused(RejectionKind.INVALID, "invalid cursor " + read.after(), Map.of("after", read.after()));
+        }
+        RowsPage now = state.circuit.read(read.name(), Integer.MAX_VALUE, null).orElseThrow();
+        // The rows as a multiset keyed by their JSON (a number reads alike whatever its Java type), in read order.
+        Map<String, List<Object>> rows = new LinkedHashMap<>();
+        Map<String, Long> copies = new HashMap<>();
+        for (List<Object> row : RowJson.rows(now.rows())) add(rows, copies, row, 1);
+        List<ViewChange> changes = ((ChangeReplay.Changes) since).changes();
+        for (int i = changes.size() - 1; i >= 0; i--) { // newest first, each taken back
+            for (List<Object> row : changes.get(i).inserted()) add(rows, copies, row, -1);
+            for (List<Object> row : changes.get(i).deleted()) add(rows, copies, row, 1);
+        }
+        List<List<Object>> all = new ArrayList<>();
+        rows.forEach((key, row) -> {
+            for (long c = 0; c < copies.getOrDefault(key, 0L); c++) all.add(row);
+        });
+        int from = (int) Math.min(Math.max(0, offset), all.size());
+        int to = (int) Math.min(all.size(), from + (long) read.limit());
+        return new Rows(
+                read.name(),
+                version,
+                null, // the content hash of a past version is not kept
+                all.size(),
+                columns(now.columns()),
+                List.copyOf(all.subList(from, to)),
+                to < all.size() ? Long.toString(to) : null,
+                freshness);
+    }
+
+    private static void add(Map<String, List<Object>> rows, Map<String, Long> copies, List<Object> row, long n) {
+        String key;
+        try {
+            key = JSON.writeValueAsString(row);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        rows.putIfAbsent(key, row);
+        copies.merge(key, n, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     static ExplainReply explain(TenantState state, String view) {
         long version = state.circuit.version();

@@ -89,6 +89,7 @@ public record TenantSnapshot(
         Circuit restored = circuit.restore();
         TenantState state = new TenantState(tenant, settings, restored);
         state.snapshotVersion = restored.version();
+        state.ticks.add(restored.version(), restored.clock()); // the clock's time then: reads as of it on are answered
         if (budgets != null) state.budgetOverrides = Map.copyOf(budgets); // absent from snapshots taken before
         state.home = home; // null in snapshots taken before regions
         if (replication != null) state.replication = replication; // absent from snapshots taken before modes

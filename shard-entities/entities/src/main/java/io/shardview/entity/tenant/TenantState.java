@@ -69,6 +69,9 @@ final class TenantState {
     /** The budgets the admin set for this tenant, by name; the node's defaults hold for the others. */
     Map<String, Long> budgetOverrides = Map.of();
 
+    /** The clock's time at each version, for reads as of a clock time. */
+    final ClockTicks ticks = new ClockTicks();
+
     /** The clock's resolution the tenant set, in microseconds; 0: the node's default. */
     long clockResolutionMicros;
 
@@ -234,6 +237,9 @@ final class TenantState {
         }
         BatchOutcome.Accepted accepted = (BatchOutcome.Accepted) outcome;
         opsSinceSnapshot += accepted.ops();
+        if (batch.tableDeltas().containsKey(io.shardview.circuit.catalog.Clock.TABLE)) {
+            ticks.add(accepted.version(), circuit.clock());
+        }
         Map<String, TenantProtocol.ViewCount> counts = new LinkedHashMap<>();
         List<ViewChange> changes = new ArrayList<>(accepted.views().size());
         accepted.views().forEach((view, delta) -> {
