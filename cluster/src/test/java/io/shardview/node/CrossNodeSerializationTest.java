@@ -77,6 +77,8 @@ class CrossNodeSerializationTest {
         assertRoundTrip(new TenantProtocol.ExecuteSql("CREATE TABLE t (x INT)", "key-1", 1_700_000_000_000L, ref()));
         assertRoundTrip(new TenantProtocol.ExecuteSql("CREATE TABLE t (x INT)", null, 0, ref()));
         assertRoundTrip(new TenantProtocol.ReadRows("v", true, 100, "cursor", 7L, 250L, ref()));
+        assertRoundTrip(new TenantProtocol.ReadRows(
+                "v", true, 100, "3", 0, 0, ref(), java.time.LocalDateTime.of(2026, 11, 27, 5, 0, 1, 500_000_000)));
         assertRoundTrip(new TenantProtocol.Describe(ref()));
         assertRoundTrip(new TenantProtocol.ExplainView("v", ref()));
         assertRoundTrip(new TenantProtocol.Query("SELECT 1", 1_700_000_000_000L, ref()));

@@ -210,6 +210,13 @@ final class TenantReads {
         } catch (NumberFormatException badCursor) {
             return new Refused(RejectionKind.INVALID, "invalid cursor " + read.after(), Map.of("after", read.after()));
         }
+        long rowsNow = state.circuit.read(read.name(), 0, null).orElseThrow().count();
+        if (rowsNow > AS_OF_MAX_ROWS) { // each is rebuilt in memory
+            return new Refused(
+                    RejectionKind.LIMIT_EXCEEDED,
+                    "as_of reads views of at most " + AS_OF_MAX_ROWS + " rows; " + read.name() + " has " + rowsNow,
+                    Map.of("limit", "as-of-rows", "max", AS_OF_MAX_ROWS, "reached", rowsNow));
+        }
         RowsPage now = state.circuit.read(read.name(), Integer.MAX_VALUE, null).orElseThrow();
         // The rows as a multiset keyed by their JSON (a number reads alike whatever its Java type), in read order.
         Map<String, List<Object>> rows = new LinkedHashMap<>();
@@ -236,6 +243,9 @@ final class TenantReads {
                 to < all.size() ? Long.toString(to) : null,
                 freshness);
     }
+
+    /** The most rows a view read as of a time may have now: the read rebuilds them all in memory. */
+    static final long AS_OF_MAX_ROWS = 100_000;
 
     private static void add(Map<String, List<Object>> rows, Map<String, Long> copies, List<Object> row, long n) {
         String key;
