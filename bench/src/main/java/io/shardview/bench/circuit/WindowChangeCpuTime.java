@@ -12,8 +12,9 @@ import java.util.Map;
  * a 7-row moving average over 1M rows): readings(ts, v), the view {@code SELECT ts, v, AVG(v) OVER (ORDER BY ts ROWS 6
  * PRECEDING) FROM readings} ({@code moving}), or a running total over the same rows ({@code running}, which changes
  * every row after the changed one, for contrast), or the moving average over the readings of the last 7 ts values, a
- * RANGE frame ({@code range}). A change updates one reading's value. Arguments: kind (moving, running, range), rows,
- * changes per round, rounds; round 0 is warm-up and not printed.
+ * RANGE frame ({@code range}). A change updates one reading's value, or with {@code append} adds a reading after the
+ * last (a stream's new event). Arguments: kind (moving, running, range), rows, changes per round, rounds[, append];
+ * round 0 is warm-up and not printed.
  */
 public final class WindowChangeCpuTime {
     private WindowChangeCpuTime() {}
@@ -43,12 +44,13 @@ public final class WindowChangeCpuTime {
         BenchData.ok(circuit.executeSql("CREATE VIEW w AS SELECT ts, v, " + window + " AS f FROM readings"));
         System.out.printf("%s over %d rows: view created in %.1f s%n", kind, rows, (System.nanoTime() - c0) / 1e9);
         var mx = ManagementFactory.getThreadMXBean();
+        boolean appending = a.length > 4 && a[4].equals("append");
         StringBuilder sb = new StringBuilder();
         long step = 0;
         for (int round = 0; round < rounds; round++) {
             long cpu = mx.getCurrentThreadCpuTime();
             for (int i = 0; i < changes; i++, step++) {
-                long ts = (step * 7919) % rows;
+                long ts = appending ? rows + step : (step * 7919) % rows; // a new reading last, or one changed
                 BenchData.accept(
                         circuit.applyBatch(List.of(Op.upsert("readings", Map.of("ts", ts, "v", (int) (step % 997))))));
             }

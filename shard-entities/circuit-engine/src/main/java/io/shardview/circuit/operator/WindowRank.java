@@ -34,7 +34,9 @@ import java.util.TreeSet;
  * and functions over {@code ROWS BETWEEN n PRECEDING AND m FOLLOWING} frames) or a bounded distance away in the ORDER
  * BY column's values ({@code RANGE BETWEEN INTERVAL '1 hour' PRECEDING AND CURRENT ROW}) recomputes only the rows
  * within that many rows of a changed one, or whose frames reach its value, before and after the change (a change
- * costs its neighbourhood, whatever the partition's size). Any other window retracts the ranked rows of each partition a step touches and inserts them anew (equal rows
+ * costs its neighbourhood, whatever the partition's size). A window whose functions read no row unboundedly far after
+ * their own (ranks, running totals, frames ending a bounded way on) re-ranks a changed partition but emits only the
+ * rows from the first that reads the change on. Any other window retracts the ranked rows of each partition a step touches and inserts them anew (equal rows
  * cancel), so a change costs the size of its partition, as top-k per group ({@code WHERE rn <= k} over this) needs.
  * Rows equal in ORDER BY get their row numbers in the engine's natural row order: deterministic, where PostgreSQL leaves
  * their order unspecified. State: every input row, per partition, in ORDER BY order then natural order.
@@ -104,6 +106,13 @@ public final class WindowRank implements Operator {
     private final long reach;
     /** The RANGE frames with offsets, bounded both ways by values, that functions of this window read. */
     private final List<WindowFrame> valueFrames = new ArrayList<>();
+    /**
+     * Whether no function reads rows unboundedly far after its own (ranks, running totals, LAG, LEAD, frames ending
+     * a bounded way on): a change leaves every row before it, and before what reaches it, as it was.
+     */
+    private final boolean suffixLocal;
+    /** How many rows after its own a function of a suffix-local window reads at most (LEAD, ROWS n FOLLOWING). */
+    private final long rowsAfter;
 
     private final Map<Row, TreeMap<Row, Long>> partitions = new HashMap<>();
     private long stateRows;
@@ -136,6 +145,36 @@ public final class WindowRank implements Operator {
         }
         this.reach = widest;
         if (widest < 0) valueFrames.clear();
+        boolean local = true;
+        long after = 0;
+        for (Call f : functions) {
+            long reads = readsAfter(f);
+            local &= reads >= 0;
+            after = Math.max(after, reads);
+        }
+        this.suffixLocal = local;
+        this.rowsAfter = after;
+    }
+
+    /**
+     * How many rows after its own a function reads (0 for none, or for a frame ending at the row's peers or an offset
+     * in values, which {@link #firstChanged} scans for), or -1 when it reads unboundedly far on (NTILE, PERCENT_RANK,
+     * CUME_DIST: the partition's size; a frame to UNBOUNDED FOLLOWING).
+     */
+    private static long readsAfter(Call f) {
+        return switch (f.function()) {
+            case ROW_NUMBER, RANK, DENSE_RANK, LAG -> 0;
+            case LEAD -> f.offset();
+            case NTILE, PERCENT_RANK, CUME_DIST -> -1;
+            case FIRST_VALUE, LAST_VALUE, NTH_VALUE, AGGREGATE -> {
+                WindowFrame.Bound end = f.frame().end();
+                yield switch (end.edge()) {
+                    case UNBOUNDED_FOLLOWING -> -1;
+                    case FOLLOWING -> end.amount() == null ? end.offset() : 0;
+                    default -> 0;
+                };
+            }
+        };
     }
 
     /**
@@ -168,9 +207,10 @@ public final class WindowRank implements Operator {
                 stepNearby(e.getKey(), e.getValue(), out); // a few changes in a large partition
                 continue;
             }
-            if (rows != null) rank(rows, out, -1);
+            Row from = rows != null && suffixLocal ? firstChanged(e.getKey(), e.getValue()) : null;
+            if (rows != null) rank(rows, out, -1, from);
             rows = apply(e.getKey(), e.getValue());
-            if (rows != null) rank(rows, out, 1);
+            if (rows != null) rank(rows, out, 1, from);
         }
         return out;
     }
@@ -353,8 +393,55 @@ public final class WindowRank implements Operator {
         return rows;
     }
 
+    /**
+     * In a suffix-local window, the first row whose values the delta may change: the first changed row, or an earlier
+     * one whose function reads it (LEAD, a frame ending rows after it, at its peers, or at an offset in values). The
+     * rows before it are the same before and after the delta. Scanned in the partition before the delta, each changed
+     * row (inserted or deleted) at its place: a row the delta inserts between only brings what reads it nearer, and
+     * one it deletes is scanned from itself.
+     */
+    private Row firstChanged(Row partition, ZSet delta) {
+        TreeMap<Row, Long> before = partitions.get(partition);
+        Row[] first = {null};
+        delta.forEach((changed, w) -> {
+            Row from = reachedFrom(before, changed);
+            if (first[0] == null || order.compare(from, first[0]) < 0) first[0] = from;
+        });
+        return first[0];
+    }
+
+    /** The first row of {@code rows} whose functions read {@code changed} (at its position), or changed itself. */
+    private Row reachedFrom(TreeMap<Row, Long> rows, Row changed) {
+        Row from = changed;
+        long copies = 0;
+        for (Map.Entry<Row, Long> e = rows.lowerEntry(changed); e != null; e = rows.lowerEntry(e.getKey())) {
+            if (copies >= rowsAfter && !endsAtOrAfter(e.getKey(), changed)) break;
+            from = e.getKey();
+            copies += e.getValue();
+        }
+        return from;
+    }
+
+    /** Whether a frame of the row {@code x}, before {@code changed}, ends at changed's peers or its value or later. */
+    private boolean endsAtOrAfter(Row x, Row changed) {
+        for (Call f : functions) {
+            WindowFrame frame = f.frame();
+            if (frame == null || frame.rows()) continue;
+            WindowFrame.Bound end = frame.end();
+            if (end.edge() == WindowFrame.Edge.CURRENT_ROW && peers.compare(x, changed) == 0) return true;
+            if (end.amount() != null && reaches(frame, orderValue(x, frame), false, orderValue(changed, frame)))
+                return true;
+        }
+        return false;
+    }
+
     /** Adds the partition's rows, each with its functions' values, weighted by {@code sign}. */
     private void rank(TreeMap<Row, Long> rows, ZSet out, long sign) {
+        rank(rows, out, sign, null);
+    }
+
+    /** As {@link #rank(TreeMap, ZSet, long)}, only the rows from {@code from} on (all for null). */
+    private void rank(TreeMap<Row, Long> rows, ZSet out, long sign, Row from) {
         boolean perCopy = false; // each copy has its own value (a number, a row before or after it, a bucket)
         for (Call f : functions) perCopy |= f.function() != Function.RANK && f.function() != Function.DENSE_RANK;
         Partition partition =
@@ -371,6 +458,10 @@ public final class WindowRank implements Operator {
                 dense++;
             }
             previous = row;
+            if (from != null && order.compare(row, from) < 0) {
+                position += n;
+                continue;
+            }
             if (perCopy) {
                 for (long c = 0; c < n; c++) out.add(ranked(row, partition, (int) (position + c), rank, dense), sign);
             } else {
