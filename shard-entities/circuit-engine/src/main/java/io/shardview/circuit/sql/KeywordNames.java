@@ -80,7 +80,18 @@ final class KeywordNames {
             "element",
             "percent",
             "filter",
-            "local");
+            "local",
+            // MATCH_RECOGNIZE's words, and a set operator PostgreSQL does not have
+            "running",
+            "prev",
+            "match",
+            "pattern",
+            "measures",
+            "define",
+            "classifier",
+            "minus",
+            "old",
+            "new");
 
     /** The statement with those words quoted where they are names; the text itself when none is. */
     static String quote(String sql) {

@@ -36,7 +36,10 @@ class KeywordNamesTest {
                 "SELECT id, EXTRACT(YEAR FROM start) AS y, CAST(start AS DATE) AS day, date + 1 AS next,"
                         + " start + INTERVAL '1' DAY AS later FROM m WHERE date > DATE '2024-01-01'",
                 "SELECT id, position AS position FROM m WHERE POSITION('a' IN position) > 0",
-                "SELECT id, ROW_NUMBER() OVER (PARTITION BY year ORDER BY value) AS rank, lower(position) AS upper FROM m");
+                "SELECT id, ROW_NUMBER() OVER (PARTITION BY year ORDER BY value) AS rank, lower(position) AS upper FROM m",
+                "SELECT id, SUM(count) OVER (ORDER BY id) AS running, LAG(year) OVER (ORDER BY id) AS prev, count AS minus,"
+                        + " value AS old, id + 1 AS new, date AS match, start AS pattern, year AS measures, id AS define,"
+                        + " position AS classifier FROM m");
         Circuit circuit = TestCircuits.circuit(TABLE);
         BatchOutcome filled = circuit.applyBatch(List.of(
                 Op.insert("m", row(1, "2.5", 2024, LocalDate.of(2024, 3, 1), 7, "abc")),

@@ -201,7 +201,7 @@ final class TenantReads {
             return new Refused(
                     RejectionKind.GONE,
                     "view " + read.name() + " keeps its changes from version " + gone.oldestResumable()
-                            + " on, after the" + " version " + version + " its clock showed " + read.asOf() + " at",
+                            + " on, after the version " + version + " its clock showed " + read.asOf() + " at",
                     Map.of("as_of", read.asOf().toString(), "version", version, "horizon", gone.oldestResumable()));
         }
         long offset;
