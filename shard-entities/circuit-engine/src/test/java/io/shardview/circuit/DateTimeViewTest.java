@@ -97,22 +97,15 @@ class DateTimeViewTest {
                     row.put("ts", ts);
                     row.put("n", n);
                     ops.add(ids.add(id) ? Op.insert("t", row) : Op.update("t", row));
-                    statements.add(
-                            "INSERT INTO t VALUES (" + id + ", " + quoted(dt) + ", " + quoted(ts) + ", " + n + ")");
+                    statements.add("INSERT INTO t VALUES (" + id + ", " + TestCircuits.literal(dt) + ", "
+                            + TestCircuits.literal(ts) + ", " + n + ")");
                 }
                 assertInstanceOf(BatchOutcome.Accepted.class, circuit.applyBatch(ops), "batch " + batch);
                 for (String statement : statements) pg.execute(statement);
                 pg.assertViewsEqual(circuit, VIEWS, "batch " + batch);
-                if (batch == 20) circuit = restored(circuit);
+                if (batch == 20) circuit = TestCircuits.restored(circuit);
             }
         }
-    }
-
-    /** The circuit as a snapshot of it restores it: the rest of the batches go to that one. */
-    private static Circuit restored(Circuit circuit) throws java.io.IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        circuit.writeSnapshot(new java.io.DataOutputStream(bytes));
-        return Circuit.readSnapshot(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
     }
 
     @Test
@@ -147,9 +140,5 @@ class DateTimeViewTest {
             org.junit.jupiter.api.Assertions.assertInstanceOf(DdlResult.Rejected.class, result, call);
             org.junit.jupiter.api.Assertions.assertTrue(result.toString().contains(message), result.toString());
         });
-    }
-
-    private static String quoted(Object v) {
-        return v == null ? "NULL" : "'" + v.toString().replace('T', ' ') + "'";
     }
 }

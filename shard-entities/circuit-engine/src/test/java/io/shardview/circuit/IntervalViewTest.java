@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -93,13 +89,14 @@ class IntervalViewTest {
                                     : LocalDate.of(2024, 1, 20).plusDays(random.nextInt(50)));
                     row.put("n", random.nextInt(5) == 0 ? null : random.nextInt(-40, 40));
                     ops.add(ids.add(id) ? Op.insert("t", row) : Op.update("t", row));
-                    statements.add("INSERT INTO t VALUES (" + id + ", " + quoted(row.get("a")) + ", "
-                            + quoted(row.get("b")) + ", " + quoted(row.get("d")) + ", " + row.get("n") + ")");
+                    statements.add("INSERT INTO t VALUES (" + id + ", " + TestCircuits.literal(row.get("a")) + ", "
+                            + TestCircuits.literal(row.get("b")) + ", " + TestCircuits.literal(row.get("d")) + ", "
+                            + row.get("n") + ")");
                 }
                 assertInstanceOf(BatchOutcome.Accepted.class, circuit.applyBatch(ops), "batch " + batch);
                 for (String statement : statements) pg.execute(statement);
                 pg.assertViewsEqual(circuit, VIEWS, "batch " + batch);
-                if (batch == 20) circuit = restored(circuit);
+                if (batch == 20) circuit = TestCircuits.restored(circuit);
             }
         }
     }
@@ -155,13 +152,13 @@ class IntervalViewTest {
                     row.put("span", span);
                     row.put("ts", timestamp(random));
                     ops.add(ids.add(id) ? Op.insert("s", row) : Op.update("s", row));
-                    statements.add(
-                            "INSERT INTO s VALUES (" + id + ", " + quoted(span) + ", " + quoted(row.get("ts")) + ")");
+                    statements.add("INSERT INTO s VALUES (" + id + ", " + TestCircuits.literal(span) + ", "
+                            + TestCircuits.literal(row.get("ts")) + ")");
                 }
                 assertInstanceOf(BatchOutcome.Accepted.class, circuit.applyBatch(ops), "batch " + batch);
                 for (String statement : statements) pg.execute(statement);
                 pg.assertViewsEqual(circuit, SPAN_VIEWS, "batch " + batch);
-                if (batch == 15) circuit = restored(circuit);
+                if (batch == 15) circuit = TestCircuits.restored(circuit);
             }
             // Input PostgreSQL refuses is refused, and changes nothing.
             BatchOutcome refused = circuit.applyBatch(List.of(Op.insert("s", Map.of("id", 99, "span", "1 fortnight"))));
@@ -193,15 +190,5 @@ class IntervalViewTest {
             assertInstanceOf(DdlResult.Rejected.class, result, sql);
             assertTrue(result.toString().contains(message), sql + " -> " + result);
         });
-    }
-
-    private static Circuit restored(Circuit circuit) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        circuit.writeSnapshot(new DataOutputStream(bytes));
-        return Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-    }
-
-    private static String quoted(Object v) {
-        return v == null ? "NULL" : "'" + v.toString().replace('T', ' ') + "'";
     }
 }

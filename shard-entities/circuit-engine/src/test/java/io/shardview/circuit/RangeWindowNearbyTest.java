@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.SQLException;
@@ -108,23 +104,14 @@ class RangeWindowNearbyTest {
                     row.put("x", random.nextInt(20) == 0 ? null : BigDecimal.valueOf(random.nextInt(-2000, 2000), 2));
                     ops.add(ids.add(id) ? Op.insert("w", row) : Op.update("w", row));
                     statements.add("INSERT INTO w VALUES (" + id + ", " + row.get("g") + ", " + row.get("n") + ", "
-                            + quoted(row.get("ts")) + ", " + quoted(row.get("d")) + ", " + row.get("x") + ")");
+                            + TestCircuits.literal(row.get("ts")) + ", " + TestCircuits.literal(row.get("d")) + ", "
+                            + row.get("x") + ")");
                 }
                 assertInstanceOf(BatchOutcome.Accepted.class, circuit.applyBatch(ops), "batch " + batch);
                 for (String statement : statements) pg.execute(statement);
                 pg.assertViewsEqual(circuit, views, "batch " + batch);
-                if (batch == 30) circuit = restored(circuit);
+                if (batch == 30) circuit = TestCircuits.restored(circuit);
             }
         }
-    }
-
-    private static Circuit restored(Circuit circuit) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        circuit.writeSnapshot(new DataOutputStream(bytes));
-        return Circuit.readSnapshot(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-    }
-
-    private static String quoted(Object v) {
-        return v == null ? "NULL" : "'" + v.toString().replace('T', ' ') + "'";
     }
 }

@@ -26,6 +26,18 @@ public final class TestCircuits {
         return m;
     }
 
+    /** The circuit as a snapshot of it restores it. */
+    public static Circuit restored(Circuit circuit) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        circuit.writeSnapshot(new java.io.DataOutputStream(bytes));
+        return Circuit.readSnapshot(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+    }
+
+    /** A value as a PostgreSQL literal in a test's INSERT: NULL, or quoted text (a timestamp with a blank for T). */
+    public static String literal(Object v) {
+        return v == null ? "NULL" : "'" + v.toString().replace('T', ' ') + "'";
+    }
+
     public static Circuit circuit(String ddl) {
         Circuit c = new Circuit();
         DdlResult r = c.executeSql(ddl);

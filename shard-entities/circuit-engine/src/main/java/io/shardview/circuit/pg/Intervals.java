@@ -3,7 +3,6 @@ package io.shardview.circuit.pg;
 import io.shardview.circuit.error.EvaluationException;
 import io.shardview.circuit.pg.DateFields.Field;
 import java.math.BigDecimal;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.function.DoubleUnaryOperator;
@@ -166,59 +165,27 @@ public final class Intervals {
      * the later timestamp's... as PostgreSQL takes it (of {@code a} when a is the earlier, else of {@code b}).
      */
     public static PgInterval age(LocalDateTime a, LocalDateTime b) {
-        boolean flip = a.isBefore(b);
-        long usec = a.getNano() / 1000 - b.getNano() / 1000;
-        long sec = a.getSecond() - b.getSecond();
-        long min = a.getMinute() - b.getMinute();
-        long hour = a.getHour() - b.getHour();
-        long mday = a.getDayOfMonth() - b.getDayOfMonth();
-        long mon = a.getMonthValue() - b.getMonthValue();
-        long year = a.getYear() - b.getYear();
-        if (flip) {
-            usec = -usec;
-            sec = -sec;
-            min = -min;
-            hour = -hour;
-            mday = -mday;
-            mon = -mon;
-            year = -year;
+        long sign = a.isBefore(b) ? -1 : 1; // the fields of the later less the earlier's, the sign put back last
+        long[] f = { // microseconds, seconds, minutes, hours, days, months, years
+            sign * (a.getNano() / 1000 - b.getNano() / 1000),
+            sign * (a.getSecond() - b.getSecond()),
+            sign * (a.getMinute() - b.getMinute()),
+            sign * (a.getHour() - b.getHour()),
+            sign * (a.getDayOfMonth() - b.getDayOfMonth()),
+            sign * (a.getMonthValue() - b.getMonthValue()),
+            sign * ((long) a.getYear() - b.getYear())
+        };
+        long[] borrowed = {
+            1_000_000, 60, 60, 24, (sign < 0 ? a : b).toLocalDate().lengthOfMonth(), 12
+        };
+        for (int i = 0; i < borrowed.length; i++) {
+            while (f[i] < 0) { // a negative field borrows one of the next larger
+                f[i] += borrowed[i];
+                f[i + 1]--;
+            }
         }
-        while (usec < 0) {
-            usec += 1_000_000;
-            sec--;
-        }
-        while (sec < 0) {
-            sec += 60;
-            min--;
-        }
-        while (min < 0) {
-            min += 60;
-            hour--;
-        }
-        while (hour < 0) {
-            hour += 24;
-            mday--;
-        }
-        LocalDate borrowFrom = (flip ? a : b).toLocalDate();
-        while (mday < 0) {
-            mday += borrowFrom.lengthOfMonth();
-            mon--;
-        }
-        while (mon < 0) {
-            mon += 12;
-            year--;
-        }
-        if (flip) {
-            usec = -usec;
-            sec = -sec;
-            min = -min;
-            hour = -hour;
-            mday = -mday;
-            mon = -mon;
-            year = -year;
-        }
-        long time = ((hour * 60 + min) * 60 + sec) * 1_000_000 + usec;
-        return new PgInterval(toInt(year * 12 + mon), toInt(mday), time);
+        long time = sign * (((f[3] * 60 + f[2]) * 60 + f[1]) * 1_000_000 + f[0]);
+        return new PgInterval(toInt(sign * (f[6] * 12 + f[5])), toInt(sign * f[4]), time);
     }
 
     /** The fields of an interval that EXTRACT and date_part read; others are refused when the view is created. */

@@ -580,6 +580,16 @@ class TenantCircuitTest {
         entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
         assertEquals("250ms", describe().clock().resolution(), "replayed from the journal");
         ingest(null, 0, insert("t", 1)); // event 3: a snapshot
+        restartFromTheSnapshotAlone(snapshotting);
+        assertEquals(
+                new TenantProtocol.ClockInfo("250ms", true, null), describe().clock(), "restored from the snapshot");
+        journal.resetPolicy();
+        tenant = "t" + TENANTS.incrementAndGet();
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
+    }
+
+    /** Once the tenant's snapshot is stored, its events are cleared and a new instance recovers from the snapshot. */
+    private void restartFromTheSnapshotAlone(TenantSettings settings) throws InterruptedException {
         var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline
@@ -588,12 +598,7 @@ class TenantCircuitTest {
         }
         journal.clearAll(); // only the snapshot remains
         KIT.stop(entity);
-        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
-        assertEquals(
-                new TenantProtocol.ClockInfo("250ms", true, null), describe().clock(), "restored from the snapshot");
-        journal.resetPolicy();
-        tenant = "t" + TENANTS.incrementAndGet();
-        entity = KIT.spawn(TenantCircuit.behavior(tenant, SETTINGS, TOPICS, PLANNING));
+        entity = KIT.spawn(TenantCircuit.behavior(tenant, settings, TOPICS, PLANNING));
     }
 
     @Test
@@ -603,15 +608,7 @@ class TenantCircuitTest {
         createTables();
         setBudgets(Map.of("max-views", 0L));
         ingest(null, 0, insert("t", 1)); // event 3: a snapshot
-        var snapshots = org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit.create(KIT.system());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline
-                && snapshots.persistedInStorage("tenant|" + tenant).isEmpty()) {
-            Thread.sleep(20);
-        }
-        journal.clearAll(); // only the snapshot remains
-        KIT.stop(entity);
-        entity = KIT.spawn(TenantCircuit.behavior(tenant, snapshotting, TOPICS, PLANNING));
+        restartFromTheSnapshotAlone(snapshotting);
         assertEquals(0, describe().budgets().get("max-views").limit());
         TenantProtocol.Refused refused =
                 assertInstanceOf(TenantProtocol.Refused.class, sql("CREATE VIEW v AS SELECT k FROM t", null));
