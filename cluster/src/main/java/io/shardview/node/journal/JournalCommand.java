@@ -25,7 +25,7 @@ import picocli.CommandLine.Mixin;
             "Tools for a node's journal: a stopped node's data directory (single-node profile, --data-dir) or the"
                     + " PostgreSQL journal of the cluster profile (--profile cluster, shardview.journal.url).",
             "They read events and snapshots through the node's own serializers; list, dump, replay, verify and export"
-                    + " change nothing; import, migrate and truncate --execute write."
+                    + " change nothing; import, migrate, truncate --execute and skip --execute write."
         },
         subcommands = {
             JournalCommand.Init.class,
@@ -37,6 +37,7 @@ import picocli.CommandLine.Mixin;
             JournalImportCommand.class,
             JournalMigrateCommand.class,
             JournalTruncateCommand.class,
+            JournalSkipCommand.class,
             JournalLagCommand.class,
             JournalDivergedCommand.class
         })

@@ -147,6 +147,20 @@ final class JournalStore implements AutoCloseable {
                 where);
     }
 
+    /**
+     * An actor system of the node's serializers and nothing else (no journal plugin is started, no data directory
+     * locked): for tools that read and write stored events below the plugins ({@link StoredEvents}).
+     */
+    static ActorSystem<Void> serializationOnly(Config nodeConfig) {
+        Config config = ConfigFactory.parseMap(Map.of(
+                        "pekko.actor.provider", "local",
+                        "pekko.extensions", List.of(),
+                        "pekko.loglevel", "WARNING",
+                        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"))
+                .withFallback(nodeConfig);
+        return ActorSystem.create(Behaviors.empty(), "shardview-journal", config);
+    }
+
     /** Where the journal is: the LevelDB directory or the database URL. */
     String where() {
         return where;

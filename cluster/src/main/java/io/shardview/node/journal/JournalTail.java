@@ -120,7 +120,7 @@ final class JournalTail {
     }
 
     /** The number Pekko's LevelDB journal gave the persistence id (mapping keys are (1, 0, number)), or 0. */
-    private static int numberOf(DB db, String id) {
+    static int numberOf(DB db, String id) {
         try (DBIterator it = db.iterator()) {
             for (it.seek(key(1, 0, 10)); it.hasNext(); it.next()) {
                 ByteBuffer key = ByteBuffer.wrap(it.peekNext().getKey());
@@ -135,7 +135,7 @@ final class JournalTail {
         return 0;
     }
 
-    private static byte[] key(int number, long sequenceNr, int kind) {
+    static byte[] key(int number, long sequenceNr, int kind) {
         return ByteBuffer.allocate(20)
                 .putInt(number)
                 .putLong(sequenceNr)
@@ -144,7 +144,7 @@ final class JournalTail {
     }
 
     /** The local snapshot store's files of the id after the sequence number. */
-    private static List<Path> snapshotFiles(Config config, String id, long after) throws IOException {
+    static List<Path> snapshotFiles(Config config, String id, long after) throws IOException {
         Path dir = Path.of(config.getString("pekko.persistence.snapshot-store.local.dir"));
         if (!Files.isDirectory(dir)) return List.of();
         String prefix = "snapshot-" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "-";
@@ -155,7 +155,7 @@ final class JournalTail {
         }
     }
 
-    private static long sequenceNrOf(Path file) {
+    static long sequenceNrOf(Path file) {
         String name = file.getFileName().toString();
         String[] parts = name.substring(0, name.lastIndexOf('-')).split("-");
         return Long.parseLong(parts[parts.length - 1]);

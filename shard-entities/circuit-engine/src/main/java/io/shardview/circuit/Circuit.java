@@ -400,6 +400,19 @@ public final class Circuit {
         return new BatchValidator(tables).validate(ops, version);
     }
 
+    /**
+     * A journaled batch's table changes as a batch at the current version that makes them to the tables as they now
+     * are ({@link BatchValidator#rederive}): what recovery applies after an event an operator skipped.
+     */
+    public ValidatedBatch rederive(Map<String, ZSet> tableDeltas, int ops) {
+        return new BatchValidator(tables, true).rederive(tableDeltas, ops, version);
+    }
+
+    /** A batch that changes nothing at the current version: applied, it only moves the version on. */
+    public ValidatedBatch emptyBatch() {
+        return new ValidatedBatch(version, 0, Map.of());
+    }
+
     /** Whether a view reads the tenant's clock (io.shardview.circuit.catalog.Clock): then the tenant ticks. */
     public boolean usesClock() {
         if (!tables.containsKey(Clock.TABLE)) return false;

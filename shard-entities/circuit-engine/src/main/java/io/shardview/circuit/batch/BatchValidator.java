@@ -65,6 +65,40 @@ public final class BatchValidator {
         return new ValidatedBatch(version, ops.size(), netDeltas(keyChanges), keyChanges);
     }
 
+    /**
+     * A journaled batch's change ({@code deltas}, net per table) made to the tables as they now are, which may differ
+     * from those it was validated against: an operator skipped an event before it ({@code shardview journal skip}).
+     * For a table with a primary key, each key the change gives a row is set to that row and each key it only removes
+     * is removed (when present); for a table without one, copies are added and removed, never below none; a table
+     * that no longer exists is left out. On the tables the batch was validated against, this is the batch itself.
+     */
+    public ValidatedBatch rederive(Map<String, ZSet> deltas, int ops, long version) {
+        for (ZSet delta : deltas.values()) expectedKeys += delta.size();
+        deltas.forEach((name, delta) -> {
+            BaseTable table = tables.get(name);
+            if (table == null) return;
+            TableSchema schema = table.schema();
+            if (!schema.hasPrimaryKey()) {
+                ZSet out = keylessDeltas.computeIfAbsent(name, n -> new ZSet());
+                delta.forEach((row, w) -> {
+                    long weight = w > 0 ? w : Math.max(w, -(table.copies(row) + out.weight(row)));
+                    if (weight != 0) out.add(row, weight);
+                });
+                return;
+            }
+            // Removals first: a key the change removes and adds again ends with the row it adds.
+            int[] key = schema.primaryKey();
+            delta.forEach((row, w) -> {
+                if (w < 0) touch(table, row.project(key)).after = null;
+            });
+            delta.forEach((row, w) -> {
+                if (w > 0) touch(table, row.project(key)).after = row;
+            });
+        });
+        Map<String, List<KeyChange>> keyChanges = new LinkedHashMap<>();
+        return new ValidatedBatch(version, ops, netDeltas(keyChanges), keyChanges);
+    }
+
     private void apply(Op op) {
         if (op == null) throw new Refusal(RejectionKind.INVALID, "missing op");
         BaseTable table =

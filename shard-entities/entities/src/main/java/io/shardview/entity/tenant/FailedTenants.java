@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * one sequence number the tenant is failed: its next incarnations do not recover again (each would replay the whole
  * journal to fail at the same place) but answer every request 503 {@code entity_failed} naming the event, until the
  * node restarts, which an operator does after mending the journal ({@code shardview journal dump}, {@code journal
- * truncate}, or restoring the tenant). Every other tenant goes on. Kept per node, as {@link DamagedSnapshots} is.
+ * skip}, {@code journal truncate}, or restoring the tenant). Every other tenant goes on. Kept per node, as {@link DamagedSnapshots} is.
  */
 public final class FailedTenants implements Extension {
     /**

@@ -278,13 +278,15 @@ public final class TenantCircuit extends EventSourcedBehavior<Command, TenantEve
                                 + " {} times);"
                                 + " after {} it stays down, answering 503 entity_failed, until the node restarts;"
                                 + " `shardview journal verify {}` names the damage, and restoring the tenant from a"
-                                + " backup or `shardview journal truncate {} --after {} --execute` brings it back",
+                                + " backup, `shardview journal skip {} --event N --execute` (keeping the events"
+                                + " after it) or `shardview journal truncate {} --after {} --execute` brings it back",
                         tenant,
                         after,
                         persistenceId().id(),
                         failure.times(),
                         settings.maxRecoveryFailures(),
                         settings.maxRecoveryFailures(),
+                        tenant,
                         tenant,
                         tenant,
                         after,

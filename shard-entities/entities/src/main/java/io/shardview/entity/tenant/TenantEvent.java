@@ -32,7 +32,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = TenantEvent.HomeSet.class, name = "home-set.v1"),
     @JsonSubTypes.Type(value = TenantEvent.ReplicationSet.class, name = "replication-set.v1"),
     @JsonSubTypes.Type(value = TenantEvent.ClockSet.class, name = "clock-set.v1"),
-    @JsonSubTypes.Type(value = TenantEvent.Replicated.class, name = "replicated.v1")
+    @JsonSubTypes.Type(value = TenantEvent.Replicated.class, name = "replicated.v1"),
+    @JsonSubTypes.Type(value = TenantEvent.Skipped.class, name = "event-skipped.v1")
 })
 public sealed interface TenantEvent {
 
@@ -71,6 +72,18 @@ public sealed interface TenantEvent {
      * {@code resolutionMicros}; 0 returns to the node's default. Its version stays the same.
      */
     record ClockSet(long version, long resolutionMicros) implements TenantEvent {}
+
+    /**
+     * An event an operator skipped ({@code shardview journal skip}), written in its place at its sequence number:
+     * recovery applies nothing for it but moves the version to {@code version}, and applies the events after it to the
+     * tables as they are without it ({@link io.shardview.circuit.Circuit#rederive}). {@code was} describes the event
+     * (its type and version, or why it could not be read), {@code reason} is the operator's, {@code at} when it was
+     * decided; {@code original} holds the bytes the journal held, as the journal stores them ({@code serializer} and
+     * {@code manifest} beside them when the journal keeps those apart, as PostgreSQL's does), so it can be put back.
+     */
+    record Skipped(
+            long version, String was, String reason, String at, byte[] original, Integer serializer, String manifest)
+            implements TenantEvent {}
 
     /**
      * An event of the home replica's log as a replica in another region persists it, at the same sequence number:

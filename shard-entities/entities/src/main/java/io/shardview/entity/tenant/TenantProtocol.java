@@ -311,11 +311,13 @@ public final class TenantProtocol {
                     ? "reading its events from sequence number " + failure.sequenceNr() + " on"
                     : "at the event of sequence number " + failure.sequenceNr();
             String wayOut = failure.unread()
-                    ? "`shardview journal verify " + tenant + "` names the damaged event, and `shardview journal"
-                            + " truncate " + tenant + " --after N --execute` drops it and those after it"
-                    : "`shardview journal dump " + tenant + "` shows its events, and `shardview journal truncate "
-                            + tenant + " --after " + (failure.sequenceNr() - 1)
-                            + " --execute` drops the event and those after it";
+                    ? "`shardview journal verify " + tenant + "` names the damaged event N; `shardview journal skip "
+                            + tenant + " --event N --execute` goes past it, keeping those after it, and `shardview"
+                            + " journal truncate " + tenant + " --after N-1 --execute` drops it and those after it"
+                    : "`shardview journal dump " + tenant + "` shows its events; `shardview journal skip " + tenant
+                            + " --event " + failure.sequenceNr() + " --execute` goes past the event, keeping those"
+                            + " after it, and `shardview journal truncate " + tenant + " --after "
+                            + (failure.sequenceNr() - 1) + " --execute` drops it and those after it";
             return new Refused(
                     RejectionKind.ENTITY_FAILED,
                     "tenant " + tenant + " is down: its recovery failed " + failure.times() + " times " + where + " ("

@@ -188,6 +188,13 @@ public final class TenantReplay {
             out.put("type", "clock-set.v1");
             out.put("version", clock.version());
             out.put("resolution_micros", clock.resolutionMicros());
+        } else if (event instanceof TenantEvent.Skipped skipped) {
+            out.put("type", "event-skipped.v1");
+            out.put("version", skipped.version());
+            out.put("was", skipped.was());
+            if (skipped.reason() != null) out.put("reason", skipped.reason());
+            out.put("at", skipped.at());
+            out.put("original_bytes", skipped.original() == null ? 0 : skipped.original().length);
         }
         return out;
     }

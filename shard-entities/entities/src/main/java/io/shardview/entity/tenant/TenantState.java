@@ -87,6 +87,9 @@ final class TenantState {
     /** The tenant's homes so far, each with its epoch and where its events start ({@link HomeTerms}). */
     HomeTerms terms = HomeTerms.NONE;
 
+    /** Whether this replay has passed an event an operator skipped: batches after it are rederived. */
+    private boolean afterSkip;
+
     /** Whether recovery is over: only then does the circuit enforce the budgets (a replay accepts what was). */
     private boolean enforcing;
 
@@ -118,8 +121,22 @@ final class TenantState {
             replication = replicationSet.replication();
         } else if (event instanceof TenantEvent.ClockSet clockSet) {
             clockResolutionMicros = clockSet.resolutionMicros();
+        } else if (event instanceof TenantEvent.Skipped skipped) {
+            applySkipped(skipped);
         }
         return this;
+    }
+
+    /**
+     * An event an operator skipped: the version moves on with no change, and the batches replayed after it are made
+     * to the tables as they are without it (their journaled deltas were computed with it applied).
+     */
+    private void applySkipped(TenantEvent.Skipped skipped) {
+        while (circuit.version() < skipped.version()) {
+            eventsReplayed++;
+            applyBatch(circuit.emptyBatch(), null);
+        }
+        afterSkip = true;
     }
 
     /**
@@ -130,7 +147,7 @@ final class TenantState {
      */
     List<ViewChange> applyFromHome(TenantEvent event) {
         if (event instanceof TenantEvent.BatchApplied batch && circuit.version() < batch.version()) {
-            AppliedBatch applied = applyBatch(batch.toValidatedBatch(), batch.batchId());
+            AppliedBatch applied = applyBatch(replayed(batch), batch.batchId());
             if (applied.result() instanceof TenantProtocol.Refused refused) {
                 throw new IllegalStateException(
                         "replicated batch event " + batch.version() + " failed: " + refused.message());
@@ -203,12 +220,19 @@ final class TenantState {
     private void applyBatch(TenantEvent.BatchApplied event) {
         if (circuit.version() < event.version()) { // recovery: the batch was accepted before, so it evaluates again
             eventsReplayed++;
-            AppliedBatch applied = applyBatch(event.toValidatedBatch(), event.batchId());
+            AppliedBatch applied = applyBatch(replayed(event), event.batchId());
             if (applied.result() instanceof TenantProtocol.Refused refused) {
                 throw new IllegalStateException(
                         "replaying batch event " + event.version() + " failed: " + refused.message());
             }
         }
+    }
+
+    /** A journaled batch to apply again: as journaled, or made to the tables as they are after a skipped event. */
+    private io.shardview.circuit.batch.ValidatedBatch replayed(TenantEvent.BatchApplied event) {
+        return afterSkip
+                ? circuit.rederive(event.toValidatedBatch().tableDeltas(), event.ops())
+                : event.toValidatedBatch();
     }
 
     /**
