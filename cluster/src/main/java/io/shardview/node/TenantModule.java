@@ -82,6 +82,15 @@ final class TenantModule implements NodeModule {
                         .failed(settings.maxRecoveryFailures())
                         .size()))
                 .register(registry);
+        GaugeWithCallback.builder()
+                .name("shardview_tenant_failed_sequence_nr")
+                .help("Per tenant failed on this node (shardview_tenants_failed), the sequence number of the event its"
+                        + " recovery could not apply or, unread=\"true\", the first it could not read on from")
+                .labelNames("tenant", "unread")
+                .callback(cb -> FailedTenants.get(system)
+                        .failed(settings.maxRecoveryFailures())
+                        .forEach(f -> cb.call(f.sequenceNr(), f.tenant(), String.valueOf(f.unread()))))
+                .register(registry);
         registerReplicationMetrics(registry);
         registerFailoverMetrics(registry);
     }

@@ -75,9 +75,14 @@ class PoisonEventTest {
                 assertTrue(
                         System.nanoTime() - started < Duration.ofSeconds(2).toNanos(),
                         "answered at once, without recovering again");
+                String metrics = TestNodes.get(node, "/metrics").body();
+                assertTrue(metrics.contains("shardview_tenants_failed 1.0"), "counted in /metrics");
                 assertTrue(
-                        TestNodes.get(node, "/metrics").body().contains("shardview_tenants_failed 1.0"),
-                        "counted in /metrics");
+                        metrics.contains(
+                                "shardview_tenant_failed_sequence_nr{tenant=\"poisoned\",unread=\"true\"} 1.0"),
+                        "named in /metrics");
+                JsonNode errors = poisoned.json(poisoned.get("errors"), 200);
+                assertTrue(errors.toString().contains("entity_failed"), "listed among its errors: " + errors);
                 TenantClient healthy = new TenantClient(node, "healthy");
                 healthy.ingest("{\"ops\": [{\"op\": \"insert\", \"table\": \"t\", \"row\": {\"id\": 2}}]}", 200);
             } finally {
