@@ -167,8 +167,14 @@ class TenantIdleResourcesTest {
         var probe = system.systemActorOf(
                 Props.create(Collector.class, () -> new Collector(replies)), "probe-" + System.nanoTime());
         system.actorSelection(pattern).tell(new Identify("count"), probe);
+        // Matches answer in any order and their number is not known: counted once none came for 300 ms (within 5 s).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int seen = -1;
         try {
-            Thread.sleep(300);
+            while (seen != replies.size() && System.nanoTime() < deadline) {
+                seen = replies.size();
+                Thread.sleep(300);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -200,7 +200,10 @@ class TenantPassivationTest {
             second.system()
                     .eventStream()
                     .tell(new EventStream.Subscribe<>(TenantCircuit.Recovered.class, recoveries.ref()));
-            Thread.sleep(200); // let the subscription register before the tenant starts
+            // The subscription is registered once a marker published after it arrives (one sender, in order).
+            TenantCircuit.Recovered marker = new TenantCircuit.Recovered("marker", 0, 0, 0);
+            second.system().eventStream().tell(new EventStream.Publish<>(marker));
+            assertEquals(marker, recoveries.receiveMessage(Duration.ofSeconds(10)));
             assertEquals(version, new TenantClient(second, "stopping").version());
             assertEquals(
                     new TenantCircuit.Recovered("stopping", version, 0, version),

@@ -111,7 +111,12 @@ class AutomaticFailoverTest {
      */
     static void assertOneContentPerVersion(ServedContents contents, boolean sync, Set<Long> divergedVersions)
             throws InterruptedException {
-        Thread.sleep(1_000); // the returned region's reader gets its turn once it serves reads
+        // The returned region's reader gets its turn once that region serves reads.
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (List.of("us", "eu-before", "eu-after").stream().anyMatch(who -> contents.versionsServedTo(who) == 0)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         contents.close();
         for (String who : List.of("us", "eu-before", "eu-after")) {
             assertTrue(contents.versionsServedTo(who) > 0, "no version of the view was served to " + who);

@@ -199,8 +199,13 @@ class FaultContainmentTest {
             assertEquals(504, late.status(), late::toString);
             assertEquals("outcome_unknown", late.errorCode());
             assertNotNull(late.header("Retry-After"));
-            Thread.sleep(4_000); // the entity finishes the write it had started in time
+            // Sent again until answered: the entity finishes the write it had started, then answers the repeat.
             NodeClient.Reply retried = client.ingest("a", slow);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (retried.status() != 200 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                retried = client.ingest("a", slow);
+            }
             assertEquals(200, retried.status(), retried::toString);
             assertTrue(retried.json().path("duplicate").asBoolean(), "applied once, by the first attempt: " + retried);
             assertEquals(List.of(1L), keys(client, "a", "t"));

@@ -226,9 +226,12 @@ class PackagedNodeTest {
                                 "{\"ops\": [{\"op\": \"insert\", \"table\": \"e\", \"row\": {\"id\": 1, \"v\": 5}}]}")
                         .status());
 
-        CompletableFuture<List<String>> sse = lines(t + "/views/pos/changes", "text/event-stream", 2, "data:");
-        CompletableFuture<List<String>> ndjson = lines(t + "/views/pos/changes?from=2", "application/x-ndjson", 1, "{");
-        Thread.sleep(500);
+        CompletableFuture<Void> snapshotRead = new CompletableFuture<>();
+        CompletableFuture<List<String>> sse =
+                lines(t + "/views/pos/changes", "text/event-stream", 2, "data:", snapshotRead);
+        CompletableFuture<List<String>> ndjson =
+                lines(t + "/views/pos/changes?from=2", "application/x-ndjson", 1, "{", new CompletableFuture<>());
+        snapshotRead.get(30, TimeUnit.SECONDS); // the stream without `from` is open: the next batch is a change in it
         assertEquals(
                 200,
                 client.ingest(
@@ -249,7 +252,9 @@ class PackagedNodeTest {
     }
 
     /** The first {@code count} lines starting with {@code prefix} of a streamed response. */
-    private CompletableFuture<List<String>> lines(String path, String accept, int count, String prefix) {
+    /** The first {@code count} lines starting with {@code prefix} of a stream; {@code first} completes at the first. */
+    private CompletableFuture<List<String>> lines(
+            String path, String accept, int count, String prefix, CompletableFuture<Void> first) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(client.url + path))
                 .header("Accept", accept)
                 .GET()
@@ -262,7 +267,10 @@ class PackagedNodeTest {
                             BufferedReader reader =
                                     new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
                         for (String line; out.size() < count && (line = reader.readLine()) != null; ) {
-                            if (line.startsWith(prefix)) out.add(line);
+                            if (line.startsWith(prefix)) {
+                                out.add(line);
+                                first.complete(null);
+                            }
                         }
                     } catch (Exception e) {
                         throw new IllegalStateException(e);

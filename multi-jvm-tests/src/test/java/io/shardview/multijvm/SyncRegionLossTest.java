@@ -106,7 +106,7 @@ class SyncRegionLossTest {
 
             paused.set(true); // set before the stop: a batch us had before it may count as during, never the reverse
             cluster.signal(us, "STOP");
-            Thread.sleep(3_000);
+            Thread.sleep(3_000); // the writers go on for 3 s while us is paused: what eu does with their batches
             assertEquals(137, cluster.node(eu).kill9(Duration.ofSeconds(30)));
             writing.set(false);
             for (Thread writer : writers) writer.join(30_000);

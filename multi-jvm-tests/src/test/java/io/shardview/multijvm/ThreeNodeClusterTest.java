@@ -143,7 +143,15 @@ class ThreeNodeClusterTest {
             if (Stream.of(0, 1, 2).allMatch(i -> now.path(cluster.address(i)).asInt() > 0)) break;
             Thread.sleep(500);
         }
-        Thread.sleep(3000); // the last hand-offs
+        // Reads go on through the last hand-offs: until the shards stay where they are for 3 s.
+        JsonNode settled = shards;
+        for (int same = 0; same < 3 && System.nanoTime() < deadline; ) {
+            Thread.sleep(1000);
+            JsonNode now = cluster.cluster(0).path("shards").path("tenant-circuit");
+            same = now.equals(settled) ? same + 1 : 0;
+            settled = now;
+        }
+        shards = settled;
         joining.set(false);
         reader.join();
         System.out.println("[cluster] reads during the join, by status: " + readStatuses);

@@ -124,6 +124,11 @@ public final class MemberPresence implements AutoCloseable {
     /** Stops recording this node's presence, as a node that died would (its row stays). */
     void stopRecording() {
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS); // a recording under way ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops recording and forgets this node (it left on purpose: it will not rejoin within moments). */

@@ -33,13 +33,16 @@ class MemberPresenceTest {
             assertEquals(List.of(SELF, OTHER), seeds(MemberPresence.seedsFor(config, SELF)), "nobody seen: it forms");
 
             MemberPresence other = MemberPresence.start(config, OTHER);
-            Thread.sleep(500);
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (!seeds(MemberPresence.seedsFor(config, SELF)).equals(List.of(OTHER, SELF))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50); // its first recording
+            }
             assertEquals(List.of(OTHER, SELF), seeds(MemberPresence.seedsFor(config, SELF)), "another is alive");
             assertEquals(List.of(SELF, OTHER), seeds(MemberPresence.seedsFor(config, OTHER)), "only the first moves");
 
             // Died without a word (kill -9): its row stays but is no longer renewed, so the first seed forms again.
-            other.stopRecording();
-            Thread.sleep(300); // a recording under way ends
+            other.stopRecording(); // and a recording under way ends
             db.execute("UPDATE shardview_members SET seen_at = now()");
             assertEquals(List.of(SELF, OTHER), seeds(MemberPresence.seedsFor(config, SELF)), "a dead node's row");
             other.close();
