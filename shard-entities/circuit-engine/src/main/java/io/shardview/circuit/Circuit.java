@@ -24,6 +24,7 @@ import io.shardview.circuit.operator.Operator;
 import io.shardview.circuit.operator.StateImage;
 import io.shardview.circuit.snapshot.CircuitImage;
 import io.shardview.circuit.snapshot.CircuitSnapshot;
+import io.shardview.circuit.sql.PlanJson;
 import io.shardview.circuit.table.BaseTable;
 import io.shardview.circuit.table.TableImage;
 import io.shardview.circuit.view.MaterializedView;
@@ -606,18 +607,35 @@ public final class Circuit {
         tables.values().forEach(b -> t.add(b.image()));
         List<CircuitImage.ViewImage> v = new ArrayList<>(views.size());
         Map<Operator, StateImage> taken = new IdentityHashMap<>();
+        // Each view's plan as text, found by the writer (once a view: it keeps it), over the relations of now.
+        PlanJson.Reader plans = new PlanJson.Reader(PreparedSql.relations(catalog()));
         for (MaterializedView m : views.values()) {
             Dataflow.StateImages state = m.dataflow().stateImages(taken);
             v.add(new CircuitImage.ViewImage(
-                    m.name, m.sql, m.revision, ZSetImage.of(m.content), state.full(), state.shared()));
+                    m.name,
+                    m.sql,
+                    m.revision,
+                    ZSetImage.of(m.content),
+                    state.full(),
+                    state.shared(),
+                    () -> m.planJson(plans)));
         }
-        return new CircuitImage(version, List.copyOf(t), List.copyOf(v));
+        return new CircuitImage(version, List.copyOf(t), List.copyOf(v), SQL_REVISION);
+    }
+
+    /** How many views the restore that made this circuit compiled from their plans as text, without planning. */
+    private int viewsFromPlans;
+
+    public int viewsFromPlans() {
+        return viewsFromPlans;
     }
 
     /** Restores a circuit from {@link #writeSnapshot} output, without re-evaluating any view. */
     public static Circuit readSnapshot(DataInput in) throws IOException {
         Circuit c = new Circuit();
-        c.version = CircuitSnapshot.read(in, c.tables, c.views, c.new Restore());
+        try (Restore restore = c.new Restore()) {
+            c.version = CircuitSnapshot.read(in, c.tables, c.views, restore);
+        }
         // Each view was restored with operators of its own: share them again. Since SVC14 a shared operator's state is
         // in the first view holding it, the later ones' copies are empty until replaced by it here. A view whose copy
         // finds no such operator (planned otherwise than when the snapshot was written) is evaluated afresh from the
@@ -651,7 +669,50 @@ public final class Circuit {
     }
 
     /** Compiles (and for an older snapshot, evaluates) the views of a snapshot being restored. */
-    private final class Restore implements CircuitSnapshot.ViewFactory {
+    private final class Restore implements CircuitSnapshot.ViewFactory, AutoCloseable {
+        /** Reads the views' plans over the catalog as it grows, view by view. */
+        final PlanJson.Reader plans = new PlanJson.Reader(new io.shardview.circuit.sql.Relations() {
+            @Override
+            public List<Column> columns(String name) {
+                PreparedSql.Catalog now = catalog();
+                List<Column> table = now.tables().get(name);
+                if (table != null) return table;
+                PreparedSql.CatalogView view = now.views().get(name);
+                return view == null ? null : view.columns();
+            }
+
+            @Override
+            public java.util.Set<String> names() {
+                java.util.Set<String> names =
+                        new java.util.HashSet<>(catalog().tables().keySet());
+                names.addAll(catalog().views().keySet());
+                return names;
+            }
+        });
+
+        /**
+         * From its plan as text when this engine's SQL revision wrote it (a plan is a function of the SELECT, the
+         * relations' columns and the planner of that engine), without planning the SELECT; else planned.
+         */
+        @Override
+        public MaterializedView create(String name, String sql, int revision, int engineRevision, String plan)
+                throws IOException {
+            if (plan != null && engineRevision == SQL_REVISION) {
+                MaterializedView view = PreparedSql.restoredView(catalog(), plans, name, sql, revision, plan);
+                if (view != null) {
+                    catalogViews = catalogViews.with(name, PreparedSql.CatalogView.of(view));
+                    viewsFromPlans++;
+                    return view;
+                }
+            }
+            return create(name, sql, revision);
+        }
+
+        @Override
+        public void close() {
+            plans.close();
+        }
+
         @Override
         public MaterializedView create(String name, String sql, int revision) throws IOException {
             Object planned = plan(name, sql, revision);

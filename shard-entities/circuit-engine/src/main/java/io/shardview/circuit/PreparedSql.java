@@ -70,6 +70,35 @@ public final class PreparedSql {
      * the journal (read as the engine that accepted them did; no depth limit), or -1 for a new request, which is
      * read under {@link Circuit#SQL_REVISION} and refused when it nests deeper than {@code maxDepth}.
      */
+    /** The relations of a catalog as the planner looks them up. */
+    public static io.shardview.circuit.sql.Relations relations(Catalog catalog) {
+        return new Planning(catalog, "", true, Circuit.SQL_REVISION, Integer.MAX_VALUE).relations;
+    }
+
+    /**
+     * A view of a snapshot compiled from its plan as text ({@link io.shardview.circuit.sql.PlanJson}, read by {@code
+     * plans} over the catalog restored so far), without planning its SELECT; null when the text does not read as a
+     * plan over it.
+     */
+    public static MaterializedView restoredView(
+            Catalog catalog,
+            io.shardview.circuit.sql.PlanJson.Reader plans,
+            String name,
+            String select,
+            int revision,
+            String plan) {
+        Planning planning = new Planning(catalog, "", true, revision, Integer.MAX_VALUE);
+        RelNode rel = plans.read(plan, revision);
+        if (rel == null) return null;
+        try {
+            MaterializedView view = new MaterializedView(name, select, rel, planning.level(rel), revision);
+            view.restoredFrom(plan);
+            return view;
+        } catch (RuntimeException | AssertionError e) {
+            return null; // planned instead
+        }
+    }
+
     public static PreparedSql prepare(String sql, Catalog catalog, int revision, int maxDepth) {
         boolean replaying = revision >= 0;
         String text = sql == null ? "" : sql;

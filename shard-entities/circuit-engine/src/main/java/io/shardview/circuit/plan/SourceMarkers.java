@@ -236,9 +236,8 @@ public final class SourceMarkers {
                 SqlFunctionCategory.USER_DEFINED_FUNCTION);
     }
 
-    /** The standard operators and the markers. */
-    public static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
-            IntervalAggregates.replacing(SqlStdOperatorTable.instance()),
+    /** The markers and PostgreSQL's functions the planner adds to Calcite's. */
+    private static final SqlOperatorTable OWN = SqlOperatorTables.chain(
             DateTimes.OPERATORS,
             SqlOperatorTables.of(
                     EXPLICIT_CAST,
@@ -264,6 +263,17 @@ public final class SourceMarkers {
                     org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE),
             SqlOperatorTables.of(MathFunctions.OPERATORS));
+
+    /** The standard operators and the markers. */
+    public static final SqlOperatorTable OPERATORS =
+            SqlOperatorTables.chain(IntervalAggregates.replacing(SqlStdOperatorTable.instance()), OWN);
+
+    /**
+     * The operators a plan read back from its text is made of (io.shardview.circuit.sql.PlanJson): Calcite's own SUM
+     * and AVG, which every plan of a number holds (the interval-aware ones only validate; a plan holding one is not
+     * kept as text, since the two share their names).
+     */
+    public static final SqlOperatorTable PLAN_OPERATORS = SqlOperatorTables.chain(SqlStdOperatorTable.instance(), OWN);
 
     /** The most digits of a number in a view or query, before and after the point: PostgreSQL's largest NUMERIC(p). */
     static final int MAX_DIGITS = NumericTypmod.MAX_PRECISION;

@@ -21,7 +21,8 @@ public final class CircuitImage {
      * A view's definition, the SQL revision it was created under, its content and operator state: each operator's
      * ({@code operatorState}, as snapshots before SVC14 hold it) or, in {@code sharedState}, each operator's after a
      * flag, the flag alone for one an earlier view holds too (SVC14, see {@link
-     * io.shardview.circuit.compiler.Dataflow#stateImages}).
+     * io.shardview.circuit.compiler.Dataflow#stateImages}); {@code plan}: its plan as text, or null (SVC15, found
+     * when the image is written, on the writer's thread).
      */
     public record ViewImage(
             String name,
@@ -29,24 +30,44 @@ public final class CircuitImage {
             int revision,
             ZSetImage content,
             StateImage operatorState,
-            StateImage sharedState) {
+            StateImage sharedState,
+            java.util.function.Supplier<String> plan) {
+        /** A view image without its plan's text (a restore plans the view). */
+        public ViewImage(
+                String name,
+                String sql,
+                int revision,
+                ZSetImage content,
+                StateImage operatorState,
+                StateImage sharedState) {
+            this(name, sql, revision, content, operatorState, sharedState, () -> null);
+        }
+
         /**
          * A view image of one form, for tests writing the snapshot of an older engine, whose views are evaluated
          * afresh (their state is skipped, not read).
          */
         public ViewImage(String name, String sql, int revision, ZSetImage content, StateImage operatorState) {
-            this(name, sql, revision, content, operatorState, operatorState);
+            this(name, sql, revision, content, operatorState, operatorState, () -> null);
         }
     }
 
     public final long version;
     public final List<TableImage> tables;
     public final List<ViewImage> views;
+    /** The SQL revision of the engine that took the image, whose planner made its views' plans (SVC15). */
+    public final int engineRevision;
 
-    public CircuitImage(long version, List<TableImage> tables, List<ViewImage> views) {
+    public CircuitImage(long version, List<TableImage> tables, List<ViewImage> views, int engineRevision) {
         this.version = version;
         this.tables = tables;
         this.views = views;
+        this.engineRevision = engineRevision;
+    }
+
+    /** An image whose views' plans as text a restore does not use (tests writing older snapshots). */
+    public CircuitImage(long version, List<TableImage> tables, List<ViewImage> views) {
+        this(version, tables, views, -1);
     }
 
     /** The version the image was taken at. */

@@ -65,7 +65,10 @@ import java.util.stream.IntStream;
  * flag before each operator's state (set: held by an earlier view, no state follows); a restore shares the operators
  * again ({@link io.shardview.circuit.compiler.SharedOperators}), which fills the later views' empty copies. An SVC13
  * snapshot's views hold each operator's state, the shared ones' in every view holding them: loaded as saved, then
- * shared.
+ * shared. SVC? (SVC15) adds to each view's section, after its SQL revision, the SQL revision of the engine that wrote
+ * it and the view's plan as text ({@link io.shardview.circuit.sql.PlanJson}; empty where the plan cannot be kept as
+ * text): a restore by an engine of the same SQL revision compiles the view from that plan instead of planning its
+ * SELECT again; any other plans it (so does a restore of an SVC14 snapshot).
  */
 public final class CircuitSnapshot {
     private static final int MAGIC = 0x53564331; // "SVC1": tables as Z-sets of rows (still read)
@@ -89,7 +92,8 @@ public final class CircuitSnapshot {
     private static final int MAGIC_CHAR_RANGES =
             0x5356433D; // "SVC=": and semi-joins on comparisons of CHAR(n) values ordered (still read)
     private static final int MAGIC_SHARED =
-            0x5356433E; // "SVC>": and an operator views share written once, by the first view holding it
+            0x5356433E; // "SVC>": and an operator views share written once, by the first view holding it (still read)
+    private static final int MAGIC_PLANS = 0x5356433F; // "SVC?": and each view's plan as text, where it can be
 
     /** The SQL revision of a view in a snapshot before SVC11, which kept none: all were created under 1 or 0. */
     private static final int OLDER_REVISION = 1;
@@ -101,12 +105,21 @@ public final class CircuitSnapshot {
         /** A view compiled from its definition and SQL revision, empty, for the saved state to be loaded into. */
         MaterializedView create(String name, String sql, int revision) throws IOException;
 
+        /**
+         * As {@link #create(String, String, int)}, from its plan as text ({@link io.shardview.circuit.sql.PlanJson})
+         * written by an engine of SQL revision {@code engineRevision}, where the plan can be used; else planned.
+         */
+        default MaterializedView create(String name, String sql, int revision, int engineRevision, String plan)
+                throws IOException {
+            return create(name, sql, revision);
+        }
+
         /** A view compiled from its definition and SQL revision and filled from the tables and views restored so far. */
         MaterializedView evaluate(String name, String sql, int revision) throws IOException;
     }
 
     public static void write(DataOutput out, CircuitImage image) throws IOException {
-        write(out, image, MAGIC_SHARED);
+        write(out, image, MAGIC_PLANS);
     }
 
     /**
@@ -132,8 +145,13 @@ public final class CircuitSnapshot {
             ByteArrayOutputStream section = new ByteArrayOutputStream(1 << 16);
             DataOutputStream sectionOut = new DataOutputStream(section);
             sectionOut.writeInt(v.revision());
+            if (magic >= MAGIC_PLANS) {
+                String plan = v.plan().get();
+                sectionOut.writeInt(image.engineRevision);
+                writeLongString(sectionOut, plan == null ? "" : plan);
+            }
             v.content().write(sectionOut);
-            (magic == MAGIC_SHARED ? v.sharedState() : v.operatorState()).write(sectionOut);
+            (magic >= MAGIC_SHARED ? v.sharedState() : v.operatorState()).write(sectionOut);
             sectionOut.flush();
             out.writeInt(section.size());
             out.write(section.toByteArray());
@@ -173,7 +191,8 @@ public final class CircuitSnapshot {
                 && magic != MAGIC_COMPUTED_KEYS
                 && magic != MAGIC_VARCHAR_LENGTHS
                 && magic != MAGIC_CHAR_RANGES
-                && magic != MAGIC_SHARED) {
+                && magic != MAGIC_SHARED
+                && magic != MAGIC_PLANS) {
             throw new IOException("not a circuit snapshot");
         }
         long version = in.readLong();
@@ -216,8 +235,16 @@ public final class CircuitSnapshot {
             String sql = readLongString(in);
             byte[] section = new byte[in.readInt()];
             in.readFully(section);
-            MaterializedView v =
-                    factory.create(name, sql, new ByteArrayInput(section).readInt()); // the section opens with it
+            ByteArrayInput head = new ByteArrayInput(section); // the section opens with the revision, then the plan
+            int revision = head.readInt();
+            MaterializedView v;
+            if (magic >= MAGIC_PLANS) {
+                int engineRevision = head.readInt();
+                String plan = readLongString(head);
+                v = factory.create(name, sql, revision, engineRevision, plan.isEmpty() ? null : plan);
+            } else {
+                v = factory.create(name, sql, revision);
+            }
             views.put(name, v);
             created.add(v);
             sections.add(section);
@@ -227,7 +254,11 @@ public final class CircuitSnapshot {
                 try {
                     ByteArrayInput section = new ByteArrayInput(sections.get(i));
                     section.readInt(); // the view's SQL revision, read above
-                    if (magic == MAGIC_SHARED) {
+                    if (magic >= MAGIC_PLANS) { // and its plan
+                        section.readInt();
+                        readLongString(section);
+                    }
+                    if (magic >= MAGIC_SHARED) {
                         created.get(i).loadContent(section);
                         created.get(i).loadSharedState(section);
                     } else {

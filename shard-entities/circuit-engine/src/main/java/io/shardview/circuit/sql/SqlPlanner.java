@@ -547,6 +547,39 @@ public final class SqlPlanner {
     };
 
     /** The tenant's relations and PostgreSQL's short type names, case-sensitive (the parser folds unquoted names). */
+    /**
+     * What reading plans written by Calcite's RelJson ({@link PlanJson}) over {@code relations} takes, made once for
+     * many plans: the types, operators, catalog and cluster planning a SELECT of {@code revision} uses.
+     */
+    static final class JsonReading {
+        private final CatalogSchema schema;
+        private final CalciteCatalogReader catalog;
+        private final RelOptCluster cluster;
+
+        JsonReading(Relations relations, int revision) {
+            PgTypeFactory types = new PgTypeFactory(revision >= 3);
+            schema = new CatalogSchema(relations);
+            catalog = catalog(schema, types);
+            HepPlanner planner = new HepPlanner(HepProgram.builder().build());
+            if (revision >= 2) planner.setExecutor(PgConstantReducer.INSTANCE);
+            cluster = RelOptCluster.create(planner, new RexBuilder(types));
+        }
+
+        RelNode read(String json) throws java.io.IOException {
+            return new org.apache.calcite.rel.externalize.RelJsonReader(
+                            cluster,
+                            catalog,
+                            catalog.getRootSchema().plus(),
+                            relJson -> relJson.withOperatorTable(SourceMarkers.PLAN_OPERATORS))
+                    .read(json);
+        }
+
+        /** Reading is over: the plans read keep the relations they read, not the tenant's. */
+        void detach() {
+            schema.detach();
+        }
+    }
+
     private static CalciteCatalogReader catalog(CatalogSchema relations, PgTypeFactory types) {
         SchemaPlus root =
                 CalciteSchema.createRootSchema(false, false, "", relations).plus();

@@ -8,6 +8,7 @@ import io.shardview.circuit.data.Row;
 import io.shardview.circuit.data.RowCodec;
 import io.shardview.circuit.data.ZSet;
 import io.shardview.circuit.pg.ColumnType;
+import io.shardview.circuit.sql.PlanJson;
 import java.util.List;
 import java.util.Set;
 import org.apache.calcite.rel.RelNode;
@@ -55,6 +56,27 @@ public final class MaterializedView {
 
     public Dataflow dataflow() {
         return dataflow;
+    }
+
+    /** The plan as text for snapshots once found ({@link PlanJson}): "" when it cannot be kept as text. */
+    private volatile String planJson;
+
+    /**
+     * The plan as text for a snapshot, found once (any thread: the plan does not change) and checked with a reader over
+     * the relations as they are now; null when it cannot be kept as text, so a restore plans the view again.
+     */
+    public String planJson(PlanJson.Reader reader) {
+        String json = planJson;
+        if (json == null) {
+            String found = PlanJson.of(plan, reader, revision);
+            planJson = json = found == null ? "" : found;
+        }
+        return json.isEmpty() ? null : json;
+    }
+
+    /** The view was restored from this text of its plan: the next snapshot keeps it as it is. */
+    public void restoredFrom(String json) {
+        planJson = json;
     }
 
     /**
