@@ -254,7 +254,9 @@ final class JournalSkipCommand implements Callable<Integer> {
         }
         Object type = TenantReplay.describe(event).get("type");
         return type + " at version " + event.version()
-                + (event instanceof TenantEvent.BatchApplied batch ? ", " + batch.ops() + " ops" : "");
+                + (event instanceof TenantEvent.BatchApplied batch
+                        ? ", " + batch.ops() + (batch.ops() == 1 ? " op" : " ops")
+                        : "");
     }
 
     /** The tenant replayed from its events as a node's recovery would: where it ends, or what stops it. */

@@ -158,6 +158,7 @@ final class JournalStore implements AutoCloseable {
                         "pekko.loglevel", "WARNING",
                         "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"))
                 .withFallback(nodeConfig);
+        LoggerFactory.getILoggerFactory(); // initialise logging before Pekko logs from its threads
         return ActorSystem.create(Behaviors.empty(), "shardview-journal", config);
     }
 
