@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The backup file of {@code shardview journal export} and {@code import}: portable between LevelDB and PostgreSQL
@@ -71,13 +72,26 @@ final class JournalArchive {
         return line.toString();
     }
 
-    static JournalStore.Stored stored(JsonNode line) {
-        return new JournalStore.Stored(
-                line.get("sequence_nr").asLong(),
-                line.get("timestamp").asLong(),
-                line.get("serializer").asInt(),
-                line.get("manifest").asText(),
-                Base64.getDecoder().decode(line.get("bytes").asText()));
+    /** An event or snapshot record; a record whose fields are missing or of the wrong kind is damaged. */
+    static JournalStore.Stored stored(JsonNode line, long lineNumber) {
+        for (String field : List.of("sequence_nr", "timestamp", "serializer")) {
+            if (!line.path(field).isIntegralNumber())
+                throw new Damaged("line " + lineNumber + ": a record without a number in " + field);
+        }
+        for (String field : List.of("manifest", "bytes")) {
+            if (!line.path(field).isTextual())
+                throw new Damaged("line " + lineNumber + ": a record without a text in " + field);
+        }
+        try {
+            return new JournalStore.Stored(
+                    line.get("sequence_nr").asLong(),
+                    line.get("timestamp").asLong(),
+                    line.get("serializer").asInt(),
+                    line.get("manifest").asText(),
+                    Base64.getDecoder().decode(line.get("bytes").asText()));
+        } catch (IllegalArgumentException e) {
+            throw new Damaged("line " + lineNumber + ": a record whose bytes are not base64: " + e.getMessage());
+        }
     }
 
     static String entityEnd(String entity, long events, Long snapshot, String sha256) {
@@ -188,7 +202,7 @@ final class JournalArchive {
                     current = null;
                 } else if (kind.equals("event") || kind.equals("snapshot")) {
                     entity.line(line);
-                    visitor.record(id, kind, stored(node));
+                    visitor.record(id, kind, stored(node, lineNumber));
                 } else {
                     throw new Damaged("line " + lineNumber + ": unknown record " + kind);
                 }

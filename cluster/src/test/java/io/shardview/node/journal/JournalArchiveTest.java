@@ -84,6 +84,20 @@ class JournalArchiveTest {
         var cut = assertThrows(JournalArchive.Damaged.class, () -> JournalArchive.read(file, ignore));
         assertTrue(cut.getMessage().contains("cut short"), cut.getMessage());
 
+        // A changed byte in a field's name: still JSON, but a record without the field.
+        for (String field : List.of("sequence_nr", "serializer", "bytes")) {
+            List<String> renamed = new ArrayList<>(lines);
+            renamed.set(1, renamed.get(1).replace("\"" + field + "\"", "\"" + field + "x\""));
+            Files.write(file, renamed);
+            var missing = assertThrows(JournalArchive.Damaged.class, () -> JournalArchive.read(file, ignore));
+            assertTrue(missing.getMessage().contains("line 2: a record without"), missing.getMessage());
+        }
+        List<String> notBase64 = new ArrayList<>(lines);
+        notBase64.set(1, notBase64.get(1).replace("\"AQI=\"", "\"A?I=\""));
+        Files.write(file, notBase64);
+        var bytes = assertThrows(JournalArchive.Damaged.class, () -> JournalArchive.read(file, ignore));
+        assertTrue(bytes.getMessage().contains("not base64"), bytes.getMessage());
+
         List<String> newer = new ArrayList<>(lines);
         newer.set(0, newer.get(0).replace("\"version\":1", "\"version\":2"));
         Files.write(file, newer);

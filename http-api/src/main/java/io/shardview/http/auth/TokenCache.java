@@ -2,10 +2,12 @@ package io.shardview.http.auth;
 
 import io.shardview.entity.auth.TokenProtocol;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's copy of the token registry, refreshed every interval: a token created or revoked on any node is known
- * here within one interval and a round trip. Between refreshes, checking a token is a map lookup and a hash. While
+ * here within one interval and a round trip, and one created or revoked through this node once that is answered. Between refreshes, checking a token is a map lookup and a hash. While
  * the registry cannot be reached (its node died and sharding is moving it) the last copy stays in use.
  */
 public final class TokenCache {
@@ -75,30 +77,52 @@ public final class TokenCache {
         return List.copyOf(byId.values());
     }
 
+    /** Waiting for a fetch that starts after they asked ({@link #refreshNow}). */
+    private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+
     private synchronized void refresh() {
-        if (!active || fetching || stopped) return; // off, the previous ask is still out, or shutting down
+        if (!active || stopped) { // off, or shutting down: nothing will be fetched
+            waiting.forEach(w -> w.complete(null));
+            waiting.clear();
+            return;
+        }
+        if (fetching) return; // the ask out now started before some waiting asked: they wait for the next
         fetching = true;
+        List<CompletableFuture<Void>> answered = List.copyOf(waiting);
+        waiting.clear();
         TokenProtocol.<TokenProtocol.Tokens>ask(
                         system, replyTo -> new TokenProtocol.Fetch(version, replyTo), interval.multipliedBy(4))
                 .whenComplete((tokens, failure) -> {
-                    synchronized (this) {
-                        fetching = false;
-                    }
                     if (failure != null) {
                         LOG.debug("token registry did not answer: {}", failure.toString());
-                        return;
+                    } else {
+                        if (tokens.tokens() != null) {
+                            Map<String, TokenProtocol.Token> next = new HashMap<>();
+                            for (TokenProtocol.Token t : tokens.tokens()) next.put(t.id(), t);
+                            byId = Map.copyOf(next);
+                        }
+                        version = tokens.version();
                     }
-                    if (tokens.tokens() != null) {
-                        Map<String, TokenProtocol.Token> next = new HashMap<>();
-                        for (TokenProtocol.Token t : tokens.tokens()) next.put(t.id(), t);
-                        byId = Map.copyOf(next);
+                    boolean again;
+                    synchronized (this) {
+                        fetching = false;
+                        again = !waiting.isEmpty();
                     }
-                    version = tokens.version();
+                    answered.forEach(w -> w.complete(null));
+                    if (again) refresh();
                 });
     }
 
-    /** Fetches now, and completes once the copy reflects the registry (tests, and after a local change). */
-    public void refreshNow() {
+    /**
+     * Fetches now, and completes once a fetch that started after this call has answered (or failed): after a change
+     * made through this node the copy holds it, so a token is known here once its creation is answered.
+     */
+    public CompletionStage<Void> refreshNow() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            waiting.add(done);
+        }
         refresh();
+        return done;
     }
 }

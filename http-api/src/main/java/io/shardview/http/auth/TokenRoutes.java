@@ -86,10 +86,8 @@ public final class TokenRoutes {
                                     system,
                                     replyTo -> new TokenProtocol.Create(token.id(), tenant, name, hash, replyTo),
                                     timeout)
-                            .thenApply(created -> {
-                                cache.refreshNow(); // this node knows it at once
-                                return created;
-                            }),
+                            // answered once this node's copy holds it: the token works here at once
+                            .thenCompose(created -> cache.refreshNow().handle((known, failed) -> created)),
                     created -> {
                         Map<String, Object> reply = new LinkedHashMap<>();
                         reply.put("id", created.id());
@@ -131,10 +129,8 @@ public final class TokenRoutes {
         return TenantEndpoints.reply(
                 TokenProtocol.<TokenProtocol.Revoked>ask(
                                 system, replyTo -> new TokenProtocol.Revoke(id, replyTo), timeout)
-                        .thenApply(revoked -> {
-                            cache.refreshNow();
-                            return revoked;
-                        }),
+                        // answered once this node's copy has dropped it: refused here at once
+                        .thenCompose(revoked -> cache.refreshNow().handle((known, failed) -> revoked)),
                 revoked -> revoked.existed()
                         ? Json.response(StatusCodes.OK, Map.of("id", id, "revoked", true))
                         : new ApiError(ErrorCode.NOT_FOUND, "no token with id " + id, Map.of("id", id)).toResponse(),
