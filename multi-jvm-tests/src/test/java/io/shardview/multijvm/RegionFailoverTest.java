@@ -71,8 +71,13 @@ class RegionFailoverTest {
                 async.diverged().containsAll(async.lost()),
                 "journal diverged names every lost batch: " + async + "; lost " + async.lost() + ", set aside "
                         + async.diverged());
+        // A batch sent through us, which us forwarded to the old home, is sent on again by us's queue (with its id)
+        // until answered: after the failover us applies it itself. If the old home had applied it alone, it is both
+        // set aside and in the new home's history, and sending it again is answered as a duplicate. Any other batch
+        // in both would be a batch the new home had but the old home's return set aside.
         Set<Long> setAsideButKept = new TreeSet<>(async.diverged());
         setAsideButKept.retainAll(async.kept());
+        setAsideButKept.removeAll(async.viaNewHomesRegion());
         assertEquals(Set.of(), setAsideButKept, "a set-aside batch is in the new home's history: " + async);
         Set<Long> acknowledgedOrUnanswered = new TreeSet<>(async.acked());
         acknowledgedOrUnanswered.addAll(async.unanswered());
@@ -150,6 +155,7 @@ class RegionFailoverTest {
     private record Outcome(
             Set<Long> acked,
             Set<Long> unanswered,
+            Set<Long> viaNewHomesRegion,
             Set<Long> kept,
             Set<Long> lost,
             Set<Long> diverged,
@@ -187,6 +193,7 @@ class RegionFailoverTest {
 
             Set<Long> acked = new ConcurrentSkipListSet<>();
             Set<Long> unanswered = new ConcurrentSkipListSet<>();
+            Set<Long> viaUs = new ConcurrentSkipListSet<>(); // sent through the region that becomes home
             AtomicLong ids = new AtomicLong();
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicLong firstAfterCommand = new AtomicLong();
@@ -197,6 +204,7 @@ class RegionFailoverTest {
                 Thread writer = new Thread(() -> {
                     while (writing.get()) {
                         long id = ids.incrementAndGet();
+                        if (target.equals(tenantAtUs)) viaUs.add(id);
                         long sent = System.nanoTime();
                         try {
                             HttpResponse<String> reply = RegionNodes.post(
@@ -369,6 +377,7 @@ class RegionFailoverTest {
             return new Outcome(
                     new TreeSet<>(acked),
                     new TreeSet<>(unanswered),
+                    new TreeSet<>(viaUs),
                     kept,
                     lostIds,
                     diverged,
