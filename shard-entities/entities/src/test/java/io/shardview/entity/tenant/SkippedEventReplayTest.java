@@ -8,7 +8,6 @@ import io.shardview.circuit.DdlResult;
 import io.shardview.circuit.batch.BatchOutcome;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.batch.ValidatedBatch;
-import io.shardview.circuit.budget.Budgets;
 import io.shardview.circuit.data.Row;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,13 +26,7 @@ import org.junit.jupiter.api.Test;
  * random event skipped.
  */
 class SkippedEventReplayTest {
-    private static final TenantSettings SETTINGS = TenantSettings.defaults()
-            .withBudgets(Budgets.UNLIMITED)
-            .withHistory(100, 1000)
-            .withRememberedBatchIds(100)
-            .withSnapshotsEvery(1000, 100_000, 0)
-            .withSqlMaxWaiting(100)
-            .withSnapshotOnStopAfterEvents(0);
+    private static final TenantSettings SETTINGS = TenantStateReplayTest.SETTINGS;
 
     private static final List<String> SQL = List.of(
             "CREATE TABLE k (id INT PRIMARY KEY, v INT)",

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** Recovery replays the journal's SQL events through the engine of today. */
 class TenantStateReplayTest {
-    private static final TenantSettings SETTINGS = TenantSettings.defaults()
+    /** A tenant's settings for a replay outside any entity: no budgets, small histories. */
+    static final TenantSettings SETTINGS = TenantSettings.defaults()
             .withBudgets(Budgets.UNLIMITED)
             .withHistory(100, 1000)
             .withRememberedBatchIds(100)
