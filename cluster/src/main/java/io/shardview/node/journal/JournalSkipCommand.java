@@ -79,6 +79,16 @@ final class JournalSkipCommand implements Callable<Integer> {
     /** An event as read: decoded (the event, and on LevelDB its envelope), or why it cannot be. */
     private record Decoded(Object event, PersistentRepr envelope, String error) {}
 
+    /** What --execute does to the event: what it stores in its place, in the plan's words. */
+    private record Change(StoredEvents.Stored replacement, String plan) {}
+
+    /** Why nothing can be done: said as it is, exit 1, nothing changed. */
+    private static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     @Override
     public Integer call() {
         String persistenceId = JournalOptions.persistenceId(tenant);
@@ -98,58 +108,34 @@ final class JournalSkipCommand implements Callable<Integer> {
             Serialization serialization = SerializationExtension.get(Adapter.toClassic(system));
             String plan;
             try (StoredEvents events = StoredEvents.open(config, persistenceId)) {
-                StoredEvents.Stored stored = events.read(sequenceNr).orElse(null);
-                if (stored == null) {
-                    err().println("shardview: " + persistenceId + " has no event " + sequenceNr);
-                    return 1;
-                }
+                StoredEvents.Stored stored = events.read(sequenceNr)
+                        .orElseThrow(() -> new Refused(persistenceId + " has no event " + sequenceNr));
                 Decoded current = decode(serialization, stored);
-                StoredEvents.Stored replacement;
-                if (undo) {
-                    if (!(current.event() instanceof TenantEvent.Skipped skipped) || skipped.original() == null) {
-                        err().println("shardview: event " + sequenceNr + " of " + persistenceId
-                                + " is not a skipped event that keeps its original: nothing to put back");
-                        return 1;
-                    }
-                    replacement = new StoredEvents.Stored(
-                            sequenceNr, skipped.original(), skipped.serializer(), skipped.manifest());
-                    plan = "put event " + sequenceNr + " of " + persistenceId + " back as it was (" + skipped.was()
-                            + ")";
-                } else {
-                    if (current.event() instanceof TenantEvent.Skipped skipped) {
-                        err().println("shardview: event " + sequenceNr + " of " + persistenceId
-                                + " is skipped already (" + skipped.was() + ")");
-                        return 1;
-                    }
-                    long version = versionAfter(serialization, events, current);
-                    String was = describe(current);
-                    TenantEvent.Skipped skipped = new TenantEvent.Skipped(
-                            version,
-                            was,
-                            reason,
-                            Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-                            stored.bytes(),
-                            stored.serializer(),
-                            stored.manifest());
-                    replacement = encode(serialization, events, persistenceId, current, skipped);
-                    plan = "replace event " + sequenceNr + " of " + persistenceId + " (" + was
-                            + ") with a journaled skip that keeps it; the tenant passes it at version " + version;
-                }
+                StoredEvents.Range range = events.range();
+                Change change = undo
+                        ? undoChange(events, persistenceId, current, range)
+                        : skipChange(serialization, events, persistenceId, stored, current, range);
+                plan = change.plan();
                 List<Long> snapshots = events.snapshotsFrom(sequenceNr, false);
-                if (!snapshots.isEmpty()) plan += "; delete its snapshots from " + sequenceNr + " on " + snapshots;
+                if (!snapshots.isEmpty()) {
+                    requireEventsBefore(events, range);
+                    plan += "; delete its snapshots from " + sequenceNr + " on " + snapshots;
+                }
                 if (!execute) {
                     report(plan, null);
                     return 0;
                 }
-                events.replace(replacement);
+                // Snapshots first: stopped between the two, the tenant keeps the event as it was (recovery meets it
+                // again, and so does the command run again), never a snapshot holding an event replaced after it.
                 events.snapshotsFrom(sequenceNr, true);
+                events.replace(change.replacement());
             }
             system.terminate();
             system = null;
             String replay = replayAfter(persistenceId);
             report(plan, replay);
             return replay.startsWith("the tenant replays") ? 0 : 1;
-        } catch (ConfigException | JournalStore.Unavailable e) {
+        } catch (Refused | ConfigException | JournalStore.Unavailable e) {
             err().println("shardview: " + e.getMessage());
             return 1;
         } catch (Exception e) {
@@ -157,6 +143,81 @@ final class JournalSkipCommand implements Callable<Integer> {
             return 1;
         } finally {
             if (system != null) system.terminate();
+        }
+    }
+
+    /** The event replaced by a journaled skip that keeps its bytes. */
+    private Change skipChange(
+            Serialization serialization,
+            StoredEvents events,
+            String persistenceId,
+            StoredEvents.Stored stored,
+            Decoded current,
+            StoredEvents.Range range)
+            throws Exception {
+        if (current.event() instanceof TenantEvent.Skipped skipped) {
+            throw new Refused(
+                    "event " + sequenceNr + " of " + persistenceId + " is skipped already (" + skipped.was() + ")");
+        }
+        long version = versionAfter(serialization, events, current);
+        String was = describe(current);
+        TenantEvent.Skipped skipped = new TenantEvent.Skipped(
+                version,
+                was,
+                reason,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+                stored.bytes(),
+                stored.serializer(),
+                stored.manifest(),
+                range.last());
+        return new Change(
+                encode(serialization, events, persistenceId, current, skipped),
+                "replace event " + sequenceNr + " of " + persistenceId + " (" + was
+                        + ") with a journaled skip that keeps it; the tenant passes it at version " + version);
+    }
+
+    /**
+     * A skipped event put back as the journal held it: refused when the skip does not keep it in this journal's form,
+     * or when batches were written after the skip (each was made to the tables without the event: with it back they
+     * would apply on top of it).
+     */
+    private Change undoChange(StoredEvents events, String persistenceId, Decoded current, StoredEvents.Range range)
+            throws Refused {
+        if (!(current.event() instanceof TenantEvent.Skipped skipped) || skipped.original() == null) {
+            throw new Refused("event " + sequenceNr + " of " + persistenceId
+                    + " is not a skipped event that keeps its original: nothing to put back");
+        }
+        if ((skipped.serializer() != null) != events.payloadsApart()) {
+            throw new Refused("event " + sequenceNr + " of " + persistenceId + " was skipped in a "
+                    + (skipped.serializer() != null ? "PostgreSQL" : "LevelDB")
+                    + " journal and keeps its bytes as that journal stores them: they cannot be put back in this one");
+        }
+        Long last = skipped.lastSequenceNr();
+        if (last != null && range.last() > last) {
+            String later = last + 1 == range.last()
+                    ? "event " + range.last() + " of " + persistenceId + " was"
+                    : "events " + (last + 1) + " to " + range.last() + " of " + persistenceId + " were";
+            throw new Refused(later + " written after the skip, each made to the tables without event " + sequenceNr
+                    + ": with it back they would apply on top of it. Keep the skip, or delete them first (`shardview"
+                    + " journal truncate " + tenant + " --after " + last + "`)");
+        }
+        return new Change(
+                new StoredEvents.Stored(sequenceNr, skipped.original(), skipped.serializer(), skipped.manifest()),
+                "put event " + sequenceNr + " of " + persistenceId + " back as it was (" + skipped.was() + ")");
+    }
+
+    /**
+     * Refuses to delete the snapshots from the event on when recovery could not do without them: the events before the
+     * journal's first were deleted after a snapshot (delete-events-on-snapshot), and no snapshot before the event is
+     * late enough to start from.
+     */
+    private void requireEventsBefore(StoredEvents events, StoredEvents.Range range) throws Exception {
+        long kept = events.snapshotBefore(sequenceNr);
+        if (range.first() > kept + 1) {
+            throw new Refused("the events before " + range.first() + " were deleted after a snapshot, and recovery"
+                    + " would start from the snapshots from " + sequenceNr + " on, which hold the event; without"
+                    + " them (the newest before it is at " + kept + ") the tenant could not be recovered. Nothing"
+                    + " was changed");
         }
     }
 
@@ -180,14 +241,18 @@ final class JournalSkipCommand implements Callable<Integer> {
 
     /**
      * The tenant's version after the skipped event: its own when it can be read; else the version the first later
-     * event that changes the version starts from (the events between change none), or the last readable one's before
-     * it when none follows (nothing later depends on it then).
+     * event that changes the version starts from (the events between change none); when the journal ends before
+     * such an event, one past the last readable one's before it (the event may have been a batch a client saw
+     * acknowledged at that version: the tenant's next batch must not take it again); when an unreadable event comes
+     * first, the last readable one's before it (the later events may still change the version from there).
      */
     private long versionAfter(Serialization serialization, StoredEvents events, Decoded current) throws Exception {
         if (current.event() instanceof TenantEvent event) return event.version();
+        boolean last = true;
         for (long n = sequenceNr + 1; ; n++) {
             var stored = events.read(n);
             if (stored.isEmpty()) break;
+            last = false;
             Object later = decode(serialization, stored.get()).event();
             if (later instanceof TenantEvent.Replicated replicated) later = replicated.event();
             if (later instanceof TenantEvent.BatchApplied || later instanceof TenantEvent.SqlApplied)
@@ -198,9 +263,9 @@ final class JournalSkipCommand implements Callable<Integer> {
         for (long n = sequenceNr - 1; n >= 1; n--) {
             var stored = events.read(n);
             if (stored.isPresent() && decode(serialization, stored.get()).event() instanceof TenantEvent event)
-                return event.version();
+                return last ? event.version() + 1 : event.version();
         }
-        return 0;
+        return last ? 1 : 0;
     }
 
     /** The skip as the journal stores it: in the event's envelope on LevelDB, apart from it on PostgreSQL. */

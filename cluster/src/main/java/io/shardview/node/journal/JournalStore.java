@@ -260,23 +260,15 @@ final class JournalStore implements AutoCloseable {
     private String latestSnapshotFile(String persistenceId, long maxSequenceNr) {
         String dirKey = "pekko.persistence.snapshot-store.local.dir";
         if (!snapshotPlugin.equals("pekko.persistence.snapshot-store.local") || !config.hasPath(dirKey)) return null;
-        String prefix =
-                "snapshot-" + java.net.URLEncoder.encode(persistenceId, java.nio.charset.StandardCharsets.UTF_8) + "-";
         Path latest = null;
         long latestSequenceNr = -1;
         try (var files = Files.list(Path.of(config.getString(dirKey)))) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                String name = file.getFileName().toString();
-                if (!name.startsWith(prefix)) continue;
-                String[] rest = name.substring(prefix.length()).split("-");
-                try {
-                    long sequenceNr = Long.parseLong(rest[0]);
-                    if (sequenceNr <= maxSequenceNr && sequenceNr > latestSequenceNr) {
-                        latest = file;
-                        latestSequenceNr = sequenceNr;
-                    }
-                } catch (NumberFormatException notOurs) {
-                    // another id whose encoding starts with this one's, followed by a dash
+                long sequenceNr =
+                        JournalTail.snapshotSequenceNr(file.getFileName().toString(), persistenceId);
+                if (sequenceNr >= 0 && sequenceNr <= maxSequenceNr && sequenceNr > latestSequenceNr) {
+                    latest = file;
+                    latestSequenceNr = sequenceNr;
                 }
             }
         } catch (java.io.IOException e) {

@@ -16,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.fusesource.leveldbjni.JniDBFactory;
 import org.iq80.leveldb.DB;
@@ -31,6 +33,9 @@ import org.iq80.leveldb.WriteBatch;
  * {@code (number, 0, 0)}) and the local snapshot store's files ({@code snapshot-<id>-<sequenceNr>-<time>}).
  */
 final class JournalTail {
+    /** What follows the id in a snapshot file's name: its sequence number and timestamp. */
+    private static final Pattern SNAPSHOT_NAME_REST = Pattern.compile("(\\d{1,18})-\\d{1,19}");
+
     private JournalTail() {}
 
     /** The tail found: events after the sequence number (count and last) and the snapshots after it. */
@@ -98,8 +103,10 @@ final class JournalTail {
                 }
             }
             List<Path> files = snapshotFiles(config, id, after);
-            List<Long> snapshots =
-                    files.stream().map(JournalTail::sequenceNrOf).sorted().toList();
+            List<Long> snapshots = files.stream()
+                    .map(file -> snapshotSequenceNr(file.getFileName().toString(), id))
+                    .sorted()
+                    .toList();
             if (delete) {
                 try (WriteBatch batch = db.createWriteBatch()) {
                     keys.forEach(batch::delete);
@@ -147,17 +154,22 @@ final class JournalTail {
     static List<Path> snapshotFiles(Config config, String id, long after) throws IOException {
         Path dir = Path.of(config.getString("pekko.persistence.snapshot-store.local.dir"));
         if (!Files.isDirectory(dir)) return List.of();
-        String prefix = "snapshot-" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "-";
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(prefix))
-                    .filter(f -> sequenceNrOf(f) > after)
+            return files.filter(f -> snapshotSequenceNr(f.getFileName().toString(), id) > after)
                     .toList();
         }
     }
 
-    static long sequenceNrOf(Path file) {
-        String name = file.getFileName().toString();
-        String[] parts = name.substring(0, name.lastIndexOf('-')).split("-");
-        return Long.parseLong(parts[parts.length - 1]);
+    /**
+     * The sequence number in the name of a local snapshot store file of {@code id} (snapshot-ID-SEQUENCENR-TIMESTAMP,
+     * the id URL-encoded), or -1 when the file is not one of its snapshots: the name's prefix alone is not enough, since
+     * it is also the prefix of every id that continues this one with a dash ({@code tenant|acme-eu}, {@code
+     * tenant|acme-2} for {@code tenant|acme}).
+     */
+    static long snapshotSequenceNr(String fileName, String id) {
+        String prefix = "snapshot-" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "-";
+        if (!fileName.startsWith(prefix)) return -1;
+        Matcher rest = SNAPSHOT_NAME_REST.matcher(fileName).region(prefix.length(), fileName.length());
+        return rest.matches() ? Long.parseLong(rest.group(1)) : -1;
     }
 }

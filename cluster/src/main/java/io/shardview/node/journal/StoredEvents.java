@@ -5,6 +5,7 @@ import io.shardview.persistence.DataDirectoryLock;
 import io.shardview.persistence.JournalSettings;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import org.fusesource.leveldbjni.JniDBFactory;
 import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.Options;
 import org.iq80.leveldb.WriteOptions;
 
@@ -122,12 +124,67 @@ final class StoredEvents implements AutoCloseable {
         }
     }
 
+    /** The first and last of the events stored (0 and 0 when there are none). */
+    record Range(long first, long last) {}
+
+    /** The sequence numbers of the first and last events the journal still holds. */
+    Range range() throws SQLException {
+        if (jdbc == null) {
+            long first = 0;
+            long last = 0;
+            if (number == 0) return new Range(0, 0);
+            try (DBIterator it = leveldb.iterator()) {
+                for (it.seek(JournalTail.key(number, 1, 0)); it.hasNext(); it.next()) {
+                    ByteBuffer key = ByteBuffer.wrap(it.peekNext().getKey());
+                    if (key.remaining() != 20 || key.getInt() != number) break;
+                    long sequenceNr = key.getLong();
+                    if (key.getInt() != 0) continue;
+                    if (first == 0) first = sequenceNr;
+                    last = sequenceNr;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new Range(first, last);
+        }
+        try (PreparedStatement select = jdbc.prepareStatement("SELECT coalesce(min(sequence_number), 0),"
+                + " coalesce(max(sequence_number), 0) FROM event_journal WHERE persistence_id = ? AND NOT deleted")) {
+            select.setString(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return new Range(row.getLong(1), row.getLong(2));
+            }
+        }
+    }
+
+    /** The sequence number of the newest snapshot before {@code before}, or 0 when there is none. */
+    long snapshotBefore(long before) throws IOException, SQLException {
+        if (jdbc == null) {
+            return JournalTail.snapshotFiles(config, id, 0).stream()
+                    .mapToLong(file ->
+                            JournalTail.snapshotSequenceNr(file.getFileName().toString(), id))
+                    .filter(sequenceNr -> sequenceNr < before)
+                    .max()
+                    .orElse(0);
+        }
+        try (PreparedStatement select = jdbc.prepareStatement("SELECT coalesce(max(sequence_number), 0) FROM snapshot"
+                + " WHERE persistence_id = ? AND sequence_number < ?")) {
+            select.setString(1, id);
+            select.setLong(2, before);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
     /** The sequence numbers of the snapshots at or after {@code from}; with {@code delete} they are deleted. */
     List<Long> snapshotsFrom(long from, boolean delete) throws IOException, SQLException {
         List<Long> found = new ArrayList<>();
         if (jdbc == null) {
             List<Path> files = JournalTail.snapshotFiles(config, id, from - 1);
-            for (Path file : files) found.add(JournalTail.sequenceNrOf(file));
+            for (Path file : files)
+                found.add(JournalTail.snapshotSequenceNr(file.getFileName().toString(), id));
             if (delete) for (Path file : files) Files.delete(file);
         } else {
             try (PreparedStatement list = jdbc.prepareStatement("SELECT sequence_number FROM snapshot WHERE"

@@ -79,10 +79,19 @@ public sealed interface TenantEvent {
      * tables as they are without it ({@link io.shardview.circuit.Circuit#rederive}). {@code was} describes the event
      * (its type and version, or why it could not be read), {@code reason} is the operator's, {@code at} when it was
      * decided; {@code original} holds the bytes the journal held, as the journal stores them ({@code serializer} and
-     * {@code manifest} beside them when the journal keeps those apart, as PostgreSQL's does), so it can be put back.
+     * {@code manifest} beside them when the journal keeps those apart, as PostgreSQL's does), so it can be put back;
+     * {@code lastSequenceNr} the tenant's last event when the skip was made (null in skips written before it was kept),
+     * so putting the event back is refused once later batches were made to the tables without it.
      */
     record Skipped(
-            long version, String was, String reason, String at, byte[] original, Integer serializer, String manifest)
+            long version,
+            String was,
+            String reason,
+            String at,
+            byte[] original,
+            Integer serializer,
+            String manifest,
+            Long lastSequenceNr)
             implements TenantEvent {}
 
     /**

@@ -99,7 +99,8 @@ class SkippedEventReplayTest {
     }
 
     private static TenantEvent.Skipped skip(long version) {
-        return new TenantEvent.Skipped(version, "batch-applied.v1", "test", "2026-11-27T00:00:00Z", null, null, null);
+        return new TenantEvent.Skipped(
+                version, "batch-applied.v1", "test", "2026-11-27T00:00:00Z", null, null, null, null);
     }
 
     private static TenantEvent sqlEvent(Circuit circuit, String sql) {
