@@ -95,6 +95,7 @@ class JournalSkipTest {
         assertEquals(0, dump.exit(), dump.err());
         assertTrue(dump.out().contains("\"type\":\"event-skipped.v1\""), dump.out());
         assertTrue(dump.out().contains("\"reason\":\"damaged on disk\""), dump.out());
+        assertTrue(dump.out().contains("\"last_sequence_nr\":5"), dump.out());
         assertEquals(
                 1,
                 journal("skip", "demo", "--event", "3", "--data-dir", dataDir).exit(),

@@ -195,6 +195,7 @@ public final class TenantReplay {
             if (skipped.reason() != null) out.put("reason", skipped.reason());
             out.put("at", skipped.at());
             out.put("original_bytes", skipped.original() == null ? 0 : skipped.original().length);
+            if (skipped.lastSequenceNr() != null) out.put("last_sequence_nr", skipped.lastSequenceNr());
         }
         return out;
     }
