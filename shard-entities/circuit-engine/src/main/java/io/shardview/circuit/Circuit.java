@@ -181,6 +181,24 @@ public final class Circuit {
     public static final int SQL_REVISION = 7;
 
     /**
+     * What a view's plan kept as text in a snapshot is valid for: this engine's SQL revision and its build. The
+     * planner, the engine's own operators and Calcite's change between builds without a new SQL revision, and a text
+     * is read by matching its operators by name: so a text is used only by the build that wrote it (a node of another
+     * build, a rolling upgrade's, plans the view from its SQL, and its next snapshot writes its own text).
+     */
+    public static final int PLAN_TEXT_KEY = planTextKey();
+
+    private static int planTextKey() {
+        java.util.Properties build = new java.util.Properties();
+        try (var in = Circuit.class.getResourceAsStream("engine-build.properties")) {
+            if (in != null) build.load(in);
+        } catch (IOException unreadable) {
+            // the SQL revision alone, as a build without the file (an IDE's) has
+        }
+        return java.util.Objects.hash(SQL_REVISION, build.getProperty("version"), build.getProperty("build"));
+    }
+
+    /**
      * Runs statements of the journal again, on recovery: as {@link #executeSql}, but reading what an older
      * engine accepted as it did (a NUMERIC type modifier outside PostgreSQL's bounds is an unconstrained NUMERIC),
      * and with the column types of the SQL revision they were accepted under.
@@ -620,7 +638,7 @@ public final class Circuit {
                     state.shared(),
                     () -> m.planJson(plans)));
         }
-        return new CircuitImage(version, List.copyOf(t), List.copyOf(v), SQL_REVISION);
+        return new CircuitImage(version, List.copyOf(t), List.copyOf(v), PLAN_TEXT_KEY);
     }
 
     /** How many views the restore that made this circuit compiled from their plans as text, without planning. */
@@ -691,13 +709,13 @@ public final class Circuit {
         });
 
         /**
-         * From its plan as text when this engine's SQL revision wrote it (a plan is a function of the SELECT, the
-         * relations' columns and the planner of that engine), without planning the SELECT; else planned.
+         * From its plan as text when this engine wrote it ({@link #PLAN_TEXT_KEY}: a plan is a function of the SELECT,
+         * the relations' columns and the planner of that engine), without planning the SELECT; else planned.
          */
         @Override
-        public MaterializedView create(String name, String sql, int revision, int engineRevision, String plan)
+        public MaterializedView create(String name, String sql, int revision, int planTextKey, String plan)
                 throws IOException {
-            if (plan != null && engineRevision == SQL_REVISION) {
+            if (plan != null && planTextKey == PLAN_TEXT_KEY) {
                 MaterializedView view = PreparedSql.restoredView(catalog(), plans, name, sql, revision, plan);
                 if (view != null) {
                     catalogViews = catalogViews.with(name, PreparedSql.CatalogView.of(view));

@@ -55,14 +55,17 @@ public final class CircuitImage {
     public final long version;
     public final List<TableImage> tables;
     public final List<ViewImage> views;
-    /** The SQL revision of the engine that took the image, whose planner made its views' plans (SVC15). */
-    public final int engineRevision;
+    /**
+     * What the views' plans as text are valid for (SVC15): {@link io.shardview.circuit.Circuit#PLAN_TEXT_KEY} of the
+     * engine that took the image, whose planner made them.
+     */
+    public final int planTextKey;
 
-    public CircuitImage(long version, List<TableImage> tables, List<ViewImage> views, int engineRevision) {
+    public CircuitImage(long version, List<TableImage> tables, List<ViewImage> views, int planTextKey) {
         this.version = version;
         this.tables = tables;
         this.views = views;
-        this.engineRevision = engineRevision;
+        this.planTextKey = planTextKey;
     }
 
     /** An image whose views' plans as text a restore does not use (tests writing older snapshots). */

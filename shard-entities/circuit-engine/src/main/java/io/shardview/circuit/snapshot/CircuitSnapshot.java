@@ -107,9 +107,10 @@ public final class CircuitSnapshot {
 
         /**
          * As {@link #create(String, String, int)}, from its plan as text ({@link io.shardview.circuit.sql.PlanJson})
-         * written by an engine of SQL revision {@code engineRevision}, where the plan can be used; else planned.
+         * written by an engine of {@code planTextKey} ({@link io.shardview.circuit.Circuit#PLAN_TEXT_KEY}), where the
+         * plan can be used; else planned.
          */
-        default MaterializedView create(String name, String sql, int revision, int engineRevision, String plan)
+        default MaterializedView create(String name, String sql, int revision, int planTextKey, String plan)
                 throws IOException {
             return create(name, sql, revision);
         }
@@ -147,7 +148,7 @@ public final class CircuitSnapshot {
             sectionOut.writeInt(v.revision());
             if (magic >= MAGIC_PLANS) {
                 String plan = v.plan().get();
-                sectionOut.writeInt(image.engineRevision);
+                sectionOut.writeInt(image.planTextKey);
                 writeLongString(sectionOut, plan == null ? "" : plan);
             }
             v.content().write(sectionOut);
@@ -239,9 +240,9 @@ public final class CircuitSnapshot {
             int revision = head.readInt();
             MaterializedView v;
             if (magic >= MAGIC_PLANS) {
-                int engineRevision = head.readInt();
+                int planTextKey = head.readInt();
                 String plan = readLongString(head);
-                v = factory.create(name, sql, revision, engineRevision, plan.isEmpty() ? null : plan);
+                v = factory.create(name, sql, revision, planTextKey, plan.isEmpty() ? null : plan);
             } else {
                 v = factory.create(name, sql, revision);
             }
