@@ -194,12 +194,14 @@ final class JournalSkipCommand implements Callable<Integer> {
         }
         Long last = skipped.lastSequenceNr();
         if (last != null && range.last() > last) {
-            String later = last + 1 == range.last()
+            boolean one = last + 1 == range.last();
+            String later = one
                     ? "event " + range.last() + " of " + persistenceId + " was"
                     : "events " + (last + 1) + " to " + range.last() + " of " + persistenceId + " were";
-            throw new Refused(later + " written after the skip, each made to the tables without event " + sequenceNr
-                    + ": with it back they would apply on top of it. Keep the skip, or delete them first (`shardview"
-                    + " journal truncate " + tenant + " --after " + last + "`)");
+            throw new Refused(later + " written after the skip, made to the tables without event " + sequenceNr
+                    + ": with it back " + (one ? "it" : "they") + " would apply on top of it. Keep the skip, or"
+                    + " delete " + (one ? "it" : "them") + " first (`shardview journal truncate " + tenant + " --after "
+                    + last + "`)");
         }
         return new Change(
                 new StoredEvents.Stored(sequenceNr, skipped.original(), skipped.serializer(), skipped.manifest()),
