@@ -60,10 +60,8 @@ class JournalSkipTest {
                 + page.get("version").asLong();
     }
 
-    @Test
-    void aDamagedEventOfALevelDbJournalIsSkippedAndPutBack() throws Exception {
-        Path data = dir.resolve("data");
-        String dataDir = data.toString();
+    /** {@link #writeTenant} on a LevelDB journal (no snapshots), the node stopped and event {@code n} damaged. */
+    private static Config damagedTenant(Path data, long n) throws Exception {
         Config config = TestNodes.config(data, Map.of("shardview.tenant.snapshot-on-stop-after-events", 0));
         ShardviewNode node = TestNodes.startServing(config);
         try {
@@ -72,8 +70,16 @@ class JournalSkipTest {
             node.stop();
         }
         try (StoredEvents events = StoredEvents.open(config, "tenant|demo")) {
-            events.replace(new StoredEvents.Stored(3, new byte[] {0, (byte) 0xff, 7}, null, null));
+            events.replace(new StoredEvents.Stored(n, new byte[] {0, (byte) 0xff, 7}, null, null));
         }
+        return config;
+    }
+
+    @Test
+    void aDamagedEventOfALevelDbJournalIsSkippedAndPutBack() throws Exception {
+        Path data = dir.resolve("data");
+        String dataDir = data.toString();
+        Config config = damagedTenant(data, 3);
         Run replay = journal("replay", "demo", "--data-dir", dataDir);
         assertEquals(1, replay.exit(), "the damage stops a replay: " + replay.out());
 
@@ -109,7 +115,7 @@ class JournalSkipTest {
                 journal("skip", "demo", "--event", "3", "--execute", "--data-dir", dataDir)
                         .exit());
 
-        node = TestNodes.startServing(config);
+        ShardviewNode node = TestNodes.startServing(config);
         try {
             TenantClient demo = new TenantClient(node, "demo");
             assertEquals("2,55 at 5", totals(demo));
@@ -204,21 +210,12 @@ class JournalSkipTest {
     @Test
     void aDamagedLastEventIsPassedAtANewVersion() throws Exception {
         Path data = dir.resolve("data");
-        Config config = TestNodes.config(data, Map.of("shardview.tenant.snapshot-on-stop-after-events", 0));
-        ShardviewNode node = TestNodes.startServing(config);
-        try {
-            writeTenant(new TenantClient(node, "demo"));
-        } finally {
-            node.stop();
-        }
-        try (StoredEvents events = StoredEvents.open(config, "tenant|demo")) {
-            events.replace(new StoredEvents.Stored(5, new byte[] {0, (byte) 0xff, 7}, null, null));
-        }
+        Config config = damagedTenant(data, 5);
         // Version 5 may have been acknowledged before the damage: the tenant's next batch must not take it again.
         Run skip = journal("skip", "demo", "--event", "5", "--execute", "--data-dir", data.toString());
         assertEquals(0, skip.exit(), skip.out() + skip.err());
         assertTrue(skip.out().contains("passes it at version 5"), skip.out());
-        node = TestNodes.startServing(config);
+        ShardviewNode node = TestNodes.startServing(config);
         try {
             TenantClient demo = new TenantClient(node, "demo");
             assertEquals("4,105 at 5", totals(demo));
