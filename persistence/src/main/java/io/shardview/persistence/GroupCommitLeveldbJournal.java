@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.shardview.entity.durability.AcknowledgedWhenWritten;
 import io.shardview.entity.durability.JournalDurability;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.dispatch.ExecutionContexts;
 import org.apache.pekko.persistence.AtomicWrite;
@@ -75,6 +76,12 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
     private GroupSync groupSync;
     private JournalSyncStats stats;
 
+    /**
+     * The round asked for after the last write acknowledged before it was durable (null before the first): every such
+     * write's acknowledgement leaves here a round asked for after it, so a round asked for no earlier covers it.
+     */
+    private volatile CompletableFuture<Void> askedAfterLastWrite;
+
     /** Pekko passes the plugin's config section ({@code pekko.persistence.journal.leveldb}). */
     public GroupCommitLeveldbJournal(Config config) {
         super(config);
@@ -109,7 +116,7 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
                         syncLogs();
                         stats.synced();
                     });
-            durability().syncWith(groupSync::request);
+            durability().syncWith(this::afterAcknowledgedWrites);
         }
     }
 
@@ -141,7 +148,20 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
         Future<Seq<Try<BoxedUnit>>> written = super.asyncWriteMessages(messages);
         if (groupSync == null || !acknowledgedWhenWritten(messages)) return afterSync(written);
         stats.wrote();
+        // Its round is asked for here, before the acknowledgement goes back: when the sync thread is idle the round
+        // starts now, not once the entity has taken the acknowledgement and asked (a hop between threads later).
+        askedAfterLastWrite = groupSync.request();
         return written;
+    }
+
+    /**
+     * For {@link JournalDurability}: a round asked for after every write acknowledged before this call. The one asked
+     * for after the last such write is: it was asked for before that write's acknowledgement went back, and each
+     * later one was asked for later still. Before the first, a round asked for now.
+     */
+    private CompletableFuture<Void> afterAcknowledgedWrites() {
+        CompletableFuture<Void> asked = askedAfterLastWrite;
+        return asked != null ? asked : groupSync.request();
     }
 
     private static boolean acknowledgedWhenWritten(Seq<AtomicWrite> messages) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.shardview.entity.durability.AcknowledgedWhenWritten;
+import io.shardview.entity.durability.JournalDurability;
 import io.shardview.persistence.RecordingGroupCommitJournal.Round;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.stream.IntStream;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.AbstractPersistentActor;
 import org.apache.pekko.persistence.DeleteMessagesSuccess;
@@ -43,6 +46,9 @@ class GroupCommitLeveldbJournalTest {
 
     private static final List<Ack> ACKS = new CopyOnWriteArrayList<>();
 
+    /** When {@link JournalDurability} said an event acknowledged when written was durable. */
+    private static final List<Ack> DURABLE = new CopyOnWriteArrayList<>();
+
     @TempDir
     Path tmp;
 
@@ -51,6 +57,7 @@ class GroupCommitLeveldbJournalTest {
     @BeforeEach
     void clear() {
         ACKS.clear();
+        DURABLE.clear();
         RecordingGroupCommitJournal.reset(0);
     }
 
@@ -103,6 +110,56 @@ class GroupCommitLeveldbJournalTest {
                     ask(writer(w), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
                     "replay of writer " + w);
         }
+    }
+
+    /**
+     * Events marked {@link AcknowledgedWhenWritten} are acknowledged as soon as they are written (their writer goes on
+     * with its next event), and {@link JournalDurability} completes for each acknowledged event only after a round that
+     * covered it has ended: the round the journal asked for after the write, before its acknowledgement went back.
+     */
+    @Test
+    void eventsAcknowledgedWhenWrittenAreDurableOnceARoundThatCoveredThemHasEnded() throws Exception {
+        RecordingGroupCommitJournal.reset(WRITERS); // round 1 holds until every writer has written once
+        start(Map.of(
+                "pekko.actor.allow-java-serialization", "on",
+                "pekko.actor.warn-about-java-serializer-usage", "off"));
+        List<CompletableFuture<Object>> done = new ArrayList<>();
+        for (ActorRef writer : writers()) done.add(ask(writer, new Writer.Write(EVENTS, true)));
+        for (CompletableFuture<Object> reply : done)
+            assertEquals("done", reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+
+        int writes = WRITERS * EVENTS;
+        List<Round> rounds = List.copyOf(RecordingGroupCommitJournal.ROUNDS);
+        assertEquals(writes, ACKS.size());
+        long deadline = System.nanoTime() + TIMEOUT.toNanos(); // the last events' rounds may still be running
+        while (DURABLE.size() < writes && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(writes, DURABLE.size());
+        rounds = List.copyOf(RecordingGroupCommitJournal.ROUNDS);
+        for (Ack durable : DURABLE) {
+            assertTrue(
+                    rounds.stream().anyMatch(round -> covered(round, durable)),
+                    durable + " was said durable before any round that started with it written had ended");
+        }
+        // Acknowledged early: the first events of all writers were acknowledged while the first round was held.
+        long firstRoundEnd = rounds.get(0).endTick();
+        assertTrue(
+                ACKS.stream().filter(ack -> ack.tick() < firstRoundEnd).count() >= WRITERS,
+                "the held first round did not let every writer's first event be acknowledged");
+        assertTrue(rounds.size() <= writes, rounds.size() + " sync rounds for " + writes + " writes");
+
+        terminate();
+        start(Map.of("pekko.actor.allow-java-serialization", "on"));
+        for (int w = 0; w < WRITERS; w++) {
+            assertEquals(
+                    events(1, EVENTS),
+                    ask(writer(w), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                    "replay of writer " + w);
+        }
+    }
+
+    private static boolean covered(Round round, Ack ack) {
+        return round.endTick() < ack.tick()
+                && round.highestSequenceNrs().getOrDefault(ack.persistenceId(), 0L) >= ack.sequenceNr();
     }
 
     @Test
@@ -184,7 +241,14 @@ class GroupCommitLeveldbJournalTest {
 
     /** Persists events one at a time (each after the previous one's acknowledgement). */
     static final class Writer extends AbstractPersistentActor {
-        record Write(int events) {}
+        record Write(int events, boolean early) {
+            Write(int events) {
+                this(events, false);
+            }
+        }
+
+        /** An event the journal acknowledges once written, before it is durable. */
+        record Early(String text) implements AcknowledgedWhenWritten, java.io.Serializable {}
 
         record Replayed() {}
 
@@ -194,6 +258,7 @@ class GroupCommitLeveldbJournalTest {
         private final List<String> replayed = new ArrayList<>();
         private ActorRef replyTo;
         private int left;
+        private boolean early;
 
         Writer(String id) {
             this.id = id;
@@ -206,7 +271,10 @@ class GroupCommitLeveldbJournalTest {
 
         @Override
         public Receive createReceiveRecover() {
-            return receiveBuilder().match(String.class, replayed::add).build();
+            return receiveBuilder()
+                    .match(String.class, replayed::add)
+                    .match(Early.class, event -> replayed.add(event.text()))
+                    .build();
         }
 
         @Override
@@ -215,6 +283,7 @@ class GroupCommitLeveldbJournalTest {
                     .match(Write.class, write -> {
                         replyTo = getSender();
                         left = write.events();
+                        early = write.early();
                         persistNext();
                     })
                     .match(Replayed.class, ask -> getSender().tell(List.copyOf(replayed), getSelf()))
@@ -227,8 +296,15 @@ class GroupCommitLeveldbJournalTest {
         }
 
         private void persistNext() {
-            persist("event-" + (lastSequenceNr() + 1), event -> {
-                ACKS.add(new Ack(id, lastSequenceNr(), RecordingGroupCommitJournal.tick()));
+            String text = "event-" + (lastSequenceNr() + 1);
+            persist(early ? new Early(text) : text, event -> {
+                long sequenceNr = lastSequenceNr();
+                ACKS.add(new Ack(id, sequenceNr, RecordingGroupCommitJournal.tick()));
+                if (early) {
+                    JournalDurability.get(Adapter.toTyped(getContext().getSystem()))
+                            .afterAcknowledgedWrites()
+                            .thenRun(() -> DURABLE.add(new Ack(id, sequenceNr, RecordingGroupCommitJournal.tick())));
+                }
                 if (--left == 0) replyTo.tell("done", getSelf());
                 else persistNext();
             });
