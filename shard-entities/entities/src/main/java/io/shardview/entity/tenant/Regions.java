@@ -77,11 +77,23 @@ public final class Regions {
     /** The other regions that have members now, reachable or not. */
     List<String> others() {
         if (!clustered || settings == null) return List.of();
-        return Cluster.get(system).state().getAllDataCenters().stream()
+        var state = Cluster.get(system).state();
+        Others known = others;
+        if (known != null && known.state() == state) return known.regions();
+        // A home asks after every group it writes: computed once for each state of the cluster, which changes only with
+        // its membership and reachability.
+        List<String> regions = state.getAllDataCenters().stream()
                 .filter(region -> !region.equals(self))
                 .sorted()
                 .toList();
+        others = new Others(state, regions);
+        return regions;
     }
+
+    /** The other regions, as computed from a state of the cluster. */
+    private record Others(Object state, List<String> regions) {}
+
+    private volatile Others others;
 
     /** Whether this node sees region {@code region} as cut off (its failure detector says so). */
     boolean unreachable(String region) {

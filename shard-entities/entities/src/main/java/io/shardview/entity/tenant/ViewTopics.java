@@ -19,11 +19,17 @@ import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
  * and nothing is left behind when their tenant is passivated. The mediator keeps an actor per topic only while the
  * topic has subscribers on its node.
  *
- * <p>In an actor system that is not clustered (tests of one process), changes go straight to this node's subscribers.
+ * <p>In an actor system that is not clustered (tests of one process), and while this node is its cluster's only member
+ * (a single node, the first node before others join), changes go straight to this node's subscribers: no other node's
+ * mediator can hold a subscriber then, and the message to the mediator was a thread hand-off and a look-up for each
+ * change of every view, followed or not. A change sent either way around a join or a leave may overtake the one
+ * before it; subscribers drop what they have and refill gaps, as they do for any change lost.
  */
 public final class ViewTopics {
     /** The node's mediator, or null when the system is not clustered. */
     private final org.apache.pekko.actor.ActorRef mediator;
+    /** This node's cluster, or null when the system is not clustered. */
+    private final org.apache.pekko.cluster.Cluster cluster;
     /** Where the mediator's acknowledgements go: nobody waits for them. */
     private final org.apache.pekko.actor.ActorRef acks;
     /**
@@ -40,6 +46,7 @@ public final class ViewTopics {
         boolean clustered =
                 system.settings().config().getString("pekko.actor.provider").equals("cluster");
         this.mediator = clustered ? DistributedPubSub.get(classic).mediator() : null;
+        this.cluster = clustered ? org.apache.pekko.cluster.Cluster.get(classic) : null;
         this.acks = Adapter.toClassic(system.ignoreRef());
         this.region = clustered
                 ? org.apache.pekko.cluster.typed.Cluster.get(system)
@@ -51,13 +58,18 @@ public final class ViewTopics {
     /** Sends a change to every subscriber of its view, on any node. */
     public void publish(ViewChange change) {
         String topic = name(change.tenant(), change.view());
-        if (mediator != null) {
+        if (mediator != null && !alone()) {
             // No sender: a remote mediator cannot resolve this node's ignore ref and would warn once per change.
             mediator.tell(
                     new DistributedPubSubMediator.Publish(topic, change), org.apache.pekko.actor.ActorRef.noSender());
         } else {
             for (ActorRef<ViewChange> follower : followers.getOrDefault(topic, Set.of())) follower.tell(change);
         }
+    }
+
+    /** Whether this node is its cluster's only member (so every subscriber is one of {@link #followers}). */
+    private boolean alone() {
+        return cluster.state().members().size() <= 1;
     }
 
     /** Subscribes {@code subscriber} to a view's changes until it unsubscribes or stops. */
