@@ -107,7 +107,7 @@ class AnswersWhenDurableTest {
     private static final class Gate {
         private final JournalDurability durability;
         private final CompletableFuture<Void> opened = new CompletableFuture<>();
-        private Supplier<CompletableFuture<Void>> real;
+        private JournalDurability.Syncs real;
 
         private Gate(JournalDurability durability) {
             this.durability = durability;
@@ -115,7 +115,10 @@ class AnswersWhenDurableTest {
 
         static Gate hold(ShardviewNode node) {
             Gate gate = new Gate(JournalDurability.get(node.system()));
-            gate.real = gate.durability.syncWith(() -> gate.opened.thenCompose(open -> gate.real.get()));
+            gate.real = gate.durability.syncWith(new JournalDurability.Syncs(
+                    () -> gate.opened.thenCompose(
+                            open -> gate.real.afterAcknowledgedWrites().get()),
+                    () -> gate.opened.thenCompose(open -> gate.real.nextSync().get())));
             return gate;
         }
 

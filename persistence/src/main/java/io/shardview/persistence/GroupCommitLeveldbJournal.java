@@ -77,8 +77,8 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
     private JournalSyncStats stats;
 
     /**
-     * The round asked for after the last write acknowledged before it was durable (null before the first): every such
-     * write's acknowledgement leaves here a round asked for after it, so a round asked for no earlier covers it.
+     * The round asked for after the journal's last write (null before the first): a round asked for no earlier covers
+     * every write acknowledged so far.
      */
     private volatile CompletableFuture<Void> askedAfterLastWrite;
 
@@ -116,7 +116,7 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
                         syncLogs();
                         stats.synced();
                     });
-            durability().syncWith(this::afterAcknowledgedWrites);
+            durability().syncWith(new JournalDurability.Syncs(this::afterAcknowledgedWrites, groupSync::request));
         }
     }
 
@@ -127,8 +127,9 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
     @Override
     public void postStop() {
         if (groupSync != null) {
-            durability().syncWith(null);
-            groupSync.close(); // the writes already made get their round first
+            groupSync.close(); // the writes already made get their round first, and later requests fail
+            durability()
+                    .syncWith(null); // after it: until then, nothing is said durable that the last round may not cover
             try {
                 logs.close();
             } catch (IOException e) {
@@ -156,8 +157,9 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
 
     /**
      * For {@link JournalDurability}: a round asked for after every write acknowledged before this call. The one asked
-     * for after the last such write is: it was asked for before that write's acknowledgement went back, and each
-     * later one was asked for later still. Before the first, a round asked for now.
+     * for after the last write is: every write asks for a round before its acknowledgement goes back (this one at
+     * once, any other once written, in {@link #afterSync}), each later one later still, and a round asked for after a
+     * failed one fails. Before the first write, a round asked for now.
      */
     private CompletableFuture<Void> afterAcknowledgedWrites() {
         CompletableFuture<Void> asked = askedAfterLastWrite;
@@ -231,7 +233,9 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
                         return null;
                     }
                     stats.wrote();
-                    groupSync.request().whenComplete((ignored, syncError) -> {
+                    CompletableFuture<Void> round = groupSync.request();
+                    askedAfterLastWrite = round;
+                    round.whenComplete((ignored, syncError) -> {
                         if (syncError == null) durable.complete(outcome);
                         else durable.failure(syncError);
                     });

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.ActorRef;
@@ -124,8 +125,9 @@ class GroupCommitLeveldbJournalTest {
         start(Map.of(
                 "pekko.actor.allow-java-serialization", "on",
                 "pekko.actor.warn-about-java-serializer-usage", "off"));
+        List<ActorRef> writers = writers();
         List<CompletableFuture<Object>> done = new ArrayList<>();
-        for (ActorRef writer : writers()) done.add(ask(writer, new Writer.Write(EVENTS, true)));
+        for (ActorRef writer : writers) done.add(ask(writer, new Writer.Write(EVENTS, true)));
         for (CompletableFuture<Object> reply : done)
             assertEquals("done", reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
 
@@ -149,14 +151,55 @@ class GroupCommitLeveldbJournalTest {
                 "events were not acknowledged while the first rounds were held");
         assertTrue(rounds.size() <= writes, rounds.size() + " sync rounds for " + writes + " writes");
 
+        // Later, with every round so far ended: a new event is acknowledged, but not said durable while its round is
+        // held (no round that ended before it was written may stand for it).
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingGroupCommitJournal.holdRounds = release;
+        assertEquals("done", ask(writers.get(0), new Writer.Write(1, true)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        Thread.sleep(200);
+        assertEquals(writes, DURABLE.size(), "said durable while every round was held");
+        release.countDown();
+        while (DURABLE.size() == writes && System.nanoTime() < deadline + TIMEOUT.toNanos()) Thread.sleep(10);
+        Ack last = DURABLE.get(writes);
+        assertEquals(EVENTS + 1, last.sequenceNr());
+        assertTrue(
+                RecordingGroupCommitJournal.ROUNDS.stream().anyMatch(round -> covered(round, last)),
+                last + " was said durable before any round that started with it written had ended");
+
         terminate();
         start(Map.of("pekko.actor.allow-java-serialization", "on"));
         for (int w = 0; w < WRITERS; w++) {
             assertEquals(
-                    events(1, EVENTS),
+                    events(1, w == 0 ? EVENTS + 1 : EVENTS),
                     ask(writer(w), new Writer.Replayed()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
                     "replay of writer " + w);
         }
+    }
+
+    /**
+     * What a recovering entity waits for: everything written before the call, acknowledged or not (its last event may
+     * be one whose write is still waiting for its round, or whose round failed), durable.
+     */
+    @Test
+    void afterEverythingWrittenWaitsForAWriteNotYetAcknowledged() throws Exception {
+        start(Map.of());
+        ActorRef writer = writer(0);
+        assertEquals("done", ask(writer, new Writer.Write(1)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingGroupCommitJournal.holdRounds = release;
+        long writesBefore = RecordingGroupCommitJournal.writes();
+        CompletableFuture<Object> second = ask(writer, new Writer.Write(1));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (RecordingGroupCommitJournal.writes() == writesBefore && System.nanoTime() < deadline) Thread.sleep(5);
+
+        JournalDurability durability = JournalDurability.get(Adapter.toTyped(system));
+        CompletableFuture<Void> everything = durability.afterEverythingWritten();
+        Thread.sleep(200);
+        assertFalse(second.isDone(), "acknowledged while its round was held");
+        assertFalse(everything.isDone(), "said durable while every round was held");
+        release.countDown();
+        everything.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("done", second.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
     }
 
     private static boolean covered(Round round, Ack ack) {

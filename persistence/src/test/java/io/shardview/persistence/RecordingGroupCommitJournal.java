@@ -35,6 +35,9 @@ public class RecordingGroupCommitJournal extends GroupCommitLeveldbJournal {
 
     private static final AtomicLong WRITES = new AtomicLong();
 
+    /** While set, every round waits (up to 10 s) for this latch before it starts. */
+    static volatile CountDownLatch holdRounds;
+
     public RecordingGroupCommitJournal(Config config) {
         super(config);
     }
@@ -42,7 +45,13 @@ public class RecordingGroupCommitJournal extends GroupCommitLeveldbJournal {
     static void reset(int writesBeforeFirstRound) {
         ROUNDS.clear();
         WRITES.set(0);
+        holdRounds = null;
         firstRoundWaitsFor = new CountDownLatch(writesBeforeFirstRound);
+    }
+
+    /** Writes made since the last reset. */
+    static long writes() {
+        return WRITES.get();
     }
 
     static long tick() {
@@ -60,6 +69,8 @@ public class RecordingGroupCommitJournal extends GroupCommitLeveldbJournal {
     @Override
     protected void syncLogs() throws IOException {
         if (ROUNDS.isEmpty()) awaitFirstWrites();
+        CountDownLatch hold = holdRounds;
+        if (hold != null) await(hold);
         long start = tick();
         Map<String, Long> highest = new HashMap<>();
         for (String persistenceId : CollectionConverters.asJava(allPersistenceIds())) {
@@ -70,8 +81,12 @@ public class RecordingGroupCommitJournal extends GroupCommitLeveldbJournal {
     }
 
     private static void awaitFirstWrites() {
+        await(firstRoundWaitsFor);
+    }
+
+    private static void await(CountDownLatch latch) {
         try {
-            firstRoundWaitsFor.await(10, TimeUnit.SECONDS);
+            latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

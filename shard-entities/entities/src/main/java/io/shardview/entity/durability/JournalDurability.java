@@ -21,7 +21,16 @@ public final class JournalDurability implements Extension {
         }
     };
 
-    private volatile Supplier<CompletableFuture<Void>> nextSync;
+    /**
+     * How a journal that acknowledges writes before they are durable waits for them: {@code afterAcknowledgedWrites}
+     * completes once every write it acknowledged before the call is durable (it may hand out a sync asked for
+     * earlier, after the last such write), {@code nextSync} once a sync that starts after the call has ended (which
+     * covers whatever the journal wrote before, acknowledged or not).
+     */
+    public record Syncs(
+            Supplier<CompletableFuture<Void>> afterAcknowledgedWrites, Supplier<CompletableFuture<Void>> nextSync) {}
+
+    private volatile Syncs syncs;
 
     private JournalDurability() {}
 
@@ -31,12 +40,12 @@ public final class JournalDurability implements Extension {
     }
 
     /**
-     * The journal's way to wait for a sync that starts after the call (null: its writes are durable when
-     * acknowledged). Set by the journal when it starts; returns the one it replaces.
+     * The journal's ways to wait (null: its writes are durable when acknowledged). Set by the journal when it starts;
+     * returns the ones it replaces.
      */
-    public Supplier<CompletableFuture<Void>> syncWith(Supplier<CompletableFuture<Void>> nextSync) {
-        Supplier<CompletableFuture<Void>> before = this.nextSync;
-        this.nextSync = nextSync;
+    public Syncs syncWith(Syncs syncs) {
+        Syncs before = this.syncs;
+        this.syncs = syncs;
         return before;
     }
 
@@ -45,7 +54,17 @@ public final class JournalDurability implements Extension {
      * make it durable failed.
      */
     public CompletableFuture<Void> afterAcknowledgedWrites() {
-        Supplier<CompletableFuture<Void>> sync = nextSync;
-        return sync == null ? DONE : sync.get();
+        Syncs current = syncs;
+        return current == null ? DONE : current.afterAcknowledgedWrites().get();
+    }
+
+    /**
+     * Completes once everything the journal wrote before this call is durable, acknowledged or not (a recovery may
+     * replay events whose writes were never acknowledged, their sync having failed or outlived the write's timeout);
+     * fails if that sync failed.
+     */
+    public CompletableFuture<Void> afterEverythingWritten() {
+        Syncs current = syncs;
+        return current == null ? DONE : current.nextSync().get();
     }
 }

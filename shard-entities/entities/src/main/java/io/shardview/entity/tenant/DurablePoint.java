@@ -38,11 +38,16 @@ final class DurablePoint {
 
     /**
      * Recovery replayed up to {@code lastSeqNr}: events a previous incarnation wrote may not have been synced yet (it
-     * stopped while they waited), so a sync is asked for before anything built on them is answered.
+     * stopped while they waited, or their sync failed), so a sync that starts now must end before anything built on
+     * them is answered.
      */
     void recovered(long lastSeqNr) {
         durable = 0;
-        if (lastSeqNr > 0) written(lastSeqNr, () -> {});
+        if (lastSeqNr == 0) return;
+        // Not afterAcknowledgedWrites: the last event may be one whose write was never acknowledged.
+        waiting.add(new Waiting(lastSeqNr, () -> {}));
+        asked = lastSeqNr;
+        journal.afterEverythingWritten().whenComplete((done, failure) -> entity.tell(new Durable(lastSeqNr, failure)));
     }
 
     /**
