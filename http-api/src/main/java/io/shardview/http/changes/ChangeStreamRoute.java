@@ -86,7 +86,13 @@ public final class ChangeStreamRoute {
                             change -> false, change -> Optional.empty(), bufferedChanges, OverflowStrategy.dropHead())
                     .preMaterialize(system);
             topics.subscribe(tenant, view, live.first());
-            return onSuccess(feed.replay(tenant, view, from), replay -> {
+            var replayed = feed.replay(tenant, view, from);
+            replayed.whenComplete((replay, error) -> {
+                if (error == null) return;
+                topics.unsubscribe(tenant, view, live.first()); // the request fails: nothing will follow the view
+                live.second().runWith(Sink.cancelled(), system);
+            });
+            return onSuccess(replayed, replay -> {
                 if (!(replay instanceof ChangeReplay.Snapshot) && !(replay instanceof ChangeReplay.Changes)) {
                     topics.unsubscribe(tenant, view, live.first());
                     live.second().runWith(Sink.cancelled(), system); // stops the subscriber actor
