@@ -10,6 +10,7 @@ each run (the total equals a GROUP BY of the table), and the CPU of the server a
 reported apart (machine-wide CPU from /proc/stat; the client's from its own rusage; the node's from /proc/PID).
 """
 import argparse
+import copy
 import json
 import os
 import re
@@ -322,7 +323,13 @@ def main():
                              "(e.g. 0.5: latency at half of the capacity)")
     parser.add_argument("--profile", choices=["cpu", "wall", "alloc", "lock"],
                         help="profile the node during each measured run (bench/profile)")
+    parser.add_argument("--against", metavar="JAR",
+                        help="compare two builds of the node, no PostgreSQL: --jar's and this one (a copy of "
+                             "cluster/target/shardview.jar with its lib/ beside it), in turn --repeat times")
+    parser.add_argument("--repeat", type=int, default=4, help="runs of each build with --against (default 4)")
     opts = parser.parse_args()
+    if opts.against:
+        return compare_builds(opts)
     for rows in [int(x) for x in opts.rows.split(",")]:
         print(f"== {rows}-row batches, {opts.connections} connections, {opts.seconds} s measured after "
               f"{opts.warmup} s of warm-up", flush=True)
@@ -352,6 +359,33 @@ def main():
                 print(f"{name} paced at {opts.paced:.0%} of its capacity ({rate:.0f} batches/s asked): "
                       f"{paced['batches_per_s']:.0f} batches/s, p50 {paced['p50_ms']:.1f} ms, "
                       f"p99 {paced['p99_ms']:.1f} ms, check {paced['check']}", flush=True)
+
+
+def compare_builds(opts):
+    """Runs two builds in turn, so that both see the same drift of a shared machine; prints each run and the means."""
+    builds = [("A", opts.jar), ("B", opts.against)]
+    for rows in [int(x) for x in opts.rows.split(",")]:
+        print(f"== {rows}-row batches, {opts.connections} connections, {opts.seconds} s measured after "
+              f"{opts.warmup} s of warm-up; A = {opts.jar}, B = {opts.against}, in turn {opts.repeat} times",
+              flush=True)
+        runs = {name: [] for name, _ in builds}
+        for i in range(opts.repeat):
+            for name, jar in builds:
+                build_opts = copy.copy(opts)
+                build_opts.jar = jar
+                sv = run_shardview(build_opts, rows)
+                runs[name].append(sv)
+                print(f"{name} run {i + 1}: {sv['batches_per_s']:8.0f} batches/s  p50 {sv['p50_ms']:5.1f} ms "
+                      f"p99 {sv['p99_ms']:6.1f} ms  node {sv['server_cores']:.2f} cores "
+                      f"({sv['node_cpu_us_per_batch']:.0f} us/batch), wrk {sv['client_cores']:.2f} cores  "
+                      f"check {sv['check']}", flush=True)
+        means = {name: (sum(r["batches_per_s"] for r in rs) / len(rs),
+                        sum(r["node_cpu_us_per_batch"] for r in rs) / len(rs)) for name, rs in runs.items()}
+        wins = sum(b["batches_per_s"] > a["batches_per_s"] for a, b in zip(runs["A"], runs["B"]))
+        for name, (rate, cpu) in means.items():
+            print(f"{name} mean: {rate:8.0f} batches/s, {cpu:.0f} us of node CPU a batch", flush=True)
+        print(f"B / A: {means['B'][0] / means['A'][0]:.3f} batches/s, {means['B'][1] / means['A'][1]:.3f} CPU a "
+              f"batch; B faster in {wins} of {opts.repeat} pairs", flush=True)
 
 
 if __name__ == "__main__":
