@@ -127,9 +127,10 @@ public class GroupCommitLeveldbJournal extends LeveldbJournal {
     @Override
     public void postStop() {
         if (groupSync != null) {
-            groupSync.close(); // the writes already made get their round first, and later requests fail
-            durability()
-                    .syncWith(null); // after it: until then, nothing is said durable that the last round may not cover
+            // The writes already made get their last round, later requests fail; only then is the journal unregistered,
+            // so that nothing is said durable that the last round may not cover.
+            groupSync.close();
+            durability().syncWith(null);
             try {
                 logs.close();
             } catch (IOException e) {

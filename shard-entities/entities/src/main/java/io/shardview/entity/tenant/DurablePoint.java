@@ -5,6 +5,7 @@ import io.shardview.entity.tenant.TenantProtocol.Command;
 import io.shardview.entity.tenant.TenantProtocol.Durable;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -43,11 +44,8 @@ final class DurablePoint {
      */
     void recovered(long lastSeqNr) {
         durable = 0;
-        if (lastSeqNr == 0) return;
         // Not afterAcknowledgedWrites: the last event may be one whose write was never acknowledged.
-        waiting.add(new Waiting(lastSeqNr, () -> {}));
-        asked = lastSeqNr;
-        journal.afterEverythingWritten().whenComplete((done, failure) -> entity.tell(new Durable(lastSeqNr, failure)));
+        if (lastSeqNr > 0) waitFor(lastSeqNr, () -> {}, journal::afterEverythingWritten);
     }
 
     /**
@@ -55,10 +53,15 @@ final class DurablePoint {
      * after the actions of the writes before it (at once when the journal's acknowledgement means durable).
      */
     void written(long seqNr, Runnable action) {
+        waitFor(seqNr, action, journal::afterAcknowledgedWrites);
+    }
+
+    /** {@code action} waits for the events up to {@code seqNr}; a sync is asked for them with {@code nextSync}. */
+    private void waitFor(long seqNr, Runnable action, Supplier<CompletableFuture<Void>> nextSync) {
         waiting.add(new Waiting(seqNr, action));
         if (seqNr <= asked) return;
         asked = seqNr;
-        CompletableFuture<Void> sync = journal.afterAcknowledgedWrites();
+        CompletableFuture<Void> sync = nextSync.get();
         if (sync.isDone() && !sync.isCompletedExceptionally()) {
             durableUpTo(seqNr);
         } else {
