@@ -3,6 +3,7 @@ package io.shardview.multijvm;
 import static io.shardview.multijvm.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,6 +56,8 @@ class EcosystemClientsTest {
     Path tmp;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
+    /** The node the test started last. */
+    private NodeProcess started;
 
     @AfterEach
     void close() throws Exception {
@@ -239,8 +242,13 @@ class EcosystemClientsTest {
         String base = url.replace("://", "://promtool:" + ADMIN + "@") + "/v1/tenants/mig/prom";
         String listed = RealPrometheus.promtool("query", "series", "--match=temp_celsius", base);
         assertTrue(listed.contains("temp_celsius") && listed.contains("room=\"a\""), listed);
-        assertEquals(
-                "a", RealPrometheus.promtool("query", "labels", base, "room").trim());
+        String values = RealPrometheus.promtool("query", "labels", base, "room").trim();
+        if (!values.equals("a")) { // seen once in CI, not reproduced: say what the API answers now, and the node's log
+            fail("promtool listed the values [" + values + "] of room after listing the series; the API now: "
+                    + asAdmin(url + "/v1/tenants/mig/prom/api/v1/label/room/values")
+                    + ", series: " + asAdmin(url + "/v1/tenants/mig/prom/api/v1/series?match%5B%5D=temp_celsius")
+                    + "\nnode:\n" + String.join("\n", started.stdout()) + "\n" + started.stderr());
+        }
     }
 
     @Test
@@ -427,6 +435,7 @@ class EcosystemClientsTest {
                 "--data-dir",
                 tmp.resolve("data").toString());
         closing.add(node);
+        started = node;
         assertEquals(200, node.awaitStatus("/ready", 200, Duration.ofSeconds(120)));
         return node.url(Duration.ofSeconds(10));
     }
@@ -486,6 +495,16 @@ class EcosystemClientsTest {
                 HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) throw new AssertionError(url + " answered " + response.statusCode());
         return JSON.readTree(response.body());
+    }
+
+    /** The body of a GET with the admin token, whatever its status. */
+    private static String asAdmin(String url) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + ADMIN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
     }
 
     private static void post(String url, String type, String body) throws Exception {
