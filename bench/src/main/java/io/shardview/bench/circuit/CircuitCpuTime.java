@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Thread CPU time per row change of {@link CircuitThroughputBench#applyBatch} with one view (same setup),
  * for comparisons on a shared machine, where wall-clock scores move with the other load.
- * Arguments: shape batch seconds-per-round rounds; round 0 is warm-up and not printed.
+ * Arguments: shape batch seconds-per-round rounds [budgets]; round 0 is warm-up and not printed. With {@code budgets}
+ * the circuit is metered as a node's tenant is, under config/tenant.conf's default budgets (each batch counts the
+ * state it adds); without, unlimited (nothing counted).
  */
 public final class CircuitCpuTime {
     private CircuitCpuTime() {}
@@ -23,6 +25,9 @@ public final class CircuitCpuTime {
         Circuit circuit = BenchData.circuit();
         BenchData.load(circuit, 100_000);
         BenchData.ok(circuit.executeSql("CREATE VIEW v0 AS " + CircuitThroughputBench.viewSql(shape, 0)));
+        if (a.length > 4 && a[4].equals("budgets")) {
+            circuit.setBudgets(new io.shardview.circuit.budget.Budgets(10_000_000, 2L << 30, 2_000_000, 1000, 100_000));
+        }
         List<List<Op>> batches = new ArrayList<>();
         for (int v = 0; v < 8; v++) batches.add(BenchData.updates(100_000, batch, v % 2 + 1, (v / 2) * 7919L));
         var mx = ManagementFactory.getThreadMXBean();

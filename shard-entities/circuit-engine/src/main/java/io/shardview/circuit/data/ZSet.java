@@ -163,6 +163,15 @@ public final class ZSet {
         return slot >= 0 ? weights[index[slot] - 1] : 0;
     }
 
+    /** The sum of the weights: the rows the set adds to a relation (negative: removes). */
+    public long weightSum() {
+        long sum = 0;
+        for (int i = 0; i < used; i++) {
+            if (rows[i] != null) sum += weights[i];
+        }
+        return sum;
+    }
+
     public boolean isEmpty() {
         return size == 0;
     }

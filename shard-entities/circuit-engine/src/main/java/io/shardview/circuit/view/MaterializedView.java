@@ -128,14 +128,25 @@ public final class MaterializedView {
         return relations;
     }
 
-    /** Adds an output delta to the content. */
-    public void absorb(ZSet delta) {
+    /** Adds an output delta to the content; returns the estimated bytes it added (negative: removed). */
+    public long absorb(ZSet delta) {
+        return absorb(delta, 1);
+    }
+
+    /** Takes back a delta {@link #absorb} added: the content, its counts and its hash are as before. */
+    public void unabsorb(ZSet delta) {
+        absorb(delta, -1);
+    }
+
+    private long absorb(ZSet delta, long sign) {
+        long before = bytes;
         delta.forEach((row, w) -> {
-            bytes += content.addWeighed(row, w);
-            hash += w * rowHash(row);
-            rowCount += w;
+            bytes += content.addWeighed(row, sign * w);
+            hash += sign * w * rowHash(row);
+            rowCount += sign * w;
         });
         if (!delta.isEmpty()) sorted = null;
+        return bytes - before;
     }
 
     /** The estimated bytes of the content. */

@@ -27,7 +27,9 @@ import java.util.concurrent.ForkJoinTask;
  *
  * <p>A batch is all or nothing: views are first stepped, and their contents and hashes change only
  * once every affected view has stepped without an SQL runtime error. If one fails, every step taken
- * is undone and the first failing view (lowest level, then creation order) is reported.
+ * is undone and the first failing view (lowest level, then creation order) is reported. The bytes the
+ * contents gain are counted as they absorb the steps' outputs: past the budget, the contents are
+ * restored too.
  */
 public final class ViewEvaluator {
     /**
@@ -114,7 +116,7 @@ public final class ViewEvaluator {
                     relationDeltas.put(a.view().name, a.step().output());
             }
         }
-        return commit(views, done, parallel);
+        return commit(views, done, parallel, work);
     }
 
     private static boolean readsAny(MaterializedView v, Map<String, ZSet> relationDeltas) {
@@ -168,10 +170,8 @@ public final class ViewEvaluator {
             return new Attempt(v, null, e);
         }
         try {
-            if (work.metered()) {
-                long[] growth = v.growth(step.output());
-                work.stateGrew(growth[0], growth[1]);
-            }
+            // The rows now; the bytes once absorbed, which counts them without looking every row up a second time.
+            if (work.metered()) work.stateGrew(step.output().weightSum(), 0);
         } catch (RuntimeException e) {
             step.undo();
             return new Attempt(v, null, e);
@@ -190,11 +190,34 @@ public final class ViewEvaluator {
         throw failed.failure(); // a bug, not bad data: still leaves the views as they were
     }
 
+    /**
+     * Absorbs every step's output into its view and checks the bytes the views gained against the budget, in step
+     * order; past it, every view absorbed is restored and every step undone, and the view that passed it fails the
+     * batch.
+     */
     private static Map<String, ViewDelta> commit(
-            Collection<MaterializedView> views, List<Attempt> done, boolean parallel) {
-        if (parallel)
-            done.parallelStream().forEach(a -> a.view().absorb(a.step().output()));
-        else for (Attempt a : done) a.view().absorb(a.step().output());
+            Collection<MaterializedView> views, List<Attempt> done, boolean parallel, Work work) throws ViewFailed {
+        long[] grew = new long[done.size()];
+        if (parallel) {
+            java.util.stream.IntStream.range(0, done.size())
+                    .parallel()
+                    .forEach(i -> grew[i] =
+                            done.get(i).view().absorb(done.get(i).step().output()));
+        } else {
+            for (int i = 0; i < grew.length; i++)
+                grew[i] = done.get(i).view().absorb(done.get(i).step().output());
+        }
+        if (work.metered()) {
+            for (int i = 0; i < grew.length; i++) {
+                try {
+                    work.stateGrew(0, grew[i]);
+                } catch (BudgetExceeded e) {
+                    for (int j = done.size() - 1; j >= 0; j--)
+                        done.get(j).view().unabsorb(done.get(j).step().output());
+                    throw fail(new Attempt(done.get(i).view(), null, e), done);
+                }
+            }
+        }
         Map<MaterializedView, ZSet> outputs = new HashMap<>();
         for (Attempt a : done) {
             if (!a.step().output().isEmpty()) outputs.put(a.view(), a.step().output());

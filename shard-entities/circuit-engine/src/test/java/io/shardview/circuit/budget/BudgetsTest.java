@@ -189,6 +189,46 @@ class BudgetsTest {
         assertEquals(0, c.stateBytes());
     }
 
+    /**
+     * The bytes a view's content would gain count against the budget: a batch whose table rows fit but whose view
+     * rows do not is refused naming the view, and every view, the one that fitted included, is as it was.
+     */
+    @Test
+    void stateBytesStopABatchWhoseViewWouldPassThem() {
+        Circuit c = circuit("CREATE TABLE t (id INT NOT NULL, s VARCHAR, PRIMARY KEY (id));"
+                + "CREATE VIEW ids AS SELECT id FROM t;"
+                + "CREATE VIEW wide AS SELECT id, s || s || s || s || s || s || s || s AS s8 FROM t");
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(List.of(Op.insert("t", row("id", 0, "s", "x")))));
+        long rows = c.stateRows();
+        long bytes = c.stateBytes();
+        String ids = c.read("ids", 10, null).orElseThrow().hash();
+        String wide = c.read("wide", 10, null).orElseThrow().hash();
+        List<Op> ops = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) ops.add(Op.insert("t", row("id", i, "s", "y".repeat(200))));
+
+        // The table's 10 rows (about 2,500 bytes) and ids' fit; wide's 10 rows of 1,600 characters do not.
+        c.setBudgets(new Budgets(1_000_000, bytes + 6_000, 100_000, 100, 10_000));
+        BatchOutcome over = c.applyBatch(ops);
+        BatchOutcome.OverBudget refused = assertInstanceOf(BatchOutcome.OverBudget.class, over, over.toString());
+        assertEquals(Budgets.STATE_BYTES, refused.budget());
+        assertEquals("wide", refused.view());
+        assertEquals(rows, c.stateRows());
+        assertEquals(bytes, c.stateBytes());
+        assertEquals(ids, c.read("ids", 10, null).orElseThrow().hash());
+        assertEquals(wide, c.read("wide", 10, null).orElseThrow().hash());
+        assertEquals(1, c.read("ids", 10, null).orElseThrow().count());
+        assertEquals(c.recompute("ids"), c.content("ids"));
+        assertEquals(c.recompute("wide"), c.content("wide"));
+
+        // With room, the same batch is accepted and the views are what they would be computed from scratch.
+        c.setBudgets(GENEROUS);
+        assertInstanceOf(BatchOutcome.Accepted.class, c.applyBatch(ops));
+        assertEquals(11, c.read("wide", 100, null).orElseThrow().count());
+        assertEquals(c.recompute("ids"), c.content("ids"));
+        assertEquals(c.recompute("wide"), c.content("wide"));
+        assertTrue(c.stateBytes() > bytes + 16_000, "bytes " + c.stateBytes());
+    }
+
     @Test
     void batchOpsAndViewsHaveTheirBudgets() {
         Circuit c = circuit("CREATE TABLE t (id INT NOT NULL, PRIMARY KEY (id)); CREATE VIEW v1 AS SELECT id FROM t");
