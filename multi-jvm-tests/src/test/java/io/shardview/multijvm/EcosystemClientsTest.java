@@ -481,13 +481,18 @@ class EcosystemClientsTest {
     }
 
     private static JsonNode authorizedGet(String url) throws Exception {
-        HttpResponse<String> response = HTTP.send(
+        HttpResponse<String> response = adminGet(url);
+        if (response.statusCode() != 200) throw new AssertionError(url + " answered " + response.statusCode());
+        return JSON.readTree(response.body());
+    }
+
+    /** A GET with the admin token. */
+    private static HttpResponse<String> adminGet(String url) throws Exception {
+        return HTTP.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .header("Authorization", "Bearer " + ADMIN)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) throw new AssertionError(url + " answered " + response.statusCode());
-        return JSON.readTree(response.body());
     }
 
     private static JsonNode get(String url) throws Exception {
@@ -499,11 +504,7 @@ class EcosystemClientsTest {
 
     /** The body of a GET with the admin token, whatever its status. */
     private static String asAdmin(String url) throws Exception {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Authorization", "Bearer " + ADMIN)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = adminGet(url);
         return response.statusCode() + " " + response.body();
     }
 

@@ -86,16 +86,18 @@ public final class ChangeStreamRoute {
                             change -> false, change -> Optional.empty(), bufferedChanges, OverflowStrategy.dropHead())
                     .preMaterialize(system);
             topics.subscribe(tenant, view, live.first());
+            // When the request fails or is refused, nothing will follow the view: leave it, and stop the subscriber.
+            Runnable unfollow = () -> {
+                topics.unsubscribe(tenant, view, live.first());
+                live.second().runWith(Sink.cancelled(), system);
+            };
             var replayed = feed.replay(tenant, view, from);
             replayed.whenComplete((replay, error) -> {
-                if (error == null) return;
-                topics.unsubscribe(tenant, view, live.first()); // the request fails: nothing will follow the view
-                live.second().runWith(Sink.cancelled(), system);
+                if (error != null) unfollow.run();
             });
             return onSuccess(replayed, replay -> {
                 if (!(replay instanceof ChangeReplay.Snapshot) && !(replay instanceof ChangeReplay.Changes)) {
-                    topics.unsubscribe(tenant, view, live.first());
-                    live.second().runWith(Sink.cancelled(), system); // stops the subscriber actor
+                    unfollow.run();
                     return complete(initialError(replay).toResponse());
                 }
                 Source<ChangeEvent, NotUsed> events = events(tenant, view, from, replay, live.second())
