@@ -234,6 +234,7 @@ final class TenantFailover {
         long last = tenant.lastSequenceNumber();
         // A snapshot still being written could land past the point once the events are gone: the next pull asks again.
         if (last <= diverged.commonEnd() || settingAside || state.snapshotsInFlight > 0) return tenant.effects.none();
+        if (followsAlready(state.terms, diverged)) return tenant.effects.none();
         settingAside = true;
         tenant.actor
                 .getLog()
@@ -255,6 +256,21 @@ final class TenantFailover {
         tenant.actor.pipeToSelf(
                 done, (events, error) -> new SetAsideDone(diverged.commonEnd(), events == null ? 0 : events, error));
         return tenant.effects.none();
+    }
+
+    /**
+     * Whether {@code diverged} answered a pull about a term this replica's journal no longer ends in: its last term is
+     * the diverging home's own, or newer. Such an answer is late, not a verdict on these events. A pull names the term
+     * of the journal as persisted but asks from past the events received and not yet persisted; when those begin with
+     * the new home's term, the home answers Diverged to a journal that, by the time the answer arrives, holds that
+     * term and the new home's events after it, which are the tenant's history (a home never answers Diverged to a
+     * replica whose last term is its own or newer: it shares every event up to its own last).
+     */
+    private static boolean followsAlready(HomeTerms terms, Diverged diverged) {
+        HomeTerms.Term last = terms.last();
+        if (last == null) return false;
+        return last.epoch() > diverged.epoch()
+                || last.epoch() == diverged.epoch() && last.region().equals(diverged.home());
     }
 
     /** The events are set aside: this incarnation ends, and the next recovers from the journal as it now is. */

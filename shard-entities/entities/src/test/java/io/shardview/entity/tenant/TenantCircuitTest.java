@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -818,6 +819,54 @@ class TenantCircuitTest {
             TenantEvent.Replicated replicated = assertInstanceOf(TenantEvent.Replicated.class, persisted.get(i));
             assertEquals("eu", replicated.home());
             assertEquals(events.get(i), replicated.event());
+        }
+    }
+
+    /**
+     * A Diverged that arrives after its replica has persisted the new home's term and events (it answered a pull that
+     * named the journal's older term while those events were received and not yet persisted) sets nothing aside: the
+     * events are the tenant's history. One from a home of a newer term than the replica's last still does. Seen in
+     * the multi-JVM failover test as new-home batches listed by {@code journal diverged}.
+     */
+    @Test
+    void aDivergedAboutATermTheReplicaNoLongerEndsInSetsNothingAside() {
+        createTables();
+        for (long k = 1; k <= 3; k++) ingest("b" + k, 0, insert("t", k));
+        List<TenantEvent> home = journal.persistedInStorage("tenant|" + tenant).stream()
+                .map(TenantEvent.class::cast)
+                .toList();
+        assertEquals(4, home.size());
+        long homeVersion = describe().version();
+        // The replica's journal: event 1 from eu, then us's term (it took the home over after event 1) and its events.
+        String follower = tenant + "-follower";
+        List<Object> followed = new ArrayList<>();
+        followed.add(new TenantEvent.Replicated("eu", home.get(0)));
+        followed.add(new TenantEvent.Replicated("us", new TenantEvent.HomeSet(1, "us", 3, 1, "eu")));
+        for (TenantEvent event : home.subList(1, 4)) followed.add(new TenantEvent.Replicated("us", event));
+        journal.persistForRecovery("tenant|" + follower, followed);
+
+        List<String> setAside = new CopyOnWriteArrayList<>();
+        LostRegions.get(KIT.system()).onSetAside((id, after, newHome, epoch) -> {
+            setAside.add(id + " after " + after + " for " + newHome + "@" + epoch);
+            return new CompletableFuture<>(); // never done: the replica stays setting aside
+        });
+        try {
+            entity = KIT.spawn(TenantCircuit.behavior(follower, SETTINGS, TOPICS, PLANNING));
+            assertEquals(homeVersion, describe().version());
+
+            entity.tell(new TenantProtocol.Diverged("us", 3, 1)); // late: this replica follows us at epoch 3 now
+            assertEquals(homeVersion, describe().version()); // answered: not setting aside
+            assertEquals(List.of(), setAside);
+
+            entity.tell(new TenantProtocol.Diverged("ap", 5, 1)); // a newer home's verdict
+            TestProbe<TenantProtocol.DescribeReply> probe = KIT.createTestProbe();
+            entity.tell(new TenantProtocol.Describe(probe.ref()));
+            assertInstanceOf(TenantProtocol.Refused.class, probe.receiveMessage(REPLY));
+            assertEquals(List.of("tenant|" + follower + " after 1 for ap@5"), setAside);
+        } finally {
+            LostRegions.get(KIT.system())
+                    .onSetAside((id, after, newHome, epoch) ->
+                            CompletableFuture.failedFuture(new IllegalStateException("no set-aside in this test")));
         }
     }
 
