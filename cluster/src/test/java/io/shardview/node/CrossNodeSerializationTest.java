@@ -13,6 +13,7 @@ import io.shardview.entity.tenant.TenantEvent;
 import io.shardview.entity.tenant.TenantProtocol;
 import io.shardview.entity.tenant.TenantProtocol.ColumnInfo;
 import io.shardview.entity.tenant.ViewChange;
+import io.shardview.persistence.IngestSerializer;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,6 +23,9 @@ import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,6 +71,15 @@ class CrossNodeSerializationTest {
                 ref());
         TenantProtocol.IngestMany back = roundTrip(ingest);
         assertEquals(ingest, back);
+        // Ingest, the pair that crosses nodes at the clients' rate, in its compact form rather than CBOR.
+        Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
+        assertEquals(
+                IngestSerializer.class, serialization.findSerializerFor(ingest).getClass());
+        assertEquals(
+                IngestSerializer.class,
+                serialization
+                        .findSerializerFor(new TenantProtocol.IngestResults(List.of()))
+                        .getClass());
         back.batches()
                 .get(0)
                 .ops()

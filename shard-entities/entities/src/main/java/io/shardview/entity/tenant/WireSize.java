@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Upper bounds of what an ingest command serializes to (Jackson CBOR, the binding of its messages), found by walking its
+ * Upper bounds of what an ingest command serializes to (Jackson CBOR; the compact form it crosses nodes in,
+ * io.shardview.persistence.IngestSerializer, fits the same bounds), found by walking its
  * values, so that a command that surely fits in a remoting frame goes through sharding as it is instead of being
  * serialized once more to measure it ({@code LargeMessages.viaSharding}). A bound is generous: three bytes a character
  * (UTF-8 of the BMP; a surrogate pair's four bytes are two characters), nine a number or a header, room for every
