@@ -3,6 +3,7 @@ package io.shardview.node;
 import com.typesafe.config.Config;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.shardview.entity.AdvertisedUrl;
 import io.shardview.entity.auth.TokenProtocol;
 import io.shardview.entity.auth.TokenRegistry;
 import io.shardview.http.ApiError;
@@ -26,6 +27,8 @@ import io.shardview.persistence.JournalSyncStats;
 import io.shardview.persistence.SerializationCheck;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +103,7 @@ public final class ShardviewNode {
             throw new NodeStartException(e.getMessage(), e);
         }
         if (!authOn) requireLoopback(host);
+        requireAdvertisedUrl(config.getString("shardview.http.advertised-url").strip());
         SSLContext https = Tls.serverContext(config);
         requireUsableJournal(config);
         boolean shared = new JournalSettings(config).isShared();
@@ -252,7 +256,49 @@ public final class ShardviewNode {
             http.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
-        return new ShardviewNode(system, http, dataDir, config.getString("shardview.region"), https != null, released);
+        ShardviewNode node =
+                new ShardviewNode(system, http, dataDir, config.getString("shardview.region"), https != null, released);
+        AdvertisedUrl.get(system).set(advertisedUrl(config, http.localAddress(), https != null));
+        return node;
+    }
+
+    private static void requireAdvertisedUrl(String url) {
+        if (url.isEmpty()) return;
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null
+                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                || uri.getHost() == null
+                || (uri.getPath() != null
+                        && !uri.getPath().isEmpty()
+                        && !uri.getPath().equals("/"))
+                || uri.getQuery() != null
+                || uri.getFragment() != null) {
+            throw new NodeStartException(
+                    "shardview.http.advertised-url must be an http:// or https:// URL of a host and port, without a"
+                            + " path: " + url,
+                    null);
+        }
+    }
+
+    /**
+     * The URL clients are told to reach this node at: {@code shardview.http.advertised-url}, or the bound address, with
+     * the cluster host (the name other nodes reach this one by) for a node bound to every interface.
+     */
+    static String advertisedUrl(Config config, InetSocketAddress bound, boolean https) {
+        String configured = config.getString("shardview.http.advertised-url").strip();
+        if (!configured.isEmpty()) {
+            return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+        }
+        String host = bound.getAddress() != null && bound.getAddress().isAnyLocalAddress()
+                ? config.getString("shardview.cluster.host")
+                : bound.getHostString();
+        if (host.contains(":")) host = "[" + host + "]";
+        return (https ? "https://" : "http://") + host + ":" + bound.getPort();
     }
 
     /**

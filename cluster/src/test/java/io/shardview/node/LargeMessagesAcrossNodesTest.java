@@ -20,9 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Requests and replies larger than Pekko remoting's frame (256 KiB) between two nodes of one cluster, in one process
- * over real remoting: a batch, a page of rows, a query's result and metrics sent to or read from a node that does not
- * hold the entity arrive whole (in parts, io.shardview.entity.large), where remoting alone drops them.
+ * Requests that cross from the node that took them to the node holding the entity, between two nodes of one cluster
+ * in one process over real remoting. Requests and replies larger than Pekko remoting's frame (256 KiB): a batch, a page
+ * of rows, a query's result and metrics sent to or read from a node that does not hold the entity arrive whole (in
+ * parts, io.shardview.entity.large), where remoting alone drops them. An ingest answer names the node holding the
+ * tenant, through either node.
  */
 class LargeMessagesAcrossNodesTest {
     @TempDir
@@ -80,6 +82,40 @@ class LargeMessagesAcrossNodesTest {
         assertEquals(
                 payload + (rows - 1),
                 query.get("rows").get(rows - 1).get("payload").asText());
+    }
+
+    /**
+     * Whichever node takes a batch, its answer's Shardview-Tenant-Node header is the URL of the node that runs the
+     * tenant, as that node advertises it (here a configured name, with the trailing slash dropped); a refused batch's
+     * answer too.
+     */
+    @Test
+    void anIngestAnswerNamesTheNodeRunningTheTenantWhicheverNodeTookIt() throws Exception {
+        JournalDatabase db = database();
+        ShardviewNode first = node(db, null, "a", Map.of("shardview.http.advertised-url", "https://a.example:8443/"));
+        ShardviewNode second = node(db, first, "b");
+        awaitMembers(first, 2);
+        String tenant = tenantHeldBy(first, second);
+        TenantClient away = new TenantClient(second, tenant);
+        TenantClient holder = new TenantClient(first, tenant);
+        away.sql("CREATE TABLE t (id BIGINT NOT NULL, PRIMARY KEY (id))", 200);
+
+        for (TenantClient via : List.of(away, holder, away)) {
+            HttpResponse<String> ingested = via.post(
+                    "ingest",
+                    "application/json",
+                    "{\"ops\": [{\"op\": \"upsert\", \"table\": \"t\", \"row\": {\"id\": 1}}]}");
+            assertEquals(200, ingested.statusCode(), ingested.body());
+            assertEquals(
+                    "https://a.example:8443",
+                    ingested.headers().firstValue("Shardview-Tenant-Node").orElse(null));
+        }
+        HttpResponse<String> refused = away.post(
+                "ingest", "application/json", "{\"ops\": [{\"op\": \"insert\", \"table\": \"none\", \"row\": {}}]}");
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals(
+                "https://a.example:8443",
+                refused.headers().firstValue("Shardview-Tenant-Node").orElse(null));
     }
 
     @Test

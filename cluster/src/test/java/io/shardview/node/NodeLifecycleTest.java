@@ -150,6 +150,29 @@ class NodeLifecycleTest {
         assertTrue(refused.getMessage().contains("auth"), refused.getMessage());
     }
 
+    @Test
+    void anAdvertisedUrlThatIsNotAnHttpUrlOfAHostIsRefusedAtStart() {
+        for (String url : List.of("ftp://a.example:21", "http://a.example:8080/api", "a.example:8080", "http://:80")) {
+            var refused = assertThrows(
+                    ShardviewNode.NodeStartException.class,
+                    () -> ShardviewNode.start(
+                            TestNodes.config(tmp, Map.of("shardview.http.advertised-url", url)), List.of()),
+                    url);
+            assertTrue(refused.getMessage().contains("advertised-url"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aNodeBoundToEveryInterfaceAdvertisesItsClusterHost() {
+        var config = TestNodes.config(tmp, Map.of("shardview.cluster.host", "node-7.internal"));
+        assertEquals(
+                "http://node-7.internal:8080",
+                ShardviewNode.advertisedUrl(config, new java.net.InetSocketAddress("0.0.0.0", 8080), false));
+        assertEquals(
+                "https://127.0.0.1:8443",
+                ShardviewNode.advertisedUrl(config, new java.net.InetSocketAddress("127.0.0.1", 8443), true));
+    }
+
     private static Set<Thread> nonDaemonThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> !t.isDaemon() && t.isAlive())

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -173,6 +174,30 @@ class ThreeNodeClusterTest {
             }
             assertEquals(exported, export(cluster.url(via), "joined"), "metrics exported by node " + via);
         }
+
+        // Each tenant's last batch sent again through every node (a duplicate: nothing changes): every answer names
+        // the same node for the tenant in Shardview-Tenant-Node, the one that runs it, which names itself; the
+        // tenants run on all three.
+        Set<String> named = new TreeSet<>();
+        for (String tenant : TENANTS) {
+            Set<String> answers = new TreeSet<>();
+            for (int via = 0; via < 3; via++) {
+                HttpResponse<String> again = ThreeNodes.post(
+                        cluster.url(via) + "/v1/tenants/" + tenant + "/ingest",
+                        "application/json",
+                        "{\"batch_id\": \"j2\", \"ops\": [{\"op\": \"upsert\", \"table\": \"o\", \"row\": {\"id\": 2,"
+                                + " \"c\": \"c0\", \"amt\": \"7.25\"}}]}");
+                assertEquals(200, again.statusCode(), again.body());
+                assertTrue(JSON.readTree(again.body()).path("duplicate").asBoolean(), again.body());
+                answers.add(again.headers().firstValue("Shardview-Tenant-Node").orElse("none"));
+            }
+            assertEquals(1, answers.size(), tenant + " named by the three nodes: " + answers);
+            named.addAll(answers);
+        }
+        assertEquals(
+                new TreeSet<>(List.of(cluster.url(0), cluster.url(1), cluster.url(2))),
+                named,
+                "the nodes named for the tenants");
     }
 
     @Test

@@ -38,7 +38,10 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  */
 public final class IngestSerializer extends SerializerWithStringManifest {
     static final String INGEST_MANY = "ingest-many.v1";
-    static final String INGEST_RESULTS = "ingest-results.v1";
+    /** Replies with the answering node's URL after them (v1, read still, had no URL). */
+    static final String INGEST_RESULTS = "ingest-results.v2";
+
+    static final String INGEST_RESULTS_V1 = "ingest-results.v1";
 
     // Value types.
     private static final int NULL = 0;
@@ -104,7 +107,8 @@ public final class IngestSerializer extends SerializerWithStringManifest {
             Object message =
                     switch (manifest) {
                         case INGEST_MANY -> readIngest(in);
-                        case INGEST_RESULTS -> readResults(in);
+                        case INGEST_RESULTS -> readResults(in, true);
+                        case INGEST_RESULTS_V1 -> readResults(in, false);
                         default -> throw new NotSerializableException("unknown ingest manifest: " + manifest);
                     };
             if (in.position != bytes.length) {
@@ -281,9 +285,10 @@ public final class IngestSerializer extends SerializerWithStringManifest {
                 out.blob(cbor.toBinary(refused));
             }
         }
+        out.string(results.node());
     }
 
-    private IngestResults readResults(In in) throws NotSerializableException {
+    private IngestResults readResults(In in, boolean withNode) throws NotSerializableException {
         int count = in.count();
         List<IngestReply> replies = new ArrayList<>(count);
         for (int r = 0; r < count; r++) {
@@ -314,7 +319,7 @@ public final class IngestSerializer extends SerializerWithStringManifest {
                 throw new NotSerializableException("unknown reply type " + type);
             }
         }
-        return new IngestResults(replies);
+        return new IngestResults(replies, withNode ? in.string() : null);
     }
 
     /** The serializer the configuration binds {@code type} to (for a refusal: Jackson CBOR, as every reply but this pair). */

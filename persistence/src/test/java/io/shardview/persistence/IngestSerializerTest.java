@@ -98,6 +98,25 @@ class IngestSerializerTest {
                 Integer.class,
                 ((Refused) back.replies().get(1)).details().get("op_index").getClass());
         assertEquals(new IngestResults(List.of()), roundTrip(new IngestResults(List.of())));
+        IngestResults answered = results.from("http://10.0.0.7:8080");
+        assertEquals(answered, roundTrip(answered));
+    }
+
+    /** A reply in the form before the answering node's URL (v1: the replies alone) is still read, with no URL. */
+    @Test
+    void repliesOfTheFormBeforeTheNodeAreStillRead() throws Exception {
+        IngestResults results = new IngestResults(
+                List.of(new Ingested(5, 1, Map.of("totals", new ViewCount(1, 0)), false)), "http://a:1");
+        IngestSerializer serializer = (IngestSerializer) serializer(results);
+        byte[] v2 = serializer.toBinary(results);
+        assertEquals(IngestSerializer.INGEST_RESULTS, serializer.manifest(results));
+        // v2 is v1's bytes and then the URL (its length plus one, then its UTF-8 bytes).
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 1 - "http://a:1".length());
+        assertEquals(
+                new IngestResults(results.replies(), null),
+                serializer.fromBinary(v1, IngestSerializer.INGEST_RESULTS_V1));
+        assertThrows(
+                NotSerializableException.class, () -> serializer.fromBinary(v2, IngestSerializer.INGEST_RESULTS_V1));
     }
 
     @Test

@@ -42,11 +42,17 @@ final class OpenLoopClient implements AutoCloseable {
     private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** What became of one request: a reply's status and whether it had Retry-After, or a transport error. */
+    /**
+     * What became of one request: a reply's status, whether it had Retry-After and its Shardview-Tenant-Node header
+     * (the node that runs the tenant, docs/api.md), or a transport error.
+     */
     @FunctionalInterface
     interface Callback {
-        /** Either {@code error} is null and the reply had {@code status}, or there was no reply (status 0). */
-        void done(int status, boolean retryAfter, IOException error);
+        /**
+         * Either {@code error} is null and the reply had {@code status} (and {@code tenantNode}, null without the
+         * header), or there was no reply (status 0).
+         */
+        void done(int status, boolean retryAfter, String tenantNode, IOException error);
     }
 
     private record Exchange(ByteBuffer request, Callback callback) {}
@@ -147,7 +153,7 @@ final class OpenLoopClient implements AutoCloseable {
                 if (connection.exchange != null) connection.fail(stopped);
                 else connection.close();
             }
-            for (Exchange exchange; (exchange = submitted.poll()) != null; ) finish(exchange, 0, false, stopped);
+            for (Exchange exchange; (exchange = submitted.poll()) != null; ) finish(exchange, 0, false, null, stopped);
             try {
                 selector.close();
             } catch (IOException e) {
@@ -176,10 +182,10 @@ final class OpenLoopClient implements AutoCloseable {
     }
 
     /** Frees the request's slot, then calls its callback (which may send again into that slot). */
-    private void finish(Exchange exchange, int status, boolean retryAfter, IOException error) {
+    private void finish(Exchange exchange, int status, boolean retryAfter, String tenantNode, IOException error) {
         free.release();
         try {
-            exchange.callback.done(status, retryAfter, error);
+            exchange.callback.done(status, retryAfter, tenantNode, error);
         } catch (RuntimeException e) {
             e.printStackTrace(); // the I/O thread goes on serving the other requests
         }
@@ -299,7 +305,7 @@ final class OpenLoopClient implements AutoCloseable {
             exchange = null;
             if (n < 0 || reply.close || input.hasRemaining() || done.request.hasRemaining()) close();
             else idle.addLast(this);
-            finish(done, reply.status, reply.retryAfter, null);
+            finish(done, reply.status, reply.retryAfter, reply.tenantNode, null);
         }
 
         /** Fails the request on this connection if it is past its time. */
@@ -313,7 +319,7 @@ final class OpenLoopClient implements AutoCloseable {
             Exchange failed = exchange;
             exchange = null;
             close();
-            finish(failed, 0, false, error);
+            finish(failed, 0, false, null, error);
         }
 
         private void closeIdle() {
@@ -336,8 +342,9 @@ final class OpenLoopClient implements AutoCloseable {
     }
 
     /**
-     * One reply parsed as its bytes come, as far as this client needs: its status, whether it has Retry-After, whether
-     * the server closes the connection after it, and where its body ends, which is skipped.
+     * One reply parsed as its bytes come, as far as this client needs: its status, whether it has Retry-After, its
+     * Shardview-Tenant-Node, whether the server closes the connection after it, and where its body ends, which is
+     * skipped.
      */
     static final class Reply {
         private static final int STATUS_LINE = 0;
@@ -353,6 +360,7 @@ final class OpenLoopClient implements AutoCloseable {
 
         int status;
         boolean retryAfter;
+        String tenantNode;
         boolean close;
         private int state;
         private boolean chunked;
@@ -443,6 +451,7 @@ final class OpenLoopClient implements AutoCloseable {
                 status = status * 10 + line[i] - '0';
             }
             retryAfter = false;
+            tenantNode = null;
             close = false;
             chunked = false;
             contentLength = -1;
@@ -469,6 +478,8 @@ final class OpenLoopClient implements AutoCloseable {
                 contentLength = length;
             } else if (nameIs("retry-after", colon)) {
                 retryAfter = true;
+            } else if (nameIs("shardview-tenant-node", colon)) {
+                tenantNode = text(from, to);
             } else if (nameIs("connection", colon)) {
                 for (String option : text(from, to).split(","))
                     close |= option.trim().equalsIgnoreCase("close");

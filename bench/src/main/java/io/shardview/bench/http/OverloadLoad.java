@@ -165,7 +165,7 @@ public final class OverloadLoad {
     private static void sendUntil(
             OpenLoopClient client, byte[] head, long deadline, AtomicLong numbers, LongAdder acknowledged) {
         long number = numbers.getAndIncrement();
-        boolean sent = client.send(() -> batch(head, number), (status, retryAfter, error) -> {
+        boolean sent = client.send(() -> batch(head, number), (status, retryAfter, tenantNode, error) -> {
             if (error != null) {
                 System.err.println("a capacity sender stopped: " + kind(error));
                 return;
@@ -232,7 +232,7 @@ public final class OverloadLoad {
                 () -> {
                     if (System.nanoTime() >= end) return;
                     long number = numbers.getAndIncrement();
-                    boolean sent = client.send(() -> batch(head, number), (status, retryAfter, error) -> {
+                    boolean sent = client.send(() -> batch(head, number), (status, retryAfter, tenantNode, error) -> {
                         if (error != null) {
                             outcomes.transportErrors.increment();
                             outcomes.transportErrorKinds

@@ -51,7 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 1000,2000,4000,6000} (row updates per second, one step each), {@code --step-seconds 30}, {@code --batch-rows 20},
  * {@code --zipf 1.0}, {@code --idle 120} (seconds; the nodes' passivate-idle-after, 2 minutes as shipped), {@code --sample 300} (first
  * requests timed), {@code --join-rate 1000} (row updates per second while the extra node joins; 0 skips the join),
- * {@code --java-opts "-Xmx3g -XX:MaxGCPauseMillis=50"}, {@code --jar cluster/target/shardview.jar}.
+ * {@code --java-opts "-Xmx3g -XX:MaxGCPauseMillis=50"}, {@code --jar cluster/target/shardview.jar}, {@code --route
+ * round-robin} (or {@code tenant-node}: a tenant's batches go to the node its last answer named in Shardview-Tenant-Node,
+ * as a client that follows the hint does; round-robin until it has one).
  */
 public final class TenantFleetLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +71,10 @@ public final class TenantFleetLoad {
     private final int tenants;
     private final int batchRows;
     private final double[] zipfCumulative;
+    /** {@code --route tenant-node}: each tenant's batches go to the node its last answer named (docs/api.md). */
+    private final boolean toTenantNode;
+    /** The node (index into {@link #nodes}) each tenant's last answer named, by tenant number. */
+    private final Map<Integer, Integer> tenantNodes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TenantFleetLoad(Options options, Path work) throws IOException {
         this.jar = Path.of(options.get("--jar", "cluster/target/shardview.jar"));
@@ -79,6 +85,10 @@ public final class TenantFleetLoad {
         this.config = work.resolve("node.conf");
         Files.writeString(config, "shardview.tenant.passivate-idle-after = " + options.getInt("--idle", 120) + "s\n");
         this.zipfCumulative = zipf(tenants, Double.parseDouble(options.get("--zipf", "1.0")));
+        String route = options.get("--route", "round-robin");
+        if (!route.equals("round-robin") && !route.equals("tenant-node"))
+            throw new IllegalArgumentException("--route is round-robin or tenant-node, not " + route);
+        this.toTenantNode = route.equals("tenant-node");
     }
 
     public static void main(String[] args) throws Exception {
@@ -100,8 +110,14 @@ public final class TenantFleetLoad {
         for (int i = 0; i < nodeCount; i++) nodes.add(startNode(i, nodeCount));
         awaitMembers(nodeCount);
         System.out.printf(
-                "%d nodes (cluster profile, PostgreSQL journal, %s), %d tenants of 2 tables and 5 views%n",
-                nodeCount, javaOpts, tenants);
+                "%d nodes (cluster profile, PostgreSQL journal, %s), %d tenants of 2 tables and 5 views; batches sent"
+                        + " %s%n",
+                nodeCount,
+                javaOpts,
+                tenants,
+                toTenantNode
+                        ? "to the node each tenant's last answer named (Shardview-Tenant-Node), else round-robin"
+                        : "round-robin");
 
         for (int w = 0; w < WARMUP_TENANTS; w++) createTenant("warmup" + w, w);
         long baseline = heapOfNodes();
@@ -254,8 +270,17 @@ public final class TenantFleetLoad {
             long due = start + sent * interval;
             long wait = due - System.nanoTime();
             if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            String path = "/v1/tenants/t" + zipfRank(random.nextDouble()) + "/ingest";
-            send(client(sent), path, batch(random, sent), due, 0, step);
+            int tenant = zipfRank(random.nextDouble());
+            String path = "/v1/tenants/t" + tenant + "/ingest";
+            Integer named = toTenantNode ? tenantNodes.get(tenant) : null;
+            send(
+                    named != null ? clientOf(named) : client(sent),
+                    path,
+                    batch(random, sent),
+                    due,
+                    0,
+                    step,
+                    toTenantNode ? url -> learned(tenant, url) : url -> {});
         }
         step.awaitAnswered();
         step.seconds = NodeUnderTest.since(start).toMillis() / 1e3;
@@ -272,7 +297,21 @@ public final class TenantFleetLoad {
 
     /** Request {@code i}'s node, round-robin, as {@link #node}. */
     private OpenLoopClient client(long i) {
-        int index = (int) (i % nodes.size());
+        return clientOf((int) (i % nodes.size()));
+    }
+
+    /** Notes the node an answer for tenant {@code tenant} named, when it is one of the nodes. */
+    private void learned(int tenant, String url) {
+        if (url == null) return;
+        for (int n = 0; n < nodes.size(); n++) {
+            if (nodes.get(n).url.equals(url)) {
+                tenantNodes.put(tenant, n);
+                return;
+            }
+        }
+    }
+
+    private OpenLoopClient clientOf(int index) {
         return clients.computeIfAbsent(index, n -> {
             try {
                 URI url = URI.create(nodes.get(n).url);
@@ -297,20 +336,29 @@ public final class TenantFleetLoad {
      * does: the batch id makes that safe. The step records the first reply, and the last with the latency from when
      * the batch was due; a batch with every connection to its node busy counts as not sent (status 0).
      */
-    private static void send(OpenLoopClient client, String path, String body, long due, int attempt, Step step) {
+    private static void send(
+            OpenLoopClient client,
+            String path,
+            String body,
+            long due,
+            int attempt,
+            Step step,
+            java.util.function.Consumer<String> tenantNode) {
         if (attempt == 0) step.sending();
         byte[] head = client.postHead(path, "application/json");
         boolean sent = client.send(
                 () -> new OpenLoopClient.Post(head, body.length()).append(body).request(),
-                (status, retryAfter, error) -> {
+                (status, retryAfter, node, error) -> {
                     int answer = error == null ? status : -1;
+                    if (node != null) tenantNode.accept(node);
                     if (attempt == 0) step.first(answer);
                     boolean again = answer == 429 || answer == 503 || answer == 504 || answer == -1;
                     if (!again || attempt == RETRIES) {
                         step.record(System.nanoTime() - due, answer);
                         return;
                     }
-                    RETRIES_CLOCK.schedule(() -> send(client, path, body, due, attempt + 1, step), 1, TimeUnit.SECONDS);
+                    RETRIES_CLOCK.schedule(
+                            () -> send(client, path, body, due, attempt + 1, step, tenantNode), 1, TimeUnit.SECONDS);
                 });
         if (!sent) {
             if (attempt == 0) step.first(0);

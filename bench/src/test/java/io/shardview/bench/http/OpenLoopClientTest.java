@@ -35,7 +35,7 @@ class OpenLoopClientTest {
     private HttpServer server;
 
     /** What became of a request. */
-    private record Outcome(int status, boolean retryAfter, IOException error) {}
+    private record Outcome(int status, boolean retryAfter, String tenantNode, IOException error) {}
 
     /** A server whose path says how it answers; it notes each request's client port (one per connection). */
     @BeforeEach
@@ -58,6 +58,10 @@ class OpenLoopClientTest {
                             out.write(body);
                             out.flush();
                         }
+                    }
+                    case "/ingest" -> {
+                        exchange.getResponseHeaders().set("Shardview-Tenant-Node", " http://10.0.0.7:8080 ");
+                        reply(exchange, 200, "{\"version\": 2}");
                     }
                     case "/busy" -> {
                         exchange.getResponseHeaders().set("Retry-After", "1");
@@ -88,17 +92,25 @@ class OpenLoopClientTest {
     void keepsOneConnectionAliveAcrossLengthAndChunkedReplies() throws Exception {
         try (OpenLoopClient client = new OpenLoopClient(server.getAddress(), 1)) {
             for (String path : List.of("/length", "/chunked", "/length", "/chunked", "/length")) {
-                assertEquals(new Outcome(200, false, null), send(client, path, 5000));
+                assertEquals(new Outcome(200, false, null, null), send(client, path, 5000));
             }
         }
         assertEquals(1, clientPorts.size(), "every request on the one connection: " + clientPorts);
     }
 
     @Test
+    void seesTheTenantsNodeOfAnIngestAnswerAndForgetsItForTheNextReply() throws Exception {
+        try (OpenLoopClient client = new OpenLoopClient(server.getAddress(), 1)) {
+            assertEquals(new Outcome(200, false, "http://10.0.0.7:8080", null), send(client, "/ingest", 10));
+            assertEquals(new Outcome(200, false, null, null), send(client, "/length", 10));
+        }
+    }
+
+    @Test
     void seesRetryAfterOnA429() throws Exception {
         try (OpenLoopClient client = new OpenLoopClient(server.getAddress(), 1)) {
-            assertEquals(new Outcome(429, true, null), send(client, "/busy", 10));
-            assertEquals(new Outcome(200, false, null), send(client, "/length", 10));
+            assertEquals(new Outcome(429, true, null, null), send(client, "/busy", 10));
+            assertEquals(new Outcome(200, false, null, null), send(client, "/length", 10));
         }
         assertEquals(1, clientPorts.size());
     }
@@ -106,8 +118,8 @@ class OpenLoopClientTest {
     @Test
     void opensAgainAConnectionClosedAfterAReply() throws Exception {
         try (OpenLoopClient client = new OpenLoopClient(server.getAddress(), 1)) {
-            assertEquals(new Outcome(503, false, null), send(client, "/close", 10));
-            assertEquals(new Outcome(200, false, null), send(client, "/length", 10));
+            assertEquals(new Outcome(503, false, null, null), send(client, "/close", 10));
+            assertEquals(new Outcome(200, false, null, null), send(client, "/length", 10));
         }
         assertEquals(2, clientPorts.size(), "a second connection after Connection: close: " + clientPorts);
     }
@@ -137,7 +149,7 @@ class OpenLoopClientTest {
             var address = (InetSocketAddress) oneReplyEach.getLocalSocketAddress();
             try (OpenLoopClient client = new OpenLoopClient(address, 1)) {
                 for (int i = 0; i < 3; i++) {
-                    assertEquals(new Outcome(200, false, null), send(client, "/any", 100));
+                    assertEquals(new Outcome(200, false, null, null), send(client, "/any", 100));
                     assertTrue(closedByServer.tryAcquire(5, TimeUnit.SECONDS));
                 }
             }
@@ -150,11 +162,13 @@ class OpenLoopClientTest {
         try (OpenLoopClient client = new OpenLoopClient(server.getAddress(), 2)) {
             List<CompletableFuture<Outcome>> slow =
                     List.of(sendAsync(client, "/slow", 10), sendAsync(client, "/slow", 10));
-            assertFalse(client.send(() -> request(client, "/length", 10), (status, retryAfter, error) -> {}));
+            assertFalse(
+                    client.send(() -> request(client, "/length", 10), (status, retryAfter, tenantNode, error) -> {}));
             unblock.countDown();
-            for (CompletableFuture<Outcome> reply : slow) assertEquals(new Outcome(200, false, null), reply.get());
+            for (CompletableFuture<Outcome> reply : slow)
+                assertEquals(new Outcome(200, false, null, null), reply.get());
             client.awaitReplies();
-            assertEquals(new Outcome(200, false, null), send(client, "/length", 10));
+            assertEquals(new Outcome(200, false, null, null), send(client, "/length", 10));
         }
     }
 
@@ -187,7 +201,8 @@ class OpenLoopClientTest {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         assertTrue(client.send(
                 () -> request(client, path, bodyBytes),
-                (status, retryAfter, error) -> outcome.complete(new Outcome(status, retryAfter, error))));
+                (status, retryAfter, tenantNode, error) ->
+                        outcome.complete(new Outcome(status, retryAfter, tenantNode, error))));
         return outcome;
     }
 

@@ -28,6 +28,7 @@ public final class NodeConfig {
     static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
             Map.entry("SHARDVIEW_HTTP_HOST", "shardview.http.host"),
             Map.entry("SHARDVIEW_HTTP_PORT", "shardview.http.port"),
+            Map.entry("SHARDVIEW_HTTP_ADVERTISED_URL", "shardview.http.advertised-url"),
             Map.entry("SHARDVIEW_DATA_DIR", "shardview.data-dir"),
             Map.entry("SHARDVIEW_REGION", "shardview.region"),
             Map.entry("SHARDVIEW_CLUSTER_HOST", "shardview.cluster.host"),

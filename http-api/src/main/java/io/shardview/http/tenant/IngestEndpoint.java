@@ -32,6 +32,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * tenant's big batch does not hold up the requests of the connections sharing its event loop.
  */
 public final class IngestEndpoint implements EdgeRouter.Endpoint {
+    /**
+     * The header of an answer from the tenant that names the node running its entity (docs/api.md): batches sent there
+     * skip the hop from the node that took them to that node.
+     */
+    public static final String TENANT_NODE = "Shardview-Tenant-Node";
+
     /** Bodies up to this size are parsed where they were read. */
     private static final int PARSED_IN_PLACE_BYTES = 64 * 1024;
 
@@ -136,13 +142,16 @@ public final class IngestEndpoint implements EdgeRouter.Endpoint {
                             timeout)
                     .whenComplete((answer, failure) -> {
                         try {
-                            reply.send(
-                                    failure != null
-                                            ? TenantEndpoints.failure(
-                                                    failure, "the tenant", timeout, TenantEndpoints.Effect.WRITE)
-                                            : answer instanceof TenantProtocol.Ingested ingested
-                                                    ? ingested(ingested)
-                                                    : TenantResponses.refusedEdge((TenantProtocol.Refused) answer));
+                            if (failure != null) {
+                                reply.send(TenantEndpoints.failure(
+                                        failure, "the tenant", timeout, TenantEndpoints.Effect.WRITE));
+                                return;
+                            }
+                            EdgeResponse response = answer instanceof TenantProtocol.Ingested ingested
+                                    ? ingested(ingested)
+                                    : TenantResponses.refusedEdge((TenantProtocol.Refused) answer);
+                            String node = ingress.nodeOf(tenant);
+                            reply.send(node == null ? response : response.withHeader(TENANT_NODE, node));
                         } catch (Throwable error) {
                             if (!io.shardview.entity.fault.InternalErrors.isContainable(error)) throw error;
                             reply.send(Contained.internalApiError("the tenant reply", error, true)

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -94,6 +95,28 @@ public final class Regions {
     private record Others(Object state, List<String> regions) {}
 
     private volatile Others others;
+
+    /**
+     * Whether {@code address} is this node or a member of this node's region (not a member, as far as this node knows:
+     * false). A node's region never changes while its address lives.
+     */
+    boolean sameRegion(Address address) {
+        if (!clustered || !address.hasGlobalScope()) return true; // a local actor's address names no host
+        var state = Cluster.get(system).state();
+        RegionOf known = regionOf;
+        if (known == null || known.state() != state) {
+            Map<Address, String> byAddress = new java.util.HashMap<>();
+            state.getMembers().forEach(member -> byAddress.put(member.address(), member.dataCenter()));
+            known = new RegionOf(state, byAddress);
+            regionOf = known;
+        }
+        return self.equals(known.byAddress().get(address));
+    }
+
+    /** The region of each member, as of a state of the cluster. */
+    private record RegionOf(Object state, Map<Address, String> byAddress) {}
+
+    private volatile RegionOf regionOf;
 
     /** Whether this node sees region {@code region} as cut off (its failure detector says so). */
     boolean unreachable(String region) {

@@ -5,6 +5,7 @@ import io.shardview.circuit.batch.BatchValidation;
 import io.shardview.circuit.batch.Op;
 import io.shardview.circuit.batch.ValidatedBatch;
 import io.shardview.circuit.error.RejectionKind;
+import io.shardview.entity.AdvertisedUrl;
 import io.shardview.entity.fault.FailPoints;
 import io.shardview.entity.fault.InternalErrors;
 import io.shardview.entity.tenant.TenantProtocol.BatchRequest;
@@ -31,17 +32,23 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
  */
 final class TenantIngest {
     private final TenantContext tenant;
+    private final AdvertisedUrl advertised;
 
     /** The inbox's groups applied and not answered yet, in order (see {@link #stopped}). */
     private final ArrayDeque<List<PendingBatch>> unanswered = new ArrayDeque<>();
 
     TenantIngest(TenantContext tenant) {
         this.tenant = tenant;
+        this.advertised = AdvertisedUrl.get(tenant.actor.getSystem());
     }
 
-    /** Applies a group sent through sharding, and answers its sender. */
+    /**
+     * Applies a group sent through sharding, and answers its sender, with this node's URL when the sender is in this
+     * region (which it passes on to its client: {@link IngestResults#node}).
+     */
     Effect<TenantEvent, TenantState> onIngest(TenantState state, IngestMany command) {
-        return onIngest(state, command.batches(), results -> tenant.reply(command.replyTo(), results));
+        String node = tenant.replica.inThisRegion(command.replyTo()) ? advertised.url() : null;
+        return onIngest(state, command.batches(), results -> tenant.reply(command.replyTo(), results.from(node)));
     }
 
     /**

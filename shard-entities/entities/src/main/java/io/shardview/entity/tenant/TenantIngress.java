@@ -1,5 +1,6 @@
 package io.shardview.entity.tenant;
 
+import io.shardview.entity.AdvertisedUrl;
 import io.shardview.entity.tenant.TenantProtocol.BatchRequest;
 import io.shardview.entity.tenant.TenantProtocol.IngestReply;
 import java.net.URLEncoder;
@@ -37,6 +38,10 @@ public final class TenantIngress implements Extension {
     private final GroupCommitSettings settings;
     private final LocalTenants local;
     private final ConcurrentHashMap<String, ActorRef<TenantQueue.Message>> tenants = new ConcurrentHashMap<>();
+    /** For the tenants with a queue here: the URL of the node whose entity answered the queue's last group. */
+    private final ConcurrentHashMap<String, String> answeredFrom = new ConcurrentHashMap<>();
+
+    private final AdvertisedUrl advertised;
     private final AtomicLong started = new AtomicLong();
 
     private static final ExtensionId<TenantIngress> ID = new ExtensionId<>() {
@@ -56,6 +61,7 @@ public final class TenantIngress implements Extension {
         this.system = system;
         this.settings = settings;
         this.local = LocalTenants.get(system);
+        this.advertised = AdvertisedUrl.get(system);
     }
 
     /** Submits one batch; completes with the entity's reply to it, or fails with {@link IngestOverloaded} when the queue is full. */
@@ -69,6 +75,16 @@ public final class TenantIngress implements Extension {
         return reply;
     }
 
+    /**
+     * The URL of the node that runs {@code tenant}'s entity, as far as this node knows: its own while the entity runs
+     * here, else the node that answered the last group this node sent it (in this region), or null. A client that
+     * sends the tenant's batches there saves a hop between nodes; any node still takes them.
+     */
+    public String nodeOf(String tenant) {
+        if (local.runsHere(tenant)) return advertised.url();
+        return answeredFrom.get(tenant);
+    }
+
     /** Sends a batch through sharding: its tenant runs elsewhere, or its entity here could not take it. */
     void viaSharding(String tenant, PendingBatch batch) {
         tenants.computeIfAbsent(tenant, this::startQueue).tell(new TenantQueue.Submit(batch));
@@ -76,7 +92,13 @@ public final class TenantIngress implements Extension {
 
     private ActorRef<TenantQueue.Message> startQueue(String tenant) {
         return system.systemActorOf(
-                TenantQueue.create(tenant, settings, queue -> tenants.remove(tenant, queue)),
+                TenantQueue.create(
+                        tenant,
+                        settings,
+                        queue -> {
+                            if (tenants.remove(tenant, queue)) answeredFrom.remove(tenant);
+                        },
+                        node -> answeredFrom.put(tenant, node)),
                 "ingress-" + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "-" + started.incrementAndGet(),
                 Props.empty());
     }

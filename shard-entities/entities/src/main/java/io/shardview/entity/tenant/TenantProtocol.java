@@ -227,8 +227,21 @@ public final class TenantProtocol {
     })
     public sealed interface IngestReply extends CborSerializable permits Ingested, Refused {}
 
-    /** The reply to each batch of an {@link IngestMany}, in order. */
-    public record IngestResults(List<IngestReply> replies) implements CborSerializable {}
+    /**
+     * The reply to each batch of an {@link IngestMany}, in order, and the URL of the node whose entity answered
+     * ({@link io.shardview.entity.AdvertisedUrl}), when it was asked from its own region and knows its URL (else null):
+     * the sender tells its client, which may send the tenant's next batches there and save the hop between nodes.
+     */
+    public record IngestResults(List<IngestReply> replies, String node) implements CborSerializable {
+        public IngestResults(List<IngestReply> replies) {
+            this(replies, null);
+        }
+
+        /** These replies, as answered by the node at {@code url}. */
+        public IngestResults from(String url) {
+            return new IngestResults(replies, url);
+        }
+    }
 
     /** Reply to {@link ReadRows}. */
     public sealed interface ReadReply extends CborSerializable permits Rows, Refused {}

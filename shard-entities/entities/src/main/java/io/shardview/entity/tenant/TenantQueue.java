@@ -38,24 +38,35 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
     private final String tenant;
     private final GroupCommitSettings settings;
     private final Consumer<ActorRef<Message>> leaveMap;
+    private final Consumer<String> answeredFrom;
     private final ArrayDeque<PendingBatch> waiting = new ArrayDeque<>();
     private boolean inFlight;
 
     private boolean retiring;
 
-    static Behavior<Message> create(String tenant, GroupCommitSettings settings, Consumer<ActorRef<Message>> leaveMap) {
-        return Behaviors.setup(context -> new TenantQueue(context, tenant, settings, leaveMap));
+    /**
+     * A queue for {@code tenant}; {@code leaveMap} takes it out of the ingress's map when idle, {@code answeredFrom}
+     * hears the URL of the node that answered each group, when the answer has one.
+     */
+    static Behavior<Message> create(
+            String tenant,
+            GroupCommitSettings settings,
+            Consumer<ActorRef<Message>> leaveMap,
+            Consumer<String> answeredFrom) {
+        return Behaviors.setup(context -> new TenantQueue(context, tenant, settings, leaveMap, answeredFrom));
     }
 
     private TenantQueue(
             ActorContext<Message> context,
             String tenant,
             GroupCommitSettings settings,
-            Consumer<ActorRef<Message>> leaveMap) {
+            Consumer<ActorRef<Message>> leaveMap,
+            Consumer<String> answeredFrom) {
         super(context);
         this.tenant = tenant;
         this.settings = settings;
         this.leaveMap = leaveMap;
+        this.answeredFrom = answeredFrom;
         context.setReceiveTimeout(settings.idleAfter(), new Idle());
     }
 
@@ -82,6 +93,8 @@ final class TenantQueue extends AbstractBehavior<TenantQueue.Message> {
     private Behavior<Message> onGroupDone(GroupDone done) {
         List<PendingBatch> group = done.group();
         if (done.failure() == null) {
+            if (done.results().node() != null)
+                answeredFrom.accept(done.results().node());
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).reply().complete(done.results().replies().get(i));
             }

@@ -57,6 +57,11 @@ final class TenantReplica {
     private final Regions regions;
     private final String persistenceId;
 
+    /** Whether {@code ref} is on this node or another of this region's (see {@link Regions#sameRegion}). */
+    boolean inThisRegion(org.apache.pekko.actor.typed.ActorRef<?> ref) {
+        return regions.sameRegion(ref.path().address());
+    }
+
     /** The home region as learned from other replicas (a lookup, a push), before this replica's events say it. */
     private String knownHome;
 
