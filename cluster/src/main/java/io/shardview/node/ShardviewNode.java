@@ -294,11 +294,19 @@ public final class ShardviewNode {
         if (!configured.isEmpty()) {
             return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
         }
-        String host = bound.getAddress() != null && bound.getAddress().isAnyLocalAddress()
-                ? config.getString("shardview.cluster.host")
-                : bound.getHostString();
+        return url(bound, config.getString("shardview.cluster.host"), https);
+    }
+
+    /**
+     * The URL of {@code address}, with {@code wildcardHost} for a node bound to every interface (the bound address then
+     * reads as the IPv6 wildcard, no host to connect to).
+     */
+    private static String url(InetSocketAddress address, String wildcardHost, boolean https) {
+        String host = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
+                ? wildcardHost
+                : address.getHostString();
         if (host.contains(":")) host = "[" + host + "]";
-        return (https ? "https://" : "http://") + host + ":" + bound.getPort();
+        return (https ? "https://" : "http://") + host + ":" + address.getPort();
     }
 
     /**
@@ -370,13 +378,7 @@ public final class ShardviewNode {
 
     /** The base URL clients use, with the port actually bound. */
     public String url() {
-        InetSocketAddress address = http.localAddress();
-        // Bound to every interface (0.0.0.0): the bound address reads as the IPv6 wildcard, no host to connect to.
-        String host = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
-                ? "0.0.0.0"
-                : address.getHostString();
-        if (host.contains(":")) host = "[" + host + "]";
-        return (https ? "https://" : "http://") + host + ":" + address.getPort();
+        return url(http.localAddress(), "0.0.0.0", https);
     }
 
     /** The HTTP port actually bound. */
