@@ -81,12 +81,7 @@ final class DurablePoint {
         // Behind the writes waiting already, so that actions keep their order; a sync asked for those covers it.
         long after =
                 waiting.isEmpty() ? seqNr : Math.max(seqNr, waiting.peekLast().seqNr());
-        waiting.add(new Waiting(after, action));
-        if (after > asked) {
-            asked = after;
-            CompletableFuture<Void> sync = journal.afterAcknowledgedWrites();
-            sync.whenComplete((done, failure) -> entity.tell(new Durable(after, failure)));
-        }
+        waitFor(after, action, journal::afterAcknowledgedWrites);
     }
 
     /** The events up to {@code seqNr} are durable: the actions waiting for them run, in order. */
