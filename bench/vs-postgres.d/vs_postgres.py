@@ -106,6 +106,7 @@ def pgbench_script(rows):
 
 
 def run_postgres(opts, rows, rate=None):
+    wait_quiet()
     db = "vs_postgres"
     psql(opts.pg, "postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     psql(opts.pg, "postgres", f"CREATE DATABASE {db}")
@@ -141,6 +142,11 @@ def run_postgres(opts, rows, rate=None):
                               (SELECT customer, n, spent FROM totals
                                EXCEPT SELECT customer, count(*), sum(amount) FROM orders GROUP BY customer)) d""")
     groups = psql(opts.pg, db, "SELECT count(*) FROM totals").strip()
+    # What the run left for PostgreSQL to do (its checkpoint writing the dirty pages, autovacuum of orders) would
+    # otherwise run during the next measurement, taking CPU and the disk from it.
+    psql(opts.pg, "postgres", f"DROP DATABASE {db} WITH (FORCE)")
+    psql(opts.pg, "postgres", "CHECKPOINT")
+    wait_quiet()
     return {
         "batches_per_s": tps,
         "rows_per_s": tps * rows,
@@ -148,12 +154,26 @@ def run_postgres(opts, rows, rate=None):
         "p99_ms": percentile(latencies, 99) / 1000,
         "client_cores": client_cpu / opts.seconds,
         "server_cores": (machine - client_cpu) / opts.seconds,
+        "server_cpu_us_per_batch": 1e6 * (machine - client_cpu) / max(1.0, tps * opts.seconds),
+        "machine_cores": machine / opts.seconds,
         "check": "ok" if check.strip() == "0" and (failed is None or failed.group(1) == "0")
         else f"WRONG ({check.strip()} differing groups, failed {failed and failed.group(1)})",
         "groups": groups,
         "durability": f"synchronous_commit/fsync {sync}",
         "retried": retried.group(1) if retried else "0",
     }
+
+
+def wait_quiet(idle_cores=0.15, longest=60):
+    """Waits until the machine has been nearly idle for two seconds in a row (at most `longest` seconds)."""
+    quiet, start = 0, time.time()
+    while quiet < 2 and time.time() - start < longest:
+        before = machine_cpu_seconds()
+        time.sleep(1)
+        quiet = quiet + 1 if machine_cpu_seconds() - before < idle_cores else 0
+    waited = time.time() - start
+    if waited > 3:
+        print(f"(waited {waited:.0f} s for the machine to settle)", flush=True)
 
 
 def percentile(values, p):
@@ -249,6 +269,16 @@ def settle(url):
         time.sleep(1)
 
 
+def journal_counts(url):
+    """The journal's writes and fsync rounds so far (the node's /metrics)."""
+    with urllib.request.urlopen(url + "/metrics", timeout=10) as reply:
+        text = reply.read().decode()
+    def counter(name):
+        match = re.search(r"^" + name + r"(?:\{[^}]*\})? ([0-9.eE+]+)$", text, re.M)
+        return float(match.group(1)) if match else 0.0
+    return counter("shardview_journal_writes_total"), counter("shardview_journal_fsyncs_total")
+
+
 def view_rows(url):
     rows, after = [], None
     while True:
@@ -260,6 +290,7 @@ def view_rows(url):
 
 
 def run_shardview(opts, rows, rate=None):
+    wait_quiet()
     data_dir = tempfile.mkdtemp(prefix="vs-postgres-node-")
     process, url = start_node(opts, data_dir)
     try:
@@ -268,6 +299,7 @@ def run_shardview(opts, rows, rate=None):
             wrk(opts, url, rows, opts.warmup, latency=False)
         node0 = process_cpu_seconds(process.pid)
         machine0 = machine_cpu_seconds()
+        journal0 = journal_counts(url)
         profile = None
         if opts.profile:
             profile = subprocess.Popen([os.path.join(ROOT, "bench", "profile"), "--pid", str(process.pid),
@@ -275,6 +307,7 @@ def run_shardview(opts, rows, rate=None):
                                         "--out", os.path.join(ROOT, "bench", "results", f"vs-postgres-{rows}")],
                                        stdout=subprocess.PIPE, text=True)
         result = wrk(opts, url, rows, opts.seconds, rate=rate)
+        journal1 = journal_counts(url)
         settle(url)
         node_cpu = process_cpu_seconds(process.pid) - node0
         machine = machine_cpu_seconds() - machine0
@@ -294,6 +327,8 @@ def run_shardview(opts, rows, rate=None):
             "server_cores": node_cpu / result["seconds"],
             "machine_cores": machine / result["seconds"],
             "node_cpu_us_per_batch": 1e6 * node_cpu / max(1, result["requests"]),
+            "writes_per_s": (journal1[0] - journal0[0]) / result["seconds"],
+            "fsyncs_per_s": (journal1[1] - journal0[1]) / result["seconds"],
             "check": "ok" if view == from_scratch and result["errors"] == 0
             else f"WRONG (view equals GROUP BY: {view == from_scratch}, non-2xx replies {result['errors']})",
             "groups": len(view),
@@ -336,7 +371,8 @@ def main():
         pg = None if opts.only == "shardview" else run_postgres(opts, rows)
         if pg:
             print(f"postgres:  {pg['batches_per_s']:8.0f} batches/s {pg['rows_per_s']:9.0f} rows/s  "
-                  f"p50 {pg['p50_ms']:6.1f} ms p99 {pg['p99_ms']:6.1f} ms  server {pg['server_cores']:.2f} cores, "
+                  f"p50 {pg['p50_ms']:6.1f} ms p99 {pg['p99_ms']:6.1f} ms  server {pg['server_cores']:.2f} cores "
+                  f"({pg['server_cpu_us_per_batch']:.0f} us/batch), "
                   f"pgbench {pg['client_cores']:.2f} cores  check {pg['check']} ({pg['groups']} groups; "
                   f"{pg['durability']}; {pg['retried']} batches retried after a deadlock)", flush=True)
         sv = None if opts.only == "postgres" else run_shardview(opts, rows)
@@ -346,10 +382,15 @@ def main():
                   f"({sv['node_cpu_us_per_batch']:.0f} us/batch), wrk {sv['client_cores']:.2f} cores, machine "
                   f"{sv['machine_cores']:.2f}  check {sv['check']} ({sv['groups']} groups)"
                   + (f"  socket errors: {sv['socket_errors']}" if sv["socket_errors"] else ""), flush=True)
+            print(f"           journal: {sv['writes_per_s']:.0f} writes/s, {sv['fsyncs_per_s']:.0f} fsync rounds/s "
+                  f"({sv['batches_per_s'] / max(1, sv['writes_per_s']):.1f} batches a write, "
+                  f"{sv['batches_per_s'] / max(1, sv['fsyncs_per_s']):.1f} a round)", flush=True)
             if sv["profile"]:
                 print(sv["profile"], flush=True)
         if pg and sv:
-            print(f"ratio rows/s shardview/postgres: {sv['rows_per_s'] / pg['rows_per_s']:.2f}", flush=True)
+            print(f"ratio rows/s shardview/postgres: {sv['rows_per_s'] / pg['rows_per_s']:.2f}  (server CPU a batch "
+                  f"postgres/shardview {pg['server_cpu_us_per_batch'] / sv['node_cpu_us_per_batch']:.2f}, machine busy "
+                  f"{pg['machine_cores']:.2f} / {sv['machine_cores']:.2f} cores)", flush=True)
         if opts.paced:
             for name, full, run in (("postgres", pg, run_postgres), ("shardview", sv, run_shardview)):
                 if not full:
