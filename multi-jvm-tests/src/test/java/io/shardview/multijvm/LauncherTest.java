@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,9 +40,12 @@ class LauncherTest {
     @Test
     void secondNodeOnTheSameDataDirectoryFailsWithOneClearLine() throws Exception {
         Path data = tmp.resolve("data");
-        try (NodeProcess first = NodeProcess.serve(tmp, "--data-dir", data.toString())) {
+        // Small heaps: the launcher's default (a quarter of the machine, every page touched at start) took the second
+        // JVM past 30 s on a loaded 2-core machine before it reached the lock, once, beside another test class.
+        Map<String, String> small = Map.of("SHARDVIEW_JAVA_OPTS", "-Xmx512m");
+        try (NodeProcess first = NodeProcess.serve(tmp, small, "--data-dir", data.toString())) {
             assertEquals(200, first.awaitStatus("/ready", 200, Duration.ofSeconds(60)), "stderr: " + first.stderr());
-            try (NodeProcess second = NodeProcess.serve(tmp, "--data-dir", data.toString())) {
+            try (NodeProcess second = NodeProcess.serve(tmp, small, "--data-dir", data.toString())) {
                 assertTrue(second.process.waitFor(30, TimeUnit.SECONDS), "the second node gives up");
                 assertEquals(1, second.process.exitValue());
                 String stderr = second.stderr();
