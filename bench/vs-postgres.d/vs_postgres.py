@@ -143,10 +143,9 @@ def run_postgres(opts, rows, rate=None):
                                EXCEPT SELECT customer, count(*), sum(amount) FROM orders GROUP BY customer)) d""")
     groups = psql(opts.pg, db, "SELECT count(*) FROM totals").strip()
     # What the run left for PostgreSQL to do (its checkpoint writing the dirty pages, autovacuum of orders) would
-    # otherwise run during the next measurement, taking CPU and the disk from it.
+    # otherwise run during the next measurement, taking CPU and the disk from it (which waits for a quiet machine).
     psql(opts.pg, "postgres", f"DROP DATABASE {db} WITH (FORCE)")
     psql(opts.pg, "postgres", "CHECKPOINT")
-    wait_quiet()
     return {
         "batches_per_s": tps,
         "rows_per_s": tps * rows,
