@@ -7,6 +7,9 @@
 local rows = 10
 local interval_ms = 0 -- between two sends of this thread when paced
 local next_send_ms = 0
+-- The op of every row. bench/vs-postgres --floor sets it to one the node refuses ("bogus"): the edge parses, routes,
+-- counts and answers the batch 400, and no tenant or journal work follows (the cost of the HTTP path alone).
+op = "upsert"
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -44,7 +47,7 @@ local function batch(ids)
     ids[i] = ids[i] or math.random(0, span - 1) * rows + i
     local low = 1 + math.floor(i * 1000 / rows)
     local customer = math.random(low, math.max(low, math.floor((i + 1) * 1000 / rows)))
-    lines[#lines + 1] = '{"op":"upsert","table":"orders","row":{"id":' .. ids[i] .. ',"customer":"c'
+    lines[#lines + 1] = '{"op":"' .. op .. '","table":"orders","row":{"id":' .. ids[i] .. ',"customer":"c'
         .. customer .. '","amount":' .. math.random(1, 1000) .. '}}'
   end
   return wrk.format("POST", "/v1/tenants/vs/ingest", {["Content-Type"] = "application/x-ndjson"},

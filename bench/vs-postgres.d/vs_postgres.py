@@ -229,14 +229,15 @@ def start_node(opts, data_dir):
     raise SystemExit("vs-postgres: the node did not become ready; see " + data_dir + ".log")
 
 
-def wrk(opts, url, rows, seconds, latency=True, rate=None):
+def wrk(opts, url, rows, seconds, latency=True, rate=None, refused=False):
     script = os.path.join(HERE, "ingest.lua")
-    if rate:
+    variant = ("delay = paced_delay\n" if rate else "") + ('op = "bogus"\n' if refused else "")
+    if variant:
         with open(script) as f:
             text = f.read()
         paced = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
         with paced:
-            paced.write(text + "\ndelay = paced_delay\n")
+            paced.write(text + "\n" + variant)
         script = paced.name
     args = ["wrk", f"-t{opts.threads}", f"-c{opts.connections}", f"-d{seconds}s", "-s", script, url, "--", str(rows)]
     if rate:
@@ -246,7 +247,7 @@ def wrk(opts, url, rows, seconds, latency=True, rate=None):
     try:
         out, cpu = run_measured(args)
     finally:
-        if rate:
+        if variant:
             os.unlink(script)
     line = re.search(r"vs-postgres-wrk requests=(\d+) errors_status=(\d+) p50_us=(\d+) p99_us=(\d+) "
                      r"duration_us=(\d+)", out)
@@ -340,6 +341,52 @@ def run_shardview(opts, rows, rate=None):
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def run_floor(opts):
+    """The HTTP path alone: 1-row batches of an op the node refuses, answered 400 by the edge (parsed, routed, counted,
+    answered; no tenant, no journal), with the connections and warm-up of the other runs."""
+    wait_quiet()
+    data_dir = tempfile.mkdtemp(prefix="vs-postgres-node-")
+    process, url = start_node(opts, data_dir)
+    try:
+        http(url + "/v1/tenants/vs/sql", SCHEMA_SQL, "application/sql")
+        version0 = http(url + "/v1/tenants/vs")["version"]
+        if opts.warmup:
+            wrk(opts, url, 1, opts.warmup, latency=False, refused=True)
+        node0 = process_cpu_seconds(process.pid)
+        machine0 = machine_cpu_seconds()
+        result = wrk(opts, url, 1, opts.seconds, refused=True)
+        node_cpu = process_cpu_seconds(process.pid) - node0
+        machine = machine_cpu_seconds() - machine0
+        version = http(url + "/v1/tenants/vs")["version"]
+        return {
+            "requests_per_s": result["requests"] / result["seconds"],
+            "node_cores": node_cpu / result["seconds"],
+            "machine_cores": machine / result["seconds"],
+            "node_us": 1e6 * node_cpu / max(1, result["requests"]),
+            "client_us": 1e6 * result["client_cpu"] / max(1, result["requests"]),
+            "client_cores": result["client_cpu"] / result["seconds"],
+            # every answer a refusal, and the tenant untouched by them (its version as the schema left it)
+            "check": "ok" if result["errors"] == result["requests"] and version == version0
+            else f"WRONG ({result['requests'] - result['errors']} answers not refused, tenant version {version})",
+        }
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def print_floor(opts, pg_one_row):
+    floor = run_floor(opts)
+    print(f"edge floor (1-row batches refused 400 at the edge, no tenant work): {floor['requests_per_s']:.0f} "
+          f"requests/s, node {floor['node_cores']:.2f} cores ({floor['node_us']:.0f} us a request), wrk "
+          f"{floor['client_cores']:.2f} cores ({floor['client_us']:.0f} us a request), machine "
+          f"{floor['machine_cores']:.2f}  check {floor['check']}", flush=True)
+    if pg_one_row:
+        rate = 3 * pg_one_row
+        print(f"           at 3x PostgreSQL's 1-row rate ({rate:.0f} batches/s) the HTTP path and wrk alone would "
+              f"take {rate * (floor['node_us'] + floor['client_us']) / 1e6:.2f} cores", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", default="1,10", help="rows per batch, comma-separated (default 1,10)")
@@ -361,9 +408,12 @@ def main():
                         help="compare two builds of the node, no PostgreSQL: --jar's and this one (a copy of "
                              "cluster/target/shardview.jar with its lib/ beside it), in turn --repeat times")
     parser.add_argument("--repeat", type=int, default=4, help="runs of each build with --against (default 4)")
+    parser.add_argument("--floor", action="store_true",
+                        help="then measure the node's HTTP path alone: 1-row batches it refuses at the edge")
     opts = parser.parse_args()
     if opts.against:
         return compare_builds(opts)
+    pg_one_row = None
     for rows in [int(x) for x in opts.rows.split(",")]:
         print(f"== {rows}-row batches, {opts.connections} connections, {opts.seconds} s measured after "
               f"{opts.warmup} s of warm-up", flush=True)
@@ -374,6 +424,8 @@ def main():
                   f"({pg['server_cpu_us_per_batch']:.0f} us/batch), "
                   f"pgbench {pg['client_cores']:.2f} cores  check {pg['check']} ({pg['groups']} groups; "
                   f"{pg['durability']}; {pg['retried']} batches retried after a deadlock)", flush=True)
+        if pg and rows == 1:
+            pg_one_row = pg["batches_per_s"]
         sv = None if opts.only == "postgres" else run_shardview(opts, rows)
         if sv:
             print(f"shardview: {sv['batches_per_s']:8.0f} batches/s {sv['rows_per_s']:9.0f} rows/s  "
@@ -399,6 +451,8 @@ def main():
                 print(f"{name} paced at {opts.paced:.0%} of its capacity ({rate:.0f} batches/s asked): "
                       f"{paced['batches_per_s']:.0f} batches/s, p50 {paced['p50_ms']:.1f} ms, "
                       f"p99 {paced['p99_ms']:.1f} ms, check {paced['check']}", flush=True)
+    if opts.floor and opts.only != "postgres":
+        print_floor(opts, pg_one_row)
 
 
 def compare_builds(opts):
