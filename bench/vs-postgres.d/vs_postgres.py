@@ -10,6 +10,7 @@ each run (the total equals a GROUP BY of the table), and the CPU of the server a
 reported apart (machine-wide CPU from /proc/stat; the client's from its own rusage; the node's from /proc/PID).
 """
 import argparse
+import contextlib
 import copy
 import json
 import os
@@ -235,10 +236,10 @@ def wrk(opts, url, rows, seconds, latency=True, rate=None, refused=False):
     if variant:
         with open(script) as f:
             text = f.read()
-        paced = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        with paced:
-            paced.write(text + "\n" + variant)
-        script = paced.name
+        varied = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        with varied:
+            varied.write(text + "\n" + variant)
+        script = varied.name
     args = ["wrk", f"-t{opts.threads}", f"-c{opts.connections}", f"-d{seconds}s", "-s", script, url, "--", str(rows)]
     if rate:
         args.append(f"{rate / opts.threads:.3f}")
@@ -289,12 +290,24 @@ def view_rows(url):
             return sorted(rows)
 
 
-def run_shardview(opts, rows, rate=None):
+@contextlib.contextmanager
+def fresh_node(opts):
+    """The packaged node on a fresh data directory, started once the machine is quiet, with the scenario's tables;
+    stopped and its directory removed afterwards."""
     wait_quiet()
     data_dir = tempfile.mkdtemp(prefix="vs-postgres-node-")
     process, url = start_node(opts, data_dir)
     try:
         http(url + "/v1/tenants/vs/sql", SCHEMA_SQL, "application/sql")
+        yield process, url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def run_shardview(opts, rows, rate=None):
+    with fresh_node(opts) as (process, url):
         if opts.warmup:
             wrk(opts, url, rows, opts.warmup, latency=False)
         node0 = process_cpu_seconds(process.pid)
@@ -335,20 +348,12 @@ def run_shardview(opts, rows, rate=None):
             "socket_errors": result["socket_errors"],
             "profile": profile_text,
         }
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def run_floor(opts):
     """The HTTP path alone: 1-row batches of an op the node refuses, answered 400 by the edge (parsed, routed, counted,
     answered; no tenant, no journal), with the connections and warm-up of the other runs."""
-    wait_quiet()
-    data_dir = tempfile.mkdtemp(prefix="vs-postgres-node-")
-    process, url = start_node(opts, data_dir)
-    try:
-        http(url + "/v1/tenants/vs/sql", SCHEMA_SQL, "application/sql")
+    with fresh_node(opts) as (process, url):
         version0 = http(url + "/v1/tenants/vs")["version"]
         if opts.warmup:
             wrk(opts, url, 1, opts.warmup, latency=False, refused=True)
@@ -369,10 +374,6 @@ def run_floor(opts):
             "check": "ok" if result["errors"] == result["requests"] and version == version0
             else f"WRONG ({result['requests'] - result['errors']} answers not refused, tenant version {version})",
         }
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def print_floor(opts, pg_one_row):
