@@ -36,12 +36,13 @@ import org.slf4j.LoggerFactory;
  * <p>A node learns the record at its start: from its own region's database, then from a node of another region,
  * before its tenants act as homes on their events alone ({@link LostRegions#known}). So a node of a lost region that
  * is restarted on its data learns its region was declared lost and that its tenants have other homes, and follows
- * them. If no other region answers within {@link #STANDING_WAIT}, it goes on with what its database says.
+ * them. It waits for an answer as long as a node of another region is reachable; if none is, it goes on with what its
+ * database says after {@link #STANDING_WAIT}.
  */
 public final class LostRegionService {
     private static final Logger LOG = LoggerFactory.getLogger(LostRegionService.class);
 
-    /** How long a starting node waits for another region to say which regions are lost. */
+    /** How long a starting node that reaches no other region waits for one to say which regions are lost. */
     static final Duration STANDING_WAIT = Duration.ofSeconds(10);
 
     private static final Duration ASK = Duration.ofSeconds(3);
@@ -100,6 +101,7 @@ public final class LostRegionService {
     private Set<String> ever;
     private boolean heard;
     private long deadlineNanos;
+    private boolean toldWaiting;
 
     /** How long a majority must not hear from a region before it is declared lost (null: automatic failover off). */
     private final Duration failoverAfter;
@@ -403,13 +405,22 @@ public final class LostRegionService {
         boolean otherRegions = Cluster.get(context.getSystem()).state().getAllDataCenters().stream()
                 .anyMatch(region -> !region.equals(self));
         if (!otherRegions) {
+            LOG.info("no other region is a member: this node's region's record of lost regions stands, {}", lost);
             known();
             return;
         }
-        boolean last = System.nanoTime() >= deadlineNanos;
+        boolean last = lastTry(deadlineNanos);
         if (others.isEmpty()) {
-            if (last) known();
-            else context.scheduleOnce(Duration.ofMillis(500), context.getSelf(), new Up()); // the listing is late
+            if (last) {
+                LOG.warn(
+                        "no node of another region is listed, none reachable, after {}: going on with this node's"
+                                + " region's record of lost regions, {}",
+                        STANDING_WAIT,
+                        lost);
+                known();
+            } else {
+                context.scheduleOnce(Duration.ofMillis(500), context.getSelf(), new Up()); // the listing is late
+            }
             return;
         }
         List<CompletableFuture<Standings>> answers = new ArrayList<>();
@@ -429,8 +440,35 @@ public final class LostRegionService {
                 // regions that are not lost say is the cluster's record.
                 if (!standings.lost().contains(standings.region())) merged = merge(merged, standings);
             }
-            return new Heard(merged, System.nanoTime() >= deadlineNanos, answered);
+            return new Heard(merged, lastTry(deadlineNanos), answered);
         });
+    }
+
+    /**
+     * Whether this is the last try: the wait is over and no node of another region is reachable. While one is, its
+     * answer is awaited however long it takes (a region busy or just joined answers late; going on without it would
+     * make a returning lost region act as home on its own events).
+     */
+    private boolean lastTry(long deadlineNanos) {
+        if (System.nanoTime() < deadlineNanos) return false;
+        var state = Cluster.get(context.getSystem()).state();
+        List<String> reachable = new ArrayList<>();
+        for (Member member : state.getMembers()) {
+            String region = member.dataCenter();
+            if (region.equals(self) || state.getUnreachableDataCenters().contains(region)) continue;
+            if (member.status() == org.apache.pekko.cluster.MemberStatus.up() && !reachable.contains(region))
+                reachable.add(region);
+        }
+        if (reachable.isEmpty()) return true;
+        if (!toldWaiting) {
+            toldWaiting = true;
+            LOG.warn(
+                    "regions {} are reachable but have not said which regions are lost after {}: this node's tenants"
+                            + " wait for them",
+                    reachable,
+                    STANDING_WAIT);
+        }
+        return false;
     }
 
     private static Standings merge(Standings a, Standings b) {
@@ -445,8 +483,19 @@ public final class LostRegionService {
     private Behavior<Command> onHeard(Heard heard) {
         if (heard.standings() == null) {
             // Only regions that hold themselves lost answered: this node's own record stands.
-            if (heard.last() || heard.answered()) known();
-            else context.scheduleOnce(Duration.ofMillis(500), context.getSelf(), new Up());
+            if (heard.answered()) {
+                LOG.info("only regions that hold themselves lost answered: this region's record stands, {}", lost);
+                known();
+            } else if (heard.last()) {
+                LOG.warn(
+                        "no other region answered, none reachable, after {}: going on with this region's record of"
+                                + " lost regions, {}",
+                        STANDING_WAIT,
+                        lost);
+                known();
+            } else {
+                context.scheduleOnce(Duration.ofMillis(500), context.getSelf(), new Up());
+            }
             return Behaviors.same();
         }
         if (this.heard) return Behaviors.same();
@@ -467,6 +516,7 @@ public final class LostRegionService {
         ever.addAll(heard.standings().ever());
         ever.addAll(lost);
         publish();
+        LOG.info("region {} says the lost regions are {}", heard.standings().region(), lost);
         if (lost.contains(self)) {
             LOG.warn(
                     "region {} was declared lost while this node was away: its tenants follow the regions that took"
