@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * ({@code shardview_members}, every {@link #EVERY}), and a node that finds itself first in its seed list while another
  * node of its region is recording its presence (seen twice, {@link #EVERY} apart) puts itself last: it then only joins,
  * never forms. Nodes that all died at once stop recording, so the first of them to start again still forms the cluster.
+ *
+ * <p>The nodes of other regions record their presence in their own regions' databases, which this node cannot read.
+ * So a first seed whose region has no other live node looks at the other seeds' remoting ports: if one accepts a
+ * connection, a node runs there, and this node waits {@code shardview.cluster.first-seed-wait} (30 s) for the seeds to
+ * answer before it forms a cluster of its own (Pekko's {@code seed-node-timeout}). A seed that is a member answers
+ * "join me" and a seed that is itself starting answers "not yet" (then this node forms the cluster at once), so the
+ * wait only runs out when the nodes there do not answer at all.
  */
 public final class MemberPresence implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MemberPresence.class);
@@ -65,7 +72,7 @@ public final class MemberPresence implements AutoCloseable {
         List<String> alive;
         try {
             java.util.Map<String, java.sql.Timestamp> before = seenOthers(config.getConfig("shardview.journal"), self);
-            if (before.isEmpty()) return config;
+            if (before.isEmpty()) return waitForListeningSeeds(config, seeds);
             Thread.sleep(EVERY.toMillis() + 1000);
             java.util.Map<String, java.sql.Timestamp> after = seenOthers(config.getConfig("shardview.journal"), self);
             alive = after.entrySet().stream()
@@ -79,7 +86,7 @@ public final class MemberPresence implements AutoCloseable {
             Thread.currentThread().interrupt();
             return config;
         }
-        if (alive.isEmpty()) return config;
+        if (alive.isEmpty()) return waitForListeningSeeds(config, seeds);
         List<String> reordered = new ArrayList<>(seeds.subList(1, seeds.size()));
         reordered.add(self);
         LOG.info(
@@ -89,6 +96,49 @@ public final class MemberPresence implements AutoCloseable {
                 alive);
         return config.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(reordered));
     }
+
+    /**
+     * {@code config} with Pekko's {@code seed-node-timeout} set to {@code shardview.cluster.first-seed-wait} when one of
+     * the other seeds accepts a connection on its remoting port.
+     */
+    static Config waitForListeningSeeds(Config config, List<String> seeds) {
+        List<String> listening = new ArrayList<>();
+        for (String seed : seeds.subList(1, seeds.size())) {
+            if (accepts(seed)) listening.add(seed);
+        }
+        if (listening.isEmpty()) return config;
+        Duration wait = config.getDuration("shardview.cluster.first-seed-wait");
+        LOG.info(
+                "{} is first in its seed list and {} accept connections: it waits up to {} for them to answer"
+                        + " before it forms a cluster of its own",
+                seeds.get(0),
+                listening,
+                wait);
+        return config.withValue(
+                "pekko.cluster.seed-node-timeout", ConfigValueFactory.fromAnyRef(wait.toMillis() + "ms"));
+    }
+
+    /** Whether the remoting port of {@code seed} ({@code pekko://system@host:port}) accepts a connection. */
+    private static boolean accepts(String seed) {
+        org.apache.pekko.actor.Address address;
+        try {
+            address = org.apache.pekko.actor.AddressFromURIString.parse(seed);
+        } catch (RuntimeException e) {
+            return false; // Pekko refuses the list itself at start
+        }
+        if (address.getHost().isEmpty() || address.getPort().isEmpty()) return false;
+        java.net.InetSocketAddress target = new java.net.InetSocketAddress(
+                address.getHost().get(), (Integer) address.getPort().get());
+        if (target.isUnresolved()) return false;
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(target, (int) PROBE_TIMEOUT.toMillis());
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     /** The other nodes seen within {@link #ALIVE}, with when they were last seen. */
     private static java.util.Map<String, java.sql.Timestamp> seenOthers(Config journal, String self)

@@ -23,7 +23,9 @@ class MemberPresenceTest {
                 "shardview.journal.user",
                 io.shardview.testsupport.TestPostgres.USER,
                 "shardview.journal.password",
-                ""));
+                "",
+                "shardview.cluster.first-seed-wait",
+                "30s"));
     }
 
     @Test
@@ -47,6 +49,28 @@ class MemberPresenceTest {
             assertEquals(List.of(SELF, OTHER), seeds(MemberPresence.seedsFor(config, SELF)), "a dead node's row");
             other.close();
             assertEquals(0, db.count("SELECT count(*) FROM shardview_members"), "a node that leaves forgets itself");
+        }
+    }
+
+    @Test
+    void theFirstSeedWaitsLongerForOtherSeedsWhosePortsAcceptConnections() throws Exception {
+        Config base = ConfigFactory.parseMap(Map.of("shardview.cluster.first-seed-wait", "30s"))
+                .withFallback(ConfigFactory.parseString("pekko.cluster.seed-node-timeout = 5s"));
+        int closedPort;
+        try (java.net.ServerSocket listening =
+                        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                java.net.ServerSocket closed =
+                        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = closed.getLocalPort();
+            closed.close();
+            String listens = "pekko://shardview@127.0.0.1:" + listening.getLocalPort();
+            String gone = "pekko://shardview@127.0.0.1:" + closedPort;
+            Config waits = MemberPresence.waitForListeningSeeds(base, List.of(SELF, gone, listens));
+            assertEquals(
+                    30_000, waits.getDuration("pekko.cluster.seed-node-timeout").toMillis(), "a node listens");
+            Config forms = MemberPresence.waitForListeningSeeds(base, List.of(SELF, gone));
+            assertEquals(
+                    5_000, forms.getDuration("pekko.cluster.seed-node-timeout").toMillis(), "nobody listens");
         }
     }
 
