@@ -1,9 +1,6 @@
 package io.shardview.node.membership;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,8 +39,6 @@ public final class GoneMemberDowning {
     static final Duration RECHECK = Duration.ofMillis(250);
     /** How often a member that stays unreachable is connected to again (it may die after it was marked). */
     static final Duration EVERY = Duration.ofSeconds(2);
-
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
     private sealed interface Command {}
 
@@ -158,10 +153,8 @@ public final class GoneMemberDowning {
 
     /** Two connections to the member's remoting port, {@link #RECHECK} apart, were both refused. */
     static boolean refusedTwice(Address address) {
-        if (address.getHost().isEmpty() || address.getPort().isEmpty()) return false;
-        InetSocketAddress target = new InetSocketAddress(
-                address.getHost().get(), (Integer) address.getPort().get());
-        if (!refused(target)) return false;
+        InetSocketAddress target = RemotingPort.of(address);
+        if (target == null || !refused(target)) return false;
         try {
             Thread.sleep(RECHECK.toMillis());
         } catch (InterruptedException e) {
@@ -173,15 +166,6 @@ public final class GoneMemberDowning {
 
     /** Whether a connection to {@code target} is refused (and not accepted, timed out or unroutable). */
     static boolean refused(InetSocketAddress target) {
-        if (target.isUnresolved()) return false;
-        try (Socket socket = new Socket()) {
-            socket.connect(target, (int) CONNECT_TIMEOUT.toMillis());
-            return false;
-        } catch (ConnectException e) {
-            String message = String.valueOf(e.getMessage());
-            return message.contains("refused");
-        } catch (IOException e) {
-            return false;
-        }
+        return RemotingPort.probe(target) == RemotingPort.Answer.REFUSED;
     }
 }

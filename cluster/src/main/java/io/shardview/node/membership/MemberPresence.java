@@ -126,19 +126,8 @@ public final class MemberPresence implements AutoCloseable {
         } catch (RuntimeException e) {
             return false; // Pekko refuses the list itself at start
         }
-        if (address.getHost().isEmpty() || address.getPort().isEmpty()) return false;
-        java.net.InetSocketAddress target = new java.net.InetSocketAddress(
-                address.getHost().get(), (Integer) address.getPort().get());
-        if (target.isUnresolved()) return false;
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(target, (int) PROBE_TIMEOUT.toMillis());
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
+        return RemotingPort.probe(RemotingPort.of(address)) == RemotingPort.Answer.ACCEPTED;
     }
-
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     /** The other nodes seen within {@link #ALIVE}, with when they were last seen. */
     private static java.util.Map<String, java.sql.Timestamp> seenOthers(Config journal, String self)
