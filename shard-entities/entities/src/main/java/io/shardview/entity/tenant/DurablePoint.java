@@ -64,6 +64,10 @@ final class DurablePoint {
         CompletableFuture<Void> sync = nextSync.get();
         if (sync.isDone() && !sync.isCompletedExceptionally()) {
             durableUpTo(seqNr);
+            // The entity still hears of it: the reads waiting for a version this write reached, and the writes stashed
+            // behind reads, are its to handle (a journal whose acknowledgement means durable comes this way every
+            // time).
+            entity.tell(new Durable(seqNr, null));
         } else {
             sync.whenComplete((done, failure) -> entity.tell(new Durable(seqNr, failure)));
         }

@@ -130,6 +130,21 @@ class TenantCircuitTest {
     }
 
     @Test
+    void aReadWaitingForTheNextVersionIsAnsweredByTheBatchThatWritesIt() {
+        // This journal's writes are durable when acknowledged (no sync round to wait for): the batch's answer and the
+        // waiting read's must both come at once, not the read's only when its wait runs out.
+        createTables();
+        TestProbe<TenantProtocol.ReadReply> read = KIT.createTestProbe();
+        entity.tell(new TenantProtocol.ReadRows("t", false, 1000, null, 2, 30_000, read.ref()));
+        read.expectNoMessage(Duration.ofMillis(200)); // it waits: version 1 has no batch yet
+        assertInstanceOf(TenantProtocol.Ingested.class, ingest(null, 0, insert("t", 1)));
+        TenantProtocol.Rows rows =
+                assertInstanceOf(TenantProtocol.Rows.class, read.receiveMessage(Duration.ofSeconds(5)));
+        assertEquals(2, rows.version());
+        assertEquals(1, rows.rows().size());
+    }
+
+    @Test
     void aBatchWhoseEventFailedToPersistIsNeverAnsweredAndARetryAppliesItOnce() {
         createTables();
         journal.failNextPersisted();
