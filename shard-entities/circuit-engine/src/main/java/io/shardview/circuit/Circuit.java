@@ -177,8 +177,12 @@ public final class Circuit {
      * before decorrelation (io.shardview.circuit.rewrite.NestedCorrelations#split), so the link between the levels
      * is kept: such views gave rows PostgreSQL does not. A view created before keeps its plan; a new one of the
      * shapes the split cannot mend is refused.
+     * 8: computations over an outer row's fields alone in a correlated subquery (CAST(a.c0 AS NUMERIC)) are moved
+     * beside the outer rows before that split (NestedCorrelations#extractComputations), as Calcite's decorrelator
+     * moves them, so the split and the refusal see the fields the decorrelator reads: such a level beside a subquery
+     * correlated to the same row gave rows PostgreSQL does not. A view created before keeps its plan.
      */
-    public static final int SQL_REVISION = 7;
+    public static final int SQL_REVISION = 8;
 
     /**
      * What a view's plan kept as text in a snapshot is valid for: this engine's SQL revision and its build. The

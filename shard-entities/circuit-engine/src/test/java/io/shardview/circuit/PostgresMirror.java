@@ -342,6 +342,12 @@ public final class PostgresMirror implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         db.close();
+        if (Boolean.getBoolean("circuit.keepDatabase")) {
+            // -Dcircuit.keepDatabase=true: a failed scenario's tables and views stay, to be read with psql.
+            System.out.println("PostgresMirror: kept database " + database);
+            admin.close();
+            return;
+        }
         try (Statement s = admin.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database);
         }

@@ -10,6 +10,7 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
@@ -19,6 +20,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql2rel.CorrelateProjectExtractor;
 
 /**
  * Plan shapes Calcite's decorrelator gets wrong: a level of subquery between an outer row and a subquery correlated to
@@ -78,6 +80,20 @@ public final class NestedCorrelations {
                         LogicalFilter.create(visited.getInput(), lowerCondition, variables), upperCondition, variables);
             }
         });
+    }
+
+    /**
+     * The plan (with its Correlates, before decorrelation) with each computation over an outer row's fields alone that
+     * a subquery reads ({@code CAST(a.c0 AS NUMERIC)}) computed beside the outer rows instead, and read as a field of
+     * theirs, as Calcite's decorrelator does first (its {@link CorrelateProjectExtractor}). Done here, {@link #split}
+     * and {@link #misread} see the fields the decorrelator will: a level comparing {@code ia.c0 <= CAST(a.c0 AS
+     * NUMERIC) + 1} beside an inner subquery correlated by {@code na.k = a.c0} reads a computed field the inner one
+     * does not give, which the decorrelator took, with a.c0, from a fresh join with the outer rows, losing the inner
+     * level's link (DifferentialTest seed 8210326603187 gave rows PostgreSQL does not). The decorrelator's own pass
+     * then finds nothing left to extract.
+     */
+    public static RelNode extractComputations(RelNode root) {
+        return root.accept(new CorrelateProjectExtractor(RelFactories.LOGICAL_BUILDER));
     }
 
     /** Whether the plan (with its Correlates, before decorrelation) has that shape. */

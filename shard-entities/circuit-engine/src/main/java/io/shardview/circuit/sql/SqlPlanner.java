@@ -445,6 +445,7 @@ public final class SqlPlanner {
         hep.setRoot(rel);
         RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp()));
         RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(correlated));
+        if (revision >= 8) noSubQueries = NestedCorrelations.extractComputations(noSubQueries);
         if (revision >= 7) noSubQueries = NestedCorrelations.split(noSubQueries);
         if (!accepted && NestedCorrelations.misread(noSubQueries)) {
             throw new PlanningException(
