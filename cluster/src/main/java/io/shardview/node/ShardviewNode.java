@@ -18,6 +18,7 @@ import io.shardview.http.edge.EdgeSettings;
 import io.shardview.http.edge.HttpEdge;
 import io.shardview.node.membership.GoneMemberDowning;
 import io.shardview.node.membership.LocalJournalJoinCheck;
+import io.shardview.node.membership.LoneNodeRegionStop;
 import io.shardview.node.membership.LostRegionService;
 import io.shardview.node.membership.LostRegionTable;
 import io.shardview.node.membership.MemberPresence;
@@ -193,6 +194,7 @@ public final class ShardviewNode {
         });
         org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(readiness::memberUp);
         GoneMemberDowning.start(system);
+        LoneNodeRegionStop.register(system);
         if (config.getStringList("shardview.cluster.seed-nodes").isEmpty()) {
             Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address()));

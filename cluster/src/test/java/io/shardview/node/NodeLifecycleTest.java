@@ -71,6 +71,47 @@ class NodeLifecycleTest {
         }
     }
 
+    /**
+     * A message for a shard without a home that reaches a region while the region shuts down is buffered, and the
+     * coordinator never gives a home to a shard on a region that is shutting down: on the cluster's only member the
+     * region stops once its shards are handed off ({@link io.shardview.node.membership.LoneNodeRegionStop}). Before, it
+     * waited out the phase's timeout (60 s, here 120 s) and stop() failed with "did not stop within 60 s"
+     * (PrometheusMetadataTest in CI: a remembered rules entity restarted as its node stopped). Here messages to the
+     * rules of ever new tenants reach the rules region as it hands off the shard of a tenant whose rules ran.
+     */
+    @Test
+    void aLoneNodeStopsWhileMessagesForNewShardsReachARegionShuttingDown() throws Exception {
+        ShardviewNode node = ShardviewNode.start(
+                TestNodes.config(
+                        tmp.resolve("lone"),
+                        Map.of("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", "120 s")),
+                List.of(new MetricsModule()));
+        assertEquals(
+                200,
+                TestNodes.awaitStatus(node, "/ready", 200, Duration.ofSeconds(30))
+                        .statusCode());
+        // The tenant's rules run: the rules region hosts their shard, which it hands off as the node stops.
+        assertEquals(
+                200, TestNodes.get(node, "/v1/tenants/lone/prom/api/v1/alerts").statusCode());
+        var system = node.system();
+        org.apache.pekko.actor.CoordinatedShutdown.get(system)
+                .addTask(
+                        org.apache.pekko.actor.CoordinatedShutdown.PhaseClusterShardingShutdownRegion(),
+                        "test-messages-for-new-shards",
+                        () -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            var sharding = org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system);
+                            long until =
+                                    System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                            for (int i = 0; System.nanoTime() < until; i++) {
+                                sharding.entityRefFor(io.shardview.entity.rules.RulesProtocol.TENANT_KEY, "new-" + i)
+                                        .tell(new io.shardview.entity.rules.RulesProtocol.Read(system.ignoreRef()));
+                                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                            }
+                            return org.apache.pekko.Done.getInstance();
+                        }));
+        node.stop(); // throws when the node did not stop within 60 s
+    }
+
     @Test
     void readyIs503UntilTheNodeIsUpWhileHealthIs200() throws Exception {
         // The node joins itself but waits for a second member that never comes: it never becomes Up.
