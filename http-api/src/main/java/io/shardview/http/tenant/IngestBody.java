@@ -50,8 +50,16 @@ record IngestBody(List<IngestOp> ops, String batchId) {
                 .build());
     }
 
-    /** JSON {@code {"ops": [...], "batch_id": "..."}}, read with a streaming parser (no tree). */
+    /** {@link #fromJson(byte[], int, TenantBodyLimits)} of the text's UTF-8. */
     static IngestBody fromJson(String body, int maxOps, TenantBodyLimits limits) throws Invalid {
+        return fromJson(body.getBytes(StandardCharsets.UTF_8), maxOps, limits);
+    }
+
+    /**
+     * JSON {@code {"ops": [...], "batch_id": "..."}}, read with a streaming parser (no tree) straight from the body's
+     * bytes, which are valid UTF-8 (checked before).
+     */
+    static IngestBody fromJson(byte[] body, int maxOps, TenantBodyLimits limits) throws Invalid {
         List<IngestOp> ops = null;
         try (JsonParser parser = reader(limits).createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -93,15 +101,21 @@ record IngestBody(List<IngestOp> ops, String batchId) {
         } catch (JsonProcessingException e) {
             throw malformed(e, lineOf(e), ops == null ? 0 : ops.size());
         } catch (IOException e) {
-            throw new IllegalStateException("reading a string cannot fail", e);
+            throw new IllegalStateException("reading an array cannot fail", e);
         }
     }
 
-    /**
-     * NDJSON, read with one streaming parser over the whole body (no tree per line): each op must be
-     * a JSON object on a line of its own.
-     */
+    /** {@link #fromNdjson(byte[], String, int, TenantBodyLimits)} of the text's UTF-8. */
     static IngestBody fromNdjson(String body, String idempotencyKey, int maxOps, TenantBodyLimits limits)
+            throws Invalid {
+        return fromNdjson(body.getBytes(StandardCharsets.UTF_8), idempotencyKey, maxOps, limits);
+    }
+
+    /**
+     * NDJSON, read with one streaming parser over the whole body's bytes, which are valid UTF-8 (checked before; no
+     * String of the body, no tree per line): each op must be a JSON object on a line of its own.
+     */
+    static IngestBody fromNdjson(byte[] body, String idempotencyKey, int maxOps, TenantBodyLimits limits)
             throws Invalid {
         List<IngestOp> parsed = new ArrayList<>();
         Names names = new Names();
@@ -124,7 +138,7 @@ record IngestBody(List<IngestOp> ops, String batchId) {
             // An op cut short shows up where the parser gives up, possibly on a later line: name the op's line.
             throw malformed(e, opLine > 0 ? opLine : lineOf(e), parsed.size());
         } catch (IOException e) {
-            throw new IllegalStateException("reading a string cannot fail", e);
+            throw new IllegalStateException("reading an array cannot fail", e);
         }
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.trim();
         return new IngestBody(parsed, key);

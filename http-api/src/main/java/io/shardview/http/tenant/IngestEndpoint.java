@@ -15,7 +15,6 @@ import io.shardview.http.TenantEndpoints;
 import io.shardview.http.Utf8Body;
 import io.shardview.http.edge.EdgeRequest;
 import io.shardview.http.edge.EdgeResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,13 +114,12 @@ public final class IngestEndpoint implements EdgeRouter.Endpoint {
                 return;
             }
             FailPoints.raise(request.header(FailPoints.HEADER));
-            String body = new String(bytes, StandardCharsets.UTF_8);
             IngestBody batch;
             try {
                 batch = mediaType(request).equals("application/json")
-                        ? IngestBody.fromJson(body, settings.batchMaxOps(), limits)
+                        ? IngestBody.fromJson(bytes, settings.batchMaxOps(), limits)
                         : IngestBody.fromNdjson(
-                                body, request.header("Idempotency-Key"), settings.batchMaxOps(), limits);
+                                bytes, request.header("Idempotency-Key"), settings.batchMaxOps(), limits);
             } catch (IngestBody.Invalid invalid) {
                 reply.send(invalid.error.toEdgeResponse());
                 return;
