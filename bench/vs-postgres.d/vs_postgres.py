@@ -66,6 +66,22 @@ def process_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def jit_cpu_seconds(pid):
+    """CPU seconds of the JVM's JIT compiler threads (C1, C2) in process pid."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                if not f.read().startswith(("C1 ", "C2 ")):
+                    continue
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass  # a compiler thread that ended meanwhile
+    return total / TICKS
+
+
 def run_measured(args, **kwargs):
     """Runs a command to its end; returns (stdout text, its CPU seconds from rusage)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -311,6 +327,7 @@ def run_shardview(opts, rows, rate=None):
         if opts.warmup:
             wrk(opts, url, rows, opts.warmup, latency=False)
         node0 = process_cpu_seconds(process.pid)
+        jit0 = jit_cpu_seconds(process.pid)
         machine0 = machine_cpu_seconds()
         journal0 = journal_counts(url)
         profile = None
@@ -323,6 +340,7 @@ def run_shardview(opts, rows, rate=None):
         journal1 = journal_counts(url)
         settle(url)
         node_cpu = process_cpu_seconds(process.pid) - node0
+        jit_cpu = jit_cpu_seconds(process.pid) - jit0
         machine = machine_cpu_seconds() - machine0
         profile_text = profile.communicate()[0] if profile else None
         scratch = http(url + "/v1/tenants/vs/query",
@@ -340,6 +358,9 @@ def run_shardview(opts, rows, rate=None):
             "server_cores": node_cpu / result["seconds"],
             "machine_cores": machine / result["seconds"],
             "node_cpu_us_per_batch": 1e6 * node_cpu / max(1, result["requests"]),
+            # the JIT still compiling in the measured seconds (a warm-up too short for this machine) inflates the
+            # node's CPU a batch: reported apart, so runs can be told apart from a slower node
+            "jit_cores": jit_cpu / result["seconds"],
             "writes_per_s": (journal1[0] - journal0[0]) / result["seconds"],
             "fsyncs_per_s": (journal1[1] - journal0[1]) / result["seconds"],
             "check": "ok" if view == from_scratch and result["errors"] == 0
@@ -431,8 +452,8 @@ def main():
         if sv:
             print(f"shardview: {sv['batches_per_s']:8.0f} batches/s {sv['rows_per_s']:9.0f} rows/s  "
                   f"p50 {sv['p50_ms']:6.1f} ms p99 {sv['p99_ms']:6.1f} ms  node {sv['server_cores']:.2f} cores "
-                  f"({sv['node_cpu_us_per_batch']:.0f} us/batch), wrk {sv['client_cores']:.2f} cores, machine "
-                  f"{sv['machine_cores']:.2f}  check {sv['check']} ({sv['groups']} groups)"
+                  f"({sv['node_cpu_us_per_batch']:.0f} us/batch; JIT {sv['jit_cores']:.2f}), wrk "
+                  f"{sv['client_cores']:.2f} cores, machine {sv['machine_cores']:.2f}  check {sv['check']} ({sv['groups']} groups)"
                   + (f"  socket errors: {sv['socket_errors']}" if sv["socket_errors"] else ""), flush=True)
             print(f"           journal: {sv['writes_per_s']:.0f} writes/s, {sv['fsyncs_per_s']:.0f} fsync rounds/s "
                   f"({sv['batches_per_s'] / max(1, sv['writes_per_s']):.1f} batches a write, "
@@ -472,7 +493,8 @@ def compare_builds(opts):
                 runs[name].append(sv)
                 print(f"{name} run {i + 1}: {sv['batches_per_s']:8.0f} batches/s  p50 {sv['p50_ms']:5.1f} ms "
                       f"p99 {sv['p99_ms']:6.1f} ms  node {sv['server_cores']:.2f} cores "
-                      f"({sv['node_cpu_us_per_batch']:.0f} us/batch), wrk {sv['client_cores']:.2f} cores  "
+                      f"({sv['node_cpu_us_per_batch']:.0f} us/batch; JIT {sv['jit_cores']:.2f}), wrk "
+                      f"{sv['client_cores']:.2f} cores  "
                       f"check {sv['check']}", flush=True)
         means = {name: (sum(r["batches_per_s"] for r in rs) / len(rs),
                         sum(r["node_cpu_us_per_batch"] for r in rs) / len(rs)) for name, rs in runs.items()}
