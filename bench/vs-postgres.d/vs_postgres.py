@@ -60,10 +60,15 @@ def machine_cpu_seconds():
     return (sum(fields[:8]) - idle) / TICKS
 
 
-def process_cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
+def stat_cpu_seconds(stat_path):
+    """User + system CPU seconds from a /proc stat file (a process's or one of its threads')."""
+    with open(stat_path) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def process_cpu_seconds(pid):
+    return stat_cpu_seconds(f"/proc/{pid}/stat")
 
 
 def jit_cpu_seconds(pid):
@@ -74,12 +79,10 @@ def jit_cpu_seconds(pid):
             with open(f"/proc/{pid}/task/{task}/comm") as f:
                 if not f.read().startswith(("C1 ", "C2 ")):
                     continue
-            with open(f"/proc/{pid}/task/{task}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += stat_cpu_seconds(f"/proc/{pid}/task/{task}/stat")
         except OSError:
             pass  # a compiler thread that ended meanwhile
-    return total / TICKS
+    return total
 
 
 def run_measured(args, **kwargs):
@@ -453,7 +456,8 @@ def main():
             print(f"shardview: {sv['batches_per_s']:8.0f} batches/s {sv['rows_per_s']:9.0f} rows/s  "
                   f"p50 {sv['p50_ms']:6.1f} ms p99 {sv['p99_ms']:6.1f} ms  node {sv['server_cores']:.2f} cores "
                   f"({sv['node_cpu_us_per_batch']:.0f} us/batch; JIT {sv['jit_cores']:.2f}), wrk "
-                  f"{sv['client_cores']:.2f} cores, machine {sv['machine_cores']:.2f}  check {sv['check']} ({sv['groups']} groups)"
+                  f"{sv['client_cores']:.2f} cores, machine {sv['machine_cores']:.2f}  "
+                  f"check {sv['check']} ({sv['groups']} groups)"
                   + (f"  socket errors: {sv['socket_errors']}" if sv["socket_errors"] else ""), flush=True)
             print(f"           journal: {sv['writes_per_s']:.0f} writes/s, {sv['fsyncs_per_s']:.0f} fsync rounds/s "
                   f"({sv['batches_per_s'] / max(1, sv['writes_per_s']):.1f} batches a write, "

@@ -205,7 +205,7 @@ class RulesInClusterTest {
     /**
      * A counter growing by one a second in tenant ops, written to the node {@code writeTo} names (a restarted node
      * listens on another port) until the returned flag is cleared. Were it left on the killed node, a slow restart
-     * would find no sample in the rule's one-minute window.
+     * would leave the rule's window without new samples.
      */
     private AtomicBoolean writeACounter(AtomicReference<String> writeTo) {
         AtomicBoolean writing = new AtomicBoolean(true);
