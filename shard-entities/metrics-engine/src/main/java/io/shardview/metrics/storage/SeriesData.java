@@ -337,6 +337,13 @@ final class SeriesData {
     }
 
     Points read(long start, long end) {
+        PointBuffer into = new PointBuffer();
+        readInto(start, end, into);
+        return new Points(into.times(), into.values()); // the buffer's arrays were made for these points exactly
+    }
+
+    /** The points with timestamps in [start, end], in order, read into {@code into}. */
+    void readInto(long start, long end, PointBuffer into) {
         int first = chunks.isEmpty() ? 0 : chunkFor(start);
         int from = lowerBound(headTs, headSize, start);
         int to = end == Long.MAX_VALUE ? headSize : lowerBound(headTs, headSize, end + 1);
@@ -361,8 +368,9 @@ final class SeriesData {
             partial[c - first] = inRange;
             capacity += inRange.timestamps().length;
         }
-        long[] t = new long[capacity];
-        double[] v = new double[capacity];
+        into.clear(capacity);
+        long[] t = into.times();
+        double[] v = into.values();
         int n = 0;
         for (int c = first; c < last; c++) {
             SealedChunk chunk = chunks.get(c);
@@ -383,7 +391,7 @@ final class SeriesData {
         if (n != capacity) { // a chunk's header disagreed with its points
             throw new IllegalStateException("read " + n + " points where " + capacity + " were counted");
         }
-        return new Points(t, v);
+        into.setSize(n);
     }
 
     /** The points of {@code chunk} in [start, end]. */

@@ -250,17 +250,35 @@ public final class ShardStorage {
         return s == null ? new Points(new long[0], new double[0]) : s.data.read(startMs, endMs);
     }
 
-    /** Series matching every matcher that have points in [startMs, endMs], in series id order. */
     /** Labels of the series matching every matcher that have points in [startMs, endMs], in series id order. */
     public List<Labels> selectLabels(List<Matcher> matchers, long startMs, long endMs) {
+        int[] ids = selectIds(matchers, startMs, endMs);
+        List<Labels> out = new ArrayList<>(ids.length);
+        for (int id : ids) out.add(registry.labels(id));
+        return out;
+    }
+
+    /**
+     * The ids of the series matching every matcher that have points in [startMs, endMs], in id order, none of their
+     * points read: {@link #labels(int)} names each and {@link #readInto} reads it.
+     */
+    public int[] selectIds(List<Matcher> matchers, long startMs, long endMs) {
         Postings ids = registry.index().select(matchers);
-        List<Labels> out = new ArrayList<>();
+        int[] out = new int[ids.size()];
+        int n = 0;
         for (int i = 0; i < ids.size(); i++) {
             int id = ids.get(i);
             Series s = id < series.size() ? series.get(id) : null;
-            if (s != null && s.data.hasPointIn(startMs, endMs)) out.add(registry.labels(id));
+            if (s != null && s.data.hasPointIn(startMs, endMs)) out[n++] = id;
         }
-        return out;
+        return Arrays.copyOf(out, n);
+    }
+
+    /** The points of series {@code id} in [startMs, endMs], in time order, read into {@code into}. */
+    public void readInto(int id, long startMs, long endMs, PointBuffer into) {
+        Series s = id >= 0 && id < series.size() ? series.get(id) : null;
+        if (s == null) into.clear(0);
+        else s.data.readInto(startMs, endMs, into);
     }
 
     public List<SelectedSeries> select(List<Matcher> matchers, long startMs, long endMs) {

@@ -94,7 +94,6 @@ final class Calls {
         Columns fromRollups = new RollupWindows(evaluator).evaluate(c, grid, keepName);
         if (fromRollups != null) return fromRollups;
         RangeVector range = evaluator.rangeVector(rangeArg, grid);
-        List<Series> series = range.series();
         int steps = grid.size();
         long[] starts = new long[steps];
         long[] ends = new long[steps];
@@ -107,57 +106,59 @@ final class Calls {
         boolean extrapolating = counter || c.function().equals("delta");
         boolean perSecond = c.function().equals("rate");
         // Series by series, each one's points read once in order (its windows only move forward), then the steps put
-        // together: step by step over every series would touch every series' arrays at each step.
-        Labels[] labels = new Labels[series.size()]; // each series' output labels, made once, shared by every step
-        double[][] values = new double[series.size()][];
-        boolean[][] present = new boolean[series.size()][];
-        for (int k = 0; k < labels.length; k++) {
-            Series s = series.get(k);
-            labels[k] = keepName ? s.labels() : s.labels().withoutName();
-            long[] ts = s.timestamps();
-            int[] resets = counter ? RangeFunctions.resets(s.values()) : null;
+        // together: step by step over every series would touch every series' arrays at each step. The source reads a
+        // series only when the loop reaches it, into the arrays of the one before.
+        List<Labels> labels = new ArrayList<>(); // each series' output labels, made once, shared by every step
+        List<double[]> valuesOf = new ArrayList<>();
+        List<boolean[]> presentOf = new ArrayList<>();
+        SeriesCursor s = range.series();
+        while (s.next()) {
+            labels.add(keepName ? s.labels() : s.labels().withoutName());
+            long[] ts = s.times();
+            int size = s.size();
+            double[] points = s.values();
+            int[] resets = counter ? RangeFunctions.resets(points, size) : null;
+            double[] values = null;
+            boolean[] present = null;
             int lo = 0;
             int hi = 0;
             for (int i = 0; i < steps; i++) {
-                while (lo < ts.length && ts[lo] < starts[i]) lo++;
+                while (lo < size && ts[lo] < starts[i]) lo++;
                 if (hi < lo) hi = lo;
-                while (hi < ts.length && ts[hi] <= ends[i]) hi++;
+                while (hi < size && ts[hi] <= ends[i]) hi++;
                 if (hi <= lo) continue;
                 if (extrapolating) {
                     if (hi - lo < 2) continue;
-                    if (values[k] == null) {
-                        values[k] = new double[steps];
-                        present[k] = new boolean[steps];
+                    if (values == null) {
+                        values = new double[steps];
+                        present = new boolean[steps];
                     }
-                    values[k][i] = RangeFunctions.extrapolated(
-                            ts,
-                            s.values(),
-                            lo,
-                            hi,
-                            starts[i],
-                            ends[i],
-                            range.rangeMillis(),
-                            counter,
-                            perSecond,
-                            resets);
-                    present[k][i] = true;
+                    values[i] = RangeFunctions.extrapolated(
+                            ts, points, lo, hi, starts[i], ends[i], range.rangeMillis(), counter, perSecond, resets);
+                    present[i] = true;
                     continue;
                 }
                 Double value = function.apply(
                         new RangeFunctions.Window(
-                                ts, s.values(), lo, hi, starts[i], ends[i], range.rangeMillis(), grid.time(i), resets),
+                                ts, points, lo, hi, starts[i], ends[i], range.rangeMillis(), grid.time(i), resets),
                         params[i]);
                 if (value == null) continue;
-                if (values[k] == null) {
-                    values[k] = new double[steps];
-                    present[k] = new boolean[steps];
+                if (values == null) {
+                    values = new double[steps];
+                    present = new boolean[steps];
                 }
-                values[k][i] = value;
-                present[k][i] = true;
+                values[i] = value;
+                present[i] = true;
             }
+            valuesOf.add(values);
+            presentOf.add(present);
             evaluator.checkDeadline();
         }
-        return new Columns(labels, values, present, steps);
+        return new Columns(
+                labels.toArray(Labels[]::new),
+                valuesOf.toArray(double[][]::new),
+                presentOf.toArray(boolean[][]::new),
+                steps);
     }
 
     /** The vectors, one per time, of a function computed series by series. */
@@ -254,20 +255,19 @@ final class Calls {
     private Vectors absentOverTime(Expr arg, Grid grid) {
         RangeVector range = evaluator.rangeVector(arg, grid);
         Labels labels = absentLabels(arg);
-        List<List<Sample>> steps = new ArrayList<>();
-        for (int i = 0; i < grid.size(); i++) {
-            long start = range.windowStart(grid.time(i));
-            long end = range.windowEnd(grid.time(i));
-            boolean any = false;
-            for (Series s : range.series()) {
-                if (RangeVector.afterLastAtOrBefore(s.timestamps(), end)
-                        > RangeVector.firstAtOrAfter(s.timestamps(), start)) {
-                    any = true;
-                    break;
+        boolean[] any = new boolean[grid.size()];
+        SeriesCursor s = range.series();
+        while (s.next()) {
+            for (int i = 0; i < any.length; i++) {
+                if (!any[i]
+                        && RangeVector.afterLastAtOrBefore(s.times(), s.size(), range.windowEnd(grid.time(i)))
+                                > RangeVector.firstAtOrAfter(s.times(), s.size(), range.windowStart(grid.time(i)))) {
+                    any[i] = true;
                 }
             }
-            steps.add(any ? List.of() : List.of(new Sample(labels, 1)));
         }
+        List<List<Sample>> steps = new ArrayList<>(any.length);
+        for (boolean some : any) steps.add(some ? List.of() : List.of(new Sample(labels, 1)));
         return new Vectors(steps);
     }
 

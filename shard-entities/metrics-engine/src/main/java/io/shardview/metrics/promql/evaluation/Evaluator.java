@@ -184,7 +184,7 @@ public final class Evaluator {
     Vectors select(Expr.VectorSelector v, Grid grid, boolean sampleTimes) {
         long first = readTime(v.at(), v.offsetMillis(), grid.start());
         long last = readTime(v.at(), v.offsetMillis(), grid.end());
-        List<Series> series = load(v.matchers(), first - settings.lookbackMillis(), last);
+        List<Series> series = loadAll(v.matchers(), first - settings.lookbackMillis(), last);
         List<List<Sample>> steps = new ArrayList<>(grid.size());
         int[] next = new int[series.size()]; // per series, the first point after the time read: it only moves forward
         for (int i = 0; i < grid.size(); i++) {
@@ -215,9 +215,7 @@ public final class Evaluator {
             Long at = atMillis(v.at());
             long first = readTime(v.at(), v.offsetMillis(), grid.start()) - m.rangeMillis();
             long last = readTime(v.at(), v.offsetMillis(), grid.end());
-            List<Series> series = new ArrayList<>();
-            for (Series s : load(v.matchers(), first, last)) series.add(withoutStaleMarkers(s));
-            return new RangeVector(series, m.rangeMillis(), v.offsetMillis(), at);
+            return new RangeVector(loadEach(v.matchers(), first, last), m.rangeMillis(), v.offsetMillis(), at);
         }
         if (expr instanceof Expr.Subquery q) return subquery(q, grid);
         throw new IllegalArgumentException("expected a range vector, got " + expr);
@@ -234,7 +232,7 @@ public final class Evaluator {
         long from = (at != null ? at : outer.start()) - q.offsetMillis() - q.rangeMillis();
         long start = Math.floorDiv(from, interval) * interval;
         if (start < from) start += interval;
-        if (start > end) return new RangeVector(List.of(), q.rangeMillis(), q.offsetMillis(), at);
+        if (start > end) return new RangeVector(SeriesCursor.of(List.of()), q.rangeMillis(), q.offsetMillis(), at);
         if ((end - start) / interval
                 >= settings.maxSamples()) { // one sample a step at least: refused before any allocation
             throw new QueryException.TooManySamples();
@@ -244,37 +242,96 @@ public final class Evaluator {
         List<Series> series = value instanceof Scalars s
                 ? List.of(new Series(Labels.of(), times(inner), s.values()))
                 : toSeries(((Vectors) value).steps(), inner);
-        return new RangeVector(series, q.rangeMillis(), q.offsetMillis(), at);
+        return new RangeVector(SeriesCursor.of(series), q.rangeMillis(), q.offsetMillis(), at);
     }
 
     /** What an instant query of a range vector answers: each series' points in its window at {@code time}. */
     private static List<Series> windows(RangeVector range, long time) {
         List<Series> out = new ArrayList<>();
-        for (Series s : range.series()) {
-            int lo = RangeVector.firstAtOrAfter(s.timestamps(), range.windowStart(time));
-            int hi = RangeVector.afterLastAtOrBefore(s.timestamps(), range.windowEnd(time));
+        SeriesCursor s = range.series();
+        while (s.next()) {
+            int lo = RangeVector.firstAtOrAfter(s.times(), s.size(), range.windowStart(time));
+            int hi = RangeVector.afterLastAtOrBefore(s.times(), s.size(), range.windowEnd(time));
             if (hi <= lo) continue;
             out.add(new Series(
                     s.labels(),
-                    java.util.Arrays.copyOfRange(s.timestamps(), lo, hi),
+                    java.util.Arrays.copyOfRange(s.times(), lo, hi),
                     java.util.Arrays.copyOfRange(s.values(), lo, hi)));
         }
         return out;
     }
 
-    /** The series a selector reads, counted against the sample limit. */
     /** Where this evaluator reads series. */
     SeriesSource source() {
         return source;
     }
 
-    private List<Series> load(List<Matcher> matchers, long min, long max) {
+    /** The series an instant selector reads, counted against the sample limit. */
+    private List<Series> loadAll(List<Matcher> matchers, long min, long max) {
         List<Series> series = source.select(matchers, min, max);
         for (Series s : series) {
             count(s.size());
             loaded += s.size();
         }
         return series;
+    }
+
+    /**
+     * The series a matrix selector reads, each counted against the sample limit as the cursor reaches it, its
+     * staleness markers dropped (a range function never sees them).
+     */
+    private SeriesCursor loadEach(List<Matcher> matchers, long min, long max) {
+        SeriesCursor read = source.selectEach(matchers, min, max);
+        return new SeriesCursor() {
+            private long[] times;
+            private double[] values;
+            private int size;
+
+            @Override
+            public boolean next() {
+                if (!read.next()) return false;
+                count(read.size());
+                loaded += read.size();
+                times = read.times();
+                values = read.values();
+                size = read.size();
+                int stale = 0;
+                for (int i = 0; i < size; i++) if (isStale(values[i])) stale++;
+                if (stale > 0) { // into arrays of its own: the cursor's may be a source's series
+                    long[] ts = new long[size - stale];
+                    double[] vs = new double[ts.length];
+                    for (int i = 0, j = 0; i < size; i++) {
+                        if (isStale(values[i])) continue;
+                        ts[j] = times[i];
+                        vs[j++] = values[i];
+                    }
+                    times = ts;
+                    values = vs;
+                    size = ts.length;
+                }
+                return true;
+            }
+
+            @Override
+            public Labels labels() {
+                return read.labels();
+            }
+
+            @Override
+            public long[] times() {
+                return times;
+            }
+
+            @Override
+            public double[] values() {
+                return values;
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
     }
 
     /** Points and rollup buckets this evaluation read from its source ({@code stats}' totalQueryableSamples). */
@@ -348,20 +405,6 @@ public final class Evaluator {
         long[] times = new long[grid.size()];
         for (int i = 0; i < times.length; i++) times[i] = grid.time(i);
         return times;
-    }
-
-    private static Series withoutStaleMarkers(Series s) {
-        int stale = 0;
-        for (double v : s.values()) if (isStale(v)) stale++;
-        if (stale == 0) return s;
-        long[] ts = new long[s.size() - stale];
-        double[] vs = new double[ts.length];
-        for (int i = 0, j = 0; i < s.size(); i++) {
-            if (isStale(s.values()[i])) continue;
-            ts[j] = s.timestamps()[i];
-            vs[j++] = s.values()[i];
-        }
-        return new Series(s.labels(), ts, vs);
     }
 
     /** Per-time vectors turned into series (sorted by labels), each with the times it had a value at. */

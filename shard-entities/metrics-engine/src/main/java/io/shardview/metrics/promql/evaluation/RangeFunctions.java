@@ -40,8 +40,13 @@ final class RangeFunctions {
      * window at a step finds its few resets here instead of comparing every point it holds.
      */
     static int[] resets(double[] values) {
+        return resets(values, values.length);
+    }
+
+    /** {@link #resets(double[])} of the {@code size} first values. */
+    static int[] resets(double[] values, int size) {
         int n = 0;
-        for (int i = 1; i < values.length; i++) if (values[i] < values[i - 1]) n++;
+        for (int i = 1; i < size; i++) if (values[i] < values[i - 1]) n++;
         int[] at = new int[n];
         for (int i = 1, j = 0; j < n; i++) if (values[i] < values[i - 1]) at[j++] = i;
         return at;

@@ -1,13 +1,11 @@
 package io.shardview.metrics.promql.evaluation;
 
-import java.util.List;
-
 /**
- * A range vector as the functions over ranges read it: series (a selector's, or a subquery's points), and at each
- * evaluation time the window [end - range, end] of each, where end is the evaluation time (or the {@code @} time)
- * less the offset. Both ends are inclusive, as in Prometheus 2.
+ * A range vector as the functions over ranges read it: series (a selector's, or a subquery's points), read once, one
+ * at a time, and at each evaluation time the window [end - range, end] of each, where end is the evaluation time (or
+ * the {@code @} time) less the offset. Both ends are inclusive, as in Prometheus 2.
  */
-record RangeVector(List<Series> series, long rangeMillis, long offsetMillis, Long atMillis) {
+record RangeVector(SeriesCursor series, long rangeMillis, long offsetMillis, Long atMillis) {
     /** The window's end for the evaluation time {@code time}. */
     long windowEnd(long time) {
         return (atMillis != null ? atMillis : time) - offsetMillis;
@@ -20,8 +18,13 @@ record RangeVector(List<Series> series, long rangeMillis, long offsetMillis, Lon
 
     /** The index of the first point at or after {@code time}. */
     static int firstAtOrAfter(long[] timestamps, long time) {
+        return firstAtOrAfter(timestamps, timestamps.length, time);
+    }
+
+    /** The index of the first of the {@code size} first points at or after {@code time}. */
+    static int firstAtOrAfter(long[] timestamps, int size, long time) {
         int lo = 0;
-        int hi = timestamps.length;
+        int hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (timestamps[mid] < time) lo = mid + 1;
@@ -32,6 +35,11 @@ record RangeVector(List<Series> series, long rangeMillis, long offsetMillis, Lon
 
     /** The index after the last point at or before {@code time}. */
     static int afterLastAtOrBefore(long[] timestamps, long time) {
-        return firstAtOrAfter(timestamps, time == Long.MAX_VALUE ? time : time + 1);
+        return afterLastAtOrBefore(timestamps, timestamps.length, time);
+    }
+
+    /** The index after the last of the {@code size} first points at or before {@code time}. */
+    static int afterLastAtOrBefore(long[] timestamps, int size, long time) {
+        return firstAtOrAfter(timestamps, size, time == Long.MAX_VALUE ? time : time + 1);
     }
 }

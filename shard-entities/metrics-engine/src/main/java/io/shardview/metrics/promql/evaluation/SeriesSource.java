@@ -9,6 +9,11 @@ public interface SeriesSource {
     /** The matching series, sorted by labels, each with its points in [minMillis, maxMillis] in time order. */
     List<Series> select(List<Matcher> matchers, long minMillis, long maxMillis);
 
+    /** The series {@link #select} gives, read one at a time as the cursor moves (by default all read at once). */
+    default SeriesCursor selectEach(List<Matcher> matchers, long minMillis, long maxMillis) {
+        return SeriesCursor.of(select(matchers, minMillis, maxMillis));
+    }
+
     /**
      * The matching series' rollup buckets {@code widthMillis} wide that start in [minMillis, maxMillis] (both
      * multiples of the width), sorted by labels, each series with its buckets in time order; or null where this source

@@ -128,6 +128,11 @@ class PromqlGoldenTest {
         }
 
         @Override
+        public SeriesCursor selectEach(List<Matcher> matchers, long min, long max) {
+            return inner.selectEach(matchers, min, max);
+        }
+
+        @Override
         public List<BucketSeries> selectBuckets(List<Matcher> matchers, long width, long min, long max) {
             List<BucketSeries> out = inner.selectBuckets(matchers, width, min, max);
             if (out != null) bucketReads++;
