@@ -347,8 +347,10 @@ final class SeriesData {
         int first = chunks.isEmpty() ? 0 : chunkFor(start);
         int from = lowerBound(headTs, headSize, start);
         int to = end == Long.MAX_VALUE ? headSize : lowerBound(headTs, headSize, end + 1);
-        // The arrays are sized exactly: a chunk wholly in range counts from its header and is decoded straight into
-        // them; one only partly in range (the first and last, as a rule) is decoded first and its points in range kept.
+        // The points are counted first: a chunk wholly in range counts from its header and is decoded straight into
+        // the arrays; one only partly in range (the first and last, as a rule) is decoded first and its points in range
+        // kept. New arrays are made for exactly that many (read's are the series' own), reused ones only when too
+        // short.
         int capacity = Math.max(0, to - from);
         int last = first;
         Points[] partial = null;

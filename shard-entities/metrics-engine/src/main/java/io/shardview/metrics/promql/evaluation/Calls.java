@@ -105,6 +105,7 @@ final class Calls {
         // rate, increase and delta, the most asked, computed without a window or a boxed value a step
         boolean extrapolating = counter || c.function().equals("delta");
         boolean perSecond = c.function().equals("rate");
+        double rangeSeconds = RangeFunctions.seconds(range.rangeMillis());
         // Series by series, each one's points read once in order (its windows only move forward), then the steps put
         // together: step by step over every series would touch every series' arrays at each step. The source reads a
         // series only when the loop reaches it, into the arrays of the one before.
@@ -134,7 +135,7 @@ final class Calls {
                         present = new boolean[steps];
                     }
                     values[i] = RangeFunctions.extrapolated(
-                            ts, points, lo, hi, starts[i], ends[i], range.rangeMillis(), counter, perSecond, resets);
+                            ts, points, lo, hi, starts[i], ends[i], rangeSeconds, counter, perSecond, resets);
                     present[i] = true;
                     continue;
                 }

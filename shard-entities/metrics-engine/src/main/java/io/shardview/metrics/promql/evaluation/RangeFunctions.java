@@ -93,14 +93,23 @@ final class RangeFunctions {
     private static Double extrapolated(Window w, boolean counter, boolean perSecond) {
         if (w.count() < 2) return null;
         return extrapolated(
-                w.times(), w.values(), w.lo(), w.hi(), w.start(), w.end(), w.range(), counter, perSecond, w.resets());
+                w.times(),
+                w.values(),
+                w.lo(),
+                w.hi(),
+                w.start(),
+                w.end(),
+                seconds(w.range()),
+                counter,
+                perSecond,
+                w.resets());
     }
 
     /**
      * rate ({@code counter} and {@code perSecond}), increase ({@code counter}) or delta of the points [lo, hi) of a
-     * series, at least two, in the window [start, end] of {@code range}; {@code resets} (or null) the series'
-     * {@link #resets}. Called as it is where a call's function is known to be one of them: no window made, no value
-     * boxed, a step.
+     * series, at least two, in the window [start, end] of {@link #seconds} {@code rangeSeconds}; {@code resets} (or
+     * null) the series' {@link #resets}. Called as it is where a call's function is known to be one of them: no window
+     * made, no value boxed, a step, the range's seconds computed once for every window.
      */
     static double extrapolated(
             long[] t,
@@ -109,7 +118,7 @@ final class RangeFunctions {
             int hi,
             long start,
             long end,
-            long range,
+            double rangeSeconds,
             boolean counter,
             boolean perSecond,
             int[] resets) {
@@ -127,12 +136,13 @@ final class RangeFunctions {
                 previous = v[i];
             }
         }
-        return extrapolate(result, first, t[lo], t[hi - 1], hi - lo, start, end, range, counter, perSecond);
+        return extrapolate(result, first, t[lo], t[hi - 1], hi - lo, start, end, rangeSeconds, counter, perSecond);
     }
 
     /**
      * The extrapolation of rate, increase and delta: {@code change} over the {@code count} points from
-     * {@code firstMillis} (value {@code first}) to {@code lastMillis}, in the window [start, end] of {@code range}.
+     * {@code firstMillis} (value {@code first}) to {@code lastMillis}, in the window [start, end] of {@link #seconds}
+     * {@code rangeSeconds}.
      */
     static double extrapolate(
             double change,
@@ -142,7 +152,7 @@ final class RangeFunctions {
             long count,
             long start,
             long end,
-            long range,
+            double rangeSeconds,
             boolean counter,
             boolean perSecond) {
         double result = change;
@@ -160,12 +170,12 @@ final class RangeFunctions {
         interval += toEnd < threshold ? toEnd : averageInterval / 2;
         // One factor, then one multiplication, as Prometheus rounds them (promql/functions.go, extrapolatedRate).
         double factor = interval / sampled;
-        if (perSecond) factor /= seconds(range);
+        if (perSecond) factor /= rangeSeconds;
         return result * factor;
     }
 
     /** A range in seconds as Go's Duration.Seconds() computes it: whole seconds plus the rest's nanoseconds / 1e9. */
-    private static double seconds(long rangeMillis) {
+    static double seconds(long rangeMillis) {
         return (double) (rangeMillis / 1000) + (double) (rangeMillis % 1000 * 1_000_000) / 1e9;
     }
 

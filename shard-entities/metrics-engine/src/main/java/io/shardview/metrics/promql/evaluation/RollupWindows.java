@@ -190,7 +190,16 @@ public final class RollupWindows {
                     boolean counter = !function.equals("delta");
                     double change = last - first + (counter ? resets : 0);
                     yield RangeFunctions.extrapolate(
-                            change, first, firstMs, lastMs, count, start, end, range, counter, function.equals("rate"));
+                            change,
+                            first,
+                            firstMs,
+                            lastMs,
+                            count,
+                            start,
+                            end,
+                            RangeFunctions.seconds(range),
+                            counter,
+                            function.equals("rate"));
                 }
                 case "count_over_time" -> (double) count;
                 case "sum_over_time" -> sum;

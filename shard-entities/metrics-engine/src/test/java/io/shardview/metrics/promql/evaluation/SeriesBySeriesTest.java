@@ -73,7 +73,16 @@ class SeriesBySeriesTest {
                         assertEquals(bits(slow), bits(fast), name + " round " + round + " [" + lo + ", " + hi + ")");
                         if (hi - lo >= 2) { // as a call of rate or increase computes it, without a window
                             double direct = RangeFunctions.extrapolated(
-                                    ts, s.values(), lo, hi, start, end, end - start, true, name.equals("rate"), resets);
+                                    ts,
+                                    s.values(),
+                                    lo,
+                                    hi,
+                                    start,
+                                    end,
+                                    RangeFunctions.seconds(end - start),
+                                    true,
+                                    name.equals("rate"),
+                                    resets);
                             assertEquals(bits(slow), bits(direct), name + " direct, round " + round);
                         }
                     }
@@ -84,7 +93,16 @@ class SeriesBySeriesTest {
                                                 ts, s.values(), lo, hi, start, end, end - start, end, null),
                                         0);
                         double direct = RangeFunctions.extrapolated(
-                                ts, s.values(), lo, hi, start, end, end - start, false, false, null);
+                                ts,
+                                s.values(),
+                                lo,
+                                hi,
+                                start,
+                                end,
+                                RangeFunctions.seconds(end - start),
+                                false,
+                                false,
+                                null);
                         assertEquals(bits(delta), bits(direct), "delta direct, round " + round);
                     }
                 }
