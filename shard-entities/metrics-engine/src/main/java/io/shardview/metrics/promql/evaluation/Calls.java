@@ -256,14 +256,16 @@ final class Calls {
     private Vectors absentOverTime(Expr arg, Grid grid) {
         RangeVector range = evaluator.rangeVector(arg, grid);
         Labels labels = absentLabels(arg);
-        boolean[] any = new boolean[grid.size()];
+        boolean[] any = new boolean[grid.size()]; // whether some series has a point in the window at step i
+        int uncovered = any.length;
         SeriesCursor s = range.series();
-        while (s.next()) {
-            for (int i = 0; i < any.length; i++) {
+        while (s.next()) { // every series is read (and counted against the limit), each looked into until all have one
+            for (int i = 0; i < any.length && uncovered > 0; i++) {
                 if (!any[i]
                         && RangeVector.afterLastAtOrBefore(s.times(), s.size(), range.windowEnd(grid.time(i)))
                                 > RangeVector.firstAtOrAfter(s.times(), s.size(), range.windowStart(grid.time(i)))) {
                     any[i] = true;
+                    uncovered--;
                 }
             }
         }
