@@ -63,17 +63,7 @@ class SeriesCursorTest {
         ShardStorage storage = RollupWindowsTest.dataset(13);
         StorageSource storageSource = new StorageSource(storage);
         SeriesSource atOnce = storageSource::select; // the default cursor: every series read before the first is used
-        SeriesSource oneAtATime = new SeriesSource() { // raw points only, as atOnce: no rollup buckets
-                    @Override
-                    public List<Series> select(List<Matcher> matchers, long min, long max) {
-                        return storageSource.select(matchers, min, max);
-                    }
-
-                    @Override
-                    public SeriesCursor selectEach(List<Matcher> matchers, long min, long max) {
-                        return storageSource.selectEach(matchers, min, max);
-                    }
-                };
+        SeriesSource oneAtATime = oneAtATime(storageSource); // raw points only, as atOnce: no rollup buckets
         List<String> queries = new ArrayList<>();
         for (String f : List.of(
                 "rate",
@@ -112,19 +102,7 @@ class SeriesCursorTest {
     @Test
     void theSampleLimitCountsSeriesReadOneAtATime() {
         ShardStorage storage = RollupWindowsTest.dataset(17);
-        SeriesSource oneAtATime = new SeriesSource() {
-            private final StorageSource inner = new StorageSource(storage);
-
-            @Override
-            public List<Series> select(List<Matcher> matchers, long min, long max) {
-                return inner.select(matchers, min, max);
-            }
-
-            @Override
-            public SeriesCursor selectEach(List<Matcher> matchers, long min, long max) {
-                return inner.selectEach(matchers, min, max);
-            }
-        };
+        SeriesSource oneAtATime = oneAtATime(new StorageSource(storage));
         var expr = PromqlParser.parse("rate(requests_total[1h])");
         Evaluator within = new Evaluator(oneAtATime, Evaluator.Settings.defaults());
         within.range(expr, T0 + HOUR, T0 + 7 * HOUR, HOUR);
@@ -133,6 +111,21 @@ class SeriesCursorTest {
         Evaluator limited =
                 new Evaluator(oneAtATime, Evaluator.Settings.defaults().withMaxSamples(read / 2));
         assertThrows(QueryException.TooManySamples.class, () -> limited.range(expr, T0 + HOUR, T0 + 7 * HOUR, HOUR));
+    }
+
+    /** {@code source}'s raw points, read one series at a time (its rollup buckets not offered). */
+    private static SeriesSource oneAtATime(StorageSource source) {
+        return new SeriesSource() {
+            @Override
+            public List<Series> select(List<Matcher> matchers, long min, long max) {
+                return source.select(matchers, min, max);
+            }
+
+            @Override
+            public SeriesCursor selectEach(List<Matcher> matchers, long min, long max) {
+                return source.selectEach(matchers, min, max);
+            }
+        };
     }
 
     /** The same series, labels, times and values to the bit (NaN equal to NaN); how many. */
