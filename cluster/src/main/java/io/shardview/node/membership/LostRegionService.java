@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.SelfUp;
@@ -402,8 +403,15 @@ public final class LostRegionService {
             if (!peer.path().address().equals(context.getSystem().address())
                     && !regionOf(peer).equals(self)) others.add(peer);
         }
-        boolean otherRegions = Cluster.get(context.getSystem()).state().getAllDataCenters().stream()
-                .anyMatch(region -> !region.equals(self));
+        var cluster = Cluster.get(context.getSystem());
+        var status = cluster.selfMember().status();
+        if (status == MemberStatus.joining() || status == MemberStatus.weaklyUp()) {
+            // Cluster.state() is updated by a subscriber of its own and can lag the SelfUp event: until it has this
+            // node Up it may not list the members this node joined (at first it lists none at all).
+            context.scheduleOnce(Duration.ofMillis(100), context.getSelf(), new Up());
+            return;
+        }
+        boolean otherRegions = cluster.state().getAllDataCenters().stream().anyMatch(region -> !region.equals(self));
         if (!otherRegions) {
             LOG.info("no other region is a member: this node's region's record of lost regions stands, {}", lost);
             known();
@@ -456,8 +464,7 @@ public final class LostRegionService {
         for (Member member : state.getMembers()) {
             String region = member.dataCenter();
             if (region.equals(self) || state.getUnreachableDataCenters().contains(region)) continue;
-            if (member.status() == org.apache.pekko.cluster.MemberStatus.up() && !reachable.contains(region))
-                reachable.add(region);
+            if (member.status() == MemberStatus.up() && !reachable.contains(region)) reachable.add(region);
         }
         if (reachable.isEmpty()) return true;
         if (!toldWaiting) {
