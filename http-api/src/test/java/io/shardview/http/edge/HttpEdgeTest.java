@@ -20,9 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +125,39 @@ class HttpEdgeTest {
             assertEquals("/fast", readAnswer(socket).body);
             assertEquals("/third", readAnswer(socket).body);
         }
+    }
+
+    @Test
+    void requestsSentWhileOneIsInWorkWaitForItsAnswerAndAreThenServedInOrder() throws Exception {
+        CountDownLatch slowInWork = new CountDownLatch(1);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicBoolean slowAnswered = new AtomicBoolean();
+        start(request -> {
+            seen.add(request.path() + (slowAnswered.get() ? " after" : " before"));
+            if (request.path().equals("/slow")) {
+                slowInWork.countDown();
+                LATER.schedule(
+                        () -> {
+                            slowAnswered.set(true);
+                            request.reply(EdgeResponse.text(200, "text/plain", "/slow"));
+                        },
+                        300,
+                        TimeUnit.MILLISECONDS);
+                return;
+            }
+            ECHO.handle(request);
+        });
+        try (Socket socket = connect()) {
+            send(socket, get("/slow"));
+            assertTrue(slowInWork.await(5, TimeUnit.SECONDS));
+            send(socket, post("/b", "two"));
+            Thread.sleep(50);
+            send(socket, post("/c", "three"));
+            assertEquals("/slow", readAnswer(socket).body);
+            assertEquals("POST /b two", readAnswer(socket).body);
+            assertEquals("POST /c three", readAnswer(socket).body);
+        }
+        assertEquals(List.of("/slow before", "/b after", "/c after"), seen);
     }
 
     @Test
