@@ -75,7 +75,8 @@ import java.util.regex.Pattern;
  * it comes (a repeated query answered from that cache), each a GET of query_range over a persistent HTTP/1.1
  * connection ({@link KeptAlive}: blocking I/O on this thread, none of Java's HttpClient's threads between), timed from
  * send to the last byte of the body. Each answer must be 200 and non-empty; series counts
- * and values are compared between the two systems (reported, never failed on). A fetch probe per query, an instant
+ * and values are compared between the two systems (reported, never failed on). A fetch probe per query after its
+ * warm-ups, an instant
  * {@code sum(count_over_time(<selector>[<range + 5m>]))} at the end, counts the raw points the query reads (which
  * must agree between the two) and times reading them with next to no evaluation.
  *
@@ -331,7 +332,14 @@ public final class PromqlLatency {
                 Instant.ofEpochMilli(q.endMs()),
                 q.stepMs() / 1000);
 
-        // The fetch probe: the raw points the query reads, and how long reading them takes.
+        for (int i = 0; i < warmups; i++) {
+            report("warm-up shardview", time(sv));
+            report("warm-up vm nocache", time(vmNoCache));
+            report("warm-up vm cached", time(vmCached));
+        }
+
+        // The fetch probe: the raw points the query reads, and how long reading them takes, once the warm-ups have
+        // had the node's JIT compile the reading (before them it timed the compiler: 37 to 98 ms on one machine).
         String probe = "/api/v1/query?query=" + URLEncoder.encode(q.probe(), StandardCharsets.UTF_8) + "&time="
                 + q.endMs() / 1000;
         String svProbe = node.url + "/v1/tenants/" + TENANT + "/prom" + probe;
@@ -360,11 +368,6 @@ public final class PromqlLatency {
                 summary(vmProbes));
         System.out.println(probeNote);
 
-        for (int i = 0; i < warmups; i++) {
-            report("warm-up shardview", time(sv));
-            report("warm-up vm nocache", time(vmNoCache));
-            report("warm-up vm cached", time(vmCached));
-        }
         List<Timing> svTimes = new ArrayList<>();
         List<Timing> noCacheTimes = new ArrayList<>();
         List<Timing> cachedTimes = new ArrayList<>();
