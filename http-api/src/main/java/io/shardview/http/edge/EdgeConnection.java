@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -82,6 +83,9 @@ final class EdgeConnection extends ChannelDuplexHandler {
 
     private boolean resuming;
 
+    /** The client shut its side: nothing more comes, and the connection closes once what came is answered. */
+    private boolean inputShut;
+
     private Body body;
     private long bodyLimit;
     private long bodyRead;
@@ -154,6 +158,10 @@ final class EdgeConnection extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputEnded();
+            return;
+        }
         if (event instanceof IdleStateEvent && current == null) {
             ctx.close(); // idle-timeout with no request in flight
             return;
@@ -165,6 +173,17 @@ final class EdgeConnection extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof IOException)) log.debug("HTTP connection failed", cause);
         ctx.close();
+    }
+
+    /**
+     * The client shut its side of the connection (as {@code nc -N} does once it has sent its request): the requests it
+     * sent whole are still answered, in order, and the connection closes after the last of them; one cut short by the
+     * end closes it now, since its body can no longer come. So does an answer being streamed (a change stream, say): its
+     * client has gone, and the stream's source stops now rather than at a write that fails.
+     */
+    private void inputEnded() {
+        inputShut = true;
+        if (answerStream != null || (current == null ? later.isEmpty() : !current.bodyComplete)) ctx.close();
     }
 
     // ---- requests ---------------------------------------------------------------------------------
@@ -371,7 +390,7 @@ final class EdgeConnection extends ChannelDuplexHandler {
      * again cost two {@code epoll_ctl} calls a request.
      */
     private void readIfWanted() {
-        if (!ctx.channel().isActive()) return;
+        if (!ctx.channel().isActive() || inputShut) return;
         boolean want;
         if (current == null) want = later.isEmpty();
         else if (current.bodyComplete) want = later.isEmpty() && !closeAfterAnswer;
@@ -523,6 +542,10 @@ final class EdgeConnection extends ChannelDuplexHandler {
             }
         } finally {
             resuming = false;
+        }
+        if (inputShut && (current == null || !current.bodyComplete)) {
+            ctx.close(); // all the client sent is answered, or the rest of a request cannot come
+            return;
         }
         readIfWanted();
     }

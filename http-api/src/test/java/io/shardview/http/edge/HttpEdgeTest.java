@@ -312,6 +312,67 @@ class HttpEdgeTest {
     }
 
     @Test
+    void aStreamedAnswerWhoseClientShutsItsSideIsCancelledAtOnce() throws Exception {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        start(request -> {
+            var head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().set("Content-Type", "text/event-stream");
+            request.replyStreaming(
+                    head,
+                    subscriber -> subscriber.onSubscribe(new Subscription() {
+                        private boolean first = true;
+
+                        @Override
+                        public void request(long n) {
+                            if (first) subscriber.onNext(Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
+                            first = false; // then nothing more, as a quiet change stream
+                        }
+
+                        @Override
+                        public void cancel() {
+                            cancelled.countDown();
+                        }
+                    }));
+        });
+        try (Socket socket = connect()) {
+            send(socket, get("/stream"));
+            InputStream in = socket.getInputStream();
+            while (!readLine(in).isEmpty()) {} // the head
+            assertEquals("5", readLine(in).trim());
+            socket.shutdownOutput(); // the client has gone
+            assertTrue(cancelled.await(5, TimeUnit.SECONDS), "the stream's source was not cancelled");
+        }
+    }
+
+    @Test
+    void aClientThatShutsItsSideAfterItsRequestsGetsTheirAnswersAndThenTheConnectionCloses() throws Exception {
+        CountDownLatch inWork = new CountDownLatch(1);
+        start(request -> {
+            inWork.countDown();
+            LATER.schedule(
+                    () -> request.reply(EdgeResponse.text(200, "text/plain", "late " + request.path())),
+                    300,
+                    TimeUnit.MILLISECONDS);
+        });
+        try (Socket socket = connect()) {
+            send(socket, get("/x"));
+            assertTrue(inWork.await(5, TimeUnit.SECONDS));
+            send(socket, get("/y"));
+            socket.shutdownOutput(); // as `nc -N` does once its input ends
+            assertEquals("late /x", readAnswer(socket).body);
+            assertEquals("late /y", readAnswer(socket).body);
+            assertTrue(closed(socket));
+        }
+        try (Socket socket = connect()) {
+            send(
+                    socket,
+                    "POST /z HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\nshort"); // 5 bytes of 20, then the end
+            socket.shutdownOutput();
+            assertTrue(closed(socket)); // no answer: the rest of the request cannot come
+        }
+    }
+
+    @Test
     void aRequestNotAnsweredInTimeIs503AndItsLateAnswerIsDropped() throws Exception {
         List<EdgeRequest> requests = new CopyOnWriteArrayList<>();
         start(requests::add, Duration.ofMillis(200), 100);
