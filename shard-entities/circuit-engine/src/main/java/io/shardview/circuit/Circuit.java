@@ -181,8 +181,12 @@ public final class Circuit {
      * beside the outer rows before that split (NestedCorrelations#extractComputations), as Calcite's decorrelator
      * moves them, so the split and the refusal see the fields the decorrelator reads: such a level beside a subquery
      * correlated to the same row gave rows PostgreSQL does not. A view created before keeps its plan.
+     * 9: a correlated subquery's equality between a CHAR(n) and a VARCHAR, one inner and one outer, is kept from the
+     * decorrelator's substitutions even when it is the outer string's only one (io.shardview.circuit.rewrite.
+     * BpcharCorrelations): {@code WHERE (SELECT MIN(b.v) FROM b WHERE b.ch = a.v) = a.v} compared MIN with the inner
+     * 'a' for an outer 'a ' (equal as bpchar), giving rows PostgreSQL does not. A view created before keeps its plan.
      */
-    public static final int SQL_REVISION = 8;
+    public static final int SQL_REVISION = 9;
 
     /**
      * What a view's plan kept as text in a snapshot is valid for: this engine's SQL revision and its build. The

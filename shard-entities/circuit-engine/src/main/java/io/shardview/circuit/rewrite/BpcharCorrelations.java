@@ -39,8 +39,12 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 public final class BpcharCorrelations {
     private BpcharCorrelations() {}
 
-    /** The plan (with its Correlates, before decorrelation) with such inner sides marked. */
-    public static RelNode mark(RelNode root) {
+    /**
+     * The plan (with its Correlates, before decorrelation) with such inner sides marked, and the equalities
+     * {@link #separated} finds. {@code lone}: an equality between an outer string and an inner one of the other typing
+     * is marked also when it is the outer string's only one (SQL revision 9 and later).
+     */
+    public static RelNode mark(RelNode root, boolean lone) {
         StringTyping typing = new StringTyping();
         Map<CorrelationId, StringTyping.Type[]> outerTypes = new HashMap<>();
         root.accept(new RelShuttleImpl() {
@@ -72,7 +76,7 @@ public final class BpcharCorrelations {
                         return call;
                     }
                 });
-                condition = separated(condition, input, outerTypes, rex);
+                condition = separated(condition, input, outerTypes, rex, lone);
                 return condition == visited.getCondition()
                         ? visited
                         : visited.copy(visited.getTraitSet(), visited.getInput(), condition);
@@ -162,12 +166,16 @@ public final class BpcharCorrelations {
      * The condition with each of its conjuncts {@code inner = outer} marked {@link SourceMarkers#CORRELATION} where the
      * same outer string is compared with several inner ones, not all of its type: Calcite's decorrelator would put
      * one inner value for the outer one in the other comparisons, which then compare otherwise (as text, not bpchar).
+     * With {@code lone}, also where the outer string is compared with one inner string of the other type: a condition
+     * on the outer string that Calcite pushes into the subquery ({@code WHERE (SELECT MIN(b.v) FROM b WHERE b.ch = a.v)
+     * = a.v}) would read the inner value in its place, 'a' where the outer row holds 'a ', equal as bpchar only.
      */
     private static RexNode separated(
             RexNode condition,
             StringTyping.Type[] input,
             Map<CorrelationId, StringTyping.Type[]> outerTypes,
-            RexBuilder rex) {
+            RexBuilder rex,
+            boolean lone) {
         Map<String, List<RexNode>> byOuter = new HashMap<>();
         Set<String> mixed = new HashSet<>();
         for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
@@ -191,7 +199,7 @@ public final class BpcharCorrelations {
             }
         }
         Set<RexNode> marked = new HashSet<>();
-        for (String key : mixed) if (byOuter.get(key).size() > 1) marked.addAll(byOuter.get(key));
+        for (String key : mixed) if (lone || byOuter.get(key).size() > 1) marked.addAll(byOuter.get(key));
         if (marked.isEmpty()) return condition;
         List<RexNode> conjuncts = new ArrayList<>();
         for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {

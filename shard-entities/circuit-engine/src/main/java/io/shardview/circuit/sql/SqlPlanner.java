@@ -443,7 +443,7 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
         HepPlanner hep = new HepPlanner(program.build());
         hep.setRoot(rel);
-        RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp()));
+        RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp(), revision >= 9));
         RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(correlated));
         if (revision >= 8) noSubQueries = NestedCorrelations.extractComputations(noSubQueries);
         if (revision >= 7) noSubQueries = NestedCorrelations.split(noSubQueries);
