@@ -10,6 +10,7 @@ import io.shardview.circuit.plan.IntervalAggregates;
 import io.shardview.circuit.plan.NotInJoin;
 import io.shardview.circuit.plan.SourceMarkers;
 import io.shardview.circuit.rewrite.BpcharCorrelations;
+import io.shardview.circuit.rewrite.BpcharLiterals;
 import io.shardview.circuit.rewrite.DecorrelationShield;
 import io.shardview.circuit.rewrite.DistinctSidePullUp;
 import io.shardview.circuit.rewrite.FalseCorrelatedFilters;
@@ -322,6 +323,7 @@ public final class SqlPlanner {
             RelNode rel = keepNeverTrue(converter.flattenTypes(root.project(), true));
             rel = RelDecorrelator.decorrelateQuery(
                     rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
+            if (revision >= 10) rel = BpcharLiterals.trim(rel);
             rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted, revision);
             if (revision >= 4) rel = JoinOrder.optimize(rel);
             if (revision >= 6) rel = ColumnPruning.prune(rel, validator, cluster);
