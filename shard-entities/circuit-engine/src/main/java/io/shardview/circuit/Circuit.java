@@ -188,7 +188,9 @@ public final class Circuit {
      * 10: a string literal compared with a CHAR(n) value is planned without its trailing blanks, which do not count
      * there (io.shardview.circuit.rewrite.BpcharLiterals): the decorrelator merged {@code ch < 'a ' OR ch <> 'a'} in a
      * correlated subquery into {@code ch IS NOT NULL}, ordering 'a' before 'a ' as Java does, giving rows PostgreSQL
-     * does not. A view created before keeps its plan.
+     * does not. Also 10: an IN list of 20 values or more compared with a CHAR(n) value compares as bpchar, as a shorter
+     * list did (Calcite plans it as an IN over VALUES, whose strings were text: 'a  ' IN ('a ', ...) was false). A view
+     * created before keeps its plan.
      */
     public static final int SQL_REVISION = 10;
 

@@ -1,5 +1,6 @@
 package io.shardview.circuit.rewrite;
 
+import com.google.common.collect.ImmutableList;
 import io.shardview.circuit.pg.FixedChar;
 import io.shardview.circuit.plan.StringTyping;
 import java.util.EnumSet;
@@ -14,6 +15,7 @@ import org.apache.calcite.rel.logical.LogicalCorrelate;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexCorrelVariable;
@@ -22,8 +24,16 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.util.NlsString;
 
 /**
@@ -47,6 +57,43 @@ public final class BpcharLiterals {
             SqlKind.IS_NOT_DISTINCT_FROM);
 
     private BpcharLiterals() {}
+
+    /**
+     * The query with each {@code IN (VALUES ...)} written as {@code IN (SELECT * FROM (VALUES ...))}, the same query to
+     * PostgreSQL (a subquery over VALUES, whose strings are text), which Calcite plans with a Project above the VALUES,
+     * so {@link #trim} tells it from an IN list (a VALUES alone below the IN).
+     */
+    public static SqlNode valuesSubqueries(SqlNode query) {
+        return query.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                SqlNode visited = super.visit(call);
+                if (!(visited instanceof SqlCall c)
+                        || (c.getKind() != SqlKind.IN && c.getKind() != SqlKind.NOT_IN)
+                        || c.operandCount() != 2
+                        || c.operand(1).getKind() != SqlKind.VALUES) return visited;
+                SqlParserPos pos = c.operand(1).getParserPosition();
+                SqlNode from =
+                        SqlStdOperatorTable.AS.createCall(pos, c.operand(1), new SqlIdentifier("in_values", pos));
+                SqlSelect select = new SqlSelect(
+                        pos,
+                        null,
+                        SqlNodeList.of(SqlIdentifier.star(pos)),
+                        from,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null);
+                return c.getOperator()
+                        .createCall(c.getFunctionQuantifier(), c.getParserPosition(), c.operand(0), select);
+            }
+        });
+    }
 
     /** The plan (its subqueries not yet removed) with such literals trimmed, in its subqueries too. */
     public static RelNode trim(RelNode root) {
@@ -106,6 +153,9 @@ public final class BpcharLiterals {
                 public RexNode visitSubQuery(RexSubQuery subQuery) {
                     RexSubQuery visited = (RexSubQuery) super.visitSubQuery(subQuery);
                     RelNode rel = visited.rel.accept(rels);
+                    if (visited.getKind() == SqlKind.IN && rel instanceof LogicalValues list) {
+                        rel = inList(list, visited.getOperands(), input, outerTypes, rex);
+                    }
                     return rel == visited.rel ? visited : visited.clone(rel);
                 }
 
@@ -123,6 +173,38 @@ public final class BpcharLiterals {
         }
     }
 
+    /**
+     * An IN list ({@code ch IN ('a ', 'b', ...)}, which Calcite plans as an IN over a VALUES relation from 20 values on)
+     * with the strings compared with a bpchar value written without their trailing blanks: its values are text to the
+     * engine, and a bpchar compared with text compares without its own blanks, so the comparison is bpchar's, as
+     * PostgreSQL types each value of the list by the value before IN. (A subquery over VALUES is not one: its strings
+     * are text in PostgreSQL too, and Calcite plans it with a Project above the VALUES.)
+     */
+    private static RelNode inList(
+            LogicalValues list,
+            List<RexNode> operands,
+            StringTyping.Type[] input,
+            Map<CorrelationId, StringTyping.Type[]> outerTypes,
+            RexBuilder rex) {
+        boolean[] bpchar = new boolean[list.getRowType().getFieldCount()];
+        boolean any = false;
+        for (int i = 0; i < bpchar.length && i < operands.size(); i++) {
+            bpchar[i] = type(operands.get(i), input, outerTypes) == StringTyping.Type.BPCHAR;
+            any |= bpchar[i];
+        }
+        if (!any) return list;
+        ImmutableList.Builder<ImmutableList<RexLiteral>> tuples = ImmutableList.builder();
+        for (List<RexLiteral> tuple : list.getTuples()) {
+            ImmutableList.Builder<RexLiteral> values = ImmutableList.builder();
+            for (int i = 0; i < tuple.size(); i++) {
+                RexLiteral value = tuple.get(i);
+                values.add(bpchar[i] ? withoutTrailingBlanks(value, rex) : value);
+            }
+            tuples.add(values.build());
+        }
+        return LogicalValues.create(list.getCluster(), list.getRowType(), tuples.build());
+    }
+
     /** operand without its trailing blanks if it is a string literal compared with a bpchar value, else operand. */
     private static RexNode trimmed(
             RexNode operand,
@@ -134,8 +216,15 @@ public final class BpcharLiterals {
         if (!(e instanceof RexLiteral literal)
                 || !(literal.getValue() instanceof NlsString text)
                 || type(other, input, outerTypes) != StringTyping.Type.BPCHAR) return operand;
+        RexLiteral trimmed = withoutTrailingBlanks(literal, rex);
+        return trimmed == literal ? operand : trimmed;
+    }
+
+    /** A string literal without its trailing blanks (itself if it has none, or is not a string). */
+    private static RexLiteral withoutTrailingBlanks(RexLiteral literal, RexBuilder rex) {
+        if (!(literal.getValue() instanceof NlsString text)) return literal;
         String stripped = FixedChar.stripTrailingBlanks(text.getValue());
-        if (stripped.equals(text.getValue())) return operand;
+        if (stripped.equals(text.getValue())) return literal;
         return rex.makeCharLiteral(new NlsString(stripped, text.getCharsetName(), text.getCollation()));
     }
 

@@ -309,6 +309,7 @@ public final class SqlPlanner {
                     catalog,
                     types,
                     VALIDATOR.withTypeCoercionFactory((f, v) -> new PgTypeCoercion(f, v, pgTypes)));
+            if (revision >= 10) parsed = BpcharLiterals.valuesSubqueries(parsed);
             SqlNode validated = validator.validate(SourceMarkers.mark(parsed, !accepted, pgTypes, clock));
             IntervalAggregates.standardWhereNotIntervals(validated, validator);
             String typeProblem = pgTypes ? PgCasts.problem(validated, validator) : null;
@@ -323,6 +324,8 @@ public final class SqlPlanner {
             RelNode rel = keepNeverTrue(converter.flattenTypes(root.project(), true));
             rel = RelDecorrelator.decorrelateQuery(
                     rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
+            if (Boolean.getBoolean("tmp.debug"))
+                System.out.println("CONVERTED\n" + org.apache.calcite.plan.RelOptUtil.toString(rel));
             if (revision >= 10) rel = BpcharLiterals.trim(rel);
             rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted, revision);
             if (revision >= 4) rel = JoinOrder.optimize(rel);

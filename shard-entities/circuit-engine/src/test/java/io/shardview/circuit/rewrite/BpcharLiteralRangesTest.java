@@ -46,4 +46,37 @@ class BpcharLiteralRangesTest {
         TestCircuits.deleteKey(c, "t0", "id", 3);
         assertEquals("6:0 7:1 8:1 | 1:1 2:0 7:0 | 6:1 7:0 8:0 | 6 7 8", TestCircuits.shown(c, VIEWS));
     }
+
+    /**
+     * An IN list of 20 values or more, which Calcite plans as an IN over a VALUES relation whose strings are text: a
+     * CHAR(3) 'a  ' was not found in ('a ', ...) (PostgreSQL types the list's values by the value before IN). A
+     * subquery over VALUES, written with or without SELECT, keeps comparing as text, as in PostgreSQL.
+     */
+    @Test
+    void aLongInListComparesAsTheBpcharBeforeIt() {
+        StringBuilder many = new StringBuilder("'a '");
+        for (int i = 0; i < 30; i++) many.append(", 'x").append(i).append("'");
+        List<String> views = List.of("s", "l", "c", "cl", "nl", "iv", "sv");
+        Circuit c = TestCircuits.circuit("CREATE TABLE t1 (id INT PRIMARY KEY, k INT);"
+                + "CREATE TABLE t0 (id INT PRIMARY KEY, k INT, ch CHAR(3));"
+                + "CREATE VIEW s AS SELECT id FROM t0 WHERE ch IN ('a ', 'b');"
+                + "CREATE VIEW l AS SELECT id FROM t0 WHERE ch IN (" + many + ");"
+                + "CREATE VIEW c AS SELECT id, (SELECT COUNT(*) FROM t0 ia WHERE ia.ch IN ('a ', 'b') AND ia.k = a.id) AS n"
+                + " FROM t1 a;"
+                + "CREATE VIEW cl AS SELECT id, (SELECT COUNT(*) FROM t0 ia WHERE ia.ch IN (" + many + ")"
+                + " AND ia.k = a.id) AS n FROM t1 a;"
+                + "CREATE VIEW nl AS SELECT id FROM t0 WHERE ch NOT IN (" + many + ");"
+                + "CREATE VIEW iv AS SELECT id FROM t0 WHERE ch IN (VALUES ('a '), ('x1'));"
+                + "CREATE VIEW sv AS SELECT id FROM t0 WHERE ch IN (SELECT * FROM (VALUES ('a '), ('x1')) v(c))");
+        TestCircuits.applyAndCheck(
+                c,
+                views,
+                Op.insert("t1", row("id", 6, "k", 1)),
+                Op.insert("t0", row("id", 7, "k", 6, "ch", "a")),
+                Op.insert("t0", row("id", 8, "k", 6, "ch", "a  ")),
+                Op.insert("t0", row("id", 9, "k", 6, "ch", "x1")));
+        assertEquals("7 8 | 7 8 9 | 6:2 | 6:3 |  | 9 | 9", TestCircuits.shown(c, views));
+        TestCircuits.deleteKey(c, "t0", "id", 9);
+        assertEquals("7 8 | 7 8 | 6:2 | 6:2 |  |  | ", TestCircuits.shown(c, views));
+    }
 }
