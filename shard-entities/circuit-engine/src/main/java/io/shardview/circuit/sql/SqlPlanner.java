@@ -324,8 +324,6 @@ public final class SqlPlanner {
             RelNode rel = keepNeverTrue(converter.flattenTypes(root.project(), true));
             rel = RelDecorrelator.decorrelateQuery(
                     rel, CONVERTER.getRelBuilderFactory().create(cluster, null));
-            if (Boolean.getBoolean("tmp.debug"))
-                System.out.println("CONVERTED\n" + org.apache.calcite.plan.RelOptUtil.toString(rel));
             if (revision >= 10) rel = BpcharLiterals.trim(rel);
             rel = removeSubQueries(BpcharCorrelations.markInSubqueries(InSubQueries.rewrite(rel)), accepted, revision);
             if (revision >= 4) rel = JoinOrder.optimize(rel);
