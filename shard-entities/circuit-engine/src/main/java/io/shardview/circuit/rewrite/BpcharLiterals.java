@@ -43,7 +43,8 @@ import org.apache.calcite.util.NlsString;
  * than 'a ': {@code ch < 'a ' OR ch <> 'a'} became {@code ch IS NOT NULL}, TRUE for the CHAR 'a', which PostgreSQL
  * finds neither less than 'a ' nor other than 'a'. Without trailing blanks, the literals order as the bpchar values
  * they stand for, so the ranges Calcite merges are PostgreSQL's (SQL revision 10 and later). Done before anything
- * simplifies: the rewrite of NOT IN into a join (InSubQueries) simplifies its subquery's condition too.
+ * simplifies: the rewrite of NOT IN into a join (InSubQueries) simplifies its subquery's condition too. The strings
+ * of a long IN list compared with a bpchar are trimmed as well (see {@code inList}).
  */
 public final class BpcharLiterals {
     private static final Set<SqlKind> COMPARISONS = EnumSet.of(
