@@ -209,7 +209,7 @@ public final class BpcharCorrelations {
     }
 
     /** A cast Calcite put between string types (it widens one side of =) is no conversion in PostgreSQL. */
-    private static RexNode withoutStringCast(RexNode e) {
+    static RexNode withoutStringCast(RexNode e) {
         while (e.getKind() == SqlKind.CAST
                 && SqlTypeUtil.inCharFamily(((RexCall) e).getOperands().get(0).getType())) {
             e = ((RexCall) e).getOperands().get(0);

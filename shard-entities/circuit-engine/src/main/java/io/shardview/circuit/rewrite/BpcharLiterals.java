@@ -32,7 +32,6 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
-import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.util.NlsString;
 
@@ -213,7 +212,7 @@ public final class BpcharLiterals {
             StringTyping.Type[] input,
             Map<CorrelationId, StringTyping.Type[]> outerTypes,
             RexBuilder rex) {
-        RexNode e = withoutStringCast(operand);
+        RexNode e = BpcharCorrelations.withoutStringCast(operand);
         if (!(e instanceof RexLiteral literal)
                 || !(literal.getValue() instanceof NlsString text)
                 || type(other, input, outerTypes) != StringTyping.Type.BPCHAR) return operand;
@@ -232,21 +231,12 @@ public final class BpcharLiterals {
     /** e's string type; an outer row's field, which StringTyping does not see, has the type it has in that row. */
     private static StringTyping.Type type(
             RexNode e, StringTyping.Type[] input, Map<CorrelationId, StringTyping.Type[]> outerTypes) {
-        RexNode bare = withoutStringCast(e);
+        RexNode bare = BpcharCorrelations.withoutStringCast(e);
         if (bare instanceof RexFieldAccess access && access.getReferenceExpr() instanceof RexCorrelVariable v) {
             StringTyping.Type[] types = outerTypes.get(v.id);
             int field = access.getField().getIndex();
             return types == null || field >= types.length ? StringTyping.Type.OTHER : types[field];
         }
         return StringTyping.of(e, input);
-    }
-
-    /** A cast Calcite put between string types is no conversion in PostgreSQL. */
-    private static RexNode withoutStringCast(RexNode e) {
-        while (e.getKind() == SqlKind.CAST
-                && SqlTypeUtil.inCharFamily(((RexCall) e).getOperands().get(0).getType())) {
-            e = ((RexCall) e).getOperands().get(0);
-        }
-        return e;
     }
 }
