@@ -96,4 +96,38 @@ class KeyedRowStoreTest {
         assertEquals(5_000, image.count());
         assertEquals(then, read);
     }
+
+    @Test
+    void longRowsAndRowsRestoredFromAnImageSurviveCompactions() {
+        Random rnd = new Random(7);
+        KeyedRowStore store = new KeyedRowStore(new int[] {1}, 2);
+        Map<Row, Row> expected = new HashMap<>();
+        for (int i = 0; i < 60_000; i++) {
+            Row key = Row.of("k" + rnd.nextInt(500));
+            if (rnd.nextInt(4) == 0) {
+                store.remove(key);
+                expected.remove(key);
+            } else {
+                Row row = Row.of("x".repeat(rnd.nextInt(400)), key.get(0)); // lengths either side of 128 bytes
+                store.put(row);
+                expected.put(key, row);
+            }
+        }
+        // A snapshot's rows loaded into a new store, then changed over again: its pages compact as the first's did.
+        KeyedRowStore restored = new KeyedRowStore(new int[] {1}, 2);
+        restored.reserve(store.size());
+        store.packedRows()
+                .forEach((array, offset, length) ->
+                        restored.putPacked(java.util.Arrays.copyOfRange(array, offset, offset + length)));
+        for (int i = 0; i < 60_000; i++) {
+            Row key = Row.of("k" + rnd.nextInt(500));
+            Row row = Row.of("y".repeat(rnd.nextInt(300)), key.get(0));
+            restored.put(row);
+            expected.put(key, row);
+        }
+        assertEquals(expected.size(), restored.size());
+        for (Map.Entry<Row, Row> e : expected.entrySet()) assertEquals(e.getValue(), restored.get(e.getKey()));
+        long live = restored.bytes();
+        assertTrue(restored.pageBytes() < 4 * live + (1 << 19), restored.pageBytes() + " bytes of pages for " + live);
+    }
 }
