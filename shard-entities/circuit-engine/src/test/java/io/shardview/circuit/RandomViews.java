@@ -463,6 +463,27 @@ public final class RandomViews {
         relations.removeIf(r -> r.name().equals(name));
     }
 
+    /**
+     * A string's IN or NOT IN list of 20 to 30 literals, which Calcite plans as an IN over a VALUES relation rather
+     * than as comparisons (a list's strings compared with CHAR(3) lose their trailing blanks as bpchar's do: 'a ' finds
+     * 'a  '), or, where a subquery may be ({@code subquery}), written as IN (VALUES ...), whose strings PostgreSQL
+     * types text, so a CHAR(3) compares as text there ('a ' does not find 'a  ').
+     */
+    private String longInList(Ex c, boolean subquery) {
+        List<String> literals = new ArrayList<>();
+        for (int i = 20 + rnd.nextInt(11); i > 0; i--) {
+            literals.add(
+                    rnd.nextInt(3) == 0
+                            ? shortLiteral()
+                            : c.kind().bpchar() && rnd.nextBoolean()
+                                    ? charLiteral()
+                                    : RandomSchema.literal(rnd, c.kind()));
+        }
+        String in = c.sql() + (rnd.nextInt(3) == 0 ? " NOT IN (" : " IN (");
+        if (subquery && rnd.nextBoolean()) return in + "VALUES (" + String.join("), (", literals) + "))";
+        return in + String.join(", ", literals) + ")";
+    }
+
     /** A boolean condition over one relation; depth bounds AND/OR/NOT nesting. */
     private String predicate(Rel r, String a, int depth) {
         int choice = rnd.nextInt(depth > 0 ? 8 : 5);
@@ -476,6 +497,7 @@ public final class RandomViews {
                 return c.sql() + " " + comparator() + " " + RandomSchema.literal(rnd, c.kind());
             case 3:
                 if (c.kind() == Kind.BOOL) return c.sql() + " = TRUE";
+                if (c.kind().string() && rnd.nextBoolean()) return longInList(c, depth > 0);
                 return c.sql() + " IN (" + RandomSchema.literal(rnd, c.kind()) + ", "
                         + RandomSchema.literal(rnd, c.kind()) + ")";
             case 4: {
