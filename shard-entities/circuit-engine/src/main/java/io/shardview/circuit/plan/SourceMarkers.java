@@ -485,19 +485,10 @@ public final class SourceMarkers {
         }
         SqlNode max = SqlStdOperatorTable.MAX.createCall(
                 pos, new org.apache.calcite.sql.SqlIdentifier(io.shardview.circuit.catalog.Clock.COLUMN, pos));
-        SqlNode read = new org.apache.calcite.sql.SqlSelect(
+        SqlNode read = SqlSelects.of(
                 pos,
-                null,
                 SqlNodeList.of(max),
-                new org.apache.calcite.sql.SqlIdentifier(io.shardview.circuit.catalog.Clock.TABLE, pos),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+                new org.apache.calcite.sql.SqlIdentifier(io.shardview.circuit.catalog.Clock.TABLE, pos));
         if (!date) return read;
         return DateTimes.cast(read, org.apache.calcite.sql.type.SqlTypeName.DATE);
     }

@@ -2,6 +2,7 @@ package io.shardview.circuit.rewrite;
 
 import com.google.common.collect.ImmutableList;
 import io.shardview.circuit.pg.FixedChar;
+import io.shardview.circuit.plan.SqlSelects;
 import io.shardview.circuit.plan.StringTyping;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -75,20 +76,7 @@ public final class BpcharLiterals {
                 SqlParserPos pos = c.operand(1).getParserPosition();
                 SqlNode from =
                         SqlStdOperatorTable.AS.createCall(pos, c.operand(1), new SqlIdentifier("in_values", pos));
-                SqlSelect select = new SqlSelect(
-                        pos,
-                        null,
-                        SqlNodeList.of(SqlIdentifier.star(pos)),
-                        from,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null);
+                SqlSelect select = SqlSelects.of(pos, SqlNodeList.of(SqlIdentifier.star(pos)), from);
                 return c.getOperator()
                         .createCall(c.getFunctionQuantifier(), c.getParserPosition(), c.operand(0), select);
             }
