@@ -1,9 +1,11 @@
 package io.shardview.node;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shardview.entity.tenant.TenantSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -11,10 +13,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.pekko.persistence.serialization.Snapshot;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A tenant holding 1M rows and 10 views restarts from its snapshot with the same content. */
+/**
+ * A tenant holding 1M rows and 10 views restarts from its snapshot with the same content; the snapshot, which the
+ * store streams to its file in pieces, is byte for byte the file Pekko's own snapshot serializer makes.
+ */
 class TenantLargeRecoveryTest {
     private static final int ROWS = 1_000_000;
     private static final int BATCH = 10_000;
@@ -72,6 +80,7 @@ class TenantLargeRecoveryTest {
 
         ShardviewNode second = TenantNodes.start(dataDir, settings);
         try {
+            assertStreamedAsPekkoWritesIt(second, latestSnapshotFile());
             TenantClient t = new TenantClient(second, "big");
             assertEquals(version, t.version());
             JsonNode info = t.json(t.get(""), 200);
@@ -84,6 +93,28 @@ class TenantLargeRecoveryTest {
             }
         } finally {
             second.stop();
+        }
+    }
+
+    /** The file read back through Pekko's path, then serialized whole by Pekko's snapshot serializer: equal bytes. */
+    private static void assertStreamedAsPekkoWritesIt(ShardviewNode node, Path file) throws Exception {
+        byte[] streamed = Files.readAllBytes(file);
+        assertTrue(streamed.length > 4 * 256 * 1024, "a snapshot of many chunks: " + streamed.length + " bytes");
+        Serialization serialization = SerializationExtension.get(node.system());
+        Snapshot read = serialization.deserialize(streamed, Snapshot.class).get();
+        assertTrue(read.data() instanceof TenantSnapshot, read.data().getClass().getName());
+        assertArrayEquals(serialization.serialize(read).get(), streamed, file.toString());
+    }
+
+    private Path latestSnapshotFile() throws Exception {
+        long latest = latestSnapshotSequenceNr();
+        try (Stream<Path> files = Files.list(dataDir.resolve("snapshots"))) {
+            return files.filter(p -> {
+                        Matcher m = SNAPSHOT.matcher(p.getFileName().toString());
+                        return m.matches() && Long.parseLong(m.group(1)) == latest;
+                    })
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
