@@ -1,12 +1,15 @@
 package io.shardview.entity.tenant;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.shardview.circuit.Circuit;
-import io.shardview.circuit.data.ByteArrayInput;
+import io.shardview.circuit.data.ChunkedBytes;
 import io.shardview.circuit.snapshot.CircuitImage;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -20,17 +23,18 @@ import java.util.concurrent.CompletableFuture;
  * on the entity's thread) and encoded only when the snapshot store serializes the snapshot, on the
  * store's thread (shardview.dispatchers.snapshots, config/dispatchers.conf), while the entity goes on
  * ingesting. Serialized as one byte string in the engine's snapshot format, as the earlier
- * {@code byte[]} field was, so older snapshots still read. Encoded into chunks ({@link ChunkedBytes}) and
- * written from them, so the store can stream a snapshot of any size to its file without one array holding it.
+ * {@code byte[]} field was, so older snapshots still read. Its bytes are held in chunks ({@link ChunkedBytes}),
+ * written from them and read into them, never as one array: the snapshot store streams a snapshot of any size to
+ * its file and back without an array of hundreds of megabytes to allocate and copy.
  */
 @JsonSerialize(using = SnapshotCircuit.Writer.class)
+@JsonDeserialize(using = SnapshotCircuit.Reader.class)
 public final class SnapshotCircuit {
     private CircuitImage image; // dropped once encoded
-    private ChunkedBytes encoded; // the image's bytes, once encoded
-    private byte[] bytes; // as read from a snapshot
+    private ChunkedBytes bytes; // the image's bytes once encoded, or as read from a snapshot
     private final CompletableFuture<Void> durable;
 
-    private SnapshotCircuit(CircuitImage image, byte[] bytes, CompletableFuture<Void> durable) {
+    private SnapshotCircuit(CircuitImage image, ChunkedBytes bytes, CompletableFuture<Void> durable) {
         this.image = image;
         this.bytes = bytes;
         this.durable = durable;
@@ -44,18 +48,12 @@ public final class SnapshotCircuit {
         return new SnapshotCircuit(image, null, durable);
     }
 
-    /** A circuit read from a snapshot. */
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    static SnapshotCircuit fromBytes(byte[] bytes) {
-        return new SnapshotCircuit(null, bytes, CompletableFuture.completedFuture(null));
-    }
-
     /**
      * The engine's snapshot bytes, encoded from the image on first use (by the serializer, on the snapshot store's
      * thread, which waits there for the events to be durable; a failed sync fails the snapshot).
      */
-    private synchronized ChunkedBytes encoded() {
-        if (encoded == null) {
+    private synchronized ChunkedBytes bytes() {
+        if (bytes == null) {
             durable.join();
             ChunkedBytes out = new ChunkedBytes();
             try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 16))) {
@@ -63,17 +61,16 @@ public final class SnapshotCircuit {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            encoded = out;
+            bytes = out;
             image = null;
         }
-        return encoded;
+        return bytes;
     }
 
     /** Decodes the circuit; views are restored, not recomputed. */
     Circuit restore() {
         try {
-            return Circuit.readSnapshot(
-                    new ByteArrayInput(bytes != null ? bytes : encoded().toByteArray()));
+            return Circuit.readSnapshot(bytes().input());
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt tenant snapshot", e);
         }
@@ -88,14 +85,24 @@ public final class SnapshotCircuit {
         @Override
         public void serialize(SnapshotCircuit circuit, JsonGenerator gen, SerializerProvider provider)
                 throws IOException {
-            if (circuit.bytes != null) {
-                gen.writeBinary(circuit.bytes);
-                return;
+            ChunkedBytes bytes = circuit.bytes();
+            try (InputStream in = bytes.open()) {
+                gen.writeBinary(in, Math.toIntExact(bytes.length()));
             }
-            ChunkedBytes encoded = circuit.encoded();
-            try (InputStream in = encoded.open()) {
-                gen.writeBinary(in, Math.toIntExact(encoded.length()));
-            }
+        }
+    }
+
+    /** Reads the byte string into chunks, as the parser hands it over. */
+    static final class Reader extends StdDeserializer<SnapshotCircuit> {
+        Reader() {
+            super(SnapshotCircuit.class);
+        }
+
+        @Override
+        public SnapshotCircuit deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            ChunkedBytes bytes = new ChunkedBytes();
+            parser.readBinaryValue(bytes);
+            return new SnapshotCircuit(null, bytes, CompletableFuture.completedFuture(null));
         }
     }
 }
