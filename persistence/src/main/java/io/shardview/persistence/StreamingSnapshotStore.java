@@ -16,14 +16,14 @@ import scala.Option;
 
 /**
  * Pekko's local snapshot store (plugin pekko.persistence.snapshot-store.local, its directory and file names), which
- * writes a snapshot whose serializer can stream it ({@link StreamingSerializer}) to its file in pieces. Pekko's own
- * store makes the file's bytes as one array first, copying a snapshot of hundreds of megabytes whole several times
- * over: no safepoint interrupts such a copy, so every thread of the node waits at the next one until it ends (with a
- * tenant of 3 million rows, safepoints waited 40-310 ms for it at each snapshot, and the 10-row batches' p99 at half
- * of capacity reached 37 ms; bench/RESULTS.md). The file is byte for
- * byte what Pekko writes (its snapshot envelope: the header's length, the serializer's id and manifest, then the
- * serializer's bytes), so it reads back through Pekko's own path too; this store reads such a snapshot back from
- * the file in pieces as well (Pekko's reads the whole file into one array, then copies it twice more).
+ * writes a snapshot whose serializer can stream it ({@link StreamingSerializer}) to its file in pieces, and reads it
+ * back so. Pekko's own store makes the file's bytes as one array first, copying a snapshot of hundreds of megabytes
+ * whole several times over (and reads the file into one array, then copies it twice more): no safepoint interrupts
+ * such a copy, so every thread of the node waits at the next one until it ends (with a tenant of 3 million rows,
+ * safepoints waited 40-310 ms for it at each snapshot, and the 10-row batches' p99 at half of capacity reached 37 ms;
+ * bench/RESULTS.md). The file is byte for byte what Pekko writes (its snapshot envelope: the header's length, the
+ * serializer's id and manifest, then the serializer's bytes), so Pekko's own path reads it too, and this one reads
+ * what Pekko wrote.
  */
 public final class StreamingSnapshotStore extends LocalSnapshotStore {
     /** The longest envelope header read as one: a serializer id and a manifest (a class name at most). */
