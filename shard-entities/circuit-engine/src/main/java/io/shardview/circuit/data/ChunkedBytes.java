@@ -11,11 +11,11 @@ import java.util.List;
 
 /**
  * Bytes written in chunks of {@value #CHUNK} bytes, never as one array, and read back as a stream or a
- * {@link DataInput} ({@link #input()}, for restoring a snapshot as {@link ByteArrayInput} does from an array): a
- * tenant's snapshot can be hundreds of
- * megabytes; one array that size is a humongous allocation, and growing or copying it is a single copy no
- * safepoint interrupts, which holds every thread of the node at the next safepoint until it ends (bench/RESULTS.md:
- * up to 310 ms). Chunks stay under half of G1's smallest region, so none is humongous.
+ * {@link DataInput} ({@link #input()}, for restoring a snapshot as {@link ByteArrayInput} does from an array). A
+ * tenant's snapshot can be hundreds of megabytes; one array that size is a humongous allocation, and growing or
+ * copying it is a single copy no safepoint interrupts, which holds every thread of the node at the next safepoint
+ * until it ends (bench/RESULTS.md: up to 310 ms). Chunks stay under half of G1's smallest region, so none is
+ * humongous.
  */
 public final class ChunkedBytes extends OutputStream {
     public static final int CHUNK = 256 * 1024;
