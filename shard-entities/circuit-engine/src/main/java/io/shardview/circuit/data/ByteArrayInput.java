@@ -1,7 +1,6 @@
 package io.shardview.circuit.data;
 
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 
@@ -10,7 +9,7 @@ import java.io.IOException;
  * ByteArrayInputStream takes a lock per value read (its read methods are synchronized); a snapshot of
  * millions of rows reads tens of millions of values, so this reader has none.
  */
-public final class ByteArrayInput implements DataInput {
+public final class ByteArrayInput extends SnapshotInput {
     private final byte[] bytes;
     private int pos;
 
@@ -26,11 +25,6 @@ public final class ByteArrayInput implements DataInput {
     }
 
     @Override
-    public void readFully(byte[] b) throws IOException {
-        readFully(b, 0, b.length);
-    }
-
-    @Override
     public void readFully(byte[] b, int off, int len) throws IOException {
         System.arraycopy(bytes, take(len), b, off, len);
     }
@@ -43,18 +37,8 @@ public final class ByteArrayInput implements DataInput {
     }
 
     @Override
-    public boolean readBoolean() throws IOException {
-        return bytes[take(1)] != 0;
-    }
-
-    @Override
     public byte readByte() throws IOException {
         return bytes[take(1)];
-    }
-
-    @Override
-    public int readUnsignedByte() throws IOException {
-        return bytes[take(1)] & 0xFF;
     }
 
     @Override
@@ -64,46 +48,11 @@ public final class ByteArrayInput implements DataInput {
     }
 
     @Override
-    public int readUnsignedShort() throws IOException {
-        return readShort() & 0xFFFF;
-    }
-
-    @Override
-    public char readChar() throws IOException {
-        return (char) readShort();
-    }
-
-    @Override
     public int readInt() throws IOException {
         int at = take(4);
         return (bytes[at] << 24)
                 | ((bytes[at + 1] & 0xFF) << 16)
                 | ((bytes[at + 2] & 0xFF) << 8)
                 | (bytes[at + 3] & 0xFF);
-    }
-
-    @Override
-    public long readLong() throws IOException {
-        return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
-    }
-
-    @Override
-    public float readFloat() throws IOException {
-        return Float.intBitsToFloat(readInt());
-    }
-
-    @Override
-    public double readDouble() throws IOException {
-        return Double.longBitsToDouble(readLong());
-    }
-
-    @Override
-    public String readLine() {
-        throw new UnsupportedOperationException("snapshots hold no text lines");
-    }
-
-    @Override
-    public String readUTF() throws IOException {
-        return DataInputStream.readUTF(this);
     }
 }

@@ -1,7 +1,6 @@
 package io.shardview.circuit.data;
 
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,36 +56,20 @@ public final class ChunkedBytes extends OutputStream {
 
     /** The bytes written, read back in order (a chunk at a time). */
     public InputStream open() {
+        Input input = new Input();
         return new InputStream() {
-            private int chunk;
-            private int at;
-            private long left = length;
-
             @Override
-            public int read() {
-                if (left == 0) return -1;
-                byte b = chunks.get(chunk)[at++];
-                advance(1);
-                return b & 0xff;
+            public int read() throws IOException {
+                return input.left == 0 ? -1 : input.readUnsignedByte();
             }
 
             @Override
-            public int read(byte[] b, int off, int len) {
+            public int read(byte[] b, int off, int len) throws IOException {
                 if (len == 0) return 0;
-                if (left == 0) return -1;
-                int n = (int) Math.min(Math.min(len, CHUNK - at), left);
-                System.arraycopy(chunks.get(chunk), at, b, off, n);
-                at += n;
-                advance(n);
+                if (input.left == 0) return -1;
+                int n = (int) Math.min(len, input.left);
+                input.readFully(b, off, n);
                 return n;
-            }
-
-            private void advance(int n) {
-                left -= n;
-                if (at == CHUNK) {
-                    chunk++;
-                    at = 0;
-                }
             }
         };
     }
@@ -112,7 +95,7 @@ public final class ChunkedBytes extends OutputStream {
      * Reads the chunks in order. A value within one chunk is read from it in place; one that crosses into the next
      * chunk is first gathered into a few bytes of its own.
      */
-    private final class Input implements DataInput {
+    private final class Input extends SnapshotInput {
         private final byte[] across = new byte[8];
         private byte[] chunk = chunks.isEmpty() ? new byte[0] : chunks.get(0);
         private int next = 1; // the index of the chunk after this one
@@ -135,7 +118,7 @@ public final class ChunkedBytes extends OutputStream {
             return 0;
         }
 
-        /** Copies n bytes on, crossing chunks; their count was checked against {@link #left}. */
+        /** Moves n bytes on, crossing chunks, copying them to b unless it is null; left was checked and counted. */
         private void copy(byte[] b, int off, int n) {
             while (n > 0) {
                 if (pos == chunk.length) {
@@ -143,16 +126,11 @@ public final class ChunkedBytes extends OutputStream {
                     pos = 0;
                 }
                 int k = Math.min(n, chunk.length - pos);
-                System.arraycopy(chunk, pos, b, off, k);
+                if (b != null) System.arraycopy(chunk, pos, b, off, k);
                 pos += k;
                 off += k;
                 n -= k;
             }
-        }
-
-        @Override
-        public void readFully(byte[] b) throws IOException {
-            readFully(b, 0, b.length);
         }
 
         @Override
@@ -165,22 +143,9 @@ public final class ChunkedBytes extends OutputStream {
         @Override
         public int skipBytes(int n) {
             int skipped = (int) Math.max(0, Math.min(n, left));
-            for (int k = skipped; k > 0; ) {
-                if (pos == chunk.length) {
-                    chunk = chunks.get(next++);
-                    pos = 0;
-                }
-                int step = Math.min(k, chunk.length - pos);
-                pos += step;
-                k -= step;
-            }
             left -= skipped;
+            copy(null, 0, skipped);
             return skipped;
-        }
-
-        @Override
-        public boolean readBoolean() throws IOException {
-            return readByte() != 0;
         }
 
         @Override
@@ -190,24 +155,9 @@ public final class ChunkedBytes extends OutputStream {
         }
 
         @Override
-        public int readUnsignedByte() throws IOException {
-            return readByte() & 0xFF;
-        }
-
-        @Override
         public short readShort() throws IOException {
             int i = take(2);
             return (short) ((at[i] << 8) | (at[i + 1] & 0xFF));
-        }
-
-        @Override
-        public int readUnsignedShort() throws IOException {
-            return readShort() & 0xFFFF;
-        }
-
-        @Override
-        public char readChar() throws IOException {
-            return (char) readShort();
         }
 
         @Override
@@ -215,31 +165,6 @@ public final class ChunkedBytes extends OutputStream {
             int i = take(4);
             byte[] b = at;
             return (b[i] << 24) | ((b[i + 1] & 0xFF) << 16) | ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
-        }
-
-        @Override
-        public long readLong() throws IOException {
-            return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
-        }
-
-        @Override
-        public float readFloat() throws IOException {
-            return Float.intBitsToFloat(readInt());
-        }
-
-        @Override
-        public double readDouble() throws IOException {
-            return Double.longBitsToDouble(readLong());
-        }
-
-        @Override
-        public String readLine() {
-            throw new UnsupportedOperationException("snapshots hold no text lines");
-        }
-
-        @Override
-        public String readUTF() throws IOException {
-            return DataInputStream.readUTF(this);
         }
     }
 }
