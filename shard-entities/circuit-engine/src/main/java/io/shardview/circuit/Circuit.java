@@ -191,8 +191,12 @@ public final class Circuit {
      * does not. Also 10: an IN list of 20 values or more compared with a CHAR(n) value compares as bpchar, as a shorter
      * list did (Calcite plans it as an IN over VALUES, whose strings were text: 'a  ' IN ('a ', ...) was false). A view
      * created before keeps its plan.
+     * 11: an aggregate over a projection of columns alone (SELECT customer, SUM(amount) ... GROUP BY customer reads
+     * two of a table's columns) reads the rows below the projection, its group and argument columns mapped through it
+     * (io.shardview.circuit.compiler.PlanCompiler), where a Project operator made and consolidated a row for each
+     * input row first. The same results; a view created before keeps its plan, whose snapshot lists that operator.
      */
-    public static final int SQL_REVISION = 10;
+    public static final int SQL_REVISION = 11;
 
     /**
      * What a view's plan kept as text in a snapshot is valid for: this engine's SQL revision and its build. The

@@ -88,22 +88,31 @@ public final class PlanCompiler {
     /** Whether Calcite's $SUM0 is 0 over no rows, as it is defined (SQL revision 5 on; before, NULL as SUM). */
     private final boolean sumZero;
 
-    private PlanCompiler(boolean strictOperands, boolean sumZero) {
+    /**
+     * Whether an aggregate over a projection of columns alone reads the projection's input, its group and argument
+     * columns mapped through it (SQL revision 11 on; before, a Project operator made each input row anew first).
+     */
+    private final boolean aggregatesReadThrough;
+
+    private PlanCompiler(boolean strictOperands, boolean sumZero, boolean aggregatesReadThrough) {
         this.strictOperands = strictOperands;
         this.sumZero = sumZero;
+        this.aggregatesReadThrough = aggregatesReadThrough;
     }
 
     /** Compiles a plan; throws {@link UnsupportedSqlException} naming a construct it cannot maintain. */
     public static Dataflow compile(RelNode root) {
-        return compile(root, true, true);
+        return compile(root, true, true, true);
     }
 
     /**
-     * Compiles a plan, its operators computing every operand before a NULL decides or (older views) not, and $SUM0
-     * being 0 over no rows or (older views) NULL.
+     * Compiles a plan, its operators computing every operand before a NULL decides or (older views) not, $SUM0
+     * being 0 over no rows or (older views) NULL, and an aggregate reading through a projection of columns below it
+     * or (older views) over a Project operator of its own.
      */
-    public static Dataflow compile(RelNode root, boolean strictOperands, boolean sumZero) {
-        PlanCompiler c = new PlanCompiler(strictOperands, sumZero);
+    public static Dataflow compile(
+            RelNode root, boolean strictOperands, boolean sumZero, boolean aggregatesReadThrough) {
+        PlanCompiler c = new PlanCompiler(strictOperands, sumZero, aggregatesReadThrough);
         c.rexBuilder = root.getCluster().getRexBuilder();
         c.visit(root);
         return new Dataflow(List.copyOf(c.nodes), c.columns(root), readOrder(root), c.relations);
@@ -575,16 +584,36 @@ public final class PlanCompiler {
 
     private int aggregate(LogicalAggregate a) {
         if (a.getGroupType() != Group.SIMPLE) throw new UnsupportedSqlException("GROUPING SETS / ROLLUP / CUBE");
-        int input = visit(a.getInput());
         int width = a.getInput().getRowType().getFieldCount();
         StringTyping.Type[] types = typing.fields(a.getInput());
+        boolean spelled = anySpelled(a.getInput(), types, a.getGroupSet());
         if (a.getAggCallList().isEmpty() && a.getGroupSet().equals(ImmutableBitSet.range(width))) {
-            return add(new Distinct(anySpelled(a.getInput(), types, a.getGroupSet())), input);
+            return add(new Distinct(spelled), visit(a.getInput()));
         }
+        int[] groupColumns = a.getGroupSet().toArray();
         Aggregate.Call[] calls = a.getAggCallList().stream().map(this::call).toArray(Aggregate.Call[]::new);
-        return add(
-                new Aggregate(a.getGroupSet().toArray(), calls, anySpelled(a.getInput(), types, a.getGroupSet())),
-                input);
+        int[] through = aggregatesReadThrough ? projectedColumns(a.getInput()) : null;
+        if (through == null) return add(new Aggregate(groupColumns, calls, spelled), visit(a.getInput()));
+        // A Project would make each input row anew and consolidate them, only for the aggregate to add up their
+        // weights by group: the same sums come from the rows below it. Keyed with the projection, so that two
+        // aggregates of one description over different columns of one input are told apart.
+        int input = visit(a.getInput().getInput(0));
+        for (int i = 0; i < groupColumns.length; i++) groupColumns[i] = through[groupColumns[i]];
+        for (int i = 0; i < calls.length; i++) calls[i] = calls[i].readingThrough(through);
+        current = NodeKeys.describe(a, strictOperands, sumZero) + " through "
+                + NodeKeys.describe(a.getInput(), strictOperands, sumZero);
+        return add(new Aggregate(groupColumns, calls, spelled), input);
+    }
+
+    /** The input column of each output column when rel is a projection of columns alone, else null. */
+    private static int[] projectedColumns(RelNode rel) {
+        if (!(rel instanceof LogicalProject p)) return null;
+        int[] columns = new int[p.getProjects().size()];
+        for (int i = 0; i < columns.length; i++) {
+            if (!(p.getProjects().get(i) instanceof RexInputRef ref)) return null;
+            columns[i] = ref.getIndex();
+        }
+        return columns;
     }
 
     /**

@@ -34,6 +34,16 @@ public final class Aggregate implements Operator {
             return new Call(kind, argument, constant, column, zeroWhenNull);
         }
 
+        /** This call over rows whose column i is column columns[i] of the rows it reads instead. */
+        public Call readingThrough(int[] columns) {
+            return new Call(
+                    kind,
+                    argument < 0 ? -1 : columns[argument],
+                    constant,
+                    filter < 0 ? -1 : columns[filter],
+                    zeroWhenNull);
+        }
+
         /** This sum as Calcite's $SUM0: 0 of its type where a SUM is NULL (no rows, or only NULLs). */
         public Call asSum0() {
             return new Call(kind, argument, constant, filter, true);

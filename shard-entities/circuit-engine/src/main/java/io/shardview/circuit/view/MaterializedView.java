@@ -113,7 +113,7 @@ public final class MaterializedView {
 
     /** A fresh dataflow of the view's plan, evaluating as its revision does. */
     public Dataflow compile() {
-        return PlanCompiler.compile(plan, revision >= 2, revision >= 5);
+        return PlanCompiler.compile(plan, revision >= 2, revision >= 5, revision >= 11);
     }
 
     private long rowHash(Row row) {
