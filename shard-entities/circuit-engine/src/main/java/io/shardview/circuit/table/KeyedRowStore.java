@@ -153,11 +153,16 @@ final class KeyedRowStore {
     }
 
     /**
-     * The stored rows as they are now, for a snapshot written later: the slots copied, and the pages as they are (a
-     * stored row's bytes are never written again: a change or a compaction writes its row anew elsewhere).
+     * The stored rows as they are now, for a snapshot written later: the slots copied (in chunks), and the pages as
+     * they are (a stored row's bytes are never written again: a change or a compaction writes its row anew elsewhere).
      */
     PackedRows packedRows() {
-        return new PackedRows(slots.clone(), pages.snapshot(), size);
+        return PackedRows.of(slots, pages.snapshot(), size);
+    }
+
+    /** The slots of the hash index (a power of two, at least 4/3 of the rows). */
+    int slotCount() {
+        return slots.length;
     }
 
     /** Makes room for n more rows at once (before loading a snapshot's rows). */

@@ -76,24 +76,25 @@ class KeyedRowStoreTest {
     void packedRowsTakenBeforeChangesAreTheRowsAsTheyWereThen() {
         KeyedRowStore store = new KeyedRowStore(new int[] {0}, 2);
         Map<Long, Row> then = new HashMap<>();
-        for (long k = 0; k < 5_000; k++) {
+        for (long k = 0; k < 100_000; k++) {
             Row row = Row.of(k, "v" + k);
             store.put(row);
             then.put(k, row);
         }
-        PackedRows image = store.packedRows();
-        for (long k = 0; k < 5_000; k++) {
+        PackedRows image = store.packedRows(); // slots in several chunks
+        assertTrue(store.slotCount() > 2 * PackedRows.CHUNK, store.slotCount() + " slots");
+        for (long k = 0; k < 100_000; k++) {
             if (k % 3 == 0) store.remove(Row.of(k));
             else store.put(Row.of(k, "changed " + k)); // garbage, compactions: the image's pages stay as they were
         }
-        for (long k = 5_000; k < 9_000; k++) store.put(Row.of(k, "new"));
+        for (long k = 100_000; k < 180_000; k++) store.put(Row.of(k, "new"));
         Map<Long, Row> read = new HashMap<>();
         image.forEach((array, offset, length) -> {
             Row row = io.shardview.circuit.data.RowBytes.decode(
                     java.util.Arrays.copyOfRange(array, offset, offset + length), 2);
             read.put((Long) row.get(0), row);
         });
-        assertEquals(5_000, image.count());
+        assertEquals(100_000, image.count());
         assertEquals(then, read);
     }
 
