@@ -195,8 +195,11 @@ public final class Circuit {
      * two of a table's columns) reads the rows below the projection, its group and argument columns mapped through it
      * (io.shardview.circuit.compiler.PlanCompiler), where a Project operator made and consolidated a row for each
      * input row first. The same results; a view created before keeps its plan, whose snapshot lists that operator.
+     * 12: a correlated subquery whose WHERE has an IN under OR (a list of 20 values or more, or a subquery) is
+     * decorrelated where it was refused as a correlated subquery: its conditions that read the outer row go above the
+     * IN's mark when that mark depends on the row alone (io.shardview.circuit.rewrite.CorrelatedFiltersAboveMarks).
      */
-    public static final int SQL_REVISION = 11;
+    public static final int SQL_REVISION = 12;
 
     /**
      * What a view's plan kept as text in a snapshot is valid for: this engine's SQL revision and its build. The

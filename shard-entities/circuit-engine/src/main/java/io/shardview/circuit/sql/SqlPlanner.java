@@ -11,6 +11,7 @@ import io.shardview.circuit.plan.NotInJoin;
 import io.shardview.circuit.plan.SourceMarkers;
 import io.shardview.circuit.rewrite.BpcharCorrelations;
 import io.shardview.circuit.rewrite.BpcharLiterals;
+import io.shardview.circuit.rewrite.CorrelatedFiltersAboveMarks;
 import io.shardview.circuit.rewrite.DecorrelationShield;
 import io.shardview.circuit.rewrite.DistinctSidePullUp;
 import io.shardview.circuit.rewrite.FalseCorrelatedFilters;
@@ -446,7 +447,9 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
         HepPlanner hep = new HepPlanner(program.build());
         hep.setRoot(rel);
-        RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(hep.findBestExp(), revision >= 9));
+        RelNode withoutSubQueries = hep.findBestExp();
+        if (revision >= 12) withoutSubQueries = CorrelatedFiltersAboveMarks.apply(withoutSubQueries);
+        RelNode correlated = UnsafeSubstitutions.mark(BpcharCorrelations.mark(withoutSubQueries, revision >= 9));
         RelNode noSubQueries = OrderedFirstSubqueries.rewrite(FalseCorrelatedFilters.uncorrelate(correlated));
         if (revision >= 8) noSubQueries = NestedCorrelations.extractComputations(noSubQueries);
         if (revision >= 7) noSubQueries = NestedCorrelations.split(noSubQueries);
