@@ -7,15 +7,45 @@ package io.shardview.circuit.table;
  * and its old bytes become garbage, so whoever holds a page (a snapshot being written) reads it unchanged. A page whose
  * garbage passes half of it is compacted: its live rows are appended again and the page dropped.
  *
- * <p>Pages grow with the table, from 256 bytes to 256 KiB, so a small table costs little; a row longer than that has a
- * page of its own. At most 8,191 pages: 2 GiB of rows, the most a tenant's budgets allow.
+ * <p>Pages grow with the table, from 256 bytes to {@link #MAX_PAGE_BYTES}, so a small table costs little; a row
+ * longer than that has a page of its own. At most 1,023 pages: 2 GiB of rows, 1 GiB under a heap below 4 GiB (whose
+ * G1 regions are 1 MiB).
  */
 final class RowPages {
-    static final int OFFSET_BITS = 18;
+    static final int OFFSET_BITS = 21;
     private static final int OFFSET_MASK = (1 << OFFSET_BITS) - 1;
-    private static final int MAX_PAGE_BYTES = 1 << OFFSET_BITS;
+    /** Room G1 keeps in a region beside a byte array's elements: its header, with some to spare. */
+    private static final int ARRAY_HEADER_ROOM = 64;
+
+    static final int MAX_PAGE_BYTES = largestPage(g1RegionBytes());
     private static final int MIN_PAGE_BYTES = 256;
     private static final int MAX_PAGES = (1 << (31 - OFFSET_BITS)) - 1;
+
+    /**
+     * The largest page: a whole G1 region less room for the array's header where a region is one an offset reaches
+     * (1 or 2 MiB: heaps under 8 GiB), else 2 MiB. G1 gives an array of half a region or more regions of its own
+     * (humongous), which no young collection copies. A table's pages outlive every batch: allocated young, as the 256
+     * KiB pages before were, each young collection copied them from survivor space to survivor space until they were
+     * tenured, 50-88 ms pauses with 70 MB of pages (bench/RESULTS.md, "An eighteenth machine"). A region's size less the
+     * room, not half of it, so that the region holds no waste.
+     */
+    static int largestPage(long g1RegionBytes) {
+        if (g1RegionBytes >= 1 << 20 && g1RegionBytes <= 1 << OFFSET_BITS)
+            return (int) g1RegionBytes - ARRAY_HEADER_ROOM;
+        return 1 << OFFSET_BITS;
+    }
+
+    /** G1's region size, or 0 under another collector (or where the JVM does not say). */
+    private static long g1RegionBytes() {
+        try {
+            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (!"true".equals(vm.getVMOption("UseG1GC").getValue())) return 0;
+            return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return 0;
+        }
+    }
 
     /** Moves the live row at {@code at} (its bytes at {@code offset} of {@code page}); false if it is garbage. */
     @FunctionalInterface
@@ -156,12 +186,17 @@ final class RowPages {
     private void newTail(int need) {
         int previous = tail;
         int size = (int) Math.min(MAX_PAGE_BYTES, Math.max(MIN_PAGE_BYTES, Long.highestOneBit(Math.max(1, stored))));
+        // A page of half a region or more takes a region of its own: past half the largest page, the largest.
+        if (size > MAX_PAGE_BYTES / 2) size = MAX_PAGE_BYTES;
         if (need > size) size = need;
         int index;
         if (freeCount > 0) {
             index = free[--freeCount];
         } else {
-            if (pageCount == MAX_PAGES) throw new IllegalStateException("a table holds at most 2 GiB of rows");
+            if (pageCount == MAX_PAGES) {
+                throw new IllegalStateException(
+                        "a table holds at most " + MAX_PAGES + " pages of " + MAX_PAGE_BYTES + " bytes of rows");
+            }
             index = pageCount++;
             if (index == pages.length) {
                 int grown = pages.length * 2;
